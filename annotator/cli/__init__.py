@@ -1,0 +1,11 @@
+"""Command line: thin wrappers over ``annotator.workspace``; only typer and light modules here."""
+
+from annotator.cli import sources  # noqa: F401  (registers commands)
+from annotator.cli._app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

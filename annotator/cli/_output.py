@@ -1,0 +1,82 @@
+"""What every command shares: errors as one line and exit 2, listings as table/json/csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, TypeVar
+
+import typer
+
+from annotator.errors import AnnotatorError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn an AnnotatorError into its one-line message on stderr and exit status 2."""
+    try:
+        yield
+    except AnnotatorError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
+
+
+def workspace() -> Any:
+    """The workspace of this invocation (from -w, $ANNOTATOR_WORKSPACE or the current folder)."""
+    from annotator.cli._app import Globals
+    from annotator.workspace import Workspace
+
+    ws = Workspace.find(Globals.workspace) if Globals.workspace else Workspace.find()
+    if Globals.editor:
+        ws.settings = ws.settings.with_overrides(editor=Globals.editor)
+    return ws
+
+
+def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],
+           title: str | None = None) -> None:
+    """Print rows to stdout: a rich table for people, JSON or CSV for scripts."""
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
+        return
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore",
+                                lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _cell(row.get(c)) for c in columns})
+        sys.stdout.write(buf.getvalue())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for c in columns:
+        table.add_column(c)
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    Console(soft_wrap=False, markup=False, highlight=False).print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,224 @@
+"""The store of record: one SQLite file per workspace, opened one way.
+
+WAL, foreign keys, a busy timeout and ``PRAGMA user_version`` with forward migrations. Every
+editor act runs in ``Store.act()``: one ``BEGIN IMMEDIATE`` transaction that writes the change and
+its row in the append-only decisions log together, so an act is either wholly kept or not at all.
+
+DOCS: docs/store.md
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import Location, StoreError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+
+# Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1.
+MIGRATIONS: dict[int, str] = {
+    0: resources.files("annotator").joinpath("store.sql").read_text(encoding="utf-8"),
+}
+
+
+def now() -> str:
+    """UTC time as the store writes it: ISO 8601, seconds, 'Z'."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _busy(path: Path) -> StoreError:
+    return StoreError("the store is busy (another annotator is writing)",
+                      hint="try again in a moment", location=Location(path), code="W003")
+
+
+class Store:
+    """An open store. Use ``Store.open(path)``; close it, or use it as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Store:
+        p = Path(path)
+        if not create and not p.exists():
+            raise StoreError("store not found", hint="run 'annotator init' first",
+                             location=Location(p), code="W001")
+        try:
+            conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _busy(p) from None
+            raise StoreError(f"cannot open store ({exc})", hint="check the file and its folder",
+                             location=Location(p), code="W002") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"not an annotator store ({exc})",
+                             hint="move the file away and run 'annotator init'",
+                             location=Location(p), code="W002") from None
+        store = cls(p, conn)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        try:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"not an annotator store ({exc})",
+                             hint="move the file away and run 'annotator init'",
+                             location=Location(self.path), code="W002") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"store has schema version {version}, newer than this annotator "
+                             f"({SCHEMA_VERSION})", hint="upgrade annotator",
+                             location=Location(self.path), code="W004")
+        while version < SCHEMA_VERSION:
+            script = MIGRATIONS[version]
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise _busy(self.path) from None
+                raise
+            version += 1
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not fail."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _busy(self.path) from None
+            raise
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.conn.execute("ROLLBACK")
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise _busy(self.path) from None
+                raise
+
+    @contextmanager
+    def act(self, act: str, target: str, *, editor: str,
+            payload: dict[str, Any] | None = None) -> Iterator[Act]:
+        """One editor act: the changes and the decision row commit together or not at all."""
+        with self.transaction() as conn:
+            record = Act(conn)
+            yield record
+            cur = conn.execute(
+                "INSERT INTO decisions (at, editor, act, target, payload, changes, undoes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now(), editor, act, target, json.dumps(payload or {}, ensure_ascii=False,
+                                                        sort_keys=True),
+                 json.dumps(record.changes, ensure_ascii=False), record.undoes))
+            record.decision_id = cur.lastrowid
+            if record.undoes is not None:
+                conn.execute("UPDATE decisions SET undone_by = ? WHERE id = ?",
+                             (record.decision_id, record.undoes))
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+
+# Tables whose rows an act may change, with their primary key columns.
+KEYS: dict[str, tuple[str, ...]] = {
+    "entities": ("id",), "variants": ("entity_id", "key"),
+    "authority_ids": ("entity_id", "scheme"), "mentions": ("id",), "rejections": ("key", "type"),
+    "bib": ("key",), "claims": ("id",), "links": ("id",), "sources": ("id",),
+}
+
+
+class Act:
+    """Records row images while an act runs, so the decision log can undo it exactly."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.changes: list[dict[str, Any]] = []
+        self.undoes: int | None = None
+        self.decision_id: int | None = None
+
+    def _row(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        where = " AND ".join(f"{c} = ?" for c in key)
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE {where}",  # noqa: S608 (names from KEYS)
+                                tuple(key.values())).fetchone()
+        return dict(row) if row is not None else None
+
+    def _key(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        return {c: row[c] for c in KEYS[table]}
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert a row; returns its rowid."""
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
+                                tuple(row.values()))
+        key = self._key(table, {**row, "id": cur.lastrowid} if "id" in KEYS[table] else row)
+        self.changes.append({"table": table, "key": key, "before": None,
+                             "after": self._row(table, key)})
+        return int(cur.lastrowid or 0)
+
+    def update(self, table: str, key: dict[str, Any], values: dict[str, Any]) -> None:
+        before = self._row(table, key)
+        if before is None:
+            return
+        sets = ", ".join(f"{c} = ?" for c in values)
+        where = " AND ".join(f"{c} = ?" for c in key)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}",  # noqa: S608
+                          (*values.values(), *key.values()))
+        after = self._row(table, key)
+        if after != before:
+            self.changes.append({"table": table, "key": key, "before": before, "after": after})
+
+    def delete(self, table: str, key: dict[str, Any]) -> None:
+        before = self._row(table, key)
+        if before is None:
+            return
+        where = " AND ".join(f"{c} = ?" for c in key)
+        self.conn.execute(f"DELETE FROM {table} WHERE {where}", tuple(key.values()))  # noqa: S608
+        self.changes.append({"table": table, "key": key, "before": before, "after": None})
+
+    def restore(self, changes: list[dict[str, Any]]) -> None:
+        """Put back the 'before' images of an earlier act, newest change first."""
+        for ch in reversed(changes):
+            table, key, before = ch["table"], ch["key"], ch["before"]
+            if before is None:
+                self.delete(table, key)
+            elif self._row(table, key) is None:
+                self.insert(table, before)
+            else:
+                self.update(table, key, before)
+

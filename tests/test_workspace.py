@@ -1,0 +1,164 @@
+"""Workspace and sources: add keeps TEI bytes, encodes text, refuses bad input cleanly."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotator import SourceError, StoreError, Workspace
+from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT
+
+
+def test_workspace_add_tei_is_byte_identical(ws):
+    result = ws.add(DATA / "rich.xml")
+    assert result.action == "added"
+    assert (ws.root / result.source.file).read_bytes() == (DATA / "rich.xml").read_bytes()
+    assert result.source.id == "rich"
+    assert len(result.source.sha256) == 64
+    assert ws.reading_text("rich").startswith("Berlin, 14 November 1940")
+
+
+def test_workspace_add_twice_is_noop(ws):
+    ws.add(SAMPLE_TEI)
+    again = ws.add(SAMPLE_TEI)
+    assert again.action == "unchanged"
+    assert [s.id for s in ws.sources()] == ["german-soviet-axis-talks"]
+    assert ws.store.one("SELECT count(*) FROM decisions")[0] == 1
+
+
+def test_workspace_add_text_encodes_tei(ws, tei_schema):
+    from lxml import etree
+
+    r = ws.add(SEED_TXT)
+    path = ws.root / r.source.file
+    assert path.name == "german-soviet-axis-talks.xml"
+    assert tei_schema.validate(etree.parse(str(path))), tei_schema.error_log.last_error
+    text = ws.reading_text(r.source.id)
+    assert text.split("\n\n") == [ln for ln in SEED_TXT.read_text().split("\n") if ln.strip()]
+    assert r.source.title == "German–Soviet Axis talks"
+
+
+def test_workspace_add_markdown_headings(ws, tmp_path, tei_schema):
+    from lxml import etree
+
+    md = tmp_path / "Notes on Talks.md"
+    md.write_text("# Talks\n\nFirst para\nstill first.\n\n## Berlin\n\nIn *Berlin* & more.\n")
+    r = ws.add(md)
+    assert r.source.id == "notes-on-talks"
+    assert ws.reading_text(r.source.id) == ("Talks\n\nFirst para still first.\n\nBerlin\n\n"
+                                           "In *Berlin* & more.")
+    doc = etree.parse(str(ws.root / r.source.file))
+    assert tei_schema.validate(doc), tei_schema.error_log.last_error
+    assert len(doc.findall(".//{http://www.tei-c.org/ns/1.0}div")) == 2
+
+
+def test_workspace_replace_keeps_matching_mentions(ws, tmp_path):
+    src = tmp_path / "letter.txt"
+    src.write_text("Letter\n\nHitler met Molotov in Berlin.\n")
+    ws.add(src)
+    text = ws.reading_text("letter")
+    with ws.store.act("add-mention", "mention:new", editor="t") as act:
+        for name in ("Hitler", "Molotov"):
+            start = text.index(name)
+            act.insert("mentions", {"source_id": "letter", "sha256": ws.source("letter").sha256,
+                                    "start": start, "end": start + len(name), "type": "person",
+                                    "status": "confirmed", "provenance": "editor",
+                                    "created_at": "t"})
+    src.write_text("Letter\n\nIn 1940 Hitler met Stalin in Berlin.\n")
+    with pytest.raises(SourceError) as err:
+        ws.add(src)
+    assert err.value.code == "S013"
+    r = ws.add(src, replace=True)
+    assert r.action == "replaced"
+    rows = ws.store.query("SELECT start, end, status FROM mentions ORDER BY id")
+    new = ws.reading_text("letter")
+    statuses = {new[row["start"]:row["end"]] if row["status"] != "stale" else "stale"
+                for row in rows}
+    assert "Hitler" in statuses and "stale" in statuses
+    assert (r.kept, r.stale) == (1, 1)
+
+
+@pytest.mark.parametrize("name,content,code", [
+    ("missing.xml", None, "S001"),
+    ("empty.xml", b"", "S003"),
+    ("broken.xml", b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text>\n<p>x</text></TEI>", "S005"),
+    ("html.xml", b"<html><body>x</body></html>", "S007"),
+    ("wrongns.xml", b"<TEI xmlns='urn:other'><text/></TEI>", "S007"),
+    ("latin1.txt", "Stra\u00dfe".encode("latin-1"), "S009"),
+    ("notes.docx", b"PK\x03\x04", "S012"),
+    ("xxe.xml", b'<?xml version="1.0"?>\n<!DOCTYPE TEI [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&x;</p></text></TEI>", "S006"),
+    ("bomb.xml", b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+                 + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1
+                                                           else b"&lol;") * 10)
+                            for i in range(1, 10))
+                 + b"]><TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&lol9;</p></text></TEI>",
+     "S006"),
+    ("undeclared.xml", b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&nbsp;</p></text></TEI>",
+     "S005"),
+])
+def test_workspace_add_refuses_bad_files(ws, tmp_path, name, content, code):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(SourceError) as err:
+        ws.add(path)
+    assert err.value.code == code
+    assert str(err.value).startswith(str(path))
+    assert list(ws.sources_dir.iterdir()) == []
+    assert ws.store.one("SELECT count(*) FROM sources")[0] == 0
+
+
+def test_workspace_add_refuses_directory(ws, tmp_path):
+    d = tmp_path / "folder.xml"
+    d.mkdir()
+    with pytest.raises(SourceError) as err:
+        ws.add(d)
+    assert err.value.code == "S002"
+
+
+def test_workspace_add_refuses_huge_file_quickly(ws, tmp_path):
+    import time
+
+    big = tmp_path / "big.xml"
+    with open(big, "wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    t = time.perf_counter()
+    with pytest.raises(SourceError) as err:
+        ws.add(big)
+    assert err.value.code == "S004"
+    assert time.perf_counter() - t < 1.0
+
+
+def test_workspace_find_walks_up(ws, monkeypatch):
+    sub = ws.root / "sources"
+    monkeypatch.chdir(sub)
+    monkeypatch.delenv("ANNOTATOR_WORKSPACE", raising=False)
+    assert Workspace.find().root == ws.root
+
+
+def test_workspace_not_found(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_WORKSPACE", raising=False)
+    with pytest.raises(StoreError) as err:
+        Workspace.find(tmp_path)
+    assert err.value.code == "W001"
+
+
+def test_store_pragmas_and_version(ws):
+    conn = ws.store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+
+
+def test_store_newer_schema_is_refused(ws):
+    path = ws.store.path
+    ws.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StoreError) as err:
+        Workspace.open(path.parent).sources()
+    assert err.value.code == "W004"
