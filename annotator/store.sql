@@ -16,6 +16,14 @@ CREATE TABLE sources (
     replaced_at TEXT
 );
 
+-- Every version of every source, byte for byte: offsets of stale decisions can always be read
+-- against the text they were made on, even after the file was edited in place.
+CREATE TABLE source_versions (
+    sha256      TEXT PRIMARY KEY,
+    data        BLOB NOT NULL,
+    added_at    TEXT NOT NULL
+);
+
 -- One row per NER run on a source version: lets `propose` skip unchanged sources.
 CREATE TABLE runs (
     id          INTEGER PRIMARY KEY,

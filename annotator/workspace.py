@@ -225,17 +225,30 @@ class Workspace:
                   "words": len(tm.text.split()), "added_at": now()}
         kept = stale = 0
         write = item.target.resolve() != item.path.resolve()
-        with self.store.act("replace" if row else "add", f"source:{item.id}",
-                            editor=self.editor, payload={"file": rel}) as act:
-            if row is None:
-                act.insert("sources", values)
-            else:
-                old_tm = self.textmap(item.id)
-                act.update("sources", {"id": item.id},
-                           {**values, "added_at": row["added_at"], "replaced_at": now()})
-                kept, stale = _carry_over(act, item.id, old_tm, tm)
-            if write:
-                atomic_write(item.target, item.data)
+        previous = item.target.read_bytes() if write and item.target.exists() else None
+        written = False
+        try:
+            with self.store.act("replace" if row else "add", f"source:{item.id}",
+                                editor=self.editor, payload={"file": rel}) as act:
+                act.conn.execute("INSERT OR IGNORE INTO source_versions (sha256, data, added_at) "
+                                 "VALUES (?, ?, ?)", (item.parsed.sha256, item.data, now()))
+                if row is None:
+                    act.insert("sources", values)
+                else:
+                    old_tm = self._version_textmap(item.id, row["sha256"])
+                    act.update("sources", {"id": item.id},
+                               {**values, "added_at": row["added_at"], "replaced_at": now()})
+                    kept, stale = _carry_over(act, item.id, old_tm, tm)
+                if write:
+                    atomic_write(item.target, item.data)
+                    written = True
+        except BaseException:
+            if written:  # the store kept the old state: put the old file back too
+                if previous is None:
+                    item.target.unlink(missing_ok=True)
+                else:
+                    atomic_write(item.target, previous)
+            raise
         self._textmaps[(item.id, item.parsed.sha256)] = tm
         source = self.source(item.id)
         return AddResult(source, "replaced" if row else "added", kept, stale)
@@ -268,6 +281,18 @@ class Workspace:
         key = (source_id, src.sha256)
         if key not in self._textmaps:
             self._textmaps[key] = build_textmap(self.parsed(source_id))
+        return self._textmaps[key]
+
+    def _version_textmap(self, source_id: str, sha256: str) -> TextMap:
+        """Reading text of an earlier version of a source, from the bytes the store kept."""
+        key = (source_id, sha256)
+        if key not in self._textmaps:
+            row = self.store.one("SELECT data FROM source_versions WHERE sha256 = ?", (sha256,))
+            if row is None:
+                return self.textmap(source_id)
+            src = self.source(source_id)
+            self._textmaps[key] = build_textmap(parse_source(self.root / src.file,
+                                                             bytes(row["data"])))
         return self._textmaps[key]
 
     def reading_text(self, source_id: str) -> str:

@@ -162,3 +162,22 @@ def test_store_newer_schema_is_refused(ws):
     with pytest.raises(StoreError) as err:
         Workspace.open(path.parent).sources()
     assert err.value.code == "W004"
+
+
+def test_workspace_replace_after_editing_in_place(ws):
+    path = ws.sources_dir / "memo.xml"
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>m'
+            '</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>'
+            '</sourceDesc></fileDesc></teiHeader><text><body><p>')
+    path.write_text(head + "Stalin wrote to Molotov.</p></body></text></TEI>")
+    ws.add(path)
+    sha = ws.source("memo").sha256
+    with ws.store.act("add-mention", "mention:new", editor="t") as act:
+        act.insert("mentions", {"source_id": "memo", "sha256": sha, "start": 16, "end": 23,
+                                "type": "person", "status": "confirmed", "provenance": "editor",
+                                "created_at": "t"})
+    path.write_text(head + "In 1940 Stalin wrote to Molotov.</p></body></text></TEI>")
+    r = ws.add(path, replace=True)
+    assert (r.kept, r.stale) == (1, 0)
+    row = ws.store.one("SELECT start, end FROM mentions")
+    assert ws.reading_text("memo")[row["start"]:row["end"]] == "Molotov"
