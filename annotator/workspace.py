@@ -8,7 +8,7 @@
 A workspace is a folder with ``sources/``, ``exports/``, ``annotator.toml`` and the store
 ``annotator.sqlite``; it is found like git finds a repository, walking up from the current folder.
 
-DOCS: docs/workspace.md
+DOCS: README.md#library-api
 """
 
 from __future__ import annotations

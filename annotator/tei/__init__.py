@@ -1,6 +1,6 @@
 """TEI sources: the one parser, the reading-text policy and the offset map.
 
-DOCS: docs/reading-text.md
+DOCS: README.md#the-reading-text
 """
 
 from annotator.tei.parse import TEI_NS, ParsedSource, parse_source, read_source_bytes
