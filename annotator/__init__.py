@@ -6,10 +6,10 @@ DOCS: README.md
 """
 
 from annotator.errors import (AnnotatorError, ConfigError, DecisionError, ExportError,
-                              ModelError, SourceError, StoreError)
+                              ModelError, ServerError, SourceError, StoreError)
 from annotator.workspace import Workspace
 
 __version__ = "0.1.0"
 
 __all__ = ["AnnotatorError", "ConfigError", "DecisionError", "ExportError", "ModelError",
-           "SourceError", "StoreError", "Workspace", "__version__"]
+           "ServerError", "SourceError", "StoreError", "Workspace", "__version__"]

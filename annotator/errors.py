@@ -9,6 +9,7 @@ Our exception hierarchy:
   + ExportError   - an export cannot be written
   + ConfigError   - annotator.toml or an option is wrong
   + DecisionError - an editor act refers to something that does not exist or changed
+  + ServerError   - the review desk cannot listen where asked, or a page was out of date
 
 Every error carries a stable code (tests assert the code, not the wording) and, where known, a
 Location so the message starts with ``file:line:col:``.
@@ -84,3 +85,7 @@ class ConfigError(AnnotatorError):
 
 class DecisionError(AnnotatorError):
     code = "D000"
+
+
+class ServerError(AnnotatorError):
+    code = "W100"

@@ -298,6 +298,24 @@ class Workspace:
     def reading_text(self, source_id: str) -> str:
         return self.textmap(source_id).text
 
+    # -- server ---------------------------------------------------------------------------
+    def source_counts(self) -> dict[str, dict[str, dict[str, int]]]:
+        """How far each source is: its mentions and its claims counted by status.
+
+        ``{"letter": {"mentions": {"confirmed": 12, "proposed": 40}, "claims": {...}}}``; only
+        rows of the source's current version count.
+        """
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for table in ("mentions", "claims"):
+            rows = self.store.query(
+                f"SELECT t.source_id, t.status, count(*) AS n FROM {table} t "  # noqa: S608
+                "JOIN sources s ON s.id = t.source_id AND s.sha256 = t.sha256 "
+                "GROUP BY t.source_id, t.status")
+            for r in rows:
+                out.setdefault(r["source_id"], {"mentions": {}, "claims": {}})[table][
+                    r["status"]] = r["n"]
+        return out
+
 
 def _source(row: Any) -> Source:
     return Source(id=row["id"], file=row["file"], sha256=row["sha256"], title=row["title"],

@@ -1,0 +1,30 @@
+"""annotator serve: the review desk in the browser."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import user_errors, workspace
+
+
+@app.command("serve")
+def serve_cli(
+    *,
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on (0: any free "
+                                      "port).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. Only this computer "
+                                      "can connect to 127.0.0.1; anything else is reachable "
+                                      "from the network.")] = "127.0.0.1",
+) -> None:
+    """Start the review desk in the browser on this workspace; prints its address, opens nothing."""
+    with user_errors():
+        ws = workspace()
+        from annotator.server.run import LocalServer
+
+        server = LocalServer(ws, host=host, port=port)
+    typer.echo(server.url)
+    typer.echo(f"review desk for {ws.root} as editor '{ws.editor}'; Ctrl-C to stop", err=True)
+    server.run()

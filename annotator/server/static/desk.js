@@ -1,0 +1,160 @@
+/* annotator review desk: keys, and turning a text selection into reading-text offsets.
+ *
+ * Keys: an element with data-key="a" is clicked (a button) or focused (a field) when "a" is
+ * pressed, looking first in an open chooser, then in the selection bar, then in the page.
+ * Offsets: every paragraph of a reading view carries data-o, the reading offset of its first
+ * character, and holds the reading text exactly (page numbers are CSS content, not text), so a
+ * point's offset is data-o plus the code points before it in its paragraph.
+ */
+(function () {
+  "use strict";
+
+  function codePoints(s) { return Array.from(s).length; }
+
+  /* Reading offset (code points) of a DOM point inside a paragraph with data-o, or null. */
+  function pointOffset(node, off) {
+    var el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    var p = el && el.closest("p[data-o]");
+    if (!p) return null;
+    var r = document.createRange();
+    r.setStart(p, 0);
+    r.setEnd(node, off);
+    return Number(p.dataset.o) + codePoints(r.toString());
+  }
+
+  /* {start, end, text, container} of the current selection inside a [data-select] area. */
+  function selectedSpan() {
+    var sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    var range = sel.getRangeAt(0);
+    var area = range.commonAncestorContainer;
+    area = (area.nodeType === Node.TEXT_NODE ? area.parentElement : area).closest("[data-select]");
+    if (!area) return null;
+    var start = pointOffset(range.startContainer, range.startOffset);
+    var end = pointOffset(range.endContainer, range.endOffset);
+    if (start === null || end === null) return null;
+    var text = range.toString();
+    var lead = codePoints(text) - codePoints(text.replace(/^\s+/, ""));
+    var trail = codePoints(text) - codePoints(text.replace(/\s+$/, ""));
+    start += lead; end -= trail;
+    if (end <= start) return null;
+    return { start: start, end: end, text: text.trim(), area: area };
+  }
+
+  /* Selecting text fills the form named by the area's data-select (hidden start/end). */
+  function onSelection() {
+    document.querySelectorAll("[data-select]").forEach(function (area) {
+      var form = document.getElementById(area.dataset.select);
+      if (!form) return;
+      var span = selectedSpan();
+      var bar = form.closest("[data-selbar]");
+      if (!span || span.area !== area) {
+        if (bar && !form.contains(document.activeElement)) bar.hidden = true;
+        return;
+      }
+      form.elements.start.value = span.start;
+      form.elements.end.value = span.end;
+      var shown = form.querySelector(".sel-text");
+      if (shown) shown.textContent = "\u201c" + span.text + "\u201d";
+      if (bar) bar.hidden = false;
+    });
+  }
+  document.addEventListener("selectionchange", function () {
+    clearTimeout(onSelection.timer);
+    onSelection.timer = setTimeout(onSelection, 60);
+  });
+
+  /* Clicking a mark opens its panel (mention or claim) in the side bar. */
+  document.addEventListener("click", function (e) {
+    if (!window.getSelection().isCollapsed) return;
+    var mark = e.target.closest("[data-select] mark[data-m]");
+    var claim = e.target.closest("[data-select] span[data-c]");
+    var panel = document.getElementById("panel");
+    if (!panel || !window.htmx) return;
+    if (mark) {
+      document.querySelectorAll("mark.focus").forEach(function (m) { m.classList.remove("focus"); });
+      document.querySelectorAll('mark[data-m="' + mark.dataset.m + '"]').forEach(function (m) { m.classList.add("focus"); });
+      htmx.ajax("GET", "/mention/" + encodeURIComponent(mark.dataset.m), { target: "#panel" });
+    } else if (claim) {
+      htmx.ajax("GET", "/claim/" + encodeURIComponent(claim.dataset.c) + "/panel", { target: "#panel" });
+    }
+  });
+
+  /* -- keys ------------------------------------------------------------------------------- */
+  var pendingG = 0;
+
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  function visible(el) { return el && !el.closest("[hidden]"); }
+
+  function scopes() {
+    var out = [];
+    document.querySelectorAll(".chooser:not([hidden])").forEach(function (c) { out.push(c); });
+    document.querySelectorAll("[data-selbar]:not([hidden])").forEach(function (c) { out.push(c); });
+    out.push(document);
+    return out;
+  }
+
+  function closeOpen() {
+    var closed = false;
+    document.querySelectorAll(".chooser:not([hidden])").forEach(function (c) { c.hidden = true; closed = true; });
+    document.querySelectorAll("[data-selbar]:not([hidden])").forEach(function (c) { c.hidden = true; closed = true; });
+    return closed;
+  }
+
+  document.addEventListener("keydown", function (e) {
+    var help = document.getElementById("keys");
+    if (e.key === "Escape") {
+      if (help && help.open) { help.close(); return; }
+      if (typing(document.activeElement)) { document.activeElement.blur(); return; }
+      if (closeOpen()) e.preventDefault();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    if (typing(document.activeElement)) return;
+    if (help && help.open) return;
+    var key = e.key;
+    if (key === "?") { if (help) help.showModal(); e.preventDefault(); return; }
+    if (pendingG && Date.now() - pendingG < 1500) {
+      pendingG = 0;
+      var go = document.querySelector('[data-go="g ' + key + '"]');
+      if (go) { e.preventDefault(); window.location.href = go.href; }
+      return;
+    }
+    var list = scopes();
+    for (var i = 0; i < list.length; i++) {
+      var el = list[i].querySelector('[data-key="' + CSS.escape(key) + '"]');
+      if (el && visible(el) && !el.disabled) {
+        e.preventDefault();
+        if (typing(el)) { el.focus(); if (el.select) el.select(); }
+        else if (el.dataset.opens) {
+          var target = document.getElementById(el.dataset.opens);
+          if (target) { closeOpen(); target.hidden = false; }
+        } else { el.click(); }
+        return;
+      }
+      if (list[i] !== document && list[i].classList.contains("chooser")) return;
+    }
+    if (key === "g") { pendingG = Date.now(); }
+  });
+
+  /* Clicking a button that opens a chooser (data-opens) without the keyboard. */
+  document.addEventListener("click", function (e) {
+    var opener = e.target.closest("[data-opens]");
+    if (!opener) return;
+    e.preventDefault();
+    var target = document.getElementById(opener.dataset.opens);
+    if (target) { closeOpen(); target.hidden = !target.hidden; }
+  });
+
+  /* After a swap, the selection bar and focus marks are stale. */
+  document.addEventListener("htmx:afterSwap", function () {
+    var sel = window.getSelection();
+    if (sel) sel.removeAllRanges();
+    document.querySelectorAll("[data-selbar]").forEach(function (b) { b.hidden = true; });
+  });
+
+  window.annotatorDesk = { pointOffset: pointOffset, selectedSpan: selectedSpan };
+})();
