@@ -103,3 +103,134 @@ class Decision:
     payload: dict[str, object] = field(default_factory=dict)
     undone_by: int | None = None
     undoes: int | None = None
+
+
+# -- bibliography and claims ------------------------------------------------------------------
+CLAIM_KINDS = ("attributed", "quoted", "unattributed", "editorial")
+CLAIM_STATES = ("proposed", "confirmed", "rejected", "stale")
+SUPPORT = ("supported", "attributed", "unsupported")
+LINK_RELS = ("supports", "contradicts", "mentions")
+
+
+@dataclass(frozen=True, slots=True)
+class BibEntry:
+    """A work that can support a claim, under its stable citation key.
+
+    ``fields`` are BibLaTeX field names (lower case) and UTF-8 values, in the file's order;
+    ``origin`` is the .bib file (workspace-relative where possible) or ``source:<id>``.
+    """
+
+    key: str
+    type: str
+    fields: tuple[tuple[str, str], ...]
+    origin: str
+    line: int | None = None
+
+    def get(self, name: str, default: str = "") -> str:
+        """The value of field ``name`` (lower case), or ``default``."""
+        for k, v in self.fields:
+            if k == name:
+                return v
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimProposal:
+    """A span that asserts something, as the claim finder sees it; nothing decided yet.
+
+    ``agent`` is who it is attributed to as written (the speaker of a quotation), with its
+    reading offsets; ``cue`` says why it was proposed ("according to", "verb:remark",
+    "date: 25 November 1940").
+    """
+
+    start: int
+    end: int
+    kind: str
+    agent: str = ""
+    agent_start: int | None = None
+    agent_end: int | None = None
+    cue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A claim's link to a bibliography entry (with a locus) or to a passage of a source."""
+
+    id: int
+    claim_id: int
+    rel: str
+    status: str
+    bib_key: str | None = None
+    locus: str = ""
+    target_source_id: str | None = None
+    target_start: int | None = None
+    target_end: int | None = None
+    provenance: str = "editor"
+
+    @property
+    def target(self) -> str:
+        """What the link points at, as an editor writes it: a key, or 'source:start-end'."""
+        if self.bib_key is not None:
+            return self.bib_key
+        return f"{self.target_source_id}:{self.target_start}-{self.target_end}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One claim as the tables show it: where it is, what it says, how it is supported.
+
+    ``status`` is computed from its links (supported / attributed / unsupported); ``state`` is
+    the editor's review state (proposed / confirmed / rejected / stale).
+    """
+
+    id: int
+    source_id: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    state: str
+    status: str
+    agent: str
+    agent_entity_id: str | None
+    paragraph: int
+    line: int
+    page: str | None
+    cue: str
+    provenance: str
+    links: tuple[Link, ...] = ()
+
+    @property
+    def location(self) -> str:
+        """'p. 12' when the source has page breaks, else '¶ 3, line 41'."""
+        where = f"¶ {self.paragraph}, line {self.line}"
+        return f"p. {self.page}, {where}" if self.page else where
+
+    @property
+    def works(self) -> tuple[str, ...]:
+        """Linked works and passages with their loci, e.g. 'nekrich1997 (p. 214)'."""
+        out = []
+        for link in self.links:
+            if link.status == "rejected":
+                continue
+            text = link.target + (f" ({link.locus})" if link.locus else "")
+            if link.rel != "supports":
+                text = f"{link.rel}: {text}"
+            if link.status == "suggested":
+                text += " [suggested]"
+            out.append(text)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """Outcome of ``annotator check``: the confirmed claims that fall short, with locations."""
+
+    checked: int
+    failing: tuple[ClaimRow, ...]
+    allowed: tuple[str, ...] = ()
+    undecided: int = 0  # claim proposals nobody confirmed or rejected yet (not checked)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failing

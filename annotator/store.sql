@@ -121,7 +121,8 @@ CREATE TABLE claims (
                 CHECK (status IN ('proposed', 'confirmed', 'rejected', 'stale')),
     agent       TEXT NOT NULL DEFAULT '',     -- who it is attributed to, as written
     agent_entity_id TEXT REFERENCES entities(id) ON DELETE SET NULL,
-    provenance  TEXT NOT NULL,
+    cue         TEXT NOT NULL DEFAULT '',     -- why the finder proposed it: 'according to', 'date: 1940'
+    provenance  TEXT NOT NULL,                -- 'rule:claims@<model>' or 'editor'
     created_at  TEXT NOT NULL,
     UNIQUE (source_id, sha256, start, end)
 );
@@ -135,8 +136,11 @@ CREATE TABLE links (
     target_end  INTEGER,
     rel         TEXT NOT NULL DEFAULT 'supports' CHECK (rel IN ('supports', 'contradicts', 'mentions')),
     locus       TEXT NOT NULL DEFAULT '',
+    -- 'suggested' by the claim finder (author match), 'confirmed' by an editor; a rejected
+    -- suggestion is kept so it is not suggested again
     status      TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('suggested', 'confirmed', 'rejected')),
-    provenance  TEXT NOT NULL DEFAULT 'editor',
+    provenance  TEXT NOT NULL DEFAULT 'editor',   -- 'editor' or 'rule:author-match'
+
     CHECK ((bib_key IS NULL) <> (target_source_id IS NULL))
 );
 CREATE INDEX links_claim ON links(claim_id);

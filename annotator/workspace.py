@@ -14,6 +14,7 @@ DOCS: README.md#library-api
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import os
 import re
@@ -25,9 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
-from annotator.errors import AnnotatorError, Location, SourceError, StoreError
+from annotator import bib as bib_mod
+from annotator import claims as claims_mod
+from annotator.errors import (AnnotatorError, DecisionError, Location, ModelError, SourceError,
+                              StoreError)
 from annotator.files import atomic_write
-from annotator.model import AddResult, Source
+from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, AddResult, BibEntry,
+                             CheckReport, ClaimProposal, ClaimRow, Link, Source)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import ParsedSource, decode_utf8, parse_source, read_source_bytes
@@ -239,6 +244,7 @@ class Workspace:
                     act.update("sources", {"id": item.id},
                                {**values, "added_at": row["added_at"], "replaced_at": now()})
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
+                self._bib_from_source(act, item.id, item.parsed)
                 if write:
                     atomic_write(item.target, item.data)
                     written = True
@@ -315,6 +321,490 @@ class Workspace:
                 out.setdefault(r["source_id"], {"mentions": {}, "claims": {}})[table][
                     r["status"]] = r["n"]
         return out
+
+    # -- bibliography ---------------------------------------------------------------------
+    def bib_add(self, path: str | Path, *, replace: bool = False) -> list[BibEntry]:
+        """Add the works of a .bib file to the bibliography: the whole file or none of it.
+
+        An entry already there unchanged is skipped; a different entry under a key already in
+        use is an error (``replace=True`` updates it, keeping the key). Returns the entries
+        added or updated. One act in the decisions log, so ``undo`` takes it back.
+        """
+        p = Path(path)
+        known = self.bib()
+        origin = _relative(p, self.root)
+        entries = bib_mod.read_bib(p, origin=origin, known=known)
+        by_key = {e.key: e for e in known}
+        by_fold = {e.key.lower(): e for e in known}
+        new, changed = [], []
+        for entry in entries:
+            old = by_key.get(entry.key) or by_fold.get(entry.key.lower())
+            if old is None:
+                new.append(entry)
+            elif bib_mod.same_work(old, entry):
+                continue
+            elif replace and old.key == entry.key:
+                changed.append(entry)
+            else:
+                raise SourceError(
+                    f"entry '{entry.key}': key already in the bibliography for another work "
+                    f"(from {old.origin})",
+                    hint="give the entry another key, or use --replace to update the stored "
+                         "entry; nothing of the file was added",
+                    location=Location(p, entry.line), code="S303")
+        if not new and not changed:
+            return []
+        with self.store.act("bib-add", f"bib:{origin}", editor=self.editor,
+                            payload={"file": origin, "added": [e.key for e in new],
+                                     "updated": [e.key for e in changed]}) as act:
+            for entry in new:
+                act.insert("bib", _bib_row(entry))
+            for entry in changed:
+                row = _bib_row(entry)
+                del row["key"], row["added_at"]
+                act.update("bib", {"key": entry.key}, row)
+        return new + changed
+
+    def bib(self, query: str | None = None) -> list[BibEntry]:
+        """The bibliography, sorted by key; ``query`` keeps entries whose key or fields contain
+        it (case and accents ignored)."""
+        entries = [_bib_entry(r) for r in self.store.query("SELECT * FROM bib ORDER BY key")]
+        if query:
+            q = bib_mod.ascii_fold(query)
+            entries = [e for e in entries if q in bib_mod.ascii_fold(
+                " ".join([e.key, *(v for _, v in e.fields)]))]
+        return entries
+
+    def bib_entry(self, key: str) -> BibEntry:
+        row = self.store.one("SELECT * FROM bib WHERE key = ?", (key,))
+        if row is None:
+            row = self.store.one("SELECT * FROM bib WHERE lower(key) = lower(?)", (key,))
+        if row is None:
+            keys = [r["key"] for r in self.store.query("SELECT key FROM bib")]
+            close = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
+            hint = (f"did you mean {', '.join(close)}?" if close else
+                    "see 'annotator bib list', or add the work with 'annotator bib add FILE.bib'")
+            raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
+                                location=Location(self.root / STORE_FILE), code="D307")
+        return _bib_entry(row)
+
+    def _bib_from_source(self, act: Any, source_id: str, parsed: ParsedSource) -> None:
+        """A source is a citable work, and so are the works its TEI lists: keep them in the
+        bibliography (once; a work already read from this source keeps its key)."""
+        known = [_bib_entry(r) for r in act.conn.execute("SELECT * FROM bib").fetchall()]
+        mine = [e for e in known if e.origin == f"source:{source_id}"]
+        found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=_title(parsed),
+                                    taken=[e.key for e in known])
+        for entry in found:
+            if any(bib_mod.same_work(entry, old) for old in mine):
+                continue
+            act.insert("bib", _bib_row(entry))
+
+    # -- claims ---------------------------------------------------------------------------
+    def add_claim(self, source_id: str, *, span: tuple[int, int] | None = None,
+                  quote: str | None = None, kind: str = "unattributed", agent: str = "",
+                  expected: str | None = None) -> ClaimRow:
+        """Mark a claim by hand: a span of the reading text, or an exact quotation of it.
+
+        The quotation must occur exactly once (whitespace and the shape of quotation marks do
+        not matter). A claim the finder proposed on the same span is confirmed instead, with
+        the kind and agent given here. The claim is confirmed: the editor made it.
+        """
+        self._check_expected(expected)
+        src = self.source(source_id)
+        tm = self.textmap(source_id)
+        if kind not in CLAIM_KINDS:
+            raise DecisionError(f"unknown claim kind '{kind}'",
+                                hint=f"use one of {', '.join(CLAIM_KINDS)}",
+                                location=Location(self.root / src.file), code="D305")
+        if (span is None) == (quote is None):
+            raise DecisionError("give either a span or a quotation",
+                                hint="use --span START:END or --quote TEXT",
+                                location=Location(self.root / src.file), code="D303")
+        if quote is not None:
+            hits = claims_mod.find_quote(tm.text, quote)
+            if len(hits) != 1:
+                where = ", ".join(f"{a}:{b}" for a, b in hits[:5])
+                raise DecisionError(
+                    f"quotation found {len(hits)} times in the reading text of '{source_id}'"
+                    + (f" (at {where}{', ...' if len(hits) > 5 else ''})" if hits else ""),
+                    hint="quote more of the text so it occurs once, or give --span START:END"
+                    if hits else "copy the words exactly as 'annotator text' shows them, or "
+                                 "give --span START:END",
+                    location=Location(self.root / src.file), code="D302" if hits else "D301")
+            start, end = hits[0]
+        else:
+            assert span is not None
+            start, end = span
+        if not 0 <= start < end <= len(tm.text):
+            raise DecisionError(f"span {start}:{end} is not inside the reading text of "
+                                f"'{source_id}' (0:{len(tm.text)})",
+                                hint="give START < END within the reading text",
+                                location=Location(self.root / src.file), code="D303")
+        while start < end and tm.text[start].isspace():
+            start += 1
+        while end > start and tm.text[end - 1].isspace():
+            end -= 1
+        old = self.store.one("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
+                             "start = ? AND end = ?", (source_id, src.sha256, start, end))
+        agent = " ".join(agent.split())
+        values = {"kind": kind, "agent": agent, "agent_entity_id": self._agent_entity(agent),
+                  "status": "confirmed"}
+        payload = {"source": source_id, "start": start, "end": end, "kind": kind,
+                   "agent": agent}
+        if old is not None and old["status"] == "confirmed":
+            raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
+                                hint=f"link it with 'annotator claim link {old['id']} KEY'",
+                                location=Location(self.root / src.file), code="D304")
+        with self.store.act("claim-add", f"source:{source_id}", editor=self.editor,
+                            payload=payload) as act:
+            if old is not None:
+                act.update("claims", {"id": old["id"]}, values)
+                cid = int(old["id"])
+            else:
+                cid = act.insert("claims", {"source_id": source_id, "sha256": src.sha256,
+                                            "start": start, "end": end, "provenance": "editor",
+                                            "created_at": now(), **values})
+        return self.claim(cid)
+
+    def link_claim(self, claim_id: int | str, key: str | None = None, *,
+                   passage: tuple[str, int, int] | None = None, locus: str = "",
+                   rel: str = "supports", expected: str | None = None) -> Link:
+        """Link a claim to the work that supports (contradicts, mentions) it, with a locus
+        such as 'p. 214', or to a passage (source, start, end) of another source.
+
+        Linking to a work the finder suggested for this claim accepts the suggestion.
+        """
+        self._check_expected(expected)
+        claim = self._claim_row(claim_id)
+        if rel not in LINK_RELS:
+            raise DecisionError(f"unknown relation '{rel}'",
+                                hint=f"use one of {', '.join(LINK_RELS)}",
+                                location=Location(self.root / STORE_FILE), code="D308")
+        if (key is None) == (passage is None):
+            raise DecisionError("give either a bibliography key or a passage",
+                                hint="use KEY, or --passage SOURCE:START:END",
+                                location=Location(self.root / STORE_FILE), code="D308")
+        locus = " ".join(locus.split())
+        row: dict[str, Any] = {"claim_id": claim["id"], "rel": rel, "locus": locus,
+                               "status": "confirmed", "provenance": "editor"}
+        if key is not None:
+            row["bib_key"] = self.bib_entry(key).key
+            same = self.store.one("SELECT * FROM links WHERE claim_id = ? AND bib_key = ? AND "
+                                  "rel = ? AND locus IN (?, '')",
+                                  (claim["id"], row["bib_key"], rel, locus))
+        else:
+            assert passage is not None
+            sid, start, end = passage
+            tm = self.textmap(sid)
+            src = self.source(sid)
+            if not 0 <= start < end <= len(tm.text):
+                raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
+                                    f"'{sid}' (0:{len(tm.text)})",
+                                    hint="give START < END within that reading text",
+                                    location=Location(self.root / src.file), code="D303")
+            if sid == claim["source_id"] and start < claim["end"] and claim["start"] < end:
+                raise DecisionError("a claim cannot be supported by its own words",
+                                    hint="give a passage elsewhere, or a work's key",
+                                    location=Location(self.root / src.file), code="D309")
+            row.update(target_source_id=sid, target_start=start, target_end=end)
+            same = self.store.one("SELECT * FROM links WHERE claim_id = ? AND "
+                                  "target_source_id = ? AND target_start = ? AND "
+                                  "target_end = ? AND rel = ?",
+                                  (claim["id"], sid, start, end, rel))
+        if same is not None and same["status"] == "confirmed" and same["locus"] == locus:
+            raise DecisionError(f"claim {claim['id']} is already linked to "
+                                f"{_link(same).target} (link {same['id']})",
+                                hint="nothing to do; 'annotator claim unlink' removes a link",
+                                location=Location(self.root / STORE_FILE), code="D309")
+        with self.store.act("claim-link", f"claim:{claim['id']}", editor=self.editor,
+                            payload={k: v for k, v in row.items() if v is not None}) as act:
+            if same is not None:
+                act.update("links", {"id": same["id"]},
+                           {"status": "confirmed", "locus": locus or same["locus"]})
+                lid = int(same["id"])
+            else:
+                lid = act.insert("links", row)
+        return self._link(lid)
+
+    def accept_link(self, link_id: int | str, *, locus: str | None = None,
+                    expected: str | None = None) -> Link:
+        """Accept a suggested link (optionally giving its locus): it now supports the claim."""
+        self._check_expected(expected)
+        link = self._link(link_id)
+        values: dict[str, Any] = {"status": "confirmed"}
+        if locus is not None:
+            values["locus"] = " ".join(locus.split())
+        with self.store.act("link-accept", f"link:{link.id}", editor=self.editor,
+                            payload=values) as act:
+            act.update("links", {"id": link.id}, values)
+        return self._link(link.id)
+
+    def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
+        """Remove a link. A suggestion is kept as rejected, so it is not suggested again."""
+        self._check_expected(expected)
+        link = self._link(link_id)
+        with self.store.act("unlink", f"link:{link.id}", editor=self.editor,
+                            payload={"claim": link.claim_id, "target": link.target}) as act:
+            if link.provenance == "editor":
+                act.delete("links", {"id": link.id})
+            else:
+                act.update("links", {"id": link.id}, {"status": "rejected"})
+
+    def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
+        """Confirm a claim proposal: it is a claim the text makes, and ``check`` checks it."""
+        return self._set_claim_state(claim_id, "confirmed", "claim-confirm", expected)
+
+    def reject_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
+        """Reject a claim proposal: not a claim; it is not proposed again."""
+        return self._set_claim_state(claim_id, "rejected", "claim-reject", expected)
+
+    def _set_claim_state(self, claim_id: int | str, state: str, act_name: str,
+                         expected: str | None) -> ClaimRow:
+        self._check_expected(expected)
+        row = self._claim_row(claim_id)
+        if row["status"] == "stale":
+            raise DecisionError(f"claim {row['id']} is stale (its source changed)",
+                                hint="mark the claim again with 'annotator claim add'",
+                                location=Location(self.root / STORE_FILE), code="D310")
+        with self.store.act(act_name, f"claim:{row['id']}", editor=self.editor,
+                            payload={"from": row["status"]}) as act:
+            act.update("claims", {"id": row["id"]}, {"status": state})
+        return self.claim(row["id"])
+
+    def propose_claims(self, source_ids: Iterable[str] | None = None, *,
+                       model: str | None = None,
+                       progress: Callable[[int, int], None] | None = None,
+                       nlp: Any = None) -> list[ClaimRow]:
+        """Find candidate claims in the reading texts, with agents and suggested works.
+
+        Attributions, quotations with their speaker and assertions of fact (see
+        ``annotator.claims``). Re-running adds what is new, refreshes proposals nobody decided
+        and leaves decided claims as they are; a rejected claim is not proposed again. An
+        agent whose surname matches an author of the bibliography gets a suggested link to
+        that work. ``nlp``: a loaded spaCy pipeline (else ``model`` or the workspace's is
+        loaded). Returns the claims proposed for the first time.
+        """
+        ids = list(source_ids) if source_ids else [s.id for s in self.sources()]
+        sources = [self.source(i) for i in ids]
+        if nlp is None:
+            try:
+                from annotator.propose import load_pipeline
+            except ImportError:
+                raise ModelError("this annotator has no spaCy pipeline loader yet",
+                                 hint="install a version with 'annotator propose'",
+                                 code="M099") from None
+            nlp = load_pipeline(model or self.settings.model)
+        meta = getattr(nlp, "meta", {})
+        provenance = f"rule:claims@{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}" \
+                     f"@{meta.get('version', '0')}"
+        works = self.bib()
+        chunks = [(src, start, text) for src in sources
+                  for start, text in claims_mod.chunks(self.textmap(src.id).text)]
+        found: dict[str, list[ClaimProposal]] = {src.id: [] for src in sources}
+        docs = nlp.pipe(text for _, _, text in chunks)
+        for n, ((src, offset, _text), doc) in enumerate(zip(chunks, docs, strict=True)):
+            found[src.id].extend(claims_mod.shift(p, offset) for p in
+                                 claims_mod.find_claims(doc))
+            if progress is not None:
+                progress(n + 1, len(chunks))
+        new_ids: list[int] = []
+        for src in sources:
+            with self.store.transaction() as conn:
+                for p in found[src.id]:
+                    new_ids.extend(self._store_proposal(conn, src, p, provenance, works))
+                conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, "
+                             "ran_at) VALUES (?, ?, 'claims', ?, ?, ?)",
+                             (src.id, src.sha256, provenance,
+                              json.dumps({"proposals": len(found[src.id])}), now()))
+        log.info("claims: %d new proposals in %d sources", len(new_ids), len(sources))
+        return [self.claim(i) for i in new_ids]
+
+    def _store_proposal(self, conn: Any, src: Source, p: ClaimProposal, provenance: str,
+                        works: list[BibEntry]) -> list[int]:
+        """Write one proposal (bulk machine work, no decision row); [id] when it is new."""
+        old = conn.execute("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
+                           "start = ? AND end = ?", (src.id, src.sha256, p.start, p.end)
+                           ).fetchone()
+        values = {"kind": p.kind, "agent": p.agent, "cue": p.cue,
+                  "agent_entity_id": self._agent_entity(p.agent)}
+        new: list[int] = []
+        if old is None:
+            cur = conn.execute(
+                "INSERT INTO claims (source_id, sha256, start, end, kind, status, agent, "
+                "agent_entity_id, cue, provenance, created_at) VALUES (?, ?, ?, ?, ?, "
+                "'proposed', ?, ?, ?, ?, ?)",
+                (src.id, src.sha256, p.start, p.end, p.kind, p.agent, values["agent_entity_id"],
+                 p.cue, provenance, now()))
+            cid = int(cur.lastrowid or 0)
+            new.append(cid)
+        elif old["status"] == "proposed" and old["provenance"] != "editor":
+            cid = int(old["id"])
+            conn.execute("UPDATE claims SET kind = ?, agent = ?, agent_entity_id = ?, cue = ?, "
+                         "provenance = ? WHERE id = ?",
+                         (p.kind, p.agent, values["agent_entity_id"], p.cue, provenance, cid))
+        else:
+            return []  # decided by an editor: left as it is
+        for entry in claims_mod.suggest_works(p.agent, works):
+            seen = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ?",
+                                (cid, entry.key)).fetchone()
+            if seen is None:
+                conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, "
+                             "provenance) VALUES (?, ?, 'supports', '', 'suggested', "
+                             "'rule:author-match')", (cid, entry.key))
+        return new
+
+    def claims(self, *, status: str | Iterable[str] | None = None,
+               source_id: str | None = None, kinds: Iterable[str] | None = None,
+               state: str | Iterable[str] | None = None) -> list[ClaimRow]:
+        """Claims with their location, text, kind, agent, links and computed status.
+
+        ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
+        rejected / stale (default: all but rejected).
+        """
+        statuses = _names(status, SUPPORT, "status")
+        states = _names(state, CLAIM_STATES, "state") or {"proposed", "confirmed", "stale"}
+        kind_set = _names(kinds, CLAIM_KINDS, "kind")
+        if source_id is not None:
+            self.source(source_id)
+        rows = self.store.query("SELECT * FROM claims WHERE (? IS NULL OR source_id = ?) "
+                                "ORDER BY source_id, start, end", (source_id, source_id))
+        links: dict[int, list[Link]] = {}
+        for lr in self.store.query("SELECT * FROM links ORDER BY id"):
+            links.setdefault(lr["claim_id"], []).append(_link(lr))
+        out = []
+        for r in rows:
+            if r["status"] not in states or (kind_set and r["kind"] not in kind_set):
+                continue
+            item = self._claim_item(r, links.get(r["id"], []))
+            if statuses and item.status not in statuses:
+                continue
+            out.append(item)
+        return out
+
+    def claim(self, claim_id: int | str) -> ClaimRow:
+        """One claim as the tables show it."""
+        row = self._claim_row(claim_id)
+        links = [_link(lr) for lr in self.store.query(
+            "SELECT * FROM links WHERE claim_id = ? ORDER BY id", (row["id"],))]
+        return self._claim_item(row, links)
+
+    def check(self, *, allow: Iterable[str] = ()) -> CheckReport:
+        """Every confirmed claim supported? The ones that are not (unless their status is
+        allowed, e.g. 'attributed'), with their locations: for reviewers and a paper's build."""
+        allowed = tuple(sorted(_names(allow, SUPPORT, "status") - {"supported"}))
+        rows = self.claims(state="confirmed")
+        failing = tuple(r for r in rows if r.status != "supported" and r.status not in allowed)
+        undecided = self.store.one("SELECT count(*) FROM claims WHERE status = 'proposed'")
+        return CheckReport(checked=len(rows), failing=failing, allowed=allowed,
+                           undecided=int(undecided[0]) if undecided else 0)
+
+    def _claim_row(self, claim_id: int | str) -> Any:
+        cid = _claim_number(claim_id)
+        row = self.store.one("SELECT * FROM claims WHERE id = ?", (cid,)) if cid else None
+        if row is None:
+            raise DecisionError(f"no claim {claim_id}",
+                                hint="see 'annotator claims' for claim ids",
+                                location=Location(self.root / STORE_FILE), code="D306")
+        return row
+
+    def _link(self, link_id: int | str) -> Link:
+        lid = _claim_number(link_id, prefix="link:")
+        row = self.store.one("SELECT * FROM links WHERE id = ?", (lid,)) if lid else None
+        if row is None:
+            raise DecisionError(f"no link {link_id}",
+                                hint="see the links of a claim with 'annotator claims "
+                                     "--format json'",
+                                location=Location(self.root / STORE_FILE), code="D311")
+        return _link(row)
+
+    def _claim_item(self, r: Any, links: list[Link]) -> ClaimRow:
+        src = self.source(r["source_id"])
+        text, paragraph, line, page = "", 0, 0, None
+        if r["sha256"] == src.sha256:
+            tm = self.textmap(r["source_id"])
+            text = " ".join(tm.text[r["start"]:r["end"]].split())
+            paragraph = tm.block_of(r["start"])
+            line = tm.line_col(tm.source_span(r["start"], r["end"])[0])[0]
+            page = tm.page_of(r["start"])
+        return ClaimRow(id=r["id"], source_id=r["source_id"], start=r["start"], end=r["end"],
+                        text=text, kind=r["kind"], state=r["status"],
+                        status=claims_mod.support_status(r["agent"], links), agent=r["agent"],
+                        agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
+                        page=page, cue=r["cue"], provenance=r["provenance"],
+                        links=tuple(links))
+
+    def _agent_entity(self, agent: str) -> str | None:
+        """The register entity (or candidate) an agent's name stands for, if any."""
+        if not agent:
+            return None
+        keys = [claims_mod.name_key(agent)]
+        if len(agent.split()) > 1:
+            keys.append(claims_mod.name_key(agent.split()[-1]))
+        for key in keys:
+            row = self.store.one(
+                "SELECT e.id FROM variants v JOIN entities e ON e.id = v.entity_id "
+                "WHERE v.key = ? AND e.status != 'rejected' AND e.type IN ('person', 'org') "
+                "ORDER BY e.status = 'confirmed' DESC, e.id LIMIT 1", (key,))
+            if row is not None:
+                return str(row["id"])
+        return None
+
+    def _check_expected(self, expected: str | None) -> None:
+        """Refuse an act made on a view of the store that is out of date (the browser's)."""
+        if expected is None:
+            return
+        token = getattr(self, "state_token", None)
+        current = token() if callable(token) else token
+        if current is not None and current != expected:
+            raise DecisionError("the workspace changed since this page was loaded",
+                                hint="reload and try again",
+                                location=Location(self.root / STORE_FILE), code="D312")
+
+
+def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:
+    if value is None:
+        return set()
+    names = {value} if isinstance(value, str) else set(value)
+    names = {n.strip() for part in names for n in part.split(",") if n.strip()}
+    bad = names - set(allowed)
+    if bad:
+        raise DecisionError(f"unknown {what} '{sorted(bad)[0]}'",
+                            hint=f"use one of {', '.join(allowed)}", code="D305")
+    return names
+
+
+def _claim_number(value: int | str, prefix: str = "claim:") -> int | None:
+    text = str(value).strip()
+    if text.startswith(prefix):
+        text = text[len(prefix):]
+    return int(text) if text.isdigit() else None
+
+
+def _link(row: Any) -> Link:
+    return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
+                bib_key=row["bib_key"], locus=row["locus"],
+                target_source_id=row["target_source_id"], target_start=row["target_start"],
+                target_end=row["target_end"], provenance=row["provenance"])
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _bib_row(entry: BibEntry) -> dict[str, Any]:
+    return {"key": entry.key, "type": entry.type,
+            "fields": json.dumps(dict(entry.fields), ensure_ascii=False),
+            "origin": entry.origin, "line": entry.line, "added_at": now()}
+
+
+def _bib_entry(row: Any) -> BibEntry:
+    return BibEntry(key=row["key"], type=row["type"],
+                    fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
+                    line=row["line"])
 
 
 def _source(row: Any) -> Source:

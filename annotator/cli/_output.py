@@ -22,6 +22,7 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    md = "md"
 
 
 @contextmanager
@@ -47,8 +48,17 @@ def workspace() -> Any:
 
 def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],
            title: str | None = None) -> None:
-    """Print rows to stdout: a rich table for people, JSON or CSV for scripts."""
+    """Print rows to stdout: a rich table for people, JSON or CSV for scripts, Markdown for
+    documents."""
     fmt = Format(fmt)
+    if fmt is Format.md:
+        def esc(value: Any) -> str:
+            return _cell(value).replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(esc(row.get(c)) for c in columns) + " |" for row in rows]
+        typer.echo("\n".join(lines))
+        return
     if fmt is Format.json:
         typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
         return

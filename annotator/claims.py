@@ -1,0 +1,367 @@
+"""Claims: spans of a source that assert something, who asserts them, and what supports them.
+
+Pure functions over records and over a spaCy ``Doc`` passed in (spaCy itself is loaded only in
+``annotator.propose``). The finder reads the dependency parse, not just the words:
+
+* **attributed**: "According to X, ..." (the object of *according to*, and for "a study by
+  X" the *by* phrase), a speech or thought verb with its subject ("X claimed that ..."),
+  a hedge that names no one ("reportedly", "allegedly");
+* **quoted**: a quotation whose governing speech verb has a subject: the speaker;
+* **unattributed**: an assertion of fact with nothing to back it: a date or a number, a cause
+  ("resulted in", "because"), or an evaluation ("apparently", "largely").
+
+A sentence that carries a quotation across several of spaCy's sentences is one claim.
+
+Status, from the links an editor confirmed: **supported** (at least one confirmed *supports*
+link), **attributed** (an agent but no supporting work), **unsupported**.
+
+DOCS: docs/claims.md
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from annotator.model import BibEntry, ClaimProposal, Link
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Verbs that report what someone said, wrote or thought (lemmas).
+SPEECH_VERBS = frozenset("""
+    say state claim remark tell write argue assert declare note insist report suggest contend
+    maintain conclude believe estimate observe explain add announce deny admit acknowledge
+    recall describe warn complain predict comment confirm emphasize emphasise stress testify
+    recount allege affirm proclaim boast concede speculate
+    """.split())
+# Dependents that carry what was said: "claimed that ...", "stated: ...".
+_SAID = frozenset({"ccomp", "parataxis", "xcomp", "dobj"})
+HEDGES = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "rumoredly",
+                    "ostensibly"})
+CAUSAL = ("because", "due to", "and so", "owing to", "as a result", "resulted in", "result in",
+          "results in", "led to", "leads to", "lead to", "caused", "causes", "therefore",
+          "thus", "hence", "so that", "consequently", "accelerated", "prompted")
+EVALUATIVE = frozenset({"apparently", "seemingly", "largely", "certainly", "clearly",
+                        "evidently", "obviously", "undoubtedly", "arguably", "notably",
+                        "nominally", "firm", "firmly", "huge", "official", "unbearable", "intended"})
+FACT_LABELS = frozenset({"DATE", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "TIME"})
+AGENT_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Opening and closing quotation marks; a straight '"' both opens and closes.
+_OPEN = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_WORK_NOUNS = frozenset({"study", "book", "report", "account", "memoir", "memoirs", "article",
+                         "biography", "history", "analysis", "paper", "research", "work",
+                         "survey", "diary", "letter", "interview"})
+
+
+# -- names ----------------------------------------------------------------------------------
+def name_key(name: str) -> str:
+    """The key a name is matched under in the register (``annotator.entities.name_key``)."""
+    try:
+        from annotator.entities import name_key as register_key
+    except ImportError:  # the register's matching has not landed: fold case and accents
+        from annotator.bib import ascii_fold
+
+        words = [ascii_fold(w) for w in re.sub(r"['’]s\b", "", name).split()]
+        return " ".join(w for w in words if w)
+    return str(register_key(name))
+
+
+def suggest_works(agent: str, works: Iterable[BibEntry]) -> list[BibEntry]:
+    """Works whose author (or editor) is the agent: same surname, and same first initial when
+    both give a forename ('Alexander Nekrich' ~ 'Nekrich, Aleksandr M.')."""
+    words = [w for w in re.sub(r"['’]s\b", "", agent).split() if w[:1].isupper()]
+    if not words:
+        return []
+    from annotator.bib import ascii_fold, split_names, surname
+
+    last = ascii_fold(words[-1])
+    initial = ascii_fold(words[0])[:1] if len(words) > 1 else ""
+    out = []
+    for entry in works:
+        for field in ("author", "editor"):
+            for name in split_names(entry.get(field)):
+                fam = surname(name)
+                if not fam or ascii_fold(fam.split()[-1]) != last:
+                    continue
+                given = name.split(",", 1)[1] if "," in name else " ".join(
+                    name.split()[:-len(fam.split())])
+                gi = ascii_fold(given.strip())[:1]
+                if initial and gi and gi != initial:
+                    continue
+                out.append(entry)
+                break
+            else:
+                continue
+            break
+    return out
+
+
+# -- status -----------------------------------------------------------------------------------
+def support_status(agent: str, links: Iterable[Link]) -> str:
+    """supported / attributed / unsupported, from the claim's agent and its links."""
+    if any(link.rel == "supports" and link.status == "confirmed" for link in links):
+        return "supported"
+    return "attributed" if agent.strip() else "unsupported"
+
+
+# -- finding a quotation in the reading text ---------------------------------------------------
+_QUOTES = "\"'“”„‟«»‘’‚‛"
+
+
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """A pattern that finds ``quote`` whatever its whitespace and quotation marks look like."""
+    words = quote.split()
+    parts = []
+    for w in words:
+        parts.append("".join(f"[{re.escape(_QUOTES)}]" if ch in _QUOTES else
+                             ("[-–—]" if ch in "-–—" else re.escape(ch)) for ch in w))
+    return re.compile(r"\s+".join(parts))
+
+
+def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every (start, end) where ``quote`` occurs in ``text`` (overlaps included)."""
+    if not quote.strip():
+        return []
+    pat = quote_pattern(quote)
+    out, pos = [], 0
+    while True:
+        m = pat.search(text, pos)
+        if m is None:
+            return out
+        out.append((m.start(), m.end()))
+        pos = m.start() + 1
+
+
+# -- quotations and claim units ---------------------------------------------------------------
+def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Quoted passages (start, end), marks included, within one block of text.
+
+    Quotes never run across a block break (a blank line): an unclosed mark is dropped.
+    """
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _OPEN and (ch != '"' or i == start or not text[i - 1].isalnum()):
+            closer = _OPEN[ch]
+            j = i + 1
+            while j < end:
+                c = text[j]
+                if c == "\n" and text[j:j + 2] == "\n\n":
+                    break
+                if c == closer or (closer == "”" and c == '"') or (ch == '"' and c == "”"):
+                    break
+                j += 1
+            if j < end and text[j] != "\n":
+                out.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return out
+
+
+def _blocks_of(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of [start, end) split wherever the text has a block break (blank line)."""
+    out, s = [], start
+    for i in range(start + 1, end):
+        prev = doc[i - 1]
+        gap = doc.text[prev.idx:doc[i].idx]
+        if "\n\n" in gap:
+            first = i - 1 if prev.is_space else i
+            if first > s:
+                out.append((s, first))
+            s = i
+    if end > s:
+        out.append((s, end))
+    return [(a, b) for a, b in out if not all(t.is_space for t in doc[a:b])]
+
+
+def claim_units(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence spans (token indices), split at block breaks and merged where a quotation
+    runs on into the next sentence, so that no quotation is cut in two."""
+    quotes = quotations(doc.text)
+    units: list[list[int]] = []
+    for sent in doc.sents:
+        for s, e in _blocks_of(doc, sent.start, sent.end):
+            if units:
+                last = doc[units[-1][1] - 1]
+                b = last.idx + len(last.text)
+                # the previous unit ends inside a quotation that goes on into this one
+                if any(q0 < b < q1 for q0, q1 in quotes) and \
+                        "\n\n" not in doc.text[b:doc[s].idx]:
+                    units[-1][1] = e
+                    continue
+            units.append([s, e])
+    return [(s, e) for s, e in units]
+
+
+def chunks(text: str, size: int = 100_000) -> list[tuple[int, str]]:
+    """The reading text cut at block breaks into pieces of about ``size`` characters, each
+    with its offset, so a long source is parsed piece by piece."""
+    out, start = [], 0
+    while start < len(text):
+        end = len(text) if len(text) - start <= size else text.rfind("\n\n", start, start + size)
+        if end <= start:
+            end = text.find("\n\n", start + size)
+            end = len(text) if end < 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def shift(p: ClaimProposal, offset: int) -> ClaimProposal:
+    """A proposal found in a chunk, moved to reading-text offsets."""
+    if not offset:
+        return p
+    return replace(p, start=p.start + offset, end=p.end + offset,
+                   agent_start=None if p.agent_start is None else p.agent_start + offset,
+                   agent_end=None if p.agent_end is None else p.agent_end + offset)
+
+
+# -- the finder ---------------------------------------------------------------------------------
+def _in_quote(tok: Token, quotes: Sequence[tuple[int, int]]) -> bool:
+    return any(q0 <= tok.idx < q1 for q0, q1 in quotes)
+
+
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """Character span of tokens [s, e) without surrounding whitespace."""
+    a = doc[s].idx
+    b = doc[e - 1].idx + len(doc[e - 1].text)
+    text = doc.text
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _agent_of(head: Token) -> tuple[str, int, int]:
+    """The name an agent phrase stands for: the named entity in it if there is one, else the
+    phrase without its determiner; 'a study by Alexander Nekrich' -> 'Alexander Nekrich'."""
+    doc = head.doc
+    # "a study by X": the agent is X
+    if head.lemma_.lower() in _WORK_NOUNS:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "of"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return _agent_of(obj)
+    sub = list(head.subtree)
+    lo, hi = sub[0].i, sub[-1].i + 1
+    ents = [e for e in doc.ents if lo <= e.start and e.end <= hi and e.label_ == "PERSON"]
+    if not ents:
+        ents = [e for e in doc.ents if lo <= e.start and e.end <= hi
+                and e.label_ in AGENT_LABELS and e.start <= head.i < e.end]
+    if ents:
+        ent = ents[-1] if ents[-1].start <= head.i < ents[-1].end else ents[0]
+        text = ent.text
+        s, e = ent.start_char, ent.end_char
+        if text.endswith("'s"):
+            text, e = text[:-2], e - 2
+        return text, s, e
+    toks = [t for t in sub if t.dep_ not in ("det", "punct", "prep") and not t.is_space]
+    # keep the noun phrase itself, not clauses hanging off it
+    toks = [t for t in toks if t.i <= head.i or t.head.i == head.i and t.dep_ in
+            ("compound", "flat", "appos")]
+    if not toks:
+        return head.text, head.idx, head.idx + len(head.text)
+    s = toks[0].idx
+    e = toks[-1].idx + len(toks[-1].text)
+    return doc.text[s:e], s, e
+
+
+def _speech_verbs(doc: Doc, s: int, e: int, quotes: Sequence[tuple[int, int]]) -> list[Token]:
+    return [t for t in doc[s:e] if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS
+            and not _in_quote(t, quotes) and t.dep_ not in ("amod", "acomp")]
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
+            return child
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    # "... Stalin himself, in which the premier claimed": relcl verbs have their own nsubj
+    return None
+
+
+def _according_to(doc: Doc, s: int, e: int) -> Token | None:
+    for t in doc[s:e]:
+        if t.lower_ == "according" and t.i + 1 < e and doc[t.i + 1].lower_ == "to":
+            for obj in doc[t.i + 1].children:
+                if obj.dep_ == "pobj":
+                    return obj
+            for obj in t.children:
+                for o2 in obj.children:
+                    if o2.dep_ == "pobj":
+                        return o2
+    return None
+
+
+def _fact_cue(doc: Doc, sent: Span) -> str:
+    ents = [e for e in sent.ents if e.label_ in FACT_LABELS]
+    if ents:
+        kind = "date" if ents[0].label_ in ("DATE", "TIME") else "number"
+        return f"{kind}: {ents[0].text}"
+    low = sent.text.lower()
+    for phrase in CAUSAL:
+        if re.search(rf"\b{re.escape(phrase)}\b", low):
+            return f"causal: {phrase}"
+    for t in sent:
+        if t.lower_ in EVALUATIVE:
+            return f"evaluative: {t.text}"
+        if t.tag_ in ("JJR", "JJS", "RBR", "RBS") and t.lower_ not in ("more", "most", "less"):
+            return f"evaluative: {t.text}"
+    return ""
+
+
+def find_claims(doc: Doc) -> list[ClaimProposal]:
+    """Claim proposals for one parsed text (offsets into ``doc.text``), in text order."""
+    quotes = quotations(doc.text)
+    out: list[ClaimProposal] = []
+    for s, e in claim_units(doc):
+        span = doc[s:e]
+        if not any(t.pos_ in ("VERB", "AUX") for t in span):
+            continue  # a heading, a caption: asserts nothing
+        a, b = _trim(doc, s, e)
+        if b - a < 12:
+            continue
+        unit_quotes = [(q0, q1) for q0, q1 in quotes if a <= q0 and q1 <= b
+                       and len(doc.text[q0:q1].split()) >= 2]
+        acc = _according_to(doc, s, e)
+        if acc is not None:
+            name, n0, n1 = _agent_of(acc)
+            out.append(ClaimProposal(a, b, "attributed", name, n0, n1, "according to"))
+            continue
+        verbs = _speech_verbs(doc, s, e, quotes)
+        speaker = None
+        for verb in verbs:
+            subj = _subject(verb)
+            said = any(c.dep_ in _SAID and c.dep_ != "dobj" or
+                       (c.dep_ == "dobj" and c.lemma_.lower() in ("that", "this", "it"))
+                       for c in verb.children)
+            if subj is not None and (said or unit_quotes):
+                speaker = (verb, subj)
+                break
+        if speaker is not None:
+            verb, subj = speaker
+            name, n0, n1 = _agent_of(subj)
+            kind = "quoted" if unit_quotes else "attributed"
+            out.append(ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}"))
+            continue
+        hedge = next((t for t in span if t.lower_ in HEDGES), None)
+        if hedge is not None:
+            out.append(ClaimProposal(a, b, "attributed", "", None, None, f"hedge: {hedge.text}"))
+            continue
+        if unit_quotes and any(len(doc.text[q0:q1].split()) >= 4 for q0, q1 in unit_quotes):
+            out.append(ClaimProposal(a, b, "quoted", "", None, None, "quotation"))
+            continue
+        cue = _fact_cue(doc, span)
+        if cue:
+            out.append(ClaimProposal(a, b, "unattributed", "", None, None, cue))
+    return out

@@ -1,0 +1,286 @@
+"""Claims: found with the real spaCy parser, marked and linked by hand, status and check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from annotator import DecisionError
+from annotator.claims import find_claims, find_quote, quotations, support_status
+from annotator.cli import app
+from annotator.model import Link
+from tests.conftest import ROOT
+
+REFERENCES = ROOT / "sources" / "references.bib"
+SID = "german-soviet-axis-talks"
+NEKRICH = "According to a study by Alexander Nekrich, on 25 November 1940"
+ISRAELYAN = "According to Soviet diplomat Victor Israelyan"
+runner = CliRunner()
+
+
+def run(ws, *args):
+    return runner.invoke(app, ["-w", str(ws.root), *args])
+
+
+@pytest.fixture
+def ref_ws(seed_ws):
+    seed_ws.bib_add(REFERENCES)
+    return seed_ws
+
+
+@pytest.fixture
+def proposed_ws(ref_ws, nlp):
+    ref_ws.propose_claims(nlp=nlp)
+    return ref_ws
+
+
+def _starting(rows, prefix):
+    found = [r for r in rows if r.text.startswith(prefix)]
+    assert len(found) == 1, [r.text[:60] for r in rows]
+    return found[0]
+
+
+# -- proposals on the seed -------------------------------------------------------------------
+def test_claims_propose_attributions_on_the_seed(proposed_ws):
+    rows = proposed_ws.claims()
+    nek = _starting(rows, NEKRICH)
+    assert (nek.kind, nek.agent, nek.state, nek.status) == \
+        ("attributed", "Alexander Nekrich", "proposed", "attributed")
+    assert "counterproposal" in nek.text and nek.text.endswith("Iraq and Iran.")
+    assert [(ln.bib_key, ln.status, ln.rel) for ln in nek.links] == \
+        [("nekrich1997", "suggested", "supports")]
+    isr = _starting(rows, ISRAELYAN)
+    assert (isr.kind, isr.agent) == ("attributed", "Victor Israelyan")
+    assert [ln.bib_key for ln in isr.links] == ["israelyan2003"]
+
+
+def test_claims_propose_quotations_with_hitler_as_speaker(proposed_ws):
+    quoted = proposed_ws.claims(kinds=["quoted"])
+    remark = _starting(quoted, "Regarding the counterproposal, Hitler remarked")
+    assert remark.agent == "Hitler"
+    assert "brought to her knees" in remark.text  # the quotations are one claim
+    memo = next(r for r in quoted if "in an internal memoranda Hitler stated" in r.text)
+    assert memo.agent == "Hitler"
+    assert memo.text.endswith('approved by me."')  # a quote over three sentences, not cut
+    assert {r.agent for r in quoted} == {"Hitler"}
+
+
+def test_claims_propose_unattributed_assertions(proposed_ws):
+    rows = proposed_ws.claims(status="unsupported")
+    assert rows and all(r.kind == "unattributed" and not r.agent for r in rows)
+    texts = [r.text for r in rows]
+    assert any(t.startswith("Germany ended the Molotov–Ribbentrop Pact in June 1941") for t in texts)
+    assert any(t.startswith("Those factors resulted in Molotov") for t in texts)
+    assert not any(t.startswith("German–Soviet Axis talks\n") for t in texts)  # no heading
+    cues = {r.cue.split(":")[0] for r in rows}
+    assert {"date", "causal"} <= cues
+
+
+def test_claims_propose_again_keeps_decisions_and_adds_nothing(proposed_ws, nlp):
+    rows = proposed_ws.claims()
+    nek = _starting(rows, NEKRICH)
+    first = rows[0]
+    proposed_ws.confirm_claim(nek.id)
+    proposed_ws.reject_claim(first.id)
+    assert proposed_ws.propose_claims(nlp=nlp) == []
+    again = proposed_ws.claims(state=["proposed", "confirmed", "rejected"])
+    assert len(again) == len(rows)
+    assert proposed_ws.claim(nek.id).state == "confirmed"
+    assert proposed_ws.claim(first.id).state == "rejected"
+    assert first.id not in {r.id for r in proposed_ws.claims()}  # rejected: hidden by default
+
+
+def test_claims_agent_links_to_register_entity(ref_ws, nlp):
+    con = ref_ws.store.conn
+    con.execute("INSERT INTO entities (id, type, preferred, status, created_at) VALUES "
+                "('person-hitler', 'person', 'Adolf Hitler', 'confirmed', 'now')")
+    con.execute("INSERT INTO variants (entity_id, surface, key) VALUES "
+                "('person-hitler', 'Hitler', ?)", (__import__("annotator.claims").claims.name_key("Hitler"),))
+    ref_ws.propose_claims(nlp=nlp)
+    quoted = ref_ws.claims(kinds="quoted")
+    assert quoted and {r.agent_entity_id for r in quoted} == {"person-hitler"}
+
+
+# -- by hand -----------------------------------------------------------------------------------
+def test_claims_add_by_quote_link_and_check(ref_ws):
+    row = ref_ws.add_claim(SID, quote="Germany ended the Molotov–Ribbentrop Pact in June 1941")
+    assert (row.state, row.status, row.kind) == ("confirmed", "unsupported", "unattributed")
+    text = ref_ws.reading_text(SID)
+    assert text[row.start:row.end] == "Germany ended the Molotov–Ribbentrop Pact in June 1941"
+    assert row.paragraph == 6 and row.line > 40
+    report = ref_ws.check()
+    assert not report.ok and [r.id for r in report.failing] == [row.id]
+    link = ref_ws.link_claim(row.id, "nekrich1997", locus="p. 214")
+    assert (link.bib_key, link.locus, link.rel, link.status) == \
+        ("nekrich1997", "p. 214", "supports", "confirmed")
+    assert ref_ws.claim(row.id).status == "supported"
+    assert ref_ws.claim(row.id).works == ("nekrich1997 (p. 214)",)
+    assert ref_ws.check().ok
+    ref_ws.unlink(link.id)
+    assert ref_ws.claim(row.id).status == "unsupported"
+
+
+def test_claims_quote_tolerates_whitespace_and_quote_marks(ref_ws):
+    row = ref_ws.add_claim(SID, quote='Stalin  "demands more and more",\n"he\'s a cold-blooded '
+                                      'blackmailer"', kind="quoted", agent="Hitler")
+    assert ref_ws.reading_text(SID)[row.start:row.end].startswith('Stalin "demands')
+    assert row.status == "attributed"
+
+
+@pytest.mark.parametrize(("kwargs", "code"), [
+    ({"quote": "the Soviet Union"}, "D302"),
+    ({"quote": "words that are nowhere in the text"}, "D301"),
+    ({"span": (10, 5)}, "D303"),
+    ({"span": (0, 10**7)}, "D303"),
+    ({"span": (0, 10), "kind": "gossip"}, "D305"),
+])
+def test_claims_add_refuses_bad_input(ref_ws, kwargs, code):
+    with pytest.raises(DecisionError) as info:
+        ref_ws.add_claim(SID, **kwargs)
+    assert info.value.code == code
+    assert ref_ws.claims() == []
+
+
+def test_claims_ambiguous_quote_says_how_often(ref_ws):
+    with pytest.raises(DecisionError) as info:
+        ref_ws.add_claim(SID, quote="Hitler")
+    assert "found" in str(info.value) and "times" in str(info.value)
+
+
+def test_claims_link_refuses_unknown_key_and_suggests(ref_ws):
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "nekrch1997")
+    assert info.value.code == "D307" and "nekrich1997" in str(info.value)
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "nekrich1997", rel="proves")
+    assert info.value.code == "D308"
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(999, "nekrich1997")
+    assert info.value.code == "D306"
+
+
+def test_claims_link_to_a_passage_of_another_source(ref_ws, tmp_path):
+    other = tmp_path / "memo.txt"
+    other.write_text("Memorandum\n\nPolitical conversations have been started. Preparations "
+                     "for the East are to be continued.\n", encoding="utf-8")
+    ref_ws.add(other)
+    row = ref_ws.add_claim(SID, quote="all preparations for the East previously ordered "
+                                      "orally are to be continued")
+    memo = ref_ws.reading_text("memo")
+    start = memo.index("Preparations")
+    link = ref_ws.link_claim(row.id, passage=("memo", start, len(memo)))
+    assert link.target == f"memo:{start}-{len(memo)}"
+    assert ref_ws.claim(row.id).status == "supported"
+    with pytest.raises(DecisionError):
+        ref_ws.link_claim(row.id, passage=(SID, row.start, row.end))
+
+
+def test_claims_accepting_suggestion_supports_and_reject_is_remembered(proposed_ws, nlp):
+    nek = _starting(proposed_ws.claims(), NEKRICH)
+    isr = _starting(proposed_ws.claims(), ISRAELYAN)
+    proposed_ws.accept_link(nek.links[0].id, locus="p. 203")
+    assert proposed_ws.claim(nek.id).status == "supported"
+    assert proposed_ws.claim(nek.id).works == ("nekrich1997 (p. 203)",)
+    proposed_ws.unlink(isr.links[0].id)  # a suggestion: kept as rejected
+    proposed_ws.propose_claims(nlp=nlp)
+    assert [ln.status for ln in proposed_ws.claim(isr.id).links] == ["rejected"]
+
+
+def test_claims_acts_are_in_the_decision_log(ref_ws):
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    link = ref_ws.link_claim(row.id, "israelyan2003", rel="mentions")
+    ref_ws.unlink(link.id)
+    acts = [(r["act"], r["target"]) for r in ref_ws.store.query(
+        "SELECT act, target FROM decisions WHERE act LIKE 'claim%' OR act = 'unlink' "
+        "ORDER BY id")]
+    assert acts == [("claim-add", f"source:{SID}"), ("claim-link", f"claim:{row.id}"),
+                    ("unlink", f"link:{link.id}")]
+    changes = json.loads(ref_ws.store.one(
+        "SELECT changes FROM decisions WHERE act = 'unlink'")["changes"])
+    assert changes[0]["table"] == "links" and changes[0]["after"] is None
+
+
+def test_claims_check_allows_attributed(ref_ws):
+    ref_ws.add_claim(SID, quote=NEKRICH, kind="attributed", agent="Alexander Nekrich")
+    assert not ref_ws.check().ok
+    assert ref_ws.check(allow=["attributed"]).ok
+
+
+# -- CLI ---------------------------------------------------------------------------------------
+def test_claims_cli_add_link_table_and_check(ref_ws):
+    result = run(ref_ws, "claim", "add", SID, "--quote", "Those factors resulted in Molotov "
+                 "taking a firm line.")
+    assert result.exit_code == 0, result.output
+    cid = result.stdout.strip()
+    result = run(ref_ws, "check")
+    assert result.exit_code == 1
+    line = result.stdout.strip()
+    assert line.startswith("sources/german-soviet-axis-talks.xml:")
+    assert f"claim {cid} unsupported (unattributed, ¶ 4, line " in line
+    assert line.endswith("Those factors resulted in Molotov taking a firm line.")
+    result = run(ref_ws, "claim", "link", cid, "nekrich1997", "--loc", "p. 214")
+    assert result.exit_code == 0, result.output
+    result = run(ref_ws, "check")
+    assert result.exit_code == 0
+    assert "1 confirmed claim checked, 0 not supported" in result.stderr
+    result = run(ref_ws, "claims", "--format", "csv")
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("id,source,location,text,kind,status,agent,works")
+    assert "nekrich1997 (p. 214)" in lines[1]
+    result = run(ref_ws, "claims", "--format", "md")
+    assert result.stdout.startswith("| id | source | location |")
+
+
+def test_claims_cli_user_errors_exit_2(ref_ws):
+    result = run(ref_ws, "claim", "add", SID, "--quote", "Soviet Union")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "[D302]" in result.stderr
+    result = run(ref_ws, "claim", "link", "42", "nekrich1997")
+    assert result.exit_code == 2 and "[D306]" in result.stderr
+    result = run(ref_ws, "claims", "--status", "dubious")
+    assert result.exit_code == 2 and "[D305]" in result.stderr
+
+
+# -- pure parts --------------------------------------------------------------------------------
+def test_claims_support_status():
+    conf = Link(id=1, claim_id=1, rel="supports", status="confirmed", bib_key="k")
+    sugg = Link(id=2, claim_id=1, rel="supports", status="suggested", bib_key="k")
+    contra = Link(id=3, claim_id=1, rel="contradicts", status="confirmed", bib_key="k")
+    assert support_status("", [conf]) == "supported"
+    assert support_status("Nekrich", [sugg]) == "attributed"
+    assert support_status("", [sugg, contra]) == "unsupported"
+
+
+def test_claims_finder_on_a_small_text(nlp):
+    doc = nlp('The treaty was signed in 1939. Molotov said: "We will not sign it." '
+              "According to Jane Smith, the talks failed because Stalin hesitated.")
+    found = {doc.text[p.start:p.end]: p for p in find_claims(doc)}
+    assert found["The treaty was signed in 1939."].kind == "unattributed"
+    said = found['Molotov said: "We will not sign it."']
+    assert (said.kind, said.agent) == ("quoted", "Molotov")
+    acc = found["According to Jane Smith, the talks failed because Stalin hesitated."]
+    assert (acc.kind, acc.agent) == ("attributed", "Jane Smith")
+    assert doc.text[acc.agent_start:acc.agent_end] == "Jane Smith"
+
+
+@given(st.text(alphabet="ab “”\"\n.", max_size=60))
+def test_claims_quotations_are_balanced_and_inside_blocks(text):
+    for a, b in quotations(text):
+        assert 0 <= a < b <= len(text)
+        assert text[a] in "“\"" and text[b - 1] in "”\""
+        assert "\n\n" not in text[a:b]
+
+
+@given(st.text(min_size=1, max_size=40), st.text(max_size=40), st.text(max_size=40))
+def test_claims_find_quote_finds_what_is_there(quote, before, after):
+    if not quote.split():
+        return
+    text = before + " " + quote + " " + after
+    hits = find_quote(text, quote)
+    first_word = len(before) + 1 + len(quote) - len(quote.lstrip())
+    assert any(a == first_word and text[a:b].split() == quote.split() for a, b in hits)
