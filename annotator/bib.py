@@ -525,8 +525,11 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
     ptr = el.find(f".//{_T}ptr")
     if ptr is not None and ptr.get("target") and "url" not in f:
         f["url"] = ptr.get("target", "")
-        if etype == "misc":
-            etype = "online"
+    if f.get("url") and etype in ("misc", "article") and not f.get("journaltitle"):
+        etype = "online"  # a web page (an encyclopedia article): BibLaTeX @online
+        if f.get("booktitle"):
+            f["organization"] = f.get("publisher", "")
+            f["titleaddon"] = f.pop("booktitle")
     m = re.match(r"\d{4}", f.get("date", ""))
     if m:
         f["year"] = m.group()

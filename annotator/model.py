@@ -217,7 +217,7 @@ class ClaimRow:
             if link.rel != "supports":
                 text = f"{link.rel}: {text}"
             if link.status == "suggested":
-                text += " [suggested]"
+                text += f" [suggested: link {link.id}]"
             out.append(text)
         return tuple(out)
 

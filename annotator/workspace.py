@@ -720,7 +720,8 @@ class Workspace:
 
     def _claim_item(self, r: Any, links: list[Link]) -> ClaimRow:
         src = self.source(r["source_id"])
-        text, paragraph, line, page = "", 0, 0, None
+        text, paragraph, line, page = "[stale: the source changed; mark the claim again]", \
+            0, 0, None
         if r["sha256"] == src.sha256:
             tm = self.textmap(r["source_id"])
             text = " ".join(tm.text[r["start"]:r["end"]].split())

@@ -284,3 +284,49 @@ def test_claims_find_quote_finds_what_is_there(quote, before, after):
     hits = find_quote(text, quote)
     first_word = len(before) + 1 + len(quote) - len(quote.lstrip())
     assert any(a == first_word and text[a:b].split() == quote.split() for a, b in hits)
+
+
+def test_claims_location_gives_page_from_pb(ws, tmp_path):
+    tei = tmp_path / "diary.xml"
+    tei.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>Diary</title></titleStmt><publicationStmt><p>x</p></publicationStmt>
+<sourceDesc><p>manuscript</p></sourceDesc></fileDesc></teiHeader>
+<text><body><pb n="213"/><p>The first entry is short.</p>
+<p>The talks ended on 14 November
+<pb n="214"/>1940 without an agreement.</p></body></text></TEI>""", encoding="utf-8")
+    ws.add(tei)
+    first = ws.add_claim("diary", quote="The first entry is short.")
+    second = ws.add_claim("diary", quote="1940 without an agreement.")
+    assert (first.page, first.paragraph, first.line) == ("213", 1, 5)
+    assert (second.page, second.paragraph, second.line) == ("214", 2, 7)
+    assert second.location == "p. 214, ¶ 2, line 7"
+
+
+def test_claims_replaced_source_keeps_or_stales_claims(ws, tmp_path):
+    src = tmp_path / "note.txt"
+    src.write_text("Note\n\nThe pact was signed in 1939.\n\nThe war began in 1941.\n",
+                   encoding="utf-8")
+    ws.add(src)
+    kept = ws.add_claim("note", quote="The pact was signed in 1939.")
+    gone = ws.add_claim("note", quote="The war began in 1941.")
+    src.write_text("Note\n\nThe pact was signed in 1939.\n\nThe war began in June 1941.\n",
+                   encoding="utf-8")
+    ws.add(src, replace=True)
+    assert ws.claim(kept.id).text == "The pact was signed in 1939."
+    stale = ws.claim(gone.id)
+    assert stale.state == "stale" and stale.text.startswith("[stale")
+    with pytest.raises(DecisionError) as info:
+        ws.confirm_claim(gone.id)
+    assert info.value.code == "D310"
+
+
+def test_claims_cli_show_lists_links_with_ids(proposed_ws):
+    nek = _starting(proposed_ws.claims(), NEKRICH)
+    result = run(proposed_ws, "claim", "show", str(nek.id))
+    assert result.exit_code == 0, result.output
+    assert f"link {nek.links[0].id}: supports nekrich1997 [suggested]" in result.stdout
+    assert "agent: Alexander Nekrich" in result.stdout
+    result = run(proposed_ws, "claim", "accept", str(nek.links[0].id), "--loc", "p. 203")
+    assert result.exit_code == 0, result.output
+    assert proposed_ws.claim(nek.id).works == ("nekrich1997 (p. 203)",)

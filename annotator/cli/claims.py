@@ -115,10 +115,14 @@ def claims_cli(
         return
     with user_errors():
         rows = workspace().claims(status=status, state=state, source_id=source, kinds=kind)
+    if format is Format.table:
+        columns = ["id", "location", "state", "kind", "status", "agent", "text", "works"]
+        if len({r.source_id for r in rows}) > 1:
+            columns.insert(1, "source")
+    else:
+        columns = CLAIM_COLUMNS + ["state", "cue", "paragraph", "line", "page", "start", "end"]
     render([_claim_dict(r, short=format is Format.table) for r in rows], format,
-           columns=CLAIM_COLUMNS + ([] if format is Format.table else
-                                    ["state", "cue", "paragraph", "line", "page", "start",
-                                     "end"]))
+           columns=columns)
 
 
 @claims_app.command("propose")
@@ -194,6 +198,30 @@ def claim_add_cli(
     typer.echo(f"claim {row.id}: {row.source_id} {row.start}:{row.end} ({row.kind}, "
                f"{row.status}) {row.location}", err=True)
     typer.echo(str(row.id))
+
+
+@claim_app.command("show")
+def claim_show_cli(
+    claim: Annotated[str, typer.Argument(help="Claim id.")],
+    *,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Show one claim in full: its text, where it is, who it is attributed to, its links."""
+    with user_errors():
+        row = workspace().claim(claim)
+    if format is not Format.table:
+        render([_claim_dict(row, short=False)], format, columns=CLAIM_COLUMNS + [
+            "state", "cue", "paragraph", "line", "page", "start", "end"])
+        return
+    typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}")
+    typer.echo(f"  {row.state}, {row.kind}, {row.status}"
+               + (f"; agent: {row.agent}" if row.agent else "")
+               + (f" ({row.agent_entity_id})" if row.agent_entity_id else "")
+               + (f"; proposed for: {row.cue}" if row.cue else ""))
+    typer.echo(f"  {row.text}")
+    for link in row.links:
+        typer.echo(f"  link {link.id}: {link.rel} {link.target}"
+                   + (f" ({link.locus})" if link.locus else "") + f" [{link.status}]")
 
 
 @claim_app.command("link")
