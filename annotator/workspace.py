@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +32,8 @@ from annotator.errors import (AnnotatorError, DecisionError, Location, ModelErro
                               StoreError)
 from annotator.files import atomic_write
 from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, AddResult, BibEntry,
-                             CheckReport, ClaimProposal, ClaimRow, Link, Source)
+                             CheckReport, ClaimProposal, ClaimRow, Entity, EvalReport, Link,
+                             Mention, ProposeReport, Source)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import ParsedSource, decode_utf8, parse_source, read_source_bytes
@@ -303,6 +304,94 @@ class Workspace:
 
     def reading_text(self, source_id: str) -> str:
         return self.textmap(source_id).text
+
+    # -- proposals ------------------------------------------------------------------------
+    def propose(self, source_ids: Sequence[str] | None = None, *, model: str | None = None,
+                n_process: int | None = None, batch_size: int | None = None,
+                force: bool = False, progress: Callable[[int, int], None] | None = None
+                ) -> ProposeReport:
+        """Propose persons, places, organisations and dates in the sources (default: all).
+
+        Sources unchanged since their last run with the same model and settings are skipped
+        (only the register's new names are looked for). ``progress(words_done, words_total)``.
+        """
+        from annotator import propose as _propose
+
+        return _propose.propose(self, source_ids, model=model, n_process=n_process,
+                                batch_size=batch_size, force=force, progress=progress)
+
+    def mentions(self, source_id: str | None = None, *, status: str | None = None,
+                 types: Iterable[str] | None = None) -> list[Mention]:
+        """Mentions in reading order, with their surface taken from the reading text."""
+        sql = "SELECT * FROM mentions WHERE 1"
+        params: list[Any] = []
+        if source_id is not None:
+            self.source(source_id)
+            sql += " AND source_id = ?"
+            params.append(source_id)
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        wanted = list(types) if types is not None else None
+        if wanted is not None:
+            sql += f" AND type IN ({', '.join('?' for _ in wanted)})"
+            params.extend(wanted)
+        rows = self.store.query(sql + " ORDER BY source_id, start, end, type", tuple(params))
+        return [_mention(r, self._surface(r)) for r in rows]
+
+    def _surface(self, row: Any) -> str:
+        try:
+            tm = self._version_textmap(row["source_id"], row["sha256"])
+        except AnnotatorError:
+            return ""
+        return tm.text[row["start"]:row["end"]] if tm.sha256 == row["sha256"] else ""
+
+    def entities(self, *, status: str | None = None, type: str | None = None,
+                 source_id: str | None = None) -> list[Entity]:
+        """Entities (candidates and register) with their variants and mention/source counts."""
+        sql = ("SELECT e.*, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id "
+               "AND m.status != 'rejected') AS n_mentions, (SELECT COUNT(DISTINCT m.source_id) "
+               "FROM mentions m WHERE m.entity_id = e.id AND m.status != 'rejected') AS n_sources "
+               "FROM entities e WHERE 1")
+        params: list[Any] = []
+        if status is not None:
+            sql += " AND e.status = ?"
+            params.append(status)
+        if type is not None:
+            sql += " AND e.type = ?"
+            params.append(type)
+        if source_id is not None:
+            self.source(source_id)
+            sql += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id " \
+                   "AND m.source_id = ?)"
+            params.append(source_id)
+        rows = self.store.query(sql + " ORDER BY e.type, e.preferred COLLATE NOCASE, e.id",
+                                tuple(params))
+        return [self._entity(r) for r in rows]
+
+    def entity(self, entity_id: str) -> Entity:
+        """One entity by id, with its variants, authority ids and counts."""
+        found = [e for e in self.entities() if e.id == entity_id]
+        if not found:
+            raise DecisionError(f"no entity '{entity_id}'",
+                                hint="list them with 'annotator entities'", code="D001")
+        return found[0]
+
+    def _entity(self, row: Any) -> Entity:
+        variants = tuple(v["surface"] for v in self.store.query(
+            "SELECT surface FROM variants WHERE entity_id = ? ORDER BY rowid", (row["id"],)))
+        authority = tuple((a["scheme"], a["value"]) for a in self.store.query(
+            "SELECT scheme, value FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
+            (row["id"],)))
+        return Entity(id=row["id"], type=row["type"], preferred=row["preferred"],
+                      status=row["status"], variants=variants, authority=authority,
+                      note=row["note"], mentions=row["n_mentions"], sources=row["n_sources"])
+
+    def evaluate(self, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
+        """Score this workspace's mentions against a gold file (gold JSON or annotated TEI)."""
+        from annotator import evaluate as _evaluate
+
+        return _evaluate.evaluate(self, Path(gold), confirmed_only=confirmed_only)
 
     # -- server ---------------------------------------------------------------------------
     def source_counts(self) -> dict[str, dict[str, dict[str, int]]]:
@@ -812,6 +901,15 @@ def _source(row: Any) -> Source:
     return Source(id=row["id"], file=row["file"], sha256=row["sha256"], title=row["title"],
                   origin=row["origin"], chars=row["chars"], words=row["words"],
                   added_at=row["added_at"])
+
+
+def _mention(row: Any, surface: str) -> Mention:
+    value = json.loads(row["date_value"]) if row["date_value"] else {}
+    return Mention(id=row["id"], source_id=row["source_id"], start=row["start"], end=row["end"],
+                   type=row["type"], status=row["status"], entity_id=row["entity_id"],
+                   surface=surface, provenance=row["provenance"],
+                   date_value=tuple(value.items()), flags=row["flags"],
+                   decided=bool(row["decided"]))
 
 
 def _title(parsed: ParsedSource) -> str:

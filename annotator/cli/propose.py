@@ -1,0 +1,162 @@
+"""annotator propose / entities / eval."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import Format, render, user_errors, workspace
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient rich progress bar with words/s on stderr, or None when not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed:,.0f}/{task.total:,.0f} words"),
+                  TextColumn("{task.speed:,.0f} words/s"),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command("propose")
+def propose_cli(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Source ids (default: every source changed since its last run).")] = None,
+    *,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Installed spaCy pipeline (default: 'model' in annotator.toml).")]
+    = None,
+    n_process: Annotated[int | None, typer.Option(
+        "--n-process", min=1, help="Processes for spaCy (default: 1).")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", min=1, help="Texts per spaCy batch (default: 64).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run again on sources that did not change.")] = False,
+) -> None:
+    """Propose persons, places, organisations and dates with a spaCy pipeline."""
+    with user_errors():
+        ws = workspace()
+        with _progress_bar("proposing") as progress:
+            report = ws.propose(sources or None, model=model, n_process=n_process,
+                                batch_size=batch_size, force=force, progress=progress)
+    for s in report.sources:
+        state = "unchanged, skipped" if s.skipped else f"{s.words} words"
+        typer.echo(f"{s.source_id}: {s.proposed} new proposals ({state})", err=True)
+    typer.echo(f"{report.proposed} proposals from {report.model}", err=True)
+
+
+class _Status(str, Enum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
+class _Type(str, Enum):
+    person = "person"
+    place = "place"
+    org = "org"
+
+
+def _context(text: str, start: int, end: int, width: int = 30) -> str:
+    left = text[max(0, start - width):start].split("\n")[-1]
+    right = text[end:end + width].split("\n")[0]
+    return " ".join(f"…{left}[{text[start:end]}]{right}…".split())
+
+
+@app.command("entities")
+def entities_cli(
+    *,
+    status: Annotated[_Status | None, typer.Option("--status", help="Only this status.")]
+    = None,
+    type: Annotated[_Type | None, typer.Option("--type", help="Only this type.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only entities named in this "
+                                                                "source.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """List candidate entities and the register: type, name, mentions, sources, status."""
+    with user_errors():
+        ws = workspace()
+        ents = ws.entities(status=status.value if status else None,
+                           type=type.value if type else None, source_id=source)
+        by_entity: dict[str, list[Any]] = {}
+        for m in ws.mentions(source):
+            if m.entity_id:
+                by_entity.setdefault(m.entity_id, []).append(m)
+        rows = []
+        for e in ents:
+            ms = by_entity.get(e.id, [])
+            row: dict[str, Any] = {"id": e.id, "type": e.type, "preferred": e.preferred,
+                                   "mentions": e.mentions, "sources": e.sources,
+                                   "status": e.status, "variants": list(e.variants)}
+            if ms:
+                first = ms[0]
+                row["context"] = _context(ws.reading_text(first.source_id), first.start,
+                                          first.end)
+            if format is Format.json:
+                row["authority"] = dict(e.authority)
+                row["occurrences"] = [
+                    {"mention": m.id, "source": m.source_id, "start": m.start, "end": m.end,
+                     "surface": m.surface, "status": m.status, "provenance": m.provenance,
+                     "flags": m.flags} for m in ms]
+            rows.append(row)
+    render(rows, format, columns=["id", "type", "preferred", "mentions", "sources", "status",
+                                  "context"], title="entities")
+
+
+@app.command("eval")
+def eval_cli(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON (spans over a .txt beside it) or an "
+                                              "annotated TEI file of the same text.")],
+    *,
+    confirmed_only: Annotated[bool, typer.Option(
+        "--confirmed-only", help="Score only confirmed mentions (default: proposed too).")]
+    = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """Score the workspace's mentions against a gold annotation: P/R/F1 and date values."""
+    with user_errors():
+        report = workspace().evaluate(gold, confirmed_only=confirmed_only)
+    rows: list[dict[str, Any]] = []
+    for s in report.scores:
+        ep, er, ef = s.exact
+        op, orr, of = s.overlap
+        rows.append({"type": s.type, "gold": s.gold, "predicted": s.predicted,
+                     "exact_p": round(ep, 3), "exact_r": round(er, 3), "exact_f1": round(ef, 3),
+                     "overlap_p": round(op, 3), "overlap_r": round(orr, 3),
+                     "overlap_f1": round(of, 3)})
+    if format is Format.json:
+        import json
+
+        typer.echo(json.dumps({
+            "source": report.source_id, "gold": report.gold_file, "scores": rows,
+            "dates": {"gold": report.dates_gold, "right": report.dates_right,
+                      "errors": [{"surface": s, "gold": g, "ours": o}
+                                 for s, g, o in report.date_errors]}},
+            ensure_ascii=False, indent=2))
+        return
+    render(rows, format, columns=list(rows[0]) if rows else ["type"],
+           title=f"{report.source_id} vs {gold.name}")
+    if format is Format.table:
+        typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right")
+        for surface, g, o in report.date_errors:
+            typer.echo(f"  {surface!r}: gold {g}, ours {o}")

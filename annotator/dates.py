@@ -1,0 +1,283 @@
+"""Date mentions as TEI values: what goes into ``<date when=...>``, ``from``/``to`` or ``notBefore``.
+
+A small normaliser of our own because no maintained library handles the range forms ("12 to 14
+November 1940", "October and November 1940"), and dateparser fills missing parts from today's
+date ("July 1940" -> 1940-07-26), which must never reach an export. Here a value has exactly the
+precision the text gives (``1940``, ``1940-06``, ``1940-11-25``, ``--11-25`` for a day without a
+year); nothing is ever taken from the clock. Fuzzy expressions ("early June 1940") get the
+coarser ``when``; decades and centuries get ``notBefore``/``notAfter``; relative ones ("just a year
+before") are kept as date mentions without a value and flagged ``relative``; durations
+("two-day") are not dates.
+
+Pure functions; the table of tested expressions is tests/test_dates.py.
+
+DOCS: docs/proposals.md#dates
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:[12]\d{3})"
+_DASH = r"(?:-|–|—)"
+_RANGE = rf"(?:\s*{_DASH}\s*|\s+(?:to|until|till|through|and)\s+)"
+_FUZZY = (r"(?:early|late|mid|middle|beginning|start|end|spring|summer|autumn|fall|winter|"
+          r"circa|ca\.|c\.|about|around|approximately|some\s+time\s+in|sometime\s+in)")
+_LEAD = re.compile(r"^(?:(?:in|on|during|of|from|between|by)\s+)+", re.I)
+_ARTICLE = re.compile(r"^the\s+", re.I)
+
+_RELATIVE_WORDS = frozenset("""
+    before after ago earlier later following previous preceding next last same that this these
+    those today yesterday tomorrow recent recently then now future past present first second
+    third final coming current meantime meanwhile once
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
+_UNIT = r"(?:day|night|week|fortnight|month|year|decade|century|centuries|hour|minute)s?"
+_NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                r"fifteen|twenty|thirty|forty|fifty|hundred|several|many|few|some|\d+)")
+_DURATION = re.compile(rf"^(?:(?:about|around|nearly|almost|over|some|just)\s+)?"
+                       rf"{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*[\s-]+{_UNIT}(?:[\s-]long)?$",
+                       re.I)
+_TIME_WORDS = re.compile(rf"\b(?:{_UNIT}|era|period|time|times|future|past|age|spring|summer|"
+                         rf"autumn|fall|winter|weekend)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A date mention's TEI attributes (``when``, ``from``/``to``, ``notBefore``/``notAfter``).
+
+    ``attrs`` is empty for a relative date (``flags == "relative"``): the editor supplies it.
+    ``flags`` is '' or 'fuzzy' (the text is vaguer than the value) or 'relative'.
+    """
+
+    attrs: tuple[tuple[str, str], ...]
+    flags: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.attrs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    def tei(self) -> str:
+        if self.year is None:
+            if self.day is not None:
+                return f"--{self.month:02d}-{self.day:02d}"
+            return f"--{self.month:02d}"
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+def _month(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _day(word: str) -> int:
+    return int(re.match(r"\d+", word).group())  # type: ignore[union-attr]
+
+
+def _valid(p: _Point) -> bool:
+    if p.month is not None and not 1 <= p.month <= 12:
+        return False
+    if p.day is not None:
+        limit = 29 if p.month == 2 else 30 if p.month in (4, 6, 9, 11) else 31
+        if not 1 <= p.day <= limit:
+            return False
+        if p.month == 2 and p.day == 29 and p.year is not None and not _leap(p.year):
+            return False
+    return True
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# One date point, most specific first. Named groups: d (day), m (month), y (year).
+_POINT_FORMS = [
+    re.compile(rf"^(?P<y>{_YEAR})-(?P<mn>\d{{2}})-(?P<dn>\d{{2}})$"),
+    re.compile(rf"^(?P<y>{_YEAR})-(?P<mn>\d{{2}})$"),
+    re.compile(rf"^(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})$", re.I),
+    re.compile(rf"^(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})$", re.I),
+    re.compile(rf"^(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})$", re.I),
+    re.compile(rf"^(?P<y>{_YEAR})$"),
+    re.compile(rf"^(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH})$", re.I),
+    re.compile(rf"^(?P<m>{_MONTH})\s+(?P<d>{_DAY})$", re.I),
+]
+
+
+def _point(text: str) -> _Point | None:
+    """One calendar point at the precision written, or None."""
+    text = text.strip()
+    for form in _POINT_FORMS:
+        m = form.match(text)
+        if not m:
+            continue
+        g = m.groupdict()
+        year = int(g["y"]) if g.get("y") else None
+        if g.get("mn"):
+            month: int | None = int(g["mn"])
+        elif g.get("m"):
+            month = _month(g["m"])
+        else:
+            month = None
+        if g.get("dn"):
+            day: int | None = int(g["dn"])
+        elif g.get("d"):
+            day = _day(g["d"])
+        else:
+            day = None
+        p = _Point(year, month, day)
+        return p if _valid(p) else None
+    return None
+
+
+def _range(text: str, *, between: bool = False) -> tuple[_Point, _Point] | None:
+    """A range written with to/until/and/a dash; the shared tail (month, year) fills the start.
+
+    "and" joins two full dates into a range only after "between": "1935 and June 1941" are two.
+    """
+    m = re.search(_RANGE, text.strip(), flags=re.I)
+    if m is None:
+        return None
+    left, right = text.strip()[:m.start()].strip(), text.strip()[m.end():].strip()
+    if m.group().strip().lower() == "and" and not between and _point(left) is not None and \
+            _point(left).year is not None:  # type: ignore[union-attr]
+        return None
+    end = _point(right)
+    if end is None:
+        # "1939-45": a two-digit end year
+        m = re.fullmatch(rf"({_YEAR})", left)
+        if m and re.fullmatch(r"\d{2}", right):
+            y0 = int(m.group(1))
+            y1 = y0 // 100 * 100 + int(right)
+            if y1 > y0:
+                return _Point(y0), _Point(y1)
+        return None
+    start = _point(left)
+    if start is None:
+        if re.fullmatch(_DAY, left, re.I) and end.day is not None:
+            start = _Point(end.year, end.month, _day(left))  # "12 to 14 November 1940"
+        elif re.fullmatch(_MONTH, left, re.I) and end.month is not None and end.day is None:
+            start = _Point(end.year, _month(left))  # "October and November 1940"
+        else:
+            return None
+    elif start.year is None and end.year is not None:
+        start = _Point(end.year, start.month, start.day)  # "3 October to 5 November 1940"
+    if not _valid(start) or not _valid(end):
+        return None
+    if start.year is not None and end.year is not None and \
+            (start.year, start.month or 0, start.day or 0) > (end.year, end.month or 0, end.day or 0):
+        return None
+    return start, end
+
+
+def _decade_or_century(text: str) -> tuple[str, str] | None:
+    m = re.fullmatch(r"(?:(?:early|late|mid)[\s-]+)?(\d{3})0'?s", text, re.I)
+    if m:
+        base = int(m.group(1)) * 10
+        if base % 100 == 0:  # "the 1800s": the century
+            return f"{base:04d}", f"{base + 99:04d}"
+        return f"{base:04d}", f"{base + 9:04d}"
+    m = re.fullmatch(r"(?:(?:early|late|mid)[\s-]+)?(\d{1,2})(?:st|nd|rd|th)[\s-]+century", text,
+                     re.I)
+    if m:
+        n = int(m.group(1))
+        return f"{(n - 1) * 100:04d}", f"{(n - 1) * 100 + 99:04d}"
+    return None
+
+
+def normalise_date(surface: str) -> DateValue | None:
+    """The TEI value of a date expression, or None when it is not a date (a duration, a number).
+
+    Relative expressions ("just a year before", "the following years") give a DateValue with no
+    attributes and ``flags='relative'``.
+    """
+    text = " ".join(surface.replace("\u00a0", " ").split()).strip(" ,.;:()[]\"'“”‘’")
+    if not text:
+        return None
+    between = bool(re.match(r"between\s", text, re.I))
+    text = _LEAD.sub("", text)
+    text = _ARTICLE.sub("", text)
+    fuzzy = False
+    m = re.match(rf"^(?:the\s+)?{_FUZZY}(?:[\s-]+of)?[\s-]+(?:the\s+)?(?:of\s+)?", text, re.I)
+    if m and m.end() < len(text):
+        rest = text[m.end():]
+        if _point(rest) or _range(rest, between=between) or _decade_or_century(rest):
+            text, fuzzy = rest, True
+    flags = "fuzzy" if fuzzy else ""
+    p = _point(text)
+    if p is not None:
+        return DateValue((("when", p.tei()),), flags)
+    r = _range(text, between=between)
+    if r is not None:
+        return DateValue((("from", r[0].tei()), ("to", r[1].tei())), flags)
+    span = _decade_or_century(text)
+    if span is not None:
+        return DateValue((("notBefore", span[0]), ("notAfter", span[1])), flags)
+    if _DURATION.match(text):
+        return None
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if words & _RELATIVE_WORDS or _TIME_WORDS.search(text):
+        return DateValue((), "relative")
+    return None
+
+
+# -- widening spaCy's DATE spans ------------------------------------------------------------
+_LEFT_PART = re.compile(
+    rf"(?:(?<=\s)|^)(?P<part>(?:{_DAY}|{_MONTH}|{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY})"
+    rf"(?:,?\s+{_YEAR})?){_RANGE}(?:{_DAY}\s+)?$", re.I)
+_LEFT_DAY = re.compile(rf"(?:(?<=\s)|^)(?P<part>{_DAY})\s+(?:of\s+)?$", re.I)
+
+
+def widen_date_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in what spaCy clipped off the left of a date: "12 to 14 |November 1940|".
+
+    Widened only when the wider text normalises to a range (or, for a lone day, to a day), so a
+    stray number stays out.
+    """
+    window = text[max(0, start - 40):start]
+    for pattern, want in ((_LEFT_PART, "from"), (_LEFT_DAY, "when")):
+        m = pattern.search(window)
+        if m is None:
+            continue
+        new_start = start - (len(window) - m.start("part"))
+        value = normalise_date(text[new_start:end])
+        if value is not None and value.attrs and value.attrs[0][0] == want and \
+                (want == "from" or value.attrs[0][1].count("-") == 2):
+            return new_start, end
+    return start, end
+
+
+def merge_date_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join neighbouring date spans that form one range ("October" + " and " + "November 1940")."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out:
+            ps, pe = out[-1]
+            gap = text[pe:s]
+            if s >= pe and re.fullmatch(_RANGE, gap, re.I):
+                value = normalise_date(text[ps:e])
+                if value is not None and value.attrs and value.attrs[0][0] == "from":
+                    out[-1] = (ps, e)
+                    continue
+            if s < pe:  # overlapping or contained: keep the wider
+                out[-1] = (ps, max(pe, e))
+                continue
+        out.append((s, e))
+    return out

@@ -1,0 +1,325 @@
+"""Candidate entities: the mentions that name one person, place or organisation, grouped.
+
+One review decision covers every mention of a candidate, so grouping is what saves the editor
+work: "Adolf Hitler", "Hitler" and "Hitler's" are one candidate, "Joachim von Ribbentrop" and
+"Ribbentrop" another, within a source and across sources, and a name already in the register
+links to its register entry. Entity ids are ``<type>-<slug of the preferred name>`` with
+``-2``, ``-3`` on a collision; once assigned an id never changes.
+
+Pure functions over plain records; the store and spaCy stay outside.
+
+DOCS: docs/proposals.md#grouping
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_WORDS = re.compile(r"[^\W_]+")
+# What may stand between two words of one name in running text: "J. R. R.", "Jean-Paul".
+_JOIN = re.compile(r"[ \t.\-–'’]{1,3}")
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le",
+                        "zu", "ten", "ter", "bin", "ibn", "al"})
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_key(surface: str) -> str:
+    """The matching key of a name: folded case and accents, no possessive, no leading "the".
+
+    "Hitler's" -> "hitler"; "the Soviet Union" -> "soviet union"; "Jean-Paul" -> "jean paul".
+    """
+    text = _POSSESSIVE.sub("", surface.strip())
+    words = _WORDS.findall(_fold(text))
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def slug(text: str) -> str:
+    """The slug part of an entity id: ASCII, lower case, words joined by '-'."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return s[:60].rstrip("-") or "x"
+
+
+def entity_id(type_: str, preferred: str, taken: set[str] | frozenset[str]) -> str:
+    """A new entity id ``<type>-<slug>``, with ``-2``, ``-3``... when the id is taken."""
+    base = f"{type_}-{slug(preferred)}"
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def surname_keys(key: str) -> tuple[str, ...]:
+    """Shorter keys that name the same person: "joachim von ribbentrop" -> "von ribbentrop",
+    "ribbentrop". Only the family name at the end, never a given name alone."""
+    words = key.split()
+    if len(words) < 2:
+        return ()
+    out = []
+    for i in range(1, len(words)):
+        tail = words[i:]
+        if tail[0] in _PARTICLES and len(tail) == 1:
+            continue
+        if len(tail) == 1 and len(tail[0]) < 3:
+            continue
+        out.append(" ".join(tail))
+    return tuple(out)
+
+
+def display_name(surface: str) -> str:
+    """A surface as a register name: one space between words, no possessive, no "the"."""
+    text = _POSSESSIVE.sub("", " ".join(surface.split()))
+    return text[4:] if text.startswith("the ") and len(text) > 4 else text
+
+
+def preferred_name(surfaces: Iterable[str]) -> str:
+    """The fullest variant: most words, then longest, then most frequent, then first seen."""
+    counts = Counter(display_name(s) for s in surfaces)
+    order = {s: i for i, s in enumerate(reversed(list(counts)))}
+    return max(counts, key=lambda s: (len(name_key(s).split()), len(s), counts[s], order[s]))
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """One person/place/org mention to group: the caller's index, its type and surface."""
+
+    index: int
+    type: str
+    surface: str
+
+    @property
+    def key(self) -> str:
+        return name_key(self.surface)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownEntity:
+    """An entity already in the store (confirmed or proposed) with its variant keys."""
+
+    id: str
+    type: str
+    status: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A group of mentions that name one entity; ``entity_id`` is set when it is a known one."""
+
+    type: str
+    preferred: str
+    variants: tuple[tuple[str, str], ...]  # (surface, key), first seen first
+    members: tuple[int, ...]  # NameMention.index values
+    entity_id: str | None = None
+    linked: bool = False  # entity_id is a confirmed register entry
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, x: object) -> object:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: object, b: object) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def group_mentions(mentions: Sequence[NameMention],
+                   known: Sequence[KnownEntity] = ()) -> list[Candidate]:
+    """Group mentions into candidates, joining known entities where a key matches.
+
+    Same type and same key always group. A person's shorter name joins the one longer name it
+    ends ("Hitler" -> "Adolf Hitler") when that is unambiguous: among known entities first
+    (confirmed before proposed), else among the names in ``mentions``. A key that is a variant
+    of a known entity links to it, a confirmed one before a proposed one.
+    """
+    uf = _Union()
+    by_key: dict[tuple[str, str], list[NameMention]] = defaultdict(list)
+    for m in mentions:
+        if m.key:
+            by_key[(m.type, m.key)].append(m)
+    rank = {"confirmed": 0, "proposed": 1}
+    known_by_key: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
+    known_by_tail: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
+    for e in sorted(known, key=lambda e: rank.get(e.status, 2)):
+        if e.status not in rank:
+            continue
+        for k in e.keys:
+            known_by_key[(e.type, k)].append(e)
+            if e.type == "person":
+                for tail in surname_keys(k):
+                    if e not in known_by_tail[(e.type, tail)]:
+                        known_by_tail[(e.type, tail)].append(e)
+    # Longer names first, so a short name finds its long name's group.
+    keys = sorted(by_key, key=lambda tk: (-len(tk[1].split()), tk[1]))
+    batch_tails: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for tk in keys:
+        if tk[0] == "person":
+            for tail in surname_keys(tk[1]):
+                batch_tails[(tk[0], tail)].add(tk)
+    for tk in keys:
+        uf.find(("k", tk))
+        match = _known_match(known_by_key.get(tk, []), known_by_tail.get(tk, []))
+        if match is not None:
+            uf.union(("e", match.id), ("k", tk))
+            continue
+        if tk[0] != "person":
+            continue
+        longer = {uf.find(("k", other)) for other in batch_tails.get(tk, ())}
+        if len(longer) == 1:
+            uf.union(longer.pop(), ("k", tk))
+    known_ids = {e.id: e for e in known}
+    groups: dict[object, list[tuple[str, str]]] = defaultdict(list)
+    for tk in keys:
+        groups[uf.find(("k", tk))].append(tk)
+    entity_of: dict[object, str] = {}
+    for node in list(uf.parent):
+        if isinstance(node, tuple) and node[0] == "e":
+            entity_of[uf.find(node)] = node[1]  # type: ignore[index]
+    out = []
+    for root, tks in groups.items():
+        members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)
+        variants: dict[str, tuple[str, str]] = {}
+        for m in members:
+            variants.setdefault(m.key, (display_name(m.surface), m.key))
+        eid = entity_of.get(root)
+        status = known_ids[eid].status if eid in known_ids else ""
+        out.append(Candidate(
+            type=tks[0][0], preferred=preferred_name(m.surface.strip() for m in members),
+            variants=tuple(variants.values()), members=tuple(m.index for m in members),
+            entity_id=eid, linked=status == "confirmed"))
+    out.sort(key=lambda c: c.members[0])
+    return out
+
+
+def _known_match(exact: list[KnownEntity], tails: list[KnownEntity]) -> KnownEntity | None:
+    """The known entity a key names: the register before proposals, a variant before a
+    family name, and a family name only when one entity has it."""
+    for status in ("confirmed", "proposed"):
+        same = [e for e in exact if e.status == status]
+        if same:
+            return same[0]
+        by_tail = [e for e in tails if e.status == status]
+        if len(by_tail) == 1:
+            return by_tail[0]
+        if by_tail:
+            return None
+    return None
+
+
+def person_name_keys(mentions: Iterable[NameMention],
+                     known: Iterable[KnownEntity] = ()) -> set[str]:
+    """Every key that names a person here: full names, their family names, register persons."""
+    keys: set[str] = set()
+    for m in mentions:
+        if m.type == "person" and len(m.key.split()) > 1:
+            keys.add(m.key)
+            keys.update(surname_keys(m.key))
+    for e in known:
+        if e.type == "person" and e.status == "confirmed":
+            for k in e.keys:
+                keys.add(k)
+                keys.update(surname_keys(k))
+    return keys
+
+
+def settle_types(mentions: Sequence[NameMention],
+                 known: Sequence[KnownEntity] = ()) -> list[NameMention]:
+    """Relabel a name the model typed as org or place when it is a person's name here.
+
+    The small model often calls a lone surname an ORG ("Ribbentrop" after "Joachim von
+    Ribbentrop"); a key that is a person's full or family name in the same text, or in the
+    register, is a person unless the register has it as a confirmed place or organisation.
+    """
+    persons = person_name_keys(mentions, known)
+    other = {(e.type, k) for e in known if e.status == "confirmed" and e.type != "person"
+             for k in e.keys}
+    out = []
+    for m in mentions:
+        if m.type in ("org", "place") and m.key in persons and (m.type, m.key) not in other:
+            out.append(NameMention(m.index, "person", m.surface))
+        else:
+            out.append(m)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class VariantHit:
+    """A place in the text where a known name is written."""
+
+    start: int
+    end: int
+    type: str
+    key: str
+    entity_id: str | None
+
+
+class VariantIndex:
+    """Finds every written form of given names in a text (register feedback, propagation).
+
+    Matching is on words (case and accents folded), so "Hitler's" and "HITLER" match
+    "Hitler"; the first letter in the text must be a capital, so "may" is not "May".
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, str | None]]) -> None:
+        """``entries``: (key, type, entity id or None)."""
+        self._entries: dict[str, tuple[str, str | None]] = {}
+        self._lengths: dict[str, set[int]] = defaultdict(set)
+        for key, type_, eid in entries:
+            words = key.split()
+            if not words:
+                continue
+            self._entries.setdefault(key, (type_, eid))
+            self._lengths[words[0]].add(len(words))
+        self._order = {w: sorted(ls, reverse=True) for w, ls in self._lengths.items()}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, text: str) -> list[VariantHit]:
+        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORDS.finditer(text)]
+        hits: list[VariantHit] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            lengths = self._order.get(words[i][2])
+            matched = 0
+            if lengths and text[words[i][0]].isupper():
+                for length in lengths:
+                    if i + length > n:
+                        continue
+                    ok = all(_JOIN.fullmatch(text[words[j][1]:words[j + 1][0]])
+                             for j in range(i, i + length - 1))
+                    if not ok:
+                        continue
+                    key = " ".join(w[2] for w in words[i:i + length])
+                    entry = self._entries.get(key)
+                    if entry is not None:
+                        hits.append(VariantHit(words[i][0], words[i + length - 1][1], entry[0],
+                                               key, entry[1]))
+                        matched = length
+                        break
+            i += matched or 1
+        return hits

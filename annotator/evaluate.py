@@ -1,0 +1,224 @@
+"""How well proposals fit an editor's own annotations: precision, recall, F1 and date values.
+
+The gold is either a JSON file of spans over a plain-text file (the shape of the seed's
+gold.json: ``{"text_file": ..., "spans": [{"start", "end", "label", "tei"?}]}``, labels PERSON,
+PLACE, ORG, DATE, and IGNORE for stretches not scored) or an annotated TEI file of the same text,
+whose ``persName``, ``placeName``, ``orgName`` and ``date`` elements are the gold. Either text is
+aligned to the reading text of the workspace source that holds the same text (difflib), so
+offsets need not agree character for character.
+
+DOCS: docs/proposals.md#evaluation
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.errors import Location, SourceError
+from annotator.model import EvalReport, Mention, TypeScore
+
+if TYPE_CHECKING:
+    from annotator.workspace import Workspace
+
+LABELS = {"PERSON": "person", "PER": "person", "PLACE": "place", "LOC": "place", "GPE": "place",
+          "ORG": "org", "DATE": "date", "IGNORE": "ignore"}
+TEI_ELEMENTS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
+DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")
+SCORED = ("person", "place", "org", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSpan:
+    """One gold annotation in the gold text's own offsets."""
+
+    start: int
+    end: int
+    type: str  # person, place, org, date or ignore
+    value: tuple[tuple[str, str], ...] = ()
+
+
+def _bad(path: Path, what: str, code: str, hint: str = "give a gold JSON or annotated TEI "
+                                                       "file") -> SourceError:
+    return SourceError(what, hint=hint, location=Location(path), code=code)
+
+
+def load_gold(path: Path) -> tuple[str, list[GoldSpan]]:
+    """The gold text and its spans, from a gold JSON file or an annotated TEI file."""
+    if not path.is_file():
+        raise _bad(path, "gold file not found", "S101")
+    if path.suffix.lower() in (".xml", ".tei"):
+        return _load_tei_gold(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _bad(path, f"not valid JSON ({exc})", "S102") from None
+    if not isinstance(data, dict) or not isinstance(data.get("spans"), list) or \
+            not isinstance(data.get("text_file"), str):
+        raise _bad(path, "not a gold file: needs 'text_file' and a list of 'spans'", "S102")
+    text_path = path.parent / data["text_file"]
+    if not text_path.is_file():
+        raise _bad(path, f"its text file '{data['text_file']}' is not beside it", "S101",
+                   hint="put the text file next to the gold file")
+    text = text_path.read_text(encoding="utf-8")
+    spans = []
+    for i, s in enumerate(data["spans"]):
+        try:
+            start, end, label = int(s["start"]), int(s["end"]), LABELS[str(s["label"]).upper()]
+        except (KeyError, TypeError, ValueError):
+            raise _bad(path, f"span {i} needs integer start/end and a label out of "
+                             f"{', '.join(sorted(LABELS))}", "S102") from None
+        if not 0 <= start < end <= len(text):
+            raise _bad(path, f"span {i} ({start}:{end}) lies outside its text", "S102")
+        value = tuple((k, str(v)) for k, v in (s.get("tei") or {}).items() if k in DATE_ATTRS)
+        spans.append(GoldSpan(start, end, label, value))
+    return text, spans
+
+
+def _load_tei_gold(path: Path) -> tuple[str, list[GoldSpan]]:
+    from annotator.tei.parse import TEI_NS, parse_source
+    from annotator.tei.textmap import TAIL, build_textmap
+
+    parsed = parse_source(path)
+    tm = build_textmap(parsed)
+    nodes = list(parsed.root.iter())
+    index = {id(n): i for i, n in enumerate(nodes)}
+    # the element that holds each reading character
+    holder: list[int] = []
+    for off in range(len(tm.text)):
+        pos = tm.tree_pos(off)
+        if pos is None:
+            holder.append(-1)
+        elif pos.slot == TAIL:
+            parent = nodes[pos.node].getparent()
+            holder.append(index[id(parent)] if parent is not None else -1)
+        else:
+            holder.append(pos.node)
+    spans = []
+    for i, el in enumerate(nodes):
+        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{TEI_NS}}}"):
+            continue
+        type_ = TEI_ELEMENTS.get(el.tag.rsplit("}", 1)[1])
+        if type_ is None:
+            continue
+        last = i + sum(1 for _ in el.iter())
+        inside = [off for off, h in enumerate(holder) if i <= h < last]
+        if not inside:
+            continue
+        value = tuple((a, el.get(a)) for a in DATE_ATTRS if el.get(a)) if type_ == "date" else ()
+        spans.append(GoldSpan(inside[0], inside[-1] + 1, type_, value))  # type: ignore[arg-type]
+    return tm.text, spans
+
+
+class _Aligner:
+    """Maps offsets of one text onto another through difflib's matching blocks."""
+
+    def __init__(self, a: str, b: str) -> None:
+        blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+        self.blocks = [blk for blk in blocks if blk.size]
+        self.starts = [blk.a for blk in self.blocks]
+
+    def _map(self, pos: int) -> int | None:
+        i = bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return None
+        blk = self.blocks[i]
+        return blk.b + pos - blk.a if pos < blk.a + blk.size else None
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        s, e = self._map(start), self._map(end - 1)
+        return (s, e + 1) if s is not None and e is not None and e >= s else None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pick_source(ws: Workspace, text: str, path: Path) -> str:
+    """The workspace source whose reading text is the gold text (best difflib match)."""
+    target = _squash(text)
+    best, best_ratio = None, 0.0
+    for src in ws.sources():
+        reading = ws.textmap(src.id).text
+        if _squash(reading) == target:
+            return src.id
+        ratio = difflib.SequenceMatcher(None, _squash(reading), target,
+                                        autojunk=False).quick_ratio()
+        if ratio > best_ratio:
+            best, best_ratio = src.id, ratio
+    if best is None or best_ratio < 0.8:
+        raise _bad(path, "no source of this workspace has the gold's text", "S103",
+                   hint="add the source the gold file annotates first")
+    return best
+
+
+def score(gold: list[GoldSpan], predicted: list[Mention]) -> tuple[list[TypeScore],
+                                                                   list[tuple[GoldSpan, Any]]]:
+    """Per-type scores, and each gold date with its best overlapping predicted date (or None).
+
+    Predictions that overlap an IGNORE span (and no gold span of their type) are not scored.
+    Overlap matching is one to one, gold in text order.
+    """
+    ignore = [g for g in gold if g.type == "ignore"]
+    scores = []
+    date_pairs: list[tuple[GoldSpan, Any]] = []
+    for type_ in SCORED:
+        g = [x for x in gold if x.type == type_]
+        p = [m for m in predicted if m.type == type_]
+        p = [m for m in p if not any(m.start < i.end and i.start < m.end for i in ignore) or
+             any(m.start < x.end and x.start < m.end for x in g)]
+        exact = len({(x.start, x.end) for x in g} & {(m.start, m.end) for m in p})
+        used: set[int] = set()
+        overlap = 0
+        for x in g:
+            best = None
+            for j, m in enumerate(p):
+                if j in used or not (m.start < x.end and x.start < m.end):
+                    continue
+                size = min(m.end, x.end) - max(m.start, x.start)
+                if best is None or size > best[0]:
+                    best = (size, j)
+            if best is not None:
+                used.add(best[1])
+                overlap += 1
+            if type_ == "date" and x.value:
+                date_pairs.append((x, p[best[1]] if best is not None else None))
+        scores.append(TypeScore(type_, len(g), len(p), exact, overlap))
+    return scores, date_pairs
+
+
+def gold_for_source(ws: Workspace, path: Path) -> tuple[str, list[GoldSpan]]:
+    """The source a gold file annotates, and its gold spans in that source's reading text."""
+    text, gold = load_gold(path)
+    source_id = _pick_source(ws, text, path)
+    aligner = _Aligner(text, ws.textmap(source_id).text)
+    mapped = []
+    for g in gold:
+        span = aligner.span(g.start, g.end)
+        if span is not None:
+            mapped.append(GoldSpan(span[0], span[1], g.type, g.value))
+    return source_id, mapped
+
+
+def evaluate(ws: Workspace, path: Path, *, confirmed_only: bool = False) -> EvalReport:
+    """Score the mentions of the source the gold file annotates."""
+    source_id, mapped = gold_for_source(ws, path)
+    reading = ws.textmap(source_id).text
+    statuses = ("confirmed",) if confirmed_only else ("confirmed", "proposed")
+    predicted = [m for m in ws.mentions(source_id) if m.status in statuses]
+    scores, pairs = score(mapped, predicted)
+    errors = []
+    right = 0
+    for g, m in pairs:
+        ours = dict(m.date_value) if m is not None else None
+        if ours == dict(g.value):
+            right += 1
+        else:
+            errors.append((reading[g.start:g.end], json.dumps(dict(g.value)),
+                           json.dumps(ours) if m is not None else "(not found)"))
+    return EvalReport(source_id=source_id, gold_file=str(path), scores=tuple(scores),
+                      dates_gold=len(pairs), dates_right=right, date_errors=tuple(errors))

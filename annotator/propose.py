@@ -1,0 +1,498 @@
+"""Proposals: spaCy reads the sources and suggests persons, places, organisations and dates.
+
+The only module that imports spaCy, and only inside functions, so ``annotator --help`` and every
+command that needs no model start fast. A run streams the sources' reading texts through one
+batched ``nlp.pipe`` holding only the components NER needs (in en_core_web_sm the ``ner``
+component has its own tok2vec, so tagger, parser, lemmatizer and attribute ruler are excluded),
+cleans the spans (annotator.rules), normalises dates (annotator.dates), adds the names of the
+register and of the source itself where the model missed them (annotator.entities.VariantIndex),
+groups names into candidate entities and writes one source at a time, so memory stays flat.
+
+A source is skipped when its last NER run had the same text (sha256), model and settings;
+confirmed, rejected, stale and individually decided mentions are never touched.
+
+DOCS: docs/proposals.md
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.dates import merge_date_spans, normalise_date, widen_date_span
+from annotator.entities import (KnownEntity, NameMention, VariantHit, VariantIndex,
+                                entity_id, group_mentions, name_key, settle_types, surname_keys)
+from annotator.errors import ModelError
+from annotator.model import Proposal, ProposeReport, SourceProposeResult
+from annotator.rules import clean_span
+from annotator.store import now
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from annotator.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+RULES_VERSION = 1  # bump when rules, dates or grouping change what a run proposes
+CHUNK_CHARS = 5000  # texts go to the model in block-aligned chunks of about this size
+# Components that never feed NER in spaCy's trained pipelines: excluded before loading.
+NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "trainable_lemmatizer",
+               "senter", "morphologizer", "textcat", "textcat_multilabel", "entity_linker",
+               "spancat", "span_finder", "coref", "span_resolver")
+Progress = Callable[[int, int], None]  # (words done, words in all)
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+def _meta_path(name: str) -> Path | None:
+    path = Path(name)
+    if path.is_dir() and (path / "meta.json").is_file():
+        return path / "meta.json"
+    if not re.fullmatch(r"[A-Za-z_][\w]*", name):
+        return None
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        meta = Path(folder) / "meta.json"
+        if meta.is_file():
+            return meta
+    return None
+
+
+def _missing(name: str) -> ModelError:
+    return ModelError(f"spaCy pipeline '{name}' is not installed",
+                      hint=f"install it with 'pip install {name.replace('_', '-')}' or give an "
+                           "installed one with --model (or 'model' in annotator.toml); nothing is "
+                           "ever downloaded", code="M001")
+
+
+def pipeline_provenance(name: str) -> str:
+    """``model:<lang>_<name>@<version>`` of an installed pipeline, read from its meta.json.
+
+    Cheap (no spaCy import, no model load), so unchanged sources are skipped without loading.
+    """
+    meta_path = _meta_path(name)
+    if meta_path is None:
+        raise _missing(name)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', name)}@{meta.get('version', '0')}"
+
+
+def load_pipeline(name: str) -> Language:
+    """Load an installed spaCy pipeline with only the components its NER needs.
+
+    Raises ModelError M001 when it is not installed (nothing is downloaded), M002 when it
+    cannot be loaded or has no ``ner``.
+    """
+    if _meta_path(name) is None:
+        raise _missing(name)
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=list(NOT_FOR_NER))
+    except OSError as exc:
+        raise ModelError(f"cannot load spaCy pipeline '{name}' ({exc})",
+                         hint="reinstall it or choose another with --model", code="M002") from None
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline '{name}' has no 'ner' component",
+                         hint="choose a pipeline that recognises entities with --model",
+                         code="M002")
+    # Drop shared embedders nobody listens to any more (en_core_web_sm's ner has its own).
+    for comp_name in list(nlp.pipe_names):
+        comp = nlp.get_pipe(comp_name)
+        listeners = getattr(comp, "listening_components", None)
+        if listeners is not None and not [c for c in listeners if c in nlp.pipe_names]:
+            nlp.remove_pipe(comp_name)
+    nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 4)
+    return nlp
+
+
+@functools.lru_cache(maxsize=2)
+def cached_pipeline(name: str) -> Language:
+    """``load_pipeline`` once per process and name: a server or notebook proposes many times."""
+    return load_pipeline(name)
+
+
+def provenance_of(nlp: Language) -> str:
+    meta = nlp.meta
+    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}@{meta.get('version', '0')}"
+
+
+# -- chunks ----------------------------------------------------------------------------------
+def chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of a reading text, cut at block breaks, each about ``limit`` chars.
+
+    Blocks longer than ``limit * 4`` are cut at a space, so no piece passes the model's limit.
+    """
+    start = 0
+    n = len(text)
+    while start < n:
+        if n - start <= limit:
+            yield start, text[start:]
+            return
+        cut = text.rfind("\n\n", start + 1, start + limit)
+        if cut == -1:
+            cut = text.find("\n\n", start + limit)
+            if cut == -1 or cut - start > limit * 4:
+                cut = text.rfind(" ", start + 1, start + limit * 4)
+                if cut == -1:
+                    cut = min(n, start + limit * 4)
+        yield start, text[start:cut]
+        start = cut
+
+
+@dataclass(frozen=True, slots=True)
+class RawSpan:
+    """An entity span straight from the model, in reading-text offsets."""
+
+    start: int
+    end: int
+    label: str
+
+
+def run_ner(nlp: Language, items: Iterable[tuple[str, str]], *, batch_size: int = 64,
+            n_process: int = 1,
+            on_chunk: Callable[[int], None] | None = None) -> Iterator[tuple[str, list[RawSpan]]]:
+    """Stream (key, text) pairs through ``nlp.pipe``; yield (key, spans) per text, in order.
+
+    Texts are cut into chunks; only one text's spans are held at a time.
+    """
+    def feed() -> Iterator[tuple[str, tuple[str, int, bool]]]:
+        for key, text in items:
+            parts = list(chunks(text)) or [(0, "")]
+            for i, (offset, piece) in enumerate(parts):
+                yield piece, (key, offset, i == len(parts) - 1)
+
+    current: list[RawSpan] = []
+    for doc, (key, offset, last) in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size,
+                                             n_process=n_process):
+        current.extend(RawSpan(offset + e.start_char, offset + e.end_char, e.label_)
+                       for e in doc.ents)
+        if on_chunk is not None:
+            on_chunk(len(doc))
+        if last:
+            yield key, current
+            current = []
+
+
+# -- from spans to proposals -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """A stored mention a run must leave alone: nothing new is proposed over it."""
+
+    start: int
+    end: int
+    type: str
+    status: str
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, str],
+                    provenance: str, register: VariantIndex | None = None,
+                    known: Sequence[KnownEntity] = (),
+                    rejected: frozenset[tuple[str, str]] = frozenset(),
+                    protected: Sequence[Protected] = ()) -> list[Proposal]:
+    """Model spans -> clean, typed proposals, plus the register's and the text's own names.
+
+    Dates are widened and normalised; names are cleaned, retyped where the text shows a
+    person, and looked for again where the model missed them: register variants (provenance
+    ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
+    Rejected (key, type) pairs and spans over protected mentions are left out.
+    """
+    dates: list[tuple[int, int]] = []
+    names: list[tuple[int, int, str]] = []
+    for s in spans:
+        type_ = labels.get(s.label, "")
+        if not type_:
+            continue
+        if type_ == "date":
+            span = clean_span(text, s.start, s.end, "date")
+            if span is not None:
+                dates.append(widen_date_span(text, *span))
+            continue
+        span = clean_span(text, s.start, s.end, type_)
+        if span is not None:
+            names.append((span[0], span[1], type_))
+    out: list[Proposal] = []
+    for start, end in merge_date_spans(text, dates):
+        value = normalise_date(text[start:end])
+        if value is None:
+            continue
+        out.append(Proposal(start, end, "date", text[start:end], provenance, value.attrs,
+                            value.flags))
+    names = _without_overlaps(names)
+    mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
+    mentions = settle_types(mentions, known)
+    for (s, e, _), m in zip(names, mentions):
+        out.append(Proposal(s, e, m.type, m.surface, provenance))
+    taken = [(p.start, p.end) for p in out] + [(p.start, p.end) for p in protected]
+    for hit, prov in _rule_hits(text, mentions, register):
+        if any(_overlaps(hit.start, hit.end, a, b) for a, b in taken):
+            continue
+        taken.append((hit.start, hit.end))
+        out.append(Proposal(hit.start, hit.end, hit.type, text[hit.start:hit.end], prov,
+                            flags="linked" if hit.entity_id else ""))
+    kept = []
+    for p in out:
+        if p.type != "date" and (name_key(p.surface), p.type) in rejected:
+            continue
+        if any(_overlaps(p.start, p.end, q.start, q.end) and
+               (q.status == "confirmed" or (q.start, q.end, q.type) == (p.start, p.end, p.type))
+               for q in protected):
+            continue
+        kept.append(p)
+    kept.sort(key=lambda p: (p.start, p.end))
+    return kept
+
+
+def _without_overlaps(names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Where cleaned name spans overlap, keep the longer (the first of equals)."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in sorted(names, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if out and s < out[-1][1]:
+            if e - s > out[-1][1] - out[-1][0]:
+                out[-1] = (s, e, t)
+            continue
+        out.append((s, e, t))
+    return out
+
+
+def _rule_hits(text: str, mentions: Sequence[NameMention],
+               register: VariantIndex | None) -> Iterator[tuple[VariantHit, str]]:
+    if register is not None and len(register):
+        for hit in register.find(text):
+            yield hit, "rule:register"
+    entries: list[tuple[str, str, str | None]] = []
+    tails: dict[str, set[str]] = {}
+    for m in mentions:
+        if not m.key:
+            continue
+        entries.append((m.key, m.type, None))
+        if m.type == "person":
+            for tail in surname_keys(m.key):
+                tails.setdefault(tail, set()).add(m.key)
+    entries.extend((tail, "person", None) for tail, full in tails.items() if len(full) == 1)
+    for hit in VariantIndex(entries).find(text):
+        yield hit, "rule:propagate"
+
+
+# -- the store -------------------------------------------------------------------------------
+def settings_fingerprint(labels: dict[str, str]) -> str:
+    return json.dumps({"labels": labels, "rules": RULES_VERSION}, sort_keys=True)
+
+
+def known_entities(conn: Any) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
+    """Entities in the store with their variant keys, and the rejected (key, type) pairs."""
+    keys: dict[str, list[str]] = {}
+    for r in conn.execute("SELECT entity_id, key FROM variants ORDER BY rowid"):
+        keys.setdefault(r["entity_id"], []).append(r["key"])
+    known = []
+    rejected = {(r["key"], r["type"]) for r in conn.execute("SELECT key, type FROM rejections")}
+    for r in conn.execute("SELECT id, type, status FROM entities ORDER BY created_at, id"):
+        ks = tuple(keys.get(r["id"], ()))
+        if r["status"] == "rejected":
+            rejected.update((k, r["type"]) for k in ks)
+        else:
+            known.append(KnownEntity(r["id"], r["type"], r["status"], ks))
+    return known, frozenset(rejected)
+
+
+def register_index(known: Sequence[KnownEntity]) -> VariantIndex:
+    """Every variant of every confirmed entity, to be found again in all sources.
+
+    A confirmed person's family name alone ("Sodenstern" for "Georg von Sodenstern") is looked
+    for too when no other confirmed entity has it.
+    """
+    confirmed = [e for e in known if e.status == "confirmed"]
+    entries = [(k, e.type, e.id) for e in confirmed for k in e.keys]
+    own = {k for k, _, _ in entries}
+    tails: dict[str, set[str]] = {}
+    for e in confirmed:
+        if e.type == "person":
+            for k in e.keys:
+                for tail in surname_keys(k):
+                    tails.setdefault(tail, set()).add(e.id)
+    entries.extend((tail, "person", next(iter(ids))) for tail, ids in tails.items()
+                   if len(ids) == 1 and tail not in own)
+    return VariantIndex(entries)
+
+
+def register_fingerprint(known: Sequence[KnownEntity],
+                         rejected: frozenset[tuple[str, str]]) -> str:
+    data = sorted((e.id, e.type, k) for e in known if e.status == "confirmed" for k in e.keys)
+    digest = hashlib.sha256(json.dumps([data, sorted(rejected)]).encode()).hexdigest()
+    return json.dumps({"register": digest[:16]})
+
+
+def _protected(conn: Any, source_id: str, sha256: str, *,
+               everything: bool = False) -> list[Protected]:
+    """Mentions a run leaves alone: decided ones, or with ``everything`` all stored ones."""
+    rows = conn.execute("SELECT start, end, type, status, decided FROM mentions "
+                        "WHERE source_id = ? AND sha256 = ?", (source_id, sha256))
+    return [Protected(r["start"], r["end"], r["type"], r["status"]) for r in rows
+            if everything or r["status"] != "proposed" or r["decided"]]
+
+
+def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[Proposal],
+                    known: Sequence[KnownEntity], *, replace: bool) -> int:
+    """Store one source's proposals in the caller's transaction; returns how many were new.
+
+    With ``replace`` the source's earlier undecided proposals go first (a new NER run).
+    Names are grouped with the store's entities: a name of a confirmed entity is linked to it,
+    one of a proposed entity joins it, the rest become new proposed entities.
+    """
+    if replace:
+        conn.execute("DELETE FROM mentions WHERE source_id = ? AND status = 'proposed' "
+                     "AND decided = 0", (source_id,))
+    existing = {(r["start"], r["end"], r["type"]) for r in conn.execute(
+        "SELECT start, end, type FROM mentions WHERE source_id = ? AND sha256 = ?",
+        (source_id, sha256))}
+    proposals = [p for p in proposals if (p.start, p.end, p.type) not in existing]
+    names = [NameMention(i, p.type, p.surface) for i, p in enumerate(proposals)
+             if p.type != "date"]
+    entity_of: dict[int, str] = {}
+    linked: set[int] = set()
+    taken = {r["id"] for r in conn.execute("SELECT id FROM entities")}
+    stamp = now()
+    for cand in group_mentions(names, known):
+        eid = cand.entity_id
+        if eid is None:
+            eid = entity_id(cand.type, cand.preferred, taken)
+            taken.add(eid)
+            conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                         "VALUES (?, ?, ?, 'proposed', ?)", (eid, cand.type, cand.preferred, stamp))
+        if not cand.linked:
+            for surface, key in cand.variants:
+                conn.execute("INSERT OR IGNORE INTO variants (entity_id, surface, key) "
+                             "VALUES (?, ?, ?)", (eid, surface, key))
+        for i in cand.members:
+            entity_of[i] = eid
+            if cand.linked:
+                linked.add(i)
+    for i, p in enumerate(proposals):
+        flags = p.flags
+        if i in linked and "linked" not in flags.split(","):
+            flags = ",".join(f for f in (flags, "linked") if f)
+        conn.execute(
+            "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
+            "date_value, flags, provenance, created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, "
+            "?, ?, ?)",
+            (source_id, sha256, p.start, p.end, p.type, entity_of.get(i),
+             json.dumps(dict(p.date_value)) if p.date_value else None, flags, p.provenance,
+             stamp))
+    return len(proposals)
+
+
+def drop_orphans(conn: Any) -> None:
+    """Proposed entities left with no mention and no decision about them are removed."""
+    conn.execute(
+        "DELETE FROM entities WHERE status = 'proposed' "
+        "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = entities.id) "
+        "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.target = 'entity:' || entities.id "
+        "OR d.target LIKE 'entity:' || entities.id || ' %')")
+
+
+def _record_run(conn: Any, source_id: str, sha256: str, kind: str, model: str,
+                settings: str) -> None:
+    conn.execute("DELETE FROM runs WHERE source_id = ? AND kind = ?", (source_id, kind))
+    conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, ran_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)", (source_id, sha256, kind, model, settings, now()))
+
+
+def _last_run(conn: Any, source_id: str, kind: str) -> Any:
+    return conn.execute("SELECT * FROM runs WHERE source_id = ? AND kind = ? "
+                        "ORDER BY id DESC LIMIT 1", (source_id, kind)).fetchone()
+
+
+# -- the whole run ---------------------------------------------------------------------------
+def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: str | None = None,
+            n_process: int | None = None, batch_size: int | None = None, force: bool = False,
+            progress: Progress | None = None) -> ProposeReport:
+    """Run NER over the sources that changed (or all with ``force``) and store proposals."""
+    settings = ws.settings.with_overrides(model=model, n_process=n_process,
+                                          batch_size=batch_size)
+    sources = [ws.source(s) for s in source_ids] if source_ids else ws.sources()
+    provenance = pipeline_provenance(settings.model)
+    fingerprint = settings_fingerprint(settings.labels)
+    conn = ws.store.conn
+    todo = []
+    results: dict[str, SourceProposeResult] = {}
+    for src in sources:
+        last = _last_run(conn, src.id, "ner")
+        if not force and last is not None and last["sha256"] == src.sha256 and \
+                last["model"] == provenance and last["settings"] == fingerprint:
+            results[src.id] = SourceProposeResult(src.id, 0, True, src.words)
+        else:
+            todo.append(src)
+    # Unchanged sources still get the register's new names (no model needed).
+    known, rejected = known_entities(conn)
+    reg_fp = register_fingerprint(known, rejected)
+    for src_id, res in list(results.items()):
+        last = _last_run(conn, src_id, "register")
+        if last is not None and last["settings"] == reg_fp:
+            continue
+        src = ws.source(src_id)
+        text = ws.textmap(src_id).text
+        with ws.store.transaction() as tx:
+            known, rejected = known_entities(tx)
+            props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
+                                    register=register_index(known), known=known,
+                                    rejected=rejected,
+                                    protected=_protected(tx, src.id, src.sha256,
+                                                         everything=True))
+            props = [p for p in props if p.provenance == "rule:register"]
+            n = write_proposals(tx, src.id, src.sha256, props, known, replace=False)
+            _record_run(tx, src.id, src.sha256, "register", "rule:register",
+                        register_fingerprint(known, rejected))
+        results[src_id] = SourceProposeResult(src_id, n, True, res.words)
+    if todo:
+        nlp = cached_pipeline(settings.model)
+        provenance = provenance_of(nlp)
+        total = sum(s.words for s in todo)
+        done = 0
+
+        def on_chunk(n_tokens: int) -> None:
+            nonlocal done
+            done += n_tokens
+            if progress is not None:
+                progress(min(done, total), total)
+
+        by_id = {s.id: s for s in todo}
+        items = ((s.id, ws.textmap(s.id).text) for s in todo)
+        for sid, spans in run_ner(nlp, items, batch_size=settings.batch_size,
+                                  n_process=settings.n_process,
+                                  on_chunk=on_chunk if progress else None):
+            src = by_id[sid]
+            text = ws.textmap(sid).text
+            with ws.store.transaction() as tx:
+                known, rejected = known_entities(tx)
+                props = build_proposals(text, spans, labels=settings.labels,
+                                        provenance=provenance, register=register_index(known),
+                                        known=known, rejected=rejected,
+                                        protected=_protected(tx, sid, src.sha256))
+                n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
+                drop_orphans(tx)
+                _record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
+                _record_run(tx, sid, src.sha256, "register", "rule:register",
+                            register_fingerprint(known, rejected))
+            results[sid] = SourceProposeResult(sid, n, False, src.words)
+            log.info("proposed %d mentions in %s", n, sid)
+        if progress is not None:
+            progress(total, total)
+    ordered = tuple(results[s.id] for s in sources)
+    return ProposeReport(model=provenance, sources=ordered)

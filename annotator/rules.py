@@ -1,0 +1,200 @@
+"""Clean spans: trim what scholars do not mark from the model's spans, one small rule each.
+
+Each rule takes the reading text, a span and its type and returns the span it should be, or
+None to drop it. ``clean_span`` applies them in order. The rules are pure string work, so they
+hold for any pipeline, and each has its own test in tests/test_rules.py.
+
+DOCS: docs/proposals.md#clean-spans
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
+
+_EDGE = " \t\n\r\"'“”‘’«»„‚()[]{}<>,;:!?*_/\\|"
+_EDGE_END = _EDGE + "."
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_ARTICLE = re.compile(r"^the\s+", re.I)
+
+# Titles, ranks and offices that stand before a name and are not part of it (lower-case, no dot).
+TITLE_WORDS = frozenset("""
+    lt lieut lieutenant gen general col colonel maj major capt captain cmdr commander adm admiral
+    marshal field fieldmarshal sgt sergeant cpl corporal pvt private brig brigadier
+    foreign interior defence defense war finance prime deputy vice chief first
+    minister secretary president chancellor premier ambassador envoy consul diplomat
+    commissar chairman leader dictator general-secretary
+    king queen prince princess duke duchess emperor empress tsar czar kaiser sultan shah pope
+    saint st sir dame lord lady mr mrs ms miss dr prof professor herr frau comrade monsieur
+    senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
+    baroness earl führer fuhrer duce generalissimo
+""".split())
+# Demonyms: "Soviet diplomat", "German Foreign Minister".
+DEMONYMS = frozenset("""
+    soviet german italian british english french russian american japanese chinese polish
+    finnish spanish austrian hungarian romanian bulgarian yugoslav greek turkish dutch belgian
+    swiss swedish norwegian danish czech slovak ukrainian iranian indian iraqi nazi allied
+    european prussian bavarian roman irish scottish welsh canadian australian
+""".split())
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le",
+                        "zu", "ten", "ter", "bin", "ibn", "al"})
+_NOT_GIVEN = frozenset("""
+    the a an in on at of and or but while when if as after before since during between with
+    for from to by this that these those he she it they we his her its their our my your
+    however although though then also yet so thus moreover nevertheless meanwhile
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
+DIRECTIONS = frozenset({"east", "west", "north", "south", "northeast", "northwest",
+                        "southeast", "southwest", "orient", "occident"})
+_WORD = re.compile(r"[^\W\d_][\w.’'-]*")
+
+
+def _norm(word: str) -> str:
+    return word.lower().rstrip(".")
+
+
+def strip_edge_punctuation(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """Quotes, brackets and punctuation at either edge are not part of a name or date.
+
+    A final dot stays when it ends an abbreviation ("Inc.", "Jr."): only a dot after a word of
+    three or more lower-case letters, or a run of dots, is trimmed.
+    """
+    while start < end and text[start] in _EDGE_END:
+        start += 1
+    while end > start:
+        ch = text[end - 1]
+        if ch in _EDGE:
+            end -= 1
+        elif ch == "." and (re.search(r"(?:[a-z]{3,}|\.)\.$", text[start:end])
+                            or re.search(r"\d\.$", text[start:end])):
+            end -= 1
+        else:
+            break
+    return (start, end) if end > start else None
+
+
+def strip_possessive(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A possessive ending ("Hitler's", "the Soviets'") is grammar, not the name."""
+    m = _POSSESSIVE.search(text[start:end])
+    if m and type_ != "date" and end - start - len(m.group()) > 0:
+        return start, end - len(m.group())
+    return start, end
+
+
+def strip_leading_article(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A leading "the" ("the Soviet Union") is not marked; "The Hague" keeps its capital T."""
+    m = _ARTICLE.match(text[start:end])
+    if m and end - start > m.end():
+        if text[start] == "T" and start > 0 and not re.search(r"(?:^|[.!?\n][\"”’)]*\s*)$",
+                                                                  text[:start]):
+            return start, end  # capital "The" mid-sentence: part of the name
+        return start + m.end(), end
+    return start, end
+
+
+def strip_title(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """Titles and offices before a person's name ("Lt. General", "Soviet Foreign Minister").
+
+    Strips the longest leading run of title words and demonyms that holds at least one title
+    word and leaves a capitalised name behind.
+    """
+    if type_ != "person":
+        return start, end
+    words = list(_WORD.finditer(text, start, end))
+    cut = None
+    seen_title = False
+    for i, w in enumerate(words[:-1]):
+        n = _norm(w.group())
+        if n in TITLE_WORDS:
+            seen_title = True
+        elif n not in DEMONYMS:
+            break
+        if seen_title and words[i + 1].group()[:1].isupper() and \
+                _norm(words[i + 1].group()) not in TITLE_WORDS | DEMONYMS:
+            cut = words[i + 1].start()
+    return (cut, end) if cut is not None else (start, end)
+
+
+def drop_demonym_person(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A "person" that starts with a demonym and no title ("Soviet Axis") is not a person."""
+    if type_ != "person":
+        return start, end
+    first = _WORD.match(text, start)
+    if first and first.start() == start and _norm(first.group()) in DEMONYMS:
+        return None
+    return start, end
+
+
+def drop_bare_direction(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A compass point alone ("the East") is a direction, not a place to mark."""
+    if type_ == "place" and text[start:end].lower() in DIRECTIONS:
+        return None
+    return start, end
+
+
+def drop_uncapitalised(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A name with no capital letter ("minister") is not a proper name."""
+    if type_ != "date" and not any(ch.isupper() for ch in text[start:end]):
+        return None
+    return start, end
+
+
+def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """Take in given names the model left out: ", Adolf |Hitler|" becomes "Adolf Hitler".
+
+    A capitalised word right before a person's name joins it unless it starts a sentence, is a
+    title, a demonym or a function word. Name particles ("von") join when a given name precedes.
+    """
+    if type_ != "person":
+        return start, end
+    while True:
+        m = re.search(r"([^\W\d_][\w’'-]*)(\s+)$", text[max(0, start - 40):start])
+        if m is None or "\n" in m.group(2):
+            return start, end
+        word = m.group(1)
+        w_start = start - len(m.group(0))
+        n = _norm(word)
+        if n in _PARTICLES:
+            before = re.search(r"([^\W\d_][\w’'-]*)\s+$", text[max(0, w_start - 40):w_start])
+            if before is None or not before.group(1)[:1].isupper() or \
+                    _sentence_start(text, w_start - len(before.group(0))):
+                return start, end
+            start = w_start
+            continue
+        if not word[:1].isupper() or n in TITLE_WORDS or n in DEMONYMS or n in _NOT_GIVEN \
+                or _sentence_start(text, w_start) or word.isupper() and len(word) > 1:
+            return start, end
+        start = w_start
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 4):pos]
+    return pos == 0 or bool(re.search(r"(?:[.!?:;][\"”’)]*\s+|\n\s*|^\s*)$", before)) and \
+        not re.search(r"\b(?:Mr|Mrs|Ms|Dr|St|Lt|Gen|Col)\.\s+$", text[max(0, pos - 8):pos])
+
+
+RULES: tuple[Rule, ...] = (
+    strip_edge_punctuation,
+    strip_leading_article,
+    strip_title,
+    strip_possessive,
+    strip_edge_punctuation,
+    drop_uncapitalised,
+    drop_demonym_person,
+    drop_bare_direction,
+    extend_given_names,
+)
+
+
+def clean_span(text: str, start: int, end: int, type_: str,
+               rules: tuple[Rule, ...] = RULES) -> tuple[int, int] | None:
+    """The span after every rule, or None when a rule drops it."""
+    span: tuple[int, int] | None = (start, end)
+    for rule in rules:
+        span = rule(text, span[0], span[1], type_)
+        if span is None:
+            return None
+    return span

