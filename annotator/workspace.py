@@ -395,20 +395,23 @@ class Workspace:
 
     # -- server ---------------------------------------------------------------------------
     def source_counts(self) -> dict[str, dict[str, dict[str, int]]]:
-        """How far each source is: its mentions and its claims counted by status.
+        """How far each source is: its mentions by decision, its claims by support.
 
-        ``{"letter": {"mentions": {"confirmed": 12, "proposed": 40}, "claims": {...}}}``; only
-        rows of the source's current version count.
+        ``{"letter": {"mentions": {"confirmed": 12, "proposed": 40},
+        "claims": {"supported": 3, "unsupported": 5}}}``; only the current version counts,
+        rejected claims not at all.
         """
         out: dict[str, dict[str, dict[str, int]]] = {}
-        for table in ("mentions", "claims"):
-            rows = self.store.query(
-                f"SELECT t.source_id, t.status, count(*) AS n FROM {table} t "  # noqa: S608
-                "JOIN sources s ON s.id = t.source_id AND s.sha256 = t.sha256 "
-                "GROUP BY t.source_id, t.status")
-            for r in rows:
-                out.setdefault(r["source_id"], {"mentions": {}, "claims": {}})[table][
-                    r["status"]] = r["n"]
+        rows = self.store.query(
+            "SELECT m.source_id, m.status, count(*) AS n FROM mentions m "
+            "JOIN sources s ON s.id = m.source_id AND s.sha256 = m.sha256 "
+            "GROUP BY m.source_id, m.status")
+        for r in rows:
+            out.setdefault(r["source_id"], {"mentions": {}, "claims": {}})["mentions"][
+                r["status"]] = r["n"]
+        for c in self.claims():
+            claims = out.setdefault(c.source_id, {"mentions": {}, "claims": {}})["claims"]
+            claims[c.status] = claims.get(c.status, 0) + 1
         return out
 
     # -- bibliography ---------------------------------------------------------------------

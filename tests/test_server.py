@@ -118,16 +118,18 @@ def test_server_refuses_cross_site_posts(client, seed_ws, case):
 
 def test_server_token_in_form_field_is_accepted(client):
     r = client.post("/s/german-soviet-axis-talks/add",
-                    data={"_token": TOKEN, "start": "0", "end": "0", "what": "place"},
+                    data={"_token": TOKEN, "start": "0", "end": "0", "what": "claim"},
                     headers={"Origin": str(client.base_url)}, follow_redirects=False)
-    assert r.status_code != 403
+    assert r.status_code == 400  # past the guard; the library refuses the empty span
+    assert "D303" in r.text
 
 
 def test_server_referer_stands_in_for_origin(client):
-    r = post(client, "/s/german-soviet-axis-talks/add", {"start": "0", "end": "0"}, origin=None,
+    form = {"start": "0", "end": "0", "what": "claim"}
+    r = post(client, "/s/german-soviet-axis-talks/add", form, origin=None,
              headers={"Referer": f"{client.base_url}/s/german-soviet-axis-talks"})
-    assert r.status_code != 403
-    r = post(client, "/s/german-soviet-axis-talks/add", {"start": "0", "end": "0"}, origin=None,
+    assert r.status_code == 400
+    r = post(client, "/s/german-soviet-axis-talks/add", form, origin=None,
              headers={"Referer": "http://evil.example/page"})
     assert r.status_code == 403
 
@@ -227,3 +229,124 @@ def test_server_render_keeps_every_character_at_its_offset(case):
         gaps = {b - k for b in blocks[1:] for k in (1, 2)}
         assert covered == "".join(text[i] for i in range(h.start, h.end) if i not in gaps)
     assert len(doc.xpath("//*[@class='pb' or starts-with(@class,'pb ')]")) == len(pages)
+
+
+# -- claims ------------------------------------------------------------------------------------
+REFERENCES = ROOT / "sources" / "references.bib"
+NEKRICH = "According to a study by Alexander Nekrich"
+
+
+@pytest.fixture
+def claims_client(seed_ws, nlp):
+    seed_ws.bib_add(REFERENCES)
+    seed_ws.propose_claims(nlp=nlp)
+    server, c = served(seed_ws)
+    yield c
+    c.close()
+    server.stop()
+
+
+def _nekrich(ws):
+    return next(c for c in ws.claims() if c.text.startswith(NEKRICH))
+
+
+def _expected(client, url):
+    doc = lxml_html.fromstring(client.get(url).text)
+    return doc.xpath("//form[@id='workform']//input[@name='expected']/@value")[0]
+
+
+def test_server_claims_table_filters_by_status_and_source(claims_client, seed_ws):
+    all_rows = lxml_html.fromstring(claims_client.get("/claims").text).xpath(
+        "//table[contains(@class,'claims')]/tbody/tr")
+    assert len(all_rows) == len(seed_ws.claims())
+    r = claims_client.get("/claims", params={"status": "attributed",
+                                             "source": "german-soviet-axis-talks"})
+    doc = lxml_html.fromstring(r.text)
+    ids = [int(x) for x in doc.xpath("//table[contains(@class,'claims')]/tbody/tr/td[1]/a/text()")]
+    assert ids == [c.id for c in seed_ws.claims(status="attributed")]
+    assert _nekrich(seed_ws).id in ids
+    assert {c.status for c in seed_ws.claims() if c.id in ids} == {"attributed"}
+
+
+def test_server_claim_link_to_work_is_the_library_act(claims_client, seed_ws):
+    claim = _nekrich(seed_ws)
+    url = f"/claim/{claim.id}"
+    r = post(claims_client, f"{url}/link", {"key": "nekrich1997", "locus": "p. 214",
+                                            "rel": "supports",
+                                            "expected": _expected(claims_client, url)},
+             headers={"HX-Request": "true"})
+    assert r.status_code == 200, r.text
+    after = seed_ws.claim(claim.id)
+    assert after.status == "supported"
+    assert [(ln.bib_key, ln.locus, ln.status) for ln in after.links] == \
+        [("nekrich1997", "p. 214", "confirmed")]
+    last = seed_ws.store.one("SELECT act, target, editor FROM decisions ORDER BY id DESC LIMIT 1")
+    assert tuple(last) == ("claim-link", f"claim:{claim.id}", "tester")
+    assert "Pariahs, Partners, Predators" in r.text
+
+
+def test_server_claim_changed_meanwhile_is_refused(claims_client, seed_ws):
+    claim = _nekrich(seed_ws)
+    url = f"/claim/{claim.id}"
+    expected = _expected(claims_client, url)
+    seed_ws.link_claim(claim.id, "israelyan2003", rel="mentions")  # the CLI, meanwhile
+    before = seed_ws.store.one("SELECT count(*) FROM decisions")[0]
+    r = post(claims_client, f"{url}/link", {"key": "nekrich1997", "expected": expected},
+             headers={"HX-Request": "true"})
+    assert r.status_code == 409
+    assert "changed since this page was loaded" in r.text and "W101" in r.text
+    assert r.headers["HX-Retarget"] == "#flash"
+    assert seed_ws.store.one("SELECT count(*) FROM decisions")[0] == before
+    # reloaded, the page shows the change and the act goes through
+    page = claims_client.get(url).text
+    assert "israelyan2003" in page
+    r = post(claims_client, f"{url}/link", {"key": "nekrich1997",
+                                            "expected": _expected(claims_client, url)})
+    assert r.status_code == 303
+    assert seed_ws.claim(claim.id).status == "supported"
+
+
+def test_server_claim_select_passage_of_another_source(claims_client, seed_ws, tmp_path):
+    other = tmp_path / "memo.txt"
+    other.write_text("A memo\n\nMolotov's counterproposal reached Berlin on 26 November.\n")
+    seed_ws.add(other)
+    claim = _nekrich(seed_ws)
+    url = f"/claim/{claim.id}"
+    pick = claims_client.get("/passage", params={"source": "memo"}).text
+    assert 'data-o="' in pick and "counterproposal" in pick
+    text = seed_ws.reading_text("memo")
+    start = text.index("Molotov")
+    r = post(claims_client, f"{url}/link", {"source": "memo", "start": str(start),
+                                            "end": str(len(text)), "locus": "¶ 2",
+                                            "expected": _expected(claims_client, url)})
+    assert r.status_code == 303
+    link = seed_ws.claim(claim.id).links[-1]
+    assert (link.target_source_id, link.target_start, link.target_end, link.locus) == \
+        ("memo", start, len(text), "¶ 2")
+
+
+def test_server_escapes_bibliography_text(claims_client, seed_ws, tmp_path):
+    bib = tmp_path / "hostile.bib"
+    bib.write_text("@book{hostile2020,\n  author = {Evil, Eve},\n"
+                   "  title = {Moscow <script>alert(1)</script> \"onmouseover=alert(1) x=\"},\n"
+                   "  year = {2020},\n}\n", encoding="utf-8")
+    seed_ws.bib_add(bib)
+    claim = _nekrich(seed_ws)
+    seed_ws.link_claim(claim.id, "hostile2020", locus='p. 1 "onmouseover=alert(2)')
+    for url in ("/bib/search?q=evil", f"/claim/{claim.id}", "/claims"):
+        r = claims_client.get(url)
+        assert r.status_code == 200
+        assert "<script>alert" not in r.text
+        doc = lxml_html.fromstring(r.text)
+        assert not doc.xpath("//*[@onmouseover]")
+        assert len(doc.xpath("//script")) in (0, 2)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claims_client.get("/bib/search?q=evil").text
+
+
+def test_server_sources_page_counts_claims_by_support(claims_client, seed_ws):
+    doc = lxml_html.fromstring(claims_client.get("/").text)
+    pills = doc.xpath("//table[contains(@class,'sources')]//td[4]/span/text()")
+    want = {}
+    for c in seed_ws.claims():
+        want[c.status] = want.get(c.status, 0) + 1
+    assert sorted(pills) == sorted(f"{n} {s}" for s, n in want.items())

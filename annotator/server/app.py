@@ -14,12 +14,16 @@ DOCS: docs/server.md
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
@@ -30,7 +34,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Location, ServerError
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.workspace import Workspace
@@ -51,10 +55,11 @@ class Desk:
         self.lock = threading.Lock()
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(token=token, token_field=TOKEN_FIELD)
+        self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
+                                authority_url=authority_url)
         self._kinds: dict[tuple[str, str], list[str]] = {}
 
-    def page(self, request: Request, name: str, *, status: int = 200,
+    def page(self, request: Request, name: str, *, http_status: int = 200,
              **context: Any) -> HTMLResponse:
         """Render a template; htmx requests get only its ``content`` block when it has one."""
         template = self.env.get_template(name)
@@ -65,12 +70,12 @@ class Desk:
             html = "".join(template.blocks["partial"](template.new_context(context)))
         else:
             html = template.render(context)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=http_status)
 
     def fail(self, request: Request, err: AnnotatorError) -> HTMLResponse:
         """An act the library refused: say why, where the editor is looking."""
         status = 409 if err.code in STALE_CODES else 400
-        resp = self.page(request, "message.html", status=status, error=err)
+        resp = self.page(request, "message.html", http_status=status, error=err)
         if request.headers.get("hx-request"):
             resp.headers["HX-Retarget"] = "#flash"
             resp.headers["HX-Reswap"] = "innerHTML"
@@ -98,7 +103,7 @@ class Desk:
 
 
 # Error codes that mean "this changed since your page was drawn" (answered 409, not 400).
-STALE_CODES = frozenset({"D101", "W101"})
+STALE_CODES = frozenset({"D010", "D312", "W101"})
 
 
 def _block_name(nodes: list[Any], pos: Any) -> str:
@@ -138,23 +143,364 @@ def sources_page(desk: Desk, request: Request, form: Form) -> Response:
                      counts=desk.ws.source_counts(), nav="sources")
 
 
+def _reading_html(desk: Desk, source_id: str) -> tuple[str, int]:
+    """The reading text of a source with its mentions and claims marked, and its page count."""
+    tm = desk.ws.textmap(source_id)
+    marks = [reading.Highlight(c.start, c.end, reading.CLAIM, c.id,
+                                f"{c.status} {c.state}", f"claim {c.id}: {c.status}")
+              for c in desk.ws.claims(source_id=source_id)]
+    html = reading.render_reading(tm.text, tm.blocks, tm.pages, marks,
+                                  block_kinds=desk.block_kinds(source_id))
+    return html, len(tm.pages)
+
+
+def _mention_title(m: Any) -> str:
+    entity = f" · {m.entity_id}" if m.entity_id else ""
+    return f"{m.type}, {m.status}{entity}"
+
+
 def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     """One source to read: mentions by type and status, claims by support, page numbers."""
     sid = request.path_params["source_id"]
     src = desk.ws.source(sid)
-    tm = desk.ws.textmap(sid)
-    highlights: list[reading.Highlight] = []
-    html = reading.render_reading(tm.text, tm.blocks, tm.pages, highlights,
-                                  block_kinds=desk.block_kinds(sid))
-    return desk.page(request, "reading.html", source=src, body=html, nav="sources",
-                     pages=len(tm.pages))
+    html, pages = _reading_html(desk, sid)
+    return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages)
+
+
+def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
+    """Selected text in the reading view becomes a mention (of a type) or a claim."""
+    sid = request.path_params["source_id"]
+    src = desk.ws.source(sid)
+    if form.get("sha256") and form["sha256"] != src.sha256:
+        raise ServerError("the source changed since this page was loaded",
+                          hint="reload the page and select the text again",
+                          location=Location(src.file), code="W101")
+    start, end = _int(form, "start"), _int(form, "end")
+    what = form.get("what", "")
+    if what == "claim":
+        row = desk.ws.add_claim(sid, span=(start, end))
+        done = f"Claim {row.id} added."
+    else:
+        desk.ws.add_mention(sid, start, end, what)
+        done = f"{what.capitalize()} mention added."
+    if not request.headers.get("hx-request"):
+        return back(request, f"/s/{sid}")
+    html, _ = _reading_html(desk, sid)
+    resp = HTMLResponse(html)
+    resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
+    return resp
+
+
+def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
+    """A mention clicked in the reading view: its entity and what can be decided about it."""
+    mention = desk.ws.mention(int(request.path_params["mention_id"]))
+    return _mention_panel(desk, request, mention)
+
+
+def _mention_panel(desk: Desk, request: Request, mention: Any, done: str = "") -> HTMLResponse:
+    entity = desk.ws.entity(mention.entity_id) if mention.entity_id else None
+    targets = [f"mention:{mention.id}"] + ([f"entity:{entity.id}"] if entity else [])
+    return desk.page(request, "_panel_mention.html", mention=mention, entity=entity,
+                     expected=desk.ws.state_token(*targets), done=done)
+
+
+def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
+    """Decide from the reading view: the whole entity, or this one mention."""
+    mid = int(request.path_params["mention_id"])
+    mention = desk.ws.mention(mid)
+    act, scope = form.get("act", ""), form.get("scope", "entity")
+    target = (f"entity:{mention.entity_id}" if scope == "entity" and mention.entity_id
+              else f"mention:{mid}")
+    expected = form.get("expected") or None
+    if act == "confirm":
+        desk.ws.confirm([target], expected=expected)
+    elif act == "reject":
+        desk.ws.reject([target], expected=expected)
+    elif act.startswith("relabel:"):
+        desk.ws.relabel(target, act.split(":", 1)[1], expected=expected)
+    else:
+        raise ServerError(f"unknown act '{act}'", hint="use the buttons of the panel",
+                          location=Location(request.url.path), code="W105")
+    if not request.headers.get("hx-request"):
+        return back(request, f"/s/{mention.source_id}")
+    mention = desk.ws.mention(mid)
+    resp = _mention_panel(desk, request, mention, done=f"{act.split(':')[0]}ed {target}")
+    html, _ = _reading_html(desk, mention.source_id)
+    resp.body = resp.body + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
+    resp.headers["content-length"] = str(len(resp.body))
+    return resp
+
+
+# -- the entity queue ----------------------------------------------------------------------------
+def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> Response:
+    """One candidate entity at a time, most mentions first, as in the terminal review."""
+    ids = desk.ws.queue()
+    cand = desk.ws.candidate(ids[0]) if ids else None
+    expected = desk.ws.state_token(f"entity:{cand.entity.id}") if cand else ""
+    return desk.page(request, "queue.html", cand=cand, left=len(ids), skipped=0,
+                     expected=expected, done=done, nav="queue")
+
+
+def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
+    """A key pressed on the queue: accept, reject, change type, merge, skip or undo."""
+    act = form.get("act", "")
+    entity = form.get("entity", "")
+    target = f"entity:{entity}"
+    expected = form.get("expected") or None
+    if act == "undo":
+        d = desk.ws.undo()
+        done = f"Undone: {d.payload.get('act', '')} {_target_label(d)}"
+    elif act == "confirm":
+        desk.ws.confirm([target], expected=expected)
+        done = f"Accepted {entity}."
+    elif act == "reject":
+        desk.ws.reject([target], expected=expected)
+        done = f"Rejected {entity}."
+    elif act == "skip":
+        desk.ws.skip(target)
+        done = f"Skipped {entity}."
+    elif act.startswith("relabel:"):
+        desk.ws.relabel(target, act.split(":", 1)[1], expected=expected)
+        done = f"{entity} is now a {act.split(':', 1)[1]}."
+    elif act.startswith("merge:"):
+        into = act.split(":", 1)[1]
+        desk.ws.merge(entity, into, expected=expected)
+        done = f"Merged {entity} into {into}."
+    else:
+        raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
+                          location=Location(request.url.path), code="W105")
+    if not request.headers.get("hx-request"):
+        return RedirectResponse("/queue", status_code=303)
+    return queue_page(desk, request, form, done=done)
+
+
+def _target_label(d: Any) -> str:
+    return str(d.target).replace("entity:", "")
+
+
+# -- register ------------------------------------------------------------------------------------
+AUTHORITY_URLS = {"wikidata": "https://www.wikidata.org/wiki/{}",
+                  "viaf": "https://viaf.org/viaf/{}", "geonames": "https://www.geonames.org/{}",
+                  "gnd": "https://d-nb.info/gnd/{}"}
+
+
+def authority_url(scheme: str, value: str) -> str:
+    """Where an authority id resolves, for a link in the register."""
+    return AUTHORITY_URLS.get(scheme, "{}").format(quote(value, safe=""))
+
+
+def register_page(desk: Desk, request: Request, form: Form) -> Response:
+    """The register: persons, places and organisations, searchable, with authority ids."""
+    q = request.query_params.get("q", "").strip()
+    type_ = request.query_params.get("type", "") or None
+    status = request.query_params.get("status", "confirmed")
+    entities = desk.ws.entities(status=status or None, type=type_)
+    if q:
+        needle = _fold(q)
+        entities = [e for e in entities if needle in _fold(" ".join(
+            [e.id, e.preferred, *e.variants, *(v for _, v in e.authority)]))]
+    shown = entities[:REGISTER_ROWS]
+    tokens = {e.id: desk.ws.state_token(f"entity:{e.id}") for e in shown}
+    return desk.page(request, "register.html", entities=shown, total=len(entities), q=q,
+                     type=type_ or "", status=status, tokens=tokens, nav="register")
+
+
+REGISTER_ROWS = 300
+
+
+def entity_link(desk: Desk, request: Request, form: Form) -> Response:
+    """Add an authority id (Wikidata, VIAF, GeoNames, GND) to a register entry."""
+    eid = request.path_params["entity_id"]
+    desk.ws.link(eid, form.get("scheme", ""), form.get("value", ""),
+                 expected=form.get("expected") or None)
+    if not request.headers.get("hx-request"):
+        return back(request, "/register")
+    e = desk.ws.entity(eid)
+    return desk.page(request, "_register_row.html", e=e,
+                     tokens={eid: desk.ws.state_token(f"entity:{eid}")})
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+# -- claims --------------------------------------------------------------------------------------
+def claims_page(desk: Desk, request: Request, form: Form) -> Response:
+    """The claims table, filtered by support status, decision and source."""
+    status = request.query_params.get("status", "") or None
+    state = request.query_params.get("state", "") or None
+    source = request.query_params.get("source", "") or None
+    rows = desk.ws.claims(status=status, state=state, source_id=source)
+    tally = Counter(c.status for c in rows)
+    return desk.page(request, "claims.html", claims=rows, sources=desk.ws.sources(),
+                     status=status or "", state=state or "", source=source or "",
+                     tally=[(s, tally[s]) for s in ("supported", "attributed", "unsupported")
+                            if tally[s]], nav="claims")
+
+
+def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> Response:
+    """One claim in its context, its links, and the two ways to link a source."""
+    claim = desk.ws.claim(request.path_params["claim_id"])
+    tm = desk.ws.textmap(claim.source_id)
+    before = tm.text[max(0, claim.start - CONTEXT):claim.start].split("\n\n")[-1]
+    after = tm.text[claim.end:claim.end + CONTEXT].split("\n\n")[0]
+    links = [{"link": link, "label": _link_label(desk, link)} for link in claim.links
+             if link.status != "rejected"]
+    others = [s for s in desk.ws.sources() if s.id != claim.source_id] or desk.ws.sources()
+    return desk.page(request, "claim.html", claim=claim, claim_text=tm.text[claim.start:claim.end],
+                     before=("…" if claim.start > CONTEXT else "") + before,
+                     after=after + ("…" if claim.end + CONTEXT < len(tm.text) else ""),
+                     links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
+                     passage_source=others[0].id if others else "",
+                     expected=claim_token(claim), done=done, nav="claims")
+
+
+CONTEXT = 160  # characters of context either side of a claim
+
+
+def claim_token(claim: Any) -> str:
+    """What the claim page showed: its row and links. An act made on an older page is refused."""
+    return hashlib.sha256(repr(claim).encode()).hexdigest()[:16]
+
+
+def _check_claim(desk: Desk, claim_id: Any, form: Form) -> None:
+    claim = desk.ws.claim(claim_id)
+    if form.get("expected") and form["expected"] != claim_token(claim):
+        raise ServerError(f"claim {claim.id} changed since this page was loaded (in another "
+                          "tab or from the command line)",
+                          hint="reload to see it as it is now, then decide again",
+                          location=Location(f"claim:{claim.id}"), code="W101")
+HITS = 12  # works shown by the type-ahead
+
+
+def _link_label(desk: Desk, link: Any) -> str:
+    if link.bib_key is not None:
+        try:
+            e = desk.ws.bib_entry(link.bib_key)
+        except AnnotatorError:
+            return link.bib_key
+        who = e.get("author") or e.get("editor")
+        year = e.get("year") or e.get("date")[:4]
+        return f"{who} ({year}). {e.get('title')} [{e.key}]"
+    text = desk.ws.reading_text(link.target_source_id)[link.target_start:link.target_end]
+    return f"{link.target_source_id}: “{' '.join(text.split())[:200]}”"
+
+
+def claim_panel(desk: Desk, request: Request, form: Form) -> Response:
+    """A claim clicked in the reading view: its status and a way to its page."""
+    return desk.page(request, "_panel_claim.html",
+                     claim=desk.ws.claim(request.path_params["claim_id"]))
+
+
+def bib_search(desk: Desk, request: Request, form: Form) -> Response:
+    """Type-ahead over the bibliography: author, title, year or key."""
+    q = request.query_params.get("q", "").strip()
+    return desk.page(request, "_bib_hits.html", hits=desk.ws.bib(q or None)[:HITS], q=q)
+
+
+def passage_pick(desk: Desk, request: Request, form: Form) -> Response:
+    """Another source's reading text, to select the passage that supports a claim."""
+    sid = request.query_params.get("source", "")
+    html, _ = _reading_html(desk, sid)
+    return HTMLResponse(html)
+
+
+def claim_link(desk: Desk, request: Request, form: Form) -> Response:
+    """Link a claim to a work (with a locus) or to a selected passage of a source."""
+    cid = request.path_params["claim_id"]
+    _check_claim(desk, cid, form)
+    locus, rel = form.get("locus", ""), form.get("rel", "supports")
+    if form.get("source"):
+        if not form.get("start"):
+            raise ServerError("no passage selected", hint="select the passage in the text first",
+                              location=Location(request.url.path), code="W106")
+        passage = (form["source"], _int(form, "start"), _int(form, "end"))
+        link = desk.ws.link_claim(cid, passage=passage, locus=locus, rel=rel)
+    else:
+        if not form.get("key"):
+            raise ServerError("no work chosen", hint="search the bibliography and pick a work",
+                              location=Location(request.url.path), code="W106")
+        link = desk.ws.link_claim(cid, form["key"], locus=locus, rel=rel)
+    if not request.headers.get("hx-request"):
+        return back(request, f"/claim/{cid}")
+    return claim_page(desk, request, form, done=f"Linked to {link.target}.")
+
+
+def link_change(desk: Desk, request: Request, form: Form) -> Response:
+    """Accept a suggested link (with its locus) or remove a link."""
+    cid, lid = request.path_params["claim_id"], request.path_params["link_id"]
+    _check_claim(desk, cid, form)
+    if lid not in {link.id for link in desk.ws.claim(cid).links}:
+        raise ServerError(f"link {lid} is not a link of claim {cid}", hint="reload the page",
+                          location=Location(f"claim:{cid}"), code="W101")
+    if form.get("do") == "accept":
+        desk.ws.accept_link(lid, locus=form.get("locus") or None)
+        done = "Suggestion accepted."
+    else:
+        desk.ws.unlink(lid)
+        done = "Link removed."
+    if not request.headers.get("hx-request"):
+        return back(request, f"/claim/{cid}")
+    return claim_page(desk, request, form, done=done)
+
+
+def claim_state(desk: Desk, request: Request, form: Form) -> Response:
+    """Confirm or reject a proposed claim."""
+    cid = request.path_params["claim_id"]
+    _check_claim(desk, cid, form)
+    if form.get("state") == "rejected":
+        desk.ws.reject_claim(cid)
+    else:
+        desk.ws.confirm_claim(cid)
+    if not request.headers.get("hx-request"):
+        return back(request, f"/claim/{cid}")
+    return claim_page(desk, request, form, done=f"Claim {form.get('state', 'confirmed')}.")
+
+
+# -- history and undo ------------------------------------------------------------------------
+def history_page(desk: Desk, request: Request, form: Form) -> Response:
+    """The decisions log, newest first: what changed, by whom, when (also from the CLI)."""
+    return desk.page(request, "history.html", decisions=desk.ws.history(limit=HISTORY),
+                     nav="history")
+
+
+HISTORY = 200
+
+
+def undo_last(desk: Desk, request: Request, form: Form) -> Response:
+    """Undo the last decision (from any page)."""
+    d = desk.ws.undo()
+    if not request.headers.get("hx-request"):
+        return back(request, "/history")
+    return desk.page(request, "message.html", error=None, done=f"Undone: {_target_label(d)}")
+
+
+def _int(form: Form, name: str) -> int:
+    try:
+        return int(form.get(name, ""))
+    except ValueError:
+        raise ServerError(f"'{name}' must be a whole number", hint="select the text again",
+                          location=Location(name), code="W106") from None
 
 
 # -- the app ----------------------------------------------------------------------------------
 ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/", sources_page, ("GET",)),
     ("/s/{source_id}", reading_page, ("GET",)),
+    ("/s/{source_id}/add", add_on_selection, ("POST",)),
+    ("/claims", claims_page, ("GET",)),
+    ("/claim/{claim_id:int}", claim_page, ("GET",)),
+    ("/claim/{claim_id:int}/panel", claim_panel, ("GET",)),
+    ("/claim/{claim_id:int}/link", claim_link, ("POST",)),
+    ("/claim/{claim_id:int}/state", claim_state, ("POST",)),
+    ("/claim/{claim_id:int}/links/{link_id:int}", link_change, ("POST",)),
+    ("/bib/search", bib_search, ("GET",)),
+    ("/passage", passage_pick, ("GET",)),
 ]
+
+
+NAV = [("/", "Sources", "s"), ("/queue", "Queue", "q"), ("/register", "Register", "r"),
+       ("/claims", "Claims", "c"), ("/history", "History", "h")]
 
 
 def create_app(workspace: Workspace, *, token: str | None = None,
@@ -166,6 +512,8 @@ def create_app(workspace: Workspace, *, token: str | None = None,
     accepts IP literals (a server bound to 0.0.0.0 is reached by its LAN address).
     """
     desk = Desk(workspace, token or new_token())
+    paths = {path for path, _, methods in ROUTES if "GET" in methods}
+    desk.env.globals["nav_items"] = [item for item in NAV if item[0] in paths]
     routes: list[Any] = [Route(path, _endpoint(desk, view), methods=list(methods))
                          for path, view, methods in ROUTES]
     routes.append(Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"))

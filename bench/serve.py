@@ -1,0 +1,153 @@
+"""How fast the review desk answers: the reading view of a 50,000-word source with 5,000 mentions.
+
+    python bench/serve.py [--words 50000] [--mentions 5000] [--requests 50]
+
+Builds a workspace in a temporary folder: one TEI source of about ``--words`` words (the sample
+article's paragraphs repeated, a ``<pb/>`` every 400 words), ``--mentions`` mentions spread over
+it (all types and statuses) and a claim every 40 sentences, written as a proposer writes them
+(one store transaction). Then starts ``annotator serve`` in a child process and times GET of the
+reading view with a real HTTP client (keep-alive), after one warm-up request. Prints median and
+p95, the same for the sample article alone (the baseline: the same page for a tiny source), the
+time to build the TextMap, and their ratios. Target: median under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from annotator import Workspace  # noqa: E402
+from annotator.model import MENTION_TYPES  # noqa: E402
+from annotator.store import now  # noqa: E402
+from annotator.tei.parse import parse_source  # noqa: E402
+from annotator.tei.textmap import build_textmap  # noqa: E402
+
+SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
+STATUSES = ("proposed", "proposed", "confirmed", "rejected")
+
+
+def big_tei(words: int) -> str:
+    """A TEI document of about ``words`` words: the sample's paragraphs repeated, with pages."""
+    ws_text = build_textmap(parse_source(SAMPLE)).text
+    paras = [p for p in ws_text.split("\n\n") if len(p.split()) > 20]
+    body: list[str] = []
+    count = page = 0
+    since_page = 400
+    while count < words:
+        for p in paras:
+            if since_page >= 400:
+                page += 1
+                body.append(f'<pb n="{page}"/>')
+                since_page = 0
+            body.append(f"<p>{escape(p)}</p>")
+            n = len(p.split())
+            count += n
+            since_page += n
+            if count >= words:
+                break
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+            "<teiHeader><fileDesc><titleStmt><title>Benchmark source</title></titleStmt>"
+            "<publicationStmt><p>bench</p></publicationStmt><sourceDesc><p>generated</p>"
+            "</sourceDesc></fileDesc></teiHeader><text><body>\n" + "\n".join(body)
+            + "\n</body></text></TEI>\n")
+
+
+def fill(ws: Workspace, source_id: str, mentions: int) -> tuple[int, int]:
+    """Store ``mentions`` mentions over capitalised words and a claim per 40 sentences."""
+    src = ws.source(source_id)
+    text = ws.reading_text(source_id)
+    words = [m.span() for m in re.finditer(r"[A-Z][\w'’-]+", text)]
+    step = max(1, len(words) // mentions)
+    picked = words[::step][:mentions]
+    sentences = [m.span() for m in re.finditer(r"[A-Z][^.!?\n]{20,}[.!?]", text)][::40]
+    stamp = now()
+    with ws.store.transaction() as conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO mentions (source_id, sha256, start, end, type, status, "
+            "provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, 'bench', ?)",
+            [(source_id, src.sha256, s, e, MENTION_TYPES[i % 4], STATUSES[i % 4], stamp)
+             for i, (s, e) in enumerate(picked)])
+        conn.executemany(
+            "INSERT OR IGNORE INTO claims (source_id, sha256, start, end, kind, status, "
+            "provenance, created_at) VALUES (?, ?, ?, ?, 'unattributed', 'proposed', 'bench', ?)",
+            [(source_id, src.sha256, s, e, stamp) for s, e in sentences])
+    return len(picked), len(sentences)
+
+
+def timed_gets(client: httpx.Client, url: str, n: int) -> tuple[float, list[float], int]:
+    """First (cold) request time, then ``n`` warm request times, in ms; and the page size."""
+    t0 = time.perf_counter()
+    r = client.get(url)
+    r.raise_for_status()
+    cold = (time.perf_counter() - t0) * 1000
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        r.raise_for_status()
+    return cold, times, len(r.content)
+
+
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--words", type=int, default=50_000)
+    ap.add_argument("--mentions", type=int, default=5_000)
+    ap.add_argument("--requests", type=int, default=50)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace.init(Path(tmp) / "ws")
+        big = Path(tmp) / "big.xml"
+        big.write_text(big_tei(args.words), encoding="utf-8")
+        ws.add(big)
+        ws.add(SAMPLE)
+        n_mentions, n_claims = fill(ws, "big", args.mentions)
+        src = ws.source("big")
+        t0 = time.perf_counter()
+        build_textmap(parse_source(ws.root / src.file))
+        build_ms = (time.perf_counter() - t0) * 1000
+        ws.close()
+
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen([sys.executable, "-m", "annotator", "-w", str(ws.root), "serve",
+                                 "--port", "0"], stdout=subprocess.PIPE, text=True, env=env)
+        try:
+            base = (proc.stdout.readline().strip() if proc.stdout else "").rstrip("/")
+            with httpx.Client(base_url=base, timeout=30) as client:
+                cold, big_t, size = timed_gets(client, "/s/big", args.requests)
+                _, tiny_t, tiny_size = timed_gets(client, "/s/german-soviet-axis-talks",
+                                                  args.requests)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    med, tiny = statistics.median(big_t), statistics.median(tiny_t)
+    print(f"source: {src.words:,} words, {src.chars:,} chars, {n_mentions:,} mentions, "
+          f"{n_claims:,} claims; page {size / 1024:,.0f} KiB")
+    print(f"reading view, big source:  median {med:6.1f} ms   p95 {p95(big_t):6.1f} ms   "
+          f"(first request, building the TextMap: {cold:.0f} ms)")
+    print(f"reading view, sample ({tiny_size / 1024:.0f} KiB): median {tiny:6.1f} ms   "
+          f"p95 {p95(tiny_t):6.1f} ms")
+    print(f"TextMap build of the big source alone: {build_ms:.0f} ms")
+    print(f"ratio big/sample page: {med / tiny:.1f}x; big page vs TextMap build: "
+          f"{med / build_ms:.2f}x; target median < 100 ms: {'met' if med < 100 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
