@@ -300,3 +300,45 @@ class EvalReport:
             if s.type == type_:
                 return s
         raise KeyError(type_)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One mention shown in its sentence: the text before, the span itself, the text after."""
+
+    mention_id: int
+    source_id: str
+    start: int
+    end: int
+    before: str
+    text: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What the review shows for one entity: its mentions in context and register matches."""
+
+    entity: Entity
+    contexts: tuple[Context, ...] = ()
+    matches: tuple[Entity, ...] = ()  # similar confirmed entities, best first
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterImport:
+    """What importing a TEI register did: entries added, updated, and candidates merged in."""
+
+    added: int = 0
+    updated: int = 0
+    merged: int = 0
+    decision_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    """What applying a decisions file did: lines applied and lines that matched nothing."""
+
+    applied: int = 0
+    missing: tuple[str, ...] = ()
+    decision_id: int | None = None
+    register: RegisterImport | None = None

@@ -186,10 +186,12 @@ class Act:
         marks = ", ".join("?" for _ in row)
         cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
                                 tuple(row.values()))
-        key = self._key(table, {**row, "id": cur.lastrowid} if "id" in KEYS[table] else row)
+        # an INTEGER id left out is assigned by SQLite; a given id (TEXT or INTEGER) is the key
+        full = {**row, "id": cur.lastrowid} if "id" in KEYS[table] and "id" not in row else row
+        key = self._key(table, full)
         self.changes.append({"table": table, "key": key, "before": None,
                              "after": self._row(table, key)})
-        return int(cur.lastrowid or 0)
+        return int(cur.lastrowid or 0)  # the rowid (for an INTEGER id, the id)
 
     def update(self, table: str, key: dict[str, Any], values: dict[str, Any]) -> None:
         before = self._row(table, key)

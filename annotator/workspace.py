@@ -31,9 +31,10 @@ from annotator import claims as claims_mod
 from annotator.errors import (AnnotatorError, DecisionError, Location, ModelError, SourceError,
                               StoreError)
 from annotator.files import atomic_write
-from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, AddResult, BibEntry,
-                             CheckReport, ClaimProposal, ClaimRow, Entity, EvalReport, Link,
-                             Mention, ProposeReport, Source)
+from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, AddResult, ApplyResult,
+                             BibEntry, Candidate, CheckReport, ClaimProposal, ClaimRow, Decision,
+                             Entity, EvalReport, Link, Mention, ProposeReport, RegisterImport,
+                             Source)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import ParsedSource, decode_utf8, parse_source, read_source_bytes
@@ -898,6 +899,123 @@ def _bib_entry(row: Any) -> BibEntry:
     return BibEntry(key=row["key"], type=row["type"],
                     fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
                     line=row["line"])
+    # -- review ---------------------------------------------------------------------------
+    # Editors' decisions, the register and the review queue; engine in annotator/review.py,
+    # register in annotator/register.py. Every act is one committed transaction with its
+    # before/after rows in the decisions log. DOCS: docs/review.md
+    def _review(self) -> Any:
+        from annotator.review import Review
+
+        return Review(self.store, self.editor, self.reading_text)
+
+    def state_token(self, *targets: str) -> str:
+        """A short hash of the targets' rows now; pass it as ``expected`` to decide safely."""
+        return str(self._review().state_token(*targets))
+
+    def confirm(self, *targets: str, expected: str | None = None) -> Decision:
+        """Confirm entities (all their undecided mentions too) or ``mention:<id>`` targets."""
+        return self._review().confirm(targets, expected=expected)
+
+    def reject(self, *targets: str, expected: str | None = None) -> Decision:
+        """Reject entities (their names are never proposed again for that type) or mentions."""
+        return self._review().reject(targets, expected=expected)
+
+    def relabel(self, target: str, new_type: str, *, confirm: bool = False,
+                expected: str | None = None) -> Decision:
+        """Change the type of an entity or a mention (person, place, org; date for mentions)."""
+        return self._review().relabel(target, new_type, confirm=confirm, expected=expected)
+
+    def merge(self, entity_id: str, into_entity_id: str, *,
+              expected: str | None = None) -> Decision:
+        """Merge an entity into another (mentions, names and authority ids move over)."""
+        return self._review().merge(entity_id, into_entity_id, expected=expected)
+
+    def split(self, entity_id: str, mention_ids: Iterable[int | str], *,
+              preferred: str | None = None, expected: str | None = None) -> Decision:
+        """Move some mentions off an entity to a new one."""
+        return self._review().split(entity_id, list(mention_ids), preferred=preferred,
+                                    expected=expected)
+
+    def adjust(self, mention_id: int | str, start: int, end: int, *,
+               expected: str | None = None) -> Decision:
+        """Correct a mention's span (reading-text offsets); it counts as confirmed."""
+        return self._review().adjust(mention_id, start, end, expected=expected)
+
+    def add_mention(self, source_id: str, start: int, end: int, type: str, *,  # noqa: A002
+                    entity_id: str | None = None,
+                    date_value: dict[str, str] | str | None = None,
+                    expected: str | None = None) -> Decision:
+        """Add a mention the model missed, confirmed; names join (or start) an entity."""
+        return self._review().add_mention(source_id, start, end, type, entity_id=entity_id,
+                                          date_value=date_value, expected=expected)
+
+    def link(self, entity_id: str, scheme: str, value: str, *,
+             expected: str | None = None) -> Decision:
+        """Link an entity to Wikidata, VIAF, GeoNames or GND (the id's shape is checked)."""
+        return self._review().link(entity_id, scheme, value, expected=expected)
+
+    def set_preferred(self, entity_id: str, name: str, *,
+                      expected: str | None = None) -> Decision:
+        """Set the name the register shows and exports first."""
+        return self._review().set_preferred(entity_id, name, expected=expected)
+
+    def set_note(self, entity_id: str, note: str, *, expected: str | None = None) -> Decision:
+        """Set an entity's editorial note."""
+        return self._review().set_note(entity_id, note, expected=expected)
+
+    def skip(self, entity_id: str) -> Decision:
+        """Leave a candidate for later: it moves to the end of this editor's review queue."""
+        return self._review().skip(entity_id)
+
+    def undo(self, decision_id: int | None = None, *,
+             expected: str | None = None) -> Decision:
+        """Undo the last act still in force (or a given one); the undo is itself logged."""
+        return self._review().undo(decision_id, expected=expected)
+
+    def history(self, *, target: str | None = None,
+                limit: int | None = None) -> list[Decision]:
+        """The decisions log, newest first; with ``target``, only acts that touched it."""
+        return self._review().history(target=target, limit=limit)  # type: ignore[no-any-return]
+
+    def review_queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
+        """Entity ids left to decide, most mentions first; skipped ones at the end."""
+        return self._review().queue(type_=type)  # type: ignore[no-any-return]
+
+    def candidate(self, entity_id: str) -> Candidate:
+        """One entity as the review shows it: 2-3 mentions in context and register matches."""
+        return self._review().candidate(entity_id,  # type: ignore[no-any-return]
+                                        load=self.entity)
+
+    def register(self, *, type: str | None = None,  # noqa: A002
+                 query: str | None = None) -> list[Entity]:
+        """The register: confirmed persons, places and organisations (``query``: any name,
+        id or authority id)."""
+        from annotator.register import search
+
+        return search(self.entities(status="confirmed", type=type), query)
+
+    def import_register(self, path: str | Path) -> RegisterImport:
+        """Import a TEI register (listPerson/listPlace/listOrg): confirmed, ids kept."""
+        from annotator.register import import_entries, read_register_file
+
+        entries = read_register_file(path)
+        review = self._review()
+        with self.store.act("import", f"register:{Path(path).name}", editor=self.editor,
+                            payload={"file": str(path), "entries": len(entries)}) as act:
+            added, updated, merged = import_entries(review, act, entries)
+        return RegisterImport(added, updated, merged, act.decision_id)
+
+    def export_register(self) -> bytes:
+        """The register as a TEI document (listPerson, listPlace, listOrg with idno)."""
+        from annotator.register import export_register
+
+        return export_register(self.entities(status="confirmed"))
+
+    def apply_decisions(self, path: str | Path) -> ApplyResult:
+        """Apply a readable decisions file (TOML): confirm/reject/relabel... by name and type."""
+        from annotator.decisions_file import apply_file
+
+        return apply_file(self, Path(path))
 
 
 def _source(row: Any) -> Source:

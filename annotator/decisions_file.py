@@ -1,0 +1,158 @@
+"""Editors' decisions kept as a readable file, applied in one act.
+
+A TOML file names entities by name and type, so it holds whatever entity ids the model
+proposes::
+
+    register = "register.xml"         # optional: a TEI register imported first
+    reject = [ { name = "Axis", type = "place" } ]
+    relabel = [ { name = "German Foreign office", type = "place", to = "org" } ]
+    confirm = [ { name = "Berlin", type = "place" } ]
+    merge = [ { name = "Hitler", type = "person", into = "person-adolf-hitler" } ]
+    link = [ { entity = "place-berlin", wikidata = "Q64" } ]
+    prefer = [ { entity = "place-ussr", preferred = "Soviet Union" } ]
+    note = [ { entity = "person-adolf-hitler", note = "..." } ]
+
+Each line applies to every entity of that type with that name (any spelling the store knows),
+or to the one ``entity`` id. Sections apply in the order merge, relabel, reject, confirm, link,
+prefer, note. A rejection is recorded even when nothing is proposed yet, so the name is never
+proposed for that type. Lines that match nothing are reported, not errors.
+
+DOCS: docs/review.md#decisions-files
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.model import ENTITY_TYPES, ApplyResult
+from annotator.review import AUTHORITIES, Review, add_variant, name_key, normalise_authority
+from annotator.review import set_authority
+from annotator.store import Act
+
+if TYPE_CHECKING:
+    from annotator.workspace import Workspace
+
+SECTIONS = ("merge", "relabel", "reject", "confirm", "link", "prefer", "note")
+_FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set(),
+           "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"}}
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The decisions file as TOML data, checked section by section."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError("file not found", hint="check the path", location=Location(path),
+                          code="S205") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(f"not a valid TOML file ({exc})", hint="fix the file",
+                          location=Location(path), code="S205") from None
+    for key, value in data.items():
+        if key == "register":
+            if not isinstance(value, str):
+                raise _bad(path, key, "register must be a file name", "write register = \"...\"")
+            continue
+        if key not in SECTIONS:
+            raise _bad(path, key, f"unknown section '{key}'", f"use {', '.join(SECTIONS)}")
+        if not isinstance(value, list):
+            raise _bad(path, key, f"'{key}' must be a list of tables",
+                       f'write {key} = [ {{ name = "...", type = "..." }} ]')
+        for i, line in enumerate(value):
+            where = f"{key}[{i}]"
+            if not isinstance(line, dict):
+                raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
+            allowed = {"name", "type", "entity"} | _FIELDS[key]
+            unknown = set(line) - allowed
+            if unknown:
+                raise _bad(path, where, f"unknown field '{sorted(unknown)[0]}'",
+                           f"use {', '.join(sorted(allowed))}")
+            if "entity" not in line and not ("name" in line and line.get("type") in ENTITY_TYPES):
+                raise _bad(path, where, "a line needs entity = ID, or name and type",
+                           f"type is one of {', '.join(ENTITY_TYPES)}")
+            if key == "relabel" and line.get("to") not in ENTITY_TYPES:
+                raise _bad(path, where, f"cannot relabel to {line.get('to')!r}",
+                           f"to is one of {', '.join(ENTITY_TYPES)}")
+            needed = _FIELDS[key] if key != "link" else set()
+            if needed - set(line):
+                raise _bad(path, where, f"missing '{sorted(needed - set(line))[0]}'",
+                           "see docs/review.md#decisions-files")
+    return data
+
+
+def _bad(path: Path, where: str, message: str, hint: str) -> SourceError:
+    return SourceError(f"{where}: {message}", hint=hint, location=Location(path), code="S206")
+
+
+def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
+    if "entity" in line:
+        found = rec.conn.execute("SELECT id FROM entities WHERE id = ?",
+                                 (line["entity"],)).fetchone()
+        return [found["id"]] if found else []
+    rows = rec.conn.execute(
+        "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
+        "WHERE v.key = ? AND e.type = ? ORDER BY e.id",
+        (name_key(line["name"]), line["type"])).fetchall()
+    return [r["id"] for r in rows]
+
+
+def apply_file(ws: Workspace, path: Path) -> ApplyResult:
+    """Import the file's register (if any), then apply its lines as one act."""
+    data = read_file(path)
+    imported = None
+    if "register" in data:
+        imported = ws.import_register(path.parent / data["register"])
+    review: Review = ws._review()
+    applied = 0
+    missing: list[str] = []
+    with ws.store.act("apply", f"file:{path.name}", editor=ws.editor,
+                      payload={"file": str(path)}) as rec:
+        for section in SECTIONS:
+            for i, line in enumerate(data.get(section, [])):
+                try:
+                    done = _apply_line(review, rec, section, line)
+                except AnnotatorError as err:
+                    raise SourceError(f"{section}[{i}]: {err.message}", hint=err.hint,
+                                      location=Location(path), code="S207") from None
+                if done:
+                    applied += 1
+                else:
+                    label = line.get("entity") or f"{line['name']} ({line['type']})"
+                    missing.append(f"{section} {label}")
+    return ApplyResult(applied, tuple(missing), rec.decision_id, imported)
+
+
+def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) -> bool:
+    targets = _targets(rec, line)
+    if section == "reject" and "name" in line:
+        key = name_key(line["name"])
+        if rec.conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
+                            (key, line["type"])).fetchone() is None:
+            rec.insert("rejections", {"key": key, "type": line["type"]})
+        for t in targets:
+            review.apply_status(rec, t, "rejected")
+        return True
+    if not targets:
+        return False
+    for t in targets:
+        if section == "confirm":
+            review.apply_status(rec, t, "confirmed")
+        elif section == "reject":
+            review.apply_status(rec, t, "rejected")
+        elif section == "relabel":
+            review.relabel_entity(rec, t, str(line["to"]))
+        elif section == "merge":
+            if t != line["into"]:
+                review.merge_entities(rec, t, str(line["into"]))
+        elif section == "link":
+            for scheme in AUTHORITIES:
+                if scheme in line:
+                    set_authority(rec, t, *normalise_authority(scheme, str(line[scheme])))
+        elif section == "prefer":
+            rec.update("entities", {"id": t}, {"preferred": str(line["preferred"])})
+            add_variant(rec, t, str(line["preferred"]))
+        elif section == "note":
+            rec.update("entities", {"id": t}, {"note": str(line["note"]).strip()})
+    return True

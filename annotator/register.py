@@ -1,0 +1,230 @@
+"""The register: the persons, places and organisations an edition has confirmed.
+
+Read from an existing TEI personography/placeography (``listPerson``, ``listPlace``, ``listOrg``
+with ``xml:id``, ``persName``/``placeName``/``orgName`` and ``idno``) so an edition's register is
+used from the start with its ids kept, and written back the same way.
+
+DOCS: docs/review.md#the-register
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from annotator.errors import DecisionError, Location, SourceError
+from annotator.model import Entity
+from annotator.review import (Review, add_variant, name_key, normalise_authority,
+                              set_authority)
+from annotator.store import Act, now
+from annotator.tei.parse import TEI_NS, parse_xml
+
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+# register type -> (list element, entry element, name element)
+TEI_NAMES = {"person": ("listPerson", "person", "persName"),
+             "place": ("listPlace", "place", "placeName"),
+             "org": ("listOrg", "org", "orgName")}
+_ENTRY_TYPES = {entry: t for t, (_, entry, _) in TEI_NAMES.items()}
+_IDNO_TYPES = {"wikidata": "wikidata", "wd": "wikidata", "viaf": "viaf", "geonames": "geonames",
+               "gnd": "gnd", "dnb": "gnd"}
+
+
+def _t(name: str) -> str:
+    return f"{{{TEI_NS}}}{name}"
+
+
+def search(entries: Iterable[Entity], query: str | None) -> list[Entity]:
+    """Entries whose name (any spelling), id or authority id matches ``query``."""
+    entries = list(entries)
+    if not query:
+        return entries
+    key = name_key(query)
+    needle = query.strip().casefold()
+    return [e for e in entries
+            if any(key and key in name_key(v) for v in (e.preferred, *e.variants))
+            or needle == e.id.casefold()
+            or any(needle == value.casefold() for _, value in e.authority)]
+
+
+# -- reading a TEI register ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """One person, place or organisation read from a TEI list."""
+
+    id: str
+    type: str
+    names: tuple[str, ...]
+    authority: tuple[tuple[str, str], ...]
+    note: str
+    line: int | None
+
+
+def _text(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def read_entries(root: etree._Element, path: Path) -> list[RegisterEntry]:
+    """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg."""
+    out: list[RegisterEntry] = []
+    for t, (list_name, entry_name, name_el) in TEI_NAMES.items():
+        for el in root.iter(_t(entry_name)):
+            parent = el.getparent()
+            if parent is None or parent.tag != _t(list_name):
+                continue
+            xml_id = el.get(XML_ID)
+            if not xml_id:
+                raise SourceError(f"<{entry_name}> without xml:id",
+                                  hint="give every register entry an xml:id",
+                                  location=Location(path, el.sourceline), code="S202")
+            names = [_text(n) for n in el.iter(_t(name_el)) if _text(n)]
+            if t == "org":
+                names += [_text(n) for n in el.findall(_t("name")) if _text(n)]
+            if not names:
+                raise SourceError(f"{entry_name} '{xml_id}' has no <{name_el}>",
+                                  hint=f"add <{name_el}> with its name",
+                                  location=Location(path, el.sourceline), code="S203")
+            ids = []
+            for idno in el.findall(_t("idno")):
+                scheme = _IDNO_TYPES.get((idno.get("type") or "").strip().lower())
+                value = _text(idno)
+                if scheme is None:
+                    scheme = _scheme_from_url(value)
+                if scheme is None:
+                    continue  # an idno of another kind (a local number...): not ours to check
+                try:
+                    ids.append(normalise_authority(scheme, value))
+                except DecisionError as err:
+                    raise SourceError(err.message, hint=err.hint,
+                                      location=Location(path, idno.sourceline),
+                                      code="S204") from None
+            note = " ".join(_text(n) for n in el.findall(_t("note")))
+            out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
+                                     el.sourceline))
+    return out
+
+
+def _scheme_from_url(value: str) -> str | None:
+    for host, scheme in (("wikidata.org", "wikidata"), ("viaf.org", "viaf"),
+                         ("geonames.org", "geonames"), ("d-nb.info/gnd", "gnd")):
+        if host in value:
+            return scheme
+    return None
+
+
+def read_register_file(path: str | Path) -> list[RegisterEntry]:
+    """Entries of a TEI register file (a TEI document or a bare listPerson/listPlace/listOrg)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("file not found", hint="check the path", location=Location(p),
+                          code="S201") from None
+    root = parse_xml(data, p)
+    if etree.QName(root).namespace != TEI_NS:
+        raise SourceError("not a TEI register (elements must be in the TEI namespace)",
+                          hint=f'add xmlns="{TEI_NS}" to the root element',
+                          location=Location(p, root.sourceline), code="S201")
+    entries = read_entries(root, p)
+    if not entries:
+        raise SourceError("no register entries found",
+                          hint="give a TEI file with listPerson, listPlace or listOrg entries "
+                               "that have an xml:id", location=Location(p), code="S201")
+    return entries
+
+
+def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *,
+                   merge_candidates: bool = True) -> tuple[int, int, int]:
+    """Within an act: make entries confirmed register entities, keeping their ids.
+
+    An entry already in the store gets the names and ids it lacks. With ``merge_candidates``,
+    proposed entities of the same type sharing a name with an entry are merged into it, so
+    their mentions count as mentions of the register entry.
+    Returns (added, updated, merged).
+    """
+    added = updated = merged = 0
+    conn = rec.conn
+    for e in entries:
+        row = conn.execute("SELECT * FROM entities WHERE id = ?", (e.id,)).fetchone()
+        if row is None:
+            rec.insert("entities", {"id": e.id, "type": e.type, "preferred": e.names[0],
+                                    "status": "confirmed", "note": e.note,
+                                    "created_at": now()})
+            added += 1
+        else:
+            if row["type"] != e.type:
+                review.relabel_entity(rec, e.id, e.type)
+            values = {"status": "confirmed"}
+            if e.note and not row["note"]:
+                values["note"] = e.note
+            before = len(rec.changes)
+            rec.update("entities", {"id": e.id}, values)
+            if row["status"] != "confirmed":
+                review.apply_status(rec, e.id, "confirmed")
+            updated += len(rec.changes) > before
+        for name in e.names:
+            add_variant(rec, e.id, name)
+        for scheme, value in e.authority:
+            set_authority(rec, e.id, scheme, value)
+        if merge_candidates:
+            keys = [name_key(n) for n in e.names]
+            marks = ", ".join("?" for _ in keys)
+            for other in conn.execute(
+                    "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
+                    f"WHERE e.status = 'proposed' AND e.type = ? AND v.key IN ({marks}) "  # noqa: S608
+                    "AND e.id != ?", (e.type, *keys, e.id)).fetchall():
+                review.merge_entities(rec, other["id"], e.id)
+                merged += 1
+    return added, updated, merged
+
+
+# -- writing a TEI register ---------------------------------------------------------------------
+def export_register(entries: Iterable[Entity], *, title: str = "Register") -> bytes:
+    """Register entries as a TEI document: listPerson, listPlace, listOrg with idno."""
+    E = _Maker()
+    tei = E("TEI")
+    header = E.sub(tei, "teiHeader")
+    fd = E.sub(header, "fileDesc")
+    E.sub(E.sub(fd, "titleStmt"), "title", title)
+    E.sub(E.sub(fd, "publicationStmt"), "p", "Exported by annotator.")
+    E.sub(E.sub(fd, "sourceDesc"), "p", "The editors' register of persons, places and "
+                                         "organisations.")
+    body = E.sub(E.sub(tei, "text"), "body")
+    entries = list(entries)
+    for t, (list_name, entry_name, name_el) in TEI_NAMES.items():
+        of_type = [e for e in entries if e.type == t]
+        if not of_type:
+            continue
+        lst = E.sub(body, list_name)
+        for e in of_type:
+            el = E.sub(lst, entry_name)
+            el.set(XML_ID, e.id)
+            E.sub(el, name_el, e.preferred)
+            for v in e.variants:
+                if name_key(v) != name_key(e.preferred):
+                    E.sub(el, name_el, v).set("type", "variant")
+            for scheme, value in e.authority:
+                E.sub(el, "idno", value).set("type", scheme)
+            if e.note:
+                E.sub(el, "note", e.note)
+    if not entries:
+        E.sub(body, "p", "The register is empty.")
+    etree.indent(tei, space="  ")
+    return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+class _Maker:
+    """Builds TEI elements: ``E('TEI')`` and ``E.sub(parent, 'p', 'text')``."""
+
+    def __call__(self, name: str) -> etree._Element:
+        return etree.Element(_t(name), nsmap={None: TEI_NS})
+
+    @staticmethod
+    def sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+        el = etree.SubElement(parent, _t(name))
+        if text is not None:
+            el.text = text
+        return el
+

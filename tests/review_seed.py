@@ -1,0 +1,61 @@
+"""Candidate entities on the seed workspace, for the review tests.
+
+Until proposals are on main, the seed's candidates are written straight into the store the way
+the proposer writes them (one ``Store.transaction``): every occurrence of each name in the
+reading text becomes a proposed mention of a '<type>-<slug>' entity, including the model's
+typical mistake of taking "Axis" for a place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from annotator.review import name_key
+from annotator.store import now
+
+SOURCE = "german-soviet-axis-talks"
+CANDIDATES = {
+    "person-adolf-hitler": ("person", ["Adolf Hitler", "Hitler"]),
+    "person-joachim-von-ribbentrop": ("person", ["Joachim von Ribbentrop", "Ribbentrop"]),
+    "person-vyacheslav-molotov": ("person", ["Vyacheslav Molotov", "Molotov"]),
+    "person-stalin": ("person", ["Stalin"]),
+    "place-soviet-union": ("place", ["Soviet Union"]),
+    "place-germany": ("place", ["Germany"]),
+    "place-berlin": ("place", ["Berlin"]),
+    "place-finland": ("place", ["Finland"]),
+    "place-axis": ("place", ["Axis"]),
+    "org-soviet-information-bureau": ("org", ["Soviet Information Bureau"]),
+}
+
+
+def propose_by_names(ws, source_id: str = SOURCE, candidates=None) -> dict[str, list[int]]:
+    """Write candidates as the proposer would; returns entity id -> mention ids."""
+    candidates = candidates or CANDIDATES
+    text = ws.reading_text(source_id)
+    sha = ws.source(source_id).sha256
+    out: dict[str, list[int]] = {}
+    taken: list[tuple[int, int]] = []
+    with ws.store.transaction() as conn:
+        for eid, (type_, names) in candidates.items():
+            conn.execute("INSERT OR IGNORE INTO entities (id, type, preferred, status, "
+                         "created_at) VALUES (?, ?, ?, 'proposed', ?)",
+                         (eid, type_, names[0], now()))
+            for name in names:
+                conn.execute("INSERT OR IGNORE INTO variants VALUES (?, ?, ?)",
+                             (eid, name, name_key(name)))
+                for m in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+                    if any(a < m.end() and m.start() < b for a, b in taken):
+                        continue
+                    if name == "Soviet Union" and text[m.start() - 1:m.start()] == "-":
+                        continue
+                    taken.append((m.start(), m.end()))
+                    if conn.execute("SELECT 1 FROM mentions WHERE source_id = ? AND start < ? "
+                                    "AND ? < end AND type = ?",
+                                    (source_id, m.end(), m.start(), type_)).fetchone():
+                        continue  # already proposed as this type
+                    cur = conn.execute(
+                        "INSERT INTO mentions (source_id, sha256, start, end, type, entity_id, "
+                        "provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, 'model:test', ?)",
+                        (source_id, sha, m.start(), m.end(), type_, eid, now()))
+                    out.setdefault(eid, []).append(int(cur.lastrowid))
+    return out

@@ -1,0 +1,587 @@
+"""Editors' decisions: entity by entity, every act logged, undo exact, safe under kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator import DecisionError, StoreError, Workspace
+from tests.conftest import ROOT, SAMPLE_TEI
+from tests.review_seed import SOURCE, propose_by_names
+
+TABLES = ("entities", "variants", "authority_ids", "mentions", "rejections", "claims", "sources")
+
+
+def dump(ws) -> dict[str, list[tuple]]:
+    """Every row of every table an act may change (not the log itself), sorted."""
+    return {t: sorted(tuple(r) for r in ws.store.query(f"SELECT * FROM {t}")) for t in TABLES}
+
+
+@pytest.fixture
+def review_ws(seed_ws):
+    seed_ws.mention_ids = propose_by_names(seed_ws)
+    return seed_ws
+
+
+def statuses(ws, entity_id):
+    return sorted({r["status"] for r in ws.store.query(
+        "SELECT status FROM mentions WHERE entity_id = ?", (entity_id,))})
+
+
+def test_review_confirm_entity_confirms_all_mentions(review_ws):
+    ws = review_ws
+    n = len(ws.mention_ids["person-adolf-hitler"])
+    assert n >= 14
+    d = ws.confirm("person-adolf-hitler")
+    assert (d.act, d.target, d.editor) == ("confirm", "entity:person-adolf-hitler", "tester")
+    rows = ws.store.query("SELECT status FROM mentions WHERE entity_id = 'person-adolf-hitler'")
+    assert [r["status"] for r in rows] == ["confirmed"] * n
+    assert [e.id for e in ws.register()] == ["person-adolf-hitler"]
+    assert statuses(ws, "person-stalin") == ["proposed"]
+
+
+def test_review_mention_decided_alone_keeps_its_state(review_ws):
+    ws = review_ws
+    first, *rest = ws.mention_ids["person-adolf-hitler"]
+    ws.reject(f"mention:{first}")
+    ws.confirm("person-adolf-hitler")
+    row = ws.store.one("SELECT status, decided FROM mentions WHERE id = ?", (first,))
+    assert (row["status"], row["decided"]) == ("rejected", 1)
+    ws.reject("person-adolf-hitler")
+    assert ws.store.one("SELECT status FROM mentions WHERE id = ?", (first,))["status"] \
+        == "rejected"
+    assert {ws.store.one("SELECT status FROM mentions WHERE id = ?", (i,))["status"]
+            for i in rest} == {"rejected"}
+    ws.undo()
+    ws.undo()
+    ws.confirm(f"mention:{first}")
+    ws.reject("person-adolf-hitler")
+    assert ws.store.one("SELECT status FROM mentions WHERE id = ?", (first,))["status"] \
+        == "confirmed"
+
+
+def test_review_reject_records_names_for_that_type(review_ws):
+    ws = review_ws
+    ws.reject("place-axis")
+    assert [tuple(r) for r in ws.store.query("SELECT * FROM rejections")] == [("axis", "place")]
+    assert statuses(ws, "place-axis") == ["rejected"]
+    ws.undo()
+    assert ws.store.query("SELECT * FROM rejections") == []
+    assert statuses(ws, "place-axis") == ["proposed"]
+
+
+def test_review_several_targets_are_one_act(review_ws):
+    ws = review_ws
+    before = dump(ws)
+    d = ws.confirm("place-berlin", "entity:place-finland", "person-stalin")
+    assert d.target == "entity:place-berlin entity:place-finland entity:person-stalin"
+    assert len(ws.register()) == 3
+    ws.undo(d.id)
+    assert dump(ws) == before
+
+
+def test_review_relabel_entity_follows_id_and_mentions(review_ws):
+    ws = review_ws
+    ids = ws.mention_ids["org-soviet-information-bureau"]
+    ws.link("org-soviet-information-bureau", "wikidata", "Q4")
+    before = dump(ws)
+    ws.relabel("org-soviet-information-bureau", "place", confirm=True)
+    e = ws.entity("place-soviet-information-bureau")
+    assert (e.type, e.status, e.authority) == ("place", "confirmed", (("wikidata", "Q4"),))
+    assert {r["type"] for r in ws.store.query(
+        f"SELECT type FROM mentions WHERE id IN ({','.join('?' * len(ids))})", ids)} == {"place"}
+    assert ws.store.one("SELECT 1 FROM rejections WHERE key = 'soviet information bureau' "
+                        "AND type = 'org'") is not None
+    with pytest.raises(DecisionError) as err:
+        ws.entity("org-soviet-information-bureau")
+    assert err.value.code == "D001"
+    ws.undo()
+    assert dump(ws) == before
+
+
+def test_review_relabel_into_existing_entity_merges(review_ws):
+    ws = review_ws
+    propose_by_names(ws, candidates={"org-berlin": ("org", ["Berlin"])})  # same spans, as org
+    before = dump(ws)
+    ws.relabel("org-berlin", "place")
+    assert ws.store.one("SELECT 1 FROM entities WHERE id = 'org-berlin'") is None
+    assert ws.store.one("SELECT COUNT(*) FROM mentions WHERE type = 'org' AND start IN "
+                        "(SELECT start FROM mentions WHERE entity_id = 'place-berlin')")[0] == 0
+    ws.undo()
+    assert dump(ws) == before
+
+
+def test_review_relabel_mention_to_date_and_back(review_ws):
+    ws = review_ws
+    mid = ws.mention_ids["place-axis"][0]
+    ws.relabel(f"mention:{mid}", "org")
+    row = ws.store.one("SELECT * FROM mentions WHERE id = ?", (mid,))
+    assert (row["type"], row["entity_id"], row["decided"]) == ("org", "org-axis", 1)
+    ws.relabel(f"mention:{mid}", "date")
+    assert ws.store.one("SELECT entity_id FROM mentions WHERE id = ?", (mid,))[0] is None
+    with pytest.raises(DecisionError) as err:
+        ws.relabel("place-axis", "date")
+    assert err.value.code == "D003"
+
+
+def test_review_merge_moves_mentions_names_and_ids(review_ws):
+    ws = review_ws
+    propose_by_names(ws, candidates={"person-hitler": ("person", ["Hitler"])})
+    ws.store.conn.execute("BEGIN IMMEDIATE")  # the model took later mentions for someone else
+    ws.store.conn.execute("UPDATE mentions SET entity_id = 'person-hitler' WHERE id IN "
+                          "(SELECT id FROM mentions WHERE entity_id = 'person-adolf-hitler' "
+                          "AND start > 1000)")
+    ws.store.conn.execute("COMMIT")
+    ws.link("person-hitler", "wikidata", "Q352")
+    ws.confirm("person-adolf-hitler")
+    before = dump(ws)
+    ws.merge("person-hitler", "person-adolf-hitler")
+    e = ws.entity("person-adolf-hitler")
+    assert e.authority == (("wikidata", "Q352"),)
+    assert e.mentions == len(ws.mention_ids["person-adolf-hitler"])
+    assert statuses(ws, "person-adolf-hitler") == ["confirmed"]
+    assert ws.store.one("SELECT 1 FROM entities WHERE id = 'person-hitler'") is None
+    ws.undo()
+    assert dump(ws) == before
+    ws.link("person-adolf-hitler", "wikidata", "Q1")
+    with pytest.raises(DecisionError) as err:
+        ws.merge("person-hitler", "person-adolf-hitler")
+    assert err.value.code == "D011"
+    with pytest.raises(DecisionError) as err:
+        ws.merge("person-hitler", "person-hitler")
+    assert err.value.code == "D011"
+
+
+def test_review_split_makes_a_new_entity(review_ws):
+    ws = review_ws
+    ids = ws.mention_ids["person-joachim-von-ribbentrop"]
+    ws.confirm("person-joachim-von-ribbentrop")
+    before = dump(ws)
+    ws.split("person-joachim-von-ribbentrop", ids[-2:], preferred="Another Ribbentrop")
+    new = ws.entity("person-another-ribbentrop")
+    assert (new.status, new.mentions) == ("proposed", 2)
+    assert statuses(ws, "person-another-ribbentrop") == ["proposed"]
+    assert "Ribbentrop" in new.variants
+    assert ws.entity("person-joachim-von-ribbentrop").mentions == len(ids) - 2
+    ws.undo()
+    assert dump(ws) == before
+    with pytest.raises(DecisionError) as err:
+        ws.split("person-joachim-von-ribbentrop", ws.mention_ids["person-stalin"][:1])
+    assert err.value.code == "D012"
+
+
+def test_review_adjust_span(review_ws):
+    ws = review_ws
+    text = ws.reading_text(SOURCE)
+    mid = ws.mention_ids["place-soviet-union"][0]
+    row = ws.store.one("SELECT * FROM mentions WHERE id = ?", (mid,))
+    ws.adjust(mid, row["start"] - 4, row["end"])  # "the Soviet Union"
+    row2 = ws.store.one("SELECT * FROM mentions WHERE id = ?", (mid,))
+    assert text[row2["start"]:row2["end"]] == "the Soviet Union"
+    assert (row2["status"], row2["decided"]) == ("confirmed", 1)
+    for start, end in ((5, 5), (-1, 3), (0, len(text) + 1)):
+        with pytest.raises(DecisionError) as err:
+            ws.adjust(mid, start, end)
+        assert err.value.code == "D005"
+    other = ws.mention_ids["place-soviet-union"][1]
+    o = ws.store.one("SELECT * FROM mentions WHERE id = ?", (other,))
+    with pytest.raises(DecisionError) as err:
+        ws.adjust(mid, o["start"], o["end"])
+    assert err.value.code == "D006"
+
+
+def test_review_add_mention_name_and_date(review_ws):
+    ws = review_ws
+    text = ws.reading_text(SOURCE)
+    a = text.index("Georg von Sodenstern")
+    ws.add_mention(SOURCE, a, a + len("Georg von Sodenstern"), "person")
+    e = ws.entity("person-georg-von-sodenstern")
+    assert (e.status, e.mentions) == ("confirmed", 1)
+    b = text.index("12 to 14 November 1940")
+    d = ws.add_mention(SOURCE, b, b + 22, "date",
+                       date_value={"from": "1940-11-12", "to": "1940-11-14"})
+    row = ws.store.one("SELECT * FROM mentions WHERE start = ? AND type = 'date'", (b,))
+    assert json.loads(row["date_value"]) == {"from": "1940-11-12", "to": "1940-11-14"}
+    assert (row["provenance"], row["status"], row["entity_id"]) == ("editor", "confirmed", None)
+    assert [h.id for h in ws.history(target=f"mention:{row['id']}")] == [d.id]
+    for kwargs, code in (({"date_value": {"when": "12 Nov"}}, "D013"),
+                         ({"date_value": {"at": "1940"}}, "D013"),
+                         ({"entity_id": "person-stalin"}, "D014")):
+        with pytest.raises(DecisionError) as err:
+            ws.add_mention(SOURCE, b, b + 22, "date", **kwargs)
+        assert err.value.code == code
+    with pytest.raises(DecisionError) as err:
+        ws.add_mention(SOURCE, a, a + 5, "person", entity_id="place-berlin")
+    assert err.value.code == "D014"
+
+
+@pytest.mark.parametrize("scheme,value,stored", [
+    ("wikidata", "Q352", "Q352"),
+    ("wikidata", "https://www.wikidata.org/wiki/Q352", "Q352"),
+    ("Wikidata", "q352", "Q352"),
+    ("viaf", "30300781", "30300781"),
+    ("geonames", "2950159", "2950159"),
+    ("gnd", "118551655", "118551655"),
+    ("gnd", "4010877-3", "4010877-3"),
+    ("gnd", "https://d-nb.info/gnd/118551655", "118551655"),
+])
+def test_review_link_accepts_id_shapes(review_ws, scheme, value, stored):
+    review_ws.link("person-adolf-hitler", scheme, value)
+    assert dict(review_ws.entity("person-adolf-hitler").authority)[scheme.lower()] \
+        == stored
+
+
+@pytest.mark.parametrize("scheme,value", [
+    ("wikidata", "352"), ("wikidata", "Q0352"), ("viaf", "Q352"), ("geonames", "Berlin"),
+    ("gnd", "11855165"), ("orcid", "0000-0002-1825-0097"),
+])
+def test_review_link_refuses_bad_shapes(review_ws, scheme, value):
+    with pytest.raises(DecisionError) as err:
+        review_ws.link("person-adolf-hitler", scheme, value)
+    assert err.value.code == "D004"
+    assert err.value.hint
+
+
+def test_review_prefer_note_and_unlink(review_ws):
+    ws = review_ws
+    ws.link("person-stalin", "wikidata", "Q855")
+    ws.set_preferred("person-stalin", "Joseph  Stalin")
+    ws.set_note("person-stalin", "General Secretary.")
+    e = ws.entity("person-stalin")
+    assert (e.preferred, e.note, e.variants) == ("Joseph Stalin", "General Secretary.",
+                                                 ("Stalin", "Joseph Stalin"))
+    ws.link("person-stalin", "wikidata", "")
+    assert ws.entity("person-stalin").authority == ()
+
+
+def test_review_expected_token_refuses_stale_view(review_ws):
+    ws = review_ws
+    token = ws.state_token("person-stalin")
+    assert token == ws.state_token("person-stalin")
+    ws.link("person-stalin", "wikidata", "Q855")  # someone else acts in between
+    with pytest.raises(DecisionError) as err:
+        ws.confirm("person-stalin", expected=token)
+    assert err.value.code == "D010"
+    assert statuses(ws, "person-stalin") == ["proposed"]
+    ws.confirm("person-stalin", expected=ws.state_token("person-stalin"))
+    assert statuses(ws, "person-stalin") == ["confirmed"]
+
+
+def test_review_undo_refuses_when_rows_changed_since(review_ws):
+    ws = review_ws
+    first = ws.confirm("person-stalin")
+    later = ws.reject("person-stalin")
+    with pytest.raises(DecisionError) as err:
+        ws.undo(first.id)
+    assert err.value.code == "D008"
+    assert str(later.id) in str(err.value)
+    ws.undo(later.id)
+    ws.undo(first.id)
+    assert statuses(ws, "person-stalin") == ["proposed"]
+    with pytest.raises(DecisionError) as err:
+        ws.undo(first.id)
+    assert err.value.code == "D008"
+
+
+def test_review_undo_edges(ws):
+    with pytest.raises(DecisionError) as err:
+        ws.undo()
+    assert err.value.code == "D007"
+    ws.add(SAMPLE_TEI)
+    with pytest.raises(DecisionError) as err:
+        ws.undo()
+    assert err.value.code == "D007"  # adding a source is not an editor act to undo
+    with pytest.raises(DecisionError) as err:
+        ws.undo(1)
+    assert err.value.code == "D009"
+    with pytest.raises(DecisionError) as err:
+        ws.undo(99)
+    assert err.value.code == "D015"
+
+
+def test_review_undo_of_undo_redoes(review_ws):
+    ws = review_ws
+    d = ws.confirm("place-berlin")
+    u = ws.undo()
+    after_confirm = None
+    r = ws.undo(u.id)
+    assert r.undoes == u.id
+    assert statuses(ws, "place-berlin") == ["confirmed"]
+    after_confirm = dump(ws)
+    ws.undo()  # the redo is the last act in force
+    assert statuses(ws, "place-berlin") == ["proposed"]
+    assert after_confirm != dump(ws)
+    assert [h.act for h in ws.history(target="place-berlin")] == ["undo", "undo", "undo",
+                                                                   "confirm"]
+    assert ws.history(target="place-berlin")[-1].id == d.id
+
+
+def test_review_history_filters_and_limits(review_ws):
+    ws = review_ws
+    ws.confirm("place-berlin")
+    ws.reject("place-axis")
+    mid = ws.mention_ids["place-berlin"][0]
+    assert [h.act for h in ws.history(limit=2)] == ["reject", "confirm"]
+    assert [h.act for h in ws.history(target="entity:place-berlin")] == ["confirm"]
+    assert [h.act for h in ws.history(target=f"mention:{mid}")] == ["confirm"]
+
+
+def test_review_queue_most_mentions_first_and_skips_last(review_ws):
+    ws = review_ws
+    q = ws.review_queue()
+    assert q[0] == "person-adolf-hitler"
+    counts = [ws.entity(i).mentions for i in q]
+    assert counts == sorted(counts, reverse=True)
+    ws.skip("person-adolf-hitler")
+    assert ws.review_queue()[-1] == "person-adolf-hitler"
+    ws.confirm(q[1])
+    assert q[1] not in ws.review_queue()
+    assert ws.review_queue(type="org") == ["org-soviet-information-bureau"]
+
+
+def test_review_candidate_shows_contexts_and_register_matches(review_ws):
+    ws = review_ws
+    propose_by_names(ws, candidates={"person-hitler": ("person", ["Hitler"])})
+    ws.confirm("person-adolf-hitler")
+    cand = ws.candidate("person-hitler")
+    assert [m.id for m in cand.matches][:1] == ["person-adolf-hitler"]
+    ws.store.conn.execute("BEGIN IMMEDIATE")
+    ws.store.conn.execute("UPDATE mentions SET entity_id = 'person-hitler' WHERE entity_id = "
+                          "'person-adolf-hitler'")
+    ws.store.conn.execute("COMMIT")
+    cand = ws.candidate("person-hitler")
+    assert 2 <= len(cand.contexts) <= 3
+    for c in cand.contexts:
+        assert c.text == ws.reading_text(SOURCE)[c.start:c.end]
+        assert c.text in ("Hitler", "Adolf Hitler") and c.before and c.after
+
+
+# -- undo is exact: a random sequence of acts, then undo all ------------------------------------
+_BASE: dict[str, object] = {}
+
+
+def _base_ws():
+    """One workspace for all examples: each example must leave it exactly as it found it."""
+    if "ws" not in _BASE:
+        os.environ["ANNOTATOR_EDITOR"] = "hypothesis"
+        root = Path(tempfile.mkdtemp(prefix="review-undo-")) / "ws"
+        ws = Workspace.init(root)
+        ws.add(SAMPLE_TEI)
+        _BASE["ids"] = propose_by_names(ws)
+        ws.link("person-stalin", "wikidata", "Q855")
+        _BASE["ws"] = ws
+    return _BASE["ws"], _BASE["ids"]
+
+
+ENTITY_IDS = ["person-adolf-hitler", "person-joachim-von-ribbentrop", "person-stalin",
+              "place-soviet-union", "place-axis", "place-berlin", "org-soviet-information-bureau",
+              "place-finland", "person-vyacheslav-molotov"]
+act_strategy = st.one_of(
+    st.tuples(st.sampled_from(["confirm", "reject"]), st.sampled_from(ENTITY_IDS)),
+    st.tuples(st.sampled_from(["confirm_m", "reject_m"]), st.integers(0, 40)),
+    st.tuples(st.just("relabel"), st.sampled_from(ENTITY_IDS),
+              st.sampled_from(["person", "place", "org"]), st.booleans()),
+    st.tuples(st.just("relabel_m"), st.integers(0, 40), st.sampled_from(["person", "org",
+                                                                          "date"])),
+    st.tuples(st.just("merge"), st.sampled_from(ENTITY_IDS), st.sampled_from(ENTITY_IDS)),
+    st.tuples(st.just("split"), st.sampled_from(ENTITY_IDS), st.integers(1, 3)),
+    st.tuples(st.just("adjust"), st.integers(0, 40), st.integers(-3, 3)),
+    st.tuples(st.just("add"), st.integers(0, 3000), st.integers(2, 12),
+              st.sampled_from(["person", "place", "date"])),
+    st.tuples(st.just("link"), st.sampled_from(ENTITY_IDS), st.sampled_from(["Q1", "Q2", ""])),
+    st.tuples(st.just("prefer"), st.sampled_from(ENTITY_IDS), st.sampled_from(["X", "Y Z"])),
+    st.tuples(st.just("note"), st.sampled_from(ENTITY_IDS), st.text(max_size=5)),
+)
+
+
+def _do(ws, act) -> bool:
+    """Run one act; False when the store rightly refuses it (no change, nothing logged)."""
+    kind = act[0]
+    mention_ids = [r["id"] for r in ws.store.query("SELECT id FROM mentions ORDER BY id")]
+    existing = {r["id"] for r in ws.store.query("SELECT id FROM entities")}
+
+    def ent(e):
+        if e in existing:
+            return e
+        alt = [x for x in existing if x.split("-", 1)[1] == e.split("-", 1)[1]]
+        return alt[0] if alt else e
+
+    try:
+        if kind in ("confirm", "reject"):
+            getattr(ws, kind)(ent(act[1]))
+        elif kind in ("confirm_m", "reject_m"):
+            getattr(ws, kind[:-2])(f"mention:{mention_ids[act[1] % len(mention_ids)]}")
+        elif kind == "relabel":
+            ws.relabel(ent(act[1]), act[2], confirm=act[3])
+        elif kind == "relabel_m":
+            ws.relabel(f"mention:{mention_ids[act[1] % len(mention_ids)]}", act[2])
+        elif kind == "merge":
+            ws.merge(ent(act[1]), ent(act[2]))
+        elif kind == "split":
+            e = ent(act[1])
+            ms = [r["id"] for r in ws.store.query("SELECT id FROM mentions WHERE entity_id = ?",
+                                                  (e,))]
+            ws.split(e, ms[:act[2]])
+        elif kind == "adjust":
+            m = ws.store.one("SELECT * FROM mentions WHERE id = ?",
+                             (mention_ids[act[1] % len(mention_ids)],))
+            ws.adjust(m["id"], m["start"] + act[2], m["end"])
+        elif kind == "add":
+            ws.add_mention(SOURCE, act[1], act[1] + act[2], act[3])
+        elif kind == "link":
+            ws.link(ent(act[1]), "wikidata", act[2])
+        elif kind == "prefer":
+            ws.set_preferred(ent(act[1]), act[2])
+        elif kind == "note":
+            ws.set_note(ent(act[1]), act[2])
+    except DecisionError:
+        return False
+    return True
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(act_strategy, min_size=1, max_size=12))
+def test_review_undo_all_restores_exact_state(acts):
+    ws, _ = _base_ws()
+    before = dump(ws)
+    log_before = ws.store.one("SELECT COUNT(*) FROM decisions")[0]
+    done = sum(_do(ws, a) for a in acts)
+    assert ws.store.one("SELECT COUNT(*) FROM decisions")[0] == log_before + done
+    for _ in range(done):
+        ws.undo()
+    assert dump(ws) == before
+    assert ws.store.one("PRAGMA foreign_key_check") is None
+
+
+# -- durability ---------------------------------------------------------------------------------
+CHILD = """
+import random, sys
+from annotator import Workspace, DecisionError
+ws = Workspace.open(sys.argv[1])
+rng = random.Random(int(sys.argv[2]))
+ids = [r["id"] for r in ws.store.query("SELECT id FROM entities")]
+mentions = [r["id"] for r in ws.store.query("SELECT id FROM mentions")]
+while True:
+    pick = rng.random()
+    try:
+        if pick < 0.3:
+            d = ws.confirm(rng.choice(ids))
+        elif pick < 0.5:
+            d = ws.reject("mention:%d" % rng.choice(mentions))
+        elif pick < 0.7:
+            d = ws.set_note(rng.choice(ids), "note %d" % rng.randrange(10**6))
+        else:
+            d = ws.undo()
+    except DecisionError:
+        continue
+    print("done", d.id, flush=True)
+"""
+
+
+def _env():
+    return {**os.environ, "PYTHONPATH": str(ROOT), "ANNOTATOR_EDITOR": "child"}
+
+
+def test_review_kill_never_loses_a_reported_act(review_ws):
+    ws = review_ws
+    root = str(ws.root)
+    rng = random.Random(5)
+    reported: set[int] = set()
+    for round_ in range(6):
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, root, str(round_)],
+                                stdout=subprocess.PIPE, env=_env())
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        first = proc.stdout.readline()  # running: now kill it at a random moment
+        os.set_blocking(fd, False)
+        deadline = time.monotonic() + rng.random() * 0.8
+        buf = first
+        while time.monotonic() < deadline:
+            try:
+                buf += os.read(fd, 65536)
+            except BlockingIOError:
+                time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        os.set_blocking(fd, True)
+        buf += proc.stdout.read()
+        proc.stdout.close()
+        lines = buf.decode().splitlines()
+        reported |= {int(line.split()[1]) for line in lines
+                     if line.startswith("done ") and len(line.split()) == 2}
+    assert len(reported) > 10
+    conn = sqlite3.connect(Path(root) / "annotator.sqlite")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    stored = {r[0] for r in conn.execute("SELECT id FROM decisions")}
+    assert reported <= stored
+    # every undo points at a decision that records it as undone
+    for did, undoes in conn.execute("SELECT id, undoes FROM decisions WHERE undoes IS NOT NULL"):
+        assert conn.execute("SELECT undone_by FROM decisions WHERE id = ?",
+                            (undoes,)).fetchone()[0] == did
+    conn.close()
+
+
+CLI_LOOP = """
+import sys
+from typer.testing import CliRunner
+from annotator.cli import app
+runner = CliRunner()
+ok = busy = 0
+for i in range(int(sys.argv[3])):
+    r = runner.invoke(app, ["-w", sys.argv[1], "note", sys.argv[2], "n%d" % i])
+    if r.exit_code == 0:
+        ok += 1
+    elif "[W003]" in r.output:
+        busy += 1
+    else:
+        raise SystemExit(r.output)
+print(ok, busy)
+"""
+
+
+def test_review_two_processes_deciding_at_once(review_ws):
+    ws = review_ws
+    root = str(ws.root)
+    procs = [subprocess.Popen([sys.executable, "-c", CLI_LOOP, root, eid, "25"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=_env())
+             for eid in ("person-stalin", "place-berlin")]
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, results):
+        assert p.returncode == 0, err
+    ok = [int(out.split()[0]) for out, _ in results]
+    busy = [int(out.split()[1]) for out, _ in results]
+    assert [o + b for o, b in zip(ok, busy)] == [25, 25]
+    notes = ws.store.query("SELECT COUNT(*) FROM decisions WHERE act = 'note'")[0][0]
+    assert notes == sum(ok)
+    assert ws.entity("person-stalin").note.startswith("n")
+    assert ws.store.one("PRAGMA integrity_check")[0] == "ok"
+
+
+def test_review_busy_store_is_a_clear_error(review_ws, tmp_path):
+    ws = review_ws
+    other = sqlite3.connect(ws.root / "annotator.sqlite", timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        ws.store.conn.execute("PRAGMA busy_timeout = 50")
+        with pytest.raises(StoreError) as err:
+            ws.confirm("person-stalin")
+        assert err.value.code == "W003"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    ws.confirm("person-stalin")
+    assert statuses(ws, "person-stalin") == ["confirmed"]
