@@ -855,50 +855,6 @@ class Workspace:
                                 hint="reload and try again",
                                 location=Location(self.root / STORE_FILE), code="D312")
 
-
-def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:
-    if value is None:
-        return set()
-    names = {value} if isinstance(value, str) else set(value)
-    names = {n.strip() for part in names for n in part.split(",") if n.strip()}
-    bad = names - set(allowed)
-    if bad:
-        raise DecisionError(f"unknown {what} '{sorted(bad)[0]}'",
-                            hint=f"use one of {', '.join(allowed)}", code="D305")
-    return names
-
-
-def _claim_number(value: int | str, prefix: str = "claim:") -> int | None:
-    text = str(value).strip()
-    if text.startswith(prefix):
-        text = text[len(prefix):]
-    return int(text) if text.isdigit() else None
-
-
-def _link(row: Any) -> Link:
-    return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
-                bib_key=row["bib_key"], locus=row["locus"],
-                target_source_id=row["target_source_id"], target_start=row["target_start"],
-                target_end=row["target_end"], provenance=row["provenance"])
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _bib_row(entry: BibEntry) -> dict[str, Any]:
-    return {"key": entry.key, "type": entry.type,
-            "fields": json.dumps(dict(entry.fields), ensure_ascii=False),
-            "origin": entry.origin, "line": entry.line, "added_at": now()}
-
-
-def _bib_entry(row: Any) -> BibEntry:
-    return BibEntry(key=row["key"], type=row["type"],
-                    fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
-                    line=row["line"])
     # -- review ---------------------------------------------------------------------------
     # Editors' decisions, the register and the review queue; engine in annotator/review.py,
     # register in annotator/register.py. Every act is one committed transaction with its
@@ -1069,3 +1025,48 @@ def _carry_over(act: Any, source_id: str, old: TextMap, new: TextMap) -> tuple[i
                 act.update(table, {"id": r["id"]}, {"status": "stale"})
                 stale += 1
     return kept, stale
+
+
+def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:
+    if value is None:
+        return set()
+    names = {value} if isinstance(value, str) else set(value)
+    names = {n.strip() for part in names for n in part.split(",") if n.strip()}
+    bad = names - set(allowed)
+    if bad:
+        raise DecisionError(f"unknown {what} '{sorted(bad)[0]}'",
+                            hint=f"use one of {', '.join(allowed)}", code="D305")
+    return names
+
+
+def _claim_number(value: int | str, prefix: str = "claim:") -> int | None:
+    text = str(value).strip()
+    if text.startswith(prefix):
+        text = text[len(prefix):]
+    return int(text) if text.isdigit() else None
+
+
+def _link(row: Any) -> Link:
+    return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
+                bib_key=row["bib_key"], locus=row["locus"],
+                target_source_id=row["target_source_id"], target_start=row["target_start"],
+                target_end=row["target_end"], provenance=row["provenance"])
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _bib_row(entry: BibEntry) -> dict[str, Any]:
+    return {"key": entry.key, "type": entry.type,
+            "fields": json.dumps(dict(entry.fields), ensure_ascii=False),
+            "origin": entry.origin, "line": entry.line, "added_at": now()}
+
+
+def _bib_entry(row: Any) -> BibEntry:
+    return BibEntry(key=row["key"], type=row["type"],
+                    fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
+                    line=row["line"])
