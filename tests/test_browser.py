@@ -33,8 +33,17 @@ def browser():
 
 
 @pytest.fixture
-def desk(seed_ws):
-    server = LocalServer(seed_ws, port=0).start()
+def desk_ws(seed_ws, nlp):
+    """The sample workspace as an editor finds it: entity and claim proposals, the .bib."""
+    seed_ws.bib_add(ROOT / "sources" / "references.bib")
+    seed_ws.propose()
+    seed_ws.propose_claims(nlp=nlp)
+    return seed_ws
+
+
+@pytest.fixture
+def desk(desk_ws):
+    server = LocalServer(desk_ws, port=0).start()
     yield server
     server.stop()
 
@@ -58,13 +67,25 @@ def shot(pg, name: str) -> Path:
     return path
 
 
-def test_browser_reading_view_shows_text_and_pages(page, seed_ws):
+def test_browser_reading_view_marks_mentions_and_claims(page, desk_ws):
     page.goto("/")
-    page.click("text=German–Soviet Axis talks")
+    page.click("a.title:has-text('German–Soviet Axis talks')")
     page.wait_for_selector("article#text p[data-o]")
-    tm = seed_ws.textmap("german-soviet-axis-talks")
+    tm = desk_ws.textmap("german-soviet-axis-talks")
     first = page.inner_text("article#text p[data-o='0']")
     assert first == tm.text[:len(first)] and first
+    mentions = [m for m in desk_ws.mentions("german-soviet-axis-talks")]
+    shown = page.eval_on_selector_all("article#text mark[data-m]",
+                                      "els => [...new Set(els.map(e => +e.dataset.m))]")
+    assert sorted(shown) == sorted(m.id for m in mentions)
+    claims = page.eval_on_selector_all("article#text span[data-c]",
+                                       "els => [...new Set(els.map(e => +e.dataset.c))]")
+    assert sorted(claims) == sorted(c.id for c in desk_ws.claims())
+    # a click on a mark shows its mention in the side panel
+    hitler = next(m for m in mentions if m.surface == "Hitler")
+    page.click(f"article#text mark[data-m='{hitler.id}']")
+    page.wait_for_selector("#panel .quote mark")
+    assert page.inner_text("#panel .quote") == "Hitler"
     assert shot(page, "reading-view").stat().st_size > 10_000
 
 

@@ -350,3 +350,53 @@ def test_server_sources_page_counts_claims_by_support(claims_client, seed_ws):
     for c in seed_ws.claims():
         want[c.status] = want.get(c.status, 0) + 1
     assert sorted(pills) == sorted(f"{n} {s}" for s, n in want.items())
+
+
+# -- entities --------------------------------------------------------------------------------
+@pytest.fixture
+def proposed_client(seed_ws):
+    seed_ws.propose()
+    server, c = served(seed_ws)
+    yield c
+    c.close()
+    server.stop()
+
+
+def test_server_reading_view_marks_every_current_mention(proposed_client, seed_ws):
+    doc = lxml_html.fromstring(proposed_client.get("/s/german-soviet-axis-talks").text)
+    text = seed_ws.reading_text("german-soviet-axis-talks")
+    for m in seed_ws.mentions("german-soviet-axis-talks"):
+        pieces = doc.xpath(f"//article[@id='text']//mark[@data-m='{m.id}']")
+        assert "".join(p.text_content() for p in pieces) == text[m.start:m.end]
+        assert f"{m.type} {m.status}" in pieces[0].get("class")
+
+
+def test_server_register_search_by_name_variant_and_type(proposed_client, seed_ws):
+    r = proposed_client.get("/register", params={"status": "", "q": "ribbentrop"})
+    doc = lxml_html.fromstring(r.text)
+    names = doc.xpath("//table[contains(@class,'register')]//span[@class='title']/text()")
+    want = [e.preferred for e in seed_ws.entities()
+            if any("ribbentrop" in v.lower() for v in (e.preferred, *e.variants))]
+    assert names and sorted(names) == sorted(want)
+    r = proposed_client.get("/register", params={"status": "", "type": "place"})
+    types = lxml_html.fromstring(r.text).xpath("//table[contains(@class,'register')]//td[2]//text()")
+    assert set(t.strip() for t in types if t.strip()) == {"place"}
+
+
+def test_server_reading_view_page_numbers_in_margin(ws, tmp_path):
+    tei = tmp_path / "paged.xml"
+    tei.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                   "<title>Paged</title></titleStmt><publicationStmt><p>x</p></publicationStmt>"
+                   "<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body>"
+                   '<pb n="12"/><p>First page text.</p><p>Still the first <pb n="13"/>and the '
+                   'second.</p><pb n="14"/><p>Third page.</p></body></text></TEI>')
+    ws.add(tei)
+    server, c = served(ws)
+    with server_stopped(server), c:
+        doc = lxml_html.fromstring(c.get("/s/paged").text)
+    paras = doc.xpath("//article[@id='text']/p")
+    marks = [(pb.getparent().get("data-o"), pb.get("data-n"), pb.text_content())
+             for pb in doc.xpath("//article[@id='text']//span[@class='pb']")]
+    assert marks == [(paras[0].get("data-o"), "12", ""), (paras[1].get("data-o"), "13", ""),
+                     (paras[2].get("data-o"), "14", "")]
+    assert paras[1].text_content() == "Still the first and the second."

@@ -146,7 +146,10 @@ def sources_page(desk: Desk, request: Request, form: Form) -> Response:
 def _reading_html(desk: Desk, source_id: str) -> tuple[str, int]:
     """The reading text of a source with its mentions and claims marked, and its page count."""
     tm = desk.ws.textmap(source_id)
-    marks = [reading.Highlight(c.start, c.end, reading.CLAIM, c.id,
+    marks = [reading.Highlight(m.start, m.end, reading.MENTION, m.id, f"{m.type} {m.status}",
+                               _mention_title(m))
+             for m in desk.ws.mentions(source_id) if m.status != "stale"]
+    marks += [reading.Highlight(c.start, c.end, reading.CLAIM, c.id,
                                 f"{c.status} {c.state}", f"claim {c.id}: {c.status}")
               for c in desk.ws.claims(source_id=source_id)]
     html = reading.render_reading(tm.text, tm.blocks, tm.pages, marks,
@@ -193,21 +196,29 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
 
 def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
     """A mention clicked in the reading view: its entity and what can be decided about it."""
-    mention = desk.ws.mention(int(request.path_params["mention_id"]))
-    return _mention_panel(desk, request, mention)
+    return _mention_panel(desk, request, _mention(desk, request))
+
+
+def _mention(desk: Desk, request: Request) -> Any:
+    """The mention of the URL (/s/{source_id}/mention/{mention_id})."""
+    sid, mid = request.path_params["source_id"], request.path_params["mention_id"]
+    for m in desk.ws.mentions(sid):
+        if m.id == mid:
+            return m
+    raise ServerError(f"no mention {mid} in '{sid}'", hint="reload the page",
+                      location=Location(f"mention:{mid}"), code="W101")
 
 
 def _mention_panel(desk: Desk, request: Request, mention: Any, done: str = "") -> HTMLResponse:
     entity = desk.ws.entity(mention.entity_id) if mention.entity_id else None
-    targets = [f"mention:{mention.id}"] + ([f"entity:{entity.id}"] if entity else [])
     return desk.page(request, "_panel_mention.html", mention=mention, entity=entity,
-                     expected=desk.ws.state_token(*targets), done=done)
+                     expected="", decide=False, done=done)
 
 
 def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
     """Decide from the reading view: the whole entity, or this one mention."""
-    mid = int(request.path_params["mention_id"])
-    mention = desk.ws.mention(mid)
+    mention = _mention(desk, request)
+    mid = mention.id
     act, scope = form.get("act", ""), form.get("scope", "entity")
     target = (f"entity:{mention.entity_id}" if scope == "entity" and mention.entity_id
               else f"mention:{mid}")
@@ -223,7 +234,7 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
                           location=Location(request.url.path), code="W105")
     if not request.headers.get("hx-request"):
         return back(request, f"/s/{mention.source_id}")
-    mention = desk.ws.mention(mid)
+    mention = _mention(desk, request)
     resp = _mention_panel(desk, request, mention, done=f"{act.split(':')[0]}ed {target}")
     html, _ = _reading_html(desk, mention.source_id)
     resp.body = resp.body + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
@@ -300,9 +311,8 @@ def register_page(desk: Desk, request: Request, form: Form) -> Response:
         entities = [e for e in entities if needle in _fold(" ".join(
             [e.id, e.preferred, *e.variants, *(v for _, v in e.authority)]))]
     shown = entities[:REGISTER_ROWS]
-    tokens = {e.id: desk.ws.state_token(f"entity:{e.id}") for e in shown}
     return desk.page(request, "register.html", entities=shown, total=len(entities), q=q,
-                     type=type_ or "", status=status, tokens=tokens, nav="register")
+                     type=type_ or "", status=status, tokens={}, decide=False, nav="register")
 
 
 REGISTER_ROWS = 300
@@ -488,6 +498,8 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/", sources_page, ("GET",)),
     ("/s/{source_id}", reading_page, ("GET",)),
     ("/s/{source_id}/add", add_on_selection, ("POST",)),
+    ("/s/{source_id}/mention/{mention_id:int}", mention_panel, ("GET",)),
+    ("/register", register_page, ("GET",)),
     ("/claims", claims_page, ("GET",)),
     ("/claim/{claim_id:int}", claim_page, ("GET",)),
     ("/claim/{claim_id:int}/panel", claim_panel, ("GET",)),

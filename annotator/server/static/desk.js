@@ -74,7 +74,9 @@
     if (mark) {
       document.querySelectorAll("mark.focus").forEach(function (m) { m.classList.remove("focus"); });
       document.querySelectorAll('mark[data-m="' + mark.dataset.m + '"]').forEach(function (m) { m.classList.add("focus"); });
-      htmx.ajax("GET", "/mention/" + encodeURIComponent(mark.dataset.m), { target: "#panel" });
+      var text = mark.closest("[data-source]");
+      if (!text) return;
+      htmx.ajax("GET", "/s/" + encodeURIComponent(text.dataset.source) + "/mention/" + encodeURIComponent(mark.dataset.m), { target: "#panel" });
     } else if (claim) {
       htmx.ajax("GET", "/claim/" + encodeURIComponent(claim.dataset.c) + "/panel", { target: "#panel" });
     }
