@@ -69,33 +69,45 @@ def name_key(name: str) -> str:
     return str(register_key(name))
 
 
-def suggest_works(agent: str, works: Iterable[BibEntry]) -> list[BibEntry]:
-    """Works whose author (or editor) is the agent: same surname, and same first initial when
-    both give a forename ('Alexander Nekrich' ~ 'Nekrich, Aleksandr M.')."""
-    words = [w for w in re.sub(r"['’]s\b", "", agent).split() if w[:1].isupper()]
-    if not words:
-        return []
-    from annotator.bib import ascii_fold, split_names, surname
+def suggest_works(agent: str, works: Iterable[BibEntry],
+                  cited: Iterable[tuple[str, str, str]] = ()) -> list[tuple[BibEntry, str, str]]:
+    """Works a claim may rest on, each with a locus and the rule that found it: those its in-text citations name (same
+    surname and year: "(Nekrich 1997, p. 214)"), and those whose author (or editor) is the
+    agent: same surname, and same first initial when both give a forename ("Alexander
+    Nekrich" ~ "Nekrich, Aleksandr M.")."""
+    from annotator.bib import ascii_fold, split_names, surname, year_of
 
-    last = ascii_fold(words[-1])
-    initial = ascii_fold(words[0])[:1] if len(words) > 1 else ""
-    out = []
-    for entry in works:
+    works = list(works)
+    out: list[tuple[BibEntry, str, str]] = []
+
+    def names_of(entry: BibEntry) -> list[tuple[str, str]]:
+        pairs = []
         for field in ("author", "editor"):
             for name in split_names(entry.get(field)):
                 fam = surname(name)
-                if not fam or ascii_fold(fam.split()[-1]) != last:
+                if not fam:
                     continue
                 given = name.split(",", 1)[1] if "," in name else " ".join(
                     name.split()[:-len(fam.split())])
-                gi = ascii_fold(given.strip())[:1]
-                if initial and gi and gi != initial:
-                    continue
-                out.append(entry)
-                break
-            else:
-                continue
-            break
+                pairs.append((ascii_fold(fam.split()[-1]), ascii_fold(given.strip())[:1]))
+        return pairs
+
+    for name, year, locus in cited:
+        for entry in works:
+            if year_of(entry) == year[:4] and ascii_fold(name) in {f for f, _ in names_of(entry)}:
+                if all(e.key != entry.key for e, *_ in out):
+                    out.append((entry, locus, "rule:citation"))
+    words = [w for w in re.sub(r"['’]s\b", "", agent).split() if w[:1].isupper()]
+    if not words:
+        return out
+    last = ascii_fold(words[-1])
+    initial = ascii_fold(words[0])[:1] if len(words) > 1 else ""
+    for entry in works:
+        if any(e.key == entry.key for e, *_ in out):
+            continue
+        if any(fam == last and (not initial or not gi or gi == initial)
+               for fam, gi in names_of(entry)):
+            out.append((entry, "", "rule:author-match"))
     return out
 
 
@@ -320,9 +332,69 @@ def _fact_cue(doc: Doc, sent: Span) -> str:
     return ""
 
 
+# In-text citations: "(Nekrich 1997, p. 214)", "(see Nekrich and Ulam 1997; Israelyan 2003)",
+# and narrative ones: "Nekrich (1997, pp. 12-14) argues".
+_NAME = r"[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+|\s+et\s+al\.?|(?:,\s*[A-Z][\w'’\-]+)+(?:,?\s+(?:and|&)\s+[A-Z][\w'’\-]+))?"
+_LOCUS = r"(?:pp?\.|ch\.|chap\.|§|col\.|fol\.|f\.)\s*[\w]+(?:\s*[-–]\s*\w+)?"
+_CITE_PART = re.compile(rf"^(?:see\s+|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+(?P<year>\d{{4}}[a-z]?)"
+                        rf"(?:,\s*(?P<locus>{_LOCUS}))?$")
+_PAREN = re.compile(r"\(([^()]{4,200})\)")
+_NARRATIVE = re.compile(rf"(?P<name>{_NAME})\s+\((?P<year>\d{{4}}[a-z]?)(?:,\s*(?P<locus>{_LOCUS}))?\)")
+
+
+def citations(text: str) -> list[tuple[int, int, str, str, str]]:
+    """In-text citations in ``text``: (start, end, first surname, year, locus)."""
+    out = []
+    for m in _PAREN.finditer(text):
+        for part in m.group(1).split(";"):
+            c = _CITE_PART.match(part.strip())
+            if c:
+                out.append((m.start(), m.end(), c.group("name").split()[0].rstrip(","),
+                            c.group("year"), c.group("locus") or ""))
+    for m in _NARRATIVE.finditer(text):
+        if not any(a <= m.start("year") < b for a, b, *_ in out):
+            out.append((m.start(), m.end(), m.group("name").split()[0].rstrip(","),
+                        m.group("year"), m.group("locus") or ""))
+    return sorted(out, key=lambda c: c[0])
+
+
+def _resolve_pronoun(doc: Doc, tok: Token) -> tuple[str, int, int] | None:
+    """'he'/'she' as a speaker: the last person named before it in the same block."""
+    if tok.lower_ not in ("he", "she"):
+        return None
+    block_start = doc.text.rfind("\n\n", 0, tok.idx) + 1
+    people = [e for e in doc.ents if e.label_ == "PERSON" and block_start <= e.start_char
+              and e.end <= tok.i]
+    if people:
+        ent = people[-1]
+        return ent.text, ent.start_char, ent.end_char
+    # the small models miss many names: the last proper-noun subject before it will do
+    for t in reversed(doc[:tok.i]):
+        if t.idx < block_start:
+            break
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
+            return t.text, t.idx, t.idx + len(t.text)
+    return None
+
+
+def _passive_report(verb: Token) -> Token | None | bool:
+    """'It is claimed that ...', 'was reported by Reuters': the agent of a passive speech verb
+    (its 'by' object), False when it has none, None when the verb is not passive."""
+    deps = {c.dep_ for c in verb.children}
+    if "auxpass" not in deps and "nsubjpass" not in deps:
+        return None
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return False
+
+
 def find_claims(doc: Doc) -> list[ClaimProposal]:
     """Claim proposals for one parsed text (offsets into ``doc.text``), in text order."""
     quotes = quotations(doc.text)
+    cites = citations(doc.text)
     out: list[ClaimProposal] = []
     for s, e in claim_units(doc):
         span = doc[s:e]
@@ -331,37 +403,57 @@ def find_claims(doc: Doc) -> list[ClaimProposal]:
         a, b = _trim(doc, s, e)
         if b - a < 12:
             continue
-        unit_quotes = [(q0, q1) for q0, q1 in quotes if a <= q0 and q1 <= b
-                       and len(doc.text[q0:q1].split()) >= 2]
-        acc = _according_to(doc, s, e)
-        if acc is not None:
-            name, n0, n1 = _agent_of(acc)
-            out.append(ClaimProposal(a, b, "attributed", name, n0, n1, "according to"))
-            continue
-        verbs = _speech_verbs(doc, s, e, quotes)
-        speaker = None
-        for verb in verbs:
-            subj = _subject(verb)
-            said = any(c.dep_ in _SAID and c.dep_ != "dobj" or
-                       (c.dep_ == "dobj" and c.lemma_.lower() in ("that", "this", "it"))
-                       for c in verb.children)
-            if subj is not None and (said or unit_quotes):
-                speaker = (verb, subj)
-                break
-        if speaker is not None:
-            verb, subj = speaker
-            name, n0, n1 = _agent_of(subj)
-            kind = "quoted" if unit_quotes else "attributed"
-            out.append(ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}"))
-            continue
-        hedge = next((t for t in span if t.lower_ in HEDGES), None)
-        if hedge is not None:
-            out.append(ClaimProposal(a, b, "attributed", "", None, None, f"hedge: {hedge.text}"))
-            continue
-        if unit_quotes and any(len(doc.text[q0:q1].split()) >= 4 for q0, q1 in unit_quotes):
-            out.append(ClaimProposal(a, b, "quoted", "", None, None, "quotation"))
-            continue
-        cue = _fact_cue(doc, span)
-        if cue:
-            out.append(ClaimProposal(a, b, "unattributed", "", None, None, cue))
+        found = _classify(doc, s, e, a, b, quotes)
+        here = tuple((name, year, locus) for c0, _c1, name, year, locus in cites
+                     if a <= c0 < b)
+        if here:
+            if found is None or found.kind == "unattributed":
+                cue = "citation: " + "; ".join(
+                    f"{n} {y}" + (f", {loc}" if loc else "") for n, y, loc in here)
+                found = ClaimProposal(a, b, "attributed", here[0][0], None, None, cue)
+            found = replace(found, citations=here)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _classify(doc: Doc, s: int, e: int, a: int, b: int,
+              quotes: Sequence[tuple[int, int]]) -> ClaimProposal | None:
+    span = doc[s:e]
+    unit_quotes = [(q0, q1) for q0, q1 in quotes if a <= q0 and q1 <= b
+                   and len(doc.text[q0:q1].split()) >= 2]
+    acc = _according_to(doc, s, e)
+    if acc is not None:
+        name, n0, n1 = _agent_of(acc)
+        return ClaimProposal(a, b, "attributed", name, n0, n1, "according to")
+    for verb in _speech_verbs(doc, s, e, quotes):
+        kind = "quoted" if unit_quotes else "attributed"
+        passive = _passive_report(verb)
+        if passive is not None:
+            if passive is False:
+                return ClaimProposal(a, b, kind, "", None, None, f"verb: {verb.lemma_} (passive)")
+            name, n0, n1 = _agent_of(passive)
+            return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_} (passive)")
+        subj = _subject(verb)
+        said = verb.dep_ == "parataxis" or any(
+            c.dep_ in _SAID and c.dep_ != "dobj" or
+            (c.dep_ == "dobj" and c.lemma_.lower() in ("that", "this", "it"))
+            for c in verb.children)
+        if subj is None or not (said or unit_quotes):
+            continue
+        resolved = _resolve_pronoun(doc, subj) if subj.pos_ == "PRON" else None
+        if resolved is not None:
+            name, n0, n1 = resolved
+            return ClaimProposal(a, b, kind, name, n0, n1,
+                                 f"verb: {verb.lemma_} ({subj.lower_} = {name})")
+        name, n0, n1 = _agent_of(subj)
+        return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}")
+    hedge = next((t for t in span if t.lower_ in HEDGES), None)
+    if hedge is not None:
+        return ClaimProposal(a, b, "attributed", "", None, None, f"hedge: {hedge.text}")
+    if unit_quotes and any(len(doc.text[q0:q1].split()) >= 4 for q0, q1 in unit_quotes):
+        return ClaimProposal(a, b, "quoted", "", None, None, "quotation")
+    cue = _fact_cue(doc, span)
+    if cue:
+        return ClaimProposal(a, b, "unattributed", "", None, None, cue)
+    return None

@@ -139,8 +139,9 @@ class ClaimProposal:
     """A span that asserts something, as the claim finder sees it; nothing decided yet.
 
     ``agent`` is who it is attributed to as written (the speaker of a quotation), with its
-    reading offsets; ``cue`` says why it was proposed ("according to", "verb:remark",
-    "date: 25 November 1940").
+    reading offsets; ``cue`` says why it was proposed ("according to", "verb: remark",
+    "date: 25 November 1940"); ``citations`` are the in-text citations in the claim as
+    (surname, year, locus): "(Nekrich 1997, p. 214)" -> ("Nekrich", "1997", "p. 214").
     """
 
     start: int
@@ -150,6 +151,7 @@ class ClaimProposal:
     agent_start: int | None = None
     agent_end: int | None = None
     cue: str = ""
+    citations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,7 +139,7 @@ CREATE TABLE links (
     -- 'suggested' by the claim finder (author match), 'confirmed' by an editor; a rejected
     -- suggestion is kept so it is not suggested again
     status      TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('suggested', 'confirmed', 'rejected')),
-    provenance  TEXT NOT NULL DEFAULT 'editor',   -- 'editor' or 'rule:author-match'
+    provenance  TEXT NOT NULL DEFAULT 'editor',   -- 'editor', 'rule:author-match', 'rule:citation'
 
     CHECK ((bib_key IS NULL) <> (target_source_id IS NULL))
 );

@@ -738,13 +738,13 @@ class Workspace:
                          (p.kind, p.agent, values["agent_entity_id"], p.cue, provenance, cid))
         else:
             return []  # decided by an editor: left as it is
-        for entry in claims_mod.suggest_works(p.agent, works):
+        for entry, locus, rule in claims_mod.suggest_works(p.agent, works, p.citations):
             seen = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ?",
                                 (cid, entry.key)).fetchone()
             if seen is None:
                 conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, "
-                             "provenance) VALUES (?, ?, 'supports', '', 'suggested', "
-                             "'rule:author-match')", (cid, entry.key))
+                             "provenance) VALUES (?, ?, 'supports', ?, 'suggested', ?)",
+                             (cid, entry.key, locus, rule))
         return new
 
     def claims(self, *, status: str | Iterable[str] | None = None,

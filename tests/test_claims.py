@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annotator import DecisionError
-from annotator.claims import find_claims, find_quote, quotations, support_status
+from annotator.claims import citations, find_claims, find_quote, quotations, support_status
 from annotator.cli import app
 from annotator.model import Link
 from tests.conftest import ROOT
@@ -330,3 +330,44 @@ def test_claims_cli_show_lists_links_with_ids(proposed_ws):
     result = run(proposed_ws, "claim", "accept", str(nek.links[0].id), "--loc", "p. 203")
     assert result.exit_code == 0, result.output
     assert proposed_ws.claim(nek.id).works == ("nekrich1997 (p. 203)",)
+
+
+def test_claims_in_text_citations_are_found():
+    found = citations("The talks failed (Nekrich 1997, p. 214; see Israelyan 2003). "
+                      "Nekrich, Ulam and Freeze (1997, pp. 12–14) argue so (Smith et al. 2001).")
+    assert [(n, y, loc) for _, _, n, y, loc in found] == [
+        ("Nekrich", "1997", "p. 214"), ("Israelyan", "2003", ""),
+        ("Nekrich", "1997", "pp. 12–14"), ("Smith", "2001", "")]
+
+
+@pytest.mark.parametrize(("text", "kind", "agent", "cue"), [
+    ("The pact, historians argue, was inevitable.", "attributed", "historians", "verb: argue"),
+    ("It is claimed that Stalin knew of the attack in advance.", "attributed", "",
+     "verb: claim (passive)"),
+    ("Molotov arrived in Berlin. He said that the Soviet Union wanted Finland.", "attributed",
+     "Molotov", "verb: say (he = Molotov)"),
+    ("“We shall fight on the beaches,” Churchill said in June 1940.", "quoted",
+     "Churchill", "verb: say"),
+    ("The talks failed in November 1940 (Nekrich 1997, p. 214).", "attributed", "Nekrich",
+     "citation: Nekrich 1997, p. 214"),
+    ("Stalin allegedly ignored the warnings.", "attributed", "", "hedge: allegedly"),
+])
+def test_claims_finder_kinds(nlp, text, kind, agent, cue):
+    found = find_claims(nlp(text))
+    assert [(p.kind, p.agent, p.cue) for p in found][-1:] == [(kind, agent, cue)]
+
+
+def test_claims_finder_skips_plain_description(nlp):
+    assert find_claims(nlp("The weather was cold. Molotov went home.")) == []
+
+
+def test_claims_citation_suggests_work_with_locus(ref_ws, nlp, tmp_path):
+    note = tmp_path / "review.txt"
+    note.write_text("Review\n\nThe Soviet counterproposal asked for Bulgaria "
+                    "(Nekrich 1997, p. 203).\n", encoding="utf-8")
+    ref_ws.add(note)
+    ref_ws.propose_claims(["review"], nlp=nlp)
+    (row,) = ref_ws.claims(source_id="review")
+    assert (row.kind, row.agent) == ("attributed", "Nekrich")
+    assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
+        [("nekrich1997", "p. 203", "rule:citation")]
