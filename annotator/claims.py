@@ -56,19 +56,7 @@ _WORK_NOUNS = frozenset({"study", "book", "report", "account", "memoir", "memoir
                          "survey", "diary", "letter", "interview"})
 
 
-# -- names ----------------------------------------------------------------------------------
-def name_key(name: str) -> str:
-    """The key a name is matched under in the register (``annotator.entities.name_key``)."""
-    try:
-        from annotator.entities import name_key as register_key
-    except ImportError:  # the register's matching has not landed: fold case and accents
-        from annotator.bib import ascii_fold
-
-        words = [ascii_fold(w) for w in re.sub(r"['’]s\b", "", name).split()]
-        return " ".join(w for w in words if w)
-    return str(register_key(name))
-
-
+# -- names ---------------------------------------------------------------------------------
 def suggest_works(agent: str, works: Iterable[BibEntry],
                   cited: Iterable[tuple[str, str, str]] = ()) -> list[tuple[BibEntry, str, str]]:
     """Works a claim may rest on, each with a locus and the rule that found it: those its in-text citations name (same
@@ -209,20 +197,6 @@ def claim_units(doc: Doc) -> list[tuple[int, int]]:
                     continue
             units.append([s, e])
     return [(s, e) for s, e in units]
-
-
-def chunks(text: str, size: int = 100_000) -> list[tuple[int, str]]:
-    """The reading text cut at block breaks into pieces of about ``size`` characters, each
-    with its offset, so a long source is parsed piece by piece."""
-    out, start = [], 0
-    while start < len(text):
-        end = len(text) if len(text) - start <= size else text.rfind("\n\n", start, start + size)
-        if end <= start:
-            end = text.find("\n\n", start + size)
-            end = len(text) if end < 0 else end
-        out.append((start, text[start:end]))
-        start = end
-    return out
 
 
 def shift(p: ClaimProposal, offset: int) -> ClaimProposal:

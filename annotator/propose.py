@@ -125,6 +125,28 @@ def cached_pipeline(name: str) -> Language:
     return load_pipeline(name)
 
 
+def load_parsing_pipeline(name: str) -> Language:
+    """Load an installed spaCy pipeline whole: the claim finder needs its parser and lemmas.
+
+    Same errors as ``load_pipeline`` (M001 not installed, M002 cannot load or no parser).
+    """
+    if _meta_path(name) is None:
+        raise _missing(name)
+    import spacy
+
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(f"cannot load spaCy pipeline '{name}' ({exc})",
+                         hint="reinstall it or choose another with --model", code="M002") from None
+    if "parser" not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline '{name}' has no 'parser' component",
+                         hint="claims need a pipeline with a dependency parser; choose one "
+                              "with --model", code="M002")
+    nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 4)
+    return nlp
+
+
 def provenance_of(nlp: Language) -> str:
     meta = nlp.meta
     return f"model:{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}@{meta.get('version', '0')}"

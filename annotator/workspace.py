@@ -25,11 +25,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator import bib as bib_mod
 from annotator import claims as claims_mod
-from annotator.errors import (AnnotatorError, DecisionError, Location, ModelError, SourceError,
-                              StoreError)
+from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
+from annotator.entities import name_key
+from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
 from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, AddResult, ApplyResult,
                              BibEntry, Candidate, CheckReport, ClaimProposal, ClaimRow, Decision,
@@ -680,20 +680,15 @@ class Workspace:
         """
         ids = list(source_ids) if source_ids else [s.id for s in self.sources()]
         sources = [self.source(i) for i in ids]
+        from annotator.propose import chunks as text_chunks
+        from annotator.propose import load_parsing_pipeline, provenance_of
+
         if nlp is None:
-            try:
-                from annotator.propose import load_pipeline
-            except ImportError:
-                raise ModelError("this annotator has no spaCy pipeline loader yet",
-                                 hint="install a version with 'annotator propose'",
-                                 code="M099") from None
-            nlp = load_pipeline(model or self.settings.model)
-        meta = getattr(nlp, "meta", {})
-        provenance = f"rule:claims@{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}" \
-                     f"@{meta.get('version', '0')}"
+            nlp = load_parsing_pipeline(model or self.settings.model)
+        provenance = "rule:claims@" + provenance_of(nlp).removeprefix("model:")
         works = self.bib()
         chunks = [(src, start, text) for src in sources
-                  for start, text in claims_mod.chunks(self.textmap(src.id).text)]
+                  for start, text in text_chunks(self.textmap(src.id).text)]
         found: dict[str, list[ClaimProposal]] = {src.id: [] for src in sources}
         docs = nlp.pipe(text for _, _, text in chunks)
         for n, ((src, offset, _text), doc) in enumerate(zip(chunks, docs, strict=True)):
@@ -832,9 +827,9 @@ class Workspace:
         """The register entity (or candidate) an agent's name stands for, if any."""
         if not agent:
             return None
-        keys = [claims_mod.name_key(agent)]
+        keys = [name_key(agent)]
         if len(agent.split()) > 1:
-            keys.append(claims_mod.name_key(agent.split()[-1]))
+            keys.append(name_key(agent.split()[-1]))
         for key in keys:
             row = self.store.one(
                 "SELECT e.id FROM variants v JOIN entities e ON e.id = v.entity_id "

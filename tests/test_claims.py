@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from annotator import DecisionError
 from annotator.claims import citations, find_claims, find_quote, quotations, support_status
 from annotator.cli import app
+from annotator.entities import name_key
 from annotator.model import Link
 from tests.conftest import ROOT
 
@@ -99,7 +100,7 @@ def test_claims_agent_links_to_register_entity(ref_ws, nlp):
     con.execute("INSERT INTO entities (id, type, preferred, status, created_at) VALUES "
                 "('person-hitler', 'person', 'Adolf Hitler', 'confirmed', 'now')")
     con.execute("INSERT INTO variants (entity_id, surface, key) VALUES "
-                "('person-hitler', 'Hitler', ?)", (__import__("annotator.claims").claims.name_key("Hitler"),))
+                "('person-hitler', 'Hitler', ?)", (name_key("Hitler"),))
     ref_ws.propose_claims(nlp=nlp)
     quoted = ref_ws.claims(kinds="quoted")
     assert quoted and {r.agent_entity_id for r in quoted} == {"person-hitler"}
@@ -371,3 +372,21 @@ def test_claims_citation_suggests_work_with_locus(ref_ws, nlp, tmp_path):
     assert (row.kind, row.agent) == ("attributed", "Nekrich")
     assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
         [("nekrich1997", "p. 203", "rule:citation")]
+
+
+def test_claims_cli_propose_loads_the_parser_and_is_idempotent(ref_ws):
+    result = run(ref_ws, "claims", "propose")
+    assert result.exit_code == 0, result.output
+    assert "claim proposals:" in result.stderr and "attributed" in result.stderr
+    rows = ref_ws.claims()
+    assert _starting(rows, NEKRICH).links[0].bib_key == "nekrich1997"
+    assert rows[0].provenance.startswith("rule:claims@en_core_web_sm")
+    result = run(ref_ws, "claims", "propose", SID)
+    assert result.exit_code == 0 and "none new" in result.stderr
+    assert len(ref_ws.claims()) == len(rows)
+
+
+def test_claims_cli_propose_unknown_model_exits_2(ref_ws):
+    result = run(ref_ws, "claims", "propose", "--model", "xx_no_such_model")
+    assert result.exit_code == 2 and "[M001]" in result.stderr
+    assert ref_ws.claims() == []
