@@ -18,8 +18,10 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -503,7 +505,6 @@ class Workspace:
         not matter). A claim the finder proposed on the same span is confirmed instead, with
         the kind and agent given here. The claim is confirmed: the editor made it.
         """
-        self._check_expected(expected)
         src = self.source(source_id)
         tm = self.textmap(source_id)
         if kind not in CLAIM_KINDS:
@@ -549,15 +550,22 @@ class Workspace:
             raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
                                 hint=f"link it with 'annotator claim link {old['id']} KEY'",
                                 location=Location(self.root / src.file), code="D304")
-        with self.store.act("claim-add", f"source:{source_id}", editor=self.editor,
-                            payload=payload) as act:
-            if old is not None:
-                act.update("claims", {"id": old["id"]}, values)
-                cid = int(old["id"])
-            else:
-                cid = act.insert("claims", {"source_id": source_id, "sha256": src.sha256,
-                                            "start": start, "end": end, "provenance": "editor",
-                                            "created_at": now(), **values})
+        for _attempt in range(3):
+            cid = int(old["id"]) if old is not None else int(self.store.one(
+                "SELECT coalesce(max(id), 0) + 1 FROM claims")[0])
+            try:
+                with self._claim_act("claim-add", f"claim:{cid}", payload, expected) as act:
+                    if old is not None:
+                        act.update("claims", {"id": cid}, values)
+                    else:
+                        act.insert("claims", {"id": cid, "source_id": source_id,
+                                              "sha256": src.sha256, "start": start, "end": end,
+                                              "provenance": "editor", "created_at": now(),
+                                              **values})
+                break
+            except sqlite3.IntegrityError:  # another writer took that id meanwhile
+                if old is not None or _attempt == 2:
+                    raise
         return self.claim(cid)
 
     def link_claim(self, claim_id: int | str, key: str | None = None, *,
@@ -568,7 +576,6 @@ class Workspace:
 
         Linking to a work the finder suggested for this claim accepts the suggestion.
         """
-        self._check_expected(expected)
         claim = self._claim_row(claim_id)
         if rel not in LINK_RELS:
             raise DecisionError(f"unknown relation '{rel}'",
@@ -610,8 +617,8 @@ class Workspace:
                                 f"{_link(same).target} (link {same['id']})",
                                 hint="nothing to do; 'annotator claim unlink' removes a link",
                                 location=Location(self.root / STORE_FILE), code="D309")
-        with self.store.act("claim-link", f"claim:{claim['id']}", editor=self.editor,
-                            payload={k: v for k, v in row.items() if v is not None}) as act:
+        with self._claim_act("claim-link", f"claim:{claim['id']}",
+                             {k: v for k, v in row.items() if v is not None}, expected) as act:
             if same is not None:
                 act.update("links", {"id": same["id"]},
                            {"status": "confirmed", "locus": locus or same["locus"]})
@@ -623,22 +630,19 @@ class Workspace:
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
         """Accept a suggested link (optionally giving its locus): it now supports the claim."""
-        self._check_expected(expected)
         link = self._link(link_id)
         values: dict[str, Any] = {"status": "confirmed"}
         if locus is not None:
             values["locus"] = " ".join(locus.split())
-        with self.store.act("link-accept", f"link:{link.id}", editor=self.editor,
-                            payload=values) as act:
+        with self._claim_act("link-accept", f"link:{link.id}", values, expected) as act:
             act.update("links", {"id": link.id}, values)
         return self._link(link.id)
 
     def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
         """Remove a link. A suggestion is kept as rejected, so it is not suggested again."""
-        self._check_expected(expected)
         link = self._link(link_id)
-        with self.store.act("unlink", f"link:{link.id}", editor=self.editor,
-                            payload={"claim": link.claim_id, "target": link.target}) as act:
+        with self._claim_act("unlink", f"link:{link.id}",
+                             {"claim": link.claim_id, "target": link.target}, expected) as act:
             if link.provenance == "editor":
                 act.delete("links", {"id": link.id})
             else:
@@ -654,14 +658,13 @@ class Workspace:
 
     def _set_claim_state(self, claim_id: int | str, state: str, act_name: str,
                          expected: str | None) -> ClaimRow:
-        self._check_expected(expected)
         row = self._claim_row(claim_id)
         if row["status"] == "stale":
             raise DecisionError(f"claim {row['id']} is stale (its source changed)",
                                 hint="mark the claim again with 'annotator claim add'",
                                 location=Location(self.root / STORE_FILE), code="D310")
-        with self.store.act(act_name, f"claim:{row['id']}", editor=self.editor,
-                            payload={"from": row["status"]}) as act:
+        with self._claim_act(act_name, f"claim:{row['id']}", {"from": row["status"]},
+                             expected) as act:
             act.update("claims", {"id": row["id"]}, {"status": state})
         return self.claim(row["id"])
 
@@ -839,16 +842,16 @@ class Workspace:
                 return str(row["id"])
         return None
 
-    def _check_expected(self, expected: str | None) -> None:
-        """Refuse an act made on a view of the store that is out of date (the browser's)."""
-        if expected is None:
-            return
-        token = getattr(self, "state_token", None)
-        current = token() if callable(token) else token
-        if current is not None and current != expected:
-            raise DecisionError("the workspace changed since this page was loaded",
-                                hint="reload and try again",
-                                location=Location(self.root / STORE_FILE), code="D312")
+    @contextmanager
+    def _claim_act(self, act: str, target: str, payload: dict[str, Any],
+                   expected: str | None) -> Iterator[Any]:
+        """One claim act; with ``expected`` (the browser's ``state_token()``), refused when
+        anything was decided since that page was loaded."""
+        with self.store.act(act, target, editor=self.editor, payload=payload) as rec:
+            if expected is not None and self.state_token() != expected:
+                raise DecisionError(f"{target} may have changed since you loaded it",
+                                    hint="reload and try again", code="D010")
+            yield rec
 
     # -- review ---------------------------------------------------------------------------
     # Editors' decisions, the register and the review queue; engine in annotator/review.py,

@@ -199,7 +199,7 @@ def test_claims_acts_are_in_the_decision_log(ref_ws):
     acts = [(r["act"], r["target"]) for r in ref_ws.store.query(
         "SELECT act, target FROM decisions WHERE act LIKE 'claim%' OR act = 'unlink' "
         "ORDER BY id")]
-    assert acts == [("claim-add", f"source:{SID}"), ("claim-link", f"claim:{row.id}"),
+    assert acts == [("claim-add", f"claim:{row.id}"), ("claim-link", f"claim:{row.id}"),
                     ("unlink", f"link:{link.id}")]
     changes = json.loads(ref_ws.store.one(
         "SELECT changes FROM decisions WHERE act = 'unlink'")["changes"])
@@ -390,3 +390,25 @@ def test_claims_cli_propose_unknown_model_exits_2(ref_ws):
     result = run(ref_ws, "claims", "propose", "--model", "xx_no_such_model")
     assert result.exit_code == 2 and "[M001]" in result.stderr
     assert ref_ws.claims() == []
+
+
+def test_claims_acts_undo_with_the_generic_undo(ref_ws):
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    link = ref_ws.link_claim(row.id, "nekrich1997", locus="p. 214")
+    assert ref_ws.claim(row.id).status == "supported"
+    ref_ws.undo()  # the link
+    assert ref_ws.claim(row.id).links == ()
+    ref_ws.undo()  # the claim
+    assert ref_ws.claims() == []
+    assert link.id not in {r["id"] for r in ref_ws.store.query("SELECT id FROM links")}
+
+
+def test_claims_expected_token_refuses_stale_pages(ref_ws):
+    token = ref_ws.state_token()
+    row = ref_ws.add_claim(SID, span=(26, 100), expected=token)
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "nekrich1997", expected=token)
+    assert info.value.code == "D010"
+    assert ref_ws.claim(row.id).links == ()
+    ref_ws.link_claim(row.id, "nekrich1997", expected=ref_ws.state_token())
+    assert ref_ws.claim(row.id).status == "supported"
