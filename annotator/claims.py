@@ -164,12 +164,20 @@ def quotations(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     return out
 
 
+def _text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get("annotator_text")
+    if text is None:
+        text = doc.user_data["annotator_text"] = doc.text
+    return str(text)
+
+
 def _blocks_of(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Token ranges of [start, end) split wherever the text has a block break (blank line)."""
     out, s = [], start
     for i in range(start + 1, end):
         prev = doc[i - 1]
-        gap = doc.text[prev.idx:doc[i].idx]
+        gap = _text(doc)[prev.idx:doc[i].idx]
         if "\n\n" in gap:
             first = i - 1 if prev.is_space else i
             if first > s:
@@ -183,7 +191,7 @@ def _blocks_of(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 def claim_units(doc: Doc) -> list[tuple[int, int]]:
     """Sentence spans (token indices), split at block breaks and merged where a quotation
     runs on into the next sentence, so that no quotation is cut in two."""
-    quotes = quotations(doc.text)
+    quotes = quotations(_text(doc))
     units: list[list[int]] = []
     for sent in doc.sents:
         for s, e in _blocks_of(doc, sent.start, sent.end):
@@ -192,7 +200,7 @@ def claim_units(doc: Doc) -> list[tuple[int, int]]:
                 b = last.idx + len(last.text)
                 # the previous unit ends inside a quotation that goes on into this one
                 if any(q0 < b < q1 for q0, q1 in quotes) and \
-                        "\n\n" not in doc.text[b:doc[s].idx]:
+                        "\n\n" not in _text(doc)[b:doc[s].idx]:
                     units[-1][1] = e
                     continue
             units.append([s, e])
@@ -217,7 +225,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """Character span of tokens [s, e) without surrounding whitespace."""
     a = doc[s].idx
     b = doc[e - 1].idx + len(doc[e - 1].text)
-    text = doc.text
+    text = _text(doc)
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
@@ -257,7 +265,7 @@ def _agent_of(head: Token) -> tuple[str, int, int]:
         return head.text, head.idx, head.idx + len(head.text)
     s = toks[0].idx
     e = toks[-1].idx + len(toks[-1].text)
-    return doc.text[s:e], s, e
+    return _text(doc)[s:e], s, e
 
 
 def _speech_verbs(doc: Doc, s: int, e: int, quotes: Sequence[tuple[int, int]]) -> list[Token]:
@@ -336,7 +344,7 @@ def _resolve_pronoun(doc: Doc, tok: Token) -> tuple[str, int, int] | None:
     """'he'/'she' as a speaker: the last person named before it in the same block."""
     if tok.lower_ not in ("he", "she"):
         return None
-    block_start = doc.text.rfind("\n\n", 0, tok.idx) + 1
+    block_start = _text(doc).rfind("\n\n", 0, tok.idx) + 1
     people = [e for e in doc.ents if e.label_ == "PERSON" and block_start <= e.start_char
               and e.end <= tok.i]
     if people:
@@ -367,8 +375,8 @@ def _passive_report(verb: Token) -> Token | None | bool:
 
 def find_claims(doc: Doc) -> list[ClaimProposal]:
     """Claim proposals for one parsed text (offsets into ``doc.text``), in text order."""
-    quotes = quotations(doc.text)
-    cites = citations(doc.text)
+    quotes = quotations(_text(doc))
+    cites = citations(_text(doc))
     out: list[ClaimProposal] = []
     for s, e in claim_units(doc):
         span = doc[s:e]
@@ -395,7 +403,7 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
               quotes: Sequence[tuple[int, int]]) -> ClaimProposal | None:
     span = doc[s:e]
     unit_quotes = [(q0, q1) for q0, q1 in quotes if a <= q0 and q1 <= b
-                   and len(doc.text[q0:q1].split()) >= 2]
+                   and len(_text(doc)[q0:q1].split()) >= 2]
     acc = _according_to(doc, s, e)
     if acc is not None:
         name, n0, n1 = _agent_of(acc)
@@ -425,7 +433,7 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
     hedge = next((t for t in span if t.lower_ in HEDGES), None)
     if hedge is not None:
         return ClaimProposal(a, b, "attributed", "", None, None, f"hedge: {hedge.text}")
-    if unit_quotes and any(len(doc.text[q0:q1].split()) >= 4 for q0, q1 in unit_quotes):
+    if unit_quotes and any(len(_text(doc)[q0:q1].split()) >= 4 for q0, q1 in unit_quotes):
         return ClaimProposal(a, b, "quoted", "", None, None, "quotation")
     cue = _fact_cue(doc, span)
     if cue:

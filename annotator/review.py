@@ -621,7 +621,13 @@ class Review:
                 if self._token(rec.conn, names) != expected:
                     raise DecisionError(f"{target} changed since you loaded it",
                                         hint="reload and try again", code="D010")
-            rec.restore(json.loads(fresh["changes"]))
+            try:
+                rec.restore(json.loads(fresh["changes"]))
+            except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
+                raise DecisionError(f"decision {row['id']} cannot be undone: other rows still "
+                                    "refer to what it added", hint="undo or remove those first "
+                                    "(e.g. unlink the claims linked to the work)",
+                                    code="D312") from None
             rec.undoes = fresh["id"]
         return self._done(rec)
 

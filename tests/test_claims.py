@@ -412,3 +412,19 @@ def test_claims_expected_token_refuses_stale_pages(ref_ws):
     assert ref_ws.claim(row.id).links == ()
     ref_ws.link_claim(row.id, "nekrich1997", expected=ref_ws.state_token())
     assert ref_ws.claim(row.id).status == "supported"
+
+
+def test_claims_undo_of_bib_add_still_cited_is_refused(ref_ws):
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    ref_ws.link_claim(row.id, "nekrich1997")
+    bib_act = ref_ws.store.one("SELECT id FROM decisions WHERE act = 'bib-add'")["id"]
+    with pytest.raises(DecisionError) as info:
+        ref_ws.undo(bib_act)
+    assert info.value.code == "D312"
+    assert ref_ws.bib_entry("nekrich1997").key == "nekrich1997"
+    assert ref_ws.claim(row.id).status == "supported"
+
+
+def test_claims_finder_handles_empty_and_blank_text(nlp):
+    assert find_claims(nlp("")) == []
+    assert find_claims(nlp("\n\n   \n")) == []

