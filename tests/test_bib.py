@@ -119,7 +119,9 @@ def test_bib_sample_references_are_the_real_works(ws):
     assert nek.get("isbn") == "0-231-10676-9"
     assert nek.get("publisher") == "Columbia University Press"
     assert nek.get("year") == "1997"
-    assert [surname(n) for n in split_names(nek.get("author"))] == ["Nekrich", "Ulam", "Freeze"]
+    assert [surname(n) for n in split_names(nek.get("author"))] == ["Nekrich"]
+    assert nek.get("translator") == "Freeze, Gregory L."
+    assert nek.get("foreword") == "Ulam, Adam B."
     assert isr.get("isbn") == "0-271-02297-3"
     assert isr.get("publisher") == "Pennsylvania State University Press"
     assert isr.get("location") == "University Park"
