@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
-from annotator.errors import ModelError
-from annotator.model import Proposal, ProposeReport, SourceProposeResult
+from annotator.errors import ConfigError, ModelError
+from annotator.model import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
 from annotator.rules import clean_span
 from annotator.store import now
 
@@ -175,6 +175,18 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
         start = cut
 
 
+def pipe_batch_size(batch_size: int, n_process: int, chars: int) -> int:
+    """Chunks per batch: with several processes, small enough that each gets several batches.
+
+    spaCy hands whole batches to the workers in turn, so 130 chunks in batches of 64 would
+    leave one worker idle.
+    """
+    if n_process <= 1:
+        return batch_size
+    n_chunks = max(1, chars // CHUNK_CHARS + 1)
+    return max(1, min(batch_size, -(-n_chunks // (n_process * 4))))
+
+
 @dataclass(frozen=True, slots=True)
 class RawSpan:
     """An entity span straight from the model, in reading-text offsets."""
@@ -220,10 +232,6 @@ class Protected:
     status: str
 
 
-def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
-    return a0 < b1 and b0 < a1
-
-
 def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, str],
                     provenance: str, register: VariantIndex | None = None,
                     known: Sequence[KnownEntity] = (),
@@ -262,20 +270,25 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     mentions = settle_types(mentions, known)
     for (s, e, _), m in zip(names, mentions):
         out.append(Proposal(s, e, m.type, m.surface, provenance))
-    taken = [(p.start, p.end) for p in out] + [(p.start, p.end) for p in protected]
+    taken = bytearray(len(text))  # 1 where a character is already in a mention
+    confirmed = bytearray(len(text))
+    for p in [*out, *protected]:
+        taken[p.start:p.end] = b"\x01" * (p.end - p.start)
+    for q in protected:
+        if q.status == "confirmed":
+            confirmed[q.start:q.end] = b"\x01" * (q.end - q.start)
     for hit, prov in _rule_hits(text, mentions, register):
-        if any(_overlaps(hit.start, hit.end, a, b) for a, b in taken):
+        if taken.find(1, hit.start, hit.end) != -1:
             continue
-        taken.append((hit.start, hit.end))
+        taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
         out.append(Proposal(hit.start, hit.end, hit.type, text[hit.start:hit.end], prov,
                             flags="linked" if hit.entity_id else ""))
+    decided = {(q.start, q.end, q.type) for q in protected}
     kept = []
     for p in out:
         if p.type != "date" and (name_key(p.surface), p.type) in rejected:
             continue
-        if any(_overlaps(p.start, p.end, q.start, q.end) and
-               (q.status == "confirmed" or (q.start, q.end, q.type) == (p.start, p.end, p.type))
-               for q in protected):
+        if confirmed.find(1, p.start, p.end) != -1 or (p.start, p.end, p.type) in decided:
             continue
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
@@ -441,6 +454,15 @@ def _last_run(conn: Any, source_id: str, kind: str) -> Any:
                         "ORDER BY id DESC LIMIT 1", (source_id, kind)).fetchone()
 
 
+def check_labels(labels: dict[str, str]) -> None:
+    """The label map sends spaCy labels to mention types or to '' (dropped), nothing else."""
+    for label, type_ in labels.items():
+        if type_ not in (*MENTION_TYPES, ""):
+            raise ConfigError(f"label {label} maps to unknown type '{type_}'",
+                              hint=f"use one of {', '.join(MENTION_TYPES)} or \"\" in "
+                                   "[annotator.labels] of annotator.toml", code="M003")
+
+
 # -- the whole run ---------------------------------------------------------------------------
 def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: str | None = None,
             n_process: int | None = None, batch_size: int | None = None, force: bool = False,
@@ -448,6 +470,7 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
     """Run NER over the sources that changed (or all with ``force``) and store proposals."""
     settings = ws.settings.with_overrides(model=model, n_process=n_process,
                                           batch_size=batch_size)
+    check_labels(settings.labels)
     sources = [ws.source(s) for s in source_ids] if source_ids else ws.sources()
     provenance = pipeline_provenance(settings.model)
     fingerprint = settings_fingerprint(settings.labels)
@@ -496,7 +519,9 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
 
         by_id = {s.id: s for s in todo}
         items = ((s.id, ws.textmap(s.id).text) for s in todo)
-        for sid, spans in run_ner(nlp, items, batch_size=settings.batch_size,
+        batch = pipe_batch_size(settings.batch_size, settings.n_process,
+                                sum(s.chars for s in todo))
+        for sid, spans in run_ner(nlp, items, batch_size=batch,
                                   n_process=settings.n_process,
                                   on_chunk=on_chunk if progress else None):
             src = by_id[sid]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annotator.cli import app
-from annotator.errors import ModelError, SourceError
-from annotator.propose import chunks, load_pipeline, pipeline_provenance
+from annotator.errors import ConfigError, ModelError, SourceError
+from annotator.config import DEFAULT_LABELS
+from annotator.propose import RawSpan, build_proposals, chunks, load_pipeline, pipeline_provenance
 from tests.conftest import GOLD
 
 runner = CliRunner()
@@ -217,3 +220,50 @@ def test_propose_cli_propose_entities_eval(seed_ws):
     result = runner.invoke(app, ["-w", root, "propose", "--model", "en_no_such_pipeline_xx"])
     assert result.exit_code == 2
     assert "[M001]" in result.stderr
+
+
+def test_propose_label_map_comes_from_the_workspace(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    assert ws.mentions(types=["place"])
+    (ws.root / "annotator.toml").write_text(
+        '[annotator]\n[annotator.labels]\nGPE = ""\nLOC = ""\nNORP = "org"\n', encoding="utf-8")
+    from annotator import Workspace
+
+    ws2 = Workspace.open(ws.root)
+    try:
+        (res,) = ws2.propose().sources
+        assert not res.skipped  # other settings: the model runs again
+        assert not ws2.mentions(types=["place"])
+        assert "Soviet" in {m.surface for m in ws2.mentions(types=["org"])}
+        (ws.root / "annotator.toml").write_text(
+            '[annotator]\n[annotator.labels]\nGPE = "country"\n', encoding="utf-8")
+        with pytest.raises(ConfigError) as err:
+            Workspace.open(ws.root).propose()
+        assert err.value.code == "M003"
+    finally:
+        ws2.close()
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_propose_build_proposals_invariants(data):
+    words = data.draw(st.lists(st.sampled_from(
+        ["Adolf", "Hitler", "Hitler's", "the", "Soviet", "Union", "met", "in", "June", "1940",
+         "12", "to", "14", "November", "“Berlin”", ",", ".", "General", "von", "Ribbentrop",
+         "\n\n"]), min_size=1, max_size=30))
+    text = " ".join(words)
+    n = len(text)
+    raw = data.draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n),
+                                       st.sampled_from(["PERSON", "GPE", "ORG", "DATE", "NORP"])),
+                             max_size=8))
+    spans = [RawSpan(min(a, b), max(a, b), label) for a, b, label in raw if a != b]
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
+    names = [p for p in props if p.type != "date"]
+    for p in props:
+        assert 0 <= p.start < p.end <= n
+        assert p.surface == text[p.start:p.end]
+        assert p.surface == p.surface.strip()
+        assert p.type in ("person", "place", "org", "date")
+    for a, b in zip(names, names[1:]):
+        assert a.end <= b.start
