@@ -11,10 +11,15 @@ proposes::
     link = [ { entity = "place-berlin", wikidata = "Q64" } ]
     prefer = [ { entity = "place-ussr", preferred = "Soviet Union" } ]
     note = [ { entity = "person-adolf-hitler", note = "..." } ]
+    add = [ { source = "letter", text = "German Foreign office", type = "org" } ]
+    confirm = [ { type = "date" } ]   # every proposed date the model could normalise
+
+An ``add`` line marks every occurrence of ``text`` in the source's reading text that no
+confirmed mention of that type covers yet (``when``/``from``/``to`` give a date its value).
 
 Each line applies to every entity of that type with that name (any spelling the store knows),
-or to the one ``entity`` id. Sections apply in the order merge, relabel, reject, confirm, link,
-prefer, note. A rejection is recorded even when nothing is proposed yet, so the name is never
+or to the one ``entity`` id. Sections apply in the order add, merge, relabel, reject, confirm,
+link, prefer, note. A rejection is recorded even when nothing is proposed yet, so the name is never
 proposed for that type. Lines that match nothing are reported, not errors.
 
 DOCS: docs/review.md#decisions-files
@@ -27,17 +32,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import AnnotatorError, Location, SourceError
-from annotator.model import ENTITY_TYPES, ApplyResult
-from annotator.review import AUTHORITIES, Review, add_variant, name_key, normalise_authority
-from annotator.review import set_authority
+from annotator.model import ENTITY_TYPES, MENTION_TYPES, ApplyResult
+from annotator.review import (AUTHORITIES, Review, add_variant, name_key, normalise_authority,
+                              normalise_date_value, set_authority)
 from annotator.store import Act
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
 
-SECTIONS = ("merge", "relabel", "reject", "confirm", "link", "prefer", "note")
+SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note")
 _FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set(),
-           "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"}}
+           "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"},
+           "add": {"source", "text"}}
+_DATE_KEYS = {"when", "from", "to", "notBefore", "notAfter"}
 
 
 def read_file(path: Path) -> dict[str, Any]:
@@ -65,10 +72,19 @@ def read_file(path: Path) -> dict[str, Any]:
             if not isinstance(line, dict):
                 raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
             allowed = {"name", "type", "entity"} | _FIELDS[key]
+            if key == "add":
+                allowed = {"type"} | _FIELDS[key] | _DATE_KEYS
             unknown = set(line) - allowed
             if unknown:
                 raise _bad(path, where, f"unknown field '{sorted(unknown)[0]}'",
                            f"use {', '.join(sorted(allowed))}")
+            if key == "add" or (key == "confirm" and set(line) == {"type"}
+                                and line["type"] == "date"):
+                if line.get("type") not in MENTION_TYPES or _FIELDS[key] - set(line):
+                    raise _bad(path, where, "an add line needs source, text and type",
+                               'write { source = "...", text = "...", type = "person" }; '
+                               f"type is one of {', '.join(MENTION_TYPES)}")
+                continue
             if "entity" not in line and not ("name" in line and line.get("type") in ENTITY_TYPES):
                 raise _bad(path, where, "a line needs entity = ID, or name and type",
                            f"type is one of {', '.join(ENTITY_TYPES)}")
@@ -119,12 +135,21 @@ def apply_file(ws: Workspace, path: Path) -> ApplyResult:
                 if done:
                     applied += 1
                 else:
-                    label = line.get("entity") or f"{line['name']} ({line['type']})"
+                    label = (line.get("entity") or
+                             f"{line.get('name') or line.get('text')} ({line['type']})")
                     missing.append(f"{section} {label}")
     return ApplyResult(applied, tuple(missing), rec.decision_id, imported)
 
 
 def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) -> bool:
+    if section == "add":
+        return _add(review, rec, line)
+    if section == "confirm" and set(line) == {"type"}:
+        dates = rec.conn.execute("SELECT id FROM mentions WHERE type = 'date' AND status = "
+                                 "'proposed' AND date_value IS NOT NULL").fetchall()
+        for d in dates:
+            rec.update("mentions", {"id": d["id"]}, {"status": "confirmed", "decided": 1})
+        return True
     targets = _targets(rec, line)
     if section == "reject" and "name" in line:
         key = name_key(line["name"])
@@ -156,3 +181,26 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         elif section == "note":
             rec.update("entities", {"id": t}, {"note": str(line["note"]).strip()})
     return True
+
+
+def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
+    """Mentions for every uncovered occurrence of a text in a source."""
+    source_id, needle, type_ = str(line["source"]), str(line["text"]), str(line["type"])
+    src = rec.conn.execute("SELECT sha256 FROM sources WHERE id = ?", (source_id,)).fetchone()
+    if src is None:
+        return False
+    text = review.reading_text(source_id)
+    value = normalise_date_value({k: str(line[k]) for k in _DATE_KEYS if k in line} or None)
+    found = False
+    at = text.find(needle)
+    while at >= 0 and needle:
+        end = at + len(needle)
+        covered = rec.conn.execute(
+            "SELECT 1 FROM mentions WHERE source_id = ? AND sha256 = ? AND type = ? AND "
+            "status = 'confirmed' AND start <= ? AND ? <= end",
+            (source_id, src["sha256"], type_, at, end)).fetchone()
+        if covered is None:
+            review.insert_mention(rec, source_id, at, end, type_, date_value=value)
+        found = True
+        at = text.find(needle, end)
+    return found

@@ -66,8 +66,12 @@ def _text(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def read_entries(root: etree._Element, path: Path) -> list[RegisterEntry]:
-    """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg."""
+def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> list[RegisterEntry]:
+    """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg.
+
+    ``strict``: an entry without xml:id or name is an error (a register file); otherwise it is
+    left out (lists inside a source, which are not ours to refuse).
+    """
     out: list[RegisterEntry] = []
     for t, (list_name, entry_name, name_el) in TEI_NAMES.items():
         for el in root.iter(_t(entry_name)):
@@ -75,6 +79,8 @@ def read_entries(root: etree._Element, path: Path) -> list[RegisterEntry]:
             if parent is None or parent.tag != _t(list_name):
                 continue
             xml_id = el.get(XML_ID)
+            if not xml_id and not strict:
+                continue
             if not xml_id:
                 raise SourceError(f"<{entry_name}> without xml:id",
                                   hint="give every register entry an xml:id",
@@ -82,6 +88,8 @@ def read_entries(root: etree._Element, path: Path) -> list[RegisterEntry]:
             names = [_text(n) for n in el.iter(_t(name_el)) if _text(n)]
             if t == "org":
                 names += [_text(n) for n in el.findall(_t("name")) if _text(n)]
+            if not names and not strict:
+                continue
             if not names:
                 raise SourceError(f"{entry_name} '{xml_id}' has no <{name_el}>",
                                   hint=f"add <{name_el}> with its name",
@@ -97,6 +105,8 @@ def read_entries(root: etree._Element, path: Path) -> list[RegisterEntry]:
                 try:
                     ids.append(normalise_authority(scheme, value))
                 except DecisionError as err:
+                    if not strict:
+                        continue
                     raise SourceError(err.message, hint=err.hint,
                                       location=Location(path, idno.sourceline),
                                       code="S204") from None

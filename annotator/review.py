@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from difflib import SequenceMatcher
 from functools import wraps
 from typing import Any, TypeVar
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 from annotator.entities import entity_id as new_entity_id
-from annotator.entities import name_key, slug
+from annotator.entities import display_name, name_key, slug
 from annotator.errors import DecisionError, Location
 from annotator.model import (ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision, Entity)
 from annotator.store import Act, Store, now
@@ -85,10 +86,26 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
         if k not in DATE_KEYS:
             raise DecisionError(f"unknown date attribute '{k}'",
                                 hint=f"use {', '.join(DATE_KEYS)}", code="D013")
-        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v):
+        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v) or not _real_date(v):
             raise DecisionError(f"'{v}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
                                 hint=f"fix the {k} value", code="D013")
     return json.dumps({k: value[k] for k in DATE_KEYS if k in value}, separators=(",", ":"))
+
+
+def _real_date(value: str) -> bool:
+    """A calendar date that exists: no month 13, no 30 February."""
+    parts = value.lstrip("-").split("-")
+    if value.startswith("--") or len(parts) == 1:
+        return True
+    month = int(parts[1])
+    if not 1 <= month <= 12:
+        return False
+    if len(parts) == 3:
+        try:
+            date(int(parts[0]) or 4, month, int(parts[2]))  # year 0 as a leap year
+        except ValueError:
+            return False
+    return True
 
 
 def parse_target(target: str) -> tuple[str, str | int]:
@@ -215,10 +232,12 @@ class Review:
     # -- the act wrapper ----------------------------------------------------------------------
     @contextmanager
     def _act(self, act: str, targets: Sequence[str], payload: dict[str, Any],
-             expected: str | None) -> Iterator[Act]:
+             expected: str | None, *, checked: int | None = None) -> Iterator[Act]:
+        """One act on targets; ``expected`` is the state token of the first ``checked`` ones
+        (default all): for a merge, of the entity merged away, as the editor saw it."""
         names = [target_name(t) for t in targets]
         with self.store.act(act, " ".join(names), editor=self.editor, payload=payload) as rec:
-            if expected is not None and self._token(rec.conn, names) != expected:
+            if expected is not None and self._token(rec.conn, names[:checked]) != expected:
                 raise DecisionError(f"{' '.join(names)} changed since you loaded it",
                                     hint="reload and try again", code="D010")
             yield rec
@@ -354,8 +373,9 @@ class Review:
             (key, type_)).fetchone()
         if row is not None:
             return str(row["id"])
-        new_id = unique_entity_id(rec.conn, type_, surface)
-        rec.insert("entities", {"id": new_id, "type": type_, "preferred": surface.strip(),
+        name = display_name(surface)
+        new_id = unique_entity_id(rec.conn, type_, name)
+        rec.insert("entities", {"id": new_id, "type": type_, "preferred": name,
                                 "status": status, "note": "", "created_at": now()})
         add_variant(rec, new_id, surface)
         return new_id
@@ -368,7 +388,7 @@ class Review:
         if kind != "entity" or kind2 != "entity":
             raise DecisionError("merge takes two entity ids", hint="give entity ids, not mentions",
                                 code="D011")
-        with self._act("merge", [entity_id, into], {"into": key2}, expected) as rec:
+        with self._act("merge", [entity_id, into], {"into": key2}, expected, checked=1) as rec:
             self.merge_entities(rec, str(key), str(key2))
         return self._done(rec)
 
@@ -479,6 +499,37 @@ class Review:
                 add_variant(rec, m["entity_id"], text[start:end])
         return self._done(rec)
 
+    def insert_mention(self, rec: Act, source_id: str, start: int, end: int, type_: str, *,
+                       entity_id: str | None = None, date_value: str | None = None) -> None:
+        """Within an act: a confirmed mention decided alone; a name joins (or starts) an entity.
+
+        A mention already at that span and type is confirmed instead of added twice.
+        """
+        conn = rec.conn
+        surface = self.reading_text(source_id)[start:end]
+        if entity_id:
+            ent = self._entity_row(conn, entity_id)
+            if ent["type"] != type_:
+                raise DecisionError(f"{entity_id} is a {ent['type']}, not a {type_}",
+                                    hint=f"add it as a {ent['type']} or pick another entity",
+                                    code="D014")
+            add_variant(rec, entity_id, surface)
+        elif type_ != "date":
+            entity_id = self.entity_for(rec, surface, type_, status="confirmed")
+        sha = conn.execute("SELECT sha256 FROM sources WHERE id = ?",
+                           (source_id,)).fetchone()["sha256"]
+        old = conn.execute("SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND "
+                           "start = ? AND end = ? AND type = ?",
+                           (source_id, sha, start, end, type_)).fetchone()
+        values = {"status": "confirmed", "decided": 1, "entity_id": entity_id,
+                  "date_value": date_value}
+        if old is not None:
+            rec.update("mentions", {"id": old["id"]}, values)
+        else:
+            rec.insert("mentions", {"source_id": source_id, "sha256": sha, "start": start,
+                                    "end": end, "type": type_, "provenance": "editor",
+                                    "created_at": now(), **values})
+
     def _check_span(self, conn: sqlite3.Connection, source_id: str, start: int, end: int, *,
                     sha: str | None = None) -> str:
         src = conn.execute("SELECT sha256 FROM sources WHERE id = ?", (source_id,)).fetchone()
@@ -520,31 +571,9 @@ class Review:
                                                                   [entity_id]) != expected:
                 raise DecisionError(f"{entity_id} changed since you loaded it",
                                     hint="reload and try again", code="D010")
-            conn = rec.conn
-            text = self._check_span(conn, source_id, start, end)
-            surface = text[start:end]
-            if entity_id:
-                ent = self._entity_row(conn, entity_id)
-                if ent["type"] != type_:
-                    raise DecisionError(f"{entity_id} is a {ent['type']}, not a {type_}",
-                                        hint=f"add it as a {ent['type']} or pick another entity",
-                                        code="D014")
-                add_variant(rec, entity_id, surface)
-            elif type_ != "date":
-                entity_id = self.entity_for(rec, surface, type_, status="confirmed")
-            sha = conn.execute("SELECT sha256 FROM sources WHERE id = ?",
-                               (source_id,)).fetchone()["sha256"]
-            old = conn.execute("SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND "
-                               "start = ? AND end = ? AND type = ?",
-                               (source_id, sha, start, end, type_)).fetchone()
-            values = {"status": "confirmed", "decided": 1, "entity_id": entity_id,
-                      "date_value": value}
-            if old is not None:
-                rec.update("mentions", {"id": old["id"]}, values)
-            else:
-                rec.insert("mentions", {"source_id": source_id, "sha256": sha, "start": start,
-                                        "end": end, "type": type_, "provenance": "editor",
-                                        "created_at": now(), **values})
+            self._check_span(rec.conn, source_id, start, end)
+            self.insert_mention(rec, source_id, start, end, type_, entity_id=entity_id,
+                                date_value=value)
         return self._done(rec)
 
     @_located

@@ -249,6 +249,7 @@ class Workspace:
                                {**values, "added_at": row["added_at"], "replaced_at": now()})
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
                 self._bib_from_source(act, item.id, item.parsed)
+                self._markup_from_source(act, item.id, item.parsed, tm)
                 if write:
                     atomic_write(item.target, item.data)
                     written = True
@@ -862,17 +863,28 @@ class Workspace:
 
         return Review(self.store, self.editor, self.reading_text)
 
+    def _markup_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
+                            tm: TextMap) -> None:
+        """Names and dates the source already marks up become confirmed mentions."""
+        from annotator.markup import import_markup
+        from annotator.review import Review
+
+        def text(sid: str) -> str:
+            return tm.text if sid == source_id else self.reading_text(sid)
+
+        import_markup(Review(self.store, self.editor, text), act, source_id, parsed, tm)
+
     def state_token(self, *targets: str) -> str:
         """A short hash of the targets' rows now; pass it as ``expected`` to decide safely."""
         return str(self._review().state_token(*targets))
 
-    def confirm(self, *targets: str, expected: str | None = None) -> Decision:
+    def confirm(self, *targets: str | Iterable[str], expected: str | None = None) -> Decision:
         """Confirm entities (all their undecided mentions too) or ``mention:<id>`` targets."""
-        return self._review().confirm(targets, expected=expected)
+        return self._review().confirm(_flat(targets), expected=expected)
 
-    def reject(self, *targets: str, expected: str | None = None) -> Decision:
+    def reject(self, *targets: str | Iterable[str], expected: str | None = None) -> Decision:
         """Reject entities (their names are never proposed again for that type) or mentions."""
-        return self._review().reject(targets, expected=expected)
+        return self._review().reject(_flat(targets), expected=expected)
 
     def relabel(self, target: str, new_type: str, *, confirm: bool = False,
                 expected: str | None = None) -> Decision:
@@ -931,7 +943,7 @@ class Workspace:
         """The decisions log, newest first; with ``target``, only acts that touched it."""
         return self._review().history(target=target, limit=limit)  # type: ignore[no-any-return]
 
-    def review_queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
+    def queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
         """Entity ids left to decide, most mentions first; skipped ones at the end."""
         return self._review().queue(type_=type)  # type: ignore[no-any-return]
 
@@ -1023,6 +1035,11 @@ def _carry_over(act: Any, source_id: str, old: TextMap, new: TextMap) -> tuple[i
                 act.update(table, {"id": r["id"]}, {"status": "stale"})
                 stale += 1
     return kept, stale
+
+
+def _flat(targets: tuple[str | Iterable[str], ...]) -> list[str]:
+    """Targets given one by one or as lists: ``confirm("a", "b")`` or ``confirm(["a", "b"])``."""
+    return [t for item in targets for t in ([item] if isinstance(item, str) else item)]
 
 
 def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:

@@ -52,6 +52,44 @@ def test_review_confirm_entity_confirms_all_mentions(review_ws):
     assert statuses(ws, "person-stalin") == ["proposed"]
 
 
+def test_review_confirm_proposed_hitler_with_one_call(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    hitler = [m for m in ws.mentions() if m.entity_id == "person-adolf-hitler"]
+    assert len(hitler) >= 10 and {m.status for m in hitler} == {"proposed"}
+    assert {m.surface for m in hitler} == {"Adolf Hitler", "Hitler"}
+    ws.confirm("person-adolf-hitler")
+    assert {m.status for m in ws.mentions() if m.entity_id == "person-adolf-hitler"} \
+        == {"confirmed"}
+    assert [e.id for e in ws.register()] == ["person-adolf-hitler"]
+
+
+AXIS_AS_PLACE = "Travels\n\nHe travelled from Axis to Berlin.\n"
+
+
+def test_review_rejected_place_is_never_proposed_again_anywhere(seed_ws, tmp_path):
+    ws = seed_ws
+    first = tmp_path / "travels.txt"
+    first.write_text(AXIS_AS_PLACE, encoding="utf-8")
+    ws.add(first)
+    ws.propose()
+    axis = [m for m in ws.mentions("travels") if m.surface == "Axis"]
+    assert [(m.type, m.entity_id) for m in axis] == [("place", "place-axis")]
+    ws.reject("place-axis")
+    second = tmp_path / "more-travels.txt"
+    second.write_text(AXIS_AS_PLACE.replace("Travels", "More travels"), encoding="utf-8")
+    ws.add(second)
+    ws.propose()
+    ws.propose(force=True)
+    places = {(m.source_id, m.surface, m.status) for m in ws.mentions(types=["place"])}
+    assert ("more-travels", "Berlin", "proposed") in places
+    assert not any(s == "Axis" and st != "rejected" for _, s, st in places)
+    assert ("travels", "Axis", "rejected") in places
+    # as an organisation it is still proposed: the rejection is for the type
+    assert any(m.surface == "Axis" and m.status == "proposed"
+               for m in ws.mentions(SOURCE, types=["org"]))
+
+
 def test_review_mention_decided_alone_keeps_its_state(review_ws):
     ws = review_ws
     first, *rest = ws.mention_ids["person-adolf-hitler"]
@@ -147,7 +185,7 @@ def test_review_merge_moves_mentions_names_and_ids(review_ws):
     ws.link("person-hitler", "wikidata", "Q352")
     ws.confirm("person-adolf-hitler")
     before = dump(ws)
-    ws.merge("person-hitler", "person-adolf-hitler")
+    ws.merge("person-hitler", "person-adolf-hitler", expected=ws.state_token("person-hitler"))
     e = ws.entity("person-adolf-hitler")
     assert e.authority == (("wikidata", "Q352"),)
     assert e.mentions == len(ws.mention_ids["person-adolf-hitler"])
@@ -340,15 +378,15 @@ def test_review_history_filters_and_limits(review_ws):
 
 def test_review_queue_most_mentions_first_and_skips_last(review_ws):
     ws = review_ws
-    q = ws.review_queue()
+    q = ws.queue()
     assert q[0] == "person-adolf-hitler"
     counts = [ws.entity(i).mentions for i in q]
     assert counts == sorted(counts, reverse=True)
     ws.skip("person-adolf-hitler")
-    assert ws.review_queue()[-1] == "person-adolf-hitler"
+    assert ws.queue()[-1] == "person-adolf-hitler"
     ws.confirm(q[1])
-    assert q[1] not in ws.review_queue()
-    assert ws.review_queue(type="org") == ["org-soviet-information-bureau"]
+    assert q[1] not in ws.queue()
+    assert ws.queue(type="org") == ["org-soviet-information-bureau"]
 
 
 def test_review_candidate_shows_contexts_and_register_matches(review_ws):
@@ -585,3 +623,66 @@ def test_review_busy_store_is_a_clear_error(review_ws, tmp_path):
         other.close()
     ws.confirm("person-stalin")
     assert statuses(ws, "person-stalin") == ["confirmed"]
+
+
+# -- the command line ---------------------------------------------------------------------------
+def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
+    import re
+
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    runner = CliRunner()
+    root = str(review_ws.root)
+
+    def run(*args):
+        return runner.invoke(app, ["-w", root, "--editor", "ada", *args])
+
+    r = run("confirm", "person-adolf-hitler", "place-berlin")
+    assert r.exit_code == 0, r.output
+    assert re.search(r"decision \d+: confirm entity:person-adolf-hitler entity:place-berlin",
+                     r.stderr)
+    assert run("link", "person-adolf-hitler", "wikidata", "Q352").exit_code == 0
+    bad = run("link", "person-adolf-hitler", "wikidata", "352")
+    assert bad.exit_code == 2
+    assert re.fullmatch(r"annotator\.sqlite: '352' is not a wikidata id; [^\n]+ \[D004\]\n",
+                        bad.stderr)
+    assert run("reject", "mention:99999").exit_code == 2
+    rows = json.loads(run("history", "--format", "json").stdout)
+    assert [(h["act"], h["editor"]) for h in rows[:2]] == [("link", "ada"), ("confirm", "ada")]
+    assert run("undo").exit_code == 0
+    assert review_ws.entity("person-adolf-hitler").authority == ()
+    reg = json.loads(run("register", "--format", "json").stdout)
+    assert [e["id"] for e in reg] == ["person-adolf-hitler", "place-berlin"]
+    reg = json.loads(run("register", "--type", "place", "-f", "json").stdout)
+    assert [e["id"] for e in reg] == ["place-berlin"]
+    out = tmp_path / "reg.xml"
+    assert run("register", "export", "-o", str(out)).exit_code == 0
+    assert b'xml:id="place-berlin"' in out.read_bytes()
+    assert run("register", "export").stdout.startswith("<?xml")
+    text = review_ws.reading_text(SOURCE)
+    a = text.index("Georg von Sodenstern")
+    r = run("mention", "add", SOURCE, str(a), str(a + 20), "person")
+    assert r.exit_code == 0, r.output
+    b = text.index("25 November 1940")
+    assert run("mention", "add", SOURCE, str(b), str(b + 16), "date",
+               "--date", "1940-11-25").exit_code == 0
+    mid = review_ws.mention_ids["person-stalin"][0]
+    assert run("relabel", f"mention:{mid}", "org").exit_code == 0
+    assert run("adjust", str(mid), str(b), str(b + 2)).exit_code == 0
+    assert run("prefer", "place-berlin", "Berlin (city)").exit_code == 0
+    assert run("note", "place-berlin", "Capital.").exit_code == 0
+    assert run("merge", "place-finland", "place-berlin").exit_code == 0
+    assert run("split", "place-berlin", str(review_ws.mention_ids["place-finland"][0]),
+               "--preferred", "Finland").exit_code == 0
+    assert review_ws.entity("place-finland").mentions == 1
+    decisions = tmp_path / "d.toml"
+    decisions.write_text("reject = [ { name = 'Axis', type = 'place' } ]\n", encoding="utf-8")
+    r = run("apply", str(decisions))
+    assert r.exit_code == 0 and "applied 1 lines" in r.stderr
+    assert review_ws.entity("place-axis").status == "rejected"
+    r = run("register", "import", str(ROOT / "register.xml"))
+    assert r.exit_code == 0 and "candidates merged" in r.stderr
+    r = run("merge", "place-germany", "place-berlin")  # Q183 and Q64: not one place
+    assert r.exit_code == 2 and "[D011]" in r.stderr

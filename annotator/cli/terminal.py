@@ -86,10 +86,10 @@ def run_review(ws: Any, *, type_: str | None = None, console: Console | None = N
     console = console or Console(highlight=False, markup=False, soft_wrap=False)
     done: list[int] = []  # this session's decisions, newest last, for 'u'
     message = ""
-    total_start = len(ws.review_queue(type=type_))
+    total_start = len(ws.queue(type=type_))
     with _keys() as key:
         while True:
-            queue = ws.review_queue(type=type_)
+            queue = ws.queue(type=type_)
             if message:
                 console.print(Text(message, style="yellow"))
                 message = ""

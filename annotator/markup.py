@@ -1,0 +1,161 @@
+"""Names and dates an edition already marked up in a TEI source become confirmed mentions.
+
+``persName``, ``placeName``, ``orgName`` (and ``name`` with ``@type`` person/place/org) and
+``date`` inside ``<text>`` are an editor's decisions made before annotator: each becomes a
+confirmed mention decided on its own (provenance ``source``), linked through ``@ref="#id"`` to
+the register entry of that id when there is one. Register lists in the source itself
+(``listPerson``, ``listPlace``, ``listOrg`` in the header, ``standOff`` or ``back``) are read
+first, so its own refs resolve. The proposer leaves spans overlapping these mentions alone.
+
+DOCS: docs/review.md#markup-already-in-a-source
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from lxml import etree
+
+from annotator.errors import AnnotatorError
+from annotator.register import import_entries, read_entries
+from annotator.review import Review, add_variant, normalise_date_value
+from annotator.store import Act, now
+from annotator.tei.parse import TEI_NS, ParsedSource
+from annotator.tei.textmap import TAIL, TextMap
+
+log = logging.getLogger(__name__)
+
+TAGS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
+_NAME_TYPES = {"person": "person", "place": "place", "org": "org", "organisation": "org",
+               "organization": "org"}
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """An element of the source's markup and the reading-text span it covers."""
+
+    element: etree._Element
+    type: str
+    start: int
+    end: int
+
+
+def _type_of(el: etree._Element) -> str | None:
+    if not isinstance(el.tag, str):
+        return None
+    q = etree.QName(el)
+    if q.namespace != TEI_NS:
+        return None
+    if q.localname in TAGS:
+        return TAGS[q.localname]
+    if q.localname == "name":
+        return _NAME_TYPES.get((el.get("type") or "").lower())
+    return None
+
+
+def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
+    """Every name/date element inside ``<text>`` with the reading span of its content.
+
+    Walks the offset map once: a reading character belongs to the element owning the string
+    it came from (an element's text, or the tail of its child) and to that element's ancestors.
+    """
+    nodes = list(parsed.root.iter())
+    index = {el: i for i, el in enumerate(nodes)}
+    parent = [index.get(n.getparent(), -1) if n.getparent() is not None else -1 for n in nodes]
+    text_el = f"{{{TEI_NS}}}text"
+    kinds: dict[int, str] = {}
+    for i, n in enumerate(nodes):
+        t = _type_of(n)
+        if t is not None and any(a.tag == text_el for a in n.iterancestors()):
+            kinds[i] = t
+    if not kinds:
+        return []
+    chains: dict[int, list[int]] = {}
+
+    def chain(i: int) -> list[int]:
+        if i not in chains:
+            up = chain(parent[i]) if parent[i] >= 0 else []
+            chains[i] = [i, *up] if i in kinds else up
+        return chains[i]
+
+    spans: dict[int, list[int]] = {}
+    n_seg = len(tm.r_start)
+    for k in range(n_seg):
+        node = tm.node[k]
+        if node < 0:
+            continue
+        owner = parent[node] if tm.slot[k] == TAIL else node
+        if owner < 0:
+            continue
+        r0 = tm.r_start[k]
+        r1 = tm.r_start[k + 1] if k + 1 < n_seg else len(tm.text)
+        for i in chain(owner):
+            span = spans.setdefault(i, [r0, r1])
+            span[0], span[1] = min(span[0], r0), max(span[1], r1)
+    out = []
+    for i, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
+        while a < b and tm.text[a].isspace():
+            a += 1
+        while b > a and tm.text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append(Marked(nodes[i], kinds[i], a, b))
+    return out
+
+
+def _ref_id(el: etree._Element) -> str | None:
+    ref = (el.get("ref") or "").split()
+    if not ref:
+        return None
+    return ref[0].rsplit("#", 1)[-1] or None
+
+
+def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,
+                  tm: TextMap) -> int:
+    """Within the act that adds a source: its register lists and its marked-up mentions.
+
+    Returns the number of mentions made or confirmed from markup.
+    """
+    entries = read_entries(parsed.root, parsed.path, strict=False)
+    if entries:
+        import_entries(review, rec, entries)
+    conn = rec.conn
+    count = 0
+    for m in marked_spans(parsed, tm):
+        surface = tm.text[m.start:m.end]
+        entity_id = None
+        value = None
+        if m.type == "date":
+            attrs = {k: m.element.get(k) for k in ("when", "from", "to", "notBefore", "notAfter")
+                     if m.element.get(k)}
+            try:
+                value = normalise_date_value(attrs or None)
+            except AnnotatorError as err:
+                log.warning("%s:%s: date value not used: %s", parsed.path,
+                            m.element.sourceline, err.message)
+        else:
+            ref = _ref_id(m.element)
+            row = conn.execute("SELECT id, type FROM entities WHERE id = ?",
+                               (ref,)).fetchone() if ref else None
+            if row is not None and row["type"] == m.type:
+                entity_id = row["id"]
+                add_variant(rec, entity_id, surface)
+            else:
+                if ref:
+                    log.info("%s:%s: @ref %s is not in the register", parsed.path,
+                             m.element.sourceline, ref)
+                entity_id = review.entity_for(rec, surface, m.type)
+        old = conn.execute("SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND "
+                           "start = ? AND end = ? AND type = ?",
+                           (source_id, tm.sha256, m.start, m.end, m.type)).fetchone()
+        values = {"status": "confirmed", "decided": 1, "provenance": "source",
+                  "entity_id": entity_id, "date_value": value}
+        if old is None:
+            rec.insert("mentions", {"source_id": source_id, "sha256": tm.sha256,
+                                    "start": m.start, "end": m.end, "type": m.type,
+                                    "created_at": now(), **values})
+        elif old["provenance"] != "editor":
+            rec.update("mentions", {"id": old["id"]}, values)
+        count += 1
+    return count

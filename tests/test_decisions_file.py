@@ -1,0 +1,92 @@
+"""The sample workspace's decisions, kept as files, applied after real proposals."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator import SourceError
+from tests.conftest import GOLD, ROOT
+
+SAMPLE_DECISIONS = ROOT / "decisions.toml"
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory):
+    """The README's first command on a copy of the sample workspace: add, propose, apply."""
+    import os
+
+    from annotator import Workspace
+    from tests.conftest import SAMPLE_TEI
+
+    os.environ.setdefault("ANNOTATOR_EDITOR", "tester")
+    ws = Workspace.init(tmp_path_factory.mktemp("sample") / "ws")
+    ws.add(SAMPLE_TEI)
+    ws.propose()
+    result = ws.apply_decisions(SAMPLE_DECISIONS)
+    yield ws, result
+    ws.close()
+
+
+def test_decisions_file_sample_gives_confirmed_annotations(applied):
+    ws, result = applied
+    assert result.missing == ()
+    assert result.register is not None and result.register.added >= 2
+    report = ws.evaluate(GOLD, confirmed_only=True)
+    assert {s.type: (s.gold, s.predicted, s.exact_tp) for s in report.scores} == {
+        "person": (35, 35, 35), "place": (35, 35, 35), "org": (2, 2, 2), "date": (8, 8, 8)}
+    assert report.dates_right == report.dates_gold == 8
+    hitler = ws.entity("person-adolf-hitler")
+    assert (hitler.status, hitler.authority) == ("confirmed", (("wikidata", "Q352"),))
+    assert {m.status for m in ws.mentions() if m.entity_id == "person-adolf-hitler"} \
+        == {"confirmed"}
+    assert ws.entity("place-united-kingdom").mentions == 2  # "Britain" merged in
+    org = [m for m in ws.mentions(types=["org"]) if m.status == "confirmed"]
+    assert {m.surface for m in org} == {"German Foreign office", "Soviet Information Bureau"}
+    assert ws.entity("org-axis").status == "rejected"
+    rejected = {tuple(r) for r in ws.store.query("SELECT key, type FROM rejections")}
+    assert {("axis", "place"), ("axis", "org")} <= rejected
+
+
+def test_decisions_file_apply_is_one_act_and_idempotent(applied):
+    ws, _ = applied
+    acts = [d.act for d in ws.history(limit=2)]
+    assert acts == ["apply", "import"]
+    before = ws.store.query("SELECT COUNT(*) FROM mentions WHERE status = 'confirmed'")[0][0]
+    again = ws.apply_decisions(SAMPLE_DECISIONS)
+    assert again.register.added == 0 and again.register.merged == 0
+    assert ws.store.query("SELECT COUNT(*) FROM mentions WHERE status = 'confirmed'")[0][0] \
+        == before
+
+
+@pytest.mark.parametrize("text,code", [
+    ("reject = [ { name = 'Axis' } ]", "S206"),
+    ("reject = [ { name = 'Axis', type = 'planet' } ]", "S206"),
+    ("confirm = 'Axis'", "S206"),
+    ("approve = []", "S206"),
+    ("relabel = [ { name = 'Axis', type = 'org', to = 'date' } ]", "S206"),
+    ("link = [ { name = 'Axis', type = 'org', wikidata = 'X1' } ]", "S207"),
+    ("reject = [ { name = 'Axis', type = 'org', colour = 'red' } ]", "S206"),
+    ("add = [ { source = 's', text = 'x' } ]", "S206"),
+    ("reject = [", "S205"),
+])
+def test_decisions_file_bad_lines_are_refused(seed_ws, tmp_path, text, code):
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="utf-8")
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    before = seed_ws.store.query("SELECT COUNT(*) FROM decisions")[0][0]
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == code
+    assert str(path) in str(err.value)
+    assert seed_ws.store.query("SELECT COUNT(*) FROM decisions")[0][0] == before
+
+
+def test_decisions_file_reports_names_that_match_nothing(seed_ws, tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text("confirm = [ { name = 'Nobody', type = 'person' } ]\n"
+                    "reject = [ { name = 'Nowhere', type = 'place' } ]\n", encoding="utf-8")
+    result = seed_ws.apply_decisions(path)
+    assert (result.applied, result.missing) == (1, ("confirm Nobody (person)",))
+    assert seed_ws.store.one("SELECT 1 FROM rejections WHERE key = 'nowhere'") is not None

@@ -1,0 +1,112 @@
+"""The register: TEI personography/placeography in and out, ids kept, search."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from annotator import SourceError
+from tests.conftest import ROOT
+from tests.review_seed import propose_by_names
+
+SAMPLE_REGISTER = ROOT / "register.xml"
+
+REGISTER = """<?xml version="1.0" encoding="UTF-8"?>
+<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="hitler_a">
+    <persName><forename>Adolf</forename> <surname>Hitler</surname></persName>
+    <persName>Hitler</persName>
+    <idno type="URI">https://www.wikidata.org/entity/Q352</idno>
+    <idno type="GND">118551655</idno>
+    <idno type="local">17</idno>
+    <note>Reich Chancellor.</note>
+  </person>
+</listPerson>
+"""
+
+
+def test_register_import_keeps_ids_and_merges_candidates(seed_ws, tmp_path):
+    ws = seed_ws
+    ids = propose_by_names(ws)
+    path = tmp_path / "persons.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    result = ws.import_register(path)
+    assert (result.added, result.merged) == (1, 1)
+    e = ws.entity("hitler_a")
+    assert (e.status, e.preferred, e.note) == ("confirmed", "Adolf Hitler", "Reich Chancellor.")
+    assert dict(e.authority) == {"wikidata": "Q352", "gnd": "118551655"}
+    assert e.mentions == len(ids["person-adolf-hitler"])
+    assert {m.status for m in ws.mentions() if m.entity_id == "hitler_a"} == {"confirmed"}
+    assert [d.act for d in ws.history(limit=1)] == ["import"]
+    ws.undo()
+    assert ws.entity("person-adolf-hitler").status == "proposed"
+    assert "hitler_a" not in {e.id for e in ws.entities()}
+
+
+def test_register_import_twice_changes_nothing(ws, tmp_path):
+    path = tmp_path / "persons.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    second = ws.import_register(path)
+    assert (second.added, second.updated, second.merged) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("body,code", [
+    ('<listPerson xmlns="http://www.tei-c.org/ns/1.0"><person><persName>X</persName>'
+     '</person></listPerson>', "S202"),
+    ('<listPerson xmlns="http://www.tei-c.org/ns/1.0"><person xml:id="x"/></listPerson>',
+     "S203"),
+    ('<listPlace xmlns="http://www.tei-c.org/ns/1.0"><place xml:id="b"><placeName>B</placeName>'
+     '<idno type="geonames">Berlin</idno></place></listPlace>', "S204"),
+    ('<listPerson><person xml:id="x"><persName>X</persName></person></listPerson>', "S201"),
+    ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p/></body></text></TEI>', "S201"),
+    ('<listPerson xmlns="http://www.tei-c.org/ns/1.0"><person', "S005"),
+])
+def test_register_import_refuses_bad_files(ws, tmp_path, body, code):
+    path = tmp_path / "bad.xml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        ws.import_register(path)
+    assert err.value.code == code
+    assert str(path) in str(err.value)
+    assert ws.entities() == []
+
+
+def test_register_export_is_valid_tei_and_round_trips(seed_ws, tmp_path, tei_schema):
+    ws = seed_ws
+    propose_by_names(ws)
+    ws.import_register(SAMPLE_REGISTER)
+    ws.set_note("place-berlin", "Capital & seat of government <1940>.")
+    data = ws.export_register()
+    doc = etree.fromstring(data)
+    assert tei_schema.validate(doc), tei_schema.error_log
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    hitler = doc.xpath("//t:person[@xml:id='person-adolf-hitler']", namespaces=ns)[0]
+    assert [n.text for n in hitler.findall("t:persName", ns)] == ["Adolf Hitler", "Hitler"]
+    assert hitler.find("t:idno[@type='wikidata']", ns).text == "Q352"
+    out = tmp_path / "register.xml"
+    out.write_bytes(data)
+    other = type(ws).init(tmp_path / "other")
+    other.import_register(out)
+    def key(e):
+        return (e.id, e.type, e.preferred, set(e.variants), e.authority, e.note)
+    assert sorted(map(key, other.register())) == sorted(map(key, ws.register()))
+
+
+def test_register_search_by_any_name_and_id(seed_ws):
+    ws = seed_ws
+    propose_by_names(ws)
+    ws.import_register(SAMPLE_REGISTER)
+    assert [e.id for e in ws.register(query="hitler")] == ["person-adolf-hitler"]
+    assert [e.id for e in ws.register(query="Q855")] == ["person-joseph-stalin"]
+    assert [e.id for e in ws.register(query="stalin's")] == ["person-joseph-stalin"]
+    assert {e.type for e in ws.register(type="org")} == {"org"}
+    assert ws.register(query="nobody at all") == []
+
+
+def test_register_sample_file_ids_are_well_formed(ws):
+    result = ws.import_register(SAMPLE_REGISTER)
+    entries = ws.register()
+    assert result.added == len(entries) > 20
+    for e in entries:
+        assert e.id.startswith(f"{e.type}-")
