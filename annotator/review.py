@@ -749,7 +749,7 @@ class Review:
                 "SELECT v.entity_id, v.key, e.type FROM variants v "
                 "JOIN entities e ON e.id = v.entity_id "
                 "WHERE e.status = 'confirmed' AND e.id != ?", (entity.id,)):
-            best = max(SequenceMatcher(None, r["key"], k).ratio() for k in keys)
+            best = max(_similarity(r["key"], k) for k in keys)
             words = set(r["key"].split())
             if tokens and words and (tokens <= words or words <= tokens):
                 best = max(best, 0.9)
@@ -764,6 +764,14 @@ class Review:
         """One entity as the review shows it: mentions in context, register matches."""
         ent = load(entity_id)
         return Candidate(ent, self.contexts(entity_id), self.matches(ent, load=load))
+
+
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio, skipped (0.0) when its cheap upper bound is already below 0.8."""
+    m = SequenceMatcher(None, a, b)
+    if m.real_quick_ratio() < 0.8 or m.quick_ratio() < 0.8:
+        return 0.0
+    return m.ratio()
 
 
 # -- helpers used within an act -----------------------------------------------------------------

@@ -351,7 +351,7 @@ class Workspace:
         return tm.text[row["start"]:row["end"]] if tm.sha256 == row["sha256"] else ""
 
     def entities(self, *, status: str | None = None, type: str | None = None,
-                 source_id: str | None = None) -> list[Entity]:
+                 source_id: str | None = None, ids: Iterable[str] | None = None) -> list[Entity]:
         """Entities (candidates and register) with their variants and mention/source counts."""
         sql = ("SELECT e.*, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id "
                "AND m.status != 'rejected') AS n_mentions, (SELECT COUNT(DISTINCT m.source_id) "
@@ -369,13 +369,17 @@ class Workspace:
             sql += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id " \
                    "AND m.source_id = ?)"
             params.append(source_id)
+        if ids is not None:
+            wanted = list(ids)
+            sql += f" AND e.id IN ({', '.join('?' for _ in wanted)})"
+            params.extend(wanted)
         rows = self.store.query(sql + " ORDER BY e.type, e.preferred COLLATE NOCASE, e.id",
                                 tuple(params))
         return [self._entity(r) for r in rows]
 
     def entity(self, entity_id: str) -> Entity:
         """One entity by id, with its variants, authority ids and counts."""
-        found = [e for e in self.entities() if e.id == entity_id]
+        found = self.entities(ids=[entity_id])
         if not found:
             raise DecisionError(f"no entity '{entity_id}'",
                                 hint="list them with 'annotator entities'", code="D001")
@@ -873,6 +877,17 @@ class Workspace:
             return tm.text if sid == source_id else self.reading_text(sid)
 
         import_markup(Review(self.store, self.editor, text), act, source_id, parsed, tm)
+
+    def mention(self, mention_id: int | str) -> Mention:
+        """One mention by id (``12`` or ``mention:12``), with its surface."""
+        mid = str(mention_id).removeprefix("mention:")
+        row = self.store.one("SELECT * FROM mentions WHERE id = ?",
+                             (int(mid) if mid.isdigit() else -1,))
+        if row is None:
+            raise DecisionError(f"no mention {mention_id}", hint="list them with 'annotator "
+                                "entities' or in the browser",
+                                location=Location(STORE_FILE), code="D002")
+        return _mention(row, self._surface(row))
 
     def state_token(self, *targets: str) -> str:
         """A short hash of the targets' rows now; pass it as ``expected`` to decide safely."""

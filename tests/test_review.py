@@ -686,3 +686,16 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     assert r.exit_code == 0 and "candidates merged" in r.stderr
     r = run("merge", "place-germany", "place-berlin")  # Q183 and Q64: not one place
     assert r.exit_code == 2 and "[D011]" in r.stderr
+
+
+def test_review_mention_and_entities_by_id(review_ws):
+    ws = review_ws
+    mid = ws.mention_ids["place-berlin"][0]
+    m = ws.mention(f"mention:{mid}")
+    assert (m.id, m.surface, m.entity_id) == (mid, "Berlin", "place-berlin")
+    assert ws.mention(mid) == m
+    with pytest.raises(DecisionError) as err:
+        ws.mention("mention:x")
+    assert err.value.code == "D002"
+    assert [e.id for e in ws.entities(ids=["place-berlin", "person-stalin", "nope"])] == \
+        ["person-stalin", "place-berlin"]

@@ -1,0 +1,117 @@
+"""Benchmark: how long editors' acts take on a large store, against a bare logged act.
+
+Builds a store with ``--entities`` candidate entities of ``--mentions`` mentions each (rows
+written as the proposer writes them), then times: confirming one entity (every mention
+updated and logged), undoing it, the review queue, one candidate card, a register export. The
+baseline is the smallest act: ``Store.act`` updating one row. Prints milliseconds and the
+ratio to the baseline.
+
+    python bench/review.py [--entities 2000] [--mentions 10] [--big 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
+
+
+def build(folder: Path, entities: int, mentions: int, big: int):
+    sys.path.insert(0, str(ROOT))
+    from annotator import Workspace
+    from annotator.store import now
+
+    ws = Workspace.init(folder)
+    ws.add(SAMPLE)
+    sid = "german-soviet-axis-talks"
+    sha = ws.source(sid).sha256
+    n_text = len(ws.reading_text(sid))
+    pos = 0
+    with ws.store.transaction() as conn:
+        for e in range(entities):
+            n = big if e == 0 else mentions
+            eid = f"person-bench-{e}"
+            conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                         "VALUES (?, 'person', ?, 'proposed', ?)", (eid, f"Bench {e}", now()))
+            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, f"Bench {e}",
+                                                                  f"bench {e}"))
+            for _ in range(n):
+                start = pos % (n_text - 40)
+                end = start + 1 + pos // (n_text - 40)
+                pos += 1
+                conn.execute("INSERT INTO mentions (source_id, sha256, start, end, type, "
+                             "entity_id, provenance, created_at) VALUES (?, ?, ?, ?, 'person', "
+                             "?, 'bench', ?)", (sid, sha, start, end, eid, now()))
+    return ws
+
+
+def timed(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entities", type=int, default=2000)
+    ap.add_argument("--mentions", type=int, default=10)
+    ap.add_argument("--big", type=int, default=2000, help="mentions of the one big entity")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = build(Path(tmp) / "ws", args.entities, args.mentions, args.big)
+        total = args.entities * args.mentions - args.mentions + args.big
+        print(f"store: {args.entities} entities, {total} mentions")
+
+        def bare() -> None:
+            with ws.store.act("note", "entity:person-bench-1", editor="bench") as act:
+                act.update("entities", {"id": "person-bench-1"}, {"note": str(time.time())})
+
+        def confirm_undo(eid: str) -> tuple[float, float]:
+            c, u = [], []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                ws.confirm(eid)
+                t1 = time.perf_counter()
+                ws.undo()
+                u.append(time.perf_counter() - t1)
+                c.append(t1 - t0)
+            return statistics.median(c) * 1000, statistics.median(u) * 1000
+
+        base = timed(bare)
+        rows = [("bare act (1 row)", base)]
+        c, u = confirm_undo("person-bench-1")
+        rows += [(f"confirm entity ({args.mentions} mentions)", c),
+                 (f"undo it ({args.mentions} mentions)", u)]
+        c, u = confirm_undo("person-bench-0")
+        rows += [(f"confirm entity ({args.big} mentions)", c),
+                 (f"undo it ({args.big} mentions)", u)]
+        rows.append(("state token of an entity", timed(lambda: ws.state_token(
+            "person-bench-1"))))
+        rows.append((f"review queue ({args.entities} candidates)", timed(ws.queue)))
+        rows.append(("candidate card, empty register", timed(lambda: ws.candidate(
+            "person-bench-1"), repeat=3)))
+        ws.store.conn.execute("BEGIN IMMEDIATE")
+        ws.store.conn.execute("UPDATE entities SET status = 'confirmed' WHERE id != ?",
+                              ("person-bench-1",))
+        ws.store.conn.execute("COMMIT")
+        n = args.entities - 1
+        rows.append((f"candidate card, register of {n}", timed(lambda: ws.candidate(
+            "person-bench-1"), repeat=3)))
+        rows.append((f"register export ({n} entries)", timed(ws.export_register, repeat=3)))
+        width = max(len(name) for name, _ in rows)
+        for name, ms in rows:
+            print(f"{name:<{width}}  {ms:9.2f} ms  {ms / base:8.1f} x bare act")
+        ws.close()
+
+
+if __name__ == "__main__":
+    main()
