@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,11 @@ import typer
 from annotator.errors import AnnotatorError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# Columns of free text: they wrap; every other column stays on one line.
+WRAP_COLUMNS = frozenset({"context", "text", "title", "claim", "works", "note", "variants",
+                          "payload", "message"})
 
 
 class Format(str, Enum):
@@ -76,10 +82,15 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
 
     table = Table(title=title, show_lines=False)
     for c in columns:
-        table.add_column(c)
+        # short columns never wrap; long text (context, titles) takes the rest and wraps
+        table.add_column(c, no_wrap=c not in WRAP_COLUMNS, overflow="fold" if c in WRAP_COLUMNS
+                         else "ellipsis", max_width=None if c in WRAP_COLUMNS else 40)
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
-    Console(soft_wrap=False, markup=False, highlight=False).print(table)
+    console = Console(soft_wrap=False, markup=False, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(soft_wrap=False, markup=False, highlight=False, width=160)
+    console.print(table)
 
 
 def _cell(value: Any) -> str:
