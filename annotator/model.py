@@ -244,7 +244,7 @@ class SourceProposeResult:
     """What ``Workspace.propose`` did with one source."""
 
     source_id: str
-    proposed: int  # mentions newly stored
+    proposed: int  # proposals this run made (a register-only pass: the new ones)
     skipped: bool  # unchanged since the last run with this model and settings: no NER work
     words: int
 

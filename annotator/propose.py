@@ -201,21 +201,23 @@ def run_ner(nlp: Language, items: Iterable[tuple[str, str]], *, batch_size: int 
             on_chunk: Callable[[int], None] | None = None) -> Iterator[tuple[str, list[RawSpan]]]:
     """Stream (key, text) pairs through ``nlp.pipe``; yield (key, spans) per text, in order.
 
-    Texts are cut into chunks; only one text's spans are held at a time.
+    Texts are cut into chunks; only one text's spans are held at a time. ``on_chunk`` gets
+    the number of words of each chunk done.
     """
-    def feed() -> Iterator[tuple[str, tuple[str, int, bool]]]:
+    def feed() -> Iterator[tuple[str, tuple[str, int, bool, int]]]:
         for key, text in items:
             parts = list(chunks(text)) or [(0, "")]
             for i, (offset, piece) in enumerate(parts):
-                yield piece, (key, offset, i == len(parts) - 1)
+                yield piece, (key, offset, i == len(parts) - 1,
+                              len(piece.split()) if on_chunk else 0)
 
     current: list[RawSpan] = []
-    for doc, (key, offset, last) in nlp.pipe(feed(), as_tuples=True, batch_size=batch_size,
-                                             n_process=n_process):
+    for doc, (key, offset, last, words) in nlp.pipe(feed(), as_tuples=True,
+                                                    batch_size=batch_size, n_process=n_process):
         current.extend(RawSpan(offset + e.start_char, offset + e.end_char, e.label_)
                        for e in doc.ents)
         if on_chunk is not None:
-            on_chunk(len(doc))
+            on_chunk(words)
         if last:
             yield key, current
             current = []
@@ -385,19 +387,26 @@ def _protected(conn: Any, source_id: str, sha256: str, *,
 
 def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[Proposal],
                     known: Sequence[KnownEntity], *, replace: bool) -> int:
-    """Store one source's proposals in the caller's transaction; returns how many were new.
+    """Store one source's proposals in the caller's transaction; returns how many it made.
 
-    With ``replace`` the source's earlier undecided proposals go first (a new NER run).
-    Names are grouped with the store's entities: a name of a confirmed entity is linked to it,
-    one of a proposed entity joins it, the rest become new proposed entities.
+    With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
+    proposal made again keeps its row (and id), the others go. Without it only new spans are
+    added. Names are grouped with the store's entities: a name of a confirmed entity is linked
+    to it, one of a proposed entity joins it, the rest become new proposed entities.
     """
+    old: dict[tuple[int, int, str], Any] = {}
     if replace:
-        conn.execute("DELETE FROM mentions WHERE source_id = ? AND status = 'proposed' "
-                     "AND decided = 0", (source_id,))
+        old = {(r["start"], r["end"], r["type"]): r for r in conn.execute(
+            "SELECT * FROM mentions WHERE source_id = ? AND status = 'proposed' AND decided = 0",
+            (source_id,)) if r["sha256"] == sha256}
+        stale_rows = conn.execute(
+            "SELECT id, entity_id FROM mentions WHERE source_id = ? AND status = 'proposed' "
+            "AND decided = 0", (source_id,)).fetchall()
     existing = {(r["start"], r["end"], r["type"]) for r in conn.execute(
         "SELECT start, end, type FROM mentions WHERE source_id = ? AND sha256 = ?",
         (source_id, sha256))}
-    proposals = [p for p in proposals if (p.start, p.end, p.type) not in existing]
+    proposals = [p for p in proposals
+                 if (p.start, p.end, p.type) in old or (p.start, p.end, p.type) not in existing]
     names = [NameMention(i, p.type, p.surface) for i, p in enumerate(proposals)
              if p.type != "date"]
     entity_of: dict[int, str] = {}
@@ -419,27 +428,42 @@ def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[
             entity_of[i] = eid
             if cand.linked:
                 linked.add(i)
+    kept: set[int] = set()
     for i, p in enumerate(proposals):
         flags = p.flags
         if i in linked and "linked" not in flags.split(","):
             flags = ",".join(f for f in (flags, "linked") if f)
+        values = {"entity_id": entity_of.get(i), "flags": flags, "provenance": p.provenance,
+                  "date_value": json.dumps(dict(p.date_value)) if p.date_value else None}
+        row = old.get((p.start, p.end, p.type))
+        if row is not None:
+            kept.add(row["id"])
+            if any(row[k] != v for k, v in values.items()):
+                conn.execute("UPDATE mentions SET entity_id = ?, flags = ?, provenance = ?, "
+                             "date_value = ? WHERE id = ?", (*values.values(), row["id"]))
+            continue
         conn.execute(
             "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
             "date_value, flags, provenance, created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, "
             "?, ?, ?)",
-            (source_id, sha256, p.start, p.end, p.type, entity_of.get(i),
-             json.dumps(dict(p.date_value)) if p.date_value else None, flags, p.provenance,
-             stamp))
+            (source_id, sha256, p.start, p.end, p.type, values["entity_id"],
+             values["date_value"], flags, p.provenance, stamp))
+    if replace:
+        gone = [r for r in stale_rows if r["id"] not in kept]
+        conn.executemany("DELETE FROM mentions WHERE id = ?", [(r["id"],) for r in gone])
+        drop_orphans(conn, {r["entity_id"] for r in gone if r["entity_id"]})
     return len(proposals)
 
 
-def drop_orphans(conn: Any) -> None:
+def drop_orphans(conn: Any, entity_ids: Iterable[str]) -> None:
     """Proposed entities left with no mention and no decision about them are removed."""
-    conn.execute(
-        "DELETE FROM entities WHERE status = 'proposed' "
-        "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = entities.id) "
-        "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.target = 'entity:' || entities.id "
-        "OR d.target LIKE 'entity:' || entities.id || ' %')")
+    for eid in entity_ids:
+        conn.execute(
+            "DELETE FROM entities WHERE id = ? AND status = 'proposed' "
+            "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = entities.id) "
+            "AND NOT EXISTS (SELECT 1 FROM decisions d "
+            "WHERE ' ' || d.target || ' ' LIKE '% entity:' || entities.id || ' %' "
+            "OR d.payload LIKE '%\"' || entities.id || '\"%')", (eid,))
 
 
 def _record_run(conn: Any, source_id: str, sha256: str, kind: str, model: str,
@@ -511,9 +535,9 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
         total = sum(s.words for s in todo)
         done = 0
 
-        def on_chunk(n_tokens: int) -> None:
+        def on_chunk(n_words: int) -> None:
             nonlocal done
-            done += n_tokens
+            done += n_words
             if progress is not None:
                 progress(min(done, total), total)
 
@@ -533,7 +557,6 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                                         known=known, rejected=rejected,
                                         protected=_protected(tx, sid, src.sha256))
                 n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
-                drop_orphans(tx)
                 _record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
                 _record_run(tx, sid, src.sha256, "register", "rule:register",
                             register_fingerprint(known, rejected))

@@ -104,3 +104,18 @@ def test_entities_variant_index_finds_written_forms():
     hits = [(text[h.start:h.end], h.entity_id) for h in index.find(text)]
     assert hits == [("Adolf Hitler", "person-adolf-hitler"), ("Hitler", "person-adolf-hitler"),
                     ("HITLER", "person-adolf-hitler")]
+
+
+@given(st.lists(st.sampled_from(["Hitler", "Adolf", "hitler", "Molotov", "von", "Ribbentrop",
+                                 "'s", ",", ".", "-", "Soviet", "Union", "Gödel"]), max_size=25))
+def test_entities_variant_hits_name_their_key(words):
+    index = VariantIndex([("adolf hitler", "person", "p1"), ("hitler", "person", "p1"),
+                          ("von ribbentrop", "person", "p2"), ("soviet union", "place", None),
+                          ("godel", "person", None)])
+    text = " ".join(words)
+    last = -1
+    for hit in index.find(text):
+        assert name_key(text[hit.start:hit.end]) == hit.key
+        assert text[hit.start].isupper()
+        assert hit.start >= last
+        last = hit.end

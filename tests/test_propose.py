@@ -104,6 +104,9 @@ def test_propose_rerun_on_unchanged_source_does_no_ner_work(seed_ws):
         [tuple(r) for r in runs]
     (forced,) = ws.propose(force=True).sources
     assert not forced.skipped and forced.proposed == len(before)
+    # the same proposals keep their rows (ids), so a review screen stays valid
+    assert [tuple(r) for r in ws.store.query("SELECT id, start, end FROM mentions ORDER BY id")] \
+        == [tuple(r) for r in before]
     ids = {e.id for e in ws.entities()}
     assert "person-adolf-hitler" in ids and "person-adolf-hitler-2" not in ids
 
@@ -235,6 +238,7 @@ def test_propose_label_map_comes_from_the_workspace(seed_ws):
         (res,) = ws2.propose().sources
         assert not res.skipped  # other settings: the model runs again
         assert not ws2.mentions(types=["place"])
+        assert not ws2.entities(type="place")  # candidates left without mentions are gone
         assert "Soviet" in {m.surface for m in ws2.mentions(types=["org"])}
         (ws.root / "annotator.toml").write_text(
             '[annotator]\n[annotator.labels]\nGPE = "country"\n', encoding="utf-8")
@@ -267,3 +271,40 @@ def test_propose_build_proposals_invariants(data):
         assert p.type in ("person", "place", "org", "date")
     for a, b in zip(names, names[1:]):
         assert a.end <= b.start
+
+
+def test_propose_progress_bar_on_a_terminal_only(ws, tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    from tests.conftest import ROOT, SEED_TXT
+
+    text = SEED_TXT.read_text(encoding="utf-8")
+    body = "\n\n".join([text.split("\n", 1)[1]] * 6)
+    long = tmp_path / "long.txt"
+    long.write_text("Long\n\n" + body, encoding="utf-8")
+    ws.add(long)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+    child = pexpect.spawn(sys.executable, ["-m", "annotator", "-w", str(ws.root), "propose"],
+                          env=env, encoding="utf-8", timeout=120)
+    out = child.read()
+    child.close()
+    assert child.exitstatus == 0, out
+    assert "proposing" in out and "words/s" in out
+    assert "long: " in out
+    result = runner.invoke(app, ["-w", str(ws.root), "propose", "--force"])
+    assert result.exit_code == 0
+    assert "words/s" not in result.output and "\x1b[" not in result.output
+
+
+def test_propose_reports_progress_in_words(seed_ws):
+    calls = []
+    seed_ws.propose(progress=lambda done, total: calls.append((done, total)))
+    words = seed_ws.source("german-soviet-axis-talks").words
+    assert calls[-1] == (words, words)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    calls.clear()
+    seed_ws.propose(progress=lambda done, total: calls.append((done, total)))
+    assert calls == []  # nothing to read: unchanged

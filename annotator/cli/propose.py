@@ -22,12 +22,17 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
+    from rich.text import Text
 
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed:,.0f}/{task.total:,.0f} words"),
-                  TextColumn("{task.speed:,.0f} words/s"),
-                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+    class Words(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            total = f"/{task.total:,.0f}" if task.total is not None else ""
+            speed = f", {task.speed:,.0f} words/s" if task.speed else ""
+            return Text(f"{task.completed:,.0f}{total} words{speed}")
+
+    with Progress(label, BarColumn(), Words(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
@@ -59,7 +64,7 @@ def propose_cli(
                                 batch_size=batch_size, force=force, progress=progress)
     for s in report.sources:
         state = "unchanged, skipped" if s.skipped else f"{s.words} words"
-        typer.echo(f"{s.source_id}: {s.proposed} new proposals ({state})", err=True)
+        typer.echo(f"{s.source_id}: {s.proposed} proposals ({state})", err=True)
     typer.echo(f"{report.proposed} proposals from {report.model}", err=True)
 
 
