@@ -120,3 +120,124 @@ def test_browser_link_nekrich_claim_to_its_work_by_keyboard(browser, claims_ws):
     assert claim.status == "supported"
     assert [(ln.bib_key, ln.locus, ln.status) for ln in claim.links] == \
         [("nekrich1997", "p. 214", "confirmed")]
+
+
+REGISTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Register</title></titleStmt><publicationStmt><p>edition</p></publicationStmt>
+<sourceDesc><p>edition</p></sourceDesc></fileDesc></teiHeader><text><body><listPerson>
+<person xml:id="person-molotov"><persName>Vyacheslav Mikhailovich Molotov</persName>
+<idno type="wikidata">Q80097</idno></person></listPerson></body></text></TEI>"""
+# What the editor decides for each candidate of the seed (the rest is accepted).
+POLICY = {"org-axis": ["x"], "place-soviet-axis": ["x"], "org-operation-barbarossa": ["x"],
+          "person-vyacheslav-molotov": ["m", "1"], "place-baltic": ["t", "o"]}
+
+
+def _press(pg, *keys):
+    """Press keys on the queue and wait until the card has been redrawn by htmx."""
+    pg.wait_for_function("document.readyState === 'complete' && window.htmx")
+    before = pg.get_attribute(".queue-head", "data-render")
+    for k in keys:
+        pg.keyboard.press(k)
+    pg.wait_for_function("n => document.querySelector('.queue-head') && "
+                         "document.querySelector('.queue-head').dataset.render !== n", arg=before)
+
+
+def test_browser_review_entity_queue_by_keyboard(page, desk_ws, tmp_path):
+    reg = tmp_path / "register.xml"
+    reg.write_text(REGISTER, encoding="utf-8")
+    desk_ws.import_register(reg)
+    candidates = desk_ws.review_queue()
+    page.goto("/")
+    page.keyboard.press("g")
+    page.keyboard.press("q")
+    page.wait_for_selector(".card[data-entity]")
+    assert page.get_attribute(".card", "data-entity") == candidates[0]
+    shot(page, "entity-queue")
+    seen: list[str] = []
+    undone = skipped = False
+    while page.locator(".card[data-entity]").count():
+        eid = page.get_attribute(".card", "data-entity")
+        seen.append(eid)
+        if eid == "place-germany" and not undone:  # accept, think again, undo, accept
+            _press(page, "a")
+            assert desk_ws.entity(eid).status == "confirmed"
+            _press(page, "u")
+            assert desk_ws.entity(eid).status == "proposed"
+            assert page.get_attribute(".card", "data-entity") == eid
+            undone = True
+        if eid == "place-india" and not skipped:
+            _press(page, "s")
+            skipped = True
+            continue
+        _press(page, *POLICY.get(eid, ["a"]))
+    assert page.inner_text(".card.done .name") == "Nothing left to decide."
+    assert undone and skipped and seen.count("place-india") == 2
+    assert sorted(set(seen)) == sorted(candidates)
+    # the store afterwards: every decision as taken, in the decisions log, by this editor
+    for eid in candidates:
+        keys = POLICY.get(eid, ["a"])
+        if keys == ["x"]:
+            assert desk_ws.entity(eid).status == "rejected", eid
+        elif keys[0] == "m":
+            assert [e.id for e in desk_ws.entities() if e.id == eid] == []
+        elif keys[0] == "t":
+            assert [(e.type, e.status) for e in desk_ws.entities() if e.preferred == "Baltic"] \
+                == [("org", "confirmed")]
+        else:
+            assert desk_ws.entity(eid).status == "confirmed", eid
+    molotov = desk_ws.entity("person-molotov")
+    assert "Vyacheslav Molotov" in molotov.variants and molotov.mentions >= 8
+    assert desk_ws.review_queue() == []
+    acts = [d.act for d in desk_ws.history() if d.editor == "tester"]
+    assert {"confirm", "reject", "merge", "relabel", "skip", "undo"} <= set(acts)
+
+
+def test_browser_two_tabs_act_on_changed_entity_is_refused(browser, desk, desk_ws):
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=desk.url)
+    one, two = context.new_page(), context.new_page()
+    try:
+        for pg in (one, two):
+            pg.goto("/queue")
+            pg.wait_for_selector(".card[data-entity]")
+        eid = one.get_attribute(".card", "data-entity")
+        assert two.get_attribute(".card", "data-entity") == eid
+        _press(one, "a")
+        two.keyboard.press("x")
+        two.wait_for_selector("#flash .message.stale")
+        assert "changed since you loaded it" in two.inner_text("#flash")
+        assert desk_ws.entity(eid).status == "confirmed"
+        two.reload()
+        assert two.get_attribute(".card", "data-entity") != eid
+    finally:
+        context.close()
+
+
+def test_browser_select_text_adds_a_mention(page, desk_ws):
+    sid = "german-soviet-axis-talks"
+    text = desk_ws.reading_text(sid)
+    start = text.index("Lebensraum")
+    page.goto(f"/s/{sid}")
+    page.wait_for_selector("article#text p[data-o]")
+    # select "Lebensraum" as an editor's mouse would: a DOM range over the text
+    page.evaluate("""([start, end]) => {
+        const walker = document.createTreeWalker(document.getElementById('text'),
+                                                 NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let node, setStart = false;
+        while ((node = walker.nextNode())) {
+            const base = window.annotatorDesk.pointOffset(node, 0);
+            if (base === null) continue;
+            const len = Array.from(node.data).length;
+            if (!setStart && start >= base && start < base + len) {
+                range.setStart(node, start - base); setStart = true;
+            }
+            if (setStart && end > base && end <= base + len) { range.setEnd(node, end - base); break; }
+        }
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    }""", [start, start + len("Lebensraum")])
+    page.wait_for_selector("#selbar:not([hidden])")
+    assert page.inner_text("#selbar .sel-text") == "“Lebensraum”"
+    page.keyboard.press("l")
+    page.wait_for_selector("article#text mark.place.confirmed:has-text('Lebensraum')")
+    added = [m for m in desk_ws.mentions(sid) if m.start == start]
+    assert [(m.end, m.type, m.status) for m in added] == [(start + 10, "place", "confirmed")]

@@ -400,3 +400,123 @@ def test_server_reading_view_page_numbers_in_margin(ws, tmp_path):
     assert marks == [(paras[0].get("data-o"), "12", ""), (paras[1].get("data-o"), "13", ""),
                      (paras[2].get("data-o"), "14", "")]
     assert paras[1].text_content() == "Still the first and the second."
+
+
+def _queue_form(client):
+    doc = lxml_html.fromstring(client.get("/queue").text)
+    form = doc.xpath("//section[contains(@class,'card')]//form")[0]
+    return {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@type='hidden']")
+            if i.get("name") != "_token"}
+
+
+def test_server_queue_shows_the_first_candidate_in_context(proposed_client, seed_ws):
+    first = seed_ws.review_queue()[0]
+    cand = seed_ws.candidate(first)
+    doc = lxml_html.fromstring(proposed_client.get("/queue").text)
+    assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == [first]
+    assert doc.xpath("//h2[@class='name']/text()") == [cand.entity.preferred]
+    marks = doc.xpath("//ol[@class='contexts']/li/mark/text()")
+    assert marks == [c.text for c in cand.contexts]
+    keys = doc.xpath("//form[contains(@class,'keys-bar')]//button/@data-key")
+    assert {"a", "x", "t", "m", "s", "u"} <= set(keys)
+
+
+def test_server_queue_accept_is_the_library_act(proposed_client, seed_ws):
+    form = _queue_form(proposed_client)
+    r = post(proposed_client, "/queue", {**form, "act": "confirm"}, headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    assert seed_ws.entity(form["entity"]).status == "confirmed"
+    d = seed_ws.history(limit=1)[0]
+    assert (d.act, d.target, d.editor) == ("confirm", f"entity:{form['entity']}", "tester")
+    assert f"Accepted {seed_ws.entity(form['entity']).preferred}" in r.text
+    assert form["entity"] not in seed_ws.review_queue()
+    # 'u' takes back the decision made on this page, and only that one
+    again = lxml_html.fromstring(r.text).xpath("//input[@name='session']/@value")[0]
+    assert again == str(d.id)
+    r = post(proposed_client, "/queue", {"act": "undo", "session": again},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200 and "Undid decision" in r.text
+    assert seed_ws.entity(form["entity"]).status == "proposed"
+
+
+def test_server_queue_refuses_an_act_on_a_changed_entity(proposed_client, seed_ws):
+    form = _queue_form(proposed_client)
+    seed_ws.set_note(form["entity"], "checked in the 1941 edition")  # the CLI, meanwhile
+    before = seed_ws.history(limit=1)[0].id
+    r = post(proposed_client, "/queue", {**form, "act": "confirm"}, headers={"HX-Request": "1"})
+    assert r.status_code == 409
+    assert "changed since you loaded it" in r.text and "D010" in r.text
+    assert r.headers["HX-Retarget"] == "#flash"
+    assert seed_ws.history(limit=1)[0].id == before
+    assert seed_ws.entity(form["entity"]).status == "proposed"
+    # relabelled meanwhile (a new id): refused too, naming what is gone
+    form = _queue_form(proposed_client)
+    seed_ws.relabel(form["entity"], "org")
+    r = post(proposed_client, "/queue", {**form, "act": "reject"}, headers={"HX-Request": "1"})
+    assert r.status_code in (400, 409) and form["entity"] in r.text
+    assert seed_ws.history(limit=1)[0].act == "relabel"
+
+
+def test_server_add_mention_on_selection_is_the_library_act(proposed_client, seed_ws):
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    start = text.index("Lebensraum")
+    sha = seed_ws.source(sid).sha256
+    r = post(proposed_client, f"/s/{sid}/add", {"start": str(start), "end": str(start + 10),
+                                               "what": "place", "sha256": sha},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    added = [m for m in seed_ws.mentions(sid) if m.start == start]
+    assert [(m.type, m.status, m.surface) for m in added] == [("place", "confirmed", "Lebensraum")]
+    assert f'data-m="{added[0].id}"' in r.text
+    # the page was drawn for another version of the source: refused
+    r = post(proposed_client, f"/s/{sid}/add", {"start": "0", "end": "6", "what": "place",
+                                               "sha256": "0" * 64})
+    assert r.status_code == 409 and "W101" in r.text
+
+
+def test_server_mention_panel_decides_the_entity_or_one_mention(proposed_client, seed_ws):
+    sid = "german-soviet-axis-talks"
+    m = next(m for m in seed_ws.mentions(sid) if m.surface == "Hitler")
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}").text)
+    forms = doc.xpath("//form")
+    entity_form = {i.get("name"): i.get("value") for i in forms[0].xpath(".//input")}
+    mention_form = {i.get("name"): i.get("value") for i in forms[1].xpath(".//input")}
+    r = post(proposed_client, f"/s/{sid}/mention/{m.id}", {**mention_form, "act": "reject"},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200 and 'hx-swap-oob="innerHTML"' in r.text
+    assert next(x for x in seed_ws.mentions(sid) if x.id == m.id).status == "rejected"
+    # the entity form was drawn before the mention changed: refused, nothing applied
+    r = post(proposed_client, f"/s/{sid}/mention/{m.id}", {**entity_form, "act": "confirm"},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 409
+    assert seed_ws.entity(m.entity_id).status == "proposed"
+
+
+def test_server_register_adds_authority_ids(proposed_client, seed_ws):
+    eid = seed_ws.review_queue()[0]
+    seed_ws.confirm(eid)
+    doc = lxml_html.fromstring(proposed_client.get("/register").text)
+    form = doc.xpath(f"//tr[@id='entity-{eid}']//form")[0]
+    expected = form.xpath(".//input[@name='expected']/@value")[0]
+    r = post(proposed_client, f"/entity/{eid}/link", {"scheme": "wikidata", "value": "Q352",
+                                                     "expected": expected},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    assert dict(seed_ws.entity(eid).authority) == {"wikidata": "Q352"}
+    row = lxml_html.fromstring(r.text)
+    assert row.xpath("//a/@href") == ["https://www.wikidata.org/wiki/Q352"]
+    r = post(proposed_client, f"/entity/{eid}/link", {"scheme": "wikidata", "value": "352x"},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 400
+
+
+def test_server_history_shows_decisions_made_elsewhere(proposed_client, seed_ws):
+    eid = seed_ws.review_queue()[0]
+    seed_ws.reject(eid)  # the CLI
+    doc = lxml_html.fromstring(proposed_client.get("/history").text)
+    first = doc.xpath("//table[contains(@class,'history')]/tbody/tr[1]/td//text()")
+    assert "reject" in first and f"entity:{eid}" in first and "tester" in first
+    r = post(proposed_client, "/undo", {})
+    assert r.status_code == 303
+    assert seed_ws.entity(eid).status == "proposed"

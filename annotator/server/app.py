@@ -15,6 +15,7 @@ DOCS: docs/server.md
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
@@ -58,6 +59,7 @@ class Desk:
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
                                 authority_url=authority_url)
         self._kinds: dict[tuple[str, str], list[str]] = {}
+        self.renders = itertools.count(1)  # lets a page (and a test) see that a part was redrawn
 
     def page(self, request: Request, name: str, *, http_status: int = 200,
              **context: Any) -> HTMLResponse:
@@ -212,7 +214,9 @@ def _mention(desk: Desk, request: Request) -> Any:
 def _mention_panel(desk: Desk, request: Request, mention: Any, done: str = "") -> HTMLResponse:
     entity = desk.ws.entity(mention.entity_id) if mention.entity_id else None
     return desk.page(request, "_panel_mention.html", mention=mention, entity=entity,
-                     expected="", decide=False, done=done)
+                     expected_mention=desk.ws.state_token(f"mention:{mention.id}"),
+                     expected_entity=desk.ws.state_token(entity.id) if entity else "",
+                     done=done)
 
 
 def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
@@ -224,18 +228,17 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
               else f"mention:{mid}")
     expected = form.get("expected") or None
     if act == "confirm":
-        desk.ws.confirm([target], expected=expected)
+        desk.ws.confirm(target, expected=expected)
     elif act == "reject":
-        desk.ws.reject([target], expected=expected)
-    elif act.startswith("relabel:"):
-        desk.ws.relabel(target, act.split(":", 1)[1], expected=expected)
+        desk.ws.reject(target, expected=expected)
     else:
         raise ServerError(f"unknown act '{act}'", hint="use the buttons of the panel",
                           location=Location(request.url.path), code="W105")
     if not request.headers.get("hx-request"):
         return back(request, f"/s/{mention.source_id}")
     mention = _mention(desk, request)
-    resp = _mention_panel(desk, request, mention, done=f"{act.split(':')[0]}ed {target}")
+    what = "entity" if target.startswith("entity:") else "mention"
+    resp = _mention_panel(desk, request, mention, done=f"{what.capitalize()} {act}ed.")
     html, _ = _reading_html(desk, mention.source_id)
     resp.body = resp.body + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
     resp.headers["content-length"] = str(len(resp.body))
@@ -243,50 +246,70 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
 
 
 # -- the entity queue ----------------------------------------------------------------------------
-def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> Response:
+def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
+               session: str = "") -> Response:
     """One candidate entity at a time, most mentions first, as in the terminal review."""
-    ids = desk.ws.queue()
+    if request.method == "GET":
+        done = request.query_params.get("done", "")[:300]
+        session = ",".join(x for x in request.query_params.get("session", "").split(",")
+                           if x.isdigit())
+    ids = desk.ws.review_queue()
     cand = desk.ws.candidate(ids[0]) if ids else None
-    expected = desk.ws.state_token(f"entity:{cand.entity.id}") if cand else ""
-    return desk.page(request, "queue.html", cand=cand, left=len(ids), skipped=0,
-                     expected=expected, done=done, nav="queue")
+    expected = desk.ws.state_token(cand.entity.id) if cand else ""
+    merge_tokens = {m.id: desk.ws.state_token(cand.entity.id, m.id)
+                    for m in cand.matches} if cand else {}
+    return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
+                     merge_tokens=merge_tokens,
+                     done=done, session=session, render=next(desk.renders), nav="queue")
 
 
 def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
-    """A key pressed on the queue: accept, reject, change type, merge, skip or undo."""
-    act = form.get("act", "")
-    entity = form.get("entity", "")
-    target = f"entity:{entity}"
+    """A key pressed on the queue: accept, reject, change type, merge, skip or undo.
+
+    The same calls as ``annotator review``; ``session`` carries the ids of the decisions made
+    on this page, so ``u`` undoes this editor's last one here, as in the terminal.
+    """
+    act, eid = form.get("act", ""), form.get("entity", "")
     expected = form.get("expected") or None
+    session = [int(x) for x in form.get("session", "").split(",") if x.isdigit()]
     if act == "undo":
-        d = desk.ws.undo()
-        done = f"Undone: {d.payload.get('act', '')} {_target_label(d)}"
-    elif act == "confirm":
-        desk.ws.confirm([target], expected=expected)
-        done = f"Accepted {entity}."
-    elif act == "reject":
-        desk.ws.reject([target], expected=expected)
-        done = f"Rejected {entity}."
-    elif act == "skip":
-        desk.ws.skip(target)
-        done = f"Skipped {entity}."
-    elif act.startswith("relabel:"):
-        desk.ws.relabel(target, act.split(":", 1)[1], expected=expected)
-        done = f"{entity} is now a {act.split(':', 1)[1]}."
-    elif act.startswith("merge:"):
-        into = act.split(":", 1)[1]
-        desk.ws.merge(entity, into, expected=expected)
-        done = f"Merged {entity} into {into}."
+        if not session:
+            raise ServerError("nothing to undo on this page",
+                              hint="the History page undoes older decisions",
+                              location=Location("/queue"), code="W107")
+        undone = desk.ws.undo(session.pop())
+        done = f"Undid decision {undone.undoes} ({undone.payload.get('act', '')})."
     else:
-        raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
-                          location=Location(request.url.path), code="W105")
-    if not request.headers.get("hx-request"):
-        return RedirectResponse("/queue", status_code=303)
-    return queue_page(desk, request, form, done=done)
+        name = desk.ws.entity(eid).preferred if eid else ""
+        if act == "confirm":
+            d = desk.ws.confirm(eid, expected=expected)
+            done = f"Accepted {name}."
+        elif act == "reject":
+            d = desk.ws.reject(eid, expected=expected)
+            done = f"Rejected {name}."
+        elif act == "skip":
+            d = desk.ws.skip(eid)
+            done = f"Skipped {name}; it comes back at the end."
+        elif act.startswith("relabel:"):
+            new = act.split(":", 1)[1]
+            d = desk.ws.relabel(eid, new, confirm=True, expected=expected)
+            done = f"Accepted {name} as {new}."
+        elif act.startswith("merge:"):
+            into = desk.ws.entity(act.split(":", 1)[1])
+            d = desk.ws.merge(eid, into.id, expected=form.get(f"expected:{into.id}") or None)
+            done = f"Merged {name} into {into.preferred}."
+        else:
+            raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
+                              location=Location("/queue"), code="W105")
+        session.append(d.id)
+    kept = ",".join(str(i) for i in session[-SESSION_UNDO:])
+    if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
+        return RedirectResponse(f"/queue?{urlencode({'done': done, 'session': kept})}",
+                                status_code=303)
+    return queue_page(desk, request, form, done=done, session=kept)
 
 
-def _target_label(d: Any) -> str:
-    return str(d.target).replace("entity:", "")
+SESSION_UNDO = 50  # decisions of one queue page that 'u' can take back, newest last
 
 
 # -- register ------------------------------------------------------------------------------------
@@ -305,14 +328,18 @@ def register_page(desk: Desk, request: Request, form: Form) -> Response:
     q = request.query_params.get("q", "").strip()
     type_ = request.query_params.get("type", "") or None
     status = request.query_params.get("status", "confirmed")
-    entities = desk.ws.entities(status=status or None, type=type_)
-    if q:
-        needle = _fold(q)
-        entities = [e for e in entities if needle in _fold(" ".join(
-            [e.id, e.preferred, *e.variants, *(v for _, v in e.authority)]))]
+    if status == "confirmed":
+        entities = desk.ws.register(type=type_, query=q or None)
+    else:
+        entities = desk.ws.entities(status=status or None, type=type_)
+        if q:
+            needle = _fold(q)
+            entities = [e for e in entities if needle in _fold(" ".join(
+                [e.id, e.preferred, *e.variants, *(v for _, v in e.authority)]))]
     shown = entities[:REGISTER_ROWS]
+    tokens = {e.id: desk.ws.state_token(e.id) for e in shown}
     return desk.page(request, "register.html", entities=shown, total=len(entities), q=q,
-                     type=type_ or "", status=status, tokens={}, decide=False, nav="register")
+                     type=type_ or "", status=status, tokens=tokens, nav="register")
 
 
 REGISTER_ROWS = 300
@@ -327,7 +354,7 @@ def entity_link(desk: Desk, request: Request, form: Form) -> Response:
         return back(request, "/register")
     e = desk.ws.entity(eid)
     return desk.page(request, "_register_row.html", e=e,
-                     tokens={eid: desk.ws.state_token(f"entity:{eid}")})
+                     tokens={eid: desk.ws.state_token(eid)})
 
 
 def _fold(text: str) -> str:
@@ -482,7 +509,8 @@ def undo_last(desk: Desk, request: Request, form: Form) -> Response:
     d = desk.ws.undo()
     if not request.headers.get("hx-request"):
         return back(request, "/history")
-    return desk.page(request, "message.html", error=None, done=f"Undone: {_target_label(d)}")
+    return desk.page(request, "message.html", error=None,
+                     done=f"Undid decision {d.undoes} ({d.payload.get('act', '')} {d.target}).")
 
 
 def _int(form: Form, name: str) -> int:
@@ -499,7 +527,11 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/s/{source_id}", reading_page, ("GET",)),
     ("/s/{source_id}/add", add_on_selection, ("POST",)),
     ("/s/{source_id}/mention/{mention_id:int}", mention_panel, ("GET",)),
+    ("/s/{source_id}/mention/{mention_id:int}", mention_decide, ("POST",)),
+    ("/queue", queue_page, ("GET",)),
+    ("/queue", queue_decide, ("POST",)),
     ("/register", register_page, ("GET",)),
+    ("/entity/{entity_id}/link", entity_link, ("POST",)),
     ("/claims", claims_page, ("GET",)),
     ("/claim/{claim_id:int}", claim_page, ("GET",)),
     ("/claim/{claim_id:int}/panel", claim_panel, ("GET",)),
@@ -508,6 +540,8 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/claim/{claim_id:int}/links/{link_id:int}", link_change, ("POST",)),
     ("/bib/search", bib_search, ("GET",)),
     ("/passage", passage_pick, ("GET",)),
+    ("/history", history_page, ("GET",)),
+    ("/undo", undo_last, ("POST",)),
 ]
 
 
