@@ -146,7 +146,7 @@ def test_browser_review_entity_queue_by_keyboard(page, desk_ws, tmp_path):
     reg = tmp_path / "register.xml"
     reg.write_text(REGISTER, encoding="utf-8")
     desk_ws.import_register(reg)
-    candidates = desk_ws.review_queue()
+    candidates = desk_ws.queue()
     page.goto("/")
     page.keyboard.press("g")
     page.keyboard.press("q")
@@ -187,7 +187,7 @@ def test_browser_review_entity_queue_by_keyboard(page, desk_ws, tmp_path):
             assert desk_ws.entity(eid).status == "confirmed", eid
     molotov = desk_ws.entity("person-molotov")
     assert "Vyacheslav Molotov" in molotov.variants and molotov.mentions >= 8
-    assert desk_ws.review_queue() == []
+    assert desk_ws.queue() == []
     acts = [d.act for d in desk_ws.history() if d.editor == "tester"]
     assert {"confirm", "reject", "merge", "relabel", "skip", "undo"} <= set(acts)
 

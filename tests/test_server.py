@@ -410,7 +410,7 @@ def _queue_form(client):
 
 
 def test_server_queue_shows_the_first_candidate_in_context(proposed_client, seed_ws):
-    first = seed_ws.review_queue()[0]
+    first = seed_ws.queue()[0]
     cand = seed_ws.candidate(first)
     doc = lxml_html.fromstring(proposed_client.get("/queue").text)
     assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == [first]
@@ -429,7 +429,7 @@ def test_server_queue_accept_is_the_library_act(proposed_client, seed_ws):
     d = seed_ws.history(limit=1)[0]
     assert (d.act, d.target, d.editor) == ("confirm", f"entity:{form['entity']}", "tester")
     assert f"Accepted {seed_ws.entity(form['entity']).preferred}" in r.text
-    assert form["entity"] not in seed_ws.review_queue()
+    assert form["entity"] not in seed_ws.queue()
     # 'u' takes back the decision made on this page, and only that one
     again = lxml_html.fromstring(r.text).xpath("//input[@name='session']/@value")[0]
     assert again == str(d.id)
@@ -494,7 +494,7 @@ def test_server_mention_panel_decides_the_entity_or_one_mention(proposed_client,
 
 
 def test_server_register_adds_authority_ids(proposed_client, seed_ws):
-    eid = seed_ws.review_queue()[0]
+    eid = seed_ws.queue()[0]
     seed_ws.confirm(eid)
     doc = lxml_html.fromstring(proposed_client.get("/register").text)
     form = doc.xpath(f"//tr[@id='entity-{eid}']//form")[0]
@@ -512,7 +512,7 @@ def test_server_register_adds_authority_ids(proposed_client, seed_ws):
 
 
 def test_server_history_shows_decisions_made_elsewhere(proposed_client, seed_ws):
-    eid = seed_ws.review_queue()[0]
+    eid = seed_ws.queue()[0]
     seed_ws.reject(eid)  # the CLI
     doc = lxml_html.fromstring(proposed_client.get("/history").text)
     first = doc.xpath("//table[contains(@class,'history')]/tbody/tr[1]/td//text()")

@@ -253,13 +253,10 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
         done = request.query_params.get("done", "")[:300]
         session = ",".join(x for x in request.query_params.get("session", "").split(",")
                            if x.isdigit())
-    ids = desk.ws.review_queue()
+    ids = desk.ws.queue()
     cand = desk.ws.candidate(ids[0]) if ids else None
     expected = desk.ws.state_token(cand.entity.id) if cand else ""
-    merge_tokens = {m.id: desk.ws.state_token(cand.entity.id, m.id)
-                    for m in cand.matches} if cand else {}
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
-                     merge_tokens=merge_tokens,
                      done=done, session=session, render=next(desk.renders), nav="queue")
 
 
@@ -296,7 +293,7 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             done = f"Accepted {name} as {new}."
         elif act.startswith("merge:"):
             into = desk.ws.entity(act.split(":", 1)[1])
-            d = desk.ws.merge(eid, into.id, expected=form.get(f"expected:{into.id}") or None)
+            d = desk.ws.merge(eid, into.id, expected=expected)
             done = f"Merged {name} into {into.preferred}."
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
