@@ -28,8 +28,9 @@ from bibtexparser.middlewares.middleware import BlockMiddleware, LibraryMiddlewa
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from annotator.errors import Location, SourceError
+from annotator.files import read_named
 from annotator.model import BibEntry
-from annotator.tei.parse import TEI_NS
+from annotator.tei.parse import TEI_NS, element_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -223,14 +224,7 @@ def read_bib(path: str | Path, *, origin: str | None = None,
     keys, and an entry without a key that describes a known work gets that work's key back.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", hint="check the path", location=Location(p),
-                          code="S301") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read file ({exc.strerror})", hint="check the file",
-                          location=Location(p), code="S301") from None
+    data = read_named(p, code="S301")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -432,22 +426,16 @@ def _suffixes() -> Iterable[str]:
 _T = f"{{{TEI_NS}}}"
 
 
-def _text(el: etree._Element | None) -> str:
-    if el is None:
-        return ""
-    return " ".join("".join(el.itertext()).split())
-
-
 def _person(el: etree._Element) -> str:
     """A TEI author/editor as a BibTeX name: 'Surname, Forenames' where the parts are marked."""
     sur = el.find(f".//{_T}surname")
     if sur is not None:
-        fores = [_text(f) for f in el.iter(f"{_T}forename")]
-        return f"{_text(sur)}, {' '.join(fores)}".rstrip(", ")
+        fores = [element_text(f) for f in el.iter(f"{_T}forename")]
+        return f"{element_text(sur)}, {' '.join(fores)}".rstrip(", ")
     org = el.find(f".//{_T}orgName")
     if org is not None:
-        return "{" + _text(org) + "}"
-    return _text(el)
+        return "{" + element_text(org) + "}"
+    return element_text(el)
 
 
 def _names(parent: etree._Element, tag: str) -> str:
@@ -461,7 +449,7 @@ def _date(parent: etree._Element) -> str:
     for attr in ("when", "notBefore", "from"):
         if d.get(attr):
             return d.get(attr, "")
-    return _text(d)
+    return element_text(d)
 
 
 def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
@@ -477,19 +465,19 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
             main = el
         f["author"] = _names(main, "author")
         f["editor"] = _names(monogr if monogr is not None else main, "editor")
-        f["title"] = _text(main.find(f"{_T}title"))
+        f["title"] = element_text(main.find(f"{_T}title"))
         if analytic is not None and monogr is not None:
             mtitle = monogr.find(f"{_T}title")
             level = mtitle.get("level", "m") if mtitle is not None else "m"
-            f["journaltitle" if level == "j" else "booktitle"] = _text(mtitle)
+            f["journaltitle" if level == "j" else "booktitle"] = element_text(mtitle)
             etype = "article" if level == "j" else "incollection"
         else:
             etype = "book"
         imprint = el.find(f".//{_T}imprint")
         scope_root = imprint if imprint is not None else el
         for p in parts + ([imprint] if imprint is not None else []):
-            f.setdefault("publisher", _text(p.find(f"{_T}publisher")))
-            f.setdefault("location", _text(p.find(f"{_T}pubPlace")))
+            f.setdefault("publisher", element_text(p.find(f"{_T}publisher")))
+            f.setdefault("location", element_text(p.find(f"{_T}pubPlace")))
         f["date"] = _date(scope_root) or _date(el)
     else:
         etype = {"book": "book", "article": "article", "chapter": "incollection",
@@ -501,27 +489,27 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
         for t in titles:
             level = t.get("level", "")
             if level in ("", "a", "u") and "title" not in f:
-                f["title"] = _text(t)
+                f["title"] = element_text(t)
             elif level == "j":
-                f["journaltitle"] = _text(t)
+                f["journaltitle"] = element_text(t)
             elif level in ("m", "s"):
-                f["booktitle" if etype != "book" else "title"] = _text(t)
+                f["booktitle" if etype != "book" else "title"] = element_text(t)
         if "title" not in f and titles:
-            f["title"] = _text(titles[0])
-        f["publisher"] = _text(el.find(f"{_T}publisher"))
-        f["location"] = _text(el.find(f"{_T}pubPlace"))
+            f["title"] = element_text(titles[0])
+        f["publisher"] = element_text(el.find(f"{_T}publisher"))
+        f["location"] = element_text(el.find(f"{_T}pubPlace"))
         f["date"] = _date(el)
     for idno in el.iter(f"{_T}idno"):
         kind = (idno.get("type") or "").lower()
         if kind in ("isbn", "issn", "doi", "url"):
-            f[kind] = _text(idno)
+            f[kind] = element_text(idno)
     for scope in el.iter(f"{_T}biblScope"):
         unit = scope.get("unit") or scope.get("type") or ""
         name = {"page": "pages", "pp": "pages", "volume": "volume", "vol": "volume",
                 "issue": "number"}.get(unit)
         if name:
             lo, hi = scope.get("from"), scope.get("to")
-            f[name] = f"{lo}--{hi}" if lo and hi else _text(scope)
+            f[name] = f"{lo}--{hi}" if lo and hi else element_text(scope)
     ptr = el.find(f".//{_T}ptr")
     if ptr is not None and ptr.get("target") and "url" not in f:
         f["url"] = ptr.get("target", "")

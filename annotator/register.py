@@ -16,11 +16,12 @@ from pathlib import Path
 from lxml import etree
 
 from annotator.errors import DecisionError, Location, SourceError
+from annotator.files import read_named
 from annotator.model import Entity
 from annotator.review import (Review, add_variant, name_key, normalise_authority,
                               set_authority)
 from annotator.store import Act, now
-from annotator.tei.parse import TEI_NS, parse_xml
+from annotator.tei.parse import TEI_NS, element_text, parse_xml
 
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 # register type -> (list element, entry element, name element)
@@ -62,10 +63,6 @@ class RegisterEntry:
     line: int | None
 
 
-def _text(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
-
-
 def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> list[RegisterEntry]:
     """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg.
 
@@ -85,9 +82,9 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
                 raise SourceError(f"<{entry_name}> without xml:id",
                                   hint="give every register entry an xml:id",
                                   location=Location(path, el.sourceline), code="S202")
-            names = [_text(n) for n in el.iter(_t(name_el)) if _text(n)]
+            names = [element_text(n) for n in el.iter(_t(name_el)) if element_text(n)]
             if t == "org":
-                names += [_text(n) for n in el.findall(_t("name")) if _text(n)]
+                names += [element_text(n) for n in el.findall(_t("name")) if element_text(n)]
             if not names and not strict:
                 continue
             if not names:
@@ -97,7 +94,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
             ids = []
             for idno in el.findall(_t("idno")):
                 scheme = _IDNO_TYPES.get((idno.get("type") or "").strip().lower())
-                value = _text(idno)
+                value = element_text(idno)
                 if scheme is None:
                     scheme = _scheme_from_url(value)
                 if scheme is None:
@@ -110,7 +107,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
                     raise SourceError(err.message, hint=err.hint,
                                       location=Location(path, idno.sourceline),
                                       code="S204") from None
-            note = " ".join(_text(n) for n in el.findall(_t("note")))
+            note = " ".join(element_text(n) for n in el.findall(_t("note")))
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
                                      el.sourceline))
     return out
@@ -127,11 +124,7 @@ def _scheme_from_url(value: str) -> str | None:
 def read_register_file(path: str | Path) -> list[RegisterEntry]:
     """Entries of a TEI register file (a TEI document or a bare listPerson/listPlace/listOrg)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", hint="check the path", location=Location(p),
-                          code="S201") from None
+    data = read_named(p, code="S201")
     root = parse_xml(data, p)
     if etree.QName(root).namespace != TEI_NS:
         raise SourceError("not a TEI register (elements must be in the TEI namespace)",

@@ -18,28 +18,24 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from annotator import bib as bib_mod
-from annotator import claims as claims_mod
+from annotator import bibliography, support
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
-from annotator.entities import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
-from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, AddResult, ApplyResult,
-                             BibEntry, Candidate, CheckReport, ClaimProposal, ClaimRow, Decision,
-                             Entity, EvalReport, Link, Mention, ProposeReport, RegisterImport,
-                             Source)
+from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
+                             Decision, Entity, EvalReport, Link, Mention, ProposeReport,
+                             RegisterImport, Source)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
-from annotator.tei.parse import ParsedSource, decode_utf8, parse_source, read_source_bytes
+from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
+                                  read_source_bytes)
 from annotator.tei.textmap import TextMap, build_textmap
 
 log = logging.getLogger(__name__)
@@ -248,7 +244,8 @@ class Workspace:
                     act.update("sources", {"id": item.id},
                                {**values, "added_at": row["added_at"], "replaced_at": now()})
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
-                self._bib_from_source(act, item.id, item.parsed)
+                bibliography.add_source_works(act, item.id, item.parsed,
+                                              title=values["title"])
                 self._markup_from_source(act, item.id, item.parsed, tm)
                 if write:
                     atomic_write(item.target, item.data)
@@ -423,6 +420,9 @@ class Workspace:
         return out
 
     # -- bibliography ---------------------------------------------------------------------
+    # Works a claim can be linked to, under stable keys; .bib and TEI reading in
+    # annotator/bib.py, the works in the store in annotator/bibliography.py.
+    # DOCS: docs/claims.md#bibliography
     def bib_add(self, path: str | Path, *, replace: bool = False) -> list[BibEntry]:
         """Add the works of a .bib file to the bibliography: the whole file or none of it.
 
@@ -430,77 +430,23 @@ class Workspace:
         use is an error (``replace=True`` updates it, keeping the key). Returns the entries
         added or updated. One act in the decisions log, so ``undo`` takes it back.
         """
-        p = Path(path)
-        known = self.bib()
-        origin = _relative(p, self.root)
-        entries = bib_mod.read_bib(p, origin=origin, known=known)
-        by_key = {e.key: e for e in known}
-        by_fold = {e.key.lower(): e for e in known}
-        new, changed = [], []
-        for entry in entries:
-            old = by_key.get(entry.key) or by_fold.get(entry.key.lower())
-            if old is None:
-                new.append(entry)
-            elif bib_mod.same_work(old, entry):
-                continue
-            elif replace and old.key == entry.key:
-                changed.append(entry)
-            else:
-                raise SourceError(
-                    f"entry '{entry.key}': key already in the bibliography for another work "
-                    f"(from {old.origin})",
-                    hint="give the entry another key, or use --replace to update the stored "
-                         "entry; nothing of the file was added",
-                    location=Location(p, entry.line), code="S303")
-        if not new and not changed:
-            return []
-        with self.store.act("bib-add", f"bib:{origin}", editor=self.editor,
-                            payload={"file": origin, "added": [e.key for e in new],
-                                     "updated": [e.key for e in changed]}) as act:
-            for entry in new:
-                act.insert("bib", _bib_row(entry))
-            for entry in changed:
-                row = _bib_row(entry)
-                del row["key"], row["added_at"]
-                act.update("bib", {"key": entry.key}, row)
-        return new + changed
+        return bibliography.add_file(self.store, Path(path), root=self.root,
+                                     editor=self.editor, replace=replace)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         """The bibliography, sorted by key; ``query`` keeps entries whose key or fields contain
         it (case and accents ignored)."""
-        entries = [_bib_entry(r) for r in self.store.query("SELECT * FROM bib ORDER BY key")]
-        if query:
-            q = bib_mod.ascii_fold(query)
-            entries = [e for e in entries if q in bib_mod.ascii_fold(
-                " ".join([e.key, *(v for _, v in e.fields)]))]
-        return entries
+        return bibliography.entries(self.store, query)
 
     def bib_entry(self, key: str) -> BibEntry:
-        row = self.store.one("SELECT * FROM bib WHERE key = ?", (key,))
-        if row is None:
-            row = self.store.one("SELECT * FROM bib WHERE lower(key) = lower(?)", (key,))
-        if row is None:
-            keys = [r["key"] for r in self.store.query("SELECT key FROM bib")]
-            close = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
-            hint = (f"did you mean {', '.join(close)}?" if close else
-                    "see 'annotator bib list', or add the work with 'annotator bib add FILE.bib'")
-            raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
-                                location=Location(self.root / STORE_FILE), code="D307")
-        return _bib_entry(row)
-
-    def _bib_from_source(self, act: Any, source_id: str, parsed: ParsedSource) -> None:
-        """A source is a citable work, and so are the works its TEI lists: keep them in the
-        bibliography (once; a work already read from this source keeps its key)."""
-        known = [_bib_entry(r) for r in act.conn.execute("SELECT * FROM bib").fetchall()]
-        mine = [e for e in known if e.origin == f"source:{source_id}"]
-        found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=_title(parsed),
-                                    taken=[e.key for e in known])
-        for entry in found:
-            if any(bib_mod.same_work(entry, old) for old in mine):
-                continue
-            act.insert("bib", _bib_row(entry))
+        """One work by its key (case ignored); an unknown key is refused (D307)."""
+        return bibliography.entry(self.store, key)
 
     # -- claims ---------------------------------------------------------------------------
+    # Claims and their support links; the finder and support status in annotator/claims.py
+    # (pure), claim acts and claim rows in annotator/support.py. Every editor act is one
+    # committed transaction targeting claim:N or link:N, so ``undo`` takes it back.
+    # DOCS: docs/claims.md
     def add_claim(self, source_id: str, *, span: tuple[int, int] | None = None,
                   quote: str | None = None, kind: str = "unattributed", agent: str = "",
                   expected: str | None = None) -> ClaimRow:
@@ -510,68 +456,8 @@ class Workspace:
         not matter). A claim the finder proposed on the same span is confirmed instead, with
         the kind and agent given here. The claim is confirmed: the editor made it.
         """
-        src = self.source(source_id)
-        tm = self.textmap(source_id)
-        if kind not in CLAIM_KINDS:
-            raise DecisionError(f"unknown claim kind '{kind}'",
-                                hint=f"use one of {', '.join(CLAIM_KINDS)}",
-                                location=Location(self.root / src.file), code="D305")
-        if (span is None) == (quote is None):
-            raise DecisionError("give either a span or a quotation",
-                                hint="use --span START:END or --quote TEXT",
-                                location=Location(self.root / src.file), code="D303")
-        if quote is not None:
-            hits = claims_mod.find_quote(tm.text, quote)
-            if len(hits) != 1:
-                where = ", ".join(f"{a}:{b}" for a, b in hits[:5])
-                raise DecisionError(
-                    f"quotation found {len(hits)} times in the reading text of '{source_id}'"
-                    + (f" (at {where}{', ...' if len(hits) > 5 else ''})" if hits else ""),
-                    hint="quote more of the text so it occurs once, or give --span START:END"
-                    if hits else "copy the words exactly as 'annotator text' shows them, or "
-                                 "give --span START:END",
-                    location=Location(self.root / src.file), code="D302" if hits else "D301")
-            start, end = hits[0]
-        else:
-            assert span is not None
-            start, end = span
-        if not 0 <= start < end <= len(tm.text):
-            raise DecisionError(f"span {start}:{end} is not inside the reading text of "
-                                f"'{source_id}' (0:{len(tm.text)})",
-                                hint="give START < END within the reading text",
-                                location=Location(self.root / src.file), code="D303")
-        while start < end and tm.text[start].isspace():
-            start += 1
-        while end > start and tm.text[end - 1].isspace():
-            end -= 1
-        old = self.store.one("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
-                             "start = ? AND end = ?", (source_id, src.sha256, start, end))
-        agent = " ".join(agent.split())
-        values = {"kind": kind, "agent": agent, "agent_entity_id": self._agent_entity(agent),
-                  "status": "confirmed"}
-        payload = {"source": source_id, "start": start, "end": end, "kind": kind,
-                   "agent": agent}
-        if old is not None and old["status"] == "confirmed":
-            raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
-                                hint=f"link it with 'annotator claim link {old['id']} KEY'",
-                                location=Location(self.root / src.file), code="D304")
-        for _attempt in range(3):
-            cid = int(old["id"]) if old is not None else int(self.store.one(
-                "SELECT coalesce(max(id), 0) + 1 FROM claims")[0])
-            try:
-                with self._claim_act("claim-add", f"claim:{cid}", payload, expected) as act:
-                    if old is not None:
-                        act.update("claims", {"id": cid}, values)
-                    else:
-                        act.insert("claims", {"id": cid, "source_id": source_id,
-                                              "sha256": src.sha256, "start": start, "end": end,
-                                              "provenance": "editor", "created_at": now(),
-                                              **values})
-                break
-            except sqlite3.IntegrityError:  # another writer took that id meanwhile
-                if old is not None or _attempt == 2:
-                    raise
-        return self.claim(cid)
+        return support.add_claim(self, source_id, span=span, quote=quote, kind=kind,
+                                 agent=agent, expected=expected)
 
     def link_claim(self, claim_id: int | str, key: str | None = None, *,
                    passage: tuple[str, int, int] | None = None, locus: str = "",
@@ -581,97 +467,25 @@ class Workspace:
 
         Linking to a work the finder suggested for this claim accepts the suggestion.
         """
-        claim = self._claim_row(claim_id)
-        if rel not in LINK_RELS:
-            raise DecisionError(f"unknown relation '{rel}'",
-                                hint=f"use one of {', '.join(LINK_RELS)}",
-                                location=Location(self.root / STORE_FILE), code="D308")
-        if (key is None) == (passage is None):
-            raise DecisionError("give either a bibliography key or a passage",
-                                hint="use KEY, or --passage SOURCE:START:END",
-                                location=Location(self.root / STORE_FILE), code="D308")
-        locus = " ".join(locus.split())
-        row: dict[str, Any] = {"claim_id": claim["id"], "rel": rel, "locus": locus,
-                               "status": "confirmed", "provenance": "editor"}
-        if key is not None:
-            row["bib_key"] = self.bib_entry(key).key
-            same = self.store.one("SELECT * FROM links WHERE claim_id = ? AND bib_key = ? AND "
-                                  "rel = ? AND locus IN (?, '')",
-                                  (claim["id"], row["bib_key"], rel, locus))
-        else:
-            assert passage is not None
-            sid, start, end = passage
-            tm = self.textmap(sid)
-            src = self.source(sid)
-            if not 0 <= start < end <= len(tm.text):
-                raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
-                                    f"'{sid}' (0:{len(tm.text)})",
-                                    hint="give START < END within that reading text",
-                                    location=Location(self.root / src.file), code="D303")
-            if sid == claim["source_id"] and start < claim["end"] and claim["start"] < end:
-                raise DecisionError("a claim cannot be supported by its own words",
-                                    hint="give a passage elsewhere, or a work's key",
-                                    location=Location(self.root / src.file), code="D309")
-            row.update(target_source_id=sid, target_start=start, target_end=end)
-            same = self.store.one("SELECT * FROM links WHERE claim_id = ? AND "
-                                  "target_source_id = ? AND target_start = ? AND "
-                                  "target_end = ? AND rel = ?",
-                                  (claim["id"], sid, start, end, rel))
-        if same is not None and same["status"] == "confirmed" and same["locus"] == locus:
-            raise DecisionError(f"claim {claim['id']} is already linked to "
-                                f"{_link(same).target} (link {same['id']})",
-                                hint="nothing to do; 'annotator claim unlink' removes a link",
-                                location=Location(self.root / STORE_FILE), code="D309")
-        with self._claim_act("claim-link", f"claim:{claim['id']}",
-                             {k: v for k, v in row.items() if v is not None}, expected) as act:
-            if same is not None:
-                act.update("links", {"id": same["id"]},
-                           {"status": "confirmed", "locus": locus or same["locus"]})
-                lid = int(same["id"])
-            else:
-                lid = act.insert("links", row)
-        return self._link(lid)
+        return support.link_claim(self, claim_id, key, passage=passage, locus=locus, rel=rel,
+                                  expected=expected)
 
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
         """Accept a suggested link (optionally giving its locus): it now supports the claim."""
-        link = self._link(link_id)
-        values: dict[str, Any] = {"status": "confirmed"}
-        if locus is not None:
-            values["locus"] = " ".join(locus.split())
-        with self._claim_act("link-accept", f"link:{link.id}", values, expected) as act:
-            act.update("links", {"id": link.id}, values)
-        return self._link(link.id)
+        return support.accept_link(self, link_id, locus=locus, expected=expected)
 
     def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
         """Remove a link. A suggestion is kept as rejected, so it is not suggested again."""
-        link = self._link(link_id)
-        with self._claim_act("unlink", f"link:{link.id}",
-                             {"claim": link.claim_id, "target": link.target}, expected) as act:
-            if link.provenance == "editor":
-                act.delete("links", {"id": link.id})
-            else:
-                act.update("links", {"id": link.id}, {"status": "rejected"})
+        support.unlink(self, link_id, expected=expected)
 
     def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Confirm a claim proposal: it is a claim the text makes, and ``check`` checks it."""
-        return self._set_claim_state(claim_id, "confirmed", "claim-confirm", expected)
+        return support.set_claim_state(self, claim_id, "confirmed", "claim-confirm", expected)
 
     def reject_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Reject a claim proposal: not a claim; it is not proposed again."""
-        return self._set_claim_state(claim_id, "rejected", "claim-reject", expected)
-
-    def _set_claim_state(self, claim_id: int | str, state: str, act_name: str,
-                         expected: str | None) -> ClaimRow:
-        row = self._claim_row(claim_id)
-        if row["status"] == "stale":
-            raise DecisionError(f"claim {row['id']} is stale (its source changed)",
-                                hint="mark the claim again with 'annotator claim add'",
-                                location=Location(self.root / STORE_FILE), code="D310")
-        with self._claim_act(act_name, f"claim:{row['id']}", {"from": row["status"]},
-                             expected) as act:
-            act.update("claims", {"id": row["id"]}, {"status": state})
-        return self.claim(row["id"])
+        return support.set_claim_state(self, claim_id, "rejected", "claim-reject", expected)
 
     def propose_claims(self, source_ids: Iterable[str] | None = None, *,
                        model: str | None = None,
@@ -686,69 +500,8 @@ class Workspace:
         that work. ``nlp``: a loaded spaCy pipeline (else ``model`` or the workspace's is
         loaded). Returns the claims proposed for the first time.
         """
-        ids = list(source_ids) if source_ids else [s.id for s in self.sources()]
-        sources = [self.source(i) for i in ids]
-        from annotator.propose import chunks as text_chunks
-        from annotator.propose import load_parsing_pipeline, provenance_of
-
-        if nlp is None:
-            nlp = load_parsing_pipeline(model or self.settings.model)
-        provenance = "rule:claims@" + provenance_of(nlp).removeprefix("model:")
-        works = self.bib()
-        chunks = [(src, start, text) for src in sources
-                  for start, text in text_chunks(self.textmap(src.id).text)]
-        found: dict[str, list[ClaimProposal]] = {src.id: [] for src in sources}
-        docs = nlp.pipe(text for _, _, text in chunks)
-        for n, ((src, offset, _text), doc) in enumerate(zip(chunks, docs, strict=True)):
-            found[src.id].extend(claims_mod.shift(p, offset) for p in
-                                 claims_mod.find_claims(doc))
-            if progress is not None:
-                progress(n + 1, len(chunks))
-        new_ids: list[int] = []
-        for src in sources:
-            with self.store.transaction() as conn:
-                for p in found[src.id]:
-                    new_ids.extend(self._store_proposal(conn, src, p, provenance, works))
-                conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, "
-                             "ran_at) VALUES (?, ?, 'claims', ?, ?, ?)",
-                             (src.id, src.sha256, provenance,
-                              json.dumps({"proposals": len(found[src.id])}), now()))
-        log.info("claims: %d new proposals in %d sources", len(new_ids), len(sources))
-        return [self.claim(i) for i in new_ids]
-
-    def _store_proposal(self, conn: Any, src: Source, p: ClaimProposal, provenance: str,
-                        works: list[BibEntry]) -> list[int]:
-        """Write one proposal (bulk machine work, no decision row); [id] when it is new."""
-        old = conn.execute("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
-                           "start = ? AND end = ?", (src.id, src.sha256, p.start, p.end)
-                           ).fetchone()
-        values = {"kind": p.kind, "agent": p.agent, "cue": p.cue,
-                  "agent_entity_id": self._agent_entity(p.agent)}
-        new: list[int] = []
-        if old is None:
-            cur = conn.execute(
-                "INSERT INTO claims (source_id, sha256, start, end, kind, status, agent, "
-                "agent_entity_id, cue, provenance, created_at) VALUES (?, ?, ?, ?, ?, "
-                "'proposed', ?, ?, ?, ?, ?)",
-                (src.id, src.sha256, p.start, p.end, p.kind, p.agent, values["agent_entity_id"],
-                 p.cue, provenance, now()))
-            cid = int(cur.lastrowid or 0)
-            new.append(cid)
-        elif old["status"] == "proposed" and old["provenance"] != "editor":
-            cid = int(old["id"])
-            conn.execute("UPDATE claims SET kind = ?, agent = ?, agent_entity_id = ?, cue = ?, "
-                         "provenance = ? WHERE id = ?",
-                         (p.kind, p.agent, values["agent_entity_id"], p.cue, provenance, cid))
-        else:
-            return []  # decided by an editor: left as it is
-        for entry, locus, rule in claims_mod.suggest_works(p.agent, works, p.citations):
-            seen = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ?",
-                                (cid, entry.key)).fetchone()
-            if seen is None:
-                conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, "
-                             "provenance) VALUES (?, ?, 'supports', ?, 'suggested', ?)",
-                             (cid, entry.key, locus, rule))
-        return new
+        return support.propose_claims(self, source_ids, model=model, progress=progress,
+                                      nlp=nlp)
 
     def claims(self, *, status: str | Iterable[str] | None = None,
                source_id: str | None = None, kinds: Iterable[str] | None = None,
@@ -758,105 +511,17 @@ class Workspace:
         ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
         rejected / stale (default: all but rejected).
         """
-        statuses = _names(status, SUPPORT, "status")
-        states = _names(state, CLAIM_STATES, "state") or {"proposed", "confirmed", "stale"}
-        kind_set = _names(kinds, CLAIM_KINDS, "kind")
-        if source_id is not None:
-            self.source(source_id)
-        rows = self.store.query("SELECT * FROM claims WHERE (? IS NULL OR source_id = ?) "
-                                "ORDER BY source_id, start, end", (source_id, source_id))
-        links: dict[int, list[Link]] = {}
-        for lr in self.store.query("SELECT * FROM links ORDER BY id"):
-            links.setdefault(lr["claim_id"], []).append(_link(lr))
-        out = []
-        for r in rows:
-            if r["status"] not in states or (kind_set and r["kind"] not in kind_set):
-                continue
-            item = self._claim_item(r, links.get(r["id"], []))
-            if statuses and item.status not in statuses:
-                continue
-            out.append(item)
-        return out
+        return support.claims(self, status=status, source_id=source_id, kinds=kinds,
+                              state=state)
 
     def claim(self, claim_id: int | str) -> ClaimRow:
         """One claim as the tables show it."""
-        row = self._claim_row(claim_id)
-        links = [_link(lr) for lr in self.store.query(
-            "SELECT * FROM links WHERE claim_id = ? ORDER BY id", (row["id"],))]
-        return self._claim_item(row, links)
+        return support.claim(self, claim_id)
 
     def check(self, *, allow: Iterable[str] = ()) -> CheckReport:
         """Every confirmed claim supported? The ones that are not (unless their status is
         allowed, e.g. 'attributed'), with their locations: for reviewers and a paper's build."""
-        allowed = tuple(sorted(_names(allow, SUPPORT, "status") - {"supported"}))
-        rows = self.claims(state="confirmed")
-        failing = tuple(r for r in rows if r.status != "supported" and r.status not in allowed)
-        undecided = self.store.one("SELECT count(*) FROM claims WHERE status = 'proposed'")
-        return CheckReport(checked=len(rows), failing=failing, allowed=allowed,
-                           undecided=int(undecided[0]) if undecided else 0)
-
-    def _claim_row(self, claim_id: int | str) -> Any:
-        cid = _claim_number(claim_id)
-        row = self.store.one("SELECT * FROM claims WHERE id = ?", (cid,)) if cid else None
-        if row is None:
-            raise DecisionError(f"no claim {claim_id}",
-                                hint="see 'annotator claims' for claim ids",
-                                location=Location(self.root / STORE_FILE), code="D306")
-        return row
-
-    def _link(self, link_id: int | str) -> Link:
-        lid = _claim_number(link_id, prefix="link:")
-        row = self.store.one("SELECT * FROM links WHERE id = ?", (lid,)) if lid else None
-        if row is None:
-            raise DecisionError(f"no link {link_id}",
-                                hint="see the links of a claim with 'annotator claims "
-                                     "--format json'",
-                                location=Location(self.root / STORE_FILE), code="D311")
-        return _link(row)
-
-    def _claim_item(self, r: Any, links: list[Link]) -> ClaimRow:
-        src = self.source(r["source_id"])
-        text, paragraph, line, page = "[stale: the source changed; mark the claim again]", \
-            0, 0, None
-        if r["sha256"] == src.sha256:
-            tm = self.textmap(r["source_id"])
-            text = " ".join(tm.text[r["start"]:r["end"]].split())
-            paragraph = tm.block_of(r["start"])
-            line = tm.line_col(tm.source_span(r["start"], r["end"])[0])[0]
-            page = tm.page_of(r["start"])
-        return ClaimRow(id=r["id"], source_id=r["source_id"], start=r["start"], end=r["end"],
-                        text=text, kind=r["kind"], state=r["status"],
-                        status=claims_mod.support_status(r["agent"], links), agent=r["agent"],
-                        agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
-                        page=page, cue=r["cue"], provenance=r["provenance"],
-                        links=tuple(links))
-
-    def _agent_entity(self, agent: str) -> str | None:
-        """The register entity (or candidate) an agent's name stands for, if any."""
-        if not agent:
-            return None
-        keys = [name_key(agent)]
-        if len(agent.split()) > 1:
-            keys.append(name_key(agent.split()[-1]))
-        for key in keys:
-            row = self.store.one(
-                "SELECT e.id FROM variants v JOIN entities e ON e.id = v.entity_id "
-                "WHERE v.key = ? AND e.status != 'rejected' AND e.type IN ('person', 'org') "
-                "ORDER BY e.status = 'confirmed' DESC, e.id LIMIT 1", (key,))
-            if row is not None:
-                return str(row["id"])
-        return None
-
-    @contextmanager
-    def _claim_act(self, act: str, target: str, payload: dict[str, Any],
-                   expected: str | None) -> Iterator[Any]:
-        """One claim act; with ``expected`` (the browser's ``state_token()``), refused when
-        anything was decided since that page was loaded."""
-        with self.store.act(act, target, editor=self.editor, payload=payload) as rec:
-            if expected is not None and self.state_token() != expected:
-                raise DecisionError(f"{target} may have changed since you loaded it",
-                                    hint="reload and try again", code="D010")
-            yield rec
+        return support.check(self, allow=allow)
 
     # -- review ---------------------------------------------------------------------------
     # Editors' decisions, the register and the review queue; engine in annotator/review.py,
@@ -1018,7 +683,7 @@ def _title(parsed: ParsedSource) -> str:
     from annotator.tei.parse import TEI_NS
 
     el = parsed.root.find(f".//{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title")
-    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+    return element_text(el)
 
 
 def _carry_over(act: Any, source_id: str, old: TextMap, new: TextMap) -> tuple[int, int]:
@@ -1055,48 +720,3 @@ def _carry_over(act: Any, source_id: str, old: TextMap, new: TextMap) -> tuple[i
 def _flat(targets: tuple[str | Iterable[str], ...]) -> list[str]:
     """Targets given one by one or as lists: ``confirm("a", "b")`` or ``confirm(["a", "b"])``."""
     return [t for item in targets for t in ([item] if isinstance(item, str) else item)]
-
-
-def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:
-    if value is None:
-        return set()
-    names = {value} if isinstance(value, str) else set(value)
-    names = {n.strip() for part in names for n in part.split(",") if n.strip()}
-    bad = names - set(allowed)
-    if bad:
-        raise DecisionError(f"unknown {what} '{sorted(bad)[0]}'",
-                            hint=f"use one of {', '.join(allowed)}", code="D305")
-    return names
-
-
-def _claim_number(value: int | str, prefix: str = "claim:") -> int | None:
-    text = str(value).strip()
-    if text.startswith(prefix):
-        text = text[len(prefix):]
-    return int(text) if text.isdigit() else None
-
-
-def _link(row: Any) -> Link:
-    return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
-                bib_key=row["bib_key"], locus=row["locus"],
-                target_source_id=row["target_source_id"], target_start=row["target_start"],
-                target_end=row["target_end"], provenance=row["provenance"])
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _bib_row(entry: BibEntry) -> dict[str, Any]:
-    return {"key": entry.key, "type": entry.type,
-            "fields": json.dumps(dict(entry.fields), ensure_ascii=False),
-            "origin": entry.origin, "line": entry.line, "added_at": now()}
-
-
-def _bib_entry(row: Any) -> BibEntry:
-    return BibEntry(key=row["key"], type=row["type"],
-                    fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
-                    line=row["line"])

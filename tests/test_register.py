@@ -72,6 +72,15 @@ def test_register_import_refuses_bad_files(ws, tmp_path, body, code):
     assert ws.entities() == []
 
 
+@pytest.mark.parametrize("name", ["missing.xml", "folder"])
+def test_register_import_refuses_unreadable_files(ws, tmp_path, name):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(SourceError) as err:
+        ws.import_register(tmp_path / name)
+    assert err.value.code == "S201"
+    assert err.value.location is not None and err.value.location.path == tmp_path / name
+
+
 def test_register_export_is_valid_tei_and_round_trips(seed_ws, tmp_path, tei_schema):
     ws = seed_ws
     propose_by_names(ws)

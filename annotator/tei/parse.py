@@ -126,6 +126,13 @@ def parse_source(path: str | Path, data: bytes | None = None) -> ParsedSource:
     return ParsedSource(path=p, data=data, text=text, sha256=sha256_hex(data), root=root)
 
 
+def element_text(el: etree._Element | None) -> str:
+    """An element's text content, whitespace folded to single spaces ("" for no element)."""
+    if el is None:
+        return ""
+    return " ".join("".join(el.itertext()).split())
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

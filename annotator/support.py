@@ -1,0 +1,406 @@
+"""Claims and their support links in the store: the editor's claim acts and the claim rows.
+
+The finder and the support status are pure (``annotator.claims``); this module writes what
+they find and what editors decide into the ``claims`` and ``links`` tables, and reads them back
+as ``ClaimRow`` records with their place in the reading text. Every editor act is one
+``Store.act`` (target ``claim:N`` or ``link:N``), so the generic ``undo`` takes it back;
+writing proposals is bulk machine work in one transaction per source, with no decision row.
+
+The workspace's claim methods delegate here; they document the contract.
+
+DOCS: docs/claims.md
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from annotator import claims as claims_mod
+from annotator.entities import name_key
+from annotator.errors import DecisionError, Location
+from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
+                             CheckReport, ClaimProposal, ClaimRow, Link, Source)
+from annotator.store import Act, now
+
+if TYPE_CHECKING:
+    from annotator.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+STALE_TEXT = "[stale: the source changed; mark the claim again]"
+
+
+# -- claim acts -------------------------------------------------------------------------------
+def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
+              quote: str | None, kind: str, agent: str, expected: str | None) -> ClaimRow:
+    """Mark a claim by hand (a span, or a quotation found once); confirms a proposal there."""
+    src = ws.source(source_id)
+    tm = ws.textmap(source_id)
+    if kind not in CLAIM_KINDS:
+        raise DecisionError(f"unknown claim kind '{kind}'",
+                            hint=f"use one of {', '.join(CLAIM_KINDS)}",
+                            location=Location(ws.root / src.file), code="D305")
+    if (span is None) == (quote is None):
+        raise DecisionError("give either a span or a quotation",
+                            hint="use --span START:END or --quote TEXT",
+                            location=Location(ws.root / src.file), code="D303")
+    if quote is not None:
+        hits = claims_mod.find_quote(tm.text, quote)
+        if len(hits) != 1:
+            where = ", ".join(f"{a}:{b}" for a, b in hits[:5])
+            raise DecisionError(
+                f"quotation found {len(hits)} times in the reading text of '{source_id}'"
+                + (f" (at {where}{', ...' if len(hits) > 5 else ''})" if hits else ""),
+                hint="quote more of the text so it occurs once, or give --span START:END"
+                if hits else "copy the words exactly as 'annotator text' shows them, or "
+                             "give --span START:END",
+                location=Location(ws.root / src.file), code="D302" if hits else "D301")
+        start, end = hits[0]
+    else:
+        assert span is not None
+        start, end = span
+    if not 0 <= start < end <= len(tm.text):
+        raise DecisionError(f"span {start}:{end} is not inside the reading text of "
+                            f"'{source_id}' (0:{len(tm.text)})",
+                            hint="give START < END within the reading text",
+                            location=Location(ws.root / src.file), code="D303")
+    while start < end and tm.text[start].isspace():
+        start += 1
+    while end > start and tm.text[end - 1].isspace():
+        end -= 1
+    old = ws.store.one("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
+                       "start = ? AND end = ?", (source_id, src.sha256, start, end))
+    agent = " ".join(agent.split())
+    values = {"kind": kind, "agent": agent, "agent_entity_id": _agent_entity(ws, agent),
+              "status": "confirmed"}
+    payload = {"source": source_id, "start": start, "end": end, "kind": kind,
+               "agent": agent}
+    if old is not None and old["status"] == "confirmed":
+        raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
+                            hint=f"link it with 'annotator claim link {old['id']} KEY'",
+                            location=Location(ws.root / src.file), code="D304")
+    for _attempt in range(3):
+        cid = int(old["id"]) if old is not None else int(ws.store.one(
+            "SELECT coalesce(max(id), 0) + 1 FROM claims")[0])
+        try:
+            with _claim_act(ws, "claim-add", f"claim:{cid}", payload, expected) as act:
+                if old is not None:
+                    act.update("claims", {"id": cid}, values)
+                else:
+                    act.insert("claims", {"id": cid, "source_id": source_id,
+                                          "sha256": src.sha256, "start": start, "end": end,
+                                          "provenance": "editor", "created_at": now(),
+                                          **values})
+            break
+        except sqlite3.IntegrityError:  # another writer took that id meanwhile
+            if old is not None or _attempt == 2:
+                raise
+    return claim(ws, cid)
+
+
+def link_claim(ws: Workspace, claim_id: int | str, key: str | None, *,
+               passage: tuple[str, int, int] | None, locus: str, rel: str,
+               expected: str | None) -> Link:
+    """Link a claim to a work or to a passage of another source; accepts a suggestion."""
+    claim_row = _claim_row(ws, claim_id)
+    if rel not in LINK_RELS:
+        raise DecisionError(f"unknown relation '{rel}'",
+                            hint=f"use one of {', '.join(LINK_RELS)}",
+                            location=Location(ws.store.path), code="D308")
+    if (key is None) == (passage is None):
+        raise DecisionError("give either a bibliography key or a passage",
+                            hint="use KEY, or --passage SOURCE:START:END",
+                            location=Location(ws.store.path), code="D308")
+    locus = " ".join(locus.split())
+    row: dict[str, Any] = {"claim_id": claim_row["id"], "rel": rel, "locus": locus,
+                           "status": "confirmed", "provenance": "editor"}
+    if key is not None:
+        row["bib_key"] = ws.bib_entry(key).key
+        same = ws.store.one("SELECT * FROM links WHERE claim_id = ? AND bib_key = ? AND "
+                            "rel = ? AND locus IN (?, '')",
+                            (claim_row["id"], row["bib_key"], rel, locus))
+    else:
+        assert passage is not None
+        sid, start, end = passage
+        tm = ws.textmap(sid)
+        src = ws.source(sid)
+        if not 0 <= start < end <= len(tm.text):
+            raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
+                                f"'{sid}' (0:{len(tm.text)})",
+                                hint="give START < END within that reading text",
+                                location=Location(ws.root / src.file), code="D303")
+        if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
+            raise DecisionError("a claim cannot be supported by its own words",
+                                hint="give a passage elsewhere, or a work's key",
+                                location=Location(ws.root / src.file), code="D309")
+        row.update(target_source_id=sid, target_start=start, target_end=end)
+        same = ws.store.one("SELECT * FROM links WHERE claim_id = ? AND "
+                            "target_source_id = ? AND target_start = ? AND "
+                            "target_end = ? AND rel = ?",
+                            (claim_row["id"], sid, start, end, rel))
+    if same is not None and same["status"] == "confirmed" and same["locus"] == locus:
+        raise DecisionError(f"claim {claim_row['id']} is already linked to "
+                            f"{link_from_row(same).target} (link {same['id']})",
+                            hint="nothing to do; 'annotator claim unlink' removes a link",
+                            location=Location(ws.store.path), code="D309")
+    with _claim_act(ws, "claim-link", f"claim:{claim_row['id']}",
+                    {k: v for k, v in row.items() if v is not None}, expected) as act:
+        if same is not None:
+            act.update("links", {"id": same["id"]},
+                       {"status": "confirmed", "locus": locus or same["locus"]})
+            lid = int(same["id"])
+        else:
+            lid = act.insert("links", row)
+    return link(ws, lid)
+
+
+def accept_link(ws: Workspace, link_id: int | str, *, locus: str | None,
+                expected: str | None) -> Link:
+    """Accept a suggested link, optionally giving its locus."""
+    found = link(ws, link_id)
+    values: dict[str, Any] = {"status": "confirmed"}
+    if locus is not None:
+        values["locus"] = " ".join(locus.split())
+    with _claim_act(ws, "link-accept", f"link:{found.id}", values, expected) as act:
+        act.update("links", {"id": found.id}, values)
+    return link(ws, found.id)
+
+
+def unlink(ws: Workspace, link_id: int | str, *, expected: str | None) -> None:
+    """Remove an editor's link; a suggestion is kept as rejected, so it is not made again."""
+    found = link(ws, link_id)
+    with _claim_act(ws, "unlink", f"link:{found.id}",
+                    {"claim": found.claim_id, "target": found.target}, expected) as act:
+        if found.provenance == "editor":
+            act.delete("links", {"id": found.id})
+        else:
+            act.update("links", {"id": found.id}, {"status": "rejected"})
+
+
+def set_claim_state(ws: Workspace, claim_id: int | str, state: str, act_name: str,
+                    expected: str | None) -> ClaimRow:
+    """Confirm or reject a claim (``state``), as the act ``act_name``; a stale one is refused."""
+    row = _claim_row(ws, claim_id)
+    if row["status"] == "stale":
+        raise DecisionError(f"claim {row['id']} is stale (its source changed)",
+                            hint="mark the claim again with 'annotator claim add'",
+                            location=Location(ws.store.path), code="D310")
+    with _claim_act(ws, act_name, f"claim:{row['id']}", {"from": row["status"]},
+                    expected) as act:
+        act.update("claims", {"id": row["id"]}, {"status": state})
+    return claim(ws, row["id"])
+
+
+@contextmanager
+def _claim_act(ws: Workspace, act: str, target: str, payload: dict[str, Any],
+               expected: str | None) -> Iterator[Act]:
+    """One claim act; with ``expected`` (the browser's ``state_token()``), refused when
+    anything was decided since that page was loaded."""
+    with ws.store.act(act, target, editor=ws.editor, payload=payload) as rec:
+        if expected is not None and ws.state_token() != expected:
+            raise DecisionError(f"{target} may have changed since you loaded it",
+                                hint="reload and try again", code="D010")
+        yield rec
+
+
+# -- proposals --------------------------------------------------------------------------------
+def propose_claims(ws: Workspace, source_ids: Iterable[str] | None, *, model: str | None,
+                   progress: Callable[[int, int], None] | None, nlp: Any) -> list[ClaimRow]:
+    """Run the finder over the reading texts and keep what it finds as proposals."""
+    ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
+    sources = [ws.source(i) for i in ids]
+    from annotator.propose import chunks as text_chunks
+    from annotator.propose import load_parsing_pipeline, provenance_of
+
+    if nlp is None:
+        nlp = load_parsing_pipeline(model or ws.settings.model)
+    provenance = "rule:claims@" + provenance_of(nlp).removeprefix("model:")
+    works = ws.bib()
+    chunks = [(src, start, text) for src in sources
+              for start, text in text_chunks(ws.textmap(src.id).text)]
+    found: dict[str, list[ClaimProposal]] = {src.id: [] for src in sources}
+    docs = nlp.pipe(text for _, _, text in chunks)
+    for n, ((src, offset, _text), doc) in enumerate(zip(chunks, docs, strict=True)):
+        found[src.id].extend(claims_mod.shift(p, offset) for p in
+                             claims_mod.find_claims(doc))
+        if progress is not None:
+            progress(n + 1, len(chunks))
+    new_ids: list[int] = []
+    for src in sources:
+        with ws.store.transaction() as conn:
+            for p in found[src.id]:
+                new_ids.extend(_store_proposal(ws, conn, src, p, provenance, works))
+            conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, "
+                         "ran_at) VALUES (?, ?, 'claims', ?, ?, ?)",
+                         (src.id, src.sha256, provenance,
+                          json.dumps({"proposals": len(found[src.id])}), now()))
+    log.info("claims: %d new proposals in %d sources", len(new_ids), len(sources))
+    return [claim(ws, i) for i in new_ids]
+
+
+def _store_proposal(ws: Workspace, conn: Any, src: Source, p: ClaimProposal, provenance: str,
+                    works: list[BibEntry]) -> list[int]:
+    """Write one proposal (bulk machine work, no decision row); [id] when it is new."""
+    old = conn.execute("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
+                       "start = ? AND end = ?", (src.id, src.sha256, p.start, p.end)
+                       ).fetchone()
+    values = {"kind": p.kind, "agent": p.agent, "cue": p.cue,
+              "agent_entity_id": _agent_entity(ws, p.agent)}
+    new: list[int] = []
+    if old is None:
+        cur = conn.execute(
+            "INSERT INTO claims (source_id, sha256, start, end, kind, status, agent, "
+            "agent_entity_id, cue, provenance, created_at) VALUES (?, ?, ?, ?, ?, "
+            "'proposed', ?, ?, ?, ?, ?)",
+            (src.id, src.sha256, p.start, p.end, p.kind, p.agent, values["agent_entity_id"],
+             p.cue, provenance, now()))
+        cid = int(cur.lastrowid or 0)
+        new.append(cid)
+    elif old["status"] == "proposed" and old["provenance"] != "editor":
+        cid = int(old["id"])
+        conn.execute("UPDATE claims SET kind = ?, agent = ?, agent_entity_id = ?, cue = ?, "
+                     "provenance = ? WHERE id = ?",
+                     (p.kind, p.agent, values["agent_entity_id"], p.cue, provenance, cid))
+    else:
+        return []  # decided by an editor: left as it is
+    for work, locus, rule in claims_mod.suggest_works(p.agent, works, p.citations):
+        seen = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ?",
+                            (cid, work.key)).fetchone()
+        if seen is None:
+            conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, "
+                         "provenance) VALUES (?, ?, 'supports', ?, 'suggested', ?)",
+                         (cid, work.key, locus, rule))
+    return new
+
+
+# -- reading claims ---------------------------------------------------------------------------
+def claims(ws: Workspace, *, status: str | Iterable[str] | None, source_id: str | None,
+           kinds: Iterable[str] | None, state: str | Iterable[str] | None) -> list[ClaimRow]:
+    """Claims filtered by support status, review state, source and kind."""
+    statuses = _names(status, SUPPORT, "status")
+    states = _names(state, CLAIM_STATES, "state") or {"proposed", "confirmed", "stale"}
+    kind_set = _names(kinds, CLAIM_KINDS, "kind")
+    if source_id is not None:
+        ws.source(source_id)
+    rows = ws.store.query("SELECT * FROM claims WHERE (? IS NULL OR source_id = ?) "
+                          "ORDER BY source_id, start, end", (source_id, source_id))
+    links: dict[int, list[Link]] = {}
+    for lr in ws.store.query("SELECT * FROM links ORDER BY id"):
+        links.setdefault(lr["claim_id"], []).append(link_from_row(lr))
+    out = []
+    for r in rows:
+        if r["status"] not in states or (kind_set and r["kind"] not in kind_set):
+            continue
+        item = _claim_item(ws, r, links.get(r["id"], []))
+        if statuses and item.status not in statuses:
+            continue
+        out.append(item)
+    return out
+
+
+def claim(ws: Workspace, claim_id: int | str) -> ClaimRow:
+    """One claim (``12`` or ``claim:12``) with its links."""
+    row = _claim_row(ws, claim_id)
+    links = [link_from_row(lr) for lr in ws.store.query(
+        "SELECT * FROM links WHERE claim_id = ? ORDER BY id", (row["id"],))]
+    return _claim_item(ws, row, links)
+
+
+def check(ws: Workspace, *, allow: Iterable[str]) -> CheckReport:
+    """Confirmed claims that are not supported (nor of an allowed status), and the count of
+    proposals nobody decided."""
+    allowed = tuple(sorted(_names(allow, SUPPORT, "status") - {"supported"}))
+    rows = claims(ws, status=None, source_id=None, kinds=None, state="confirmed")
+    failing = tuple(r for r in rows if r.status != "supported" and r.status not in allowed)
+    undecided = ws.store.one("SELECT count(*) FROM claims WHERE status = 'proposed'")
+    return CheckReport(checked=len(rows), failing=failing, allowed=allowed,
+                       undecided=int(undecided[0]) if undecided else 0)
+
+
+def link(ws: Workspace, link_id: int | str) -> Link:
+    """One link (``3`` or ``link:3``)."""
+    lid = _number(link_id, prefix="link:")
+    row = ws.store.one("SELECT * FROM links WHERE id = ?", (lid,)) if lid else None
+    if row is None:
+        raise DecisionError(f"no link {link_id}",
+                            hint="see the links of a claim with 'annotator claims "
+                                 "--format json'",
+                            location=Location(ws.store.path), code="D311")
+    return link_from_row(row)
+
+
+def link_from_row(row: Any) -> Link:
+    return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
+                bib_key=row["bib_key"], locus=row["locus"],
+                target_source_id=row["target_source_id"], target_start=row["target_start"],
+                target_end=row["target_end"], provenance=row["provenance"])
+
+
+def _claim_row(ws: Workspace, claim_id: int | str) -> Any:
+    cid = _number(claim_id)
+    row = ws.store.one("SELECT * FROM claims WHERE id = ?", (cid,)) if cid else None
+    if row is None:
+        raise DecisionError(f"no claim {claim_id}",
+                            hint="see 'annotator claims' for claim ids",
+                            location=Location(ws.store.path), code="D306")
+    return row
+
+
+def _claim_item(ws: Workspace, r: Any, links: list[Link]) -> ClaimRow:
+    """A stored claim as a record: its text and place (paragraph, line, page) in its source."""
+    src = ws.source(r["source_id"])
+    text, paragraph, line, page = STALE_TEXT, 0, 0, None
+    if r["sha256"] == src.sha256:
+        tm = ws.textmap(r["source_id"])
+        text = " ".join(tm.text[r["start"]:r["end"]].split())
+        paragraph = tm.block_of(r["start"])
+        line = tm.line_col(tm.source_span(r["start"], r["end"])[0])[0]
+        page = tm.page_of(r["start"])
+    return ClaimRow(id=r["id"], source_id=r["source_id"], start=r["start"], end=r["end"],
+                    text=text, kind=r["kind"], state=r["status"],
+                    status=claims_mod.support_status(r["agent"], links), agent=r["agent"],
+                    agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
+                    page=page, cue=r["cue"], provenance=r["provenance"],
+                    links=tuple(links))
+
+
+def _agent_entity(ws: Workspace, agent: str) -> str | None:
+    """The register entity (or candidate) an agent's name stands for, if any."""
+    if not agent:
+        return None
+    keys = [name_key(agent)]
+    if len(agent.split()) > 1:
+        keys.append(name_key(agent.split()[-1]))
+    for key in keys:
+        row = ws.store.one(
+            "SELECT e.id FROM variants v JOIN entities e ON e.id = v.entity_id "
+            "WHERE v.key = ? AND e.status != 'rejected' AND e.type IN ('person', 'org') "
+            "ORDER BY e.status = 'confirmed' DESC, e.id LIMIT 1", (key,))
+        if row is not None:
+            return str(row["id"])
+    return None
+
+
+def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:
+    """Filter values given as one, several or comma-separated; an unknown one is refused."""
+    if value is None:
+        return set()
+    names = {value} if isinstance(value, str) else set(value)
+    names = {n.strip() for part in names for n in part.split(",") if n.strip()}
+    bad = names - set(allowed)
+    if bad:
+        raise DecisionError(f"unknown {what} '{sorted(bad)[0]}'",
+                            hint=f"use one of {', '.join(allowed)}", code="D305")
+    return names
+
+
+def _number(value: int | str, prefix: str = "claim:") -> int | None:
+    text = str(value).strip()
+    if text.startswith(prefix):
+        text = text[len(prefix):]
+    return int(text) if text.isdigit() else None
