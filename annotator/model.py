@@ -344,3 +344,51 @@ class ApplyResult:
     missing: tuple[str, ...] = ()
     decision_id: int | None = None
     register: RegisterImport | None = None
+# -- exports ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TeiExport:
+    """What ``export tei`` wrote for one source, and what it did to keep the file valid.
+
+    ``split`` counts mentions and claims that cross element or block boundaries and were cut
+    into fragments joined by ``@next``/``@prev`` (``fragments`` is how many pieces that made);
+    ``kept`` counts annotations already in the source whose own ``@ref`` or date value differs
+    from the store (kept as written: an export only inserts); ``unplaced`` counts spans (or
+    parts) the file's structure has no room for (not exported, listed in the log).
+    """
+
+    source_id: str
+    path: str
+    action: str  # 'written' or 'unchanged'
+    mentions: int = 0
+    reused: int = 0
+    claims: int = 0
+    passages: int = 0
+    split: int = 0
+    fragments: int = 0
+    entities: int = 0
+    works: int = 0
+    links: int = 0
+    kept: int = 0
+    unplaced: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """Every file an export wrote (or found unchanged), in order."""
+
+    files: tuple[TeiExport, ...]
+    out_dir: str
+
+    @property
+    def split(self) -> int:
+        return sum(f.split for f in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One file written by ``export bibtex|csl|claims``."""
+
+    path: str
+    format: str
+    items: int
+    action: str = "written"

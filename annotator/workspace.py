@@ -30,7 +30,7 @@ from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
 from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
-                             Decision, Entity, EvalReport, Link, Mention, ProposeReport,
+                             Decision, Entity, EvalReport, ExportReport, Link, Mention, ProposeReport,
                              RegisterImport, Source)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
@@ -662,6 +662,19 @@ class Workspace:
         from annotator.decisions_file import apply_file
 
         return apply_file(self, Path(path))
+    # -- exports --------------------------------------------------------------------------
+    def export_tei(self, source_ids: Iterable[str] | None = None, *,
+                   include_proposals: bool = False, out_dir: str | Path | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> ExportReport:
+        """Write each source (default: all) as annotated TEI to ``exports/``, byte-preserving.
+
+        DOCS: docs/export.md#annotated-tei
+        """
+        from annotator.export.tei import export_tei
+
+        return export_tei(self, list(source_ids) if source_ids else None,
+                          include_proposals=include_proposals, out_dir=out_dir,
+                          progress=progress)
 
 
 def _source(row: Any) -> Source:

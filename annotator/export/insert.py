@@ -1,0 +1,464 @@
+"""Putting new markup into a source's characters, leaving every other character as it was.
+
+An export is the source file with tags inserted: nothing is re-serialised, so attribute order,
+quotes, character references, comments, whitespace and line endings stay byte for byte. This
+module owns *where* a tag can go:
+
+* ``SourceIndex`` knows every tag of the file (where it starts and ends, which element is open
+  at any position) and, through the ``TextMap``, which file characters each reading character
+  came from;
+* ``place`` finds, for a reading span, the file positions of a start and an end tag that are
+  siblings (so the result is well-formed) and swallow no block (so it stays valid). Between two
+  reading characters there may be markup that is not read (``<abbr>``, ``<del>``, comments,
+  ``<lb/>``): the tags go at the outermost level that takes phrase content, so a ``<choice>`` of
+  ``Dr.``/``Doctor`` is wrapped whole. A span that crosses element or block boundaries becomes
+  pieces, one per level, which the caller joins with ``@next``/``@prev``;
+* ``nest`` makes the pieces of many spans nest (a claim crossing a name is cut at the name,
+  never the name), and ``splice`` puts the strings into the text.
+
+Positions are indices into the decoded source text (``ParsedSource.text``); encoded as UTF-8,
+the characters between insertions are the source's own bytes.
+
+DOCS: docs/export.md#how-tags-are-placed
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from lxml import etree
+
+from annotator.export.teimodel import CONTENT, HOSTS
+from annotator.tei.parse import TEI_NS, ParsedSource
+from annotator.tei.textmap import _TOKEN, GEN, TextMap, _local, _role
+
+# token kinds
+START, END, EMPTY, OTHER, CDATA = 0, 1, 2, 3, 4
+
+
+@dataclass(slots=True)
+class SourceIndex:
+    """Every tag of a source file, and which element is open at any character position."""
+
+    parsed: ParsedSource
+    tm: TextMap
+    nodes: list[etree._Element]
+    tok_start: list[int] = field(default_factory=list)
+    tok_end: list[int] = field(default_factory=list)
+    tok_kind: list[int] = field(default_factory=list)
+    tok_node: list[int] = field(default_factory=list)  # element of a tag token, else -1
+    tok_after: list[int] = field(default_factory=list)  # innermost open element after it
+    node_open: dict[int, int] = field(default_factory=dict)  # element -> its start-tag token
+    node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
+    node_depth: dict[int, int] = field(default_factory=dict)
+    _index: dict[int, int] = field(default_factory=dict)
+    _role_cache: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.parsed.text
+
+    def node_of(self, el: etree._Element) -> int:
+        """Number of an lxml node in ``root.iter()`` order."""
+        if not self._index:
+            self._index = {id(n): i for i, n in enumerate(self.nodes)}
+        return self._index[id(el)]
+
+    def parent_at(self, pos: int) -> int | None:
+        """The innermost element open at ``pos`` (-1 outside the root), None inside a token."""
+        j = bisect_right(self.tok_end, pos)
+        if j < len(self.tok_start) and self.tok_start[j] < pos:
+            return None
+        return self.tok_after[j - 1] if j else -1
+
+    def role(self, node: int) -> str:
+        got = self._role_cache.get(node)
+        if got is None:
+            got = self._role_cache[node] = _role(self.nodes[node]) if node >= 0 else "block"
+        return got
+
+    def local(self, node: int) -> str:
+        return _local(self.nodes[node]) if node >= 0 else ""
+
+    def tei_name(self, node: int) -> str | None:
+        """Local name of a TEI element, None for anything else."""
+        if node < 0:
+            return None
+        tag = self.nodes[node].tag
+        if not isinstance(tag, str) or not tag.startswith(f"{{{TEI_NS}}}"):
+            return None
+        return tag[len(TEI_NS) + 2:]
+
+    def hosts(self, node: int, tag: str) -> bool:
+        """Whether TEI lets element ``node`` contain a new ``tag``."""
+        return self.tei_name(node) in HOSTS[tag]
+
+    def children_between(self, node: int, ps: int, pe: int) -> list[int]:
+        """Child elements of ``node`` whose start tags lie in [ps, pe)."""
+        depth = self.node_depth[node] + 1 if node >= 0 else 0
+        out = []
+        k = bisect_left(self.tok_start, ps)
+        while k < len(self.tok_start) and self.tok_start[k] < pe:
+            if self.tok_kind[k] in (START, EMPTY) and self.node_depth[self.tok_node[k]] == depth:
+                out.append(self.tok_node[k])
+            k += 1
+        return out
+
+    def element_range(self, node: int) -> tuple[int, int, int, int]:
+        """File positions of an element: start tag [a, b), end tag [c, d) (c == b == d if empty)."""
+        o = self.node_open[node]
+        c = self.node_close.get(node, o)
+        if c == o:
+            return self.tok_start[o], self.tok_end[o], self.tok_end[o], self.tok_end[o]
+        return self.tok_start[o], self.tok_end[o], self.tok_start[c], self.tok_end[c]
+
+    def reading_span(self, node: int) -> tuple[int, int] | None:
+        """Reading span [start, end) of an element's content, without edge whitespace."""
+        _, b, c, _ = self.element_range(node)
+        tm = self.tm
+        lo = bisect_left(tm.s_start, b)
+        hi = bisect_right(tm.s_start, c)
+        first = next((k for k in range(lo, hi) if tm.kind[k] != GEN and tm.s_end[k] <= c), None)
+        if first is None:
+            return None
+        last = next(k for k in range(hi - 1, first - 1, -1)
+                    if tm.kind[k] != GEN and tm.s_end[k] <= c)
+        start = tm.r_start[first]
+        end = tm.r_start[last + 1] if last + 1 < len(tm.r_start) else len(tm.text)
+        start, end = _trim(tm.text, start, end)
+        return (start, end) if end > start else None
+
+
+def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
+    """Scan a source's tags once, numbering nodes as ``root.iter()`` and the TextMap do."""
+    ix = SourceIndex(parsed=parsed, tm=tm, nodes=list(parsed.root.iter()))
+    counter = -1
+    stack: list[int] = []
+    ts, te, tk, tn, ta = ix.tok_start, ix.tok_end, ix.tok_kind, ix.tok_node, ix.tok_after
+    for m in _TOKEN.finditer(parsed.text):
+        group = m.lastgroup
+        if group in ("text", "ref"):
+            continue
+        node = -1
+        if group in ("start", "empty"):
+            counter += 1
+            node = counter
+            ix.node_open[node] = len(ts)
+            ix.node_depth[node] = len(stack)
+            if m.group("empty") is not None:
+                kind = EMPTY
+                ix.node_close[node] = len(ts)
+            else:
+                kind = START
+                stack.append(node)
+        elif group == "end":
+            kind = END
+            node = stack.pop()
+            ix.node_close[node] = len(ts)
+        elif group == "cdata":
+            kind = CDATA
+        else:
+            kind = OTHER
+            if stack and group in ("comment", "pi"):
+                counter += 1
+        ts.append(m.start())
+        te.append(m.end())
+        tk.append(kind)
+        tn.append(node)
+        ta.append(stack[-1] if stack else -1)
+    if counter + 1 != len(ix.nodes):  # pragma: no cover - scanner and lxml disagree: a bug
+        raise ValueError(f"markup scan found {counter + 1} nodes, lxml {len(ix.nodes)}")
+    return ix
+
+
+# -- placing one span -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """What one start/end tag pair wraps: reading [rs, re), file [ps, pe), inside ``parent``."""
+
+    rs: int
+    re: int
+    ps: int
+    pe: int
+    parent: int
+    tag: str = "seg"
+    owner: int = -1  # which span it belongs to
+    rank: int = 0  # lower ranks are cut first when two spans cross
+    inner: bool = False  # placed at the innermost level (after a conflict)
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _is_gen(tm: TextMap, i: int) -> bool:
+    return tm.kind[bisect_right(tm.r_start, i) - 1] == GEN
+
+
+def _gap_start(ix: SourceIndex, s: int) -> dict[int, int]:
+    """Where a start tag for reading char ``s`` may go: {open element: latest position}."""
+    tm = ix.tm
+    hi = tm.char_source(s)[0]
+    i = s - 1
+    while i >= 0 and _is_gen(tm, i):
+        i -= 1
+    lo = tm.char_source(i)[1] if i >= 0 else 0
+    out: dict[int, int] = {}
+    par = ix.parent_at(hi)
+    if par is None:
+        return out
+    out[par] = hi
+    k = bisect_right(ix.tok_end, hi) - 1  # last token ending at or before hi
+    while k >= 0 and ix.tok_start[k] >= lo:
+        kind = ix.tok_kind[k]
+        if kind == CDATA:
+            break
+        if kind != OTHER and ix.role(ix.tok_node[k]) == "block":
+            break
+        par = ix.tok_after[k - 1] if k else -1
+        out.setdefault(par, ix.tok_start[k])
+        k -= 1
+    return out
+
+
+def _gap_end(ix: SourceIndex, e: int) -> dict[int, int]:
+    """Where an end tag after reading char ``e - 1`` may go: {open element: earliest position}."""
+    tm = ix.tm
+    lo = tm.char_source(e - 1)[1]
+    j = e
+    n = len(tm.text)
+    while j < n and _is_gen(tm, j):
+        j += 1
+    hi = tm.char_source(j)[0] if j < n else len(ix.text)
+    out: dict[int, int] = {}
+    par = ix.parent_at(lo)
+    if par is None:
+        return out
+    out[par] = lo
+    k = bisect_left(ix.tok_start, lo)  # first token starting at or after lo
+    while k < len(ix.tok_start) and ix.tok_end[k] <= hi:
+        kind = ix.tok_kind[k]
+        if kind == CDATA:
+            break
+        if kind != OTHER and ix.role(ix.tok_node[k]) == "block":
+            break
+        out.setdefault(ix.tok_after[k], ix.tok_end[k])
+        k += 1
+    return out
+
+
+def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool) -> Piece | None:
+    """One ``tag`` pair around reading [s, e) that TEI allows, outermost first, or None."""
+    starts = _gap_start(ix, s)
+    ends = _gap_end(ix, e)
+    tm = ix.tm
+    innermost = ix.parent_at(tm.char_source(s)[0])
+    if innermost != ix.parent_at(tm.char_source(e - 1)[1]):
+        innermost = None
+    common = sorted((n for n in starts if n in ends and starts[n] < ends[n]),
+                    key=lambda n: ix.node_depth.get(n, -1))
+    allowed = CONTENT[tag]
+    for node in common:
+        if inner and node != innermost:
+            continue
+        if not ix.hosts(node, tag):
+            continue
+        ps, pe = starts[node], ends[node]
+        if all(ix.tei_name(c) in allowed for c in ix.children_between(node, ps, pe)):
+            return Piece(s, e, ps, pe, node, tag, inner=inner)
+    return None
+
+
+def _child_cuts(ix: SourceIndex, s: int, e: int, tag: str) -> list[int]:
+    """Reading offsets around the children a new ``tag`` may not hold (a ``<list>`` in a name)."""
+    tm = ix.tm
+    ps0 = tm.char_source(s)[0]
+    pe0 = tm.char_source(e - 1)[1]
+    node = ix.parent_at(ps0)
+    if node is None or node != ix.parent_at(pe0):
+        return []
+    edges: list[int] = []
+    for child in ix.children_between(node, ps0, pe0):
+        if ix.tei_name(child) not in CONTENT[tag]:
+            a, _, _, d = ix.element_range(child)
+            edges.extend((a, d))
+    return _offsets_at(ix, s, e, sorted(edges))
+
+
+def _offsets_at(ix: SourceIndex, s: int, e: int, positions: list[int]) -> list[int]:
+    """Reading offsets in (s, e) of the first reading character at or after each file position."""
+    tm = ix.tm
+    out: list[int] = []
+    r = s
+    for pos in positions:
+        while r < e and (_is_gen(tm, r) or tm.char_source(r)[0] < pos):
+            r += 1
+        if s < r < e and (not out or out[-1] != r):
+            out.append(r)
+    return out
+
+
+def _structural_cuts(ix: SourceIndex, s: int, e: int) -> list[int]:
+    """Reading offsets inside (s, e) where the span must be cut to follow the element tree."""
+    tm = ix.tm
+    ps0 = tm.char_source(s)[0]
+    pe0 = tm.char_source(e - 1)[1]
+    cuts_at: list[int] = []
+    stack: list[int] = []
+    k = bisect_right(ix.tok_end, ps0)  # the first token ending after ps0
+    while k < len(ix.tok_start) and ix.tok_start[k] < pe0:
+        kind = ix.tok_kind[k]
+        if kind == START:
+            stack.append(k)
+        elif kind == END:
+            if stack:
+                stack.pop()
+            else:
+                cuts_at.append(ix.tok_start[k])  # closes an element open where the span starts
+        elif kind == CDATA:  # no tag can go inside: cut around it, its part stays unmarked
+            cuts_at.extend(p for p in (ix.tok_start[k], ix.tok_end[k]) if ps0 < p < pe0)
+        k += 1
+    cuts_at.extend(ix.tok_start[t] for t in stack)  # opens an element still open at the end
+    return _offsets_at(ix, s, e, sorted(cuts_at))
+
+
+def place(ix: SourceIndex, start: int, end: int, tag: str, *, owner: int = -1, rank: int = 0,
+          inner: bool = False) -> tuple[list[Piece], int]:
+    """Pieces that wrap reading span [start, end) in ``tag``s, in document order, and how many
+    characters could not be wrapped at all (0 unless TEI allows no ``tag`` there).
+    """
+    text = ix.tm.text
+    blocks: list[tuple[int, int]] = []
+    s = start
+    i = text.find("\n\n", start, end)
+    while i != -1:
+        blocks.append((s, i))
+        s = i + 2
+        i = text.find("\n\n", s, end)
+    blocks.append((s, end))
+    pieces: list[Piece] = []
+    lost = 0
+    for bs, be in blocks:
+        bs, be = _trim(text, bs, be)
+        if bs >= be:
+            continue
+        got, miss = _place_block(ix, bs, be, tag, inner=inner, depth=0)
+        pieces.extend(replace(p, owner=owner, rank=rank) for p in got)
+        lost += miss
+    return pieces, lost
+
+
+def _place_block(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
+                 depth: int) -> tuple[list[Piece], int]:
+    one = _place_one(ix, s, e, tag, inner=inner)
+    if one is not None:
+        return [one], 0
+    cuts: list[int] = []
+    if depth < 12:
+        cuts = _structural_cuts(ix, s, e) or _child_cuts(ix, s, e, tag)
+    if not cuts:
+        if not inner:
+            return _place_block(ix, s, e, tag, inner=True, depth=depth + 1)
+        return [], e - s
+    out: list[Piece] = []
+    lost = 0
+    bounds = [s, *cuts, e]
+    for a, b in zip(bounds, bounds[1:]):
+        a, b = _trim(ix.tm.text, a, b)
+        if a < b:
+            got, miss = _place_block(ix, a, b, tag, inner=inner, depth=depth + 1)
+            out.extend(got)
+            lost += miss
+    return out, lost
+
+
+# -- many spans -------------------------------------------------------------------------------
+def _order(p: Piece) -> tuple[int, int, int, int]:
+    return (p.ps, -p.pe, p.rank, p.owner)
+
+
+def nest(ix: SourceIndex, pieces: list[Piece], *, max_rounds: int = 10000) -> tuple[
+        list[Piece], int]:
+    """Make pieces nest: where two cross, cut the one of lower rank (or the later one) at the
+    other's edge and place its parts again. Returns the pieces in nesting order (outer first at
+    equal positions) and how many reading characters could not be placed.
+    """
+    pieces = sorted(pieces, key=_order)
+    lost = 0
+    for _ in range(max_rounds):
+        clash = _first_crossing(pieces)
+        if clash is None:
+            return pieces, lost
+        a, b = clash  # a opened first, b starts inside a and ends after it
+        pa, pb = pieces[a], pieces[b]
+        if pb.rank <= pa.rank:  # cut b at a's end
+            victim, cut = b, pa.re
+        else:  # cut a at b's start
+            victim, cut = a, pb.rs
+        v = pieces[victim]
+        parts: list[Piece] = []
+        if v.rs < cut < v.re:
+            for x, y in ((v.rs, cut), (cut, v.re)):
+                got, miss = place(ix, x, y, v.tag, owner=v.owner, rank=v.rank, inner=v.inner)
+                parts.extend(got)
+                lost += miss
+        elif not v.inner:
+            got, miss = place(ix, v.rs, v.re, v.tag, owner=v.owner, rank=v.rank, inner=True)
+            parts.extend(got)
+            lost += miss
+        else:
+            lost += v.re - v.rs  # cannot be nested: left out, and counted
+        del pieces[victim]
+        pieces.extend(parts)
+        pieces.sort(key=_order)
+    raise RuntimeError("pieces did not settle")  # pragma: no cover
+
+
+def _first_crossing(pieces: Sequence[Piece]) -> tuple[int, int] | None:
+    stack: list[int] = []
+    for i, p in enumerate(pieces):
+        while stack and pieces[stack[-1]].pe <= p.ps:
+            stack.pop()
+        if stack and p.pe > pieces[stack[-1]].pe:
+            return stack[-1], i
+        stack.append(i)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """A string to put at a file position; ``phase`` orders strings at the same position:
+    end tags (0) before attributes (1) before start tags (2) before whole blocks (3)."""
+
+    pos: int
+    phase: int
+    order: int
+    text: str
+
+
+def tag_inserts(pieces: Sequence[Piece], open_tag: Callable[[int, Piece], str],
+                close_tag: Callable[[int, Piece], str]) -> list[Insert]:
+    """Start and end tags for nested pieces (as ``nest`` returns them), outer ones outside."""
+    out: list[Insert] = []
+    for i, p in enumerate(pieces):
+        out.append(Insert(p.ps, 2, i, open_tag(i, p)))
+        out.append(Insert(p.pe, 0, -i, close_tag(i, p)))
+    return out
+
+
+def splice(text: str, inserts: Iterable[Insert]) -> str:
+    """The text with every insert put in place; nothing else changes."""
+    parts: list[str] = []
+    prev = 0
+    for ins in sorted(inserts, key=lambda x: (x.pos, x.phase, x.order)):
+        parts.append(text[prev:ins.pos])
+        parts.append(ins.text)
+        prev = ins.pos
+    parts.append(text[prev:])
+    return "".join(parts)

