@@ -392,3 +392,30 @@ class Written:
     format: str
     items: int
     action: str = "written"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason a file is not valid, where it is: ``file:line:col: message``."""
+
+    path: str
+    line: int | None
+    col: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join(str(x) for x in (self.path, self.line, self.col) if x is not None)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The outcome of validating one file against a RELAX NG schema."""
+
+    path: str
+    schema: str
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings

@@ -24,7 +24,7 @@ from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import index_source, place
-from annotator.export.tei import _Claim, _Data, render_source
+from annotator.export.tei import TAGS, _Claim, _Data, render_source
 from annotator.tei import build_textmap, parse_source
 from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
@@ -395,10 +395,15 @@ def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name)
     data_out = out.encode()
     assert only_insertions(src.data, data_out)
     assert reading(data_out) == tm.text
-    if counts["unplaced"]:  # only characters inside a CDATA section have no room for a tag
-        cdata = [i for i, _ in enumerate(tm.text)
-                 if src.text.startswith("<![CDATA[", src.text.rfind("<", 0, tm.char_source(i)[0]))]
-        assert cdata and any(s < cdata[-1] and e > cdata[0] for s, e, _ in seen)
+    ix = index_source(src, tm)
+    for s, e, kind in seen:  # what is left unmarked has no TEI element around it that may
+        tag = "seg" if kind == "claim" else TAGS[kind]  # hold the tag (CDATA, <w>, <idno>)
+        pieces, _ = place(ix, s, e, tag)
+        covered = {i for p in pieces for i in range(p.rs, p.re)}
+        for i in range(s, e):
+            if i not in covered and not tm.text[i].isspace():
+                parent = ix.parent_at(tm.char_source(i)[0])
+                assert parent is None or not ix.hosts(parent, tag), (s, e, i, tag)
     assert tei_schema.validate(etree.fromstring(data_out)), tei_schema.error_log.last_error
 
 
@@ -425,3 +430,22 @@ def test_export_tei_place_cuts_at_blocks_and_elements():
     pieces, _ = place(ix, s, s + len("Doctor"), "persName")
     assert [src.text[p.ps:p.pe] for p in pieces] == [
         "<choice><abbr>Dr.</abbr><expan>Doctor</expan></choice>"]
+
+
+def test_export_tei_cli_lists_files_written(annotated_seed, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    ws, _ = annotated_seed
+    monkeypatch.chdir(ws.root)
+    done = CliRunner().invoke(app, ["export", "tei", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    rows = json.loads(done.stdout)
+    assert [(r["source_id"], r["path"], r["action"]) for r in rows] == [
+        (SEED_ID, f"exports/{SEED_ID}.xml", "written")]
+    assert rows[0]["claims"] == 3
+    done = CliRunner().invoke(app, ["export", "tei", "nope"])
+    assert done.exit_code == 2 and "[S015]" in done.stderr

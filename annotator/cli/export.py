@@ -1,0 +1,88 @@
+"""annotator export tei|bibtex|csl|claims, annotator validate."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli.claims import progress_bar
+
+export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
+                              "tables to exports/.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
+                                                                  "written: table, json, csv.")]
+
+
+@export_app.command("tei")
+def export_tei_cli(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")]
+    = None,
+    *,
+    include_proposals: Annotated[bool, typer.Option(
+        "--include-proposals", help="Also mark undecided proposals, with @cert and @resp.")]
+    = False,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out-dir", "-o", help="Folder to write to (default: the workspace's exports/).")]
+    = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Write each source as TEI with its confirmed names, dates, register, works and claims.
+
+    Every byte of the source is kept; only markup is inserted. A mention that crosses element
+    boundaries is written as fragments joined by @next/@prev (column 'split').
+    """
+    with user_errors():
+        ws = workspace()
+        with progress_bar("exporting") as progress:
+            report = ws.export_tei(sources or None, include_proposals=include_proposals,
+                                   out_dir=out_dir, progress=progress)
+    rows = [{"source": f.source_id, "file": f.path, "action": f.action, "names": f.mentions,
+             "reused": f.reused, "claims": f.claims, "links": f.links, "register": f.entities,
+             "works": f.works, "split": f.split, "kept": f.kept, "unplaced": f.unplaced}
+            for f in report.files]
+    render(rows if format is Format.table else [asdict(f) for f in report.files], format,
+           columns=list(rows[0]) if format is Format.table and rows else
+           ["source_id", "path", "action", "mentions", "reused", "claims", "passages", "links",
+            "entities", "works", "split", "fragments", "kept", "unplaced"], title="TEI written")
+    split = report.split
+    if split:
+        typer.echo(f"{split} span(s) crossed element boundaries and were written as fragments "
+                   "joined by @next/@prev", err=True)
+    lost = sum(f.unplaced for f in report.files)
+    if lost:
+        typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "
+                   "elements): see the log", err=True)
+
+
+@app.command("validate")
+def validate_cli(
+    files: Annotated[list[Path], typer.Argument(help="XML files to check.")],
+    *,
+    schema: Annotated[Path | None, typer.Option(
+        "--schema", "-s", help="RELAX NG schema (.rng), e.g. tei_all.rng (default: the local "
+                               ".rng named by the file's <?xml-model?>).")] = None,
+) -> None:
+    """Validate files against a RELAX NG schema; print each error as file:line:col: message.
+
+    Exit status: 0 when every file is valid, 1 when a file is invalid or not well-formed (a
+    finding), 2 when the command cannot run (no such file, no usable schema).
+    """
+    from annotator.validate import validate
+
+    invalid = 0
+    with user_errors():
+        for path in files:
+            result = validate(path, schema)
+            for finding in result.findings:
+                typer.echo(str(finding))
+            invalid += not result.valid
+    typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
+    if invalid:
+        raise typer.Exit(1)

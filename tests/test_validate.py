@@ -1,0 +1,96 @@
+"""annotator validate: findings as file:line:col, exit 1 for invalid, 2 for a usage error."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator import SourceError
+from annotator.cli import app
+from annotator.validate import compile_schema, validate
+from tests.conftest import DATA, TEI_RNG
+
+SMALL_RNG = """<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><element name="note"><attribute name="n"><text/></attribute>
+    <zeroOrMore><element name="p"><text/></element></zeroOrMore></element></start>
+</grammar>"""
+
+
+@pytest.fixture
+def small(tmp_path):
+    rng = tmp_path / "note.rng"
+    rng.write_text(SMALL_RNG)
+    return rng
+
+
+def test_validate_valid_file_has_no_findings(small, tmp_path):
+    doc = tmp_path / "ok.xml"
+    doc.write_text('<note n="1"><p>fine</p></note>')
+    result = validate(doc, small)
+    assert result.valid and result.findings == ()
+
+
+def test_validate_findings_have_file_line_and_message(small, tmp_path):
+    doc = tmp_path / "bad.xml"
+    doc.write_text('<note>\n  <p>fine</p>\n  <q>not here</q>\n</note>\n')
+    result = validate(doc, small)
+    assert not result.valid
+    lines = [str(f) for f in result.findings]
+    assert any(line.startswith(f"{doc}:1:") and "n" in line for line in lines)
+    assert any(line.startswith(f"{doc}:3:") and "q" in line for line in lines)
+
+
+def test_validate_not_well_formed_is_a_finding(small, tmp_path):
+    doc = tmp_path / "broken.xml"
+    doc.write_text('<note n="1">\n<p>open</note>\n')
+    result = validate(doc, small)
+    assert len(result.findings) == 1
+    f = result.findings[0]
+    assert (f.path, f.line) == (str(doc), 2)
+    assert "not well-formed" in f.message
+
+
+@pytest.mark.parametrize(("schema", "code"), [("missing.rng", "E011"), ("bad.rng", "E012"),
+                                              (None, "E010")])
+def test_validate_schema_problems_are_usage_errors(tmp_path, schema, code):
+    doc = tmp_path / "ok.xml"
+    doc.write_text('<note n="1"/>')
+    (tmp_path / "bad.rng").write_text("<grammar xmlns='http://relaxng.org/ns/structure/1.0'>"
+                                      "<start><oops/></start></grammar>")
+    with pytest.raises(SourceError) as err:
+        validate(doc, tmp_path / schema if schema else None)
+    assert err.value.code == code
+
+
+def test_validate_schema_named_by_xml_model(small, tmp_path):
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<?xml-model href="note.rng" type="application/xml"?>\n<note/>')
+    result = validate(doc)
+    assert result.schema == str(small.resolve())
+    assert [f.line for f in result.findings] == [2]
+
+
+def test_validate_compiles_a_schema_once(small):
+    assert compile_schema(small) is compile_schema(small)
+
+
+def test_validate_cli_exit_codes_and_output(small, tmp_path):
+    ok, bad = tmp_path / "ok.xml", tmp_path / "bad.xml"
+    ok.write_text('<note n="1"/>')
+    bad.write_text("<note/>")
+    runner = CliRunner()
+    done = runner.invoke(app, ["validate", "--schema", str(small), str(ok)])
+    assert (done.exit_code, done.stdout) == (0, "")
+    done = runner.invoke(app, ["validate", "--schema", str(small), str(ok), str(bad)])
+    assert done.exit_code == 1
+    assert done.stdout.startswith(f"{bad}:1:")
+    assert "1 valid, 1 invalid" in done.stderr
+    done = runner.invoke(app, ["validate", "--schema", str(tmp_path / "no.rng"), str(ok)])
+    assert done.exit_code == 2 and "[E011]" in done.stderr
+
+
+def test_validate_tei_all_on_real_files(tei_schema):
+    assert compile_schema(TEI_RNG) is tei_schema  # the fixture's compile is reused
+    assert validate(DATA / "rich.xml", TEI_RNG).valid
+    findings = validate(DATA / "schnitzler-L00001.xml", TEI_RNG).findings
+    assert any(f.line == 126 and "Did not expect element p" in f.message for f in findings)
