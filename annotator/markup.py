@@ -93,6 +93,7 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
         for i in chain(owner):
             span = spans.setdefault(i, [r0, r1])
             span[0], span[1] = min(span[0], r0), max(span[1], r1)
+    _join_fragments(nodes, kinds, spans)
     out = []
     for i, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
         while a < b and tm.text[a].isspace():
@@ -102,6 +103,27 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
         if b > a:
             out.append(Marked(nodes[i], kinds[i], a, b))
     return out
+
+
+def _join_fragments(nodes: list[etree._Element], kinds: dict[int, str],
+                    spans: dict[int, list[int]]) -> None:
+    """One mention for a name cut into parts joined by ``@next``/``@prev`` (as exports write
+    it where a name crosses element boundaries): the first part spans them all."""
+    xml_id = "{http://www.w3.org/XML/1998/namespace}id"
+    by_id = {nodes[i].get(xml_id): i for i in kinds if nodes[i].get(xml_id)}
+    for i in list(kinds):
+        prev = (nodes[i].get("prev") or "").removeprefix("#")
+        if i not in spans or by_id.get(prev) is None:
+            continue  # not a continuation
+        head, seen = by_id[prev], {i}
+        while (nodes[head].get("prev") or "").removeprefix("#") in by_id and head not in seen:
+            seen.add(head)
+            head = by_id[(nodes[head].get("prev") or "").removeprefix("#")]
+        if kinds.get(head) != kinds[i] or head not in spans:
+            continue
+        span = spans.pop(i)
+        spans[head][0] = min(spans[head][0], span[0])
+        spans[head][1] = max(spans[head][1], span[1])
 
 
 def _ref_id(el: etree._Element) -> str | None:

@@ -247,6 +247,7 @@ class Workspace:
                 bibliography.add_source_works(act, item.id, item.parsed,
                                               title=values["title"])
                 self._markup_from_source(act, item.id, item.parsed, tm)
+                self._exports_from_source(act, item.id, item.parsed, tm)
                 if write:
                     atomic_write(item.target, item.data)
                     written = True
@@ -675,6 +676,20 @@ class Workspace:
         return export_tei(self, list(source_ids) if source_ids else None,
                           include_proposals=include_proposals, out_dir=out_dir,
                           progress=progress)
+
+    def _exports_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
+                             tm: TextMap) -> None:
+        """An annotator export being added brings back its claims, links and cited works; a
+        source another export links passages of resolves those links now."""
+        from annotator.export.readback import import_exported, mentions_passages_of
+
+        import_exported(act, source_id, parsed, tm)
+        for other in self.sources():
+            path = self.root / other.file
+            if other.id == source_id or other.origin != "tei" or not path.is_file():
+                continue
+            if mentions_passages_of(path.read_bytes(), source_id):
+                import_exported(act, other.id, self.parsed(other.id), self.textmap(other.id))
 
 
 def _source(row: Any) -> Source:

@@ -33,9 +33,12 @@ WORKS = {
 def insert_mention(conn: Any, source_id: str, sha: str, start: int, end: int, type_: str, *,
                    entity: str | None = None, value: dict[str, str] | None = None,
                    status: str = "confirmed", provenance: str = "editor") -> None:
-    conn.execute(
+    conn.execute(  # a mention the source's own markup already gave is taken over
         "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
-        "date_value, provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "date_value, provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (source_id, sha256, start, end, type) DO UPDATE SET "
+        "status = excluded.status, entity_id = excluded.entity_id, "
+        "date_value = coalesce(excluded.date_value, date_value)",
         (source_id, sha, start, end, type_, status, entity,
          json.dumps(value) if value else None, provenance, now()))
 

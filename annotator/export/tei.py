@@ -40,6 +40,7 @@ from typing import Any
 from lxml import etree
 
 from annotator.errors import ExportError, Location
+from annotator.export.bibl import bibl_lines
 from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, nest, place,
                                      splice, tag_inserts)
 from annotator.model import ExportReport, TeiExport
@@ -645,7 +646,8 @@ class _Builder:
             self.ex.ids.add(xid)
             self.ids.used.add(xid)
             self.counts["works"] += 1
-            lines.extend(bibl_lines(self.data.works[key], xid, q))
+            work = self.data.works[key]
+            lines.extend(bibl_lines(key, work.type, work.fields, xid, q))
         if lines:
             out.append(("listBibl", lines))
         lines = []
@@ -660,7 +662,7 @@ class _Builder:
         name = TAGS[ent.type]
         extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
         out = [f"<{q(item)}{attrs((('xml:id', xid), *extra))}>"]
-        out.append(f"  <{q(name)} type=\"preferred\">{esc(ent.preferred)}</{q(name)}>")
+        out.append(f"  <{q(name)}>{esc(ent.preferred)}</{q(name)}>")
         for v in ent.variants:
             if v != ent.preferred:
                 out.append(f"  <{q(name)} type=\"variant\">{esc(v)}</{q(name)}>")
@@ -763,53 +765,6 @@ def _encoding_description(gi: Callable[[str], str]) -> list[str]:
         "no editor has decided yet. Every character of the source outside the added markup "
         "is unchanged.",
     ]
-
-
-# -- bibliography entries as TEI --------------------------------------------------------------
-_LEVEL = {"article": "a", "inbook": "a", "incollection": "a", "inproceedings": "a",
-          "book": "m", "thesis": "m", "phdthesis": "m", "report": "m", "online": "m"}
-
-
-def bibl_lines(work: _Work, xid: str, q: Callable[[str], str]) -> list[str]:
-    """One ``<bibl>`` for a bibliography entry: every field kept, so it reads back the same."""
-    f = dict(work.fields)
-    out = [f"<{q('bibl')}{attrs((('xml:id', xid), ('type', work.type)))}>"]
-    for role in ("author", "editor"):
-        for name in _names(f.get(role, "")):
-            out.append(f"  <{q(role)}>{esc(name)}</{q(role)}>")
-    level = _LEVEL.get(work.type.lower(), "m")
-    if f.get("title"):
-        out.append(f"  <{q('title')}{attrs((('level', level),))}>{esc(f['title'])}</{q('title')}>")
-    for fld, lvl in (("journaltitle", "j"), ("journal", "j"), ("booktitle", "m")):
-        if f.get(fld):
-            out.append(f"  <{q('title')}{attrs((('level', lvl),))}>{esc(f[fld])}</{q('title')}>")
-    if f.get("publisher"):
-        out.append(f"  <{q('publisher')}>{esc(f['publisher'])}</{q('publisher')}>")
-    place = f.get("location") or f.get("address")
-    if place:
-        out.append(f"  <{q('pubPlace')}>{esc(place)}</{q('pubPlace')}>")
-    date = f.get("date") or f.get("year")
-    if date:
-        when = date if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date) else None
-        out.append(f"  <{q('date')}{attrs((('when', when),))}>{esc(date)}</{q('date')}>")
-    for fld in ("volume", "number", "pages"):
-        if f.get(fld):
-            unit = {"volume": "volume", "number": "issue", "pages": "page"}[fld]
-            out.append(f"  <{q('biblScope')}{attrs((('unit', unit),))}>{esc(f[fld])}"
-                       f"</{q('biblScope')}>")
-    for fld, kind in (("doi", "DOI"), ("isbn", "ISBN"), ("issn", "ISSN")):
-        if f.get(fld):
-            out.append(f"  <{q('idno')}{attrs((('type', kind),))}>{esc(f[fld])}</{q('idno')}>")
-    if f.get("url"):
-        out.append(f"  <{q('ptr')}{attrs((('target', f['url']),))}/>")
-    if f.get("note"):
-        out.append(f"  <{q('note')}>{esc(f['note'])}</{q('note')}>")
-    out.append(f"</{q('bibl')}>")
-    return out
-
-
-def _names(value: str) -> list[str]:
-    return [n.strip() for n in re.split(r"\s+and\s+", value) if n.strip()] if value else []
 
 
 # -- the export -------------------------------------------------------------------------------

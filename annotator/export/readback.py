@@ -1,0 +1,201 @@
+"""An exported file added to a workspace brings back its claims, their links and cited works.
+
+``annotator export tei`` writes claims as ``<seg type="claim">`` (fragments joined by
+``@next``), their agents and support links in ``standOff/listAnnotation`` and the works they
+cite in ``standOff/listBibl``. This reads that encoding back inside the act that adds the file,
+after the bibliography and markup readers ran, so names, the register and the works of the
+source are already in the store:
+
+* works of our ``listBibl``: the claims reader has made entries of them (keyed by ``xml:id``);
+  their fields are replaced by the exact ones (``annotator.export.bibl.read_bibl``);
+* claims with their kind (``@subtype``), state (``@cert``: still a proposal) and agent
+  (``note[@type="agent"]``, ``@corresp`` to the register entry when it is there);
+* links: ``ref[@type]`` to ``#key`` (a work, locus as content) or ``<source>.xml#passage-S-E``
+  (a passage of another source, resolved when that source is in the workspace, now or when it
+  is added later).
+
+DOCS: docs/export.md#re-import
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from lxml import etree
+
+from annotator.export.bibl import bibl_key, read_bibl
+from annotator.export.insert import index_source
+from annotator.export.tei import STANDOFF_ID, XML_ID, _existing
+from annotator.store import now
+from annotator.tei.parse import TEI_NS, ParsedSource
+from annotator.tei.textmap import TextMap
+
+log = logging.getLogger(__name__)
+
+_T = f"{{{TEI_NS}}}"
+_PASSAGE = re.compile(r"(?:(?P<source>[^#/\s]+)\.xml)?#passage-(?P<start>\d+)-(?P<end>\d+)")
+KINDS = ("attributed", "quoted", "unattributed", "editorial")
+RELS = ("supports", "contradicts", "mentions")
+
+
+def mentions_passages_of(data: bytes, source_id: str) -> bool:
+    """Whether a file links claims to passages of ``source_id`` (cheap test before parsing)."""
+    return f"{source_id}.xml#passage-".encode() in data
+
+
+def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap) -> int:
+    """Within the act that adds a source: its exported claims, links and exact works.
+
+    Returns the number of claims read. A file with no annotator standOff and no claim segs
+    costs one scan of its tags.
+    """
+    root = parsed.root
+    standoff = next((el for el in root.iter(f"{_T}standOff") if el.get(XML_ID) == STANDOFF_ID),
+                    None)
+    if standoff is not None:
+        _still_proposed(act, standoff)
+    if root.find(f".//{_T}seg[@type='claim']") is None:
+        return 0
+    ix = index_source(parsed, tm)
+    existing = _existing(ix)
+    keys = _exact_works(act, source_id, standoff)
+    conn = act.conn
+    claim_of: dict[str, int] = {}
+    count = 0
+    for (kind, _, start, end), chain in sorted(existing.by_key.items(),
+                                               key=lambda kv: (kv[0][2], kv[0][3])):
+        if kind != "seg:claim":
+            continue
+        head = ix.nodes[chain[0]]
+        row = conn.execute("SELECT id FROM claims WHERE source_id = ? AND sha256 = ? AND "
+                           "start = ? AND end = ?", (source_id, tm.sha256, start, end)).fetchone()
+        if row is None:
+            subtype = head.get("subtype", "")
+            cid = act.insert("claims", {
+                "source_id": source_id, "sha256": tm.sha256, "start": start, "end": end,
+                "kind": subtype if subtype in KINDS else "unattributed",
+                "status": "proposed" if head.get("cert") else "confirmed",
+                "agent": "", "provenance": "source", "created_at": now()})
+        else:
+            cid = row["id"]
+        count += 1
+        for node in chain:
+            xid = ix.nodes[node].get(XML_ID)
+            if xid:
+                claim_of[xid] = cid
+    for ann in root.iter(f"{_T}annotation"):
+        cid = claim_of.get((ann.get("target") or "").removeprefix("#"))
+        if cid is not None:
+            _read_annotation(act, cid, ann, keys)
+    return count
+
+
+def _still_proposed(act: Any, standoff: etree._Element) -> None:
+    """Register entries the export marks as proposals (``@cert``) stay proposals: the register
+    reader confirms what it adds, so undo that for entries this very act added."""
+    added = {ch["key"]["id"] for ch in act.changes
+             if ch["table"] == "entities" and ch["before"] is None}
+    for el in standoff.iter(f"{_T}person", f"{_T}place", f"{_T}org"):
+        xid = el.get(XML_ID)
+        if el.get("cert") and xid in added:
+            act.update("entities", {"id": xid}, {"status": "proposed"})
+
+
+def _exact_works(act: Any, source_id: str, standoff: etree._Element | None) -> dict[str, str]:
+    """Give the works of our listBibl their exact fields; returns xml:id -> citation key."""
+    import json
+
+    conn = act.conn
+    keys: dict[str, str] = {}
+    if standoff is None:
+        return keys
+    origin = f"source:{source_id}"
+    added = {ch["key"]["key"] for ch in act.changes
+             if ch["table"] == "bib" and ch["before"] is None}
+    for bibl in standoff.iter(f"{_T}bibl"):
+        xid = bibl.get(XML_ID)
+        if not xid:
+            continue
+        key = bibl_key(bibl) or xid
+        type_, fields = read_bibl(bibl)
+        exact = {"type": type_, "fields": json.dumps(fields, ensure_ascii=False)}
+        row = conn.execute("SELECT * FROM bib WHERE key = ?", (key,)).fetchone()
+        # the entry the bibliography reader made of this element in this act, if any
+        mine = conn.execute("SELECT * FROM bib WHERE origin = ? AND line = ?",
+                            (origin, bibl.sourceline)).fetchone()
+        if mine is not None and mine["key"] not in added:
+            mine = None
+        if row is not None and (mine is None or row["key"] != mine["key"]):
+            # the key is held by an entry not read from this element
+            if row["type"] == type_ and json.loads(row["fields"]) == fields:
+                keys[xid] = key  # the same work: use it, drop the reader's duplicate
+                if mine is not None:
+                    act.delete("bib", {"key": mine["key"]})
+            elif mine is not None:  # another work has the key: keep the reader's key
+                act.update("bib", {"key": mine["key"]}, exact)
+                keys[xid] = mine["key"]
+            else:
+                log.warning("work %s: the key is another work's here; its links are left out",
+                            key)
+        elif row is not None:  # the reader's own entry under the key: make it exact
+            act.update("bib", {"key": key}, exact)
+            keys[xid] = key
+        else:  # the reader keyed it otherwise (or not at all): the export's key wins
+            if mine is not None:
+                act.delete("bib", {"key": mine["key"]})
+            act.insert("bib", {"key": key, "origin": origin, "line": bibl.sourceline,
+                               "added_at": now(), **exact})
+            keys[xid] = key
+    return keys
+
+
+def _read_annotation(act: Any, claim_id: int, ann: etree._Element,
+                     keys: dict[str, str]) -> None:
+    conn = act.conn
+    for child in ann:
+        if child.tag == f"{_T}note" and child.get("type") == "agent":
+            agent = " ".join("".join(child.itertext()).split())
+            ref = (child.get("corresp") or "").removeprefix("#")
+            entity = conn.execute("SELECT id FROM entities WHERE id = ?",
+                                  (ref,)).fetchone() if ref else None
+            act.update("claims", {"id": claim_id},
+                       {"agent": agent, "agent_entity_id": entity["id"] if entity else None})
+        elif child.tag == f"{_T}ref" and child.get("type") in RELS:
+            _read_link(act, claim_id, child, keys)
+
+
+def _read_link(act: Any, claim_id: int, ref: etree._Element, keys: dict[str, str]) -> None:
+    conn = act.conn
+    target = ref.get("target") or ""
+    values: dict[str, Any] = {
+        "claim_id": claim_id, "rel": ref.get("type"),
+        "locus": " ".join("".join(ref.itertext()).split()),
+        "status": "suggested" if ref.get("cert") else "confirmed", "provenance": "source"}
+    m = _PASSAGE.fullmatch(target)
+    if m is not None:
+        sid = m.group("source")
+        if sid is None:  # a passage of this very source
+            sid = conn.execute("SELECT source_id FROM claims WHERE id = ?",
+                               (claim_id,)).fetchone()["source_id"]
+        if conn.execute("SELECT 1 FROM sources WHERE id = ?", (sid,)).fetchone() is None:
+            log.info("claim %s: passage of %s kept for when that source is added", claim_id, sid)
+            return
+        values.update(target_source_id=sid, target_start=int(m.group("start")),
+                      target_end=int(m.group("end")))
+        same = conn.execute(
+            "SELECT 1 FROM links WHERE claim_id = ? AND target_source_id = ? AND "
+            "target_start = ? AND target_end = ? AND rel = ?",
+            (claim_id, sid, values["target_start"], values["target_end"], values["rel"]))
+    elif target.startswith("#") and target[1:] in keys:
+        values["bib_key"] = keys[target[1:]]
+        same = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ? AND "
+                            "rel = ? AND locus = ?",
+                            (claim_id, values["bib_key"], values["rel"], values["locus"]))
+    else:
+        log.info("claim %s: link target %s is not a work or passage of the export", claim_id,
+                 target)
+        return
+    if same.fetchone() is None:
+        act.insert("links", values)
