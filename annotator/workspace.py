@@ -30,8 +30,8 @@ from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
 from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
-                             Decision, Entity, EvalReport, ExportReport, Link, Mention, ProposeReport,
-                             RegisterImport, Source)
+                             Decision, Entity, EvalReport, ExportReport, Link, Mention,
+                             ProposeReport, RegisterImport, Source)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
