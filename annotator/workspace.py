@@ -400,6 +400,19 @@ class Workspace:
         return _evaluate.evaluate(self, Path(gold), confirmed_only=confirmed_only)
 
     # -- server ---------------------------------------------------------------------------
+    def mention_marks(self, source_id: str) -> list[tuple[int, int, int, str, str]]:
+        """What the reading view marks: ``(id, start, end, type, status)`` of every mention of
+        the source's current version, in reading order.
+
+        Plain tuples from one narrow query, because a long source has thousands of mentions
+        and the page must answer fast (``mentions()`` gives the full records).
+        """
+        src = self.source(source_id)
+        rows = self.store.conn.execute(
+            "SELECT id, start, end, type, status FROM mentions WHERE source_id = ? AND "
+            "sha256 = ? ORDER BY start, end", (source_id, src.sha256)).fetchall()
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
     def source_counts(self) -> dict[str, dict[str, dict[str, int]]]:
         """How far each source is: its mentions by decision, its claims by support.
 

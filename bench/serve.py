@@ -4,11 +4,14 @@
 
 Builds a workspace in a temporary folder: one TEI source of about ``--words`` words (the sample
 article's paragraphs repeated, a ``<pb/>`` every 400 words), ``--mentions`` mentions spread over
-it (all types and statuses) and a claim every 40 sentences, written as a proposer writes them
+it (all types and statuses) and a claim every 10 sentences, written as a proposer writes them
 (one store transaction). Then starts ``annotator serve`` in a child process and times GET of the
-reading view with a real HTTP client (keep-alive), after one warm-up request. Prints median and
-p95, the same for the sample article alone (the baseline: the same page for a tiny source), the
-time to build the TextMap, and their ratios. Target: median under 100 ms.
+reading view with a real HTTP client (keep-alive), after one warm-up request, twice: with the
+store unchanged between requests (the page kept by the server is sent again), and with an
+editor's decision made from another process before every request (as the CLI would; the page is
+drawn again). Prints median and p95 of each, the same page for the sample article alone (the
+baseline: a tiny source), the time to build the TextMap, and their ratios. Target: median under
+100 ms.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -66,13 +70,13 @@ def big_tei(words: int) -> str:
 
 
 def fill(ws: Workspace, source_id: str, mentions: int) -> tuple[int, int]:
-    """Store ``mentions`` mentions over capitalised words and a claim per 40 sentences."""
+    """Store ``mentions`` mentions over capitalised words and a claim per 10 sentences."""
     src = ws.source(source_id)
     text = ws.reading_text(source_id)
     words = [m.span() for m in re.finditer(r"[A-Z][\w'’-]+", text)]
     step = max(1, len(words) // mentions)
     picked = words[::step][:mentions]
-    sentences = [m.span() for m in re.finditer(r"[A-Z][^.!?\n]{20,}[.!?]", text)][::40]
+    sentences = [m.span() for m in re.finditer(r"[A-Z][^.!?\n]{20,}[.!?]", text)][::10]
     stamp = now()
     with ws.store.transaction() as conn:
         conn.executemany(
@@ -87,14 +91,20 @@ def fill(ws: Workspace, source_id: str, mentions: int) -> tuple[int, int]:
     return len(picked), len(sentences)
 
 
-def timed_gets(client: httpx.Client, url: str, n: int) -> tuple[float, list[float], int]:
-    """First (cold) request time, then ``n`` warm request times, in ms; and the page size."""
+def timed_gets(client: httpx.Client, url: str, n: int,
+               between: Callable[[int], object] | None = None) -> tuple[float, list[float], int]:
+    """First (cold) request time, then ``n`` warm request times, in ms; and the page size.
+
+    ``between(i)`` runs before request ``i`` and is not timed.
+    """
     t0 = time.perf_counter()
     r = client.get(url)
     r.raise_for_status()
     cold = (time.perf_counter() - t0) * 1000
     times = []
-    for _ in range(n):
+    for i in range(n):
+        if between is not None:
+            between(i)
         t0 = time.perf_counter()
         r = client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
@@ -123,7 +133,10 @@ def main() -> None:
         t0 = time.perf_counter()
         build_textmap(parse_source(ws.root / src.file))
         build_ms = (time.perf_counter() - t0) * 1000
-        ws.close()
+        proposed = [m[0] for m in ws.mention_marks("big") if m[4] == "proposed"]
+
+        def decide(i: int) -> None:  # another process's act: the page must be drawn again
+            ws.confirm(f"mention:{proposed[i]}")
 
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         proc = subprocess.Popen([sys.executable, "-m", "annotator", "-w", str(ws.root), "serve",
@@ -132,21 +145,28 @@ def main() -> None:
             base = (proc.stdout.readline().strip() if proc.stdout else "").rstrip("/")
             with httpx.Client(base_url=base, timeout=30) as client:
                 cold, big_t, size = timed_gets(client, "/s/big", args.requests)
+                _, fresh_t, _ = timed_gets(client, "/s/big", args.requests, between=decide)
                 _, tiny_t, tiny_size = timed_gets(client, "/s/german-soviet-axis-talks",
                                                   args.requests)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+            ws.close()
     med, tiny = statistics.median(big_t), statistics.median(tiny_t)
+    fresh = statistics.median(fresh_t)
     print(f"source: {src.words:,} words, {src.chars:,} chars, {n_mentions:,} mentions, "
           f"{n_claims:,} claims; page {size / 1024:,.0f} KiB")
-    print(f"reading view, big source:  median {med:6.1f} ms   p95 {p95(big_t):6.1f} ms   "
-          f"(first request, building the TextMap: {cold:.0f} ms)")
-    print(f"reading view, sample ({tiny_size / 1024:.0f} KiB): median {tiny:6.1f} ms   "
+    print(f"reading view, big source, store unchanged:    median {med:6.1f} ms   "
+          f"p95 {p95(big_t):6.1f} ms   (first request, building the TextMap: {cold:.0f} ms)")
+    print(f"reading view, big source, a decision between: median {fresh:6.1f} ms   "
+          f"p95 {p95(fresh_t):6.1f} ms")
+    print(f"reading view, sample article ({tiny_size / 1024:.0f} KiB):    median {tiny:6.1f} ms   "
           f"p95 {p95(tiny_t):6.1f} ms")
     print(f"TextMap build of the big source alone: {build_ms:.0f} ms")
-    print(f"ratio big/sample page: {med / tiny:.1f}x; big page vs TextMap build: "
-          f"{med / build_ms:.2f}x; target median < 100 ms: {'met' if med < 100 else 'MISSED'}")
+    worst = max(med, fresh)
+    print(f"ratios: big/sample page {med / tiny:.1f}x (drawn again: {fresh / tiny:.1f}x); "
+          f"drawn-again page vs TextMap build {fresh / build_ms:.2f}x; "
+          f"target median < 100 ms: {'met' if worst < 100 else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from annotator.server.reading import CLAIM, MENTION, Highlight, render_reading
+from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer
 from tests.conftest import ROOT
 
@@ -520,3 +520,15 @@ def test_server_history_shows_decisions_made_elsewhere(proposed_client, seed_ws)
     r = post(proposed_client, "/undo", {})
     assert r.status_code == 303
     assert seed_ws.entity(eid).status == "proposed"
+
+
+@settings(max_examples=60, deadline=None)
+@given(_texts_and_marks(), st.lists(st.lists(st.integers(0, 11), max_size=4), min_size=1,
+                                    max_size=4))
+def test_server_render_block_by_block_equals_full_render(case, drops):
+    text, marks, pages = case
+    blocks = _blocks(text)
+    view = Reading(text, blocks, pages)
+    for drop in drops:  # marks come and go between requests; only changed blocks are redrawn
+        now = [h for h in marks if h.ident not in drop]
+        assert view.render(now) == render_reading(text, blocks, pages, now)

@@ -59,6 +59,9 @@ class Desk:
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
                                 authority_url=authority_url)
         self._kinds: dict[tuple[str, str], list[str]] = {}
+        self.pages: dict[str, tuple[Any, str]] = {}  # source id -> (store version, HTML)
+        self.readings: dict[str, tuple[str, reading.Reading]] = {}  # source id -> (sha, view)
+        self.writes = 0  # state-changing requests served (their commits are on our connection)
         self.renders = itertools.count(1)  # lets a page (and a test) see that a part was redrawn
 
     def page(self, request: Request, name: str, *, http_status: int = 200,
@@ -96,8 +99,16 @@ class Desk:
             self._kinds[key] = kinds
         return self._kinds[key]
 
+    def store_version(self) -> tuple[int, int]:
+        """Changes when anything may have changed the store: another connection committed
+        (``PRAGMA data_version``) or this server handled a state-changing request."""
+        row = self.ws.store.conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0]), self.writes
+
     def run(self, view: View, request: Request, form: Form) -> Response:
         with self.lock:
+            if request.method not in ("GET", "HEAD"):
+                self.writes += 1
             try:
                 return view(self, request, form)
             except AnnotatorError as err:
@@ -146,22 +157,31 @@ def sources_page(desk: Desk, request: Request, form: Form) -> Response:
 
 
 def _reading_html(desk: Desk, source_id: str) -> tuple[str, int]:
-    """The reading text of a source with its mentions and claims marked, and its page count."""
+    """The reading text of a source with its mentions and claims marked, and its page count.
+
+    Kept per source and looked at again only when the store may have changed: a commit by
+    another connection (SQLite's ``data_version``: the CLI, another process) or a
+    state-changing request to this server. Then only the blocks whose marks changed are drawn
+    again (``reading.Reading``).
+    """
     tm = desk.ws.textmap(source_id)
-    marks = [reading.Highlight(m.start, m.end, reading.MENTION, m.id, f"{m.type} {m.status}",
-                               _mention_title(m))
-             for m in desk.ws.mentions(source_id) if m.status != "stale"]
-    marks += [reading.Highlight(c.start, c.end, reading.CLAIM, c.id,
-                                f"{c.status} {c.state}", f"claim {c.id}: {c.status}")
+    key = (tm.sha256, desk.store_version())
+    cached = desk.pages.get(source_id)
+    if cached is not None and cached[0] == key:
+        return cached[1], len(tm.pages)
+    view = desk.readings.get(source_id)
+    if view is None or view[0] != tm.sha256:
+        view = (tm.sha256, reading.Reading(tm.text, tm.blocks, tm.pages,
+                                           desk.block_kinds(source_id)))
+        desk.readings[source_id] = view
+    marks = [reading.Highlight(s, e, reading.MENTION, i, f"{t} {st}")
+             for i, s, e, t, st in desk.ws.mention_marks(source_id)]
+    marks += [reading.Highlight(c.start, c.end, reading.CLAIM, c.id, f"{c.status} {c.state}",
+                                f"claim {c.id}: {c.status}, {c.state}")
               for c in desk.ws.claims(source_id=source_id)]
-    html = reading.render_reading(tm.text, tm.blocks, tm.pages, marks,
-                                  block_kinds=desk.block_kinds(source_id))
+    html = view[1].render(marks)
+    desk.pages[source_id] = (key, html)
     return html, len(tm.pages)
-
-
-def _mention_title(m: Any) -> str:
-    entity = f" · {m.entity_id}" if m.entity_id else ""
-    return f"{m.type}, {m.status}{entity}"
 
 
 def reading_page(desk: Desk, request: Request, form: Form) -> Response:
