@@ -87,6 +87,10 @@ def test_browser_reading_view_marks_mentions_and_claims(page, desk_ws):
     page.wait_for_selector("#panel .quote mark")
     assert page.inner_text("#panel .quote") == "Hitler"
     assert shot(page, "reading-view").stat().st_size > 10_000
+    page.keyboard.press("?")  # the keys of this page
+    assert page.is_visible("dialog#keys") and "add a mention" in page.inner_text("dialog#keys")
+    page.keyboard.press("Escape")
+    assert not page.is_visible("dialog#keys")
 
 
 @pytest.fixture
@@ -241,3 +245,23 @@ def test_browser_select_text_adds_a_mention(page, desk_ws):
     page.wait_for_selector("article#text mark.place.confirmed:has-text('Lebensraum')")
     added = [m for m in desk_ws.mentions(sid) if m.start == start]
     assert [(m.end, m.type, m.status) for m in added] == [(start + 10, "place", "confirmed")]
+
+
+def test_browser_reload_shows_what_changed_meanwhile(page, desk_ws):
+    page.goto("/register?status=proposed")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    assert page.locator("#changes details").count() == 0
+    eid = desk_ws.queue()[0]
+    desk_ws.confirm(eid)  # the CLI, meanwhile
+    desk_ws.link(eid, "wikidata", "Q352")
+    page.reload()
+    page.wait_for_selector("#changes details.changes")
+    summary = page.inner_text("#changes summary")
+    assert summary.startswith("2 decisions since you last looked") and "tester" in summary
+    page.click("#changes summary")
+    assert f"entity:{eid}" in page.inner_text("#changes")
+    assert page.locator(f"#entity-{eid}").count() == 0  # confirmed: no longer a candidate
+    page.reload()  # seen now: nothing new to show
+    page.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_timeout(200)
+    assert page.locator("#changes details").count() == 0

@@ -59,7 +59,7 @@ class Desk:
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
                                 authority_url=authority_url)
         self._kinds: dict[tuple[str, str], list[str]] = {}
-        self.pages: dict[str, tuple[Any, str]] = {}  # source id -> (store version, HTML)
+        self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
         self.readings: dict[str, tuple[str, reading.Reading]] = {}  # source id -> (sha, view)
         self.writes = 0  # state-changing requests served (their commits are on our connection)
         self.renders = itertools.count(1)  # lets a page (and a test) see that a part was redrawn
@@ -68,14 +68,22 @@ class Desk:
              **context: Any) -> HTMLResponse:
         """Render a template; htmx requests get only its ``content`` block when it has one."""
         template = self.env.get_template(name)
+        last = self.last_decision()
         context = {"request": request, "workspace": self.ws.root.name,
-                   "editor": self.ws.editor, "path": request.url.path, **context}
+                   "editor": self.ws.editor, "path": request.url.path,
+                   "last_decision": last, **context}
         if request.headers.get("hx-request") and "partial" in template.blocks \
                 and not request.headers.get("hx-boosted"):
             html = "".join(template.blocks["partial"](template.new_context(context)))
         else:
             html = template.render(context)
-        return HTMLResponse(html, status_code=http_status)
+        return HTMLResponse(html, status_code=http_status, headers={
+            "Cache-Control": "no-store", DECISION_HEADER: str(last)})
+
+    def last_decision(self) -> int:
+        """Id of the newest decision in the log (0 when there is none)."""
+        row = self.ws.store.one("SELECT MAX(id) FROM decisions")
+        return int(row[0] or 0) if row is not None else 0
 
     def fail(self, request: Request, err: AnnotatorError) -> HTMLResponse:
         """An act the library refused: say why, where the editor is looking."""
@@ -114,6 +122,11 @@ class Desk:
             except AnnotatorError as err:
                 return self.fail(request, err)
 
+
+# Every page says how far the decisions log went when it was drawn; the page script remembers
+# it, and on the next visit shows what was decided since (by the CLI, another tab...).
+DECISION_HEADER = "X-Annotator-Decision"
+CHANGES_SHOWN = 12
 
 # Error codes that mean "this changed since your page was drawn" (answered 409, not 400).
 STALE_CODES = frozenset({"D010", "D312", "W101"})
@@ -156,8 +169,9 @@ def sources_page(desk: Desk, request: Request, form: Form) -> Response:
                      counts=desk.ws.source_counts(), nav="sources")
 
 
-def _reading_html(desk: Desk, source_id: str) -> tuple[str, int]:
-    """The reading text of a source with its mentions and claims marked, and its page count.
+def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Counter[str]]]:
+    """The reading text of a source with its mentions and claims marked, its page count, and
+    its mentions and claims counted by status.
 
     Kept per source and looked at again only when the store may have changed: a commit by
     another connection (SQLite's ``data_version``: the CLI, another process) or a
@@ -168,28 +182,33 @@ def _reading_html(desk: Desk, source_id: str) -> tuple[str, int]:
     key = (tm.sha256, desk.store_version())
     cached = desk.pages.get(source_id)
     if cached is not None and cached[0] == key:
-        return cached[1], len(tm.pages)
+        return cached[1], len(tm.pages), cached[2]
     view = desk.readings.get(source_id)
     if view is None or view[0] != tm.sha256:
         view = (tm.sha256, reading.Reading(tm.text, tm.blocks, tm.pages,
                                            desk.block_kinds(source_id)))
         desk.readings[source_id] = view
+    mentions = desk.ws.mention_marks(source_id)
+    claims = desk.ws.claims(source_id=source_id)
     marks = [reading.Highlight(s, e, reading.MENTION, i, f"{t} {st}")
-             for i, s, e, t, st in desk.ws.mention_marks(source_id)]
+             for i, s, e, t, st in mentions]
     marks += [reading.Highlight(c.start, c.end, reading.CLAIM, c.id, f"{c.status} {c.state}",
                                 f"claim {c.id}: {c.status}, {c.state}")
-              for c in desk.ws.claims(source_id=source_id)]
+              for c in claims]
     html = view[1].render(marks)
-    desk.pages[source_id] = (key, html)
-    return html, len(tm.pages)
+    counts = {"mentions": Counter(m[4] for m in mentions),
+              "claims": Counter(c.status for c in claims)}
+    desk.pages[source_id] = (key, html, counts)
+    return html, len(tm.pages), counts
 
 
 def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     """One source to read: mentions by type and status, claims by support, page numbers."""
     sid = request.path_params["source_id"]
     src = desk.ws.source(sid)
-    html, pages = _reading_html(desk, sid)
-    return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages)
+    html, pages, counts = _reading_html(desk, sid)
+    return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
+                     counts=counts)
 
 
 def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
@@ -210,7 +229,7 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         done = f"{what.capitalize()} mention added."
     if not request.headers.get("hx-request"):
         return back(request, f"/s/{sid}")
-    html, _ = _reading_html(desk, sid)
+    html = _reading_html(desk, sid)[0]
     resp = HTMLResponse(html)
     resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
     return resp
@@ -259,7 +278,7 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
     mention = _mention(desk, request)
     what = "entity" if target.startswith("entity:") else "mention"
     resp = _mention_panel(desk, request, mention, done=f"{what.capitalize()} {act}ed.")
-    html, _ = _reading_html(desk, mention.source_id)
+    html = _reading_html(desk, mention.source_id)[0]
     resp.body = resp.body + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
     resp.headers["content-length"] = str(len(resp.body))
     return resp
@@ -455,7 +474,7 @@ def bib_search(desk: Desk, request: Request, form: Form) -> Response:
 def passage_pick(desk: Desk, request: Request, form: Form) -> Response:
     """Another source's reading text, to select the passage that supports a claim."""
     sid = request.query_params.get("source", "")
-    html, _ = _reading_html(desk, sid)
+    html = _reading_html(desk, sid)[0]
     return HTMLResponse(html)
 
 
@@ -511,6 +530,17 @@ def claim_state(desk: Desk, request: Request, form: Form) -> Response:
     return claim_page(desk, request, form, done=f"Claim {form.get('state', 'confirmed')}.")
 
 
+def changes_since(desk: Desk, request: Request, form: Form) -> Response:
+    """What was decided since a page was last drawn: shown when the editor comes back to it."""
+    try:
+        since = int(request.query_params.get("since", ""))
+    except ValueError:
+        since = desk.last_decision()
+    newer = [d for d in desk.ws.history(limit=CHANGES_SHOWN + 1) if d.id > since]
+    return desk.page(request, "_changes.html", decisions=newer[:CHANGES_SHOWN],
+                     more=len(newer) > CHANGES_SHOWN)
+
+
 # -- history and undo ------------------------------------------------------------------------
 def history_page(desk: Desk, request: Request, form: Form) -> Response:
     """The decisions log, newest first: what changed, by whom, when (also from the CLI)."""
@@ -558,6 +588,7 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/bib/search", bib_search, ("GET",)),
     ("/passage", passage_pick, ("GET",)),
     ("/history", history_page, ("GET",)),
+    ("/changes", changes_since, ("GET",)),
     ("/undo", undo_last, ("POST",)),
 ]
 

@@ -158,5 +158,31 @@
     document.querySelectorAll("[data-selbar]").forEach(function (b) { b.hidden = true; });
   });
 
+  /* -- what changed since this page was last seen --------------------------------------------
+   * Each page carries the id of the newest decision when it was drawn (and htmx answers carry it
+   * in a header). On the next visit, the decisions made since (by the CLI, another tab...) are
+   * listed above the page. */
+  var SEEN = "annotator:seen:" + location.pathname + location.search;
+
+  function remember(id) {
+    try { if (id) sessionStorage.setItem(SEEN, id); } catch (err) { /* storage off: no list */ }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var now = document.body.dataset.decision;
+    var before = null;
+    try { before = sessionStorage.getItem(SEEN); } catch (err) { before = null; }
+    if (before !== null && Number(before) < Number(now) && window.htmx) {
+      htmx.ajax("GET", "/changes?since=" + encodeURIComponent(before), { target: "#changes" });
+    }
+    remember(now);
+  });
+
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    var id = xhr && xhr.getResponseHeader("X-Annotator-Decision");
+    if (id && e.detail.successful) remember(id);
+  });
+
   window.annotatorDesk = { pointOffset: pointOffset, selectedSpan: selectedSpan };
 })();
