@@ -34,6 +34,7 @@ from annotator.errors import ConfigError, ModelError
 from annotator.model import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
 from annotator.rules import clean_span
 from annotator.store import now
+from annotator.tei.textmap import build_textmap
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -487,6 +488,11 @@ def check_labels(labels: dict[str, str]) -> None:
                                    "[annotator.labels] of annotator.toml", code="M003")
 
 
+def _reading_text(ws: Workspace, source_id: str) -> str:
+    """A source's reading text, built afresh: a run over a large corpus keeps no cache of it."""
+    return build_textmap(ws.parsed(source_id)).text
+
+
 # -- the whole run ---------------------------------------------------------------------------
 def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: str | None = None,
             n_process: int | None = None, batch_size: int | None = None, force: bool = False,
@@ -516,7 +522,7 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
         if last is not None and last["settings"] == reg_fp:
             continue
         src = ws.source(src_id)
-        text = ws.textmap(src_id).text
+        text = _reading_text(ws, src_id)
         with ws.store.transaction() as tx:
             known, rejected = known_entities(tx)
             props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
@@ -542,14 +548,20 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                 progress(min(done, total), total)
 
         by_id = {s.id: s for s in todo}
-        items = ((s.id, ws.textmap(s.id).text) for s in todo)
+        pending: dict[str, str] = {}  # texts in flight; read without the workspace's cache
+
+        def items() -> Iterator[tuple[str, str]]:
+            for s in todo:
+                pending[s.id] = _reading_text(ws, s.id)
+                yield s.id, pending[s.id]
+
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
                                 sum(s.chars for s in todo))
-        for sid, spans in run_ner(nlp, items, batch_size=batch,
+        for sid, spans in run_ner(nlp, items(), batch_size=batch,
                                   n_process=settings.n_process,
                                   on_chunk=on_chunk if progress else None):
             src = by_id[sid]
-            text = ws.textmap(sid).text
+            text = pending.pop(sid)
             with ws.store.transaction() as tx:
                 known, rejected = known_entities(tx)
                 props = build_proposals(text, spans, labels=settings.labels,

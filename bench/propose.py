@@ -5,7 +5,7 @@ source's reading text repeated into sources of about 10k words. Prints words/s o
 ratio (target >= 0.9 with one process, a real gain with two), and the peak memory (ru_maxrss)
 of a subprocess proposing over 100k and 1M words, to show that memory stays flat.
 
-    python bench/propose.py [--words 100000] [--big 1000000] [--skip-big] [--rounds 3]
+    python bench/propose.py [--words 100000] [--big 1000000] [--skip-big] [--skip-speed] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -76,34 +76,39 @@ def bench_bare(ws, n_process: int, *, chunked: bool) -> tuple[int, float]:
 
 
 def peak_memory(words: int) -> dict[str, float]:
-    """Propose over ``words`` words in a fresh process; its peak memory in MiB.
+    """Propose over ``words`` words in a fresh process, as `annotator propose` does after
+    `annotator add`; that process's peak memory in MiB.
 
-    Reported as VmHWM (the peak resident set of the process itself) and ru_maxrss (which
-    Linux carries over from the parent at fork, hence measured before the parent grows).
+    The workspace is made by another process first. Reported as VmHWM (the peak resident set
+    of the process itself) and ru_maxrss (which Linux carries over from the parent at fork,
+    hence measured before the parent grows).
     """
-    code = f"""
-import json, resource, sys, tempfile, time
-from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "ws"
+        make = (f"import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'bench')!r}]\n"
+                f"from propose import make_workspace\n"
+                f"make_workspace(__import__('pathlib').Path({str(folder)!r}), {words}).close()")
+        subprocess.run([sys.executable, "-c", make], check=True, capture_output=True)
+        code = f"""
+import json, resource, sys, time
 sys.path.insert(0, {str(ROOT)!r})
-sys.path.insert(0, {str(ROOT / "bench")!r})
-from propose import make_workspace
+from annotator import Workspace
 def hwm():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
-with tempfile.TemporaryDirectory() as tmp:
-    ws = make_workspace(Path(tmp) / "ws", {words})
-    before = hwm()
-    t0 = time.perf_counter()
-    report = ws.propose()
-    dt = time.perf_counter() - t0
-    words = sum(s.words for s in ws.sources())
-    print(json.dumps({{"words": words, "seconds": dt, "hwm_mib": hwm(), "before_mib": before,
-                       "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                       "proposed": report.proposed, "sources": len(ws.sources())}}))
+ws = Workspace.open({str(folder)!r})
+before = hwm()
+t0 = time.perf_counter()
+report = ws.propose()
+dt = time.perf_counter() - t0
+words = sum(s.words for s in ws.sources())
+print(json.dumps({{"words": words, "seconds": dt, "hwm_mib": hwm(), "before_mib": before,
+                   "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                   "proposed": report.proposed, "sources": len(ws.sources())}}))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -113,6 +118,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
     # Memory first, while this process is small (ru_maxrss is inherited at fork).
     sizes = [args.words] if args.skip_big else [args.words, args.big]
@@ -122,6 +128,8 @@ def main() -> None:
               f"{m['hwm_mib']:.0f} MiB VmHWM, {m['maxrss_mib']:.0f} MiB ru_maxrss "
               f"(before proposing {m['before_mib']:.0f} MiB; {m['words'] / m['seconds']:,.0f} "
               f"words/s, {m['proposed']:,} proposals)")
+    if args.skip_speed:
+        return
     sys.path.insert(0, str(ROOT))
     from annotator.propose import cached_pipeline
 
@@ -149,6 +157,25 @@ def main() -> None:
                 one = lib
             else:
                 print(f"annotator propose, 2 processes vs 1: {lib / one:.2f}x")
+        # What excluding the components NER does not need buys (same chunks, one process).
+        import spacy
+
+        from annotator.propose import chunks
+
+        full = spacy.load(ws.settings.model)
+        ner = cached_pipeline(ws.settings.model)
+        pieces = [p for s in ws.sources() for _, p in chunks(ws.reading_text(s.id))]
+        words = sum(len(p.split()) for p in pieces)
+        speed = {"full": 0.0, "ner": 0.0}
+        for _ in range(args.rounds):
+            for name, nlp in (("full", full), ("ner", ner)):
+                t0 = time.perf_counter()
+                for _doc in nlp.pipe(pieces, batch_size=ws.settings.batch_size):
+                    pass
+                speed[name] = max(speed[name], words / (time.perf_counter() - t0))
+        print(f"bare nlp.pipe, full pipeline {full.pipe_names}: {speed['full']:,.0f} words/s; "
+              f"only {ner.pipe_names}: {speed['ner']:,.0f} words/s "
+              f"({speed['ner'] / speed['full']:.2f}x)")
         ws.close()
 
 

@@ -36,11 +36,16 @@ def test_evaluate_seed_beats_the_raw_model(nlp, seed_ws):
     assert report.dates_right >= 7
 
 
-def test_evaluate_confirmed_only_scores_nothing_before_review(seed_ws):
-    seed_ws.propose()
-    report = seed_ws.evaluate(GOLD, confirmed_only=True)
+def test_evaluate_confirmed_only_scores_what_the_editor_confirmed(seed_ws):
+    ws = seed_ws
+    ws.propose()
+    report = ws.evaluate(GOLD, confirmed_only=True)
     assert all(s.predicted == 0 for s in report.scores)
     assert report.score("person").gold == 35
+    ws.confirm(*[e.id for e in ws.entities(status="proposed", type="person")])
+    after = ws.evaluate(GOLD, confirmed_only=True)
+    assert after.score("person") == ws.evaluate(GOLD).score("person")
+    assert after.score("place").predicted == 0
 
 
 TEI_GOLD = """<?xml version="1.0" encoding="UTF-8"?>

@@ -25,14 +25,8 @@ Later Sodenstern recalled that Hitler's plans were already fixed.
 
 
 def _confirm_all(ws, type_=None):
-    """Confirm every proposed entity (and its mentions) as an editor act would."""
-    rows = ws.store.query("SELECT id FROM entities WHERE status = 'proposed'"
-                          + (" AND type = ?" if type_ else ""), (type_,) if type_ else ())
-    for r in rows:
-        with ws.store.act("confirm", f"entity:{r['id']}", editor=ws.editor) as act:
-            act.update("entities", {"id": r["id"]}, {"status": "confirmed"})
-            for m in ws.store.query("SELECT id FROM mentions WHERE entity_id = ?", (r["id"],)):
-                act.update("mentions", {"id": m["id"]}, {"status": "confirmed"})
+    """Confirm every proposed entity (and its mentions) through the library, as an editor."""
+    ws.confirm(*[e.id for e in ws.entities(status="proposed", type=type_)])
 
 
 def test_propose_missing_pipeline_is_a_model_error():

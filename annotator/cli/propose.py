@@ -112,8 +112,8 @@ def entities_cli(
             row: dict[str, Any] = {"id": e.id, "type": e.type, "preferred": e.preferred,
                                    "mentions": e.mentions, "sources": e.sources,
                                    "status": e.status, "variants": list(e.variants)}
-            if ms:
-                first = ms[0]
+            if ms:  # the context of the fullest name, else of the first mention
+                first = next((m for m in ms if m.surface == e.preferred), ms[0])
                 row["context"] = _context(ws.reading_text(first.source_id), first.start,
                                           first.end)
             if format is Format.json:
