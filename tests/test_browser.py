@@ -265,3 +265,38 @@ def test_browser_reload_shows_what_changed_meanwhile(page, desk_ws):
     page.wait_for_function("document.readyState === 'complete'")
     page.wait_for_timeout(200)
     assert page.locator("#changes details").count() == 0
+
+
+def test_browser_hostile_text_stays_text(browser, ws, tmp_path):
+    hostile = ('Moscow <script>alert("src")</script> "onmouseover=alert(2) x=" '
+               "<img src=x onerror=alert(3)>")
+    src = tmp_path / "hostile.txt"
+    src.write_text(f"Hostile\n\n{hostile} and more.\n", encoding="utf-8")
+    ws.add(src)
+    bib = tmp_path / "hostile.bib"
+    bib.write_text("@book{evil2020, author = {Evil, Eve}, year = {2020},\n"
+                   "  title = {<script>alert(\"bib\")</script> \"onmouseover=alert(4) x=\"}}\n",
+                   encoding="utf-8")
+    ws.bib_add(bib)
+    text = ws.reading_text("hostile")
+    claim = ws.add_claim("hostile", span=(text.index("Moscow"), len(text)))
+    server = LocalServer(ws, port=0).start()
+    context = browser.new_context(base_url=server.url)
+    pg = context.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        pg.goto("/s/hostile")
+        assert hostile in pg.inner_text("article#text")
+        pg.hover("article#text p:nth-of-type(2)")
+        pg.goto(f"/claim/{claim.id}")
+        pg.keyboard.press("/")
+        pg.keyboard.type("evil")
+        pg.wait_for_selector("#bib-hits input[value='evil2020']")
+        assert '<script>alert("bib")</script>' in pg.inner_text("#bib-hits")
+        pg.hover("#bib-hits label")
+        assert pg.evaluate("document.querySelectorAll('script').length") == 2
+    finally:
+        context.close()
+        server.stop()
+    assert dialogs == []

@@ -532,3 +532,16 @@ def test_server_render_block_by_block_equals_full_render(case, drops):
     for drop in drops:  # marks come and go between requests; only changed blocks are redrawn
         now = [h for h in marks if h.ident not in drop]
         assert view.render(now) == render_reading(text, blocks, pages, now)
+
+
+def test_server_queue_of_one_type(proposed_client, seed_ws):
+    doc = lxml_html.fromstring(proposed_client.get("/queue", params={"type": "place"}).text)
+    assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == \
+        seed_ws.queue(type="place")[:1]
+    form = {i.get("name"): i.get("value") or "" for i in
+            doc.xpath("//form[contains(@class,'keys-bar')]//input[@type='hidden']")
+            if i.get("name") != "_token"}
+    assert form["type"] == "place"
+    r = post(proposed_client, "/queue", {**form, "act": "skip"})
+    assert r.status_code == 303 and "type=place" in r.headers["location"]
+    assert proposed_client.get("/queue", params={"type": "event"}).status_code == 400

@@ -36,6 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from annotator.errors import AnnotatorError, Location, ServerError
+from annotator.model import ENTITY_TYPES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.workspace import Workspace
@@ -121,6 +122,15 @@ class Desk:
                 return view(self, request, form)
             except AnnotatorError as err:
                 return self.fail(request, err)
+            except Exception:  # a bug: its traceback goes to the server's log, a line to the page
+                log.exception("%s %s failed", request.method, request.url.path)
+                err = ServerError("the review desk failed on this request (a bug)",
+                                  hint="the traceback is in the terminal running "
+                                       "'annotator serve'; please report it",
+                                  location=Location(request.url.path), code="W199")
+                resp = self.fail(request, err)
+                resp.status_code = 500
+                return resp
 
 
 # Every page says how far the decisions log went when it was drawn; the page script remembers
@@ -292,11 +302,17 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
         done = request.query_params.get("done", "")[:300]
         session = ",".join(x for x in request.query_params.get("session", "").split(",")
                            if x.isdigit())
-    ids = desk.ws.queue()
+    type_ = (form.get("type") if request.method == "POST"
+             else request.query_params.get("type")) or None
+    if type_ is not None and type_ not in ENTITY_TYPES:
+        raise ServerError(f"unknown type '{type_}'", hint=f"use one of {', '.join(ENTITY_TYPES)}",
+                          location=Location("/queue"), code="W105")
+    ids = desk.ws.queue(type=type_)
     cand = desk.ws.candidate(ids[0]) if ids else None
     expected = desk.ws.state_token(cand.entity.id) if cand else ""
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
-                     done=done, session=session, render=next(desk.renders), nav="queue")
+                     done=done, session=session, render=next(desk.renders), nav="queue",
+                     type=type_ or "")
 
 
 def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
@@ -340,8 +356,9 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         session.append(d.id)
     kept = ",".join(str(i) for i in session[-SESSION_UNDO:])
     if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
-        return RedirectResponse(f"/queue?{urlencode({'done': done, 'session': kept})}",
-                                status_code=303)
+        query = {"done": done, "session": kept, **({"type": form["type"]}
+                                                    if form.get("type") else {})}
+        return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
     return queue_page(desk, request, form, done=done, session=kept)
 
 
