@@ -386,12 +386,14 @@ class ExportReport:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """One file written by ``export bibtex|csl|claims``."""
+    """One file written by ``export bibtex|csl|claims``, and what to know about its content
+    (``notes``: entries mended or lacking what the format requires)."""
 
     path: str
     format: str
     items: int
     action: str = "written"
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from annotator.errors import AnnotatorError, DecisionError, Location, SourceErro
 from annotator.files import atomic_write
 from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
                              Decision, Entity, EvalReport, ExportReport, Link, Mention,
-                             ProposeReport, RegisterImport, Source)
+                             ProposeReport, RegisterImport, Source, Written)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
@@ -689,6 +689,24 @@ class Workspace:
         return export_tei(self, list(source_ids) if source_ids else None,
                           include_proposals=include_proposals, out_dir=out_dir,
                           progress=progress)
+
+    def export_bibtex(self, *, all: bool = False, ascii: bool = False,  # noqa: A002
+                      out: str | Path | None = None) -> Written:
+        """Write the works the claims cite and the sources themselves (``all``: the whole
+        bibliography) as .bib: UTF-8 for biber, or ``ascii`` for classic BibTeX.
+
+        DOCS: docs/export.md#bibtex-and-csl-json
+        """
+        from annotator.export.bibtex import export_bibtex
+
+        return export_bibtex(self, everything=all, ascii_only=ascii, out=out)
+
+    def export_csl(self, *, all: bool = False,  # noqa: A002
+                   out: str | Path | None = None) -> Written:
+        """The same works as CSL-JSON, for Zotero and pandoc --citeproc."""
+        from annotator.export.csl import export_csl
+
+        return export_csl(self, everything=all, out=out)
 
     def _exports_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
                              tm: TextMap) -> None:

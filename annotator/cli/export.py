@@ -11,6 +11,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors, workspace
 from annotator.cli.claims import progress_bar
+from annotator.model import Written
 
 export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
                               "tables to exports/.", no_args_is_help=True)
@@ -86,3 +87,48 @@ def validate_cli(
     typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
     if invalid:
         raise typer.Exit(1)
+
+
+def _written(result: Written, format: Format) -> None:
+    row = {k: v for k, v in asdict(result).items() if k != "notes"}
+    render([row], format, columns=["path", "format", "items", "action"], title="Written")
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliography, not only the works "
+                                                    "the claims cite and the sources.")]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: "
+                                                                    "in exports/).")]
+
+
+@export_app.command("bibtex")
+def export_bibtex_cli(
+    *,
+    all_: AllOpt = False,
+    ascii_: Annotated[bool, typer.Option("--ascii", help="Classic BibTeX: its entry types, "
+                                                         "ASCII with LaTeX escapes.")] = False,
+    output: OutOpt = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Write the works the claims cite and the sources as .bib (UTF-8 for biber by default).
+
+    Entries are fitted to biber's data model; what cannot be mended (a work without a date)
+    is printed as a note.
+    """
+    with user_errors():
+        result = workspace().export_bibtex(all=all_, ascii=ascii_, out=output)
+    _written(result, format)
+
+
+@export_app.command("csl")
+def export_csl_cli(
+    *,
+    all_: AllOpt = False,
+    output: OutOpt = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Write the same works as CSL-JSON, for Zotero and pandoc --citeproc."""
+    with user_errors():
+        result = workspace().export_csl(all=all_, out=output)
+    _written(result, format)

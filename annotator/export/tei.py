@@ -39,10 +39,10 @@ from typing import Any
 
 from lxml import etree
 
-from annotator.errors import ExportError, Location
 from annotator.export.bibl import bibl_lines
 from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, nest, place,
                                      splice, tag_inserts)
+from annotator.export.output import shown, write_file
 from annotator.model import ExportReport, TeiExport
 from annotator.tei.parse import TEI_NS
 
@@ -784,8 +784,6 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
     Each file is written atomically; if one cannot be written, the files written before it
     are kept, the earlier export of the failing one is left intact, and ExportError says so.
     """
-    from annotator.files import atomic_write
-
     target_dir = Path(out_dir) if out_dir is not None else ws.exports_dir
     ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
     sources = [ws.source(i) for i in ids]  # unknown ids fail before anything is written
@@ -798,46 +796,8 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
                                      include_proposals=include_proposals)
         out = text.encode("utf-8")
         path = target_dir / f"{src.id}.xml"
-        action = "unchanged" if _same(path, out) else "written"
-        if action == "written":
-            write_export(path, out, written=[f.path for f in files], atomic_write=atomic_write)
-        files.append(TeiExport(source_id=src.id, path=_shown(ws, path), action=action, **counts))
+        action = write_file(path, out, written=[f.path for f in files if f.action == "written"])
+        files.append(TeiExport(source_id=src.id, path=shown(ws, path), action=action, **counts))
         if progress is not None:
             progress(n + 1, len(sources))
-    return ExportReport(files=tuple(files), out_dir=_shown(ws, target_dir))
-
-
-def _same(path: Path, data: bytes) -> bool:
-    try:
-        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _shown(ws: Any, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(ws.root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def write_export(path: Path, data: bytes, *, written: Sequence[str] = (),
-                 atomic_write: Callable[[Path, bytes], None] | None = None) -> None:
-    """Write one export file atomically; a failure leaves the earlier file intact and says so."""
-    import errno
-
-    if atomic_write is None:
-        from annotator.files import atomic_write
-    before = f" (already written: {', '.join(written)})" if written else ""
-    try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
-    except OSError as exc:
-        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-        what = "the disk is full" if full else (exc.strerror or str(exc))
-        kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
-        raise ExportError(f"cannot write the export ({what}); {kept}{before}",
-                          hint="free some disk space and export again" if full else
-                          "choose a folder you can write to (-o) or fix its permissions",
-                          location=Location(path), code="E002" if full else "E001") from None
+    return ExportReport(files=tuple(files), out_dir=shown(ws, target_dir))

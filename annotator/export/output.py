@@ -1,0 +1,63 @@
+"""Writing export files: atomic, unchanged files left alone, failures said in one line.
+
+A file is written beside its target and moved over it (``annotator.files.atomic_write``), so a
+full disk or an unwritable folder leaves the earlier export as it was; the ``ExportError``
+says so (E001: cannot write there, E002: disk full), with the files already written in this
+run. A file whose bytes would not change is not touched (its action is 'unchanged').
+
+DOCS: docs/export.md#files
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ExportError, Location
+from annotator.files import atomic_write
+from annotator.model import Written
+
+
+def write_file(path: Path, data: bytes, *, written: Sequence[str] = ()) -> str:
+    """Write one export file; returns 'written' or 'unchanged'."""
+    if same_bytes(path, data):
+        return "unchanged"
+    before = f" (already written: {', '.join(written)})" if written else ""
+    try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError as exc:
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        what = "the disk is full" if full else (exc.strerror or str(exc))
+        kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
+        raise ExportError(f"cannot write the export ({what}); {kept}{before}",
+                          hint="free some disk space and export again" if full else
+                          "choose a folder you can write to (-o) or fix its permissions",
+                          location=Location(path), code="E002" if full else "E001") from None
+    return "written"
+
+
+def write_export(ws: Any, path: Path, data: bytes, *, format: str, items: int,
+                 notes: tuple[str, ...] = ()) -> Written:
+    """Write a one-file export (.bib, CSL-JSON, a claims table) and say what was written."""
+    action = write_file(path, data)
+    return Written(path=shown(ws, path), format=format, items=items, action=action,
+                   notes=notes)
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def shown(ws: Any, path: Path) -> str:
+    """A path as the editor reads it: relative to the workspace when inside it."""
+    try:
+        return path.resolve().relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
