@@ -180,6 +180,9 @@ def latex_value(name: str, value: str, *, ascii_only: bool) -> str:
                             value)
     else:
         text = _SPECIAL.sub(lambda m: _SPECIALS[m.group()], value)
+    for ligature, kept in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):
+        while ligature in text:  # '--' would be read as a dash, '``' as a quotation mark
+            text = text.replace(ligature, kept)
     if name in PROTECT:
         text = _protect(text)
     if ascii_only:
