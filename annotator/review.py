@@ -34,6 +34,7 @@ from annotator.store import Act, Store, now
 
 ENTITY = "entity:"
 MENTION = "mention:"
+CLAIM = "claim:"
 DATE_KEYS = ("when", "from", "to", "notBefore", "notAfter")
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
 
@@ -111,6 +112,8 @@ def _real_date(value: str) -> bool:
 def parse_target(target: str) -> tuple[str, str | int]:
     """('entity', id) or ('mention', id) from 'person-x', 'entity:person-x' or 'mention:12'."""
     t = target.strip()
+    if t.startswith(CLAIM) and t[len(CLAIM):].isdigit():
+        return "claim", int(t[len(CLAIM):])
     if t.startswith(MENTION):
         rest = t[len(MENTION):]
         if not rest.isdigit():
@@ -206,6 +209,10 @@ class Review:
             kind, key = parse_target(target)
             if kind == "mention":
                 rows = [self._mention_row(conn, int(key))]
+            elif kind == "claim":  # the claim and its links: what a claim page shows
+                rows = conn.execute("SELECT * FROM claims WHERE id = ?", (key,)).fetchall()
+                rows.extend(conn.execute("SELECT * FROM links WHERE claim_id = ? ORDER BY id",
+                                         (key,)).fetchall())
             else:
                 rows = [self._entity_row(conn, str(key))]
                 for sql in ("SELECT * FROM variants WHERE entity_id = ? ORDER BY key",

@@ -88,7 +88,8 @@ def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
         cid = int(old["id"]) if old is not None else int(ws.store.one(
             "SELECT coalesce(max(id), 0) + 1 FROM claims")[0])
         try:
-            with _claim_act(ws, "claim-add", f"claim:{cid}", payload, expected) as act:
+            with _claim_act(ws, "claim-add", f"claim:{cid}", payload, expected,
+                            token_of=None) as act:
                 if old is not None:
                     act.update("claims", {"id": cid}, values)
                 else:
@@ -149,7 +150,8 @@ def link_claim(ws: Workspace, claim_id: int | str, key: str | None, *,
                             hint="nothing to do; 'annotator claim unlink' removes a link",
                             location=Location(ws.store.path), code="D309")
     with _claim_act(ws, "claim-link", f"claim:{claim_row['id']}",
-                    {k: v for k, v in row.items() if v is not None}, expected) as act:
+                    {k: v for k, v in row.items() if v is not None}, expected,
+                    token_of=f"claim:{claim_row['id']}") as act:
         if same is not None:
             act.update("links", {"id": same["id"]},
                        {"status": "confirmed", "locus": locus or same["locus"]})
@@ -166,7 +168,8 @@ def accept_link(ws: Workspace, link_id: int | str, *, locus: str | None,
     values: dict[str, Any] = {"status": "confirmed"}
     if locus is not None:
         values["locus"] = " ".join(locus.split())
-    with _claim_act(ws, "link-accept", f"link:{found.id}", values, expected) as act:
+    with _claim_act(ws, "link-accept", f"link:{found.id}", values, expected,
+                    token_of=f"claim:{found.claim_id}") as act:
         act.update("links", {"id": found.id}, values)
     return link(ws, found.id)
 
@@ -175,7 +178,8 @@ def unlink(ws: Workspace, link_id: int | str, *, expected: str | None) -> None:
     """Remove an editor's link; a suggestion is kept as rejected, so it is not made again."""
     found = link(ws, link_id)
     with _claim_act(ws, "unlink", f"link:{found.id}",
-                    {"claim": found.claim_id, "target": found.target}, expected) as act:
+                    {"claim": found.claim_id, "target": found.target}, expected,
+                    token_of=f"claim:{found.claim_id}") as act:
         if found.provenance == "editor":
             act.delete("links", {"id": found.id})
         else:
@@ -191,18 +195,20 @@ def set_claim_state(ws: Workspace, claim_id: int | str, state: str, act_name: st
                             hint="mark the claim again with 'annotator claim add'",
                             location=Location(ws.store.path), code="D310")
     with _claim_act(ws, act_name, f"claim:{row['id']}", {"from": row["status"]},
-                    expected) as act:
+                    expected, token_of=f"claim:{row['id']}") as act:
         act.update("claims", {"id": row["id"]}, {"status": state})
     return claim(ws, row["id"])
 
 
 @contextmanager
 def _claim_act(ws: Workspace, act: str, target: str, payload: dict[str, Any],
-               expected: str | None) -> Iterator[Act]:
-    """One claim act; with ``expected`` (the browser's ``state_token()``), refused when
-    anything was decided since that page was loaded."""
+               expected: str | None, *, token_of: str | None) -> Iterator[Act]:
+    """One claim act; with ``expected`` (``ws.state_token(token_of)`` as the page saw it: the
+    claim and its links, or the whole workspace when ``token_of`` is None), refused inside the
+    act's transaction when that changed meanwhile."""
     with ws.store.act(act, target, editor=ws.editor, payload=payload) as rec:
-        if expected is not None and ws.state_token() != expected:
+        now = ws.state_token(token_of) if token_of else ws.state_token()
+        if expected is not None and now != expected:
             raise DecisionError(f"{target} may have changed since you loaded it",
                                 hint="reload and try again", code="D010")
         yield rec

@@ -406,12 +406,18 @@ def test_claims_acts_undo_with_the_generic_undo(ref_ws):
 def test_claims_expected_token_refuses_stale_pages(ref_ws):
     token = ref_ws.state_token()
     row = ref_ws.add_claim(SID, span=(26, 100), expected=token)
-    with pytest.raises(DecisionError) as info:
-        ref_ws.link_claim(row.id, "nekrich1997", expected=token)
+    with pytest.raises(DecisionError) as info:  # the workspace moved on since `token`
+        ref_ws.add_claim(SID, span=(120, 160), expected=token)
     assert info.value.code == "D010"
-    assert ref_ws.claim(row.id).links == ()
-    ref_ws.link_claim(row.id, "nekrich1997", expected=ref_ws.state_token())
+    seen = ref_ws.state_token(f"claim:{row.id}")
+    other = ref_ws.add_claim(SID, span=(120, 160))
+    ref_ws.link_claim(other.id, "nekrich1997")  # elsewhere: this claim's page is still current
+    ref_ws.link_claim(row.id, "nekrich1997", locus="p. 1", expected=seen)
+    with pytest.raises(DecisionError) as info:  # this claim changed since `seen`
+        ref_ws.confirm_claim(row.id, expected=seen)
+    assert info.value.code == "D010"
     assert ref_ws.claim(row.id).status == "supported"
+    ref_ws.confirm_claim(row.id, expected=ref_ws.state_token(f"claim:{row.id}"))
 
 
 def test_claims_undo_of_bib_add_still_cited_is_refused(ref_ws):

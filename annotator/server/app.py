@@ -14,7 +14,6 @@ DOCS: docs/server.md
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import logging
@@ -442,20 +441,16 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
                      after=after + ("…" if claim.end + CONTEXT < len(tm.text) else ""),
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "",
-                     expected=claim_token(claim), done=done, nav="claims")
+                     expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,
+                     nav="claims")
 
 
 CONTEXT = 160  # characters of context either side of a claim
 
 
-def claim_token(claim: Any) -> str:
-    """What the claim page showed: its row and links. An act made on an older page is refused."""
-    return hashlib.sha256(repr(claim).encode()).hexdigest()[:16]
-
-
 def _check_claim(desk: Desk, claim_id: Any, form: Form) -> None:
     claim = desk.ws.claim(claim_id)
-    if form.get("expected") and form["expected"] != claim_token(claim):
+    if form.get("expected") and form["expected"] != desk.ws.state_token(f"claim:{claim.id}"):
         raise ServerError(f"claim {claim.id} changed since this page was loaded (in another "
                           "tab or from the command line)",
                           hint="reload to see it as it is now, then decide again",
@@ -505,12 +500,14 @@ def claim_link(desk: Desk, request: Request, form: Form) -> Response:
             raise ServerError("no passage selected", hint="select the passage in the text first",
                               location=Location(request.url.path), code="W106")
         passage = (form["source"], _int(form, "start"), _int(form, "end"))
-        link = desk.ws.link_claim(cid, passage=passage, locus=locus, rel=rel)
+        link = desk.ws.link_claim(cid, passage=passage, locus=locus, rel=rel,
+                                    expected=form.get("expected") or None)
     else:
         if not form.get("key"):
             raise ServerError("no work chosen", hint="search the bibliography and pick a work",
                               location=Location(request.url.path), code="W106")
-        link = desk.ws.link_claim(cid, form["key"], locus=locus, rel=rel)
+        link = desk.ws.link_claim(cid, form["key"], locus=locus, rel=rel,
+                                    expected=form.get("expected") or None)
     if not request.headers.get("hx-request"):
         return back(request, f"/claim/{cid}")
     return claim_page(desk, request, form, done=f"Linked to {link.target}.")
@@ -524,10 +521,11 @@ def link_change(desk: Desk, request: Request, form: Form) -> Response:
         raise ServerError(f"link {lid} is not a link of claim {cid}", hint="reload the page",
                           location=Location(f"claim:{cid}"), code="W101")
     if form.get("do") == "accept":
-        desk.ws.accept_link(lid, locus=form.get("locus") or None)
+        desk.ws.accept_link(lid, locus=form.get("locus") or None,
+                            expected=form.get("expected") or None)
         done = "Suggestion accepted."
     else:
-        desk.ws.unlink(lid)
+        desk.ws.unlink(lid, expected=form.get("expected") or None)
         done = "Link removed."
     if not request.headers.get("hx-request"):
         return back(request, f"/claim/{cid}")
@@ -539,9 +537,9 @@ def claim_state(desk: Desk, request: Request, form: Form) -> Response:
     cid = request.path_params["claim_id"]
     _check_claim(desk, cid, form)
     if form.get("state") == "rejected":
-        desk.ws.reject_claim(cid)
+        desk.ws.reject_claim(cid, expected=form.get("expected") or None)
     else:
-        desk.ws.confirm_claim(cid)
+        desk.ws.confirm_claim(cid, expected=form.get("expected") or None)
     if not request.headers.get("hx-request"):
         return back(request, f"/claim/{cid}")
     return claim_page(desk, request, form, done=f"Claim {form.get('state', 'confirmed')}.")
