@@ -708,6 +708,16 @@ class Workspace:
 
         return export_csl(self, everything=all, out=out)
 
+    def export_claims(self, fmt: str = "csv", *, include_proposals: bool = False,
+                      out: str | Path | None = None) -> Written:
+        """Write the claim-to-source table as csv, md, json or a self-contained html report.
+
+        DOCS: docs/export.md#claim-tables
+        """
+        from annotator.export.claims import export_claims
+
+        return export_claims(self, fmt, include_proposals=include_proposals, out=out)
+
     def _exports_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
                              tm: TextMap) -> None:
         """An annotator export being added brings back its claims, links and cited works; a

@@ -193,12 +193,14 @@ def test_export_bib_cli_writes_and_prints_notes(seed_ws, monkeypatch, tmp_path):
 
     monkeypatch.chdir(seed_ws.root)
     runner = CliRunner()
-    done = runner.invoke(app, ["export", "bibtex", "--format", "json"])
+    done = runner.invoke(app, ["export", "bibtex"])
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout) == [{"path": "exports/bibliography.bib", "format": "biblatex",
-                                        "items": 1, "action": "written"}]
+    assert "written: exports/bibliography.bib (1 works, biblatex)" in done.stderr
     assert "note: germansovietaxis: @online needs date or year" in done.stderr
+    assert (seed_ws.exports_dir / "bibliography.bib").read_text().count("@online{") == 1
+    done = runner.invoke(app, ["export", "bibtex", "--ascii", "-o", "-"])
+    assert done.stdout.startswith("% Written by annotator for classic BibTeX")
     out = tmp_path / "refs.json"
-    done = runner.invoke(app, ["export", "csl", "--all", "-o", str(out), "--format", "json"])
+    done = runner.invoke(app, ["export", "csl", "--all", "-o", str(out)])
     assert done.exit_code == 0, done.output
     assert [i["id"] for i in json.loads(out.read_text())] == ["germansovietaxis"]

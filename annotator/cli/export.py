@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -89,17 +90,22 @@ def validate_cli(
         raise typer.Exit(1)
 
 
-def _written(result: Written, format: Format) -> None:
-    row = {k: v for k, v in asdict(result).items() if k != "notes"}
-    render([row], format, columns=["path", "format", "items", "action"], title="Written")
+def _written(result: Written, what: str) -> None:
+    verb = "unchanged" if result.action == "unchanged" else "written"
+    typer.echo(f"{verb}: {result.path} ({result.items} {what}, {result.format})", err=True)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
 
 
-AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliography, not only the works "
-                                                    "the claims cite and the sources.")]
+AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliography, not only the "
+                                                          "works the claims cite and the "
+                                                          "sources.")]
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: "
-                                                                    "in exports/).")]
+                                                                    "in exports/; '-': stdout).")]
+
+
+def _to_stdout(output: Path | None) -> bool:
+    return output is not None and str(output) == "-"
 
 
 @export_app.command("bibtex")
@@ -109,7 +115,6 @@ def export_bibtex_cli(
     ascii_: Annotated[bool, typer.Option("--ascii", help="Classic BibTeX: its entry types, "
                                                          "ASCII with LaTeX escapes.")] = False,
     output: OutOpt = None,
-    format: FormatOpt = Format.table,
 ) -> None:
     """Write the works the claims cite and the sources as .bib (UTF-8 for biber by default).
 
@@ -117,8 +122,18 @@ def export_bibtex_cli(
     is printed as a note.
     """
     with user_errors():
-        result = workspace().export_bibtex(all=all_, ascii=ascii_, out=output)
-    _written(result, format)
+        ws = workspace()
+        if _to_stdout(output):
+            from annotator.export.bibtex import render
+            from annotator.export.works import works
+
+            text, notes = render(works(ws, everything=all_), ascii_only=ascii_)
+            typer.echo(text, nl=False)
+            for note in notes:
+                typer.echo(f"note: {note}", err=True)
+            return
+        result = ws.export_bibtex(all=all_, ascii=ascii_, out=output)
+    _written(result, "works")
 
 
 @export_app.command("csl")
@@ -126,9 +141,47 @@ def export_csl_cli(
     *,
     all_: AllOpt = False,
     output: OutOpt = None,
-    format: FormatOpt = Format.table,
 ) -> None:
     """Write the same works as CSL-JSON, for Zotero and pandoc --citeproc."""
     with user_errors():
-        result = workspace().export_csl(all=all_, out=output)
-    _written(result, format)
+        ws = workspace()
+        if _to_stdout(output):
+            from annotator.export.csl import render
+            from annotator.export.works import works
+
+            typer.echo(render(works(ws, everything=all_)), nl=False)
+            return
+        result = ws.export_csl(all=all_, out=output)
+    _written(result, "works")
+
+
+class TableFormat(str, Enum):
+    csv = "csv"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+@export_app.command("claims")
+def export_claims_cli(
+    *,
+    format: Annotated[TableFormat, typer.Option(
+        "--format", "-f", help="csv (RFC 4180), md (with pandoc citations), json, or html (a "
+                               "self-contained report).")] = TableFormat.csv,
+    include_proposals: Annotated[bool, typer.Option(
+        "--include-proposals", help="Also list claims no editor has decided yet.")] = False,
+    output: OutOpt = None,
+) -> None:
+    """Write the claim-to-source table: each claim, its location, status and linked works,
+    sources and works named by citation key."""
+    with user_errors():
+        ws = workspace()
+        if _to_stdout(output):
+            from annotator.export.claims import RENDER, gather
+
+            typer.echo(RENDER[format.value](gather(ws, include_proposals=include_proposals)),
+                       nl=False)
+            return
+        result = ws.export_claims(format.value, include_proposals=include_proposals,
+                                  out=output)
+    _written(result, "claims")

@@ -1,0 +1,229 @@
+"""The claim-to-source table: each claim, where it is, how it is supported, by which works.
+
+For authors (paste it into a paper), reviewers (what is still unsupported) and scripts. Sources
+and works are named by citation key, so a row reads like a citation:
+
+* ``csv``: RFC 4180 (CRLF, quotes doubled), UTF-8, a header row; one row per claim;
+* ``md``: a Markdown table whose works are pandoc citations (``[@nekrich1997, pp. 202–205]``);
+* ``json``: sources (with counts by status), claims with their links, and the cited works;
+* ``html``: one self-contained page (inline CSS, no script, nothing fetched; every text
+  escaped) with counts by status per source, the claims, and the works they link to.
+
+Claims an editor rejected are left out; undecided proposals only with ``include_proposals``.
+Rows come by source, then by position in the text.
+
+DOCS: docs/export.md#claim-tables
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ConfigError
+from annotator.model import BibEntry, ClaimRow, Link, Written
+
+FORMATS = ("csv", "md", "json", "html")
+STATUSES = ("supported", "attributed", "unsupported")
+COLUMNS = ("claim", "source", "location", "text", "kind", "state", "status", "agent", "works")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Everything a claim table shows, gathered once for every format."""
+
+    claims: tuple[ClaimRow, ...]
+    source_key: dict[str, str]  # source id -> its citation key
+    source_title: dict[str, str]
+    works: dict[str, BibEntry]  # cited works by key
+
+    def source(self, source_id: str) -> str:
+        return self.source_key.get(source_id, source_id)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out = {sid: dict.fromkeys(STATUSES, 0) for sid in self.source_title}
+        for c in self.claims:
+            out.setdefault(c.source_id, dict.fromkeys(STATUSES, 0))[c.status] += 1
+        return out
+
+
+def gather(ws: Any, *, include_proposals: bool = False) -> Table:
+    from annotator.export.works import source_keys
+
+    states = ("confirmed", "proposed") if include_proposals else ("confirmed",)
+    claims = sorted(ws.claims(state=states), key=lambda c: (c.source_id, c.start, c.end, c.id))
+    keys = {link.bib_key for c in claims for link in _links(c) if link.bib_key}
+    works = {e.key: e for e in ws.bib() if e.key in keys}
+    sources = ws.sources()
+    return Table(claims=tuple(claims), source_key=source_keys(ws),
+                 source_title={s.id: s.title for s in sources}, works=works)
+
+
+def _links(claim: ClaimRow) -> list[Link]:
+    """The links a table shows: confirmed ones (suggestions are not yet a source)."""
+    return [link for link in claim.links if link.status == "confirmed"]
+
+
+def _target(table: Table, link: Link) -> str:
+    if link.bib_key is not None:
+        return link.bib_key
+    return f"{table.source(link.target_source_id or '')}:{link.target_start}-{link.target_end}"
+
+
+def _works_text(table: Table, claim: ClaimRow) -> str:
+    out = []
+    for link in _links(claim):
+        text = _target(table, link) + (f" ({link.locus})" if link.locus else "")
+        out.append(text if link.rel == "supports" else f"{link.rel}: {text}")
+    return "; ".join(out)
+
+
+def _row(table: Table, c: ClaimRow) -> dict[str, str]:
+    return {"claim": str(c.id), "source": table.source(c.source_id), "location": c.location,
+            "text": c.text, "kind": c.kind, "state": c.state, "status": c.status,
+            "agent": c.agent, "works": _works_text(table, c)}
+
+
+def to_csv(table: Table) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for c in table.claims:
+        writer.writerow(_row(table, c))
+    return buf.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _citation(table: Table, claim: ClaimRow) -> str:
+    """Pandoc citations of a claim's works: ``[@key, p. 3; @other]``, passages as text."""
+    cites, other = [], []
+    for link in _links(claim):
+        if link.bib_key is None:
+            other.append(f"{link.rel}: {_target(table, link)}")
+            continue
+        cite = f"@{link.bib_key}" + (f", {link.locus}" if link.locus else "")
+        (cites if link.rel == "supports" else other).append(
+            cite if link.rel == "supports" else f"{link.rel}: [{cite}]")
+    parts = ([f"[{'; '.join(cites)}]"] if cites else []) + other
+    return "; ".join(parts)
+
+
+def to_markdown(table: Table) -> str:
+    head = ["claim", "source", "location", "text", "kind", "status", "agent", "works"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for c in table.claims:
+        row = [str(c.id), f"@{table.source(c.source_id)}", c.location, c.text, c.kind,
+               c.status, c.agent, _citation(table, c)]
+        lines.append("| " + " | ".join(_md_cell(x) for x in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(table: Table) -> str:
+    counts = table.counts()
+    data = {
+        "sources": [{"id": sid, "key": table.source(sid), "title": table.source_title[sid],
+                     "counts": counts[sid]} for sid in sorted(table.source_title)],
+        "claims": [{**_row(table, c), "claim": c.id, "source_id": c.source_id,
+                    "start": c.start, "end": c.end, "paragraph": c.paragraph, "line": c.line,
+                    "page": c.page, "agent_entity_id": c.agent_entity_id,
+                    "links": [{"rel": link.rel, "work": link.bib_key,
+                               "source": link.target_source_id and
+                               table.source(link.target_source_id),
+                               "start": link.target_start, "end": link.target_end,
+                               "locus": link.locus} for link in _links(c)]}
+                   for c in table.claims],
+        "works": [{"key": e.key, "type": e.type, "fields": dict(e.fields)}
+                  for e in sorted(table.works.values(), key=lambda e: e.key)],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+_CSS = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;
+max-width:72rem;padding:0 1rem;color:#1b1b1b;background:#fff}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f1f1f1}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.supported{color:#0a5d2a}.attributed{color:#7a5300}.unsupported{color:#a1161d;font-weight:600}
+.text{max-width:34rem}code{font-size:.9em}a{color:#0b4f9c}
+@media print{body{margin:0;max-width:none}a{color:inherit}}
+"""
+
+
+def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
+    e = html.escape
+    counts = table.counts()
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           "style-src 'unsafe-inline'\">", f"<title>{e(title)}</title>",
+           f"<style>{_CSS}</style>", "</head>", "<body>", f"<h1>{e(title)}</h1>",
+           "<h2>By source</h2>", "<table>", "<thead><tr><th>source</th><th>title</th>"
+           + "".join(f'<th class="{s}">{s}</th>' for s in STATUSES)
+           + "<th>claims</th></tr></thead>", "<tbody>"]
+    for sid in sorted(counts):
+        c = counts[sid]
+        out.append(f"<tr><td><code>{e(table.source(sid))}</code></td>"
+                   f"<td>{e(table.source_title.get(sid, ''))}</td>"
+                   + "".join(f'<td class="n">{c[s]}</td>' for s in STATUSES)
+                   + f'<td class="n">{sum(c.values())}</td></tr>')
+    out += ["</tbody>", "</table>", "<h2>Claims</h2>", "<table>", "<thead><tr>"
+            + "".join(f"<th>{h}</th>" for h in ("claim", "source", "location", "text", "kind",
+                                                "status", "agent", "works"))
+            + "</tr></thead>", "<tbody>"]
+    for cl in table.claims:
+        works = []
+        for link in _links(cl):
+            locus = f" ({e(link.locus)})" if link.locus else ""
+            rel = "" if link.rel == "supports" else f"{e(link.rel)}: "
+            if link.bib_key is not None:
+                works.append(f'{rel}<a href="#work-{e(link.bib_key)}">'
+                             f"{e(link.bib_key)}</a>{locus}")
+            else:
+                works.append(f"{rel}{e(_target(table, link))}{locus}")
+        out.append(f'<tr id="claim-{cl.id}"><td class="n">{cl.id}</td>'
+                   f"<td><code>{e(table.source(cl.source_id))}</code></td>"
+                   f"<td>{e(cl.location)}</td><td class=\"text\">{e(cl.text)}</td>"
+                   f"<td>{e(cl.kind)}</td><td class=\"{e(cl.status)}\">{e(cl.status)}</td>"
+                   f"<td>{e(cl.agent)}</td><td>{'<br>'.join(works)}</td></tr>")
+    out += ["</tbody>", "</table>", "<h2>Works</h2>", "<ul>"]
+    for work in sorted(table.works.values(), key=lambda w: w.key):
+        f = dict(work.fields)
+        who = f.get("author") or f.get("editor") or ""
+        year = (f.get("date") or f.get("year") or "")[:4]
+        url = f.get("url", "")
+        link = (f' <a href="{e(url)}" rel="noreferrer">{e(url)}</a>'
+                if url.startswith(("https://", "http://")) else "")
+        out.append(f'<li id="work-{e(work.key)}"><code>{e(work.key)}</code> '
+                   f"{e(who)}{(' ' if who.endswith('.') else '. ') if who else ''}"
+                   f"<i>{e(f.get('title', ''))}</i>"
+                   f"{', ' + e(year) if year else ''}.{link}</li>")
+    out += ["</ul>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+RENDER = {"csv": to_csv, "md": to_markdown, "json": to_json, "html": to_html}
+
+
+def export_claims(ws: Any, fmt: str = "csv", *, include_proposals: bool = False,
+                  out: str | Path | None = None) -> Written:
+    """Write the claim table in ``fmt`` (csv, md, json, html) to ``out`` (default: exports/)."""
+    if fmt not in RENDER:
+        raise ConfigError(f"no claim table format '{fmt}'",
+                          hint=f"use one of {', '.join(FORMATS)}", code="E020")
+    from annotator.export.output import write_export
+
+    table = gather(ws, include_proposals=include_proposals)
+    data = RENDER[fmt](table).encode("utf-8")
+    return write_export(ws, Path(out) if out else ws.exports_dir / f"claims.{fmt}", data,
+                        format=fmt, items=len(table.claims))
+
