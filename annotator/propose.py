@@ -501,7 +501,8 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
     settings = ws.settings.with_overrides(model=model, n_process=n_process,
                                           batch_size=batch_size)
     check_labels(settings.labels)
-    sources = [ws.source(s) for s in source_ids] if source_ids else ws.sources()
+    sources = ([ws.source(s) for s in dict.fromkeys(source_ids)] if source_ids
+               else ws.sources())
     provenance = pipeline_provenance(settings.model)
     fingerprint = settings_fingerprint(settings.labels)
     conn = ws.store.conn

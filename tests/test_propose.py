@@ -185,6 +185,8 @@ def test_propose_two_processes_give_the_same_proposals(seed_ws):
 
 
 def test_propose_unknown_source_and_model(seed_ws):
+    twice = seed_ws.propose(["german-soviet-axis-talks", "german-soviet-axis-talks"])
+    assert [s.source_id for s in twice.sources] == ["german-soviet-axis-talks"]
     with pytest.raises(SourceError) as err:
         seed_ws.propose(["nope"])
     assert err.value.code == "S015"
