@@ -14,6 +14,7 @@ DOCS: README.md#library-api
 from __future__ import annotations
 
 import difflib
+from collections import OrderedDict
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from annotator.tei.textmap import TextMap, build_textmap
 log = logging.getLogger(__name__)
 
 STORE_FILE = "annotator.sqlite"
+TEXTMAP_CACHE = 32  # reading texts kept in memory per Workspace
 SOURCES_DIR = "sources"
 EXPORTS_DIR = "exports"
 TEI_SUFFIXES = (".xml", ".tei")
@@ -80,7 +82,9 @@ class Workspace:
     def __init__(self, root: str | Path, *, settings: Settings | None = None) -> None:
         self.root = Path(root).resolve()
         self.settings = settings or load_settings(self.root)
-        self._textmaps: dict[tuple[str, str], TextMap] = {}
+        # the reading texts used last, per source version; bounded so that a workspace of a
+        # thousand sources does not hold them all
+        self._textmaps: OrderedDict[tuple[str, str], TextMap] = OrderedDict()
 
     # -- finding and creating -------------------------------------------------------------
     @classmethod
@@ -258,7 +262,7 @@ class Workspace:
                 else:
                     atomic_write(item.target, previous)
             raise
-        self._textmaps[(item.id, item.parsed.sha256)] = tm
+        self._remember(item.id, item.parsed.sha256, tm)
         source = self.source(item.id)
         return AddResult(source, "replaced" if row else "added", kept, stale)
 
@@ -288,9 +292,18 @@ class Workspace:
         """Reading text and offset map of a source (cached per version)."""
         src = self.source(source_id)
         key = (source_id, src.sha256)
-        if key not in self._textmaps:
-            self._textmaps[key] = build_textmap(self.parsed(source_id))
-        return self._textmaps[key]
+        cached = self._textmaps.get(key)
+        if cached is not None:
+            self._textmaps.move_to_end(key)
+            return cached
+        return self._remember(source_id, src.sha256, build_textmap(self.parsed(source_id)))
+
+    def _remember(self, source_id: str, sha256: str, tm: TextMap) -> TextMap:
+        self._textmaps[(source_id, sha256)] = tm
+        self._textmaps.move_to_end((source_id, sha256))
+        while len(self._textmaps) > TEXTMAP_CACHE:
+            self._textmaps.popitem(last=False)
+        return tm
 
     def _version_textmap(self, source_id: str, sha256: str) -> TextMap:
         """Reading text of an earlier version of a source, from the bytes the store kept."""
@@ -300,8 +313,8 @@ class Workspace:
             if row is None:
                 return self.textmap(source_id)
             src = self.source(source_id)
-            self._textmaps[key] = build_textmap(parse_source(self.root / src.file,
-                                                             bytes(row["data"])))
+            old = parse_source(self.root / src.file, bytes(row["data"]))
+            return self._remember(source_id, sha256, build_textmap(old))
         return self._textmaps[key]
 
     def reading_text(self, source_id: str) -> str:
