@@ -13,13 +13,15 @@ proposes::
     note = [ { entity = "person-adolf-hitler", note = "..." } ]
     add = [ { source = "letter", text = "German Foreign office", type = "org" } ]
     confirm = [ { type = "date" } ]   # every proposed date the model could normalise
+    confirm_claims = [ { kind = "attributed" } ]      # proposed claims of a kind (and ``text``)
+    accept_links = [ { key = "nekrich1997", locus = "p. 199" } ]  # suggested links to a work
 
 An ``add`` line marks every occurrence of ``text`` in the source's reading text that no
 confirmed mention of that type covers yet (``when``/``from``/``to`` give a date its value).
 
 Each line applies to every entity of that type with that name (any spelling the store knows),
 or to the one ``entity`` id. Sections apply in the order add, merge, relabel, reject, confirm,
-link, prefer, note. A rejection is recorded even when nothing is proposed yet, so the name is never
+link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is proposed yet, so the name is never
 proposed for that type. Lines that match nothing are reported, not errors.
 
 DOCS: docs/review.md#decisions-files
@@ -40,7 +42,10 @@ from annotator.store import Act
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
 
-SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note")
+SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note",
+            "confirm_claims", "accept_links")
+CLAIM_SECTIONS = {"confirm_claims": ({"kind"}, {"kind", "text"}),
+                  "accept_links": ({"key"}, {"key", "locus"})}  # (needed, allowed) fields
 _FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set(),
            "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"},
            "add": {"source", "text"}}
@@ -71,6 +76,12 @@ def read_file(path: Path) -> dict[str, Any]:
             where = f"{key}[{i}]"
             if not isinstance(line, dict):
                 raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
+            if key in CLAIM_SECTIONS:
+                needed, allowed = CLAIM_SECTIONS[key]
+                if set(line) - allowed or needed - set(line):
+                    raise _bad(path, where, f"a {key} line takes {', '.join(sorted(allowed))}",
+                               f"needs {', '.join(sorted(needed))}")
+                continue
             allowed = {"name", "type", "entity"} | _FIELDS[key]
             if key == "add":
                 allowed = {"type"} | _FIELDS[key] | _DATE_KEYS
@@ -135,7 +146,7 @@ def apply_file(ws: Workspace, path: Path) -> ApplyResult:
                 if done:
                     applied += 1
                 else:
-                    label = (line.get("entity") or
+                    label = (line.get("entity") or line.get("key") or line.get("kind") or
                              f"{line.get('name') or line.get('text')} ({line['type']})")
                     missing.append(f"{section} {label}")
     return ApplyResult(applied, tuple(missing), rec.decision_id, imported)
@@ -144,6 +155,10 @@ def apply_file(ws: Workspace, path: Path) -> ApplyResult:
 def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) -> bool:
     if section == "add":
         return _add(review, rec, line)
+    if section == "confirm_claims":
+        return _confirm_claims(review, rec, line)
+    if section == "accept_links":
+        return _accept_links(rec, line)
     if section == "confirm" and set(line) == {"type"}:
         dates = rec.conn.execute("SELECT id FROM mentions WHERE type = 'date' AND status = "
                                  "'proposed' AND date_value IS NOT NULL").fetchall()
@@ -204,3 +219,29 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
         found = True
         at = text.find(needle, end)
     return found
+
+
+def _confirm_claims(review: Review, rec: Act, line: dict[str, Any]) -> bool:
+    """Confirm the proposed claims of a kind (whose text holds ``text``, when given)."""
+    rows = rec.conn.execute("SELECT id, source_id, start, end FROM claims WHERE kind = ? AND "
+                            "status = 'proposed' ORDER BY id", (line["kind"],)).fetchall()
+    needle = str(line.get("text", ""))
+    done = False
+    for r in rows:
+        if needle and needle not in review.reading_text(r["source_id"])[r["start"]:r["end"]]:
+            continue
+        rec.update("claims", {"id": r["id"]}, {"status": "confirmed"})
+        done = True
+    return done
+
+
+def _accept_links(rec: Act, line: dict[str, Any]) -> bool:
+    """Accept every suggested link to the work ``key`` (with ``locus``, when given)."""
+    rows = rec.conn.execute("SELECT id FROM links WHERE bib_key = ? AND status = 'suggested' "
+                            "ORDER BY id", (line["key"],)).fetchall()
+    values: dict[str, Any] = {"status": "confirmed"}
+    if "locus" in line:
+        values["locus"] = " ".join(str(line["locus"]).split())
+    for r in rows:
+        rec.update("links", {"id": r["id"]}, values)
+    return bool(rows)

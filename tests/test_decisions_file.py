@@ -12,7 +12,8 @@ SAMPLE_DECISIONS = ROOT / "decisions.toml"
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory):
-    """The README's first command on a copy of the sample workspace: add, propose, apply."""
+    """The README's first command on a copy of the sample workspace: add, bib add, propose,
+    claims propose, apply."""
     import os
 
     from annotator import Workspace
@@ -21,7 +22,9 @@ def applied(tmp_path_factory):
     os.environ.setdefault("ANNOTATOR_EDITOR", "tester")
     ws = Workspace.init(tmp_path_factory.mktemp("sample") / "ws")
     ws.add(SAMPLE_TEI)
+    ws.bib_add(ROOT / "sources" / "references.bib")
     ws.propose()
+    ws.propose_claims()
     result = ws.apply_decisions(SAMPLE_DECISIONS)
     yield ws, result
     ws.close()
@@ -45,6 +48,26 @@ def test_decisions_file_sample_gives_confirmed_annotations(applied):
     assert ws.entity("org-axis").status == "rejected"
     rejected = {tuple(r) for r in ws.store.query("SELECT key, type FROM rejections")}
     assert {("axis", "place"), ("axis", "org")} <= rejected
+
+
+def test_decisions_file_sample_confirms_claims_and_accepts_links(applied):
+    ws, _ = applied
+    claims = ws.claims()
+    assert claims and {c.state for c in claims} == {"confirmed"}
+    nekrich = [c for c in claims if "According to a study by Alexander Nekrich" in
+               ws.reading_text(c.source_id)[c.start:c.end]]
+    assert len(nekrich) == 1 and nekrich[0].status == "supported"
+    assert [w.bib_key for w in nekrich[0].links if w.status == "confirmed"] == ["nekrich1997"]
+    unsupported = [c for c in claims if c.status == "unsupported"]
+    assert unsupported and all(c.kind == "unattributed" for c in unsupported)
+
+
+def test_decisions_file_claim_lines_are_checked(seed_ws, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('confirm_claims = [ { kind = "attributed", name = "x" } ]\n')
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(bad)
+    assert err.value.code == "S206"
 
 
 def test_decisions_file_apply_is_one_act_and_idempotent(applied):
