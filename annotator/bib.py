@@ -30,7 +30,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from annotator.errors import Location, SourceError
 from annotator.files import read_named
 from annotator.model import BibEntry
-from annotator.tei.parse import TEI_NS, element_text
+from annotator.tei.parse import TEI_NS, element_text, source_line
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -252,7 +252,8 @@ def parse_bib(text: str, *, path: str | Path, origin: str,
             problems.append((line, f"entry '{block.key}': duplicate key (first used at line "
                                    f"{first})", "give one of the two entries another key"))
         elif isinstance(block, DuplicateFieldKeyBlock):
-            key = block.ignore_error_block.key if block.ignore_error_block else "?"
+            entry = block.ignore_error_block  # the Entry holding the duplicate fields
+            key = entry.key if isinstance(entry, Entry) else "?"
             names = ", ".join(sorted(block.duplicate_keys))
             problems.append((line, f"entry '{key}': field {names} given twice",
                              "keep one of them"))
@@ -342,7 +343,9 @@ def ascii_fold(text: str) -> str:
 
 def split_names(value: str) -> list[str]:
     """BibTeX name list 'A and B and C' -> ['A', 'B', 'C'] (not inside braces)."""
-    names, depth, cur = [], 0, []
+    names: list[str] = []
+    cur: list[str] = []
+    depth = 0
     tokens = re.split(r"(\{|\}|\s+and\s+)", value)
     for tok in tokens:
         if tok == "{":
@@ -563,7 +566,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             fields["title"] = title
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
-            add(etype, fields, (work if work is not None else header).sourceline, None)
+            add(etype, fields, source_line(work if work is not None else header), None)
     xml_id = "{http://www.w3.org/XML/1998/namespace}id"
     for el in root.iter(f"{_T}bibl", f"{_T}biblStruct"):
         if _inside(el, header) or _nested(el):
@@ -571,7 +574,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
             continue
-        add(etype, fields, el.sourceline, el.get(xml_id))
+        add(etype, fields, source_line(el), el.get(xml_id))
     return out
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from annotator.model import BibEntry, ClaimProposal, Link
 
@@ -126,7 +126,8 @@ def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
     if not quote.strip():
         return []
     pat = quote_pattern(quote)
-    out, pos = [], 0
+    out: list[tuple[int, int]] = []
+    pos = 0
     while True:
         m = pat.search(text, pos)
         if m is None:
@@ -359,7 +360,7 @@ def _resolve_pronoun(doc: Doc, tok: Token) -> tuple[str, int, int] | None:
     return None
 
 
-def _passive_report(verb: Token) -> Token | None | bool:
+def _passive_report(verb: Token) -> Token | Literal[False] | None:
     """'It is claimed that ...', 'was reported by Reuters': the agent of a passive speech verb
     (its 'by' object), False when it has none, None when the verb is not passive."""
     deps = {c.dep_ for c in verb.children}

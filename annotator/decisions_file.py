@@ -33,9 +33,10 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.entities import name_key
 from annotator.errors import AnnotatorError, Location, SourceError
 from annotator.model import ENTITY_TYPES, MENTION_TYPES, ApplyResult
-from annotator.review import (AUTHORITIES, Review, add_variant, name_key, normalise_authority,
+from annotator.review import (AUTHORITIES, Review, add_variant, normalise_authority,
                               normalise_date_value, set_authority)
 from annotator.store import Act
 

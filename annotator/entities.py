@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _WORDS = re.compile(r"[^\W_]+")
@@ -129,18 +130,22 @@ class Candidate:
     linked: bool = False  # entity_id is a confirmed register entry
 
 
+# A union-find node: a batch key ("k", (type, key)) or a known entity ("e", entity id).
+_Node = tuple[Literal["k"], tuple[str, str]] | tuple[Literal["e"], str]
+
+
 class _Union:
     def __init__(self) -> None:
-        self.parent: dict[object, object] = {}
+        self.parent: dict[_Node, _Node] = {}
 
-    def find(self, x: object) -> object:
+    def find(self, x: _Node) -> _Node:
         self.parent.setdefault(x, x)
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
 
-    def union(self, a: object, b: object) -> None:
+    def union(self, a: _Node, b: _Node) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[rb] = ra
@@ -191,13 +196,13 @@ def group_mentions(mentions: Sequence[NameMention],
         if len(longer) == 1:
             uf.union(longer.pop(), ("k", tk))
     known_ids = {e.id: e for e in known}
-    groups: dict[object, list[tuple[str, str]]] = defaultdict(list)
+    groups: dict[_Node, list[tuple[str, str]]] = defaultdict(list)
     for tk in keys:
         groups[uf.find(("k", tk))].append(tk)
-    entity_of: dict[object, str] = {}
+    entity_of: dict[_Node, str] = {}
     for node in list(uf.parent):
-        if isinstance(node, tuple) and node[0] == "e":
-            entity_of[uf.find(node)] = node[1]  # type: ignore[index]
+        if node[0] == "e":
+            entity_of[uf.find(node)] = node[1]
     out = []
     for root, tks in groups.items():
         members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)

@@ -62,7 +62,7 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
     """
     nodes = list(parsed.root.iter())
     index = {el: i for i, el in enumerate(nodes)}
-    parent = [index.get(n.getparent(), -1) if n.getparent() is not None else -1 for n in nodes]
+    parent = [index.get(p, -1) if (p := n.getparent()) is not None else -1 for n in nodes]
     text_el = f"{{{TEI_NS}}}text"
     kinds: dict[int, str] = {}
     for i, n in enumerate(nodes):
@@ -149,8 +149,8 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         entity_id = None
         value = None
         if m.type == "date":
-            attrs = {k: m.element.get(k) for k in ("when", "from", "to", "notBefore", "notAfter")
-                     if m.element.get(k)}
+            attrs = {k: v for k in ("when", "from", "to", "notBefore", "notAfter")
+                     if (v := m.element.get(k))}
             try:
                 value = normalise_date_value(attrs or None)
             except AnnotatorError as err:

@@ -271,11 +271,12 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names = _without_overlaps(names)
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known)
-    for (s, e, _), m in zip(names, mentions):
-        out.append(Proposal(s, e, m.type, m.surface, provenance))
+    for (start, end, _), m in zip(names, mentions):
+        out.append(Proposal(start, end, m.type, m.surface, provenance))
     taken = bytearray(len(text))  # 1 where a character is already in a mention
     confirmed = bytearray(len(text))
-    for p in [*out, *protected]:
+    covered: list[Proposal | Protected] = [*out, *protected]
+    for p in covered:
         taken[p.start:p.end] = b"\x01" * (p.end - p.start)
     for q in protected:
         if q.status == "confirmed":

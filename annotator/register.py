@@ -15,13 +15,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from annotator.entities import name_key
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.model import Entity
-from annotator.review import (Review, add_variant, name_key, normalise_authority,
-                              set_authority)
+from annotator.review import Review, add_variant, normalise_authority, set_authority
 from annotator.store import Act, now
-from annotator.tei.parse import TEI_NS, element_text, parse_xml
+from annotator.tei.parse import TEI_NS, element_text, parse_xml, source_line
 
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 # register type -> (list element, entry element, name element)
@@ -81,7 +81,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
             if not xml_id:
                 raise SourceError(f"<{entry_name}> without xml:id",
                                   hint="give every register entry an xml:id",
-                                  location=Location(path, el.sourceline), code="S202")
+                                  location=Location(path, source_line(el)), code="S202")
             names = [element_text(n) for n in el.iter(_t(name_el)) if element_text(n)]
             if t == "org":
                 names += [element_text(n) for n in el.findall(_t("name")) if element_text(n)]
@@ -90,7 +90,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
             if not names:
                 raise SourceError(f"{entry_name} '{xml_id}' has no <{name_el}>",
                                   hint=f"add <{name_el}> with its name",
-                                  location=Location(path, el.sourceline), code="S203")
+                                  location=Location(path, source_line(el)), code="S203")
             ids = []
             for idno in el.findall(_t("idno")):
                 scheme = _IDNO_TYPES.get((idno.get("type") or "").strip().lower())
@@ -105,11 +105,11 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
                     if not strict:
                         continue
                     raise SourceError(err.message, hint=err.hint,
-                                      location=Location(path, idno.sourceline),
+                                      location=Location(path, source_line(idno)),
                                       code="S204") from None
             note = " ".join(element_text(n) for n in el.findall(_t("note")))
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
-                                     el.sourceline))
+                                     source_line(el)))
     return out
 
 
@@ -129,7 +129,7 @@ def read_register_file(path: str | Path) -> list[RegisterEntry]:
     if etree.QName(root).namespace != TEI_NS:
         raise SourceError("not a TEI register (elements must be in the TEI namespace)",
                           hint=f'add xmlns="{TEI_NS}" to the root element',
-                          location=Location(p, root.sourceline), code="S201")
+                          location=Location(p, source_line(root)), code="S201")
     entries = read_entries(root, p)
     if not entries:
         raise SourceError("no register entries found",
@@ -222,7 +222,8 @@ class _Maker:
     """Builds TEI elements: ``E('TEI')`` and ``E.sub(parent, 'p', 'text')``."""
 
     def __call__(self, name: str) -> etree._Element:
-        return etree.Element(_t(name), nsmap={None: TEI_NS})
+        # lxml-stubs type nsmap keys as str; lxml takes None for the default namespace.
+        return etree.Element(_t(name), nsmap={None: TEI_NS})  # type: ignore[dict-item]
 
     @staticmethod
     def sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:

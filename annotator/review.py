@@ -168,7 +168,8 @@ class Review:
 
     # -- reading ------------------------------------------------------------------------------
     def _entity_row(self, conn: sqlite3.Connection, entity_id: str) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        row: sqlite3.Row | None = conn.execute("SELECT * FROM entities WHERE id = ?",
+                                               (entity_id,)).fetchone()
         if row is None:
             near = conn.execute("SELECT id FROM entities WHERE id LIKE ? ORDER BY id LIMIT 3",
                                 (f"%{slug(entity_id.split('-', 1)[-1])}%",)).fetchall()
@@ -178,7 +179,8 @@ class Review:
         return row
 
     def _mention_row(self, conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+        row: sqlite3.Row | None = conn.execute("SELECT * FROM mentions WHERE id = ?",
+                                               (mention_id,)).fetchone()
         if row is None:
             raise DecisionError(f"no mention {mention_id}",
                                 hint="list mentions with 'annotator entities' or the browser",
@@ -199,7 +201,7 @@ class Review:
         Without targets it stands for the whole workspace: it changes with every decision.
         """
         if not targets:
-            row = self.store.one("SELECT MAX(id) AS d FROM decisions")
+            row = self.store.query("SELECT MAX(id) AS d FROM decisions")[0]  # always one row
             return hashlib.sha256(f"workspace:{row['d']}".encode()).hexdigest()[:16]
         return self._token(self.store.conn, targets)
 
@@ -444,8 +446,8 @@ class Review:
         rec.delete("entities", {"id": entity_id})
 
     @_located
-    def split(self, entity_id: str, mention_ids: Sequence[int], *, preferred: str | None = None,
-              expected: str | None = None) -> Decision:
+    def split(self, entity_id: str, mention_ids: Sequence[int | str], *,
+              preferred: str | None = None, expected: str | None = None) -> Decision:
         """Move some mentions off an entity to a new entity (a second person of that name...)."""
         _, key = parse_target(entity_id)
         ids = [int(str(i).removeprefix(MENTION)) for i in mention_ids]
@@ -669,6 +671,7 @@ class Review:
 
     def _last_undoable(self, conn: sqlite3.Connection) -> sqlite3.Row | None:
         """The newest act still in force: not undone, and a forward act (or a redo)."""
+        row: sqlite3.Row
         for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
                                 "target NOT LIKE 'source:%' ORDER BY id DESC"):
             depth, cur = 0, row

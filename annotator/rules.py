@@ -192,9 +192,10 @@ RULES: tuple[Rule, ...] = (
 def clean_span(text: str, start: int, end: int, type_: str,
                rules: tuple[Rule, ...] = RULES) -> tuple[int, int] | None:
     """The span after every rule, or None when a rule drops it."""
-    span: tuple[int, int] | None = (start, end)
+    span = (start, end)
     for rule in rules:
-        span = rule(text, span[0], span[1], type_)
-        if span is None:
+        kept = rule(text, span[0], span[1], type_)
+        if kept is None:
             return None
+        span = kept
     return span

@@ -148,10 +148,12 @@ class Store:
                              (record.decision_id, record.undoes))
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+        rows: list[sqlite3.Row] = self.conn.execute(sql, params).fetchall()
+        return rows
 
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
 
 
 # Tables whose rows an act may change, with their primary key columns.

@@ -85,8 +85,8 @@ def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
                             hint=f"link it with 'annotator claim link {old['id']} KEY'",
                             location=Location(ws.root / src.file), code="D304")
     for _attempt in range(3):
-        cid = int(old["id"]) if old is not None else int(ws.store.one(
-            "SELECT coalesce(max(id), 0) + 1 FROM claims")[0])
+        cid = int(old["id"]) if old is not None else int(ws.store.query(
+            "SELECT coalesce(max(id), 0) + 1 FROM claims")[0][0])
         try:
             with _claim_act(ws, "claim-add", f"claim:{cid}", payload, expected,
                             token_of=None) as act:

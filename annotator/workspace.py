@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator import bibliography, support
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
@@ -38,6 +38,9 @@ from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
                                   read_source_bytes)
 from annotator.tei.textmap import TextMap, build_textmap
+
+if TYPE_CHECKING:
+    from annotator.review import Review
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +232,9 @@ class Workspace:
                 raise SourceError(f"{rel} already exists and is not this file",
                                   hint="rename the file or remove the old one",
                                   location=Location(item.path), code="S014")
+        title = _title(item.parsed)
         values = {"id": item.id, "file": rel, "sha256": item.parsed.sha256,
-                  "title": _title(item.parsed), "origin": item.origin, "chars": len(tm.text),
+                  "title": title, "origin": item.origin, "chars": len(tm.text),
                   "words": len(tm.text.split()), "added_at": now()}
         kept = stale = 0
         write = item.target.resolve() != item.path.resolve()
@@ -248,8 +252,7 @@ class Workspace:
                     act.update("sources", {"id": item.id},
                                {**values, "added_at": row["added_at"], "replaced_at": now()})
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
-                bibliography.add_source_works(act, item.id, item.parsed,
-                                              title=values["title"])
+                bibliography.add_source_works(act, item.id, item.parsed, title=title)
                 self._markup_from_source(act, item.id, item.parsed, tm)
                 self._exports_from_source(act, item.id, item.parsed, tm)
                 if write:
@@ -554,7 +557,7 @@ class Workspace:
     # Editors' decisions, the register and the review queue; engine in annotator/review.py,
     # register in annotator/register.py. Every act is one committed transaction with its
     # before/after rows in the decisions log. DOCS: docs/review.md
-    def _review(self) -> Any:
+    def _review(self) -> Review:
         from annotator.review import Review
 
         return Review(self.store, self.editor, self.reading_text)
@@ -648,16 +651,15 @@ class Workspace:
     def history(self, *, target: str | None = None,
                 limit: int | None = None) -> list[Decision]:
         """The decisions log, newest first; with ``target``, only acts that touched it."""
-        return self._review().history(target=target, limit=limit)  # type: ignore[no-any-return]
+        return self._review().history(target=target, limit=limit)
 
     def queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
         """Entity ids left to decide, most mentions first; skipped ones at the end."""
-        return self._review().queue(type_=type)  # type: ignore[no-any-return]
+        return self._review().queue(type_=type)
 
     def candidate(self, entity_id: str) -> Candidate:
         """One entity as the review shows it: 2-3 mentions in context and register matches."""
-        return self._review().candidate(entity_id,  # type: ignore[no-any-return]
-                                        load=self.entity)
+        return self._review().candidate(entity_id, load=self.entity)
 
     def register(self, *, type: str | None = None,  # noqa: A002
                  query: str | None = None) -> list[Entity]:

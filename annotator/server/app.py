@@ -35,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from annotator.errors import AnnotatorError, Location, ServerError
-from annotator.model import ENTITY_TYPES
+from annotator.model import ENTITY_TYPES, Link
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.workspace import Workspace
@@ -123,11 +123,11 @@ class Desk:
                 return self.fail(request, err)
             except Exception:  # a bug: its traceback goes to the server's log, a line to the page
                 log.exception("%s %s failed", request.method, request.url.path)
-                err = ServerError("the review desk failed on this request (a bug)",
+                bug = ServerError("the review desk failed on this request (a bug)",
                                   hint="the traceback is in the terminal running "
                                        "'annotator serve'; please report it",
                                   location=Location(request.url.path), code="W199")
-                resp = self.fail(request, err)
+                resp = self.fail(request, bug)
                 resp.status_code = 500
                 return resp
 
@@ -288,7 +288,7 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
     what = "entity" if target.startswith("entity:") else "mention"
     resp = _mention_panel(desk, request, mention, done=f"{what.capitalize()} {act}ed.")
     html = _reading_html(desk, mention.source_id)[0]
-    resp.body = resp.body + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
+    resp.body = bytes(resp.body) + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
     resp.headers["content-length"] = str(len(resp.body))
     return resp
 
@@ -458,7 +458,7 @@ def _check_claim(desk: Desk, claim_id: Any, form: Form) -> None:
 HITS = 12  # works shown by the type-ahead
 
 
-def _link_label(desk: Desk, link: Any) -> str:
+def _link_label(desk: Desk, link: Link) -> str:
     if link.bib_key is not None:
         try:
             e = desk.ws.bib_entry(link.bib_key)
@@ -467,6 +467,7 @@ def _link_label(desk: Desk, link: Any) -> str:
         who = e.get("author") or e.get("editor")
         year = e.get("year") or e.get("date")[:4]
         return f"{who} ({year}). {e.get('title')} [{e.key}]"
+    assert link.target_source_id is not None  # the store holds a work or a passage, never neither
     text = desk.ws.reading_text(link.target_source_id)[link.target_start:link.target_end]
     return f"{link.target_source_id}: “{' '.join(text.split())[:200]}”"
 

@@ -23,8 +23,11 @@ import hmac
 import ipaddress
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOKEN_HEADER = "x-annotator-token"
 TOKEN_FIELD = "_token"
@@ -79,7 +82,7 @@ def _is_ip(name: str) -> bool:
 class Guard:
     """ASGI middleware: Host check, same-origin and token check on writes, security headers."""
 
-    def __init__(self, app: Any, *, token: str, hosts: Iterable[str] = LOOPBACK_NAMES,
+    def __init__(self, app: ASGIApp, *, token: str, hosts: Iterable[str] = LOOPBACK_NAMES,
                  any_ip: bool = False) -> None:
         self.app = app
         self.token = token
@@ -102,7 +105,7 @@ class Guard:
     def token_ok(self, given: str) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -128,7 +131,7 @@ class Guard:
                 return
             receive = _replay(body, receive)
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in HEADERS if k not in names]
@@ -138,7 +141,7 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _read_body(receive: Any) -> bytes | None:
+async def _read_body(receive: Receive) -> bytes | None:
     """The whole request body, or None when it is over MAX_BODY."""
     chunks: list[bytes] = []
     size = 0
@@ -165,11 +168,11 @@ def _form_token(body: bytes, headers: dict[str, str]) -> str:
     return ""
 
 
-def _replay(body: bytes, receive: Any) -> Any:
+def _replay(body: bytes, receive: Receive) -> Receive:
     """A receive callable that hands the already read body to the app, then the real one."""
     sent = False
 
-    async def replay() -> dict[str, Any]:
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
@@ -179,7 +182,7 @@ def _replay(body: bytes, receive: Any) -> Any:
     return replay
 
 
-async def _refuse(send: Any, status: int, text: str) -> None:
+async def _refuse(send: Send, status: int, text: str) -> None:
     body = text.encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),

@@ -118,11 +118,11 @@ def parse_source(path: str | Path, data: bytes | None = None) -> ParsedSource:
         found = f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
         raise SourceError(f"root element is <{found}>, not TEI <TEI xmlns=\"{TEI_NS}\">",
                           hint="add a TEI file, or a .txt/.md file to encode as TEI",
-                          location=Location(p, root.sourceline, 1), code="S007")
+                          location=Location(p, source_line(root), 1), code="S007")
     if root.find(f"{{{TEI_NS}}}text") is None and root.find(f".//{{{TEI_NS}}}text") is None:
         raise SourceError("TEI document has no <text> element",
                           hint="add <text><body>...</body></text>",
-                          location=Location(p, root.sourceline, 1), code="S008")
+                          location=Location(p, source_line(root), 1), code="S008")
     return ParsedSource(path=p, data=data, text=text, sha256=sha256_hex(data), root=root)
 
 
@@ -130,7 +130,17 @@ def element_text(el: etree._Element | None) -> str:
     """An element's text content, whitespace folded to single spaces ("" for no element)."""
     if el is None:
         return ""
-    return " ".join("".join(el.itertext()).split())
+    # lxml-stubs declare itertext() as yielding str | bytes; lxml yields str on Python 3.
+    return " ".join("".join(el.itertext()).split())  # type: ignore[arg-type]
+
+
+def source_line(el: etree._Element) -> int | None:
+    """The line of the file an element starts on, for error messages (None when unknown).
+
+    lxml-stubs declare ``sourceline`` without a type (``...``); lxml gives an int or None.
+    """
+    line: int | None = el.sourceline  # type: ignore[assignment]  # lxml-stubs gap, see above
+    return line
 
 
 def sha256_hex(data: bytes) -> str:

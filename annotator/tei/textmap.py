@@ -82,13 +82,16 @@ def _role(el: etree._Element) -> str:
     pname = _local(parent) if parent is not None else ""
     if tei and name in SKIP:
         return "skip"
-    if tei and pname == "choice":
+    if tei and parent is not None and pname == "choice":
         kids = [c for c in parent if isinstance(c.tag, str)]
         preferred = [c for c in kids if _local(c) in CHOICE_PREFERRED]
         keep = preferred[0] if preferred else (kids[0] if kids else None)
         return "inline" if el is keep else "skip"
-    if tei and pname in ("app", "rdgGrp") and name in ("lem", "rdg", "rdgGrp", "wit", "note"):
+    if tei and parent is not None and pname in ("app", "rdgGrp") and name in (
+            "lem", "rdg", "rdgGrp", "wit", "note"):
         app = parent if pname == "app" else parent.getparent()
+        if app is None:
+            return "skip"  # an rdgGrp at the root: no apparatus to read
         lem = app.find(f"{{{TEI_NS}}}lem")
         if name == "lem":
             return "inline"
