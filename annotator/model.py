@@ -421,3 +421,12 @@ class Validation:
     @property
     def valid(self) -> bool:
         return not self.findings
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What ``annotator export`` wrote, and the state of the workspace it wrote from."""
+
+    files: tuple[Written, ...]
+    entities: tuple[tuple[str, str, int], ...]  # (type, status, count)
+    claims: tuple[tuple[str, str, int], ...]  # (state, status, count)

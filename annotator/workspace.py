@@ -31,8 +31,8 @@ from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
 from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
-                             Decision, Entity, EvalReport, ExportReport, Link, Mention,
-                             ProposeReport, RegisterImport, Source, Written)
+                             Decision, Entity, EvalReport, ExportReport, ExportSummary, Link,
+                             Mention, ProposeReport, RegisterImport, Source, Written)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
@@ -732,6 +732,17 @@ class Workspace:
         from annotator.export.claims import export_claims
 
         return export_claims(self, fmt, include_proposals=include_proposals, out=out)
+
+    def export_all(self, *, include_proposals: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> ExportSummary:
+        """Every export at once (TEI of each source, .bib for biber and for BibTeX, CSL-JSON,
+        the claim table as CSV and HTML), with counts of entities and claims.
+
+        DOCS: docs/export.md
+        """
+        from annotator.export.summary import export_all
+
+        return export_all(self, include_proposals=include_proposals, progress=progress)
 
     def _exports_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
                              tm: TextMap) -> None:

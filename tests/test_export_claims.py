@@ -112,3 +112,25 @@ def test_export_claims_unknown_format_and_cli(claims_ws, monkeypatch):
     assert done.stdout.startswith("| claim | source |")
     done = runner.invoke(app, ["export", "claims", "--format", "xlsx"])
     assert done.exit_code == 2
+
+
+def test_export_all_writes_every_file_and_prints_a_summary(claims_ws, monkeypatch):
+    summary = claims_ws.export_all()
+    assert [(f.path, f.format) for f in summary.files] == [
+        (f"exports/{SEED_ID}.xml", "tei"), ("exports/bibliography.bib", "biblatex"),
+        ("exports/bibliography-bibtex.bib", "bibtex"), ("exports/bibliography.json", "csl-json"),
+        ("exports/claims.csv", "csv"), ("exports/claims.html", "html")]
+    assert all((claims_ws.root / f.path).is_file() for f in summary.files)
+    assert ("person", "confirmed", 8) in summary.entities
+    assert ("confirmed", "supported", 2) in summary.claims
+    assert ("proposed", "unsupported", 1) in summary.claims
+    monkeypatch.chdir(claims_ws.root)
+    done = CliRunner().invoke(app, ["export", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    tables = [json.loads(part) for part in re.split(r"(?<=\])\n(?=\[)", done.stdout.strip())]
+    entities, claims, files = tables
+    assert {"type": "person", "confirmed": 8} == {k: v for k, v in entities[1].items()
+                                                   if k in ("type", "confirmed")}
+    assert {"state": "confirmed", "status": "attributed", "claims": 1} in claims
+    assert {f["action"] for f in files} == {"unchanged"}  # same bytes: files left alone
+    assert "note: exports/bibliography.bib: germansovietaxis: @online needs date" in done.stderr

@@ -15,11 +15,43 @@ from annotator.cli.claims import progress_bar
 from annotator.model import Written
 
 export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
-                              "tables to exports/.", no_args_is_help=True)
+                              "tables to exports/; with no format: all of them, and a summary.",
+                         invoke_without_command=True)
 app.add_typer(export_app, name="export")
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
                                                                   "written: table, json, csv.")]
+
+
+@export_app.callback()
+def export_all_cli(
+    ctx: typer.Context,
+    *,
+    include_proposals: Annotated[bool, typer.Option(
+        "--include-proposals", help="Also mark undecided proposals (TEI, claim tables).")]
+    = False,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Write every export (TEI, .bib, CSL-JSON, claim tables) and print a summary: entities by
+    type and status, claims by status, files written."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with user_errors():
+        with progress_bar("exporting") as progress:
+            summary = workspace().export_all(include_proposals=include_proposals,
+                                             progress=progress)
+    statuses = sorted({s for _, s, _ in summary.entities})
+    by_type: dict[str, dict[str, object]] = {}
+    for t, s, n in summary.entities:
+        by_type.setdefault(t, {"type": t, **dict.fromkeys(statuses, 0)})[s] = n
+    render(list(by_type.values()), format, columns=["type", *statuses], title="Entities")
+    render([{"state": s, "status": st, "claims": n} for s, st, n in summary.claims], format,
+           columns=["state", "status", "claims"], title="Claims")
+    render([{k: v for k, v in asdict(f).items() if k != "notes"} for f in summary.files],
+           format, columns=["path", "format", "items", "action"], title="Files")
+    for f in summary.files:
+        for note in f.notes:
+            typer.echo(f"note: {f.path}: {note}", err=True)
 
 
 @export_app.command("tei")

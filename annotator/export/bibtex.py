@@ -140,7 +140,7 @@ def classic(entry: BibEntry) -> Prepared:
     if not ("author" in f or "editor" in f):  # what the styles sort and label by instead
         f.setdefault("key", f.get("organization") or f.get("publisher") or f.get("title", ""))
     prep.type = t
-    prep.notes = [n for n in prep.notes if "not defined for" not in n]
+    prep.notes = [n for n in prep.notes if "not defined for" not in n and " needs " not in n]
     for alternatives in CLASSIC_REQUIRED.get(t, ()):
         if not any(a in f for a in alternatives):
             prep.notes.append(f"BibTeX's @{t} needs {' or '.join(alternatives)}")

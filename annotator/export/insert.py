@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -55,6 +56,7 @@ class SourceIndex:
     node_depth: dict[int, int] = field(default_factory=dict)
     _index: dict[int, int] = field(default_factory=dict)
     _role_cache: dict[int, str] = field(default_factory=dict)
+    _names: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -84,12 +86,13 @@ class SourceIndex:
 
     def tei_name(self, node: int) -> str | None:
         """Local name of a TEI element, None for anything else."""
-        if node < 0:
-            return None
-        tag = self.nodes[node].tag
-        if not isinstance(tag, str) or not tag.startswith(f"{{{TEI_NS}}}"):
-            return None
-        return tag[len(TEI_NS) + 2:]
+        if node in self._names:
+            return self._names[node]
+        tag = self.nodes[node].tag if node >= 0 else None
+        name = tag[len(TEI_NS) + 2:] if isinstance(tag, str) and tag.startswith(
+            f"{{{TEI_NS}}}") else None
+        self._names[node] = name
+        return name
 
     def hosts(self, node: int, tag: str) -> bool:
         """Whether TEI lets element ``node`` contain a new ``tag``."""
@@ -255,6 +258,9 @@ def _gap_end(ix: SourceIndex, e: int) -> dict[int, int]:
 
 def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool) -> Piece | None:
     """One ``tag`` pair around reading [s, e) that TEI allows, outermost first, or None."""
+    quick = _place_within_text(ix, s, e, tag)
+    if quick is not None:
+        return quick
     starts = _gap_start(ix, s)
     ends = _gap_end(ix, e)
     tm = ix.tm
@@ -273,6 +279,27 @@ def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool) -> Pie
         if all(ix.tei_name(c) in allowed for c in ix.children_between(node, ps, pe)):
             return Piece(s, e, ps, pe, node, tag, inner=inner)
     return None
+
+
+def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | None:
+    """The common case, without walking gaps: no tag inside the span and its neighbours
+    touching it in the file, so the element holding its text is the only place for a tag."""
+    tm = ix.tm
+    ps0 = tm.char_source(s)[0]
+    pe0 = tm.char_source(e - 1)[1]
+    k = bisect_right(ix.tok_end, ps0)
+    if k < len(ix.tok_start) and ix.tok_start[k] <= pe0:
+        return None  # a tag inside or right after the span
+    if s > 0 and (_is_gen(tm, s - 1) or tm.char_source(s - 1)[1] != ps0):
+        return None
+    if e < len(tm.text) and (_is_gen(tm, e) or tm.char_source(e)[0] != pe0):
+        return None
+    parent = ix.tok_after[k - 1] if k else -1
+    if k and ix.tok_end[k - 1] == ps0:
+        return None  # a tag right before the span
+    if not ix.hosts(parent, tag):
+        return None
+    return Piece(s, e, ps0, pe0, parent, tag)
 
 
 def _child_cuts(ix: SourceIndex, s: int, e: int, tag: str) -> list[int]:
@@ -349,7 +376,10 @@ def place(ix: SourceIndex, start: int, end: int, tag: str, *, owner: int = -1, r
         if bs >= be:
             continue
         got, miss = _place_block(ix, bs, be, tag, inner=inner, depth=0)
-        pieces.extend(replace(p, owner=owner, rank=rank) for p in got)
+        if owner != -1 or rank:
+            got = [Piece(p.rs, p.re, p.ps, p.pe, p.parent, p.tag, owner, rank, p.inner)
+                   for p in got]
+        pieces.extend(got)
         lost += miss
     return pieces, lost
 
@@ -431,10 +461,10 @@ def _first_crossing(pieces: Sequence[Piece]) -> tuple[int, int] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Insert:
+class Insert(NamedTuple):
     """A string to put at a file position; ``phase`` orders strings at the same position:
-    end tags (0) before attributes (1) before start tags (2) before whole blocks (3)."""
+    end tags (0) before attributes (1) before start tags (2) before whole blocks (3).
+    (A named tuple: an export makes two per tag, and tuples sort as they are.)"""
 
     pos: int
     phase: int
@@ -456,7 +486,7 @@ def splice(text: str, inserts: Iterable[Insert]) -> str:
     """The text with every insert put in place; nothing else changes."""
     parts: list[str] = []
     prev = 0
-    for ins in sorted(inserts, key=lambda x: (x.pos, x.phase, x.order)):
+    for ins in sorted(inserts):
         parts.append(text[prev:ins.pos])
         parts.append(ins.text)
         prev = ins.pos

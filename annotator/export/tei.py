@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,7 @@ def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
 
 
+@lru_cache(maxsize=65536)
 def ncname(text: str, prefix: str = "id") -> str:
     """A valid xml:id from any string (citation keys, entity ids), stable for the same input."""
     out = _NCNAME_BAD.sub("-", text)
@@ -458,6 +460,7 @@ class _Builder:
         for i, p in enumerate(pieces):
             by_owner.setdefault(p.owner, []).append(i)
         names: dict[int, tuple[str, str]] = {}  # piece -> (start tag, end tag)
+        tags: dict[tuple[Any, ...], str] = {}  # start tags already written (many repeat)
         for owner, idx in by_owner.items():
             sp = spans[owner]
             idx.sort(key=lambda i: (pieces[i].rs, pieces[i].ps))
@@ -474,7 +477,11 @@ class _Builder:
                 if k > 1:
                     linking.append(("prev", f"#{frag_ids[j - 1]}" if j else None))
                     linking.append(("next", f"#{frag_ids[j + 1]}" if j + 1 < k else None))
-                names[i] = (f"<{name}{decl}{attrs((*sp.attrs, *linking))}>", f"</{name}>")
+                key = (name, decl, sp.attrs, *linking)
+                start = tags.get(key)
+                if start is None:
+                    start = tags[key] = f"<{name}{decl}{attrs((*sp.attrs, *linking))}>"
+                names[i] = (start, f"</{name}>")
         self.inserts.extend(tag_inserts(pieces, lambda i, p: names[i][0],
                                         lambda i, p: names[i][1]))
 

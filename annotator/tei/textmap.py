@@ -62,7 +62,9 @@ _TOKEN = re.compile(r"""
 |(?P<ref>&[^;]+;)
 |(?P<text>[^<&]+)
 """, re.S | re.X)
-_WS_RUN = re.compile(r"[ \t\r\n]+|[^ \t\r\n]+")
+# Words joined by single spaces are one run: a lone space maps to itself, so one COPY segment
+# covers them (the same offsets as a segment per word, at a fraction of the calls).
+_WS_RUN = re.compile(r"[^ \t\r\n]+(?: [^ \t\r\n]+)*|[ \t\r\n]+")
 
 
 def _local(el: etree._Element) -> str:
