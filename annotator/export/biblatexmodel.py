@@ -23,26 +23,32 @@ def derive(conf: str | Path) -> tuple[dict[str, frozenset[str]],
     from lxml import etree
 
     model = etree.parse(str(conf)).getroot().find(".//datamodel")
-    types = [t.text for t in model.find("entrytypes")]
-    datatypes = {f.text: f.get("datatype") for f in model.find("fields")}
+    if model is None:
+        raise ValueError(f"{conf}: no <datamodel>")
+
+    def texts(parent: etree._Element | None, tag: str) -> list[str]:
+        return [el.text or "" for el in (parent.findall(tag) if parent is not None else [])]
+
+    types = texts(model.find("entrytypes"), "entrytype")
+    datatypes = {el.text or "": el.get("datatype", "")
+                 for el in model.findall("fields/field")}
     fields: dict[str, set[str]] = {t: set() for t in types}
     for ef in model.findall("entryfields"):
-        applies = [t.text for t in ef.findall("entrytype")] or types
-        for t in applies:
-            fields.setdefault(t, set()).update(f.text for f in ef.findall("field"))
+        for t in texts(ef, "entrytype") or types:
+            fields.setdefault(t, set()).update(texts(ef, "field"))
     mandatory: dict[str, list[tuple[str, tuple[str, ...]]]] = {t: [] for t in types}
     for cs in model.findall("constraints"):
-        applies = [t.text for t in cs.findall("entrytype")] or types
+        applies = texts(cs, "entrytype") or types
         for c in cs.findall("constraint"):
             if c.get("type") != "mandatory":
                 continue
             rules: list[tuple[str, tuple[str, ...]]] = []
             for part in c:
                 if part.tag == "field":
-                    rules.append(("all", (part.text,)))
+                    rules.append(("all", (part.text or "",)))
                 elif part.tag in ("fieldor", "fieldxor"):
                     kind = "or" if part.tag == "fieldor" else "xor"
-                    rules.append((kind, tuple(f.text for f in part.findall("field"))))
+                    rules.append((kind, tuple(texts(part, "field"))))
             for t in applies:
                 mandatory.setdefault(t, []).extend(rules)
     return ({t: frozenset(f) for t, f in fields.items()},

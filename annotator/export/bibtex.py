@@ -237,7 +237,7 @@ def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[st
                           [Field(n, "{" + latex_value(n, prep.fields[n], ascii_only=ascii_only)
                                  + "}") for n in names]))
         notes.extend(f"{prep.key}: {n}" for n in prep.notes)
-    fmt = BibtexFormat()
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves it untyped
     fmt.indent = "  "
     fmt.block_separator = "\n"
     text = write_string(library, unparse_stack=[], bibtex_format=fmt)  # values braced above

@@ -104,7 +104,8 @@ def _md_cell(text: str) -> str:
 
 def _citation(table: Table, claim: ClaimRow) -> str:
     """Pandoc citations of a claim's works: ``[@key, p. 3; @other]``, passages as text."""
-    cites, other = [], []
+    cites: list[str] = []
+    other: list[str] = []
     for link in _links(claim):
         if link.bib_key is None:
             other.append(f"{link.rel}: {_target(table, link)}")
@@ -201,12 +202,12 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
         who = f.get("author") or f.get("editor") or ""
         year = (f.get("date") or f.get("year") or "")[:4]
         url = f.get("url", "")
-        link = (f' <a href="{e(url)}" rel="noreferrer">{e(url)}</a>'
-                if url.startswith(("https://", "http://")) else "")
+        anchor = (f' <a href="{e(url)}" rel="noreferrer">{e(url)}</a>'
+                  if url.startswith(("https://", "http://")) else "")
         out.append(f'<li id="work-{e(work.key)}"><code>{e(work.key)}</code> '
                    f"{e(who)}{(' ' if who.endswith('.') else '. ') if who else ''}"
                    f"<i>{e(f.get('title', ''))}</i>"
-                   f"{', ' + e(year) if year else ''}.{link}</li>")
+                   f"{', ' + e(year) if year else ''}.{anchor}</li>")
     out += ["</ul>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 

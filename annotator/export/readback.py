@@ -29,7 +29,7 @@ from annotator.export.bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
 from annotator.export.tei import STANDOFF_ID, XML_ID, _existing
 from annotator.store import now
-from annotator.tei.parse import TEI_NS, ParsedSource
+from annotator.tei.parse import TEI_NS, ParsedSource, element_text
 from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def _read_annotation(act: Any, claim_id: int, ann: etree._Element,
     conn = act.conn
     for child in ann:
         if child.tag == f"{_T}note" and child.get("type") == "agent":
-            agent = " ".join("".join(child.itertext()).split())
+            agent = element_text(child)
             ref = (child.get("corresp") or "").removeprefix("#")
             entity = conn.execute("SELECT id FROM entities WHERE id = ?",
                                   (ref,)).fetchone() if ref else None
@@ -171,7 +171,7 @@ def _read_link(act: Any, claim_id: int, ref: etree._Element, keys: dict[str, str
     target = ref.get("target") or ""
     values: dict[str, Any] = {
         "claim_id": claim_id, "rel": ref.get("type"),
-        "locus": " ".join("".join(ref.itertext()).split()),
+        "locus": element_text(ref),
         "status": "suggested" if ref.get("cert") else "confirmed", "provenance": "source"}
     m = _PASSAGE.fullmatch(target)
     if m is not None:

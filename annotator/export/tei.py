@@ -45,7 +45,7 @@ from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, n
                                      splice, tag_inserts)
 from annotator.export.output import shown, write_file
 from annotator.model import ExportReport, TeiExport
-from annotator.tei.parse import TEI_NS
+from annotator.tei.parse import TEI_NS, element_text
 
 log = logging.getLogger(__name__)
 
@@ -550,8 +550,13 @@ class _Builder:
         self._insert_after(self.ix.node_of(anchor), wrapper)
 
     def _header_parts(self, indent: str, unit: str) -> list[str]:
-        head = self.ix.node_of(self._child(self.ix.nodes[0], "teiHeader"))
-        q = lambda local: self.qname(head, local)[0]  # noqa: E731
+        header = self._child(self.ix.nodes[0], "teiHeader")
+        assert header is not None  # header() only asks when there is one
+        head = self.ix.node_of(header)
+
+        def q(local: str) -> str:
+            return self.qname(head, local)[0]
+
         out: list[str] = []
         apps: list[tuple[str, str, str | None, str]] = []
         if APP_ID not in self.ex.ids:
@@ -571,14 +576,16 @@ class _Builder:
             apps.append((rid, ident, version or None, label))
         if apps:
             out.append(f"{indent}<{q('appInfo')}>")
-            for rid, ident, version, label in apps:
+            for rid, ident, ver, label in apps:
                 out.append(f"{indent}{unit}<{q('application')}"
-                           f"{attrs((('xml:id', rid), ('ident', ident), ('version', version)))}>"
+                           f"{attrs((('xml:id', rid), ('ident', ident), ('version', ver)))}>"
                            f"<{q('label')}>{esc(label)}</{q('label')}></{q('application')}>")
             out.append(f"{indent}</{q('appInfo')}>")
         if DECL_ID not in self.ex.ids:
             out.append(f"{indent}<{q('editorialDecl')}{attrs((('xml:id', DECL_ID),))}>")
-            gi = lambda name: f"<{q('gi')}>{name}</{q('gi')}>"  # noqa: E731
+            def gi(name: str) -> str:
+                return f"<{q('gi')}>{name}</{q('gi')}>"
+
             for para in _encoding_description(gi):
                 out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
             out.append(f"{indent}</{q('editorialDecl')}>")
@@ -592,11 +599,11 @@ class _Builder:
             children = {self.ix.local(self.ix.node_of(c)): self.ix.node_of(c)
                         for c in self.ix.nodes[node] if isinstance(c.tag, str)}
             new_lists: list[tuple[str, list[str]]] = []
-            for local, items in self._standoff_items(node):
-                if local in children and self._append_into(
-                        children[local], lambda i, u, items=items: _indent(items, i, u)):
+            for local, entries in self._standoff_items(node):
+                if local in children and self._append_into(children[local],
+                                                           _indented(entries)):
                     continue
-                new_lists.append((local, items))
+                new_lists.append((local, entries))
             if new_lists:
                 self._append_into(node, lambda i, u: self._lists(node, new_lists, i, u))
             return
@@ -694,7 +701,7 @@ class _Builder:
             for child in self.ix.nodes[existing]:
                 if child.tag == f"{{{TEI_NS}}}ref":
                     have_refs.add((child.get("type", ""), child.get("target", ""),
-                                   "".join(child.itertext())))
+                                   element_text(child)))
                 elif child.tag == f"{{{TEI_NS}}}note" and child.get("type") == "agent":
                     have_agent = True
         if c.agent and not have_agent:
@@ -702,9 +709,10 @@ class _Builder:
                         f"{esc(c.agent)}</{q('note')}>")
         for link in c.links:
             tgt = self._link_target(link)
-            if tgt is None or (link.rel, tgt, link.locus) in have_refs:
+            locus = " ".join(link.locus.split())
+            if tgt is None or (link.rel, tgt, locus) in have_refs:
                 continue
-            have_refs.add((link.rel, tgt, link.locus))
+            have_refs.add((link.rel, tgt, locus))
             self.counts["links"] += 1
             extra = self.proposal_attrs(link.status, link.provenance)
             a = attrs((("type", link.rel), ("target", tgt), *extra))
@@ -742,6 +750,11 @@ class _Builder:
         self.standoff()  # before the header: it decides which @resp targets are needed
         self.header()
         return splice(self.text, self.inserts)
+
+
+def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
+    """``lines`` re-indented, once the place they go is known."""
+    return lambda indent, unit: _indent(lines, indent, unit)
 
 
 def _indent(lines: list[str], indent: str, unit: str) -> list[str]:

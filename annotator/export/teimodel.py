@@ -26,13 +26,13 @@ def derive(rng: str | Path) -> tuple[dict[str, frozenset[str]], dict[str, frozen
     root = etree.parse(str(rng)).getroot()
     defines: dict[str, list[etree._Element]] = {}
     for d in root.iter(f"{ns}define"):
-        defines.setdefault(d.get("name"), []).append(d)
+        defines.setdefault(d.get("name", ""), []).append(d)
     element_of: dict[str, str] = {}
     for name, ds in defines.items():
         for d in ds:
             for c in d:
                 if c.tag == f"{ns}element":
-                    element_of[name] = c.get("name")
+                    element_of[name] = c.get("name", "")
 
     def content(node: etree._Element, seen: set[str]) -> set[str]:
         out: set[str] = set()
@@ -42,9 +42,9 @@ def derive(rng: str | Path) -> tuple[dict[str, frozenset[str]], dict[str, frozen
             if c.tag == f"{ns}text":
                 out.add("#text")
             elif c.tag == f"{ns}element":
-                out.add(c.get("name"))
+                out.add(c.get("name", ""))
             elif c.tag == f"{ns}ref":
-                name = c.get("name")
+                name = c.get("name", "")
                 if name in element_of:
                     out.add(element_of[name])
                 elif name not in seen:
