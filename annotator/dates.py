@@ -89,7 +89,8 @@ def _month(word: str) -> int:
 
 
 def _day(word: str) -> int:
-    return int(re.match(r"\d+", word).group())  # type: ignore[union-attr]
+    """'14th' -> 14: the digits of a word that _DAY matched."""
+    return int(re.sub(r"\D", "", word))
 
 
 def _valid(p: _Point) -> bool:
@@ -156,8 +157,8 @@ def _range(text: str, *, between: bool = False) -> tuple[_Point, _Point] | None:
     if m is None:
         return None
     left, right = text.strip()[:m.start()].strip(), text.strip()[m.end():].strip()
-    if m.group().strip().lower() == "and" and not between and _point(left) is not None and \
-            _point(left).year is not None:  # type: ignore[union-attr]
+    if m.group().strip().lower() == "and" and not between and \
+            (first := _point(left)) is not None and first.year is not None:
         return None
     end = _point(right)
     if end is None:

@@ -109,8 +109,8 @@ def _load_tei_gold(path: Path) -> tuple[str, list[GoldSpan]]:
         inside = [off for off, h in enumerate(holder) if i <= h < last]
         if not inside:
             continue
-        value = tuple((a, el.get(a)) for a in DATE_ATTRS if el.get(a)) if type_ == "date" else ()
-        spans.append(GoldSpan(inside[0], inside[-1] + 1, type_, value))  # type: ignore[arg-type]
+        value = tuple((a, v) for a in DATE_ATTRS if (v := el.get(a))) if type_ == "date" else ()
+        spans.append(GoldSpan(inside[0], inside[-1] + 1, type_, value))
     return tm.text, spans
 
 

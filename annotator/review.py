@@ -22,9 +22,10 @@ from contextlib import contextmanager
 from datetime import date
 from difflib import SequenceMatcher
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 from annotator.entities import entity_id as new_entity_id
 from annotator.entities import display_name, name_key, slug
@@ -139,11 +140,11 @@ def decision_from_row(row: sqlite3.Row) -> Decision:
                     undone_by=row["undone_by"], undoes=row["undoes"])
 
 
-def _located(method: F) -> F:
+def _located(method: Callable[Concatenate[Review, P], R]) -> Callable[Concatenate[Review, P], R]:
     """Errors of an act name the store they were refused by (``annotator.sqlite: ...``)."""
 
     @wraps(method)
-    def wrapper(self: Review, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Review, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(self, *args, **kwargs)
         except DecisionError as err:
@@ -151,7 +152,7 @@ def _located(method: F) -> F:
                 err.location = Location(self.store.path.name)
             raise
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class Review:
