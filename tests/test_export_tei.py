@@ -4,8 +4,9 @@ Real files from two other encoders are used besides the project's own: an Arthur
 letter from the ACDH-CH edition *Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren*
 (arthur-schnitzler/schnitzler-briefe-data, data/editions/L00001.xml, CC BY 4.0 as its header
 says; not valid tei_all, it follows the project's own schema) and a test file of the TEI
-Consortium's Stylesheets (TEIC/Stylesheets, Test/testnotes1.xml: notes in paragraphs, lists,
-tables and divisions). ``minutes-crlf.xml`` is ours: CRLF, a prefixed namespace, CDATA.
+Consortium's Stylesheets (TEIC/Stylesheets, Test/testnotes1.xml, CC BY-SA 3.0 / BSD-2-Clause:
+notes in paragraphs, lists, tables and divisions). ``minutes-crlf.xml`` is ours: CRLF, a
+prefixed namespace, CDATA. Provenance and licences: tests/data/SOURCES.md.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from lxml import etree
 
 from annotator.export.bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
-from annotator.export.tei import STANDOFF_ID, XML_ID, _existing
+from annotator.export.tei import STANDOFF_ID, XML_ID, existing_annotations
 from annotator.store import now
 from annotator.tei.parse import TEI_NS, ParsedSource, element_text
 from annotator.tei.textmap import TextMap
@@ -59,7 +59,7 @@ def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap)
     if root.find(f".//{_T}seg[@type='claim']") is None:
         return 0
     ix = index_source(parsed, tm)
-    existing = _existing(ix)
+    existing = existing_annotations(ix)
     keys = _exact_works(act, source_id, standoff)
     conn = act.conn
     claim_of: dict[str, int] = {}

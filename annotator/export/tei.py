@@ -243,7 +243,7 @@ class _Existing:
     id_node: dict[str, int] = field(default_factory=dict)
 
 
-def _existing(ix: SourceIndex) -> _Existing:
+def existing_annotations(ix: SourceIndex) -> _Existing:
     ex = _Existing()
     text_nodes: list[int] = []
     for i, el in enumerate(ix.nodes):
@@ -317,7 +317,7 @@ class _Builder:
         self.source_id = source_id
         self.include_proposals = include_proposals
         self.text = ix.text
-        self.ex = _existing(ix)
+        self.ex = existing_annotations(ix)
         self.ids = _Ids(self.ex.ids)
         self.inserts: list[Insert] = []
         self.counts: Counter[str] = Counter()
