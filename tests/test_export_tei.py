@@ -566,3 +566,21 @@ def test_export_tei_real_files_reimport_and_reexport_identically(ws, copy_data, 
         assert after[part] == before[part], part
     assert export_bytes(ws2, sid) == first
     ws2.close()
+
+
+def test_export_tei_failed_write_keeps_earlier_export_for_anyone(annotated_seed):
+    """Runs as root too: a directory where the temporary file must go makes the write fail."""
+    ws, _ = annotated_seed
+    earlier = export_bytes(ws, SEED_ID)
+    _grow(ws)
+    blocker = ws.exports_dir / f".{SEED_ID}.xml.{os.getpid()}.tmp"
+    blocker.mkdir()
+    try:
+        with pytest.raises(ExportError) as err:
+            ws.export_tei()
+    finally:
+        blocker.rmdir()
+    assert err.value.code == "E001"
+    assert "earlier export is unchanged" in str(err.value)
+    assert (ws.exports_dir / f"{SEED_ID}.xml").read_bytes() == earlier
+    assert ws.export_tei().files[0].action == "written"  # and it works once the way is clear
