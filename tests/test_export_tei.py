@@ -45,8 +45,19 @@ def only_insertions(src: bytes, out: bytes) -> bool:
 
 
 def difflib_ops(src: bytes, out: bytes) -> set[str]:
-    sm = difflib.SequenceMatcher(None, src.decode(), out.decode(), autojunk=False)
-    return {op for op, *_ in sm.get_opcodes()}
+    """difflib's opcodes between source and export: by line, then by character within the
+    lines that differ (character-level difflib over a whole 30 kB file takes seconds)."""
+    a = src.decode().splitlines(keepends=True)
+    b = out.decode().splitlines(keepends=True)
+    ops = set()
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal" or op == "insert":
+            ops.add(op)
+            continue
+        inner = difflib.SequenceMatcher(None, "".join(a[i1:i2]), "".join(b[j1:j2]),
+                                        autojunk=False)
+        ops |= {o for o, *_ in inner.get_opcodes()}
+    return ops
 
 
 def schema_errors(schema, data: bytes) -> set[str]:
@@ -163,8 +174,7 @@ def test_export_tei_real_files_insert_only_and_stay_valid(ws, copy_data, tei_sch
     report = ws.export_tei([sid])
     out = (ws.root / report.files[0].path).read_bytes()
     assert only_insertions(src, out)
-    if name != "tei-stylesheets-testnotes1.xml":  # difflib misaligns its repeated lorem ipsum
-        assert difflib_ops(src, out) == {"equal", "insert"}
+    assert difflib_ops(src, out) == {"equal", "insert"}
     assert reading(out) == reading(src)
     assert schema_errors(tei_schema, out) <= schema_errors(tei_schema, src)
     f = report.files[0]
