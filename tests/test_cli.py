@@ -127,3 +127,17 @@ def test_cli_workspace_not_found(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr == (f"{tmp_path}: no annotator workspace here or in any parent folder; "
                              "run 'annotator init' or pass --workspace [W001]\n")
+
+
+def test_cli_every_error_code_is_documented():
+    """docs/errors.md lists every code the package can raise, so editors can look them up."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    codes = set()
+    for path in (root / "annotator").rglob("*.py"):
+        codes |= set(re.findall(r'"([CDEMSW]\d{3})"', path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| ([A-Z]\d{3}) \|", (root / "docs" / "errors.md")
+                                .read_text(encoding="utf-8"), re.M))
+    base = {c for c in codes if c.endswith("000") or c == "W100"}
+    assert codes - base - documented == set()
