@@ -118,17 +118,24 @@ def test_workspace_add_refuses_directory(ws, tmp_path):
     assert err.value.code == "S002"
 
 
-def test_workspace_add_refuses_huge_file_quickly(ws, tmp_path):
-    import time
-
+def test_workspace_add_refuses_huge_file_before_reading_it(ws, tmp_path, monkeypatch):
     big = tmp_path / "big.xml"
     with open(big, "wb") as fh:
-        fh.truncate(200 * 1024 * 1024)
-    t = time.perf_counter()
+        fh.truncate(200 * 1024 * 1024)  # sparse: 200 MiB on paper
+    opened: list[str] = []
+    real_open = open
+
+    def watching_open(file, *args, **kwargs):  # the real open; only records what is opened
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", watching_open)
     with pytest.raises(SourceError) as err:
         ws.add(big)
+    monkeypatch.undo()
     assert err.value.code == "S004"
-    assert time.perf_counter() - t < 1.0
+    assert str(big) not in opened
+    assert list(ws.sources_dir.iterdir()) == []
 
 
 def test_workspace_find_walks_up(ws, monkeypatch):
