@@ -33,7 +33,7 @@ from lxml import etree
 
 from annotator.export.teimodel import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import _TOKEN, GEN, TextMap, _local, _role
+from annotator.tei.textmap import TOKEN, GEN, TextMap, local_name, reading_role
 
 # token kinds
 START, END, EMPTY, OTHER, CDATA = 0, 1, 2, 3, 4
@@ -78,11 +78,11 @@ class SourceIndex:
     def role(self, node: int) -> str:
         got = self._role_cache.get(node)
         if got is None:
-            got = self._role_cache[node] = _role(self.nodes[node]) if node >= 0 else "block"
+            got = self._role_cache[node] = reading_role(self.nodes[node]) if node >= 0 else "block"
         return got
 
     def local(self, node: int) -> str:
-        return _local(self.nodes[node]) if node >= 0 else ""
+        return local_name(self.nodes[node]) if node >= 0 else ""
 
     def tei_name(self, node: int) -> str | None:
         """Local name of a TEI element, None for anything else."""
@@ -140,7 +140,7 @@ def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
     counter = -1
     stack: list[int] = []
     ts, te, tk, tn, ta = ix.tok_start, ix.tok_end, ix.tok_kind, ix.tok_node, ix.tok_after
-    for m in _TOKEN.finditer(parsed.text):
+    for m in TOKEN.finditer(parsed.text):
         group = m.lastgroup
         if group in ("text", "ref"):
             continue

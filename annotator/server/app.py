@@ -144,14 +144,14 @@ STALE_CODES = frozenset({"D010", "D312", "W101"})
 def _block_name(nodes: list[Any], pos: Any) -> str:
     if pos is None:
         return "p"
-    from annotator.tei.textmap import BLOCK, TAIL, _local
+    from annotator.tei.textmap import BLOCK, TAIL, local_name
 
     el = nodes[pos.node]
     if pos.slot == TAIL:
         el = el.getparent()
-    while el is not None and _local(el) not in BLOCK:
+    while el is not None and local_name(el) not in BLOCK:
         el = el.getparent()
-    return _local(el) if el is not None else "p"
+    return local_name(el) if el is not None else "p"
 
 
 def _endpoint(desk: Desk, view: View) -> Callable[[Request], Any]:

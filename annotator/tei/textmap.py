@@ -5,7 +5,7 @@ the raw characters of the file (not a re-serialisation), so every reading charac
 exact characters of the source file it came from and its place in the lxml tree. That is what
 lets exports insert tags and leave every other byte alone.
 
-The policy lives in ``_role`` and nowhere else; docs/reading-text.md and the README describe it:
+The policy lives in ``reading_role`` and nowhere else; the README ("The reading text") describes it:
 
 * only the content of ``<text>`` is read (``teiHeader``, ``standOff``, ``facsimile`` are not);
 * block elements (``p``, ``head``, ``div``, ``note``, ``l``, ``item``, ...) are separated by a
@@ -52,7 +52,7 @@ BREAKS = frozenset({"lb", "pb", "cb"})
 CHOICE_PREFERRED = ("reg", "expan", "corr")
 _XML_WS = " \t\r\n"
 
-_TOKEN = re.compile(r"""
+TOKEN = re.compile(r"""
  (?P<comment><!--.*?-->)
 |(?P<cdata><!\[CDATA\[.*?\]\]>)
 |(?P<pi><\?.*?\?>)
@@ -67,26 +67,26 @@ _TOKEN = re.compile(r"""
 _WS_RUN = re.compile(r"[^ \t\r\n]+(?: [^ \t\r\n]+)*|[ \t\r\n]+")
 
 
-def _local(el: etree._Element) -> str:
+def local_name(el: etree._Element) -> str:
     tag = el.tag
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
 
 
-def _role(el: etree._Element) -> str:
+def reading_role(el: etree._Element) -> str:
     """The reading-text policy for one node: skip, block, break, join or inline."""
     if not isinstance(el.tag, str):
         return "skip"  # comments and processing instructions
-    name = _local(el)
+    name = local_name(el)
     tei = el.tag.startswith(f"{{{TEI_NS}}}")
     parent = el.getparent()
-    pname = _local(parent) if parent is not None else ""
+    pname = local_name(parent) if parent is not None else ""
     if tei and name in SKIP:
         return "skip"
     if tei and parent is not None and pname == "choice":
         kids = [c for c in parent if isinstance(c.tag, str)]
-        preferred = [c for c in kids if _local(c) in CHOICE_PREFERRED]
+        preferred = [c for c in kids if local_name(c) in CHOICE_PREFERRED]
         keep = preferred[0] if preferred else (kids[0] if kids else None)
         return "inline" if el is keep else "skip"
     if tei and parent is not None and pname in ("app", "rdgGrp") and name in (
@@ -247,7 +247,7 @@ class _Builder:
 def build_textmap(src: ParsedSource) -> TextMap:
     """Build the reading text of a parsed TEI source (see the module docstring for the policy)."""
     nodes = list(src.root.iter())
-    roles = [_role(n) for n in nodes]
+    roles = [reading_role(n) for n in nodes]
     in_text = [False] * len(nodes)
     for i, n in enumerate(nodes):
         if isinstance(n.tag, str) and n.tag == f"{{{TEI_NS}}}text":
@@ -266,7 +266,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
     def reading() -> bool:
         return texts > 0 and muted == 0
 
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup if m.lastgroup != "empty" else "start"
         s0 = m.start()
         if kind == "start" or (m.group("start") is not None):
@@ -279,7 +279,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
                     b.brk("\n\n")
                 elif role == "break":
                     b.brk(" ")
-                    if _local(nodes[i]) == "pb":
+                    if local_name(nodes[i]) == "pb":
                         tm.pages.append((b.pos, nodes[i].get("n") or ""))
             empty = m.group("empty") is not None
             if empty:
