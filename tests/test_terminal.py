@@ -112,3 +112,38 @@ def test_terminal_review_empty_queue_says_so(ws):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_terminal_review_rejects_one_mention_and_undoes_a_skip(proposed_ws):
+    ws = proposed_ws
+    cand = ws.candidate("person-adolf-hitler")
+    first, second = cand.contexts[0], cand.contexts[1]
+    child = _review(ws)
+    child.expect("Adolf Hitler")
+    child.expect("r 1-3 reject that mention only")
+    child.send("r")
+    child.expect("reject which mention")
+    child.send("9")
+    child.expect("no mention rejected")
+    child.send("r")
+    child.expect("reject which mention")
+    child.send("2")
+    child.expect(f"rejected the mention '{second.text}' at {second.source_id}:{second.start}")
+    child.expect(r"PERSON .{0,20}Adolf Hitler")  # the entity is still to decide
+    child.send("s")
+    child.expect("skipped Adolf Hitler")
+    child.expect("Soviet Union")
+    child.send("u")
+    child.expect(r"undid decision \d+ \(skip\): back in its place in the queue")
+    child.expect(r"PERSON .{0,20}Adolf Hitler")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert ws.mention(second.mention_id).status == "rejected"
+    assert ws.mention(first.mention_id).status == "proposed"
+    assert ws.entity("person-adolf-hitler").status == "proposed"
+    ws.settings = ws.settings.with_overrides(editor="keys")
+    assert ws.queue()[0] == "person-adolf-hitler"  # the undone skip no longer counts
+    assert [d.act for d in ws.history(limit=3)] == ["undo", "skip", "reject"]
+    assert ws.history(limit=3)[2].target == f"mention:{second.mention_id}"

@@ -19,7 +19,8 @@ from rich.text import Text
 
 from annotator.errors import AnnotatorError
 
-KEYS = "a accept · x reject · t type · m merge · s skip · u undo · q quit"
+KEYS = ("a accept · x reject · r 1-3 reject that mention only · t type · m merge · s skip · "
+        "u undo · q quit")
 TYPES = {"p": "person", "l": "place", "o": "org"}
 
 
@@ -64,8 +65,9 @@ def show(console: Console, ws: Any, entity_id: str, position: tuple[int, int]) -
     others = [v for v in e.variants if v != e.preferred]
     if others:
         console.print(Text("also written: " + ", ".join(others), style="dim"))
-    for c in cand.contexts:
-        line = Text(f"  {c.source_id}:{c.start}  ", style="dim")
+    for i, c in enumerate(cand.contexts, 1):
+        line = Text(f"  {i} ", style="bold")
+        line.append(f"{c.source_id}:{c.start}  ", style="dim")
         line.append(c.before)
         line.append(f"[[{c.text}]]", style="bold reverse")
         line.append(c.after)
@@ -100,6 +102,7 @@ def run_review(ws: Any, *, type_: str | None = None, console: Console | None = N
             entity_id = queue[0]
             token = ws.state_token(entity_id)
             cand = show(console, ws, entity_id, (len(queue), max(total_start, len(queue))))
+            shown = [(c, ws.state_token(f"mention:{c.mention_id}")) for c in cand.contexts]
             ch = key()
             try:
                 if ch == "q":
@@ -112,6 +115,17 @@ def run_review(ws: Any, *, type_: str | None = None, console: Console | None = N
                 elif ch == "x":
                     d = ws.reject(entity_id, expected=token)
                     message = f"rejected {cand.entity.preferred} as {cand.entity.type}"
+                elif ch == "r":
+                    console.print(Text(f"reject which mention: 1-{len(shown)} (other key: "
+                                       "cancel)", style="bold"))
+                    pick = key()
+                    if not (pick.isdigit() and 1 <= int(pick) <= len(shown)):
+                        message = "no mention rejected"
+                        continue
+                    c, mtoken = shown[int(pick) - 1]
+                    d = ws.reject(f"mention:{c.mention_id}", expected=mtoken)
+                    message = f"rejected the mention {c.text!r} at {c.source_id}:{c.start} " \
+                              f"(the rest of {cand.entity.preferred} is undecided)"
                 elif ch == "t":
                     console.print(Text("new type: p person · l place · o org (other key: "
                                        "cancel)", style="bold"))
@@ -137,7 +151,9 @@ def run_review(ws: Any, *, type_: str | None = None, console: Console | None = N
                                   "older acts)"
                         continue
                     undone = ws.undo(done.pop())
-                    message = f"undid decision {undone.undoes} ({undone.payload.get('act')})"
+                    act = undone.payload.get("act")
+                    message = f"undid decision {undone.undoes} ({act})" + (
+                        ": back in its place in the queue" if act == "skip" else "")
                     continue
                 else:
                     message = f"keys: {KEYS}"
