@@ -216,35 +216,99 @@ def test_browser_two_tabs_act_on_changed_entity_is_refused(browser, desk, desk_w
         context.close()
 
 
+SELECT_JS = """([start, end]) => {
+    const walker = document.createTreeWalker(document.getElementById('text'),
+                                             NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let node, setStart = false;
+    while ((node = walker.nextNode())) {
+        const base = window.annotatorDesk.pointOffset(node, 0);
+        if (base === null) continue;
+        const len = Array.from(node.data).length;
+        if (!setStart && start >= base && start < base + len) {
+            range.setStart(node, start - base); setStart = true;
+        }
+        if (setStart && end > base && end <= base + len) { range.setEnd(node, end - base); break; }
+    }
+    const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+}"""
+
+
+def _select(pg, start: int, end: int) -> None:
+    """Select reading-text offsets start:end as an editor's mouse would: a DOM range."""
+    pg.evaluate(SELECT_JS, [start, end])
+
+
 def test_browser_select_text_adds_a_mention(page, desk_ws):
     sid = "german-soviet-axis-talks"
     text = desk_ws.reading_text(sid)
     start = text.index("Lebensraum")
     page.goto(f"/s/{sid}")
     page.wait_for_selector("article#text p[data-o]")
-    # select "Lebensraum" as an editor's mouse would: a DOM range over the text
-    page.evaluate("""([start, end]) => {
-        const walker = document.createTreeWalker(document.getElementById('text'),
-                                                 NodeFilter.SHOW_TEXT);
-        const range = document.createRange();
-        let node, setStart = false;
-        while ((node = walker.nextNode())) {
-            const base = window.annotatorDesk.pointOffset(node, 0);
-            if (base === null) continue;
-            const len = Array.from(node.data).length;
-            if (!setStart && start >= base && start < base + len) {
-                range.setStart(node, start - base); setStart = true;
-            }
-            if (setStart && end > base && end <= base + len) { range.setEnd(node, end - base); break; }
-        }
-        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-    }""", [start, start + len("Lebensraum")])
+    _select(page, start, start + len("Lebensraum"))
     page.wait_for_selector("#selbar:not([hidden])")
     assert page.inner_text("#selbar .sel-text") == "“Lebensraum”"
     page.keyboard.press("l")
     page.wait_for_selector("article#text mark.place.confirmed:has-text('Lebensraum')")
     added = [m for m in desk_ws.mentions(sid) if m.start == start]
     assert [(m.end, m.type, m.status) for m in added] == [(start + 10, "place", "confirmed")]
+
+
+def _claim_at(ws, sid, start, end):
+    return [(c.kind, c.agent, c.state) for c in ws.claims(source_id=sid, state=("proposed",
+            "confirmed")) if (c.start, c.end) == (start, end)]
+
+
+def test_browser_claim_from_selection_with_kind_and_agent_by_keyboard(page, desk_ws):
+    sid = "german-soviet-axis-talks"
+    text = desk_ws.reading_text(sid)
+    quote = "the showdown with Bolshevism"
+    q0 = text.index(quote)
+    fact = "Ribbentrop and Molotov tried to set German and Soviet spheres of influence."
+    f0 = text.index(fact)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    # c opens the claim form with its kind focused; a letter picks the kind, Tab the agent
+    _select(page, q0, q0 + len(quote))
+    page.wait_for_selector("#selbar:not([hidden])")
+    page.keyboard.press("c")
+    page.wait_for_selector("#claimkind:not([hidden])")
+    assert page.evaluate("document.activeElement.name") == "kind"
+    assert not page.is_visible("#claimkind input[name=agent]")  # unattributed: no agent
+    page.keyboard.press("q")
+    assert page.input_value("#claimkind select") == "quoted"
+    assert page.is_visible("#claimkind input[name=agent]")
+    shot(page, "claim-kind-form")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Hitler")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#selbar", state="hidden")
+    page.wait_for_selector(f"article#text span[data-c]:has-text('{quote}')")
+    assert _claim_at(desk_ws, sid, q0, q0 + len(quote)) == [("quoted", "Hitler", "confirmed")]
+    # Escape cancels: the form closes, nothing is added
+    acts = len(desk_ws.history())
+    _select(page, f0, f0 + len(fact))
+    page.wait_for_selector("#selbar:not([hidden])")
+    page.keyboard.press("c")
+    page.wait_for_selector("#claimkind:not([hidden])")
+    page.keyboard.press("e")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#claimkind", state="hidden")
+    assert len(desk_ws.history()) == acts
+    before = _claim_at(desk_ws, sid, f0, f0 + len(fact))
+    assert ("editorial", "", "confirmed") not in before
+    # an editorial claim: no agent asked for, Enter adds it
+    _select(page, f0, f0 + len(fact))
+    page.wait_for_selector("#selbar:not([hidden])")
+    page.keyboard.press("c")
+    page.keyboard.press("e")
+    assert page.input_value("#claimkind select") == "editorial"
+    assert not page.is_visible("#claimkind input[name=agent]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#selbar", state="hidden")
+    page.wait_for_function("() => !document.querySelector('#claimkind:not([hidden])')")
+    assert _claim_at(desk_ws, sid, f0, f0 + len(fact)) == [("editorial", "", "confirmed")], \
+        before
 
 
 def test_browser_reload_shows_what_changed_meanwhile(page, desk_ws):

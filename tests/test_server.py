@@ -545,3 +545,29 @@ def test_server_queue_of_one_type(proposed_client, seed_ws):
     r = post(proposed_client, "/queue", {**form, "act": "skip"})
     assert r.status_code == 303 and "type=place" in r.headers["location"]
     assert proposed_client.get("/queue", params={"type": "event"}).status_code == 400
+
+
+def test_server_claim_on_selection_takes_kind_and_agent(client, seed_ws):
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    quote = "the showdown with Bolshevism"
+    start = text.index(quote)
+    span = {"start": str(start), "end": str(start + len(quote)), "what": "claim"}
+    r = post(client, f"/s/{sid}/add", {**span, "kind": "quoted", "agent": " Adolf  Hitler "},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    assert "quoted, by Adolf Hitler" in r.headers["HX-Trigger"]
+    [claim] = [c for c in seed_ws.claims(source_id=sid) if c.start == start]
+    assert (claim.kind, claim.agent, claim.state) == ("quoted", "Adolf Hitler", "confirmed")
+    d = seed_ws.history(limit=1)[0]
+    assert (d.act, d.target) == ("claim-add", f"claim:{claim.id}")
+    # an editorial claim has no agent, whatever the form says; a kind of no meaning is refused
+    fact = "Ribbentrop and Molotov tried to set German and Soviet spheres of influence."
+    f0 = text.index(fact)
+    r = post(client, f"/s/{sid}/add", {"start": str(f0), "end": str(f0 + len(fact)),
+                                       "what": "claim", "kind": "editorial", "agent": "X"})
+    assert r.status_code == 303
+    [claim] = [c for c in seed_ws.claims(source_id=sid) if c.start == f0]
+    assert (claim.kind, claim.agent) == ("editorial", "")
+    r = post(client, f"/s/{sid}/add", {**span, "kind": "rumour"})
+    assert r.status_code == 400 and "D305" in r.text

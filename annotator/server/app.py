@@ -35,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from annotator.errors import AnnotatorError, Location, ServerError
-from annotator.model import ENTITY_TYPES, Link
+from annotator.model import CLAIM_KINDS, ENTITY_TYPES, Link
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.workspace import Workspace
@@ -217,7 +217,10 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     src = desk.ws.source(sid)
     html, pages, counts = _reading_html(desk, sid)
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
-                     counts=counts)
+                     counts=counts, claim_kinds=CLAIM_KINDS)
+
+
+AGENT_KINDS = ("attributed", "quoted")  # claim kinds that have an agent (who says it)
 
 
 def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
@@ -231,8 +234,10 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
     start, end = _int(form, "start"), _int(form, "end")
     what = form.get("what", "")
     if what == "claim":
-        row = desk.ws.add_claim(sid, span=(start, end))
-        done = f"Claim {row.id} added."
+        kind = form.get("kind") or "unattributed"
+        agent = form.get("agent", "") if kind in AGENT_KINDS else ""
+        row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
+        done = f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})."
     else:
         desk.ws.add_mention(sid, start, end, what)
         done = f"{what.capitalize()} mention added."

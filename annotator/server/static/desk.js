@@ -99,8 +99,28 @@
     return out;
   }
 
+  /* A box of fields (data-reveals="id" on its opener) opens with its first field focused. */
+  function reveal(id) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    box.hidden = false;
+    var field = box.querySelector("select, input:not([type=hidden]), textarea");
+    if (field) field.focus();
+  }
+
+  /* A claim's agent is asked for only for the kinds that have one. */
+  function showAgent(select) {
+    var box = select.closest("fieldset");
+    var agent = box && box.querySelector("[data-agent]");
+    if (agent) agent.hidden = !/^(attributed|quoted)$/.test(select.value);
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("fieldset.reveal select[name=kind]")) showAgent(e.target);
+  });
+
   function closeOpen() {
     var closed = false;
+    document.querySelectorAll("fieldset.reveal:not([hidden])").forEach(function (c) { c.hidden = true; closed = true; });
     document.querySelectorAll(".chooser:not([hidden])").forEach(function (c) { c.hidden = true; closed = true; });
     document.querySelectorAll("[data-selbar]:not([hidden])").forEach(function (c) { c.hidden = true; closed = true; });
     return closed;
@@ -108,6 +128,19 @@
 
   document.addEventListener("keydown", function (e) {
     var help = document.getElementById("keys");
+    var box = document.activeElement && document.activeElement.closest("fieldset.reveal:not([hidden])");
+    if (box && e.key === "Enter") {  /* submit with the box's own button, not the form's first */
+      e.preventDefault();
+      var submit = box.querySelector("[data-submit]");
+      if (submit) submit.click();
+      return;
+    }
+    if (box && e.key === "Escape") {
+      e.preventDefault();
+      box.hidden = true;
+      document.activeElement.blur();
+      return;
+    }
     if (e.key === "Escape") {
       if (help && help.open) { help.close(); return; }
       if (typing(document.activeElement)) { document.activeElement.blur(); return; }
@@ -131,6 +164,7 @@
       if (el && visible(el) && !el.disabled) {
         e.preventDefault();
         if (typing(el)) { el.focus(); if (el.select) el.select(); }
+        else if (el.dataset.reveals) { reveal(el.dataset.reveals); }
         else if (el.dataset.opens) {
           var target = document.getElementById(el.dataset.opens);
           if (target) { closeOpen(); target.hidden = false; }
@@ -151,11 +185,17 @@
     if (target) { closeOpen(); target.hidden = !target.hidden; }
   });
 
+  document.addEventListener("click", function (e) {
+    var opener = e.target.closest("[data-reveals]");
+    if (opener) { e.preventDefault(); reveal(opener.dataset.reveals); }
+  });
+
   /* After a swap, the selection bar and focus marks are stale. */
   document.addEventListener("htmx:afterSwap", function () {
     var sel = window.getSelection();
     if (sel) sel.removeAllRanges();
     document.querySelectorAll("[data-selbar]").forEach(function (b) { b.hidden = true; });
+    document.querySelectorAll("fieldset.reveal").forEach(function (b) { b.hidden = true; });
   });
 
   /* -- what changed since this page was last seen --------------------------------------------
