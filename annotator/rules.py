@@ -9,8 +9,10 @@ DOCS: docs/proposals.md#clean-spans
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
 
@@ -187,6 +189,56 @@ RULES: tuple[Rule, ...] = (
     drop_bare_direction,
     extend_given_names,
 )
+
+
+# -- titles -------------------------------------------------------------------------------------
+# Names inside the title of an event, treaty, operation or work are not marked ("Molotov" in
+# "Molotov–Ribbentrop Pact", "France" in "Battle of France"): the model's title-like spans
+# (labels mapped to TITLE in the label map) and titles found by these patterns.
+TITLE = "title"  # the label map's value for spaCy labels whose spans are titles
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
+# A capitalised word, or a compound of them ("German–Soviet", "Brest-Litovsk").
+_CAP = rf"[{_UPPER}][\w’']*(?:[–-][{_UPPER}][\w’']*)*"
+_TREATY_HEADS = "Pact|Treaty|Agreement|Accords?|Protocol|Convention|Declaration|Conference|Talks"
+_TITLE_PATTERNS = (
+    # "Molotov–Ribbentrop Pact", "Munich Agreement": up to four capitalised words + a head.
+    re.compile(rf"\b(?:{_CAP}[ \t]+){{1,4}}(?:{_TREATY_HEADS})\b"),
+    # "German–Soviet Axis talks": a compound and one more capitalised word + lower-case talks.
+    re.compile(rf"\b{_CAP}[–-]{_CAP}(?:[ \t]+{_CAP}){{1,3}}[ \t]+"
+               r"(?:talks|negotiations|pact|treaty|agreement)\b"),
+    # "Battle of France", "Treaty of Versailles", "Siege of the Alcázar".
+    re.compile(rf"\b(?:Battle|Siege|Treaty|Peace|Congress|Sack|Fall|Invasion)[ \t]+of[ \t]+"
+               rf"(?:the[ \t]+)?{_CAP}(?:[ \t]+{_CAP})?"),
+    # "Operation Barbarossa", "Operation Sea Lion".
+    re.compile(rf"\bOperation[ \t]+{_CAP}(?:[ \t]+{_CAP})?"),
+)
+
+
+def find_titles(text: str) -> list[tuple[int, int]]:
+    """Titles of treaties, events and operations the text writes as such, by pattern."""
+    return sorted((m.start(), m.end()) for pattern in _TITLE_PATTERNS
+                  for m in pattern.finditer(text))
+
+
+def drop_inside_title(titles: Iterable[tuple[int, int]]) -> Rule:
+    """A name inside a title ("France" in "Battle of France") is part of the title, not marked.
+
+    ``titles`` are the model's title-like spans (EVENT, LAW, WORK_OF_ART by default) and
+    ``find_titles``; the rule drops a person, place or organisation that overlaps one of them.
+    Dates are kept.
+    """
+    spans = sorted(titles)
+    starts = [s for s, _ in spans]
+    ends = list(itertools.accumulate((e for _, e in spans), max))  # furthest end so far
+
+    def rule(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+        if type_ == "date":
+            return start, end
+        i = bisect.bisect_left(starts, end)  # titles that start before the name ends
+        return None if i and ends[i - 1] > start else (start, end)
+
+    rule.__name__ = "drop_inside_title"
+    return rule
 
 
 def clean_span(text: str, start: int, end: int, type_: str,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from annotator.rules import (clean_span, drop_bare_direction, drop_demonym_person,
-                             drop_uncapitalised, extend_given_names, strip_edge_punctuation,
-                             strip_leading_article, strip_possessive, strip_title)
+                             drop_inside_title, drop_uncapitalised, extend_given_names,
+                             find_titles, strip_edge_punctuation, strip_leading_article,
+                             strip_possessive, strip_title)
 
 
 def _apply(rule, text, surface, type_="person"):
@@ -102,3 +103,42 @@ def test_rules_clean_span_applies_them_in_order():
     s, e = clean_span(text, start, end, "place")
     assert text[s:e] == "Soviet Union"
     assert clean_span(text, text.index("potential"), len(text), "person") is None
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Germany ended the Molotov–Ribbentrop Pact in June 1941", ["Molotov–Ribbentrop Pact"]),
+    ("German–Soviet Axis talks occurred in October", ["German–Soviet Axis talks"]),
+    ("as the Battle of France was still", ["Battle of France"]),
+    ("he could launch Operation Barbarossa.", ["Operation Barbarossa"]),
+    ("after the Treaty of Brest-Litovsk, the Munich Agreement", ["Treaty of Brest-Litovsk",
+                                                                 "Munich Agreement"]),
+    ("Operation Sea Lion was planned", ["Operation Sea Lion"]),
+    # Not titles: lower-case heads, a lone compound before "talks", a sentence break.
+    ("the Hitler–Molotov talks in Berlin", []),
+    ("the battle of France and the treaty with Germany", []),
+    ("Molotov met Ribbentrop. Pact or no pact", []),
+    ("Hitler invaded France.", []),
+])
+def test_rules_find_titles(text, want):
+    assert [text[s:e] for s, e in find_titles(text)] == want
+
+
+def test_rules_drop_inside_title():
+    text = "Molotov signed the Molotov–Ribbentrop Pact in 1939 in Moscow."
+    rule = drop_inside_title(find_titles(text))
+    assert _apply(rule, text, "Molotov–Ribbentrop Pact", "org") is None
+    inside = text.index("Ribbentrop")
+    assert rule(text, inside, inside + len("Ribbentrop"), "person") is None
+    assert _apply(rule, text, "Molotov", "person") == "Molotov"  # the first, outside
+    assert _apply(rule, text, "Moscow", "place") == "Moscow"
+    assert _apply(rule, text, "Pact in 1939", "date") == "Pact in 1939"  # dates are kept
+
+
+def test_rules_drop_inside_title_takes_any_spans():
+    text = "Churchill wrote The Second World War about Churchill."
+    title = text.index("The Second")
+    rule = drop_inside_title([(title, title + len("The Second World War")), (0, 0)])
+    assert rule(text, title + 4, title + 10, "org") is None  # partly inside
+    assert rule(text, 0, 9, "person") == (0, 9)
+    assert rule(text, text.rindex("Churchill"), len(text) - 1, "person") is not None
+    assert drop_inside_title([])(text, 0, 9, "person") == (0, 9)
