@@ -661,6 +661,11 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     assert run("register", "export", "-o", str(out)).exit_code == 0
     assert b'xml:id="place-berlin"' in out.read_bytes()
     assert run("register", "export").stdout.startswith("<?xml")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", encoding="utf-8")
+    r = run("register", "export", "-o", str(blocked / "reg.xml"))  # no folder can be made there
+    assert r.exit_code == 2, r.output
+    assert r.stderr.endswith("[E001]\n") and "Traceback" not in r.output
     text = review_ws.reading_text(SOURCE)
     a = text.index("Georg von Sodenstern")
     r = run("mention", "add", SOURCE, str(a), str(a + 20), "person")

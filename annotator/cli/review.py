@@ -230,15 +230,16 @@ def register_export_cli(
                                                 "(default: stdout).")] = None,
 ) -> None:
     """Export the register as TEI (listPerson, listPlace, listOrg with idno)."""
-    from annotator.files import atomic_write
+    from annotator.export.output import write_file
 
     with user_errors():
         data = workspace().export_register()
+        if output is not None:
+            write_file(output, data)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        atomic_write(output, data)
         typer.echo(f"wrote {output}", err=True)
 
 
