@@ -178,6 +178,16 @@ def test_server_serve_cli_port_in_use_is_one_line(seed_ws):
     assert "[W103]" in result.output
 
 
+def test_server_port_out_of_range_is_refused():
+    from annotator.errors import ServerError
+    from annotator.server.run import bind
+
+    for port in (65536, 99999, -1):  # getaddrinfo wraps 99999 to 34463 without a word
+        with pytest.raises(ServerError) as err:
+            bind("127.0.0.1", port).close()
+        assert err.value.code == "W108"
+
+
 @contextmanager
 def server_stopped(server):
     try:

@@ -24,6 +24,10 @@ WILDCARDS = ("0.0.0.0", "::", "")
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host:port``; a clear error when that is not possible."""
+    if not 0 <= port <= 65535:  # getaddrinfo would silently wrap 99999 to another port
+        raise ServerError(f"{port} is not a port", hint="give a port from 1 to 65535 with "
+                          "--port (0 takes any free port)",
+                          location=Location(f"{host}:{port}"), code="W108")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
