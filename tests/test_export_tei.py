@@ -422,6 +422,19 @@ def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name)
     assert tei_schema.validate(etree.fromstring(data_out)), tei_schema.error_log.last_error
 
 
+def test_export_tei_schema_derive_uses_the_safe_parser(tmp_path):
+    from annotator.errors import SourceError
+    from annotator.export import teimodel
+
+    rng = tmp_path / "bomb.rng"
+    rng.write_text('<!DOCTYPE grammar [<!ENTITY x "y">]>'
+                   '<grammar xmlns="http://relaxng.org/ns/structure/1.0">&x;</grammar>',
+                   encoding="utf-8")
+    with pytest.raises(SourceError) as err:  # entity declarations refused, as for sources
+        teimodel.derive(rng)
+    assert err.value.code == "S006"
+
+
 def test_export_tei_schema_tables_match_tei_all():
     from annotator.export import teimodel
 

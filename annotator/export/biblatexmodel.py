@@ -22,7 +22,9 @@ def derive(conf: str | Path) -> tuple[dict[str, frozenset[str]],
     """(FIELDS, MANDATORY, DATATYPES) read from a biber configuration file."""
     from lxml import etree
 
-    model = etree.parse(str(conf)).getroot().find(".//datamodel")
+    from annotator.tei.parse import parse_xml, read_source_bytes
+
+    model = parse_xml(read_source_bytes(conf), Path(conf)).find(".//datamodel")
     if model is None:
         raise ValueError(f"{conf}: no <datamodel>")
 

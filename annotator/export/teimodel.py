@@ -22,8 +22,10 @@ def derive(rng: str | Path) -> tuple[dict[str, frozenset[str]], dict[str, frozen
     """Hosts and allowed children of each new tag, read from a RELAX NG TEI schema."""
     from lxml import etree
 
+    from annotator.tei.parse import parse_xml, read_source_bytes
+
     ns = "{http://relaxng.org/ns/structure/1.0}"
-    root = etree.parse(str(rng)).getroot()
+    root = parse_xml(read_source_bytes(rng, max_bytes=256 * 1024 * 1024), Path(rng))
     defines: dict[str, list[etree._Element]] = {}
     for d in root.iter(f"{ns}define"):
         defines.setdefault(d.get("name", ""), []).append(d)
