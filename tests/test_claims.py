@@ -229,6 +229,8 @@ def test_claims_cli_add_link_table_and_check(ref_ws):
     result = run(ref_ws, "check")
     assert result.exit_code == 0
     assert "1 confirmed claim checked, 0 not supported" in result.stderr
+    result = run(ref_ws, "check", "--format", "json")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
     result = run(ref_ws, "claims", "--format", "csv")
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("id,source,location,text,kind,status,agent,works")

@@ -314,7 +314,7 @@ def check_cli(
             who = f", {r.agent}" if r.agent else ""
             typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} "
                        f"{r.status} ({r.kind}{who}, {r.location}): {text}")
-    elif report.failing and format is not None:
+    elif format is not None:  # an empty list too: scripts parse what they asked for
         render([_claim_dict(r, short=format is Format.table) for r in report.failing], format,
                columns=["id", "source", "location", "status", "kind", "agent", "text"])
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
