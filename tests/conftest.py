@@ -62,3 +62,12 @@ def copy_data(tmp_path):
         return dest
 
     return _copy
+
+
+def molotov_widened(ws):
+    """The seed's proposed mention 'Vyacheslav Molotov' and the wider span an editor prefers
+    ('Foreign Minister Vyacheslav Molotov'): (source id, mention, wider text, its start)."""
+    sid = "german-soviet-axis-talks"
+    m = next(m for m in ws.mentions(sid) if m.surface == "Vyacheslav Molotov")
+    wider = "Foreign Minister Vyacheslav Molotov"
+    return sid, m, wider, ws.reading_text(sid).index(wider)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.server.run import LocalServer
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, molotov_widened
 
 CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -310,6 +310,81 @@ def test_browser_claim_from_selection_with_kind_and_agent_by_keyboard(page, desk
     page.wait_for_function("() => !document.querySelector('#claimkind:not([hidden])')")
     assert _claim_at(desk_ws, sid, f0, f0 + len(fact)) == [("editorial", "", "confirmed")], \
         before
+
+
+def test_browser_adjust_a_mention_to_a_selection(browser, desk, desk_ws):
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=desk.url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        _adjust_by_keyboard(page, desk_ws)
+    finally:
+        context.close()
+    assert [e for e in errors if "409 (Conflict)" not in e] == []  # the refusal: a 409
+    assert len(errors) == 1
+
+
+def _adjust_by_keyboard(page, desk_ws):
+    sid, m, wider, start = molotov_widened(desk_ws)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.click(f"article#text mark[data-m='{m.id}']")
+    page.wait_for_selector("#panel .adjust-hint")
+    assert not page.is_visible("#panel form.adjust")  # nothing selected yet
+    _select(page, start, start + len(wider))
+    page.wait_for_selector("#panel form.adjust:not([hidden])")
+    assert page.inner_text("#panel form.adjust .sel-text") == f"\u201c{wider}\u201d"
+    shot(page, "mention-adjust")
+    page.keyboard.press("a")
+    page.wait_for_selector("#panel .message.ok")
+    assert "adjusted" in page.inner_text("#panel .message.ok")
+    page.wait_for_selector(f"article#text mark[data-m='{m.id}'].confirmed")
+    marked = page.eval_on_selector_all(f"article#text mark[data-m='{m.id}']",
+                                       "els => els.map(e => e.textContent).join('')")
+    assert marked == wider
+    after = desk_ws.mention(m.id)
+    assert (after.start, after.end, after.status) == (start, start + len(wider), "confirmed")
+    # meanwhile the CLI takes it back: the panel's form is stale and says so
+    desk_ws.undo()
+    _select(page, m.start, m.end)
+    page.wait_for_selector("#panel form.adjust:not([hidden])")
+    page.keyboard.press("a")
+    page.wait_for_selector("#flash .message.stale")
+    assert "changed since you loaded it" in page.inner_text("#flash")
+    assert desk_ws.mention(m.id).start == m.start
+
+
+def test_browser_split_mentions_off_an_entity_by_keyboard(page, desk_ws):
+    eid = desk_ws.queue()[0]
+    cand = desk_ws.candidate(eid)
+    moved = cand.contexts[1].mention_id
+    page.goto("/queue")
+    page.wait_for_selector(".card[data-entity]")
+    page.keyboard.press("k")
+    page.wait_for_selector("#choose-split:not([hidden])")
+    page.keyboard.press("2")
+    page.keyboard.press("a")  # swallowed by the open chooser: not an accept
+    assert page.is_checked(f"#choose-split input[name='split:{moved}']")
+    page.keyboard.press("n")
+    page.keyboard.type("Other Hitler")
+    shot(page, "queue-split")
+    _press(page, "Enter")
+    assert f"Split 1 mention off {cand.entity.preferred} into Other Hitler" in \
+        page.inner_text(".message.ok")
+    new = desk_ws.entity(desk_ws.mention(moved).entity_id)
+    assert (new.preferred, new.status) == ("Other Hitler", "proposed")
+    assert desk_ws.entity(eid).status == "proposed"
+    assert page.get_attribute(".card", "data-entity") == eid  # still to decide
+    # Escape closes the chooser without splitting
+    acts = len(desk_ws.history())
+    page.keyboard.press("k")
+    page.wait_for_selector("#choose-split:not([hidden])")
+    page.keyboard.press("1")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#choose-split", state="hidden")
+    assert len(desk_ws.history()) == acts
 
 
 def test_browser_reload_shows_what_changed_meanwhile(page, desk_ws):

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, molotov_widened
 
 TOKEN = "test-token-0123456789"
 HOSTILE = ('Moscow <script>alert("pwn")</script> and "onmouseover=alert(1) x=" '
@@ -581,3 +581,84 @@ def test_server_claim_on_selection_takes_kind_and_agent(client, seed_ws):
     assert (claim.kind, claim.agent) == ("editorial", "")
     r = post(client, f"/s/{sid}/add", {**span, "kind": "rumour"})
     assert r.status_code == 400 and "D305" in r.text
+
+
+def _adjust_form(client, sid, mention_id):
+    doc = lxml_html.fromstring(client.get(f"/s/{sid}/mention/{mention_id}").text)
+    form = doc.xpath("//form[contains(@class,'adjust')]")[0]
+    assert form.get("hidden") is not None  # shown only while text is selected
+    return {i.get("name"): i.get("value") or "" for i in form.xpath(".//input")
+            if i.get("name") != "_token"}
+
+
+def test_server_mention_adjust_to_selection_is_the_library_act(proposed_client, seed_ws):
+    sid, m, wider, start = molotov_widened(seed_ws)
+    assert start < m.start < start + len(wider)
+    form = _adjust_form(proposed_client, sid, m.id)
+    url = f"/s/{sid}/mention/{m.id}/adjust"
+    r = post(proposed_client, url, {**form, "start": str(start), "end": str(start + len(wider))},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    assert "Mention adjusted to \u201cForeign Minister Vyacheslav Molotov\u201d" in r.text
+    assert 'hx-swap-oob="innerHTML"' in r.text  # the reading text redrawn too
+    after = seed_ws.mention(m.id)
+    assert (after.start, after.end, after.status) == (start, start + len(wider), "confirmed")
+    d = seed_ws.history(limit=1)[0]
+    assert (d.act, d.target, d.editor) == ("adjust", f"mention:{m.id}", "tester")
+    # the same form again: drawn before the mention changed, refused with nothing applied
+    r = post(proposed_client, url, {**form, "start": str(m.start), "end": str(m.end)},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 409 and "D010" in r.text and "changed since" in r.text
+    assert r.headers["HX-Retarget"] == "#flash"
+    assert seed_ws.mention(m.id).start == start
+    # a selection elsewhere in the text is not an adjustment of this mention
+    form = _adjust_form(proposed_client, sid, m.id)
+    r = post(proposed_client, url, {**form, "start": "0", "end": "6"})
+    assert r.status_code == 400 and "W109" in r.text
+    # the source changed since the page was drawn
+    r = post(proposed_client, url, {**form, "start": str(m.start), "end": str(m.end),
+                                    "sha256": "0" * 64})
+    assert r.status_code == 409 and "W101" in r.text
+    # without the per-server token or from another origin: refused by the guard
+    r = post(proposed_client, url, {**form, "start": str(m.start), "end": str(m.end)},
+             token=None)
+    assert r.status_code == 403
+    r = post(proposed_client, url, {**form, "start": str(m.start), "end": str(m.end)},
+             origin="http://evil.example")
+    assert r.status_code == 403
+    assert seed_ws.history(limit=1)[0].id == d.id
+
+
+def test_server_queue_split_mentions_off_the_entity(proposed_client, seed_ws):
+    form = _queue_form(proposed_client)
+    eid = form["entity"]
+    cand = seed_ws.candidate(eid)
+    assert len(cand.contexts) >= 2
+    before = seed_ws.entity(eid).mentions
+    doc = lxml_html.fromstring(proposed_client.get("/queue").text)
+    boxes = doc.xpath("//div[@id='choose-split']//input[@type='checkbox']")
+    assert [b.get("name") for b in boxes] == [f"split:{c.mention_id}" for c in cand.contexts]
+    assert [b.get("data-key") for b in boxes] == [str(i) for i in range(1, len(boxes) + 1)]
+    moved = cand.contexts[1].mention_id
+    r = post(proposed_client, "/queue", {**form, "act": "split", f"split:{moved}": "1",
+                                         "preferred": " Another One "},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    new_id = seed_ws.mention(moved).entity_id
+    assert new_id != eid
+    new = seed_ws.entity(new_id)
+    assert (new.preferred, new.type, new.mentions) == ("Another One", cand.entity.type, 1)
+    assert seed_ws.entity(eid).mentions == before - 1
+    assert f"Split 1 mention off {cand.entity.preferred} into Another One ({new_id})" in r.text
+    d = seed_ws.history(limit=1)[0]
+    assert (d.act, d.target, d.payload["mentions"]) == ("split", f"entity:{eid}", [moved])
+    # the card was drawn before the split: the same form is refused, nothing applied
+    other = cand.contexts[0].mention_id
+    r = post(proposed_client, "/queue", {**form, "act": "split", f"split:{other}": "1"},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 409 and "D010" in r.text
+    assert seed_ws.mention(other).entity_id == eid
+    # nothing chosen: said so
+    form = _queue_form(proposed_client)
+    r = post(proposed_client, "/queue", {**form, "act": "split"}, headers={"HX-Request": "1"})
+    assert r.status_code == 400 and "D012" in r.text

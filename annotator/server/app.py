@@ -223,14 +223,19 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
 AGENT_KINDS = ("attributed", "quoted")  # claim kinds that have an agent (who says it)
 
 
-def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
-    """Selected text in the reading view becomes a mention (of a type) or a claim."""
-    sid = request.path_params["source_id"]
-    src = desk.ws.source(sid)
+def _check_source(desk: Desk, source_id: str, form: Form) -> None:
+    """A selection's offsets hold for the version of the source its page was drawn from."""
+    src = desk.ws.source(source_id)
     if form.get("sha256") and form["sha256"] != src.sha256:
         raise ServerError("the source changed since this page was loaded",
                           hint="reload the page and select the text again",
                           location=Location(src.file), code="W101")
+
+
+def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
+    """Selected text in the reading view becomes a mention (of a type) or a claim."""
+    sid = request.path_params["source_id"]
+    _check_source(desk, sid, form)
     start, end = _int(form, "start"), _int(form, "end")
     what = form.get("what", "")
     if what == "claim":
@@ -269,7 +274,7 @@ def _mention_panel(desk: Desk, request: Request, mention: Any, done: str = "") -
     return desk.page(request, "_panel_mention.html", mention=mention, entity=entity,
                      expected_mention=desk.ws.state_token(f"mention:{mention.id}"),
                      expected_entity=desk.ws.state_token(entity.id) if entity else "",
-                     done=done)
+                     sha256=desk.ws.source(mention.source_id).sha256, done=done)
 
 
 def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
@@ -287,15 +292,35 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
     else:
         raise ServerError(f"unknown act '{act}'", hint="use the buttons of the panel",
                           location=Location(request.url.path), code="W105")
-    if not request.headers.get("hx-request"):
-        return back(request, f"/s/{mention.source_id}")
-    mention = _mention(desk, request)
     what = "entity" if target.startswith("entity:") else "mention"
-    resp = _mention_panel(desk, request, mention, done=f"{what.capitalize()} {act}ed.")
-    html = _reading_html(desk, mention.source_id)[0]
+    return _panel_and_text(desk, request, mention.source_id, f"{what.capitalize()} {act}ed.")
+
+
+def _panel_and_text(desk: Desk, request: Request, source_id: str, done: str) -> Response:
+    """After an act from the mention panel: the panel again, and the reading text redrawn."""
+    if not request.headers.get("hx-request"):
+        return back(request, f"/s/{source_id}")
+    resp = _mention_panel(desk, request, _mention(desk, request), done=done)
+    html = _reading_html(desk, source_id)[0]
     resp.body = bytes(resp.body) + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
     resp.headers["content-length"] = str(len(resp.body))
     return resp
+
+
+def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
+    """Correct a mention's span to the text selected over it (``Workspace.adjust``)."""
+    mention = _mention(desk, request)
+    _check_source(desk, mention.source_id, form)
+    start, end = _int(form, "start"), _int(form, "end")
+    if not (start < mention.end and mention.start < end):
+        raise ServerError(f"the selection {start}:{end} does not overlap the mention "
+                          f"'{mention.surface}' ({mention.start}:{mention.end})",
+                          hint="select the right text over the mention, then adjust",
+                          location=Location(f"mention:{mention.id}"), code="W109")
+    desk.ws.adjust(mention.id, start, end, expected=form.get("expected") or None)
+    surface = desk.ws.mention(mention.id).surface
+    return _panel_and_text(desk, request, mention.source_id,
+                           f"Mention adjusted to \u201c{surface}\u201d.")
 
 
 # -- the entity queue ----------------------------------------------------------------------------
@@ -350,6 +375,13 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             new = act.split(":", 1)[1]
             d = desk.ws.relabel(eid, new, confirm=True, expected=expected)
             done = f"Accepted {name} as {new}."
+        elif act == "split":
+            mids = [k.split(":", 1)[1] for k, v in form.items() if k.startswith("split:") and v]
+            d = desk.ws.split(eid, mids, preferred=form.get("preferred", "").strip() or None,
+                              expected=expected)
+            born = desk.ws.entity(desk.ws.mention(mids[0]).entity_id or "")
+            done = (f"Split {len(mids)} mention{'s' * (len(mids) != 1)} off {name} into "
+                    f"{born.preferred} ({born.id}).")
         elif act.startswith("merge:"):
             into = desk.ws.entity(act.split(":", 1)[1])
             d = desk.ws.merge(eid, into.id, expected=expected)
@@ -596,6 +628,7 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/s/{source_id}/add", add_on_selection, ("POST",)),
     ("/s/{source_id}/mention/{mention_id:int}", mention_panel, ("GET",)),
     ("/s/{source_id}/mention/{mention_id:int}", mention_decide, ("POST",)),
+    ("/s/{source_id}/mention/{mention_id:int}/adjust", mention_adjust, ("POST",)),
     ("/queue", queue_page, ("GET",)),
     ("/queue", queue_decide, ("POST",)),
     ("/register", register_page, ("GET",)),

@@ -58,6 +58,19 @@
       if (shown) shown.textContent = "\u201c" + span.text + "\u201d";
       if (bar) bar.hidden = false;
     });
+    /* A form that acts on the selection (adjust a mention's span) shows while there is one. */
+    document.querySelectorAll("form[data-takes-selection]").forEach(function (form) {
+      var span = selectedSpan();
+      if (!span) {
+        if (!form.contains(document.activeElement)) form.hidden = true;
+        return;
+      }
+      form.elements.start.value = span.start;
+      form.elements.end.value = span.end;
+      var shown = form.querySelector(".sel-text");
+      if (shown) shown.textContent = "\u201c" + span.text + "\u201d";
+      form.hidden = false;
+    });
   }
   document.addEventListener("selectionchange", function () {
     clearTimeout(onSelection.timer);
@@ -128,8 +141,10 @@
 
   document.addEventListener("keydown", function (e) {
     var help = document.getElementById("keys");
-    var box = document.activeElement && document.activeElement.closest("fieldset.reveal:not([hidden])");
-    if (box && e.key === "Enter") {  /* submit with the box's own button, not the form's first */
+    var box = document.activeElement &&
+      document.activeElement.closest("fieldset.reveal:not([hidden]), .chooser:not([hidden])");
+    if (box && e.key === "Enter" && box.querySelector("[data-submit]")) {
+      /* submit with the box's own button, not the form's first */
       e.preventDefault();
       var submit = box.querySelector("[data-submit]");
       if (submit) submit.click();
@@ -163,7 +178,8 @@
       var el = list[i].querySelector('[data-key="' + CSS.escape(key) + '"]');
       if (el && visible(el) && !el.disabled) {
         e.preventDefault();
-        if (typing(el)) { el.focus(); if (el.select) el.select(); }
+        if (el.type === "checkbox") { el.click(); }
+        else if (typing(el)) { el.focus(); if (el.select) el.select(); }
         else if (el.dataset.reveals) { reveal(el.dataset.reveals); }
         else if (el.dataset.opens) {
           var target = document.getElementById(el.dataset.opens);
