@@ -12,7 +12,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors, workspace
 from annotator.cli.claims import progress_bar
-from annotator.model import Written
+from annotator.model import Finding, Written
 
 export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
                               "tables to exports/; with no format: all of them, and a summary.",
@@ -102,6 +102,9 @@ def validate_cli(
     schema: Annotated[Path | None, typer.Option(
         "--schema", "-s", help="RELAX NG schema (.rng), e.g. tei_all.rng (default: the local "
                                ".rng named by the file's <?xml-model?>).")] = None,
+    format: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="table, json, csv or md (default: one 'file:line:col: message' "
+                               "line per finding, as compilers print).")] = None,
 ) -> None:
     """Validate files against a RELAX NG schema; print each error as file:line:col: message.
 
@@ -111,12 +114,17 @@ def validate_cli(
     from annotator.validate import validate
 
     invalid = 0
+    findings: list[Finding] = []
     with user_errors():
         for path in files:
             result = validate(path, schema)
-            for finding in result.findings:
-                typer.echo(str(finding))
+            if format is None:
+                for finding in result.findings:
+                    typer.echo(str(finding))
+            findings.extend(result.findings)
             invalid += not result.valid
+    if format is not None:
+        render([asdict(f) for f in findings], format, columns=["path", "line", "col", "message"])
     typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
     if invalid:
         raise typer.Exit(1)
