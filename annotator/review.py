@@ -228,7 +228,10 @@ class Review:
 
     def history(self, *, target: str | None = None, limit: int | None = None) -> list[Decision]:
         """The decisions log, newest first; with ``target``, the acts that touched it."""
-        rows = self.store.query("SELECT * FROM decisions ORDER BY id DESC")
+        if limit is not None and limit <= 0:
+            return []
+        # a cursor, not a list: the desk asks for the last few on every page, and the log grows
+        rows = self.store.conn.execute("SELECT * FROM decisions ORDER BY id DESC")
         out: list[Decision] = []
         want = target_name(target) if target else None
         for row in rows:

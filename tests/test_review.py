@@ -372,6 +372,7 @@ def test_review_history_filters_and_limits(review_ws):
     ws.reject("place-axis")
     mid = ws.mention_ids["place-berlin"][0]
     assert [h.act for h in ws.history(limit=2)] == ["reject", "confirm"]
+    assert ws.history(limit=0) == [] and len(ws.history(limit=1)) == 1  # 0: none, not one
     assert [h.act for h in ws.history(target="entity:place-berlin")] == ["confirm"]
     assert [h.act for h in ws.history(target=f"mention:{mid}")] == ["confirm"]
 
