@@ -247,6 +247,10 @@ def test_claims_cli_user_errors_exit_2(ref_ws):
     assert result.exit_code == 2 and "[D306]" in result.stderr
     result = run(ref_ws, "claims", "--status", "dubious")
     assert result.exit_code == 2 and "[D305]" in result.stderr
+    before = ref_ws.add_claim(SID, quote=NEKRICH)
+    result = run(ref_ws, "claim", "reject", str(before.id), "42")
+    assert result.exit_code == 2 and "[D306]" in result.stderr
+    assert ref_ws.claim(before.id) == before  # nothing done when one id is wrong
 
 
 # -- pure parts --------------------------------------------------------------------------------

@@ -277,6 +277,8 @@ def claim_confirm_cli(claims: Annotated[list[str], typer.Argument(help="Claim id
     """Confirm claim proposals: 'annotator check' then requires their support."""
     with user_errors():
         ws = workspace()
+        for cid in claims:  # an unknown id refuses the whole command, not the claims after it
+            ws.claim(cid)
         for cid in claims:
             row = ws.confirm_claim(cid)
             typer.echo(f"confirmed claim {row.id} ({row.status})", err=True)
@@ -287,6 +289,8 @@ def claim_reject_cli(claims: Annotated[list[str], typer.Argument(help="Claim ids
     """Reject claim proposals: they are not claims and are not proposed again."""
     with user_errors():
         ws = workspace()
+        for cid in claims:  # an unknown id refuses the whole command, not the claims after it
+            ws.claim(cid)
         for cid in claims:
             row = ws.reject_claim(cid)
             typer.echo(f"rejected claim {row.id}", err=True)
