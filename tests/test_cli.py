@@ -26,11 +26,13 @@ def _commands():
     cmd = __import__("typer").main.get_command(app)
     out = []
 
-    def walk(c, prefix):
-        if isinstance(c, click.Group):
-            for name, sub in c.commands.items():
-                walk(sub, [*prefix, name])
-        else:
+    ctx = click.Context(cmd)
+
+    def walk(c, prefix):  # typer has its own click: isinstance(c, click.Group) is never true
+        names = c.list_commands(ctx) if hasattr(c, "list_commands") else []
+        for name in names:
+            walk(c.get_command(ctx, name), [*prefix, name])
+        if not names:
             out.append(prefix)
 
     walk(cmd, [])
@@ -44,7 +46,7 @@ def test_cli_commands_have_help(command):
     assert "Usage:" in result.output
     cmd = __import__("typer").main.get_command(app)
     for name in command:
-        cmd = cmd.commands[name]
+        cmd = cmd.get_command(click.Context(cmd), name)
     assert cmd.help and len(cmd.help.strip()) > 10
 
 
