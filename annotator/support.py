@@ -57,8 +57,8 @@ def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
                 f"quotation found {len(hits)} times in the reading text of '{source_id}'"
                 + (f" (at {where}{', ...' if len(hits) > 5 else ''})" if hits else ""),
                 hint="quote more of the text so it occurs once, or give --span START:END"
-                if hits else "copy the words exactly as 'annotator text' shows them, or "
-                             "give --span START:END",
+                if hits else "copy the words exactly as the reading view of 'annotator "
+                             "serve' shows them, or give --span START:END",
                 location=Location(ws.root / src.file), code="D302" if hits else "D301")
         start, end = hits[0]
     else:

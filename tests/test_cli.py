@@ -39,6 +39,16 @@ def _commands():
     return out
 
 
+def test_cli_hints_name_commands_that_exist():
+    from pathlib import Path
+
+    import annotator
+
+    named = {m.group(1) for f in Path(annotator.__file__).parent.rglob("*.py")
+             for m in re.finditer(r"'annotator ([a-z][a-z-]*)", f.read_text(encoding="utf-8"))}
+    assert named and named <= {c[0] for c in _commands()}
+
+
 @pytest.mark.parametrize("command", _commands(), ids=" ".join)
 def test_cli_commands_have_help(command):
     result = runner.invoke(app, [*command, "--help"])
