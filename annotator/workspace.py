@@ -112,6 +112,10 @@ class Workspace:
         if start is None:
             start = os.environ.get(ENV_WORKSPACE) or Path.cwd()
         here = Path(start).resolve()
+        if here.exists() and not here.is_dir():
+            raise StoreError("is a file, not a workspace folder",
+                             hint="give the workspace's folder with --workspace",
+                             location=Location(Path(start)), code="W005")
         for folder in (here, *here.parents):
             if (folder / STORE_FILE).is_file():
                 return cls(folder)

@@ -145,6 +145,12 @@ def test_workspace_find_walks_up(ws, monkeypatch):
     assert Workspace.find().root == ws.root
 
 
+def test_workspace_find_refuses_a_file(ws):
+    with pytest.raises(StoreError) as err:
+        Workspace.find(ws.root / "annotator.toml")
+    assert err.value.code == "W005"
+
+
 def test_workspace_not_found(tmp_path, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_WORKSPACE", raising=False)
     with pytest.raises(StoreError) as err:
