@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -186,18 +186,28 @@ def unlink(ws: Workspace, link_id: int | str, *, expected: str | None) -> None:
             act.update("links", {"id": found.id}, {"status": "rejected"})
 
 
-def set_claim_state(ws: Workspace, claim_id: int | str, state: str, act_name: str,
-                    expected: str | None) -> ClaimRow:
-    """Confirm or reject a claim (``state``), as the act ``act_name``; a stale one is refused."""
-    row = _claim_row(ws, claim_id)
-    if row["status"] == "stale":
-        raise DecisionError(f"claim {row['id']} is stale (its source changed)",
-                            hint="mark the claim again with 'annotator claim add'",
-                            location=Location(ws.store.path), code="D310")
-    with _claim_act(ws, act_name, f"claim:{row['id']}", {"from": row["status"]},
-                    expected, token_of=f"claim:{row['id']}") as act:
-        act.update("claims", {"id": row["id"]}, {"status": state})
-    return claim(ws, row["id"])
+def set_claim_state(ws: Workspace, claim_ids: Sequence[int | str], state: str, act_name: str,
+                    expected: str | None) -> list[ClaimRow]:
+    """Confirm or reject claims (``state``) as ONE act ``act_name``; a stale or unknown claim
+    refuses the whole act. ``expected`` is the state token of a single claim's page."""
+    rows = [_claim_row(ws, cid) for cid in claim_ids]
+    if not rows:
+        raise DecisionError("no claims given", hint="give claim ids (see 'annotator claims')",
+                            location=Location(ws.store.path), code="D306")
+    for row in rows:
+        if row["status"] == "stale":
+            raise DecisionError(f"claim {row['id']} is stale (its source changed)",
+                                hint="mark the claim again with 'annotator claim add'",
+                                location=Location(ws.store.path), code="D310")
+    ids = list(dict.fromkeys(int(r["id"]) for r in rows))
+    if expected is not None and len(ids) > 1:
+        raise ValueError("a state token stands for one claim's page, not several claims")
+    target = f"claim:{ids[0]}" if len(ids) == 1 else "claims:" + ",".join(map(str, ids))
+    with _claim_act(ws, act_name, target, {"from": {str(r["id"]): r["status"] for r in rows}},
+                    expected, token_of=f"claim:{ids[0]}") as act:
+        for cid in ids:
+            act.update("claims", {"id": cid}, {"status": state})
+    return [claim(ws, cid) for cid in ids]
 
 
 @contextmanager

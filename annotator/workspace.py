@@ -515,11 +515,21 @@ class Workspace:
 
     def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Confirm a claim proposal: it is a claim the text makes, and ``check`` checks it."""
-        return support.set_claim_state(self, claim_id, "confirmed", "claim-confirm", expected)
+        return support.set_claim_state(self, [claim_id], "confirmed", "claim-confirm",
+                                       expected)[0]
+
+    def confirm_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
+        """Confirm several claim proposals as one act (one undo takes them all back)."""
+        return support.set_claim_state(self, list(claim_ids), "confirmed", "claim-confirm", None)
 
     def reject_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Reject a claim proposal: not a claim; it is not proposed again."""
-        return support.set_claim_state(self, claim_id, "rejected", "claim-reject", expected)
+        return support.set_claim_state(self, [claim_id], "rejected", "claim-reject",
+                                       expected)[0]
+
+    def reject_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
+        """Reject several claim proposals as one act (one undo takes them all back)."""
+        return support.set_claim_state(self, list(claim_ids), "rejected", "claim-reject", None)
 
     def propose_claims(self, source_ids: Iterable[str] | None = None, *,
                        model: str | None = None,

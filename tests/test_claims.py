@@ -440,3 +440,18 @@ def test_claims_undo_of_bib_add_still_cited_is_refused(ref_ws):
 def test_claims_finder_handles_empty_and_blank_text(nlp):
     assert find_claims(nlp("")) == []
     assert find_claims(nlp("\n\n   \n")) == []
+
+
+def test_claims_confirm_several_is_one_act(ref_ws):
+    a = ref_ws.add_claim(SID, span=(26, 100))
+    b = ref_ws.add_claim(SID, span=(120, 160))
+    before = ref_ws.store.one("SELECT count(*) FROM decisions")[0]
+    rows = ref_ws.confirm_claims([a.id, b.id])
+    assert [r.state for r in rows] == ["confirmed", "confirmed"]
+    assert ref_ws.store.one("SELECT count(*) FROM decisions")[0] == before + 1
+    ref_ws.undo()
+    assert {ref_ws.claim(a.id).state, ref_ws.claim(b.id).state} == {a.state}
+    with pytest.raises(DecisionError) as info:  # an unknown id refuses the whole act
+        ref_ws.reject_claims([a.id, 999])
+    assert info.value.code == "D306"
+    assert ref_ws.claim(a.id).state == a.state

@@ -274,26 +274,20 @@ def claim_accept_cli(
 
 @claim_app.command("confirm")
 def claim_confirm_cli(claims: Annotated[list[str], typer.Argument(help="Claim ids.")]) -> None:
-    """Confirm claim proposals: 'annotator check' then requires their support."""
+    """Confirm claim proposals (one act): 'annotator check' then requires their support."""
     with user_errors():
-        ws = workspace()
-        for cid in claims:  # an unknown id refuses the whole command, not the claims after it
-            ws.claim(cid)
-        for cid in claims:
-            row = ws.confirm_claim(cid)
-            typer.echo(f"confirmed claim {row.id} ({row.status})", err=True)
+        rows = workspace().confirm_claims(claims)
+    for row in rows:
+        typer.echo(f"confirmed claim {row.id} ({row.status})", err=True)
 
 
 @claim_app.command("reject")
 def claim_reject_cli(claims: Annotated[list[str], typer.Argument(help="Claim ids.")]) -> None:
-    """Reject claim proposals: they are not claims and are not proposed again."""
+    """Reject claim proposals (one act): they are not claims and are not proposed again."""
     with user_errors():
-        ws = workspace()
-        for cid in claims:  # an unknown id refuses the whole command, not the claims after it
-            ws.claim(cid)
-        for cid in claims:
-            row = ws.reject_claim(cid)
-            typer.echo(f"rejected claim {row.id}", err=True)
+        rows = workspace().reject_claims(claims)
+    for row in rows:
+        typer.echo(f"rejected claim {row.id}", err=True)
 
 
 # -- check --------------------------------------------------------------------------------------
