@@ -40,11 +40,12 @@ from typing import Any
 
 from lxml import etree
 
+from annotator.bibliography import entry_from_row
 from annotator.export.bibl import bibl_lines
 from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, nest, place,
                                      splice, tag_inserts)
 from annotator.export.output import shown, write_file
-from annotator.model import ExportReport, TeiExport
+from annotator.model import BibEntry, ExportReport, TeiExport
 from annotator.tei.parse import TEI_NS, element_text
 
 log = logging.getLogger(__name__)
@@ -98,20 +99,13 @@ class _Claim:
     links: tuple[_Link, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Work:
-    key: str
-    type: str
-    fields: tuple[tuple[str, str], ...]
-
-
 @dataclass(slots=True)
 class _Data:
     mentions: list[Any] = field(default_factory=list)
     entities: dict[str, _Entity] = field(default_factory=dict)
     claims: list[_Claim] = field(default_factory=list)
     passages: list[tuple[int, int]] = field(default_factory=list)
-    works: dict[str, _Work] = field(default_factory=dict)
+    works: dict[str, BibEntry] = field(default_factory=dict)
 
 
 def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -150,7 +144,7 @@ def gather(store: Any, source_id: str, sha256: str, *, include_proposals: bool) 
             if link.bib_key and link.bib_key not in data.works:
                 row = store.one("SELECT * FROM bib WHERE key = ?", (link.bib_key,))
                 if row is not None:
-                    data.works[link.bib_key] = _work(row)
+                    data.works[link.bib_key] = entry_from_row(row)
     data.passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
         "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
         "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
@@ -172,12 +166,6 @@ def gather(store: Any, source_id: str, sha256: str, *, include_proposals: bool) 
                                      status=row["status"], note=row["note"],
                                      variants=variants, authority=authority)
     return data
-
-
-def _work(row: Any) -> _Work:
-    fields = json.loads(row["fields"]) if row["fields"] else {}
-    return _Work(key=row["key"], type=row["type"],
-                 fields=tuple((str(k), str(v)) for k, v in fields.items()))
 
 
 # -- XML text ---------------------------------------------------------------------------------
