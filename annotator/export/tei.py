@@ -33,10 +33,10 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -45,8 +45,11 @@ from annotator.export.bibl import bibl_lines
 from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, nest, place,
                                      splice, tag_inserts)
 from annotator.export.output import shown, write_file
-from annotator.model import BibEntry, ExportReport, TeiExport
+from annotator.model import BibEntry, Entity, ExportReport, TeiExport
 from annotator.tei.parse import TEI_NS, element_text
+
+if TYPE_CHECKING:
+    from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +66,6 @@ RANK_CLAIM, RANK_PASSAGE, RANK_MENTION = 0, 1, 2
 
 
 # -- what to export ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Entity:
-    id: str
-    type: str
-    preferred: str
-    status: str
-    note: str
-    variants: tuple[str, ...]
-    authority: tuple[tuple[str, str], ...]
-
-
 @dataclass(frozen=True, slots=True)
 class _Link:
     rel: str
@@ -102,7 +94,7 @@ class _Claim:
 @dataclass(slots=True)
 class _Data:
     mentions: list[Any] = field(default_factory=list)
-    entities: dict[str, _Entity] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
     claims: list[_Claim] = field(default_factory=list)
     passages: list[tuple[int, int]] = field(default_factory=list)
     works: dict[str, BibEntry] = field(default_factory=dict)
@@ -115,8 +107,9 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-def gather(store: Any, source_id: str, sha256: str, *, include_proposals: bool) -> _Data:
+def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: bool) -> _Data:
     """Read what one source's export holds from the store, in a stable order."""
+    store = ws.store
     states, link_states = _states(include_proposals)
     data = _Data()
     data.mentions = list(store.query(
@@ -150,21 +143,14 @@ def gather(store: Any, source_id: str, sha256: str, *, include_proposals: bool) 
         "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
         "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
         (source_id, *link_states, *states))})
-    for eid in sorted(wanted):
-        row = store.one("SELECT * FROM entities WHERE id = ?", (eid,))
-        if row is None or row["status"] == "rejected":
+    for ent in sorted(ws.entities(ids=wanted), key=lambda e: e.id):
+        if ent.status == "rejected":
             continue
-        if row["status"] == "proposed" and not include_proposals and not any(
-                m["entity_id"] == eid for m in data.mentions):
+        if ent.status == "proposed" and not include_proposals and not any(
+                m["entity_id"] == ent.id for m in data.mentions):
             continue
-        variants = tuple(r["surface"] for r in store.query(
-            "SELECT surface FROM variants WHERE entity_id = ? ORDER BY surface", (eid,)))
-        authority = tuple((r["scheme"], r["value"]) for r in store.query(
-            "SELECT scheme, value FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
-            (eid,)))
-        data.entities[eid] = _Entity(id=eid, type=row["type"], preferred=row["preferred"],
-                                     status=row["status"], note=row["note"],
-                                     variants=variants, authority=authority)
+        # variants in code-point order, so exports do not depend on the order names were found
+        data.entities[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
     return data
 
 
@@ -659,7 +645,7 @@ class _Builder:
             out.append(("listAnnotation", lines))
         return out
 
-    def _entity(self, ent: _Entity, xid: str, item: str,
+    def _entity(self, ent: Entity, xid: str, item: str,
                 q: Callable[[str], str]) -> list[str]:
         name = TAGS[ent.type]
         extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
@@ -799,7 +785,7 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
     for n, src in enumerate(sources):
         parsed = ws.parsed(src.id)
         tm = ws.textmap(src.id)
-        data = gather(ws.store, src.id, src.sha256, include_proposals=include_proposals)
+        data = gather(ws, src.id, src.sha256, include_proposals=include_proposals)
         text, counts = render_source(parsed, tm, data, source_id=src.id,
                                      include_proposals=include_proposals)
         out = text.encode("utf-8")
