@@ -161,6 +161,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("id",), "variants": ("entity_id", "key"),
     "authority_ids": ("entity_id", "scheme"), "mentions": ("id",), "rejections": ("key", "type"),
     "bib": ("key",), "claims": ("id",), "links": ("id",), "sources": ("id",),
+    "pending_passages": ("source_id", "target_source_id"),
 }
 
 

@@ -144,3 +144,12 @@ CREATE TABLE links (
     CHECK ((bib_key IS NULL) <> (target_source_id IS NULL))
 );
 CREATE INDEX links_claim ON links(claim_id);
+
+-- Passage links of an exported source whose target source is not in the workspace yet: when
+-- that source is added, the exporting source is read again and the links are made. Recorded so
+-- that adding a source does not have to read every other source to find them.
+CREATE TABLE pending_passages (
+    source_id        TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,  -- has the links
+    target_source_id TEXT NOT NULL,                                           -- not added yet
+    PRIMARY KEY (source_id, target_source_id)
+);

@@ -762,15 +762,18 @@ class Workspace:
                              tm: TextMap) -> None:
         """An annotator export being added brings back its claims, links and cited works; a
         source another export links passages of resolves those links now."""
-        from annotator.export.readback import import_exported, mentions_passages_of
+        from annotator.export.readback import import_exported
 
         import_exported(act, source_id, parsed, tm)
-        for other in self.sources():
-            path = self.root / other.file
-            if other.id == source_id or other.origin != "tei" or not path.is_file():
-                continue
-            if mentions_passages_of(path.read_bytes(), source_id):
-                import_exported(act, other.id, self.parsed(other.id), self.textmap(other.id))
+        waiting = act.conn.execute("SELECT source_id FROM pending_passages WHERE "
+                                   "target_source_id = ? ORDER BY source_id",
+                                   (source_id,)).fetchall()
+        for row in waiting:
+            act.delete("pending_passages", {"source_id": row["source_id"],
+                                            "target_source_id": source_id})
+            if row["source_id"] != source_id:
+                import_exported(act, row["source_id"], self.parsed(row["source_id"]),
+                                self.textmap(row["source_id"]))
 
 
 def _source(row: Any) -> Source:

@@ -40,11 +40,6 @@ KINDS = ("attributed", "quoted", "unattributed", "editorial")
 RELS = ("supports", "contradicts", "mentions")
 
 
-def mentions_passages_of(data: bytes, source_id: str) -> bool:
-    """Whether a file links claims to passages of ``source_id`` (cheap test before parsing)."""
-    return f"{source_id}.xml#passage-".encode() in data
-
-
 def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap) -> int:
     """Within the act that adds a source: its exported claims, links and exact works.
 
@@ -181,6 +176,11 @@ def _read_link(act: Any, claim_id: int, ref: etree._Element, keys: dict[str, str
                                (claim_id,)).fetchone()["source_id"]
         if conn.execute("SELECT 1 FROM sources WHERE id = ?", (sid,)).fetchone() is None:
             log.info("claim %s: passage of %s kept for when that source is added", claim_id, sid)
+            source_id = conn.execute("SELECT source_id FROM claims WHERE id = ?",
+                                     (claim_id,)).fetchone()["source_id"]
+            if conn.execute("SELECT 1 FROM pending_passages WHERE source_id = ? AND "
+                            "target_source_id = ?", (source_id, sid)).fetchone() is None:
+                act.insert("pending_passages", {"source_id": source_id, "target_source_id": sid})
             return
         values.update(target_source_id=sid, target_start=int(m.group("start")),
                       target_end=int(m.group("end")))
