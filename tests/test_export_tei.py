@@ -25,8 +25,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
-from annotator.export.insert import index_source, place
-from annotator.export.tei import TAGS, _Claim, _Data, render_source
+import numpy as np
+
+from annotator.export.insert import Piece, index_source, place, place_simple
+from annotator.export.tei import TAGS, _Claim, _Data, _Kind, _Mentions, render_source
 from annotator.tei import build_textmap, parse_source
 from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
@@ -368,7 +370,9 @@ def test_export_tei_unwritable_folder_keeps_earlier_export(annotated_seed):
 
 
 # -- invariants on generated spans ------------------------------------------------------------
-_FILES = {name: parse_source(DATA / name) for name in ("rich.xml", "minutes-crlf.xml")}
+_FILES = {name: parse_source(DATA / name) for name in (
+    "rich.xml", "minutes-crlf.xml", "schnitzler-L00001.xml", "tei-stylesheets-testnotes1.xml",
+    "marked.xml")}
 _MAPS = {name: build_textmap(src) for name, src in _FILES.items()}
 
 
@@ -389,11 +393,12 @@ def _spans(draw, name):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), name=st.sampled_from(sorted(_FILES)))
+@given(data=st.data(), name=st.sampled_from(["minutes-crlf.xml", "rich.xml"]))  # valid TEI
 def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name):
     src, tm = _FILES[name], _MAPS[name]
-    d = _Data()
+    d = _Data(mentions=_Mentions.of(()))
     seen = set()
+    names = []
     for n, (s, e, kind) in enumerate(data.draw(_spans(name))):
         if (s, e, kind) in seen:
             continue
@@ -403,9 +408,8 @@ def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name)
                                    status="confirmed", agent="", agent_entity_id=None,
                                    provenance="editor", links=()))
         else:
-            d.mentions.append({"type": kind, "start": s, "end": e, "entity_id": None,
-                               "date_value": None, "status": "confirmed",
-                               "provenance": "editor"})
+            names.append((s, e, _Kind(kind, None, None, "confirmed", "editor")))
+    d.mentions = _Mentions.of(names)
     out, counts = render_source(src, tm, d, source_id="x", include_proposals=False)
     data_out = out.encode()
     assert only_insertions(src.data, data_out)
@@ -420,6 +424,61 @@ def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name)
                 parent = ix.parent_at(tm.char_source(i)[0])
                 assert parent is None or not ix.hosts(parent, tag), (s, e, i, tag)
     assert tei_schema.validate(etree.fromstring(data_out)), tei_schema.error_log.last_error
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), name=st.sampled_from(sorted(_FILES)),
+       tag=st.sampled_from(["persName", "placeName", "orgName", "date", "seg"]))
+def test_export_tei_place_simple_agrees_with_place(data, name, tag):
+    """The batch placement takes only spans whose answer is plain, and gives place()'s answer."""
+    src, tm = _FILES[name], _MAPS[name]
+    ix = index_source(src, tm)
+    n = len(tm.text)
+    spans = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, 60)),
+                               min_size=1, max_size=40))
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([min(n, s + w) for s, w in spans], dtype=np.int64)
+    ok, ps, pe, parent = place_simple(ix, starts, ends, tag)
+    for i in np.flatnonzero(ok).tolist():
+        s, e = int(starts[i]), int(ends[i])
+        want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
+        assert place(ix, s, e, tag) == ([want], 0), (s, e, tm.text[s:e])
+
+
+@pytest.mark.parametrize("name", sorted(_FILES))
+def test_export_tei_place_simple_agrees_with_place_on_element_edges(name):
+    """Spans that start or end where an element does: where the wider places are."""
+    src, tm = _FILES[name], _MAPS[name]
+    ix = index_source(src, tm)
+    spans = {sp for sp in (ix.reading_span(i) for i in range(len(ix.nodes))
+                           if i in ix.node_open) if sp}
+    spans |= {(s, e + d) for s, e in spans for d in (-1, 1, 3) if s < e + d <= len(tm.text)}
+    spans |= {(s + d, e) for s, e in list(spans) for d in (-2, 1) if 0 <= s + d < e}
+    spans = sorted(spans)
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    for tag in ("persName", "date", "seg"):
+        ok, ps, pe, parent = place_simple(ix, starts, ends, tag)
+        assert ok.any()
+        for i in np.flatnonzero(ok).tolist():
+            s, e = spans[i]
+            want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
+            assert place(ix, s, e, tag) == ([want], 0), (name, s, e, tm.text[s:e])
+
+
+def test_export_tei_place_simple_takes_the_common_cases():
+    """Names inside a paragraph's text, and spans at a paragraph's edges, are placed at once."""
+    src = parse_source(SAMPLE_TEI)
+    tm = build_textmap(src)
+    ix = index_source(src, tm)
+    text = tm.text
+    first = text.index("\n\n") + 2  # the first paragraph
+    word = text.index(" ", first)
+    cases = [(text.index("Molotov"), text.index("Molotov") + 7), (first, word),
+             (first, text.index("\n\n", first))]
+    ok, _, _, _ = place_simple(ix, np.array([s for s, _ in cases]),
+                               np.array([e for _, e in cases]), "seg")
+    assert ok.all()
 
 
 def test_export_tei_schema_derive_uses_the_safe_parser(tmp_path):

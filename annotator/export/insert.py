@@ -24,16 +24,19 @@ DOCS: docs/export.md#how-tags-are-placed
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 from lxml import etree
 
 from annotator.export.teimodel import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import TOKEN, GEN, TextMap, local_name, reading_role
+from annotator.tei.textmap import COPY, GEN, TOKEN, TextMap, local_name, reading_role
 
 # token kinds
 START, END, EMPTY, OTHER, CDATA = 0, 1, 2, 3, 4
@@ -57,10 +60,28 @@ class SourceIndex:
     _index: dict[int, int] = field(default_factory=dict)
     _role_cache: dict[int, str] = field(default_factory=dict)
     _names: dict[int, str | None] = field(default_factory=dict)
+    _cols: Columns | None = None
 
     @property
     def text(self) -> str:
         return self.parsed.text
+
+    @property
+    def cols(self) -> Columns:
+        """The token and segment lists as arrays, for placing many spans at once."""
+        if self._cols is None:
+            tm = self.tm
+            kind = np.asarray(tm.kind, dtype=np.int64)
+            self._cols = Columns(
+                tok_start=np.asarray(self.tok_start, dtype=np.int64),
+                tok_end=np.asarray(self.tok_end, dtype=np.int64),
+                tok_after=np.asarray(self.tok_after, dtype=np.int64),
+                tok_kind=np.asarray(self.tok_kind, dtype=np.int64),
+                r_start=np.asarray(tm.r_start, dtype=np.int64),
+                s_start=np.asarray(tm.s_start, dtype=np.int64),
+                s_end=np.asarray(tm.s_end, dtype=np.int64),
+                kind=kind, gens=np.cumsum(kind == GEN))
+        return self._cols
 
     def node_of(self, el: etree._Element) -> int:
         """Number of an lxml node in ``root.iter()`` order."""
@@ -132,6 +153,24 @@ class SourceIndex:
         end = tm.r_start[last + 1] if last + 1 < len(tm.r_start) else len(tm.text)
         start, end = _trim(tm.text, start, end)
         return (start, end) if end > start else None
+
+
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """``SourceIndex`` tokens and ``TextMap`` segments as arrays."""
+
+    tok_start: Ints
+    tok_end: Ints
+    tok_after: Ints
+    tok_kind: Ints
+    r_start: Ints
+    s_start: Ints
+    s_end: Ints
+    kind: Ints
+    gens: Ints  # generated segments up to and including each segment
 
 
 def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
@@ -302,6 +341,87 @@ def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | Non
     return Piece(s, e, ps0, pe0, parent, tag)
 
 
+def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints]:
+    """``TextMap.char_source`` and the segment kind for many reading offsets at once."""
+    seg = np.searchsorted(c.r_start, offsets, side="right") - 1
+    kind = c.kind[seg]
+    start = np.where(kind == COPY, c.s_start[seg] + offsets - c.r_start[seg], c.s_start[seg])
+    end = np.where(kind == COPY, start + 1, c.s_end[seg])
+    return start, end, kind
+
+
+_SPACE = re.compile(r"\s")  # what str.isspace() finds, as _trim does
+
+
+def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tag: str
+                 ) -> tuple[npt.NDArray[np.bool_], Ints, Ints, Ints]:
+    """``place`` for many spans of one ``tag`` at once, where the answer is plain.
+
+    Plain: no markup inside the span, and on one side at least either text or markup that
+    ends the search for a wider place (a block's tags, CDATA), so the element holding the
+    span's text is the only place for a tag that both sides share, as ``_place_one`` would
+    find. Returns a mask of
+    the spans placed and, for those, the file positions of their start and end tags and the
+    element holding them. The others (whitespace at an edge, inline markup inside or next to
+    the span, a parent that may not hold ``tag``) go to ``place``.
+    """
+    c = ix.cols
+    text = ix.tm.text
+    n = len(text)
+    ok = (starts >= 0) & (starts < ends) & (ends <= n)
+    s = np.where(ok, starts, 0)
+    e = np.where(ok, ends, 1)
+    if not n:
+        return ok & False, s, e, s
+    ps0, _, kind_s = _source_at(c, s)
+    _, pe0, kind_e = _source_at(c, e - 1)
+    seg_s = np.searchsorted(c.r_start, s, side="right") - 1
+    seg_e = np.searchsorted(c.r_start, e - 1, side="right") - 1
+    ok &= (kind_s != GEN) & (kind_e != GEN) & (c.gens[seg_s] == c.gens[seg_e])
+    for edge in (s, e - 1):  # place() trims whitespace first
+        chars = "".join(map(text.__getitem__, edge.tolist()))
+        ok[[m.start() for m in _SPACE.finditer(chars)]] = False
+    ntok = len(c.tok_start)
+    if not ntok:
+        return ok, ps0, pe0, np.full(len(s), -1, dtype=np.int64)
+    k = np.searchsorted(c.tok_end, ps0, side="right")  # tokens before k end by ps0
+    ok &= ~((k < ntok) & (c.tok_start[np.minimum(k, ntok - 1)] < pe0))  # markup inside
+    # before the span: back to the last reading character (over a generated break)
+    seg_p = np.searchsorted(c.r_start, np.maximum(s - 1, 0), side="right") - 1
+    i_prev = np.where(c.kind[seg_p] == GEN, c.r_start[seg_p] - 1, s - 1)
+    lo = np.where(i_prev >= 0, _source_at(c, np.maximum(i_prev, 0))[1], 0)
+    j = np.maximum(k - 1, 0)
+    plain = (k == 0) | (c.tok_start[j] < lo) | _stops(ix, j)
+    # after it: on to the next reading character
+    seg_n = np.searchsorted(c.r_start, np.minimum(e, n - 1), side="right") - 1
+    i_next = np.where(c.kind[seg_n] == GEN, c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)],
+                      e)
+    hi = np.where(i_next < n, _source_at(c, np.minimum(i_next, n - 1))[0], len(ix.text))
+    k2 = np.searchsorted(c.tok_start, pe0, side="left")
+    j2 = np.minimum(k2, ntok - 1)
+    plain |= (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
+    ok &= plain  # one plain side is enough: the other side's wider places are not shared
+    parent = np.where(k > 0, c.tok_after[j], -1)
+    ok &= _each(parent, lambda node: ix.hosts(node, tag))
+    return ok, ps0, pe0, parent
+
+
+def _stops(ix: SourceIndex, toks: Ints) -> npt.NDArray[np.bool_]:
+    """Which tokens end the search for a wider place for a tag: CDATA and a block's tags."""
+    kinds = ix.cols.tok_kind[toks]
+    out: npt.NDArray[np.bool_] = (kinds == CDATA) | ((kinds != OTHER) & _each(
+        toks, lambda t: ix.tok_kind[t] not in (OTHER, CDATA)
+        and ix.role(ix.tok_node[t]) == "block"))
+    return out
+
+
+def _each(values: Ints, test: Callable[[int], bool]) -> npt.NDArray[np.bool_]:
+    """``test`` of every value, asked once per distinct value."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([test(v) for v in uniq.tolist()], dtype=bool)[inverse] if len(uniq) else (
+        np.zeros(0, dtype=bool))
+
+
 def _child_cuts(ix: SourceIndex, s: int, e: int, tag: str) -> list[int]:
     """Reading offsets around the children a new ``tag`` may not hold (a ``<list>`` in a name)."""
     tm = ix.tm
@@ -451,13 +571,22 @@ def nest(ix: SourceIndex, pieces: list[Piece], *, max_rounds: int = 10000) -> tu
 
 
 def _first_crossing(pieces: Sequence[Piece]) -> tuple[int, int] | None:
-    stack: list[int] = []
-    for i, p in enumerate(pieces):
-        while stack and pieces[stack[-1]].pe <= p.ps:
-            stack.pop()
-        if stack and p.pe > pieces[stack[-1]].pe:
-            return stack[-1], i
-        stack.append(i)
+    return first_crossing([p.ps for p in pieces], [p.pe for p in pieces])
+
+
+def first_crossing(ps: Sequence[int], pe: Sequence[int]) -> tuple[int, int] | None:
+    """The first pair of spans (in nesting order) where the second starts inside the first and
+    ends after it, or None when they all nest."""
+    open_ends: list[int] = []
+    open_ids: list[int] = []
+    for i, (s, e) in enumerate(zip(ps, pe)):
+        while open_ends and open_ends[-1] <= s:
+            open_ends.pop()
+            open_ids.pop()
+        if open_ends and e > open_ends[-1]:
+            return open_ids[-1], i
+        open_ends.append(e)
+        open_ids.append(i)
     return None
 
 
@@ -472,23 +601,40 @@ class Insert(NamedTuple):
     text: str
 
 
-def tag_inserts(pieces: Sequence[Piece], open_tag: Callable[[int, Piece], str],
-                close_tag: Callable[[int, Piece], str]) -> list[Insert]:
-    """Start and end tags for nested pieces (as ``nest`` returns them), outer ones outside."""
-    out: list[Insert] = []
-    for i, p in enumerate(pieces):
-        out.append(Insert(p.ps, 2, i, open_tag(i, p)))
-        out.append(Insert(p.pe, 0, -i, close_tag(i, p)))
-    return out
+@dataclass(frozen=True, slots=True)
+class TagBatch:
+    """Start and end tags of many pieces as columns: ``Insert`` fields, two rows per piece."""
+
+    pos: Ints
+    phase: Ints
+    order: Ints
+    texts: list[str]
 
 
-def splice(text: str, inserts: Iterable[Insert]) -> str:
-    """The text with every insert put in place; nothing else changes."""
-    parts: list[str] = []
-    prev = 0
-    for ins in sorted(inserts):
-        parts.append(text[prev:ins.pos])
-        parts.append(ins.text)
-        prev = ins.pos
-    parts.append(text[prev:])
+def tag_batch(ps: Ints, pe: Ints, opens: list[str], closes: list[str]) -> TagBatch:
+    """Start and end tags for nested pieces (in ``nest`` order), outer ones outside."""
+    i = np.arange(len(ps), dtype=np.int64)
+    return TagBatch(pos=np.concatenate([ps, pe]),
+                    phase=np.concatenate([np.full(len(ps), 2), np.zeros(len(pe), np.int64)]),
+                    order=np.concatenate([i, -i]), texts=[*opens, *closes])
+
+
+def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) -> str:
+    """The text with every insert put in place, in ``Insert`` order; nothing else changes."""
+    few = sorted(inserts)
+    n = len(few)
+    pos = np.fromiter((i.pos for i in few), np.int64, n)
+    phase = np.fromiter((i.phase for i in few), np.int64, n)
+    order = np.fromiter((i.order for i in few), np.int64, n)
+    texts = [i.text for i in few]
+    if batch is not None:  # its (pos, phase, order) are unique and never a phase of `few`
+        pos = np.concatenate([pos, batch.pos])
+        phase = np.concatenate([phase, batch.phase])
+        order = np.concatenate([order, batch.order])
+        texts.extend(batch.texts)
+    perm = np.lexsort((order, phase, pos)).tolist()  # stable: `few` keeps its full order
+    at = pos[perm].tolist()
+    parts = [""] * (2 * len(perm) + 1)
+    parts[0::2] = map(text.__getitem__, map(slice, [0, *at], [*at, len(text)]))
+    parts[1::2] = map(texts.__getitem__, perm)
     return "".join(parts)

@@ -36,14 +36,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 from lxml import etree
 
 from annotator.bibliography import entry_from_row
 from annotator.export.bibl import bibl_lines
-from annotator.export.insert import (Insert, Piece, SourceIndex, index_source, nest, place,
-                                     splice, tag_inserts)
+from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, TagBatch,
+                                     first_crossing, index_source, nest, place, place_simple,
+                                     splice, tag_batch)
 from annotator.export.output import shown, write_file
 from annotator.model import BibEntry, Entity, ExportReport, TeiExport
 from annotator.tei.parse import TEI_NS, element_text
@@ -91,9 +93,46 @@ class _Claim:
     links: tuple[_Link, ...]
 
 
+class _Kind(NamedTuple):
+    """What mentions with the same markup share (an export of 100k mentions has a few dozen)."""
+
+    type: str
+    entity_id: str | None
+    date_value: str | None
+    status: str
+    provenance: str
+
+
+@dataclass(slots=True)
+class _Mentions:
+    """A source's mentions as columns, in document order (start, longer first, type)."""
+
+    start: Ints
+    end: Ints
+    kind: Ints  # index into ``kinds``
+    kinds: list[_Kind]
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[int, int, _Kind]]) -> _Mentions:
+        """From (start, end, kind) rows in any order."""
+        by_kind: dict[_Kind, int] = {}
+        cols = [(s, e, by_kind.setdefault(k, len(by_kind))) for s, e, k in rows]
+        start, end, kind = (np.array(c, dtype=np.int64) for c in zip(*cols)) if cols else (
+            np.zeros(0, np.int64) for _ in range(3))
+        return cls.in_order(start, end, kind, list(by_kind))
+
+    @classmethod
+    def in_order(cls, start: Ints, end: Ints, kind: Ints, kinds: list[_Kind]) -> _Mentions:
+        if not len(kinds):
+            return cls(start, end, kind, kinds)
+        type_rank = np.argsort(np.argsort([k.type for k in kinds], kind="stable"))
+        order = np.lexsort((type_rank[kind], -end, start))
+        return cls(start[order], end[order], kind[order], kinds)
+
+
 @dataclass(slots=True)
 class _Data:
-    mentions: list[Any] = field(default_factory=list)
+    mentions: _Mentions
     entities: dict[str, Entity] = field(default_factory=dict)
     claims: list[_Claim] = field(default_factory=list)
     passages: list[tuple[int, int]] = field(default_factory=list)
@@ -107,47 +146,82 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, str]) -> _Mentions:
+    """The mentions to export, read as three strings SQLite joins rather than a row each.
+
+    A row per mention costs Python an object per column; for 100k mentions that was most of
+    an export. The kind of each mention is its type, entity, date value, state and provenance
+    joined by control characters; should a value hold one, the rows are read one by one.
+    """
+    where = "FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?)"
+    params = (source_id, sha256, *states)
+    # state and provenance only mark proposals (@cert, @resp); without them, 25% less to read
+    proposals = "proposed" in states
+    more = " || char(31) || status || char(31) || provenance" if proposals else ""
+    row = store.one(
+        "SELECT count(*), group_concat(start), group_concat(end), group_concat(type || char(31)"
+        f" || ifnull(entity_id, '') || char(31) || ifnull(date_value, ''){more}, char(30)) "
+        f"{where}", params)
+    n = row[0]
+    if not n:
+        return _Mentions.of(())
+    starts = np.fromstring(row[1], dtype=np.int64, sep=",")
+    ends = np.fromstring(row[2], dtype=np.int64, sep=",")
+    table: dict[str, int] = {}
+    kind = [table.setdefault(k, len(table)) for k in row[3].split(_RECORD)]
+    fields = [k.split(_UNIT) if proposals else [*k.split(_UNIT), "confirmed", ""] for k in table]
+    if not (len(kind) == len(starts) == len(ends) == n and all(len(f) == 5 for f in fields)):
+        return _Mentions.of((r[0], r[1], _Kind(*r[2:])) for r in store.query(  # a separator
+            f"SELECT start, end, type, entity_id, date_value, status, provenance {where}",
+            params))  # inside a value
+    kinds = [_Kind(t, e or None, d or None, st, pv) for t, e, d, st, pv in fields]
+    return _Mentions.in_order(starts, ends, np.asarray(kind, dtype=np.int64), kinds)
+
+
 def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: bool) -> _Data:
     """Read what one source's export holds from the store, in a stable order."""
     store = ws.store
     states, link_states = _states(include_proposals)
-    data = _Data()
-    data.mentions = list(store.query(
-        "SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
-        "ORDER BY start, end DESC, type", (source_id, sha256, *states)))
-    wanted = {m["entity_id"] for m in data.mentions if m["entity_id"] and m["type"] != "date"}
+    data = _Data(mentions=read_mentions(store, source_id, sha256, states))
+    named = {k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date"}
+    wanted = set(named)
+    links: dict[int, list[_Link]] = {}
+    for r in store.query(
+            "SELECT l.* FROM links l JOIN claims c ON c.id = l.claim_id WHERE c.source_id = ? "
+            "AND c.sha256 = ? AND c.status IN (?, ?) AND l.status IN (?, ?) ORDER BY "
+            "l.claim_id, l.rel, l.bib_key, l.target_source_id, l.target_start, l.locus, l.id",
+            (source_id, sha256, *states, *link_states)):
+        links.setdefault(r["claim_id"], []).append(_Link(
+            rel=r["rel"], status=r["status"], provenance=r["provenance"], locus=r["locus"],
+            bib_key=r["bib_key"], target_source_id=r["target_source_id"],
+            target_start=r["target_start"], target_end=r["target_end"]))
+    keys: dict[str, None] = {}
     for c in store.query(
             "SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
             "ORDER BY start, end DESC, id", (source_id, sha256, *states)):
-        links = tuple(_Link(rel=r["rel"], status=r["status"], provenance=r["provenance"],
-                            locus=r["locus"], bib_key=r["bib_key"],
-                            target_source_id=r["target_source_id"],
-                            target_start=r["target_start"], target_end=r["target_end"])
-                      for r in store.query(
-                          "SELECT * FROM links WHERE claim_id = ? AND status IN (?, ?) "
-                          "ORDER BY rel, bib_key, target_source_id, target_start, locus, id",
-                          (c["id"], *link_states)))
+        own = tuple(links.get(c["id"], ()))
         data.claims.append(_Claim(id=c["id"], start=c["start"], end=c["end"], kind=c["kind"],
                                   status=c["status"], agent=c["agent"],
                                   agent_entity_id=c["agent_entity_id"],
-                                  provenance=c["provenance"], links=links))
+                                  provenance=c["provenance"], links=own))
         if c["agent_entity_id"]:
             wanted.add(c["agent_entity_id"])
-        for link in links:
-            if link.bib_key and link.bib_key not in data.works:
-                row = store.one("SELECT * FROM bib WHERE key = ?", (link.bib_key,))
-                if row is not None:
-                    data.works[link.bib_key] = entry_from_row(row)
+        keys.update((link.bib_key, None) for link in own if link.bib_key)
+    rows = {r["key"]: r for r in store.query(
+        "SELECT * FROM bib WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(list(keys)),))}
+    data.works = {k: entry_from_row(rows[k]) for k in keys if k in rows}
     data.passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
         "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
         "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
         "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
         (source_id, *link_states, *states))})
-    for ent in sorted(ws.entities(ids=wanted), key=lambda e: e.id):
+    for ent in sorted(ws.entities(ids=wanted, counts=False), key=lambda e: e.id):
         if ent.status == "rejected":
             continue
-        if ent.status == "proposed" and not include_proposals and not any(
-                m["entity_id"] == ent.id for m in data.mentions):
+        if ent.status == "proposed" and not include_proposals and ent.id not in named:
             continue
         # variants in code-point order, so exports do not depend on the order names were found
         data.entities[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
@@ -281,6 +355,25 @@ class _Span:
     id_base: str = ""  # ... or only when split into fragments (names, dates)
 
 
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """Spans to wrap, as columns (mentions run to 100k); a span's owner number is its row."""
+
+    start: Ints
+    end: Ints
+    rank: Ints
+    look: Ints  # index into ``looks``: element name and attributes
+    looks: list[_Span]
+    xml_ids: dict[int, str]  # rows whose first piece has a given id (claims, passages)
+
+
+def _columns(pieces: Sequence[Piece]) -> list[Ints]:
+    """rs, re, ps, pe, parent, owner, rank and inner of pieces, as columns."""
+    rows = [(p.rs, p.re, p.ps, p.pe, p.parent, p.owner, p.rank, int(p.inner)) for p in pieces]
+    return [np.array(col, dtype=np.int64) for col in zip(*rows)] if rows else [
+        np.zeros(0, np.int64) for _ in range(8)]
+
+
 class _Builder:
     """Works out every insertion for one source."""
 
@@ -300,6 +393,8 @@ class _Builder:
         self.nl = "\r\n" if "\r\n" in self.text[:4096] or (
             "\r\n" in self.text and "\n" not in self.text.replace("\r\n", "")) else "\n"
         self._prefix: dict[int, str] = {}
+        self.batch: TagBatch | None = None  # the inline tags, as columns
+        self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
 
     # names of new elements: the TEI namespace's prefix in force where they go
     def qname(self, node: int, local: str) -> tuple[str, str]:
@@ -333,7 +428,7 @@ class _Builder:
 
     # -- inline -------------------------------------------------------------------------------
     def inline(self) -> None:
-        spans: list[_Span] = []
+        few: list[_Span] = []
         for c in self.data.claims:
             key = ("seg:claim", "", c.start, c.end)
             chain = self.ex.by_key.get(key)
@@ -343,10 +438,10 @@ class _Builder:
                 continue
             xid = self.ids.take(f"claim-{c.id}")
             self.claim_ids[c.id] = xid
-            spans.append(_Span(c.start, c.end, "seg",
-                               (("type", "claim"), ("subtype", c.kind),
-                                *self.proposal_attrs(c.status, c.provenance)),
-                               RANK_CLAIM, xml_id=xid))
+            few.append(_Span(c.start, c.end, "seg",
+                             (("type", "claim"), ("subtype", c.kind),
+                              *self.proposal_attrs(c.status, c.provenance)),
+                             RANK_CLAIM, xml_id=xid))
             self.counts["claims"] += 1
         for s, e in self.data.passages:
             if not 0 <= s < e <= len(self.ix.tm.text):
@@ -356,28 +451,45 @@ class _Builder:
             want = f"passage-{s}-{e}"
             if want in self.ex.ids:
                 continue
-            spans.append(_Span(s, e, "seg", (("type", "passage"),), RANK_PASSAGE,
-                               xml_id=self.ids.take(want)))
+            few.append(_Span(s, e, "seg", (("type", "passage"),), RANK_PASSAGE,
+                             xml_id=self.ids.take(want)))
             self.counts["passages"] += 1
-        for m in self.data.mentions:
-            tag = TAGS[m["type"]]
-            chain = self.ex.by_key.get((tag, "", m["start"], m["end"]))
-            extra = self._mention_attrs(m)
-            if chain is not None:
-                self._reuse(chain, extra)
-                self.counts["reused"] += 1
-                continue
-            spans.append(_Span(m["start"], m["end"], tag,
-                               (*extra, *self.proposal_attrs(m["status"], m["provenance"])),
-                               RANK_MENTION, id_base=f"{m['type']}-{m['start']}-{m['end']}"))
-            self.counts["mentions"] += 1
-        self._wrap(spans)
+        spans = [*few, *self._mention_spans()]
+        self._wrap(_Spans(
+            start=np.concatenate([np.array([sp.start for sp in few], np.int64), self._m_start]),
+            end=np.concatenate([np.array([sp.end for sp in few], np.int64), self._m_end]),
+            rank=np.concatenate([np.array([sp.rank for sp in few], np.int64),
+                                 np.full(len(self._m_start), RANK_MENTION, np.int64)]),
+            look=np.concatenate([np.arange(len(few), dtype=np.int64),
+                                 self._m_kind + len(few)]),
+            looks=spans, xml_ids={i: sp.xml_id for i, sp in enumerate(few) if sp.xml_id}))
 
-    def _mention_attrs(self, m: Any) -> tuple[tuple[str, str | None], ...]:
-        if m["type"] == "date":
-            value = json.loads(m["date_value"]) if m["date_value"] else {}
+    def _mention_spans(self) -> list[_Span]:
+        """One span per kind of mention (its look); sets the columns of the mentions to wrap."""
+        m = self.data.mentions
+        keep = np.ones(len(m.start), dtype=bool)
+        extras = [self._mention_attrs(k) for k in m.kinds]
+        if any(key[0] in TYPES for key in self.ex.by_key):  # names already marked in the source
+            for i, (s, e, k) in enumerate(zip(m.start.tolist(), m.end.tolist(),
+                                              m.kind.tolist())):
+                chain = self.ex.by_key.get((TAGS[m.kinds[k].type], "", s, e))
+                if chain is not None:
+                    self._reuse(chain, extras[k])
+                    self.counts["reused"] += 1
+                    keep[i] = False
+        self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
+        self.counts["mentions"] += len(self._m_start)
+        used = set(np.unique(self._m_kind).tolist())
+        return [_Span(-1, -1, TAGS[k.type],
+                      (*extras[i], *(self.proposal_attrs(k.status, k.provenance)
+                                     if i in used else ())), RANK_MENTION)
+                for i, k in enumerate(m.kinds)]
+
+    def _mention_attrs(self, m: _Kind) -> tuple[tuple[str, str | None], ...]:
+        if m.type == "date":
+            value = json.loads(m.date_value) if m.date_value else {}
             return tuple((a, str(value[a])) for a in DATE_ATTRS if value.get(a))
-        eid = m["entity_id"]
+        eid = m.entity_id
         if eid and eid in self.data.entities:
             return (("ref", f"#{ncname(eid)}"),)
         return ()
@@ -418,46 +530,101 @@ class _Builder:
         self._add_attrs(node, (("xml:id", xid),))
         return xid
 
-    def _wrap(self, spans: list[_Span]) -> None:
-        pieces: list[Piece] = []
-        for n, sp in enumerate(spans):
-            got, lost = place(self.ix, sp.start, sp.end, sp.tag, owner=n, rank=sp.rank)
+    def _wrap(self, sp: _Spans) -> None:
+        """Place every span, make the pieces nest, name them and queue their tags.
+
+        Most names lie inside one run of text: ``place_simple`` places those all at once, and
+        ``place`` the rest, one by one. Pieces that need an id (claims, passages, any span cut
+        into fragments) get their start tags one by one; the others share theirs by look and
+        parent element.
+        """
+        n = len(sp.start)
+        tag_names = sorted({look.tag for look in sp.looks})
+        look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
+        span_tag = look_tag[sp.look] if n else np.zeros(0, np.int64)
+        simple = np.zeros(n, dtype=bool)
+        cols: list[list[Ints]] = []  # rs, re, ps, pe, parent, owner, rank, inner
+        for t, tag in enumerate(tag_names):
+            sel = np.flatnonzero(span_tag == t)
+            ok, ps, pe, parent = place_simple(self.ix, sp.start[sel], sp.end[sel], tag)
+            owner = sel[ok]
+            simple[owner] = True
+            cols.append([sp.start[owner], sp.end[owner], ps[ok], pe[ok], parent[ok], owner,
+                         sp.rank[owner], np.zeros(len(owner), np.int64)])
+        slow: list[Piece] = []
+        for row in np.flatnonzero(~simple).tolist():
+            tag = sp.looks[int(sp.look[row])].tag
+            s, e = int(sp.start[row]), int(sp.end[row])
+            got, lost = place(self.ix, s, e, tag, owner=row, rank=int(sp.rank[row]))
             if lost:
                 log.warning("%s: %d characters of %s %d-%d have no place in the file",
-                            self.source_id, lost, sp.tag, sp.start, sp.end)
+                            self.source_id, lost, tag, s, e)
                 self.counts["unplaced"] += 1
-            pieces.extend(got)
-        pieces, lost = nest(self.ix, pieces)
-        if lost:
-            self.counts["unplaced"] += 1
+            slow.extend(got)
+        cols.append(_columns(slow))
+        rs, re_, ps, pe, parent, owner, rank, inner = (np.concatenate(c) for c in zip(*cols))
+        order = np.lexsort((owner, rank, -pe, ps))
+        rs, re_, ps, pe, parent, owner, rank, inner = (
+            c[order] for c in (rs, re_, ps, pe, parent, owner, rank, inner))
+        # a piece that overlaps no other cannot cross one: look at the rest
+        ends_before = np.concatenate([[-1], np.maximum.accumulate(pe)[:-1]])
+        next_start = np.concatenate([ps[1:], [len(self.text) + 1]])
+        busy = (ends_before > ps) | (pe > next_start)
+        if first_crossing(ps[busy].tolist(), pe[busy].tolist()) is not None:
+            nested, lost = nest(self.ix, [
+                Piece(a, b, c, d, p, sp.looks[int(sp.look[o])].tag, o, r, bool(i))
+                for a, b, c, d, p, o, r, i in zip(*(col.tolist() for col in (
+                    rs, re_, ps, pe, parent, owner, rank, inner)))])
+            if lost:
+                self.counts["unplaced"] += 1
+            rs, re_, ps, pe, parent, owner, rank, inner = _columns(nested)
+        k = np.bincount(owner, minlength=n) if n else np.zeros(0, np.int64)
+        opens = np.empty(len(ps), dtype=object)
+        closes = np.empty(len(ps), dtype=object)
+        named = k[owner] == 1
+        if sp.xml_ids:
+            named &= ~np.isin(owner, list(sp.xml_ids))
+        # shared start tags: by look and the TEI prefix in force in the parent element
+        parents, at_parent = np.unique(parent[named], return_inverse=True)
+        prefixes: dict[tuple[str, str], int] = {}
+        pre_ids = np.array([prefixes.setdefault(self.qname(node, "x"), len(prefixes))
+                            for node in parents.tolist()], dtype=np.int64)
+        pre_of = list(prefixes)
+        width = max(len(prefixes), 1)
+        uniq, inverse = np.unique(sp.look[owner[named]] * width + pre_ids[at_parent],
+                                  return_inverse=True)
+        first_open, first_close = [], []
+        for pair in uniq.tolist():
+            look = sp.looks[pair // width]
+            name, decl = pre_of[pair % width]
+            name = name[:-1] + look.tag  # "x" or "tei:x" named the prefix
+            first_open.append(f"<{name}{decl}{attrs(look.attrs)}>")
+            first_close.append(f"</{name}>")
+        opens[named] = np.array(first_open, dtype=object)[inverse] if len(uniq) else []
+        closes[named] = np.array(first_close, dtype=object)[inverse] if len(uniq) else []
         by_owner: dict[int, list[int]] = {}
-        for i, p in enumerate(pieces):
-            by_owner.setdefault(p.owner, []).append(i)
-        names: dict[int, tuple[str, str]] = {}  # piece -> (start tag, end tag)
-        tags: dict[tuple[Any, ...], str] = {}  # start tags already written (many repeat)
-        for owner, idx in by_owner.items():
-            sp = spans[owner]
-            idx.sort(key=lambda i: (pieces[i].rs, pieces[i].ps))
-            k = len(idx)
-            if k > 1:
+        for i in np.flatnonzero(~named).tolist():
+            by_owner.setdefault(int(owner[i]), []).append(i)
+        for o, idx in by_owner.items():
+            look = sp.looks[int(sp.look[o])]
+            idx.sort(key=lambda i: (int(rs[i]), int(ps[i])))
+            m = len(idx)
+            if m > 1:
                 self.counts["split"] += 1
-                self.counts["fragments"] += k
-            base = sp.xml_id or (self.ids.take(sp.id_base) if k > 1 else None)
-            frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, k)] \
-                if base else [None] * k
+                self.counts["fragments"] += m
+            base = sp.xml_ids.get(o) or (self.ids.take(
+                f"{TYPES.get(look.tag, 'seg')}-{sp.start[o]}-{sp.end[o]}") if m > 1 else None)
+            frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, m)] \
+                if base else [None] * m
             for j, i in enumerate(idx):
-                name, decl = self.qname(pieces[i].parent, sp.tag)
+                name, decl = self.qname(int(parent[i]), look.tag)
                 linking: list[tuple[str, str | None]] = [("xml:id", frag_ids[j])]
-                if k > 1:
+                if m > 1:
                     linking.append(("prev", f"#{frag_ids[j - 1]}" if j else None))
-                    linking.append(("next", f"#{frag_ids[j + 1]}" if j + 1 < k else None))
-                key = (name, decl, sp.attrs, *linking)
-                start = tags.get(key)
-                if start is None:
-                    start = tags[key] = f"<{name}{decl}{attrs((*sp.attrs, *linking))}>"
-                names[i] = (start, f"</{name}>")
-        self.inserts.extend(tag_inserts(pieces, lambda i, p: names[i][0],
-                                        lambda i, p: names[i][1]))
+                    linking.append(("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None))
+                opens[i] = f"<{name}{decl}{attrs((*look.attrs, *linking))}>"
+                closes[i] = f"</{name}>"
+        self.batch = tag_batch(ps, pe, opens.tolist(), closes.tolist())
 
     # -- header and standOff ------------------------------------------------------------------
     def _line_indent(self, pos: int) -> str:
@@ -723,7 +890,7 @@ class _Builder:
         self.inline()
         self.standoff()  # before the header: it decides which @resp targets are needed
         self.header()
-        return splice(self.text, self.inserts)
+        return splice(self.text, self.inserts, self.batch)
 
 
 def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
