@@ -295,15 +295,18 @@ class Workspace:
                               location=Location(path), code="S016")
         return parsed
 
-    def textmap(self, source_id: str) -> TextMap:
-        """Reading text and offset map of a source (cached per version)."""
+    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
+        """Reading text and offset map of a source (cached per version); ``parsed``: the file
+        as ``parsed()`` just read it, so it is not read twice."""
         src = self.source(source_id)
         key = (source_id, src.sha256)
         cached = self._textmaps.get(key)
         if cached is not None:
             self._textmaps.move_to_end(key)
             return cached
-        return self._remember(source_id, src.sha256, build_textmap(self.parsed(source_id)))
+        if parsed is None or parsed.sha256 != src.sha256:
+            parsed = self.parsed(source_id)
+        return self._remember(source_id, src.sha256, build_textmap(parsed))
 
     def _remember(self, source_id: str, sha256: str, tm: TextMap) -> TextMap:
         self._textmaps[(source_id, sha256)] = tm

@@ -36,7 +36,7 @@ from lxml import etree
 
 from annotator.export.teimodel import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import COPY, GEN, TOKEN, TextMap, local_name, reading_role
+from annotator.tei.textmap import COPY, GEN, MARKUP, TextMap, local_name
 
 # token kinds
 START, END, EMPTY, OTHER, CDATA = 0, 1, 2, 3, 4
@@ -58,9 +58,10 @@ class SourceIndex:
     node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
     node_depth: dict[int, int] = field(default_factory=dict)
     _index: dict[int, int] = field(default_factory=dict)
-    _role_cache: dict[int, str] = field(default_factory=dict)
     _names: dict[int, str | None] = field(default_factory=dict)
     _cols: Columns | None = None
+    _tok_block: npt.NDArray[np.bool_] | None = None
+    _node_names: tuple[Ints, list[str | None]] | None = None
 
     @property
     def text(self) -> str:
@@ -83,6 +84,26 @@ class SourceIndex:
                 kind=kind, gens=np.cumsum(kind == GEN))
         return self._cols
 
+    @property
+    def tok_block(self) -> npt.NDArray[np.bool_]:
+        """Which tokens are tags of block elements (the node -1, outside the root, is one)."""
+        if self._tok_block is None:
+            block = np.array([r == "block" for r in self.tm.roles] + [True], dtype=bool)
+            kind = self.cols.tok_kind
+            self._tok_block = ((kind == START) | (kind == END) | (kind == EMPTY)) & block[
+                np.asarray(self.tok_node, dtype=np.int64)]
+        return self._tok_block
+
+    @property
+    def node_names(self) -> tuple[Ints, list[str | None]]:
+        """``tei_name`` of every node (and of -1, at the end) as an index into a list of names."""
+        if self._node_names is None:
+            table: dict[str | None, int] = {}
+            ids = [table.setdefault(self.tei_name(i), len(table))
+                   for i in [*range(len(self.nodes)), -1]]
+            self._node_names = np.array(ids, dtype=np.int64), list(table)
+        return self._node_names
+
     def node_of(self, el: etree._Element) -> int:
         """Number of an lxml node in ``root.iter()`` order."""
         if not self._index:
@@ -97,10 +118,7 @@ class SourceIndex:
         return self.tok_after[j - 1] if j else -1
 
     def role(self, node: int) -> str:
-        got = self._role_cache.get(node)
-        if got is None:
-            got = self._role_cache[node] = reading_role(self.nodes[node]) if node >= 0 else "block"
-        return got
+        return self.tm.roles[node] if node >= 0 else "block"
 
     def local(self, node: int) -> str:
         return local_name(self.nodes[node]) if node >= 0 else ""
@@ -179,10 +197,9 @@ def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
     counter = -1
     stack: list[int] = []
     ts, te, tk, tn, ta = ix.tok_start, ix.tok_end, ix.tok_kind, ix.tok_node, ix.tok_after
-    for m in TOKEN.finditer(parsed.text):
+    for m in MARKUP.finditer(parsed.text):
         group = m.lastgroup
-        if group in ("text", "ref"):
-            continue
+        assert group is not None  # every match is one token
         node = -1
         if group in ("start", "empty"):
             counter += 1
@@ -205,7 +222,7 @@ def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
             kind = OTHER
             if stack and group in ("comment", "pi"):
                 counter += 1
-        ts.append(m.start())
+        ts.append(m.start(group))
         te.append(m.end())
         tk.append(kind)
         tn.append(node)
@@ -402,16 +419,14 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tag: str
     plain |= (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
     ok &= plain  # one plain side is enough: the other side's wider places are not shared
     parent = np.where(k > 0, c.tok_after[j], -1)
-    ok &= _each(parent, lambda node: ix.hosts(node, tag))
+    name_ids, names = ix.node_names
+    ok &= _each(name_ids[parent], lambda name: names[name] in HOSTS[tag])
     return ok, ps0, pe0, parent
 
 
 def _stops(ix: SourceIndex, toks: Ints) -> npt.NDArray[np.bool_]:
     """Which tokens end the search for a wider place for a tag: CDATA and a block's tags."""
-    kinds = ix.cols.tok_kind[toks]
-    out: npt.NDArray[np.bool_] = (kinds == CDATA) | ((kinds != OTHER) & _each(
-        toks, lambda t: ix.tok_kind[t] not in (OTHER, CDATA)
-        and ix.role(ix.tok_node[t]) == "block"))
+    out: npt.NDArray[np.bool_] = (ix.cols.tok_kind[toks] == CDATA) | ix.tok_block[toks]
     return out
 
 

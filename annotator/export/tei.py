@@ -170,8 +170,9 @@ def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, st
         return _Mentions.of(())
     starts = np.fromstring(row[1], dtype=np.int64, sep=",")
     ends = np.fromstring(row[2], dtype=np.int64, sep=",")
-    table: dict[str, int] = {}
-    kind = [table.setdefault(k, len(table)) for k in row[3].split(_RECORD)]
+    keys = row[3].split(_RECORD)
+    table = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    kind = list(map(table.__getitem__, keys))
     fields = [k.split(_UNIT) if proposals else [*k.split(_UNIT), "confirmed", ""] for k in table]
     if not (len(kind) == len(starts) == len(ends) == n and all(len(f) == 5 for f in fields)):
         return _Mentions.of((r[0], r[1], _Kind(*r[2:])) for r in store.query(  # a separator
@@ -236,13 +237,12 @@ def esc(text: str) -> str:
 
 def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
     """`` name="value"`` for each pair with a value, in the given order, escaped."""
-    out = []
-    for name, value in pairs:
-        if value is None:
-            continue
-        v = esc(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
-        out.append(f' {name}="{v.replace(chr(13), "&#13;")}"')
-    return "".join(out)
+    return "".join(f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in pairs
+                   if value is not None)
+
+
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
@@ -951,7 +951,7 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
     files: list[TeiExport] = []
     for n, src in enumerate(sources):
         parsed = ws.parsed(src.id)
-        tm = ws.textmap(src.id)
+        tm = ws.textmap(src.id, parsed)
         data = gather(ws, src.id, src.sha256, include_proposals=include_proposals)
         text, counts = render_source(parsed, tm, data, source_id=src.id,
                                      include_proposals=include_proposals)

@@ -62,6 +62,10 @@ TOKEN = re.compile(r"""
 |(?P<ref>&[^;]+;)
 |(?P<text>[^<&]+)
 """, re.S | re.X)
+# The markup tokens only, for where the text is not wanted: each match is the text before a
+# token (never holding a "<") and the token, found at ``m.start(m.lastgroup)``. Skipping the
+# text inside the pattern lets the scanner run over it at C speed.
+MARKUP = re.compile("[^<]*+(?:" + TOKEN.pattern.split("|(?P<ref>")[0] + ")", re.S | re.X)
 # Words joined by single spaces are one run: a lone space maps to itself, so one COPY segment
 # covers them (the same offsets as a segment per word, at a fraction of the calls).
 _WS_RUN = re.compile(r"[^ \t\r\n]+(?: [^ \t\r\n]+)*|[ \t\r\n]+")
@@ -137,6 +141,7 @@ class TextMap:
     slot_off: list[int] = field(default_factory=list)
     blocks: list[int] = field(default_factory=list)  # reading offset where each block starts
     pages: list[tuple[int, str]] = field(default_factory=list)  # (reading offset, pb/@n)
+    roles: list[str] = field(default_factory=list)  # reading_role of each node, iter() order
     _line_starts: list[int] = field(default_factory=list)
 
     def _seg(self, offset: int) -> int:
@@ -252,7 +257,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
     for i, n in enumerate(nodes):
         if isinstance(n.tag, str) and n.tag == f"{{{TEI_NS}}}text":
             in_text[i] = True
-    tm = TextMap(text="", source_text=src.text, sha256=src.sha256)
+    tm = TextMap(text="", source_text=src.text, sha256=src.sha256, roles=roles)
     tm.blocks.append(0)
     b = _Builder(tm)
     text = src.text
@@ -318,9 +323,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
             if not reading():
                 slot_off += len(body.replace("\r\n", "\n"))
                 continue
-            for run in _WS_RUN.finditer(body):
-                r = run.group()
-                rs = body_start + run.start()
+            for at, r in _runs(body):
+                rs = body_start + at
                 if r[0] in _XML_WS:
                     first = 2 if r.startswith("\r\n") else 1
                     b.ws(rs, rs + first, slot_node, slot, slot_off)
@@ -340,6 +344,24 @@ def build_textmap(src: ParsedSource) -> TextMap:
     if tm.blocks and tm.blocks[-1] >= len(tm.text) and len(tm.blocks) > 1:
         tm.blocks.pop()
     return tm
+
+
+def _runs(body: str) -> list[tuple[int, str]]:
+    """(offset, run) of the runs ``_WS_RUN`` finds: words joined by single spaces, whitespace.
+
+    Text without a tab, line break or double space (a paragraph on one line) is one run of
+    words, with at most a space at each edge; finding that needs no regular expression.
+    """
+    if "  " in body or "\n" in body or "\t" in body or "\r" in body:
+        return [(m.start(), m.group()) for m in _WS_RUN.finditer(body)]
+    lead = 1 if body.startswith(" ") else 0
+    trail = 1 if len(body) > lead and body.endswith(" ") else 0
+    out = [(0, " ")] if lead else []
+    if len(body) - trail > lead:
+        out.append((lead, body[lead:len(body) - trail]))
+    if trail:
+        out.append((len(body) - 1, " "))
+    return out
 
 
 def _decode_ref(ref: str) -> str:
