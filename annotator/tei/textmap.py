@@ -271,10 +271,48 @@ def build_textmap(src: ParsedSource) -> TextMap:
     def reading() -> bool:
         return texts > 0 and muted == 0
 
-    for m in TOKEN.finditer(text):
-        kind = m.lastgroup if m.lastgroup != "empty" else "start"
-        s0 = m.start()
-        if kind == "start" or (m.group("start") is not None):
+    def chars(kind: str, body_start: int, body: str, end: int) -> None:
+        """Text, CDATA content or a reference, at ``body_start`` in the file."""
+        nonlocal slot_off
+        if kind == "ref":
+            char = _decode_ref(body)
+            if reading():
+                if char in _XML_WS:
+                    b.ws(body_start, end, slot_node, slot, slot_off)
+                else:
+                    b.one(char, body_start, end, slot_node, slot, slot_off)
+            slot_off += len(char)
+            return
+        if not reading():
+            slot_off += len(body.replace("\r\n", "\n"))
+            return
+        for at, r in _runs(body):
+            rs = body_start + at
+            if r[0] in _XML_WS:
+                first = 2 if r.startswith("\r\n") else 1
+                b.ws(rs, rs + first, slot_node, slot, slot_off)
+                slot_off += len(r.replace("\r\n", "\n"))
+            else:
+                b.copy(r, rs, slot_node, slot, slot_off)
+                slot_off += len(r)
+
+    def between(lo: int, hi: int) -> None:
+        """The characters between two tags: text, and references if there is an "&"."""
+        if depth == 0 or lo == hi:
+            return  # whitespace outside the root element
+        if text.find("&", lo, hi) < 0:
+            chars("text", lo, text[lo:hi], hi)
+            return
+        for t in TOKEN.finditer(text, lo, hi):
+            chars(t.lastgroup or "text", t.start(), t.group(), t.end())
+
+    last = 0
+    for m in MARKUP.finditer(text):
+        kind = m.lastgroup or ""
+        s0 = m.start(kind)
+        between(last, s0)
+        last = m.end()
+        if kind == "start":
             counter += 1
             i = counter
             depth += 1
@@ -313,33 +351,9 @@ def build_textmap(src: ParsedSource) -> TextMap:
             if depth > 0:
                 counter += 1
                 slot_node, slot, slot_off = counter, TAIL, 0
-        elif kind == "doctype":
-            continue
-        elif depth == 0:
-            continue  # whitespace outside the root element
-        elif kind == "text" or kind == "cdata":
-            body_start = s0 + 9 if kind == "cdata" else s0
-            body = text[body_start:m.end() - 3] if kind == "cdata" else m.group()
-            if not reading():
-                slot_off += len(body.replace("\r\n", "\n"))
-                continue
-            for at, r in _runs(body):
-                rs = body_start + at
-                if r[0] in _XML_WS:
-                    first = 2 if r.startswith("\r\n") else 1
-                    b.ws(rs, rs + first, slot_node, slot, slot_off)
-                    slot_off += len(r.replace("\r\n", "\n"))
-                else:
-                    b.copy(r, rs, slot_node, slot, slot_off)
-                    slot_off += len(r)
-        elif kind == "ref":
-            char = _decode_ref(m.group())
-            if reading():
-                if char in _XML_WS:
-                    b.ws(s0, m.end(), slot_node, slot, slot_off)
-                else:
-                    b.one(char, s0, m.end(), slot_node, slot, slot_off)
-            slot_off += len(char)
+        elif kind == "cdata" and depth > 0:
+            chars("cdata", s0 + 9, text[s0 + 9:m.end() - 3], m.end())
+    between(last, len(text))
     tm.text = "".join(b.out)
     if tm.blocks and tm.blocks[-1] >= len(tm.text) and len(tm.blocks) > 1:
         tm.blocks.pop()
