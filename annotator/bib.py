@@ -445,8 +445,19 @@ def _names(parent: etree._Element, tag: str) -> str:
     return " and ".join(n for n in (_person(e) for e in parent.findall(f"{_T}{tag}")) if n)
 
 
-def _date(parent: etree._Element) -> str:
-    d = parent.find(f".//{_T}date")
+# <date type="..."> (or <note type="..."><date/></note>) saying when a web page was read
+_ACCESS = frozenset({"accessed", "access", "retrieved", "urldate"})
+
+
+def _accessed(d: etree._Element) -> bool:
+    parent = d.getparent()
+    note = parent.get("type") if parent is not None and parent.tag == f"{_T}note" else None
+    return any((t or "").lower() in _ACCESS for t in (d.get("type"), note))
+
+
+def _date(parent: etree._Element, *, accessed: bool = False) -> str:
+    """The first date of the work (or, with ``accessed``, of the reading) under ``parent``."""
+    d = next((d for d in parent.iter(f"{_T}date") if _accessed(d) == accessed), None)
     if d is None:
         return ""
     for attr in ("when", "notBefore", "from"):
@@ -456,7 +467,12 @@ def _date(parent: etree._Element) -> str:
 
 
 def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
-    """A TEI ``bibl`` or ``biblStruct`` as a BibLaTeX (type, fields)."""
+    """A TEI ``bibl`` or ``biblStruct`` as a BibLaTeX (type, fields).
+
+    An access date (``<date type="accessed">``) is ``urldate``, never the work's date. An
+    ``@online`` without a date of its own gets the year it was read: biblatex requires a date,
+    and Wikipedia's "Cite this page" cites an undated page so (year of access + access date).
+    """
     f: dict[str, str] = {}
     local = el.tag.split("}")[-1]
     if local == "biblStruct":
@@ -521,7 +537,8 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
         if f.get("booktitle"):
             f["organization"] = f.get("publisher", "")
             f["titleaddon"] = f.pop("booktitle")
-    m = re.match(r"\d{4}", f.get("date", ""))
+    f["urldate"] = _date(el, accessed=True)
+    m = re.match(r"\d{4}", f.get("date") or (f["urldate"] if etype == "online" else ""))
     if m:
         f["year"] = m.group()
     return etype, {k: v for k, v in f.items() if v}
@@ -540,8 +557,10 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     origin = f"source:{source_id}"
 
     def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None) -> None:
+        # the key names the work: the year of access standing in for its date is no part of it
+        own = {k: v for k, v in fields.items() if k != "year" or "date" in fields}
         key = xml_id if xml_id and _KEY_OK.match(xml_id) and xml_id.lower() not in used \
-            else make_key(fields, used)
+            else make_key(own, used)
         used.add(key.lower())
         out.append(BibEntry(key=key, type=etype, fields=tuple(fields.items()), origin=origin,
                             line=line))

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annotator import SourceError
-from annotator.bib import make_key, read_bib, split_names, surname
+from annotator.bib import make_key, read_bib, split_names, surname, tei_fields
 from annotator.cli import app
+from annotator.tei.parse import TEI_NS, parse_xml
 from tests.conftest import DATA, ROOT, SAMPLE_TEI
 
 BIB = DATA / "bib"
@@ -135,9 +136,36 @@ def test_bib_source_is_a_citable_work(seed_ws):
     assert work.get("title") == "German–Soviet Axis talks"
     assert work.get("url").startswith("https://en.wikipedia.org/")
     assert work.get("publisher") == "Wikimedia Foundation"
+    # an undated web page: read on 2026-11-26, cited by that year; the key has no year
+    assert (work.type, work.key, work.get("urldate"), work.get("year"), work.get("date")) == (
+        "online", "germansovietaxis", "2026-11-26", "2026", "")
     # re-adding the source keeps the key and adds nothing
     seed_ws.add(SAMPLE_TEI)
     assert [e.key for e in seed_ws.bib()] == [work.key]
+
+
+PAGE = '<title>T</title><ptr target="https://example.org/t"/>'
+
+
+@pytest.mark.parametrize(("xml", "etype", "expected"), [
+    (f'<bibl>{PAGE}<date type="accessed" when="2026-11-26">26 November 2026</date></bibl>',
+     "online", {"urldate": "2026-11-26", "year": "2026"}),
+    (f'<bibl>{PAGE}<date type="Retrieved">3 May 2024</date><date when="2001-02-03"/></bibl>',
+     "online", {"date": "2001-02-03", "year": "2001", "urldate": "3 May 2024"}),
+    (f'<bibl>{PAGE}<note type="accessed"><date when="2024-05-03"/></note></bibl>',
+     "online", {"urldate": "2024-05-03", "year": "2024"}),
+    ('<bibl type="book"><title>T</title><date type="access" when="2024-05-03"/></bibl>',
+     "book", {"urldate": "2024-05-03"}),  # the year of access stands in on web pages only
+    ('<biblStruct><monogr><title>T</title><imprint><date type="accessed" when="2020-01-02"/>'
+     '<date when="1997"/></imprint></monogr></biblStruct>',
+     "book", {"date": "1997", "year": "1997", "urldate": "2020-01-02"}),
+    (f'<bibl>{PAGE}</bibl>', "online", {}),  # nothing to stand in: the export says so
+], ids=["accessed", "dated-and-retrieved", "note-accessed", "book", "biblstruct", "undated"])
+def test_bib_tei_access_date_is_urldate_never_the_date(xml, etype, expected):
+    el = parse_xml(xml.replace(">", f' xmlns="{TEI_NS}">', 1).encode(), ROOT / "t.xml")
+    got_type, fields = tei_fields(el)
+    dates = {k: v for k, v in fields.items() if k in ("date", "year", "urldate")}
+    assert (got_type, dates) == (etype, expected)
 
 
 def test_bib_reads_listbibl_and_biblstruct_from_tei(ws, tmp_path):

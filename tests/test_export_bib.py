@@ -19,16 +19,8 @@ from tests.export_data import SEED_ID, annotate_seed
 
 BIBER_CONF = Path("/usr/share/perl5/Biber/biber-tool.conf")
 
-# What an editor adds so the sample source is citable with a date: the article's entry,
-# replaced under its key (the sample TEI names no revision date).
-SOURCE_DATED = """@online{germansovietaxis,
-  title = {German–Soviet Axis talks},
-  titleaddon = {Wikipedia, the free encyclopedia},
-  organization = {Wikimedia Foundation},
-  url = {https://en.wikipedia.org/wiki/German%E2%80%93Soviet_Axis_talks},
-  date = {2024-05-01},
-}
-"""
+# Works no claim cites (listed with --all): an article, and a web page with a date of its own
+# (the sample source's entry has only its access date, from the TEI header).
 UNCITED = """@article{ulam1974,
   author = {Ulam, Adam B.},
   title = {Expansion and Coexistence},
@@ -36,6 +28,14 @@ UNCITED = """@article{ulam1974,
   year = {1974},
   volume = {26},
   pages = {1--20},
+}
+@online{molotovribbentrop2024,
+  title = {Molotov–Ribbentrop Pact},
+  titleaddon = {Wikipedia, the free encyclopedia},
+  organization = {Wikimedia Foundation},
+  url = {https://en.wikipedia.org/wiki/Molotov%E2%80%93Ribbentrop_Pact},
+  date = {2024-05-01},
+  urldate = {2024-06-02},
 }
 """
 
@@ -45,9 +45,6 @@ def bib_ws(seed_ws, tmp_path):
     ws = seed_ws
     ws.bib_add(ROOT / "sources" / "references.bib")
     annotate_seed(ws, GOLD)
-    dated = tmp_path / "source.bib"
-    dated.write_text(SOURCE_DATED, encoding="utf-8")
-    ws.bib_add(dated, replace=True)
     extra = tmp_path / "extra.bib"
     extra.write_text(UNCITED, encoding="utf-8")
     ws.bib_add(extra)
@@ -89,7 +86,8 @@ def test_export_bib_bibtex_reads_ascii_file_without_warning(bib_ws):
     assert done.returncode == 0, done.stdout
     assert "Warning" not in done.stdout, done.stdout
     bbl = (path.parent / "paper.bbl").read_text()
-    assert bbl.count("\\bibitem") == 4
+    assert bbl.count("\\bibitem") == 5
+    assert "2026.\n\\newblock Accessed 2026-11-26." in bbl  # the sample: year and day read
     assert "{German{\\textendash}Soviet}" in bbl  # case kept, dash as LaTeX
 
 
@@ -103,8 +101,10 @@ def test_export_bib_pandoc_citeproc_without_warning(bib_ws, kind):
                 doc.name], path.parent)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert "(Nekrich 1997, 214)" in done.stdout
-    assert "Ulam, Adam B. 1974. “Expansion and Coexistence.” Soviet Studies 26: 1–20." \
-        in " ".join(done.stdout.split())
+    flat = " ".join(done.stdout.split())
+    assert "Ulam, Adam B. 1974. “Expansion and Coexistence.” Soviet Studies 26: 1–20." in flat
+    assert "Wikimedia Foundation. 2026. https://en.wikipedia.org/wiki/German" in flat  # sample
+    assert "Wikimedia Foundation. May 1, 2024. https://" in flat  # its own date, not the access
 
 
 def test_export_bib_csl_items():
@@ -191,16 +191,20 @@ def test_export_bib_cli_writes_and_prints_notes(seed_ws, monkeypatch, tmp_path):
 
     from annotator.cli import app
 
+    undated = tmp_path / "undated.bib"  # a web page with neither a date nor an access date
+    undated.write_text("@online{undated, title = {T}, url = {https://example.org/t}}\n")
+    seed_ws.bib_add(undated)
     monkeypatch.chdir(seed_ws.root)
     runner = CliRunner()
-    done = runner.invoke(app, ["export", "bibtex"])
+    done = runner.invoke(app, ["export", "bibtex", "--all"])
     assert done.exit_code == 0, done.output
-    assert "written: exports/bibliography.bib (1 works, biblatex)" in done.stderr
-    assert "note: germansovietaxis: @online needs date or year" in done.stderr
-    assert (seed_ws.exports_dir / "bibliography.bib").read_text().count("@online{") == 1
+    assert "written: exports/bibliography.bib (2 works, biblatex)" in done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: undated: @online needs date or year, which the entry lacks"]
+    assert (seed_ws.exports_dir / "bibliography.bib").read_text().count("@online{") == 2
     done = runner.invoke(app, ["export", "bibtex", "--ascii", "-o", "-"])
     assert done.stdout.startswith("% Written by annotator for classic BibTeX")
     out = tmp_path / "refs.json"
     done = runner.invoke(app, ["export", "csl", "--all", "-o", str(out)])
     assert done.exit_code == 0, done.output
-    assert [i["id"] for i in json.loads(out.read_text())] == ["germansovietaxis"]
+    assert [i["id"] for i in json.loads(out.read_text())] == ["germansovietaxis", "undated"]

@@ -133,4 +133,4 @@ def test_export_all_writes_every_file_and_prints_a_summary(claims_ws, monkeypatc
                                                    if k in ("type", "confirmed")}
     assert {"state": "confirmed", "status": "attributed", "claims": 1} in claims
     assert {f["action"] for f in files} == {"unchanged"}  # same bytes: files left alone
-    assert "note: exports/bibliography.bib: germansovietaxis: @online needs date" in done.stderr
+    assert "note:" not in done.stderr, done.stderr  # the sample's works are complete
