@@ -1,4 +1,4 @@
--- annotator store, schema version 1 (PRAGMA user_version = 1).
+-- annotator store, schema version 2 (PRAGMA user_version = 2).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -81,6 +81,9 @@ CREATE TABLE mentions (
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);
 CREATE INDEX mentions_source ON mentions(source_id, start);
+-- A source's mentions grouped by how an export marks them up, read from the index alone.
+CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value, status,
+                                        start, end);
 
 -- Surfaces an editor rejected for a type: never proposed again for that type.
 CREATE TABLE rejections (

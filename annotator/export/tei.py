@@ -146,40 +146,25 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-_UNIT, _RECORD = "\x1f", "\x1e"
-
-
 def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, str]) -> _Mentions:
-    """The mentions to export, read as three strings SQLite joins rather than a row each.
+    """The mentions to export: a row per kind (the same markup) with its spans joined by SQLite.
 
     A row per mention costs Python an object per column; for 100k mentions that was most of
-    an export. The kind of each mention is its type, entity, date value, state and provenance
-    joined by control characters; should a value hold one, the rows are read one by one.
+    an export. Grouped, the store answers from its ``mentions_kinds`` index alone. State and
+    provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them.
     """
-    where = "FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?)"
-    params = (source_id, sha256, *states)
-    # state and provenance only mark proposals (@cert, @resp); without them, 25% less to read
-    proposals = "proposed" in states
-    more = " || char(31) || status || char(31) || provenance" if proposals else ""
-    row = store.one(
-        "SELECT count(*), group_concat(start), group_concat(end), group_concat(type || char(31)"
-        f" || ifnull(entity_id, '') || char(31) || ifnull(date_value, ''){more}, char(30)) "
-        f"{where}", params)
-    n = row[0]
-    if not n:
+    marks, by = ("status, provenance", ", 4, 5") if "proposed" in states else ("'confirmed', ''", "")
+    rows = store.query(
+        f"SELECT type, entity_id, date_value, {marks}, group_concat(start), group_concat(end) "
+        "FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
+        f"GROUP BY 1, 2, 3{by}", (source_id, sha256, *states))
+    starts = [np.fromstring(r[5], dtype=np.int64, sep=",") for r in rows]
+    ends = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
+    if not rows:
         return _Mentions.of(())
-    starts = np.fromstring(row[1], dtype=np.int64, sep=",")
-    ends = np.fromstring(row[2], dtype=np.int64, sep=",")
-    keys = row[3].split(_RECORD)
-    table = {k: i for i, k in enumerate(dict.fromkeys(keys))}
-    kind = list(map(table.__getitem__, keys))
-    fields = [k.split(_UNIT) if proposals else [*k.split(_UNIT), "confirmed", ""] for k in table]
-    if not (len(kind) == len(starts) == len(ends) == n and all(len(f) == 5 for f in fields)):
-        return _Mentions.of((r[0], r[1], _Kind(*r[2:])) for r in store.query(  # a separator
-            f"SELECT start, end, type, entity_id, date_value, status, provenance {where}",
-            params))  # inside a value
-    kinds = [_Kind(t, e or None, d or None, st, pv) for t, e, d, st, pv in fields]
-    return _Mentions.in_order(starts, ends, np.asarray(kind, dtype=np.int64), kinds)
+    kind = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in starts])
+    return _Mentions.in_order(np.concatenate(starts), np.concatenate(ends), kind,
+                              [_Kind(*r[:5]) for r in rows])
 
 
 def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: bool) -> _Data:
@@ -212,7 +197,8 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
             wanted.add(c["agent_entity_id"])
         keys.update((link.bib_key, None) for link in own if link.bib_key)
     rows = {r["key"]: r for r in store.query(
-        "SELECT * FROM bib WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(list(keys)),))}
+        "SELECT * FROM bib WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(keys)),))}
     data.works = {k: entry_from_row(rows[k]) for k in keys if k in rows}
     data.passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
         "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
