@@ -438,7 +438,7 @@ def test_export_tei_place_simple_agrees_with_place(data, name, tag):
                                min_size=1, max_size=40))
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([min(n, s + w) for s, w in spans], dtype=np.int64)
-    ok, ps, pe, parent = place_simple(ix, starts, ends, tag)
+    ok, ps, pe, parent = place_simple(ix, starts, ends, np.zeros(len(starts), np.int64), [tag])
     for i in np.flatnonzero(ok).tolist():
         s, e = int(starts[i]), int(ends[i])
         want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
@@ -457,11 +457,14 @@ def test_export_tei_place_simple_agrees_with_place_on_element_edges(name):
     spans = sorted(spans)
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([e for _, e in spans], dtype=np.int64)
-    for tag in ("persName", "date", "seg"):
-        ok, ps, pe, parent = place_simple(ix, starts, ends, tag)
+    names = ["persName", "date", "seg"]
+    for which in range(len(names)):  # every span as each tag, then a mix
+        tags = np.full(len(spans), which, np.int64) if which < 2 else np.arange(len(spans)) % 3
+        ok, ps, pe, parent = place_simple(ix, starts, ends, tags, names)
         assert ok.any()
         for i in np.flatnonzero(ok).tolist():
             s, e = spans[i]
+            tag = names[int(tags[i])]
             want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
             assert place(ix, s, e, tag) == ([want], 0), (name, s, e, tm.text[s:e])
 
@@ -477,7 +480,7 @@ def test_export_tei_place_simple_takes_the_common_cases():
     cases = [(text.index("Molotov"), text.index("Molotov") + 7), (first, word),
              (first, text.index("\n\n", first))]
     ok, _, _, _ = place_simple(ix, np.array([s for s, _ in cases]),
-                               np.array([e for _, e in cases]), "seg")
+                               np.array([e for _, e in cases]), np.zeros(3, np.int64), ["seg"])
     assert ok.all()
 
 

@@ -166,6 +166,18 @@ def test_store_pragmas_and_version(ws):
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
+def test_store_version_1_gets_the_mentions_kinds_index(ws):
+    path = ws.store.path
+    ws.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX mentions_kinds")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    store = Workspace.open(path.parent).store
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
+
+
 def test_store_newer_schema_is_refused(ws):
     path = ws.store.path
     ws.close()

@@ -28,6 +28,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -370,9 +371,10 @@ def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints]:
 _SPACE = re.compile(r"\s")  # what str.isspace() finds, as _trim does
 
 
-def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tag: str
+def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: Sequence[str]
                  ) -> tuple[npt.NDArray[np.bool_], Ints, Ints, Ints]:
-    """``place`` for many spans of one ``tag`` at once, where the answer is plain.
+    """``place`` for many spans at once (span i in a ``names[tags[i]]``), where the answer is
+    plain.
 
     Plain: no markup inside the span, and on one side at least either text or markup that
     ends the search for a wider place (a block's tags, CDATA), so the element holding the
@@ -388,16 +390,16 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tag: str
     ok = (starts >= 0) & (starts < ends) & (ends <= n)
     s = np.where(ok, starts, 0)
     e = np.where(ok, ends, 1)
-    if not n:
+    if not n or not len(s):
         return ok & False, s, e, s
     ps0, _, kind_s = _source_at(c, s)
     _, pe0, kind_e = _source_at(c, e - 1)
     seg_s = np.searchsorted(c.r_start, s, side="right") - 1
     seg_e = np.searchsorted(c.r_start, e - 1, side="right") - 1
     ok &= (kind_s != GEN) & (kind_e != GEN) & (c.gens[seg_s] == c.gens[seg_e])
-    for edge in (s, e - 1):  # place() trims whitespace first
-        chars = "".join(map(text.__getitem__, edge.tolist()))
-        ok[[m.start() for m in _SPACE.finditer(chars)]] = False
+    edges = np.concatenate([s, e - 1]).tolist()  # place() trims whitespace first
+    chars = "".join(itemgetter(*edges)(text))  # two edges at least: a tuple
+    ok[[m.start() % len(s) for m in _SPACE.finditer(chars)]] = False
     ntok = len(c.tok_start)
     if not ntok:
         return ok, ps0, pe0, np.full(len(s), -1, dtype=np.int64)
@@ -419,8 +421,10 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tag: str
     plain |= (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
     ok &= plain  # one plain side is enough: the other side's wider places are not shared
     parent = np.where(k > 0, c.tok_after[j], -1)
-    name_ids, names = ix.node_names
-    ok &= _each(name_ids[parent], lambda name: names[name] in HOSTS[tag])
+    node_name, node_names = ix.node_names
+    width = len(names)
+    ok &= _each(node_name[parent] * width + tags,
+                lambda v: node_names[v // width] in HOSTS[names[v % width]])
     return ok, ps0, pe0, parent
 
 

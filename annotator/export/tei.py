@@ -528,15 +528,10 @@ class _Builder:
         tag_names = sorted({look.tag for look in sp.looks})
         look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
         span_tag = look_tag[sp.look] if n else np.zeros(0, np.int64)
-        simple = np.zeros(n, dtype=bool)
-        cols: list[list[Ints]] = []  # rs, re, ps, pe, parent, owner, rank, inner
-        for t, tag in enumerate(tag_names):
-            sel = np.flatnonzero(span_tag == t)
-            ok, ps, pe, parent = place_simple(self.ix, sp.start[sel], sp.end[sel], tag)
-            owner = sel[ok]
-            simple[owner] = True
-            cols.append([sp.start[owner], sp.end[owner], ps[ok], pe[ok], parent[ok], owner,
-                         sp.rank[owner], np.zeros(len(owner), np.int64)])
+        simple, ps, pe, parent = place_simple(self.ix, sp.start, sp.end, span_tag, tag_names)
+        owner = np.flatnonzero(simple)
+        cols = [[sp.start[owner], sp.end[owner], ps[owner], pe[owner], parent[owner], owner,
+                 sp.rank[owner], np.zeros(len(owner), np.int64)]]  # as _columns gives them
         slow: list[Piece] = []
         for row in np.flatnonzero(~simple).tolist():
             tag = sp.looks[int(sp.look[row])].tag
