@@ -654,6 +654,6 @@ def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) 
     perm = np.lexsort((order, phase, pos)).tolist()  # stable: `few` keeps its full order
     at = pos[perm].tolist()
     parts = [""] * (2 * len(perm) + 1)
-    parts[0::2] = map(text.__getitem__, map(slice, [0, *at], [*at, len(text)]))
+    parts[0::2] = [text[a:b] for a, b in zip([0, *at], [*at, len(text)])]
     parts[1::2] = map(texts.__getitem__, perm)
     return "".join(parts)
