@@ -37,10 +37,9 @@ from lxml import etree
 
 from annotator.export.teimodel import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import COPY, GEN, MARKUP, TextMap, local_name
+from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap,
+                                   local_name)
 
-# token kinds
-START, END, EMPTY, OTHER, CDATA = 0, 1, 2, 3, 4
 
 
 @dataclass(slots=True)
@@ -193,44 +192,12 @@ class Columns:
 
 
 def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
-    """Scan a source's tags once, numbering nodes as ``root.iter()`` and the TextMap do."""
-    ix = SourceIndex(parsed=parsed, tm=tm, nodes=list(parsed.root.iter()))
-    counter = -1
-    stack: list[int] = []
-    ts, te, tk, tn, ta = ix.tok_start, ix.tok_end, ix.tok_kind, ix.tok_node, ix.tok_after
-    for m in MARKUP.finditer(parsed.text):
-        group = m.lastgroup
-        assert group is not None  # every match is one token
-        node = -1
-        if group in ("start", "empty"):
-            counter += 1
-            node = counter
-            ix.node_open[node] = len(ts)
-            ix.node_depth[node] = len(stack)
-            if m.group("empty") is not None:
-                kind = EMPTY
-                ix.node_close[node] = len(ts)
-            else:
-                kind = START
-                stack.append(node)
-        elif group == "end":
-            kind = END
-            node = stack.pop()
-            ix.node_close[node] = len(ts)
-        elif group == "cdata":
-            kind = CDATA
-        else:
-            kind = OTHER
-            if stack and group in ("comment", "pi"):
-                counter += 1
-        ts.append(m.start(group))
-        te.append(m.end())
-        tk.append(kind)
-        tn.append(node)
-        ta.append(stack[-1] if stack else -1)
-    if counter + 1 != len(ix.nodes):  # pragma: no cover - scanner and lxml disagree: a bug
-        raise ValueError(f"markup scan found {counter + 1} nodes, lxml {len(ix.nodes)}")
-    return ix
+    """The tags of a source, as the text map's scan found them, with its lxml nodes."""
+    mk = tm.markup
+    return SourceIndex(parsed=parsed, tm=tm, nodes=list(parsed.root.iter()),
+                       tok_start=mk.start, tok_end=mk.end, tok_kind=mk.kind, tok_node=mk.node,
+                       tok_after=mk.after, node_open=mk.node_open, node_close=mk.node_close,
+                       node_depth=mk.node_depth)
 
 
 # -- placing one span -------------------------------------------------------------------------
