@@ -326,13 +326,13 @@ def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | Non
     return Piece(s, e, ps0, pe0, parent, tag)
 
 
-def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints]:
-    """``TextMap.char_source`` and the segment kind for many reading offsets at once."""
+def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints, Ints]:
+    """``TextMap.char_source``, the segment and its kind for many reading offsets at once."""
     seg = np.searchsorted(c.r_start, offsets, side="right") - 1
     kind = c.kind[seg]
     start = np.where(kind == COPY, c.s_start[seg] + offsets - c.r_start[seg], c.s_start[seg])
     end = np.where(kind == COPY, start + 1, c.s_end[seg])
-    return start, end, kind
+    return start, end, kind, seg
 
 
 _SPACE = re.compile(r"\s")  # what str.isspace() finds, as _trim does
@@ -359,10 +359,8 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     e = np.where(ok, ends, 1)
     if not n or not len(s):
         return ok & False, s, e, s
-    ps0, _, kind_s = _source_at(c, s)
-    _, pe0, kind_e = _source_at(c, e - 1)
-    seg_s = np.searchsorted(c.r_start, s, side="right") - 1
-    seg_e = np.searchsorted(c.r_start, e - 1, side="right") - 1
+    ps0, _, kind_s, seg_s = _source_at(c, s)
+    _, pe0, kind_e, seg_e = _source_at(c, e - 1)
     ok &= (kind_s != GEN) & (kind_e != GEN) & (c.gens[seg_s] == c.gens[seg_e])
     edges = np.concatenate([s, e - 1]).tolist()  # place() trims whitespace first
     chars = "".join(itemgetter(*edges)(text))  # two edges at least: a tuple

@@ -328,17 +328,22 @@ def _in_text(el: etree._Element) -> bool:
 
 
 # -- building one export ----------------------------------------------------------------------
-@dataclass(slots=True)
+class _Look(NamedTuple):
+    """How a span is marked up: element name and the attributes of every fragment."""
+
+    tag: str
+    attrs: tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Span:
-    """A span to wrap: element name, attributes of every fragment, id of the first."""
+    """A claim or passage to wrap; its first fragment has ``xml_id``."""
 
     start: int
     end: int
-    tag: str
-    attrs: tuple[tuple[str, str | None], ...]
+    look: _Look
     rank: int
-    xml_id: str | None = None  # always given (claims, passages) ...
-    id_base: str = ""  # ... or only when split into fragments (names, dates)
+    xml_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,8 +353,8 @@ class _Spans:
     start: Ints
     end: Ints
     rank: Ints
-    look: Ints  # index into ``looks``: element name and attributes
-    looks: list[_Span]
+    look: Ints  # index into ``looks``
+    looks: list[_Look]
     xml_ids: dict[int, str]  # rows whose first piece has a given id (claims, passages)
 
 
@@ -424,10 +429,9 @@ class _Builder:
                 continue
             xid = self.ids.take(f"claim-{c.id}")
             self.claim_ids[c.id] = xid
-            few.append(_Span(c.start, c.end, "seg",
-                             (("type", "claim"), ("subtype", c.kind),
-                              *self.proposal_attrs(c.status, c.provenance)),
-                             RANK_CLAIM, xml_id=xid))
+            few.append(_Span(c.start, c.end, _Look("seg", (
+                ("type", "claim"), ("subtype", c.kind),
+                *self.proposal_attrs(c.status, c.provenance))), RANK_CLAIM, xid))
             self.counts["claims"] += 1
         for s, e in self.data.passages:
             if not 0 <= s < e <= len(self.ix.tm.text):
@@ -437,10 +441,10 @@ class _Builder:
             want = f"passage-{s}-{e}"
             if want in self.ex.ids:
                 continue
-            few.append(_Span(s, e, "seg", (("type", "passage"),), RANK_PASSAGE,
-                             xml_id=self.ids.take(want)))
+            few.append(_Span(s, e, _Look("seg", (("type", "passage"),)), RANK_PASSAGE,
+                             self.ids.take(want)))
             self.counts["passages"] += 1
-        spans = [*few, *self._mention_spans()]
+        looks = [*(sp.look for sp in few), *self._mention_looks()]
         self._wrap(_Spans(
             start=np.concatenate([np.array([sp.start for sp in few], np.int64), self._m_start]),
             end=np.concatenate([np.array([sp.end for sp in few], np.int64), self._m_end]),
@@ -448,10 +452,10 @@ class _Builder:
                                  np.full(len(self._m_start), RANK_MENTION, np.int64)]),
             look=np.concatenate([np.arange(len(few), dtype=np.int64),
                                  self._m_kind + len(few)]),
-            looks=spans, xml_ids={i: sp.xml_id for i, sp in enumerate(few) if sp.xml_id}))
+            looks=looks, xml_ids={i: sp.xml_id for i, sp in enumerate(few)}))
 
-    def _mention_spans(self) -> list[_Span]:
-        """One span per kind of mention (its look); sets the columns of the mentions to wrap."""
+    def _mention_looks(self) -> list[_Look]:
+        """The look of each kind of mention; sets the columns of the mentions to wrap."""
         m = self.data.mentions
         keep = np.ones(len(m.start), dtype=bool)
         extras = [self._mention_attrs(k) for k in m.kinds]
@@ -466,9 +470,8 @@ class _Builder:
         self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
         self.counts["mentions"] += len(self._m_start)
         used = set(np.unique(self._m_kind).tolist())
-        return [_Span(-1, -1, TAGS[k.type],
-                      (*extras[i], *(self.proposal_attrs(k.status, k.provenance)
-                                     if i in used else ())), RANK_MENTION)
+        return [_Look(TAGS[k.type], (*extras[i], *(self.proposal_attrs(k.status, k.provenance)
+                                                   if i in used else ())))
                 for i, k in enumerate(m.kinds)]
 
     def _mention_attrs(self, m: _Kind) -> tuple[tuple[str, str | None], ...]:
@@ -522,7 +525,7 @@ class _Builder:
         Most names lie inside one run of text: ``place_simple`` places those all at once, and
         ``place`` the rest, one by one. Pieces that need an id (claims, passages, any span cut
         into fragments) get their start tags one by one; the others share theirs by look and
-        parent element.
+        the namespace prefix in force where they go.
         """
         n = len(sp.start)
         tag_names = sorted({look.tag for look in sp.looks})
