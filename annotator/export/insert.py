@@ -41,7 +41,6 @@ from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, START, T
                                    local_name)
 
 
-
 @dataclass(slots=True)
 class SourceIndex:
     """Every tag of a source file, and which element is open at any character position."""
@@ -346,10 +345,10 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     Plain: no markup inside the span, and on one side at least either text or markup that
     ends the search for a wider place (a block's tags, CDATA), so the element holding the
     span's text is the only place for a tag that both sides share, as ``_place_one`` would
-    find. Returns a mask of
-    the spans placed and, for those, the file positions of their start and end tags and the
-    element holding them. The others (whitespace at an edge, inline markup inside or next to
-    the span, a parent that may not hold ``tag``) go to ``place``.
+    find. Returns a mask of the spans placed and, for those, the file positions of their
+    start and end tags and the element holding them. The others (whitespace at an edge,
+    inline markup inside or next to the span, a parent that may not hold the tag) go to
+    ``place``, one by one.
     """
     c = ix.cols
     text = ix.tm.text
@@ -526,7 +525,7 @@ def nest(ix: SourceIndex, pieces: list[Piece], *, max_rounds: int = 10000) -> tu
     pieces = sorted(pieces, key=_order)
     lost = 0
     for _ in range(max_rounds):
-        clash = _first_crossing(pieces)
+        clash = first_crossing([p.ps for p in pieces], [p.pe for p in pieces])
         if clash is None:
             return pieces, lost
         a, b = clash  # a opened first, b starts inside a and ends after it
@@ -552,10 +551,6 @@ def nest(ix: SourceIndex, pieces: list[Piece], *, max_rounds: int = 10000) -> tu
         pieces.extend(parts)
         pieces.sort(key=_order)
     raise RuntimeError("pieces did not settle")  # pragma: no cover
-
-
-def _first_crossing(pieces: Sequence[Piece]) -> tuple[int, int] | None:
-    return first_crossing([p.ps for p in pieces], [p.pe for p in pieces])
 
 
 def first_crossing(ps: Sequence[int], pe: Sequence[int]) -> tuple[int, int] | None:

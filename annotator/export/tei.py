@@ -151,7 +151,8 @@ def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, st
 
     A row per mention costs Python an object per column; for 100k mentions that was most of
     an export. Grouped, the store answers from its ``mentions_kinds`` index alone. State and
-    provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them.
+    provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them
+    (then the rows themselves are read too).
     """
     marks, by = ("status, provenance", ", 4, 5") if "proposed" in states else ("'confirmed', ''", "")
     rows = store.query(
@@ -172,8 +173,8 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
     store = ws.store
     states, link_states = _states(include_proposals)
     data = _Data(mentions=read_mentions(store, source_id, sha256, states))
-    named = {k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date"}
-    wanted = set(named)
+    named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
+    wanted = {k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date"}
     links: dict[int, list[_Link]] = {}
     for r in store.query(
             "SELECT l.* FROM links l JOIN claims c ON c.id = l.claim_id WHERE c.source_id = ? "
@@ -218,7 +219,7 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
 # -- XML text ---------------------------------------------------------------------------------
 def esc(text: str) -> str:
     """Text content, escaped (``&``, ``<``, ``>``)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.translate(_TEXT_ESCAPES)
 
 
 def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
@@ -227,6 +228,7 @@ def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
                    if value is not None)
 
 
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                                "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
@@ -383,31 +385,38 @@ class _Builder:
         self.claim_ids: dict[int, str] = {}
         self.nl = "\r\n" if "\r\n" in self.text[:4096] or (
             "\r\n" in self.text and "\n" not in self.text.replace("\r\n", "")) else "\n"
-        self._prefix: dict[int, str] = {}
+        self._prefix: dict[int, tuple[str, str]] = {}
         self.batch: TagBatch | None = None  # the inline tags, as columns
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
 
     # names of new elements: the TEI namespace's prefix in force where they go
     def qname(self, node: int, local: str) -> tuple[str, str]:
         """(tag name, extra namespace declaration) for a new TEI element inside ``node``."""
-        if node not in self._prefix:
+        pre, decl = self.prefix(node)
+        return f"{pre}{local}", decl
+
+    def prefix(self, node: int) -> tuple[str, str]:
+        """("" or "tei:", extra namespace declaration): how to name TEI inside ``node``."""
+        got = self._prefix.get(node)
+        if got is None:
             nsmap = self.ix.nodes[node].nsmap if node >= 0 else {}
-            if nsmap.get(None) == TEI_NS:
-                self._prefix[node] = ""
-            else:
-                pre = next((p for p, u in nsmap.items() if u == TEI_NS and p), None)
-                self._prefix[node] = f"{pre}:" if pre else "\0"
-        pre = self._prefix[node]
-        if pre == "\0":
-            return local, f' xmlns="{TEI_NS}"'
-        return f"{pre}{local}", ""
+            pre = next((p for p, u in nsmap.items() if u == TEI_NS and p), None)
+            got = self._prefix[node] = ("", "") if nsmap.get(None) == TEI_NS else (
+                (f"{pre}:", "") if pre else ("", f' xmlns="{TEI_NS}"'))
+        return got
 
     def resp(self, provenance: str) -> str:
         if provenance == APP_ID:
             return f"#{APP_ID}"
         rid = self.resps.get(provenance)
-        if rid is None:
-            rid = self.resps[provenance] = resp_id(provenance)
+        if rid is None:  # two provenances may share a slug ("a_b", "a-b"): ids stay unique
+            base = rid = resp_id(provenance)
+            taken = set(self.resps.values())
+            n = 1
+            while rid in taken:
+                n += 1
+                rid = f"{base}-{n}"
+            self.resps[provenance] = rid
         return f"#{rid}"
 
     def proposal_attrs(self, status: str, provenance: str,
@@ -469,9 +478,10 @@ class _Builder:
                     keep[i] = False
         self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
         self.counts["mentions"] += len(self._m_start)
-        used = set(np.unique(self._m_kind).tolist())
-        return [_Look(TAGS[k.type], (*extras[i], *(self.proposal_attrs(k.status, k.provenance)
-                                                   if i in used else ())))
+        used, first = np.unique(self._m_kind, return_index=True)
+        marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)
+                 for i in used[np.argsort(first)].tolist()}  # in document order, as @resp ids go
+        return [_Look(TAGS[k.type], (*extras[i], *marks.get(i, ())))
                 for i, k in enumerate(m.kinds)]
 
     def _mention_attrs(self, m: _Kind) -> tuple[tuple[str, str | None], ...]:
@@ -571,7 +581,7 @@ class _Builder:
         # shared start tags: by look and the TEI prefix in force in the parent element
         parents, at_parent = np.unique(parent[named], return_inverse=True)
         prefixes: dict[tuple[str, str], int] = {}
-        pre_ids = np.array([prefixes.setdefault(self.qname(node, "x"), len(prefixes))
+        pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
                             for node in parents.tolist()], dtype=np.int64)
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
@@ -580,8 +590,8 @@ class _Builder:
         first_open, first_close = [], []
         for pair in uniq.tolist():
             look = sp.looks[pair // width]
-            name, decl = pre_of[pair % width]
-            name = name[:-1] + look.tag  # "x" or "tei:x" named the prefix
+            pre, decl = pre_of[pair % width]
+            name = pre + look.tag
             first_open.append(f"<{name}{decl}{attrs(look.attrs)}>")
             first_close.append(f"</{name}>")
         opens[named] = np.array(first_open, dtype=object)[inverse] if len(uniq) else []

@@ -21,6 +21,9 @@ The policy lives in ``reading_role`` and nowhere else; the README ("The reading 
 * a character or entity reference (``&amp;``, ``&#x2014;``) and a CR LF pair are one character.
 
 Offsets are code-point indices into ``TextMap.text``, half-open.
+
+The same scan of the file records each node's reading role and every tag's place (``Markup``):
+what an export needs to put new tags among the old ones, without reading the file again.
 """
 
 from __future__ import annotations
@@ -53,20 +56,22 @@ BREAKS = frozenset({"lb", "pb", "cb"})
 CHOICE_PREFERRED = ("reg", "expan", "corr")
 _XML_WS = " \t\r\n"
 
-TOKEN = re.compile(r"""
+_TAGS = r"""
  (?P<comment><!--.*?-->)
 |(?P<cdata><!\[CDATA\[.*?\]\]>)
 |(?P<pi><\?.*?\?>)
 |(?P<doctype><!DOCTYPE[^>]*>)
 |(?P<end></[^>]+>)
 |(?P<start><[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?P<empty>/)?>)
+"""
+TOKEN = re.compile(_TAGS + r"""
 |(?P<ref>&[^;]+;)
 |(?P<text>[^<&]+)
 """, re.S | re.X)
-# The markup tokens only, for where the text is not wanted: each match is the text before a
-# token (never holding a "<") and the token, found at ``m.start(m.lastgroup)``. Skipping the
-# text inside the pattern lets the scanner run over it at C speed.
-MARKUP = re.compile("[^<]*+(?:" + TOKEN.pattern.split("|(?P<ref>")[0] + ")", re.S | re.X)
+# The markup tokens only: each match is the text before a token (never holding a "<") and the
+# token, found at ``m.start(m.lastgroup)``. Skipping the text inside the pattern lets the
+# scanner run over it at C speed.
+MARKUP = re.compile(f"[^<]*+(?:{_TAGS})", re.S | re.X)
 # Words joined by single spaces are one run: a lone space maps to itself, so one COPY segment
 # covers them (the same offsets as a segment per word, at a fraction of the calls).
 _WS_RUN = re.compile(r"[^ \t\r\n]+(?: [^ \t\r\n]+)*|[ \t\r\n]+")
@@ -267,7 +272,8 @@ class _Builder:
 
 
 def build_textmap(src: ParsedSource) -> TextMap:
-    """Build the reading text of a parsed TEI source (see the module docstring for the policy)."""
+    """Build the reading text of a parsed TEI source (see the module docstring for the policy),
+    with its offset map and the place of every tag."""
     nodes = list(src.root.iter())
     roles = [reading_role(n) for n in nodes]
     in_text = [False] * len(nodes)
