@@ -32,6 +32,7 @@ from annotator.entities import display_name, name_key, slug
 from annotator.errors import DecisionError, Location
 from annotator.model import (ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision, Entity)
 from annotator.store import Act, Store, now
+from annotator.tei.textmap import context
 
 ENTITY = "entity:"
 MENTION = "mention:"
@@ -743,14 +744,8 @@ class Review:
         for r in picked[:limit]:
             text = self.reading_text(r["source_id"])
             a, b = r["start"], r["end"]
-            before = text[max(0, a - width):a]
-            if a - width > 0:
-                before = "…" + before.split(" ", 1)[-1]
-            after = text[b:b + width]
-            if b + width < len(text):
-                after = after.rsplit(" ", 1)[0] + "…"
-            out.append(Context(r["id"], r["source_id"], a, b, before.replace("\n", " "),
-                               text[a:b], after.replace("\n", " ")))
+            before, after = context(text, a, b, width)
+            out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after))
         return tuple(out)
 
     def matches(self, entity: Entity, *, limit: int = 3,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from annotator.tei import build_textmap, parse_source
 from annotator.tei.textmap import (CDATA, EMPTY, END, GEN, OTHER, START, TOKEN, _WS_RUN,
-                                   _runs)
+                                   _runs, context)
 from tests.conftest import DATA, SAMPLE_TEI
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
@@ -181,3 +181,11 @@ def test_textmap_markup_lists_every_tag_as_the_full_scan_does(name):
         tag = src.text[mk.start[tok]:mk.end[tok]]
         assert tag.startswith("<" + nodes[i].prefix + ":" if nodes[i].prefix else "<")
         assert mk.node[tok] == mk.node[mk.node_close[i]] == i
+
+
+def test_textmap_context_stays_in_the_block_and_cuts_at_words():
+    text = "Head\n\nOne two three Molotov four five six.\n\nNext block"
+    s = text.index("Molotov")
+    assert context(text, s, s + 7, 100) == ("One two three ", " four five six.")
+    assert context(text, s, s + 7, 10) == ("…three ", " four…")
+    assert context(text, 0, 4, 10) == ("", "")

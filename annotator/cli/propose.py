@@ -81,9 +81,10 @@ class _Type(str, Enum):
 
 
 def _context(text: str, start: int, end: int, width: int = 30) -> str:
-    left = text[max(0, start - width):start].split("\n")[-1]
-    right = text[end:end + width].split("\n")[0]
-    return " ".join(f"…{left}[{text[start:end]}]{right}…".split())
+    from annotator.tei.textmap import context
+
+    before, after = context(text, start, end, width)
+    return " ".join(f"{before}[{text[start:end]}]{after}".split())
 
 
 @app.command("entities")

@@ -38,6 +38,7 @@ from annotator.errors import AnnotatorError, Location, ServerError
 from annotator.model import CLAIM_KINDS, ENTITY_TYPES, Link
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
+from annotator.tei.textmap import context
 from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -468,14 +469,12 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     """One claim in its context, its links, and the two ways to link a source."""
     claim = desk.ws.claim(request.path_params["claim_id"])
     tm = desk.ws.textmap(claim.source_id)
-    before = tm.text[max(0, claim.start - CONTEXT):claim.start].split("\n\n")[-1]
-    after = tm.text[claim.end:claim.end + CONTEXT].split("\n\n")[0]
+    before, after = context(tm.text, claim.start, claim.end, CONTEXT)
     links = [{"link": link, "label": _link_label(desk, link)} for link in claim.links
              if link.status != "rejected"]
     others = [s for s in desk.ws.sources() if s.id != claim.source_id] or desk.ws.sources()
     return desk.page(request, "claim.html", claim=claim, claim_text=tm.text[claim.start:claim.end],
-                     before=("…" if claim.start > CONTEXT else "") + before,
-                     after=after + ("…" if claim.end + CONTEXT < len(tm.text) else ""),
+                     before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "",
                      expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,

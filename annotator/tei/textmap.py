@@ -401,6 +401,22 @@ def build_textmap(src: ParsedSource) -> TextMap:
     return tm
 
 
+def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
+    """The reading text before and after a span, to show it where it stands: at most ``width``
+    characters each side, within its block, cut at a word ("…" where cut), on one line."""
+    first = text.rfind("\n\n", 0, start)
+    first = 0 if first < 0 else first + 2
+    last = text.find("\n\n", end)
+    last = len(text) if last < 0 else last
+    lo, hi = max(first, start - width), min(last, end + width)
+    before, after = text[lo:start], text[end:hi]
+    if lo > first:
+        before = "…" + before.split(" ", 1)[-1]
+    if hi < last:
+        after = after.rsplit(" ", 1)[0] + "…"
+    return before.replace("\n", " "), after.replace("\n", " ")
+
+
 def _runs(body: str) -> list[tuple[int, str]]:
     """(offset, run) of the runs ``_WS_RUN`` finds: words joined by single spaces, whitespace.
 
