@@ -161,29 +161,50 @@ def link_claim(ws: Workspace, claim_id: int | str, key: str | None, *,
     return link(ws, lid)
 
 
-def accept_link(ws: Workspace, link_id: int | str, *, locus: str | None,
-                expected: str | None) -> Link:
-    """Accept a suggested link, optionally giving its locus."""
-    found = link(ws, link_id)
+def accept_links(ws: Workspace, link_ids: Sequence[int | str], *, locus: str | None,
+                 expected: str | None) -> list[Link]:
+    """Accept suggested links (optionally giving their locus) as ONE act; an unknown id
+    refuses it whole. ``expected`` is the state token of a single link's claim page."""
+    found = _links(ws, link_ids, expected)
     values: dict[str, Any] = {"status": "confirmed"}
     if locus is not None:
         values["locus"] = " ".join(locus.split())
-    with _claim_act(ws, "link-accept", f"link:{found.id}", values, expected,
-                    token_of=f"claim:{found.claim_id}") as act:
-        act.update("links", {"id": found.id}, values)
-    return link(ws, found.id)
+    with _claim_act(ws, "link-accept", _links_target(found), values, expected,
+                    token_of=f"claim:{found[0].claim_id}") as act:
+        for one in found:
+            act.update("links", {"id": one.id}, values)
+    return [link(ws, one.id) for one in found]
 
 
-def unlink(ws: Workspace, link_id: int | str, *, expected: str | None) -> None:
-    """Remove an editor's link; a suggestion is kept as rejected, so it is not made again."""
-    found = link(ws, link_id)
-    with _claim_act(ws, "unlink", f"link:{found.id}",
-                    {"claim": found.claim_id, "target": found.target}, expected,
-                    token_of=f"claim:{found.claim_id}") as act:
-        if found.provenance == "editor":
-            act.delete("links", {"id": found.id})
-        else:
-            act.update("links", {"id": found.id}, {"status": "rejected"})
+def unlink(ws: Workspace, link_ids: Sequence[int | str], *, expected: str | None) -> None:
+    """Remove links as ONE act: an editor's link goes, a suggestion is kept as rejected so
+    it is not made again. ``expected`` is the state token of a single link's claim page."""
+    found = _links(ws, link_ids, expected)
+    with _claim_act(ws, "unlink", _links_target(found),
+                    {"links": {str(one.id): {"claim": one.claim_id, "target": one.target}
+                               for one in found}} if len(found) > 1 else
+                    {"claim": found[0].claim_id, "target": found[0].target}, expected,
+                    token_of=f"claim:{found[0].claim_id}") as act:
+        for one in found:
+            if one.provenance == "editor":
+                act.delete("links", {"id": one.id})
+            else:
+                act.update("links", {"id": one.id}, {"status": "rejected"})
+
+
+def _links(ws: Workspace, link_ids: Sequence[int | str], expected: str | None) -> list[Link]:
+    found = list({one.id: one for one in (link(ws, i) for i in link_ids)}.values())
+    if not found:
+        raise DecisionError("no links given", hint="give link ids (see 'annotator claims -f "
+                            "json')", location=Location(ws.store.path), code="D306")
+    if expected is not None and len({one.claim_id for one in found}) > 1:
+        raise ValueError("a state token stands for one claim's page, not several claims")
+    return found
+
+
+def _links_target(found: Sequence[Link]) -> str:
+    return f"link:{found[0].id}" if len(found) == 1 else "links:" + ",".join(
+        str(one.id) for one in found)
 
 
 def set_claim_state(ws: Workspace, claim_ids: Sequence[int | str], state: str, act_name: str,

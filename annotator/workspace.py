@@ -516,11 +516,20 @@ class Workspace:
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
         """Accept a suggested link (optionally giving its locus): it now supports the claim."""
-        return support.accept_link(self, link_id, locus=locus, expected=expected)
+        return support.accept_links(self, [link_id], locus=locus, expected=expected)[0]
+
+    def accept_links(self, link_ids: Iterable[int | str], *,
+                     locus: str | None = None) -> list[Link]:
+        """Accept several suggested links as one act (one undo takes them all back)."""
+        return support.accept_links(self, list(link_ids), locus=locus, expected=None)
 
     def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
         """Remove a link. A suggestion is kept as rejected, so it is not suggested again."""
-        support.unlink(self, link_id, expected=expected)
+        support.unlink(self, [link_id], expected=expected)
+
+    def unlink_links(self, link_ids: Iterable[int | str]) -> None:
+        """Remove several links as one act (one undo puts them all back)."""
+        support.unlink(self, list(link_ids), expected=None)
 
     def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Confirm a claim proposal: it is a claim the text makes, and ``check`` checks it."""

@@ -192,6 +192,26 @@ def test_claims_accepting_suggestion_supports_and_reject_is_remembered(proposed_
     assert [ln.status for ln in proposed_ws.claim(isr.id).links] == ["rejected"]
 
 
+def test_claims_accept_and_unlink_several_are_one_act_each(proposed_ws):
+    links = [_starting(proposed_ws.claims(), text).links[0].id for text in (NEKRICH, ISRAELYAN)]
+    before = proposed_ws.store.one("SELECT count(*) FROM decisions")[0]
+    accepted = proposed_ws.accept_links(links, locus="p. 1")
+    assert [ln.status for ln in accepted] == ["confirmed", "confirmed"]
+    proposed_ws.unlink_links(links)  # suggestions: kept as rejected
+    acts = proposed_ws.store.query("SELECT act, target FROM decisions WHERE id > ? ORDER BY id",
+                                   (before,))
+    assert [(r["act"], r["target"]) for r in acts] == [
+        ("link-accept", f"links:{links[0]},{links[1]}"), ("unlink", f"links:{links[0]},{links[1]}")]
+    def status(i):
+        return proposed_ws.store.one("SELECT status FROM links WHERE id = ?", (i,))[0]
+
+    proposed_ws.undo()
+    assert {status(i) for i in links} == {"confirmed"}
+    with pytest.raises(DecisionError):  # an unknown id refuses the whole act
+        proposed_ws.unlink_links([links[0], 99999])
+    assert status(links[0]) == "confirmed"
+
+
 def test_claims_acts_are_in_the_decision_log(ref_ws):
     row = ref_ws.add_claim(SID, span=(26, 100))
     link = ref_ws.link_claim(row.id, "israelyan2003", rel="mentions")

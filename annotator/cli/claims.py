@@ -248,12 +248,11 @@ def claim_link_cli(
 def claim_unlink_cli(
     links: Annotated[list[str], typer.Argument(help="Link ids (see 'annotator claims -f json').")],
 ) -> None:
-    """Remove links; a rejected suggestion is not suggested again."""
+    """Remove links (one act); a rejected suggestion is not suggested again."""
     with user_errors():
-        ws = workspace()
-        for link in links:
-            ws.unlink(link)
-            typer.echo(f"unlinked {link}", err=True)
+        workspace().unlink_links(links)
+    for link in links:
+        typer.echo(f"unlinked {link}", err=True)
 
 
 @claim_app.command("accept")
@@ -263,13 +262,11 @@ def claim_accept_cli(
     loc: Annotated[str | None, typer.Option("--loc", help="Locus to record, e.g. 'p. 214'.")]
     = None,
 ) -> None:
-    """Accept suggested links: the works now support their claims."""
+    """Accept suggested links (one act): the works now support their claims."""
     with user_errors():
-        ws = workspace()
-        for link_id in links:
-            link = ws.accept_link(link_id, locus=loc)
-            typer.echo(f"link {link.id}: claim {link.claim_id} {link.rel} {link.target}",
-                       err=True)
+        accepted = workspace().accept_links(links, locus=loc)
+    for link in accepted:
+        typer.echo(f"link {link.id}: claim {link.claim_id} {link.rel} {link.target}", err=True)
 
 
 @claim_app.command("confirm")
