@@ -231,10 +231,14 @@ class Review:
         """The decisions log, newest first; with ``target``, the acts that touched it."""
         if limit is not None and limit <= 0:
             return []
-        # a cursor, not a list: the desk asks for the last few on every page, and the log grows
-        rows = self.store.conn.execute("SELECT * FROM decisions ORDER BY id DESC")
-        out: list[Decision] = []
         want = target_name(target) if target else None
+        key = want.split(":", 1)[1] if want else None
+        # a cursor, not a list: the desk asks for the last few on every page, and the log grows;
+        # SQLite passes only acts that name the key somewhere, _touches decides on those
+        rows = self.store.conn.execute(
+            "SELECT * FROM decisions WHERE ?1 IS NULL OR instr(target, ?1) > 0 "
+            "OR instr(changes, ?1) > 0 ORDER BY id DESC", (key,))
+        out: list[Decision] = []
         for row in rows:
             if want is not None and not _touches(row, want):
                 continue
