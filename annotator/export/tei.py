@@ -360,11 +360,25 @@ class _Spans:
     xml_ids: dict[int, str]  # rows whose first piece has a given id (claims, passages)
 
 
-def _columns(pieces: Sequence[Piece]) -> list[Ints]:
-    """rs, re, ps, pe, parent, owner, rank and inner of pieces, as columns."""
-    rows = [(p.rs, p.re, p.ps, p.pe, p.parent, p.owner, p.rank, int(p.inner)) for p in pieces]
-    return [np.array(col, dtype=np.int64) for col in zip(*rows)] if rows else [
-        np.zeros(0, np.int64) for _ in range(8)]
+class _Pieces(NamedTuple):
+    """``Piece`` fields as columns (an export has 100k pieces), without the tag."""
+
+    rs: Ints
+    re: Ints
+    ps: Ints
+    pe: Ints
+    parent: Ints
+    owner: Ints
+    rank: Ints
+    inner: Ints
+
+    @classmethod
+    def of(cls, pieces: Sequence[Piece]) -> _Pieces:
+        rows = [(p.rs, p.re, p.ps, p.pe, p.parent, p.owner, p.rank, int(p.inner))
+                for p in pieces]
+        if not rows:
+            return cls(*(np.zeros(0, np.int64) for _ in range(8)))
+        return cls(*(np.array(col, dtype=np.int64) for col in zip(*rows)))
 
 
 class _Builder:
@@ -530,21 +544,21 @@ class _Builder:
         return xid
 
     def _wrap(self, sp: _Spans) -> None:
-        """Place every span, make the pieces nest, name them and queue their tags.
+        """Place every span, make the pieces nest, name them and queue their tags."""
+        pieces = self._nested(sp, self._placed(sp))
+        opens, closes = self._tags(sp, pieces)
+        self.batch = tag_batch(pieces.ps, pieces.pe, opens, closes)
 
-        Most names lie inside one run of text: ``place_simple`` places those all at once, and
-        ``place`` the rest, one by one. Pieces that need an id (claims, passages, any span cut
-        into fragments) get their start tags one by one; the others share theirs by look and
-        the namespace prefix in force where they go.
-        """
-        n = len(sp.start)
+    def _placed(self, sp: _Spans) -> _Pieces:
+        """Most names lie inside one run of text: ``place_simple`` places those all at once,
+        and ``place`` the rest, one by one."""
         tag_names = sorted({look.tag for look in sp.looks})
         look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
-        span_tag = look_tag[sp.look] if n else np.zeros(0, np.int64)
+        span_tag = look_tag[sp.look] if len(sp.look) else np.zeros(0, np.int64)
         simple, ps, pe, parent = place_simple(self.ix, sp.start, sp.end, span_tag, tag_names)
         owner = np.flatnonzero(simple)
-        cols = [[sp.start[owner], sp.end[owner], ps[owner], pe[owner], parent[owner], owner,
-                 sp.rank[owner], np.zeros(len(owner), np.int64)]]  # as _columns gives them
+        batch = _Pieces(sp.start[owner], sp.end[owner], ps[owner], pe[owner], parent[owner],
+                        owner, sp.rank[owner], np.zeros(len(owner), np.int64))
         slow: list[Piece] = []
         for row in np.flatnonzero(~simple).tolist():
             tag = sp.looks[int(sp.look[row])].tag
@@ -555,53 +569,58 @@ class _Builder:
                             self.source_id, lost, tag, s, e)
                 self.counts["unplaced"] += 1
             slow.extend(got)
-        cols.append(_columns(slow))
-        rs, re_, ps, pe, parent, owner, rank, inner = (np.concatenate(c) for c in zip(*cols))
-        order = np.lexsort((owner, rank, -pe, ps))
-        rs, re_, ps, pe, parent, owner, rank, inner = (
-            c[order] for c in (rs, re_, ps, pe, parent, owner, rank, inner))
+        return _Pieces(*(np.concatenate(c) for c in zip(batch, _Pieces.of(slow))))
+
+    def _nested(self, sp: _Spans, p: _Pieces) -> _Pieces:
+        """The pieces in nesting order; where two cross, ``nest`` cuts one."""
+        order = np.lexsort((p.owner, p.rank, -p.pe, p.ps))
+        p = _Pieces(*(col[order] for col in p))
         # a piece that overlaps no other cannot cross one: look at the rest
-        ends_before = np.concatenate([[-1], np.maximum.accumulate(pe)[:-1]])
-        next_start = np.concatenate([ps[1:], [len(self.text) + 1]])
-        busy = (ends_before > ps) | (pe > next_start)
-        if first_crossing(ps[busy].tolist(), pe[busy].tolist()) is not None:
-            nested, lost = nest(self.ix, [
-                Piece(a, b, c, d, p, sp.looks[int(sp.look[o])].tag, o, r, bool(i))
-                for a, b, c, d, p, o, r, i in zip(*(col.tolist() for col in (
-                    rs, re_, ps, pe, parent, owner, rank, inner)))])
-            if lost:
-                self.counts["unplaced"] += 1
-            rs, re_, ps, pe, parent, owner, rank, inner = _columns(nested)
-        k = np.bincount(owner, minlength=n) if n else np.zeros(0, np.int64)
-        opens = np.empty(len(ps), dtype=object)
-        closes = np.empty(len(ps), dtype=object)
-        named = k[owner] == 1
+        ends_before = np.concatenate([[-1], np.maximum.accumulate(p.pe)[:-1]])
+        next_start = np.concatenate([p.ps[1:], [len(self.text) + 1]])
+        busy = (ends_before > p.ps) | (p.pe > next_start)
+        if first_crossing(p.ps[busy].tolist(), p.pe[busy].tolist()) is None:
+            return p
+        nested, lost = nest(self.ix, [
+            Piece(a, b, c, d, parent, sp.looks[int(sp.look[o])].tag, o, r, bool(i))
+            for a, b, c, d, parent, o, r, i in zip(*(col.tolist() for col in p))])
+        if lost:
+            self.counts["unplaced"] += 1
+        return _Pieces.of(nested)
+
+    def _tags(self, sp: _Spans, p: _Pieces) -> tuple[list[str], list[str]]:
+        """Start and end tag of every piece. Pieces that need an id (claims, passages, any
+        span cut into fragments) get theirs one by one; the others share theirs by look and
+        the namespace prefix in force where they go."""
+        k = np.bincount(p.owner, minlength=len(sp.start)) if len(p.owner) else p.owner
+        opens = np.empty(len(p.ps), dtype=object)
+        closes = np.empty(len(p.ps), dtype=object)
+        shared = k[p.owner] == 1
         if sp.xml_ids:
-            named &= ~np.isin(owner, list(sp.xml_ids))
-        # shared start tags: by look and the TEI prefix in force in the parent element
-        parents, at_parent = np.unique(parent[named], return_inverse=True)
+            shared &= ~np.isin(p.owner, list(sp.xml_ids))
+        parents, at_parent = np.unique(p.parent[shared], return_inverse=True)
         prefixes: dict[tuple[str, str], int] = {}
         pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
                             for node in parents.tolist()], dtype=np.int64)
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
-        uniq, inverse = np.unique(sp.look[owner[named]] * width + pre_ids[at_parent],
+        uniq, inverse = np.unique(sp.look[p.owner[shared]] * width + pre_ids[at_parent],
                                   return_inverse=True)
         first_open, first_close = [], []
         for pair in uniq.tolist():
             look = sp.looks[pair // width]
             pre, decl = pre_of[pair % width]
-            name = pre + look.tag
-            first_open.append(f"<{name}{decl}{attrs(look.attrs)}>")
-            first_close.append(f"</{name}>")
-        opens[named] = np.array(first_open, dtype=object)[inverse] if len(uniq) else []
-        closes[named] = np.array(first_close, dtype=object)[inverse] if len(uniq) else []
+            first_open.append(f"<{pre}{look.tag}{decl}{attrs(look.attrs)}>")
+            first_close.append(f"</{pre}{look.tag}>")
+        if len(uniq):
+            opens[shared] = np.array(first_open, dtype=object)[inverse]
+            closes[shared] = np.array(first_close, dtype=object)[inverse]
         by_owner: dict[int, list[int]] = {}
-        for i in np.flatnonzero(~named).tolist():
-            by_owner.setdefault(int(owner[i]), []).append(i)
+        for i in np.flatnonzero(~shared).tolist():
+            by_owner.setdefault(int(p.owner[i]), []).append(i)
         for o, idx in by_owner.items():
             look = sp.looks[int(sp.look[o])]
-            idx.sort(key=lambda i: (int(rs[i]), int(ps[i])))
+            idx.sort(key=lambda i: (int(p.rs[i]), int(p.ps[i])))
             m = len(idx)
             if m > 1:
                 self.counts["split"] += 1
@@ -611,14 +630,14 @@ class _Builder:
             frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, m)] \
                 if base else [None] * m
             for j, i in enumerate(idx):
-                name, decl = self.qname(int(parent[i]), look.tag)
+                name, decl = self.qname(int(p.parent[i]), look.tag)
                 linking: list[tuple[str, str | None]] = [("xml:id", frag_ids[j])]
                 if m > 1:
                     linking.append(("prev", f"#{frag_ids[j - 1]}" if j else None))
                     linking.append(("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None))
                 opens[i] = f"<{name}{decl}{attrs((*look.attrs, *linking))}>"
                 closes[i] = f"</{name}>"
-        self.batch = tag_batch(ps, pe, opens.tolist(), closes.tolist())
+        return opens.tolist(), closes.tolist()
 
     # -- header and standOff ------------------------------------------------------------------
     def _line_indent(self, pos: int) -> str:
