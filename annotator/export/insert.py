@@ -399,10 +399,13 @@ def _stops(ix: SourceIndex, toks: Ints) -> npt.NDArray[np.bool_]:
 
 
 def _each(values: Ints, test: Callable[[int], bool]) -> npt.NDArray[np.bool_]:
-    """``test`` of every value, asked once per distinct value."""
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return np.array([test(v) for v in uniq.tolist()], dtype=bool)[inverse] if len(uniq) else (
-        np.zeros(0, dtype=bool))
+    """``test`` of every value (small, not negative: ids of names), asked once per value."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    table = np.zeros(int(values.max()) + 1, dtype=bool)
+    for v in np.flatnonzero(np.bincount(values)).tolist():
+        table[v] = test(v)
+    return table[values]
 
 
 def _child_cuts(ix: SourceIndex, s: int, e: int, tag: str) -> list[int]:

@@ -556,6 +556,9 @@ class _Builder:
         look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
         span_tag = look_tag[sp.look] if len(sp.look) else np.zeros(0, np.int64)
         simple, ps, pe, parent = place_simple(self.ix, sp.start, sp.end, span_tag, tag_names)
+        if simple.all():  # the common case: no piece to place one by one
+            return _Pieces(sp.start, sp.end, ps, pe, parent, np.arange(len(ps), dtype=np.int64),
+                           sp.rank, np.zeros(len(ps), np.int64))
         owner = np.flatnonzero(simple)
         batch = _Pieces(sp.start[owner], sp.end[owner], ps[owner], pe[owner], parent[owner],
                         owner, sp.rank[owner], np.zeros(len(owner), np.int64))
@@ -790,7 +793,14 @@ class _Builder:
 
     def _standoff_items(self, node: int) -> list[tuple[str, list[str]]]:
         """(list element, its new entries as lines indented from 0) for the standOff."""
-        q = lambda local: self.qname(node, local)[0]  # noqa: E731
+        names: dict[str, str] = {}  # a claim's annotation names five elements: ask once
+
+        def q(local: str) -> str:
+            got = names.get(local)
+            if got is None:
+                got = names[local] = self.qname(node, local)[0]
+            return got
+
         out: list[tuple[str, list[str]]] = []
         for etype, list_name, item in LISTS:
             lines: list[str] = []
