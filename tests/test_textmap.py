@@ -162,7 +162,7 @@ def test_textmap_runs_fast_path_matches_the_regex():
         for chars in product("a \u00a0", repeat=n):
             body = "".join(chars)
             assert _runs(body) == [(m.start(), m.group()) for m in _WS_RUN.finditer(body)], body
-    for body in ("a\tb", "a  b", " a\n", "\r\n a b "):  # the regular expression's cases
+    for body in ("a\tb", "a  b", " a\n", "\r\n a b ", "\n  ", " \t\r\n", "", "\u00a0\n"):
         assert _runs(body) == [(m.start(), m.group()) for m in _WS_RUN.finditer(body)]
 
 

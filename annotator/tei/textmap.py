@@ -420,9 +420,12 @@ def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
 def _runs(body: str) -> list[tuple[int, str]]:
     """(offset, run) of the runs ``_WS_RUN`` finds: words joined by single spaces, whitespace.
 
-    Text without a tab, line break or double space (a paragraph on one line) is one run of
-    words, with at most a space at each edge; finding that needs no regular expression.
+    Whitespace alone (between blocks) is one run, and text without a tab, line break or double
+    space (a paragraph on one line) is one run of words with at most a space at each edge:
+    finding those needs no regular expression.
     """
+    if body and not body.strip(" \t\r\n"):  # whitespace only, as between blocks
+        return [(0, body)]
     if "  " in body or "\n" in body or "\t" in body or "\r" in body:
         return [(m.start(), m.group()) for m in _WS_RUN.finditer(body)]
     lead = 1 if body.startswith(" ") else 0
