@@ -26,7 +26,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator import bibliography, support
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
@@ -256,6 +255,8 @@ class Workspace:
                     act.update("sources", {"id": item.id},
                                {**values, "added_at": row["added_at"], "replaced_at": now()})
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
+                from annotator import bibliography
+
                 bibliography.add_source_works(act, item.id, item.parsed, title=title)
                 self._markup_from_source(act, item.id, item.parsed, tm)
                 self._exports_from_source(act, item.id, item.parsed, tm)
@@ -473,16 +474,22 @@ class Workspace:
         use is an error (``replace=True`` updates it, keeping the key). Returns the entries
         added or updated. One act in the decisions log, so ``undo`` takes it back.
         """
+        from annotator import bibliography
+
         return bibliography.add_file(self.store, Path(path), root=self.root,
                                      editor=self.editor, replace=replace)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         """The bibliography, sorted by key; ``query`` keeps entries whose key or fields contain
         it (case and accents ignored)."""
+        from annotator import bibliography
+
         return bibliography.entries(self.store, query)
 
     def bib_entry(self, key: str) -> BibEntry:
         """One work by its key (case ignored); an unknown key is refused (D307)."""
+        from annotator import bibliography
+
         return bibliography.entry(self.store, key)
 
     # -- claims ---------------------------------------------------------------------------
@@ -499,6 +506,8 @@ class Workspace:
         not matter). A claim the finder proposed on the same span is confirmed instead, with
         the kind and agent given here. The claim is confirmed: the editor made it.
         """
+        from annotator import support
+
         return support.add_claim(self, source_id, span=span, quote=quote, kind=kind,
                                  agent=agent, expected=expected)
 
@@ -510,43 +519,61 @@ class Workspace:
 
         Linking to a work the finder suggested for this claim accepts the suggestion.
         """
+        from annotator import support
+
         return support.link_claim(self, claim_id, key, passage=passage, locus=locus, rel=rel,
                                   expected=expected)
 
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
         """Accept a suggested link (optionally giving its locus): it now supports the claim."""
+        from annotator import support
+
         return support.accept_links(self, [link_id], locus=locus, expected=expected)[0]
 
     def accept_links(self, link_ids: Iterable[int | str], *,
                      locus: str | None = None) -> list[Link]:
         """Accept several suggested links as one act (one undo takes them all back)."""
+        from annotator import support
+
         return support.accept_links(self, list(link_ids), locus=locus, expected=None)
 
     def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
         """Remove a link. A suggestion is kept as rejected, so it is not suggested again."""
+        from annotator import support
+
         support.unlink(self, [link_id], expected=expected)
 
     def unlink_links(self, link_ids: Iterable[int | str]) -> None:
         """Remove several links as one act (one undo puts them all back)."""
+        from annotator import support
+
         support.unlink(self, list(link_ids), expected=None)
 
     def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Confirm a claim proposal: it is a claim the text makes, and ``check`` checks it."""
+        from annotator import support
+
         return support.set_claim_state(self, [claim_id], "confirmed", "claim-confirm",
                                        expected)[0]
 
     def confirm_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
         """Confirm several claim proposals as one act (one undo takes them all back)."""
+        from annotator import support
+
         return support.set_claim_state(self, list(claim_ids), "confirmed", "claim-confirm", None)
 
     def reject_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Reject a claim proposal: not a claim; it is not proposed again."""
+        from annotator import support
+
         return support.set_claim_state(self, [claim_id], "rejected", "claim-reject",
                                        expected)[0]
 
     def reject_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
         """Reject several claim proposals as one act (one undo takes them all back)."""
+        from annotator import support
+
         return support.set_claim_state(self, list(claim_ids), "rejected", "claim-reject", None)
 
     def propose_claims(self, source_ids: Iterable[str] | None = None, *,
@@ -562,6 +589,8 @@ class Workspace:
         that work. ``nlp``: a loaded spaCy pipeline (else ``model`` or the workspace's is
         loaded). Returns the claims proposed for the first time.
         """
+        from annotator import support
+
         return support.propose_claims(self, source_ids, model=model, progress=progress,
                                       nlp=nlp)
 
@@ -573,16 +602,22 @@ class Workspace:
         ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
         rejected / stale (default: all but rejected).
         """
+        from annotator import support
+
         return support.claims(self, status=status, source_id=source_id, kinds=kinds,
                               state=state)
 
     def claim(self, claim_id: int | str) -> ClaimRow:
         """One claim as the tables show it."""
+        from annotator import support
+
         return support.claim(self, claim_id)
 
     def check(self, *, allow: Iterable[str] = ()) -> CheckReport:
         """Every confirmed claim supported? The ones that are not (unless their status is
         allowed, e.g. 'attributed'), with their locations: for reviewers and a paper's build."""
+        from annotator import support
+
         return support.check(self, allow=allow)
 
     # -- review ---------------------------------------------------------------------------
