@@ -81,36 +81,23 @@ def load_gold(path: Path) -> tuple[str, list[GoldSpan]]:
 
 def _load_tei_gold(path: Path) -> tuple[str, list[GoldSpan]]:
     from annotator.tei.parse import TEI_NS, parse_source
-    from annotator.tei.textmap import TAIL, build_textmap
+    from annotator.tei.textmap import build_textmap, element_spans
 
     parsed = parse_source(path)
     tm = build_textmap(parsed)
     nodes = list(parsed.root.iter())
     index = {id(n): i for i, n in enumerate(nodes)}
-    # the element that holds each reading character
-    holder: list[int] = []
-    for off in range(len(tm.text)):
-        pos = tm.tree_pos(off)
-        if pos is None:
-            holder.append(-1)
-        elif pos.slot == TAIL:
-            parent = nodes[pos.node].getparent()
-            holder.append(index[id(parent)] if parent is not None else -1)
-        else:
-            holder.append(pos.node)
+    parent = [index[id(p)] if (p := n.getparent()) is not None else -1 for n in nodes]
+    types = {i: t for i, el in enumerate(nodes) if isinstance(el.tag, str) and
+             el.tag.startswith(f"{{{TEI_NS}}}") and (t := TEI_ELEMENTS.get(el.tag.rsplit("}", 1)[1]))}
+    found = element_spans(parent, tm, types)
     spans = []
-    for i, el in enumerate(nodes):
-        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{TEI_NS}}}"):
+    for i, type_ in types.items():
+        if i not in found:
             continue
-        type_ = TEI_ELEMENTS.get(el.tag.rsplit("}", 1)[1])
-        if type_ is None:
-            continue
-        last = i + sum(1 for _ in el.iter())
-        inside = [off for off, h in enumerate(holder) if i <= h < last]
-        if not inside:
-            continue
+        el = nodes[i]
         value = tuple((a, v) for a in DATE_ATTRS if (v := el.get(a))) if type_ == "date" else ()
-        spans.append(GoldSpan(inside[0], inside[-1] + 1, type_, value))
+        spans.append(GoldSpan(found[i][0], found[i][1], type_, value))
     return tm.text, spans
 
 
@@ -143,10 +130,10 @@ def _pick_source(ws: Workspace, text: str, path: Path) -> str:
     target = _squash(text)
     best, best_ratio = None, 0.0
     for src in ws.sources():
-        reading = ws.textmap(src.id).text
-        if _squash(reading) == target:
+        reading = _squash(ws.textmap(src.id).text)
+        if reading == target:
             return src.id
-        ratio = difflib.SequenceMatcher(None, _squash(reading), target,
+        ratio = difflib.SequenceMatcher(None, reading, target,
                                         autojunk=False).quick_ratio()
         if ratio > best_ratio:
             best, best_ratio = src.id, ratio

@@ -22,7 +22,7 @@ from annotator.register import import_entries, read_entries
 from annotator.review import Review, add_variant, normalise_date_value
 from annotator.store import Act, now
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import TAIL, TextMap
+from annotator.tei.textmap import TextMap, element_spans
 
 log = logging.getLogger(__name__)
 
@@ -71,28 +71,7 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
             kinds[i] = t
     if not kinds:
         return []
-    chains: dict[int, list[int]] = {}
-
-    def chain(i: int) -> list[int]:
-        if i not in chains:
-            up = chain(parent[i]) if parent[i] >= 0 else []
-            chains[i] = [i, *up] if i in kinds else up
-        return chains[i]
-
-    spans: dict[int, list[int]] = {}
-    n_seg = len(tm.r_start)
-    for k in range(n_seg):
-        node = tm.node[k]
-        if node < 0:
-            continue
-        owner = parent[node] if tm.slot[k] == TAIL else node
-        if owner < 0:
-            continue
-        r0 = tm.r_start[k]
-        r1 = tm.r_start[k + 1] if k + 1 < n_seg else len(tm.text)
-        for i in chain(owner):
-            span = spans.setdefault(i, [r0, r1])
-            span[0], span[1] = min(span[0], r0), max(span[1], r1)
+    spans = element_spans(parent, tm, kinds)
     _join_fragments(nodes, kinds, spans)
     out = []
     for i, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], -kv[1][1])):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -399,6 +400,35 @@ def build_textmap(src: ParsedSource) -> TextMap:
     if tm.blocks and tm.blocks[-1] >= len(tm.text) and len(tm.blocks) > 1:
         tm.blocks.pop()
     return tm
+
+
+def element_spans(parent: list[int], tm: TextMap, wanted: Collection[int]
+                  ) -> dict[int, list[int]]:
+    """[first, last) reading offsets of the content of each ``wanted`` node (numbered as in
+    ``root.iter()``, ``parent`` of each), from one walk over the offset map."""
+    chains: dict[int, list[int]] = {}
+
+    def chain(i: int) -> list[int]:
+        if i not in chains:
+            up = chain(parent[i]) if parent[i] >= 0 else []
+            chains[i] = [i, *up] if i in wanted else up
+        return chains[i]
+
+    spans: dict[int, list[int]] = {}
+    n_seg = len(tm.r_start)
+    for k in range(n_seg):
+        node = tm.node[k]
+        if node < 0:
+            continue
+        owner = parent[node] if tm.slot[k] == TAIL else node
+        if owner < 0:
+            continue
+        r0 = tm.r_start[k]
+        r1 = tm.r_start[k + 1] if k + 1 < n_seg else len(tm.text)
+        for i in chain(owner):
+            span = spans.setdefault(i, [r0, r1])
+            span[0], span[1] = min(span[0], r0), max(span[1], r1)
+    return spans
 
 
 def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
