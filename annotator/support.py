@@ -326,18 +326,37 @@ def claims(ws: Workspace, *, status: str | Iterable[str] | None, source_id: str 
         ws.source(source_id)
     rows = ws.store.query("SELECT * FROM claims WHERE (? IS NULL OR source_id = ?) "
                           "ORDER BY source_id, start, end", (source_id, source_id))
-    links: dict[int, list[Link]] = {}
-    for lr in ws.store.query("SELECT * FROM links ORDER BY id"):
-        links.setdefault(lr["claim_id"], []).append(link_from_row(lr))
+    links = _links_by_claim(ws, source_id)
+    sources = {src.id: src for src in ws.sources()}
     out = []
     for r in rows:
         if r["status"] not in states or (kind_set and r["kind"] not in kind_set):
             continue
-        item = _claim_item(ws, r, links.get(r["id"], []))
+        item = _claim_item(ws, r, links.get(r["id"], []), sources[r["source_id"]])
         if statuses and item.status not in statuses:
             continue
         out.append(item)
     return out
+
+
+def status_counts(ws: Workspace) -> dict[str, dict[str, int]]:
+    """Claims (not rejected) by source and support status, without reading any source."""
+    links = _links_by_claim(ws, None)
+    out: dict[str, dict[str, int]] = {}
+    for r in ws.store.query("SELECT id, source_id, agent FROM claims WHERE status != 'rejected'"):
+        status = claims_mod.support_status(r["agent"], links.get(r["id"], []))
+        counts = out.setdefault(r["source_id"], {})
+        counts[status] = counts.get(status, 0) + 1
+    return out
+
+
+def _links_by_claim(ws: Workspace, source_id: str | None) -> dict[int, list[Link]]:
+    links: dict[int, list[Link]] = {}
+    for lr in ws.store.query("SELECT l.* FROM links l JOIN claims c ON c.id = l.claim_id "
+                             "WHERE ? IS NULL OR c.source_id = ? ORDER BY l.id",
+                             (source_id, source_id)):
+        links.setdefault(lr["claim_id"], []).append(link_from_row(lr))
+    return links
 
 
 def claim(ws: Workspace, claim_id: int | str) -> ClaimRow:
@@ -388,9 +407,10 @@ def _claim_row(ws: Workspace, claim_id: int | str) -> Any:
     return row
 
 
-def _claim_item(ws: Workspace, r: Any, links: list[Link]) -> ClaimRow:
+def _claim_item(ws: Workspace, r: Any, links: list[Link], src: Source | None = None
+                ) -> ClaimRow:
     """A stored claim as a record: its text and place (paragraph, line, page) in its source."""
-    src = ws.source(r["source_id"])
+    src = src or ws.source(r["source_id"])
     text, paragraph, line, page = STALE_TEXT, 0, 0, None
     if r["sha256"] == src.sha256:
         tm = ws.textmap(r["source_id"])

@@ -458,9 +458,10 @@ class Workspace:
         for r in rows:
             out.setdefault(r["source_id"], {"mentions": {}, "claims": {}})["mentions"][
                 r["status"]] = r["n"]
-        for c in self.claims():
-            claims = out.setdefault(c.source_id, {"mentions": {}, "claims": {}})["claims"]
-            claims[c.status] = claims.get(c.status, 0) + 1
+        from annotator import support
+
+        for sid, counts in support.status_counts(self).items():
+            out.setdefault(sid, {"mentions": {}, "claims": {}})["claims"] = counts
         return out
 
     # -- bibliography ---------------------------------------------------------------------
