@@ -398,12 +398,25 @@ class Workspace:
                    "AND m.source_id = ?)"
             params.append(source_id)
         if ids is not None:
-            wanted = list(ids)
-            sql += f" AND e.id IN ({', '.join('?' for _ in wanted)})"
-            params.extend(wanted)
+            sql += " AND e.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
         rows = self.store.query(sql + " ORDER BY e.type, e.preferred COLLATE NOCASE, e.id",
                                 tuple(params))
-        return [self._entity(r) for r in rows]
+        # variants and authority ids of all of them in two queries, not two per entity
+        chosen = json.dumps([r["id"] for r in rows])
+        variants: dict[str, list[str]] = {}
+        for v in self.store.query("SELECT entity_id, surface FROM variants WHERE entity_id IN "
+                                  "(SELECT value FROM json_each(?)) ORDER BY rowid", (chosen,)):
+            variants.setdefault(v["entity_id"], []).append(v["surface"])
+        authority: dict[str, list[tuple[str, str]]] = {}
+        for a in self.store.query("SELECT entity_id, scheme, value FROM authority_ids WHERE "
+                                  "entity_id IN (SELECT value FROM json_each(?)) ORDER BY scheme",
+                                  (chosen,)):
+            authority.setdefault(a["entity_id"], []).append((a["scheme"], a["value"]))
+        return [Entity(id=r["id"], type=r["type"], preferred=r["preferred"], status=r["status"],
+                       variants=tuple(variants.get(r["id"], ())),
+                       authority=tuple(authority.get(r["id"], ())), note=r["note"],
+                       mentions=r["n_mentions"], sources=r["n_sources"]) for r in rows]
 
     def entity(self, entity_id: str) -> Entity:
         """One entity by id, with its variants, authority ids and counts."""
@@ -412,16 +425,6 @@ class Workspace:
             raise DecisionError(f"no entity '{entity_id}'",
                                 hint="list them with 'annotator entities'", code="D001")
         return found[0]
-
-    def _entity(self, row: Any) -> Entity:
-        variants = tuple(v["surface"] for v in self.store.query(
-            "SELECT surface FROM variants WHERE entity_id = ? ORDER BY rowid", (row["id"],)))
-        authority = tuple((a["scheme"], a["value"]) for a in self.store.query(
-            "SELECT scheme, value FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
-            (row["id"],)))
-        return Entity(id=row["id"], type=row["type"], preferred=row["preferred"],
-                      status=row["status"], variants=variants, authority=authority,
-                      note=row["note"], mentions=row["n_mentions"], sources=row["n_sources"])
 
     def evaluate(self, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
         """Score this workspace's mentions against a gold file (gold JSON or annotated TEI)."""
