@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.entities import name_key
 from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.files import read_named
 from annotator.model import ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.review import (AUTHORITIES, Review, add_variant, normalise_authority,
                               normalise_date_value, set_authority)
@@ -55,11 +56,9 @@ _DATE_KEYS = {"when", "from", "to", "notBefore", "notAfter"}
 
 def read_file(path: Path) -> dict[str, Any]:
     """The decisions file as TOML data, checked section by section."""
+    raw = read_named(path, code="S205")  # a folder or an unreadable file: S205, not a trace
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError("file not found", hint="check the path", location=Location(path),
-                          code="S205") from None
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SourceError(f"not a valid TOML file ({exc})", hint="fix the file",
                           location=Location(path), code="S205") from None

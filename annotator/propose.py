@@ -402,12 +402,10 @@ def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[
     """
     old: dict[tuple[int, int, str], Any] = {}
     if replace:
-        old = {(r["start"], r["end"], r["type"]): r for r in conn.execute(
-            "SELECT * FROM mentions WHERE source_id = ? AND status = 'proposed' AND decided = 0",
-            (source_id,)) if r["sha256"] == sha256}
         stale_rows = conn.execute(
-            "SELECT id, entity_id FROM mentions WHERE source_id = ? AND status = 'proposed' "
-            "AND decided = 0", (source_id,)).fetchall()
+            "SELECT * FROM mentions WHERE source_id = ? AND status = 'proposed' AND decided = 0",
+            (source_id,)).fetchall()
+        old = {(r["start"], r["end"], r["type"]): r for r in stale_rows if r["sha256"] == sha256}
     existing = {(r["start"], r["end"], r["type"]) for r in conn.execute(
         "SELECT start, end, type FROM mentions WHERE source_id = ? AND sha256 = ?",
         (source_id, sha256))}

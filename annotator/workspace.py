@@ -230,8 +230,10 @@ class Workspace:
             raise SourceError(f"source '{item.id}' already exists with other content",
                               hint="use --replace to replace it (decisions that still match "
                                    "are kept)", location=Location(item.path), code="S013")
-        if row is None and item.target.exists() and item.target != item.path.resolve():
-            if item.target.read_bytes() != item.data:
+        write = item.target.resolve() != item.path.resolve()
+        previous = item.target.read_bytes() if write and item.target.exists() else None
+        if row is None and previous is not None:
+            if previous != item.data:
                 raise SourceError(f"{rel} already exists and is not this file",
                                   hint="rename the file or remove the old one",
                                   location=Location(item.path), code="S014")
@@ -240,8 +242,6 @@ class Workspace:
                   "title": title, "origin": item.origin, "chars": len(tm.text),
                   "words": len(tm.text.split()), "added_at": now()}
         kept = stale = 0
-        write = item.target.resolve() != item.path.resolve()
-        previous = item.target.read_bytes() if write and item.target.exists() else None
         written = False
         try:
             with self.store.act("replace" if row else "add", f"source:{item.id}",
@@ -829,8 +829,9 @@ class Workspace:
             act.delete("pending_passages", {"source_id": row["source_id"],
                                             "target_source_id": source_id})
             if row["source_id"] != source_id:
-                import_exported(act, row["source_id"], self.parsed(row["source_id"]),
-                                self.textmap(row["source_id"]))
+                waiting_parsed = self.parsed(row["source_id"])
+                import_exported(act, row["source_id"], waiting_parsed,
+                                self.textmap(row["source_id"], waiting_parsed))
 
 
 def _source(row: Any) -> Source:
