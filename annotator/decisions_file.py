@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any
 from annotator.entities import name_key
 from annotator.errors import AnnotatorError, Location, SourceError
 from annotator.files import read_named
-from annotator.model import ENTITY_TYPES, MENTION_TYPES, ApplyResult
+from annotator.model import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.review import (AUTHORITIES, Review, add_variant, normalise_authority,
-                              normalise_date_value, set_authority)
+                              normalise_date_value, reject_key, set_authority)
 from annotator.store import Act
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ CLAIM_SECTIONS = {"confirm_claims": ({"kind"}, {"kind", "text"}),
 _FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set(),
            "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"},
            "add": {"source", "text"}}
-_DATE_KEYS = {"when", "from", "to", "notBefore", "notAfter"}
+_DATE_KEYS = set(DATE_ATTRS)
 
 
 def read_file(path: Path) -> dict[str, Any]:
@@ -167,10 +167,7 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         return True
     targets = _targets(rec, line)
     if section == "reject" and "name" in line:
-        key = name_key(line["name"])
-        if rec.conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
-                            (key, line["type"])).fetchone() is None:
-            rec.insert("rejections", {"key": key, "type": line["type"]})
+        reject_key(rec, name_key(line["name"]), line["type"])
         for t in targets:
             review.apply_status(rec, t, "rejected")
         return True

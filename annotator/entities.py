@@ -20,11 +20,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _WORDS = re.compile(r"[^\W_]+")
 # What may stand between two words of one name in running text: "J. R. R.", "Jean-Paul".
 _JOIN = re.compile(r"[ \t.\-–'’]{1,3}")
-_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le",
+PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le",
                         "zu", "ten", "ter", "bin", "ibn", "al"})
 
 
@@ -40,7 +40,7 @@ def name_key(surface: str) -> str:
 
     "Hitler's" -> "hitler"; "the Soviet Union" -> "soviet union"; "Jean-Paul" -> "jean paul".
     """
-    text = _POSSESSIVE.sub("", surface.strip())
+    text = POSSESSIVE.sub("", surface.strip())
     words = _WORDS.findall(_fold(text))
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -74,7 +74,7 @@ def surname_keys(key: str) -> tuple[str, ...]:
     out = []
     for i in range(1, len(words)):
         tail = words[i:]
-        if tail[0] in _PARTICLES and len(tail) == 1:
+        if tail[0] in PARTICLES and len(tail) == 1:
             continue
         if len(tail) == 1 and len(tail[0]) < 3:
             continue
@@ -84,7 +84,7 @@ def surname_keys(key: str) -> tuple[str, ...]:
 
 def display_name(surface: str) -> str:
     """A surface as a register name: one space between words, no possessive, no "the"."""
-    text = _POSSESSIVE.sub("", " ".join(surface.split()))
+    text = POSSESSIVE.sub("", " ".join(surface.split()))
     return text[4:] if text.startswith("the ") and len(text) > 4 else text
 
 

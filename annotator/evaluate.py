@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Location, SourceError
-from annotator.model import EvalReport, Mention, TypeScore
+from annotator.model import DATE_ATTRS, EvalReport, Mention, TypeScore
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 LABELS = {"PERSON": "person", "PER": "person", "PLACE": "place", "LOC": "place", "GPE": "place",
           "ORG": "org", "DATE": "date", "IGNORE": "ignore"}
 TEI_ELEMENTS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
-DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")
 SCORED = ("person", "place", "org", "date")
 
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from lxml import etree
 
 from annotator.errors import AnnotatorError
+from annotator.model import DATE_ATTRS
 from annotator.register import import_entries, read_entries
 from annotator.review import Review, add_variant, normalise_date_value
 from annotator.store import Act, now
-from annotator.tei.parse import TEI_NS, ParsedSource
+from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,7 @@ def _join_fragments(nodes: list[etree._Element], kinds: dict[int, str],
                     spans: dict[int, list[int]]) -> None:
     """One mention for a name cut into parts joined by ``@next``/``@prev`` (as exports write
     it where a name crosses element boundaries): the first part spans them all."""
-    xml_id = "{http://www.w3.org/XML/1998/namespace}id"
-    by_id = {nodes[i].get(xml_id): i for i in kinds if nodes[i].get(xml_id)}
+    by_id = {nodes[i].get(XML_ID): i for i in kinds if nodes[i].get(XML_ID)}
     for i in list(kinds):
         prev = (nodes[i].get("prev") or "").removeprefix("#")
         if i not in spans or by_id.get(prev) is None:
@@ -128,7 +128,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         entity_id = None
         value = None
         if m.type == "date":
-            attrs = {k: v for k in ("when", "from", "to", "notBefore", "notAfter")
+            attrs = {k: v for k in DATE_ATTRS
                      if (v := m.element.get(k))}
             try:
                 value = normalise_date_value(attrs or None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ENTITY_TYPES = ("person", "place", "org")
+DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")  # a date's TEI value
 MENTION_TYPES = ("person", "place", "org", "date")
 
 

@@ -21,9 +21,8 @@ from annotator.files import read_named
 from annotator.model import Entity
 from annotator.review import Review, add_variant, normalise_authority, set_authority
 from annotator.store import Act, now
-from annotator.tei.parse import TEI_NS, element_text, parse_xml, source_line
+from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 # register type -> (list element, entry element, name element)
 TEI_NAMES = {"person": ("listPerson", "person", "persName"),
              "place": ("listPlace", "place", "placeName"),

@@ -30,14 +30,15 @@ R = TypeVar("R")
 from annotator.entities import entity_id as new_entity_id
 from annotator.entities import display_name, name_key, slug
 from annotator.errors import DecisionError, Location
-from annotator.model import (ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision, Entity)
+from annotator.model import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision,
+                             Entity)
 from annotator.store import Act, Store, now
 from annotator.tei.textmap import context
 
 ENTITY = "entity:"
 MENTION = "mention:"
 CLAIM = "claim:"
-DATE_KEYS = ("when", "from", "to", "notBefore", "notAfter")
+DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
 
 # Authority id shapes (Wikidata's format constraints for these properties).
@@ -301,9 +302,7 @@ class Review:
                                                (key,))]
         for k in keys:
             if status == "rejected":
-                if conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
-                                (k, row["type"])).fetchone() is None:
-                    rec.insert("rejections", {"key": k, "type": row["type"]})
+                reject_key(rec, k, row["type"])
             else:
                 rec.delete("rejections", {"key": k, "type": row["type"]})
 
@@ -826,9 +825,14 @@ def _reject_keys(rec: Act, entity_id: str, type_: str) -> None:
     """The entity's names are not of ``type_``: never propose them as that again."""
     for r in rec.conn.execute("SELECT key FROM variants WHERE entity_id = ?",
                               (entity_id,)).fetchall():
-        if rec.conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
-                            (r["key"], type_)).fetchone() is None:
-            rec.insert("rejections", {"key": r["key"], "type": type_})
+        reject_key(rec, r["key"], type_)
+
+
+def reject_key(rec: Act, key: str, type_: str) -> None:
+    """Within an act: the name ``key`` is not of ``type_`` (recorded once)."""
+    if rec.conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
+                        (key, type_)).fetchone() is None:
+        rec.insert("rejections", {"key": key, "type": type_})
 
 
 def _move_children(rec: Act, old: str, new: str) -> None:

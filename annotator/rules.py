@@ -14,11 +14,12 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 
+from annotator.entities import PARTICLES, POSSESSIVE
+
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
 
 _EDGE = " \t\n\r\"'“”‘’«»„‚()[]{}<>,;:!?*_/\\|"
 _EDGE_END = _EDGE + "."
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
 
 # Titles, ranks and offices that stand before a name and are not part of it (lower-case, no dot).
@@ -40,8 +41,6 @@ DEMONYMS = frozenset("""
     swiss swedish norwegian danish czech slovak ukrainian iranian indian iraqi nazi allied
     european prussian bavarian roman irish scottish welsh canadian australian
 """.split())
-_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le",
-                        "zu", "ten", "ter", "bin", "ibn", "al"})
 _NOT_GIVEN = frozenset("""
     the a an in on at of and or but while when if as after before since during between with
     for from to by this that these those he she it they we his her its their our my your
@@ -80,7 +79,7 @@ def strip_edge_punctuation(text: str, start: int, end: int, type_: str) -> tuple
 
 def strip_possessive(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """A possessive ending ("Hitler's", "the Soviets'") is grammar, not the name."""
-    m = _POSSESSIVE.search(text[start:end])
+    m = POSSESSIVE.search(text[start:end])
     if m and type_ != "date" and end - start - len(m.group()) > 0:
         return start, end - len(m.group())
     return start, end
@@ -159,7 +158,7 @@ def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int
         word = m.group(1)
         w_start = start - len(m.group(0))
         n = _norm(word)
-        if n in _PARTICLES:
+        if n in PARTICLES:
             before = re.search(r"([^\W\d_][\w’'-]*)\s+$", text[max(0, w_start - 40):w_start])
             if before is None or not before.group(1)[:1].isupper() or \
                     _sentence_start(text, w_start - len(before.group(0))):

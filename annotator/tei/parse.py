@@ -17,6 +17,7 @@ from lxml import etree
 from annotator.errors import Location, SourceError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
