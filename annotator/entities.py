@@ -47,11 +47,11 @@ def name_key(surface: str) -> str:
     return " ".join(words)
 
 
-def slug(text: str) -> str:
-    """The slug part of an entity id: ASCII, lower case, words joined by '-'."""
+def slug(text: str, *, limit: int = 60, empty: str = "x") -> str:
+    """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return s[:60].rstrip("-") or "x"
+    return s[:limit].rstrip("-") or empty
 
 
 def entity_id(type_: str, preferred: str, taken: set[str] | frozenset[str]) -> str:

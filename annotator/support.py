@@ -238,8 +238,8 @@ def _claim_act(ws: Workspace, act: str, target: str, payload: dict[str, Any],
     claim and its links, or the whole workspace when ``token_of`` is None), refused inside the
     act's transaction when that changed meanwhile."""
     with ws.store.act(act, target, editor=ws.editor, payload=payload) as rec:
-        now = ws.state_token(token_of) if token_of else ws.state_token()
-        if expected is not None and now != expected:
+        if expected is not None and expected != (
+                ws.state_token(token_of) if token_of else ws.state_token()):
             raise DecisionError(f"{target} may have changed since you loaded it",
                                 hint="reload and try again", code="D010")
         yield rec

