@@ -97,26 +97,14 @@ def load_pipeline(name: str) -> Language:
     Raises ModelError M001 when it is not installed (nothing is downloaded), M002 when it
     cannot be loaded or has no ``ner``.
     """
-    if _meta_path(name) is None:
-        raise _missing(name)
-    import spacy
-
-    try:
-        nlp = spacy.load(name, exclude=list(NOT_FOR_NER))
-    except OSError as exc:
-        raise ModelError(f"cannot load spaCy pipeline '{name}' ({exc})",
-                         hint="reinstall it or choose another with --model", code="M002") from None
-    if "ner" not in nlp.pipe_names:
-        raise ModelError(f"spaCy pipeline '{name}' has no 'ner' component",
-                         hint="choose a pipeline that recognises entities with --model",
-                         code="M002")
+    nlp = _load(name, exclude=NOT_FOR_NER, needs="ner",
+                hint="choose a pipeline that recognises entities with --model")
     # Drop shared embedders nobody listens to any more (en_core_web_sm's ner has its own).
     for comp_name in list(nlp.pipe_names):
         comp = nlp.get_pipe(comp_name)
         listeners = getattr(comp, "listening_components", None)
         if listeners is not None and not [c for c in listeners if c in nlp.pipe_names]:
             nlp.remove_pipe(comp_name)
-    nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 4)
     return nlp
 
 
@@ -131,19 +119,24 @@ def load_parsing_pipeline(name: str) -> Language:
 
     Same errors as ``load_pipeline`` (M001 not installed, M002 cannot load or no parser).
     """
+    return _load(name, exclude=(), needs="parser",
+                 hint="claims need a pipeline with a dependency parser; choose one with --model")
+
+
+def _load(name: str, *, exclude: Iterable[str], needs: str, hint: str) -> Language:
+    """An installed pipeline (never downloaded) that has the component ``needs``."""
     if _meta_path(name) is None:
         raise _missing(name)
     import spacy
 
     try:
-        nlp = spacy.load(name)
+        nlp = spacy.load(name, exclude=list(exclude))
     except OSError as exc:
         raise ModelError(f"cannot load spaCy pipeline '{name}' ({exc})",
                          hint="reinstall it or choose another with --model", code="M002") from None
-    if "parser" not in nlp.pipe_names:
-        raise ModelError(f"spaCy pipeline '{name}' has no 'parser' component",
-                         hint="claims need a pipeline with a dependency parser; choose one "
-                              "with --model", code="M002")
+    if needs not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline '{name}' has no '{needs}' component", hint=hint,
+                         code="M002")
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 4)
     return nlp
 
