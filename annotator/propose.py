@@ -463,8 +463,9 @@ def drop_orphans(conn: Any, entity_ids: Iterable[str]) -> None:
             "OR d.payload LIKE '%\"' || entities.id || '\"%')", (eid,))
 
 
-def _record_run(conn: Any, source_id: str, sha256: str, kind: str, model: str,
+def record_run(conn: Any, source_id: str, sha256: str, kind: str, model: str,
                 settings: str) -> None:
+    """The last run of a kind (ner, register, claims) over a source: one row each."""
     conn.execute("DELETE FROM runs WHERE source_id = ? AND kind = ?", (source_id, kind))
     conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, ran_at) "
                  "VALUES (?, ?, ?, ?, ?, ?)", (source_id, sha256, kind, model, settings, now()))
@@ -530,7 +531,7 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                                                          everything=True))
             props = [p for p in props if p.provenance == "rule:register"]
             n = write_proposals(tx, src.id, src.sha256, props, known, replace=False)
-            _record_run(tx, src.id, src.sha256, "register", "rule:register",
+            record_run(tx, src.id, src.sha256, "register", "rule:register",
                         register_fingerprint(known, rejected))
         results[src_id] = SourceProposeResult(src_id, n, True, res.words)
     if todo:
@@ -567,8 +568,8 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                                         known=known, rejected=rejected,
                                         protected=_protected(tx, sid, src.sha256))
                 n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
-                _record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
-                _record_run(tx, sid, src.sha256, "register", "rule:register",
+                record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
+                record_run(tx, sid, src.sha256, "register", "rule:register",
                             register_fingerprint(known, rejected))
             results[sid] = SourceProposeResult(sid, n, False, src.words)
             log.info("proposed %d mentions in %s", n, sid)

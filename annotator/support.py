@@ -252,7 +252,7 @@ def propose_claims(ws: Workspace, source_ids: Iterable[str] | None, *, model: st
     ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
     sources = [ws.source(i) for i in ids]
     from annotator.propose import chunks as text_chunks
-    from annotator.propose import load_parsing_pipeline, provenance_of
+    from annotator.propose import load_parsing_pipeline, provenance_of, record_run
 
     if nlp is None:
         nlp = load_parsing_pipeline(model or ws.settings.model)
@@ -272,10 +272,8 @@ def propose_claims(ws: Workspace, source_ids: Iterable[str] | None, *, model: st
         with ws.store.transaction() as conn:
             for p in found[src.id]:
                 new_ids.extend(_store_proposal(ws, conn, src, p, provenance, works))
-            conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, "
-                         "ran_at) VALUES (?, ?, 'claims', ?, ?, ?)",
-                         (src.id, src.sha256, provenance,
-                          json.dumps({"proposals": len(found[src.id])}), now()))
+            record_run(conn, src.id, src.sha256, "claims", provenance,
+                       json.dumps({"proposals": len(found[src.id])}))
     log.info("claims: %d new proposals in %d sources", len(new_ids), len(sources))
     return [claim(ws, i) for i in new_ids]
 
