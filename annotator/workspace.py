@@ -629,12 +629,9 @@ class Workspace:
                             tm: TextMap) -> None:
         """Names and dates the source already marks up become confirmed mentions."""
         from annotator.markup import import_markup
-        from annotator.review import Review
 
-        def text(sid: str) -> str:
-            return tm.text if sid == source_id else self.reading_text(sid)
-
-        import_markup(Review(self.store, self.editor, text), act, source_id, parsed, tm)
+        self._remember(source_id, parsed.sha256, tm)  # its file may not be written yet
+        import_markup(self._review(), act, source_id, parsed, tm)
 
     def mention(self, mention_id: int | str) -> Mention:
         """One mention by id (``12`` or ``mention:12``), with its surface."""
