@@ -20,7 +20,7 @@ from lxml import etree
 from annotator.errors import AnnotatorError
 from annotator.model import DATE_ATTRS
 from annotator.register import import_entries, read_entries
-from annotator.review import Review, add_variant, normalise_date_value
+from annotator.review import Review, add_variant, mention_at, normalise_date_value
 from annotator.store import Act, now
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
@@ -147,9 +147,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                     log.info("%s:%s: @ref %s is not in the register", parsed.path,
                              m.element.sourceline, ref)
                 entity_id = review.entity_for(rec, surface, m.type)
-        old = conn.execute("SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND "
-                           "start = ? AND end = ? AND type = ?",
-                           (source_id, tm.sha256, m.start, m.end, m.type)).fetchone()
+        old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
         if old is None:

@@ -356,10 +356,8 @@ class Review:
         m = rec.conn.execute("SELECT * FROM mentions WHERE id = ?", (mention_id,)).fetchone()
         if m["type"] == new_type:
             return
-        clash = rec.conn.execute(
-            "SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND start = ? AND end = ? "
-            "AND type = ? AND id != ?",
-            (m["source_id"], m["sha256"], m["start"], m["end"], new_type, mention_id)).fetchone()
+        clash = mention_at(rec.conn, m["source_id"], m["sha256"], m["start"], m["end"],
+                           new_type, other_than=mention_id)
         if clash is not None:
             raise DecisionError(f"mention {mention_id} cannot become a {new_type}: mention "
                                 f"{clash['id']} is already a {new_type} at that span",
@@ -431,10 +429,8 @@ class Review:
             _reject_keys(rec, entity_id, src["type"])
         for m in conn.execute("SELECT * FROM mentions WHERE entity_id = ?",
                               (entity_id,)).fetchall():
-            twin = conn.execute(
-                "SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND start = ? AND "
-                "end = ? AND type = ? AND id != ?", (m["source_id"], m["sha256"], m["start"],
-                                                     m["end"], dst["type"], m["id"])).fetchone()
+            twin = mention_at(conn, m["source_id"], m["sha256"], m["start"], m["end"],
+                              dst["type"], other_than=m["id"])
             if twin is not None:  # the same span is already a mention of that type: keep one
                 if m["decided"] and not twin["decided"]:
                     rec.update("mentions", {"id": twin["id"]},
@@ -502,10 +498,8 @@ class Review:
                        expected) as rec:
             m = self._mention_row(rec.conn, mid)
             text = self._check_span(rec.conn, m["source_id"], start, end, sha=m["sha256"])
-            clash = rec.conn.execute(
-                "SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND start = ? "
-                "AND end = ? AND type = ? AND id != ?",
-                (m["source_id"], m["sha256"], start, end, m["type"], mid)).fetchone()
+            clash = mention_at(rec.conn, m["source_id"], m["sha256"], start, end, m["type"],
+                               other_than=mid)
             if clash is not None:
                 raise DecisionError(f"mention {clash['id']} already covers {start}:{end}",
                                     hint=f"confirm mention:{clash['id']} and reject "
@@ -535,9 +529,7 @@ class Review:
             entity_id = self.entity_for(rec, surface, type_, status="confirmed")
         sha = conn.execute("SELECT sha256 FROM sources WHERE id = ?",
                            (source_id,)).fetchone()["sha256"]
-        old = conn.execute("SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND "
-                           "start = ? AND end = ? AND type = ?",
-                           (source_id, sha, start, end, type_)).fetchone()
+        old = mention_at(conn, source_id, sha, start, end, type_)
         values = {"status": "confirmed", "decided": 1, "entity_id": entity_id,
                   "date_value": date_value}
         if old is not None:
@@ -826,6 +818,17 @@ def _reject_keys(rec: Act, entity_id: str, type_: str) -> None:
     for r in rec.conn.execute("SELECT key FROM variants WHERE entity_id = ?",
                               (entity_id,)).fetchall():
         reject_key(rec, r["key"], type_)
+
+
+def mention_at(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
+               type_: str, *, other_than: int | None = None) -> sqlite3.Row | None:
+    """The mention of that type on that span of that version, if any (besides ``other_than``):
+    a span has at most one mention of each type."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND start = ? AND end = ? "
+        "AND type = ? AND id IS NOT ?", (source_id, sha256, start, end, type_, other_than)
+    ).fetchone()
+    return row
 
 
 def reject_key(rec: Act, key: str, type_: str) -> None:
