@@ -247,12 +247,14 @@ def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[st
 
 
 def export_bibtex(ws: Any, *, everything: bool = False, ascii_only: bool = False,
-                  out: str | Path | None = None) -> Written:
-    """Write the works (``works.works``) as .bib to ``out`` (default: exports/)."""
+                  out: str | Path | None = None,
+                  source_key: dict[str, str] | None = None) -> Written:
+    """Write the works (``works.works``) as .bib to ``out`` (default: exports/);
+    ``source_key``: ``works.source_keys(ws)`` when the caller already has it."""
     from annotator.export.output import write_export
     from annotator.export.works import works
 
-    entries = works(ws, everything=everything)
+    entries = works(ws, everything=everything, source_key=source_key)
     text, notes = render(entries, ascii_only=ascii_only)
     data = text.encode("ascii" if ascii_only else "utf-8")
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"

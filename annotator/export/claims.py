@@ -52,7 +52,10 @@ class Table:
         return out
 
 
-def gather(ws: Any, *, include_proposals: bool = False) -> Table:
+def gather(ws: Any, *, include_proposals: bool = False,
+           source_key: dict[str, str] | None = None) -> Table:
+    """The table's claims, sources and works; ``source_key``: ``works.source_keys(ws)`` when
+    the caller already has it."""
     from annotator.export.works import source_keys
 
     states = ("confirmed", "proposed") if include_proposals else ("confirmed",)
@@ -60,7 +63,8 @@ def gather(ws: Any, *, include_proposals: bool = False) -> Table:
     keys = {link.bib_key for c in claims for link in _links(c) if link.bib_key}
     works = {e.key: e for e in ws.bib() if e.key in keys}
     sources = ws.sources()
-    return Table(claims=tuple(claims), source_key=source_keys(ws),
+    return Table(claims=tuple(claims),
+                 source_key=source_keys(ws) if source_key is None else source_key,
                  source_title={s.id: s.title for s in sources}, works=works)
 
 
@@ -216,15 +220,16 @@ RENDER = {"csv": to_csv, "md": to_markdown, "json": to_json, "html": to_html}
 
 
 def export_claims(ws: Any, fmt: str = "csv", *, include_proposals: bool = False,
-                  out: str | Path | None = None) -> Written:
-    """Write the claim table in ``fmt`` (csv, md, json, html) to ``out`` (default: exports/)."""
+                  out: str | Path | None = None, table: Table | None = None) -> Written:
+    """Write the claim table in ``fmt`` (csv, md, json, html) to ``out`` (default: exports/);
+    ``table``: one already gathered (then ``include_proposals`` is the table's)."""
     if fmt not in RENDER:
         raise ConfigError(f"no claim table format '{fmt}'",
                           hint=f"use one of {', '.join(FORMATS)}", code="E020")
     from annotator.export.output import write_export
 
-    table = gather(ws, include_proposals=include_proposals)
+    if table is None:
+        table = gather(ws, include_proposals=include_proposals)
     data = RENDER[fmt](table).encode("utf-8")
     return write_export(ws, Path(out) if out else ws.exports_dir / f"claims.{fmt}", data,
                         format=fmt, items=len(table.claims))
-

@@ -103,12 +103,14 @@ def render(entries: Sequence[BibEntry]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_csl(ws: Any, *, everything: bool = False, out: str | Path | None = None) -> Written:
-    """Write the works (``works.works``) as CSL-JSON to ``out`` (default: exports/)."""
+def export_csl(ws: Any, *, everything: bool = False, out: str | Path | None = None,
+               source_key: dict[str, str] | None = None) -> Written:
+    """Write the works (``works.works``) as CSL-JSON to ``out`` (default: exports/);
+    ``source_key``: ``works.source_keys(ws)`` when the caller already has it."""
     from annotator.export.output import write_export
     from annotator.export.works import works
 
-    entries = works(ws, everything=everything)
+    entries = works(ws, everything=everything, source_key=source_key)
     return write_export(ws, Path(out) if out else ws.exports_dir / "bibliography.json",
                         render(entries).encode("utf-8"), format="csl-json",
                         items=len(entries))

@@ -17,14 +17,21 @@ from annotator.model import ExportSummary, Written
 
 def export_all(ws: Any, *, include_proposals: bool = False,
                progress: Callable[[int, int], None] | None = None) -> ExportSummary:
+    from annotator.export.bibtex import export_bibtex
+    from annotator.export.claims import export_claims, gather
+    from annotator.export.csl import export_csl
+    from annotator.export.works import source_keys
+
     report = ws.export_tei(include_proposals=include_proposals, progress=progress)
     files = [Written(path=f.path, format="tei", items=f.mentions + f.reused + f.claims,
                      action=f.action) for f in report.files]
-    files.append(ws.export_bibtex())
-    files.append(ws.export_bibtex(ascii=True))
-    files.append(ws.export_csl())
-    files.append(ws.export_claims("csv", include_proposals=include_proposals))
-    files.append(ws.export_claims("html", include_proposals=include_proposals))
+    keys = source_keys(ws)  # reads every source file: once for all the exports below
+    files.append(export_bibtex(ws, source_key=keys))
+    files.append(export_bibtex(ws, ascii_only=True, source_key=keys))
+    files.append(export_csl(ws, source_key=keys))
+    table = gather(ws, include_proposals=include_proposals, source_key=keys)
+    files.append(export_claims(ws, "csv", table=table))
+    files.append(export_claims(ws, "html", table=table))
     entities = tuple((r["type"], r["status"], r["n"]) for r in ws.store.query(
         "SELECT type, status, count(*) AS n FROM entities GROUP BY type, status "
         "ORDER BY type, status"))
