@@ -28,7 +28,7 @@ DOCS: docs/export.md#annotated-tei
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -46,13 +46,22 @@ _DATES = ("date", "year", "urldate")
 _W3C_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?")
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# -- XML text: the export's escaping (the annotated TEI uses it too) --------------------------
+def esc(text: str) -> str:
+    """Text content, escaped (``&``, ``<``, ``>``)."""
+    return text.translate(_TEXT_ESCAPES)
 
 
-def _attrs(pairs: list[tuple[str, str | None]]) -> str:
-    return "".join(f' {k}="{_esc(v).replace(chr(34), "&quot;")}"' for k, v in pairs
-                   if v is not None)
+def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
+    """`` name="value"`` for each pair with a value, in the given order, escaped (tab, LF and
+    CR as references, so attribute-value normalisation keeps them)."""
+    return "".join(f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in pairs
+                   if value is not None)
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
 
 def names(value: str) -> list[str]:
@@ -63,10 +72,10 @@ def names(value: str) -> list[str]:
 def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id: str,
                q: Callable[[str], str]) -> list[str]:
     """The ``<bibl>`` of one entry, as lines indented in steps of two spaces."""
-    def el(name: str, text: str, *attrs: tuple[str, str | None]) -> str:
-        return f"  <{q(name)}{_attrs(list(attrs))}>{_esc(text)}</{q(name)}>"
+    def el(name: str, text: str, *pairs: tuple[str, str | None]) -> str:
+        return f"  <{q(name)}{attrs(pairs)}>{esc(text)}</{q(name)}>"
 
-    out = [f"<{q('bibl')}{_attrs([('xml:id', xml_id), ('type', type_)])}>"]
+    out = [f"<{q('bibl')}{attrs([('xml:id', xml_id), ('type', type_)])}>"]
     if key != xml_id:
         out.append(el("idno", key, ("type", "key")))
     for field, value in fields:
@@ -93,7 +102,7 @@ def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id
         elif field in _IDNOS:
             out.append(el("idno", value, ("type", _IDNOS[field])))
         elif field == "url":
-            out.append(f"  <{q('ptr')}{_attrs([('target', value)])}/>")
+            out.append(f"  <{q('ptr')}{attrs([('target', value)])}/>")
         else:
             out.append(el("note", value, ("type", field)))
     out.append(f"</{q('bibl')}>")

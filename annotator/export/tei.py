@@ -42,7 +42,7 @@ import numpy as np
 from lxml import etree
 
 from annotator.bibliography import entry_from_row
-from annotator.export.bibl import bibl_lines
+from annotator.export.bibl import attrs, bibl_lines, esc
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, TagBatch,
                                      first_crossing, index_source, nest, place, place_simple,
                                      splice, tag_batch)
@@ -214,23 +214,6 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
         # variants in code-point order, so exports do not depend on the order names were found
         data.entities[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
     return data
-
-
-# -- XML text ---------------------------------------------------------------------------------
-def esc(text: str) -> str:
-    """Text content, escaped (``&``, ``<``, ``>``)."""
-    return text.translate(_TEXT_ESCAPES)
-
-
-def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
-    """`` name="value"`` for each pair with a value, in the given order, escaped."""
-    return "".join(f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in pairs
-                   if value is not None)
-
-
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
