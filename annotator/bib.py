@@ -379,6 +379,17 @@ def surname(name: str) -> str:
     return words[-1]
 
 
+def forenames(name: str) -> str:
+    """What a BibTeX name has besides its ``surname``: 'Nekrich, Aleksandr M.' and
+    'Aleksandr M. Nekrich' -> 'Aleksandr M.'; 'Plato' -> ''."""
+    name = name.strip()
+    if name.startswith("{") and name.endswith("}"):
+        return ""
+    if "," in name:
+        return name.split(",", 1)[1].strip()
+    return " ".join(name.split()[:-len(surname(name).split())])
+
+
 def authors(entry: BibEntry | dict[str, str]) -> list[str]:
     """The entry's author names, else its editors'."""
     get = entry.get

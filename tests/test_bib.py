@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annotator import SourceError
-from annotator.bib import make_key, read_bib, split_names, surname, tei_fields
+from annotator.bib import forenames, make_key, read_bib, split_names, surname, tei_fields
 from annotator.cli import app
 from annotator.tei.parse import TEI_NS, parse_xml
 from tests.conftest import DATA, ROOT, SAMPLE_TEI
@@ -219,3 +219,15 @@ def test_bib_generated_keys_are_unique_and_citable(names, year, title):
         assert key not in taken
         assert key and all(ch.isascii() and ch.isalnum() for ch in key)
         taken.append(key)
+
+
+@pytest.mark.parametrize(("name", "family", "given"), [
+    ("Nekrich, Aleksandr M.", "Nekrich", "Aleksandr M."),
+    ("Aleksandr M.  Nekrich", "Nekrich", "Aleksandr M."),
+    ("Joachim von Ribbentrop", "von Ribbentrop", "Joachim"),
+    ("von Ribbentrop, Joachim", "von Ribbentrop", "Joachim"),
+    ("Plato", "Plato", ""),
+    ("{Wikimedia Foundation}", "Wikimedia Foundation", ""),
+])
+def test_bib_surname_and_forenames_split_a_name(name, family, given):
+    assert (surname(name), forenames(name)) == (family, given)

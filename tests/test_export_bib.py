@@ -122,6 +122,13 @@ def test_export_bib_csl_items():
     assert (got["container-title"], got["page"], got["DOI"]) == ("B", "3-9", "10.1/x")
 
 
+def test_export_bib_csl_names_keep_braced_and_whole():
+    entry = BibEntry("k", "book", (("author", "{Barnes and Noble} and Joachim von Ribbentrop"),
+                                   ("title", "T")), "x.bib")
+    assert item(entry)["author"] == [{"literal": "Barnes and Noble"},
+                                     {"family": "von Ribbentrop", "given": "Joachim"}]
+
+
 def test_export_bib_mends_entries_for_biber():
     entry = BibEntry("w", "online", (("title", "T"), ("publisher", "Wikimedia Foundation"),
                                      ("url", "https://x.org/a_b%20c"), ("date", "2001-02-03"),

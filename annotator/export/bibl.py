@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
+from annotator.bib import split_names
 from annotator.tei.parse import TEI_NS
 
 _T = f"{{{TEI_NS}}}"
@@ -64,11 +65,6 @@ _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
                                "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
 
-def names(value: str) -> list[str]:
-    """The names of a BibTeX name list ('A and B')."""
-    return [n.strip() for n in re.split(r"\s+and\s+", value) if n.strip()] if value else []
-
-
 def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id: str,
                q: Callable[[str], str]) -> list[str]:
     """The ``<bibl>`` of one entry, as lines indented in steps of two spaces."""
@@ -84,7 +80,7 @@ def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id
         if field in ("author", "editor", "translator"):
             tag = "author" if field == "author" else "editor"
             role = "translator" if field == "translator" else None
-            out.extend(el(tag, n, ("role", role)) for n in names(value))
+            out.extend(el(tag, n, ("role", role)) for n in split_names(value))
         elif field == "title":
             out.append(el("title", value, ("level", _LEVEL.get(type_.lower()))))
         elif field in _TITLES:

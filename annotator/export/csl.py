@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.bib import forenames, split_names, surname
 from annotator.model import BibEntry, Written
 
 TYPES = {"article": "article-journal", "book": "book", "mvbook": "book", "collection": "book",
@@ -42,18 +43,12 @@ _DATE = re.compile(r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 def names(value: str) -> list[dict[str, str]]:
     """CSL names of a BibTeX name list."""
     out = []
-    for name in (n.strip() for n in re.split(r"\s+and\s+", value) if n.strip()):
+    for name in split_names(value):
         if name.startswith("{") and name.endswith("}"):
             out.append({"literal": name[1:-1]})
-        elif "," in name:
-            family, _, given = name.partition(",")
-            out.append({"family": family.strip(), "given": given.strip()} if given.strip()
-                       else {"family": family.strip()})
-        elif " " in name:
-            given, _, family = name.rpartition(" ")
-            out.append({"family": family, "given": given})
-        else:
-            out.append({"family": name})
+            continue
+        family, given = surname(name), forenames(name)
+        out.append({"family": family, "given": given} if given else {"family": family})
     return out
 
 
