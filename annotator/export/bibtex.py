@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator import bib as bib_mod
 from annotator.export.biblatexmodel import DATATYPES, FIELDS, MANDATORY
 from annotator.model import BibEntry, Written
 
@@ -40,7 +41,7 @@ ALIASES = {"address": "location", "journal": "journaltitle", "school": "institut
            "annote": "annotation", "archiveprefix": "eprinttype", "primaryclass": "eprintclass",
            "hyphenation": "langid", "key": "sortkey", "pdf": "file"}
 MOVES = {("online", "publisher"): "organization", ("misc", "publisher"): "organization"}
-VERBATIM = frozenset({"url", "doi", "eprint", "file", "verba", "verbb", "verbc", "pdf"})
+VERBATIM = bib_mod.VERBATIM - {"isbn", "issn"}  # literal fields for biber: LaTeX-escaped
 PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon"})
 _EDTF = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?(/(-?\d{4}(-\d{2}(-\d{2})?)?)?)?")
 
@@ -194,6 +195,7 @@ def latex_value(name: str, value: str, *, ascii_only: bool) -> str:
 
 
 def _balanced(text: str) -> bool:
+    # not bib._balanced (it skips LaTeX's '\{'): in a stored value '\' is a character of its own
     depth = 0
     for ch in text:
         depth += (ch == "{") - (ch == "}")
