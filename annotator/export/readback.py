@@ -83,7 +83,7 @@ def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap)
     for ann in root.iter(f"{_T}annotation"):
         cid = claim_of.get((ann.get("target") or "").removeprefix("#"))
         if cid is not None:
-            _read_annotation(act, cid, ann, keys)
+            _read_annotation(act, source_id, cid, ann, keys)
     return count
 
 
@@ -146,8 +146,9 @@ def _exact_works(act: Any, source_id: str, standoff: etree._Element | None) -> d
     return keys
 
 
-def _read_annotation(act: Any, claim_id: int, ann: etree._Element,
+def _read_annotation(act: Any, source_id: str, claim_id: int, ann: etree._Element,
                      keys: dict[str, str]) -> None:
+    """A claim's agent and links (``source_id``: the source the claim is in)."""
     conn = act.conn
     for child in ann:
         if child.tag == f"{_T}note" and child.get("type") == "agent":
@@ -158,10 +159,11 @@ def _read_annotation(act: Any, claim_id: int, ann: etree._Element,
             act.update("claims", {"id": claim_id},
                        {"agent": agent, "agent_entity_id": entity["id"] if entity else None})
         elif child.tag == f"{_T}ref" and child.get("type") in RELS:
-            _read_link(act, claim_id, child, keys)
+            _read_link(act, source_id, claim_id, child, keys)
 
 
-def _read_link(act: Any, claim_id: int, ref: etree._Element, keys: dict[str, str]) -> None:
+def _read_link(act: Any, source_id: str, claim_id: int, ref: etree._Element,
+               keys: dict[str, str]) -> None:
     conn = act.conn
     target = ref.get("target") or ""
     values: dict[str, Any] = {
@@ -170,14 +172,9 @@ def _read_link(act: Any, claim_id: int, ref: etree._Element, keys: dict[str, str
         "status": "suggested" if ref.get("cert") else "confirmed", "provenance": "source"}
     m = _PASSAGE.fullmatch(target)
     if m is not None:
-        sid = m.group("source")
-        if sid is None:  # a passage of this very source
-            sid = conn.execute("SELECT source_id FROM claims WHERE id = ?",
-                               (claim_id,)).fetchone()["source_id"]
+        sid = m.group("source") or source_id  # no file name: a passage of this very source
         if conn.execute("SELECT 1 FROM sources WHERE id = ?", (sid,)).fetchone() is None:
             log.info("claim %s: passage of %s kept for when that source is added", claim_id, sid)
-            source_id = conn.execute("SELECT source_id FROM claims WHERE id = ?",
-                                     (claim_id,)).fetchone()["source_id"]
             if conn.execute("SELECT 1 FROM pending_passages WHERE source_id = ? AND "
                             "target_source_id = ?", (source_id, sid)).fetchone() is None:
                 act.insert("pending_passages", {"source_id": source_id, "target_source_id": sid})
