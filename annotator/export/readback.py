@@ -59,8 +59,8 @@ def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap)
     conn = act.conn
     claim_of: dict[str, int] = {}
     count = 0
-    for (kind, _, start, end), chain in sorted(existing.by_key.items(),
-                                               key=lambda kv: (kv[0][2], kv[0][3])):
+    for (kind, start, end), chain in sorted(existing.by_key.items(),
+                                            key=lambda kv: (kv[0][1], kv[0][2])):
         if kind != "seg:claim":
             continue
         head = ix.nodes[chain[0]]

@@ -255,9 +255,10 @@ class _Ids:
 # -- markup already in the source -------------------------------------------------------------
 @dataclass(slots=True)
 class _Existing:
-    """Annotation elements already in ``<text>``, by (element, type, span), fragments joined."""
+    """Annotation elements already in ``<text>``, by (element or seg:type, span), fragments
+    joined."""
 
-    by_key: dict[tuple[str, str, int, int], list[int]] = field(default_factory=dict)
+    by_key: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     id_node: dict[str, int] = field(default_factory=dict)
 
@@ -298,7 +299,7 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
         start = min(s for s, _ in spans)
         end = max(e for _, e in spans)
         kind = ix.local(i) if ix.local(i) != "seg" else f"seg:{el.get('type', '')}"
-        ex.by_key.setdefault((kind, "", start, end), chain)
+        ex.by_key.setdefault((kind, start, end), chain)
     return ex
 
 
@@ -367,18 +368,17 @@ class _Pieces(NamedTuple):
 class _Builder:
     """Works out every insertion for one source."""
 
-    def __init__(self, ix: SourceIndex, data: _Data, *, source_id: str,
-                 include_proposals: bool) -> None:
+    def __init__(self, ix: SourceIndex, data: _Data, *, source_id: str) -> None:
         self.ix = ix
         self.data = data
         self.source_id = source_id
-        self.include_proposals = include_proposals
         self.text = ix.text
         self.ex = existing_annotations(ix)
         self.ids = _Ids(self.ex.ids)
         self.inserts: list[Insert] = []
         self.counts: Counter[str] = Counter()
         self.resps: dict[str, str] = {}  # provenance -> application xml:id
+        self.resp_ids = _Ids(set())  # their own: the document's ids would renumber them
         self.claim_ids: dict[int, str] = {}
         self.nl = "\r\n" if "\r\n" in self.text[:4096] or (
             "\r\n" in self.text and "\n" not in self.text.replace("\r\n", "")) else "\n"
@@ -407,13 +407,7 @@ class _Builder:
             return f"#{APP_ID}"
         rid = self.resps.get(provenance)
         if rid is None:  # two provenances may share a slug ("a_b", "a-b"): ids stay unique
-            base = rid = resp_id(provenance)
-            taken = set(self.resps.values())
-            n = 1
-            while rid in taken:
-                n += 1
-                rid = f"{base}-{n}"
-            self.resps[provenance] = rid
+            rid = self.resps[provenance] = self.resp_ids.take(resp_id(provenance))
         return f"#{rid}"
 
     def proposal_attrs(self, status: str, provenance: str,
@@ -427,7 +421,7 @@ class _Builder:
     def inline(self) -> None:
         few: list[_Span] = []
         for c in self.data.claims:
-            key = ("seg:claim", "", c.start, c.end)
+            key = ("seg:claim", c.start, c.end)
             chain = self.ex.by_key.get(key)
             if chain is not None:
                 self.claim_ids[c.id] = self._ensure_id(chain[0], f"claim-{c.id}")
@@ -442,7 +436,7 @@ class _Builder:
         for s, e in self.data.passages:
             if not 0 <= s < e <= len(self.ix.tm.text):
                 continue
-            if ("seg:passage", "", s, e) in self.ex.by_key:
+            if ("seg:passage", s, e) in self.ex.by_key:
                 continue
             want = f"passage-{s}-{e}"
             if want in self.ex.ids:
@@ -468,7 +462,7 @@ class _Builder:
         if any(key[0] in TYPES for key in self.ex.by_key):  # names already marked in the source
             for i, (s, e, k) in enumerate(zip(m.start.tolist(), m.end.tolist(),
                                               m.kind.tolist())):
-                chain = self.ex.by_key.get((TAGS[m.kinds[k].type], "", s, e))
+                chain = self.ex.by_key.get((TAGS[m.kinds[k].type], s, e))
                 if chain is not None:
                     self._reuse(chain, extras[k])
                     self.counts["reused"] += 1
@@ -937,9 +931,10 @@ def _encoding_description(gi: Callable[[str], str]) -> list[str]:
 # -- the export -------------------------------------------------------------------------------
 def render_source(parsed: Any, tm: Any, data: _Data, *, source_id: str,
                   include_proposals: bool) -> tuple[str, Counter[str]]:
-    """The annotated text of one source, and what went into it."""
+    """The annotated text of one source, and what went into it (``data`` holds only what to
+    export: ``include_proposals`` is the one it was gathered with)."""
     ix = index_source(parsed, tm)
-    builder = _Builder(ix, data, source_id=source_id, include_proposals=include_proposals)
+    builder = _Builder(ix, data, source_id=source_id)
     return builder.build(), builder.counts
 
 
