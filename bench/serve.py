@@ -29,24 +29,20 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import httpx
+from _common import ROOT, SAMPLE, sample_reading_text, workspace_with
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from annotator import Workspace
+from annotator.model import MENTION_TYPES
+from annotator.store import now
+from annotator.tei.parse import parse_source
+from annotator.tei.textmap import build_textmap
 
-from annotator import Workspace  # noqa: E402
-from annotator.model import MENTION_TYPES  # noqa: E402
-from annotator.store import now  # noqa: E402
-from annotator.tei.parse import parse_source  # noqa: E402
-from annotator.tei.textmap import build_textmap  # noqa: E402
-
-SAMPLE = ROOT / "sources" / "german-soviet-axis-talks.xml"
 STATUSES = ("proposed", "proposed", "confirmed", "rejected")
 
 
 def big_tei(words: int) -> str:
     """A TEI document of about ``words`` words: the sample's paragraphs repeated, with pages."""
-    ws_text = build_textmap(parse_source(SAMPLE)).text
-    paras = [p for p in ws_text.split("\n\n") if len(p.split()) > 20]
+    paras = [p for p in sample_reading_text().split("\n\n") if len(p.split()) > 20]
     body: list[str] = []
     count = page = 0
     since_page = 400
@@ -123,10 +119,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=50)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.init(Path(tmp) / "ws")
-        big = Path(tmp) / "big.xml"
-        big.write_text(big_tei(args.words), encoding="utf-8")
-        ws.add(big)
+        ws = workspace_with(Path(tmp), big_tei(args.words))
         ws.add(SAMPLE)
         n_mentions, n_claims = fill(ws, "big", args.mentions)
         src = ws.source("big")
