@@ -30,7 +30,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from annotator.errors import Location, SourceError
 from annotator.files import read_named
 from annotator.model import BibEntry
-from annotator.tei.parse import TEI_NS, element_text, source_line
+from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -597,14 +597,13 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
             add(etype, fields, source_line(work if work is not None else header), None)
-    xml_id = "{http://www.w3.org/XML/1998/namespace}id"
     for el in root.iter(f"{_T}bibl", f"{_T}biblStruct"):
         if _inside(el, header) or _nested(el):
             continue
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
             continue
-        add(etype, fields, source_line(el), el.get(xml_id))
+        add(etype, fields, source_line(el), el.get(XML_ID))
     return out
 
 

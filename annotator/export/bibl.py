@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 
 from annotator.bib import split_names
-from annotator.tei.parse import TEI_NS
+from annotator.tei.parse import TEI_NS, XML_ID
 
 _T = f"{{{TEI_NS}}}"
 _LEVEL = {"article": "a", "inbook": "a", "incollection": "a", "inproceedings": "a",
@@ -110,7 +110,7 @@ def bibl_key(el: etree._Element) -> str | None:
     for child in el.iter(f"{_T}idno"):
         if child.get("type") == "key" and child.text:
             return child.text
-    return el.get("{http://www.w3.org/XML/1998/namespace}id")
+    return el.get(XML_ID)
 
 
 def read_bibl(el: etree._Element) -> tuple[str, dict[str, str]]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.bib import year_of
 from annotator.errors import ConfigError
 from annotator.model import BibEntry, ClaimRow, Link, Written
 
@@ -204,7 +205,7 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
     for work in sorted(table.works.values(), key=lambda w: w.key):
         f = dict(work.fields)
         who = f.get("author") or f.get("editor") or ""
-        year = (f.get("date") or f.get("year") or "")[:4]
+        year = year_of(f)
         url = f.get("url", "")
         anchor = (f' <a href="{e(url)}" rel="noreferrer">{e(url)}</a>'
                   if url.startswith(("https://", "http://")) else "")

@@ -27,9 +27,9 @@ from lxml import etree
 
 from annotator.export.bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
-from annotator.export.tei import STANDOFF_ID, XML_ID, existing_annotations
+from annotator.export.tei import STANDOFF_ID, existing_annotations
 from annotator.store import now
-from annotator.tei.parse import TEI_NS, ParsedSource, element_text
+from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)

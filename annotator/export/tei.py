@@ -47,20 +47,18 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, TagBatch,
                                      first_crossing, index_source, nest, place, place_simple,
                                      splice, tag_batch)
 from annotator.export.output import shown, write_file
-from annotator.model import BibEntry, Entity, ExportReport, TeiExport
-from annotator.tei.parse import TEI_NS, element_text
+from annotator.model import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
+from annotator.tei.parse import TEI_NS, XML_ID, element_text
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 TAGS = {"person": "persName", "place": "placeName", "org": "orgName", "date": "date"}
 TYPES = {v: k for k, v in TAGS.items()}
 LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
-DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")
 STANDOFF_ID = "annotator-standoff"
 APP_ID = "annotator"
 DECL_ID = "annotator-encoding"
