@@ -63,7 +63,7 @@ def suggest_works(agent: str, works: Iterable[BibEntry],
     surname and year: "(Nekrich 1997, p. 214)"), and those whose author (or editor) is the
     agent: same surname, and same first initial when both give a forename ("Alexander
     Nekrich" ~ "Nekrich, Aleksandr M.")."""
-    from annotator.bib import ascii_fold, split_names, surname, year_of
+    from annotator.bib import ascii_fold, forenames, split_names, surname, year_of
 
     works = list(works)
     out: list[tuple[BibEntry, str, str]] = []
@@ -75,9 +75,7 @@ def suggest_works(agent: str, works: Iterable[BibEntry],
                 fam = surname(name)
                 if not fam:
                     continue
-                given = name.split(",", 1)[1] if "," in name else " ".join(
-                    name.split()[:-len(fam.split())])
-                pairs.append((ascii_fold(fam.split()[-1]), ascii_fold(given.strip())[:1]))
+                pairs.append((ascii_fold(fam.split()[-1]), ascii_fold(forenames(name))[:1]))
         return pairs
 
     for name, year, locus in cited:
