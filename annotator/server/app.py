@@ -34,7 +34,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from annotator.errors import AnnotatorError, Location, ServerError
+from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.model import CLAIM_KINDS, ENTITY_TYPES, Link
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -263,9 +263,13 @@ def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
 def _mention(desk: Desk, request: Request) -> Any:
     """The mention of the URL (/s/{source_id}/mention/{mention_id})."""
     sid, mid = request.path_params["source_id"], request.path_params["mention_id"]
-    for m in desk.ws.mentions(sid):
-        if m.id == mid:
-            return m
+    try:
+        mention = desk.ws.mention(mid)
+    except DecisionError:
+        mention = None
+    if mention is not None and mention.source_id == sid:
+        return mention
+    desk.ws.source(sid)  # an unknown source says so (S015), as before
     raise ServerError(f"no mention {mid} in '{sid}'", hint="reload the page",
                       location=Location(f"mention:{mid}"), code="W101")
 
