@@ -38,7 +38,7 @@ from annotator.errors import AnnotatorError, DecisionError, Location, ServerErro
 from annotator.model import CLAIM_KINDS, ENTITY_TYPES, Link
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
-from annotator.tei.textmap import context
+from annotator.tei.textmap import TextMap, context
 from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,6 @@ class Desk:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
                                 authority_url=authority_url)
-        self._kinds: dict[tuple[str, str], list[str]] = {}
         self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
         self.readings: dict[str, tuple[str, reading.Reading]] = {}  # source id -> (sha, view)
         self.writes = 0  # state-changing requests served (their commits are on our connection)
@@ -95,19 +94,6 @@ class Desk:
             resp.headers["HX-Reswap"] = "innerHTML"
         return resp
 
-    def block_kinds(self, source_id: str) -> list[str]:
-        """The element name of each block of a source (head, p, note...), for styling."""
-        tm = self.ws.textmap(source_id)
-        key = (source_id, tm.sha256)
-        if key not in self._kinds:
-            nodes = list(self.ws.parsed(source_id).root.iter())
-            kinds = []
-            for start in tm.blocks:
-                kinds.append(_block_name(nodes, tm.tree_pos(start)) if start < len(tm.text)
-                             else "p")
-            self._kinds[key] = kinds
-        return self._kinds[key]
-
     def store_version(self) -> tuple[int, int]:
         """Changes when anything may have changed the store: another connection committed
         (``PRAGMA data_version``) or this server handled a state-changing request."""
@@ -140,6 +126,13 @@ CHANGES_SHOWN = 12
 
 # Error codes that mean "this changed since your page was drawn" (answered 409, not 400).
 STALE_CODES = frozenset({"D010", "D312", "W101"})
+
+
+def _block_kinds(ws: Workspace, source_id: str, tm: TextMap) -> list[str]:
+    """The element name of each block of a source (head, p, note...), for styling."""
+    nodes = list(ws.parsed(source_id).root.iter())
+    return [_block_name(nodes, tm.tree_pos(start)) if start < len(tm.text) else "p"
+            for start in tm.blocks]
 
 
 def _block_name(nodes: list[Any], pos: Any) -> str:
@@ -196,7 +189,7 @@ def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Count
     view = desk.readings.get(source_id)
     if view is None or view[0] != tm.sha256:
         view = (tm.sha256, reading.Reading(tm.text, tm.blocks, tm.pages,
-                                           desk.block_kinds(source_id)))
+                                           _block_kinds(desk.ws, source_id, tm)))
         desk.readings[source_id] = view
     mentions = desk.ws.mention_marks(source_id)
     claims = desk.ws.claims(source_id=source_id)

@@ -52,13 +52,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def host_names(bound: str) -> frozenset[str]:
-    """Host names a browser may use to reach a server bound to ``bound``."""
-    names = {n.lower() for n in LOOPBACK_NAMES}
-    names.add(bound.strip("[]").lower())
-    return frozenset(names)
-
-
 def _split_host(value: str) -> tuple[str, str]:
     """'[::1]:8000' -> ('::1', '8000'); 'localhost' -> ('localhost', '')."""
     value = value.strip().lower()

@@ -54,13 +54,13 @@ class LocalServer:
     """The review desk over one workspace, listening on ``host:port``."""
 
     def __init__(self, workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8765,
-                 token: str | None = None, log_level: str = "warning") -> None:
+                 token: str | None = None) -> None:
         self.sock = bind(host, port)
         self.host = host
         self.port = int(self.sock.getsockname()[1])
         self.app = create_app(workspace, token=token, hosts=(*LOOPBACK_NAMES, host),
                               any_ip=host in WILDCARDS)
-        config = uvicorn.Config(self.app, log_level=log_level, access_log=False,
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False,
                                 proxy_headers=False, server_header=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
