@@ -52,6 +52,33 @@ def workspace() -> Any:
     return ws
 
 
+@contextmanager
+def progress_bar(what: str, *, unit: str = "") -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr when it is a terminal; nothing otherwise.
+
+    With a ``unit`` ("words") it counts done/total in that unit and its speed instead of a
+    percentage.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn, Task, TaskProgressColumn
+    from rich.text import Text
+
+    class Count(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            total = f"/{task.total:,.0f}" if task.total is not None else ""
+            speed = f", {task.speed:,.0f} {unit}/s" if task.speed else ""
+            return Text(f"{task.completed:,.0f}{total} {unit}{speed}")
+
+    columns = [Count() if unit and isinstance(c, TaskProgressColumn) else c
+               for c in Progress.get_default_columns()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],
            title: str | None = None) -> None:
     """Print rows to stdout: a rich table for people, JSON or CSV for scripts, Markdown for

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 
 bib_app = typer.Typer(help="The bibliography: works that support claims, with citation keys.",
                       no_args_is_help=True)
@@ -143,22 +141,6 @@ def claims_propose_cli(
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none new"
     typer.echo(f"claim proposals: {summary}", err=True)
-
-
-@contextmanager
-def progress_bar(what: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr when it is a terminal; nothing otherwise."""
-    import sys
-
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(what, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 # -- claim --------------------------------------------------------------------------------------

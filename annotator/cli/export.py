@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, render, user_errors, workspace
-from annotator.cli.claims import progress_bar
+from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.model import Finding, Written
 
 export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,33 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, render, user_errors, workspace
-
-
-@contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient rich progress bar with words/s on stderr, or None when not a terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, ProgressColumn, Task, TimeRemainingColumn
-    from rich.text import Text
-
-    class Words(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            total = f"/{task.total:,.0f}" if task.total is not None else ""
-            speed = f", {task.speed:,.0f} words/s" if task.speed else ""
-            return Text(f"{task.completed:,.0f}{total} words{speed}")
-
-    with Progress(label, BarColumn(), Words(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 
 
 @app.command("propose")
@@ -59,7 +30,7 @@ def propose_cli(
     """Propose persons, places, organisations and dates with a spaCy pipeline."""
     with user_errors():
         ws = workspace()
-        with _progress_bar("proposing") as progress:
+        with progress_bar("proposing", unit="words") as progress:
             report = ws.propose(sources or None, model=model, n_process=n_process,
                                 batch_size=batch_size, force=force, progress=progress)
     for s in report.sources:
