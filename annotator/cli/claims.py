@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from annotator.bib import year_of
 from annotator.cli._app import app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 
@@ -69,7 +70,7 @@ def bib_list_cli(
     else:
         rows = [{"key": e.key, "type": e.type,
                  "author": e.get("author") or e.get("editor"),
-                 "year": e.get("year") or e.get("date")[:4], "title": e.get("title"),
+                 "year": year_of(e), "title": e.get("title"),
                  "origin": e.origin + (f":{e.line}" if e.line and
                                        not e.origin.startswith("source:") else "")}
                 for e in entries]

@@ -34,6 +34,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from annotator.bib import year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.model import CLAIM_KINDS, ENTITY_TYPES, Link
 from annotator.server import reading
@@ -58,7 +59,7 @@ class Desk:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
-                                authority_url=authority_url)
+                                authority_url=authority_url, year_of=year_of)
         self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
         self.readings: dict[str, tuple[str, reading.Reading]] = {}  # source id -> (sha, view)
         self.writes = 0  # state-changing requests served (their commits are on our connection)
@@ -498,8 +499,7 @@ def _link_label(desk: Desk, link: Link) -> str:
         except AnnotatorError:
             return link.bib_key
         who = e.get("author") or e.get("editor")
-        year = e.get("year") or e.get("date")[:4]
-        return f"{who} ({year}). {e.get('title')} [{e.key}]"
+        return f"{who} ({year_of(e)}). {e.get('title')} [{e.key}]"
     assert link.target_source_id is not None  # the store holds a work or a passage, never neither
     text = desk.ws.reading_text(link.target_source_id)[link.target_start:link.target_end]
     return f"{link.target_source_id}: “{' '.join(text.split())[:200]}”"
