@@ -36,7 +36,8 @@ from starlette.staticfiles import StaticFiles
 
 from annotator.bib import year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
-from annotator.model import CLAIM_KINDS, ENTITY_TYPES, Link
+from annotator.model import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link
+from annotator.review import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.textmap import TextMap, context
@@ -59,7 +60,10 @@ class Desk:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
-                                authority_url=authority_url, year_of=year_of)
+                                authority_url=authority_url, year_of=year_of, support=SUPPORT,
+                                claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
+                                link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
+                                type_keys=TYPE_KEYS, type_plurals=TYPE_PLURALS)
         self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
         self.readings: dict[str, tuple[str, reading.Reading]] = {}  # source id -> (sha, view)
         self.writes = 0  # state-changing requests served (their commits are on our connection)
@@ -399,6 +403,11 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
 
 SESSION_UNDO = 50  # decisions of one queue page that 'u' can take back, newest last
 
+# How the pages name an entity type (model.ENTITY_TYPES): the key that picks it, as in the
+# terminal review, and the label of the queue's type filter.
+TYPE_KEYS = {"person": "p", "place": "l", "org": "o"}
+TYPE_PLURALS = {"person": "persons", "place": "places", "org": "organisations"}
+
 
 # -- register ------------------------------------------------------------------------------------
 AUTHORITY_URLS = {"wikidata": "https://www.wikidata.org/wiki/{}",
@@ -459,8 +468,7 @@ def claims_page(desk: Desk, request: Request, form: Form) -> Response:
     tally = Counter(c.status for c in rows)
     return desk.page(request, "claims.html", claims=rows, sources=desk.ws.sources(),
                      status=status or "", state=state or "", source=source or "",
-                     tally=[(s, tally[s]) for s in ("supported", "attributed", "unsupported")
-                            if tally[s]], nav="claims")
+                     tally=[(s, tally[s]) for s in SUPPORT if tally[s]], nav="claims")
 
 
 def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> Response:
