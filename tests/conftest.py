@@ -15,7 +15,19 @@ SEED_TXT = SHARED / "seed" / "german-soviet-axis-talks.txt"
 GOLD = SHARED / "seed" / "gold.json"
 TEI_RNG = SHARED / "tei" / "tei_all.rng"
 SAMPLE_TEI = ROOT / "sources" / "german-soviet-axis-talks.xml"
+REFERENCES = ROOT / "sources" / "references.bib"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def run(ws, *args):
+    """``annotator -w <workspace> ARGS`` in this process (a Workspace or its folder): the result."""
+    from typer.testing import CliRunner
+
+    from annotator import Workspace
+    from annotator.cli import app
+
+    root = ws.root if isinstance(ws, Workspace) else ws
+    return CliRunner().invoke(app, ["-w", str(root), *args])
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,9 @@ from annotator import SourceError
 from annotator.bib import forenames, make_key, read_bib, split_names, surname, tei_fields
 from annotator.cli import app
 from annotator.tei.parse import TEI_NS, parse_xml
-from tests.conftest import DATA, ROOT, SAMPLE_TEI
+from tests.conftest import DATA, REFERENCES, ROOT, SAMPLE_TEI
 
 BIB = DATA / "bib"
-REFERENCES = ROOT / "sources" / "references.bib"
 runner = CliRunner()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.server.run import LocalServer
-from tests.conftest import ARTIFACTS, ROOT, molotov_widened
+from tests.conftest import ARTIFACTS, REFERENCES, molotov_widened
 
 CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,7 +35,7 @@ def browser():
 @pytest.fixture
 def desk_ws(seed_ws, nlp):
     """The sample workspace as an editor finds it: entity and claim proposals, the .bib."""
-    seed_ws.bib_add(ROOT / "sources" / "references.bib")
+    seed_ws.bib_add(REFERENCES)
     seed_ws.propose()
     seed_ws.propose_claims(nlp=nlp)
     return seed_ws
@@ -95,7 +95,7 @@ def test_browser_reading_view_marks_mentions_and_claims(page, desk_ws):
 
 @pytest.fixture
 def claims_ws(seed_ws, nlp):
-    seed_ws.bib_add(ROOT / "sources" / "references.bib")
+    seed_ws.bib_add(REFERENCES)
     seed_ws.propose_claims(nlp=nlp)
     return seed_ws
 

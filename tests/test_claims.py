@@ -7,24 +7,16 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from annotator import DecisionError
 from annotator.claims import citations, find_claims, find_quote, quotations, support_status
-from annotator.cli import app
 from annotator.entities import name_key
 from annotator.model import Link
-from tests.conftest import ROOT
+from tests.conftest import REFERENCES, run
 
-REFERENCES = ROOT / "sources" / "references.bib"
 SID = "german-soviet-axis-talks"
 NEKRICH = "According to a study by Alexander Nekrich, on 25 November 1940"
 ISRAELYAN = "According to Soviet diplomat Victor Israelyan"
-runner = CliRunner()
-
-
-def run(ws, *args):
-    return runner.invoke(app, ["-w", str(ws.root), *args])
 
 
 @pytest.fixture

@@ -12,14 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
-from tests.conftest import DATA, SAMPLE_TEI
+from tests.conftest import DATA, SAMPLE_TEI, run
 
 runner = CliRunner()
 LINE = re.compile(r"^[^\n]+:\d+(:\d+)?: [^\n]+; [^\n]+ \[[A-Z]\d{3}\]\n$")
-
-
-def run(ws_root, *args):
-    return runner.invoke(app, ["-w", str(ws_root), *args])
 
 
 def _commands():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator import SourceError
-from tests.conftest import GOLD, ROOT
+from tests.conftest import GOLD, REFERENCES, ROOT
 
 SAMPLE_DECISIONS = ROOT / "decisions.toml"
 
@@ -22,7 +22,7 @@ def applied(tmp_path_factory):
     os.environ.setdefault("ANNOTATOR_EDITOR", "tester")
     ws = Workspace.init(tmp_path_factory.mktemp("sample") / "ws")
     ws.add(SAMPLE_TEI)
-    ws.bib_add(ROOT / "sources" / "references.bib")
+    ws.bib_add(REFERENCES)
     ws.propose()
     ws.propose_claims()
     result = ws.apply_decisions(SAMPLE_DECISIONS)

@@ -14,7 +14,7 @@ from annotator import bib as bib_mod
 from annotator.export.bibtex import biblatex, classic, isbn_ok, latex_value, render
 from annotator.export.csl import item
 from annotator.model import BibEntry
-from tests.conftest import GOLD, ROOT
+from tests.conftest import GOLD, REFERENCES
 from tests.export_data import SEED_ID, annotate_seed
 
 BIBER_CONF = Path("/usr/share/perl5/Biber/biber-tool.conf")
@@ -43,7 +43,7 @@ UNCITED = """@article{ulam1974,
 @pytest.fixture
 def bib_ws(seed_ws, tmp_path):
     ws = seed_ws
-    ws.bib_add(ROOT / "sources" / "references.bib")
+    ws.bib_add(REFERENCES)
     annotate_seed(ws, GOLD)
     extra = tmp_path / "extra.bib"
     extra.write_text(UNCITED, encoding="utf-8")

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer
-from tests.conftest import ROOT, molotov_widened
+from tests.conftest import REFERENCES, ROOT, molotov_widened
 
 TOKEN = "test-token-0123456789"
 HOSTILE = ('Moscow <script>alert("pwn")</script> and "onmouseover=alert(1) x=" '
@@ -242,7 +242,6 @@ def test_server_render_keeps_every_character_at_its_offset(case):
 
 
 # -- claims ------------------------------------------------------------------------------------
-REFERENCES = ROOT / "sources" / "references.bib"
 NEKRICH = "According to a study by Alexander Nekrich"
 
 
