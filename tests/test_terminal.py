@@ -33,6 +33,13 @@ def _review(ws) -> pexpect.spawn:
     return child
 
 
+def _finish(child: pexpect.spawn) -> None:
+    """The review has ended: its output is read to the end and it exited 0."""
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 def _status(ws, entity_id):
     return ws.entity(entity_id).status
 
@@ -70,9 +77,7 @@ def test_terminal_review_keys_decide_and_resume(proposed_ws):
     child.expect("keys: a accept")
     child.send("q")
     child.expect("Stopped")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    _finish(child)
     assert _status(ws, "person-adolf-hitler") == "confirmed"
     assert _status(ws, "person-joachim-von-ribbentrop") == "confirmed"
     assert ws.entity("person-vyacheslav-molotov").type == "person"
@@ -96,9 +101,7 @@ def test_terminal_review_keys_decide_and_resume(proposed_ws):
     child.send("m")
     child.expect("merged Stalin into Joseph Stalin")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    _finish(child)
     stalin = ws.entity("person-joseph-stalin")
     assert (stalin.status, stalin.mentions) == ("confirmed", 4)
     assert {m.status for m in ws.mentions() if m.entity_id == "person-joseph-stalin"} \
@@ -109,9 +112,7 @@ def test_terminal_review_keys_decide_and_resume(proposed_ws):
 def test_terminal_review_empty_queue_says_so(ws):
     child = _review(ws)
     child.expect("Nothing left to review")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    _finish(child)
 
 
 def test_terminal_review_rejects_one_mention_and_undoes_a_skip(proposed_ws):
@@ -137,9 +138,7 @@ def test_terminal_review_rejects_one_mention_and_undoes_a_skip(proposed_ws):
     child.expect(r"undid decision \d+ \(skip\): back in its place in the queue")
     child.expect(r"PERSON .{0,20}Adolf Hitler")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    _finish(child)
     assert ws.mention(second.mention_id).status == "rejected"
     assert ws.mention(first.mention_id).status == "proposed"
     assert ws.entity("person-adolf-hitler").status == "proposed"
