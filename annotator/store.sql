@@ -1,4 +1,4 @@
--- annotator store, schema version 2 (PRAGMA user_version = 2).
+-- annotator store, schema version 3 (PRAGMA user_version = 3).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -22,6 +22,15 @@ CREATE TABLE source_versions (
     sha256      TEXT PRIMARY KEY,
     data        BLOB NOT NULL,
     added_at    TEXT NOT NULL
+);
+
+-- The reading text and offset map of each source version, as ``annotator.tei.textmap_store``
+-- writes it: derived from source_versions.data and rebuilt whenever ``code`` (a digest of the
+-- code that builds it) differs. A cache: deleting rows loses nothing.
+CREATE TABLE textmaps (
+    sha256      TEXT PRIMARY KEY,
+    code        TEXT NOT NULL,
+    data        BLOB NOT NULL
 );
 
 -- One row per NER run on a source version: lets `propose` skip unchanged sources.

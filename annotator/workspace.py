@@ -18,6 +18,7 @@ from collections import OrderedDict
 import json
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,6 +36,7 @@ from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
                                   read_source_bytes)
+from annotator.tei import textmap_store
 from annotator.tei.textmap import TextMap, build_textmap
 
 if TYPE_CHECKING:
@@ -240,6 +242,7 @@ class Workspace:
                                 editor=self.editor, payload={"file": rel}) as act:
                 act.conn.execute("INSERT OR IGNORE INTO source_versions (sha256, data, added_at) "
                                  "VALUES (?, ?, ?)", (item.parsed.sha256, item.data, now()))
+                _keep_textmap(act.conn, tm)
                 if row is None:
                     act.insert("sources", values)
                 else:
@@ -299,7 +302,24 @@ class Workspace:
             return cached
         if parsed is None or parsed.sha256 != src.sha256:
             parsed = self.parsed(source_id)
-        return self._remember(source_id, src.sha256, build_textmap(parsed))
+        return self._remember(source_id, src.sha256, self._kept_textmap(parsed))
+
+    def _kept_textmap(self, parsed: ParsedSource) -> TextMap:
+        """The map the store kept for these bytes, or a new one, kept for next time (a cache:
+        a store that cannot be written, or is busy, only makes the next run build it again)."""
+        row = self.store.one("SELECT code, data FROM textmaps WHERE sha256 = ?", (parsed.sha256,))
+        if row is not None and row["code"] == textmap_store.CODE:
+            try:
+                return textmap_store.load(row["data"], parsed.text, parsed.sha256)
+            except ValueError:
+                log.warning("rebuilding the kept text map of %s", parsed.path)
+        tm = build_textmap(parsed)
+        try:
+            with self.store.transaction() as conn:
+                _keep_textmap(conn, tm)
+        except (StoreError, sqlite3.Error) as exc:
+            log.info("text map of %s not kept: %s", parsed.path, exc)
+        return tm
 
     def _remember(self, source_id: str, sha256: str, tm: TextMap) -> TextMap:
         self._textmaps[(source_id, sha256)] = tm
@@ -317,7 +337,7 @@ class Workspace:
                 return self.textmap(source_id)
             src = self.source(source_id)
             old = parse_source(self.root / src.file, bytes(row["data"]))
-            return self._remember(source_id, sha256, build_textmap(old))
+            return self._remember(source_id, sha256, self._kept_textmap(old))
         return self._textmaps[key]
 
     def reading_text(self, source_id: str) -> str:
@@ -843,6 +863,13 @@ def _title(parsed: ParsedSource) -> str:
 
     el = parsed.root.find(f".//{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title")
     return element_text(el)
+
+
+def _keep_textmap(conn: sqlite3.Connection, tm: TextMap) -> None:
+    """Keep a source version's text map; maps kept by other code are stale: dropped."""
+    conn.execute("DELETE FROM textmaps WHERE code != ?", (textmap_store.CODE,))
+    conn.execute("INSERT OR REPLACE INTO textmaps (sha256, code, data) VALUES (?, ?, ?)",
+                 (tm.sha256, textmap_store.CODE, textmap_store.dump(tm)))
 
 
 def _carry_over(act: Any, source_id: str, old: TextMap, new: TextMap) -> tuple[int, int]:

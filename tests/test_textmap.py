@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.tei import build_textmap, parse_source
+from annotator.tei import textmap_store
 from annotator.tei.textmap import (CDATA, EMPTY, END, GEN, OTHER, START, TOKEN, _WS_RUN,
                                    _runs, context)
 from tests.conftest import DATA, SAMPLE_TEI
@@ -152,6 +153,7 @@ def test_textmap_roundtrip_generated(tmp_path_factory, paragraphs):
         assert 0 <= a <= b <= len(src.text)
     assert all(k != GEN or tm.text[tm.r_start[i]:].startswith(("\n\n", " "))
                for i, k in enumerate(tm.kind))
+    assert textmap_store.load(textmap_store.dump(tm), src.text, src.sha256) == tm
 
 
 def test_textmap_runs_fast_path_matches_the_regex():
@@ -189,3 +191,25 @@ def test_textmap_context_stays_in_the_block_and_cuts_at_words():
     assert context(text, s, s + 7, 100) == ("One two three ", " four five six.")
     assert context(text, s, s + 7, 10) == ("…three ", " four…")
     assert context(text, 0, 4, 10) == ("", "")
+
+
+@pytest.mark.parametrize("path", [SAMPLE_TEI, *(DATA / n for n in (
+    "rich.xml", "minutes-crlf.xml", "schnitzler-L00001.xml", "tei-stylesheets-testnotes1.xml",
+    "marked.xml"))], ids=lambda p: p.name)
+def test_textmap_kept_in_the_store_loads_as_built(path):
+    src = parse_source(path)
+    tm = build_textmap(src)
+    kept = textmap_store.load(textmap_store.dump(tm), src.text, src.sha256)
+    assert kept == tm
+    assert kept.markup == tm.markup and kept.roles == tm.roles and kept.pages == tm.pages
+    assert list(kept.markup.node_close) == list(tm.markup.node_close)  # order kept too
+
+
+def test_textmap_kept_bytes_that_are_not_a_map_are_refused():
+    src = parse_source(DATA / "rich.xml")
+    blob = textmap_store.dump(build_textmap(src))
+    head = b'{"columns": [1], "text": 0, "pages": []}'
+    for bad in (b"", b"\x00\x00", blob[:-8], blob + b"\x00", blob[:40], b"x" * len(blob),
+                blob[:4] + b"[" + blob[5:], len(head).to_bytes(4, "little") + head + bytes(8)):
+        with pytest.raises(ValueError, match="not a kept text map"):
+            textmap_store.load(bad, src.text, src.sha256)

@@ -162,7 +162,7 @@ def test_store_pragmas_and_version(ws):
     conn = ws.store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
@@ -174,8 +174,24 @@ def test_store_version_1_gets_the_mentions_kinds_index(ws):
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     store = Workspace.open(path.parent).store
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
+
+
+def test_store_version_2_gets_the_textmaps_table_and_fills_it_on_reading(seed_ws):
+    path = seed_ws.store.path
+    text = seed_ws.reading_text("german-soviet-axis-talks")
+    seed_ws.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE textmaps")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0
+    assert again.reading_text("german-soviet-axis-talks") == text
+    assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 1
 
 
 def test_store_newer_schema_is_refused(ws):
@@ -206,3 +222,41 @@ def test_workspace_replace_after_editing_in_place(ws):
     assert (r.kept, r.stale) == (1, 0)
     row = ws.store.one("SELECT start, end FROM mentions")
     assert ws.reading_text("memo")[row["start"]:row["end"]] == "Molotov"
+
+
+def test_textmap_kept_by_the_store_is_rebuilt_when_stale_or_damaged(seed_ws, caplog):
+    from annotator import Workspace
+    from annotator.tei import textmap_store
+
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    sha = seed_ws.source(sid).sha256
+    row = seed_ws.store.one("SELECT code, data FROM textmaps WHERE sha256 = ?", (sha,))
+    assert row["code"] == textmap_store.CODE  # kept by add
+    for code, data in (("old-code", row["data"]), (textmap_store.CODE, b"damaged")):
+        with seed_ws.store.transaction() as conn:
+            conn.execute("UPDATE textmaps SET code = ?, data = ?", (code, data))
+        with Workspace(seed_ws.root) as fresh:
+            assert fresh.reading_text(sid) == text
+        again = seed_ws.store.one("SELECT code, data FROM textmaps WHERE sha256 = ?", (sha,))
+        assert (again["code"], again["data"]) == (row["code"], row["data"])
+    assert "rebuilding the kept text map" in caplog.text
+
+
+def test_textmap_is_read_when_the_store_is_busy(seed_ws):
+    from annotator import Workspace
+
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    with seed_ws.store.transaction() as conn:
+        conn.execute("DELETE FROM textmaps")
+    other = sqlite3.connect(seed_ws.store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the store
+    try:
+        with Workspace(seed_ws.root) as fresh:
+            fresh.store.conn.execute("PRAGMA busy_timeout = 50")
+            assert fresh.reading_text(sid) == text  # built, not kept: the next run keeps it
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert seed_ws.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0

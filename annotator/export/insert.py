@@ -40,6 +40,9 @@ from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap,
                                    local_name)
 
+_TEI = f"{{{TEI_NS}}}"
+_XMLNS = re.compile("xmlns")  # finds it in a long text three times faster than str.find
+
 
 @dataclass(slots=True)
 class SourceIndex:
@@ -61,6 +64,7 @@ class SourceIndex:
     _cols: Columns | None = None
     _tok_block: npt.NDArray[np.bool_] | None = None
     _node_names: tuple[Ints, list[str | None]] | None = None
+    _ns_scope: Ints | None = None
 
     @property
     def text(self) -> str:
@@ -96,12 +100,34 @@ class SourceIndex:
     @property
     def node_names(self) -> tuple[Ints, list[str | None]]:
         """``tei_name`` of every node (and of -1, at the end) as an index into a list of names."""
-        if self._node_names is None:
-            table: dict[str | None, int] = {}
-            ids = [table.setdefault(self.tei_name(i), len(table))
-                   for i in [*range(len(self.nodes)), -1]]
-            self._node_names = np.array(ids, dtype=np.int64), list(table)
+        if self._node_names is None:  # a name per tag, not per node: 8k nodes have a dozen
+            tags: list[object] = [n.tag for n in self.nodes]
+            tags.append(None)
+            table = {t: i for i, t in enumerate(dict.fromkeys(tags))}
+            ids = np.fromiter(map(table.__getitem__, tags), np.int64, len(tags))
+            self._node_names = ids, [_tei_local(t) for t in table]
         return self._node_names
+
+    @property
+    def ns_scope(self) -> Ints:
+        """For every node (and -1, at the end), the nearest element at or above it whose start
+        tag declares namespaces: below it, the names in force are its names."""
+        if self._ns_scope is None:
+            nodes = len(self.nodes)
+            opens = np.full(nodes + 1, -1, dtype=np.int64)
+            opens[list(self.node_open)] = list(self.node_open.values())
+            scope = np.full(nodes + 1, -1, dtype=np.int64)
+            scope[opens >= 0] = 0
+            for m in _XMLNS.finditer(self.text):  # a declaration, or the word in text
+                at = m.start()
+                k = bisect_right(self.tok_start, at) - 1
+                if k >= 0 and self.tok_kind[k] in (START, EMPTY) and at < self.tok_end[k]:
+                    node = self.tok_node[k]
+                    inside = (opens >= self.node_open[node]) & (
+                        opens <= self.node_close.get(node, self.node_open[node]))
+                    scope[inside] = node  # document order: inner declarations come later
+            self._ns_scope = scope
+        return self._ns_scope
 
     def node_of(self, el: etree._Element) -> int:
         """Number of an lxml node in ``root.iter()`` order."""
@@ -126,10 +152,7 @@ class SourceIndex:
         """Local name of a TEI element, None for anything else."""
         if node in self._names:
             return self._names[node]
-        tag = self.nodes[node].tag if node >= 0 else None
-        name = tag[len(TEI_NS) + 2:] if isinstance(tag, str) and tag.startswith(
-            f"{{{TEI_NS}}}") else None
-        self._names[node] = name
+        name = self._names[node] = _tei_local(self.nodes[node].tag if node >= 0 else None)
         return name
 
     def hosts(self, node: int, tag: str) -> bool:
@@ -173,6 +196,13 @@ class SourceIndex:
 
 
 Ints = npt.NDArray[np.int64]
+
+
+def _tei_local(tag: object) -> str | None:
+    """The local name of a TEI element's tag, None for any other node."""
+    if isinstance(tag, str) and tag.startswith(_TEI):
+        return tag[len(_TEI):]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,9 +644,9 @@ def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) 
         phase = np.concatenate([phase, batch.phase])
         order = np.concatenate([order, batch.order])
         texts.extend(batch.texts)
-    perm = np.lexsort((order, phase, pos)).tolist()  # stable: `few` keeps its full order
+    perm = np.lexsort((order, phase, pos))  # stable: `few` keeps its full order
     at = pos[perm].tolist()
-    parts = [""] * (2 * len(perm) + 1)
+    parts = [""] * (2 * len(at) + 1)
     parts[0::2] = [text[a:b] for a, b in zip([0, *at], [*at, len(text)])]
-    parts[1::2] = map(texts.__getitem__, perm)
+    parts[1::2] = map(texts.__getitem__, perm.tolist())
     return "".join(parts)

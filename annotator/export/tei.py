@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 from lxml import etree
@@ -261,19 +261,20 @@ class _Existing:
     id_node: dict[str, int] = field(default_factory=dict)
 
 
+_ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}"
+                     for n in ("persName", "placeName", "orgName", "date", "seg"))
+
+
 def existing_annotations(ix: SourceIndex) -> _Existing:
     ex = _Existing()
-    text_nodes: list[int] = []
-    for i, el in enumerate(ix.nodes):
-        if not isinstance(el.tag, str):
-            continue
+    root = ix.nodes[0]
+    ided = cast("list[etree._Element]", root.xpath("descendant-or-self::*[@xml:id]"))
+    for el in ided:  # lxml finds them: a loop over every node took longer than the rest
         xid = el.get(XML_ID)
         if xid is not None:
             ex.ids.add(xid)
-            ex.id_node.setdefault(xid, i)
-        if el.tag.startswith(f"{{{TEI_NS}}}") and ix.local(i) in ("persName", "placeName",
-                                                                   "orgName", "date", "seg"):
-            text_nodes.append(i)
+            ex.id_node.setdefault(xid, ix.node_of(el))
+    text_nodes = [ix.node_of(el) for el in root.iter(*_ANNOTATIONS)]
     for i in text_nodes:
         el = ix.nodes[i]
         if not _in_text(el):
@@ -378,8 +379,8 @@ class _Builder:
         self.resps: dict[str, str] = {}  # provenance -> application xml:id
         self.resp_ids = _Ids(set())  # their own: the document's ids would renumber them
         self.claim_ids: dict[int, str] = {}
-        self.nl = "\r\n" if "\r\n" in self.text[:4096] or (
-            "\r\n" in self.text and "\n" not in self.text.replace("\r\n", "")) else "\n"
+        self.nl = "\r\n" if "\r" in self.text and (  # "\r" is found at once, "\r\n" is not
+            "\r\n" in self.text[:4096] or "\n" not in self.text.replace("\r\n", "")) else "\n"
         self._prefix: dict[int, tuple[str, str]] = {}
         self.batch: TagBatch | None = None  # the inline tags, as columns
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
@@ -392,6 +393,7 @@ class _Builder:
 
     def prefix(self, node: int) -> tuple[str, str]:
         """("" or "tei:", extra namespace declaration): how to name TEI inside ``node``."""
+        node = int(self.ix.ns_scope[node])
         got = self._prefix.get(node)
         if got is None:
             nsmap = self.ix.nodes[node].nsmap if node >= 0 else {}
@@ -576,13 +578,13 @@ class _Builder:
         shared = k[p.owner] == 1
         if sp.xml_ids:
             shared &= ~np.isin(p.owner, list(sp.xml_ids))
-        parents, at_parent = np.unique(p.parent[shared], return_inverse=True)
+        scopes, at_scope = np.unique(self.ix.ns_scope[p.parent[shared]], return_inverse=True)
         prefixes: dict[tuple[str, str], int] = {}
         pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
-                            for node in parents.tolist()], dtype=np.int64)
+                            for node in scopes.tolist()], dtype=np.int64)
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
-        uniq, inverse = np.unique(sp.look[p.owner[shared]] * width + pre_ids[at_parent],
+        uniq, inverse = np.unique(sp.look[p.owner[shared]] * width + pre_ids[at_scope],
                                   return_inverse=True)
         first_open, first_close = [], []
         for pair in uniq.tolist():
