@@ -686,3 +686,18 @@ def test_export_tei_failed_write_keeps_earlier_export_for_anyone(annotated_seed)
     assert "earlier export is unchanged" in str(err.value)
     assert (ws.exports_dir / f"{SEED_ID}.xml").read_bytes() == earlier
     assert ws.export_tei().files[0].action == "written"  # and it works once the way is clear
+
+
+_XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff",
+                           max_codepoint=0x2FFFF).filter(
+    lambda c: c >= " " or c in "\t\n\r")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_XML_CHARS, max_size=20), st.text(_XML_CHARS, max_size=20))
+def test_export_escapes_give_lxml_back_every_text_and_attribute(text, value):
+    from annotator.export.bibl import attrs, esc
+
+    el = etree.fromstring(f"<a{attrs((('v', value), ('gone', None)))}>{esc(text)}</a>")
+    assert el.get("v") == value and el.get("gone") is None
+    assert (el.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")

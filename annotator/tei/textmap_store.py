@@ -2,11 +2,12 @@
 Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
-file's hash and a digest of the code that builds it (``CODE``, from ``textmap.py``): a change to
-the policy makes every kept map stale, with no version number to forget. The format is a JSON
-head and little-endian 64-bit integer columns, read with the standard library's ``array``: no
-pickle, so a workspace from someone else cannot run code, and no numpy, so commands that only
-read a text stay quick to start.
+file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py`` and this
+module): a change to either makes every kept map stale, with no version number to forget. The
+format is a JSON head (with the reading text where it is not the file's own) and little-endian
+64-bit integer columns, read with the standard library's ``array``: no pickle, so a workspace
+from someone else cannot run code, and no numpy, so commands that only read a text stay quick
+to start.
 
 DOCS: docs/store.md#text-maps
 """
@@ -20,10 +21,9 @@ from array import array
 from pathlib import Path
 
 from annotator.tei import textmap
-from annotator.tei.textmap import Markup, TextMap
+from annotator.tei.textmap import COPY, Markup, TextMap
 
-FORMAT = 1
-CODE = hashlib.sha256(f"{FORMAT}\0".encode() + Path(textmap.__file__).read_bytes()
+CODE = hashlib.sha256(Path(textmap.__file__).read_bytes() + Path(__file__).read_bytes()
                       ).hexdigest()[:16]
 ROLES = ("skip", "block", "break", "join", "inline")
 _ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
@@ -39,10 +39,12 @@ def dump(tm: TextMap) -> bytes:
                list(mk.node_close), list(mk.node_close.values()),
                list(mk.node_depth), list(mk.node_depth.values()),
                [_ROLE_CODE[r] for r in tm.roles]]
-    text = tm.text.encode("utf-8")
-    head = json.dumps({"columns": [len(c) for c in columns], "text": len(text),
-                       "pages": tm.pages}).encode("utf-8")
-    out = [len(head).to_bytes(4, "little"), head, text]
+    # the reading text is the file's where a segment copies it: only the rest is kept
+    ends = [*tm.r_start[1:], len(tm.text)]
+    rest = "".join(tm.text[r:e] for r, e, k in zip(tm.r_start, ends, tm.kind) if k != COPY)
+    head = json.dumps({"columns": [len(c) for c in columns], "length": len(tm.text),
+                       "pages": tm.pages, "rest": rest}).encode("utf-8")
+    out = [len(head).to_bytes(4, "little"), head]
     for col in columns:
         a = array("q", col)
         if _SWAP:  # pragma: no cover - no big-endian machine in CI
@@ -58,8 +60,6 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         size = int.from_bytes(view[:4], "little")
         head = json.loads(bytes(view[4:4 + size]))
         at = 4 + size
-        text = bytes(view[at:at + head["text"]]).decode("utf-8")
-        at += head["text"]
         cols: list[list[int]] = []
         for n in head["columns"]:
             a = array("q")
@@ -72,10 +72,12 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
          tok_node, after, open_k, open_v, close_k, close_v, depth_k, depth_v, roles) = cols
         pages = [(int(p), str(n)) for p, n in head["pages"]]
         role_names = [ROLES[r] for r in roles]
+        text = _reading_text(source_text, r_start, s_start, s_end, kind, head["rest"],
+                             head["length"])
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
     if at != len(blob) or len({len(c) for c in cols[:7]}) != 1 or len(
-            {len(c) for c in cols[8:13]}) != 1 or len(text) < (r_start[-1] if r_start else 0):
+            {len(c) for c in cols[8:13]}) != 1:
         raise ValueError("not a kept text map (columns do not fit)")
     return TextMap(
         text=text, source_text=source_text, sha256=sha256, r_start=r_start, s_start=s_start,
@@ -85,3 +87,21 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
                       node_open=dict(zip(open_k, open_v)),
                       node_close=dict(zip(close_k, close_v)),
                       node_depth=dict(zip(depth_k, depth_v))))
+
+
+def _reading_text(source: str, r_start: list[int], s_start: list[int], s_end: list[int],
+                  kind: list[int], rest: str, length: int) -> str:
+    """The reading text again: copied segments from the file, the others from ``rest``."""
+    ends = [*r_start[1:], length]
+    pieces = []
+    at = 0
+    for r, e, s0, s1, k in zip(r_start, ends, s_start, s_end, kind):
+        if k == COPY:
+            pieces.append(source[s0:s1])
+        else:
+            pieces.append(rest[at:at + e - r])
+            at += e - r
+    text = "".join(pieces)
+    if len(text) != length or at != len(rest):
+        raise ValueError("segments do not fit the file")
+    return text
