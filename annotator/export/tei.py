@@ -178,14 +178,14 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
             "c.id = l.claim_id WHERE c.source_id = ? AND c.sha256 = ? AND c.status IN (?, ?) "
             "AND l.status IN (?, ?) ORDER BY l.claim_id, l.rel, l.bib_key, l.target_source_id, "
             "l.target_start, l.locus, l.id", (source_id, sha256, *states, *link_states)):
-        links.setdefault(r[0], []).append(_Link(*r[1:]))
+        links.setdefault(r[0], []).append(_Link._make(r[1:]))
     keys: dict[str, None] = {}
     for r in store.query(  # and in the order of _Claim's
             "SELECT id, start, end, kind, status, agent, agent_entity_id, provenance FROM claims "
             "WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) ORDER BY start, end DESC, id",
             (source_id, sha256, *states)):
         own = tuple(links.get(r[0], ()))
-        data.claims.append(_Claim(*r, own))
+        data.claims.append(_Claim._make((*r, own)))
         if r[6]:
             wanted.add(r[6])
         keys.update((link.bib_key, None) for link in own if link.bib_key)
