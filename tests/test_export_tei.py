@@ -701,3 +701,16 @@ def test_export_escapes_give_lxml_back_every_text_and_attribute(text, value):
     el = etree.fromstring(f"<a{attrs((('v', value), ('gone', None)))}>{esc(text)}</a>")
     assert el.get("v") == value and el.get("gone") is None
     assert (el.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-1, 40), max_size=60))
+def test_export_counting_helpers_agree_with_numpy_unique(values):
+    from annotator.export.insert import first_seen, small_unique
+
+    a = np.array(values, dtype=np.int64)
+    uniq, inverse = small_unique(a)
+    want_uniq, want_inverse = np.unique(a, return_inverse=True)
+    assert uniq.tolist() == want_uniq.tolist() and inverse.tolist() == want_inverse.tolist()
+    ids = a[a >= 0]
+    assert first_seen(ids, 41).tolist() == list(dict.fromkeys(ids.tolist()))

@@ -45,8 +45,8 @@ from lxml import etree
 from annotator.bibliography import entry_from_row
 from annotator.export.bibl import attrs, bibl_lines, esc
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
-                                     first_crossing, index_source, nest, place, place_simple,
-                                     splice, tag_batch)
+                                     first_crossing, first_seen, index_source, nest, place,
+                                     place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import shown, write_file
 from annotator.model import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
 from annotator.tei.parse import TEI_NS, XML_ID, element_text
@@ -362,12 +362,13 @@ class _Pieces(NamedTuple):
 class _Builder:
     """Works out every insertion for one source."""
 
-    def __init__(self, ix: SourceIndex, data: _Data, *, source_id: str) -> None:
+    def __init__(self, ix: SourceIndex, data: _Data, *, source_id: str,
+                 existing: _Existing) -> None:
         self.ix = ix
         self.data = data
         self.source_id = source_id
         self.text = ix.text
-        self.ex = existing_annotations(ix)
+        self.ex = existing
         self.ids = _Ids(self.ex.ids)
         self.inserts: list[Insert] = []
         self.counts: Counter[str] = Counter()
@@ -466,9 +467,8 @@ class _Builder:
                     keep[i] = False
         self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
         self.counts["mentions"] += len(self._m_start)
-        used, first = np.unique(self._m_kind, return_index=True)
-        marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)
-                 for i in used[np.argsort(first)].tolist()}  # in document order, as @resp ids go
+        marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)  # in document
+                 for i in first_seen(self._m_kind, len(m.kinds)).tolist()}  # order: @resp ids
         return [_Look(TAGS[k.type], (*extras[i], *marks.get(i, ())))
                 for i, k in enumerate(m.kinds)]
 
@@ -575,14 +575,13 @@ class _Builder:
         shared = k[p.owner] == 1
         if sp.xml_ids:
             shared &= ~np.isin(p.owner, list(sp.xml_ids))
-        scopes, at_scope = np.unique(self.ix.ns_scope[p.parent[shared]], return_inverse=True)
+        scopes, at_scope = small_unique(self.ix.ns_scope[p.parent[shared]])
         prefixes: dict[tuple[str, str], int] = {}
         pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
                             for node in scopes.tolist()], dtype=np.int64)
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
-        uniq, inverse = np.unique(sp.look[p.owner[shared]] * width + pre_ids[at_scope],
-                                  return_inverse=True)
+        uniq, inverse = small_unique(sp.look[p.owner[shared]] * width + pre_ids[at_scope])
         first_open, first_close = [], []
         for pair in uniq.tolist():
             look = sp.looks[pair // width]
@@ -936,8 +935,25 @@ def render_source(parsed: Any, tm: Any, data: _Data, *, source_id: str,
                   include_proposals: bool) -> tuple[str, Counter[str]]:
     """The annotated text of one source, and what went into it (``data`` holds only what to
     export: ``include_proposals`` is the one it was gathered with)."""
-    ix = index_source(parsed, tm)
-    builder = _Builder(ix, data, source_id=source_id)
+    return _render(_Source.of(parsed, tm), data, source_id=source_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What an export needs of the file alone, made before the store's answer is needed."""
+
+    ix: SourceIndex
+    existing: _Existing
+
+    @classmethod
+    def of(cls, parsed: Any, tm: Any) -> _Source:
+        ix = index_source(parsed, tm)
+        ix.warm()
+        return cls(ix, existing_annotations(ix))
+
+
+def _render(src: _Source, data: _Data, *, source_id: str) -> tuple[str, Counter[str]]:
+    builder = _Builder(src.ix, data, source_id=source_id, existing=src.existing)
     return builder.build(), builder.counts
 
 
@@ -962,10 +978,8 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
             pending = pool.submit(gather, reader, src.id, src.sha256,
                                   include_proposals=include_proposals)
             parsed = ws.parsed(src.id)
-            tm = ws.textmap(src.id, parsed)
-            data = pending.result()
-            text, counts = render_source(parsed, tm, data, source_id=src.id,
-                                         include_proposals=include_proposals)
+            source = _Source.of(parsed, ws.textmap(src.id, parsed))
+            text, counts = _render(source, pending.result(), source_id=src.id)
             out = text.encode("utf-8")
             path = target_dir / f"{src.id}.xml"
             action = write_file(path, out,
