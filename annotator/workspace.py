@@ -315,8 +315,11 @@ class Workspace:
                 log.warning("rebuilding the kept text map of %s", parsed.path)
         tm = build_textmap(parsed)
         try:
-            with self.store.transaction() as conn:
-                _keep_textmap(conn, tm)
+            if self.store.conn.in_transaction:  # asked during an act: kept with it
+                _keep_textmap(self.store.conn, tm)
+            else:
+                with self.store.transaction() as conn:
+                    _keep_textmap(conn, tm)
         except (StoreError, sqlite3.Error) as exc:
             log.info("text map of %s not kept: %s", parsed.path, exc)
         return tm

@@ -260,3 +260,16 @@ def test_textmap_is_read_when_the_store_is_busy(seed_ws):
         other.execute("ROLLBACK")
         other.close()
     assert seed_ws.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0
+
+
+def test_textmap_of_a_replaced_version_is_kept_by_the_replacing_act(ws, tmp_path):
+    src = tmp_path / "letter.xml"
+    src.write_bytes(SAMPLE_TEI.read_bytes())
+    old = ws.add(src).source.sha256
+    with ws.store.transaction() as conn:
+        conn.execute("DELETE FROM textmaps")
+    src.write_bytes(SAMPLE_TEI.read_bytes().replace(b"Molotov", b"Molotow", 1))
+    with Workspace(ws.root) as fresh:  # the old version's map is in no memory: built in the act
+        new = fresh.add(src, replace=True).source.sha256
+        kept = {r["sha256"] for r in fresh.store.query("SELECT sha256 FROM textmaps")}
+    assert kept == {old, new} and old != new
