@@ -714,3 +714,28 @@ def test_export_counting_helpers_agree_with_numpy_unique(values):
     assert uniq.tolist() == want_uniq.tolist() and inverse.tolist() == want_inverse.tolist()
     ids = a[a >= 0]
     assert first_seen(ids, 41).tolist() == list(dict.fromkeys(ids.tolist()))
+
+
+def test_export_tei_file_with_cr_line_ends_gets_lf_lines_as_before(ws, tmp_path):
+    # A file whose only line ends are lone CRs (no "\r\n", no "\n"): new lines were "\n".
+    path = tmp_path / "old-mac.xml"
+    path.write_bytes((DATA / "rich.xml").read_bytes().replace(b"\n", b"\r"))
+    sid = ws.add(path).source.id
+    annotate_file(ws, sid, [("Molotov", "person", 0)], [("The", "morning;")])
+    out = (ws.root / ws.export_tei([sid]).files[0].path).read_bytes()
+    assert b"<persName" in out and b"\n" in out
+    assert b"\r\n" not in out
+
+
+def test_export_tei_inside_a_transaction_sees_its_mentions(ws, copy_data):
+    # The mentions are read on a second connection; inside a transaction of the workspace's
+    # own it would not see them (nor be able to wait for them): they are read on this one.
+    sid = ws.add(copy_data("rich.xml")).source.id
+    sha = ws.source(sid).sha256
+    with ws.store.transaction() as conn:
+        s, e = span_of(ws, sid, "Molotov", 0)
+        insert_entity(conn, "person-molotov", "person", "Molotov")
+        insert_mention(conn, sid, sha, s, e, "person", entity="person-molotov")
+        f = ws.export_tei([sid]).files[0]
+        assert f.mentions == 1
+        assert b"<persName" in (ws.root / f.path).read_bytes()

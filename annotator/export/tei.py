@@ -28,11 +28,12 @@ DOCS: docs/export.md#annotated-tei
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -382,8 +383,9 @@ class _Builder:
         self.resps: dict[str, str] = {}  # provenance -> application xml:id
         self.resp_ids = _Ids(set())  # their own: the document's ids would renumber them
         self.claim_ids: dict[int, str] = {}
-        self.nl = "\r\n" if "\r" in self.text and (  # "\r" is found at once, "\r\n" is not
-            "\r\n" in self.text[:4096] or "\n" not in self.text.replace("\r\n", "")) else "\n"
+        # "\r" is found at once, "\r\n" is not; a file of lone CRs (no "\r\n") gets "\n"
+        self.nl = "\r\n" if "\r" in self.text and ("\r\n" in self.text[:4096] or (
+            "\r\n" in self.text and "\n" not in self.text.replace("\r\n", ""))) else "\n"
         self._prefix: dict[int, tuple[str, str]] = {}
         self.batch: TagBatch | None = None  # the inline tags, as columns
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
@@ -979,14 +981,20 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
     # The mentions are read on a connection of their own, in a second thread, while this one
     # reads and parses the file: SQLite and lxml let go of the GIL while they work, so on two
     # cores the two reads overlap (a fifth of the time of a large export).
+    # Inside a transaction of the workspace's own connection, a second connection would not
+    # see what it wrote (and could wait on its lock): then the mentions are read here.
+    # The pool is shut down (its read awaited) before the reader's connection is closed.
     states = _states(include_proposals)[0]
-    with ThreadPoolExecutor(max_workers=1) as pool, Store.open(ws.store.path) as reader:
+    here = ws.store.conn.in_transaction
+    with (contextlib.nullcontext(ws.store) if here else Store.open(ws.store.path)) as reader, \
+            ThreadPoolExecutor(max_workers=1) as pool:
         for n, src in enumerate(sources):
-            pending = pool.submit(read_mentions, reader, src.id, src.sha256, states)
+            pending: Future[_Mentions] | None = None if here else pool.submit(
+                read_mentions, reader, src.id, src.sha256, states)
             parsed = ws.parsed(src.id)
             source = _Source.of(parsed, ws.textmap(src.id, parsed))
             data = gather(ws, src.id, src.sha256, include_proposals=include_proposals,
-                          mentions=pending.result)
+                          mentions=None if pending is None else pending.result)
             text, counts = _render(source, data, source_id=src.id)
             out = text.encode("utf-8")
             path = target_dir / f"{src.id}.xml"
