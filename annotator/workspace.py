@@ -314,14 +314,19 @@ class Workspace:
             except ValueError:
                 log.warning("rebuilding the kept text map of %s", parsed.path)
         tm = build_textmap(parsed)
+        conn = self.store.conn
+        wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        conn.execute("PRAGMA busy_timeout = 0")  # a cache: never wait for another writer
         try:
-            if self.store.conn.in_transaction:  # asked during an act: kept with it
-                _keep_textmap(self.store.conn, tm)
+            if conn.in_transaction:  # asked during an act: kept with it
+                _keep_textmap(conn, tm)
             else:
-                with self.store.transaction() as conn:
-                    _keep_textmap(conn, tm)
+                with self.store.transaction() as tx:
+                    _keep_textmap(tx, tm)
         except (StoreError, sqlite3.Error) as exc:
             log.info("text map of %s not kept: %s", parsed.path, exc)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {wait}")
         return tm
 
     def _remember(self, source_id: str, sha256: str, tm: TextMap) -> TextMap:

@@ -273,3 +273,29 @@ def test_textmap_of_a_replaced_version_is_kept_by_the_replacing_act(ws, tmp_path
         new = fresh.add(src, replace=True).source.sha256
         kept = {r["sha256"] for r in fresh.store.query("SELECT sha256 FROM textmaps")}
     assert kept == {old, new} and old != new
+
+
+def test_textmap_is_not_kept_by_waiting_for_another_writer(seed_ws):
+    # Keeping a map is a cache write: it must not wait out the busy timeout (an export of
+    # many sources would wait that long for each) while another annotator writes.
+    import time
+
+    from annotator import Workspace
+    from annotator.store import BUSY_TIMEOUT_MS
+
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    with seed_ws.store.transaction() as conn:
+        conn.execute("DELETE FROM textmaps")
+    other = sqlite3.connect(seed_ws.store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with Workspace(seed_ws.root) as fresh:
+            fresh.store  # opened (and migrated) before the clock starts
+            t = time.monotonic()
+            assert fresh.reading_text(sid) == text
+            assert time.monotonic() - t < BUSY_TIMEOUT_MS / 1000 / 2
+            assert fresh.store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
