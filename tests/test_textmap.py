@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import unescape
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -213,3 +214,11 @@ def test_textmap_kept_bytes_that_are_not_a_map_are_refused():
                 blob[:4] + b"[" + blob[5:], len(head).to_bytes(4, "little") + head + bytes(8)):
         with pytest.raises(ValueError, match="not a kept text map"):
             textmap_store.load(bad, src.text, src.sha256)
+
+
+def test_textmap_kept_maps_go_stale_with_the_code_that_decodes_and_parses_the_file():
+    # a kept map's offsets point into the text parse.py decodes, in the tree it parses
+    from annotator.tei import parse, textmap
+
+    kept_by = {Path(p).resolve() for p in textmap_store.SOURCES}
+    assert {Path(m.__file__).resolve() for m in (parse, textmap, textmap_store)} <= kept_by

@@ -2,9 +2,9 @@
 Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
-file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py`` and this
-module): a change to either makes every kept map stale, with no version number to forget. The
-format is a JSON head (with the reading text where it is not the file's own) and little-endian
+file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
+``parse.py`` and this module): a change to any makes every kept map stale, with no version
+number to forget. The format is a JSON head (with the reading text where it is not the file's own) and little-endian
 64-bit integer columns, read with the standard library's ``array``: no pickle, so a workspace
 from someone else cannot run code, and no numpy, so commands that only read a text stay quick
 to start.
@@ -20,11 +20,13 @@ import sys
 from array import array
 from pathlib import Path
 
-from annotator.tei import textmap
+from annotator.tei import parse, textmap
 from annotator.tei.textmap import COPY, Markup, TextMap
 
-CODE = hashlib.sha256(Path(textmap.__file__).read_bytes() + Path(__file__).read_bytes()
-                      ).hexdigest()[:16]
+# parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
+# a change there with the same file bytes would leave kept offsets pointing at other characters
+SOURCES = (Path(textmap.__file__), Path(parse.__file__), Path(__file__))
+CODE = hashlib.sha256(b"".join(p.read_bytes() for p in SOURCES)).hexdigest()[:16]
 ROLES = ("skip", "block", "break", "join", "inline")
 _ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
 _SWAP = sys.byteorder != "little"
