@@ -4,10 +4,10 @@ Python (about 60 ms for a million words), loading one is a few array copies.
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
 file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
 ``parse.py`` and this module): a change to any makes every kept map stale, with no version
-number to forget. The format is a JSON head (with the reading text where it is not the file's own) and little-endian
-64-bit integer columns, read with the standard library's ``array``: no pickle, so a workspace
-from someone else cannot run code, and no numpy, so commands that only read a text stay quick
-to start.
+number to forget. The format is a JSON head (with the reading text where it is not the file's
+own) and little-endian 64-bit integer columns, read with the standard library's ``array``: no
+pickle, so a workspace from someone else cannot run code, and no numpy, so commands that only
+read a text stay quick to start.
 
 DOCS: docs/store.md#text-maps
 """
