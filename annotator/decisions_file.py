@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.entities import name_key
-from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.model import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.review import (AUTHORITIES, Review, add_variant, normalise_authority,
@@ -89,6 +89,10 @@ def read_file(path: Path) -> dict[str, Any]:
             if unknown:
                 raise _bad(path, where, f"unknown field '{sorted(unknown)[0]}'",
                            f"use {', '.join(sorted(allowed))}")
+            for field in ("name", "entity", "into"):
+                if field in line and not isinstance(line[field], str):
+                    raise _bad(path, where, f"{field} must be a string",
+                               f'write {field} = "..."')
             if key == "add" or (key == "confirm" and set(line) == {"type"}
                                 and line["type"] == "date"):
                 if line.get("type") not in MENTION_TYPES or _FIELDS[key] - set(line):
@@ -188,8 +192,11 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
                 if scheme in line:
                     set_authority(rec, t, *normalise_authority(scheme, str(line[scheme])))
         elif section == "prefer":
-            rec.update("entities", {"id": t}, {"preferred": str(line["preferred"])})
-            add_variant(rec, t, str(line["preferred"]))
+            preferred = " ".join(str(line["preferred"]).split())
+            if not name_key(preferred):
+                raise DecisionError("empty name", hint="give the preferred name", code="D016")
+            rec.update("entities", {"id": t}, {"preferred": preferred})
+            add_variant(rec, t, preferred)
         elif section == "note":
             rec.update("entities", {"id": t}, {"note": str(line["note"]).strip()})
     return True

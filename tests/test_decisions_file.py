@@ -91,6 +91,9 @@ def test_decisions_file_apply_is_one_act_and_idempotent(applied):
     ("reject = [ { name = 'Axis', type = 'org', colour = 'red' } ]", "S206"),
     ("add = [ { source = 's', text = 'x' } ]", "S206"),
     ("reject = [", "S205"),
+    ("confirm = [ { name = 5, type = 'org' } ]", "S206"),
+    ("reject = [ { name = 5, type = 'org' } ]", "S206"),
+    ("prefer = [ { name = 'Axis', type = 'org', preferred = ' ' } ]", "S207"),
 ])
 def test_decisions_file_bad_lines_are_refused(seed_ws, tmp_path, text, code):
     path = tmp_path / "d.toml"
