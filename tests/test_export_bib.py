@@ -215,3 +215,24 @@ def test_export_bib_cli_writes_and_prints_notes(seed_ws, monkeypatch, tmp_path):
     done = runner.invoke(app, ["export", "csl", "--all", "-o", str(out)])
     assert done.exit_code == 0, done.output
     assert [i["id"] for i in json.loads(out.read_text())] == ["germansovietaxis", "undated"]
+
+
+def test_export_bib_ascii_leaves_out_a_key_bibtex_cannot_read(seed_ws, tmp_path):
+    """A cited work whose key is not ASCII: `annotator export` still runs; the classic BibTeX
+    file leaves the entry out with a note (biber's file keeps it)."""
+    from tests.conftest import run
+
+    umlaut = tmp_path / "umlaut.bib"
+    umlaut.write_text("@book{müller2000, author = {Müller, Jörg}, title = {Über}, year = {2000}}\n",
+                      encoding="utf-8")
+    seed_ws.bib_add(umlaut)
+    done = run(seed_ws, "export", "bibtex", "--all", "--ascii")
+    assert done.exit_code == 0, done.output
+    path = seed_ws.exports_dir / "bibliography-bibtex.bib"
+    text = path.read_bytes().decode("ascii")
+    assert "ller2000" not in text and "@misc{germansovietaxis" in text
+    assert "(1 works, bibtex)" in done.stderr
+    assert "note: müller2000: the citation key is not ASCII" in done.stderr
+    done = run(seed_ws, "export", "bibtex", "--all")
+    assert done.exit_code == 0 and "@book{müller2000," in \
+        (seed_ws.exports_dir / "bibliography.bib").read_text(encoding="utf-8")

@@ -232,6 +232,11 @@ def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[st
     library = Library()
     notes: list[str] = []
     for entry in sorted(entries, key=lambda e: e.key):
+        if ascii_only and not entry.key.isascii():
+            notes.append(f"{entry.key}: the citation key is not ASCII, which classic BibTeX "
+                         "cannot read; left out (the biblatex export has it), give the work an "
+                         "ASCII key to cite it with BibTeX")
+            continue
         prep = classic(entry) if ascii_only else biblatex(entry)
         names = sorted(prep.fields, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER),
                                                    n))
@@ -260,6 +265,7 @@ def export_bibtex(ws: Any, *, everything: bool = False, ascii_only: bool = False
     text, notes = render(entries, ascii_only=ascii_only)
     data = text.encode("ascii" if ascii_only else "utf-8")
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"
+    items = sum(1 for e in entries if e.key.isascii()) if ascii_only else len(entries)
     return write_export(ws, Path(out) if out else ws.exports_dir / name, data,
-                        format="bibtex" if ascii_only else "biblatex", items=len(entries),
+                        format="bibtex" if ascii_only else "biblatex", items=items,
                         notes=tuple(notes))
