@@ -127,8 +127,8 @@ def test_export_all_writes_every_file_and_prints_a_summary(claims_ws, monkeypatc
     monkeypatch.chdir(claims_ws.root)
     done = CliRunner().invoke(app, ["export", "--format", "json"])
     assert done.exit_code == 0, done.output
-    tables = [json.loads(part) for part in re.split(r"(?<=\])\n(?=\[)", done.stdout.strip())]
-    entities, claims, files = tables
+    tables = json.loads(done.stdout)  # one JSON document, for scripts
+    entities, claims, files = tables["entities"], tables["claims"], tables["files"]
     assert {"type": "person", "confirmed": 8} == {k: v for k, v in entities[1].items()
                                                    if k in ("type", "confirmed")}
     assert {"state": "confirmed", "status": "attributed", "claims": 1} in claims

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
@@ -43,11 +44,17 @@ def export_all_cli(
     by_type: dict[str, dict[str, object]] = {}
     for t, s, n in summary.entities:
         by_type.setdefault(t, {"type": t, **dict.fromkeys(statuses, 0)})[s] = n
-    render(list(by_type.values()), format, columns=["type", *statuses], title="Entities")
-    render([{"state": s, "status": st, "claims": n} for s, st, n in summary.claims], format,
-           columns=["state", "status", "claims"], title="Claims")
-    render([{k: v for k, v in asdict(f).items() if k != "notes"} for f in summary.files],
-           format, columns=["path", "format", "items", "action"], title="Files")
+    tables = {"entities": list(by_type.values()),
+              "claims": [{"state": s, "status": st, "claims": n} for s, st, n in summary.claims],
+              "files": [{k: v for k, v in asdict(f).items() if k != "notes"}
+                        for f in summary.files]}
+    if format is Format.json:  # one JSON document, not three
+        typer.echo(json.dumps(tables, ensure_ascii=False, indent=2))
+    else:
+        render(tables["entities"], format, columns=["type", *statuses], title="Entities")
+        render(tables["claims"], format, columns=["state", "status", "claims"], title="Claims")
+        render(tables["files"], format, columns=["path", "format", "items", "action"],
+               title="Files")
     for f in summary.files:
         for note in f.notes:
             typer.echo(f"note: {f.path}: {note}", err=True)
