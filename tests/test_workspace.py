@@ -97,6 +97,10 @@ def test_workspace_replace_keeps_matching_mentions(ws, tmp_path):
      "S006"),
     ("undeclared.xml", b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&nbsp;</p></text></TEI>",
      "S005"),
+    ("quoted.xml", b'<?xml version="1.0"?>\n<!DOCTYPE TEI SYSTEM "a>b" [<!ATTLIST TEI n CDATA "x">]>'
+                   b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>x</p></text></TEI>", "S006"),
+    ("late.xml", b"<!--" + b"x" * 70000 + b'-->\n<!DOCTYPE TEI [<!ENTITY x "y">]>\n'
+                 b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&x;</p></text></TEI>", "S006"),
 ])
 def test_workspace_add_refuses_bad_files(ws, tmp_path, name, content, code):
     path = tmp_path / name
@@ -108,6 +112,20 @@ def test_workspace_add_refuses_bad_files(ws, tmp_path, name, content, code):
     assert str(err.value).startswith(str(path))
     assert list(ws.sources_dir.iterdir()) == []
     assert ws.store.one("SELECT count(*) FROM sources")[0] == 0
+
+
+@pytest.mark.parametrize("doctype", [b'<!DOCTYPE TEI SYSTEM "tei_all.dtd">',
+                                     b'<!DOCTYPE TEI PUBLIC "-//TEI//DTD TEI P5//EN" "tei.dtd">',
+                                     b"<!DOCTYPE TEI>"])
+def test_workspace_add_keeps_a_doctype_without_internal_subset(ws, tmp_path, doctype):
+    """Only an internal subset is refused (S006); a DOCTYPE naming an external DTD, which is
+    never loaded, is a TEI file like any other."""
+    path = tmp_path / "letter.xml"
+    path.write_bytes(b'<?xml version="1.0"?>\n' + doctype + b"\n<TEI xmlns='http://www.tei-c.org/"
+                     b"ns/1.0'><teiHeader/><text><body><p>Dear Anna,</p></body></text></TEI>")
+    ws.add(path)
+    assert ws.reading_text("letter") == "Dear Anna,"
+    assert (ws.sources_dir / "letter.xml").read_bytes() == path.read_bytes()
 
 
 def test_workspace_add_refuses_directory(ws, tmp_path):

@@ -20,6 +20,8 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
+# the same, reading quoted ids whole (a '>' in a system id does not end the declaration)
+_QUOTED_SUBSET = re.compile(rb"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[")
 
 
 def _parser() -> etree.XMLParser:
@@ -95,11 +97,27 @@ def parse_xml(data: bytes, path: Path) -> etree._Element:
         raise SourceError(f"XML is not well-formed: {msg}",
                           hint="fix the markup and add it again",
                           location=Location(path, line, col), code="S005") from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise SourceError("document declares a DTD internal subset (entity declarations are "
-                          "not accepted, for safety)",
-                          hint="remove the <!DOCTYPE [...]> block and use character references",
-                          location=Location(path, 1, 1), code="S006")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None:  # any DOCTYPE; refused only with a subset (the prolog ends on this line)
+        prolog_end = len(data)
+        at = -1
+        for _ in range(source_line(root) or 0):
+            at = data.find(b"\n", at + 1)
+            if at < 0:
+                prolog_end = len(data)
+                break
+            prolog_end = at
+        subset = _QUOTED_SUBSET.search(data, 0, prolog_end)
+        # lxml-stubs leave out DTD.iterentities; lxml has it (entities declared in the subset)
+        if subset is not None or any(True for _ in dtd.iterentities()):  # type: ignore[union-attr]
+            start = subset.start() if subset is not None else 0
+            line = data.count(b"\n", 0, start) + 1
+            col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+            raise SourceError("document declares a DTD internal subset (entity declarations "
+                              "are not accepted, for safety)",
+                              hint="remove the <!DOCTYPE [...]> block and use character "
+                                   "references",
+                              location=Location(path, line, col), code="S006")
     return root
 
 
