@@ -223,8 +223,8 @@ def test_export_bib_ascii_leaves_out_a_key_bibtex_cannot_read(seed_ws, tmp_path)
     from tests.conftest import run
 
     umlaut = tmp_path / "umlaut.bib"
-    umlaut.write_text("@book{müller2000, author = {Müller, Jörg}, title = {Über}, year = {2000}}\n",
-                      encoding="utf-8")
+    umlaut.write_text("@book{müller2000, author = {Müller, Jörg}, title = {Über},\n"
+                      "  year = {2000}}\n", encoding="utf-8")
     seed_ws.bib_add(umlaut)
     done = run(seed_ws, "export", "bibtex", "--all", "--ascii")
     assert done.exit_code == 0, done.output

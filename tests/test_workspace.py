@@ -53,6 +53,23 @@ def test_workspace_add_markdown_headings(ws, tmp_path, tei_schema):
     assert len(doc.findall(".//{http://www.tei-c.org/ns/1.0}div")) == 2
 
 
+@pytest.mark.parametrize("name,data,reading", [
+    ("mac.txt", b"Letter\rDear Anna,\r\rBerlin is cold.\r",
+     "Letter\n\nDear Anna,\n\nBerlin is cold."),
+    ("lines.txt", b"Letter\rDear Anna,\rBerlin is cold.",
+     "Letter\n\nDear Anna,\n\nBerlin is cold."),
+    ("mac.md", b"# Letter\r\rDear Anna,\r## Berlin\rcold.\r",
+     "Letter\n\nDear Anna,\n\nBerlin\n\ncold."),
+])
+def test_workspace_add_text_with_cr_line_ends(ws, tmp_path, name, data, reading):
+    """Lines ended by CR alone (classic Mac files) are lines too: the first is the title."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    r = ws.add(path)
+    assert ws.reading_text(r.source.id) == reading
+    assert r.source.title == "Letter"
+
+
 def test_workspace_replace_keeps_matching_mentions(ws, tmp_path):
     src = tmp_path / "letter.txt"
     src.write_text("Letter\n\nHitler met Molotov in Berlin.\n")
@@ -97,7 +114,8 @@ def test_workspace_replace_keeps_matching_mentions(ws, tmp_path):
      "S006"),
     ("undeclared.xml", b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&nbsp;</p></text></TEI>",
      "S005"),
-    ("quoted.xml", b'<?xml version="1.0"?>\n<!DOCTYPE TEI SYSTEM "a>b" [<!ATTLIST TEI n CDATA "x">]>'
+    ("quoted.xml", b'<?xml version="1.0"?>\n'
+                   b'<!DOCTYPE TEI SYSTEM "a>b" [<!ATTLIST TEI n CDATA "x">]>'
                    b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>x</p></text></TEI>", "S006"),
     ("late.xml", b"<!--" + b"x" * 70000 + b'-->\n<!DOCTYPE TEI [<!ENTITY x "y">]>\n'
                  b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><p>&x;</p></text></TEI>", "S006"),

@@ -61,7 +61,7 @@ def _p(text: str, indent: str) -> str:
 
 def encode_text(text: str, *, name: str, title: str | None = None) -> str:
     """A plain-text file as a TEI document (string, to be written as UTF-8)."""
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")  # CR alone: a line end
     lines = text.split("\n")
     first = next((ln.strip() for ln in lines if ln.strip()), "")
     body: list[str] = []
@@ -77,7 +77,7 @@ def encode_text(text: str, *, name: str, title: str | None = None) -> str:
 
 def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
     """A Markdown file as TEI: headings open nested divisions."""
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")  # CR alone: a line end
     out: list[str] = []
     levels: list[int] = []
     pending: list[str] = []
