@@ -236,3 +236,18 @@ def test_export_bib_ascii_leaves_out_a_key_bibtex_cannot_read(seed_ws, tmp_path)
     done = run(seed_ws, "export", "bibtex", "--all")
     assert done.exit_code == 0 and "@book{müller2000," in \
         (seed_ws.exports_dir / "bibliography.bib").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("under", ["x.json", "sub/x.json"])
+def test_export_bib_out_under_a_file_names_the_file(seed_ws, tmp_path, under):
+    """-o under a regular file: E001 says which file stands in the way, not 'File exists'."""
+    from tests.conftest import run
+
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x", encoding="utf-8")
+    done = run(seed_ws, "export", "csl", "-o", str(blocker / under))
+    assert done.exit_code == 2, done.output
+    assert done.stderr.endswith("[E001]\n") and "Traceback" not in done.output
+    assert f"{blocker} is a file, not a folder" in done.stderr
+    assert "File exists" not in done.stderr and "Not a directory" not in done.stderr
+    assert blocker.read_text(encoding="utf-8") == "x"

@@ -32,6 +32,9 @@ def write_file(path: Path, data: bytes, *, written: Sequence[str] = ()) -> str:
     except OSError as exc:
         full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
         what = "the disk is full" if full else (exc.strerror or str(exc))
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:  # mkdir says 'File exists', open 'Not a directory'
+            what = f"{blocker} is a file, not a folder"
         kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
         raise ExportError(f"cannot write the export ({what}); {kept}{before}",
                           hint="free some disk space and export again" if full else
