@@ -118,6 +118,17 @@ def parse_xml(data: bytes, path: Path) -> etree._Element:
                               hint="remove the <!DOCTYPE [...]> block and use character "
                                    "references",
                               location=Location(path, line, col), code="S006")
+        # Without the DTD, an entity it would declare is left in the tree unexpanded: its
+        # characters are unknown, so the file's text cannot be read as the editor reads it.
+        entity = next(root.iter(etree.Entity), None)
+        if entity is not None:
+            holder = entity.getparent()
+            raise SourceError(f"entity {entity.text} is declared only in the DTD, which annotator "
+                              "does not read", hint="write the character itself or a character "
+                              "reference (&#160; for &nbsp;)",
+                              location=Location(path, source_line(entity) or (
+                                  source_line(holder) if holder is not None else None)),
+                              code="S006")
     return root
 
 
