@@ -43,7 +43,8 @@ def compile_schema(path: str | Path) -> etree.RelaxNG:
             first = exc.error_log[0] if len(exc.error_log) else None
             raise SourceError(f"not a usable RELAX NG schema ({first.message if first else exc})",
                               hint="give the XML syntax .rng (not .rnc) of the schema",
-                              location=Location(p, first.line if first else None),
+                              location=Location(p, first.line if first and first.line > 0
+                                                else None),  # libxml2 says -1 for no line
                               code="E012") from None
     return _SCHEMAS[key]
 

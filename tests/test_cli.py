@@ -149,3 +149,15 @@ def test_cli_every_error_code_is_documented():
                                 .read_text(encoding="utf-8"), re.M))
     base = {c for c in codes if c.endswith("000") or c == "W100"}
     assert codes - base - documented == set()
+
+
+def test_cli_export_tei_to_stdout_is_refused_and_writes_nothing(seed_ws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(seed_ws, "export", "tei", "-o", "-")
+    assert result.exit_code == 2 and "[E021]" in result.output
+    assert not (tmp_path / "-").exists() and not list(seed_ws.exports_dir.iterdir())
+
+
+def test_cli_history_limit_below_one_is_a_usage_error(seed_ws):
+    result = run(seed_ws, "history", "--limit", "-1")
+    assert result.exit_code == 2 and "--limit" in result.output

@@ -100,3 +100,14 @@ def test_validate_tei_all_on_real_files(tei_schema):
     assert validate(DATA / "rich.xml", TEI_RNG).valid
     findings = validate(DATA / "schnitzler-L00001.xml", TEI_RNG).findings
     assert any(f.line == 126 and "Did not expect element p" in f.message for f in findings)
+
+
+def test_validate_schema_that_is_not_relax_ng_names_no_line_minus_one(tmp_path):
+    doc = tmp_path / "ok.xml"
+    doc.write_text('<note n="1"/>')
+    schema = tmp_path / "notes.rng"
+    schema.write_text("<notes><note/></notes>")  # XML, but no RELAX NG
+    with pytest.raises(SourceError) as err:
+        validate(doc, schema)
+    assert err.value.code == "E012" and ":-1" not in str(err.value)
+    assert str(err.value).startswith(f"{schema}: not a usable RELAX NG schema")

@@ -12,6 +12,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
+from annotator.errors import ExportError
 from annotator.model import Finding, Written
 
 export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
@@ -79,6 +80,10 @@ def export_tei_cli(
     boundaries is written as fragments joined by @next/@prev (column 'split').
     """
     with user_errors():
+        if out_dir is not None and str(out_dir) == "-":
+            raise ExportError("TEI is written as one file per source, not to standard output",
+                              hint="give a folder with -o, or leave -o out for exports/",
+                              code="E021")
         ws = workspace()
         with progress_bar("exporting") as progress:
             report = ws.export_tei(sources or None, include_proposals=include_proposals,

@@ -171,7 +171,8 @@ def history_cli(
     *,
     target: Annotated[str | None, typer.Option(help="Only acts on this entity or "
                                                     "mention:<id>.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many, newest first.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many, newest first.")
+                     ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:
