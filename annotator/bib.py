@@ -397,6 +397,39 @@ def authors(entry: BibEntry | dict[str, str]) -> list[str]:
     return split_names(value) if value else []
 
 
+_ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso_date(text: str) -> list[list[int]] | None:
+    """The parts of an ISO date or range (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, two of them
+    joined by "/", the second may be left open: ``[]``), or None: a month past 12 or a day its
+    month lacks is no date (biber ignores it, citeproc would read month 13 as a season)."""
+    pieces = text.split("/")
+    if len(pieces) > 2:
+        return None
+    out: list[list[int]] = []
+    for n, piece in enumerate(pieces):
+        if n and not piece.strip():
+            out.append([])  # an open end
+            continue
+        m = _ISO_DATE.fullmatch(piece.strip())
+        if m is None:
+            return None
+        parts = [int(x) for x in m.groups() if x]
+        if len(parts) > 1 and not 1 <= parts[1] <= 12:
+            return None
+        if len(parts) > 2:
+            leap = parts[0] % 4 == 0 and (parts[0] % 100 != 0 or parts[0] % 400 == 0)
+            days = 29 if parts[1] == 2 and leap else _DAYS[parts[1] - 1]
+            if not 1 <= parts[2] <= days:
+                return None
+        out.append(parts)
+    return out
+
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def year_of(entry: BibEntry | dict[str, str]) -> str:
     for name in ("year", "date"):
         m = re.search(r"\d{4}", entry.get(name, "") or "")

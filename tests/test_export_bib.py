@@ -20,7 +20,8 @@ from tests.export_data import SEED_ID, annotate_seed
 BIBER_CONF = Path("/usr/share/perl5/Biber/biber-tool.conf")
 
 # Works no claim cites (listed with --all): an article, and a web page with a date of its own
-# (the sample source's entry has only its access date, from the TEI header).
+# (the sample source's entry has only its access date, from the TEI header), and a book whose
+# date is no real date (month 13): written as its year, so no tool warns.
 UNCITED = """@article{ulam1974,
   author = {Ulam, Adam B.},
   title = {Expansion and Coexistence},
@@ -36,6 +37,13 @@ UNCITED = """@article{ulam1974,
   url = {https://en.wikipedia.org/wiki/Molotov%E2%80%93Ribbentrop_Pact},
   date = {2024-05-01},
   urldate = {2024-06-02},
+}
+@book{muller2000,
+  author = {Müller, Hans},
+  title = {Ein Buch},
+  publisher = {Verlag},
+  location = {Berlin},
+  date = {2000-13-45},
 }
 """
 
@@ -86,7 +94,7 @@ def test_export_bib_bibtex_reads_ascii_file_without_warning(bib_ws):
     assert done.returncode == 0, done.stdout
     assert "Warning" not in done.stdout, done.stdout
     bbl = (path.parent / "paper.bbl").read_text()
-    assert bbl.count("\\bibitem") == 5
+    assert bbl.count("\\bibitem") == 6
     assert "2026.\n\\newblock Accessed 2026-11-26." in bbl  # the sample: year and day read
     assert "{German{\\textendash}Soviet}" in bbl  # case kept, dash as LaTeX
 
@@ -251,3 +259,24 @@ def test_export_bib_out_under_a_file_names_the_file(seed_ws, tmp_path, under):
     assert f"{blocker} is a file, not a folder" in done.stderr
     assert "File exists" not in done.stderr and "Not a directory" not in done.stderr
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize(("date", "parts"), [
+    ("1940", [[1940]]), ("1940-11", [[1940, 11]]), ("1940-11-12", [[1940, 11, 12]]),
+    ("2000-02-29", [[2000, 2, 29]]), ("1997-05/1998", [[1997, 5], [1998]]),
+    ("1988/", [[1988], []]), ("-0044-03-15", [[-44, 3, 15]]),
+    ("2000-13-45", None), ("1900-02-29", None), ("1940-04-31", None), ("1940-00", None),
+    ("1.1.1892", None), ("1940/1941/1942", None), ("", None)])
+def test_export_bib_iso_dates_are_real_dates(date, parts):
+    assert bib_mod.iso_date(date) == parts
+
+
+def test_export_bib_a_date_that_is_no_real_date_becomes_its_year():
+    entry = BibEntry("m", "book", (("author", "Muller, Hans"), ("title", "T"),
+                                   ("date", "2000-13-45")), "x.bib")
+    prep = biblatex(entry)
+    assert (prep.fields.get("year"), "date" in prep.fields) == ("2000", False)
+    assert prep.notes == ["date '2000-13-45' is not a real date: year 2000 kept"]
+    assert item(entry)["issued"] == {"date-parts": [[2000]]}
+    loose = BibEntry("l", "book", (("title", "T"), ("date", "1.1.1892")), "x.bib")
+    assert item(loose)["issued"] == {"date-parts": [[1892]]}

@@ -91,10 +91,14 @@ def biblatex(entry: BibEntry) -> Prepared:
         if old in f:
             value = f.pop(old)
             f.setdefault(new, value)
-    if "date" in f and not _EDTF.fullmatch(f["date"]):
-        m = re.search(r"\d{4}", f.pop("date"))
+    if "date" in f and not (_EDTF.fullmatch(f["date"]) and bib_mod.iso_date(f["date"])):
+        date = f.pop("date")
+        m = re.search(r"\d{4}", date)
         if m and "year" not in f:
             f["year"] = m.group()
+        if _EDTF.fullmatch(date):  # the form of a date, not a real one: say so
+            out.notes.append(f"date '{date}' is not a real date: "
+                             + (f"year {f['year']} kept" if "year" in f else "left out"))
     if "date" in f:
         f.pop("year", None)  # biber takes exactly one of date and year
     if "year" in f and not re.fullmatch(r"-?\d+", f["year"]):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.bib import forenames, split_names, surname
+from annotator.bib import forenames, iso_date, split_names, surname
 from annotator.model import BibEntry, Written
 
 TYPES = {"article": "article-journal", "book": "book", "mvbook": "book", "collection": "book",
@@ -37,7 +37,6 @@ TEXT = {"title": "title", "journaltitle": "container-title", "journal": "contain
         "abstract": "abstract", "institution": "publisher", "school": "publisher",
         "organization": "publisher", "langid": "language", "language": "language"}
 NAMES = {"author": "author", "editor": "editor", "translator": "translator"}
-_DATE = re.compile(r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 def names(value: str) -> list[dict[str, str]]:
@@ -53,14 +52,11 @@ def names(value: str) -> list[dict[str, str]]:
 
 
 def date_parts(value: str) -> dict[str, Any] | None:
-    """CSL date of an ISO (EDTF) date or range, or a year anywhere in the text."""
-    parts = []
-    for piece in value.split("/"):
-        m = _DATE.fullmatch(piece.strip())
-        if m is None:
-            return None
-        parts.append([int(x) for x in m.groups() if x])
-    return {"date-parts": parts} if parts else None
+    """CSL date of an ISO (EDTF) date or closed range; None for anything else."""
+    parts = iso_date(value)
+    if parts is None or [] in parts:
+        return None
+    return {"date-parts": parts}
 
 
 def item(entry: BibEntry) -> dict[str, Any]:
@@ -80,9 +76,10 @@ def item(entry: BibEntry) -> dict[str, Any]:
     if f.get("pages"):
         out["page"] = f["pages"].replace("--", "-").replace("–", "-")
     issued = date_parts(f["date"]) if f.get("date") else None
-    if issued is None and f.get("year"):
-        m = re.search(r"-?\d{4}", f["year"])
-        issued = {"date-parts": [[int(m.group())]]} if m else {"literal": f["year"]}
+    year = f.get("year") or (f.get("date") if issued is None else None)  # or a date's year
+    if issued is None and year:
+        m = re.search(r"-?\d{4}", year)
+        issued = {"date-parts": [[int(m.group())]]} if m else {"literal": year}
     if issued is not None:
         out["issued"] = issued
     if f.get("urldate"):
