@@ -29,7 +29,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from annotator.errors import Location, SourceError
 from annotator.files import read_named
-from annotator.model import BibEntry
+from annotator.model import BibEntry, real_date
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
 
 if TYPE_CHECKING:
@@ -416,18 +416,10 @@ def iso_date(text: str) -> list[list[int]] | None:
         if m is None:
             return None
         parts = [int(x) for x in m.groups() if x]
-        if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        if not real_date(*parts):
             return None
-        if len(parts) > 2:
-            leap = parts[0] % 4 == 0 and (parts[0] % 100 != 0 or parts[0] % 400 == 0)
-            days = 29 if parts[1] == 2 and leap else _DAYS[parts[1] - 1]
-            if not 1 <= parts[2] <= days:
-                return None
         out.append(parts)
     return out
-
-
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def year_of(entry: BibEntry | dict[str, str]) -> str:

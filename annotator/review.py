@@ -19,7 +19,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from difflib import SequenceMatcher
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -31,7 +30,7 @@ from annotator.entities import entity_id as new_entity_id
 from annotator.entities import display_name, name_key, slug
 from annotator.errors import DecisionError, Location
 from annotator.model import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision,
-                             Entity)
+                             Entity, real_date)
 from annotator.store import Act, Store, now
 from annotator.tei.textmap import context
 
@@ -101,15 +100,7 @@ def _real_date(value: str) -> bool:
     parts = value.lstrip("-").split("-")
     if value.startswith("--") or len(parts) == 1:
         return True
-    month = int(parts[1])
-    if not 1 <= month <= 12:
-        return False
-    if len(parts) == 3:
-        try:
-            date(int(parts[0]) or 4, month, int(parts[2]))  # year 0 as a leap year
-        except ValueError:
-            return False
-    return True
+    return real_date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else None)
 
 
 def parse_target(target: str) -> tuple[str, str | int]:

@@ -280,3 +280,20 @@ def test_export_bib_a_date_that_is_no_real_date_becomes_its_year():
     assert item(entry)["issued"] == {"date-parts": [[2000]]}
     loose = BibEntry("l", "book", (("title", "T"), ("date", "1.1.1892")), "x.bib")
     assert item(loose)["issued"] == {"date-parts": [[1892]]}
+
+
+def test_export_bib_real_dates_are_the_review_s_real_dates():
+    """One calendar rule for bibliography dates and TEI date values (review's D013)."""
+    from datetime import date, timedelta
+
+    from annotator.model import real_date
+    from annotator.review import _real_date
+
+    day = date(1896, 1, 1)
+    while day.year < 1905:
+        assert real_date(day.year, day.month, day.day)
+        day += timedelta(days=1)
+    for y, m, d in ((1900, 2, 29), (2001, 2, 29), (1940, 4, 31), (1940, 13, 1), (1940, 0, 1),
+                    (1940, 1, 0), (1940, 1, 32)):
+        assert not real_date(y, m, d) and not _real_date(f"{y:04d}-{m:02d}-{d:02d}")
+    assert real_date(0, 2, 29) and real_date(2000, 2, 29) and _real_date("--02-29")
