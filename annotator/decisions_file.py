@@ -29,6 +29,7 @@ DOCS: docs/review.md#decisions-files
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ from annotator.model import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.review import (AUTHORITIES, Review, add_variant, normalise_authority,
                               normalise_date_value, reject_key, set_authority)
 from annotator.store import Act
+from annotator.tei.parse import decode_utf8
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -54,14 +56,22 @@ _FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set
 _DATE_KEYS = set(DATE_ATTRS)
 
 
+_TOML_AT = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)")
+
+
 def read_file(path: Path) -> dict[str, Any]:
     """The decisions file as TOML data, checked section by section."""
     raw = read_named(path, code="S205")  # a folder or an unreadable file: S205, not a trace
+    text = decode_utf8(raw, path).removeprefix("\ufeff")  # bad bytes: their line and column
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SourceError(f"not a valid TOML file ({exc})", hint="fix the file",
-                          location=Location(path), code="S205") from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))  # tomllib puts the place in its message
+        line, col = (int(at.group(1)), int(at.group(2))) if at and at.group(1) else (
+            (text.count("\n") + 1, None) if at else (None, None))  # or "at end of document"
+        raise SourceError(f"not a valid TOML file ({_TOML_AT.sub('', str(exc))})",
+                          hint="fix the file", location=Location(path, line, col),
+                          code="S205") from None
     for key, value in data.items():
         if key == "register":
             if not isinstance(value, str):

@@ -116,3 +116,25 @@ def test_decisions_file_reports_names_that_match_nothing(seed_ws, tmp_path):
     result = seed_ws.apply_decisions(path)
     assert (result.applied, result.missing) == (1, ("confirm Nobody (person)",))
     assert seed_ws.store.one("SELECT 1 FROM rejections WHERE key = 'nowhere'") is not None
+
+
+@pytest.mark.parametrize(("data", "code", "place"), [
+    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = [ { name = 'M\xfcller' } ]\n",
+     "S009", ":2:"),
+    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = [\n", "S205", ":3:"),
+    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = { x\n", "S205", ":2:"),
+])
+def test_decisions_file_bad_bytes_and_syntax_name_their_line(seed_ws, tmp_path, data, code,
+                                                               place):
+    path = tmp_path / "d.toml"
+    path.write_bytes(data)
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == code and f"{path}{place}" in str(err.value), str(err.value)
+    assert "(at line" not in str(err.value)
+
+
+def test_decisions_file_with_a_byte_order_mark_is_read(seed_ws, tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_bytes(b"\xef\xbb\xbfreject = [ { name = 'Nowhere', type = 'place' } ]\n")
+    assert seed_ws.apply_decisions(path).applied == 1
