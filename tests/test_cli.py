@@ -161,3 +161,17 @@ def test_cli_export_tei_to_stdout_is_refused_and_writes_nothing(seed_ws, tmp_pat
 def test_cli_history_limit_below_one_is_a_usage_error(seed_ws):
     result = run(seed_ws, "history", "--limit", "-1")
     assert result.exit_code == 2 and "--limit" in result.output
+
+
+def test_cli_export_summary_as_csv_is_refused_before_writing(seed_ws):
+    result = run(seed_ws, "export", "--format", "csv")
+    assert result.exit_code == 2 and "[E022]" in result.output
+    assert not list(seed_ws.exports_dir.iterdir())
+
+
+def test_cli_export_summary_as_markdown_keeps_its_tables_apart(seed_ws):
+    result = run(seed_ws, "export", "--format", "md")
+    assert result.exit_code == 0
+    heads = [ln for ln in result.stdout.splitlines() if ln.startswith("### ")]
+    assert heads == ["### Entities", "### Claims", "### Files"]
+    assert "|\n\n### Claims\n\n| state |" in result.stdout

@@ -90,6 +90,8 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
 
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(esc(row.get(c)) for c in columns) + " |" for row in rows]
+        if title:  # a heading, and a blank line after: tables printed in a row stay apart
+            lines = [f"### {title}", "", *lines, ""]
         typer.echo("\n".join(lines))
         return
     if fmt is Format.json:

@@ -38,6 +38,10 @@ def export_all_cli(
     if ctx.invoked_subcommand is not None:
         return
     with user_errors():
+        if format is Format.csv:  # refused before anything is written
+            raise ExportError("the summary is three tables, which one CSV cannot hold",
+                              hint="use --format json (one document) or --format table",
+                              code="E022")
         with progress_bar("exporting") as progress:
             summary = workspace().export_all(include_proposals=include_proposals,
                                              progress=progress)
