@@ -43,7 +43,6 @@ ALIASES = {"address": "location", "journal": "journaltitle", "school": "institut
 MOVES = {("online", "publisher"): "organization", ("misc", "publisher"): "organization"}
 VERBATIM = bib_mod.VERBATIM - {"isbn", "issn"}  # literal fields for biber: LaTeX-escaped
 PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon"})
-_EDTF = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?(/(-?\d{4}(-\d{2}(-\d{2})?)?)?)?")
 
 # classic BibTeX (the standard .bst styles)
 CLASSIC = {"article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual",
@@ -91,12 +90,12 @@ def biblatex(entry: BibEntry) -> Prepared:
         if old in f:
             value = f.pop(old)
             f.setdefault(new, value)
-    if "date" in f and not (_EDTF.fullmatch(f["date"]) and bib_mod.iso_date(f["date"])):
+    if "date" in f and bib_mod.iso_date(f["date"]) is None:
         date = f.pop("date")
         m = re.search(r"\d{4}", date)
         if m and "year" not in f:
             f["year"] = m.group()
-        if _EDTF.fullmatch(date):  # the form of a date, not a real one: say so
+        if bib_mod.iso_date(date, real=False) is not None:  # a date's form, not a real one
             out.notes.append(f"date '{date}' is not a real date: "
                              + (f"year {f['year']} kept" if "year" in f else "left out"))
     if "date" in f:

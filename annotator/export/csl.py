@@ -53,7 +53,7 @@ def names(value: str) -> list[dict[str, str]]:
 
 def date_parts(value: str) -> dict[str, Any] | None:
     """CSL date of an ISO (EDTF) date or closed range; None for anything else."""
-    parts = iso_date(value)
+    parts = iso_date("/".join(piece.strip() for piece in value.split("/")))
     if parts is None or [] in parts:
         return None
     return {"date-parts": parts}
