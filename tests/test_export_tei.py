@@ -632,7 +632,9 @@ FULL_WORK = ("article", (("author", "Nekrich, Aleksandr M. and {Soviet Academy}"
 
 
 @pytest.mark.parametrize(("key", "work"), [("nekrich:1997", FULL_WORK),
-                                           ("israelyan2003", ("book", (("title", "T"),)))])
+                                           ("israelyan2003", ("book", (("title", "T"),))),
+                                           ("muller2000", ("book", (("title", "T"),
+                                                                    ("date", "2000-13-45"))))])
 def test_export_tei_bibl_reads_back_exactly_and_is_valid(tei_schema, key, work):
     from annotator.export.bibl import bibl_key, bibl_lines, read_bibl
     from annotator.export.tei import ncname

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from annotator.bib import split_names
+from annotator.bib import iso_date, split_names
 from annotator.tei.parse import TEI_NS, XML_ID
 
 _T = f"{{{TEI_NS}}}"
@@ -44,7 +44,6 @@ _TITLES = {"journaltitle": ("j", None), "journal": ("j", "journal"),
 _SCOPES = {"volume": "volume", "number": "issue", "pages": "page"}
 _IDNOS = {"doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
 _DATES = ("date", "year", "urldate")
-_W3C_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?")
 
 
 # -- XML text: the export's escaping (the annotated TEI uses it too) --------------------------
@@ -98,7 +97,8 @@ def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id
         elif field == "location":
             out.append(el("pubPlace", value))
         elif field in _DATES:
-            when = value if _W3C_DATE.fullmatch(value) else None
+            parts = iso_date(value)  # a real single date: TEI's @when takes no range
+            when = value if parts is not None and len(parts) == 1 else None
             out.append(el("date", value, ("type", field), ("when", when)))
         elif field in _SCOPES:
             out.append(el("biblScope", value, ("unit", _SCOPES[field])))
