@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +20,9 @@ from annotator.errors import Location, SourceError
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
-_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
-# the same, reading quoted ids whole (a '>' in a system id does not end the declaration)
-_QUOTED_SUBSET = re.compile(rb"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[")
+# a DOCTYPE with an internal subset; quoted ids read whole (a '>' in one does not end it)
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[")
+_NEWLINE = re.compile(rb"\n")
 
 
 def _parser() -> etree.XMLParser:
@@ -81,14 +82,9 @@ def decode_utf8(data: bytes, path: Path) -> str:
 
 def parse_xml(data: bytes, path: Path) -> etree._Element:
     """Parse XML bytes with the safe parser; syntax errors carry the parser's line and column."""
-    subset = _INTERNAL_SUBSET.search(data, 0, 65536)
+    subset = _INTERNAL_SUBSET.search(data, 0, 65536)  # before lxml reads any declaration
     if subset is not None:
-        line = data.count(b"\n", 0, subset.start()) + 1
-        col = subset.start() - (data.rfind(b"\n", 0, subset.start()) + 1) + 1
-        raise SourceError("document declares a DTD internal subset (entity declarations are "
-                          "not accepted, for safety)",
-                          hint="remove the <!DOCTYPE [...]> block and use character references",
-                          location=Location(path, line, col), code="S006")
+        raise _subset_error(data, path, subset.start())
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -98,26 +94,12 @@ def parse_xml(data: bytes, path: Path) -> etree._Element:
                           hint="fix the markup and add it again",
                           location=Location(path, line, col), code="S005") from None
     dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None:  # any DOCTYPE; refused only with a subset (the prolog ends on this line)
-        prolog_end = len(data)
-        at = -1
-        for _ in range(source_line(root) or 0):
-            at = data.find(b"\n", at + 1)
-            if at < 0:
-                prolog_end = len(data)
-                break
-            prolog_end = at
-        subset = _QUOTED_SUBSET.search(data, 0, prolog_end)
+    if dtd is not None:  # any DOCTYPE; refused only with a subset, before the root's line ends
+        line_end = next(islice(_NEWLINE.finditer(data), (source_line(root) or 1) - 1, None), None)
+        subset = _INTERNAL_SUBSET.search(data, 0, line_end.start() if line_end else len(data))
         # lxml-stubs leave out DTD.iterentities; lxml has it (entities declared in the subset)
         if subset is not None or any(True for _ in dtd.iterentities()):  # type: ignore[union-attr]
-            start = subset.start() if subset is not None else 0
-            line = data.count(b"\n", 0, start) + 1
-            col = start - (data.rfind(b"\n", 0, start) + 1) + 1
-            raise SourceError("document declares a DTD internal subset (entity declarations "
-                              "are not accepted, for safety)",
-                              hint="remove the <!DOCTYPE [...]> block and use character "
-                                   "references",
-                              location=Location(path, line, col), code="S006")
+            raise _subset_error(data, path, subset.start() if subset is not None else 0)
         # Without the DTD, an entity it would declare is left in the tree unexpanded: its
         # characters are unknown, so the file's text cannot be read as the editor reads it.
         entity = next(root.iter(etree.Entity), None)
@@ -130,6 +112,15 @@ def parse_xml(data: bytes, path: Path) -> etree._Element:
                                   source_line(holder) if holder is not None else None)),
                               code="S006")
     return root
+
+
+def _subset_error(data: bytes, path: Path, start: int) -> SourceError:
+    line = data.count(b"\n", 0, start) + 1
+    col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return SourceError("document declares a DTD internal subset (entity declarations are not "
+                       "accepted, for safety)",
+                       hint="remove the <!DOCTYPE [...]> block and use character references",
+                       location=Location(path, line, col), code="S006")
 
 
 def parse_source(path: str | Path, data: bytes | None = None) -> ParsedSource:
