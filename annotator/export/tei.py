@@ -174,7 +174,7 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
     for last."""
     store = ws.store
     states, link_states = _states(include_proposals)
-    data = _Data(mentions=_Mentions.of(()))
+    claims: list[_Claim] = []
     wanted: set[str] = set()
     links: dict[int, list[_Link]] = {}
     for r in store.query(  # columns in the order of _Link's fields: rows become links as they are
@@ -190,21 +190,21 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
             "WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) ORDER BY start, end DESC, id",
             (source_id, sha256, *states)):
         own = tuple(links.get(r[0], ()))
-        data.claims.append(_Claim._make((*r, own)))
+        claims.append(_Claim._make((*r, own)))
         if r[6]:
             wanted.add(r[6])
         keys.update((link.bib_key, None) for link in own if link.bib_key)
     rows = {r["key"]: r for r in store.query(
         "SELECT * FROM bib WHERE key IN (SELECT value FROM json_each(?))",
         (json.dumps(list(keys)),))}
-    data.works = {k: entry_from_row(rows[k]) for k in keys if k in rows}
-    data.passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
+    works = {k: entry_from_row(rows[k]) for k in keys if k in rows}
+    passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
         "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
         "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
         "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
         (source_id, *link_states, *states))})
-    data.mentions = mentions() if mentions is not None else read_mentions(
-        store, source_id, sha256, states)
+    data = _Data(mentions=mentions() if mentions is not None else read_mentions(
+        store, source_id, sha256, states), claims=claims, passages=passages, works=works)
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
     for ent in sorted(ws.entities(ids=wanted, counts=False), key=lambda e: e.id):
