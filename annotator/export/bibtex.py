@@ -227,6 +227,11 @@ def _protect(text: str) -> str:
     return "".join(out)
 
 
+def _left_out(entry: BibEntry, ascii_only: bool) -> bool:
+    """Classic BibTeX cannot read a citation key that is not ASCII."""
+    return ascii_only and not entry.key.isascii()
+
+
 def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[str, list[str]]:
     """The .bib text of entries (sorted by key) and the notes on what was mended or missing."""
     from bibtexparser import BibtexFormat, Library, write_string
@@ -235,7 +240,7 @@ def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[st
     library = Library()
     notes: list[str] = []
     for entry in sorted(entries, key=lambda e: e.key):
-        if ascii_only and not entry.key.isascii():
+        if _left_out(entry, ascii_only):
             notes.append(f"{entry.key}: the citation key is not ASCII, which classic BibTeX "
                          "cannot read; left out (the biblatex export has it), give the work an "
                          "ASCII key to cite it with BibTeX")
@@ -268,7 +273,7 @@ def export_bibtex(ws: Any, *, everything: bool = False, ascii_only: bool = False
     text, notes = render(entries, ascii_only=ascii_only)
     data = text.encode("ascii" if ascii_only else "utf-8")
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"
-    items = sum(1 for e in entries if e.key.isascii()) if ascii_only else len(entries)
+    items = sum(not _left_out(e, ascii_only) for e in entries)
     return write_export(ws, Path(out) if out else ws.exports_dir / name, data,
                         format="bibtex" if ascii_only else "biblatex", items=items,
                         notes=tuple(notes))
