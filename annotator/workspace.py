@@ -26,21 +26,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
-from annotator.entities import slug
+from annotator.entities.names import slug
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write
-from annotator.model import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
+from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
                              Decision, Entity, EvalReport, ExportReport, ExportSummary, Link,
                              Mention, ProposeReport, RegisterImport, Source, Written)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
                                   read_source_bytes)
-from annotator.tei import textmap_store
+from annotator.tei import textmap_pack
 from annotator.tei.textmap import TextMap, build_textmap
 
 if TYPE_CHECKING:
-    from annotator.review import Review
+    from annotator.acts.review import Review
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class Workspace:
                     act.update("sources", {"id": item.id},
                                {**values, "added_at": row["added_at"], "replaced_at": now()})
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
-                from annotator import bibliography
+                from annotator.acts import bibliography
 
                 bibliography.add_source_works(act, item.id, item.parsed, title=title)
                 self._markup_from_source(act, item.id, item.parsed, tm)
@@ -308,9 +308,9 @@ class Workspace:
         """The map the store kept for these bytes, or a new one, kept for next time (a cache:
         a store that cannot be written, or is busy, only makes the next run build it again)."""
         row = self.store.one("SELECT code, data FROM textmaps WHERE sha256 = ?", (parsed.sha256,))
-        if row is not None and row["code"] == textmap_store.CODE:
+        if row is not None and row["code"] == textmap_pack.CODE:
             try:
-                return textmap_store.load(row["data"], parsed.text, parsed.sha256)
+                return textmap_pack.load(row["data"], parsed.text, parsed.sha256)
             except ValueError:
                 log.warning("rebuilding the kept text map of %s", parsed.path)
         tm = build_textmap(parsed)
@@ -361,7 +361,7 @@ class Workspace:
         Sources unchanged since their last run with the same model and settings are skipped
         (only the register's new names are looked for). ``progress(words_done, words_total)``.
         """
-        from annotator import propose as _propose
+        from annotator.acts import propose as _propose
 
         return _propose.propose(self, source_ids, model=model, n_process=n_process,
                                 batch_size=batch_size, force=force, progress=progress)
@@ -448,7 +448,7 @@ class Workspace:
 
     def evaluate(self, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
         """Score this workspace's mentions against a gold file (gold JSON or annotated TEI)."""
-        from annotator import evaluate as _evaluate
+        from annotator.acts import evaluate as _evaluate
 
         return _evaluate.evaluate(self, Path(gold), confirmed_only=confirmed_only)
 
@@ -481,7 +481,7 @@ class Workspace:
         for r in rows:
             out.setdefault(r["source_id"], {"mentions": {}, "claims": {}})["mentions"][
                 r["status"]] = r["n"]
-        from annotator import support
+        from annotator.acts import claims as support
 
         for sid, counts in support.status_counts(self).items():
             out.setdefault(sid, {"mentions": {}, "claims": {}})["claims"] = counts
@@ -498,7 +498,7 @@ class Workspace:
         use is an error (``replace=True`` updates it, keeping the key). Returns the entries
         added or updated. One act in the decisions log, so ``undo`` takes it back.
         """
-        from annotator import bibliography
+        from annotator.acts import bibliography
 
         return bibliography.add_file(self.store, Path(path), root=self.root,
                                      editor=self.editor, replace=replace)
@@ -506,13 +506,13 @@ class Workspace:
     def bib(self, query: str | None = None) -> list[BibEntry]:
         """The bibliography, sorted by key; ``query`` keeps entries whose key or fields contain
         it (case and accents ignored)."""
-        from annotator import bibliography
+        from annotator.acts import bibliography
 
         return bibliography.entries(self.store, query)
 
     def bib_entry(self, key: str) -> BibEntry:
         """One work by its key (case ignored); an unknown key is refused (D307)."""
-        from annotator import bibliography
+        from annotator.acts import bibliography
 
         return bibliography.entry(self.store, key)
 
@@ -530,7 +530,7 @@ class Workspace:
         not matter). A claim the finder proposed on the same span is confirmed instead, with
         the kind and agent given here. The claim is confirmed: the editor made it.
         """
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.add_claim(self, source_id, span=span, quote=quote, kind=kind,
                                  agent=agent, expected=expected)
@@ -543,7 +543,7 @@ class Workspace:
 
         Linking to a work the finder suggested for this claim accepts the suggestion.
         """
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.link_claim(self, claim_id, key, passage=passage, locus=locus, rel=rel,
                                   expected=expected)
@@ -551,52 +551,52 @@ class Workspace:
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
         """Accept a suggested link (optionally giving its locus): it now supports the claim."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.accept_links(self, [link_id], locus=locus, expected=expected)[0]
 
     def accept_links(self, link_ids: Iterable[int | str], *,
                      locus: str | None = None) -> list[Link]:
         """Accept several suggested links as one act (one undo takes them all back)."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.accept_links(self, list(link_ids), locus=locus, expected=None)
 
     def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
         """Remove a link. A suggestion is kept as rejected, so it is not suggested again."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         support.unlink(self, [link_id], expected=expected)
 
     def unlink_links(self, link_ids: Iterable[int | str]) -> None:
         """Remove several links as one act (one undo puts them all back)."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         support.unlink(self, list(link_ids), expected=None)
 
     def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Confirm a claim proposal: it is a claim the text makes, and ``check`` checks it."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.set_claim_state(self, [claim_id], "confirmed", "claim-confirm",
                                        expected)[0]
 
     def confirm_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
         """Confirm several claim proposals as one act (one undo takes them all back)."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.set_claim_state(self, list(claim_ids), "confirmed", "claim-confirm", None)
 
     def reject_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
         """Reject a claim proposal: not a claim; it is not proposed again."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.set_claim_state(self, [claim_id], "rejected", "claim-reject",
                                        expected)[0]
 
     def reject_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
         """Reject several claim proposals as one act (one undo takes them all back)."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.set_claim_state(self, list(claim_ids), "rejected", "claim-reject", None)
 
@@ -607,13 +607,13 @@ class Workspace:
         """Find candidate claims in the reading texts, with agents and suggested works.
 
         Attributions, quotations with their speaker and assertions of fact (see
-        ``annotator.claims``). Re-running adds what is new, refreshes proposals nobody decided
+        ``annotator.nlp.claim_finder``). Re-running adds what is new, refreshes proposals nobody decided
         and leaves decided claims as they are; a rejected claim is not proposed again. An
         agent whose surname matches an author of the bibliography gets a suggested link to
         that work. ``nlp``: a loaded spaCy pipeline (else ``model`` or the workspace's is
         loaded). Returns the claims proposed for the first time.
         """
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.propose_claims(self, source_ids, model=model, progress=progress,
                                       nlp=nlp)
@@ -626,21 +626,21 @@ class Workspace:
         ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
         rejected / stale (default: all but rejected).
         """
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.claims(self, status=status, source_id=source_id, kinds=kinds,
                               state=state)
 
     def claim(self, claim_id: int | str) -> ClaimRow:
         """One claim as the tables show it."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.claim(self, claim_id)
 
     def check(self, *, allow: Iterable[str] = ()) -> CheckReport:
         """Every confirmed claim supported? The ones that are not (unless their status is
         allowed, e.g. 'attributed'), with their locations: for reviewers and a paper's build."""
-        from annotator import support
+        from annotator.acts import claims as support
 
         return support.check(self, allow=allow)
 
@@ -649,14 +649,14 @@ class Workspace:
     # register in annotator/register.py. Every act is one committed transaction with its
     # before/after rows in the decisions log. DOCS: docs/review.md
     def _review(self) -> Review:
-        from annotator.review import Review
+        from annotator.acts.review import Review
 
         return Review(self.store, self.editor, self.reading_text)
 
     def _markup_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
                             tm: TextMap) -> None:
         """Names and dates the source already marks up become confirmed mentions."""
-        from annotator.markup import import_markup
+        from annotator.acts.edition_markup import import_markup
 
         self._remember(source_id, parsed.sha256, tm)  # its file may not be written yet
         import_markup(self._review(), act, source_id, parsed, tm)
@@ -753,13 +753,13 @@ class Workspace:
                  query: str | None = None) -> list[Entity]:
         """The register: confirmed persons, places and organisations (``query``: any name,
         id or authority id)."""
-        from annotator.register import search
+        from annotator.acts.register import search
 
         return search(self.entities(status="confirmed", type=type), query)
 
     def import_register(self, path: str | Path) -> RegisterImport:
         """Import a TEI register (listPerson/listPlace/listOrg): confirmed, ids kept."""
-        from annotator.register import import_entries, read_register_file
+        from annotator.acts.register import import_entries, read_register_file
 
         entries = read_register_file(path)
         review = self._review()
@@ -770,13 +770,13 @@ class Workspace:
 
     def export_register(self) -> bytes:
         """The register as a TEI document (listPerson, listPlace, listOrg with idno)."""
-        from annotator.register import export_register
+        from annotator.acts.register import export_register
 
         return export_register(self.entities(status="confirmed"))
 
     def apply_decisions(self, path: str | Path) -> ApplyResult:
         """Apply a readable decisions file (TOML): confirm/reject/relabel... by name and type."""
-        from annotator.decisions_file import apply_file
+        from annotator.acts.decisions_file import apply_file
 
         return apply_file(self, Path(path))
     # -- exports --------------------------------------------------------------------------
@@ -836,7 +836,7 @@ class Workspace:
                              tm: TextMap) -> None:
         """An annotator export being added brings back its claims, links and cited works; a
         source another export links passages of resolves those links now."""
-        from annotator.export.readback import import_exported
+        from annotator.acts.reimport import import_exported
 
         import_exported(act, source_id, parsed, tm)
         waiting = act.conn.execute("SELECT source_id FROM pending_passages WHERE "
@@ -875,9 +875,9 @@ def _title(parsed: ParsedSource) -> str:
 
 def _keep_textmap(conn: sqlite3.Connection, tm: TextMap) -> None:
     """Keep a source version's text map; maps kept by other code are stale: dropped."""
-    conn.execute("DELETE FROM textmaps WHERE code != ?", (textmap_store.CODE,))
+    conn.execute("DELETE FROM textmaps WHERE code != ?", (textmap_pack.CODE,))
     conn.execute("INSERT OR REPLACE INTO textmaps (sha256, code, data) VALUES (?, ?, ?)",
-                 (tm.sha256, textmap_store.CODE, textmap_store.dump(tm)))
+                 (tm.sha256, textmap_pack.CODE, textmap_pack.dump(tm)))
 
 
 def _carry_over(act: Any, source_id: str, old: TextMap, new: TextMap) -> tuple[int, int]:

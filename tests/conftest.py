@@ -33,7 +33,7 @@ def run(ws, *args):
 @pytest.fixture(scope="session")
 def tei_schema():
     """The official TEI P5 tei_all schema, compiled once (about 8 s), shared with validate."""
-    from annotator.validate import compile_schema
+    from annotator.tei.validate import compile_schema
 
     return compile_schema(TEI_RNG)
 

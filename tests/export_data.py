@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from annotator.store import now
+from annotator.store.connection import now
 
 SEED_ID = "german-soviet-axis-talks"
 AUTHORITY = {"person-hitler": ("wikidata", "Q352"), "person-stalin": ("wikidata", "Q855"),

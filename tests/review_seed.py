@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from annotator.review import name_key
-from annotator.store import now
+from annotator.acts.review import name_key
+from annotator.store.connection import now
 
 SOURCE = "german-soviet-axis-talks"
 CANDIDATES = {

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annotator import SourceError
-from annotator.bib import forenames, make_key, read_bib, split_names, surname, tei_fields
+from annotator.bibliography.entries import forenames, make_key, read_bib, split_names, surname, tei_fields
 from annotator.cli import app
 from annotator.tei.parse import TEI_NS, parse_xml
 from tests.conftest import DATA, REFERENCES, ROOT, SAMPLE_TEI

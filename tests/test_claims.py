@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator import DecisionError
-from annotator.claims import citations, find_claims, find_quote, quotations, support_status
-from annotator.entities import name_key
-from annotator.model import Link
+from annotator.nlp.claim_finder import citations, find_claims, find_quote, quotations, support_status
+from annotator.entities.names import name_key
+from annotator.records import Link
 from tests.conftest import REFERENCES, run
 
 SID = "german-soviet-axis-talks"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.entities import (KnownEntity, NameMention, VariantIndex, entity_id,
+from annotator.entities.names import (KnownEntity, NameMention, VariantIndex, entity_id,
                                 group_mentions, name_key, preferred_name, settle_types,
                                 surname_keys)
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from annotator.errors import SourceError
-from annotator.evaluate import gold_for_source, score
-from annotator.model import Mention
+from annotator.acts.evaluate import gold_for_source, score
+from annotator.records import Mention
 from tests.conftest import GOLD
 
 NAIVE = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org",

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator import bib as bib_mod
+from annotator.bibliography import entries as bib_mod
 from annotator.export.bibtex import biblatex, classic, isbn_ok, latex_value, render
 from annotator.export.csl import item
-from annotator.model import BibEntry
+from annotator.records import BibEntry
 from tests.conftest import GOLD, REFERENCES
 from tests.export_data import SEED_ID, annotate_seed
 
@@ -192,7 +192,7 @@ def test_export_bib_values_read_back_by_the_bib_reader(title, note, author):
 
 
 def test_export_bib_model_matches_installed_biber():
-    from annotator.export import biblatexmodel
+    from annotator.bibliography import datamodel_table as biblatexmodel
 
     if not BIBER_CONF.is_file():
         pytest.skip("biber is not installed here (.ci/run installs it)")
@@ -286,8 +286,8 @@ def test_export_bib_real_dates_are_the_review_s_real_dates():
     """One calendar rule for bibliography dates and TEI date values (review's D013)."""
     from datetime import date, timedelta
 
-    from annotator.model import real_date
-    from annotator.review import _real_date
+    from annotator.records import real_date
+    from annotator.acts.review import _real_date
 
     day = date(1896, 1, 1)
     while day.year < 1905:

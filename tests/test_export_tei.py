@@ -503,7 +503,7 @@ def test_export_tei_place_simple_takes_the_common_cases():
 
 def test_export_tei_schema_derive_uses_the_safe_parser(tmp_path):
     from annotator.errors import SourceError
-    from annotator.export import teimodel
+    from annotator.tei import schema_table as teimodel
 
     rng = tmp_path / "bomb.rng"
     rng.write_text('<!DOCTYPE grammar [<!ENTITY x "y">]>'
@@ -515,7 +515,7 @@ def test_export_tei_schema_derive_uses_the_safe_parser(tmp_path):
 
 
 def test_export_tei_schema_tables_match_tei_all():
-    from annotator.export import teimodel
+    from annotator.tei import schema_table as teimodel
 
     hosts, content = teimodel.derive(TEI_RNG)
     assert hosts == teimodel.HOSTS
@@ -636,7 +636,7 @@ FULL_WORK = ("article", (("author", "Nekrich, Aleksandr M. and {Soviet Academy}"
                                            ("muller2000", ("book", (("title", "T"),
                                                                     ("date", "2000-13-45"))))])
 def test_export_tei_bibl_reads_back_exactly_and_is_valid(tei_schema, key, work):
-    from annotator.export.bibl import bibl_key, bibl_lines, read_bibl
+    from annotator.bibliography.tei_bibl import bibl_key, bibl_lines, read_bibl
     from annotator.export.tei import ncname
 
     lines = bibl_lines(key, work[0], work[1], ncname(key, "bib"), lambda n: n)
@@ -698,7 +698,7 @@ _XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\
 @settings(max_examples=300, deadline=None)
 @given(st.text(_XML_CHARS, max_size=20), st.text(_XML_CHARS, max_size=20))
 def test_export_escapes_give_lxml_back_every_text_and_attribute(text, value):
-    from annotator.export.bibl import attrs, esc
+    from annotator.bibliography.tei_bibl import attrs, esc
 
     el = etree.fromstring(f"<a{attrs((('v', value), ('gone', None)))}>{esc(text)}</a>")
     assert el.get("v") == value and el.get("gone") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.rules import (clean_span, drop_bare_direction, drop_demonym_person,
+from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
                              find_titles, strip_edge_punctuation, strip_leading_article,
                              strip_possessive, strip_title)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.tei import build_textmap, parse_source
-from annotator.tei import textmap_store
+from annotator.tei import textmap_pack as textmap_store
 from annotator.tei.textmap import (CDATA, EMPTY, END, GEN, OTHER, START, TOKEN, _WS_RUN,
                                    _runs, context)
 from tests.conftest import DATA, SAMPLE_TEI

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from annotator import SourceError
 from annotator.cli import app
-from annotator.validate import compile_schema, validate
+from annotator.tei.validate import compile_schema, validate
 from tests.conftest import DATA, TEI_RNG
 
 SMALL_RNG = """<grammar xmlns="http://relaxng.org/ns/structure/1.0">

@@ -264,7 +264,7 @@ def test_workspace_replace_after_editing_in_place(ws):
 
 def test_textmap_kept_by_the_store_is_rebuilt_when_stale_or_damaged(seed_ws, caplog):
     from annotator import Workspace
-    from annotator.tei import textmap_store
+    from annotator.tei import textmap_pack as textmap_store
 
     sid = "german-soviet-axis-talks"
     text = seed_ws.reading_text(sid)
@@ -300,7 +300,7 @@ def test_textmap_is_not_kept_by_waiting_for_another_writer(seed_ws):
     import time
 
     from annotator import Workspace
-    from annotator.store import BUSY_TIMEOUT_MS
+    from annotator.store.connection import BUSY_TIMEOUT_MS
 
     sid = "german-soviet-axis-talks"
     text = seed_ws.reading_text(sid)

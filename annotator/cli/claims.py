@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from annotator.bib import year_of
+from annotator.bibliography.entries import year_of
 from annotator.cli._app import app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 

@@ -13,7 +13,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.errors import ExportError
-from annotator.model import Finding, Written
+from annotator.records import Finding, Written
 
 export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
                               "tables to exports/; with no format: all of them, and a summary.",
@@ -126,7 +126,7 @@ def validate_cli(
     Exit status: 0 when every file is valid, 1 when a file is invalid or not well-formed (a
     finding), 2 when the command cannot run (no such file, no usable schema).
     """
-    from annotator.validate import validate
+    from annotator.tei.validate import validate
 
     invalid = 0
     findings: list[Finding] = []

@@ -3,7 +3,7 @@
 Two dialects, from the same stored entries (BibLaTeX names, UTF-8 values):
 
 * default, for biber/biblatex: UTF-8, BibLaTeX types and fields. Every entry is made to fit
-  biber's data model (``annotator.export.biblatexmodel``): legacy names become BibLaTeX ones
+  biber's data model (``annotator.bibliography.datamodel_table``): legacy names become BibLaTeX ones
   (``address`` -> ``location``, ``journal`` -> ``journaltitle``...), ``date`` wins over ``year``
   (biber wants exactly one), a field the type does not define is dropped (``publisher`` of an
   ``@online`` becomes its ``organization``), an ISBN with a wrong check digit is dropped. What
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator import bib as bib_mod
-from annotator.export.biblatexmodel import DATATYPES, FIELDS, MANDATORY
-from annotator.model import BibEntry, Written
+from annotator.bibliography import entries as bib_mod
+from annotator.bibliography.datamodel_table import DATATYPES, FIELDS, MANDATORY
+from annotator.records import BibEntry, Written
 
 ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle", "titleaddon",
          "journaltitle", "journal", "booktitle", "maintitle", "edition", "volume", "number",

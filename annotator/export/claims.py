@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.bib import year_of
+from annotator.bibliography.entries import year_of
 from annotator.errors import ConfigError
-from annotator.model import BibEntry, ClaimRow, Link, Written
+from annotator.records import BibEntry, ClaimRow, Link, Written
 
 FORMATS = ("csv", "md", "json", "html")
 STATUSES = ("supported", "attributed", "unsupported")

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.bib import forenames, iso_date, split_names, surname
-from annotator.model import BibEntry, Written
+from annotator.bibliography.entries import forenames, iso_date, split_names, surname
+from annotator.records import BibEntry, Written
 
 TYPES = {"article": "article-journal", "book": "book", "mvbook": "book", "collection": "book",
          "mvcollection": "book", "proceedings": "book", "reference": "book", "manual": "book",

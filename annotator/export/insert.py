@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 from lxml import etree
 
-from annotator.export.teimodel import CONTENT, HOSTS
+from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap,
                                    local_name)

@@ -17,7 +17,7 @@ from typing import Any
 
 from annotator.errors import ExportError, Location
 from annotator.files import atomic_write
-from annotator.model import Written
+from annotator.records import Written
 
 
 def write_file(path: Path, data: bytes, *, written: Sequence[str] = ()) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from annotator.model import ExportSummary, Written
+from annotator.records import ExportSummary, Written
 
 
 def export_all(ws: Any, *, include_proposals: bool = False,

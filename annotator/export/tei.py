@@ -43,13 +43,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 from lxml import etree
 
-from annotator.bibliography import entry_from_row
-from annotator.export.bibl import attrs, bibl_lines, esc
+from annotator.acts.bibliography import entry_from_row
+from annotator.bibliography.tei_bibl import attrs, bibl_lines, esc
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
                                      first_crossing, first_seen, index_source, nest, place,
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import shown, write_file
-from annotator.model import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
+from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
 from annotator.store import Store
 from annotator.tei.parse import TEI_NS, XML_ID, element_text
 

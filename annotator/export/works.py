@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.model import BibEntry
+from annotator.records import BibEntry
 
 
 def works(ws: Any, *, everything: bool = False,

@@ -34,10 +34,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from annotator.bib import year_of
+from annotator.bibliography.entries import year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
-from annotator.model import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link
-from annotator.review import AUTHORITIES
+from annotator.records import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link
+from annotator.acts.review import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.textmap import TextMap, context

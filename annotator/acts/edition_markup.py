@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from annotator.errors import AnnotatorError
-from annotator.model import DATE_ATTRS
-from annotator.register import import_entries, read_entries
-from annotator.review import Review, add_variant, mention_at, normalise_date_value
+from annotator.records import DATE_ATTRS
+from annotator.acts.register import import_entries, read_entries
+from annotator.acts.review import Review, add_variant, mention_at, normalise_date_value
 from annotator.store import Act, now
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from annotator.bib import iso_date, split_names
+from annotator.bibliography.entries import iso_date, split_names
 from annotator.tei.parse import TEI_NS, XML_ID
 
 _T = f"{{{TEI_NS}}}"

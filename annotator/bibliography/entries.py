@@ -29,7 +29,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from annotator.errors import Location, SourceError
 from annotator.files import read_named
-from annotator.model import BibEntry, real_date
+from annotator.records import BibEntry, real_date
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
 
 if TYPE_CHECKING:

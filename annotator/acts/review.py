@@ -26,10 +26,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 P = ParamSpec("P")
 R = TypeVar("R")
 
-from annotator.entities import entity_id as new_entity_id
-from annotator.entities import display_name, name_key, slug
+from annotator.entities.names import entity_id as new_entity_id
+from annotator.entities.names import display_name, name_key, slug
 from annotator.errors import DecisionError, Location
-from annotator.model import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision,
+from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision,
                              Entity, real_date)
 from annotator.store import Act, Store, now
 from annotator.tei.textmap import context

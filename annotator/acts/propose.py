@@ -4,8 +4,8 @@ The only module that imports spaCy, and only inside functions, so ``annotator --
 command that needs no model start fast. A run streams the sources' reading texts through one
 batched ``nlp.pipe`` holding only the components NER needs (in en_core_web_sm the ``ner``
 component has its own tok2vec, so tagger, parser, lemmatizer and attribute ruler are excluded),
-cleans the spans (annotator.rules), normalises dates (annotator.dates), adds the names of the
-register and of the source itself where the model missed them (annotator.entities.VariantIndex),
+cleans the spans (annotator.nlp.spans), normalises dates (annotator.dates), adds the names of the
+register and of the source itself where the model missed them (annotator.entities.names.VariantIndex),
 groups names into candidate entities and writes one source at a time, so memory stays flat.
 
 A source is skipped when its last NER run had the same text (sha256), model and settings;
@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
-from annotator.entities import (KnownEntity, NameMention, VariantHit, VariantIndex,
+from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
 from annotator.errors import ConfigError, ModelError
-from annotator.model import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
-from annotator.rules import TITLE, clean_span, drop_inside_title, find_titles
+from annotator.records import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
+from annotator.nlp.spans import TITLE, clean_span, drop_inside_title, find_titles
 from annotator.store import now
 from annotator.tei.textmap import build_textmap
 

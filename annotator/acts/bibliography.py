@@ -1,6 +1,6 @@
 """The bibliography in the store: the works a claim can be linked to, under stable keys.
 
-Reading .bib files and TEI ``bibl``/``biblStruct`` is ``annotator.bib``'s job (pure); this
+Reading .bib files and TEI ``bibl``/``biblStruct`` is ``annotator.bibliography.entries``'s job (pure); this
 module keeps what it reads in the store's ``bib`` table. Adding a .bib file is one act in the
 decisions log, so ``undo`` takes it back; the works a source lists are kept when the source is
 added, inside that act. A key, once stored, is never renamed.
@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from annotator import bib as bib_mod
+from annotator.bibliography import entries as bib_mod
 from annotator.errors import DecisionError, Location, SourceError
-from annotator.model import BibEntry
+from annotator.records import BibEntry
 from annotator.store import Act, Store, now
 from annotator.tei.parse import ParsedSource
 

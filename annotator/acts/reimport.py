@@ -7,7 +7,7 @@ after the bibliography and markup readers ran, so names, the register and the wo
 source are already in the store:
 
 * works of our ``listBibl``: the claims reader has made entries of them (keyed by ``xml:id``);
-  their fields are replaced by the exact ones (``annotator.export.bibl.read_bibl``);
+  their fields are replaced by the exact ones (``annotator.bibliography.tei_bibl.read_bibl``);
 * claims with their kind (``@subtype``), state (``@cert``: still a proposal) and agent
   (``note[@type="agent"]``, ``@corresp`` to the register entry when it is there);
 * links: ``ref[@type]`` to ``#key`` (a work, locus as content) or ``<source>.xml#passage-S-E``
@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml import etree
 
-from annotator.export.bibl import bibl_key, read_bibl
+from annotator.bibliography.tei_bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
 from annotator.export.tei import STANDOFF_ID, existing_annotations
 from annotator.store import now

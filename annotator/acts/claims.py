@@ -1,6 +1,6 @@
 """Claims and their support links in the store: the editor's claim acts and the claim rows.
 
-The finder and the support status are pure (``annotator.claims``); this module writes what
+The finder and the support status are pure (``annotator.nlp.claim_finder``); this module writes what
 they find and what editors decide into the ``claims`` and ``links`` tables, and reads them back
 as ``ClaimRow`` records with their place in the reading text. Every editor act is one
 ``Store.act`` (target ``claim:N`` or ``link:N``), so the generic ``undo`` takes it back;
@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from annotator import claims as claims_mod
-from annotator.entities import name_key
+from annotator.nlp import claim_finder as claims_mod
+from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location
-from annotator.model import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
+from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
                              CheckReport, ClaimProposal, ClaimRow, Link, Source)
 from annotator.store import Act, now
 
@@ -251,8 +251,8 @@ def propose_claims(ws: Workspace, source_ids: Iterable[str] | None, *, model: st
     """Run the finder over the reading texts and keep what it finds as proposals."""
     ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
     sources = [ws.source(i) for i in ids]
-    from annotator.propose import chunks as text_chunks
-    from annotator.propose import load_parsing_pipeline, provenance_of, record_run
+    from annotator.acts.propose import chunks as text_chunks
+    from annotator.acts.propose import load_parsing_pipeline, provenance_of, record_run
 
     if nlp is None:
         nlp = load_parsing_pipeline(model or ws.settings.model)

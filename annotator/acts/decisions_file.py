@@ -34,11 +34,11 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.entities import name_key
+from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
-from annotator.model import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
-from annotator.review import (AUTHORITIES, Review, add_variant, normalise_authority,
+from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
+from annotator.acts.review import (AUTHORITIES, Review, add_variant, normalise_authority,
                               normalise_date_value, reject_key, set_authority)
 from annotator.store import Act
 from annotator.tei.parse import decode_utf8

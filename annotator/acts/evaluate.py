@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Location, SourceError
-from annotator.model import DATE_ATTRS, EvalReport, Mention, TypeScore
+from annotator.records import DATE_ATTRS, EvalReport, Mention, TypeScore
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 
-from annotator.entities import PARTICLES, POSSESSIVE
+from annotator.entities.names import PARTICLES, POSSESSIVE
 
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
 

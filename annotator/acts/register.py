@@ -15,11 +15,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from annotator.entities import name_key
+from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
-from annotator.model import Entity
-from annotator.review import Review, add_variant, normalise_authority, set_authority
+from annotator.records import Entity
+from annotator.acts.review import Review, add_variant, normalise_authority, set_authority
 from annotator.store import Act, now
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 

@@ -24,7 +24,7 @@ CREATE TABLE source_versions (
     added_at    TEXT NOT NULL
 );
 
--- The reading text and offset map of each source version, as ``annotator.tei.textmap_store``
+-- The reading text and offset map of each source version, as ``annotator.tei.textmap_pack``
 -- writes it: derived from source_versions.data and rebuilt whenever ``code`` (a digest of the
 -- code that builds it) differs. A cache: deleting rows loses nothing.
 CREATE TABLE textmaps (

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from annotator.errors import Location, SourceError
-from annotator.model import Finding, Validation
+from annotator.records import Finding, Validation
 from annotator.tei.parse import parse_xml, read_source_bytes
 
 _SCHEMAS: dict[tuple[str, int, int], etree.RelaxNG] = {}

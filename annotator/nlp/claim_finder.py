@@ -1,7 +1,7 @@
 """Claims: spans of a source that assert something, who asserts them, and what supports them.
 
 Pure functions over records and over a spaCy ``Doc`` passed in (spaCy itself is loaded only in
-``annotator.propose``). The finder reads the dependency parse, not just the words:
+``annotator.acts.propose``). The finder reads the dependency parse, not just the words:
 
 * **attributed**: "According to X, ..." (the object of *according to*, and for "a study by
   X" the *by* phrase), a speech or thought verb with its subject ("X claimed that ..."),
@@ -25,7 +25,7 @@ from dataclasses import replace
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from annotator.model import BibEntry, ClaimProposal, Link
+from annotator.records import BibEntry, ClaimProposal, Link
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -63,7 +63,7 @@ def suggest_works(agent: str, works: Iterable[BibEntry],
     surname and year: "(Nekrich 1997, p. 214)"), and those whose author (or editor) is the
     agent: same surname, and same first initial when both give a forename ("Alexander
     Nekrich" ~ "Nekrich, Aleksandr M.")."""
-    from annotator.bib import ascii_fold, forenames, split_names, surname, year_of
+    from annotator.bibliography.entries import ascii_fold, forenames, split_names, surname, year_of
 
     works = list(works)
     out: list[tuple[BibEntry, str, str]] = []

@@ -25,7 +25,7 @@ BUSY_TIMEOUT_MS = 5000
 
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1.
 MIGRATIONS: dict[int, str] = {
-    0: resources.files("annotator").joinpath("store.sql").read_text(encoding="utf-8"),
+    0: resources.files("annotator.store").joinpath("schema.sql").read_text(encoding="utf-8"),
     1: "CREATE INDEX IF NOT EXISTS mentions_kinds ON mentions(source_id, sha256, type, "
        "entity_id, date_value, status, start, end);",  # store.sql has it from version 2
     2: "CREATE TABLE IF NOT EXISTS textmaps (sha256 TEXT PRIMARY KEY, code TEXT NOT NULL, "
