@@ -30,9 +30,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import ROOT, repeated_sample, runs, sample_copies, timed, workspace_with
+from _common import ROOT, repeated_sample, require, runs, sample_copies, timed, workspace_with
 
-GOLD = ROOT.parent / "shared" / "seed" / "gold.json"
+GOLD = require(ROOT / "tests" / "data" / "seed" / "gold.json")
 
 
 def annotate(ws, sid: str, copies: int) -> tuple[int, int]:
@@ -41,7 +41,7 @@ def annotate(ws, sid: str, copies: int) -> tuple[int, int]:
 
     text = ws.reading_text(sid)
     sha = ws.source(sid).sha256
-    gold = json.loads(GOLD.read_text(encoding="utf-8")) if GOLD.exists() else {"spans": []}
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
     types = {"PERSON": "person", "PLACE": "place", "ORG": "org", "DATE": "date"}
     first = text.index("\n\n") + 2  # the head is not repeated
     copy_len = (len(text) - first + 2) // copies

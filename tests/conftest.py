@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -10,10 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = Path(os.environ.get("ANNOTATOR_SHARED", ROOT.parent / "shared"))
-SEED_TXT = SHARED / "seed" / "german-soviet-axis-talks.txt"
-GOLD = SHARED / "seed" / "gold.json"
-TEI_RNG = SHARED / "tei" / "tei_all.rng"
+SEED_TXT = DATA / "seed" / "german-soviet-axis-talks.txt"
+GOLD = DATA / "seed" / "gold.json"
+TEI_RNG = ROOT / "schemas" / "tei_all.rng"
+EDITIONS = DATA / "editions"  # real TEI from EHRI and Friendly Networks (see data/SOURCES.md)
 SAMPLE_TEI = ROOT / "sources" / "german-soviet-axis-talks.xml"
 REFERENCES = ROOT / "sources" / "references.bib"
 ARTIFACTS = ROOT / "tests" / "artifacts"

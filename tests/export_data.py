@@ -1,6 +1,6 @@
 """Annotations for export tests, written straight into a workspace's store.
 
-The seed article gets the gold mentions of ``shared/seed/gold.json`` as confirmed mentions
+The seed article gets the gold mentions of ``tests/data/seed/gold.json`` as confirmed mentions
 grouped into register entries (a few with authority ids), two works, and three claims with
 their links: what a finished review of the sample workspace looks like.
 """
