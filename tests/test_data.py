@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from annotator.validate import validate
+from annotator.tei.validate import validate
 from tests.conftest import DATA, EDITIONS, ROOT, TEI_RNG
 
 _LISTED = re.compile(r"^\| `([^`]+)`", re.M)
