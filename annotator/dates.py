@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from annotator.calendar import real_date
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -94,19 +96,7 @@ def _day(word: str) -> int:
 
 
 def _valid(p: _Point) -> bool:
-    if p.month is not None and not 1 <= p.month <= 12:
-        return False
-    if p.day is not None:
-        limit = 29 if p.month == 2 else 30 if p.month in (4, 6, 9, 11) else 31
-        if not 1 <= p.day <= limit:
-            return False
-        if p.month == 2 and p.day == 29 and p.year is not None and not _leap(p.year):
-            return False
-    return True
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return real_date(p.year, p.month, p.day)
 
 
 # One date point, most specific first. Named groups: d (day), m (month), y (year).

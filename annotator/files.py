@@ -38,3 +38,11 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def relative(path: Path, root: Path) -> str | None:
+    """``path`` as the workspace names it (POSIX, relative to ``root``), or None when outside."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None

@@ -11,20 +11,6 @@ from dataclasses import dataclass, field
 ENTITY_TYPES = ("person", "place", "org")
 DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")  # a date's TEI value
 MENTION_TYPES = ("person", "place", "org", "date")
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def real_date(year: int, month: int | None = None, day: int | None = None) -> bool:
-    """Whether a year, month and day exist (proleptic Gregorian, year 0 a leap year): no
-    month 13, no 30 February, no 29 February 1900. TEI values and bibliography dates alike."""
-    if month is None:
-        return True
-    if not 1 <= month <= 12:
-        return False
-    if day is None:
-        return True
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    return 1 <= day <= (29 if month == 2 and leap else _DAYS[month - 1])
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
-from annotator.entities.names import slug
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
-from annotator.files import atomic_write
+from annotator.files import atomic_write, relative
 from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
                              Decision, Entity, EvalReport, ExportReport, ExportSummary, Link,
                              Mention, ProposeReport, RegisterImport, Source, Written)
@@ -38,6 +37,7 @@ from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_
                                   read_source_bytes)
 from annotator.tei import textmap_pack
 from annotator.tei.textmap import TextMap, build_textmap
+from annotator.text import slug
 
 if TYPE_CHECKING:
     from annotator.acts.review import Review
@@ -216,7 +216,8 @@ class Workspace:
 
     def _commit_source(self, item: _Prepared, *, replace: bool) -> AddResult:
         tm = item.textmap
-        rel = item.target.resolve().relative_to(self.root).as_posix()
+        rel = relative(item.target, self.root)
+        assert rel is not None  # sources/ is inside the workspace
         row = self.store.one("SELECT * FROM sources WHERE id = ?", (item.id,))
         if row is not None and row["sha256"] == item.parsed.sha256:
             return AddResult(_source(row), "unchanged")

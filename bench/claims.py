@@ -21,7 +21,7 @@ from pathlib import Path
 
 from _common import ROOT, repeated_sample, timed, workspace_with
 
-from annotator.acts.propose import chunks, load_parsing_pipeline
+from annotator.nlp.pipeline import chunks, load_parsing_pipeline
 
 BIB = ROOT / "sources" / "references.bib"
 

@@ -52,7 +52,7 @@ def bench_library(ws, n_process: int) -> tuple[int, float]:
 
 def bench_bare(ws, n_process: int, *, chunked: bool) -> tuple[int, float]:
     """Bare ``nlp.pipe`` over the reading texts: whole, or cut as annotator cuts them."""
-    from annotator.acts.propose import chunks, cached_pipeline, pipe_batch_size
+    from annotator.nlp.pipeline import cached_pipeline, chunks, pipe_batch_size
 
     nlp = cached_pipeline(ws.settings.model)
     texts = [ws.reading_text(s.id) for s in ws.sources()]
@@ -125,7 +125,7 @@ def main() -> None:
               f"words/s, {m['proposed']:,} proposals)")
     if args.skip_speed:
         return
-    from annotator.acts.propose import cached_pipeline
+    from annotator.nlp.pipeline import cached_pipeline
 
     with tempfile.TemporaryDirectory() as tmp:
         ws = make_workspace(Path(tmp) / "ws", args.words)
@@ -154,7 +154,7 @@ def main() -> None:
         # What excluding the components NER does not need buys (same chunks, one process).
         import spacy
 
-        from annotator.acts.propose import chunks
+        from annotator.nlp.pipeline import chunks
 
         full = spacy.load(ws.settings.model)
         ner = cached_pipeline(ws.settings.model)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.bibliography import entries as bib_mod
+from annotator.calendar import iso_date
 from annotator.export.bibtex import biblatex, classic, isbn_ok, latex_value, render
 from annotator.export.csl import item
 from annotator.records import BibEntry
@@ -268,7 +269,7 @@ def test_export_bib_out_under_a_file_names_the_file(seed_ws, tmp_path, under):
     ("2000-13-45", None), ("1900-02-29", None), ("1940-04-31", None), ("1940-00", None),
     ("1.1.1892", None), ("1940/1941/1942", None), ("", None)])
 def test_export_bib_iso_dates_are_real_dates(date, parts):
-    assert bib_mod.iso_date(date) == parts
+    assert iso_date(date) == parts
 
 
 def test_export_bib_a_date_that_is_no_real_date_becomes_its_year():
@@ -286,8 +287,8 @@ def test_export_bib_real_dates_are_the_review_s_real_dates():
     """One calendar rule for bibliography dates and TEI date values (review's D013)."""
     from datetime import date, timedelta
 
-    from annotator.records import real_date
-    from annotator.acts.review import _real_date
+    from annotator.calendar import real_date
+    from annotator.calendar import real_iso as _real_date
 
     day = date(1896, 1, 1)
     while day.year < 1905:

@@ -698,7 +698,7 @@ _XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\
 @settings(max_examples=300, deadline=None)
 @given(st.text(_XML_CHARS, max_size=20), st.text(_XML_CHARS, max_size=20))
 def test_export_escapes_give_lxml_back_every_text_and_attribute(text, value):
-    from annotator.bibliography.tei_bibl import attrs, esc
+    from annotator.text import attrs, esc
 
     el = etree.fromstring(f"<a{attrs((('v', value), ('gone', None)))}>{esc(text)}</a>")
     assert el.get("v") == value and el.get("gone") is None

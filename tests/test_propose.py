@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from annotator.cli import app
 from annotator.errors import ConfigError, ModelError, SourceError
 from annotator.config import DEFAULT_LABELS
-from annotator.acts.propose import (RawSpan, build_proposals, chunks, load_pipeline, pipeline_provenance,
-                               run_ner)
+from annotator.acts.propose import build_proposals
+from annotator.nlp.pipeline import RawSpan, chunks, load_pipeline, pipeline_provenance, run_ner
 from tests.conftest import GOLD
 
 runner = CliRunner()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.bibliography import entries as bib_mod
+from annotator.files import relative
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.records import BibEntry
 from annotator.store import Act, Store, now
@@ -29,7 +30,7 @@ def add_file(store: Store, path: Path, *, root: Path, editor: str,
     ``root``: the workspace folder; entries remember their file relative to it.
     """
     known = entries(store)
-    origin = _relative(path, root)
+    origin = relative(path, root) or path.name
     found = bib_mod.read_bib(path, origin=origin, known=known)
     by_key = {e.key: e for e in known}
     by_fold = {e.key.lower(): e for e in known}
@@ -114,8 +115,3 @@ def _row(entry: BibEntry) -> dict[str, Any]:
             "origin": entry.origin, "line": entry.line, "added_at": now()}
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.name

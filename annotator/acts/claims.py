@@ -26,6 +26,7 @@ from annotator.errors import DecisionError, Location
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
                              CheckReport, ClaimProposal, ClaimRow, Link, Source)
 from annotator.store import Act, now
+from annotator.text import trim
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -69,10 +70,7 @@ def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
                             f"'{source_id}' (0:{len(tm.text)})",
                             hint="give START < END within the reading text",
                             location=Location(ws.root / src.file), code="D303")
-    while start < end and tm.text[start].isspace():
-        start += 1
-    while end > start and tm.text[end - 1].isspace():
-        end -= 1
+    start, end = trim(tm.text, start, end)
     old = ws.store.one("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
                        "start = ? AND end = ?", (source_id, src.sha256, start, end))
     agent = " ".join(agent.split())
@@ -251,8 +249,9 @@ def propose_claims(ws: Workspace, source_ids: Iterable[str] | None, *, model: st
     """Run the finder over the reading texts and keep what it finds as proposals."""
     ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
     sources = [ws.source(i) for i in ids]
-    from annotator.acts.propose import chunks as text_chunks
-    from annotator.acts.propose import load_parsing_pipeline, provenance_of, record_run
+    from annotator.nlp.pipeline import chunks as text_chunks
+    from annotator.acts.propose import record_run
+    from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 
     if nlp is None:
         nlp = load_parsing_pipeline(model or ws.settings.model)

@@ -24,6 +24,7 @@ from annotator.acts.review import Review, add_variant, mention_at, normalise_dat
 from annotator.store import Act, now
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
+from annotator.text import trim
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +77,7 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
     _join_fragments(nodes, kinds, spans)
     out = []
     for i, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
-        while a < b and tm.text[a].isspace():
-            a += 1
-        while b > a and tm.text[b - 1].isspace():
-            b -= 1
+        a, b = trim(tm.text, a, b)
         if b > a:
             out.append(Marked(nodes[i], kinds[i], a, b))
     return out

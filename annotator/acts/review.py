@@ -27,12 +27,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 from annotator.entities.names import entity_id as new_entity_id
-from annotator.entities.names import display_name, name_key, slug
+from annotator.entities.names import display_name, name_key
 from annotator.errors import DecisionError, Location
-from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context, Decision,
-                             Entity, real_date)
+from annotator.calendar import real_iso
+from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context,
+                               Decision, Entity)
 from annotator.store import Act, Store, now
 from annotator.tei.textmap import context
+from annotator.text import slug
 
 ENTITY = "entity:"
 MENTION = "mention:"
@@ -89,18 +91,10 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
         if k not in DATE_KEYS:
             raise DecisionError(f"unknown date attribute '{k}'",
                                 hint=f"use {', '.join(DATE_KEYS)}", code="D013")
-        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v) or not _real_date(v):
+        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v) or not real_iso(v):
             raise DecisionError(f"'{v}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
                                 hint=f"fix the {k} value", code="D013")
     return json.dumps({k: value[k] for k in DATE_KEYS if k in value}, separators=(",", ":"))
-
-
-def _real_date(value: str) -> bool:
-    """A calendar date that exists: no month 13, no 30 February."""
-    parts = value.lstrip("-").split("-")
-    if value.startswith("--") or len(parts) == 1:
-        return True
-    return real_date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else None)
 
 
 def parse_target(target: str) -> tuple[str, str | int]:

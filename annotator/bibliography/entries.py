@@ -29,7 +29,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from annotator.errors import Location, SourceError
 from annotator.files import read_named
-from annotator.records import BibEntry, real_date
+from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
 
 if TYPE_CHECKING:
@@ -395,32 +395,6 @@ def authors(entry: BibEntry | dict[str, str]) -> list[str]:
     get = entry.get
     value = get("author", "") or get("editor", "")
     return split_names(value) if value else []
-
-
-_ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def iso_date(text: str, *, real: bool = True) -> list[list[int]] | None:
-    """The parts of an ISO (EDTF) date or range (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, two of
-    them joined by "/", the second may be left open: ``[]``), or None. With ``real`` a month
-    past 12 or a day its month lacks is no date either (biber ignores it, citeproc would read
-    month 13 as a season, TEI's ``@when`` is invalid)."""
-    pieces = text.split("/")
-    if len(pieces) > 2:
-        return None
-    out: list[list[int]] = []
-    for n, piece in enumerate(pieces):
-        if n and not piece:
-            out.append([])  # an open end
-            continue
-        m = _ISO_DATE.fullmatch(piece)
-        if m is None:
-            return None
-        parts = [int(x) for x in m.groups() if x]
-        if real and not real_date(*parts):
-            return None
-        out.append(parts)
-    return out
 
 
 def year_of(entry: BibEntry | dict[str, str]) -> str:

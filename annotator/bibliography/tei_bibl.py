@@ -27,13 +27,14 @@ DOCS: docs/export.md#annotated-tei
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from lxml import etree
 
-from annotator.bibliography.entries import iso_date, split_names
+from annotator.bibliography.entries import split_names
+from annotator.calendar import iso_date
 from annotator.tei.parse import TEI_NS, XML_ID
+from annotator.text import attrs, esc
 
 _T = f"{{{TEI_NS}}}"
 _LEVEL = {"article": "a", "inbook": "a", "incollection": "a", "inproceedings": "a",
@@ -44,31 +45,6 @@ _TITLES = {"journaltitle": ("j", None), "journal": ("j", "journal"),
 _SCOPES = {"volume": "volume", "number": "issue", "pages": "page"}
 _IDNOS = {"doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
 _DATES = ("date", "year", "urldate")
-
-
-# -- XML text: the export's escaping (the annotated TEI uses it too) --------------------------
-# ``translate`` looks every character up in a dict (600 ns for an id); most texts need no
-# escape, which one regular-expression search finds out (80 ns).
-def esc(text: str) -> str:
-    """Text content, escaped (``&``, ``<``, ``>``)."""
-    return text.translate(_TEXT_ESCAPES) if _TEXT_SPECIAL.search(text) else text
-
-
-def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
-    """`` name="value"`` for each pair with a value, in the given order, escaped (tab, LF and
-    CR as references, so attribute-value normalisation keeps them)."""
-    return "".join(f' {name}="{_attr(value)}"' for name, value in pairs if value is not None)
-
-
-def _attr(value: str) -> str:
-    return value.translate(_ATTR_ESCAPES) if _ATTR_SPECIAL.search(value) else value
-
-
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
-_TEXT_SPECIAL = re.compile("[&<>]")
-_ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
 
 
 def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id: str,

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from annotator.text import slug
+
 POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _WORDS = re.compile(r"[^\W_]+")
 # What may stand between two words of one name in running text: "J. R. R.", "Jean-Paul".
@@ -45,13 +47,6 @@ def name_key(surface: str) -> str:
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
-
-
-def slug(text: str, *, limit: int = 60, empty: str = "x") -> str:
-    """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return s[:limit].rstrip("-") or empty
 
 
 def entity_id(type_: str, preferred: str, taken: set[str] | frozenset[str]) -> str:

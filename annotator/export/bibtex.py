@@ -30,6 +30,7 @@ from typing import Any
 
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.datamodel_table import DATATYPES, FIELDS, MANDATORY
+from annotator.calendar import iso_date
 from annotator.records import BibEntry, Written
 
 ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle", "titleaddon",
@@ -90,12 +91,12 @@ def biblatex(entry: BibEntry) -> Prepared:
         if old in f:
             value = f.pop(old)
             f.setdefault(new, value)
-    if "date" in f and bib_mod.iso_date(f["date"]) is None:
+    if "date" in f and iso_date(f["date"]) is None:
         date = f.pop("date")
         m = re.search(r"\d{4}", date)
         if m and "year" not in f:
             f["year"] = m.group()
-        if bib_mod.iso_date(date, real=False) is not None:  # a date's form, not a real one
+        if iso_date(date, real=False) is not None:  # a date's form, not a real one
             out.notes.append(f"date '{date}' is not a real date: "
                              + (f"year {f['year']} kept" if "year" in f else "left out"))
     if "date" in f:

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.bibliography.entries import forenames, iso_date, split_names, surname
+from annotator.bibliography.entries import forenames, split_names, surname
+from annotator.calendar import iso_date
 from annotator.records import BibEntry, Written
 
 TYPES = {"article": "article-journal", "book": "book", "mvbook": "book", "collection": "book",

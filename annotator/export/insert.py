@@ -39,6 +39,7 @@ from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap,
                                    local_name)
+from annotator.text import trim
 
 _TEI = f"{{{TEI_NS}}}"
 _XMLNS = re.compile("xmlns")  # finds it in a long text three times faster than str.find
@@ -196,7 +197,7 @@ class SourceIndex:
                     if tm.kind[k] != GEN and tm.s_end[k] <= c)
         start = tm.r_start[first]
         end = tm.r_start[last + 1] if last + 1 < len(tm.r_start) else len(tm.text)
-        start, end = _trim(tm.text, start, end)
+        start, end = trim(tm.text, start, end)
         return (start, end) if end > start else None
 
 
@@ -248,14 +249,6 @@ class Piece:
     owner: int = -1  # which span it belongs to
     rank: int = 0  # lower ranks are cut first when two spans cross
     inner: bool = False  # placed at the innermost level (after a conflict)
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def _is_gen(tm: TextMap, i: int) -> bool:
@@ -533,7 +526,7 @@ def place(ix: SourceIndex, start: int, end: int, tag: str, *, owner: int = -1, r
     pieces: list[Piece] = []
     lost = 0
     for bs, be in blocks:
-        bs, be = _trim(text, bs, be)
+        bs, be = trim(text, bs, be)
         if bs >= be:
             continue
         got, miss = _place_block(ix, bs, be, tag, inner=inner, depth=0)
@@ -561,7 +554,7 @@ def _place_block(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
     lost = 0
     bounds = [s, *cuts, e]
     for a, b in zip(bounds, bounds[1:]):
-        a, b = _trim(ix.tm.text, a, b)
+        a, b = trim(ix.tm.text, a, b)
         if a < b:
             got, miss = _place_block(ix, a, b, tag, inner=inner, depth=depth + 1)
             out.extend(got)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ExportError, Location
-from annotator.files import atomic_write
+from annotator.files import atomic_write, relative
 from annotator.records import Written
 
 
@@ -60,7 +60,4 @@ def same_bytes(path: Path, data: bytes) -> bool:
 
 def shown(ws: Any, path: Path) -> str:
     """A path as the editor reads it: relative to the workspace when inside it."""
-    try:
-        return path.resolve().relative_to(ws.root).as_posix()
-    except ValueError:
-        return str(path)
+    return relative(path, ws.root) or str(path)

@@ -44,7 +44,7 @@ import numpy as np
 from lxml import etree
 
 from annotator.acts.bibliography import entry_from_row
-from annotator.bibliography.tei_bibl import attrs, bibl_lines, esc
+from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
                                      first_crossing, first_seen, index_source, nest, place,
                                      place_simple, small_unique, splice, tag_batch)
@@ -52,6 +52,7 @@ from annotator.export.output import shown, write_file
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
 from annotator.store import Store
 from annotator.tei.parse import TEI_NS, XML_ID, element_text
+from annotator.text import attrs, esc, slug
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -229,13 +230,9 @@ def ncname(text: str, prefix: str = "id") -> str:
     return out
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
-
-
 def resp_id(provenance: str) -> str:
     """xml:id of the ``<application>`` behind a proposal (the target of its ``@resp``)."""
-    return f"annotator-{_slug(provenance)}"
+    return f"annotator-{slug(provenance, limit=1000)}"
 
 
 class _Ids:
@@ -705,7 +702,7 @@ class _Builder:
         out: list[str] = []
         apps: list[tuple[str, str, str | None, str]] = []
         if APP_ID not in self.ex.ids:
-            from annotator import __version__
+            from annotator.version import __version__
 
             apps.append((APP_ID, "annotator", __version__, "annotator"))
         for prov, rid in sorted(self.resps.items(), key=lambda kv: kv[1]):

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from annotator.records import BibEntry, ClaimProposal, Link
+from annotator.text import trim
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -224,12 +225,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """Character span of tokens [s, e) without surrounding whitespace."""
     a = doc[s].idx
     b = doc[e - 1].idx + len(doc[e - 1].text)
-    text = _text(doc)
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
+    return trim(_text(doc), a, b)
 
 
 def _agent_of(head: Token) -> tuple[str, int, int]:

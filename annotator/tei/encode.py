@@ -9,13 +9,8 @@ and opens the body as ``<head>``, so the reading text keeps every word of the fi
 from __future__ import annotations
 
 import re
-from html import escape as _escape
 
-
-def escape(text: str) -> str:
-    """Text content escaped (``&``, ``<``, ``>``); ``html`` does it without xml.sax's start-up
-    cost (it imports urllib), which every CLI start paid."""
-    return _escape(text, quote=False)
+from annotator.text import esc as escape
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -1,0 +1,66 @@
+"""The calendar, once: which dates exist, and ISO 8601 date values.
+
+One rule for TEI values (``@when``, ``@notBefore``, ...), bibliography dates (EDTF ranges) and
+the dates the rules read in a text: proleptic Gregorian, year 0 a leap year, no month 13, no 30
+February, no 29 February 1900.
+
+DOCS: docs/proposals.md#dates
+"""
+
+from __future__ import annotations
+
+import re
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def real_date(year: int | None, month: int | None = None, day: int | None = None) -> bool:
+    """Whether a year, month and day exist. An unknown year (None) allows 29 February."""
+    if month is None:
+        return True
+    if not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    feb = 29 if year is None or leap(year) else 28
+    return 1 <= day <= (feb if month == 2 else _DAYS[month - 1])
+
+
+def real_iso(value: str) -> bool:
+    """Whether a TEI date value (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``--MM-DD``, ``--MM``)
+    names a date that exists; the form itself is checked by the caller's pattern."""
+    if value.startswith("--"):
+        parts = [int(p) for p in value[2:].split("-") if p.isdigit()]
+        return real_date(None, *parts[:2])
+    parts = value.lstrip("-").split("-")
+    if len(parts) == 1:
+        return True
+    return real_date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else None)
+
+
+def iso_date(text: str, *, real: bool = True) -> list[list[int]] | None:
+    """The parts of an ISO (EDTF) date or range (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, two of
+    them joined by "/", the second may be left open: ``[]``), or None. With ``real`` a month
+    past 12 or a day its month lacks is no date either (biber ignores it, citeproc would read
+    month 13 as a season, TEI's ``@when`` is invalid)."""
+    pieces = text.split("/")
+    if len(pieces) > 2:
+        return None
+    out: list[list[int]] = []
+    for n, piece in enumerate(pieces):
+        if n and not piece:
+            out.append([])  # an open end
+            continue
+        m = ISO_DATE.fullmatch(piece)
+        if m is None:
+            return None
+        parts = [int(x) for x in m.groups() if x]
+        if real and not real_date(*parts):
+            return None
+        out.append(parts)
+    return out

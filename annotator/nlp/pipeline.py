@@ -1,0 +1,195 @@
+"""The spaCy side of proposing: load an installed pipeline, cut texts into chunks, run NER.
+
+The only place (with the rest of ``annotator.nlp``) that imports spaCy, and only inside
+functions, so ``annotator --help`` and every command that needs no model start fast. Nothing is
+ever downloaded: a pipeline must be installed (or a folder with ``meta.json``).
+
+DOCS: docs/proposals.md
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+CHUNK_CHARS = 5000  # texts go to the model in block-aligned chunks of about this size
+# Components that never feed NER in spaCy's trained pipelines: excluded before loading.
+NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "trainable_lemmatizer",
+               "senter", "morphologizer", "textcat", "textcat_multilabel", "entity_linker",
+               "spancat", "span_finder", "coref", "span_resolver")
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+def _meta_path(name: str) -> Path | None:
+    path = Path(name)
+    if path.is_dir() and (path / "meta.json").is_file():
+        return path / "meta.json"
+    if not re.fullmatch(r"[A-Za-z_][\w]*", name):
+        return None
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        meta = Path(folder) / "meta.json"
+        if meta.is_file():
+            return meta
+    return None
+
+
+def _missing(name: str) -> ModelError:
+    return ModelError(f"spaCy pipeline '{name}' is not installed",
+                      hint=f"install it with 'pip install {name.replace('_', '-')}' or give an "
+                           "installed one with --model (or 'model' in annotator.toml); nothing is "
+                           "ever downloaded", code="M001")
+
+
+def pipeline_provenance(name: str) -> str:
+    """``model:<lang>_<name>@<version>`` of an installed pipeline, read from its meta.json.
+
+    Cheap (no spaCy import, no model load), so unchanged sources are skipped without loading.
+    """
+    meta_path = _meta_path(name)
+    if meta_path is None:
+        raise _missing(name)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', name)}@{meta.get('version', '0')}"
+
+
+def load_pipeline(name: str) -> Language:
+    """Load an installed spaCy pipeline with only the components its NER needs.
+
+    Raises ModelError M001 when it is not installed (nothing is downloaded), M002 when it
+    cannot be loaded or has no ``ner``.
+    """
+    nlp = _load(name, exclude=NOT_FOR_NER, needs="ner",
+                hint="choose a pipeline that recognises entities with --model")
+    # Drop shared embedders nobody listens to any more (en_core_web_sm's ner has its own).
+    for comp_name in list(nlp.pipe_names):
+        comp = nlp.get_pipe(comp_name)
+        listeners = getattr(comp, "listening_components", None)
+        if listeners is not None and not [c for c in listeners if c in nlp.pipe_names]:
+            nlp.remove_pipe(comp_name)
+    return nlp
+
+
+@functools.lru_cache(maxsize=2)
+def cached_pipeline(name: str) -> Language:
+    """``load_pipeline`` once per process and name: a server or notebook proposes many times."""
+    return load_pipeline(name)
+
+
+def load_parsing_pipeline(name: str) -> Language:
+    """Load an installed spaCy pipeline whole: the claim finder needs its parser and lemmas.
+
+    Same errors as ``load_pipeline`` (M001 not installed, M002 cannot load or no parser).
+    """
+    return _load(name, exclude=(), needs="parser",
+                 hint="claims need a pipeline with a dependency parser; choose one with --model")
+
+
+def _load(name: str, *, exclude: Iterable[str], needs: str, hint: str) -> Language:
+    """An installed pipeline (never downloaded) that has the component ``needs``."""
+    if _meta_path(name) is None:
+        raise _missing(name)
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=list(exclude))
+    except OSError as exc:
+        raise ModelError(f"cannot load spaCy pipeline '{name}' ({exc})",
+                         hint="reinstall it or choose another with --model", code="M002") from None
+    if needs not in nlp.pipe_names:
+        raise ModelError(f"spaCy pipeline '{name}' has no '{needs}' component", hint=hint,
+                         code="M002")
+    nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 4)
+    return nlp
+
+
+def provenance_of(nlp: Language) -> str:
+    meta = nlp.meta
+    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}@{meta.get('version', '0')}"
+
+
+# -- chunks ----------------------------------------------------------------------------------
+def chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of a reading text, cut at block breaks, each about ``limit`` chars.
+
+    Blocks longer than ``limit * 4`` are cut at a space, so no piece passes the model's limit.
+    """
+    start = 0
+    n = len(text)
+    while start < n:
+        if n - start <= limit:
+            yield start, text[start:]
+            return
+        cut = text.rfind("\n\n", start + 1, start + limit)
+        if cut == -1:
+            cut = text.find("\n\n", start + limit)
+            if cut == -1 or cut - start > limit * 4:
+                cut = text.rfind(" ", start + 1, start + limit * 4)
+                if cut == -1:
+                    cut = min(n, start + limit * 4)
+        yield start, text[start:cut]
+        start = cut
+
+
+def pipe_batch_size(batch_size: int, n_process: int, chars: int) -> int:
+    """Chunks per batch: with several processes, small enough that each gets several batches.
+
+    spaCy hands whole batches to the workers in turn, so 130 chunks in batches of 64 would
+    leave one worker idle.
+    """
+    if n_process <= 1:
+        return batch_size
+    n_chunks = max(1, chars // CHUNK_CHARS + 1)
+    return max(1, min(batch_size, -(-n_chunks // (n_process * 4))))
+
+
+@dataclass(frozen=True, slots=True)
+class RawSpan:
+    """An entity span straight from the model, in reading-text offsets."""
+
+    start: int
+    end: int
+    label: str
+
+
+def run_ner(nlp: Language, items: Iterable[tuple[str, str]], *, batch_size: int = 64,
+            n_process: int = 1,
+            on_chunk: Callable[[int], None] | None = None) -> Iterator[tuple[str, list[RawSpan]]]:
+    """Stream (key, text) pairs through ``nlp.pipe``; yield (key, spans) per text, in order.
+
+    Texts are cut into chunks; only one text's spans are held at a time. ``on_chunk`` gets
+    the number of words of each chunk done.
+    """
+    def feed() -> Iterator[tuple[str, tuple[str, int, bool, int]]]:
+        for key, text in items:
+            parts = list(chunks(text)) or [(0, "")]
+            for i, (offset, piece) in enumerate(parts):
+                yield piece, (key, offset, i == len(parts) - 1,
+                              len(piece.split()) if on_chunk else 0)
+
+    current: list[RawSpan] = []
+    for doc, (key, offset, last, words) in nlp.pipe(feed(), as_tuples=True,
+                                                    batch_size=batch_size, n_process=n_process):
+        current.extend(RawSpan(offset + e.start_char, offset + e.end_char, e.label_)
+                       for e in doc.ents)
+        if on_chunk is not None:
+            on_chunk(words)
+        if last:
+            yield key, current
+            current = []

@@ -1,0 +1,3 @@
+"""The version of annotator, written into exports and provenance."""
+
+__version__ = "0.1.0"

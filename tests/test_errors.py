@@ -1,0 +1,129 @@
+"""The error catalogue: every code the package raises is in ``annotator.errors.CATALOGUE`` with
+the class that raises it, and ``docs/errors.md`` is made from the catalogue.
+
+Run ``python tests/test_errors.py --write`` to write docs/errors.md after changing a code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "annotator"
+DOC = ROOT / "docs" / "errors.md"
+CODE = re.compile(r"[A-Z]\d{3}")
+INTRO = """# Errors
+
+Every error an editor can fix is one line on stderr, place first, then what to do, then a
+stable code, and exit status 2:
+
+```
+sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch: p and q; fix the markup and add it again [S005]
+```
+
+Tests assert the class and the code, never the wording. Anything else is a bug and shows its
+traceback (exit status 1). `annotator check` and `annotator validate` exit 1 for a finding
+(a claim without support, an invalid file), not for an error.
+
+This page is made from `annotator.errors.CATALOGUE` by `python tests/test_errors.py --write`.
+"""
+
+
+def codes_in_package() -> dict[str, list[tuple[str, int, str | None]]]:
+    """code -> [(module path, line, class named at the raise site or None)]."""
+    found: dict[str, list[tuple[str, int, str | None]]] = defaultdict(list)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "errors.py" and path.parent == PACKAGE:
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        seen: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    v = kw.value
+                    if kw.arg == "code" and isinstance(v, ast.Constant) and \
+                            isinstance(v.value, str) and CODE.fullmatch(v.value):
+                        f = node.func
+                        cls = f.id if isinstance(f, ast.Name) else \
+                            f.attr if isinstance(f, ast.Attribute) else None
+                        found[v.value].append((rel, v.lineno, cls))
+                        seen.add(id(v))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                    CODE.fullmatch(node.value) and id(node) not in seen:
+                found[node.value].append((rel, node.lineno, None))
+    return found
+
+
+def render() -> str:
+    from annotator.errors import CATALOGUE, SECTIONS
+
+    where = codes_in_package()
+    out = [INTRO]
+    for letter, heading in SECTIONS:
+        out.append(f"\n## {heading}\n\n| code | what is wrong | what to do | raised in |\n"
+                   "|---|---|---|---|\n")
+        for code, entry in CATALOGUE.items():
+            if code[0] != letter:
+                continue
+            files = sorted({f for f, _, _ in where.get(code, [])})
+            place = ", ".join(f"`{f}`" for f in files)
+            what = entry.what
+            if not heading.startswith(entry.cls.__name__) and \
+                    f"/ {entry.cls.__name__}" not in heading:
+                what = f"({entry.cls.__name__}) {what}"
+            out.append(f"| {code} | {what} | {entry.todo} | {place} |\n")
+    return "".join(out)
+
+
+def test_errors_every_code_is_catalogued():
+    from annotator.errors import CATALOGUE
+
+    missing = {c: w for c, w in codes_in_package().items() if c not in CATALOGUE}
+    assert not missing, (f"codes raised but not in annotator.errors.CATALOGUE: {missing}; add "
+                         "them there and run 'python tests/test_errors.py --write'")
+
+
+def test_errors_codes_are_raised_by_their_class():
+    import annotator.errors as errors
+
+    wrong = []
+    for code, uses in codes_in_package().items():
+        entry = errors.CATALOGUE.get(code)
+        for path, line, cls in uses:
+            named = getattr(errors, cls, None) if cls else None
+            if entry and isinstance(named, type) and issubclass(named, errors.AnnotatorError) \
+                    and not issubclass(named, entry.cls):
+                wrong.append(f"{path}:{line}: {code} raised as {cls}, catalogued as "
+                             f"{entry.cls.__name__}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_errors_every_catalogued_code_is_used():
+    from annotator.errors import CATALOGUE
+
+    unused = sorted(set(CATALOGUE) - set(codes_in_package()))
+    assert not unused, f"catalogued but never raised: {unused}; remove them from CATALOGUE"
+
+
+def test_errors_doc_is_made_from_the_catalogue():
+    assert DOC.read_text(encoding="utf-8") == render(), \
+        "docs/errors.md is out of date: run 'python tests/test_errors.py --write'"
+
+
+def test_errors_message_shape():
+    from annotator.errors import Location, SourceError
+
+    err = SourceError("XML is not well-formed", hint="fix the markup",
+                      location=Location("sources/a.xml", 3, 7), code="S005")
+    assert str(err) == "sources/a.xml:3:7: XML is not well-formed; fix the markup [S005]"
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    sys.path.insert(0, str(ROOT))
+    DOC.write_text(render(), encoding="utf-8")
