@@ -35,8 +35,8 @@ def real_iso(value: str) -> bool:
     """Whether a TEI date value (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``--MM-DD``, ``--MM``)
     names a date that exists; the form itself is checked by the caller's pattern."""
     if value.startswith("--"):
-        parts = [int(p) for p in value[2:].split("-") if p.isdigit()]
-        return real_date(None, *parts[:2])
+        month_day = [int(p) for p in value[2:].split("-") if p.isdigit()]
+        return real_date(None, *month_day[:2])
     parts = value.lstrip("-").split("-")
     if len(parts) == 1:
         return True

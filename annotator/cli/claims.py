@@ -11,6 +11,7 @@ import typer
 from annotator.bibliography.entries import year_of
 from annotator.cli._app import app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
+from annotator.records import ClaimRow
 
 bib_app = typer.Typer(help="The bibliography: works that support claims, with citation keys.",
                       no_args_is_help=True)
@@ -78,7 +79,7 @@ def bib_list_cli(
 
 
 # -- claims -------------------------------------------------------------------------------------
-def _claim_dict(row: Any, *, short: bool) -> dict[str, Any]:
+def _claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
     text = row.text
     if short and len(text) > 90:
         text = text[:89].rstrip() + "…"

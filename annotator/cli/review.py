@@ -12,12 +12,13 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.records import Decision
 
 EXPECTED = typer.Option("--expected", help="State token read earlier (annotator history "
                         "--token); refuse if the target changed since.")
 
 
-def _done(decision: Any) -> None:
+def _done(decision: Decision) -> None:
     typer.echo(f"decision {decision.id}: {decision.act} {decision.target}", err=True)
 
 

@@ -36,7 +36,8 @@ from starlette.staticfiles import StaticFiles
 
 from annotator.bibliography.entries import year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
-from annotator.records import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link
+from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link,
+                               Mention)
 from annotator.acts.review import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -272,7 +273,7 @@ def _mention(desk: Desk, request: Request) -> Any:
                       location=Location(f"mention:{mid}"), code="W101")
 
 
-def _mention_panel(desk: Desk, request: Request, mention: Any, done: str = "") -> HTMLResponse:
+def _mention_panel(desk: Desk, request: Request, mention: Mention, done: str = "") -> HTMLResponse:
     entity = desk.ws.entity(mention.entity_id) if mention.entity_id else None
     return desk.page(request, "_panel_mention.html", mention=mention, entity=entity,
                      expected_mention=desk.ws.state_token(f"mention:{mention.id}"),
@@ -490,7 +491,7 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
 CONTEXT = 160  # characters of context either side of a claim
 
 
-def _check_claim(desk: Desk, claim_id: Any, form: Form) -> None:
+def _check_claim(desk: Desk, claim_id: int | str, form: Form) -> None:
     claim = desk.ws.claim(claim_id)
     if form.get("expected") and form["expected"] != desk.ws.state_token(f"claim:{claim.id}"):
         raise ServerError(f"claim {claim.id} changed since this page was loaded (in another "
