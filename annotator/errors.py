@@ -180,8 +180,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'make the folder writable or export elsewhere'),
     "E002": (ExportError, 'disk full while writing the export; the earlier export is intact',
               'free some space and export again'),
-    "E010": (SourceError, 'no schema to validate against',
-              'give one with --schema (for TEI: tei_all.rng)'),
+    "E010": (SourceError, 'no schema to validate against (schemas/tei_all.rng is not beside '
+                          'this installation)',
+              'give one with --schema, or install annotator from its repository (pip install -e .)'),
     "E011": (SourceError, 'schema not found',
               'give the path of a RELAX NG .rng file'),
     "E012": (SourceError, 'not a usable RELAX NG schema (…)',

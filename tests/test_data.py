@@ -52,3 +52,11 @@ def test_data_no_test_or_benchmark_reads_outside_the_repository():
     for f in [*ROOT.joinpath("tests").glob("*.py"), *ROOT.joinpath("bench").glob("*.py")]:
         if f.name != "test_data.py":
             assert not outside.search(f.read_text(encoding="utf-8")), f
+
+
+def test_data_ci_runs_exactly_the_readmes_test_command():
+    blocks = re.findall(r"```sh\n(.*?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"),
+                        re.S)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == blocks[1]
+    assert blocks[1].startswith("sh tests/setup-system.sh && ")

@@ -115,8 +115,8 @@ def validate_cli(
     files: Annotated[list[Path], typer.Argument(help="XML files to check.")],
     *,
     schema: Annotated[Path | None, typer.Option(
-        "--schema", "-s", help="RELAX NG schema (.rng), e.g. tei_all.rng (default: the local "
-                               ".rng named by the file's <?xml-model?>).")] = None,
+        "--schema", "-s", help="RELAX NG schema (.rng) (default: the local .rng named by "
+                               "the file's <?xml-model?>, else TEI P5 tei_all).")] = None,
     format: Annotated[Format | None, typer.Option(
         "--format", "-f", help="table, json, csv or md (default: one 'file:line:col: message' "
                                "line per finding, as compilers print).")] = None,
