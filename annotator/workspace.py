@@ -735,12 +735,16 @@ class Workspace:
     def undo(self, decision_id: int | None = None, *,
              expected: str | None = None) -> Decision:
         """Undo the last act still in force (or a given one); the undo is itself logged."""
-        return self._review().undo(decision_id, expected=expected)
+        from annotator.acts.undo import undo
+
+        return undo(self._review(), decision_id, expected=expected)
 
     def history(self, *, target: str | None = None,
                 limit: int | None = None) -> list[Decision]:
         """The decisions log, newest first; with ``target``, only acts that touched it."""
-        return self._review().history(target=target, limit=limit)
+        from annotator.acts.undo import history
+
+        return history(self.store, target=target, limit=limit)
 
     def queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
         """Entity ids left to decide, most mentions first; skipped ones at the end."""

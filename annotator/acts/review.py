@@ -1,9 +1,10 @@
-"""Editors' decisions: confirm, reject and correct candidates entity by entity, and undo them.
+"""Editors' decisions: confirm, reject and correct candidates entity by entity.
 
 A decision on an entity applies to all of its mentions except those decided one by one
 (``mentions.decided = 1``), which keep their own state. Every public act is one
 ``Store.act`` block: one committed transaction that also appends the decision, with the
-before and after images of every row it changed, so ``undo`` puts back the exact earlier state.
+before and after images of every row it changed, so ``acts.undo`` puts back the exact earlier
+state.
 
 Targets are an entity id (``person-adolf-hitler``, also written ``entity:person-adolf-hitler``)
 or ``mention:<id>``.
@@ -33,6 +34,7 @@ from annotator.calendar import real_iso
 from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context,
                                Decision, Entity)
 from annotator.store import Act, Store, now
+from annotator.store import decisions as log
 from annotator.tei.textmap import context
 from annotator.text import slug
 
@@ -121,23 +123,24 @@ def target_name(target: str) -> str:
     return f"{kind}:{key}"
 
 
-def decision_from_row(row: sqlite3.Row) -> Decision:
-    return Decision(id=row["id"], at=row["at"], editor=row["editor"], act=row["act"],
-                    target=row["target"], payload=json.loads(row["payload"] or "{}"),
-                    undone_by=row["undone_by"], undoes=row["undoes"])
+@contextmanager
+def located(store: Store) -> Iterator[None]:
+    """Errors of an act name the store they were refused by (``annotator.sqlite: ...``)."""
+    try:
+        yield
+    except DecisionError as err:
+        if err.location is None:
+            err.location = Location(store.path.name)
+        raise
 
 
 def _located(method: Callable[Concatenate[Review, P], R]) -> Callable[Concatenate[Review, P], R]:
-    """Errors of an act name the store they were refused by (``annotator.sqlite: ...``)."""
+    """A ``Review`` method whose errors name its store (see ``located``)."""
 
     @wraps(method)
     def wrapper(self: Review, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with located(self.store):
             return method(self, *args, **kwargs)
-        except DecisionError as err:
-            if err.location is None:
-                err.location = Location(self.store.path.name)
-            raise
 
     return wrapper
 
@@ -189,49 +192,24 @@ class Review:
         Without targets it stands for the whole workspace: it changes with every decision.
         """
         if not targets:
-            row = self.store.query("SELECT MAX(id) AS d FROM decisions")[0]  # always one row
-            return hashlib.sha256(f"workspace:{row['d']}".encode()).hexdigest()[:16]
-        return self._token(self.store.conn, targets)
+            last = log.last_id(self.store.conn)
+            return hashlib.sha256(f"workspace:{last}".encode()).hexdigest()[:16]
+        return self.token(self.store.conn, targets)
 
-    def _token(self, conn: sqlite3.Connection, targets: Sequence[str]) -> str:
+    def token(self, conn: sqlite3.Connection, targets: Sequence[str]) -> str:
+        """The state token of ``targets`` as ``conn`` sees them (within an act, or not)."""
         h = hashlib.sha256()
         for target in targets:
             kind, key = parse_target(target)
             if kind == "mention":
                 rows = [self._mention_row(conn, int(key))]
-            elif kind == "claim":  # the claim and its links: what a claim page shows
-                rows = conn.execute("SELECT * FROM claims WHERE id = ?", (key,)).fetchall()
-                rows.extend(conn.execute("SELECT * FROM links WHERE claim_id = ? ORDER BY id",
-                                         (key,)).fetchall())
+            elif kind == "claim":
+                rows = log.claim_state_rows(conn, key)
             else:
-                rows = [self._entity_row(conn, str(key))]
-                for sql in ("SELECT * FROM variants WHERE entity_id = ? ORDER BY key",
-                            "SELECT * FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
-                            "SELECT * FROM mentions WHERE entity_id = ? ORDER BY id"):
-                    rows.extend(conn.execute(sql, (key,)).fetchall())
+                rows = [self._entity_row(conn, str(key)), *log.entity_state_rows(conn, str(key))]
             for r in rows:
                 h.update(json.dumps(list(tuple(r)), ensure_ascii=False).encode())
         return h.hexdigest()[:16]
-
-    def history(self, *, target: str | None = None, limit: int | None = None) -> list[Decision]:
-        """The decisions log, newest first; with ``target``, the acts that touched it."""
-        if limit is not None and limit <= 0:
-            return []
-        want = target_name(target) if target else None
-        key = want.split(":", 1)[1] if want else None
-        # a cursor, not a list: the desk asks for the last few on every page, and the log grows;
-        # SQLite passes only acts that name the key somewhere, _touches decides on those
-        rows = self.store.conn.execute(
-            "SELECT * FROM decisions WHERE ?1 IS NULL OR instr(target, ?1) > 0 "
-            "OR instr(changes, ?1) > 0 ORDER BY id DESC", (key,))
-        out: list[Decision] = []
-        for row in rows:
-            if want is not None and not _touches(row, want):
-                continue
-            out.append(decision_from_row(row))
-            if limit is not None and len(out) >= limit:
-                break
-        return out
 
     # -- the act wrapper ----------------------------------------------------------------------
     @contextmanager
@@ -241,15 +219,13 @@ class Review:
         (default all): for a merge, of the entity merged away, as the editor saw it."""
         names = [target_name(t) for t in targets]
         with self.store.act(act, " ".join(names), editor=self.editor, payload=payload) as rec:
-            if expected is not None and self._token(rec.conn, names[:checked]) != expected:
+            if expected is not None and self.token(rec.conn, names[:checked]) != expected:
                 raise DecisionError(f"{' '.join(names)} changed since you loaded it",
                                     hint="reload and try again", code="D010")
             yield rec
 
     def _done(self, rec: Act) -> Decision:
-        row = self.store.one("SELECT * FROM decisions WHERE id = ?", (rec.decision_id,))
-        assert row is not None
-        return decision_from_row(row)
+        return log.decision(self.store.conn, rec.decision_id)
 
     # -- acts ---------------------------------------------------------------------------------
     @_located
@@ -561,8 +537,8 @@ class Review:
                    "entity": entity_id, "date_value": value}
         span = f"span:{source_id}:{start}-{end}"
         with self.store.act("add-mention", span, editor=self.editor, payload=payload) as rec:
-            if expected is not None and entity_id and self._token(rec.conn,
-                                                                  [entity_id]) != expected:
+            if expected is not None and entity_id and self.token(rec.conn,
+                                                                 [entity_id]) != expected:
                 raise DecisionError(f"{entity_id} changed since you loaded it",
                                     hint="reload and try again", code="D010")
             self._check_span(rec.conn, source_id, start, end)
@@ -619,85 +595,10 @@ class Review:
             self._entity_row(rec.conn, str(key))
         return self._done(rec)
 
-    # -- undo ---------------------------------------------------------------------------------
-    @_located
-    def undo(self, decision_id: int | None = None, *, expected: str | None = None) -> Decision:
-        """Undo the last act not yet undone (or a given one), putting back the earlier rows."""
-        with self.store.transaction() as conn:
-            row = (self._last_undoable(conn) if decision_id is None
-                   else conn.execute("SELECT * FROM decisions WHERE id = ?",
-                                     (decision_id,)).fetchone())
-        if row is None:
-            if decision_id is None:
-                raise DecisionError("nothing to undo", hint="see 'annotator history'",
-                                    code="D007")
-            raise DecisionError(f"no decision {decision_id}", hint="see 'annotator history'",
-                                code="D015")
-        target = row["target"]
-        with self.store.act("undo", target, editor=self.editor,
-                            payload={"decision": row["id"], "act": row["act"]}) as rec:
-            fresh = rec.conn.execute("SELECT * FROM decisions WHERE id = ?",
-                                     (row["id"],)).fetchone()
-            self._check_undoable(rec.conn, fresh)
-            if expected is not None:
-                names = [t for t in target.split() if t.startswith((ENTITY, MENTION))]
-                if self._token(rec.conn, names) != expected:
-                    raise DecisionError(f"{target} changed since you loaded it",
-                                        hint="reload and try again", code="D010")
-            try:
-                rec.restore(json.loads(fresh["changes"]))
-            except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
-                raise DecisionError(f"decision {row['id']} cannot be undone: other rows still "
-                                    "refer to what it added", hint="undo or remove those first "
-                                    "(e.g. unlink the claims linked to the work)",
-                                    code="D312") from None
-            rec.undoes = fresh["id"]
-        return self._done(rec)
-
-    def _last_undoable(self, conn: sqlite3.Connection) -> sqlite3.Row | None:
-        """The newest act still in force: not undone, and a forward act (or a redo)."""
-        row: sqlite3.Row
-        for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
-                                "target NOT LIKE 'source:%' ORDER BY id DESC"):
-            depth, cur = 0, row
-            while cur["undoes"] is not None:
-                depth += 1
-                cur = conn.execute("SELECT * FROM decisions WHERE id = ?",
-                                   (cur["undoes"],)).fetchone()
-            if depth % 2 == 0:
-                return row
-        return None
-
-    def _check_undoable(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-        if row["target"].startswith("source:"):
-            raise DecisionError(f"decision {row['id']} ({row['act']} {row['target']}) "
-                                "cannot be undone", hint="replace or remove the source file "
-                                "instead", code="D009")
-        if row["undone_by"] is not None:
-            raise DecisionError(f"decision {row['id']} is already undone (by "
-                                f"{row['undone_by']})", hint="see 'annotator history'",
-                                code="D008")
-        changes = json.loads(row["changes"])
-        final: dict[str, dict[str, Any]] = {}
-        for ch in changes:
-            final[_change_key(ch)] = ch
-        for k, ch in final.items():
-            where = " AND ".join(f"{c} = ?" for c in ch["key"])
-            cur = conn.execute(f"SELECT * FROM {ch['table']} WHERE {where}",  # noqa: S608
-                               tuple(ch["key"].values())).fetchone()
-            if (dict(cur) if cur is not None else None) != ch["after"]:
-                later = _later_change(conn, row["id"], k)
-                by = f" by decision {later}" if later else ""
-                first = f"undo {later} first" if later else "decide again instead"
-                raise DecisionError(f"decision {row['id']} cannot be undone: {k} changed "
-                                    f"since{by}", hint=first, code="D008")
-
     # -- the review queue ---------------------------------------------------------------------
     def queue(self, *, type_: str | None = None, editor: str | None = None) -> list[str]:
         """Candidate entities to decide, most mentions first; ones this editor skipped last."""
-        skipped = {r["target"][len(ENTITY):] for r in self.store.query(
-            "SELECT target FROM decisions WHERE act = 'skip' AND undone_by IS NULL AND "
-            "editor = ?", (editor or self.editor,))}
+        skipped = {t[len(ENTITY):] for t in log.skipped(self.store.conn, editor or self.editor)}
         rows = self.store.query(
             "SELECT e.id, COUNT(m.id) AS n FROM entities e "
             "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
@@ -842,35 +743,3 @@ def _move_children(rec: Act, old: str, new: str) -> None:
         rec.update("mentions", {"id": m["id"]}, {"entity_id": new})
     for c in conn.execute("SELECT id FROM claims WHERE agent_entity_id = ?", (old,)).fetchall():
         rec.update("claims", {"id": c["id"]}, {"agent_entity_id": new})
-
-
-def _change_key(ch: dict[str, Any]) -> str:
-    key = ch["key"]
-    if ch["table"] == "entities":
-        return f"entity {key['id']}"
-    if ch["table"] == "mentions":
-        return f"mention {key['id']}"
-    return f"{ch['table']} " + "/".join(str(v) for v in key.values())
-
-
-def _later_change(conn: sqlite3.Connection, after_id: int, key: str) -> int | None:
-    for row in conn.execute("SELECT id, changes FROM decisions WHERE id > ? ORDER BY id DESC",
-                            (after_id,)):
-        if any(_change_key(ch) == key for ch in json.loads(row["changes"])):
-            return int(row["id"])
-    return None
-
-
-def _touches(row: sqlite3.Row, target: str) -> bool:
-    if target in row["target"].split():
-        return True
-    kind, key = target.split(":", 1)
-    table = "entities" if kind == "entity" else "mentions"
-    for ch in json.loads(row["changes"]):
-        if ch["table"] == table and str(ch["key"].get("id")) == key:
-            return True
-        if kind == "entity" and ch["table"] in ("mentions", "variants", "authority_ids"):
-            for image in (ch["before"], ch["after"]):
-                if image and image.get("entity_id") == key:
-                    return True
-    return False
