@@ -20,8 +20,9 @@ from lxml import etree
 from annotator.errors import AnnotatorError
 from annotator.records import DATE_ATTRS
 from annotator.acts.register import import_entries, read_entries
-from annotator.acts.review import Review, add_variant, mention_at, normalise_date_value
-from annotator.store import Act, now
+from annotator.acts.review import Review, add_variant, normalise_date_value
+from annotator.store import Act, entities, now
+from annotator.store.mentions import mention_at
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.text import trim
@@ -135,8 +136,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                             m.element.sourceline, err.message)
         else:
             ref = _ref_id(m.element)
-            row = conn.execute("SELECT id, type FROM entities WHERE id = ?",
-                               (ref,)).fetchone() if ref else None
+            row = entities.entity_row(conn, ref) if ref else None
             if row is not None and row["type"] == m.type:
                 entity_id = row["id"]
                 add_variant(rec, entity_id, surface)

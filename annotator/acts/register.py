@@ -19,8 +19,9 @@ from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity
-from annotator.acts.review import Review, add_variant, normalise_authority, set_authority
-from annotator.store import Act, now
+from annotator.acts.review import Review, add_variant, set_authority
+from annotator.entities.authority import normalise_authority
+from annotator.store import Act, entities, now
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 
 # register type -> (list element, entry element, name element)
@@ -149,7 +150,7 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
     added = updated = merged = 0
     conn = rec.conn
     for e in entries:
-        row = conn.execute("SELECT * FROM entities WHERE id = ?", (e.id,)).fetchone()
+        row = entities.entity_row(conn, e.id)
         if row is None:
             rec.insert("entities", {"id": e.id, "type": e.type, "preferred": e.names[0],
                                     "status": "confirmed", "note": e.note,
@@ -172,12 +173,8 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             set_authority(rec, e.id, scheme, value)
         if merge_candidates:
             keys = [name_key(n) for n in e.names]
-            marks = ", ".join("?" for _ in keys)
-            for other in conn.execute(
-                    "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-                    f"WHERE e.status = 'proposed' AND e.type = ? AND v.key IN ({marks}) "  # noqa: S608
-                    "AND e.id != ?", (e.type, *keys, e.id)).fetchall():
-                review.merge_entities(rec, other["id"], e.id)
+            for other in entities.proposed_sharing(conn, e.type, keys, e.id):
+                review.merge_entities(rec, other, e.id)
                 merged += 1
     return added, updated, merged
 

@@ -24,56 +24,27 @@ from difflib import SequenceMatcher
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-from annotator.entities.names import entity_id as new_entity_id
-from annotator.entities.names import display_name, name_key
-from annotator.errors import DecisionError, Location
 from annotator.calendar import real_iso
+from annotator.entities.authority import AUTHORITIES, normalise_authority
+from annotator.entities.names import display_name, name_key
+from annotator.entities.names import entity_id as new_entity_id
+from annotator.errors import DecisionError, Location
 from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context,
                                Decision, Entity)
-from annotator.store import Act, Store, now
+from annotator.store import Act, Store, claims, entities, mentions, now
 from annotator.store import decisions as log
+from annotator.store.mentions import mention_at
 from annotator.tei.textmap import context
 from annotator.text import slug
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ENTITY = "entity:"
 MENTION = "mention:"
 CLAIM = "claim:"
 DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
-
-# Authority id shapes (Wikidata's format constraints for these properties).
-AUTHORITIES: dict[str, tuple[re.Pattern[str], str]] = {
-    "wikidata": (re.compile(r"Q[1-9]\d*"), "a Wikidata item id such as Q352"),
-    "viaf": (re.compile(r"[1-9]\d{1,21}"), "a VIAF cluster number such as 30300781"),
-    "geonames": (re.compile(r"[1-9]\d{0,9}"), "a GeoNames id such as 2950159"),
-    "gnd": (re.compile(r"1[0123]?\d{7}[0-9X]|[47]\d{6}-\d|[1-9]\d{0,7}-[0-9X]|3\d{7}[0-9X]"),
-            "a GND id such as 118551655 or 4010877-3"),
-}
-_AUTHORITY_URL = re.compile(
-    r"https?://(?:www\.)?(?:wikidata\.org/(?:wiki|entity)/|viaf\.org/viaf/|"
-    r"(?:sws\.)?geonames\.org/|d-nb\.info/gnd/)([^/?#\s]+)")
-
-
-def normalise_authority(scheme: str, value: str) -> tuple[str, str]:
-    """Check an authority id's shape; accept the id or its URL. Raises DecisionError D004."""
-    scheme = scheme.strip().lower()
-    if scheme not in AUTHORITIES:
-        raise DecisionError(f"unknown authority '{scheme}'",
-                            hint=f"use one of {', '.join(AUTHORITIES)}", code="D004")
-    value = value.strip()
-    url = _AUTHORITY_URL.fullmatch(value.rstrip("/"))
-    if url:
-        value = url.group(1)
-    if scheme == "wikidata":
-        value = value.upper()
-    pattern, example = AUTHORITIES[scheme]
-    if not pattern.fullmatch(value):
-        raise DecisionError(f"'{value}' is not a {scheme} id", hint=f"give {example}",
-                            code="D004")
-    return scheme, value
 
 
 def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
@@ -159,19 +130,16 @@ class Review:
 
     # -- reading ------------------------------------------------------------------------------
     def _entity_row(self, conn: sqlite3.Connection, entity_id: str) -> sqlite3.Row:
-        row: sqlite3.Row | None = conn.execute("SELECT * FROM entities WHERE id = ?",
-                                               (entity_id,)).fetchone()
+        row = entities.entity_row(conn, entity_id)
         if row is None:
-            near = conn.execute("SELECT id FROM entities WHERE id LIKE ? ORDER BY id LIMIT 3",
-                                (f"%{slug(entity_id.split('-', 1)[-1])}%",)).fetchall()
-            hint = ("did you mean " + ", ".join(r["id"] for r in near) if near
+            near = entities.ids_like(conn, f"%{slug(entity_id.split('-', 1)[-1])}%", limit=3)
+            hint = ("did you mean " + ", ".join(near) if near
                     else "list them with 'annotator entities' or 'annotator register'")
             raise DecisionError(f"no entity '{entity_id}'", hint=hint, code="D001")
         return row
 
     def _mention_row(self, conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
-        row: sqlite3.Row | None = conn.execute("SELECT * FROM mentions WHERE id = ?",
-                                               (mention_id,)).fetchone()
+        row = mentions.mention_row(conn, mention_id)
         if row is None:
             raise DecisionError(f"no mention {mention_id}",
                                 hint="list mentions with 'annotator entities' or the browser",
@@ -180,8 +148,7 @@ class Review:
 
     def surface(self, row: sqlite3.Row | dict[str, Any]) -> str:
         """The characters a stored mention covers, read from its source's reading text."""
-        cur = self.store.one("SELECT sha256 FROM sources WHERE id = ?", (row["source_id"],))
-        if cur is None or cur["sha256"] != row["sha256"]:
+        if mentions.current_version(self.store.conn, row["source_id"]) != row["sha256"]:
             return ""
         return self.reading_text(row["source_id"])[row["start"]:row["end"]]
 
@@ -259,9 +226,7 @@ class Review:
         row = self._entity_row(conn, str(key))
         rec.update("entities", {"id": key}, {"status": status})
         _cascade_status(rec, str(key), status)
-        keys = [r["key"] for r in conn.execute("SELECT key FROM variants WHERE entity_id = ?",
-                                               (key,))]
-        for k in keys:
+        for k in [v["key"] for v in entities.variants(conn, str(key))]:
             if status == "rejected":
                 reject_key(rec, k, row["type"])
             else:
@@ -298,8 +263,7 @@ class Review:
             return entity_id
         prefix = f"{old_type}-"
         new_id = new_type + entity_id[len(old_type):] if entity_id.startswith(prefix) else entity_id
-        if new_id != entity_id and conn.execute("SELECT 1 FROM entities WHERE id = ?",
-                                                (new_id,)).fetchone():
+        if new_id != entity_id and entities.entity_row(conn, new_id) is not None:
             self.merge_entities(rec, entity_id, new_id)
             return new_id
         if new_id == entity_id:
@@ -308,13 +272,13 @@ class Review:
             rec.insert("entities", {**row, "id": new_id, "type": new_type})
             _move_children(rec, entity_id, new_id)
             rec.delete("entities", {"id": entity_id})
-        for m in conn.execute("SELECT id FROM mentions WHERE entity_id = ?", (new_id,)).fetchall():
+        for m in mentions.of_entity(conn, new_id):
             self._retype_mention(rec, m["id"], new_type)
         _reject_keys(rec, new_id, old_type)
         return new_id
 
     def _retype_mention(self, rec: Act, mention_id: int, new_type: str) -> None:
-        m = rec.conn.execute("SELECT * FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+        m = self._mention_row(rec.conn, mention_id)
         if m["type"] == new_type:
             return
         clash = mention_at(rec.conn, m["source_id"], m["sha256"], m["start"], m["end"],
@@ -341,14 +305,11 @@ class Review:
     def entity_for(self, rec: Act, surface: str, type_: str, *,
                    status: str = "proposed") -> str:
         """Within an act: the entity a name of this type belongs to, made if there is none."""
-        key = name_key(surface)
-        row = rec.conn.execute(
-            "SELECT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-            "WHERE v.key = ? AND e.type = ? "
-            "ORDER BY e.status = 'confirmed' DESC, e.status = 'proposed' DESC, e.id LIMIT 1",
-            (key, type_)).fetchone()
-        if row is not None:
-            return str(row["id"])
+        named = entities.named(rec.conn, name_key(surface), type_)
+        if named:  # a confirmed one first, then a proposed one
+            best = min(named, key=lambda r: (r["status"] != "confirmed",
+                                             r["status"] != "proposed", r["id"]))
+            return str(best["id"])
         name = display_name(surface)
         new_id = unique_entity_id(rec.conn, type_, name)
         rec.insert("entities", {"id": new_id, "type": type_, "preferred": name,
@@ -376,20 +337,17 @@ class Review:
                                 hint="give two different entities", code="D011")
         src = self._entity_row(conn, entity_id)
         dst = self._entity_row(conn, into)
-        ids = {r["scheme"]: r["value"] for r in conn.execute(
-            "SELECT scheme, value FROM authority_ids WHERE entity_id = ?", (into,))}
-        for r in conn.execute("SELECT scheme, value FROM authority_ids WHERE entity_id = ?",
-                              (entity_id,)).fetchall():
-            if r["scheme"] in ids and ids[r["scheme"]] != r["value"]:
+        ids = entities.authority_ids(conn, into)
+        for scheme, value in entities.authority_ids(conn, entity_id).items():
+            if scheme in ids and ids[scheme] != value:
                 raise DecisionError(
-                    f"{entity_id} and {into} have different {r['scheme']} ids "
-                    f"({r['value']}, {ids[r['scheme']]})",
+                    f"{entity_id} and {into} have different {scheme} ids "
+                    f"({value}, {ids[scheme]})",
                     hint=f"they may be different; or remove one with 'annotator link {entity_id} "
-                         f"{r['scheme']} \"\"' first", code="D011")
+                         f"{scheme} \"\"' first", code="D011")
         if src["type"] != dst["type"]:
             _reject_keys(rec, entity_id, src["type"])
-        for m in conn.execute("SELECT * FROM mentions WHERE entity_id = ?",
-                              (entity_id,)).fetchall():
+        for m in mentions.of_entity(conn, entity_id):
             twin = mention_at(conn, m["source_id"], m["sha256"], m["start"], m["end"],
                               dst["type"], other_than=m["id"])
             if twin is not None:  # the same span is already a mention of that type: keep one
@@ -443,8 +401,7 @@ class Review:
                 rec.update("mentions", {"id": m["id"]}, values)
                 if s:
                     add_variant(rec, new_id, s)
-            staying = {name_key(self.surface(m)) for m in conn.execute(
-                "SELECT * FROM mentions WHERE entity_id = ?", (key,)).fetchall()}
+            staying = {name_key(self.surface(m)) for m in mentions.of_entity(conn, str(key))}
             keep = staying | {name_key(src["preferred"])}
             for k in {name_key(s) for s in surfaces if s} - keep:
                 rec.delete("variants", {"entity_id": key, "key": k})
@@ -488,8 +445,8 @@ class Review:
             add_variant(rec, entity_id, surface)
         elif type_ != "date":
             entity_id = self.entity_for(rec, surface, type_, status="confirmed")
-        sha = conn.execute("SELECT sha256 FROM sources WHERE id = ?",
-                           (source_id,)).fetchone()["sha256"]
+        sha = mentions.current_version(conn, source_id)
+        assert sha is not None  # the act checked the span against the source
         old = mention_at(conn, source_id, sha, start, end, type_)
         values = {"status": "confirmed", "decided": 1, "entity_id": entity_id,
                   "date_value": date_value}
@@ -502,11 +459,11 @@ class Review:
 
     def _check_span(self, conn: sqlite3.Connection, source_id: str, start: int, end: int, *,
                     sha: str | None = None) -> str:
-        src = conn.execute("SELECT sha256 FROM sources WHERE id = ?", (source_id,)).fetchone()
-        if src is None:
+        current = mentions.current_version(conn, source_id)
+        if current is None:
             raise DecisionError(f"no source '{source_id}'", hint="list them with 'annotator "
                                 "sources'", code="D017")
-        if sha is not None and sha != src["sha256"]:
+        if sha is not None and sha != current:
             raise DecisionError("the mention belongs to an older version of its source",
                                 hint="reject it and add the mention again", code="D005")
         text = self.reading_text(source_id)
@@ -599,20 +556,12 @@ class Review:
     def queue(self, *, type_: str | None = None, editor: str | None = None) -> list[str]:
         """Candidate entities to decide, most mentions first; ones this editor skipped last."""
         skipped = {t[len(ENTITY):] for t in log.skipped(self.store.conn, editor or self.editor)}
-        rows = self.store.query(
-            "SELECT e.id, COUNT(m.id) AS n FROM entities e "
-            "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
-            "WHERE e.status = 'proposed' AND (? IS NULL OR e.type = ?) "
-            "GROUP BY e.id ORDER BY n DESC, e.id", (type_, type_))
-        ids = [r["id"] for r in rows]
+        ids = entities.by_mentions(self.store.conn, type_)
         return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
 
     def contexts(self, entity_id: str, *, limit: int = 3, width: int = 60) -> tuple[Context, ...]:
         """Up to ``limit`` mentions of an entity in context, from as many sources as possible."""
-        rows = self.store.query(
-            "SELECT m.* FROM mentions m JOIN sources s ON s.id = m.source_id "
-            "AND s.sha256 = m.sha256 WHERE m.entity_id = ? ORDER BY m.source_id, m.start",
-            (entity_id,))
+        rows = mentions.current_of_entity(self.store.conn, entity_id)
         picked: list[sqlite3.Row] = []
         seen: set[str] = set()
         for r in rows:  # one per source first, then the rest in order
@@ -635,10 +584,7 @@ class Review:
         keys = {name_key(v) for v in (entity.preferred, *entity.variants)}
         tokens = {t for k in keys for t in k.split()}
         scored: dict[str, float] = {}
-        for r in self.store.query(
-                "SELECT v.entity_id, v.key, e.type FROM variants v "
-                "JOIN entities e ON e.id = v.entity_id "
-                "WHERE e.status = 'confirmed' AND e.id != ?", (entity.id,)):
+        for r in entities.confirmed_names(self.store.conn, entity.id):
             best = max(_similarity(r["key"], k) for k in keys)
             words = set(r["key"].split())
             if tokens and words and (tokens <= words or words <= tokens):
@@ -667,60 +613,41 @@ def _similarity(a: str, b: str) -> float:
 # -- helpers used within an act -----------------------------------------------------------------
 def unique_entity_id(conn: sqlite3.Connection, type_: str, name: str) -> str:
     """A new '<type>-<slug>' id, with '-2', '-3'... when the name is taken."""
-    taken = {r["id"] for r in conn.execute("SELECT id FROM entities WHERE id LIKE ?",
-                                           (f"{type_}-%",))}
-    return new_entity_id(type_, name, taken)
+    return new_entity_id(type_, name, set(entities.ids_like(conn, f"{type_}-%")))
 
 
 def add_variant(rec: Act, entity_id: str, surface: str) -> None:
     """Within an act: record a spelling of an entity's name, once per key."""
     surface = " ".join(surface.split())
     key = name_key(surface)
-    if key and rec.conn.execute("SELECT 1 FROM variants WHERE entity_id = ? AND key = ?",
-                                (entity_id, key)).fetchone() is None:
+    if key and not entities.has_variant(rec.conn, entity_id, key):
         rec.insert("variants", {"entity_id": entity_id, "surface": surface, "key": key})
 
 
 def set_authority(rec: Act, entity_id: str, scheme: str, value: str | None) -> None:
     """Within an act: set (or with None remove) an entity's id in one authority file."""
-    old = rec.conn.execute("SELECT value FROM authority_ids WHERE entity_id = ? AND scheme = ?",
-                           (entity_id, scheme)).fetchone()
     if value is None:
         rec.delete("authority_ids", {"entity_id": entity_id, "scheme": scheme})
-    elif old is None:
+    elif scheme not in entities.authority_ids(rec.conn, entity_id):
         rec.insert("authority_ids", {"entity_id": entity_id, "scheme": scheme, "value": value})
     else:
         rec.update("authority_ids", {"entity_id": entity_id, "scheme": scheme}, {"value": value})
 
 
 def _cascade_status(rec: Act, entity_id: str, status: str) -> None:
-    for m in rec.conn.execute("SELECT id FROM mentions WHERE entity_id = ? AND decided = 0 "
-                              "AND status != 'stale'", (entity_id,)).fetchall():
-        rec.update("mentions", {"id": m["id"]}, {"status": status})
+    for mention_id in mentions.undecided_of_entity(rec.conn, entity_id):
+        rec.update("mentions", {"id": mention_id}, {"status": status})
 
 
 def _reject_keys(rec: Act, entity_id: str, type_: str) -> None:
     """The entity's names are not of ``type_``: never propose them as that again."""
-    for r in rec.conn.execute("SELECT key FROM variants WHERE entity_id = ?",
-                              (entity_id,)).fetchall():
-        reject_key(rec, r["key"], type_)
-
-
-def mention_at(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
-               type_: str, *, other_than: int | None = None) -> sqlite3.Row | None:
-    """The mention of that type on that span of that version, if any (besides ``other_than``):
-    a span has at most one mention of each type."""
-    row: sqlite3.Row | None = conn.execute(
-        "SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND start = ? AND end = ? "
-        "AND type = ? AND id IS NOT ?", (source_id, sha256, start, end, type_, other_than)
-    ).fetchone()
-    return row
+    for v in entities.variants(rec.conn, entity_id):
+        reject_key(rec, v["key"], type_)
 
 
 def reject_key(rec: Act, key: str, type_: str) -> None:
     """Within an act: the name ``key`` is not of ``type_`` (recorded once)."""
-    if rec.conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
-                        (key, type_)).fetchone() is None:
+    if not entities.is_rejected(rec.conn, key, type_):
         rec.insert("rejections", {"key": key, "type": type_})
 
 
@@ -730,16 +657,15 @@ def _move_children(rec: Act, old: str, new: str) -> None:
     Rows are moved explicitly (never by ON DELETE cascades) so every change is in the log.
     """
     conn = rec.conn
-    for v in conn.execute("SELECT * FROM variants WHERE entity_id = ?", (old,)).fetchall():
+    for v in entities.variants(conn, old):
         add_variant(rec, new, v["surface"])
         rec.delete("variants", {"entity_id": old, "key": v["key"]})
-    for a in conn.execute("SELECT * FROM authority_ids WHERE entity_id = ?", (old,)).fetchall():
-        if conn.execute("SELECT 1 FROM authority_ids WHERE entity_id = ? AND scheme = ?",
-                        (new, a["scheme"])).fetchone() is None:
-            rec.insert("authority_ids", {"entity_id": new, "scheme": a["scheme"],
-                                         "value": a["value"]})
-        rec.delete("authority_ids", {"entity_id": old, "scheme": a["scheme"]})
-    for m in conn.execute("SELECT id FROM mentions WHERE entity_id = ?", (old,)).fetchall():
+    kept = entities.authority_ids(conn, new)
+    for scheme, value in entities.authority_ids(conn, old).items():
+        if scheme not in kept:
+            rec.insert("authority_ids", {"entity_id": new, "scheme": scheme, "value": value})
+        rec.delete("authority_ids", {"entity_id": old, "scheme": scheme})
+    for m in mentions.of_entity(conn, old):
         rec.update("mentions", {"id": m["id"]}, {"entity_id": new})
-    for c in conn.execute("SELECT id FROM claims WHERE agent_entity_id = ?", (old,)).fetchall():
-        rec.update("claims", {"id": c["id"]}, {"agent_entity_id": new})
+    for claim_id in claims.claims_by(conn, old):
+        rec.update("claims", {"id": claim_id}, {"agent_entity_id": new})
