@@ -748,11 +748,15 @@ class Workspace:
 
     def queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
         """Entity ids left to decide, most mentions first; skipped ones at the end."""
-        return self._review().queue(type_=type)
+        from annotator.acts.queue import queue
+
+        return queue(self.store, self.editor, type_=type)
 
     def candidate(self, entity_id: str) -> Candidate:
         """One entity as the review shows it: 2-3 mentions in context and register matches."""
-        return self._review().candidate(entity_id, load=self.entity)
+        from annotator.acts.queue import candidate
+
+        return candidate(self.store, self.reading_text, entity_id, load=self.entity)
 
     def register(self, *, type: str | None = None,  # noqa: A002
                  query: str | None = None) -> list[Entity]:

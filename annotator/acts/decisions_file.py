@@ -38,8 +38,8 @@ from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
-from annotator.acts.review import (Review, add_variant, normalise_date_value, reject_key,
-                                   set_authority)
+from annotator.acts.entity_edits import add_variant, reject_key, set_authority
+from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8

@@ -20,7 +20,8 @@ from lxml import etree
 from annotator.errors import AnnotatorError
 from annotator.records import DATE_ATTRS
 from annotator.acts.register import import_entries, read_entries
-from annotator.acts.review import Review, add_variant, normalise_date_value
+from annotator.acts.entity_edits import add_variant
+from annotator.acts.review import Review, normalise_date_value
 from annotator.store import Act, entities, now
 from annotator.store.mentions import mention_at
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource

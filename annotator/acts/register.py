@@ -19,7 +19,8 @@ from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity
-from annotator.acts.review import Review, add_variant, set_authority
+from annotator.acts.entity_edits import add_variant, set_authority
+from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
 from annotator.store import Act, entities, now
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line

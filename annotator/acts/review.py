@@ -7,7 +7,8 @@ before and after images of every row it changed, so ``acts.undo`` puts back the 
 state.
 
 Targets are an entity id (``person-adolf-hitler``, also written ``entity:person-adolf-hitler``)
-or ``mention:<id>``.
+or ``mention:<id>`` (acts/targets.py). Undo and history are in acts/undo.py, the review queue
+in acts/queue.py, the row changes an act makes to an entity in acts/entity_edits.py.
 
 DOCS: docs/review.md
 """
@@ -20,29 +21,25 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from difflib import SequenceMatcher
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
+                                         reject_keys, set_authority, unique_entity_id)
+from annotator.acts.targets import MENTION, parse_target, target_name
 from annotator.calendar import real_iso
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import display_name, name_key
-from annotator.entities.names import entity_id as new_entity_id
 from annotator.errors import DecisionError, Location
-from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context,
-                               Decision, Entity)
-from annotator.store import Act, Store, claims, entities, mentions, now
+from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Decision
+from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
 from annotator.store.mentions import mention_at
-from annotator.tei.textmap import context
 from annotator.text import slug
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-ENTITY = "entity:"
-MENTION = "mention:"
-CLAIM = "claim:"
 DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
 
@@ -68,30 +65,6 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
             raise DecisionError(f"'{v}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
                                 hint=f"fix the {k} value", code="D013")
     return json.dumps({k: value[k] for k in DATE_KEYS if k in value}, separators=(",", ":"))
-
-
-def parse_target(target: str) -> tuple[str, str | int]:
-    """('entity', id) or ('mention', id) from 'person-x', 'entity:person-x' or 'mention:12'."""
-    t = target.strip()
-    if t.startswith(CLAIM) and t[len(CLAIM):].isdigit():
-        return "claim", int(t[len(CLAIM):])
-    if t.startswith(MENTION):
-        rest = t[len(MENTION):]
-        if not rest.isdigit():
-            raise DecisionError(f"'{target}' is not a mention", hint="write mention:<number>",
-                                code="D002")
-        return "mention", int(rest)
-    if t.startswith(ENTITY):
-        t = t[len(ENTITY):]
-    if not t:
-        raise DecisionError("empty target", hint="give an entity id or mention:<id>", code="D001")
-    return "entity", t
-
-
-def target_name(target: str) -> str:
-    """The target as the decisions log writes it: 'entity:<id>' or 'mention:<id>'."""
-    kind, key = parse_target(target)
-    return f"{kind}:{key}"
 
 
 @contextmanager
@@ -225,7 +198,7 @@ class Review:
             return
         row = self._entity_row(conn, str(key))
         rec.update("entities", {"id": key}, {"status": status})
-        _cascade_status(rec, str(key), status)
+        cascade_status(rec, str(key), status)
         for k in [v["key"] for v in entities.variants(conn, str(key))]:
             if status == "rejected":
                 reject_key(rec, k, row["type"])
@@ -270,11 +243,11 @@ class Review:
             rec.update("entities", {"id": entity_id}, {"type": new_type})
         else:
             rec.insert("entities", {**row, "id": new_id, "type": new_type})
-            _move_children(rec, entity_id, new_id)
+            move_children(rec, entity_id, new_id)
             rec.delete("entities", {"id": entity_id})
         for m in mentions.of_entity(conn, new_id):
             self._retype_mention(rec, m["id"], new_type)
-        _reject_keys(rec, new_id, old_type)
+        reject_keys(rec, new_id, old_type)
         return new_id
 
     def _retype_mention(self, rec: Act, mention_id: int, new_type: str) -> None:
@@ -346,7 +319,7 @@ class Review:
                     hint=f"they may be different; or remove one with 'annotator link {entity_id} "
                          f"{scheme} \"\"' first", code="D011")
         if src["type"] != dst["type"]:
-            _reject_keys(rec, entity_id, src["type"])
+            reject_keys(rec, entity_id, src["type"])
         for m in mentions.of_entity(conn, entity_id):
             twin = mention_at(conn, m["source_id"], m["sha256"], m["start"], m["end"],
                               dst["type"], other_than=m["id"])
@@ -364,7 +337,7 @@ class Review:
         if src["note"] and src["note"] not in dst["note"]:
             note = f"{dst['note']}\n{src['note']}" if dst["note"] else src["note"]
             rec.update("entities", {"id": into}, {"note": note})
-        _move_children(rec, entity_id, into)
+        move_children(rec, entity_id, into)
         add_variant(rec, into, src["preferred"])
         rec.delete("entities", {"id": entity_id})
 
@@ -551,121 +524,3 @@ class Review:
         with self._act("skip", [entity_id], {}, None) as rec:
             self._entity_row(rec.conn, str(key))
         return self._done(rec)
-
-    # -- the review queue ---------------------------------------------------------------------
-    def queue(self, *, type_: str | None = None, editor: str | None = None) -> list[str]:
-        """Candidate entities to decide, most mentions first; ones this editor skipped last."""
-        skipped = {t[len(ENTITY):] for t in log.skipped(self.store.conn, editor or self.editor)}
-        ids = entities.by_mentions(self.store.conn, type_)
-        return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
-
-    def contexts(self, entity_id: str, *, limit: int = 3, width: int = 60) -> tuple[Context, ...]:
-        """Up to ``limit`` mentions of an entity in context, from as many sources as possible."""
-        rows = mentions.current_of_entity(self.store.conn, entity_id)
-        picked: list[sqlite3.Row] = []
-        seen: set[str] = set()
-        for r in rows:  # one per source first, then the rest in order
-            if r["source_id"] not in seen:
-                seen.add(r["source_id"])
-                picked.append(r)
-        chosen = {r["id"] for r in picked}
-        picked += [r for r in rows if r["id"] not in chosen]
-        out = []
-        for r in picked[:limit]:
-            text = self.reading_text(r["source_id"])
-            a, b = r["start"], r["end"]
-            before, after = context(text, a, b, width)
-            out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after))
-        return tuple(out)
-
-    def matches(self, entity: Entity, *, limit: int = 3,
-                load: Callable[[str], Entity]) -> tuple[Entity, ...]:
-        """Confirmed register entries that may be the same as a candidate, best first."""
-        keys = {name_key(v) for v in (entity.preferred, *entity.variants)}
-        tokens = {t for k in keys for t in k.split()}
-        scored: dict[str, float] = {}
-        for r in entities.confirmed_names(self.store.conn, entity.id):
-            best = max(_similarity(r["key"], k) for k in keys)
-            words = set(r["key"].split())
-            if tokens and words and (tokens <= words or words <= tokens):
-                best = max(best, 0.9)
-            if r["type"] == entity.type:
-                best += 0.05
-            if best >= 0.8:
-                scored[r["entity_id"]] = max(scored.get(r["entity_id"], 0.0), best)
-        ranked = sorted(scored, key=lambda i: (-scored[i], i))[:limit]
-        return tuple(load(i) for i in ranked)
-
-    def candidate(self, entity_id: str, *, load: Callable[[str], Entity]) -> Candidate:
-        """One entity as the review shows it: mentions in context, register matches."""
-        ent = load(entity_id)
-        return Candidate(ent, self.contexts(entity_id), self.matches(ent, load=load))
-
-
-def _similarity(a: str, b: str) -> float:
-    """difflib's ratio, skipped (0.0) when its cheap upper bound is already below 0.8."""
-    m = SequenceMatcher(None, a, b)
-    if m.real_quick_ratio() < 0.8 or m.quick_ratio() < 0.8:
-        return 0.0
-    return m.ratio()
-
-
-# -- helpers used within an act -----------------------------------------------------------------
-def unique_entity_id(conn: sqlite3.Connection, type_: str, name: str) -> str:
-    """A new '<type>-<slug>' id, with '-2', '-3'... when the name is taken."""
-    return new_entity_id(type_, name, set(entities.ids_like(conn, f"{type_}-%")))
-
-
-def add_variant(rec: Act, entity_id: str, surface: str) -> None:
-    """Within an act: record a spelling of an entity's name, once per key."""
-    surface = " ".join(surface.split())
-    key = name_key(surface)
-    if key and not entities.has_variant(rec.conn, entity_id, key):
-        rec.insert("variants", {"entity_id": entity_id, "surface": surface, "key": key})
-
-
-def set_authority(rec: Act, entity_id: str, scheme: str, value: str | None) -> None:
-    """Within an act: set (or with None remove) an entity's id in one authority file."""
-    if value is None:
-        rec.delete("authority_ids", {"entity_id": entity_id, "scheme": scheme})
-    elif scheme not in entities.authority_ids(rec.conn, entity_id):
-        rec.insert("authority_ids", {"entity_id": entity_id, "scheme": scheme, "value": value})
-    else:
-        rec.update("authority_ids", {"entity_id": entity_id, "scheme": scheme}, {"value": value})
-
-
-def _cascade_status(rec: Act, entity_id: str, status: str) -> None:
-    for mention_id in mentions.undecided_of_entity(rec.conn, entity_id):
-        rec.update("mentions", {"id": mention_id}, {"status": status})
-
-
-def _reject_keys(rec: Act, entity_id: str, type_: str) -> None:
-    """The entity's names are not of ``type_``: never propose them as that again."""
-    for v in entities.variants(rec.conn, entity_id):
-        reject_key(rec, v["key"], type_)
-
-
-def reject_key(rec: Act, key: str, type_: str) -> None:
-    """Within an act: the name ``key`` is not of ``type_`` (recorded once)."""
-    if not entities.is_rejected(rec.conn, key, type_):
-        rec.insert("rejections", {"key": key, "type": type_})
-
-
-def _move_children(rec: Act, old: str, new: str) -> None:
-    """Within an act: variants, authority ids, mentions and claim agents of ``old`` go to ``new``.
-
-    Rows are moved explicitly (never by ON DELETE cascades) so every change is in the log.
-    """
-    conn = rec.conn
-    for v in entities.variants(conn, old):
-        add_variant(rec, new, v["surface"])
-        rec.delete("variants", {"entity_id": old, "key": v["key"]})
-    kept = entities.authority_ids(conn, new)
-    for scheme, value in entities.authority_ids(conn, old).items():
-        if scheme not in kept:
-            rec.insert("authority_ids", {"entity_id": new, "scheme": scheme, "value": value})
-        rec.delete("authority_ids", {"entity_id": old, "scheme": scheme})
-    for m in mentions.of_entity(conn, old):
-        rec.update("mentions", {"id": m["id"]}, {"entity_id": new})
-    for claim_id in claims.claims_by(conn, old):
-        rec.update("claims", {"id": claim_id}, {"agent_entity_id": new})

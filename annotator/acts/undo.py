@@ -13,7 +13,8 @@ import json
 import sqlite3
 from typing import Any
 
-from annotator.acts.review import ENTITY, MENTION, Review, located, target_name
+from annotator.acts.review import Review, located
+from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import DecisionError
 from annotator.records import Decision
 from annotator.store import Store
