@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from annotator.records import Decision
+from annotator.store import entities, mentions
 
 
 def decision_from_row(row: sqlite3.Row) -> Decision:
@@ -75,12 +76,8 @@ def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:
 
 def entity_state_rows(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
     """What an entity's state token covers besides its own row: names, ids and mentions."""
-    rows: list[sqlite3.Row] = []
-    for sql in ("SELECT * FROM variants WHERE entity_id = ? ORDER BY key",
-                "SELECT * FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
-                "SELECT * FROM mentions WHERE entity_id = ? ORDER BY id"):
-        rows.extend(conn.execute(sql, (entity_id,)).fetchall())
-    return rows
+    return [*entities.variants(conn, entity_id), *entities.authority_rows(conn, entity_id),
+            *mentions.of_entity(conn, entity_id)]
 
 
 def claim_state_rows(conn: sqlite3.Connection, claim_id: int | str) -> list[sqlite3.Row]:

@@ -69,10 +69,15 @@ def has_variant(conn: sqlite3.Connection, entity_id: str, key: str) -> bool:
                         (entity_id, key)).fetchone() is not None
 
 
+def authority_rows(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
+    """An entity's authority id rows (entity_id, scheme, value), by scheme."""
+    return conn.execute("SELECT * FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
+                        (entity_id,)).fetchall()
+
+
 def authority_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, str]:
     """An entity's authority ids, scheme -> value."""
-    return {r["scheme"]: r["value"] for r in conn.execute(
-        "SELECT scheme, value FROM authority_ids WHERE entity_id = ?", (entity_id,))}
+    return {r["scheme"]: r["value"] for r in authority_rows(conn, entity_id)}
 
 
 def is_rejected(conn: sqlite3.Connection, key: str, type_: str) -> bool:
