@@ -40,6 +40,7 @@ from annotator.tei.textmap import TextMap, build_textmap
 from annotator.text import slug
 
 if TYPE_CHECKING:
+    from annotator.acts.bibliography import BibAdded
     from annotator.acts.review import Review
 
 log = logging.getLogger(__name__)
@@ -490,19 +491,22 @@ class Workspace:
 
     # -- bibliography ---------------------------------------------------------------------
     # Works a claim can be linked to, under stable keys; .bib and TEI reading in
-    # annotator/bib.py, the works in the store in annotator/bibliography.py.
+    # annotator/bibliography/, the works in the store in annotator/acts/bibliography.py.
     # DOCS: docs/claims.md#bibliography
-    def bib_add(self, path: str | Path, *, replace: bool = False) -> list[BibEntry]:
-        """Add the works of a .bib file to the bibliography: the whole file or none of it.
+    def bib_add(self, *paths: str | Path, replace: bool = False,
+                strict: bool = False) -> BibAdded:
+        """Add the works of .bib files, read as one library (macros and crossrefs across
+        them), as biber reads them: every entry that can be read comes in, and the result
+        lists every problem (biber's tolerances are warnings; ``strict=True`` refuses on any).
 
         An entry already there unchanged is skipped; a different entry under a key already in
-        use is an error (``replace=True`` updates it, keeping the key). Returns the entries
-        added or updated. One act in the decisions log, so ``undo`` takes it back.
+        use is left out with a warning (``replace=True`` updates it, keeping the key). One act
+        in the decisions log, so ``undo`` takes it back.
         """
         from annotator.acts import bibliography
 
-        return bibliography.add_file(self.store, Path(path), root=self.root,
-                                     editor=self.editor, replace=replace)
+        return bibliography.add_files(self.store, [Path(p) for p in paths], root=self.root,
+                                      editor=self.editor, replace=replace, strict=strict)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         """The bibliography, sorted by key; ``query`` keeps entries whose key or fields contain

@@ -37,6 +37,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except AnnotatorError as err:
+        for line in err.details:
+            typer.echo(line, err=True)
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from None
 
