@@ -87,6 +87,7 @@ _ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"
 _WORDS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX",
           "XeTeX": "XeTeX", "LuaTeX": "LuaTeX", "ConTeXt": "ConTeXt", "textbackslash": "\\",
           "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_",
+          "textbraceleft": "{", "textbraceright": "}",
           "textbar": "|", "textless": "<", "textgreater": ">", "slash": "/", "ae": "æ",
           "relax": "", "noopsort": "", "hyphen": "-", "newblock": " ", "par": " ", "quad": "\u2003",
           "qquad": "\u2003\u2003", "enspace": "\u2002", "thinspace": "\u2009", "nobreakspace":
@@ -230,13 +231,15 @@ def _math_end(value: str, pos: int) -> int:
 
 # -- writing plain text as a value -------------------------------------------------------------
 _SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+             "_": r"\_", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+             "~": r"\textasciitilde{}",
              "^": r"\textasciicircum{}"}
 _SPECIAL = re.compile(r"[\\&%$#_{}~^]")
 
 
 def escape(text: str) -> str:
-    """Plain text (a TEI title, a name) as a value: LaTeX specials escaped and the ligatures
+    """Plain text (a TEI title, a name) as a value: LaTeX specials escaped (braces as
+    ``\\textbraceleft{}``: BibTeX counts a brace even after a backslash), the ligatures
     LaTeX would make (``--``, ``````, ``''``) broken, so ``plain(escape(t)) == t``."""
     text = _SPECIAL.sub(lambda m: _SPECIALS[m.group()], _ASCII_SPACE.sub(" ", text).strip())
     for ligature, kept in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):
