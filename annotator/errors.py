@@ -255,8 +255,6 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'see docs/review.md#decisions-files'),
     "S207": (SourceError, 'a line of the decisions file cannot be applied (the line is named); nothing was applied',
               'fix that line'),
-    "S300": (SourceError, 'a .bib entry that cannot be read, of no more specific kind (file, line and entry named)',
-              'fix the entry'),
     "S301": (SourceError, 'the .bib file cannot be read (missing, a folder, not UTF-8 and no "% Encoding:" line): refused, nothing added',
               'give a UTF-8 .bib file'),
     "S302": (SourceError, "entry '…': duplicate key (case ignored, across the files added together): a warning, the first entry wins as in biber",

@@ -322,3 +322,18 @@ def test_bib_generated_keys_are_unique_and_citable(names, year, title):
 ])
 def test_bib_surname_and_forenames_split_a_name(name, family, given):
     assert (surname(name), forenames(name)) == (family, given)
+
+
+def test_bib_deep_braces_and_href_give_no_traceback(ws, tmp_path):
+    deep = "{" * 5000 + "Deep" + "}" * 5000
+    path = tmp_path / "odd.bib"
+    path.write_text(f"@book{{deep, title = {{{deep}}}, year = 2000}}\n"
+                    "@online{web, title = {\\href{https://x.org/?a=1&b=2}{The Site}}, "
+                    "url = {https://x.org}, year = 2001}\n", encoding="utf-8")
+    result = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(path)])
+    assert result.exit_code == 0, result.output
+    assert plain(ws.bib_entry("deep").get("title")) == "Deep"
+    assert plain(ws.bib_entry("web").get("title")) == "The Site"
+    for kind in (["bibtex", "--all"], ["bibtex", "--all", "--ascii"], ["csl", "--all"]):
+        done = runner.invoke(app, ["-w", str(ws.root), "export", *kind])
+        assert done.exit_code == 0 and "Traceback" not in done.output, done.output
