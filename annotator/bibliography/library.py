@@ -51,6 +51,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ENCODING = re.compile(r"%\s*Encoding:\s*([\w.-]+)|jabref-meta:\s*encoding:\s*([\w.-]+)", re.I)
 
 WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
+# what each problem is, in a word or three (``annotator bib add`` groups by it)
+LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
+          "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
+          "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
+          "S310": "key BibTeX cannot cite", "S311": "control character",
+          "S312": "@preamble not kept"}
 
 
 @dataclass(frozen=True, slots=True)

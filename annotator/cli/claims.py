@@ -61,6 +61,8 @@ _KINDS = {"refused": "Refused (nothing added)", "skipped": "Left out",
 
 def problem_report(problems: Sequence[Any]) -> list[str]:
     """Problems grouped by how bad (refused, left out, warnings), then by what, counted."""
+    from annotator.bibliography.library import LABELS
+
     lines: list[str] = []
     for severity, title in _KINDS.items():
         mine = [p for p in problems if p.severity == severity]
@@ -71,8 +73,7 @@ def problem_report(problems: Sequence[Any]) -> list[str]:
         for p in mine:
             by_code.setdefault(p.code, []).append(p)
         for code, group in sorted(by_code.items()):
-            what = group[0].what.split(" (")[0].split(" '")[0]
-            lines.append(f"  {what} [{code}]: {len(group)}")
+            lines.append(f"  {LABELS.get(code, code)} [{code}]: {len(group)}")
             lines.extend(f"    {p}" for p in group)
     return lines
 
