@@ -30,7 +30,7 @@ from annotator.errors import AnnotatorError, DecisionError, Location, SourceErro
 from annotator.files import atomic_write, relative
 from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
                              Decision, Entity, EvalReport, ExportReport, ExportSummary, Link,
-                             Mention, ProposeReport, RegisterImport, Source, Written)
+                             Mention, ProposeReport, RegisterImport, Source, TrainReport, Written)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
@@ -367,6 +367,23 @@ class Workspace:
 
         return _propose.propose(self, source_ids, model=model, n_process=n_process,
                                 batch_size=batch_size, force=force, progress=progress)
+
+    def train(self, *, epochs: int = 20, seed: int = 0, patience: int = 3,
+              dropout: float = 0.2, force: bool = False,
+              progress: Callable[[int, int, float, float | None], None] | None = None
+              ) -> TrainReport:
+        """Fine-tune the configured pipeline's NER on this workspace's decisions; ``propose``
+        uses the model from then on. ``progress(epoch, epochs, loss, held_back_f1)``.
+
+        DOCS: docs/proposals.md#a-model-trained-on-the-edition
+        """
+        from annotator.acts.train import train
+        from annotator.nlp.training import TrainSettings
+
+        return train(self.store, self.reading_text, self.settings, self.root,
+                     train_settings=TrainSettings(epochs=epochs, seed=seed, patience=patience,
+                                                  dropout=dropout),
+                     force=force, progress=progress)
 
     def mentions(self, source_id: str | None = None, *, status: str | None = None,
                  types: Iterable[str] | None = None) -> list[Mention]:
