@@ -29,8 +29,9 @@ from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write, relative
 from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
-                             Decision, Entity, EvalReport, ExportReport, ExportSummary, Link,
-                             Mention, ProposeReport, RegisterImport, Source, TrainReport, Written)
+                             Decision, Entity, EvalReport, ExportReport, ExportSummary, FoldReport,
+                             Link, Mention, ProposeReport, RegisterImport, Source, TrainReport,
+                             Written)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
@@ -470,6 +471,22 @@ class Workspace:
         from annotator.acts import evaluate as _evaluate
 
         return _evaluate.evaluate(self, Path(gold), confirmed_only=confirmed_only)
+
+    def evaluate_folds(self, k: int, *, methods: Sequence[str] | None = None,
+                       types: Sequence[str] | None = None, epochs: int = 20, seed: int = 0,
+                       say: Callable[[str], None] | None = None) -> FoldReport:
+        """K-fold cross-validation on this workspace's confirmed mentions: each method (base
+        pipeline, propagation, trained model, ...) scored on every fold held back in turn.
+
+        DOCS: docs/proposals.md#cross-validation-on-the-edition
+        """
+        from annotator.acts.evaluate import SCORED
+        from annotator.acts.folds import cross_validate
+        from annotator.nlp.training import TrainSettings
+
+        return cross_validate(self.store, self.reading_text, self.settings, k=k,
+                              methods=methods, types=tuple(types) if types else SCORED,
+                              train_settings=TrainSettings(epochs=epochs, seed=seed), say=say)
 
     # -- server ---------------------------------------------------------------------------
     def mention_marks(self, source_id: str) -> list[tuple[int, int, int, str, str]]:

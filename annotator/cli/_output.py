@@ -81,6 +81,18 @@ def progress_bar(what: str, *, unit: str = "") -> Iterator[Callable[[int, int], 
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+@contextmanager
+def status_line() -> Iterator[Callable[[str], None] | None]:
+    """A transient one-line status on stderr (what a long run is doing) when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("") as status:
+        yield lambda text: status.update(text)
+
+
 def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],
            title: str | None = None) -> None:
     """Print rows to stdout: a rich table for people, JSON or CSV for scripts, Markdown for

@@ -22,13 +22,14 @@ import random
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRecognizer
     from spacy.training import Example
 
 TRAINING_VERSION = 1  # bump when examples or the loop change what a model learns
@@ -237,6 +238,20 @@ def make_examples(nlp: Language, docs: Sequence[TrainText], *,
 
 
 # -- the loop --------------------------------------------------------------------------------
+T = TypeVar("T")
+
+
+def _batches(items: Sequence[T], start: float = 4.0, stop: float = 32.0,
+             rate: float = 1.001) -> Iterator[Sequence[T]]:
+    """Batches growing from ``start`` to ``stop`` items (spaCy's compounding schedule)."""
+    size, i = start, 0
+    while i < len(items):
+        n = int(size)
+        yield items[i:i + n]
+        i += n
+        size = min(stop, size * rate)
+
+
 def train_ner(nlp: Language, docs: Sequence[TrainText], *,
               settings: TrainSettings = TrainSettings(),
               progress: TrainProgress | None = None) -> TrainResult:
@@ -246,15 +261,15 @@ def train_ner(nlp: Language, docs: Sequence[TrainText], *,
     scored after each epoch (spaCy's NER F1, unknown tokens not counted); training stops
     when it has not improved for ``settings.patience`` epochs.
     """
-    from spacy.util import compounding, fix_random_seed, minibatch
+    from thinc.api import fix_random_seed
 
     t0 = time.perf_counter()
     fix_random_seed(settings.seed)
     rng = random.Random(settings.seed)
     labels = sorted({label for d in docs for _, _, label in d.entities})
-    ner = nlp.get_pipe("ner")
+    ner = cast("EntityRecognizer", nlp.get_pipe("ner"))
     for label in labels:
-        ner.add_label(label)  # type: ignore[attr-defined]
+        ner.add_label(label)
     examples = make_examples(nlp, docs, labels=labels)
     rng.shuffle(examples)
     n_dev = int(len(examples) * settings.dev_share) if len(examples) >= 10 else 0
@@ -269,7 +284,7 @@ def train_ner(nlp: Language, docs: Sequence[TrainText], *,
         for epoch in range(1, settings.epochs + 1):
             rng.shuffle(train)
             losses: dict[str, float] = {}
-            for batch in minibatch(train, size=compounding(4.0, 32.0, 1.001)):
+            for batch in _batches(train):
                 nlp.update(batch, drop=settings.dropout, sgd=optimizer, losses=losses)
             loss = float(losses.get("ner", 0.0))
             losses_seen.append(loss)
