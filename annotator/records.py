@@ -481,5 +481,6 @@ class FoldReport:
 
     folds: tuple[tuple[str, ...], ...]  # source ids of each fold
     methods: tuple[FoldScores, ...]
-    train_seconds: tuple[float, ...] = ()  # per fold, when a method trains
+    train_seconds: tuple[float, ...] = ()  # per fold, when a method trains: wall clock
+    train_cpu_seconds: tuple[float, ...] = ()  # and CPU time of this process
     train_tokens: tuple[int, ...] = ()

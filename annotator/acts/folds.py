@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.acts.evaluate import SCORED, GoldSpan, score
-from annotator.acts.train import train_pipeline, train_texts, training_labels
+from annotator.acts.train import train_texts, training_labels
 from annotator.config import Settings
 from annotator.entities.names import KnownEntity, name_key
 from annotator.errors import ConfigError
@@ -31,9 +31,7 @@ from annotator.store import Store
 from annotator.store.training import current_mentions
 
 if TYPE_CHECKING:
-    from spacy.language import Language
-
-    from annotator.acts.propose import RawSpan
+    from annotator.nlp.pipeline import RawSpan
 
 log = logging.getLogger(__name__)
 
@@ -94,20 +92,15 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
     return build_proposals(text, spans, labels=labels, provenance="eval")
 
 
-def _spans(nlp: Language, ids: Sequence[str], text: Callable[[str], str],
-           batch_size: int) -> dict[str, list[RawSpan]]:
-    from annotator.acts.propose import run_ner
-
-    return dict(run_ner(nlp, ((sid, text(sid)) for sid in ids), batch_size=batch_size))
-
-
 def cross_validate(store: Store, reading_text: Callable[[str], str], settings: Settings, *,
                    k: int, methods: Sequence[str] | None = None,
                    types: Sequence[str] = SCORED,
                    train_settings: TrainSettings = TrainSettings(),
                    say: Say | None = None) -> FoldReport:
     """Score each method on every fold held back in turn; nothing is written to the store."""
-    from annotator.acts.propose import cached_pipeline, check_labels, load_pipeline
+    from annotator.acts.propose import check_labels
+    from annotator.nlp.pipeline import cached_pipeline, load_pipeline, run_ner
+    from annotator.nlp.training import train_pipeline
 
     chosen = list(methods) if methods else list(METHODS)
     unknown = [m for m in chosen if m not in METHODS]
@@ -133,6 +126,7 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
                                                for m in chosen}
     seconds = dict.fromkeys(chosen, 0.0)
     train_seconds: list[float] = []
+    train_cpu: list[float] = []
     train_tokens: list[int] = []
     base = cached_pipeline(settings.model) if any(
         METHODS[m].pipeline == "base" for m in chosen) else None
@@ -145,7 +139,8 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
         base_time = trained_time = 0.0
         if base is not None:
             t0 = time.perf_counter()
-            spans["base"] = _spans(base, held, reading_text, settings.batch_size)
+            spans["base"] = dict(run_ner(base, ((s, reading_text(s)) for s in held),
+                                         batch_size=settings.batch_size))
             base_time = time.perf_counter() - t0
         if any(METHODS[m].pipeline == "trained" for m in chosen):
             if say is not None:
@@ -161,8 +156,10 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
                                              [texts[s] for s in rest],
                                              settings=train_settings, progress=epoch)
             train_seconds.append(report.seconds)
+            train_cpu.append(report.cpu_seconds)
             train_tokens.append(report.tokens)
-            spans["trained"] = _spans(trained, held, reading_text, settings.batch_size)
+            spans["trained"] = dict(run_ner(trained, ((s, reading_text(s)) for s in held),
+                                            batch_size=settings.batch_size))
             trained_time = time.perf_counter() - t0
         for name in chosen:
             method = METHODS[name]
@@ -182,7 +179,8 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
         folds=tuple(tuple(f) for f in folds),
         methods=tuple(FoldScores(m, tuple(TypeScore(t, *totals[m][t]) for t in types),
                                  seconds[m]) for m in chosen),
-        train_seconds=tuple(train_seconds), train_tokens=tuple(train_tokens))
+        train_seconds=tuple(train_seconds), train_cpu_seconds=tuple(train_cpu),
+        train_tokens=tuple(train_tokens))
 
 
 def _gold(states: Sequence[MentionState], sid: str) -> list[tuple[int, int, str]]:

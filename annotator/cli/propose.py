@@ -190,13 +190,15 @@ def _folds(k: int, *, methods: str | None, types: str | None, epochs: int,
         typer.echo(json.dumps({
             "folds": [list(f) for f in report.folds], "scores": rows,
             "seconds": {m.method: round(m.seconds, 1) for m in report.methods},
-            "training": [{"seconds": round(t, 1), "tokens": n}
-                         for t, n in zip(report.train_seconds, report.train_tokens)]},
+            "training": [{"seconds": round(t, 1), "cpu_seconds": round(c, 1), "tokens": n}
+                         for t, c, n in zip(report.train_seconds, report.train_cpu_seconds,
+                                            report.train_tokens)]},
             ensure_ascii=False, indent=2))
         return
     render(rows, format, columns=list(rows[0]),
            title=f"{k}-fold cross-validation on {sum(len(f) for f in report.folds)} sources")
-    if format is Format.table:
-        for i, (t, n) in enumerate(zip(report.train_seconds, report.train_tokens), 1):
-            typer.echo(f"fold {i}: trained on {n:,} tokens in {t:.1f} s "
+    if format in (Format.table, Format.md):
+        for i, (t, c, n) in enumerate(zip(report.train_seconds, report.train_cpu_seconds,
+                                          report.train_tokens), 1):
+            typer.echo(f"fold {i}: trained on {n:,} tokens in {t:.1f} s, {c:.1f} s CPU "
                        f"({t / n * 10_000 if n else 0:.1f} s per 10k tokens)")

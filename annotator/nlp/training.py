@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from annotator.errors import ModelError
+from annotator.records import TrainReport
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.pipeline import EntityRecognizer
