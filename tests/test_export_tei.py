@@ -129,16 +129,12 @@ def test_export_tei_is_deterministic_and_says_unchanged(annotated_seed):
 
 def annotate_file(ws, source_id: str, spans: list[tuple[str, str, int]],
                   claims: list[tuple[str, str]]) -> None:
+    """An editor's mentions (``add_mention``, as the review desk adds them) and claims."""
+    for surface, type_, nth in spans:
+        s, e = span_of(ws, source_id, surface, nth)
+        ws.add_mention(source_id, s, e, type_, date_value="1889" if type_ == "date" else None)
     sha = ws.source(source_id).sha256
     with ws.store.transaction() as conn:
-        for surface, type_, nth in spans:
-            s, e = span_of(ws, source_id, surface, nth)
-            eid = None
-            if type_ != "date":
-                eid = f"{type_}-" + re.sub(r"[^a-z0-9]+", "-", surface.lower()).strip("-")
-                insert_entity(conn, eid, type_, surface)
-            insert_mention(conn, source_id, sha, s, e, type_, entity=eid,
-                           value={"when": "1889"} if type_ == "date" else None)
         for first, last in claims:
             s = span_of(ws, source_id, first)[0]
             e = span_of(ws, source_id, last)[1]
@@ -146,7 +142,7 @@ def annotate_file(ws, source_id: str, spans: list[tuple[str, str, int]],
 
 
 CASES = {
-    "schnitzler-L00001.xml": ([("Frankfurter Zeitung", "org", 0), ("Frankfurt a. M.", "place", 0),
+    "schnitzler-L00001.xml": ([("Frankfurter Zeitung", "org", 0), ("Frankfurt Main", "place", 0),
                                ("Arthur Schnitzler", "person", 0), ("Mamroth", "person", 0),
                                ("Sommer 1889", "date", 0), ("psychologische Motiv", "org", 0),
                                ("Breslau", "place", 0), ("Goldmann", "person", 0)],
@@ -228,25 +224,33 @@ def test_export_tei_span_in_cdata_is_counted_and_file_stays_valid(ws, copy_data,
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
-def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data):
+def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data, tei_schema):
+    """The file's own names are its own: nothing decided, nothing written; an editor's link
+    gives a name without a pointer its @ref (and the register entry), one with a pointer keeps
+    it."""
     sid = ws.add(copy_data("minutes-crlf.xml")).source.id
-    annotate_file(ws, sid, [("Hitler", "person", 0), ("Moscow", "place", 0)], [])
-    sha = ws.source(sid).sha256
-    with ws.store.transaction() as conn:
-        s, e = span_of(ws, sid, "25\u00a0November 1940")
-        insert_mention(conn, sid, sha, s, e, "date", value={"when": "1940-11-25"})
     src = (DATA / "minutes-crlf.xml").read_bytes()
+    assert export_bytes(ws, sid) == src
+    by_surface = {m.surface: m for m in ws.mentions(sid)}
+    moscow, hitler = by_surface["Moscow"].entity_id, by_surface["Hitler"].entity_id
+    assert by_surface["Moscow"].provenance == by_surface["Hitler"].provenance == "source"
+    ws.link(moscow, "geonames", "524901")
+    ws.link(hitler, "wikidata", "Q352")
     report = ws.export_tei([sid])
     out = (ws.root / report.files[0].path).read_bytes()
     f = report.files[0]
-    assert (f.mentions, f.reused, f.kept) == (0, 3, 1)  # Hitler keeps its own @ref
+    assert (f.mentions, f.reused) == (0, 3)  # Moscow, Hitler and the date: no new element
     root = etree.fromstring(out)
-    assert len(root.findall(f".//{TEI}body//{TEI}persName")) == 1
     assert root.find(f".//{TEI}body//{TEI}persName").get("ref") == "#hitler"
-    moscow = root.find(f".//{TEI}body//{TEI}placeName")
-    assert moscow.get("ref") == "#place-moscow"  # added where the source had none
+    place = root.find(f".//{TEI}body//{TEI}placeName")
+    assert place.get("ref") == f"#{moscow}"  # added where the source had none
+    entry = root.find(f".//{TEI}standOff//{TEI}place[@{XML_ID}='{moscow}']")
+    assert entry.find(f"{TEI}idno").text == "524901"
+    assert [p.get(XML_ID) for p in root.iter(f"{TEI}person")] == []  # hitler: not inserted
     assert len(root.findall(f".//{TEI}body//{TEI}date")) == 1
+    assert root.find(f".//{TEI}encodingDesc/{TEI}editorialDecl") is not None
     assert only_insertions(src, out)
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
