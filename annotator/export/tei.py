@@ -1,23 +1,26 @@
-"""Annotated TEI: each source with its confirmed names, dates and claims marked up, byte for byte.
+"""Annotated TEI: each source with what its editors decided marked up, byte for byte.
 
 The export is the source file with markup *inserted* and nothing else changed (see
-``annotator.export.insert``):
+``annotator.export.insert``), and only what an editor decided is inserted (or proposals, when
+asked): a file added and exported with nothing decided is written as it is.
 
-* in ``<text>``: ``persName``/``placeName``/``orgName`` with ``@ref="#<entity id>"``, ``date``
-  with its normalised ``@when``, ``@from``/``@to`` or ``@notBefore``/``@notAfter``, claims as
+* in ``<text>``: ``persName``/``placeName``/``orgName`` with ``@ref``, ``date`` with its
+  normalised ``@when``, ``@from``/``@to`` or ``@notBefore``/``@notAfter``, claims as
   ``<seg type="claim" subtype="<kind>" xml:id="claim-N">``, passages of this text that support
-  a claim elsewhere as ``<seg type="passage" xml:id="passage-S-E">``. Markup already in the
-  source for the same span is reused (attributes it lacks are added), never doubled. A span that
-  crosses element or block boundaries is cut into fragments joined by ``@next``/``@prev``.
-* a ``<standOff>`` after ``<text>`` (the Guidelines' container "for linked data, contextual
-  information, and stand-off annotations", 16.10) with the register entries the text refers to
-  (``listPerson``/``listPlace``/``listOrg``, ``idno`` for authority ids), the works its claims
-  cite (``listBibl``) and one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+) that
-  names its agent and carries its support links as ``<ref type="supports|contradicts|mentions"
-  target="#key">locus</ref>``. The header is left to describe the file; the standOff holds
-  what annotator adds, in one place an editor can find and a tool can drop.
-* in the header's ``encodingDesc``: an ``appInfo`` naming annotator (and the pipelines behind
-  proposals, the targets of ``@resp``) and an ``editorialDecl`` saying how the above is encoded.
+  a claim elsewhere as ``<seg type="passage" xml:id="passage-S-E">``. A mention with the span
+  of an element the file already has (any element marking a name or a date) is that
+  element's: it is never wrapped again; it gets ``@ref`` only if it has no pointer and an
+  editor decided its entity. A span that crosses element or block boundaries is cut into
+  fragments joined by ``@next``/``@prev``.
+* register entries where the edition keeps them (``--register``): a ``<standOff>`` after
+  ``<text>`` with the entries inserted markup points to (``inline``), ``register.xml`` beside
+  the exports (``file``), or none, new names pointing to authority records (``none``). An
+  authority id given in review to an entity the file's own names point to goes into the
+  file's own entry of it. The standOff also holds the works claims cite (``listBibl``) and
+  one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+).
+* in the header's ``encodingDesc``, when anything was inserted: an ``appInfo`` naming
+  annotator (and the pipelines behind proposals, the targets of ``@resp``) and an
+  ``editorialDecl`` saying how the above is encoded.
 
 Everything is keyed by content (entity ids, citation keys, spans), so an export added to a new
 workspace and exported again inserts nothing: the same bytes. Undecided proposals are left out
@@ -579,9 +582,9 @@ class _Builder:
                 self.counts["kept"] += 1
             if eid and eid in self.data.decided:
                 target = own.split()[0]
-                node = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
-                if node is not None and self.ix.local(node) in _ENTRY_LISTS:
-                    self.own_entries.setdefault(eid, node)
+                entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
+                if entry is not None and self.ix.local(entry) in _ENTRY_LISTS:
+                    self.own_entries.setdefault(eid, entry)
                 else:
                     self.reached.add(eid)
             return
@@ -1007,7 +1010,7 @@ class _Builder:
             q = self.qname(node, "idno")[0]
             lines = [f"<{q}{attrs((('type', scheme),))}>{esc(value)}</{q}>"
                      for scheme, value in new]
-            self.counts["authority"] += len(new)
+            self.counts["entities"] += 1
             if at < 0:
                 self._append_into(node, _indented(lines))
             else:
@@ -1184,7 +1187,8 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
             built = _render(source, data, source_id=src.id, register=register)
             counts = built.counts
             for eid in built.pointed | built.reached:
-                in_register.setdefault(eid, data.entities[eid])
+                if eid in data.entities:
+                    in_register.setdefault(eid, data.entities[eid])
             out = built.out.encode("utf-8")
             path = target_dir / f"{src.id}.xml"
             action = write_file(path, out,
