@@ -288,6 +288,19 @@ class TypeScore:
 
 
 @dataclass(frozen=True, slots=True)
+class DateClassScore:
+    """Dated gold dates of one class and what became of them: the right value, a wrong one, a
+    mention without a value, or no mention."""
+
+    name: str
+    gold: int = 0
+    right: int = 0
+    wrong: int = 0
+    no_value: int = 0
+    missed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class EvalReport:
     """How well a source's mentions fit a gold annotation of the same text."""
 
@@ -297,6 +310,7 @@ class EvalReport:
     dates_gold: int = 0  # gold dates with a TEI value
     dates_right: int = 0  # of those, found with exactly the gold value
     date_errors: tuple[tuple[str, str, str], ...] = ()  # (surface, gold value, ours)
+    date_classes: tuple[DateClassScore, ...] = ()  # the dated gold dates by class
 
     def score(self, type_: str) -> TypeScore:
         for s in self.scores:

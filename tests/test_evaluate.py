@@ -99,3 +99,22 @@ def test_evaluate_bad_gold_files(seed_ws, tmp_path):
     with pytest.raises(SourceError) as err:
         seed_ws.evaluate(other)
     assert err.value.code == "S102"
+
+
+@pytest.mark.parametrize(("surface", "value", "kind"), [
+    ("12 November 1940", {"when": "1940-11-12"}, "full explicit"),
+    ("April 11th", {"when": "1864-04-11"}, "year from document"),
+    ("24th.", {"when": "1799-07-24"}, "diary day"),
+    ("Octr 3d", {"when": "1864-10-03"}, "old form"),
+    ("13 of the 5 month 1818.", {"when": "1818-05-13"}, "old form"),
+    ("October 44", {"when": "1944-10"}, "old form"),
+    ("yesterday", {"when": "1864-04-10"}, "relative"),
+    ("17 First Day.", {"when": "1818-05-17"}, "weekday + date"),
+    ("Tuesday, 4th March 1851", {"when": "1851-03-04"}, "weekday + date"),
+    ("early June 1940", {"notBefore": "1940-06-01", "notAfter": "1940-06-10"}, "span or vague"),
+    ("summer of 1852", {"when": "1852"}, "span or vague"),
+])
+def test_evaluate_date_class(surface, value, kind):
+    from annotator.evaluate import date_class
+
+    assert date_class(surface, value) == kind

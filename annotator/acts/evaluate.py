@@ -13,6 +13,7 @@ DOCS: docs/proposals.md#evaluation
 from __future__ import annotations
 
 import difflib
+import re
 import json
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from annotator.errors import Location, SourceError
-from annotator.records import DATE_ATTRS, EvalReport, Mention, TypeScore
+from annotator.records import DATE_ATTRS, DateClassScore, EvalReport, Mention, TypeScore
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -30,6 +31,52 @@ LABELS = {"PERSON": "person", "PER": "person", "PLACE": "place", "LOC": "place",
           "ORG": "org", "DATE": "date", "IGNORE": "ignore"}
 TEI_ELEMENTS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
 SCORED = ("person", "place", "org", "date")
+# The kinds of dated gold dates the date figures are broken down by (issue 19), in the order a
+# date is tested for them: the first that fits is its class.
+DATE_CLASSES = ("span or vague", "weekday + date", "relative", "old form", "diary day",
+                "year from document", "full explicit")
+_CLASS_TESTS = {
+    "span or vague": re.compile(
+        r"\b(?:early|late|mid|middle|beginning|end|spring|summer|autumn|fall|winter|about|"
+        r"around|circa|ca|or|between|until|till|to(?!-)|and|before|after|since|century|"
+        r"\d{3}0'?s)\b|\d\s*[-–—]\s*\d", re.I),
+    "weekday + date": re.compile(
+        r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b|\b(?:first|second|"
+        r"third|fourth|fifth|sixth|seventh|1st|2n?d|3r?d|[4-7]th)[\s-]+day\b", re.I),
+    "relative": re.compile(
+        r"\b(?:yesterday|to-?day|to-?morrow|to-?night|next|last|following|previous|preceding|"
+        r"this|same|ago|morning|evening|afternoon|night|inst|instant|ult|ultimo|proximo)\b",
+        re.I),
+    "old form": re.compile(
+        r"\b(?:(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)(?:r|ry|t)|a\.\s?d|anno|"
+        r"lord|mo|months?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"twenty|thirty|hundred|thousand)\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|['/]\d\d\b|"
+        r"\b\d{1,2}d\b", re.I),
+}
+_MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_YEAR = re.compile(r"\b(?:1\d{3}|20\d\d)\b")
+
+
+def date_class(surface: str, value: dict[str, str]) -> str:
+    """Which of DATE_CLASSES a dated gold date belongs to, from its words and its value.
+
+    Judged on the gold alone, so the same date is in the same class before and after a change.
+    """
+    text = " ".join(surface.split())
+    if set(value) - {"when"}:
+        return "span or vague"
+    for name, pattern in _CLASS_TESTS.items():
+        if pattern.search(text):
+            return name
+    when = value.get("when", "")
+    if not _YEAR.search(text) and re.fullmatch(r"\d{4}(?:-\d\d)?", when) and \
+            re.search(rf"\b{when[2:4]}\b", text):
+        return "old form"  # a two-digit year: "October 44", "43"
+    if not _MONTH_WORD.search(text) and not _YEAR.search(text):
+        return "diary day"
+    if not _YEAR.search(text) and value.get("when", "")[:1].isdigit():
+        return "year from document"
+    return "full explicit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,13 +261,40 @@ def evaluate(ws: Workspace, path: Path, *, confirmed_only: bool = False) -> Eval
     predicted = [m for m in ws.mentions(source_id) if m.status in statuses]
     scores, pairs = score(mapped, predicted)
     errors = []
-    right = 0
+    counts = {name: [0, 0, 0, 0, 0] for name in DATE_CLASSES}  # gold right wrong no-value missed
     for g, m in pairs:
+        surface = reading[g.start:g.end]
+        row = counts[date_class(surface, dict(g.value))]
+        row[0] += 1
         ours = dict(m.date_value) if m is not None else None
         if ours == dict(g.value):
-            right += 1
-        else:
-            errors.append((reading[g.start:g.end], json.dumps(dict(g.value)),
-                           json.dumps(ours) if m is not None else "(not found)"))
+            row[1] += 1
+            continue
+        row[2 if ours else 3 if m is not None else 4] += 1
+        errors.append((surface, json.dumps(dict(g.value)),
+                       json.dumps(ours) if m is not None else "(not found)"))
+    classes = tuple(DateClassScore(name, *row) for name, row in counts.items())
     return EvalReport(source_id=source_id, gold_file=str(path), scores=tuple(scores),
-                      dates_gold=len(pairs), dates_right=right, date_errors=tuple(errors))
+                      dates_gold=len(pairs), dates_right=sum(c.right for c in classes),
+                      date_errors=tuple(errors), date_classes=classes)
+
+
+def combine(reports: list[EvalReport]) -> EvalReport:
+    """Several gold files' reports as one: counts added up, errors kept in order."""
+    scores = []
+    for type_ in SCORED:
+        parts = [r.score(type_) for r in reports]
+        scores.append(TypeScore(type_, *(sum(getattr(p, f) for p in parts)
+                                         for f in ("gold", "predicted", "exact_tp",
+                                                   "overlap_tp"))))
+    classes = tuple(
+        DateClassScore(name, *(sum(getattr(c, f) for r in reports for c in r.date_classes
+                                   if c.name == name)
+                               for f in ("gold", "right", "wrong", "no_value", "missed")))
+        for name in DATE_CLASSES)
+    return EvalReport(source_id=f"{len(reports)} sources",
+                      gold_file=", ".join(r.gold_file for r in reports), scores=tuple(scores),
+                      dates_gold=sum(r.dates_gold for r in reports),
+                      dates_right=sum(r.dates_right for r in reports),
+                      date_errors=tuple(e for r in reports for e in r.date_errors),
+                      date_classes=classes)

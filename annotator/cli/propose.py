@@ -105,13 +105,17 @@ def entities_cli(
 
 @app.command("eval")
 def eval_cli(
-    gold: Annotated[Path | None, typer.Argument(
-        help="Gold JSON (spans over a .txt beside it) or an annotated TEI file of the same "
-             "text (not with --folds).")] = None,
+    gold: Annotated[list[Path] | None, typer.Argument(
+        help="Gold JSON (spans over a .txt beside it) or annotated TEI files of the same texts, "
+             "or folders of them (their .xml, .tei and .json files); not with --folds.")]
+    = None,
     *,
     confirmed_only: Annotated[bool, typer.Option(
         "--confirmed-only", help="Score only confirmed mentions (default: proposed too).")]
     = False,
+    errors: Annotated[bool, typer.Option(
+        "--errors/--no-errors", help="List the dates without the gold value (table only).")]
+    = True,
     folds: Annotated[int | None, typer.Option(
         "--folds", min=2, help="Cross-validate on the workspace's own confirmed mentions in K "
                                "folds of sources: each method learns from K-1, is scored on "
@@ -127,34 +131,53 @@ def eval_cli(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:
-    """Score mentions against a gold annotation (P/R/F1 and date values), or cross-validate
-    the proposal methods on the workspace's own confirmed mentions (--folds K)."""
+    """Score mentions against gold annotations (P/R/F1, date values by class; several files
+    are added up), or cross-validate the proposal methods on the workspace's own confirmed
+    mentions (--folds K)."""
     if folds is not None:
         _folds(folds, methods=methods, types=types, epochs=epochs, format=format)
         return
-    if gold is None:
+    if not gold:
         typer.echo("eval needs a GOLD file, or --folds K to cross-validate on the workspace's "
                    "own confirmed mentions", err=True)
         raise typer.Exit(2)
+    from annotator.acts.evaluate import combine
+
+    files = [f for g in gold for f in (sorted(p for p in g.iterdir() if p.is_file() and
+                                              p.suffix.lower() in (".xml", ".tei", ".json"))
+                                       if g.is_dir() else [g])]
     with user_errors():
-        report = workspace().evaluate(gold, confirmed_only=confirmed_only)
+        ws = workspace()
+        reports = [ws.evaluate(f, confirmed_only=confirmed_only) for f in files]
+    report = reports[0] if len(reports) == 1 else combine(reports)
     rows = [_score_row(s) for s in report.scores]
+    classes = [{"class": c.name, "gold": c.gold, "right": c.right,
+                "share": round(c.right / c.gold, 3) if c.gold else 0.0, "wrong": c.wrong,
+                "no_value": c.no_value, "missed": c.missed} for c in report.date_classes]
     if format is Format.json:
         import json
 
         typer.echo(json.dumps({
-            "source": report.source_id, "gold": report.gold_file, "scores": rows,
+            "source": report.source_id, "gold": [str(f) for f in files], "scores": rows,
             "dates": {"gold": report.dates_gold, "right": report.dates_right,
+                      "classes": classes,
                       "errors": [{"surface": s, "gold": g, "ours": o}
                                  for s, g, o in report.date_errors]}},
             ensure_ascii=False, indent=2))
         return
+    title = gold[0].name if len(gold) == 1 else f"{len(files)} gold files"
     render(rows, format, columns=list(rows[0]) if rows else ["type"],
-           title=f"{report.source_id} vs {gold.name}")
+           title=f"{report.source_id} vs {title}")
+    if format in (Format.table, Format.md):
+        render([c for c in classes if c["gold"]], format,
+               columns=["class", "gold", "right", "share", "wrong", "no_value", "missed"],
+               title="dated gold dates by class")
     if format is Format.table:
-        typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right")
-        for surface, g, o in report.date_errors:
-            typer.echo(f"  {surface!r}: gold {g}, ours {o}")
+        share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
+        typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
+        if errors:
+            for surface, g, o in report.date_errors:
+                typer.echo(f"  {surface!r}: gold {g}, ours {o}")
 
 
 def _score_row(s: TypeScore) -> dict[str, Any]:
