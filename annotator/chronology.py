@@ -1,0 +1,490 @@
+"""Dates in a document's own chronology: partial, relative and old forms resolved with a reason.
+
+``annotator.dates`` reads a date expression on its own, at the precision written. A text's
+dates are often less than that: "April 11th" in a letter dated 1864, "19th" under a journal's
+month heading, "yesterday", "the 3rd of 1st month", "Octr 3d". This module rewrites the old
+forms into plain ones (``plain_form``), then walks a source's date mentions in reading order
+(``Chronology``): a dated header or dateline is the anchor, each dated entry (dateline, a dated
+heading, a day opening a paragraph) restarts the running date, and each partial or relative
+date takes what it lacks from it. Every value carries how it was found (``reason``) and how
+sure it is (``cert``: high when the text states it in full, medium when inferred); a weekday is
+checked against the calendar and a mismatch flagged, never corrected. Nothing comes from the
+clock: a date with nothing to resolve against keeps no value.
+
+Pure functions and one small state machine; base layer (imports ``annotator.dates`` only).
+
+DOCS: docs/proposals.md#dates-in-the-documents-chronology
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from annotator.dates import MONTHS, normalise_date
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ORDINAL_WORDS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+    start=1)}
+_ORDINAL_WORDS |= {"thirtieth": 30}
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_ORD_TENS = {"twentieth": 20, "thirtieth": 30}
+# Older English spellings of months: "Octr", "Novr", "Janry", "7ber" (September).
+OLD_MONTHS = {
+    "janry": 1, "janr": 1, "jany": 1, "janu": 1, "febry": 2, "febr": 2, "feby": 2, "febu": 2,
+    "apl": 4, "aprl": 4, "augt": 8, "agust": 8, "septr": 9, "sepr": 9, "sept": 9, "7ber": 9,
+    "7br": 9, "octr": 10, "octo": 10, "8ber": 10, "8br": 10, "novr": 11, "novem": 11, "9ber": 11,
+    "9br": 11, "decr": 12, "decem": 12, "xber": 12, "10ber": 12, "xbr": 12, "10br": 12,
+    "febuary": 2, "feburary": 2, "januar": 1, "septembr": 9, "octobr": 10, "novembr": 11,
+    "decembr": 12,
+}
+_ALL_MONTHS = {**MONTHS, **OLD_MONTHS}
+MONTH_WORD = r"(?:" + "|".join(sorted(map(re.escape, _ALL_MONTHS), key=len, reverse=True)) + \
+    r")\b\.?"
+_NUM_WORD = r"(?:" + "|".join(sorted([*_ORDINAL_WORDS, *_UNITS, *_TENS], key=len,
+                                     reverse=True)) + r")"
+_QUAKER_DAY = re.compile(  # "First Day" is Sunday, "the 7th day" Saturday (not "7th day of")
+    r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|1st|2d|2nd|3d|3rd|4th|5th|6th|"
+    r"7th|[1-7])\s*day\b(?!\s+of\b)", re.I)
+_WEEKDAY = re.compile(r"\b(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?",
+                      re.I)
+_QUAKER_MONTH = re.compile(
+    rf"\b(?:the\s+)?(\d{{1,2}}|{_NUM_WORD})(?:st|nd|rd|d|th)?\s*(?:mo\b\.?|month\b)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A calendar point at the precision known: a year, a month of it, or a day."""
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    def tei(self) -> str:
+        parts = [f"{self.year:04d}" if self.year is not None else "-"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def date(self) -> _dt.date | None:
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        try:
+            return _dt.date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A date mention's TEI value and how it was found.
+
+    ``cert`` is 'high' (stated in full), 'medium' (inferred from the chronology) or '' (no
+    value); ``flags`` as in DateValue, plus 'weekday-mismatch' when the weekday written does
+    not fit the date.
+    """
+
+    attrs: tuple[tuple[str, str], ...]
+    reason: str = ""
+    cert: str = ""
+    flags: str = ""
+
+
+def parse_day(value: str) -> Day | None:
+    """'1865-04-12', '1865-04' or '1865' (a TEI value) as a Day."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", value.strip())
+    if m is None:
+        return None
+    d = Day(int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None)
+    if d.month is not None and not 1 <= d.month <= 12:
+        return None
+    if d.day is not None and d.date() is None:
+        return None
+    return d
+
+
+def _words_number(words: str) -> int | None:
+    """'one thousand eight hundred and forty' -> 1840, 'eighteen hundred and two' -> 1802,
+    'twenty-first' -> 21."""
+    total, current = 0, 0
+    tokens = [t for t in re.split(r"[\s-]+", words.lower()) if t and t != "and"]
+    if not tokens:
+        return None
+    for t in tokens:
+        if t in _UNITS:
+            current += _UNITS[t]
+        elif t in _TENS:
+            current += _TENS[t]
+        elif t in _ORDINAL_WORDS:
+            current += _ORDINAL_WORDS[t]
+        elif t == "hundred":
+            current = (current or 1) * 100
+        elif t == "thousand":
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+_NUMBER_RUN = re.compile(rf"\b{_NUM_WORD}(?:(?:[\s-]+|\s+and\s+)(?:{_NUM_WORD}|hundred|thousand)"
+                         rf")*(?:[\s-]+(?:hundred|thousand))?\b", re.I)
+
+
+def _numbers_in_words(text: str) -> str:
+    """Number words to digits: years ("one thousand eight hundred and forty") and days."""
+    def swap(m: re.Match[str]) -> str:
+        n = _words_number(m.group())
+        return str(n) if n is not None and (1 <= n <= 31 or 1000 <= n <= 2100) else m.group()
+    return _NUMBER_RUN.sub(swap, text)
+
+
+def plain_form(surface: str) -> tuple[str, int | None]:
+    """An old or odd date expression in the plain English ``annotator.dates`` reads, and the
+    weekday it names (0 Monday .. 6 Sunday) or None.
+
+    "the 9th day of March, A.D. 1858" -> "9 of March 1858"; "13 of the 5 month 1818" ->
+    "13 of May 1818"; "Octr 3d" -> "October 3"; "17 First Day." -> ("17", 6).
+    """
+    text = " ".join(surface.replace("\u00a0", " ").split())
+    text = re.sub(r"\[[^\]]*\]", " ", text)  # editorial corrections: "13 [14]."
+    weekday = None
+    m = _QUAKER_DAY.search(text)
+    if m:
+        word = m.group(1).lower()
+        n = _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+        weekday = (n + 5) % 7  # first day (1) is Sunday (6)
+        text = text[:m.start()] + " " + text[m.end():]
+    m = _WEEKDAY.search(text)
+    if m:
+        weekday = next(i for i, w in enumerate(WEEKDAYS) if w.startswith(m.group(1).lower()[:3]))
+        text = text[:m.start()] + " " + text[m.end():]
+    text = re.sub(r"\b(?:being|was|is)\b", " ", text, flags=re.I)
+    text = re.sub(r"\b(?:in\s+the\s+year\s+of\s+our\s+lord|anno\s+domini|in\s+the\s+year|"
+                  r"a\.\s?d\.?|anno)(?=\s|$|,)", " ", text, flags=re.I)
+    text = _numbers_in_words(text)
+
+    def quaker(m: re.Match[str]) -> str:
+        word = m.group(1).lower()
+        n = int(word) if word.isdigit() else _words_number(word)
+        return f" {MONTH_NAMES[n - 1]} " if n is not None and 1 <= n <= 12 else m.group()
+    text = _QUAKER_MONTH.sub(quaker, text)
+    text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th|d)\b\.?", r"\1", text)  # ordinals: "3d" -> "3"
+    text = re.sub(r"\bday\s+of\b", "of", text, flags=re.I)
+    text = re.sub(r"\b(?:instant|inst)\b\.?", "of this month", text, flags=re.I)
+    text = re.sub(r"\b(?:ultimo|ult)\b\.?", "of last month", text, flags=re.I)
+    text = re.sub(r"\b(?:proximo|prox)\b\.?", "of next month", text, flags=re.I)
+
+    def month(m: re.Match[str]) -> str:
+        return MONTH_NAMES[_ALL_MONTHS[m.group().rstrip(".").lower()] - 1]
+    text = re.sub(MONTH_WORD, month, text, flags=re.I)
+    months = "|".join(MONTH_NAMES)
+    text = re.sub(rf"\bthe\s+(?=(?:{months})\b)", "", text, flags=re.I)  # "of the May"
+    text = re.sub(rf"\b({months})\s+(?:on\s+)?the\s+(\d)", r"\1 \2", text, flags=re.I)
+    text = " ".join(text.split()).strip(" ,.;:-–—")
+    text = re.sub(r"\s+,", ",", text)
+    return text, weekday
+
+
+# -- reading one expression ----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """What one date expression says, before the chronology fills it in.
+
+    ``kind``: 'value' (``attrs`` from annotator.dates, stated), 'partial' (``day``: a month and
+    day, a month alone or a day alone, year unknown), 'relative' (``offset`` days from the
+    running date; ``base`` 'entry' for today/yesterday, 'last' for the next/previous day),
+    'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'none'.
+    """
+
+    kind: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    flags: str = ""
+    day: Day = Day(None)
+    offset: int = 0
+    base: str = ""
+    weekday: int | None = None
+    two_digit: bool = False
+
+
+_RELATIVE_DAYS = [
+    (re.compile(r"^(?:this\s+day|to-?day|this\s+(?:morning|evening|afternoon|forenoon)|"
+                r"to-?night)$", re.I), 0, "entry"),
+    (re.compile(r"^yesterday(?:\s+(?:morning|evening|afternoon))?$", re.I), -1, "entry"),
+    (re.compile(r"^to-?morrow(?:\s+(?:morning|evening|afternoon))?$", re.I), 1, "entry"),
+    (re.compile(r"^(?:the\s+)?(?:next|following)\s+(?:day|morning)$|^the\s+day\s+after$|"
+                r"^the\s+morrow$", re.I), 1, "last"),
+    (re.compile(r"^(?:the\s+)?(?:previous|preceding)\s+day$|^the\s+day\s+before$", re.I), -1,
+     "last"),
+]
+_TWO_DIGIT = [  # forms with a two-digit year: the century comes from the document
+    re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2})$"),
+    re.compile(rf"^(?P<d>\d{{1,2}})\s+(?P<mw>{'|'.join(MONTH_NAMES)}),?\s*['/]?(?P<y>\d{{2}})$",
+               re.I),
+    re.compile(rf"^(?P<mw>{'|'.join(MONTH_NAMES)})\s+(?P<d>\d{{1,2}}),?\s*['/](?P<y>\d{{2}})$",
+               re.I),
+    re.compile(rf"^(?P<mw>{'|'.join(MONTH_NAMES)}),?\s*['/]?(?P<y>\d{{2}})$", re.I),
+    re.compile(r"^(?:in\s+)?'?(?P<y>\d{2})$"),
+]
+
+
+def read_expression(surface: str) -> Expr:
+    """What a date mention's words say on their own (see Expr)."""
+    text, weekday = plain_form(surface)
+    text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
+    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first
+    if m and parse_day(f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"):
+        return Expr("value", (("when", f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"),),
+                    weekday=weekday)
+    if text:
+        value = normalise_date(text)
+        if value is not None and value.attrs:
+            when = dict(value.attrs).get("when", "")
+            m = re.fullmatch(r"--(\d\d)-(\d\d)", when)
+            if m:
+                return Expr("partial", day=Day(None, int(m[1]), int(m[2])), weekday=weekday)
+            return Expr("value", value.attrs, value.flags, weekday=weekday)
+    for pattern in _TWO_DIGIT:
+        m = pattern.fullmatch(text)
+        if m:
+            g = m.groupdict()
+            month = (MONTH_NAMES.index(g["mw"].lower()) + 1 if g.get("mw") else
+                     int(g["m"]) if g.get("m") else None)
+            return Expr("partial", day=Day(int(g["y"]), month, int(g["d"]) if g.get("d") else
+                                           None), weekday=weekday, two_digit=True)
+    for pattern, offset, base in _RELATIVE_DAYS:
+        if pattern.fullmatch(text):
+            return Expr("relative", offset=offset, base=base, weekday=weekday)
+    months = "|".join(MONTH_NAMES)
+    m = re.fullmatch(rf"(?:the\s+)?(\d{{1,2}})\s+of\s+(this|last|next)\s+month", text, re.I)
+    if m:
+        shift = {"this": 0, "last": -1, "next": 1}[m[2].lower()]
+        return Expr("month-rel", day=Day(None, None, int(m[1])), offset=shift, weekday=weekday)
+    m = re.fullmatch(rf"(?:the\s+)?(\d{{1,2}})(?:\s+of)?\s+({months})", text, re.I) or \
+        re.fullmatch(rf"({months})\s+(\d{{1,2}})", text, re.I)
+    if m:  # a day February has not ("30 February"): annotator.dates refused it
+        return Expr("none", weekday=weekday)
+    m = re.fullmatch(rf"({months})", text, re.I)
+    if m:
+        return Expr("partial", day=Day(None, MONTH_NAMES.index(m[1].lower()) + 1),
+                    weekday=weekday)
+    m = re.fullmatch(r"(?:the\s+)?(\d{1,2})", text)
+    if m and 1 <= int(m[1]) <= 31:
+        return Expr("partial", day=Day(None, None, int(m[1])), weekday=weekday)
+    if not text and weekday is not None:
+        return Expr("weekday", weekday=weekday)
+    if weekday is not None and re.fullmatch(r"(?:morning|evening|afternoon|night|forenoon)",
+                                            text, re.I):
+        return Expr("weekday", weekday=weekday)
+    m = re.fullmatch(r"(?:last|next)", text, re.I)
+    if m and weekday is not None:
+        return Expr("weekday", offset=-1 if m[0].lower() == "last" else 1, weekday=weekday)
+    value = normalise_date(surface)
+    if value is not None:
+        return Expr("value", value.attrs, value.flags)
+    return Expr("none")
+
+
+# -- the running chronology ----------------------------------------------------------------
+def _shift(day: Day, days: int) -> Day | None:
+    d = day.date()
+    if d is None:
+        return None
+    n = d + _dt.timedelta(days=days)
+    return Day(n.year, n.month, n.day)
+
+
+def _values_day(attrs: tuple[tuple[str, str], ...]) -> Day | None:
+    """The single point of a TEI value (``when`` only), as a Day."""
+    values = dict(attrs)
+    return parse_day(values["when"]) if set(values) == {"when"} else None
+
+
+class Chronology:
+    """The running date of one source, walked in reading order.
+
+    ``anchor`` is the date the source was written (header, dateline); ``entry`` the date of the
+    current dated entry (a dateline, a dated heading, a day opening a paragraph); ``last`` the
+    last full date the text gave; ``year`` the last year it named, and in which block.
+    """
+
+    def __init__(self, anchor: Day | None = None, anchor_reason: str = "") -> None:
+        self.anchor = anchor
+        self.anchor_reason = anchor_reason or (f"the source's date {anchor.tei()}"
+                                               if anchor else "")
+        self.entry: Day | None = None
+        self.entry_reason = ""
+        self.last: Day | None = None
+        self.year: tuple[int, int] | None = None  # (year, block)
+
+    def _context(self) -> tuple[Day, str] | None:
+        """The date partial dates lean on: the current entry, else the anchor."""
+        if self.entry is not None:
+            return self.entry, self.entry_reason
+        if self.anchor is not None:
+            return self.anchor, self.anchor_reason
+        return None
+
+    def resolve(self, surface: str, *, block: int = 0, entry: bool = False) -> Resolved:
+        """The value of one date mention, and the state updated for the ones after it.
+
+        ``entry`` marks a mention that dates what follows (a dateline, a dated heading, a day
+        opening a paragraph of a journal).
+        """
+        expr = read_expression(surface)
+        out = self._resolve(expr, block, entry)
+        day = _values_day(out.attrs)
+        if day is not None:
+            if expr.weekday is not None and day.date() is not None and \
+                    day.date().weekday() != expr.weekday:  # type: ignore[union-attr]
+                out = Resolved(out.attrs, f"{out.reason}; the weekday written "
+                               f"({WEEKDAYS[expr.weekday].title()}) is not the calendar's "
+                               f"({WEEKDAYS[day.date().weekday()].title()})",  # type: ignore
+                               out.cert, ",".join(f for f in (out.flags, "weekday-mismatch")
+                                                  if f))
+            if entry and "fuzzy" not in out.flags:
+                self.entry, self.entry_reason = day, f"the entry date {day.tei()}"
+            if day.day is not None:
+                self.last = day
+            if day.year is not None:
+                self.year = (day.year, block)
+        elif out.attrs:
+            years = [int(v[:4]) for _, v in out.attrs if re.match(r"\d{4}", v)]
+            if years:
+                self.year = (years[-1], block)
+        return out
+
+    def _year_for(self, month: int | None, block: int, entry: bool) -> tuple[int, str] | None:
+        """The year a date without one takes, and why."""
+        ctx = self._context()
+        if entry and ctx is not None and ctx[0].year is not None:
+            base, why = ctx
+            assert base.year is not None
+            if month is not None and base.month is not None and month < base.month and \
+                    self.entry is not None:
+                return base.year + 1, f"the year after {why} (the months start again)"
+            return base.year, f"year from {why}"
+        if self.year is not None and self.year[1] == block:
+            return self.year[0], f"year from {self.year[0]} named before in the paragraph"
+        if self.entry is not None and self.entry.year is not None:
+            return self.entry.year, f"year from {self.entry_reason}"
+        if self.year is not None:
+            return self.year[0], f"year from {self.year[0]} named before"
+        if self.anchor is not None and self.anchor.year is not None:
+            return self.anchor.year, f"year from {self.anchor_reason}"
+        return None
+
+    def _resolve(self, expr: Expr, block: int, entry: bool) -> Resolved:
+        if expr.kind == "value":
+            return Resolved(expr.attrs, "stated in full" if not expr.flags else
+                            f"stated ({expr.flags})",
+                            "high" if not expr.flags else "medium", expr.flags)
+        if expr.kind == "partial" and expr.two_digit:
+            return self._two_digit(expr)
+        if expr.kind == "partial" and expr.day.month is not None:
+            found = self._year_for(expr.day.month, block, entry)
+            if found is None:
+                return Resolved((), "no year to take it from", "", "partial")
+            day = Day(found[0], expr.day.month, expr.day.day)
+            if expr.day.day is not None and day.date() is None:
+                return Resolved((), "not a day of that year", "", "partial")
+            return Resolved((("when", day.tei()),), found[1], "medium")
+        if expr.kind == "partial" and expr.day.day is not None:
+            return self._day_alone(expr.day.day, entry)
+        if expr.kind == "month-rel":
+            ctx = self._context()
+            if ctx is None or ctx[0].month is None or ctx[0].year is None:
+                return Resolved((), "no month to take it from", "", "partial")
+            y, mo = ctx[0].year, ctx[0].month + expr.offset
+            y, mo = y + (mo - 1) // 12, (mo - 1) % 12 + 1
+            day = Day(y, mo, expr.day.day)
+            if day.date() is None:
+                return Resolved((), "not a day of that month", "", "partial")
+            which = {0: "the month", -1: "the month before", 1: "the month after"}[expr.offset]
+            return Resolved((("when", day.tei()),), f"{which} of {ctx[1]}", "medium")
+        if expr.kind == "relative":
+            base = self._context() if expr.base == "entry" else \
+                ((self.last, f"the date {self.last.tei()}") if self.last else self._context())
+            if base is None or base[0].date() is None:
+                return Resolved((), "no full date to count from", "", "relative")
+            shifted = _shift(base[0], expr.offset)
+            assert shifted is not None
+            word = {0: "the day of", -1: "the day before", 1: "the day after"}[expr.offset]
+            return Resolved((("when", shifted.tei()),), f"{word} {base[1]}", "medium")
+        if expr.kind == "weekday":
+            return self._weekday(expr)
+        return Resolved((), "", "", "relative" if expr.kind == "none" else "")
+
+    def _two_digit(self, expr: Expr) -> Resolved:
+        ref = self.anchor or self.entry
+        if ref is None or ref.year is None or expr.day.year is None:
+            return Resolved((), "a two-digit year and no century known", "", "partial")
+        year = ref.year // 100 * 100 + expr.day.year
+        if year > ref.year:  # never after the document: the century before
+            year -= 100
+        day = Day(year, expr.day.month, expr.day.day)
+        if day.month is not None and day.day is not None and day.date() is None:
+            return Resolved((), "not a day of that year", "", "partial")
+        return Resolved((("when", day.tei()),), f"century from {self.anchor_reason or 'the entry'}",
+                        "medium")
+
+    def _day_alone(self, n: int, entry: bool) -> Resolved:
+        ctx = self._context()
+        if ctx is None or ctx[0].month is None or ctx[0].year is None:
+            return Resolved((), "no month to take it from", "", "partial")
+        base, why = ctx
+        assert base.year is not None and base.month is not None
+        y, mo = base.year, base.month
+        reason = f"month and year from {why}"
+        if entry and self.entry is not None and base.day is not None and n < base.day:
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)  # the days start again
+            reason = f"the next month after {why}"
+        day = Day(y, mo, n)
+        if day.date() is None:
+            return Resolved((), "not a day of that month", "", "partial")
+        return Resolved((("when", day.tei()),), reason, "medium")
+
+    def _weekday(self, expr: Expr) -> Resolved:
+        ctx = self._context()
+        if ctx is None or ctx[0].date() is None or expr.weekday is None:
+            return Resolved((), "", "", "relative")
+        base, why = ctx
+        d = base.date()
+        assert d is not None
+        if expr.offset == 0:
+            if d.weekday() != expr.weekday:
+                return Resolved((), "", "", "relative")
+            return Resolved((("when", base.tei()),), f"the weekday of {why}", "medium")
+        step = (expr.weekday - d.weekday()) % 7 or 7
+        n = d + _dt.timedelta(days=step if expr.offset > 0 else step - 7)
+        word = "the next" if expr.offset > 0 else "the last"
+        return Resolved((("when", n.isoformat()),),
+                        f"{word} {WEEKDAYS[expr.weekday].title()} from {why}", "medium")
+
+
+def anchor_of(candidates: list[tuple[str, str]]) -> tuple[Day, str] | None:
+    """The source's date from (text or TEI value, where) candidates in order of trust: the
+    first that reads as a date on its own, at its precision."""
+    for text, where in candidates:
+        day = parse_day(text)
+        if day is None:
+            expr = read_expression(text)
+            if expr.kind == "value":
+                day = _values_day(expr.attrs)
+                if day is None:
+                    start = dict(expr.attrs).get("from") or dict(expr.attrs).get("notBefore")
+                    day = parse_day(start) if start else None
+        if day is not None:
+            return day, f"{where} {day.tei()}"
+    return None
