@@ -18,6 +18,7 @@ DOCS: docs/proposals.md#dates-in-the-documents-chronology
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from annotator.dates import MONTHS, normalise_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
+EDITOR = "set by the editor"  # the reason of a source date an editor gave
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ORDINAL_WORDS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -54,7 +56,7 @@ _NUM_WORD = r"(?:" + "|".join(sorted([*_ORDINAL_WORDS, *_UNITS, *_TENS], key=len
                                      reverse=True)) + r")"
 _QUAKER_DAY = re.compile(  # "First Day" is Sunday, "the 7th day" Saturday (not "7th day of")
     r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|1st|2d|2nd|3d|3rd|4th|5th|6th|"
-    r"7th|[1-7])\s*day\b(?!\s+of\b)", re.I)
+    r"7th|[1-7])\s*day\b(?:\s+of\s+the\s+week\b)?(?!\s+of\b)", re.I)
 _WEEKDAY = re.compile(r"\b(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?",
                       re.I)
 _QUAKER_MONTH = re.compile(
@@ -182,6 +184,7 @@ def plain_form(surface: str) -> tuple[str, int | None]:
     text = _QUAKER_MONTH.sub(quaker, text)
     text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th|d)\b\.?", r"\1", text)  # ordinals: "3d" -> "3"
     text = re.sub(r"\bday\s+of\b", "of", text, flags=re.I)
+    text = re.sub(r"\b(\d{1,2})\s+day\b", r"\1", text, flags=re.I)  # "23 day."
     text = re.sub(r"\b(?:instant|inst)\b\.?", "of this month", text, flags=re.I)
     text = re.sub(r"\b(?:ultimo|ult)\b\.?", "of last month", text, flags=re.I)
     text = re.sub(r"\b(?:proximo|prox)\b\.?", "of next month", text, flags=re.I)
@@ -193,7 +196,8 @@ def plain_form(surface: str) -> tuple[str, int | None]:
     text = re.sub(rf"\bthe\s+(?=(?:{months})\b)", "", text, flags=re.I)  # "of the May"
     text = re.sub(rf"\b({months})\s+(?:on\s+)?the\s+(\d)", r"\1 \2", text, flags=re.I)
     text = " ".join(text.split()).strip(" ,.;:-–—")
-    text = re.sub(r"\s+,", ",", text)
+    text = re.sub(r"(?:\s+|,)+(?:and|being|was|is)$", "", text, flags=re.I)
+    text = re.sub(r"\s+,", ",", text).strip(" ,")
     return text, weekday
 
 
@@ -205,7 +209,8 @@ class Expr:
     ``kind``: 'value' (``attrs`` from annotator.dates, stated), 'partial' (``day``: a month and
     day, a month alone or a day alone, year unknown), 'relative' (``offset`` days from the
     running date; ``base`` 'entry' for today/yesterday, 'last' for the next/previous day),
-    'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'none'.
+    'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'alt' (one of
+    two dates, ``day`` or ``other``), 'none'.
     """
 
     kind: str
@@ -216,6 +221,7 @@ class Expr:
     base: str = ""
     weekday: int | None = None
     two_digit: bool = False
+    other: Day = Day(None)  # the later end of an 'alt' ("end of March or early April")
 
 
 _RELATIVE_DAYS = [
@@ -235,12 +241,16 @@ _TWO_DIGIT = [  # forms with a two-digit year: the century comes from the docume
     re.compile(rf"^(?P<mw>{'|'.join(MONTH_NAMES)})\s+(?P<d>\d{{1,2}}),?\s*['/](?P<y>\d{{2}})$",
                re.I),
     re.compile(rf"^(?P<mw>{'|'.join(MONTH_NAMES)}),?\s*['/]?(?P<y>\d{{2}})$", re.I),
-    re.compile(r"^(?:in\s+)?'?(?P<y>\d{2})$"),
+    re.compile(r"^'?(?P<y>3[2-9]|[4-9]\d|(?<=')\d\d)$"),  # never a day: "'43", "43"
 ]
 
 
 def read_expression(surface: str) -> Expr:
     """What a date mention's words say on their own (see Expr)."""
+    return _month_first_day(_read(surface), surface)
+
+
+def _read(surface: str) -> Expr:
     text, weekday = plain_form(surface)
     text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first
@@ -263,6 +273,9 @@ def read_expression(surface: str) -> Expr:
                      int(g["m"]) if g.get("m") else None)
             return Expr("partial", day=Day(int(g["y"]), month, int(g["d"]) if g.get("d") else
                                            None), weekday=weekday, two_digit=True)
+    alt = _alternatives(text)
+    if alt is not None:
+        return alt
     for pattern, offset, base in _RELATIVE_DAYS:
         if pattern.fullmatch(text):
             return Expr("relative", offset=offset, base=base, weekday=weekday)
@@ -280,7 +293,7 @@ def read_expression(surface: str) -> Expr:
         return Expr("partial", day=Day(None, MONTH_NAMES.index(m[1].lower()) + 1),
                     weekday=weekday)
     m = re.fullmatch(r"(?:the\s+)?(\d{1,2})", text)
-    if m and 1 <= int(m[1]) <= 31:
+    if m and 1 <= int(m[1]) <= 31 and re.search(r"\d", surface):  # "fourth" alone: no day
         return Expr("partial", day=Day(None, None, int(m[1])), weekday=weekday)
     if not text and weekday is not None:
         return Expr("weekday", weekday=weekday)
@@ -291,9 +304,52 @@ def read_expression(surface: str) -> Expr:
     if m and weekday is not None:
         return Expr("weekday", offset=-1 if m[0].lower() == "last" else 1, weekday=weekday)
     value = normalise_date(surface)
-    if value is not None:
+    if value is not None and value.attrs:
         return Expr("value", value.attrs, value.flags)
     return Expr("none")
+
+
+def _month_first_day(expr: Expr, surface: str) -> Expr:
+    """"Ninth Month First Day": with a month and no day number, a Quaker "first day" is the
+    first day of that month, not a Sunday."""
+    m = _QUAKER_DAY.search(surface)
+    if m is None or expr.weekday is None:
+        return expr
+    word = m.group(1).lower()
+    n = _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+    if expr.kind == "partial" and expr.day.month is not None and expr.day.day is None and \
+            not expr.two_digit:
+        return Expr("partial", day=Day(expr.day.year, expr.day.month, n))
+    day = _values_day(expr.attrs) if expr.kind == "value" else None
+    if day is not None and day.month is not None and day.day is None:
+        return Expr("value", (("when", Day(day.year, day.month, n).tei()),))
+    return expr
+
+
+_VAGUE = re.compile(r"^(?:the\s+)?(?:very\s+)?(?:early|late|mid|middle|beginning|end|start|"
+                    r"first\s+days|last\s+days)(?:\s+of)?[\s-]+(?:the\s+)?", re.I)
+
+
+def _alternatives(text: str) -> Expr | None:
+    """"end of March or early April" (1852 or none): the two ends of a notBefore/notAfter."""
+    parts = re.split(r"\s+or\s+", text, flags=re.I)
+    if len(parts) != 2:
+        return None
+    ends = []
+    for part in parts:
+        e = read_expression(_VAGUE.sub("", part))
+        if e.kind == "value" and (d := _values_day(e.attrs)) is not None:
+            ends.append(d)
+        elif e.kind == "partial" and not e.two_digit and e.day.month is not None:
+            ends.append(e.day)
+        else:
+            return None
+    first, last = ends
+    if first.year is None and last.year is not None:
+        first = Day(last.year, first.month, first.day)
+    if (first.year is None) != (last.year is None):
+        return None
+    return Expr("alt", day=first, other=last)
 
 
 # -- the running chronology ----------------------------------------------------------------
@@ -336,23 +392,34 @@ class Chronology:
             return self.anchor, self.anchor_reason
         return None
 
-    def resolve(self, surface: str, *, block: int = 0, entry: bool = False) -> Resolved:
+    def resolve(self, surface: str, *, block: int = 0, entry: bool = False,
+                aside: bool = False) -> Resolved:
         """The value of one date mention, and the state updated for the ones after it.
 
         ``entry`` marks a mention that dates what follows (a dateline, a dated heading, a day
-        opening a paragraph of a journal).
+        opening a paragraph of a journal); an ``aside`` (in an editor's note) is resolved but
+        leaves the state alone.
         """
         expr = read_expression(surface)
         out = self._resolve(expr, block, entry)
+        if aside:
+            return self._weekday_checked(expr, out)
+        return self._remember(expr, out, block, entry)
+
+    def _weekday_checked(self, expr: Expr, out: Resolved) -> Resolved:
+        day = _values_day(out.attrs)
+        d = day.date() if day is not None else None
+        if d is None or expr.weekday is None or d.weekday() == expr.weekday:
+            return out
+        return Resolved(out.attrs, f"{out.reason}; the weekday written "
+                        f"({WEEKDAYS[expr.weekday].title()}) is not the calendar's "
+                        f"({WEEKDAYS[d.weekday()].title()})", out.cert,
+                        ",".join(f for f in (out.flags, "weekday-mismatch") if f))
+
+    def _remember(self, expr: Expr, out: Resolved, block: int, entry: bool) -> Resolved:
+        out = self._weekday_checked(expr, out)
         day = _values_day(out.attrs)
         if day is not None:
-            if expr.weekday is not None and day.date() is not None and \
-                    day.date().weekday() != expr.weekday:  # type: ignore[union-attr]
-                out = Resolved(out.attrs, f"{out.reason}; the weekday written "
-                               f"({WEEKDAYS[expr.weekday].title()}) is not the calendar's "
-                               f"({WEEKDAYS[day.date().weekday()].title()})",  # type: ignore
-                               out.cert, ",".join(f for f in (out.flags, "weekday-mismatch")
-                                                  if f))
             if entry and "fuzzy" not in out.flags:
                 self.entry, self.entry_reason = day, f"the entry date {day.tei()}"
             if day.day is not None:
@@ -366,7 +433,9 @@ class Chronology:
         return out
 
     def _year_for(self, month: int | None, block: int, entry: bool) -> tuple[int, str] | None:
-        """The year a date without one takes, and why."""
+        """The year a date without one takes, and why: a dated entry's from the entry before
+        (a year later when the months start again), others from a year named earlier in the
+        same paragraph, the current entry or the source's own date, in that order."""
         ctx = self._context()
         if entry and ctx is not None and ctx[0].year is not None:
             base, why = ctx
@@ -377,12 +446,8 @@ class Chronology:
             return base.year, f"year from {why}"
         if self.year is not None and self.year[1] == block:
             return self.year[0], f"year from {self.year[0]} named before in the paragraph"
-        if self.entry is not None and self.entry.year is not None:
-            return self.entry.year, f"year from {self.entry_reason}"
-        if self.year is not None:
-            return self.year[0], f"year from {self.year[0]} named before"
-        if self.anchor is not None and self.anchor.year is not None:
-            return self.anchor.year, f"year from {self.anchor_reason}"
+        if ctx is not None and ctx[0].year is not None:
+            return ctx[0].year, f"year from {ctx[1]}"
         return None
 
     def _resolve(self, expr: Expr, block: int, entry: bool) -> Resolved:
@@ -424,7 +489,23 @@ class Chronology:
             return Resolved((("when", shifted.tei()),), f"{word} {base[1]}", "medium")
         if expr.kind == "weekday":
             return self._weekday(expr)
+        if expr.kind == "alt":
+            return self._alternative(expr, block)
         return Resolved((), "", "", "relative" if expr.kind == "none" else "")
+
+    def _alternative(self, expr: Expr, block: int) -> Resolved:
+        first, last, reason, cert = expr.day, expr.other, "stated (one of two)", "high"
+        if first.year is None:
+            found = self._year_for(first.month, block, False)
+            if found is None:
+                return Resolved((), "no year to take it from", "", "partial")
+            first, last = Day(found[0], first.month, first.day), Day(found[0], last.month,
+                                                                     last.day)
+            reason, cert = f"one of two; {found[1]}", "medium"
+        if (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0) and \
+                first.year == last.year:
+            return Resolved((), "", "", "fuzzy")
+        return Resolved((("notBefore", first.tei()), ("notAfter", last.tei())), reason, cert)
 
     def _two_digit(self, expr: Expr) -> Resolved:
         ref = self.anchor or self.entry
@@ -440,7 +521,8 @@ class Chronology:
                         "medium")
 
     def _day_alone(self, n: int, entry: bool) -> Resolved:
-        ctx = self._context()
+        ctx = self._context() if self.entry is not None or self.last is None else \
+            (self.last, f"the date {self.last.tei()} before")
         if ctx is None or ctx[0].month is None or ctx[0].year is None:
             return Resolved((), "no month to take it from", "", "partial")
         base, why = ctx
@@ -457,6 +539,8 @@ class Chronology:
 
     def _weekday(self, expr: Expr) -> Resolved:
         ctx = self._context()
+        if self.entry is None and self.anchor_reason.startswith("the title"):
+            ctx = None  # a title's date is no day to count weekdays from
         if ctx is None or ctx[0].date() is None or expr.weekday is None:
             return Resolved((), "", "", "relative")
         base, why = ctx
@@ -474,17 +558,168 @@ class Chronology:
 
 
 def anchor_of(candidates: list[tuple[str, str]]) -> tuple[Day, str] | None:
-    """The source's date from (text or TEI value, where) candidates in order of trust: the
-    first that reads as a date on its own, at its precision."""
+    """The source's date from (TEI value or words, where) candidates in order of trust: the
+    first that holds a date stated on its own (the start of a range), at its precision."""
     for text, where in candidates:
-        day = parse_day(text)
+        day = parse_day(text) or _stated_day(text)
         if day is None:
-            expr = read_expression(text)
-            if expr.kind == "value":
-                day = _values_day(expr.attrs)
-                if day is None:
-                    start = dict(expr.attrs).get("from") or dict(expr.attrs).get("notBefore")
-                    day = parse_day(start) if start else None
+            for s, e in find_dates(text):
+                day = _stated_day(text[s:e])
+                if day is not None:
+                    break
+        if day is None and (m := re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", text)):
+            day = Day(int(m[1]))
         if day is not None:
             return day, f"{where} {day.tei()}"
     return None
+
+
+def _stated_day(text: str) -> Day | None:
+    expr = read_expression(text)
+    if expr.kind != "value" or expr.flags:
+        return None
+    values = dict(expr.attrs)
+    start = values.get("when") or values.get("from") or values.get("notBefore")
+    return parse_day(start) if start else None
+
+
+# -- finding the dates a model misses ------------------------------------------------------
+def _cased(words: list[str]) -> str:
+    """Month words as written in running text: capitalised or upper case, never "may" or
+    "march" the verbs."""
+    forms = {f for w in words for f in (w.capitalize(), w.upper())}
+    return r"(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b\.?"
+
+
+_M = _cased(list(_ALL_MONTHS))
+_D = r"(?:[12]?\d|3[01])(?:st|nd|rd|th|d)?\b"
+_DW = r"(?i:" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + r")"
+_Y = r"(?:1[0-9]{3}|20[0-9]{2})\b"
+_YEAR_WORDS = (rf"(?:(?:one\s+thousand|(?:sixteen|seventeen|eighteen|nineteen)\s+hundred)"
+               rf"(?:[\s-]+(?:and|hundred|{_NUM_WORD})\b)*)")
+_QM = rf"(?:(?:[1-9]|1[0-2])(?:st|nd|rd|th|d)?|{_DW})\s*(?:mo\b\.?|[Mm]onth\b)"
+_MON = rf"(?:{_M}|{_QM})"
+_WD = (r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:[Ff]irst|[Ss]econd|[Tt]hird|"
+       r"[Ff]ourth|[Ff]ifth|[Ss]ixth|[Ss]eventh)\s+[Dd]ay)")
+_YEAR_TAIL = (rf"(?:,?\s+(?:(?:[Aa]\.\s?[Dd]\.?|[Ii]n\s+the\s+year(?:\s+of\s+our\s+[Ll]ord)?|"
+              rf"[Aa]nno(?:\s+[Dd]omini)?)\s*)?(?:{_Y}|{_YEAR_WORDS}\b|['/]\d\d\b))")
+_WD_AFTER = rf"(?:,?\s+(?:being\s+|was\s+|a\s+)?{_WD}\b)?"
+FINDER = re.compile(
+    rf"(?:{_WD},?\s+(?:the\s+)?)?(?:"
+    rf"(?:the\s+)?(?:{_D}|{_DW})(?:\s+day)?(?:\s+of)?(?:\s+the)?\s+{_MON}{_YEAR_TAIL}?"
+    rf"{_WD_AFTER}"
+    rf"|{_MON}\s+(?:on\s+)?(?:the\s+)?(?:{_D}|{_DW}\b)[.,]?(?:,?\s+{_Y})?{_WD_AFTER}"
+    rf"|{_M},?\s+{_Y}"
+    rf"|{_M}\s+'?\d\d\b(?!\s*(?:st|nd|rd|th|d)\b)(?![.,]?\d)"
+    rf"|{_Y},?\s+{_MON}(?:\s+{_D})?"
+    rf"|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d\d)\b"
+    rf"|(?:the\s+)?{_D}\s+(?:of\s+)?(?:this|last|next)\s+month"
+    rf"|\b[Oo]n\s+the\s+(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b(?=\s*[.,;:!?)]|\s*$)"
+    rf"|(?:the\s+)?{_D}\s+(?:inst|ult|prox)\b\.?"
+    rf"|\b(?:[Yy]esterday|[Tt]o-?morrow)(?:\s+(?:morning|evening|afternoon))?"
+    rf"|\b(?:[Tt]he\s+)?(?:next|following|previous|preceding)\s+day\b"
+    rf"|\b[Tt]he\s+day\s+(?:before|after)\b(?!\s+(?:the|a|an|his|her|my|our|their)\b)"
+    rf")")
+# A day opening a paragraph of a journal ("24th.", "On the 23d", "4th. Sunday.").
+ENTRY_DAY = re.compile(rf"^(?:On\s+)?(?:the\s+)?(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b\.?"
+                       rf"(?:\s*{_WD}\b\.?)?")
+# A dateline or dated heading that is a day number and little else ("2.", "17 First Day.").
+DATELINE_DAY = re.compile(rf"^(?:[12]?\d|3[01])(?:st|nd|rd|th|d)?\b[\s.,]*(?:\[[^\]]*\][\s.]*)?"
+                          rf"(?:(?:the\s+|was\s+)?(?:{_WD}|[1-7](?:st|nd|rd|th|d)?\s+day|day)"
+                          rf"\b\.?)?$", re.I)
+
+
+def find_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of date expressions a NER model tends to miss: old and Quaker forms, two-digit
+    years, day-first numbers, weekday + date, days of this month."""
+    out = []
+    for m in FINDER.finditer(text):
+        s, e = m.span()
+        while e > s and text[e - 1] in " ,":
+            e -= 1
+        if read_expression(text[s:e]).kind != "none":
+            out.append((s, e))
+    return out
+
+
+def entry_dates(text: str, blocks: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Spans that date an entry: a dateline or heading that is a day ("2.", "13 [14]."), and a
+    day opening a paragraph. ``blocks`` are (start, end, kind) with kind 'dateline', 'head'
+    or 'p'."""
+    out = []
+    for start, end, kind in blocks:
+        body = text[start:end]
+        lead = len(body) - len(body.lstrip())
+        s = start + lead
+        chunk = text[s:end].rstrip()
+        if kind in ("dateline", "head") and chunk and (
+                DATELINE_DAY.match(chunk) or read_expression(chunk).kind not in ("none",)):
+            out.append((s, s + len(chunk)))  # the whole dateline is the date
+            continue
+        m = ENTRY_DAY.match(chunk)
+        if m and kind == "p":
+            e = s + len(m.group().rstrip())
+            out.append((s, e))
+    return out
+
+
+def merge_spans(*groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Date spans of several finders as one list: where two overlap, the wider stays."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted({span for g in groups for span in g}, key=lambda x: (x[0], -x[1])):
+        if out and s < out[-1][1]:
+            if e - s > out[-1][1] - out[-1][0]:
+                out[-1] = (s, e)
+            continue
+        out.append((s, e))
+    return out
+
+
+def _has_day(expr: Expr) -> bool:
+    """Whether an expression names a day (a paragraph opening with it starts a dated entry)."""
+    if expr.kind == "partial":
+        return expr.day.day is not None
+    day = _values_day(expr.attrs) if expr.kind == "value" else None
+    return day is not None and day.day is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """What a source gives its dates to lean on: its own date and its blocks (start, end,
+    kind 'dateline', 'head' or 'p')."""
+
+    anchor: Day | None = None
+    anchor_reason: str = ""
+    blocks: tuple[tuple[int, int, str], ...] = ()
+
+
+def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating = Dating()
+                  ) -> list[tuple[int, int, Resolved]]:
+    """A source's date mentions with their values, in reading order.
+
+    ``model_spans`` (a NER model's dates) are joined by the finder's and the entry dates';
+    where spans overlap the wider stays. Spans that are no date at all (a duration) are left
+    out. ``blocks`` are (start, end, kind) of datelines, headings and paragraphs.
+    """
+    blocks = dating.blocks
+    entries = set(entry_dates(text, list(blocks)))
+    spans = merge_spans(model_spans, find_dates(text), list(entries))
+    starts = [b[0] for b in blocks]
+    chron = Chronology(dating.anchor, dating.anchor_reason)
+    out = []
+    for start, end in spans:
+        i = bisect.bisect_right(starts, start) - 1
+        while i >= 0 and blocks[i][1] < end:  # the innermost block holding the span
+            i -= 1
+        kind = blocks[i][2] if i >= 0 else ""
+        surface = text[start:end]
+        if read_expression(surface).kind == "none" and normalise_date(surface) is None:
+            continue
+        first_in_block = i >= 0 and not text[blocks[i][0]:start].strip()
+        is_entry = (start, end) in entries or (kind in ("dateline", "head") and
+                                               first_in_block) or \
+            (kind == "p" and first_in_block and _has_day(read_expression(surface)))
+        aside = any(b[2] == "note" and b[0] <= start and end <= b[1] for b in blocks[:i + 1])
+        out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
+                                              aside=aside)))
+    return out

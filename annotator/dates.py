@@ -107,6 +107,8 @@ _POINT_FORMS = [
     re.compile(rf"^(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})$", re.I),
     re.compile(rf"^(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})$", re.I),
     re.compile(rf"^(?P<y>{_YEAR})$"),
+    re.compile(rf"^(?P<y>{_YEAR}),?\s+(?P<m>{_MONTH})$", re.I),  # "1944, April"
+    re.compile(rf"^(?P<y>{_YEAR}),?\s+(?P<m>{_MONTH})\s+(?P<d>{_DAY})$", re.I),  # "1824 March 17"
     re.compile(rf"^(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH})$", re.I),
     re.compile(rf"^(?P<m>{_MONTH})\s+(?P<d>{_DAY})$", re.I),
 ]

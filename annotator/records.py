@@ -25,6 +25,8 @@ class Source:
     chars: int
     words: int
     added_at: str
+    date: str = ""  # the source's own date, a TEI value ('1865-04-12'), or '' when unknown
+    date_reason: str = ""  # where that date was found, or 'set by the editor'
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class Proposal:
     provenance: str
     date_value: tuple[tuple[str, str], ...] = ()  # (("from", "1940-10"), ("to", "1940-11"))
     flags: str = ""
+    date_reason: str = ""  # how the date's value was found ("year from the header date ...")
+    date_cert: str = ""  # 'high' stated in full, 'medium' inferred, '' no value
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,8 @@ class Mention:
     date_value: tuple[tuple[str, str], ...] = ()
     flags: str = ""
     decided: bool = False
+    date_reason: str = ""
+    date_cert: str = ""
 
 
 @dataclass(frozen=True, slots=True)

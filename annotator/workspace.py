@@ -237,7 +237,8 @@ class Workspace:
         title = _title(item.parsed)
         values = {"id": item.id, "file": rel, "sha256": item.parsed.sha256,
                   "title": title, "origin": item.origin, "chars": len(tm.text),
-                  "words": len(tm.text.split()), "added_at": now()}
+                  "words": len(tm.text.split()), "added_at": now(),
+                  **_source_date(item.parsed, row)}
         kept = stale = 0
         written = False
         try:
@@ -906,7 +907,7 @@ class Workspace:
 def _source(row: Any) -> Source:
     return Source(id=row["id"], file=row["file"], sha256=row["sha256"], title=row["title"],
                   origin=row["origin"], chars=row["chars"], words=row["words"],
-                  added_at=row["added_at"])
+                  added_at=row["added_at"], date=row["date"], date_reason=row["date_reason"])
 
 
 def _mention(row: Any, surface: str) -> Mention:
@@ -915,7 +916,21 @@ def _mention(row: Any, surface: str) -> Mention:
                    type=row["type"], status=row["status"], entity_id=row["entity_id"],
                    surface=surface, provenance=row["provenance"],
                    date_value=tuple(value.items()), flags=row["flags"],
-                   decided=bool(row["decided"]))
+                   decided=bool(row["decided"]), date_reason=row["date_reason"],
+                   date_cert=row["date_cert"])
+
+
+def _source_date(parsed: ParsedSource, row: Any) -> dict[str, str]:
+    """The source's own date (its anchor) as the header, dateline or title give it; a date the
+    editor set is kept when the file is replaced."""
+    from annotator.chronology import EDITOR, anchor_of
+    from annotator.tei.dating import anchor_candidates
+
+    if row is not None and row["date_reason"] == EDITOR:
+        return {"date": row["date"], "date_reason": row["date_reason"]}
+    found = anchor_of(anchor_candidates(parsed))
+    return {"date": found[0].tei(), "date_reason": found[1]} if found else \
+        {"date": "", "date_reason": ""}
 
 
 def _title(parsed: ParsedSource) -> str:

@@ -115,6 +115,6 @@ def test_evaluate_bad_gold_files(seed_ws, tmp_path):
     ("summer of 1852", {"when": "1852"}, "span or vague"),
 ])
 def test_evaluate_date_class(surface, value, kind):
-    from annotator.evaluate import date_class
+    from annotator.acts.evaluate import date_class
 
     assert date_class(surface, value) == kind

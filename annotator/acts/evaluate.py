@@ -244,10 +244,11 @@ def gold_for_source(ws: Workspace, path: Path) -> tuple[str, list[GoldSpan]]:
     """The source a gold file annotates, and its gold spans in that source's reading text."""
     text, gold = load_gold(path)
     source_id = _pick_source(ws, text, path)
-    aligner = _Aligner(text, ws.textmap(source_id).text)
+    reading = ws.textmap(source_id).text
+    aligner = _Aligner(text, reading) if text != reading else None  # same text: same offsets
     mapped = []
     for g in gold:
-        span = aligner.span(g.start, g.end)
+        span = aligner.span(g.start, g.end) if aligner is not None else (g.start, g.end)
         if span is not None:
             mapped.append(GoldSpan(span[0], span[1], g.type, g.value))
     return source_id, mapped

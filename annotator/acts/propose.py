@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annotator.dates import merge_date_spans, normalise_date, widen_date_span
+from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
+from annotator.dates import merge_date_spans, widen_date_span
 from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
 from annotator.errors import ConfigError
@@ -31,6 +32,7 @@ from annotator.nlp.spans import TITLE, clean_span, drop_inside_title, find_title
 from annotator.store import now
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, pipe_batch_size, pipeline_provenance,
                                      provenance_of, run_ner)
+from annotator.tei.dating import date_blocks
 from annotator.tei.textmap import build_textmap
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 2  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 3  # bump when rules, dates or grouping change what a run proposes
 Progress = Callable[[int, int], None]  # (words done, words in all)
 
 
@@ -57,10 +59,12 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                     provenance: str, register: VariantIndex | None = None,
                     known: Sequence[KnownEntity] = (),
                     rejected: frozenset[tuple[str, str]] = frozenset(),
-                    protected: Sequence[Protected] = ()) -> list[Proposal]:
+                    protected: Sequence[Protected] = (),
+                    dating: Dating = Dating()) -> list[Proposal]:
     """Model spans -> clean, typed proposals, plus the register's and the text's own names.
 
-    Dates are widened and normalised; names are cleaned, retyped where the text shows a
+    Dates are widened, joined by the date finder's (provenance ``rule:dates``) and resolved
+    in the source's chronology (``dating``: its own date and blocks); names are cleaned, retyped where the text shows a
     person, and looked for again where the model missed them: register variants (provenance
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
@@ -83,12 +87,12 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         if span is not None and outside_titles(text, *span, type_) is not None:
             names.append((span[0], span[1], type_))
     out: list[Proposal] = []
-    for start, end in merge_date_spans(text, dates):
-        value = normalise_date(text[start:end])
-        if value is None:
-            continue
-        out.append(Proposal(start, end, "date", text[start:end], provenance, value.attrs,
-                            value.flags))
+    model_dates = merge_date_spans(text, dates)
+    from_model = set(model_dates)
+    for start, end, value in date_mentions(text, model_dates, dating):
+        out.append(Proposal(start, end, "date", text[start:end],
+                            provenance if (start, end) in from_model else "rule:dates",
+                            value.attrs, value.flags, value.reason, value.cert))
     names = _without_overlaps(names)
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known)
@@ -256,20 +260,22 @@ def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[
         if i in linked and "linked" not in flags.split(","):
             flags = ",".join(f for f in (flags, "linked") if f)
         values = {"entity_id": entity_of.get(i), "flags": flags, "provenance": p.provenance,
-                  "date_value": json.dumps(dict(p.date_value)) if p.date_value else None}
+                  "date_value": json.dumps(dict(p.date_value)) if p.date_value else None,
+                  "date_reason": p.date_reason, "date_cert": p.date_cert}
         row = old.get((p.start, p.end, p.type))
         if row is not None:
             kept.add(row["id"])
             if any(row[k] != v for k, v in values.items()):
                 conn.execute("UPDATE mentions SET entity_id = ?, flags = ?, provenance = ?, "
-                             "date_value = ? WHERE id = ?", (*values.values(), row["id"]))
+                             "date_value = ?, date_reason = ?, date_cert = ? WHERE id = ?",
+                             (*values.values(), row["id"]))
             continue
         conn.execute(
             "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
-            "date_value, flags, provenance, created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, "
-            "?, ?, ?)",
+            "date_value, flags, provenance, created_at, date_reason, date_cert) VALUES (?, ?, ?, "
+            "?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?)",
             (source_id, sha256, p.start, p.end, p.type, values["entity_id"],
-             values["date_value"], flags, p.provenance, stamp))
+             values["date_value"], flags, p.provenance, stamp, p.date_reason, p.date_cert))
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]
         conn.executemany("DELETE FROM mentions WHERE id = ?", [(r["id"],) for r in gone])
@@ -314,6 +320,18 @@ def check_labels(labels: dict[str, str]) -> None:
 def _reading_text(ws: Workspace, source_id: str) -> str:
     """A source's reading text, built afresh: a run over a large corpus keeps no cache of it."""
     return build_textmap(ws.parsed(source_id)).text
+
+
+def _text_and_dating(ws: Workspace, source_id: str) -> tuple[str, Dating]:
+    """A source's reading text and what its dates lean on: its own date (as stored, so a date
+    the editor set counts) and its datelines, headings and paragraphs."""
+    parsed = ws.parsed(source_id)
+    tm = build_textmap(parsed)
+    src = ws.source(source_id)
+    anchor = parse_day(src.date) if src.date else None
+    reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
+        src.date_reason
+    return tm.text, Dating(anchor, reason if anchor else "", tuple(date_blocks(parsed, tm)))
 
 
 # -- the whole run ---------------------------------------------------------------------------
@@ -378,12 +396,12 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                 progress(min(done, total), total)
 
         by_id = {s.id: s for s in todo}
-        pending: dict[str, str] = {}  # texts in flight; read without the workspace's cache
+        pending: dict[str, tuple[str, Dating]] = {}  # in flight; without the workspace's cache
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
-                pending[s.id] = _reading_text(ws, s.id)
-                yield s.id, pending[s.id]
+                pending[s.id] = _text_and_dating(ws, s.id)
+                yield s.id, pending[s.id][0]
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
                                 sum(s.chars for s in todo))
@@ -391,13 +409,14 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                                   n_process=settings.n_process,
                                   on_chunk=on_chunk if progress else None):
             src = by_id[sid]
-            text = pending.pop(sid)
+            text, dating = pending.pop(sid)
             with ws.store.transaction() as tx:
                 known, rejected = known_entities(tx)
                 props = build_proposals(text, spans, labels=settings.labels,
                                         provenance=provenance, register=register_index(known),
                                         known=known, rejected=rejected,
-                                        protected=_protected(tx, sid, src.sha256))
+                                        protected=_protected(tx, sid, src.sha256),
+                                        dating=dating)
                 n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
                 record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
                 record_run(tx, sid, src.sha256, "register", "rule:register",

