@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 # Lowest first. A module belongs to the first entry that is its name or a package above it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("annotator.errors", "annotator.records", "annotator.config", "annotator.files",
-     "annotator.calendar", "annotator.dates", "annotator.text", "annotator.version"),
+     "annotator.calendar", "annotator.dates", "annotator.chronology", "annotator.text",
+     "annotator.version"),
     ("annotator.tei",),
     ("annotator.nlp", "annotator.entities", "annotator.bibliography"),
     ("annotator.store",),

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from annotator import SourceError, StoreError, Workspace
+from annotator.store import SCHEMA_VERSION
 from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT
 
 
@@ -200,7 +201,7 @@ def test_store_pragmas_and_version(ws):
     conn = ws.store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
@@ -212,8 +213,26 @@ def test_store_version_1_gets_the_mentions_kinds_index(ws):
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     store = Workspace.open(path.parent).store
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
+
+
+def test_store_version_3_gets_the_date_columns(seed_ws):
+    """A store from before dates had reasons: the columns come, its sources stay readable."""
+    path = seed_ws.store.path
+    seed_ws.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX mentions_kinds")
+    for table, column in (("sources", "date"), ("sources", "date_reason"),
+                          ("mentions", "date_reason"), ("mentions", "date_cert")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert again.source("german-soviet-axis-talks").date == ""
+    assert again.store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'")
 
 
 def test_store_version_2_gets_the_textmaps_table_and_fills_it_on_reading(seed_ws):
@@ -226,7 +245,7 @@ def test_store_version_2_gets_the_textmaps_table_and_fills_it_on_reading(seed_ws
     conn.commit()
     conn.close()
     again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0
     assert again.reading_text("german-soviet-axis-talks") == text
     assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 1

