@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from annotator import SourceError, StoreError, Workspace
+from annotator.store import SCHEMA_VERSION
 from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT
 
 
@@ -200,36 +201,43 @@ def test_store_pragmas_and_version(ws):
     conn = ws.store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
-def test_store_version_1_gets_the_mentions_kinds_index(ws):
+def _as_version(ws, version, *undo):
+    """Close the workspace, take its store back to an older schema version, open it again."""
     path = ws.store.path
     ws.close()
     conn = sqlite3.connect(path)
-    conn.execute("DROP INDEX mentions_kinds")
-    conn.execute("PRAGMA user_version = 1")
+    for sql in (*undo, "DROP TABLE pointers", "ALTER TABLE mentions DROP COLUMN confidence",
+                f"PRAGMA user_version = {version}"):
+        conn.execute(sql)
+    conn.commit()
     conn.close()
-    store = Workspace.open(path.parent).store
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    return again
+
+
+def test_store_version_1_gets_the_mentions_kinds_index(ws):
+    store = _as_version(ws, 1, "DROP INDEX mentions_kinds").store
     assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
 
 
 def test_store_version_2_gets_the_textmaps_table_and_fills_it_on_reading(seed_ws):
-    path = seed_ws.store.path
     text = seed_ws.reading_text("german-soviet-axis-talks")
-    seed_ws.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE textmaps")
-    conn.execute("PRAGMA user_version = 2")
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    again = _as_version(seed_ws, 2, "DROP TABLE textmaps")
     assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0
     assert again.reading_text("german-soviet-axis-talks") == text
     assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 1
+
+
+def test_store_version_3_gets_confidence_and_pointers(seed_ws):
+    again = _as_version(seed_ws, 3)
+    columns = {r["name"] for r in again.store.query("PRAGMA table_info(mentions)")}
+    assert "confidence" in columns
+    assert again.store.one("SELECT count(*) AS n FROM pointers")["n"] == 0
 
 
 def test_store_newer_schema_is_refused(ws):

@@ -19,9 +19,13 @@ from lxml import etree
 
 from annotator.errors import AnnotatorError
 from annotator.records import DATE_ATTRS
-from annotator.acts.register import import_entries, read_entries
-from annotator.acts.review import Review, add_variant, mention_at, normalise_date_value
+from annotator.acts.register import import_entries, read_entries, scheme_from_url
+from annotator.acts.review import (Review, add_variant, mention_at, normalise_authority,
+                                   normalise_date_value, set_authority, unique_entity_id)
+from annotator.entities.names import display_name, name_key
+from annotator.entities.pointers import Prefixes, local_id, pointers_of
 from annotator.store import Act, now
+from annotator.store import pointers as pointer_store
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.text import trim
@@ -103,19 +107,13 @@ def _join_fragments(nodes: list[etree._Element], kinds: dict[int, str],
         spans[head][1] = max(spans[head][1], span[1])
 
 
-def _ref_id(el: etree._Element) -> str | None:
-    ref = (el.get("ref") or "").split()
-    if not ref:
-        return None
-    return ref[0].rsplit("#", 1)[-1] or None
-
-
 def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,
                   tm: TextMap) -> int:
     """Within the act that adds a source: its register lists and its marked-up mentions.
 
     Returns the number of mentions made or confirmed from markup.
     """
+    prefixes = Prefixes.of(parsed.root)
     entries = read_entries(parsed.root, parsed.path, strict=False)
     if entries:
         import_entries(review, rec, entries)
@@ -134,17 +132,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 log.warning("%s:%s: date value not used: %s", parsed.path,
                             m.element.sourceline, err.message)
         else:
-            ref = _ref_id(m.element)
-            row = conn.execute("SELECT id, type FROM entities WHERE id = ?",
-                               (ref,)).fetchone() if ref else None
-            if row is not None and row["type"] == m.type:
-                entity_id = row["id"]
-                add_variant(rec, entity_id, surface)
-            else:
-                if ref:
-                    log.info("%s:%s: @ref %s is not in the register", parsed.path,
-                             m.element.sourceline, ref)
-                entity_id = review.entity_for(rec, surface, m.type)
+            entity_id = _entity_of(rec, m, surface, pointers_of(m.element, prefixes), parsed)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
@@ -156,3 +144,63 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             rec.update("mentions", {"id": old["id"]}, values)
         count += 1
     return count
+
+
+def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
+               parsed: ParsedSource) -> str:
+    """The entity a marked-up name means: by its pointers first, by its surface only without.
+
+    A pointer the store knows (a register entry's id or URI, or one seen in another source)
+    gives its entity; an unknown one makes a new entity that answers to it, with the pointer as
+    id where it can be one (``#ehri_et_landau_lipold``, ``@key="w6bv9xp3"``), so "LANDAU" of
+    three persons is three entities. A name without a pointer joins the one entity of its
+    surface, or the one of them no pointer identifies; else it is a new entity.
+    """
+    conn = rec.conn
+    if ptrs:
+        found = pointer_store.entity_of(conn, ptrs)
+        if found is None:
+            found = next(((str(r["id"]), str(r["type"])) for p in ptrs if (r := conn.execute(
+                "SELECT id, type FROM entities WHERE id = ?", (p,)).fetchone()) is not None),
+                None)
+        if found is not None and found[1] == m.type:
+            add_variant(rec, found[0], surface)
+            pointer_store.add(rec, found[0], ptrs[:1])
+            return found[0]
+        if found is not None:
+            log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
+                     ptrs[0], found[1], m.type)
+        own = local_id(ptrs[0])
+        if own is not None and conn.execute("SELECT 1 FROM entities WHERE id = ?",
+                                            (own,)).fetchone() is not None:
+            own = None
+        new_id = _new_entity(rec, m, surface, own)
+        if found is None:
+            pointer_store.add(rec, new_id, ptrs[:1])
+        for p in ptrs[:1]:
+            scheme = scheme_from_url(p)
+            if scheme is not None:
+                try:
+                    set_authority(rec, new_id, *normalise_authority(scheme, p))
+                except AnnotatorError:
+                    pass  # a URI of that host that is not an id: the pointer is kept anyway
+        return new_id
+    same = [str(r["id"]) for r in conn.execute(
+        "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
+        "WHERE v.key = ? AND e.type = ? AND e.status != 'rejected' "
+        "ORDER BY e.status = 'confirmed' DESC, e.id", (name_key(surface), m.type))]
+    free = [e for e in same if not pointer_store.of_entity(conn, e)]
+    if len(same) == 1 or free:
+        add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
+        return same[0] if len(same) == 1 else free[0]
+    return _new_entity(rec, m, surface)
+
+
+def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None) -> str:
+    """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from the name."""
+    name = display_name(surface)
+    new_id = own_id or unique_entity_id(rec.conn, m.type, name)
+    rec.insert("entities", {"id": new_id, "type": m.type, "preferred": name,
+                            "status": "proposed", "note": "", "created_at": now()})
+    add_variant(rec, new_id, surface)
+    return new_id

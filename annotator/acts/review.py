@@ -33,6 +33,7 @@ from annotator.calendar import real_iso
 from annotator.records import (DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Candidate, Context,
                                Decision, Entity)
 from annotator.store import Act, Store, now
+from annotator.store import pointers
 from annotator.tei.textmap import context
 from annotator.text import slug
 
@@ -824,7 +825,8 @@ def reject_key(rec: Act, key: str, type_: str) -> None:
 
 
 def _move_children(rec: Act, old: str, new: str) -> None:
-    """Within an act: variants, authority ids, mentions and claim agents of ``old`` go to ``new``.
+    """Within an act: variants, authority ids, mentions, claim agents and the edition's pointers
+    of ``old`` go to ``new``.
 
     Rows are moved explicitly (never by ON DELETE cascades) so every change is in the log.
     """
@@ -842,6 +844,7 @@ def _move_children(rec: Act, old: str, new: str) -> None:
         rec.update("mentions", {"id": m["id"]}, {"entity_id": new})
     for c in conn.execute("SELECT id FROM claims WHERE agent_entity_id = ?", (old,)).fetchall():
         rec.update("claims", {"id": c["id"]}, {"agent_entity_id": new})
+    pointers.move(rec, old, new)
 
 
 def _change_key(ch: dict[str, Any]) -> str:
