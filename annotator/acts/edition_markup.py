@@ -160,9 +160,8 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
     if ptrs:
         found = pointer_store.entity_of(conn, ptrs)
         if found is None:
-            found = next(((str(r["id"]), str(r["type"])) for p in ptrs if (r := conn.execute(
-                "SELECT id, type FROM entities WHERE id = ?", (p,)).fetchone()) is not None),
-                None)
+            found = next(((p, t) for p in ptrs
+                          if (t := pointer_store.entity_type(conn, p)) is not None), None)
         if found is not None and found[1] == m.type:
             add_variant(rec, found[0], surface)
             pointer_store.add(rec, found[0], ptrs[:1])
@@ -171,8 +170,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
             log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
                      ptrs[0], found[1], m.type)
         own = local_id(ptrs[0])
-        if own is not None and conn.execute("SELECT 1 FROM entities WHERE id = ?",
-                                            (own,)).fetchone() is not None:
+        if own is not None and pointer_store.entity_type(conn, own) is not None:
             own = None
         new_id = _new_entity(rec, m, surface, own)
         if found is None:
@@ -185,10 +183,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
                 except AnnotatorError:
                     pass  # a URI of that host that is not an id: the pointer is kept anyway
         return new_id
-    same = [str(r["id"]) for r in conn.execute(
-        "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-        "WHERE v.key = ? AND e.type = ? AND e.status != 'rejected' "
-        "ORDER BY e.status = 'confirmed' DESC, e.id", (name_key(surface), m.type))]
+    same = pointer_store.entities_named(conn, name_key(surface), m.type)
     free = [e for e in same if not pointer_store.of_entity(conn, e)]
     if len(same) == 1 or free:
         add_variant(rec, same[0] if len(same) == 1 else free[0], surface)

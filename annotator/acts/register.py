@@ -196,8 +196,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry) -> int:
     for p in e.pointers:
         other = pointers.owner(rec.conn, p)
         if other is not None and other != e.id:
-            row = rec.conn.execute("SELECT type FROM entities WHERE id = ?", (other,)).fetchone()
-            if row is not None and row["type"] == e.type:
+            if pointers.entity_type(rec.conn, other) == e.type:
                 review.merge_entities(rec, other, e.id)
                 merged += 1
     pointers.add(rec, e.id, e.pointers)
