@@ -118,6 +118,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix annotator.toml'),
     "C002": (ConfigError, "unknown setting '…'",
               'use one of …'),
+    "C003": (ConfigError, "unknown convention '…' / convention … = '…'",
+              'use one of the conventions and values `annotator conventions` lists, in [annotator.conventions]'),
     "D001": (DecisionError, 'empty target',
               'give an entity id or mention:<id>'),
     "D002": (DecisionError, "'…' is not a mention",

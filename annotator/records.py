@@ -57,6 +57,7 @@ class Proposal:
     provenance: str
     date_value: tuple[tuple[str, str], ...] = ()  # (("from", "1940-10"), ("to", "1940-11"))
     flags: str = ""
+    confidence: float | None = None  # 0..1: how sure the step that made it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Mention:
     date_value: tuple[tuple[str, str], ...] = ()
     flags: str = ""
     decided: bool = False
+    confidence: float | None = None  # a proposal's (0..1); None for decided ones
 
 
 @dataclass(frozen=True, slots=True)

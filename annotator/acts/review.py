@@ -694,16 +694,19 @@ class Review:
                                     f"since{by}", hint=first, code="D008")
 
     # -- the review queue ---------------------------------------------------------------------
-    def queue(self, *, type_: str | None = None, editor: str | None = None) -> list[str]:
-        """Candidate entities to decide, most mentions first; ones this editor skipped last."""
+    def queue(self, *, type_: str | None = None, editor: str | None = None,
+              by: str = "mentions") -> list[str]:
+        """Candidate entities to decide, most mentions first (``by="confidence"``: the surest
+        proposals first, then most mentions); ones this editor skipped last."""
         skipped = {r["target"][len(ENTITY):] for r in self.store.query(
             "SELECT target FROM decisions WHERE act = 'skip' AND undone_by IS NULL AND "
             "editor = ?", (editor or self.editor,))}
+        order = "sure DESC, n DESC, e.id" if by == "confidence" else "n DESC, e.id"
         rows = self.store.query(
-            "SELECT e.id, COUNT(m.id) AS n FROM entities e "
-            "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
+            "SELECT e.id, COUNT(m.id) AS n, MAX(COALESCE(m.confidence, 0)) AS sure "
+            "FROM entities e JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
             "WHERE e.status = 'proposed' AND (? IS NULL OR e.type = ?) "
-            "GROUP BY e.id ORDER BY n DESC, e.id", (type_, type_))
+            f"GROUP BY e.id ORDER BY {order}", (type_, type_))  # noqa: S608 (two fixed orders)
         ids = [r["id"] for r in rows]
         return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
 

@@ -137,3 +137,21 @@ def eval_cli(
         typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right")
         for surface, g, o in report.date_errors:
             typer.echo(f"  {surface!r}: gold {g}, ours {o}")
+
+
+@app.command("conventions")
+def conventions_cli(
+    *,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """The edition's conventions learned from its confirmed markup: titles, kin terms, articles,
+    'city of', possessives inside or outside the element, dates wrapping whole datelines.
+
+    Proposals' spans follow them; override one in annotator.toml under [annotator.conventions]
+    (e.g. titles = "inside").
+    """
+    with user_errors():
+        rows = workspace().conventions().rows()
+    render(rows, format, columns=["convention", "value", "source", "inside", "outside",
+                                  "about"], title="conventions")
