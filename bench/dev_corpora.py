@@ -1,6 +1,6 @@
 """Unaided proposals scored against real editions: ``python bench/dev_corpora.py DIR [CORPUS...]``.
 
-DIR is a folder of corpora (``../shared/dev-corpora``), one sub-folder of TEI files each. Every
+DIR is a folder of corpora (the project's dev-corpora), one sub-folder of TEI files each. Every
 file is added to a fresh workspace with its own name/date markup taken out (so nothing of the
 edition's work helps), proposals are made, and they are scored against the original file: exact
 and overlap precision / recall / F1 per type, summed over files, per corpus and over all. A corpus

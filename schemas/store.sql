@@ -69,7 +69,9 @@ CREATE INDEX variants_key ON variants(key);
 -- 'http://www.geonames.org/2643743'). Mentions carrying the same pointer are one entity.
 CREATE TABLE pointers (
     pointer     TEXT PRIMARY KEY,             -- as annotator.entities.pointers.normalise gives it
-    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE
+    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    origin      TEXT NOT NULL DEFAULT 'markup'  -- 'register': an entry's own; 'markup': a @ref
+                CHECK (origin IN ('register', 'markup'))
 );
 CREATE INDEX pointers_entity ON pointers(entity_id);
 

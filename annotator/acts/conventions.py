@@ -6,17 +6,33 @@ DOCS: docs/proposals.md#conventions
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Protocol
 
-from annotator.config import CONFIG_FILE
+from annotator.config import CONFIG_FILE, Settings
 from annotator.errors import ConfigError, Location
 from annotator.nlp.conventions import DEFAULT, Conventions, Marked, check_overrides, learn
+from annotator.records import Mention
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 
-if TYPE_CHECKING:
-    from annotator.workspace import Workspace
+
+class Edition(Protocol):
+    """What learning conventions reads of a workspace (``annotator.Workspace`` has it)."""
+
+    @property
+    def root(self) -> Path: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def mentions(self, source_id: str | None = None, *, status: str | None = None,
+                 types: Iterable[str] | None = None) -> list[Mention]: ...
+
+    def parsed(self, source_id: str) -> ParsedSource: ...
+
+    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap: ...
 
 
 def dateline_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
@@ -49,7 +65,7 @@ def whole_datelines(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
     return [(a, b) for a, b in dateline_spans(parsed, tm) if _DATE_WORD.search(tm.text[a:b])]
 
 
-def checked_overrides(ws: Workspace) -> Mapping[str, str]:
+def checked_overrides(ws: Edition) -> Mapping[str, str]:
     """``[annotator.conventions]`` of annotator.toml, checked (ConfigError C003)."""
     overrides = ws.settings.conventions
     bad = check_overrides(overrides)
@@ -60,7 +76,7 @@ def checked_overrides(ws: Workspace) -> Mapping[str, str]:
     return overrides
 
 
-def edition_conventions(ws: Workspace, *, learned: bool = True) -> Conventions:
+def edition_conventions(ws: Edition, *, learned: bool = True) -> Conventions:
     """The conventions the workspace's confirmed mentions show, with annotator.toml's
     overrides; with ``learned=False`` the defaults with the overrides."""
     overrides = checked_overrides(ws)

@@ -151,10 +151,12 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
     """The entity a marked-up name means: by its pointers first, by its surface only without.
 
     A pointer the store knows (a register entry's id or URI, or one seen in another source)
-    gives its entity; an unknown one makes a new entity that answers to it, with the pointer as
-    id where it can be one (``#ehri_et_landau_lipold``, ``@key="w6bv9xp3"``), so "LANDAU" of
-    three persons is three entities. A name without a pointer joins the one entity of its
-    surface, or the one of them no pointer identifies; else it is a new entity.
+    gives its entity. An unknown one joins the one entity of that name that no other source's
+    @ref claims (a register entry exported under another id, a model's candidate), else makes
+    a new entity that answers to it, with the pointer as id where it can be one
+    (``#ehri_et_landau_lipold``, ``@key="w6bv9xp3"``): "LANDAU" of three persons is three
+    entities. A name without a pointer joins the one entity of its surface, or the one of them
+    no pointer identifies; else it is a new entity.
     """
     conn = rec.conn
     if ptrs:
@@ -169,6 +171,12 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
         if found is not None:
             log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
                      ptrs[0], found[1], m.type)
+        else:  # a pointer nobody answers to yet: the one entity of this name no @ref claims
+            same = pointer_store.entities_named(conn, name_key(surface), m.type)
+            if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
+                add_variant(rec, same[0], surface)
+                pointer_store.add(rec, same[0], ptrs[:1])
+                return same[0]
         own = local_id(ptrs[0])
         if own is not None and pointer_store.entity_type(conn, own) is not None:
             own = None

@@ -199,7 +199,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry) -> int:
             if pointers.entity_type(rec.conn, other) == e.type:
                 review.merge_entities(rec, other, e.id)
                 merged += 1
-    pointers.add(rec, e.id, e.pointers)
+    pointers.add(rec, e.id, e.pointers, origin="register")
     return merged
 
 

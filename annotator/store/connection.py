@@ -33,7 +33,8 @@ MIGRATIONS: dict[int, str] = {
        "data BLOB NOT NULL);",  # store.sql has it from version 3
     3: "ALTER TABLE mentions ADD COLUMN confidence REAL; "
        "CREATE TABLE IF NOT EXISTS pointers (pointer TEXT PRIMARY KEY, entity_id TEXT NOT NULL "
-       "REFERENCES entities(id) ON DELETE CASCADE); "
+       "REFERENCES entities(id) ON DELETE CASCADE, origin TEXT NOT NULL DEFAULT 'markup' "
+       "CHECK (origin IN ('register', 'markup'))); "
        "CREATE INDEX IF NOT EXISTS pointers_entity ON pointers(entity_id);",  # from version 4
 }
 

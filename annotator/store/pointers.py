@@ -28,11 +28,12 @@ def owner(conn: sqlite3.Connection, pointer: str) -> str | None:
     return str(row["entity_id"]) if row is not None else None
 
 
-def add(rec: Act, entity_id: str, pointers: Iterable[str]) -> None:
-    """Record that these pointers mean the entity; a pointer already taken keeps its entity."""
+def add(rec: Act, entity_id: str, pointers: Iterable[str], *, origin: str = "markup") -> None:
+    """Record that these pointers mean the entity (``origin``: 'register' for a register
+    entry's own, 'markup' for a source's @ref); a pointer already taken keeps its entity."""
     for p in pointers:
         if owner(rec.conn, p) is None:
-            rec.insert("pointers", {"pointer": p, "entity_id": entity_id})
+            rec.insert("pointers", {"pointer": p, "entity_id": entity_id, "origin": origin})
 
 
 def move(rec: Act, entity_id: str, into: str) -> None:
@@ -42,9 +43,11 @@ def move(rec: Act, entity_id: str, into: str) -> None:
         rec.update("pointers", {"pointer": r["pointer"]}, {"entity_id": into})
 
 
-def of_entity(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+def of_entity(conn: sqlite3.Connection, entity_id: str, *, origin: str | None = None
+              ) -> list[str]:
     return [str(r["pointer"]) for r in conn.execute(
-        "SELECT pointer FROM pointers WHERE entity_id = ? ORDER BY rowid", (entity_id,))]
+        "SELECT pointer FROM pointers WHERE entity_id = ? AND (? IS NULL OR origin = ?) "
+        "ORDER BY rowid", (entity_id, origin, origin))]
 
 
 def entity_type(conn: sqlite3.Connection, entity_id: str) -> str | None:
