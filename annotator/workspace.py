@@ -736,18 +736,24 @@ class Workspace:
     def undo(self, decision_id: int | None = None, *,
              expected: str | None = None) -> Decision:
         """Undo the last act still in force (or a given one); the undo is itself logged."""
-        return self._review().undo(decision_id, expected=expected)
+        from annotator.acts.undo import undo
+
+        return undo(self._review(), decision_id, expected=expected)
 
     def history(self, *, target: str | None = None,
                 limit: int | None = None) -> list[Decision]:
         """The decisions log, newest first; with ``target``, only acts that touched it."""
-        return self._review().history(target=target, limit=limit)
+        from annotator.acts.undo import history
+
+        return history(self.store, target=target, limit=limit)
 
     def queue(self, *, type: str | None = None,  # noqa: A002
               by: str = "mentions") -> list[str]:
         """Entity ids left to decide, most mentions first (``by="confidence"``: the surest
         proposals first); skipped ones at the end."""
-        return self._review().queue(type_=type, by=by)
+        from annotator.acts.queue import queue
+
+        return queue(self.store, self.editor, type_=type, by=by)
 
     def conventions(self, *, learned: bool = True) -> Conventions:
         """The edition's conventions (titles, kin terms, articles, 'city of', possessives,
@@ -758,7 +764,9 @@ class Workspace:
 
     def candidate(self, entity_id: str) -> Candidate:
         """One entity as the review shows it: 2-3 mentions in context and register matches."""
-        return self._review().candidate(entity_id, load=self.entity)
+        from annotator.acts.queue import candidate
+
+        return candidate(self.store, self.reading_text, entity_id, load=self.entity)
 
     def register(self, *, type: str | None = None,  # noqa: A002
                  query: str | None = None) -> list[Entity]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.acts.review import name_key
+from annotator.entities.names import name_key
 from annotator.store.connection import now
 
 SOURCE = "german-soviet-axis-talks"

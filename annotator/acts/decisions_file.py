@@ -38,9 +38,10 @@ from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
-from annotator.acts.review import (AUTHORITIES, Review, add_variant, normalise_authority,
-                              normalise_date_value, reject_key, set_authority)
-from annotator.store import Act
+from annotator.acts.entity_edits import add_variant, reject_key, set_authority
+from annotator.acts.review import Review, normalise_date_value
+from annotator.entities.authority import AUTHORITIES, normalise_authority
+from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
 
 if TYPE_CHECKING:
@@ -129,14 +130,9 @@ def _bad(path: Path, where: str, message: str, hint: str) -> SourceError:
 
 def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
     if "entity" in line:
-        found = rec.conn.execute("SELECT id FROM entities WHERE id = ?",
-                                 (line["entity"],)).fetchone()
+        found = entities.entity_row(rec.conn, line["entity"])
         return [found["id"]] if found else []
-    rows = rec.conn.execute(
-        "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-        "WHERE v.key = ? AND e.type = ? ORDER BY e.id",
-        (name_key(line["name"]), line["type"])).fetchall()
-    return [r["id"] for r in rows]
+    return [r["id"] for r in entities.named(rec.conn, name_key(line["name"]), line["type"])]
 
 
 def apply_file(ws: Workspace, path: Path) -> ApplyResult:
@@ -174,10 +170,8 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
     if section == "accept_links":
         return _accept_links(rec, line)
     if section == "confirm" and set(line) == {"type"}:
-        dates = rec.conn.execute("SELECT id FROM mentions WHERE type = 'date' AND status = "
-                                 "'proposed' AND date_value IS NOT NULL").fetchall()
-        for d in dates:
-            rec.update("mentions", {"id": d["id"]}, {"status": "confirmed", "decided": 1})
+        for mention_id in mentions.proposed_dates_with_value(rec.conn):
+            rec.update("mentions", {"id": mention_id}, {"status": "confirmed", "decided": 1})
         return True
     targets = _targets(rec, line)
     if section == "reject" and "name" in line:
@@ -215,8 +209,8 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
 def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     """Mentions for every uncovered occurrence of a text in a source."""
     source_id, needle, type_ = str(line["source"]), str(line["text"]), str(line["type"])
-    src = rec.conn.execute("SELECT sha256 FROM sources WHERE id = ?", (source_id,)).fetchone()
-    if src is None:
+    sha = mentions.current_version(rec.conn, source_id)
+    if sha is None:
         return False
     text = review.reading_text(source_id)
     value = normalise_date_value({k: str(line[k]) for k in _DATE_KEYS if k in line} or None)
@@ -224,11 +218,7 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     at = text.find(needle)
     while at >= 0 and needle:
         end = at + len(needle)
-        covered = rec.conn.execute(
-            "SELECT 1 FROM mentions WHERE source_id = ? AND sha256 = ? AND type = ? AND "
-            "status = 'confirmed' AND start <= ? AND ? <= end",
-            (source_id, src["sha256"], type_, at, end)).fetchone()
-        if covered is None:
+        if not mentions.confirmed_covers(rec.conn, source_id, sha, type_, at, end):
             review.insert_mention(rec, source_id, at, end, type_, date_value=value)
         found = True
         at = text.find(needle, end)
@@ -237,8 +227,7 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
 
 def _confirm_claims(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     """Confirm the proposed claims of a kind (whose text holds ``text``, when given)."""
-    rows = rec.conn.execute("SELECT id, source_id, start, end FROM claims WHERE kind = ? AND "
-                            "status = 'proposed' ORDER BY id", (line["kind"],)).fetchall()
+    rows = claims.proposed_of_kind(rec.conn, str(line["kind"]))
     needle = str(line.get("text", ""))
     done = False
     for r in rows:
@@ -251,11 +240,10 @@ def _confirm_claims(review: Review, rec: Act, line: dict[str, Any]) -> bool:
 
 def _accept_links(rec: Act, line: dict[str, Any]) -> bool:
     """Accept every suggested link to the work ``key`` (with ``locus``, when given)."""
-    rows = rec.conn.execute("SELECT id FROM links WHERE bib_key = ? AND status = 'suggested' "
-                            "ORDER BY id", (line["key"],)).fetchall()
+    link_ids = claims.suggested_links(rec.conn, str(line["key"]))
     values: dict[str, Any] = {"status": "confirmed"}
     if "locus" in line:
         values["locus"] = " ".join(str(line["locus"]).split())
-    for r in rows:
-        rec.update("links", {"id": r["id"]}, values)
-    return bool(rows)
+    for link_id in link_ids:
+        rec.update("links", {"id": link_id}, values)
+    return bool(link_ids)

@@ -13,6 +13,7 @@ DOCS: docs/review.md#markup-already-in-a-source
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 
 from lxml import etree
@@ -20,12 +21,14 @@ from lxml import etree
 from annotator.errors import AnnotatorError
 from annotator.records import DATE_ATTRS
 from annotator.acts.register import import_entries, read_entries, scheme_from_url
-from annotator.acts.review import (Review, add_variant, mention_at, normalise_authority,
-                                   normalise_date_value, set_authority, unique_entity_id)
+from annotator.acts.entity_edits import add_variant, set_authority, unique_entity_id
+from annotator.acts.review import Review, normalise_date_value
+from annotator.entities.authority import normalise_authority
 from annotator.entities.names import display_name, name_key
 from annotator.entities.pointers import Prefixes, local_id, pointers_of
-from annotator.store import Act, now
+from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
+from annotator.store.mentions import mention_at
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.text import trim
@@ -163,7 +166,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
         found = pointer_store.entity_of(conn, ptrs)
         if found is None:
             found = next(((p, t) for p in ptrs
-                          if (t := pointer_store.entity_type(conn, p)) is not None), None)
+                          if (t := _type_of_entity(conn, p)) is not None), None)
         if found is not None and found[1] == m.type:
             add_variant(rec, found[0], surface)
             pointer_store.add(rec, found[0], ptrs[:1])
@@ -172,13 +175,13 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
             log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
                      ptrs[0], found[1], m.type)
         else:  # a pointer nobody answers to yet: the one entity of this name no @ref claims
-            same = pointer_store.entities_named(conn, name_key(surface), m.type)
+            same = _named(conn, name_key(surface), m.type)
             if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
                 add_variant(rec, same[0], surface)
                 pointer_store.add(rec, same[0], ptrs[:1])
                 return same[0]
         own = local_id(ptrs[0])
-        if own is not None and pointer_store.entity_type(conn, own) is not None:
+        if own is not None and _type_of_entity(conn, own) is not None:
             own = None
         new_id = _new_entity(rec, m, surface, own)
         if found is None:
@@ -191,7 +194,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
                 except AnnotatorError:
                     pass  # a URI of that host that is not an id: the pointer is kept anyway
         return new_id
-    same = pointer_store.entities_named(conn, name_key(surface), m.type)
+    same = _named(conn, name_key(surface), m.type)
     free = [e for e in same if not pointer_store.of_entity(conn, e)]
     if len(same) == 1 or free:
         add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
@@ -207,3 +210,14 @@ def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None) ->
                             "status": "proposed", "note": "", "created_at": now()})
     add_variant(rec, new_id, surface)
     return new_id
+
+
+def _type_of_entity(conn: sqlite3.Connection, entity_id: str) -> str | None:
+    row = entities.entity_row(conn, entity_id)
+    return str(row["type"]) if row is not None else None
+
+
+def _named(conn: sqlite3.Connection, key: str, type_: str) -> list[str]:
+    """Entities (not rejected) of a type with a name of this key, the register's first."""
+    rows = [r for r in entities.named(conn, key, type_) if r["status"] != "rejected"]
+    return [str(r["id"]) for r in sorted(rows, key=lambda r: r["status"] != "confirmed")]

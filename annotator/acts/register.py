@@ -20,8 +20,10 @@ from annotator.entities.pointers import Prefixes, entry_pointers
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity
-from annotator.acts.review import Review, add_variant, normalise_authority, set_authority
-from annotator.store import Act, now, pointers
+from annotator.acts.entity_edits import add_variant, set_authority
+from annotator.acts.review import Review
+from annotator.entities.authority import normalise_authority
+from annotator.store import Act, entities, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 
 # register type -> (list element, entry element, name element)
@@ -155,7 +157,7 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
     added = updated = merged = 0
     conn = rec.conn
     for e in entries:
-        row = conn.execute("SELECT * FROM entities WHERE id = ?", (e.id,)).fetchone()
+        row = entities.entity_row(conn, e.id)
         if row is None:
             rec.insert("entities", {"id": e.id, "type": e.type, "preferred": e.names[0],
                                     "status": "confirmed", "note": e.note,
@@ -179,12 +181,8 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
         merged += _take_pointers(review, rec, e)
         if merge_candidates:
             keys = [name_key(n) for n in e.names]
-            marks = ", ".join("?" for _ in keys)
-            for other in conn.execute(
-                    "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-                    f"WHERE e.status = 'proposed' AND e.type = ? AND v.key IN ({marks}) "  # noqa: S608
-                    "AND e.id != ?", (e.type, *keys, e.id)).fetchall():
-                review.merge_entities(rec, other["id"], e.id)
+            for other in entities.proposed_sharing(conn, e.type, keys, e.id):
+                review.merge_entities(rec, other, e.id)
                 merged += 1
     return added, updated, merged
 
@@ -196,7 +194,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry) -> int:
     for p in e.pointers:
         other = pointers.owner(rec.conn, p)
         if other is not None and other != e.id:
-            if pointers.entity_type(rec.conn, other) == e.type:
+            if (row := entities.entity_row(rec.conn, other)) is not None and row["type"] == e.type:
                 review.merge_entities(rec, other, e.id)
                 merged += 1
     pointers.add(rec, e.id, e.pointers, origin="register")

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from annotator.bibliography.entries import year_of
 from annotator.cli._app import app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.records import ClaimRow
@@ -63,6 +62,8 @@ def bib_list_cli(
     format: FormatOpt = Format.table,
 ) -> None:
     """List the bibliography: key, type, authors, year, title, where each entry came from."""
+    from annotator.bibliography.entries import year_of  # bibtexparser: only for this listing
+
     with user_errors():
         entries = workspace().bib(query)
     if format is Format.json:

@@ -38,7 +38,7 @@ from annotator.bibliography.entries import year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link,
                                Mention)
-from annotator.acts.review import AUTHORITIES
+from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.textmap import TextMap, context

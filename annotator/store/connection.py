@@ -177,6 +177,14 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+def row_at(conn: sqlite3.Connection, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    """A row's image now, by its key (a table of ``KEYS``): what an act logs and undo compares."""
+    where = " AND ".join(f"{c} = ?" for c in key)
+    row = conn.execute(f"SELECT * FROM {table} WHERE {where}",  # noqa: S608 (names from KEYS)
+                       tuple(key.values())).fetchone()
+    return dict(row) if row is not None else None
+
+
 class Act:
     """Records row images while an act runs, so the decision log can undo it exactly."""
 
@@ -187,10 +195,7 @@ class Act:
         self.decision_id: int | None = None
 
     def _row(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
-        where = " AND ".join(f"{c} = ?" for c in key)
-        row = self.conn.execute(f"SELECT * FROM {table} WHERE {where}",  # noqa: S608 (names from KEYS)
-                                tuple(key.values())).fetchone()
-        return dict(row) if row is not None else None
+        return row_at(self.conn, table, key)
 
     def _key(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         return {c: row[c] for c in KEYS[table]}

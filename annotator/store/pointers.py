@@ -49,15 +49,3 @@ def of_entity(conn: sqlite3.Connection, entity_id: str, *, origin: str | None = 
         "SELECT pointer FROM pointers WHERE entity_id = ? AND (? IS NULL OR origin = ?) "
         "ORDER BY rowid", (entity_id, origin, origin))]
 
-
-def entity_type(conn: sqlite3.Connection, entity_id: str) -> str | None:
-    row = conn.execute("SELECT type FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    return str(row["type"]) if row is not None else None
-
-
-def entities_named(conn: sqlite3.Connection, key: str, type_: str) -> list[str]:
-    """Entities (not rejected) of a type with a variant of this key, the register's first."""
-    return [str(r["id"]) for r in conn.execute(
-        "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-        "WHERE v.key = ? AND e.type = ? AND e.status != 'rejected' "
-        "ORDER BY e.status = 'confirmed' DESC, e.id", (key, type_))]

@@ -1,0 +1,86 @@
+"""The review queue: which candidate to decide next, and what the editor sees of it.
+
+Candidates come most mentions first, the ones this editor skipped last; each is shown with a
+few mentions in context (from as many sources as possible) and the confirmed register entries
+it may be the same as.
+
+DOCS: docs/review.md#the-terminal-review
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from difflib import SequenceMatcher
+
+from annotator.acts.targets import ENTITY
+from annotator.entities.names import name_key
+from annotator.records import Candidate, Context, Entity
+from annotator.store import Store, entities, mentions
+from annotator.store import decisions as log
+from annotator.tei.textmap import context
+
+
+def queue(store: Store, editor: str, *, type_: str | None = None,
+          by: str = "mentions") -> list[str]:
+    """Candidate entities to decide, most mentions first (``by="confidence"``: the surest
+    proposals first); ones this editor skipped last."""
+    skipped = {t[len(ENTITY):] for t in log.skipped(store.conn, editor)}
+    ids = entities.by_mentions(store.conn, type_, by_confidence=by == "confidence")
+    return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
+
+
+def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
+             limit: int = 3, width: int = 60) -> tuple[Context, ...]:
+    """Up to ``limit`` mentions of an entity in context, from as many sources as possible."""
+    rows = mentions.current_of_entity(store.conn, entity_id)
+    picked: list[sqlite3.Row] = []
+    seen: set[str] = set()
+    for r in rows:  # one per source first, then the rest in order
+        if r["source_id"] not in seen:
+            seen.add(r["source_id"])
+            picked.append(r)
+    chosen = {r["id"] for r in picked}
+    picked += [r for r in rows if r["id"] not in chosen]
+    out = []
+    for r in picked[:limit]:
+        text = reading_text(r["source_id"])
+        a, b = r["start"], r["end"]
+        before, after = context(text, a, b, width)
+        out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after))
+    return tuple(out)
+
+
+def matches(store: Store, entity: Entity, *, limit: int = 3,
+            load: Callable[[str], Entity]) -> tuple[Entity, ...]:
+    """Confirmed register entries that may be the same as a candidate, best first."""
+    keys = {name_key(v) for v in (entity.preferred, *entity.variants)}
+    tokens = {t for k in keys for t in k.split()}
+    scored: dict[str, float] = {}
+    for r in entities.confirmed_names(store.conn, entity.id):
+        best = max(_similarity(r["key"], k) for k in keys)
+        words = set(r["key"].split())
+        if tokens and words and (tokens <= words or words <= tokens):
+            best = max(best, 0.9)
+        if r["type"] == entity.type:
+            best += 0.05
+        if best >= 0.8:
+            scored[r["entity_id"]] = max(scored.get(r["entity_id"], 0.0), best)
+    ranked = sorted(scored, key=lambda i: (-scored[i], i))[:limit]
+    return tuple(load(i) for i in ranked)
+
+
+def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
+              load: Callable[[str], Entity]) -> Candidate:
+    """One entity as the review shows it: mentions in context, register matches."""
+    ent = load(entity_id)
+    return Candidate(ent, contexts(store, reading_text, entity_id),
+                     matches(store, ent, load=load))
+
+
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio, skipped (0.0) when its cheap upper bound is already below 0.8."""
+    m = SequenceMatcher(None, a, b)
+    if m.real_quick_ratio() < 0.8 or m.quick_ratio() < 0.8:
+        return 0.0
+    return m.ratio()

@@ -1,0 +1,143 @@
+"""Undo and history: the decisions log read back and put back.
+
+``undo`` restores the before images of an earlier act in a new act of its own (so an undo can
+be undone: a redo), and refuses when a row it would restore has changed since, naming the later
+decision to undo first: it never overwrites later work.
+
+DOCS: docs/review.md#undo
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from annotator.acts.review import Review, located
+from annotator.acts.targets import ENTITY, MENTION, target_name
+from annotator.errors import DecisionError
+from annotator.records import Decision
+from annotator.store import Store
+from annotator.store import decisions as log
+from annotator.store.connection import row_at
+
+
+def undo(review: Review, decision_id: int | None = None, *,
+         expected: str | None = None) -> Decision:
+    """Undo the last act not yet undone (or a given one), putting back the earlier rows."""
+    store = review.store
+    with located(store):
+        with store.transaction() as conn:
+            row = (_last_undoable(conn) if decision_id is None
+                   else log.decision_row(conn, decision_id))
+        if row is None:
+            if decision_id is None:
+                raise DecisionError("nothing to undo", hint="see 'annotator history'",
+                                    code="D007")
+            raise DecisionError(f"no decision {decision_id}", hint="see 'annotator history'",
+                                code="D015")
+        target = row["target"]
+        with store.act("undo", target, editor=review.editor,
+                       payload={"decision": row["id"], "act": row["act"]}) as rec:
+            fresh = log.decision_row(rec.conn, row["id"])
+            assert fresh is not None
+            _check_undoable(rec.conn, fresh)
+            if expected is not None:
+                names = [t for t in target.split() if t.startswith((ENTITY, MENTION))]
+                if review.token(rec.conn, names) != expected:
+                    raise DecisionError(f"{target} changed since you loaded it",
+                                        hint="reload and try again", code="D010")
+            try:
+                rec.restore(json.loads(fresh["changes"]))
+            except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
+                raise DecisionError(f"decision {row['id']} cannot be undone: other rows still "
+                                    "refer to what it added", hint="undo or remove those first "
+                                    "(e.g. unlink the claims linked to the work)",
+                                    code="D312") from None
+            rec.undoes = fresh["id"]
+        return log.decision(store.conn, rec.decision_id)
+
+
+def history(store: Store, *, target: str | None = None,
+            limit: int | None = None) -> list[Decision]:
+    """The decisions log, newest first; with ``target``, the acts that touched it."""
+    if limit is not None and limit <= 0:
+        return []
+    want = target_name(target) if target else None
+    key = want.split(":", 1)[1] if want else None
+    # SQLite passes only acts that name the key somewhere, _touches decides on those
+    out: list[Decision] = []
+    for row in log.naming(store.conn, key):
+        if want is not None and not _touches(row, want):
+            continue
+        out.append(log.decision_from_row(row))
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def _last_undoable(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The newest act still in force: not undone, and a forward act (or a redo)."""
+    for row in log.not_undone(conn):
+        depth, cur = 0, row
+        while cur["undoes"] is not None:
+            depth += 1
+            earlier = log.decision_row(conn, cur["undoes"])
+            assert earlier is not None
+            cur = earlier
+        if depth % 2 == 0:
+            return row
+    return None
+
+
+def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    if row["target"].startswith("source:"):
+        raise DecisionError(f"decision {row['id']} ({row['act']} {row['target']}) "
+                            "cannot be undone", hint="replace or remove the source file "
+                            "instead", code="D009")
+    if row["undone_by"] is not None:
+        raise DecisionError(f"decision {row['id']} is already undone (by "
+                            f"{row['undone_by']})", hint="see 'annotator history'",
+                            code="D008")
+    changes = json.loads(row["changes"])
+    final: dict[str, dict[str, Any]] = {}
+    for ch in changes:
+        final[_change_key(ch)] = ch
+    for k, ch in final.items():
+        if row_at(conn, ch["table"], ch["key"]) != ch["after"]:
+            later = _later_change(conn, row["id"], k)
+            by = f" by decision {later}" if later else ""
+            first = f"undo {later} first" if later else "decide again instead"
+            raise DecisionError(f"decision {row['id']} cannot be undone: {k} changed "
+                                f"since{by}", hint=first, code="D008")
+
+
+def _change_key(ch: dict[str, Any]) -> str:
+    key = ch["key"]
+    if ch["table"] == "entities":
+        return f"entity {key['id']}"
+    if ch["table"] == "mentions":
+        return f"mention {key['id']}"
+    return f"{ch['table']} " + "/".join(str(v) for v in key.values())
+
+
+def _later_change(conn: sqlite3.Connection, after_id: int, key: str) -> int | None:
+    for decision_id, changes in log.changes_after(conn, after_id):
+        if any(_change_key(ch) == key for ch in changes):
+            return decision_id
+    return None
+
+
+def _touches(row: sqlite3.Row, target: str) -> bool:
+    if target in row["target"].split():
+        return True
+    kind, key = target.split(":", 1)
+    table = "entities" if kind == "entity" else "mentions"
+    for ch in json.loads(row["changes"]):
+        if ch["table"] == table and str(ch["key"].get("id")) == key:
+            return True
+        if kind == "entity" and ch["table"] in ("mentions", "variants", "authority_ids"):
+            for image in (ch["before"], ch["after"]):
+                if image and image.get("entity_id") == key:
+                    return True
+    return False

@@ -1,0 +1,89 @@
+"""The decisions log read back: history, undo look-ups and the rows a state token stands for.
+
+Rows are written only by ``Store.act`` (one per editor act, with the before and after images
+of every row it changed); here they are read, newest first where an editor looks at them.
+
+DOCS: docs/review.md#undo
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from annotator.records import Decision
+from annotator.store import entities, mentions
+
+
+def decision_from_row(row: sqlite3.Row) -> Decision:
+    """A log row as the record the library returns (without its row images)."""
+    return Decision(id=row["id"], at=row["at"], editor=row["editor"], act=row["act"],
+                    target=row["target"], payload=json.loads(row["payload"] or "{}"),
+                    undone_by=row["undone_by"], undoes=row["undoes"])
+
+
+def decision_row(conn: sqlite3.Connection, decision_id: int | None) -> sqlite3.Row | None:
+    """One log row with its ``changes`` (what undo restores), or None."""
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM decisions WHERE id = ?",
+                                           (decision_id,)).fetchone()
+    return row
+
+
+def decision(conn: sqlite3.Connection, decision_id: int | None) -> Decision:
+    """The decision an act just logged."""
+    row = decision_row(conn, decision_id)
+    assert row is not None
+    return decision_from_row(row)
+
+
+def last_id(conn: sqlite3.Connection) -> int | None:
+    """The newest decision's id (None for an empty log): changes with every act."""
+    value: int | None = conn.execute("SELECT MAX(id) AS d FROM decisions").fetchone()["d"]
+    return value
+
+
+def naming(conn: sqlite3.Connection, key: str | None) -> sqlite3.Cursor:
+    """The log newest first, only acts that name ``key`` in their target or changes (all
+    with None). A cursor, not a list: the desk asks for the last few, and the log grows."""
+    return conn.execute("SELECT * FROM decisions WHERE ?1 IS NULL OR instr(target, ?1) > 0 "
+                        "OR instr(changes, ?1) > 0 ORDER BY id DESC", (key,))
+
+
+def not_undone(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    """Editor acts not undone, newest first (adding a source is not an editor act)."""
+    row: sqlite3.Row
+    for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
+                            "target NOT LIKE 'source:%' ORDER BY id DESC"):
+        yield row
+
+
+def changes_after(conn: sqlite3.Connection,
+                  after_id: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """(id, changes) of the acts logged after ``after_id``, newest first."""
+    for row in conn.execute("SELECT id, changes FROM decisions WHERE id > ? ORDER BY id DESC",
+                            (after_id,)):
+        yield int(row["id"]), json.loads(row["changes"])
+
+
+def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:
+    """Targets this editor skipped (and did not undo the skip)."""
+    return {r["target"] for r in conn.execute(
+        "SELECT target FROM decisions WHERE act = 'skip' AND undone_by IS NULL AND editor = ?",
+        (editor,))}
+
+
+def entity_state_rows(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
+    """What an entity's state token covers besides its own row: names, ids and mentions."""
+    return [*entities.variants(conn, entity_id), *entities.authority_rows(conn, entity_id),
+            *mentions.of_entity(conn, entity_id)]
+
+
+def claim_state_rows(conn: sqlite3.Connection, claim_id: int | str) -> list[sqlite3.Row]:
+    """What a claim's state token covers: the claim and its links, as a claim page shows."""
+    rows: list[sqlite3.Row] = conn.execute("SELECT * FROM claims WHERE id = ?",
+                                           (claim_id,)).fetchall()
+    rows.extend(conn.execute("SELECT * FROM links WHERE claim_id = ? ORDER BY id",
+                             (claim_id,)).fetchall())
+    return rows

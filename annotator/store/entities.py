@@ -1,0 +1,90 @@
+"""Entities and what hangs on them: name variants, authority ids, rejected names.
+
+Look-ups only; rows change through an ``Act`` (``rec.insert/update/delete``) so every change
+is logged. Name keys are made by ``annotator.entities.names.name_key`` before they get here.
+
+DOCS: docs/review.md
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+
+def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:
+    """An entity's row, or None."""
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM entities WHERE id = ?",
+                                           (entity_id,)).fetchone()
+    return row
+
+
+def ids_like(conn: sqlite3.Connection, pattern: str, *, limit: int = -1) -> list[str]:
+    """Entity ids matching a LIKE pattern, in order (all, or the first ``limit``)."""
+    return [r["id"] for r in conn.execute(
+        "SELECT id FROM entities WHERE id LIKE ? ORDER BY id LIMIT ?", (pattern, limit))]
+
+
+def named(conn: sqlite3.Connection, key: str, type_: str) -> list[sqlite3.Row]:
+    """(id, status) of the entities of a type with a name of that key, by id."""
+    return conn.execute("SELECT e.id, e.status FROM entities e "
+                        "JOIN variants v ON v.entity_id = e.id "
+                        "WHERE v.key = ? AND e.type = ? ORDER BY e.id", (key, type_)).fetchall()
+
+
+def proposed_sharing(conn: sqlite3.Connection, type_: str, keys: Sequence[str],
+                     other_than: str) -> list[str]:
+    """Proposed entities of a type with a name of one of ``keys``, besides ``other_than``."""
+    marks = ", ".join("?" for _ in keys)
+    return [r["id"] for r in conn.execute(
+        "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
+        f"WHERE e.status = 'proposed' AND e.type = ? AND v.key IN ({marks}) "  # noqa: S608
+        "AND e.id != ?", (type_, *keys, other_than))]
+
+
+def by_mentions(conn: sqlite3.Connection, type_: str | None, *,
+                by_confidence: bool = False) -> list[str]:
+    """Proposed entities (of a type, or all) with current mentions, most mentions first; with
+    ``by_confidence`` the surest proposal (``mentions.confidence``) first, then most mentions."""
+    order = "sure DESC, n DESC, e.id" if by_confidence else "n DESC, e.id"
+    return [r["id"] for r in conn.execute(
+        "SELECT e.id, COUNT(m.id) AS n, MAX(COALESCE(m.confidence, 0)) AS sure FROM entities e "
+        "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
+        "WHERE e.status = 'proposed' AND (? IS NULL OR e.type = ?) "
+        f"GROUP BY e.id ORDER BY {order}", (type_, type_))]  # noqa: S608 (two fixed orders)
+
+
+def confirmed_names(conn: sqlite3.Connection, other_than: str) -> list[sqlite3.Row]:
+    """(entity_id, key, type) of every name of a confirmed entity besides ``other_than``."""
+    return conn.execute("SELECT v.entity_id, v.key, e.type FROM variants v "
+                        "JOIN entities e ON e.id = v.entity_id "
+                        "WHERE e.status = 'confirmed' AND e.id != ?", (other_than,)).fetchall()
+
+
+def variants(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
+    """An entity's name variants (surface, key), by key."""
+    return conn.execute("SELECT * FROM variants WHERE entity_id = ? ORDER BY key",
+                        (entity_id,)).fetchall()
+
+
+def has_variant(conn: sqlite3.Connection, entity_id: str, key: str) -> bool:
+    return conn.execute("SELECT 1 FROM variants WHERE entity_id = ? AND key = ?",
+                        (entity_id, key)).fetchone() is not None
+
+
+def authority_rows(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
+    """An entity's authority id rows (entity_id, scheme, value), by scheme."""
+    return conn.execute("SELECT * FROM authority_ids WHERE entity_id = ? ORDER BY scheme",
+                        (entity_id,)).fetchall()
+
+
+def authority_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, str]:
+    """An entity's authority ids, scheme -> value."""
+    return {r["scheme"]: r["value"] for r in authority_rows(conn, entity_id)}
+
+
+def is_rejected(conn: sqlite3.Connection, key: str, type_: str) -> bool:
+    """Whether the name ``key`` was rejected as a ``type_``."""
+    return conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
+                        (key, type_)).fetchone() is not None
+
