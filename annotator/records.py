@@ -433,3 +433,56 @@ class ExportSummary:
     files: tuple[Written, ...]
     entities: tuple[tuple[str, str, int], ...]  # (type, status, count)
     claims: tuple[tuple[str, str, int], ...]  # (state, status, count)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionState:
+    """Where a mention of a source's current version stands: what training and folds read."""
+
+    source_id: str
+    start: int
+    end: int
+    type: str
+    status: str  # proposed, confirmed, rejected
+    decided: bool
+    provenance: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    """One ``annotator train``: the model it made (or found made already) and how."""
+
+    model: str  # provenance, 'model:workspace@<hash>'
+    path: str  # the model's folder, inside the workspace
+    base: str  # provenance of the pipeline it was resumed from
+    sources: int  # sources with something to learn from
+    reviewed: int  # of those, sources whose undecided text counts as "no entity"
+    examples: int
+    held_back: int
+    tokens: int
+    epochs_run: int
+    best_epoch: int
+    best_f1: float | None
+    seconds: float  # wall clock of the training loop
+    cpu_seconds: float  # CPU time of this process over the same loop
+    reused: bool = False  # the same data and settings were trained before: nothing done
+
+
+@dataclass(frozen=True, slots=True)
+class FoldScores:
+    """One method's scores over all held-back folds, per type."""
+
+    method: str
+    scores: tuple[TypeScore, ...]
+    seconds: float  # time the method took over all folds (training included)
+
+
+@dataclass(frozen=True, slots=True)
+class FoldReport:
+    """``annotator eval --folds K``: every method scored on the same held-back sources."""
+
+    folds: tuple[tuple[str, ...], ...]  # source ids of each fold
+    methods: tuple[FoldScores, ...]
+    train_seconds: tuple[float, ...] = ()  # per fold, when a method trains: wall clock
+    train_cpu_seconds: tuple[float, ...] = ()  # and CPU time of this process
+    train_tokens: tuple[int, ...] = ()

@@ -29,8 +29,9 @@ from annotator.config import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError, StoreError
 from annotator.files import atomic_write, relative
 from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
-                             Decision, Entity, EvalReport, ExportReport, ExportSummary, Link,
-                             Mention, ProposeReport, RegisterImport, Source, Written)
+                             Decision, Entity, EvalReport, ExportReport, ExportSummary, FoldReport,
+                             Link, Mention, ProposeReport, RegisterImport, Source, TrainReport,
+                             Written)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
@@ -40,6 +41,7 @@ from annotator.tei.textmap import TextMap, build_textmap
 from annotator.text import slug
 
 if TYPE_CHECKING:
+    from annotator.acts.bibliography import BibAdded
     from annotator.acts.review import Review
     from annotator.nlp.conventions import Conventions
 
@@ -368,6 +370,23 @@ class Workspace:
         return _propose.propose(self, source_ids, model=model, n_process=n_process,
                                 batch_size=batch_size, force=force, progress=progress)
 
+    def train(self, *, epochs: int = 20, seed: int = 0, patience: int = 3,
+              dropout: float = 0.2, force: bool = False,
+              progress: Callable[[int, int, float, float | None], None] | None = None
+              ) -> TrainReport:
+        """Fine-tune the configured pipeline's NER on this workspace's decisions; ``propose``
+        uses the model from then on. ``progress(epoch, epochs, loss, held_back_f1)``.
+
+        DOCS: docs/proposals.md#a-model-trained-on-the-edition
+        """
+        from annotator.acts.train import train
+        from annotator.nlp.training import TrainSettings
+
+        return train(self.store, self.reading_text, self.settings, self.root,
+                     train_settings=TrainSettings(epochs=epochs, seed=seed, patience=patience,
+                                                  dropout=dropout),
+                     force=force, progress=progress)
+
     def mentions(self, source_id: str | None = None, *, status: str | None = None,
                  types: Iterable[str] | None = None) -> list[Mention]:
         """Mentions in reading order, with their surface taken from the reading text."""
@@ -454,6 +473,22 @@ class Workspace:
 
         return _evaluate.evaluate(self, Path(gold), confirmed_only=confirmed_only)
 
+    def evaluate_folds(self, k: int, *, methods: Sequence[str] | None = None,
+                       types: Sequence[str] | None = None, epochs: int = 20, seed: int = 0,
+                       say: Callable[[str], None] | None = None) -> FoldReport:
+        """K-fold cross-validation on this workspace's confirmed mentions: each method (base
+        pipeline, propagation, trained model, ...) scored on every fold held back in turn.
+
+        DOCS: docs/proposals.md#cross-validation-on-the-edition
+        """
+        from annotator.acts.evaluate import SCORED
+        from annotator.acts.folds import cross_validate
+        from annotator.nlp.training import TrainSettings
+
+        return cross_validate(self.store, self.reading_text, self.settings, k=k,
+                              methods=methods, types=tuple(types) if types else SCORED,
+                              train_settings=TrainSettings(epochs=epochs, seed=seed), say=say)
+
     # -- server ---------------------------------------------------------------------------
     def mention_marks(self, source_id: str) -> list[tuple[int, int, int, str, str]]:
         """What the reading view marks: ``(id, start, end, type, status)`` of every mention of
@@ -491,19 +526,22 @@ class Workspace:
 
     # -- bibliography ---------------------------------------------------------------------
     # Works a claim can be linked to, under stable keys; .bib and TEI reading in
-    # annotator/bib.py, the works in the store in annotator/bibliography.py.
+    # annotator/bibliography/, the works in the store in annotator/acts/bibliography.py.
     # DOCS: docs/claims.md#bibliography
-    def bib_add(self, path: str | Path, *, replace: bool = False) -> list[BibEntry]:
-        """Add the works of a .bib file to the bibliography: the whole file or none of it.
+    def bib_add(self, *paths: str | Path, replace: bool = False,
+                strict: bool = False) -> BibAdded:
+        """Add the works of .bib files, read as one library (macros and crossrefs across
+        them), as biber reads them: every entry that can be read comes in, and the result
+        lists every problem (biber's tolerances are warnings; ``strict=True`` refuses on any).
 
         An entry already there unchanged is skipped; a different entry under a key already in
-        use is an error (``replace=True`` updates it, keeping the key). Returns the entries
-        added or updated. One act in the decisions log, so ``undo`` takes it back.
+        use is left out with a warning (``replace=True`` updates it, keeping the key). One act
+        in the decisions log, so ``undo`` takes it back.
         """
         from annotator.acts import bibliography
 
-        return bibliography.add_file(self.store, Path(path), root=self.root,
-                                     editor=self.editor, replace=replace)
+        return bibliography.add_files(self.store, [Path(p) for p in paths], root=self.root,
+                                      editor=self.editor, replace=replace, strict=strict)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         """The bibliography, sorted by key; ``query`` keeps entries whose key or fields contain

@@ -12,56 +12,83 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotator.bibliography import entries as bib_mod
+from annotator.bibliography.library import REFUSED, SKIPPED, Problem
+from annotator.errors import DecisionError, Location
 from annotator.files import relative
-from annotator.errors import DecisionError, Location, SourceError
 from annotator.records import BibEntry
 from annotator.store import Act, Store, now
 from annotator.tei.parse import ParsedSource
 
 
-def add_file(store: Store, path: Path, *, root: Path, editor: str,
-             replace: bool = False) -> list[BibEntry]:
-    """Add (or with ``replace`` update) the works of a .bib file: the whole file or none of it.
+@dataclass(frozen=True, slots=True)
+class BibAdded:
+    """What adding .bib files did: the entries added and updated, how many were there
+    already, and every problem met (warnings and entries left out)."""
 
-    ``root``: the workspace folder; entries remember their file relative to it.
+    added: tuple[BibEntry, ...]
+    updated: tuple[BibEntry, ...]
+    unchanged: int
+    problems: tuple[Problem, ...]
+
+
+def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
+              replace: bool = False, strict: bool = False) -> BibAdded:
+    """Add (or with ``replace`` update) the works of .bib files read as one library.
+
+    Every entry that can be read comes in; what biber tolerates is a warning in the result's
+    ``problems``. Refused, adding nothing: a file that cannot be read, or with ``strict``
+    any problem at all. ``root``: the workspace folder; entries remember their file relative
+    to it.
     """
     known = entries(store)
-    origin = relative(path, root) or path.name
-    found = bib_mod.read_bib(path, origin=origin, known=known)
-    by_key = {e.key: e for e in known}
+    origins = [relative(p, root) or p.name for p in paths]
+    found, problems = bib_mod.read_library(paths, origins=origins, known=known)
     by_fold = {e.key.lower(): e for e in known}
-    new, changed = [], []
-    for entry in found:
-        old = by_key.get(entry.key) or by_fold.get(entry.key.lower())
+    new, changed, unchanged = [], [], 0
+    for entry, path in ((e, _path_of(e, paths, origins)) for e in found):
+        old = by_fold.get(entry.key.lower())
         if old is None:
             new.append(entry)
         elif bib_mod.same_work(old, entry):
-            continue
+            unchanged += 1
         elif replace and old.key == entry.key:
             changed.append(entry)
         else:
-            raise SourceError(
-                f"entry '{entry.key}': key already in the bibliography for another work "
-                f"(from {old.origin})",
-                hint="give the entry another key, or use --replace to update the stored "
-                     "entry; nothing of the file was added",
-                location=Location(path, entry.line), code="S303")
-    if not new and not changed:
-        return []
-    with store.act("bib-add", f"bib:{origin}", editor=editor,
-                   payload={"file": origin, "added": [e.key for e in new],
-                            "updated": [e.key for e in changed]}) as act:
-        for entry in new:
-            act.insert("bib", _row(entry))
-        for entry in changed:
-            row = _row(entry)
-            del row["key"], row["added_at"]
-            act.update("bib", {"key": entry.key}, row)
-    return new + changed
+            problems.append(Problem(
+                str(path), entry.line, entry.key,
+                f"key already in the bibliography for another work (from {old.origin})",
+                "the stored entry is kept: give this one another key, or use --replace to "
+                "update the stored entry", "S303", SKIPPED))
+    refused = [p for p in problems if p.severity == REFUSED or strict]
+    if refused:
+        err = bib_mod.problem_error(
+            refused[0], len(refused),
+            hint="nothing was added" + ("" if not strict else
+                                        " (--strict: fix every problem, or add without it)"))
+        err.details = tuple(str(p) for p in problems)
+        raise err
+    if new or changed:
+        with store.act("bib-add", "bib:" + " ".join(origins), editor=editor,
+                       payload={"file": origins[0] if len(origins) == 1 else origins,
+                                "added": [e.key for e in new],
+                                "updated": [e.key for e in changed]}) as act:
+            for entry in new:
+                act.insert("bib", _row(entry))
+            for entry in changed:
+                row = _row(entry)
+                del row["key"], row["added_at"]
+                act.update("bib", {"key": entry.key}, row)
+    return BibAdded(tuple(new), tuple(changed), unchanged, tuple(problems))
+
+
+def _path_of(entry: BibEntry, paths: Sequence[Path], origins: Sequence[str]) -> Path:
+    return next((p for p, o in zip(paths, origins) if o == entry.origin), paths[0])
 
 
 def entries(store: Store, query: str | None = None) -> list[BibEntry]:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import difflib
 import json
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from annotator.errors import Location, SourceError
 from annotator.records import DATE_ATTRS, EvalReport, Mention, TypeScore
@@ -142,17 +143,32 @@ def _pick_source(ws: Workspace, text: str, path: Path) -> str:
     return best
 
 
-def score(gold: list[GoldSpan], predicted: list[Mention]) -> tuple[list[TypeScore],
-                                                                   list[tuple[GoldSpan, Any]]]:
+class Predicted(Protocol):
+    """What is scored: a stored mention, or a proposal made in memory (cross-validation)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+
+
+P = TypeVar("P", bound=Predicted)
+
+
+def score(gold: Sequence[GoldSpan], predicted: Sequence[P], *,
+          types: Sequence[str] = SCORED) -> tuple[list[TypeScore], list[tuple[GoldSpan, P | None]]]:
     """Per-type scores, and each gold date with its best overlapping predicted date (or None).
 
     Predictions that overlap an IGNORE span (and no gold span of their type) are not scored.
-    Overlap matching is one to one, gold in text order.
+    Overlap matching is one to one, gold in text order. ``types``: the types scored (an
+    edition that marks persons and dates only is scored for those).
     """
     ignore = [g for g in gold if g.type == "ignore"]
     scores = []
-    date_pairs: list[tuple[GoldSpan, Any]] = []
-    for type_ in SCORED:
+    date_pairs: list[tuple[GoldSpan, P | None]] = []
+    for type_ in types:
         g = [x for x in gold if x.type == type_]
         p = [m for m in predicted if m.type == type_]
         p = [m for m in p if not any(m.start < i.end and i.start < m.end for i in ignore) or

@@ -432,6 +432,12 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
     settings = ws.settings.with_overrides(model=model, n_process=n_process,
                                           batch_size=batch_size)
     check_labels(settings.labels)
+    if model is None:  # the workspace's trained model, unless a pipeline is asked for
+        from annotator.acts.train import current_model
+
+        trained = current_model(ws.root, settings.model)
+        if trained is not None:
+            settings = settings.with_overrides(model=str(trained.path))
     sources = ([ws.source(s) for s in dict.fromkeys(source_ids)] if source_ids
                else ws.sources())
     provenance = pipeline_provenance(settings.model)

@@ -1,10 +1,10 @@
 """The bibliography: the works a claim can be linked to, each under a stable citation key.
 
-Reads BibTeX/BibLaTeX with bibtexparser 2.x through a small parse stack of our own (string
-macros with ``#`` concatenation, month macros, LaTeX decoded to UTF-8, crossref inherited), and
-TEI ``bibl``/``biblStruct`` elements. A .bib file is checked whole before anything is kept: a
-duplicate key, an entry without a type, unbalanced braces or an undefined macro is a
-``SourceError`` naming the file, the line and the entry, and none of the file is added.
+Reads BibTeX/BibLaTeX files as biber does (``annotator.bibliography.library``: several files as
+one library, every problem said, what biber tolerates tolerated) and TEI ``bibl``/
+``biblStruct`` elements. Field values are stored as biber reads them: LaTeX source with what
+decodes exactly as Unicode (``annotator.bibliography.latex``); ``plain`` gives the text for
+people.
 
 Keys: the key written in the .bib; otherwise author surname + year + first title word
 (``nekrich1997pariahs``), with ``a``, ``b``, ... appended on a clash. The store keeps a key once
@@ -15,322 +15,87 @@ DOCS: docs/claims.md#bibliography
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import bibtexparser
-from bibtexparser.library import Library
-from bibtexparser.middlewares.middleware import BlockMiddleware, LibraryMiddleware
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
-
+from annotator.bibliography.latex import escape, escape_name, plain
+from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, Problem, Read,
+                                            read_files, read_texts)
 from annotator.errors import Location, SourceError
-from annotator.files import read_named
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
 
 if TYPE_CHECKING:
     from lxml import etree
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
-# Fields kept verbatim: LaTeX decoding would mangle '~', '_' or '%' in them.
-VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw", "verba", "verbb", "verbc",
-                      "pdf", "isbn", "issn"})
-# Entry types BibLaTeX and BibTeX know; others are kept but logged by nobody: types are free.
-_KEY_OK = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
+__all__ = ["VERBATIM", "Problem", "plain"]
 _STOP = frozenset({"a", "an", "the", "on", "of", "in", "and", "for", "to", "at", "by", "from",
                    "with", "der", "die", "das", "le", "la", "les", "un", "une", "el", "los"})
-_ERRORS = "annotator_errors"
-
-
-# -- parse stack ------------------------------------------------------------------------------
-def _split_concat(value: str) -> list[str]:
-    """Split a raw field value on top-level '#' (outside braces and quotes)."""
-    parts, depth, quoted, cur = [], 0, False, []
-    i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            cur.append(value[i:i + 2])
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == '"' and depth == 0:
-            quoted = not quoted
-        elif ch == "#" and depth == 0 and not quoted:
-            parts.append("".join(cur).strip())
-            cur = []
-            i += 1
-            continue
-        cur.append(ch)
-        i += 1
-    parts.append("".join(cur).strip())
-    return parts
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for m in re.finditer(r"(?<!\\)[{}]", text):
-        depth += 1 if m.group() == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _resolve(value: str, macros: dict[str, str], *, month: bool = False) -> tuple[str, str]:
-    """A raw value with its delimiters, macros and concatenations resolved; (value, error)."""
-    out = []
-    for part in _split_concat(value):
-        if len(part) >= 2 and ((part[0] == "{" and part[-1] == "}")
-                               or (part[0] == '"' and part[-1] == '"')):
-            out.append(part[1:-1])
-        elif part.isdigit():
-            out.append(part)
-        elif part.lower() in macros:
-            out.append(macros[part.lower()])
-        elif part.lower() in MONTHS:
-            out.append(str(MONTHS.index(part.lower()) + 1) if month else part.capitalize())
-        elif not part:
-            return "", "empty part in a '#' concatenation"
-        else:
-            return "", f"undefined @string macro '{part}'"
-    return "".join(out), ""
-
-
-class ResolveMacros(LibraryMiddleware):
-    """@string macros (later definitions win, case-insensitive), '#' and month macros."""
-
-    @classmethod
-    def metadata_key(cls) -> str:
-        return "annotator_macros"
-
-    def transform(self, library: Library) -> Library:
-        macros: dict[str, str] = {}
-        for s in library.strings:
-            value, err = _resolve(s.value, macros)
-            if not err:
-                macros[s.key.lower()] = value
-        for entry in library.entries:
-            errors = entry.parser_metadata.setdefault(_ERRORS, [])
-            for f in entry.fields:
-                if not isinstance(f.value, str):
-                    continue
-                value, err = _resolve(f.value, macros, month=f.key.lower() == "month")
-                if err:
-                    errors.append((f.start_line, f"field '{f.key}': {err}",
-                                   "define it with @string or put the value in braces"))
-                elif not _balanced(value):
-                    errors.append((f.start_line, f"field '{f.key}': unbalanced braces",
-                                   "close every '{' with '}'"))
-                f.value = value
-        return library
-
-
-class NormaliseMonth(BlockMiddleware):
-    """``month = {November}`` or ``nov`` -> ``11``, as BibLaTeX wants it."""
-
-    @classmethod
-    def metadata_key(cls) -> str:
-        return "annotator_month"
-
-    def transform_entry(self, entry: Entry, library: Library) -> Entry:
-        f = entry.fields_dict.get("month")
-        if f is not None and isinstance(f.value, str):
-            v = f.value.strip().lower().rstrip(".")
-            if v in _MONTH_NAMES:
-                f.value = str(_MONTH_NAMES.index(v) + 1)
-            elif v[:3] in MONTHS and len(v) <= 4:
-                f.value = str(MONTHS.index(v[:3]) + 1)
-        return entry
-
-
-class DecodeLatex(BlockMiddleware):
-    """LaTeX accents and commands -> UTF-8 (pylatexenc), except in verbatim fields (url, doi)."""
-
-    def __init__(self) -> None:
-        super().__init__(allow_inplace_modification=True)
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        self._decoder = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
-
-    @classmethod
-    def metadata_key(cls) -> str:
-        return "annotator_latex"
-
-    def transform_entry(self, entry: Entry, library: Library) -> Entry:
-        for f in entry.fields:
-            if isinstance(f.value, str) and f.key.lower() not in VERBATIM and \
-                    re.search(r"[\\{}$~-]", f.value):
-                f.value = " ".join(self._decoder.latex_to_text(f.value).split())
-        return entry
-
-
-class ResolveCrossref(LibraryMiddleware):
-    """BibLaTeX inheritance: a child takes the fields it lacks from its ``crossref`` parent.
-
-    The parent's title becomes the child's ``booktitle`` (in*-types) or ``maintitle``; other
-    fields are copied as they are.
-    """
-
-    @classmethod
-    def metadata_key(cls) -> str:
-        return "annotator_crossref"
-
-    def transform(self, library: Library) -> Library:
-        by_key = {e.key.lower(): e for e in library.entries}
-        for entry in library.entries:
-            ref = entry.fields_dict.get("crossref")
-            if ref is None:
-                continue
-            parent = by_key.get(str(ref.value).lower())
-            if parent is None or parent is entry:
-                entry.parser_metadata.setdefault(_ERRORS, []).append(
-                    (ref.start_line, f"crossref to unknown entry '{ref.value}'",
-                     "add the parent entry to the same file or remove the crossref"))
-                continue
-            have = {k.lower() for k in entry.fields_dict}
-            for key, value in parent.items():
-                if key in ("ENTRYTYPE", "ID", "crossref"):
-                    continue
-                target = key
-                if key == "title":
-                    target = "booktitle" if entry.entry_type.lower().startswith("in") \
-                        else "maintitle"
-                if target not in have:
-                    entry[target] = value
-                    have.add(target)
-        return library
-
-
-def parse_stack() -> list[Any]:
-    """The middlewares every .bib goes through, in order."""
-    return [ResolveMacros(), ResolveCrossref(), NormaliseMonth(), DecodeLatex()]
 
 
 # -- reading .bib files -----------------------------------------------------------------------
-def read_bib(path: str | Path, *, origin: str | None = None,
-             known: Iterable[BibEntry] = ()) -> list[BibEntry]:
-    """Every entry of a .bib file, or a ``SourceError`` for the first fault (nothing partial).
+def read_library(paths: Sequence[str | Path], *, origins: Sequence[str] | None = None,
+                 known: Iterable[BibEntry] = ()) -> tuple[list[BibEntry], list[Problem]]:
+    """Every entry the .bib files (one library) give, and every problem met on the way.
 
+    ``origins``: what each entry remembers as its file (default: the path as given).
     ``known``: the entries already in the store; a generated key does not clash with their
     keys, and an entry without a key that describes a known work gets that work's key back.
     """
-    p = Path(path)
-    data = read_named(p, code="S301")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise SourceError("not UTF-8", hint="save the .bib file as UTF-8",
-                          location=Location(p, line), code="S301") from None
-    return parse_bib(text, path=p, origin=origin or str(p), known=known)
+    files = [Path(p) for p in paths]
+    lib = read_files(files)
+    names = dict(zip((str(p) for p in files), origins or [str(p) for p in files]))
+    return _entries(lib.entries, names, known), lib.problems
 
 
 def parse_bib(text: str, *, path: str | Path, origin: str,
               known: Iterable[BibEntry] = ()) -> list[BibEntry]:
-    """Parse BibTeX text (see ``read_bib``); ``path`` names the file in messages."""
-    # bibtexparser logs each aborted block as a warning; we report it ourselves, once.
-    bt_log = logging.getLogger("bibtexparser.splitter")
-    old, bt_log.disabled = bt_log.disabled, True
-    try:
-        library = bibtexparser.parse_string(text, parse_stack=parse_stack())
-    finally:
-        bt_log.disabled = old
-    problems: list[tuple[int, str, str]] = []  # (line, message, hint)
-    for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
-            first = (block.previous_block.start_line or 0) + 1
-            problems.append((line, f"entry '{block.key}': duplicate key (first used at line "
-                                   f"{first})", "give one of the two entries another key"))
-        elif isinstance(block, DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block  # the Entry holding the duplicate fields
-            key = entry.key if isinstance(entry, Entry) else "?"
-            names = ", ".join(sorted(block.duplicate_keys))
-            problems.append((line, f"entry '{key}': field {names} given twice",
-                             "keep one of them"))
-        else:
-            key = _raw_key(block.raw or "")
-            reason = getattr(block.error, "abort_reason", "") or str(block.error)
-            what = "unbalanced braces or quotes" if not _balanced(block.raw or "") else \
-                "cannot be read"
-            reason = " ".join(reason.split())
-            problems.append((line, f"entry '{key}': {what} ({reason})" if reason else
-                             f"entry '{key}': {what}",
-                             "check the braces, quotes and commas of this entry"))
-    entries: list[BibEntry] = []
-    known = list(known)
-    used = {k.key for k in known}
-    in_file = {e.key for e in library.entries if e.key}
-    pending: list[tuple[Entry, dict[str, str]]] = []
-    for entry in library.entries:
-        line = (entry.start_line or 0) + 1
-        label = entry.key or f"at line {line}"
-        for fline, msg, hint in entry.parser_metadata.get(_ERRORS, []):
-            problems.append(((fline or entry.start_line or 0) + 1, f"entry '{label}': {msg}",
-                             hint))
-        etype = (entry.entry_type or "").strip().lower()
-        if not etype:
-            problems.append((line, f"entry '{label}': no entry type",
-                             f"write the type after '@', e.g. '@book{{{entry.key or 'key'}'"))
-            continue
-        if entry.key and not _KEY_OK.match(entry.key):
-            problems.append((line, f"entry '{entry.key}': the key has characters BibTeX "
-                                   "cannot cite", "use letters, digits and - _ : . / only"))
-            continue
-        fields: dict[str, str] = {}
-        for f in entry.fields:
-            name = f.key.strip().lower()
-            if name in fields:
-                problems.append((line, f"entry '{label}': field '{name}' given twice",
-                                 "keep one of them"))
-            fields[name] = str(f.value).strip()
-        pending.append((entry, fields))
-    if problems:
-        problems.sort()
-        line, msg, hint = problems[0]
-        more = len(problems) - 1
-        if more:
-            msg += f" (and {more} more problem{'s' if more > 1 else ''} in this file)"
-        raise SourceError(msg, hint=f"{hint}; nothing of the file was added",
-                          location=Location(path, line), code=_code(msg))
-    if not pending:
-        raise SourceError("no entries found", hint="give a BibTeX/BibLaTeX file with @type{key, "
-                          "...} entries", location=Location(path), code="S309")
-    used |= in_file
-    for entry, fields in pending:
-        etype = entry.entry_type.strip().lower()
-        key = entry.key
-        if not key:
-            twin = next((k for k in known if k.type == etype and dict(k.fields) == fields), None)
-            key = twin.key if twin is not None else make_key(fields, used)
-            used.add(key)
-        entries.append(BibEntry(key=key, type=etype, fields=tuple(fields.items()),
-                                origin=origin, line=(entry.start_line or 0) + 1))
+    """The entries of BibTeX text; ``path`` names it in messages. A text that cannot be read
+    at all is a ``SourceError`` (its first problem); other problems are tolerated."""
+    lib = read_texts([(str(path), text)])
+    refused = [p for p in lib.problems if p.severity == REFUSED]
+    if refused:
+        raise problem_error(refused[0], len(refused))
+    return _entries(lib.entries, {str(path): origin}, known)
+
+
+def read_bib(path: str | Path, *, origin: str | None = None,
+             known: Iterable[BibEntry] = ()) -> list[BibEntry]:
+    """``read_library`` of one file; a file that cannot be read is a ``SourceError``."""
+    entries, problems = read_library([path], origins=[origin or str(path)], known=known)
+    refused = [p for p in problems if p.severity == REFUSED]
+    if refused:
+        raise problem_error(refused[0], len(refused))
     return entries
 
 
-def _code(message: str) -> str:
-    for needle, code in (("duplicate key", "S302"), ("no entry type", "S304"),
-                         ("unbalanced", "S305"), ("cannot be read", "S305"),
-                         ("given twice", "S306"), ("crossref", "S307"), ("macro", "S308"),
-                         ("concatenation", "S308"), ("key has characters", "S310")):
-        if needle in message:
-            return code
-    return "S300"
+def problem_error(problem: Problem, count: int = 1, *, hint: str = "") -> SourceError:
+    """A problem as the ``SourceError`` the CLI prints (``count``: how many there are)."""
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+    return SourceError(
+        (f"entry '{problem.key}': " if problem.key else "") + problem.what + more,
+        hint=hint or problem.hint, code=problem.code,
+        location=Location(problem.path, problem.line, problem.col))
 
 
-def _raw_key(raw: str) -> str:
-    m = re.match(r"\s*@\s*\w*\s*[{(]\s*([^,\s{}()=]*)", raw)
-    return m.group(1) if m and m.group(1) else "?"
+def _entries(found: list[Read], origins: dict[str, str],
+             known: Iterable[BibEntry]) -> list[BibEntry]:
+    known = list(known)
+    used = {k.key for k in known} | {r.key for r in found if r.key}
+    out: list[BibEntry] = []
+    for read in found:
+        key = read.key
+        if not key:
+            twin = next((k for k in known if k.type == read.type and dict(k.fields) ==
+                         read.fields), None)
+            key = twin.key if twin is not None else make_key(read.fields, used)
+            used.add(key)
+        out.append(BibEntry(key=key, type=read.type, fields=tuple(read.fields.items()),
+                            origin=origins.get(read.path, read.path), line=read.line))
+    return out
 
 
 # -- keys -------------------------------------------------------------------------------------
@@ -412,7 +177,8 @@ def make_key(fields: dict[str, str] | BibEntry, taken: Iterable[str]) -> str:
     """
     get = fields.get
     names = authors(fields)
-    words = [w for w in (ascii_fold(t) for t in re.split(r"[\s\-–—:/]+", get("title", "") or ""))
+    words = [w for w in (ascii_fold(t) for t in re.split(r"[\s\-–—:/]+",
+                                                          plain(get("title", "") or "")))
              if w and w not in _STOP]
     if names:
         base = ascii_fold(surname(names[0])) + year_of(fields) + (words[0] if words else "")
@@ -570,11 +336,11 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None) -> None:
         # the key names the work: the year of access standing in for its date is no part of it
         own = {k: v for k, v in fields.items() if k != "year" or "date" in fields}
-        key = xml_id if xml_id and _KEY_OK.match(xml_id) and xml_id.lower() not in used \
+        key = xml_id if xml_id and KEY_OK.match(xml_id) and xml_id.lower() not in used \
             else make_key(own, used)
         used.add(key.lower())
-        out.append(BibEntry(key=key, type=etype, fields=tuple(fields.items()), origin=origin,
-                            line=line))
+        out.append(BibEntry(key=key, type=etype, fields=tuple(
+            (k, as_value(k, v)) for k, v in fields.items()), origin=origin, line=line))
 
     header = root.find(f"{_T}teiHeader")
     if header is not None:
@@ -625,6 +391,19 @@ def _nested(el: etree._Element) -> bool:
             return True
         p = p.getparent()
     return False
+
+
+_NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "holder",
+                          "commentator", "annotator", "introduction", "foreword", "afterword",
+                          "editora", "editorb", "editorc"})
+
+
+def as_value(name: str, text: str) -> str:
+    """Plain text (read from TEI) as a stored value: LaTeX specials escaped, braces that hold
+    a name together kept, URLs and DOIs as they are."""
+    if name in VERBATIM or name == "pages":  # a page range's '--' is the range's dash
+        return text
+    return escape_name(text) if name in _NAME_FIELDS else escape(text)
 
 
 def same_work(a: BibEntry, b: BibEntry) -> bool:

@@ -37,6 +37,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except AnnotatorError as err:
+        for line in err.details:
+            typer.echo(line, err=True)
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from None
 
@@ -77,6 +79,18 @@ def progress_bar(what: str, *, unit: str = "") -> Iterator[Callable[[int, int], 
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextmanager
+def status_line() -> Iterator[Callable[[str], None] | None]:
+    """A transient one-line status on stderr (what a long run is doing) when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("") as status:
+        yield lambda text: status.update(text)
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],

@@ -1,21 +1,25 @@
-"""The bibliography as a .bib file that biber and BibTeX read without a warning.
+"""The bibliography as a .bib file that biber and BibTeX read, every field kept.
 
-Two dialects, from the same stored entries (BibLaTeX names, UTF-8 values):
+Two dialects, from the same stored entries (values as biber reads them, UTF-8):
 
-* default, for biber/biblatex: UTF-8, BibLaTeX types and fields. Every entry is made to fit
-  biber's data model (``annotator.bibliography.datamodel_table``): legacy names become BibLaTeX ones
-  (``address`` -> ``location``, ``journal`` -> ``journaltitle``...), ``date`` wins over ``year``
-  (biber wants exactly one), a field the type does not define is dropped (``publisher`` of an
-  ``@online`` becomes its ``organization``), an ISBN with a wrong check digit is dropped. What
-  cannot be mended (a missing title or date) is said in the result's ``notes``.
+* default, for biber/biblatex: UTF-8, biblatex's own types and field names. Legacy names
+  become biblatex's (``address`` -> ``location``, ``journal`` -> ``journaltitle``,
+  ``school`` -> ``institution``), legacy types too (``@techreport`` -> ``@report`` with
+  ``type = {techreport}``, ``@phdthesis``/``@mastersthesis`` -> ``@thesis`` with ``type =
+  {phdthesis}``/``{mathesis}``, a type biblatex lacks -> ``@misc`` with ``entrysubtype``).
+  Every other field is written as it came, known to biblatex or not (biber ignores fields
+  its data model lacks, without harm), so nothing of an entry is lost; a ``year`` equal to
+  its ``date``'s is the one field left out (biber wants one of them). What biber will warn
+  about (a missing title or date, an ISBN with a wrong check digit) is said in ``notes``.
 * ``ascii=True``, for classic BibTeX: the standard styles' types and fields (``@online`` ->
   ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``) and every
-  non-ASCII character as a LaTeX command (pylatexenc, as bibtexparser's LaTeX encoding does).
+  non-ASCII character as a LaTeX escape; an entry with a character that has none (Chinese,
+  an emoji) is left out with a note naming it.
 
-In both, LaTeX specials in text are escaped (``&`` -> ``\\&``), URLs are verbatim, and the
-capitalised words of titles are braced so styles that lower-case titles keep them. The file is
-written through a bibtexparser ``Library``; entries come sorted by key with fields in a fixed
-order, so the file is the same for the same bibliography.
+Values are LaTeX already (``annotator.bibliography.latex``): written as stored, with titles
+protected for sentence-case styles the way Better BibTeX does (``annotator.bibliography.titles``).
+The file is written through a bibtexparser ``Library``; entries come sorted by key with
+fields in a fixed order, so the file is the same for the same bibliography.
 
 DOCS: docs/export.md#bibtex-and-csl-json
 """
@@ -27,9 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from annotator.bibliography import entries as bib_mod
-from annotator.bibliography.datamodel_table import DATATYPES, FIELDS, MANDATORY
+from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
+from annotator.bibliography.latex import describe, to_ascii
+from annotator.bibliography.titles import protect
 from annotator.calendar import iso_date
 from annotator.records import BibEntry, Written
 
@@ -41,9 +48,14 @@ ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle
 ALIASES = {"address": "location", "journal": "journaltitle", "school": "institution",
            "annote": "annotation", "archiveprefix": "eprinttype", "primaryclass": "eprintclass",
            "hyphenation": "langid", "key": "sortkey", "pdf": "file"}
+# legacy and other tools' types -> (biblatex type, its ``type`` field)
+TYPES = {"techreport": ("report", "techreport"), "phdthesis": ("thesis", "phdthesis"),
+         "mastersthesis": ("thesis", "mathesis"), "conference": ("inproceedings", ""),
+         "electronic": ("online", ""), "www": ("online", ""), "webpage": ("online", "")}
 MOVES = {("online", "publisher"): "organization", ("misc", "publisher"): "organization"}
-VERBATIM = bib_mod.VERBATIM - {"isbn", "issn"}  # literal fields for biber: LaTeX-escaped
-PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon"})
+VERBATIM = bib_mod.VERBATIM
+PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon",
+                     "booksubtitle", "mainsubtitle", "shorttitle", "origtitle"})
 
 # classic BibTeX (the standard .bst styles)
 CLASSIC = {"article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual",
@@ -71,7 +83,7 @@ CLASSIC_REQUIRED = {
 
 @dataclass(slots=True)
 class Prepared:
-    """One entry as it will be written, and what had to be changed or is missing."""
+    """One entry as it will be written, and what a reader should know about it."""
 
     key: str
     type: str
@@ -80,42 +92,39 @@ class Prepared:
 
 
 def biblatex(entry: BibEntry) -> Prepared:
-    """An entry fitted to biber's data model."""
+    """An entry in biblatex's types and field names, every field kept."""
     t = entry.type.lower()
     out = Prepared(entry.key, t, {k.lower(): v.strip() for k, v in entry.fields if v.strip()})
     f = out.fields
-    if t not in FIELDS:
-        out.notes.append(f"type @{t} is not BibLaTeX's: written as @misc")
+    if t in TYPES:
+        out.type, subtype = TYPES[t]
+        t = out.type
+        if subtype:
+            f.setdefault("type", subtype)
+    elif t not in FIELDS:
+        out.notes.append(f"type @{t} is not biblatex's: written as @misc with entrysubtype")
+        f.setdefault("entrysubtype", t)
         out.type = t = "misc"
     for old, new in ALIASES.items():
-        if old in f:
-            value = f.pop(old)
-            f.setdefault(new, value)
+        if old in f and new not in f:
+            f[new] = f.pop(old)
     if "date" in f and iso_date(f["date"]) is None:
         date = f.pop("date")
         m = re.search(r"\d{4}", date)
         if m and "year" not in f:
             f["year"] = m.group()
+        elif iso_date(date, real=False) is None:
+            f["date"] = date  # no date biber reads, and no year: kept for the reader
         if iso_date(date, real=False) is not None:  # a date's form, not a real one
             out.notes.append(f"date '{date}' is not a real date: "
                              + (f"year {f['year']} kept" if "year" in f else "left out"))
-    if "date" in f:
-        f.pop("year", None)  # biber takes exactly one of date and year
-    if "year" in f and not re.fullmatch(r"-?\d+", f["year"]):
-        out.notes.append(f"year '{f.pop('year')}' is not a number: left out")
-    for (ty, old), new in MOVES.items():
-        if t == ty and old in f:
-            value = f.pop(old)
-            f.setdefault(new, value)
-    for name in list(f):
-        if not defined(t, name):
-            f.pop(name)
-            out.notes.append(f"field '{name}' is not defined for @{t}: left out")
-        elif DATATYPES.get(name) == "integer" and not re.fullmatch(r"\d+", f[name]):
-            moved = f"{name} {f.pop(name)}"  # 'volume II': biber wants a number there
-            f["note"] = f"{f['note']}; {moved}" if f.get("note") else moved
+    if "date" in f and f.get("year", "") == f["date"][:4].lstrip("-"):
+        f.pop("year")  # biber takes exactly one of date and year
+    for (ty, old), new in MOVES.items():  # the same thing under biblatex's name for it
+        if t == ty and old in f and f.setdefault(new, f[old]) == f[old]:
+            f.pop(old)
     if "isbn" in f and not isbn_ok(f["isbn"]):
-        out.notes.append(f"ISBN {f.pop('isbn')} has a wrong check digit: left out")
+        out.notes.append(f"ISBN {f['isbn']} has a wrong check digit (kept; biber warns)")
     for _kind, names in MANDATORY.get(t, ()):
         if not any(n in f for n in names):
             out.notes.append(f"@{t} needs {' or '.join(names)}, which the entry lacks")
@@ -129,6 +138,9 @@ def classic(entry: BibEntry) -> Prepared:
     t = prep.type
     if t in ("online", "misc", "software", "dataset") and "url" in f:
         f.setdefault("howpublished", "\\url{" + f["url"] + "}")
+    if t in ("thesis", "report") and f.get("type") in ("phdthesis", "mathesis", "techreport"):
+        t = {"phdthesis": "phdthesis", "mathesis": "mastersthesis",
+             "techreport": "techreport"}[f.pop("type")]
     t = TO_CLASSIC.get(t, t if t in CLASSIC else "misc")
     if t in ("phdthesis", "mastersthesis") and "institution" in f:
         f["school"] = f.pop("institution")
@@ -145,7 +157,7 @@ def classic(entry: BibEntry) -> Prepared:
     if not ("author" in f or "editor" in f):  # what the styles sort and label by instead
         f.setdefault("key", f.get("organization") or f.get("publisher") or f.get("title", ""))
     prep.type = t
-    prep.notes = [n for n in prep.notes if "not defined for" not in n and " needs " not in n]
+    prep.notes = [n for n in prep.notes if " needs " not in n and "entrysubtype" not in n]
     for alternatives in CLASSIC_REQUIRED.get(t, ()):
         if not any(a in f for a in alternatives):
             prep.notes.append(f"BibTeX's @{t} needs {' or '.join(alternatives)}")
@@ -170,71 +182,27 @@ def isbn_ok(value: str) -> bool:
     return False
 
 
-_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-             "^": r"\textasciicircum{}"}
-_SPECIAL = re.compile(r"[\\&%$#_{}~^]")
-
-
-def latex_value(name: str, value: str, *, ascii_only: bool) -> str:
-    """A field value as BibTeX text: specials escaped, title words protected, URLs verbatim."""
-    if name in VERBATIM or name == "howpublished" and value.startswith("\\url{"):
-        return value
-    if DATATYPES.get(name) == "name" and _balanced(value):
-        text = _SPECIAL.sub(lambda m: m.group() if m.group() in "{}" else _SPECIALS[m.group()],
-                            value)
-    else:
-        text = _SPECIAL.sub(lambda m: _SPECIALS[m.group()], value)
-    for ligature, kept in (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'")):
-        while ligature in text:  # '--' would be read as a dash, '``' as a quotation mark
-            text = text.replace(ligature, kept)
-    if name in PROTECT:
-        text = _protect(text)
-    if ascii_only:
-        from pylatexenc.latexencode import unicode_to_latex
-
-        text = unicode_to_latex(text, non_ascii_only=True,
-                                replacement_latex_protection="braces-all")
-    return text
-
-
-def _balanced(text: str) -> bool:
-    # not bib._balanced (it skips LaTeX's '\{'): in a stored value '\' is a character of its own
-    depth = 0
-    for ch in text:
-        depth += (ch == "{") - (ch == "}")
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _protect(text: str) -> str:
-    """Brace words with capitals (but the title's first letter), so styles keep their case."""
-    words = re.split(r"(\s+)", text)
-    out = []
-    first = True
-    for w in words:
-        if not w.strip():
-            out.append(w)
-            continue
-        caps = any(c.isupper() for c in (w[1:] if first else w))
-        if caps and "\\" not in w and "{" not in w:
-            m = re.match(r"^([^\w]*)(.*?)([^\w]*)$", w, re.S)
-            assert m is not None
-            lead, core, trail = m.groups()
-            w = f"{lead}{{{core}}}{trail}" if core else w
-        out.append(w)
-        first = False
-    return "".join(out)
-
-
-def _left_out(entry: BibEntry, ascii_only: bool) -> bool:
-    """Classic BibTeX cannot read a citation key that is not ASCII."""
-    return ascii_only and not entry.key.isascii()
+def latex_value(name: str, value: str, *, ascii_only: bool) -> tuple[str, str]:
+    """A stored value as written to the file: titles protected for sentence case, and with
+    ``ascii_only`` every non-ASCII character escaped: (value, "") or ("", the character
+    that has no ASCII form)."""
+    text = protect(value) if name in PROTECT else value
+    if not ascii_only:
+        return text, ""
+    if name in VERBATIM or text.startswith("\\url{"):
+        return quote(text, safe="".join(chr(c) for c in range(33, 127))), ""
+    return to_ascii(text)
 
 
 def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[str, list[str]]:
     """The .bib text of entries (sorted by key) and the notes on what was mended or missing."""
+    text, notes, _count = render_counted(entries, ascii_only=ascii_only)
+    return text, notes
+
+
+def render_counted(entries: Sequence[BibEntry], *,
+                   ascii_only: bool = False) -> tuple[str, list[str], int]:
+    """``render``, and how many entries the file has."""
     from bibtexparser import BibtexFormat, Library, write_string
     from bibtexparser.model import Entry, Field
 
@@ -249,17 +217,30 @@ def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[st
         prep = classic(entry) if ascii_only else biblatex(entry)
         names = sorted(prep.fields, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER),
                                                    n))
-        library.add(Entry(prep.type, prep.key,
-                          [Field(n, "{" + latex_value(n, prep.fields[n], ascii_only=ascii_only)
-                                 + "}") for n in names]))
-        notes.extend(f"{prep.key}: {n}" for n in prep.notes)
+        written: list[Any] = []
+        for n in names:
+            value, bad = latex_value(n, prep.fields[n], ascii_only=ascii_only)
+            if bad:
+                notes.append(f"{prep.key}: field '{n}' has {describe(bad)}, which has no LaTeX "
+                             "escape classic BibTeX reads; left out (the biblatex export has "
+                             "it)")
+                break
+            written.append(Field(n, "{" + value + "}"))
+        else:
+            library.add(Entry(prep.type, prep.key, written))
+            notes.extend(f"{prep.key}: {n}" for n in prep.notes)
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves it untyped
     fmt.indent = "  "
     fmt.block_separator = "\n"
     text = write_string(library, unparse_stack=[], bibtex_format=fmt)  # values braced above
     header = ("% Written by annotator for biber/biblatex (UTF-8).\n" if not ascii_only else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
-    return header + "\n" + text.strip() + "\n", notes
+    return header + "\n" + text.strip() + "\n", notes, len(library.entries)
+
+
+def _left_out(entry: BibEntry, ascii_only: bool) -> bool:
+    """Classic BibTeX cannot read a citation key that is not ASCII."""
+    return ascii_only and not entry.key.isascii()
 
 
 def export_bibtex(ws: Any, *, everything: bool = False, ascii_only: bool = False,
@@ -271,10 +252,9 @@ def export_bibtex(ws: Any, *, everything: bool = False, ascii_only: bool = False
     from annotator.export.works import works
 
     entries = works(ws, everything=everything, source_key=source_key)
-    text, notes = render(entries, ascii_only=ascii_only)
+    text, notes, items = render_counted(entries, ascii_only=ascii_only)
     data = text.encode("ascii" if ascii_only else "utf-8")
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"
-    items = sum(not _left_out(e, ascii_only) for e in entries)
     return write_export(ws, Path(out) if out else ws.exports_dir / name, data,
                         format="bibtex" if ascii_only else "biblatex", items=items,
                         notes=tuple(notes))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.bibliography.entries import year_of
+from annotator.bibliography.entries import plain, year_of
 from annotator.errors import ConfigError
 from annotator.records import BibEntry, ClaimRow, Link, Written
 
@@ -204,14 +204,14 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
     out += ["</tbody>", "</table>", "<h2>Works</h2>", "<ul>"]
     for work in sorted(table.works.values(), key=lambda w: w.key):
         f = dict(work.fields)
-        who = f.get("author") or f.get("editor") or ""
+        who = plain(f.get("author") or f.get("editor") or "")
         year = year_of(f)
         url = f.get("url", "")
         anchor = (f' <a href="{e(url)}" rel="noreferrer">{e(url)}</a>'
                   if url.startswith(("https://", "http://")) else "")
         out.append(f'<li id="work-{e(work.key)}"><code>{e(work.key)}</code> '
                    f"{e(who)}{(' ' if who.endswith('.') else '. ') if who else ''}"
-                   f"<i>{e(f.get('title', ''))}</i>"
+                   f"<i>{e(plain(f.get('title', '')))}</i>"
                    f"{', ' + e(year) if year else ''}.{anchor}</li>")
     out += ["</ul>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -1,9 +1,24 @@
 """The bibliography as CSL-JSON, for Zotero, pandoc --citeproc and every CSL processor.
 
-Each entry becomes one CSL item under its citation key (``id``): BibLaTeX types map to CSL
-types (``@book`` -> ``book``, ``@article`` -> ``article-journal``, ``@online`` -> ``webpage``,
-...), names to ``family``/``given`` (a braced ``{Corporate Name}`` stays whole as ``literal``),
-dates to ``date-parts``, and fields to their CSL variables. Items are sorted by key.
+Each entry becomes one CSL item under its citation key (``id``), valid against the official
+schema (``csl-data.json``) and read the way Zotero and pandoc read it:
+
+* types: biblatex's to CSL's (``@book`` -> ``book``, ``@article`` -> ``article-journal``,
+  ``@online`` -> ``webpage``, ``@thesis``/``@phdthesis`` -> ``thesis``, ...); the thesis or
+  report kind (``type = {phdthesis}``) is the ``genre`` ("PhD thesis");
+* names to ``family``/``given``; a braced ``{Corporate Name}`` stays whole as ``literal``;
+* ``issued`` from ``date``, or ``year`` with ``month`` and ``day``; ``language`` as a BCP 47
+  tag (``english`` -> ``en``, ``ngerman`` -> ``de-DE``), from ``langid``/``language``;
+* ``number`` by type: an article's is its ``issue``, a book's (with a series) its
+  ``collection-number``, a report's or patent's its ``number``;
+* the DOI without its ``https://doi.org/`` prefix; no line breaks in any value;
+* titles as CSL rich text (``<i>``, ``<span class="nocase">`` for what the .bib braced),
+  other text plain (``annotator.bibliography.latex``);
+* every field with no CSL variable in ``custom`` (the schema's place for "additional
+  information that does not have a designated CSL JSON field"), under its .bib name, as it
+  was stored, so nothing of an entry is lost.
+
+Items are sorted by key.
 
 DOCS: docs/export.md#bibtex-and-csl-json
 """
@@ -17,39 +32,112 @@ from pathlib import Path
 from typing import Any
 
 from annotator.bibliography.entries import forenames, split_names, surname
+from annotator.bibliography.latex import plain, rich
 from annotator.calendar import iso_date
 from annotator.records import BibEntry, Written
 
 TYPES = {"article": "article-journal", "book": "book", "mvbook": "book", "collection": "book",
-         "mvcollection": "book", "proceedings": "book", "reference": "book", "manual": "book",
-         "inbook": "chapter", "bookinbook": "chapter", "incollection": "chapter",
-         "suppbook": "chapter", "suppcollection": "chapter", "inproceedings":
-         "paper-conference", "conference": "paper-conference", "inreference":
-         "entry-encyclopedia", "online": "webpage", "thesis": "thesis", "phdthesis": "thesis",
-         "mastersthesis": "thesis", "report": "report", "techreport": "report",
-         "unpublished": "manuscript", "periodical": "periodical", "patent": "patent",
-         "dataset": "dataset", "software": "software", "booklet": "pamphlet",
-         "misc": "document"}
-TEXT = {"title": "title", "journaltitle": "container-title", "journal": "container-title",
-        "booktitle": "container-title", "series": "collection-title", "publisher": "publisher",
-        "location": "publisher-place", "address": "publisher-place", "volume": "volume",
-        "volumes": "number-of-volumes", "number": "issue", "edition": "edition",
-        "doi": "DOI", "isbn": "ISBN", "issn": "ISSN", "url": "URL", "note": "note",
-        "abstract": "abstract", "institution": "publisher", "school": "publisher",
-        "organization": "publisher", "langid": "language", "language": "language"}
-NAMES = {"author": "author", "editor": "editor", "translator": "translator"}
+         "mvcollection": "book", "proceedings": "book", "mvproceedings": "book",
+         "reference": "book", "mvreference": "book", "manual": "book", "bookinbook": "chapter",
+         "inbook": "chapter", "incollection": "chapter", "suppbook": "chapter",
+         "suppcollection": "chapter", "inproceedings": "paper-conference",
+         "conference": "paper-conference", "inreference": "entry-encyclopedia",
+         "online": "webpage", "electronic": "webpage", "www": "webpage", "thesis": "thesis",
+         "phdthesis": "thesis", "mastersthesis": "thesis", "report": "report",
+         "techreport": "report", "unpublished": "manuscript", "periodical": "periodical",
+         "suppperiodical": "article-journal", "patent": "patent", "dataset": "dataset",
+         "software": "software", "booklet": "pamphlet", "misc": "document",
+         "standard": "standard", "audio": "song", "video": "motion_picture",
+         "music": "song", "movie": "motion_picture", "artwork": "graphic", "image": "graphic",
+         "legislation": "legislation", "jurisdiction": "legal_case", "letter":
+         "personal_communication", "review": "review", "article-newspaper": "article-newspaper"}
+RICH = {"title": "title", "journaltitle": "container-title", "journal": "container-title",
+        "booktitle": "container-title", "maintitle": "container-title",
+        "series": "collection-title", "shorttitle": "title-short",
+        "origtitle": "original-title", "eventtitle": "event", "shortjournal":
+        "container-title-short"}
+TEXT = {"publisher": "publisher", "location": "publisher-place", "address": "publisher-place",
+        "volume": "volume", "volumes": "number-of-volumes", "edition": "edition",
+        "isbn": "ISBN", "issn": "ISSN", "url": "URL", "note": "note", "abstract": "abstract",
+        "institution": "publisher", "school": "publisher", "organization": "publisher",
+        "chapter": "chapter-number", "pagetotal": "number-of-pages", "version": "version",
+        "venue": "event-place", "eventtitleaddon": "event", "origpublisher":
+        "original-publisher", "origlocation": "original-publisher-place", "annotation":
+        "annote", "annote": "annote", "keywords": "keyword", "pmid": "PMID", "pmcid": "PMCID",
+        "howpublished": "medium", "library": "call-number", "addendum": "references",
+        "part": "part", "issuetitle": "part-title"}
+# eprint archives whose identifiers are links (as pandoc and biblatex make them)
+EPRINTS = {"arxiv": "https://arxiv.org/abs/", "googlebooks": "https://books.google.com?id=",
+           "jstor": "https://www.jstor.org/stable/", "pubmed":
+           "https://www.ncbi.nlm.nih.gov/pubmed/", "hdl": "https://hdl.handle.net/"}
+NAMES = {"author": "author", "editor": "editor", "translator": "translator",
+         "bookauthor": "container-author", "commentator": "contributor",
+         "annotator": "contributor", "introduction": "contributor", "foreword": "contributor",
+         "afterword": "contributor", "editora": "contributor", "editorb": "contributor",
+         "editorc": "contributor", "origauthor": "original-author"}
+# biblatex's literal lists ("Durham and London"): CSL has one string, "Durham; London"
+LISTS = frozenset({"location", "address", "publisher", "institution", "school",
+                   "organization", "origlocation", "origpublisher"})
+# what the item says elsewhere (date parts, the kind of number, the type) and how the .bib
+# file is kept (crossref, sort keys): not repeated in ``custom``
+USED = frozenset({"date", "year", "month", "day", "urldate", "number", "issue", "type",
+                  "subtitle", "titleaddon", "pages", "doi", "langid", "language",
+                  "hyphenation", "crossref", "entrysubtype"})
+# what is used above only when there is what it adds to
+AFTER = {"booksubtitle": "booktitle", "booktitleaddon": "booktitle"}
+GENRES = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis":
+          "Master's thesis", "techreport": "Technical report", "resreport": "Research report",
+          "software": "Computer software", "datacd": "CD-ROM", "audiocd": "Audio CD",
+          "candthesis": "Candidate thesis", "bathesis": "Bachelor's thesis"}
+ISSUE_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper",
+                         "periodical"})
+SERIES_TYPES = frozenset({"book", "chapter", "paper-conference", "entry-encyclopedia"})
+# babel/polyglossia language names (langid, language, hyphenation) -> BCP 47
+LANGUAGES = {"english": "en", "american": "en-US", "usenglish": "en-US", "british":
+             "en-GB", "ukenglish": "en-GB", "canadian": "en-CA", "australian": "en-AU",
+             "newzealand": "en-NZ", "german": "de", "ngerman": "de-DE", "austrian": "de-AT",
+             "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH",
+             "french": "fr", "francais": "fr", "acadian": "fr-CA", "canadien": "fr-CA",
+             "italian": "it", "spanish": "es", "catalan": "ca", "portuguese": "pt",
+             "portuges": "pt", "brazil": "pt-BR", "brazilian": "pt-BR", "dutch": "nl",
+             "flemish": "nl-BE", "danish": "da", "norwegian": "nb", "norsk": "nb",
+             "nynorsk": "nn", "swedish": "sv", "finnish": "fi", "icelandic": "is",
+             "polish": "pl", "czech": "cs", "slovak": "sk", "slovene": "sl", "slovenian":
+             "sl", "croatian": "hr", "serbian": "sr", "russian": "ru", "ukrainian": "uk",
+             "bulgarian": "bg", "greek": "el", "polutonikogreek": "el", "latin": "la",
+             "hungarian": "hu", "magyar": "hu", "romanian": "ro", "turkish": "tr",
+             "hebrew": "he", "arabic": "ar", "chinese": "zh", "japanese": "ja",
+             "korean": "ko", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
+             "irish": "ga", "welsh": "cy", "scottish": "gd", "basque": "eu", "galician":
+             "gl", "afrikaans": "af", "indonesian": "id", "malay": "ms", "vietnamese": "vi",
+             "thai": "th", "hindi": "hi", "persian": "fa", "farsi": "fa", "armenian": "hy",
+             "georgian": "ka", "albanian": "sq", "macedonian": "mk", "belarusian": "be",
+             "esperanto": "eo", "sanskrit": "sa", "bengali": "bn", "tamil": "ta",
+             "urdu": "ur", "yiddish": "yi", "mongolian": "mn", "kurmanji": "kmr",
+             "interlingua": "ia", "occitan": "oc", "romansh": "rm", "breton": "br"}
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 
 
 def names(value: str) -> list[dict[str, str]]:
-    """CSL names of a BibTeX name list."""
+    """CSL names of a BibTeX name list; a braced name is one ``literal``."""
     out = []
     for name in split_names(value):
-        if name.startswith("{") and name.endswith("}"):
-            out.append({"literal": name[1:-1]})
+        if name.startswith("{") and name.endswith("}") and _one_group(name):
+            out.append({"literal": plain(name)})
             continue
-        family, given = surname(name), forenames(name)
+        family, given = plain(surname(name)), plain(forenames(name))
         out.append({"family": family, "given": given} if given else {"family": family})
     return out
+
+
+def _one_group(name: str) -> bool:
+    """Whether '{...}' is one brace group (not '{A} and {B}' read as one)."""
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and i < len(name) - 1:
+            return False
+    return True
 
 
 def date_parts(value: str) -> dict[str, Any] | None:
@@ -60,34 +148,102 @@ def date_parts(value: str) -> dict[str, Any] | None:
     return {"date-parts": parts}
 
 
+def language(value: str) -> str:
+    """A BCP 47 tag for a babel name ('ngerman' -> 'de-DE') or a tag ('en-GB'); else the
+    value as it is (citeproc then leaves it alone)."""
+    v = plain(value).strip()
+    if v.lower() in LANGUAGES:
+        return LANGUAGES[v.lower()]
+    return v
+
+
+def issued(f: dict[str, str]) -> dict[str, Any] | None:
+    """The item's date: ``date``, or ``year`` with ``month`` and ``day`` when they are
+    numbers; a year that is no number as a literal."""
+    if f.get("date"):
+        found = date_parts(f["date"])
+        if found is not None:
+            return found
+    year = f.get("year") or f.get("date") or ""
+    m = re.search(r"-?\d{4}", year)
+    if m is None:
+        return {"literal": plain(year)} if year else None
+    parts = [int(m.group())]
+    month = f.get("month", "")
+    if month.isdigit() and 1 <= int(month) <= 12:
+        parts.append(int(month))
+        day = f.get("day", "")
+        if day.isdigit() and 1 <= int(day) <= 31:
+            parts.append(int(day))
+    return {"date-parts": [parts]}
+
+
 def item(entry: BibEntry) -> dict[str, Any]:
     """One CSL-JSON item."""
     f = {k.lower(): v.strip() for k, v in entry.fields if v.strip()}
-    out: dict[str, Any] = {"id": entry.key, "type": TYPES.get(entry.type.lower(), "document")}
-    for field, var in NAMES.items():
-        if f.get(field):
-            out[var] = names(f[field])
-    for field, var in TEXT.items():
-        if f.get(field) and var not in out:
-            out[var] = f[field]
+    etype = entry.type.lower()
+    ctype = TYPES.get(etype, "document")
+    out: dict[str, Any] = {"id": entry.key, "type": ctype}
+    custom: dict[str, str] = {}
+    for name, value in f.items():
+        if name in NAMES:
+            out.setdefault(NAMES[name], []).extend(names(value))
+        elif name in RICH and RICH[name] not in out:
+            out[RICH[name]] = rich(value)
+        elif name in TEXT and TEXT[name] not in out:
+            out[TEXT[name]] = _one_line(value) if name in ("url", "eprint") else \
+                "; ".join(plain(v) for v in split_names(value)) if name in LISTS else \
+                plain(value)
+        elif name not in USED and not (name in AFTER and f.get(AFTER[name])):
+            custom[name] = value
     if f.get("subtitle"):
-        out["title"] = f"{out.get('title', '')}: {f['subtitle']}".lstrip(": ")
-    if f.get("titleaddon") and "container-title" not in out:
-        out["container-title"] = f["titleaddon"]
+        out["title"] = f"{out.get('title', '')}: {rich(f['subtitle'])}".lstrip(": ")
+    if f.get("booktitle") and out.get("container-title") == rich(f["booktitle"]):
+        for part, sep in (("booksubtitle", ": "), ("booktitleaddon", ". ")):
+            if f.get(part):
+                out["container-title"] += sep + rich(f[part])
+    eprint, archive = f.get("eprint", ""), f.get("eprinttype", "").lower()
+    if eprint and archive in EPRINTS and "URL" not in out:
+        out["URL"] = EPRINTS[archive] + _one_line(eprint)
+    if f.get("titleaddon"):
+        if "container-title" not in out and ctype == "webpage":
+            out["container-title"] = rich(f["titleaddon"])
+        else:
+            out["title"] = f"{out.get('title', '')}. {rich(f['titleaddon'])}".lstrip(". ")
     if f.get("pages"):
-        out["page"] = f["pages"].replace("--", "-").replace("–", "-")
-    issued = date_parts(f["date"]) if f.get("date") else None
-    year = f.get("year") or (f.get("date") if issued is None else None)  # or a date's year
-    if issued is None and year:
-        m = re.search(r"-?\d{4}", year)
-        issued = {"date-parts": [[int(m.group())]]} if m else {"literal": year}
-    if issued is not None:
-        out["issued"] = issued
+        out["page"] = plain(f["pages"]).replace("–", "-")
+    number = f.get("number") or f.get("issue")
+    if number:
+        if ctype in ISSUE_TYPES:
+            out["issue"] = plain(f.get("issue") or number)
+            if f.get("issue") and f.get("number"):
+                out["number"] = plain(f["number"])
+        elif ctype in SERIES_TYPES and (f.get("series") or etype != "report"):
+            out["collection-number"] = plain(number)
+        else:
+            out["number"] = plain(number)
+    kind = f.get("type", "")
+    if kind or etype in GENRES:
+        out["genre"] = GENRES.get(kind.lower(), plain(kind)) if kind else GENRES[etype]
+    when = issued(f)
+    if when is not None:
+        out["issued"] = when
     if f.get("urldate"):
         accessed = date_parts(f["urldate"])
         if accessed is not None:
             out["accessed"] = accessed
+    if f.get("doi"):
+        out["DOI"] = _DOI_PREFIX.sub("", _one_line(f["doi"]))
+    lang = f.get("langid") or f.get("language") or f.get("hyphenation")
+    if lang:
+        out["language"] = language(lang)
+    if custom:
+        out["custom"] = {k: _one_line(v) for k, v in custom.items()}
     return out
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
 
 
 def render(entries: Sequence[BibEntry]) -> str:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import ModelError
 
@@ -65,8 +65,7 @@ def pipeline_provenance(name: str) -> str:
     meta_path = _meta_path(name)
     if meta_path is None:
         raise _missing(name)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', name)}@{meta.get('version', '0')}"
+    return _provenance(json.loads(meta_path.read_text(encoding="utf-8")), name)
 
 
 def load_pipeline(name: str) -> Language:
@@ -120,8 +119,15 @@ def _load(name: str, *, exclude: Iterable[str], needs: str, hint: str) -> Langua
 
 
 def provenance_of(nlp: Language) -> str:
-    meta = nlp.meta
-    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}@{meta.get('version', '0')}"
+    return _provenance(nlp.meta, "pipeline")
+
+
+def _provenance(meta: dict[str, Any], name: str) -> str:
+    """A workspace model names itself (``model:workspace@<hash>``, annotator.nlp.training)."""
+    own = meta.get("annotator")
+    if isinstance(own, dict) and own.get("provenance"):
+        return str(own["provenance"])
+    return f"model:{meta.get('lang', 'xx')}_{meta.get('name', name)}@{meta.get('version', '0')}"
 
 
 # -- chunks ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from annotator.bibliography.entries import year_of
+from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link,
                                Mention)
@@ -61,8 +61,8 @@ class Desk:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
-                                authority_url=authority_url, year_of=year_of, support=SUPPORT,
-                                claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
+                                authority_url=authority_url, year_of=year_of, plain=plain,
+                                support=SUPPORT, claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
                                 link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
                                 type_keys=TYPE_KEYS, type_plurals=TYPE_PLURALS)
         self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
@@ -507,8 +507,8 @@ def _link_label(desk: Desk, link: Link) -> str:
             e = desk.ws.bib_entry(link.bib_key)
         except AnnotatorError:
             return link.bib_key
-        who = e.get("author") or e.get("editor")
-        return f"{who} ({year_of(e)}). {e.get('title')} [{e.key}]"
+        who = plain(e.get("author") or e.get("editor"))
+        return f"{who} ({year_of(e)}). {plain(e.get('title'))} [{e.key}]"
     assert link.target_source_id is not None  # the store holds a work or a passage, never neither
     text = desk.ws.reading_text(link.target_source_id)[link.target_start:link.target_end]
     return f"{link.target_source_id}: “{' '.join(text.split())[:200]}”"

@@ -1,0 +1,169 @@
+"""``annotator train``: the workspace's decisions become examples, and a NER model kept inside it.
+
+A source teaches what its editors decided: confirmed mentions are entities, rejected ones are
+"no entity", undecided proposals are unknown. The rest of its text is "no entity" only when the
+source counts as reviewed: it carries the edition's own markup (its encoders read it whole), or
+every proposal in it has been decided. Otherwise the rest is unknown, so a name nobody has
+looked at yet is never taught as no name.
+
+The model is resumed from the configured pipeline, saved in ``<workspace>/models/<hash>/``
+(``models/`` is git-ignored) and named by a hash of what it learned from: the base pipeline, the
+reading texts, the decisions and the training settings. The same data trains the same model,
+so training again with nothing changed does nothing. ``models/current.json`` names the model
+``propose`` uses from then on (provenance ``model:workspace@<hash>``) while the configured
+pipeline stays the one it was trained from.
+
+DOCS: docs/proposals.md#a-model-trained-on-the-edition
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.config import Settings
+from annotator.files import atomic_write
+from annotator.nlp.training import TrainProgress, TrainSettings, TrainText
+from annotator.records import MENTION_TYPES, MentionState, TrainReport
+from annotator.store import Store, now
+from annotator.store.training import current_mentions
+
+log = logging.getLogger(__name__)
+
+MODELS_DIR = "models"
+CURRENT = "current.json"
+KEEP_MODELS = 3  # older workspace models are removed after a new one is saved
+HASH_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceModel:
+    """The trained model ``propose`` uses: its folder, provenance and the pipeline it came from."""
+
+    path: Path
+    provenance: str
+    base: str
+
+
+def training_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Mention type -> the spaCy label it is trained as: the first label mapped to that type."""
+    out: dict[str, str] = {}
+    for label, type_ in labels.items():
+        if type_ in MENTION_TYPES and type_ not in out:
+            out[type_] = label
+    return out
+
+
+def is_reviewed(states: Sequence[MentionState]) -> bool:
+    """A source whose undecided text counts as "no entity": the edition's own markup is in
+    it, or every proposal in it has been decided (and something was)."""
+    if any(m.provenance == "source" for m in states):
+        return True
+    return bool(states) and all(m.status != "proposed" for m in states)
+
+
+def train_texts(mentions: Sequence[MentionState], reading_text: Callable[[str], str], *,
+                labels: dict[str, str], source_ids: Iterable[str] | None = None,
+                ) -> list[TrainText]:
+    """One TrainText per source that has something to teach, in source order."""
+    by_source: dict[str, list[MentionState]] = {}
+    for m in mentions:
+        by_source.setdefault(m.source_id, []).append(m)
+    wanted = sorted(by_source) if source_ids is None else list(source_ids)
+    out = []
+    for sid in wanted:
+        states = by_source.get(sid, [])
+        reviewed = is_reviewed(states)
+        entities = tuple((m.start, m.end, labels[m.type]) for m in states
+                         if m.status == "confirmed" and m.type in labels)
+        outside = tuple((m.start, m.end) for m in states if m.status == "rejected")
+        if not entities and not outside and not reviewed:
+            continue
+        missing = tuple((m.start, m.end) for m in states if m.status == "proposed")
+        out.append(TrainText(sid, reading_text(sid), entities, missing, outside, reviewed))
+    return out
+
+
+def data_hash(base: str, settings: TrainSettings, texts: Sequence[TrainText]) -> str:
+    """The model's name: a hash of the base pipeline, the settings, the texts and decisions."""
+    h = hashlib.sha256(json.dumps([base, settings.as_dict()], sort_keys=True).encode())
+    for t in texts:
+        h.update(json.dumps([t.key, hashlib.sha256(t.text.encode()).hexdigest(),
+                             t.entities, t.missing, t.outside, t.reviewed]).encode())
+    return h.hexdigest()[:HASH_CHARS]
+
+
+def provenance_for(digest: str) -> str:
+    return f"model:workspace@{digest}"
+
+
+def current_model(root: Path, base: str) -> WorkspaceModel | None:
+    """The workspace model trained from pipeline ``base``, if there is one (no spaCy needed)."""
+    path = root / MODELS_DIR / CURRENT
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    folder = root / MODELS_DIR / str(data.get("hash", ""))
+    if data.get("base") != base or not (folder / "meta.json").is_file():
+        return None
+    return WorkspaceModel(folder, str(data.get("provenance", "")), base)
+
+
+def _make_current(root: Path, digest: str, base: str) -> None:
+    models = root / MODELS_DIR
+    atomic_write(models / CURRENT, json.dumps(
+        {"hash": digest, "provenance": provenance_for(digest), "base": base, "at": now()},
+        indent=2).encode())
+    kept = sorted((p for p in models.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[KEEP_MODELS:]:
+        if old.name != digest:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def train(store: Store, reading_text: Callable[[str], str], settings: Settings, root: Path, *,
+          train_settings: TrainSettings = TrainSettings(), force: bool = False,
+          progress: TrainProgress | None = None) -> TrainReport:
+    """Fine-tune the configured pipeline's NER on the workspace's decisions and keep it."""
+    from dataclasses import replace
+
+    from annotator.acts.propose import check_labels
+    from annotator.nlp.pipeline import load_pipeline, pipeline_provenance
+    from annotator.nlp.training import save_model, train_pipeline
+
+    check_labels(settings.labels)
+    base_provenance = pipeline_provenance(settings.model)
+    labels = training_labels(settings.labels)
+    texts = train_texts(current_mentions(store.conn), reading_text, labels=labels)
+    digest = data_hash(base_provenance, train_settings, texts)
+    folder = root / MODELS_DIR / digest
+    provenance = provenance_for(digest)
+    if not force and (folder / "meta.json").is_file():
+        info = json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("annotator", {})
+        _make_current(root, digest, settings.model)
+        return TrainReport(**{**info.get("report", {}), "model": provenance, "path": str(folder),
+                              "base": base_provenance, "reused": True})
+    nlp, report = train_pipeline(load_pipeline(settings.model), texts, settings=train_settings,
+                                 progress=progress)
+    report = replace(report, model=provenance, path=str(folder), base=base_provenance)
+    models = root / MODELS_DIR
+    models.mkdir(exist_ok=True)
+    if not (models / ".gitignore").exists():
+        atomic_write(models / ".gitignore", b"# trained models: rebuilt by 'annotator train'\n*\n")
+    save_model(nlp, folder, provenance=provenance,
+               info={"base": base_provenance, "settings": train_settings.as_dict(),
+                     "report": _report_fields(report)})
+    _make_current(root, digest, settings.model)
+    log.info("trained %s on %d examples in %.1f s", provenance, report.examples, report.seconds)
+    return report
+
+
+def _report_fields(report: TrainReport) -> dict[str, object]:
+    skip = {"model", "path", "base", "reused"}
+    return {f: getattr(report, f) for f in report.__dataclass_fields__ if f not in skip}

@@ -1,0 +1,280 @@
+"""Several .bib files read as one library, the way biber reads them, with every problem said.
+
+Files are read in the order given, as biber reads its ``\\addbibresource`` files: an
+``@string`` defined in one is known in the next, a ``crossref`` may point into another file.
+What biber tolerates is tolerated and reported as a warning (``Problem.severity``):
+
+* a key used twice (case ignored): the first entry wins, the later one is left out;
+* a field given twice in one entry: the last value wins (as biber);
+* an undefined macro: its name is kept as text (biber drops it);
+* a crossref to no entry: the field is kept, nothing is inherited.
+
+An entry bibtexparser cannot read, or with no type, or with a key BibTeX cannot cite, is left
+out (``skipped``); every other entry of the file still comes in. A file that is not text
+(not UTF-8 and no declared encoding, control characters) or of which nothing can be read is
+``refused``. The caller decides what refuses (``--strict``: anything).
+
+Values are stored as biber reads them (``annotator.bibliography.latex``): macros and ``#``
+resolved, month macros as numbers, exactly decodable LaTeX as Unicode, the rest as written.
+Only values with a backslash are decoded, once.
+
+DOCS: docs/claims.md#bibliography
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.bibliography.blocks import Block, Field, Part, split
+from annotator.bibliography.datamodel_table import FIELDS
+from annotator.bibliography.latex import decode
+from annotator.files import read_named
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+# Fields whose value is no text (biber's verbatim and uri fields): never decoded.
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw", "verba", "verbb", "verbc",
+                      "pdf", "pdfurl", "bdsk-url-1", "bdsk-url-2"})
+# BibTeX's names for fields biblatex calls otherwise (inherited under them all the same)
+LEGACY = frozenset({"address", "journal", "school", "key", "annote", "archiveprefix",
+                    "primaryclass", "hyphenation"})
+NOT_INHERITED = frozenset({"crossref", "xref", "ids", "entryset", "related", "relatedtype",
+                           "relatedstring", "relatedoptions", "label", "shorthand", "sortkey",
+                           "options", "presort", "xdata", "execute", "keywords"})
+KEY_OK = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ENCODING = re.compile(r"%\s*Encoding:\s*([\w.-]+)|jabref-meta:\s*encoding:\s*([\w.-]+)", re.I)
+
+WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
+# what each problem is, in a word or three (``annotator bib add`` groups by it)
+LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
+          "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
+          "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
+          "S310": "key BibTeX cannot cite", "S311": "control character",
+          "S312": "@preamble not kept"}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a .bib file: where, which entry, what, what to do, how bad."""
+
+    path: str
+    line: int | None
+    key: str
+    what: str
+    hint: str
+    code: str
+    severity: str = WARNING
+    col: int | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(x) for x in (self.path, self.line, self.col) if x)
+        entry = f"entry '{self.key}': " if self.key else ""
+        return f"{where}: {entry}{self.what}; {self.hint} [{self.code}]"
+
+
+@dataclass(slots=True)
+class Read:
+    """One entry as read: file, line (1-based), key ("" when the file gives none), type
+    (lower case) and fields (lower-case names, stored values, the file's order)."""
+
+    path: str
+    line: int
+    key: str
+    type: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Library:
+    entries: list[Read] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_files(paths: Sequence[Path]) -> Library:
+    """Read .bib files as one library: every entry that can be read, every problem."""
+    texts: list[tuple[str, str]] = []
+    lib = Library()
+    for p in paths:
+        text = _text(p, read_named(p, code="S301"), lib.problems)
+        if text is not None:
+            texts.append((str(p), text))
+    return read_texts(texts, lib)
+
+
+def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> Library:
+    """``read_files`` for texts already in hand, as (name for messages, text)."""
+    lib = lib if lib is not None else Library()
+    problems = lib.problems
+    macros: dict[str, str] = {}
+    raw: list[tuple[Read, list[Field]]] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for name, text in texts:
+        if _controls(name, text, problems):
+            continue
+        found = strings = 0
+        for block in split(text):
+            if block.kind == "string":
+                strings += 1
+                value = _resolve(block.fields[0].parts, macros, name, block.line, "", problems)
+                macros[block.key.lower()] = value
+            elif block.kind == "preamble":
+                problems.append(Problem(name, block.line, "", "@preamble is not kept",
+                                        "fields that use its definitions keep them as LaTeX",
+                                        "S312"))
+            elif block.kind == "failed":
+                found += 1
+                problems.append(Problem(name, block.line, block.key, f"cannot be read "
+                                        f"({block.reason})", "left out: check the braces, "
+                                        "quotes and commas of this entry", "S305", SKIPPED))
+            else:
+                found += 1
+                read = _entry(block, name, seen, problems)
+                if read is not None:
+                    raw.append((read, block.fields))
+        if not found and not strings:
+            problems.append(Problem(name, None, "", "no entries found",
+                                    "give a BibTeX/BibLaTeX file with @type{key, ...} entries "
+                                    "(or @string macros for the other files)", "S309",
+                                    REFUSED))
+    for read, fields in raw:
+        for f in fields:
+            if f.name in read.fields:
+                problems.append(Problem(
+                    read.path, f.line, read.key or f"at line {read.line}",
+                    f"field '{f.name}' given twice", "the last value is kept, as biber does: "
+                    "remove the other", "S306"))
+            resolved = _resolve(f.parts, macros, read.path, f.line, read.key or
+                                f"at line {read.line}", problems, month=f.name == "month")
+            read.fields[f.name] = resolved if f.name in VERBATIM else decode(resolved)
+    entries = [r for r, _ in raw]
+    _inherit(entries, problems)
+    lib.entries.extend(entries)
+    return lib
+
+
+def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
+    """The file's text: UTF-8, or the encoding the file declares (JabRef's '% Encoding:')."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    m = _ENCODING.search(data[:4096].decode("ascii", "replace"))
+    if m:
+        name = (m.group(1) or m.group(2)).replace("ISO", "iso-").replace("iso-8859_", "iso8859-")
+        try:
+            return data.decode(codecs.lookup(name).name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    line = data[:bad].count(b"\n") + 1
+    problems.append(Problem(str(path), line, "", "not UTF-8, and the file declares no encoding",
+                            "save the .bib file as UTF-8", "S301", REFUSED))
+    return None
+
+
+def _controls(name: str, text: str, problems: list[Problem]) -> bool:
+    """Report every control character (no text has one): the file is refused."""
+    found = False
+    for m in _CONTROL.finditer(text):
+        found = True
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        problems.append(Problem(name, line, "",
+                                f"control character U+{ord(m.group()):04X} in the text",
+                                "remove it (a .bib file is text); nothing of the file was read",
+                                "S311", REFUSED, col))
+    return found
+
+
+def _entry(block: Block, name: str, seen: dict[str, tuple[str, int]],
+           problems: list[Problem]) -> Read | None:
+    etype, key, line = block.type, block.key, block.line
+    label = key or f"at line {line}"
+    if not etype:
+        problems.append(Problem(name, line, label, "no entry type",
+                                f"left out: write the type after '@', e.g. '@book{{{key or 'key'}'",
+                                "S304", SKIPPED))
+        return None
+    if key and not KEY_OK.match(key):
+        problems.append(Problem(name, line, key, "the key has characters BibTeX cannot cite",
+                                "left out: use letters, digits and - _ : . / only", "S310",
+                                SKIPPED))
+        return None
+    if key:
+        first = seen.get(key.lower())
+        if first is not None:
+            where = f"line {first[1]}" if first[0] == name else f"{first[0]}:{first[1]}"
+            problems.append(Problem(name, line, key, f"duplicate key (first at {where})",
+                                    "left out, as biber does: give it a key of its own to "
+                                    "keep it", "S302"))
+            return None
+        seen[key.lower()] = (name, line)
+    return Read(name, line, key, etype)
+
+
+# -- values ------------------------------------------------------------------------------------
+def _resolve(parts: list[Part], macros: dict[str, str], path: str, line: int, key: str,
+             problems: list[Problem], *, month: bool = False) -> str:
+    """A value's parts (braced, quoted, number, macro) joined, macros resolved."""
+    out = []
+    for kind, text in parts:
+        if kind != "macro":
+            out.append(text)
+        elif text.lower() in macros:
+            out.append(macros[text.lower()])
+        elif text.lower() in MONTHS:
+            i = MONTHS.index(text.lower())
+            out.append(str(i + 1) if month else MONTH_NAMES[i])
+        else:
+            problems.append(Problem(path, line, key, f"undefined @string macro '{text}'",
+                                    "its name is kept as text: define it with @string or put "
+                                    "the value in braces", "S308"))
+            out.append(text)
+    value = "".join(out)
+    return _month(value) if month else value
+
+
+def _month(value: str) -> str:
+    """'November', 'nov.' -> '11', as biblatex wants a month."""
+    v = value.strip().lower().rstrip(".")
+    names = [m.lower() for m in MONTH_NAMES]
+    if v in names:
+        return str(names.index(v) + 1)
+    if v[:3] in MONTHS and len(v) <= 4:
+        return str(MONTHS.index(v[:3]) + 1)
+    return value
+
+
+# -- crossref ----------------------------------------------------------------------------------
+def _inherit(entries: list[Read], problems: list[Problem]) -> None:
+    """biblatex's inheritance: a child takes the fields it lacks from its ``crossref`` parent
+    (the parent's title as the child's ``booktitle`` for in*-types, else ``maintitle``)."""
+    by_key = {e.key.lower(): e for e in entries if e.key}
+    for entry in entries:
+        ref = entry.fields.get("crossref")
+        if ref is None:
+            continue
+        parent = by_key.get(ref.lower())
+        if parent is None or parent is entry:
+            problems.append(Problem(entry.path, entry.line, entry.key or f"at line {entry.line}",
+                                    f"crossref to no entry '{ref}'",
+                                    "kept, nothing inherited: add the parent entry to the "
+                                    "files added together", "S307"))
+            continue
+        known = FIELDS.get(entry.type, FIELDS["misc"]) | LEGACY
+        # biblatex: a multi-volume parent's title is the main title, another's the book title
+        # of an in*-child, else the main title
+        book = entry.type.startswith("in") and not parent.type.startswith("mv")
+        for name, value in parent.fields.items():
+            target = name
+            if name in ("title", "subtitle", "titleaddon"):
+                target = ("book" if book else "main") + name
+            # what biblatex would inherit, not the parent's own bookkeeping (ids, sets) or
+            # fields its data model lacks (biber would not pass them on either)
+            if target in known and target not in NOT_INHERITED:
+                entry.fields.setdefault(target, value)
