@@ -202,6 +202,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give a folder with -o, or leave -o out for exports/'),
     "E022": (ExportError, 'the summary is three tables, which one CSV cannot hold',
               'use --format json (one document) or --format table'),
+    "E023": (ExportError, "no register mode '…'",
+              'use one of inline, file, none'),
     "M001": (ModelError, "spaCy pipeline '…' is not installed",
               "install it with 'pip install …' or give an installed one with --model (or 'model' in annotator.toml); nothing is ever downloaded"),
     "M002": (ModelError, "spaCy pipeline '…' has no 'ner' component",

@@ -839,8 +839,11 @@ class Workspace:
     # -- exports --------------------------------------------------------------------------
     def export_tei(self, source_ids: Iterable[str] | None = None, *,
                    include_proposals: bool = False, out_dir: str | Path | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ExportReport:
-        """Write each source (default: all) as annotated TEI to ``exports/``, byte-preserving.
+                   progress: Callable[[int, int], None] | None = None,
+                   register: str | None = None) -> ExportReport:
+        """Write each source (default: all) as annotated TEI to ``exports/``, byte-preserving:
+        only what editors decided is inserted. ``register``: inline, file or none (default:
+        as the sources keep theirs).
 
         DOCS: docs/export.md#annotated-tei
         """
@@ -848,7 +851,7 @@ class Workspace:
 
         return export_tei(self, list(source_ids) if source_ids else None,
                           include_proposals=include_proposals, out_dir=out_dir,
-                          progress=progress)
+                          progress=progress, register=register)
 
     def export_bibtex(self, *, all: bool = False, ascii: bool = False,  # noqa: A002
                       out: str | Path | None = None) -> Written:
@@ -879,7 +882,8 @@ class Workspace:
         return export_claims(self, fmt, include_proposals=include_proposals, out=out)
 
     def export_all(self, *, include_proposals: bool = False,
-                   progress: Callable[[int, int], None] | None = None) -> ExportSummary:
+                   progress: Callable[[int, int], None] | None = None,
+                   register: str | None = None) -> ExportSummary:
         """Every export at once (TEI of each source, .bib for biber and for BibTeX, CSL-JSON,
         the claim table as CSV and HTML), with counts of entities and claims.
 
@@ -887,7 +891,8 @@ class Workspace:
         """
         from annotator.export.summary import export_all
 
-        return export_all(self, include_proposals=include_proposals, progress=progress)
+        return export_all(self, include_proposals=include_proposals, progress=progress,
+                          register=register)
 
     def _exports_from_source(self, act: Any, source_id: str, parsed: ParsedSource,
                              tm: TextMap) -> None:

@@ -129,16 +129,12 @@ def test_export_tei_is_deterministic_and_says_unchanged(annotated_seed):
 
 def annotate_file(ws, source_id: str, spans: list[tuple[str, str, int]],
                   claims: list[tuple[str, str]]) -> None:
+    """An editor's mentions (``add_mention``, as the review desk adds them) and claims."""
+    for surface, type_, nth in spans:
+        s, e = span_of(ws, source_id, surface, nth)
+        ws.add_mention(source_id, s, e, type_, date_value="1889" if type_ == "date" else None)
     sha = ws.source(source_id).sha256
     with ws.store.transaction() as conn:
-        for surface, type_, nth in spans:
-            s, e = span_of(ws, source_id, surface, nth)
-            eid = None
-            if type_ != "date":
-                eid = f"{type_}-" + re.sub(r"[^a-z0-9]+", "-", surface.lower()).strip("-")
-                insert_entity(conn, eid, type_, surface)
-            insert_mention(conn, source_id, sha, s, e, type_, entity=eid,
-                           value={"when": "1889"} if type_ == "date" else None)
         for first, last in claims:
             s = span_of(ws, source_id, first)[0]
             e = span_of(ws, source_id, last)[1]
@@ -146,7 +142,7 @@ def annotate_file(ws, source_id: str, spans: list[tuple[str, str, int]],
 
 
 CASES = {
-    "schnitzler-L00001.xml": ([("Frankfurter Zeitung", "org", 0), ("Frankfurt a. M.", "place", 0),
+    "schnitzler-L00001.xml": ([("Frankfurter Zeitung", "org", 0), ("Frankfurt Main", "place", 0),
                                ("Arthur Schnitzler", "person", 0), ("Mamroth", "person", 0),
                                ("Sommer 1889", "date", 0), ("psychologische Motiv", "org", 0),
                                ("Breslau", "place", 0), ("Goldmann", "person", 0)],
@@ -228,25 +224,33 @@ def test_export_tei_span_in_cdata_is_counted_and_file_stays_valid(ws, copy_data,
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
-def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data):
+def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data, tei_schema):
+    """The file's own names are its own: nothing decided, nothing written; an editor's link
+    gives a name without a pointer its @ref (and the register entry), one with a pointer keeps
+    it."""
     sid = ws.add(copy_data("minutes-crlf.xml")).source.id
-    annotate_file(ws, sid, [("Hitler", "person", 0), ("Moscow", "place", 0)], [])
-    sha = ws.source(sid).sha256
-    with ws.store.transaction() as conn:
-        s, e = span_of(ws, sid, "25\u00a0November 1940")
-        insert_mention(conn, sid, sha, s, e, "date", value={"when": "1940-11-25"})
     src = (DATA / "minutes-crlf.xml").read_bytes()
+    assert export_bytes(ws, sid) == src
+    by_surface = {m.surface: m for m in ws.mentions(sid)}
+    moscow, hitler = by_surface["Moscow"].entity_id, by_surface["Hitler"].entity_id
+    assert by_surface["Moscow"].provenance == by_surface["Hitler"].provenance == "source"
+    ws.link(moscow, "geonames", "524901")
+    ws.link(hitler, "wikidata", "Q352")
     report = ws.export_tei([sid])
     out = (ws.root / report.files[0].path).read_bytes()
     f = report.files[0]
-    assert (f.mentions, f.reused, f.kept) == (0, 3, 1)  # Hitler keeps its own @ref
+    assert (f.mentions, f.reused) == (0, 3)  # Moscow, Hitler and the date: no new element
     root = etree.fromstring(out)
-    assert len(root.findall(f".//{TEI}body//{TEI}persName")) == 1
     assert root.find(f".//{TEI}body//{TEI}persName").get("ref") == "#hitler"
-    moscow = root.find(f".//{TEI}body//{TEI}placeName")
-    assert moscow.get("ref") == "#place-moscow"  # added where the source had none
+    place = root.find(f".//{TEI}body//{TEI}placeName")
+    assert place.get("ref") == f"#{moscow}"  # added where the source had none
+    entry = root.find(f".//{TEI}standOff//{TEI}place[@{XML_ID}='{moscow}']")
+    assert entry.find(f"{TEI}idno").text == "524901"
+    assert [p.get(XML_ID) for p in root.iter(f"{TEI}person")] == []  # hitler: not inserted
     assert len(root.findall(f".//{TEI}body//{TEI}date")) == 1
+    assert root.find(f".//{TEI}encodingDesc/{TEI}editorialDecl") is not None
     assert only_insertions(src, out)
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
@@ -743,3 +747,124 @@ def test_export_tei_inside_a_transaction_sees_its_mentions(ws, copy_data):
         f = ws.export_tei([sid]).files[0]
         assert f.mentions == 1
         assert b"<persName" in (ws.root / f.path).read_bytes()
+
+
+# -- an export inserts only what an editor decided ----------------------------------------------
+TEI_DATA = sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*.xml")
+                  if b"http://www.tei-c.org/ns/1.0" in p.read_bytes()[:5000])
+
+
+def _add_copy(ws, tmp_path, name: str) -> tuple[str, bytes]:
+    """Add a copy of ``tests/data/<name>``: (source id, its bytes)."""
+    path = tmp_path / "in" / Path(name).name
+    path.parent.mkdir(exist_ok=True)
+    data = (DATA / name).read_bytes()
+    path.write_bytes(data)
+    return ws.add(path).source.id, data
+
+
+@pytest.mark.parametrize("name", TEI_DATA)
+def test_export_tei_untouched_file_is_itself(ws, tmp_path, name):
+    """Added and exported with nothing decided: the same bytes, whatever markup, register and
+    header the file has (and with --include-proposals, as nothing was proposed)."""
+    assert len(TEI_DATA) >= 10  # the editions' slices are there
+    sid, src = _add_copy(ws, tmp_path, name)
+    assert export_bytes(ws, sid) == src
+    assert export_bytes(ws, sid, include_proposals=True,
+                        out_dir=ws.root / "with-proposals") == src
+
+
+def test_export_tei_authority_id_reaches_the_files_own_names(ws, tmp_path, tei_schema):
+    """An id given in review to an entity the file's markup points to goes into the file's own
+    register entry; a name element without a pointer gets @ref; nothing is wrapped again."""
+    sid, src = _add_copy(ws, tmp_path, "marked.xml")
+    by_surface = {m.surface: m for m in ws.mentions(sid)}
+    office = by_surface["the Foreign Office"].entity_id
+    ws.link("hitler", "viaf", "30701597")
+    ws.link("berlin", "wikidata", "Q64")
+    ws.confirm(office)
+    out = export_bytes(ws, sid)
+    assert only_insertions(src, out)
+    assert difflib_ops(src, out) == {"equal", "insert"}
+    root = etree.fromstring(out)
+    hitler = root.find(f".//{TEI}person[@{XML_ID}='hitler']")
+    assert [(i.get("type"), i.text) for i in hitler.iter(f"{TEI}idno")] == [
+        ("wikidata", "Q352"), ("viaf", "30701597")]
+    berlin = root.find(f".//{TEI}place[@{XML_ID}='berlin']")
+    assert [i.get("type") for i in berlin.iter(f"{TEI}idno")] == ["geonames", "wikidata"]
+    body = root.find(f".//{TEI}body")
+    before = etree.fromstring(src).find(f".//{TEI}body")
+    assert [el.tag for el in body.iter()] == [el.tag for el in before.iter()]  # no new element
+    name = body.find(f".//{TEI}name[@type='org']")
+    assert name.get("ref") == f"#{office}"
+    assert root.find(f".//{TEI}standOff[@{XML_ID}='annotator-standoff']//{TEI}org"
+                     f"[@{XML_ID}='{office}']") is not None
+    persons = [p.get(XML_ID) for p in root.iter(f"{TEI}person")]
+    assert persons == ["hitler", None]  # no register entry built from the file's own markup
+    assert schema_errors(tei_schema, out) <= schema_errors(tei_schema, src)
+
+
+def test_export_tei_register_follows_the_sources(ws, tmp_path, tei_schema):
+    """EHRI points to authority records (URIs): new names point to theirs, no register is
+    written. Friendly Networks points into a register elsewhere (@key): new names point into
+    register.xml beside the exports, which also gets an id given to a name of the file."""
+    from annotator.export.tei import default_register
+
+    ehri = "editions/ehri/EHRI-ET-YV9392546_EN.xml"
+    fn = "editions/friendly-networks/A00187143.xml"
+    assert default_register([(DATA / ehri).read_bytes()]) == "none"
+    assert default_register([(DATA / fn).read_bytes()]) == "file"
+    assert default_register([(DATA / "minutes-crlf.xml").read_bytes()]) == "inline"
+    assert default_register([(DATA / "rich.xml").read_bytes()]) == "inline"  # no pointers
+    sid, src = _add_copy(ws, tmp_path, ehri)
+    s, e = span_of(ws, sid, "Anny")
+    ws.add_mention(sid, s, e, "person")
+    anny = next(m.entity_id for m in ws.mentions(sid) if m.start == s)
+    ws.link(anny, "wikidata", "Q1")
+    out = export_bytes(ws, sid)
+    assert only_insertions(src, out)
+    new = etree.fromstring(out).find(f".//{TEI}body//{TEI}persName[@ref="
+                                     "'http://www.wikidata.org/entity/Q1']")
+    assert "".join(new.itertext()) == "Anny"
+    assert b"<listPerson" not in out and not (ws.exports_dir / "register.xml").exists()
+    assert tei_schema.validate(etree.fromstring(out)), tei_schema.error_log.last_error
+
+    ws2 = Workspace.init(tmp_path / "ws2")
+    sid2, src2 = _add_copy(ws2, tmp_path, fn)
+    joseph = next(m for m in ws2.mentions(sid2) if m.surface == "Joseph Faulk")
+    ws2.link(joseph.entity_id, "wikidata", "Q2")
+    s, e = span_of(ws2, sid2, "Isaac Pennington")
+    ws2.add_mention(sid2, s, e, "person")
+    isaac = next(m.entity_id for m in ws2.mentions(sid2) if m.start == s)
+    out = export_bytes(ws2, sid2)
+    assert only_insertions(src2, out)
+    root = etree.fromstring(out)
+    assert root.find(f".//{TEI}body//{TEI}persName[@ref='register.xml#{isaac}']") is not None
+    assert root.find(f".//{TEI}persName[@key='w63g5f9w']").get("ref") is None  # its own
+    register = etree.parse(str(ws2.exports_dir / "register.xml")).getroot()
+    ids = {p.get(XML_ID): [i.text for i in p.iter(f"{TEI}idno")]
+           for p in register.iter(f"{TEI}person")}
+    assert ids == {isaac: [], joseph.entity_id: ["Q2"]}
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    assert tei_schema.validate(register), tei_schema.error_log.last_error
+    with pytest.raises(ExportError) as err:
+        ws2.export_tei(register="elsewhere")
+    assert err.value.code == "E023"
+    ws2.close()
+
+
+def test_export_tei_register_inline_lists_only_what_new_markup_points_to(ws, tmp_path):
+    sid, src = _add_copy(ws, tmp_path, "minutes-crlf.xml")
+    s, e = span_of(ws, sid, "Finland")
+    ws.add_mention(sid, s, e, "place")
+    out = export_bytes(ws, sid, register="inline")
+    root = etree.fromstring(out)
+    entries = [el.get(XML_ID) for el in root.find(f".//{TEI}standOff").iter(
+        f"{TEI}place", f"{TEI}person")]
+    finland = next(m.entity_id for m in ws.mentions(sid) if m.start == s)
+    assert entries == [finland]  # not Moscow or Hitler, which the file marks itself
+    assert b"<tei:application" in out  # it inserted something: it says so in the header
+    none = export_bytes(ws, sid, register="none", out_dir=ws.root / "none")
+    assert b"standOff" not in none
+    place = etree.fromstring(none).find(f".//{TEI}body//{TEI}placeName[{TEI}app]")
+    assert place.attrib == {}  # no authority id to point to

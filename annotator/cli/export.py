@@ -22,6 +22,10 @@ app.add_typer(export_app, name="export")
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
                                                                   "written: table, json, csv.")]
+RegisterOpt = Annotated[str | None, typer.Option(
+    "--register", help="Where the register entries new names point to go: inline (a standOff "
+                       "in each file), file (register.xml beside the exports) or none "
+                       "(pointers to authority records). Default: as the sources do.")]
 
 
 @export_app.callback()
@@ -32,6 +36,7 @@ def export_all_cli(
         "--include-proposals", help="Also mark undecided proposals (TEI, claim tables).")]
     = False,
     format: FormatOpt = Format.table,
+    register: RegisterOpt = None,
 ) -> None:
     """Write every export (TEI, .bib, CSL-JSON, claim tables) and print a summary: entities by
     type and status, claims by status, files written."""
@@ -44,7 +49,7 @@ def export_all_cli(
                               code="E022")
         with progress_bar("exporting") as progress:
             summary = workspace().export_all(include_proposals=include_proposals,
-                                             progress=progress)
+                                             progress=progress, register=register)
     statuses = sorted({s for _, s, _ in summary.entities})
     by_type: dict[str, dict[str, object]] = {}
     for t, s, n in summary.entities:
@@ -77,10 +82,12 @@ def export_tei_cli(
         "--out-dir", "-o", help="Folder to write to (default: the workspace's exports/).")]
     = None,
     format: FormatOpt = Format.table,
+    register: RegisterOpt = None,
 ) -> None:
     """Write each source as TEI with its confirmed names, dates, register, works and claims.
 
-    Every byte of the source is kept; only markup is inserted. A mention that crosses element
+    Every byte of the source is kept; only markup an editor decided is inserted (a file
+    nobody touched is written as it is). A mention that crosses element
     boundaries is written as fragments joined by @next/@prev (column 'split').
     """
     with user_errors():
@@ -91,7 +98,7 @@ def export_tei_cli(
         ws = workspace()
         with progress_bar("exporting") as progress:
             report = ws.export_tei(sources or None, include_proposals=include_proposals,
-                                   out_dir=out_dir, progress=progress)
+                                   out_dir=out_dir, progress=progress, register=register)
     rows = [{"source": f.source_id, "file": f.path, "action": f.action, "names": f.mentions,
              "reused": f.reused, "claims": f.claims, "links": f.links, "register": f.entities,
              "works": f.works, "split": f.split, "kept": f.kept, "unplaced": f.unplaced}

@@ -16,13 +16,15 @@ from annotator.records import ExportSummary, Written
 
 
 def export_all(ws: Any, *, include_proposals: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> ExportSummary:
+               progress: Callable[[int, int], None] | None = None,
+               register: str | None = None) -> ExportSummary:
     from annotator.export.bibtex import export_bibtex
     from annotator.export.claims import export_claims, gather
     from annotator.export.csl import export_csl
     from annotator.export.works import source_keys
 
-    report = ws.export_tei(include_proposals=include_proposals, progress=progress)
+    report = ws.export_tei(include_proposals=include_proposals, progress=progress,
+                           register=register)
     files = [Written(path=f.path, format="tei", items=f.mentions + f.reused + f.claims,
                      action=f.action) for f in report.files]
     keys = source_keys(ws)  # reads every source file: once for all the exports below

@@ -1,23 +1,26 @@
-"""Annotated TEI: each source with its confirmed names, dates and claims marked up, byte for byte.
+"""Annotated TEI: each source with what its editors decided marked up, byte for byte.
 
 The export is the source file with markup *inserted* and nothing else changed (see
-``annotator.export.insert``):
+``annotator.export.insert``), and only what an editor decided is inserted (or proposals, when
+asked): a file added and exported with nothing decided is written as it is.
 
-* in ``<text>``: ``persName``/``placeName``/``orgName`` with ``@ref="#<entity id>"``, ``date``
-  with its normalised ``@when``, ``@from``/``@to`` or ``@notBefore``/``@notAfter``, claims as
+* in ``<text>``: ``persName``/``placeName``/``orgName`` with ``@ref``, ``date`` with its
+  normalised ``@when``, ``@from``/``@to`` or ``@notBefore``/``@notAfter``, claims as
   ``<seg type="claim" subtype="<kind>" xml:id="claim-N">``, passages of this text that support
-  a claim elsewhere as ``<seg type="passage" xml:id="passage-S-E">``. Markup already in the
-  source for the same span is reused (attributes it lacks are added), never doubled. A span that
-  crosses element or block boundaries is cut into fragments joined by ``@next``/``@prev``.
-* a ``<standOff>`` after ``<text>`` (the Guidelines' container "for linked data, contextual
-  information, and stand-off annotations", 16.10) with the register entries the text refers to
-  (``listPerson``/``listPlace``/``listOrg``, ``idno`` for authority ids), the works its claims
-  cite (``listBibl``) and one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+) that
-  names its agent and carries its support links as ``<ref type="supports|contradicts|mentions"
-  target="#key">locus</ref>``. The header is left to describe the file; the standOff holds
-  what annotator adds, in one place an editor can find and a tool can drop.
-* in the header's ``encodingDesc``: an ``appInfo`` naming annotator (and the pipelines behind
-  proposals, the targets of ``@resp``) and an ``editorialDecl`` saying how the above is encoded.
+  a claim elsewhere as ``<seg type="passage" xml:id="passage-S-E">``. A mention with the span
+  of an element the file already has (any element marking a name or a date) is that
+  element's: it is never wrapped again; it gets ``@ref`` only if it has no pointer and an
+  editor decided its entity. A span that crosses element or block boundaries is cut into
+  fragments joined by ``@next``/``@prev``.
+* register entries where the edition keeps them (``--register``): a ``<standOff>`` after
+  ``<text>`` with the entries inserted markup points to (``inline``), ``register.xml`` beside
+  the exports (``file``), or none, new names pointing to authority records (``none``). An
+  authority id given in review to an entity the file's own names point to goes into the
+  file's own entry of it. The standOff also holds the works claims cite (``listBibl``) and
+  one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+).
+* in the header's ``encodingDesc``, when anything was inserted: an ``appInfo`` naming
+  annotator (and the pipelines behind proposals, the targets of ``@resp``) and an
+  ``editorialDecl`` saying how the above is encoded.
 
 Everything is keyed by content (entity ids, citation keys, spans), so an export added to a new
 workspace and exported again inserts nothing: the same bytes. Undecided proposals are left out
@@ -44,13 +47,16 @@ import numpy as np
 from lxml import etree
 
 from annotator.acts.bibliography import entry_from_row
+from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
+from annotator.errors import ExportError
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
                                      first_crossing, first_seen, index_source, nest, place,
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import shown, write_file
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
 from annotator.store import Store
+from annotator.store.decided import decided_entities, source_spans
 from annotator.tei.parse import TEI_NS, XML_ID, element_text
 from annotator.text import attrs, esc, slug
 
@@ -61,8 +67,20 @@ log = logging.getLogger(__name__)
 
 TAGS = {"person": "persName", "place": "placeName", "org": "orgName", "date": "date"}
 TYPES = {v: k for k, v in TAGS.items()}
+# Elements an edition may already mark a name or a date with: a mention with the span of one
+# of them is that element's (its tag is never written around it again).
+NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement", "region",
+                 "country", "bloc", "district", "geogName")
+DATE_ELEMENTS = ("date", "time")
+POINTERS = ("ref", "key", "corresp")  # an element with one of these already says who it is
+REGISTERS = ("inline", "file", "none")
+REGISTER_FILE = "register.xml"
+AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
+                  "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
+                  "gnd": "https://d-nb.info/gnd/{}"}
 LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
+_ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
 STANDOFF_ID = "annotator-standoff"
 APP_ID = "annotator"
 DECL_ID = "annotator-encoding"
@@ -137,6 +155,10 @@ class _Data:
     claims: list[_Claim] = field(default_factory=list)
     passages: list[tuple[int, int]] = field(default_factory=list)
     works: dict[str, BibEntry] = field(default_factory=dict)
+    # what an editor decided: entities changed after their source was added
+    decided: frozenset[str] = frozenset()
+    # (start, end, type) of mentions the source's own markup gave: never wrapped again
+    own: frozenset[tuple[int, int, str]] = frozenset()
 
 
 def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -169,10 +191,12 @@ def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, st
 
 
 def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: bool,
-           mentions: Callable[[], _Mentions] | None = None) -> _Data:
+           mentions: Callable[[], _Mentions] | None = None,
+           decided: frozenset[str] | None = None, marked: bool = True) -> _Data:
     """Read what one source's export holds from the store, in a stable order. ``mentions``
     gives the mentions when another thread reads them (``read_mentions``); they are asked
-    for last."""
+    for last. ``decided``: ``decided_entities`` of the store, when the caller has it;
+    ``marked``: whether the file has name or date markup of its own."""
     store = ws.store
     states, link_states = _states(include_proposals)
     claims: list[_Claim] = []
@@ -205,7 +229,9 @@ def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: boo
         "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
         (source_id, *link_states, *states))})
     data = _Data(mentions=mentions() if mentions is not None else read_mentions(
-        store, source_id, sha256, states), claims=claims, passages=passages, works=works)
+        store, source_id, sha256, states), claims=claims, passages=passages, works=works,
+        decided=decided_entities(store) if decided is None else decided,
+        own=source_spans(store, source_id, sha256) if marked else frozenset())
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
     for ent in sorted(ws.entities(ids=wanted, counts=False), key=lambda e: e.id):
@@ -261,8 +287,7 @@ class _Existing:
     id_node: dict[str, int] = field(default_factory=dict)
 
 
-_ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}"
-                     for n in ("persName", "placeName", "orgName", "date", "seg"))
+_ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}" for n in (*NAME_ELEMENTS, *DATE_ELEMENTS, "seg"))
 
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
@@ -368,8 +393,13 @@ class _Builder:
     """Works out every insertion for one source."""
 
     def __init__(self, ix: SourceIndex, data: _Data, *, source_id: str,
-                 existing: _Existing) -> None:
+                 existing: _Existing, register: str = "inline") -> None:
         self.ix = ix
+        self.register = register
+        self.out = ""  # the export, once built
+        self.pointed: set[str] = set()  # entities that inserted markup points to
+        self.own_entries: dict[str, int] = {}  # decided entity -> the file's own entry of it
+        self.reached: set[str] = set()  # decided entities the file points to elsewhere
         self.data = data
         self.source_id = source_id
         self.text = ix.text
@@ -459,20 +489,34 @@ class _Builder:
             looks=looks, xml_ids={i: sp.xml_id for i, sp in enumerate(few)}))
 
     def _mention_looks(self) -> list[_Look]:
-        """The look of each kind of mention; sets the columns of the mentions to wrap."""
+        """The look of each kind of mention; sets the columns of the mentions to wrap.
+
+        A mention with the span of an element the file already has (any element that marks a
+        name, or a date) is that element's: its tag is not written again, whatever the
+        element's name (``name[@type]``, ``rs``, ``settlement``...). A mention the file's own
+        markup gave is never wrapped, even where no element has exactly its span."""
         m = self.data.mentions
         keep = np.ones(len(m.start), dtype=bool)
         extras = [self._mention_attrs(k) for k in m.kinds]
-        if any(key[0] in TYPES for key in self.ex.by_key):  # names already marked in the source
+        if self.ex.by_key or self.data.own:  # names or dates already marked in the source
+            own = self.data.own
             for i, (s, e, k) in enumerate(zip(m.start.tolist(), m.end.tolist(),
                                               m.kind.tolist())):
-                chain = self.ex.by_key.get((TAGS[m.kinds[k].type], s, e))
+                kind = m.kinds[k]
+                chain = self._marked(kind.type, s, e)
+                from_file = (s, e, kind.type) in own
                 if chain is not None:
-                    self._reuse(chain, extras[k])
+                    self._reuse(chain, kind, extras[k], from_file=from_file)
                     self.counts["reused"] += 1
+                    keep[i] = False
+                elif from_file:
                     keep[i] = False
         self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
         self.counts["mentions"] += len(self._m_start)
+        for k in np.unique(self._m_kind).tolist():
+            eid = m.kinds[k].entity_id
+            if eid and extras[k] and m.kinds[k].type != "date":
+                self.pointed.add(eid)
         marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)  # in document
                  for i in first_seen(self._m_kind, len(m.kinds)).tolist()}  # order: @resp ids
         return [_Look(TAGS[k.type], (*extras[i], *marks.get(i, ())))
@@ -484,26 +528,71 @@ class _Builder:
             return tuple((a, str(value[a])) for a in DATE_ATTRS if value.get(a))
         eid = m.entity_id
         if eid and eid in self.data.entities:
-            return (("ref", f"#{ncname(eid)}"),)
+            ref = self.pointer(self.data.entities[eid])
+            return (("ref", ref),) if ref else ()
         return ()
 
-    def _reuse(self, chain: list[int], extra: tuple[tuple[str, str | None], ...]) -> None:
-        """Add what an existing annotation lacks (``@ref``, a date value); keep what it has."""
-        names = {a for a, _ in extra}
-        for node in chain:
-            el = self.ix.nodes[node]
-            have = {a: el.get(a) for a in names if el.get(a) is not None}
-            if names & set(DATE_ATTRS):
-                if any(el.get(a) is not None for a in DATE_ATTRS):
-                    if {a: v for a, v in extra} != {a: el.get(a) for a in DATE_ATTRS
-                                                   if el.get(a) is not None}:
-                        self.counts["kept"] += 1
-                    continue
-            elif have:
-                if any(have[a] != v for a, v in extra if a in have):
+    def pointer(self, ent: Entity) -> str | None:
+        """Where inserted markup points for an entity: its entry in this file's standOff
+        (``inline``), in ``register.xml`` beside the exports (``file``), or its authority
+        record (``none``: no register written; None when it has no authority id)."""
+        if self.register == "inline":
+            return f"#{ncname(ent.id)}"
+        if self.register == "file":
+            return f"{REGISTER_FILE}#{ncname(ent.id)}"
+        return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
+                     in sorted(ent.authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
+                     if scheme in AUTHORITY_URIS), None)
+
+    def _marked(self, type_: str, s: int, e: int) -> list[int] | None:
+        """The file's own element (chain of fragments) marking exactly this span, if any."""
+        by_key = self.ex.by_key
+        chain = by_key.get((TAGS[type_], s, e))
+        if chain is None:
+            for local in DATE_ELEMENTS if type_ == "date" else NAME_ELEMENTS:
+                chain = by_key.get((local, s, e))
+                if chain is not None:
+                    break
+        return chain
+
+    def _reuse(self, chain: list[int], kind: _Kind, extra: tuple[tuple[str, str | None], ...],
+               *, from_file: bool) -> None:
+        """Add what an existing element lacks (``@ref``, a date value) when an editor decided
+        it; keep what it has.
+
+        An element with a pointer of its own (``@ref``, ``@key``, ``@corresp``) keeps it; an
+        authority id an editor gave its entity goes to the entry it points to (``standoff``).
+        One without a pointer gets ``@ref`` when the mention is an editor's, or its entity was
+        decided after the file was added (linked, merged, confirmed...): adding the file's
+        markup to the store decides nothing."""
+        head = self.ix.nodes[chain[0]]
+        if kind.type == "date":
+            if any(head.get(a) is not None for a in DATE_ATTRS):
+                if dict(extra) != {a: head.get(a) for a in DATE_ATTRS
+                                   if head.get(a) is not None}:
                     self.counts["kept"] += 1
-                continue
-            self._add_attrs(node, extra)
+            elif extra and not from_file:
+                for node in chain:
+                    self._add_attrs(node, extra)
+            return
+        eid = kind.entity_id
+        own = next((head.get(a) for a in POINTERS if head.get(a)), None)
+        if own is not None:
+            if extra and own != dict(extra).get("ref"):
+                self.counts["kept"] += 1
+            if eid and eid in self.data.decided:
+                target = own.split()[0]
+                entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
+                if entry is not None and self.ix.local(entry) in _ENTRY_LISTS:
+                    self.own_entries.setdefault(eid, entry)
+                else:
+                    self.reached.add(eid)
+            return
+        if extra and eid and (not from_file or eid in self.data.decided):
+            for node in chain:
+                if not any(self.ix.nodes[node].get(a) for a in POINTERS):
+                    self._add_attrs(node, extra)
+            self.pointed.add(eid)
 
     def _add_attrs(self, node: int, pairs: Sequence[tuple[str, str | None]]) -> None:
         if not pairs:
@@ -728,7 +817,7 @@ class _Builder:
             def gi(name: str) -> str:
                 return f"<{q('gi')}>{name}</{q('gi')}>"
 
-            for para in _encoding_description(gi):
+            for para in _encoding_description(gi, self.register):
                 out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
             out.append(f"{indent}</{q('editorialDecl')}>")
         return out
@@ -787,10 +876,14 @@ class _Builder:
             return got
 
         out: list[tuple[str, list[str]]] = []
+        if self.register == "inline":
+            self.pointed.update(c.agent_entity_id for c in self.data.claims
+                                if c.agent and c.agent_entity_id in self.data.entities
+                                and c.id in self.claim_ids)
         for etype, list_name, item in LISTS:
             lines: list[str] = []
             for ent in sorted(self.data.entities.values(), key=lambda e: e.id):
-                if ent.type != etype:
+                if ent.type != etype or self.register != "inline" or ent.id not in self.pointed:
                     continue
                 xid = ncname(ent.id)
                 if xid in self.ex.ids:
@@ -841,7 +934,7 @@ class _Builder:
         if target is None:
             return []
         body: list[str] = []
-        agent_ref = f"#{ncname(c.agent_entity_id)}" if (
+        agent_ref = self.pointer(self.data.entities[c.agent_entity_id]) if (
             c.agent_entity_id and c.agent_entity_id in self.data.entities) else None
         existing = self._existing_annotation(target)
         have_refs: set[tuple[str, str, str]] = set()
@@ -894,10 +987,66 @@ class _Builder:
             return f"#{frag}"
         return f"{link.target_source_id}.xml#{frag}"
 
+    def own_idnos(self) -> None:
+        """Authority ids an editor gave an entity that the file's own markup points to, into
+        the file's own entry of it (``person``/``place``/``org`` in its ``listPerson``...):
+        the original names keep their bytes and their pointer, and now reach the id.
+        An ``idno`` goes where TEI allows it: last in a ``person`` (not one written as
+        paragraphs), after the names of an ``org``, before the places nested in a ``place``."""
+        for eid, node in sorted(self.own_entries.items()):
+            ent = self.data.entities.get(eid)
+            if ent is None or not ent.authority:
+                continue
+            el = self.ix.nodes[node]
+            have = {scheme for e in read_entries(el, Path("."), strict=False)
+                    for scheme, _ in e.authority}
+            new = [(scheme, value) for scheme, value in ent.authority if scheme not in have]
+            if not new:
+                continue
+            at = self._idno_place(node)
+            if at is None:
+                self.reached.add(eid)  # no room in its entry: the register file gets it
+                continue
+            q = self.qname(node, "idno")[0]
+            lines = [f"<{q}{attrs((('type', scheme),))}>{esc(value)}</{q}>"
+                     for scheme, value in new]
+            self.counts["entities"] += 1
+            if at < 0:
+                self._append_into(node, _indented(lines))
+            else:
+                self._insert_before(at, lines)
+
+    def _idno_place(self, node: int) -> int | None:
+        """Where an idno goes in entry ``node``: -1 at its end, a child to put it before, or
+        None when TEI gives it no place there."""
+        kids = [self.ix.node_of(c) for c in self.ix.nodes[node] if isinstance(c.tag, str)]
+        names = [self.ix.local(k) for k in kids]
+        if self.ix.element_range(node)[2] == self.ix.element_range(node)[3] or "p" in names \
+                or "ab" in names:
+            return None
+        local = self.ix.local(node)
+        if local == "place":
+            return next((k for k, n in zip(kids, names) if n in ("place", "listPlace")), -1)
+        if local == "org":
+            last = max((i for i, n in enumerate(names) if n in (*NAME_ELEMENTS, "idno")),
+                       default=None)
+            if last is None:
+                return None
+            return kids[last + 1] if last + 1 < len(kids) else -1
+        return -1
+
+    def _insert_before(self, node: int, lines: list[str]) -> None:
+        a = self.ix.element_range(node)[0]
+        indent = self._line_indent(a)
+        self.inserts.append(Insert(a, 3, len(self.inserts),
+                                   "".join(ln + self.nl + indent for ln in lines)))
+
     def build(self) -> str:
         self.inline()
+        self.own_idnos()
         self.standoff()  # before the header: it decides which @resp targets are needed
-        self.header()
+        if self.inserts or (self.batch is not None and len(self.batch.pos)):
+            self.header()  # an export that inserts nothing is the file itself
         return splice(self.text, self.inserts, self.batch)
 
 
@@ -916,13 +1065,18 @@ def _indent(lines: list[str], indent: str, unit: str) -> list[str]:
     return out
 
 
-def _encoding_description(gi: Callable[[str], str]) -> list[str]:
+def _encoding_description(gi: Callable[[str], str], register: str = "inline") -> list[str]:
+    where = {"inline": f"the register entries in {gi('standOff')} ({gi('listPerson')}, "
+                       f"{gi('listPlace')}, {gi('listOrg')}; {gi('idno')} for authority ids)",
+             "file": f"the register entries of {REGISTER_FILE} beside this file "
+                     f"({gi('listPerson')}, {gi('listPlace')}, {gi('listOrg')}; {gi('idno')} "
+                     "for authority ids)",
+             "none": "the authority record of the entity, where it has one"}[register]
     return [
-        f"Names, dates and claims were marked with annotator. {gi('persName')}, "
-        f"{gi('placeName')} and {gi('orgName')} point with @ref to the register entries in "
-        f"{gi('standOff')} ({gi('listPerson')}, {gi('listPlace')}, {gi('listOrg')}; "
-        f"{gi('idno')} for authority ids); {gi('date')} carries its normalised value in "
-        "@when, @from/@to or @notBefore/@notAfter.",
+        f"Names, dates and claims the editors decided were marked with annotator; the "
+        f"markup the file already had is its own. New {gi('persName')}, {gi('placeName')} and "
+        f"{gi('orgName')} elements point with @ref to {where}; {gi('date')} carries its "
+        "normalised value in @when, @from/@to or @notBefore/@notAfter.",
         f"A claim is a {gi('seg')} of @type claim (@subtype: attributed, quoted, unattributed "
         f"or editorial); an {gi('annotation')} in {gi('listAnnotation')} targets it, names "
         f"who the claim is attributed to ({gi('note')} of @type agent) and holds its links "
@@ -938,10 +1092,11 @@ def _encoding_description(gi: Callable[[str], str]) -> list[str]:
 
 # -- the export -------------------------------------------------------------------------------
 def render_source(parsed: Any, tm: Any, data: _Data, *, source_id: str,
-                  include_proposals: bool) -> tuple[str, Counter[str]]:
+                  include_proposals: bool, register: str = "inline") -> tuple[str, Counter[str]]:
     """The annotated text of one source, and what went into it (``data`` holds only what to
     export: ``include_proposals`` is the one it was gathered with)."""
-    return _render(_Source.of(parsed, tm), data, source_id=source_id)
+    builder = _render(_Source.of(parsed, tm), data, source_id=source_id, register=register)
+    return builder.out, builder.counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -958,22 +1113,58 @@ class _Source:
         return cls(ix, existing_annotations(ix))
 
 
-def _render(src: _Source, data: _Data, *, source_id: str) -> tuple[str, Counter[str]]:
-    builder = _Builder(src.ix, data, source_id=source_id, existing=src.existing)
-    return builder.build(), builder.counts
+def _render(src: _Source, data: _Data, *, source_id: str, register: str) -> _Builder:
+    """The builder of one export, run: ``text`` is the export."""
+    builder = _Builder(src.ix, data, source_id=source_id, existing=src.existing,
+                       register=register)
+    builder.out = builder.build()
+    return builder
+
+
+_POINTER = re.compile(
+    rb"<(?:[\w.-]+:)?(?:persName|placeName|orgName|name|rs)\b[^>]*?\s(ref|key)\s*=\s*"
+    rb"([\"'])\s*([^\"'\s]*)")
+
+
+def default_register(files: Iterable[bytes]) -> str:
+    """Where the edition keeps its register, judged by the pointers of its names: ``inline``
+    (``#id`` within the file, or no pointers), ``file`` (another file's entries: ``@key``,
+    ``persons.xml#p1``, a bare or prefixed id) or ``none`` (authority records: http URIs)."""
+    votes: Counter[str] = Counter()
+    for data in files:
+        for m in _POINTER.finditer(data):
+            attr, value = m.group(1), m.group(3)
+            votes["inline" if attr == b"ref" and value.startswith(b"#") else
+                  "none" if attr == b"ref" and re.match(rb"https?://", value) else "file"] += 1
+    if not votes:
+        return "inline"
+    return max(REGISTERS, key=lambda r: (votes[r], -REGISTERS.index(r)))
 
 
 def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
                include_proposals: bool = False, out_dir: str | Path | None = None,
-               progress: Callable[[int, int], None] | None = None) -> ExportReport:
+               progress: Callable[[int, int], None] | None = None,
+               register: str | None = None) -> ExportReport:
     """Write the annotated copy of each source (default: all) to ``out_dir`` (``exports/``).
 
+    ``register``: where the entries new markup points to go (``REGISTERS``; default: where the
+    workspace's sources keep theirs, ``default_register``). With ``file``, ``register.xml``
+    beside the exports holds them, and the entries an editor gave authority ids to that the
+    sources point to elsewhere.
     Each file is written atomically; if one cannot be written, the files written before it
     are kept, the earlier export of the failing one is left intact, and ExportError says so.
     """
     target_dir = Path(out_dir) if out_dir is not None else ws.exports_dir
     ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
     sources = [ws.source(i) for i in ids]  # unknown ids fail before anything is written
+    if register is None:
+        register = default_register(
+            _read_or_empty(ws.root / s.file) for s in ws.sources())
+    elif register not in REGISTERS:
+        raise ExportError(f"no register mode {register!r}",
+                          hint=f"use one of {', '.join(REGISTERS)}", code="E023")
+    decided = decided_entities(ws.store)
+    in_register: dict[str, Entity] = {}
     files: list[TeiExport] = []
     # The mentions are read on a connection of their own, in a second thread, while this one
     # reads and parses the file: SQLite and lxml let go of the GIL while they work, so on two
@@ -991,9 +1182,14 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
             parsed = ws.parsed(src.id)
             source = _Source.of(parsed, ws.textmap(src.id, parsed))
             data = gather(ws, src.id, src.sha256, include_proposals=include_proposals,
-                          mentions=None if pending is None else pending.result)
-            text, counts = _render(source, data, source_id=src.id)
-            out = text.encode("utf-8")
+                          mentions=None if pending is None else pending.result,
+                          decided=decided, marked=bool(source.existing.by_key))
+            built = _render(source, data, source_id=src.id, register=register)
+            counts = built.counts
+            for eid in built.pointed | built.reached:
+                if eid in data.entities:
+                    in_register.setdefault(eid, data.entities[eid])
+            out = built.out.encode("utf-8")
             path = target_dir / f"{src.id}.xml"
             action = write_file(path, out,
                                 written=[f.path for f in files if f.action == "written"])
@@ -1001,4 +1197,16 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
+    if register == "file" and in_register:
+        path = target_dir / REGISTER_FILE
+        entries = [in_register[k] for k in sorted(in_register)]
+        write_file(path, export_register(entries, title="Register of the annotated sources"),
+                   written=[f.path for f in files if f.action == "written"])
     return ExportReport(files=tuple(files), out_dir=shown(ws, target_dir))
+
+
+def _read_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -1,0 +1,41 @@
+"""What an editor decided, as opposed to what adding a source brought in.
+
+Adding a TEI source imports its own markup and register lists (the ``add``/``replace`` acts):
+that is the edition as it was, which an export must give back unchanged. Every other act in
+the decision log that is still in force (confirm, merge, link, apply, register import...) is
+an editor's decision, and only those put something new into an export.
+
+DOCS: docs/export.md#what-an-export-inserts
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# acts that only bring in what a file already says
+IMPORT_ACTS = ("add", "replace")
+
+
+_IN_FORCE = ("FROM decisions d, json_each(d.changes) c WHERE d.undone_by IS NULL "
+             "AND d.undoes IS NULL AND d.act NOT IN (?, ?) ")
+
+
+def decided_entities(store: Any) -> frozenset[str]:
+    """Ids of entities an act other than adding a source changed (their row, a name or an
+    authority id), not undone."""
+    rows = store.query(
+        "SELECT DISTINCT coalesce(json_extract(c.value, '$.key.id'), "
+        f"json_extract(c.value, '$.key.entity_id')) {_IN_FORCE}"
+        "AND json_extract(c.value, '$.table') IN ('entities', 'variants', 'authority_ids')",
+        IMPORT_ACTS)
+    return frozenset(str(r[0]) for r in rows if r[0] is not None)
+
+
+def source_spans(store: Any, source_id: str, sha256: str) -> frozenset[tuple[int, int, str]]:
+    """(start, end, type) of the mentions a source's own markup gave (provenance ``source``)
+    that no editor has changed since."""
+    return frozenset((int(r[0]), int(r[1]), str(r[2])) for r in store.query(
+        "SELECT start, end, type FROM mentions WHERE source_id = ? AND sha256 = ? "
+        "AND provenance = 'source' AND id NOT IN (SELECT json_extract(c.value, '$.key.id') "
+        f"{_IN_FORCE}AND json_extract(c.value, '$.table') = 'mentions')",
+        (source_id, sha256, *IMPORT_ACTS)))

@@ -1,0 +1,55 @@
+"""Dev check: TEI files added and exported with nothing decided come back byte for byte.
+
+For each file, a new workspace adds it, and ``export tei`` (default options) writes it again;
+the script prints, per file, ``same`` or where the bytes first differ, then the count.
+Not a test: it reads whatever files it is given (the dev corpora live outside the repository).
+
+    python bench/noop_export.py /work/shared/dev-corpora/*/*.xml tests/data/*.xml
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import _common  # noqa: F401  (puts this checkout first on sys.path)
+
+
+def check(path: Path, folder: Path) -> str:
+    """'same', or a short account of the first difference."""
+    from annotator import AnnotatorError, Workspace
+
+    ws = Workspace.init(folder / "ws")
+    try:
+        sid = ws.add(path).source.id
+        report = ws.export_tei([sid])
+        out = (ws.root / report.files[0].path).read_bytes()
+    except AnnotatorError as err:
+        return f"refused: {err.code} {err}"
+    finally:
+        ws.close()
+    src = path.read_bytes()
+    if out == src:
+        return "same"
+    at = next((i for i, (a, b) in enumerate(zip(src, out)) if a != b), min(len(src), len(out)))
+    line = src[:at].count(b"\n") + 1
+    return f"differs at line {line}: +{len(out) - len(src)} bytes, " \
+           f"{out[at:at + 60].decode('utf-8', 'replace')!r}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="+", type=Path)
+    args = ap.parse_args()
+    same = 0
+    for path in args.files:
+        with tempfile.TemporaryDirectory() as tmp:
+            got = check(path.resolve(), Path(tmp))
+        same += got == "same"
+        print(f"{path}: {got}")
+    print(f"{same}/{len(args.files)} byte-identical")
+
+
+if __name__ == "__main__":
+    main()
