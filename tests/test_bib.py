@@ -337,3 +337,20 @@ def test_bib_deep_braces_and_href_give_no_traceback(ws, tmp_path):
     for kind in (["bibtex", "--all"], ["bibtex", "--all", "--ascii"], ["csl", "--all"]):
         done = runner.invoke(app, ["-w", str(ws.root), "export", *kind])
         assert done.exit_code == 0 and "Traceback" not in done.output, done.output
+
+
+def test_bib_tei_title_keeps_the_case_of_the_names_it_marks():
+    """A proper noun the TEI marks in a title is braced, so sentence case keeps it."""
+    xml = ('<bibl><title>Letters from <placeName>Berlin</placeName> to '
+           '<persName>Anna Schmidt</persName> &amp; others</title><date when="1940"/></bibl>')
+    el = parse_xml(xml.replace(">", f' xmlns="{TEI_NS}">', 1).encode(), ROOT / "t.xml")
+    root = parse_xml(f'<TEI xmlns="{TEI_NS}"><text><body>{xml}</body></text></TEI>'.encode(),
+                     ROOT / "t.xml")
+    from annotator.bibliography.entries import tei_entries
+
+    _etype, fields = tei_fields(el)
+    work = tei_entries(root, source_id="t", title="T", taken=[])[0]
+    assert work.get("title") == "Letters from {Berlin} to {Anna Schmidt} \\& others"
+    assert plain(work.get("title")) == "Letters from Berlin to Anna Schmidt & others"
+    plain_fields = {k: plain(v) for k, v in work.fields}
+    assert make_key(fields, []) == make_key(plain_fields, []) == "lettersberlinanna1940"

@@ -243,6 +243,25 @@ def _date(parent: etree._Element, *, accessed: bool = False) -> str:
     return element_text(d)
 
 
+# Around the names a TEI title marks (persName, placeName...): braces once the title is a
+# value, so sentence-case styles keep their capitals (private-use characters until then).
+NAME_OPEN, NAME_CLOSE = "\ue000", "\ue001"
+_NAME_TAGS = tuple(f"{_T}{t}" for t in ("persName", "placeName", "orgName", "geogName", "name"))
+
+
+def _title(el: etree._Element | None) -> str:
+    """A TEI title's text, the proper nouns it marks between ``NAME_OPEN``/``NAME_CLOSE``."""
+    text = element_text(el)
+    if el is None:
+        return text
+    for name in el.iter(*_NAME_TAGS):
+        words = element_text(name)
+        at = text.find(words) if words else -1
+        if at >= 0 and NAME_OPEN not in text[at:at + len(words)]:
+            text = f"{text[:at]}{NAME_OPEN}{words}{NAME_CLOSE}{text[at + len(words):]}"
+    return text
+
+
 def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
     """A TEI ``bibl`` or ``biblStruct`` as a BibLaTeX (type, fields).
 
@@ -261,11 +280,11 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
             main = el
         f["author"] = _names(main, "author")
         f["editor"] = _names(monogr if monogr is not None else main, "editor")
-        f["title"] = element_text(main.find(f"{_T}title"))
+        f["title"] = _title(main.find(f"{_T}title"))
         if analytic is not None and monogr is not None:
             mtitle = monogr.find(f"{_T}title")
             level = mtitle.get("level", "m") if mtitle is not None else "m"
-            f["journaltitle" if level == "j" else "booktitle"] = element_text(mtitle)
+            f["journaltitle" if level == "j" else "booktitle"] = _title(mtitle)
             etype = "article" if level == "j" else "incollection"
         else:
             etype = "book"
@@ -285,13 +304,13 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
         for t in titles:
             level = t.get("level", "")
             if level in ("", "a", "u") and "title" not in f:
-                f["title"] = element_text(t)
+                f["title"] = _title(t)
             elif level == "j":
-                f["journaltitle"] = element_text(t)
+                f["journaltitle"] = _title(t)
             elif level in ("m", "s"):
-                f["booktitle" if etype != "book" else "title"] = element_text(t)
+                f["booktitle" if etype != "book" else "title"] = _title(t)
         if "title" not in f and titles:
-            f["title"] = element_text(titles[0])
+            f["title"] = _title(titles[0])
         f["publisher"] = element_text(el.find(f"{_T}publisher"))
         f["location"] = element_text(el.find(f"{_T}pubPlace"))
         f["date"] = _date(el)
@@ -402,8 +421,10 @@ def as_value(name: str, text: str) -> str:
     """Plain text (read from TEI) as a stored value: LaTeX specials escaped, braces that hold
     a name together kept, URLs and DOIs as they are."""
     if name in VERBATIM or name == "pages":  # a page range's '--' is the range's dash
-        return text
-    return escape_name(text) if name in _NAME_FIELDS else escape(text)
+        return text.replace(NAME_OPEN, "").replace(NAME_CLOSE, "")
+    if name in _NAME_FIELDS:
+        return escape_name(text.replace(NAME_OPEN, "").replace(NAME_CLOSE, ""))
+    return escape(text).replace(NAME_OPEN, "{").replace(NAME_CLOSE, "}")
 
 
 def same_work(a: BibEntry, b: BibEntry) -> bool:

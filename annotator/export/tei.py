@@ -500,13 +500,17 @@ class _Builder:
         extras = [self._mention_attrs(k) for k in m.kinds]
         if self.ex.by_key or self.data.own:  # names or dates already marked in the source
             own = self.data.own
-            for i, (s, e, k) in enumerate(zip(m.start.tolist(), m.end.tolist(),
-                                              m.kind.tolist())):
-                kind = m.kinds[k]
+            # only mentions with the span of an element or of the file's own mentions are
+            # looked at one by one (an export of 100k names has a few such spans)
+            width = len(self.ix.tm.text) + 1
+            spans = np.array(sorted({s * width + e for _, s, e in self.ex.by_key}
+                                    | {s * width + e for s, e, _ in own}), dtype=np.int64)
+            for i in np.flatnonzero(np.isin(m.start * width + m.end, spans)).tolist():
+                s, e, kind = int(m.start[i]), int(m.end[i]), m.kinds[int(m.kind[i])]
                 chain = self._marked(kind.type, s, e)
                 from_file = (s, e, kind.type) in own
                 if chain is not None:
-                    self._reuse(chain, kind, extras[k], from_file=from_file)
+                    self._reuse(chain, kind, extras[int(m.kind[i])], from_file=from_file)
                     self.counts["reused"] += 1
                     keep[i] = False
                 elif from_file:
