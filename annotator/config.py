@@ -38,6 +38,12 @@ class Settings:
     max_source_mib: int = 64
     batch_size: int = 64
     n_process: int = 1
+    # Proposal steps, each switchable so ``eval --folds`` can score them one by one:
+    propagate: bool = True  # names of everything confirmed found again (rule:register)
+    use_conventions: bool = True  # the edition's learned conventions shape proposal spans
+    conventions: dict[str, str] = field(default_factory=dict)  # [annotator.conventions],
+    # checked against annotator.nlp.conventions.CONVENTIONS where they are used
+    org_threshold: float = 0.5  # ORG proposals below this confidence are dropped (0: none)
 
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
@@ -76,6 +82,10 @@ def load_settings(root: Path) -> Settings:
             values[key] = value
         if "labels" in values:
             values["labels"] = {**DEFAULT_LABELS, **values["labels"]}
+        if "conventions" in values and not isinstance(values["conventions"], dict):
+            raise ConfigError("[annotator.conventions] must be a table", hint="write "
+                              "[annotator.conventions] with lines like titles = \"inside\"",
+                              location=Location(path), code="C003")
     if os.environ.get(ENV_EDITOR):
         values["editor"] = os.environ[ENV_EDITOR]
     if os.environ.get(ENV_MODEL):

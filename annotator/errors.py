@@ -120,6 +120,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix annotator.toml'),
     "C002": (ConfigError, "unknown setting '…'",
               'use one of …'),
+    "C003": (ConfigError, "unknown convention '…' / convention … = '…'",
+              'use one of the conventions and values `annotator conventions` lists, in [annotator.conventions]'),
     "C010": (ConfigError, '--folds … needs at least … sources with confirmed mentions; this '
                           'workspace has …',
               'give a smaller --folds (at least 2) or confirm more sources'),

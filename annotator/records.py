@@ -59,6 +59,7 @@ class Proposal:
     provenance: str
     date_value: tuple[tuple[str, str], ...] = ()  # (("from", "1940-10"), ("to", "1940-11"))
     flags: str = ""
+    confidence: float | None = None  # 0..1: how sure the step that made it is
     date_reason: str = ""  # how the date's value was found ("year from the header date ...")
     date_cert: str = ""  # 'high' stated in full, 'medium' inferred, '' no value
 
@@ -79,6 +80,7 @@ class Mention:
     date_value: tuple[tuple[str, str], ...] = ()
     flags: str = ""
     decided: bool = False
+    confidence: float | None = None  # a proposal's (0..1); None for decided ones
     date_reason: str = ""
     date_cert: str = ""
 

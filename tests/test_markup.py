@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import DATA
+from tests.conftest import DATA, EDITIONS
 
 
 def test_markup_becomes_confirmed_mentions(ws):
@@ -24,8 +24,8 @@ def test_markup_becomes_confirmed_mentions(ws):
     assert got["Berlin", "place"].entity_id == "berlin"
     hitler = ws.entity("hitler")
     assert (hitler.status, hitler.authority) == ("confirmed", (("wikidata", "Q352"),))
-    nkvd = ws.entity(got["NKVD", "org"].entity_id)  # @ref to nothing: a candidate to review
-    assert (nkvd.id, nkvd.status) == ("org-nkvd", "proposed")
+    nkvd = ws.entity(got["NKVD", "org"].entity_id)  # @ref to nothing: a candidate to review,
+    assert (nkvd.id, nkvd.status) == ("nowhere", "proposed")  # named by the edition's pointer
     assert ws.entity(got["the Foreign Office", "org"].entity_id).preferred == "Foreign Office"
     assert "Without an id" not in {e.preferred for e in ws.entities()}
     row = ws.store.one("SELECT date_value FROM mentions WHERE type = 'date' AND "
@@ -56,3 +56,77 @@ def test_markup_added_is_not_undone_as_an_editor_act(ws):
         ws.undo()
     assert err.value.code == "D007"
     assert len(ws.mentions("marked")) == 7
+
+
+HOLZ = EDITIONS / "ehri" / "EHRI-ET-YV5082493_EN.xml"  # three persons written "HOLZ"
+FRAENKEL = EDITIONS / "ehri" / "EHRI-ET-WL16560044_EN.xml"  # Johanna and Arnold "Fraenkel"
+PERSONS = EDITIONS / "ehri" / "EHRI_index_persons-slice.xml"
+
+
+def _entities_of(ws, source_id, surface):
+    return {m.entity_id for m in ws.mentions(source_id) if m.surface == surface}
+
+
+def test_markup_names_group_by_their_ref_not_their_surface(ws):
+    ws.add(HOLZ)
+    sid = ws.sources()[0].id
+    assert _entities_of(ws, sid, "HOLZ") == {"ehri_et_holz_sonja", "ehri_et_holz_chona",
+                                             "ehri_et_fischer_holz_chana"}
+    sonja = {m.surface for m in ws.mentions(sid) if m.entity_id == "ehri_et_holz_sonja"}
+    assert {"HOLZ", "Sonja", "Holz, Sonja"} <= sonja  # one person, whatever the surface
+    ws.add(FRAENKEL)  # another source: "Fraenkel" is Johanna or Arnold, by the ref alone
+    fid = next(s.id for s in ws.sources() if s.id != sid)
+    assert _entities_of(ws, fid, "Fraenkel") == {"ehri_et_fraenkel_johanna",
+                                                 "ehri_et_fraenkel_arnold"}
+
+
+def test_markup_pointers_resolve_into_a_personography_imported_before(ws):
+    ws.import_register(PERSONS)
+    assert ws.entity("ehri_et_holz_sonja").status == "confirmed"
+    ws.add(HOLZ)
+    sid = ws.sources()[0].id
+    mentions = [m for m in ws.mentions(sid) if m.type == "person"]
+    assert {m.entity_id for m in mentions if m.surface == "HOLZ"} == {
+        "ehri_et_holz_sonja", "ehri_et_holz_chona", "ehri_et_fischer_holz_chana"}
+    assert all(ws.entity(m.entity_id).status == "confirmed" for m in mentions)
+    # the register's "Holz, Sonja" is found again as "Sonja Holz" (its running-text form)
+    assert "Sonja Holz" in ws.entity("ehri_et_holz_sonja").variants
+
+
+def test_markup_pointers_resolve_into_a_personography_imported_after(ws):
+    ws.add(HOLZ)
+    sid = ws.sources()[0].id
+    before = {m.id: m.entity_id for m in ws.mentions(sid) if m.type == "person"}
+    assert ws.entity("ehri_et_holz_chona").status == "proposed"
+    ws.import_register(PERSONS)
+    after = {m.id: m.entity_id for m in ws.mentions(sid) if m.type == "person"}
+    assert after == before  # the same entities, now the register's entries
+    assert all(ws.entity(e).status == "confirmed" for e in after.values())
+
+
+ORGS = EDITIONS / "ehri" / "EHRI_index_organizations.xml"
+
+
+def test_markup_uri_pointers_meet_the_register_entrys_link(ws):
+    """"Gestapo" and "H.Q." point to the portal URI the register's Geheime Staatspolizei
+    links to: imported after the source, the register entry takes them over."""
+    ws.add(FRAENKEL)
+    sid = ws.sources()[0].id
+    assert len(_entities_of(ws, sid, "Gestapo") | _entities_of(ws, sid, "H.Q.")) == 1
+    ws.import_register(ORGS)
+    assert _entities_of(ws, sid, "Gestapo") == _entities_of(ws, sid, "H.Q.") == {"g350"}
+    assert ws.entity("g350").status == "confirmed"
+
+
+def test_pointer_forms_meet():
+    from annotator.entities.pointers import Prefixes, normalise
+
+    assert normalise("#ehri_et_landau_lipold") == normalise("ehri_et_landau_lipold") == \
+        normalise("persons.xml#ehri_et_landau_lipold") == "ehri_et_landau_lipold"
+    assert normalise("http://www.geonames.org/2643743/london.html") == \
+        normalise("https://geonames.org/2643743/") == "https://www.geonames.org/2643743"
+    assert normalise("https://portal.ehri-project.eu/authorities/ehri_cb-350/") == \
+        normalise("http://portal.ehri-project.eu/authorities/ehri_cb-350")
+    psn = Prefixes([("psn", r"(p\d+)", "persons.xml#$1")])
+    assert normalise("psn:p12", psn) == "p12"
+    assert normalise("psn:x", psn) == "psn:x"  # no declaration matches: as written

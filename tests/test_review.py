@@ -69,6 +69,7 @@ AXIS_AS_PLACE = "Travels\n\nHe travelled from Axis to Berlin.\n"
 
 def test_review_rejected_place_is_never_proposed_again_anywhere(seed_ws, tmp_path):
     ws = seed_ws
+    ws.settings = ws.settings.with_overrides(org_threshold=0.0)  # "Axis" as an org too
     first = tmp_path / "travels.txt"
     first.write_text(AXIS_AS_PLACE, encoding="utf-8")
     ws.add(first)

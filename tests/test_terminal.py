@@ -18,6 +18,7 @@ STALIN = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
 
 @pytest.fixture
 def proposed_ws(seed_ws, tmp_path):
+    seed_ws.settings = seed_ws.settings.with_overrides(org_threshold=0.0)  # "Axis" as an org
     seed_ws.propose()
     reg = tmp_path / "stalin.xml"
     reg.write_text(STALIN, encoding="utf-8")

@@ -205,19 +205,27 @@ def test_store_pragmas_and_version(ws):
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
-def test_store_version_1_gets_the_mentions_kinds_index(ws):
+def _as_version(ws, version, *undo):
+    """Close the workspace, take its store back to an older schema version, open it again."""
     path = ws.store.path
     ws.close()
     conn = sqlite3.connect(path)
-    conn.execute("DROP INDEX mentions_kinds")
-    conn.execute("PRAGMA user_version = 1")
+    for sql in (*undo, "DROP TABLE pointers", "ALTER TABLE mentions DROP COLUMN confidence",
+                f"PRAGMA user_version = {version}"):
+        conn.execute(sql)
+    conn.commit()
     conn.close()
-    store = Workspace.open(path.parent).store
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    return again
+
+
+def test_store_version_1_gets_the_mentions_kinds_index(ws):
+    store = _as_version(ws, 1, "DROP INDEX mentions_kinds").store
     assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
 
 
-def test_store_version_3_gets_the_date_columns(seed_ws):
+def test_store_version_4_gets_the_date_columns(seed_ws):
     """A store from before dates had reasons: the columns come, its sources stay readable."""
     path = seed_ws.store.path
     seed_ws.close()
@@ -226,7 +234,7 @@ def test_store_version_3_gets_the_date_columns(seed_ws):
     for table, column in (("sources", "date"), ("sources", "date_reason"),
                           ("mentions", "date_reason"), ("mentions", "date_cert")):
         conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
     again = Workspace.open(path.parent)
@@ -236,19 +244,18 @@ def test_store_version_3_gets_the_date_columns(seed_ws):
 
 
 def test_store_version_2_gets_the_textmaps_table_and_fills_it_on_reading(seed_ws):
-    path = seed_ws.store.path
     text = seed_ws.reading_text("german-soviet-axis-talks")
-    seed_ws.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE textmaps")
-    conn.execute("PRAGMA user_version = 2")
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    again = _as_version(seed_ws, 2, "DROP TABLE textmaps")
     assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0
     assert again.reading_text("german-soviet-axis-talks") == text
     assert again.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 1
+
+
+def test_store_version_3_gets_confidence_and_pointers(seed_ws):
+    again = _as_version(seed_ws, 3)
+    columns = {r["name"] for r in again.store.query("PRAGMA table_info(mentions)")}
+    assert "confidence" in columns
+    assert again.store.one("SELECT count(*) AS n FROM pointers")["n"] == 0
 
 
 def test_store_newer_schema_is_refused(ws):

@@ -13,16 +13,21 @@ DOCS: docs/review.md#markup-already-in-a-source
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 
 from lxml import etree
 
 from annotator.errors import AnnotatorError
 from annotator.records import DATE_ATTRS
-from annotator.acts.register import import_entries, read_entries
-from annotator.acts.entity_edits import add_variant
+from annotator.acts.register import import_entries, read_entries, scheme_from_url
+from annotator.acts.entity_edits import add_variant, set_authority, unique_entity_id
 from annotator.acts.review import Review, normalise_date_value
+from annotator.entities.authority import normalise_authority
+from annotator.entities.names import display_name, name_key
+from annotator.entities.pointers import Prefixes, local_id, pointers_of
 from annotator.store import Act, entities, now
+from annotator.store import pointers as pointer_store
 from annotator.store.mentions import mention_at
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
@@ -105,19 +110,13 @@ def _join_fragments(nodes: list[etree._Element], kinds: dict[int, str],
         spans[head][1] = max(spans[head][1], span[1])
 
 
-def _ref_id(el: etree._Element) -> str | None:
-    ref = (el.get("ref") or "").split()
-    if not ref:
-        return None
-    return ref[0].rsplit("#", 1)[-1] or None
-
-
 def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,
                   tm: TextMap) -> int:
     """Within the act that adds a source: its register lists and its marked-up mentions.
 
     Returns the number of mentions made or confirmed from markup.
     """
+    prefixes = Prefixes.of(parsed.root)
     entries = read_entries(parsed.root, parsed.path, strict=False)
     if entries:
         import_entries(review, rec, entries)
@@ -136,16 +135,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 log.warning("%s:%s: date value not used: %s", parsed.path,
                             m.element.sourceline, err.message)
         else:
-            ref = _ref_id(m.element)
-            row = entities.entity_row(conn, ref) if ref else None
-            if row is not None and row["type"] == m.type:
-                entity_id = row["id"]
-                add_variant(rec, entity_id, surface)
-            else:
-                if ref:
-                    log.info("%s:%s: @ref %s is not in the register", parsed.path,
-                             m.element.sourceline, ref)
-                entity_id = review.entity_for(rec, surface, m.type)
+            entity_id = _entity_of(rec, m, surface, pointers_of(m.element, prefixes), parsed)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
@@ -157,3 +147,77 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             rec.update("mentions", {"id": old["id"]}, values)
         count += 1
     return count
+
+
+def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
+               parsed: ParsedSource) -> str:
+    """The entity a marked-up name means: by its pointers first, by its surface only without.
+
+    A pointer the store knows (a register entry's id or URI, or one seen in another source)
+    gives its entity. An unknown one joins the one entity of that name that no other source's
+    @ref claims (a register entry exported under another id, a model's candidate), else makes
+    a new entity that answers to it, with the pointer as id where it can be one
+    (``#ehri_et_landau_lipold``, ``@key="w6bv9xp3"``): "LANDAU" of three persons is three
+    entities. A name without a pointer joins the one entity of its surface, or the one of them
+    no pointer identifies; else it is a new entity.
+    """
+    conn = rec.conn
+    if ptrs:
+        found = pointer_store.entity_of(conn, ptrs)
+        if found is None:
+            found = next(((p, t) for p in ptrs
+                          if (t := _type_of_entity(conn, p)) is not None), None)
+        if found is not None and found[1] == m.type:
+            add_variant(rec, found[0], surface)
+            pointer_store.add(rec, found[0], ptrs[:1])
+            return found[0]
+        if found is not None:
+            log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
+                     ptrs[0], found[1], m.type)
+        else:  # a pointer nobody answers to yet: the one entity of this name no @ref claims
+            same = _named(conn, name_key(surface), m.type)
+            if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
+                add_variant(rec, same[0], surface)
+                pointer_store.add(rec, same[0], ptrs[:1])
+                return same[0]
+        own = local_id(ptrs[0])
+        if own is not None and _type_of_entity(conn, own) is not None:
+            own = None
+        new_id = _new_entity(rec, m, surface, own)
+        if found is None:
+            pointer_store.add(rec, new_id, ptrs[:1])
+        for p in ptrs[:1]:
+            scheme = scheme_from_url(p)
+            if scheme is not None:
+                try:
+                    set_authority(rec, new_id, *normalise_authority(scheme, p))
+                except AnnotatorError:
+                    pass  # a URI of that host that is not an id: the pointer is kept anyway
+        return new_id
+    same = _named(conn, name_key(surface), m.type)
+    free = [e for e in same if not pointer_store.of_entity(conn, e)]
+    if len(same) == 1 or free:
+        add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
+        return same[0] if len(same) == 1 else free[0]
+    return _new_entity(rec, m, surface)
+
+
+def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None) -> str:
+    """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from the name."""
+    name = display_name(surface)
+    new_id = own_id or unique_entity_id(rec.conn, m.type, name)
+    rec.insert("entities", {"id": new_id, "type": m.type, "preferred": name,
+                            "status": "proposed", "note": "", "created_at": now()})
+    add_variant(rec, new_id, surface)
+    return new_id
+
+
+def _type_of_entity(conn: sqlite3.Connection, entity_id: str) -> str | None:
+    row = entities.entity_row(conn, entity_id)
+    return str(row["type"]) if row is not None else None
+
+
+def _named(conn: sqlite3.Connection, key: str, type_: str) -> list[str]:
+    """Entities (not rejected) of a type with a name of this key, the register's first."""
+    rows = [r for r in entities.named(conn, key, type_) if r["status"] != "rejected"]
+    return [str(r["id"]) for r in sorted(rows, key=lambda r: r["status"] != "confirmed")]

@@ -12,7 +12,7 @@ import sqlite3
 
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key
-from annotator.store import Act, claims, entities, mentions
+from annotator.store import Act, claims, entities, mentions, pointers
 
 
 def unique_entity_id(conn: sqlite3.Connection, type_: str, name: str) -> str:
@@ -57,7 +57,8 @@ def reject_key(rec: Act, key: str, type_: str) -> None:
 
 
 def move_children(rec: Act, old: str, new: str) -> None:
-    """Within an act: variants, authority ids, mentions and claim agents of ``old`` go to ``new``.
+    """Within an act: variants, authority ids, mentions, claim agents and the edition's pointers
+    of ``old`` go to ``new``.
 
     Rows are moved explicitly (never by ON DELETE cascades) so every change is in the log.
     """
@@ -74,3 +75,4 @@ def move_children(rec: Act, old: str, new: str) -> None:
         rec.update("mentions", {"id": m["id"]}, {"entity_id": new})
     for claim_id in claims.claims_by(conn, old):
         rec.update("claims", {"id": claim_id}, {"agent_entity_id": new})
+    pointers.move(rec, old, new)

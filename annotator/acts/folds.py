@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from annotator.acts.train import train_texts, training_labels
 from annotator.config import Settings
 from annotator.entities.names import KnownEntity, name_key
 from annotator.errors import ConfigError
+from annotator.nlp.conventions import DEFAULT, Conventions, Marked, learn, span_rules
 from annotator.nlp.training import TrainSettings
 from annotator.records import FoldReport, FoldScores, MentionState, Proposal, TypeScore
 from annotator.store import Store
@@ -44,8 +45,9 @@ class Method:
 
     ``pipeline``: "base" (the configured pipeline) or "trained" (resumed from it on the other
     folds). ``steps``: "propagation" (names confirmed in the other folds are looked for
-    everywhere, provenance rule:register); "conventions" plugs in here when the learned
-    conventions land (annotator.acts.propose's switchable steps).
+    everywhere, provenance rule:register, and the ORG filter knows their types);
+    "conventions" (the span conventions learned from the other folds' confirmed mentions,
+    nlp.conventions, with annotator.toml's overrides).
     """
 
     pipeline: str
@@ -55,8 +57,12 @@ class Method:
 METHODS: dict[str, Method] = {
     "base": Method("base"),
     "propagation": Method("base", frozenset({"propagation"})),
+    "conventions": Method("base", frozenset({"conventions"})),
+    "propagation+conventions": Method("base", frozenset({"propagation", "conventions"})),
     "trained": Method("trained"),
     "trained+propagation": Method("trained", frozenset({"propagation"})),
+    "trained+propagation+conventions": Method("trained",
+                                              frozenset({"propagation", "conventions"})),
 }
 
 
@@ -82,14 +88,26 @@ def _known(states: Sequence[MentionState], text: Callable[[str], str]) -> list[K
     return [KnownEntity(f"{t}-{i}", t, "confirmed", (k,)) for i, (k, t) in enumerate(keys)]
 
 
-def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
-               labels: dict[str, str], known: Sequence[KnownEntity]) -> list[Proposal]:
-    from annotator.acts.propose import build_proposals, register_index
+def _conventions(states: Sequence[MentionState], text: Callable[[str], str],
+                 overrides: Mapping[str, str]) -> Conventions:
+    """The conventions the other folds' confirmed mentions show (datelines are not read here:
+    the folds have reading texts, not the files)."""
+    return learn(Marked(text(m.source_id), m.start, m.end, m.type) for m in states
+                 if m.status == "confirmed").with_overrides(overrides)
 
-    if "propagation" in steps:
-        return build_proposals(text, spans, labels=labels, provenance="eval",
-                               register=register_index(known), known=known)
-    return build_proposals(text, spans, labels=labels, provenance="eval")
+
+def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
+               labels: dict[str, str], known: Sequence[KnownEntity],
+               conventions: Conventions) -> list[Proposal]:
+    from annotator.acts.propose import build_proposals, confirmed_names, register_index
+
+    propagate = "propagation" in steps
+    return build_proposals(
+        text, spans, labels=labels, provenance="eval",
+        register=register_index(known) if propagate else None,
+        known=known if propagate else (),
+        confirmed=confirmed_names(known, frozenset(e.id for e in known)) if propagate else None,
+        rules=span_rules(conventions if "conventions" in steps else DEFAULT))
 
 
 def cross_validate(store: Store, reading_text: Callable[[str], str], settings: Settings, *,
@@ -134,6 +152,7 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
         rest = [sid for sid in texts if sid not in held]
         train_states = [m for m in states if m.source_id in set(rest)]
         known = _known(train_states, reading_text)
+        conventions = _conventions(train_states, reading_text, settings.conventions)
         gold = {sid: [GoldSpan(s, e, t) for s, e, t in _gold(states, sid)] for sid in held}
         spans: dict[str, dict[str, list[RawSpan]]] = {}
         base_time = trained_time = 0.0
@@ -166,7 +185,8 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
             t0 = time.perf_counter()
             for sid in held:
                 predicted = _proposals(reading_text(sid), spans[method.pipeline][sid],
-                                       method.steps, labels=settings.labels, known=known)
+                                       method.steps, labels=settings.labels, known=known,
+                                       conventions=conventions)
                 for s in score(gold[sid], predicted, types=types)[0]:
                     row = totals[name][s.type]
                     for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):

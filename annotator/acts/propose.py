@@ -18,17 +18,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
-from annotator.dates import merge_date_spans, widen_date_span
+from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
 from annotator.errors import ConfigError
 from annotator.records import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
-from annotator.nlp.spans import TITLE, clean_span, drop_inside_title, find_titles
+from annotator.acts.conventions import edition_conventions, whole_datelines
+from annotator.config import Settings
+from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
+from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
+from annotator.nlp.spans import RULES, TITLE, Rule, clean_span, drop_inside_title, find_titles
 from annotator.store import now
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, pipe_batch_size, pipeline_provenance,
                                      provenance_of, run_ner)
@@ -55,11 +59,20 @@ class Protected:
     status: str
 
 
+# How sure each step is of what it proposes; an ORG span gets its own (nlp.org_filter).
+CONFIDENCE = {"person": 0.7, "place": 0.7, "date": 0.8, "dateline": 0.8, "rule:register": 0.9,
+              "rule:propagate": 0.6}
+
+
 def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, str],
                     provenance: str, register: VariantIndex | None = None,
                     known: Sequence[KnownEntity] = (),
                     rejected: frozenset[tuple[str, str]] = frozenset(),
                     protected: Sequence[Protected] = (),
+                    rules: tuple[Rule, ...] = RULES,
+                    datelines: Sequence[tuple[int, int]] = (),
+                    org_threshold: float = DEFAULT_THRESHOLD,
+                    confirmed: Mapping[str, str] | None = None,
                     dating: Dating = Dating()) -> list[Proposal]:
     """Model spans -> clean, typed proposals, plus the register's and the text's own names.
 
@@ -69,6 +82,14 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
     whose label maps to ``title``, and ``rules.find_titles``) are left out.
+
+    The steps ``eval --folds`` scores one by one are parameters: ``register`` (None: no
+    propagation from what is confirmed), ``rules`` (``nlp.conventions.span_rules`` of the
+    edition's conventions; default the plain span rules), ``datelines`` (reading spans of
+    datelines whose whole text is one date, when the edition marks them so), ``org_threshold``
+    (ORG spans below this ``nlp.org_filter`` confidence are dropped; 0 keeps all) and
+    ``confirmed`` (name key -> type of the edition's confirmed names, for the ORG filter).
+    Every proposal carries a confidence (``CONFIDENCE``) the review queue can sort by.
     """
     dates: list[tuple[int, int]] = []
     names: list[tuple[int, int, str]] = []
@@ -79,50 +100,96 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         if not type_ or type_ == TITLE:
             continue
         if type_ == "date":
-            span = clean_span(text, s.start, s.end, "date")
+            span = clean_span(text, s.start, s.end, "date", rules)
             if span is not None:
                 dates.append(widen_date_span(text, *span))
             continue
-        span = clean_span(text, s.start, s.end, type_)
+        span = clean_span(text, s.start, s.end, type_, rules)
         if span is not None and outside_titles(text, *span, type_) is not None:
             names.append((span[0], span[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
     from_model = set(model_dates)
+    lines = list(datelines)
+    seen_lines: set[tuple[int, int]] = set()
     for start, end, value in date_mentions(text, model_dates, dating):
-        out.append(Proposal(start, end, "date", text[start:end],
-                            provenance if (start, end) in from_model else "rule:dates",
-                            value.attrs, value.flags, value.reason, value.cert))
+        line = next(((a, b) for a, b in lines if a <= start and end <= b), None)
+        if line is not None:  # the edition marks the whole dateline: the date takes it
+            if line in seen_lines:
+                continue
+            seen_lines.add(line)
+            start, end = line
+        prov = ("rule:dateline" if line is not None else
+                provenance if (start, end) in from_model else "rule:dates")
+        out.append(Proposal(start, end, "date", text[start:end], prov, value.attrs, value.flags,
+                            confidence=CONFIDENCE["dateline" if line else "date"],
+                            date_reason=value.reason, date_cert=value.cert))
+    for start, end in lines:
+        if (start, end) not in seen_lines:
+            out.append(Proposal(start, end, "date", text[start:end], "rule:dateline",
+                                *_date_value(text[start:end]),
+                                confidence=CONFIDENCE["dateline"]))
+    names, org_conf = _orgs_kept(text, names, org_threshold, confirmed)
     names = _without_overlaps(names)
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known)
     for (start, end, _), m in zip(names, mentions):
-        out.append(Proposal(start, end, m.type, m.surface, provenance))
+        conf = org_conf.get((start, end)) if m.type == "org" else CONFIDENCE.get(m.type)
+        out.append(Proposal(start, end, m.type, m.surface, provenance, confidence=conf))
     taken = bytearray(len(text))  # 1 where a character is already in a mention
-    confirmed = bytearray(len(text))
+    confirmed_at = bytearray(len(text))
     covered: list[Proposal | Protected] = [*out, *protected]
     for p in covered:
         taken[p.start:p.end] = b"\x01" * (p.end - p.start)
     for q in protected:
         if q.status == "confirmed":
-            confirmed[q.start:q.end] = b"\x01" * (q.end - q.start)
+            confirmed_at[q.start:q.end] = b"\x01" * (q.end - q.start)
+    extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
     for hit, prov in _rule_hits(text, mentions, register):
-        if taken.find(1, hit.start, hit.end) != -1 or \
-                outside_titles(text, hit.start, hit.end, hit.type) is None:
+        span = clean_span(text, hit.start, hit.end, hit.type, extra) if extra else \
+            (hit.start, hit.end)
+        if span is None or taken.find(1, *span) != -1 or \
+                outside_titles(text, *span, hit.type) is None:
             continue
-        taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
-        out.append(Proposal(hit.start, hit.end, hit.type, text[hit.start:hit.end], prov,
-                            flags="linked" if hit.entity_id else ""))
+        taken[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
+        out.append(Proposal(span[0], span[1], hit.type, text[span[0]:span[1]], prov,
+                            flags="linked" if hit.entity_id else "",
+                            confidence=CONFIDENCE[prov]))
     decided = {(q.start, q.end, q.type) for q in protected}
     kept = []
     for p in out:
         if p.type != "date" and (name_key(p.surface), p.type) in rejected:
             continue
-        if confirmed.find(1, p.start, p.end) != -1 or (p.start, p.end, p.type) in decided:
+        if confirmed_at.find(1, p.start, p.end) != -1 or (p.start, p.end, p.type) in decided:
             continue
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
+
+
+def _date_value(surface: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """A dateline's value where its text alone gives one ("3." gives none: flag 'relative')."""
+    value = normalise_date(surface)
+    return (value.attrs, value.flags) if value is not None else ((), "relative")
+
+
+def _orgs_kept(text: str, names: list[tuple[int, int, str]], threshold: float,
+               confirmed: Mapping[str, str] | None
+               ) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], float]]:
+    """Names without the ORG spans the filter drops, and the kept ones' confidence."""
+    if not any(t == "org" for _, _, t in names):
+        return names, {}
+    facts = text_facts(text, names)
+    kept: list[tuple[int, int, str]] = []
+    conf: dict[tuple[int, int], float] = {}
+    for s, e, t in names:
+        if t == "org":
+            c, kind = org_confidence(text, s, e, facts, confirmed=confirmed)
+            if kind != "org" or c < threshold:
+                continue  # another type's name is found again there by propagation
+            conf[(s, e)] = c
+        kept.append((s, e, t))
+    return kept, conf
 
 
 def _without_overlaps(names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -157,8 +224,54 @@ def _rule_hits(text: str, mentions: Sequence[NameMention],
 
 
 # -- the store -------------------------------------------------------------------------------
-def settings_fingerprint(labels: dict[str, str]) -> str:
-    return json.dumps({"labels": labels, "rules": RULES_VERSION}, sort_keys=True)
+def settings_fingerprint(labels: dict[str, str], steps: Mapping[str, Any] | None = None) -> str:
+    return json.dumps({"labels": labels, "rules": RULES_VERSION, **(steps or {})},
+                      sort_keys=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """The switchable steps of one run, from the settings: ``propagate`` (names of everything
+    confirmed found again, ``rule:register``), the conventions shaping spans (learned when
+    ``use_conventions``, else the defaults; annotator.toml overrides both) and the ORG filter's
+    threshold."""
+
+    propagate: bool
+    conventions: Conventions
+    org_threshold: float
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return span_rules(self.conventions)
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"propagate": self.propagate, "org_threshold": self.org_threshold,
+                "conventions": {n: self.conventions.value(n) for n in CONVENTIONS}}
+
+
+def run_steps(ws: Workspace, settings: Settings) -> Steps:
+    return Steps(settings.propagate,
+                 edition_conventions(ws, learned=settings.use_conventions),
+                 settings.org_threshold)
+
+
+def confirmed_ids(conn: Any) -> frozenset[str]:
+    """Entities the edition has confirmed: register entries and those with a confirmed mention
+    (the edition's own markup included)."""
+    return frozenset(r["id"] for r in conn.execute(
+        "SELECT id FROM entities WHERE status = 'confirmed' UNION "
+        "SELECT DISTINCT entity_id FROM mentions WHERE status = 'confirmed' "
+        "AND entity_id IS NOT NULL"))
+
+
+def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[str, str]:
+    """Name key -> type of everything the edition confirmed (the first type a key has)."""
+    out: dict[str, str] = {}
+    for e in known:
+        if e.id in ids:
+            for k in e.keys:
+                out.setdefault(k, e.type)
+    return out
 
 
 def known_entities(conn: Any) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
@@ -177,13 +290,16 @@ def known_entities(conn: Any) -> tuple[list[KnownEntity], frozenset[tuple[str, s
     return known, frozenset(rejected)
 
 
-def register_index(known: Sequence[KnownEntity]) -> VariantIndex:
+def register_index(known: Sequence[KnownEntity],
+                   ids: frozenset[str] = frozenset()) -> VariantIndex:
     """Every variant of every confirmed entity, to be found again in all sources.
 
-    A confirmed person's family name alone ("Sodenstern" for "Georg von Sodenstern") is looked
-    for too when no other confirmed entity has it.
+    Confirmed are register entries and the entities of ``ids`` (``confirmed_ids``: those with a
+    confirmed mention, the edition's markup included). A confirmed person's family name alone
+    ("Sodenstern" for "Georg von Sodenstern") is looked for too when no other confirmed entity
+    has it.
     """
-    confirmed = [e for e in known if e.status == "confirmed"]
+    confirmed = [e for e in known if e.status == "confirmed" or e.id in ids]
     entries = [(k, e.type, e.id) for e in confirmed for k in e.keys]
     own = {k for k, _, _ in entries}
     tails: dict[str, set[str]] = {}
@@ -198,8 +314,10 @@ def register_index(known: Sequence[KnownEntity]) -> VariantIndex:
 
 
 def register_fingerprint(known: Sequence[KnownEntity],
-                         rejected: frozenset[tuple[str, str]]) -> str:
-    data = sorted((e.id, e.type, k) for e in known if e.status == "confirmed" for k in e.keys)
+                         rejected: frozenset[tuple[str, str]],
+                         ids: frozenset[str] = frozenset()) -> str:
+    data = sorted((e.id, e.type, k) for e in known if e.status == "confirmed" or e.id in ids
+                  for k in e.keys)
     digest = hashlib.sha256(json.dumps([data, sorted(rejected)]).encode()).hexdigest()
     return json.dumps({"register": digest[:16]})
 
@@ -261,21 +379,24 @@ def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[
             flags = ",".join(f for f in (flags, "linked") if f)
         values = {"entity_id": entity_of.get(i), "flags": flags, "provenance": p.provenance,
                   "date_value": json.dumps(dict(p.date_value)) if p.date_value else None,
-                  "date_reason": p.date_reason, "date_cert": p.date_cert}
+                  "confidence": p.confidence, "date_reason": p.date_reason,
+                  "date_cert": p.date_cert}
         row = old.get((p.start, p.end, p.type))
         if row is not None:
             kept.add(row["id"])
             if any(row[k] != v for k, v in values.items()):
                 conn.execute("UPDATE mentions SET entity_id = ?, flags = ?, provenance = ?, "
-                             "date_value = ?, date_reason = ?, date_cert = ? WHERE id = ?",
+                             "date_value = ?, confidence = ?, date_reason = ?, date_cert = ? "
+                             "WHERE id = ?",
                              (*values.values(), row["id"]))
             continue
         conn.execute(
             "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
-            "date_value, flags, provenance, created_at, date_reason, date_cert) VALUES (?, ?, ?, "
-            "?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?)",
+            "date_value, flags, provenance, created_at, confidence, date_reason, date_cert) "
+            "VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)",
             (source_id, sha256, p.start, p.end, p.type, values["entity_id"],
-             values["date_value"], flags, p.provenance, stamp, p.date_reason, p.date_cert))
+             values["date_value"], flags, p.provenance, stamp, p.confidence, p.date_reason,
+             p.date_cert))
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]
         conn.executemany("DELETE FROM mentions WHERE id = ?", [(r["id"],) for r in gone])
@@ -322,16 +443,14 @@ def _reading_text(ws: Workspace, source_id: str) -> str:
     return build_textmap(ws.parsed(source_id)).text
 
 
-def _text_and_dating(ws: Workspace, source_id: str) -> tuple[str, Dating]:
-    """A source's reading text and what its dates lean on: its own date (as stored, so a date
-    the editor set counts) and its datelines, headings and paragraphs."""
-    parsed = ws.parsed(source_id)
-    tm = build_textmap(parsed)
+def _dating(ws: Workspace, source_id: str, parsed: Any, tm: Any) -> Dating:
+    """What a source's dates lean on: its own date (as stored, so a date the editor set
+    counts) and its datelines, headings and paragraphs."""
     src = ws.source(source_id)
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
-    return tm.text, Dating(anchor, reason if anchor else "", tuple(date_blocks(parsed, tm)))
+    return Dating(anchor, reason if anchor else "", tuple(date_blocks(parsed, tm)))
 
 
 # -- the whole run ---------------------------------------------------------------------------
@@ -351,7 +470,9 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
     sources = ([ws.source(s) for s in dict.fromkeys(source_ids)] if source_ids
                else ws.sources())
     provenance = pipeline_provenance(settings.model)
-    fingerprint = settings_fingerprint(settings.labels)
+    steps = run_steps(ws, settings)
+    rules = steps.rules
+    fingerprint = settings_fingerprint(settings.labels, steps.fingerprint())
     conn = ws.store.conn
     todo = []
     results: dict[str, SourceProposeResult] = {}
@@ -364,24 +485,26 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
             todo.append(src)
     # Unchanged sources still get the register's new names (no model needed).
     known, rejected = known_entities(conn)
-    reg_fp = register_fingerprint(known, rejected)
+    ids = confirmed_ids(conn)
+    reg_fp = register_fingerprint(known, rejected, ids)
     for src_id, res in list(results.items()):
         last = _last_run(conn, src_id, "register")
-        if last is not None and last["settings"] == reg_fp:
+        if not steps.propagate or last is not None and last["settings"] == reg_fp:
             continue
         src = ws.source(src_id)
         text = _reading_text(ws, src_id)
         with ws.store.transaction() as tx:
             known, rejected = known_entities(tx)
+            ids = confirmed_ids(tx)
             props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
-                                    register=register_index(known), known=known,
-                                    rejected=rejected,
+                                    register=register_index(known, ids), known=known,
+                                    rejected=rejected, rules=rules,
                                     protected=_protected(tx, src.id, src.sha256,
                                                          everything=True))
             props = [p for p in props if p.provenance == "rule:register"]
             n = write_proposals(tx, src.id, src.sha256, props, known, replace=False)
             record_run(tx, src.id, src.sha256, "register", "rule:register",
-                        register_fingerprint(known, rejected))
+                        register_fingerprint(known, rejected, ids))
         results[src_id] = SourceProposeResult(src_id, n, True, res.words)
     if todo:
         nlp = cached_pipeline(settings.model)
@@ -398,10 +521,16 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
         by_id = {s.id: s for s in todo}
         pending: dict[str, tuple[str, Dating]] = {}  # in flight; without the workspace's cache
 
+        lines: dict[str, list[tuple[int, int]]] = {}
+
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
-                pending[s.id] = _text_and_dating(ws, s.id)
-                yield s.id, pending[s.id][0]
+                parsed = ws.parsed(s.id)
+                tm = build_textmap(parsed)
+                pending[s.id] = tm.text, _dating(ws, s.id, parsed, tm)
+                if steps.conventions.datelines == WHOLE:
+                    lines[s.id] = whole_datelines(parsed, tm)
+                yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
                                 sum(s.chars for s in todo))
@@ -412,15 +541,18 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
             text, dating = pending.pop(sid)
             with ws.store.transaction() as tx:
                 known, rejected = known_entities(tx)
-                props = build_proposals(text, spans, labels=settings.labels,
-                                        provenance=provenance, register=register_index(known),
-                                        known=known, rejected=rejected,
-                                        protected=_protected(tx, sid, src.sha256),
-                                        dating=dating)
+                ids = confirmed_ids(tx)
+                props = build_proposals(
+                    text, spans, labels=settings.labels, provenance=provenance,
+                    register=register_index(known, ids) if steps.propagate else None,
+                    known=known, rejected=rejected, protected=_protected(tx, sid, src.sha256),
+                    rules=rules, datelines=lines.pop(sid, ()),
+                    org_threshold=steps.org_threshold, confirmed=confirmed_names(known, ids),
+                    dating=dating)
                 n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
                 record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
                 record_run(tx, sid, src.sha256, "register", "rule:register",
-                            register_fingerprint(known, rejected))
+                            register_fingerprint(known, rejected, ids))
             results[sid] = SourceProposeResult(sid, n, False, src.words)
             log.info("proposed %d mentions in %s", n, sid)
         if progress is not None:

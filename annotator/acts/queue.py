@@ -21,10 +21,12 @@ from annotator.store import decisions as log
 from annotator.tei.textmap import context
 
 
-def queue(store: Store, editor: str, *, type_: str | None = None) -> list[str]:
-    """Candidate entities to decide, most mentions first; ones this editor skipped last."""
+def queue(store: Store, editor: str, *, type_: str | None = None,
+          by: str = "mentions") -> list[str]:
+    """Candidate entities to decide, most mentions first (``by="confidence"``: the surest
+    proposals first); ones this editor skipped last."""
     skipped = {t[len(ENTITY):] for t in log.skipped(store.conn, editor)}
-    ids = entities.by_mentions(store.conn, type_)
+    ids = entities.by_mentions(store.conn, type_, by_confidence=by == "confidence")
     return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
 
 

@@ -15,14 +15,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from annotator.entities.names import name_key
+from annotator.entities.names import name_forms, name_key
+from annotator.entities.pointers import Prefixes, entry_pointers
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity
 from annotator.acts.entity_edits import add_variant, set_authority
 from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
-from annotator.store import Act, entities, now
+from annotator.store import Act, entities, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 
 # register type -> (list element, entry element, name element)
@@ -62,14 +63,18 @@ class RegisterEntry:
     authority: tuple[tuple[str, str], ...]
     note: str
     line: int | None
+    pointers: tuple[str, ...] = ()  # its xml:id, @sameAs, idno and link URIs (entities.pointers)
 
 
 def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> list[RegisterEntry]:
     """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg.
 
     ``strict``: an entry without xml:id or name is an error (a register file); otherwise it is
-    left out (lists inside a source, which are not ours to refuse).
+    left out (lists inside a source, which are not ours to refuse). Names get their running-text
+    forms ("Heller, Artur" -> "Artur Heller"); pointers the entry answers to are kept, so a
+    source's ``@ref`` to its xml:id or to one of its URIs resolves to it.
     """
+    prefixes = Prefixes.of(root)
     out: list[RegisterEntry] = []
     for t, (list_name, entry_name, name_el) in TEI_NAMES.items():
         for el in root.iter(_t(entry_name)):
@@ -86,6 +91,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
             names = [element_text(n) for n in el.iter(_t(name_el)) if element_text(n)]
             if t == "org":
                 names += [element_text(n) for n in el.findall(_t("name")) if element_text(n)]
+            names = [form for n in names for form in name_forms(n)]
             if not names and not strict:
                 continue
             if not names:
@@ -97,7 +103,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
                 scheme = _IDNO_TYPES.get((idno.get("type") or "").strip().lower())
                 value = element_text(idno)
                 if scheme is None:
-                    scheme = _scheme_from_url(value)
+                    scheme = scheme_from_url(value)
                 if scheme is None:
                     continue  # an idno of another kind (a local number...): not ours to check
                 try:
@@ -110,11 +116,11 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
                                       code="S204") from None
             note = " ".join(element_text(n) for n in el.findall(_t("note")))
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
-                                     source_line(el)))
+                                     source_line(el), entry_pointers(el, prefixes)))
     return out
 
 
-def _scheme_from_url(value: str) -> str | None:
+def scheme_from_url(value: str) -> str | None:
     for host, scheme in (("wikidata.org", "wikidata"), ("viaf.org", "viaf"),
                          ("geonames.org", "geonames"), ("d-nb.info/gnd", "gnd")):
         if host in value:
@@ -172,12 +178,27 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             add_variant(rec, e.id, name)
         for scheme, value in e.authority:
             set_authority(rec, e.id, scheme, value)
+        merged += _take_pointers(review, rec, e)
         if merge_candidates:
             keys = [name_key(n) for n in e.names]
             for other in entities.proposed_sharing(conn, e.type, keys, e.id):
                 review.merge_entities(rec, other, e.id)
                 merged += 1
     return added, updated, merged
+
+
+def _take_pointers(review: Review, rec: Act, e: RegisterEntry) -> int:
+    """The entry answers to its pointers: an entity made earlier from a source's ``@ref`` to one
+    of them (before this register was imported) is merged into the entry. Returns merges."""
+    merged = 0
+    for p in e.pointers:
+        other = pointers.owner(rec.conn, p)
+        if other is not None and other != e.id:
+            if (row := entities.entity_row(rec.conn, other)) is not None and row["type"] == e.type:
+                review.merge_entities(rec, other, e.id)
+                merged += 1
+    pointers.add(rec, e.id, e.pointers, origin="register")
+    return merged
 
 
 # -- writing a TEI register ---------------------------------------------------------------------

@@ -225,3 +225,21 @@ def _folds(k: int, *, methods: str | None, types: str | None, epochs: int,
                                           report.train_tokens), 1):
             typer.echo(f"fold {i}: trained on {n:,} tokens in {t:.1f} s, {c:.1f} s CPU "
                        f"({t / n * 10_000 if n else 0:.1f} s per 10k tokens)")
+
+
+@app.command("conventions")
+def conventions_cli(
+    *,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """The edition's conventions learned from its confirmed markup: titles, kin terms, articles,
+    'city of', possessives inside or outside the element, dates wrapping whole datelines.
+
+    Proposals' spans follow them; override one in annotator.toml under [annotator.conventions]
+    (e.g. titles = "inside").
+    """
+    with user_errors():
+        rows = workspace().conventions().rows()
+    render(rows, format, columns=["convention", "value", "source", "inside", "outside",
+                                  "about"], title="conventions")

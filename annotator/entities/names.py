@@ -77,6 +77,19 @@ def surname_keys(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def name_forms(name: str) -> tuple[str, ...]:
+    """The ways a register name is written in running text: the name without a qualifier in
+    brackets ("Abraham (SS, Buchenwald)" -> "Abraham") and, for "Surname, Given", "Given Surname".
+    """
+    plain = " ".join(re.sub(r"\s*\([^)]*\)", " ", name).split()).strip(" ,;")
+    out = [n for n in (name.strip(), plain) if n]
+    if plain.count(",") == 1:
+        family, given = (p.strip() for p in plain.split(","))
+        if family and given and not any(ch.isdigit() for ch in plain):
+            out.append(f"{given} {family}")
+    return tuple(dict.fromkeys(out))
+
+
 def display_name(surface: str) -> str:
     """A surface as a register name: one space between words, no possessive, no "the"."""
     text = POSSESSIVE.sub("", " ".join(surface.split()))

@@ -20,11 +20,12 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 
+
 def _date_columns(conn: sqlite3.Connection) -> str:
-    """Version 4: the source's own date (anchor), each date's reason and certainty (issue 19),
+    """Version 5: the source's own date (anchor), each date's reason and certainty (issue 19),
     and the export's mention groups by certainty. Columns a store has are not added again."""
     have = {(t, r[1]) for t in ("sources", "mentions")
             for r in conn.execute(f"PRAGMA table_info({t})")}  # noqa: S608 (fixed names)
@@ -38,14 +39,20 @@ def _date_columns(conn: sqlite3.Connection) -> str:
 
 
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
-# of the store that gives it).
+# of the store that gives it); MIGRATIONS[0] is the whole current schema and takes a new store
+# straight to SCHEMA_VERSION.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     0: resources.files("annotator.store").joinpath("schema.sql").read_text(encoding="utf-8"),
     1: "CREATE INDEX IF NOT EXISTS mentions_kinds ON mentions(source_id, sha256, type, "
        "entity_id, date_value, status, start, end);",  # store.sql has it from version 2
     2: "CREATE TABLE IF NOT EXISTS textmaps (sha256 TEXT PRIMARY KEY, code TEXT NOT NULL, "
        "data BLOB NOT NULL);",  # store.sql has it from version 3
-    3: _date_columns,  # store.sql has them from version 4
+    3: "ALTER TABLE mentions ADD COLUMN confidence REAL; "
+       "CREATE TABLE IF NOT EXISTS pointers (pointer TEXT PRIMARY KEY, entity_id TEXT NOT NULL "
+       "REFERENCES entities(id) ON DELETE CASCADE, origin TEXT NOT NULL DEFAULT 'markup' "
+       "CHECK (origin IN ('register', 'markup'))); "
+       "CREATE INDEX IF NOT EXISTS pointers_entity ON pointers(entity_id);",  # from version 4
+    4: _date_columns,  # store.sql has them from version 5
 }
 
 
@@ -116,16 +123,18 @@ class Store:
         while version < SCHEMA_VERSION:
             step = MIGRATIONS[version]
             script = step(self.conn) if callable(step) else step
+            # schema.sql is the whole current schema: a new store needs no later migration
+            after = SCHEMA_VERSION if version == 0 else version + 1
             try:
                 self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {after};\nCOMMIT;")
             except sqlite3.OperationalError as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise _busy(self.path) from None
                 raise
-            version += 1
+            version = after
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -182,7 +191,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("id",), "variants": ("entity_id", "key"),
     "authority_ids": ("entity_id", "scheme"), "mentions": ("id",), "rejections": ("key", "type"),
     "bib": ("key",), "claims": ("id",), "links": ("id",), "sources": ("id",),
-    "pending_passages": ("source_id", "target_source_id"),
+    "pending_passages": ("source_id", "target_source_id"), "pointers": ("pointer",),
 }
 
 

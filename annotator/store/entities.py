@@ -42,13 +42,16 @@ def proposed_sharing(conn: sqlite3.Connection, type_: str, keys: Sequence[str],
         "AND e.id != ?", (type_, *keys, other_than))]
 
 
-def by_mentions(conn: sqlite3.Connection, type_: str | None) -> list[str]:
-    """Proposed entities (of a type, or all) with current mentions, most mentions first."""
+def by_mentions(conn: sqlite3.Connection, type_: str | None, *,
+                by_confidence: bool = False) -> list[str]:
+    """Proposed entities (of a type, or all) with current mentions, most mentions first; with
+    ``by_confidence`` the surest proposal (``mentions.confidence``) first, then most mentions."""
+    order = "sure DESC, n DESC, e.id" if by_confidence else "n DESC, e.id"
     return [r["id"] for r in conn.execute(
-        "SELECT e.id, COUNT(m.id) AS n FROM entities e "
+        "SELECT e.id, COUNT(m.id) AS n, MAX(COALESCE(m.confidence, 0)) AS sure FROM entities e "
         "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
         "WHERE e.status = 'proposed' AND (? IS NULL OR e.type = ?) "
-        "GROUP BY e.id ORDER BY n DESC, e.id", (type_, type_))]
+        f"GROUP BY e.id ORDER BY {order}", (type_, type_))]  # noqa: S608 (two fixed orders)
 
 
 def confirmed_names(conn: sqlite3.Connection, other_than: str) -> list[sqlite3.Row]:

@@ -1,0 +1,126 @@
+"""An edition's pointers to its persons, places and organisations, made comparable.
+
+Editions identify who a name means with ``@ref``, ``@key`` or ``@corresp``: a local id
+(``#ehri_et_landau_lipold``), a bare key (``w6bv9xp3``), a prefixed pointer (``psn:p12``,
+expanded by the header's ``prefixDef``), a pointer into a separate personography
+(``persons.xml#p12``) or a URI (``http://www.geonames.org/2643743/london.html``). Two mentions
+with the same pointer are one entity whatever their surface ("mother", "LANDAU"); two with
+different pointers are never one. ``normalise`` turns each form into one comparable string, so
+a register entry's ``xml:id``, ``idno``, ``link/@target`` and ``@sameAs`` meet the markup's
+pointers.
+
+Pure functions over strings and lxml elements; the store keeps the pointer -> entity table.
+
+DOCS: docs/review.md#the-editions-own-identifications
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from annotator.tei.parse import TEI_NS
+
+POINTER_ATTRS = ("ref", "key", "corresp")
+_NCNAME = re.compile(r"[A-Za-z_][\w.\-]*")
+_GEONAMES = re.compile(r"^https?://(?:www\.|sws\.)?geonames\.org/(\d+)", re.I)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.I)
+
+
+class Prefixes:
+    """The ``prefixDef`` declarations of a TEI document: ``psn:p12`` -> ``persons.xml#p12``."""
+
+    def __init__(self, defs: Iterable[tuple[str, str, str]] = ()) -> None:
+        self._defs: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        for ident, match, replacement in defs:
+            try:
+                pattern = re.compile(match)
+            except re.error:
+                continue  # an edition's broken pattern: its pointers stay as written
+            # TEI writes $1 for a group; Python wants \1
+            self._defs.setdefault(ident, []).append(
+                (pattern, re.sub(r"\$(\d)", r"\\\1", replacement)))
+
+    @classmethod
+    def of(cls, root: etree._Element) -> Prefixes:
+        return cls((el.get("ident") or "", el.get("matchPattern") or "",
+                    el.get("replacementPattern") or "")
+                   for el in root.iter(f"{{{TEI_NS}}}prefixDef"))
+
+    def expand(self, value: str) -> str:
+        prefix, sep, rest = value.partition(":")
+        if not sep or rest.startswith("//"):
+            return value
+        for pattern, replacement in self._defs.get(prefix, ()):
+            if pattern.fullmatch(rest):
+                return pattern.sub(replacement, rest)
+        return value
+
+
+NO_PREFIXES = Prefixes()
+
+
+def normalise(value: str, prefixes: Prefixes = NO_PREFIXES) -> str:
+    """One comparable form of a pointer, '' for none.
+
+    ``#id``, ``file.xml#id`` and a bare ``id`` give ``id``; a GeoNames URI its
+    ``https://www.geonames.org/<number>``; other URIs lose their scheme's ``s``, ``www.`` and a
+    final slash, so ``http://`` and ``https://`` spellings of one URI meet.
+    """
+    value = prefixes.expand(value.strip())
+    if not value:
+        return ""
+    if _SCHEME.match(value):
+        m = _GEONAMES.match(value)
+        if m:
+            return f"https://www.geonames.org/{m.group(1)}"
+        value = re.sub(r"^https?://(?:www\.)?", "http://", value, flags=re.I)
+        return value.rstrip("/")
+    if "#" in value:  # a local id, or an id in a separate register file
+        return value.rsplit("#", 1)[1]
+    return value
+
+
+def pointers_of(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[str, ...]:
+    """Every pointer of a name element (``@ref``, ``@key``, ``@corresp``), normalised, in order.
+
+    A group ("the Landaus") may point to several entities; the first names the mention's own.
+    """
+    out: list[str] = []
+    for attr in POINTER_ATTRS:
+        for part in (el.get(attr) or "").split():
+            p = normalise(part, prefixes)
+            if p and p not in out:
+                out.append(p)
+    return tuple(out)
+
+
+def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[str, ...]:
+    """The pointers a register entry answers to: its xml:id, ``@sameAs``, its ``idno`` and
+    ``link/@target`` URIs (``ptr``/``ref`` targets too)."""
+    out: list[str] = []
+
+    def add(value: str) -> None:
+        p = normalise(value, prefixes)
+        if p and p not in out:
+            out.append(p)
+
+    add(el.get("{http://www.w3.org/XML/1998/namespace}id") or "")
+    for part in (el.get("sameAs") or "").split():
+        add(part)
+    for child in el.iter(f"{{{TEI_NS}}}idno"):
+        text = (child.text or "").strip()
+        if _SCHEME.match(text):
+            add(text)
+    for child in el.iter(f"{{{TEI_NS}}}link", f"{{{TEI_NS}}}ptr", f"{{{TEI_NS}}}ref"):
+        for part in (child.get("target") or "").split():
+            if _SCHEME.match(part):
+                add(part)
+    return tuple(out)
+
+
+def local_id(pointer: str) -> str | None:
+    """The pointer itself when it can be an entity id (an XML name, no URI), else None."""
+    return pointer if _NCNAME.fullmatch(pointer) and len(pointer) <= 100 else None

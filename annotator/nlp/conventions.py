@@ -1,0 +1,253 @@
+"""An edition's conventions of where a name's element starts and ends, learned from its markup.
+
+Editions differ: one writes ``Mr. <persName>Krimke</persName>``, another ``<persName>Dr. Leo
+Baeck</persName>``; one keeps "uncle", "the", "city of" or a possessive "'s" outside the element,
+another inside; in a diary the date may wrap the whole dateline (``<dateline><date>3.</date>``).
+``learn`` counts, over the confirmed mentions, how often each thing stands inside or just outside
+the element, and decides by the majority once there is enough evidence (``MIN_EVIDENCE``); until
+then the default (the span rules of ``annotator.nlp.spans``) holds. ``span_rules`` turns the
+result into the rules proposals (and a mention added from a selection) are cleaned with.
+
+Settings in ``[annotator.conventions]`` of annotator.toml override what was learned.
+
+DOCS: docs/proposals.md#conventions
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from annotator.entities.names import POSSESSIVE
+from annotator.nlp.spans import (RULES, TITLE_WORDS, Rule, strip_leading_article,
+                                 strip_possessive, strip_title)
+
+INSIDE, OUTSIDE, WHOLE = "inside", "outside", "whole"
+# convention -> (what it is about, its values, the default)
+CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "titles": ("titles and honorifics before a person's name (Mr., Dr., Sir, Lady)",
+               (INSIDE, OUTSIDE), OUTSIDE),
+    "kin": ("kin terms before a person's name (uncle, mother, cousin)", (INSIDE, OUTSIDE),
+            OUTSIDE),
+    "articles": ("a leading 'the' of a place or organisation ('the Gestapo')",
+                 (INSIDE, OUTSIDE), OUTSIDE),
+    "city_of": ("'city of', 'town of', 'county of' before a place", (INSIDE, OUTSIDE), OUTSIDE),
+    "possessive": ("a possessive 's after a name ('Fraenkel's')", (INSIDE, OUTSIDE), OUTSIDE),
+    # "inside" counts datelines the date wraps whole, "outside" dates within a dateline
+    "datelines": ("dates in a dateline: the date alone, or the whole dateline",
+                  (WHOLE, INSIDE), INSIDE),
+}
+MIN_EVIDENCE = 3  # cases seen before a convention is taken as learned
+
+KIN_WORDS = frozenset("""
+    mother father brother sister uncle aunt cousin wife husband son daughter nephew niece
+    grandfather grandmother grandson granddaughter brother-in-law sister-in-law
+    mother-in-law father-in-law son-in-law daughter-in-law stepmother stepfather
+""".split())
+_OWNERS = frozenset({"my", "his", "her", "thy", "our", "their", "your", "dear", "beloved"})
+_PLACE_HEADS = re.compile(r"(?:city|town|county|village|parish|borough|shire|isle|kingdom|"
+                          r"port|province|state)\s+of\s+$", re.I)
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w’'-]*\.?)([ \t]+)$")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """Each convention's value, and the (inside, outside) counts it was learned from."""
+
+    titles: str = OUTSIDE
+    kin: str = OUTSIDE
+    articles: str = OUTSIDE
+    city_of: str = OUTSIDE
+    possessive: str = OUTSIDE
+    datelines: str = INSIDE
+    evidence: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    overridden: frozenset[str] = frozenset()
+
+    def value(self, name: str) -> str:
+        return str(getattr(self, name))
+
+    def rows(self) -> list[dict[str, object]]:
+        """One row per convention: name, value, where it comes from, the evidence."""
+        out: list[dict[str, object]] = []
+        for name, (about, _, default) in CONVENTIONS.items():
+            inside, outside = self.evidence.get(name, (0, 0))
+            source = ("annotator.toml" if name in self.overridden else
+                      "learned" if inside + outside >= MIN_EVIDENCE else "default")
+            out.append({"convention": name, "value": self.value(name), "source": source,
+                        "inside": inside, "outside": outside, "default": default,
+                        "about": about})
+        return out
+
+    def with_overrides(self, overrides: Mapping[str, str]) -> Conventions:
+        return _make({**{n: self.value(n) for n in CONVENTIONS}, **overrides}, self.evidence,
+                     frozenset(overrides))
+
+
+def _make(values: Mapping[str, str], evidence: Mapping[str, tuple[int, int]],
+          overridden: frozenset[str] = frozenset()) -> Conventions:
+    d = {n: values.get(n, default) for n, (_, _, default) in CONVENTIONS.items()}
+    return Conventions(d["titles"], d["kin"], d["articles"], d["city_of"], d["possessive"],
+                       d["datelines"], evidence, overridden)
+
+
+DEFAULT = Conventions()
+
+
+def check_overrides(overrides: Mapping[str, object]) -> list[str]:
+    """What is wrong with ``[annotator.conventions]``: one message per bad entry."""
+    bad = []
+    for name, value in overrides.items():
+        if name not in CONVENTIONS:
+            bad.append(f"unknown convention '{name}' (use one of {', '.join(CONVENTIONS)})")
+        elif value not in CONVENTIONS[name][1]:
+            bad.append(f"convention {name} = '{value}' (use one of "
+                       f"{', '.join(CONVENTIONS[name][1])})")
+    return bad
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A confirmed mention in its reading text; ``dateline`` the span of the dateline it lies
+    in, if any."""
+
+    text: str
+    start: int
+    end: int
+    type: str
+    dateline: tuple[int, int] | None = None
+
+
+def _word_before(text: str, start: int) -> str:
+    m = _WORD_BEFORE.search(text[max(0, start - 40):start])
+    return m.group(1).lower().rstrip(".") if m and "\n" not in m.group(2) else ""
+
+
+def _first_word(text: str, start: int, end: int) -> str:
+    m = _WORD.match(text, start, end)
+    return m.group().lower().rstrip(".") if m else ""
+
+
+def learn(mentions: Iterable[Marked]) -> Conventions:
+    """The conventions the confirmed mentions show (majority, at least MIN_EVIDENCE cases)."""
+    counts = {name: [0, 0] for name in CONVENTIONS}
+    for m in mentions:
+        span = m.text[m.start:m.end]
+        first, before = _first_word(m.text, m.start, m.end), _word_before(m.text, m.start)
+        if m.type == "person":
+            words = _WORD.findall(span)
+            if first in TITLE_WORDS and len(words) > 1:
+                counts["titles"][0] += 1
+            elif before in TITLE_WORDS:
+                counts["titles"][1] += 1
+            if first in KIN_WORDS or (first in _OWNERS and len(words) > 1 and
+                                      words[1].lower() in KIN_WORDS):
+                counts["kin"][0] += 1
+            elif before in KIN_WORDS:
+                counts["kin"][1] += 1
+        if m.type in ("place", "org"):
+            if first == "the" and len(span.split()) > 1:
+                counts["articles"][0] += 1
+            elif before == "the":
+                counts["articles"][1] += 1
+        if m.type == "place":
+            if _PLACE_HEADS.search(span[:span.lower().find(" of ") + 4] if " of " in span
+                                   else ""):
+                counts["city_of"][0] += 1
+            elif _PLACE_HEADS.search(m.text[max(0, m.start - 20):m.start]):
+                counts["city_of"][1] += 1
+        if m.type != "date":
+            if POSSESSIVE.search(span):
+                counts["possessive"][0] += 1
+            elif POSSESSIVE.match(m.text, m.end) or re.match(r"['’]s\b", m.text[m.end:m.end + 3]):
+                counts["possessive"][1] += 1
+        if m.type == "date" and m.dateline is not None:
+            a, b = m.dateline
+            whole = m.start <= a + 1 and m.end >= b - 1
+            counts["datelines"][0 if whole else 1] += 1
+    values: dict[str, str] = {}
+    for name, (inside, outside) in counts.items():
+        kinds = CONVENTIONS[name][1]
+        if inside + outside >= MIN_EVIDENCE and inside != outside:
+            values[name] = kinds[0] if inside > outside else kinds[1]
+    return _make(values, {k: (v[0], v[1]) for k, v in counts.items()})
+
+
+# -- applying them ---------------------------------------------------------------------------
+def _extend_before(words: frozenset[str], types: tuple[str, ...], *, owners: bool = False,
+                   name: str) -> Rule:
+    """A rule taking in the words of ``words`` right before a span of one of ``types``."""
+
+    def rule(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+        if type_ not in types:
+            return start, end
+        while True:
+            m = _WORD_BEFORE.search(text[max(0, start - 40):start])
+            if m is None or "\n" in m.group(2):
+                return start, end
+            w = m.group(1).lower().rstrip(".")
+            if w in words or (owners and w in _OWNERS and start != end):
+                start -= len(m.group(0))
+                if w in _OWNERS:
+                    return start, end
+                continue
+            return start, end
+
+    rule.__name__ = name
+    return rule
+
+
+def _take_possessive(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """"Fraenkel's": the possessive goes inside the name's element."""
+    if type_ != "date":
+        m = re.match(r"['’]s?\b", text[end:end + 3])
+        if m and (m.group() != "'" or text[end - 1:end] == "s"):
+            return start, end + len(m.group())
+    return start, end
+
+
+def _take_place_head(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """"city of London": the head goes inside the place's element."""
+    if type_ == "place":
+        m = _PLACE_HEADS.search(text[max(0, start - 20):start])
+        if m:
+            head = re.search(r"(?:the\s+)?" + re.escape(m.group()) + "$",
+                             text[max(0, start - 25):start], re.I)
+            return start - len(head.group() if head else m.group()), end
+    return start, end
+
+
+_THE = frozenset({"the"})
+
+
+def span_rules(conv: Conventions, base: tuple[Rule, ...] = RULES) -> tuple[Rule, ...]:
+    """The span rules under these conventions: default rules left out or added where the
+    edition puts things inside its elements."""
+    drop: set[Rule] = set()
+    add: list[Rule] = []
+    if conv.titles == INSIDE:
+        drop.add(strip_title)
+        add.append(_extend_before(TITLE_WORDS, ("person",), name="take_title"))
+    if conv.kin == INSIDE:
+        add.append(_extend_before(KIN_WORDS, ("person",), owners=True, name="take_kin"))
+    if conv.articles == INSIDE:
+        drop.add(strip_leading_article)
+        add.append(_keep_article)
+    if conv.city_of == INSIDE:
+        add.append(_take_place_head)
+    if conv.possessive == INSIDE:
+        drop.add(strip_possessive)
+        add.append(_take_possessive)
+    if not drop and not add:
+        return base
+    return (*(r for r in base if r not in drop), *add)
+
+
+def _keep_article(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """"the Gestapo": a leading "the" of a place or organisation goes inside its element."""
+    m = re.search(r"(?<!\w)[Tt]he[ \t]+$", text[max(0, start - 5):start])
+    if type_ in ("place", "org") and m:
+        return start - len(m.group()), end
+    return start, end
+

@@ -1,0 +1,132 @@
+"""Unaided proposals scored against real editions: ``python bench/dev_corpora.py DIR [CORPUS...]``.
+
+DIR is a folder of corpora (the project's dev-corpora), one sub-folder of TEI files each. Every
+file is added to a fresh workspace with its own name/date markup taken out (so nothing of the
+edition's work helps), proposals are made, and they are scored against the original file: exact
+and overlap precision / recall / F1 per type, summed over files, per corpus and over all. A corpus
+whose README says "score it for PERSON and DATE only" is scored for those types alone.
+
+``--no-propagate`` / ``--no-conventions`` / ``--no-org-filter`` switch steps off, to measure what
+each adds. ``--json`` prints the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotator import Workspace  # noqa: E402
+from annotator.acts.evaluate import SCORED, _load_tei_gold, gold_for_source, score  # noqa: E402
+from annotator.records import TypeScore  # noqa: E402
+
+TEI = "http://www.tei-c.org/ns/1.0"
+STRIP = ("persName", "placeName", "orgName", "name", "rs", "date", "geogName")
+ONLY = {"friendly-networks": ("person", "date")}  # their README: selective, no places
+
+
+def stripped(path: Path, out: Path) -> None:
+    """The file with its entity and date elements unwrapped (their text kept)."""
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                  load_dtd=False))
+    text = tree.getroot().find(f"{{{TEI}}}text")
+    if text is not None:
+        els = [el for el in text.iter() if isinstance(el.tag, str) and
+               etree.QName(el).localname in STRIP]
+        for el in reversed(els):
+            etree.strip_tags(el.getparent(), el.tag) if el.getparent() is not None else None
+        # list entries in the text (back matter registers) would be read as the edition's work
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+
+
+def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, list[int]], float]:
+    ws = Workspace.init(work)
+    files = sorted(corpus.glob("*.xml"))
+    plain = work / "plain"
+    plain.mkdir()
+    for f in files:
+        stripped(f, plain / f.name)
+    ws.add_many([plain / f.name for f in files])
+    settings = ws.settings.with_overrides(propagate=not args.no_propagate,
+                                          conventions_on=not args.no_conventions,
+                                          org_filter=not args.no_org_filter) \
+        if hasattr(ws.settings, "org_filter") else ws.settings
+    ws.settings = settings  # type: ignore[misc]
+    t0 = time.perf_counter()
+    ws.propose()
+    took = time.perf_counter() - t0
+    only = ONLY.get(corpus.name, SCORED)
+    sums: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in only}
+    by_text = {ws.reading_text(s.id): s.id for s in ws.sources()}
+    for f in files:
+        text, gold = _load_tei_gold(f)
+        if text in by_text:  # the same reading text: no alignment needed
+            sid = by_text[text]
+        else:
+            sid, gold = gold_for_source(ws, f)
+        predicted = [m for m in ws.mentions(sid) if m.status in ("confirmed", "proposed")]
+        scores, _ = score(gold, predicted)
+        for s in scores:
+            if s.type in sums:
+                for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
+                    sums[s.type][i] += v
+    ws.close()
+    return sums, took
+
+
+def table(name: str, sums: dict[str, list[int]]) -> list[dict[str, object]]:
+    rows = []
+    total = [0, 0, 0, 0]
+    for t, v in sums.items():
+        total = [a + b for a, b in zip(total, v)]
+        rows.append(_row(name, t, v))
+    rows.append(_row(name, "all", total))
+    return rows
+
+
+def _row(name: str, t: str, v: list[int]) -> dict[str, object]:
+    s = TypeScore(t, *v)
+    return {"corpus": name, "type": t, "gold": s.gold, "pred": s.predicted,
+            **{f"ex_{k}": round(x, 3) for k, x in zip("prf", s.exact)},
+            **{f"ov_{k}": round(x, 3) for k, x in zip("prf", s.overlap)}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("root", type=Path)
+    ap.add_argument("corpora", nargs="*")
+    ap.add_argument("--no-propagate", action="store_true")
+    ap.add_argument("--no-conventions", action="store_true")
+    ap.add_argument("--no-org-filter", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    names = args.corpora or sorted(p.name for p in args.root.iterdir() if p.is_dir())
+    rows: list[dict[str, object]] = []
+    grand: dict[str, list[int]] = {}
+    for name in names:
+        with tempfile.TemporaryDirectory() as tmp:
+            sums, took = run(args.root / name, Path(tmp) / "ws", args)
+        print(f"# {name}: propose {took:.1f} s", file=sys.stderr)
+        rows += table(name, sums)
+        for t, v in sums.items():
+            grand[t] = [a + b for a, b in zip(grand.get(t, [0, 0, 0, 0]), v)]
+    rows += table("ALL", grand)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return
+    cols = list(rows[0])
+    print(" | ".join(cols))
+    for r in rows:
+        print(" | ".join(str(r[c]) for c in cols))
+
+
+if __name__ == "__main__":
+    main()
