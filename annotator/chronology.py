@@ -637,6 +637,9 @@ def find_dates(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         while e > s and text[e - 1] in " ,":
             e -= 1
+        word = re.search(r"(\w+)\.$", text[s:e])
+        if word and word[1].lower() in MONTH_NAMES:  # "of May." ends a sentence
+            e -= 1
         if read_expression(text[s:e]).kind != "none":
             out.append((s, e))
     return out

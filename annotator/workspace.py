@@ -257,7 +257,8 @@ class Workspace:
                     kept, stale = _carry_over(act, item.id, old_tm, tm)
                 from annotator.acts import bibliography
 
-                bibliography.add_source_works(act, item.id, item.parsed, title=title)
+                bibliography.add_source_works(act, item.id, item.parsed, title=title,
+                                              date=values["date"])
                 self._markup_from_source(act, item.id, item.parsed, tm)
                 self._exports_from_source(act, item.id, item.parsed, tm)
                 if write:
@@ -724,6 +725,28 @@ class Workspace:
     def reject(self, *targets: str | Iterable[str], expected: str | None = None) -> Decision:
         """Reject entities (their names are never proposed again for that type) or mentions."""
         return self._review().reject(_flat(targets), expected=expected)
+
+    def set_date(self, mention_id: int | str, *, when: str | None = None,
+                 from_: str | None = None, to: str | None = None,
+                 not_before: str | None = None, not_after: str | None = None,
+                 expected: str | None = None) -> Decision:
+        """Correct a date mention's value (and confirm it): ``when``, or ``from_``/``to``, or
+        ``not_before``/``not_after``."""
+        value = {k: v for k, v in (("when", when), ("from", from_), ("to", to),
+                                   ("notBefore", not_before), ("notAfter", not_after)) if v}
+        return self._review().set_date(mention_id, value, expected=expected)
+
+    def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:
+        """Confirm a source's proposed dates as one act: with ``certain`` only the ones
+        stated in full (certainty high, weekday fitting), else all that have a value."""
+        self.source(source_id)
+        return self._review().confirm_dates(source_id, certain=certain)
+
+    def set_source_date(self, source_id: str, value: str) -> Decision:
+        """Set the date a source was written; its partial dates lean on it at the next
+        ``propose``."""
+        self.source(source_id)
+        return self._review().set_source_date(source_id, value)
 
     def relabel(self, target: str, new_type: str, *, confirm: bool = False,
                 expected: str | None = None) -> Decision:

@@ -440,3 +440,28 @@ def test_browser_hostile_text_stays_text(browser, ws, tmp_path):
         context.close()
         server.stop()
     assert dialogs == []
+
+
+def test_browser_confirms_and_corrects_a_date(page, desk_ws):
+    """A date's panel shows its value and how it was found; confirm one, correct another."""
+    sid = "german-soviet-axis-talks"
+    dates = {m.surface: m for m in desk_ws.mentions(sid) if m.type == "date"}
+    july, june = dates["July 1940"], dates["June 1941"]
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.click(f"article#text mark[data-m='{july.id}']")
+    page.wait_for_selector("#panel .date-value")
+    assert 'when="1940-07"' in page.inner_text("#panel .date-value")
+    assert page.inner_text("#panel .date-reason") == "stated in full"
+    page.click("#panel form.actions button[value='confirm']")
+    page.wait_for_selector("#panel .message.ok")
+    assert desk_ws.mention(july.id).status == "confirmed"
+    page.click(f"article#text mark[data-m='{june.id}']")
+    page.wait_for_selector(f"#panel form.date-set[action$='/{june.id}/date']")
+    page.fill("#panel form.date-set input[name='when']", "1941-06-22")
+    shot(page, "date-panel")
+    page.click("#panel form.date-set button")
+    page.wait_for_selector("#panel .message.ok:has-text('Date set to when=1941-06-22')")
+    after = desk_ws.mention(june.id)
+    assert (after.status, dict(after.date_value), after.date_reason) == \
+        ("confirmed", {"when": "1941-06-22"}, "set by the editor")

@@ -117,13 +117,16 @@ def entry(store: Store, key: str) -> BibEntry:
     return entry_from_row(row)
 
 
-def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: str) -> None:
-    """Within the act adding a source: the source is a citable work, and so are the works its
-    TEI lists; keep them (once: a work already read from this source keeps its key)."""
+def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: str,
+                     date: str = "") -> None:
+    """Within the act adding a source: the source is a citable work (dated ``date``, the date
+    it was written, when its description gives none), and so are the works its TEI lists;
+    keep them (once: a work already read from this source keeps its key)."""
     taken = [r["key"] for r in act.conn.execute("SELECT key FROM bib")]
     mine = [entry_from_row(r) for r in act.conn.execute("SELECT * FROM bib WHERE origin = ?",
                                                         (f"source:{source_id}",))]
-    found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title, taken=taken)
+    found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title, taken=taken,
+                                date=date)
     for work in found:
         if any(bib_mod.same_work(work, old) for old in mine):
             continue

@@ -313,6 +313,11 @@ def register_index(known: Sequence[KnownEntity],
     return VariantIndex(entries)
 
 
+def _with_date(fingerprint: str, date: str) -> str:
+    """A run's settings with the source's own date: a date the editor sets is run again."""
+    return fingerprint if not date else f"{fingerprint} date={date}"
+
+
 def register_fingerprint(known: Sequence[KnownEntity],
                          rejected: frozenset[tuple[str, str]],
                          ids: frozenset[str] = frozenset()) -> str:
@@ -479,7 +484,8 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
     for src in sources:
         last = _last_run(conn, src.id, "ner")
         if not force and last is not None and last["sha256"] == src.sha256 and \
-                last["model"] == provenance and last["settings"] == fingerprint:
+                last["model"] == provenance and \
+                last["settings"] == _with_date(fingerprint, src.date):
             results[src.id] = SourceProposeResult(src.id, 0, True, src.words)
         else:
             todo.append(src)
@@ -550,7 +556,8 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                     org_threshold=steps.org_threshold, confirmed=confirmed_names(known, ids),
                     dating=dating)
                 n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
-                record_run(tx, sid, src.sha256, "ner", provenance, fingerprint)
+                record_run(tx, sid, src.sha256, "ner", provenance,
+                           _with_date(fingerprint, src.date))
                 record_run(tx, sid, src.sha256, "register", "rule:register",
                             register_fingerprint(known, rejected, ids))
             results[sid] = SourceProposeResult(sid, n, False, src.words)

@@ -28,12 +28,14 @@ from annotator.acts.entity_edits import (add_variant, cascade_status, move_child
                                          reject_keys, set_authority, unique_entity_id)
 from annotator.acts.targets import MENTION, parse_target, target_name
 from annotator.calendar import real_iso
+from annotator.chronology import EDITOR, parse_day
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import display_name, name_key
 from annotator.errors import DecisionError, Location
 from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Decision
 from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
+from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.mentions import mention_at
 from annotator.text import slug
 
@@ -204,6 +206,62 @@ class Review:
                 reject_key(rec, k, row["type"])
             else:
                 rec.delete("rejections", {"key": k, "type": row["type"]})
+
+    @_located
+    def set_date(self, mention_id: int | str, value: dict[str, str], *,
+                 expected: str | None = None) -> Decision:
+        """Give a date mention the editor's value (when, from/to, notBefore/notAfter); it is
+        confirmed with it, its reason 'set by the editor', its certainty high."""
+        text = str(mention_id)
+        _, key = parse_target(text if text.startswith(MENTION) else MENTION + text)
+        stored = normalise_date_value(value)
+        if stored is None:
+            raise DecisionError("no date value given",
+                                hint="give --when, --from/--to or --not-before/--not-after",
+                                code="D013")
+        with self._act("date", [f"mention:{key}"], {"value": json.loads(stored)},
+                       expected) as rec:
+            row = self._mention_row(rec.conn, int(key))
+            if row["type"] != "date":
+                raise DecisionError(f"mention {key} is a {row['type']}, not a date",
+                                    hint=f"relabel it first: annotator relabel mention:{key} "
+                                         "date", code="D014")
+            rec.update("mentions", {"id": key}, {
+                "date_value": stored, "date_reason": EDITOR, "date_cert": "high",
+                "status": "confirmed", "decided": 1})
+        return self._done(rec)
+
+    @_located
+    def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:
+        """Confirm a source's proposed dates that have a value as one act; with ``certain``
+        only those stated in full whose weekday fits (inferred ones wait for the editor)."""
+        ids = waiting_dates(self.store.conn, source_id, certain=certain)
+        if not ids:
+            raise DecisionError(f"no proposed date of '{source_id}' has a "
+                                f"{'certain ' if certain else ''}value",
+                                hint=f"list them with 'annotator dates list {source_id}'",
+                                code="D001")
+        return self._set_status("confirm", "confirmed", [f"mention:{i}" for i in ids], None)
+
+    def set_source_date(self, source_id: str, value: str) -> Decision:
+        """Set the date a source was written (its anchor: what its partial dates lean on)."""
+        day = parse_day(value)
+        if day is None:
+            raise DecisionError(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                                hint="give the date as 1865-04-12", code="D013")
+        with self.store.act("source-date", f"source:{source_id}", editor=self.editor,
+                            payload={"date": day.tei()}) as rec:
+            if not source_known(rec.conn, source_id):
+                raise DecisionError(f"no source '{source_id}'",
+                                    hint="list them with 'annotator sources'", code="D001")
+            rec.update("sources", {"id": source_id}, {"date": day.tei(), "date_reason": EDITOR})
+            work = own_work(rec.conn, source_id)
+            if work is not None:  # the source's own bibliography entry takes the date
+                fields = {k: v for k, v in json.loads(work["fields"]).items() if k != "year"}
+                rec.update("bib", {"key": work["key"]},
+                           {"fields": json.dumps({**fields, "date": day.tei()},
+                                                 ensure_ascii=False)})
+        return self._done(rec)
 
     @_located
     def relabel(self, target: str, new_type: str, *, confirm: bool = False,

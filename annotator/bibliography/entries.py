@@ -341,9 +341,10 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
 
 
 def tei_entries(root: etree._Element, *, source_id: str, title: str,
-                taken: Iterable[str]) -> list[BibEntry]:
+                taken: Iterable[str], date: str = "") -> list[BibEntry]:
     """The works a TEI source names in its text (``listBibl``, ``bibl``, ``biblStruct``), and
-    the source itself as a citable work (first, from ``sourceDesc`` and ``titleStmt``).
+    the source itself as a citable work (first, from ``sourceDesc`` and ``titleStmt``), dated
+    ``date`` (the date it was written) when its description gives none.
 
     A ``bibl`` inside another ``bibl``/``biblStruct`` is part of it, not a work of its own.
     ``xml:id`` is the key where there is one.
@@ -379,6 +380,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             fields.setdefault("editor", _names(stmt, "editor"))
         if not fields.get("title"):
             fields["title"] = title
+        if date and not fields.get("date") and not fields.get("year"):
+            fields["date"] = date
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
             add(etype, fields, source_line(work if work is not None else header), None)

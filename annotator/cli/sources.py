@@ -55,9 +55,10 @@ def sources_cli(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:
-    """List the workspace's sources with id, title, size and hash."""
+    """List the workspace's sources with id, title, the date each was written, size and hash."""
     with user_errors():
         rows = [asdict(s) | {"sha256": s.sha256[:12] if format is Format.table else s.sha256}
                 for s in workspace().sources()]
-    render(rows, format, columns=["id", "title", "words", "origin", "file", "sha256",
-                                  "added_at"])
+    render(rows, format, columns=["id", "title", "date", "words", "origin", "file", "sha256",
+                                  "added_at", *(["date_reason"] if format is not Format.table
+                                                else [])])

@@ -117,6 +117,7 @@ class _Kind(NamedTuple):
     type: str
     entity_id: str | None
     date_value: str | None
+    date_cert: str  # 'high' stated, 'medium' inferred from the source's chronology, or ''
     status: str
     provenance: str
 
@@ -176,18 +177,18 @@ def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, st
     provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them
     (then the rows themselves are read too).
     """
-    marks, by = ("status, provenance", ", 4, 5") if "proposed" in states else ("'confirmed', ''", "")
+    marks, by = ("status, provenance", ", 5, 6") if "proposed" in states else ("'confirmed', ''", "")
     rows = store.query(
-        f"SELECT type, entity_id, date_value, {marks}, group_concat(start), group_concat(end) "
-        "FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
-        f"GROUP BY 1, 2, 3{by}", (source_id, sha256, *states))
-    starts = [np.fromstring(r[5], dtype=np.int64, sep=",") for r in rows]
-    ends = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
+        f"SELECT type, entity_id, date_value, date_cert, {marks}, group_concat(start), "
+        "group_concat(end) FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
+        f"GROUP BY 1, 2, 3, 4{by}", (source_id, sha256, *states))
+    starts = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
+    ends = [np.fromstring(r[7], dtype=np.int64, sep=",") for r in rows]
     if not rows:
         return _Mentions.of(())
     kind = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in starts])
     return _Mentions.in_order(np.concatenate(starts), np.concatenate(ends), kind,
-                              [_Kind(*r[:5]) for r in rows])
+                              [_Kind(*r[:6]) for r in rows])
 
 
 def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: bool,
@@ -529,7 +530,13 @@ class _Builder:
     def _mention_attrs(self, m: _Kind) -> tuple[tuple[str, str | None], ...]:
         if m.type == "date":
             value = json.loads(m.date_value) if m.date_value else {}
-            return tuple((a, str(value[a])) for a in DATE_ATTRS if value.get(a))
+            attrs: tuple[tuple[str, str | None], ...] = tuple(
+                (a, str(value[a])) for a in DATE_ATTRS if value.get(a))
+            if attrs and m.date_cert and m.status == "confirmed":  # a proposal has its own
+                attrs += (("cert", m.date_cert),)  # how sure the value is, and for an
+                if m.date_cert != "high":  # inferred one its evidence: the text itself
+                    attrs += (("evidence", "internal"),)
+            return attrs
         eid = m.entity_id
         if eid and eid in self.data.entities:
             ref = self.pointer(self.data.entities[eid])
@@ -572,8 +579,8 @@ class _Builder:
         head = self.ix.nodes[chain[0]]
         if kind.type == "date":
             if any(head.get(a) is not None for a in DATE_ATTRS):
-                if dict(extra) != {a: head.get(a) for a in DATE_ATTRS
-                                   if head.get(a) is not None}:
+                if {a: v for a, v in extra if a in DATE_ATTRS} != \
+                        {a: head.get(a) for a in DATE_ATTRS if head.get(a) is not None}:
                     self.counts["kept"] += 1
             elif extra and not from_file:
                 for node in chain:

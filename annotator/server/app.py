@@ -311,6 +311,20 @@ def _panel_and_text(desk: Desk, request: Request, source_id: str, done: str) -> 
     return resp
 
 
+def mention_date(desk: Desk, request: Request, form: Form) -> Response:
+    """Correct a date mention's value from its panel (``Workspace.set_date``): confirmed."""
+    mention = _mention(desk, request)
+    value = {k: form.get(k, "").strip() or None for k in ("when", "from", "to", "notBefore",
+                                                          "notAfter")}
+    if value["from"] or value["to"] or value["notBefore"] or value["notAfter"]:
+        value["when"] = None  # bounds given: they are the value, not the old when
+    desk.ws.set_date(mention.id, when=value["when"], from_=value["from"], to=value["to"],
+                     not_before=value["notBefore"], not_after=value["notAfter"],
+                     expected=form.get("expected") or None)
+    shown = " ".join(f"{k}={v}" for k, v in desk.ws.mention(mention.id).date_value)
+    return _panel_and_text(desk, request, mention.source_id, f"Date set to {shown}.")
+
+
 def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
     """Correct a mention's span to the text selected over it (``Workspace.adjust``)."""
     mention = _mention(desk, request)
@@ -634,6 +648,7 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/s/{source_id}/mention/{mention_id:int}", mention_panel, ("GET",)),
     ("/s/{source_id}/mention/{mention_id:int}", mention_decide, ("POST",)),
     ("/s/{source_id}/mention/{mention_id:int}/adjust", mention_adjust, ("POST",)),
+    ("/s/{source_id}/mention/{mention_id:int}/date", mention_date, ("POST",)),
     ("/queue", queue_page, ("GET",)),
     ("/queue", queue_decide, ("POST",)),
     ("/register", register_page, ("GET",)),

@@ -1,0 +1,92 @@
+"""Dates in review: a source's own date (found, shown, set), date values corrected and
+confirmed in one act, and their certainty in the exported TEI and the .bib entry."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.errors import DecisionError
+from tests.conftest import run
+
+TEI = "http://www.tei-c.org/ns/1.0"
+LETTER = f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>A letter to a brother</title>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up.</p></sourceDesc></fileDesc><profileDesc><correspDesc>
+<correspAction type="sent"><date when="1864-04-12">12 April 1864</date></correspAction>
+</correspDesc></profileDesc></teiHeader><text><body>
+<p>Dear Brother, your letter of April 11th came yesterday. We leave on Tuesday, 19th April 1864,
+and hope to be home by the 2d of May.</p>
+</body></text></TEI>
+"""
+
+
+@pytest.fixture
+def letter_ws(ws, tmp_path):
+    path = tmp_path / "letter.xml"
+    path.write_text(LETTER, encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    return ws
+
+
+def _dates(ws):
+    return {m.surface: m for m in ws.mentions("letter") if m.type == "date"}
+
+
+def test_dates_review_source_date_found_shown_and_set(letter_ws):
+    ws = letter_ws
+    src = ws.source("letter")
+    assert (src.date, src.date_reason) == ("1864-04-12", "the header's sending date 1864-04-12")
+    listed = run(ws, "sources", "--format", "json")
+    assert json.loads(listed.output)[0]["date"] == "1864-04-12"
+    april = _dates(ws)["April 11th"]
+    assert dict(april.date_value) == {"when": "1864-04-11"}
+    assert (april.date_cert, april.date_reason) == ("medium", "year from the header's sending "
+                                                              "date 1864-04-12")
+    assert dict(_dates(ws)["yesterday"].date_value) == {"when": "1864-04-11"}
+    result = run(ws, "source", "date", "letter", "1865-04-12")
+    assert result.exit_code == 0, result.output
+    assert ws.source("letter").date_reason == "set by the editor"
+    ws.propose()  # the new date is what partial dates lean on now
+    assert dict(_dates(ws)["April 11th"].date_value) == {"when": "1865-04-11"}
+    work = next(e for e in ws.bib() if e.origin == "source:letter")
+    assert work.get("date") == "1865-04-12"
+    bad = run(ws, "source", "date", "letter", "1865-13-01")
+    assert bad.exit_code == 2 and "D013" in bad.output
+
+
+def test_dates_review_set_confirm_undo_and_export(letter_ws):
+    ws = letter_ws
+    dates = _dates(ws)
+    stated = dates["Tuesday, 19th April 1864"]  # weekday + date: one mention
+    assert (stated.date_cert, "weekday-mismatch" in stated.flags) == ("high", False)
+    decision = ws.confirm_dates("letter", certain=True)
+    after = _dates(ws)
+    assert after["Tuesday, 19th April 1864"].status == "confirmed"
+    assert after["April 11th"].status == "proposed"  # inferred: waits for the editor
+    assert decision.target.split() == [f"mention:{stated.id}"]
+    may = after["the 2d of May"]
+    result = run(ws, "date", "set", f"mention:{may.id}", "--when", "1864-05-02")
+    assert result.exit_code == 0, result.output
+    may = ws.mention(may.id)
+    assert (may.status, dict(may.date_value), may.date_reason, may.date_cert) == \
+        ("confirmed", {"when": "1864-05-02"}, "set by the editor", "high")
+    ws.confirm(f"mention:{after['April 11th'].id}")
+    ws.export_tei(["letter"])
+    text = next((ws.root / "exports").rglob("letter*.xml")).read_text(encoding="utf-8")
+    assert '<date when="1864-04-19" cert="high">Tuesday, 19th April 1864</date>' in text
+    assert '<date when="1864-04-11" cert="medium" evidence="internal">April 11th</date>' in text
+    ws.undo()
+    ws.undo()
+    assert ws.mention(may.id).status == "proposed"
+    with pytest.raises(DecisionError) as err:
+        ws.set_date(may.id)
+    assert err.value.code == "D013"
+    listing = run(ws, "dates", "list", "letter", "--format", "json")
+    rows = {r["surface"]: r for r in json.loads(listing.output)}
+    assert rows["April 11th"]["reason"].startswith("year from")
+    nothing = run(ws, "dates", "confirm", "letter", "--certain")
+    assert nothing.exit_code == 2 and "D001" in nothing.output
