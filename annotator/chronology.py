@@ -193,6 +193,9 @@ def plain_form(surface: str) -> tuple[str, int | None]:
         return MONTH_NAMES[_ALL_MONTHS[m.group().rstrip(".").lower()] - 1]
     text = re.sub(MONTH_WORD, month, text, flags=re.I)
     months = "|".join(MONTH_NAMES)
+    text = re.sub(rf"\b({months})\s*[.:,]?\s+(\d{{1,2}})\s*[.:;,]?\s*[-–—]?\s*(\d{{4}})\b",
+                  r"\1 \2, \3", text, flags=re.I)  # "July 25. 1777", "Novr: 17. 1777"
+    text = re.sub(rf"\b({months})\s*[.:]\s*(?=\d)", r"\1 ", text, flags=re.I)
     text = re.sub(rf"\bthe\s+(?=(?:{months})\b)", "", text, flags=re.I)  # "of the May"
     text = re.sub(rf"\b({months})\s+(?:on\s+)?the\s+(\d)", r"\1 \2", text, flags=re.I)
     text = " ".join(text.split()).strip(" ,.;:-–—")
@@ -608,7 +611,8 @@ FINDER = re.compile(
     rf"(?:{_WD},?\s+(?:the\s+)?)?(?:"
     rf"(?:the\s+)?(?:{_D}|{_DW})(?:\s+day)?(?:\s+of)?(?:\s+the)?\s+{_MON}{_YEAR_TAIL}?"
     rf"{_WD_AFTER}"
-    rf"|{_MON}\s+(?:on\s+)?(?:the\s+)?(?:{_D}|{_DW}\b)[.,]?(?:,?\s+{_Y})?{_WD_AFTER}"
+    rf"|{_MON}:?\s+(?:on\s+)?(?:the\s+)?(?:{_D}|{_DW}\b)(?:\s*[.,:;]?\s*[-–—]?\s*{_Y})?"
+    rf"{_WD_AFTER}"
     rf"|{_M},?\s+{_Y}"
     rf"|{_M}\s+'?\d\d\b(?!\s*(?:st|nd|rd|th|d)\b)(?![.,]?\d)"
     rf"|{_Y},?\s+{_MON}(?:\s+{_D})?"

@@ -239,7 +239,7 @@ class Workspace:
         values = {"id": item.id, "file": rel, "sha256": item.parsed.sha256,
                   "title": title, "origin": item.origin, "chars": len(tm.text),
                   "words": len(tm.text.split()), "added_at": now(),
-                  **_source_date(item.parsed, row)}
+                  **(own_date := _source_date(item.parsed, row))}
         kept = stale = 0
         written = False
         try:
@@ -258,7 +258,7 @@ class Workspace:
                 from annotator.acts import bibliography
 
                 bibliography.add_source_works(act, item.id, item.parsed, title=title,
-                                              date=values["date"])
+                                              date=own_date["date"])
                 self._markup_from_source(act, item.id, item.parsed, tm)
                 self._exports_from_source(act, item.id, item.parsed, tm)
                 if write:

@@ -43,6 +43,9 @@ TABLE = [
     ("old form", "3rd month 17th 1824", {"when": "1824-03-17"}, "high"),
     ("old form", "8th month on the 24th, 1794", {"when": "1794-08-24"}, "high"),
     ("old form", "1st of the Seventh Month, 1770", {"when": "1770-07-01"}, "high"),
+    ("old form", "Novr: 17th. 1777", {"when": "1777-11-17"}, "high"),
+    ("old form", "Feby. 21. 1786", {"when": "1786-02-21"}, "high"),
+    ("old form", "Oct 17 - 1811", {"when": "1811-10-17"}, "high"),
     ("old form", "October 44", {"when": "1844-10"}, "medium"),
     ("old form", "18.10.45", {"when": "1845-10-18"}, "medium"),
     ("spans and vagueness", "end of March or early April", {"notBefore": "1864-03",
@@ -203,5 +206,7 @@ def test_chronology_finder_and_anchor():
         (Day(1865, 4, 12), "the header's sending date 1865-04-12")
     assert anchor_of([("John Cox letter to John Hunt, 1824 3mo 17", "the title")]) == \
         (Day(1824, 3, 17), "the title 1824-03-17")
+    letter = "Stratton Street, Feby. 21. 1786. My dear Sir"
+    assert [letter[s:e] for s, e in find_dates(letter)] == ["Feby. 21. 1786"]
     assert read_expression("fourth").kind == "none"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", Day(1800, 1, 5).tei())
