@@ -117,9 +117,9 @@ class _Kind(NamedTuple):
     type: str
     entity_id: str | None
     date_value: str | None
-    date_cert: str  # 'high' stated, 'medium' inferred from the source's chronology, or ''
     status: str
     provenance: str
+    date_cert: str = ""  # 'high' stated, 'medium' inferred from the source's chronology
 
 
 @dataclass(slots=True)
@@ -177,11 +177,11 @@ def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, st
     provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them
     (then the rows themselves are read too).
     """
-    marks, by = ("status, provenance", ", 5, 6") if "proposed" in states else ("'confirmed', ''", "")
+    marks, by = ("status, provenance", ", 4, 5") if "proposed" in states else ("'confirmed', ''", "")
     rows = store.query(
-        f"SELECT type, entity_id, date_value, date_cert, {marks}, group_concat(start), "
+        f"SELECT type, entity_id, date_value, {marks}, date_cert, group_concat(start), "
         "group_concat(end) FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
-        f"GROUP BY 1, 2, 3, 4{by}", (source_id, sha256, *states))
+        f"GROUP BY 1, 2, 3, 6{by}", (source_id, sha256, *states))
     starts = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
     ends = [np.fromstring(r[7], dtype=np.int64, sep=",") for r in rows]
     if not rows:
