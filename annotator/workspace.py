@@ -793,6 +793,16 @@ class Workspace:
 
         return queue(self.store, self.editor, type_=type, by=by)
 
+    def snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002
+             ) -> tuple[int, int]:
+        """A selected span as this edition marks such a name (its learned conventions): what
+        the server's "add from a selection" records."""
+        from annotator.acts.conventions import edition_conventions
+        from annotator.nlp.conventions import snap_selection
+
+        conv = edition_conventions(self, datelines=False)
+        return snap_selection(self.reading_text(source_id), start, end, type, conv)
+
     def conventions(self, *, learned: bool = True) -> Conventions:
         """The edition's conventions (titles, kin terms, articles, 'city of', possessives,
         datelines): learned from its confirmed mentions, overridden in annotator.toml."""
