@@ -485,7 +485,7 @@ class Workspace:
         from annotator.acts.folds import cross_validate
         from annotator.nlp.training import TrainSettings
 
-        return cross_validate(self.store, self.reading_text, self.settings, k=k,
+        return cross_validate(self, self.store, k=k,
                               methods=methods, types=tuple(types) if types else SCORED,
                               train_settings=TrainSettings(epochs=epochs, seed=seed), say=say)
 
