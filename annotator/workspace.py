@@ -487,7 +487,7 @@ class Workspace:
         from annotator.acts.folds import cross_validate
         from annotator.nlp.training import TrainSettings
 
-        return cross_validate(self.store, self.reading_text, self.settings, k=k,
+        return cross_validate(self, self.store, k=k,
                               methods=methods, types=tuple(types) if types else SCORED,
                               train_settings=TrainSettings(epochs=epochs, seed=seed), say=say)
 
@@ -816,6 +816,16 @@ class Workspace:
         from annotator.acts.queue import queue
 
         return queue(self.store, self.editor, type_=type, by=by)
+
+    def snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002
+             ) -> tuple[int, int]:
+        """A selected span as this edition marks such a name (its learned conventions): what
+        the server's "add from a selection" records."""
+        from annotator.acts.conventions import edition_conventions
+        from annotator.nlp.conventions import snap_selection
+
+        conv = edition_conventions(self, datelines=False)
+        return snap_selection(self.reading_text(source_id), start, end, type, conv)
 
     def conventions(self, *, learned: bool = True) -> Conventions:
         """The edition's conventions (titles, kin terms, articles, 'city of', possessives,

@@ -108,3 +108,24 @@ def test_folds_score_the_conventions_step_on_its_own(ws):
     rows = {r["method"]: r for r in json.loads(result.stdout)["scores"] if r["type"] == "person"}
     assert rows["conventions"]["gold"] == rows["base"]["gold"] > 0
     assert rows["conventions"]["exact_f1"] > rows["base"]["exact_f1"]
+
+
+def test_a_selection_is_snapped_to_the_editions_conventions(ws):
+    """EHRI leaves "Mrs" outside persName; Friendly Networks keeps "'s" inside: a mention added
+    from a sloppy selection follows the edition."""
+    ws.add(FRAENKEL)
+    sid = ws.sources()[0].id
+    text = ws.reading_text(sid)
+    at = text.index("Mrs ")
+    name_end = at + len("Mrs ") + len(text[at + 4:].split()[0].rstrip(".,;'’s"))
+    start, end = ws.snap(sid, at, name_end, "person")
+    assert text[start:end] == text[at + 4:name_end]  # the title is left out
+    assert ws.snap(sid, at, name_end, "date") == (at, name_end)  # dates as selected
+    ws.add(JOURNAL)
+    jid = next(s.id for s in ws.sources() if s.id != sid)
+    jtext = ws.reading_text(jid)
+    poss = jtext.index("’s") if "’s" in jtext else jtext.index("'s")
+    word = jtext.rfind(" ", 0, poss) + 1
+    assert ws.conventions().possessive == "inside"
+    start, end = ws.snap(jid, word, poss, "person")
+    assert jtext[start:end] == jtext[word:poss + 2]  # "'s" taken in

@@ -22,13 +22,13 @@ def test_folds_eval_scores_every_source_once_and_writes_nothing(ws):
     ws.add_many(TRAIN_FILES)
     confirmed = ws.mentions(status="confirmed")
     before = len(ws.mentions())
-    result = run(ws, "eval", "--folds", "2", "--methods", "base,trained", "--epochs", "1",
-                 "--format", "json")
+    result = run(ws, "eval", "--folds", "2", "--methods", "base,all-steps,trained", "--epochs",
+                 "1", "--format", "json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert sorted(s for f in out["folds"] for s in f) == sorted(s.id for s in ws.sources())
-    assert {r["method"] for r in out["scores"]} == {"base", "trained"}
-    for method in ("base", "trained"):
+    assert {r["method"] for r in out["scores"]} == {"base", "all-steps", "trained"}
+    for method in ("base", "all-steps", "trained"):
         rows = {r["type"]: r for r in out["scores"] if r["method"] == method}
         for type_ in ("person", "place", "org", "date"):  # every gold mention scored once
             assert rows[type_]["gold"] == sum(m.type == type_ for m in confirmed)
@@ -50,4 +50,4 @@ def test_folds_eval_types_and_errors(ws):
                  "--format", "json")
     assert result.exit_code == 0, result.output
     assert {r["type"] for r in json.loads(result.stdout)["scores"]} == {"person", "date", "all"}
-    assert set(METHODS) >= {"base", "propagation", "trained"}
+    assert set(METHODS) >= {"base", "propagation", "conventions", "trained"}

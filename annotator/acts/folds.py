@@ -16,22 +16,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.acts.conventions import Edition
 from annotator.acts.evaluate import SCORED, GoldSpan, score
 from annotator.acts.train import train_texts, training_labels
 from annotator.config import Settings
 from annotator.entities.names import KnownEntity, name_key
 from annotator.errors import ConfigError
-from annotator.nlp.conventions import DEFAULT, Conventions, Marked, learn, span_rules
 from annotator.nlp.training import TrainSettings
-from annotator.records import FoldReport, FoldScores, MentionState, Proposal, TypeScore
+from annotator.records import FoldReport, FoldScores, Mention, MentionState, Proposal, TypeScore
 from annotator.store import Store
 from annotator.store.training import current_mentions
+from annotator.tei.parse import ParsedSource
+from annotator.tei.textmap import TextMap
 
 if TYPE_CHECKING:
+    from annotator.nlp.conventions import Conventions
     from annotator.nlp.pipeline import RawSpan
 
 log = logging.getLogger(__name__)
@@ -44,26 +48,64 @@ class Method:
     """How one method proposes: which pipeline reads the text, and which steps follow.
 
     ``pipeline``: "base" (the configured pipeline) or "trained" (resumed from it on the other
-    folds). ``steps``: "propagation" (names confirmed in the other folds are looked for
-    everywhere, provenance rule:register, and the ORG filter knows their types);
-    "conventions" (the span conventions learned from the other folds' confirmed mentions,
-    nlp.conventions, with annotator.toml's overrides).
+    folds). ``steps``, each learned from the other folds only: "propagation" (their confirmed
+    names looked for everywhere, provenance rule:register), "conventions" (their span and
+    dateline conventions shape the spans), "org_filter" (ORG spans below the confidence
+    threshold dropped, their confirmed names counted as evidence).
     """
 
     pipeline: str
     steps: frozenset[str] = frozenset()
 
 
+ALL_STEPS = frozenset({"propagation", "conventions", "org_filter"})
 METHODS: dict[str, Method] = {
     "base": Method("base"),
     "propagation": Method("base", frozenset({"propagation"})),
     "conventions": Method("base", frozenset({"conventions"})),
-    "propagation+conventions": Method("base", frozenset({"propagation", "conventions"})),
+    "org-filter": Method("base", frozenset({"org_filter"})),
+    "all-steps": Method("base", ALL_STEPS),
     "trained": Method("trained"),
-    "trained+propagation": Method("trained", frozenset({"propagation"})),
     "trained+propagation+conventions": Method("trained",
                                               frozenset({"propagation", "conventions"})),
+    "trained+all-steps": Method("trained", ALL_STEPS),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _FoldView:
+    """The workspace as the other folds show it: conventions are learned from them alone."""
+
+    ws: Edition
+    sources: frozenset[str]
+
+    @property
+    def root(self) -> Path:
+        return self.ws.root
+
+    @property
+    def settings(self) -> Settings:
+        return self.ws.settings
+
+    def mentions(self, source_id: str | None = None, *, status: str | None = None,
+                 types: Iterable[str] | None = None) -> list[Mention]:
+        return [m for m in self.ws.mentions(source_id, status=status, types=types)
+                if m.source_id in self.sources]
+
+    def parsed(self, source_id: str) -> ParsedSource:
+        return self.ws.parsed(source_id)
+
+    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
+        return self.ws.textmap(source_id, parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Learned:
+    """What the other folds teach the steps."""
+
+    known: list[KnownEntity]
+    conventions: Conventions
+    datelines: dict[str, list[tuple[int, int]]]  # held source -> datelines proposed whole
 
 
 def make_folds(sizes: dict[str, int], k: int) -> list[list[str]]:
@@ -88,34 +130,51 @@ def _known(states: Sequence[MentionState], text: Callable[[str], str]) -> list[K
     return [KnownEntity(f"{t}-{i}", t, "confirmed", (k,)) for i, (k, t) in enumerate(keys)]
 
 
-def _conventions(states: Sequence[MentionState], text: Callable[[str], str],
-                 overrides: Mapping[str, str]) -> Conventions:
-    """The conventions the other folds' confirmed mentions show (datelines are not read here:
-    the folds have reading texts, not the files)."""
-    return learn(Marked(text(m.source_id), m.start, m.end, m.type) for m in states
-                 if m.status == "confirmed").with_overrides(overrides)
-
-
 def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
-               labels: dict[str, str], known: Sequence[KnownEntity],
-               conventions: Conventions) -> list[Proposal]:
-    from annotator.acts.propose import build_proposals, confirmed_names, register_index
+               settings: Settings, learned: _Learned, source_id: str) -> list[Proposal]:
+    from annotator.acts.propose import build_proposals, register_index
+    from annotator.nlp.conventions import span_rules
+    from annotator.nlp.spans import RULES
 
-    propagate = "propagation" in steps
+    known = learned.known
+    conv = "conventions" in steps
+    org = "org_filter" in steps
     return build_proposals(
-        text, spans, labels=labels, provenance="eval",
-        register=register_index(known) if propagate else None,
-        known=known if propagate else (),
-        confirmed=confirmed_names(known, frozenset(e.id for e in known)) if propagate else None,
-        rules=span_rules(conventions if "conventions" in steps else DEFAULT))
+        text, spans, labels=settings.labels, provenance="eval", known=known,
+        register=register_index(known) if "propagation" in steps else None,
+        rules=span_rules(learned.conventions) if conv else RULES,
+        datelines=learned.datelines.get(source_id, ()) if conv else (),
+        org_threshold=settings.org_threshold if org else 0.0,
+        confirmed={k: e.type for e in known for k in e.keys} if org else None)
 
 
-def cross_validate(store: Store, reading_text: Callable[[str], str], settings: Settings, *,
-                   k: int, methods: Sequence[str] | None = None,
+def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
+           states: Sequence[MentionState], steps: frozenset[str]) -> _Learned:
+    from annotator.acts.conventions import edition_conventions, whole_datelines
+    from annotator.nlp.conventions import DEFAULT, WHOLE
+
+    train_states = [m for m in states if m.source_id in set(rest)]
+    known = _known(train_states, lambda sid: ws.textmap(sid).text)
+    conventions, lines = DEFAULT, {}
+    if "conventions" in steps:
+        conventions = edition_conventions(_FoldView(ws, frozenset(rest)))
+        if conventions.datelines == WHOLE:
+            for sid in held:
+                parsed = ws.parsed(sid)
+                lines[sid] = whole_datelines(parsed, ws.textmap(sid, parsed))
+    return _Learned(known, conventions, lines)
+
+
+def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] | None = None,
                    types: Sequence[str] = SCORED,
                    train_settings: TrainSettings = TrainSettings(),
                    say: Say | None = None) -> FoldReport:
     """Score each method on every fold held back in turn; nothing is written to the store."""
+    settings = ws.settings
+
+    def reading_text(sid: str) -> str:
+        return ws.textmap(sid).text
+
     from annotator.acts.propose import check_labels
     from annotator.nlp.pipeline import cached_pipeline, load_pipeline, run_ner
     from annotator.nlp.training import train_pipeline
@@ -150,9 +209,8 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
         METHODS[m].pipeline == "base" for m in chosen) else None
     for n, held in enumerate(folds, 1):
         rest = [sid for sid in texts if sid not in held]
-        train_states = [m for m in states if m.source_id in set(rest)]
-        known = _known(train_states, reading_text)
-        conventions = _conventions(train_states, reading_text, settings.conventions)
+        learned = _learn(ws, rest, held, states,
+                         frozenset().union(*(METHODS[m].steps for m in chosen)))
         gold = {sid: [GoldSpan(s, e, t) for s, e, t in _gold(states, sid)] for sid in held}
         spans: dict[str, dict[str, list[RawSpan]]] = {}
         base_time = trained_time = 0.0
@@ -185,8 +243,8 @@ def cross_validate(store: Store, reading_text: Callable[[str], str], settings: S
             t0 = time.perf_counter()
             for sid in held:
                 predicted = _proposals(reading_text(sid), spans[method.pipeline][sid],
-                                       method.steps, labels=settings.labels, known=known,
-                                       conventions=conventions)
+                                       method.steps, settings=settings, learned=learned,
+                                       source_id=sid)
                 for s in score(gold[sid], predicted, types=types)[0]:
                     row = totals[name][s.type]
                     for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from annotator.entities.names import POSSESSIVE
-from annotator.nlp.spans import (RULES, TITLE_WORDS, Rule, strip_leading_article,
-                                 strip_possessive, strip_title)
+from annotator.nlp.spans import (RULES, TITLE_WORDS, Rule, clean_span, strip_edge_punctuation,
+                                 strip_leading_article, strip_possessive, strip_title)
 
 INSIDE, OUTSIDE, WHOLE = "inside", "outside", "whole"
 # convention -> (what it is about, its values, the default)
@@ -251,3 +251,19 @@ def _keep_article(text: str, start: int, end: int, type_: str) -> tuple[int, int
         return start - len(m.group()), end
     return start, end
 
+
+
+# What a selection is trimmed by before the conventions: edges, and what is outside by default.
+SELECTION_RULES: tuple[Rule, ...] = (strip_edge_punctuation, strip_leading_article, strip_title,
+                                     strip_possessive, strip_edge_punctuation)
+
+
+def snap_selection(text: str, start: int, end: int, type_: str,
+                   conv: Conventions) -> tuple[int, int]:
+    """An editor's selection as the edition marks such a name: "Mr. Krimke" selected where
+    titles stay outside gives "Krimke", "Krimke" where they are inside "Mr. Krimke"; a
+    possessive, an article, a kin term or "city of" likewise. Dates are left as selected."""
+    if type_ == "date":
+        return start, end
+    span = clean_span(text, start, end, type_, span_rules(conv, SELECTION_RULES))
+    return span if span is not None else (start, end)

@@ -244,6 +244,7 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
         done = f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})."
     else:
+        start, end = desk.ws.snap(sid, start, end, what)  # the edition's conventions
         desk.ws.add_mention(sid, start, end, what)
         done = f"{what.capitalize()} mention added."
     if not request.headers.get("hx-request"):

@@ -1,0 +1,321 @@
+"""Issue 18's table on an edition of real TEI at 1x and 16x, each figure beside its baseline.
+
+    python bench/edition.py [--scales 1,16] [--base-copies 8] [--repeat 5] [--nlp-repeat 2]
+                            [--rows propose,memory,export,entities,browser,help]
+
+The edition: the licensed EHRI and Friendly Networks letters shipped in ``tests/data/editions``
+(six files), each copied ``--base-copies`` times at 1x and 16 times that at 16x (a comment after
+the XML declaration makes each copy's hash its own, so nothing is shared between copies), plus
+one synthetic source (the sample article's paragraphs repeated, ~10k words per x). A missing
+input stops the run with its name: a benchmark on nothing measures nothing.
+
+Each row runs the tool and its baseline alternately in the same run (the machine is shared, so
+only interleaved ratios mean anything) and prints min and median of each and the ratios:
+
+* propose: ``Workspace.propose(force=True)`` vs bare ``nlp.pipe`` of the NER-only pipeline over
+  the same reading texts (target >= 0.9x speed, i.e. time ratio <= 1.11);
+* claims propose: peak RSS of ``annotator claims propose`` in its own process, beside the peak
+  of a process that only loads the parsing pipeline (target <= 800 MB, flat with size);
+* export: ``export_tei(include_proposals=True)`` in a fresh Workspace vs lxml parse + serialise
+  + write of every source file (target <= 3x);
+* entities: ``annotator entities`` vs a typer app printing the same rows (target <= 0.5 s at
+  1x, <= 1 s at 16x);
+* browser: GET ``/queue`` and ``/`` from ``annotator serve`` vs uvicorn serving the same bytes
+  (target <= 50 ms);
+* help: ``annotator --help`` vs a minimal typer app's ``--help`` (target <= 1.1x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from _common import ROOT, repeated_sample, require, sample_copies
+
+EDITIONS = ROOT / "tests" / "data" / "editions"
+LETTERS = [require(EDITIONS / rel) for rel in (
+    "ehri/EHRI-ET-WL16560044_EN.xml", "ehri/EHRI-ET-YV5082493_EN.xml",
+    "ehri/EHRI-ET-YV9392546_EN.xml", "friendly-networks/A0011538.xml",
+    "friendly-networks/A00187143.xml", "friendly-networks/A00187152.xml")]
+ROWS = ("propose", "memory", "export", "entities", "browser", "help")
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+MISSED: list[str] = []
+
+
+def copy_edition(folder: Path, copies: int, synthetic_words: int) -> list[Path]:
+    """``copies`` copies of each letter (own hash each) and one synthetic source, in ``folder``."""
+    folder.mkdir(parents=True)
+    out = []
+    for src in LETTERS:
+        data = src.read_bytes()
+        decl = re.match(rb"<\?xml[^>]*\?>", data)
+        cut = decl.end() if decl else 0
+        for k in range(copies):
+            path = folder / f"{src.stem}-c{k:03d}.xml"
+            path.write_bytes(data[:cut] + f"<!-- bench copy {k} -->".encode() + data[cut:])
+            out.append(path)
+    synth = folder / "synthetic.xml"
+    synth.write_text(repeated_sample(sample_copies(synthetic_words)), encoding="utf-8")
+    out.append(synth)
+    return out
+
+
+def interleaved(tool: Callable[[], object], base: Callable[[], object],
+                repeat: int) -> tuple[list[float], list[float]]:
+    """Seconds of ``tool`` and ``base`` run alternately ``repeat`` times each."""
+    ts: list[float] = []
+    bs: list[float] = []
+    for _ in range(repeat):
+        for fn, acc in ((tool, ts), (base, bs)):
+            t0 = time.perf_counter()
+            fn()
+            acc.append(time.perf_counter() - t0)
+    return ts, bs
+
+
+def report(row: str, scale: int, ts: Sequence[float], bs: Sequence[float], *, unit: str = "s",
+           target: str, ok: bool) -> None:
+    """One table row: tool and baseline min/median, ratios, whether the target holds."""
+    k = 1000 if unit == "ms" else 1
+    tmin, tmed, bmin, bmed = min(ts), statistics.median(ts), min(bs), statistics.median(bs)
+    verdict = "ok" if ok else "MISSED"
+    if not ok:
+        MISSED.append(f"{row} {scale}x")
+    print(f"{row:<22}{scale:>3}x  tool {tmin * k:8.3f}/{tmed * k:8.3f} {unit:<2}  "
+          f"base {bmin * k:8.3f}/{bmed * k:8.3f} {unit:<2}  ratio {tmin / bmin:6.2f}x/"
+          f"{tmed / bmed:6.2f}x  target {target}: {verdict}", flush=True)
+
+
+def run(cmd: Sequence[str], **kw: object) -> subprocess.CompletedProcess[str]:
+    """``cmd``, checked, its output captured."""
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV,
+                          **kw)  # type: ignore[call-overload,no-any-return]
+
+
+def row_propose(ws: object, scale: int, repeat: int) -> None:
+    from annotator.nlp.pipeline import cached_pipeline
+
+    nlp = cached_pipeline(ws.settings.model)  # type: ignore[attr-defined]
+    texts = [ws.reading_text(s.id) for s in ws.sources()]  # type: ignore[attr-defined]
+    list(nlp.pipe(texts[:1]))  # warm-up: the first run must not pay for it
+
+    def bare() -> None:
+        for _ in nlp.pipe(texts):
+            pass
+
+    ts, bs = interleaved(lambda: ws.propose(force=True), bare, repeat)  # type: ignore[attr-defined]
+    report("propose (time)", scale, ts, bs, target="<= 1.11x (>= 0.9x speed)",
+           ok=statistics.median(ts) / statistics.median(bs) <= 1 / 0.9)
+
+
+PEAK = textwrap.dedent("""\
+    import resource, sys
+    what = sys.argv[1]
+    try:
+        if what == "model":
+            from annotator.nlp.pipeline import load_parsing_pipeline
+            load_parsing_pipeline(sys.argv[2])
+        else:
+            sys.argv = ["annotator", *sys.argv[2:]]
+            from annotator.cli import main
+            main()
+    except SystemExit as exc:
+        if exc.code:
+            raise
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    """)
+
+
+def row_memory(ws: object, scale: int) -> None:
+    root = str(ws.root)  # type: ignore[attr-defined]
+    model = ws.settings.model  # type: ignore[attr-defined]
+
+    def peak(*args: str) -> float:
+        done = run([sys.executable, "-c", PEAK, *args])
+        return int(done.stderr.strip().splitlines()[-1]) / 1024  # KiB -> MiB
+
+    tool = peak("cli", "-w", root, "claims", "propose")
+    base = peak("model", model)
+    ok = tool <= 800
+    if not ok:
+        MISSED.append(f"claims propose memory {scale}x")
+    print(f"{'claims propose (peak)':<22}{scale:>3}x  tool {tool:8.0f} MiB           "
+          f"model alone {base:8.0f} MiB          ratio {tool / base:6.2f}x         "
+          f"target <= 800 MB: {'ok' if ok else 'MISSED'}", flush=True)
+
+
+def row_export(ws: object, scale: int, repeat: int) -> None:
+    from lxml import etree
+
+    from annotator import Workspace
+
+    root = ws.root  # type: ignore[attr-defined]
+    files = [root / s.file for s in ws.sources()]  # type: ignore[attr-defined]
+    out = Path(tempfile.mkdtemp(dir=root))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+
+    def tool() -> None:
+        for f in (root / "exports").glob("*.xml"):
+            f.unlink()  # a real write each time
+        with Workspace(root) as fresh:
+            fresh.export_tei(include_proposals=True)
+
+    def base() -> None:
+        for f in files:
+            tree = etree.fromstring(f.read_bytes(), parser)
+            (out / f.name).write_bytes(etree.tostring(tree, encoding="utf-8"))
+
+    ts, bs = interleaved(tool, base, repeat)
+    report("export tei --incl-prop", scale, ts, bs, target="<= 3x",
+           ok=statistics.median(ts) / statistics.median(bs) <= 3)
+
+
+def row_entities(ws: object, scale: int, repeat: int, tmp: Path) -> None:
+    cmd = [sys.executable, "-m", "annotator", "-w", str(ws.root),  # type: ignore[attr-defined]
+           "entities"]
+    rows = run(cmd).stdout.splitlines()
+    if len(rows) < 2:
+        sys.exit(f"bench: 'annotator entities' printed {len(rows)} lines: nothing to measure")
+    app = tmp / f"rows{scale}.py"
+    app.write_text("import typer\nROWS = " + repr(rows) + "\n\ndef main() -> None:\n"
+                   "    for r in ROWS:\n        typer.echo(r)\n\ntyper.run(main)\n",
+                   encoding="utf-8")
+    ts, bs = interleaved(lambda: run(cmd), lambda: run([sys.executable, str(app)]), repeat)
+    limit = 0.5 if scale == 1 else 1.0
+    report(f"entities ({len(rows)} lines)", scale, ts, bs, target=f"<= {limit} s",
+           ok=statistics.median(ts) <= limit)
+
+
+SERVE_BYTES = textwrap.dedent("""\
+    import socket, sys, uvicorn
+    pages = {p: open(f, "rb").read() for p, f in zip(sys.argv[2::2], sys.argv[3::2])}
+    async def app(scope, receive, send):
+        body = pages[scope["path"]]
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": body})
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+    """)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def row_browser(ws: object, scale: int, repeat: int, tmp: Path) -> None:
+    import httpx
+
+    cmd = [sys.executable, "-m", "annotator", "-w", str(ws.root),  # type: ignore[attr-defined]
+           "serve", "--port", "0"]
+    desk = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=ENV)
+    plain = None
+    try:
+        url = (desk.stdout.readline().strip() if desk.stdout else "").rstrip("/")
+        args = []
+        with httpx.Client(base_url=url, timeout=60) as c:
+            for path in ("/", "/queue"):
+                r = c.get(path)
+                r.raise_for_status()
+                f = tmp / f"page{scale}{path.replace('/', '_')}.html"
+                f.write_bytes(r.content)
+                args += [path, str(f)]
+        port = free_port()
+        plain = subprocess.Popen([sys.executable, "-c", SERVE_BYTES, str(port), *args], env=ENV)
+        purl = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(purl + "/")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=url, timeout=60) as c, \
+                httpx.Client(base_url=purl, timeout=60) as p:
+            for path in ("/queue", "/"):
+                def get(client: httpx.Client, path: str = path) -> None:
+                    client.get(path).raise_for_status()
+
+                ts, bs = interleaved(lambda: get(c), lambda: get(p), max(repeat, 10))
+                report(f"browser {path}", scale, ts, bs, unit="ms", target="<= 50 ms",
+                       ok=statistics.median(ts) <= 0.05)
+    finally:
+        for proc in (desk, plain):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=10)
+
+
+def row_help(repeat: int, tmp: Path) -> None:
+    app = tmp / "minimal.py"
+    app.write_text('import typer\n\napp = typer.Typer()\n\n\n@app.command()\ndef hello(name: str'
+                   ' = "x") -> None:\n    """Say hello."""\n\n\n@app.command()\ndef bye() -> None:'
+                   '\n    """Say bye."""\n\n\napp()\n', encoding="utf-8")
+    ts, bs = interleaved(lambda: run([sys.executable, "-m", "annotator", "--help"]),
+                         lambda: run([sys.executable, str(app), "--help"]), repeat)
+    report("annotator --help", 1, ts, bs, target="<= 1.1x",
+           ok=statistics.median(ts) / statistics.median(bs) <= 1.1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="1,16")
+    ap.add_argument("--base-copies", type=int, default=8)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--nlp-repeat", type=int, default=2)
+    ap.add_argument("--rows", default=",".join(ROWS))
+    args = ap.parse_args()
+    rows = args.rows.split(",")
+    unknown = set(rows) - set(ROWS)
+    if unknown:
+        sys.exit(f"bench: unknown rows {sorted(unknown)}; choose from {', '.join(ROWS)}")
+    from annotator import Workspace
+
+    print(f"bench/edition.py: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} "
+          f"(other processes share this machine); min/median of each; ratio = tool / baseline")
+    with tempfile.TemporaryDirectory() as tmpname:
+        tmp = Path(tmpname)
+        if "help" in rows:
+            row_help(args.repeat, tmp)
+        for scale in (int(s) for s in args.scales.split(",")):
+            files = copy_edition(tmp / f"in{scale}", args.base_copies * scale, 10_000 * scale)
+            ws = Workspace.init(tmp / f"ws{scale}")
+            ws.add_many(files)
+            words = sum(s.words for s in ws.sources())
+            print(f"-- {scale}x: {len(files)} sources, {words:,} words", flush=True)
+            if "propose" in rows:
+                row_propose(ws, scale, args.nlp_repeat)
+            else:
+                ws.propose()
+            n = ws.store.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+            if not n:
+                sys.exit("bench: propose stored no mentions: nothing to measure")
+            print(f"   {n:,} mentions", flush=True)
+            if "memory" in rows:
+                row_memory(ws, scale)
+            if "export" in rows:
+                row_export(ws, scale, args.repeat)
+            if "entities" in rows:
+                row_entities(ws, scale, args.repeat, tmp)
+            if "browser" in rows:
+                row_browser(ws, scale, args.repeat, tmp)
+            ws.close()
+    print(f"peak memory of this process: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print("targets missed: " + (", ".join(MISSED) if MISSED else "none"))
+
+
+if __name__ == "__main__":
+    main()
