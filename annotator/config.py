@@ -72,6 +72,10 @@ def load_settings(root: Path) -> Settings:
         except UnicodeDecodeError:
             raise ConfigError("not UTF-8", hint="save annotator.toml as UTF-8",
                               location=Location(path), code="C001") from None
+        except RecursionError:  # tomllib recurses per level of [ and {
+            raise ConfigError("not valid TOML (arrays or tables nested too deep)",
+                              hint="fix annotator.toml", location=Location(path),
+                              code="C001") from None
         section = data.get("annotator", {})
         known = set(Settings.__dataclass_fields__)
         for key, value in section.items():

@@ -65,7 +65,8 @@ class AnnotatorError(Exception):
             text = f"{text}; {self.hint}"
         if self.location is not None:
             text = f"{self.location}: {text}"
-        return f"{text} [{self.code}]"
+        # one line, whatever a parser's message or a file name holds
+        return f"{' '.join(text.splitlines())} [{self.code}]"
 
 
 class SourceError(AnnotatorError):
@@ -161,6 +162,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give the preferred name'),
     "D017": (DecisionError, "no source '…'",
               "list them with 'annotator sources'"),
+    "D018": (DecisionError, 'the text holds the control character U+…',
+              'remove it (TEI cannot hold it) and try again'),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',
@@ -234,7 +237,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'save the file as UTF-8'),
     "S010": (SourceError, 'cannot read file (…)',
               'check its permissions'),
-    "S011": (SourceError, 'encoding … is not supported',
+    "S011": (SourceError, 'encoding … is not supported, or the file is UTF-16 or UTF-32 (its '
+                          'byte-order mark says so)',
               'save the file as UTF-8'),
     "S012": (SourceError, "cannot add a '…' file",
               'give a TEI .xml, a .txt or a .md file'),
@@ -246,6 +250,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'known sources: …'),
     "S016": (SourceError, 'file changed since it was added',
               "run 'annotator add --replace …'"),
+    "S017": (SourceError, 'control character U+… (no TEI file can hold it)',
+              'remove it from the file and add it again'),
     "S101": (SourceError, 'gold file (or its text file) not found',
               'check the path'),
     "S102": (SourceError, 'not a gold file, or a span in it is malformed',

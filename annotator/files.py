@@ -4,6 +4,8 @@ leaves half a file behind."""
 from __future__ import annotations
 
 import os
+import re
+import threading
 from pathlib import Path
 
 from annotator.errors import Location, SourceError
@@ -22,10 +24,44 @@ def read_named(path: Path, *, code: str) -> bytes:
                           location=Location(path), code=code) from None
 
 
+_TMP = re.compile(r"\..+?\.(\d+)(?:\.t[0-9a-f]+)?\.tmp")  # .NAME.PID[.tTHREAD].tmp
+_SWEPT: set[Path] = set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or no pid we can ask about: leave its file
+    return True
+
+
+def sweep_stale_tmp(folder: Path) -> None:
+    """Remove the ``.NAME.PID.tmp`` files that a killed run of ours left in ``folder`` (its
+    process is gone): once per folder and process, before the first write there."""
+    _SWEPT.add(folder)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        m = _TMP.fullmatch(name)
+        if m is not None and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            try:
+                (folder / name).unlink()
+            except OSError:
+                pass
+
+
 def atomic_write(path: str | Path, data: bytes) -> None:
     """Write beside the target, fsync, then replace it: readers see the old file or the new."""
     p = Path(path)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    if p.parent not in _SWEPT:
+        sweep_stale_tmp(p.parent)
+    # the thread too: two threads of one process (a server, a test) may write the same file
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.t{threading.get_ident():x}.tmp")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)

@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 ENTITY_TYPES = ("person", "place", "org")
 DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")  # a date's TEI value
 MENTION_TYPES = ("person", "place", "org", "date")
+MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER range: a bigger number names no row
+
+
+def row_id(value: int | str, prefix: str = "") -> int | None:
+    """The row id in ``12``, ``"12"`` or ``"<prefix>12"``; None when it cannot name a row (not
+    a number, or beyond SQLite's range, which the store would answer with OverflowError)."""
+    text = str(value).strip().removeprefix(prefix)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ROW_ID else None
 
 
 @dataclass(frozen=True, slots=True)

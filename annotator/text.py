@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from annotator.errors import DecisionError
+
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """The span [start, end) of ``text`` without whitespace at either end (empty stays empty)."""
@@ -28,6 +30,48 @@ def slug(text: str, *, limit: int = 60, empty: str = "x") -> str:
 
 
 # -- XML text ---------------------------------------------------------------------------------
+# What no XML 1.0 file can hold: C0 controls but tab, line feed and carriage return; U+FFFE and
+# U+FFFF; lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def not_xml(text: str) -> tuple[int, int, str] | None:
+    """(line, column, 'U+0007') of the first character no XML file can hold, else None.
+
+    Text holding one could never be exported as TEI, so it is refused where it comes in (a
+    .txt, a .bib, an editor's note), not found out by a broken export later.
+    """
+    m = _NOT_XML.search(text)
+    if m is None:
+        return None
+    line = text.count("\n", 0, m.start()) + 1
+    return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, f"U+{ord(m.group()):04X}"
+
+
+def first_not_xml(values: Iterable[object]) -> str | None:
+    """'U+0007' for the first character no XML file can hold in the strings among ``values``
+    (lists, tuples and dicts looked into), else None: for what an editor types."""
+    for v in values:
+        if isinstance(v, str):
+            found = not_xml(v)
+            if found is not None:
+                return found[2]
+        elif isinstance(v, dict | list | tuple):
+            inner = first_not_xml([*v.keys(), *v.values()] if isinstance(v, dict) else v)
+            if inner is not None:
+                return inner
+    return None
+
+
+def refuse_not_xml(values: Iterable[object]) -> None:
+    """Refuse an editor's act whose text (a note, a name, a locus) holds a character no TEI
+    file can hold: accepted, it would make every later export not well-formed."""
+    bad = first_not_xml(values)
+    if bad is not None:
+        raise DecisionError(f"the text holds the control character {bad}",
+                            hint="remove it (TEI cannot hold it) and try again", code="D018")
+
+
 # ``translate`` looks every character up in a dict (600 ns for an id); most texts need no
 # escape, which one regular-expression search finds out (80 ns).
 def esc(text: str) -> str:

@@ -31,14 +31,14 @@ from annotator.files import atomic_write, relative
 from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, CheckReport, ClaimRow,
                              Decision, Entity, EvalReport, ExportReport, ExportSummary, FoldReport,
                              Link, Mention, ProposeReport, RegisterImport, Source, TrainReport,
-                             Written)
+                             Written, row_id)
 from annotator.store import Store, now
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (ParsedSource, decode_utf8, element_text, parse_source,
-                                  read_source_bytes)
+                                  read_source_bytes, sha256_hex)
 from annotator.tei import textmap_pack
 from annotator.tei.textmap import TextMap, build_textmap
-from annotator.text import slug
+from annotator.text import not_xml, slug
 
 if TYPE_CHECKING:
     from annotator.acts.bibliography import BibAdded
@@ -94,12 +94,12 @@ class Workspace:
             raise StoreError("exists and is not a folder", hint="give a folder for the workspace",
                              location=Location(root), code="W005")
         root.mkdir(parents=True, exist_ok=True)
+        Store.open(root / STORE_FILE, create=True).close()  # first: refuses a foreign store
         (root / SOURCES_DIR).mkdir(exist_ok=True)
         (root / EXPORTS_DIR).mkdir(exist_ok=True)
         config = root / CONFIG_FILE
         if not config.exists():
             atomic_write(config, _DEFAULT_CONFIG.encode())
-        Store.open(root / STORE_FILE, create=True).close()
         return cls(root)
 
     @classmethod
@@ -114,7 +114,7 @@ class Workspace:
                              location=Location(Path(start)), code="W005")
         for folder in (here, *here.parents):
             if (folder / STORE_FILE).is_file():
-                return cls(folder)
+                return cls(folder)._checked()
         raise StoreError("no annotator workspace here or in any parent folder",
                          hint="run 'annotator init' or pass --workspace",
                          location=Location(Path(start)), code="W001")
@@ -127,7 +127,13 @@ class Workspace:
             raise StoreError("not an annotator workspace (no annotator.sqlite)",
                              hint="run 'annotator init' there first", location=Location(root),
                              code="W001")
-        return cls(root)
+        return cls(root)._checked()
+
+    def _checked(self) -> Workspace:
+        """This workspace with its store opened: a store that is from a newer annotator or is
+        not a store at all is refused here, before any command (or ``serve``) starts."""
+        self.store  # noqa: B018  (opening is the check)
+        return self
 
     @cached_property
     def store(self) -> Store:
@@ -201,6 +207,11 @@ class Workspace:
             data, origin = raw, "tei"
         else:
             text = decode_utf8(raw, path)
+            bad = not_xml(text)
+            if bad is not None:
+                raise SourceError(f"control character {bad[2]} (no TEI file can hold it)",
+                                  hint="remove it from the file and add it again",
+                                  location=Location(path, bad[0], bad[1]), code="S017")
             if not text.strip():
                 raise SourceError("file has no text", hint="add a file with text in it",
                                   location=Location(path), code="S003")
@@ -223,6 +234,7 @@ class Workspace:
         assert rel is not None  # sources/ is inside the workspace
         row = self.store.one("SELECT * FROM sources WHERE id = ?", (item.id,))
         if row is not None and row["sha256"] == item.parsed.sha256:
+            self._restore(_source(row))
             return AddResult(_source(row), "unchanged")
         if row is not None and not replace:
             raise SourceError(f"source '{item.id}' already exists with other content",
@@ -261,9 +273,14 @@ class Workspace:
                                               date=own_date["date"])
                 self._markup_from_source(act, item.id, item.parsed, tm)
                 self._exports_from_source(act, item.id, item.parsed, tm)
-                if write:
+                if write and row is not None:
                     atomic_write(item.target, item.data)
                     written = True
+            if write and row is None:
+                # a new source: the store (which keeps its bytes) first, then the file, so a
+                # kill in between leaves a row whose file is put back (_restore), never a file
+                # no row knows
+                atomic_write(item.target, item.data)
         except BaseException:
             if written:  # the store kept the old state: put the old file back too
                 if previous is None:
@@ -289,13 +306,30 @@ class Workspace:
     def parsed(self, source_id: str) -> ParsedSource:
         """The source file as it is now; refuses a file changed behind the store's back."""
         src = self.source(source_id)
-        path = self.root / src.file
+        path = self._restore(src)
         parsed = parse_source(path)
         if parsed.sha256 != src.sha256:
-            raise SourceError("file changed since it was added",
-                              hint=f"run 'annotator add --replace {src.file}'",
-                              location=Location(path), code="S016")
+            raise _changed(src, path)
         return parsed
+
+    def _restore(self, src: Source) -> Path:
+        """The source's file; written back from the bytes the store keeps when it is missing
+        because a run was killed between committing the source and writing its file."""
+        path = self.root / src.file
+        if not path.exists() and path.parent.resolve() == self.sources_dir.resolve():
+            row = self.store.one("SELECT data FROM source_versions WHERE sha256 = ?",
+                                 (src.sha256,))
+            if row is not None:
+                atomic_write(path, bytes(row["data"]))
+        return path
+
+    def check_unchanged(self, src: Source) -> None:
+        """Refuse (S016) a source whose file was edited in place since it was added: what is
+        stored for it (proposals, decisions) no longer describes the file."""
+        path = self._restore(src)
+        data = read_source_bytes(path)
+        if sha256_hex(data) != src.sha256:
+            raise _changed(src, path)
 
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         """Reading text and offset map of a source (cached per version); ``parsed``: the file
@@ -705,9 +739,8 @@ class Workspace:
 
     def mention(self, mention_id: int | str) -> Mention:
         """One mention by id (``12`` or ``mention:12``), with its surface."""
-        mid = str(mention_id).removeprefix("mention:")
-        row = self.store.one("SELECT * FROM mentions WHERE id = ?",
-                             (int(mid) if mid.isdigit() else -1,))
+        mid = row_id(mention_id, "mention:")
+        row = self.store.one("SELECT * FROM mentions WHERE id = ?", (-1 if mid is None else mid,))
         if row is None:
             raise DecisionError(f"no mention {mention_id}", hint="list them with 'annotator "
                                 "entities' or in the browser",
@@ -945,6 +978,12 @@ class Workspace:
                 waiting_parsed = self.parsed(row["source_id"])
                 import_exported(act, row["source_id"], waiting_parsed,
                                 self.textmap(row["source_id"], waiting_parsed))
+
+
+def _changed(src: Source, path: Path) -> SourceError:
+    return SourceError("file changed since it was added",
+                       hint=f"run 'annotator add --replace {src.file}'",
+                       location=Location(path), code="S016")
 
 
 def _source(row: Any) -> Source:

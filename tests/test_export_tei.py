@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -683,7 +684,7 @@ def test_export_tei_failed_write_keeps_earlier_export_for_anyone(annotated_seed)
     ws, _ = annotated_seed
     earlier = export_bytes(ws, SEED_ID)
     _grow(ws)
-    blocker = ws.exports_dir / f".{SEED_ID}.xml.{os.getpid()}.tmp"
+    blocker = ws.exports_dir / f".{SEED_ID}.xml.{os.getpid()}.t{threading.get_ident():x}.tmp"
     blocker.mkdir()
     try:
         with pytest.raises(ExportError) as err:

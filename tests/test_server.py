@@ -661,3 +661,41 @@ def test_server_queue_split_mentions_off_the_entity(proposed_client, seed_ws):
     form = _queue_form(proposed_client)
     r = post(proposed_client, "/queue", {**form, "act": "split"}, headers={"HX-Request": "1"})
     assert r.status_code == 400 and "D012" in r.text
+
+
+# -- issue 16: exact guard, ids beyond SQLite, unknown form values -------------------------------
+def test_server_guard_is_exact_about_host_and_origin(client, seed_ws):
+    port = client.base_url.port
+    for host in (f"127.0.0.1:{port}@evil.example", f"127.0.0.1:{port + 1}",
+                 f"127.0.0.1:{port}:{port}", f"127.0.0.1:{port}/x"):
+        assert client.get("/", headers={"Host": host}).status_code == 421, host
+    before = seed_ws.store.one("SELECT count(*) FROM decisions")[0]
+    for origin in (f"https://127.0.0.1:{port}", f"http://127.0.0.1:{port}@evil.example",
+                   f"http://127.0.0.1:{port + 1}"):
+        r = post(client, "/s/german-soviet-axis-talks/add",
+                 {"start": "0", "end": "5", "what": "place"}, origin=origin)
+        assert r.status_code == 403, origin
+    assert seed_ws.store.one("SELECT count(*) FROM decisions")[0] == before
+
+
+def test_server_ids_beyond_sqlite_are_not_found(client, seed_ws):
+    huge = "99999999999999999999"
+    sid = "german-soviet-axis-talks"
+    assert client.get(f"/claim/{huge}").status_code == 404
+    assert client.get(f"/s/{sid}/mention/{huge}").status_code == 404
+    assert post(client, f"/s/{sid}/mention/{huge}", {"act": "confirm"}).status_code == 404
+    assert post(client, f"/claim/{huge}/state", {"state": "confirmed"}).status_code == 404
+    r = post(client, f"/s/{sid}/add", {"start": huge, "end": huge, "what": "place"})
+    assert r.status_code == 400 and "W106" in r.text
+    r = post(client, "/queue", {"act": "undo", "session": huge})
+    assert r.status_code == 400 and "W107" in r.text
+    assert client.get("/changes", params={"since": huge}).status_code == 200
+
+
+def test_server_claim_state_must_be_confirmed_or_rejected(claims_client, seed_ws):
+    claim = _nekrich(seed_ws)
+    url = f"/claim/{claim.id}"
+    r = post(claims_client, f"{url}/state", {"state": "weird",
+                                             "expected": _expected(claims_client, url)})
+    assert r.status_code == 400 and "W105" in r.text
+    assert seed_ws.claim(claim.id).state == claim.state == "proposed"

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from annotator.nlp import claim_finder as claims_mod
 from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location
-from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
+from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry, row_id,
                              CheckReport, ClaimProposal, ClaimRow, Link, Source)
 from annotator.store import Act, now
-from annotator.text import trim
+from annotator.text import refuse_not_xml, trim
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -235,6 +235,7 @@ def _claim_act(ws: Workspace, act: str, target: str, payload: dict[str, Any],
     """One claim act; with ``expected`` (``ws.state_token(token_of)`` as the page saw it: the
     claim and its links, or the whole workspace when ``token_of`` is None), refused inside the
     act's transaction when that changed meanwhile."""
+    refuse_not_xml([target, payload])
     with ws.store.act(act, target, editor=ws.editor, payload=payload) as rec:
         if expected is not None and expected != (
                 ws.state_token(token_of) if token_of else ws.state_token()):
@@ -249,6 +250,8 @@ def propose_claims(ws: Workspace, source_ids: Iterable[str] | None, *, model: st
     """Run the finder over the reading texts and keep what it finds as proposals."""
     ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
     sources = [ws.source(i) for i in ids]
+    for src in sources:
+        ws.check_unchanged(src)  # before the model loads: an edited file is refused (S016)
     from annotator.nlp.pipeline import chunks as text_chunks
     from annotator.acts.propose import record_run
     from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
@@ -454,7 +457,4 @@ def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: st
 
 
 def _number(value: int | str, prefix: str = "claim:") -> int | None:
-    text = str(value).strip()
-    if text.startswith(prefix):
-        text = text[len(prefix):]
-    return int(text) if text.isdigit() else None
+    return row_id(value, prefix)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
-from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
+from annotator.records import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.acts.entity_edits import add_variant, reject_key, set_authority
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -73,6 +73,9 @@ def read_file(path: Path) -> dict[str, Any]:
         raise SourceError(f"not a valid TOML file ({_TOML_AT.sub('', str(exc))})",
                           hint="fix the file", location=Location(path, line, col),
                           code="S205") from None
+    except RecursionError:  # tomllib recurses per level of [ and {: nothing else is hurt
+        raise SourceError("not a valid TOML file (arrays or tables nested too deep)",
+                          hint="fix the file", location=Location(path), code="S205") from None
     for key, value in data.items():
         if key == "register":
             if not isinstance(value, str):
@@ -92,6 +95,9 @@ def read_file(path: Path) -> dict[str, Any]:
                 if set(line) - allowed or needed - set(line):
                     raise _bad(path, where, f"a {key} line takes {', '.join(sorted(allowed))}",
                                f"needs {', '.join(sorted(needed))}")
+                if key == "confirm_claims" and line["kind"] not in CLAIM_KINDS:
+                    raise _bad(path, where, f"unknown claim kind {line['kind']!r}",
+                               f"kind is one of {', '.join(CLAIM_KINDS)}")
                 continue
             allowed = {"name", "type", "entity"} | _FIELDS[key]
             if key == "add":
@@ -181,6 +187,9 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         return True
     if not targets:
         return False
+    if section == "merge" and targets == [line["into"]]:  # a name may also match ``into``
+        raise DecisionError(f"cannot merge {line['into']} into itself",
+                            hint="give two different entities", code="D011")
     for t in targets:
         if section == "confirm":
             review.apply_status(rec, t, "confirmed")
@@ -211,7 +220,8 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     source_id, needle, type_ = str(line["source"]), str(line["text"]), str(line["type"])
     sha = mentions.current_version(rec.conn, source_id)
     if sha is None:
-        return False
+        raise DecisionError(f"no source '{source_id}'", hint="list them with 'annotator sources'",
+                            code="D017")
     text = review.reading_text(source_id)
     value = normalise_date_value({k: str(line[k]) for k in _DATE_KEYS if k in line} or None)
     found = False
@@ -240,6 +250,9 @@ def _confirm_claims(review: Review, rec: Act, line: dict[str, Any]) -> bool:
 
 def _accept_links(rec: Act, line: dict[str, Any]) -> bool:
     """Accept every suggested link to the work ``key`` (with ``locus``, when given)."""
+    if not claims.has_work(rec.conn, str(line["key"])):
+        raise DecisionError(f"no bibliography entry '{line['key']}'",
+                            hint="see 'annotator bib list'", code="D307")
     link_ids = claims.suggested_links(rec.conn, str(line["key"]))
     values: dict[str, Any] = {"status": "confirmed"}
     if "locus" in line:

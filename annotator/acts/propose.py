@@ -482,6 +482,7 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
     todo = []
     results: dict[str, SourceProposeResult] = {}
     for src in sources:
+        ws.check_unchanged(src)  # as export does: an edited file is not 'unchanged, skipped'
         last = _last_run(conn, src.id, "ner")
         if not force and last is not None and last["sha256"] == src.sha256 and \
                 last["model"] == provenance and \

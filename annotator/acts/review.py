@@ -26,7 +26,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
                                          reject_keys, set_authority, unique_entity_id)
-from annotator.acts.targets import MENTION, parse_target, target_name
+from annotator.acts.targets import MENTION, parse_mention_id, parse_target, target_name
 from annotator.calendar import real_iso
 from annotator.chronology import EDITOR, parse_day
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -37,7 +37,7 @@ from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.mentions import mention_at
-from annotator.text import slug
+from annotator.text import refuse_not_xml, slug
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -160,6 +160,7 @@ class Review:
         """One act on targets; ``expected`` is the state token of the first ``checked`` ones
         (default all): for a merge, of the entity merged away, as the editor saw it."""
         names = [target_name(t) for t in targets]
+        refuse_not_xml([*names, payload])
         with self.store.act(act, " ".join(names), editor=self.editor, payload=payload) as rec:
             if expected is not None and self.token(rec.conn, names[:checked]) != expected:
                 raise DecisionError(f"{' '.join(names)} changed since you loaded it",
@@ -404,7 +405,7 @@ class Review:
               preferred: str | None = None, expected: str | None = None) -> Decision:
         """Move some mentions off an entity to a new entity (a second person of that name...)."""
         _, key = parse_target(entity_id)
-        ids = [int(str(i).removeprefix(MENTION)) for i in mention_ids]
+        ids = [parse_mention_id(i) for i in mention_ids]
         if not ids:
             raise DecisionError("no mentions to split off", hint="give mention ids", code="D012")
         with self._act("split", [entity_id], {"mentions": ids, "preferred": preferred},
@@ -442,7 +443,7 @@ class Review:
     def adjust(self, mention_id: int | str, start: int, end: int, *,
                expected: str | None = None) -> Decision:
         """Correct a mention's span; the corrected mention counts as confirmed."""
-        mid = int(str(mention_id).removeprefix(MENTION))
+        mid = parse_mention_id(mention_id)
         with self._act("adjust", [f"{MENTION}{mid}"], {"start": start, "end": end},
                        expected) as rec:
             m = self._mention_row(rec.conn, mid)

@@ -7,6 +7,7 @@ DOCS: docs/review.md#acts
 from __future__ import annotations
 
 from annotator.errors import DecisionError
+from annotator.records import row_id
 
 ENTITY = "entity:"
 MENTION = "mention:"
@@ -17,18 +18,32 @@ def parse_target(target: str) -> tuple[str, str | int]:
     """('entity', id) or ('mention', id) from 'person-x', 'entity:person-x' or 'mention:12'."""
     t = target.strip()
     if t.startswith(CLAIM) and t[len(CLAIM):].isdigit():
-        return "claim", int(t[len(CLAIM):])
+        cid = row_id(t, CLAIM)
+        if cid is None:
+            raise DecisionError(f"no claim {t[len(CLAIM):]}",
+                                hint="see 'annotator claims' for claim ids", code="D306")
+        return "claim", cid
     if t.startswith(MENTION):
-        rest = t[len(MENTION):]
-        if not rest.isdigit():
-            raise DecisionError(f"'{target}' is not a mention", hint="write mention:<number>",
-                                code="D002")
-        return "mention", int(rest)
+        return "mention", parse_mention_id(t)
     if t.startswith(ENTITY):
         t = t[len(ENTITY):]
     if not t:
         raise DecisionError("empty target", hint="give an entity id or mention:<id>", code="D001")
     return "entity", t
+
+
+def parse_mention_id(value: int | str) -> int:
+    """The id in ``12`` or ``mention:12``; a DecisionError when it cannot be one (a number
+    beyond SQLite's range names no mention)."""
+    mid = row_id(value, MENTION)
+    if mid is None:
+        text = str(value).strip().removeprefix(MENTION)
+        if text.isascii() and text.isdigit():
+            raise DecisionError(f"no mention {text}", hint="list them with 'annotator entities'",
+                                code="D002")
+        raise DecisionError(f"'{value}' is not a mention", hint="write mention:<number>",
+                            code="D002")
+    return mid
 
 
 def target_name(target: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import DecisionError
-from annotator.records import Decision
+from annotator.records import Decision, row_id
 from annotator.store import Store
 from annotator.store import decisions as log
 from annotator.store.connection import row_at
@@ -29,6 +29,7 @@ def undo(review: Review, decision_id: int | None = None, *,
     with located(store):
         with store.transaction() as conn:
             row = (_last_undoable(conn) if decision_id is None
+                   else None if row_id(decision_id) is None  # beyond SQLite: no such decision
                    else log.decision_row(conn, decision_id))
         if row is None:
             if decision_id is None:

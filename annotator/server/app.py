@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -36,8 +37,8 @@ from starlette.staticfiles import StaticFiles
 
 from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
-from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT, Link,
-                               Mention)
+from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MAX_ROW_ID,
+                               SUPPORT, Link, Mention, row_id)
 from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -371,7 +372,7 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     """
     act, eid = form.get("act", ""), form.get("entity", "")
     expected = form.get("expected") or None
-    session = [int(x) for x in form.get("session", "").split(",") if x.isdigit()]
+    session = [i for i in map(row_id, form.get("session", "").split(",")) if i is not None]
     if act == "undo":
         if not session:
             raise ServerError("nothing to undo on this page",
@@ -593,8 +594,12 @@ def link_change(desk: Desk, request: Request, form: Form) -> Response:
 def claim_state(desk: Desk, request: Request, form: Form) -> Response:
     """Confirm or reject a proposed claim."""
     cid = request.path_params["claim_id"]
+    state = form.get("state", "confirmed")
+    if state not in ("confirmed", "rejected"):
+        raise ServerError(f"unknown state '{state}'", hint="use confirmed or rejected",
+                          location=Location(request.url.path), code="W105")
     _check_claim(desk, cid, form)
-    if form.get("state") == "rejected":
+    if state == "rejected":
         desk.ws.reject_claim(cid, expected=form.get("expected") or None)
     else:
         desk.ws.confirm_claim(cid, expected=form.get("expected") or None)
@@ -605,9 +610,8 @@ def claim_state(desk: Desk, request: Request, form: Form) -> Response:
 
 def changes_since(desk: Desk, request: Request, form: Form) -> Response:
     """What was decided since a page was last drawn: shown when the editor comes back to it."""
-    try:
-        since = int(request.query_params.get("since", ""))
-    except ValueError:
+    since = row_id(request.query_params.get("since", ""))
+    if since is None:
         since = desk.last_decision()
     newer = [d for d in desk.ws.history(limit=CHANGES_SHOWN + 1) if d.id > since]
     return desk.page(request, "_changes.html", decisions=newer[:CHANGES_SHOWN],
@@ -635,31 +639,44 @@ def undo_last(desk: Desk, request: Request, form: Form) -> Response:
 
 def _int(form: Form, name: str) -> int:
     try:
-        return int(form.get(name, ""))
+        number = int(form.get(name, ""))
+        if abs(number) > MAX_ROW_ID:
+            raise ValueError(name)
+        return number
     except ValueError:
         raise ServerError(f"'{name}' must be a whole number", hint="select the text again",
                           location=Location(name), code="W106") from None
 
 
 # -- the app ----------------------------------------------------------------------------------
+class RowIdConvertor(IntegerConvertor):
+    """``{x:id}`` in a route: a number SQLite can hold (18 digits); a longer one is a 404, not an
+    OverflowError from the store."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("id", RowIdConvertor())
+
+
 ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/", sources_page, ("GET",)),
     ("/s/{source_id}", reading_page, ("GET",)),
     ("/s/{source_id}/add", add_on_selection, ("POST",)),
-    ("/s/{source_id}/mention/{mention_id:int}", mention_panel, ("GET",)),
-    ("/s/{source_id}/mention/{mention_id:int}", mention_decide, ("POST",)),
-    ("/s/{source_id}/mention/{mention_id:int}/adjust", mention_adjust, ("POST",)),
-    ("/s/{source_id}/mention/{mention_id:int}/date", mention_date, ("POST",)),
+    ("/s/{source_id}/mention/{mention_id:id}", mention_panel, ("GET",)),
+    ("/s/{source_id}/mention/{mention_id:id}", mention_decide, ("POST",)),
+    ("/s/{source_id}/mention/{mention_id:id}/adjust", mention_adjust, ("POST",)),
+    ("/s/{source_id}/mention/{mention_id:id}/date", mention_date, ("POST",)),
     ("/queue", queue_page, ("GET",)),
     ("/queue", queue_decide, ("POST",)),
     ("/register", register_page, ("GET",)),
     ("/entity/{entity_id}/link", entity_link, ("POST",)),
     ("/claims", claims_page, ("GET",)),
-    ("/claim/{claim_id:int}", claim_page, ("GET",)),
-    ("/claim/{claim_id:int}/panel", claim_panel, ("GET",)),
-    ("/claim/{claim_id:int}/link", claim_link, ("POST",)),
-    ("/claim/{claim_id:int}/state", claim_state, ("POST",)),
-    ("/claim/{claim_id:int}/links/{link_id:int}", link_change, ("POST",)),
+    ("/claim/{claim_id:id}", claim_page, ("GET",)),
+    ("/claim/{claim_id:id}/panel", claim_panel, ("GET",)),
+    ("/claim/{claim_id:id}/link", claim_link, ("POST",)),
+    ("/claim/{claim_id:id}/state", claim_state, ("POST",)),
+    ("/claim/{claim_id:id}/links/{link_id:id}", link_change, ("POST",)),
     ("/bib/search", bib_search, ("GET",)),
     ("/passage", passage_pick, ("GET",)),
     ("/history", history_page, ("GET",)),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -52,16 +53,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _split_host(value: str) -> tuple[str, str]:
-    """'[::1]:8000' -> ('::1', '8000'); 'localhost' -> ('localhost', '')."""
-    value = value.strip().lower()
-    if value.startswith("["):
-        name, _, rest = value[1:].partition("]")
-        return name, rest.lstrip(":")
-    if value.count(":") == 1:
-        name, _, port = value.partition(":")
-        return name, port
-    return value, ""
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::([0-9]{1,5}))?")
+
+
+def _split_host(value: str) -> tuple[str, str] | None:
+    """'[::1]:8000' -> ('::1', '8000'); 'localhost' -> ('localhost', ''); None when the value
+    is not exactly a host and an optional port ('127.0.0.1:80@evil.example')."""
+    m = _HOST.fullmatch(value.strip().lower())
+    if m is None:
+        return None
+    return m.group(1).strip("[]"), m.group(2) or ""
 
 
 def _is_ip(name: str) -> bool:
@@ -82,18 +83,25 @@ class Guard:
         self.hosts = frozenset(h.strip("[]").lower() for h in hosts)
         self.any_ip = any_ip  # bound to a wildcard address: IP literals are not rebinding
 
-    def host_ok(self, host: str) -> bool:
-        name, _ = _split_host(host)
+    def host_ok(self, host: str, port: int | None = None) -> bool:
+        """The Host header names this server exactly: a bound name, and this port if any."""
+        split = _split_host(host)
+        if split is None:
+            return False
+        name, given = split
+        if given and port is not None and int(given) != port:
+            return False
         return name in self.hosts or (self.any_ip and _is_ip(name))
 
-    def origin_ok(self, headers: dict[str, str], host: str) -> bool:
+    def origin_ok(self, headers: dict[str, str], host: str, scheme: str = "http") -> bool:
+        """The page that sent a write is one of this server's: same scheme, host and port."""
         if headers.get("sec-fetch-site", "") == "cross-site":
             return False
         origin = headers.get("origin") or headers.get("referer")
         if not origin or origin == "null":
             return False
         parts = urlsplit(origin)
-        return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+        return parts.scheme == scheme and parts.netloc.lower() == host.strip().lower()
 
     def token_ok(self, given: str) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
@@ -104,12 +112,13 @@ class Guard:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
-        if not self.host_ok(host):
+        server = scope.get("server")
+        if not self.host_ok(host, server[1] if server and server[1] else None):
             await _refuse(send, 421, "This server answers to its own address only "
                                      f"(got Host: {host or 'none'}).")
             return
         if scope["method"] not in SAFE_METHODS:
-            if not self.origin_ok(headers, host):
+            if not self.origin_ok(headers, host, scope.get("scheme", "http")):
                 await _refuse(send, 403, "Refused: the request did not come from a page of this "
                                          "review desk.")
                 return

@@ -27,3 +27,9 @@ def suggested_links(conn: sqlite3.Connection, bib_key: str) -> list[int]:
     return [r["id"] for r in conn.execute(
         "SELECT id FROM links WHERE bib_key = ? AND status = 'suggested' ORDER BY id",
         (bib_key,))]
+
+
+def has_work(conn: sqlite3.Connection, bib_key: str) -> bool:
+    """Whether the bibliography holds a work with this key (case ignored, as keys are)."""
+    return conn.execute("SELECT 1 FROM bib WHERE key = ? COLLATE NOCASE",
+                        (bib_key,)).fetchone() is not None

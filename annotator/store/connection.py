@@ -66,6 +66,34 @@ def _busy(path: Path) -> StoreError:
                       hint="try again in a moment", location=Location(path), code="W003")
 
 
+def _check_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The store's schema version, read without writing; refuses a file that is not an
+    annotator store (another SQLite database, a negative version) or is from a newer annotator,
+    before opening it would switch its journal to WAL."""
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _busy(path) from None
+        raise StoreError(f"not an annotator store ({exc})",
+                         hint="move the file away and run 'annotator init'",
+                         location=Location(path), code="W002") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"not an annotator store ({exc})",
+                         hint="move the file away and run 'annotator init'",
+                         location=Location(path), code="W002") from None
+    if version < 0 or (version == 0 and tables):
+        raise StoreError("not an annotator store (an SQLite database of something else)",
+                         hint="move the file away and run 'annotator init'",
+                         location=Location(path), code="W002")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"store has schema version {version}, newer than this annotator "
+                         f"({SCHEMA_VERSION})", hint="upgrade annotator",
+                         location=Location(path), code="W004")
+    return version
+
+
 class Store:
     """An open store. Use ``Store.open(path)``; close it, or use it as a context manager."""
 
@@ -83,6 +111,11 @@ class Store:
             conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
             conn.row_factory = sqlite3.Row
+            try:
+                _check_version(conn, p)  # before anything below writes to the file
+            except BaseException:
+                conn.close()
+                raise
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
@@ -110,16 +143,7 @@ class Store:
         self.close()
 
     def _migrate(self) -> None:
-        try:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"not an annotator store ({exc})",
-                             hint="move the file away and run 'annotator init'",
-                             location=Location(self.path), code="W002") from None
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"store has schema version {version}, newer than this annotator "
-                             f"({SCHEMA_VERSION})", hint="upgrade annotator",
-                             location=Location(self.path), code="W004")
+        version = _check_version(self.conn, self.path)
         while version < SCHEMA_VERSION:
             step = MIGRATIONS[version]
             script = step(self.conn) if callable(step) else step
@@ -133,7 +157,13 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise _busy(self.path) from None
-                raise
+                now_at = _check_version(self.conn, self.path)
+                if now_at > version:  # another process (a second 'init') migrated meanwhile
+                    version = now_at
+                    continue
+                raise StoreError(f"cannot bring the store to version {after} ({exc})",
+                                 hint="move the file away and run 'annotator init'",
+                                 location=Location(self.path), code="W002") from None
             version = after
 
     @contextmanager

@@ -27,7 +27,9 @@ _NEWLINE = re.compile(rb"\n")
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
+                           # huge_tree: text nodes over 10 MB (a long transcription in one
+                           # <p>); entity bombs are refused before parsing (_INTERNAL_SUBSET)
+                           dtd_validation=False, huge_tree=True, remove_blank_text=False,
                            remove_comments=False, remove_pis=False, strip_cdata=True)
 
 
@@ -68,8 +70,19 @@ def read_source_bytes(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) ->
                           location=Location(p), code="S010") from None
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 def decode_utf8(data: bytes, path: Path) -> str:
-    """Decode UTF-8 or say exactly where the first bad byte is."""
+    """Decode UTF-8 or say exactly where the first bad byte is (or which encoding its
+    byte-order mark names: legal XML, but sources are kept byte for byte as UTF-8)."""
+    name = next((n for bom, n in _BOMS if data.startswith(bom)), None)
+    if name is not None:
+        raise SourceError(f"the file is {name} (its byte-order mark says so); annotator keeps "
+                          "sources as UTF-8", hint=f"convert it (iconv -f {name} -t UTF-8 "
+                          f"{path.name} > new{path.suffix}) and name UTF-8 in its XML declaration",
+                          location=Location(path, 1, 1), code="S011")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
