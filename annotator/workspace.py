@@ -609,6 +609,14 @@ class Workspace:
         return support.add_claim(self, source_id, span=span, quote=quote, kind=kind,
                                  agent=agent, expected=expected)
 
+    def set_claim_agent(self, claim_id: int | str, agent: str, *,
+                        expected: str | None = None) -> ClaimRow:
+        """Correct who a claim is attributed to: an entity id links that person or
+        organisation; other words are kept as written (and linked if they name one)."""
+        from annotator.acts import claims as support
+
+        return support.set_agent(self, claim_id, agent, expected=expected)
+
     def link_claim(self, claim_id: int | str, key: str | None = None, *,
                    passage: tuple[str, int, int] | None = None, locus: str = "",
                    rel: str = "supports", expected: str | None = None) -> Link:

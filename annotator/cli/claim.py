@@ -40,8 +40,8 @@ def claim_add_cli(
                                               "text; must occur once.")] = None,
     kind: Annotated[str, typer.Option("--kind", help="attributed, quoted, unattributed or "
                                       "editorial.")] = "unattributed",
-    agent: Annotated[str, typer.Option("--agent", help="Who the claim is attributed to.")]
-    = "",
+    agent: Annotated[str, typer.Option("--agent", help="Who the claim is attributed to: an "
+                                       "entity id (linked) or a name.")] = "",
 ) -> None:
     """Mark a claim by hand, by span or by quotation; it is confirmed at once."""
     with user_errors():
@@ -50,6 +50,20 @@ def claim_add_cli(
     typer.echo(f"claim {row.id}: {row.source_id} {row.start}:{row.end} ({row.kind}, "
                f"{row.status}) {row.location}", err=True)
     typer.echo(str(row.id))
+
+
+@claim_app.command("agent")
+def claim_agent_cli(
+    claim: Annotated[str, typer.Argument(help="Claim id.")],
+    agent: Annotated[str, typer.Argument(help="An entity id (person-darwin), linked; or the "
+                                              "words of a name or description.")],
+) -> None:
+    """Correct who a claim is attributed to, linking it to a register entity."""
+    with user_errors():
+        row = workspace().set_claim_agent(claim, agent)
+    typer.echo(f"claim {row.id}: agent {row.agent}"
+               + (f" ({row.agent_entity_id})" if row.agent_entity_id else " (no entity)"),
+               err=True)
 
 
 @claim_app.command("show")
