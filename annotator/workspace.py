@@ -851,11 +851,13 @@ class Workspace:
 
         return edition_conventions(self, learned=learned)
 
-    def candidate(self, entity_id: str) -> Candidate:
-        """One entity as the review shows it: 2-3 mentions in context and register matches."""
+    def candidate(self, entity_id: str, *, limit: int | None = 3) -> Candidate:
+        """One entity as the review shows it: ``limit`` mentions in context (None: every one,
+        rejected ones marked) and register matches."""
         from annotator.acts.queue import candidate
 
-        return candidate(self.store, self.reading_text, entity_id, load=self.entity)
+        return candidate(self.store, self.reading_text, entity_id, load=self.entity,
+                         limit=limit)
 
     def register(self, *, type: str | None = None,  # noqa: A002
                  query: str | None = None) -> list[Entity]:

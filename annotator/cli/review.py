@@ -16,9 +16,13 @@ def review_cli(
     type_: Annotated[str | None, typer.Option("--type", help="Only person, place or org.")]
     = None,
 ) -> None:
-    """Review candidates one by one with single keys: a accept, x reject, t type, m merge,
-    s skip, u undo, q quit."""
-    from annotator.cli.terminal import run_review
+    """Review candidates full-screen, one entity at a time, with single keys.
+
+    a accept · x reject everywhere · h not in this source · r not this mention · t type ·
+    m merge (type-ahead search over every entity) · space pick mentions, p split them off ·
+    u undo · s skip · q quit.
+    """
+    from annotator.cli.review_app import run_review
 
     with user_errors():
         ws = workspace()
