@@ -10,10 +10,10 @@ from typer import _click as click  # typer carries its own click; its classes ar
 from typer.core import TyperGroup
 
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
-WORKFLOW = ("init", "add", "sources", "conventions", "propose", "entities", "mentions", "review", "serve",
-            "confirm", "reject", "relabel", "merge", "split", "adjust", "mention", "link",
-            "prefer", "note", "apply", "undo", "history", "register", "bib", "claims", "claim",
-            "check", "export", "validate", "eval", "train")
+WORKFLOW = ("init", "add", "sources", "conventions", "propose", "entities", "mentions",
+            "review", "serve", "confirm", "reject", "relabel", "merge", "split", "adjust",
+            "mention", "link", "prefer", "note", "apply", "undo", "history", "register", "bib",
+            "claims", "claim", "check", "export", "validate", "eval", "train")
 
 
 def summary(cmd: click.Command) -> str:
