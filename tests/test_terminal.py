@@ -36,7 +36,7 @@ def _review(ws) -> pexpect.spawn:
                          env=env, encoding="utf-8", timeout=60, dimensions=(45, 150))
 
 
-def _until(check, what: str, child: pexpect.spawn, timeout: float = 30.0) -> None:
+def _until(check, what: str, child: pexpect.spawn, timeout: float = 60.0) -> None:
     """Wait until the store shows the act (the app commits it when it handles the key)."""
     end = time.monotonic() + timeout
     seen = ""
@@ -46,7 +46,7 @@ def _until(check, what: str, child: pexpect.spawn, timeout: float = 30.0) -> Non
         except (pexpect.TIMEOUT, pexpect.EOF):
             pass
         if check():
-            time.sleep(0.5)  # the act is in the store; let the screen redraw before more keys
+            time.sleep(1.0)  # the act is in the store; let the screen redraw before more keys
             return
     screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", seen)
     raise AssertionError(f"the store never showed: {what}; the screen ended with: {screen}")
@@ -84,8 +84,8 @@ def test_terminal_review_accept_reject_here_merge_split_undo(two_sources):
     assert ws.entity(into).status == "proposed"
     child.send("m")
     child.expect("merge into")
-    child.send(ws.entity(into).preferred.split()[-1][:5])
-    time.sleep(0.5)
+    child.send(ws.entity(into).preferred)  # the whole name: one hit, whatever the load
+    time.sleep(2.0)
     child.send("\r")
     _until(lambda: moved <= {m.id for m in _mentions(ws, into)}, f"merged into {into}", child)
 
@@ -97,7 +97,7 @@ def test_terminal_review_accept_reject_here_merge_split_undo(two_sources):
     picked = {listed[0].mention_id, listed[2].mention_id}
     for key in (" ", "\x1b[B", "\x1b[B", " ", "p"):  # pick, down, down, pick, split
         child.send(key)
-        time.sleep(0.3)
+        time.sleep(0.6)
     _until(lambda: {ws.mention(i).entity_id for i in picked} - {current}, "split", child)
     new = {ws.mention(i).entity_id for i in picked}
     assert len(new) == 1 and current not in new
