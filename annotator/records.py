@@ -349,6 +349,7 @@ class Context:
     before: str
     text: str
     after: str
+    status: str = "proposed"  # a mention rejected on its own stays listed, marked
 
 
 @dataclass(frozen=True, slots=True)

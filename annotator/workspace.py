@@ -611,6 +611,14 @@ class Workspace:
         return support.add_claim(self, source_id, span=span, quote=quote, kind=kind,
                                  agent=agent, expected=expected)
 
+    def set_claim_agent(self, claim_id: int | str, agent: str, *,
+                        expected: str | None = None) -> ClaimRow:
+        """Correct who a claim is attributed to: an entity id links that person or
+        organisation; other words are kept as written (and linked if they name one)."""
+        from annotator.acts import claims as support
+
+        return support.set_agent(self, claim_id, agent, expected=expected)
+
     def link_claim(self, claim_id: int | str, key: str | None = None, *,
                    passage: tuple[str, int, int] | None = None, locus: str = "",
                    rel: str = "supports", expected: str | None = None) -> Link:
@@ -867,11 +875,13 @@ class Workspace:
 
         return edition_conventions(self, learned=learned)
 
-    def candidate(self, entity_id: str) -> Candidate:
-        """One entity as the review shows it: 2-3 mentions in context and register matches."""
+    def candidate(self, entity_id: str, *, limit: int | None = 3) -> Candidate:
+        """One entity as the review shows it: ``limit`` mentions in context (None: every one,
+        rejected ones marked) and register matches."""
         from annotator.acts.queue import candidate
 
-        return candidate(self.store, self.reading_text, entity_id, load=self.entity)
+        return candidate(self.store, self.reading_text, entity_id, load=self.entity,
+                         limit=limit)
 
     def register(self, *, type: str | None = None,  # noqa: A002
                  query: str | None = None) -> list[Entity]:

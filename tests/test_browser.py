@@ -442,6 +442,103 @@ def test_browser_hostile_text_stays_text(browser, ws, tmp_path):
     assert dialogs == []
 
 
+# -- repairing what the machine got wrong (issue 17) -------------------------------------------
+def test_browser_queue_lists_every_mention_and_splits_off_the_fifth(page, desk_ws):
+    eid = next(i for i in desk_ws.queue()
+               if len(desk_ws.candidate(i, limit=None).contexts) >= 5)
+    while desk_ws.queue()[0] != eid:  # bring it to the front of the queue
+        desk_ws.skip(desk_ws.queue()[0])
+    every = desk_ws.candidate(eid, limit=None).contexts
+    fifth = every[4].mention_id
+    page.goto("/queue")
+    page.wait_for_selector(".card[data-entity]")
+    assert page.locator("ol.contexts li").count() == len(every)  # all, not three
+    page.keyboard.press("k")
+    page.wait_for_selector("#choose-split:not([hidden])")
+    page.keyboard.press("5")
+    assert page.is_checked(f"#choose-split input[name='split:{fifth}']")
+    page.keyboard.press("n")
+    page.keyboard.type("Fifth Person")
+    shot(page, "queue-split-fifth")
+    _press(page, "Enter")
+    moved = desk_ws.mention(fifth)
+    assert moved.entity_id != eid and desk_ws.entity(moved.entity_id).preferred == "Fifth Person"
+    assert all(desk_ws.mention(c.mention_id).entity_id == eid for c in every
+               if c.mention_id != fifth)
+
+
+def test_browser_merge_into_a_proposed_entity_by_search(page, desk_ws):
+    eid = desk_ws.queue()[0]
+    kind = desk_ws.entity(eid).type
+    target = next(e for e in desk_ws.entities(type=kind, status="proposed") if e.id != eid)
+    moving = {c.mention_id for c in desk_ws.candidate(eid, limit=None).contexts}
+    page.goto("/queue")
+    page.wait_for_selector(".card[data-entity]")
+    page.keyboard.press("m")
+    page.wait_for_selector("#choose-merge:not([hidden])")
+    page.keyboard.press("/")
+    page.keyboard.type(target.preferred)
+    shot(page, "queue-merge-proposed")
+    _press(page, "Enter")
+    assert f"Merged {desk_ws.entity(target.id).preferred}" not in page.inner_text(".message.ok")
+    assert "Merged" in page.inner_text(".message.ok")
+    assert [e.id for e in desk_ws.entities() if e.id == eid] == []
+    assert moving <= {m.id for m in desk_ws.mentions() if m.entity_id == target.id}
+    assert desk_ws.entity(target.id).status == "proposed"  # merged into, not decided
+    _press(page, "u")
+    assert desk_ws.entity(eid).status == "proposed"
+
+
+def test_browser_correct_a_claims_agent_to_a_register_entity(page, desk_ws):
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(desk_ws)
+    row = desk_ws.add_claim("german-soviet-axis-talks",
+                            quote="Germany ended the Molotov–Ribbentrop Pact in June 1941",
+                            kind="attributed", agent="the Soviet premier")
+    assert row.agent_entity_id is None
+    page.goto(f"/claim/{row.id}")
+    page.wait_for_selector("#agentform")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.keyboard.press("w")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("person-stalin")
+    shot(page, "claim-agent")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".message.ok")
+    assert "person-stalin" in page.inner_text(".message.ok")
+    fixed = desk_ws.claim(row.id)
+    assert (fixed.agent, fixed.agent_entity_id) == ("Stalin", "person-stalin")
+    assert desk_ws.history(limit=1)[0].act == "claim-agent"
+
+
+def test_browser_claims_are_quiet_and_no_work_is_preselected(page, desk_ws):
+    sid = "german-soviet-axis-talks"
+    page.goto(f"/s/{sid}")
+    page.wait_for_selector("article#text span[data-c]")
+    lines = page.eval_on_selector_all(
+        "article#text span[data-c]", "els => els.map(e => getComputedStyle(e).textDecorationLine)")
+    assert lines and set(lines) == {"none"}  # no underline on every sentence
+    marked = page.eval_on_selector(
+        "article#text span[data-c]", "e => getComputedStyle(e.closest('p')).boxShadow")
+    assert marked != "none"  # a mark in the margin instead
+    page.check("#claim-lines")
+    assert page.eval_on_selector("article#text span[data-c]",
+                                 "e => getComputedStyle(e).textDecorationLine") == "underline"
+    # the footer never covers the end of the text
+    page.keyboard.press("End")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    last = page.eval_on_selector("article#text p:last-of-type",
+                                 "e => e.getBoundingClientRect().bottom")
+    footer = page.eval_on_selector("footer.keys-hint", "e => e.getBoundingClientRect().top")
+    assert last <= footer
+    claim = desk_ws.claims()[0]
+    page.goto(f"/claim/{claim.id}")
+    page.wait_for_selector("#workform")
+    assert page.locator("#bib-hits input[type=radio]").count() > 0
+    assert page.locator("#bib-hits input:checked").count() == 0
+
+
 def test_browser_confirms_and_corrects_a_date(page, desk_ws):
     """A date's panel shows its value and how it was found; confirm one, correct another."""
     sid = "german-soviet-axis-talks"

@@ -467,3 +467,38 @@ def test_claims_confirm_several_is_one_act(ref_ws):
         ref_ws.reject_claims([a.id, 999])
     assert info.value.code == "D306"
     assert ref_ws.claim(a.id).state == a.state
+
+
+# -- agents the editor corrects (issue 17) -----------------------------------------------------
+def test_claims_agent_given_as_entity_id_is_linked_not_stored_as_a_string(ref_ws):
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(ref_ws)
+    result = run(ref_ws, "claim", "add", SID, "--quote",
+                 "Germany ended the Molotov–Ribbentrop Pact in June 1941", "--kind", "attributed",
+                 "--agent", "person-vyacheslav-molotov")
+    assert result.exit_code == 0, result.output
+    row = ref_ws.claim(int(result.stdout.strip()))
+    assert (row.agent, row.agent_entity_id) == ("Vyacheslav Molotov", "person-vyacheslav-molotov")
+
+
+def test_claims_agent_command_corrects_the_agent_and_undoes(ref_ws):
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(ref_ws)
+    row = ref_ws.add_claim(SID, quote="Germany ended the Molotov–Ribbentrop Pact in June 1941",
+                           kind="attributed", agent="the Soviet premier")
+    assert row.agent_entity_id is None
+    result = run(ref_ws, "claim", "agent", str(row.id), "person-stalin")
+    assert result.exit_code == 0, result.output
+    fixed = ref_ws.claim(row.id)
+    assert (fixed.agent, fixed.agent_entity_id) == ("Stalin", "person-stalin")
+    assert ref_ws.history(limit=1)[0].act == "claim-agent"
+    ref_ws.undo()
+    assert ref_ws.claim(row.id).agent == "the Soviet premier"
+    # words naming a known person are linked too; unknown words stay words
+    assert ref_ws.set_claim_agent(row.id, "Molotov").agent_entity_id == \
+        "person-vyacheslav-molotov"
+    assert ref_ws.set_claim_agent(row.id, "a spokesman").agent_entity_id is None
+    bad = run(ref_ws, "claim", "agent", "999", "person-stalin")
+    assert bad.exit_code == 2 and "[D306]" in bad.output

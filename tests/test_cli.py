@@ -175,3 +175,112 @@ def test_cli_export_summary_as_markdown_keeps_its_tables_apart(seed_ws):
     heads = [ln for ln in result.stdout.splitlines() if ln.startswith("### ")]
     assert heads == ["### Entities", "### Claims", "### Files"]
     assert "|\n\n### Claims\n\n| state |" in result.stdout
+
+
+# -- a CLI that reads like the work (issue 17) --------------------------------------------------
+
+def _tree():
+    """Every command of the real tree: (path, click command)."""
+    import typer
+
+    root = typer.main.get_command(app)
+    out = []
+
+    def walk(c, prefix):
+        out.append((prefix, c))
+        for name in (c.list_commands(click.Context(c)) if hasattr(c, "list_commands") else []):
+            walk(c.get_command(click.Context(c), name), [*prefix, name])
+
+    walk(root, [])
+    return out
+
+
+def test_cli_top_level_help_follows_the_work_with_whole_summaries():
+    help_text = runner.invoke(app, ["--help"], terminal_width=100).output
+    listed = re.findall(r"^  ([a-z]+)  ", help_text.split("Commands:")[1], re.M)
+    first = {name: listed.index(name) for name in listed}
+    assert first["init"] < first["add"] < first["propose"] < first["review"] < first["claims"] \
+        < first["export"] < first["validate"]
+    assert "..." not in help_text.split("Commands:")[1]
+
+
+def test_cli_a_short_option_means_one_thing_everywhere():
+    meaning: dict[str, set[str]] = {}
+    for _, cmd in _tree():
+        for p in cmd.params:
+            longs = [o for o in p.opts if o.startswith("--")]
+            for short in (o for o in p.opts if re.fullmatch(r"-[a-zA-Z]", o)):
+                meaning.setdefault(short, set()).update(longs)
+    assert {s: m for s, m in meaning.items() if len(m) > 1} == {}
+
+
+def test_cli_every_hint_names_a_real_command_and_its_options():
+    """'annotator history --token' in a help or a message must be a command and option that
+    exist: the words name a command path, the --options belong to it."""
+    from pathlib import Path
+
+    import annotator
+
+    commands = {tuple(path): cmd for path, cmd in _tree()}
+    hint = re.compile(r"['`]annotator((?: [a-z][a-z-]*)+)((?: (?:--[a-z-]+|[A-Z<][^ '`]*))*)")
+    seen = 0
+    bad = []
+    for f in Path(annotator.__file__).parent.rglob("*.py"):
+        text = re.sub(r'"\s*\n\s*"', "", f.read_text(encoding="utf-8"))  # join split strings
+        for m in hint.finditer(text):
+            words = m.group(1).split()
+            path: tuple[str, ...] = ()
+            for w in words:
+                if (*path, w) in commands:
+                    path = (*path, w)
+                else:
+                    break
+            options = re.findall(r"--[a-z-]+", m.group(2))
+            known = {o for p in commands[path].params for o in p.opts}
+            seen += 1
+            if not path or not set(options) <= known:
+                bad.append(f"{f.name}: {m.group(0)}")
+    assert seen > 5 and bad == []
+
+
+def test_cli_mentions_lists_ids_places_and_date_values(seed_ws):
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    at = text.index("14 November 1940")
+    seed_ws.add_mention(sid, at, at + len("14 November 1940"), "date", date_value="1940-11-14")
+    result = run(seed_ws, "mentions", sid, "--type", "date", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["text"] for r in rows] == ["14 November 1940"]
+    row = rows[0]
+    assert row["value"] == "when=1940-11-14" and row["place"].startswith("line ")
+    assert seed_ws.mention(row["id"]).surface == "14 November 1940"
+    table = run(seed_ws, "mentions", "--type", "date", "--status", "confirmed")
+    assert str(row["id"]) in table.stdout and "1940-11-14" in table.stdout
+    assert run(seed_ws, "mentions", "--type", "person").stdout.count("14 November") == 0
+
+
+def test_cli_entities_shows_authority_ids(seed_ws):
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    seed_ws.link("person-vyacheslav-molotov", "wikidata", "Q80021")
+    table = run(seed_ws, "entities", "--type", "person").stdout
+    assert "wikidata:Q80021" in table
+
+
+def test_cli_export_tei_table_and_json_share_column_names(seed_ws):
+    table = run(seed_ws, "export", "tei", "-f", "csv").stdout
+    data = json.loads(run(seed_ws, "export", "tei", "-f", "json").stdout)
+    header = table.splitlines()[0].split(",")
+    assert set(header) <= set(data[0]) and "mentions" in header and "entities" in header
+
+
+def test_cli_history_token_is_the_state_token_expected_takes(seed_ws):
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    token = run(seed_ws, "history", "--target", "place-axis", "--token").stdout.strip()
+    assert run(seed_ws, "reject", "place-axis", "--expected", token).exit_code == 0
+    stale = run(seed_ws, "confirm", "place-axis", "--expected", token)
+    assert stale.exit_code == 2

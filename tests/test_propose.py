@@ -213,7 +213,8 @@ def test_propose_cli_propose_entities_eval(seed_ws):
                                                                           "Hitler"}
     assert {r["type"] for r in rows} == {"person"}
     result = runner.invoke(app, ["-w", root, "entities", "--format", "csv"])
-    assert result.stdout.splitlines()[0] == "id,type,preferred,mentions,sources,status,context"
+    assert result.stdout.splitlines()[0] == \
+        "id,type,preferred,mentions,sources,status,authority,context"
     result = runner.invoke(app, ["-w", root, "eval", str(GOLD), "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)

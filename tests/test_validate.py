@@ -89,7 +89,7 @@ def test_validate_cli_exit_codes_and_output(small, tmp_path):
     assert done.exit_code == 1
     assert done.stdout.startswith(f"{bad}:1:")
     assert "1 valid, 1 invalid" in done.stderr
-    done = runner.invoke(app, ["validate", "-s", str(small), str(ok), str(bad), "-f", "json"])
+    done = runner.invoke(app, ["validate", "--schema", str(small), str(ok), str(bad), "-f", "json"])
     rows = json.loads(done.stdout)
     assert done.exit_code == 1 and rows and {r["path"] for r in rows} == {str(bad)}
     assert (rows[0]["line"], sorted(rows[0])) == (1, ["col", "line", "message", "path"])

@@ -73,8 +73,8 @@ def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
     start, end = trim(tm.text, start, end)
     old = ws.store.one("SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND "
                        "start = ? AND end = ?", (source_id, src.sha256, start, end))
-    agent = " ".join(agent.split())
-    values = {"kind": kind, "agent": agent, "agent_entity_id": _agent_entity(ws, agent),
+    agent, agent_entity = _agent(ws, agent)
+    values = {"kind": kind, "agent": agent, "agent_entity_id": agent_entity,
               "status": "confirmed"}
     payload = {"source": source_id, "start": start, "end": end, "kind": kind,
                "agent": agent}
@@ -100,6 +100,22 @@ def add_claim(ws: Workspace, source_id: str, *, span: tuple[int, int] | None,
             if old is not None or _attempt == 2:
                 raise
     return claim(ws, cid)
+
+
+def set_agent(ws: Workspace, claim_id: int | str, agent: str, *,
+              expected: str | None) -> ClaimRow:
+    """Say who a claim is attributed to: a register entity by id (linked), or a name or
+    description (linked when it names exactly one person or organisation)."""
+    row = _claim_row(ws, claim_id)
+    name, entity = _agent(ws, agent)
+    with _claim_act(ws, "claim-agent", f"claim:{row['id']}",
+                    {"agent": name, "entity": entity}, expected,
+                    token_of=f"claim:{row['id']}") as act:
+        values: dict[str, Any] = {"agent": name, "agent_entity_id": entity}
+        if row["kind"] == "unattributed" and name:
+            values["kind"] = "attributed"
+        act.update("claims", {"id": row["id"]}, values)
+    return claim(ws, row["id"])
 
 
 def link_claim(ws: Workspace, claim_id: int | str, key: str | None, *,
@@ -424,6 +440,18 @@ def _claim_item(ws: Workspace, r: Any, links: list[Link], src: Source | None = N
                     agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
                     page=page, cue=r["cue"], provenance=r["provenance"],
                     links=tuple(links))
+
+
+def _agent(ws: Workspace, agent: str) -> tuple[str, str | None]:
+    """(name, entity id) of an agent given as an entity id ('person-darwin': its preferred
+    name, linked) or as words (linked to the entity they name, if any)."""
+    from annotator.store.entities import entity_row
+
+    agent = " ".join(agent.split())
+    row = entity_row(ws.store.conn, agent) if agent else None
+    if row is not None and row["status"] != "rejected" and row["type"] in ("person", "org"):
+        return str(row["preferred"]), str(row["id"])
+    return agent, _agent_entity(ws, agent)
 
 
 def _agent_entity(ws: Workspace, agent: str) -> str | None:

@@ -31,8 +31,9 @@ def queue(store: Store, editor: str, *, type_: str | None = None,
 
 
 def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
-             limit: int = 3, width: int = 60) -> tuple[Context, ...]:
-    """Up to ``limit`` mentions of an entity in context, from as many sources as possible."""
+             limit: int | None = 3, width: int = 60) -> tuple[Context, ...]:
+    """Up to ``limit`` (None: all) mentions of an entity in context, from as many sources as
+    possible first."""
     rows = mentions.current_of_entity(store.conn, entity_id)
     picked: list[sqlite3.Row] = []
     seen: set[str] = set()
@@ -47,7 +48,8 @@ def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *
         text = reading_text(r["source_id"])
         a, b = r["start"], r["end"]
         before, after = context(text, a, b, width)
-        out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after))
+        out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after,
+                           r["status"]))
     return tuple(out)
 
 
@@ -71,10 +73,10 @@ def matches(store: Store, entity: Entity, *, limit: int = 3,
 
 
 def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
-              load: Callable[[str], Entity]) -> Candidate:
+              load: Callable[[str], Entity], limit: int | None = 3) -> Candidate:
     """One entity as the review shows it: mentions in context, register matches."""
     ent = load(entity_id)
-    return Candidate(ent, contexts(store, reading_text, entity_id),
+    return Candidate(ent, contexts(store, reading_text, entity_id, limit=limit),
                      matches(store, ent, load=load))
 
 

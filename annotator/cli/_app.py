@@ -6,8 +6,41 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer import _click as click  # typer carries its own click; its classes are these
+from typer.core import TyperGroup
+
+# The top-level commands in the order of the work: set up, propose, review, claims, export, check.
+WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
+            "dates", "date",
+            "review", "serve", "confirm", "reject", "relabel", "merge", "split", "adjust",
+            "mention", "link", "prefer", "note", "apply", "undo", "history", "register", "bib",
+            "claims", "claim", "check", "export", "validate", "eval", "train")
+
+
+def summary(cmd: click.Command) -> str:
+    """A command's first sentence, whole: the help never cuts a summary with '...'."""
+    text = " ".join((cmd.short_help or cmd.help or "").split("\n\n")[0].split())
+    end = text.find(". ")
+    return text[:end + 1] if end > 0 else text
+
+
+class WorkGroup(TyperGroup):
+    """Commands listed in the order of the work (WORKFLOW), each with its full summary."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, summary(cmd)) for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 app = typer.Typer(
+    cls=WorkGroup,
     name="annotator",
     help="Annotate sources as TEI, review entity proposals once per entity, link claims to "
          "their sources, export TEI, BibTeX, CSL-JSON and claim tables.",

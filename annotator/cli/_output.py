@@ -10,11 +10,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from annotator.errors import AnnotatorError
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +30,10 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     md = "md"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json, "
+                                                                  "csv or md (Markdown).")]
 
 
 @contextmanager
@@ -144,3 +149,23 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def context_of(text: str, start: int, end: int, width: int = 30) -> str:
+    """The words around a span, the span in [brackets], on one line."""
+    from annotator.tei.textmap import context
+
+    before, after = context(text, start, end, width)
+    return " ".join(f"{before}[{text[start:end]}]{after}".split())
+
+
+class EntityType(str, Enum):
+    person = "person"
+    place = "place"
+    org = "org"
+
+
+class Status(str, Enum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    rejected = "rejected"

@@ -1,4 +1,4 @@
-"""annotator dates / date set / dates confirm / source date: dates and the sources' own dates."""
+"""annotator dates list / dates confirm"""
 
 from __future__ import annotations
 
@@ -8,37 +8,10 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors, workspace
-from annotator.cli.review import EXPECTED, _done
 
-date_app = typer.Typer(help="Correct one date mention's value.", no_args_is_help=True)
 dates_app = typer.Typer(help="A source's dates with their values and reasons; confirm them.",
                         no_args_is_help=True)
-source_app = typer.Typer(help="One source's settings: the date it was written.",
-                         no_args_is_help=True)
-app.add_typer(date_app, name="date")
 app.add_typer(dates_app, name="dates")
-app.add_typer(source_app, name="source")
-_ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
-
-
-@date_app.command("set")
-def date_set_cli(
-    mention: Annotated[str, typer.Argument(help="The date mention: mention:<id> or <id>.")],
-    *,
-    when: Annotated[str | None, typer.Option("--when", help=f"The date ({_ISO}).")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Start of a span.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="End of a span.")] = None,
-    not_before: Annotated[str | None, typer.Option("--not-before", help="Earliest possible.")]
-    = None,
-    not_after: Annotated[str | None, typer.Option("--not-after", help="Latest possible.")]
-    = None,
-    expected: Annotated[str | None, EXPECTED] = None,
-) -> None:
-    """Give a date mention the right value; it is confirmed with it."""
-    with user_errors():
-        _done(workspace().set_date(mention, when=when, from_=from_, to=to,
-                                   not_before=not_before, not_after=not_after,
-                                   expected=expected))
 
 
 @dates_app.command("list")
@@ -78,14 +51,3 @@ def dates_confirm_cli(
     n = len(decision.target.split())
     typer.echo(f"decision {decision.id}: confirmed {n} date{'s' if n != 1 else ''} of {source}",
                err=True)
-
-
-@source_app.command("date")
-def source_date_cli(
-    source: Annotated[str, typer.Argument(help="Source id.")],
-    value: Annotated[str, typer.Argument(help=f"The date it was written ({_ISO}).")],
-) -> None:
-    """Set the date a source was written: its partial and relative dates lean on it (run
-    'annotator propose' again) and its bibliography entry takes it."""
-    with user_errors():
-        _done(workspace().set_source_date(source, value))

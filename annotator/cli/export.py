@@ -1,4 +1,4 @@
-"""annotator export tei|bibtex|csl|claims, annotator validate."""
+"""annotator export"""
 
 from __future__ import annotations
 
@@ -10,15 +10,11 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import app
+from annotator.cli._app import WorkGroup, app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.errors import ExportError
-from annotator.records import Finding, Written
+from annotator.records import Written
 
-export_app = typer.Typer(help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source "
-                              "tables to exports/; with no format: all of them, and a summary.",
-                         invoke_without_command=True)
-app.add_typer(export_app, name="export")
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
                                                                   "written: table, json, csv.")]
@@ -26,6 +22,37 @@ RegisterOpt = Annotated[str | None, typer.Option(
     "--register", help="Where the register entries new names point to go: inline (a standOff "
                        "in each file), file (register.xml beside the exports) or none "
                        "(pointers to authority records). Default: as the sources do.")]
+
+
+class TableFormat(str, Enum):
+    csv = "csv"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+def _to_stdout(output: Path | None) -> bool:
+    return output is not None and str(output) == "-"
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: "
+                                                                    "in exports/; '-': stdout).")]
+
+
+AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliography, not only the "
+                                                          "works the claims cite and the "
+                                                          "sources.")]
+
+
+def _written(result: Written, what: str) -> None:
+    verb = "unchanged" if result.action == "unchanged" else "written"
+    typer.echo(f"{verb}: {result.path} ({result.items} {what}, {result.format})", err=True)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+export_app = typer.Typer(
+    cls=WorkGroup, invoke_without_command=True,
+    help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source tables to exports/; with no "
+         "format: all of them, and a summary.")
+app.add_typer(export_app, name="export")
 
 
 @export_app.callback()
@@ -79,7 +106,7 @@ def export_tei_cli(
         "--include-proposals", help="Also mark undecided proposals, with @cert and @resp.")]
     = False,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out-dir", "-o", help="Folder to write to (default: the workspace's exports/).")]
+        "--output", "-o", help="Folder to write to (default: the workspace's exports/).")]
     = None,
     format: FormatOpt = Format.table,
     register: RegisterOpt = None,
@@ -99,14 +126,12 @@ def export_tei_cli(
         with progress_bar("exporting") as progress:
             report = ws.export_tei(sources or None, include_proposals=include_proposals,
                                    out_dir=out_dir, progress=progress, register=register)
-    rows = [{"source": f.source_id, "file": f.path, "action": f.action, "names": f.mentions,
-             "reused": f.reused, "claims": f.claims, "links": f.links, "register": f.entities,
-             "works": f.works, "split": f.split, "kept": f.kept, "unplaced": f.unplaced}
-            for f in report.files]
-    render(rows if format is Format.table else [asdict(f) for f in report.files], format,
-           columns=list(rows[0]) if format is Format.table and rows else
-           ["source_id", "path", "action", "mentions", "reused", "claims", "passages", "links",
-            "entities", "works", "split", "fragments", "kept", "unplaced"], title="TEI written")
+    # the table shows the JSON's own fields under their own names, only fewer of them
+    columns = ["source_id", "path", "action", "mentions", "reused", "claims", "passages", "links",
+               "entities", "works", "split", "fragments", "kept", "unplaced"]
+    if format is Format.table:
+        columns = [c for c in columns if c not in ("passages", "fragments")]
+    render([asdict(f) for f in report.files], format, columns=columns, title="TEI written")
     split = report.split
     if split:
         typer.echo(f"{split} span(s) crossed element boundaries and were written as fragments "
@@ -115,59 +140,6 @@ def export_tei_cli(
     if lost:
         typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "
                    "elements): see the log", err=True)
-
-
-@app.command("validate")
-def validate_cli(
-    files: Annotated[list[Path], typer.Argument(help="XML files to check.")],
-    *,
-    schema: Annotated[Path | None, typer.Option(
-        "--schema", "-s", help="RELAX NG schema (.rng) (default: the local .rng named by "
-                               "the file's <?xml-model?>, else TEI P5 tei_all).")] = None,
-    format: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="table, json, csv or md (default: one 'file:line:col: message' "
-                               "line per finding, as compilers print).")] = None,
-) -> None:
-    """Validate files against a RELAX NG schema; print each error as file:line:col: message.
-
-    Exit status: 0 when every file is valid, 1 when a file is invalid or not well-formed (a
-    finding), 2 when the command cannot run (no such file, no usable schema).
-    """
-    from annotator.tei.validate import validate
-
-    invalid = 0
-    findings: list[Finding] = []
-    with user_errors():
-        for path in files:
-            result = validate(path, schema)
-            if format is None:
-                for finding in result.findings:
-                    typer.echo(str(finding))
-            findings.extend(result.findings)
-            invalid += not result.valid
-    if format is not None:
-        render([asdict(f) for f in findings], format, columns=["path", "line", "col", "message"])
-    typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
-    if invalid:
-        raise typer.Exit(1)
-
-
-def _written(result: Written, what: str) -> None:
-    verb = "unchanged" if result.action == "unchanged" else "written"
-    typer.echo(f"{verb}: {result.path} ({result.items} {what}, {result.format})", err=True)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
-
-
-AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliography, not only the "
-                                                          "works the claims cite and the "
-                                                          "sources.")]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: "
-                                                                    "in exports/; '-': stdout).")]
-
-
-def _to_stdout(output: Path | None) -> bool:
-    return output is not None and str(output) == "-"
 
 
 @export_app.command("bibtex")
@@ -217,18 +189,11 @@ def export_csl_cli(
     _written(result, "works")
 
 
-class TableFormat(str, Enum):
-    csv = "csv"
-    md = "md"
-    json = "json"
-    html = "html"
-
-
 @export_app.command("claims")
 def export_claims_cli(
     *,
     format: Annotated[TableFormat, typer.Option(
-        "--format", "-f", help="csv (RFC 4180), md (with pandoc citations), json, or html (a "
+        "--format", help="csv (RFC 4180), md (with pandoc citations), json, or html (a "
                                "self-contained report).")] = TableFormat.csv,
     include_proposals: Annotated[bool, typer.Option(
         "--include-proposals", help="Also list claims no editor has decided yet.")] = False,

@@ -38,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MAX_ROW_ID,
-                               SUPPORT, Link, Mention, row_id)
+                               SUPPORT, Entity, Link, Mention, row_id)
 from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -357,9 +357,13 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
         raise ServerError(f"unknown type '{type_}'", hint=f"use one of {', '.join(ENTITY_TYPES)}",
                           location=Location("/queue"), code="W105")
     ids = desk.ws.queue(type=type_)
-    cand = desk.ws.candidate(ids[0]) if ids else None
+    cand = desk.ws.candidate(ids[0], limit=None) if ids else None  # every mention, scrolled
     expected = desk.ws.state_token(cand.entity.id) if cand else ""
+    # merge into any entity of the type, proposed too: the field offers them as you type
+    offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
+              if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] if cand else []
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
+                     merge_offers=offers,
                      done=done, session=session, render=next(desk.renders), nav="queue",
                      type=type_ or "")
 
@@ -402,8 +406,9 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             born = desk.ws.entity(desk.ws.mention(mids[0]).entity_id or "")
             done = (f"Split {len(mids)} mention{'s' * (len(mids) != 1)} off {name} into "
                     f"{born.preferred} ({born.id}).")
-        elif act.startswith("merge:"):
-            into = desk.ws.entity(act.split(":", 1)[1])
+        elif act.startswith("merge:") or act == "merge-into":
+            into = desk.ws.entity(act.split(":", 1)[1]) if act != "merge-into" else \
+                _entity_named(desk, form.get("into", ""), desk.ws.entity(eid).type)
             d = desk.ws.merge(eid, into.id, expected=expected)
             done = f"Merged {name} into {into.preferred}."
         else:
@@ -418,6 +423,21 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     return queue_page(desk, request, form, done=done, session=kept)
 
 
+def _entity_named(desk: Desk, typed: str, type_: str) -> Entity:
+    """The entity an editor typed into the merge field: its id, or a name only it has."""
+    typed = " ".join(typed.split())
+    hits = [e for e in desk.ws.entities(type=type_, counts=False) if e.status != "rejected"
+            and typed.casefold() in {e.id.casefold(), e.preferred.casefold(),
+                                     *(v.casefold() for v in e.variants)}]
+    if len(hits) != 1:
+        raise ServerError(f"{'no' if not hits else len(hits)} {type_} entit"
+                          f"{'y' if len(hits) == 1 else 'ies'} named '{typed}'",
+                          hint="pick one of the names the field offers (or type its id)",
+                          location=Location("/queue"), code="W105")
+    return hits[0]
+
+
+MERGE_OFFERS = 2000  # entities the merge field offers; any other can be typed by id
 SESSION_UNDO = 50  # decisions of one queue page that 'u' can take back, newest last
 
 # How the pages name an entity type (model.ENTITY_TYPES): the key that picks it, as in the
@@ -496,10 +516,12 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     links = [{"link": link, "label": _link_label(desk, link)} for link in claim.links
              if link.status != "rejected"]
     others = [s for s in desk.ws.sources() if s.id != claim.source_id] or desk.ws.sources()
+    agents = [e for t in ("person", "org") for e in desk.ws.entities(type=t, counts=False)
+              if e.status != "rejected"][:MERGE_OFFERS]
     return desk.page(request, "claim.html", claim=claim, claim_text=tm.text[claim.start:claim.end],
                      before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
-                     passage_source=others[0].id if others else "",
+                     passage_source=others[0].id if others else "", agents=agents,
                      expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,
                      nav="claims")
 
@@ -608,6 +630,18 @@ def claim_state(desk: Desk, request: Request, form: Form) -> Response:
     return claim_page(desk, request, form, done=f"Claim {form.get('state', 'confirmed')}.")
 
 
+def claim_agent(desk: Desk, request: Request, form: Form) -> Response:
+    """Correct who a claim is attributed to: a register entity (by id) or words."""
+    cid = request.path_params["claim_id"]
+    _check_claim(desk, cid, form)
+    row = desk.ws.set_claim_agent(cid, form.get("agent", ""),
+                                  expected=form.get("expected") or None)
+    if not request.headers.get("hx-request"):
+        return back(request, f"/claim/{cid}")
+    return claim_page(desk, request, form, done=f"Agent: {row.agent or 'none'}"
+                      + (f" ({row.agent_entity_id})." if row.agent_entity_id else "."))
+
+
 def changes_since(desk: Desk, request: Request, form: Form) -> Response:
     """What was decided since a page was last drawn: shown when the editor comes back to it."""
     since = row_id(request.query_params.get("since", ""))
@@ -676,6 +710,7 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/claim/{claim_id:id}/panel", claim_panel, ("GET",)),
     ("/claim/{claim_id:id}/link", claim_link, ("POST",)),
     ("/claim/{claim_id:id}/state", claim_state, ("POST",)),
+    ("/claim/{claim_id:id}/agent", claim_agent, ("POST",)),
     ("/claim/{claim_id:id}/links/{link_id:id}", link_change, ("POST",)),
     ("/bib/search", bib_search, ("GET",)),
     ("/passage", passage_pick, ("GET",)),

@@ -218,6 +218,13 @@ class TextMap:
         i = bisect_right([p for p, _ in self.pages], offset) - 1
         return self.pages[i][1] if i >= 0 else None
 
+    def place(self, offset: int) -> str:
+        """Where an editor finds reading offset ``offset``: 'p. 12, line 41' or 'line 41'
+        (the source file's line; a page only when the source has page breaks)."""
+        line = self.line_col(self.char_source(offset)[0])[0]
+        page = self.page_of(offset)
+        return f"p. {page}, line {line}" if page else f"line {line}"
+
 
 class _Builder:
     """Appends reading characters and their segments, applying the whitespace policy."""

@@ -129,6 +129,10 @@
   }
   document.addEventListener("change", function (e) {
     if (e.target.matches("fieldset.reveal select[name=kind]")) showAgent(e.target);
+    if (e.target.id === "claim-lines") {  /* claims underlined, or only marked in the margin */
+      var text = document.getElementById("text");
+      if (text) text.classList.toggle("quiet-claims", !e.target.checked);
+    }
   });
 
   function closeOpen() {

@@ -1,0 +1,23 @@
+"""What the claim commands show of a claim: the same columns in table and JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from annotator.records import ClaimRow
+
+
+CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", "works"]
+
+
+def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
+    text = row.text
+    if short and len(text) > 90:
+        text = text[:89].rstrip() + "…"
+    return {"id": row.id, "source": row.source_id, "location": row.location,
+            "paragraph": row.paragraph, "line": row.line, "page": row.page,
+            "start": row.start, "end": row.end, "text": text, "kind": row.kind,
+            "status": row.status, "state": row.state, "agent": row.agent,
+            "agent_entity": row.agent_entity_id, "works": list(row.works), "cue": row.cue,
+            "links": [asdict(link) | {"target": link.target} for link in row.links]}

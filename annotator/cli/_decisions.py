@@ -1,0 +1,15 @@
+"""What the decision commands share: the --expected option and the line an act prints."""
+
+from __future__ import annotations
+
+import typer
+
+from annotator.records import Decision
+
+
+EXPECTED = typer.Option("--expected", help="State token read earlier ('annotator history "
+                        "--target TARGET --token'); refuse if the target changed since.")
+
+
+def done(decision: Decision) -> None:
+    typer.echo(f"decision {decision.id}: {decision.act} {decision.target}", err=True)

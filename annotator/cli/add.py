@@ -1,0 +1,36 @@
+"""annotator add"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import user_errors, workspace
+
+
+@app.command("add")
+def add_cli(
+    files: Annotated[list[Path], typer.Argument(help="TEI .xml, .txt or .md files.")],
+    *,
+    title: Annotated[str | None, typer.Option(help="Title for a .txt/.md file "
+                                                    "(default: its first line).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a source whose file "
+                                          "changed; decisions on unchanged text are kept.")]
+    = False,
+) -> None:
+    """Add source files to the workspace. TEI is kept byte for byte; text is encoded as TEI."""
+    failed: list[str] = []
+    with user_errors():
+        ws = workspace()
+        results = ws.add_many(files, title=title, replace=replace,
+                              on_error=lambda err: failed.append(str(err)))
+    for r in results:
+        extra = f" ({r.kept} kept, {r.stale} stale)" if r.action == "replaced" else ""
+        typer.echo(f"{r.action}: {r.source.id} <- {r.source.file}{extra}", err=True)
+    for line in failed:
+        typer.echo(line, err=True)
+    if failed:
+        raise typer.Exit(2)

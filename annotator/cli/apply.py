@@ -1,0 +1,27 @@
+"""annotator apply"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import user_errors, workspace
+
+
+@app.command("apply")
+def apply_cli(
+    file: Annotated[Path, typer.Argument(help="Decisions file (TOML); see docs/review.md.")],
+) -> None:
+    """Apply a readable decisions file (confirm, reject, relabel, merge, link by name)."""
+    with user_errors():
+        r = workspace().apply_decisions(file)
+    if r.register is not None:
+        typer.echo(f"register: {r.register.added} added, {r.register.merged} candidates merged",
+                   err=True)
+    typer.echo(f"applied {r.applied} lines (decision {r.decision_id})", err=True)
+    for line in r.missing:
+        typer.echo(f"{file}: nothing matches '{line}' (nothing proposed under that name)",
+                   err=True)

@@ -1,0 +1,92 @@
+"""annotator bib"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from annotator.cli._app import WorkGroup, app
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+
+bib_app = typer.Typer(cls=WorkGroup, no_args_is_help=True,
+                      help="The bibliography: works that support claims, with citation keys.")
+app.add_typer(bib_app, name="bib")
+
+
+@bib_app.command("add")
+def bib_add_cli(
+    files: Annotated[list[Path], typer.Argument(help="BibTeX or BibLaTeX files (UTF-8), read "
+                                                     "as one library: macros and crossrefs "
+                                                     "may span them.")],
+    *,
+    replace: Annotated[bool, typer.Option("--replace", help="Update entries whose key is "
+                                          "already in the bibliography (the key stays).")]
+    = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse on any problem, even one "
+                                         "biber tolerates; nothing is added.")] = False,
+) -> None:
+    """Add the works of .bib files as biber reads them: every entry that can be read comes in,
+    every problem is listed by kind (file:line: entry 'key': what; what to do)."""
+    with user_errors():
+        ws = workspace()
+        result = ws.bib_add(*files, replace=replace, strict=strict)
+    for line in problem_report(result.problems):
+        typer.echo(line, err=True)
+    done = [f"{len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'} added"]
+    if result.updated:
+        done.append(f"{len(result.updated)} updated")
+    if result.unchanged:
+        done.append(f"{result.unchanged} already there")
+    typer.echo(f"{', '.join(str(f) for f in files)}: {', '.join(done)}", err=True)
+
+
+_KINDS = {"refused": "Refused (nothing added)", "skipped": "Left out",
+          "warning": "Warnings (biber tolerates these)"}
+
+
+def problem_report(problems: Sequence[Any]) -> list[str]:
+    """Problems grouped by how bad (refused, left out, warnings), then by what, counted."""
+    from annotator.bibliography.library import LABELS
+
+    lines: list[str] = []
+    for severity, title in _KINDS.items():
+        mine = [p for p in problems if p.severity == severity]
+        if not mine:
+            continue
+        lines.append(f"{title}: {len(mine)}")
+        by_code: dict[str, list[Any]] = {}
+        for p in mine:
+            by_code.setdefault(p.code, []).append(p)
+        for code, group in sorted(by_code.items()):
+            lines.append(f"  {LABELS.get(code, code)} [{code}]: {len(group)}")
+            lines.extend(f"    {p}" for p in group)
+    return lines
+
+
+@bib_app.command("list")
+def bib_list_cli(
+    query: Annotated[str | None, typer.Argument(help="Only entries whose key or fields contain "
+                                                     "this (case and accents ignored).")]
+    = None,
+    *,
+    format: FormatOpt = Format.table,
+) -> None:
+    """List the bibliography: key, type, authors, year, title, where each entry came from."""
+    from annotator.bibliography.entries import plain, year_of  # only for this listing
+
+    with user_errors():
+        entries = workspace().bib(query)
+    if format is Format.json:
+        rows: list[dict[str, Any]] = [{"key": e.key, "type": e.type, "fields": dict(e.fields),
+                                       "origin": e.origin, "line": e.line} for e in entries]
+    else:
+        rows = [{"key": e.key, "type": e.type,
+                 "author": plain(e.get("author") or e.get("editor")),
+                 "year": year_of(e), "title": plain(e.get("title")),
+                 "origin": e.origin + (f":{e.line}" if e.line and
+                                       not e.origin.startswith("source:") else "")}
+                for e in entries]
+    render(rows, format, columns=["key", "type", "author", "year", "title", "origin"])

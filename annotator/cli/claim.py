@@ -1,0 +1,153 @@
+"""annotator claim"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import WorkGroup, app
+from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+
+
+def _passage(value: str) -> tuple[str, int, int]:
+    try:
+        sid, a, b = value.rsplit(":", 2)
+        return sid, int(a), int(b)
+    except ValueError:
+        raise typer.BadParameter("give SOURCE:START:END, e.g. letter:10:80") from None
+
+
+def _span(value: str) -> tuple[int, int]:
+    try:
+        a, b = value.split(":")
+        return int(a), int(b)
+    except ValueError:
+        raise typer.BadParameter("give START:END, e.g. 120:245") from None
+claim_app = typer.Typer(
+    cls=WorkGroup, help="Mark, link and decide claims one by one.", no_args_is_help=True)
+app.add_typer(claim_app, name="claim")
+
+
+@claim_app.command("add")
+def claim_add_cli(
+    source: Annotated[str, typer.Argument(help="Source id.")],
+    *,
+    span: Annotated[str | None, typer.Option("--span", help="START:END in the reading text."
+                                             )] = None,
+    quote: Annotated[str | None, typer.Option("--quote", help="Exact words of the reading "
+                                              "text; must occur once.")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="attributed, quoted, unattributed or "
+                                      "editorial.")] = "unattributed",
+    agent: Annotated[str, typer.Option("--agent", help="Who the claim is attributed to: an "
+                                       "entity id (linked) or a name.")] = "",
+) -> None:
+    """Mark a claim by hand, by span or by quotation; it is confirmed at once."""
+    with user_errors():
+        row = workspace().add_claim(source, span=_span(span) if span else None, quote=quote,
+                                    kind=kind, agent=agent)
+    typer.echo(f"claim {row.id}: {row.source_id} {row.start}:{row.end} ({row.kind}, "
+               f"{row.status}) {row.location}", err=True)
+    typer.echo(str(row.id))
+
+
+@claim_app.command("agent")
+def claim_agent_cli(
+    claim: Annotated[str, typer.Argument(help="Claim id.")],
+    agent: Annotated[str, typer.Argument(help="An entity id (person-darwin), linked; or the "
+                                              "words of a name or description.")],
+) -> None:
+    """Correct who a claim is attributed to, linking it to a register entity."""
+    with user_errors():
+        row = workspace().set_claim_agent(claim, agent)
+    typer.echo(f"claim {row.id}: agent {row.agent}"
+               + (f" ({row.agent_entity_id})" if row.agent_entity_id else " (no entity)"),
+               err=True)
+
+
+@claim_app.command("show")
+def claim_show_cli(
+    claim: Annotated[str, typer.Argument(help="Claim id.")],
+    *,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Show one claim in full: its text, where it is, who it is attributed to, its links."""
+    with user_errors():
+        row = workspace().claim(claim)
+    if format is not Format.table:
+        render([claim_dict(row, short=False)], format, columns=CLAIM_COLUMNS + [
+            "state", "cue", "paragraph", "line", "page", "start", "end"])
+        return
+    typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}")
+    typer.echo(f"  {row.state}, {row.kind}, {row.status}"
+               + (f"; agent: {row.agent}" if row.agent else "")
+               + (f" ({row.agent_entity_id})" if row.agent_entity_id else "")
+               + (f"; proposed for: {row.cue}" if row.cue else ""))
+    typer.echo(f"  {row.text}")
+    for link in row.links:
+        typer.echo(f"  link {link.id}: {link.rel} {link.target}"
+                   + (f" ({link.locus})" if link.locus else "") + f" [{link.status}]")
+
+
+@claim_app.command("link")
+def claim_link_cli(
+    claim: Annotated[str, typer.Argument(help="Claim id.")],
+    key: Annotated[str | None, typer.Argument(help="Citation key of the work.")] = None,
+    *,
+    loc: Annotated[str, typer.Option("--loc", help="Where in the work, e.g. 'p. 214'.")] = "",
+    rel: Annotated[str, typer.Option("--rel", help="supports, contradicts or mentions.")]
+    = "supports",
+    passage: Annotated[str | None, typer.Option(
+        "--passage", help="SOURCE:START:END of another source instead of a work.")] = None,
+) -> None:
+    """Link a claim to a work of the bibliography (with a locus) or to a passage of a source."""
+    with user_errors():
+        link = workspace().link_claim(claim, key, passage=_passage(passage) if passage else None,
+                                      locus=loc, rel=rel)
+    typer.echo(f"link {link.id}: claim {link.claim_id} {link.rel} {link.target}"
+               + (f" ({link.locus})" if link.locus else ""), err=True)
+    typer.echo(str(link.id))
+
+
+@claim_app.command("unlink")
+def claim_unlink_cli(
+    links: Annotated[list[str], typer.Argument(help="Link ids (see 'annotator claims -f json').")],
+) -> None:
+    """Remove links (one act); a rejected suggestion is not suggested again."""
+    with user_errors():
+        workspace().unlink_links(links)
+    for link in links:
+        typer.echo(f"unlinked {link}", err=True)
+
+
+@claim_app.command("accept")
+def claim_accept_cli(
+    links: Annotated[list[str], typer.Argument(help="Ids of suggested links.")],
+    *,
+    loc: Annotated[str | None, typer.Option("--loc", help="Locus to record, e.g. 'p. 214'.")]
+    = None,
+) -> None:
+    """Accept suggested links (one act): the works now support their claims."""
+    with user_errors():
+        accepted = workspace().accept_links(links, locus=loc)
+    for link in accepted:
+        typer.echo(f"link {link.id}: claim {link.claim_id} {link.rel} {link.target}", err=True)
+
+
+@claim_app.command("confirm")
+def claim_confirm_cli(claims: Annotated[list[str], typer.Argument(help="Claim ids.")]) -> None:
+    """Confirm claim proposals (one act): 'annotator check' then requires their support."""
+    with user_errors():
+        rows = workspace().confirm_claims(claims)
+    for row in rows:
+        typer.echo(f"confirmed claim {row.id} ({row.status})", err=True)
+
+
+@claim_app.command("reject")
+def claim_reject_cli(claims: Annotated[list[str], typer.Argument(help="Claim ids.")]) -> None:
+    """Reject claim proposals (one act): they are not claims and are not proposed again."""
+    with user_errors():
+        rows = workspace().reject_claims(claims)
+    for row in rows:
+        typer.echo(f"rejected claim {row.id}", err=True)

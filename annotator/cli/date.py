@@ -1,0 +1,35 @@
+"""annotator date set"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._decisions import EXPECTED, done as _done
+from annotator.cli._output import user_errors, workspace
+
+date_app = typer.Typer(help="Correct one date mention's value.", no_args_is_help=True)
+app.add_typer(date_app, name="date")
+_ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+@date_app.command("set")
+def date_set_cli(
+    mention: Annotated[str, typer.Argument(help="The date mention: mention:<id> or <id>.")],
+    *,
+    when: Annotated[str | None, typer.Option("--when", help=f"The date ({_ISO}).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Start of a span.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="End of a span.")] = None,
+    not_before: Annotated[str | None, typer.Option("--not-before", help="Earliest possible.")]
+    = None,
+    not_after: Annotated[str | None, typer.Option("--not-after", help="Latest possible.")]
+    = None,
+    expected: Annotated[str | None, EXPECTED] = None,
+) -> None:
+    """Give a date mention the right value; it is confirmed with it."""
+    with user_errors():
+        _done(workspace().set_date(mention, when=when, from_=from_, to=to,
+                                   not_before=not_before, not_after=not_after,
+                                   expected=expected))

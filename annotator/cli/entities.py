@@ -1,0 +1,60 @@
+"""annotator entities"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import (
+    EntityType,
+    Format,
+    Status,
+    context_of,
+    render,
+    user_errors,
+    workspace,
+)
+
+
+@app.command("entities")
+def entities_cli(
+    *,
+    status: Annotated[Status | None, typer.Option("--status", help="Only this status.")]
+    = None,
+    type: Annotated[EntityType | None, typer.Option("--type", help="Only this type.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only entities named in this "
+                                                                "source.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """List candidate entities and the register: type, name, mentions, sources, status."""
+    with user_errors():
+        ws = workspace()
+        ents = ws.entities(status=status.value if status else None,
+                           type=type.value if type else None, source_id=source)
+        by_entity: dict[str, list[Any]] = {}
+        for m in ws.mentions(source):
+            if m.entity_id:
+                by_entity.setdefault(m.entity_id, []).append(m)
+        rows = []
+        for e in ents:
+            ms = by_entity.get(e.id, [])
+            row: dict[str, Any] = {"id": e.id, "type": e.type, "preferred": e.preferred,
+                                   "mentions": e.mentions, "sources": e.sources,
+                                   "status": e.status, "variants": list(e.variants),
+                                   "authority": " ".join(f"{s}:{v}" for s, v in e.authority)}
+            if ms:  # the context of the fullest name, else of the first mention
+                first = next((m for m in ms if m.surface == e.preferred), ms[0])
+                row["context"] = context_of(ws.reading_text(first.source_id), first.start,
+                                          first.end)
+            if format is Format.json:
+                row["authority"] = dict(e.authority)  # by scheme, as 'register -f json'
+                row["occurrences"] = [
+                    {"mention": m.id, "source": m.source_id, "start": m.start, "end": m.end,
+                     "surface": m.surface, "status": m.status, "provenance": m.provenance,
+                     "flags": m.flags} for m in ms]
+            rows.append(row)
+    render(rows, format, columns=["id", "type", "preferred", "mentions", "sources", "status",
+                                  "authority", "context"], title="entities")

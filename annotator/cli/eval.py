@@ -1,0 +1,138 @@
+"""annotator eval"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import Format, render, status_line, user_errors, workspace
+
+if TYPE_CHECKING:
+    from annotator.records import TypeScore
+
+
+@app.command("eval")
+def eval_cli(
+    gold: Annotated[list[Path] | None, typer.Argument(
+        help="Gold JSON (spans over a .txt beside it) or annotated TEI files of the same texts, "
+             "or folders of them (their .xml, .tei and .json files); not with --folds.")]
+    = None,
+    *,
+    confirmed_only: Annotated[bool, typer.Option(
+        "--confirmed-only", help="Score only confirmed mentions (default: proposed too).")]
+    = False,
+    errors: Annotated[bool, typer.Option(
+        "--errors/--no-errors", help="List the dates without the gold value (table only).")]
+    = True,
+    folds: Annotated[int | None, typer.Option(
+        "--folds", min=2, help="Cross-validate on the workspace's own confirmed mentions in K "
+                               "folds of sources: each method learns from K-1, is scored on "
+                               "the held one.")] = None,
+    methods: Annotated[str | None, typer.Option(
+        "--methods", help="With --folds: comma-separated methods (default: all; see "
+                          "docs/proposals.md).")] = None,
+    types: Annotated[str | None, typer.Option(
+        "--types", help="With --folds: comma-separated types to score (default: person, "
+                        "place, org, date).")] = None,
+    epochs: Annotated[int, typer.Option(
+        "--epochs", min=1, help="With --folds: most training epochs (default: 20).")] = 20,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """Score mentions against gold annotations (P/R/F1, date values by class; several files
+    are added up), or cross-validate the proposal methods on the workspace's own confirmed
+    mentions (--folds K)."""
+    if folds is not None:
+        _folds(folds, methods=methods, types=types, epochs=epochs, format=format)
+        return
+    if not gold:
+        typer.echo("eval needs a GOLD file, or --folds K to cross-validate on the workspace's "
+                   "own confirmed mentions", err=True)
+        raise typer.Exit(2)
+    from annotator.acts.evaluate import combine
+
+    files = [f for g in gold for f in (sorted(p for p in g.iterdir() if p.is_file() and
+                                              p.suffix.lower() in (".xml", ".tei", ".json"))
+                                       if g.is_dir() else [g])]
+    with user_errors():
+        ws = workspace()
+        reports = [ws.evaluate(f, confirmed_only=confirmed_only) for f in files]
+    report = reports[0] if len(reports) == 1 else combine(reports)
+    rows = [_score_row(s) for s in report.scores]
+    classes = [{"class": c.name, "gold": c.gold, "right": c.right,
+                "share": round(c.right / c.gold, 3) if c.gold else 0.0, "wrong": c.wrong,
+                "no_value": c.no_value, "missed": c.missed} for c in report.date_classes]
+    if format is Format.json:
+        import json
+
+        typer.echo(json.dumps({
+            "source": report.source_id, "gold": [str(f) for f in files], "scores": rows,
+            "dates": {"gold": report.dates_gold, "right": report.dates_right,
+                      "classes": classes,
+                      "errors": [{"surface": s, "gold": g, "ours": o}
+                                 for s, g, o in report.date_errors]}},
+            ensure_ascii=False, indent=2))
+        return
+    title = gold[0].name if len(gold) == 1 else f"{len(files)} gold files"
+    render(rows, format, columns=list(rows[0]) if rows else ["type"],
+           title=f"{report.source_id} vs {title}")
+    if format in (Format.table, Format.md):
+        render([c for c in classes if c["gold"]], format,
+               columns=["class", "gold", "right", "share", "wrong", "no_value", "missed"],
+               title="dated gold dates by class")
+    if format is Format.table:
+        share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
+        typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
+        if errors:
+            for surface, g, o in report.date_errors:
+                typer.echo(f"  {surface!r}: gold {g}, ours {o}")
+
+
+def _score_row(s: TypeScore) -> dict[str, Any]:
+    ep, er, ef = s.exact
+    op, orr, of = s.overlap
+    return {"type": s.type, "gold": s.gold, "predicted": s.predicted,
+            "exact_p": round(ep, 3), "exact_r": round(er, 3), "exact_f1": round(ef, 3),
+            "overlap_p": round(op, 3), "overlap_r": round(orr, 3), "overlap_f1": round(of, 3)}
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _folds(k: int, *, methods: str | None, types: str | None, epochs: int,
+           format: Format) -> None:
+    from annotator.records import TypeScore
+
+    with user_errors():
+        ws = workspace()
+        with status_line() as say:
+            report = ws.evaluate_folds(k, methods=_split(methods), types=_split(types),
+                                       epochs=epochs, say=say)
+    rows = []
+    for m in report.methods:
+        every = TypeScore("all", *(sum(getattr(s, f) for s in m.scores)
+                                   for f in ("gold", "predicted", "exact_tp", "overlap_tp")))
+        for s in (*m.scores, every):
+            rows.append({"method": m.method, **_score_row(s)})
+    if format is Format.json:
+        import json
+
+        typer.echo(json.dumps({
+            "folds": [list(f) for f in report.folds], "scores": rows,
+            "seconds": {m.method: round(m.seconds, 1) for m in report.methods},
+            "training": [{"seconds": round(t, 1), "cpu_seconds": round(c, 1), "tokens": n}
+                         for t, c, n in zip(report.train_seconds, report.train_cpu_seconds,
+                                            report.train_tokens)]},
+            ensure_ascii=False, indent=2))
+        return
+    render(rows, format, columns=list(rows[0]),
+           title=f"{k}-fold cross-validation on {sum(len(f) for f in report.folds)} sources")
+    if format in (Format.table, Format.md):
+        for i, (t, c, n) in enumerate(zip(report.train_seconds, report.train_cpu_seconds,
+                                          report.train_tokens), 1):
+            typer.echo(f"fold {i}: trained on {n:,} tokens in {t:.1f} s, {c:.1f} s CPU "
+                       f"({t / n * 10_000 if n else 0:.1f} s per 10k tokens)")

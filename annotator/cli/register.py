@@ -1,0 +1,71 @@
+"""annotator register"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import WorkGroup, app
+from annotator.cli._output import Format, render, user_errors, workspace
+
+
+register_app = typer.Typer(
+    cls=WorkGroup, invoke_without_command=True,
+    help="The register of persons, places and organisations.")
+app.add_typer(register_app, name="register")
+
+
+@register_app.callback()
+def register_cli(
+    ctx: typer.Context,
+    *,
+    type_: Annotated[str | None, typer.Option("--type", help="person, place or org.")] = None,
+    search: Annotated[str | None, typer.Option(help="Name (any spelling), id or authority "
+                                                    "id.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+    = Format.table,
+) -> None:
+    """List the register: confirmed persons, places and organisations with names and ids."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with user_errors():
+        entries = workspace().register(type=type_, query=search)
+    rows = [asdict(e) | {"variants": list(e.variants),
+                         "authority": [f"{s}:{v}" for s, v in e.authority]} for e in entries]
+    render(rows, format, columns=["id", "type", "preferred", "variants", "authority",
+                                  "mentions", "note"])
+
+
+@register_app.command("import")
+def register_import_cli(
+    file: Annotated[Path, typer.Argument(help="TEI file with listPerson/listPlace/listOrg.")],
+) -> None:
+    """Import a TEI register: entries become confirmed, their xml:ids kept."""
+    with user_errors():
+        r = workspace().import_register(file)
+    typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} candidates merged "
+               f"(decision {r.decision_id})", err=True)
+
+
+@register_app.command("export")
+def register_export_cli(
+    *,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
+                                                "(default: stdout).")] = None,
+) -> None:
+    """Export the register as TEI (listPerson, listPlace, listOrg with idno)."""
+    from annotator.export.output import write_file
+
+    with user_errors():
+        data = workspace().export_register()
+        if output is not None:
+            write_file(output, data)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        typer.echo(f"wrote {output}", err=True)

@@ -1,0 +1,22 @@
+"""annotator reject"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._decisions import EXPECTED, done
+from annotator.cli._output import user_errors, workspace
+
+
+@app.command("reject")
+def reject_cli(
+    targets: Annotated[list[str], typer.Argument(help="Entity ids or mention:<id>.")],
+    *,
+    expected: Annotated[str | None, EXPECTED] = None,
+) -> None:
+    """Reject entities (their names are never proposed again for that type) or mentions."""
+    with user_errors():
+        done(workspace().reject(*targets, expected=expected))

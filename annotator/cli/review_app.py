@@ -1,0 +1,298 @@
+"""The full-screen terminal review (``annotator review``): one candidate entity at a time, redrawn
+in place, decided with single keys; works over ssh and in tmux (Textual).
+
+The screen shows the entity, every mention with its line (or page) and context, the register
+entries it may be, and the proposed dates of its sources with their values. Acts go through the
+workspace; the app keeps only this session's decision ids, for ``u``. Imported only when the
+command runs: ``annotator --help`` never loads Textual.
+
+DOCS: docs/review.md#the-terminal-review
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from annotator.errors import AnnotatorError
+from annotator.records import Candidate, Entity
+
+TYPES = {"p": "person", "l": "place", "o": "org"}
+
+
+class TypeScreen(ModalScreen[str | None]):
+    """Pick a new type with one key."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        *(Binding(k, f"pick('{v}')", v) for k, v in TYPES.items()),
+        Binding("escape", "pick('')", "cancel")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("new type: p person · l place · o org · escape cancels", id="ask")
+
+    def action_pick(self, value: str) -> None:
+        self.dismiss(value or None)
+
+
+class MergeScreen(ModalScreen[str | None]):
+    """Type-ahead search over every entity (confirmed or proposed); enter merges into the
+    highlighted one."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, entities: list[Entity], other_than: str) -> None:
+        super().__init__()
+        self.entities = [e for e in entities if e.id != other_than and e.status != "rejected"]
+
+    def compose(self) -> ComposeResult:
+        yield Static("merge into: type part of a name or id, arrows to choose, enter to merge",
+                     id="ask")
+        yield Input(placeholder="name or id", id="search")
+        yield OptionList(id="hits")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#search", Input).focus()
+
+    def _fill(self, text: str) -> None:
+        words = text.casefold().split()
+        hits = [e for e in self.entities
+                if all(any(w in n.casefold() for n in (e.id, e.preferred, *e.variants))
+                       for w in words)][:12]
+        box = self.query_one("#hits", OptionList)
+        box.clear_options()
+        box.add_options([Option(f"{escape(e.preferred)}  ({e.type}, {e.status}, {e.id})", id=e.id)
+                         for e in hits])
+        if hits:
+            box.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_key(self, event: Any) -> None:
+        box = self.query_one("#hits", OptionList)
+        if event.key in ("down", "up") and box.option_count:
+            step = 1 if event.key == "down" else -1
+            box.highlighted = ((box.highlighted or 0) + step) % box.option_count
+            event.stop()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        box = self.query_one("#hits", OptionList)
+        if box.highlighted is None or not box.option_count:
+            return
+        self.dismiss(box.get_option_at_index(box.highlighted).id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewApp(App[int]):
+    """The queue, one entity at a time; counts and the list follow every act."""
+
+    CSS = """
+    #counts { background: $boost; padding: 0 1; }
+    #entity { padding: 0 1; text-style: none; }
+    #mentions { height: 1fr; }
+    #matches, #dates { padding: 0 1; max-height: 6; }
+    #message { color: $warning; padding: 0 1; }
+    #ask { padding: 1; }
+    """
+    BINDINGS = [
+        Binding("a", "accept", "accept"), Binding("x", "reject", "reject everywhere"),
+        Binding("h", "reject_here", "not in this source"),
+        Binding("r", "reject_mention", "not this mention"), Binding("t", "type", "type"),
+        Binding("m", "merge", "merge"), Binding("p", "split", "split off picked"),
+        Binding("u", "undo", "undo"), Binding("s", "skip", "skip"), Binding("q", "quit", "quit"),
+        # the list handles these when it has the focus; these work when it lost it
+        Binding("space", "pick", "pick", show=False),
+        Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(self, ws: Any, *, type_: str | None = None) -> None:
+        super().__init__()
+        self.ws = ws
+        self.type_ = type_
+        self.done: list[int] = []  # this session's decisions, newest last, for 'u'
+        self.cand: Candidate | None = None
+        self.start_total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="counts")
+        yield Static(id="entity")
+        yield SelectionList[int](id="mentions")
+        yield Static(id="matches")
+        yield Static(id="dates")
+        yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.start_total = len(self.ws.queue(type=self.type_))
+        self.show()
+
+    # -- drawing --------------------------------------------------------------------------------
+    def show(self, message: str = "") -> None:
+        """Redraw for the first entity of the queue (or say the queue is done)."""
+        queue = self.ws.queue(type=self.type_)
+        self.start_total = max(self.start_total, len(queue))
+        self.query_one("#counts", Static).update(
+            f"{len(queue)} left of {self.start_total} · {len(self.done)} decided this session")
+        self.query_one("#message", Static).update(escape(message))
+        box = self.query_one("#mentions", SelectionList)
+        box.clear_options()
+        if not queue:
+            self.cand = None
+            self.query_one("#entity", Static).update("Nothing left to review.")
+            for part in ("#matches", "#dates"):
+                self.query_one(part, Static).update("")
+            return
+        self.cand = cand = self.ws.candidate(queue[0], limit=None)
+        e = cand.entity
+        others = [v for v in e.variants if v != e.preferred]
+        self.query_one("#entity", Static).update(
+            f"[b]{e.type.upper()}[/b] [b]{escape(e.preferred)}[/b]   {e.id} · {e.mentions} "
+            f"mention{'s' * (e.mentions != 1)} in {e.sources} source{'s' * (e.sources != 1)}"
+            + (f"\nalso written: {escape(', '.join(others))}" if others else "")
+            + "\nspace picks mentions (for p split); r/h act on the highlighted one")
+        maps: dict[str, Any] = {}
+        for c in sorted(cand.contexts, key=lambda c: c.status == "rejected"):  # rejected last
+            tm = maps.get(c.source_id) or maps.setdefault(c.source_id, self.ws.textmap(c.source_id))
+            mark = "✗ rejected " if c.status == "rejected" else ""
+            prompt = (f"{mark}{c.source_id} {tm.place(c.start)}  {escape(c.before)}"
+                      f"[reverse]{escape(c.text)}[/reverse]{escape(c.after)}")
+            box.add_option(Selection(prompt, c.mention_id))
+        if box.option_count:
+            box.highlighted = 0
+        self.call_after_refresh(box.focus)  # also after a dialog closed
+        self.query_one("#matches", Static).update(
+            "\n".join(f"register match: {escape(m.preferred)} ({m.type}, {m.id})"
+                      + "".join(f" · {s}:{v}" for s, v in m.authority)
+                      for m in cand.matches) or "no register match")
+        dates = [d for sid in sorted({c.source_id for c in cand.contexts})
+                 for d in self.ws.mentions(sid, status="proposed", types=["date"])]
+        self.query_one("#dates", Static).update(
+            "\n".join(f"date {d.id}: {escape(d.surface)} = "
+                      + (" ".join(f"{k}={v}" for k, v in d.date_value) or "no value")
+                      + (f" ({escape(d.flags)})" if d.flags else "") for d in dates[:5]))
+
+    def act(self, do: Any, message: str) -> None:
+        """Run one act; its decision joins this session's, the screen is redrawn."""
+        try:
+            decision = do()
+        except AnnotatorError as err:
+            self.show(str(err))
+            return
+        self.done.append(decision.id)
+        self.show(message)
+
+    def highlighted(self) -> Any:
+        """The Context of the highlighted mention, or None."""
+        box = self.query_one("#mentions", SelectionList)
+        if self.cand is None or box.highlighted is None:
+            return None
+        value = box.get_option_at_index(box.highlighted).value
+        return next(c for c in self.cand.contexts if c.mention_id == value)
+
+    # -- keys -----------------------------------------------------------------------------------
+    def action_pick(self) -> None:
+        box = self.query_one("#mentions", SelectionList)
+        if box.highlighted is not None:
+            box.toggle(box.get_option_at_index(box.highlighted).value)
+        box.focus()
+
+    def action_move(self, step: int) -> None:
+        box = self.query_one("#mentions", SelectionList)
+        if box.option_count:
+            box.highlighted = ((box.highlighted or 0) + step) % box.option_count
+        box.focus()
+
+    def action_accept(self) -> None:
+        if self.cand:
+            e = self.cand.entity
+            self.act(lambda: self.ws.confirm(e.id), f"accepted {e.preferred} as {e.type}")
+
+    def action_reject(self) -> None:
+        if self.cand:
+            e = self.cand.entity
+            self.act(lambda: self.ws.reject(e.id), f"rejected {e.preferred} everywhere")
+
+    def action_reject_here(self) -> None:
+        c = self.highlighted()
+        if c is None or self.cand is None:
+            return
+        ids = [f"mention:{x.mention_id}" for x in self.cand.contexts
+               if x.source_id == c.source_id and x.status != "rejected"]
+        self.act(lambda: self.ws.reject(*ids),
+                 f"rejected {self.cand.entity.preferred} in {c.source_id} ({len(ids)} mentions)")
+
+    def action_reject_mention(self) -> None:
+        c = self.highlighted()
+        if c is not None:
+            self.act(lambda: self.ws.reject(f"mention:{c.mention_id}"),
+                     f"rejected the mention {c.text!r} at {c.source_id}")
+
+    def action_type(self) -> None:
+        if self.cand is None:
+            return
+        e = self.cand.entity
+
+        def chosen(new: str | None) -> None:
+            if new:
+                self.act(lambda: self.ws.relabel(e.id, new, confirm=True),
+                         f"accepted {e.preferred} as {new}")
+            else:
+                self.show("type unchanged")
+        self.push_screen(TypeScreen(), chosen)
+
+    def action_merge(self) -> None:
+        if self.cand is None:
+            return
+        e = self.cand.entity
+
+        def chosen(into: str | None) -> None:
+            if into:
+                self.act(lambda: self.ws.merge(e.id, into), f"merged {e.preferred} into {into}")
+            else:
+                self.show("nothing merged")
+        self.push_screen(MergeScreen(self.ws.entities(counts=False), e.id), chosen)
+
+    def action_split(self) -> None:
+        if self.cand is None:
+            return
+        picked = list(self.query_one("#mentions", SelectionList).selected)
+        if not picked:
+            self.show("pick the mentions to split off with space first")
+            return
+        e = self.cand.entity
+        self.act(lambda: self.ws.split(e.id, picked),
+                 f"split {len(picked)} mention(s) off {e.preferred}")
+
+    def action_skip(self) -> None:
+        if self.cand:
+            e = self.cand.entity
+            self.act(lambda: self.ws.skip(e.id), f"skipped {e.preferred}")
+
+    def action_undo(self) -> None:
+        if not self.done:
+            self.show("nothing to undo in this session ('annotator undo' undoes older acts)")
+            return
+        try:
+            undone = self.ws.undo(self.done.pop())
+        except AnnotatorError as err:
+            self.show(str(err))
+            return
+        self.show(f"undid decision {undone.undoes} ({undone.payload.get('act')})")
+
+    async def action_quit(self) -> None:
+        self.exit(len(self.done))
+
+
+def run_review(ws: Any, *, type_: str | None = None) -> int:
+    """Review the queue full-screen until the editor quits; returns the number of acts kept."""
+    return ReviewApp(ws, type_=type_).run() or 0

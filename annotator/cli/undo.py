@@ -1,0 +1,23 @@
+"""annotator undo"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli._app import app
+from annotator.cli._output import user_errors, workspace
+from annotator.records import Decision
+
+
+@app.command("undo")
+def undo_cli(
+    decision: Annotated[int | None, typer.Argument(help="Decision id (default: the last act "
+                                                        "still in force).")] = None,
+) -> None:
+    """Undo the last act, or a given one; the rows it changed get their earlier values back."""
+    with user_errors():
+        d = workspace().undo(decision)
+        typer.echo(f"decision {d.id}: undid {d.undoes} ({d.payload.get('act')} {d.target})",
+                   err=True)
