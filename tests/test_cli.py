@@ -284,3 +284,18 @@ def test_cli_history_token_is_the_state_token_expected_takes(seed_ws):
     assert run(seed_ws, "reject", "place-axis", "--expected", token).exit_code == 0
     stale = run(seed_ws, "confirm", "place-axis", "--expected", token)
     assert stale.exit_code == 2
+
+
+def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
+    from annotator.cli._output import PLAIN_ROWS, render
+
+    rows = [{"id": f"person-{i}", "type": "person", "context": "x" * (i % 7) + " long text " * 5}
+            for i in range(PLAIN_ROWS + 1)]
+    rows[3]["id"] = "p" * 60  # short columns are cut, free text is not
+    render(rows, "table", columns=["id", "type", "context"], title="entities")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "entities" and lines[1].split() == ["id", "type", "context"]
+    assert len(lines) == 3 + len(rows)
+    col = lines[1].index("type")
+    assert all(line[col:col + 6] == "person" for line in lines[3:])
+    assert lines[6].startswith("p" * 39 + "…") and lines[6].endswith(rows[3]["context"].rstrip())

@@ -20,6 +20,9 @@ from annotator.errors import AnnotatorError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Listings longer than this are drawn as plain aligned columns, not a rich table.
+PLAIN_ROWS = 200
+
 # Columns of free text: they wrap; every other column stays on one line.
 WRAP_COLUMNS = frozenset({"context", "text", "title", "claim", "works", "note", "variants",
                           "payload", "message"})
@@ -125,6 +128,9 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
             writer.writerow({c: _cell(row.get(c)) for c in columns})
         sys.stdout.write(buf.getvalue())
         return
+    if len(rows) > PLAIN_ROWS:
+        _plain_table(rows, columns, title)
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -139,6 +145,20 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(soft_wrap=False, markup=False, highlight=False, width=160)
     console.print(table)
+
+
+def _plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
+                 title: str | None) -> None:
+    """Aligned plain columns: rich lays out every cell of every row (seconds at thousands of
+    rows); this is one pass. Short columns are cut at 40 characters, free text is not."""
+    cells = [[_cell(row.get(c)).replace("\n", " ") for c in columns] for row in rows]
+    cells = [[v if c in WRAP_COLUMNS or len(v) <= 40 else v[:39] + "…"
+              for c, v in zip(columns, line)] for line in cells]
+    widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    out = [title] if title else []
+    for line in [list(columns), ["-" * w for w in widths], *cells]:
+        out.append("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip())
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 def _cell(value: Any) -> str:
