@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STORE_FILE = "annotator.sqlite"
-TEXTMAP_CACHE = 32  # reading texts kept in memory per Workspace
+TEXTMAP_CACHE = 32  # reading texts kept per Workspace beyond one per source (old versions)
 SOURCES_DIR = "sources"
 EXPORTS_DIR = "exports"
 TEI_SUFFIXES = (".xml", ".tei")
@@ -372,8 +372,13 @@ class Workspace:
     def _remember(self, source_id: str, sha256: str, tm: TextMap) -> TextMap:
         self._textmaps[(source_id, sha256)] = tm
         self._textmaps.move_to_end((source_id, sha256))
-        while len(self._textmaps) > TEXTMAP_CACHE:
-            self._textmaps.popitem(last=False)
+        if len(self._textmaps) > TEXTMAP_CACHE:
+            # sized to the workspace: a listing that visits every source twice must not
+            # rebuild each map the second time
+            row = self.store.one("SELECT count(*) AS n FROM sources")
+            n = int(row["n"]) if row is not None else 0
+            while len(self._textmaps) > n + TEXTMAP_CACHE:
+                self._textmaps.popitem(last=False)
         return tm
 
     def _version_textmap(self, source_id: str, sha256: str) -> TextMap:

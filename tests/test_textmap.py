@@ -222,3 +222,19 @@ def test_textmap_kept_maps_go_stale_with_the_code_that_decodes_and_parses_the_fi
 
     kept_by = {Path(p).resolve() for p in textmap_store.SOURCES}
     assert {Path(m.__file__).resolve() for m in (parse, textmap, textmap_store)} <= kept_by
+
+
+def test_textmap_cache_holds_every_source_of_the_workspace(tmp_path):
+    from annotator import Workspace
+    from annotator.workspace import TEXTMAP_CACHE
+
+    files = []
+    for i in range(TEXTMAP_CACHE + 3):
+        files.append(tmp_path / f"note-{i:02d}.txt")
+        files[-1].write_text(f"Note {i} about Vienna.\n", encoding="utf-8")
+    with Workspace.init(tmp_path / "ws") as ws:
+        ws.add_many(files)
+        ids = [s.id for s in ws.sources()]
+        first = [ws.textmap(i) for i in ids]
+        # a second pass over every source finds each map again, none rebuilt or reloaded
+        assert all(ws.textmap(i) is tm for i, tm in zip(ids, first))
