@@ -562,3 +562,38 @@ def test_browser_confirms_and_corrects_a_date(page, desk_ws):
     after = desk_ws.mention(june.id)
     assert (after.status, dict(after.date_value), after.date_reason) == \
         ("confirmed", {"when": "1941-06-22"}, "set by the editor")
+
+
+def test_browser_selection_replaces_the_proposal_it_overlaps_and_counts_follow(page, desk_ws):
+    sid, proposal, wider, start = molotov_widened(desk_ws)
+    assert proposal.status == "proposed" and proposal.entity_id
+    before = {s: sum(1 for m in desk_ws.mentions(sid) if m.status == s)
+              for s in ("confirmed", "proposed", "rejected")}
+    page.goto(f"/s/{sid}")
+    page.wait_for_selector("article#text p[data-o]")
+    assert page.inner_text("#counts [data-count='proposed']") == f"{before['proposed']} proposed"
+    _select(page, start, start + len(wider))
+    page.wait_for_selector("#selbar:not([hidden])")
+    page.keyboard.press("p")
+    page.wait_for_selector("#flash .message")
+    assert "replacing the proposal 'Vyacheslav Molotov'" in page.inner_text("#flash")
+    page.wait_for_selector(f"article#text mark.person.confirmed[data-m]:has-text('{wider.split()[0]}')")
+    # one act: the proposal is rejected, the editor's span joins the proposal's entity
+    assert desk_ws.mention(proposal.id).status == "rejected"
+    added = [m for m in desk_ws.mentions(sid) if (m.start, m.end) == (start, start + len(wider))]
+    assert [(m.status, m.entity_id) for m in added] == [("confirmed", proposal.entity_id)]
+    assert desk_ws.entity(proposal.entity_id).preferred == "Vyacheslav Molotov"
+    after = {s: sum(1 for m in desk_ws.mentions(sid) if m.status == s)
+             for s in ("confirmed", "proposed", "rejected")}
+    assert after["proposed"] == before["proposed"] - 1
+    page.wait_for_function(
+        "n => document.querySelector('#counts [data-count=proposed]').textContent === n",
+        arg=f"{after['proposed']} proposed")
+    assert page.inner_text("#counts [data-count='confirmed']") == \
+        f"{after['confirmed']} confirmed"
+    shot(page, "selection-replaces-proposal")
+    assert desk_ws.history(limit=1)[0].act == "add-mention"
+    desk_ws.undo()  # one undo takes both back
+    assert desk_ws.mention(proposal.id).status == "proposed"
+    assert [m for m in desk_ws.mentions(sid) if (m.start, m.end) ==
+            (start, start + len(wider))] == []

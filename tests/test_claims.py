@@ -370,6 +370,12 @@ def test_claims_in_text_citations_are_found():
     ("The talks failed in November 1940 (Nekrich 1997, p. 214).", "attributed", "Nekrich",
      "citation: Nekrich 1997, p. 214"),
     ("Stalin allegedly ignored the warnings.", "attributed", "", "hedge: allegedly"),
+    # issue 17: the nearest fitting person named before, not the last name in the text
+    ("Charles Darwin returned from the voyage in 1836. Richard Owen examined the fossils. "
+     "Darwin wrote to Henslow about the finches. He told me that the finches of each island "
+     "differ in their beaks.", "attributed", "Darwin", "verb: tell (he = Darwin)"),
+    ("Molotov declared that the Soviet Union would join the Axis on its own terms.",
+     "attributed", "Molotov", "verb: declare"),
 ])
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))

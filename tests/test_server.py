@@ -700,3 +700,13 @@ def test_server_claim_state_must_be_confirmed_or_rejected(claims_client, seed_ws
                                              "expected": _expected(claims_client, url)})
     assert r.status_code == 400 and "W105" in r.text
     assert seed_ws.claim(claim.id).state == claim.state == "proposed"
+
+
+def test_server_a_work_made_from_a_source_is_listed_without_its_access_year(client, seed_ws):
+    work = next(e for e in seed_ws.bib() if e.origin.startswith("source:"))
+    assert work.get("urldate") and not work.get("date")  # a web page read on a day
+    hits = client.get("/bib/search", params={"q": "Axis"}).text
+    title = work.get("title")
+    assert title in hits
+    assert f"(accessed {work.get('urldate')})" in hits
+    assert f"({work.get('urldate')[:4]})" not in hits  # not "(2026) German–Soviet Axis talks"

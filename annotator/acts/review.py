@@ -511,7 +511,13 @@ class Review:
                     entity_id: str | None = None,
                     date_value: dict[str, str] | str | None = None,
                     expected: str | None = None) -> Decision:
-        """Add a mention the model missed; it is confirmed, and joins (or starts) an entity."""
+        """Add a mention the model missed (or got wrong); it is confirmed, and joins (or
+        starts) an entity.
+
+        Undecided proposals it overlaps are rejected in the same act (``payload['replaces']``):
+        'Miss Frances Henslow' selected over the proposal 'Frances Henslow' replaces it, and
+        joins the proposal's entity when no entity is given and they are of one type.
+        """
         type_ = type_.strip().lower()
         if type_ not in MENTION_TYPES:
             raise DecisionError(f"'{type_}' is not a type",
@@ -522,7 +528,7 @@ class Review:
                                 code="D013")
         if type_ == "date" and entity_id:
             raise DecisionError("dates are not entities", hint="drop the entity", code="D014")
-        payload = {"source": source_id, "start": start, "end": end, "type": type_,
+        payload: dict[str, Any] = {"source": source_id, "start": start, "end": end, "type": type_,
                    "entity": entity_id, "date_value": value}
         span = f"span:{source_id}:{start}-{end}"
         with self.store.act("add-mention", span, editor=self.editor, payload=payload) as rec:
@@ -531,6 +537,16 @@ class Review:
                 raise DecisionError(f"{entity_id} changed since you loaded it",
                                     hint="reload and try again", code="D010")
             self._check_span(rec.conn, source_id, start, end)
+            sha = mentions.current_version(rec.conn, source_id)
+            assert sha is not None  # _check_span found the source
+            over = [r for r in mentions.proposed_overlapping(rec.conn, source_id, sha, start, end)
+                    if (r["start"], r["end"], r["type"]) != (start, end, type_)]
+            joins = {r["entity_id"] for r in over if r["type"] == type_ and r["entity_id"]}
+            if entity_id is None and type_ != "date" and len(joins) == 1:
+                entity_id = joins.pop()
+            for r in over:
+                rec.update("mentions", {"id": r["id"]}, {"status": "rejected", "decided": 1})
+            payload.update(entity=entity_id, replaces=[r["id"] for r in over])  # logged at commit
             self.insert_mention(rec, source_id, start, end, type_, entity_id=entity_id,
                                 date_value=value)
         return self._done(rec)

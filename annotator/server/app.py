@@ -38,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MAX_ROW_ID,
-                               SUPPORT, Entity, Link, Mention, row_id)
+                               SUPPORT, BibEntry, Entity, Link, Mention, row_id)
 from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -62,7 +62,7 @@ class Desk:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
-                                authority_url=authority_url, year_of=year_of, plain=plain,
+                                authority_url=authority_url, year_of=work_year, plain=plain,
                                 support=SUPPORT, claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
                                 link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
                                 type_keys=TYPE_KEYS, type_plurals=TYPE_PLURALS)
@@ -245,12 +245,19 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
         done = f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})."
     else:
+        text = desk.ws.reading_text(sid)
         start, end = desk.ws.snap(sid, start, end, what)  # the edition's conventions
-        desk.ws.add_mention(sid, start, end, what)
-        done = f"{what.capitalize()} mention added."
+        d = desk.ws.add_mention(sid, start, end, what)
+        ids = d.payload.get("replaces")
+        replaced = [desk.ws.mention(i) for i in (ids if isinstance(ids, list) else [])]
+        done = f"{what.capitalize()} mention added" + (
+            ", replacing the proposal " + ", ".join(f"'{text[m.start:m.end]}'" for m in replaced)
+            + " (one act: undo takes both back)" if replaced else "") + "."
     if not request.headers.get("hx-request"):
         return back(request, f"/s/{sid}")
-    html = _reading_html(desk, sid)[0]
+    html, _, counts = _reading_html(desk, sid)
+    html += desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT,
+                                                          oob=True)
     resp = HTMLResponse(html)
     resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
     return resp
@@ -307,8 +314,10 @@ def _panel_and_text(desk: Desk, request: Request, source_id: str, done: str) -> 
     if not request.headers.get("hx-request"):
         return back(request, f"/s/{source_id}")
     resp = _mention_panel(desk, request, _mention(desk, request), done=done)
-    html = _reading_html(desk, source_id)[0]
-    resp.body = bytes(resp.body) + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'.encode()
+    html, _, counts = _reading_html(desk, source_id)
+    tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
+    resp.body = bytes(resp.body) + (f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'
+                                     + tally).encode()
     resp.headers["content-length"] = str(len(resp.body))
     return resp
 
@@ -539,6 +548,16 @@ def _check_claim(desk: Desk, claim_id: int | str, form: Form) -> None:
 HITS = 12  # works shown by the type-ahead
 
 
+def work_year(e: BibEntry) -> str:
+    """The year a work is listed with: its own, never the year it was read online (a web
+    page with only an access date is 'accessed 2026-11-26')."""
+    year = year_of(e)
+    accessed = e.get("urldate") or ""
+    if not e.get("date") and accessed and accessed.startswith(year):
+        return f"accessed {accessed}"
+    return year
+
+
 def _link_label(desk: Desk, link: Link) -> str:
     if link.bib_key is not None:
         try:
@@ -546,7 +565,7 @@ def _link_label(desk: Desk, link: Link) -> str:
         except AnnotatorError:
             return link.bib_key
         who = plain(e.get("author") or e.get("editor"))
-        return f"{who} ({year_of(e)}). {plain(e.get('title'))} [{e.key}]"
+        return f"{who} ({work_year(e)}). {plain(e.get('title'))} [{e.key}]"
     assert link.target_source_id is not None  # the store holds a work or a passage, never neither
     text = desk.ws.reading_text(link.target_source_id)[link.target_start:link.target_end]
     return f"{link.target_source_id}: “{' '.join(text.split())[:200]}”"

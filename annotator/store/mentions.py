@@ -38,6 +38,15 @@ def undecided_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[int]:
         (entity_id,))]
 
 
+def proposed_overlapping(conn: sqlite3.Connection, source_id: str, sha256: str, start: int,
+                         end: int) -> list[sqlite3.Row]:
+    """Undecided proposals on that version overlapping [start, end), in reading order: what a
+    mention the editor adds there replaces."""
+    return conn.execute("SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? AND "
+                        "status = 'proposed' AND decided = 0 AND start < ? AND ? < end "
+                        "ORDER BY start, id", (source_id, sha256, end, start)).fetchall()
+
+
 def mention_at(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
                type_: str, *, other_than: int | None = None) -> sqlite3.Row | None:
     """The mention of that type on that span of that version, if any (besides ``other_than``):

@@ -210,6 +210,17 @@
     if (opener) { e.preventDefault(); reveal(opener.dataset.reveals); }
   });
 
+  /* What an act from the reading view did (the server's HX-Trigger "annotator:done"): said in
+   * the flash line, so an added mention that replaced a proposal says so. */
+  document.addEventListener("annotator:done", function (e) {
+    var flash = document.getElementById("flash");
+    if (!flash || !e.detail || !e.detail.value) return;
+    var msg = document.createElement("div");
+    msg.className = "message ok";
+    msg.textContent = e.detail.value;
+    flash.replaceChildren(msg);
+  });
+
   /* After a swap, the selection bar and focus marks are stale. */
   document.addEventListener("htmx:afterSwap", function () {
     var sel = window.getSelection();
