@@ -567,6 +567,8 @@ def test_browser_confirms_and_corrects_a_date(page, desk_ws):
 def test_browser_selection_replaces_the_proposal_it_overlaps_and_counts_follow(page, desk_ws):
     sid, proposal, wider, start = molotov_widened(desk_ws)
     assert proposal.status == "proposed" and proposal.entity_id
+    # an edition that keeps titles inside the element (learned, or said in annotator.toml)
+    desk_ws.settings = desk_ws.settings.with_overrides(conventions={"titles": "inside"})
     before = {s: sum(1 for m in desk_ws.mentions(sid) if m.status == s)
               for s in ("confirmed", "proposed", "rejected")}
     page.goto(f"/s/{sid}")

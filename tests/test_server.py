@@ -710,3 +710,23 @@ def test_server_a_work_made_from_a_source_is_listed_without_its_access_year(clie
     assert title in hits
     assert f"(accessed {work.get('urldate')})" in hits
     assert f"({work.get('urldate')[:4]})" not in hits  # not "(2026) German–Soviet Axis talks"
+
+
+def test_server_selection_follows_the_editions_conventions(proposed_client, seed_ws):
+    """'Foreign Minister Vyacheslav Molotov' selected where titles stand outside the element
+    (the default, and what the sample shows): the proposal 'Vyacheslav Molotov' is confirmed,
+    no name with the title in it is made; with titles inside, the wider span replaces it."""
+    sid, proposal, wider, start = molotov_widened(seed_ws)
+    form = {"start": str(start), "end": str(start + len(wider)), "what": "person"}
+    r = post(proposed_client, f"/s/{sid}/add", form, headers={"HX-Request": "1"})
+    assert r.status_code == 200
+    assert seed_ws.mention(proposal.id).status == "confirmed"
+    assert [m for m in seed_ws.mentions(sid) if m.start == start] == []
+    assert not any(wider in v for v in seed_ws.entity(proposal.entity_id).variants)
+    seed_ws.undo()
+    seed_ws.settings = seed_ws.settings.with_overrides(conventions={"titles": "inside"})
+    r = post(proposed_client, f"/s/{sid}/add", form, headers={"HX-Request": "1"})
+    assert r.status_code == 200 and "replacing the proposal" in r.headers["HX-Trigger"]
+    assert seed_ws.mention(proposal.id).status == "rejected"
+    (added,) = [m for m in seed_ws.mentions(sid) if m.start == start]
+    assert (added.surface, added.entity_id) == (wider, proposal.entity_id)
