@@ -16,6 +16,7 @@ from annotator.nlp.conventions import DEFAULT, Conventions, Marked, check_overri
 from annotator.records import Mention
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
+from annotator.text import trim
 
 
 class Edition(Protocol):
@@ -46,10 +47,7 @@ def dateline_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
     parent = [index.get(p, -1) if (p := n.getparent()) is not None else -1 for n in nodes]
     out = []
     for a, b in sorted(element_spans(parent, tm, kinds).values()):
-        while a < b and tm.text[a].isspace():
-            a += 1
-        while b > a and tm.text[b - 1].isspace():
-            b -= 1
+        a, b = trim(tm.text, a, b)
         if b > a:
             out.append((a, b))
     return out

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli.mentions import mention_rows
 
 dates_app = typer.Typer(help="A source's dates with their values and reasons; confirm them.",
                         no_args_is_help=True)
@@ -27,12 +28,7 @@ def dates_list_cli(
     with user_errors():
         ws = workspace()
         ws.source(source)
-        rows: list[dict[str, Any]] = [
-            {"mention": f"mention:{m.id}", "surface": m.surface,
-             "value": " ".join(f"{k}={v}" for k, v in m.date_value),
-             "cert": m.date_cert, "reason": m.date_reason, "flags": m.flags,
-             "status": m.status}
-            for m in ws.mentions(source, status=status) if m.type == "date"]
+        rows = mention_rows(ws, ws.mentions(source, status=status, types=["date"]))
     render(rows, format, columns=["mention", "surface", "value", "cert", "reason", "flags",
                                   "status"], title=f"dates of {source}")
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from annotator.errors import ModelError
 from annotator.records import TrainReport
+from annotator.text import trim
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -139,14 +140,6 @@ def _outermost(entities: Iterable[Labelled]) -> tuple[list[Labelled], list[Char]
     return kept, unsure
 
 
-def _trim(text: str, start: int, end: int) -> Char | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end > start else None
-
-
 def pieces(doc: TrainText, size: int = PIECE_CHARS) -> list[Piece]:
     """The examples of one text: whole sentences packed up to ``size`` characters.
 
@@ -155,9 +148,9 @@ def pieces(doc: TrainText, size: int = PIECE_CHARS) -> list[Piece]:
     """
     ents: list[Labelled] = []
     for s, e, label in doc.entities:
-        span = _trim(doc.text, s, e)
-        if span is not None:
-            ents.append((*span, label))
+        a, b = trim(doc.text, s, e)
+        if b > a:
+            ents.append((a, b, label))
     ents, unsure = _outermost(ents)
     missing = [*doc.missing, *unsure]
     cuts = sentence_cuts(doc.text, [*((s, e) for s, e, _ in ents), *missing])
