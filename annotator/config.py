@@ -15,6 +15,10 @@ from typing import Any
 from annotator.errors import ConfigError, Location
 
 CONFIG_FILE = "annotator.toml"
+# A workspace folder's other fixed names.
+STORE_FILE = "annotator.sqlite"
+SOURCES_DIR = "sources"
+EXPORTS_DIR = "exports"
 # Every environment variable annotator reads, in one place.
 ENV_WORKSPACE = "ANNOTATOR_WORKSPACE"
 ENV_EDITOR = "ANNOTATOR_EDITOR"

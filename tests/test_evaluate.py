@@ -24,7 +24,7 @@ def test_evaluate_seed_beats_the_raw_model(nlp, seed_ws):
     ws = seed_ws
     ws.propose()
     report = ws.evaluate(GOLD)
-    source_id, gold = gold_for_source(ws, GOLD)
+    source_id, gold = gold_for_source(ws.texts, GOLD)
     assert report.source_id == source_id == "german-soviet-axis-talks"
     raw, _ = score(gold, _raw_model_mentions(nlp, ws.reading_text(source_id), source_id))
     raw_by = {s.type: s for s in raw}

@@ -226,7 +226,7 @@ def test_textmap_kept_maps_go_stale_with_the_code_that_decodes_and_parses_the_fi
 
 def test_textmap_cache_holds_every_source_of_the_workspace(tmp_path):
     from annotator import Workspace
-    from annotator.workspace import TEXTMAP_CACHE
+    from annotator.acts.texts import TEXTMAP_CACHE
 
     files = []
     for i in range(TEXTMAP_CACHE + 3):

@@ -23,6 +23,7 @@ from annotator.errors import DecisionError, Location
 from annotator.files import relative
 from annotator.records import BibEntry
 from annotator.store import Act, Store, now
+from annotator.store import bib as bib_rows
 from annotator.tei.parse import ParsedSource
 
 
@@ -94,7 +95,7 @@ def _path_of(entry: BibEntry, paths: Sequence[Path], origins: Sequence[str]) -> 
 def entries(store: Store, query: str | None = None) -> list[BibEntry]:
     """The stored works sorted by key; ``query`` keeps those whose key or fields contain it
     (case and accents ignored)."""
-    found = [entry_from_row(r) for r in store.query("SELECT * FROM bib ORDER BY key")]
+    found = bib_rows.all_entries(store.conn)
     if query:
         q = bib_mod.ascii_fold(query)
         found = [e for e in found if q in bib_mod.ascii_fold(
@@ -104,17 +105,14 @@ def entries(store: Store, query: str | None = None) -> list[BibEntry]:
 
 def entry(store: Store, key: str) -> BibEntry:
     """One work by key (its case need not match); an unknown key suggests close ones."""
-    row = store.one("SELECT * FROM bib WHERE key = ?", (key,))
-    if row is None:
-        row = store.one("SELECT * FROM bib WHERE lower(key) = lower(?)", (key,))
-    if row is None:
-        keys = [r["key"] for r in store.query("SELECT key FROM bib")]
-        close = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
+    found = bib_rows.find_entry(store.conn, key)
+    if found is None:
+        close = difflib.get_close_matches(key, bib_rows.keys(store.conn), n=3, cutoff=0.5)
         hint = (f"did you mean {', '.join(close)}?" if close else
                 "see 'annotator bib list', or add the work with 'annotator bib add FILE.bib'")
         raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
                             location=Location(store.path), code="D307")
-    return entry_from_row(row)
+    return found
 
 
 def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: str,
@@ -122,21 +120,14 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
     """Within the act adding a source: the source is a citable work (dated ``date``, the date
     it was written, when its description gives none), and so are the works its TEI lists;
     keep them (once: a work already read from this source keeps its key)."""
-    taken = [r["key"] for r in act.conn.execute("SELECT key FROM bib")]
-    mine = [entry_from_row(r) for r in act.conn.execute("SELECT * FROM bib WHERE origin = ?",
-                                                        (f"source:{source_id}",))]
+    taken = bib_rows.keys(act.conn)
+    mine = bib_rows.entries_from(act.conn, f"source:{source_id}")
     found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title, taken=taken,
                                 date=date)
     for work in found:
         if any(bib_mod.same_work(work, old) for old in mine):
             continue
         act.insert("bib", _row(work))
-
-
-def entry_from_row(row: Any) -> BibEntry:
-    return BibEntry(key=row["key"], type=row["type"],
-                    fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
-                    line=row["line"])
 
 
 def _row(entry: BibEntry) -> dict[str, Any]:

@@ -32,20 +32,20 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
+from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, set_authority
+from annotator.acts.register import import_register
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
 
-if TYPE_CHECKING:
-    from annotator.workspace import Workspace
 
 SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note",
             "confirm_claims", "accept_links")
@@ -141,16 +141,16 @@ def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
     return [r["id"] for r in entities.named(rec.conn, name_key(line["name"]), line["type"])]
 
 
-def apply_file(ws: Workspace, path: Path) -> ApplyResult:
+def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     """Import the file's register (if any), then apply its lines as one act."""
     data = read_file(path)
     imported = None
     if "register" in data:
-        imported = ws.import_register(path.parent / data["register"])
-    review: Review = ws._review()
+        imported = import_register(ctx, path.parent / data["register"])
+    review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
-    with ws.store.act("apply", f"file:{path.name}", editor=ws.editor,
+    with ctx.store.act("apply", f"file:{path.name}", editor=ctx.editor,
                       payload={"file": str(path)}) as rec:
         for section in SECTIONS:
             for i, line in enumerate(data.get(section, [])):

@@ -19,13 +19,14 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
+from annotator.acts.context import ActContext
+from annotator.acts.queries import mentions
+from annotator.acts.texts import Texts
 from annotator.errors import Location, SourceError
 from annotator.records import DATE_ATTRS, DateClassScore, EvalReport, Mention, TypeScore
 
-if TYPE_CHECKING:
-    from annotator.workspace import Workspace
 
 LABELS = {"PERSON": "person", "PER": "person", "PLACE": "place", "LOC": "place", "GPE": "place",
           "ORG": "org", "DATE": "date", "IGNORE": "ignore"}
@@ -172,12 +173,12 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _pick_source(ws: Workspace, text: str, path: Path) -> str:
+def _pick_source(texts: Texts, text: str, path: Path) -> str:
     """The workspace source whose reading text is the gold text (best difflib match)."""
     target = _squash(text)
     best, best_ratio = None, 0.0
-    for src in ws.sources():
-        reading = _squash(ws.textmap(src.id).text)
+    for src in texts.sources():
+        reading = _squash(texts.textmap(src.id).text)
         if reading == target:
             return src.id
         ratio = difflib.SequenceMatcher(None, reading, target,
@@ -240,11 +241,11 @@ def score(gold: Sequence[GoldSpan], predicted: Sequence[P], *,
     return scores, date_pairs
 
 
-def gold_for_source(ws: Workspace, path: Path) -> tuple[str, list[GoldSpan]]:
+def gold_for_source(texts: Texts, path: Path) -> tuple[str, list[GoldSpan]]:
     """The source a gold file annotates, and its gold spans in that source's reading text."""
     text, gold = load_gold(path)
-    source_id = _pick_source(ws, text, path)
-    reading = ws.textmap(source_id).text
+    source_id = _pick_source(texts, text, path)
+    reading = texts.textmap(source_id).text
     aligner = _Aligner(text, reading) if text != reading else None  # same text: same offsets
     mapped = []
     for g in gold:
@@ -254,12 +255,14 @@ def gold_for_source(ws: Workspace, path: Path) -> tuple[str, list[GoldSpan]]:
     return source_id, mapped
 
 
-def evaluate(ws: Workspace, path: Path, *, confirmed_only: bool = False) -> EvalReport:
-    """Score the mentions of the source the gold file annotates."""
-    source_id, mapped = gold_for_source(ws, path)
-    reading = ws.textmap(source_id).text
+def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
+    """Score this workspace's mentions against a gold file (gold JSON or annotated TEI):
+    those of the source the gold file annotates."""
+    path = Path(gold)
+    source_id, mapped = gold_for_source(ctx.texts, path)
+    reading = ctx.texts.textmap(source_id).text
     statuses = ("confirmed",) if confirmed_only else ("confirmed", "proposed")
-    predicted = [m for m in ws.mentions(source_id) if m.status in statuses]
+    predicted = [m for m in mentions(ctx, source_id) if m.status in statuses]
     scores, pairs = score(mapped, predicted)
     errors = []
     counts = {name: [0, 0, 0, 0, 0] for name in DATE_CLASSES}  # gold right wrong no-value missed

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.acts.context import ActContext
 from annotator.acts.conventions import Edition
+from annotator.acts.queries import EditionView
 from annotator.acts.evaluate import SCORED, GoldSpan, score
 from annotator.acts.train import train_texts, training_labels
 from annotator.config import Settings
@@ -175,8 +177,7 @@ def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] 
     def reading_text(sid: str) -> str:
         return ws.textmap(sid).text
 
-    from annotator.acts.propose import check_labels
-    from annotator.nlp.pipeline import cached_pipeline, load_pipeline, run_ner
+    from annotator.nlp.pipeline import cached_pipeline, check_labels, load_pipeline, run_ner
     from annotator.nlp.training import train_pipeline
 
     chosen = list(methods) if methods else list(METHODS)
@@ -264,3 +265,16 @@ def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] 
 def _gold(states: Sequence[MentionState], sid: str) -> list[tuple[int, int, str]]:
     return [(m.start, m.end, m.type) for m in states
             if m.source_id == sid and m.status == "confirmed"]
+
+
+def evaluate_folds(ctx: ActContext, k: int, *, methods: Sequence[str] | None = None,
+                   types: Sequence[str] | None = None, epochs: int = 20, seed: int = 0,
+                   say: Say | None = None) -> FoldReport:
+    """K-fold cross-validation on this workspace's confirmed mentions: each method (base
+    pipeline, propagation, trained model, ...) scored on every fold held back in turn.
+
+    DOCS: docs/proposals.md#cross-validation-on-the-edition
+    """
+    return cross_validate(EditionView(ctx), ctx.store, k=k,
+                          methods=methods, types=tuple(types) if types else SCORED,
+                          train_settings=TrainSettings(epochs=epochs, seed=seed), say=say)

@@ -18,29 +18,33 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
-from annotator.errors import ConfigError
-from annotator.records import MENTION_TYPES, Proposal, ProposeReport, SourceProposeResult
+from annotator.records import Proposal, ProposeReport, SourceProposeResult
+from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
+from annotator.acts.queries import EditionView
+from annotator.acts.texts import Texts
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import RULES, TITLE, Rule, clean_span, drop_inside_title, find_titles
 from annotator.store import now
-from annotator.nlp.pipeline import (RawSpan, cached_pipeline, pipe_batch_size, pipeline_provenance,
-                                     provenance_of, run_ner)
+from annotator.acts.train import current_model
+from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
+                                     pipeline_provenance, provenance_of, run_ner)
+from annotator.store import proposals as rows_of
+from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import date_blocks
-from annotator.tei.textmap import build_textmap
-
-if TYPE_CHECKING:
-    from annotator.workspace import Workspace
+from annotator.tei.parse import ParsedSource
+from annotator.tei.textmap import TextMap, build_textmap
 
 log = logging.getLogger(__name__)
 
@@ -249,19 +253,10 @@ class Steps:
                 "conventions": {n: self.conventions.value(n) for n in CONVENTIONS}}
 
 
-def run_steps(ws: Workspace, settings: Settings) -> Steps:
+def run_steps(ctx: ActContext, settings: Settings) -> Steps:
     return Steps(settings.propagate,
-                 edition_conventions(ws, learned=settings.use_conventions),
+                 edition_conventions(EditionView(ctx), learned=settings.use_conventions),
                  settings.org_threshold)
-
-
-def confirmed_ids(conn: Any) -> frozenset[str]:
-    """Entities the edition has confirmed: register entries and those with a confirmed mention
-    (the edition's own markup included)."""
-    return frozenset(r["id"] for r in conn.execute(
-        "SELECT id FROM entities WHERE status = 'confirmed' UNION "
-        "SELECT DISTINCT entity_id FROM mentions WHERE status = 'confirmed' "
-        "AND entity_id IS NOT NULL"))
 
 
 def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[str, str]:
@@ -274,19 +269,17 @@ def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[s
     return out
 
 
-def known_entities(conn: Any) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
+def known_entities(conn: sqlite3.Connection) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
     """Entities in the store with their variant keys, and the rejected (key, type) pairs."""
-    keys: dict[str, list[str]] = {}
-    for r in conn.execute("SELECT entity_id, key FROM variants ORDER BY rowid"):
-        keys.setdefault(r["entity_id"], []).append(r["key"])
+    keys = rows_of.variant_keys(conn)
     known = []
-    rejected = {(r["key"], r["type"]) for r in conn.execute("SELECT key, type FROM rejections")}
-    for r in conn.execute("SELECT id, type, status FROM entities ORDER BY created_at, id"):
-        ks = tuple(keys.get(r["id"], ()))
-        if r["status"] == "rejected":
-            rejected.update((k, r["type"]) for k in ks)
+    rejected = rows_of.rejections(conn)
+    for eid, type_, status in rows_of.entity_states(conn):
+        ks = tuple(keys.get(eid, ()))
+        if status == "rejected":
+            rejected.update((k, type_) for k in ks)
         else:
-            known.append(KnownEntity(r["id"], r["type"], r["status"], ks))
+            known.append(KnownEntity(eid, type_, status, ks))
     return known, frozenset(rejected)
 
 
@@ -327,16 +320,15 @@ def register_fingerprint(known: Sequence[KnownEntity],
     return json.dumps({"register": digest[:16]})
 
 
-def _protected(conn: Any, source_id: str, sha256: str, *,
+def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
                everything: bool = False) -> list[Protected]:
     """Mentions a run leaves alone: decided ones, or with ``everything`` all stored ones."""
-    rows = conn.execute("SELECT start, end, type, status, decided FROM mentions "
-                        "WHERE source_id = ? AND sha256 = ?", (source_id, sha256))
+    rows = rows_of.mention_spans(conn, source_id, sha256)
     return [Protected(r["start"], r["end"], r["type"], r["status"]) for r in rows
             if everything or r["status"] != "proposed" or r["decided"]]
 
 
-def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[Proposal],
+def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],
                     known: Sequence[KnownEntity], *, replace: bool) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
@@ -345,34 +337,28 @@ def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[
     added. Names are grouped with the store's entities: a name of a confirmed entity is linked
     to it, one of a proposed entity joins it, the rest become new proposed entities.
     """
-    old: dict[tuple[int, int, str], Any] = {}
-    if replace:
-        stale_rows = conn.execute(
-            "SELECT * FROM mentions WHERE source_id = ? AND status = 'proposed' AND decided = 0",
-            (source_id,)).fetchall()
-        old = {(r["start"], r["end"], r["type"]): r for r in stale_rows if r["sha256"] == sha256}
-    existing = {(r["start"], r["end"], r["type"]) for r in conn.execute(
-        "SELECT start, end, type FROM mentions WHERE source_id = ? AND sha256 = ?",
-        (source_id, sha256))}
+    stale_rows = rows_of.undecided(conn, source_id) if replace else []
+    old: dict[tuple[int, int, str], sqlite3.Row] = {
+        (r["start"], r["end"], r["type"]): r for r in stale_rows if r["sha256"] == sha256}
+    existing = {(r["start"], r["end"], r["type"])
+                for r in rows_of.mention_spans(conn, source_id, sha256)}
     proposals = [p for p in proposals
                  if (p.start, p.end, p.type) in old or (p.start, p.end, p.type) not in existing]
     names = [NameMention(i, p.type, p.surface) for i, p in enumerate(proposals)
              if p.type != "date"]
     entity_of: dict[int, str] = {}
     linked: set[int] = set()
-    taken = {r["id"] for r in conn.execute("SELECT id FROM entities")}
+    taken = rows_of.entity_ids(conn)
     stamp = now()
     for cand in group_mentions(names, known):
         eid = cand.entity_id
         if eid is None:
             eid = entity_id(cand.type, cand.preferred, taken)
             taken.add(eid)
-            conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
-                         "VALUES (?, ?, ?, 'proposed', ?)", (eid, cand.type, cand.preferred, stamp))
+            rows_of.insert_entity(conn, eid, cand.type, cand.preferred, stamp)
         if not cand.linked:
             for surface, key in cand.variants:
-                conn.execute("INSERT OR IGNORE INTO variants (entity_id, surface, key) "
-                             "VALUES (?, ?, ?)", (eid, surface, key))
+                rows_of.add_variant(conn, eid, surface, key)
         for i in cand.members:
             entity_of[i] = eid
             if cand.linked:
@@ -382,76 +368,37 @@ def write_proposals(conn: Any, source_id: str, sha256: str, proposals: Sequence[
         flags = p.flags
         if i in linked and "linked" not in flags.split(","):
             flags = ",".join(f for f in (flags, "linked") if f)
-        values = {"entity_id": entity_of.get(i), "flags": flags, "provenance": p.provenance,
-                  "date_value": json.dumps(dict(p.date_value)) if p.date_value else None,
-                  "confidence": p.confidence, "date_reason": p.date_reason,
-                  "date_cert": p.date_cert}
+        entity = entity_of.get(i)
+        date_value = json.dumps(dict(p.date_value)) if p.date_value else None
+        values = {"entity_id": entity, "flags": flags, "provenance": p.provenance,
+                  "date_value": date_value, "confidence": p.confidence,
+                  "date_reason": p.date_reason, "date_cert": p.date_cert}
         row = old.get((p.start, p.end, p.type))
         if row is not None:
             kept.add(row["id"])
             if any(row[k] != v for k, v in values.items()):
-                conn.execute("UPDATE mentions SET entity_id = ?, flags = ?, provenance = ?, "
-                             "date_value = ?, confidence = ?, date_reason = ?, date_cert = ? "
-                             "WHERE id = ?",
-                             (*values.values(), row["id"]))
+                rows_of.update_mention(conn, row["id"], entity, flags, p.provenance, date_value,
+                                       p.confidence, p.date_reason, p.date_cert)
             continue
-        conn.execute(
-            "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
-            "date_value, flags, provenance, created_at, confidence, date_reason, date_cert) "
-            "VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_id, sha256, p.start, p.end, p.type, values["entity_id"],
-             values["date_value"], flags, p.provenance, stamp, p.confidence, p.date_reason,
-             p.date_cert))
+        rows_of.insert_mention(conn, source_id, sha256, p.start, p.end, p.type, entity,
+                               date_value, flags, p.provenance, stamp, p.confidence,
+                               p.date_reason, p.date_cert)
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]
-        conn.executemany("DELETE FROM mentions WHERE id = ?", [(r["id"],) for r in gone])
-        drop_orphans(conn, {r["entity_id"] for r in gone if r["entity_id"]})
+        rows_of.delete_mentions(conn, [r["id"] for r in gone])
+        rows_of.drop_orphans(conn, {r["entity_id"] for r in gone if r["entity_id"]})
     return len(proposals)
 
 
-def drop_orphans(conn: Any, entity_ids: Iterable[str]) -> None:
-    """Proposed entities left with no mention and no decision about them are removed."""
-    for eid in entity_ids:
-        conn.execute(
-            "DELETE FROM entities WHERE id = ? AND status = 'proposed' "
-            "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = entities.id) "
-            "AND NOT EXISTS (SELECT 1 FROM decisions d "
-            "WHERE ' ' || d.target || ' ' LIKE '% entity:' || entities.id || ' %' "
-            "OR d.payload LIKE '%\"' || entities.id || '\"%')", (eid,))
-
-
-def record_run(conn: Any, source_id: str, sha256: str, kind: str, model: str,
-                settings: str) -> None:
-    """The last run of a kind (ner, register, claims) over a source: one row each."""
-    conn.execute("DELETE FROM runs WHERE source_id = ? AND kind = ?", (source_id, kind))
-    conn.execute("INSERT INTO runs (source_id, sha256, kind, model, settings, ran_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?)", (source_id, sha256, kind, model, settings, now()))
-
-
-def _last_run(conn: Any, source_id: str, kind: str) -> Any:
-    return conn.execute("SELECT * FROM runs WHERE source_id = ? AND kind = ? "
-                        "ORDER BY id DESC LIMIT 1", (source_id, kind)).fetchone()
-
-
-def check_labels(labels: dict[str, str]) -> None:
-    """The label map sends spaCy labels to mention types, to 'title' (names inside its spans
-    are not proposed) or to '' (dropped), nothing else."""
-    for label, type_ in labels.items():
-        if type_ not in (*MENTION_TYPES, TITLE, ""):
-            raise ConfigError(f"label {label} maps to unknown type '{type_}'",
-                              hint=f"use one of {', '.join(MENTION_TYPES)}, {TITLE} or \"\" in "
-                                   "[annotator.labels] of annotator.toml", code="M003")
-
-
-def _reading_text(ws: Workspace, source_id: str) -> str:
+def _reading_text(texts: Texts, source_id: str) -> str:
     """A source's reading text, built afresh: a run over a large corpus keeps no cache of it."""
-    return build_textmap(ws.parsed(source_id)).text
+    return build_textmap(texts.parsed(source_id)).text
 
 
-def _dating(ws: Workspace, source_id: str, parsed: Any, tm: Any) -> Dating:
+def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> Dating:
     """What a source's dates lean on: its own date (as stored, so a date the editor set
     counts) and its datelines, headings and paragraphs."""
-    src = ws.source(source_id)
+    src = texts.source(source_id)
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
@@ -459,31 +406,33 @@ def _dating(ws: Workspace, source_id: str, parsed: Any, tm: Any) -> Dating:
 
 
 # -- the whole run ---------------------------------------------------------------------------
-def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: str | None = None,
+def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: str | None = None,
             n_process: int | None = None, batch_size: int | None = None, force: bool = False,
             progress: Progress | None = None) -> ProposeReport:
-    """Run NER over the sources that changed (or all with ``force``) and store proposals."""
-    settings = ws.settings.with_overrides(model=model, n_process=n_process,
+    """Propose persons, places, organisations and dates in the sources (default: all).
+
+    Sources unchanged since their last run with the same model and settings are skipped
+    (only the register's new names are looked for). ``progress(words_done, words_total)``.
+    """
+    settings = ctx.settings.with_overrides(model=model, n_process=n_process,
                                           batch_size=batch_size)
     check_labels(settings.labels)
     if model is None:  # the workspace's trained model, unless a pipeline is asked for
-        from annotator.acts.train import current_model
-
-        trained = current_model(ws.root, settings.model)
+        trained = current_model(ctx.root, settings.model)
         if trained is not None:
             settings = settings.with_overrides(model=str(trained.path))
-    sources = ([ws.source(s) for s in dict.fromkeys(source_ids)] if source_ids
-               else ws.sources())
+    sources = ([ctx.texts.source(s) for s in dict.fromkeys(source_ids)] if source_ids
+               else ctx.texts.sources())
     provenance = pipeline_provenance(settings.model)
-    steps = run_steps(ws, settings)
+    steps = run_steps(ctx, settings)
     rules = steps.rules
     fingerprint = settings_fingerprint(settings.labels, steps.fingerprint())
-    conn = ws.store.conn
+    conn = ctx.store.conn
     todo = []
     results: dict[str, SourceProposeResult] = {}
     for src in sources:
-        ws.check_unchanged(src)  # as export does: an edited file is not 'unchanged, skipped'
-        last = _last_run(conn, src.id, "ner")
+        ctx.texts.check_unchanged(src)  # as export does: an edited file is not 'unchanged, skipped'
+        last = last_run(conn, src.id, "ner")
         if not force and last is not None and last["sha256"] == src.sha256 and \
                 last["model"] == provenance and \
                 last["settings"] == _with_date(fingerprint, src.date):
@@ -492,17 +441,17 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
             todo.append(src)
     # Unchanged sources still get the register's new names (no model needed).
     known, rejected = known_entities(conn)
-    ids = confirmed_ids(conn)
+    ids = rows_of.confirmed_ids(conn)
     reg_fp = register_fingerprint(known, rejected, ids)
     for src_id, res in list(results.items()):
-        last = _last_run(conn, src_id, "register")
+        last = last_run(conn, src_id, "register")
         if not steps.propagate or last is not None and last["settings"] == reg_fp:
             continue
-        src = ws.source(src_id)
-        text = _reading_text(ws, src_id)
-        with ws.store.transaction() as tx:
+        src = ctx.texts.source(src_id)
+        text = _reading_text(ctx.texts, src_id)
+        with ctx.store.transaction() as tx:
             known, rejected = known_entities(tx)
-            ids = confirmed_ids(tx)
+            ids = rows_of.confirmed_ids(tx)
             props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
                                     register=register_index(known, ids), known=known,
                                     rejected=rejected, rules=rules,
@@ -532,9 +481,9 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
-                parsed = ws.parsed(s.id)
+                parsed = ctx.texts.parsed(s.id)
                 tm = build_textmap(parsed)
-                pending[s.id] = tm.text, _dating(ws, s.id, parsed, tm)
+                pending[s.id] = tm.text, _dating(ctx.texts, s.id, parsed, tm)
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(parsed, tm)
                 yield s.id, tm.text
@@ -546,9 +495,9 @@ def propose(ws: Workspace, source_ids: Sequence[str] | None = None, *, model: st
                                   on_chunk=on_chunk if progress else None):
             src = by_id[sid]
             text, dating = pending.pop(sid)
-            with ws.store.transaction() as tx:
+            with ctx.store.transaction() as tx:
                 known, rejected = known_entities(tx)
-                ids = confirmed_ids(tx)
+                ids = rows_of.confirmed_ids(tx)
                 props = build_proposals(
                     text, spans, labels=settings.labels, provenance=provenance,
                     register=register_index(known, ids) if steps.propagate else None,

@@ -19,7 +19,8 @@ from annotator.entities.names import name_forms, name_key
 from annotator.entities.pointers import Prefixes, entry_pointers
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
-from annotator.records import Entity
+from annotator.records import Entity, RegisterImport
+from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, set_authority
 from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
@@ -250,3 +251,13 @@ class _Maker:
             el.text = text
         return el
 
+
+def import_register(ctx: ActContext, path: str | Path) -> RegisterImport:
+    """Import a TEI register file (listPerson/listPlace/listOrg) as one act: confirmed, ids
+    kept."""
+    entries = read_register_file(path)
+    review = ctx.review()
+    with ctx.store.act("import", f"register:{Path(path).name}", editor=ctx.editor,
+                       payload={"file": str(path), "entries": len(entries)}) as act:
+        added, updated, merged = import_entries(review, act, entries)
+    return RegisterImport(added, updated, merged, act.decision_id)

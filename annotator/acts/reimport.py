@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import json
 from typing import Any
 
 from lxml import etree
@@ -28,8 +29,12 @@ from lxml import etree
 from annotator.bibliography.tei_bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
 from annotator.export.tei import STANDOFF_ID, existing_annotations
-from annotator.store import now
-from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
+from annotator.store import Act, now
+from annotator.store import bib as bib_rows
+from annotator.store import claims as claim_rows
+from annotator.store import sources as source_rows
+from annotator.store.entities import entity_row
+from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text, source_line
 from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
@@ -40,7 +45,7 @@ KINDS = ("attributed", "quoted", "unattributed", "editorial")
 RELS = ("supports", "contradicts", "mentions")
 
 
-def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap) -> int:
+def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap) -> int:
     """Within the act that adds a source: its exported claims, links and exact works.
 
     Returns the number of claims read. A file with no annotator standOff and no claim segs
@@ -64,8 +69,7 @@ def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap)
         if kind != "seg:claim":
             continue
         head = ix.nodes[chain[0]]
-        row = conn.execute("SELECT id FROM claims WHERE source_id = ? AND sha256 = ? AND "
-                           "start = ? AND end = ?", (source_id, tm.sha256, start, end)).fetchone()
+        row = claim_rows.claim_at(conn, source_id, tm.sha256, start, end)
         if row is None:
             subtype = head.get("subtype", "")
             cid = act.insert("claims", {
@@ -81,13 +85,13 @@ def import_exported(act: Any, source_id: str, parsed: ParsedSource, tm: TextMap)
             if xid:
                 claim_of[xid] = cid
     for ann in root.iter(f"{_T}annotation"):
-        cid = claim_of.get((ann.get("target") or "").removeprefix("#"))
-        if cid is not None:
-            _read_annotation(act, source_id, cid, ann, keys)
+        found = claim_of.get((ann.get("target") or "").removeprefix("#"))
+        if found is not None:
+            _read_annotation(act, source_id, found, ann, keys)
     return count
 
 
-def _still_proposed(act: Any, standoff: etree._Element) -> None:
+def _still_proposed(act: Act, standoff: etree._Element) -> None:
     """Register entries the export marks as proposals (``@cert``) stay proposals: the register
     reader confirms what it adds, so undo that for entries this very act added."""
     added = {ch["key"]["id"] for ch in act.changes
@@ -98,10 +102,8 @@ def _still_proposed(act: Any, standoff: etree._Element) -> None:
             act.update("entities", {"id": xid}, {"status": "proposed"})
 
 
-def _exact_works(act: Any, source_id: str, standoff: etree._Element | None) -> dict[str, str]:
+def _exact_works(act: Act, source_id: str, standoff: etree._Element | None) -> dict[str, str]:
     """Give the works of our listBibl their exact fields; returns xml:id -> citation key."""
-    import json
-
     conn = act.conn
     keys: dict[str, str] = {}
     if standoff is None:
@@ -116,10 +118,9 @@ def _exact_works(act: Any, source_id: str, standoff: etree._Element | None) -> d
         key = bibl_key(bibl) or xid
         type_, fields = read_bibl(bibl)
         exact = {"type": type_, "fields": json.dumps(fields, ensure_ascii=False)}
-        row = conn.execute("SELECT * FROM bib WHERE key = ?", (key,)).fetchone()
+        row = bib_rows.bib_row(conn, key)
         # the entry the bibliography reader made of this element in this act, if any
-        mine = conn.execute("SELECT * FROM bib WHERE origin = ? AND line = ?",
-                            (origin, bibl.sourceline)).fetchone()
+        mine = bib_rows.bib_row_at(conn, origin, source_line(bibl))
         if mine is not None and mine["key"] not in added:
             mine = None
         if row is not None and (mine is None or row["key"] != mine["key"]):
@@ -146,7 +147,7 @@ def _exact_works(act: Any, source_id: str, standoff: etree._Element | None) -> d
     return keys
 
 
-def _read_annotation(act: Any, source_id: str, claim_id: int, ann: etree._Element,
+def _read_annotation(act: Act, source_id: str, claim_id: int, ann: etree._Element,
                      keys: dict[str, str]) -> None:
     """A claim's agent and links (``source_id``: the source the claim is in)."""
     conn = act.conn
@@ -154,15 +155,14 @@ def _read_annotation(act: Any, source_id: str, claim_id: int, ann: etree._Elemen
         if child.tag == f"{_T}note" and child.get("type") == "agent":
             agent = element_text(child)
             ref = (child.get("corresp") or "").removeprefix("#")
-            entity = conn.execute("SELECT id FROM entities WHERE id = ?",
-                                  (ref,)).fetchone() if ref else None
+            known = bool(ref) and entity_row(conn, ref) is not None
             act.update("claims", {"id": claim_id},
-                       {"agent": agent, "agent_entity_id": entity["id"] if entity else None})
+                       {"agent": agent, "agent_entity_id": ref if known else None})
         elif child.tag == f"{_T}ref" and child.get("type") in RELS:
             _read_link(act, source_id, claim_id, child, keys)
 
 
-def _read_link(act: Any, source_id: str, claim_id: int, ref: etree._Element,
+def _read_link(act: Act, source_id: str, claim_id: int, ref: etree._Element,
                keys: dict[str, str]) -> None:
     conn = act.conn
     target = ref.get("target") or ""
@@ -173,26 +173,22 @@ def _read_link(act: Any, source_id: str, claim_id: int, ref: etree._Element,
     m = _PASSAGE.fullmatch(target)
     if m is not None:
         sid = m.group("source") or source_id  # no file name: a passage of this very source
-        if conn.execute("SELECT 1 FROM sources WHERE id = ?", (sid,)).fetchone() is None:
+        if not source_rows.is_source(conn, sid):
             log.info("claim %s: passage of %s kept for when that source is added", claim_id, sid)
-            if conn.execute("SELECT 1 FROM pending_passages WHERE source_id = ? AND "
-                            "target_source_id = ?", (source_id, sid)).fetchone() is None:
+            if not claim_rows.is_pending(conn, source_id, sid):
                 act.insert("pending_passages", {"source_id": source_id, "target_source_id": sid})
             return
         values.update(target_source_id=sid, target_start=int(m.group("start")),
                       target_end=int(m.group("end")))
-        same = conn.execute(
-            "SELECT 1 FROM links WHERE claim_id = ? AND target_source_id = ? AND "
-            "target_start = ? AND target_end = ? AND rel = ?",
-            (claim_id, sid, values["target_start"], values["target_end"], values["rel"]))
+        same = claim_rows.passage_link(conn, claim_id, sid, values["target_start"],
+                                       values["target_end"], values["rel"])
     elif target.startswith("#") and target[1:] in keys:
         values["bib_key"] = keys[target[1:]]
-        same = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ? AND "
-                            "rel = ? AND locus = ?",
-                            (claim_id, values["bib_key"], values["rel"], values["locus"]))
+        same = claim_rows.work_link(conn, claim_id, values["bib_key"], values["rel"],
+                                    values["locus"], exact=True)
     else:
         log.info("claim %s: link target %s is not a work or passage of the export", claim_id,
                  target)
         return
-    if same.fetchone() is None:
+    if same is None:
         act.insert("links", values)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.acts.context import ActContext
 from annotator.config import Settings
 from annotator.files import atomic_write
 from annotator.nlp.training import TrainProgress, TrainSettings, TrainText
@@ -133,8 +134,7 @@ def train(store: Store, reading_text: Callable[[str], str], settings: Settings, 
     """Fine-tune the configured pipeline's NER on the workspace's decisions and keep it."""
     from dataclasses import replace
 
-    from annotator.acts.propose import check_labels
-    from annotator.nlp.pipeline import load_pipeline, pipeline_provenance
+    from annotator.nlp.pipeline import check_labels, load_pipeline, pipeline_provenance
     from annotator.nlp.training import save_model, train_pipeline
 
     check_labels(settings.labels)
@@ -167,3 +167,17 @@ def train(store: Store, reading_text: Callable[[str], str], settings: Settings, 
 def _report_fields(report: TrainReport) -> dict[str, object]:
     skip = {"model", "path", "base", "reused"}
     return {f: getattr(report, f) for f in report.__dataclass_fields__ if f not in skip}
+
+
+def train_model(ctx: ActContext, *, epochs: int = 20, seed: int = 0, patience: int = 3,
+                dropout: float = 0.2, force: bool = False,
+                progress: TrainProgress | None = None) -> TrainReport:
+    """Fine-tune the configured pipeline's NER on this workspace's decisions; ``propose``
+    uses the model from then on. ``progress(epoch, epochs, loss, held_back_f1)``.
+
+    DOCS: docs/proposals.md#a-model-trained-on-the-edition
+    """
+    return train(ctx.store, ctx.texts.reading_text, ctx.settings, ctx.root,
+                 train_settings=TrainSettings(epochs=epochs, seed=seed, patience=patience,
+                                              dropout=dropout),
+                 force=force, progress=progress)

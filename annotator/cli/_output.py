@@ -10,11 +10,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from annotator.errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from annotator.workspace import Workspace
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,7 +54,7 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def workspace() -> Any:
+def workspace() -> Workspace:
     """The workspace of this invocation (from -w, $ANNOTATOR_WORKSPACE or the current folder)."""
     from annotator.cli._app import Globals
     from annotator.workspace import Workspace

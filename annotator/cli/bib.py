@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from annotator.cli._app import WorkGroup, app
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+
+if TYPE_CHECKING:
+    from annotator.bibliography.library import Problem
 
 bib_app = typer.Typer(cls=WorkGroup, no_args_is_help=True,
                       help="The bibliography: works that support claims, with citation keys.")
@@ -47,7 +50,7 @@ _KINDS = {"refused": "Refused (nothing added)", "skipped": "Left out",
           "warning": "Warnings (biber tolerates these)"}
 
 
-def problem_report(problems: Sequence[Any]) -> list[str]:
+def problem_report(problems: Sequence[Problem]) -> list[str]:
     """Problems grouped by how bad (refused, left out, warnings), then by what, counted."""
     from annotator.bibliography.library import LABELS
 
@@ -57,7 +60,7 @@ def problem_report(problems: Sequence[Any]) -> list[str]:
         if not mine:
             continue
         lines.append(f"{title}: {len(mine)}")
-        by_code: dict[str, list[Any]] = {}
+        by_code: dict[str, list[Problem]] = {}
         for p in mine:
             by_code.setdefault(p.code, []).append(p)
         for code, group in sorted(by_code.items()):

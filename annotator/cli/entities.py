@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,6 +16,9 @@ from annotator.cli._output import (
     user_errors,
     workspace,
 )
+
+if TYPE_CHECKING:
+    from annotator.records import Mention
 
 
 @app.command("entities")
@@ -34,7 +37,7 @@ def entities_cli(
         ws = workspace()
         ents = ws.entities(status=status.value if status else None,
                            type=type.value if type else None, source_id=source)
-        by_entity: dict[str, list[Any]] = {}
+        by_entity: dict[str, list[Mention]] = {}
         for m in ws.mentions(source):
             if m.entity_id:
                 by_entity.setdefault(m.entity_id, []).append(m)

@@ -161,7 +161,7 @@ def export_bibtex_cli(
             from annotator.export.bibtex import render
             from annotator.export.works import works
 
-            text, notes = render(works(ws, everything=all_), ascii_only=ascii_)
+            text, notes = render(works(ws.context, everything=all_), ascii_only=ascii_)
             typer.echo(text, nl=False)
             for note in notes:
                 typer.echo(f"note: {note}", err=True)
@@ -183,7 +183,7 @@ def export_csl_cli(
             from annotator.export.csl import render
             from annotator.export.works import works
 
-            typer.echo(render(works(ws, everything=all_)), nl=False)
+            typer.echo(render(works(ws.context, everything=all_)), nl=False)
             return
         result = ws.export_csl(all=all_, out=output)
     _written(result, "works")
@@ -206,7 +206,7 @@ def export_claims_cli(
         if _to_stdout(output):
             from annotator.export.claims import RENDER, gather
 
-            typer.echo(RENDER[format.value](gather(ws, include_proposals=include_proposals)),
+            typer.echo(RENDER[format.value](gather(ws.context, include_proposals=include_proposals)),
                        nl=False)
             return
         result = ws.export_claims(format.value, include_proposals=include_proposals,

@@ -11,7 +11,8 @@ DOCS: docs/review.md#the-terminal-review
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
 from textual.app import App, ComposeResult
@@ -22,7 +23,11 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from annotator.errors import AnnotatorError
-from annotator.records import Candidate, Entity
+from annotator.records import Candidate, Context, Decision, Entity
+from annotator.tei.textmap import TextMap
+
+if TYPE_CHECKING:
+    from annotator.workspace import Workspace
 
 TYPES = {"p": "person", "l": "place", "o": "org"}
 
@@ -115,7 +120,7 @@ class ReviewApp(App[int]):
         Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, ws: Any, *, type_: str | None = None) -> None:
+    def __init__(self, ws: Workspace, *, type_: str | None = None) -> None:
         super().__init__()
         self.ws = ws
         self.type_ = type_
@@ -160,7 +165,7 @@ class ReviewApp(App[int]):
             f"mention{'s' * (e.mentions != 1)} in {e.sources} source{'s' * (e.sources != 1)}"
             + (f"\nalso written: {escape(', '.join(others))}" if others else "")
             + "\nspace picks mentions (for p split); r/h act on the highlighted one")
-        maps: dict[str, Any] = {}
+        maps: dict[str, TextMap] = {}
         for c in sorted(cand.contexts, key=lambda c: c.status == "rejected"):  # rejected last
             tm = maps.get(c.source_id) or maps.setdefault(c.source_id, self.ws.textmap(c.source_id))
             mark = "✗ rejected " if c.status == "rejected" else ""
@@ -181,7 +186,7 @@ class ReviewApp(App[int]):
                       + (" ".join(f"{k}={v}" for k, v in d.date_value) or "no value")
                       + (f" ({escape(d.flags)})" if d.flags else "") for d in dates[:5]))
 
-    def act(self, do: Any, message: str) -> None:
+    def act(self, do: Callable[[], Decision], message: str) -> None:
         """Run one act; its decision joins this session's, the screen is redrawn."""
         try:
             decision = do()
@@ -191,7 +196,7 @@ class ReviewApp(App[int]):
         self.done.append(decision.id)
         self.show(message)
 
-    def highlighted(self) -> Any:
+    def highlighted(self) -> Context | None:
         """The Context of the highlighted mention, or None."""
         box = self.query_one("#mentions", SelectionList)
         if self.cand is None or box.highlighted is None:
@@ -293,6 +298,6 @@ class ReviewApp(App[int]):
         self.exit(len(self.done))
 
 
-def run_review(ws: Any, *, type_: str | None = None) -> int:
+def run_review(ws: Workspace, *, type_: str | None = None) -> int:
     """Review the queue full-screen until the editor quits; returns the number of acts kept."""
     return ReviewApp(ws, type_=type_).run() or 0

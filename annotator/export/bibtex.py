@@ -33,11 +33,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from annotator.acts.context import ActContext
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
 from annotator.bibliography.latex import describe, to_ascii
 from annotator.bibliography.titles import protect
 from annotator.calendar import iso_date
+from annotator.export.output import write_export
+from annotator.export.works import works
 from annotator.records import BibEntry, Written
 
 ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle", "titleaddon",
@@ -243,18 +246,15 @@ def _left_out(entry: BibEntry, ascii_only: bool) -> bool:
     return ascii_only and not entry.key.isascii()
 
 
-def export_bibtex(ws: Any, *, everything: bool = False, ascii_only: bool = False,
+def export_bibtex(ctx: ActContext, *, everything: bool = False, ascii_only: bool = False,
                   out: str | Path | None = None,
                   source_key: dict[str, str] | None = None) -> Written:
     """Write the works (``works.works``) as .bib to ``out`` (default: exports/);
-    ``source_key``: ``works.source_keys(ws)`` when the caller already has it."""
-    from annotator.export.output import write_export
-    from annotator.export.works import works
-
-    entries = works(ws, everything=everything, source_key=source_key)
+    ``source_key``: ``works.source_keys(ctx)`` when the caller already has it."""
+    entries = works(ctx, everything=everything, source_key=source_key)
     text, notes, items = render_counted(entries, ascii_only=ascii_only)
     data = text.encode("ascii" if ascii_only else "utf-8")
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"
-    return write_export(ws, Path(out) if out else ws.exports_dir / name, data,
+    return write_export(ctx.root, Path(out) if out else ctx.exports_dir / name, data,
                         format="bibtex" if ascii_only else "biblatex", items=items,
                         notes=tuple(notes))

@@ -23,10 +23,14 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from annotator.acts import claims as claim_acts
+from annotator.acts.bibliography import entries
+from annotator.acts.context import ActContext
 from annotator.bibliography.entries import plain, year_of
 from annotator.errors import ConfigError
+from annotator.export.output import write_export
+from annotator.export.works import source_keys
 from annotator.records import BibEntry, ClaimRow, Link, Written
 
 FORMATS = ("csv", "md", "json", "html")
@@ -53,19 +57,19 @@ class Table:
         return out
 
 
-def gather(ws: Any, *, include_proposals: bool = False,
+def gather(ctx: ActContext, *, include_proposals: bool = False,
            source_key: dict[str, str] | None = None) -> Table:
-    """The table's claims, sources and works; ``source_key``: ``works.source_keys(ws)`` when
+    """The table's claims, sources and works; ``source_key``: ``works.source_keys(ctx)`` when
     the caller already has it."""
-    from annotator.export.works import source_keys
-
     states = ("confirmed", "proposed") if include_proposals else ("confirmed",)
-    claims = sorted(ws.claims(state=states), key=lambda c: (c.source_id, c.start, c.end, c.id))
+    claims = sorted(claim_acts.claims(ctx, status=None, source_id=None, kinds=None,
+                                      state=states),
+                    key=lambda c: (c.source_id, c.start, c.end, c.id))
     keys = {link.bib_key for c in claims for link in _links(c) if link.bib_key}
-    works = {e.key: e for e in ws.bib() if e.key in keys}
-    sources = ws.sources()
+    works = {e.key: e for e in entries(ctx.store) if e.key in keys}
+    sources = ctx.texts.sources()
     return Table(claims=tuple(claims),
-                 source_key=source_keys(ws) if source_key is None else source_key,
+                 source_key=source_keys(ctx) if source_key is None else source_key,
                  source_title={s.id: s.title for s in sources}, works=works)
 
 
@@ -220,17 +224,15 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
 RENDER = {"csv": to_csv, "md": to_markdown, "json": to_json, "html": to_html}
 
 
-def export_claims(ws: Any, fmt: str = "csv", *, include_proposals: bool = False,
+def export_claims(ctx: ActContext, fmt: str = "csv", *, include_proposals: bool = False,
                   out: str | Path | None = None, table: Table | None = None) -> Written:
     """Write the claim table in ``fmt`` (csv, md, json, html) to ``out`` (default: exports/);
     ``table``: one already gathered (then ``include_proposals`` is the table's)."""
     if fmt not in RENDER:
         raise ConfigError(f"no claim table format '{fmt}'",
                           hint=f"use one of {', '.join(FORMATS)}", code="E020")
-    from annotator.export.output import write_export
-
     if table is None:
-        table = gather(ws, include_proposals=include_proposals)
+        table = gather(ctx, include_proposals=include_proposals)
     data = RENDER[fmt](table).encode("utf-8")
-    return write_export(ws, Path(out) if out else ws.exports_dir / f"claims.{fmt}", data,
+    return write_export(ctx.root, Path(out) if out else ctx.exports_dir / f"claims.{fmt}", data,
                         format=fmt, items=len(table.claims))

@@ -31,9 +31,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.acts.context import ActContext
 from annotator.bibliography.entries import forenames, split_names, surname
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import iso_date
+from annotator.export.output import write_export
+from annotator.export.works import works
 from annotator.records import BibEntry, Written
 
 TYPES = {"article": "article-journal", "book": "book", "mvbook": "book", "collection": "book",
@@ -252,14 +255,11 @@ def render(entries: Sequence[BibEntry]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_csl(ws: Any, *, everything: bool = False, out: str | Path | None = None,
+def export_csl(ctx: ActContext, *, everything: bool = False, out: str | Path | None = None,
                source_key: dict[str, str] | None = None) -> Written:
     """Write the works (``works.works``) as CSL-JSON to ``out`` (default: exports/);
-    ``source_key``: ``works.source_keys(ws)`` when the caller already has it."""
-    from annotator.export.output import write_export
-    from annotator.export.works import works
-
-    entries = works(ws, everything=everything, source_key=source_key)
-    return write_export(ws, Path(out) if out else ws.exports_dir / "bibliography.json",
+    ``source_key``: ``works.source_keys(ctx)`` when the caller already has it."""
+    entries = works(ctx, everything=everything, source_key=source_key)
+    return write_export(ctx.root, Path(out) if out else ctx.exports_dir / "bibliography.json",
                         render(entries).encode("utf-8"), format="csl-json",
                         items=len(entries))

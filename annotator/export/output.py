@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from annotator.errors import ExportError, Location
 from annotator.files import atomic_write, relative
@@ -43,11 +42,11 @@ def write_file(path: Path, data: bytes, *, written: Sequence[str] = ()) -> str:
     return "written"
 
 
-def write_export(ws: Any, path: Path, data: bytes, *, format: str, items: int,
+def write_export(root: Path, path: Path, data: bytes, *, format: str, items: int,
                  notes: tuple[str, ...] = ()) -> Written:
     """Write a one-file export (.bib, CSL-JSON, a claims table) and say what was written."""
     action = write_file(path, data)
-    return Written(path=shown(ws, path), format=format, items=items, action=action,
+    return Written(path=shown(root, path), format=format, items=items, action=action,
                    notes=notes)
 
 
@@ -58,6 +57,6 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def shown(ws: Any, path: Path) -> str:
-    """A path as the editor reads it: relative to the workspace when inside it."""
-    return relative(path, ws.root) or str(path)
+def shown(root: Path, path: Path) -> str:
+    """A path as the editor reads it: relative to the workspace (``root``) when inside it."""
+    return relative(path, root) or str(path)

@@ -41,12 +41,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 import numpy as np
 from lxml import etree
 
-from annotator.acts.bibliography import entry_from_row
+from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.errors import ExportError
@@ -56,12 +56,14 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
 from annotator.export.output import shown, write_file
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
 from annotator.store import Store
+from annotator.store import exports as rows_of
+from annotator.store.bib import entries_of
 from annotator.store.decided import decided_entities, source_spans
-from annotator.tei.parse import TEI_NS, XML_ID, element_text
+from annotator.store.entities import entities
+from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
+from annotator.tei.textmap import TextMap
 from annotator.text import attrs, esc, slug
 
-if TYPE_CHECKING:
-    from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -169,19 +171,11 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, str]) -> _Mentions:
-    """The mentions to export: a row per kind (the same markup) with its spans joined by SQLite.
-
-    A row per mention costs Python an object per column; for 100k mentions that was most of
-    an export. Grouped, the store answers from its ``mentions_kinds`` index alone. State and
-    provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them
-    (then the rows themselves are read too).
-    """
-    marks, by = ("status, provenance", ", 4, 5") if "proposed" in states else ("'confirmed', ''", "")
-    rows = store.query(
-        f"SELECT type, entity_id, date_value, {marks}, date_cert, group_concat(start), "
-        "group_concat(end) FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
-        f"GROUP BY 1, 2, 3, 6{by}", (source_id, sha256, *states))
+def read_mentions(store: Store, source_id: str, sha256: str,
+                  states: tuple[str, str]) -> _Mentions:
+    """The mentions to export: a row per kind (the same markup) with its spans joined by
+    SQLite (``store.exports.mention_kinds``), as columns."""
+    rows = rows_of.mention_kinds(store.conn, source_id, sha256, states)
     starts = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
     ends = [np.fromstring(r[7], dtype=np.int64, sep=",") for r in rows]
     if not rows:
@@ -191,51 +185,38 @@ def read_mentions(store: Any, source_id: str, sha256: str, states: tuple[str, st
                               [_Kind(*r[:6]) for r in rows])
 
 
-def gather(ws: Workspace, source_id: str, sha256: str, *, include_proposals: bool,
+def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
            mentions: Callable[[], _Mentions] | None = None,
            decided: frozenset[str] | None = None, marked: bool = True) -> _Data:
     """Read what one source's export holds from the store, in a stable order. ``mentions``
     gives the mentions when another thread reads them (``read_mentions``); they are asked
     for last. ``decided``: ``decided_entities`` of the store, when the caller has it;
     ``marked``: whether the file has name or date markup of its own."""
-    store = ws.store
+    conn = ctx.store.conn
     states, link_states = _states(include_proposals)
     claims: list[_Claim] = []
     wanted: set[str] = set()
     links: dict[int, list[_Link]] = {}
-    for r in store.query(  # columns in the order of _Link's fields: rows become links as they are
-            "SELECT l.claim_id, l.rel, l.status, l.provenance, l.locus, l.bib_key, "
-            "l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c ON "
-            "c.id = l.claim_id WHERE c.source_id = ? AND c.sha256 = ? AND c.status IN (?, ?) "
-            "AND l.status IN (?, ?) ORDER BY l.claim_id, l.rel, l.bib_key, l.target_source_id, "
-            "l.target_start, l.locus, l.id", (source_id, sha256, *states, *link_states)):
+    # columns in the order of _Link's fields: rows become links as they are
+    for r in rows_of.claim_links(conn, source_id, sha256, states, link_states):
         links.setdefault(r[0], []).append(_Link._make(r[1:]))
     keys: dict[str, None] = {}
-    for r in store.query(  # and in the order of _Claim's
-            "SELECT id, start, end, kind, status, agent, agent_entity_id, provenance FROM claims "
-            "WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) ORDER BY start, end DESC, id",
-            (source_id, sha256, *states)):
+    for r in rows_of.claims(conn, source_id, sha256, states):  # and in the order of _Claim's
         own = tuple(links.get(r[0], ()))
         claims.append(_Claim._make((*r, own)))
         if r[6]:
             wanted.add(r[6])
         keys.update((link.bib_key, None) for link in own if link.bib_key)
-    rows = {r["key"]: r for r in store.query(
-        "SELECT * FROM bib WHERE key IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(keys)),))}
-    works = {k: entry_from_row(rows[k]) for k in keys if k in rows}
-    passages = sorted({(r["target_start"], r["target_end"]) for r in store.query(
-        "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
-        "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
-        "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
-        (source_id, *link_states, *states))})
+    found = entries_of(conn, keys)
+    works = {k: found[k] for k in keys if k in found}
+    passages = sorted(rows_of.passages(conn, source_id, states, link_states))
     data = _Data(mentions=mentions() if mentions is not None else read_mentions(
-        store, source_id, sha256, states), claims=claims, passages=passages, works=works,
-        decided=decided_entities(store) if decided is None else decided,
-        own=source_spans(store, source_id, sha256) if marked else frozenset())
+        ctx.store, source_id, sha256, states), claims=claims, passages=passages, works=works,
+        decided=decided_entities(ctx.store) if decided is None else decided,
+        own=source_spans(ctx.store, source_id, sha256) if marked else frozenset())
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
-    for ent in sorted(ws.entities(ids=wanted, counts=False), key=lambda e: e.id):
+    for ent in sorted(entities(conn, ids=wanted, counts=False), key=lambda e: e.id):
         if ent.status == "rejected":
             continue
         if ent.status == "proposed" and not include_proposals and ent.id not in named:
@@ -1102,7 +1083,7 @@ def _encoding_description(gi: Callable[[str], str], register: str = "inline") ->
 
 
 # -- the export -------------------------------------------------------------------------------
-def render_source(parsed: Any, tm: Any, data: _Data, *, source_id: str,
+def render_source(parsed: ParsedSource, tm: TextMap, data: _Data, *, source_id: str,
                   include_proposals: bool, register: str = "inline") -> tuple[str, Counter[str]]:
     """The annotated text of one source, and what went into it (``data`` holds only what to
     export: ``include_proposals`` is the one it was gathered with)."""
@@ -1118,7 +1099,7 @@ class _Source:
     existing: _Existing
 
     @classmethod
-    def of(cls, parsed: Any, tm: Any) -> _Source:
+    def of(cls, parsed: ParsedSource, tm: TextMap) -> _Source:
         ix = index_source(parsed, tm)
         ix.warm()
         return cls(ix, existing_annotations(ix))
@@ -1152,7 +1133,7 @@ def default_register(files: Iterable[bytes]) -> str:
     return max(REGISTERS, key=lambda r: (votes[r], -REGISTERS.index(r)))
 
 
-def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
+def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                include_proposals: bool = False, out_dir: str | Path | None = None,
                progress: Callable[[int, int], None] | None = None,
                register: str | None = None) -> ExportReport:
@@ -1165,16 +1146,16 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
     Each file is written atomically; if one cannot be written, the files written before it
     are kept, the earlier export of the failing one is left intact, and ExportError says so.
     """
-    target_dir = Path(out_dir) if out_dir is not None else ws.exports_dir
-    ids = list(source_ids) if source_ids else [s.id for s in ws.sources()]
-    sources = [ws.source(i) for i in ids]  # unknown ids fail before anything is written
+    target_dir = Path(out_dir) if out_dir is not None else ctx.exports_dir
+    ids = list(source_ids or ()) or [s.id for s in ctx.texts.sources()]
+    sources = [ctx.texts.source(i) for i in ids]  # unknown ids fail before anything is written
     if register is None:
         register = default_register(
-            _read_or_empty(ws.root / s.file) for s in ws.sources())
+            _read_or_empty(ctx.root / s.file) for s in ctx.texts.sources())
     elif register not in REGISTERS:
         raise ExportError(f"no register mode {register!r}",
                           hint=f"use one of {', '.join(REGISTERS)}", code="E023")
-    decided = decided_entities(ws.store)
+    decided = decided_entities(ctx.store)
     in_register: dict[str, Entity] = {}
     files: list[TeiExport] = []
     # The mentions are read on a connection of their own, in a second thread, while this one
@@ -1184,15 +1165,15 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
     # see what it wrote (and could wait on its lock): then the mentions are read here.
     # The pool is shut down (its read awaited) before the reader's connection is closed.
     states = _states(include_proposals)[0]
-    here = ws.store.conn.in_transaction
-    with (contextlib.nullcontext(ws.store) if here else Store.open(ws.store.path)) as reader, \
+    here = ctx.store.conn.in_transaction
+    with (contextlib.nullcontext(ctx.store) if here else Store.open(ctx.store.path)) as reader, \
             ThreadPoolExecutor(max_workers=1) as pool:
         for n, src in enumerate(sources):
             pending: Future[_Mentions] | None = None if here else pool.submit(
                 read_mentions, reader, src.id, src.sha256, states)
-            parsed = ws.parsed(src.id)
-            source = _Source.of(parsed, ws.textmap(src.id, parsed))
-            data = gather(ws, src.id, src.sha256, include_proposals=include_proposals,
+            parsed = ctx.texts.parsed(src.id)
+            source = _Source.of(parsed, ctx.texts.textmap(src.id, parsed))
+            data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           mentions=None if pending is None else pending.result,
                           decided=decided, marked=bool(source.existing.by_key))
             built = _render(source, data, source_id=src.id, register=register)
@@ -1204,7 +1185,7 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
             path = target_dir / f"{src.id}.xml"
             action = write_file(path, out,
                                 written=[f.path for f in files if f.action == "written"])
-            files.append(TeiExport(source_id=src.id, path=shown(ws, path), action=action,
+            files.append(TeiExport(source_id=src.id, path=shown(ctx.root, path), action=action,
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
@@ -1213,7 +1194,7 @@ def export_tei(ws: Any, source_ids: Sequence[str] | None = None, *,
         entries = [in_register[k] for k in sorted(in_register)]
         write_file(path, export_register(entries, title="Register of the annotated sources"),
                    written=[f.path for f in files if f.action == "written"])
-    return ExportReport(files=tuple(files), out_dir=shown(ws, target_dir))
+    return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir))
 
 
 def _read_or_empty(path: Path) -> bytes:

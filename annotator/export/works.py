@@ -10,41 +10,39 @@ DOCS: docs/export.md#bibtex-and-csl-json
 
 from __future__ import annotations
 
-from typing import Any
-
+from annotator.acts.bibliography import entries
+from annotator.acts.context import ActContext
+from annotator.errors import AnnotatorError
 from annotator.records import BibEntry
+from annotator.store import bib as bib_rows
+from annotator.store import exports as rows_of
+from annotator.tei.parse import TEI_NS, source_line
 
 
-def works(ws: Any, *, everything: bool = False,
+def works(ctx: ActContext, *, everything: bool = False,
           source_key: dict[str, str] | None = None) -> list[BibEntry]:
-    """The entries to export, sorted by key; ``source_key``: ``source_keys(ws)`` when the
+    """The entries to export, sorted by key; ``source_key``: ``source_keys(ctx)`` when the
     caller already has it (it reads every source file)."""
-    entries = ws.bib()
+    found = entries(ctx.store)
     if everything:
-        return sorted(entries, key=lambda e: e.key)
-    cited = {r["bib_key"] for r in ws.store.query(
-        "SELECT DISTINCT l.bib_key FROM links l JOIN claims c ON c.id = l.claim_id "
-        "WHERE l.bib_key IS NOT NULL AND l.status = 'confirmed' "
-        "AND c.status IN ('proposed', 'confirmed')")}
-    cited |= set((source_keys(ws) if source_key is None else source_key).values())
-    return sorted((e for e in entries if e.key in cited), key=lambda e: e.key)
+        return sorted(found, key=lambda e: e.key)
+    cited = rows_of.cited_keys(ctx.store.conn)
+    cited |= set((source_keys(ctx) if source_key is None else source_key).values())
+    return sorted((e for e in found if e.key in cited), key=lambda e: e.key)
 
 
-def source_keys(ws: Any) -> dict[str, str]:
+def source_keys(ctx: ActContext) -> dict[str, str]:
     """Source id -> citation key of the source itself: the entry its header gave when it was
     added (the decisions log keeps which; an editor may have replaced its fields since).
 
     Reads the source files (where their headers end): compute it once per export run.
     """
-    import json
-
-    present = {r["key"] for r in ws.store.query("SELECT key FROM bib")}
+    present = set(bib_rows.keys(ctx.store.conn))
     out: dict[str, str] = {}
-    for src in ws.sources():
+    for src in ctx.texts.sources():
         found: list[tuple[int, str]] = []  # (line, key) of the works added with the source
-        for r in ws.store.query("SELECT changes FROM decisions WHERE target = ? AND "
-                                "act IN ('add', 'replace') ORDER BY id", (f"source:{src.id}",)):
-            for ch in json.loads(r["changes"]):
+        for changes in rows_of.source_changes(ctx.store.conn, src.id):
+            for ch in changes:
                 after = ch.get("after") or {}
                 if ch.get("table") != "bib" or ch.get("before") is not None or not after:
                     continue
@@ -52,7 +50,7 @@ def source_keys(ws: Any) -> dict[str, str]:
                     found.append((after.get("line") or 0, after["key"]))
         if not found:
             continue  # nothing to choose from: the file need not be read
-        header_end = _header_end(ws, src.id)
+        header_end = _header_end(ctx, src.id)
         best = min((f for f in found if header_end is None or f[0] <= header_end),
                    key=lambda f: f[0], default=None)  # the first of the lowest line
         if best is not None:
@@ -60,14 +58,11 @@ def source_keys(ws: Any) -> dict[str, str]:
     return out
 
 
-def _header_end(ws: Any, source_id: str) -> int | None:
+def _header_end(ctx: ActContext, source_id: str) -> int | None:
     """Last line of a source's teiHeader (works listed after it are the text's, not itself)."""
-    from annotator.errors import AnnotatorError
-    from annotator.tei.parse import TEI_NS
-
     try:
-        root = ws.parsed(source_id).root
+        root = ctx.texts.parsed(source_id).root
     except AnnotatorError:
         return None
     text = root.find(f".//{{{TEI_NS}}}text")
-    return (text.sourceline or 1) - 1 if text is not None else None
+    return (source_line(text) or 1) - 1 if text is not None else None

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.errors import ModelError
+from annotator.errors import ConfigError, ModelError
+from annotator.nlp.spans import TITLE
+from annotator.records import MENTION_TYPES
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -199,3 +201,13 @@ def run_ner(nlp: Language, items: Iterable[tuple[str, str]], *, batch_size: int 
         if last:
             yield key, current
             current = []
+
+
+def check_labels(labels: dict[str, str]) -> None:
+    """The label map sends spaCy labels to mention types, to 'title' (names inside its spans
+    are not proposed) or to '' (dropped), nothing else."""
+    for label, type_ in labels.items():
+        if type_ not in (*MENTION_TYPES, TITLE, ""):
+            raise ConfigError(f"label {label} maps to unknown type '{type_}'",
+                              hint=f"use one of {', '.join(MENTION_TYPES)}, {TITLE} or \"\" in "
+                                   "[annotator.labels] of annotator.toml", code="M003")

@@ -89,8 +89,7 @@ class Desk:
 
     def last_decision(self) -> int:
         """Id of the newest decision in the log (0 when there is none)."""
-        row = self.ws.store.one("SELECT MAX(id) FROM decisions")
-        return int(row[0] or 0) if row is not None else 0
+        return self.ws.store.last_decision()
 
     def fail(self, request: Request, err: AnnotatorError) -> HTMLResponse:
         """An act the library refused: say why, where the editor is looking."""
@@ -104,8 +103,7 @@ class Desk:
     def store_version(self) -> tuple[int, int]:
         """Changes when anything may have changed the store: another connection committed
         (``PRAGMA data_version``) or this server handled a state-changing request."""
-        row = self.ws.store.conn.execute("PRAGMA data_version").fetchone()
-        return int(row[0]), self.writes
+        return self.ws.store.data_version(), self.writes
 
     def run(self, view: View, request: Request, form: Form) -> Response:
         with self.lock:

@@ -1,6 +1,8 @@
-"""The ``claims`` and ``links`` tables as the review acts read them.
+"""The ``claims`` and ``links`` tables: claim rows, their support links, proposals written,
+and what the review acts look up.
 
-Look-ups only; rows change through an ``Act`` so every change is logged.
+Rows an editor changes change through an ``Act``, so every change is logged; proposals are bulk
+machine work in the caller's transaction.
 
 DOCS: docs/claims.md
 """
@@ -8,6 +10,147 @@ DOCS: docs/claims.md
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+
+from annotator.records import Link
+
+Row = sqlite3.Row
+
+
+def link_from_row(row: Row) -> Link:
+    return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
+                bib_key=row["bib_key"], locus=row["locus"],
+                target_source_id=row["target_source_id"], target_start=row["target_start"],
+                target_end=row["target_end"], provenance=row["provenance"])
+
+
+def claim_row(conn: sqlite3.Connection, claim_id: int) -> Row | None:
+    row: Row | None = conn.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)).fetchone()
+    return row
+
+
+def claim_at(conn: sqlite3.Connection, source_id: str, sha256: str, start: int,
+             end: int) -> Row | None:
+    """The claim on exactly this span of this version, if any."""
+    row: Row | None = conn.execute(
+        "SELECT * FROM claims WHERE source_id = ? AND sha256 = ? AND start = ? AND end = ?",
+        (source_id, sha256, start, end)).fetchone()
+    return row
+
+
+def next_claim_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM claims").fetchone()[0])
+
+
+def claim_rows(conn: sqlite3.Connection, source_id: str | None) -> list[Row]:
+    """Claims of one source (None: all), in reading order."""
+    return conn.execute("SELECT * FROM claims WHERE (? IS NULL OR source_id = ?) "
+                        "ORDER BY source_id, start, end", (source_id, source_id)).fetchall()
+
+
+def unrejected(conn: sqlite3.Connection) -> list[Row]:
+    """``id, source_id, agent`` of every claim not rejected: enough for its support status."""
+    return conn.execute("SELECT id, source_id, agent FROM claims WHERE status != 'rejected'"
+                        ).fetchall()
+
+
+def proposed_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM claims WHERE status = 'proposed'"
+                            ).fetchone()[0])
+
+
+def link_row(conn: sqlite3.Connection, link_id: int) -> Row | None:
+    row: Row | None = conn.execute("SELECT * FROM links WHERE id = ?", (link_id,)).fetchone()
+    return row
+
+
+def claim_links(conn: sqlite3.Connection, claim_id: int) -> list[Link]:
+    return [link_from_row(r) for r in conn.execute(
+        "SELECT * FROM links WHERE claim_id = ? ORDER BY id", (claim_id,))]
+
+
+def links_by_claim(conn: sqlite3.Connection, source_id: str | None) -> dict[int, list[Link]]:
+    """The links of the claims of one source (None: all), by claim id."""
+    links: dict[int, list[Link]] = {}
+    for lr in conn.execute("SELECT l.* FROM links l JOIN claims c ON c.id = l.claim_id "
+                           "WHERE ? IS NULL OR c.source_id = ? ORDER BY l.id",
+                           (source_id, source_id)):
+        links.setdefault(lr["claim_id"], []).append(link_from_row(lr))
+    return links
+
+
+def work_link(conn: sqlite3.Connection, claim_id: int, bib_key: str, rel: str,
+              locus: str, *, exact: bool = False) -> Row | None:
+    """A link of the claim to the work with this relation, at this locus or (unless
+    ``exact``) none."""
+    row: Row | None = conn.execute(
+        "SELECT * FROM links WHERE claim_id = ? AND bib_key = ? AND rel = ? AND locus IN (?, ?)",
+        (claim_id, bib_key, rel, locus, locus if exact else "")).fetchone()
+    return row
+
+
+def passage_link(conn: sqlite3.Connection, claim_id: int, source_id: str, start: int, end: int,
+                 rel: str) -> Row | None:
+    row: Row | None = conn.execute(
+        "SELECT * FROM links WHERE claim_id = ? AND target_source_id = ? AND target_start = ? "
+        "AND target_end = ? AND rel = ?", (claim_id, source_id, start, end, rel)).fetchone()
+    return row
+
+
+def agent_entity(conn: sqlite3.Connection, keys: Sequence[str]) -> str | None:
+    """The first person or organisation (confirmed first) with one of these name keys."""
+    for key in keys:
+        row = conn.execute(
+            "SELECT e.id FROM variants v JOIN entities e ON e.id = v.entity_id "
+            "WHERE v.key = ? AND e.status != 'rejected' AND e.type IN ('person', 'org') "
+            "ORDER BY e.status = 'confirmed' DESC, e.id LIMIT 1", (key,)).fetchone()
+        if row is not None:
+            return str(row["id"])
+    return None
+
+
+def insert_proposal(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
+                    kind: str, agent: str, agent_entity_id: str | None, cue: str,
+                    provenance: str, at: str) -> int:
+    """A claim the finder proposes (bulk machine work: no decision row); returns its id."""
+    cur = conn.execute(
+        "INSERT INTO claims (source_id, sha256, start, end, kind, status, agent, "
+        "agent_entity_id, cue, provenance, created_at) VALUES (?, ?, ?, ?, ?, "
+        "'proposed', ?, ?, ?, ?, ?)",
+        (source_id, sha256, start, end, kind, agent, agent_entity_id, cue, provenance, at))
+    return int(cur.lastrowid or 0)
+
+
+def refresh_proposal(conn: sqlite3.Connection, claim_id: int, kind: str, agent: str,
+                     agent_entity_id: str | None, cue: str, provenance: str) -> None:
+    conn.execute("UPDATE claims SET kind = ?, agent = ?, agent_entity_id = ?, cue = ?, "
+                 "provenance = ? WHERE id = ?",
+                 (kind, agent, agent_entity_id, cue, provenance, claim_id))
+
+
+def suggest_work(conn: sqlite3.Connection, claim_id: int, bib_key: str, locus: str,
+                 rule: str) -> None:
+    """Suggest a work for a claim, unless it was linked or suggested (and rejected) before."""
+    seen = conn.execute("SELECT 1 FROM links WHERE claim_id = ? AND bib_key = ?",
+                        (claim_id, bib_key)).fetchone()
+    if seen is None:
+        conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, provenance) "
+                     "VALUES (?, ?, 'supports', ?, 'suggested', ?)",
+                     (claim_id, bib_key, locus, rule))
+
+
+def is_pending(conn: sqlite3.Connection, source_id: str, target_source_id: str) -> bool:
+    """Does a claim of ``source_id`` wait for a passage of a source not yet added?"""
+    return conn.execute("SELECT 1 FROM pending_passages WHERE source_id = ? AND "
+                        "target_source_id = ?", (source_id, target_source_id)
+                        ).fetchone() is not None
+
+
+def waiting_for(conn: sqlite3.Connection, target_source_id: str) -> list[str]:
+    """The sources whose claims wait for passages of ``target_source_id``."""
+    return [r["source_id"] for r in conn.execute(
+        "SELECT source_id FROM pending_passages WHERE target_source_id = ? ORDER BY source_id",
+        (target_source_id,))]
 
 
 def claims_by(conn: sqlite3.Connection, entity_id: str) -> list[int]:

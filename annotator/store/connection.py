@@ -207,6 +207,15 @@ class Store:
                 conn.execute("UPDATE decisions SET undone_by = ? WHERE id = ?",
                              (record.decision_id, record.undoes))
 
+    def last_decision(self) -> int:
+        """Id of the newest decision in the log (0 when there is none)."""
+        row = self.conn.execute("SELECT MAX(id) FROM decisions").fetchone()
+        return int(row[0] or 0) if row is not None else 0
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (``PRAGMA data_version``)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         rows: list[sqlite3.Row] = self.conn.execute(sql, params).fetchall()
         return rows
@@ -223,6 +232,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "bib": ("key",), "claims": ("id",), "links": ("id",), "sources": ("id",),
     "pending_passages": ("source_id", "target_source_id"), "pointers": ("pointer",),
 }
+
+
+def equal_to(**columns: str | None) -> tuple[str, list[str]]:
+    """`` AND column = ?`` for each column given a value (None: not filtered), and its
+    parameters: the filters of a listing."""
+    given = {k: v for k, v in columns.items() if v is not None}
+    return "".join(f" AND {k} = ?" for k in given), list(given.values())
 
 
 def row_at(conn: sqlite3.Connection, table: str, key: dict[str, Any]) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ DOCS: docs/export.md#what-an-export-inserts
 
 from __future__ import annotations
 
-from typing import Any
+from annotator.store.connection import Store
 
 # acts that only bring in what a file already says
 IMPORT_ACTS = ("add", "replace")
@@ -20,7 +20,7 @@ _IN_FORCE = ("FROM decisions d, json_each(d.changes) c WHERE d.undone_by IS NULL
              "AND d.undoes IS NULL AND d.act NOT IN (?, ?) ")
 
 
-def decided_entities(store: Any) -> frozenset[str]:
+def decided_entities(store: Store) -> frozenset[str]:
     """Ids of entities an act other than adding a source changed (their row, a name or an
     authority id), not undone."""
     rows = store.query(
@@ -31,7 +31,7 @@ def decided_entities(store: Any) -> frozenset[str]:
     return frozenset(str(r[0]) for r in rows if r[0] is not None)
 
 
-def source_spans(store: Any, source_id: str, sha256: str) -> frozenset[tuple[int, int, str]]:
+def source_spans(store: Store, source_id: str, sha256: str) -> frozenset[tuple[int, int, str]]:
     """(start, end, type) of the mentions a source's own markup gave (provenance ``source``)
     that no editor has changed since."""
     return frozenset((int(r[0]), int(r[1]), str(r[2])) for r in store.query(

@@ -1,4 +1,5 @@
-"""Entities and what hangs on them: name variants, authority ids, rejected names.
+"""Entities and what hangs on them: name variants, authority ids, rejected names; the listing
+of entities with their names and counts.
 
 Look-ups only; rows change through an ``Act`` (``rec.insert/update/delete``) so every change
 is logged. Name keys are made by ``annotator.entities.names.name_key`` before they get here.
@@ -8,8 +9,12 @@ DOCS: docs/review.md
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+from annotator.records import Entity
+from annotator.store.connection import equal_to
 
 
 def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:
@@ -87,4 +92,44 @@ def is_rejected(conn: sqlite3.Connection, key: str, type_: str) -> bool:
     """Whether the name ``key`` was rejected as a ``type_``."""
     return conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",
                         (key, type_)).fetchone() is not None
+
+
+def entities(conn: sqlite3.Connection, *, status: str | None = None,
+             type: str | None = None,  # noqa: A002
+             source_id: str | None = None, ids: Iterable[str] | None = None,
+             counts: bool = True) -> list[Entity]:
+    """Entities with their variants and authority ids, by type and preferred name;
+    ``counts=False`` leaves the mention and source counts at 0 (counting reads every mention
+    of every entity, which an export of 100k names does not need)."""
+    sql = ("SELECT e.*, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id "
+           "AND m.status != 'rejected') AS n_mentions, (SELECT COUNT(DISTINCT m.source_id) "
+           "FROM mentions m WHERE m.entity_id = e.id AND m.status != 'rejected') AS n_sources "
+           "FROM entities e WHERE 1") if counts else (
+        "SELECT e.*, 0 AS n_mentions, 0 AS n_sources FROM entities e WHERE 1")
+    where, params = equal_to(**{"e.status": status, "e.type": type})
+    sql += where
+    if source_id is not None:
+        sql += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id " \
+               "AND m.source_id = ?)"
+        params.append(source_id)
+    if ids is not None:
+        sql += " AND e.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(ids)))
+    rows = conn.execute(sql + " ORDER BY e.type, e.preferred COLLATE NOCASE, e.id",
+                        tuple(params)).fetchall()
+    # variants and authority ids of all of them in two queries, not two per entity
+    chosen = json.dumps([r["id"] for r in rows])
+    names: dict[str, list[str]] = {}
+    for v in conn.execute("SELECT entity_id, surface FROM variants WHERE entity_id IN "
+                          "(SELECT value FROM json_each(?)) ORDER BY rowid", (chosen,)):
+        names.setdefault(v["entity_id"], []).append(v["surface"])
+    authority: dict[str, list[tuple[str, str]]] = {}
+    for a in conn.execute("SELECT entity_id, scheme, value FROM authority_ids WHERE "
+                          "entity_id IN (SELECT value FROM json_each(?)) ORDER BY scheme",
+                          (chosen,)):
+        authority.setdefault(a["entity_id"], []).append((a["scheme"], a["value"]))
+    return [Entity(id=r["id"], type=r["type"], preferred=r["preferred"], status=r["status"],
+                   variants=tuple(names.get(r["id"], ())),
+                   authority=tuple(authority.get(r["id"], ())), note=r["note"],
+                   mentions=r["n_mentions"], sources=r["n_sources"]) for r in rows]
 

@@ -1,5 +1,5 @@
-"""The ``mentions`` table as the review acts read it: one mention, an entity's mentions, the
-mention on a span.
+"""The ``mentions`` table: one mention, an entity's mentions, the mention on a span (as the review
+acts read them); mentions in reading order, marks for the reading view, counts by decision.
 
 Look-ups only; rows change through an ``Act`` so every change is logged. A mention holds for
 the source version (sha256) it was made on; the current one is ``sources.sha256``.
@@ -9,7 +9,12 @@ DOCS: docs/review.md
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable
+
+from annotator.records import Mention
+from annotator.store.connection import equal_to
 
 
 def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None:
@@ -79,3 +84,44 @@ def current_version(conn: sqlite3.Connection, source_id: str) -> str | None:
     mention must be of to be current."""
     row = conn.execute("SELECT sha256 FROM sources WHERE id = ?", (source_id,)).fetchone()
     return None if row is None else str(row["sha256"])
+
+
+def mention_from_row(row: sqlite3.Row, surface: str) -> Mention:
+    """A stored mention as a record; ``surface``: its characters (never stored)."""
+    value = json.loads(row["date_value"]) if row["date_value"] else {}
+    return Mention(id=row["id"], source_id=row["source_id"], start=row["start"], end=row["end"],
+                   type=row["type"], status=row["status"], entity_id=row["entity_id"],
+                   surface=surface, provenance=row["provenance"],
+                   date_value=tuple(value.items()), flags=row["flags"],
+                   decided=bool(row["decided"]), confidence=row["confidence"],
+                   date_reason=row["date_reason"], date_cert=row["date_cert"])
+
+
+def mention_rows(conn: sqlite3.Connection, source_id: str | None = None, *,
+                 status: str | None = None,
+                 types: Iterable[str] | None = None) -> list[sqlite3.Row]:
+    """Mentions (of one source, status, types) by source and reading order."""
+    where, params = equal_to(source_id=source_id, status=status)
+    sql = "SELECT * FROM mentions WHERE 1" + where
+    wanted = list(types) if types is not None else None
+    if wanted is not None:
+        sql += f" AND type IN ({', '.join('?' for _ in wanted)})"
+        params.extend(wanted)
+    return conn.execute(sql + " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
+
+
+def marks(conn: sqlite3.Connection, source_id: str,
+          sha256: str) -> list[tuple[int, int, int, str, str]]:
+    """``(id, start, end, type, status)`` of a source version's mentions, in reading order:
+    plain tuples from one narrow query, as a long source's reading view needs them."""
+    rows = conn.execute("SELECT id, start, end, type, status FROM mentions WHERE source_id = ? "
+                        "AND sha256 = ? ORDER BY start, end", (source_id, sha256)).fetchall()
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def status_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+    """``(source_id, status, n)`` of the mentions of each source's current version."""
+    return [(r["source_id"], r["status"], r["n"]) for r in conn.execute(
+        "SELECT m.source_id, m.status, count(*) AS n FROM mentions m "
+        "JOIN sources s ON s.id = m.source_id AND s.sha256 = m.sha256 "
+        "GROUP BY m.source_id, m.status")]

@@ -1,0 +1,236 @@
+"""Adding sources: TEI kept byte for byte, text and Markdown encoded as TEI, every file read,
+encoded and parsed before anything is written; a replaced source keeps the decisions whose
+text is unchanged.
+
+Adding is one act per file: the source row, its version's bytes and text map, the works its
+header and lists give, the names and dates it already marks up, and what an annotator export
+brings back (claims, links, works) commit together with the file, or not at all.
+
+DOCS: docs/store.md
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.acts import bibliography
+from annotator.acts.context import ActContext
+from annotator.acts.edition_markup import import_markup
+from annotator.acts.reimport import import_exported
+from annotator.chronology import EDITOR, anchor_of
+from annotator.config import SOURCES_DIR
+from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.files import atomic_write, relative
+from annotator.records import AddResult
+from annotator.store import Act, now
+from annotator.store import claims as claim_rows
+from annotator.store import sources as source_rows
+from annotator.store import textmaps
+from annotator.tei.dating import anchor_candidates
+from annotator.tei.encode import encode_markdown, encode_text
+from annotator.tei.parse import (TEI_NS, ParsedSource, decode_utf8, element_text, parse_source,
+                                 read_source_bytes)
+from annotator.tei.textmap import TextMap, build_textmap
+from annotator.text import not_xml, slug
+
+TEI_SUFFIXES = (".xml", ".tei")
+TEXT_SUFFIXES = (".txt",)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A file read, encoded and parsed: everything checked before anything is written."""
+
+    path: Path
+    id: str
+    target: Path
+    data: bytes
+    parsed: ParsedSource
+    textmap: TextMap
+    origin: str
+
+
+def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None = None,
+             replace: bool = False,
+             on_error: Callable[[AnnotatorError], None] | None = None) -> list[AddResult]:
+    """Add files; a bad file is reported (``on_error``) and nothing of it written. Without
+    ``on_error`` the first bad file raises, before any file is written."""
+    prepared: list[_Prepared] = []
+    for path in paths:
+        try:
+            prepared.append(_prepare(ctx, Path(path), title=title))
+        except AnnotatorError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+    results = []
+    for item in prepared:
+        try:
+            results.append(_commit_source(ctx, item, replace=replace))
+        except AnnotatorError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+    return results
+
+
+def _prepare(ctx: ActContext, path: Path, *, title: str | None) -> _Prepared:
+    suffix = path.suffix.lower()
+    if suffix not in TEI_SUFFIXES + TEXT_SUFFIXES + MARKDOWN_SUFFIXES and not path.is_dir():
+        if not path.exists():
+            read_source_bytes(path)  # raises 'file not found'
+        raise SourceError(f"cannot add a '{suffix or 'extensionless'}' file",
+                          hint="give a TEI .xml, a .txt or a .md file",
+                          location=Location(path), code="S012")
+    raw = read_source_bytes(path, max_bytes=ctx.settings.max_source_mib * 1024 * 1024)
+    sid = slug(path.stem, limit=48, empty="source")
+    if suffix in TEI_SUFFIXES:
+        data, origin = raw, "tei"
+    else:
+        text = decode_utf8(raw, path)
+        bad = not_xml(text)
+        if bad is not None:
+            raise SourceError(f"control character {bad[2]} (no TEI file can hold it)",
+                              hint="remove it from the file and add it again",
+                              location=Location(path, bad[0], bad[1]), code="S017")
+        if not text.strip():
+            raise SourceError("file has no text", hint="add a file with text in it",
+                              location=Location(path), code="S003")
+        encode = encode_markdown if suffix in MARKDOWN_SUFFIXES else encode_text
+        data = encode(text, name=path.name, title=title).encode("utf-8")
+        origin = suffix.lstrip(".")
+    parsed = parse_source(path, data)
+    return _Prepared(path, sid, _target(ctx, path, sid), data, parsed, build_textmap(parsed),
+                     origin)
+
+
+def _target(ctx: ActContext, path: Path, sid: str) -> Path:
+    resolved = path.resolve()
+    sources_dir = ctx.root / SOURCES_DIR
+    if resolved.parent == sources_dir.resolve() and resolved.suffix.lower() in TEI_SUFFIXES:
+        return resolved  # already in sources/: registered where it is, never rewritten
+    return sources_dir / f"{sid}.xml"
+
+
+def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddResult:
+    tm = item.textmap
+    rel = relative(item.target, ctx.root)
+    assert rel is not None  # sources/ is inside the workspace
+    row = source_rows.source_row(ctx.store.conn, item.id)
+    if row is not None and row["sha256"] == item.parsed.sha256:
+        ctx.texts.restore(source_rows.source_from_row(row))
+        return AddResult(source_rows.source_from_row(row), "unchanged")
+    if row is not None and not replace:
+        raise SourceError(f"source '{item.id}' already exists with other content",
+                          hint="use --replace to replace it (decisions that still match "
+                               "are kept)", location=Location(item.path), code="S013")
+    write = item.target.resolve() != item.path.resolve()
+    previous = item.target.read_bytes() if write and item.target.exists() else None
+    if row is None and previous is not None:
+        if previous != item.data:
+            raise SourceError(f"{rel} already exists and is not this file",
+                              hint="rename the file or remove the old one",
+                              location=Location(item.path), code="S014")
+    title = _title(item.parsed)
+    values = {"id": item.id, "file": rel, "sha256": item.parsed.sha256,
+              "title": title, "origin": item.origin, "chars": len(tm.text),
+              "words": len(tm.text.split()), "added_at": now(),
+              **(own_date := _source_date(item.parsed, row))}
+    kept = stale = 0
+    written = False
+    texts = ctx.texts
+    try:
+        with ctx.store.act("replace" if row else "add", f"source:{item.id}",
+                           editor=ctx.editor, payload={"file": rel}) as act:
+            source_rows.keep_version(act.conn, item.parsed.sha256, item.data, now())
+            textmaps.keep(act.conn, tm)
+            if row is None:
+                act.insert("sources", values)
+            else:
+                old_tm = texts.version_textmap(item.id, row["sha256"])
+                act.update("sources", {"id": item.id},
+                           {**values, "added_at": row["added_at"], "replaced_at": now()})
+                kept, stale = _carry_over(act, item.id, old_tm, tm)
+            bibliography.add_source_works(act, item.id, item.parsed, title=title,
+                                          date=own_date["date"])
+            texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
+            import_markup(ctx.review(), act, item.id, item.parsed, tm)
+            _exports_from_source(ctx, act, item.id, item.parsed, tm)
+            if write and row is not None:
+                atomic_write(item.target, item.data)
+                written = True
+        if write and row is None:
+            # a new source: the store (which keeps its bytes) first, then the file, so a kill
+            # in between leaves a row whose file is put back (Texts.restore), never a file no
+            # row knows
+            atomic_write(item.target, item.data)
+    except BaseException:
+        if written:  # the store kept the old state: put the old file back too
+            if previous is None:
+                item.target.unlink(missing_ok=True)
+            else:
+                atomic_write(item.target, previous)
+        raise
+    texts.remember(item.id, item.parsed.sha256, tm)
+    return AddResult(texts.source(item.id), "replaced" if row else "added", kept, stale)
+
+
+def _title(parsed: ParsedSource) -> str:
+    el = parsed.root.find(f".//{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title")
+    return element_text(el)
+
+
+def _source_date(parsed: ParsedSource, row: sqlite3.Row | None) -> dict[str, str]:
+    """The source's own date (its anchor) as the header, dateline or title give it; a date the
+    editor set is kept when the file is replaced."""
+    if row is not None and row["date_reason"] == EDITOR:
+        return {"date": row["date"], "date_reason": row["date_reason"]}
+    found = anchor_of(anchor_candidates(parsed))
+    return {"date": found[0].tei(), "date_reason": found[1]} if found else \
+        {"date": "", "date_reason": ""}
+
+
+def _exports_from_source(ctx: ActContext, act: Act, source_id: str, parsed: ParsedSource,
+                         tm: TextMap) -> None:
+    """An annotator export being added brings back its claims, links and cited works; a
+    source another export links passages of resolves those links now."""
+    import_exported(act, source_id, parsed, tm)
+    for waiting in claim_rows.waiting_for(act.conn, source_id):
+        act.delete("pending_passages", {"source_id": waiting, "target_source_id": source_id})
+        if waiting != source_id:
+            waiting_parsed = ctx.texts.parsed(waiting)
+            import_exported(act, waiting, waiting_parsed,
+                            ctx.texts.textmap(waiting, waiting_parsed))
+
+
+def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[int, int]:
+    """Move mentions and claims of the old version onto the new one where their text is unchanged.
+
+    The two reading texts are aligned with difflib; a span moves when both its ends fall in one
+    unchanged block, so its characters are identical in the new text. Anything else is marked
+    'stale' (kept, with its decision, for the editor to look at; never moved blindly).
+    """
+    matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    kept = stale = 0
+    for table, rows in source_rows.version_spans(act.conn, source_id, old.sha256).items():
+        for r in rows:
+            moved = None
+            for b in blocks:
+                if b.a <= r["start"] and r["end"] <= b.a + b.size:
+                    delta = b.b - b.a
+                    moved = (r["start"] + delta, r["end"] + delta)
+                    break
+            if moved is not None:
+                act.update(table, {"id": r["id"]},
+                           {"start": moved[0], "end": moved[1], "sha256": new.sha256})
+                kept += 1
+            else:
+                act.update(table, {"id": r["id"]}, {"status": "stale"})
+                stale += 1
+    return kept, stale

@@ -1,0 +1,131 @@
+"""What the workspace answers without acting: mentions with their surface read from the
+reading text, entities with their names and counts, the register, how far each source is.
+
+DOCS: docs/review.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.acts import claims as claim_acts
+from annotator.acts import register as register_acts
+from annotator.acts.context import ActContext
+from annotator.config import Settings
+from annotator.errors import DecisionError, Location
+from annotator.records import Entity, Mention, row_id
+from annotator.store import entities as entity_rows
+from annotator.store import mentions as rows_of
+from annotator.tei.parse import ParsedSource
+from annotator.tei.textmap import TextMap
+
+
+def mentions(ctx: ActContext, source_id: str | None = None, *, status: str | None = None,
+             types: Iterable[str] | None = None) -> list[Mention]:
+    """Mentions in reading order, with their surface taken from the reading text."""
+    if source_id is not None:
+        ctx.texts.source(source_id)
+    surface = ctx.texts.surface
+    return [rows_of.mention_from_row(r, surface(r["source_id"], r["sha256"], r["start"],
+                                                r["end"]))
+            for r in rows_of.mention_rows(ctx.store.conn, source_id, status=status,
+                                          types=types)]
+
+
+def mention(ctx: ActContext, mention_id: int | str) -> Mention:
+    """One mention by id (``12`` or ``mention:12``), with its surface."""
+    mid = row_id(mention_id, "mention:")
+    row = rows_of.mention_row(ctx.store.conn, -1 if mid is None else mid)
+    if row is None:
+        raise DecisionError(f"no mention {mention_id}", hint="list them with 'annotator "
+                            "entities' or in the browser",
+                            location=Location(ctx.store.path.name), code="D002")
+    return rows_of.mention_from_row(row, ctx.texts.surface(row["source_id"], row["sha256"],
+                                                           row["start"], row["end"]))
+
+
+def mention_marks(ctx: ActContext, source_id: str) -> list[tuple[int, int, int, str, str]]:
+    """What the reading view marks: ``(id, start, end, type, status)`` of every mention of the
+    source's current version, in reading order.
+
+    Plain tuples from one narrow query, because a long source has thousands of mentions
+    and the page must answer fast (``mentions()`` gives the full records).
+    """
+    return rows_of.marks(ctx.store.conn, source_id, ctx.texts.source(source_id).sha256)
+
+
+def source_counts(ctx: ActContext) -> dict[str, dict[str, dict[str, int]]]:
+    """How far each source is: its mentions by decision, its claims by support.
+
+    ``{"letter": {"mentions": {"confirmed": 12, "proposed": 40},
+    "claims": {"supported": 3, "unsupported": 5}}}``; only the current version counts,
+    rejected claims not at all.
+    """
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for sid, status, n in rows_of.status_counts(ctx.store.conn):
+        out.setdefault(sid, {"mentions": {}, "claims": {}})["mentions"][status] = n
+    for sid, counts in claim_acts.status_counts(ctx.store).items():
+        out.setdefault(sid, {"mentions": {}, "claims": {}})["claims"] = counts
+    return out
+
+
+def entities(ctx: ActContext, *, status: str | None = None, type: str | None = None,  # noqa: A002
+             source_id: str | None = None, ids: Iterable[str] | None = None,
+             counts: bool = True) -> list[Entity]:
+    """Entities (candidates and register) with their variants and mention/source counts.
+
+    ``counts=False`` leaves the counts at 0: counting reads every mention of every entity,
+    which an export of 100k names does not need.
+    """
+    if source_id is not None:
+        ctx.texts.source(source_id)
+    return entity_rows.entities(ctx.store.conn, status=status, type=type, source_id=source_id,
+                                ids=ids, counts=counts)
+
+
+def entity(ctx: ActContext, entity_id: str) -> Entity:
+    """One entity by id, with its variants, authority ids and counts."""
+    found = entities(ctx, ids=[entity_id])
+    if not found:
+        raise DecisionError(f"no entity '{entity_id}'",
+                            hint="list them with 'annotator entities'", code="D001")
+    return found[0]
+
+
+def register(ctx: ActContext, *, type: str | None = None,  # noqa: A002
+             query: str | None = None) -> list[Entity]:
+    """The register: confirmed persons, places and organisations (``query``: any name, id or
+    authority id)."""
+    return register_acts.search(entities(ctx, status="confirmed", type=type), query)
+
+
+def export_register(ctx: ActContext) -> bytes:
+    """The register as a TEI document (listPerson, listPlace, listOrg with idno)."""
+    return register_acts.export_register(entities(ctx, status="confirmed"))
+
+
+class EditionView:
+    """An ``ActContext`` as learning conventions reads a workspace (``acts.conventions.Edition``:
+    its folder, settings, mentions and texts)."""
+
+    def __init__(self, ctx: ActContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def root(self) -> Path:
+        return self.ctx.root
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    def mentions(self, source_id: str | None = None, *, status: str | None = None,
+                 types: Iterable[str] | None = None) -> list[Mention]:
+        return mentions(self.ctx, source_id, status=status, types=types)
+
+    def parsed(self, source_id: str) -> ParsedSource:
+        return self.ctx.texts.parsed(source_id)
+
+    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
+        return self.ctx.texts.textmap(source_id, parsed)

@@ -1,0 +1,149 @@
+"""The sources' files and reading texts, as the acts and exports read them.
+
+``Texts`` answers "which source is this" and "what is its reading text" for everything below the
+workspace: it refuses a file changed behind the store's back, keeps the last reading texts in
+memory (bounded, so a workspace of a thousand sources does not hold them all) and keeps their
+offset maps in the store, so the next run loads them instead of walking every tag again.
+
+DOCS: docs/store.md#text-maps
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from pathlib import Path
+
+from annotator.config import SOURCES_DIR
+from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.files import atomic_write
+from annotator.records import Source
+from annotator.store import Store
+from annotator.store import sources as source_rows
+from annotator.store import textmaps
+from annotator.tei import textmap_pack
+from annotator.tei.parse import ParsedSource, parse_source, read_source_bytes, sha256_hex
+from annotator.tei.textmap import TextMap, build_textmap
+
+log = logging.getLogger(__name__)
+
+TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
+
+TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
+
+
+class Texts:
+    """Sources and their reading texts in one workspace (``root``) with its ``store``.
+
+    ``cache`` outlives one ``Texts``: the workspace keeps it while its store is reopened.
+    """
+
+    def __init__(self, store: Store, root: Path, cache: TextMapCache | None = None) -> None:
+        self.store = store
+        self.root = root
+        self.cache: TextMapCache = OrderedDict() if cache is None else cache
+
+    def sources(self) -> list[Source]:
+        return source_rows.all_sources(self.store.conn)
+
+    def source(self, source_id: str) -> Source:
+        found = source_rows.find_source(self.store.conn, source_id)
+        if found is None:
+            known = ", ".join(s.id for s in self.sources()) or "none yet"
+            raise SourceError(f"no source '{source_id}'", hint=f"known sources: {known}",
+                              location=Location(self.store.path), code="S015")
+        return found
+
+    def path(self, source: Source) -> Path:
+        return self.root / source.file
+
+    def parsed(self, source_id: str) -> ParsedSource:
+        """The source file as it is now; refuses a file changed behind the store's back."""
+        src = self.source(source_id)
+        path = self.restore(src)
+        parsed = parse_source(path)
+        if parsed.sha256 != src.sha256:
+            raise _changed(src, path)
+        return parsed
+
+    def restore(self, src: Source) -> Path:
+        """The source's file; written back from the bytes the store keeps when it is missing
+        because a run was killed between committing the source and writing its file."""
+        path = self.root / src.file
+        if not path.exists() and path.parent.resolve() == (self.root / SOURCES_DIR).resolve():
+            data = source_rows.version_bytes(self.store.conn, src.sha256)
+            if data is not None:
+                atomic_write(path, data)
+        return path
+
+    def check_unchanged(self, src: Source) -> None:
+        """Refuse (S016) a source whose file was edited in place since it was added: what is
+        stored for it (proposals, decisions) no longer describes the file."""
+        path = self.restore(src)
+        if sha256_hex(read_source_bytes(path)) != src.sha256:
+            raise _changed(src, path)
+
+    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
+        """Reading text and offset map of a source (cached per version); ``parsed``: the file
+        as ``parsed()`` just read it, so it is not read twice."""
+        src = self.source(source_id)
+        key = (source_id, src.sha256)
+        cached = self.cache.get(key)
+        if cached is not None:
+            self.cache.move_to_end(key)
+            return cached
+        if parsed is None or parsed.sha256 != src.sha256:
+            parsed = self.parsed(source_id)
+        return self.remember(source_id, src.sha256, self.kept(parsed))
+
+    def reading_text(self, source_id: str) -> str:
+        return self.textmap(source_id).text
+
+    def kept(self, parsed: ParsedSource) -> TextMap:
+        """The map the store kept for these bytes, or a new one, kept for next time."""
+        blob = textmaps.kept_blob(self.store.conn, parsed.sha256)
+        if blob is not None:
+            try:
+                return textmap_pack.load(blob, parsed.text, parsed.sha256)
+            except ValueError:
+                log.warning("rebuilding the kept text map of %s", parsed.path)
+        tm = build_textmap(parsed)
+        textmaps.keep_if_free(self.store, tm, parsed.path)
+        return tm
+
+    def remember(self, source_id: str, sha256: str, tm: TextMap) -> TextMap:
+        self.cache[(source_id, sha256)] = tm
+        self.cache.move_to_end((source_id, sha256))
+        if len(self.cache) > TEXTMAP_CACHE:
+            # sized to the workspace: a listing that visits every source twice must not
+            # rebuild each map the second time
+            n = source_rows.count(self.store.conn)
+            while len(self.cache) > n + TEXTMAP_CACHE:
+                self.cache.popitem(last=False)
+        return tm
+
+    def version_textmap(self, source_id: str, sha256: str) -> TextMap:
+        """Reading text of an earlier version of a source, from the bytes the store kept."""
+        key = (source_id, sha256)
+        if key not in self.cache:
+            data = source_rows.version_bytes(self.store.conn, sha256)
+            if data is None:
+                return self.textmap(source_id)
+            src = self.source(source_id)
+            old = parse_source(self.root / src.file, data)
+            return self.remember(source_id, sha256, self.kept(old))
+        return self.cache[key]
+
+    def surface(self, source_id: str, sha256: str, start: int, end: int) -> str:
+        """The characters of a span in the version it was made on ('' when unreadable)."""
+        try:
+            tm = self.version_textmap(source_id, sha256)
+        except AnnotatorError:
+            return ""
+        return tm.text[start:end] if tm.sha256 == sha256 else ""
+
+
+def _changed(src: Source, path: Path) -> SourceError:
+    return SourceError("file changed since it was added",
+                       hint=f"run 'annotator add --replace {src.file}'",
+                       location=Location(path), code="S016")

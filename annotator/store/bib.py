@@ -1,0 +1,60 @@
+"""The ``bib`` table: the works claims can be linked to, as ``BibEntry`` records.
+
+DOCS: docs/claims.md#bibliography
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from annotator.records import BibEntry
+
+
+def entry_from_row(row: sqlite3.Row) -> BibEntry:
+    return BibEntry(key=row["key"], type=row["type"],
+                    fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
+                    line=row["line"])
+
+
+def all_entries(conn: sqlite3.Connection) -> list[BibEntry]:
+    """Every work, sorted by key."""
+    return [entry_from_row(r) for r in conn.execute("SELECT * FROM bib ORDER BY key")]
+
+
+def entries_of(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, BibEntry]:
+    """The works with these keys (the unknown left out), by key."""
+    return {r["key"]: entry_from_row(r) for r in conn.execute(
+        "SELECT * FROM bib WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(keys))),))}
+
+
+def bib_row(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM bib WHERE key = ?", (key,)).fetchone()
+    return row
+
+
+def find_entry(conn: sqlite3.Connection, key: str) -> BibEntry | None:
+    """The work under ``key``, or else under the same key in another case."""
+    row = bib_row(conn, key)
+    if row is None:
+        row = conn.execute("SELECT * FROM bib WHERE lower(key) = lower(?)", (key,)).fetchone()
+    return entry_from_row(row) if row is not None else None
+
+
+def keys(conn: sqlite3.Connection) -> list[str]:
+    return [r["key"] for r in conn.execute("SELECT key FROM bib")]
+
+
+def entries_from(conn: sqlite3.Connection, origin: str) -> list[BibEntry]:
+    """The works read from one file or source (``origin``)."""
+    return [entry_from_row(r) for r in conn.execute("SELECT * FROM bib WHERE origin = ?",
+                                                    (origin,))]
+
+
+def bib_row_at(conn: sqlite3.Connection, origin: str, line: int | None) -> sqlite3.Row | None:
+    """The work read from this line of this file or source."""
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM bib WHERE origin = ? AND line = ?",
+                                           (origin, line)).fetchone()
+    return row

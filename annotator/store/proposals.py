@@ -1,0 +1,102 @@
+"""What a proposal run reads and writes: the register's names and rejections, a source's
+mention spans, new proposed entities, variants and mentions (bulk machine work in the caller's
+transaction, with no decision row).
+
+DOCS: docs/propose.md
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+
+def variant_keys(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Entity id -> its variants' name keys, in the order they were found."""
+    keys: dict[str, list[str]] = {}
+    for r in conn.execute("SELECT entity_id, key FROM variants ORDER BY rowid"):
+        keys.setdefault(r["entity_id"], []).append(r["key"])
+    return keys
+
+
+def rejections(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(name key, type) pairs an editor rejected: never proposed again."""
+    return {(r["key"], r["type"]) for r in conn.execute("SELECT key, type FROM rejections")}
+
+
+def entity_states(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """``(id, type, status)`` of every entity, oldest first."""
+    return [(r["id"], r["type"], r["status"]) for r in conn.execute(
+        "SELECT id, type, status FROM entities ORDER BY created_at, id")]
+
+
+def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
+    """Entities the edition has confirmed: register entries and those with a confirmed mention
+    (the edition's own markup included)."""
+    return frozenset(r["id"] for r in conn.execute(
+        "SELECT id FROM entities WHERE status = 'confirmed' UNION "
+        "SELECT DISTINCT entity_id FROM mentions WHERE status = 'confirmed' "
+        "AND entity_id IS NOT NULL"))
+
+
+def entity_ids(conn: sqlite3.Connection) -> set[str]:
+    return {r["id"] for r in conn.execute("SELECT id FROM entities")}
+
+
+def mention_spans(conn: sqlite3.Connection, source_id: str, sha256: str) -> list[sqlite3.Row]:
+    """``start, end, type, status, decided`` of a source version's mentions."""
+    return conn.execute("SELECT start, end, type, status, decided FROM mentions "
+                        "WHERE source_id = ? AND sha256 = ?", (source_id, sha256)).fetchall()
+
+
+def undecided(conn: sqlite3.Connection, source_id: str) -> list[sqlite3.Row]:
+    """The source's proposals no editor decided (of any version): a new run replaces them."""
+    return conn.execute("SELECT * FROM mentions WHERE source_id = ? AND status = 'proposed' "
+                        "AND decided = 0", (source_id,)).fetchall()
+
+
+def insert_entity(conn: sqlite3.Connection, entity_id: str, type_: str, preferred: str,
+                  at: str) -> None:
+    conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                 "VALUES (?, ?, ?, 'proposed', ?)", (entity_id, type_, preferred, at))
+
+
+def add_variant(conn: sqlite3.Connection, entity_id: str, surface: str, key: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO variants (entity_id, surface, key) VALUES (?, ?, ?)",
+                 (entity_id, surface, key))
+
+
+def update_mention(conn: sqlite3.Connection, mention_id: int, entity_id: str | None,
+                   flags: str, provenance: str, date_value: str | None,
+                   confidence: float | None, date_reason: str, date_cert: str) -> None:
+    conn.execute("UPDATE mentions SET entity_id = ?, flags = ?, provenance = ?, date_value = ?, "
+                 "confidence = ?, date_reason = ?, date_cert = ? WHERE id = ?",
+                 (entity_id, flags, provenance, date_value, confidence, date_reason, date_cert,
+                  mention_id))
+
+
+def insert_mention(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
+                   type_: str, entity_id: str | None, date_value: str | None, flags: str,
+                   provenance: str, at: str, confidence: float | None, date_reason: str,
+                   date_cert: str) -> None:
+    conn.execute(
+        "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
+        "date_value, flags, provenance, created_at, confidence, date_reason, date_cert) "
+        "VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, sha256, start, end, type_, entity_id, date_value, flags, provenance, at,
+         confidence, date_reason, date_cert))
+
+
+def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> None:
+    conn.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in mention_ids])
+
+
+def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
+    """Proposed entities left with no mention and no decision about them are removed."""
+    for eid in entity_ids:
+        conn.execute(
+            "DELETE FROM entities WHERE id = ? AND status = 'proposed' "
+            "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = entities.id) "
+            "AND NOT EXISTS (SELECT 1 FROM decisions d "
+            "WHERE ' ' || d.target || ' ' LIKE '% entity:' || entities.id || ' %' "
+            "OR d.payload LIKE '%\"' || entities.id || '\"%')", (eid,))

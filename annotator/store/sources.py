@@ -1,0 +1,61 @@
+"""The ``sources`` and ``source_versions`` tables: the files a workspace holds, as records.
+
+DOCS: docs/store.md
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from annotator.records import Source
+
+
+def source_from_row(row: sqlite3.Row) -> Source:
+    return Source(id=row["id"], file=row["file"], sha256=row["sha256"], title=row["title"],
+                  origin=row["origin"], chars=row["chars"], words=row["words"],
+                  added_at=row["added_at"], date=row["date"], date_reason=row["date_reason"])
+
+
+def source_row(conn: sqlite3.Connection, source_id: str) -> sqlite3.Row | None:
+    """The stored row of a source (its ``added_at`` is kept when it is replaced)."""
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM sources WHERE id = ?",
+                                           (source_id,)).fetchone()
+    return row
+
+
+def find_source(conn: sqlite3.Connection, source_id: str) -> Source | None:
+    row = source_row(conn, source_id)
+    return source_from_row(row) if row is not None else None
+
+
+def all_sources(conn: sqlite3.Connection) -> list[Source]:
+    return [source_from_row(r) for r in conn.execute("SELECT * FROM sources ORDER BY id")]
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM sources").fetchone()[0])
+
+
+def is_source(conn: sqlite3.Connection, source_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
+
+
+def keep_version(conn: sqlite3.Connection, sha256: str, data: bytes, at: str) -> None:
+    """Keep a version's bytes, so the text of a replaced version can be read again."""
+    conn.execute("INSERT OR IGNORE INTO source_versions (sha256, data, added_at) "
+                 "VALUES (?, ?, ?)", (sha256, data, at))
+
+
+def version_bytes(conn: sqlite3.Connection, sha256: str) -> bytes | None:
+    row = conn.execute("SELECT data FROM source_versions WHERE sha256 = ?", (sha256,)).fetchone()
+    return bytes(row["data"]) if row is not None else None
+
+
+def version_spans(conn: sqlite3.Connection, source_id: str,
+                  sha256: str) -> dict[str, list[sqlite3.Row]]:
+    """``id, start, end`` of the mentions and claims made on one version of a source, by table:
+    what must move (or go stale) when the source is replaced."""
+    return {table: conn.execute(f"SELECT id, start, end FROM {table} "  # noqa: S608
+                                "WHERE source_id = ? AND sha256 = ?",
+                                (source_id, sha256)).fetchall()
+            for table in ("mentions", "claims")}

@@ -1,0 +1,50 @@
+"""The ``textmaps`` table: reading texts and offset maps kept per file version (a cache).
+
+DOCS: docs/store.md#text-maps
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from annotator.errors import StoreError
+from annotator.store.connection import Store
+from annotator.tei import textmap_pack
+from annotator.tei.textmap import TextMap
+
+log = logging.getLogger(__name__)
+
+
+def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
+    """The packed map kept for these bytes by this code (``textmap_pack.CODE``), if any."""
+    row = conn.execute("SELECT code, data FROM textmaps WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None or row["code"] != textmap_pack.CODE:
+        return None
+    return bytes(row["data"])
+
+
+def keep(conn: sqlite3.Connection, tm: TextMap) -> None:
+    """Keep a source version's text map; maps kept by other code are stale: dropped."""
+    conn.execute("DELETE FROM textmaps WHERE code != ?", (textmap_pack.CODE,))
+    conn.execute("INSERT OR REPLACE INTO textmaps (sha256, code, data) VALUES (?, ?, ?)",
+                 (tm.sha256, textmap_pack.CODE, textmap_pack.dump(tm)))
+
+
+def keep_if_free(store: Store, tm: TextMap, path: Path) -> None:
+    """Keep a map without waiting: a store that cannot be written, or is busy, only makes the
+    next run build it again. Asked during an act, the map is kept with it."""
+    conn = store.conn
+    wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")  # a cache: never wait for another writer
+    try:
+        if conn.in_transaction:
+            keep(conn, tm)
+        else:
+            with store.transaction() as tx:
+                keep(tx, tm)
+    except (StoreError, sqlite3.Error) as exc:
+        log.info("text map of %s not kept: %s", path, exc)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {wait}")
