@@ -198,36 +198,23 @@ class Workspace:
     claim = _in_context(claim_acts.claim)
     check = _in_context(claim_acts.check)
 
+    accept_links = _in_context(claim_acts.accept_links)
+    unlink_links = _in_context(claim_acts.unlink)
+    confirm_claims = _in_context(claim_acts.confirm_claims)
+    reject_claims = _in_context(claim_acts.reject_claims)
+
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
-        return claim_acts.accept_links(self.context, [link_id], locus=locus,
-                                       expected=expected)[0]
-
-    def accept_links(self, link_ids: Iterable[int | str], *,
-                     locus: str | None = None) -> list[Link]:
-        return claim_acts.accept_links(self.context, list(link_ids), locus=locus, expected=None)
+        return self.accept_links([link_id], locus=locus, expected=expected)[0]
 
     def unlink(self, link_id: int | str, *, expected: str | None = None) -> None:
-        claim_acts.unlink(self.context, [link_id], expected=expected)
-
-    def unlink_links(self, link_ids: Iterable[int | str]) -> None:
-        claim_acts.unlink(self.context, list(link_ids), expected=None)
+        self.unlink_links([link_id], expected=expected)
 
     def confirm_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
-        return claim_acts.set_claim_state(self.context, [claim_id], "confirmed",
-                                          "claim-confirm", expected)[0]
-
-    def confirm_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
-        return claim_acts.set_claim_state(self.context, list(claim_ids), "confirmed",
-                                          "claim-confirm", None)
+        return self.confirm_claims([claim_id], expected=expected)[0]
 
     def reject_claim(self, claim_id: int | str, *, expected: str | None = None) -> ClaimRow:
-        return claim_acts.set_claim_state(self.context, [claim_id], "rejected",
-                                          "claim-reject", expected)[0]
-
-    def reject_claims(self, claim_ids: Iterable[int | str]) -> list[ClaimRow]:
-        return claim_acts.set_claim_state(self.context, list(claim_ids), "rejected",
-                                          "claim-reject", None)
+        return self.reject_claims([claim_id], expected=expected)[0]
 
     # -- review: annotator.acts.review, .register; DOCS: docs/review.md -------------------
     state_token = _by_review(Review.state_token)
@@ -237,6 +224,8 @@ class Workspace:
     set_preferred = _by_review(Review.set_preferred)
     set_note = _by_review(Review.set_note)
     skip = _by_review(Review.skip)
+    merge = _by_review(Review.merge)
+    split = _by_review(Review.split)
     undo = _by_review(undo_acts.undo)
     import_register = _in_context(register_acts.import_register)
     register = _in_context(queries.register)
@@ -271,15 +260,6 @@ class Workspace:
         ``propose``."""
         self.source(source_id)
         return self.context.review().set_source_date(source_id, value)
-
-    def merge(self, entity_id: str, into_entity_id: str, *,
-              expected: str | None = None) -> Decision:
-        return self.context.review().merge(entity_id, into_entity_id, expected=expected)
-
-    def split(self, entity_id: str, mention_ids: Iterable[int | str], *,
-              preferred: str | None = None, expected: str | None = None) -> Decision:
-        return self.context.review().split(entity_id, list(mention_ids), preferred=preferred,
-                                           expected=expected)
 
     def add_mention(self, source_id: str, start: int, end: int, type: str, *,  # noqa: A002
                     entity_id: str | None = None,

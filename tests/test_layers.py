@@ -299,3 +299,11 @@ if __name__ == "__main__":  # python tests/test_layers.py: the import graph's de
     g = import_graph()
     print(f"{len(g)} modules, {sum(map(len, g.values()))} imports, "
           f"depth from annotator.__main__: {depth(g, 'annotator.__main__')}")
+
+
+def test_layers_every_module_is_in_the_architecture_page():
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
+               if p.read_text(encoding="utf-8").strip()
+               and f"`{p.relative_to(PACKAGE)}`" not in page]
+    assert not missing, f"add to docs/architecture.md's module table: {missing}"

@@ -184,8 +184,8 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
     return link(ctx, lid)
 
 
-def accept_links(ctx: ActContext, link_ids: Sequence[int | str], *, locus: str | None,
-                 expected: str | None) -> list[Link]:
+def accept_links(ctx: ActContext, link_ids: Iterable[int | str], *, locus: str | None = None,
+                 expected: str | None = None) -> list[Link]:
     """Accept suggested links (optionally giving their locus) as ONE act; an unknown id
     refuses it whole. ``expected`` is the state token of a single link's claim page."""
     found = _links(ctx, link_ids, expected)
@@ -199,7 +199,8 @@ def accept_links(ctx: ActContext, link_ids: Sequence[int | str], *, locus: str |
     return [link(ctx, one.id) for one in found]
 
 
-def unlink(ctx: ActContext, link_ids: Sequence[int | str], *, expected: str | None) -> None:
+def unlink(ctx: ActContext, link_ids: Iterable[int | str], *,
+           expected: str | None = None) -> None:
     """Remove links as ONE act: an editor's link goes, a suggestion is kept as rejected so
     it is not made again. ``expected`` is the state token of a single link's claim page."""
     found = _links(ctx, link_ids, expected)
@@ -215,7 +216,7 @@ def unlink(ctx: ActContext, link_ids: Sequence[int | str], *, expected: str | No
                 act.update("links", {"id": one.id}, {"status": "rejected"})
 
 
-def _links(ctx: ActContext, link_ids: Sequence[int | str], expected: str | None) -> list[Link]:
+def _links(ctx: ActContext, link_ids: Iterable[int | str], expected: str | None) -> list[Link]:
     found = list({one.id: one for one in (link(ctx, i) for i in link_ids)}.values())
     if not found:
         raise DecisionError("no links given", hint="give link ids (see 'annotator claims -f "
@@ -230,7 +231,19 @@ def _links_target(found: Sequence[Link]) -> str:
         str(one.id) for one in found)
 
 
-def set_claim_state(ctx: ActContext, claim_ids: Sequence[int | str], state: str, act_name: str,
+def confirm_claims(ctx: ActContext, claim_ids: Iterable[int | str], *,
+                   expected: str | None = None) -> list[ClaimRow]:
+    """Confirm claims as ONE act (``expected``: the state token of a single claim's page)."""
+    return set_claim_state(ctx, claim_ids, "confirmed", "claim-confirm", expected)
+
+
+def reject_claims(ctx: ActContext, claim_ids: Iterable[int | str], *,
+                  expected: str | None = None) -> list[ClaimRow]:
+    """Reject claims as ONE act (``expected``: the state token of a single claim's page)."""
+    return set_claim_state(ctx, claim_ids, "rejected", "claim-reject", expected)
+
+
+def set_claim_state(ctx: ActContext, claim_ids: Iterable[int | str], state: str, act_name: str,
                     expected: str | None) -> list[ClaimRow]:
     """Confirm or reject claims (``state``) as ONE act ``act_name``; a stale or unknown claim
     refuses the whole act. ``expected`` is the state token of a single claim's page."""

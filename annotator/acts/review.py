@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -401,7 +401,7 @@ class Review:
         rec.delete("entities", {"id": entity_id})
 
     @_located
-    def split(self, entity_id: str, mention_ids: Sequence[int | str], *,
+    def split(self, entity_id: str, mention_ids: Iterable[int | str], *,
               preferred: str | None = None, expected: str | None = None) -> Decision:
         """Move some mentions off an entity to a new entity (a second person of that name...)."""
         _, key = parse_target(entity_id)

@@ -23,7 +23,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -88,20 +88,6 @@ class TrainSettings:
         return {"epochs": self.epochs, "seed": self.seed, "dropout": self.dropout,
                 "patience": self.patience, "dev_share": self.dev_share,
                 "version": TRAINING_VERSION}
-
-
-@dataclass(frozen=True, slots=True)
-class TrainResult:
-    """What a training run did: examples, tokens, epochs, losses, held-back F1, seconds."""
-
-    examples: int
-    held_back: int
-    tokens: int
-    epochs_run: int
-    best_epoch: int
-    best_f1: float | None
-    losses: tuple[float, ...] = field(default=())
-    seconds: float = 0.0
 
 
 # -- examples --------------------------------------------------------------------------------
@@ -250,8 +236,9 @@ def _batches(items: Sequence[T], start: float = 4.0, stop: float = 32.0,
 
 def train_ner(nlp: Language, docs: Sequence[TrainText], *,
               settings: TrainSettings = TrainSettings(),
-              progress: TrainProgress | None = None) -> TrainResult:
+              progress: TrainProgress | None = None) -> TrainReport:
     """Resume training ``nlp``'s NER on ``docs`` in place; the best epoch's weights are kept.
+    The report's model, path and base are left for the caller.
 
     Examples are shuffled with the seed; a tenth is held back (with ten examples or more) and
     scored after each epoch (spaCy's NER F1, unknown tokens not counted); training stops
@@ -259,7 +246,7 @@ def train_ner(nlp: Language, docs: Sequence[TrainText], *,
     """
     from thinc.api import fix_random_seed
 
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     fix_random_seed(settings.seed)
     rng = random.Random(settings.seed)
     labels = sorted({label for d in docs for _, _, label in d.entities})
@@ -272,7 +259,6 @@ def train_ner(nlp: Language, docs: Sequence[TrainText], *,
     dev, train = examples[:n_dev], examples[n_dev:]
     tokens = sum(len(eg.reference) for eg in examples)
     optimizer = nlp.resume_training()
-    losses_seen: list[float] = []
     best: tuple[float, int, bytes] | None = None
     epoch = 0
     other = [n for n in nlp.pipe_names if n != "ner"]
@@ -283,7 +269,6 @@ def train_ner(nlp: Language, docs: Sequence[TrainText], *,
             for batch in _batches(train):
                 nlp.update(batch, drop=settings.dropout, sgd=optimizer, losses=losses)
             loss = float(losses.get("ner", 0.0))
-            losses_seen.append(loss)
             f1 = float(nlp.evaluate(dev)["ents_f"] or 0.0) if dev else None
             if progress is not None:
                 progress(epoch, settings.epochs, loss, f1)
@@ -295,10 +280,12 @@ def train_ner(nlp: Language, docs: Sequence[TrainText], *,
                 break
     if best is not None and best[1] != epoch:
         ner.from_bytes(best[2])
-    return TrainResult(examples=len(examples), held_back=len(dev), tokens=tokens,
-                       epochs_run=epoch, best_epoch=best[1] if best else epoch,
-                       best_f1=best[0] if best else None, losses=tuple(losses_seen),
-                       seconds=time.perf_counter() - t0)
+    return TrainReport(model="", path="", base="", sources=len(docs),
+                       reviewed=sum(d.reviewed for d in docs), examples=len(examples),
+                       held_back=len(dev), tokens=tokens, epochs_run=epoch,
+                       best_epoch=best[1] if best else epoch,
+                       best_f1=best[0] if best else None, seconds=time.perf_counter() - t0,
+                       cpu_seconds=time.process_time() - cpu)
 
 
 def train_pipeline(base: Language, texts: Sequence[TrainText], *, settings: TrainSettings,
@@ -310,15 +297,7 @@ def train_pipeline(base: Language, texts: Sequence[TrainText], *, settings: Trai
         raise ModelError("nothing to train on: no confirmed mention in any source",
                          hint="confirm proposals (or add sources with their own markup) first",
                          code="M010")
-    cpu = time.process_time()
-    result = train_ner(base, texts, settings=settings, progress=progress)
-    report = TrainReport(model="", path="", base="", sources=len(texts),
-                         reviewed=sum(t.reviewed for t in texts), examples=result.examples,
-                         held_back=result.held_back, tokens=result.tokens,
-                         epochs_run=result.epochs_run, best_epoch=result.best_epoch,
-                         best_f1=result.best_f1, seconds=result.seconds,
-                         cpu_seconds=time.process_time() - cpu)
-    return base, report
+    return base, train_ner(base, texts, settings=settings, progress=progress)
 
 
 def save_model(nlp: Language, folder: Path, *, provenance: str,

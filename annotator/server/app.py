@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from lxml import etree
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import IntegerConvertor, register_url_convertor
@@ -42,7 +43,7 @@ from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_REL
 from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
-from annotator.tei.textmap import TextMap, context
+from annotator.tei.textmap import TextMap, TreePos, context
 from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -140,13 +141,13 @@ def _block_kinds(ws: Workspace, source_id: str, tm: TextMap) -> list[str]:
             for start in tm.blocks]
 
 
-def _block_name(nodes: list[Any], pos: Any) -> str:
+def _block_name(nodes: list[etree._Element], pos: TreePos | None) -> str:
     if pos is None:
         return "p"
     from annotator.tei.textmap import BLOCK, TAIL, local_name
 
-    el = nodes[pos.node]
-    if pos.slot == TAIL:
+    el: etree._Element | None = nodes[pos.node]
+    if pos.slot == TAIL and el is not None:
         el = el.getparent()
     while el is not None and local_name(el) not in BLOCK:
         el = el.getparent()
@@ -266,7 +267,7 @@ def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
     return _mention_panel(desk, request, _mention(desk, request))
 
 
-def _mention(desk: Desk, request: Request) -> Any:
+def _mention(desk: Desk, request: Request) -> Mention:
     """The mention of the URL (/s/{source_id}/mention/{mention_id})."""
     sid, mid = request.path_params["source_id"], request.path_params["mention_id"]
     try:
