@@ -164,6 +164,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "list them with 'annotator sources'"),
     "D018": (DecisionError, 'the text holds the control character U+…',
               'remove it (TEI cannot hold it) and try again'),
+    "D019": (DecisionError, "… has no mentions in …",
+              "its mentions are in …"),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

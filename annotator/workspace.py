@@ -239,6 +239,12 @@ class Workspace:
         """Reject entities (their names are never proposed again for that type) or mentions."""
         return self.context.review().reject(_flat(targets), expected=expected)
 
+    def reject_in_source(self, entity_id: str, source_id: str, *,
+                         expected: str | None = None) -> Decision:
+        """Not in this source: reject the entity's mentions there; its names are not proposed
+        again as its type in that source (other sources keep them). Undo takes it back."""
+        return self.context.review().reject_in_source(entity_id, source_id, expected=expected)
+
     def set_date(self, mention_id: int | str, *, when: str | None = None,
                  from_: str | None = None, to: str | None = None,
                  not_before: str | None = None, not_after: str | None = None,

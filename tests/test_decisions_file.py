@@ -139,3 +139,26 @@ def test_decisions_file_with_a_byte_order_mark_is_read(seed_ws, tmp_path):
     path = tmp_path / "d.toml"
     path.write_bytes(b"\xef\xbb\xbfreject = [ { name = 'Nowhere', type = 'place' } ]\n")
     assert seed_ws.apply_decisions(path).applied == 1
+
+
+def test_decisions_file_reject_in_one_source(seed_ws, tmp_path):
+    """``source`` on a reject line: not in that source only; its mentions there are rejected."""
+    from tests.review_seed import SOURCE, propose_by_names
+
+    propose_by_names(seed_ws, candidates={"place-axis": ("place", ["Axis"])})
+    path = tmp_path / "d.toml"
+    path.write_text(f"reject = [ {{ name = 'Axis', type = 'place', source = '{SOURCE}' }},\n"
+                    f"           {{ name = 'Nowhere', type = 'place', source = '{SOURCE}' }} ]\n",
+                    encoding="utf-8")
+    result = seed_ws.apply_decisions(path)
+    assert (result.applied, result.missing) == (2, ())
+    assert {m.status for m in seed_ws.mentions(SOURCE, types=["place"])
+            if m.entity_id == "place-axis"} == {"rejected"}
+    assert sorted(tuple(r) for r in seed_ws.store.query("SELECT * FROM source_rejections")) \
+        == [(SOURCE, "axis", "place"), (SOURCE, "nowhere", "place")]
+    assert seed_ws.store.query("SELECT * FROM rejections") == []
+    path.write_text("reject = [ { name = 'Axis', type = 'place', source = 'elsewhere' } ]\n",
+                    encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S207" and "no source 'elsewhere'" in str(err.value)

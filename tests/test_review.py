@@ -21,7 +21,8 @@ from annotator import DecisionError, StoreError, Workspace
 from tests.conftest import ROOT, SAMPLE_TEI
 from tests.review_seed import SOURCE, propose_by_names
 
-TABLES = ("entities", "variants", "authority_ids", "mentions", "rejections", "claims", "sources")
+TABLES = ("entities", "variants", "authority_ids", "mentions", "rejections", "source_rejections",
+          "claims", "sources")
 
 
 def dump(ws) -> dict[str, list[tuple]]:
@@ -89,6 +90,74 @@ def test_review_rejected_place_is_never_proposed_again_anywhere(seed_ws, tmp_pat
     # as an organisation it is still proposed: the rejection is for the type
     assert any(m.surface == "Axis" and m.status == "proposed"
                for m in ws.mentions(SOURCE, types=["org"]))
+
+
+def _axis_places(ws, source_id):
+    return [m.status for m in ws.mentions(source_id, types=["place"]) if m.surface == "Axis"]
+
+
+def test_review_reject_in_one_source_blocks_the_name_there_only(seed_ws, tmp_path):
+    """Hindostan the ship here, the region elsewhere: "not in this source" is kept in the
+    store, so a re-run and a new version of that source do not propose the name there again,
+    while other sources still get it."""
+    ws = seed_ws
+    here, there = tmp_path / "travels.txt", tmp_path / "more-travels.txt"
+    here.write_text(AXIS_AS_PLACE, encoding="utf-8")
+    there.write_text(AXIS_AS_PLACE.replace("Travels", "More travels"), encoding="utf-8")
+    ws.add_many([here, there])
+    ws.propose()
+    assert _axis_places(ws, "travels") == _axis_places(ws, "more-travels") == ["proposed"]
+    d = ws.reject_in_source("place-axis", "travels")
+    assert (d.act, d.target, d.payload) == ("reject-here", "entity:place-axis",
+                                            {"source": "travels"})
+    assert [tuple(r) for r in ws.store.query("SELECT * FROM source_rejections")] == \
+        [("travels", "axis", "place")]
+    assert ws.store.query("SELECT * FROM rejections") == []  # not everywhere
+    assert _axis_places(ws, "travels") == ["rejected"]
+    assert _axis_places(ws, "more-travels") == ["proposed"]
+    assert ws.entity("place-axis").status == "proposed"
+    ws.propose(force=True)
+    assert _axis_places(ws, "travels") == ["rejected"]
+    assert _axis_places(ws, "more-travels") == ["proposed"]
+    # a new version of both files, naming Axis twice: proposed twice there, never here
+    longer = "\nThen back from Axis to Rome.\n"
+    here.write_text(AXIS_AS_PLACE + longer, encoding="utf-8")
+    there.write_text(AXIS_AS_PLACE.replace("Travels", "More travels") + longer,
+                     encoding="utf-8")
+    ws.add_many([here, there], replace=True)
+    ws.propose()
+    assert _axis_places(ws, "more-travels") == ["proposed", "proposed"]
+    assert _axis_places(ws, "travels") == ["rejected"]  # the decision kept; no new one
+    # a third source is elsewhere too
+    third = tmp_path / "third.txt"
+    third.write_text(AXIS_AS_PLACE.replace("Travels", "Third"), encoding="utf-8")
+    ws.add(third)
+    ws.propose()
+    assert _axis_places(ws, "third") == ["proposed"]
+
+
+def test_review_reject_in_source_is_one_act_undone_whole(review_ws, tmp_path):
+    ws = review_ws
+    copy = tmp_path / "axis-notes.txt"
+    copy.write_text(ws.reading_text(SOURCE), encoding="utf-8")
+    ws.add(copy)
+    propose_by_names(ws, "axis-notes")
+    before = dump(ws)
+    ws.reject_in_source("place-berlin", "axis-notes")
+    by_source = {(m.source_id, m.status) for m in ws.mentions(types=["place"])
+                 if m.entity_id == "place-berlin"}
+    assert by_source == {(SOURCE, "proposed"), ("axis-notes", "rejected")}
+    assert [tuple(r) for r in ws.store.query("SELECT * FROM source_rejections")] == \
+        [("axis-notes", "berlin", "place")]
+    ws.undo()
+    assert dump(ws) == before
+    with pytest.raises(DecisionError) as err:  # every mention there is rejected already
+        ws.reject("place-finland")
+        ws.reject_in_source("place-finland", "axis-notes")
+    assert err.value.code == "D019" and SOURCE in err.value.hint
+    with pytest.raises(DecisionError) as err:
+        ws.reject_in_source("place-berlin", "no-such-source")
+    assert err.value.code == "D017"
 
 
 def test_review_mention_decided_alone_keeps_its_state(review_ws):
@@ -628,6 +697,27 @@ def test_review_busy_store_is_a_clear_error(review_ws, tmp_path):
 
 
 # -- the command line ---------------------------------------------------------------------------
+def test_review_cli_reject_in_one_source(review_ws):
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    def run(*args):
+        return CliRunner().invoke(app, ["-w", str(review_ws.root), *args])
+
+    r = run("reject", "place-finland", "--source", SOURCE)
+    assert r.exit_code == 0, r.output
+    assert "reject-here entity:place-finland" in r.stderr
+    assert {m.status for m in review_ws.mentions(SOURCE)
+            if m.entity_id == "place-finland"} == {"rejected"}
+    assert [tuple(r) for r in review_ws.store.query("SELECT * FROM source_rejections")] == \
+        [(SOURCE, "finland", "place")]
+    r = run("reject", "place-finland", "--source", SOURCE)  # nothing left there
+    assert r.exit_code == 2 and "[D019]" in r.stderr
+    assert run("undo").exit_code == 0
+    assert review_ws.store.query("SELECT * FROM source_rejections") == []
+
+
 def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     import re
 

@@ -448,6 +448,40 @@ def test_server_queue_accept_is_the_library_act(proposed_client, seed_ws):
     assert seed_ws.entity(form["entity"]).status == "proposed"
 
 
+def test_server_queue_rejects_in_one_source(seed_ws, tmp_path):
+    """``h`` then the source: the library's reject_in_source, one act, undone by ``u``."""
+    from tests.review_seed import SOURCE, propose_by_names
+
+    copy = tmp_path / "axis-notes.txt"
+    copy.write_text(seed_ws.reading_text(SOURCE), encoding="utf-8")
+    seed_ws.add(copy)
+    propose_by_names(seed_ws)
+    propose_by_names(seed_ws, "axis-notes")
+    server, client = served(seed_ws)
+    try:
+        form = _queue_form(client)
+        eid = form["entity"]
+        doc = lxml_html.fromstring(client.get("/queue").text)
+        here = doc.xpath("//div[@id='choose-here']//button/@value")
+        assert sorted(here) == ["reject-here:axis-notes", f"reject-here:{SOURCE}"]
+        assert "h" in doc.xpath("//form[contains(@class,'keys-bar')]//button/@data-key")
+        r = post(client, "/queue", {**form, "act": "reject-here:axis-notes"},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 200 and "not proposed there again" in r.text
+        assert {(m.source_id, m.status) for m in seed_ws.mentions()
+                if m.entity_id == eid} == {(SOURCE, "proposed"), ("axis-notes", "rejected")}
+        assert {r["source_id"] for r in seed_ws.store.query(
+            "SELECT source_id FROM source_rejections")} == {"axis-notes"}
+        session = lxml_html.fromstring(r.text).xpath("//input[@name='session']/@value")[0]
+        r = post(client, "/queue", {"act": "undo", "session": session},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 200
+        assert seed_ws.store.query("SELECT * FROM source_rejections") == []
+    finally:
+        client.close()
+        server.stop()
+
+
 def test_server_queue_refuses_an_act_on_a_changed_entity(proposed_client, seed_ws):
     form = _queue_form(proposed_client)
     seed_ws.set_note(form["entity"], "checked in the 1941 edition")  # the CLI, meanwhile

@@ -76,6 +76,10 @@ def test_terminal_review_accept_reject_here_merge_split_undo(two_sources):
     elsewhere = [m for m in _mentions(ws, second) if m.source_id != here]
     assert elsewhere and all(m.status == "proposed" for m in elsewhere)
     assert ws.entity(second).status == "proposed"
+    # kept as a rejection of its names in that source only: not proposed there again
+    scoped = ws.store.query("SELECT source_id, type FROM source_rejections")
+    assert scoped and {tuple(r) for r in scoped} == {(here, ws.entity(second).type)}
+    assert ws.store.query("SELECT * FROM rejections") == []
 
     # m: merge by type-ahead search into a *proposed* entity
     current = ws.queue()[0]

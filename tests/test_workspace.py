@@ -345,3 +345,18 @@ def test_textmap_is_not_kept_by_waiting_for_another_writer(seed_ws):
         other.execute("ROLLBACK")
         other.close()
     assert seed_ws.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0  # built, not kept
+
+
+def test_store_version_5_gets_the_source_rejections_table(seed_ws):
+    """A store from before rejections in one source: the table comes, the rest is kept."""
+    path = seed_ws.store.path
+    seed_ws.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE source_rejections")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert again.store.one("SELECT count(*) AS n FROM source_rejections")["n"] == 0
+    assert again.source("german-soviet-axis-talks").sha256

@@ -5,6 +5,7 @@ proposes::
 
     register = "register.xml"         # optional: a TEI register imported first
     reject = [ { name = "Axis", type = "place" } ]
+    reject = [ { name = "Hindostan", type = "place", source = "letter-12" } ]  # there only
     relabel = [ { name = "German Foreign office", type = "place", to = "org" } ]
     confirm = [ { name = "Berlin", type = "place" } ]
     merge = [ { name = "Hitler", type = "person", into = "person-adolf-hitler" } ]
@@ -22,7 +23,8 @@ confirmed mention of that type covers yet (``when``/``from``/``to`` give a date 
 Each line applies to every entity of that type with that name (any spelling the store knows),
 or to the one ``entity`` id. Sections apply in the order add, merge, relabel, reject, confirm,
 link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is proposed yet, so the name is never
-proposed for that type. Lines that match nothing are reported, not errors.
+proposed for that type (with ``source``: never in that source, its mentions there rejected).
+Lines that match nothing are reported, not errors.
 
 DOCS: docs/review.md#decisions-files
 """
@@ -39,7 +41,7 @@ from annotator.errors import AnnotatorError, DecisionError, Location, SourceErro
 from annotator.files import read_named
 from annotator.records import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.acts.context import ActContext
-from annotator.acts.entity_edits import add_variant, reject_key, set_authority
+from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
 from annotator.acts.register import import_register
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -54,6 +56,7 @@ CLAIM_SECTIONS = {"confirm_claims": ({"kind"}, {"kind", "text"}),
 _FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set(),
            "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"},
            "add": {"source", "text"}}
+_OPTIONAL = {"reject": {"source"}}  # fields a line may have besides the needed ones
 _DATE_KEYS = set(DATE_ATTRS)
 
 
@@ -99,14 +102,14 @@ def read_file(path: Path) -> dict[str, Any]:
                     raise _bad(path, where, f"unknown claim kind {line['kind']!r}",
                                f"kind is one of {', '.join(CLAIM_KINDS)}")
                 continue
-            allowed = {"name", "type", "entity"} | _FIELDS[key]
+            allowed = {"name", "type", "entity"} | _FIELDS[key] | _OPTIONAL.get(key, set())
             if key == "add":
                 allowed = {"type"} | _FIELDS[key] | _DATE_KEYS
             unknown = set(line) - allowed
             if unknown:
                 raise _bad(path, where, f"unknown field '{sorted(unknown)[0]}'",
                            f"use {', '.join(sorted(allowed))}")
-            for field in ("name", "entity", "into"):
+            for field in ("name", "entity", "into", "source"):
                 if field in line and not isinstance(line[field], str):
                     raise _bad(path, where, f"{field} must be a string",
                                f'write {field} = "..."')
@@ -180,6 +183,8 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
             rec.update("mentions", {"id": mention_id}, {"status": "confirmed", "decided": 1})
         return True
     targets = _targets(rec, line)
+    if section == "reject" and "source" in line:
+        return _reject_here(review, rec, line, targets)
     if section == "reject" and "name" in line:
         reject_key(rec, name_key(line["name"]), line["type"])
         for t in targets:
@@ -213,6 +218,20 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         elif section == "note":
             rec.update("entities", {"id": t}, {"note": str(line["note"]).strip()})
     return True
+
+
+def _reject_here(review: Review, rec: Act, line: dict[str, Any], targets: list[str]) -> bool:
+    """A reject line with ``source``: the name is not proposed there again, and the entities
+    it names lose their mentions there."""
+    source_id = str(line["source"])
+    if mentions.current_version(rec.conn, source_id) is None:
+        raise DecisionError(f"no source '{source_id}'", hint="list them with 'annotator sources'",
+                            code="D017")
+    done = sum(review.reject_here(rec, t, source_id) for t in targets)
+    if "name" in line:
+        reject_key_in(rec, name_key(line["name"]), line["type"], source_id)
+        return True
+    return done > 0
 
 
 def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:

@@ -56,6 +56,12 @@ def reject_key(rec: Act, key: str, type_: str) -> None:
         rec.insert("rejections", {"key": key, "type": type_})
 
 
+def reject_key_in(rec: Act, key: str, type_: str, source_id: str) -> None:
+    """Within an act: the name ``key`` is not of ``type_`` in ``source_id`` (recorded once)."""
+    if not entities.is_rejected_in(rec.conn, key, type_, source_id):
+        rec.insert("source_rejections", {"source_id": source_id, "key": key, "type": type_})
+
+
 def move_children(rec: Act, old: str, new: str) -> None:
     """Within an act: variants, authority ids, mentions, claim agents and the edition's pointers
     of ``old`` go to ``new``.

@@ -270,7 +270,8 @@ def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[s
 
 
 def known_entities(conn: sqlite3.Connection) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
-    """Entities in the store with their variant keys, and the rejected (key, type) pairs."""
+    """Entities in the store with their variant keys, and the (key, type) pairs rejected
+    everywhere (a source's own are ``rows_of.source_rejections``)."""
     keys = rows_of.variant_keys(conn)
     known = []
     rejected = rows_of.rejections(conn)
@@ -454,7 +455,8 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
             ids = rows_of.confirmed_ids(tx)
             props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
                                     register=register_index(known, ids), known=known,
-                                    rejected=rejected, rules=rules,
+                                    rejected=rejected | rows_of.source_rejections(tx, src.id),
+                                    rules=rules,
                                     protected=_protected(tx, src.id, src.sha256,
                                                          everything=True))
             props = [p for p in props if p.provenance == "rule:register"]
@@ -501,7 +503,8 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 props = build_proposals(
                     text, spans, labels=settings.labels, provenance=provenance,
                     register=register_index(known, ids) if steps.propagate else None,
-                    known=known, rejected=rejected, protected=_protected(tx, sid, src.sha256),
+                    known=known, rejected=rejected | rows_of.source_rejections(tx, sid),
+                    protected=_protected(tx, sid, src.sha256),
                     rules=rules, datelines=lines.pop(sid, ()),
                     org_threshold=steps.org_threshold, confirmed=confirmed_names(known, ids),
                     dating=dating)

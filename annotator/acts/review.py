@@ -25,7 +25,8 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
-                                         reject_keys, set_authority, unique_entity_id)
+                                         reject_key_in, reject_keys, set_authority,
+                                         unique_entity_id)
 from annotator.acts.targets import MENTION, parse_mention_id, parse_target, target_name
 from annotator.calendar import real_iso
 from annotator.chronology import EDITOR, parse_day
@@ -207,6 +208,39 @@ class Review:
                 reject_key(rec, k, row["type"])
             else:
                 rec.delete("rejections", {"key": k, "type": row["type"]})
+
+    @_located
+    def reject_in_source(self, entity_id: str, source_id: str, *,
+                         expected: str | None = None) -> Decision:
+        """Not in this source: the entity's mentions there are rejected, and its names found
+        there are never proposed again as its type in that source (any version of it); other
+        sources keep them ("Hindostan" the ship here, the region elsewhere)."""
+        _, key = parse_target(entity_id)
+        with self._act("reject-here", [entity_id], {"source": source_id}, expected) as rec:
+            if not self.reject_here(rec, str(key), source_id):
+                where = sorted({m["source_id"] for m in mentions.of_entity(rec.conn, str(key))})
+                raise DecisionError(f"{key} has no mentions in {source_id}",
+                                    hint=f"its mentions are in {', '.join(where) or 'no source'}",
+                                    code="D019")
+        return self._done(rec)
+
+    def reject_here(self, rec: Act, entity_id: str, source_id: str) -> int:
+        """Within an act: what ``reject_in_source`` does; returns how many mentions it
+        rejected (none: nothing is recorded)."""
+        conn = rec.conn
+        row = self._entity_row(conn, entity_id)
+        if mentions.current_version(conn, source_id) is None:
+            raise DecisionError(f"no source '{source_id}'",
+                                hint="list them with 'annotator sources'", code="D017")
+        here = [m for m in mentions.of_entity(conn, entity_id)
+                if m["source_id"] == source_id and m["status"] in ("proposed", "confirmed")]
+        keys = {name_key(s) for s in map(self.surface, here) if s} or \
+            {v["key"] for v in entities.variants(conn, entity_id)}
+        for m in here:
+            rec.update("mentions", {"id": m["id"]}, {"status": "rejected", "decided": 1})
+        for k in sorted(k for k in keys if k and here):
+            reject_key_in(rec, k, row["type"], source_id)
+        return len(here)
 
     @_located
     def set_date(self, mention_id: int | str, value: dict[str, str], *,

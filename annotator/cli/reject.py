@@ -15,8 +15,16 @@ from annotator.cli._output import user_errors, workspace
 def reject_cli(
     targets: Annotated[list[str], typer.Argument(help="Entity ids or mention:<id>.")],
     *,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only in this source: the entities' mentions there are rejected and "
+                         "their names not proposed there again; other sources keep them.")] = None,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
     """Reject entities (their names are never proposed again for that type) or mentions."""
     with user_errors():
-        done(workspace().reject(*targets, expected=expected))
+        ws = workspace()
+        if source is None:
+            done(ws.reject(*targets, expected=expected))
+            return
+        for target in targets:
+            done(ws.reject_in_source(target, source, expected=expected))

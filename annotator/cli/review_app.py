@@ -231,10 +231,11 @@ class ReviewApp(App[int]):
         c = self.highlighted()
         if c is None or self.cand is None:
             return
-        ids = [f"mention:{x.mention_id}" for x in self.cand.contexts
-               if x.source_id == c.source_id and x.status != "rejected"]
-        self.act(lambda: self.ws.reject(*ids),
-                 f"rejected {self.cand.entity.preferred} in {c.source_id} ({len(ids)} mentions)")
+        e = self.cand.entity
+        n = sum(x.source_id == c.source_id and x.status != "rejected" for x in self.cand.contexts)
+        self.act(lambda: self.ws.reject_in_source(e.id, c.source_id),
+                 f"rejected {e.preferred} in {c.source_id} ({n} mention{'s' * (n != 1)}); "
+                 "not proposed there again")
 
     def action_reject_mention(self) -> None:
         c = self.highlighted()

@@ -377,7 +377,8 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
 
 
 def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
-    """A key pressed on the queue: accept, reject, change type, merge, skip or undo.
+    """A key pressed on the queue: accept, reject (everywhere or in one source), change type,
+    merge, split, skip or undo.
 
     The same calls as ``annotator review``; ``session`` carries the ids of the decisions made
     on this page, so ``u`` undoes this editor's last one here, as in the terminal.
@@ -400,6 +401,10 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         elif act == "reject":
             d = desk.ws.reject(eid, expected=expected)
             done = f"Rejected {name}."
+        elif act.startswith("reject-here:"):
+            sid = act.split(":", 1)[1]
+            d = desk.ws.reject_in_source(eid, sid, expected=expected)
+            done = f"Rejected {name} in {sid}; not proposed there again."
         elif act == "skip":
             d = desk.ws.skip(eid)
             done = f"Skipped {name}; it comes back at the end."

@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -53,6 +53,9 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "CHECK (origin IN ('register', 'markup'))); "
        "CREATE INDEX IF NOT EXISTS pointers_entity ON pointers(entity_id);",  # from version 4
     4: _date_columns,  # store.sql has them from version 5
+    5: "CREATE TABLE IF NOT EXISTS source_rejections (source_id TEXT NOT NULL REFERENCES "
+       "sources(id) ON DELETE CASCADE, key TEXT NOT NULL, type TEXT NOT NULL, "
+       "PRIMARY KEY (source_id, key, type));",  # store.sql has it from version 6
 }
 
 
@@ -229,6 +232,7 @@ class Store:
 KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("id",), "variants": ("entity_id", "key"),
     "authority_ids": ("entity_id", "scheme"), "mentions": ("id",), "rejections": ("key", "type"),
+    "source_rejections": ("source_id", "key", "type"),
     "bib": ("key",), "claims": ("id",), "links": ("id",), "sources": ("id",),
     "pending_passages": ("source_id", "target_source_id"), "pointers": ("pointer",),
 }

@@ -94,6 +94,12 @@ def is_rejected(conn: sqlite3.Connection, key: str, type_: str) -> bool:
                         (key, type_)).fetchone() is not None
 
 
+def is_rejected_in(conn: sqlite3.Connection, key: str, type_: str, source_id: str) -> bool:
+    """Whether the name ``key`` was rejected as a ``type_`` in the source ``source_id``."""
+    return conn.execute("SELECT 1 FROM source_rejections WHERE source_id = ? AND key = ? "
+                        "AND type = ?", (source_id, key, type_)).fetchone() is not None
+
+
 def entities(conn: sqlite3.Connection, *, status: str | None = None,
              type: str | None = None,  # noqa: A002
              source_id: str | None = None, ids: Iterable[str] | None = None,

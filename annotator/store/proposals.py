@@ -24,6 +24,12 @@ def rejections(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     return {(r["key"], r["type"]) for r in conn.execute("SELECT key, type FROM rejections")}
 
 
+def source_rejections(conn: sqlite3.Connection, source_id: str) -> frozenset[tuple[str, str]]:
+    """(name key, type) pairs an editor rejected in this source only: not proposed there."""
+    return frozenset((r["key"], r["type"]) for r in conn.execute(
+        "SELECT key, type FROM source_rejections WHERE source_id = ?", (source_id,)))
+
+
 def entity_states(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     """``(id, type, status)`` of every entity, oldest first."""
     return [(r["id"], r["type"], r["status"]) for r in conn.execute(

@@ -1,4 +1,4 @@
--- annotator store, schema version 5 (PRAGMA user_version = 5).
+-- annotator store, schema version 6 (PRAGMA user_version = 6).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -115,6 +115,15 @@ CREATE TABLE rejections (
     key         TEXT NOT NULL,
     type        TEXT NOT NULL,
     PRIMARY KEY (key, type)
+);
+
+-- Surfaces an editor rejected for a type in one source only ("not in this source"): never
+-- proposed again there, in any version of it; other sources still get them.
+CREATE TABLE source_rejections (
+    source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    PRIMARY KEY (source_id, key, type)
 );
 
 CREATE TABLE decisions (
