@@ -9,7 +9,8 @@ DOCS: README.md#library-api
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.config import CONFIG_FILE, ENV_WORKSPACE, EXPORTS_DIR, SOURCES_DIR, STORE_FILE
@@ -32,13 +33,31 @@ def make_folder(path: str | Path, make_store: Callable[[Path], None]) -> Path:
         raise StoreError("exists and is not a folder", hint="give a folder for the workspace",
                          location=Location(root), code="W005")
     root.mkdir(parents=True, exist_ok=True)
-    make_store(root)
+    with _locked(root):  # several 'init' at once: one makes the store, the others find it
+        make_store(root)
     (root / SOURCES_DIR).mkdir(exist_ok=True)
     (root / EXPORTS_DIR).mkdir(exist_ok=True)
     config = root / CONFIG_FILE
     if not config.exists():
         atomic_write(config, DEFAULT_CONFIG.encode())
     return root
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself (flock on its descriptor: no lock file left
+    behind); where flock does not exist, SQLite's own locking is all there is."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def find_folder(start: str | Path | None = None) -> Path:

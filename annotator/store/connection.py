@@ -74,8 +74,12 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
     annotator store (another SQLite database, a negative version) or is from a newer annotator,
     before opening it would switch its journal to WAL."""
     try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # one statement, one snapshot: read apart, a second 'init' committing in between
+        # would show version 0 beside its tables, a store "of something else"
+        version, tables = conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT count(*) FROM sqlite_master)").fetchone()
+        version = int(version)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _busy(path) from None
