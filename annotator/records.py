@@ -350,6 +350,7 @@ class Context:
     text: str
     after: str
     status: str = "proposed"  # a mention rejected on its own stays listed, marked
+    provenance: str = ""  # 'source': the edition marked it up itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +360,7 @@ class Candidate:
     entity: Entity
     contexts: tuple[Context, ...] = ()
     matches: tuple[Entity, ...] = ()  # similar confirmed entities, best first
+    refs: tuple[str, ...] = ()  # the sources' own pointers to it (@ref, @key, @corresp)
 
 
 @dataclass(frozen=True, slots=True)

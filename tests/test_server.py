@@ -482,6 +482,40 @@ def test_server_queue_rejects_in_one_source(seed_ws, tmp_path):
         server.stop()
 
 
+def test_server_queue_card_shows_the_sources_ref_and_the_register_match(seed_ws):
+    """The card says what the edition itself pointed to (``@ref="#nowhere"`` on "NKVD", which
+    no register entry answers to) and which register entry a candidate may be, with its ids,
+    without opening the merge chooser."""
+    from tests.conftest import DATA
+    from tests.review_seed import propose_by_names
+
+    seed_ws.add(DATA / "marked.xml")  # its own register: "hitler", wikidata Q352
+    propose_by_names(seed_ws)  # the seed's candidate person-adolf-hitler
+    server, client = served(seed_ws)
+    try:
+        doc = lxml_html.fromstring(client.get("/queue", params={"type": "person"}).text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == \
+            ["person-adolf-hitler"]
+        match = doc.xpath("//ul[@class='matches']/li")
+        assert [li.xpath("string(code)") for li in match] == ["hitler"]
+        assert match[0].xpath("string(strong)") == seed_ws.entity("hitler").preferred
+        assert match[0].xpath(".//a/@href") == ["https://www.wikidata.org/wiki/Q352"]
+        assert not doc.xpath("//div[@class='refs']")  # the seed has no markup
+        for eid in seed_ws.queue(type="org"):
+            if eid != "nowhere":
+                seed_ws.reject(eid)
+        doc = lxml_html.fromstring(client.get("/queue", params={"type": "org"}).text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == ["nowhere"]
+        assert doc.xpath("//div[@class='refs']/code/text()") == ["nowhere"]
+        where = doc.xpath("//ol[@class='contexts']/li/span[@class='where']")
+        assert [" ".join(w.text_content().split()) for w in where] == \
+            ["1 marked in the source · marked"]
+        assert doc.xpath("//ul[@class='matches']/li/text()") == ["no register match"]
+    finally:
+        client.close()
+        server.stop()
+
+
 def test_server_queue_refuses_an_act_on_a_changed_entity(proposed_client, seed_ws):
     form = _queue_form(proposed_client)
     seed_ws.set_note(form["entity"], "checked in the 1941 edition")  # the CLI, meanwhile

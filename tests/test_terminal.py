@@ -152,3 +152,49 @@ def test_review_help_does_not_import_textual():
             "except SystemExit:\n    pass\n"
             "assert 'textual' not in sys.modules, 'textual imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+
+
+def _screen(child: pexpect.spawn, *texts: str, timeout: float = 60.0) -> str:
+    """The screen's text (escapes taken out) once it shows every one of ``texts``."""
+    end = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < end:
+        try:
+            seen += child.read_nonblocking(100000, timeout=0.2)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            pass
+        plain = re.sub(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|[PX^_][^\x1b]*\x1b\\|\][^\x07]*\x07|.)",
+                       "", seen)
+        if all(t in plain for t in texts):
+            return plain
+    raise AssertionError(f"the screen never showed {texts}: {plain[-3000:]}")
+
+
+MARKED_LATER = "<p>He left Berlin on 14 November 1940, and wrote again on the 20th.</p>"
+
+
+def test_terminal_review_shows_the_sources_own_ref_and_date_reasons(ws, tmp_path):
+    """The edition's own @ref of a candidate ("NKVD" pointed to #nowhere, which no register
+    has), its mention marked as the source's, and each proposed date's value with its reason."""
+    from tests.conftest import DATA
+
+    letter = tmp_path / "marked.xml"
+    letter.write_text((DATA / "marked.xml").read_text(encoding="utf-8").replace(
+        '<p>Dated <date when="1940-13-40">a day that never was</date>.</p>', MARKED_LATER),
+        encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    for eid in ws.queue():  # leave only the candidate the edition pointed to
+        if eid != "nowhere":
+            ws.reject(eid)
+    assert ws.queue() == ["nowhere"]
+    dates = [m for m in ws.mentions("marked", types=["date"]) if m.status == "proposed"]
+    date = max(dates, key=lambda m: len(m.date_reason))  # "on the 20th": an inferred one
+    assert date.date_value and date.date_reason
+    child = _review(ws)
+    value = " ".join(f"{k}={v}" for k, v in date.date_value)
+    _screen(child, "the source's own @ref nowhere", "marked in the source",
+            f"{date.surface} = {value}", date.date_reason[:40])
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()

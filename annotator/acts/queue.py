@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from annotator.acts.targets import ENTITY
 from annotator.entities.names import name_key
 from annotator.records import Candidate, Context, Entity
-from annotator.store import Store, entities, mentions
+from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
 from annotator.tei.textmap import context
 
@@ -49,7 +49,7 @@ def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *
         a, b = r["start"], r["end"]
         before, after = context(text, a, b, width)
         out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after,
-                           r["status"]))
+                           r["status"], r["provenance"]))
     return tuple(out)
 
 
@@ -74,10 +74,12 @@ def matches(store: Store, entity: Entity, *, limit: int = 3,
 
 def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
               load: Callable[[str], Entity], limit: int | None = 3) -> Candidate:
-    """One entity as the review shows it: mentions in context, register matches."""
+    """One entity as the review shows it: mentions in context, register matches, and the
+    pointers the sources' own markup gave it (``@ref="#nowhere"``: what the edition meant)."""
     ent = load(entity_id)
     return Candidate(ent, contexts(store, reading_text, entity_id, limit=limit),
-                     matches(store, ent, load=load))
+                     matches(store, ent, load=load),
+                     tuple(pointers.of_entity(store.conn, entity_id, origin="markup")))
 
 
 def _similarity(a: str, b: str) -> float:

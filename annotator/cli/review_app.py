@@ -1,8 +1,9 @@
 """The full-screen terminal review (``annotator review``): one candidate entity at a time, redrawn
 in place, decided with single keys; works over ssh and in tmux (Textual).
 
-The screen shows the entity, every mention with its line (or page) and context, the register
-entries it may be, and the proposed dates of its sources with their values. Acts go through the
+The screen shows the entity (with the pointers the sources' own markup gave it), every mention
+with its line (or page) and context, the register entries it may be, and the proposed dates of
+its sources with their values and the reasons for them. Acts go through the
 workspace; the app keeps only this session's decision ids, for ``u``. Imported only when the
 command runs: ``annotator --help`` never loads Textual.
 
@@ -164,11 +165,13 @@ class ReviewApp(App[int]):
             f"[b]{e.type.upper()}[/b] [b]{escape(e.preferred)}[/b]   {e.id} · {e.mentions} "
             f"mention{'s' * (e.mentions != 1)} in {e.sources} source{'s' * (e.sources != 1)}"
             + (f"\nalso written: {escape(', '.join(others))}" if others else "")
+            + (f"\nthe source's own @ref {escape(' · '.join(cand.refs))}" if cand.refs else "")
             + "\nspace picks mentions (for p split); r/h act on the highlighted one")
         maps: dict[str, TextMap] = {}
         for c in sorted(cand.contexts, key=lambda c: c.status == "rejected"):  # rejected last
             tm = maps.get(c.source_id) or maps.setdefault(c.source_id, self.ws.textmap(c.source_id))
-            mark = "✗ rejected " if c.status == "rejected" else ""
+            mark = ("✗ rejected " if c.status == "rejected" else "") + \
+                ("marked in the source · " if c.provenance == "source" else "")
             prompt = (f"{mark}{c.source_id} {tm.place(c.start)}  {escape(c.before)}"
                       f"[reverse]{escape(c.text)}[/reverse]{escape(c.after)}")
             box.add_option(Selection(prompt, c.mention_id))
@@ -184,7 +187,9 @@ class ReviewApp(App[int]):
         self.query_one("#dates", Static).update(
             "\n".join(f"date {d.id}: {escape(d.surface)} = "
                       + (" ".join(f"{k}={v}" for k, v in d.date_value) or "no value")
-                      + (f" ({escape(d.flags)})" if d.flags else "") for d in dates[:5]))
+                      + (f" ({escape(d.flags)})" if d.flags else "")
+                      + (f" · {escape(d.date_reason)}" if d.date_reason else "")
+                      for d in dates[:5]))
 
     def act(self, do: Callable[[], Decision], message: str) -> None:
         """Run one act; its decision joins this session's, the screen is redrawn."""
