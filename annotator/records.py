@@ -172,6 +172,8 @@ class ClaimProposal:
     agent_end: int | None = None
     cue: str = ""
     citations: tuple[tuple[str, str, str], ...] = ()
+    candidate: str = ""  # who a description agent ("the Soviet premier") may be, to confirm
+    confidence: float | None = None  # how sure the finder is (0..1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,8 @@ class ClaimRow:
     cue: str
     provenance: str
     links: tuple[Link, ...] = ()
+    confidence: float | None = None  # the finder's (0..1); None: the editor's claim
+    agent_candidate: str = ""  # who a description agent may be; 'claim agent' confirms it
 
     @property
     def location(self) -> str:

@@ -1,4 +1,4 @@
--- annotator store, schema version 6 (PRAGMA user_version = 6).
+-- annotator store, schema version 7 (PRAGMA user_version = 7).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -161,6 +161,8 @@ CREATE TABLE claims (
     cue         TEXT NOT NULL DEFAULT '',     -- why the finder proposed it: 'according to', 'date: 1940'
     provenance  TEXT NOT NULL,                -- 'rule:claims@<model>' or 'editor'
     created_at  TEXT NOT NULL,
+    confidence  REAL,                         -- 0..1, how sure the finder is; NULL: the editor's
+    agent_candidate TEXT NOT NULL DEFAULT '', -- who a description agent may be, to confirm
     UNIQUE (source_id, sha256, start, end)
 );
 

@@ -82,3 +82,17 @@ def molotov_widened(ws):
     m = next(m for m in ws.mentions(sid) if m.surface == "Vyacheslav Molotov")
     wider = "Foreign Minister Vyacheslav Molotov"
     return sid, m, wider, ws.reading_text(sid).index(wider)
+
+
+PREMIER = ("Talks\n\nMolotov arrived in Berlin on 12 November 1940. The Soviet premier declared "
+           "that the Soviet Union would not be hurried.\n")
+
+
+def premier_claim(ws, nlp, folder):
+    """A source 'talks' whose claim has a description agent ('The Soviet premier', candidate
+    Molotov), its claims proposed; returns that claim."""
+    note = folder / "talks.txt"
+    note.write_text(PREMIER, encoding="utf-8")
+    ws.add(note)
+    ws.propose_claims(["talks"], nlp=nlp)
+    return next(c for c in ws.claims(source_id="talks") if c.agent_candidate)

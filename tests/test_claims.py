@@ -12,7 +12,7 @@ from annotator import DecisionError
 from annotator.nlp.claim_finder import citations, find_claims, find_quote, quotations, support_status
 from annotator.entities.names import name_key
 from annotator.records import Link
-from tests.conftest import REFERENCES, run
+from tests.conftest import REFERENCES, premier_claim, run
 
 SID = "german-soviet-axis-talks"
 NEKRICH = "According to a study by Alexander Nekrich, on 25 November 1940"
@@ -376,10 +376,37 @@ def test_claims_in_text_citations_are_found():
      "differ in their beaks.", "attributed", "Darwin", "verb: tell (he = Darwin)"),
     ("Molotov declared that the Soviet Union would join the Axis on its own terms.",
      "attributed", "Molotov", "verb: declare"),
+    # gender from the text: 'she' is the person a title makes a woman, not the nearer name
+    ("Mrs. Whitmore wrote to Thomas Whitmore. She said that the house was sold.",
+     "attributed", "Whitmore", "verb: say (she = Whitmore)"),
+    # a description stays as written; the nearest fitting name before it is the candidate
+    ("Molotov arrived in Berlin on 12 November. The Soviet premier declared that the Soviet "
+     "Union would not be hurried.", "attributed", "The Soviet premier",
+     "verb: declare (The Soviet premier = Molotov?)"),
+    ("TASS reported on the talks in Berlin. The agency stated that no agreement was reached.",
+     "attributed", "The agency", "verb: state (The agency = TASS?)"),
 ])
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))
     assert [(p.kind, p.agent, p.cue) for p in found][-1:] == [(kind, agent, cue)]
+
+
+def test_claims_finder_description_candidates(nlp):
+    """The candidate a description stands for, with the finder's confidence; a plural names no
+    one person, and a name of the wrong gender is passed over."""
+    (p,) = find_claims(nlp("Lady Holland met Charles Darwin at the dinner. The scientist said "
+                           "that the finches of each island differ."))
+    assert (p.agent, p.candidate) == ("The scientist", "Charles Darwin")
+    text = "Mrs. Whitmore met Thomas Whitmore. The widow declared that the house was sold."
+    (widow,) = find_claims(nlp(text))
+    assert (widow.agent, widow.candidate) == ("The widow", "Whitmore")
+    assert text[widow.agent_start:widow.agent_end] == "The widow"
+    (p,) = find_claims(nlp("Molotov and Ribbentrop met. The ministers said that the talks "
+                           "went well."))
+    assert p.candidate == "" and "=" not in p.cue
+    (named,) = find_claims(nlp("Molotov declared that the Soviet Union would join the Axis."))
+    assert named.confidence is not None and widow.confidence is not None
+    assert named.confidence > widow.confidence > 0  # a name in the sentence is surer
 
 
 def test_claims_finder_skips_plain_description(nlp):
@@ -486,6 +513,49 @@ def test_claims_agent_given_as_entity_id_is_linked_not_stored_as_a_string(ref_ws
     assert result.exit_code == 0, result.output
     row = ref_ws.claim(int(result.stdout.strip()))
     assert (row.agent, row.agent_entity_id) == ("Vyacheslav Molotov", "person-vyacheslav-molotov")
+
+
+def test_claims_description_agent_candidate_shown_and_confirmed(ref_ws, nlp, tmp_path):
+    """'The Soviet premier' is kept as written with its candidate Molotov: listed (table and
+    JSON) and shown, until the editor confirms it with 'claim agent'; undo brings it back."""
+    row = premier_claim(ref_ws, nlp, tmp_path)
+    assert (row.agent, row.agent_candidate) == ("The Soviet premier", "Molotov")
+    listed = json.loads(run(ref_ws, "claims", "--source", "talks", "--format", "json").stdout)
+    mine = next(r for r in listed if r["id"] == row.id)
+    assert (mine["agent"], mine["candidate"]) == ("The Soviet premier", "Molotov")
+    table = run(ref_ws, "claims", "--source", "talks").stdout
+    assert "candidate" in table.splitlines()[1] and "Molotov" in table
+    shown = run(ref_ws, "claim", "show", str(row.id)).stdout
+    assert f"The Soviet premier may be Molotov: confirm with 'annotator claim agent {row.id} " \
+           '"Molotov"\'' in shown
+    result = run(ref_ws, "claim", "agent", str(row.id), "Molotov")
+    assert result.exit_code == 0, result.output
+    fixed = ref_ws.claim(row.id)
+    assert (fixed.agent, fixed.agent_candidate) == ("Molotov", "")
+    ref_ws.undo()
+    again = ref_ws.claim(row.id)
+    assert (again.agent, again.agent_candidate) == ("The Soviet premier", "Molotov")
+
+
+def test_claims_proposals_carry_a_confidence_and_unattributed_come_last(proposed_ws):
+    rows = proposed_ws.claims()
+    kinds = [r.kind for r in rows]
+    assert "unattributed" in kinds and kinds[0] != "unattributed"
+    first = kinds.index("unattributed")
+    assert set(kinds[first:]) == {"unattributed"}  # after every attributed or quoted one
+    for group in (rows[:first], rows[first:]):  # each in reading order
+        assert [(r.source_id, r.start) for r in group] == \
+            sorted((r.source_id, r.start) for r in group)
+    assert all(r.confidence is not None and 0 < r.confidence <= 1 for r in rows)
+    named = min(r.confidence for r in rows if r.agent and "=" not in r.cue)
+    assert named > max(r.confidence for r in rows[first:])
+    listed = json.loads(run(proposed_ws, "claims", "--format", "json").stdout)
+    assert [(r["id"], r["confidence"]) for r in listed] == [(r.id, r.confidence) for r in rows]
+    added = proposed_ws.add_claim(SID, quote="Those factors resulted in Molotov taking a firm "
+                                  "line.", kind="attributed", agent="Molotov")
+    assert proposed_ws.claim(added.id).confidence is not None  # a proposal it confirmed
+    ed = proposed_ws.add_claim(SID, span=(0, 24), kind="editorial")
+    assert ed.confidence is None  # the editor's own
 
 
 def test_claims_agent_command_corrects_the_agent_and_undoes(ref_ws):

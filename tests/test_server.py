@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer
-from tests.conftest import REFERENCES, ROOT, molotov_widened
+from tests.conftest import REFERENCES, ROOT, molotov_widened, premier_claim
 
 TOKEN = "test-token-0123456789"
 HOSTILE = ('Moscow <script>alert("pwn")</script> and "onmouseover=alert(1) x=" '
@@ -275,6 +275,41 @@ def test_server_claims_table_filters_by_status_and_source(claims_client, seed_ws
     assert ids == [c.id for c in seed_ws.claims(status="attributed")]
     assert _nekrich(seed_ws).id in ids
     assert {c.status for c in seed_ws.claims() if c.id in ids} == {"attributed"}
+
+
+def test_server_claims_table_unattributed_last_with_confidence(claims_client, seed_ws):
+    rows = lxml_html.fromstring(claims_client.get("/claims").text).xpath(
+        "//table[contains(@class,'claims')]/tbody/tr")
+    kinds = [r.xpath("td[4]/text()")[0].strip() for r in rows]
+    first = kinds.index("unattributed")
+    assert first > 0 and set(kinds[first:]) == {"unattributed"}
+    sure = [float(r.xpath("string(td[contains(@class,'confidence')])")) for r in rows]
+    assert sure == [c.confidence for c in seed_ws.claims()]
+
+
+def test_server_claim_page_shows_the_candidate_and_v_confirms_it(seed_ws, nlp, tmp_path):
+    """A description agent's candidate on the claim page: ``v`` sets it, as 'claim agent'."""
+    claim = premier_claim(seed_ws, nlp, tmp_path)
+    server, client = served(seed_ws)
+    try:
+        listed = lxml_html.fromstring(client.get("/claims").text)
+        assert "(may be Molotov)" in listed.xpath("string(//span[@class='candidate'])")
+        url = f"/claim/{claim.id}"
+        doc = lxml_html.fromstring(client.get(url).text)
+        form = doc.xpath("//form[contains(@class,'candidate')]")[0]
+        assert form.xpath("string(.//strong[@class='candidate-name'])") == "Molotov"
+        assert form.xpath(".//button/@data-key") == ["v"]
+        fields = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+        assert fields["agent"] == "Molotov"
+        r = post(client, f"{url}/agent", {k: v for k, v in fields.items() if k != "_token"},
+                 headers={"HX-Request": "true"})
+        assert r.status_code == 200, r.text
+        after = seed_ws.claim(claim.id)
+        assert (after.agent, after.agent_candidate) == ("Molotov", "")
+        assert not lxml_html.fromstring(r.text).xpath("//form[contains(@class,'candidate')]")
+    finally:
+        client.close()
+        server.stop()
 
 
 def test_server_claim_link_to_work_is_the_library_act(claims_client, seed_ws):

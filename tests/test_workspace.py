@@ -357,6 +357,23 @@ def test_store_version_5_gets_the_source_rejections_table(seed_ws):
     conn.commit()
     conn.close()
     again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert again.store.one("SELECT count(*) AS n FROM source_rejections")["n"] == 0
     assert again.source("german-soviet-axis-talks").sha256
+
+
+def test_store_version_6_gets_the_claims_confidence_and_candidate(seed_ws):
+    """A store from before claims had a confidence: the columns come, old claims have none."""
+    seed_ws.add_claim("german-soviet-axis-talks", span=(0, 24), kind="editorial")
+    path = seed_ws.store.path
+    seed_ws.close()
+    conn = sqlite3.connect(path)
+    for column in ("confidence", "agent_candidate"):
+        conn.execute(f"ALTER TABLE claims DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    (row,) = again.claims()
+    assert (row.confidence, row.agent_candidate) == (None, "")

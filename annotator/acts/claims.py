@@ -115,13 +115,15 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
 def set_agent(ctx: ActContext, claim_id: int | str, agent: str, *,
               expected: str | None = None) -> ClaimRow:
     """Correct who a claim is attributed to: an entity id links that person or organisation;
-    other words are kept as written (and linked when they name exactly one)."""
+    other words are kept as written (and linked when they name exactly one). The finder's
+    candidate for a description agent is settled by it (confirmed, or replaced)."""
     row = _claim_row(ctx, claim_id)
     name, entity = _agent(ctx, agent)
     with _claim_act(ctx, "claim-agent", f"claim:{row['id']}",
                     {"agent": name, "entity": entity}, expected,
                     token_of=f"claim:{row['id']}") as act:
-        values: dict[str, Any] = {"agent": name, "agent_entity_id": entity}
+        values: dict[str, Any] = {"agent": name, "agent_entity_id": entity,
+                                  "agent_candidate": ""}
         if row["kind"] == "unattributed" and name:
             values["kind"] = "attributed"
         act.update("claims", {"id": row["id"]}, values)
@@ -333,11 +335,13 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
     new: list[int] = []
     if old is None:
         cid = rows_of.insert_proposal(conn, src.id, src.sha256, p.start, p.end, p.kind,
-                                      p.agent, agent_id, p.cue, provenance, now())
+                                      p.agent, agent_id, p.cue, provenance, now(),
+                                      p.confidence, p.candidate)
         new.append(cid)
     elif old["status"] == "proposed" and old["provenance"] != "editor":
         cid = int(old["id"])
-        rows_of.refresh_proposal(conn, cid, p.kind, p.agent, agent_id, p.cue, provenance)
+        rows_of.refresh_proposal(conn, cid, p.kind, p.agent, agent_id, p.cue, provenance,
+                                 p.confidence, p.candidate)
     else:
         return []  # decided by an editor: left as it is
     for work, locus, rule in claims_mod.suggest_works(p.agent, works, p.citations):
@@ -349,7 +353,8 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
 def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
            source_id: str | None = None, kinds: Iterable[str] | None = None,
            state: str | Iterable[str] | None = None) -> list[ClaimRow]:
-    """Claims with their location, text, kind, agent, links and computed status.
+    """Claims with their location, text, kind, agent, links and computed status, in reading
+    order, the unattributed ones (nobody is named for them) after all the others.
 
     ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
     rejected / stale (default: all but rejected).
@@ -370,6 +375,7 @@ def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
         if statuses and item.status not in statuses:
             continue
         out.append(item)
+    out.sort(key=lambda c: c.kind == "unattributed")  # nobody named for it: last
     return out
 
 
@@ -439,7 +445,8 @@ def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source 
                     status=claims_mod.support_status(r["agent"], links), agent=r["agent"],
                     agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
                     page=page, cue=r["cue"], provenance=r["provenance"],
-                    links=tuple(links))
+                    links=tuple(links), confidence=r["confidence"],
+                    agent_candidate=r["agent_candidate"])
 
 
 def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:

@@ -8,7 +8,8 @@ from typing import Any
 from annotator.records import ClaimRow
 
 
-CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", "works"]
+CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", "works",
+                 "candidate", "confidence"]
 
 
 def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
@@ -19,5 +20,6 @@ def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
             "paragraph": row.paragraph, "line": row.line, "page": row.page,
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
             "status": row.status, "state": row.state, "agent": row.agent,
-            "agent_entity": row.agent_entity_id, "works": list(row.works), "cue": row.cue,
+            "agent_entity": row.agent_entity_id, "candidate": row.agent_candidate,
+            "confidence": row.confidence, "works": list(row.works), "cue": row.cue,
             "links": [asdict(link) | {"target": link.target} for link in row.links]}

@@ -83,8 +83,12 @@ def claim_show_cli(
     typer.echo(f"  {row.state}, {row.kind}, {row.status}"
                + (f"; agent: {row.agent}" if row.agent else "")
                + (f" ({row.agent_entity_id})" if row.agent_entity_id else "")
-               + (f"; proposed for: {row.cue}" if row.cue else ""))
+               + (f"; proposed for: {row.cue}" if row.cue else "")
+               + (f"; confidence {row.confidence:.2f}" if row.confidence is not None else ""))
     typer.echo(f"  {row.text}")
+    if row.agent_candidate:
+        typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
+                   f"agent {row.id} \"{row.agent_candidate}\"'")
     for link in row.links:
         typer.echo(f"  link {link.id}: {link.rel} {link.target}"
                    + (f" ({link.locus})" if link.locus else "") + f" [{link.status}]")

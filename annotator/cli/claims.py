@@ -34,13 +34,16 @@ def claims_cli(
         "--kind", "-k", help="attributed, quoted, unattributed or editorial.")] = None,
     format: FormatOpt = Format.table,
 ) -> None:
-    """List claims: id, source, location, text, kind, status, agent and linked works."""
+    """List claims: id, source, location, text, kind, status, agent (and the candidate a
+    description agent may be) and linked works; the unattributed ones last."""
     if ctx.invoked_subcommand is not None:
         return
     with user_errors():
         rows = workspace().claims(status=status, state=state, source_id=source, kinds=kind)
     if format is Format.table:
         columns = ["id", "location", "state", "kind", "status", "agent", "text", "works"]
+        if any(r.agent_candidate for r in rows):  # who a description may be, to confirm
+            columns.insert(columns.index("agent") + 1, "candidate")
         if len({r.source_id for r in rows}) > 1:
             columns.insert(1, "source")
     else:

@@ -57,6 +57,33 @@ _WORK_NOUNS = frozenset({"study", "book", "report", "account", "memoir", "memoir
                          "survey", "diary", "letter", "interview"})
 
 
+# Words that give a person's gender where the model gives none: titles before a name ("Mrs.
+# Whitmore") and descriptions used as agents ("the queen"). Pronouns carry theirs in the parse.
+_MASC = frozenset("""
+    mr mr. sir lord herr monsieur m. signor señor don king prince duke earl count baron emperor
+    tsar czar kaiser father son brother husband uncle nephew man gentleman boy widower
+    """.split())
+_FEM = frozenset("""
+    mrs mrs. miss ms ms. lady madam madame mme mme. frau fräulein dame signora señora queen
+    princess duchess countess baroness empress tsarina czarina mother daughter sister wife aunt
+    niece woman girl widow
+    """.split())
+# Descriptions that stand for an organisation, not a person ("the government declared").
+_ORG_NOUNS = frozenset("""
+    government ministry committee council party press newspaper office department embassy
+    army command court commission company agency bureau board cabinet administration
+    delegation senate parliament assembly
+    """.split())
+_DETERMINERS = frozenset({"the", "this", "that"})
+# How sure the finder is of a proposal, by what it found (ClaimProposal.confidence): a named
+# source in the sentence is surest; an agent inferred from a pronoun or a description less;
+# an assertion nobody is named for least.
+CONFIDENCE = {"according to": 0.9, "citation": 0.9, "verb": 0.85, "passive agent": 0.8,
+              "pronoun": 0.65, "passive": 0.6, "hedge": 0.6, "quotation": 0.6,
+              "description": 0.55, "date": 0.45, "number": 0.45, "causal": 0.4,
+              "evaluative": 0.35}
+
+
 # -- names ---------------------------------------------------------------------------------
 def suggest_works(agent: str, works: Iterable[BibEntry],
                   cited: Iterable[tuple[str, str, str]] = ()) -> list[tuple[BibEntry, str, str]]:
@@ -335,23 +362,87 @@ def citations(text: str) -> list[tuple[int, int, str, str, str]]:
     return sorted(out, key=lambda c: c[0])
 
 
+def _gender(words: Iterable[str]) -> str:
+    """'Masc', 'Fem' or '' from titles and descriptions ('Mrs.', 'the queen')."""
+    for w in words:
+        low = w.lower()
+        if low in _MASC:
+            return "Masc"
+        if low in _FEM:
+            return "Fem"
+    return ""
+
+
+def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
+                  any_role: bool = False) -> list[tuple[str, int, int, str]]:
+    """Names of a ``label`` before ``tok`` from character ``start`` on, nearest first, as
+    (text, start, end, gender); the gender from a title before (or in) the name. Where the
+    model found none, proper nouns it left untyped: subjects (``any_role``: objects too)."""
+    found = []
+    for e in doc.ents:
+        if e.label_ == label and start <= e.start_char and e.end <= tok.i:
+            title = [doc[e.start - 1].text] if e.start > 0 else []
+            words = [t.text for t in e]
+            found.append((e.text, e.start_char, e.end_char, _gender([*title, *words])))
+    if found or label != "PERSON":
+        return found[::-1]
+    roles = ("nsubj", "nsubjpass") + (("dobj", "pobj", "appos", "conj") if any_role else ())
+    for t in reversed(doc[:tok.i]):
+        if t.idx < start:
+            break
+        if t.dep_ in roles and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
+            parts = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            titles = [c for c in parts if c.lower_ in _MASC | _FEM]
+            first = next((c for c in parts if c not in titles), t)
+            a, b = first.idx, t.idx + len(t.text)
+            found.append((_text(doc)[a:b], a, b, _gender(c.text for c in titles)))
+    return found
+
+
+def _nearest_fitting(found: Sequence[tuple[str, int, int, str]], gender: str,
+                     block_start: int) -> tuple[str, int, int] | None:
+    """The nearest name whose gender does not contradict ``gender``; within the block, one
+    whose gender the text gives and fits comes first ("Mrs. Whitmore" for "she")."""
+    fitting = [f for f in found if not gender or not f[3] or f[3] == gender]
+    sure = [f for f in fitting if gender and f[3] == gender and f[1] >= block_start]
+    best = (sure or fitting)[:1]
+    return best[0][:3] if best else None
+
+
 def _resolve_pronoun(doc: Doc, tok: Token) -> tuple[str, int, int] | None:
-    """'he'/'she' as a speaker: the last person named before it in the same block."""
-    if tok.lower_ not in ("he", "she"):
+    """'he'/'she' as a speaker: the nearest fitting person named before it in the same block
+    (gender from the parse: 'she' is not Thomas, once the text calls him 'Mr.'). 'They' and
+    'it' name no one person."""
+    if tok.lower_ not in ("he", "she") or "Plur" in tok.morph.get("Number", []):
         return None
     block_start = _text(doc).rfind("\n\n", 0, tok.idx) + 1
-    people = [e for e in doc.ents if e.label_ == "PERSON" and block_start <= e.start_char
-              and e.end <= tok.i]
-    if people:
-        ent = people[-1]
-        return ent.text, ent.start_char, ent.end_char
-    # the small models miss many names: the last proper-noun subject before it will do
-    for t in reversed(doc[:tok.i]):
-        if t.idx < block_start:
-            break
-        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
-            return t.text, t.idx, t.idx + len(t.text)
-    return None
+    gender = next(iter(tok.morph.get("Gender", [])), "")
+    return _nearest_fitting(_named_before(doc, tok, block_start), gender, block_start)
+
+
+def _description(subj: Token) -> str:
+    """The words of a definite description ('the Soviet premier') as written, or '' when the
+    subject is no such thing (a name, a plural, a bare noun)."""
+    if subj.pos_ != "NOUN" or subj.ent_type_ or "Plur" in subj.morph.get("Number", []):
+        return ""
+    det = [c for c in subj.lefts if c.dep_ == "det"]
+    if not det or det[0].lower_ not in _DETERMINERS:
+        return ""
+    a = det[0].idx
+    b = subj.idx + len(subj.text)
+    return _text(subj.doc)[a:b]
+
+
+def resolve_description(doc: Doc, subj: Token) -> str:
+    """Who a description stands for: the nearest organisation named before ('the government'),
+    or the nearest fitting person ('the queen' is no 'Mr.'); '' when nobody fits."""
+    block_start = _text(doc).rfind("\n\n", 0, subj.idx) + 1
+    if subj.lemma_.lower() in _ORG_NOUNS:
+        orgs = _named_before(doc, subj, 0, label="ORG")
+        return orgs[0][0] if orgs else ""
+    found = _named_before(doc, subj, 0, any_role=True)
+    best = _nearest_fitting(found, _gender([subj.lemma_]), block_start)
+    return best[0] if best else ""
 
 
 def _passive_report(verb: Token) -> Token | Literal[False] | None:
@@ -387,7 +478,8 @@ def find_claims(doc: Doc) -> list[ClaimProposal]:
             if found is None or found.kind == "unattributed":
                 cue = "citation: " + "; ".join(
                     f"{n} {y}" + (f", {loc}" if loc else "") for n, y, loc in here)
-                found = ClaimProposal(a, b, "attributed", here[0][0], None, None, cue)
+                found = ClaimProposal(a, b, "attributed", here[0][0], None, None, cue,
+                                      confidence=CONFIDENCE["citation"])
             found = replace(found, citations=here)
         if found is not None:
             out.append(found)
@@ -402,15 +494,18 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
     acc = _according_to(doc, s, e)
     if acc is not None:
         name, n0, n1 = _agent_of(acc)
-        return ClaimProposal(a, b, "attributed", name, n0, n1, "according to")
+        return ClaimProposal(a, b, "attributed", name, n0, n1, "according to",
+                             confidence=CONFIDENCE["according to"])
     for verb in _speech_verbs(doc, s, e, quotes):
         kind = "quoted" if unit_quotes else "attributed"
         passive = _passive_report(verb)
         if passive is not None:
             if passive is False:
-                return ClaimProposal(a, b, kind, "", None, None, f"verb: {verb.lemma_} (passive)")
+                return ClaimProposal(a, b, kind, "", None, None, f"verb: {verb.lemma_} (passive)",
+                                     confidence=CONFIDENCE["passive"])
             name, n0, n1 = _agent_of(passive)
-            return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_} (passive)")
+            return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_} (passive)",
+                                 confidence=CONFIDENCE["passive agent"])
         subj = _subject(verb)
         said = verb.dep_ == "parataxis" or any(
             c.dep_ in _SAID and c.dep_ != "dobj" or
@@ -422,15 +517,29 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
         if resolved is not None:
             name, n0, n1 = resolved
             return ClaimProposal(a, b, kind, name, n0, n1,
-                                 f"verb: {verb.lemma_} ({subj.lower_} = {name})")
+                                 f"verb: {verb.lemma_} ({subj.lower_} = {name})",
+                                 confidence=CONFIDENCE["pronoun"])
+        described = _description(subj)
+        if described:  # kept as written; who it stands for waits for the editor
+            n0 = subj.idx + len(subj.text) - len(described)
+            n1 = subj.idx + len(subj.text)
+            who = resolve_description(doc, subj)
+            return ClaimProposal(a, b, kind, described, n0, n1,
+                                 f"verb: {verb.lemma_}" + (f" ({described} = {who}?)" if who
+                                                           else ""),
+                                 candidate=who, confidence=CONFIDENCE["description"])
         name, n0, n1 = _agent_of(subj)
-        return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}")
+        return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}",
+                             confidence=CONFIDENCE["verb"])
     hedge = next((t for t in span if t.lower_ in HEDGES), None)
     if hedge is not None:
-        return ClaimProposal(a, b, "attributed", "", None, None, f"hedge: {hedge.text}")
+        return ClaimProposal(a, b, "attributed", "", None, None, f"hedge: {hedge.text}",
+                             confidence=CONFIDENCE["hedge"])
     if unit_quotes and any(len(_text(doc)[q0:q1].split()) >= 4 for q0, q1 in unit_quotes):
-        return ClaimProposal(a, b, "quoted", "", None, None, "quotation")
+        return ClaimProposal(a, b, "quoted", "", None, None, "quotation",
+                             confidence=CONFIDENCE["quotation"])
     cue = _fact_cue(doc, span)
     if cue:
-        return ClaimProposal(a, b, "unattributed", "", None, None, cue)
+        return ClaimProposal(a, b, "unattributed", "", None, None, cue,
+                             confidence=CONFIDENCE[cue.split(":", 1)[0]])
     return None

@@ -111,21 +111,25 @@ def agent_entity(conn: sqlite3.Connection, keys: Sequence[str]) -> str | None:
 
 def insert_proposal(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
                     kind: str, agent: str, agent_entity_id: str | None, cue: str,
-                    provenance: str, at: str) -> int:
+                    provenance: str, at: str, confidence: float | None = None,
+                    candidate: str = "") -> int:
     """A claim the finder proposes (bulk machine work: no decision row); returns its id."""
     cur = conn.execute(
         "INSERT INTO claims (source_id, sha256, start, end, kind, status, agent, "
-        "agent_entity_id, cue, provenance, created_at) VALUES (?, ?, ?, ?, ?, "
-        "'proposed', ?, ?, ?, ?, ?)",
-        (source_id, sha256, start, end, kind, agent, agent_entity_id, cue, provenance, at))
+        "agent_entity_id, cue, provenance, created_at, confidence, agent_candidate) "
+        "VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, sha256, start, end, kind, agent, agent_entity_id, cue, provenance, at,
+         confidence, candidate))
     return int(cur.lastrowid or 0)
 
 
 def refresh_proposal(conn: sqlite3.Connection, claim_id: int, kind: str, agent: str,
-                     agent_entity_id: str | None, cue: str, provenance: str) -> None:
+                     agent_entity_id: str | None, cue: str, provenance: str,
+                     confidence: float | None = None, candidate: str = "") -> None:
     conn.execute("UPDATE claims SET kind = ?, agent = ?, agent_entity_id = ?, cue = ?, "
-                 "provenance = ? WHERE id = ?",
-                 (kind, agent, agent_entity_id, cue, provenance, claim_id))
+                 "provenance = ?, confidence = ?, agent_candidate = ? WHERE id = ?",
+                 (kind, agent, agent_entity_id, cue, provenance, confidence, candidate,
+                  claim_id))
 
 
 def suggest_work(conn: sqlite3.Connection, claim_id: int, bib_key: str, locus: str,

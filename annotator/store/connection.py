@@ -20,22 +20,35 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 5000
+
+
+def _add_columns(conn: sqlite3.Connection, wanted: list[tuple[str, str, str]]) -> str:
+    """``ALTER TABLE t ADD COLUMN c decl`` for each (t, c, decl) the store lacks: a store made
+    from a newer schema.sql already has them."""
+    have = {(t, r[1]) for t in {t for t, _, _ in wanted}
+            for r in conn.execute(f"PRAGMA table_info({t})")}  # noqa: S608 (fixed names)
+    return "".join(f"ALTER TABLE {t} ADD COLUMN {c} {decl};"
+                   for t, c, decl in wanted if (t, c) not in have)
 
 
 def _date_columns(conn: sqlite3.Connection) -> str:
     """Version 5: the source's own date (anchor), each date's reason and certainty (issue 19),
     and the export's mention groups by certainty. Columns a store has are not added again."""
-    have = {(t, r[1]) for t in ("sources", "mentions")
-            for r in conn.execute(f"PRAGMA table_info({t})")}  # noqa: S608 (fixed names)
-    wanted = [("sources", "date"), ("sources", "date_reason"), ("mentions", "date_reason"),
-              ("mentions", "date_cert")]
-    return "".join(f"ALTER TABLE {t} ADD COLUMN {c} TEXT NOT NULL DEFAULT '';"
-                   for t, c in wanted if (t, c) not in have) + (
+    text = "TEXT NOT NULL DEFAULT ''"
+    return _add_columns(conn, [("sources", "date", text), ("sources", "date_reason", text),
+                               ("mentions", "date_reason", text),
+                               ("mentions", "date_cert", text)]) + (
         "DROP INDEX IF EXISTS mentions_kinds;"
         "CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, "
         "date_value, date_cert, status, start, end);")
+
+
+def _claim_columns(conn: sqlite3.Connection) -> str:
+    """Version 7: a claim proposal's confidence and a description agent's candidate."""
+    return _add_columns(conn, [("claims", "confidence", "REAL"),
+                               ("claims", "agent_candidate", "TEXT NOT NULL DEFAULT ''")])
 
 
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
@@ -56,6 +69,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     5: "CREATE TABLE IF NOT EXISTS source_rejections (source_id TEXT NOT NULL REFERENCES "
        "sources(id) ON DELETE CASCADE, key TEXT NOT NULL, type TEXT NOT NULL, "
        "PRIMARY KEY (source_id, key, type));",  # store.sql has it from version 6
+    6: _claim_columns,  # store.sql has them from version 7
 }
 
 
