@@ -599,3 +599,52 @@ def test_browser_selection_replaces_the_proposal_it_overlaps_and_counts_follow(p
     assert desk_ws.mention(proposal.id).status == "proposed"
     assert [m for m in desk_ws.mentions(sid) if (m.start, m.end) ==
             (start, start + len(wider))] == []
+
+
+def test_browser_queue_rejects_in_one_source_by_keyboard(page, desk_ws, tmp_path):
+    """``h`` then a source's number: the entity's mentions there are rejected and its names
+    kept out of that source; the other source keeps them; ``u`` takes it back."""
+    sid = "german-soviet-axis-talks"
+    copy = tmp_path / "axis-notes.txt"
+    copy.write_text(desk_ws.reading_text(sid), encoding="utf-8")
+    desk_ws.add(copy)
+    desk_ws.propose(["axis-notes"])
+    eid = next(i for i in desk_ws.queue()
+               if {c.source_id for c in desk_ws.candidate(i, limit=None).contexts}
+               == {sid, "axis-notes"})
+    while desk_ws.queue()[0] != eid:
+        desk_ws.skip(desk_ws.queue()[0])
+    page.goto("/queue")
+    page.wait_for_selector(f".card[data-entity='{eid}']")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.keyboard.press("h")
+    page.wait_for_selector("#choose-here:not([hidden])")
+    first = page.get_attribute("#choose-here button[data-key='1']", "value").split(":", 1)[1]
+    shot(page, "queue-reject-here")
+    _press(page, "1")
+    assert "not proposed there again" in page.inner_text(".message.ok")
+    by_source = {(m.source_id, m.status) for m in desk_ws.mentions() if m.entity_id == eid}
+    other = ({sid, "axis-notes"} - {first}).pop()
+    assert (first, "rejected") in by_source and (first, "proposed") not in by_source
+    assert (other, "proposed") in by_source
+    assert {r["source_id"] for r in desk_ws.store.query(
+        "SELECT source_id FROM source_rejections")} == {first}
+    _press(page, "u")
+    assert desk_ws.store.query("SELECT * FROM source_rejections") == []
+
+
+def test_browser_confirms_a_description_agents_candidate(page, desk_ws, nlp, tmp_path):
+    from tests.conftest import premier_claim
+
+    claim = premier_claim(desk_ws, nlp, tmp_path)
+    page.goto(f"/claim/{claim.id}")
+    page.wait_for_selector("form.candidate")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    assert page.inner_text("form.candidate .candidate-name") == "Molotov"
+    shot(page, "claim-candidate")
+    page.keyboard.press("v")
+    page.wait_for_selector(".message.ok")
+    assert "Molotov" in page.inner_text(".message.ok")
+    assert (desk_ws.claim(claim.id).agent, desk_ws.claim(claim.id).agent_candidate) == \
+        ("Molotov", "")
+    assert page.locator("form.candidate").count() == 0

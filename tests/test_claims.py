@@ -385,6 +385,12 @@ def test_claims_in_text_citations_are_found():
      "verb: declare (The Soviet premier = Molotov?)"),
     ("TASS reported on the talks in Berlin. The agency stated that no agreement was reached.",
      "attributed", "The agency", "verb: state (The agency = TASS?)"),
+    # a thing, not anyone: as written, no candidate; a name inside the phrase is the agent
+    ("Geraint Jenkins wrote the history. Furthermore, the preamble to the statutes claimed "
+     "that a union already existed between the two lands.", "attributed", "the preamble",
+     "verb: claim"),
+    ("The clear sound of Ann Moore's voice said that we should come to the meeting.",
+     "attributed", "Ann Moore", "verb: say"),
 ])
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))

@@ -74,6 +74,13 @@ _ORG_NOUNS = frozenset("""
     army command court commission company agency bureau board cabinet administration
     delegation senate parliament assembly
     """.split())
+# Descriptions of things, not of anyone: kept as written, with no candidate ("the preamble to
+# the statutes claimed", "the 1793 parish entry notes"). The work nouns are things too.
+_THINGS = frozenset("""
+    entry preamble document record fact sound statement text passage source note evidence
+    register list minutes inscription map table figure census notice law act statute treaty
+    pact agreement clause order decree
+    """.split())
 _DETERMINERS = frozenset({"the", "this", "that"})
 # How sure the finder is of a proposal, by what it found (ClaimProposal.confidence): a named
 # source in the sentence is surest; an agent inferred from a pronoun or a description less;
@@ -425,6 +432,10 @@ def _description(subj: Token) -> str:
     subject is no such thing (a name, a plural, a bare noun)."""
     if subj.pos_ != "NOUN" or subj.ent_type_ or "Plur" in subj.morph.get("Number", []):
         return ""
+    sub = list(subj.subtree)
+    if any(e.label_ in ("PERSON", "ORG") and sub[0].i <= e.start and e.end <= sub[-1].i + 1
+           for e in subj.doc.ents):  # "the sound of Ann Moore's voice": the name is the agent
+        return ""
     det = [c for c in subj.lefts if c.dep_ == "det"]
     if not det or det[0].lower_ not in _DETERMINERS:
         return ""
@@ -437,6 +448,8 @@ def resolve_description(doc: Doc, subj: Token) -> str:
     """Who a description stands for: the nearest organisation named before ('the government'),
     or the nearest fitting person ('the queen' is no 'Mr.'); '' when nobody fits."""
     block_start = _text(doc).rfind("\n\n", 0, subj.idx) + 1
+    if subj.lemma_.lower() in _THINGS | _WORK_NOUNS:
+        return ""
     if subj.lemma_.lower() in _ORG_NOUNS:
         orgs = _named_before(doc, subj, 0, label="ORG")
         return orgs[0][0] if orgs else ""
