@@ -235,13 +235,14 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'add a TEI file, or a .txt/.md file to encode as TEI'),
     "S008": (SourceError, 'TEI document has no <text> element',
               'add <text><body>...</body></text>'),
-    "S009": (SourceError, 'byte 0x… is not UTF-8',
-              'save the file as UTF-8'),
+    "S009": (SourceError, 'byte 0x… is not UTF-8 (or bytes … are not the encoding the file names)',
+              'save the file as UTF-8 (or in the encoding it names, throughout)'),
     "S010": (SourceError, 'cannot read file (…)',
               'check its permissions'),
-    "S011": (SourceError, 'encoding … is not supported, or the file is UTF-16 or UTF-32 (its '
-                          'byte-order mark says so)',
-              'save the file as UTF-8'),
+    "S011": (SourceError, 'the file\'s encoding contradicts itself (its XML declaration names an '
+                          'encoding it is not written in, or one that is not known), or a file '
+                          'that must be UTF-8 (TOML, a .txt without byte-order mark) is UTF-16',
+              'save the file as UTF-8, or name the encoding it is in'),
     "S012": (SourceError, "cannot add a '…' file",
               'give a TEI .xml, a .txt or a .md file'),
     "S013": (SourceError, "source '…' already exists with other content",

@@ -52,7 +52,8 @@ def _state(ws_root: Path) -> tuple[object, ...]:
 
 
 def _check(tmp_path_factory, name: str, data: bytes, command: list[str], *,
-           prepare: str = "") -> None:
+           prepare: str = "") -> Path | None:
+    """Run ``command`` on ``data``; the workspace's folder when it was accepted."""
     from annotator import Workspace
 
     root = tmp_path_factory.mktemp("fuzz")
@@ -73,6 +74,8 @@ def _check(tmp_path_factory, name: str, data: bytes, command: list[str], *,
         assert (len(lines) == 1 or command[0] == "bib") and lines[-1].rstrip().endswith("]"), \
             result.stderr
         assert _state(root / "ws") == before  # nothing half-kept on refusal
+        return None
+    return root / "ws"
 
 
 @BUDGET
@@ -80,6 +83,28 @@ def _check(tmp_path_factory, name: str, data: bytes, command: list[str], *,
 def test_fuzz_add_tei(tmp_path_factory, edits):
     _check(tmp_path_factory, "letter.xml", mutate((DATA / "rich.xml").read_bytes(), edits),
            ["add"])
+
+
+def _encoded(codec: str) -> bytes:
+    text = (DATA / "rich.xml").read_text(encoding="utf-8")
+    name = {"utf-16": "UTF-16", "utf-16-be": "UTF-16", "latin-1": "ISO-8859-1"}[codec]
+    text = text.replace('encoding="UTF-8"', f'encoding="{name}"', 1) + "<!-- Łódź, café -->\n"
+    bom = b"\xfe\xff" if codec == "utf-16-be" else b""
+    return bom + text.encode(codec, "xmlcharrefreplace")
+
+
+@BUDGET
+@given(edits=st.lists(EDIT, min_size=0, max_size=3),
+       codec=st.sampled_from(["utf-16", "utf-16-be", "latin-1"]))
+def test_fuzz_add_tei_in_other_encodings(tmp_path_factory, edits, codec):
+    """A TEI file in UTF-16 (either byte order) or ISO-8859-1 with random edits: refused in one
+    line, or kept byte for byte, and exported with nothing decided as the same bytes."""
+    data = mutate(_encoded(codec), edits)
+    root = _check(tmp_path_factory, "letter.xml", data, ["add"])
+    if root is not None:
+        assert (root / "sources" / "letter.xml").read_bytes() == data
+        assert run(root, "export", "tei").exit_code == 0
+        assert (root / "exports" / "letter.xml").read_bytes() == data
 
 
 @BUDGET

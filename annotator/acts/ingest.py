@@ -32,7 +32,7 @@ from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei.dating import anchor_candidates
 from annotator.tei.encode import encode_markdown, encode_text
-from annotator.tei.parse import (TEI_NS, ParsedSource, decode_utf8, element_text, parse_source,
+from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
                                  read_source_bytes)
 from annotator.tei.textmap import TextMap, build_textmap
 from annotator.text import not_xml, slug
@@ -92,7 +92,7 @@ def _prepare(ctx: ActContext, path: Path, *, title: str | None) -> _Prepared:
     if suffix in TEI_SUFFIXES:
         data, origin = raw, "tei"
     else:
-        text = decode_utf8(raw, path)
+        text = decode_text(raw, path)  # UTF-8, or UTF-16/32 with a byte-order mark
         bad = not_xml(text)
         if bad is not None:
             raise SourceError(f"control character {bad[2]} (no TEI file can hold it)",

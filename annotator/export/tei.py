@@ -1181,7 +1181,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             for eid in built.pointed | built.reached:
                 if eid in data.entities:
                     in_register.setdefault(eid, data.entities[eid])
-            out = built.out.encode("utf-8")
+            out = parsed.encode(built.out)  # the file's own encoding
             path = target_dir / f"{src.id}.xml"
             action = write_file(path, out,
                                 written=[f.path for f in files if f.action == "written"])

@@ -3,10 +3,17 @@
 Entity resolution, DTD loading and the network are off; documents with an internal DTD subset
 are refused because entity declarations are how XXE and entity bombs get in, and because a
 declared entity could not be mapped back to the file's characters.
+
+A source is read in the encoding it is in (XML 1.0 appendix F: its byte-order mark, else the
+encoding its declaration names, else UTF-8) and kept as its own bytes; everything downstream
+works on the decoded characters, and an export encodes them back in the file's encoding, so the
+characters between insertions are the file's own bytes. lxml parses the characters (as UTF-8,
+whatever the file declares), so its tree and the reading text can never disagree about them.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from itertools import islice
@@ -21,27 +28,36 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 # a DOCTYPE with an internal subset; quoted ids read whole (a '>' in one does not end it)
-_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[")
-_NEWLINE = re.compile(rb"\n")
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[")
+_NEWLINE = re.compile(r"\n")
 
 
-def _parser() -> etree.XMLParser:
+def _parser(encoding: str | None = None) -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            # huge_tree: text nodes over 10 MB (a long transcription in one
                            # <p>); entity bombs are refused before parsing (_INTERNAL_SUBSET)
                            dtd_validation=False, huge_tree=True, remove_blank_text=False,
-                           remove_comments=False, remove_pis=False, strip_cdata=True)
+                           remove_comments=False, remove_pis=False, strip_cdata=True,
+                           encoding=encoding)
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedSource:
-    """A TEI source as read: its exact bytes, decoded text, hash and lxml tree."""
+    """A TEI source as read: its exact bytes, decoded text, hash, lxml tree and encoding (a
+    Python codec name; ``encode(text) == data``)."""
 
     path: Path
     data: bytes
     text: str
     sha256: str
     root: etree._Element
+    encoding: str = "utf-8"
+
+    def encode(self, text: str) -> bytes:
+        """``text`` (the source's characters with markup inserted) in the file's encoding; an
+        inserted character the encoding cannot hold (a name in ISO-8859-1) becomes a character
+        reference, which is the same character to every XML reader."""
+        return text.encode(self.encoding, "xmlcharrefreplace")
 
 
 def read_source_bytes(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> bytes:
@@ -70,36 +86,138 @@ def read_source_bytes(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) ->
                           location=Location(p), code="S010") from None
 
 
-_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# without a byte-order mark: how '<' starts a file in a wide encoding (XML appendix F)
+_WIDE = tuple((re.compile(head), codec) for head, codec in (
+    (rb"<\x00\x00\x00", "utf-32-le"), (rb"\x00\x00\x00<", "utf-32-be"),
+    (rb"<\x00[^\x00]\x00", "utf-16-le"), (rb"\x00<\x00[^\x00]", "utf-16-be")))
+_DECLARED = re.compile(r"""\A\ufeff?<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][\w.:-]*)\1""")
+_UTF8_HINT = "save the file as UTF-8"
 
 
-def decode_utf8(data: bytes, path: Path) -> str:
+def _bom(data: bytes) -> tuple[bytes, str] | None:
+    return next(((bom, codec) for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
+def _wide(codec: str) -> str | None:
+    """'UTF-16' or 'UTF-32' for a codec of either (any byte order), else None."""
+    return codec[:6].upper() if codec.startswith(("utf-16", "utf-32")) else None
+
+
+def decode_utf8(data: bytes, path: Path, *, hint: str = _UTF8_HINT) -> str:
     """Decode UTF-8 or say exactly where the first bad byte is (or which encoding its
-    byte-order mark names: legal XML, but sources are kept byte for byte as UTF-8)."""
-    name = next((n for bom, n in _BOMS if data.startswith(bom)), None)
-    if name is not None:
-        raise SourceError(f"the file is {name} (its byte-order mark says so); annotator keeps "
-                          "sources as UTF-8", hint=f"convert it (iconv -f {name} -t UTF-8 "
-                          f"{path.name} > new{path.suffix}) and name UTF-8 in its XML declaration",
+    byte-order mark names: for files that must be UTF-8, such as TOML)."""
+    bom = _bom(data)
+    if bom is not None and bom[1] != "utf-8":
+        name = _wide(bom[1])
+        raise SourceError(f"the file is {name} (its byte-order mark says so), not UTF-8",
+                          hint=f"convert it (iconv -f {name} -t UTF-8 {path.name} > "
+                               f"new{path.suffix})",
                           location=Location(path, 1, 1), code="S011")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError(f"byte 0x{data[exc.start]:02x} is not UTF-8",
-                          hint="save the file as UTF-8", location=Location(path, line, col),
-                          code="S009") from None
+        raise SourceError(f"byte 0x{data[exc.start]:02x} is not UTF-8", hint=hint,
+                          location=Location(path, line, col), code="S009") from None
 
 
-def parse_xml(data: bytes, path: Path) -> etree._Element:
-    """Parse XML bytes with the safe parser; syntax errors carry the parser's line and column."""
-    subset = _INTERNAL_SUBSET.search(data, 0, 65536)  # before lxml reads any declaration
-    if subset is not None:
-        raise _subset_error(data, path, subset.start())
+def decode_text(data: bytes, path: Path) -> str:
+    """A plain text or Markdown file's characters: UTF-8, or UTF-16/UTF-32 when a byte-order
+    mark says so (what Windows Notepad saves as "Unicode"); the mark is not text. Without a
+    mark nothing is guessed: UTF-8 or a refusal at the first bad byte."""
+    bom = _bom(data)
+    if bom is not None and bom[1] != "utf-8":
+        return _decode(data[len(bom[0]):], bom[1], path)
+    head = data[:4096]
+    if head.count(0) * 4 >= len(head):  # every other byte NUL: UTF-16 text, its mark lost
+        raise SourceError("the file looks like UTF-16 without a byte-order mark",
+                          hint="save it as UTF-8 (or as UTF-16 with its byte-order mark)",
+                          location=Location(path, 1, 1), code="S011")
+    return decode_utf8(data, path).removeprefix("\ufeff")
+
+
+def _decode(data: bytes, codec: str, path: Path, name: str | None = None) -> str:
+    name = name or _wide(codec) or codec
     try:
-        root = etree.fromstring(data, _parser())
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode(codec, "replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        raise SourceError(f"bytes {data[exc.start:exc.end][:4].hex(' ')} are not {name}",
+                          hint=f"save the file as {name} throughout, or as UTF-8",
+                          location=Location(path, line, col), code="S009") from None
+
+
+def _codec(declared: str, path: Path) -> str:
+    try:
+        return codecs.lookup(declared).name
+    except LookupError:
+        raise SourceError(f"encoding {declared} (named in the XML declaration) is not known",
+                          hint="save the file as UTF-8, or name its encoding as IANA does",
+                          location=Location(path, 1, 1), code="S011") from None
+
+
+def decode_xml(data: bytes, path: Path) -> tuple[str, str]:
+    """An XML file's characters and their codec: the one its byte-order mark names, else (its
+    first bytes in a wide encoding, else ASCII) the one its declaration names, else UTF-8.
+
+    A file whose characters would not encode back to exactly its bytes is refused: sources are
+    kept byte for byte, and so is every character an export does not insert."""
+    bom = _bom(data)
+    codec = bom[1] if bom else next((c for head, c in _WIDE if head.match(data)), None)
+    if codec is None:  # ASCII-compatible: a declaration is readable as ASCII
+        found = _DECLARED.match(data[:512].decode("latin-1"))
+        if found is None or _codec(found.group(2), path) == "utf-8":
+            return decode_utf8(data, path, hint=f"{_UTF8_HINT}, or name its encoding in the "
+                                                "XML declaration"), "utf-8"
+        declared, codec = found.group(2), _codec(found.group(2), path)
+        if _wide(codec) or data[:found.end()].decode(codec, "replace") != found.group(0):
+            raise SourceError(f"the XML declaration names {declared}, but the declaration "
+                              f"itself is not written in {declared}",
+                              hint=f"save the file as {declared} (UTF-16 with its byte-order "
+                                   "mark), or name the encoding it is in",
+                              location=Location(path, 1, 1), code="S011")
+        name = declared
+    else:
+        found = _DECLARED.match(data[:1024].decode(codec, "replace"))
+        name = _wide(codec) or "UTF-8"
+        if found is None and bom is None:  # XML allows this only with a declaration
+            raise SourceError(f"the file looks like {name} without a byte-order mark or an XML "
+                              "declaration naming it", hint=f"save it as {name} with its "
+                              "byte-order mark, or as UTF-8", location=Location(path, 1, 1),
+                              code="S011")
+        if found is not None and (_wide(_codec(found.group(2), path)) or "UTF-8") != name:
+            why = "its byte-order mark" if bom else "its first bytes"
+            raise SourceError(f"the XML declaration names {found.group(2)}, but the file is "
+                              f"{name} ({why} say so)", hint=f"name {name} in the declaration",
+                              location=Location(path, 1, 1), code="S011")
+        if codec == "utf-8":
+            return decode_utf8(data, path), codec
+    text = _decode(data, codec, path, name)
+    if text.encode(codec) != data:  # a legacy codec with two byte sequences for one character
+        raise SourceError(f"the file's {name} does not encode back to the same bytes",
+                          hint=f"{_UTF8_HINT} (annotator keeps sources byte for byte)",
+                          location=Location(path, 1, 1), code="S011")
+    return text, codec
+
+
+def parse_xml(data: bytes, path: Path,
+              decoded: tuple[str, str] | None = None) -> etree._Element:
+    """Parse XML bytes with the safe parser; ``decoded``: their characters and codec, when
+    ``decode_xml`` gave them already. Syntax errors carry the parser's line and column."""
+    text, codec = decode_xml(data, path) if decoded is None else decoded
+    subset = _INTERNAL_SUBSET.search(text, 0, 65536)  # before lxml reads any declaration
+    if subset is not None:
+        raise _subset_error(text, path, subset.start())
+    try:
+        if codec == "utf-8":
+            root = etree.fromstring(data, _parser())
+        else:  # lxml reads the characters decoded here: its tree is of exactly them
+            root = etree.fromstring(text.encode("utf-8"), _parser("utf-8"))
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (None, None)
         msg = exc.msg.split(", line ")[0] if exc.msg else "not well-formed XML"
@@ -108,11 +226,11 @@ def parse_xml(data: bytes, path: Path) -> etree._Element:
                           location=Location(path, line, col), code="S005") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None:  # any DOCTYPE; refused only with a subset, before the root's line ends
-        line_end = next(islice(_NEWLINE.finditer(data), (source_line(root) or 1) - 1, None), None)
-        subset = _INTERNAL_SUBSET.search(data, 0, line_end.start() if line_end else len(data))
+        line_end = next(islice(_NEWLINE.finditer(text), (source_line(root) or 1) - 1, None), None)
+        subset = _INTERNAL_SUBSET.search(text, 0, line_end.start() if line_end else len(text))
         # lxml-stubs leave out DTD.iterentities; lxml has it (entities declared in the subset)
         if subset is not None or any(True for _ in dtd.iterentities()):  # type: ignore[union-attr]
-            raise _subset_error(data, path, subset.start() if subset is not None else 0)
+            raise _subset_error(text, path, subset.start() if subset is not None else 0)
         # Without the DTD, an entity it would declare is left in the tree unexpanded: its
         # characters are unknown, so the file's text cannot be read as the editor reads it.
         entity = next(root.iter(etree.Entity), None)
@@ -127,9 +245,9 @@ def parse_xml(data: bytes, path: Path) -> etree._Element:
     return root
 
 
-def _subset_error(data: bytes, path: Path, start: int) -> SourceError:
-    line = data.count(b"\n", 0, start) + 1
-    col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+def _subset_error(text: str, path: Path, start: int) -> SourceError:
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
     return SourceError("document declares a DTD internal subset (entity declarations are not "
                        "accepted, for safety)",
                        hint="remove the <!DOCTYPE [...]> block and use character references",
@@ -141,12 +259,8 @@ def parse_source(path: str | Path, data: bytes | None = None) -> ParsedSource:
     p = Path(path)
     if data is None:
         data = read_source_bytes(p)
-    text = decode_utf8(data, p)
-    root = parse_xml(data, p)
-    declared = root.getroottree().docinfo.encoding
-    if declared and declared.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii", "ascii"):
-        raise SourceError(f"encoding {declared} is not supported",
-                          hint="save the file as UTF-8", location=Location(p, 1, 1), code="S011")
+    text, codec = decode_xml(data, p)
+    root = parse_xml(data, p, (text, codec))
     qname = etree.QName(root)
     if qname.namespace != TEI_NS or qname.localname not in ("TEI", "teiCorpus"):
         found = f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
@@ -157,7 +271,8 @@ def parse_source(path: str | Path, data: bytes | None = None) -> ParsedSource:
         raise SourceError("TEI document has no <text> element",
                           hint="add <text><body>...</body></text>",
                           location=Location(p, source_line(root), 1), code="S008")
-    return ParsedSource(path=p, data=data, text=text, sha256=sha256_hex(data), root=root)
+    return ParsedSource(path=p, data=data, text=text, sha256=sha256_hex(data), root=root,
+                        encoding=codec)
 
 
 def element_text(el: etree._Element | None) -> str:
