@@ -66,9 +66,11 @@ def test_validate_schema_problems_are_usage_errors(tmp_path, schema, code):
     assert err.value.code == code
 
 
-def test_validate_schema_named_by_xml_model(small, tmp_path):
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
+def test_validate_schema_named_by_xml_model(small, tmp_path, codec):
     doc = tmp_path / "doc.xml"
-    doc.write_text('<?xml-model href="note.rng" type="application/xml"?>\n<note/>')
+    doc.write_bytes(f'<?xml version="1.0" encoding="{codec}"?>\n<?xml-model href="note.rng" '
+                    'type="application/xml"?><note/>'.encode(codec))  # UTF-16: with its mark
     result = validate(doc)
     assert result.schema == str(small.resolve())
     assert [f.line for f in result.findings] == [2]

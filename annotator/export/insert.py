@@ -16,8 +16,9 @@ module owns *where* a tag can go:
 * ``nest`` makes the pieces of many spans nest (a claim crossing a name is cut at the name,
   never the name), and ``splice`` puts the strings into the text.
 
-Positions are indices into the decoded source text (``ParsedSource.text``); encoded as UTF-8,
-the characters between insertions are the source's own bytes.
+Positions are indices into the decoded source text (``ParsedSource.text``); encoded back in the
+source's own encoding (``ParsedSource.encode``: UTF-8, UTF-16, ISO-8859-1...), the characters
+between insertions are the source's own bytes.
 
 DOCS: docs/export.md#how-tags-are-placed
 """

@@ -26,12 +26,12 @@ from lxml import etree
 
 from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
-from annotator.tei.parse import parse_xml, read_source_bytes
+from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
 _RNG = "{http://relaxng.org/ns/structure/1.0}"
 _SCHEMAS: dict[tuple[str, int, int], etree.RelaxNG] = {}
-_XML_MODEL = re.compile(rb"<\?xml-model\s[^>]*?href=([\"'])([^\"']+)\1[^>]*\?>")
+_XML_MODEL = re.compile(r"<\?xml-model\s[^>]*?href=([\"'])([^\"']+)\1[^>]*\?>")
 
 
 def _schema_key(p: Path) -> tuple[str, int, int]:
@@ -91,10 +91,11 @@ def _narrowed(key: tuple[str, int, int], names: frozenset[str]) -> etree.RelaxNG
         return None
 
 
-def schema_of(path: Path, data: bytes) -> Path | None:
-    """The local .rng a file names in ``<?xml-model href=...?>``, if there is one on disk."""
-    for m in _XML_MODEL.finditer(data[:8192]):
-        href = m.group(2).decode("utf-8", "replace")
+def schema_of(path: Path, text: str) -> Path | None:
+    """The local .rng a file (its characters, ``text``) names in ``<?xml-model href=...?>``,
+    if there is one on disk."""
+    for m in _XML_MODEL.finditer(text, 0, 8192):
+        href = m.group(2)
         if "://" in href or not href.endswith(".rng"):
             continue
         candidate = (path.parent / href).resolve()
@@ -118,10 +119,17 @@ def validate(path: str | Path, schema: str | Path | None = None) -> Validation:
     """Validate one file; returns its findings (none: valid)."""
     p = Path(path)
     data = read_source_bytes(p)
-    rng = Path(schema) if schema is not None else schema_of(p, data) or default_schema()
+    try:  # in the file's own encoding (UTF-16, ISO-8859-1...), as annotator reads sources
+        decoded: tuple[str, str] | SourceError = decode_xml(data, p)
+    except SourceError as err:
+        decoded = err
+    text = decoded[0] if isinstance(decoded, tuple) else ""
+    rng = Path(schema) if schema is not None else schema_of(p, text) or default_schema()
     key = _schema_key(rng)
     try:
-        root = parse_xml(data, p)
+        if isinstance(decoded, SourceError):
+            raise decoded
+        root = parse_xml(data, p, decoded)
     except SourceError as err:
         compile_schema(rng)  # a broken schema is a usage error, whatever the file
         loc = err.location
