@@ -869,3 +869,22 @@ def test_export_tei_register_inline_lists_only_what_new_markup_points_to(ws, tmp
     assert b"standOff" not in none
     place = etree.fromstring(none).find(f".//{TEI}body//{TEI}placeName[{TEI}app]")
     assert place.attrib == {}  # no authority id to point to
+
+
+def test_export_tei_with_proposals_of_every_kind_stays_valid(ws, tei_schema, tmp_path):
+    """Proposals from the model, the rules (propagation, claims) and the edition's markup:
+    each ``<application>`` their ``@resp`` points to carries the ``@version`` tei_all wants."""
+    import shutil
+
+    path = tmp_path / "A00187143.xml"
+    shutil.copyfile(DATA / "editions" / "friendly-networks" / "A00187143.xml", path)
+    assert tei_schema.validate(etree.parse(str(path)))  # the edition's file is valid
+    sid = ws.add(path).source.id
+    ws.propose()
+    ws.propose_claims()
+    report = ws.export_tei([sid], include_proposals=True)
+    out = (ws.root / report.files[0].path).read_bytes()
+    root = etree.fromstring(out)
+    apps = root.findall(f".//{TEI}appInfo/{TEI}application")
+    assert {a.get("ident") for a in apps} >= {"annotator", "claims"}
+    assert tei_schema.validate(root), tei_schema.error_log.last_error

@@ -792,11 +792,17 @@ class _Builder:
             kind, _, what = prov.partition(":")
             name, _, version = what.partition("@")
             ident = name or kind
-            if not re.fullmatch(r"\d+(\.\d+){0,2}", version):
-                version = ""
-            label = {"model": f"spaCy pipeline {name}", "rule": f"annotator rule {name}"}.get(
+            numbered = re.fullmatch(r"\d+(\.\d+){0,2}", version) is not None
+            shown = name if numbered else what  # what it ran with, when not a version number
+            if kind == "rule" or not numbered:
+                # tei_all wants a version number: a rule (also one run over a model) and a
+                # model the workspace trained (its hash in the label) are annotator's
+                from annotator.version import __version__
+
+                version = __version__
+            label = {"model": f"spaCy pipeline {shown}", "rule": f"annotator rule {shown}"}.get(
                 kind, prov)
-            apps.append((rid, ident, version or None, label))
+            apps.append((rid, ident, version, label))
         if apps:
             out.append(f"{indent}<{q('appInfo')}>")
             for rid, ident, ver, label in apps:
