@@ -66,6 +66,15 @@ def test_cli_help_does_not_import_spacy():
     assert out.stdout.strip().endswith("clean")
 
 
+def test_cli_version_and_short_help():
+    from annotator.version import __version__
+
+    done = runner.invoke(app, ["--version"])
+    assert (done.exit_code, done.stdout) == (0, f"annotator {__version__}\n")
+    assert runner.invoke(app, ["-h"]).stdout == runner.invoke(app, ["--help"]).stdout
+    assert runner.invoke(app, ["export", "-h"]).stdout.startswith("Usage: annotator export")
+
+
 def test_cli_init_add_sources(tmp_path):
     root = tmp_path / "ws"
     assert runner.invoke(app, ["init", str(root)]).exit_code == 0

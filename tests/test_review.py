@@ -771,9 +771,16 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     assert run("prefer", "place-berlin", "Berlin (city)").exit_code == 0
     assert run("note", "place-berlin", "Capital.").exit_code == 0
     assert run("merge", "place-finland", "place-berlin").exit_code == 0
-    assert run("split", "place-berlin", str(review_ws.mention_ids["place-finland"][0]),
-               "--preferred", "Finland").exit_code == 0
+    r = run("split", "place-berlin", str(review_ws.mention_ids["place-finland"][0]),
+            "--preferred", "Finland")
+    assert r.exit_code == 0
+    assert r.stderr.rstrip().endswith("split entity:place-berlin -> place-finland")  # the new id
     assert review_ws.entity("place-finland").mentions == 1
+    r = run("relabel", "place-finland", "org")
+    assert r.stderr.rstrip().endswith("relabel entity:place-finland -> org-finland")
+    assert run("undo").exit_code == 0
+    r = run("confirm", "mention:99999")
+    assert "list them with 'annotator mentions [SOURCE]'" in r.stderr
     decisions = tmp_path / "d.toml"
     decisions.write_text("reject = [ { name = 'Axis', type = 'place' } ]\n", encoding="utf-8")
     r = run("apply", str(decisions))

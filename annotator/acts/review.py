@@ -118,7 +118,7 @@ class Review:
         row = mentions.mention_row(conn, mention_id)
         if row is None:
             raise DecisionError(f"no mention {mention_id}",
-                                hint="list mentions with 'annotator entities' or the browser",
+                                hint="list them with 'annotator mentions [SOURCE]'",
                                 code="D002")
         return row
 
@@ -308,14 +308,16 @@ class Review:
         if new_type not in allowed:
             raise DecisionError(f"'{new_type}' is not a type", hint=f"use {', '.join(allowed)}",
                                 code="D003")
-        with self._act("relabel", [target], {"type": new_type, "confirm": confirm},
-                       expected) as rec:
+        payload: dict[str, Any] = {"type": new_type, "confirm": confirm}
+        with self._act("relabel", [target], payload, expected) as rec:
             if kind == "mention":
                 self._relabel_mention(rec, int(key), new_type)
                 if confirm:
                     self.apply_status(rec, target, "confirmed")
             else:
                 new_id = self.relabel_entity(rec, str(key), new_type)
+                if new_id != key:
+                    payload["new"] = new_id  # logged with the act: the entity's id now
                 if confirm:
                     self.apply_status(rec, new_id, "confirmed")
         return self._done(rec)
@@ -442,8 +444,8 @@ class Review:
         ids = [parse_mention_id(i) for i in mention_ids]
         if not ids:
             raise DecisionError("no mentions to split off", hint="give mention ids", code="D012")
-        with self._act("split", [entity_id], {"mentions": ids, "preferred": preferred},
-                       expected) as rec:
+        payload: dict[str, Any] = {"mentions": ids, "preferred": preferred}
+        with self._act("split", [entity_id], payload, expected) as rec:
             conn = rec.conn
             src = self._entity_row(conn, str(key))
             moved = [self._mention_row(conn, i) for i in ids]
@@ -457,6 +459,7 @@ class Review:
                 raise DecisionError("no name for the new entity", hint="pass --preferred NAME",
                                     code="D016")
             new_id = unique_entity_id(conn, src["type"], name)
+            payload["new"] = new_id  # logged with the act: the id the editor goes on with
             rec.insert("entities", {"id": new_id, "type": src["type"], "preferred": name,
                                     "status": "proposed", "note": "", "created_at": now()})
             add_variant(rec, new_id, name)

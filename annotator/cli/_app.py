@@ -48,6 +48,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -58,6 +59,14 @@ class Globals:
     editor: str | None = None
 
 
+def _version(value: bool) -> None:
+    if value:  # eager: before a missing command is reported
+        from annotator.version import __version__
+
+        typer.echo(f"annotator {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     workspace: Annotated[Path | None, typer.Option(
@@ -66,6 +75,9 @@ def _main(
     editor: Annotated[str | None, typer.Option(
         "--editor", help="Name recorded with each decision (default: config, then OS user).")]
     = None,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_version, expose_value=True,
+        help="Print annotator's version and stop.")] = False,
 ) -> None:
     Globals.workspace = workspace
     Globals.editor = editor

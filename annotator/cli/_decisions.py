@@ -12,4 +12,6 @@ EXPECTED = typer.Option("--expected", help="State token read earlier ('annotator
 
 
 def done(decision: Decision) -> None:
-    typer.echo(f"decision {decision.id}: {decision.act} {decision.target}", err=True)
+    new = decision.payload.get("new")  # an id the act made (split, relabel)
+    typer.echo(f"decision {decision.id}: {decision.act} {decision.target}"
+               + (f" -> {new}" if new else ""), err=True)
