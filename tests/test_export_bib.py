@@ -181,6 +181,12 @@ def test_export_bib_writes_values_as_latex_and_urls_as_they_are():
         "https://de.wikipedia.org/wiki/%C3%96", "")
     assert latex_value("title", "Narrow\u202fspace", ascii_only=True) == ("Narrow\\,space", "")
     assert latex_value("title", "中国", ascii_only=True) == ("", "中")
+    # dotless i and j have LaTeX letters ({\i}, {\j}): the entry is kept, and reads back
+    assert latex_value("author", "Akşın, Ozan", ascii_only=True) == (
+        "Ak{\\c{s}}{\\i}n, Ozan", "")
+    from annotator.bibliography.latex import decode
+
+    assert decode("Ak{\\c{s}}{\\i}n, Ozan") == "Akşın, Ozan"
 
 
 # any text a TEI title or note can hold (no control characters: refused at the door)
@@ -561,6 +567,7 @@ def test_issue15_any_unicode_exports_and_ascii_names_what_it_leaves_out(title):
     else:
         assert "@book{w" not in old
         assert len(notes) == 1 and notes[0].startswith("w: field 'title' has U+")
+        assert "the whole entry is left out" in notes[0]
     assert json.loads(csl_render([entry]))[0]["title"] == title
 
 

@@ -266,7 +266,7 @@ def _balanced(text: str) -> bool:
 
 
 # -- ASCII for classic BibTeX ------------------------------------------------------------------
-_TO_LETTER = {v: k for k, v in LETTERS.items() if k not in ("i", "j")}
+_TO_LETTER = {v: k for k, v in LETTERS.items()}  # dotless ı and ȷ too: {\i}, {\j}
 _TO_SYMBOL = {"–": "textendash", "—": "textemdash", "‘": "textquoteleft",
               "’": "textquoteright", "“": "textquotedblleft", "”": "textquotedblright",
               "«": "guillemotleft", "»": "guillemotright", "§": "S", "¶": "P",

@@ -225,8 +225,8 @@ def render_counted(entries: Sequence[BibEntry], *,
             value, bad = latex_value(n, prep.fields[n], ascii_only=ascii_only)
             if bad:
                 notes.append(f"{prep.key}: field '{n}' has {describe(bad)}, which has no LaTeX "
-                             "escape classic BibTeX reads; left out (the biblatex export has "
-                             "it)")
+                             "escape classic BibTeX reads; the whole entry is left out (the "
+                             "biblatex export has it)")
                 break
             written.append(Field(n, "{" + value + "}"))
         else:
