@@ -28,6 +28,10 @@ def test_conventions_learned_from_two_editions_markup(ws):
     rows = json.loads(run(ws, "conventions", "--format", "json").stdout)
     assert {r["convention"]: (r["value"], r["source"]) for r in rows}["possessive"] == \
         ("inside", "learned")
+    # the evidence is named as the values are: a dateline is wrapped whole or has the date inside
+    whole, within = conv.evidence["datelines"]
+    assert {r["convention"]: r["evidence"] for r in rows}["datelines"] == \
+        f"{whole} whole, {within} inside"
 
 
 def test_conventions_overridden_in_annotator_toml(ws):

@@ -24,5 +24,4 @@ def conventions_cli(
     """
     with user_errors():
         rows = workspace().conventions().rows()
-    render(rows, format, columns=["convention", "value", "source", "inside", "outside",
-                                  "about"], title="conventions")
+    render(rows, format, columns=["convention", "value", "source", "evidence", "about"], title="conventions")

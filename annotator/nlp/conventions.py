@@ -71,13 +71,14 @@ class Conventions:
     def rows(self) -> list[dict[str, object]]:
         """One row per convention: name, value, where it comes from, the evidence."""
         out: list[dict[str, object]] = []
-        for name, (about, _, default) in CONVENTIONS.items():
-            inside, outside = self.evidence.get(name, (0, 0))
+        for name, (about, kinds, default) in CONVENTIONS.items():
+            first, second = self.evidence.get(name, (0, 0))
             source = ("annotator.toml" if name in self.overridden else
-                      "learned" if inside + outside >= MIN_EVIDENCE else "default")
+                      "learned" if first + second >= MIN_EVIDENCE else "default")
+            # the cases seen for each value, named as the values are (datelines: whole/inside)
             out.append({"convention": name, "value": self.value(name), "source": source,
-                        "inside": inside, "outside": outside, "default": default,
-                        "about": about})
+                        "evidence": f"{first} {kinds[0]}, {second} {kinds[1]}",
+                        "default": default, "about": about})
         return out
 
     def with_overrides(self, overrides: Mapping[str, str]) -> Conventions:
