@@ -698,6 +698,7 @@ class Dating:
     anchor: Day | None = None
     anchor_reason: str = ""
     blocks: tuple[tuple[int, int, str], ...] = ()
+    references: tuple[tuple[int, int], ...] = ()  # ref, idno...: a bare number there is no year
 
 
 def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating = Dating()
@@ -722,6 +723,9 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue
+        if surface.strip().isdigit() and any(a <= start and end <= b
+                                             for a, b in dating.references):
+            continue  # "<ref target='1304.xml'>1304</ref>": a letter's number, no year
         first_in_block = i >= 0 and not text[blocks[i][0]:start].strip()
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \

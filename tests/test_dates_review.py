@@ -90,3 +90,17 @@ def test_dates_review_set_confirm_undo_and_export(letter_ws):
     assert rows["April 11th"]["reason"].startswith("year from")
     nothing = run(ws, "dates", "confirm", "letter", "--certain")
     assert nothing.exit_code == 2 and "D001" in nothing.output
+
+
+def test_dates_review_a_number_that_points_is_no_year(ws, tmp_path):
+    """A letter's number inside <ref> (or <idno>) is no date; a year in the text still is."""
+    path = tmp_path / "refs.xml"
+    path.write_text(LETTER.replace(
+        "and hope to be home by the 2d of May.</p>",
+        'and hope to be home by the 2d of May. See further <ref target="1304.xml">1304</ref> '
+        'and our letter of 1786, catalogued as <idno>1379</idno>.</p>'), encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    found = {m.surface for m in ws.mentions("refs") if m.type == "date"}
+    assert "1304" not in found and "1379" not in found
+    assert "1786" in found

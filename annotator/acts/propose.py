@@ -42,7 +42,7 @@ from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
 from annotator.store.runs import last_run, record_run
-from annotator.tei.dating import date_blocks
+from annotator.tei.dating import date_blocks, reference_spans
 from annotator.tei.parse import ParsedSource
 from annotator.tei.textmap import TextMap, build_textmap
 
@@ -403,7 +403,8 @@ def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> 
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
-    return Dating(anchor, reason if anchor else "", tuple(date_blocks(parsed, tm)))
+    return Dating(anchor, reason if anchor else "", tuple(date_blocks(parsed, tm)),
+                  tuple(reference_spans(parsed, tm)))
 
 
 # -- the whole run ---------------------------------------------------------------------------

@@ -1082,9 +1082,11 @@ def _encoding_description(gi: Callable[[str], str], register: str = "inline") ->
         f"work of {gi('listBibl')} or to a {gi('seg')} of @type passage, with the locus as "
         "content.",
         "An element cut where the text's structure required it has an @xml:id and is joined "
-        "to its other parts by @next and @prev. Elements with @cert and @resp are proposals "
-        "no editor has decided yet. Every character of the source outside the added markup "
-        "is unchanged.",
+        "to its other parts by @next and @prev. Elements with @resp are proposals no editor "
+        "has decided yet, their @cert how sure the proposal is; on a decided date, @cert says "
+        "how certain its value is (with @evidence internal when it was inferred from the "
+        "text's own chronology). Every character of the source outside the added markup is "
+        "unchanged.",
     ]
 
 

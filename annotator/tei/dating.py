@@ -20,6 +20,8 @@ _T = f"{{{TEI_NS}}}"
 _VALUE_ATTRS = ("when", "from", "notBefore", "when-iso", "from-iso", "notBefore-iso")
 BLOCK_KINDS = {"dateline": "dateline", "head": "head", "p": "p", "ab": "p", "opener": "p",
                "closer": "p", "salute": "p", "item": "p", "note": "note"}
+# Elements whose content points or identifies: a number there is a letter, page or shelf number.
+REFERENCES = frozenset({"ref", "ptr", "idno", "biblScope", "citedRange"})
 
 
 def _date_of(el: etree._Element) -> str:
@@ -66,15 +68,27 @@ def anchor_candidates(parsed: ParsedSource) -> list[tuple[str, str]]:
     return [(v, where) for v, where in out if v]
 
 
+def _spans_of(parsed: ParsedSource, tm: TextMap, names: dict[str, str]
+              ) -> list[tuple[int, int, str]]:
+    """(start, end, names[tag]) of each TEI element named in ``names``, in reading order."""
+    nodes = list(parsed.root.iter())
+    index = {id(n): i for i, n in enumerate(nodes)}
+    parent = [index[id(p)] if (p := n.getparent()) is not None else -1 for n in nodes]
+    kinds = {i: names[name] for i, n in enumerate(nodes)
+             if isinstance(n.tag, str) and n.tag.startswith(_T) and
+             (name := local_name(n)) in names}
+    spans = element_spans(parent, tm, kinds)
+    return sorted((s, e, kinds[i]) for i, (s, e) in spans.items())
+
+
+def reference_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
+    """(start, end) of the elements that point or identify (``ref``, ``idno``...): a bare
+    number there ("see <ref target='1304.xml'>1304</ref>") is no year."""
+    return [(s, e) for s, e, _ in _spans_of(parsed, tm, dict.fromkeys(REFERENCES, ""))]
+
+
 def date_blocks(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each dateline, heading and paragraph-like block of the reading
     text, in reading order; kind is 'dateline', 'head', 'p' or 'note' (an editor's note,
     whose dates are not the text's chronology)."""
-    nodes = list(parsed.root.iter())
-    index = {id(n): i for i, n in enumerate(nodes)}
-    parent = [index[id(p)] if (p := n.getparent()) is not None else -1 for n in nodes]
-    kinds = {i: BLOCK_KINDS[name] for i, n in enumerate(nodes)
-             if isinstance(n.tag, str) and n.tag.startswith(_T) and
-             (name := local_name(n)) in BLOCK_KINDS}
-    spans = element_spans(parent, tm, kinds)
-    return sorted((s, e, kinds[i]) for i, (s, e) in spans.items())
+    return _spans_of(parsed, tm, BLOCK_KINDS)
