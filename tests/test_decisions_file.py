@@ -80,6 +80,9 @@ def test_decisions_file_apply_is_one_act_and_idempotent(applied):
     assert again.register.added == 0 and again.register.merged == 0
     assert ws.store.query("SELECT COUNT(*) FROM mentions WHERE status = 'confirmed'")[0][0] \
         == before
+    # applied again, nothing changes: the log gets no empty acts to read or undo
+    assert (again.decision_id, again.register.decision_id) == (None, None)
+    assert [d.act for d in ws.history(limit=2)] == acts
 
 
 @pytest.mark.parametrize("text,code", [

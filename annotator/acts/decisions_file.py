@@ -154,7 +154,7 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     applied = 0
     missing: list[str] = []
     with ctx.store.act("apply", f"file:{path.name}", editor=ctx.editor,
-                      payload={"file": str(path)}) as rec:
+                       payload={"file": str(path)}, log_unchanged=False) as rec:
         for section in SECTIONS:
             for i, line in enumerate(data.get(section, [])):
                 try:

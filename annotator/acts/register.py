@@ -258,6 +258,7 @@ def import_register(ctx: ActContext, path: str | Path) -> RegisterImport:
     entries = read_register_file(path)
     review = ctx.review()
     with ctx.store.act("import", f"register:{Path(path).name}", editor=ctx.editor,
-                       payload={"file": str(path), "entries": len(entries)}) as act:
+                       payload={"file": str(path), "entries": len(entries)},
+                       log_unchanged=False) as act:
         added, updated, merged = import_entries(review, act, entries)
     return RegisterImport(added, updated, merged, act.decision_id)

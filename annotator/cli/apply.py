@@ -21,7 +21,9 @@ def apply_cli(
     if r.register is not None:
         typer.echo(f"register: {r.register.added} added, {r.register.merged} candidates merged",
                    err=True)
-    typer.echo(f"applied {r.applied} lines (decision {r.decision_id})", err=True)
+    typer.echo(f"applied {r.applied} lines (decision {r.decision_id})" if r.decision_id else
+               f"applied {r.applied} lines: nothing changed (they were applied before)"
+               if r.applied else "applied 0 lines: nothing changed", err=True)
     for line in r.missing:
         typer.echo(f"{file}: nothing matches '{line}' (nothing proposed under that name)",
                    err=True)

@@ -48,7 +48,8 @@ def register_import_cli(
     with user_errors():
         r = workspace().import_register(file)
     typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} candidates merged "
-               f"(decision {r.decision_id})", err=True)
+               + (f"(decision {r.decision_id})" if r.decision_id else "(nothing changed)"),
+               err=True)
 
 
 @register_app.command("export")

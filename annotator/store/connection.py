@@ -212,11 +212,15 @@ class Store:
 
     @contextmanager
     def act(self, act: str, target: str, *, editor: str,
-            payload: dict[str, Any] | None = None) -> Iterator[Act]:
-        """One editor act: the changes and the decision row commit together or not at all."""
+            payload: dict[str, Any] | None = None, log_unchanged: bool = True) -> Iterator[Act]:
+        """One editor act: the changes and the decision row commit together or not at all.
+        ``log_unchanged=False``: an act that changed nothing (a file applied again) leaves
+        no decision in the log (its ``decision_id`` stays None)."""
         with self.transaction() as conn:
             record = Act(conn)
             yield record
+            if not record.changes and not log_unchanged:
+                return
             cur = conn.execute(
                 "INSERT INTO decisions (at, editor, act, target, payload, changes, undoes) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
