@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -308,3 +309,17 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
     col = lines[1].index("type")
     assert all(line[col:col + 6] == "person" for line in lines[3:])
     assert lines[6].startswith("p" * 39 + "…") and lines[6].endswith(rows[3]["context"].rstrip())
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["entities", "--type", "animal"],
+     "annotator entities: invalid value for '--type': 'animal' is not one of 'person', 'place', "
+     "'org'; see 'annotator entities -h'\n"),
+    (["nosuch"], "annotator: no such command 'nosuch'; see 'annotator -h'\n"),
+    (["export", "tei", "--bogus"],
+     "annotator export tei: no such option: --bogus; see 'annotator export tei -h'\n"),
+])
+def test_cli_usage_errors_are_one_line_with_status_2(args, expected):
+    script = Path(sys.executable).parent / "annotator"  # the command as installed
+    done = subprocess.run([str(script), *args], capture_output=True, text=True)
+    assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")

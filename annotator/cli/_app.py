@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer import _click as click  # typer carries its own click; its classes are these
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.exceptions import Abort
 from typer.core import TyperGroup
 
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
@@ -30,6 +34,28 @@ class WorkGroup(TyperGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """As click's, but a usage error is one line on stderr (where, what, where to read
+        more), exit status 2, as every other refusal is."""
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as err:  # the help itself, as click gives it
+            err.show()
+            sys.exit(err.exit_code)
+        except UsageError as err:
+            path = err.ctx.command_path if err.ctx is not None else "annotator"
+            message = re.sub(r"\bValue error, ", "", err.format_message()).rstrip(".")
+            message = message[:1].lower() + message[1:]
+            sys.stderr.write(f"{path}: {message}; see '{path} -h'\n")
+            sys.exit(2)
+        except Abort:
+            sys.stderr.write("aborted\n")
+            sys.exit(1)
+        if standalone:  # an exit code comes back as the value (commands return None)
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, summary(cmd)) for name in self.list_commands(ctx)
