@@ -39,8 +39,9 @@ class WorkGroup(TyperGroup):
         """As click's, but a usage error is one line on stderr (where, what, where to read
         more), exit status 2, as every other refusal is."""
         standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False  # errors come back here, exit codes as the value
         try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
+            rv = super().main(*args, **kwargs)
         except NoArgsIsHelpError as err:  # the help itself, as click gives it
             err.show()
             sys.exit(err.exit_code)
