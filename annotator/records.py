@@ -365,6 +365,7 @@ class Candidate:
     contexts: tuple[Context, ...] = ()
     matches: tuple[Entity, ...] = ()  # similar confirmed entities, best first
     refs: tuple[str, ...] = ()  # the sources' own pointers to it (@ref, @key, @corresp)
+    total: int = 0  # mentions there are to show (``contexts`` may hold only the first ones)
 
 
 @dataclass(frozen=True, slots=True)

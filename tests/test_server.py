@@ -465,6 +465,26 @@ def test_server_queue_shows_the_first_candidate_in_context(proposed_client, seed
     assert {"a", "x", "t", "m", "s", "u"} <= set(keys)
 
 
+def test_server_queue_shows_the_first_mentions_and_a_link_to_all(proposed_client, seed_ws,
+                                                                 monkeypatch):
+    """An entity of thousands of mentions: the first QUEUE_SHOWN (one per source first), and
+    a link that shows every one."""
+    from annotator.server import app as server_app
+
+    first = seed_ws.queue()[0]
+    every = seed_ws.candidate(first, limit=None).contexts
+    assert len(every) > 2
+    monkeypatch.setattr(server_app, "QUEUE_SHOWN", 2)
+    doc = lxml_html.fromstring(proposed_client.get("/queue").text)
+    marks = doc.xpath("//ol[@class='contexts']/li/mark/text()")
+    assert marks == [c.text for c in every[:2]]
+    more = doc.xpath("//p[contains(@class,'more')]/a/@href")
+    assert more and f"{len(every)}" in doc.xpath("string(//p[contains(@class,'more')])")
+    doc = lxml_html.fromstring(proposed_client.get(more[0]).text)
+    assert doc.xpath("//ol[@class='contexts']/li/mark/text()") == [c.text for c in every]
+    assert not doc.xpath("//p[contains(@class,'more')]")
+
+
 def test_server_queue_accept_is_the_library_act(proposed_client, seed_ws):
     form = _queue_form(proposed_client)
     r = post(proposed_client, "/queue", {**form, "act": "confirm"}, headers={"HX-Request": "1"})

@@ -225,6 +225,23 @@ def test_store_version_1_gets_the_mentions_kinds_index(ws):
     assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
 
 
+def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
+    path = seed_ws.store.path
+    seed_ws.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX mentions_entity_state")
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    plan = " ".join(str(r[3]) for r in again.store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT entity_id, count(*) FROM mentions WHERE entity_id = 'x' "
+        "AND status != 'stale'"))
+    assert "COVERING INDEX mentions_entity_state" in plan
+    assert again.queue() == sorted(again.queue(), key=lambda i: -again.entity(i).mentions)
+
+
 def test_store_version_4_gets_the_date_columns(seed_ws):
     """A store from before dates had reasons: the columns come, its sources stay readable."""
     path = seed_ws.store.path
@@ -374,6 +391,6 @@ def test_store_version_6_gets_the_claims_confidence_and_candidate(seed_ws):
     conn.commit()
     conn.close()
     again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
     (row,) = again.claims()
     assert (row.confidence, row.agent_candidate) == (None, "")

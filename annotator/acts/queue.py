@@ -34,7 +34,12 @@ def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *
              limit: int | None = 3, width: int = 60) -> tuple[Context, ...]:
     """Up to ``limit`` (None: all) mentions of an entity in context, from as many sources as
     possible first."""
-    rows = mentions.current_of_entity(store.conn, entity_id)
+    return _contexts(mentions.current_of_entity(store.conn, entity_id), reading_text,
+                     limit=limit, width=width)
+
+
+def _contexts(rows: list[sqlite3.Row], reading_text: Callable[[str], str], *,
+              limit: int | None, width: int = 60) -> tuple[Context, ...]:
     picked: list[sqlite3.Row] = []
     seen: set[str] = set()
     for r in rows:  # one per source first, then the rest in order
@@ -44,8 +49,11 @@ def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *
     chosen = {r["id"] for r in picked}
     picked += [r for r in rows if r["id"] not in chosen]
     out = []
+    texts: dict[str, str] = {}  # an entity of a thousand mentions is in a few dozen sources
     for r in picked[:limit]:
-        text = reading_text(r["source_id"])
+        text = texts.get(r["source_id"])
+        if text is None:
+            text = texts[r["source_id"]] = reading_text(r["source_id"])
         a, b = r["start"], r["end"]
         before, after = context(text, a, b, width)
         out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after,
@@ -74,12 +82,15 @@ def matches(store: Store, entity: Entity, *, limit: int = 3,
 
 def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
               load: Callable[[str], Entity], limit: int | None = 3) -> Candidate:
-    """One entity as the review shows it: mentions in context, register matches, and the
-    pointers the sources' own markup gave it (``@ref="#nowhere"``: what the edition meant)."""
+    """One entity as the review shows it: up to ``limit`` (None: all) mentions in context,
+    register matches, the pointers the sources' own markup gave it (``@ref="#nowhere"``: what
+    the edition meant), and how many mentions there are."""
     ent = load(entity_id)
-    return Candidate(ent, contexts(store, reading_text, entity_id, limit=limit),
+    rows = mentions.current_of_entity(store.conn, entity_id)
+    return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
-                     tuple(pointers.of_entity(store.conn, entity_id, origin="markup")))
+                     tuple(pointers.of_entity(store.conn, entity_id, origin="markup")),
+                     total=len(rows))
 
 
 def _similarity(a: str, b: str) -> float:

@@ -68,6 +68,7 @@ class Desk:
                                 link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
                                 type_keys=TYPE_KEYS, type_plurals=TYPE_PLURALS)
         self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
+        self.answers: dict[str, tuple[Any, Any]] = {}  # question -> (store version, answer)
         self.readings: dict[str, tuple[str, reading.Reading]] = {}  # source id -> (sha, view)
         self.writes = 0  # state-changing requests served (their commits are on our connection)
         self.renders = itertools.count(1)  # lets a page (and a test) see that a part was redrawn
@@ -105,6 +106,15 @@ class Desk:
         """Changes when anything may have changed the store: another connection committed
         (``PRAGMA data_version``) or this server handled a state-changing request."""
         return self.ws.store.data_version(), self.writes
+
+    def kept(self, question: str, answer: Callable[[], Any]) -> Any:
+        """``answer()``, asked again only when the store may have changed (``store_version``):
+        summaries of the whole workspace count every mention."""
+        version = self.store_version()
+        got = self.answers.get(question)
+        if got is None or got[0] != version:
+            got = self.answers[question] = (version, answer())
+        return got[1]
 
     def run(self, view: View, request: Request, form: Form) -> Response:
         with self.lock:
@@ -175,7 +185,7 @@ def back(request: Request, default: str) -> Response:
 def sources_page(desk: Desk, request: Request, form: Form) -> Response:
     """The sources with their counts: where to start reading."""
     return desk.page(request, "sources.html", sources=desk.ws.sources(),
-                     counts=desk.ws.source_counts(), nav="sources")
+                     counts=desk.kept("source_counts", desk.ws.source_counts), nav="sources")
 
 
 def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Counter[str]]]:
@@ -365,13 +375,18 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
         raise ServerError(f"unknown type '{type_}'", hint=f"use one of {', '.join(ENTITY_TYPES)}",
                           location=Location("/queue"), code="W105")
     ids = desk.ws.queue(type=type_)
-    cand = desk.ws.candidate(ids[0], limit=None) if ids else None  # every mention, scrolled
+    # the first QUEUE_SHOWN mentions in context (one per source first), a link to all of them:
+    # an entity of thousands of mentions would take the page seconds to draw
+    shown = QUEUE_SHOWN if request.query_params.get("shown") != "all" else None
+    cand = desk.ws.candidate(ids[0], limit=shown) if ids else None
     expected = desk.ws.state_token(cand.entity.id) if cand else ""
     # merge into any entity of the type, proposed too: the field offers them as you type
     offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
               if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] if cand else []
+    more = "/queue?" + urlencode({k: v for k, v in (("type", type_ or ""), ("session", session),
+                                                    ("shown", "all")) if v})
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
-                     merge_offers=offers,
+                     merge_offers=offers, more=more,
                      done=done, session=session, render=next(desk.renders), nav="queue",
                      type=type_ or "")
 
@@ -450,6 +465,7 @@ def _entity_named(desk: Desk, typed: str, type_: str) -> Entity:
     return hits[0]
 
 
+QUEUE_SHOWN = 100  # mentions the queue shows of a candidate before "show all"
 MERGE_OFFERS = 2000  # entities the merge field offers; any other can be typed by id
 SESSION_UNDO = 50  # decisions of one queue page that 'u' can take back, newest last
 

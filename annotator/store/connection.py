@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -70,6 +70,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "sources(id) ON DELETE CASCADE, key TEXT NOT NULL, type TEXT NOT NULL, "
        "PRIMARY KEY (source_id, key, type));",  # store.sql has it from version 6
     6: _claim_columns,  # store.sql has them from version 7
+    7: "CREATE INDEX IF NOT EXISTS mentions_entity_state ON mentions(entity_id, status);",
 }
 
 

@@ -74,10 +74,11 @@ def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:
         (editor,))}
 
 
-def entity_state_rows(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
+def entity_state_rows(conn: sqlite3.Connection,
+                      entity_id: str) -> list[sqlite3.Row | tuple[Any, ...]]:
     """What an entity's state token covers besides its own row: names, ids and mentions."""
     return [*entities.variants(conn, entity_id), *entities.authority_rows(conn, entity_id),
-            *mentions.of_entity(conn, entity_id)]
+            *mentions.state_of_entity(conn, entity_id)]
 
 
 def claim_state_rows(conn: sqlite3.Connection, claim_id: int | str) -> list[sqlite3.Row]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from annotator.records import Mention
 from annotator.store.connection import equal_to
@@ -29,9 +30,20 @@ def of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
                         (entity_id,)).fetchall()
 
 
+def state_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[tuple[Any, ...]]:
+    """Every mention of an entity as plain tuples, by id: what its state token hashes (a
+    tuple costs a third of a ``sqlite3.Row`` made into one)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return cur.execute("SELECT * FROM mentions WHERE entity_id = ? ORDER BY id",
+                       (entity_id,)).fetchall()
+
+
 def current_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
-    """An entity's mentions on the current versions of their sources, in reading order."""
-    return conn.execute("SELECT m.* FROM mentions m JOIN sources s ON s.id = m.source_id "
+    """``id, source_id, start, end, status`` of an entity's mentions on the current versions
+    of their sources, in reading order (the queue shows thousands: only what it shows)."""
+    return conn.execute("SELECT m.id, m.source_id, m.start, m.end, m.status FROM mentions m "
+                        "JOIN sources s ON s.id = m.source_id "
                         "AND s.sha256 = m.sha256 WHERE m.entity_id = ? "
                         "ORDER BY m.source_id, m.start", (entity_id,)).fetchall()
 
@@ -121,7 +133,9 @@ def marks(conn: sqlite3.Connection, source_id: str,
 
 def status_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     """``(source_id, status, n)`` of the mentions of each source's current version."""
+    # source by source (CROSS JOIN keeps that order): the counts come from the covering index
+    # mentions_kinds, twice as fast as a scan of every mention looking up its source
     return [(r["source_id"], r["status"], r["n"]) for r in conn.execute(
-        "SELECT m.source_id, m.status, count(*) AS n FROM mentions m "
-        "JOIN sources s ON s.id = m.source_id AND s.sha256 = m.sha256 "
-        "GROUP BY m.source_id, m.status")]
+        "SELECT s.id AS source_id, m.status, count(*) AS n FROM sources s "
+        "CROSS JOIN mentions m ON m.source_id = s.id AND m.sha256 = s.sha256 "
+        "GROUP BY s.id, m.status")]

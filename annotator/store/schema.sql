@@ -105,6 +105,8 @@ CREATE TABLE mentions (
     UNIQUE (source_id, sha256, start, end, type)
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);
+-- The review queue counts every entity's live mentions from this index alone.
+CREATE INDEX mentions_entity_state ON mentions(entity_id, status);
 CREATE INDEX mentions_source ON mentions(source_id, start);
 -- A source's mentions grouped by how an export marks them up, read from the index alone.
 CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value,
