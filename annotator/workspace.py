@@ -169,6 +169,7 @@ class Workspace:
     mention = _in_context(queries.mention)
     mention_marks = _in_context(queries.mention_marks)
     source_counts = _in_context(queries.source_counts)
+    shown_mentions = _in_context(queries.shown_mentions)
     entities = _in_context(queries.entities)
     entity = _in_context(queries.entity)
     evaluate = _in_context(evaluate)

@@ -803,3 +803,24 @@ def test_review_mention_and_entities_by_id(review_ws):
     assert err.value.code == "D002"
     assert [e.id for e in ws.entities(ids=["place-berlin", "person-stalin", "nope"])] == \
         ["person-stalin", "place-berlin"]
+
+
+def test_shown_mentions_are_the_first_of_the_fullest_name_else_the_first(review_ws):
+    """What a listing shows each entity by, read in one narrow query, is what every mention
+    read with its surface says: the first mention of its preferred name, else its first."""
+    ents = review_ws.entities()
+    shown = review_ws.shown_mentions({e.id: e.preferred for e in ents})
+    by_entity: dict[str, list] = {}
+    for m in review_ws.mentions():
+        if m.entity_id:
+            by_entity.setdefault(m.entity_id, []).append(m)
+    named = 0
+    for e in ents:
+        ms = by_entity.get(e.id, [])
+        if not ms:
+            assert e.id not in shown
+            continue
+        first = next((m for m in ms if m.surface == e.preferred), ms[0])
+        named += first is not ms[0]
+        assert shown[e.id] == (first.source_id, first.start, first.end)
+    assert shown and named  # some entity is shown by a later mention of its fullest name

@@ -33,6 +33,26 @@ def mentions(ctx: ActContext, source_id: str | None = None, *, status: str | Non
                                           types=types)]
 
 
+def shown_mentions(ctx: ActContext, preferred: dict[str, str], source_id: str | None = None
+                   ) -> dict[str, tuple[str, int, int]]:
+    """For each entity of ``preferred`` (id -> name), the mention a listing shows it by, as
+    ``(source_id, start, end)``: the first in reading order whose surface is the name, else
+    the first. One narrow query, no ``Mention`` made: a listing of 100k mentions needs these."""
+    if source_id is not None:
+        ctx.texts.source(source_id)
+    surface = ctx.texts.surface
+    first: dict[str, tuple[str, int, int]] = {}
+    named: dict[str, tuple[str, int, int]] = {}
+    for eid, sid, sha, start, end in rows_of.entity_spans(ctx.store.conn, source_id):
+        name = preferred.get(eid)
+        if name is None or eid in named:
+            continue
+        first.setdefault(eid, (sid, start, end))
+        if end - start == len(name) and surface(sid, sha, start, end) == name:
+            named[eid] = (sid, start, end)
+    return {**first, **named}
+
+
 def mention(ctx: ActContext, mention_id: int | str) -> Mention:
     """One mention by id (``12`` or ``mention:12``), with its surface."""
     mid = row_id(mention_id, "mention:")

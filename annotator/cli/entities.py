@@ -38,9 +38,12 @@ def entities_cli(
         ents = ws.entities(status=status.value if status else None,
                            type=type.value if type else None, source_id=source)
         by_entity: dict[str, list[Mention]] = {}
-        for m in ws.mentions(source):
-            if m.entity_id:
-                by_entity.setdefault(m.entity_id, []).append(m)
+        if format is Format.json:  # every occurrence: each mention, with its surface
+            for m in ws.mentions(source):
+                if m.entity_id:
+                    by_entity.setdefault(m.entity_id, []).append(m)
+        # the context of the fullest name, else of the first mention
+        shown = ws.shown_mentions({e.id: e.preferred for e in ents}, source)
         rows = []
         for e in ents:
             ms = by_entity.get(e.id, [])
@@ -48,10 +51,9 @@ def entities_cli(
                                    "mentions": e.mentions, "sources": e.sources,
                                    "status": e.status, "variants": list(e.variants),
                                    "authority": " ".join(f"{s}:{v}" for s, v in e.authority)}
-            if ms:  # the context of the fullest name, else of the first mention
-                first = next((m for m in ms if m.surface == e.preferred), ms[0])
-                row["context"] = context_of(ws.reading_text(first.source_id), first.start,
-                                          first.end)
+            if e.id in shown:
+                sid, start, end = shown[e.id]
+                row["context"] = context_of(ws.reading_text(sid), start, end)
             if format is Format.json:
                 row["authority"] = dict(e.authority)  # by scheme, as 'register -f json'
                 row["occurrences"] = [

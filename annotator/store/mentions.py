@@ -122,6 +122,18 @@ def mention_rows(conn: sqlite3.Connection, source_id: str | None = None, *,
     return conn.execute(sql + " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
 
 
+def entity_spans(conn: sqlite3.Connection, source_id: str | None = None
+                 ) -> list[tuple[str, str, str, int, int]]:
+    """``(entity_id, source_id, sha256, start, end)`` of the mentions with an entity (of one
+    source), in ``mention_rows`` order: plain tuples, for listings of thousands."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    where, params = equal_to(source_id=source_id)
+    return cur.execute("SELECT entity_id, source_id, sha256, start, end FROM mentions "
+                       "WHERE entity_id IS NOT NULL" + where +
+                       " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
+
+
 def marks(conn: sqlite3.Connection, source_id: str,
           sha256: str) -> list[tuple[int, int, int, str, str]]:
     """``(id, start, end, type, status)`` of a source version's mentions, in reading order:
