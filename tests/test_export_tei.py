@@ -697,6 +697,27 @@ def test_export_tei_failed_write_keeps_earlier_export_for_anyone(annotated_seed)
     assert ws.export_tei().files[0].action == "written"  # and it works once the way is clear
 
 
+def test_export_tei_files_synced_together_stop_at_the_first_that_cannot_be_moved(tmp_path):
+    """Exports are written first, then synced and moved together: one that cannot be moved
+    (a folder is where it goes) stops there; the ones before it are in place, it and the
+    later ones are not, no temporary file is left, and the ExportError names what was written."""
+    from annotator.export.output import ExportFiles
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "b.xml").mkdir()
+    with pytest.raises(ExportError) as err, ExportFiles(tmp_path) as files:
+        assert [files.write(out / f"{n}.xml", f"<{n}/>".encode()) for n in "abc"] == \
+            ["written"] * 3
+        assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".tmp")) == ["b.xml"]
+        files.finish()
+    assert err.value.code == "E001"
+    assert "already written: exports/a.xml" in str(err.value)
+    assert (out / "a.xml").read_bytes() == b"<a/>"
+    assert (out / "b.xml").is_dir() and not (out / "c.xml").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["a.xml", "b.xml"]
+
+
 _XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff",
                            max_codepoint=0x2FFFF).filter(
     lambda c: c >= " " or c in "\t\n\r")

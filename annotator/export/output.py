@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.errors import ExportError, Location
-from annotator.files import atomic_write, relative
+from annotator.files import CommitError, StagedFiles, atomic_write, relative
 from annotator.records import Written
 
 
@@ -23,23 +23,70 @@ def write_file(path: Path, data: bytes, *, written: Sequence[str] = ()) -> str:
     """Write one export file; returns 'written' or 'unchanged'."""
     if same_bytes(path, data):
         return "unchanged"
-    before = f" (already written: {', '.join(written)})" if written else ""
     try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
+        _make_parent(path)
         atomic_write(path, data)
     except OSError as exc:
-        full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-        what = "the disk is full" if full else (exc.strerror or str(exc))
-        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-        if blocker is not None:  # mkdir says 'File exists', open 'Not a directory'
-            what = f"{blocker} is a file, not a folder"
-        kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
-        raise ExportError(f"cannot write the export ({what}); {kept}{before}",
-                          hint="free some disk space and export again" if full else
-                          "choose a folder you can write to (-o) or fix its permissions",
-                          location=Location(path), code="E002" if full else "E001") from None
+        raise _failed(exc, path, written) from None
     return "written"
+
+
+class ExportFiles:
+    """The files of one export run, written beside their targets and moved over them at
+    ``finish`` (``annotator.files.StagedFiles``: synced together, not one by one). When one
+    cannot be written, the ones before it are put in place and the ExportError names them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staged = StagedFiles()
+        self.written: list[str] = []  # as shown, in the order written
+
+    def write(self, path: Path, data: bytes) -> str:
+        """Stage one export file; returns 'written' or 'unchanged'."""
+        if same_bytes(path, data):
+            return "unchanged"
+        try:
+            _make_parent(path)
+            self.staged.stage(path, data)
+        except OSError as exc:
+            self.finish()
+            raise _failed(exc, path, self.written) from None
+        self.written.append(shown(self.root, path))
+        return "written"
+
+    def finish(self) -> None:
+        """Sync and move every staged file over its target."""
+        try:
+            self.staged.commit()
+        except CommitError as err:
+            raise _failed(err.cause, err.path,
+                          [shown(self.root, p) for p in err.moved]) from None
+
+    def __enter__(self) -> ExportFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.staged.discard()  # an export that failed on the way moves nothing
+
+
+def _make_parent(path: Path) -> None:
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _failed(exc: OSError, path: Path, written: Sequence[str]) -> ExportError:
+    """The ExportError of a file that could not be written, naming those that were."""
+    before = f" (already written: {', '.join(written)})" if written else ""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    what = "the disk is full" if full else (exc.strerror or str(exc))
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:  # mkdir says 'File exists', open 'Not a directory'
+        what = f"{blocker} is a file, not a folder"
+    kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
+    return ExportError(f"cannot write the export ({what}); {kept}{before}",
+                       hint="free some disk space and export again" if full else
+                       "choose a folder you can write to (-o) or fix its permissions",
+                       location=Location(path), code="E002" if full else "E001")
 
 
 def write_export(root: Path, path: Path, data: bytes, *, format: str, items: int,

@@ -53,7 +53,7 @@ from annotator.errors import ExportError
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
                                      first_crossing, first_seen, index_source, nest, place,
                                      place_simple, small_unique, splice, tag_batch)
-from annotator.export.output import shown, write_file
+from annotator.export.output import ExportFiles, shown
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
 from annotator.store import Store
 from annotator.store import exports as rows_of
@@ -187,11 +187,13 @@ def read_mentions(store: Store, source_id: str, sha256: str,
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
            mentions: Callable[[], _Mentions] | None = None,
-           decided: frozenset[str] | None = None, marked: bool = True) -> _Data:
+           decided: frozenset[str] | None = None, marked: bool = True,
+           known: dict[str, Entity] | None = None) -> _Data:
     """Read what one source's export holds from the store, in a stable order. ``mentions``
     gives the mentions when another thread reads them (``read_mentions``); they are asked
     for last. ``decided``: ``decided_entities`` of the store, when the caller has it;
-    ``marked``: whether the file has name or date markup of its own."""
+    ``marked``: whether the file has name or date markup of its own; ``known``: entities
+    already read (by id, variants in order), kept for the next source."""
     conn = ctx.store.conn
     states, link_states = _states(include_proposals)
     claims: list[_Claim] = []
@@ -216,13 +218,19 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         own=source_spans(ctx.store, source_id, sha256) if marked else frozenset())
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
-    for ent in sorted(entities(conn, ids=wanted, counts=False), key=lambda e: e.id):
-        if ent.status == "rejected":
+    known = {} if known is None else known
+    missing = wanted - known.keys()
+    if missing:
+        for ent in entities(conn, ids=missing, counts=False):
+            # variants in code-point order: exports do not depend on the order names were found
+            known[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
+    for eid in sorted(wanted):
+        ent = known.get(eid)
+        if ent is None or ent.status == "rejected":
             continue
         if ent.status == "proposed" and not include_proposals and ent.id not in named:
             continue
-        # variants in code-point order, so exports do not depend on the order names were found
-        data.entities[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
+        data.entities[ent.id] = ent
     return data
 
 
@@ -1174,8 +1182,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     # The pool is shut down (its read awaited) before the reader's connection is closed.
     states = _states(include_proposals)[0]
     here = ctx.store.conn.in_transaction
+    known: dict[str, Entity] = {}  # entities read once for every file that names them
     with (contextlib.nullcontext(ctx.store) if here else Store.open(ctx.store.path)) as reader, \
-            ThreadPoolExecutor(max_workers=1) as pool:
+            ThreadPoolExecutor(max_workers=1) as pool, ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
             pending: Future[_Mentions] | None = None if here else pool.submit(
                 read_mentions, reader, src.id, src.sha256, states)
@@ -1183,7 +1192,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             source = _Source.of(parsed, ctx.texts.textmap(src.id, parsed))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           mentions=None if pending is None else pending.result,
-                          decided=decided, marked=bool(source.existing.by_key))
+                          decided=decided, marked=bool(source.existing.by_key), known=known)
             built = _render(source, data, source_id=src.id, register=register)
             counts = built.counts
             for eid in built.pointed | built.reached:
@@ -1191,17 +1200,16 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                     in_register.setdefault(eid, data.entities[eid])
             out = parsed.encode(built.out)  # the file's own encoding
             path = target_dir / f"{src.id}.xml"
-            action = write_file(path, out,
-                                written=[f.path for f in files if f.action == "written"])
+            action = out_files.write(path, out)
             files.append(TeiExport(source_id=src.id, path=shown(ctx.root, path), action=action,
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
-    if register == "file" and in_register:
-        path = target_dir / REGISTER_FILE
-        entries = [in_register[k] for k in sorted(in_register)]
-        write_file(path, export_register(entries, title="Register of the annotated sources"),
-                   written=[f.path for f in files if f.action == "written"])
+        if register == "file" and in_register:
+            entries = [in_register[k] for k in sorted(in_register)]
+            out_files.write(target_dir / REGISTER_FILE, export_register(
+                entries, title="Register of the annotated sources"))
+        out_files.finish()
     return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir))
 
 

@@ -70,7 +70,10 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "sources(id) ON DELETE CASCADE, key TEXT NOT NULL, type TEXT NOT NULL, "
        "PRIMARY KEY (source_id, key, type));",  # store.sql has it from version 6
     6: _claim_columns,  # store.sql has them from version 7
-    7: "CREATE INDEX IF NOT EXISTS mentions_entity_state ON mentions(entity_id, status);",
+    7: "CREATE INDEX IF NOT EXISTS mentions_entity_state ON mentions(entity_id, status);"
+       "DROP INDEX IF EXISTS mentions_kinds;"
+       "CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value, "
+       "date_cert, status, provenance, start, end);",  # store.sql has them from version 8
 }
 
 

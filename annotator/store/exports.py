@@ -21,9 +21,9 @@ def mention_kinds(conn: sqlite3.Connection, source_id: str, sha256: str,
     provenance, date_cert`` and its starts and ends joined by commas.
 
     A row per mention costs Python an object per column; for 100k mentions that was most of
-    an export. Grouped, the store answers from its ``mentions_kinds`` index alone. State and
-    provenance only mark proposals (``@cert``, ``@resp``), so they are read only with them
-    (then the rows themselves are read too).
+    an export. Grouped, the store answers from its ``mentions_kinds`` index alone, in the
+    index's order (no sort). State and provenance only mark proposals (``@cert``, ``@resp``),
+    so they are read only with them.
     """
     marks, by = (("status, provenance", ", 4, 5") if "proposed" in states
                  else ("'confirmed', ''", ""))
