@@ -718,6 +718,17 @@ def test_export_tei_files_synced_together_stop_at_the_first_that_cannot_be_moved
     assert sorted(p.name for p in out.iterdir()) == ["a.xml", "b.xml"]
 
 
+@pytest.mark.parametrize("name", sorted(_FILES))
+def test_export_tei_reading_spans_of_every_element_at_once_are_each_ones(name):
+    """The spans existing markup is matched by, found for every element in one pass over the
+    map's arrays, are what reading each element's span alone gives."""
+    ix = index_source(_FILES[name], _MAPS[name])
+    nodes = sorted(ix.node_open)
+    spans = ix.reading_spans(nodes)
+    assert spans == [ix.reading_span(n) for n in nodes]
+    assert sum(s is not None for s in spans) > 3
+
+
 _XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff",
                            max_codepoint=0x2FFFF).filter(
     lambda c: c >= " " or c in "\t\n\r")

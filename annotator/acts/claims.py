@@ -286,6 +286,9 @@ def _claim_act(ctx: ActContext, act: str, target: str, payload: dict[str, Any],
 
 
 # -- proposals --------------------------------------------------------------------------------
+CLAIM_BATCH = 8  # chunks parsed at once: memory stays flat with the size of the edition
+
+
 def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                    model: str | None = None,
                    progress: Callable[[int, int], None] | None = None,
@@ -310,7 +313,9 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     chunks = [(src, start, text) for src in sources
               for start, text in text_chunks(ctx.texts.textmap(src.id).text)]
     found: dict[str, list[ClaimProposal]] = {src.id: [] for src in sources}
-    docs = nlp.pipe(text for _, _, text in chunks)
+    # a few chunks at a time: spaCy's default batch (1000 chunks of 5000 characters) held
+    # every parse of an edition at once (2.7 GiB); found claims are all that is kept
+    docs = nlp.pipe((text for _, _, text in chunks), batch_size=CLAIM_BATCH)
     for n, ((src, offset, _text), doc) in enumerate(zip(chunks, docs, strict=True)):
         found[src.id].extend(claims_mod.shift(p, offset) for p in
                              claims_mod.find_claims(doc))

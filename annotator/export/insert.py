@@ -185,6 +185,40 @@ class SourceIndex:
             return self.tok_start[o], self.tok_end[o], self.tok_end[o], self.tok_end[o]
         return self.tok_start[o], self.tok_end[o], self.tok_start[c], self.tok_end[c]
 
+    def reading_spans(self, nodes: Sequence[int]) -> list[tuple[int, int] | None]:
+        """``reading_span`` of many elements in one pass over the map's arrays.
+
+        The segments that are not generated run in file order (their starts and their ends
+        both sorted), so those an element's content holds are the ones from the first
+        starting in it to the last ending in it: two binary searches per element, all at
+        once. A map where they do not (none known) is read element by element."""
+        c = self.cols
+        if not len(nodes):
+            return []
+        read = np.flatnonzero(c.kind != GEN)
+        rs, re_ = c.s_start[read], c.s_end[read]
+        if len(read) and ((np.diff(rs) < 0).any() or (np.diff(re_) < 0).any()):
+            return [self.reading_span(n) for n in nodes]  # pragma: no cover - see above
+        rng = [self.element_range(n) for n in nodes]
+        b = np.fromiter((r[1] for r in rng), np.int64, len(rng))
+        cc = np.fromiter((r[2] for r in rng), np.int64, len(rng))
+        first = np.searchsorted(rs, b, side="left")
+        stop = np.minimum(np.searchsorted(re_, cc, side="right"),
+                          np.searchsorted(rs, cc, side="right"))
+        text = self.tm.text
+        n_seg, n_text = len(c.r_start), len(text)
+        r_start = c.r_start
+        out: list[tuple[int, int] | None] = []
+        for f, st in zip(first.tolist(), stop.tolist()):
+            if f >= st:
+                out.append(None)
+                continue
+            nxt = int(read[st - 1]) + 1
+            start, end = trim(text, int(r_start[read[f]]),
+                              int(r_start[nxt]) if nxt < n_seg else n_text)
+            out.append((start, end) if end > start else None)
+        return out
+
     def reading_span(self, node: int) -> tuple[int, int] | None:
         """Reading span [start, end) of an element's content, without edge whitespace."""
         _, b, c, _ = self.element_range(node)

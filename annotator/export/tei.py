@@ -289,11 +289,12 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
         if xid is not None:
             ex.ids.add(xid)
             ex.id_node.setdefault(xid, ix.node_of(el))
-    text_nodes = [ix.node_of(el) for el in root.iter(*_ANNOTATIONS)]
+    text_nodes = [i for i in (ix.node_of(el) for el in root.iter(*_ANNOTATIONS))
+                  if _in_text(ix.nodes[i])]
+    # every element's reading span at once; a fragment of a chain (rare) is looked up alone
+    span_of = dict(zip(text_nodes, ix.reading_spans(text_nodes)))
     for i in text_nodes:
         el = ix.nodes[i]
-        if not _in_text(el):
-            continue
         prev = el.get("prev")
         if prev and prev.startswith("#") and prev[1:] in ex.id_node:
             continue  # a continuation: counted with its first fragment
@@ -307,7 +308,8 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
             chain.append(j)
             seen.add(j)
             nxt = ix.nodes[j].get("next")
-        spans = [s for s in (ix.reading_span(j) for j in chain) if s is not None]
+        spans = [s for s in (span_of[j] if j in span_of else ix.reading_span(j)
+                             for j in chain) if s is not None]
         if not spans:
             continue
         start = min(s for s, _ in spans)
