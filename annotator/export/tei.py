@@ -289,18 +289,26 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
         if xid is not None:
             ex.ids.add(xid)
             ex.id_node.setdefault(xid, ix.node_of(el))
-    text_nodes = [i for i in (ix.node_of(el) for el in root.iter(*_ANNOTATIONS))
-                  if _in_text(ix.nodes[i])]
+    in_text = _in_text()  # siblings share their ancestors' answer
+    text_nodes = [ix.node_of(el) for el in root.iter(*_ANNOTATIONS) if in_text(el)]
     # every element's reading span at once; a fragment of a chain (rare) is looked up alone
     span_of = dict(zip(text_nodes, ix.reading_spans(text_nodes)))
+    cut = len(_TEI)
     for i in text_nodes:
         el = ix.nodes[i]
         prev = el.get("prev")
         if prev and prev.startswith("#") and prev[1:] in ex.id_node:
             continue  # a continuation: counted with its first fragment
+        nxt = el.get("next")
+        if not (nxt and nxt.startswith("#") and nxt[1:] in ex.id_node):  # one element (most)
+            span = span_of[i]
+            if span is not None:
+                local = cast(str, el.tag)[cut:]
+                kind = local if local != "seg" else f"seg:{el.get('type', '')}"
+                ex.by_key.setdefault((kind, *span), [i])
+            continue
         chain = [i]
         seen = {i}
-        nxt = el.get("next")
         while nxt and nxt.startswith("#") and nxt[1:] in ex.id_node:
             j = ex.id_node[nxt[1:]]
             if j in seen:
@@ -319,14 +327,36 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
     return ex
 
 
-def _in_text(el: etree._Element) -> bool:
-    for anc in el.iterancestors():
-        tag = anc.tag
-        if tag == f"{{{TEI_NS}}}text":
-            return True
-        if tag in (f"{{{TEI_NS}}}teiHeader", f"{{{TEI_NS}}}standOff"):
-            return False
-    return False
+_TEI = f"{{{TEI_NS}}}"
+_TEXT, _OUTSIDE = f"{_TEI}text", (f"{_TEI}teiHeader", f"{_TEI}standOff")
+
+
+def _in_text() -> Callable[[etree._Element], bool]:
+    """Whether an element is in ``<text>`` (its nearest ``text``, ``teiHeader`` or
+    ``standOff`` is a ``text``); what is found for an ancestor is kept for its siblings."""
+    below: dict[etree._Element, bool] = {}  # element -> whether what is inside it is in text
+
+    def test(el: etree._Element) -> bool:
+        path = []
+        anc = el.getparent()
+        got = False
+        while anc is not None:
+            known = below.get(anc)
+            if known is not None:
+                got = known
+                break
+            tag = anc.tag
+            if tag == _TEXT or tag in _OUTSIDE:
+                got = tag == _TEXT
+                path.append(anc)
+                break
+            path.append(anc)
+            anc = anc.getparent()
+        for p in path:
+            below[p] = got
+        return got
+
+    return test
 
 
 # -- building one export ----------------------------------------------------------------------
