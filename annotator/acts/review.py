@@ -144,7 +144,7 @@ class Review:
         h = hashlib.sha256()
         for target in targets:
             kind, key = parse_target(target)
-            rows: list[sqlite3.Row | tuple[Any, ...]]
+            rows: Sequence[sqlite3.Row | tuple[Any, ...]]
             if kind == "mention":
                 rows = [self._mention_row(conn, int(key))]
             elif kind == "claim":

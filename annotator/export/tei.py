@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from lxml import etree
@@ -58,7 +58,7 @@ from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExp
 from annotator.store import Store
 from annotator.store import exports as rows_of
 from annotator.store.bib import entries_of
-from annotator.store.decided import decided_entities, source_spans
+from annotator.store.decided import changed_mentions, decided_entities, source_spans
 from annotator.store.entities import entities
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.textmap import TextMap
@@ -185,45 +185,67 @@ def read_mentions(store: Store, source_id: str, sha256: str,
                               [_Kind(*r[:6]) for r in rows])
 
 
+@dataclass(slots=True)
+class _Edition:
+    """What the exports of many sources read of the store, read once for all of them and
+    grouped by source (a few queries per export, not a dozen per file), and the entities
+    read so far (by id, variants in order), made once for every file that names them."""
+
+    decided: frozenset[str]
+    changed: frozenset[object]  # mentions acts changed: no longer the file's own
+    claims: dict[tuple[str, str], list[tuple[Any, ...]]]
+    links: dict[tuple[str, str], list[tuple[Any, ...]]]
+    passages: dict[str, set[tuple[int, int]]]
+    known: dict[str, Entity] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, store: Store, source_ids: Sequence[str], include_proposals: bool) -> _Edition:
+        states, link_states = _states(include_proposals)
+        conn = store.conn
+        return cls(decided=decided_entities(store), changed=changed_mentions(store),
+                   claims=rows_of.claims_of(conn, source_ids, states),
+                   links=rows_of.claim_links_of(conn, source_ids, states, link_states),
+                   passages=rows_of.passages_of(conn, source_ids, states, link_states))
+
+
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
-           mentions: Callable[[], _Mentions] | None = None,
-           decided: frozenset[str] | None = None, marked: bool = True,
-           known: dict[str, Entity] | None = None) -> _Data:
+           mentions: Callable[[], _Mentions] | None = None, marked: bool = True,
+           edition: _Edition | None = None) -> _Data:
     """Read what one source's export holds from the store, in a stable order. ``mentions``
     gives the mentions when another thread reads them (``read_mentions``); they are asked
-    for last. ``decided``: ``decided_entities`` of the store, when the caller has it;
-    ``marked``: whether the file has name or date markup of its own; ``known``: entities
-    already read (by id, variants in order), kept for the next source."""
+    for last. ``marked``: whether the file has name or date markup of its own; ``edition``:
+    what the export of every source reads (``_Edition.read``), when the caller has it."""
     conn = ctx.store.conn
-    states, link_states = _states(include_proposals)
+    states, _ = _states(include_proposals)
+    ed = _Edition.read(ctx.store, [source_id], include_proposals) if edition is None else edition
     claims: list[_Claim] = []
     wanted: set[str] = set()
     links: dict[int, list[_Link]] = {}
     # columns in the order of _Link's fields: rows become links as they are
-    for r in rows_of.claim_links(conn, source_id, sha256, states, link_states):
+    for r in ed.links.get((source_id, sha256), ()):
         links.setdefault(r[0], []).append(_Link._make(r[1:]))
     keys: dict[str, None] = {}
-    for r in rows_of.claims(conn, source_id, sha256, states):  # and in the order of _Claim's
+    for r in ed.claims.get((source_id, sha256), ()):  # and in the order of _Claim's
         own = tuple(links.get(r[0], ()))
         claims.append(_Claim._make((*r, own)))
         if r[6]:
             wanted.add(r[6])
         keys.update((link.bib_key, None) for link in own if link.bib_key)
-    found = entries_of(conn, keys)
+    found = entries_of(conn, keys) if keys else {}
     works = {k: found[k] for k in keys if k in found}
-    passages = sorted(rows_of.passages(conn, source_id, states, link_states))
+    passages = sorted(ed.passages.get(source_id, ()))
     data = _Data(mentions=mentions() if mentions is not None else read_mentions(
         ctx.store, source_id, sha256, states), claims=claims, passages=passages, works=works,
-        decided=decided_entities(ctx.store) if decided is None else decided,
-        own=source_spans(ctx.store, source_id, sha256) if marked else frozenset())
+        decided=ed.decided,
+        own=source_spans(ctx.store, source_id, sha256, ed.changed) if marked else frozenset())
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
-    known = {} if known is None else known
+    known = ed.known
     missing = wanted - known.keys()
     if missing:
-        for ent in entities(conn, ids=missing, counts=False):
+        for new in entities(conn, ids=missing, counts=False):
             # variants in code-point order: exports do not depend on the order names were found
-            known[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
+            known[new.id] = replace(new, variants=tuple(sorted(new.variants)))
     for eid in sorted(wanted):
         ent = known.get(eid)
         if ent is None or ent.status == "rejected":
@@ -303,7 +325,7 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
         if not (nxt and nxt.startswith("#") and nxt[1:] in ex.id_node):  # one element (most)
             span = span_of[i]
             if span is not None:
-                local = cast(str, el.tag)[cut:]
+                local = el.tag[cut:]
                 kind = local if local != "seg" else f"seg:{el.get('type', '')}"
                 ex.by_key.setdefault((kind, *span), [i])
             continue
@@ -1203,7 +1225,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     elif register not in REGISTERS:
         raise ExportError(f"no register mode {register!r}",
                           hint=f"use one of {', '.join(REGISTERS)}", code="E023")
-    decided = decided_entities(ctx.store)
+    edition = _Edition.read(ctx.store, ids, include_proposals)
     in_register: dict[str, Entity] = {}
     files: list[TeiExport] = []
     # The mentions are read on a connection of their own, in a second thread, while this one
@@ -1214,7 +1236,6 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     # The pool is shut down (its read awaited) before the reader's connection is closed.
     states = _states(include_proposals)[0]
     here = ctx.store.conn.in_transaction
-    known: dict[str, Entity] = {}  # entities read once for every file that names them
     with (contextlib.nullcontext(ctx.store) if here else Store.open(ctx.store.path)) as reader, \
             ThreadPoolExecutor(max_workers=1) as pool, ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
@@ -1224,7 +1245,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             source = _Source.of(parsed, ctx.texts.textmap(src.id, parsed))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           mentions=None if pending is None else pending.result,
-                          decided=decided, marked=bool(source.existing.by_key), known=known)
+                          marked=bool(source.existing.by_key), edition=edition)
             built = _render(source, data, source_id=src.id, register=register)
             counts = built.counts
             for eid in built.pointed | built.reached:

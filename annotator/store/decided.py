@@ -31,11 +31,22 @@ def decided_entities(store: Store) -> frozenset[str]:
     return frozenset(str(r[0]) for r in rows if r[0] is not None)
 
 
-def source_spans(store: Store, source_id: str, sha256: str) -> frozenset[tuple[int, int, str]]:
+def changed_mentions(store: Store) -> frozenset[object]:
+    """Ids of the mentions an act other than adding a source changed, not undone (as the
+    log keeps them: a NULL among them is kept, as ``NOT IN`` would see it)."""
+    return frozenset(r[0] for r in store.query(
+        f"SELECT DISTINCT json_extract(c.value, '$.key.id') {_IN_FORCE}"
+        "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS))
+
+
+def source_spans(store: Store, source_id: str, sha256: str,
+                 changed: frozenset[object] | None = None) -> frozenset[tuple[int, int, str]]:
     """(start, end, type) of the mentions a source's own markup gave (provenance ``source``)
-    that no editor has changed since."""
-    return frozenset((int(r[0]), int(r[1]), str(r[2])) for r in store.query(
-        "SELECT start, end, type FROM mentions WHERE source_id = ? AND sha256 = ? "
-        "AND provenance = 'source' AND id NOT IN (SELECT json_extract(c.value, '$.key.id') "
-        f"{_IN_FORCE}AND json_extract(c.value, '$.table') = 'mentions')",
-        (source_id, sha256, *IMPORT_ACTS)))
+    that no editor has changed since. ``changed``: ``changed_mentions``, read once for every
+    source of an export (the decision log is read once, not once per source)."""
+    changed = changed_mentions(store) if changed is None else changed
+    if None in changed:  # SQL's NOT IN with a NULL: no row is outside it
+        return frozenset()
+    return frozenset((int(r[1]), int(r[2]), str(r[3])) for r in store.query(
+        "SELECT id, start, end, type FROM mentions WHERE source_id = ? AND sha256 = ? "
+        "AND provenance = 'source'", (source_id, sha256)) if r[0] not in changed)

@@ -1,5 +1,6 @@
-"""The batch reads the exports make: a source's mentions grouped by markup, its claims and
-links in export order, the works the claims cite, counts for the summary.
+"""The batch reads the exports make: a source's mentions grouped by markup, the claims and
+links of every exported source in one query each (grouped by source, in export order), the
+works the claims cite, counts for the summary.
 
 ``states`` and ``link_states`` are pairs (the same state twice for one), so the SQL stays fixed.
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 Pair = tuple[str, str]
@@ -34,36 +36,54 @@ def mention_kinds(conn: sqlite3.Connection, source_id: str, sha256: str,
         f"GROUP BY 1, 2, 3, 6{by}", (source_id, sha256, *states)).fetchall()
 
 
-def claim_links(conn: sqlite3.Connection, source_id: str, sha256: str, states: Pair,
-                link_states: Pair) -> list[sqlite3.Row]:
-    """``claim_id, rel, status, provenance, locus, bib_key, target_source_id, target_start,
-    target_end`` of the links of a source version's claims, in export order."""
-    return conn.execute(
-        "SELECT l.claim_id, l.rel, l.status, l.provenance, l.locus, l.bib_key, "
-        "l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c ON "
-        "c.id = l.claim_id WHERE c.source_id = ? AND c.sha256 = ? AND c.status IN (?, ?) "
-        "AND l.status IN (?, ?) ORDER BY l.claim_id, l.rel, l.bib_key, l.target_source_id, "
-        "l.target_start, l.locus, l.id", (source_id, sha256, *states, *link_states)).fetchall()
+def _by_version(rows: list[sqlite3.Row]) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """Rows that start with ``source_id, sha256``, grouped by them, without those two."""
+    out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for r in rows:
+        out.setdefault((r[0], r[1]), []).append(tuple(r)[2:])
+    return out
 
 
-def claims(conn: sqlite3.Connection, source_id: str, sha256: str,
-           states: Pair) -> list[sqlite3.Row]:
-    """``id, start, end, kind, status, agent, agent_entity_id, provenance`` of a source
-    version's claims, in document order (outer first)."""
-    return conn.execute(
-        "SELECT id, start, end, kind, status, agent, agent_entity_id, provenance FROM claims "
-        "WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) ORDER BY start, end DESC, id",
-        (source_id, sha256, *states)).fetchall()
+def claims_of(conn: sqlite3.Connection, source_ids: Sequence[str],
+              states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """``claims`` of many sources in one query, by (source_id, sha256)."""
+    return _by_version(conn.execute(
+        "SELECT source_id, sha256, id, start, end, kind, status, agent, agent_entity_id, "
+        "provenance FROM claims WHERE source_id IN (SELECT value FROM json_each(?)) "
+        "AND status IN (?, ?) ORDER BY source_id, sha256, start, end DESC, id",
+        (json.dumps(list(source_ids)), *states)).fetchall())
 
 
-def passages(conn: sqlite3.Connection, source_id: str, states: Pair,
-             link_states: Pair) -> set[tuple[int, int]]:
-    """The spans of this source that links of other claims point to."""
-    return {(r["target_start"], r["target_end"]) for r in conn.execute(
-        "SELECT l.target_start, l.target_end FROM links l JOIN claims c ON c.id = l.claim_id "
-        "WHERE l.target_source_id = ? AND l.status IN (?, ?) AND c.status IN (?, ?) "
-        "AND l.target_start IS NOT NULL AND l.target_end > l.target_start",
-        (source_id, *link_states, *states))}
+def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
+                   link_states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """``claim_links`` of many sources in one query, by (source_id, sha256)."""
+    return _by_version(conn.execute(
+        "SELECT c.source_id, c.sha256, l.claim_id, l.rel, l.status, l.provenance, l.locus, "
+        "l.bib_key, l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c "
+        "ON c.id = l.claim_id WHERE c.source_id IN (SELECT value FROM json_each(?)) "
+        "AND c.status IN (?, ?) AND l.status IN (?, ?) ORDER BY c.source_id, c.sha256, "
+        "l.claim_id, l.rel, l.bib_key, l.target_source_id, l.target_start, l.locus, l.id",
+        (json.dumps(list(source_ids)), *states, *link_states)).fetchall())
+
+
+def passages_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
+                link_states: Pair) -> dict[str, set[tuple[int, int]]]:
+    """``passages`` of many sources in one query, by source id."""
+    out: dict[str, set[tuple[int, int]]] = {}
+    for r in conn.execute(
+            "SELECT l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c "
+            "ON c.id = l.claim_id WHERE l.target_source_id IN (SELECT value FROM json_each(?)) "
+            "AND l.status IN (?, ?) AND c.status IN (?, ?) AND l.target_start IS NOT NULL "
+            "AND l.target_end > l.target_start",
+            (json.dumps(list(source_ids)), *link_states, *states)):
+        out.setdefault(r[0], set()).add((r[1], r[2]))
+    return out
+
+
+
+
+
+
 
 
 def cited_keys(conn: sqlite3.Connection) -> set[str]:
