@@ -105,10 +105,13 @@ CREATE TABLE mentions (
     UNIQUE (source_id, sha256, start, end, type)
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);
+-- The review queue counts every entity's live mentions from this index alone.
+CREATE INDEX mentions_entity_state ON mentions(entity_id, status);
 CREATE INDEX mentions_source ON mentions(source_id, start);
--- A source's mentions grouped by how an export marks them up, read from the index alone.
+-- A source's mentions grouped by how an export marks them up, read from the index alone
+-- (with proposals too: their state and provenance mark them).
 CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value,
-                                        date_cert, status, start, end);
+                                        date_cert, status, provenance, start, end);
 
 -- Surfaces an editor rejected for a type: never proposed again for that type.
 CREATE TABLE rejections (
