@@ -40,9 +40,11 @@ def state_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[tuple[Any,
 
 
 def current_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
-    """``id, source_id, start, end, status`` of an entity's mentions on the current versions
-    of their sources, in reading order (the queue shows thousands: only what it shows)."""
-    return conn.execute("SELECT m.id, m.source_id, m.start, m.end, m.status FROM mentions m "
+    """``id, source_id, start, end, status, provenance`` of an entity's mentions on the
+    current versions of their sources, in reading order (the queue shows thousands: only what
+    it shows)."""
+    return conn.execute("SELECT m.id, m.source_id, m.start, m.end, m.status, m.provenance "
+                        "FROM mentions m "
                         "JOIN sources s ON s.id = m.source_id "
                         "AND s.sha256 = m.sha256 WHERE m.entity_id = ? "
                         "ORDER BY m.source_id, m.start", (entity_id,)).fetchall()
