@@ -126,6 +126,17 @@ def test_robust_toml_nested_too_deep_is_one_line(ws, tmp_path):
     one_line_refusal(run(ws, "sources"), "C001")
 
 
+def test_robust_toml_in_utf16_is_named_as_such(ws, tmp_path):
+    """TOML is UTF-8 by its specification: a UTF-16 decisions file (Notepad's "Unicode") is
+    refused with the command that converts it."""
+    f = tmp_path / "decisions.toml"
+    f.write_bytes('confirm = [ { name = "Łódź" } ]\n'.encode("utf-16"))
+    result = run(ws, "apply", str(f))
+    one_line_refusal(result, "S011")
+    assert "is UTF-16 (its byte-order mark says so), not UTF-8" in result.stderr
+    assert "iconv -f UTF-16 -t UTF-8 decisions.toml" in result.stderr
+
+
 # -- 13. any encoding XML allows (UTF-16 with or without its mark, ISO-8859-1...); 10 MB nodes --
 EHRI_LETTER = EDITIONS / "ehri" / "EHRI-ET-YV9392546_EN.xml"  # valid tei_all, non-ASCII text
 
@@ -234,6 +245,20 @@ def test_robust_tei_with_bytes_its_encoding_has_not_is_refused_at_their_place(ws
     one_line_refusal(result, "S009")
     col = text.splitlines()[1].index("Molotov") + 1
     assert result.stderr.startswith(f"{src}:2:{col}: bytes 00 d8 are not UTF-16")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "latin-1"])
+def test_robust_entity_declarations_are_refused_in_every_encoding(ws, tmp_path, codec):
+    """The internal-subset guard (XXE, entity bombs) reads the characters, not UTF-8 bytes."""
+    text = SMALL_TEI.replace('encoding="UTF-8"', f'encoding="{codec.upper()}"').replace(
+        "\n<TEI", '\n<!DOCTYPE TEI [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<TEI')
+    src = tmp_path / "bomb.xml"
+    src.write_bytes((codecs.BOM_UTF16_BE if codec == "utf-16-be" else b"")
+                    + text.format(body="&b;").encode(codec))
+    result = run(ws, "add", str(src))
+    one_line_refusal(result, "S006")
+    assert result.stderr.startswith(f"{src}:2:1: document declares a DTD internal subset")
+    assert ws.sources() == [] and list(ws.sources_dir.iterdir()) == []
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".md"])
