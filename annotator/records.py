@@ -420,6 +420,7 @@ class ExportReport:
 
     files: tuple[TeiExport, ...]
     out_dir: str
+    register: Written | None = None  # register.xml, when the export wrote or kept one
 
     @property
     def split(self) -> int:

@@ -29,6 +29,8 @@ def export_all(ctx: ActContext, *, include_proposals: bool = False,
                         register=register)
     files = [Written(path=f.path, format="tei", items=f.mentions + f.reused + f.claims,
                      action=f.action) for f in report.files]
+    if report.register is not None:
+        files.append(report.register)
     keys = source_keys(ctx)  # reads every source file: once for all the exports below
     files.append(export_bibtex(ctx, source_key=keys))
     files.append(export_bibtex(ctx, ascii_only=True, source_key=keys))

@@ -54,7 +54,7 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
                                      first_crossing, first_seen, index_source, nest, place,
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
-from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport
+from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
 from annotator.store.bib import entries_of
@@ -1258,12 +1258,17 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
+        written: Written | None = None
         if register == "file" and in_register:
             entries = [in_register[k] for k in sorted(in_register)]
-            out_files.write(target_dir / REGISTER_FILE, export_register(
+            path = target_dir / REGISTER_FILE
+            action = out_files.write(path, export_register(
                 entries, title="Register of the annotated sources"))
+            written = Written(path=shown(ctx.root, path), format="register",
+                              items=len(entries), action=action)
         out_files.finish()
-    return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir))
+    return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir),
+                        register=written)
 
 
 def _read_or_empty(path: Path) -> bytes:
