@@ -255,6 +255,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "run 'annotator add --replace …'"),
     "S017": (SourceError, 'control character U+… (no TEI file can hold it)',
               'remove it from the file and add it again'),
+    "S018": (SourceError, "source '…' is …; … is another file with the same id",
+              'name it … to replace that source, or give it a name of its own'),
     "S101": (SourceError, 'gold file (or its text file) not found',
               'check the path'),
     "S102": (SourceError, 'not a gold file, or a span in it is malformed',

@@ -29,6 +29,13 @@ def slug(text: str, *, limit: int = 60, empty: str = "x") -> str:
     return s[:limit].rstrip("-") or empty
 
 
+def source_id(file_name: str) -> str:
+    """The id a source added from a file of this name gets (``A00187143.xml`` ->
+    ``a00187143``); its file keeps the name."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name.lstrip(".") else file_name
+    return slug(stem, limit=48, empty="source")
+
+
 # -- XML text ---------------------------------------------------------------------------------
 # What no XML 1.0 file can hold: C0 controls but tab, line feed and carriage return; U+FFFE and
 # U+FFFF; lone surrogates.

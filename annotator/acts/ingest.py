@@ -15,6 +15,7 @@ import difflib
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 from annotator.acts import bibliography
@@ -35,7 +36,7 @@ from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
                                  read_source_bytes)
 from annotator.tei.textmap import TextMap, build_textmap
-from annotator.text import not_xml, slug
+from annotator.text import not_xml, source_id
 
 TEI_SUFFIXES = (".xml", ".tei")
 TEXT_SUFFIXES = (".txt",)
@@ -88,7 +89,7 @@ def _prepare(ctx: ActContext, path: Path, *, title: str | None) -> _Prepared:
                           hint="give a TEI .xml, a .txt or a .md file",
                           location=Location(path), code="S012")
     raw = read_source_bytes(path, max_bytes=ctx.settings.max_source_mib * 1024 * 1024)
-    sid = slug(path.stem, limit=48, empty="source")
+    sid = source_id(path.name)
     if suffix in TEI_SUFFIXES:
         data, origin = raw, "tei"
     else:
@@ -110,11 +111,28 @@ def _prepare(ctx: ActContext, path: Path, *, title: str | None) -> _Prepared:
 
 
 def _target(ctx: ActContext, path: Path, sid: str) -> Path:
+    """Where the file is kept: under the name the editor gave it (an edition's files link to
+    each other and are published by name; the id may be a slug, the file is not renamed).
+    A .txt or .md file is kept as the TEI made of it, ``<its name>.xml``."""
     resolved = path.resolve()
     sources_dir = ctx.root / SOURCES_DIR
     if resolved.parent == sources_dir.resolve() and resolved.suffix.lower() in TEI_SUFFIXES:
         return resolved  # already in sources/: registered where it is, never rewritten
-    return sources_dir / f"{sid}.xml"
+    return sources_dir / (path.name if path.suffix.lower() in TEI_SUFFIXES
+                          else f"{path.stem}.xml")
+
+
+def _kept_target(ctx: ActContext, item: _Prepared, row: sqlite3.Row) -> Path:
+    """Where a replaced source's file goes: where its stored file is. A store made before
+    files kept their names holds it as ``<id>.xml``, which stays; a file of another name
+    whose id is the same is another file, refused (it would take that file's place)."""
+    stored = ctx.root / row["file"]
+    if stored.name == item.target.name or stored.name == f"{item.id}.xml":
+        return stored
+    raise SourceError(f"source '{item.id}' is {row['file']}; {item.path.name} is another file "
+                      "with the same id",
+                      hint=f"name it {stored.name} to replace that source, or give it a name "
+                           "of its own", location=Location(item.path), code="S018")
 
 
 def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddResult:
@@ -129,6 +147,10 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
         raise SourceError(f"source '{item.id}' already exists with other content",
                           hint="use --replace to replace it (decisions that still match "
                                "are kept)", location=Location(item.path), code="S013")
+    if row is not None:
+        item = dc_replace(item, target=_kept_target(ctx, item, row))
+        rel = relative(item.target, ctx.root)
+        assert rel is not None
     write = item.target.resolve() != item.path.resolve()
     previous = item.target.read_bytes() if write and item.target.exists() else None
     if row is None and previous is not None:

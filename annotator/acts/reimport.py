@@ -36,11 +36,13 @@ from annotator.store import sources as source_rows
 from annotator.store.entities import entity_row
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text, source_line
 from annotator.tei.textmap import TextMap
+from annotator.text import source_id as source_id_of
 
 log = logging.getLogger(__name__)
 
 _T = f"{{{TEI_NS}}}"
-_PASSAGE = re.compile(r"(?:(?P<source>[^#/\s]+)\.xml)?#passage-(?P<start>\d+)-(?P<end>\d+)")
+_PASSAGE = re.compile(
+    r"(?:(?P<source>[^#/\s]+\.(?:xml|tei)))?#passage-(?P<start>\d+)-(?P<end>\d+)")
 KINDS = ("attributed", "quoted", "unattributed", "editorial")
 RELS = ("supports", "contradicts", "mentions")
 
@@ -172,7 +174,8 @@ def _read_link(act: Act, source_id: str, claim_id: int, ref: etree._Element,
         "status": "suggested" if ref.get("cert") else "confirmed", "provenance": "source"}
     m = _PASSAGE.fullmatch(target)
     if m is not None:
-        sid = m.group("source") or source_id  # no file name: a passage of this very source
+        # the file of another source (its exported name) or none: a passage of this very one
+        sid = source_id_of(m.group("source")) if m.group("source") else source_id
         if not source_rows.is_source(conn, sid):
             log.info("claim %s: passage of %s kept for when that source is added", claim_id, sid)
             if not claim_rows.is_pending(conn, source_id, sid):

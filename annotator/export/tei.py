@@ -60,6 +60,7 @@ from annotator.store import exports as rows_of
 from annotator.store.bib import entries_of
 from annotator.store.decided import changed_mentions, decided_entities, source_spans
 from annotator.store.entities import entities
+from annotator.store.sources import find_source
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.textmap import TextMap
 from annotator.text import attrs, esc, slug
@@ -162,6 +163,8 @@ class _Data:
     decided: frozenset[str] = frozenset()
     # (start, end, type) of mentions the source's own markup gave: never wrapped again
     own: frozenset[tuple[int, int, str]] = frozenset()
+    # source id -> the name its export is written under (the file's own), for passage links
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -238,6 +241,10 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         ctx.store, source_id, sha256, states), claims=claims, passages=passages, works=works,
         decided=ed.decided,
         own=source_spans(ctx.store, source_id, sha256, ed.changed) if marked else frozenset())
+    for sid in sorted({link.target_source_id for c in claims for link in c.links
+                       if link.target_source_id is not None}):
+        src = find_source(conn, sid)
+        data.files[sid] = export_name(src.file) if src is not None else f"{sid}.xml"
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
     known = ed.known
@@ -1045,7 +1052,7 @@ class _Builder:
         frag = f"passage-{link.target_start}-{link.target_end}"
         if link.target_source_id == self.source_id:
             return f"#{frag}"
-        return f"{link.target_source_id}.xml#{frag}"
+        return f"{self.data.files[link.target_source_id]}#{frag}"
 
     def own_idnos(self) -> None:
         """Authority ids an editor gave an entity that the file's own markup points to, into
@@ -1252,7 +1259,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 if eid in data.entities:
                     in_register.setdefault(eid, data.entities[eid])
             out = parsed.encode(built.out)  # the file's own encoding
-            path = target_dir / f"{src.id}.xml"
+            path = target_dir / export_name(src.file)
             action = out_files.write(path, out)
             files.append(TeiExport(source_id=src.id, path=shown(ctx.root, path), action=action,
                                    **counts))
@@ -1269,6 +1276,12 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         out_files.finish()
     return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir),
                         register=written)
+
+
+def export_name(stored: str) -> str:
+    """The name a source's export is written under: its stored file's, which is the name the
+    editor gave it (links between an edition's files and publishing go by it)."""
+    return Path(stored).name
 
 
 def _read_or_empty(path: Path) -> bytes:
