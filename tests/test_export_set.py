@@ -124,3 +124,45 @@ def test_a_store_with_files_named_by_id_keeps_working(ws, tmp_path):
     _new_name(ws, "a00187143", "Isaac Penington")
     assert [f.path for f in ws.export_tei(register="inline").files] == [
         "exports/a00187143.xml"]
+
+
+BARE = DATA / "bare-refs.xml"
+
+
+def _own_mentions(ws, sid: str) -> list[tuple[str, str, str]]:
+    return sorted((m.type, m.surface, m.status) for m in ws.mentions(sid)
+                  if m.provenance == "source")
+
+
+def test_replace_gives_the_new_files_markup_once(ws, tmp_path):
+    """After ``add --replace`` each name and date the new file marks up is there once, where
+    it marks it: the old version's own markup is not carried over beside it (a name whose tag
+    now spans more, a tag the new version dropped). What an editor made is carried."""
+    sid = _add(ws, tmp_path, BARE)
+    fairlie = _new_name(ws, sid, "Captain Fairlie")  # the editor's own
+    before = _own_mentions(ws, sid)
+    new = tmp_path / "v2" / BARE.name
+    new.parent.mkdir()
+    new.write_bytes(BARE.read_bytes()
+                    .replace(b'<placeName ref="pl0501">Cheyne Walk</placeName>, March',
+                             b'<placeName ref="pl0501">Cheyne Walk, Chelsea</placeName>, March')
+                    .replace(b'<placeName ref="pl0504">Lisbon</placeName>', b"Lisbon"))
+    result = ws.add(new, replace=True)
+    assert result.action == "replaced" and result.kept == 1 and result.stale == 0
+    fresh = Workspace_of(tmp_path / "fresh", new)  # the new file added to a new workspace
+    assert _own_mentions(ws, sid) == fresh
+    surfaces = [s for _, s, _ in _own_mentions(ws, sid)]
+    assert "Cheyne Walk, Chelsea" in surfaces and "Lisbon" not in surfaces
+    assert "Cheyne Walk" not in surfaces  # the old span of the dateline's name is gone
+    assert len(_own_mentions(ws, sid)) == len(before) - 1  # Lisbon's tag is gone
+    assert [m.entity_id for m in ws.mentions(sid) if m.surface == "Captain Fairlie"] == [fairlie]
+
+
+def Workspace_of(folder: Path, path: Path) -> list[tuple[str, str, str]]:
+    from annotator import Workspace
+
+    other = Workspace.init(folder)
+    try:
+        return _own_mentions(other, other.add(path).source.id)
+    finally:
+        other.close()

@@ -31,6 +31,7 @@ from annotator.store import Act, now
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
+from annotator.store.decided import source_mention_ids
 from annotator.tei.dating import anchor_candidates
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
@@ -236,12 +237,19 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[i
     The two reading texts are aligned with difflib; a span moves when both its ends fall in one
     unchanged block, so its characters are identical in the new text. Anything else is marked
     'stale' (kept, with its decision, for the editor to look at; never moved blindly).
+    Mentions the old file's own markup gave, which no editor changed, are not carried: they
+    were the file's, and the new file's markup (imported next) replaces them, so a name it
+    marks is there once, where it marks it now.
     """
     matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     kept = stale = 0
+    own = source_mention_ids(act.conn, source_id, old.sha256)
     for table, rows in source_rows.version_spans(act.conn, source_id, old.sha256).items():
         for r in rows:
+            if table == "mentions" and r["id"] in own:
+                act.delete("mentions", {"id": r["id"]})
+                continue
             moved = None
             for b in blocks:
                 if b.a <= r["start"] and r["end"] <= b.a + b.size:

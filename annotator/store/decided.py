@@ -10,6 +10,8 @@ DOCS: docs/export.md#what-an-export-inserts
 
 from __future__ import annotations
 
+import sqlite3
+
 from annotator.store.connection import Store
 
 # acts that only bring in what a file already says
@@ -50,3 +52,14 @@ def source_spans(store: Store, source_id: str, sha256: str,
     return frozenset((int(r[1]), int(r[2]), str(r[3])) for r in store.query(
         "SELECT id, start, end, type FROM mentions WHERE source_id = ? AND sha256 = ? "
         "AND provenance = 'source'", (source_id, sha256)) if r[0] not in changed)
+
+
+def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) -> set[int]:
+    """Ids of the mentions ``source_spans`` gives: what a new version of the file gives again
+    from its own markup, so a replace does not carry them over."""
+    changed = {r[0] for r in conn.execute(
+        f"SELECT DISTINCT json_extract(c.value, '$.key.id') {_IN_FORCE}"
+        "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS)}
+    return {int(r[0]) for r in conn.execute(
+        "SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND provenance = 'source'",
+        (source_id, sha256)) if r[0] not in changed}
