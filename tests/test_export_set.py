@@ -9,6 +9,7 @@ reproduced in a small hand-written file, ``bare-refs.xml`` (its text is ours).
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
@@ -166,3 +167,115 @@ def Workspace_of(folder: Path, path: Path) -> list[tuple[str, str, str]]:
         return _own_mentions(other, other.add(path).source.id)
     finally:
         other.close()
+
+
+EHRI = DATA / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml"
+POINTING = ("ref", "corresp", "key")
+
+
+def _pointers(root) -> Counter:
+    return Counter((el.tag, a, el.get(a)) for el in root.iter() if isinstance(el.tag, str)
+                   for a in POINTING if el.get(a) is not None)
+
+
+def unresolved(folder: Path, sources: dict[str, bytes]) -> list[str]:
+    """Every @ref/@corresp/@key an export added (by file name: the source's bytes) that does
+    not resolve within the export set: ``#id`` to an element of that file, ``f.xml#id`` to
+    one of that file of the set, a bare id or key to an entry of that id in the file or in
+    register.xml, or to the very pointer the file's own markup has (its own target). An
+    authority URI is its own target."""
+    reg = folder / "register.xml"
+    reg_ids = {el.get(XML_ID) for el in etree.parse(str(reg)).iter()} if reg.exists() else set()
+    bad = []
+    for name, src in sources.items():
+        root = etree.parse(str(folder / name)).getroot()
+        ids = {el.get(XML_ID) for el in root.iter()}
+        own = {v for _, _, v in _pointers(etree.fromstring(src))}
+        added = _pointers(root) - _pointers(etree.fromstring(src))
+        for (tag, attr, value) in added:
+            for v in value.split():
+                file, _, frag = v.rpartition("#")
+                if v.startswith(("http://", "https://")):
+                    ok = True
+                elif "#" in v:
+                    other = folder / file if file else None
+                    ok = frag in (ids if not file else reg_ids if file == "register.xml" else
+                                  {el.get(XML_ID) for el in etree.parse(str(other)).iter()}
+                                  if other.is_file() else set())
+                else:
+                    ok = v in ids or v in reg_ids or v in own
+                if not ok:
+                    bad.append(f"{name}: <{etree.QName(tag).localname} {attr}={v!r}>")
+    return bad
+
+
+def test_export_pointers_resolve_and_follow_the_editions_style(ws, tmp_path, tei_schema):
+    """Every pointer an export adds resolves within the export set, and new markup points the
+    way the edition does: an entity the file points to keeps the file's own pointer
+    (``key="w6n9820p"``, ``ref="pl0501"``), a new one gets the edition's form (``@key`` in
+    Friendly Networks, a bare ``@ref`` in a Curious Travellers-style file) with an entry
+    written for it in register.xml; a claim's agent note points to the file's own target or
+    to an entry that is written (before: ``corresp="register.xml#w63g5f9w"``, no such entry)."""
+    fn = _add(ws, tmp_path, FN)
+    bare = _add(ws, tmp_path, BARE)
+    ehri = _add(ws, tmp_path, EHRI)
+    wager = _new_name(ws, fn, "Wager")
+    thee = span_of(ws, fn, "thee")
+    ws.add_mention(fn, *thee, "person", entity_id="w6n9820p")  # John Hunt, keyed in the file
+    claim = ws.add_claim(fn, quote="religion only softened the morals of people",
+                         kind="attributed", agent="w63g5f9w")  # Joseph Faulk, keyed
+    fairlie = _new_name(ws, bare, "Captain Fairlie")
+    falmouth = _new_name(ws, bare, "Falmouth", "place")
+    walk = span_of(ws, bare, "Cheyne Walk", 1)  # the one the file does not mark
+    ws.add_mention(bare, *walk, "place", entity_id="pl0501")
+    ws.add_claim(bare, quote="Cheyne Walk is colder than Lisbon", kind="attributed",
+                 agent="pe0103")  # Mrs Grey, whom the file points to
+    cohen = _new_name(ws, ehri, "Mr. Cohen")
+    report = ws.export_tei()  # the default: as each source does
+    assert claim.id and report.register is not None
+    sources = {Path(s.file).name: (ws.root / s.file).read_bytes() for s in ws.sources()}
+    assert unresolved(ws.exports_dir, sources) == []
+    out = {n: etree.parse(str(ws.exports_dir / n)).getroot() for n in sources}
+    fn_out, bare_out = out["A00187143.xml"], out["bare-refs.xml"]
+    named = {("".join(el.itertext()), a, el.get(a)) for root in out.values()
+             for el in root.iter(f"{TEI}persName", f"{TEI}placeName") for a in POINTING
+             if el.get(a) is not None}
+    assert ("Wager", "key", wager) in named  # FN: @key, not @ref="register.xml#..."
+    assert ("thee", "key", "w6n9820p") in named  # the file's own key for John Hunt
+    assert ("Captain Fairlie", "ref", fairlie) in named  # bare, as the file's @ref
+    assert ("Falmouth", "ref", falmouth) in named
+    assert ("Cheyne Walk", "ref", "pl0501") in named  # the file's own pointer
+    # EHRI points to authority records: a name without one gets no pointer, and no entry
+    assert not any(n == "Mr. Cohen" for n, _, _ in named)
+    assert any("".join(el.itertext()) == "Mr. Cohen"
+               for el in out[EHRI.name].iter(f"{TEI}persName"))
+    agents = {el.text: el.get("corresp") for root in (fn_out, bare_out)
+              for el in root.iter(f"{TEI}note") if el.get("type") == "agent"}
+    assert agents == {"Joseph Faulk": "register.xml#w63g5f9w", "Mrs Grey": "pe0103"}
+    reg = etree.parse(str(ws.exports_dir / "register.xml")).getroot()
+    entries = sorted(el.get(XML_ID) for el in reg.iter(f"{TEI}person", f"{TEI}place"))
+    # and John Hunt, decided (a name added), whom the file keys into a register elsewhere
+    assert entries == sorted([wager, fairlie, falmouth, "w63g5f9w", "w6n9820p"])
+    for name, src in sources.items():
+        data = (ws.exports_dir / name).read_bytes()
+        assert only_insertions(src, data), name
+        assert tei_schema.validate(etree.fromstring(data)) == tei_schema.validate(
+            etree.fromstring(src)), (name, tei_schema.error_log.last_error)
+    # every file into register.xml (EHRI too: its new name points into it)
+    forced = tmp_path / "file"
+    ws.export_tei(register="file", out_dir=forced)
+    assert unresolved(forced, sources) == []
+    root = etree.parse(str(forced / EHRI.name)).getroot()
+    assert root.find(f".//{TEI}text//{TEI}persName[@ref='register.xml#{cohen}']") is not None
+    # inline: the entries go into each file, the forms stay the edition's
+    inline = tmp_path / "inline"
+    ws.export_tei(register="inline", out_dir=inline)
+    assert unresolved(inline, sources) == [] and not (inline / "register.xml").exists()
+    root = etree.parse(str(inline / "A00187143.xml")).getroot()
+    assert root.find(f".//{TEI}text//{TEI}persName[@key='{wager}']") is not None
+    assert root.find(f".//{TEI}standOff//{TEI}person[@{XML_ID}='{wager}']") is not None
+
+
+def only_insertions(src: bytes, out: bytes) -> bool:
+    it = iter(out)
+    return all(b in it for b in src)

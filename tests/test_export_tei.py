@@ -839,8 +839,9 @@ def test_export_tei_authority_id_reaches_the_files_own_names(ws, tmp_path, tei_s
 
 def test_export_tei_register_follows_the_sources(ws, tmp_path, tei_schema):
     """EHRI points to authority records (URIs): new names point to theirs, no register is
-    written. Friendly Networks points into a register elsewhere (@key): new names point into
-    register.xml beside the exports, which also gets an id given to a name of the file."""
+    written. Friendly Networks points into a register elsewhere (@key): new names are keyed
+    the same way to entries of register.xml beside the exports, which also gets an id given
+    to a name of the file."""
     from annotator.export.tei import default_register
 
     ehri = "editions/ehri/EHRI-ET-YV9392546_EN.xml"
@@ -872,7 +873,8 @@ def test_export_tei_register_follows_the_sources(ws, tmp_path, tei_schema):
     out = export_bytes(ws2, sid2)
     assert only_insertions(src2, out)
     root = etree.fromstring(out)
-    assert root.find(f".//{TEI}body//{TEI}persName[@ref='register.xml#{isaac}']") is not None
+    # the edition's form: @key, resolved by the entry of that id in register.xml
+    assert root.find(f".//{TEI}body//{TEI}persName[@key='{isaac}']") is not None
     assert root.find(f".//{TEI}persName[@key='w63g5f9w']").get("ref") is None  # its own
     register = etree.parse(str(ws2.exports_dir / "register.xml")).getroot()
     ids = {p.get(XML_ID): [i.text for i in p.iter(f"{TEI}idno")]

@@ -127,7 +127,7 @@ def _kept_target(ctx: ActContext, item: _Prepared, row: sqlite3.Row) -> Path:
     """Where a replaced source's file goes: where its stored file is. A store made before
     files kept their names holds it as ``<id>.xml``, which stays; a file of another name
     whose id is the same is another file, refused (it would take that file's place)."""
-    stored = ctx.root / row["file"]
+    stored = ctx.root / str(row["file"])
     if stored.name == item.target.name or stored.name == f"{item.id}.xml":
         return stored
     raise SourceError(f"source '{item.id}' is {row['file']}; {item.path.name} is another file "

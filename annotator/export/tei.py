@@ -54,6 +54,10 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
                                      first_crossing, first_seen, index_source, nest, place,
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
+from annotator.export.pointing import POINTERS as POINTER_STYLE
+from annotator.export.pointing import (REGISTER_FILE, REGISTERS, Style, file_pointers, forms,
+                                       register_of, style_of)
+from annotator.export.pointing import default_register as default_register
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
@@ -76,8 +80,6 @@ NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement",
                  "country", "bloc", "district", "geogName")
 DATE_ELEMENTS = ("date", "time")
 POINTERS = ("ref", "key", "corresp")  # an element with one of these already says who it is
-REGISTERS = ("inline", "file", "none")
-REGISTER_FILE = "register.xml"
 AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
                   "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
                   "gnd": "https://d-nb.info/gnd/{}"}
@@ -165,6 +167,15 @@ class _Data:
     own: frozenset[tuple[int, int, str]] = frozenset()
     # source id -> the name its export is written under (the file's own), for passage links
     files: dict[str, str] = field(default_factory=dict)
+    # entity -> (attribute, value) of the file's own pointer to it: new markup uses the same
+    own_pointers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # (type, form) of the pointers of the file's names and of all the sources' (``pointing``)
+    file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def style(self, type_: str) -> Style:
+        """How new names of this type point: as the file's names do, else the edition's."""
+        return style_of(self.file_forms, type_, style_of(self.edition_forms, type_))
 
 
 def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -570,7 +581,7 @@ class _Builder:
         self.counts["mentions"] += len(self._m_start)
         for k in np.unique(self._m_kind).tolist():
             eid = m.kinds[k].entity_id
-            if eid and extras[k] and m.kinds[k].type != "date":
+            if eid and extras[k] and m.kinds[k].type != "date" and self._needs_entry(eid):
                 self.pointed.add(eid)
         marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)  # in document
                  for i in first_seen(self._m_kind, len(m.kinds)).tolist()}  # order: @resp ids
@@ -590,20 +601,42 @@ class _Builder:
         eid = m.entity_id
         if eid and eid in self.data.entities:
             ref = self.pointer(self.data.entities[eid])
-            return (("ref", ref),) if ref else ()
+            return (ref,) if ref else ()
         return ()
 
-    def pointer(self, ent: Entity) -> str | None:
-        """Where inserted markup points for an entity: its entry in this file's standOff
-        (``inline``), in ``register.xml`` beside the exports (``file``), or its authority
-        record (``none``: no register written; None when it has no authority id)."""
-        if self.register == "inline":
-            return f"#{ncname(ent.id)}"
-        if self.register == "file":
-            return f"{REGISTER_FILE}#{ncname(ent.id)}"
+    def pointer(self, ent: Entity) -> tuple[str, str] | None:
+        """(attribute, value) inserted markup points to an entity with: the file's own
+        pointer to it, when the file has one; else, in the edition's form (``pointing``),
+        its entry in this file's standOff (``inline``) or in ``register.xml`` (``file``), or
+        its authority record (``none``: no register written; None when it has no id)."""
+        own = self.data.own_pointers.get(ent.id)
+        if own is not None:
+            return own
+        if self.register == "none":
+            uri = self._authority_uri(ent)
+            return ("ref", uri) if uri else None
+        return self.data.style(ent.type).attr_value(ncname(ent.id), self.register)
+
+    def _authority_uri(self, ent: Entity) -> str | None:
         return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
                      in sorted(ent.authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
                      if scheme in AUTHORITY_URIS), None)
+
+    def _needs_entry(self, eid: str) -> bool:
+        """Whether markup pointing to the entity points to an entry the export writes."""
+        return eid not in self.data.own_pointers and self.register != "none"
+
+    def agent_pointer(self, eid: str) -> tuple[str | None, bool]:
+        """(``@corresp`` of a claim's agent note, whether it points to an entry the export
+        writes). ``note`` has no ``@key``: a file that keys the agent gets a pointer to
+        the entry the export writes for it."""
+        ent = self.data.entities[eid]
+        own = self.data.own_pointers.get(eid)
+        if own is not None and own[0] != "key":
+            return own[1], False
+        if self.register == "none":
+            return self._authority_uri(ent), False
+        return POINTER_STYLE.attr_value(ncname(ent.id), self.register)[1], True
 
     def _marked(self, type_: str, s: int, e: int) -> list[int] | None:
         """The file's own element (chain of fragments) marking exactly this span, if any."""
@@ -639,7 +672,7 @@ class _Builder:
         eid = kind.entity_id
         own = next((head.get(a) for a in POINTERS if head.get(a)), None)
         if own is not None:
-            if extra and own != dict(extra).get("ref"):
+            if extra and own != extra[0][1]:
                 self.counts["kept"] += 1
             if eid and eid in self.data.decided:
                 target = own.split()[0]
@@ -653,7 +686,8 @@ class _Builder:
             for node in chain:
                 if not any(self.ix.nodes[node].get(a) for a in POINTERS):
                     self._add_attrs(node, extra)
-            self.pointed.add(eid)
+            if self._needs_entry(eid):
+                self.pointed.add(eid)
 
     def _add_attrs(self, node: int, pairs: Sequence[tuple[str, str | None]]) -> None:
         if not pairs:
@@ -943,10 +977,10 @@ class _Builder:
             return got
 
         out: list[tuple[str, list[str]]] = []
-        if self.register == "inline":
-            self.pointed.update(c.agent_entity_id for c in self.data.claims
-                                if c.agent and c.agent_entity_id in self.data.entities
-                                and c.id in self.claim_ids)
+        self.pointed.update(c.agent_entity_id for c in self.data.claims
+                            if c.agent and c.agent_entity_id in self.data.entities
+                            and c.id in self.claim_ids
+                            and self.agent_pointer(c.agent_entity_id)[1])
         for etype, list_name, item in LISTS:
             lines: list[str] = []
             for ent in sorted(self.data.entities.values(), key=lambda e: e.id):
@@ -1001,7 +1035,7 @@ class _Builder:
         if target is None:
             return []
         body: list[str] = []
-        agent_ref = self.pointer(self.data.entities[c.agent_entity_id]) if (
+        agent_ref = self.agent_pointer(c.agent_entity_id)[0] if (
             c.agent_entity_id and c.agent_entity_id in self.data.entities) else None
         existing = self._existing_annotation(target)
         have_refs: set[tuple[str, str, str]] = set()
@@ -1142,7 +1176,9 @@ def _encoding_description(gi: Callable[[str], str], register: str = "inline") ->
     return [
         f"Names, dates and claims the editors decided were marked with annotator; the "
         f"markup the file already had is its own. New {gi('persName')}, {gi('placeName')} and "
-        f"{gi('orgName')} elements point with @ref to {where}; {gi('date')} carries its "
+        f"{gi('orgName')} elements point as the file's own names do (the same pointer for "
+        f"an entity they point to; else @ref or @key, in their form) to {where}; "
+        f"{gi('date')} carries its "
         "normalised value in @when, @from/@to or @notBefore/@notAfter.",
         f"A claim is a {gi('seg')} of @type claim (@subtype: attributed, quoted, unattributed "
         f"or editorial); an {gi('annotation')} in {gi('listAnnotation')} targets it, names "
@@ -1190,50 +1226,32 @@ def _render(src: _Source, data: _Data, *, source_id: str, register: str) -> _Bui
     return builder
 
 
-_POINTER = re.compile(
-    rb"<(?:[\w.-]+:)?(?:persName|placeName|orgName|name|rs)\b[^>]*?\s(ref|key)\s*=\s*"
-    rb"([\"'])\s*([^\"'\s]*)")
-
-
-def default_register(files: Iterable[bytes]) -> str:
-    """Where the edition keeps its register, judged by the pointers of its names: ``inline``
-    (``#id`` within the file, or no pointers), ``file`` (another file's entries: ``@key``,
-    ``persons.xml#p1``, a bare or prefixed id) or ``none`` (authority records: http URIs)."""
-    votes: Counter[str] = Counter()
-    for data in files:
-        for m in _POINTER.finditer(data):
-            attr, value = m.group(1), m.group(3)
-            votes["inline" if attr == b"ref" and value.startswith(b"#") else
-                  "none" if attr == b"ref" and re.match(rb"https?://", value) else "file"] += 1
-    if not votes:
-        return "inline"
-    return max(REGISTERS, key=lambda r: (votes[r], -REGISTERS.index(r)))
-
-
 def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                include_proposals: bool = False, out_dir: str | Path | None = None,
                progress: Callable[[int, int], None] | None = None,
                register: str | None = None) -> ExportReport:
     """Write the annotated copy of each source (default: all) to ``out_dir`` (``exports/``).
 
-    ``register``: where the entries new markup points to go (``REGISTERS``; default: where the
-    workspace's sources keep theirs, ``default_register``). With ``file``, ``register.xml``
-    beside the exports holds them, and the entries an editor gave authority ids to that the
-    sources point to elsewhere.
+    ``register``: where the entries new markup points to go (``REGISTERS``; default: where
+    each source keeps its own, ``default_register`` of its names' pointers, else where the
+    workspace's sources keep theirs). With ``file``, ``register.xml`` beside the exports
+    holds them, and the entries an editor gave authority ids to that the sources point to
+    elsewhere.
     Each file is written atomically; if one cannot be written, the files written before it
     are kept, the earlier export of the failing one is left intact, and ExportError says so.
     """
     target_dir = Path(out_dir) if out_dir is not None else ctx.exports_dir
     ids = list(source_ids or ()) or [s.id for s in ctx.texts.sources()]
     sources = [ctx.texts.source(i) for i in ids]  # unknown ids fail before anything is written
-    if register is None:
-        register = default_register(
-            _read_or_empty(ctx.root / s.file) for s in ctx.texts.sources())
-    elif register not in REGISTERS:
+    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in ctx.texts.sources()}
+    edition_forms: Counter[tuple[str, str]] = sum(file_forms.values(), Counter())
+    edition_register = register_of(file_forms.values())
+    if register is not None and register not in REGISTERS:
         raise ExportError(f"no register mode {register!r}",
                           hint=f"use one of {', '.join(REGISTERS)}", code="E023")
     edition = _Edition.read(ctx.store, ids, include_proposals)
     in_register: dict[str, Entity] = {}
+    known: dict[str, str | None] = {}  # pointer -> entity, for every file
     files: list[TeiExport] = []
     # The mentions are read on a connection of their own, in a second thread, while this one
     # reads and parses the file: SQLite and lxml let go of the GIL while they work, so on two
@@ -1253,9 +1271,13 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           mentions=None if pending is None else pending.result,
                           marked=bool(source.existing.by_key), edition=edition)
-            built = _render(source, data, source_id=src.id, register=register)
+            data.own_pointers = file_pointers(ctx.store.conn, parsed.root, known)
+            data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
+            mode = register or (register_of([data.file_forms]) if data.file_forms
+                                else edition_register)
+            built = _render(source, data, source_id=src.id, register=mode)
             counts = built.counts
-            for eid in built.pointed | built.reached:
+            for eid in built.pointed | built.reached if mode == "file" else ():
                 if eid in data.entities:
                     in_register.setdefault(eid, data.entities[eid])
             out = parsed.encode(built.out)  # the file's own encoding
@@ -1266,7 +1288,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             if progress is not None:
                 progress(n + 1, len(sources))
         written: Written | None = None
-        if register == "file" and in_register:
+        if in_register:
             entries = [in_register[k] for k in sorted(in_register)]
             path = target_dir / REGISTER_FILE
             action = out_files.write(path, export_register(

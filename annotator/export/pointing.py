@@ -1,0 +1,141 @@
+"""How an export's new markup points to who a name means: the way the edition itself does.
+
+Editions point from a name to its register entry in their own way: ``@ref="#id"`` to an entry
+in the file, ``@ref="pe0238"`` (a bare id) or ``@key="w63g5f9w"`` into a register kept
+elsewhere, ``@ref="persons.xml#p1"`` into another file, or an authority URI. An export follows
+it, so the files stay one edition:
+
+* an entity the file's own markup already points to is pointed to the same way, with the
+  file's own attribute and value (``key="w63g5f9w"``): nothing new to resolve;
+* any other entity gets the edition's form (``Style``: the attribute and the shape of its
+  value, learned from the names of the file, else of all the sources) with the id of the
+  entry the export writes for it (in the file's standOff, or in ``register.xml``): a bare
+  ``ref="person-wager"`` or ``key="person-wager"`` where the edition writes bare ids or keys
+  (resolved, as the edition's are, by the entry of that id), ``#id`` or ``register.xml#id``
+  where it writes pointers.
+
+Pure functions over bytes, lxml elements and the store's pointer table.
+
+DOCS: docs/export.md#where-the-register-goes
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from annotator.entities.pointers import POINTER_ATTRS, Prefixes, normalise
+from annotator.store import pointers as pointer_rows
+from annotator.tei.parse import TEI_NS
+
+REGISTERS = ("inline", "file", "none")
+REGISTER_FILE = "register.xml"
+# the elements whose pointers say how an edition points to its register, and the entity type
+# each names (``name`` and ``rs`` say it in @type: counted for every type)
+_NAMED = {b"persName": "person", b"placeName": "place", b"orgName": "org", b"name": "",
+          b"rs": ""}
+_POINTER = re.compile(
+    rb"<(?:[\w.-]+:)?(persName|placeName|orgName|name|rs)\b[^>]*?\s(ref|key)\s*=\s*"
+    rb"([\"'])\s*([^\"'\s]*)")
+_URI = re.compile(rb"^[a-z][a-z0-9+.\-]*://", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How an edition writes a pointer: ``key`` (``@key="id"``), ``bare`` (``@ref="id"``),
+    ``local`` (``@ref="#id"``), ``file`` (``@ref="other.xml#id"``, ``psn:id``) or ``uri``."""
+
+    form: str
+
+    def attr_value(self, rid: str, register: str) -> tuple[str, str]:
+        """The attribute and value pointing to the entry ``rid`` the export writes
+        (``register``: inline, in the file's standOff; file, in register.xml)."""
+        if self.form == "key":
+            return "key", rid
+        if self.form == "bare":
+            return "ref", rid
+        return "ref", f"#{rid}" if register == "inline" else f"{REGISTER_FILE}#{rid}"
+
+
+POINTERS = Style("local")  # no convention learned: TEI's own, a pointer to the entry
+
+
+def _form(attr: bytes, value: bytes) -> str:
+    if attr == b"key":
+        return "key"
+    if _URI.match(value):
+        return "uri"
+    if value.startswith(b"#"):
+        return "local"
+    if b"#" in value or b":" in value:
+        return "file"
+    return "bare"
+
+
+def forms(data: bytes) -> Counter[tuple[str, str]]:
+    """(entity type or '', form) of every pointer on a name element of a file."""
+    return Counter((_NAMED[m.group(1)], _form(m.group(2), m.group(4)))
+                   for m in _POINTER.finditer(data))
+
+
+def style_of(counts: Counter[tuple[str, str]], type_: str, fallback: Style = POINTERS
+             ) -> Style:
+    """The edition's form for names of ``type_``: the most common among its names of that
+    type (and untyped ``name``/``rs``), else among all, else ``fallback``. A URI is an
+    authority's record, not a form for an entry the export writes: it is never chosen."""
+    for types in ((type_, ""), None):
+        votes = Counter({f: n for (t, f), n in counts.items()
+                         if (types is None or t in types) and f != "uri"})
+        if votes:
+            return Style(max(sorted(votes), key=lambda f: votes[f]))
+    return fallback
+
+
+def default_register(files: Iterable[bytes]) -> str:
+    """Where the edition keeps its register, judged by the pointers of its names: ``inline``
+    (``#id`` within the file, or no pointers), ``file`` (another file's entries: ``@key``,
+    ``persons.xml#p1``, a bare or prefixed id) or ``none`` (authority records: http URIs)."""
+    return register_of(forms(data) for data in files)
+
+
+def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
+    """``default_register`` of files whose pointers ``forms`` counted."""
+    votes: Counter[str] = Counter()
+    for c in counts:
+        for (_, form), n in c.items():
+            votes["inline" if form == "local" else "none" if form == "uri" else "file"] += n
+    if not votes:
+        return "inline"
+    return max(REGISTERS, key=lambda r: (votes[r], -REGISTERS.index(r)))
+
+
+_NAME_TAGS = tuple(f"{{{TEI_NS}}}{local.decode()}" for local in _NAMED)
+
+
+def file_pointers(conn: sqlite3.Connection, root: etree._Element,
+                  known: dict[str, str | None] | None = None) -> dict[str, tuple[str, str]]:
+    """Entity id -> (attribute, value) of the file's own pointer to it: the first name
+    element of the file whose pointer the store knows as that entity's (``known``: a cache
+    of pointer -> entity shared by the files of one export)."""
+    cache: dict[str, str | None] = {} if known is None else known
+    prefixes = Prefixes.of(root)
+    out: dict[str, tuple[str, str]] = {}
+    for el in root.iter(_NAME_TAGS):
+        for attr in POINTER_ATTRS:
+            raw = (el.get(attr) or "").split()
+            if not raw:
+                continue
+            p = normalise(raw[0], prefixes)
+            if p not in cache:
+                found = pointer_rows.entity_of(conn, (p,))
+                cache[p] = found[0] if found is not None else None
+            eid = cache[p]
+            if eid is not None and eid not in out:
+                out[eid] = (attr, raw[0])
+            break
+    return out
