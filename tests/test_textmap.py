@@ -238,3 +238,22 @@ def test_textmap_cache_holds_every_source_of_the_workspace(tmp_path):
         first = [ws.textmap(i) for i in ids]
         # a second pass over every source finds each map again, none rebuilt or reloaded
         assert all(ws.textmap(i) is tm for i, tm in zip(ids, first))
+
+
+def test_textmap_kept_is_read_without_parsing_and_refuses_a_changed_file(tmp_path):
+    """A kept map is loaded from the file's bytes without parsing its XML: the same map as
+    one built from the parsed file; a file edited behind the store's back is refused."""
+    from annotator import AnnotatorError, Workspace
+
+    with Workspace.init(tmp_path / "ws") as ws:
+        src = ws.add(SAMPLE_TEI).source
+        kept = ws.context.texts.kept_unparsed(src)
+        built = build_textmap(parse_source(ws.root / src.file))
+        assert kept is not None
+        assert (kept.text, kept.r_start, kept.s_start, kept.kind, kept.markup.start) == \
+            (built.text, built.r_start, built.s_start, built.kind, built.markup.start)
+        path = ws.root / src.file
+        path.write_bytes(path.read_bytes().replace(b"</TEI>", b"</TEI>\n<!-- edited -->"))
+        with pytest.raises(AnnotatorError) as err:
+            ws.context.texts.kept_unparsed(src)
+        assert err.value.code == "S016"
