@@ -279,3 +279,18 @@ def test_export_pointers_resolve_and_follow_the_editions_style(ws, tmp_path, tei
 def only_insertions(src: bytes, out: bytes) -> bool:
     it = iter(out)
     return all(b in it for b in src)
+
+
+def test_export_pointer_style_of_a_utf16_file(ws, tmp_path):
+    """The edition's form is learned from the file's characters, whatever its encoding: a
+    Friendly Networks letter saved as UTF-16 still gets @key on a new name."""
+    src = tmp_path / "utf16" / FN.name
+    src.parent.mkdir()
+    src.write_bytes(FN.read_text(encoding="utf-8").replace(
+        'encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    sid = _add(ws, tmp_path, src)
+    wager = _new_name(ws, sid, "Wager")
+    ws.export_tei()
+    root = etree.parse(str(ws.exports_dir / FN.name)).getroot()
+    assert root.find(f".//{TEI}text//{TEI}persName[@key='{wager}']") is not None
+    assert (ws.exports_dir / "register.xml").is_file()

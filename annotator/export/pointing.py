@@ -21,17 +21,20 @@ DOCS: docs/export.md#where-the-register-goes
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
+from annotator.errors import AnnotatorError
 from annotator.entities.pointers import POINTER_ATTRS, Prefixes, normalise
 from annotator.store import pointers as pointer_rows
-from annotator.tei.parse import TEI_NS
+from annotator.tei.parse import TEI_NS, decode_xml
 
 REGISTERS = ("inline", "file", "none")
 REGISTER_FILE = "register.xml"
@@ -78,7 +81,11 @@ def _form(attr: bytes, value: bytes) -> str:
 
 
 def forms(data: bytes) -> Counter[tuple[str, str]]:
-    """(entity type or '', form) of every pointer on a name element of a file."""
+    """(entity type or '', form) of every pointer on a name element of a file (in any
+    encoding a source may be in: a UTF-16 or UTF-32 file is read as its characters)."""
+    if data[:1] in (b"\xff", b"\xfe", b"\x00") or data[1:2] == b"\x00":
+        with contextlib.suppress(AnnotatorError):
+            data = decode_xml(data, Path("source.xml"))[0].encode("utf-8")
     return Counter((_NAMED[m.group(1)], _form(m.group(2), m.group(4)))
                    for m in _POINTER.finditer(data))
 
