@@ -294,3 +294,22 @@ def test_export_pointer_style_of_a_utf16_file(ws, tmp_path):
     root = etree.parse(str(ws.exports_dir / FN.name)).getroot()
     assert root.find(f".//{TEI}text//{TEI}persName[@key='{wager}']") is not None
     assert (ws.exports_dir / "register.xml").is_file()
+
+
+def test_export_of_some_sources_keeps_the_register_entries_others_point_to(ws, tmp_path):
+    """``export tei A`` then ``export tei B``: register.xml still has the entries A's export
+    points to (it was rewritten with B's alone, and A's pointers led nowhere)."""
+    fn = _add(ws, tmp_path, FN)
+    bare = _add(ws, tmp_path, BARE)
+    wager = _new_name(ws, fn, "Wager")
+    fairlie = _new_name(ws, bare, "Captain Fairlie")
+    ws.export_tei([fn])
+    ws.export_tei([bare])
+    sources = {Path(s.file).name: (ws.root / s.file).read_bytes() for s in ws.sources()}
+    assert unresolved(ws.exports_dir, sources) == []
+    reg = etree.parse(str(ws.exports_dir / "register.xml")).getroot()
+    assert {el.get(XML_ID) for el in reg.iter(f"{TEI}person")} == {wager, fairlie}
+    ws.reject(wager)  # a full export writes what the files point to now, nothing stale
+    ws.export_tei()
+    reg = etree.parse(str(ws.exports_dir / "register.xml")).getroot()
+    assert {el.get(XML_ID) for el in reg.iter(f"{TEI}person")} == {fairlie}

@@ -56,7 +56,7 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, Style, file_pointers, forms,
-                                       register_of, style_of)
+                                       register_of, style_of, written_register_ids)
 from annotator.export.pointing import default_register as default_register
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
@@ -1289,6 +1289,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 progress(n + 1, len(sources))
         written: Written | None = None
         if in_register:
+            if len(set(ids)) < len(file_forms):  # some sources only: keep what the others'
+                for ent in entities(ctx.store.conn, counts=False, ids=written_register_ids(
+                        target_dir / REGISTER_FILE) - in_register.keys()):  # exports point to
+                    if ent.status != "rejected":
+                        in_register[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
             entries = [in_register[k] for k in sorted(in_register)]
             path = target_dir / REGISTER_FILE
             action = out_files.write(path, export_register(
