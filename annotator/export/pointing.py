@@ -34,7 +34,7 @@ from lxml import etree
 from annotator.errors import AnnotatorError
 from annotator.entities.pointers import POINTER_ATTRS, Prefixes, normalise
 from annotator.store import pointers as pointer_rows
-from annotator.tei.parse import TEI_NS, XML_ID, decode_xml
+from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
 
 REGISTERS = ("inline", "file", "none")
 REGISTER_FILE = "register.xml"
@@ -152,9 +152,8 @@ def written_register_ids(path: Path) -> set[str]:
     """The ids of the entries of a ``register.xml`` an earlier export wrote (none when there
     is none, or it is not one): an export of some sources keeps those the others point to."""
     try:
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                      load_dtd=False)).getroot()
-    except (OSError, etree.XMLSyntaxError):
+        root = parse_xml(path.read_bytes(), path)
+    except (OSError, AnnotatorError):
         return set()
     return {xid for el in root.iter(*(f"{{{TEI_NS}}}{n}" for n in ("person", "place", "org")))
             if (xid := el.get(XML_ID))}
