@@ -106,12 +106,17 @@ def run(cmd: Sequence[str], **kw: object) -> subprocess.CompletedProcess[str]:
 def row_propose(ws: object, scale: int, repeat: int) -> None:
     from annotator.nlp.pipeline import cached_pipeline
 
+    from annotator.nlp.pipeline import chunks
+
     nlp = cached_pipeline(ws.settings.model)  # type: ignore[attr-defined]
-    texts = [ws.reading_text(s.id) for s in ws.sources()]  # type: ignore[attr-defined]
+    # the pieces propose gives the model (a long text is cut at block breaks; whole, a 16x
+    # synthetic source passes spaCy's max_length)
+    texts = [piece for s in ws.sources()  # type: ignore[attr-defined]
+             for _, piece in chunks(ws.reading_text(s.id))]  # type: ignore[attr-defined]
     list(nlp.pipe(texts[:1]))  # warm-up: the first run must not pay for it
 
     def bare() -> None:
-        for _ in nlp.pipe(texts):
+        for _ in nlp.pipe(texts, batch_size=ws.settings.batch_size):  # type: ignore[attr-defined]
             pass
 
     ts, bs = interleaved(lambda: ws.propose(force=True), bare, repeat)  # type: ignore[attr-defined]
