@@ -138,7 +138,11 @@ PEAK = textwrap.dedent("""\
     except SystemExit as exc:
         if exc.code:
             raise
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of this bench
+    # (spaCy loaded, ~500 MiB) would report at least the bench's own peak
+    hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:")]
+    print(int(hwm[0].split()[1]) if hwm else
+          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
     """)
 
 
