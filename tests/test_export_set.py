@@ -44,7 +44,7 @@ def test_export_lists_the_register_file_it_writes(ws, tmp_path):
     r = run(ws, "export", "tei", "-o", str(out), "--register", "file")
     assert r.exit_code == 0, r.output
     assert (out / "register.xml").is_file()
-    assert f"written: {out / 'register.xml'} (1 entries, register)" in r.output
+    assert f"written: {out / 'register.xml'} (1 entry, register)" in r.output
     r = run(ws, "export", "--register", "file", "--format", "json")
     assert r.exit_code == 0, r.output
     assert (ws.exports_dir / "register.xml").is_file()

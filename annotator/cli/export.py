@@ -133,7 +133,7 @@ def export_tei_cli(
         columns = [c for c in columns if c not in ("passages", "fragments")]
     render([asdict(f) for f in report.files], format, columns=columns, title="TEI written")
     if report.register is not None:
-        _written(report.register, "entries")
+        _written(report.register, "entry" if report.register.items == 1 else "entries")
     split = report.split
     if split:
         typer.echo(f"{split} span(s) crossed element boundaries and were written as fragments "
