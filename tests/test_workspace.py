@@ -205,13 +205,13 @@ def test_store_pragmas_and_version(ws):
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
-def _as_version(ws, version, *undo):
-    """Close the workspace, take its store back to an older schema version, open it again."""
+def _reopened_at(ws, version, *undo):
+    """Close the workspace, undo its store's later schema (``undo``, SQL), mark it ``version``
+    and open it again: the migrations must bring it back to SCHEMA_VERSION."""
     path = ws.store.path
     ws.close()
     conn = sqlite3.connect(path)
-    for sql in (*undo, "DROP TABLE pointers", "ALTER TABLE mentions DROP COLUMN confidence",
-                f"PRAGMA user_version = {version}"):
+    for sql in (*undo, f"PRAGMA user_version = {version}"):
         conn.execute(sql)
     conn.commit()
     conn.close()
@@ -220,21 +220,19 @@ def _as_version(ws, version, *undo):
     return again
 
 
+def _as_version(ws, version, *undo):
+    """A store of an older schema version (before pointers and mention confidence), reopened."""
+    return _reopened_at(ws, version, *undo, "DROP TABLE pointers",
+                        "ALTER TABLE mentions DROP COLUMN confidence")
+
+
 def test_store_version_1_gets_the_mentions_kinds_index(ws):
     store = _as_version(ws, 1, "DROP INDEX mentions_kinds").store
     assert store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'") is not None
 
 
 def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
-    path = seed_ws.store.path
-    seed_ws.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP INDEX mentions_entity_state")
-    conn.execute("PRAGMA user_version = 7")
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    again = _reopened_at(seed_ws, 7, "DROP INDEX mentions_entity_state")
     plan = " ".join(str(r[3]) for r in again.store.conn.execute(
         "EXPLAIN QUERY PLAN SELECT entity_id, count(*) FROM mentions WHERE entity_id = 'x' "
         "AND status != 'stale'"))
@@ -244,18 +242,10 @@ def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
 
 def test_store_version_4_gets_the_date_columns(seed_ws):
     """A store from before dates had reasons: the columns come, its sources stay readable."""
-    path = seed_ws.store.path
-    seed_ws.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP INDEX mentions_kinds")
-    for table, column in (("sources", "date"), ("sources", "date_reason"),
-                          ("mentions", "date_reason"), ("mentions", "date_cert")):
-        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version = 4")
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    again = _reopened_at(seed_ws, 4, "DROP INDEX mentions_kinds", *(
+        f"ALTER TABLE {table} DROP COLUMN {column}"
+        for table, column in (("sources", "date"), ("sources", "date_reason"),
+                              ("mentions", "date_reason"), ("mentions", "date_cert"))))
     assert again.source("german-soviet-axis-talks").date == ""
     assert again.store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'")
 
@@ -366,15 +356,7 @@ def test_textmap_is_not_kept_by_waiting_for_another_writer(seed_ws):
 
 def test_store_version_5_gets_the_source_rejections_table(seed_ws):
     """A store from before rejections in one source: the table comes, the rest is kept."""
-    path = seed_ws.store.path
-    seed_ws.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE source_rejections")
-    conn.execute("PRAGMA user_version = 5")
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    again = _reopened_at(seed_ws, 5, "DROP TABLE source_rejections")
     assert again.store.one("SELECT count(*) AS n FROM source_rejections")["n"] == 0
     assert again.source("german-soviet-axis-talks").sha256
 
@@ -382,15 +364,8 @@ def test_store_version_5_gets_the_source_rejections_table(seed_ws):
 def test_store_version_6_gets_the_claims_confidence_and_candidate(seed_ws):
     """A store from before claims had a confidence: the columns come, old claims have none."""
     seed_ws.add_claim("german-soviet-axis-talks", span=(0, 24), kind="editorial")
-    path = seed_ws.store.path
-    seed_ws.close()
-    conn = sqlite3.connect(path)
-    for column in ("confidence", "agent_candidate"):
-        conn.execute(f"ALTER TABLE claims DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version = 6")
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+    again = _reopened_at(seed_ws, 6, *(f"ALTER TABLE claims DROP COLUMN {column}"
+                                       for column in ("confidence", "agent_candidate")))
+    assert SCHEMA_VERSION == 8
     (row,) = again.claims()
     assert (row.confidence, row.agent_candidate) == (None, "")
