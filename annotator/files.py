@@ -145,18 +145,14 @@ def _sync(tmp: Path) -> OSError | None:
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write beside the target, fsync, then replace it: readers see the old file or the new."""
-    p = Path(path)
-    tmp = _tmp_beside(p)
+    """Write beside the target, fsync, then replace it: readers see the old file or the new
+    (one file staged and committed)."""
+    staged = StagedFiles()
+    staged.stage(Path(path), data)
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        _unlink(tmp)
-        raise
+        staged.commit()
+    except CommitError as err:
+        raise err.cause from None
 
 
 def relative(path: Path, root: Path) -> str | None:
