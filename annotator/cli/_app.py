@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typer import _click as click  # typer carries its own click; its classes ar
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.exceptions import Abort
 from typer.core import TyperGroup
+from typer.main import get_command
 
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
 WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
@@ -66,8 +68,35 @@ class WorkGroup(TyperGroup):
                 formatter.write_dl(rows)
 
 
+class Annotator(WorkGroup):
+    """The top-level group: a command's module (``annotator.cli.<name>``) is imported, and its
+    click command built, when the command is asked for. A run of one command pays for that
+    command only, not for the other thirty; the help, a typo (whose suggestions need every
+    name) and anything walking the tree load them all, in one build."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load(WORKFLOW)
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load((cmd_name,) if cmd_name in WORKFLOW else WORKFLOW)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, names: tuple[str, ...]) -> None:
+        missing = [name for name in names if name not in self.commands]
+        if not missing:
+            return
+        for name in missing:  # importing a command's module registers it on ``app``
+            importlib.import_module(f"annotator.cli.{name}")
+        built = get_command(app)  # typer's own build of what is registered so far
+        assert isinstance(built, TyperGroup)
+        for name, cmd in built.commands.items():
+            self.commands.setdefault(name, cmd)
+
+
 app = typer.Typer(
-    cls=WorkGroup,
+    cls=Annotator,
     name="annotator",
     help="Annotate sources as TEI, review entity proposals once per entity, link claims to "
          "their sources, export TEI, BibTeX, CSL-JSON and claim tables.",
