@@ -14,56 +14,72 @@ DOCS: README.md#library-api
 
 from __future__ import annotations
 
-import functools
+import importlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from annotator.acts import bibliography, queries
-from annotator.acts import claims as claim_acts
-from annotator.acts import register as register_acts
-from annotator.acts import queue as queue_acts
-from annotator.acts import undo as undo_acts
-from annotator.acts.bibliography import BibAdded
 from annotator.acts.context import ActContext
-from annotator.acts.conventions import edition_conventions
-from annotator.acts.decisions_file import apply_file
-from annotator.acts.evaluate import evaluate
-from annotator.acts.folds import evaluate_folds
-from annotator.acts.propose import propose
-from annotator.acts.review import Review
-from annotator.acts.texts import TextMapCache, Texts
-from annotator.acts.train import train_model
+from annotator.acts.texts import Texts
 from annotator.config import EXPORTS_DIR, SOURCES_DIR, STORE_FILE, Settings, load_settings
 from annotator.errors import AnnotatorError
 from annotator.folder import check_folder, find_folder, make_folder
-from annotator.nlp.conventions import Conventions, snap_selection
-from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow, Decision,
-                               ExportReport, ExportSummary, Link, Source, Written)
 from annotator.store import Store
-from annotator.tei.parse import ParsedSource
-from annotator.tei.textmap import TextMap
+
+if TYPE_CHECKING:
+    from annotator.acts import bibliography, decisions_file, evaluate, folds, propose, queries
+    from annotator.acts import claims as claim_acts
+    from annotator.acts import conventions as conventions_acts
+    from annotator.acts import register as register_acts
+    from annotator.acts import queue as queue_acts
+    from annotator.acts import review as review_acts
+    from annotator.acts import train
+    from annotator.acts import undo as undo_acts
+    from annotator.acts.bibliography import BibAdded
+    from annotator.acts.texts import TextMapCache
+    from annotator.nlp.conventions import Conventions
+    from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
+                                   Decision, ExportReport, ExportSummary, Link, Source, Written)
+    from annotator.tei.parse import ParsedSource
+    from annotator.tei.textmap import TextMap
+else:
+    class _Later:
+        """An act's module, imported at the first use of one of its names: the facade names
+        every act, a command calls one or two (``annotator entities`` needs neither claims nor
+        training)."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(importlib.import_module(self._name), attr)
+
+    (bibliography, claim_acts, conventions_acts, decisions_file, evaluate, folds, propose,
+     queries, queue_acts, register_acts, review_acts, train, undo_acts) = (
+        _Later(f"annotator.acts.{name}") for name in (
+            "bibliography", "claims", "conventions", "decisions_file", "evaluate", "folds",
+            "propose", "queries", "queue", "register", "review", "train", "undo"))
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _in_context(fn: Callable[Concatenate[ActContext, P], R]
+def _in_context(act: Callable[[], Callable[Concatenate[ActContext, P], R]]
                 ) -> Callable[Concatenate[Workspace, P], R]:
-    """A method that calls ``fn`` (an act or export) with the workspace's context."""
-    @functools.wraps(fn)
+    """A method that calls the act (or export) ``act()`` names with the workspace's context;
+    naming it in a lambda imports its module at the first call, not with the facade."""
     def method(self: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return fn(self.context, *args, **kwargs)
+        return act()(self.context, *args, **kwargs)
     return method
 
 
-def _by_review(fn: Callable[Concatenate[Review, P], R]) -> Callable[Concatenate[Workspace, P], R]:
-    """A method that calls ``fn`` (a ``Review`` act) as the workspace's editor."""
-    @functools.wraps(fn)
+def _by_review(act: Callable[[], Callable[Concatenate[review_acts.Review, P], R]]
+               ) -> Callable[Concatenate[Workspace, P], R]:
+    """A method that calls the ``Review`` act ``act()`` names as the workspace's editor."""
     def method(self: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return fn(self.context.review(), *args, **kwargs)
+        return act()(self.context.review(), *args, **kwargs)
     return method
 
 
@@ -164,17 +180,17 @@ class Workspace:
         return self.texts.reading_text(source_id)
 
     # -- proposals, mentions, entities: annotator.acts.propose, .queries, .evaluate -------
-    propose = _in_context(propose)
-    mentions = _in_context(queries.mentions)
-    mention = _in_context(queries.mention)
-    mention_marks = _in_context(queries.mention_marks)
-    source_counts = _in_context(queries.source_counts)
-    shown_mentions = _in_context(queries.shown_mentions)
-    entities = _in_context(queries.entities)
-    entity = _in_context(queries.entity)
-    evaluate = _in_context(evaluate)
-    train = _in_context(train_model)
-    evaluate_folds = _in_context(evaluate_folds)
+    propose = _in_context(lambda: propose.propose)
+    mentions = _in_context(lambda: queries.mentions)
+    mention = _in_context(lambda: queries.mention)
+    mention_marks = _in_context(lambda: queries.mention_marks)
+    source_counts = _in_context(lambda: queries.source_counts)
+    shown_mentions = _in_context(lambda: queries.shown_mentions)
+    entities = _in_context(lambda: queries.entities)
+    entity = _in_context(lambda: queries.entity)
+    evaluate = _in_context(lambda: evaluate.evaluate)
+    train = _in_context(lambda: train.train_model)
+    evaluate_folds = _in_context(lambda: folds.evaluate_folds)
 
     # -- bibliography: annotator.acts.bibliography; DOCS: docs/claims.md#bibliography -----
     def bib_add(self, *paths: str | Path, replace: bool = False,
@@ -191,18 +207,18 @@ class Workspace:
         return bibliography.entry(self.store, key)
 
     # -- claims: annotator.acts.claims; DOCS: docs/claims.md ------------------------------
-    add_claim = _in_context(claim_acts.add_claim)
-    set_claim_agent = _in_context(claim_acts.set_agent)
-    link_claim = _in_context(claim_acts.link_claim)
-    propose_claims = _in_context(claim_acts.propose_claims)
-    claims = _in_context(claim_acts.claims)
-    claim = _in_context(claim_acts.claim)
-    check = _in_context(claim_acts.check)
+    add_claim = _in_context(lambda: claim_acts.add_claim)
+    set_claim_agent = _in_context(lambda: claim_acts.set_agent)
+    link_claim = _in_context(lambda: claim_acts.link_claim)
+    propose_claims = _in_context(lambda: claim_acts.propose_claims)
+    claims = _in_context(lambda: claim_acts.claims)
+    claim = _in_context(lambda: claim_acts.claim)
+    check = _in_context(lambda: claim_acts.check)
 
-    accept_links = _in_context(claim_acts.accept_links)
-    unlink_links = _in_context(claim_acts.unlink)
-    confirm_claims = _in_context(claim_acts.confirm_claims)
-    reject_claims = _in_context(claim_acts.reject_claims)
+    accept_links = _in_context(lambda: claim_acts.accept_links)
+    unlink_links = _in_context(lambda: claim_acts.unlink)
+    confirm_claims = _in_context(lambda: claim_acts.confirm_claims)
+    reject_claims = _in_context(lambda: claim_acts.reject_claims)
 
     def accept_link(self, link_id: int | str, *, locus: str | None = None,
                     expected: str | None = None) -> Link:
@@ -218,19 +234,19 @@ class Workspace:
         return self.reject_claims([claim_id], expected=expected)[0]
 
     # -- review: annotator.acts.review, .register; DOCS: docs/review.md -------------------
-    state_token = _by_review(Review.state_token)
-    relabel = _by_review(Review.relabel)
-    adjust = _by_review(Review.adjust)
-    link = _by_review(Review.link)
-    set_preferred = _by_review(Review.set_preferred)
-    set_note = _by_review(Review.set_note)
-    skip = _by_review(Review.skip)
-    merge = _by_review(Review.merge)
-    split = _by_review(Review.split)
-    undo = _by_review(undo_acts.undo)
-    import_register = _in_context(register_acts.import_register)
-    register = _in_context(queries.register)
-    export_register = _in_context(queries.export_register)
+    state_token = _by_review(lambda: review_acts.Review.state_token)
+    relabel = _by_review(lambda: review_acts.Review.relabel)
+    adjust = _by_review(lambda: review_acts.Review.adjust)
+    link = _by_review(lambda: review_acts.Review.link)
+    set_preferred = _by_review(lambda: review_acts.Review.set_preferred)
+    set_note = _by_review(lambda: review_acts.Review.set_note)
+    skip = _by_review(lambda: review_acts.Review.skip)
+    merge = _by_review(lambda: review_acts.Review.merge)
+    split = _by_review(lambda: review_acts.Review.split)
+    undo = _by_review(lambda: undo_acts.undo)
+    import_register = _in_context(lambda: register_acts.import_register)
+    register = _in_context(lambda: queries.register)
+    export_register = _in_context(lambda: queries.export_register)
 
     def confirm(self, *targets: str | Iterable[str], expected: str | None = None) -> Decision:
         """Confirm entities (all their undecided mentions too) or ``mention:<id>`` targets."""
@@ -290,13 +306,15 @@ class Workspace:
              ) -> tuple[int, int]:
         """A selected span as this edition marks such a name (its learned conventions): what
         the server's "add from a selection" records."""
-        conv = edition_conventions(self, datelines=False)
+        from annotator.nlp.conventions import snap_selection
+
+        conv = conventions_acts.edition_conventions(self, datelines=False)
         return snap_selection(self.reading_text(source_id), start, end, type, conv)
 
     def conventions(self, *, learned: bool = True) -> Conventions:
         """The edition's conventions (titles, kin terms, articles, 'city of', possessives,
         datelines): learned from its confirmed mentions, overridden in annotator.toml."""
-        return edition_conventions(self, learned=learned)
+        return conventions_acts.edition_conventions(self, learned=learned)
 
     def candidate(self, entity_id: str, *, limit: int | None = 3) -> Candidate:
         """One entity as the review shows it: ``limit`` mentions in context (None: every one,
@@ -306,7 +324,7 @@ class Workspace:
 
     def apply_decisions(self, path: str | Path) -> ApplyResult:
         """Apply a readable decisions file (TOML): confirm/reject/relabel... by name and type."""
-        return apply_file(self.context, Path(path))
+        return decisions_file.apply_file(self.context, Path(path))
 
     # -- exports: annotator.export, imported to export only (numpy); DOCS: docs/export.md
     def export_tei(self, source_ids: Iterable[str] | None = None, *,

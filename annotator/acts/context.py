@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotator.acts.review import Review
 from annotator.acts.texts import Texts
 from annotator.config import EXPORTS_DIR, Settings
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.acts.review import Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,5 +33,7 @@ class ActContext:
         return self.root / EXPORTS_DIR
 
     def review(self) -> Review:
-        """The decision engine acting as this editor."""
+        """The decision engine acting as this editor (imported here: listings never decide)."""
+        from annotator.acts.review import Review
+
         return Review(self.store, self.editor, self.texts.reading_text)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotator.acts import claims as claim_acts
-from annotator.acts import register as register_acts
 from annotator.acts.context import ActContext
 from annotator.config import Settings
 from annotator.errors import DecisionError, Location
@@ -85,6 +83,8 @@ def source_counts(ctx: ActContext) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {}
     for sid, status, n in rows_of.status_counts(ctx.store.conn):
         out.setdefault(sid, {"mentions": {}, "claims": {}})["mentions"][status] = n
+    from annotator.acts import claims as claim_acts  # the claims' module, only to count them
+
     for sid, counts in claim_acts.status_counts(ctx.store).items():
         out.setdefault(sid, {"mentions": {}, "claims": {}})["claims"] = counts
     return out
@@ -117,11 +117,15 @@ def register(ctx: ActContext, *, type: str | None = None,  # noqa: A002
              query: str | None = None) -> list[Entity]:
     """The register: confirmed persons, places and organisations (``query``: any name, id or
     authority id)."""
+    from annotator.acts import register as register_acts  # lxml: only for the register
+
     return register_acts.search(entities(ctx, status="confirmed", type=type), query)
 
 
 def export_register(ctx: ActContext) -> bytes:
     """The register as a TEI document (listPerson, listPlace, listOrg with idno)."""
+    from annotator.acts import register as register_acts
+
     return register_acts.export_register(entities(ctx, status="confirmed"))
 
 
