@@ -57,14 +57,70 @@ def test_cli_commands_have_help(command):
     assert cmd.help and len(cmd.help.strip()) > 10
 
 
-def test_cli_help_does_not_import_spacy():
-    code = ("import sys, runpy; sys.argv=['annotator','--help']\n"
+START_UP = ("import sys, runpy; unused = set(sys.argv[1].split(','))\n"
+            "sys.argv = ['annotator', *sys.argv[2:]]\n"
             "try:\n runpy.run_module('annotator', run_name='__main__')\n"
-            "except SystemExit: pass\n"
-            "assert 'spacy' not in sys.modules, 'spacy imported'\n"
-            "assert 'thinc' not in sys.modules\nprint('clean')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().endswith("clean")
+            "except SystemExit as exit:\n assert not exit.code, exit.code\n"
+            "print(*sorted({m.split('.')[0] for m in sys.modules} & unused))")
+
+
+@pytest.mark.parametrize("args,unused", [
+    (["--help"], "spacy,thinc,pydantic,rich"),
+    (["entities", "-f", "json"], "spacy,thinc,pydantic,rich"),
+    (["history", "--limit", "3", "--format", "csv"], "spacy,thinc,pydantic,rich"),
+    (["entities", "--type", "person"], "spacy,thinc,pydantic"),  # a short table draws with rich
+])
+def test_cli_start_up_imports_only_what_the_command_uses(seed_ws, args, unused):
+    """No spaCy without a model, no pydantic to read options (typer would: ``_params``), no
+    rich unless a command draws with it."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    seed_ws.close()
+    if args[0] != "--help":
+        args = ["-w", str(seed_ws.root), *args]
+    out = subprocess.run([sys.executable, "-c", START_UP, unused, *args], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "", f"imported: {out.stdout.splitlines()[-1]}"
+    assert len(out.stdout.splitlines()) > 2  # the command printed its help or rows
+
+
+def test_cli_plain_params_coerce_as_typer_does(tmp_path):
+    """Every command reads plain options without pydantic, each value exactly as typer's own
+    coercion reads it, or typer's own answers (with its message)."""
+    import typer
+    from typer._coercion import build_runtime_param
+
+    from annotator.cli._app import Command, Group
+    from annotator.cli._params import Plain, plain_params
+
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    values = ["", "x", " x ", "12", "007", "-3", "+5", " 5", "1_000", "٣", "9" * 19, "0", "1",
+              "table", "JSON", "json", "person", "proposed", "Person", "-", "a/", "~",
+              str(tmp_path), str(tmp_path / "file.txt"), str(tmp_path / "missing"), "a\x00b",
+              ["x", "12"], ("person", "date"), ("person", "nope"), [str(tmp_path)], True, 7,
+              typer.main.get_command]
+    plain = 0
+    for path, cmd in _tree():
+        assert isinstance(cmd, (Command, Group)), f"{' '.join(path)}: not a plain-params class"
+        ctx = click.Context(cmd, help_option_names=["-h", "--help"])
+        plain_params(cmd.get_params(ctx))
+        for param in cmd.get_params(ctx):
+            ours = getattr(param, "_runtime_param", None)
+            if not isinstance(ours, Plain):
+                continue
+            plain += 1
+            own = build_runtime_param(param.type_descriptor)
+            for value in [*values, param.default]:
+                got = [], []
+                for coercer, out in ((ours, got[0]), (own, got[1])):
+                    try:
+                        out.append(coercer.coerce(value, param=param, ctx=ctx))
+                    except Exception as err:  # noqa: BLE001
+                        out.append((type(err), str(err)))
+                assert got[0] == got[1] and [type(v) for v in got[0]] == \
+                    [type(v) for v in got[1]], (path, param.name, value)
+    assert plain > 100
 
 
 def test_cli_version_and_short_help():

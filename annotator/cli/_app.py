@@ -6,14 +6,19 @@ import importlib
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer import _click as click  # typer carries its own click; its classes are these
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.exceptions import Abort
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command
+
+from annotator.cli._params import plain_params
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
 WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
@@ -30,7 +35,34 @@ def summary(cmd: click.Command) -> str:
     return text[:end + 1] if end > 0 else text
 
 
-class WorkGroup(TyperGroup):
+class Command(TyperCommand):
+    """A command whose plain options are read without pydantic (``_params``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        plain_params(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+class Group(TyperGroup):
+    """A group whose plain options are read without pydantic (``_params``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        plain_params(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+class Typer(typer.Typer):
+    """typer's app, its commands and groups of the classes above unless told otherwise."""
+
+    def __init__(self, *, cls: type[TyperGroup] | None = None, **kwargs: Any) -> None:
+        super().__init__(cls=cls or Group, **kwargs)
+
+    def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None,
+                **kwargs: Any) -> Callable[[F], F]:
+        return super().command(name, cls=cls or Command, **kwargs)
+
+
+class WorkGroup(Group):
     """Commands listed in the order of the work (WORKFLOW), each with its full summary."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -95,7 +127,7 @@ class Annotator(WorkGroup):
             self.commands.setdefault(name, cmd)
 
 
-app = typer.Typer(
+app = Typer(
     cls=Annotator,
     name="annotator",
     help="Annotate sources as TEI, review entity proposals once per entity, link claims to "

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annotator.cli._app import WorkGroup, app
+from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
 if TYPE_CHECKING:
     from annotator.bibliography.library import Problem
 
-bib_app = typer.Typer(cls=WorkGroup, no_args_is_help=True,
+bib_app = Typer(cls=WorkGroup, no_args_is_help=True,
                       help="The bibliography: works that support claims, with citation keys.")
 app.add_typer(bib_app, name="bib")
 

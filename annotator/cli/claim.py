@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import WorkGroup, app
+from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
@@ -25,7 +25,7 @@ def _span(value: str) -> tuple[int, int]:
         return int(a), int(b)
     except ValueError:
         raise typer.BadParameter("give START:END, e.g. 120:245") from None
-claim_app = typer.Typer(
+claim_app = Typer(
     cls=WorkGroup, help="Mark, link and decide claims one by one.", no_args_is_help=True)
 app.add_typer(claim_app, name="claim")
 

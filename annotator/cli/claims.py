@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import WorkGroup, app
+from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._output import Format, FormatOpt, progress_bar, render, user_errors, workspace
 
 
-claims_app = typer.Typer(
+claims_app = Typer(
     cls=WorkGroup, invoke_without_command=True,
     help="List claims with their location, status and linked works; 'annotator claims propose' "
          "finds candidates.")

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import app
+from annotator.cli._app import Typer, app
 from annotator.cli._decisions import EXPECTED, done as _done
 from annotator.cli._output import user_errors, workspace
 
-date_app = typer.Typer(help="Correct one date mention's value.", no_args_is_help=True)
+date_app = Typer(help="Correct one date mention's value.", no_args_is_help=True)
 app.add_typer(date_app, name="date")
 _ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
 

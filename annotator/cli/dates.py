@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import app
+from annotator.cli._app import Typer, app
 from annotator.cli._output import Format, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
 
-dates_app = typer.Typer(help="A source's dates with their values and reasons; confirm them.",
+dates_app = Typer(help="A source's dates with their values and reasons; confirm them.",
                         no_args_is_help=True)
 app.add_typer(dates_app, name="dates")
 

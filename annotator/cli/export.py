@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import WorkGroup, app
+from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.errors import ExportError
 from annotator.records import Written
@@ -48,7 +48,7 @@ def _written(result: Written, what: str) -> None:
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
 
-export_app = typer.Typer(
+export_app = Typer(
     cls=WorkGroup, invoke_without_command=True,
     help="Write annotated TEI, BibTeX, CSL-JSON and claim-to-source tables to exports/; with no "
          "format: all of them, and a summary.")

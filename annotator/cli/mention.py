@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import WorkGroup, app
+from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._decisions import done
 from annotator.cli._output import user_errors, workspace
 
 
-mention_app = typer.Typer(
+mention_app = Typer(
     cls=WorkGroup, help="Mentions one by one.", no_args_is_help=True)
 app.add_typer(mention_app, name="mention")
 

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import WorkGroup, app
+from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._output import Format, render, user_errors, workspace
 
 
-register_app = typer.Typer(
+register_app = Typer(
     cls=WorkGroup, invoke_without_command=True,
     help="The register of persons, places and organisations.")
 app.add_typer(register_app, name="register")

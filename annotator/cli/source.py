@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import app
+from annotator.cli._app import Typer, app
 from annotator.cli._decisions import done as _done
 from annotator.cli._output import user_errors, workspace
 
-source_app = typer.Typer(help="One source's settings: the date it was written.",
+source_app = Typer(help="One source's settings: the date it was written.",
                          no_args_is_help=True)
 app.add_typer(source_app, name="source")
 _ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
