@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.records import ClaimRow
+if TYPE_CHECKING:
+    from annotator.records import ClaimRow
 
 
 CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", "works",

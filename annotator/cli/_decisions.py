@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from annotator.records import Decision
+if TYPE_CHECKING:
+    from annotator.records import Decision
 
 
 EXPECTED = typer.Option("--expected", help="State token read earlier ('annotator history "

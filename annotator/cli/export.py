@@ -6,14 +6,16 @@ import json
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.errors import ExportError
-from annotator.records import Written
+
+if TYPE_CHECKING:
+    from annotator.records import Written
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "

@@ -11,9 +11,8 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, Status, context_of, render, user_errors, workspace
-from annotator.records import Mention
-
 if TYPE_CHECKING:
+    from annotator.records import Mention
     from annotator.tei.textmap import TextMap
     from annotator.workspace import Workspace
 

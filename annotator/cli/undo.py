@@ -8,7 +8,6 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import user_errors, workspace
-from annotator.records import Decision
 
 
 @app.command("undo")

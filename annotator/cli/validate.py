@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors
-from annotator.records import Finding
+
+if TYPE_CHECKING:
+    from annotator.records import Finding
 
 
 @app.command("validate")
