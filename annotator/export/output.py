@@ -40,6 +40,7 @@ class ExportFiles:
         self.root = root
         self.staged = StagedFiles()
         self.written: list[str] = []  # as shown, in the order written
+        self._folders: dict[Path, str] = {}  # folder -> as shown: resolved once, not per file
 
     def write(self, path: Path, data: bytes) -> str:
         """Stage one export file; returns 'written' or 'unchanged'."""
@@ -51,8 +52,15 @@ class ExportFiles:
         except OSError as exc:
             self.finish()
             raise _failed(exc, path, self.written) from None
-        self.written.append(shown(self.root, path))
+        self.written.append(self.shown(path))
         return "written"
+
+    def shown(self, path: Path) -> str:
+        """``shown(root, path)`` of a file written here (its folder resolved once)."""
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = shown(self.root, path.parent)
+        return path.name if folder == "." else f"{folder}/{path.name}"
 
     def finish(self) -> None:
         """Sync and move every staged file over its target."""
@@ -60,7 +68,7 @@ class ExportFiles:
             self.staged.commit()
         except CommitError as err:
             raise _failed(err.cause, err.path,
-                          [shown(self.root, p) for p in err.moved]) from None
+                          [self.shown(p) for p in err.moved]) from None
 
     def __enter__(self) -> ExportFiles:
         return self

@@ -172,10 +172,15 @@ class _Data:
     # (type, form) of the pointers of the file's names and of all the sources' (``pointing``)
     file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    styles: dict[str, Style] = field(default_factory=dict)  # by type, once forms are set
 
     def style(self, type_: str) -> Style:
         """How new names of this type point: as the file's names do, else the edition's."""
-        return style_of(self.file_forms, type_, style_of(self.edition_forms, type_))
+        got = self.styles.get(type_)
+        if got is None:
+            got = self.styles[type_] = style_of(self.file_forms, type_,
+                                                style_of(self.edition_forms, type_))
+        return got
 
 
 def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -1244,7 +1249,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     ids = list(source_ids or ()) or [s.id for s in ctx.texts.sources()]
     sources = [ctx.texts.source(i) for i in ids]  # unknown ids fail before anything is written
     file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in ctx.texts.sources()}
-    edition_forms: Counter[tuple[str, str]] = sum(file_forms.values(), Counter())
+    edition_forms: Counter[tuple[str, str]] = Counter()
+    for counted in file_forms.values():
+        edition_forms.update(counted)
     edition_register = register_of(file_forms.values())
     if register is not None and register not in REGISTERS:
         raise ExportError(f"no register mode {register!r}",
@@ -1283,7 +1290,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             out = parsed.encode(built.out)  # the file's own encoding
             path = target_dir / export_name(src.file)
             action = out_files.write(path, out)
-            files.append(TeiExport(source_id=src.id, path=shown(ctx.root, path), action=action,
+            files.append(TeiExport(source_id=src.id, path=out_files.shown(path), action=action,
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
@@ -1298,7 +1305,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             path = target_dir / REGISTER_FILE
             action = out_files.write(path, export_register(
                 entries, title="Register of the annotated sources"))
-            written = Written(path=shown(ctx.root, path), format="register",
+            written = Written(path=out_files.shown(path), format="register",
                               items=len(entries), action=action)
         out_files.finish()
     return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir),
