@@ -31,12 +31,10 @@ DOCS: docs/export.md#annotated-tei
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -190,15 +188,13 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-def read_mentions(store: Store, source_id: str, sha256: str,
-                  states: tuple[str, str]) -> _Mentions:
-    """The mentions to export: a row per kind (the same markup) with its spans joined by
-    SQLite (``store.exports.mention_kinds``), as columns."""
-    rows = rows_of.mention_kinds(store.conn, source_id, sha256, states)
-    starts = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
-    ends = [np.fromstring(r[7], dtype=np.int64, sep=",") for r in rows]
+def _mentions_of(rows: Sequence[tuple[Any, ...]]) -> _Mentions:
+    """The mentions to export from ``store.exports.mention_kinds`` rows (a row per kind:
+    the same markup, its spans joined by SQLite), as columns."""
     if not rows:
         return _Mentions.of(())
+    starts = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
+    ends = [np.fromstring(r[7], dtype=np.int64, sep=",") for r in rows]
     kind = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in starts])
     return _Mentions.in_order(np.concatenate(starts), np.concatenate(ends), kind,
                               [_Kind(*r[:6]) for r in rows])
@@ -211,40 +207,45 @@ class _Edition:
     read so far (by id, variants in order), made once for every file that names them."""
 
     decided: frozenset[str]
-    changed: frozenset[object]  # mentions acts changed: no longer the file's own
+    mentions: dict[tuple[str, str], _Mentions]
+    own: dict[tuple[str, str], frozenset[tuple[int, int, str]]]  # the files' own, unchanged
     claims: dict[tuple[str, str], list[tuple[Any, ...]]]
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
     known: dict[str, Entity] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, store: Store, source_ids: Sequence[str], include_proposals: bool) -> _Edition:
+    def read(cls, store: Store, versions: Sequence[tuple[str, str]],
+             include_proposals: bool) -> _Edition:
+        """What the exports of ``versions`` (source id, sha256) read."""
         states, link_states = _states(include_proposals)
         conn = store.conn
-        return cls(decided=decided_entities(store), changed=changed_mentions(store),
+        source_ids = list(dict.fromkeys(sid for sid, _ in versions))
+        kinds = rows_of.mention_kinds(conn, versions, states)
+        return cls(decided=decided_entities(store),
+                   mentions={key: _mentions_of(kinds.get(key, ())) for key in versions},
+                   own=source_spans(store, versions, changed_mentions(store)),
                    claims=rows_of.claims_of(conn, source_ids, states),
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                    passages=rows_of.passages_of(conn, source_ids, states, link_states))
 
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
-           mentions: Callable[[], _Mentions] | None = None, marked: bool = True,
-           edition: _Edition | None = None) -> _Data:
-    """Read what one source's export holds from the store, in a stable order. ``mentions``
-    gives the mentions when another thread reads them (``read_mentions``); they are asked
-    for last. ``marked``: whether the file has name or date markup of its own; ``edition``:
-    what the export of every source reads (``_Edition.read``), when the caller has it."""
+           marked: bool = True, edition: _Edition | None = None) -> _Data:
+    """What one source's export holds, in a stable order. ``marked``: whether the file has
+    name or date markup of its own; ``edition``: what the export of every source reads
+    (``_Edition.read``), when the caller has it."""
     conn = ctx.store.conn
-    states, _ = _states(include_proposals)
-    ed = _Edition.read(ctx.store, [source_id], include_proposals) if edition is None else edition
+    key = (source_id, sha256)
+    ed = _Edition.read(ctx.store, [key], include_proposals) if edition is None else edition
     claims: list[_Claim] = []
     wanted: set[str] = set()
     links: dict[int, list[_Link]] = {}
     # columns in the order of _Link's fields: rows become links as they are
-    for r in ed.links.get((source_id, sha256), ()):
+    for r in ed.links.get(key, ()):
         links.setdefault(r[0], []).append(_Link._make(r[1:]))
     keys: dict[str, None] = {}
-    for r in ed.claims.get((source_id, sha256), ()):  # and in the order of _Claim's
+    for r in ed.claims.get(key, ()):  # and in the order of _Claim's
         own = tuple(links.get(r[0], ()))
         claims.append(_Claim._make((*r, own)))
         if r[6]:
@@ -253,10 +254,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     found = entries_of(conn, keys) if keys else {}
     works = {k: found[k] for k in keys if k in found}
     passages = sorted(ed.passages.get(source_id, ()))
-    data = _Data(mentions=mentions() if mentions is not None else read_mentions(
-        ctx.store, source_id, sha256, states), claims=claims, passages=passages, works=works,
-        decided=ed.decided,
-        own=source_spans(ctx.store, source_id, sha256, ed.changed) if marked else frozenset())
+    data = _Data(mentions=ed.mentions[key], claims=claims, passages=passages, works=works,
+                 decided=ed.decided, own=ed.own[key] if marked else frozenset())
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
@@ -1256,27 +1255,16 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     if register is not None and register not in REGISTERS:
         raise ExportError(f"no register mode {register!r}",
                           hint=f"use one of {', '.join(REGISTERS)}", code="E023")
-    edition = _Edition.read(ctx.store, ids, include_proposals)
+    # what every file's export reads of the store, read at once, grouped by source
+    edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
     in_register: dict[str, Entity] = {}
     known: dict[str, str | None] = {}  # pointer -> entity, for every file
     files: list[TeiExport] = []
-    # The mentions are read on a connection of their own, in a second thread, while this one
-    # reads and parses the file: SQLite and lxml let go of the GIL while they work, so on two
-    # cores the two reads overlap (a fifth of the time of a large export).
-    # Inside a transaction of the workspace's own connection, a second connection would not
-    # see what it wrote (and could wait on its lock): then the mentions are read here.
-    # The pool is shut down (its read awaited) before the reader's connection is closed.
-    states = _states(include_proposals)[0]
-    here = ctx.store.conn.in_transaction
-    with (contextlib.nullcontext(ctx.store) if here else Store.open(ctx.store.path)) as reader, \
-            ThreadPoolExecutor(max_workers=1) as pool, ExportFiles(ctx.root) as out_files:
+    with ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
-            pending: Future[_Mentions] | None = None if here else pool.submit(
-                read_mentions, reader, src.id, src.sha256, states)
             parsed = ctx.texts.parsed(src.id)
             source = _Source.of(parsed, ctx.texts.textmap(src.id, parsed))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
-                          mentions=None if pending is None else pending.result,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, parsed.root, known)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms

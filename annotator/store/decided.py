@@ -10,7 +10,9 @@ DOCS: docs/export.md#what-an-export-inserts
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 
 from annotator.store.connection import Store
 
@@ -41,17 +43,25 @@ def changed_mentions(store: Store) -> frozenset[object]:
         "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS))
 
 
-def source_spans(store: Store, source_id: str, sha256: str,
-                 changed: frozenset[object] | None = None) -> frozenset[tuple[int, int, str]]:
-    """(start, end, type) of the mentions a source's own markup gave (provenance ``source``)
-    that no editor has changed since. ``changed``: ``changed_mentions``, read once for every
-    source of an export (the decision log is read once, not once per source)."""
+def source_spans(store: Store, versions: Sequence[tuple[str, str]],
+                 changed: frozenset[object] | None = None
+                 ) -> dict[tuple[str, str], frozenset[tuple[int, int, str]]]:
+    """Per (source_id, sha256) of ``versions``: (start, end, type) of the mentions the
+    source's own markup gave (provenance ``source``) that no editor has changed since, in one
+    query. ``changed``: ``changed_mentions``, when the caller read it already."""
     changed = changed_mentions(store) if changed is None else changed
+    wanted = set(versions)
     if None in changed:  # SQL's NOT IN with a NULL: no row is outside it
-        return frozenset()
-    return frozenset((int(r[1]), int(r[2]), str(r[3])) for r in store.query(
-        "SELECT id, start, end, type FROM mentions WHERE source_id = ? AND sha256 = ? "
-        "AND provenance = 'source'", (source_id, sha256)) if r[0] not in changed)
+        return {key: frozenset() for key in wanted}
+    found: dict[tuple[str, str], set[tuple[int, int, str]]] = {key: set() for key in wanted}
+    for r in store.query(
+            "SELECT source_id, sha256, id, start, end, type FROM mentions WHERE source_id IN "
+            "(SELECT value FROM json_each(?)) AND provenance = 'source'",
+            (json.dumps(sorted({sid for sid, _ in wanted})),)):
+        spans = found.get((r[0], r[1]))
+        if spans is not None and r[2] not in changed:
+            spans.add((int(r[3]), int(r[4]), str(r[5])))
+    return {key: frozenset(spans) for key, spans in found.items()}
 
 
 def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) -> set[int]:

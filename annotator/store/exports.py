@@ -17,23 +17,27 @@ from typing import Any
 Pair = tuple[str, str]
 
 
-def mention_kinds(conn: sqlite3.Connection, source_id: str, sha256: str,
-                  states: Pair) -> list[sqlite3.Row]:
-    """A row per kind of mention (the same markup): ``type, entity_id, date_value, status,
-    provenance, date_cert`` and its starts and ends joined by commas.
+def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
+                  states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """Per (source_id, sha256) of ``versions``, a row per kind of mention (the same markup):
+    ``type, entity_id, date_value, status, provenance, date_cert`` and its starts and ends
+    joined by commas; in one query for every source.
 
     A row per mention costs Python an object per column; for 100k mentions that was most of
     an export. Grouped, the store answers from its ``mentions_kinds`` index alone, in the
     index's order (no sort). State and provenance only mark proposals (``@cert``, ``@resp``),
     so they are read only with them.
     """
-    marks, by = (("status, provenance", ", 4, 5") if "proposed" in states
+    marks, by = (("status, provenance", ", 6, 7") if "proposed" in states
                  else ("'confirmed', ''", ""))
-    return conn.execute(
-        f"SELECT type, entity_id, date_value, {marks}, date_cert, group_concat(start), "
-        "group_concat(end) "
-        "FROM mentions WHERE source_id = ? AND sha256 = ? AND status IN (?, ?) "
-        f"GROUP BY 1, 2, 3, 6{by}", (source_id, sha256, *states)).fetchall()
+    wanted = set(versions)
+    return {key: rows for key, rows in _by_version(conn.execute(
+        f"SELECT source_id, sha256, type, entity_id, date_value, {marks}, date_cert, "
+        "group_concat(start), group_concat(end) FROM mentions "
+        "WHERE source_id IN (SELECT value FROM json_each(?)) AND status IN (?, ?) "
+        f"GROUP BY 1, 2, 3, 4, 5, 8{by}",
+        (json.dumps(sorted({sid for sid, _ in wanted})), *states)).fetchall()).items()
+        if key in wanted}
 
 
 def _by_version(rows: list[sqlite3.Row]) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
