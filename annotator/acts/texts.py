@@ -58,9 +58,13 @@ class Texts:
     def path(self, source: Source) -> Path:
         return self.root / source.file
 
-    def parsed(self, source_id: str) -> ParsedSource:
-        """The source file as it is now; refuses a file changed behind the store's back."""
-        src = self.source(source_id)
+    def _row(self, source: str | Source) -> Source:
+        return source if isinstance(source, Source) else self.source(source)
+
+    def parsed(self, source: str | Source) -> ParsedSource:
+        """The source file as it is now; refuses a file changed behind the store's back.
+        ``source``: its id, or its row when the caller has just read it."""
+        src = self._row(source)
         path = self.restore(src)
         parsed = parse_source(path)
         if parsed.sha256 != src.sha256:
@@ -84,10 +88,11 @@ class Texts:
         if sha256_hex(read_source_bytes(path)) != src.sha256:
             raise _changed(src, path)
 
-    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
+    def textmap(self, source: str | Source, parsed: ParsedSource | None = None) -> TextMap:
         """Reading text and offset map of a source (cached per version); ``parsed``: the file
         as ``parsed()`` just read it, so it is not read twice."""
-        src = self.source(source_id)
+        src = self._row(source)
+        source_id = src.id
         key = (source_id, src.sha256)
         cached = self.cache.get(key)
         if cached is not None:

@@ -27,6 +27,7 @@ POINTER_ATTRS = ("ref", "key", "corresp")
 _NCNAME = re.compile(r"[A-Za-z_][\w.\-]*")
 _GEONAMES = re.compile(r"^https?://(?:www\.|sws\.)?geonames\.org/(\d+)", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.I)
+_HTTP = re.compile(r"^https?://(?:www\.)?", re.I)
 
 
 class Prefixes:
@@ -76,7 +77,7 @@ def normalise(value: str, prefixes: Prefixes = NO_PREFIXES) -> str:
         m = _GEONAMES.match(value)
         if m:
             return f"https://www.geonames.org/{m.group(1)}"
-        value = re.sub(r"^https?://(?:www\.)?", "http://", value, flags=re.I)
+        value = _HTTP.sub("http://", value)
         return value.rstrip("/")
     if "#" in value:  # a local id, or an id in a separate register file
         return value.rsplit("#", 1)[1]

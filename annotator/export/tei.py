@@ -279,6 +279,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
+_INDENT = re.compile(r"[ \t]*")
+_NUMBERED = re.compile(r"\d+(\.\d+){0,2}")
 
 
 @lru_cache(maxsize=65536)
@@ -571,7 +573,9 @@ class _Builder:
             width = len(self.ix.tm.text) + 1
             spans = np.array(sorted({s * width + e for _, s, e in self.ex.by_key}
                                     | {s * width + e for s, e, _ in own}), dtype=np.int64)
-            for i in np.flatnonzero(np.isin(m.start * width + m.end, spans)).tolist():
+            keys = m.start * width + m.end
+            at = np.minimum(np.searchsorted(spans, keys), len(spans) - 1)  # sorted: no isin
+            for i in np.flatnonzero(spans[at] == keys).tolist():
                 s, e, kind = int(m.start[i]), int(m.end[i]), m.kinds[int(m.kind[i])]
                 chain = self._marked(kind.type, s, e)
                 from_file = (s, e, kind.type) in own
@@ -818,7 +822,7 @@ class _Builder:
     # -- header and standOff ------------------------------------------------------------------
     def _line_indent(self, pos: int) -> str:
         line = self.text.rfind("\n", 0, pos) + 1
-        m = re.match(r"[ \t]*", self.text[line:pos])
+        m = _INDENT.match(self.text, line, pos)
         return m.group() if m else ""
 
     def _unit(self) -> str:
@@ -899,7 +903,7 @@ class _Builder:
             kind, _, what = prov.partition(":")
             name, _, version = what.partition("@")
             ident = name or kind
-            numbered = re.fullmatch(r"\d+(\.\d+){0,2}", version) is not None
+            numbered = _NUMBERED.fullmatch(version) is not None
             shown = name if numbered else what  # what it ran with, when not a version number
             if kind == "rule" or not numbered:
                 # tei_all wants a version number: a rule (also one run over a model) and a
@@ -919,10 +923,7 @@ class _Builder:
             out.append(f"{indent}</{q('appInfo')}>")
         if DECL_ID not in self.ex.ids:
             out.append(f"{indent}<{q('editorialDecl')}{attrs((('xml:id', DECL_ID),))}>")
-            def gi(name: str) -> str:
-                return f"<{q('gi')}>{name}</{q('gi')}>"
-
-            for para in _encoding_description(gi, self.register):
+            for para in _encoding_description(q("gi"), self.register):
                 out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
             out.append(f"{indent}</{q('editorialDecl')}>")
         return out
@@ -1170,14 +1171,20 @@ def _indent(lines: list[str], indent: str, unit: str) -> list[str]:
     return out
 
 
-def _encoding_description(gi: Callable[[str], str], register: str = "inline") -> list[str]:
+@lru_cache(maxsize=64)
+def _encoding_description(gi_name: str, register: str = "inline") -> tuple[str, ...]:
+    """The paragraphs of the export's ``editorialDecl``, ``gi_name`` the name ``gi`` has
+    where they go (the same for every file of an edition: made once)."""
+    def gi(name: str) -> str:
+        return f"<{gi_name}>{name}</{gi_name}>"
+
     where = {"inline": f"the register entries in {gi('standOff')} ({gi('listPerson')}, "
                        f"{gi('listPlace')}, {gi('listOrg')}; {gi('idno')} for authority ids)",
              "file": f"the register entries of {REGISTER_FILE} beside this file "
                      f"({gi('listPerson')}, {gi('listPlace')}, {gi('listOrg')}; {gi('idno')} "
                      "for authority ids)",
              "none": "the authority record of the entity, where it has one"}[register]
-    return [
+    return (
         f"Names, dates and claims the editors decided were marked with annotator; the "
         f"markup the file already had is its own. New {gi('persName')}, {gi('placeName')} and "
         f"{gi('orgName')} elements point as the file's own names do (the same pointer for "
@@ -1196,7 +1203,7 @@ def _encoding_description(gi: Callable[[str], str], register: str = "inline") ->
         "how certain its value is (with @evidence internal when it was inferred from the "
         "text's own chronology). Every character of the source outside the added markup is "
         "unchanged.",
-    ]
+    )
 
 
 # -- the export -------------------------------------------------------------------------------
@@ -1262,8 +1269,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     files: list[TeiExport] = []
     with ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
-            parsed = ctx.texts.parsed(src.id)
-            source = _Source.of(parsed, ctx.texts.textmap(src.id, parsed))
+            parsed = ctx.texts.parsed(src)
+            source = _Source.of(parsed, ctx.texts.textmap(src, parsed))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, parsed.root, known)
