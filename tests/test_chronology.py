@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from annotator.chronology import (Chronology, Dating, Day, anchor_of, date_mentions, find_dates,
-                                  parse_day, read_expression)
+from annotator.chronology import (FINDER, Chronology, Dating, Day, anchor_of, date_mentions,
+                                  find_dates, finder_matches, parse_day, read_expression)
 from annotator.tei.dating import anchor_candidates, date_blocks
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
@@ -210,3 +210,24 @@ def test_chronology_finder_and_anchor():
     assert [letter[s:e] for s, e in find_dates(letter)] == ["Feby. 21. 1786"]
     assert read_expression("fourth").kind == "none"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", Day(1800, 1, 5).tei())
+
+
+def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
+    """The finder's shortcut (FINDER tried only after a first character a branch can start
+    with) must find exactly FINDER.finditer's matches: on the real editions, the sample, and
+    starts it could miss (mid-word, long s, other digits, runs of whitespace)."""
+    texts = [build_textmap(parse_source(p)).text
+             for p in [*sorted(DATA.rglob("*.xml")), Path(__file__).parents[1] / "sources" /
+                       "german-soviet-axis-talks.xml"] if "index" not in p.name]
+    texts += ["ſeventh of May 1801; FIFTEENTH of JULY", "\u0663 May 1801 and \uff13 June",
+              "bathe 3rd of May, 123 May", "Wednesday,   the\n\n twenty-first day of the 5 mo. 1801",
+              "on the 3d. Yesterday Tomorrow; the next day, the day after, 7ber 4 1771"]
+    spans = [[m.span() for m in finder_matches(t)] for t in texts]
+    assert spans == [[m.span() for m in FINDER.finditer(t)] for t in texts]
+    assert sum(map(len, spans)) > 50 and all(spans[-5:])
+    # every character (?i:) takes for an ordinal's first letter starts a date there too
+    for word in ("seventh", "tenth", "fifth", "eighth", "ninth"):
+        forms = [chr(c) for c in range(0x10000) if re.fullmatch(f"(?i:{word[0]})", chr(c))]
+        for text in (f"x{c}{word[1:]} of May" for c in forms):
+            assert [m.span() for m in finder_matches(text)] == \
+                [m.span() for m in FINDER.finditer(text)] == [(1, len(text))]
