@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -249,6 +250,7 @@ _TWO_DIGIT = [  # forms with a two-digit year: the century comes from the docume
 ]
 
 
+@functools.lru_cache(maxsize=4096)  # one date is read where it is found, merged and resolved
 def read_expression(surface: str) -> Expr:
     """What a date mention's words say on their own (see Expr)."""
     return _month_first_day(_read(surface), surface)

@@ -16,6 +16,7 @@ DOCS: docs/proposals.md#dates
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -195,6 +196,7 @@ def _decade_or_century(text: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a span is read where it is found, widened and merged
 def normalise_date(surface: str) -> DateValue | None:
     """The TEI value of a date expression, or None when it is not a date (a duration, a number).
 
