@@ -13,6 +13,7 @@ DOCS: docs/proposals.md#grouping
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -312,27 +313,53 @@ class VariantIndex:
         return len(self._entries)
 
     def find(self, text: str) -> list[VariantHit]:
-        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORDS.finditer(text)]
+        words = _words_of(text)
+        spans, keys, caps = words.spans, words.keys, words.capitals
         hits: list[VariantHit] = []
-        i = 0
-        n = len(words)
-        while i < n:
-            lengths = self._order.get(words[i][2])
-            matched = 0
-            if lengths and text[words[i][0]].isupper():
-                for length in lengths:
-                    if i + length > n:
-                        continue
-                    ok = all(_JOIN.fullmatch(text[words[j][1]:words[j + 1][0]])
-                             for j in range(i, i + length - 1))
-                    if not ok:
-                        continue
-                    key = " ".join(w[2] for w in words[i:i + length])
-                    entry = self._entries.get(key)
-                    if entry is not None:
-                        hits.append(VariantHit(words[i][0], words[i + length - 1][1], entry[0],
-                                               key, entry[1]))
-                        matched = length
-                        break
-            i += matched or 1
+        n = len(spans)
+        after = 0  # words before this are inside a hit
+        for i in caps:
+            if i < after:
+                continue
+            lengths = self._order.get(words.key(i))
+            if not lengths:
+                continue
+            for length in lengths:
+                if i + length > n:
+                    continue
+                if not all(_JOIN.fullmatch(text[spans[j][1]:spans[j + 1][0]])
+                           for j in range(i, i + length - 1)):
+                    continue
+                key = " ".join(keys[j] or words.key(j) for j in range(i, i + length))
+                entry = self._entries.get(key)
+                if entry is not None:
+                    hits.append(VariantHit(spans[i][0], spans[i + length - 1][1], entry[0],
+                                           key, entry[1]))
+                    after = i + length
+                    break
         return hits
+
+
+class _Words:
+    """A text's words: spans, which start with a capital (where a name can begin) and their
+    folded keys, folded when first asked for (most words are never looked up)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = [m.span() for m in _WORDS.finditer(text)]
+        self.capitals = [i for i, (s, _) in enumerate(self.spans) if text[s].isupper()]
+        self.keys: list[str] = [""] * len(self.spans)
+
+    def key(self, i: int) -> str:
+        key = self.keys[i]
+        if not key:
+            s, e = self.spans[i]
+            key = self.keys[i] = _fold(self.text[s:e])
+        return key
+
+
+@functools.lru_cache(maxsize=2)
+def _words_of(text: str) -> _Words:
+    """The words of the text last searched: the register's and the propagation's index look
+    through the same text one after the other."""
+    return _Words(text)
