@@ -42,9 +42,9 @@ from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
 from annotator.store.runs import last_run, record_run
-from annotator.tei.dating import date_blocks, reference_spans
+from annotator.tei.dating import blocks_and_references
 from annotator.tei.parse import ParsedSource
-from annotator.tei.textmap import TextMap, build_textmap
+from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
@@ -392,8 +392,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
 
 
 def _reading_text(texts: Texts, source_id: str) -> str:
-    """A source's reading text, built afresh: a run over a large corpus keeps no cache of it."""
-    return build_textmap(texts.parsed(source_id)).text
+    """A source's reading text, loaded from the store or built, not cached in memory: a run
+    over a large corpus would hold them all."""
+    return texts.kept(texts.parsed(source_id)).text
 
 
 def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> Dating:
@@ -403,8 +404,8 @@ def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> 
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
-    return Dating(anchor, reason if anchor else "", tuple(date_blocks(parsed, tm)),
-                  tuple(reference_spans(parsed, tm)))
+    blocks, references = blocks_and_references(parsed, tm)
+    return Dating(anchor, reason if anchor else "", tuple(blocks), tuple(references))
 
 
 # -- the whole run ---------------------------------------------------------------------------
@@ -485,7 +486,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
                 parsed = ctx.texts.parsed(s.id)
-                tm = build_textmap(parsed)
+                tm = ctx.texts.kept(parsed)  # loaded, not built again
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, parsed, tm)
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(parsed, tm)

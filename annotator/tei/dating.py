@@ -81,6 +81,13 @@ def _spans_of(parsed: ParsedSource, tm: TextMap, names: dict[str, str]
     return sorted((s, e, kinds[i]) for i, (s, e) in spans.items())
 
 
+def blocks_and_references(parsed: ParsedSource, tm: TextMap
+                          ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """``date_blocks`` and ``reference_spans`` from one walk over the tree and the map."""
+    spans = _spans_of(parsed, tm, {**BLOCK_KINDS, **dict.fromkeys(REFERENCES, "")})
+    return [s for s in spans if s[2]], [(s, e) for s, e, kind in spans if not kind]
+
+
 def reference_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
     """(start, end) of the elements that point or identify (``ref``, ``idno``...): a bare
     number there ("see <ref target='1304.xml'>1304</ref>") is no year."""
