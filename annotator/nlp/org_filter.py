@@ -73,7 +73,8 @@ def text_facts(text: str, spans: Iterable[tuple[int, int, str]]) -> TextFacts:
     typed: dict[str, Counter[str]] = {}
     for s, e, t in spans:
         typed.setdefault(name_key(text[s:e]), Counter())[t] += 1
-    return TextFacts(frozenset(m.group().lower() for m in _LOWER_WORD.finditer(text)), typed)
+    # the pattern takes lower-case letters only: its words need no .lower()
+    return TextFacts(frozenset(_LOWER_WORD.findall(text)), typed)
 
 
 def org_confidence(text: str, start: int, end: int, facts: TextFacts, *,

@@ -211,12 +211,17 @@ _TITLE_PATTERNS = (
     # "Operation Barbarossa", "Operation Sea Lion".
     re.compile(rf"\bOperation[ \t]+{_CAP}(?:[ \t]+{_CAP})?"),
 )
+# A word each pattern above must match: a text without any is not searched with it.
+_TITLE_NEEDS = (_TREATY_HEADS.replace("Accords?", "Accord").split("|"),
+                ["talks", "negotiations", "pact", "treaty", "agreement"],
+                ["Battle", "Siege", "Treaty", "Peace", "Congress", "Sack", "Fall", "Invasion"],
+                ["Operation"])
 
 
 def find_titles(text: str) -> list[tuple[int, int]]:
     """Titles of treaties, events and operations the text writes as such, by pattern."""
-    return sorted((m.start(), m.end()) for pattern in _TITLE_PATTERNS
-                  for m in pattern.finditer(text))
+    return sorted((m.start(), m.end()) for pattern, needs in zip(_TITLE_PATTERNS, _TITLE_NEEDS)
+                  if any(word in text for word in needs) for m in pattern.finditer(text))
 
 
 def drop_inside_title(titles: Iterable[tuple[int, int]]) -> Rule:
