@@ -5,7 +5,8 @@ batched ``nlp.pipe`` holding only the components NER needs (in en_core_web_sm th
 component has its own tok2vec, so tagger, parser, lemmatizer and attribute ruler are excluded),
 cleans the spans (annotator.nlp.spans), normalises dates (annotator.dates), adds the names of the
 register and of the source itself where the model missed them (annotator.entities.names.VariantIndex),
-groups names into candidate entities and writes one source at a time, so memory stays flat.
+groups names into candidate entities and writes one source at a time, so memory stays flat
+(committed a few sources together: a run stopped midway proposes the uncommitted ones again).
 
 A source is skipped when its last NER run had the same text (sha256), model and settings;
 confirmed, rejected, stale and individually decided mentions are never touched.
@@ -49,6 +50,9 @@ from annotator.tei.textmap import TextMap
 log = logging.getLogger(__name__)
 
 RULES_VERSION = 3  # bump when rules, dates or grouping change what a run proposes
+# Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
+# long as storing a short letter's proposals; the model never runs inside one.
+SOURCES_PER_COMMIT = 16
 Progress = Callable[[int, int], None]  # (words done, words in all)
 
 
@@ -494,29 +498,42 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
                                 sum(s.chars for s in todo))
+        def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan]) -> None:
+            src = by_id[sid]
+            text, dating = pending.pop(sid)
+            known, rejected = known_entities(tx)
+            ids = rows_of.confirmed_ids(tx)
+            props = build_proposals(
+                text, spans, labels=settings.labels, provenance=provenance,
+                register=register_index(known, ids) if steps.propagate else None,
+                known=known, rejected=rejected | rows_of.source_rejections(tx, sid),
+                protected=_protected(tx, sid, src.sha256),
+                rules=rules, datelines=lines.pop(sid, ()),
+                org_threshold=steps.org_threshold, confirmed=confirmed_names(known, ids),
+                dating=dating)
+            n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
+            record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
+            record_run(tx, sid, src.sha256, "register", "rule:register",
+                       register_fingerprint(known, rejected, ids))
+            results[sid] = SourceProposeResult(sid, n, False, src.words)
+            log.info("proposed %d mentions in %s", n, sid)
+
+        ready: list[tuple[str, list[RawSpan]]] = []  # sources the model is done with
+
+        def store_ready() -> None:
+            with ctx.store.transaction() as tx:
+                for sid, spans in ready:
+                    store(tx, sid, spans)
+            ready.clear()
+
         for sid, spans in run_ner(nlp, items(), batch_size=batch,
                                   n_process=settings.n_process,
                                   on_chunk=on_chunk if progress else None):
-            src = by_id[sid]
-            text, dating = pending.pop(sid)
-            with ctx.store.transaction() as tx:
-                known, rejected = known_entities(tx)
-                ids = rows_of.confirmed_ids(tx)
-                props = build_proposals(
-                    text, spans, labels=settings.labels, provenance=provenance,
-                    register=register_index(known, ids) if steps.propagate else None,
-                    known=known, rejected=rejected | rows_of.source_rejections(tx, sid),
-                    protected=_protected(tx, sid, src.sha256),
-                    rules=rules, datelines=lines.pop(sid, ()),
-                    org_threshold=steps.org_threshold, confirmed=confirmed_names(known, ids),
-                    dating=dating)
-                n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
-                record_run(tx, sid, src.sha256, "ner", provenance,
-                           _with_date(fingerprint, src.date))
-                record_run(tx, sid, src.sha256, "register", "rule:register",
-                            register_fingerprint(known, rejected, ids))
-            results[sid] = SourceProposeResult(sid, n, False, src.words)
-            log.info("proposed %d mentions in %s", n, sid)
+            ready.append((sid, spans))
+            if len(ready) >= SOURCES_PER_COMMIT:
+                store_ready()
+        if ready:
+            store_ready()
         if progress is not None:
             progress(total, total)
     ordered = tuple(results[s.id] for s in sources)
