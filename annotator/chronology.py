@@ -636,24 +636,39 @@ DATELINE_DAY = re.compile(rf"^(?:[12]?\d|3[01])(?:st|nd|rd|th|d)?\b[\s.,]*(?:\[[
                           rf"\b\.?)?$", re.I)
 
 
-# Where a FINDER match can begin: the first piece of one of its branches (an optional leading
-# group is either there or skipped). Found through a class of first characters, which the
-# regex engine skips to in C, then FINDER is tried only there: the same matches as
-# ``FINDER.finditer`` in a fifth of the time. "s" stands for "ſ" too in _DW's (?i:).
-_FIRST_CHARS = {f[0] for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())} | \
-    {c for w in _ORDINAL_WORDS for c in (w[0].lower(), w[0].upper())} | set("ſTtOoYyMWFSsnfp")
-_FINDER_START = re.compile(
-    rf"[\d{''.join(sorted(_FIRST_CHARS - set('0123456789')))}]"
-    rf"(?<=(?=\d|[Tt]he\s|[Oo]n\s|[Tt]o-?morrow|[Yy]esterday|next|following|previous|preceding|"
+# Where a FINDER match can begin: a digit, or the first two letters of one of its branches'
+# first words (an optional leading group is either there or skipped). Scanning for those
+# (one letter, then the next: the regex engine skips to the letters in C) and trying FINDER
+# only where its branches' first words stand finds the same matches as ``FINDER.finditer`` in
+# a tenth of the time. A new branch of FINDER adds its first letters here.
+def _cases(letter: str) -> str:
+    """The characters (?i:) takes for a lower-case letter of the ordinal words."""
+    return {"s": "sSſ", "i": "iIİı"}.get(letter, letter + letter.upper())
+
+
+_STARTS = ({f[:2] for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())} |
+           {a + b for w in _ORDINAL_WORDS for a in _cases(w[0]) for b in _cases(w[1])} |
+           {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su",  # weekdays
+            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr"})
+_SECONDS: dict[str, set[str]] = {}
+for _pair in _STARTS:
+    if not _pair[0].isdigit():
+        _SECONDS.setdefault(_pair[0], set()).add(_pair[1])
+_LETTER_START = re.compile(
+    "(?:" + "|".join(f"{re.escape(a)}(?=[{''.join(sorted(map(re.escape, bs)))}])"
+                     for a, bs in sorted(_SECONDS.items())) + ")"
+    rf"(?<=(?=[Tt]he\s|[Oo]n\s|[Tt]o-?morrow|[Yy]esterday|next|following|previous|preceding|"
     rf"{_M}|{_DW}|{_WD}).)")
+_DIGIT = re.compile(r"\d")
 
 
 def finder_matches(text: str) -> Iterator[re.Match[str]]:
     """``FINDER.finditer(text)``, trying FINDER only where a match can begin."""
+    starts = sorted([m.start() for m in _LETTER_START.finditer(text)] +
+                    [m.start() for m in _DIGIT.finditer(text)])
     pos = 0
     match = FINDER.match
-    for start in _FINDER_START.finditer(text):
-        p = start.start()
+    for p in starts:
         if p >= pos and (m := match(text, p)) is not None:
             yield m
             pos = m.end()

@@ -220,14 +220,21 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
              for p in [*sorted(DATA.rglob("*.xml")), Path(__file__).parents[1] / "sources" /
                        "german-soviet-axis-talks.xml"] if "index" not in p.name]
     texts += ["ſeventh of May 1801; FIFTEENTH of JULY", "\u0663 May 1801 and \uff13 June",
-              "bathe 3rd of May, 123 May", "Wednesday,   the\n\n twenty-first day of the 5 mo. 1801",
-              "on the 3d. Yesterday Tomorrow; the next day, the day after, 7ber 4 1771"]
+              "bathe 3rd of May, 123 May",
+              "Wednesday,   the\n\n twenty-first day of the 5 mo. 1801",
+              "on the 3d. Yesterday Tomorrow; the next day, the day after, 7ber 4 1771",
+              "a previous day, no preceding day, our following day, On the 4th.",
+              "he came yesterday and goes to-morrow or tomorrow, on the 5th"]
     spans = [[m.span() for m in finder_matches(t)] for t in texts]
     assert spans == [[m.span() for m in FINDER.finditer(t)] for t in texts]
-    assert sum(map(len, spans)) > 50 and all(spans[-5:])
-    # every character (?i:) takes for an ordinal's first letter starts a date there too
-    for word in ("seventh", "tenth", "fifth", "eighth", "ninth"):
-        forms = [chr(c) for c in range(0x10000) if re.fullmatch(f"(?i:{word[0]})", chr(c))]
-        for text in (f"x{c}{word[1:]} of May" for c in forms):
+    assert sum(map(len, spans)) > 50 and all(spans[-8:])
+    # every character (?i:) takes for an ordinal's first two letters starts a date there too
+    words = ("eighth", "eleventh", "first", "fourth", "ninth", "second", "sixth", "tenth",
+             "third", "twelfth")  # every pair of first letters the ordinal words have
+    cases = {c: [chr(i) for i in range(0x10000) if re.fullmatch(f"(?i:{c})", chr(i))]
+             for c in {c for w in words for c in w[:2]}}
+    assert len(cases["s"]) == 3 and len(cases["i"]) == 4  # "ſ"; "İ" and "ı"
+    for word in words:
+        for text in (f"x{a}{b}{word[2:]} of May" for a in cases[word[0]] for b in cases[word[1]]):
             assert [m.span() for m in finder_matches(text)] == \
                 [m.span() for m in FINDER.finditer(text)] == [(1, len(text))]
