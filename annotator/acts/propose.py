@@ -353,11 +353,13 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
              if p.type != "date"]
     entity_of: dict[int, str] = {}
     linked: set[int] = set()
-    taken = rows_of.entity_ids(conn)
+    taken: set[str] | None = None  # every entity id, read when a new one is made
     stamp = now()
     for cand in group_mentions(names, known):
         eid = cand.entity_id
         if eid is None:
+            if taken is None:
+                taken = rows_of.entity_ids(conn)
             eid = entity_id(cand.type, cand.preferred, taken)
             taken.add(eid)
             rows_of.insert_entity(conn, eid, cand.type, cand.preferred, stamp)

@@ -38,6 +38,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@functools.lru_cache(maxsize=8192)  # the same names come back in every source and step
 def name_key(surface: str) -> str:
     """The matching key of a name: folded case and accents, no possessive, no leading "the".
 
@@ -61,6 +62,7 @@ def entity_id(type_: str, preferred: str, taken: set[str] | frozenset[str]) -> s
     return f"{base}-{n}"
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every known person, once per source
 def surname_keys(key: str) -> tuple[str, ...]:
     """Shorter keys that name the same person: "joachim von ribbentrop" -> "von ribbentrop",
     "ribbentrop". Only the family name at the end, never a given name alone."""
