@@ -500,23 +500,25 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
                                 sum(s.chars for s in todo))
+        # What the edition confirmed, read once: a run proposes, it never confirms (a query
+        # over every mention, which per source would grow with the edition squared).
+        confirmed = rows_of.confirmed_ids(conn)
+
         def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan]) -> None:
             src = by_id[sid]
             text, dating = pending.pop(sid)
             known, rejected = known_entities(tx)
-            ids = rows_of.confirmed_ids(tx)
             props = build_proposals(
                 text, spans, labels=settings.labels, provenance=provenance,
-                register=register_index(known, ids) if steps.propagate else None,
+                register=register_index(known, confirmed) if steps.propagate else None,
                 known=known, rejected=rejected | rows_of.source_rejections(tx, sid),
                 protected=_protected(tx, sid, src.sha256),
-                rules=rules, datelines=lines.pop(sid, ()),
-                org_threshold=steps.org_threshold, confirmed=confirmed_names(known, ids),
-                dating=dating)
+                rules=rules, datelines=lines.pop(sid, ()), org_threshold=steps.org_threshold,
+                confirmed=confirmed_names(known, confirmed), dating=dating)
             n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
             record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
             record_run(tx, sid, src.sha256, "register", "rule:register",
-                       register_fingerprint(known, rejected, ids))
+                       register_fingerprint(known, rejected, confirmed))
             results[sid] = SourceProposeResult(sid, n, False, src.words)
             log.info("proposed %d mentions in %s", n, sid)
 
