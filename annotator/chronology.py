@@ -754,6 +754,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
     entries = set(entry_dates(text, list(blocks)))
     spans = merge_spans(model_spans, find_dates(text), list(entries))
     starts = [b[0] for b in blocks]
+    notes = [(k, a, b) for k, (a, b, kind) in enumerate(blocks) if kind == "note"]
     chron = Chronology(dating.anchor, dating.anchor_reason)
     out = []
     for start, end in spans:
@@ -771,7 +772,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface)))
-        aside = any(b[2] == "note" and b[0] <= start and end <= b[1] for b in blocks[:i + 1])
+        aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
                                               aside=aside)))
     return out
