@@ -371,25 +371,26 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             if cand.linked:
                 linked.add(i)
     kept: set[int] = set()
+    new: list[rows_of.MentionValues] = []
     for i, p in enumerate(proposals):
         flags = p.flags
         if i in linked and "linked" not in flags.split(","):
             flags = ",".join(f for f in (flags, "linked") if f)
         entity = entity_of.get(i)
         date_value = json.dumps(dict(p.date_value)) if p.date_value else None
-        values = {"entity_id": entity, "flags": flags, "provenance": p.provenance,
-                  "date_value": date_value, "confidence": p.confidence,
-                  "date_reason": p.date_reason, "date_cert": p.date_cert}
         row = old.get((p.start, p.end, p.type))
         if row is not None:
             kept.add(row["id"])
-            if any(row[k] != v for k, v in values.items()):
+            if (row["entity_id"], row["flags"], row["provenance"], row["date_value"],
+                    row["confidence"], row["date_reason"], row["date_cert"]) != \
+                    (entity, flags, p.provenance, date_value, p.confidence, p.date_reason,
+                     p.date_cert):
                 rows_of.update_mention(conn, row["id"], entity, flags, p.provenance, date_value,
                                        p.confidence, p.date_reason, p.date_cert)
             continue
-        rows_of.insert_mention(conn, source_id, sha256, p.start, p.end, p.type, entity,
-                               date_value, flags, p.provenance, stamp, p.confidence,
-                               p.date_reason, p.date_cert)
+        new.append((source_id, sha256, p.start, p.end, p.type, entity, date_value, flags,
+                    p.provenance, stamp, p.confidence, p.date_reason, p.date_cert))
+    rows_of.insert_mentions(conn, new)
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]
         rows_of.delete_mentions(conn, [r["id"] for r in gone])

@@ -81,16 +81,18 @@ def update_mention(conn: sqlite3.Connection, mention_id: int, entity_id: str | N
                   mention_id))
 
 
-def insert_mention(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
-                   type_: str, entity_id: str | None, date_value: str | None, flags: str,
-                   provenance: str, at: str, confidence: float | None, date_reason: str,
-                   date_cert: str) -> None:
-    conn.execute(
+# A proposed mention's columns, in ``insert_mentions`` order.
+MentionValues = tuple[str, str, int, int, str, str | None, str | None, str, str, str,
+                      float | None, str, str]
+
+
+def insert_mentions(conn: sqlite3.Connection, rows: Iterable[MentionValues]) -> None:
+    """Proposed mentions: (source_id, sha256, start, end, type, entity_id, date_value, flags,
+    provenance, created_at, confidence, date_reason, date_cert) each, in one statement."""
+    conn.executemany(
         "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
         "date_value, flags, provenance, created_at, confidence, date_reason, date_cert) "
-        "VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)",
-        (source_id, sha256, start, end, type_, entity_id, date_value, flags, provenance, at,
-         confidence, date_reason, date_cert))
+        "VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> None:
