@@ -311,6 +311,18 @@ def register_index(known: Sequence[KnownEntity],
     return VariantIndex(entries)
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The store's entities as a run proposes against them (``known_entities``) and what is
+    made of them for each source; read again when a source's proposals changed the store."""
+
+    known: list[KnownEntity]
+    rejected: frozenset[tuple[str, str]]
+    register: VariantIndex | None
+    confirmed: dict[str, str]  # ``confirmed_names``
+    fingerprint: str  # ``register_fingerprint``
+
+
 def _with_date(fingerprint: str, date: str) -> str:
     """A run's settings with the source's own date: a date the editor sets is run again."""
     return fingerprint if not date else f"{fingerprint} date={date}"
@@ -505,30 +517,43 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         # over every mention, which per source would grow with the edition squared).
         confirmed = rows_of.confirmed_ids(conn)
 
-        def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan]) -> None:
+        def names_now(tx: sqlite3.Connection) -> _Names:
+            known, rejected = known_entities(tx)
+            return _Names(known, rejected,
+                          register_index(known, confirmed) if steps.propagate else None,
+                          confirmed_names(known, confirmed),
+                          register_fingerprint(known, rejected, confirmed))
+
+        def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan], names: _Names) -> bool:
+            """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
             text, dating = pending.pop(sid)
-            known, rejected = known_entities(tx)
             props = build_proposals(
                 text, spans, labels=settings.labels, provenance=provenance,
-                register=register_index(known, confirmed) if steps.propagate else None,
-                known=known, rejected=rejected | rows_of.source_rejections(tx, sid),
+                register=names.register, known=names.known,
+                rejected=names.rejected | rows_of.source_rejections(tx, sid),
                 protected=_protected(tx, sid, src.sha256),
                 rules=rules, datelines=lines.pop(sid, ()), org_threshold=steps.org_threshold,
-                confirmed=confirmed_names(known, confirmed), dating=dating)
-            n = write_proposals(tx, sid, src.sha256, props, known, replace=True)
+                confirmed=names.confirmed, dating=dating)
+            before = tx.total_changes
+            n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True)
+            unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
-            record_run(tx, sid, src.sha256, "register", "rule:register",
-                       register_fingerprint(known, rejected, confirmed))
+            record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
             results[sid] = SourceProposeResult(sid, n, False, src.words)
             log.info("proposed %d mentions in %s", n, sid)
+            return unchanged
 
         ready: list[tuple[str, list[RawSpan]]] = []  # sources the model is done with
 
         def store_ready() -> None:
             with ctx.store.transaction() as tx:
+                names: _Names | None = None  # read again after a source changed the store
                 for sid, spans in ready:
-                    store(tx, sid, spans)
+                    if names is None:
+                        names = names_now(tx)
+                    if not store(tx, sid, spans, names):
+                        names = None
             ready.clear()
 
         for sid, spans in run_ner(nlp, items(), batch_size=batch,
