@@ -15,11 +15,13 @@ DOCS: README.md#library-api
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from types import MethodType
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from annotator.acts.context import ActContext
 from annotator.acts.texts import Texts
@@ -66,21 +68,53 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class _Forward:
+    # A facade method: hands the workspace's context (``first``) to the act ``act()`` names.
+    # Naming it in a lambda imports the act's module at the first call, or when its
+    # docstring or signature is asked for (``help(ws.entities)``, ``ws.entities?`` in a
+    # notebook), not with the facade.
+
+    def __init__(self, act: Callable[[], Callable[..., Any]],
+                 first: Callable[[Workspace], object]) -> None:
+        self._act, self._first = act, first
+        self.__name__ = self.__qualname__ = "method"
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.__name__, self.__qualname__ = name, f"{owner.__name__}.{name}"
+
+    def __get__(self, ws: Workspace | None, owner: type | None = None) -> Any:
+        return self if ws is None else MethodType(self, ws)
+
+    def __call__(self, ws: Workspace, /, *args: Any, **kwargs: Any) -> Any:
+        return self._act()(self._first(ws), *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<method {self.__qualname__}>"
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return self._act().__doc__
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """The act's, the workspace in place of what it hands the act."""
+        sig = inspect.signature(self._act())
+        ws = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+        return sig.replace(parameters=[ws, *list(sig.parameters.values())[1:]])
+
+
 def _in_context(act: Callable[[], Callable[Concatenate[ActContext, P], R]]
                 ) -> Callable[Concatenate[Workspace, P], R]:
-    """A method that calls the act (or export) ``act()`` names with the workspace's context;
-    naming it in a lambda imports its module at the first call, not with the facade."""
-    def method(self: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return act()(self.context, *args, **kwargs)
-    return method
+    """A method that calls the act (or export) ``act()`` names with the workspace's context."""
+    return cast("Callable[Concatenate[Workspace, P], R]",
+                _Forward(act, lambda ws: ws.context))
 
 
 def _by_review(act: Callable[[], Callable[Concatenate[review_acts.Review, P], R]]
                ) -> Callable[Concatenate[Workspace, P], R]:
     """A method that calls the ``Review`` act ``act()`` names as the workspace's editor."""
-    def method(self: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return act()(self.context.review(), *args, **kwargs)
-    return method
+    return cast("Callable[Concatenate[Workspace, P], R]",
+                _Forward(act, lambda ws: ws.context.review()))
 
 
 class Workspace:

@@ -369,3 +369,28 @@ def test_store_version_6_gets_the_claims_confidence_and_candidate(seed_ws):
     assert SCHEMA_VERSION == 8
     (row,) = again.claims()
     assert (row.confidence, row.agent_candidate) == (None, "")
+
+
+def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook():
+    """``help(ws.merge)`` and ``ws.merge?`` show the act's docstring and parameters (with
+    the workspace in place of what it hands the act), though acts load at first use."""
+    import inspect
+    import subprocess
+    import sys
+
+    forwarded = [name for name, value in vars(Workspace).items()
+                 if type(value).__name__ == "_Forward"]
+    assert len(forwarded) > 30
+    for name in forwarded:
+        method = getattr(Workspace, name)
+        assert method.__doc__ and method.__doc__.strip(), name
+        params = list(inspect.signature(method).parameters)
+        assert params[0] == "self" and "ctx" not in params and "review" not in params, name
+    sig = inspect.signature(Workspace.merge)
+    assert list(sig.parameters)[:3] == ["self", "entity_id", "into"]
+    # asking for one act's docstring imports that act only
+    code = ("import sys\nfrom annotator import Workspace\nWorkspace.entities.__doc__\n"
+            "print(sorted(m for m in sys.modules if m.startswith('annotator.acts.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "annotator.acts.queries" in out and "annotator.acts.claims" not in out
