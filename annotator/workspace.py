@@ -96,6 +96,10 @@ class _Forward:
         return self._act().__doc__
 
     @property
+    def __wrapped__(self) -> Callable[..., Any]:  # inspect.getsource, a notebook's ??
+        return self._act()
+
+    @property
     def __signature__(self) -> inspect.Signature:
         """The act's, the workspace in place of what it hands the act."""
         sig = inspect.signature(self._act())

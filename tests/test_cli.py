@@ -379,3 +379,27 @@ def test_cli_usage_errors_are_one_line_with_status_2(args, expected):
     script = Path(sys.executable).parent / "annotator"  # the command as installed
     done = subprocess.run([str(script), *args], capture_output=True, text=True)
     assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
+
+
+def test_cli_an_argument_that_is_not_utf8_is_one_line(seed_ws):
+    """A byte the terminal could not decode (a Latin-1 name typed in a UTF-8 shell) is refused
+    in one line naming it, not with a traceback from the store."""
+    for args in ([b"entities", b"--source", b"\xff"], [b"mentions", b"caf\xe9"]):
+        got = subprocess.run([sys.executable.encode(), b"-m", b"annotator", b"-w",
+                              str(seed_ws.root).encode(), *args], capture_output=True)
+        err = got.stderr.decode("utf-8", "replace")
+        assert got.returncode == 2 and "Traceback" not in err, err
+        assert err.count("\n") == 1 and "is not UTF-8" in err and "\\x" in err, err
+
+
+def test_cli_unknown_source_names_the_closest_not_every_source(ws, tmp_path):
+    """In an edition of many sources an unknown id is answered with the closest ids and the
+    count, not a wall of every id."""
+    for k in range(12):
+        (tmp_path / f"letter-{k:02d}.txt").write_text(f"Letter {k}.\n", encoding="utf-8")
+        ws.add(tmp_path / f"letter-{k:02d}.txt")
+    got = run(ws, "mentions", "letter-1")
+    assert got.exit_code == 2
+    listed = re.findall(r"letter-\d\d", got.output)
+    assert "letter-10" in listed and "letter-11" in listed and len(listed) <= 8, got.output
+    assert "12 sources in all" in got.output

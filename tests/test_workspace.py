@@ -388,6 +388,7 @@ def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook():
         assert params[0] == "self" and "ctx" not in params and "review" not in params, name
     sig = inspect.signature(Workspace.merge)
     assert list(sig.parameters)[:3] == ["self", "entity_id", "into"]
+    assert "def merge(" in inspect.getsource(Workspace.merge)  # a notebook's ws.merge??
     # asking for one act's docstring imports that act only
     code = ("import sys\nfrom annotator import Workspace\nWorkspace.entities.__doc__\n"
             "print(sorted(m for m in sys.modules if m.startswith('annotator.acts.')))")

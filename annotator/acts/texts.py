@@ -10,6 +10,7 @@ DOCS: docs/store.md#text-maps
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections import OrderedDict
 from pathlib import Path
@@ -50,10 +51,20 @@ class Texts:
     def source(self, source_id: str) -> Source:
         found = source_rows.find_source(self.store.conn, source_id)
         if found is None:
-            known = ", ".join(s.id for s in self.sources()) or "none yet"
-            raise SourceError(f"no source '{source_id}'", hint=f"known sources: {known}",
+            raise SourceError(f"no source '{source_id}'", hint=self._known_hint(source_id),
                               location=Location(self.store.path), code="S015")
         return found
+
+    def _known_hint(self, wanted: str, shown: int = 8) -> str:
+        """The sources an unknown id may have meant: all of a few, else the closest."""
+        ids = [s.id for s in self.sources()]
+        if not ids:
+            return "known sources: none yet"
+        if len(ids) <= shown:
+            return f"known sources: {', '.join(ids)}"
+        close = difflib.get_close_matches(wanted, ids, n=shown, cutoff=0.5)
+        near = f"closest: {', '.join(close)}; " if close else ""
+        return f"{near}{len(ids)} sources in all ('annotator sources' lists them)"
 
     def path(self, source: Source) -> Path:
         return self.root / source.file

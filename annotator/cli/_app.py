@@ -74,6 +74,14 @@ class WorkGroup(Group):
         more), exit status 2, as every other refusal is."""
         standalone = kwargs.pop("standalone_mode", True)
         kwargs["standalone_mode"] = False  # errors come back here, exit codes as the value
+        argv = kwargs.get("args", args[0] if args else None)
+        bad = next((a for a in (sys.argv[1:] if argv is None else argv)
+                    if isinstance(a, str) and not _utf8(a)), None)
+        if bad is not None:  # a byte the terminal's encoding left undecoded (\xff)
+            shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            sys.stderr.write(f"annotator: argument '{shown}' is not UTF-8; give names, paths "
+                             "and values in UTF-8 (the store keeps them so)\n")
+            sys.exit(2)
         try:
             rv = super().main(*args, **kwargs)
         except NoArgsIsHelpError as err:  # the help itself, as click gives it
@@ -98,6 +106,14 @@ class WorkGroup(Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _utf8(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Annotator(WorkGroup):
