@@ -250,7 +250,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "S014": (SourceError, '… already exists and is not this file',
               'rename the file or remove the old one'),
     "S015": (SourceError, "no source '…'",
-              'known sources: …'),
+              "known sources: …, or in a large edition the closest ids and the count"),
     "S016": (SourceError, 'file changed since it was added',
               "run 'annotator add --replace …'"),
     "S017": (SourceError, 'control character U+… (no TEI file can hold it)',
