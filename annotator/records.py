@@ -366,6 +366,7 @@ class Candidate:
     matches: tuple[Entity, ...] = ()  # similar confirmed entities, best first
     refs: tuple[str, ...] = ()  # the sources' own pointers to it (@ref, @key, @corresp)
     total: int = 0  # mentions there are to show (``contexts`` may hold only the first ones)
+    state: str = ""  # the entity's state token as shown: pass it back as ``expected``
 
 
 @dataclass(frozen=True, slots=True)

@@ -387,6 +387,21 @@ def test_review_expected_token_refuses_stale_view(review_ws):
     assert statuses(ws, "person-stalin") == ["confirmed"]
 
 
+def test_review_card_carries_the_state_token_of_what_it_shows(review_ws):
+    """The queue's card reads the entity's mentions once, for what it shows and for its
+    state token: the token is the entity's, changes when a mention changes, and an act
+    with a stale card's token is refused."""
+    ws = review_ws
+    card = ws.candidate("person-stalin", limit=None)
+    assert card.state == ws.state_token("person-stalin") and card.total == len(card.contexts)
+    mention = card.contexts[0].mention_id
+    ws.adjust(f"mention:{mention}", card.contexts[0].start, card.contexts[0].end - 1)
+    assert ws.candidate("person-stalin").state == ws.state_token("person-stalin") != card.state
+    with pytest.raises(DecisionError) as err:
+        ws.confirm("person-stalin", expected=card.state)
+    assert err.value.code == "D010"
+
+
 def test_review_undo_refuses_when_rows_changed_since(review_ws):
     ws = review_ws
     first = ws.confirm("person-stalin")

@@ -10,10 +10,11 @@ DOCS: docs/review.md#the-terminal-review
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 from difflib import SequenceMatcher
 
-from annotator.acts.targets import ENTITY
+from annotator.acts.targets import ENTITY, state_digest
 from annotator.entities.names import name_key
 from annotator.records import Candidate, Context, Entity
 from annotator.store import Store, entities, mentions, pointers
@@ -38,26 +39,26 @@ def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *
                      limit=limit, width=width)
 
 
-def _contexts(rows: list[sqlite3.Row], reading_text: Callable[[str], str], *,
-              limit: int | None, width: int = 60) -> tuple[Context, ...]:
-    picked: list[sqlite3.Row] = []
+def _contexts(rows: Sequence[sqlite3.Row] | Sequence[tuple[Any, ...]],
+              reading_text: Callable[[str], str], *, limit: int | None,
+              width: int = 60) -> tuple[Context, ...]:
+    """``rows``: id, source_id, start, end, status, provenance (``mentions.CURRENT_COLUMNS``)."""
+    picked: list[Any] = []
     seen: set[str] = set()
     for r in rows:  # one per source first, then the rest in order
-        if r["source_id"] not in seen:
-            seen.add(r["source_id"])
+        if r[1] not in seen:
+            seen.add(r[1])
             picked.append(r)
-    chosen = {r["id"] for r in picked}
-    picked += [r for r in rows if r["id"] not in chosen]
+    chosen = {r[0] for r in picked}
+    picked += [r for r in rows if r[0] not in chosen]
     out = []
     texts: dict[str, str] = {}  # an entity of a thousand mentions is in a few dozen sources
-    for r in picked[:limit]:
-        text = texts.get(r["source_id"])
+    for mid, sid, a, b, status, provenance in picked[:limit]:
+        text = texts.get(sid)
         if text is None:
-            text = texts[r["source_id"]] = reading_text(r["source_id"])
-        a, b = r["start"], r["end"]
+            text = texts[sid] = reading_text(sid)
         before, after = context(text, a, b, width)
-        out.append(Context(r["id"], r["source_id"], a, b, before, text[a:b], after,
-                           r["status"], r["provenance"]))
+        out.append(Context(mid, sid, a, b, before, text[a:b], after, status, provenance))
     return tuple(out)
 
 
@@ -86,11 +87,16 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     register matches, the pointers the sources' own markup gave it (``@ref="#nowhere"``: what
     the edition meant), and how many mentions there are."""
     ent = load(entity_id)
-    rows = mentions.current_of_entity(store.conn, entity_id)
+    conn = store.conn
+    every = mentions.state_of_entity(conn, entity_id)  # read once: shown, and its token
+    rows = mentions.current_of_state(conn, every)
+    row = entities.entity_row(conn, entity_id)
+    assert row is not None  # load() refused an unknown id
+    state = state_digest([[row, *log.entity_state_rows(conn, entity_id, every)]])
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
-                     tuple(pointers.of_entity(store.conn, entity_id, origin="markup")),
-                     total=len(rows))
+                     tuple(pointers.of_entity(conn, entity_id, origin="markup")),
+                     total=len(rows), state=state)
 
 
 def _similarity(a: str, b: str) -> float:

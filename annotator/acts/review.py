@@ -27,7 +27,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
                                          reject_key_in, reject_keys, set_authority,
                                          unique_entity_id)
-from annotator.acts.targets import MENTION, parse_mention_id, parse_target, target_name
+from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
+                                    target_name)
 from annotator.calendar import real_iso
 from annotator.chronology import EDITOR, parse_day
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -141,19 +142,17 @@ class Review:
 
     def token(self, conn: sqlite3.Connection, targets: Sequence[str]) -> str:
         """The state token of ``targets`` as ``conn`` sees them (within an act, or not)."""
-        h = hashlib.sha256()
+        groups: list[Sequence[sqlite3.Row | tuple[Any, ...]]] = []
         for target in targets:
             kind, key = parse_target(target)
-            rows: Sequence[sqlite3.Row | tuple[Any, ...]]
             if kind == "mention":
-                rows = [self._mention_row(conn, int(key))]
+                groups.append([self._mention_row(conn, int(key))])
             elif kind == "claim":
-                rows = log.claim_state_rows(conn, key)
+                groups.append(log.claim_state_rows(conn, key))
             else:
-                rows = [self._entity_row(conn, str(key)), *log.entity_state_rows(conn, str(key))]
-            # one dump of every row: an entity of thousands of mentions hashes in milliseconds
-            h.update(json.dumps([tuple(r) for r in rows], ensure_ascii=False).encode())
-        return h.hexdigest()[:16]
+                groups.append([self._entity_row(conn, str(key)),
+                               *log.entity_state_rows(conn, str(key))])
+        return state_digest(groups)
 
     # -- the act wrapper ----------------------------------------------------------------------
     @contextmanager

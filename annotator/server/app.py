@@ -379,7 +379,7 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     # an entity of thousands of mentions would take the page seconds to draw
     shown = QUEUE_SHOWN if request.query_params.get("shown") != "all" else None
     cand = desk.ws.candidate(ids[0], limit=shown) if ids else None
-    expected = desk.ws.state_token(cand.entity.id) if cand else ""
+    expected = cand.state if cand else ""
     # merge into any entity of the type, proposed too: the field offers them as you type
     offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
               if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] if cand else []

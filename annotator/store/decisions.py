@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annotator.records import Decision
@@ -74,11 +74,14 @@ def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:
         (editor,))}
 
 
-def entity_state_rows(conn: sqlite3.Connection,
-                      entity_id: str) -> list[sqlite3.Row | tuple[Any, ...]]:
-    """What an entity's state token covers besides its own row: names, ids and mentions."""
+def entity_state_rows(conn: sqlite3.Connection, entity_id: str,
+                      its_mentions: Sequence[tuple[Any, ...]] | None = None
+                      ) -> list[sqlite3.Row | tuple[Any, ...]]:
+    """What an entity's state token covers besides its own row: names, ids and mentions
+    (``its_mentions``: ``mentions.state_of_entity``, when the caller read them already)."""
     return [*entities.variants(conn, entity_id), *entities.authority_rows(conn, entity_id),
-            *mentions.state_of_entity(conn, entity_id)]
+            *(mentions.state_of_entity(conn, entity_id) if its_mentions is None
+              else its_mentions)]
 
 
 def claim_state_rows(conn: sqlite3.Connection, claim_id: int | str) -> list[sqlite3.Row]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from annotator.records import Mention
@@ -30,19 +31,43 @@ def of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
                         (entity_id,)).fetchall()
 
 
+STATE_COLUMNS = ("id", "source_id", "sha256", "start", "end", "type", "status", "decided",
+                 "date_value", "flags", "provenance", "confidence", "date_reason", "date_cert")
+
+
 def state_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[tuple[Any, ...]]:
-    """Every mention of an entity as plain tuples, by id: what its state token hashes (a
-    tuple costs a third of a ``sqlite3.Row`` made into one)."""
+    """Every mention of an entity as plain tuples of ``STATE_COLUMNS``, by id: what its state
+    token hashes (a tuple costs a third of a ``sqlite3.Row`` made into one). Every column an
+    act or a new run can change; not ``entity_id`` (the mentions are the entity's) nor
+    ``created_at`` (set once)."""
     cur = conn.cursor()
     cur.row_factory = None
-    return cur.execute("SELECT * FROM mentions WHERE entity_id = ? ORDER BY id",
-                       (entity_id,)).fetchall()
+    return cur.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM mentions WHERE entity_id = ? "
+                       "ORDER BY id", (entity_id,)).fetchall()
+
+
+def current_of_state(conn: sqlite3.Connection,
+                     rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``current_of_entity`` (as tuples, in its columns) made from an entity's
+    ``state_of_entity`` rows: the queue reads the mentions of its card once, for what it
+    shows and for its state token."""
+    pick = itemgetter(*(STATE_COLUMNS.index(c) for c in CURRENT_COLUMNS))
+    sid, sha = STATE_COLUMNS.index("source_id"), STATE_COLUMNS.index("sha256")
+    current = dict(conn.execute(
+        "SELECT id, sha256 FROM sources WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted({r[sid] for r in rows})),)).fetchall())
+    out = [pick(r) for r in rows if current.get(r[sid]) == r[sha]]
+    out.sort(key=itemgetter(1, 2, 0))  # source, start; id for ties
+    return out
+
+
+CURRENT_COLUMNS = ("id", "source_id", "start", "end", "status", "provenance")
 
 
 def current_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
     """``id, source_id, start, end, status, provenance`` of an entity's mentions on the
     current versions of their sources, in reading order (the queue shows thousands: only what
-    it shows)."""
+    it shows). The columns are ``CURRENT_COLUMNS``."""
     return conn.execute("SELECT m.id, m.source_id, m.start, m.end, m.status, m.provenance "
                         "FROM mentions m "
                         "JOIN sources s ON s.id = m.source_id "
