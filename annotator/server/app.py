@@ -60,8 +60,10 @@ class Desk:
         self.ws = workspace
         self.token = token
         self.lock = threading.Lock()
+        # the templates ship with the package: not looked at again on every request
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               auto_reload=False)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
                                 authority_url=authority_url, year_of=work_year, plain=plain,
                                 support=SUPPORT, claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
