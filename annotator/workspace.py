@@ -86,7 +86,15 @@ class _Forward:
         return self if ws is None else MethodType(self, ws)
 
     def __call__(self, ws: Workspace, /, *args: Any, **kwargs: Any) -> Any:
-        return self._act()(self._first(ws), *args, **kwargs)
+        act = self._act()
+        try:
+            return act(self._first(ws), *args, **kwargs)
+        except TypeError as err:  # arguments the act does not take: say it of this method
+            try:
+                inspect.signature(act).bind(None, *args, **kwargs)
+            except TypeError as wrong:
+                raise TypeError(f"{self.__qualname__}(): {wrong}") from None
+            raise err
 
     def __repr__(self) -> str:
         return f"<method {self.__qualname__}>"

@@ -374,6 +374,9 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
     (["nosuch"], "annotator: no such command 'nosuch'; see 'annotator -h'\n"),
     (["export", "tei", "--bogus"],
      "annotator export tei: no such option: --bogus; see 'annotator export tei -h'\n"),
+    (["entities", "--format"],  # click raises this one without its command: ours names it
+     "annotator entities: option '--format' requires an argument; "
+     "see 'annotator entities -h'\n"),
 ])
 def test_cli_usage_errors_are_one_line_with_status_2(args, expected):
     script = Path(sys.executable).parent / "annotator"  # the command as installed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -371,7 +372,7 @@ def test_store_version_6_gets_the_claims_confidence_and_candidate(seed_ws):
     assert (row.confidence, row.agent_candidate) == (None, "")
 
 
-def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook():
+def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook(ws):
     """``help(ws.merge)`` and ``ws.merge?`` show the act's docstring and parameters (with
     the workspace in place of what it hands the act), though acts load at first use."""
     import inspect
@@ -389,6 +390,11 @@ def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook():
     sig = inspect.signature(Workspace.merge)
     assert list(sig.parameters)[:3] == ["self", "entity_id", "into"]
     assert "def merge(" in inspect.getsource(Workspace.merge)  # a notebook's ws.merge??
+    # wrong arguments are said of the method called, not of the act behind it
+    for call, said in ((lambda: ws.merge(), "Workspace.merge(): missing a required argument"),
+                       (lambda: ws.entities(bogus=1), "Workspace.entities(): got an unexpected")):
+        with pytest.raises(TypeError, match=re.escape(said)):
+            call()
     # asking for one act's docstring imports that act only
     code = ("import sys\nfrom annotator import Workspace\nWorkspace.entities.__doc__\n"
             "print(sorted(m for m in sys.modules if m.startswith('annotator.acts.')))")

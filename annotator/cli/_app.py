@@ -35,20 +35,31 @@ def summary(cmd: click.Command) -> str:
     return text[:end + 1] if end > 0 else text
 
 
+def _parse(parse: Callable[[click.Context, list[str]], list[str]], params: list[click.Parameter],
+           ctx: click.Context, args: list[str]) -> list[str]:
+    """``parse`` with plain options read without pydantic (``_params``); a usage error click
+    raises without its command (an option given no value) is said of this command."""
+    plain_params(params)
+    try:
+        return parse(ctx, args)
+    except UsageError as err:
+        if err.ctx is None:
+            err.ctx = ctx
+        raise
+
+
 class Command(TyperCommand):
     """A command whose plain options are read without pydantic (``_params``)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        plain_params(self.get_params(ctx))
-        return super().parse_args(ctx, args)
+        return _parse(super().parse_args, self.get_params(ctx), ctx, args)
 
 
 class Group(TyperGroup):
     """A group whose plain options are read without pydantic (``_params``)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        plain_params(self.get_params(ctx))
-        return super().parse_args(ctx, args)
+        return _parse(super().parse_args, self.get_params(ctx), ctx, args)
 
 
 class Typer(typer.Typer):
