@@ -9,7 +9,6 @@ DOCS: docs/review.md#the-terminal-review
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 from difflib import SequenceMatcher
@@ -31,18 +30,11 @@ def queue(store: Store, editor: str, *, type_: str | None = None,
     return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
 
 
-def contexts(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
-             limit: int | None = 3, width: int = 60) -> tuple[Context, ...]:
-    """Up to ``limit`` (None: all) mentions of an entity in context, from as many sources as
-    possible first."""
-    return _contexts(mentions.current_of_entity(store.conn, entity_id), reading_text,
-                     limit=limit, width=width)
-
-
-def _contexts(rows: Sequence[sqlite3.Row] | Sequence[tuple[Any, ...]],
+def _contexts(rows: Sequence[tuple[Any, ...]],
               reading_text: Callable[[str], str], *, limit: int | None,
               width: int = 60) -> tuple[Context, ...]:
-    """``rows``: id, source_id, start, end, status, provenance (``mentions.CURRENT_COLUMNS``)."""
+    """Up to ``limit`` (None: all) of ``rows`` in context, from as many sources as possible
+    first; ``rows``: ``mentions.current_of_state``."""
     picked: list[Any] = []
     seen: set[str] = set()
     for r in rows:  # one per source first, then the rest in order
@@ -92,7 +84,7 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     rows = mentions.current_of_state(conn, every)
     row = entities.entity_row(conn, entity_id)
     assert row is not None  # load() refused an unknown id
-    state = state_digest([[row, *log.entity_state_rows(conn, entity_id, every)]])
+    state = state_digest([log.entity_state_rows(conn, row, every)])
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
                      tuple(pointers.of_entity(conn, entity_id, origin="markup")),

@@ -150,8 +150,7 @@ class Review:
             elif kind == "claim":
                 groups.append(log.claim_state_rows(conn, key))
             else:
-                groups.append([self._entity_row(conn, str(key)),
-                               *log.entity_state_rows(conn, str(key))])
+                groups.append(log.entity_state_rows(conn, self._entity_row(conn, str(key))))
         return state_digest(groups)
 
     # -- the act wrapper ----------------------------------------------------------------------

@@ -74,14 +74,14 @@ def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:
         (editor,))}
 
 
-def entity_state_rows(conn: sqlite3.Connection, entity_id: str,
+def entity_state_rows(conn: sqlite3.Connection, entity: sqlite3.Row,
                       its_mentions: Sequence[tuple[Any, ...]] | None = None
                       ) -> list[sqlite3.Row | tuple[Any, ...]]:
-    """What an entity's state token covers besides its own row: names, ids and mentions
+    """What an entity's state token covers: its row (``entity``), names, ids and mentions
     (``its_mentions``: ``mentions.state_of_entity``, when the caller read them already)."""
-    return [*entities.variants(conn, entity_id), *entities.authority_rows(conn, entity_id),
-            *(mentions.state_of_entity(conn, entity_id) if its_mentions is None
-              else its_mentions)]
+    eid = entity["id"]
+    return [entity, *entities.variants(conn, eid), *entities.authority_rows(conn, eid),
+            *(mentions.state_of_entity(conn, eid) if its_mentions is None else its_mentions)]
 
 
 def claim_state_rows(conn: sqlite3.Connection, claim_id: int | str) -> list[sqlite3.Row]:

@@ -46,11 +46,14 @@ def state_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[tuple[Any,
                        "ORDER BY id", (entity_id,)).fetchall()
 
 
+CURRENT_COLUMNS = ("id", "source_id", "start", "end", "status", "provenance")
+
+
 def current_of_state(conn: sqlite3.Connection,
                      rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """``current_of_entity`` (as tuples, in its columns) made from an entity's
-    ``state_of_entity`` rows: the queue reads the mentions of its card once, for what it
-    shows and for its state token."""
+    """``CURRENT_COLUMNS`` of those of an entity's ``state_of_entity`` rows that are on the
+    current versions of their sources, in reading order: the queue reads the mentions of its
+    card once, for what it shows and for its state token."""
     pick = itemgetter(*(STATE_COLUMNS.index(c) for c in CURRENT_COLUMNS))
     sid, sha = STATE_COLUMNS.index("source_id"), STATE_COLUMNS.index("sha256")
     current = dict(conn.execute(
@@ -59,20 +62,6 @@ def current_of_state(conn: sqlite3.Connection,
     out = [pick(r) for r in rows if current.get(r[sid]) == r[sha]]
     out.sort(key=itemgetter(1, 2, 0))  # source, start; id for ties
     return out
-
-
-CURRENT_COLUMNS = ("id", "source_id", "start", "end", "status", "provenance")
-
-
-def current_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
-    """``id, source_id, start, end, status, provenance`` of an entity's mentions on the
-    current versions of their sources, in reading order (the queue shows thousands: only what
-    it shows). The columns are ``CURRENT_COLUMNS``."""
-    return conn.execute("SELECT m.id, m.source_id, m.start, m.end, m.status, m.provenance "
-                        "FROM mentions m "
-                        "JOIN sources s ON s.id = m.source_id "
-                        "AND s.sha256 = m.sha256 WHERE m.entity_id = ? "
-                        "ORDER BY m.source_id, m.start", (entity_id,)).fetchall()
 
 
 def undecided_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[int]:
