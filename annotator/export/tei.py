@@ -231,21 +231,20 @@ class _Edition:
 
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
-           marked: bool = True, edition: _Edition | None = None) -> _Data:
-    """What one source's export holds, in a stable order. ``marked``: whether the file has
-    name or date markup of its own; ``edition``: what the export of every source reads
-    (``_Edition.read``), when the caller has it."""
+           edition: _Edition, marked: bool = True) -> _Data:
+    """What one source's export holds, in a stable order, from what the exports of every
+    source read (``edition``). ``marked``: whether the file has name or date markup of its
+    own."""
     conn = ctx.store.conn
     key = (source_id, sha256)
-    ed = _Edition.read(ctx.store, [key], include_proposals) if edition is None else edition
     claims: list[_Claim] = []
     wanted: set[str] = set()
     links: dict[int, list[_Link]] = {}
     # columns in the order of _Link's fields: rows become links as they are
-    for r in ed.links.get(key, ()):
+    for r in edition.links.get(key, ()):
         links.setdefault(r[0], []).append(_Link._make(r[1:]))
     keys: dict[str, None] = {}
-    for r in ed.claims.get(key, ()):  # and in the order of _Claim's
+    for r in edition.claims.get(key, ()):  # and in the order of _Claim's
         own = tuple(links.get(r[0], ()))
         claims.append(_Claim._make((*r, own)))
         if r[6]:
@@ -253,16 +252,17 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         keys.update((link.bib_key, None) for link in own if link.bib_key)
     found = entries_of(conn, keys) if keys else {}
     works = {k: found[k] for k in keys if k in found}
-    passages = sorted(ed.passages.get(source_id, ()))
-    data = _Data(mentions=ed.mentions[key], claims=claims, passages=passages, works=works,
-                 decided=ed.decided, own=ed.own[key] if marked else frozenset())
+    passages = sorted(edition.passages.get(source_id, ()))
+    data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
+                 works=works, decided=edition.decided,
+                 own=edition.own[key] if marked else frozenset())
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
         data.files[sid] = export_name(src.file) if src is not None else f"{sid}.xml"
     named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
     wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
-    known = ed.known
+    known = edition.known
     missing = wanted - known.keys()
     if missing:
         for new in entities(conn, ids=missing, counts=False):
