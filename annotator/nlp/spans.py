@@ -199,28 +199,27 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 # A capitalised word, or a compound of them ("German–Soviet", "Brest-Litovsk").
 _CAP = rf"[{_UPPER}][\w’']*(?:[–-][{_UPPER}][\w’']*)*"
 _TREATY_HEADS = "Pact|Treaty|Agreement|Accords?|Protocol|Convention|Declaration|Conference|Talks"
+_TALKS = "talks|negotiations|pact|treaty|agreement"
+_OF_HEADS = "Battle|Siege|Treaty|Peace|Congress|Sack|Fall|Invasion"
+# Each pattern with the words one of which a text must hold for the pattern to be tried.
 _TITLE_PATTERNS = (
     # "Molotov–Ribbentrop Pact", "Munich Agreement": up to four capitalised words + a head.
-    re.compile(rf"\b(?:{_CAP}[ \t]+){{1,4}}(?:{_TREATY_HEADS})\b"),
+    (re.compile(rf"\b(?:{_CAP}[ \t]+){{1,4}}(?:{_TREATY_HEADS})\b"),
+     _TREATY_HEADS.replace("Accords?", "Accord").split("|")),
     # "German–Soviet Axis talks": a compound and one more capitalised word + lower-case talks.
-    re.compile(rf"\b{_CAP}[–-]{_CAP}(?:[ \t]+{_CAP}){{1,3}}[ \t]+"
-               r"(?:talks|negotiations|pact|treaty|agreement)\b"),
+    (re.compile(rf"\b{_CAP}[–-]{_CAP}(?:[ \t]+{_CAP}){{1,3}}[ \t]+(?:{_TALKS})\b"),
+     _TALKS.split("|")),
     # "Battle of France", "Treaty of Versailles", "Siege of the Alcázar".
-    re.compile(rf"\b(?:Battle|Siege|Treaty|Peace|Congress|Sack|Fall|Invasion)[ \t]+of[ \t]+"
-               rf"(?:the[ \t]+)?{_CAP}(?:[ \t]+{_CAP})?"),
+    (re.compile(rf"\b(?:{_OF_HEADS})[ \t]+of[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+{_CAP})?"),
+     _OF_HEADS.split("|")),
     # "Operation Barbarossa", "Operation Sea Lion".
-    re.compile(rf"\bOperation[ \t]+{_CAP}(?:[ \t]+{_CAP})?"),
+    (re.compile(rf"\bOperation[ \t]+{_CAP}(?:[ \t]+{_CAP})?"), ["Operation"]),
 )
-# A word each pattern above must match: a text without any is not searched with it.
-_TITLE_NEEDS = (_TREATY_HEADS.replace("Accords?", "Accord").split("|"),
-                ["talks", "negotiations", "pact", "treaty", "agreement"],
-                ["Battle", "Siege", "Treaty", "Peace", "Congress", "Sack", "Fall", "Invasion"],
-                ["Operation"])
 
 
 def find_titles(text: str) -> list[tuple[int, int]]:
     """Titles of treaties, events and operations the text writes as such, by pattern."""
-    return sorted((m.start(), m.end()) for pattern, needs in zip(_TITLE_PATTERNS, _TITLE_NEEDS)
+    return sorted((m.start(), m.end()) for pattern, needs in _TITLE_PATTERNS
                   if any(word in text for word in needs) for m in pattern.finditer(text))
 
 
