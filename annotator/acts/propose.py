@@ -28,7 +28,7 @@ from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
-from annotator.records import Proposal, ProposeReport, SourceProposeResult
+from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
 from annotator.acts.queries import EditionView
@@ -410,10 +410,11 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     return len(proposals)
 
 
-def _reading_text(texts: Texts, source_id: str) -> str:
-    """A source's reading text, loaded from the store or built, not cached in memory: a run
-    over a large corpus would hold them all."""
-    return texts.kept(texts.parsed(source_id)).text
+def _reading_text(texts: Texts, src: Source) -> str:
+    """A source's reading text, loaded from the store (without parsing the file) or built,
+    not cached in memory: a run over a large corpus would hold them all."""
+    kept = texts.kept_unparsed(src)
+    return (kept if kept is not None else texts.kept(texts.parsed(src))).text
 
 
 def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> Dating:
@@ -470,7 +471,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         if not steps.propagate or last is not None and last["settings"] == reg_fp:
             continue
         src = ctx.texts.source(src_id)
-        text = _reading_text(ctx.texts, src_id)
+        text = _reading_text(ctx.texts, src)
         with ctx.store.transaction() as tx:
             known, rejected = known_entities(tx)
             ids = rows_of.confirmed_ids(tx)

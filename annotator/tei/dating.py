@@ -83,15 +83,11 @@ def _spans_of(parsed: ParsedSource, tm: TextMap, names: dict[str, str]
 
 def blocks_and_references(parsed: ParsedSource, tm: TextMap
                           ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
-    """``date_blocks`` and ``reference_spans`` from one walk over the tree and the map."""
+    """``date_blocks``, and (start, end) of the elements that point or identify (``ref``,
+    ``idno``...: a bare number there, "see <ref target='1304.xml'>1304</ref>", is no year),
+    from one walk over the tree and the map."""
     spans = _spans_of(parsed, tm, {**BLOCK_KINDS, **dict.fromkeys(REFERENCES, "")})
     return [s for s in spans if s[2]], [(s, e) for s, e, kind in spans if not kind]
-
-
-def reference_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
-    """(start, end) of the elements that point or identify (``ref``, ``idno``...): a bare
-    number there ("see <ref target='1304.xml'>1304</ref>") is no year."""
-    return [(s, e) for s, e, _ in _spans_of(parsed, tm, dict.fromkeys(REFERENCES, ""))]
 
 
 def date_blocks(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int, str]]:
