@@ -60,7 +60,7 @@ from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExp
 from annotator.store import Store
 from annotator.store import exports as rows_of
 from annotator.store.bib import entries_of
-from annotator.store.decided import changed_mentions, decided_entities, source_spans
+from annotator.store.decided import decided_entities, source_spans
 from annotator.store.entities import entities
 from annotator.store.sources import find_source
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
@@ -224,7 +224,7 @@ class _Edition:
         kinds = rows_of.mention_kinds(conn, versions, states)
         return cls(decided=decided_entities(store),
                    mentions={key: _mentions_of(kinds.get(key, ())) for key in versions},
-                   own=source_spans(store, versions, changed_mentions(store)),
+                   own=source_spans(store, versions),
                    claims=rows_of.claims_of(conn, source_ids, states),
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                    passages=rows_of.passages_of(conn, source_ids, states, link_states))

@@ -43,13 +43,12 @@ def changed_mentions(store: Store) -> frozenset[object]:
         "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS))
 
 
-def source_spans(store: Store, versions: Sequence[tuple[str, str]],
-                 changed: frozenset[object] | None = None
+def source_spans(store: Store, versions: Sequence[tuple[str, str]]
                  ) -> dict[tuple[str, str], frozenset[tuple[int, int, str]]]:
     """Per (source_id, sha256) of ``versions``: (start, end, type) of the mentions the
     source's own markup gave (provenance ``source``) that no editor has changed since, in one
-    query. ``changed``: ``changed_mentions``, when the caller read it already."""
-    changed = changed_mentions(store) if changed is None else changed
+    query (and one read of the decision log)."""
+    changed = changed_mentions(store)
     wanted = set(versions)
     if None in changed:  # SQL's NOT IN with a NULL: no row is outside it
         return {key: frozenset() for key in wanted}
