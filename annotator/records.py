@@ -264,6 +264,18 @@ class CheckReport:
 
 # -- proposals ------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
+class ClaimsProposeReport:
+    """One ``Workspace.propose_claims`` run: counts and ids, not claim rows (an edition of a
+    thousand letters has tens of thousands of claims; ``Workspace.claim(id)`` reads one)."""
+
+    model: str  # provenance of the rules and the pipeline, e.g. 'rule:claims@en_core_web_sm...'
+    sources: int  # sources read
+    new: tuple[int, ...] = ()  # ids of the claims proposed for the first time
+    kinds: tuple[tuple[str, int], ...] = ()  # (kind, how many of ``new``), by kind
+    refreshed: int = 0  # proposals nobody decided, found again and brought up to date
+
+
+@dataclass(frozen=True, slots=True)
 class SourceProposeResult:
     """What ``Workspace.propose`` did with one source."""
 

@@ -42,19 +42,19 @@ def main() -> None:
         pieces = [t for _, t in chunks(text)]
         bases: list[float] = []
         agains: list[float] = []
-        rows: object = None
+        report: object = None
         first = 0.0
         for i in range(args.repeat + 1):  # baseline and tool alternately, never in one block
             bases.append(timed(lambda: sum(len(d) for d in nlp.pipe(pieces)))[0])
             if i == 0:
-                first, rows = timed(lambda: ws.propose_claims(nlp=nlp))
+                first, report = timed(lambda: ws.propose_claims(nlp=nlp))
             else:
                 agains.append(timed(lambda: ws.propose_claims(nlp=nlp))[0])
         base, again = statistics.median(bases), statistics.median(agains)
         table, listed = timed(lambda: ws.claims())
         check, _ = timed(lambda: ws.check())
         ws.close()
-    n = len(rows)  # type: ignore[arg-type]
+    n = len(report.new)  # type: ignore[attr-defined]
     print(f"nlp.pipe min/median {min(bases):.3f}/{base:.3f} s; propose_claims again "
           f"min/median {min(agains):.3f}/{again:.3f} s (run alternately)")
     print(f"source: {words} words, {len(text)} chars, {len(pieces)} chunks; {n} claims proposed")

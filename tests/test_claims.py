@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -73,13 +74,30 @@ def test_claims_propose_unattributed_assertions(proposed_ws):
     assert {"date", "causal"} <= cues
 
 
+def test_claims_propose_reports_what_it_found_and_keeps_no_text_in_memory(ref_ws, nlp):
+    ref_ws._textmaps.clear()
+    seen: list[tuple[int, int]] = []
+    report = ref_ws.propose_claims(nlp=nlp, progress=lambda done, total: seen.append((done, total)))
+    # each text read when the model comes to it, not kept: an edition is not held at once
+    assert not ref_ws._textmaps
+    rows = ref_ws.claims()
+    assert sorted(report.new) == sorted(r.id for r in rows) and report.refreshed == 0
+    assert dict(report.kinds) == dict(Counter(r.kind for r in rows))
+    assert report.sources == len(ref_ws.sources()) and report.model.startswith("rule:claims@")
+    # words, as the bar shows them: rising to the sources' word count
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert seen[-1] == (sum(s.words for s in ref_ws.sources()),) * 2
+
+
 def test_claims_propose_again_keeps_decisions_and_adds_nothing(proposed_ws, nlp):
     rows = proposed_ws.claims()
     nek = _starting(rows, NEKRICH)
     first = rows[0]
     proposed_ws.confirm_claim(nek.id)
     proposed_ws.reject_claim(first.id)
-    assert proposed_ws.propose_claims(nlp=nlp) == []
+    again_report = proposed_ws.propose_claims(nlp=nlp)
+    assert again_report.new == () and again_report.kinds == ()
+    assert again_report.refreshed == len(rows) - 2  # the ones nobody decided, found again
     again = proposed_ws.claims(state=["proposed", "confirmed", "rejected"])
     assert len(again) == len(rows)
     assert proposed_ws.claim(nek.id).state == "confirmed"

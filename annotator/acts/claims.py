@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -27,7 +28,8 @@ from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location
 from annotator.nlp import claim_finder as claims_mod
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
-                               CheckReport, ClaimProposal, ClaimRow, Link, Source, row_id)
+                               CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport, Link,
+                               Source, row_id)
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 from annotator.store import Act, Store, now
@@ -292,7 +294,7 @@ CLAIM_BATCH = 8  # chunks parsed at once: memory stays flat with the size of the
 def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                    model: str | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   nlp: Any = None) -> list[ClaimRow]:
+                   nlp: Any = None) -> ClaimsProposeReport:
     """Find candidate claims in the reading texts, with agents and suggested works.
 
     Attributions, quotations with their speaker and assertions of fact (see
@@ -300,7 +302,11 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     decided and leaves decided claims as they are; a rejected claim is not proposed again. An
     agent whose surname matches an author of the bibliography gets a suggested link to
     that work. ``nlp``: a loaded spaCy pipeline (else ``model`` or the workspace's is
-    loaded). Returns the claims proposed for the first time.
+    loaded). ``progress(words_done, words_total)``.
+
+    Sources are read, parsed and stored one after another (each in its own transaction, none
+    open while the model runs): memory stays flat with the size of the edition, and a run
+    stopped midway keeps what it stored.
     """
     ids = list(source_ids) if source_ids else [s.id for s in ctx.texts.sources()]
     sources = [ctx.texts.source(i) for i in ids]
@@ -310,48 +316,63 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         nlp = load_parsing_pipeline(model or ctx.settings.model)
     provenance = "rule:claims@" + provenance_of(nlp).removeprefix("model:")
     works = bibliography.entries(ctx.store, None)
-    chunks = [(src, start, text) for src in sources
-              for start, text in text_chunks(ctx.texts.textmap(src.id).text)]
-    found: dict[str, list[ClaimProposal]] = {src.id: [] for src in sources}
+    total = sum(src.words for src in sources)
+
+    def pieces() -> Iterator[tuple[str, tuple[Source, int, bool, int]]]:
+        for src in sources:  # a text is read when the model comes to it, and not kept
+            parts = list(text_chunks(ctx.texts.passing(src).text)) or [(0, "")]
+            for k, (offset, text) in enumerate(parts):
+                yield text, (src, offset, k == len(parts) - 1,
+                             len(text.split()) if progress else 0)
+
+    new: list[int] = []
+    kinds: Counter[str] = Counter()
+    refreshed = done = 0
+    found: list[ClaimProposal] = []
     # a few chunks at a time: spaCy's default batch (1000 chunks of 5000 characters) held
-    # every parse of an edition at once (2.7 GiB); found claims are all that is kept
-    docs = nlp.pipe((text for _, _, text in chunks), batch_size=CLAIM_BATCH)
-    for n, ((src, offset, _text), doc) in enumerate(zip(chunks, docs, strict=True)):
-        found[src.id].extend(claims_mod.shift(p, offset) for p in
-                             claims_mod.find_claims(doc))
+    # every parse of an edition at once (2.7 GiB)
+    for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
+                                                    batch_size=CLAIM_BATCH):
+        found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc))
+        if last:
+            with ctx.store.transaction() as conn:
+                for p in found:
+                    got = _store_proposal(conn, src, p, provenance, works)
+                    if got is not None and got[1]:
+                        new.append(got[0])
+                        kinds[p.kind] += 1
+                    elif got is not None:
+                        refreshed += 1
+                record_run(conn, src.id, src.sha256, "claims", provenance,
+                           json.dumps({"proposals": len(found)}))
+            found = []
         if progress is not None:
-            progress(n + 1, len(chunks))
-    new_ids: list[int] = []
-    for src in sources:
-        with ctx.store.transaction() as conn:
-            for p in found[src.id]:
-                new_ids.extend(_store_proposal(conn, src, p, provenance, works))
-            record_run(conn, src.id, src.sha256, "claims", provenance,
-                       json.dumps({"proposals": len(found[src.id])}))
-    log.info("claims: %d new proposals in %d sources", len(new_ids), len(sources))
-    return [claim(ctx, i) for i in new_ids]
+            done += words
+            progress(done, max(total, done))
+    log.info("claims: %d new proposals in %d sources", len(new), len(sources))
+    return ClaimsProposeReport(model=provenance, sources=len(sources), new=tuple(new),
+                               kinds=tuple(sorted(kinds.items())), refreshed=refreshed)
 
 
 def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, provenance: str,
-                    works: list[BibEntry]) -> list[int]:
-    """Write one proposal (bulk machine work, no decision row); [id] when it is new."""
+                    works: list[BibEntry]) -> tuple[int, bool] | None:
+    """Write one proposal (bulk machine work, no decision row): (its id, whether it is new),
+    or None when an editor's decision keeps the claim at its place as it is."""
     old = rows_of.claim_at(conn, src.id, src.sha256, p.start, p.end)
     agent_id = _agent_entity(conn, p.agent)
-    new: list[int] = []
     if old is None:
         cid = rows_of.insert_proposal(conn, src.id, src.sha256, p.start, p.end, p.kind,
                                       p.agent, agent_id, p.cue, provenance, now(),
                                       p.confidence, p.candidate)
-        new.append(cid)
     elif old["status"] == "proposed" and old["provenance"] != "editor":
         cid = int(old["id"])
         rows_of.refresh_proposal(conn, cid, p.kind, p.agent, agent_id, p.cue, provenance,
                                  p.confidence, p.candidate)
     else:
-        return []  # decided by an editor: left as it is
+        return None  # decided by an editor: left as it is
     for work, locus, rule in claims_mod.suggest_works(p.agent, works, p.citations):
         rows_of.suggest_work(conn, cid, work.key, locus, rule)
-    return new
+    return cid, old is None
 
 
 # -- reading claims ---------------------------------------------------------------------------

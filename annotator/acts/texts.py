@@ -116,6 +116,14 @@ class Texts:
             parsed = self.parsed(source_id)
         return self.remember(source_id, src.sha256, self.kept(parsed))
 
+    def passing(self, src: Source) -> TextMap:
+        """The map of a source read once and not kept in memory (one already kept is used):
+        a run over every source of an edition must not hold all their maps at once."""
+        cached = self.cache.get((src.id, src.sha256))
+        if cached is not None:
+            return cached
+        return self.kept_unparsed(src) or self.kept(self.parsed(src))
+
     def kept_unparsed(self, src: Source) -> TextMap | None:
         """The map the store kept for the file as it is, read without parsing its XML (a
         third of the time): bytes with the hash they were added with parse as they did then.

@@ -63,10 +63,7 @@ def claims_propose_cli(
     """Find candidate claims: attributions, quotations with their speaker, assertions of fact."""
     with user_errors():
         ws = workspace()
-        with progress_bar("finding claims") as progress:
-            found = ws.propose_claims(sources or None, model=model, progress=progress)
-    kinds: dict[str, int] = {}
-    for r in found:
-        kinds[r.kind] = kinds.get(r.kind, 0) + 1
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none new"
+        with progress_bar("finding claims", unit="words") as progress:
+            report = ws.propose_claims(sources or None, model=model, progress=progress)
+    summary = ", ".join(f"{n} {k}" for k, n in report.kinds) or "none new"
     typer.echo(f"claim proposals: {summary}", err=True)
