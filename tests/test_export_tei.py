@@ -126,6 +126,10 @@ def test_export_tei_is_deterministic_and_says_unchanged(annotated_seed):
     assert (ws.root / again.files[0].path).read_bytes() == first
     stamp = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d")
     assert not stamp.search(first)  # no export time inside
+    # each file's map is read for its export and not kept: an edition is not held at once
+    ws._textmaps.clear()
+    ws.export_tei([SEED_ID])
+    assert not ws._textmaps
 
 
 def annotate_file(ws, source_id: str, spans: list[tuple[str, str, int]],

@@ -116,12 +116,15 @@ class Texts:
             parsed = self.parsed(source_id)
         return self.remember(source_id, src.sha256, self.kept(parsed))
 
-    def passing(self, src: Source) -> TextMap:
+    def passing(self, src: Source, parsed: ParsedSource | None = None) -> TextMap:
         """The map of a source read once and not kept in memory (one already kept is used):
-        a run over every source of an edition must not hold all their maps at once."""
+        a run over every source of an edition must not hold all their maps at once.
+        ``parsed``: the file as ``parsed()`` just read it, so it is not read twice."""
         cached = self.cache.get((src.id, src.sha256))
         if cached is not None:
             return cached
+        if parsed is not None and parsed.sha256 == src.sha256:
+            return self.kept(parsed)
         return self.kept_unparsed(src) or self.kept(self.parsed(src))
 
     def kept_unparsed(self, src: Source) -> TextMap | None:

@@ -1270,7 +1270,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     with ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
             parsed = ctx.texts.parsed(src)
-            source = _Source.of(parsed, ctx.texts.textmap(src, parsed))
+            source = _Source.of(parsed, ctx.texts.passing(src, parsed))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, parsed.root, known)
