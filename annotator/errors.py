@@ -166,6 +166,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'remove it (TEI cannot hold it) and try again'),
     "D019": (DecisionError, "… has no mentions in …",
               "its mentions are in …"),
+    "D020": (DecisionError, "unknown … '…'",
+              'use one of …'),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

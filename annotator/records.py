@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 ENTITY_TYPES = ("person", "place", "org")
 DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")  # a date's TEI value
 MENTION_TYPES = ("person", "place", "org", "date")
+ENTITY_STATUSES = ("proposed", "confirmed", "rejected")
+MENTION_STATUSES = (*ENTITY_STATUSES, "stale")  # stale: its source changed under it
 MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER range: a bigger number names no row
 
 

@@ -342,10 +342,10 @@ class Workspace:
                 limit: int | None = None) -> list[Decision]:
         return undo_acts.history(self.store, target=target, limit=limit)
 
-    def queue(self, *, type: str | None = None,  # noqa: A002
+    def queue(self, *, type: str | Iterable[str] | None = None,  # noqa: A002
               by: str = "mentions") -> list[str]:
-        """Entity ids left to decide, most mentions first (``by="confidence"``: the surest
-        proposals first); skipped ones at the end."""
+        """Entity ids left to decide (of one type, several or all), most mentions first
+        (``by="confidence"``: the surest proposals first); skipped ones at the end."""
         return queue_acts.queue(self.store, self.editor, type_=type, by=by)
 
     def snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002

@@ -276,7 +276,7 @@ def test_claims_cli_user_errors_exit_2(ref_ws):
     result = run(ref_ws, "claim", "link", "42", "nekrich1997")
     assert result.exit_code == 2 and "[D306]" in result.stderr
     result = run(ref_ws, "claims", "--status", "dubious")
-    assert result.exit_code == 2 and "[D305]" in result.stderr
+    assert result.exit_code == 2 and "'dubious' is not one of 'supported'" in result.stderr
     before = ref_ws.add_claim(SID, quote=NEKRICH)
     result = run(ref_ws, "claim", "reject", str(before.id), "42")
     assert result.exit_code == 2 and "[D306]" in result.stderr

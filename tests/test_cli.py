@@ -368,9 +368,9 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
 
 
 @pytest.mark.parametrize("args,expected", [
-    (["entities", "--type", "animal"],
-     "annotator entities: invalid value for '--type': 'animal' is not one of 'person', 'place', "
-     "'org'; see 'annotator entities -h'\n"),
+    (["entities", "--type", "person,animal"],
+     "annotator entities: invalid value for '--type' / '-t': 'animal' is not one of 'person', "
+     "'place', 'org'; see 'annotator entities -h'\n"),
     (["nosuch"], "annotator: no such command 'nosuch'; see 'annotator -h'\n"),
     (["export", "tei", "--bogus"],
      "annotator export tei: no such option: --bogus; see 'annotator export tei -h'\n"),
@@ -406,3 +406,95 @@ def test_cli_unknown_source_names_the_closest_not_every_source(ws, tmp_path):
     listed = re.findall(r"letter-\d\d", got.output)
     assert "letter-10" in listed and "letter-11" in listed and len(listed) <= 8, got.output
     assert "12 sources in all" in got.output
+
+
+# -- the listings' filters: one option kind everywhere (annotator/cli/_filters.py) -------------
+@pytest.fixture
+def listed_ws(seed_ws):
+    """The seed with candidates of every type, two confirmed and one rejected, and hand-made
+    claims of four kinds, one of them rejected."""
+    from tests.review_seed import SOURCE, propose_by_names
+
+    propose_by_names(seed_ws)
+    seed_ws.confirm("person-stalin", "place-berlin")
+    seed_ws.reject("place-axis")
+    for i, (kind, agent) in enumerate([("editorial", ""), ("attributed", "Molotov"),
+                                       ("quoted", ""), ("unattributed", "")]):
+        claim = seed_ws.add_claim(SOURCE, span=(100 * i, 100 * i + 20), kind=kind, agent=agent)
+    seed_ws.reject_claim(claim.id)
+    return seed_ws
+
+
+FILTERS = [  # (command, option, two values that select different rows)
+    (["mentions"], "--type", ("person", "org")),
+    (["mentions"], "--status", ("confirmed", "rejected")),
+    (["entities"], "--type", ("place", "org")),
+    (["entities"], "--status", ("confirmed", "proposed")),
+    (["register"], "--type", ("person", "place")),
+    (["claims"], "--kind", ("editorial", "attributed")),
+    (["claims"], "--state", ("confirmed", "rejected")),
+    (["claims"], "--status", ("unsupported", "attributed")),
+]
+
+
+@pytest.mark.parametrize("command,option,values", FILTERS, ids=lambda v: str(v))
+def test_cli_filters_comma_is_repeat(listed_ws, command, option, values):
+    """``--opt a,b`` lists what ``--opt a --opt b`` lists: the rows of a and of b, no more."""
+    def ids(*args):
+        result = run(listed_ws, *command, *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        return sorted(str(r["id"]) for r in json.loads(result.stdout))
+
+    a, b = values
+    one, other = ids(option, a), ids(option, b)
+    assert one and other and not set(one) & set(other)
+    both = ids(option, f"{a},{b}")
+    assert both == ids(option, a, option, b) == ids(option, f" {b} , {a},") \
+        == sorted(one + other)
+
+
+def test_cli_filters_dates_and_check_take_several(listed_ws):
+    from tests.review_seed import SOURCE
+
+    result = run(listed_ws, "dates", "list", SOURCE, "--status", "proposed,stale", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []  # the seed has no dates
+    # confirmed: one claim unsupported (nobody named), one attributed (to Molotov)
+    assert [run(listed_ws, "check", *allow).exit_code for allow in (
+        [], ["--allow", "attributed"], ["--allow", "unsupported"])] == [1, 1, 1]
+    assert run(listed_ws, "check", "--allow", "unsupported,attributed").exit_code == 0
+    assert run(listed_ws, "check", "--allow", "unsupported", "--allow", "attributed"
+               ).exit_code == 0
+
+
+def _filter_options():
+    """Every option made by ``filter_option``, with its command: (path, option)."""
+    return [(path, p) for path, cmd in _tree() for p in getattr(cmd, "params", [])
+            if getattr(p.callback, "__name__", "") == "check" and p.metavar
+            and p.metavar.endswith(">[,...]")]
+
+
+def test_cli_filters_unknown_value_is_one_line_naming_the_choices(listed_ws):
+    options = _filter_options()
+    assert {(" ".join(path), p.opts[0]) for path, p in options} >= {
+        ("mentions", "--type"), ("mentions", "--status"), ("entities", "--type"),
+        ("entities", "--status"), ("claims", "--status"), ("claims", "--state"),
+        ("claims", "--kind"), ("dates list", "--status"), ("register", "--type"),
+        ("review", "--type"), ("check", "--allow"), ("eval", "--type")}
+    for path, param in options:
+        args = [*path, *(["SOURCE"] if path == ["dates", "list"] else [])]
+        choices = param.metavar[1:-len(">[,...]")].split("|")
+        result = run(listed_ws, *args, param.opts[0], f"{choices[0]},nosuch")
+        assert result.exit_code == 2, (path, result.output)
+        assert result.stderr == (
+            f"annotator {' '.join(path)}: invalid value for "
+            f"{' / '.join(repr(o) for o in param.opts)}: 'nosuch' is not one of "
+            f"{', '.join(map(repr, choices))}; see 'annotator {' '.join(path)} -h'\n")
+
+
+def test_cli_a_closed_set_option_is_a_filter_option():
+    """A repeatable option of plain strings is a filter over a closed set (its choices in
+    the help), except the ones whose names are only known with heavy imports."""
+    lists = {(" ".join(path), p.opts[0]) for path, cmd in _tree()
+             for p in getattr(cmd, "params", []) if getattr(p, "multiple", False)}
+    filters = {(" ".join(path), p.opts[0]) for path, p in _filter_options()}
+    assert lists - filters == {("eval", "--methods")}

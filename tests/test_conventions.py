@@ -106,7 +106,7 @@ def test_folds_score_the_conventions_step_on_its_own(ws):
     ws.add_many(sorted((EDITIONS / "friendly-networks").glob("*.xml")))
     (ws.root / "annotator.toml").write_text(
         '[annotator]\n[annotator.conventions]\npossessive = "inside"\n', encoding="utf-8")
-    result = run(ws, "eval", "--folds", "2", "--methods", "base,conventions", "--types",
+    result = run(ws, "eval", "--folds", "2", "--methods", "base,conventions", "--type",
                  "person", "--format", "json")
     assert result.exit_code == 0, result.output
     rows = {r["method"]: r for r in json.loads(result.stdout)["scores"] if r["type"] == "person"}

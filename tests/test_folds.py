@@ -46,7 +46,7 @@ def test_folds_eval_types_and_errors(ws):
     assert result.exit_code == 2 and "[C011]" in result.output
     result = run(ws, "eval")
     assert result.exit_code == 2 and "--folds" in result.output
-    result = run(ws, "eval", "--folds", "2", "--methods", "base", "--types", "person,date",
+    result = run(ws, "eval", "--folds", "2", "--methods", "base", "--type", "person,date",
                  "--format", "json")
     assert result.exit_code == 0, result.output
     assert {r["type"] for r in json.loads(result.stdout)["scores"]} == {"person", "date", "all"}

@@ -401,3 +401,38 @@ def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook(ws)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "annotator.acts.queries" in out and "annotator.acts.claims" not in out
+
+
+@pytest.mark.parametrize("listing,name,one,other", [
+    ("mentions", "types", "person", "org"),
+    ("mentions", "status", "confirmed", "rejected"),
+    ("entities", "type", "person", "place"),
+    ("entities", "status", "confirmed", "proposed"),
+    ("register", "type", "person", "place"),
+    ("claims", "kinds", "editorial", "quoted"),
+    ("claims", "state", "confirmed", "rejected"),
+])
+def test_workspace_filters_take_one_several_or_comma_separated(seed_ws, listing, name, one,
+                                                                 other):
+    """Each filter of a listing: a name, an iterable of names, or comma-separated names."""
+    from annotator.errors import DecisionError
+    from tests.review_seed import SOURCE, propose_by_names
+
+    propose_by_names(seed_ws)
+    seed_ws.confirm("person-stalin", "place-berlin")
+    seed_ws.reject("org-soviet-information-bureau")
+    for i, kind in enumerate(["editorial", "quoted", "unattributed"]):
+        claim = seed_ws.add_claim(SOURCE, span=(100 * i, 100 * i + 20), kind=kind)
+    seed_ws.reject_claim(claim.id)
+
+    def ids(value):
+        return sorted(str(r.id) for r in getattr(seed_ws, listing)(**{name: value}))
+
+    a, b = ids(one), ids((other,))
+    assert a and b and not set(a) & set(b)
+    assert ids([one, other]) == ids(f"{one}, {other}") == ids((x for x in (other, one))) \
+        == sorted(a + b)
+    assert ids(None) == ids([]) == ids("")  # nothing given: nothing filtered out
+    with pytest.raises(DecisionError) as err:
+        ids(f"{one},nosuch")
+    assert err.value.code == "D020" and "'nosuch'" in str(err.value)

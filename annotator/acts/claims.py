@@ -26,6 +26,7 @@ from annotator.acts import bibliography
 from annotator.acts.context import ActContext
 from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location
+from annotator.filters import chosen
 from annotator.nlp import claim_finder as claims_mod
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
                                CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport, Link,
@@ -377,17 +378,18 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
 
 # -- reading claims ---------------------------------------------------------------------------
 def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
-           source_id: str | None = None, kinds: Iterable[str] | None = None,
+           source_id: str | None = None, kinds: str | Iterable[str] | None = None,
            state: str | Iterable[str] | None = None) -> list[ClaimRow]:
     """Claims with their location, text, kind, agent, links and computed status, in reading
     order, the unattributed ones (nobody is named for them) after all the others.
 
     ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
-    rejected / stale (default: all but rejected).
+    rejected / stale (default: all but rejected); each filter one name, several, or
+    comma-separated (``annotator.filters``).
     """
-    statuses = _names(status, SUPPORT, "status")
-    states = _names(state, CLAIM_STATES, "state") or {"proposed", "confirmed", "stale"}
-    kind_set = _names(kinds, CLAIM_KINDS, "kind")
+    statuses = chosen(status, SUPPORT, "status")
+    states = chosen(state, CLAIM_STATES, "state") or ("proposed", "confirmed", "stale")
+    kind_set = chosen(kinds, CLAIM_KINDS, "kind")
     if source_id is not None:
         ctx.texts.source(source_id)
     rows = rows_of.claim_rows(ctx.store.conn, source_id)
@@ -422,11 +424,11 @@ def claim(ctx: ActContext, claim_id: int | str) -> ClaimRow:
     return _claim_item(ctx, row, rows_of.claim_links(ctx.store.conn, row["id"]))
 
 
-def check(ctx: ActContext, *, allow: Iterable[str] = ()) -> CheckReport:
+def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     """Every confirmed claim supported? The ones that are not (unless their status is
     allowed, e.g. 'attributed'), with their locations, and the count of proposals nobody
     decided: for reviewers and a paper's build."""
-    allowed = tuple(sorted(_names(allow, SUPPORT, "status") - {"supported"}))
+    allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
     rows = claims(ctx, status=None, source_id=None, kinds=None, state="confirmed")
     failing = tuple(r for r in rows if r.status != "supported" and r.status not in allowed)
     return CheckReport(checked=len(rows), failing=failing, allowed=allowed,
@@ -493,19 +495,6 @@ def _agent_entity(conn: sqlite3.Connection, agent: str) -> str | None:
     if len(agent.split()) > 1:
         keys.append(name_key(agent.split()[-1]))
     return rows_of.agent_entity(conn, keys)
-
-
-def _names(value: str | Iterable[str] | None, allowed: tuple[str, ...], what: str) -> set[str]:
-    """Filter values given as one, several or comma-separated; an unknown one is refused."""
-    if value is None:
-        return set()
-    names = {value} if isinstance(value, str) else set(value)
-    names = {n.strip() for part in names for n in part.split(",") if n.strip()}
-    bad = names - set(allowed)
-    if bad:
-        raise DecisionError(f"unknown {what} '{sorted(bad)[0]}'",
-                            hint=f"use one of {', '.join(allowed)}", code="D305")
-    return names
 
 
 def _number(value: int | str, prefix: str = "claim:") -> int | None:

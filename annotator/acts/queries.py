@@ -12,23 +12,31 @@ from pathlib import Path
 from annotator.acts.context import ActContext
 from annotator.config import Settings
 from annotator.errors import DecisionError, Location
-from annotator.records import Entity, Mention, row_id
+from annotator.filters import chosen
+from annotator.records import (ENTITY_STATUSES, ENTITY_TYPES, MENTION_STATUSES, MENTION_TYPES,
+                               Entity, Mention, row_id)
 from annotator.store import entities as entity_rows
 from annotator.store import mentions as rows_of
 from annotator.tei.parse import ParsedSource
 from annotator.tei.textmap import TextMap
 
 
-def mentions(ctx: ActContext, source_id: str | None = None, *, status: str | None = None,
-             types: Iterable[str] | None = None) -> list[Mention]:
-    """Mentions in reading order, with their surface taken from the reading text."""
+def mentions(ctx: ActContext, source_id: str | None = None, *,
+             status: str | Iterable[str] | None = None,
+             types: str | Iterable[str] | None = None) -> list[Mention]:
+    """Mentions in reading order, with their surface taken from the reading text.
+
+    ``status`` and ``types``: one name, several, or comma-separated (``annotator.filters``).
+    """
+    statuses = chosen(status, MENTION_STATUSES, "status")
+    kept = chosen(types, MENTION_TYPES, "type")
     if source_id is not None:
         ctx.texts.source(source_id)
     surface = ctx.texts.surface
     return [rows_of.mention_from_row(r, surface(r["source_id"], r["sha256"], r["start"],
                                                 r["end"]))
-            for r in rows_of.mention_rows(ctx.store.conn, source_id, status=status,
-                                          types=types)]
+            for r in rows_of.mention_rows(ctx.store.conn, source_id, status=statuses,
+                                          types=kept)]
 
 
 def shown_mentions(ctx: ActContext, preferred: dict[str, str], source_id: str | None = None
@@ -90,18 +98,22 @@ def source_counts(ctx: ActContext) -> dict[str, dict[str, dict[str, int]]]:
     return out
 
 
-def entities(ctx: ActContext, *, status: str | None = None, type: str | None = None,  # noqa: A002
+def entities(ctx: ActContext, *, status: str | Iterable[str] | None = None,
+             type: str | Iterable[str] | None = None,  # noqa: A002
              source_id: str | None = None, ids: Iterable[str] | None = None,
              counts: bool = True) -> list[Entity]:
     """Entities (candidates and register) with their variants and mention/source counts.
 
+    ``status`` and ``type``: one name, several, or comma-separated (``annotator.filters``).
     ``counts=False`` leaves the counts at 0: counting reads every mention of every entity,
     which an export of 100k names does not need.
     """
+    statuses = chosen(status, ENTITY_STATUSES, "status")
+    types = chosen(type, ENTITY_TYPES, "type")
     if source_id is not None:
         ctx.texts.source(source_id)
-    return entity_rows.entities(ctx.store.conn, status=status, type=type, source_id=source_id,
-                                ids=ids, counts=counts)
+    return entity_rows.entities(ctx.store.conn, status=statuses, type=types,
+                                source_id=source_id, ids=ids, counts=counts)
 
 
 def entity(ctx: ActContext, entity_id: str) -> Entity:
@@ -113,7 +125,7 @@ def entity(ctx: ActContext, entity_id: str) -> Entity:
     return found[0]
 
 
-def register(ctx: ActContext, *, type: str | None = None,  # noqa: A002
+def register(ctx: ActContext, *, type: str | Iterable[str] | None = None,  # noqa: A002
              query: str | None = None) -> list[Entity]:
     """The register: confirmed persons, places and organisations (``query``: any name, id or
     authority id)."""
@@ -144,8 +156,9 @@ class EditionView:
     def settings(self) -> Settings:
         return self.ctx.settings
 
-    def mentions(self, source_id: str | None = None, *, status: str | None = None,
-                 types: Iterable[str] | None = None) -> list[Mention]:
+    def mentions(self, source_id: str | None = None, *,
+                 status: str | Iterable[str] | None = None,
+                 types: str | Iterable[str] | None = None) -> list[Mention]:
         return mentions(self.ctx, source_id, status=status, types=types)
 
     def parsed(self, source_id: str) -> ParsedSource:

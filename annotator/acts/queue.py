@@ -9,24 +9,27 @@ DOCS: docs/review.md#the-terminal-review
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from difflib import SequenceMatcher
 
 from annotator.acts.targets import ENTITY, state_digest
 from annotator.entities.names import name_key
-from annotator.records import Candidate, Context, Entity
+from annotator.filters import chosen
+from annotator.records import ENTITY_TYPES, Candidate, Context, Entity
 from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
 from annotator.tei.textmap import context
 
 
-def queue(store: Store, editor: str, *, type_: str | None = None,
+def queue(store: Store, editor: str, *, type_: str | Iterable[str] | None = None,
           by: str = "mentions") -> list[str]:
     """Candidate entities to decide, most mentions first (``by="confidence"``: the surest
-    proposals first); ones this editor skipped last."""
+    proposals first); ones this editor skipped last. ``type_``: one type, several, or
+    comma-separated (``annotator.filters``)."""
+    types = chosen(type_, ENTITY_TYPES, "type")
     skipped = {t[len(ENTITY):] for t in log.skipped(store.conn, editor)}
-    ids = entities.by_mentions(store.conn, type_, by_confidence=by == "confidence")
+    ids = entities.by_mentions(store.conn, types, by_confidence=by == "confidence")
     return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
 
 

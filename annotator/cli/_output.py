@@ -181,14 +181,3 @@ def context_of(text: str, start: int, end: int, width: int = 30) -> str:
     before, after = context(text, start, end, width)
     return " ".join(f"{before}[{text[start:end]}]{after}".split())
 
-
-class EntityType(str, Enum):
-    person = "person"
-    place = "place"
-    org = "org"
-
-
-class Status(str, Enum):
-    proposed = "proposed"
-    confirmed = "confirmed"
-    rejected = "rejected"

@@ -8,14 +8,17 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._claim_rows import claim_dict
+from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.records import SUPPORT
 
 
 @app.command("check")
 def check_cli(
     *,
-    allow: Annotated[list[str] | None, typer.Option(
-        "--allow", help="Statuses that pass too, e.g. 'attributed'.")] = None,
+    allow: Annotated[list[str] | None, filter_option(
+        "--allow", choices=SUPPORT, help="Support statuses that pass too, e.g. 'attributed'")]
+    = None,
     format: Annotated[Format | None, typer.Option(
         "--format", "-f", help="table, json, csv or md (default: one 'file:line: ...' line "
                                "per claim, as compilers print).")] = None,

@@ -8,7 +8,9 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
+from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, progress_bar, render, user_errors, workspace
+from annotator.records import CLAIM_KINDS, CLAIM_STATES, SUPPORT
 
 
 claims_app = Typer(
@@ -22,16 +24,15 @@ app.add_typer(claims_app, name="claims")
 def claims_cli(
     ctx: typer.Context,
     *,
-    status: Annotated[list[str] | None, typer.Option(
-        "--status", "-s", help="supported, attributed or unsupported (repeat or comma-separate)."
-    )] = None,
-    state: Annotated[list[str] | None, typer.Option(
-        "--state", help="proposed, confirmed, rejected or stale (default: all but rejected).")]
-    = None,
+    status: Annotated[list[str] | None, filter_option(
+        "--status", "-s", choices=SUPPORT, help="Only these support statuses")] = None,
+    state: Annotated[list[str] | None, filter_option(
+        "--state", choices=CLAIM_STATES, help="Only these decision states (default: all but "
+                                              "rejected)")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only claims of this source.")]
     = None,
-    kind: Annotated[list[str] | None, typer.Option(
-        "--kind", "-k", help="attributed, quoted, unattributed or editorial.")] = None,
+    kind: Annotated[list[str] | None, filter_option(
+        "--kind", "-k", choices=CLAIM_KINDS, help="Only these kinds")] = None,
     format: FormatOpt = Format.table,
 ) -> None:
     """List claims: id, source, location, text, kind, status, agent (and the candidate a

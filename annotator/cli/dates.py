@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import Typer, app
+from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
+from annotator.records import MENTION_STATUSES
 
 dates_app = Typer(help="A source's dates with their values and reasons; confirm them.",
                         no_args_is_help=True)
@@ -19,8 +21,8 @@ app.add_typer(dates_app, name="dates")
 def dates_list_cli(
     source: Annotated[str, typer.Argument(help="Source id.")],
     *,
-    status: Annotated[str | None, typer.Option(help="Only proposed, confirmed or rejected.")]
-    = None,
+    status: Annotated[list[str] | None, filter_option(
+        "--status", "-s", choices=MENTION_STATUSES, help="Only these statuses")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:

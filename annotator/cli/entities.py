@@ -7,15 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import (
-    EntityType,
-    Format,
-    Status,
-    context_of,
-    render,
-    user_errors,
-    workspace,
-)
+from annotator.cli._filters import filter_option
+from annotator.cli._output import Format, context_of, render, user_errors, workspace
+from annotator.records import ENTITY_STATUSES, ENTITY_TYPES
 
 if TYPE_CHECKING:
     from annotator.records import Mention
@@ -24,9 +18,10 @@ if TYPE_CHECKING:
 @app.command("entities")
 def entities_cli(
     *,
-    status: Annotated[Status | None, typer.Option("--status", help="Only this status.")]
-    = None,
-    type: Annotated[EntityType | None, typer.Option("--type", help="Only this type.")] = None,
+    status: Annotated[list[str] | None, filter_option(
+        "--status", "-s", choices=ENTITY_STATUSES, help="Only these statuses")] = None,
+    type: Annotated[list[str] | None, filter_option(
+        "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only entities named in this "
                                                                 "source.")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -35,8 +30,7 @@ def entities_cli(
     """List candidate entities and the register: type, name, mentions, sources, status."""
     with user_errors():
         ws = workspace()
-        ents = ws.entities(status=status.value if status else None,
-                           type=type.value if type else None, source_id=source)
+        ents = ws.entities(status=status, type=type, source_id=source)
         by_entity: dict[str, list[Mention]] = {}
         if format is Format.json:  # every occurrence: each mention, with its surface
             for m in ws.mentions(source):

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import app
+from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, render, status_line, user_errors, workspace
+from annotator.filters import split
+from annotator.records import MENTION_TYPES
 
 if TYPE_CHECKING:
     from annotator.records import TypeScore
@@ -31,12 +34,12 @@ def eval_cli(
         "--folds", min=2, help="Cross-validate on the workspace's own confirmed mentions in K "
                                "folds of sources: each method learns from K-1, is scored on "
                                "the held one.")] = None,
-    methods: Annotated[str | None, typer.Option(
-        "--methods", help="With --folds: comma-separated methods (default: all; see "
-                          "docs/proposals.md).")] = None,
-    types: Annotated[str | None, typer.Option(
-        "--types", help="With --folds: comma-separated types to score (default: person, "
-                        "place, org, date).")] = None,
+    methods: Annotated[list[str] | None, typer.Option(
+        "--methods", metavar="<method>[,...]", help="With --folds: only these methods "
+        "(default: all; see docs/proposals.md); repeat or comma-separate.")] = None,
+    types: Annotated[list[str] | None, filter_option(
+        "--type", "-t", choices=MENTION_TYPES,
+        help="With --folds: only score these types (default: all)")] = None,
     epochs: Annotated[int, typer.Option(
         "--epochs", min=1, help="With --folds: most training epochs (default: 20).")] = 20,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -99,18 +102,14 @@ def _score_row(s: TypeScore) -> dict[str, Any]:
             "overlap_p": round(op, 3), "overlap_r": round(orr, 3), "overlap_f1": round(of, 3)}
 
 
-def _split(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
-
-
-def _folds(k: int, *, methods: str | None, types: str | None, epochs: int,
+def _folds(k: int, *, methods: list[str] | None, types: list[str] | None, epochs: int,
            format: Format) -> None:
     from annotator.records import TypeScore
 
     with user_errors():
         ws = workspace()
         with status_line() as say:
-            report = ws.evaluate_folds(k, methods=_split(methods), types=_split(types),
+            report = ws.evaluate_folds(k, methods=split(methods) or None, types=types,
                                        epochs=epochs, say=say)
     rows = []
     for m in report.methods:

@@ -4,42 +4,36 @@ take mention:<id> (confirm, reject, adjust, split)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, Status, context_of, render, user_errors, workspace
+from annotator.cli._filters import filter_option
+from annotator.cli._output import Format, context_of, render, user_errors, workspace
+from annotator.records import MENTION_STATUSES, MENTION_TYPES
+
 if TYPE_CHECKING:
     from annotator.records import Mention
     from annotator.tei.textmap import TextMap
     from annotator.workspace import Workspace
 
 
-class MentionType(str, Enum):
-    person = "person"
-    place = "place"
-    org = "org"
-    date = "date"
-
-
 @app.command("mentions")
 def mentions_cli(
     source: Annotated[str | None, typer.Argument(help="Source id (default: all).")] = None,
     *,
-    type_: Annotated[list[MentionType] | None, typer.Option(
-        "--type", help="Only this type (repeatable).")] = None,
-    status: Annotated[Status | None, typer.Option("--status", help="Only this status.")]
-    = None,
+    type_: Annotated[list[str] | None, filter_option(
+        "--type", "-t", choices=MENTION_TYPES, help="Only these types")] = None,
+    status: Annotated[list[str] | None, filter_option(
+        "--status", "-s", choices=MENTION_STATUSES, help="Only these statuses")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:
     """List mentions in reading order: id, place, type, status, text, entity, date value."""
     with user_errors():
         ws = workspace()
-        found = ws.mentions(source, status=status.value if status else None,
-                            types=[t.value for t in type_] if type_ else None)
+        found = ws.mentions(source, status=status, types=type_)
         rows = mention_rows(ws, found)
     columns = ["id", "source", "place", "type", "status", "text", "entity", "value", "reason"]
     if format is not Format.table:

@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
+from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.records import ENTITY_TYPES
 
 
 register_app = Typer(
@@ -23,7 +25,8 @@ app.add_typer(register_app, name="register")
 def register_cli(
     ctx: typer.Context,
     *,
-    type_: Annotated[str | None, typer.Option("--type", help="person, place or org.")] = None,
+    type_: Annotated[list[str] | None, filter_option(
+        "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
     search: Annotated[str | None, typer.Option(help="Name (any spelling), id or authority "
                                                     "id.")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from annotator.cli._app import app
+from annotator.cli._filters import filter_option
 from annotator.cli._output import user_errors, workspace
+from annotator.records import ENTITY_TYPES
 
 
 @app.command("review")
 def review_cli(
     *,
-    type_: Annotated[str | None, typer.Option("--type", help="Only person, place or org.")]
-    = None,
+    type_: Annotated[list[str] | None, filter_option(
+        "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
 ) -> None:
     """Review candidates full-screen, one entity at a time, with single keys.
 

@@ -12,7 +12,7 @@ DOCS: docs/review.md#the-terminal-review
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
@@ -121,7 +121,7 @@ class ReviewApp(App[int]):
         Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, ws: Workspace, *, type_: str | None = None) -> None:
+    def __init__(self, ws: Workspace, *, type_: Sequence[str] | None = None) -> None:
         super().__init__()
         self.ws = ws
         self.type_ = type_
@@ -304,6 +304,6 @@ class ReviewApp(App[int]):
         self.exit(len(self.done))
 
 
-def run_review(ws: Workspace, *, type_: str | None = None) -> int:
+def run_review(ws: Workspace, *, type_: Sequence[str] | None = None) -> int:
     """Review the queue full-screen until the editor quits; returns the number of acts kept."""
     return ReviewApp(ws, type_=type_).run() or 0

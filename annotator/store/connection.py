@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -264,11 +264,17 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def equal_to(**columns: str | None) -> tuple[str, list[str]]:
-    """`` AND column = ?`` for each column given a value (None: not filtered), and its
-    parameters: the filters of a listing."""
-    given = {k: v for k, v in columns.items() if v is not None}
-    return "".join(f" AND {k} = ?" for k in given), list(given.values())
+def matching(**columns: str | Sequence[str] | None) -> tuple[str, list[str]]:
+    """`` AND column IN (?, ...)`` for each column given one value or several (None: not
+    filtered), and its parameters: the filters of a listing."""
+    sql, params = "", []
+    for column, value in columns.items():
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else list(value)
+        sql += f" AND {column} IN ({', '.join('?' * len(values))})"
+        params.extend(values)
+    return sql, params
 
 
 def row_at(conn: sqlite3.Connection, table: str, key: dict[str, Any]) -> dict[str, Any] | None:

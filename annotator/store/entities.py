@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from annotator.records import Entity
-from annotator.store.connection import equal_to
+from annotator.store.connection import matching
 
 
 def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:
@@ -47,18 +47,20 @@ def proposed_sharing(conn: sqlite3.Connection, type_: str, keys: Sequence[str],
         "AND e.id != ?", (type_, *keys, other_than))]
 
 
-def by_mentions(conn: sqlite3.Connection, type_: str | None, *,
+def by_mentions(conn: sqlite3.Connection, types: Sequence[str] | None, *,
                 by_confidence: bool = False) -> list[str]:
-    """Proposed entities (of a type, or all) with current mentions, most mentions first; with
-    ``by_confidence`` the surest proposal (``mentions.confidence``) first, then most mentions."""
+    """Proposed entities (of these types, or all) with current mentions, most mentions first;
+    with ``by_confidence`` the surest proposal (``mentions.confidence``) first, then most
+    mentions."""
     # by mentions, the counts come from the index ``mentions_entity_state`` alone
     sure, order = (("MAX(COALESCE(m.confidence, 0))", "sure DESC, n DESC, e.id") if by_confidence
                    else ("0", "n DESC, e.id"))
+    where, params = matching(**{"e.type": types})
     return [r["id"] for r in conn.execute(
         f"SELECT e.id, COUNT(*) AS n, {sure} AS sure FROM entities e "
         "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
-        "WHERE e.status = 'proposed' AND (? IS NULL OR e.type = ?) "
-        f"GROUP BY e.id ORDER BY {order}", (type_, type_))]  # noqa: S608 (two fixed orders)
+        f"WHERE e.status = 'proposed'{where} "
+        f"GROUP BY e.id ORDER BY {order}", params)]  # noqa: S608 (fixed orders, ? per value)
 
 
 def confirmed_names(conn: sqlite3.Connection, other_than: str) -> list[sqlite3.Row]:
@@ -102,8 +104,8 @@ def is_rejected_in(conn: sqlite3.Connection, key: str, type_: str, source_id: st
                         "AND type = ?", (source_id, key, type_)).fetchone() is not None
 
 
-def entities(conn: sqlite3.Connection, *, status: str | None = None,
-             type: str | None = None,  # noqa: A002
+def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
+             type: Sequence[str] | None = None,  # noqa: A002
              source_id: str | None = None, ids: Iterable[str] | None = None,
              counts: bool = True) -> list[Entity]:
     """Entities with their variants and authority ids, by type and preferred name;
@@ -114,7 +116,7 @@ def entities(conn: sqlite3.Connection, *, status: str | None = None,
            "FROM mentions m WHERE m.entity_id = e.id AND m.status != 'rejected') AS n_sources "
            "FROM entities e WHERE 1") if counts else (
         "SELECT e.*, 0 AS n_mentions, 0 AS n_sources FROM entities e WHERE 1")
-    where, params = equal_to(**{"e.status": status, "e.type": type})
+    where, params = matching(**{"e.status": status, "e.type": type})
     sql += where
     if source_id is not None:
         sql += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id " \

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
 from annotator.records import Mention
-from annotator.store.connection import equal_to
+from annotator.store.connection import matching
 
 
 def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None:
@@ -126,16 +126,12 @@ def mention_from_row(row: sqlite3.Row, surface: str) -> Mention:
 
 
 def mention_rows(conn: sqlite3.Connection, source_id: str | None = None, *,
-                 status: str | None = None,
-                 types: Iterable[str] | None = None) -> list[sqlite3.Row]:
-    """Mentions (of one source, status, types) by source and reading order."""
-    where, params = equal_to(source_id=source_id, status=status)
-    sql = "SELECT * FROM mentions WHERE 1" + where
-    wanted = list(types) if types is not None else None
-    if wanted is not None:
-        sql += f" AND type IN ({', '.join('?' for _ in wanted)})"
-        params.extend(wanted)
-    return conn.execute(sql + " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
+                 status: Sequence[str] | None = None,
+                 types: Sequence[str] | None = None) -> list[sqlite3.Row]:
+    """Mentions (of one source, statuses, types) by source and reading order."""
+    where, params = matching(source_id=source_id, status=status, type=types)
+    return conn.execute("SELECT * FROM mentions WHERE 1" + where +
+                        " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
 
 
 def entity_spans(conn: sqlite3.Connection, source_id: str | None = None
@@ -144,7 +140,7 @@ def entity_spans(conn: sqlite3.Connection, source_id: str | None = None
     source), in ``mention_rows`` order: plain tuples, for listings of thousands."""
     cur = conn.cursor()
     cur.row_factory = None
-    where, params = equal_to(source_id=source_id)
+    where, params = matching(source_id=source_id)
     return cur.execute("SELECT entity_id, source_id, sha256, start, end FROM mentions "
                        "WHERE entity_id IS NOT NULL" + where +
                        " ORDER BY source_id, start, end, type", tuple(params)).fetchall()

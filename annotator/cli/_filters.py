@@ -1,0 +1,35 @@
+"""The filters of the listings, one option kind for all: ``--type person,place`` is ``--type
+person --type place``, each value checked against its closed set while the options are read,
+so a typo is a usage error (exit 2) before the workspace is opened.
+
+DOCS: docs/review.md#listings
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer import _click as click  # typer carries its own click; its classes are these
+from typer.core import TyperOption
+
+from annotator.filters import split, unknown
+
+
+def filter_option(*decls: str, choices: Sequence[str], help: str) -> Any:
+    """A repeatable, comma-separated option whose values are ``choices``; the command gets
+    the names given (each once, in order) or None. Declare its parameter ``list[str] | None``:
+    a plain list, read without pydantic (``_params``)."""
+
+    def check(ctx: click.Context, param: TyperOption,
+              value: list[str] | None) -> list[str] | None:
+        names = split(value)
+        bad = unknown(names, choices)
+        if bad is not None:  # worded as typer words a bad choice
+            raise typer.BadParameter(f"{bad!r} is not one of {', '.join(map(repr, choices))}",
+                                     ctx=ctx, param=param)
+        return list(names) or None
+
+    return typer.Option(*decls, metavar=f"<{'|'.join(choices)}>[,...]", callback=check,
+                        help=f"{help}; repeat or comma-separate.")
