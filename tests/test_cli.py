@@ -491,6 +491,12 @@ def test_cli_filters_unknown_value_is_one_line_naming_the_choices(listed_ws):
             f"{', '.join(map(repr, choices))}; see 'annotator {' '.join(path)} -h'\n")
 
 
+def test_cli_help_never_shows_a_python_type_for_a_list():
+    for path, _ in _tree():
+        help_text = runner.invoke(app, [*path, "--help"]).stdout
+        assert "list[" not in help_text and "<str>[" not in help_text, path
+
+
 def test_cli_a_closed_set_option_is_a_filter_option():
     """A repeatable option of plain strings is a filter over a closed set (its choices in
     the help), except the ones whose names are only known with heavy imports."""

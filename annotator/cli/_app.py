@@ -7,13 +7,13 @@ import re
 import sys
 from pathlib import Path
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 import typer
 from typer import _click as click  # typer carries its own click; its classes are these
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.exceptions import Abort
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 from typer.main import get_command
 
 from annotator.cli._params import plain_params
@@ -48,8 +48,26 @@ def _parse(parse: Callable[[click.Context, list[str]], list[str]], params: list[
         raise
 
 
+class ManyArgument(TyperArgument):
+    """An argument of many values: its help names the type of one (``files... <Path>``), the
+    '...' saying there may be several, not a Python ``<list[Path]>``."""
+
+    def display_type(self, ctx: click.Context) -> str:
+        return f"<{self._bare_type(get_args(self.type_descriptor.annotation)[0])}>"
+
+
+def _many(params: list[click.Parameter]) -> None:
+    for param in params:
+        if type(param) is TyperArgument and param.type_descriptor.is_list:
+            param.__class__ = ManyArgument  # same fields; only its help label differs
+
+
 class Command(TyperCommand):
     """A command whose plain options are read without pydantic (``_params``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _many(self.params)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return _parse(super().parse_args, self.get_params(ctx), ctx, args)
@@ -57,6 +75,10 @@ class Command(TyperCommand):
 
 class Group(TyperGroup):
     """A group whose plain options are read without pydantic (``_params``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _many(self.params)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return _parse(super().parse_args, self.get_params(ctx), ctx, args)
