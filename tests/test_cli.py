@@ -132,6 +132,31 @@ def test_cli_version_and_short_help():
     assert runner.invoke(app, ["export", "-h"]).stdout.startswith("Usage: annotator export")
 
 
+def _complete(words: str, **env: str) -> list[str]:
+    """What the shell script ``annotator --install-completion`` installs gets for ``words``."""
+    done = runner.invoke(app, [], prog_name="annotator", env={
+        "_ANNOTATOR_COMPLETE": "complete_bash", "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)), **env})
+    assert done.exit_code == 0, done.output
+    return done.output.split()
+
+
+def test_cli_completes_commands_options_filters_and_source_ids(seed_ws, tmp_path):
+    help_text = run(seed_ws, "--help").output
+    assert "--install-completion" in help_text and "--show-completion" in help_text
+    assert _complete("annotator ent") == ["entities"]
+    assert "--type" in _complete("annotator entities --")
+    assert _complete("annotator entities --type p") == ["person", "place"]
+    assert _complete("annotator mentions -t person,p") == ["person,place"]  # after a comma
+    assert _complete("annotator mentions -t person,") == [
+        "person,place", "person,org", "person,date"]  # a name given once
+    root, sid = str(seed_ws.root), seed_ws.sources()[0].id
+    assert _complete(f"annotator -w {root} mentions {sid[:3]}") == [sid]  # the workspace's ids
+    assert _complete(f"annotator -w {root} export tei ") == [sid]
+    assert _complete("annotator entities --source ", ANNOTATOR_WORKSPACE=root) == [sid]
+    assert _complete(f"annotator -w {tmp_path} mentions ") == []  # no workspace: nothing
+
+
 def test_cli_init_add_sources(tmp_path):
     root = tmp_path / "ws"
     assert runner.invoke(app, ["init", str(root)]).exit_code == 0

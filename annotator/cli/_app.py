@@ -182,7 +182,7 @@ app = Typer(
     help="Annotate sources as TEI, review entity proposals once per entity, link claims to "
          "their sources, export TEI, BibTeX, CSL-JSON and claim tables.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

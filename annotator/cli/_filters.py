@@ -31,5 +31,12 @@ def filter_option(*decls: str, choices: Sequence[str], help: str) -> Any:
                                      ctx=ctx, param=param)
         return list(names) or None
 
+    def complete(incomplete: str) -> list[str]:
+        """Shell completion of the name being typed after those before its comma."""
+        done, _, typed = incomplete.rpartition(",")
+        given = set(split(done))
+        head = f"{done}," if done else ""
+        return [head + c for c in choices if c.startswith(typed) and c not in given]
+
     return typer.Option(*decls, metavar=f"<{'|'.join(choices)}>[,...]", callback=check,
-                        help=f"{help}; repeat or comma-separate.")
+                        autocompletion=complete, help=f"{help}; repeat or comma-separate.")

@@ -8,6 +8,7 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
+from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, progress_bar, render, user_errors, workspace
 from annotator.records import CLAIM_KINDS, CLAIM_STATES, SUPPORT
@@ -29,7 +30,8 @@ def claims_cli(
     state: Annotated[list[str] | None, filter_option(
         "--state", choices=CLAIM_STATES, help="Only these decision states (default: all but "
                                               "rejected)")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only claims of this source.")]
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only claims of this source.", autocompletion=source_ids)]
     = None,
     kind: Annotated[list[str] | None, filter_option(
         "--kind", "-k", choices=CLAIM_KINDS, help="Only these kinds")] = None,
@@ -55,7 +57,8 @@ def claims_cli(
 
 @claims_app.command("propose")
 def claims_propose_cli(
-    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")]
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).",
+                                                              autocompletion=source_ids)]
     = None,
     *,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the workspace's)."

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import app
+from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, context_of, render, user_errors, workspace
 from annotator.records import ENTITY_STATUSES, ENTITY_TYPES
@@ -22,8 +23,8 @@ def entities_cli(
         "--status", "-s", choices=ENTITY_STATUSES, help="Only these statuses")] = None,
     type: Annotated[list[str] | None, filter_option(
         "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only entities named in this "
-                                                                "source.")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only entities named in this source.", autocompletion=source_ids)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import user_errors, workspace
+from annotator.cli._output import user_errors
 
 
 @app.command("init")

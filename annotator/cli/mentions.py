@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import app
+from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, context_of, render, user_errors, workspace
 from annotator.records import MENTION_STATUSES, MENTION_TYPES
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 @app.command("mentions")
 def mentions_cli(
-    source: Annotated[str | None, typer.Argument(help="Source id (default: all).")] = None,
+    source: Annotated[str | None, typer.Argument(
+        help="Source id (default: all).", autocompletion=source_ids)] = None,
     *,
     type_: Annotated[list[str] | None, filter_option(
         "--type", "-t", choices=MENTION_TYPES, help="Only these types")] = None,

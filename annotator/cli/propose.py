@@ -7,13 +7,15 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
+from annotator.cli._complete import source_ids
 from annotator.cli._output import progress_bar, user_errors, workspace
 
 
 @app.command("propose")
 def propose_cli(
     sources: Annotated[list[str] | None, typer.Argument(
-        help="Source ids (default: every source changed since its last run).")] = None,
+        help="Source ids (default: every source changed since its last run).",
+        autocompletion=source_ids)] = None,
     *,
     model: Annotated[str | None, typer.Option(
         "--model", help="Installed spaCy pipeline (default: 'model' in annotator.toml).")]

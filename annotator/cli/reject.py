@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
+from annotator.cli._complete import source_ids
 from annotator.cli._decisions import EXPECTED, done
 from annotator.cli._output import user_errors, workspace
 
@@ -17,7 +18,8 @@ def reject_cli(
     *,
     source: Annotated[str | None, typer.Option(
         "--source", help="Only in this source: the entities' mentions there are rejected and "
-                         "their names not proposed there again; other sources keep them.")] = None,
+                         "their names not proposed there again; other sources keep them.",
+        autocompletion=source_ids)] = None,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
     """Reject entities (their names are never proposed again for that type) or mentions."""
