@@ -286,7 +286,7 @@ def _read(surface: str) -> Expr:
         if pattern.fullmatch(text):
             return Expr("relative", offset=offset, base=base, weekday=weekday)
     months = "|".join(MONTH_NAMES)
-    m = re.fullmatch(rf"(?:the\s+)?(\d{{1,2}})\s+of\s+(this|last|next)\s+month", text, re.I)
+    m = re.fullmatch(r"(?:the\s+)?(\d{1,2})\s+of\s+(this|last|next)\s+month", text, re.I)
     if m:
         shift = {"this": 0, "last": -1, "next": 1}[m[2].lower()]
         return Expr("month-rel", day=Day(None, None, int(m[1])), offset=shift, weekday=weekday)

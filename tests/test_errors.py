@@ -104,6 +104,18 @@ def test_errors_codes_are_raised_by_their_class():
     assert not wrong, "\n".join(wrong)
 
 
+def test_errors_every_code_is_catalogued_once():
+    """A dict literal keeps the last of two entries with one key: the first is lost unseen."""
+    import annotator.errors as errors
+
+    tree = ast.parse(Path(errors.__file__).read_text(encoding="utf-8"))
+    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+            for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            and len(k.value) == 4 and k.value[0] in "CDEMSW" and k.value[1:].isdigit()]
+    assert len(keys) > 100 and len(keys) == len(set(keys)), \
+        sorted(k for k in set(keys) if keys.count(k) > 1)
+
+
 def test_errors_every_catalogued_code_is_used():
     from annotator.errors import CATALOGUE
 

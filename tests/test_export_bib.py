@@ -19,7 +19,7 @@ from annotator.export.csl import item
 from annotator.export.csl import render as csl_render
 from annotator.records import BibEntry
 from tests.conftest import GOLD, REFERENCES
-from tests.export_data import SEED_ID, annotate_seed
+from tests.export_data import annotate_seed
 
 BIBER_CONF = Path("/usr/share/perl5/Biber/biber-tool.conf")
 

@@ -14,7 +14,7 @@ import pexpect
 import pytest
 
 from tests.conftest import ROOT, SEED_TXT
-from tests.review_seed import SOURCE, propose_by_names
+from tests.review_seed import propose_by_names
 
 NOTES = "axis-notes"  # a second source naming the same people
 

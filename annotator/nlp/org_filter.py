@@ -96,7 +96,6 @@ def org_confidence(text: str, start: int, end: int, facts: TextFacts, *,
     words = _WORD.findall(surface)
     if not words:
         return 0.0, "org"
-    last = words[-1].lower().rstrip(".")
     before = re.search(r"([^\W\d_]+)\W*$", text[max(0, start - 30):start])
     prev = before.group(1).lower() if before else ""
     caps = [w for w in words if w[:1].isupper()]

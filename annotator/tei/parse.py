@@ -241,7 +241,7 @@ def parse_xml(data: bytes, path: Path,
                               "reference (&#160; for &nbsp;)",
                               location=Location(path, source_line(entity) or (
                                   source_line(holder) if holder is not None else None)),
-                              code="S006")
+                              code="S019")
     return root
 
 
