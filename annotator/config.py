@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,53 @@ def _os_user() -> str:
         return "editor"
 
 
+# What each setting takes, besides its type (the default's): a wrong one is refused when the
+# file is read, naming its line, not met as a traceback deep in a run.
+_BOUNDS: dict[str, tuple[float, float | None, str]] = {
+    "max_source_mib": (1, None, "a whole number of MiB, 1 or more"),
+    "batch_size": (1, None, "a whole number of texts, 1 or more"),
+    "n_process": (1, None, "a whole number of processes, 1 or more"),
+    "org_threshold": (0, 1, "a number from 0 to 1"),
+}
+_KINDS = {str: "a string in quotes", bool: "true or false", dict: "a table of names to strings"}
+
+
+def _check(key: str, value: Any, path: Path) -> None:
+    """Refuse (C004) a setting of the wrong type or out of its range (conventions are checked
+    where they are used: C003)."""
+    if key == "conventions":
+        return
+    default = Settings.__dataclass_fields__[key].default
+    kind = dict if default is MISSING else type(default)
+    low, high, wanted = _BOUNDS.get(key, (0, None, _KINDS.get(kind, kind.__name__)))
+    if kind in (int, float):
+        ok = isinstance(value, (int, float) if kind is float else int) and \
+            not isinstance(value, bool) and value >= low and (high is None or value <= high)
+    elif kind is dict:
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        shown = f'"{value}"' if isinstance(value, str) else str(value).lower() \
+            if isinstance(value, bool) else value
+        raise ConfigError(f"setting '{key}' is {shown}, not {wanted}",
+                          hint=f"write {key} = {_example(key, kind)} under [annotator]",
+                          location=Location(path, _line_of(path, key)), code="C004")
+
+
+def _example(key: str, kind: type) -> str:
+    default = Settings.__dataclass_fields__[key].default
+    if kind is dict:
+        return "{ NAME = \"...\" }"
+    return f'"{default}"' if kind is str else str(default).lower() if kind is bool else str(default)
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    """The line of ``key = ...`` in the file (tomllib gives values, not places)."""
+    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", path.read_text(encoding="utf-8"), re.M)
+    return None if found is None else found.string.count("\n", 0, found.start()) + 1
+
+
 def load_settings(root: Path) -> Settings:
     """Read annotator.toml (if any) and the environment."""
     values: dict[str, Any] = {}
@@ -87,6 +135,7 @@ def load_settings(root: Path) -> Settings:
                 raise ConfigError(f"unknown setting '{key}'",
                                   hint=f"use one of {', '.join(sorted(known))}",
                                   location=Location(path), code="C002")
+            _check(key, value, path)
             values[key] = value
         if "labels" in values:
             values["labels"] = {**DEFAULT_LABELS, **values["labels"]}

@@ -123,6 +123,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use one of …'),
     "C003": (ConfigError, "unknown convention '…' / convention … = '…'",
               'use one of the conventions and values `annotator conventions` lists, in [annotator.conventions]'),
+    "C004": (ConfigError, "setting '…' is …, not …",
+              'write … = … under [annotator]'),
     "C010": (ConfigError, '--folds … needs at least … sources with confirmed mentions; this '
                           'workspace has …',
               'give a smaller --folds (at least 2) or confirm more sources'),

@@ -351,6 +351,23 @@ def test_cli_mentions_lists_ids_places_and_date_values(seed_ws):
     assert run(seed_ws, "mentions", "--type", "person").stdout.count("14 November") == 0
 
 
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_cli_a_table_never_squeezes_a_column_out_of_sight(seed_ws, width):
+    """An id the next command needs and the mention's text are shown at every width: a
+    terminal too narrow for the table gets plain columns whose lines run on."""
+    sid = seed_ws.sources()[0].id
+    for surface in ("Berlin", "Molotov"):
+        at = seed_ws.reading_text(sid).index(surface)
+        seed_ws.add_mention(sid, at, at + len(surface), "place")
+    rows = json.loads(run(seed_ws, "mentions", "-f", "json").stdout)
+    assert 2 <= len(rows) < 200
+    shown = runner.invoke(app, ["-w", str(seed_ws.root), "mentions"],
+                          env={"COLUMNS": str(width)}).stdout
+    for r in rows:
+        line = next(ln for ln in shown.splitlines() if f" {r['id']} " in f" {ln} ")
+        assert r["text"] in line and r["type"] in line, (width, line)
+
+
 def test_cli_entities_shows_authority_ids(seed_ws):
     from tests.review_seed import propose_by_names
 

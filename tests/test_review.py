@@ -322,10 +322,17 @@ def test_review_add_mention_name_and_date(review_ws):
                        date_value={"from": "1940-11-12", "to": "1940-11-14"})
     row = ws.store.one("SELECT * FROM mentions WHERE start = ? AND type = 'date'", (b,))
     assert json.loads(row["date_value"]) == {"from": "1940-11-12", "to": "1940-11-14"}
+    from annotator.acts.review import normalise_date_value  # a range within one month, fine
+
+    assert normalise_date_value({"from": "1940-11", "to": "1940-11-30"}) is not None
     assert (row["provenance"], row["status"], row["entity_id"]) == ("editor", "confirmed", None)
     assert [h.id for h in ws.history(target=f"mention:{row['id']}")] == [d.id]
     for kwargs, code in (({"date_value": {"when": "12 Nov"}}, "D013"),
                          ({"date_value": {"at": "1940"}}, "D013"),
+                         ({"date_value": {"from": "1940-11-14", "to": "1940-11-12"}}, "D013"),
+                         ({"date_value": {"from": "1941", "to": "1940-12"}}, "D013"),
+                         ({"date_value": {"notBefore": "1940-12", "notAfter": "1940-11-30"}},
+                          "D013"),
                          ({"entity_id": "person-stalin"}, "D014")):
         with pytest.raises(DecisionError) as err:
             ws.add_mention(SOURCE, b, b + 22, "date", **kwargs)

@@ -126,6 +126,39 @@ def test_robust_toml_nested_too_deep_is_one_line(ws, tmp_path):
     one_line_refusal(run(ws, "sources"), "C001")
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    ('max_source_mib = "big"', "setting 'max_source_mib' is \"big\", not a whole number of MiB"),
+    ("max_source_mib = -1", "setting 'max_source_mib' is -1, not a whole number of MiB"),
+    ('batch_size = "x"', "setting 'batch_size' is \"x\", not a whole number of texts"),
+    ("batch_size = 0", "setting 'batch_size' is 0, not a whole number of texts"),
+    ("n_process = 1.5", "setting 'n_process' is 1.5, not a whole number of processes"),
+    ("propagate = 1", "setting 'propagate' is 1, not true or false"),
+    ("org_threshold = 2", "setting 'org_threshold' is 2, not a number from 0 to 1"),
+    ("model = 5", "setting 'model' is 5, not a string in quotes"),
+    ("labels = { PERSON = 3 }", "setting 'labels' is {'PERSON': 3}, not a table of names"),
+])
+def test_robust_a_setting_of_the_wrong_kind_is_refused_naming_its_line(ws, line, said):
+    """Each was a traceback (a comparison of int and str, spaCy's 'an integer is required', a
+    KeyError from an empty batch) or a nonsense refusal ('over the limit of -1 MiB')."""
+    toml = ws.root / "annotator.toml"
+    toml.write_text(f'[annotator]\neditor = "e"\n{line}\n', encoding="utf-8")
+    result = run(ws, "sources")
+    one_line_refusal(result, "C004")
+    assert result.stderr.startswith(f"{toml}:3: {said}")
+
+
+def test_robust_settings_of_the_right_kind_are_read(ws):
+    (ws.root / "annotator.toml").write_text(
+        '[annotator]\neditor = "e"\nmax_source_mib = 2\norg_threshold = 0\nn_process = 2\n'
+        'propagate = false\n[annotator.labels]\nNORP = "org"\n', encoding="utf-8")
+    assert run(ws, "sources").exit_code == 0
+    from annotator import Workspace
+
+    got = Workspace(ws.root).settings
+    assert (got.max_source_mib, got.org_threshold, got.propagate, got.labels["NORP"]) == \
+        (2, 0, False, "org")
+
+
 def test_robust_toml_in_utf16_is_named_as_such(ws, tmp_path):
     """TOML is UTF-8 by its specification: a UTF-16 decisions file (Notepad's "Unicode") is
     refused with the command that converts it."""

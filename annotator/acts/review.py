@@ -68,6 +68,12 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
         if not isinstance(v, str) or not _ISO_DATE.fullmatch(v) or not real_iso(v):
             raise DecisionError(f"'{v}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
                                 hint=f"fix the {k} value", code="D013")
+    for first, last in (("from", "to"), ("notBefore", "notAfter")):
+        a, b = value.get(first), value.get(last)
+        n = min(len(a or ""), len(b or ""))
+        if a and b and a[0].isdigit() and b[0].isdigit() and a[:n] > b[:n]:  # years CE, ISO
+            raise DecisionError(f"{first} {a} is after {last} {b}",
+                                hint=f"give the earlier date as {first}", code="D013")
     return json.dumps({k: value[k] for k in DATE_KEYS if k in value}, separators=(",", ":"))
 
 

@@ -104,6 +104,9 @@ def status_line() -> Iterator[Callable[[str], None] | None]:
         yield lambda text: status.update(text)
 
 
+WRAP_MIN = 12  # the narrowest a column of long text is drawn
+
+
 def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],
            title: str | None = None) -> None:
     """Print rows to stdout: a rich table for people, JSON or CSV for scripts, Markdown for
@@ -137,16 +140,25 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        # short columns never wrap; long text (context, titles) takes the rest and wraps
-        table.add_column(c, no_wrap=c not in WRAP_COLUMNS, overflow="fold" if c in WRAP_COLUMNS
-                         else "ellipsis", max_width=None if c in WRAP_COLUMNS else 40)
-    for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    # short columns never wrap and are never squeezed out of sight (an id the next command
+    # needs, a mention's text); long text (context, titles) takes the rest and wraps. A
+    # terminal too narrow for that gets the plain columns, whose lines run on
+    short = {i: min(40, max([len(c)] + [len(line[i]) for line in cells]))
+             for i, c in enumerate(columns) if c not in WRAP_COLUMNS}
     console = Console(soft_wrap=False, markup=False, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(soft_wrap=False, markup=False, highlight=False, width=160)
+    need = sum(short.values()) + WRAP_MIN * (len(columns) - len(short)) + 3 * len(columns) + 1
+    if need > console.width:
+        _plain_table(rows, columns, title)
+        return
+    table = Table(title=title, show_lines=False)
+    for i, c in enumerate(columns):
+        table.add_column(c, no_wrap=i in short, overflow="ellipsis" if i in short else "fold",
+                         min_width=short.get(i, WRAP_MIN), max_width=40 if i in short else None)
+    for line in cells:
+        table.add_row(*line)
     console.print(table)
 
 
