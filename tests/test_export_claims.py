@@ -134,3 +134,24 @@ def test_export_all_writes_every_file_and_prints_a_summary(claims_ws, monkeypatc
     assert {"state": "confirmed", "status": "attributed", "claims": 1} in claims
     assert {f["action"] for f in files} == {"unchanged"}  # same bytes: files left alone
     assert "note:" not in done.stderr, done.stderr  # the sample's works are complete
+
+
+def test_export_all_that_fails_on_the_way_names_what_it_wrote_before(claims_ws, monkeypatch):
+    """The TEI cites a work the .bib could not take: the editor must hear which files of this
+    run are new, and get a hint that works for 'annotator export' (it has no -o)."""
+    claims_ws.export_all()
+    tei = claims_ws.root / "exports" / f"{SEED_ID}.xml"
+    before = tei.read_bytes()
+    text = claims_ws.reading_text(SEED_ID)
+    at = text.index("Those factors")
+    claims_ws.add_claim(SEED_ID, span=(at, at + len("Those factors")), kind="editorial")
+    bib = claims_ws.root / "exports" / "bibliography.bib"
+    bib.unlink()
+    bib.mkdir()  # no file can be moved over it, root or not
+    monkeypatch.chdir(claims_ws.root)
+    done = CliRunner().invoke(app, ["export"])
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    line, = done.stderr.strip().splitlines()
+    assert line.startswith(f"{bib}: cannot write the export (Is a directory)")
+    assert f"this run already wrote exports/{SEED_ID}.xml" in line and "(-o)" not in line
+    assert line.endswith("[E001]") and tei.read_bytes() != before

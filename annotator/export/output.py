@@ -93,7 +93,8 @@ def _failed(exc: OSError, path: Path, written: Sequence[str]) -> ExportError:
     kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
     return ExportError(f"cannot write the export ({what}); {kept}{before}",
                        hint="free some disk space and export again" if full else
-                       "choose a folder you can write to (-o) or fix its permissions",
+                       "make the folder and the file writable (or, for one format, write "
+                       "elsewhere with -o) and export again",
                        location=Location(path), code="E002" if full else "E001")
 
 

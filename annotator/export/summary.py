@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from annotator.acts import claims as claim_acts
 from annotator.acts.context import ActContext
+from annotator.errors import ExportError
 from annotator.export.bibtex import export_bibtex
 from annotator.export.claims import export_claims, gather
 from annotator.export.csl import export_csl
@@ -25,19 +26,32 @@ from annotator.store.exports import entity_counts
 def export_all(ctx: ActContext, *, include_proposals: bool = False,
                progress: Callable[[int, int], None] | None = None,
                register: str | None = None) -> ExportSummary:
-    report = export_tei(ctx, include_proposals=include_proposals, progress=progress,
-                        register=register)
-    files = [Written(path=f.path, format="tei", items=f.mentions + f.reused + f.claims,
-                     action=f.action) for f in report.files]
-    if report.register is not None:
-        files.append(report.register)
-    keys = source_keys(ctx)  # reads every source file: once for all the exports below
-    files.append(export_bibtex(ctx, source_key=keys))
-    files.append(export_bibtex(ctx, ascii_only=True, source_key=keys))
-    files.append(export_csl(ctx, source_key=keys))
-    table = gather(ctx, include_proposals=include_proposals, source_key=keys)
-    files.append(export_claims(ctx, "csv", table=table))
-    files.append(export_claims(ctx, "html", table=table))
+    """Every export in turn; one that cannot be written stops the run, and its ExportError
+    names the files this run wrote before it (each file is whole: old or new)."""
+    files: list[Written] = []
+    try:
+        report = export_tei(ctx, include_proposals=include_proposals, progress=progress,
+                            register=register)
+        files += [Written(path=f.path, format="tei", items=f.mentions + f.reused + f.claims,
+                          action=f.action) for f in report.files]
+        if report.register is not None:
+            files.append(report.register)
+        keys = source_keys(ctx)  # reads every source file: once for all the exports below
+        files.append(export_bibtex(ctx, source_key=keys))
+        files.append(export_bibtex(ctx, ascii_only=True, source_key=keys))
+        files.append(export_csl(ctx, source_key=keys))
+        table = gather(ctx, include_proposals=include_proposals, source_key=keys)
+        files.append(export_claims(ctx, "csv", table=table))
+        files.append(export_claims(ctx, "html", table=table))
+    except ExportError as err:
+        written = [f.path for f in files if f.action == "written"]
+        if not written:
+            raise
+        shown = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3
+                                          else "")
+        raise ExportError(f"{err.message} (this run already wrote {shown}: the exports do "
+                          "not match until it runs through)", hint=err.hint,
+                          location=err.location, code=err.code) from None
     claims: dict[tuple[str, str], int] = {}
     for c in claim_acts.claims(ctx, status=None, source_id=None, kinds=None, state=None):
         claims[(c.state, c.status)] = claims.get((c.state, c.status), 0) + 1
