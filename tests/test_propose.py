@@ -156,6 +156,23 @@ def test_propose_second_source_links_to_the_register(seed_ws, tmp_path):
     assert set(ws.entity("person-adolf-hitler").variants) == {"Adolf Hitler", "Hitler"}
 
 
+def test_propose_nothing_inside_web_or_mail_addresses(ws, tmp_path):
+    """A register's links ("wiki/Arthur_Schnitzler", ".../S.04.02.15") hold no person and no
+    date; the prose around them still gets its proposals."""
+    note = tmp_path / "links.txt"
+    links = ("https://de.wikipedia.org/wiki/Arthur_Schnitzler https://asaf.com/S.04.02.15 "
+             "www.example.org/Paul_Goldmann/1915-02-04 paul.goldmann@example.org")
+    note.write_text("Links\n\nArthur Schnitzler wrote to Paul Goldmann in Vienna on 4 February "
+                    f"1915.\n\n{links}\n", encoding="utf-8")
+    ws.add(note)
+    ws.propose()
+    text = ws.reading_text("links")
+    at = text.index(links)
+    found = ws.mentions("links")
+    assert not [m.surface for m in found if m.end > at and m.start < at + len(links)]
+    assert "4 February 1915" in {m.surface for m in found if m.type == "date"}
+
+
 def test_propose_register_names_reach_unchanged_sources(ws, tmp_path):
     first = tmp_path / "note.txt"
     first.write_text("A note\n\nLater Sodenstern recalled the plans.\n", encoding="utf-8")

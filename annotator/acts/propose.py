@@ -36,7 +36,8 @@ from annotator.acts.texts import Texts
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
-from annotator.nlp.spans import RULES, TITLE, Rule, clean_span, drop_inside_title, find_titles
+from annotator.nlp.spans import (RULES, TITLE, Rule, address_mask, clean_span,
+                                 drop_inside_title, find_titles)
 from annotator.store import now
 from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
@@ -49,7 +50,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 3  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 4  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -164,11 +165,14 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                             flags="linked" if hit.entity_id else "",
                             confidence=CONFIDENCE[prov]))
     decided = {(q.start, q.end, q.type) for q in protected}
+    addresses = address_mask(text)
     kept = []
     for p in out:
         if p.type != "date" and (name_key(p.surface), p.type) in rejected:
             continue
         if confirmed_at.find(1, p.start, p.end) != -1 or (p.start, p.end, p.type) in decided:
+            continue
+        if addresses.find(1, p.start, p.end) != -1:  # in a web or e-mail address
             continue
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
