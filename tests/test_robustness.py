@@ -63,7 +63,7 @@ def test_robust_bib_add_refuses_control_characters(ws, tmp_path, name, content, 
     bib = tmp_path / name
     bib.write_bytes(content)
     result = run(ws, "bib", "add", str(bib))
-    one_line_refusal(result, code, report=True)
+    one_line_refusal(result, code)  # one problem: one line, not a report of one and its sum
     assert result.stderr.startswith(f"{bib.parent}/{where}")
     assert ws.bib() == []
 

@@ -68,10 +68,11 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 "update the stored entry", "S303", SKIPPED))
     refused = [p for p in problems if p.severity == REFUSED or strict]
     if refused:
-        err = bib_mod.problem_error(
-            refused[0], len(refused),
-            hint="nothing was added" + ("" if not strict else
-                                        " (--strict: fix every problem, or add without it)"))
+        nothing = "nothing was added" + ("" if not strict else
+                                         " (--strict: fix every problem, or add without it)")
+        if len(problems) == 1:  # one line says it all: the problem, what to do, nothing added
+            raise bib_mod.problem_error(refused[0], hint=f"{refused[0].hint}; {nothing}")
+        err = bib_mod.problem_error(refused[0], len(refused), hint=nothing)
         err.details = tuple(str(p) for p in problems)
         raise err
     if new or changed:
