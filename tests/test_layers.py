@@ -301,6 +301,19 @@ if __name__ == "__main__":  # python tests/test_layers.py: the import graph's de
           f"depth from annotator.__main__: {depth(g, 'annotator.__main__')}")
 
 
+def test_layers_every_module_the_docs_name_exists():
+    """A page that sends a reader to a module that moved sends them nowhere."""
+    import re
+
+    root = PACKAGE.parent
+    missing = [f"{page.relative_to(root)}: {name}"
+               for page in sorted([root / "README.md", *(root / "docs").glob("*.md")])
+               for name in re.findall(r"`(annotator/[\w/]+\.(?:py|sql))`",
+                                      page.read_text(encoding="utf-8"))
+               if not (root / name).exists()]
+    assert not missing, missing
+
+
 def test_layers_every_module_is_in_the_architecture_page():
     page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
