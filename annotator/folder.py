@@ -70,6 +70,10 @@ def find_folder(start: str | Path | None = None) -> Path:
         raise StoreError("is a file, not a workspace folder",
                          hint="give the workspace's folder with --workspace",
                          location=Location(Path(start)), code="W005")
+    if not here.exists():
+        raise StoreError("no such folder", hint="give the workspace's folder with --workspace, "
+                         "or run 'annotator init' there first", location=Location(Path(start)),
+                         code="W001")
     for folder in (here, *here.parents):
         if (folder / STORE_FILE).is_file():
             return folder

@@ -226,6 +226,11 @@ def test_cli_workspace_not_found(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr == (f"{tmp_path}: no annotator workspace here or in any parent folder; "
                              "run 'annotator init' or pass --workspace [W001]\n")
+    gone = tmp_path / "nowhere"  # a mistyped -w is said to be missing, not to hold no workspace
+    result = runner.invoke(app, ["-w", str(gone), "sources"])
+    assert (result.exit_code, result.stderr) == (2, (
+        f"{gone}: no such folder; give the workspace's folder with --workspace, or run "
+        "'annotator init' there first [W001]\n"))
 
 
 def test_cli_every_error_code_is_documented():
