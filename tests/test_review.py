@@ -401,6 +401,12 @@ def test_review_card_carries_the_state_token_of_what_it_shows(review_ws):
     ws = review_ws
     card = ws.candidate("person-stalin", limit=None)
     assert card.state == ws.state_token("person-stalin") and card.total == len(card.contexts)
+    assert card.entity == ws.entity("person-stalin")  # its counts from the same read
+    one = card.contexts[0]
+    ws.reject(f"mention:{one.mention_id}")  # a rejected mention is not counted, as listed
+    assert ws.candidate("person-stalin").entity == ws.entity("person-stalin")
+    assert ws.entity("person-stalin").mentions == card.entity.mentions - 1
+    ws.undo(ws.history(limit=1)[0].id)
     mention = card.contexts[0].mention_id
     ws.adjust(f"mention:{mention}", card.contexts[0].start, card.contexts[0].end - 1)
     assert ws.candidate("person-stalin").state == ws.state_token("person-stalin") != card.state

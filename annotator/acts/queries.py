@@ -116,9 +116,10 @@ def entities(ctx: ActContext, *, status: str | Iterable[str] | None = None,
                                 source_id=source_id, ids=ids, counts=counts)
 
 
-def entity(ctx: ActContext, entity_id: str) -> Entity:
-    """One entity by id, with its variants, authority ids and counts."""
-    found = entities(ctx, ids=[entity_id])
+def entity(ctx: ActContext, entity_id: str, *, counts: bool = True) -> Entity:
+    """One entity by id, with its variants, authority ids and (``counts``) how many mentions
+    and sources it has."""
+    found = entities(ctx, ids=[entity_id], counts=counts)
     if not found:
         raise DecisionError(f"no entity '{entity_id}'",
                             hint="list them with 'annotator entities'", code="D001")

@@ -10,8 +10,9 @@ DOCS: docs/review.md#the-terminal-review
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from dataclasses import replace
 from difflib import SequenceMatcher
+from typing import Any
 
 from annotator.acts.targets import ENTITY, state_digest
 from annotator.entities.names import name_key
@@ -19,6 +20,7 @@ from annotator.filters import chosen
 from annotator.records import ENTITY_TYPES, Candidate, Context, Entity
 from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
+from annotator.store.mentions import STATE_COLUMNS
 from annotator.tei.textmap import context
 
 
@@ -77,13 +79,16 @@ def matches(store: Store, entity: Entity, *, limit: int = 3,
 
 
 def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
-              load: Callable[[str], Entity], limit: int | None = 3) -> Candidate:
+              load: Callable[..., Entity], limit: int | None = 3) -> Candidate:
     """One entity as the review shows it: up to ``limit`` (None: all) mentions in context,
     register matches, the pointers the sources' own markup gave it (``@ref="#nowhere"``: what
     the edition meant), and how many mentions there are."""
-    ent = load(entity_id)
     conn = store.conn
-    every = mentions.state_of_entity(conn, entity_id)  # read once: shown, and its token
+    every = mentions.state_of_entity(conn, entity_id)  # read once: shown, counted, its token
+    status, source = STATE_COLUMNS.index("status"), STATE_COLUMNS.index("source_id")
+    counted = [r for r in every if r[status] != "rejected"]  # as ``entities`` counts them
+    ent = replace(load(entity_id, counts=False), mentions=len(counted),
+                  sources=len({r[source] for r in counted}))
     rows = mentions.current_of_state(conn, every)
     row = entities.entity_row(conn, entity_id)
     assert row is not None  # load() refused an unknown id
