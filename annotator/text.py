@@ -22,8 +22,21 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def slug(text: str, *, limit: int = 60, empty: str = "x") -> str:
-    """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'."""
+# Letters that NFKD leaves whole (no base letter plus accent): without these, "Łódź" was
+# "odz", "Straße" "strae" and "Ærø" "r".
+_LATIN = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D",
+                        "ð": "d", "Þ": "Th", "þ": "th", "ß": "ss", "ẞ": "SS", "Æ": "AE",
+                        "æ": "ae", "Œ": "OE", "œ": "oe", "Ħ": "H", "ħ": "h", "ı": "i",
+                        "Ŧ": "T", "ŧ": "t", "Ŋ": "N", "ŋ": "n", "ĸ": "k", "Ŀ": "L", "ŀ": "l"})
+
+
+def slug(text: str, *, limit: int = 60, empty: str = "x", latin: bool = True) -> str:
+    """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'.
+    Latin letters are written with their base letters ("Łódź" -> "lodz"; ``latin=False``: the
+    letters NFKD leaves whole are dropped, as before); other scripts are left out (``empty``
+    when nothing is left)."""
+    if latin:
+        text = text.translate(_LATIN)
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
     return s[:limit].rstrip("-") or empty
@@ -31,9 +44,10 @@ def slug(text: str, *, limit: int = 60, empty: str = "x") -> str:
 
 def source_id(file_name: str) -> str:
     """The id a source added from a file of this name gets (``A00187143.xml`` ->
-    ``a00187143``); its file keeps the name."""
+    ``a00187143``); its file keeps the name. Adding a file again finds its source by this id,
+    so it is made as it always was (``latin=False``): a workspace's ids stay its own."""
     stem = file_name.rsplit(".", 1)[0] if "." in file_name.lstrip(".") else file_name
-    return slug(stem, limit=48, empty="source")
+    return slug(stem, limit=48, empty="source", latin=False)
 
 
 # -- XML text ---------------------------------------------------------------------------------

@@ -37,6 +37,15 @@ def test_entities_ids_never_collide():
     assert entity_id("person", "Adolf Hitler", taken | {"person-adolf-hitler-2"}) == \
         "person-adolf-hitler-3"
     assert entity_id("place", "Zürich", set()) == "place-zurich"
+    # letters NFKD leaves whole keep their base letter: "Łódź" was "place-odz", "Ærø" "place-r"
+    assert [entity_id(t, n, set()) for t, n in (
+        ("place", "Łódź"), ("place", "Ærø"), ("place", "Øresund"), ("person", "Đorđe Balašević"),
+        ("org", "Straße der Nationen"), ("person", "Þóra"), ("place", "Москва"))] == [
+        "place-lodz", "place-aero", "place-oresund", "person-dorde-balasevic",
+        "org-strasse-der-nationen", "person-thora", "place-x"]
+    from annotator.text import source_id
+
+    assert source_id("Łódź.xml") == "odz"  # a source's id stays as it was made: re-adding finds it
 
 
 def test_entities_surname_keys():
