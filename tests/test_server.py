@@ -68,9 +68,9 @@ def test_server_reading_view_holds_the_reading_text(client, seed_ws):
     assert heads and heads[0].text_content() == tm.text[:len(heads[0].text_content())]
 
 
-def test_server_unknown_source_is_a_clear_400(client):
+def test_server_unknown_source_is_a_clear_404(client):
     r = client.get("/s/no-such-source")
-    assert r.status_code == 400
+    assert r.status_code == 404  # no such page, as HTTP says it (a refused act is 400)
     assert "no source" in r.text and "S015" in r.text
 
 

@@ -97,7 +97,7 @@ class Desk:
 
     def fail(self, request: Request, err: AnnotatorError) -> HTMLResponse:
         """An act the library refused: say why, where the editor is looking."""
-        status = 409 if err.code in STALE_CODES else 400
+        status = 409 if err.code in STALE_CODES else 404 if err.code in MISSING_CODES else 400
         resp = self.page(request, "message.html", http_status=status, error=err)
         if request.headers.get("hx-request"):
             resp.headers["HX-Retarget"] = "#flash"
@@ -144,6 +144,9 @@ CHANGES_SHOWN = 12
 
 # Error codes that mean "this changed since your page was drawn" (answered 409, not 400).
 STALE_CODES = frozenset({"D010", "D312", "W101"})
+# Error codes that mean "there is no such thing" (a source, entity, claim or link id in the
+# address): answered 404, as a page that does not exist is.
+MISSING_CODES = frozenset({"S015", "D017", "D306", "D311"})
 
 
 def _block_kinds(ws: Workspace, source_id: str, tm: TextMap) -> list[str]:
