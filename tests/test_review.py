@@ -238,7 +238,17 @@ def test_review_relabel_mention_to_date_and_back(review_ws):
     row = ws.store.one("SELECT * FROM mentions WHERE id = ?", (mid,))
     assert (row["type"], row["entity_id"], row["decided"]) == ("org", "org-axis", 1)
     ws.relabel(f"mention:{mid}", "date")
-    assert ws.store.one("SELECT entity_id FROM mentions WHERE id = ?", (mid,))[0] is None
+    row = ws.store.one("SELECT * FROM mentions WHERE id = ?", (mid,))
+    # "Axis" holds no date: no value, flagged for the editor to give one (dates list)
+    assert (row["entity_id"], row["date_value"], row["flags"]) == (None, None, "relative")
+    text = ws.reading_text(SOURCE)
+    at = text.index("14 November 1940")
+    ws.add_mention(SOURCE, at, at + len("14 November 1940"), "person")
+    named = ws.store.one("SELECT id FROM mentions WHERE start = ? AND type = 'person'", (at,))[0]
+    ws.relabel(f"mention:{named}", "date")  # words that say a date get its value
+    row = ws.store.one("SELECT * FROM mentions WHERE id = ?", (named,))
+    assert (row["type"], json.loads(row["date_value"]), row["flags"]) == \
+        ("date", {"when": "1940-11-14"}, "")
     with pytest.raises(DecisionError) as err:
         ws.relabel("place-axis", "date")
     assert err.value.code == "D003"

@@ -31,6 +31,7 @@ from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, sta
                                     target_name)
 from annotator.calendar import real_iso
 from annotator.chronology import EDITOR, parse_day
+from annotator.dates import normalise_date
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import display_name, name_key
 from annotator.errors import DecisionError, Location
@@ -373,6 +374,10 @@ class Review:
         values: dict[str, Any] = {"entity_id": entity_id, "decided": 1}
         if new_type != "date":
             values["date_value"] = None
+        elif not m["date_value"]:  # a date its words give a value to gets it, as proposed
+            found = normalise_date(self.surface(m))  # ones do; "Barack Obama" gets none
+            values["date_value"] = normalise_date_value(found.as_dict()) if found else None
+            values["flags"] = found.flags if found else "relative"
         rec.update("mentions", {"id": mention_id}, values)
 
     def entity_for(self, rec: Act, surface: str, type_: str, *,
