@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -484,7 +485,18 @@ def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:
     row = entity_row(ctx.store.conn, agent) if agent else None
     if row is not None and row["status"] != "rejected" and row["type"] in ("person", "org"):
         return str(row["preferred"]), str(row["id"])
+    if _ENTITY_ID.fullmatch(agent):  # meant as an id: kept as words, it would name nobody
+        why = ("no entity" if row is None else f"{agent} is rejected" if
+               row["status"] == "rejected" else f"{agent} is a {row['type']}, not a person or "
+               "an organisation")
+        raise DecisionError(f"{why} '{agent}'" if row is None else why,
+                            hint="give a person's or organisation's id from 'annotator "
+                                 "entities', or the agent's name in words",
+                            location=Location(ctx.store.path), code="D001")
     return agent, _agent_entity(ctx.store.conn, agent)
+
+
+_ENTITY_ID = re.compile(r"(?:person|place|org)-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _agent_entity(conn: sqlite3.Connection, agent: str) -> str | None:
