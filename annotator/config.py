@@ -75,7 +75,7 @@ _BOUNDS: dict[str, tuple[float, float | None, str]] = {
 _KINDS = {str: "a string in quotes", bool: "true or false", dict: "a table of names to strings"}
 
 
-def _check(key: str, value: Any, path: Path) -> None:
+def _check(key: str, value: Any, path: Path, text: str) -> None:
     """Refuse (C004) a setting of the wrong type or out of its range (conventions are checked
     where they are used: C003)."""
     if key == "conventions":
@@ -95,7 +95,7 @@ def _check(key: str, value: Any, path: Path) -> None:
             if isinstance(value, bool) else value
         raise ConfigError(f"setting '{key}' is {shown}, not {wanted}",
                           hint=f"write {key} = {_example(key, kind)} under [annotator]",
-                          location=Location(path, _line_of(path, key)), code="C004")
+                          location=Location(path, _line_of(text, key)), code="C004")
 
 
 def _example(key: str, kind: type) -> str:
@@ -105,10 +105,10 @@ def _example(key: str, kind: type) -> str:
     return f'"{default}"' if kind is str else str(default).lower() if kind is bool else str(default)
 
 
-def _line_of(path: Path, key: str) -> int | None:
-    """The line of ``key = ...`` in the file (tomllib gives values, not places)."""
-    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", path.read_text(encoding="utf-8"), re.M)
-    return None if found is None else found.string.count("\n", 0, found.start()) + 1
+def _line_of(text: str, key: str) -> int | None:
+    """The line of ``key = ...`` in the file's ``text`` (tomllib gives values, not places)."""
+    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 def load_settings(root: Path) -> Settings:
@@ -117,7 +117,8 @@ def load_settings(root: Path) -> Settings:
     path = root / CONFIG_FILE
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"not valid TOML ({exc})", hint="fix annotator.toml",
                               location=Location(path), code="C001") from None
@@ -135,7 +136,7 @@ def load_settings(root: Path) -> Settings:
                 raise ConfigError(f"unknown setting '{key}'",
                                   hint=f"use one of {', '.join(sorted(known))}",
                                   location=Location(path), code="C002")
-            _check(key, value, path)
+            _check(key, value, path, text)
             values[key] = value
         if "labels" in values:
             values["labels"] = {**DEFAULT_LABELS, **values["labels"]}

@@ -29,9 +29,9 @@ from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location
 from annotator.filters import chosen
 from annotator.nlp import claim_finder as claims_mod
-from annotator.records import (CLAIM_KINDS, CLAIM_STATES, LINK_RELS, SUPPORT, BibEntry,
-                               CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport, Link,
-                               Source, row_id)
+from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT,
+                               BibEntry, CheckReport, ClaimProposal, ClaimRow,
+                               ClaimsProposeReport, Link, Source, row_id)
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 from annotator.store import Act, Store, now
@@ -486,17 +486,16 @@ def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:
     if row is not None and row["status"] != "rejected" and row["type"] in ("person", "org"):
         return str(row["preferred"]), str(row["id"])
     if _ENTITY_ID.fullmatch(agent):  # meant as an id: kept as words, it would name nobody
-        why = ("no entity" if row is None else f"{agent} is rejected" if
-               row["status"] == "rejected" else f"{agent} is a {row['type']}, not a person or "
-               "an organisation")
-        raise DecisionError(f"{why} '{agent}'" if row is None else why,
+        raise DecisionError(f"no entity '{agent}'" if row is None else
+                            f"{agent} is rejected" if row["status"] == "rejected" else
+                            f"{agent} is a {row['type']}, not a person or an organisation",
                             hint="give a person's or organisation's id from 'annotator "
                                  "entities', or the agent's name in words",
                             location=Location(ctx.store.path), code="D001")
     return agent, _agent_entity(ctx.store.conn, agent)
 
 
-_ENTITY_ID = re.compile(r"(?:person|place|org)-[a-z0-9]+(?:-[a-z0-9]+)*")
+_ENTITY_ID = re.compile(rf"(?:{'|'.join(ENTITY_TYPES)})-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _agent_entity(conn: sqlite3.Connection, agent: str) -> str | None:
