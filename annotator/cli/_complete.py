@@ -9,6 +9,7 @@ completion never fails aloud: no workspace, or one that cannot be read, complete
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -25,3 +26,9 @@ def source_ids(ctx: typer.Context, incomplete: str) -> list[str]:
             return [s.id for s in ws.sources() if s.id.startswith(incomplete)]
     except (AnnotatorError, OSError):
         return []
+
+
+# The source parameters of the commands, completed with the workspace's ids.
+SourceArg = Annotated[str, typer.Argument(help="Source id.", autocompletion=source_ids)]
+SourcesArg = Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).",
+                                                        autocompletion=source_ids)]

@@ -8,7 +8,7 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
-from annotator.cli._complete import source_ids
+from annotator.cli._complete import SourceArg
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
 
@@ -33,7 +33,7 @@ app.add_typer(claim_app, name="claim")
 
 @claim_app.command("add")
 def claim_add_cli(
-    source: Annotated[str, typer.Argument(help="Source id.", autocompletion=source_ids)],
+    source: SourceArg,
     *,
     span: Annotated[str | None, typer.Option("--span", help="START:END in the reading text."
                                              )] = None,

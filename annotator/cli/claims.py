@@ -8,7 +8,7 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
-from annotator.cli._complete import source_ids
+from annotator.cli._complete import SourcesArg, source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, progress_bar, render, user_errors, workspace
 from annotator.records import CLAIM_KINDS, CLAIM_STATES, SUPPORT
@@ -57,8 +57,7 @@ def claims_cli(
 
 @claims_app.command("propose")
 def claims_propose_cli(
-    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).",
-                                                              autocompletion=source_ids)]
+    sources: SourcesArg
     = None,
     *,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: the workspace's)."

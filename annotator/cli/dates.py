@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import Typer, app
-from annotator.cli._complete import source_ids
+from annotator.cli._complete import SourceArg
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
@@ -20,7 +20,7 @@ app.add_typer(dates_app, name="dates")
 
 @dates_app.command("list")
 def dates_list_cli(
-    source: Annotated[str, typer.Argument(help="Source id.", autocompletion=source_ids)],
+    source: SourceArg,
     *,
     status: Annotated[list[str] | None, filter_option(
         "--status", "-s", choices=MENTION_STATUSES, help="Only these statuses")] = None,
@@ -38,7 +38,7 @@ def dates_list_cli(
 
 @dates_app.command("confirm")
 def dates_confirm_cli(
-    source: Annotated[str, typer.Argument(help="Source id.", autocompletion=source_ids)],
+    source: SourceArg,
     *,
     certain: Annotated[bool, typer.Option(
         "--certain/--all", help="Only dates stated in full whose weekday fits (default), or "

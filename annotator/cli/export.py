@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
-from annotator.cli._complete import source_ids
+from annotator.cli._complete import SourcesArg
 from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
 from annotator.errors import ExportError
 
@@ -102,8 +102,7 @@ def export_all_cli(
 
 @export_app.command("tei")
 def export_tei_cli(
-    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).",
-                                                              autocompletion=source_ids)]
+    sources: SourcesArg
     = None,
     *,
     include_proposals: Annotated[bool, typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
-from annotator.cli._complete import source_ids
+from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done
 from annotator.cli._output import user_errors, workspace
 
@@ -19,7 +19,7 @@ app.add_typer(mention_app, name="mention")
 
 @mention_app.command("add")
 def mention_add_cli(
-    source: Annotated[str, typer.Argument(help="Source id.", autocompletion=source_ids)],
+    source: SourceArg,
     start: Annotated[int, typer.Argument(help="Start (reading-text offset).")],
     end: Annotated[int, typer.Argument(help="End (exclusive).")],
     type_: Annotated[str, typer.Argument(metavar="TYPE", help="person, place, org or date.")],

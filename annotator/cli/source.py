@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import Typer, app
-from annotator.cli._complete import source_ids
+from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done as _done
 from annotator.cli._output import user_errors, workspace
 
@@ -19,7 +19,7 @@ _ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 @source_app.command("date")
 def source_date_cli(
-    source: Annotated[str, typer.Argument(help="Source id.", autocompletion=source_ids)],
+    source: SourceArg,
     value: Annotated[str, typer.Argument(help=f"The date it was written ({_ISO}).")],
 ) -> None:
     """Set the date a source was written: its partial and relative dates lean on it (run
