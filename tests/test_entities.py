@@ -97,12 +97,54 @@ def test_entities_join_a_proposed_entity_of_another_source():
     assert c.linked is False
 
 
+def test_entities_short_name_joins_its_texts_full_name_before_another_files():
+    """Another file's "Hitler" (its own @ref) does not pull this text's "Hitler" away from
+    the "Adolf Hitler" of the same text; the group links by its full name only."""
+    known = [KnownEntity("hitler", "person", "proposed", ("hitler",))]
+    ms = _names(("person", "Adolf Hitler"), ("person", "Hitler"), ("person", "Hitler's"))
+    assert [(c.entity_id, c.members) for c in group_mentions(ms, known)] == [(None, (0, 1, 2))]
+    known.append(KnownEntity("person-a-h", "person", "proposed", ("adolf hitler",)))
+    assert [(c.entity_id, c.members) for c in group_mentions(ms, known)] == \
+        [("person-a-h", (0, 1, 2))]
+    # a text with the short name alone still meets the other file's entity
+    assert [c.entity_id for c in group_mentions(_names(("person", "Hitler")), known[:1])] == \
+        ["hitler"]
+
+
+def test_entities_the_texts_own_identification_comes_first():
+    """A name the file's markup identifies is that entity here, whatever the register says;
+    a proposed short name joins the full name the markup gives."""
+    known = [KnownEntity("person-adolf-hitler", "person", "confirmed",
+                         ("adolf hitler", "hitler")),
+             KnownEntity("w1", "person", "proposed", ("alois hitler",))]
+    own = [KnownEntity("w1", "person", "proposed", ("alois hitler",))]
+    groups = group_mentions(_names(("person", "Hitler"), ("place", "Braunau")), known, own)
+    assert [(c.entity_id, c.members) for c in groups] == [("w1", (0,)), (None, (1,))]
+    own = [KnownEntity("h1", "person", "proposed", ("hitler",)),
+           KnownEntity("h2", "person", "proposed", ("hitler",))]  # two persons "Hitler" here
+    (c,) = group_mentions(_names(("person", "Hitler")), known, own)
+    assert c.entity_id is None
+
+
 def test_entities_settle_types_makes_a_surname_a_person():
     ms = _names(("person", "Joachim von Ribbentrop"), ("org", "Ribbentrop"), ("org", "Axis"))
     assert [m.type for m in settle_types(ms)] == ["person", "person", "org"]
     known = [KnownEntity("place-washington", "place", "confirmed", ("washington",))]
     ms = _names(("person", "George Washington"), ("place", "Washington"))
     assert [m.type for m in settle_types(ms, known)] == ["person", "place"]
+
+
+def test_entities_settle_types_follows_the_editions_markup():
+    """The file's own markup decides a name's type; the edition's confirmed organisation is
+    no person where nothing in the text makes it one."""
+    ms = _names(("person", "Frankfurter Zeitung"), ("person", "George Washington"),
+                ("person", "Washington"), ("person", "Mamroth"))
+    edition = {"frankfurter zeitung": "org", "washington": "place", "mamroth": "person"}
+    assert [m.type for m in settle_types(ms, edition=edition)] == \
+        ["org", "person", "person", "person"]
+    own = [KnownEntity("pmb1", "place", "proposed", ("washington",))]
+    assert [m.type for m in settle_types(ms, own=own)] == \
+        ["person", "person", "place", "person"]
 
 
 def test_entities_variant_index_finds_written_forms():

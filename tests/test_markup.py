@@ -130,3 +130,44 @@ def test_pointer_forms_meet():
     psn = Prefixes([("psn", r"(p\d+)", "persons.xml#$1")])
     assert normalise("psn:p12", psn) == "p12"
     assert normalise("psn:x", psn) == "psn:x"  # no declaration matches: as written
+
+
+SCHNITZLER = DATA / "schnitzler-L00001.xml"  # rs type="org"/"work"/"person" with pmb refs
+
+
+def test_markup_rs_with_a_type_decides_what_is_proposed_over_it(ws):
+    """``<rs ref="#pmb29442" type="org">Frankfurter Zeitung ...</rs>`` is the edition's org:
+    the model's person over it is not proposed, nor a person in what the file marks as a work
+    (``<rs type="work">Der Sohn</rs>``); the name the file's register calls an organisation is
+    proposed as that organisation elsewhere in the file."""
+    sid = ws.add(SCHNITZLER).source.id
+    text = ws.reading_text(sid)
+    opener = [m for m in ws.mentions(sid) if m.start == 0]
+    assert [(m.type, m.entity_id, m.provenance) for m in opener] == [("org", "pmb29442", "source")]
+    assert text[opener[0].start:opener[0].end].startswith("Frankfurter Zeitung")
+    ws.propose()
+    proposed = [m for m in ws.mentions(sid) if m.provenance != "source"]
+    assert not [m for m in proposed if "Zeitung" in m.surface and m.type != "org"]
+    assert {m.entity_id for m in proposed if m.surface == "Frankfurter Zeitung"} <= {"pmb29442"}
+    works = [text.index("»Der") + 1, text.index("Weihnachts-Einkäufe")]
+    assert not [m for m in proposed if any(m.start <= w < m.end for w in works)]
+
+
+def test_markup_an_org_marked_in_another_file_is_no_person(ws, tmp_path):
+    """The same surface marked ``orgName`` elsewhere in the edition: the model's PERSON for
+    it ("Frankfurter Zeitung printed the story.") is proposed as that organisation."""
+    marked = tmp_path / "letter.xml"
+    marked.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A'
+        '</title></titleStmt><publicationStmt><p>test</p></publicationStmt><sourceDesc><p>test'
+        '</p></sourceDesc></fileDesc></teiHeader><text><body><p>He wrote to the <orgName '
+        'ref="#fz">Frankfurter Zeitung</orgName>.</p></body></text></TEI>', encoding="utf-8")
+    plain = tmp_path / "news.txt"
+    plain.write_text("News\n\nFrankfurter Zeitung printed the story. A letter from Frankfurter "
+                     "Zeitung reached him in Vienna.\n", encoding="utf-8")
+    ws.add(marked)
+    ws.add(plain)
+    ws.propose()
+    found = [(m.type, m.entity_id) for m in ws.mentions("news")
+             if m.surface == "Frankfurter Zeitung"]
+    assert found == [("org", "fz"), ("org", "fz")]

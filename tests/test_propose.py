@@ -156,6 +156,23 @@ def test_propose_second_source_links_to_the_register(seed_ws, tmp_path):
     assert set(ws.entity("person-adolf-hitler").variants) == {"Adolf Hitler", "Hitler"}
 
 
+def test_propose_short_name_joins_its_texts_full_name_not_another_files(seed_ws):
+    """The minutes mark their "Hitler" ``ref="#hitler"``: the article's "Hitler"s stay with
+    the article's "Adolf Hitler" (a surface match across files is no identification)."""
+    from tests.conftest import DATA
+
+    ws = seed_ws
+    ws.add(DATA / "minutes-crlf.xml")
+    ws.propose()
+    article = ws.mentions("german-soviet-axis-talks", types=["person"])
+    (full,) = {m.entity_id for m in article if m.surface == "Adolf Hitler"}
+    short = [m for m in article if m.surface in ("Hitler", "Hitler's")]
+    assert len(short) >= 10 and {m.entity_id for m in short} == {full} != {"hitler"}
+    assert not [m for m in short if "linked" in m.flags.split(",")]
+    assert {m.entity_id for m in ws.mentions("minutes-crlf") if m.surface == "Hitler"} == \
+        {"hitler"}
+
+
 def test_propose_nothing_inside_web_or_mail_addresses(ws, tmp_path):
     """A register's links ("wiki/Arthur_Schnitzler", ".../S.04.02.15") hold no person and no
     date; the prose around them still gets its proposals."""

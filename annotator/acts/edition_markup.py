@@ -1,11 +1,13 @@
 """Names and dates an edition already marked up in a TEI source become confirmed mentions.
 
-``persName``, ``placeName``, ``orgName`` (and ``name`` with ``@type`` person/place/org) and
-``date`` inside ``<text>`` are an editor's decisions made before annotator: each becomes a
+``persName``, ``placeName``, ``orgName`` (and ``name`` or ``rs`` with ``@type``
+person/place/org) and ``date`` inside ``<text>`` are an editor's decisions made before annotator: each becomes a
 confirmed mention decided on its own (provenance ``source``), linked through ``@ref="#id"`` to
 the register entry of that id when there is one. Register lists in the source itself
 (``listPerson``, ``listPlace``, ``listOrg`` in the header, ``standOff`` or ``back``) are read
-first, so its own refs resolve. The proposer leaves spans overlapping these mentions alone.
+first, so its own refs resolve. The proposer leaves spans overlapping these mentions alone,
+and proposes no name inside what the file marks as something else (``marked_other``: a
+``title``, an ``rs`` of a work).
 
 DOCS: docs/review.md#markup-already-in-a-source
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -58,8 +61,23 @@ def _type_of(el: etree._Element) -> str | None:
         return None
     if q.localname in TAGS:
         return TAGS[q.localname]
-    if q.localname == "name":
+    if q.localname in ("name", "rs"):
         return _NAME_TYPES.get((el.get("type") or "").lower())
+    return None
+
+
+def _other_of(el: etree._Element) -> str | None:
+    """"other" for an element that marks a thing not proposed: a ``title``, a ``name``/``rs``
+    whose ``@type`` is no person, place or organisation (a work, an artwork, an event)."""
+    if not isinstance(el.tag, str):
+        return None
+    q = etree.QName(el)
+    if q.namespace != TEI_NS:
+        return None
+    if q.localname == "title":
+        return "other"
+    if q.localname in ("name", "rs") and el.get("type") and _type_of(el) is None:
+        return "other"
     return None
 
 
@@ -69,13 +87,24 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
     Walks the offset map once: a reading character belongs to the element owning the string
     it came from (an element's text, or the tail of its child) and to that element's ancestors.
     """
+    return _marked(parsed, tm, _type_of)
+
+
+def marked_other(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
+    """Reading spans of what the file marks as neither name nor date (``_other_of``): a
+    proposed person over "Der Sohn" in ``<rs type="work">`` would contradict the markup."""
+    return [(m.start, m.end) for m in _marked(parsed, tm, _other_of)]
+
+
+def _marked(parsed: ParsedSource, tm: TextMap,
+            kind_of: Callable[[etree._Element], str | None]) -> list[Marked]:
     nodes = list(parsed.root.iter())
     index = {el: i for i, el in enumerate(nodes)}
     parent = [index.get(p, -1) if (p := n.getparent()) is not None else -1 for n in nodes]
     text_el = f"{{{TEI_NS}}}text"
     kinds: dict[int, str] = {}
     for i, n in enumerate(nodes):
-        t = _type_of(n)
+        t = kind_of(n)
         if t is not None and any(a.tag == text_el for a in n.iterancestors()):
             kinds[i] = t
     if not kinds:

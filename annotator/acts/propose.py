@@ -31,6 +31,7 @@ from annotator.entities.names import (KnownEntity, NameMention, VariantHit, Vari
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
+from annotator.acts.edition_markup import marked_other
 from annotator.acts.queries import EditionView
 from annotator.acts.texts import Texts
 from annotator.config import Settings
@@ -50,7 +51,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 4  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 5  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -66,6 +67,7 @@ class Protected:
     end: int
     type: str
     status: str
+    entity_id: str | None = None
 
 
 # How sure each step is of what it proposes; an ORG span gets its own (nlp.org_filter).
@@ -76,10 +78,12 @@ CONFIDENCE = {"person": 0.7, "place": 0.7, "date": 0.8, "dateline": 0.8, "rule:r
 def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, str],
                     provenance: str, register: VariantIndex | None = None,
                     known: Sequence[KnownEntity] = (),
+                    own: Sequence[KnownEntity] = (),
                     rejected: frozenset[tuple[str, str]] = frozenset(),
                     protected: Sequence[Protected] = (),
                     rules: tuple[Rule, ...] = RULES,
                     datelines: Sequence[tuple[int, int]] = (),
+                    marked: Sequence[tuple[int, int]] = (),
                     org_threshold: float = DEFAULT_THRESHOLD,
                     confirmed: Mapping[str, str] | None = None,
                     dating: Dating = Dating()) -> list[Proposal]:
@@ -90,7 +94,10 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     retyped where the text shows a person, and looked for again where the model missed them: register variants (provenance
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
-    whose label maps to ``title``, and ``rules.find_titles``) are left out.
+    whose label maps to ``title``, ``rules.find_titles`` and ``marked``: what the file's markup
+    calls a title or a work) are left out. The file's markup decides: a name the text's own
+    mentions identify (``own``) has their type and entity (``settle_types``, and
+    ``group_mentions`` when stored).
 
     The steps ``eval --folds`` scores one by one are parameters: ``register`` (None: no
     propagation from what is confirmed), ``rules`` (``nlp.conventions.span_rules`` of the
@@ -103,7 +110,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     dates: list[tuple[int, int]] = []
     names: list[tuple[int, int, str]] = []
     outside_titles = drop_inside_title(
-        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
+        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text),
+         *marked])
     for s in spans:
         type_ = labels.get(s.label, "")
         if not type_ or type_ == TITLE:
@@ -141,9 +149,10 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names, org_conf = _orgs_kept(text, names, org_threshold, confirmed)
     names = _without_overlaps(names)
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
-    mentions = settle_types(mentions, known)
+    mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):
-        conf = org_conf.get((start, end)) if m.type == "org" else CONFIDENCE.get(m.type)
+        # an org the edition's names made of another type is as sure as the filter makes them
+        conf = org_conf.get((start, end), 1.0) if m.type == "org" else CONFIDENCE.get(m.type)
         out.append(Proposal(start, end, m.type, m.surface, provenance, confidence=conf))
     taken = bytearray(len(text))  # 1 where a character is already in a mention
     confirmed_at = bytearray(len(text))
@@ -345,18 +354,38 @@ def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
                everything: bool = False) -> list[Protected]:
     """Mentions a run leaves alone: decided ones, or with ``everything`` all stored ones."""
     rows = rows_of.mention_spans(conn, source_id, sha256)
-    return [Protected(r["start"], r["end"], r["type"], r["status"]) for r in rows
+    return [Protected(r["start"], r["end"], r["type"], r["status"], r["entity_id"]) for r in rows
             if everything or r["status"] != "proposed" or r["decided"]]
 
 
+def own_names(text: str, protected: Sequence[Protected],
+              known: Sequence[KnownEntity]) -> list[KnownEntity]:
+    """The names a text already identifies: the entities of its stored mentions (its markup,
+    the editor's decisions; in a register pass its earlier proposals too), each with the keys
+    it is written with here. ``group_mentions`` and ``settle_types`` go by them first."""
+    entities = {e.id: e for e in known}
+    keys: dict[str, list[str]] = {}
+    for q in protected:
+        e = entities.get(q.entity_id or "")
+        if e is None or q.type != e.type or q.status not in ("confirmed", "proposed"):
+            continue
+        key = name_key(text[q.start:q.end])
+        if key:
+            keys.setdefault(e.id, []).append(key)
+    return [KnownEntity(eid, entities[eid].type, entities[eid].status,
+                        tuple(dict.fromkeys(ks))) for eid, ks in keys.items()]
+
+
 def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],
-                    known: Sequence[KnownEntity], *, replace: bool) -> int:
+                    known: Sequence[KnownEntity], *, replace: bool,
+                    own: Sequence[KnownEntity] = ()) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
     proposal made again keeps its row (and id), the others go. Without it only new spans are
     added. Names are grouped with the store's entities: a name of a confirmed entity is linked
-    to it, one of a proposed entity joins it, the rest become new proposed entities.
+    to it, one of a proposed entity joins it, the rest become new proposed entities; the
+    names the source itself identifies (``own_names``) come first (``group_mentions``).
     """
     stale_rows = rows_of.undecided(conn, source_id) if replace else []
     old: dict[tuple[int, int, str], sqlite3.Row] = {
@@ -369,9 +398,10 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
              if p.type != "date"]
     entity_of: dict[int, str] = {}
     linked: set[int] = set()
+    unlinked: set[int] = set()
     taken: set[str] | None = None  # every entity id, read when a new one is made
     stamp = now()
-    for cand in group_mentions(names, known):
+    for cand in group_mentions(names, known, own):
         eid = cand.entity_id
         if eid is None:
             if taken is None:
@@ -386,12 +416,16 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             entity_of[i] = eid
             if cand.linked:
                 linked.add(i)
+            elif cand.entity_id is None:
+                unlinked.add(i)  # a register hit whose text names someone else
     kept: set[int] = set()
     new: list[rows_of.MentionValues] = []
     for i, p in enumerate(proposals):
         flags = p.flags
         if i in linked and "linked" not in flags.split(","):
             flags = ",".join(f for f in (flags, "linked") if f)
+        elif i in unlinked:
+            flags = ",".join(f for f in flags.split(",") if f and f != "linked")
         entity = entity_of.get(i)
         date_value = json.dumps(dict(p.date_value)) if p.date_value else None
         row = old.get((p.start, p.end, p.type))
@@ -479,14 +513,14 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         with ctx.store.transaction() as tx:
             known, rejected = known_entities(tx)
             ids = rows_of.confirmed_ids(tx)
+            stored = _protected(tx, src.id, src.sha256, everything=True)
+            own = own_names(text, stored, known)
             props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
                                     register=register_index(known, ids), known=known,
                                     rejected=rejected | rows_of.source_rejections(tx, src.id),
-                                    rules=rules,
-                                    protected=_protected(tx, src.id, src.sha256,
-                                                         everything=True))
+                                    rules=rules, protected=stored, own=own)
             props = [p for p in props if p.provenance == "rule:register"]
-            n = write_proposals(tx, src.id, src.sha256, props, known, replace=False)
+            n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
             record_run(tx, src.id, src.sha256, "register", "rule:register",
                         register_fingerprint(known, rejected, ids))
         results[src_id] = SourceProposeResult(src_id, n, True, res.words)
@@ -506,6 +540,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         pending: dict[str, tuple[str, Dating]] = {}  # in flight; without the workspace's cache
 
         lines: dict[str, list[tuple[int, int]]] = {}
+        others: dict[str, list[tuple[int, int]]] = {}  # the file's titles and works
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
@@ -514,6 +549,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, parsed, tm)
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(parsed, tm)
+                others[s.id] = marked_other(parsed, tm)
                 yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
@@ -533,15 +569,18 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
             """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
             text, dating = pending.pop(sid)
+            decided = _protected(tx, sid, src.sha256)
+            own = own_names(text, decided, names.known)
             props = build_proposals(
                 text, spans, labels=settings.labels, provenance=provenance,
                 register=names.register, known=names.known,
                 rejected=names.rejected | rows_of.source_rejections(tx, sid),
-                protected=_protected(tx, sid, src.sha256),
-                rules=rules, datelines=lines.pop(sid, ()), org_threshold=steps.org_threshold,
+                protected=decided, own=own,
+                rules=rules, datelines=lines.pop(sid, ()), marked=others.pop(sid, ()),
+                org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating)
             before = tx.total_changes
-            n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True)
+            n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own)
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)

@@ -17,7 +17,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -162,14 +162,20 @@ class _Union:
             self.parent[rb] = ra
 
 
-def group_mentions(mentions: Sequence[NameMention],
-                   known: Sequence[KnownEntity] = ()) -> list[Candidate]:
-    """Group mentions into candidates, joining known entities where a key matches.
+def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity] = (),
+                   own: Sequence[KnownEntity] = ()) -> list[Candidate]:
+    """Group one text's mentions into candidates: the text's own evidence first, then the
+    edition's entities.
 
-    Same type and same key always group. A person's shorter name joins the one longer name it
-    ends ("Hitler" -> "Adolf Hitler") when that is unambiguous: among known entities first
-    (confirmed before proposed), else among the names in ``mentions``. A key that is a variant
-    of a known entity links to it, a confirmed one before a proposed one.
+    1. Same type and same key always group; a person's shorter name joins the one longer name
+       of the same text it ends ("Hitler" -> "Adolf Hitler"), among the mentions and the names
+       the text already identifies (``own``), when that is unambiguous.
+    2. A name the text itself identifies (``own``: its markup's pointers, the editor's decisions
+       in it, one entity for that name here) is that entity.
+    3. Else a group links to a known entity by its fullest names only (those no other name of
+       the group ends with): a variant of one (confirmed before proposed) or the family name of
+       exactly one. Across files a name is a surface match, a guess: another file's "Hitler"
+       never pulls this text's "Hitler" away from its "Adolf Hitler".
     """
     uf = _Union()
     by_key: dict[tuple[str, str], list[NameMention]] = defaultdict(list)
@@ -188,25 +194,27 @@ def group_mentions(mentions: Sequence[NameMention],
                 for tail in surname_keys(k):
                     if e not in known_by_tail[(e.type, tail)]:
                         known_by_tail[(e.type, tail)].append(e)
+    own_ids: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in own:
+        for k in e.keys:
+            own_ids[(e.type, k)].add(e.id)
     # Longer names first, so a short name finds its long name's group.
     keys = sorted(by_key, key=lambda tk: (-len(tk[1].split()), tk[1]))
-    batch_tails: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for tk in keys:
+    text_tails: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for tk in [*keys, *own_ids]:
         if tk[0] == "person":
             for tail in surname_keys(tk[1]):
-                batch_tails[(tk[0], tail)].add(tk)
+                text_tails[(tk[0], tail)].add(tk)
+    for tk in own_ids:
+        if len(own_ids[tk]) == 1:
+            uf.union(("e", next(iter(own_ids[tk]))), ("k", tk))
     for tk in keys:
         uf.find(("k", tk))
-        match = _known_match(known_by_key.get(tk, []), known_by_tail.get(tk, []))
-        if match is not None:
-            uf.union(("e", match.id), ("k", tk))
-            continue
-        if tk[0] != "person":
-            continue
-        longer = {uf.find(("k", other)) for other in batch_tails.get(tk, ())}
+        if tk in own_ids or tk[0] != "person":
+            continue  # what the text identifies, or no family name to go by
+        longer = {uf.find(("k", other)) for other in text_tails.get(tk, ())}
         if len(longer) == 1:
             uf.union(longer.pop(), ("k", tk))
-    known_ids = {e.id: e for e in known}
     groups: dict[_Node, list[tuple[str, str]]] = defaultdict(list)
     for tk in keys:
         groups[uf.find(("k", tk))].append(tk)
@@ -214,13 +222,20 @@ def group_mentions(mentions: Sequence[NameMention],
     for node in list(uf.parent):
         if node[0] == "e":
             entity_of[uf.find(node)] = node[1]
+    known_ids = {e.id: e for e in [*known, *own]}
     out = []
     for root, tks in groups.items():
+        eid = entity_of.get(root)
+        if eid is None and not any(tk in own_ids for tk in tks):
+            found = {e.id: e for tk in _heads(tks)
+                     if (e := _known_match(known_by_key.get(tk, []),
+                                           known_by_tail.get(tk, []))) is not None}
+            if len(found) == 1:
+                eid = next(iter(found))
         members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)
         variants: dict[str, tuple[str, str]] = {}
         for m in members:
             variants.setdefault(m.key, (display_name(m.surface), m.key))
-        eid = entity_of.get(root)
         status = known_ids[eid].status if eid in known_ids else ""
         out.append(Candidate(
             type=tks[0][0], preferred=preferred_name(m.surface.strip() for m in members),
@@ -228,6 +243,12 @@ def group_mentions(mentions: Sequence[NameMention],
             entity_id=eid, linked=status == "confirmed"))
     out.sort(key=lambda c: c.members[0])
     return out
+
+
+def _heads(tks: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A group's fullest names: the keys no other key of the group ends with."""
+    shorter = {(t, tail) for t, k in tks for tail in surname_keys(k)}
+    return [tk for tk in tks if tk not in shorter]
 
 
 def _known_match(exact: list[KnownEntity], tails: list[KnownEntity]) -> KnownEntity | None:
@@ -261,23 +282,41 @@ def person_name_keys(mentions: Iterable[NameMention],
     return keys
 
 
-def settle_types(mentions: Sequence[NameMention],
-                 known: Sequence[KnownEntity] = ()) -> list[NameMention]:
-    """Relabel a name the model typed as org or place when it is a person's name here.
+def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] = (),
+                 own: Sequence[KnownEntity] = (),
+                 edition: Mapping[str, str] | None = None) -> list[NameMention]:
+    """Retype a name the model typed one way where the edition or the text shows another.
 
-    The small model often calls a lone surname an ORG ("Ribbentrop" after "Joachim von
-    Ribbentrop"); a key that is a person's full or family name in the same text, or in the
-    register, is a person unless the register has it as a confirmed place or organisation.
+    In order: a name the text's own markup identifies (``own``) has that entity's type (the
+    file's markup decides); the small model often calls a lone surname an ORG ("Ribbentrop"
+    after "Joachim von Ribbentrop"): a key that is a person's full or family name in the same
+    text, or in the register, is a person unless the register has it as a confirmed place or
+    organisation; a name the model calls a person that is no person's name here but one of
+    the edition's confirmed names of another type (``edition``: key -> type, say the
+    "Frankfurter Zeitung" another file marks ``orgName``) has that type.
     """
+    marked: dict[str, set[str]] = defaultdict(set)
+    for e in own:
+        for k in e.keys:
+            marked[k].add(e.type)
     persons = person_name_keys(mentions, known)
     other = {(e.type, k) for e in known if e.status == "confirmed" and e.type != "person"
              for k in e.keys}
+    # a family name of a full name here: the text's own evidence that a key is a person's
+    family = {t for m in mentions if m.type == "person" for t in surname_keys(m.key)}
     out = []
     for m in mentions:
-        if m.type in ("org", "place") and m.key in persons and (m.type, m.key) not in other:
-            out.append(NameMention(m.index, "person", m.surface))
+        here = marked.get(m.key, set())
+        if len(here) == 1:
+            type_ = next(iter(here))
+        elif m.type in ("org", "place") and m.key in persons and (m.type, m.key) not in other:
+            type_ = "person"
+        elif m.type == "person" and m.key not in family and edition and \
+                edition.get(m.key, "person") != "person":
+            type_ = edition[m.key]
         else:
-            out.append(m)
+            type_ = m.type
+        out.append(m if type_ == m.type else NameMention(m.index, type_, m.surface))
     return out
 
 
