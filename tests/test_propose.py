@@ -359,6 +359,24 @@ def test_propose_build_proposals_invariants(data):
         assert a.end <= b.start
 
 
+def test_propose_nothing_over_a_marked_work_but_names_inside_it():
+    """What the file marks as a work or a title is not a person (the model's PERSON over the
+    whole of it, or across its edge, is dropped); a name inside it is kept, as editions mark
+    the sitter of a portrait inside ``<rs type="art">``."""
+    text = "Der Sohn appeared. The Portrait of Titian hangs in Venice."
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in
+          ("Der Sohn", "Portrait of Titian", "Titian", "Titian hangs", "Venice")}
+    spans = [RawSpan(*at["Der Sohn"], "PERSON"), RawSpan(*at["Titian"], "PERSON"),
+             RawSpan(*at["Venice"], "GPE")]
+    marked = [at["Der Sohn"], at["Portrait of Titian"]]
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                            marked=marked)
+    assert [(p.surface, p.type) for p in props] == [("Titian", "person"), ("Venice", "place")]
+    crossing = build_proposals(text, [RawSpan(*at["Titian hangs"], "PERSON")],
+                               labels=DEFAULT_LABELS, provenance="model:x@1", marked=marked)
+    assert crossing == []
+
+
 def test_propose_progress_bar_on_a_terminal_only(ws, tmp_path):
     import os
     import sys

@@ -16,7 +16,9 @@ DOCS: docs/proposals.md
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 import logging
 import sqlite3
@@ -94,8 +96,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     retyped where the text shows a person, and looked for again where the model missed them: register variants (provenance
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
-    whose label maps to ``title``, ``rules.find_titles`` and ``marked``: what the file's markup
-    calls a title or a work) are left out. The file's markup decides: a name the text's own
+    whose label maps to ``title``, and ``rules.find_titles``) are left out, and so are names
+    over what the file's markup calls a title or a work (``marked``), not inside it. The file's markup decides: a name the text's own
     mentions identify (``own``) has their type and entity (``settle_types``, and
     ``group_mentions`` when stored).
 
@@ -110,8 +112,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     dates: list[tuple[int, int]] = []
     names: list[tuple[int, int, str]] = []
     outside_titles = drop_inside_title(
-        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text),
-         *marked])
+        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
+    not_over_marked = _not_over(marked)
     for s in spans:
         type_ = labels.get(s.label, "")
         if not type_ or type_ == TITLE:
@@ -122,7 +124,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                 dates.append(widen_date_span(text, *span))
             continue
         span = clean_span(text, s.start, s.end, type_, rules)
-        if span is not None and outside_titles(text, *span, type_) is not None:
+        if span is not None and outside_titles(text, *span, type_) is not None and \
+                not_over_marked(*span):
             names.append((span[0], span[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
@@ -167,7 +170,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         span = clean_span(text, hit.start, hit.end, hit.type, extra) if extra else \
             (hit.start, hit.end)
         if span is None or taken.find(1, *span) != -1 or \
-                outside_titles(text, *span, hit.type) is None:
+                outside_titles(text, *span, hit.type) is None or not not_over_marked(*span):
             continue
         taken[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
         out.append(Proposal(span[0], span[1], hit.type, text[span[0]:span[1]], prov,
@@ -186,6 +189,26 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
+
+
+def _not_over(marked: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """False for a name over a marked span (the whole of it, or across its edge): the model's
+    person "Der Sohn" over ``<rs type="work">Der Sohn</rs>``. A name inside one is kept:
+    editions mark the sitter of a portrait inside ``<rs type="art">``, an author in a title."""
+    spans = sorted(marked)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+
+    def ok(start: int, end: int) -> bool:
+        j = bisect.bisect_left(starts, end) - 1  # spans that start before the name ends
+        while j >= 0 and reach[j] > start:
+            a, b = spans[j]
+            if b > start and not (a <= start and end <= b and (a, b) != (start, end)):
+                return False
+            j -= 1
+        return True
+
+    return ok
 
 
 def _date_value(surface: str) -> tuple[tuple[tuple[str, str], ...], str]:
