@@ -226,10 +226,11 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     out = []
     for root, tks in groups.items():
         eid = entity_of.get(root)
-        if eid is None and not any(tk in own_ids for tk in tks):
-            found = {e.id: e for tk in _heads(tks)
-                     if (e := _known_match(known_by_key.get(tk, []),
-                                           known_by_tail.get(tk, []))) is not None}
+        own_root = root[0] == "k" and root[1] in own_ids  # a name the text gives several
+        if eid is None and not own_root and not any(tk in own_ids for tk in tks):
+            found = {match.id for tk in _heads(tks)
+                     if (match := _known_match(known_by_key.get(tk, []),
+                                               known_by_tail.get(tk, []))) is not None}
             if len(found) == 1:
                 eid = next(iter(found))
         members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)
