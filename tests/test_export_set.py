@@ -245,10 +245,11 @@ def test_export_pointers_resolve_and_follow_the_editions_style(ws, tmp_path, tei
     assert ("Captain Fairlie", "ref", fairlie) in named  # bare, as the file's @ref
     assert ("Falmouth", "ref", falmouth) in named
     assert ("Cheyne Walk", "ref", "pl0501") in named  # the file's own pointer
-    # EHRI points to authority records: a name without one gets no pointer, and no entry
-    assert not any(n == "Mr. Cohen" for n, _, _ in named)
-    assert any("".join(el.itertext()) == "Mr. Cohen"
-               for el in out[EHRI.name].iter(f"{TEI}persName"))
+    # EHRI points to authority records: a name without one points to its entry, written in
+    # the file's standOff (it had no pointer at all: the editor's decision was not exported)
+    assert ("Mr. Cohen", "ref", f"#{cohen}") in named
+    assert [el.get(XML_ID) for el in out[EHRI.name].iter(f"{TEI}person")
+            if el.getparent().getparent().tag == f"{TEI}standOff"] == [cohen]
     agents = {el.text: el.get("corresp") for root in (fn_out, bare_out)
               for el in root.iter(f"{TEI}note") if el.get("type") == "agent"}
     assert agents == {"Joseph Faulk": "register.xml#w63g5f9w", "Mrs Grey": "pe0103"}
@@ -267,6 +268,13 @@ def test_export_pointers_resolve_and_follow_the_editions_style(ws, tmp_path, tei
     assert unresolved(forced, sources) == []
     root = etree.parse(str(forced / EHRI.name)).getroot()
     assert root.find(f".//{TEI}text//{TEI}persName[@ref='register.xml#{cohen}']") is not None
+    # none, asked for: no entry is written, a name without an authority id has no pointer
+    nothing = tmp_path / "none"
+    ws.export_tei(register="none", out_dir=nothing)
+    root = etree.parse(str(nothing / EHRI.name)).getroot()
+    cohen_el = next(el for el in root.iter(f"{TEI}persName")
+                    if "".join(el.itertext()) == "Mr. Cohen")
+    assert cohen_el.attrib == {} and root.find(f"{TEI}standOff") is None
     # inline: the entries go into each file, the forms stay the edition's
     inline = tmp_path / "inline"
     ws.export_tei(register="inline", out_dir=inline)
@@ -274,6 +282,69 @@ def test_export_pointers_resolve_and_follow_the_editions_style(ws, tmp_path, tei
     root = etree.parse(str(inline / "A00187143.xml")).getroot()
     assert root.find(f".//{TEI}text//{TEI}persName[@key='{wager}']") is not None
     assert root.find(f".//{TEI}standOff//{TEI}person[@{XML_ID}='{wager}']") is not None
+
+
+PLAIN = b"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>A letter without pointers</title></titleStmt>
+      <publicationStmt><p>Test data.</p></publicationStmt>
+      <sourceDesc><p>Written for annotator's tests.</p></sourceDesc>
+    </fileDesc>
+  </teiHeader>
+  <text>
+    <body>
+      <p>Anna Weiss wrote from Jerusalem that the children were well.</p>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+def test_export_in_an_edition_of_authority_uris_keeps_the_pointers_of_decided_names(
+        ws, tmp_path, tei_schema):
+    """A file without pointers, among files that point to authority records (EHRI), exports
+    as they do (no --register given): a name whose entity has an authority id points to its
+    record; one without points to its entry, written in the file's standOff (before: no
+    pointer at all, the editor's confirmed name not linked). A file with nothing decided,
+    or only names with authority ids, gets no standOff: nothing but what it needs is
+    inserted. ``--register none`` asked for keeps its word: no entry, no pointer."""
+    ehri = _add(ws, tmp_path, EHRI)
+    plain = tmp_path / "in" / "plain.xml"
+    plain.write_bytes(PLAIN)
+    sid = ws.add(plain).source.id
+    ws.export_tei()  # nothing decided: each file is written as it is
+    for name, src in ((EHRI.name, EHRI.read_bytes()), ("plain.xml", PLAIN)):
+        assert (ws.exports_dir / name).read_bytes() == src, name
+    jerusalem = _new_name(ws, sid, "Jerusalem", "place")
+    ws.link(jerusalem, "wikidata", "Q1218")
+    ws.export_tei()  # only a name with an authority id: no entry to write
+    out = (ws.exports_dir / "plain.xml").read_bytes()
+    assert b'<placeName ref="http://www.wikidata.org/entity/Q1218">Jerusalem<' in out
+    assert b"standOff" not in out and b"else its register entry" not in out
+    assert (ws.exports_dir / EHRI.name).read_bytes() == EHRI.read_bytes()
+    anna = _new_name(ws, sid, "Anna Weiss")
+    ws.add_claim(sid, quote="the children were well", kind="attributed", agent=anna)
+    ws.export_tei()
+    out = (ws.exports_dir / "plain.xml").read_bytes()
+    assert only_insertions(PLAIN, out)
+    root = etree.fromstring(out)
+    assert root.find(f".//{TEI}body//{TEI}persName[@ref='#{anna}']").text == "Anna Weiss"
+    assert root.find(f".//{TEI}body//{TEI}placeName").get("ref") == \
+        "http://www.wikidata.org/entity/Q1218"
+    standoff = root.find(f"{TEI}standOff")
+    assert [el.get(XML_ID) for el in standoff.iter(f"{TEI}person", f"{TEI}place")] == [anna]
+    assert standoff.find(f".//{TEI}note[@type='agent']").get("corresp") == f"#{anna}"
+    assert b"else its register entry" in out  # the header says where the entries are
+    assert unresolved(ws.exports_dir, {EHRI.name: EHRI.read_bytes(), "plain.xml": PLAIN}) == []
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    assert ehri and (ws.exports_dir / EHRI.name).read_bytes() == EHRI.read_bytes()
+    nothing = tmp_path / "none"
+    ws.export_tei(register="none", out_dir=nothing)
+    root = etree.parse(str(nothing / "plain.xml")).getroot()
+    assert root.find(f".//{TEI}body//{TEI}persName").attrib == {}
+    assert root.find(f"{TEI}standOff//{TEI}person") is None
 
 
 def only_insertions(src: bytes, out: bytes) -> bool:

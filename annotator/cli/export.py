@@ -24,7 +24,9 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list w
 RegisterOpt = Annotated[str | None, typer.Option(
     "--register", help="Where the register entries new names point to go: inline (a standOff "
                        "in each file), file (register.xml beside the exports) or none "
-                       "(pointers to authority records). Default: as the sources do.")]
+                       "(pointers to authority records, no entries). Default: as the "
+                       "sources do; where they point to authority records, a name without "
+                       "one points to an entry in the file's standOff.")]
 
 
 class TableFormat(str, Enum):

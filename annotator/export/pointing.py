@@ -37,6 +37,11 @@ from annotator.store import pointers as pointer_rows
 from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
 
 REGISTERS = ("inline", "file", "none")
+# The mode of a file whose edition points to authority records (``none``) when no mode was
+# asked for: a new name whose entity has an authority id points to its record, one without
+# points to an entry in the file's standOff (as ``inline``), so no name an editor decided is
+# exported without a pointer. ``none`` asked for keeps its word: no entry is written.
+URIS = "uris"
 REGISTER_FILE = "register.xml"
 # the elements whose pointers say how an edition points to its register, and the entity type
 # each names (``name`` and ``rs`` say it in @type: counted for every type)
@@ -108,6 +113,13 @@ def default_register(files: Iterable[bytes]) -> str:
     (``#id`` within the file, or no pointers), ``file`` (another file's entries: ``@key``,
     ``persons.xml#p1``, a bare or prefixed id) or ``none`` (authority records: http URIs)."""
     return register_of(forms(data) for data in files)
+
+
+def inferred_register(counts: Iterable[Counter[tuple[str, str]]]) -> str:
+    """The mode of a file no ``--register`` was given for: ``register_of`` its pointers'
+    ``counts`` (of its own names, else of all the sources'), ``uris`` for ``none``."""
+    mode = register_of(counts)
+    return URIS if mode == "none" else mode
 
 
 def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:

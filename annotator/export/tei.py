@@ -14,7 +14,8 @@ asked): a file added and exported with nothing decided is written as it is.
   fragments joined by ``@next``/``@prev``.
 * register entries where the edition keeps them (``--register``): a ``<standOff>`` after
   ``<text>`` with the entries inserted markup points to (``inline``), ``register.xml`` beside
-  the exports (``file``), or none, new names pointing to authority records (``none``). An
+  the exports (``file``), or none, new names pointing to authority records (``none``; as the
+  edition's own, and not asked for: entries in the standOff for entities without one). An
   authority id given in review to an entity the file's own names point to goes into the
   file's own entry of it. The standOff also holds the works claims cite (``listBibl``) and
   one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+).
@@ -53,8 +54,9 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
-from annotator.export.pointing import (REGISTER_FILE, REGISTERS, Style, file_pointers, forms,
-                                       register_of, style_of, written_register_ids)
+from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Style, file_pointers,
+                                       forms, inferred_register, style_of,
+                                       written_register_ids)
 from annotator.export.pointing import default_register as default_register
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
@@ -464,6 +466,7 @@ class _Builder:
                  existing: _Existing, register: str = "inline") -> None:
         self.ix = ix
         self.register = register
+        self.entries = "inline" if register == URIS else register  # where entries are written
         self.out = ""  # the export, once built
         self.pointed: set[str] = set()  # entities that inserted markup points to
         self.own_entries: dict[str, int] = {}  # decided entity -> the file's own entry of it
@@ -616,14 +619,15 @@ class _Builder:
         """(attribute, value) inserted markup points to an entity with: the file's own
         pointer to it, when the file has one; else, in the edition's form (``pointing``),
         its entry in this file's standOff (``inline``) or in ``register.xml`` (``file``), or
-        its authority record (``none``: no register written; None when it has no id)."""
+        its authority record (``none``: no register written; None when it has no id;
+        ``uris``: its entry in the standOff when it has no id)."""
         own = self.data.own_pointers.get(ent.id)
         if own is not None:
             return own
-        if self.register == "none":
-            uri = self._authority_uri(ent)
+        uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
+        if uri is not None or self.register == "none":
             return ("ref", uri) if uri else None
-        return self.data.style(ent.type).attr_value(ncname(ent.id), self.register)
+        return self.data.style(ent.type).attr_value(ncname(ent.id), self.entries)
 
     def _authority_uri(self, ent: Entity) -> str | None:
         return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
@@ -632,7 +636,10 @@ class _Builder:
 
     def _needs_entry(self, eid: str) -> bool:
         """Whether markup pointing to the entity points to an entry the export writes."""
-        return eid not in self.data.own_pointers and self.register != "none"
+        if eid in self.data.own_pointers or self.register == "none":
+            return False
+        ent = self.data.entities.get(eid)
+        return self.register != URIS or (ent is not None and self._authority_uri(ent) is None)
 
     def agent_pointer(self, eid: str) -> tuple[str | None, bool]:
         """(``@corresp`` of a claim's agent note, whether it points to an entry the export
@@ -642,9 +649,10 @@ class _Builder:
         own = self.data.own_pointers.get(eid)
         if own is not None and own[0] != "key":
             return own[1], False
-        if self.register == "none":
-            return self._authority_uri(ent), False
-        return POINTER_STYLE.attr_value(ncname(ent.id), self.register)[1], True
+        uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
+        if uri is not None or self.register == "none":
+            return uri, False
+        return POINTER_STYLE.attr_value(ncname(ent.id), self.entries)[1], True
 
     def _marked(self, type_: str, s: int, e: int) -> list[int] | None:
         """The file's own element (chain of fragments) marking exactly this span, if any."""
@@ -923,7 +931,10 @@ class _Builder:
             out.append(f"{indent}</{q('appInfo')}>")
         if DECL_ID not in self.ex.ids:
             out.append(f"{indent}<{q('editorialDecl')}{attrs((('xml:id', DECL_ID),))}>")
-            for para in _encoding_description(q("gi"), self.register):
+            # ``uris`` says where its entries are only when it wrote one: a file whose new
+            # names all point to authority records says what ``none`` says
+            said = self.register if self.register != URIS or self.pointed else "none"
+            for para in _encoding_description(q("gi"), said):
                 out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
             out.append(f"{indent}</{q('editorialDecl')}>")
         return out
@@ -989,7 +1000,7 @@ class _Builder:
         for etype, list_name, item in LISTS:
             lines: list[str] = []
             for ent in sorted(self.data.entities.values(), key=lambda e: e.id):
-                if ent.type != etype or self.register != "inline" or ent.id not in self.pointed:
+                if ent.type != etype or self.entries != "inline" or ent.id not in self.pointed:
                     continue
                 xid = ncname(ent.id)
                 if xid in self.ex.ids:
@@ -1183,7 +1194,10 @@ def _encoding_description(gi_name: str, register: str = "inline") -> tuple[str, 
              "file": f"the register entries of {REGISTER_FILE} beside this file "
                      f"({gi('listPerson')}, {gi('listPlace')}, {gi('listOrg')}; {gi('idno')} "
                      "for authority ids)",
-             "none": "the authority record of the entity, where it has one"}[register]
+             "none": "the authority record of the entity, where it has one",
+             URIS: "the authority record of the entity, where it has one, else its register "
+                   f"entry in {gi('standOff')} ({gi('listPerson')}, {gi('listPlace')}, "
+                   f"{gi('listOrg')})"}[register]
     return (
         f"Names, dates and claims the editors decided were marked with annotator; the "
         f"markup the file already had is its own. New {gi('persName')}, {gi('placeName')} and "
@@ -1245,9 +1259,10 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
 
     ``register``: where the entries new markup points to go (``REGISTERS``; default: where
     each source keeps its own, ``default_register`` of its names' pointers, else where the
-    workspace's sources keep theirs). With ``file``, ``register.xml`` beside the exports
-    holds them, and the entries an editor gave authority ids to that the sources point to
-    elsewhere.
+    workspace's sources keep theirs; where that is ``none``, ``URIS``: an entity without an
+    authority id still gets its entry, in the file's standOff). With ``file``,
+    ``register.xml`` beside the exports holds them, and the entries an editor gave authority
+    ids to that the sources point to elsewhere.
     Each file is written atomically; if one cannot be written, the files written before it
     are kept, the earlier export of the failing one is left intact, and ExportError says so.
     """
@@ -1258,7 +1273,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     edition_forms: Counter[tuple[str, str]] = Counter()
     for counted in file_forms.values():
         edition_forms.update(counted)
-    edition_register = register_of(file_forms.values())
+    edition_register = inferred_register(file_forms.values())
     if register is not None and register not in REGISTERS:
         raise ExportError(f"no register mode {register!r}",
                           hint=f"use one of {', '.join(REGISTERS)}", code="E023")
@@ -1275,7 +1290,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, parsed.root, known)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
-            mode = register or (register_of([data.file_forms]) if data.file_forms
+            mode = register or (inferred_register([data.file_forms]) if data.file_forms
                                 else edition_register)
             built = _render(source, data, source_id=src.id, register=mode)
             counts = built.counts
