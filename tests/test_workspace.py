@@ -9,7 +9,7 @@ import pytest
 
 from annotator import SourceError, StoreError, Workspace
 from annotator.store import SCHEMA_VERSION
-from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT
+from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT, reopened_at
 
 
 def test_workspace_add_tei_is_byte_identical(ws):
@@ -206,24 +206,9 @@ def test_store_pragmas_and_version(ws):
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
-def _reopened_at(ws, version, *undo):
-    """Close the workspace, undo its store's later schema (``undo``, SQL), mark it ``version``
-    and open it again: the migrations must bring it back to SCHEMA_VERSION."""
-    path = ws.store.path
-    ws.close()
-    conn = sqlite3.connect(path)
-    for sql in (*undo, f"PRAGMA user_version = {version}"):
-        conn.execute(sql)
-    conn.commit()
-    conn.close()
-    again = Workspace.open(path.parent)
-    assert again.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    return again
-
-
 def _as_version(ws, version, *undo):
     """A store of an older schema version (before pointers and mention confidence), reopened."""
-    return _reopened_at(ws, version, *undo, "DROP TABLE pointers",
+    return reopened_at(ws, version, *undo, "DROP TABLE pointers",
                         "ALTER TABLE mentions DROP COLUMN confidence")
 
 
@@ -233,7 +218,7 @@ def test_store_version_1_gets_the_mentions_kinds_index(ws):
 
 
 def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
-    again = _reopened_at(seed_ws, 7, "DROP INDEX mentions_entity_state")
+    again = reopened_at(seed_ws, 7, "DROP INDEX mentions_entity_state")
     plan = " ".join(str(r[3]) for r in again.store.conn.execute(
         "EXPLAIN QUERY PLAN SELECT entity_id, count(*) FROM mentions WHERE entity_id = 'x' "
         "AND status != 'stale'"))
@@ -243,7 +228,7 @@ def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
 
 def test_store_version_4_gets_the_date_columns(seed_ws):
     """A store from before dates had reasons: the columns come, its sources stay readable."""
-    again = _reopened_at(seed_ws, 4, "DROP INDEX mentions_kinds", *(
+    again = reopened_at(seed_ws, 4, "DROP INDEX mentions_kinds", *(
         f"ALTER TABLE {table} DROP COLUMN {column}"
         for table, column in (("sources", "date"), ("sources", "date_reason"),
                               ("mentions", "date_reason"), ("mentions", "date_cert"))))
@@ -357,7 +342,7 @@ def test_textmap_is_not_kept_by_waiting_for_another_writer(seed_ws):
 
 def test_store_version_5_gets_the_source_rejections_table(seed_ws):
     """A store from before rejections in one source: the table comes, the rest is kept."""
-    again = _reopened_at(seed_ws, 5, "DROP TABLE source_rejections")
+    again = reopened_at(seed_ws, 5, "DROP TABLE source_rejections")
     assert again.store.one("SELECT count(*) AS n FROM source_rejections")["n"] == 0
     assert again.source("german-soviet-axis-talks").sha256
 
@@ -365,11 +350,25 @@ def test_store_version_5_gets_the_source_rejections_table(seed_ws):
 def test_store_version_6_gets_the_claims_confidence_and_candidate(seed_ws):
     """A store from before claims had a confidence: the columns come, old claims have none."""
     seed_ws.add_claim("german-soviet-axis-talks", span=(0, 24), kind="editorial")
-    again = _reopened_at(seed_ws, 6, *(f"ALTER TABLE claims DROP COLUMN {column}"
+    again = reopened_at(seed_ws, 6, *(f"ALTER TABLE claims DROP COLUMN {column}"
                                        for column in ("confidence", "agent_candidate")))
-    assert SCHEMA_VERSION == 8
     (row,) = again.claims()
     assert (row.confidence, row.agent_candidate) == (None, "")
+
+
+def test_store_version_8_gets_the_sources_file_names(seed_ws):
+    """A store from before file names were recorded: the column comes, empty (not known);
+    a source added now records the name of its file. (SQLite 3.40 cannot drop the table's
+    last column: it is renamed away.)"""
+    again = reopened_at(seed_ws, 8, "ALTER TABLE sources RENAME COLUMN name TO name_v9")
+    assert SCHEMA_VERSION == 9
+    assert again.store.one("SELECT name FROM sources WHERE id = 'german-soviet-axis-talks'"
+                           )["name"] == ""
+    path = again.root / "Letter 1.txt"
+    path.write_text("Letter one\n\nAll is well.\n", encoding="utf-8")
+    sid = again.add(path).source.id
+    assert again.store.one("SELECT name FROM sources WHERE id = ?", (sid,))["name"] == \
+        "Letter 1.txt"
 
 
 def test_workspace_methods_show_their_acts_docs_and_signatures_in_a_notebook(ws):

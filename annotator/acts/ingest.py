@@ -124,16 +124,53 @@ def _target(ctx: ActContext, path: Path, sid: str) -> Path:
 
 
 def _kept_target(ctx: ActContext, item: _Prepared, row: sqlite3.Row) -> Path:
-    """Where a replaced source's file goes: where its stored file is. A store made before
-    files kept their names holds it as ``<id>.xml``, which stays; a file of another name
-    whose id is the same is another file, refused (it would take that file's place)."""
+    """Where a replaced source's file goes: where its stored file is, when the new file is
+    the one the source was added from (the name the store recorded, ``Letter 1.txt``), or a
+    TEI file of the stored file's name. A text or Markdown file is kept under a name made of
+    its own (``letter-1.txt`` -> ``letter-1.xml``): that name is not its. A file of another
+    name whose id is the same is another file, refused: it would take that file's place.
+
+    A store before version 9 did not record names: there only the TEI annotator made of a
+    text or Markdown file names it. A TEI source kept as ``<id>.xml`` may be a file so named
+    or (``<id>.xml`` kept by an older annotator) one named otherwise: another name is
+    refused, saying so, rather than guessed."""
     stored = ctx.root / str(row["file"])
-    if stored.name == item.target.name or stored.name == f"{item.id}.xml":
+    added_as = row["name"] or _encoded_from(ctx, row)
+    if item.path.name == added_as or (item.origin == "tei" and stored.name == item.path.name):
         return stored
-    raise SourceError(f"source '{item.id}' is {row['file']}; {item.path.name} is another file "
-                      "with the same id",
-                      hint=f"name it {stored.name} to replace that source, or give it a name "
-                           "of its own", location=Location(item.path), code="S018")
+    if not added_as and item.origin == row["origin"] == "tei" and \
+            stored.name == f"{item.id}.xml":
+        raise SourceError(f"source '{item.id}' is {row['file']}, added before annotator "
+                          f"recorded the names of files; {item.path.name} may be another file "
+                          "with the same id",
+                          hint=f"if it is that source's file, name it {stored.name} to replace "
+                               "it; else give it a name of its own",
+                          location=Location(item.path), code="S018")
+    raise SourceError(f"source '{item.id}' is {row['file']}"
+                      f"{f' (added from {added_as})' if added_as else ''}; {item.path.name} "
+                      "is another file with the same id",
+                      hint=f"name it {added_as or stored.name} to replace that source, or give "
+                           "it a name of its own", location=Location(item.path), code="S018")
+
+
+def _encoded_from(ctx: ActContext, row: sqlite3.Row) -> str:
+    """The name of the text or Markdown file a source's TEI was made from, as its header
+    says it (``Encoded from the plain-text file <ref target="Letter 1.txt">``); '' for a TEI
+    source, whose file is kept as it was."""
+    if row["origin"] == "tei":
+        return ""
+    data = source_rows.version_bytes(ctx.store.conn, row["sha256"])
+    if data is None:
+        return ""
+    try:
+        root = parse_source(Path(str(row["file"])), data).root
+    except AnnotatorError:
+        return ""
+    ref = root.find("t:teiHeader//t:sourceDesc/t:p/t:ref", {"t": TEI_NS})
+    para = ref.getparent() if ref is not None else None
+    if ref is None or para is None or not (para.text or "").startswith("Encoded from the "):
+        return ""
+    return str(ref.get("target", ""))
 
 
 def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddResult:
@@ -162,7 +199,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     title = _title(item.parsed)
     values = {"id": item.id, "file": rel, "sha256": item.parsed.sha256,
               "title": title, "origin": item.origin, "chars": len(tm.text),
-              "words": len(tm.text.split()), "added_at": now(),
+              "words": len(tm.text.split()), "added_at": now(), "name": item.path.name,
               **(own_date := _source_date(item.parsed, row))}
     kept = stale = 0
     written = False
@@ -177,7 +214,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
             else:
                 old_tm = texts.version_textmap(item.id, row["sha256"])
                 act.update("sources", {"id": item.id},
-                           {**values, "added_at": row["added_at"], "replaced_at": now()})
+                           {**values, "added_at": row["added_at"], "replaced_at": now(),
+                            "name": row["name"] or item.path.name})  # the one it was added from
                 kept, stale = _carry_over(act, item.id, old_tm, tm)
             bibliography.add_source_works(act, item.id, item.parsed, title=title,
                                           date=own_date["date"])

@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -51,6 +51,12 @@ def _claim_columns(conn: sqlite3.Connection) -> str:
                                ("claims", "agent_candidate", "TEXT NOT NULL DEFAULT ''")])
 
 
+def _name_column(conn: sqlite3.Connection) -> str:
+    """Version 9: the name of the file a source was added from. A store before it does not
+    know it ('', as for a store made before files kept their names, ``<id>.xml``)."""
+    return _add_columns(conn, [("sources", "name", "TEXT NOT NULL DEFAULT ''")])
+
+
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
 # of the store that gives it); MIGRATIONS[0] is the whole current schema and takes a new store
 # straight to SCHEMA_VERSION.
@@ -74,6 +80,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "DROP INDEX IF EXISTS mentions_kinds;"
        "CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value, "
        "date_cert, status, provenance, start, end);",  # store.sql has them from version 8
+    8: _name_column,  # store.sql has it from version 9
 }
 
 

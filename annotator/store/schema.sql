@@ -1,4 +1,4 @@
--- annotator store, schema version 7 (PRAGMA user_version = 7).
+-- annotator store, schema version 9 (PRAGMA user_version = 9).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -15,7 +15,9 @@ CREATE TABLE sources (
     added_at    TEXT NOT NULL,
     replaced_at TEXT,
     date        TEXT NOT NULL DEFAULT '',     -- the date it was written, a TEI value ('1865-04')
-    date_reason TEXT NOT NULL DEFAULT ''      -- where that date was found, or 'set by the editor'
+    date_reason TEXT NOT NULL DEFAULT '',     -- where that date was found, or 'set by the editor'
+    -- the name of the file it was added from ('Letter 1.txt'); '' if added before version 9
+    name        TEXT NOT NULL DEFAULT ''
 );
 
 -- Every version of every source, byte for byte: offsets of stale decisions can always be read
