@@ -251,7 +251,10 @@ PAGE = '<title>T</title><ptr target="https://example.org/t"/>'
      '<date when="1997"/></imprint></monogr></biblStruct>',
      "book", {"date": "1997", "year": "1997", "urldate": "2020-01-02"}),
     (f'<bibl>{PAGE}</bibl>', "online", {}),  # nothing to stand in: the export says so
-], ids=["accessed", "dated-and-retrieved", "note-accessed", "book", "biblstruct", "undated"])
+    ('<bibl><title>T</title><date from="1901-03-01" to="1901-03-05"/></bibl>',
+     "misc", {"date": "1901-03-01/1901-03-05", "year": "1901"}),  # the range, not its first day
+], ids=["accessed", "dated-and-retrieved", "note-accessed", "book", "biblstruct", "undated",
+        "range"])
 def test_bib_tei_access_date_is_urldate_never_the_date(xml, etype, expected):
     el = parse_xml(xml.replace(">", f' xmlns="{TEI_NS}">', 1).encode(), ROOT / "t.xml")
     got_type, fields = tei_fields(el)

@@ -18,6 +18,7 @@ from annotator.export.bibtex import biblatex, classic, isbn_ok, latex_value, ren
 from annotator.export.csl import item
 from annotator.export.csl import render as csl_render
 from annotator.records import BibEntry
+from annotator.tei.parse import TEI_NS, parse_xml
 from tests.conftest import GOLD, REFERENCES
 from tests.export_data import annotate_seed
 
@@ -603,3 +604,106 @@ def test_issue15_import_within_twice_bibtexparser_s_parse():
     theirs = best(lambda: bibtexparser.parse_string(text))
     ours = best(lambda: read_texts([("t.bib", text)]))
     assert ours < 2 * theirs, (ours, theirs)
+
+
+# -- a source's header as its entry: organisations and date ranges ---------------------------
+LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>Hermann Bahr an Arthur Schnitzler</title>
+<author><persName><surname>Bahr</surname><forename>Hermann</forename></persName></author>
+<editor>Österreichische Nationalbibliothek</editor></titleStmt>
+<publicationStmt><publisher><orgName>Austrian Centre for Digital Humanities</orgName></publisher>
+<date when="2020"/></publicationStmt>
+<sourceDesc><msDesc><msIdentifier><settlement>Wien</settlement>
+<institution>Österreichische Nationalbibliothek<address><street>Josefsplatz 1</street></address>
+</institution><idno>Autogr. 123/4</idno></msIdentifier></msDesc></sourceDesc>
+</fileDesc><profileDesc><creation><date from="1901-03-01" to="1901-03-05">1.–5. 3. 1901</date>
+</creation></profileDesc></teiHeader>
+<text><body><p>Lieber Freund, ich schreibe aus Wien.</p></body></text></TEI>
+"""
+ONB = "Österreichische Nationalbibliothek"
+
+
+@pytest.fixture
+def letter_ws(ws, tmp_path):
+    path = tmp_path / "bahr.xml"
+    path.write_text(LETTER, encoding="utf-8")
+    ws.add(path)
+    return ws
+
+
+def test_export_bib_header_institution_is_an_organisation_and_a_range_a_range(letter_ws):
+    """The header's institution is no person's name: one literal name where it is an editor,
+    the publisher where it publishes, the archive (biblatex's ``library``) where it holds
+    the original; a ``from``/``to`` date is the whole range, as biber and citeproc read it."""
+    ws = letter_ws
+    entry = next(e for e in ws.bib() if e.origin == "source:bahr")
+    assert (entry.get("editor"), entry.get("publisher"), entry.get("library"),
+            entry.get("date")) == (
+        "{" + ONB + "}", "Austrian Centre for Digital Humanities",
+        f"Wien, {ONB}, Autogr. 123/4", "1901-03-01/1901-03-05")
+    path = ws.root / ws.export_bibtex().path
+    text = path.read_text(encoding="utf-8")
+    assert "editor = {{" + ONB + "}}" in text
+    assert "date = {1901-03-01/1901-03-05}" in text
+    assert "organization = {Austrian Centre for Digital Humanities}" in text
+    done = run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
+                "--output-fieldcase=lower", path.name], path.parent)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0 and "WARN" not in log and "ERROR" not in log, log
+    back = (path.parent / "back.bib").read_text(encoding="utf-8")
+    assert "editor = {{" + ONB + "}}" in back and "date = {1901-03-01/1901-03-05}" in back
+    # classic BibTeX: the year only (no month of the range's first day); the name one name
+    path = ws.root / ws.export_bibtex(ascii=True).path
+    text = path.read_text(encoding="ascii")
+    assert "editor = {{{\\\"O}sterreichische Nationalbibliothek}}" in text, text
+    assert "year = {1901}" in text and "month" not in text
+    (path.parent / "paper.aux").write_text(
+        f"\\citation{{*}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n")
+    done = run(["bibtex", "paper"], path.parent)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    assert "Hermann Bahr.\n\\newblock" in (path.parent / "paper.bbl").read_text()
+
+
+def test_export_bib_header_institution_in_csl_json(letter_ws):
+    import jsonschema
+
+    ws = letter_ws
+    path = ws.root / ws.export_csl().path
+    items = json.loads(path.read_text(encoding="utf-8"))
+    schema = json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))
+    assert [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(items)] == []
+    (item_,) = items
+    assert item_["editor"] == [{"literal": ONB}]
+    assert item_["author"] == [{"family": "Bahr", "given": "Hermann"}]
+    assert (item_["publisher"], item_["archive"]) == (
+        "Austrian Centre for Digital Humanities", f"Wien, {ONB}, Autogr. 123/4")
+    assert item_["issued"] == {"date-parts": [[1901, 3, 1], [1901, 3, 5]]}
+    doc = path.parent / "paper.md"
+    doc.write_text(f"---\nnocite: '@{item_['id']}'\n---\nText.\n")
+    done = run(["pandoc", "--citeproc", f"--bibliography={path.name}", "-t", "plain",
+                doc.name], path.parent)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    flat = " ".join(done.stdout.split())
+    assert f"Edited by {ONB}" in flat or f"{ONB}, ed" in flat, flat
+    assert "Nationalbibliothek, Österreichische" not in flat and "1901" in flat
+
+
+@pytest.mark.parametrize(("editor", "expected"), [
+    ("<orgName>Wiener Stadtbibliothek</orgName>", "{Wiener Stadtbibliothek}"),
+    ('<name type="org">Acme</name>', "{Acme}"),
+    ("Friends Historical Library of Swarthmore College",
+     "{Friends Historical Library of Swarthmore College}"),
+    ("Staatsarchiv", "Staatsarchiv"),  # one word: BibTeX reads it whole anyway
+    ("Anna Schmidt", "Anna Schmidt"),
+    ("<persName>Anna Library</persName>", "Anna Library"),  # marked a person
+])
+def test_export_bib_header_editor_that_names_a_body_is_one_name(editor, expected):
+    from annotator.bibliography.entries import tei_entries
+
+    xml = (f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>T</title>'
+           f'<editor>{editor}</editor></titleStmt></fileDesc></teiHeader>'
+           '<text><body><p>x</p></body></text></TEI>')
+    (work,) = tei_entries(parse_xml(xml.encode(), Path("t.xml")), source_id="t", title="T",
+                          taken=[])
+    assert work.get("editor") == expected

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -206,20 +206,80 @@ def _suffixes() -> Iterable[str]:
 _T = f"{{{TEI_NS}}}"
 
 
-def _person(el: etree._Element) -> str:
-    """A TEI author/editor as a BibTeX name: 'Surname, Forenames' where the parts are marked."""
+# What names an organisation in TEI: inside a responsibility (author, editor) or on its own in
+# the header (who publishes the file, who holds the manuscript).
+_ORG_TAGS = tuple(f"{_T}{t}" for t in ("orgName", "institution", "repository"))
+_ORG_HOLDERS = _ORG_TAGS + tuple(f"{_T}{t}" for t in ("publisher", "authority", "distributor",
+                                                      "funder", "sponsor"))
+_ORG_NAME_TYPES = frozenset({"org", "organisation", "organization", "institution", "corporate"})
+# Head words of the bodies that edit and hold sources; German compounds end in them
+# ("Nationalbibliothek", "Staatsarchiv").
+_ORG_HEADS = re.compile(
+    r"(?:library|libraries|archives?|museum|university|universit[äe]t|universiteit|universit[ée]"
+    r"|institute|institut|foundation|stiftung|society|gesellschaft|academy|akademie|college"
+    r"|bibliothek|biblioth[èe]que|biblioteca|archiv|archivio|project|projekt)$", re.I)
+
+
+def organisations(root: etree._Element | None) -> set[str]:
+    """The names of the organisations an element (a ``teiHeader``) names as such."""
+    if root is None:
+        return set()
+    return {t for el in root.iter(*_ORG_HOLDERS) if (t := _org_text(el))}
+
+
+def _org_text(el: etree._Element | None) -> str:
+    """An organisation's name: its ``orgName`` where it marks one, never its ``address``."""
+    if el is None:
+        return ""
+    name = el.find(f"{_T}orgName")
+    if name is not None:
+        return element_text(name)
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag != f"{_T}address":
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+def _is_organisation(el: etree._Element, text: str, orgs: Collection[str]) -> bool:
+    """Whether an author/editor without marked name parts is a body, not a person: marked so
+    (``orgName``, ``institution``, ``name type="org"``), named so elsewhere in the header, or
+    a name whose last word is a body's ("Österreichische Nationalbibliothek")."""
+    if el.find(f".//{_T}persName") is not None:
+        return False
+    if next(el.iter(*_ORG_TAGS), None) is not None or any(
+            (n.get("type") or "").lower() in _ORG_NAME_TYPES for n in el.iter(f"{_T}name")):
+        return True
+    words = text.split()
+    return text in orgs or ("," not in text and len(words) > 1 and
+                            bool(_ORG_HEADS.search(words[-1].strip(".,;"))))
+
+
+def _person(el: etree._Element, orgs: Collection[str] = ()) -> str:
+    """A TEI author/editor as a BibTeX name: 'Surname, Forenames' where the parts are marked;
+    an organisation as one literal name, braced whole ('{Österreichische Nationalbibliothek}'),
+    so biber and citeproc never split it into given and family names."""
     sur = el.find(f".//{_T}surname")
     if sur is not None:
         fores = [element_text(f) for f in el.iter(f"{_T}forename")]
         return f"{element_text(sur)}, {' '.join(fores)}".rstrip(", ")
-    org = el.find(f".//{_T}orgName")
-    if org is not None:
-        return "{" + element_text(org) + "}"
-    return element_text(el)
+    org = next(el.iter(*_ORG_TAGS), None)
+    text = _org_text(org) if org is not None and el.find(f".//{_T}persName") is None \
+        else element_text(el)
+    if text and _is_organisation(el, text, orgs):
+        return "{" + text + "}"
+    return text
 
 
-def _names(parent: etree._Element, tag: str) -> str:
-    return " and ".join(n for n in (_person(e) for e in parent.findall(f"{_T}{tag}")) if n)
+def _names(parent: etree._Element, tag: str, orgs: Collection[str] = ()) -> str:
+    return " and ".join(n for n in (_person(e, orgs) for e in parent.findall(f"{_T}{tag}"))
+                        if n)
 
 
 # <date type="..."> (or <note type="..."><date/></note>) saying when a web page was read
@@ -235,8 +295,16 @@ def _accessed(d: etree._Element) -> bool:
 def _date(parent: etree._Element, *, accessed: bool = False) -> str:
     """The first date of the work (or, with ``accessed``, of the reading) under ``parent``."""
     d = next((d for d in parent.iter(f"{_T}date") if _accessed(d) == accessed), None)
-    if d is None:
-        return ""
+    return "" if d is None else _date_value(d)
+
+
+def _date_value(d: etree._Element) -> str:
+    """A TEI date as a BibLaTeX date: ``@when``; ``@from``/``@to`` as the range biblatex
+    and CSL both have ('1901-03-01/1901-03-05', never its first day); else the start of what
+    it gives, else its words."""
+    start, end = d.get("from") or "", d.get("to") or ""
+    if start and end:
+        return f"{start}/{end}"
     for attr in ("when", "notBefore", "from"):
         if d.get(attr):
             return d.get(attr, "")
@@ -374,14 +442,21 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             etype, fields = tei_fields(work)
         else:
             etype, fields = "misc", {}
+        orgs = organisations(header)
         stmt = header.find(f".//{_T}titleStmt")
         if stmt is not None:
-            fields.setdefault("author", _names(stmt, "author"))
-            fields.setdefault("editor", _names(stmt, "editor"))
+            if not fields.get("author"):
+                fields["author"] = _names(stmt, "author", orgs)
+            if not fields.get("editor"):
+                fields["editor"] = _names(stmt, "editor", orgs)
         if not fields.get("title"):
             fields["title"] = title
+        if work is None:  # the file itself is the work: who publishes it
+            fields["publisher"] = _publisher(header)
+        if not fields.get("library"):  # who holds its original
+            fields["library"] = _holding(desc)
         if date and not fields.get("date") and not fields.get("year"):
-            fields["date"] = date
+            fields["date"] = _range_from(header, date)
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
             add(etype, fields, source_line(work if work is not None else header), None)
@@ -393,6 +468,40 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             continue
         add(etype, fields, source_line(el), el.get(XML_ID))
     return out
+
+
+def _publisher(header: etree._Element) -> str:
+    """Who publishes the file (``publicationStmt``): its publishers, else its distributor or
+    authority, as one literal list ('A and B'): an organisation, never a name to split."""
+    stmt = header.find(f".//{_T}publicationStmt")
+    if stmt is None:
+        return ""
+    for tag in ("publisher", "distributor", "authority"):
+        found = [t for el in stmt.findall(f"{_T}{tag}") if (t := _org_text(el))]
+        if found:
+            return " and ".join(found)
+    return ""
+
+
+def _holding(desc: etree._Element | None) -> str:
+    """Where the original is kept (``msIdentifier``): biblatex's ``library``, "a library name
+    and a call number" ('Wien, Österreichische Nationalbibliothek, Autogr. 123'); CSL's
+    ``archive``."""
+    ident = desc.find(f".//{_T}msIdentifier") if desc is not None else None
+    if ident is None:
+        return ""
+    parts = [_org_text(ident.find(f"{_T}{tag}")) for tag in
+             ("settlement", "institution", "repository", "collection", "idno")]
+    return ", ".join(p for p in parts if p)
+
+
+def _range_from(header: etree._Element, date: str) -> str:
+    """``date`` (the day the source was written, the start of a range where the header gives
+    one) as the whole range its header's date says ('1901-03-01/1901-03-05')."""
+    for d in header.iter(f"{_T}date", f"{_T}origDate"):
+        if d.get("from") == date and d.get("to"):
+            return f"{date}/{d.get('to')}"
+    return date
 
 
 def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:

@@ -152,9 +152,14 @@ def classic(entry: BibEntry) -> Prepared:
             f[old_name] = f.pop(new_name)
     if "date" in f:
         date = f.pop("date")
-        f.setdefault("year", date[:4].lstrip("-"))
-        if len(date) >= 7 and date[4] == "-":
-            f.setdefault("month", str(int(date[5:7])))
+        start, _, end = date.partition("/")
+        if end or "/" in date:  # a range: BibTeX's year takes years only, never a month
+            years = [p[:4].lstrip("-") for p in (start, end) if p]
+            f.setdefault("year", "--".join(dict.fromkeys(years)))
+        else:
+            f.setdefault("year", date[:4].lstrip("-"))
+            if len(date) >= 7 and date[4] == "-":
+                f.setdefault("month", str(int(date[5:7])))
     if "urldate" in f:
         f["note"] = "; ".join(x for x in (f.get("note"), f"Accessed {f.pop('urldate')}") if x)
     if not ("author" in f or "editor" in f):  # what the styles sort and label by instead
