@@ -32,7 +32,12 @@ def make_folder(path: str | Path, make_store: Callable[[Path], None]) -> Path:
     if root.exists() and not root.is_dir():
         raise StoreError("exists and is not a folder", hint="give a folder for the workspace",
                          location=Location(root), code="W005")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"cannot make the workspace folder ({err.strerror})",
+                         hint="give a folder you can write in", location=Location(root),
+                         code="W006") from None
     with _locked(root):  # several 'init' at once: one makes the store, the others find it
         make_store(root)
     (root / SOURCES_DIR).mkdir(exist_ok=True)

@@ -538,11 +538,12 @@ def test_claims_agent_given_as_entity_id_is_linked_not_stored_as_a_string(ref_ws
     row = ref_ws.claim(int(result.stdout.strip()))
     assert (row.agent, row.agent_entity_id) == ("Vyacheslav Molotov", "person-vyacheslav-molotov")
     # an id that names no person or organisation is refused, not kept as the agent's words
-    for agent, said in (("person-nobody", "no entity 'person-nobody'"),
-                        ("place-berlin", "place-berlin is a place, not a person or an org")):
+    for agent, said, code in (
+            ("person-nobody", "no entity 'person-nobody'", "D021"),
+            ("place-berlin", "place-berlin is a place, not a person or an org", "D313")):
         refused = run(ref_ws, "claim", "agent", str(row.id), agent)
         assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.output
-        assert said in refused.stderr and refused.stderr.rstrip().endswith("[D001]")
+        assert said in refused.stderr and refused.stderr.rstrip().endswith(f"[{code}]")
     assert ref_ws.claim(row.id).agent == "Vyacheslav Molotov"
     assert run(ref_ws, "claim", "agent", str(row.id), "Molotov").exit_code == 0  # words: kept
 

@@ -195,6 +195,24 @@ def test_cli_add_errors_are_one_line_exit_2(tmp_path, name, content, code, line)
     assert list((root / "sources").iterdir()) == []
 
 
+def test_cli_init_where_no_folder_can_be_made_is_one_line(tmp_path):
+    """A workspace path under a file cannot be made: one line with its code, no traceback."""
+    (tmp_path / "notes.txt").write_text("x")
+    where = tmp_path / "notes.txt" / "ws"
+    result = runner.invoke(app, ["init", str(where)])
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    assert result.stderr.startswith(f"{where}: cannot make the workspace folder (")
+    assert result.stderr.endswith("[W006]\n") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["2010-13-45", "2010-02-30", "soon"])
+def test_cli_source_date_that_is_no_date_is_one_coded_line(seed_ws, value):
+    result = run(seed_ws, "source", "date", "german-soviet-axis-talks", value)
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    assert result.stderr == (f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD); give the "
+                             "date as 1865-04-12 [D013]\n")
+
+
 def test_cli_add_directory_and_parse_position(tmp_path):
     root = tmp_path / "ws"
     runner.invoke(app, ["init", str(root)])
@@ -417,13 +435,18 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
 @pytest.mark.parametrize("args,expected", [
     (["entities", "--type", "person,animal"],
      "annotator entities: invalid value for '--type' / '-t': 'animal' is not one of 'person', "
-     "'place', 'org'; see 'annotator entities -h'\n"),
-    (["nosuch"], "annotator: no such command 'nosuch'; see 'annotator -h'\n"),
+     "'place', 'org'; see 'annotator entities -h' [C020]\n"),
+    (["nosuch"], "annotator: no such command 'nosuch'; see 'annotator -h' [C020]\n"),
     (["export", "tei", "--bogus"],
-     "annotator export tei: no such option: --bogus; see 'annotator export tei -h'\n"),
+     "annotator export tei: no such option: --bogus; see 'annotator export tei -h' [C020]\n"),
     (["entities", "--format"],  # click raises this one without its command: ours names it
      "annotator entities: option '--format' requires an argument; "
-     "see 'annotator entities -h'\n"),
+     "see 'annotator entities -h' [C020]\n"),
+    (["confirm"], "annotator confirm: missing argument 'targets'; see 'annotator confirm -h' "
+                  "[C020]\n"),
+    # an argument needed unless an option stands in for it: said as click says the others
+    (["eval"], "annotator eval: missing argument 'gold' (or --folds K to cross-validate on the "
+               "workspace's own confirmed mentions); see 'annotator eval -h' [C020]\n"),
 ])
 def test_cli_usage_errors_are_one_line_with_status_2(args, expected):
     script = Path(sys.executable).parent / "annotator"  # the command as installed
@@ -440,6 +463,7 @@ def test_cli_an_argument_that_is_not_utf8_is_one_line(seed_ws):
         err = got.stderr.decode("utf-8", "replace")
         assert got.returncode == 2 and "Traceback" not in err, err
         assert err.count("\n") == 1 and "is not UTF-8" in err and "\\x" in err, err
+        assert err.endswith(" [C021]\n"), err
 
 
 def test_cli_unknown_source_names_the_closest_not_every_source(ws, tmp_path):
@@ -535,7 +559,7 @@ def test_cli_filters_unknown_value_is_one_line_naming_the_choices(listed_ws):
         assert result.stderr == (
             f"annotator {' '.join(path)}: invalid value for "
             f"{' / '.join(repr(o) for o in param.opts)}: 'nosuch' is not one of "
-            f"{', '.join(map(repr, choices))}; see 'annotator {' '.join(path)} -h'\n")
+            f"{', '.join(map(repr, choices))}; see 'annotator {' '.join(path)} -h' [C020]\n")
 
 
 def test_cli_help_never_shows_a_python_type_for_a_list():

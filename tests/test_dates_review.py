@@ -89,7 +89,7 @@ def test_dates_review_set_confirm_undo_and_export(letter_ws):
     rows = {r["surface"]: r for r in json.loads(listing.output)}
     assert rows["April 11th"]["reason"].startswith("year from")
     nothing = run(ws, "dates", "confirm", "letter", "--certain")
-    assert nothing.exit_code == 2 and "D001" in nothing.output
+    assert nothing.exit_code == 2 and "[D023]" in nothing.output
 
 
 def test_dates_review_a_number_that_points_is_no_year(ws, tmp_path):

@@ -25,6 +25,13 @@ stable code, and exit status 2:
 sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch: p and q; fix the markup and add it again [S005]
 ```
 
+The command line's own refusals (a missing argument, an unknown option or value) are said the
+same way, the command first:
+
+```
+annotator confirm: missing argument 'targets'; see 'annotator confirm -h' [C020]
+```
+
 Tests assert the class and the code, never the wording. Anything else is a bug and shows its
 traceback (exit status 1). `annotator check` and `annotator validate` exit 1 for a finding
 (a claim without support, an invalid file), not for an error.

@@ -491,7 +491,8 @@ def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:
                             f"{agent} is a {row['type']}, not a person or an organisation",
                             hint="give a person's or organisation's id from 'annotator "
                                  "entities', or the agent's name in words",
-                            location=Location(ctx.store.path), code="D001")
+                            location=Location(ctx.store.path),
+                            code="D021" if row is None else "D313")
     return agent, _agent_entity(ctx.store.conn, agent)
 
 

@@ -122,7 +122,7 @@ def entity(ctx: ActContext, entity_id: str, *, counts: bool = True) -> Entity:
     found = entities(ctx, ids=[entity_id], counts=counts)
     if not found:
         raise DecisionError(f"no entity '{entity_id}'",
-                            hint="list them with 'annotator entities'", code="D001")
+                            hint="list them with 'annotator entities'", code="D021")
     return found[0]
 
 

@@ -119,7 +119,7 @@ class Review:
             near = entities.ids_like(conn, f"%{slug(entity_id.split('-', 1)[-1])}%", limit=3)
             hint = ("did you mean " + ", ".join(near) if near
                     else "list them with 'annotator entities' or 'annotator register'")
-            raise DecisionError(f"no entity '{entity_id}'", hint=hint, code="D001")
+            raise DecisionError(f"no entity '{entity_id}'", hint=hint, code="D021")
         return row
 
     def _mention_row(self, conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
@@ -281,7 +281,7 @@ class Review:
             raise DecisionError(f"no proposed date of '{source_id}' has a "
                                 f"{'certain ' if certain else ''}value",
                                 hint=f"list them with 'annotator dates list {source_id}'",
-                                code="D001")
+                                code="D023")
         return self._set_status("confirm", "confirmed", [f"mention:{i}" for i in ids], None)
 
     def set_source_date(self, source_id: str, value: str) -> Decision:
@@ -294,7 +294,7 @@ class Review:
                             payload={"date": day.tei()}) as rec:
             if not source_known(rec.conn, source_id):
                 raise DecisionError(f"no source '{source_id}'",
-                                    hint="list them with 'annotator sources'", code="D001")
+                                    hint="list them with 'annotator sources'", code="D017")
             rec.update("sources", {"id": source_id}, {"date": day.tei(), "date_reason": EDITOR})
             work = own_work(rec.conn, source_id)
             if work is not None:  # the source's own bibliography entry takes the date
@@ -550,7 +550,7 @@ class Review:
             raise DecisionError(f"{start}:{end} is not a span of {source_id}'s reading text "
                                 f"(0:{len(text)})",
                                 hint="give start < end inside the text, covering a word",
-                                code="D005")
+                                code="D022")
         return text
 
     @_located

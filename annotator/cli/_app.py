@@ -19,6 +19,10 @@ from typer.main import get_command
 from annotator.cli._params import plain_params
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The codes of the command line's own refusals (annotator.errors.CATALOGUE): what click finds
+# wrong with the words typed (a missing argument, an unknown option or value), and an argument
+# the terminal left undecoded. Every exit-2 line ends with a code, click's as ours.
+USAGE, BAD_BYTES = "C020", "C021"
 
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
 WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
@@ -113,7 +117,7 @@ class WorkGroup(Group):
         if bad is not None:  # a byte the terminal's encoding left undecoded (\xff)
             shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             sys.stderr.write(f"annotator: argument '{shown}' is not UTF-8; give names, paths "
-                             "and values in UTF-8 (the store keeps them so)\n")
+                             f"and values in UTF-8 (the store keeps them so) [{BAD_BYTES}]\n")
             sys.exit(2)
         try:
             rv = super().main(*args, **kwargs)
@@ -124,7 +128,7 @@ class WorkGroup(Group):
             path = err.ctx.command_path if err.ctx is not None else "annotator"
             message = re.sub(r"\bValue error, ", "", err.format_message()).rstrip(".")
             message = message[:1].lower() + message[1:]
-            sys.stderr.write(f"{path}: {message}; see '{path} -h'\n")
+            sys.stderr.write(f"{path}: {message}; see '{path} -h' [{USAGE}]\n")
             sys.exit(2)
         except Abort:
             sys.stderr.write("aborted\n")

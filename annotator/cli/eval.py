@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 
 from annotator.cli._app import app
 from annotator.cli._filters import filter_option
@@ -51,10 +52,9 @@ def eval_cli(
     if folds is not None:
         _folds(folds, methods=methods, types=types, epochs=epochs, format=format)
         return
-    if not gold:
-        typer.echo("eval needs a GOLD file, or --folds K to cross-validate on the workspace's "
-                   "own confirmed mentions", err=True)
-        raise typer.Exit(2)
+    if not gold:  # said as click says a missing argument: one line, its code, status 2
+        raise UsageError("missing argument 'gold' (or --folds K to cross-validate on the "
+                               "workspace's own confirmed mentions)")
     from annotator.acts.evaluate import combine
 
     files = [f for g in gold for f in (sorted(p for p in g.iterdir() if p.is_file() and
