@@ -351,6 +351,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give a port from 1 to 65535 with --port (0 takes any free port)'),
     "W109": (ServerError, "the selection … does not overlap the mention '…' (…)",
               'select the right text over the mention, then adjust'),
+    "W110": (ServerError, "no page at '…'",
+              'use the links at the top of the page'),
     "W199": (ServerError, 'the review desk failed on this request (a bug)',
               "the traceback is in the terminal running 'annotator serve'; please report it"),
 }.items()}

@@ -648,3 +648,94 @@ def test_browser_confirms_a_description_agents_candidate(page, desk_ws, nlp, tmp
     assert (desk_ws.claim(claim.id).agent, desk_ws.claim(claim.id).agent_candidate) == \
         ("Molotov", "")
     assert page.locator("form.candidate").count() == 0
+
+
+def test_browser_queue_link_opens_the_mention_in_its_source(page, desk_ws):
+    """A mention's source link on the queue card lands on that mention in the reading view,
+    scrolled to and with its panel open (an offset anchor went nowhere)."""
+    page.goto("/queue?type=person")
+    page.wait_for_selector(".card[data-entity]")
+    eid = page.get_attribute(".card", "data-entity")
+    mention = desk_ws.candidate(eid, limit=100).contexts[11]
+    page.click(".contexts li:nth-child(12) .where a")
+    page.wait_for_selector(f"#panel form[action$='/mention/{mention.mention_id}']")
+    assert page.get_attribute("mark.focus", "data-m") == str(mention.mention_id)
+    assert page.evaluate("document.querySelector('mark.focus').getBoundingClientRect().top "
+                         "< window.innerHeight && window.scrollY > 0")
+
+
+def test_browser_reading_view_decides_mentions_by_keyboard(page, desk_ws):
+    """j / k walk the mentions of a source, each opening its panel; the panel's acts have keys:
+    y accept, n reject, t then a type, w a date's value."""
+    sid = "german-soviet-axis-talks"
+    marks = sorted(desk_ws.mentions(sid), key=lambda m: m.start)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+
+    def step(key, mention):
+        page.keyboard.press(key)
+        page.wait_for_selector(f"#panel form[action$='/mention/{mention.id}']")
+        assert page.get_attribute("mark.focus", "data-m") == str(mention.id)
+
+    step("j", marks[0])
+    step("j", marks[1])
+    step("k", marks[0])
+    baltic = next(m for m in marks if m.surface == "Baltic")
+    for _ in range(marks.index(baltic)):
+        page.keyboard.press("j")
+    page.wait_for_selector(f"#panel form[action$='/mention/{baltic.id}']")
+    page.keyboard.press("t")
+    page.keyboard.press("o")
+    page.wait_for_selector("#panel .message.ok:has-text('Accepted as org.')")
+    assert (desk_ws.mention(baltic.id).type, desk_ws.mention(baltic.id).status) == \
+        ("org", "confirmed")
+    assert page.get_attribute("mark.focus", "data-m") == str(baltic.id)  # still where it was
+    after = marks[marks.index(baltic) + 1]
+    step("j", after)
+    page.keyboard.press("n")
+    page.wait_for_selector("#panel .message.ok:has-text('Entity rejected.')")
+    assert desk_ws.entity(desk_ws.mention(after.id).entity_id).status == "rejected"
+    june = next(m for m in marks if m.surface == "June 1941")
+    page.click(f"article#text mark[data-m='{june.id}']")
+    page.wait_for_selector(f"#panel form[action$='/mention/{june.id}']")
+    page.keyboard.press("w")
+    page.keyboard.type("1941-06-22")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel .message.ok:has-text('Date set to when=1941-06-22')")
+    assert dict(desk_ws.mention(june.id).date_value) == {"when": "1941-06-22"}
+    page.keyboard.press("?")
+    assert "the next / previous mention" in page.inner_text("dialog#keys")
+
+
+def test_browser_queue_reload_keeps_the_undo(page, desk_ws):
+    """After a reload (or coming back) the queue's u still takes back this page's last
+    decision: the page's address keeps them."""
+    page.goto("/queue")
+    page.wait_for_selector(".card[data-entity]")
+    eid = page.get_attribute(".card", "data-entity")
+    _press(page, "a")
+    assert desk_ws.entity(eid).status == "confirmed"
+    page.reload()
+    page.wait_for_selector(".card[data-entity]")
+    assert page.is_enabled("button[value=undo]")
+    _press(page, "u")
+    assert desk_ws.entity(eid).status == "proposed"
+    assert page.get_attribute(".card", "data-entity") == eid
+
+
+def test_browser_key_pressed_as_the_panel_arrives_acts_in_place(page, desk_ws):
+    """A key pressed the moment a panel is drawn acts through htmx (in place), not as a plain
+    form post that reloads the page: htmx settles new content at once (it waited 20 ms)."""
+    sid = "german-soviet-axis-talks"
+    first = min(desk_ws.mentions(sid), key=lambda m: m.start)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.evaluate("""() => {
+        window.samePage = true;
+        document.addEventListener("htmx:afterSwap", () => setTimeout(() => document.dispatchEvent(
+            new KeyboardEvent("keydown", {key: "y", bubbles: true})), 0), {once: true});
+    }""")
+    page.keyboard.press("j")
+    page.wait_for_selector("#panel .message.ok")
+    assert page.evaluate("window.samePage === true")
+    assert desk_ws.mention(first.id).status == "confirmed"

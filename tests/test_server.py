@@ -853,3 +853,39 @@ def test_server_selection_follows_the_editions_conventions(proposed_client, seed
     assert seed_ws.mention(proposal.id).status == "rejected"
     (added,) = [m for m in seed_ws.mentions(sid) if m.start == start]
     assert (added.surface, added.entity_id) == (wider, proposal.entity_id)
+
+
+def test_server_unknown_address_is_the_desks_404_page(client):
+    """A mistyped or outdated address is a page of the desk (its navigation, a line saying
+    what is wrong), not a bare 'Not Found'."""
+    for url in ("/nope", "/claim/abc", "/s/german-soviet-axis-talks/nope"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        doc = lxml_html.fromstring(r.text)
+        assert doc.xpath("//nav[@aria-label='Desk']//a[@href='/queue']"), url
+        assert f"no page at '{url}'" in doc.text_content() and "W110" in r.text
+
+
+def test_server_mention_panel_changes_the_entitys_type(proposed_client, seed_ws):
+    """A mistyped entity is retyped from the reading view (every mention, and accepted), as
+    the queue's t does; a date mention can become a name."""
+    sid = "german-soviet-axis-talks"
+    baltic = next(m for m in seed_ws.mentions(sid) if m.surface == "Baltic")
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{baltic.id}").text)
+    entity_form = {i.get("name"): i.get("value") for i in doc.xpath("//form")[0].xpath(".//input")}
+    offered = doc.xpath("//div[@id='choose-panel-type']//button/@value")
+    assert offered == ["relabel:person", "relabel:org"]
+    r = post(proposed_client, f"/s/{sid}/mention/{baltic.id}",
+             {**entity_form, "act": "relabel:org"}, headers={"HX-Request": "1"})
+    assert r.status_code == 200 and "Accepted as org." in r.text
+    after = seed_ws.mention(baltic.id)
+    assert (after.type, after.status) == ("org", "confirmed")
+    assert seed_ws.entity(after.entity_id).type == "org"
+    # the same form again: drawn before the change, refused
+    r = post(proposed_client, f"/s/{sid}/mention/{baltic.id}",
+             {**entity_form, "act": "relabel:person"}, headers={"HX-Request": "1"})
+    assert r.status_code == 409 and seed_ws.mention(baltic.id).type == "org"
+    date = next(m for m in seed_ws.mentions(sid) if m.type == "date")
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{date.id}").text)
+    assert doc.xpath("//div[@id='choose-panel-type']//button/@value") == \
+        ["relabel:person", "relabel:place", "relabel:org"]

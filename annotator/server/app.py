@@ -39,7 +39,8 @@ from starlette.staticfiles import StaticFiles
 from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MAX_ROW_ID,
-                               SUPPORT, BibEntry, Entity, Link, Mention, row_id)
+                               MENTION_TYPES, SUPPORT, BibEntry, Entity, Link, Mention,
+                               row_id)
 from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -68,6 +69,7 @@ class Desk:
                                 authority_url=authority_url, year_of=work_year, plain=plain,
                                 support=SUPPORT, claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
                                 link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
+                                mention_types=MENTION_TYPES,
                                 type_keys=TYPE_KEYS, type_plurals=TYPE_PLURALS)
         self.pages: dict[str, tuple[Any, str, Any]] = {}  # id -> (store version, HTML, counts)
         self.answers: dict[str, tuple[Any, Any]] = {}  # question -> (store version, answer)
@@ -146,7 +148,7 @@ CHANGES_SHOWN = 12
 STALE_CODES = frozenset({"D010", "D312", "W101"})
 # Error codes that mean "there is no such thing" (a source, entity, claim or link id in the
 # address): answered 404, as a page that does not exist is.
-MISSING_CODES = frozenset({"S015", "D017", "D306", "D311"})
+MISSING_CODES = frozenset({"S015", "D017", "D306", "D311", "W110"})
 
 
 def _block_kinds(ws: Workspace, source_id: str, tm: TextMap) -> list[str]:
@@ -316,6 +318,10 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
         desk.ws.confirm(target, expected=expected)
     elif act == "reject":
         desk.ws.reject(target, expected=expected)
+    elif act.startswith("relabel:"):  # the entity (every mention), or a mention of none
+        new = act.split(":", 1)[1]
+        desk.ws.relabel(target, new, confirm=True, expected=expected)
+        return _panel_and_text(desk, request, mention.source_id, f"Accepted as {new}.")
     else:
         raise ServerError(f"unknown act '{act}'", hint="use the buttons of the panel",
                           location=Location(request.url.path), code="W105")
@@ -453,7 +459,11 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         query = {"done": done, "session": kept, **({"type": form["type"]}
                                                     if form.get("type") else {})}
         return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
-    return queue_page(desk, request, form, done=done, session=kept)
+    resp = queue_page(desk, request, form, done=done, session=kept)
+    # the address keeps this page's decisions: a reload (or coming back) can still undo them
+    resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
+        {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
+    return resp
 
 
 def _entity_named(desk: Desk, typed: str, type_: str) -> Entity:
@@ -476,7 +486,7 @@ SESSION_UNDO = 50  # decisions of one queue page that 'u' can take back, newest 
 
 # How the pages name an entity type (model.ENTITY_TYPES): the key that picks it, as in the
 # terminal review, and the label of the queue's type filter.
-TYPE_KEYS = {"person": "p", "place": "l", "org": "o"}
+TYPE_KEYS = {"person": "p", "place": "l", "org": "o", "date": "d"}
 TYPE_PLURALS = {"person": "persons", "place": "places", "org": "organisations"}
 
 
@@ -726,6 +736,14 @@ def _int(form: Form, name: str) -> int:
                           location=Location(name), code="W106") from None
 
 
+def no_page(desk: Desk, request: Request, form: Form) -> Response:
+    """An address the desk has no page for (a mistyped or outdated link): said on a page of the
+    desk, with its navigation, not as a bare 'Not Found'."""
+    raise ServerError(f"no page at '{request.url.path}'",
+                      hint="use the links at the top of the page",
+                      location=Location(request.url.path), code="W110")
+
+
 # -- the app ----------------------------------------------------------------------------------
 class RowIdConvertor(IntegerConvertor):
     """``{x:id}`` in a route: a number SQLite can hold (18 digits); a longer one is a 404, not an
@@ -782,7 +800,11 @@ def create_app(workspace: Workspace, *, token: str | None = None,
     routes: list[Any] = [Route(path, _endpoint(desk, view), methods=list(methods))
                          for path, view, methods in ROUTES]
     routes.append(Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"))
-    app = Starlette(routes=routes, middleware=[
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return await run_in_threadpool(desk.run, no_page, request, {})
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found}, middleware=[
         Middleware(Guard, token=desk.token, hosts=hosts, any_ip=any_ip)])
     app.state.desk = desk
     return app

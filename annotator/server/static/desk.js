@@ -1,7 +1,8 @@
 /* annotator review desk: keys, and turning a text selection into reading-text offsets.
  *
  * Keys: an element with data-key="a" is clicked (a button) or focused (a field) when "a" is
- * pressed, looking first in an open chooser, then in the selection bar, then in the page.
+ * pressed, looking first in an open chooser, then in the selection bar, then in the page; in a
+ * reading view j / k open the next / previous mention.
  * Offsets: every paragraph of a reading view carries data-o, the reading offset of its first
  * character, and holds the reading text exactly (page numbers are CSS content, not text), so a
  * point's offset is data-o plus the code points before it in its paragraph.
@@ -77,22 +78,72 @@
     onSelection.timer = setTimeout(onSelection, 60);
   });
 
+  /* The mention whose panel is open (its data-m): marked, and where j / k go on from. */
+  var current = null;
+
+  function markFocus() {
+    document.querySelectorAll("mark.focus").forEach(function (m) { m.classList.remove("focus"); });
+    if (current === null) return;
+    document.querySelectorAll('#text mark[data-m="' + CSS.escape(current) + '"]').forEach(function (m) { m.classList.add("focus"); });
+  }
+
+  /* A mention's panel opens in the side bar; the mark is outlined and scrolled into view. */
+  function openMark(mark) {
+    var text = mark.closest("[data-source]");
+    if (!text || !window.htmx || !document.getElementById("panel")) return;
+    current = mark.dataset.m;
+    markFocus();
+    mark.scrollIntoView({ block: "nearest" });
+    htmx.ajax("GET", "/s/" + encodeURIComponent(text.dataset.source) + "/mention/" + encodeURIComponent(mark.dataset.m), { target: "#panel" });
+  }
+
+  function openClaim(span) {
+    if (!window.htmx || !document.getElementById("panel")) return;
+    span.scrollIntoView({ block: "center" });
+    htmx.ajax("GET", "/claim/" + encodeURIComponent(span.dataset.c) + "/panel", { target: "#panel" });
+  }
+
+  /* j / k: the next / previous mention after the one open (a mention split over paragraphs
+   * counts once). */
+  function stepMark(by) {
+    var marks = Array.prototype.slice.call(document.querySelectorAll("#text mark[data-m]"));
+    var firsts = marks.filter(function (m, i) { return i === 0 || marks[i - 1].dataset.m !== m.dataset.m; });
+    if (!firsts.length) return false;
+    var at = -1;
+    firsts.forEach(function (m, i) { if (m.dataset.m === current) at = i; });
+    var next = at < 0 ? (by > 0 ? 0 : firsts.length - 1) : at + by;
+    if (next < 0 || next >= firsts.length) return true;
+    openMark(firsts[next]);
+    return true;
+  }
+
+  /* A link to a place in a source (from the queue, the claims): #m<mention id>, #c<claim id>
+   * or #o<reading offset> scrolls to it, and a mention's or claim's panel opens. */
+  function goToHash() {
+    var text = document.getElementById("text");
+    var m = /^#([mco])(\d+)$/.exec(location.hash);
+    if (!text || !m) return;
+    var el = null;
+    if (m[1] === "m") el = text.querySelector('mark[data-m="' + m[2] + '"]');
+    else if (m[1] === "c") el = text.querySelector('span[data-c="' + m[2] + '"]');
+    else {
+      text.querySelectorAll("p[data-o]").forEach(function (p) { if (Number(p.dataset.o) <= Number(m[2])) el = p; });
+    }
+    if (!el) return;
+    if (m[1] === "m") openMark(el);
+    else if (m[1] === "c") openClaim(el);
+    else el.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("DOMContentLoaded", goToHash);
+  window.addEventListener("hashchange", goToHash);
+
   /* Clicking a mark opens its panel (mention or claim) in the side bar. */
   document.addEventListener("click", function (e) {
     if (!window.getSelection().isCollapsed) return;
     var mark = e.target.closest("[data-select] mark[data-m]");
     var claim = e.target.closest("[data-select] span[data-c]");
-    var panel = document.getElementById("panel");
-    if (!panel || !window.htmx) return;
-    if (mark) {
-      document.querySelectorAll("mark.focus").forEach(function (m) { m.classList.remove("focus"); });
-      document.querySelectorAll('mark[data-m="' + mark.dataset.m + '"]').forEach(function (m) { m.classList.add("focus"); });
-      var text = mark.closest("[data-source]");
-      if (!text) return;
-      htmx.ajax("GET", "/s/" + encodeURIComponent(text.dataset.source) + "/mention/" + encodeURIComponent(mark.dataset.m), { target: "#panel" });
-    } else if (claim) {
-      htmx.ajax("GET", "/claim/" + encodeURIComponent(claim.dataset.c) + "/panel", { target: "#panel" });
-    }
+    if (mark) openMark(mark);
+    else if (claim) openClaim(claim);
   });
 
   /* -- keys ------------------------------------------------------------------------------- */
@@ -193,6 +244,11 @@
       }
       if (list[i] !== document && list[i].classList.contains("chooser")) return;
     }
+    if ((key === "j" || key === "k") && document.getElementById("text") &&
+        document.getElementById("panel") && stepMark(key === "j" ? 1 : -1)) {
+      e.preventDefault();
+      return;
+    }
     if (key === "g") { pendingG = Date.now(); }
   });
 
@@ -225,6 +281,7 @@
   document.addEventListener("htmx:afterSwap", function () {
     var sel = window.getSelection();
     if (sel) sel.removeAllRanges();
+    markFocus();  /* the text redrawn: the open mention stays outlined */
     document.querySelectorAll("[data-selbar]").forEach(function (b) { b.hidden = true; });
     document.querySelectorAll("fieldset.reveal").forEach(function (b) { b.hidden = true; });
   });
