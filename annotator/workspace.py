@@ -342,6 +342,10 @@ class Workspace:
                 limit: int | None = None) -> list[Decision]:
         return undo_acts.history(self.store, target=target, limit=limit)
 
+    def last_undoable(self) -> Decision | None:
+        """The decision ``undo()`` would take back now (None: nothing to undo)."""
+        return undo_acts.last_undoable(self.store)
+
     def queue(self, *, type: str | Iterable[str] | None = None,  # noqa: A002
               by: str = "mentions") -> list[str]:
         """Entity ids left to decide (of one type, several or all), most mentions first

@@ -889,3 +889,23 @@ def test_server_mention_panel_changes_the_entitys_type(proposed_client, seed_ws)
     doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{date.id}").text)
     assert doc.xpath("//div[@id='choose-panel-type']//button/@value") == \
         ["relabel:person", "relabel:place", "relabel:org"]
+
+
+def test_server_history_undo_takes_back_the_decision_the_page_named(proposed_client, seed_ws):
+    """The History page's u undoes the decision it shows as last; one made after the page was
+    drawn (another tab, the CLI) is left alone."""
+    first, second = seed_ws.queue()[:2]
+    seed_ws.confirm(first)
+    doc = lxml_html.fromstring(proposed_client.get("/history").text)
+    form = {i.get("name"): i.get("value")
+            for i in doc.xpath("//form[@action='/undo']//input") if i.get("name") != "_token"}
+    assert f"entity:{first}" in doc.xpath("string(//form[@action='/undo']//button)")
+    seed_ws.reject(second)  # meanwhile
+    r = post(proposed_client, "/undo", form)
+    assert r.status_code == 303
+    assert seed_ws.entity(first).status == "proposed"
+    assert seed_ws.entity(second).status == "rejected"
+    # taken back already: the same form again is refused, nothing else undone
+    r = post(proposed_client, "/undo", form)
+    assert r.status_code == 400 and "D008" in r.text
+    assert seed_ws.entity(second).status == "rejected"

@@ -77,6 +77,13 @@ def history(store: Store, *, target: str | None = None,
     return out
 
 
+def last_undoable(store: Store) -> Decision | None:
+    """The decision a plain ``undo`` would take back now (None: nothing to undo): a page names
+    it, and its undo button takes back that one, not whatever came after the page was drawn."""
+    row = _last_undoable(store.conn)
+    return None if row is None else log.decision(store.conn, row["id"])
+
+
 def _last_undoable(conn: sqlite3.Connection) -> sqlite3.Row | None:
     """The newest act still in force: not undone, and a forward act (or a redo)."""
     for row in log.not_undone(conn):

@@ -710,15 +710,19 @@ def changes_since(desk: Desk, request: Request, form: Form) -> Response:
 def history_page(desk: Desk, request: Request, form: Form) -> Response:
     """The decisions log, newest first: what changed, by whom, when (also from the CLI)."""
     return desk.page(request, "history.html", decisions=desk.ws.history(limit=HISTORY),
-                     nav="history")
+                     undoable=desk.ws.last_undoable(), nav="history")
 
 
 HISTORY = 200
 
 
 def undo_last(desk: Desk, request: Request, form: Form) -> Response:
-    """Undo the last decision (from any page)."""
-    d = desk.ws.undo()
+    """Undo the last decision: the one the page named (``decision``), even when another was
+    made after the page was drawn; without it, whatever is last now."""
+    if form.get("decision"):
+        d = desk.ws.undo(_int(form, "decision"))
+    else:
+        d = desk.ws.undo()
     if not request.headers.get("hx-request"):
         return back(request, "/history")
     return desk.page(request, "message.html", error=None,
