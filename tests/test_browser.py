@@ -739,3 +739,19 @@ def test_browser_key_pressed_as_the_panel_arrives_acts_in_place(page, desk_ws):
     page.wait_for_selector("#panel .message.ok")
     assert page.evaluate("window.samePage === true")
     assert desk_ws.mention(first.id).status == "confirmed"
+
+
+def test_browser_claim_page_steps_to_the_next_claim_by_keyboard(page, desk_ws):
+    """On a claim's page j / k go to the next / previous claim in the claims table's order,
+    so an editor decides them one after another (a rejected one keeps its place)."""
+    order = [c.id for c in desk_ws.claims()]
+    page.goto(f"/claim/{order[0]}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    assert page.locator("a[rel=prev]").count() == 0
+    page.keyboard.press("n")  # not a claim: it leaves the table, the steps keep it
+    page.wait_for_selector(".message.ok")
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/claim/{order[1]}")
+    assert f"claim 2 of {len(order)}" in page.inner_text(".claim-steps")
+    page.keyboard.press("k")
+    page.wait_for_url(f"**/claim/{order[0]}")

@@ -562,12 +562,18 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     others = [s for s in desk.ws.sources() if s.id != claim.source_id] or desk.ws.sources()
     agents = [e for t in ("person", "org") for e in desk.ws.entities(type=t, counts=False)
               if e.status != "rejected"][:MERGE_OFFERS]
+    # every claim in the claims table's order (rejected too): j / k go on from this one
+    order = desk.kept("claim_order",
+                      lambda: [c.id for c in desk.ws.claims(state=CLAIM_STATES)])
+    at = order.index(claim.id) if claim.id in order else -1
     return desk.page(request, "claim.html", claim=claim, claim_text=tm.text[claim.start:claim.end],
                      before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "", agents=agents,
                      expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,
-                     nav="claims")
+                     nav="claims", position=(at + 1, len(order)),
+                     previous=order[at - 1] if at > 0 else None,
+                     next=order[at + 1] if 0 <= at < len(order) - 1 else None)
 
 
 CONTEXT = 160  # characters of context either side of a claim
