@@ -209,6 +209,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                           "claim's agent)",
               "give a person's or organisation's id from 'annotator entities', or the agent's "
               'name in words'),
+    "D314": (DecisionError, "locus '…' names no place: a label without a number / has a "
+                          'range that runs backwards (…)',
+              "give where in the work, e.g. 'p. 12', 'pp. 12-14', 'chap. 3', or no locus"),
     "E001": (ExportError, 'cannot write the export (folder not writable); the earlier export is intact',
               'make the folder writable or export elsewhere'),
     "E002": (ExportError, 'disk full while writing the export; the earlier export is intact',

@@ -201,6 +201,12 @@ class Link:
         return f"{self.target_source_id}:{self.target_start}-{self.target_end}"
 
 
+def location(paragraph: int, line: int, page: str | None) -> str:
+    """Where a span of a source is, as the claim tables say it: '[p. 12, ]¶ 3, line 41'."""
+    where = f"¶ {paragraph}, line {line}"
+    return f"p. {page}, {where}" if page else where
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimRow:
     """One claim as the tables show it: where it is, what it says, how it is supported.
@@ -230,9 +236,8 @@ class ClaimRow:
 
     @property
     def location(self) -> str:
-        """'p. 12' when the source has page breaks, else '¶ 3, line 41'."""
-        where = f"¶ {self.paragraph}, line {self.line}"
-        return f"p. {self.page}, {where}" if self.page else where
+        """'p. 12, ¶ 3, line 41' when the source has page breaks, else '¶ 3, line 41'."""
+        return location(self.paragraph, self.line, self.page)
 
     @property
     def works(self) -> tuple[str, ...]:

@@ -115,3 +115,13 @@ _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
                                "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 _TEXT_SPECIAL = re.compile("[&<>]")
 _ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab, a CR) is
+    a formula to Excel and LibreOffice ('=HYPERLINK(...)' in an agent's name runs), so it
+    gets a leading ' as OWASP's CSV-injection advice says."""
+    return "'" + value if value.startswith(_FORMULA) else value

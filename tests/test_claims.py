@@ -175,6 +175,61 @@ def test_claims_link_refuses_unknown_key_and_suggests(ref_ws):
     assert info.value.code == "D306"
 
 
+def test_claims_add_with_an_agent_is_attributed(ref_ws, tmp_path):
+    """A claim marked with an agent and no kind was 'unattributed' with an agent, listed
+    with kind unattributed beside the agent it names; as 'claim agent' does, it is
+    attributed. An explicit kind stays, and no agent stays unattributed."""
+    row = ref_ws.add_claim(SID, quote="Germany ended the Molotov–Ribbentrop Pact in June "
+                                      "1941", agent="Nekrich")
+    assert (row.kind, row.agent, row.status) == ("attributed", "Nekrich", "attributed")
+    quoted = ref_ws.add_claim(SID, quote="the four power pact", kind="quoted", agent="Hitler")
+    assert quoted.kind == "quoted"
+    assert ref_ws.add_claim(SID, quote="Iraq and Iran").kind == "unattributed"
+    done = run(ref_ws.root, "claim", "add", SID, "--quote", "Stalin-drafted",
+               "--agent", "Nekrich")
+    assert done.exit_code == 0, done.output
+    assert ref_ws.claim(int(done.stdout.split()[-1])).kind == "attributed"
+
+
+@pytest.mark.parametrize("locus", ["p. 20–10", "pp. 214-13", "pp.", "chap."])
+def test_claims_link_refuses_a_locus_that_points_nowhere(ref_ws, locus):
+    """A backwards range or a bare label was stored as the locus and cited as is."""
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "nekrich1997", locus=locus)
+    assert info.value.code == "D314" and locus in str(info.value)
+    assert ref_ws.claim(row.id).links == ()
+    suggested = ref_ws.link_claim(row.id, "israelyan2003")
+    with pytest.raises(DecisionError) as info:
+        ref_ws.accept_links([suggested.id], locus=locus)
+    assert info.value.code == "D314"
+
+
+@pytest.mark.parametrize("locus", ["p. 12", "pp. 12–14", "pp. 180-82", "chap. 3", "S. 14",
+                                   "fol. 12r", "n. 4", "1998-9", ""])
+def test_claims_link_keeps_a_locus_that_points_somewhere(ref_ws, locus):
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    assert ref_ws.link_claim(row.id, "nekrich1997", locus=locus).locus == locus
+
+
+def test_claims_link_finds_a_work_by_its_doi(ref_ws, tmp_path):
+    """A DOI copied from a paper (bare, doi:, https://doi.org/) names the work that has it;
+    it was 'no bibliography entry'. One no work has says how to add it."""
+    bib = tmp_path / "doi.bib"
+    bib.write_text("@article{doionly,\n  doi = {10.2307/1879431},\n}\n"
+                   "@article{dx,\n  title = {T},\n  doi = {https://doi.org/10.1000/ABC.1},\n}\n",
+                   encoding="utf-8")
+    ref_ws.bib_add(bib)
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    assert ref_ws.link_claim(row.id, "10.2307/1879431", locus="p. 5").bib_key == "doionly"
+    assert ref_ws.link_claim(row.id, "doi:10.1000/abc.1").bib_key == "dx"
+    assert ref_ws.link_claim(row.id, "https://doi.org/10.2307/1879431",
+                             rel="mentions").bib_key == "doionly"
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "10.5555/nowhere")
+    assert info.value.code == "D307" and "doi = {10.5555/nowhere}" in str(info.value)
+
+
 def test_claims_link_to_a_passage_of_another_source(ref_ws, tmp_path):
     other = tmp_path / "memo.txt"
     other.write_text("Memorandum\n\nPolitical conversations have been started. Preparations "

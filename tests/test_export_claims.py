@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 
 import pytest
 from lxml import html as lhtml
@@ -36,7 +37,8 @@ def test_export_claims_csv_is_rfc4180_with_header(claims_ws):
     result = claims_ws.export_claims("csv")
     assert (result.path, result.format, result.items) == ("exports/claims.csv", "csv", 4)
     data = (claims_ws.root / result.path).read_bytes()
-    text = data.decode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: what Excel needs to see it
+    text = data.decode("utf-8-sig")
     assert text.startswith("claim,source,location,text,kind,state,status,agent,works\r\n")
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "").replace(
         "then\ncame", "")  # the only bare LF is inside a quoted field
@@ -49,6 +51,73 @@ def test_export_claims_csv_is_rfc4180_with_header(claims_ws):
     assert (nekrich["status"], nekrich["works"]) == ("supported", "nekrich1997 (pp. 202–205)")
     assert nekrich["location"].startswith("¶ ")
     assert {r["status"] for r in rows} == {"supported", "attributed", "unsupported"}
+
+
+def test_export_claims_csv_cells_are_never_formulas(claims_ws):
+    """An agent or a text starting with = + - @ was written as is: Excel and LibreOffice
+    run '=HYPERLINK(...)' when the reviewer opens the table. It starts with ' now, in the
+    exported table and in 'annotator claims --format csv'; numbers stay numbers."""
+    hostile = {'=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+cmd|' /C calc'!A0",
+               "-2+3"}
+    for agent, quote in zip(sorted(hostile), ["Molotov", "Ribbentrop", "Iraq and Iran",
+                                              "four power pact"]):
+        row = claims_ws.add_claim(SEED_ID, span=span_of(claims_ws, SEED_ID, quote), agent=agent)
+        claims_ws.link_claim(row.id, "nekrich1997", locus="p. 12")
+    text = (claims_ws.root / claims_ws.export_claims("csv").path).read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    agents = {r["agent"] for r in rows}
+    assert {"'" + a for a in hostile} <= agents
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+    done = CliRunner().invoke(app, ["-w", str(claims_ws.root), "claims", "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    listed = list(csv.DictReader(io.StringIO(done.stdout, newline="")))
+    assert {"'" + a for a in hostile} <= {r["agent"] for r in listed}
+    assert all(r["id"].isdigit() and not r["start"].startswith("'") for r in listed)
+    assert not done.stdout.startswith("\ufeff")  # a listing for scripts: no BOM
+
+
+def test_export_claims_links_supports_first_and_passages_by_place(claims_ws, tmp_path):
+    """The works cell read 'mentions: israelyan2003 (pp. 12-14); memo:40-80', a supporting
+    passage seen as one more mention, named by reading offsets no reviewer can look up. Now
+    supports come first and a passage says where it is in its source."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Memorandum\n\nPolitical conversations have been started.\n\n"
+                    "Preparations for the East are to be continued.\n", encoding="utf-8")
+    claims_ws.add(memo)
+    row = claims_ws.add_claim(SEED_ID, span=span_of(claims_ws, SEED_ID, "four power pact"))
+    claims_ws.link_claim(row.id, "israelyan2003", locus="pp. 12-14", rel="mentions")
+    reading = claims_ws.reading_text("memo")
+    start = reading.index("Preparations")
+    claims_ws.link_claim(row.id, passage=("memo", start, start + 12))
+    table = json.loads((claims_ws.root / claims_ws.export_claims("json").path).read_text())
+    key = next(s["key"] for s in table["sources"] if s["id"] == "memo")
+    text = (claims_ws.root / claims_ws.export_claims("csv").path).read_text("utf-8-sig")
+    works = next(r["works"] for r in csv.DictReader(io.StringIO(text, newline=""))
+                 if r["claim"] == str(row.id))
+    assert re.fullmatch(rf"{key}, ¶ 3, line \d+; mentions: israelyan2003 \(pp\. 12-14\)",
+                        works), works
+    md = (claims_ws.root / claims_ws.export_claims("md").path).read_text()
+    assert re.search(rf"\[@{key}, ¶ 3, line \d+\]; mentions: \[@israelyan2003, pp\. 12-14\]",
+                     md)
+
+
+def test_export_claims_markdown_is_text_to_pandoc_but_its_citations(claims_ws):
+    """An '@name' in an agent was a citation to pandoc ('citation SUM not found'), and a
+    locus with '; @' or brackets broke the citation group it was in, dropping the works
+    before it. Real pandoc --citeproc now reads every cited work and no made-up one."""
+    row = claims_ws.add_claim(SEED_ID, span=span_of(claims_ws, SEED_ID, "four power pact"),
+                              agent="@SUM(1+1) *bold* [x]")
+    claims_ws.link_claim(row.id, "nekrich1997", locus="p. 5; n. 3")
+    claims_ws.link_claim(row.id, "israelyan2003", locus="@A1 [sic]")
+    csl = claims_ws.root / claims_ws.export_csl().path
+    md = claims_ws.root / claims_ws.export_claims("md").path
+    done = subprocess.run(["pandoc", "--citeproc", f"--bibliography={csl.name}", "-t", "plain",
+                           "--columns=400", md.name], cwd=md.parent, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    flat = " ".join(done.stdout.split())
+    assert "@SUM(1+1) *bold* [x]" in flat
+    assert "1997, 5; n. 3; Israelyan 2003, @A1 [sic])" in flat
 
 
 def test_export_claims_proposals_only_when_asked(claims_ws):

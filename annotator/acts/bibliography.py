@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,16 +105,40 @@ def entries(store: Store, query: str | None = None) -> list[BibEntry]:
     return found
 
 
+_DOI = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_ADD = "add the work with 'annotator bib add FILE.bib'"
+
+
 def entry(store: Store, key: str) -> BibEntry:
-    """One work by key (its case need not match); an unknown key suggests close ones."""
+    """One work by key (its case need not match) or by its DOI (bare, 'doi:...' or
+    'https://doi.org/...', as people copy it from a paper); an unknown key suggests close
+    ones."""
     found = bib_rows.find_entry(store.conn, key)
-    if found is None:
-        close = difflib.get_close_matches(key, bib_rows.keys(store.conn), n=3, cutoff=0.5)
-        hint = (f"did you mean {', '.join(close)}?" if close else
-                "see 'annotator bib list', or add the work with 'annotator bib add FILE.bib'")
-        raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
-                            location=Location(store.path), code="D307")
-    return found
+    if found is not None:
+        return found
+    doi = _doi(key)
+    if doi:
+        hits = [e for e in bib_rows.all_entries(store.conn)
+                if _doi(dict(e.fields).get("doi", "")) == doi]
+        if len(hits) == 1:
+            return hits[0]
+        raise DecisionError(
+            f"no work with DOI {doi} in the bibliography" if not hits else
+            f"DOI {doi} is the DOI of {len(hits)} works: {', '.join(e.key for e in hits)}",
+            hint=f"write an entry with doi = {{{doi}}} in a .bib file and {_ADD}" if not hits
+            else "give the citation key of the one you mean",
+            location=Location(store.path), code="D307")
+    close = difflib.get_close_matches(key, bib_rows.keys(store.conn), n=3, cutoff=0.5)
+    hint = (f"did you mean {', '.join(close)}? else {_ADD}" if close else
+            f"see 'annotator bib list', or {_ADD}")
+    raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
+                        location=Location(store.path), code="D307")
+
+
+def _doi(text: str) -> str:
+    """The DOI in a key or a field, lower-cased (DOIs are case-insensitive), else ''."""
+    m = _DOI.fullmatch(text.strip())
+    return m.group(1).lower() if m else ""
 
 
 def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: str,

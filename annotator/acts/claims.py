@@ -48,14 +48,18 @@ STALE_TEXT = "[stale: the source changed; mark the claim again]"
 
 # -- claim acts -------------------------------------------------------------------------------
 def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None = None,
-              quote: str | None = None, kind: str = "unattributed", agent: str = "",
+              quote: str | None = None, kind: str | None = None, agent: str = "",
               expected: str | None = None) -> ClaimRow:
     """Mark a claim by hand: a span of the reading text, or an exact quotation of it.
 
     The quotation must occur exactly once (whitespace and the shape of quotation marks do
     not matter). A claim the finder proposed on the same span is confirmed instead, with
-    the kind and agent given here. The claim is confirmed: the editor made it.
+    the kind and agent given here. The claim is confirmed: the editor made it. Without a
+    kind it is attributed when an agent is given (as 'claim agent' makes it), else
+    unattributed: a claim with an agent is never listed as attributed to nobody.
     """
+    if kind is None:
+        kind = "attributed" if agent.strip() else "unattributed"
     src = ctx.texts.source(source_id)
     tm = ctx.texts.textmap(source_id)
     if kind not in CLAIM_KINDS:
@@ -151,7 +155,7 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
         raise DecisionError("give either a bibliography key or a passage",
                             hint="use KEY, or --passage SOURCE:START:END",
                             location=Location(ctx.store.path), code="D308")
-    locus = " ".join(locus.split())
+    locus = _locus(ctx, locus)
     row: dict[str, Any] = {"claim_id": claim_row["id"], "rel": rel, "locus": locus,
                            "status": "confirmed", "provenance": "editor"}
     if key is not None:
@@ -197,7 +201,7 @@ def accept_links(ctx: ActContext, link_ids: Iterable[int | str], *, locus: str |
     found = _links(ctx, link_ids, expected)
     values: dict[str, Any] = {"status": "confirmed"}
     if locus is not None:
-        values["locus"] = " ".join(locus.split())
+        values["locus"] = _locus(ctx, locus)
     with _claim_act(ctx, "link-accept", _links_target(found), values, expected,
                     token_of=f"claim:{found[0].claim_id}") as act:
         for one in found:
@@ -220,6 +224,33 @@ def unlink(ctx: ActContext, link_ids: Iterable[int | str], *,
                 act.delete("links", {"id": one.id})
             else:
                 act.update("links", {"id": one.id}, {"status": "rejected"})
+
+
+_RANGE = re.compile(r"(?<![\w.])(\d+)\s*(?:-+|[\u2010-\u2015])\s*(\d+)(?![\w.])")
+_LABEL_ONLY = re.compile(r"(?:pp?|chaps?|ch|sec|secs|vol|vols|fol|fols|col|cols|n|nn|l|ll|"
+                         r"para|§|¶|S|Bd|Kap|Anm)\.?", re.IGNORECASE)
+
+
+def _locus(ctx: ActContext, locus: str) -> str:
+    """The locus with its whitespace folded; one that cannot point anywhere is refused: a
+    label with no number ('p.'), or a range that runs backwards ('pp. 20-10'). An abbreviated
+    range ('pp. 180-82', as Chicago writes it) is read as citeproc reads it: 180 to 182."""
+    locus = " ".join(locus.split())
+    wrong = ""
+    if _LABEL_ONLY.fullmatch(locus):
+        wrong = "names no place: a label without a number"
+    for m in _RANGE.finditer(locus):
+        first, last = m.group(1), m.group(2)
+        if len(last) < len(first):  # 180-82 is 180-182
+            last = first[:len(first) - len(last)] + last
+        if int(last) < int(first):
+            wrong = f"has a range that runs backwards ({m.group()})"
+    if wrong:
+        raise DecisionError(f"locus '{locus}' {wrong}",
+                            hint="give where in the work, e.g. 'p. 12', 'pp. 12-14', "
+                                 "'chap. 3', or no locus",
+                            location=Location(ctx.store.path), code="D314")
+    return locus
 
 
 def _links(ctx: ActContext, link_ids: Iterable[int | str], expected: str | None) -> list[Link]:

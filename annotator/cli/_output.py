@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from annotator.errors import AnnotatorError
+from annotator.text import spreadsheet_safe
 
 if TYPE_CHECKING:
     from annotator.workspace import Workspace
@@ -131,7 +132,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
                                 lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: _cell(row.get(c)) for c in columns})
+            writer.writerow({c: _csv_cell(row.get(c)) for c in columns})
         sys.stdout.write(buf.getvalue())
         return
     if len(rows) > PLAIN_ROWS:
@@ -184,6 +185,14 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: text that a spreadsheet would run as a formula is neutralised (numbers,
+    negative ones too, stay numbers)."""
+    if isinstance(value, (int, float)):
+        return str(value)
+    return spreadsheet_safe(_cell(value))
 
 
 def context_of(text: str, start: int, end: int, width: int = 30) -> str:

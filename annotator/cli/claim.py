@@ -39,8 +39,9 @@ def claim_add_cli(
                                              )] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="Exact words of the reading "
                                               "text; must occur once.")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="attributed, quoted, unattributed or "
-                                      "editorial.")] = "unattributed",
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="attributed, quoted, unattributed or editorial (default: attributed "
+                       "with --agent, else unattributed).")] = None,
     agent: Annotated[str, typer.Option("--agent", help="Who the claim is attributed to: an "
                                        "entity id (linked) or a name.")] = "",
 ) -> None:

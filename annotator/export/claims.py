@@ -3,14 +3,19 @@
 For authors (paste it into a paper), reviewers (what is still unsupported) and scripts. Sources
 and works are named by citation key, so a row reads like a citation:
 
-* ``csv``: RFC 4180 (CRLF, quotes doubled), UTF-8, a header row; one row per claim;
-* ``md``: a Markdown table whose works are pandoc citations (``[@nekrich1997, pp. 202–205]``);
+* ``csv``: RFC 4180 (CRLF, quotes doubled), UTF-8 with a byte order mark (the file: Excel
+  reads UTF-8 only with it, as Zotero's CSV export knows), a header row; one row per claim;
+  a cell starting with = + - @ (a formula to a spreadsheet) starts with ' instead (OWASP);
+* ``md``: a Markdown table whose works are pandoc citations (``[@nekrich1997, pp. 202–205]``),
+  every other text escaped so pandoc reads it as text (an ``@name`` is no citation);
 * ``json``: sources (with counts by status), claims with their links, and the cited works;
 * ``html``: one self-contained page (inline CSS, no script, nothing fetched; every text
   escaped) with counts by status per source, the claims, and the works they link to.
 
 Claims an editor rejected are left out; undecided proposals only with ``include_proposals``.
-Rows come by source, then by position in the text.
+Rows come by source, then by position in the text; a claim's links come supports first, then
+contradicts, then mentions, so an unmarked work is never read as under the relation before it.
+A passage of another source is named by that source's key and where the passage is in it.
 
 DOCS: docs/export.md#claim-tables
 """
@@ -28,10 +33,11 @@ from annotator.acts import claims as claim_acts
 from annotator.acts.bibliography import entries
 from annotator.acts.context import ActContext
 from annotator.bibliography.entries import plain, year_of
-from annotator.errors import ConfigError
+from annotator.errors import AnnotatorError, ConfigError
 from annotator.export.output import write_export
 from annotator.export.works import source_keys
-from annotator.records import BibEntry, ClaimRow, Link, Written
+from annotator.records import BibEntry, ClaimRow, Link, Written, location
+from annotator.text import spreadsheet_safe
 
 FORMATS = ("csv", "md", "json", "html")
 STATUSES = ("supported", "attributed", "unsupported")
@@ -46,6 +52,7 @@ class Table:
     source_key: dict[str, str]  # source id -> its citation key
     source_title: dict[str, str]
     works: dict[str, BibEntry]  # cited works by key
+    passages: dict[int, str]  # passage link id -> where it is: '¶ 3, line 41'
 
     def source(self, source_id: str) -> str:
         return self.source_key.get(source_id, source_id)
@@ -70,18 +77,46 @@ def gather(ctx: ActContext, *, include_proposals: bool = False,
     sources = ctx.texts.sources()
     return Table(claims=tuple(claims),
                  source_key=source_keys(ctx) if source_key is None else source_key,
-                 source_title={s.id: s.title for s in sources}, works=works)
+                 source_title={s.id: s.title for s in sources}, works=works,
+                 passages=_passages(ctx, claims))
+
+
+def _passages(ctx: ActContext, claims: list[ClaimRow]) -> dict[int, str]:
+    """Where each linked passage is in its source, as a reviewer looks it up (reading
+    offsets mean nothing to them); a passage of a source no longer there has no place."""
+    out: dict[int, str] = {}
+    for c in claims:
+        for link in _links(c):
+            sid, start, end = link.target_source_id, link.target_start, link.target_end
+            if sid is None or start is None or end is None:
+                continue
+            try:
+                tm = ctx.texts.textmap(sid)
+            except AnnotatorError:
+                continue
+            if end <= len(tm.text):
+                out[link.id] = location(tm.block_of(start),
+                                        tm.line_col(tm.source_span(start, end)[0])[0],
+                                        tm.page_of(start))
+    return out
+
+
+_REL_ORDER = {"supports": 0, "contradicts": 1, "mentions": 2}
 
 
 def _links(claim: ClaimRow) -> list[Link]:
-    """The links a table shows: confirmed ones (suggestions are not yet a source)."""
-    return [link for link in claim.links if link.status == "confirmed"]
+    """The links a table shows: confirmed ones (suggestions are not yet a source), supports
+    first, then contradicts, then mentions."""
+    return sorted((link for link in claim.links if link.status == "confirmed"),
+                  key=lambda link: _REL_ORDER.get(link.rel, 3))
 
 
 def _target(table: Table, link: Link) -> str:
     if link.bib_key is not None:
         return link.bib_key
-    return f"{table.source(link.target_source_id or '')}:{link.target_start}-{link.target_end}"
+    key = table.source(link.target_source_id or "")
+    place = table.passages.get(link.id)
+    return f"{key}, {place}" if place else f"{key}:{link.target_start}-{link.target_end}"
 
 
 def _works_text(table: Table, claim: ClaimRow) -> str:
@@ -103,35 +138,45 @@ def to_csv(table: Table) -> str:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for c in table.claims:
-        writer.writerow(_row(table, c))
+        writer.writerow({k: spreadsheet_safe(v) for k, v in _row(table, c).items()})
     return buf.getvalue()
 
 
 def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+    """A cell on one line; its pipes escaped (a table cell ends at a bare one)."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>@~^$;#"})
+
+
+def _md_text(text: str) -> str:
+    """Text pandoc reads as text: every character with a meaning in pandoc's Markdown
+    escaped (an '@name' would be a citation, '*' emphasis, a ';' in a locus would end it)."""
+    return text.translate(_MD_SPECIAL)
 
 
 def _citation(table: Table, claim: ClaimRow) -> str:
-    """Pandoc citations of a claim's works: ``[@key, p. 3; @other]``, passages as text."""
-    cites: list[str] = []
-    other: list[str] = []
+    """Pandoc citations of a claim's works and passages (by their source's key, with where
+    the passage is): ``[@key, p. 3; @other]``, then ``contradicts: [@...]``."""
+    groups: dict[str, list[str]] = {}
     for link in _links(claim):
-        if link.bib_key is None:
-            other.append(f"{link.rel}: {_target(table, link)}")
-            continue
-        cite = f"@{link.bib_key}" + (f", {link.locus}" if link.locus else "")
-        (cites if link.rel == "supports" else other).append(
-            cite if link.rel == "supports" else f"{link.rel}: [{cite}]")
-    parts = ([f"[{'; '.join(cites)}]"] if cites else []) + other
-    return "; ".join(parts)
+        if link.bib_key is not None:
+            cite, locus = f"@{link.bib_key}", link.locus
+        else:
+            cite = f"@{table.source(link.target_source_id or '')}"
+            locus = table.passages.get(link.id, f"{link.target_start}-{link.target_end}")
+        groups.setdefault(link.rel, []).append(cite + (f", {_md_text(locus)}" if locus else ""))
+    return "; ".join(("" if rel == "supports" else f"{rel}: ") + f"[{'; '.join(cites)}]"
+                     for rel, cites in groups.items())
 
 
 def to_markdown(table: Table) -> str:
     head = ["claim", "source", "location", "text", "kind", "status", "agent", "works"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in table.claims:
-        row = [str(c.id), f"@{table.source(c.source_id)}", c.location, c.text, c.kind,
-               c.status, c.agent, _citation(table, c)]
+        row = [str(c.id), f"@{table.source(c.source_id)}", _md_text(c.location),
+               _md_text(c.text), c.kind, c.status, _md_text(c.agent), _citation(table, c)]
         lines.append("| " + " | ".join(_md_cell(x) for x in row) + " |")
     return "\n".join(lines) + "\n"
 
@@ -233,6 +278,6 @@ def export_claims(ctx: ActContext, fmt: str = "csv", *, include_proposals: bool 
                           hint=f"use one of {', '.join(FORMATS)}", code="E020")
     if table is None:
         table = gather(ctx, include_proposals=include_proposals)
-    data = RENDER[fmt](table).encode("utf-8")
+    data = (("\ufeff" if fmt == "csv" else "") + RENDER[fmt](table)).encode("utf-8")
     return write_export(ctx.root, Path(out) if out else ctx.exports_dir / f"claims.{fmt}", data,
                         format=fmt, items=len(table.claims))
