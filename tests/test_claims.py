@@ -13,7 +13,7 @@ from annotator import DecisionError
 from annotator.nlp.claim_finder import citations, find_claims, find_quote, quotations, support_status
 from annotator.entities.names import name_key
 from annotator.records import Link
-from tests.conftest import REFERENCES, premier_claim, run
+from tests.conftest import DATA, REFERENCES, premier_claim, run
 
 SID = "german-soviet-axis-talks"
 NEKRICH = "According to a study by Alexander Nekrich, on 25 November 1940"
@@ -464,6 +464,11 @@ def test_claims_in_text_citations_are_found():
      "verb: claim"),
     ("The clear sound of Ann Moore's voice said that we should come to the meeting.",
      "attributed", "Ann Moore", "verb: say"),
+    # the writer's own word is no attribution; a pronoun that names nobody is no agent
+    ("I believe that the meeting was well attended and the Friends were satisfied.",
+     "unattributed", "", "verb: believe (I: the writer)"),
+    ("They say that the ship sailed from Liverpool in May.", "attributed", "",
+     "verb: say (they = ?)"),
 ])
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))
@@ -666,3 +671,16 @@ def test_claims_agent_command_corrects_the_agent_and_undoes(ref_ws):
     assert ref_ws.set_claim_agent(row.id, "a spokesman").agent_entity_id is None
     bad = run(ref_ws, "claim", "agent", "999", "person-stalin")
     assert bad.exit_code == 2 and "[D306]" in bad.output
+
+
+def test_claims_propose_on_a_diary_names_no_pronoun_and_opens_on_words(ws, nlp):
+    """A first-person journal: 'I believe' is the writer's, 'they'/'one' name nobody, and a
+    claim starts on its words, not on the colon a sentence split left before them."""
+    ws.add(DATA / "editions" / "friendly-networks" / "A0011538.xml")
+    ws.propose_claims(nlp=nlp)
+    rows = ws.claims(state="proposed")
+    assert len(rows) > 40
+    pronouns = {"i", "we", "he", "she", "they", "one", "it", "you"}
+    assert [r.agent for r in rows if r.agent.lower() in pronouns] == []
+    assert [r.text[:20] for r in rows if r.text[:1] in ":;,.)"] == []
+    assert any(r.kind == "unattributed" and "the writer" in r.cue for r in rows)

@@ -82,6 +82,11 @@ _THINGS = frozenset("""
     pact agreement clause order decree
     """.split())
 _DETERMINERS = frozenset({"the", "this", "that"})
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+# subjects that say who spoke no more than a pronoun does ('what one formerly said')
+_ANYONE = frozenset({"one", "someone", "somebody", "anyone", "everyone", "everybody", "people"})
+# what may open a claim's words: a quotation or a bracket, not the colon before it
+_OPENERS = frozenset("\"'“‘„«‹([")
 # How sure the finder is of a proposal, by what it found (ClaimProposal.confidence): a named
 # source in the sentence is surest; an agent inferred from a pronoun or a description less;
 # an assertion nobody is named for least.
@@ -256,7 +261,10 @@ def _in_quote(tok: Token, quotes: Sequence[tuple[int, int]]) -> bool:
 
 
 def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
-    """Character span of tokens [s, e) without surrounding whitespace."""
+    """Character span of tokens [s, e) without surrounding whitespace, nor the punctuation a
+    sentence split can leave in front (': the ship sailed')."""
+    while s < e - 1 and doc[s].is_punct and doc[s].text[:1] not in _OPENERS:
+        s += 1
     a = doc[s].idx
     b = doc[e - 1].idx + len(doc[e - 1].text)
     return trim(_text(doc), a, b)
@@ -526,12 +534,22 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
             for c in verb.children)
         if subj is None or not (said or unit_quotes):
             continue
-        resolved = _resolve_pronoun(doc, subj) if subj.pos_ == "PRON" else None
-        if resolved is not None:
-            name, n0, n1 = resolved
-            return ClaimProposal(a, b, kind, name, n0, n1,
-                                 f"verb: {verb.lemma_} ({subj.lower_} = {name})",
-                                 confidence=CONFIDENCE["pronoun"])
+        if subj.pos_ == "PRON" or subj.lower_ in _ANYONE:
+            resolved = _resolve_pronoun(doc, subj)
+            if resolved is not None:
+                name, n0, n1 = resolved
+                return ClaimProposal(a, b, kind, name, n0, n1,
+                                     f"verb: {verb.lemma_} ({subj.lower_} = {name})",
+                                     confidence=CONFIDENCE["pronoun"])
+            if subj.lower_ in _FIRST_PERSON:  # 'I believe', 'we argue': the writer's own word
+                who = "I" if subj.lower_ == "i" else subj.lower_
+                return ClaimProposal(a, b, "unattributed", "", None, None,
+                                     f"verb: {verb.lemma_} ({who}: the writer)",
+                                     confidence=CONFIDENCE["passive"])
+            # 'they say', 'one hears', a 'he' with nobody before it: said, by nobody named
+            return ClaimProposal(a, b, kind, "", None, None,
+                                 f"verb: {verb.lemma_} ({subj.lower_} = ?)",
+                                 confidence=CONFIDENCE["passive"])
         described = _description(subj)
         if described:  # kept as written; who it stands for waits for the editor
             n0 = subj.idx + len(subj.text) - len(described)
