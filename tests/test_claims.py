@@ -684,3 +684,26 @@ def test_claims_propose_on_a_diary_names_no_pronoun_and_opens_on_words(ws, nlp):
     assert [r.agent for r in rows if r.agent.lower() in pronouns] == []
     assert [r.text[:20] for r in rows if r.text[:1] in ":;,.)"] == []
     assert any(r.kind == "unattributed" and "the writer" in r.cue for r in rows)
+
+
+def test_claims_linking_a_proposed_claim_decides_it_in_the_same_act(proposed_ws):
+    """An editor who links a proposed claim (or accepts its suggested link) has decided it:
+    it is confirmed, in the tables and the check at once, and one undo takes both back."""
+    def state(cid):
+        return proposed_ws.claim(cid).state
+
+    proposed = [c for c in proposed_ws.claims(state="proposed") if not c.links]
+    mine = proposed[0].id
+    before = proposed_ws.store.one("SELECT count(*) FROM decisions")[0]
+    link = proposed_ws.link_claim(mine, "nekrich1997", locus="p. 199")
+    assert state(mine) == "confirmed"
+    assert mine in {c.id for c in proposed_ws.claims(state="confirmed")}  # as tables read
+    assert proposed_ws.store.one("SELECT count(*) FROM decisions")[0] == before + 1
+    proposed_ws.undo()
+    assert state(mine) == "proposed"
+    assert all(ln.id != link.id for ln in proposed_ws.claim(mine).links)
+    suggested = _starting(proposed_ws.claims(state="proposed"), NEKRICH)
+    proposed_ws.accept_links([suggested.links[0].id])
+    assert state(suggested.id) == "confirmed"
+    proposed_ws.undo()
+    assert state(suggested.id) == "proposed"

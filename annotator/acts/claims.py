@@ -191,7 +191,15 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
             lid = int(same["id"])
         else:
             lid = act.insert("links", row)
+        _confirm_proposed(act, claim_row)
     return link(ctx, lid)
+
+
+def _confirm_proposed(act: Act, claim_row: sqlite3.Row) -> None:
+    """A proposed claim the editor links (or accepts a link of) is decided: confirmed in the
+    same act, so it is in the tables and the check, and undone with the link."""
+    if claim_row["status"] == "proposed":
+        act.update("claims", {"id": claim_row["id"]}, {"status": "confirmed"})
 
 
 def accept_links(ctx: ActContext, link_ids: Iterable[int | str], *, locus: str | None = None,
@@ -206,6 +214,8 @@ def accept_links(ctx: ActContext, link_ids: Iterable[int | str], *, locus: str |
                     token_of=f"claim:{found[0].claim_id}") as act:
         for one in found:
             act.update("links", {"id": one.id}, values)
+        for cid in dict.fromkeys(one.claim_id for one in found):
+            _confirm_proposed(act, _claim_row(ctx, cid))
     return [link(ctx, one.id) for one in found]
 
 
