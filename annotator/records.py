@@ -377,8 +377,22 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class MergeSuggestion:
+    """Two entities of one type that are probably one, and why: ``merge entity other``
+    folds the first into the second (in a listing of pairs, the one to keep is ``other``: the
+    register entry, else the fuller name). DOCS: docs/review.md#merge-suggestions"""
+
+    entity: Entity
+    other: Entity
+    score: float  # 1.0 the same authority id, 0.9 a shared name, 0.85 the same name written
+    # two ways (places, organisations), 0.8 a family name ending the other's full name
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
-    """What the review shows for one entity: its mentions in context and register matches."""
+    """What the review shows for one entity: its mentions in context, register matches and
+    entities it is probably the same as."""
 
     entity: Entity
     contexts: tuple[Context, ...] = ()
@@ -386,6 +400,7 @@ class Candidate:
     refs: tuple[str, ...] = ()  # the sources' own pointers to it (@ref, @key, @corresp)
     total: int = 0  # mentions there are to show (``contexts`` may hold only the first ones)
     state: str = ""  # the entity's state token as shown: pass it back as ``expected``
+    similar: tuple[MergeSuggestion, ...] = ()  # entities it is probably the same as, best first
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,8 @@ class Workspace:
     shown_mentions = _in_context(lambda: queries.shown_mentions)
     entities = _in_context(lambda: queries.entities)
     entity = _in_context(lambda: queries.entity)
+    similar = _in_context(lambda: queries.similar)
+    merge_suggestions = _in_context(lambda: queries.merge_suggestions)
     evaluate = _in_context(lambda: evaluate.evaluate)
     train = _in_context(lambda: train.train_model)
     evaluate_folds = _in_context(lambda: folds.evaluate_folds)

@@ -2,7 +2,8 @@
 
 Builds a store with ``--entities`` candidate entities of ``--mentions`` mentions each (rows
 written as the proposer writes them), then times: confirming one entity (every mention
-updated and logged), undoing it, the review queue, one candidate card, a register export. The
+updated and logged), undoing it, the review queue, one candidate card, the merge suggestions
+of one card (a bare family name shared by 5 entities) and of all, a register export. The
 baseline is the smallest act: ``Store.act`` updating one row. Prints milliseconds and the
 ratio to the baseline.
 
@@ -34,10 +35,13 @@ def build(folder: Path, entities: int, mentions: int, big: int):
         for e in range(entities):
             n = big if e == 0 else mentions
             eid = f"person-bench-{e}"
+            # a family name for every 5th: some full names share it, some entities are it
+            name = f"Family{e % (entities // 5 or 1)}"
+            if e % 10:
+                name = f"Given{e % 37} {name}"
             conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
-                         "VALUES (?, 'person', ?, 'proposed', ?)", (eid, f"Bench {e}", now()))
-            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, f"Bench {e}",
-                                                                  f"bench {e}"))
+                         "VALUES (?, 'person', ?, 'proposed', ?)", (eid, name, now()))
+            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, name, name.lower()))
             for _ in range(n):
                 start = pos % (n_text - 40)
                 end = start + 1 + pos // (n_text - 40)
@@ -92,6 +96,10 @@ def main() -> None:
         rows.append((f"review queue ({args.entities} candidates)", median_ms(ws.queue)))
         rows.append(("candidate card, empty register", median_ms(lambda: ws.candidate(
             "person-bench-1"), repeat=3)))
+        rows.append(("merge suggestions of a card", median_ms(lambda: ws.similar(
+            "person-bench-10"))))
+        rows.append((f"every merge suggestion ({len(ws.merge_suggestions())} pairs)",
+                     median_ms(ws.merge_suggestions, repeat=3)))
         ws.store.conn.execute("BEGIN IMMEDIATE")
         ws.store.conn.execute("UPDATE entities SET status = 'confirmed' WHERE id != ?",
                               ("person-bench-1",))

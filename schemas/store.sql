@@ -1,4 +1,4 @@
--- annotator store, schema version 9 (PRAGMA user_version = 9).
+-- annotator store, schema version 10 (PRAGMA user_version = 10).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -67,6 +67,10 @@ CREATE TABLE variants (
     PRIMARY KEY (entity_id, key)
 );
 CREATE INDEX variants_key ON variants(key);
+-- Merge suggestions (store/entities.look_alikes) find the names ending in the same word
+-- ("hitler", "adolf hitler") and the same name without spaces ("theresien stadt") by index.
+CREATE INDEX variants_family ON variants(replace(key, rtrim(key, replace(key, ' ', '')), ''));
+CREATE INDEX variants_joined ON variants(replace(key, ' ', ''));
 
 -- The edition's own pointers to an entity: a register entry's xml:id, its idno/link/@sameAs
 -- URIs, and the @ref/@key/@corresp values of markup in the sources ('ehri_et_landau_lipold',
@@ -85,6 +89,8 @@ CREATE TABLE authority_ids (
     value       TEXT NOT NULL,
     PRIMARY KEY (entity_id, scheme)
 );
+-- Two entities with one authority id are one (merge suggestions).
+CREATE INDEX authority_value ON authority_ids(scheme, value);
 
 CREATE TABLE mentions (
     id          INTEGER PRIMARY KEY,

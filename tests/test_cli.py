@@ -400,6 +400,31 @@ def test_cli_entities_shows_authority_ids(seed_ws):
     assert "wikidata:Q80021" in table
 
 
+def test_cli_entities_similar_lists_likely_duplicates(seed_ws):
+    """``entities --similar``: one row a pair, the one to keep second, the reason in words;
+    the listings' filters apply (``--type``, ``--status``, ``--source``)."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    propose_by_names(seed_ws, candidates={"ribbentrop": ("person", ["Ribbentrop"])})
+    rows = json.loads(run(seed_ws, "entities", "--similar", "-f", "json").stdout)
+    assert rows == [{"entity": "ribbentrop", "name": "Ribbentrop", "status": "proposed",
+                     "into": "person-joachim-von-ribbentrop",
+                     "into_name": "Joachim von Ribbentrop", "into_status": "proposed",
+                     "type": "person", "score": 0.9,
+                     "reason": "both written \u201cRibbentrop\u201d"}]
+    assert json.loads(run(seed_ws, "entities", "--similar", "-t", "place,org", "-f",
+                          "json").stdout) == []
+    assert json.loads(run(seed_ws, "entities", "--similar", "-s", "confirmed", "-f",
+                          "json").stdout) == []
+    assert len(json.loads(run(seed_ws, "entities", "--similar", "--source",
+                              "german-soviet-axis-talks", "-f", "json").stdout)) == 1
+    csv_head = run(seed_ws, "entities", "--similar", "-f", "csv").stdout.splitlines()[0]
+    assert csv_head == "entity,name,status,into,into_name,into_status,type,score,reason"
+    bad = run(seed_ws, "entities", "--similar", "-t", "planet")
+    assert bad.exit_code == 2 and "[C020]" in bad.output
+
+
 def test_cli_export_tei_table_and_json_share_column_names(seed_ws):
     table = run(seed_ws, "export", "tei", "-f", "csv").stdout
     data = json.loads(run(seed_ws, "export", "tei", "-f", "json").stdout)

@@ -170,3 +170,61 @@ def test_entities_variant_hits_name_their_key(words):
         assert text[hit.start].isupper()
         assert hit.start >= last
         last = hit.end
+
+
+def _named(eid, type_, *names, status="proposed", authority=()):
+    from annotator.entities.similar import Named
+
+    return Named(eid, type_, status, names[0], tuple((n, name_key(n)) for n in names),
+                 tuple(authority))
+
+
+@pytest.mark.parametrize(("a", "b", "score", "reason"), [
+    # another file's entity beside this text's: the same written form
+    (("hitler", "person", "Hitler"), ("person-adolf-hitler", "person", "Adolf Hitler", "Hitler"),
+     0.9, "both written \u201cHitler\u201d"),
+    # one's name ends the other's full name
+    (("ribbentrop", "person", "Ribbentrop"), ("p-jr", "person", "Joachim von Ribbentrop"),
+     0.8, "\u201cRibbentrop\u201d is the family name of \u201cJoachim von Ribbentrop\u201d"),
+    (("p-jr", "person", "Joachim von Ribbentrop"), ("ribbentrop", "person", "Ribbentrop"),
+     0.8, "\u201cRibbentrop\u201d is the family name of \u201cJoachim von Ribbentrop\u201d"),
+    # an initial and a title say nothing against
+    (("p-ah", "person", "A. Hitler"), ("p-h", "person", "Hitler"),
+     0.8, "\u201cHitler\u201d is the family name of \u201cA. Hitler\u201d"),
+    (("p-herr", "person", "Herr Hitler", "Hitler"), ("p-adolf", "person", "Adolf Hitler",
+                                                    "Hitler"), 0.9, "both written \u201cHitler\u201d"),
+    (("place-st-p", "place", "St. Petersburg"), ("place-sp", "place", "Saint Petersburg"), 0.85,
+     "\u201cSt. Petersburg\u201d and \u201cSaint Petersburg\u201d are one name written two ways"),
+    (("place-t", "place", "Theresien-Stadt"), ("place-t2", "place", "Theresienstadt"), 0.85,
+     "\u201cTheresien-Stadt\u201d and \u201cTheresienstadt\u201d are one name written two ways"),
+    (("org-ms", "org", "Marks & Spencer"), ("org-ms2", "org", "Marks and Spencer"), 0.85,
+     "\u201cMarks & Spencer\u201d and \u201cMarks and Spencer\u201d are one name written two ways"),
+    # different given names before one family name: two people
+    (("p-adolf", "person", "Adolf Hitler", "Hitler"), ("p-alois", "person", "Alois Hitler"),
+     None, None),
+    (("p-jfk", "person", "John Kennedy", "Kennedy"), ("p-rfk", "person", "Robert Kennedy",
+                                                    "Kennedy"), None, None),
+    # a family name is no place's: "Berlin" is not "East Berlin"
+    (("place-b", "place", "Berlin"), ("place-eb", "place", "East Berlin"), None, None),
+    # another type, or nothing in common
+    (("hitler", "person", "Hitler"), ("org-hitler", "org", "Hitler"), None, None),
+    (("p-stalin", "person", "Stalin"), ("p-molotov", "person", "Vyacheslav Molotov"), None, None),
+])
+def test_entities_merge_suggestions_judge(a, b, score, reason):
+    from annotator.entities.similar import judge
+
+    assert judge(_named(*a), _named(*b)) == (None if score is None else (score, reason))
+
+
+def test_entities_merge_suggestions_authority_ids():
+    """The same authority id is the surest reason; different ids in one authority rule a pair
+    out (merge refuses it), whatever names they share."""
+    from annotator.entities.similar import judge
+
+    a = _named("hitler", "person", "Hitler", authority=[("wikidata", "Q352")])
+    b = _named("p-ah", "person", "Adolf Hitler", "Hitler", authority=[("wikidata", "Q352")])
+    c = _named("p-ah2", "person", "Hitler", authority=[("wikidata", "Q1")])
+    d = _named("p-other", "person", "A. H.", authority=[("wikidata", "Q352")])
+    assert judge(a, b) == (1.0, "same wikidata id Q352; both written \u201cHitler\u201d")
+    assert judge(a, c) is None
+    assert judge(a, d) == (1.0, "same wikidata id Q352")

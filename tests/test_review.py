@@ -862,3 +862,35 @@ def test_shown_mentions_are_the_first_of_the_fullest_name_else_the_first(review_
         named += first is not ms[0]
         assert shown[e.id] == (first.source_id, first.start, first.end)
     assert shown and named  # some entity is shown by a later mention of its fullest name
+
+
+def test_review_merge_suggestions_point_out_likely_duplicates(review_ws):
+    """Another file's 'Hitler' beside this text's 'Adolf Hitler' (grouping keeps them two):
+    the library says they are probably one, why, and the surest first; 'Alois Hitler' is
+    suggested for the bare 'Hitler' only, never for 'Adolf Hitler' (different given names)."""
+    ws = review_ws
+    propose_by_names(ws, candidates={"hitler": ("person", ["Hitler"]),
+                                     "person-alois-hitler": ("person", ["Alois Hitler"])})
+    said = [(s.other.id, s.score, s.reason) for s in ws.similar("hitler")]
+    assert said == [("person-adolf-hitler", 0.9, "both written \u201cHitler\u201d"),
+                    ("person-alois-hitler", 0.8,
+                     "\u201cHitler\u201d is the family name of \u201cAlois Hitler\u201d")]
+    assert [s.other.id for s in ws.similar("person-adolf-hitler")] == ["hitler"]
+    assert [s.other.id for s in ws.candidate("person-adolf-hitler").similar] == ["hitler"]
+    pairs = [(s.entity.id, s.other.id) for s in ws.merge_suggestions(type="person")]
+    assert pairs == [("hitler", "person-adolf-hitler"), ("hitler", "person-alois-hitler")]
+    assert ws.merge_suggestions(type="place,org") == []
+    assert ws.merge_suggestions(status="confirmed") == []
+    ws.reject("person-alois-hitler")  # a rejected entity is no one to merge into
+    assert [s.other.id for s in ws.similar("hitler")] == ["person-adolf-hitler"]
+    ws.confirm("person-adolf-hitler")
+    assert [(s.entity.id, s.other.id) for s in ws.merge_suggestions(status="confirmed")] == \
+        [("hitler", "person-adolf-hitler")]
+    ws.merge("hitler", ws.similar("hitler")[0].other.id)
+    assert ws.similar("person-adolf-hitler") == [] and ws.merge_suggestions() == []
+    with pytest.raises(DecisionError) as err:
+        ws.similar("hitler")
+    assert err.value.code == "D021"
+    with pytest.raises(DecisionError) as err:
+        ws.merge_suggestions(type="planet")
+    assert err.value.code == "D020"

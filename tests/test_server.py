@@ -571,6 +571,45 @@ def test_server_queue_card_shows_the_sources_ref_and_the_register_match(seed_ws)
         server.stop()
 
 
+def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(seed_ws):
+    """Another file's 'Ribbentrop' beside this text's 'Joachim von Ribbentrop': the card says
+    "maybe the same as", why, and that m then 1 merges; m 1 is that entity, before any
+    register match, and merges with the existing merge act."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    propose_by_names(seed_ws, candidates={"ribbentrop": ("person", ["Ribbentrop"])})
+    for eid in seed_ws.queue():  # leave the two Ribbentrops
+        if "ribbentrop" not in eid:
+            seed_ws.skip(eid)
+    seed_ws.store.conn.execute("BEGIN IMMEDIATE")  # another file's mention of the bare name
+    seed_ws.store.conn.execute("UPDATE mentions SET entity_id = 'ribbentrop' WHERE id = ("
+                               "SELECT MAX(id) FROM mentions WHERE entity_id = "
+                               "'person-joachim-von-ribbentrop')")
+    seed_ws.store.conn.execute("COMMIT")
+    server, client = served(seed_ws)
+    try:
+        doc = lxml_html.fromstring(client.get("/queue").text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == \
+            ["person-joachim-von-ribbentrop"]
+        (line,) = doc.xpath("//ul[@aria-label='Probably the same']/li")
+        assert " ".join(line.text_content().split()) == (
+            "maybe the same as Ribbentrop proposed ribbentrop (both written \u201cRibbentrop"
+            "\u201d) \u2014 m 1 to merge")
+        (first,) = doc.xpath("//div[@id='choose-merge']//button[@data-key='1']")
+        assert first.get("value") == "merge:ribbentrop"
+        form = _queue_form(client)
+        r = post(client, "/queue", {**form, "act": "merge:ribbentrop"},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 200
+        assert "Merged Joachim von Ribbentrop into Ribbentrop." in r.text
+        assert {m.entity_id for m in seed_ws.mentions() if m.surface.endswith("Ribbentrop")} \
+            == {"ribbentrop"}
+    finally:
+        client.close()
+        server.stop()
+
+
 def test_server_queue_refuses_an_act_on_a_changed_entity(proposed_client, seed_ws):
     form = _queue_form(proposed_client)
     seed_ws.set_note(form["entity"], "checked in the 1941 edition")  # the CLI, meanwhile

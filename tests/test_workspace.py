@@ -361,7 +361,7 @@ def test_store_version_8_gets_the_sources_file_names(seed_ws):
     a source added now records the name of its file. (SQLite 3.40 cannot drop the table's
     last column: it is renamed away.)"""
     again = reopened_at(seed_ws, 8, "ALTER TABLE sources RENAME COLUMN name TO name_v9")
-    assert SCHEMA_VERSION == 9
+    assert SCHEMA_VERSION >= 9
     assert again.store.one("SELECT name FROM sources WHERE id = 'german-soviet-axis-talks'"
                            )["name"] == ""
     path = again.root / "Letter 1.txt"
@@ -435,3 +435,25 @@ def test_workspace_filters_take_one_several_or_comma_separated(seed_ws, listing,
     with pytest.raises(DecisionError) as err:
         ids(f"{one},nosuch")
     assert err.value.code == "D020" and "'nosuch'" in str(err.value)
+
+
+def test_store_version_9_gets_the_indexes_of_merge_suggestions(seed_ws):
+    """A store from before merge suggestions gets their indexes; a suggestion is found through
+    them (the queue asks one per card), never by reading every name."""
+    from annotator.store import entities as entity_rows
+
+    again = reopened_at(seed_ws, 9, "DROP INDEX variants_family", "DROP INDEX variants_joined",
+                        "DROP INDEX authority_value")
+    assert SCHEMA_VERSION == 10
+    names = {r["name"] for r in again.store.query("SELECT name FROM sqlite_master "
+                                                  "WHERE type = 'index'")}
+    assert {"variants_family", "variants_joined", "authority_value"} <= names
+    conn = again.store.conn
+    sql: list[str] = []
+    conn.set_trace_callback(sql.append)
+    entity_rows.look_alikes(conn, "person-x")
+    conn.set_trace_callback(None)
+    plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql[-1])]
+    assert not [p for p in plan if p.startswith("SCAN") and p not in ("SCAN mine", "SCAN near")]
+    assert {"variants_family", "variants_joined", "authority_value"} <= {
+        w for p in plan for w in p.split()}

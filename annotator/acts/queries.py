@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from annotator.acts import similar as suggestions
 from annotator.acts.context import ActContext
 from annotator.config import Settings
 from annotator.errors import DecisionError, Location
 from annotator.filters import chosen
 from annotator.records import (ENTITY_STATUSES, ENTITY_TYPES, MENTION_STATUSES, MENTION_TYPES,
-                               Entity, Mention, row_id)
+                               Entity, Mention, MergeSuggestion, row_id)
 from annotator.store import entities as entity_rows
 from annotator.store import mentions as rows_of
 from annotator.tei.parse import ParsedSource
@@ -167,3 +168,23 @@ class EditionView:
 
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ctx.texts.textmap(source_id, parsed)
+
+
+def similar(ctx: ActContext, entity_id: str, *, limit: int | None = None
+            ) -> list[MergeSuggestion]:
+    """The entities of its type that ``entity_id`` is probably the same as, the surest first,
+    each with the reason in words (a shared name, a family name ending the other's full name,
+    the same authority id, a place's or organisation's name written another way): merge
+    suggestions, ``merge(entity_id, s.other.id)``. DOCS: docs/review.md#merge-suggestions"""
+    return list(suggestions.similar(ctx.store, entity(ctx, entity_id, counts=False),
+                                    limit=limit))
+
+
+def merge_suggestions(ctx: ActContext, *, type: str | Iterable[str] | None = None,  # noqa: A002
+                      status: str | Iterable[str] | None = None) -> list[MergeSuggestion]:
+    """Every pair of entities that are probably one, once each, the surest first: merge
+    ``s.entity`` into ``s.other`` (the register entry, else the fuller name). ``status``:
+    pairs with at least one entity of these statuses; ``type`` and ``status`` as in
+    ``entities``. DOCS: docs/review.md#merge-suggestions"""
+    return suggestions.pairs(ctx.store, types=chosen(type, ENTITY_TYPES, "type"),
+                             statuses=chosen(status, ENTITY_STATUSES, "status"))

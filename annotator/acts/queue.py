@@ -14,6 +14,7 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Any
 
+from annotator.acts.similar import similar
 from annotator.acts.targets import ENTITY, state_digest
 from annotator.entities.names import name_key
 from annotator.filters import chosen
@@ -82,7 +83,8 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
               load: Callable[..., Entity], limit: int | None = 3) -> Candidate:
     """One entity as the review shows it: up to ``limit`` (None: all) mentions in context,
     register matches, the pointers the sources' own markup gave it (``@ref="#nowhere"``: what
-    the edition meant), and how many mentions there are."""
+    the edition meant), how many mentions there are, and up to 5 entities it is probably the
+    same as (merge suggestions, by index)."""
     conn = store.conn
     every = mentions.state_of_entity(conn, entity_id)  # read once: shown, counted, its token
     status, source = STATE_COLUMNS.index("status"), STATE_COLUMNS.index("source_id")
@@ -96,7 +98,7 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
                      tuple(pointers.of_entity(conn, entity_id, origin="markup")),
-                     total=len(rows), state=state)
+                     total=len(rows), state=state, similar=similar(store, ent, limit=5))
 
 
 def _similarity(a: str, b: str) -> float:

@@ -29,7 +29,7 @@ PLAIN_ROWS = 200
 
 # Columns of free text: they wrap; every other column stays on one line.
 WRAP_COLUMNS = frozenset({"context", "text", "title", "claim", "works", "note", "variants",
-                          "payload", "message"})
+                          "payload", "message", "reason"})
 
 
 class Format(str, Enum):

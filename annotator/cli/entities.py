@@ -25,10 +25,17 @@ def entities_cli(
         "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
     source: Annotated[str | None, typer.Option(
         "--source", help="Only entities named in this source.", autocompletion=source_ids)] = None,
+    similar: Annotated[bool, typer.Option(
+        "--similar", help="List likely duplicates instead: pairs of entities of one type that "
+                          "are probably one, the surest first, with the reason; merge the "
+                          "first into the second with 'annotator merge ENTITY INTO'.")] = False,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
     = Format.table,
 ) -> None:
     """List candidate entities and the register: type, name, mentions, sources, status."""
+    if similar:
+        _similar(status, type, source, format)
+        return
     with user_errors():
         ws = workspace()
         ents = ws.entities(status=status, type=type, source_id=source)
@@ -58,3 +65,22 @@ def entities_cli(
             rows.append(row)
     render(rows, format, columns=["id", "type", "preferred", "mentions", "sources", "status",
                                   "authority", "context"], title="entities")
+
+
+def _similar(status: list[str] | None, type_: list[str] | None, source: str | None,
+             format: Format) -> None:
+    """``entities --similar``: merge suggestions, one row a pair (``--status``: pairs with an
+    entity of that status; ``--source``: with an entity named there)."""
+    with user_errors():
+        ws = workspace()
+        pairs = ws.merge_suggestions(type=type_, status=status)
+        if source is not None:
+            named = {e.id for e in ws.entities(source_id=source, counts=False)}
+            pairs = [p for p in pairs if p.entity.id in named or p.other.id in named]
+        rows = [{"entity": p.entity.id, "name": p.entity.preferred, "status": p.entity.status,
+                 "into": p.other.id, "into_name": p.other.preferred,
+                 "into_status": p.other.status, "type": p.entity.type, "score": p.score,
+                 "reason": p.reason} for p in pairs]
+    render(rows, format, columns=["entity", "name", "status", "into", "into_name",
+                                  "into_status", "type", "score", "reason"],
+           title="likely duplicates")

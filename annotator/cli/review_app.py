@@ -2,7 +2,8 @@
 in place, decided with single keys; works over ssh and in tmux (Textual).
 
 The screen shows the entity (with the pointers the sources' own markup gave it), every mention
-with its line (or page) and context, the register entries it may be, and the proposed dates of
+with its line (or page) and context, the entities it is probably the same as (merge suggestions,
+first in the merge list), the register entries it may be, and the proposed dates of
 its sources with their values and the reasons for them. Acts go through the
 workspace; the app keeps only this session's decision ids, for ``u``. Imported only when the
 command runs: ``annotator --help`` never loads Textual.
@@ -53,9 +54,14 @@ class MergeScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, entities: list[Entity], other_than: str) -> None:
+    def __init__(self, entities: list[Entity], other_than: str,
+                 first: Sequence[str] = ()) -> None:
         super().__init__()
-        self.entities = [e for e in entities if e.id != other_than and e.status != "rejected"]
+        # the entities it is probably the same as first: enter merges into the surest
+        rank = {eid: i for i, eid in enumerate(first)}
+        self.entities = sorted((e for e in entities if e.id != other_than
+                                and e.status != "rejected"),
+                               key=lambda e: rank.get(e.id, len(rank)))
 
     def compose(self) -> ComposeResult:
         yield Static("merge into: type part of a name or id, arrows to choose, enter to merge",
@@ -178,10 +184,12 @@ class ReviewApp(App[int]):
         if box.option_count:
             box.highlighted = 0
         self.call_after_refresh(box.focus)  # also after a dialog closed
-        self.query_one("#matches", Static).update(
-            "\n".join(f"register match: {escape(m.preferred)} ({m.type}, {m.id})"
-                      + "".join(f" · {s}:{v}" for s, v in m.authority)
-                      for m in cand.matches) or "no register match")
+        self.query_one("#matches", Static).update("\n".join(
+            [f"maybe the same as {escape(s.other.preferred)} ({s.other.status}, {s.other.id}): "
+             f"{escape(s.reason)} — m to merge" for s in cand.similar]
+            + [f"register match: {escape(m.preferred)} ({m.type}, {m.id})"
+               + "".join(f" · {s}:{v}" for s, v in m.authority)
+               for m in cand.matches]) or "no register match")
         dates = [d for sid in sorted({c.source_id for c in cand.contexts})
                  for d in self.ws.mentions(sid, status="proposed", types=["date"])]
         self.query_one("#dates", Static).update(
@@ -271,7 +279,8 @@ class ReviewApp(App[int]):
                 self.act(lambda: self.ws.merge(e.id, into), f"merged {e.preferred} into {into}")
             else:
                 self.show("nothing merged")
-        self.push_screen(MergeScreen(self.ws.entities(counts=False), e.id), chosen)
+        first = [s.other.id for s in self.cand.similar]
+        self.push_screen(MergeScreen(self.ws.entities(counts=False), e.id, first), chosen)
 
     def action_split(self) -> None:
         if self.cand is None:

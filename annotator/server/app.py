@@ -394,10 +394,14 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     # merge into any entity of the type, proposed too: the field offers them as you type
     offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
               if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] if cand else []
+    # m then a number: the entities it is probably the same as, then register matches
+    merge_into = [s.other for s in cand.similar] if cand else []
+    suggested = {o.id for o in merge_into}
+    merge_into += [m for m in (cand.matches if cand else ()) if m.id not in suggested]
     more = "/queue?" + urlencode({k: v for k, v in (("type", type_ or ""), ("session", session),
                                                     ("shown", "all")) if v})
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
-                     merge_offers=offers, more=more,
+                     merge_offers=offers, merge_into=merge_into, more=more,
                      done=done, session=session, render=next(desk.renders), nav="queue",
                      type=type_ or "")
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -81,6 +81,11 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value, "
        "date_cert, status, provenance, start, end);",  # store.sql has them from version 8
     8: _name_column,  # store.sql has it from version 9
+    9: "CREATE INDEX IF NOT EXISTS variants_family ON variants(replace(key, rtrim(key, "
+       "replace(key, ' ', '')), ''));"
+       "CREATE INDEX IF NOT EXISTS variants_joined ON variants(replace(key, ' ', ''));"
+       "CREATE INDEX IF NOT EXISTS authority_value ON authority_ids(scheme, value);",
+    # store.sql has them from version 10
 }
 
 

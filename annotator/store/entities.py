@@ -143,3 +143,54 @@ def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
                    authority=tuple(authority.get(r["id"], ())), note=r["note"],
                    mentions=r["n_mentions"], sources=r["n_sources"]) for r in rows]
 
+
+
+def _family(key: str) -> str:
+    """SQL of a key's last word, as the index ``variants_family`` holds it (the text before
+    the last space taken away: "adolf hitler" -> "hitler", "hitler" -> "hitler")."""
+    return f"replace({key}, rtrim({key}, replace({key}, ' ', '')), '')"
+
+
+def _joined(key: str) -> str:
+    """SQL of a key without spaces, as the index ``variants_joined`` holds it."""
+    return f"replace({key}, ' ', '')"
+
+
+def look_alikes(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+    """Other entities of the entity's type, not rejected, that may be it: a name ending in the
+    same word as one of its names, the same name without spaces, or one of its authority ids.
+    Candidates for ``annotator.entities.similar.judge``, found by index (``variants_family``,
+    ``variants_joined``, ``authority_value``): a queue card asks this, never a scan."""
+    return [r[0] for r in conn.execute(
+        "WITH me AS (SELECT type FROM entities WHERE id = :id), "
+        "mine AS (SELECT key FROM variants WHERE entity_id = :id), "
+        "near AS ("
+        f"SELECT v.entity_id FROM variants v WHERE {_family('v.key')} IN "
+        f"(SELECT {_family('key')} FROM mine) "
+        f"UNION SELECT v.entity_id FROM variants v WHERE {_joined('v.key')} IN "
+        f"(SELECT {_joined('key')} FROM mine) "
+        "UNION SELECT b.entity_id FROM authority_ids a JOIN authority_ids b "
+        "ON b.scheme = a.scheme AND b.value = a.value WHERE a.entity_id = :id) "
+        "SELECT e.id FROM near JOIN entities e ON e.id = near.entity_id "
+        "WHERE e.id != :id AND e.type = (SELECT type FROM me) AND e.status != 'rejected' "
+        "ORDER BY e.id", {"id": entity_id})]
+
+
+def look_alike_pairs(conn: sqlite3.Connection, types: Sequence[str] | None = None
+                     ) -> list[tuple[str, str]]:
+    """Every pair (a, b), a < b, of entities of one type, neither rejected, that may be one:
+    a name of each ending in the same word, the same name without spaces, or the same
+    authority id (``look_alikes`` for all at once; a join over the same indexes)."""
+    where, params = matching(**{"ea.type": types})
+    return [(r[0], r[1]) for r in conn.execute(
+        "WITH near AS ("
+        "SELECT a.entity_id AS x, b.entity_id AS y FROM variants a JOIN variants b "
+        f"ON {_family('b.key')} = {_family('a.key')} AND b.entity_id > a.entity_id "
+        "UNION SELECT a.entity_id, b.entity_id FROM variants a JOIN variants b "
+        f"ON {_joined('b.key')} = {_joined('a.key')} AND b.entity_id > a.entity_id "
+        "UNION SELECT a.entity_id, b.entity_id FROM authority_ids a JOIN authority_ids b "
+        "ON b.scheme = a.scheme AND b.value = a.value AND b.entity_id > a.entity_id) "
+        "SELECT near.x, near.y FROM near JOIN entities ea ON ea.id = near.x "
+        "JOIN entities eb ON eb.id = near.y WHERE ea.type = eb.type "
+        f"AND ea.status != 'rejected' AND eb.status != 'rejected'{where} "  # noqa: S608
+        "ORDER BY near.x, near.y", params)]
