@@ -190,12 +190,8 @@ def test_propose_nothing_inside_web_or_mail_addresses(ws, tmp_path):
     assert "4 February 1915" in {m.surface for m in found if m.type == "date"}
 
 
-def test_propose_register_names_reach_unchanged_sources(ws, tmp_path):
-    first = tmp_path / "note.txt"
-    first.write_text("A note\n\nLater Sodenstern recalled the plans.\n", encoding="utf-8")
-    ws.add(first)
-    ws.propose()
-    assert not [m for m in ws.mentions("note") if m.surface == "Sodenstern"]
+def _confirm_sodenstern(ws):
+    """A register entry written as an import writes it: Georg von Sodenstern, confirmed."""
     with ws.store.act("add-entity", "entity:person-georg-von-sodenstern",
                       editor=ws.editor) as act:
         act.insert("entities", {"id": "person-georg-von-sodenstern", "type": "person",
@@ -205,11 +201,42 @@ def test_propose_register_names_reach_unchanged_sources(ws, tmp_path):
                              ("Sodenstern", "sodenstern")):
             act.insert("variants", {"entity_id": "person-georg-von-sodenstern",
                                     "surface": surface, "key": key})
+
+
+def test_propose_register_names_reach_unchanged_sources(ws, tmp_path):
+    first = tmp_path / "note.txt"
+    first.write_text("A note\n\nLater Sodenstern recalled the plans.\n", encoding="utf-8")
+    ws.add(first)
+    ws.propose()
+    assert not [m for m in ws.mentions("note") if m.surface == "Sodenstern"]
+    _confirm_sodenstern(ws)
     (res,) = ws.propose().sources
     assert res.skipped and res.proposed == 1
     (m,) = [m for m in ws.mentions("note") if m.surface == "Sodenstern"]
     assert (m.entity_id, m.provenance, m.type) == ("person-georg-von-sodenstern",
                                                    "rule:register", "person")
+
+
+def test_propose_register_names_in_unchanged_sources_stay_off_marked_works(ws, tmp_path):
+    """The pass that only looks for the register's new names in an unchanged source reads the
+    file's titles and works too: a register name over ``<rs type="work">`` is not proposed
+    there, as a model run would not; the same name in the running text is."""
+    tei = tmp_path / "play.xml"
+    tei.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        "<teiHeader><fileDesc><titleStmt><title>A play</title></titleStmt><publicationStmt>"
+        "<p>Test data of annotator.</p></publicationStmt><sourceDesc><p>Written for the tests."
+        "</p></sourceDesc></fileDesc></teiHeader><text><body><p>They staged "
+        '<rs type="work">Sodenstern</rs> in the spring.</p><p>Later Sodenstern recalled '
+        "the plans.</p></body></text></TEI>", encoding="utf-8")
+    ws.add(tei)
+    ws.propose()
+    _confirm_sodenstern(ws)
+    (res,) = ws.propose().sources
+    assert res.skipped
+    text = ws.reading_text("play")
+    found = [(m.start, m.provenance) for m in ws.mentions("play") if m.surface == "Sodenstern"]
+    assert found == [(text.index("Later Sodenstern") + 6, "rule:register")]
 
 
 def test_propose_two_processes_give_the_same_proposals(seed_ws):

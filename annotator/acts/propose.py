@@ -30,7 +30,7 @@ from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
                                 entity_id, group_mentions, name_key, settle_types, surname_keys)
-from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
+from annotator.records import Proposal, ProposeReport, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
 from annotator.acts.edition_markup import marked_other
@@ -471,13 +471,6 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     return len(proposals)
 
 
-def _reading_text(texts: Texts, src: Source) -> str:
-    """A source's reading text, loaded from the store (without parsing the file) or built,
-    not cached in memory: a run over a large corpus would hold them all."""
-    kept = texts.kept_unparsed(src)
-    return (kept if kept is not None else texts.kept(texts.parsed(src))).text
-
-
 def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> Dating:
     """What a source's dates lean on: its own date (as stored, so a date the editor set
     counts) and its datelines, headings and paragraphs."""
@@ -532,7 +525,8 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         if not steps.propagate or last is not None and last["settings"] == reg_fp:
             continue
         src = ctx.texts.source(src_id)
-        text = _reading_text(ctx.texts, src)
+        tm = ctx.texts.kept_unparsed(src) or ctx.texts.kept(ctx.texts.parsed(src))
+        text = tm.text
         with ctx.store.transaction() as tx:
             known, rejected = known_entities(tx)
             ids = rows_of.confirmed_ids(tx)
@@ -543,6 +537,9 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                                     rejected=rejected | rows_of.source_rejections(tx, src.id),
                                     rules=rules, protected=stored, own=own)
             props = [p for p in props if p.provenance == "rule:register"]
+            if props:  # no name over the file's titles and works, read only for a name found
+                not_over = _not_over(marked_other(ctx.texts.parsed(src), tm))
+                props = [p for p in props if not_over(p.start, p.end)]
             n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
             record_run(tx, src.id, src.sha256, "register", "rule:register",
                         register_fingerprint(known, rejected, ids))
