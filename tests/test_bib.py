@@ -357,3 +357,49 @@ def test_bib_tei_title_keeps_the_case_of_the_names_it_marks():
     assert plain(work.get("title")) == "Letters from Berlin to Anna Schmidt & others"
     plain_fields = {k: plain(v) for k, v in work.fields}
     assert make_key(fields, []) == make_key(plain_fields, []) == "lettersberlinanna1940"
+
+
+@pytest.mark.parametrize(("author", "key"), [
+    ("{Friends Historical Library of Swarthmore College}", "fhlsc1824john"),
+    ("{The Wiener Library for the Study of the Holocaust and Genocide}", "wlshg1824john"),
+    ("{The Attributed Graph Grammar System ({AGG})}", "agg1824john"),
+    ("{Wikimedia Foundation}", "wikimediafoundation1824john"),
+    ("{Österreichische Nationalbibliothek}", "osterreichischenationalbibliothek1824john"),
+    ("{Plato}", "plato1824john"),
+    # a person's key is as before, braces inside a name or not
+    ("Hunt, John", "hunt1824john"),
+    ("John Hunt and {Friends Historical Library}", "hunt1824john"),
+    ("{\\\"O}zt{\\\"u}rk, Ali", "ozturk1824john"),
+    ("Joachim von Ribbentrop", "vonribbentrop1824john"),
+])
+def test_bib_key_of_a_body_is_short_and_a_person_s_as_before(author, key):
+    """A body's name (a braced literal) run together made keys nobody reads
+    ('friendshistoricallibraryofswarthmorecollege1824john'): its initials stand in."""
+    fields = {"editor": author, "title": "John Hunt Journal", "date": "1824-06-27"}
+    assert make_key(fields, []) == key
+
+
+ORG_LETTER = f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt>
+<title>John Hunt Journal</title><editor>Friends Historical Library of Swarthmore College</editor>
+</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>
+<profileDesc><creation><date when="1824-06-27"/></creation></profileDesc></teiHeader>
+<text><body><p>A journal.</p></body></text></TEI>"""
+
+
+def test_bib_a_stored_key_of_a_body_stays_when_its_source_comes_again(ws, tmp_path):
+    """Keys made by the old rule are kept: a source added again (or anew into a workspace
+    whose store has its work) finds its work and adds no entry under the new key."""
+    from annotator.acts.bibliography import _row
+    from annotator.bibliography.entries import tei_entries
+
+    path = tmp_path / "hunt.xml"
+    path.write_text(ORG_LETTER, encoding="utf-8")
+    (work,) = tei_entries(parse_xml(ORG_LETTER.encode(), path), source_id="hunt",
+                          title="John Hunt Journal", taken=[], date="1824-06-27")
+    assert work.key == "fhlsc1824john"
+    old = "friendshistoricallibraryofswarthmorecollege1824john"
+    with ws.store.act("bib-add", "bib:old", editor="t") as act:
+        act.insert("bib", _row(work.__class__(key=old, type=work.type, fields=work.fields,
+                                              origin=work.origin, line=work.line)))
+    ws.add(path)
+    assert [e.key for e in ws.bib() if e.origin == "source:hunt"] == [old]

@@ -7,7 +7,8 @@ decodes exactly as Unicode (``annotator.bibliography.latex``); ``plain`` gives t
 people.
 
 Keys: the key written in the .bib; otherwise author surname + year + first title word
-(``nekrich1997pariahs``), with ``a``, ``b``, ... appended on a clash. The store keeps a key once
+(``nekrich1997pariahs``), with ``a``, ``b``, ... appended on a clash; a body (a braced literal
+name) stands in by its initials (``fhlsc1824john``, ``body_key``). The store keeps a key once
 assigned; nothing here renames one.
 
 DOCS: docs/claims.md#bibliography
@@ -170,10 +171,45 @@ def year_of(entry: BibEntry | dict[str, str]) -> str:
     return ""
 
 
+def is_literal(name: str) -> bool:
+    """Whether a BibTeX name is one brace group, '{Friends Historical Library}': a literal
+    name (a body's), never split into family and given names ('{A} and {B}' is two)."""
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and i < len(name) - 1:
+            return False
+    return True
+
+
+def body_key(name: str) -> str:
+    """A body's part of a citation key, short and readable, as JabRef abbreviates a braced
+    institution: the abbreviation it gives in parentheses ('{... ({AGG})}' -> 'agg'); else,
+    of its first comma part's capitalised words other than 'The', the initials when there
+    are three or more ('Friends Historical Library of Swarthmore College' -> 'fhlsc'), the
+    words whole when fewer ('Wikimedia Foundation' -> 'wikimediafoundation': two initials
+    say nothing). Only the name decides it, so the same body always gets the same part."""
+    text = plain(name).strip("{} ")
+    abbr = re.search(r"\(\s*([A-Z][A-Za-z0-9&.]*[A-Z0-9])\s*\)", text)
+    if abbr:
+        return ascii_fold(abbr.group(1))
+    words = [w for w in re.split(r"[\s\-–—/]+", text.split(",")[0]) if ascii_fold(w)]
+    big = [w for w in words if next(c for c in w if c.isalnum()).isupper()
+           and w.lower() not in _STOP]
+    if len(big) >= 3:
+        return "".join(ascii_fold(w)[:1] for w in big)
+    return "".join(ascii_fold(w) for w in (big or [w for w in words if w.lower() not in _STOP]
+                                           or words))
+
+
 def make_key(fields: dict[str, str] | BibEntry, taken: Iterable[str]) -> str:
     """A citation key from author surname, year and the first title word, unique in ``taken``.
 
-    With no author or editor the first three title words stand in for the name.
+    A first author or editor that is a body (a braced literal name) is its ``body_key``,
+    not the whole name run together. With no author or editor the first three title words
+    stand in for the name.
     """
     get = fields.get
     names = authors(fields)
@@ -181,7 +217,8 @@ def make_key(fields: dict[str, str] | BibEntry, taken: Iterable[str]) -> str:
                                                           plain(get("title", "") or "")))
              if w and w not in _STOP]
     if names:
-        base = ascii_fold(surname(names[0])) + year_of(fields) + (words[0] if words else "")
+        name = body_key(names[0]) if is_literal(names[0]) else ascii_fold(surname(names[0]))
+        base = name + year_of(fields) + (words[0] if words else "")
     else:
         base = "".join(words[:3]) + year_of(fields)
     base = base or "work"

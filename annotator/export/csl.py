@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.entries import forenames, split_names, surname
+from annotator.bibliography.entries import forenames, is_literal, split_names, surname
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
@@ -127,22 +127,12 @@ def names(value: str) -> list[dict[str, str]]:
     """CSL names of a BibTeX name list; a braced name is one ``literal``."""
     out = []
     for name in split_names(value):
-        if name.startswith("{") and name.endswith("}") and _one_group(name):
+        if is_literal(name):
             out.append({"literal": plain(name)})
             continue
         family, given = plain(surname(name)), plain(forenames(name))
         out.append({"family": family, "given": given} if given else {"family": family})
     return out
-
-
-def _one_group(name: str) -> bool:
-    """Whether '{...}' is one brace group (not '{A} and {B}' read as one)."""
-    depth = 0
-    for i, ch in enumerate(name):
-        depth += (ch == "{") - (ch == "}")
-        if depth == 0 and i < len(name) - 1:
-            return False
-    return True
 
 
 def date_parts(value: str) -> dict[str, Any] | None:
