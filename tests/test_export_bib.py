@@ -638,12 +638,13 @@ def test_export_bib_header_institution_is_an_organisation_and_a_range_a_range(le
     the original; a ``from``/``to`` date is the whole range, as biber and citeproc read it."""
     ws = letter_ws
     entry = next(e for e in ws.bib() if e.origin == "source:bahr")
-    assert (entry.get("editor"), entry.get("publisher"), entry.get("library"),
-            entry.get("date")) == (
-        "{" + ONB + "}", "Austrian Centre for Digital Humanities",
-        f"Wien, {ONB}, Autogr. 123/4", "1901-03-01/1901-03-05")
+    assert (entry.get("editor"), entry.get("publisher"), entry.get("date")) == (
+        "{" + ONB + "}", "Austrian Centre for Digital Humanities", "1901-03-01/1901-03-05")
+    assert (entry.get("archive-place"), entry.get("archive"), entry.get("archive_location"),
+            entry.get("library")) == ("Wien", ONB, "Autogr. 123/4", "")
     path = ws.root / ws.export_bibtex().path
     text = path.read_text(encoding="utf-8")
+    assert f"library = {{Wien, {ONB}, Autogr. 123/4}}" in text and "archive" not in text
     assert "editor = {{" + ONB + "}}" in text
     assert "date = {1901-03-01/1901-03-05}" in text
     assert "organization = {Austrian Centre for Digital Humanities}" in text
@@ -676,8 +677,10 @@ def test_export_bib_header_institution_in_csl_json(letter_ws):
     (item_,) = items
     assert item_["editor"] == [{"literal": ONB}]
     assert item_["author"] == [{"family": "Bahr", "given": "Hermann"}]
-    assert (item_["publisher"], item_["archive"]) == (
-        "Austrian Centre for Digital Humanities", f"Wien, {ONB}, Autogr. 123/4")
+    assert (item_["publisher"], item_["archive"], item_["archive_location"],
+            item_["archive-place"]) == (
+        "Austrian Centre for Digital Humanities", ONB, "Autogr. 123/4", "Wien")
+    assert "call-number" not in item_
     assert item_["issued"] == {"date-parts": [[1901, 3, 1], [1901, 3, 5]]}
     doc = path.parent / "paper.md"
     doc.write_text(f"---\nnocite: '@{item_['id']}'\n---\nText.\n")
@@ -707,3 +710,46 @@ def test_export_bib_header_editor_that_names_a_body_is_one_name(editor, expected
     (work,) = tei_entries(parse_xml(xml.encode(), Path("t.xml")), source_id="t", title="T",
                           taken=[])
     assert work.get("editor") == expected
+
+
+MS_LETTER = LETTER.replace(
+    "<idno>Autogr. 123/4</idno>",
+    "<repository>Sammlung von Handschriften</repository>"
+    "<collection>Nachlass Bahr</collection><idno>Autogr. 123/4</idno>")
+
+
+def test_export_bib_header_holding_tells_biblatex_and_csl_the_same(ws, tmp_path):
+    """The msIdentifier is CSL's archive (institution, repository), archive_location
+    (collection, shelf mark) and archive-place (settlement), no longer all of it as the
+    archive; the .bib's ``library`` joins the same parts, which pandoc reads as the
+    call-number: one place, one archive, one shelf mark either way."""
+    import jsonschema
+
+    path = tmp_path / "bahr.xml"
+    path.write_text(MS_LETTER, encoding="utf-8")
+    ws.add(path)
+    (item_,) = json.loads((ws.root / ws.export_csl().path).read_text(encoding="utf-8"))
+    schema = json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))
+    assert [e.message for e in jsonschema.Draft7Validator(schema).iter_errors([item_])] == []
+    assert (item_["archive"], item_["archive_location"], item_["archive-place"]) == (
+        f"{ONB}, Sammlung von Handschriften", "Nachlass Bahr, Autogr. 123/4", "Wien")
+    bib = ws.root / ws.export_bibtex().path
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", bib.name], bib.parent)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    (read,) = json.loads(done.stdout)
+    assert read["call-number"] == ", ".join(
+        item_[k] for k in ("archive-place", "archive", "archive_location"))
+    done = run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
+                bib.name], bib.parent)
+    assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
+
+
+def test_export_bib_a_bib_s_library_is_csl_call_number_as_pandoc_reads_it(tmp_path):
+    text = "@book{b, title = {T}, date = {2000}, library = {Bodleian, MS. Ashmole 1}}\n"
+    (entry,) = bib_mod.parse_bib(text, path=Path("t.bib"), origin="t.bib")
+    mine = item(entry)
+    (tmp_path / "t.bib").write_text(text, encoding="utf-8")
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", "t.bib"], tmp_path)
+    (theirs,) = json.loads(done.stdout)
+    assert mine["call-number"] == theirs["call-number"] == "Bodleian, MS. Ashmole 1"
+    assert "archive" not in mine

@@ -490,8 +490,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             fields["title"] = title
         if work is None:  # the file itself is the work: who publishes it
             fields["publisher"] = _publisher(header)
-        if not fields.get("library"):  # who holds its original
-            fields["library"] = _holding(desc)
+        for name, value in _holding(desc).items():  # who holds its original, and where
+            fields.setdefault(name, value)
         if date and not fields.get("date") and not fields.get("year"):
             fields["date"] = _range_from(header, date)
         fields = {k: v for k, v in fields.items() if v}
@@ -520,16 +520,23 @@ def _publisher(header: etree._Element) -> str:
     return ""
 
 
-def _holding(desc: etree._Element | None) -> str:
-    """Where the original is kept (``msIdentifier``): biblatex's ``library``, "a library name
-    and a call number" ('Wien, Österreichische Nationalbibliothek, Autogr. 123'); CSL's
-    ``archive``."""
+def _holding(desc: etree._Element | None) -> dict[str, str]:
+    """Where the original is kept (``msIdentifier``), in CSL's three parts, which the .bib
+    export joins into biblatex's one ``library`` ("a library name and a call number"):
+    ``archive`` the institution and repository, ``archive_location`` its collection and
+    shelf mark (the first ``idno``: later ones are other systems' numbers, an Islandora
+    pid), ``archive-place`` the settlement; the address left out."""
     ident = desc.find(f".//{_T}msIdentifier") if desc is not None else None
     if ident is None:
-        return ""
-    parts = [_org_text(ident.find(f"{_T}{tag}")) for tag in
-             ("settlement", "institution", "repository", "collection", "idno")]
-    return ", ".join(p for p in parts if p)
+        return {}
+
+    def say(*tags: str) -> str:
+        return ", ".join(t for tag in tags for el in ident.findall(f"{_T}{tag}")[
+            :1 if tag == "idno" else None] if (t := _org_text(el)))
+
+    return {k: v for k, v in (("archive-place", say("settlement")),
+                              ("archive", say("institution", "repository")),
+                              ("archive_location", say("collection", "idno"))) if v}
 
 
 def _range_from(header: etree._Element, date: str) -> str:

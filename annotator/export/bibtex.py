@@ -4,7 +4,8 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
 
 * default, for biber/biblatex: UTF-8, biblatex's own types and field names. Legacy names
   become biblatex's (``address`` -> ``location``, ``journal`` -> ``journaltitle``,
-  ``school`` -> ``institution``), legacy types too (``@techreport`` -> ``@report`` with
+  ``school`` -> ``institution``; CSL's ``archive-place``, ``archive`` and ``archive_location``,
+  where the original is kept, -> one ``library``), legacy types too (``@techreport`` -> ``@report`` with
   ``type = {techreport}``, ``@phdthesis``/``@mastersthesis`` -> ``@thesis`` with ``type =
   {phdthesis}``/``{mathesis}``, a type biblatex lacks -> ``@misc`` with ``entrysubtype``).
   Every other field is written as it came, known to biblatex or not (biber ignores fields
@@ -55,6 +56,9 @@ ALIASES = {"address": "location", "journal": "journaltitle", "school": "institut
 TYPES = {"techreport": ("report", "techreport"), "phdthesis": ("thesis", "phdthesis"),
          "mastersthesis": ("thesis", "mathesis"), "conference": ("inproceedings", ""),
          "electronic": ("online", ""), "www": ("online", ""), "webpage": ("online", "")}
+# where the original is kept, in CSL's parts (a TEI msIdentifier's): biblatex has one field,
+# ``library``, "a library name and a call number" ('Wien, Nationalbibliothek, Autogr. 123')
+ARCHIVE = ("archive-place", "archive", "archive_location")
 MOVES = {("online", "publisher"): "organization", ("misc", "publisher"): "organization"}
 VERBATIM = bib_mod.VERBATIM
 PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon",
@@ -111,6 +115,8 @@ def biblatex(entry: BibEntry) -> Prepared:
     for old, new in ALIASES.items():
         if old in f and new not in f:
             f[new] = f.pop(old)
+    if "library" not in f and any(n in f for n in ARCHIVE):  # biblatex's one field for it
+        f["library"] = ", ".join(f.pop(n) for n in ARCHIVE if n in f)
     if "date" in f and iso_date(f["date"]) is None:
         date = f.pop("date")
         m = re.search(r"\d{4}", date)

@@ -8,9 +8,11 @@ schema (``csl-data.json``) and read the way Zotero and pandoc read it:
   report kind (``type = {phdthesis}``) is the ``genre`` ("PhD thesis");
 * names to ``family``/``given``; a braced ``{Corporate Name}`` stays whole as ``literal``;
 * ``issued`` from ``date`` (a range as two date-parts), or ``year`` with ``month`` and ``day``;
-  ``library`` (biblatex's "library name and a call number", where the original is kept) as
-  ``archive``; ``language`` as a BCP 47 tag (``english`` -> ``en``, ``ngerman`` -> ``de-DE``),
-  from ``langid``/``language``;
+  where the original is kept (a TEI ``msIdentifier``) as ``archive`` (institution, repository),
+  ``archive_location`` (collection, shelf mark) and ``archive-place`` (settlement), the parts
+  the .bib joins into one ``library``; a .bib's own ``library`` ("a library name and a call
+  number") as ``call-number``, as pandoc reads it; ``language`` as a BCP 47 tag (``english``
+  -> ``en``, ``ngerman`` -> ``de-DE``), from ``langid``/``language``;
 * ``number`` by type: an article's is its ``issue``, a book's (with a series) its
   ``collection-number``, a report's or patent's its ``number``;
 * the DOI without its ``https://doi.org/`` prefix; no line breaks in any value;
@@ -69,7 +71,9 @@ TEXT = {"publisher": "publisher", "location": "publisher-place", "address": "pub
         "venue": "event-place", "eventtitleaddon": "event", "origpublisher":
         "original-publisher", "origlocation": "original-publisher-place", "annotation":
         "annote", "annote": "annote", "keywords": "keyword", "pmid": "PMID", "pmcid": "PMCID",
-        "howpublished": "medium", "library": "archive", "addendum": "references",
+        "howpublished": "medium", "library": "call-number", "archive": "archive",
+        "archive_location": "archive_location", "archive-place": "archive-place",
+        "addendum": "references",
         "part": "part", "issuetitle": "part-title"}
 # eprint archives whose identifiers are links (as pandoc and biblatex make them)
 EPRINTS = {"arxiv": "https://arxiv.org/abs/", "googlebooks": "https://books.google.com?id=",
