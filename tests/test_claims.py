@@ -145,8 +145,10 @@ def test_claims_quote_tolerates_whitespace_and_quote_marks(ref_ws):
 @pytest.mark.parametrize(("kwargs", "code"), [
     ({"quote": "the Soviet Union"}, "D302"),
     ({"quote": "words that are nowhere in the text"}, "D301"),
-    ({"span": (10, 5)}, "D303"),
-    ({"span": (0, 10**7)}, "D303"),
+    ({"span": (10, 5)}, "D318"),
+    ({"span": (0, 10**7)}, "D318"),
+    ({"span": (0, 10), "quote": "the Soviet Union"}, "D303"),
+    ({}, "D303"),
     ({"span": (0, 10), "kind": "gossip"}, "D305"),
 ])
 def test_claims_add_refuses_bad_input(ref_ws, kwargs, code):
@@ -242,8 +244,18 @@ def test_claims_link_to_a_passage_of_another_source(ref_ws, tmp_path):
     link = ref_ws.link_claim(row.id, passage=("memo", start, len(memo)))
     assert link.target == f"memo:{start}-{len(memo)}"
     assert ref_ws.claim(row.id).status == "supported"
-    with pytest.raises(DecisionError):
+    with pytest.raises(DecisionError) as info:
         ref_ws.link_claim(row.id, passage=(SID, row.start, row.end))
+    assert info.value.code == "D317"  # its own words: not a passage outside the text
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, passage=("memo", start, len(memo) + 1))
+    assert info.value.code == "D318"
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id)
+    assert info.value.code == "D316"  # neither a key nor a passage: no relation named
+    with pytest.raises(DecisionError) as info:
+        ref_ws.confirm_claims([])
+    assert info.value.code == "D315"  # no ids: not an unknown claim
 
 
 def test_claims_accepting_suggestion_supports_and_reject_is_remembered(proposed_ws, nlp):

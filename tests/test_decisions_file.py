@@ -94,7 +94,7 @@ def test_decisions_file_apply_is_one_act_and_idempotent(applied):
     ("link = [ { name = 'Axis', type = 'org', wikidata = 'X1' } ]", "S207"),
     ("reject = [ { name = 'Axis', type = 'org', colour = 'red' } ]", "S206"),
     ("add = [ { source = 's', text = 'x' } ]", "S206"),
-    ("reject = [", "S205"),
+    ("reject = [", "S208"),
     ("confirm = [ { name = 5, type = 'org' } ]", "S206"),
     ("reject = [ { name = 5, type = 'org' } ]", "S206"),
     ("prefer = [ { name = 'Axis', type = 'org', preferred = ' ' } ]", "S207"),
@@ -125,8 +125,8 @@ def test_decisions_file_reports_names_that_match_nothing(seed_ws, tmp_path):
 @pytest.mark.parametrize(("data", "code", "place"), [
     (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = [ { name = 'M\xfcller' } ]\n",
      "S009", ":2:"),
-    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = [\n", "S205", ":3:"),
-    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = { x\n", "S205", ":2:"),
+    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = [\n", "S208", ":3:"),
+    (b"reject = [ { name = 'Axis', type = 'org' } ]\nconfirm = { x\n", "S208", ":2:"),
 ])
 def test_decisions_file_bad_bytes_and_syntax_name_their_line(seed_ws, tmp_path, data, code,
                                                                place):

@@ -276,10 +276,10 @@ def test_review_merge_moves_mentions_names_and_ids(review_ws):
     ws.link("person-adolf-hitler", "wikidata", "Q1")
     with pytest.raises(DecisionError) as err:
         ws.merge("person-hitler", "person-adolf-hitler")
-    assert err.value.code == "D011"
+    assert err.value.code == "D025"
     with pytest.raises(DecisionError) as err:
         ws.merge("person-hitler", "person-hitler")
-    assert err.value.code == "D011"
+    assert err.value.code == "D024"
 
 
 def test_review_split_makes_a_new_entity(review_ws):
@@ -349,7 +349,7 @@ def test_review_add_mention_name_and_date(review_ws):
         assert err.value.code == code
     with pytest.raises(DecisionError) as err:
         ws.add_mention(SOURCE, a, a + 5, "person", entity_id="place-berlin")
-    assert err.value.code == "D014"
+    assert err.value.code == "D027"
 
 
 @pytest.mark.parametrize("scheme,value,stored", [
@@ -827,7 +827,7 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     r = run("register", "import", str(ROOT / "register.xml"))
     assert r.exit_code == 0 and "candidates merged" in r.stderr
     r = run("merge", "place-germany", "place-berlin")  # Q183 and Q64: not one place
-    assert r.exit_code == 2 and "[D011]" in r.stderr
+    assert r.exit_code == 2 and "[D025]" in r.stderr
 
 
 def test_review_mention_and_entities_by_id(review_ws):
@@ -839,6 +839,9 @@ def test_review_mention_and_entities_by_id(review_ws):
     with pytest.raises(DecisionError) as err:
         ws.mention("mention:x")
     assert err.value.code == "D002"
+    with pytest.raises(DecisionError) as err:
+        ws.mention("mention:999999")
+    assert err.value.code == "D028"  # a mention id naming no mention
     assert [e.id for e in ws.entities(ids=["place-berlin", "person-stalin", "nope"])] == \
         ["person-stalin", "place-berlin"]
 

@@ -121,7 +121,7 @@ def test_server_token_in_form_field_is_accepted(client):
                     data={"_token": TOKEN, "start": "0", "end": "0", "what": "claim"},
                     headers={"Origin": str(client.base_url)}, follow_redirects=False)
     assert r.status_code == 400  # past the guard; the library refuses the empty span
-    assert "D303" in r.text
+    assert "D318" in r.text
 
 
 def test_server_referer_stands_in_for_origin(client):
@@ -338,7 +338,7 @@ def test_server_claim_changed_meanwhile_is_refused(claims_client, seed_ws):
     r = post(claims_client, f"{url}/link", {"key": "nekrich1997", "expected": expected},
              headers={"HX-Request": "true"})
     assert r.status_code == 409
-    assert "changed since this page was loaded" in r.text and "W101" in r.text
+    assert "changed since this page was loaded" in r.text and "W112" in r.text
     assert r.headers["HX-Retarget"] == "#flash"
     assert seed_ws.store.one("SELECT count(*) FROM decisions")[0] == before
     # reloaded, the page shows the change and the act goes through
@@ -643,7 +643,7 @@ def test_server_add_mention_on_selection_is_the_library_act(proposed_client, see
     # the page was drawn for another version of the source: refused
     r = post(proposed_client, f"/s/{sid}/add", {"start": "0", "end": "6", "what": "place",
                                                "sha256": "0" * 64})
-    assert r.status_code == 409 and "W101" in r.text
+    assert r.status_code == 409 and "W111" in r.text
 
 
 def test_server_mention_panel_decides_the_entity_or_one_mention(proposed_client, seed_ws):
@@ -779,7 +779,7 @@ def test_server_mention_adjust_to_selection_is_the_library_act(proposed_client, 
     # the source changed since the page was drawn
     r = post(proposed_client, url, {**form, "start": str(m.start), "end": str(m.end),
                                     "sha256": "0" * 64})
-    assert r.status_code == 409 and "W101" in r.text
+    assert r.status_code == 409 and "W111" in r.text
     # without the per-server token or from another origin: refused by the guard
     r = post(proposed_client, url, {**form, "start": str(m.start), "end": str(m.end)},
              token=None)
@@ -849,7 +849,7 @@ def test_server_ids_beyond_sqlite_are_not_found(client, seed_ws):
     assert post(client, f"/s/{sid}/mention/{huge}", {"act": "confirm"}).status_code == 404
     assert post(client, f"/claim/{huge}/state", {"state": "confirmed"}).status_code == 404
     r = post(client, f"/s/{sid}/add", {"start": huge, "end": huge, "what": "place"})
-    assert r.status_code == 400 and "W106" in r.text
+    assert r.status_code == 400 and "W118" in r.text
     r = post(client, "/queue", {"act": "undo", "session": huge})
     assert r.status_code == 400 and "W107" in r.text
     assert client.get("/changes", params={"since": huge}).status_code == 200
@@ -860,7 +860,7 @@ def test_server_claim_state_must_be_confirmed_or_rejected(claims_client, seed_ws
     url = f"/claim/{claim.id}"
     r = post(claims_client, f"{url}/state", {"state": "weird",
                                              "expected": _expected(claims_client, url)})
-    assert r.status_code == 400 and "W105" in r.text
+    assert r.status_code == 400 and "W116" in r.text
     assert seed_ws.claim(claim.id).state == claim.state == "proposed"
 
 

@@ -89,7 +89,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         raise DecisionError(f"span {start}:{end} is not inside the reading text of "
                             f"'{source_id}' (0:{len(tm.text)})",
                             hint="give START < END within the reading text",
-                            location=Location(ctx.root / src.file), code="D303")
+                            location=Location(ctx.root / src.file), code="D318")
     start, end = trim(tm.text, start, end)
     old = rows_of.claim_at(ctx.store.conn, source_id, src.sha256, start, end)
     agent, agent_entity = _agent(ctx, agent)
@@ -154,7 +154,7 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
     if (key is None) == (passage is None):
         raise DecisionError("give either a bibliography key or a passage",
                             hint="use KEY, or --passage SOURCE:START:END",
-                            location=Location(ctx.store.path), code="D308")
+                            location=Location(ctx.store.path), code="D316")
     locus = _locus(ctx, locus)
     row: dict[str, Any] = {"claim_id": claim_row["id"], "rel": rel, "locus": locus,
                            "status": "confirmed", "provenance": "editor"}
@@ -170,11 +170,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
             raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
                                 f"'{sid}' (0:{len(tm.text)})",
                                 hint="give START < END within that reading text",
-                                location=Location(ctx.root / src.file), code="D303")
+                                location=Location(ctx.root / src.file), code="D318")
         if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
             raise DecisionError("a claim cannot be supported by its own words",
                                 hint="give a passage elsewhere, or a work's key",
-                                location=Location(ctx.root / src.file), code="D309")
+                                location=Location(ctx.root / src.file), code="D317")
         row.update(target_source_id=sid, target_start=start, target_end=end)
         same = rows_of.passage_link(ctx.store.conn, claim_row["id"], sid, start, end, rel)
     if same is not None and same["status"] == "confirmed" and same["locus"] == locus:
@@ -267,7 +267,7 @@ def _links(ctx: ActContext, link_ids: Iterable[int | str], expected: str | None)
     found = list({one.id: one for one in (link(ctx, i) for i in link_ids)}.values())
     if not found:
         raise DecisionError("no links given", hint="give link ids (see 'annotator claims -f "
-                            "json')", location=Location(ctx.store.path), code="D306")
+                            "json')", location=Location(ctx.store.path), code="D315")
     if expected is not None and len({one.claim_id for one in found}) > 1:
         raise ValueError("a state token stands for one claim's page, not several claims")
     return found
@@ -297,7 +297,7 @@ def set_claim_state(ctx: ActContext, claim_ids: Iterable[int | str], state: str,
     rows = [_claim_row(ctx, cid) for cid in claim_ids]
     if not rows:
         raise DecisionError("no claims given", hint="give claim ids (see 'annotator claims')",
-                            location=Location(ctx.store.path), code="D306")
+                            location=Location(ctx.store.path), code="D315")
     for row in rows:
         if row["status"] == "stale":
             raise DecisionError(f"claim {row['id']} is stale (its source changed)",

@@ -75,10 +75,10 @@ def read_file(path: Path) -> dict[str, Any]:
             (text.count("\n") + 1, None) if at else (None, None))  # or "at end of document"
         raise SourceError(f"not a valid TOML file ({_TOML_AT.sub('', str(exc))})",
                           hint="fix the file", location=Location(path, line, col),
-                          code="S205") from None
+                          code="S208") from None
     except RecursionError:  # tomllib recurses per level of [ and {: nothing else is hurt
         raise SourceError("not a valid TOML file (arrays or tables nested too deep)",
-                          hint="fix the file", location=Location(path), code="S205") from None
+                          hint="fix the file", location=Location(path), code="S208") from None
     for key, value in data.items():
         if key == "register":
             if not isinstance(value, str):
@@ -194,7 +194,7 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         return False
     if section == "merge" and targets == [line["into"]]:  # a name may also match ``into``
         raise DecisionError(f"cannot merge {line['into']} into itself",
-                            hint="give two different entities", code="D011")
+                            hint="give two different entities", code="D024")
     for t in targets:
         if section == "confirm":
             review.apply_status(rec, t, "confirmed")

@@ -63,11 +63,14 @@ def shown_mentions(ctx: ActContext, preferred: dict[str, str], source_id: str | 
 def mention(ctx: ActContext, mention_id: int | str) -> Mention:
     """One mention by id (``12`` or ``mention:12``), with its surface."""
     mid = row_id(mention_id, "mention:")
-    row = rows_of.mention_row(ctx.store.conn, -1 if mid is None else mid)
+    if mid is None:
+        raise DecisionError(f"'{mention_id}' is not a mention id", hint="write mention:<number>",
+                            location=Location(ctx.store.path.name), code="D002")
+    row = rows_of.mention_row(ctx.store.conn, mid)
     if row is None:
         raise DecisionError(f"no mention {mention_id}", hint="list them with 'annotator "
                             "entities' or in the browser",
-                            location=Location(ctx.store.path.name), code="D002")
+                            location=Location(ctx.store.path.name), code="D028")
     return rows_of.mention_from_row(row, ctx.texts.surface(row["source_id"], row["sha256"],
                                                            row["start"], row["end"]))
 

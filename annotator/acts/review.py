@@ -127,7 +127,7 @@ class Review:
         if row is None:
             raise DecisionError(f"no mention {mention_id}",
                                 hint="list them with 'annotator mentions [SOURCE]'",
-                                code="D002")
+                                code="D028")
         return row
 
     def surface(self, row: sqlite3.Row | dict[str, Any]) -> str:
@@ -266,7 +266,7 @@ class Review:
             if row["type"] != "date":
                 raise DecisionError(f"mention {key} is a {row['type']}, not a date",
                                     hint=f"relabel it first: annotator relabel mention:{key} "
-                                         "date", code="D014")
+                                         "date", code="D026")
             rec.update("mentions", {"id": key}, {
                 "date_value": stored, "date_reason": EDITOR, "date_cert": "high",
                 "status": "confirmed", "decided": 1})
@@ -412,7 +412,7 @@ class Review:
         conn = rec.conn
         if entity_id == into:
             raise DecisionError(f"cannot merge {entity_id} into itself",
-                                hint="give two different entities", code="D011")
+                                hint="give two different entities", code="D024")
         src = self._entity_row(conn, entity_id)
         dst = self._entity_row(conn, into)
         ids = entities.authority_ids(conn, into)
@@ -422,7 +422,7 @@ class Review:
                     f"{entity_id} and {into} have different {scheme} ids "
                     f"({value}, {ids[scheme]})",
                     hint=f"they may be different; or remove one with 'annotator link {entity_id} "
-                         f"{scheme} \"\"' first", code="D011")
+                         f"{scheme} \"\"' first", code="D025")
         if src["type"] != dst["type"]:
             reject_keys(rec, entity_id, src["type"])
         for m in mentions.of_entity(conn, entity_id):
@@ -520,7 +520,7 @@ class Review:
             if ent["type"] != type_:
                 raise DecisionError(f"{entity_id} is a {ent['type']}, not a {type_}",
                                     hint=f"add it as a {ent['type']} or pick another entity",
-                                    code="D014")
+                                    code="D027")
             add_variant(rec, entity_id, surface)
         elif type_ != "date":
             entity_id = self.entity_for(rec, surface, type_, status="confirmed")

@@ -45,7 +45,7 @@ def parse_mention_id(value: int | str) -> int:
         text = str(value).strip().removeprefix(MENTION)
         if text.isascii() and text.isdigit():
             raise DecisionError(f"no mention {text}",
-                                hint="list them with 'annotator mentions [SOURCE]'", code="D002")
+                                hint="list them with 'annotator mentions [SOURCE]'", code="D028")
         raise DecisionError(f"'{value}' is not a mention", hint="write mention:<number>",
                             code="D002")
     return mid

@@ -145,7 +145,7 @@ DECISION_HEADER = "X-Annotator-Decision"
 CHANGES_SHOWN = 12
 
 # Error codes that mean "this changed since your page was drawn" (answered 409, not 400).
-STALE_CODES = frozenset({"D010", "D312", "W101"})
+STALE_CODES = frozenset({"D010", "D312", "W101", "W111", "W112", "W113"})
 # Error codes that mean "there is no such thing" (a source, entity, claim or link id in the
 # address): answered 404, as a page that does not exist is.
 MISSING_CODES = frozenset({"S015", "D017", "D306", "D311", "W110"})
@@ -246,7 +246,7 @@ def _check_source(desk: Desk, source_id: str, form: Form) -> None:
     if form.get("sha256") and form["sha256"] != src.sha256:
         raise ServerError("the source changed since this page was loaded",
                           hint="reload the page and select the text again",
-                          location=Location(src.file), code="W101")
+                          location=Location(src.file), code="W111")
 
 
 def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
@@ -324,7 +324,7 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
         return _panel_and_text(desk, request, mention.source_id, f"Accepted as {new}.")
     else:
         raise ServerError(f"unknown act '{act}'", hint="use the buttons of the panel",
-                          location=Location(request.url.path), code="W105")
+                          location=Location(request.url.path), code="W114")
     what = "entity" if target.startswith("entity:") else "mention"
     return _panel_and_text(desk, request, mention.source_id, f"{what.capitalize()} {act}ed.")
 
@@ -456,7 +456,7 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             done = f"Merged {name} into {into.preferred}."
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
-                              location=Location("/queue"), code="W105")
+                              location=Location("/queue"), code="W114")
         session.append(d.id)
     kept = ",".join(str(i) for i in session[-SESSION_UNDO:])
     if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
@@ -480,7 +480,7 @@ def _entity_named(desk: Desk, typed: str, type_: str) -> Entity:
         raise ServerError(f"{'no' if not hits else len(hits)} {type_} entit"
                           f"{'y' if len(hits) == 1 else 'ies'} named '{typed}'",
                           hint="pick one of the names the field offers (or type its id)",
-                          location=Location("/queue"), code="W105")
+                          location=Location("/queue"), code="W115")
     return hits[0]
 
 
@@ -589,7 +589,7 @@ def _check_claim(desk: Desk, claim_id: int | str, form: Form) -> None:
         raise ServerError(f"claim {claim.id} changed since this page was loaded (in another "
                           "tab or from the command line)",
                           hint="reload to see it as it is now, then decide again",
-                          location=Location(f"claim:{claim.id}"), code="W101")
+                          location=Location(f"claim:{claim.id}"), code="W112")
 HITS = 12  # works shown by the type-ahead
 
 
@@ -650,7 +650,7 @@ def claim_link(desk: Desk, request: Request, form: Form) -> Response:
     else:
         if not form.get("key"):
             raise ServerError("no work chosen", hint="search the bibliography and pick a work",
-                              location=Location(request.url.path), code="W106")
+                              location=Location(request.url.path), code="W117")
         link = desk.ws.link_claim(cid, form["key"], locus=locus, rel=rel,
                                     expected=form.get("expected") or None)
     if not request.headers.get("hx-request"):
@@ -664,7 +664,7 @@ def link_change(desk: Desk, request: Request, form: Form) -> Response:
     _check_claim(desk, cid, form)
     if lid not in {link.id for link in desk.ws.claim(cid).links}:
         raise ServerError(f"link {lid} is not a link of claim {cid}", hint="reload the page",
-                          location=Location(f"claim:{cid}"), code="W101")
+                          location=Location(f"claim:{cid}"), code="W113")
     if form.get("do") == "accept":
         desk.ws.accept_link(lid, locus=form.get("locus") or None,
                             expected=form.get("expected") or None)
@@ -683,7 +683,7 @@ def claim_state(desk: Desk, request: Request, form: Form) -> Response:
     state = form.get("state", "confirmed")
     if state not in ("confirmed", "rejected"):
         raise ServerError(f"unknown state '{state}'", hint="use confirmed or rejected",
-                          location=Location(request.url.path), code="W105")
+                          location=Location(request.url.path), code="W116")
     _check_claim(desk, cid, form)
     if state == "rejected":
         desk.ws.reject_claim(cid, expected=form.get("expected") or None)
@@ -747,7 +747,7 @@ def _int(form: Form, name: str) -> int:
         return number
     except ValueError:
         raise ServerError(f"'{name}' must be a whole number", hint="select the text again",
-                          location=Location(name), code="W106") from None
+                          location=Location(name), code="W118") from None
 
 
 def no_page(desk: Desk, request: Request, form: Form) -> Response:

@@ -115,15 +115,15 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
             raise _busy(path) from None
         raise StoreError(f"not an annotator store ({exc})",
                          hint="move the file away and run 'annotator init'",
-                         location=Location(path), code="W002") from None
+                         location=Location(path), code="W007") from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"not an annotator store ({exc})",
                          hint="move the file away and run 'annotator init'",
-                         location=Location(path), code="W002") from None
+                         location=Location(path), code="W007") from None
     if version < 0 or (version == 0 and tables):
         raise StoreError("not an annotator store (an SQLite database of something else)",
                          hint="move the file away and run 'annotator init'",
-                         location=Location(path), code="W002")
+                         location=Location(path), code="W007")
     if version > SCHEMA_VERSION:
         raise StoreError(f"store has schema version {version}, newer than this annotator "
                          f"({SCHEMA_VERSION})", hint="upgrade annotator",
@@ -165,7 +165,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"not an annotator store ({exc})",
                              hint="move the file away and run 'annotator init'",
-                             location=Location(p), code="W002") from None
+                             location=Location(p), code="W007") from None
         store = cls(p, conn)
         store._migrate()
         return store
@@ -200,7 +200,7 @@ class Store:
                     continue
                 raise StoreError(f"cannot bring the store to version {after} ({exc})",
                                  hint="move the file away and run 'annotator init'",
-                                 location=Location(self.path), code="W002") from None
+                                 location=Location(self.path), code="W008") from None
             version = after
 
     @contextmanager

@@ -114,7 +114,7 @@ def decode_utf8(data: bytes, path: Path, *, hint: str = _UTF8_HINT) -> str:
         raise SourceError(f"the file is {name} (its byte-order mark says so), not UTF-8",
                           hint=f"convert it (iconv -f {name} -t UTF-8 {path.name} > "
                                f"new{path.suffix})",
-                          location=Location(path, 1, 1), code="S011")
+                          location=Location(path, 1, 1), code="S022")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -135,7 +135,7 @@ def decode_text(data: bytes, path: Path) -> str:
     if head.count(0) * 4 >= len(head):  # every other byte NUL: UTF-16 text, its mark lost
         raise SourceError("the file looks like UTF-16 without a byte-order mark",
                           hint="save it as UTF-8 (or as UTF-16 with its byte-order mark)",
-                          location=Location(path, 1, 1), code="S011")
+                          location=Location(path, 1, 1), code="S021")
     return decode_utf8(data, path).removeprefix("\ufeff")
 
 
@@ -158,7 +158,7 @@ def _codec(declared: str, path: Path) -> str:
     except LookupError:
         raise SourceError(f"encoding {declared} (named in the XML declaration) is not known",
                           hint="save the file as UTF-8, or name its encoding as IANA does",
-                          location=Location(path, 1, 1), code="S011") from None
+                          location=Location(path, 1, 1), code="S020") from None
 
 
 def decode_xml(data: bytes, path: Path) -> tuple[str, str]:
@@ -189,7 +189,7 @@ def decode_xml(data: bytes, path: Path) -> tuple[str, str]:
             raise SourceError(f"the file looks like {name} without a byte-order mark or an XML "
                               "declaration naming it", hint=f"save it as {name} with its "
                               "byte-order mark, or as UTF-8", location=Location(path, 1, 1),
-                              code="S011")
+                              code="S021")
         if found is not None and (_wide(_codec(found.group(2), path)) or "UTF-8") != name:
             why = "its byte-order mark" if bom else "its first bytes"
             raise SourceError(f"the XML declaration names {found.group(2)}, but the file is "
@@ -201,7 +201,7 @@ def decode_xml(data: bytes, path: Path) -> tuple[str, str]:
     if text.encode(codec) != data:  # a legacy codec with two byte sequences for one character
         raise SourceError(f"the file's {name} does not encode back to the same bytes",
                           hint=f"{_UTF8_HINT} (annotator keeps sources byte for byte)",
-                          location=Location(path, 1, 1), code="S011")
+                          location=Location(path, 1, 1), code="S023")
     return text, codec
 
 
