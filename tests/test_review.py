@@ -515,6 +515,53 @@ def test_review_candidate_shows_contexts_and_register_matches(review_ws):
         assert c.text in ("Hitler", "Adolf Hitler") and c.before and c.after
 
 
+_NAME = st.text(alphabet="aeinorst -", min_size=1, max_size=14)
+
+
+def _lcs(a: str, b: str) -> int:
+    row = [0] * (len(b) + 1)
+    for ca in a:
+        prev, row = row, [0]
+        for j, cb in enumerate(b):
+            row.append(prev[j] + 1 if ca == cb else max(prev[j + 1], row[j]))
+    return row[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(_NAME, min_size=1, max_size=3), names=st.lists(_NAME, max_size=40))
+def test_review_register_similarity_is_the_best_lcs_ratio_of_a_key(keys, names):
+    """Each register name's similarity is its best 2 * LCS / (len a + len b) over the
+    candidate's keys, as a plain dynamic programme computes it; under 0.75 it is 0."""
+    from annotator.acts.queue import similarity
+
+    got = similarity(keys, names)
+    for name, value in zip(names, got, strict=True):
+        want = max(2 * _lcs(name, k) / (len(name) + len(k)) for k in keys)
+        assert value == pytest.approx(want if want >= 0.75 - 1e-9 else 0.0, abs=1e-9)
+
+
+def test_review_register_matches_in_a_register_of_thousands(review_ws):
+    """Near names of a large register are found as difflib finds them: a spelling variant,
+    a family name; a name far off is not."""
+    ws = review_ws
+    with ws.store.transaction() as conn:
+        for i in range(3000):
+            eid = f"person-filler-{i}"
+            name = f"Filler{i} Person{i % 97}"
+            conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                         "VALUES (?, 'person', ?, 'confirmed', '2026-01-01')", (eid, name))
+            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, name, name.lower()))
+        for eid, name in (("person-molotow", "Wjatscheslaw Molotow"),
+                          ("person-ribbentrop", "Ribbentrop")):
+            conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                         "VALUES (?, 'person', ?, 'confirmed', '2026-01-01')", (eid, name))
+            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, name, name.lower()))
+    molotov = next(e for e in ws.entities() if "Molotov" in e.preferred)
+    assert "person-molotow" not in [m.id for m in ws.candidate(molotov.id).matches]
+    ribbentrop = next(e for e in ws.entities() if e.preferred.endswith("Ribbentrop"))
+    assert [m.id for m in ws.candidate(ribbentrop.id).matches][:1] == ["person-ribbentrop"]
+
+
 # -- undo is exact: a random sequence of acts, then undo all ------------------------------------
 _BASE: dict[str, object] = {}
 
