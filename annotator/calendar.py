@@ -43,6 +43,34 @@ def real_iso(value: str) -> bool:
     return real_date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else None)
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def not_a_day(value: str) -> str | None:
+    """Why a TEI date value of the right form (``YYYY-MM-DD``, ``--MM-DD``...) names no date,
+    in an editor's words ("February 1901 has 28 days", "there is no month 13"); None when it
+    names one. A refusal says this, not that the form is wrong: the form was right."""
+    if real_iso(value):
+        return None
+    if value.startswith("--"):
+        year, rest = None, value[2:]
+    else:
+        sign = "-" if value.startswith("-") else ""
+        year_text, _, rest = value[len(sign):].partition("-")
+        year = int(sign + year_text)
+    month, *day = (int(p) for p in rest.split("-") if p.isdigit())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day and day[0] == 0:
+        return "there is no day 0"
+    if month != 2:
+        return f"{_MONTH_NAMES[month - 1]} has {_DAYS[month - 1]} days"
+    if year is None:
+        return "February has 29 days at most"
+    return f"February {year} has {29 if leap(year) else 28} days"
+
+
 def iso_date(text: str, *, real: bool = True) -> list[list[int]] | None:
     """The parts of an ISO (EDTF) date or range (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, two of
     them joined by "/", the second may be left open: ``[]``), or None. With ``real`` a month

@@ -191,6 +191,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'add it as that type, or pick another entity'),
     "D028": (DecisionError, 'no mention … (the id names no mention)',
               "list them with 'annotator mentions [SOURCE]'"),
+    "D029": (DecisionError, '… is no day of the calendar (February … has 28 days, there is no '
+                            'month …)',
+              'fix the value: a day that exists (proleptic Gregorian)'),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',
@@ -386,7 +389,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give a port from 1 to 65535 with --port (0 takes any free port)'),
     "W109": (ServerError, "the selection … does not overlap the mention '…' (…)",
               'select the right text over the mention, then adjust'),
-    "W110": (ServerError, "no page at '…'",
+    "W110": (ServerError, "no page at '…' (an unknown address, or one naming a mention that "
+                          "never was, or is another source's)",
               'use the links at the top of the page'),
     "W111": (ServerError, 'the source changed since this page was loaded',
               'reload the page and select the text again'),

@@ -55,7 +55,7 @@ def test_dates_review_source_date_found_shown_and_set(letter_ws):
     work = next(e for e in ws.bib() if e.origin == "source:letter")
     assert work.get("date") == "1865-04-12"
     bad = run(ws, "source", "date", "letter", "1865-13-01")
-    assert bad.exit_code == 2 and "D013" in bad.output
+    assert bad.exit_code == 2 and "D029" in bad.output
 
 
 def test_dates_review_set_confirm_undo_and_export(letter_ws):
@@ -104,3 +104,17 @@ def test_dates_review_a_number_that_points_is_no_year(ws, tmp_path):
     found = {m.surface for m in ws.mentions("refs") if m.type == "date"}
     assert "1304" not in found and "1379" not in found
     assert "1786" in found
+
+
+@pytest.mark.parametrize(("value", "why"), [("1901-02-30", "February 1901 has 28 days"),
+                                            ("1900-02-29", "February 1900 has 28 days"),
+                                            ("1864-04-31", "April has 30 days"),
+                                            ("1864-13-01", "there is no month 13")])
+def test_dates_review_a_value_that_is_no_day_says_why(letter_ws, value, why):
+    """The form is right, the day does not exist: said so, not 'is not an ISO date'."""
+    may = _dates(letter_ws)["the 2d of May"]
+    result = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", value)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"{value} is no day of the calendar ({why}); fix the when value" in result.stderr
+    assert result.stderr.endswith("[D029]\n") and "ISO" not in result.stderr
+    assert letter_ws.mention(may.id).status == "proposed"

@@ -19,6 +19,7 @@ from annotator.server.run import LocalServer
 from tests.conftest import REFERENCES, ROOT, molotov_widened, premier_claim
 
 TOKEN = "test-token-0123456789"
+HX = {"HX-Request": "true"}  # as htmx asks: a panel, not a page
 HOSTILE = ('Moscow <script>alert("pwn")</script> and "onmouseover=alert(1) x=" '
            "<img src=x onerror=alert(2)> & more")
 
@@ -649,7 +650,7 @@ def test_server_add_mention_on_selection_is_the_library_act(proposed_client, see
 def test_server_mention_panel_decides_the_entity_or_one_mention(proposed_client, seed_ws):
     sid = "german-soviet-axis-talks"
     m = next(m for m in seed_ws.mentions(sid) if m.surface == "Hitler")
-    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}").text)
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text)
     forms = doc.xpath("//form")
     entity_form = {i.get("name"): i.get("value") for i in forms[0].xpath(".//input")}
     mention_form = {i.get("name"): i.get("value") for i in forms[1].xpath(".//input")}
@@ -745,7 +746,7 @@ def test_server_claim_on_selection_takes_kind_and_agent(client, seed_ws):
 
 
 def _adjust_form(client, sid, mention_id):
-    doc = lxml_html.fromstring(client.get(f"/s/{sid}/mention/{mention_id}").text)
+    doc = lxml_html.fromstring(client.get(f"/s/{sid}/mention/{mention_id}", headers=HX).text)
     form = doc.xpath("//form[contains(@class,'adjust')]")[0]
     assert form.get("hidden") is not None  # shown only while text is selected
     return {i.get("name"): i.get("value") or "" for i in form.xpath(".//input")
@@ -910,7 +911,7 @@ def test_server_mention_panel_changes_the_entitys_type(proposed_client, seed_ws)
     the queue's t does; a date mention can become a name."""
     sid = "german-soviet-axis-talks"
     baltic = next(m for m in seed_ws.mentions(sid) if m.surface == "Baltic")
-    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{baltic.id}").text)
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{baltic.id}", headers=HX).text)
     entity_form = {i.get("name"): i.get("value") for i in doc.xpath("//form")[0].xpath(".//input")}
     offered = doc.xpath("//div[@id='choose-panel-type']//button/@value")
     assert offered == ["relabel:person", "relabel:org"]
@@ -925,7 +926,7 @@ def test_server_mention_panel_changes_the_entitys_type(proposed_client, seed_ws)
              {**entity_form, "act": "relabel:person"}, headers={"HX-Request": "1"})
     assert r.status_code == 409 and seed_ws.mention(baltic.id).type == "org"
     date = next(m for m in seed_ws.mentions(sid) if m.type == "date")
-    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{date.id}").text)
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{date.id}", headers=HX).text)
     assert doc.xpath("//div[@id='choose-panel-type']//button/@value") == \
         ["relabel:person", "relabel:place", "relabel:org"]
 
@@ -948,3 +949,97 @@ def test_server_history_undo_takes_back_the_decision_the_page_named(proposed_cli
     r = post(proposed_client, "/undo", form)
     assert r.status_code == 400 and "D008" in r.text
     assert seed_ws.entity(second).status == "rejected"
+
+
+# -- panel addresses opened as pages, mentions that never were or are gone ------------------------
+def test_server_a_panels_address_opened_as_a_page_is_its_page(claims_client, seed_ws):
+    """A middle-click or a copied link asks without htmx: the reading view at the mention (its
+    panel opens there) or the claim's page, not a bare fragment; htmx still gets the panel."""
+    sid = "german-soviet-axis-talks"
+    seed_ws.propose()
+    m = next(m for m in seed_ws.mentions(sid) if m.surface == "Hitler")
+    r = claims_client.get(f"/s/{sid}/mention/{m.id}")
+    assert (r.status_code, r.headers["location"]) == (303, f"/s/{sid}#m{m.id}")
+    page = claims_client.get(f"/s/{sid}/mention/{m.id}", follow_redirects=True)
+    assert page.status_code == 200 and lxml_html.fromstring(page.text).xpath(
+        f"//article[@id='text']//mark[@data-m='{m.id}']")
+    assert "<html" not in claims_client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text
+    claim = _nekrich(seed_ws)
+    r = claims_client.get(f"/claim/{claim.id}/panel")
+    assert (r.status_code, r.headers["location"]) == (303, f"/claim/{claim.id}")
+    panel = claims_client.get(f"/claim/{claim.id}/panel", headers=HX).text
+    assert "<html" not in panel and f'href="/claim/{claim.id}"' in panel
+    r = claims_client.get("/claim/987654/panel")
+    assert r.status_code == 404 and "D306" in r.text
+
+
+def test_server_a_mention_that_never_was_is_404_a_removed_one_409(proposed_client, seed_ws,
+                                                                   tmp_path):
+    """An id never given out, or another source's mention, is a wrong address (the desk's 404
+    page, W110); a mention there when the page was drawn and gone now is 'changed meanwhile'."""
+    sid = "german-soviet-axis-talks"
+    other = tmp_path / "other.txt"
+    other.write_text("Molotov went to Berlin.\n", encoding="utf-8")
+    seed_ws.add(other)
+    seed_ws.add_mention("other", 0, 7, "person")
+    elsewhere = seed_ws.mentions("other")[0]
+    never = max(m.id for m in seed_ws.mentions()) + 1000
+    for mid in (never, elsewhere.id):
+        for headers in ({}, HX):
+            r = proposed_client.get(f"/s/{sid}/mention/{mid}", headers=headers)
+            assert r.status_code == 404 and "W110" in r.text, (mid, headers)
+            said = lxml_html.fromstring(r.text).text_content()
+            assert f"there is no mention {mid} in '{sid}'" in said
+            assert "Changed meanwhile" not in said
+        r = post(proposed_client, f"/s/{sid}/mention/{mid}", {"act": "confirm"}, headers=HX)
+        assert r.status_code == 404 and "W110" in r.text
+    # added, its page drawn, then taken back: the newest id, gone, told by the log
+    start = seed_ws.reading_text(sid).index("Lebensraum")
+    seed_ws.add_mention(sid, start, start + len("Lebensraum"), "place")
+    added = next(m for m in seed_ws.mentions(sid) if m.start == start)
+    seed_ws.undo()
+    r = proposed_client.get(f"/s/{sid}/mention/{added.id}", headers=HX)
+    assert r.status_code == 409 and "W101" in r.text and "Changed meanwhile" in r.text
+    # a proposal removed below the newest id (the id tells): stale too
+    seed_ws.add_mention(sid, start, start + len("Lebensraum"), "place")
+    again = next(m for m in seed_ws.mentions(sid) if m.start == start)
+    assert seed_ws.mention_gone(added.id) is (added.id != again.id)
+    assert seed_ws.mention_gone(never) is False and seed_ws.mention_gone(again.id) is False
+
+
+def test_server_404_page_is_titled_not_found(client):
+    for url in ("/nope", "/s/no-such-source", "/claim/987654"):
+        doc = lxml_html.fromstring(client.get(url).text)
+        assert doc.findtext(".//title").startswith("Not found"), url
+
+
+def test_server_panel_of_a_rejected_entity_says_it_was_rejected(proposed_client, seed_ws):
+    """Not '0 mentions': the entity was rejected, with how many mentions."""
+    sid = "german-soviet-axis-talks"
+    m = next(m for m in seed_ws.mentions(sid) if m.surface == "Hitler")
+    had = seed_ws.entity(m.entity_id).mentions
+    assert had > 1
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text)
+    assert doc.xpath("string(//span[@class='tally'])") == f"{had} mentions"
+    seed_ws.reject(f"mention:{m.id}")
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text)
+    assert doc.xpath("string(//span[@class='tally'])") == f"{had - 1} mentions, 1 rejected"
+    seed_ws.undo()
+    seed_ws.reject(m.entity_id)
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text)
+    assert doc.xpath("string(//span[@class='tally'])") == f"rejected with its {had} mentions"
+
+
+def test_server_a_date_that_is_no_day_says_why(proposed_client, seed_ws):
+    """As the command line says it: the form is right, the day does not exist."""
+    sid = "german-soviet-axis-talks"
+    date = next(m for m in seed_ws.mentions(sid) if m.type == "date")
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{date.id}", headers=HX).text)
+    form = {i.get("name"): i.get("value") or "" for i in
+            doc.xpath("//form[contains(@class,'date-set')]//input") if i.get("name") != "_token"}
+    r = post(proposed_client, f"/s/{sid}/mention/{date.id}/date", {**form, "when": "1901-02-30"},
+             headers=HX)
+    said = lxml_html.fromstring(r.text).text_content()
+    assert r.status_code == 400 and "D029" in said
+    assert "1901-02-30 is no day of the calendar (February 1901 has 28 days)" in said
+    assert seed_ws.mention(date.id).date_value == date.date_value

@@ -6,11 +6,13 @@ DOCS: docs/review.md
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.acts import similar as suggestions
 from annotator.acts.context import ActContext
+from annotator.acts.undo import history
 from annotator.config import Settings
 from annotator.errors import DecisionError, Location
 from annotator.filters import chosen
@@ -75,6 +77,23 @@ def mention(ctx: ActContext, mention_id: int | str) -> Mention:
                                                            row["start"], row["end"]))
 
 
+def mention_gone(ctx: ActContext, mention_id: int | str) -> bool:
+    """Whether a mention that is not in the store now was once: removed by an undo of the act
+    that added it, an act that replaced it, or proposing again. A page drawn before names it
+    (stale: "changed meanwhile"); an id never given out is a wrong address.
+
+    Told from the id (ids are given out as the highest plus one: an absent id below the
+    highest was a mention) and from the decisions log (the newest mention added, then taken
+    back); a proposal past the newest that proposing again dropped is not told apart from one
+    that never was.
+    """
+    mid = row_id(mention_id, "mention:")
+    if mid is None or rows_of.mention_row(ctx.store.conn, mid) is not None:
+        return False
+    return mid <= rows_of.highest_id(ctx.store.conn) or \
+        bool(history(ctx.store, target=f"mention:{mid}", limit=1))
+
+
 def mention_marks(ctx: ActContext, source_id: str) -> list[tuple[int, int, int, str, str]]:
     """What the reading view marks: ``(id, start, end, type, status)`` of every mention of the
     source's current version, in reading order.
@@ -128,6 +147,15 @@ def entity(ctx: ActContext, entity_id: str, *, counts: bool = True) -> Entity:
         raise DecisionError(f"no entity '{entity_id}'",
                             hint="list them with 'annotator entities'", code="D021")
     return found[0]
+
+
+def mention_tally(ctx: ActContext, entity_id: str) -> dict[str, int]:
+    """An entity's mentions on the current versions of their sources, by status: what it had
+    when it is rejected (``Entity.mentions`` counts the live ones only, 0 then)."""
+    conn = ctx.store.conn
+    status = rows_of.CURRENT_COLUMNS.index("status")
+    current = rows_of.current_of_state(conn, rows_of.state_of_entity(conn, entity_id))
+    return dict(Counter(r[status] for r in current))
 
 
 def register(ctx: ActContext, *, type: str | Iterable[str] | None = None,  # noqa: A002

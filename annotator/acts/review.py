@@ -29,7 +29,7 @@ from annotator.acts.entity_edits import (add_variant, cascade_status, move_child
                                          unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
-from annotator.calendar import real_iso
+from annotator.calendar import not_a_day
 from annotator.chronology import EDITOR, parse_day
 from annotator.dates import normalise_date
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -66,9 +66,10 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
         if k not in DATE_KEYS:
             raise DecisionError(f"unknown date attribute '{k}'",
                                 hint=f"use {', '.join(DATE_KEYS)}", code="D013")
-        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v) or not real_iso(v):
+        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v):
             raise DecisionError(f"'{v}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
                                 hint=f"fix the {k} value", code="D013")
+        _a_day(v, hint=f"fix the {k} value")
     for first, last in (("from", "to"), ("notBefore", "notAfter")):
         a, b = value.get(first), value.get(last)
         n = min(len(a or ""), len(b or ""))
@@ -76,6 +77,13 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
             raise DecisionError(f"{first} {a} is after {last} {b}",
                                 hint=f"give the earlier date as {first}", code="D013")
     return json.dumps({k: value[k] for k in DATE_KEYS if k in value}, separators=(",", ":"))
+
+
+def _a_day(value: str, *, hint: str) -> None:
+    """A value of the right form that names no day is refused as such, not as a wrong form."""
+    why = not_a_day(value)
+    if why is not None:
+        raise DecisionError(f"{value} is no day of the calendar ({why})", hint=hint, code="D029")
 
 
 @contextmanager
@@ -286,6 +294,8 @@ class Review:
 
     def set_source_date(self, source_id: str, value: str) -> Decision:
         """Set the date a source was written (its anchor: what its partial dates lean on)."""
+        if _ISO_DATE.fullmatch(value):
+            _a_day(value, hint="give a day of the calendar, as 1865-04-12")
         day = parse_day(value)
         if day is None:
             raise DecisionError(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",

@@ -66,6 +66,7 @@ class Desk:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                auto_reload=False)
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
+                                missing_codes=MISSING_CODES,
                                 authority_url=authority_url, year_of=work_year, plain=plain,
                                 support=SUPPORT, claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
                                 link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
@@ -280,12 +281,22 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
 
 
 def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
-    """A mention clicked in the reading view: its entity and what can be decided about it."""
-    return _mention_panel(desk, request, _mention(desk, request))
+    """A mention clicked in the reading view: its entity and what can be decided about it.
+
+    The address opened as a page (a middle-click, a copied link: no htmx) is the reading view
+    at that mention, its panel open, not the bare panel."""
+    mention = _mention(desk, request)
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(f"/s/{quote(mention.source_id)}#m{mention.id}", status_code=303)
+    return _mention_panel(desk, request, mention)
 
 
 def _mention(desk: Desk, request: Request) -> Mention:
-    """The mention of the URL (/s/{source_id}/mention/{mention_id})."""
+    """The mention of the URL (/s/{source_id}/mention/{mention_id}).
+
+    One that was there when the page was drawn and is gone now (an undo took back its adding,
+    an act replaced it) is stale: 409. An id never given out, or another source's mention, is
+    a wrong address: 404."""
     sid, mid = request.path_params["source_id"], request.path_params["mention_id"]
     try:
         mention = desk.ws.mention(mid)
@@ -294,13 +305,19 @@ def _mention(desk: Desk, request: Request) -> Mention:
     if mention is not None and mention.source_id == sid:
         return mention
     desk.ws.source(sid)  # an unknown source says so (S015), as before
-    raise ServerError(f"no mention {mid} in '{sid}'", hint="reload the page",
-                      location=Location(f"mention:{mid}"), code="W101")
+    if mention is None and desk.ws.mention_gone(mid):
+        raise ServerError(f"mention {mid} was removed since this page was drawn (an undo, or "
+                          "an act that replaced it)", hint="reload the page",
+                          location=Location(f"mention:{mid}"), code="W101")
+    raise ServerError(f"no page at '{request.url.path}': there is no mention {mid} in '{sid}'",
+                      hint=f"open the source at /s/{sid}", location=Location(request.url.path),
+                      code="W110")
 
 
 def _mention_panel(desk: Desk, request: Request, mention: Mention, done: str = "") -> HTMLResponse:
     entity = desk.ws.entity(mention.entity_id) if mention.entity_id else None
     return desk.page(request, "_panel_mention.html", mention=mention, entity=entity,
+                     tally=desk.ws.mention_tally(entity.id) if entity else {},
                      expected_mention=desk.ws.state_token(f"mention:{mention.id}"),
                      expected_entity=desk.ws.state_token(entity.id) if entity else "",
                      sha256=desk.ws.source(mention.source_id).sha256, done=done)
@@ -617,9 +634,12 @@ def _link_label(desk: Desk, link: Link) -> str:
 
 
 def claim_panel(desk: Desk, request: Request, form: Form) -> Response:
-    """A claim clicked in the reading view: its status and a way to its page."""
-    return desk.page(request, "_panel_claim.html",
-                     claim=desk.ws.claim(request.path_params["claim_id"]))
+    """A claim clicked in the reading view: its status and a way to its page (where the
+    address opened as a page, not by htmx, goes)."""
+    claim = desk.ws.claim(request.path_params["claim_id"])
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(f"/claim/{claim.id}", status_code=303)
+    return desk.page(request, "_panel_claim.html", claim=claim)
 
 
 def bib_search(desk: Desk, request: Request, form: Form) -> Response:

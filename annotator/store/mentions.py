@@ -25,6 +25,13 @@ def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None
     return row
 
 
+def highest_id(conn: sqlite3.Connection) -> int:
+    """The newest mention's id (0: none). Ids are given out as the highest plus one, so an
+    absent id below it was once a mention."""
+    row = conn.execute("SELECT MAX(id) FROM mentions").fetchone()
+    return int(row[0] or 0)
+
+
 def of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
     """Every mention of an entity (any version, any status), by id."""
     return conn.execute("SELECT * FROM mentions WHERE entity_id = ? ORDER BY id",
