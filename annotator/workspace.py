@@ -346,6 +346,10 @@ class Workspace:
                 limit: int | None = None) -> list[Decision]:
         return undo_acts.history(self.store, target=target, limit=limit)
 
+    def decision(self, decision_id: int) -> Decision | None:
+        """One decision of the log (None: no such decision)."""
+        return undo_acts.decision(self.store, decision_id)
+
     def last_undoable(self) -> Decision | None:
         """The decision ``undo()`` would take back now (None: nothing to undo)."""
         return undo_acts.last_undoable(self.store)

@@ -755,3 +755,32 @@ def test_browser_claim_page_steps_to_the_next_claim_by_keyboard(page, desk_ws):
     assert f"claim 2 of {len(order)}" in page.inner_text(".claim-steps")
     page.keyboard.press("k")
     page.wait_for_url(f"**/claim/{order[0]}")
+
+
+def test_browser_reading_view_undoes_the_last_decision_made_on_it(page, desk_ws):
+    """u takes back the panel's last act (the button names it), also after a reload."""
+    sid = "german-soviet-axis-talks"
+    first = next(m for m in desk_ws.mentions(sid) if m.entity_id)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    assert "nothing decided" in page.inner_text("#undo-bar")
+    page.click(f"article#text mark[data-m='{first.id}']")
+    page.wait_for_selector(f"#panel form[action$='/mention/{first.id}']")
+    page.keyboard.press("n")
+    page.wait_for_selector("#panel .message.ok:has-text('Entity rejected.')")
+    assert desk_ws.entity(first.entity_id).status == "rejected"
+    rejected = desk_ws.last_undoable()
+    assert f"undo #{rejected.id} (reject entity:{first.entity_id})" in page.inner_text("#undo-bar")
+    page.keyboard.press("Y")  # and this one mention confirmed: two decisions on this page
+    page.wait_for_selector("#panel .message.ok:has-text('Mention confirmed.')")
+    page.reload()
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.keyboard.press("u")
+    page.wait_for_selector("#panel .message.ok:has-text('Undid decision')")
+    assert desk_ws.mention(first.id).status == "rejected"
+    assert f"undo #{rejected.id}" in page.inner_text("#undo-bar")
+    page.keyboard.press("u")
+    page.wait_for_selector(f"#panel .message.ok:has-text('Undid decision {rejected.id}')")
+    assert desk_ws.entity(first.entity_id).status == "proposed"
+    assert "nothing decided" in page.inner_text("#undo-bar")
+    assert "session" not in page.url

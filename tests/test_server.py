@@ -1043,3 +1043,57 @@ def test_server_a_date_that_is_no_day_says_why(proposed_client, seed_ws):
     assert r.status_code == 400 and "D029" in said
     assert "1901-02-30 is no day of the calendar (February 1901 has 28 days)" in said
     assert seed_ws.mention(date.id).date_value == date.date_value
+
+
+def _undo_bar(html):
+    doc = lxml_html.fromstring(html)
+    return (doc.xpath("string(//div[@id='undo-bar']//input[@name='session']/@value)"),
+            " ".join(doc.xpath("string(//div[@id='undo-bar']//button)").split()))
+
+
+def test_server_reading_view_undoes_its_own_last_decision(proposed_client, seed_ws):
+    """u in the reading view takes back the last decision made on that page, named on its
+    button; the address keeps them; one undone already or changed since is refused."""
+    sid = "german-soviet-axis-talks"
+    assert _undo_bar(proposed_client.get(f"/s/{sid}").text) == ("", "")
+    m = next(m for m in seed_ws.mentions(sid) if m.surface == "Hitler")
+    panel = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text)
+    mention_form = {i.get("name"): i.get("value") for i in panel.xpath("//form")[1].xpath(".//input")
+                    if i.get("name") != "_token"}
+    r = post(proposed_client, f"/s/{sid}/mention/{m.id}",
+             {**mention_form, "act": "reject", "session": ""}, headers=HX)
+    first = seed_ws.last_undoable()
+    assert r.status_code == 200 and first.target == f"mention:{m.id}"
+    assert _undo_bar(r.text) == (str(first.id), f"u undo #{first.id} (reject mention:{m.id})")
+    assert r.headers["HX-Replace-Url"] == f"/s/{sid}?session={first.id}"
+    start = seed_ws.reading_text(sid).index("Lebensraum")
+    r = post(proposed_client, f"/s/{sid}/add", {"start": str(start), "end": str(start + 10),
+                                                "what": "place", "session": str(first.id)},
+             headers=HX)
+    second = seed_ws.last_undoable()
+    assert _undo_bar(r.text)[0] == f"{first.id},{second.id}"
+    # a reload keeps them; another decision made meanwhile (the CLI) is not this page's
+    other = next(e for e in seed_ws.queue() if e != m.entity_id)
+    seed_ws.confirm(other)
+    page = proposed_client.get(f"/s/{sid}", params={"session": f"{first.id},{second.id}"})
+    assert _undo_bar(page.text) == (f"{first.id},{second.id}",
+                                   f"u undo #{second.id} ({second.act} {second.target})")
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": f"{first.id},{second.id}"},
+             headers=HX)
+    assert r.status_code == 200 and f"Undid decision {second.id}" in r.text
+    assert [x for x in seed_ws.mentions(sid) if x.start == start and x.type == "place"] == []
+    assert seed_ws.entity(other).status == "confirmed"  # not the page's: left alone
+    assert _undo_bar(r.text) == (str(first.id), f"u undo #{first.id} (reject mention:{m.id})")
+    # the mention decided again meanwhile: its reject cannot be undone over that
+    seed_ws.confirm(f"mention:{m.id}")
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    assert r.status_code == 400 and "D008" in r.text
+    assert seed_ws.mention(m.id).status == "confirmed"
+    seed_ws.undo()
+    assert post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)},
+                headers=HX).status_code == 200
+    assert seed_ws.mention(m.id).status == "proposed"
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    assert r.status_code == 400 and "D008" in r.text  # undone already
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": ""}, headers=HX)
+    assert r.status_code == 400 and "W107" in r.text

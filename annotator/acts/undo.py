@@ -84,6 +84,13 @@ def last_undoable(store: Store) -> Decision | None:
     return None if row is None else log.decision(store.conn, row["id"])
 
 
+def decision(store: Store, decision_id: int) -> Decision | None:
+    """One decision of the log by id (None: no such decision): a page names what its undo
+    would take back."""
+    row = log.decision_row(store.conn, decision_id) if row_id(decision_id) is not None else None
+    return None if row is None else log.decision_from_row(row)
+
+
 def _last_undoable(conn: sqlite3.Connection) -> sqlite3.Row | None:
     """The newest act still in force: not undone, and a forward act (or a redo)."""
     for row in log.not_undone(conn):

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
+from markupsafe import escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import IntegerConvertor, register_url_convertor
@@ -39,7 +40,8 @@ from starlette.staticfiles import StaticFiles
 from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MAX_ROW_ID,
-                               MENTION_TYPES, SUPPORT, BibEntry, Entity, Link, Mention,
+                               MENTION_TYPES, SUPPORT, BibEntry, Decision, Entity, Link,
+                               Mention,
                                row_id)
 from annotator.entities.authority import AUTHORITIES
 from annotator.server import reading
@@ -234,8 +236,58 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     sid = request.path_params["source_id"]
     src = desk.ws.source(sid)
     html, pages, counts = _reading_html(desk, sid)
+    session = _session(request.query_params.get("session", ""))
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
-                     counts=counts, claim_kinds=CLAIM_KINDS)
+                     counts=counts, claim_kinds=CLAIM_KINDS, source_id=sid, oob=False,
+                     session=",".join(map(str, session)),
+                     undoable=desk.ws.decision(session[-1]) if session else None)
+
+
+def _session(text: str) -> list[int]:
+    """The decisions made on a page (``session``: ids, oldest first), as the queue keeps them:
+    ``u`` takes back the last one."""
+    return [i for i in map(row_id, text.split(",")) if i is not None][-SESSION_UNDO:]
+
+
+def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
+               session: list[int]) -> Response:
+    """An answer to an act from the reading view, with the page's undo bar (naming the last
+    decision made on the page) and its address keeping them: a reload can still undo."""
+    kept = ",".join(map(str, session[-SESSION_UNDO:]))
+    bar = desk.env.get_template("_undo_bar.html").render(
+        source_id=source_id, session=kept, oob=True,
+        undoable=desk.ws.decision(session[-1]) if session else None)
+    resp.body = bytes(resp.body) + bar.encode()
+    resp.headers["content-length"] = str(len(resp.body))
+    resp.headers["HX-Replace-Url"] = f"/s/{quote(source_id)}" + (
+        "?" + urlencode({"session": kept}) if kept else "")
+    return resp
+
+
+def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
+    """``u`` in the reading view: undo the last decision made on this page (refused, as any
+    undo is, when it is undone already or a later decision changed what it changed)."""
+    sid = request.path_params["source_id"]
+    desk.ws.source(sid)
+    session = _session(form.get("session", ""))
+    if not session:
+        raise ServerError("nothing to undo on this page",
+                          hint="the History page undoes older decisions",
+                          location=Location(f"/s/{sid}"), code="W107")
+    undone = desk.ws.undo(session.pop())
+    done = (f"Undid decision {undone.undoes} ({undone.payload.get('act', '')} "
+            f"{undone.target}).")
+    if not request.headers.get("hx-request"):
+        query = urlencode({"session": ",".join(map(str, session))}) if session else ""
+        return RedirectResponse(f"/s/{quote(sid)}" + (f"?{query}" if query else ""),
+                                status_code=303)
+    html, _, counts = _reading_html(desk, sid)
+    tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
+    said = f'<div class="message ok" role="status">{escape(done)}</div>'
+    resp = HTMLResponse(said + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>' + tally,
+                        headers={"Cache-Control": "no-store",
+                                 DECISION_HEADER: str(desk.last_decision())})
+    return _with_undo(desk, request, resp, sid, session)
 
 
 AGENT_KINDS = ("attributed", "quoted")  # claim kinds that have an agent (who says it)
@@ -260,11 +312,13 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         kind = form.get("kind") or "unattributed"
         agent = form.get("agent", "") if kind in AGENT_KINDS else ""
         row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
+        decision = desk.last_decision()  # add_claim answers the claim; its act is the newest
         done = f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})."
     else:
         text = desk.ws.reading_text(sid)
         start, end = desk.ws.snap(sid, start, end, what)  # the edition's conventions
         d = desk.ws.add_mention(sid, start, end, what)
+        decision = d.id
         ids = d.payload.get("replaces")
         replaced = [desk.ws.mention(i) for i in (ids if isinstance(ids, list) else [])]
         done = f"{what.capitalize()} mention added" + (
@@ -277,7 +331,7 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
                                                           oob=True)
     resp = HTMLResponse(html)
     resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
-    return resp
+    return _with_undo(desk, request, resp, sid, [*_session(form.get("session", "")), decision])
 
 
 def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
@@ -332,22 +386,25 @@ def mention_decide(desk: Desk, request: Request, form: Form) -> Response:
               else f"mention:{mid}")
     expected = form.get("expected") or None
     if act == "confirm":
-        desk.ws.confirm(target, expected=expected)
+        d = desk.ws.confirm(target, expected=expected)
     elif act == "reject":
-        desk.ws.reject(target, expected=expected)
+        d = desk.ws.reject(target, expected=expected)
     elif act.startswith("relabel:"):  # the entity (every mention), or a mention of none
         new = act.split(":", 1)[1]
-        desk.ws.relabel(target, new, confirm=True, expected=expected)
-        return _panel_and_text(desk, request, mention.source_id, f"Accepted as {new}.")
+        d = desk.ws.relabel(target, new, confirm=True, expected=expected)
+        return _panel_and_text(desk, request, form, d, f"Accepted as {new}.")
     else:
         raise ServerError(f"unknown act '{act}'", hint="use the buttons of the panel",
                           location=Location(request.url.path), code="W114")
     what = "entity" if target.startswith("entity:") else "mention"
-    return _panel_and_text(desk, request, mention.source_id, f"{what.capitalize()} {act}ed.")
+    return _panel_and_text(desk, request, form, d, f"{what.capitalize()} {act}ed.")
 
 
-def _panel_and_text(desk: Desk, request: Request, source_id: str, done: str) -> Response:
-    """After an act from the mention panel: the panel again, and the reading text redrawn."""
+def _panel_and_text(desk: Desk, request: Request, form: Form, decision: Decision,
+                    done: str) -> Response:
+    """After an act from the mention panel: the panel again, the reading text redrawn, and
+    the undo bar naming this decision."""
+    source_id = request.path_params["source_id"]
     if not request.headers.get("hx-request"):
         return back(request, f"/s/{source_id}")
     resp = _mention_panel(desk, request, _mention(desk, request), done=done)
@@ -355,8 +412,8 @@ def _panel_and_text(desk: Desk, request: Request, source_id: str, done: str) -> 
     tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
     resp.body = bytes(resp.body) + (f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'
                                      + tally).encode()
-    resp.headers["content-length"] = str(len(resp.body))
-    return resp
+    return _with_undo(desk, request, resp, source_id,
+                      [*_session(form.get("session", "")), decision.id])
 
 
 def mention_date(desk: Desk, request: Request, form: Form) -> Response:
@@ -366,11 +423,11 @@ def mention_date(desk: Desk, request: Request, form: Form) -> Response:
                                                           "notAfter")}
     if value["from"] or value["to"] or value["notBefore"] or value["notAfter"]:
         value["when"] = None  # bounds given: they are the value, not the old when
-    desk.ws.set_date(mention.id, when=value["when"], from_=value["from"], to=value["to"],
+    d = desk.ws.set_date(mention.id, when=value["when"], from_=value["from"], to=value["to"],
                      not_before=value["notBefore"], not_after=value["notAfter"],
                      expected=form.get("expected") or None)
     shown = " ".join(f"{k}={v}" for k, v in desk.ws.mention(mention.id).date_value)
-    return _panel_and_text(desk, request, mention.source_id, f"Date set to {shown}.")
+    return _panel_and_text(desk, request, form, d, f"Date set to {shown}.")
 
 
 def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
@@ -383,10 +440,9 @@ def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
                           f"'{mention.surface}' ({mention.start}:{mention.end})",
                           hint="select the right text over the mention, then adjust",
                           location=Location(f"mention:{mention.id}"), code="W109")
-    desk.ws.adjust(mention.id, start, end, expected=form.get("expected") or None)
+    d = desk.ws.adjust(mention.id, start, end, expected=form.get("expected") or None)
     surface = desk.ws.mention(mention.id).surface
-    return _panel_and_text(desk, request, mention.source_id,
-                           f"Mention adjusted to \u201c{surface}\u201d.")
+    return _panel_and_text(desk, request, form, d, f"Mention adjusted to \u201c{surface}\u201d.")
 
 
 # -- the entity queue ----------------------------------------------------------------------------
@@ -793,6 +849,7 @@ ROUTES: list[tuple[str, View, tuple[str, ...]]] = [
     ("/", sources_page, ("GET",)),
     ("/s/{source_id}", reading_page, ("GET",)),
     ("/s/{source_id}/add", add_on_selection, ("POST",)),
+    ("/s/{source_id}/undo", reading_undo, ("POST",)),
     ("/s/{source_id}/mention/{mention_id:id}", mention_panel, ("GET",)),
     ("/s/{source_id}/mention/{mention_id:id}", mention_decide, ("POST",)),
     ("/s/{source_id}/mention/{mention_id:id}/adjust", mention_adjust, ("POST",)),
