@@ -98,7 +98,7 @@ def similarity(keys: Sequence[str], names: Sequence[str]) -> list[float]:
 
     got = process.cdist(keys, names, scorer=fuzz.ratio, dtype=None, workers=1,
                         score_cutoff=100 * (_CLOSE - _SAME_TYPE) - 1e-6)
-    return [float(v) for v in got.max(axis=0) / 100]
+    return [float(v) / 100 for v in got.max(axis=0)]  # in double: float32 / 100 is 0.80000001
 
 
 def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, *,
