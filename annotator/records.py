@@ -201,6 +201,17 @@ class Link:
         return f"{self.target_source_id}:{self.target_start}-{self.target_end}"
 
 
+@dataclass(frozen=True, slots=True)
+class Linked(Link):
+    """The link ``link_claim`` made or changed, and which it was: ``added`` (a new link),
+    ``locus`` (an existing link of the claim to that work, or passage, got the locus given;
+    ``was`` is its locus before) or ``accepted`` (a link the finder suggested, now confirmed).
+    A Link itself, so callers that only want the link read it as one."""
+
+    action: str = "added"
+    was: str = ""
+
+
 def location(paragraph: int, line: int, page: str | None) -> str:
     """Where a span of a source is, as the claim tables say it: '[p. 12, ]¶ 3, line 41'."""
     where = f"¶ {paragraph}, line {line}"

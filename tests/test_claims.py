@@ -258,6 +258,53 @@ def test_claims_link_to_a_passage_of_another_source(ref_ws, tmp_path):
     assert info.value.code == "D315"  # no ids: not an unknown claim
 
 
+def test_claims_link_again_says_whether_it_added_gave_a_locus_or_accepted(ref_ws, tmp_path):
+    """Linking a work again with a locus gave the locus-less link that locus, and the result
+    and the CLI line read as if a second link was added: they say which it was now."""
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    first = ref_ws.link_claim(row.id, "nekrich1997")
+    assert (first.action, first.locus) == ("added", "")
+    again = ref_ws.link_claim(row.id, "nekrich1997", locus="p. 12")
+    assert (again.id, again.action, again.locus, again.was) == (first.id, "locus", "p. 12", "")
+    assert isinstance(again, Link) and len(ref_ws.claim(row.id).links) == 1
+    second = ref_ws.link_claim(row.id, "nekrich1997", locus="p. 14")  # one with a locus stays
+    assert second.action == "added" and second.id != first.id
+    with ref_ws.store.transaction() as conn:  # what the finder suggests
+        conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, provenance) "
+                     "VALUES (?, 'israelyan2003', 'supports', '', 'suggested', 'rule:x')",
+                     (row.id,))
+    accepted = ref_ws.link_claim(row.id, "israelyan2003")
+    assert (accepted.action, accepted.status) == ("accepted", "confirmed")
+
+    other = tmp_path / "memo.txt"
+    other.write_text("Memorandum\n\nPreparations for the East are to be continued.\n",
+                     encoding="utf-8")
+    ref_ws.add(other)
+    passage = ("memo", 12, 24)
+    ref_ws.link_claim(row.id, passage=passage, locus="fol. 2")
+    moved = ref_ws.link_claim(row.id, passage=passage, locus="fol. 3")
+    assert (moved.action, moved.locus, moved.was) == ("locus", "fol. 3", "fol. 2")
+    acts = ref_ws.store.one("SELECT count(*) FROM decisions")[0]
+    with pytest.raises(DecisionError) as info:  # no locus: nothing to change (was an empty act)
+        ref_ws.link_claim(row.id, passage=passage)
+    assert info.value.code == "D309"
+    assert ref_ws.store.one("SELECT count(*) FROM decisions")[0] == acts
+
+
+def test_claims_link_cli_says_what_it_did(ref_ws):
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    added = run(ref_ws, "claim", "link", str(row.id), "nekrich1997")
+    lid = added.stdout.strip()
+    assert added.exit_code == 0 and added.stderr == \
+        f"claim {row.id}: linked to nekrich1997, supports (link {lid})\n"
+    filled = run(ref_ws, "claim", "link", str(row.id), "nekrich1997", "--loc", "p. 12")
+    assert filled.exit_code == 0 and filled.stdout.strip() == lid
+    assert filled.stderr == f"claim {row.id}: link {lid} to nekrich1997 now has locus p. 12\n"
+    more = run(ref_ws, "claim", "link", str(row.id), "nekrich1997", "--loc", "p. 14")
+    assert more.stderr == (f"claim {row.id}: linked to nekrich1997 (p. 14), supports "
+                           f"(link {more.stdout.strip()})\n") and more.stdout.strip() != lid
+
+
 def test_claims_accepting_suggestion_supports_and_reject_is_remembered(proposed_ws, nlp):
     nek = _starting(proposed_ws.claims(), NEKRICH)
     isr = _starting(proposed_ws.claims(), ISRAELYAN)

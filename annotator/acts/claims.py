@@ -21,6 +21,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from typing import Any
 
 from annotator.acts import bibliography
@@ -31,7 +32,7 @@ from annotator.filters import chosen
 from annotator.nlp import claim_finder as claims_mod
 from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT,
                                BibEntry, CheckReport, ClaimProposal, ClaimRow,
-                               ClaimsProposeReport, Link, Source, row_id)
+                               ClaimsProposeReport, Link, Linked, Source, row_id)
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 from annotator.store import Act, Store, now
@@ -144,7 +145,10 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
     """Link a claim to the work that supports (contradicts, mentions) it, with a locus
     such as 'p. 214', or to a passage (source, start, end) of another source.
 
-    Linking to a work the finder suggested for this claim accepts the suggestion.
+    Linking to a work the finder suggested for this claim accepts the suggestion; linking
+    to a work (or passage) the claim is linked to without a locus, with a locus, gives that
+    link the locus rather than adding a second one. The result says which it was
+    (``Linked.action``: added, accepted, locus).
     """
     claim_row = _claim_row(ctx, claim_id)
     if rel not in LINK_RELS:
@@ -177,7 +181,9 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
                                 location=Location(ctx.root / src.file), code="D317")
         row.update(target_source_id=sid, target_start=start, target_end=end)
         same = rows_of.passage_link(ctx.store.conn, claim_row["id"], sid, start, end, rel)
-    if same is not None and same["status"] == "confirmed" and same["locus"] == locus:
+    # a confirmed link given again: the same locus (or, for a passage, none) is nothing to do
+    if same is not None and same["status"] == "confirmed" and (same["locus"] == locus
+                                                               or not locus):
         raise DecisionError(f"claim {claim_row['id']} is already linked to "
                             f"{link_from_row(same).target} (link {same['id']})",
                             hint="nothing to do; 'annotator claim unlink' removes a link",
@@ -192,7 +198,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
         else:
             lid = act.insert("links", row)
         _confirm_proposed(act, claim_row)
-    return link(ctx, lid)
+    done = link(ctx, lid)
+    action = ("added" if same is None else "locus" if same["status"] == "confirmed"
+              else "accepted")
+    return Linked(**{f.name: getattr(done, f.name) for f in fields(Link)}, action=action,
+                  was=same["locus"] if same is not None else "")
 
 
 def _confirm_proposed(act: Act, claim_row: sqlite3.Row) -> None:

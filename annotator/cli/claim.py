@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,9 @@ from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._complete import SourceArg
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+
+if TYPE_CHECKING:
+    from annotator.records import Linked
 
 
 def _passage(value: str) -> tuple[str, int, int]:
@@ -111,9 +114,20 @@ def claim_link_cli(
     with user_errors():
         link = workspace().link_claim(claim, key, passage=_passage(passage) if passage else None,
                                       locus=loc, rel=rel)
-    typer.echo(f"link {link.id}: claim {link.claim_id} {link.rel} {link.target}"
-               + (f" ({link.locus})" if link.locus else ""), err=True)
+    typer.echo(f"claim {link.claim_id}: {linked_line(link)}", err=True)
     typer.echo(str(link.id))
+
+
+def linked_line(link: Linked) -> str:
+    """What ``claim link`` did, said so: linking a work again may give an existing link
+    its locus or accept a suggestion rather than add a link."""
+    locus = f" ({link.locus})" if link.locus else ""
+    if link.action == "locus":
+        return (f"link {link.id} to {link.target} now has locus {link.locus}"
+                + (f" (was {link.was})" if link.was else ""))
+    if link.action == "accepted":
+        return f"link {link.id} to {link.target}{locus} accepted ({link.rel}; was suggested)"
+    return f"linked to {link.target}{locus}, {link.rel} (link {link.id})"
 
 
 @claim_app.command("unlink")

@@ -731,7 +731,10 @@ def claim_link(desk: Desk, request: Request, form: Form) -> Response:
                                     expected=form.get("expected") or None)
     if not request.headers.get("hx-request"):
         return back(request, f"/claim/{cid}")
-    return claim_page(desk, request, form, done=f"Linked to {link.target}.")
+    done = {"locus": f"Link {link.id} to {link.target} now has locus {link.locus}.",
+            "accepted": f"Suggestion accepted: {link.target}."}.get(
+                link.action, f"Linked to {link.target}.")
+    return claim_page(desk, request, form, done=done)
 
 
 def link_change(desk: Desk, request: Request, form: Form) -> Response:
