@@ -39,16 +39,20 @@ def test_export_claims_csv_is_rfc4180_with_header(claims_ws):
     data = (claims_ws.root / result.path).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: what Excel needs to see it
     text = data.decode("utf-8-sig")
-    assert text.startswith("claim,source,location,text,kind,state,status,agent,works\r\n")
+    assert text.startswith("claim,source,location,text,kind,state,status,agent,"
+                           "supports,contradicts,mentions\r\n")
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "").replace(
         "then\ncame", "")  # the only bare LF is inside a quoted field
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [r["source"] for r in rows] == ["germansovietaxis"] * 4  # the source's citation key
     by_kind = {r["kind"]: r for r in rows}
     assert by_kind["quoted"]["agent"] == HOSTILE
-    assert by_kind["quoted"]["works"] == 'contradicts: nekrich1997 (p. 3, "n. 4")'
+    quoted = by_kind["quoted"]
+    assert (quoted["supports"], quoted["contradicts"], quoted["mentions"]) == \
+        ("", 'nekrich1997 (p. 3, "n. 4")', "")
     nekrich = next(r for r in rows if r["text"].startswith("According to a study"))
-    assert (nekrich["status"], nekrich["works"]) == ("supported", "nekrich1997 (pp. 202–205)")
+    assert (nekrich["status"], nekrich["supports"], nekrich["contradicts"]) == \
+        ("supported", "nekrich1997 (pp. 202–205)", "")
     assert nekrich["location"].startswith("¶ ")
     assert {r["status"] for r in rows} == {"supported", "attributed", "unsupported"}
 
@@ -79,7 +83,8 @@ def test_export_claims_csv_cells_are_never_formulas(claims_ws):
 def test_export_claims_links_supports_first_and_passages_by_place(claims_ws, tmp_path):
     """The works cell read 'mentions: israelyan2003 (pp. 12-14); memo:40-80', a supporting
     passage seen as one more mention, named by reading offsets no reviewer can look up. Now
-    supports come first and a passage says where it is in its source."""
+    each relation has its column (they were one cell) and a passage says where it is in its
+    source."""
     memo = tmp_path / "memo.txt"
     memo.write_text("Memorandum\n\nPolitical conversations have been started.\n\n"
                     "Preparations for the East are to be continued.\n", encoding="utf-8")
@@ -92,12 +97,12 @@ def test_export_claims_links_supports_first_and_passages_by_place(claims_ws, tmp
     table = json.loads((claims_ws.root / claims_ws.export_claims("json").path).read_text())
     key = next(s["key"] for s in table["sources"] if s["id"] == "memo")
     text = (claims_ws.root / claims_ws.export_claims("csv").path).read_text("utf-8-sig")
-    works = next(r["works"] for r in csv.DictReader(io.StringIO(text, newline=""))
-                 if r["claim"] == str(row.id))
-    assert re.fullmatch(rf"{key}, ¶ 3, line \d+; mentions: israelyan2003 \(pp\. 12-14\)",
-                        works), works
+    mine = next(r for r in csv.DictReader(io.StringIO(text, newline=""))
+                if r["claim"] == str(row.id))
+    assert re.fullmatch(rf"{key}, ¶ 3, line \d+", mine["supports"]), mine
+    assert (mine["contradicts"], mine["mentions"]) == ("", "israelyan2003 (pp. 12-14)")
     md = (claims_ws.root / claims_ws.export_claims("md").path).read_text()
-    assert re.search(rf"\[@{key}, ¶ 3, line \d+\]; mentions: \[@israelyan2003, pp\. 12-14\]",
+    assert re.search(rf"\| \[@{key}, ¶ 3, line \d+\] \|  \| \[@israelyan2003, pp\. 12-14\] \|",
                      md)
 
 
@@ -128,13 +133,14 @@ def test_export_claims_proposals_only_when_asked(claims_ws):
 def test_export_claims_markdown_cites_works_for_pandoc(claims_ws):
     text = (claims_ws.root / claims_ws.export_claims("md").path).read_text()
     lines = text.splitlines()
-    assert lines[0] == "| claim | source | location | text | kind | status | agent | works |"
+    assert lines[0] == ("| claim | source | location | text | kind | status | agent "
+                        "| supports | contradicts | mentions |")
     assert len(lines) == 2 + 4
-    assert any("| [@nekrich1997, pp. 202–205] |" in ln for ln in lines)
-    assert any("contradicts: [@nekrich1997, p. 3, \"n. 4\"]" in ln for ln in lines)
+    assert any("| [@nekrich1997, pp. 202–205] |  |  |" in ln for ln in lines)
+    assert any("|  | [@nekrich1997, p. 3, \"n. 4\"] |  |" in ln for ln in lines)
     hostile = next(ln for ln in lines if "left" in ln)
     assert "\\|" in hostile and "then came back" in hostile  # pipes escaped, one line per row
-    assert all(len(re.split(r"(?<!\\)\|", ln)) == 10 for ln in lines)  # 8 cells in each
+    assert all(len(re.split(r"(?<!\\)\|", ln)) == 12 for ln in lines)  # 10 cells in each
 
 
 def test_export_claims_json_counts_by_source(claims_ws):
@@ -144,6 +150,9 @@ def test_export_claims_json_counts_by_source(claims_ws):
     assert source["counts"] == {"supported": 2, "attributed": 1, "unsupported": 1}
     assert [w["key"] for w in data["works"]] == ["israelyan2003", "nekrich1997"]
     claim = next(c for c in data["claims"] if c["kind"] == "quoted")
+    assert (claim["supports"], claim["contradicts"], claim["mentions"]) == \
+        ("", 'nekrich1997 (p. 3, "n. 4")', "")
+    assert "works" not in claim  # one cell per relation, not all in one
     assert claim["links"] == [{"rel": "contradicts", "work": "nekrich1997", "source": None,
                                "start": None, "end": None, "locus": 'p. 3, "n. 4"'}]
 

@@ -12,9 +12,14 @@ and works are named by citation key, so a row reads like a citation:
 * ``html``: one self-contained page (inline CSS, no script, nothing fetched; every text
   escaped) with counts by status per source, the claims, and the works they link to.
 
+``csv``, ``md`` and ``json`` give each relation its column (``supports``, ``contradicts``,
+``mentions``: the works and passages under it, with their loci), so a reviewer filters by
+relation; ``html`` lists them in one cell, each marked by its relation.
+
 Claims an editor rejected are left out; undecided proposals only with ``include_proposals``.
-Rows come by source, then by position in the text; a claim's links come supports first, then
-contradicts, then mentions, so an unmarked work is never read as under the relation before it.
+Rows come by source, then by position in the text; in html a claim's links come supports
+first, then contradicts, then mentions, so an unmarked work is never read as under the
+relation before it.
 A passage of another source is named by that source's key and where the passage is in it.
 
 DOCS: docs/export.md#claim-tables
@@ -41,7 +46,8 @@ from annotator.text import spreadsheet_safe
 
 FORMATS = ("csv", "md", "json", "html")
 STATUSES = ("supported", "attributed", "unsupported")
-COLUMNS = ("claim", "source", "location", "text", "kind", "state", "status", "agent", "works")
+RELS = ("supports", "contradicts", "mentions")  # a column each, in this order
+COLUMNS = ("claim", "source", "location", "text", "kind", "state", "status", "agent", *RELS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,18 +125,18 @@ def _target(table: Table, link: Link) -> str:
     return f"{key}, {place}" if place else f"{key}:{link.target_start}-{link.target_end}"
 
 
-def _works_text(table: Table, claim: ClaimRow) -> str:
-    out = []
+def _by_rel(table: Table, claim: ClaimRow) -> dict[str, str]:
+    """A cell per relation (reviewers filter by it): its works and passages, with loci."""
+    out: dict[str, list[str]] = {rel: [] for rel in RELS}
     for link in _links(claim):
-        text = _target(table, link) + (f" ({link.locus})" if link.locus else "")
-        out.append(text if link.rel == "supports" else f"{link.rel}: {text}")
-    return "; ".join(out)
+        out[link.rel].append(_target(table, link) + (f" ({link.locus})" if link.locus else ""))
+    return {rel: "; ".join(cells) for rel, cells in out.items()}
 
 
 def _row(table: Table, c: ClaimRow) -> dict[str, str]:
     return {"claim": str(c.id), "source": table.source(c.source_id), "location": c.location,
             "text": c.text, "kind": c.kind, "state": c.state, "status": c.status,
-            "agent": c.agent, "works": _works_text(table, c)}
+            "agent": c.agent, **_by_rel(table, c)}
 
 
 def to_csv(table: Table) -> str:
@@ -156,27 +162,27 @@ def _md_text(text: str) -> str:
     return text.translate(_MD_SPECIAL)
 
 
-def _citation(table: Table, claim: ClaimRow) -> str:
+def _citations(table: Table, claim: ClaimRow) -> dict[str, str]:
     """Pandoc citations of a claim's works and passages (by their source's key, with where
-    the passage is): ``[@key, p. 3; @other]``, then ``contradicts: [@...]``."""
-    groups: dict[str, list[str]] = {}
+    the passage is), one cell per relation: ``[@key, p. 3; @other]``."""
+    groups: dict[str, list[str]] = {rel: [] for rel in RELS}
     for link in _links(claim):
         if link.bib_key is not None:
             cite, locus = f"@{link.bib_key}", link.locus
         else:
             cite = f"@{table.source(link.target_source_id or '')}"
             locus = table.passages.get(link.id, f"{link.target_start}-{link.target_end}")
-        groups.setdefault(link.rel, []).append(cite + (f", {_md_text(locus)}" if locus else ""))
-    return "; ".join(("" if rel == "supports" else f"{rel}: ") + f"[{'; '.join(cites)}]"
-                     for rel, cites in groups.items())
+        groups[link.rel].append(cite + (f", {_md_text(locus)}" if locus else ""))
+    return {rel: f"[{'; '.join(cites)}]" if cites else "" for rel, cites in groups.items()}
 
 
 def to_markdown(table: Table) -> str:
-    head = ["claim", "source", "location", "text", "kind", "status", "agent", "works"]
+    head = ["claim", "source", "location", "text", "kind", "status", "agent", *RELS]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in table.claims:
         row = [str(c.id), f"@{table.source(c.source_id)}", _md_text(c.location),
-               _md_text(c.text), c.kind, c.status, _md_text(c.agent), _citation(table, c)]
+               _md_text(c.text), c.kind, c.status, _md_text(c.agent),
+               *_citations(table, c).values()]
         lines.append("| " + " | ".join(_md_cell(x) for x in row) + " |")
     return "\n".join(lines) + "\n"
 
