@@ -249,8 +249,6 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use one of …'),
     "E021": (ExportError, 'TEI is written as one file per source, not to standard output',
               'give a folder with -o, or leave -o out for exports/'),
-    "E022": (ExportError, 'the summary is three tables, which one CSV cannot hold',
-              'use --format json (one document) or --format table'),
     "E023": (ExportError, "no register mode '…'",
               'use one of inline, file, none'),
     "M001": (ModelError, "spaCy pipeline '…' is not installed",

@@ -285,7 +285,7 @@ def test_cli_history_limit_below_one_is_a_usage_error(seed_ws):
 
 def test_cli_export_summary_as_csv_is_refused_before_writing(seed_ws):
     result = run(seed_ws, "export", "--format", "csv")
-    assert result.exit_code == 2 and "[E022]" in result.output
+    assert result.exit_code == 2 and "'csv' is not one of 'table', 'json', 'md'" in result.output
     assert not list(seed_ws.exports_dir.iterdir())
 
 
@@ -606,3 +606,36 @@ def test_cli_a_closed_set_option_is_a_filter_option():
              for p in getattr(cmd, "params", []) if getattr(p, "multiple", False)}
     filters = {(" ".join(path), p.opts[0]) for path, p in _filter_options()}
     assert lists - filters == {("eval", "--methods")}
+
+
+FORMAT_NAMES = {"table", "json", "csv", "md", "html"}
+
+
+def test_cli_format_help_names_what_format_takes():
+    """'annotator export -f' said 'table, json, csv' but took md and refused csv; 'export
+    claims' had no -f; the listings said 'Output format.'. Every --format now takes what its
+    help names: the help's format words are the option's choices, and -f is its short form."""
+    wrong = {}
+    for path, cmd in _tree():
+        for p in cmd.params:
+            if "--format" not in p.opts:
+                continue
+            kind = p.type_descriptor.annotation  # typer's own click: the enum is here
+            choices = {m.value for m in kind}
+            named = set(re.findall(r"\b(" + "|".join(FORMAT_NAMES) + r")\b", p.help or ""))
+            if named != choices or "-f" not in p.opts:
+                wrong[" ".join(path)] = (sorted(named), sorted(choices), p.opts)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "md"])
+def test_cli_export_summary_takes_each_format_it_names(seed_ws, fmt):
+    result = run(seed_ws, "export", "-f", fmt)
+    assert result.exit_code == 0, result.output
+    assert "Files" in result.stdout or '"files"' in result.stdout
+
+
+def test_cli_export_claims_takes_f_as_every_export(seed_ws):
+    result = run(seed_ws, "export", "claims", "-f", "md", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("| claim | source |")

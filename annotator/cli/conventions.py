@@ -7,14 +7,13 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
 
 @app.command("conventions")
 def conventions_cli(
     *,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """The edition's conventions learned from its confirmed markup: titles, kin terms, articles,
     'city of', possessives inside or outside the element, dates wrapping whole datelines.

@@ -9,7 +9,7 @@ import typer
 from annotator.cli._app import Typer, app
 from annotator.cli._complete import SourceArg
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
 from annotator.records import MENTION_STATUSES
 
@@ -24,8 +24,7 @@ def dates_list_cli(
     *,
     status: Annotated[list[str] | None, filter_option(
         "--status", "-s", choices=MENTION_STATUSES, help="Only these statuses")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """A source's date mentions: value, certainty, how the value was found, status."""
     with user_errors():

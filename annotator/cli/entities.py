@@ -9,7 +9,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, context_of, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, context_of, render, user_errors, workspace
 from annotator.records import ENTITY_STATUSES, ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -29,8 +29,7 @@ def entities_cli(
         "--similar", help="List likely duplicates instead: pairs of entities of one type that "
                           "are probably one, the surest first, with the reason; merge the "
                           "first into the second with 'annotator merge ENTITY INTO'.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """List candidate entities and the register: type, name, mentions, sources, status."""
     if similar:

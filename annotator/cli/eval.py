@@ -10,7 +10,7 @@ from typer._click.exceptions import UsageError
 
 from annotator.cli._app import app
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, render, status_line, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, status_line, user_errors, workspace
 from annotator.filters import split
 from annotator.records import MENTION_TYPES
 
@@ -43,8 +43,7 @@ def eval_cli(
         help="With --folds: only score these types (default: all)")] = None,
     epochs: Annotated[int, typer.Option(
         "--epochs", min=1, help="With --folds: most training epochs (default: 20).")] = 20,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """Score mentions against gold annotations (P/R/F1, date values by class; several files
     are added up), or cross-validate the proposal methods on the workspace's own confirmed

@@ -20,13 +20,22 @@ if TYPE_CHECKING:
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
-                                                                  "written: table, json, csv.")]
+                                                                  "written: table, json, csv "
+                                                                  "or md (Markdown).")]
 RegisterOpt = Annotated[str | None, typer.Option(
     "--register", help="Where the register entries new names point to go: inline (a standOff "
                        "in each file), file (register.xml beside the exports) or none "
                        "(pointers to authority records, no entries). Default: as the "
                        "sources do; where they point to authority records, a name without "
                        "one points to an entry in the file's standOff.")]
+
+
+class SummaryFormat(str, Enum):
+    """The summary's formats: three tables, which one CSV cannot hold."""
+
+    table = "table"
+    json = "json"
+    md = "md"
 
 
 class TableFormat(str, Enum):
@@ -67,7 +76,10 @@ def export_all_cli(
     include_proposals: Annotated[bool, typer.Option(
         "--include-proposals", help="Also mark undecided proposals (TEI, claim tables).")]
     = False,
-    format: FormatOpt = Format.table,
+    format: Annotated[SummaryFormat, typer.Option(
+        "--format", "-f", help="How to print the summary: table, json (one document) or md "
+                               "(three headed tables); one CSV cannot hold three tables.")]
+    = SummaryFormat.table,
     register: RegisterOpt = None,
 ) -> None:
     """Write every export (TEI, .bib, CSL-JSON, claim tables) and print a summary: entities by
@@ -75,10 +87,6 @@ def export_all_cli(
     if ctx.invoked_subcommand is not None:
         return
     with user_errors():
-        if format is Format.csv:  # refused before anything is written
-            raise ExportError("the summary is three tables, which one CSV cannot hold",
-                              hint="use --format json (one document) or --format table",
-                              code="E022")
         with progress_bar("exporting") as progress:
             summary = workspace().export_all(include_proposals=include_proposals,
                                              progress=progress, register=register)
@@ -90,12 +98,12 @@ def export_all_cli(
               "claims": [{"state": s, "status": st, "claims": n} for s, st, n in summary.claims],
               "files": [{k: v for k, v in asdict(f).items() if k != "notes"}
                         for f in summary.files]}
-    if format is Format.json:  # one JSON document, not three
+    if format is SummaryFormat.json:  # one JSON document, not three
         typer.echo(json.dumps(tables, ensure_ascii=False, indent=2))
     else:
-        render(tables["entities"], format, columns=["type", *statuses], title="Entities")
-        render(tables["claims"], format, columns=["state", "status", "claims"], title="Claims")
-        render(tables["files"], format, columns=["path", "format", "items", "action"],
+        render(tables["entities"], format.value, columns=["type", *statuses], title="Entities")
+        render(tables["claims"], format.value, columns=["state", "status", "claims"], title="Claims")
+        render(tables["files"], format.value, columns=["path", "format", "items", "action"],
                title="Files")
     for f in summary.files:
         for note in f.notes:
@@ -200,8 +208,8 @@ def export_csl_cli(
 def export_claims_cli(
     *,
     format: Annotated[TableFormat, typer.Option(
-        "--format", help="csv (RFC 4180), md (with pandoc citations), json, or html (a "
-                               "self-contained report).")] = TableFormat.csv,
+        "--format", "-f", help="csv (RFC 4180), md (with pandoc citations), json, or html (a "
+                                     "self-contained report).")] = TableFormat.csv,
     include_proposals: Annotated[bool, typer.Option(
         "--include-proposals", help="Also list claims no editor has decided yet.")] = False,
     output: OutOpt = None,

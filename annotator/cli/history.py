@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
 
 @app.command("history")
@@ -20,8 +20,7 @@ def history_cli(
                      ] = None,
     token: Annotated[bool, typer.Option(
         "--token", help="Print the --target's state token (for --expected) instead.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """The decisions log, newest first: who did what, when, and what was undone."""
     with user_errors():

@@ -11,7 +11,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, context_of, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, context_of, render, user_errors, workspace
 from annotator.records import MENTION_STATUSES, MENTION_TYPES
 
 if TYPE_CHECKING:
@@ -29,8 +29,7 @@ def mentions_cli(
         "--type", "-t", choices=MENTION_TYPES, help="Only these types")] = None,
     status: Annotated[list[str] | None, filter_option(
         "--status", "-s", choices=MENTION_STATUSES, help="Only these statuses")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """List mentions in reading order: id, place, type, status, text, entity, date value."""
     with user_errors():

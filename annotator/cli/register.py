@@ -11,7 +11,7 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 from annotator.records import ENTITY_TYPES
 
 
@@ -29,8 +29,7 @@ def register_cli(
         "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
     search: Annotated[str | None, typer.Option(help="Name (any spelling), id or authority "
                                                     "id.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """List the register: confirmed persons, places and organisations with names and ids."""
     if ctx.invoked_subcommand is not None:

@@ -8,14 +8,13 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
 
 @app.command("sources")
 def sources_cli(
     *,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-    = Format.table,
+    format: FormatOpt = Format.table,
 ) -> None:
     """List the workspace's sources with id, title, the date each was written, size and hash."""
     with user_errors():
