@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from annotator.cli._app import app
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
-
-import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
