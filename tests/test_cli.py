@@ -639,3 +639,20 @@ def test_cli_export_claims_takes_f_as_every_export(seed_ws):
     result = run(seed_ws, "export", "claims", "-f", "md", "-o", "-")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("| claim | source |")
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["claims", "-s", "supported", "--kind", "quoted"],
+     "no claims match --status supported --kind quoted"),
+    (["entities", "-t", "org", "-s", "rejected"], "no entities match --status rejected --type org"),
+    (["mentions", "-t", "date", "-s", "stale"], "no mentions match --type date --status stale"),
+    (["dates", "list", "german-soviet-axis-talks", "-s", "stale"],
+     "no dates of german-soviet-axis-talks match --status stale"),
+])
+def test_cli_a_listing_with_nothing_matched_says_so(seed_ws, args, line):
+    """A filtered listing with no rows printed a table of bare headers; it says on one line
+    that nothing matched which filters now, and JSON is still an empty list."""
+    result = run(seed_ws, *args)
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == line + "\n"
+    as_json = run(seed_ws, *args, "-f", "json")
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout) == []

@@ -109,10 +109,14 @@ WRAP_MIN = 12  # the narrowest a column of long text is drawn
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequence[str],
-           title: str | None = None) -> None:
+           title: str | None = None, empty: str | None = None) -> None:
     """Print rows to stdout: a rich table for people, JSON or CSV for scripts, Markdown for
-    documents."""
+    documents. No rows and an ``empty`` line (``none_matched``): the table is that line on
+    stderr, not a table of headers; scripts still get their empty list or header row."""
     fmt = Format(fmt)
+    if not rows and empty is not None and fmt is Format.table:
+        typer.echo(empty, err=True)
+        return
     if fmt is Format.md:
         def esc(value: Any) -> str:
             return _cell(value).replace("|", "\\|").replace("\n", " ")
@@ -161,6 +165,13 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format | str, *, columns: Sequen
     for line in cells:
         table.add_row(*line)
     console.print(table)
+
+
+def none_matched(what: str, *filters: tuple[str, str | Sequence[str] | None]) -> str:
+    """The line of a listing with no rows, naming the filters given (option, value):
+    ``no claims match --status unsupported --source letter``; ``no claims`` without any."""
+    given = [f"{opt} {v if isinstance(v, str) else ','.join(v)}" for opt, v in filters if v]
+    return f"no {what} match {' '.join(given)}" if given else f"no {what}"
 
 
 def _plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],

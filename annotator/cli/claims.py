@@ -10,7 +10,8 @@ from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._complete import SourcesArg, source_ids
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, FormatOpt, progress_bar, render, user_errors, workspace
+from annotator.cli._output import (Format, FormatOpt, none_matched, progress_bar, render,
+                                   user_errors, workspace)
 from annotator.records import CLAIM_KINDS, CLAIM_STATES, SUPPORT
 
 
@@ -52,7 +53,8 @@ def claims_cli(
     else:
         columns = CLAIM_COLUMNS + ["state", "cue", "paragraph", "line", "page", "start", "end"]
     render([claim_dict(r, short=format is Format.table) for r in rows], format,
-           columns=columns)
+           columns=columns, empty=none_matched("claims", ("--status", status), ("--state", state),
+                                               ("--source", source), ("--kind", kind)))
 
 
 @claims_app.command("propose")

@@ -9,7 +9,7 @@ import typer
 from annotator.cli._app import Typer, app
 from annotator.cli._complete import SourceArg
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, none_matched, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
 from annotator.records import MENTION_STATUSES
 
@@ -32,7 +32,8 @@ def dates_list_cli(
         ws.source(source)
         rows = mention_rows(ws, ws.mentions(source, status=status, types=["date"]))
     render(rows, format, columns=["mention", "surface", "value", "cert", "reason", "flags",
-                                  "status"], title=f"dates of {source}")
+                                  "status"], title=f"dates of {source}",
+           empty=none_matched(f"dates of {source}", ("--status", status)))
 
 
 @dates_app.command("confirm")

@@ -9,7 +9,8 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, FormatOpt, context_of, render, user_errors, workspace
+from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
+                                   user_errors, workspace)
 from annotator.records import ENTITY_STATUSES, ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ def entities_cli(
                      "flags": m.flags} for m in ms]
             rows.append(row)
     render(rows, format, columns=["id", "type", "preferred", "mentions", "sources", "status",
-                                  "authority", "context"], title="entities")
+                                  "authority", "context"], title="entities",
+           empty=none_matched("entities", ("--status", status), ("--type", type),
+                              ("--source", source)))
 
 
 def _similar(status: list[str] | None, type_: list[str] | None, source: str | None,
@@ -82,4 +85,6 @@ def _similar(status: list[str] | None, type_: list[str] | None, source: str | No
                  "reason": p.reason} for p in pairs]
     render(rows, format, columns=["entity", "name", "status", "into", "into_name",
                                   "into_status", "type", "score", "reason"],
-           title="likely duplicates")
+           title="likely duplicates",
+           empty=none_matched("likely duplicates", ("--status", status), ("--type", type_),
+                              ("--source", source)))

@@ -11,7 +11,8 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, FormatOpt, context_of, render, user_errors, workspace
+from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
+                                   user_errors, workspace)
 from annotator.records import MENTION_STATUSES, MENTION_TYPES
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ def mentions_cli(
     columns = ["id", "source", "place", "type", "status", "text", "entity", "value", "reason"]
     if format is not Format.table:
         columns += ["cert", "flags", "provenance", "context", "start", "end"]
-    render(rows, format, columns=columns, title="mentions")
+    render(rows, format, columns=columns, title="mentions",
+           empty=none_matched("mentions", ("source", source), ("--type", type_),
+                              ("--status", status)))
 
 
 def mention_rows(ws: Workspace, mentions: Iterable[Mention]) -> list[dict[str, Any]]:
