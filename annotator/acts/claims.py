@@ -141,7 +141,7 @@ def set_agent(ctx: ActContext, claim_id: int | str, agent: str, *,
 
 def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
                passage: tuple[str, int, int] | None = None, locus: str = "",
-               rel: str = "supports", expected: str | None = None) -> Link:
+               rel: str = "supports", expected: str | None = None) -> Linked:
     """Link a claim to the work that supports (contradicts, mentions) it, with a locus
     such as 'p. 214', or to a passage (source, start, end) of another source.
 
