@@ -398,6 +398,8 @@ class MergeSuggestion:
     score: float  # 1.0 the same authority id, 0.9 a shared name, 0.85 the same name written
     # two ways (places, organisations), 0.8 a family name ending the other's full name
     reason: str
+    other_state: str = ""  # on a review card: ``other``'s state token as drawn (``expected_into``
+    # of a merge into it, ``expected`` of a merge of it into the card's entity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -572,10 +572,9 @@ def test_server_queue_card_shows_the_sources_ref_and_the_register_match(seed_ws)
         server.stop()
 
 
-def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(seed_ws):
-    """Another file's 'Ribbentrop' beside this text's 'Joachim von Ribbentrop': the card says
-    "maybe the same as", why, and that m then 1 merges; m 1 is that entity, before any
-    register match, and merges with the existing merge act."""
+def _two_ribbentrops(seed_ws):
+    """The queue left with this text's 'Joachim von Ribbentrop' first and another file's bare
+    'Ribbentrop' (one mention) beside it."""
     from tests.review_seed import propose_by_names
 
     propose_by_names(seed_ws)
@@ -588,6 +587,14 @@ def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(see
                                "SELECT MAX(id) FROM mentions WHERE entity_id = "
                                "'person-joachim-von-ribbentrop')")
     seed_ws.store.conn.execute("COMMIT")
+
+
+def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(seed_ws):
+    """Another file's 'Ribbentrop' beside this text's 'Joachim von Ribbentrop': the card says
+    "maybe the same as", why, that m then 1 merges and which name and id each way keeps; m 1
+    is that entity, before any register match, and merges with the existing merge act; the
+    next card is the one kept."""
+    _two_ribbentrops(seed_ws)
     server, client = served(seed_ws)
     try:
         doc = lxml_html.fromstring(client.get("/queue").text)
@@ -596,16 +603,78 @@ def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(see
         (line,) = doc.xpath("//ul[@aria-label='Probably the same']/li")
         assert " ".join(line.text_content().split()) == (
             "maybe the same as Ribbentrop proposed ribbentrop (both written \u201cRibbentrop"
-            "\u201d) \u2014 m 1 to merge")
+            "\u201d) \u2014 m 1 to merge, keeps Ribbentrop (ribbentrop) \u00b7 M 1 the other "
+            "way, keeps Joachim von Ribbentrop (person-joachim-von-ribbentrop)")
         (first,) = doc.xpath("//div[@id='choose-merge']//button[@data-key='1']")
         assert first.get("value") == "merge:ribbentrop"
         form = _queue_form(client)
         r = post(client, "/queue", {**form, "act": "merge:ribbentrop"},
                  headers={"HX-Request": "1"})
         assert r.status_code == 200
-        assert "Merged Joachim von Ribbentrop into Ribbentrop." in r.text
+        assert "Merged Joachim von Ribbentrop into Ribbentrop; kept Ribbentrop (ribbentrop)." \
+            in r.text
         assert {m.entity_id for m in seed_ws.mentions() if m.surface.endswith("Ribbentrop")} \
             == {"ribbentrop"}
+        doc = lxml_html.fromstring(r.text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == ["ribbentrop"]
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_server_queue_shift_m_merges_the_suggested_entity_into_the_card(seed_ws):
+    """M then 1: the other way round, the suggested 'Ribbentrop' folds into the card's
+    'Joachim von Ribbentrop', which keeps its name and id and is the next card, with the
+    other's mention; refused (D010, nothing merged) when either entity changed since the card
+    was drawn."""
+    _two_ribbentrops(seed_ws)
+    server, client = served(seed_ws)
+    card = "person-joachim-von-ribbentrop"
+    try:
+        doc = lxml_html.fromstring(client.get("/queue").text)
+        (button,) = doc.xpath("//form[contains(@class,'keys-bar')]//button[@data-key='M']")
+        assert button.get("data-opens") == "choose-merge-here"
+        (one,) = doc.xpath("//div[@id='choose-merge-here']//li")
+        assert one.xpath(".//button/@value") == ["merge-here:ribbentrop"]
+        assert one.xpath(".//button/@data-key") == ["1"]
+        assert one.xpath("string(.//span[@class='keeps'])") == f"keeps Joachim von Ribbentrop " \
+            f"({card})"
+        # the suggested entity changed meanwhile (the CLI): refused, nothing merged
+        form = _queue_form(client)
+        seed_ws.set_note("ribbentrop", "the foreign minister")
+        before = seed_ws.history(limit=1)[0].id
+        r = post(client, "/queue", {**form, "act": "merge-here:ribbentrop"},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 409 and "D010" in r.text and "ribbentrop" in r.text
+        assert seed_ws.history(limit=1)[0].id == before
+        # the card's entity changed meanwhile: refused too
+        form = _queue_form(client)
+        seed_ws.set_note(card, "checked in the 1941 edition")
+        r = post(client, "/queue", {**form, "act": "merge-here:ribbentrop"},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 409 and "D010" in r.text
+        assert seed_ws.history(limit=1)[0].act == "note"
+        # and the other way into the suggestion (m): refused when the suggestion changed
+        form = _queue_form(client)
+        seed_ws.set_note("ribbentrop", "the minister")
+        r = post(client, "/queue", {**form, "act": "merge:ribbentrop"},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 409 and "D010" in r.text
+        form = _queue_form(client)
+        n = len(seed_ws.entity(card).variants)
+        r = post(client, "/queue", {**form, "act": "merge-here:ribbentrop"},
+                 headers={"HX-Request": "1"})
+        assert r.status_code == 200
+        assert (f"Merged Ribbentrop (ribbentrop) into Joachim von Ribbentrop; kept Joachim von "
+                f"Ribbentrop ({card}).") in r.text
+        assert seed_ws.entity(card).preferred == "Joachim von Ribbentrop"
+        assert len(seed_ws.entity(card).variants) >= n
+        assert {m.entity_id for m in seed_ws.mentions() if m.surface.endswith("Ribbentrop")} \
+            == {card}
+        assert seed_ws.history(limit=1)[0].act == "merge"
+        doc = lxml_html.fromstring(r.text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == [card]
+        assert not doc.xpath("//ul[@aria-label='Probably the same']")
     finally:
         client.close()
         server.stop()

@@ -198,3 +198,82 @@ def test_terminal_review_shows_the_sources_own_ref_and_date_reasons(ws, tmp_path
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def _matches_lines(app) -> list[str]:
+    from textual.widgets import Static
+
+    return str(app.query_one("#matches", Static).content).splitlines()
+
+
+def test_terminal_review_lists_merge_suggestions_surest_first_and_shift_m_merges_here(
+        seed_ws):
+    """Another file's bare 'Hitler' beside 'Adolf Hitler' and the register's 'Alois Hitler':
+    the card of 'Hitler' says it is maybe the same as each, the surer first (a shared written
+    form before a family name, though Alois Hitler is confirmed), every suggestion before the
+    register matches, with the name and id each way keeps; m lists them first; M then Enter
+    folds the surest into this card's entity, which keeps its name and id and stays on screen.
+    A real Textual app driven by its pilot, the store checked after the act."""
+    import asyncio
+
+    from annotator.cli.review_app import MergeScreen, ReviewApp
+
+    ws = seed_ws
+    propose_by_names(ws)
+    propose_by_names(ws, candidates={"hitler": ("person", ["Hitler"]),
+                                     "person-alois-hitler": ("person", ["Alois Hitler"])})
+    ws.store.conn.execute("BEGIN IMMEDIATE")  # another file's mention of the bare name
+    ws.store.conn.execute("UPDATE mentions SET entity_id = 'hitler' WHERE id = (SELECT MAX(id) "
+                          "FROM mentions WHERE entity_id = 'person-adolf-hitler')")
+    ws.store.conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                          "VALUES ('person-alois-hitler', 'person', 'Alois Hitler', "
+                          "'confirmed', '2026-01-01T00:00:00Z') ON CONFLICT DO UPDATE SET "
+                          "status = 'confirmed'")
+    ws.store.conn.execute("INSERT OR IGNORE INTO variants (entity_id, surface, key) VALUES "
+                          "('person-alois-hitler', 'Alois Hitler', 'alois hitler')")
+    ws.store.conn.execute("COMMIT")
+    for eid in ws.queue():  # the bare 'Hitler' first
+        if eid != "hitler":
+            ws.skip(eid)
+    assert ws.queue()[0] == "hitler"
+
+    async def drive() -> None:
+        app = ReviewApp(ws)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.pause()
+            lines = _matches_lines(app)
+            said = [ln for ln in lines if ln.startswith("maybe the same as")]
+            assert said == [
+                "maybe the same as Adolf Hitler (proposed, person-adolf-hitler): both written "
+                "\u201cHitler\u201d \u2014 m merges into it, keeps Adolf Hitler "
+                "(person-adolf-hitler) \u00b7 M the other way, keeps Hitler (hitler)",
+                "maybe the same as Alois Hitler (confirmed, person-alois-hitler): \u201cHitler"
+                "\u201d is the family name of \u201cAlois Hitler\u201d \u2014 m merges into it, "
+                "keeps Alois Hitler (person-alois-hitler) \u00b7 M the other way, keeps Hitler "
+                "(hitler)"]
+            assert lines[:2] == said  # before any register match
+            assert any(ln.startswith("register match: Alois Hitler") for ln in lines[2:])
+            # m: the suggestions first in the list, the surest highlighted
+            await pilot.press("m")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, MergeScreen)
+            assert [e.id for e in screen.entities[:2]] == ["person-adolf-hitler",
+                                                           "person-alois-hitler"]
+            await pilot.press("escape")
+            await pilot.pause()
+            # M then Enter: Adolf Hitler folds into this card's Hitler
+            await pilot.press("M")
+            await pilot.pause()
+            assert isinstance(app.screen, MergeScreen)
+            assert "keeps its name and id" in str(app.screen.query_one("#ask").content)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.cand is not None and app.cand.entity.id == "hitler"
+            await pilot.press("q")
+
+    asyncio.run(drive())
+    assert ws.history(limit=1)[0].act == "merge"
+    assert ws.entity("hitler").preferred == "Hitler"
+    assert "Adolf Hitler" in ws.entity("hitler").variants
+    assert not [e for e in ws.entities(counts=False) if e.id == "person-adolf-hitler"]

@@ -106,7 +106,7 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     """One entity as the review shows it: up to ``limit`` (None: all) mentions in context,
     register matches, the pointers the sources' own markup gave it (``@ref="#nowhere"``: what
     the edition meant), how many mentions there are, and up to 5 entities it is probably the
-    same as (merge suggestions, by index)."""
+    same as (merge suggestions, by index, each with its state token)."""
     conn = store.conn
     every = mentions.state_of_entity(conn, entity_id)  # read once: shown, counted, its token
     status, source = STATE_COLUMNS.index("status"), STATE_COLUMNS.index("source_id")
@@ -117,7 +117,15 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     row = entities.entity_row(conn, entity_id)
     assert row is not None  # load() refused an unknown id
     state = state_digest([log.entity_state_rows(conn, row, every)])
+    # each suggestion's token as drawn: a merge either way is refused if either side changed
+    alike = tuple(replace(s, other_state=_token(conn, s.other.id))
+                  for s in similar(store, ent, limit=5))
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
                      tuple(pointers.of_entity(conn, entity_id, origin="markup")),
-                     total=len(rows), state=state, similar=similar(store, ent, limit=5))
+                     total=len(rows), state=state, similar=alike)
+
+
+def _token(conn: Any, entity_id: str) -> str:
+    row = entities.entity_row(conn, entity_id)
+    return state_digest([log.entity_state_rows(conn, row)]) if row is not None else ""

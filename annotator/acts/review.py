@@ -406,14 +406,22 @@ class Review:
         return new_id
 
     @_located
-    def merge(self, entity_id: str, into: str, *, expected: str | None = None) -> Decision:
-        """Merge one entity into another: mentions, variants and authority ids move over."""
+    def merge(self, entity_id: str, into: str, *, expected: str | None = None,
+              expected_into: str | None = None) -> Decision:
+        """Merge one entity into another: mentions, variants and authority ids move over;
+        ``into`` keeps its id and preferred name. ``expected``, ``expected_into``: the state
+        tokens of each as the editor saw them (a review card draws both), refused (D010) if
+        either changed since."""
         kind, key = parse_target(entity_id)
         kind2, key2 = parse_target(into)
         if kind != "entity" or kind2 != "entity":
             raise DecisionError("merge takes two entity ids", hint="give entity ids, not mentions",
                                 code="D011")
         with self._act("merge", [entity_id, into], {"into": key2}, expected, checked=1) as rec:
+            if expected_into is not None and \
+                    self.token(rec.conn, [target_name(into)]) != expected_into:
+                raise DecisionError(f"{target_name(into)} changed since you loaded it",
+                                    hint="reload and try again", code="D010")
             self.merge_entities(rec, str(key), str(key2))
         return self._done(rec)
 

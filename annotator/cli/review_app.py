@@ -55,8 +55,10 @@ class MergeScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, entities: list[Entity], other_than: str,
-                 first: Sequence[str] = ()) -> None:
+                 first: Sequence[str] = (), *, ask: str = "merge into: type part of a name or "
+                 "id, arrows to choose, enter to merge") -> None:
         super().__init__()
+        self.ask = ask
         # the entities it is probably the same as first: enter merges into the surest
         rank = {eid: i for i, eid in enumerate(first)}
         self.entities = sorted((e for e in entities if e.id != other_than
@@ -64,8 +66,7 @@ class MergeScreen(ModalScreen[str | None]):
                                key=lambda e: rank.get(e.id, len(rank)))
 
     def compose(self) -> ComposeResult:
-        yield Static("merge into: type part of a name or id, arrows to choose, enter to merge",
-                     id="ask")
+        yield Static(escape(self.ask), id="ask")
         yield Input(placeholder="name or id", id="search")
         yield OptionList(id="hits")
 
@@ -120,7 +121,8 @@ class ReviewApp(App[int]):
         Binding("a", "accept", "accept"), Binding("x", "reject", "reject everywhere"),
         Binding("h", "reject_here", "not in this source"),
         Binding("r", "reject_mention", "not this mention"), Binding("t", "type", "type"),
-        Binding("m", "merge", "merge"), Binding("p", "split", "split off picked"),
+        Binding("m", "merge", "merge"), Binding("M", "merge_here", "merge into this"),
+        Binding("p", "split", "split off picked"),
         Binding("u", "undo", "undo"), Binding("s", "skip", "skip"), Binding("q", "quit", "quit"),
         # the list handles these when it has the focus; these work when it lost it
         Binding("space", "pick", "pick", show=False),
@@ -149,8 +151,9 @@ class ReviewApp(App[int]):
         self.show()
 
     # -- drawing --------------------------------------------------------------------------------
-    def show(self, message: str = "") -> None:
-        """Redraw for the first entity of the queue (or say the queue is done)."""
+    def show(self, message: str = "", first: str = "") -> None:
+        """Redraw for the first entity of the queue, or ``first`` while it is to decide (the
+        entity a merge kept), or say the queue is done."""
         queue = self.ws.queue(type=self.type_)
         self.start_total = max(self.start_total, len(queue))
         self.query_one("#counts", Static).update(
@@ -164,7 +167,7 @@ class ReviewApp(App[int]):
             for part in ("#matches", "#dates"):
                 self.query_one(part, Static).update("")
             return
-        self.cand = cand = self.ws.candidate(queue[0], limit=None)
+        self.cand = cand = self.ws.candidate(first if first in queue else queue[0], limit=None)
         e = cand.entity
         others = [v for v in e.variants if v != e.preferred]
         self.query_one("#entity", Static).update(
@@ -186,7 +189,9 @@ class ReviewApp(App[int]):
         self.call_after_refresh(box.focus)  # also after a dialog closed
         self.query_one("#matches", Static).update("\n".join(
             [f"maybe the same as {escape(s.other.preferred)} ({s.other.status}, {s.other.id}): "
-             f"{escape(s.reason)} — m to merge" for s in cand.similar]
+             f"{escape(s.reason)} — m merges into it, keeps {escape(s.other.preferred)} "
+             f"({s.other.id}) · M the other way, keeps {escape(e.preferred)} ({e.id})"
+             for s in cand.similar]
             + [f"register match: {escape(m.preferred)} ({m.type}, {m.id})"
                + "".join(f" · {s}:{v}" for s, v in m.authority)
                for m in cand.matches]) or "no register match")
@@ -199,15 +204,16 @@ class ReviewApp(App[int]):
                       + (f" · {escape(d.date_reason)}" if d.date_reason else "")
                       for d in dates[:5]))
 
-    def act(self, do: Callable[[], Decision], message: str) -> None:
-        """Run one act; its decision joins this session's, the screen is redrawn."""
+    def act(self, do: Callable[[], Decision], message: str, first: str = "") -> None:
+        """Run one act; its decision joins this session's, the screen is redrawn (for
+        ``first`` while it is to decide)."""
         try:
             decision = do()
         except AnnotatorError as err:
             self.show(str(err))
             return
         self.done.append(decision.id)
-        self.show(message)
+        self.show(message, first)
 
     def highlighted(self) -> Context | None:
         """The Context of the highlighted mention, or None."""
@@ -270,17 +276,38 @@ class ReviewApp(App[int]):
         self.push_screen(TypeScreen(), chosen)
 
     def action_merge(self) -> None:
+        """Fold this card's entity into the one chosen, which keeps its name and id."""
+        self._merge(here=False)
+
+    def action_merge_here(self) -> None:
+        """The other way: fold the entity chosen into this one, which keeps its name and id."""
+        self._merge(here=True)
+
+    def _merge(self, *, here: bool) -> None:
+        """The merge list, the entities this one is probably the same as first; the act is
+        refused (D010) if either entity changed since the screen was drawn."""
         if self.cand is None:
             return
-        e = self.cand.entity
+        e, state = self.cand.entity, self.cand.state
+        tokens = {s.other.id: s.other_state for s in self.cand.similar}
 
-        def chosen(into: str | None) -> None:
-            if into:
-                self.act(lambda: self.ws.merge(e.id, into), f"merged {e.preferred} into {into}")
-            else:
+        def chosen(other: str | None) -> None:
+            if not other:
                 self.show("nothing merged")
-        first = [s.other.id for s in self.cand.similar]
-        self.push_screen(MergeScreen(self.ws.entities(counts=False), e.id, first), chosen)
+            elif here:
+                self.act(lambda: self.ws.merge(other, e.id, expected=tokens.get(other),
+                                               expected_into=state),
+                         f"merged {other} into {e.preferred}, kept {e.preferred} ({e.id})", e.id)
+            else:
+                self.act(lambda: self.ws.merge(e.id, other, expected=state,
+                                               expected_into=tokens.get(other)),
+                         f"merged {e.preferred} into {other}, which keeps its name", other)
+        ask = (f"merge into {e.preferred} ({e.id}), which keeps its name and id: the one to "
+               "fold in" if here else
+               f"merge {e.preferred} ({e.id}) into: the one chosen keeps its name and id")
+        self.push_screen(MergeScreen(self.ws.entities(counts=False), e.id, list(tokens),
+                                     ask=f"{ask}; type part of a name or id, arrows to choose, "
+                                     "enter to merge"), chosen)
 
     def action_split(self) -> None:
         if self.cand is None:

@@ -447,10 +447,12 @@ def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
 
 # -- the entity queue ----------------------------------------------------------------------------
 def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
-               session: str = "") -> Response:
-    """One candidate entity at a time, most mentions first, as in the terminal review."""
+               session: str = "", show: str = "") -> Response:
+    """One candidate entity at a time, most mentions first, as in the terminal review;
+    ``show``: this one first if it is still to decide (the entity a merge kept)."""
     if request.method == "GET":
         done = request.query_params.get("done", "")[:300]
+        show = request.query_params.get("show", "")
         session = ",".join(x for x in request.query_params.get("session", "").split(",")
                            if x.isdigit())
     type_ = (form.get("type") if request.method == "POST"
@@ -462,7 +464,7 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     # the first QUEUE_SHOWN mentions in context (one per source first), a link to all of them:
     # an entity of thousands of mentions would take the page seconds to draw
     shown = QUEUE_SHOWN if request.query_params.get("shown") != "all" else None
-    cand = desk.ws.candidate(ids[0], limit=shown) if ids else None
+    cand = desk.ws.candidate(show if show in ids else ids[0], limit=shown) if ids else None
     expected = cand.state if cand else ""
     # merge into any entity of the type, proposed too: the field offers them as you type
     offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
@@ -471,17 +473,20 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     merge_into = [s.other for s in cand.similar] if cand else []
     suggested = {o.id for o in merge_into}
     merge_into += [m for m in (cand.matches if cand else ()) if m.id not in suggested]
+    # each offered entity's state token as drawn: a merge is refused if either side changed
+    tokens = {s.other.id: s.other_state for s in cand.similar} if cand else {}
+    tokens |= {m.id: desk.ws.state_token(m.id) for m in merge_into[:9] if m.id not in tokens}
     more = "/queue?" + urlencode({k: v for k, v in (("type", type_ or ""), ("session", session),
                                                     ("shown", "all")) if v})
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
-                     merge_offers=offers, merge_into=merge_into, more=more,
+                     merge_offers=offers, merge_into=merge_into, tokens=tokens, more=more,
                      done=done, session=session, render=next(desk.renders), nav="queue",
                      type=type_ or "")
 
 
 def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     """A key pressed on the queue: accept, reject (everywhere or in one source), change type,
-    merge, split, skip or undo.
+    merge (the card's entity into another, or with ``M`` another into it), split, skip or undo.
 
     The same calls as ``annotator review``; ``session`` carries the ids of the decisions made
     on this page, so ``u`` undoes this editor's last one here, as in the terminal.
@@ -489,6 +494,7 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     act, eid = form.get("act", ""), form.get("entity", "")
     expected = form.get("expected") or None
     session = [i for i in map(row_id, form.get("session", "").split(",")) if i is not None]
+    show = ""  # the entity a merge kept: the next card if it is still to decide
     if act == "undo":
         if not session:
             raise ServerError("nothing to undo on this page",
@@ -525,8 +531,16 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         elif act.startswith("merge:") or act == "merge-into":
             into = desk.ws.entity(act.split(":", 1)[1]) if act != "merge-into" else \
                 _entity_named(desk, form.get("into", ""), desk.ws.entity(eid).type)
-            d = desk.ws.merge(eid, into.id, expected=expected)
-            done = f"Merged {name} into {into.preferred}."
+            d = desk.ws.merge(eid, into.id, expected=expected,
+                              expected_into=form.get(f"expected:{into.id}") or None)
+            done = f"Merged {name} into {into.preferred}; kept {into.preferred} ({into.id})."
+            show = into.id
+        elif act.startswith("merge-here:"):
+            other = desk.ws.entity(act.split(":", 1)[1])
+            d = desk.ws.merge(other.id, eid, expected=form.get(f"expected:{other.id}") or None,
+                              expected_into=expected)
+            done = f"Merged {other.preferred} ({other.id}) into {name}; kept {name} ({eid})."
+            show = eid
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
                               location=Location("/queue"), code="W114")
@@ -534,9 +548,10 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     kept = ",".join(str(i) for i in session[-SESSION_UNDO:])
     if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
         query = {"done": done, "session": kept, **({"type": form["type"]}
-                                                    if form.get("type") else {})}
+                                                    if form.get("type") else {}),
+                 **({"show": show} if show else {})}
         return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
-    resp = queue_page(desk, request, form, done=done, session=kept)
+    resp = queue_page(desk, request, form, done=done, session=kept, show=show)
     # the address keeps this page's decisions: a reload (or coming back) can still undo them
     resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
         {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
