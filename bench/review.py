@@ -41,7 +41,8 @@ def build(folder: Path, entities: int, mentions: int, big: int):
                 name = f"Given{e % 37} {name}"
             conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
                          "VALUES (?, 'person', ?, 'proposed', ?)", (eid, name, now()))
-            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, name, name.lower()))
+            conn.execute("INSERT INTO variants (entity_id, surface, key) VALUES (?, ?, ?)",
+                         (eid, name, name.lower()))
             for _ in range(n):
                 start = pos % (n_text - 40)
                 end = start + 1 + pos // (n_text - 40)

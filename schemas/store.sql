@@ -64,6 +64,7 @@ CREATE TABLE variants (
     entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     surface     TEXT NOT NULL,                -- as written: 'Hitler', 'Adolf Hitler'
     key         TEXT NOT NULL,                -- normalised for matching
+    loose       TEXT NOT NULL DEFAULT '',     -- the key loosened: 'smithcompany' for 'smith co'
     PRIMARY KEY (entity_id, key)
 );
 CREATE INDEX variants_key ON variants(key);
@@ -71,6 +72,9 @@ CREATE INDEX variants_key ON variants(key);
 -- ("hitler", "adolf hitler") and the same name without spaces ("theresien stadt") by index.
 CREATE INDEX variants_family ON variants(replace(key, rtrim(key, replace(key, ' ', '')), ''));
 CREATE INDEX variants_joined ON variants(replace(key, ' ', ''));
+-- and a place's or organisation's name written another way ("Smith & Co", "Smith and Company"):
+-- annotator.entities.similar.loose_key, kept beside the key since SQL cannot make it.
+CREATE INDEX variants_loose ON variants(loose) WHERE loose != '';
 
 -- The edition's own pointers to an entity: a register entry's xml:id, its idno/link/@sameAs
 -- URIs, and the @ref/@key/@corresp values of markup in the sources ('ehri_et_landau_lipold',

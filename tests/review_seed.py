@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from annotator.entities.names import name_key
+from annotator.entities.similar import loose_key
 from annotator.store.connection import now
 
 SOURCE = "german-soviet-axis-talks"
@@ -41,8 +42,9 @@ def propose_by_names(ws, source_id: str = SOURCE, candidates=None) -> dict[str, 
                          "created_at) VALUES (?, ?, ?, 'proposed', ?)",
                          (eid, type_, names[0], now()))
             for name in names:
-                conn.execute("INSERT OR IGNORE INTO variants VALUES (?, ?, ?)",
-                             (eid, name, name_key(name)))
+                conn.execute("INSERT OR IGNORE INTO variants (entity_id, surface, key, loose) "
+                             "VALUES (?, ?, ?, ?)", (eid, name, name_key(name),
+                                                     loose_key(name_key(name))))
                 for m in re.finditer(r"\b" + re.escape(name) + r"\b", text):
                     if any(a < m.end() and m.start() < b for a, b in taken):
                         continue

@@ -199,6 +199,21 @@ def _named(eid, type_, *names, status="proposed", authority=()):
      "\u201cTheresien-Stadt\u201d and \u201cTheresienstadt\u201d are one name written two ways"),
     (("org-ms", "org", "Marks & Spencer"), ("org-ms2", "org", "Marks and Spencer"), 0.85,
      "\u201cMarks & Spencer\u201d and \u201cMarks and Spencer\u201d are one name written two ways"),
+    # an organisation's "&", "Co", "Ltd", legal forms written out or abbreviated
+    (("org-sc", "org", "Smith & Co"), ("org-sc2", "org", "Smith and Company"), 0.85,
+     "\u201cSmith & Co\u201d and \u201cSmith and Company\u201d are one name written two ways"),
+    (("org-sl", "org", "Smith Bros. Ltd"), ("org-sl2", "org", "Smith Brothers Limited"), 0.85,
+     "\u201cSmith Bros. Ltd\u201d and \u201cSmith Brothers Limited\u201d are one name written "
+     "two ways"),
+    (("org-k", "org", "Krupp G.m.b.H."), ("org-k2", "org", "Krupp Gesellschaft mit "
+     "beschr\u00e4nkter Haftung"), 0.85, "\u201cKrupp G.m.b.H.\u201d and \u201cKrupp "
+     "Gesellschaft mit beschr\u00e4nkter Haftung\u201d are one name written two ways"),
+    (("org-si", "org", "Siemens AG"), ("org-si2", "org", "Siemens Aktiengesellschaft"), 0.85,
+     "\u201cSiemens AG\u201d and \u201cSiemens Aktiengesellschaft\u201d are one name written "
+     "two ways"),
+    # a legal form is not dropped: one firm "Ltd", another not, may be two
+    (("org-s", "org", "Smith"), ("org-sl3", "org", "Smith Ltd"), None, None),
+    (("org-a", "org", "Acme Inc"), ("org-a2", "org", "Acme Ltd"), None, None),
     # different given names before one family name: two people
     (("p-adolf", "person", "Adolf Hitler", "Hitler"), ("p-alois", "person", "Alois Hitler"),
      None, None),

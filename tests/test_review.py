@@ -551,12 +551,14 @@ def test_review_register_matches_in_a_register_of_thousands(review_ws):
             name = f"Filler{i} Person{i % 97}"
             conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
                          "VALUES (?, 'person', ?, 'confirmed', '2026-01-01')", (eid, name))
-            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, name, name.lower()))
+            conn.execute("INSERT INTO variants (entity_id, surface, key) VALUES (?, ?, ?)",
+                         (eid, name, name.lower()))
         for eid, name in (("person-molotow", "Wjatscheslaw Molotow"),
                           ("person-ribbentrop", "Ribbentrop")):
             conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
                          "VALUES (?, 'person', ?, 'confirmed', '2026-01-01')", (eid, name))
-            conn.execute("INSERT INTO variants VALUES (?, ?, ?)", (eid, name, name.lower()))
+            conn.execute("INSERT INTO variants (entity_id, surface, key) VALUES (?, ?, ?)",
+                         (eid, name, name.lower()))
     molotov = next(e for e in ws.entities() if "Molotov" in e.preferred)
     assert "person-molotow" not in [m.id for m in ws.candidate(molotov.id).matches]
     ribbentrop = next(e for e in ws.entities() if e.preferred.endswith("Ribbentrop"))

@@ -28,11 +28,21 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "her
                     "aunt", "father", "mother", "brother", "sister"})
 
 # Written forms of one word in place and organisation names: "St. Petersburg" is "Saint
-# Petersburg", "Marks & Spencer" (its "&" no word) "Marks and Spencer".
+# Petersburg", "Marks & Spencer" (its "&" no word) "Marks and Spencer", "Smith & Co" "Smith and
+# Company", "Krupp GmbH" (or "G.m.b.H.", its letters joined as every loose key's words are)
+# "Krupp Gesellschaft mit beschränkter Haftung". A legal form is written out, never dropped:
+# "Smith Ltd" and "Smith" may be two firms.
 _SAME_WORD = {"st": "saint", "ste": "sainte", "sankt": "saint", "mt": "mount", "ft": "fort",
-              "co": "company", "corp": "corporation", "inc": "incorporated",
-              "ltd": "limited", "univ": "university", "dept": "department", "and": "",
-              "und": "", "et": "", "of": "", "the": ""}
+              "co": "company", "cie": "company", "comp": "company", "corp": "corporation",
+              "inc": "incorporated", "ltd": "limited", "ltda": "limited", "bros": "brothers",
+              "assn": "association", "assoc": "association", "intl": "international",
+              "natl": "national", "mfg": "manufacturing", "univ": "university",
+              "dept": "department", "and": "", "und": "", "et": "", "of": "", "the": ""}
+# Legal forms written out in several words, as their abbreviation (keys: folded, no "&").
+_SAME_PHRASE = {"gesellschaft mit beschrankter haftung": "gmbh",
+                "aktiengesellschaft": "ag", "public limited company": "plc",
+                "limited liability company": "llc", "kommanditgesellschaft": "kg",
+                "societe anonyme": "sa"}
 
 # How sure each reason is; a pair takes its best.
 AUTHORITY, SHARED, NORMALISED, FAMILY = 1.0, 0.9, 0.85, 0.8
@@ -52,8 +62,13 @@ class Named:
 
 def loose_key(key: str) -> str:
     """A place's or organisation's key with abbreviations written out and no spaces:
-    "st petersburg" and "saint petersburg", "theresien stadt" and "theresienstadt" are one."""
-    return "".join(_SAME_WORD.get(w, w) for w in key.split())
+    "st petersburg" and "saint petersburg", "theresien stadt" and "theresienstadt", "smith co"
+    ("Smith & Co") and "smith and company" are one. The store keeps it beside each name
+    (``variants.loose``, indexed), so a name made only of dropped words keeps its own."""
+    spaced = f" {key} "
+    for phrase, short in _SAME_PHRASE.items():
+        spaced = spaced.replace(f" {phrase} ", f" {short} ")
+    return "".join(_SAME_WORD.get(w, w) for w in spaced.split()) or key.replace(" ", "")
 
 
 def last_word(key: str) -> str:

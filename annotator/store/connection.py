@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -57,6 +57,17 @@ def _name_column(conn: sqlite3.Connection) -> str:
     return _add_columns(conn, [("sources", "name", "TEXT NOT NULL DEFAULT ''")])
 
 
+def _loose_column(conn: sqlite3.Connection) -> str:
+    """Version 11: each name's loose key (``variants.loose``, indexed), made in Python for the
+    names a store holds; merge suggestions find "Smith & Co" and "Smith and Company" by it."""
+    from annotator.entities.similar import loose_key
+
+    conn.create_function("annotator_loose_key", 1, loose_key, deterministic=True)
+    return _add_columns(conn, [("variants", "loose", "TEXT NOT NULL DEFAULT ''")]) + (
+        "UPDATE variants SET loose = annotator_loose_key(key);"
+        "CREATE INDEX IF NOT EXISTS variants_loose ON variants(loose) WHERE loose != '';")
+
+
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
 # of the store that gives it); MIGRATIONS[0] is the whole current schema and takes a new store
 # straight to SCHEMA_VERSION.
@@ -86,6 +97,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "CREATE INDEX IF NOT EXISTS variants_joined ON variants(replace(key, ' ', ''));"
        "CREATE INDEX IF NOT EXISTS authority_value ON authority_ids(scheme, value);",
     # store.sql has them from version 10
+    10: _loose_column,  # store.sql has it from version 11
 }
 
 

@@ -158,9 +158,11 @@ def _joined(key: str) -> str:
 
 def look_alikes(conn: sqlite3.Connection, entity_id: str) -> list[str]:
     """Other entities of the entity's type, not rejected, that may be it: a name ending in the
-    same word as one of its names, the same name without spaces, or one of its authority ids.
-    Candidates for ``annotator.entities.similar.judge``, found by index (``variants_family``,
-    ``variants_joined``, ``authority_value``): a queue card asks this, never a scan."""
+    same word as one of its names, the same name without spaces or loosened ("smith co",
+    "smith and company"), or one of its authority ids. Candidates for
+    ``annotator.entities.similar.judge``, found by index (``variants_family``,
+    ``variants_joined``, ``variants_loose``, ``authority_value``): a queue card asks this,
+    never a scan."""
     return [r[0] for r in conn.execute(
         "WITH me AS (SELECT type FROM entities WHERE id = :id), "
         "mine AS (SELECT key FROM variants WHERE entity_id = :id), "
@@ -169,6 +171,8 @@ def look_alikes(conn: sqlite3.Connection, entity_id: str) -> list[str]:
         f"(SELECT {_family('key')} FROM mine) "
         f"UNION SELECT v.entity_id FROM variants v WHERE {_joined('v.key')} IN "
         f"(SELECT {_joined('key')} FROM mine) "
+        "UNION SELECT v.entity_id FROM variants v WHERE v.loose != '' AND v.loose IN "
+        "(SELECT loose FROM variants WHERE entity_id = :id) "
         "UNION SELECT b.entity_id FROM authority_ids a JOIN authority_ids b "
         "ON b.scheme = a.scheme AND b.value = a.value WHERE a.entity_id = :id) "
         "SELECT e.id FROM near JOIN entities e ON e.id = near.entity_id "
@@ -179,8 +183,8 @@ def look_alikes(conn: sqlite3.Connection, entity_id: str) -> list[str]:
 def look_alike_pairs(conn: sqlite3.Connection, types: Sequence[str] | None = None
                      ) -> list[tuple[str, str]]:
     """Every pair (a, b), a < b, of entities of one type, neither rejected, that may be one:
-    a name of each ending in the same word, the same name without spaces, or the same
-    authority id (``look_alikes`` for all at once; a join over the same indexes)."""
+    a name of each ending in the same word, the same name without spaces or loosened, or the
+    same authority id (``look_alikes`` for all at once; a join over the same indexes)."""
     where, params = matching(**{"ea.type": types})
     return [(r[0], r[1]) for r in conn.execute(
         "WITH near AS ("
@@ -188,6 +192,9 @@ def look_alike_pairs(conn: sqlite3.Connection, types: Sequence[str] | None = Non
         f"ON {_family('b.key')} = {_family('a.key')} AND b.entity_id > a.entity_id "
         "UNION SELECT a.entity_id, b.entity_id FROM variants a JOIN variants b "
         f"ON {_joined('b.key')} = {_joined('a.key')} AND b.entity_id > a.entity_id "
+        "UNION SELECT a.entity_id, b.entity_id FROM variants a JOIN variants b "
+        "ON b.loose = a.loose AND b.entity_id > a.entity_id WHERE a.loose != '' "
+        "AND b.loose != '' "
         "UNION SELECT a.entity_id, b.entity_id FROM authority_ids a JOIN authority_ids b "
         "ON b.scheme = a.scheme AND b.value = a.value AND b.entity_id > a.entity_id) "
         "SELECT near.x, near.y FROM near JOIN entities ea ON ea.id = near.x "
