@@ -32,11 +32,14 @@ def real_date(year: int | None, month: int | None = None, day: int | None = None
 
 
 def real_iso(value: str) -> bool:
-    """Whether a TEI date value (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``--MM-DD``, ``--MM``)
-    names a date that exists; the form itself is checked by the caller's pattern."""
+    """Whether a TEI date value names a date that exists: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``
+    and XSD's yearless forms that att.datable.w3c allows, ``--MM`` (gMonth), ``--MM-DD``
+    (gMonthDay, 29 February allowed) and ``---DD`` (gDay: a day of any month, 01 to 31). The
+    form itself is checked by the caller's pattern."""
+    if value.startswith("---"):
+        return 1 <= int(value[3:]) <= 31
     if value.startswith("--"):
-        month_day = [int(p) for p in value[2:].split("-") if p.isdigit()]
-        return real_date(None, *month_day[:2])
+        return real_date(None, *(int(p) for p in value[2:].split("-")))
     parts = value.lstrip("-").split("-")
     if len(parts) == 1:
         return True
@@ -53,6 +56,9 @@ def not_a_day(value: str) -> str | None:
     names one. A refusal says this, not that the form is wrong: the form was right."""
     if real_iso(value):
         return None
+    if value.startswith("---"):
+        nth = int(value[3:])
+        return "there is no day 0" if nth == 0 else f"no month has {nth} days"
     if value.startswith("--"):
         year, rest = None, value[2:]
     else:

@@ -109,7 +109,11 @@ def test_dates_review_a_number_that_points_is_no_year(ws, tmp_path):
 @pytest.mark.parametrize(("value", "why"), [("1901-02-30", "February 1901 has 28 days"),
                                             ("1900-02-29", "February 1900 has 28 days"),
                                             ("1864-04-31", "April has 30 days"),
-                                            ("1864-13-01", "there is no month 13")])
+                                            ("1864-13-01", "there is no month 13"),
+                                            ("--02-30", "February has 29 days at most"),
+                                            ("--13", "there is no month 13"),
+                                            ("---32", "no month has 32 days"),
+                                            ("---00", "there is no day 0")])
 def test_dates_review_a_value_that_is_no_day_says_why(letter_ws, value, why):
     """The form is right, the day does not exist: said so, not 'is not an ISO date'."""
     may = _dates(letter_ws)["the 2d of May"]
@@ -118,3 +122,13 @@ def test_dates_review_a_value_that_is_no_day_says_why(letter_ws, value, why):
     assert f"{value} is no day of the calendar ({why}); fix the when value" in result.stderr
     assert result.stderr.endswith("[D029]\n") and "ISO" not in result.stderr
     assert letter_ws.mention(may.id).status == "proposed"
+
+
+@pytest.mark.parametrize("value", ["---31", "---01", "--02-29", "--06-12", "--08", "-0056"])
+def test_dates_review_yearless_values_of_tei_are_days(letter_ws, value):
+    """att.datable.w3c's XSD forms without a year: gDay ``---DD`` (a day of any month, up to 31),
+    gMonthDay ``--MM-DD`` (29 February allowed), gMonth ``--MM``; ``---31`` is no month 31."""
+    may = _dates(letter_ws)["the 2d of May"]
+    result = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", value)
+    assert result.exit_code == 0, result.output
+    assert dict(letter_ws.mention(may.id).date_value) == {"when": value}
