@@ -244,6 +244,10 @@ class ClaimRow:
     links: tuple[Link, ...] = ()
     confidence: float | None = None  # the finder's (0..1); None: the editor's claim
     agent_candidate: str = ""  # who a description agent may be; 'claim agent' confirms it
+    # the decision the act that answered this row wrote (add_claim: what undo takes back, named
+    # by id, not as the log's newest, which another writer's commit may be); None: only read.
+    # Not part of the claim: two rows of the same claim are equal whatever act answered them
+    decision_id: int | None = field(default=None, compare=False)
 
     @property
     def location(self) -> str:

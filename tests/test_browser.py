@@ -784,3 +784,31 @@ def test_browser_reading_view_undoes_the_last_decision_made_on_it(page, desk_ws)
     assert desk_ws.entity(first.entity_id).status == "proposed"
     assert "nothing decided" in page.inner_text("#undo-bar")
     assert "session" not in page.url
+
+
+def test_browser_queue_undo_refused_as_superseded_then_takes_back_the_one_before(browser, desk,
+                                                                               desk_ws):
+    """u on the queue when the page's last decision was changed since (the CLI): the refusal
+    names the later decision, and the next u takes back the page's decision before it.
+    (Its own page: the refusal's 400 is in the console, as it should be.)"""
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=desk.url)
+    page = context.new_page()
+    try:
+        page.goto("/queue")
+        page.wait_for_selector(".card[data-entity]")
+        first = page.get_attribute(".card", "data-entity")
+        _press(page, "a")
+        second = page.get_attribute(".card", "data-entity")
+        _press(page, "a")
+        later = desk_ws.reject(second)  # from the command line, meanwhile
+        _press(page, "u")  # the card is drawn again with the page's decisions left
+        assert f"decision {later.id}" in page.inner_text("#flash")
+        assert "D008" in page.inner_text("#flash")
+        assert desk_ws.entity(first).status == "confirmed"
+        _press(page, "u")
+        page.wait_for_selector(".message.ok:has-text('Undid decision')")
+        assert (desk_ws.entity(first).status, desk_ws.entity(second).status) == ("proposed",
+                                                                                 "rejected")
+        assert "session" not in page.url
+    finally:
+        context.close()

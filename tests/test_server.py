@@ -1166,3 +1166,114 @@ def test_server_reading_view_undoes_its_own_last_decision(proposed_client, seed_
     assert r.status_code == 400 and "D008" in r.text  # undone already
     r = post(proposed_client, f"/s/{sid}/undo", {"session": ""}, headers=HX)
     assert r.status_code == 400 and "W107" in r.text
+
+
+def _reject_on_page(client, ws, sid, surface, session):
+    """Reject one mention from its panel in the reading view, carrying the page's session."""
+    m = next(m for m in ws.mentions(sid) if m.surface == surface and m.status == "proposed")
+    panel = lxml_html.fromstring(client.get(f"/s/{sid}/mention/{m.id}", headers=HX).text)
+    form = {i.get("name"): i.get("value") for i in panel.xpath("//form")[1].xpath(".//input")
+            if i.get("name") != "_token"}
+    r = post(client, f"/s/{sid}/mention/{m.id}", {**form, "act": "reject", "session": session},
+             headers=HX)
+    assert r.status_code == 200, r.text
+    return m, ws.last_undoable()
+
+
+def test_server_reading_view_undo_walks_past_what_was_undone_elsewhere(proposed_client, seed_ws):
+    """The page's last decision undone from History or the CLI: the page drawn again (or
+    answering) drops it, and u takes back the one before, not refusing for ever."""
+    sid = "german-soviet-axis-talks"
+    m1, first = _reject_on_page(proposed_client, seed_ws, sid, "Hitler", "")
+    m2, second = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", str(first.id))
+    seed_ws.undo(second.id)  # the CLI, or the History page
+    page = proposed_client.get(f"/s/{sid}", params={"session": f"{first.id},{second.id}"})
+    assert _undo_bar(page.text) == (str(first.id), f"u undo #{first.id} (reject mention:{m1.id})")
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": _undo_bar(page.text)[0]}, headers=HX)
+    assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
+    assert seed_ws.mention(m1.id).status == "proposed"
+
+
+def test_server_reading_view_undo_refused_as_superseded_offers_the_one_before(proposed_client,
+                                                                            seed_ws):
+    """The page's last decision changed since by a later one: u says which, and the bar then
+    offers the page's decision before it (the address too)."""
+    sid = "german-soviet-axis-talks"
+    m1, first = _reject_on_page(proposed_client, seed_ws, sid, "Hitler", "")
+    m2, second = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", str(first.id))
+    later = seed_ws.confirm(f"mention:{m2.id}")  # the CLI decides that mention again
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": f"{first.id},{second.id}"},
+             headers=HX)
+    said = " ".join(lxml_html.fromstring(r.text).text_content().split())
+    assert r.status_code == 400 and "D008" in said
+    assert f"decision {second.id} cannot be undone" in said and f"decision {later.id}" in said
+    assert f"u now offers this page's decision {first.id}" in said
+    assert _undo_bar(r.text) == (str(first.id), f"u undo #{first.id} (reject mention:{m1.id})")
+    assert r.headers["HX-Replace-Url"] == f"/s/{sid}?session={first.id}"
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
+    assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("proposed",
+                                                                               "confirmed")
+    assert _undo_bar(r.text) == ("", "")
+
+
+def _queue_session(html):
+    return lxml_html.fromstring(html).xpath("string(//input[@name='session']/@value)")
+
+
+def test_server_queue_undo_walks_past_what_was_undone_or_superseded(proposed_client, seed_ws):
+    """The queue's u: a decision of the page undone elsewhere leaves its list; one changed
+    since is refused naming the later decision, and the card then offers the one before."""
+    decided, session = [], ""
+    for _ in range(3):
+        form = {**_queue_form(proposed_client), "session": session}
+        r = post(proposed_client, "/queue", {**form, "act": "confirm"}, headers=HX)
+        session = _queue_session(r.text)
+        assert r.status_code == 200
+        decided.append((form["entity"], seed_ws.last_undoable()))
+    (e1, d1), (e2, d2), (e3, d3) = decided
+    assert _queue_session(r.text) == f"{d1.id},{d2.id},{d3.id}"
+    seed_ws.undo(d3.id)  # from the CLI: the page drawn again leaves it out
+    page = proposed_client.get("/queue", params={"session": f"{d1.id},{d2.id},{d3.id}"})
+    assert _queue_session(page.text) == f"{d1.id},{d2.id}"
+    later = seed_ws.reject(e2)  # the CLI changes what d2 changed
+    r = post(proposed_client, "/queue", {**_queue_form(proposed_client), "act": "undo",
+                                         "session": f"{d1.id},{d2.id}"}, headers=HX)
+    said = " ".join(lxml_html.fromstring(r.text).text_content().split())
+    assert r.status_code == 400 and "D008" in said and f"decision {later.id}" in said
+    assert r.headers["HX-Retarget"] == "#flash"
+    card = lxml_html.fromstring(r.text).xpath("//div[@id='queue'][@hx-swap-oob]")
+    assert len(card) == 1 and card[0].xpath("string(.//input[@name='session']/@value)") == \
+        str(d1.id)
+    assert r.headers["HX-Replace-Url"] == f"/queue?session={d1.id}"
+    r = post(proposed_client, "/queue", {"act": "undo", "session": str(d1.id)}, headers=HX)
+    assert r.status_code == 200 and f"Undid decision {d1.id}" in r.text
+    assert [seed_ws.entity(e).status for e in (e1, e2, e3)] == ["proposed", "rejected",
+                                                                "proposed"]
+
+
+def test_server_claim_on_selection_undo_names_its_own_decision(client, seed_ws):
+    """Adding a claim from the reading view puts that act's decision on the page's undo list,
+    not the log's newest: another writer committing in that instant is not named."""
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    quote = "the showdown with Bolshevism"
+    start = text.index(quote)
+    # another connection's commit lands right after the act's (a trigger makes it certain)
+    seed_ws.store.conn.execute(
+        "CREATE TEMP TRIGGER meanwhile AFTER INSERT ON decisions WHEN NEW.act = 'claim-add' "
+        "BEGIN INSERT INTO decisions (at, editor, act, target, payload, changes) "
+        "VALUES (NEW.at, 'cli', 'confirm', 'entity:elsewhere', '{}', '[]'); END")
+    try:
+        r = post(client, f"/s/{sid}/add", {"start": str(start), "end": str(start + len(quote)),
+                                           "what": "claim", "session": ""}, headers=HX)
+    finally:
+        seed_ws.store.conn.execute("DROP TRIGGER meanwhile")
+    assert r.status_code == 200, r.text
+    [claim] = [c for c in seed_ws.claims(source_id=sid) if c.start == start]
+    added = next(d for d in seed_ws.history(limit=2) if d.act == "claim-add")
+    assert seed_ws.history(limit=1)[0].target == "entity:elsewhere"  # the newest is not ours
+    assert _undo_bar(r.text) == (str(added.id), f"u undo #{added.id} (claim-add claim:{claim.id})")
+    r = post(client, f"/s/{sid}/undo", {"session": str(added.id)}, headers=HX)
+    assert r.status_code == 200 and [c for c in seed_ws.claims(source_id=sid)
+                                     if c.start == start] == []

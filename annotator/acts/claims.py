@@ -21,7 +21,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from annotator.acts import bibliography
@@ -57,7 +57,8 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     not matter). A claim the finder proposed on the same span is confirmed instead, with
     the kind and agent given here. The claim is confirmed: the editor made it. Without a
     kind it is attributed when an agent is given (as 'claim agent' makes it), else
-    unattributed: a claim with an agent is never listed as attributed to nobody.
+    unattributed: a claim with an agent is never listed as attributed to nobody. The claim
+    answered carries the id of the decision this act wrote (``decision_id``).
     """
     if kind is None:
         kind = "attributed" if agent.strip() else "unattributed"
@@ -118,7 +119,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         except sqlite3.IntegrityError:  # another writer took that id meanwhile
             if old is not None or _attempt == 2:
                 raise
-    return claim(ctx, cid)
+    return replace(claim(ctx, cid), decision_id=act.decision_id)
 
 
 def set_agent(ctx: ActContext, claim_id: int | str, agent: str, *,

@@ -236,7 +236,7 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     sid = request.path_params["source_id"]
     src = desk.ws.source(sid)
     html, pages, counts = _reading_html(desk, sid)
-    session = _session(request.query_params.get("session", ""))
+    session = _undoable(desk, _session(request.query_params.get("session", "")))
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
                      counts=counts, claim_kinds=CLAIM_KINDS, source_id=sid, oob=False,
                      session=",".join(map(str, session)),
@@ -249,10 +249,41 @@ def _session(text: str) -> list[int]:
     return [i for i in map(row_id, text.split(",")) if i is not None][-SESSION_UNDO:]
 
 
+def _undoable(desk: Desk, session: list[int]) -> list[int]:
+    """The page's decisions less those undone since (from History, the CLI, another tab):
+    ``u`` walks back through what is left, never stuck on one it cannot take back."""
+    kept: list[int] = []
+    for i in session:
+        d = desk.ws.decision(i)
+        if d is not None and d.undone_by is None:
+            kept.append(i)
+    return kept
+
+
+def _page_undo(desk: Desk, session: list[int]) -> tuple[Decision | None, list[int],
+                                                        DecisionError | None]:
+    """``u`` on a page (the queue, the reading view): undo the last of its decisions. Refused
+    (D008: undone already, or a later decision changed what it changed, which the refusal
+    names), it leaves the page's list all the same, and the refusal says which one ``u`` now
+    offers: the undone decision (or None), the page's decisions left, the refusal (or None)."""
+    rest = _undoable(desk, session[:-1])
+    try:
+        return desk.ws.undo(session[-1]), rest, None
+    except DecisionError as err:
+        if err.code != "D008":
+            raise
+        now = desk.ws.decision(rest[-1]) if rest else None
+        offer = (f"u now offers this page's decision {now.id} ({now.act} {now.target})" if now
+                 else "nothing else decided on this page is left to undo")
+        err.hint = f"{err.hint}; {offer}" if err.hint else offer
+        return None, rest, err
+
+
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
                session: list[int]) -> Response:
     """An answer to an act from the reading view, with the page's undo bar (naming the last
     decision made on the page) and its address keeping them: a reload can still undo."""
+    session = _undoable(desk, session)
     kept = ",".join(map(str, session[-SESSION_UNDO:]))
     bar = desk.env.get_template("_undo_bar.html").render(
         source_id=source_id, session=kept, oob=True,
@@ -274,7 +305,12 @@ def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
         raise ServerError("nothing to undo on this page",
                           hint="the History page undoes older decisions",
                           location=Location(f"/s/{sid}"), code="W107")
-    undone = desk.ws.undo(session.pop())
+    undone, session, refused = _page_undo(desk, session)
+    if refused is not None:
+        if not request.headers.get("hx-request"):
+            raise refused
+        return _with_undo(desk, request, desk.fail(request, refused), sid, session)
+    assert undone is not None
     done = (f"Undid decision {undone.undoes} ({undone.payload.get('act', '')} "
             f"{undone.target}).")
     if not request.headers.get("hx-request"):
@@ -312,7 +348,8 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         kind = form.get("kind") or "unattributed"
         agent = form.get("agent", "") if kind in AGENT_KINDS else ""
         row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
-        decision = desk.last_decision()  # add_claim answers the claim; its act is the newest
+        decision = row.decision_id  # this act's, not the log's newest (the CLI may commit)
+        assert decision is not None
         done = f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})."
     else:
         text = desk.ws.reading_text(sid)
@@ -453,8 +490,8 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     if request.method == "GET":
         done = request.query_params.get("done", "")[:300]
         show = request.query_params.get("show", "")
-        session = ",".join(x for x in request.query_params.get("session", "").split(",")
-                           if x.isdigit())
+        session = ",".join(map(str, _undoable(desk, _session(
+            request.query_params.get("session", "")))))
     type_ = (form.get("type") if request.method == "POST"
              else request.query_params.get("type")) or None
     if type_ is not None and type_ not in ENTITY_TYPES:
@@ -500,7 +537,10 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             raise ServerError("nothing to undo on this page",
                               hint="the History page undoes older decisions",
                               location=Location("/queue"), code="W107")
-        undone = desk.ws.undo(session.pop())
+        undone, session, refused = _page_undo(desk, session)
+        if refused is not None:
+            return _queue_refused(desk, request, form, refused, session)
+        assert undone is not None
         done = f"Undid decision {undone.undoes} ({undone.payload.get('act', '')})."
     else:
         name = desk.ws.entity(eid).preferred if eid else ""
@@ -544,7 +584,7 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
                               location=Location("/queue"), code="W114")
-        session.append(d.id)
+        session = [*_undoable(desk, session), d.id]
     kept = ",".join(str(i) for i in session[-SESSION_UNDO:])
     if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
         query = {"done": done, "session": kept, **({"type": form["type"]}
@@ -553,6 +593,23 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
     resp = queue_page(desk, request, form, done=done, session=kept, show=show)
     # the address keeps this page's decisions: a reload (or coming back) can still undo them
+    resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
+        {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
+    return resp
+
+
+def _queue_refused(desk: Desk, request: Request, form: Form, err: DecisionError,
+                   session: list[int]) -> Response:
+    """``u`` refused on the queue: the refusal, and the card again with the page's decisions
+    left, so the next ``u`` takes back the one before."""
+    if not request.headers.get("hx-request"):
+        raise err
+    kept = ",".join(map(str, session[-SESSION_UNDO:]))
+    resp = desk.fail(request, err)
+    card = queue_page(desk, request, form, session=kept)
+    resp.body = bytes(resp.body) + (b'<div id="queue" hx-swap-oob="innerHTML">' + bytes(card.body)
+                                    + b"</div>")
+    resp.headers["content-length"] = str(len(resp.body))
     resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
         {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
     return resp
