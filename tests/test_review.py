@@ -947,3 +947,27 @@ def test_review_merge_suggestions_point_out_likely_duplicates(review_ws):
     with pytest.raises(DecisionError) as err:
         ws.merge_suggestions(type="planet")
     assert err.value.code == "D020"
+
+
+def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
+    """A plain undo whose act a source replacement changed names the replacement, which
+    cannot be undone, instead of sending the editor to undo it (D009 on that advice)."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Otto Brahm was responsible for the delay of the play.\n",
+                      encoding="utf-8")
+    ws.add(letter)
+    ws.add_claim("letter", quote="Otto Brahm was responsible for the delay")
+    letter.write_text("Otto Brahm alone was responsible for the delay of the play.\n",
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    replaced = ws.history()[0]
+    assert replaced.act == "replace"
+    with pytest.raises(DecisionError) as err:
+        ws.undo()
+    assert err.value.code == "D008"
+    message = str(err.value)
+    assert f"decision {replaced.id} (replace source:letter)" in message
+    assert f"undo {replaced.id} first" not in message
+    with pytest.raises(DecisionError) as err:
+        ws.undo(replaced.id)
+    assert err.value.code == "D009"

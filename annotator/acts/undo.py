@@ -123,6 +123,11 @@ def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
             later = _later_change(conn, row["id"], k)
             by = f" by decision {later}" if later else ""
             first = f"undo {later} first" if later else "decide again instead"
+            later_row = log.decision_row(conn, later) if later else None
+            if later_row is not None and later_row["target"].startswith("source:"):
+                # a source added again or replaced is not undone (D009): never advise it
+                by = f" by decision {later} ({later_row['act']} {later_row['target']})"
+                first = "a source's replacement cannot be undone; decide again instead"
             raise DecisionError(f"decision {row['id']} cannot be undone: {k} changed "
                                 f"since{by}", hint=first, code="D008")
 
