@@ -11,7 +11,8 @@ sure it is (``cert``: high when the text states it in full, medium when inferred
 checked against the calendar and a mismatch flagged, never corrected. Nothing comes from the
 clock: a date with nothing to resolve against keeps no value.
 
-Pure functions and one small state machine; base layer (imports ``annotator.dates`` only).
+Pure functions and one small state machine; base layer (imports ``annotator.dates`` and
+``annotator.calendar`` only).
 
 DOCS: docs/proposals.md#dates-in-the-documents-chronology
 """
@@ -25,6 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from annotator.calendar import real_iso
 from annotator.dates import MONTHS, normalise_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -256,7 +258,28 @@ def read_expression(surface: str) -> Expr:
     return _month_first_day(_read(surface), surface)
 
 
+# TEI's yearless values (att.datable.w3c: XSD gMonth, gMonthDay, gDay), as an editor sets them
+_YEARLESS = re.compile(r"--(\d\d)(?:-(\d\d))?|---(\d\d)")
+
+
+def _yearless(value: str) -> Expr | None:
+    """``--MM``, ``--MM-DD`` or ``---DD`` as the partial date it is (a month, a day of a month,
+    a day of any month), the year (and month) left to the chronology; 'none' when it names no
+    date (``--13``, ``---32``); None when it is not one of these forms."""
+    m = _YEARLESS.fullmatch(value.strip())
+    if m is None:
+        return None
+    if not real_iso(m[0]):
+        return Expr("none")
+    if m[3]:
+        return Expr("partial", day=Day(None, None, int(m[3])))
+    return Expr("partial", day=Day(None, int(m[1]), int(m[2]) if m[2] else None))
+
+
 def _read(surface: str) -> Expr:
+    yearless = _yearless(surface)
+    if yearless is not None:
+        return yearless
     text, weekday = plain_form(surface)
     text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first

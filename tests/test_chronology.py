@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from annotator.chronology import (FINDER, Chronology, Dating, Day, anchor_of, date_mentions,
+from annotator.chronology import (FINDER, Chronology, Dating, Day, Expr, anchor_of, date_mentions,
                                   find_dates, finder_matches, parse_day, read_expression)
 from annotator.tei.dating import anchor_candidates, date_blocks
 from annotator.tei.parse import TEI_NS, parse_source
@@ -56,6 +56,10 @@ TABLE = [
     ("spans and vagueness", "early June 1940", {"when": "1940-06"}, "medium"),  # as the seed
     ("weekday + date", "Tuesday, 4th March 1851", {"when": "1851-03-04"}, "high"),
     ("weekday + date", "Monday the 11th", {"when": "1864-04-11"}, "medium"),
+    ("TEI yearless value", "--05-03", {"when": "1864-05-03"}, "medium"),
+    ("TEI yearless value", "--05", {"when": "1864-05"}, "medium"),
+    ("TEI yearless value", "---12", {"when": "1864-04-12"}, "medium"),
+    ("TEI yearless value", "---03", {"when": "1864-04-03"}, "medium"),
 ]
 
 
@@ -238,3 +242,30 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
         for text in (f"x{a}{b}{word[2:]} of May" for a in cases[word[0]] for b in cases[word[1]]):
             assert [m.span() for m in finder_matches(text)] == \
                 [m.span() for m in FINDER.finditer(text)] == [(1, len(text))]
+
+
+@pytest.mark.parametrize(("value", "day"), [
+    ("--05", Day(None, 5)), ("--05-03", Day(None, 5, 3)), ("--02-29", Day(None, 2, 29)),
+    ("---12", Day(None, None, 12)), ("---31", Day(None, None, 31))])
+def test_chronology_reads_tei_yearless_values_as_partial_dates(value, day):
+    """An editor's --MM (a month), --MM-DD and ---DD (a day of any month), att.datable.w3c's
+    forms, are partial dates: '--05' is May, not the 5th; the chronology gives the rest."""
+    assert read_expression(value) == Expr("partial", day=day)
+
+
+@pytest.mark.parametrize("value", ["--13", "--00", "--02-30", "---32", "---00"])
+def test_chronology_yearless_value_that_is_no_date_gets_no_value(value):
+    assert read_expression(value).kind == "none"
+    assert Chronology(LETTER, "the header date 1864-04-12").resolve(value).attrs == ()
+
+
+def test_chronology_yearless_values_in_a_journal_and_its_header():
+    """A yearless header value does not date the source (the next candidate does); in the
+    text, --MM restarts the month and ---DD takes it from the running date."""
+    assert anchor_of([("--05-03", "the header's sending date"), ("A diary, 1865", "the title")]
+                     ) == (Day(1865), "the title 1865")
+    chron = Chronology(Day(1865), "the title 1865")
+    assert dict(chron.resolve("--05", entry=True).attrs) == {"when": "1865-05"}
+    assert dict(chron.resolve("---12", block=1, entry=True).attrs) == {"when": "1865-05-12"}
+    assert dict(chron.resolve("--06-02", block=2, entry=True).attrs) == {"when": "1865-06-02"}
+    assert dict(chron.resolve("---03", block=3, entry=True).attrs) == {"when": "1865-06-03"}
