@@ -1277,3 +1277,30 @@ def test_server_claim_on_selection_undo_names_its_own_decision(client, seed_ws):
     r = post(client, f"/s/{sid}/undo", {"session": str(added.id)}, headers=HX)
     assert r.status_code == 200 and [c for c in seed_ws.claims(source_id=sid)
                                      if c.start == start] == []
+
+
+def _queue_undo_button(html):
+    doc = lxml_html.fromstring(html)
+    return " ".join(doc.xpath("string(//button[@name='act'][@value='undo'])").split())
+
+
+def test_server_queue_undo_button_names_the_decision_it_undoes(proposed_client, seed_ws):
+    """The queue's u names what it takes back, as the reading view's does: 'undo #N (act
+    target)', the page's last decision still undoable."""
+    assert _queue_undo_button(proposed_client.get("/queue").text) == "u undo"
+    session, decided = "", []
+    for _ in range(2):
+        form = {**_queue_form(proposed_client), "session": session}
+        r = post(proposed_client, "/queue", {**form, "act": "confirm"}, headers=HX)
+        session = _queue_session(r.text)
+        d = seed_ws.last_undoable()
+        decided.append(d)
+        assert d.target == f"entity:{form['entity']}"
+        assert _queue_undo_button(r.text) == f"u undo #{d.id} (confirm entity:{form['entity']})"
+    first, second = decided
+    page = proposed_client.get("/queue", params={"session": session})  # a reload names it too
+    assert _queue_undo_button(page.text) == f"u undo #{second.id} (confirm {second.target})"
+    r = post(proposed_client, "/queue", {**_queue_form(proposed_client), "act": "undo",
+                                         "session": session}, headers=HX)
+    assert r.status_code == 200
+    assert _queue_undo_button(r.text) == f"u undo #{first.id} (confirm {first.target})"

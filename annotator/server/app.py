@@ -515,10 +515,13 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     tokens |= {m.id: desk.ws.state_token(m.id) for m in merge_into[:9] if m.id not in tokens}
     more = "/queue?" + urlencode({k: v for k, v in (("type", type_ or ""), ("session", session),
                                                     ("shown", "all")) if v})
+    # the decision u takes back, named on its button as the reading view's is
+    last = row_id(session.rsplit(",", 1)[-1]) if session else None
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
                      merge_offers=offers, merge_into=merge_into, tokens=tokens, more=more,
                      done=done, session=session, render=next(desk.renders), nav="queue",
-                     type=type_ or "")
+                     type=type_ or "",
+                     undoable=desk.ws.decision(last) if last is not None else None)
 
 
 def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
