@@ -256,18 +256,27 @@ class ClaimRow:
 
     @property
     def works(self) -> tuple[str, ...]:
-        """Linked works and passages with their loci, e.g. 'nekrich1997 (p. 214)'."""
-        out = []
+        """Linked works and passages with their loci, e.g. 'nekrich1997 (p. 214)', each but a
+        support marked by its relation ('mentions: israelyan2003')."""
+        return tuple(_link_text(link) if link.rel == "supports" else
+                     f"{link.rel}: {_link_text(link)}"
+                     for link in self.links if link.status != "rejected")
+
+    @property
+    def by_rel(self) -> dict[str, tuple[str, ...]]:
+        """``works`` by relation (supports, contradicts, mentions), unmarked: the claim
+        tables' columns, so a listing and an export name them alike."""
+        out: dict[str, list[str]] = {rel: [] for rel in LINK_RELS}
         for link in self.links:
-            if link.status == "rejected":
-                continue
-            text = link.target + (f" ({link.locus})" if link.locus else "")
-            if link.rel != "supports":
-                text = f"{link.rel}: {text}"
-            if link.status == "suggested":
-                text += f" [suggested: link {link.id}]"
-            out.append(text)
-        return tuple(out)
+            if link.status != "rejected":
+                out.setdefault(link.rel, []).append(_link_text(link))
+        return {rel: tuple(texts) for rel, texts in out.items()}
+
+
+def _link_text(link: Link) -> str:
+    """'nekrich1997 (p. 214)'; a link the finder suggested says so and its id, to accept."""
+    return (link.target + (f" ({link.locus})" if link.locus else "")
+            + (f" [suggested: link {link.id}]" if link.status == "suggested" else ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -377,7 +377,8 @@ def test_claims_cli_add_link_table_and_check(ref_ws):
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
     result = run(ref_ws, "claims", "--format", "csv")
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("id,source,location,text,kind,status,agent,works")
+    assert lines[0].startswith("id,source,location,text,kind,status,agent,supports,contradicts,"
+                               "mentions,")
     assert "nekrich1997 (p. 214)" in lines[1]
     result = run(ref_ws, "claims", "--format", "md")
     assert result.stdout.startswith("| id | source | location |")

@@ -104,6 +104,23 @@ def test_export_claims_links_supports_first_and_passages_by_place(claims_ws, tmp
     md = (claims_ws.root / claims_ws.export_claims("md").path).read_text()
     assert re.search(rf"\| \[@{key}, ¶ 3, line \d+\] \|  \| \[@israelyan2003, pp\. 12-14\] \|",
                      md)
+    page = lhtml.fromstring((claims_ws.root / claims_ws.export_claims("html").path).read_text())
+    head = page.xpath("//h2[.='Claims']/following-sibling::table[1]//th/text()")
+    assert head[-3:] == ["supports", "contradicts", "mentions"]  # was one 'works' column
+    cells = [" ".join(td.text_content().split())
+             for td in page.xpath(f"//tr[@id='claim-{row.id}']/td")][-3:]
+    assert re.fullmatch(rf"{key}, ¶ 3, line \d+", cells[0]), cells
+    assert cells[1:] == ["", "israelyan2003 (pp. 12-14)"]  # no 'mentions:' mark: its column
+    quoted = page.xpath("//tr[td[5]='quoted']/td")
+    assert [td.text_content() for td in quoted[-3:]] == ["", 'nekrich1997 (p. 3, "n. 4")', ""]
+    assert quoted[-2].xpath("a/@href") == ["#work-nekrich1997"]
+    # the listing names the relations as the export does (its 'works' list is gone)
+    done = CliRunner().invoke(app, ["-w", str(claims_ws.root), "claims", "-f", "json"])
+    listed = next(c for c in json.loads(done.stdout) if c["id"] == row.id)
+    assert "works" not in listed
+    assert re.fullmatch(r"memo:\d+-\d+", listed["supports"]), listed
+    assert (listed["contradicts"], listed["mentions"]) == ("", "israelyan2003 (pp. 12-14)")
+    assert [link["rel"] for link in listed["links"]] == ["mentions", "supports"]
 
 
 def test_export_claims_markdown_is_text_to_pandoc_but_its_citations(claims_ws):

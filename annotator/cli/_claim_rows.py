@@ -1,15 +1,23 @@
-"""What the claim commands show of a claim: the same columns in table and JSON."""
+"""What the claim commands show of a claim: the same columns in table and JSON.
+
+A claim's links are named by relation, a field each (``supports``, ``contradicts``,
+``mentions``), as the claim table export names them; the table for people keeps them in one
+``works`` column (narrow terminals), each but a support marked by its relation. JSON's
+``links`` has every link in full (ids, status, offsets)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from annotator.records import LINK_RELS
+
 if TYPE_CHECKING:
     from annotator.records import ClaimRow
 
 
-CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", "works",
+# the columns of json, csv and md (the table's: the relations in one 'works' column)
+CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", *LINK_RELS,
                  "candidate", "confidence"]
 
 
@@ -22,5 +30,7 @@ def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
             "status": row.status, "state": row.state, "agent": row.agent,
             "agent_entity": row.agent_entity_id, "candidate": row.agent_candidate,
-            "confidence": row.confidence, "works": list(row.works), "cue": row.cue,
+            "confidence": row.confidence,
+            **{rel: "; ".join(texts) for rel, texts in row.by_rel.items()},
+            **({"works": list(row.works)} if short else {}), "cue": row.cue,
             "links": [asdict(link) | {"target": link.target} for link in row.links]}

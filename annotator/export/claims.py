@@ -12,14 +12,11 @@ and works are named by citation key, so a row reads like a citation:
 * ``html``: one self-contained page (inline CSS, no script, nothing fetched; every text
   escaped) with counts by status per source, the claims, and the works they link to.
 
-``csv``, ``md`` and ``json`` give each relation its column (``supports``, ``contradicts``,
-``mentions``: the works and passages under it, with their loci), so a reviewer filters by
-relation; ``html`` lists them in one cell, each marked by its relation.
+Every format gives each relation its column (``supports``, ``contradicts``, ``mentions``:
+the works and passages under it, with their loci), so a reviewer filters by relation.
 
 Claims an editor rejected are left out; undecided proposals only with ``include_proposals``.
-Rows come by source, then by position in the text; in html a claim's links come supports
-first, then contradicts, then mentions, so an unmarked work is never read as under the
-relation before it.
+Rows come by source, then by position in the text.
 A passage of another source is named by that source's key and where the passage is in it.
 
 DOCS: docs/export.md#claim-tables
@@ -41,12 +38,12 @@ from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, ConfigError
 from annotator.export.output import write_export
 from annotator.export.works import source_keys
-from annotator.records import BibEntry, ClaimRow, Link, Written, location
+from annotator.records import LINK_RELS, BibEntry, ClaimRow, Link, Written, location
 from annotator.text import spreadsheet_safe
 
 FORMATS = ("csv", "md", "json", "html")
 STATUSES = ("supported", "attributed", "unsupported")
-RELS = ("supports", "contradicts", "mentions")  # a column each, in this order
+RELS = LINK_RELS  # a column each, in this order
 COLUMNS = ("claim", "source", "location", "text", "kind", "state", "status", "agent", *RELS)
 
 
@@ -239,23 +236,24 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
                    + f'<td class="n">{sum(c.values())}</td></tr>')
     out += ["</tbody>", "</table>", "<h2>Claims</h2>", "<table>", "<thead><tr>"
             + "".join(f"<th>{h}</th>" for h in ("claim", "source", "location", "text", "kind",
-                                                "status", "agent", "works"))
+                                                "status", "agent", *RELS))
             + "</tr></thead>", "<tbody>"]
     for cl in table.claims:
-        works = []
+        cells: dict[str, list[str]] = {rel: [] for rel in RELS}
         for link in _links(cl):
             locus = f" ({e(link.locus)})" if link.locus else ""
-            rel = "" if link.rel == "supports" else f"{e(link.rel)}: "
             if link.bib_key is not None:
-                works.append(f'{rel}<a href="#work-{e(link.bib_key)}">'
-                             f"{e(link.bib_key)}</a>{locus}")
+                cells[link.rel].append(f'<a href="#work-{e(link.bib_key)}">'
+                                       f"{e(link.bib_key)}</a>{locus}")
             else:
-                works.append(f"{rel}{e(_target(table, link))}{locus}")
+                cells[link.rel].append(f"{e(_target(table, link))}{locus}")
         out.append(f'<tr id="claim-{cl.id}"><td class="n">{cl.id}</td>'
                    f"<td><code>{e(table.source(cl.source_id))}</code></td>"
                    f"<td>{e(cl.location)}</td><td class=\"text\">{e(cl.text)}</td>"
                    f"<td>{e(cl.kind)}</td><td class=\"{e(cl.status)}\">{e(cl.status)}</td>"
-                   f"<td>{e(cl.agent)}</td><td>{'<br>'.join(works)}</td></tr>")
+                   f"<td>{e(cl.agent)}</td>"
+                   + "".join(f'<td class="{rel}">{"<br>".join(cells[rel])}</td>' for rel in RELS)
+                   + "</tr>")
     out += ["</tbody>", "</table>", "<h2>Works</h2>", "<ul>"]
     for work in sorted(table.works.values(), key=lambda w: w.key):
         f = dict(work.fields)
