@@ -656,3 +656,19 @@ def test_cli_a_listing_with_nothing_matched_says_so(seed_ws, args, line):
     assert result.exit_code == 0 and result.stdout == "" and result.stderr == line + "\n"
     as_json = run(seed_ws, *args, "-f", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.stdout) == []
+
+
+def test_cli_merge_says_the_markup_points_to_both(ws):
+    """`annotator merge` of two persons EHRI's letter marks with two @refs merges them and
+    says, after the decision line, that the files keep both pointers; `entities --similar`
+    never suggested it."""
+    ws.add(DATA / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml")
+    r = run(ws, "entities", "--similar", "-f", "json")
+    assert r.exit_code == 0 and "holz" not in r.output
+    r = run(ws, "merge", "ehri_et_holz_chona", "ehri_et_fischer_holz_chana")
+    assert r.exit_code == 0
+    lines = r.output.strip().splitlines()
+    assert lines[0].endswith("merge entity:ehri_et_holz_chona entity:ehri_et_fischer_holz_chana")
+    assert lines[1].startswith("note: the sources' own markup points to both "
+                               "(ehri_et_holz_chona; ehri_et_fischer_holz_chana); exported "
+                               "files keep those pointers")

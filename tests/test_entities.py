@@ -243,3 +243,25 @@ def test_entities_merge_suggestions_authority_ids():
     assert judge(a, b) == (1.0, "same wikidata id Q352; both written \u201cHitler\u201d")
     assert judge(a, c) is None
     assert judge(a, d) == (1.0, "same wikidata id Q352")
+
+
+def test_entities_merge_suggestions_markup_pointers():
+    """Two entities the sources' own markup points to with different pointers (EHRI's three
+    persons written "HOLZ") are two, as different authority ids are; pointers of two kinds
+    (one edition's own ids, another's GeoNames URIs) say nothing against."""
+    from dataclasses import replace
+
+    from annotator.entities.similar import judge
+
+    sonja = replace(_named("ehri_et_holz_sonja", "person", "HOLZ", "Sonja"),
+                    pointers=("ehri_et_holz_sonja",))
+    chona = replace(_named("ehri_et_holz_chona", "person", "HOLZ", "Chona"),
+                    pointers=("ehri_et_holz_chona",))
+    bare = _named("holz", "person", "Holz")
+    assert judge(sonja, chona) is None and judge(chona, sonja) is None
+    assert judge(sonja, bare) == (0.9, "both written \u201cHOLZ\u201d")
+    vilna = replace(_named("vilna", "place", "Vilna"), pointers=("https://www.geonames.org/593116",))
+    wilno = replace(_named("pl12", "place", "Vilna"), pointers=("pl12",))
+    other = replace(_named("vilna2", "place", "Vilna"), pointers=("https://www.geonames.org/1",))
+    assert judge(vilna, wilno) == (0.9, "both written \u201cVilna\u201d")
+    assert judge(vilna, other) is None

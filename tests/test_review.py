@@ -971,3 +971,41 @@ def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
     with pytest.raises(DecisionError) as err:
         ws.undo(replaced.id)
     assert err.value.code == "D009"
+
+
+HOLZ = ROOT / "tests" / "data" / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml"
+
+
+def test_review_markup_pointers_tell_entities_apart(ws):
+    """EHRI's letter marks three persons "HOLZ" with three @refs: no merge suggestion joins
+    them (the edition says they are three), and each is named by the fullest form the file
+    gives it ("Holz, Sonja", not the form's bare family name field "HOLZ")."""
+    ws.add(HOLZ)
+    holz = ["ehri_et_fischer_holz_chana", "ehri_et_holz_chona", "ehri_et_holz_sonja"]
+    assert [list(ws.similar(e)) for e in holz] == [[], [], []]
+    assert [(s.entity.id, s.other.id) for s in ws.merge_suggestions(type="person")
+            if {s.entity.id, s.other.id} <= set(holz)] == []
+    assert ws.entity("ehri_et_holz_sonja").preferred == "Holz, Sonja"
+    # no fuller form in the file: the first stays
+    assert [ws.entity(e).preferred for e in holz[:2]] == ["FISCHER", "HOLZ"]
+
+
+def test_review_merge_of_entities_the_markup_tells_apart_says_so(ws):
+    """Merged all the same (the editor may know better), but the decision carries both
+    entities' markup pointers and its note says the exported files keep them."""
+    from annotator.entities.pointers import merge_note
+
+    ws.add(HOLZ)
+    d = ws.merge("ehri_et_holz_chona", "ehri_et_fischer_holz_chana")
+    assert d.payload["markup"] == [["ehri_et_holz_chona"], ["ehri_et_fischer_holz_chana"]]
+    note = merge_note(d.payload)
+    assert note.startswith("note: the sources' own markup points to both (ehri_et_holz_chona; "
+                           "ehri_et_fischer_holz_chana); exported files keep those pointers")
+    assert "register entry of ehri_et_fischer_holz_chana" in note
+    assert {m.entity_id for m in ws.mentions() if m.surface == "Chona"} == {
+        "ehri_et_fischer_holz_chana"}
+    # a merge of an entity no markup points to: nothing to say
+    r = ws.split("ehri_et_fischer_holz_chana",
+                 [m.id for m in ws.mentions() if m.surface == "Chona"], preferred="Chona Holz")
+    d = ws.merge(str(r.payload["new"]), "ehri_et_fischer_holz_chana")
+    assert "markup" not in d.payload and merge_note(d.payload) == ""

@@ -1304,3 +1304,22 @@ def test_server_queue_undo_button_names_the_decision_it_undoes(proposed_client, 
                                          "session": session}, headers=HX)
     assert r.status_code == 200
     assert _queue_undo_button(r.text) == f"u undo #{first.id} (confirm {first.target})"
+
+
+def test_server_queue_merge_says_the_markup_points_to_both(ws):
+    """A merge on the queue of two persons EHRI's letter marks with two @refs is made, and
+    its answer says that the files keep both pointers."""
+    ws.add(ROOT / "tests" / "data" / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml")
+    server, client = served(ws)
+    try:
+        r = post(client, "/queue", {"act": "merge:ehri_et_fischer_holz_chana",
+                                    "entity": "ehri_et_holz_chona"}, headers=HX)
+        assert r.status_code == 200
+        text = " ".join(lxml_html.fromstring(r.text).text_content().split())
+        assert "Merged HOLZ into FISCHER; kept FISCHER (ehri_et_fischer_holz_chana). Note: the " \
+            "sources' own markup points to both (ehri_et_holz_chona; ehri_et_fischer_holz_chana" \
+            "); exported files keep those pointers" in text
+        assert ws.entity("ehri_et_fischer_holz_chana").mentions == 5
+    finally:
+        client.close()
+        server.stop()

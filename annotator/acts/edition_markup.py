@@ -27,7 +27,7 @@ from annotator.acts.register import import_entries, read_entries, scheme_from_ur
 from annotator.acts.entity_edits import add_variant, set_authority, unique_entity_id
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import normalise_authority
-from annotator.entities.names import display_name, name_key
+from annotator.entities.names import display_name, name_key, preferred_name
 from annotator.entities.pointers import Prefixes, local_id, pointers_of
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
@@ -151,6 +151,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         import_entries(review, rec, entries)
     conn = rec.conn
     count = 0
+    made: set[str] = set()  # the entities this markup made
     for m in marked_spans(parsed, tm):
         surface = tm.text[m.start:m.end]
         entity_id = None
@@ -164,7 +165,8 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 log.warning("%s:%s: date value not used: %s", parsed.path,
                             m.element.sourceline, err.message)
         else:
-            entity_id = _entity_of(rec, m, surface, pointers_of(m.element, prefixes), parsed)
+            entity_id = _entity_of(rec, m, surface, pointers_of(m.element, prefixes), parsed,
+                                   made)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
@@ -175,11 +177,25 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         elif old["provenance"] != "editor":
             rec.update("mentions", {"id": old["id"]}, values)
         count += 1
+    _fullest_names(rec, made)
     return count
 
 
+def _fullest_names(rec: Act, made: set[str]) -> None:
+    """An entity made from markup is named by the first surface that pointed to it ("HOLZ",
+    a form's family-name field); the fullest the file gives it ("Holz, Sonja") names it
+    better. Only for entities this act made: a name an editor set stays."""
+    for eid in sorted(made):
+        row = entities.entity_row(rec.conn, eid)
+        if row is None:
+            continue
+        best = preferred_name(v["surface"] for v in entities.variants(rec.conn, eid))
+        if len(name_key(best).split()) > len(name_key(row["preferred"]).split()):
+            rec.update("entities", {"id": eid}, {"preferred": best})
+
+
 def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
-               parsed: ParsedSource) -> str:
+               parsed: ParsedSource, made: set[str]) -> str:
     """The entity a marked-up name means: by its pointers first, by its surface only without.
 
     A pointer the store knows (a register entry's id or URI, or one seen in another source)
@@ -213,6 +229,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
         if own is not None and _type_of_entity(conn, own) is not None:
             own = None
         new_id = _new_entity(rec, m, surface, own)
+        made.add(new_id)
         if found is None:
             pointer_store.add(rec, new_id, ptrs[:1])
         for p in ptrs[:1]:
@@ -228,7 +245,9 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
     if len(same) == 1 or free:
         add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
         return same[0] if len(same) == 1 else free[0]
-    return _new_entity(rec, m, surface)
+    new_id = _new_entity(rec, m, surface)
+    made.add(new_id)
+    return new_id
 
 
 def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None) -> str:

@@ -38,6 +38,7 @@ from annotator.errors import DecisionError, Location
 from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Decision
 from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
+from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.mentions import mention_at
 from annotator.text import refuse_not_xml, slug
@@ -417,11 +418,17 @@ class Review:
         if kind != "entity" or kind2 != "entity":
             raise DecisionError("merge takes two entity ids", hint="give entity ids, not mentions",
                                 code="D011")
-        with self._act("merge", [entity_id, into], {"into": key2}, expected, checked=1) as rec:
+        payload: dict[str, Any] = {"into": key2}
+        with self._act("merge", [entity_id, into], payload, expected, checked=1) as rec:
             if expected_into is not None and \
                     self.token(rec.conn, [target_name(into)]) != expected_into:
                 raise DecisionError(f"{target_name(into)} changed since you loaded it",
                                     hint="reload and try again", code="D010")
+            # the sources' own markup tells the two apart: merged all the same (the editor may
+            # know better), but the files keep their pointers, so the answer says so
+            marked = [pointers.of_entity(rec.conn, str(k), origin="markup") for k in (key, key2)]
+            if all(marked):
+                payload["markup"] = marked  # logged with the act: the one merged's, then into's
             self.merge_entities(rec, str(key), str(key2))
         return self._done(rec)
 

@@ -16,11 +16,18 @@ from annotator.entities.similar import Named, judge
 from annotator.records import Entity, MergeSuggestion
 from annotator.store import Store
 from annotator.store import entities as entity_rows
+from annotator.store import pointers
 
 
-def _named(e: Entity) -> Named:
+def _named(e: Entity, marked: dict[str, tuple[str, ...]]) -> Named:
     names = tuple(dict.fromkeys((v, name_key(v)) for v in (e.preferred, *e.variants)))
-    return Named(e.id, e.type, e.status, e.preferred, names, e.authority)
+    return Named(e.id, e.type, e.status, e.preferred, names, e.authority, marked.get(e.id, ()))
+
+
+def _marked(store: Store, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The pointers the sources' markup gives each entity: two entities the edition's own
+    @ref tells apart are never suggested as one."""
+    return pointers.of_entities(store.conn, ids, origin="markup")
 
 
 def _loaded(store: Store, ids: Iterable[str]) -> dict[str, Entity]:
@@ -38,10 +45,11 @@ def similar(store: Store, entity: Entity, *, limit: int | None = None
     others = entity_rows.look_alikes(store.conn, entity.id)
     if not others:
         return ()
-    me = _named(entity)
+    marked = _marked(store, [entity.id, *others])
+    me = _named(entity, marked)
     out = []
     for other in _loaded(store, others).values():
-        verdict = judge(me, _named(other))
+        verdict = judge(me, _named(other, marked))
         if verdict is not None:
             out.append(MergeSuggestion(entity, other, *verdict))
     return tuple(sorted(out, key=_rank)[:limit])
@@ -60,7 +68,8 @@ def pairs(store: Store, *, types: Sequence[str] | None = None,
     the one to keep. ``statuses``: pairs with at least one entity of these statuses."""
     found = entity_rows.look_alike_pairs(store.conn, types)
     loaded = _loaded(store, {i for pair in found for i in pair})
-    named = {i: _named(e) for i, e in loaded.items()}
+    marked = _marked(store, loaded)
+    named = {i: _named(e, marked) for i, e in loaded.items()}
     out = []
     for x, y in found:
         a, b = loaded[x], loaded[y]

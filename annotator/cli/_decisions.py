@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from annotator.entities.pointers import merge_note
+
 if TYPE_CHECKING:
     from annotator.records import Decision
 
@@ -18,3 +20,5 @@ def done(decision: Decision) -> None:
     new = decision.payload.get("new")  # an id the act made (split, relabel)
     typer.echo(f"decision {decision.id}: {decision.act} {decision.target}"
                + (f" -> {new}" if new else ""), err=True)
+    if note := merge_note(decision.payload):
+        typer.echo(note, err=True)

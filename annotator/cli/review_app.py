@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from annotator.entities.pointers import merge_note
 from annotator.errors import AnnotatorError
 from annotator.records import Candidate, Context, Decision, Entity
 from annotator.tei.textmap import TextMap
@@ -213,7 +214,8 @@ class ReviewApp(App[int]):
             self.show(str(err))
             return
         self.done.append(decision.id)
-        self.show(message, first)
+        note = merge_note(decision.payload)  # a merge the sources' markup tells apart
+        self.show(f"{message}; {note}" if note else message, first)
 
     def highlighted(self) -> Context | None:
         """The Context of the highlighted mention, or None."""

@@ -6,7 +6,8 @@ the review points them out, as OpenRefine's key collision clustering does. Each 
 key collision, never a fuzzy score: a shared written form, a family name that ends the other's
 full name, the same authority id, for places and organisations the same name once
 abbreviations and spacing are set aside. Anything contradicting (different given names,
-different ids in one authority, which ``merge`` refuses) rules a pair out.
+different ids in one authority, which ``merge`` refuses, different pointers of one kind in the
+sources' own markup, which the edition's editors set) rules a pair out.
 
 Pure functions over plain records; the store gives the candidates by its indexes.
 
@@ -58,6 +59,15 @@ class Named:
     preferred: str
     names: tuple[tuple[str, str], ...]
     authority: tuple[tuple[str, str], ...] = ()
+    pointers: tuple[str, ...] = ()  # the sources' markup's (@ref...), normalised
+
+
+def pointer_kind(pointer: str) -> str:
+    """What a normalised pointer is an id in: a URI's host, else '' (the edition's own ids):
+    two pointers of one kind that differ name two things, of two kinds (one edition's
+    ``#p12``, another's GeoNames URI) may name one."""
+    head, sep, rest = pointer.partition("://")
+    return rest.split("/", 1)[0].casefold() if sep and head.isalpha() else ""
 
 
 def loose_key(key: str) -> str:
@@ -105,6 +115,10 @@ def contradiction(a: Named, b: Named) -> str:
     for scheme, value in a.authority:
         if scheme in ids and ids[scheme] != value:
             return f"different {scheme} ids"
+    kinds = {pointer_kind(p) for p in b.pointers}
+    if a.pointers and not set(a.pointers) & set(b.pointers) and \
+            any(pointer_kind(p) in kinds for p in a.pointers):
+        return "the sources' markup points to them as two"
     if a.type == "person":
         for sa, ka in a.names:
             for sb, kb in b.names:

@@ -44,6 +44,7 @@ from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_REL
                                Mention,
                                row_id)
 from annotator.entities.authority import AUTHORITIES
+from annotator.entities.pointers import merge_note
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.textmap import TextMap, TreePos, context
@@ -577,12 +578,14 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             d = desk.ws.merge(eid, into.id, expected=expected,
                               expected_into=form.get(f"expected:{into.id}") or None)
             done = f"Merged {name} into {into.preferred}; kept {into.preferred} ({into.id})."
+            done += _merge_note(d)
             show = into.id
         elif act.startswith("merge-here:"):
             other = desk.ws.entity(act.split(":", 1)[1])
             d = desk.ws.merge(other.id, eid, expected=form.get(f"expected:{other.id}") or None,
                               expected_into=expected)
             done = f"Merged {other.preferred} ({other.id}) into {name}; kept {name} ({eid})."
+            done += _merge_note(d)
             show = eid
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
@@ -599,6 +602,12 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
         {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
     return resp
+
+
+def _merge_note(d: Decision) -> str:
+    """' Note: ...' when the sources' own markup points to both entities merged."""
+    note = merge_note(d.payload)
+    return f" N{note[1:]}." if note else ""
 
 
 def _queue_refused(desk: Desk, request: Request, form: Form, err: DecisionError,
