@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# the forms as help and refusals name them: a day (a source's own date), a TEI value (@when...)
+DAY_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+TEI_FORMS = f"{DAY_FORMS.replace(' or', ',')}, or without a year --MM, --MM-DD or ---DD"
 ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 

@@ -50,6 +50,7 @@ class AddResult:
     action: str
     kept: int = 0  # mentions and claims carried over by a replace
     stale: int = 0  # mentions and claims that no longer match and were marked stale
+    given: str = ""  # the file as the editor gave it (a .txt, not the TEI written from it)
 
 
 @dataclass(frozen=True, slots=True)

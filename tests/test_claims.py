@@ -767,3 +767,32 @@ def test_claims_linking_a_proposed_claim_decides_it_in_the_same_act(proposed_ws)
     assert state(suggested.id) == "confirmed"
     proposed_ws.undo()
     assert state(suggested.id) == "proposed"
+
+
+def test_claims_undo_refusal_names_the_row_as_the_editor_does(ref_ws):
+    """D008 names 'claim 36', 'link 3' (one row), not the store's tables 'claims 36'."""
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    link = ref_ws.link_claim(row.id, "nekrich1997", locus="p. 214")
+    ref_ws.unlink(link.id)
+    ref_ws.reject_claim(row.id)
+    act = {r["act"]: r["id"] for r in ref_ws.store.query("SELECT act, id FROM decisions")}
+    for first, named, later in (("claim-link", f"link {link.id}", "unlink"),
+                                ("claim-add", f"claim {row.id}", "claim-reject")):
+        with pytest.raises(DecisionError) as info:
+            ref_ws.undo(act[first])
+        assert info.value.code == "D008"
+        assert f"cannot be undone: {named} changed since by decision {act[later]}" \
+            in str(info.value)
+
+
+def test_claims_errors_name_places_as_the_workspace_does(ref_ws):
+    """Claim refusals name the store and the source file relative to the workspace, as
+    review's do (was the absolute path of each)."""
+    stored = run(ref_ws, "claim", "link", "99", "nekrich1997")
+    assert stored.exit_code == 2
+    assert stored.stderr.startswith("annotator.sqlite: no claim 99;"), stored.stderr
+    review = run(ref_ws, "confirm", "person-nobody")
+    assert review.exit_code == 2 and review.stderr.startswith("annotator.sqlite: ")
+    span = run(ref_ws, "claim", "add", SID, "--span", "0:999999")
+    assert span.exit_code == 2
+    assert span.stderr.startswith(f"sources/{SID}.xml: span 0:999999 "), span.stderr

@@ -243,6 +243,34 @@ def test_cli_batch_reports_every_bad_file_and_adds_good(tmp_path):
     assert [p.name for p in (root / "sources").iterdir()] == ["rich.xml"]
 
 
+def test_cli_add_reports_the_file_given_and_a_text_with_its_tei_once(ws, monkeypatch):
+    """``add sources/*`` names the .txt given (not the TEI written from it); given again with
+    that TEI beside it, the source is one: 'unchanged' once, and a --replace of the edited
+    text is not undone by the old TEI given with it."""
+    monkeypatch.chdir(ws.root)
+    (ws.root / "sources" / "notes.txt").write_text("Notes\n\nMolotov came.\n", encoding="utf-8")
+
+    def add(*flags):
+        result = run(ws, "add", *flags, *sorted(p.relative_to(ws.root).as_posix()
+                                                for p in (ws.root / "sources").iterdir()))
+        return result.exit_code, result.stderr.splitlines()
+
+    assert add() == (0, ["added: notes <- sources/notes.txt"])
+    assert add() == (0, ["unchanged: notes <- sources/notes.txt"])
+    (ws.root / "sources" / "notes.txt").write_text("Notes\n\nMolotov went.\n", encoding="utf-8")
+    assert add("--replace") == (0, ["replaced: notes <- sources/notes.txt (0 kept, 0 stale)"])
+    assert "Molotov went." in ws.reading_text("notes")
+    assert add() == (0, ["unchanged: notes <- sources/notes.txt"])
+
+
+def test_cli_propose_one_source_says_one_line(seed_ws):
+    """One source: its line is the summary (was its line, then '82 proposals from ...')."""
+    result = run(seed_ws, "propose")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"german-soviet-axis-talks: \d+ proposals \(\d+ words\) from "
+                        r"model:\S+\n", result.stderr), result.stderr
+
+
 def test_cli_workspace_not_found(tmp_path, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_WORKSPACE", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -49,6 +49,7 @@ def test_dates_review_source_date_found_shown_and_set(letter_ws):
     assert dict(_dates(ws)["yesterday"].date_value) == {"when": "1864-04-11"}
     result = run(ws, "source", "date", "letter", "1865-04-12")
     assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(" source-date source:letter date=1865-04-12\n")
     assert ws.source("letter").date_reason == "set by the editor"
     ws.propose()  # the new date is what partial dates lean on now
     assert dict(_dates(ws)["April 11th"].date_value) == {"when": "1865-04-11"}
@@ -71,6 +72,7 @@ def test_dates_review_set_confirm_undo_and_export(letter_ws):
     may = after["the 2d of May"]
     result = run(ws, "date", "set", f"mention:{may.id}", "--when", "1864-05-02")
     assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(f" date mention:{may.id} when=1864-05-02\n")  # what it set
     may = ws.mention(may.id)
     assert (may.status, dict(may.date_value), may.date_reason, may.date_cert) == \
         ("confirmed", {"when": "1864-05-02"}, "set by the editor", "high")
@@ -132,3 +134,12 @@ def test_dates_review_yearless_values_of_tei_are_days(letter_ws, value):
     result = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", value)
     assert result.exit_code == 0, result.output
     assert dict(letter_ws.mention(may.id).date_value) == {"when": value}
+
+
+def test_dates_review_set_help_names_the_forms_it_takes(letter_ws):
+    """--when takes TEI's yearless values too: its help says so, and so does a refusal."""
+    helped = " ".join(run(letter_ws, "date", "set", "--help").output.split())
+    assert "YYYY, YYYY-MM, YYYY-MM-DD, or without a year --MM, --MM-DD or ---DD" in helped
+    may = _dates(letter_ws)["the 2d of May"]
+    bad = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "May")
+    assert bad.exit_code == 2 and "--MM-DD or ---DD)" in bad.stderr and "[D013]" in bad.stderr

@@ -25,6 +25,10 @@ stable code, and exit status 2:
 sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch: p and q; fix the markup and add it again [S005]
 ```
 
+The place is named as the editor reads paths, relative to the workspace: a source's file
+(`sources/letter.xml`), or the store (`annotator.sqlite`) for an act it refused, the same for
+review, claims and bibliography acts.
+
 The command line's own refusals (a missing argument, an unknown option or value) are said the
 same way, the command first:
 

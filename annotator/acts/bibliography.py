@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.library import REFUSED, SKIPPED, Problem
-from annotator.errors import DecisionError, Location
+from annotator.errors import DecisionError
 from annotator.files import relative
 from annotator.records import BibEntry
 from annotator.store import Act, Store, now
@@ -127,12 +127,12 @@ def entry(store: Store, key: str) -> BibEntry:
             f"DOI {doi} is the DOI of {len(hits)} works: {', '.join(e.key for e in hits)}",
             hint=f"write an entry with doi = {{{doi}}} in a .bib file and {_ADD}" if not hits
             else "give the citation key of the one you mean",
-            location=Location(store.path), code="D307")
+            location=store.place, code="D307")
     close = difflib.get_close_matches(key, bib_rows.keys(store.conn), n=3, cutoff=0.5)
     hint = (f"did you mean {', '.join(close)}? else {_ADD}" if close else
             f"see 'annotator bib list', or {_ADD}")
     raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
-                        location=Location(store.path), code="D307")
+                        location=store.place, code="D307")
 
 
 def _doi(text: str) -> str:

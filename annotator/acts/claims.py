@@ -67,11 +67,11 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     if kind not in CLAIM_KINDS:
         raise DecisionError(f"unknown claim kind '{kind}'",
                             hint=f"use one of {', '.join(CLAIM_KINDS)}",
-                            location=Location(ctx.root / src.file), code="D305")
+                            location=Location(src.file), code="D305")
     if (span is None) == (quote is None):
         raise DecisionError("give either a span or a quotation",
                             hint="use --span START:END or --quote TEXT",
-                            location=Location(ctx.root / src.file), code="D303")
+                            location=Location(src.file), code="D303")
     if quote is not None:
         hits = claims_mod.find_quote(tm.text, quote)
         if len(hits) != 1:
@@ -82,7 +82,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
                 hint="quote more of the text so it occurs once, or give --span START:END"
                 if hits else "copy the words exactly as the reading view of 'annotator "
                              "serve' shows them, or give --span START:END",
-                location=Location(ctx.root / src.file), code="D302" if hits else "D301")
+                location=Location(src.file), code="D302" if hits else "D301")
         start, end = hits[0]
     else:
         assert span is not None
@@ -91,7 +91,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         raise DecisionError(f"span {start}:{end} is not inside the reading text of "
                             f"'{source_id}' (0:{len(tm.text)})",
                             hint="give START < END within the reading text",
-                            location=Location(ctx.root / src.file), code="D318")
+                            location=Location(src.file), code="D318")
     start, end = trim(tm.text, start, end)
     old = rows_of.claim_at(ctx.store.conn, source_id, src.sha256, start, end)
     agent, agent_entity = _agent(ctx, agent)
@@ -102,7 +102,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     if old is not None and old["status"] == "confirmed":
         raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
                             hint=f"link it with 'annotator claim link {old['id']} KEY'",
-                            location=Location(ctx.root / src.file), code="D304")
+                            location=Location(src.file), code="D304")
     for _attempt in range(3):
         cid = int(old["id"]) if old is not None else rows_of.next_claim_id(ctx.store.conn)
         try:
@@ -155,11 +155,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
     if rel not in LINK_RELS:
         raise DecisionError(f"unknown relation '{rel}'",
                             hint=f"use one of {', '.join(LINK_RELS)}",
-                            location=Location(ctx.store.path), code="D308")
+                            location=ctx.store.place, code="D308")
     if (key is None) == (passage is None):
         raise DecisionError("give either a bibliography key or a passage",
                             hint="use KEY, or --passage SOURCE:START:END",
-                            location=Location(ctx.store.path), code="D316")
+                            location=ctx.store.place, code="D316")
     locus = _locus(ctx, locus)
     row: dict[str, Any] = {"claim_id": claim_row["id"], "rel": rel, "locus": locus,
                            "status": "confirmed", "provenance": "editor"}
@@ -175,11 +175,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
             raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
                                 f"'{sid}' (0:{len(tm.text)})",
                                 hint="give START < END within that reading text",
-                                location=Location(ctx.root / src.file), code="D318")
+                                location=Location(src.file), code="D318")
         if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
             raise DecisionError("a claim cannot be supported by its own words",
                                 hint="give a passage elsewhere, or a work's key",
-                                location=Location(ctx.root / src.file), code="D317")
+                                location=Location(src.file), code="D317")
         row.update(target_source_id=sid, target_start=start, target_end=end)
         same = rows_of.passage_link(ctx.store.conn, claim_row["id"], sid, start, end, rel)
     # a confirmed link given again: the same locus (or, for a passage, none) is nothing to do
@@ -188,7 +188,7 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
         raise DecisionError(f"claim {claim_row['id']} is already linked to "
                             f"{link_from_row(same).target} (link {same['id']})",
                             hint="nothing to do; 'annotator claim unlink' removes a link",
-                            location=Location(ctx.store.path), code="D309")
+                            location=ctx.store.place, code="D309")
     with _claim_act(ctx, "claim-link", f"claim:{claim_row['id']}",
                     {k: v for k, v in row.items() if v is not None}, expected,
                     token_of=f"claim:{claim_row['id']}") as act:
@@ -270,7 +270,7 @@ def _locus(ctx: ActContext, locus: str) -> str:
         raise DecisionError(f"locus '{locus}' {wrong}",
                             hint="give where in the work, e.g. 'p. 12', 'pp. 12-14', "
                                  "'chap. 3', or no locus",
-                            location=Location(ctx.store.path), code="D314")
+                            location=ctx.store.place, code="D314")
     return locus
 
 
@@ -278,7 +278,7 @@ def _links(ctx: ActContext, link_ids: Iterable[int | str], expected: str | None)
     found = list({one.id: one for one in (link(ctx, i) for i in link_ids)}.values())
     if not found:
         raise DecisionError("no links given", hint="give link ids (see 'annotator claims -f "
-                            "json')", location=Location(ctx.store.path), code="D315")
+                            "json')", location=ctx.store.place, code="D315")
     if expected is not None and len({one.claim_id for one in found}) > 1:
         raise ValueError("a state token stands for one claim's page, not several claims")
     return found
@@ -308,12 +308,12 @@ def set_claim_state(ctx: ActContext, claim_ids: Iterable[int | str], state: str,
     rows = [_claim_row(ctx, cid) for cid in claim_ids]
     if not rows:
         raise DecisionError("no claims given", hint="give claim ids (see 'annotator claims')",
-                            location=Location(ctx.store.path), code="D315")
+                            location=ctx.store.place, code="D315")
     for row in rows:
         if row["status"] == "stale":
             raise DecisionError(f"claim {row['id']} is stale (its source changed)",
                                 hint="mark the claim again with 'annotator claim add'",
-                                location=Location(ctx.store.path), code="D310")
+                                location=ctx.store.place, code="D310")
     ids = list(dict.fromkeys(int(r["id"]) for r in rows))
     if expected is not None and len(ids) > 1:
         raise ValueError("a state token stands for one claim's page, not several claims")
@@ -496,7 +496,7 @@ def link(ctx: ActContext, link_id: int | str) -> Link:
         raise DecisionError(f"no link {link_id}",
                             hint="see the links of a claim with 'annotator claims "
                                  "--format json'",
-                            location=Location(ctx.store.path), code="D311")
+                            location=ctx.store.place, code="D311")
     return link_from_row(row)
 
 
@@ -506,7 +506,7 @@ def _claim_row(ctx: ActContext, claim_id: int | str) -> sqlite3.Row:
     if row is None:
         raise DecisionError(f"no claim {claim_id}",
                             hint="see 'annotator claims' for claim ids",
-                            location=Location(ctx.store.path), code="D306")
+                            location=ctx.store.place, code="D306")
     return row
 
 
@@ -543,7 +543,7 @@ def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:
                             f"{agent} is a {row['type']}, not a person or an organisation",
                             hint="give a person's or organisation's id from 'annotator "
                                  "entities', or the agent's name in words",
-                            location=Location(ctx.store.path),
+                            location=ctx.store.place,
                             code="D021" if row is None else "D313")
     return agent, _agent_entity(ctx.store.conn, agent)
 

@@ -71,7 +71,7 @@ def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None 
                 raise
             on_error(err)
     results = []
-    for item in prepared:
+    for item in _made_from_given(ctx, prepared):
         try:
             results.append(_commit_source(ctx, item, replace=replace))
         except AnnotatorError as err:
@@ -79,6 +79,24 @@ def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None 
                 raise
             on_error(err)
     return results
+
+
+def _made_from_given(ctx: ActContext, prepared: list[_Prepared]) -> list[_Prepared]:
+    """The files to add, less a TEI file given beside the .txt or .md it was made from
+    (``add sources/*``): that TEI is the text's source file, not another, so it is added
+    (or found unchanged) once, as the text; it is left out when it holds what the text makes
+    now or what the store holds, so it can never undo the text's replacement."""
+    made = {item.target.resolve(): item for item in prepared if item.origin != "tei"}
+    kept = []
+    for item in prepared:
+        text = made.get(item.path.resolve()) if item.origin == "tei" else None
+        if text is not None and text.id == item.id:
+            row = source_rows.source_row(ctx.store.conn, item.id)
+            if item.data == text.data or (row is not None
+                                          and row["sha256"] == item.parsed.sha256):
+                continue
+        kept.append(item)
+    return kept
 
 
 def _prepare(ctx: ActContext, path: Path, *, title: str | None) -> _Prepared:
@@ -180,7 +198,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     row = source_rows.source_row(ctx.store.conn, item.id)
     if row is not None and row["sha256"] == item.parsed.sha256:
         ctx.texts.restore(source_rows.source_from_row(row))
-        return AddResult(source_rows.source_from_row(row), "unchanged")
+        return AddResult(source_rows.source_from_row(row), "unchanged", given=str(item.path))
     if row is not None and not replace:
         raise SourceError(f"source '{item.id}' already exists with other content",
                           hint="use --replace to replace it (decisions that still match "
@@ -238,7 +256,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 atomic_write(item.target, previous)
         raise
     texts.remember(item.id, item.parsed.sha256, tm)
-    return AddResult(texts.source(item.id), "replaced" if row else "added", kept, stale)
+    return AddResult(texts.source(item.id), "replaced" if row else "added", kept, stale,
+                     str(item.path))
 
 
 def _title(parsed: ParsedSource) -> str:

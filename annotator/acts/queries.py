@@ -14,7 +14,7 @@ from annotator.acts import similar as suggestions
 from annotator.acts.context import ActContext
 from annotator.acts.undo import history
 from annotator.config import Settings
-from annotator.errors import DecisionError, Location
+from annotator.errors import DecisionError
 from annotator.filters import chosen
 from annotator.records import (ENTITY_STATUSES, ENTITY_TYPES, MENTION_STATUSES, MENTION_TYPES,
                                Entity, Mention, MergeSuggestion, row_id)
@@ -67,12 +67,12 @@ def mention(ctx: ActContext, mention_id: int | str) -> Mention:
     mid = row_id(mention_id, "mention:")
     if mid is None:
         raise DecisionError(f"'{mention_id}' is not a mention id", hint="write mention:<number>",
-                            location=Location(ctx.store.path.name), code="D002")
+                            location=ctx.store.place, code="D002")
     row = rows_of.mention_row(ctx.store.conn, mid)
     if row is None:
         raise DecisionError(f"no mention {mention_id}", hint="list them with 'annotator "
                             "entities' or in the browser",
-                            location=Location(ctx.store.path.name), code="D028")
+                            location=ctx.store.place, code="D028")
     return rows_of.mention_from_row(row, ctx.texts.surface(row["source_id"], row["sha256"],
                                                            row["start"], row["end"]))
 

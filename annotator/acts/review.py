@@ -29,12 +29,12 @@ from annotator.acts.entity_edits import (add_variant, cascade_status, move_child
                                          unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
-from annotator.calendar import not_a_day
+from annotator.calendar import DAY_FORMS, TEI_FORMS, not_a_day
 from annotator.chronology import EDITOR, parse_day
 from annotator.dates import normalise_date
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import display_name, name_key
-from annotator.errors import DecisionError, Location
+from annotator.errors import DecisionError
 from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Decision
 from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
@@ -68,7 +68,7 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
             raise DecisionError(f"unknown date attribute '{k}'",
                                 hint=f"use {', '.join(DATE_KEYS)}", code="D013")
         if not isinstance(v, str) or not _ISO_DATE.fullmatch(v):
-            raise DecisionError(f"'{v}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            raise DecisionError(f"'{v}' is not a TEI date ({TEI_FORMS})",
                                 hint=f"fix the {k} value", code="D013")
         _a_day(v, hint=f"fix the {k} value")
     for first, last in (("from", "to"), ("notBefore", "notAfter")):
@@ -94,7 +94,7 @@ def located(store: Store) -> Iterator[None]:
         yield
     except DecisionError as err:
         if err.location is None:
-            err.location = Location(store.path.name)
+            err.location = store.place
         raise
 
 
@@ -299,7 +299,7 @@ class Review:
             _a_day(value, hint="give a day of the calendar, as 1865-04-12")
         day = parse_day(value)
         if day is None:
-            raise DecisionError(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            raise DecisionError(f"'{value}' is not a date ({DAY_FORMS})",
                                 hint="give the date as 1865-04-12", code="D013")
         with self.store.act("source-date", f"source:{source_id}", editor=self.editor,
                             payload={"date": day.tei()}) as rec:

@@ -52,7 +52,7 @@ class Texts:
         found = source_rows.find_source(self.store.conn, source_id)
         if found is None:
             raise SourceError(f"no source '{source_id}'", hint=self._known_hint(source_id),
-                              location=Location(self.store.path), code="S015")
+                              location=self.store.place, code="S015")
         return found
 
     def _known_hint(self, wanted: str, shown: int = 8) -> str:

@@ -132,13 +132,16 @@ def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
                                 f"since{by}", hint=first, code="D008")
 
 
+# a row as a refusal names it: one claim, not 'claims 36'
+_ROW_NAMES = {"entities": "entity", "bib": "work", "authority_ids": "authority id",
+              "source_rejections": "source rejection", "pending_passages": "pending passage"}
+
+
 def _change_key(ch: dict[str, Any]) -> str:
-    key = ch["key"]
-    if ch["table"] == "entities":
-        return f"entity {key['id']}"
-    if ch["table"] == "mentions":
-        return f"mention {key['id']}"
-    return f"{ch['table']} " + "/".join(str(v) for v in key.values())
+    """The changed row in the editor's words ('claim 36', 'entity person-x', 'mention 5')."""
+    table = ch["table"]
+    name = _ROW_NAMES.get(table, table.removesuffix("s"))
+    return f"{name} " + "/".join(str(v) for v in ch["key"].values())
 
 
 def _later_change(conn: sqlite3.Connection, after_id: int, key: str) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 
@@ -17,8 +17,16 @@ EXPECTED = typer.Option("--expected", help="State token read earlier ('annotator
 
 
 def done(decision: Decision) -> None:
+    """``decision 17: date mention:225 when=1901-02-03``: the act, its target and what it set
+    when the target alone does not say it (a date's value, an id the act made)."""
     new = decision.payload.get("new")  # an id the act made (split, relabel)
-    typer.echo(f"decision {decision.id}: {decision.act} {decision.target}"
+    value: dict[str, object] = {}
+    if decision.act == "date":
+        value = dict(cast("dict[str, object]", decision.payload.get("value") or {}))
+    elif decision.act == "source-date":
+        value = {"date": decision.payload.get("date")}
+    said = "".join(f" {k}={v}" for k, v in value.items() if v)
+    typer.echo(f"decision {decision.id}: {decision.act} {decision.target}{said}"
                + (f" -> {new}" if new else ""), err=True)
     if note := merge_note(decision.payload):
         typer.echo(note, err=True)

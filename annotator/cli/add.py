@@ -29,7 +29,7 @@ def add_cli(
                               on_error=lambda err: failed.append(str(err)))
     for r in results:
         extra = f" ({r.kept} kept, {r.stale} stale)" if r.action == "replaced" else ""
-        typer.echo(f"{r.action}: {r.source.id} <- {r.source.file}{extra}", err=True)
+        typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
     for line in failed:
         typer.echo(line, err=True)
     if failed:

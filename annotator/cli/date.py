@@ -6,20 +6,20 @@ from typing import Annotated
 
 import typer
 
+from annotator.calendar import TEI_FORMS
 from annotator.cli._app import Typer, app
 from annotator.cli._decisions import EXPECTED, done as _done
 from annotator.cli._output import user_errors, workspace
 
 date_app = Typer(help="Correct one date mention's value.", no_args_is_help=True)
 app.add_typer(date_app, name="date")
-_ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 @date_app.command("set")
 def date_set_cli(
     mention: Annotated[str, typer.Argument(help="The date mention: mention:<id> or <id>.")],
     *,
-    when: Annotated[str | None, typer.Option("--when", help=f"The date ({_ISO}).")] = None,
+    when: Annotated[str | None, typer.Option("--when", help=f"The date ({TEI_FORMS}).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="Start of a span.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="End of a span.")] = None,
     not_before: Annotated[str | None, typer.Option("--not-before", help="Earliest possible.")]

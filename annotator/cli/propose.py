@@ -33,7 +33,12 @@ def propose_cli(
         with progress_bar("proposing", unit="words") as progress:
             report = ws.propose(sources or None, model=model, n_process=n_process,
                                 batch_size=batch_size, force=force, progress=progress)
-    for s in report.sources:
-        state = "unchanged, skipped" if s.skipped else f"{s.words} words"
-        typer.echo(f"{s.source_id}: {s.proposed} proposals ({state})", err=True)
+    lines = [f"{s.source_id}: {s.proposed} proposals "
+             f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})"
+             for s in report.sources]
+    if len(lines) == 1:  # one source: its line is the summary
+        typer.echo(f"{lines[0]} from {report.model}", err=True)
+        return
+    for line in lines:
+        typer.echo(line, err=True)
     typer.echo(f"{report.proposed} proposals from {report.model}", err=True)

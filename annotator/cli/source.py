@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from annotator.calendar import DAY_FORMS
 from annotator.cli._app import Typer, app
 from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done as _done
@@ -14,13 +15,12 @@ from annotator.cli._output import user_errors, workspace
 source_app = Typer(help="One source's settings: the date it was written.",
                          no_args_is_help=True)
 app.add_typer(source_app, name="source")
-_ISO = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 @source_app.command("date")
 def source_date_cli(
     source: SourceArg,
-    value: Annotated[str, typer.Argument(help=f"The date it was written ({_ISO}).")],
+    value: Annotated[str, typer.Argument(help=f"The date it was written ({DAY_FORMS}).")],
 ) -> None:
     """Set the date a source was written: its partial and relative dates lean on it (run
     'annotator propose' again) and its bibliography entry takes it."""

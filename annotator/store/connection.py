@@ -150,6 +150,12 @@ class Store:
         self.path = path
         self.conn = conn
 
+    @property
+    def place(self) -> Location:
+        """Where an act's refusal says it was refused: the store as the editor reads it from
+        the workspace, whose folder holds it (``annotator.sqlite``), never an absolute path."""
+        return Location(self.path.name)
+
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False) -> Store:
         p = Path(path)
