@@ -171,3 +171,42 @@ def test_markup_an_org_marked_in_another_file_is_no_person(ws, tmp_path):
     found = [(m.type, m.entity_id) for m in ws.mentions("news")
              if m.surface == "Frankfurter Zeitung"]
     assert found == [("org", "fz"), ("org", "fz")]
+
+
+def test_markup_an_author_the_edition_identifies_is_one_mention_nothing_inside(ws):
+    """``<author ref="pmb2121">Schnitzler, Arthur</author>`` in the back matter is the
+    edition's person: one confirmed mention of the whole name, no proposal inside it (was
+    "Schnitzler" and "Arthur" proposed apart)."""
+    sid = ws.add(SCHNITZLER).source.id
+    ws.propose()
+    text = ws.reading_text(sid)
+    authors = [m for m in ws.mentions(sid) if m.surface == "Schnitzler, Arthur"]
+    assert [(m.type, m.entity_id, m.provenance) for m in authors] == \
+        [("person", "pmb2121", "source")] * 2
+    inside = [m for m in ws.mentions(sid) if m.provenance != "source"
+              and any(a.start < m.end and m.start < a.end for a in authors)]
+    assert inside == []
+    assert all(text[m.start:m.end] == m.surface for m in authors)
+
+
+def test_markup_responsible_names_read_inverted_and_typed_by_the_register(ws, tmp_path):
+    """An author or editor whose pointer the store does not know is the person its inverted
+    name says ("Bahr, Hermann" is Hermann Bahr); an author pointing to an organisation of the
+    register is that organisation; an author holding a persName is that persName's mention."""
+    path = tmp_path / "bibl.xml"
+    path.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A'
+        '</title></titleStmt><publicationStmt><p>t</p></publicationStmt><sourceDesc><p>t</p>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><p>Works.</p><listBibl>'
+        '<bibl><author key="bahr1">Bahr, Hermann</author>: Wienerinnen.</bibl>'
+        '<bibl><author ref="#fz">Frankfurter Zeitung</author>: Jahrbuch.</bibl>'
+        '<bibl><author ref="#x"><persName ref="#hb">Hermann Bahr</persName></author>: Tagebuch.'
+        '</bibl><bibl><editor>Smith, John</editor>: Letters.</bibl></listBibl></body>'
+        '<back><listOrg><org xml:id="fz"><orgName>Frankfurter Zeitung</orgName></org></listOrg>'
+        '</back></text></TEI>', encoding="utf-8")
+    sid = ws.add(path).source.id
+    got = {m.surface: (m.type, m.entity_id) for m in ws.mentions(sid)}
+    assert got == {"Bahr, Hermann": ("person", "bahr1"), "Frankfurter Zeitung": ("org", "fz"),
+                   "Hermann Bahr": ("person", "hb")}  # an editor without a pointer: no mention
+    bahr = ws.entity("bahr1")
+    assert bahr.preferred == "Hermann Bahr"

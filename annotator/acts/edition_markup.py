@@ -1,7 +1,8 @@
 """Names and dates an edition already marked up in a TEI source become confirmed mentions.
 
 ``persName``, ``placeName``, ``orgName`` (and ``name`` or ``rs`` with ``@type``
-person/place/org) and ``date`` inside ``<text>`` are an editor's decisions made before annotator: each becomes a
+person/place/org), ``date`` and the person an ``author``, ``editor`` (``RESPONSIBLE``) names by
+``@ref``/``@key`` inside ``<text>`` are an editor's decisions made before annotator: each becomes a
 confirmed mention decided on its own (provenance ``source``), linked through ``@ref="#id"`` to
 the register entry of that id when there is one. Register lists in the source itself
 (``listPerson``, ``listPlace``, ``listOrg`` in the header, ``standOff`` or ``back``) are read
@@ -27,12 +28,12 @@ from annotator.acts.register import import_entries, read_entries, scheme_from_ur
 from annotator.acts.entity_edits import add_variant, set_authority, unique_entity_id
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import normalise_authority
-from annotator.entities.names import display_name, name_key, preferred_name
+from annotator.entities.names import display_name, name_forms, name_key, preferred_name
 from annotator.entities.pointers import Prefixes, local_id, pointers_of
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
 from annotator.store.mentions import mention_at
-from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource
+from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.text import trim
 
@@ -62,8 +63,30 @@ def _type_of(el: etree._Element) -> str | None:
     if q.localname in TAGS:
         return TAGS[q.localname]
     if q.localname in ("name", "rs"):
+        if q.localname == "name" and not el.get("type") and _responsible(el):
+            return "person"  # respStmt/name[@ref]
         return _NAME_TYPES.get((el.get("type") or "").lower())
+    if q.localname in RESPONSIBLE and _responsible(el):
+        return "person"
     return None
+
+
+def _responsible(el: etree._Element) -> bool:
+    """An author, editor... (``RESPONSIBLE``, or a respStmt's name) the edition identifies by
+    @ref/@key: the whole span is one mention, so nothing is proposed inside it, unless a name is
+    marked inside it (``<author><persName ref=...>`` is the persName's mention)."""
+    if not (el.get("ref") or el.get("key")):
+        return False
+    if etree.QName(el).localname == "name" and \
+            etree.QName(el.getparent()).localname != "respStmt":
+        return False
+    return not any(_type_of(d) not in (None, "date") for d in el.iterdescendants())
+
+
+def _is_responsible(el: etree._Element) -> bool:
+    """An ``author``/``editor``... (``_responsible``) rather than a name element."""
+    return etree.QName(el).localname in RESPONSIBLE or \
+        (etree.QName(el).localname == "name" and not el.get("type"))
 
 
 def _other_of(el: etree._Element) -> str | None:
@@ -165,8 +188,10 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 log.warning("%s:%s: date value not used: %s", parsed.path,
                             m.element.sourceline, err.message)
         else:
-            entity_id = _entity_of(rec, m, surface, pointers_of(m.element, prefixes), parsed,
-                                   made)
+            ptrs = pointers_of(m.element, prefixes)
+            if _is_responsible(m.element):  # an author may be an organisation the register has
+                m = _as_registered(conn, m, ptrs)
+            entity_id = _entity_of(rec, m, surface, ptrs, parsed, made)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
@@ -194,6 +219,23 @@ def _fullest_names(rec: Act, made: set[str]) -> None:
             rec.update("entities", {"id": eid}, {"preferred": best})
 
 
+def _as_registered(conn: sqlite3.Connection, m: Marked, ptrs: tuple[str, ...]) -> Marked:
+    """An author's, editor's... mention has the type of the entity its pointer means (a
+    corporate author is an organisation), a person where the store knows none."""
+    found = pointer_store.entity_of(conn, ptrs) or next(
+        ((p, t) for p in ptrs if (t := _type_of_entity(conn, p)) is not None), None)
+    type_ = found[1] if found is not None and found[1] in ("person", "place", "org") else "person"
+    return Marked(m.element, type_, m.start, m.end)
+
+
+def _natural(m: Marked, surface: str) -> str:
+    """The name an author's, editor's... mention is known by: "Schnitzler, Arthur", written
+    inverted as bibliographies do, is the person "Arthur Schnitzler" (``name_forms``)."""
+    if m.type != "person" or not _is_responsible(m.element):
+        return surface
+    return name_forms(surface)[-1]
+
+
 def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
                parsed: ParsedSource, made: set[str]) -> str:
     """The entity a marked-up name means: by its pointers first, by its surface only without.
@@ -207,6 +249,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
     no pointer identifies; else it is a new entity.
     """
     conn = rec.conn
+    name = _natural(m, surface)
     if ptrs:
         found = pointer_store.entity_of(conn, ptrs)
         if found is None:
@@ -220,7 +263,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
             log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
                      ptrs[0], found[1], m.type)
         else:  # a pointer nobody answers to yet: the one entity of this name no @ref claims
-            same = _named(conn, name_key(surface), m.type)
+            same = _named(conn, name_key(name), m.type)
             if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
                 add_variant(rec, same[0], surface)
                 pointer_store.add(rec, same[0], ptrs[:1])
@@ -228,7 +271,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
         own = local_id(ptrs[0])
         if own is not None and _type_of_entity(conn, own) is not None:
             own = None
-        new_id = _new_entity(rec, m, surface, own)
+        new_id = _new_entity(rec, m, surface, own, name)
         made.add(new_id)
         if found is None:
             pointer_store.add(rec, new_id, ptrs[:1])
@@ -240,23 +283,27 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
                 except AnnotatorError:
                     pass  # a URI of that host that is not an id: the pointer is kept anyway
         return new_id
-    same = _named(conn, name_key(surface), m.type)
+    same = _named(conn, name_key(name), m.type)
     free = [e for e in same if not pointer_store.of_entity(conn, e)]
     if len(same) == 1 or free:
         add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
         return same[0] if len(same) == 1 else free[0]
-    new_id = _new_entity(rec, m, surface)
+    new_id = _new_entity(rec, m, surface, None, name)
     made.add(new_id)
     return new_id
 
 
-def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None) -> str:
-    """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from the name."""
-    name = display_name(surface)
+def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None,
+                natural: str | None = None) -> str:
+    """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from the name
+    (``natural``, the surface read uninverted, where it is an author's)."""
+    name = display_name(natural or surface)
     new_id = own_id or unique_entity_id(rec.conn, m.type, name)
     rec.insert("entities", {"id": new_id, "type": m.type, "preferred": name,
                             "status": "proposed", "note": "", "created_at": now()})
     add_variant(rec, new_id, surface)
+    if name != display_name(surface):
+        add_variant(rec, new_id, name)
     return new_id
 
 

@@ -65,7 +65,7 @@ from annotator.store.bib import entries_of
 from annotator.store.decided import decided_entities, source_spans
 from annotator.store.entities import entities
 from annotator.store.sources import find_source
-from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text
+from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.textmap import TextMap
 from annotator.text import attrs, esc, slug
 
@@ -75,7 +75,8 @@ log = logging.getLogger(__name__)
 TAGS = {"person": "persName", "place": "placeName", "org": "orgName", "date": "date"}
 TYPES = {v: k for k, v in TAGS.items()}
 # Elements an edition may already mark a name or a date with: a mention with the span of one
-# of them is that element's (its tag is never written around it again).
+# of them is that element's (its tag is never written around it again); so is an author's,
+# an editor's... (``RESPONSIBLE``), which the source's markup makes a person's mention.
 NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement", "region",
                  "country", "bloc", "district", "geogName")
 DATE_ELEMENTS = ("date", "time")
@@ -325,7 +326,8 @@ class _Existing:
     id_node: dict[str, int] = field(default_factory=dict)
 
 
-_ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}" for n in (*NAME_ELEMENTS, *DATE_ELEMENTS, "seg"))
+_ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}"
+                     for n in (*NAME_ELEMENTS, *RESPONSIBLE, *DATE_ELEMENTS, "seg"))
 
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
@@ -659,7 +661,7 @@ class _Builder:
         by_key = self.ex.by_key
         chain = by_key.get((TAGS[type_], s, e))
         if chain is None:
-            for local in DATE_ELEMENTS if type_ == "date" else NAME_ELEMENTS:
+            for local in DATE_ELEMENTS if type_ == "date" else (*NAME_ELEMENTS, *RESPONSIBLE):
                 chain = by_key.get((local, s, e))
                 if chain is not None:
                     break

@@ -26,6 +26,10 @@ from annotator.errors import Location, SourceError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+# Elements of att.canonical that name who made or answers for a work, a person in practice:
+# with @ref/@key the edition identified them (<author ref="pmb2121">Schnitzler, Arthur</author>).
+# funder, sponsor, publisher are left out: they name bodies.
+RESPONSIBLE = ("author", "editor", "docAuthor", "principal", "actor")
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 # a DOCTYPE with an internal subset; quoted ids read whole (a '>' in one does not end it)
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[")
