@@ -796,3 +796,16 @@ def test_claims_errors_name_places_as_the_workspace_does(ref_ws):
     span = run(ref_ws, "claim", "add", SID, "--span", "0:999999")
     assert span.exit_code == 2
     assert span.stderr.startswith(f"sources/{SID}.xml: span 0:999999 "), span.stderr
+
+
+def test_claims_agent_is_the_paragraphs_own_not_the_salutations(ws, nlp, tmp_path):
+    """spaCy parses across the blank lines: "wrote" got the heading's first word as subject,
+    whose subtree holds "Hermann Bahr" of the salutation too, and the agent was Bahr."""
+    path = tmp_path / "letter.txt"
+    path.write_text("Letters\n\nDear Hermann Bahr,\n\nArthur Schnitzler wrote to me on 3 February "
+                    "1901 that the play would open in March.\n", encoding="utf-8")
+    sid = ws.add(path).source.id
+    ws.propose_claims(nlp=nlp)
+    text = ws.reading_text(sid)
+    [claim] = [c for c in ws.claims() if "wrote" in text[c.start:c.end]]
+    assert claim.agent == "Arthur Schnitzler"

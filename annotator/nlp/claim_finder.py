@@ -270,9 +270,11 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return trim(_text(doc), a, b)
 
 
-def _agent_of(head: Token) -> tuple[str, int, int]:
+def _agent_of(head: Token, unit: tuple[int, int] | None = None) -> tuple[str, int, int]:
     """The name an agent phrase stands for: the named entity in it if there is one, else the
-    phrase without its determiner; 'a study by Alexander Nekrich' -> 'Alexander Nekrich'."""
+    phrase without its determiner; 'a study by Alexander Nekrich' -> 'Alexander Nekrich'.
+    Only the phrase's tokens inside the claim ``unit`` (token indices) count: spaCy parses
+    across blank lines, so a phrase may reach back into a heading or a salutation."""
     doc = head.doc
     # "a study by X": the agent is X
     if head.lemma_.lower() in _WORK_NOUNS:
@@ -280,8 +282,10 @@ def _agent_of(head: Token) -> tuple[str, int, int]:
             if child.dep_ == "prep" and child.lower_ in ("by", "of"):
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        return _agent_of(obj)
+                        return _agent_of(obj, unit)
     sub = list(head.subtree)
+    if unit is not None:
+        sub = [t for t in sub if unit[0] <= t.i < unit[1]] or [head]
     lo, hi = sub[0].i, sub[-1].i + 1
     ents = [e for e in doc.ents if lo <= e.start and e.end <= hi and e.label_ == "PERSON"]
     if not ents:
@@ -310,13 +314,24 @@ def _speech_verbs(doc: Doc, s: int, e: int, quotes: Sequence[tuple[int, int]]) -
             and not _in_quote(t, quotes) and t.dep_ not in ("amod", "acomp")]
 
 
-def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
-            return child
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
+def _subject(verb: Token, unit: tuple[int, int]) -> Token | None:
+    """The verb's subject inside the claim ``unit`` (token indices).
+
+    spaCy parses across blank lines: "Dear Hermann Bahr,", then the paragraph "Arthur
+    Schnitzler wrote ..." may give "wrote" the heading's first word as subject, whose subtree
+    holds both names. A subject before the unit is none of its own: the unit's own subject
+    then, else the unit's word before the verb that heads out of the unit (its subject cut
+    off)."""
+    s, e = unit
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    own = [c for c in subjects if s <= c.i < e]
+    found = next((c for c in own if c.pos_ != "PRON"), None) or \
+        next((c for c in own if c.dep_ == "nsubj"), None)
+    if found is not None:
+        return found
+    if subjects:  # all before the unit
+        return next((t for t in verb.doc[s:verb.i] if not (s <= t.head.i < e)
+                     and t.pos_ in ("PROPN", "NOUN", "PRON")), None)
     # "... Stalin himself, in which the premier claimed": relcl verbs have their own nsubj
     return None
 
@@ -527,7 +542,7 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
             name, n0, n1 = _agent_of(passive)
             return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_} (passive)",
                                  confidence=CONFIDENCE["passive agent"])
-        subj = _subject(verb)
+        subj = _subject(verb, (s, e))
         said = verb.dep_ == "parataxis" or any(
             c.dep_ in _SAID and c.dep_ != "dobj" or
             (c.dep_ == "dobj" and c.lemma_.lower() in ("that", "this", "it"))
@@ -559,7 +574,7 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
                                  f"verb: {verb.lemma_}" + (f" ({described} = {who}?)" if who
                                                            else ""),
                                  candidate=who, confidence=CONFIDENCE["description"])
-        name, n0, n1 = _agent_of(subj)
+        name, n0, n1 = _agent_of(subj, (s, e))
         return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}",
                              confidence=CONFIDENCE["verb"])
     hedge = next((t for t in span if t.lower_ in HEDGES), None)
