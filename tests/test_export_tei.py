@@ -642,6 +642,15 @@ FULL_WORK = ("article", (("author", "Nekrich, Aleksandr M. and {Soviet Academy}"
                          ("langid", "russian"), ("urldate", "2024-01-31")))
 
 
+def _in_tei(bibls: str) -> etree._Element:
+    """A small TEI file whose standOff lists ``bibls``."""
+    doc = (f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
+           "</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
+           "</sourceDesc></fileDesc></teiHeader><text><body><p>x</p></body></text><standOff>"
+           f"<listBibl>{bibls}</listBibl></standOff></TEI>")
+    return etree.fromstring(doc.encode())
+
+
 @pytest.mark.parametrize(("key", "work"), [("nekrich:1997", FULL_WORK),
                                            ("israelyan2003", ("book", (("title", "T"),))),
                                            ("muller2000", ("book", (("title", "T"),
@@ -651,16 +660,46 @@ def test_export_tei_bibl_reads_back_exactly_and_is_valid(tei_schema, key, work):
     from annotator.export.tei import ncname
 
     lines = bibl_lines(key, work[0], work[1], ncname(key, "bib"), lambda n: n)
-    doc = (f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
-           "</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
-           "</sourceDesc></fileDesc></teiHeader><text><body><p>x</p></body></text><standOff>"
-           f"<listBibl>{''.join(lines)}</listBibl></standOff></TEI>")
-    root = etree.fromstring(doc.encode())
+    root = _in_tei(''.join(lines))
     assert tei_schema.validate(root), tei_schema.error_log.last_error
     bibl = root.find(f".//{TEI}bibl")
     assert bibl_key(bibl) == key
     assert read_bibl(bibl) == (work[0], dict(work[1]))
     assert list(read_bibl(bibl)[1]) == [f for f, _ in work[1]]  # field order kept
+
+
+LATEX_WORK = ("book", (("author", "Nekrich, Aleksandr M. and {Soviet Academy}"),
+                       ("title", "Pariahs, Partners, Predators: {German}--{Soviet} Relations, "
+                                 "1922--1941"),
+                       ("pages", "101--120"), ("url", "https://example.org/a_b--c")))
+LETTER = ("misc", (("title", "Letter to Engels"), ("date", "1891-12-24"), ("year", "1891")))
+
+
+@pytest.mark.parametrize(("work", "texts", "dates", "bibtex"), [
+    (LATEX_WORK, ["Nekrich, Aleksandr M.", "Soviet Academy",
+                  "Pariahs, Partners, Predators: German–Soviet Relations, 1922–1941",
+                  "101–120"], [], True),
+    (LETTER, ["Letter to Engels"], [("date", "1891-12-24")], False),
+    (("misc", (("title", "Letter"), ("year", "1891"), ("date", "1891-12-24"))),
+     ["Letter"], [("date", "1891-12-24")], True),  # order only the note keeps
+    (("misc", (("title", "Letter"), ("date", "1891-12-24"), ("year", "1892"))),
+     ["Letter"], [("date", "1891-12-24"), ("year", "1892")], False)])
+def test_export_tei_bibl_shows_plain_text_and_reads_back_exactly(tei_schema, work, texts,
+                                                                  dates, bibtex):
+    """What people read has no BibTeX markup; the exact values come back from the note."""
+    from annotator.bibliography.tei_bibl import bibl_lines, read_bibl
+
+    lines = bibl_lines("nekrich1997", work[0], work[1], "nekrich1997", lambda n: n)
+    root = _in_tei(chr(10).join(lines))
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    bibl = root.find(f".//{TEI}bibl")
+    shown = [el.text for el in bibl if el.tag not in (f"{TEI}note", f"{TEI}date", f"{TEI}ptr")]
+    assert shown == texts
+    assert [(d.get("type"), d.get("when")) for d in bibl.iter(f"{TEI}date")] == dates
+    notes = [n for n in bibl.iter(f"{TEI}note") if n.get("type") == "bibtex"]
+    assert len(notes) == bibtex
+    assert read_bibl(bibl) == (work[0], dict(work[1]))
+    assert list(read_bibl(bibl)[1].items()) == list(work[1])  # field order kept
 
 
 @pytest.mark.parametrize("name", REAL)

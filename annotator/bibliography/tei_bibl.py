@@ -1,8 +1,9 @@
-"""A bibliography entry as a TEI ``<bibl>`` and back, every field kept.
+"""A bibliography entry as a TEI ``<bibl>`` for people, and back, every field kept.
 
 The export lists the works its claims cite in ``standOff/listBibl``; added to another
-workspace, the file must bring back the same entries. The mapping is one element per field,
-marked where TEI has no element of its own, so reading inverts writing exactly:
+workspace, the file must bring back the same entries. Each field is one element holding its
+text for people (``latex.plain``: ``{German}--{Soviet}`` reads "German–Soviet"), marked where
+TEI has no element of its own:
 
 =====================  ============================================================
 author, editor         one ``<author>``/``<editor>`` per name (BibTeX ``and`` lists)
@@ -12,7 +13,9 @@ title                  ``<title level="m|a|j|s">`` (by entry type), journaltitle
                        type="booktitle">``, series ``<title level="s">``, subtitle
                        ``<title type="sub">``
 publisher, location    ``<publisher>``, ``<pubPlace>``
-date, year, urldate    ``<date type="date|year|urldate" when="...">``
+date, year, urldate    ``<date type="date|year|urldate" when="...">``; a ``year`` that is
+                       its ``date``'s year says nothing more (biber keeps one of them): no
+                       element of its own, read back from the date
 volume, number, pages  ``<biblScope unit="volume|issue|page">``
 doi, isbn, issn        ``<idno type="DOI|ISBN|ISSN">``
 url                    ``<ptr target="..."/>``
@@ -22,18 +25,30 @@ anything else          ``<note type="<field>">`` (``note`` itself too)
 The entry type is ``@type`` and the citation key the ``xml:id``; a key that is not a valid
 xml:id (``Nekrich:1997``) gets a valid one and ``<idno type="key">`` with the key itself.
 
+Where those elements do not give back the stored values (LaTeX the text for people drops:
+protective braces, ``--``, ``\\emph``; a year and date that differ only so), the ``<bibl>``
+ends with ``<note type="bibtex">``: the whole entry as BibLaTeX, which the reader takes
+instead. A typed ``note`` is plain TEI P5 that any reader can show, hide (by ``@type``) or
+paste into a .bib file, and it travels with the ``<bibl>``: a pointer to the .bib export would
+lose the exact values when the TEI file is added alone, ``idno`` is for identifiers, and
+``xenoData`` (TEI's place for non-TEI metadata) is allowed only in the ``teiHeader``.
+
 DOCS: docs/export.md#annotated-tei
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from lxml import etree
 
+from annotator.bibliography.blocks import split
 from annotator.bibliography.entries import split_names
+from annotator.bibliography.latex import plain
+from annotator.bibliography.library import VERBATIM
 from annotator.calendar import iso_date
-from annotator.tei.parse import TEI_NS, XML_ID
+from annotator.tei.parse import TEI_NS, XML_ID, parse_xml
 from annotator.text import attrs, esc
 
 _T = f"{{{TEI_NS}}}"
@@ -50,42 +65,69 @@ _DATES = ("date", "year", "urldate")
 def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id: str,
                q: Callable[[str], str]) -> list[str]:
     """The ``<bibl>`` of one entry, as lines indented in steps of two spaces."""
+    body = _field_lines(type_, fields, q)
+    if list(_read_fields(_parsed(type_, fields)).items()) != [(f, v) for f, v in fields if v]:
+        body.append(f"  <{q('note')}{attrs([('type', 'bibtex')])}>@{esc(type_)}{{{esc(key)},")
+        body.extend(f"    {f} = {{{esc(v)}}}," for f, v in fields if v)
+        body.append(f"  }}</{q('note')}>")
+    out = [f"<{q('bibl')}{attrs([('xml:id', xml_id), ('type', type_)])}>"]
+    if key != xml_id:
+        out.append(f"  <{q('idno')}{attrs([('type', 'key')])}>{esc(key)}</{q('idno')}>")
+    return [*out, *body, f"</{q('bibl')}>"]
+
+
+def _field_lines(type_: str, fields: tuple[tuple[str, str], ...],
+                 q: Callable[[str], str]) -> list[str]:
+    """One element per field, its text for people (verbatim fields as they are)."""
     def el(name: str, text: str, *pairs: tuple[str, str | None]) -> str:
         return f"  <{q(name)}{attrs(pairs)}>{esc(text)}</{q(name)}>"
 
-    out = [f"<{q('bibl')}{attrs([('xml:id', xml_id), ('type', type_)])}>"]
-    if key != xml_id:
-        out.append(el("idno", key, ("type", "key")))
+    given = dict(fields)
+    out: list[str] = []
     for field, value in fields:
         if not value:
             continue
+        text = value if field in VERBATIM else plain(value)
         if field in ("author", "editor", "translator"):
             tag = "author" if field == "author" else "editor"
             role = "translator" if field == "translator" else None
-            out.extend(el(tag, n, ("role", role)) for n in split_names(value))
+            out.extend(el(tag, plain(n), ("role", role)) for n in split_names(value))
         elif field == "title":
-            out.append(el("title", value, ("level", _LEVEL.get(type_.lower()))))
+            out.append(el("title", text, ("level", _LEVEL.get(type_.lower()))))
         elif field in _TITLES:
             level, kind = _TITLES[field]
-            out.append(el("title", value, ("level", level), ("type", kind)))
+            out.append(el("title", text, ("level", level), ("type", kind)))
         elif field == "publisher":
-            out.append(el("publisher", value))
+            out.append(el("publisher", text))
         elif field == "location":
-            out.append(el("pubPlace", value))
+            out.append(el("pubPlace", text))
+        elif field == "year" and value == _year_of(given.get("date", "")):
+            continue  # the date's own year: its <date> says it
         elif field in _DATES:
             parts = iso_date(value)  # a real single date: TEI's @when takes no range
             when = value if parts is not None and len(parts) == 1 else None
-            out.append(el("date", value, ("type", field), ("when", when)))
+            out.append(el("date", text, ("type", field), ("when", when)))
         elif field in _SCOPES:
-            out.append(el("biblScope", value, ("unit", _SCOPES[field])))
+            out.append(el("biblScope", text, ("unit", _SCOPES[field])))
         elif field in _IDNOS:
-            out.append(el("idno", value, ("type", _IDNOS[field])))
+            out.append(el("idno", text, ("type", _IDNOS[field])))
         elif field == "url":
             out.append(f"  <{q('ptr')}{attrs([('target', value)])}/>")
         else:
-            out.append(el("note", value, ("type", field)))
-    out.append(f"</{q('bibl')}>")
+            out.append(el("note", text, ("type", field)))
     return out
+
+
+def _parsed(type_: str, fields: tuple[tuple[str, str], ...]) -> etree._Element:
+    """The field elements as a tree, to see what reading them gives back."""
+    lines = _field_lines(type_, fields, lambda n: n)
+    return parse_xml(f'<bibl xmlns="{TEI_NS}">{"".join(lines)}</bibl>'.encode(), Path("bibl"))
+
+
+def _year_of(date: str) -> str | None:
+    """The year of a stored ``date`` that has one (``1891-12-24``, ``1891/1892``: 1891)."""
+    parts = iso_date(date.split("/")[0]) if date else None
+    return date[:4] if parts else None
 
 
 def bibl_key(el: etree._Element) -> str | None:
@@ -97,7 +139,21 @@ def bibl_key(el: etree._Element) -> str | None:
 
 
 def read_bibl(el: etree._Element) -> tuple[str, dict[str, str]]:
-    """(entry type, fields) of a ``<bibl>`` written by ``bibl_lines``: the exact inverse."""
+    """(entry type, fields) of a ``<bibl>`` written by ``bibl_lines``: the exact inverse.
+
+    Its ``<note type="bibtex">`` when it has one, else its elements (exports before the
+    note, and entries whose elements say every value exactly).
+    """
+    for child in el.iterchildren(f"{_T}note"):
+        if child.get("type") == "bibtex":
+            blocks = [b for b in split(child.text or "") if b.kind == "entry"]
+            if blocks:
+                return blocks[0].type, {f.name: "".join(t for _, t in f.parts)
+                                        for f in blocks[0].fields}
+    return el.get("type") or "misc", _read_fields(el)
+
+
+def _read_fields(el: etree._Element) -> dict[str, str]:
     fields: dict[str, str] = {}
     scopes = {v: k for k, v in _SCOPES.items()}
     idnos = {v: k for k, v in _IDNOS.items()}
@@ -121,6 +177,9 @@ def read_bibl(el: etree._Element) -> tuple[str, dict[str, str]]:
             fields["location"] = text
         elif name == "date":
             fields[child.get("type") or "date"] = text
+            year = _year_of(text) if child.get("type") == "date" else None
+            if year:
+                fields["year"] = year  # placed after the date: its field order is lost
         elif name == "biblScope":
             fields[scopes.get(child.get("unit", ""), child.get("unit", ""))] = text
         elif name == "idno" and child.get("type") == "key":
@@ -129,6 +188,6 @@ def read_bibl(el: etree._Element) -> tuple[str, dict[str, str]]:
             fields[idnos.get(child.get("type", ""), (child.get("type") or "idno").lower())] = text
         elif name == "ptr":
             fields["url"] = child.get("target", "")
-        elif name == "note":
+        elif name == "note" and child.get("type") != "bibtex":
             fields[child.get("type") or "note"] = text
-    return el.get("type") or "misc", fields
+    return fields
