@@ -65,7 +65,7 @@ START_UP = ("import sys, runpy; unused = set(sys.argv[1].split(','))\n"
 
 
 @pytest.mark.parametrize("args,unused", [
-    (["--help"], "spacy,thinc,pydantic,rich"),
+    (["--help"], "spacy,thinc,pydantic,rich,lxml"),
     (["entities", "-f", "json"], "spacy,thinc,pydantic,rich"),
     (["history", "--limit", "3", "--format", "csv"], "spacy,thinc,pydantic,rich"),
     (["entities", "--type", "person"], "spacy,thinc,pydantic"),  # a short table draws with rich
