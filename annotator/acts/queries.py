@@ -10,9 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotator.acts import similar as suggestions
 from annotator.acts.context import ActContext
-from annotator.acts.undo import history
 from annotator.config import Settings
 from annotator.errors import DecisionError
 from annotator.filters import chosen
@@ -87,11 +85,13 @@ def mention_gone(ctx: ActContext, mention_id: int | str) -> bool:
     back); a proposal past the newest that proposing again dropped is not told apart from one
     that never was.
     """
+    from annotator.acts import undo  # the log's reading: the desk's, not every listing's
+
     mid = row_id(mention_id, "mention:")
     if mid is None or rows_of.mention_row(ctx.store.conn, mid) is not None:
         return False
     return mid <= rows_of.highest_id(ctx.store.conn) or \
-        bool(history(ctx.store, target=f"mention:{mid}", limit=1))
+        bool(undo.history(ctx.store, target=f"mention:{mid}", limit=1))
 
 
 def mention_marks(ctx: ActContext, source_id: str) -> list[tuple[int, int, int, str, str]]:
@@ -207,6 +207,8 @@ def similar(ctx: ActContext, entity_id: str, *, limit: int | None = None
     each with the reason in words (a shared name, a family name ending the other's full name,
     the same authority id, a place's or organisation's name written another way): merge
     suggestions, ``merge(entity_id, s.other.id)``. DOCS: docs/review.md#merge-suggestions"""
+    from annotator.acts import similar as suggestions  # the review's, not every listing's
+
     return list(suggestions.similar(ctx.store, entity(ctx, entity_id, counts=False),
                                     limit=limit))
 
@@ -217,5 +219,7 @@ def merge_suggestions(ctx: ActContext, *, type: str | Iterable[str] | None = Non
     ``s.entity`` into ``s.other`` (the register entry, else the fuller name). ``status``:
     pairs with at least one entity of these statuses; ``type`` and ``status`` as in
     ``entities``. DOCS: docs/review.md#merge-suggestions"""
+    from annotator.acts import similar as suggestions  # the review's, not every listing's
+
     return suggestions.pairs(ctx.store, types=chosen(type, ENTITY_TYPES, "type"),
                              statuses=chosen(status, ENTITY_STATUSES, "status"))
