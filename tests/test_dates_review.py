@@ -140,6 +140,7 @@ def test_dates_review_set_help_names_the_forms_it_takes(letter_ws):
     """--when takes TEI's yearless values too: its help says so, and so does a refusal."""
     helped = " ".join(run(letter_ws, "date", "set", "--help").output.split())
     assert "YYYY, YYYY-MM, YYYY-MM-DD, or without a year --MM, --MM-DD or ---DD" in helped
+    assert helped.count("(the forms --when takes)") == 4  # --from, --to, --not-before/after
     may = _dates(letter_ws)["the 2d of May"]
     bad = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "May")
     assert bad.exit_code == 2 and "--MM-DD or ---DD)" in bad.stderr and "[D013]" in bad.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,17 +15,20 @@ date_app = Typer(help="Correct one date mention's value.", no_args_is_help=True)
 app.add_typer(date_app, name="date")
 
 
+def _bound(flag: str, what: str) -> Any:
+    """An option of a span's or a range's end: it takes what --when takes."""
+    return typer.Option(flag, help=f"{what} (the forms --when takes).")
+
+
 @date_app.command("set")
 def date_set_cli(
     mention: Annotated[str, typer.Argument(help="The date mention: mention:<id> or <id>.")],
     *,
     when: Annotated[str | None, typer.Option("--when", help=f"The date ({TEI_FORMS}).")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Start of a span.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="End of a span.")] = None,
-    not_before: Annotated[str | None, typer.Option("--not-before", help="Earliest possible.")]
-    = None,
-    not_after: Annotated[str | None, typer.Option("--not-after", help="Latest possible.")]
-    = None,
+    from_: Annotated[str | None, _bound("--from", "Start of a span")] = None,
+    to: Annotated[str | None, _bound("--to", "End of a span")] = None,
+    not_before: Annotated[str | None, _bound("--not-before", "Earliest possible")] = None,
+    not_after: Annotated[str | None, _bound("--not-after", "Latest possible")] = None,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
     """Give a date mention the right value; it is confirmed with it."""
