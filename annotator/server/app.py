@@ -20,7 +20,7 @@ import logging
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -240,14 +240,28 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     session = _undoable(desk, _session(request.query_params.get("session", "")))
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
                      counts=counts, claim_kinds=CLAIM_KINDS, source_id=sid, oob=False,
-                     session=",".join(map(str, session)),
-                     undoable=desk.ws.decision(session[-1]) if session else None)
+                     session=_kept(session), undoable=_last(desk, session))
 
 
 def _session(text: str) -> list[int]:
     """The decisions made on a page (``session``: ids, oldest first), as the queue keeps them:
     ``u`` takes back the last one."""
     return [i for i in map(row_id, text.split(",")) if i is not None][-SESSION_UNDO:]
+
+
+def _kept(session: Sequence[int]) -> str:
+    """The page's decisions as its address and forms carry them (``session``)."""
+    return ",".join(map(str, session[-SESSION_UNDO:]))
+
+
+def _last(desk: Desk, session: Sequence[int]) -> Decision | None:
+    """The decision ``u`` takes back, named on its button."""
+    return desk.ws.decision(session[-1]) if session else None
+
+
+def _made(desk: Desk, form: Form, decision_id: int) -> list[int]:
+    """The page's decisions (its ``session`` less those undone since) and the one just made."""
+    return [*_undoable(desk, _session(form.get("session", ""))), decision_id]
 
 
 def _undoable(desk: Desk, session: list[int]) -> list[int]:
@@ -273,7 +287,7 @@ def _page_undo(desk: Desk, session: list[int]) -> tuple[Decision | None, list[in
     except DecisionError as err:
         if err.code != "D008":
             raise
-        now = desk.ws.decision(rest[-1]) if rest else None
+        now = _last(desk, rest)
         offer = (f"u now offers this page's decision {now.id} ({now.act} {now.target})" if now
                  else "nothing else decided on this page is left to undo")
         err.hint = f"{err.hint}; {offer}" if err.hint else offer
@@ -283,17 +297,20 @@ def _page_undo(desk: Desk, session: list[int]) -> tuple[Decision | None, list[in
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
                session: list[int]) -> Response:
     """An answer to an act from the reading view, with the page's undo bar (naming the last
-    decision made on the page) and its address keeping them: a reload can still undo."""
-    session = _undoable(desk, session)
-    kept = ",".join(map(str, session[-SESSION_UNDO:]))
+    decision made on the page) and its address keeping them: a reload can still undo.
+    ``session``: the page's decisions not undone (``_made``, ``_page_undo``)."""
     bar = desk.env.get_template("_undo_bar.html").render(
-        source_id=source_id, session=kept, oob=True,
-        undoable=desk.ws.decision(session[-1]) if session else None)
+        source_id=source_id, session=_kept(session), oob=True, undoable=_last(desk, session))
     resp.body = bytes(resp.body) + bar.encode()
     resp.headers["content-length"] = str(len(resp.body))
-    resp.headers["HX-Replace-Url"] = f"/s/{quote(source_id)}" + (
-        "?" + urlencode({"session": kept}) if kept else "")
+    resp.headers["HX-Replace-Url"] = _reading_address(source_id, session)
     return resp
+
+
+def _reading_address(source_id: str, session: Sequence[int]) -> str:
+    """The reading view's address, keeping the page's decisions."""
+    kept = _kept(session)
+    return f"/s/{quote(source_id)}" + ("?" + urlencode({"session": kept}) if kept else "")
 
 
 def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
@@ -315,9 +332,7 @@ def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
     done = (f"Undid decision {undone.undoes} ({undone.payload.get('act', '')} "
             f"{undone.target}).")
     if not request.headers.get("hx-request"):
-        query = urlencode({"session": ",".join(map(str, session))}) if session else ""
-        return RedirectResponse(f"/s/{quote(sid)}" + (f"?{query}" if query else ""),
-                                status_code=303)
+        return RedirectResponse(_reading_address(sid, session), status_code=303)
     html, _, counts = _reading_html(desk, sid)
     tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
     said = f'<div class="message ok" role="status">{escape(done)}</div>'
@@ -369,7 +384,7 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
                                                           oob=True)
     resp = HTMLResponse(html)
     resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
-    return _with_undo(desk, request, resp, sid, [*_session(form.get("session", "")), decision])
+    return _with_undo(desk, request, resp, sid, _made(desk, form, decision))
 
 
 def mention_panel(desk: Desk, request: Request, form: Form) -> Response:
@@ -450,8 +465,7 @@ def _panel_and_text(desk: Desk, request: Request, form: Form, decision: Decision
     tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
     resp.body = bytes(resp.body) + (f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'
                                      + tally).encode()
-    return _with_undo(desk, request, resp, source_id,
-                      [*_session(form.get("session", "")), decision.id])
+    return _with_undo(desk, request, resp, source_id, _made(desk, form, decision.id))
 
 
 def mention_date(desk: Desk, request: Request, form: Form) -> Response:
@@ -485,14 +499,13 @@ def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
 
 # -- the entity queue ----------------------------------------------------------------------------
 def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
-               session: str = "", show: str = "") -> Response:
+               session: Sequence[int] = (), show: str = "") -> Response:
     """One candidate entity at a time, most mentions first, as in the terminal review;
     ``show``: this one first if it is still to decide (the entity a merge kept)."""
     if request.method == "GET":
         done = request.query_params.get("done", "")[:300]
         show = request.query_params.get("show", "")
-        session = ",".join(map(str, _undoable(desk, _session(
-            request.query_params.get("session", "")))))
+        session = _undoable(desk, _session(request.query_params.get("session", "")))
     type_ = (form.get("type") if request.method == "POST"
              else request.query_params.get("type")) or None
     if type_ is not None and type_ not in ENTITY_TYPES:
@@ -514,15 +527,19 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     # each offered entity's state token as drawn: a merge is refused if either side changed
     tokens = {s.other.id: s.other_state for s in cand.similar} if cand else {}
     tokens |= {m.id: desk.ws.state_token(m.id) for m in merge_into[:9] if m.id not in tokens}
-    more = "/queue?" + urlencode({k: v for k, v in (("type", type_ or ""), ("session", session),
-                                                    ("shown", "all")) if v})
+    more = _queue_address(type_ or "", session, shown="all")
     # the decision u takes back, named on its button as the reading view's is
-    last = row_id(session.rsplit(",", 1)[-1]) if session else None
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
                      merge_offers=offers, merge_into=merge_into, tokens=tokens, more=more,
-                     done=done, session=session, render=next(desk.renders), nav="queue",
-                     type=type_ or "",
-                     undoable=desk.ws.decision(last) if last is not None else None)
+                     done=done, session=_kept(session), render=next(desk.renders),
+                     nav="queue", type=type_ or "", undoable=_last(desk, session))
+
+
+def _queue_address(type_: str, session: Sequence[int], **more: str) -> str:
+    """The queue's address, keeping its type filter and the page's decisions."""
+    return "/queue?" + urlencode({k: v for k, v in (("type", type_),
+                                                    ("session", _kept(session)),
+                                                    *more.items()) if v})
 
 
 def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
@@ -534,7 +551,7 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     """
     act, eid = form.get("act", ""), form.get("entity", "")
     expected = form.get("expected") or None
-    session = [i for i in map(row_id, form.get("session", "").split(",")) if i is not None]
+    session = _session(form.get("session", ""))
     show = ""  # the entity a merge kept: the next card if it is still to decide
     if act == "undo":
         if not session:
@@ -590,17 +607,13 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
                               location=Location("/queue"), code="W114")
-        session = [*_undoable(desk, session), d.id]
-    kept = ",".join(str(i) for i in session[-SESSION_UNDO:])
+        session = _made(desk, form, d.id)
     if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
-        query = {"done": done, "session": kept, **({"type": form["type"]}
-                                                    if form.get("type") else {}),
-                 **({"show": show} if show else {})}
-        return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
-    resp = queue_page(desk, request, form, done=done, session=kept, show=show)
+        return RedirectResponse(_queue_address(form.get("type", ""), session, done=done,
+                                               show=show), status_code=303)
+    resp = queue_page(desk, request, form, done=done, session=session, show=show)
     # the address keeps this page's decisions: a reload (or coming back) can still undo them
-    resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
-        {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
+    resp.headers["HX-Replace-Url"] = _queue_address(form.get("type", ""), session)
     return resp
 
 
@@ -616,14 +629,12 @@ def _queue_refused(desk: Desk, request: Request, form: Form, err: DecisionError,
     left, so the next ``u`` takes back the one before."""
     if not request.headers.get("hx-request"):
         raise err
-    kept = ",".join(map(str, session[-SESSION_UNDO:]))
     resp = desk.fail(request, err)
-    card = queue_page(desk, request, form, session=kept)
+    card = queue_page(desk, request, form, session=session)
     resp.body = bytes(resp.body) + (b'<div id="queue" hx-swap-oob="innerHTML">' + bytes(card.body)
                                     + b"</div>")
     resp.headers["content-length"] = str(len(resp.body))
-    resp.headers["HX-Replace-Url"] = "/queue?" + urlencode(
-        {k: v for k, v in (("type", form.get("type", "")), ("session", kept)) if v})
+    resp.headers["HX-Replace-Url"] = _queue_address(form.get("type", ""), session)
     return resp
 
 
