@@ -81,7 +81,7 @@ def last_undoable(store: Store) -> Decision | None:
     """The decision a plain ``undo`` would take back now (None: nothing to undo): a page names
     it, and its undo button takes back that one, not whatever came after the page was drawn."""
     row = _last_undoable(store.conn)
-    return None if row is None else log.decision(store.conn, row["id"])
+    return None if row is None else log.decision_from_row(row)
 
 
 def decision(store: Store, decision_id: int) -> Decision | None:
