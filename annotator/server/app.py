@@ -589,21 +589,21 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             born = desk.ws.entity(desk.ws.mention(mids[0]).entity_id or "")
             done = (f"Split {len(mids)} mention{'s' * (len(mids) != 1)} off {name} into "
                     f"{born.preferred} ({born.id}).")
-        elif act.startswith("merge:") or act == "merge-into":
-            into = desk.ws.entity(act.split(":", 1)[1]) if act != "merge-into" else \
+        elif act.startswith(("merge:", "merge-here:")) or act == "merge-into":
+            # m: the card's entity into the other; M (merge-here): the other into the card's
+            other = desk.ws.entity(act.split(":", 1)[1]) if act != "merge-into" else \
                 _entity_named(desk, form.get("into", ""), desk.ws.entity(eid).type)
-            d = desk.ws.merge(eid, into.id, expected=expected,
-                              expected_into=form.get(f"expected:{into.id}") or None)
-            done = f"Merged {name} into {into.preferred}; kept {into.preferred} ({into.id})."
+            theirs = form.get(f"expected:{other.id}") or None  # its token as the card drew it
+            if act.startswith("merge-here:"):
+                d = desk.ws.merge(other.id, eid, expected=theirs, expected_into=expected)
+                done = f"Merged {other.preferred} ({other.id}) into {name}; kept {name} ({eid})."
+                show = eid
+            else:
+                d = desk.ws.merge(eid, other.id, expected=expected, expected_into=theirs)
+                done = (f"Merged {name} into {other.preferred}; kept {other.preferred} "
+                        f"({other.id}).")
+                show = other.id
             done += _merge_note(d)
-            show = into.id
-        elif act.startswith("merge-here:"):
-            other = desk.ws.entity(act.split(":", 1)[1])
-            d = desk.ws.merge(other.id, eid, expected=form.get(f"expected:{other.id}") or None,
-                              expected_into=expected)
-            done = f"Merged {other.preferred} ({other.id}) into {name}; kept {name} ({eid})."
-            done += _merge_note(d)
-            show = eid
         else:
             raise ServerError(f"unknown act '{act}'", hint="use the keys shown on the card",
                               location=Location("/queue"), code="W114")
