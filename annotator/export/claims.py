@@ -28,6 +28,7 @@ import csv
 import html
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,14 +105,20 @@ def _passages(ctx: ActContext, claims: list[ClaimRow]) -> dict[int, str]:
     return out
 
 
-_REL_ORDER = {"supports": 0, "contradicts": 1, "mentions": 2}
-
-
 def _links(claim: ClaimRow) -> list[Link]:
     """The links a table shows: confirmed ones (suggestions are not yet a source), supports
     first, then contradicts, then mentions."""
     return sorted((link for link in claim.links if link.status == "confirmed"),
-                  key=lambda link: _REL_ORDER.get(link.rel, 3))
+                  key=lambda link: RELS.index(link.rel) if link.rel in RELS else len(RELS))
+
+
+def _cells(claim: ClaimRow, cell: Callable[[Link], str]) -> dict[str, list[str]]:
+    """The links a table shows, each as ``cell`` writes it, under its relation: a column
+    each in every format (reviewers filter by it)."""
+    out: dict[str, list[str]] = {rel: [] for rel in RELS}
+    for link in _links(claim):
+        out[link.rel].append(cell(link))
+    return out
 
 
 def _target(table: Table, link: Link) -> str:
@@ -123,11 +130,10 @@ def _target(table: Table, link: Link) -> str:
 
 
 def _by_rel(table: Table, claim: ClaimRow) -> dict[str, str]:
-    """A cell per relation (reviewers filter by it): its works and passages, with loci."""
-    out: dict[str, list[str]] = {rel: [] for rel in RELS}
-    for link in _links(claim):
-        out[link.rel].append(_target(table, link) + (f" ({link.locus})" if link.locus else ""))
-    return {rel: "; ".join(cells) for rel, cells in out.items()}
+    """A cell per relation: its works and passages, with loci."""
+    cells = _cells(claim, lambda link: _target(table, link)
+                   + (f" ({link.locus})" if link.locus else ""))
+    return {rel: "; ".join(texts) for rel, texts in cells.items()}
 
 
 def _row(table: Table, c: ClaimRow) -> dict[str, str]:
@@ -162,15 +168,16 @@ def _md_text(text: str) -> str:
 def _citations(table: Table, claim: ClaimRow) -> dict[str, str]:
     """Pandoc citations of a claim's works and passages (by their source's key, with where
     the passage is), one cell per relation: ``[@key, p. 3; @other]``."""
-    groups: dict[str, list[str]] = {rel: [] for rel in RELS}
-    for link in _links(claim):
+    def cite(link: Link) -> str:
         if link.bib_key is not None:
-            cite, locus = f"@{link.bib_key}", link.locus
+            key, locus = link.bib_key, link.locus
         else:
-            cite = f"@{table.source(link.target_source_id or '')}"
+            key = table.source(link.target_source_id or "")
             locus = table.passages.get(link.id, f"{link.target_start}-{link.target_end}")
-        groups[link.rel].append(cite + (f", {_md_text(locus)}" if locus else ""))
-    return {rel: f"[{'; '.join(cites)}]" if cites else "" for rel, cites in groups.items()}
+        return f"@{key}" + (f", {_md_text(locus)}" if locus else "")
+
+    return {rel: f"[{'; '.join(cites)}]" if cites else ""
+            for rel, cites in _cells(claim, cite).items()}
 
 
 def to_markdown(table: Table) -> str:
@@ -238,15 +245,14 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
             + "".join(f"<th>{h}</th>" for h in ("claim", "source", "location", "text", "kind",
                                                 "status", "agent", *RELS))
             + "</tr></thead>", "<tbody>"]
+    def cell(link: Link) -> str:
+        locus = f" ({e(link.locus)})" if link.locus else ""
+        if link.bib_key is not None:
+            return f'<a href="#work-{e(link.bib_key)}">{e(link.bib_key)}</a>{locus}'
+        return f"{e(_target(table, link))}{locus}"
+
     for cl in table.claims:
-        cells: dict[str, list[str]] = {rel: [] for rel in RELS}
-        for link in _links(cl):
-            locus = f" ({e(link.locus)})" if link.locus else ""
-            if link.bib_key is not None:
-                cells[link.rel].append(f'<a href="#work-{e(link.bib_key)}">'
-                                       f"{e(link.bib_key)}</a>{locus}")
-            else:
-                cells[link.rel].append(f"{e(_target(table, link))}{locus}")
+        cells = _cells(cl, cell)
         out.append(f'<tr id="claim-{cl.id}"><td class="n">{cl.id}</td>'
                    f"<td><code>{e(table.source(cl.source_id))}</code></td>"
                    f"<td>{e(cl.location)}</td><td class=\"text\">{e(cl.text)}</td>"
