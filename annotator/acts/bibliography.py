@@ -105,7 +105,7 @@ def entries(store: Store, query: str | None = None) -> list[BibEntry]:
     return found
 
 
-_DOI = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_DOI = re.compile(bib_mod.DOI_PREFIX + r"?(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _ADD = "add the work with 'annotator bib add FILE.bib'"
 
 

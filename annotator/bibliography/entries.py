@@ -37,6 +37,11 @@ _STOP = frozenset({"a", "an", "the", "on", "of", "in", "and", "for", "to", "at",
                    "with", "der", "die", "das", "le", "la", "les", "un", "une", "el", "los"})
 
 
+# What comes before a DOI as people copy it ('doi:10.1000/x', 'https://doi.org/10.1000/x'):
+# the DOI is what follows (a lookup by DOI, CSL's DOI field)
+DOI_PREFIX = r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)"
+
+
 # -- reading .bib files -----------------------------------------------------------------------
 def read_library(paths: Sequence[str | Path], *, origins: Sequence[str] | None = None,
                  known: Iterable[BibEntry] = ()) -> tuple[list[BibEntry], list[Problem]]:

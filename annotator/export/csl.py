@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.entries import forenames, is_literal, split_names, surname
+from annotator.bibliography.entries import (DOI_PREFIX, forenames, is_literal, split_names,
+                                            surname)
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
@@ -124,7 +125,7 @@ LANGUAGES = {"english": "en", "american": "en-US", "usenglish": "en-US", "britis
              "esperanto": "eo", "sanskrit": "sa", "bengali": "bn", "tamil": "ta",
              "urdu": "ur", "yiddish": "yi", "mongolian": "mn", "kurmanji": "kmr",
              "interlingua": "ia", "occitan": "oc", "romansh": "rm", "breton": "br"}
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_DOI_PREFIX = re.compile(f"^{DOI_PREFIX}", re.I)
 
 
 def names(value: str) -> list[dict[str, str]]:
