@@ -626,8 +626,8 @@ class _Builder:
         own = self.data.own_pointers.get(ent.id)
         if own is not None:
             return own
-        uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
-        if uri is not None or self.register == "none":
+        to_record, uri = self._record(ent)
+        if to_record:
             return ("ref", uri) if uri else None
         return self.data.style(ent.type).attr_value(ncname(ent.id), self.entries)
 
@@ -636,12 +636,20 @@ class _Builder:
                      in sorted(ent.authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
                      if scheme in AUTHORITY_URIS), None)
 
+    def _record(self, ent: Entity) -> tuple[bool, str | None]:
+        """(whether new markup points to the entity's authority record rather than to an
+        entry: always with ``none``, with ``uris`` when it has one; that record's URI)."""
+        uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
+        return uri is not None or self.register == "none", uri
+
     def _needs_entry(self, eid: str) -> bool:
         """Whether markup pointing to the entity points to an entry the export writes."""
-        if eid in self.data.own_pointers or self.register == "none":
+        if eid in self.data.own_pointers:
             return False
         ent = self.data.entities.get(eid)
-        return self.register != URIS or (ent is not None and self._authority_uri(ent) is None)
+        if ent is None:
+            return self.register not in ("none", URIS)
+        return not self._record(ent)[0]
 
     def agent_pointer(self, eid: str) -> tuple[str | None, bool]:
         """(``@corresp`` of a claim's agent note, whether it points to an entry the export
@@ -651,8 +659,8 @@ class _Builder:
         own = self.data.own_pointers.get(eid)
         if own is not None and own[0] != "key":
             return own[1], False
-        uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
-        if uri is not None or self.register == "none":
+        to_record, uri = self._record(ent)
+        if to_record:
             return uri, False
         return POINTER_STYLE.attr_value(ncname(ent.id), self.entries)[1], True
 
