@@ -65,8 +65,9 @@ _DATES = ("date", "year", "urldate")
 def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id: str,
                q: Callable[[str], str]) -> list[str]:
     """The ``<bibl>`` of one entry, as lines indented in steps of two spaces."""
-    body = _field_lines(type_, fields, q)
-    if list(_read_fields(_parsed(type_, fields)).items()) != [(f, v) for f, v in fields if v]:
+    elements = _field_elements(type_, fields)
+    body = _lines(elements, q)
+    if list(_read_fields(_parsed(elements)).items()) != [(f, v) for f, v in fields if v]:
         body.append(f"  <{q('note')}{attrs([('type', 'bibtex')])}>@{esc(type_)}{{{esc(key)},")
         body.extend(f"    {f} = {{{esc(v)}}}," for f, v in fields if v)
         body.append(f"  }}</{q('note')}>")
@@ -76,14 +77,18 @@ def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id
     return [*out, *body, f"</{q('bibl')}>"]
 
 
-def _field_lines(type_: str, fields: tuple[tuple[str, str], ...],
-                 q: Callable[[str], str]) -> list[str]:
-    """One element per field, its text for people (verbatim fields as they are)."""
-    def el(name: str, text: str, *pairs: tuple[str, str | None]) -> str:
-        return f"  <{q(name)}{attrs(pairs)}>{esc(text)}</{q(name)}>"
+# an element of a <bibl>: (local name, its attributes written out, its text escaped or None)
+_Field = tuple[str, str, str | None]
+
+
+def _field_elements(type_: str, fields: tuple[tuple[str, str], ...]) -> list[_Field]:
+    """One element per field, its text for people (verbatim fields as they are); made once
+    for the lines written and the read-back check alike."""
+    def el(name: str, text: str, *pairs: tuple[str, str | None]) -> _Field:
+        return name, attrs(pairs), esc(text)
 
     given = dict(fields)
-    out: list[str] = []
+    out: list[_Field] = []
     for field, value in fields:
         if not value:
             continue
@@ -112,15 +117,21 @@ def _field_lines(type_: str, fields: tuple[tuple[str, str], ...],
         elif field in _IDNOS:
             out.append(el("idno", text, ("type", _IDNOS[field])))
         elif field == "url":
-            out.append(f"  <{q('ptr')}{attrs([('target', value)])}/>")
+            out.append(("ptr", attrs([("target", value)]), None))
         else:
             out.append(el("note", text, ("type", field)))
     return out
 
 
-def _parsed(type_: str, fields: tuple[tuple[str, str], ...]) -> etree._Element:
+def _lines(elements: list[_Field], q: Callable[[str], str]) -> list[str]:
+    """The elements as lines indented by two spaces, named by ``q``."""
+    return [f"  <{q(name)}{pairs}/>" if text is None
+            else f"  <{q(name)}{pairs}>{text}</{q(name)}>" for name, pairs, text in elements]
+
+
+def _parsed(elements: list[_Field]) -> etree._Element:
     """The field elements as a tree, to see what reading them gives back."""
-    lines = _field_lines(type_, fields, lambda n: n)
+    lines = _lines(elements, lambda n: n)
     return parse_xml(f'<bibl xmlns="{TEI_NS}">{"".join(lines)}</bibl>'.encode(), Path("bibl"))
 
 
