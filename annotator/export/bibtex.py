@@ -158,8 +158,8 @@ def classic(entry: BibEntry) -> Prepared:
             f[old_name] = f.pop(new_name)
     if "date" in f:
         date = f.pop("date")
-        start, _, end = date.partition("/")
-        if end or "/" in date:  # a range: BibTeX's year takes years only, never a month
+        start, sep, end = date.partition("/")
+        if sep:  # a range: BibTeX's year takes years only, never a month
             years = [p[:4].lstrip("-") for p in (start, end) if p]
             f.setdefault("year", "--".join(dict.fromkeys(years)))
         else:
