@@ -201,6 +201,11 @@ class Link:
             return self.bib_key
         return f"{self.target_source_id}:{self.target_start}-{self.target_end}"
 
+    @property
+    def cited(self) -> str:
+        """The target with its locus, as the listings say it: 'nekrich1997 (p. 214)'."""
+        return self.target + (f" ({self.locus})" if self.locus else "")
+
 
 @dataclass(frozen=True, slots=True)
 class Linked(Link):
@@ -276,8 +281,7 @@ class ClaimRow:
 
 def _link_text(link: Link) -> str:
     """'nekrich1997 (p. 214)'; a link the finder suggested says so and its id, to accept."""
-    return (link.target + (f" ({link.locus})" if link.locus else "")
-            + (f" [suggested: link {link.id}]" if link.status == "suggested" else ""))
+    return link.cited + (f" [suggested: link {link.id}]" if link.status == "suggested" else "")
 
 
 @dataclass(frozen=True, slots=True)

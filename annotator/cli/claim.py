@@ -95,8 +95,7 @@ def claim_show_cli(
         typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
                    f"agent {row.id} \"{row.agent_candidate}\"'")
     for link in row.links:
-        typer.echo(f"  link {link.id}: {link.rel} {link.target}"
-                   + (f" ({link.locus})" if link.locus else "") + f" [{link.status}]")
+        typer.echo(f"  link {link.id}: {link.rel} {link.cited} [{link.status}]")
 
 
 @claim_app.command("link")
@@ -121,13 +120,12 @@ def claim_link_cli(
 def linked_line(link: Linked) -> str:
     """What ``claim link`` did, said so: linking a work again may give an existing link
     its locus or accept a suggestion rather than add a link."""
-    locus = f" ({link.locus})" if link.locus else ""
     if link.action == "locus":
         return (f"link {link.id} to {link.target} now has locus {link.locus}"
                 + (f" (was {link.was})" if link.was else ""))
     if link.action == "accepted":
-        return f"link {link.id} to {link.target}{locus} accepted ({link.rel}; was suggested)"
-    return f"linked to {link.target}{locus}, {link.rel} (link {link.id})"
+        return f"link {link.id} to {link.cited} accepted ({link.rel}; was suggested)"
+    return f"linked to {link.cited}, {link.rel} (link {link.id})"
 
 
 @claim_app.command("unlink")
