@@ -81,11 +81,6 @@ def loose_key(key: str) -> str:
     return "".join(_SAME_WORD.get(w, w) for w in spaced.split()) or key.replace(" ", "")
 
 
-def last_word(key: str) -> str:
-    """The last word of a key: what the store indexes a family name by."""
-    return key.rsplit(" ", 1)[-1]
-
-
 def _given(key: str, family: str) -> list[str]:
     """The given names before ``family`` (a tail of ``key``): no titles, no particles."""
     head = key[:len(key) - len(family)].split()
