@@ -222,10 +222,16 @@ def _fullest_names(rec: Act, made: set[str]) -> None:
 def _as_registered(conn: sqlite3.Connection, m: Marked, ptrs: tuple[str, ...]) -> Marked:
     """An author's, editor's... mention has the type of the entity its pointer means (a
     corporate author is an organisation), a person where the store knows none."""
-    found = pointer_store.entity_of(conn, ptrs) or next(
-        ((p, t) for p in ptrs if (t := _type_of_entity(conn, p)) is not None), None)
+    found = _pointed(conn, ptrs)
     type_ = found[1] if found is not None and found[1] in ("person", "place", "org") else "person"
     return Marked(m.element, type_, m.start, m.end)
+
+
+def _pointed(conn: sqlite3.Connection, ptrs: tuple[str, ...]) -> tuple[str, str] | None:
+    """(id, type) of the entity the pointers mean: one the store knows them by (a register
+    entry's id or URI, one seen in another source), else an entity of that id."""
+    return pointer_store.entity_of(conn, ptrs) or next(
+        ((p, t) for p in ptrs if (t := _type_of_entity(conn, p)) is not None), None)
 
 
 def _natural(m: Marked, surface: str) -> str:
@@ -251,10 +257,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
     conn = rec.conn
     name = _natural(m, surface)
     if ptrs:
-        found = pointer_store.entity_of(conn, ptrs)
-        if found is None:
-            found = next(((p, t) for p in ptrs
-                          if (t := _type_of_entity(conn, p)) is not None), None)
+        found = _pointed(conn, ptrs)
         if found is not None and found[1] == m.type:
             add_variant(rec, found[0], surface)
             pointer_store.add(rec, found[0], ptrs[:1])
