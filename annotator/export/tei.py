@@ -191,16 +191,15 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-def _mentions_of(rows: Sequence[tuple[Any, ...]]) -> _Mentions:
-    """The mentions to export from ``store.exports.mention_kinds`` rows (a row per kind:
-    the same markup, its spans joined by SQLite), as columns."""
-    if not rows:
+def _mentions_of(read: tuple[list[Any], list[int], str, str] | None) -> _Mentions:
+    """The mentions to export from what ``store.exports.mention_kinds`` read of a source
+    (its kinds, each mention's kind, starts and ends joined by SQLite), as columns."""
+    if read is None:
         return _Mentions.of(())
-    starts = [np.fromstring(r[6], dtype=np.int64, sep=",") for r in rows]
-    ends = [np.fromstring(r[7], dtype=np.int64, sep=",") for r in rows]
-    kind = np.repeat(np.arange(len(rows), dtype=np.int64), [len(s) for s in starts])
-    return _Mentions.in_order(np.concatenate(starts), np.concatenate(ends), kind,
-                              [_Kind(*r[:6]) for r in rows])
+    kinds, of, starts, ends = read
+    return _Mentions.in_order(np.fromstring(starts, dtype=np.int64, sep=","),
+                              np.fromstring(ends, dtype=np.int64, sep=","),
+                              np.array(of, dtype=np.int64), [_Kind(*k) for k in kinds])
 
 
 @dataclass(slots=True)
@@ -226,7 +225,7 @@ class _Edition:
         source_ids = list(dict.fromkeys(sid for sid, _ in versions))
         kinds = rows_of.mention_kinds(conn, versions, states)
         return cls(decided=decided_entities(store),
-                   mentions={key: _mentions_of(kinds.get(key, ())) for key in versions},
+                   mentions={key: _mentions_of(kinds.get(key)) for key in versions},
                    own=source_spans(store, versions),
                    claims=rows_of.claims_of(conn, source_ids, states),
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),

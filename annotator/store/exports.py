@@ -17,57 +17,86 @@ from typing import Any
 Pair = tuple[str, str]
 
 
+Kind = tuple[str, str | None, str | None, str, str, str]
+
+
 def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
-                  states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
-    """Per (source_id, sha256) of ``versions``, a row per kind of mention (the same markup):
-    ``type, entity_id, date_value, status, provenance, date_cert`` and its starts and ends
-    joined by commas; in one query for every source.
+                  states: Pair) -> dict[tuple[str, str], tuple[list[Kind], list[int], str, str]]:
+    """Per (source_id, sha256) of ``versions``: its kinds of mention (the same markup:
+    ``type, entity_id, date_value, status, provenance, date_cert``), the index of each
+    mention's kind, and its starts and ends joined by commas; in one query for all.
 
-    A row per mention costs Python an object per column; for 100k mentions that was most of
-    an export. Grouped, the store answers from its ``mentions_kinds`` index alone, in the
-    index's order (no sort). State and provenance only mark proposals (``@cert``, ``@resp``),
-    so they are read only with them.
+    A row per mention, or per kind, costs Python an object per column: most of an export
+    (a kind holds one or two mentions of a source). One row per source, each mention's kind
+    a JSON array joined by RS (JSON escapes control characters) and split at once, costs a
+    few objects per kind. The store answers from its ``mentions_kinds`` index alone, in the
+    index's order (kinds as they first come in it). State and provenance only mark
+    proposals (``@cert``, ``@resp``), so they are read only with them.
     """
-    marks, by = (("status, provenance", ", 6, 7") if "proposed" in states
-                 else ("'confirmed', ''", ""))
+    marks = "status, provenance" if "proposed" in states else "'confirmed', ''"
     wanted = set(versions)
-    return {key: rows for key, rows in _by_version(conn.execute(
-        f"SELECT source_id, sha256, type, entity_id, date_value, {marks}, date_cert, "
-        "group_concat(start), group_concat(end) FROM mentions "
-        "WHERE source_id IN (SELECT value FROM json_each(?)) AND status IN (?, ?) "
-        f"GROUP BY 1, 2, 3, 4, 5, 8{by}",
-        (json.dumps(sorted({sid for sid, _ in wanted})), *states)).fetchall()).items()
-        if key in wanted}
+    out: dict[tuple[str, str], tuple[list[Kind], list[int], str, str]] = {}
+    for sid, sha, starts, ends, keys in _plain(conn, (
+            "SELECT source_id, sha256, group_concat(start), group_concat(end), "
+            f"group_concat(json_array(type, entity_id, date_value, {marks}, date_cert), "
+            "char(30)) FROM mentions WHERE source_id IN (SELECT value FROM json_each(?)) "
+            "AND status IN (?, ?) GROUP BY source_id, sha256"),
+            (json.dumps(sorted({sid for sid, _ in wanted})), *states)):
+        if (sid, sha) in wanted:
+            each = keys.split("\x1e")
+            index = {k: i for i, k in enumerate(dict.fromkeys(each))}
+            out[sid, sha] = ([tuple(json.loads(k)) for k in index],
+                             [index[k] for k in each], starts, ends)
+    return out
 
 
-def _by_version(rows: list[sqlite3.Row]) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+def _plain(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples: a ``sqlite3.Row`` per row costs as much again for batch reads."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    try:
+        return cur.execute(sql, params).fetchall()
+    finally:
+        cur.close()
+
+
+def _by_version(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
     """Rows that start with ``source_id, sha256``, grouped by them, without those two."""
     out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
     for r in rows:
-        out.setdefault((r[0], r[1]), []).append(tuple(r)[2:])
+        out.setdefault((r[0], r[1]), []).append(r[2:])
     return out
 
 
 def claims_of(conn: sqlite3.Connection, source_ids: Sequence[str],
               states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
-    """``claims`` of many sources in one query, by (source_id, sha256)."""
-    return _by_version(conn.execute(
+    """``claims`` of many sources in one query, by (source_id, sha256), each source's by
+    start, longer first (then id). Read in the order of the claims' unique index (no sort in SQLite,
+    which sorts each run of one start apart), the longer first put first here."""
+    out = _by_version(_plain(conn,
         "SELECT source_id, sha256, id, start, end, kind, status, agent, agent_entity_id, "
         "provenance FROM claims WHERE source_id IN (SELECT value FROM json_each(?)) "
-        "AND status IN (?, ?) ORDER BY source_id, sha256, start, end DESC, id",
-        (json.dumps(list(source_ids)), *states)).fetchall())
+        "AND status IN (?, ?) ORDER BY source_id, sha256, start, end",
+        (json.dumps(list(source_ids)), *states)))
+    for rows in out.values():
+        rows.sort(key=_longer_first)
+    return out
+
+
+def _longer_first(row: tuple[Any, ...]) -> tuple[int, int, int]:
+    return row[1], -row[2], row[0]
 
 
 def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
                    link_states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
     """``claim_links`` of many sources in one query, by (source_id, sha256)."""
-    return _by_version(conn.execute(
+    return _by_version(_plain(conn,
         "SELECT c.source_id, c.sha256, l.claim_id, l.rel, l.status, l.provenance, l.locus, "
         "l.bib_key, l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c "
         "ON c.id = l.claim_id WHERE c.source_id IN (SELECT value FROM json_each(?)) "
         "AND c.status IN (?, ?) AND l.status IN (?, ?) ORDER BY c.source_id, c.sha256, "
         "l.claim_id, l.rel, l.bib_key, l.target_source_id, l.target_start, l.locus, l.id",
-        (json.dumps(list(source_ids)), *states, *link_states)).fetchall())
+        (json.dumps(list(source_ids)), *states, *link_states)))
 
 
 def passages_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
