@@ -510,6 +510,21 @@ def test_export_tei_place_simple_takes_the_common_cases():
     assert ok.all()
 
 
+def test_export_tei_place_simple_takes_spans_holding_whole_elements():
+    """A claim over a name the file marks is placed at once, with place()'s answer: the name
+    is a child the new tag may hold, so the paragraph is the one place for it."""
+    src = parse_source(DATA / "marked.xml")
+    tm = build_textmap(src)
+    ix = index_source(src, tm)
+    s = tm.text.index("received Molotov in")
+    e = s + len("received Molotov in")
+    ok, ps, pe, parent = place_simple(ix, np.array([s]), np.array([e]), np.zeros(1, np.int64),
+                                      ["seg"])
+    assert ok.all()
+    assert place(ix, s, e, "seg") == ([Piece(s, e, int(ps[0]), int(pe[0]), int(parent[0]))], 0)
+    assert "<persName>Molotov</persName>" in ix.text[int(ps[0]):int(pe[0])]
+
+
 def test_export_tei_schema_derive_uses_the_safe_parser(tmp_path):
     from annotator.errors import SourceError
     from annotator.tei import schema_table as teimodel

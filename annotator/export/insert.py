@@ -88,6 +88,7 @@ class SourceIndex:
                 tok_end=np.asarray(self.tok_end, dtype=np.int64),
                 tok_after=np.asarray(self.tok_after, dtype=np.int64),
                 tok_kind=np.asarray(self.tok_kind, dtype=np.int64),
+                tok_node=np.asarray(self.tok_node, dtype=np.int64),
                 r_start=np.asarray(tm.r_start, dtype=np.int64),
                 s_start=np.asarray(tm.s_start, dtype=np.int64),
                 s_end=np.asarray(tm.s_end, dtype=np.int64),
@@ -254,6 +255,7 @@ class Columns:
     tok_end: Ints
     tok_after: Ints
     tok_kind: Ints
+    tok_node: Ints  # element of a tag token, else -1
     r_start: Ints
     s_start: Ints
     s_end: Ints
@@ -431,28 +433,59 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     if not ntok:
         return ok, ps0, pe0, np.full(len(s), -1, dtype=np.int64)
     k = np.searchsorted(c.tok_end, ps0, side="right")  # tokens before k end by ps0
-    ok &= ~((k < ntok) & (c.tok_start[np.minimum(k, ntok - 1)] < pe0))  # markup inside
+    k2 = np.searchsorted(c.tok_start, pe0, side="left")  # tokens from k2 start at pe0 or later
+    j = np.maximum(k - 1, 0)
+    parent = np.where(k > 0, c.tok_after[j], -1)
+    # markup inside: the element open at both edges is open throughout, so what lies
+    # between is whole elements, its children, each of which the new tag must be able to
+    # hold; an edge in CDATA is in no element
+    last = np.maximum(k2 - 1, 0)
+    ok &= parent == np.where(k2 > 0, c.tok_after[last], -1)
+    ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, ntok - 1)] > ps0) & (c.tok_end[last] < pe0))
+    inside = np.flatnonzero(ok & (k2 > k))
+    if len(inside):
+        ok[inside[_children_refused(ix, k[inside], k2[inside], parent[inside],
+                                    tags[inside], names)]] = False
+        for i in inside.tolist():  # place() cuts a span at a blank line
+            if text.find("\n\n", int(s[i]), int(e[i])) != -1:
+                ok[i] = False
     # before the span: back to the last reading character (over a generated break)
     seg_p = np.searchsorted(c.r_start, np.maximum(s - 1, 0), side="right") - 1
     i_prev = np.where(c.kind[seg_p] == GEN, c.r_start[seg_p] - 1, s - 1)
     lo = np.where(i_prev >= 0, _source_at(c, np.maximum(i_prev, 0))[1], 0)
-    j = np.maximum(k - 1, 0)
     plain = (k == 0) | (c.tok_start[j] < lo) | _stops(ix, j)
     # after it: on to the next reading character
     seg_n = np.searchsorted(c.r_start, np.minimum(e, n - 1), side="right") - 1
     i_next = np.where(c.kind[seg_n] == GEN, c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)],
                       e)
     hi = np.where(i_next < n, _source_at(c, np.minimum(i_next, n - 1))[0], len(ix.text))
-    k2 = np.searchsorted(c.tok_start, pe0, side="left")
     j2 = np.minimum(k2, ntok - 1)
     plain |= (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
     ok &= plain  # one plain side is enough: the other side's wider places are not shared
-    parent = np.where(k > 0, c.tok_after[j], -1)
     node_name, node_names = ix.node_names
     width = len(names)
     ok &= _each(node_name[parent] * width + tags,
                 lambda v: node_names[v // width] in HOSTS[names[v % width]])
     return ok, ps0, pe0, parent
+
+
+def _children_refused(ix: SourceIndex, first: Ints, stop: Ints, parent: Ints, tags: Ints,
+                      names: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """For spans holding tokens [first, stop) whole inside element ``parent``: whether a child
+    element among them may not go in the span's new tag (``_place_one`` looks for another
+    place then)."""
+    c = ix.cols
+    count = stop - first
+    row = np.repeat(np.arange(len(first)), count)
+    tok = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count) + first[row]
+    above = np.where(tok > 0, c.tok_after[np.maximum(tok - 1, 0)], -1)
+    child = ((c.tok_kind[tok] == START) | (c.tok_kind[tok] == EMPTY)) & (above == parent[row])
+    tok, row = tok[child], row[child]
+    node_name, node_names = ix.node_names
+    width = len(names)
+    refused = ~_each(node_name[c.tok_node[tok]] * width + tags[row],
+                     lambda v: node_names[v // width] in CONTENT[names[v % width]])
+    return np.bincount(row[refused], minlength=len(first)) > 0
 
 
 def _stops(ix: SourceIndex, toks: Ints) -> npt.NDArray[np.bool_]:
