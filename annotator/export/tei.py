@@ -579,16 +579,23 @@ class _Builder:
                                     | {s * width + e for s, e, _ in own}), dtype=np.int64)
             keys = m.start * width + m.end
             at = np.minimum(np.searchsorted(spans, keys), len(spans) - 1)  # sorted: no isin
-            for i in np.flatnonzero(spans[at] == keys).tolist():
-                s, e, kind = int(m.start[i]), int(m.end[i]), m.kinds[int(m.kind[i])]
+            rows = np.flatnonzero(spans[at] == keys)
+            drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
+            reused = 0
+            for i, s, e, k in zip(rows.tolist(), m.start[rows].tolist(), m.end[rows].tolist(),
+                                  m.kind[rows].tolist()):
+                kind = m.kinds[k]
                 chain = self._marked(kind.type, s, e)
                 from_file = (s, e, kind.type) in own
                 if chain is not None:
-                    self._reuse(chain, kind, extras[int(m.kind[i])], from_file=from_file)
-                    self.counts["reused"] += 1
-                    keep[i] = False
+                    self._reuse(chain, kind, extras[k], from_file=from_file)
+                    reused += 1
+                    drop.append(i)
                 elif from_file:
-                    keep[i] = False
+                    drop.append(i)
+            if reused:
+                self.counts["reused"] += reused
+            keep[drop] = False
         self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
         self.counts["mentions"] += len(self._m_start)
         for k in np.unique(self._m_kind).tolist():
@@ -788,8 +795,10 @@ class _Builder:
         opens = np.empty(len(p.ps), dtype=object)
         closes = np.empty(len(p.ps), dtype=object)
         shared = k[p.owner] == 1
-        if sp.xml_ids:
-            shared &= ~np.isin(p.owner, list(sp.xml_ids))
+        if sp.xml_ids:  # a mask of the rows, not np.isin (which sorts)
+            has_id = np.zeros(len(sp.start), dtype=bool)
+            has_id[list(sp.xml_ids)] = True
+            shared &= ~has_id[p.owner]
         scopes, at_scope = small_unique(self.ix.ns_scope[p.parent[shared]])
         prefixes: dict[tuple[str, str], int] = {}
         pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
