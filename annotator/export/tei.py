@@ -817,8 +817,12 @@ class _Builder:
             closes[shared] = np.array(first_close, dtype=object)[inverse]
         by_owner: dict[int, list[int]] = {}
         alone = np.flatnonzero(~shared)
-        for i, o in zip(alone.tolist(), p.owner[alone].tolist()):
+        where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
+        for i, o, rs, ps, parent in zip(alone.tolist(), p.owner[alone].tolist(),
+                                        p.rs[alone].tolist(), p.ps[alone].tolist(),
+                                        p.parent[alone].tolist()):
             by_owner.setdefault(o, []).append(i)
+            where[i] = (rs, ps, parent)
         look_attrs: dict[int, str] = {}  # claims share a look: its attributes are made once
         for o, idx in by_owner.items():
             li = int(sp.look[o])
@@ -828,7 +832,7 @@ class _Builder:
                 head = look_attrs[li] = attrs(look.attrs)
             m = len(idx)
             if m > 1:
-                idx.sort(key=lambda i: (int(p.rs[i]), int(p.ps[i])))
+                idx.sort(key=lambda i: where[i][:2])
                 self.counts["split"] += 1
                 self.counts["fragments"] += m
             base = sp.xml_ids.get(o) or (self.ids.take(
@@ -836,7 +840,7 @@ class _Builder:
             frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, m)] \
                 if base else [None] * m
             for j, i in enumerate(idx):
-                name, decl = self.qname(int(p.parent[i]), look.tag)
+                name, decl = self.qname(where[i][2], look.tag)
                 linking: list[tuple[str, str | None]] = [("xml:id", frag_ids[j])]
                 if m > 1:
                     linking.append(("prev", f"#{frag_ids[j - 1]}" if j else None))
