@@ -154,7 +154,9 @@ def test_textmap_roundtrip_generated(tmp_path_factory, paragraphs):
         assert 0 <= a <= b <= len(src.text)
     assert all(k != GEN or tm.text[tm.r_start[i]:].startswith(("\n\n", " "))
                for i, k in enumerate(tm.kind))
-    assert textmap_store.load(textmap_store.dump(tm), src.text, src.sha256) == tm
+    loaded = textmap_store.load(textmap_store.dump(tm), src.text, src.sha256)
+    assert loaded == tm
+    assert loaded.elements() == tm.elements()  # kept with it, so an export need not parse
 
 
 def test_textmap_runs_fast_path_matches_the_regex():
@@ -257,3 +259,36 @@ def test_textmap_kept_is_read_without_parsing_and_refuses_a_changed_file(tmp_pat
         with pytest.raises(AnnotatorError) as err:
             ws.context.texts.kept_unparsed(src)
         assert err.value.code == "S016"
+
+
+def test_elements_say_what_the_tree_says(tmp_path):
+    """``Elements`` (kept with the map, so an export need not parse the file) give every
+    node's tag, parent, kept attributes and namespaces as lxml does, on real editions and on
+    a file that declares TEI under a prefix inside a foreign root's subtree."""
+    from annotator.tei.elements import KEPT, NOT_ELEMENT, Elements
+    from annotator.tei.parse import parse_source
+
+    prefixed = tmp_path / "prefixed.xml"
+    prefixed.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
+        '</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><!-- c --><p xml:id="p1" '
+        'xmlns:t="http://www.tei-c.org/ns/1.0" rend="x"><t:persName ref="#a" next="#b">A'
+        '</t:persName><?pi x?><x:foo xmlns:x="urn:x" type="y"/></p></body></text></TEI>',
+        encoding="utf-8")
+    files = [*sorted((DATA / "editions").rglob("*.xml")), prefixed]
+    for path in files:
+        parsed = parse_source(path)
+        nodes = list(parsed.root.iter())
+        els = Elements.load(build_textmap(parsed).elements().dump())
+        assert len(els.tags) == len(nodes), path
+        for i, n in enumerate(nodes):
+            up = n.getparent()
+            assert els.parent[i] == (nodes.index(up) if up is not None else -1)
+            if not isinstance(n.tag, str):
+                assert els.tags[i] == NOT_ELEMENT
+                continue
+            assert els.tags[i] == n.tag
+            assert {a: els.get(i, a) for a in KEPT} == {a: n.get(a) for a in KEPT}
+            assert els.nsmap(i) == {p or "": u for p, u in n.nsmap.items()}
+            assert els.children(i) == [nodes.index(c) for c in n if isinstance(c.tag, str)]

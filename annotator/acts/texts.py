@@ -13,7 +13,9 @@ from __future__ import annotations
 import difflib
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
@@ -27,11 +29,23 @@ from annotator.tei.parse import (ParsedSource, decode_xml, parse_source, read_so
                                  sha256_hex)
 from annotator.tei.textmap import TextMap, build_textmap
 
+if TYPE_CHECKING:
+    from lxml import etree
+
 log = logging.getLogger(__name__)
 
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
+
+
+class Unparsed(NamedTuple):
+    """A source file read without parsing its XML: its map (whose ``elements`` say what an
+    export reads of the tree), its codec, and its tree, parsed when first asked for."""
+
+    tm: TextMap
+    codec: str
+    tree: Callable[[], etree._Element]
 
 
 class Texts:
@@ -95,9 +109,7 @@ class Texts:
     def check_unchanged(self, src: Source) -> None:
         """Refuse (S016) a source whose file was edited in place since it was added: what is
         stored for it (proposals, decisions) no longer describes the file."""
-        path = self.restore(src)
-        if sha256_hex(read_source_bytes(path)) != src.sha256:
-            raise _changed(src, path)
+        self._unchanged(src)
 
     def textmap(self, source: str | Source, parsed: ParsedSource | None = None) -> TextMap:
         """Reading text and offset map of a source (cached per version); ``parsed``: the file
@@ -134,14 +146,36 @@ class Texts:
         blob = textmaps.kept_blob(self.store.conn, src.sha256)
         if blob is None:
             return None
-        path = self.restore(src)
-        data = read_source_bytes(path)
-        if sha256_hex(data) != src.sha256:
-            raise _changed(src, path)
+        path, data = self._unchanged(src)
         try:
             return textmap_pack.load(blob, decode_xml(data, path)[0], src.sha256)
         except ValueError:
             return None
+
+    def unparsed(self, src: Source) -> Unparsed:
+        """What ``passing`` gives, with the file's codec and its tree on demand: an export
+        of a file whose map is kept never parses it unless it reads an element's content."""
+        path, data = self._unchanged(src)
+        text, codec = decode_xml(data, path)
+        tm = self.cache.get((src.id, src.sha256))
+        blob = textmaps.kept_blob(self.store.conn, src.sha256) if tm is None else None
+        if blob is not None:
+            try:
+                tm = textmap_pack.load(blob, text, src.sha256)
+            except ValueError:
+                tm = None
+        if tm is not None:
+            return Unparsed(tm, codec, lambda: parse_source(path, data).root)
+        parsed = parse_source(path, data)
+        return Unparsed(self.kept(parsed), codec, lambda: parsed.root)
+
+    def _unchanged(self, src: Source) -> tuple[Path, bytes]:
+        """The source's path and bytes; S016 when they are not the bytes it was added with."""
+        path = self.restore(src)
+        data = read_source_bytes(path)
+        if sha256_hex(data) != src.sha256:
+            raise _changed(src, path)
+        return path, data
 
     def reading_text(self, source_id: str) -> str:
         return self.textmap(source_id).text

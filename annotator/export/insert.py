@@ -36,10 +36,10 @@ import numpy as np
 import numpy.typing as npt
 from lxml import etree
 
+from annotator.tei.elements import Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap,
-                                   local_name)
+from annotator.tei.textmap import CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap
 from annotator.text import trim
 
 _TEI = f"{{{TEI_NS}}}"
@@ -48,11 +48,15 @@ _XMLNS = re.compile("xmlns")  # finds it in a long text three times faster than 
 
 @dataclass(slots=True)
 class SourceIndex:
-    """Every tag of a source file, and which element is open at any character position."""
+    """Every tag of a source file, and which element is open at any character position.
 
-    parsed: ParsedSource
+    What it says of elements comes from the text map's ``Elements``: the file is parsed
+    (``tree``) only for what those do not hold, an element's content (``nodes``)."""
+
+    text: str  # the file's characters
     tm: TextMap
-    nodes: list[etree._Element]
+    els: Elements
+    tree: Callable[[], etree._Element]  # the file's root element, parsed when first asked
     tok_start: list[int] = field(default_factory=list)
     tok_end: list[int] = field(default_factory=list)
     tok_kind: list[int] = field(default_factory=list)
@@ -63,14 +67,18 @@ class SourceIndex:
     node_depth: dict[int, int] = field(default_factory=dict)
     _index: dict[int, int] = field(default_factory=dict)
     _names: dict[int, str | None] = field(default_factory=dict)
+    _nodes: list[etree._Element] | None = None
     _cols: Columns | None = None
     _tok_block: npt.NDArray[np.bool_] | None = None
     _node_names: tuple[Ints, list[str | None]] | None = None
     _ns_scope: Ints | None = None
 
     @property
-    def text(self) -> str:
-        return self.parsed.text
+    def nodes(self) -> list[etree._Element]:
+        """The lxml nodes, numbered as the map numbers them (the file is parsed now)."""
+        if self._nodes is None:
+            self._nodes = list(self.tree().iter())
+        return self._nodes
 
     def warm(self) -> None:
         """Make now the columns placing many spans reads (an export does this while another
@@ -109,8 +117,7 @@ class SourceIndex:
     def node_names(self) -> tuple[Ints, list[str | None]]:
         """``tei_name`` of every node (and of -1, at the end) as an index into a list of names."""
         if self._node_names is None:  # a name per tag, not per node: 8k nodes have a dozen
-            tags: list[object] = [n.tag for n in self.nodes]
-            tags.append(None)
+            tags: list[object] = [*self.els.tags, None]
             table = {t: i for i, t in enumerate(dict.fromkeys(tags))}
             ids = np.fromiter(map(table.__getitem__, tags), np.int64, len(tags))
             self._node_names = ids, [_tei_local(t) for t in table]
@@ -121,7 +128,7 @@ class SourceIndex:
         """For every node (and -1, at the end), the nearest element at or above it whose start
         tag declares namespaces: below it, the names in force are its names."""
         if self._ns_scope is None:
-            nodes = len(self.nodes)
+            nodes = len(self.els.tags)
             opens = np.full(nodes + 1, -1, dtype=np.int64)
             opens[list(self.node_open)] = list(self.node_open.values())
             scope = np.full(nodes + 1, -1, dtype=np.int64)
@@ -154,13 +161,13 @@ class SourceIndex:
         return self.tm.roles[node] if node >= 0 else "block"
 
     def local(self, node: int) -> str:
-        return local_name(self.nodes[node]) if node >= 0 else ""
+        return self.els.tags[node].rpartition("}")[2] if node >= 0 else ""
 
     def tei_name(self, node: int) -> str | None:
         """Local name of a TEI element, None for anything else."""
         if node in self._names:
             return self._names[node]
-        name = self._names[node] = _tei_local(self.nodes[node].tag if node >= 0 else None)
+        name = self._names[node] = _tei_local(self.els.tags[node] if node >= 0 else None)
         return name
 
     def hosts(self, node: int, tag: str) -> bool:
@@ -264,9 +271,15 @@ class Columns:
 
 
 def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
-    """The tags of a source, as the text map's scan found them, with its lxml nodes."""
+    """The tags of a parsed source, as the text map's scan found them."""
+    return index_file(parsed.text, tm, lambda: parsed.root)
+
+
+def index_file(text: str, tm: TextMap, tree: Callable[[], etree._Element]) -> SourceIndex:
+    """The tags of a file of characters ``text``, as the text map's scan found them;
+    ``tree``: its root element, asked for only when an element's content is read."""
     mk = tm.markup
-    return SourceIndex(parsed=parsed, tm=tm, nodes=list(parsed.root.iter()),
+    return SourceIndex(text=text, tm=tm, els=tm.elements(), tree=tree,
                        tok_start=mk.start, tok_end=mk.end, tok_kind=mk.kind, tok_node=mk.node,
                        tok_after=mk.after, node_open=mk.node_open, node_close=mk.node_close,
                        node_depth=mk.node_depth)

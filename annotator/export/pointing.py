@@ -14,7 +14,7 @@ it, so the files stay one edition:
   (resolved, as the edition's are, by the entry of that id), ``#id`` or ``register.xml#id``
   where it writes pointers.
 
-Pure functions over bytes, lxml elements and the store's pointer table.
+Pure functions over bytes, a file's elements and the store's pointer table.
 
 DOCS: docs/export.md#where-the-register-goes
 """
@@ -29,11 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
 
 from annotator.errors import AnnotatorError
 from annotator.entities.pointers import POINTER_ATTRS, Prefixes, normalise
 from annotator.store import pointers as pointer_rows
+from annotator.tei.elements import Elements
 from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
 
 REGISTERS = ("inline", "file", "none")
@@ -136,17 +136,19 @@ def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
 _NAME_TAGS = tuple(f"{{{TEI_NS}}}{local.decode()}" for local in _NAMED)
 
 
-def file_pointers(conn: sqlite3.Connection, root: etree._Element,
+def file_pointers(conn: sqlite3.Connection, els: Elements,
                   known: dict[str, str | None] | None = None) -> dict[str, tuple[str, str]]:
     """Entity id -> (attribute, value) of the file's own pointer to it: the first name
     element of the file whose pointer the store knows as that entity's (``known``: a cache
     of pointer -> entity shared by the files of one export)."""
     cache: dict[str, str | None] = {} if known is None else known
-    prefixes = Prefixes.of(root)
+    prefixes = Prefixes((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
+                         els.get(d, "replacementPattern") or "")
+                        for d in els.iter((f"{{{TEI_NS}}}prefixDef",)))
     out: dict[str, tuple[str, str]] = {}
-    for el in root.iter(_NAME_TAGS):
+    for node in els.iter(_NAME_TAGS):
         for attr in POINTER_ATTRS:
-            raw = (el.get(attr) or "").split()
+            raw = (els.get(node, attr) or "").split()
             if not raw:
                 continue
             p = normalise(raw[0], prefixes)

@@ -40,17 +40,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 import numpy as np
-from lxml import etree
 
 from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.errors import ExportError
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
-                                     first_crossing, first_seen, index_source, nest, place,
+                                     first_crossing, first_seen, index_file, index_source,
+                                     nest, place,
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
@@ -65,7 +65,9 @@ from annotator.store.bib import entries_of
 from annotator.store.decided import decided_entities, source_spans
 from annotator.store.entities import entities
 from annotator.store.sources import find_source
-from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text
+from annotator.tei.elements import Elements
+from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
+                                 encoded)
 from annotator.tei.textmap import TextMap
 from annotator.text import attrs, esc, slug
 
@@ -331,29 +333,25 @@ _ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}"
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
     ex = _Existing()
-    root = ix.nodes[0]
-    ided = cast("list[etree._Element]", root.xpath("descendant-or-self::*[@xml:id]"))
-    for el in ided:  # lxml finds them: a loop over every node took longer than the rest
-        xid = el.get(XML_ID)
-        if xid is not None:
-            ex.ids.add(xid)
-            ex.id_node.setdefault(xid, ix.node_of(el))
-    in_text = _in_text()  # siblings share their ancestors' answer
-    text_nodes = [ix.node_of(el) for el in root.iter(*_ANNOTATIONS) if in_text(el)]
+    els = ix.els
+    for node, xid in els.attrs[XML_ID].items():  # in document order
+        ex.ids.add(xid)
+        ex.id_node.setdefault(xid, node)
+    in_text = _in_text(els)  # siblings share their ancestors' answer
+    text_nodes = [i for i in els.iter(_ANNOTATIONS) if in_text(i)]
     # every element's reading span at once; a fragment of a chain (rare) is looked up alone
     span_of = dict(zip(text_nodes, ix.reading_spans(text_nodes)))
     cut = len(_TEI)
     for i in text_nodes:
-        el = ix.nodes[i]
-        prev = el.get("prev")
+        prev = els.get(i, "prev")
         if prev and prev.startswith("#") and prev[1:] in ex.id_node:
             continue  # a continuation: counted with its first fragment
-        nxt = el.get("next")
+        nxt = els.get(i, "next")
+        local = els.tags[i][cut:]
+        kind = local if local != "seg" else f"seg:{els.get(i, 'type') or ''}"
         if not (nxt and nxt.startswith("#") and nxt[1:] in ex.id_node):  # one element (most)
             span = span_of[i]
             if span is not None:
-                local = el.tag[cut:]
-                kind = local if local != "seg" else f"seg:{el.get('type', '')}"
                 ex.by_key.setdefault((kind, *span), [i])
             continue
         chain = [i]
@@ -364,14 +362,13 @@ def existing_annotations(ix: SourceIndex) -> _Existing:
                 break
             chain.append(j)
             seen.add(j)
-            nxt = ix.nodes[j].get("next")
+            nxt = els.get(j, "next")
         spans = [s for s in (span_of[j] if j in span_of else ix.reading_span(j)
                              for j in chain) if s is not None]
         if not spans:
             continue
         start = min(s for s, _ in spans)
         end = max(e for _, e in spans)
-        kind = ix.local(i) if ix.local(i) != "seg" else f"seg:{el.get('type', '')}"
         ex.by_key.setdefault((kind, start, end), chain)
     return ex
 
@@ -380,27 +377,27 @@ _TEI = f"{{{TEI_NS}}}"
 _TEXT, _OUTSIDE = f"{_TEI}text", (f"{_TEI}teiHeader", f"{_TEI}standOff")
 
 
-def _in_text() -> Callable[[etree._Element], bool]:
+def _in_text(els: Elements) -> Callable[[int], bool]:
     """Whether an element is in ``<text>`` (its nearest ``text``, ``teiHeader`` or
     ``standOff`` is a ``text``); what is found for an ancestor is kept for its siblings."""
-    below: dict[etree._Element, bool] = {}  # element -> whether what is inside it is in text
+    below: dict[int, bool] = {}  # element -> whether what is inside it is in text
 
-    def test(el: etree._Element) -> bool:
+    def test(node: int) -> bool:
         path = []
-        anc = el.getparent()
+        anc = els.parent[node]
         got = False
-        while anc is not None:
+        while anc >= 0:
             known = below.get(anc)
             if known is not None:
                 got = known
                 break
-            tag = anc.tag
+            tag = els.tags[anc]
             if tag == _TEXT or tag in _OUTSIDE:
                 got = tag == _TEXT
                 path.append(anc)
                 break
             path.append(anc)
-            anc = anc.getparent()
+            anc = els.parent[anc]
         for p in path:
             below[p] = got
         return got
@@ -500,9 +497,9 @@ class _Builder:
         node = int(self.ix.ns_scope[node])
         got = self._prefix.get(node)
         if got is None:
-            nsmap = self.ix.nodes[node].nsmap if node >= 0 else {}
+            nsmap = self.ix.els.nsmap(node) if node >= 0 else {}
             pre = next((p for p, u in nsmap.items() if u == TEI_NS and p), None)
-            got = self._prefix[node] = ("", "") if nsmap.get(None) == TEI_NS else (
+            got = self._prefix[node] = ("", "") if nsmap.get("") == TEI_NS else (
                 (f"{pre}:", "") if pre else ("", f' xmlns="{TEI_NS}"'))
         return got
 
@@ -691,18 +688,18 @@ class _Builder:
         One without a pointer gets ``@ref`` when the mention is an editor's, or its entity was
         decided after the file was added (linked, merged, confirmed...): adding the file's
         markup to the store decides nothing."""
-        head = self.ix.nodes[chain[0]]
+        els, head = self.ix.els, chain[0]
         if kind.type == "date":
-            if any(head.get(a) is not None for a in DATE_ATTRS):
+            if any(els.get(head, a) is not None for a in DATE_ATTRS):
                 if {a: v for a, v in extra if a in DATE_ATTRS} != \
-                        {a: head.get(a) for a in DATE_ATTRS if head.get(a) is not None}:
+                        {a: els.get(head, a) for a in DATE_ATTRS if els.get(head, a) is not None}:
                     self.counts["kept"] += 1
             elif extra and not from_file:
                 for node in chain:
                     self._add_attrs(node, extra)
             return
         eid = kind.entity_id
-        own = next((head.get(a) for a in POINTERS if head.get(a)), None)
+        own = next((els.get(head, a) for a in POINTERS if els.get(head, a)), None)
         if own is not None:
             if extra and own != extra[0][1]:
                 self.counts["kept"] += 1
@@ -716,7 +713,7 @@ class _Builder:
             return
         if extra and eid and (not from_file or eid in self.data.decided):
             for node in chain:
-                if not any(self.ix.nodes[node].get(a) for a in POINTERS):
+                if not any(els.get(node, a) for a in POINTERS):
                     self._add_attrs(node, extra)
             if self._needs_entry(eid):
                 self.pointed.add(eid)
@@ -732,7 +729,7 @@ class _Builder:
         self.inserts.append(Insert(pos, 1, 0, attrs(pairs)))
 
     def _ensure_id(self, node: int, wanted: str) -> str:
-        xid = self.ix.nodes[node].get(XML_ID)
+        xid = self.ix.els.get(node, XML_ID)
         if xid:
             return xid
         xid = self.ids.take(wanted)
@@ -856,16 +853,12 @@ class _Builder:
         return m.group() if m else ""
 
     def _unit(self) -> str:
-        root = 0
-        for child in self.ix.nodes[root]:
-            if isinstance(child.tag, str):
-                node = self.ix.node_of(child)
-                ind = self._line_indent(self.ix.element_range(node)[0])
-                return ind or "  "
+        for node in self.ix.els.children(0)[:1]:
+            return self._line_indent(self.ix.element_range(node)[0]) or "  "
         return "  "
 
-    def _child(self, parent: etree._Element, local: str) -> etree._Element | None:
-        return parent.find(f"{{{TEI_NS}}}{local}")
+    def _child(self, parent: int, local: str) -> int | None:
+        return self.ix.els.child(parent, f"{{{TEI_NS}}}{local}")
 
     def _append_into(self, node: int, body: Callable[[str, str], list[str]]) -> bool:
         """Insert new children at the end of element ``node`` (not an empty-tag element)."""
@@ -891,13 +884,12 @@ class _Builder:
                                        "".join(self.nl + ln for ln in lines)))
 
     def header(self) -> None:
-        root = self.ix.nodes[0]
-        head = self._child(root, "teiHeader")
+        head = self._child(0, "teiHeader")
         if head is None:
             return
         parts = self._header_parts
         enc = self._child(head, "encodingDesc")
-        if enc is not None and self._append_into(self.ix.node_of(enc), parts):
+        if enc is not None and self._append_into(enc, parts):
             return
         fdesc = self._child(head, "fileDesc")
         anchor = fdesc if fdesc is not None else None
@@ -908,15 +900,14 @@ class _Builder:
             inner = parts(indent + unit, unit)
             if not inner:
                 return []
-            name, decl = self.qname(self.ix.node_of(head), "encodingDesc")
+            name, decl = self.qname(head, "encodingDesc")
             return [f"{indent}<{name}{decl}>", *inner, f"{indent}</{name}>"]
 
-        self._insert_after(self.ix.node_of(anchor), wrapper)
+        self._insert_after(anchor, wrapper)
 
     def _header_parts(self, indent: str, unit: str) -> list[str]:
-        header = self._child(self.ix.nodes[0], "teiHeader")
-        assert header is not None  # header() only asks when there is one
-        head = self.ix.node_of(header)
+        head = self._child(0, "teiHeader")
+        assert head is not None  # header() only asks when there is one
 
         def q(local: str) -> str:
             return self.qname(head, local)[0]
@@ -962,12 +953,11 @@ class _Builder:
         return out
 
     def standoff(self) -> None:
-        root = self.ix.nodes[0]
+        els = self.ix.els
         ours = self.ex.id_node.get(STANDOFF_ID)
         if ours is not None and self.ix.local(ours) == "standOff":
             node = ours
-            children = {self.ix.local(self.ix.node_of(c)): self.ix.node_of(c)
-                        for c in self.ix.nodes[node] if isinstance(c.tag, str)}
+            children = {self.ix.local(c): c for c in els.children(node)}
             new_lists: list[tuple[str, list[str]]] = []
             for local, entries in self._standoff_items(node):
                 if local in children and self._append_into(children[local],
@@ -980,12 +970,12 @@ class _Builder:
         items = self._standoff_items(0)
         if not items:
             return
-        last = [c for c in root if isinstance(c.tag, str)]
-        if root.tag == f"{{{TEI_NS}}}teiCorpus":
-            last = [c for c in last if c.tag == f"{{{TEI_NS}}}teiHeader"]
+        last = els.children(0)
+        if els.tags[0] == f"{{{TEI_NS}}}teiCorpus":
+            last = [c for c in last if els.tags[c] == f"{{{TEI_NS}}}teiHeader"]
         if not last:
             return
-        anchor = self.ix.node_of(last[-1])
+        anchor = last[-1]
 
         def body(indent: str, unit: str) -> list[str]:
             name, decl = self.qname(0, "standOff")
@@ -1110,7 +1100,7 @@ class _Builder:
 
     def _existing_annotation(self, target: str) -> int | None:
         node = self.ex.id_node.get(f"{target}-annotation")
-        if node is not None and self.ix.nodes[node].get("target") == f"#{target}":
+        if node is not None and self.ix.els.get(node, "target") == f"#{target}":
             return node
         return None
 
@@ -1158,7 +1148,7 @@ class _Builder:
     def _idno_place(self, node: int) -> int | None:
         """Where an idno goes in entry ``node``: -1 at its end, a child to put it before, or
         None when TEI gives it no place there."""
-        kids = [self.ix.node_of(c) for c in self.ix.nodes[node] if isinstance(c.tag, str)]
+        kids = self.ix.els.children(node)
         names = [self.ix.local(k) for k in kids]
         if self.ix.element_range(node)[2] == self.ix.element_range(node)[3] or "p" in names \
                 or "ab" in names:
@@ -1247,7 +1237,8 @@ def render_source(parsed: ParsedSource, tm: TextMap, data: _Data, *, source_id: 
                   include_proposals: bool, register: str = "inline") -> tuple[str, Counter[str]]:
     """The annotated text of one source, and what went into it (``data`` holds only what to
     export: ``include_proposals`` is the one it was gathered with)."""
-    builder = _render(_Source.of(parsed, tm), data, source_id=source_id, register=register)
+    builder = _render(_Source.of(index_source(parsed, tm)), data, source_id=source_id,
+                      register=register)
     return builder.out, builder.counts
 
 
@@ -1259,8 +1250,7 @@ class _Source:
     existing: _Existing
 
     @classmethod
-    def of(cls, parsed: ParsedSource, tm: TextMap) -> _Source:
-        ix = index_source(parsed, tm)
+    def of(cls, ix: SourceIndex) -> _Source:
         ix.warm()
         return cls(ix, existing_annotations(ix))
 
@@ -1306,11 +1296,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     files: list[TeiExport] = []
     with ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
-            parsed = ctx.texts.parsed(src)
-            source = _Source.of(parsed, ctx.texts.passing(src, parsed))
+            file = ctx.texts.unparsed(src)  # its tree is parsed only if an export reads it
+            source = _Source.of(index_file(file.tm.source_text, file.tm, file.tree))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
-            data.own_pointers = file_pointers(ctx.store.conn, parsed.root, known)
+            data.own_pointers = file_pointers(ctx.store.conn, source.ix.els, known)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
             mode = register or (inferred_register([data.file_forms]) if data.file_forms
                                 else edition_register)
@@ -1319,7 +1309,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             for eid in built.pointed | built.reached if mode == "file" else ():
                 if eid in data.entities:
                     in_register.setdefault(eid, data.entities[eid])
-            out = parsed.encode(built.out)  # the file's own encoding
+            out = encoded(built.out, file.codec)  # the file's own encoding
             path = target_dir / export_name(src.file)
             action = out_files.write(path, out)
             files.append(TeiExport(source_id=src.id, path=out_files.shown(path), action=action,

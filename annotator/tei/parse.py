@@ -61,7 +61,12 @@ class ParsedSource:
         """``text`` (the source's characters with markup inserted) in the file's encoding; an
         inserted character the encoding cannot hold (a name in ISO-8859-1) becomes a character
         reference, which is the same character to every XML reader."""
-        return text.encode(self.encoding, "xmlcharrefreplace")
+        return encoded(text, self.encoding)
+
+
+def encoded(text: str, codec: str) -> bytes:
+    """``ParsedSource.encode`` of a file whose codec is known without its tree."""
+    return text.encode(codec, "xmlcharrefreplace")
 
 
 def read_source_bytes(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> bytes:

@@ -36,6 +36,7 @@ from html import unescape
 
 from lxml import etree
 
+from annotator.tei.elements import Elements
 from annotator.tei.parse import TEI_NS, ParsedSource
 
 COPY, ONE, GEN = 0, 1, 2  # segment kinds: 1:1 copy, one char for a source run, generated
@@ -166,6 +167,14 @@ class TextMap:
     roles: list[str] = field(default_factory=list)  # reading_role of each node, iter() order
     markup: Markup = field(default_factory=Markup)
     _line_starts: list[int] = field(default_factory=list)
+    # the file's elements (``tei.elements``), as kept: decoded when an export asks for them
+    elements_data: bytes = field(default=b"", compare=False, repr=False)
+    _elements: Elements | None = field(default=None, compare=False, repr=False)
+
+    def elements(self) -> Elements:
+        if self._elements is None:
+            self._elements = Elements.load(self.elements_data)
+        return self._elements
 
     def _seg(self, offset: int) -> int:
         if not 0 <= offset < len(self.text):
@@ -288,7 +297,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
     for i, n in enumerate(nodes):
         if isinstance(n.tag, str) and n.tag == f"{{{TEI_NS}}}text":
             in_text[i] = True
-    tm = TextMap(text="", source_text=src.text, sha256=src.sha256, roles=roles)
+    tm = TextMap(text="", source_text=src.text, sha256=src.sha256, roles=roles,
+                 _elements=Elements.of(nodes))
     tm.blocks.append(0)
     b = _Builder(tm)
     text = src.text

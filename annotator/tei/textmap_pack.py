@@ -3,11 +3,11 @@ Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
 file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
-``parse.py`` and this module): a change to any makes every kept map stale, with no version
-number to forget. The format is a JSON head (with the reading text where it is not the file's
-own) and little-endian 64-bit integer columns, read with the standard library's ``array``: no
-pickle, so a workspace from someone else cannot run code, and no numpy, so commands that only
-read a text stay quick to start.
+``parse.py``, ``elements.py`` and this module): a change to any makes every kept map stale,
+with no version number to forget. The format is a JSON head (with the reading text where it is
+not the file's own), little-endian 64-bit integer columns read with the standard library's
+``array``, and the file's ``Elements`` as JSON: no pickle, so a workspace from someone else
+cannot run code, and no numpy, so commands that only read a text stay quick to start.
 
 DOCS: docs/store.md#text-maps
 """
@@ -20,12 +20,13 @@ import sys
 from array import array
 from pathlib import Path
 
-from annotator.tei import parse, textmap
+from annotator.tei import elements, parse, textmap
 from annotator.tei.textmap import COPY, Markup, TextMap
 
 # parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
 # a change there with the same file bytes would leave kept offsets pointing at other characters
-SOURCES = (Path(textmap.__file__), Path(parse.__file__), Path(__file__))
+SOURCES = (Path(textmap.__file__), Path(parse.__file__), Path(elements.__file__),
+           Path(__file__))
 CODE = hashlib.sha256(b"".join(p.read_bytes() for p in SOURCES)).hexdigest()[:16]
 ROLES = ("skip", "block", "break", "join", "inline")
 _ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
@@ -44,14 +45,16 @@ def dump(tm: TextMap) -> bytes:
     # the reading text is the file's where a segment copies it: only the rest is kept
     ends = [*tm.r_start[1:], len(tm.text)]
     rest = "".join(tm.text[r:e] for r, e, k in zip(tm.r_start, ends, tm.kind) if k != COPY)
+    kept = tm.elements_data or tm.elements().dump()
     head = json.dumps({"columns": [len(c) for c in columns], "length": len(tm.text),
-                       "pages": tm.pages, "rest": rest}).encode("utf-8")
+                       "pages": tm.pages, "rest": rest, "elements": len(kept)}).encode("utf-8")
     out = [len(head).to_bytes(4, "little"), head]
     for col in columns:
         a = array("q", col)
         if _SWAP:  # pragma: no cover - no big-endian machine in CI
             a.byteswap()
         out.append(a.tobytes())
+    out.append(kept)  # last, and read only by an export (``TextMap.elements``)
     return b"".join(out)
 
 
@@ -76,6 +79,8 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         role_names = [ROLES[r] for r in roles]
         text = _reading_text(source_text, r_start, s_start, s_end, kind, head["rest"],
                              head["length"])
+        kept = bytes(view[at:at + head["elements"]])
+        at += head["elements"]
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
     if at != len(blob) or len({len(c) for c in cols[:7]}) != 1 or len(
@@ -88,7 +93,8 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         markup=Markup(start=start, end=end, kind=tok_kind, node=tok_node, after=after,
                       node_open=dict(zip(open_k, open_v)),
                       node_close=dict(zip(close_k, close_v)),
-                      node_depth=dict(zip(depth_k, depth_v))))
+                      node_depth=dict(zip(depth_k, depth_v))),
+        elements_data=kept)
 
 
 def _reading_text(source: str, r_start: list[int], s_start: list[int], s_end: list[int],
