@@ -176,13 +176,18 @@ class _Data:
     file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     styles: dict[str, Style] = field(default_factory=dict)  # by type, once forms are set
+    # the edition's, by type: the same for every file of an export (one dict shared by all)
+    edition_styles: dict[str, Style] = field(default_factory=dict)
 
     def style(self, type_: str) -> Style:
         """How new names of this type point: as the file's names do, else the edition's."""
         got = self.styles.get(type_)
         if got is None:
-            got = self.styles[type_] = style_of(self.file_forms, type_,
-                                                style_of(self.edition_forms, type_))
+            edition = self.edition_styles.get(type_)
+            if edition is None:
+                edition = self.edition_styles[type_] = style_of(self.edition_forms, type_)
+            got = self.styles[type_] = style_of(self.file_forms, type_, edition) \
+                if self.file_forms else edition
         return got
 
 
@@ -566,7 +571,7 @@ class _Builder:
         markup gave is never wrapped, even where no element has exactly its span."""
         m = self.data.mentions
         keep = np.ones(len(m.start), dtype=bool)
-        extras = [self._mention_attrs(k) for k in m.kinds]
+        extras = self._kind_attrs(m.kinds)
         if self.ex.by_key or self.data.own:  # names or dates already marked in the source
             own = self.data.own
             # only mentions with the span of an element or of the file's own mentions are
@@ -601,24 +606,36 @@ class _Builder:
                 self.pointed.add(eid)
         marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)  # in document
                  for i in first_seen(self._m_kind, len(m.kinds)).tolist()}  # order: @resp ids
-        return [_Look(TAGS[k.type], (*extras[i], *marks.get(i, ())))
-                for i, k in enumerate(m.kinds)]
+        # kinds that look alike (names of entities pointed to alike, decided dates of a value)
+        # share one look: tags are made once per look, not per kind
+        looks: dict[_Look, int] = {}
+        look_of = np.array([looks.setdefault(_Look(TAGS[k.type], (*extras[i], *marks.get(i, ()))),
+                                             len(looks)) for i, k in enumerate(m.kinds)],
+                           dtype=np.int64)
+        if len(self._m_kind):
+            self._m_kind = look_of[self._m_kind]
+        return list(looks)
 
-    def _mention_attrs(self, m: _Kind) -> tuple[tuple[str, str | None], ...]:
-        if m.type == "date":
-            value = json.loads(m.date_value) if m.date_value else {}
-            attrs: tuple[tuple[str, str | None], ...] = tuple(
-                (a, str(value[a])) for a in DATE_ATTRS if value.get(a))
-            if attrs and m.date_cert and m.status == "confirmed":  # a proposal has its own
-                attrs += (("cert", m.date_cert),)  # how sure the value is, and for an
-                if m.date_cert != "high":  # inferred one its evidence: the text itself
-                    attrs += (("evidence", "internal"),)
-            return attrs
-        eid = m.entity_id
-        if eid and eid in self.data.entities:
-            ref = self.pointer(self.data.entities[eid])
-            return (ref,) if ref else ()
-        return ()
+    def _kind_attrs(self, kinds: list[_Kind]) -> list[tuple[tuple[str, str | None], ...]]:
+        """The attributes of each kind of mention but its ``@cert``/``@resp`` as a proposal:
+        a date's value, a name's pointer (found once per entity: its kinds differ in status
+        and provenance)."""
+        refs: dict[str, tuple[tuple[str, str | None], ...]] = {}
+        out = []
+        for k in kinds:
+            if k.type == "date":
+                out.append(_date_attrs(k.date_value, k.date_cert, k.status == "confirmed"))
+                continue
+            eid = k.entity_id
+            if not eid or eid not in self.data.entities:
+                out.append(())
+                continue
+            got = refs.get(eid)
+            if got is None:
+                ref = self.pointer(self.data.entities[eid])
+                got = refs[eid] = (ref,) if ref else ()
+            out.append(got)
+        return out
 
     def pointer(self, ent: Entity) -> tuple[str, str] | None:
         """(attribute, value) inserted markup points to an entity with: the file's own
@@ -1179,6 +1196,21 @@ class _Builder:
         return splice(self.text, self.inserts, self.batch)
 
 
+@lru_cache(maxsize=65536)
+def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool
+                ) -> tuple[tuple[str, str | None], ...]:
+    """A date's value attributes (from its JSON), with how certain a decided value is: made
+    once per value, not per kind and source."""
+    value = json.loads(date_value) if date_value else {}
+    out: tuple[tuple[str, str | None], ...] = tuple(
+        (a, str(value[a])) for a in DATE_ATTRS if value.get(a))
+    if out and date_cert and confirmed:  # a proposal has its own how sure the value is,
+        out += (("cert", date_cert),)
+        if date_cert != "high":  # and for an inferred one its evidence: the text itself
+            out += (("evidence", "internal"),)
+    return out
+
+
 def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
     """``lines`` re-indented, once the place they go is known."""
     return lambda indent, unit: _indent(lines, indent, unit)
@@ -1293,6 +1325,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
     in_register: dict[str, Entity] = {}
     known: dict[str, str | None] = {}  # pointer -> entity, for every file
+    edition_styles: dict[str, Style] = {}
     files: list[TeiExport] = []
     with ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
@@ -1302,6 +1335,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, source.ix.els, known)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
+            data.edition_styles = edition_styles
             mode = register or (inferred_register([data.file_forms]) if data.file_forms
                                 else edition_register)
             built = _render(source, data, source_id=src.id, register=mode)
