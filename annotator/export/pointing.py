@@ -22,6 +22,7 @@ DOCS: docs/export.md#where-the-register-goes
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import sqlite3
 from collections import Counter
@@ -95,6 +96,22 @@ def forms(data: bytes) -> Counter[tuple[str, str]]:
                    for m in _POINTER.finditer(data))
 
 
+_FORMS: dict[bytes, Counter[tuple[str, str]]] = {}  # sha256 of a file's bytes -> its forms
+_FORMS_KEPT = 4096
+
+
+def forms_by_content(data: bytes) -> Counter[tuple[str, str]]:
+    """``forms`` of a file's bytes, found once per content in a process (a server or a
+    notebook exporting again reads the same files): the bytes' sha256 keys it."""
+    digest = hashlib.sha256(data).digest()
+    got = _FORMS.get(digest)
+    if got is None:
+        if len(_FORMS) >= _FORMS_KEPT:
+            _FORMS.clear()
+        got = _FORMS[digest] = forms(data)
+    return Counter(got)  # a copy: the kept one is never changed
+
+
 def style_of(counts: Counter[tuple[str, str]], type_: str, fallback: Style = POINTERS
              ) -> Style:
     """The edition's form for names of ``type_``: the most common among its names of that
@@ -146,18 +163,23 @@ def file_pointers(conn: sqlite3.Connection, els: Elements,
                          els.get(d, "replacementPattern") or "")
                         for d in els.iter((f"{{{TEI_NS}}}prefixDef",)))
     out: dict[str, tuple[str, str]] = {}
+    of_value: dict[str, str | None] = {}  # as written -> entity: a file repeats its pointers
     for node in els.iter(_NAME_TAGS):
         for attr in POINTER_ATTRS:
-            raw = (els.get(node, attr) or "").split()
-            if not raw:
+            value = els.get(node, attr)
+            if not value or value.isspace():
                 continue
-            p = normalise(raw[0], prefixes)
-            if p not in cache:
-                found = pointer_rows.entity_of(conn, (p,))
-                cache[p] = found[0] if found is not None else None
-            eid = cache[p]
+            first = value.split(None, 1)[0]
+            if first in of_value:
+                eid = of_value[first]
+            else:
+                p = normalise(first, prefixes)
+                if p not in cache:
+                    found = pointer_rows.entity_of(conn, (p,))
+                    cache[p] = found[0] if found is not None else None
+                eid = of_value[first] = cache[p]
             if eid is not None and eid not in out:
-                out[eid] = (attr, raw[0])
+                out[eid] = (attr, first)
             break
     return out
 
