@@ -82,6 +82,7 @@ TYPES = {v: k for k, v in TAGS.items()}
 NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement", "region",
                  "country", "bloc", "district", "geogName")
 DATE_ELEMENTS = ("date", "time")
+_NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the element of
 POINTERS = ("ref", "key", "corresp")  # an element with one of these already says who it is
 AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
                   "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
@@ -258,7 +259,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         claims.append(_Claim._make((*r, own)))
         if r[6]:
             wanted.add(r[6])
-        keys.update((link.bib_key, None) for link in own if link.bib_key)
+        if own:
+            keys.update((link.bib_key, None) for link in own if link.bib_key)
     found = entries_of(conn, keys) if keys else {}
     works = {k: found[k] for k in keys if k in found}
     passages = sorted(edition.passages.get(source_id, ()))
@@ -689,7 +691,7 @@ class _Builder:
         by_key = self.ex.by_key
         chain = by_key.get((TAGS[type_], s, e))
         if chain is None:
-            for local in DATE_ELEMENTS if type_ == "date" else (*NAME_ELEMENTS, *RESPONSIBLE):
+            for local in DATE_ELEMENTS if type_ == "date" else _NAMING:
                 chain = by_key.get((local, s, e))
                 if chain is not None:
                     break
