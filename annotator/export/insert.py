@@ -214,16 +214,14 @@ class SourceIndex:
         stop = np.minimum(np.searchsorted(re_, cc, side="right"),
                           np.searchsorted(rs, cc, side="right"))
         text = self.tm.text
-        n_seg, n_text = len(c.r_start), len(text)
-        r_start = c.r_start
+        r_start = [*self.tm.r_start, len(text)]  # ints, not a numpy scalar per use
+        reads = read.tolist()
         out: list[tuple[int, int] | None] = []
         for f, st in zip(first.tolist(), stop.tolist()):
             if f >= st:
                 out.append(None)
                 continue
-            nxt = int(read[st - 1]) + 1
-            start, end = trim(text, int(r_start[read[f]]),
-                              int(r_start[nxt]) if nxt < n_seg else n_text)
+            start, end = trim(text, r_start[reads[f]], r_start[reads[st - 1] + 1])
             out.append((start, end) if end > start else None)
         return out
 

@@ -113,9 +113,10 @@ class Elements:
         """What ``dump`` wrote; ValueError when it is not that."""
         try:
             head = json.loads(blob)
-            table = head["table"]
+            table, attrs = head["table"], head["attrs"]
+            # [node, value] pairs make a dict as they are: no tuple made per attribute
             return cls([table[t] for t in head["tags"]], list(head["parent"]),
-                       {name: dict(map(tuple, head["attrs"][name])) for name in KEPT},
+                       {name: dict(attrs[name]) for name in KEPT},
                        {int(k): dict(v) for k, v in head["nsmaps"]})
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
