@@ -1008,20 +1008,3 @@ def test_export_reads_no_tree_where_the_map_is_kept(ws, tmp_path, monkeypatch):
     assert len(after.files) == 3
     for a, b in zip(before.files, after.files):
         assert (ws.root / a.path).read_bytes() == (ws.root / b.path).read_bytes()
-
-
-def test_export_tei_forms_by_content_is_forms():
-    """The pointer forms kept per content are the file's own ``forms``, in any encoding,
-    and a copy: what one export does with them never reaches the next."""
-    from annotator.export.pointing import forms, forms_by_content
-
-    files = sorted(DATA.rglob("*.xml"))
-    assert files
-    for path in files:
-        data = path.read_bytes()
-        for raw in (data, data.decode("utf-8", "replace").encode("utf-16")):
-            want = forms(raw)
-            got = forms_by_content(raw)
-            assert got == want, path
-            got[("person", "key")] += 1
-            assert forms_by_content(raw) == want, path

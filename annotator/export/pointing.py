@@ -22,7 +22,6 @@ DOCS: docs/export.md#where-the-register-goes
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import sqlite3
 from collections import Counter
@@ -94,22 +93,6 @@ def forms(data: bytes) -> Counter[tuple[str, str]]:
             data = decode_xml(data, Path("source.xml"))[0].encode("utf-8")
     return Counter((_NAMED[m.group(1)], _form(m.group(2), m.group(4)))
                    for m in _POINTER.finditer(data))
-
-
-_FORMS: dict[bytes, Counter[tuple[str, str]]] = {}  # sha256 of a file's bytes -> its forms
-_FORMS_KEPT = 4096
-
-
-def forms_by_content(data: bytes) -> Counter[tuple[str, str]]:
-    """``forms`` of a file's bytes, found once per content in a process (a server or a
-    notebook exporting again reads the same files): the bytes' sha256 keys it."""
-    digest = hashlib.sha256(data).digest()
-    got = _FORMS.get(digest)
-    if got is None:
-        if len(_FORMS) >= _FORMS_KEPT:
-            _FORMS.clear()
-        got = _FORMS[digest] = forms(data)
-    return Counter(got)  # a copy: the kept one is never changed
 
 
 def style_of(counts: Counter[tuple[str, str]], type_: str, fallback: Style = POINTERS

@@ -55,7 +55,7 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Style, file_pointers,
-                                       forms_by_content, inferred_register, style_of,
+                                       forms, inferred_register, style_of,
                                        written_register_ids)
 from annotator.export.pointing import default_register as default_register
 from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport, Written
@@ -1315,8 +1315,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     target_dir = Path(out_dir) if out_dir is not None else ctx.exports_dir
     ids = list(source_ids or ()) or [s.id for s in ctx.texts.sources()]
     sources = [ctx.texts.source(i) for i in ids]  # unknown ids fail before anything is written
-    file_forms = {s.id: forms_by_content(_read_or_empty(ctx.root / s.file))
-                  for s in ctx.texts.sources()}
+    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in ctx.texts.sources()}
     edition_forms: Counter[tuple[str, str]] = Counter()
     for counted in file_forms.values():
         edition_forms.update(counted)
