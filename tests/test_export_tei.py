@@ -1008,3 +1008,41 @@ def test_export_reads_no_tree_where_the_map_is_kept(ws, tmp_path, monkeypatch):
     assert len(after.files) == 3
     for a, b in zip(before.files, after.files):
         assert (ws.root / a.path).read_bytes() == (ws.root / b.path).read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["garbled", "other file's"])
+def test_export_rebuilds_a_kept_map_whose_elements_are_damaged(ws, tmp_path, damage):
+    """The elements kept at a map's end are read only by an export, after the map loaded:
+    damaged (bytes garbled, or well-formed but a node short), the map is rebuilt as when
+    its head is damaged, and the export is the same, not a traceback or markup misplaced."""
+    from dataclasses import replace
+
+    from annotator.tei import textmap_pack
+    from annotator.tei.elements import Elements
+
+    ws.add(SAMPLE_TEI)
+    ws.add(DATA / "editions" / "ehri" / "EHRI-ET-WL16560044_EN.xml")
+    sid = ws.sources()[0].id
+    ws.add_mention(sid, 0, 4, "person")
+    before = ws.export_tei(include_proposals=True, out_dir=tmp_path / "a")
+    sha = ws.source(sid).sha256
+    blob = ws.store.one("SELECT data FROM textmaps WHERE sha256 = ?", (sha,))["data"]
+    tm = textmap_pack.load(blob, ws.texts.unparsed(ws.source(sid)).tm.source_text, sha)
+    kept = tm.elements_data
+    if damage == "garbled":
+        bad = blob[:-len(kept)] + b"{" + kept[1:-1] + b"!"
+    else:  # well-formed, but a node short: not this file's elements
+        els = Elements.load(kept)
+        last = len(els.tags) - 1
+        fewer = Elements(els.tags[:last], els.parent[:last],
+                         {k: {n: v for n, v in d.items() if n < last}
+                          for k, d in els.attrs.items()}, els.nsmaps)
+        bad = textmap_pack.dump(replace(tm, elements_data=fewer.dump(), _elements=None))
+    assert textmap_pack.load(bad, tm.source_text, sha) is not None  # the map itself loads
+    with ws.store.transaction() as conn:
+        conn.execute("UPDATE textmaps SET data = ? WHERE sha256 = ?", (bad, sha))
+    with Workspace(ws.root) as fresh:
+        after = fresh.export_tei(include_proposals=True, out_dir=tmp_path / "b")
+    for a, b in zip(before.files, after.files, strict=True):
+        assert (ws.root / a.path).read_bytes() == (ws.root / b.path).read_bytes()
+    assert ws.store.one("SELECT data FROM textmaps WHERE sha256 = ?", (sha,))["data"] == blob

@@ -157,7 +157,8 @@ class Texts:
         of a file whose map is kept never parses it unless it reads an element's content."""
         path, data = self._unchanged(src)
         text, codec = decode_xml(data, path)
-        tm = self.cache.get((src.id, src.sha256))
+        key = (src.id, src.sha256)
+        tm = self.cache.get(key)
         blob = textmaps.kept_blob(self.store.conn, src.sha256) if tm is None else None
         if blob is not None:
             try:
@@ -165,9 +166,13 @@ class Texts:
             except ValueError:
                 tm = None
         if tm is not None:
-            return Unparsed(tm, codec, lambda: parse_source(path, data).root)
+            try:  # decoded now: kept elements that are damaged are rebuilt with their map
+                tm.elements()
+                return Unparsed(tm, codec, lambda: parse_source(path, data).root)
+            except ValueError:
+                self.cache.pop(key, None)
         parsed = parse_source(path, data)
-        return Unparsed(self.kept(parsed), codec, lambda: parsed.root)
+        return Unparsed(self.kept(parsed, elements=True), codec, lambda: parsed.root)
 
     def _unchanged(self, src: Source) -> tuple[Path, bytes]:
         """The source's path and bytes; S016 when they are not the bytes it was added with."""
@@ -180,12 +185,16 @@ class Texts:
     def reading_text(self, source_id: str) -> str:
         return self.textmap(source_id).text
 
-    def kept(self, parsed: ParsedSource) -> TextMap:
-        """The map the store kept for these bytes, or a new one, kept for next time."""
+    def kept(self, parsed: ParsedSource, *, elements: bool = False) -> TextMap:
+        """The map the store kept for these bytes, or a new one, kept for next time;
+        ``elements``: the kept map's elements are read too (an export's), and must be sound."""
         blob = textmaps.kept_blob(self.store.conn, parsed.sha256)
         if blob is not None:
             try:
-                return textmap_pack.load(blob, parsed.text, parsed.sha256)
+                tm = textmap_pack.load(blob, parsed.text, parsed.sha256)
+                if elements:
+                    tm.elements()
+                return tm
             except ValueError:
                 log.warning("rebuilding the kept text map of %s", parsed.path)
         tm = build_textmap(parsed)

@@ -172,8 +172,13 @@ class TextMap:
     _elements: Elements | None = field(default=None, compare=False, repr=False)
 
     def elements(self) -> Elements:
+        """The kept elements, decoded now; ValueError when they are not this map's nodes."""
         if self._elements is None:
-            self._elements = Elements.load(self.elements_data)
+            els = Elements.load(self.elements_data)
+            if len(els.tags) != len(self.roles):
+                raise ValueError(f"kept elements of {len(els.tags)} nodes, not "
+                                 f"{len(self.roles)}")
+            self._elements = els
         return self._elements
 
     def _seg(self, offset: int) -> int:
