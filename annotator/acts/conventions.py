@@ -38,15 +38,11 @@ class Edition(Protocol):
 
 def dateline_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
     """The reading spans of the source's ``dateline`` elements, without edge white space."""
-    nodes = list(parsed.root.iter())
-    tag = f"{{{TEI_NS}}}dateline"
-    kinds = {i: "dateline" for i, n in enumerate(nodes) if n.tag == tag}
+    kinds = dict.fromkeys(tm.elements().iter([f"{{{TEI_NS}}}dateline"]), "dateline")
     if not kinds:
         return []
-    index = {n: i for i, n in enumerate(nodes)}
-    parent = [index.get(p, -1) if (p := n.getparent()) is not None else -1 for n in nodes]
     out = []
-    for a, b in sorted(element_spans(parent, tm, kinds).values()):
+    for a, b in sorted(element_spans(tm, kinds).values()):
         a, b = trim(tm.text, a, b)
         if b > a:
             out.append((a, b))

@@ -122,8 +122,6 @@ def marked_other(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
 def _marked(parsed: ParsedSource, tm: TextMap,
             kind_of: Callable[[etree._Element], str | None]) -> list[Marked]:
     nodes = list(parsed.root.iter())
-    index = {el: i for i, el in enumerate(nodes)}
-    parent = [index.get(p, -1) if (p := n.getparent()) is not None else -1 for n in nodes]
     text_el = f"{{{TEI_NS}}}text"
     kinds: dict[int, str] = {}
     for i, n in enumerate(nodes):
@@ -132,7 +130,7 @@ def _marked(parsed: ParsedSource, tm: TextMap,
             kinds[i] = t
     if not kinds:
         return []
-    spans = element_spans(parent, tm, kinds)
+    spans = element_spans(tm, kinds)
     _join_fragments(nodes, kinds, spans)
     out = []
     for i, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], -kv[1][1])):

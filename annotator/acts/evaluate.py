@@ -134,11 +134,9 @@ def _load_tei_gold(path: Path) -> tuple[str, list[GoldSpan]]:
     parsed = parse_source(path)
     tm = build_textmap(parsed)
     nodes = list(parsed.root.iter())
-    index = {id(n): i for i, n in enumerate(nodes)}
-    parent = [index[id(p)] if (p := n.getparent()) is not None else -1 for n in nodes]
     types = {i: t for i, el in enumerate(nodes) if isinstance(el.tag, str) and
              el.tag.startswith(f"{{{TEI_NS}}}") and (t := TEI_ELEMENTS.get(el.tag.rsplit("}", 1)[1]))}
-    found = element_spans(parent, tm, types)
+    found = element_spans(tm, types)
     spans = []
     for i, type_ in types.items():
         if i not in found:

@@ -65,7 +65,6 @@ class SourceIndex:
     node_open: dict[int, int] = field(default_factory=dict)  # element -> its start-tag token
     node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
     node_depth: dict[int, int] = field(default_factory=dict)
-    _index: dict[int, int] = field(default_factory=dict)
     _names: dict[int, str | None] = field(default_factory=dict)
     _nodes: list[etree._Element] | None = None
     _cols: Columns | None = None
@@ -143,12 +142,6 @@ class SourceIndex:
                     scope[inside] = node  # document order: inner declarations come later
             self._ns_scope = scope
         return self._ns_scope
-
-    def node_of(self, el: etree._Element) -> int:
-        """Number of an lxml node in ``root.iter()`` order."""
-        if not self._index:
-            self._index = {id(n): i for i, n in enumerate(self.nodes)}
-        return self._index[id(el)]
 
     def parent_at(self, pos: int) -> int | None:
         """The innermost element open at ``pos`` (-1 outside the root), None inside a token."""

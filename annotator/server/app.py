@@ -26,7 +26,6 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from lxml import etree
 from markupsafe import escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -47,6 +46,7 @@ from annotator.entities.authority import AUTHORITIES
 from annotator.entities.pointers import merge_note
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
+from annotator.tei.elements import Elements
 from annotator.tei.textmap import TextMap, TreePos, context
 from annotator.workspace import Workspace
 
@@ -155,24 +155,26 @@ STALE_CODES = frozenset({"D010", "D312", "W101", "W111", "W112", "W113"})
 MISSING_CODES = frozenset({"S015", "D017", "D306", "D311", "W110"})
 
 
-def _block_kinds(ws: Workspace, source_id: str, tm: TextMap) -> list[str]:
-    """The element name of each block of a source (head, p, note...), for styling."""
-    nodes = list(ws.parsed(source_id).root.iter())
-    return [_block_name(nodes, tm.tree_pos(start)) if start < len(tm.text) else "p"
+def _block_kinds(tm: TextMap) -> list[str]:
+    """The element name of each block of a source (head, p, note...), for styling; from the
+    map's ``elements``, so a page is drawn without parsing the file."""
+    els = tm.elements()
+    return [_block_name(els, tm.tree_pos(start)) if start < len(tm.text) else "p"
             for start in tm.blocks]
 
 
-def _block_name(nodes: list[etree._Element], pos: TreePos | None) -> str:
+def _block_name(els: Elements, pos: TreePos | None) -> str:
     if pos is None:
         return "p"
-    from annotator.tei.textmap import BLOCK, TAIL, local_name
+    from annotator.tei.textmap import BLOCK, TAIL
 
-    el: etree._Element | None = nodes[pos.node]
-    if pos.slot == TAIL and el is not None:
-        el = el.getparent()
-    while el is not None and local_name(el) not in BLOCK:
-        el = el.getparent()
-    return local_name(el) if el is not None else "p"
+    node = els.parent[pos.node] if pos.slot == TAIL and pos.node >= 0 else pos.node
+    while node >= 0:
+        name = els.tags[node].rsplit("}", 1)[-1]
+        if name in BLOCK:
+            return name
+        node = els.parent[node]
+    return "p"
 
 
 def _endpoint(desk: Desk, view: View) -> Callable[[Request], Any]:
@@ -216,7 +218,7 @@ def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Count
     view = desk.readings.get(source_id)
     if view is None or view[0] != tm.sha256:
         view = (tm.sha256, reading.Reading(tm.text, tm.blocks, tm.pages,
-                                           _block_kinds(desk.ws, source_id, tm)))
+                                           _block_kinds(tm)))
         desk.readings[source_id] = view
     mentions = desk.ws.mention_marks(source_id)
     claims = desk.ws.claims(source_id=source_id)

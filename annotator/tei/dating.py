@@ -14,7 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from annotator.tei.parse import TEI_NS, ParsedSource, element_text
-from annotator.tei.textmap import TextMap, element_spans, local_name
+from annotator.tei.textmap import TextMap, element_spans
 
 _T = f"{{{TEI_NS}}}"
 _VALUE_ATTRS = ("when", "from", "notBefore", "when-iso", "from-iso", "notBefore-iso")
@@ -68,16 +68,12 @@ def anchor_candidates(parsed: ParsedSource) -> list[tuple[str, str]]:
     return [(v, where) for v, where in out if v]
 
 
-def _spans_of(parsed: ParsedSource, tm: TextMap, names: dict[str, str]
-              ) -> list[tuple[int, int, str]]:
-    """(start, end, names[tag]) of each TEI element named in ``names``, in reading order."""
-    nodes = list(parsed.root.iter())
-    index = {id(n): i for i, n in enumerate(nodes)}
-    parent = [index[id(p)] if (p := n.getparent()) is not None else -1 for n in nodes]
-    kinds = {i: names[name] for i, n in enumerate(nodes)
-             if isinstance(n.tag, str) and n.tag.startswith(_T) and
-             (name := local_name(n)) in names}
-    spans = element_spans(parent, tm, kinds)
+def _spans_of(tm: TextMap, names: dict[str, str]) -> list[tuple[int, int, str]]:
+    """(start, end, names[tag]) of each TEI element named in ``names``, in reading order
+    (found in the map's ``elements``: the tree is not walked)."""
+    els = tm.elements()
+    kinds = {i: names[els.tags[i].removeprefix(_T)] for i in els.iter(_T + n for n in names)}
+    spans = element_spans(tm, kinds)
     return sorted((s, e, kinds[i]) for i, (s, e) in spans.items())
 
 
@@ -86,7 +82,7 @@ def blocks_and_references(parsed: ParsedSource, tm: TextMap
     """``date_blocks``, and (start, end) of the elements that point or identify (``ref``,
     ``idno``...: a bare number there, "see <ref target='1304.xml'>1304</ref>", is no year),
     from one walk over the tree and the map."""
-    spans = _spans_of(parsed, tm, {**BLOCK_KINDS, **dict.fromkeys(REFERENCES, "")})
+    spans = _spans_of(tm, {**BLOCK_KINDS, **dict.fromkeys(REFERENCES, "")})
     return [s for s in spans if s[2]], [(s, e) for s, e, kind in spans if not kind]
 
 
@@ -94,4 +90,4 @@ def date_blocks(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int, str]]
     """(start, end, kind) of each dateline, heading and paragraph-like block of the reading
     text, in reading order; kind is 'dateline', 'head', 'p' or 'note' (an editor's note,
     whose dates are not the text's chronology)."""
-    return _spans_of(parsed, tm, BLOCK_KINDS)
+    return _spans_of(tm, BLOCK_KINDS)

@@ -424,10 +424,11 @@ def build_textmap(src: ParsedSource) -> TextMap:
     return tm
 
 
-def element_spans(parent: list[int], tm: TextMap, wanted: Collection[int]
-                  ) -> dict[int, list[int]]:
+def element_spans(tm: TextMap, wanted: Collection[int]) -> dict[int, list[int]]:
     """[first, last) reading offsets of the content of each ``wanted`` node (numbered as in
-    ``root.iter()``, ``parent`` of each), from one walk over the offset map."""
+    ``root.iter()``), from one walk over the offset map; parents are the map's ``elements``,
+    so no caller walks the tree for them."""
+    parent = tm.elements().parent
     chains: dict[int, list[int]] = {}
 
     def chain(i: int) -> list[int]:
