@@ -12,7 +12,6 @@ import sqlite3
 
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key
-from annotator.entities.similar import loose_key
 from annotator.store import Act, claims, entities, mentions, pointers
 
 
@@ -26,8 +25,7 @@ def add_variant(rec: Act, entity_id: str, surface: str) -> None:
     surface = " ".join(surface.split())
     key = name_key(surface)
     if key and not entities.has_variant(rec.conn, entity_id, key):
-        rec.insert("variants", {"entity_id": entity_id, "surface": surface, "key": key,
-                                "loose": loose_key(key)})
+        rec.insert("variants", entities.variant_row(entity_id, surface, key))
 
 
 def set_authority(rec: Act, entity_id: str, scheme: str, value: str | None) -> None:

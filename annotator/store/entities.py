@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching
 
@@ -74,6 +75,12 @@ def variants(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
     """An entity's name variants (surface, key), by key."""
     return conn.execute("SELECT * FROM variants WHERE entity_id = ? ORDER BY key",
                         (entity_id,)).fetchall()
+
+
+def variant_row(entity_id: str, surface: str, key: str) -> dict[str, str]:
+    """A row of ``variants``: its loose key (``variants.loose``, indexed) is made here only,
+    so every writer of a name (proposals, acts) finds it as the others do."""
+    return {"entity_id": entity_id, "surface": surface, "key": key, "loose": loose_key(key)}
 
 
 def has_variant(conn: sqlite3.Connection, entity_id: str, key: str) -> bool:

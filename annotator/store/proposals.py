@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from annotator.entities.similar import loose_key
+from annotator.store import entities
 
 
 def variant_keys(conn: sqlite3.Connection) -> dict[str, list[str]]:
@@ -71,7 +71,8 @@ def insert_entity(conn: sqlite3.Connection, entity_id: str, type_: str, preferre
 
 def add_variant(conn: sqlite3.Connection, entity_id: str, surface: str, key: str) -> None:
     conn.execute("INSERT OR IGNORE INTO variants (entity_id, surface, key, loose) "
-                 "VALUES (?, ?, ?, ?)", (entity_id, surface, key, loose_key(key)))
+                 "VALUES (:entity_id, :surface, :key, :loose)",
+                 entities.variant_row(entity_id, surface, key))
 
 
 def update_mention(conn: sqlite3.Connection, mention_id: int, entity_id: str | None,
