@@ -147,8 +147,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'reject it and add the mention again'),
     "D006": (DecisionError, 'mention … cannot become a …: mention … is already a … at that span',
               'reject mention:… instead'),
-    "D007": (DecisionError, 'nothing to undo',
-              "see 'annotator history'"),
+    "D007": (DecisionError, 'nothing to undo / nothing to undo: decision … (… …) cannot be '
+                            'undone: … changed since by decision … (replace source:…)',
+              "see 'annotator history' / a source's replacement cannot be undone; decide again "
+              "instead"),
     "D008": (DecisionError, 'decision … is already undone (by …)',
               "see 'annotator history'"),
     "D009": (DecisionError, 'decision … (… …) cannot be undone',

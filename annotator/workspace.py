@@ -354,6 +354,11 @@ class Workspace:
         """The decision ``undo()`` would take back now (None: nothing to undo)."""
         return undo_acts.last_undoable(self.store)
 
+    def passed_over(self) -> tuple[Decision, str, int] | None:
+        """The newest act ``undo()`` passes over (a source's replacement changed its rows), why,
+        and how many it passes over; None: none."""
+        return undo_acts.passed_over(self.store)
+
     def queue(self, *, type: str | Iterable[str] | None = None,  # noqa: A002
               by: str = "mentions") -> list[str]:
         """Entity ids left to decide (of one type, several or all), most mentions first

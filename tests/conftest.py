@@ -65,6 +65,31 @@ def reopened_at(ws, version, *undo):
     return again
 
 
+def replaced_letter(ws, tmp_path, *, other=False):
+    """A claim on a letter, then the letter replaced (which changes the claim's row): the
+    claim's act cannot be undone any more. With ``other``, a claim on another source first.
+    Returns (the other claim's act or None, the letter's claim's act, the replacement)."""
+    earlier = None
+    if other:
+        (tmp_path / "other.txt").write_text("Gerhart Hauptmann wrote the play in Agnetendorf.\n",
+                                            encoding="utf-8")
+        ws.add(tmp_path / "other.txt")
+        ws.add_claim("other", quote="Gerhart Hauptmann wrote the play")
+        earlier = ws.history()[0]
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Otto Brahm was responsible for the delay of the play.\n",
+                      encoding="utf-8")
+    ws.add(letter)
+    ws.add_claim("letter", quote="Otto Brahm was responsible for the delay")
+    claimed = ws.history()[0]
+    letter.write_text("Otto Brahm alone was responsible for the delay of the play.\n",
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    replaced = ws.history()[0]
+    assert (claimed.act, replaced.act) == ("claim-add", "replace")
+    return earlier, claimed, replaced
+
+
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
     """An empty workspace on disk."""

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotator import DecisionError, StoreError, Workspace
-from tests.conftest import ROOT, SAMPLE_TEI
+from tests.conftest import ROOT, SAMPLE_TEI, replaced_letter, run
 from tests.review_seed import SOURCE, propose_by_names
 
 TABLES = ("entities", "variants", "authority_ids", "mentions", "rejections", "source_rejections",
@@ -950,20 +950,12 @@ def test_review_merge_suggestions_point_out_likely_duplicates(review_ws):
 
 
 def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
-    """A plain undo whose act a source replacement changed names the replacement, which
-    cannot be undone, instead of sending the editor to undo it (D009 on that advice)."""
-    letter = tmp_path / "letter.txt"
-    letter.write_text("Otto Brahm was responsible for the delay of the play.\n",
-                      encoding="utf-8")
-    ws.add(letter)
-    ws.add_claim("letter", quote="Otto Brahm was responsible for the delay")
-    letter.write_text("Otto Brahm alone was responsible for the delay of the play.\n",
-                      encoding="utf-8")
-    ws.add(letter, replace=True)
-    replaced = ws.history()[0]
-    assert replaced.act == "replace"
+    """Undone by id, an act a source replacement changed is refused naming the replacement,
+    which cannot be undone, instead of sending the editor to undo it (D009 on that advice);
+    a plain undo with nothing else to take back says so (D007), naming the act and why."""
+    _, claimed, replaced = replaced_letter(ws, tmp_path)
     with pytest.raises(DecisionError) as err:
-        ws.undo()
+        ws.undo(claimed.id)
     assert err.value.code == "D008"
     message = str(err.value)
     assert f"decision {replaced.id} (replace source:letter)" in message
@@ -971,6 +963,54 @@ def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
     with pytest.raises(DecisionError) as err:
         ws.undo(replaced.id)
     assert err.value.code == "D009"
+    assert ws.last_undoable() is None
+    with pytest.raises(DecisionError) as err:
+        ws.undo()
+    assert err.value.code == "D007"
+    assert err.value.message == (
+        f"nothing to undo: decision {claimed.id} (claim-add {claimed.target}) cannot be undone: "
+        f"claim 1 changed since by decision {replaced.id} (replace source:letter)")
+    assert err.value.hint == "a source's replacement cannot be undone; decide again instead"
+
+
+def test_review_plain_undo_passes_over_acts_a_replacement_blocked(ws, tmp_path):
+    """A plain undo takes the newest act that can be undone, as an editor's undo leaves the
+    history of a file reloaded from disk: the claim on the replaced letter is passed over (and
+    named, with why), the earlier claim on another source is undone; History's button offers
+    the same act."""
+    earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
+    assert ws.last_undoable().id == earlier.id
+    d, why, count = ws.passed_over()
+    assert (d.id, count) == (claimed.id, 1)
+    claim = claimed.target.removeprefix("claim:")
+    assert why == f"claim {claim} changed since by decision {replaced.id} (replace source:letter)"
+    undone = ws.undo()
+    assert undone.undoes == earlier.id
+    assert undone.payload == {"decision": earlier.id, "act": "claim-add",
+                              "passed": [claimed.id], "passed_why": why}
+    assert [c.source_id for c in ws.claims()] == ["letter"]
+    # the undo itself is not taken back by the next plain undo (that would be a redo)
+    with pytest.raises(DecisionError) as err:
+        ws.undo()
+    assert err.value.code == "D007" and f"decision {claimed.id} (claim-add" in str(err.value)
+    assert ws.undo(undone.id).undoes == undone.id  # a redo by id still works
+
+
+def test_review_cli_plain_undo_names_what_it_passes_over(ws, tmp_path):
+    """`annotator undo` says which act it passed over and why, then what it undid; with only
+    the blocked act left, one line (D007, exit 2) names it and what to do."""
+    earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
+    result = run(ws, "undo")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"passed over decision {claimed.id}, which cannot be undone: claim "
+        f"{claimed.target.removeprefix('claim:')} changed since by decision {replaced.id} "
+        "(replace source:letter)",
+        f"decision {replaced.id + 1}: undid {earlier.id} (claim-add {earlier.target})"]
+    result = run(ws, "undo")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"nothing to undo: decision {claimed.id} (claim-add" in result.stderr
+    assert result.stderr.endswith("decide again instead [D007]\n")
 
 
 HOLZ = ROOT / "tests" / "data" / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml"

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer
-from tests.conftest import REFERENCES, ROOT, molotov_widened, premier_claim
+from tests.conftest import REFERENCES, ROOT, molotov_widened, premier_claim, replaced_letter
 
 TOKEN = "test-token-0123456789"
 HX = {"HX-Request": "true"}  # as htmx asks: a panel, not a page
@@ -1320,6 +1320,28 @@ def test_server_queue_merge_says_the_markup_points_to_both(ws):
             "sources' own markup points to both (ehri_et_holz_chona; ehri_et_fischer_holz_chana" \
             "); exported files keep those pointers" in text
         assert ws.entity("ehri_et_fischer_holz_chana").mentions == 5
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path):
+    """After a source's replacement blocked the newest claim's act, History's button offers the
+    earlier act a plain undo takes back, and says which act it passes over and why; the
+    button (and a plain POST /undo) undoes that one."""
+    earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
+    server, client = served(ws)
+    try:
+        doc = lxml_html.fromstring(client.get("/history").text)
+        head = doc.xpath("//div[contains(@class,'queue-head')]")[0]
+        assert head.xpath(".//input[@name='decision']/@value") == [str(earlier.id)]
+        said = " ".join(head.xpath(".//span[contains(@class,'passed')]")[0].text_content()
+                        .split())
+        assert said.startswith(f"#{blocked.id} (claim-add {blocked.target}) cannot be undone: "
+                               "claim ") and "(replace source:letter)" in said
+        r = post(client, "/undo", {})
+        assert r.status_code == 303
+        assert [c.source_id for c in ws.claims()] == ["letter"]
     finally:
         client.close()
         server.stop()

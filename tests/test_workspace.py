@@ -497,3 +497,39 @@ def test_store_version_10_gets_the_loose_keys_and_finds_smith_and_company(seed_w
         plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + query)]
         assert any("variants_loose" in p for p in plan), plan
     again.close()
+
+
+def test_store_version_10_merge_undone_gives_back_names_with_loose_keys(seed_ws):
+    """A merge logged before loose keys (its row images lack ``variants.loose``) is undone all
+    the same (the rows are as it left them in the columns it knew), and the names it gives back
+    get their loose keys, as every writer of a name makes them: merge suggestions find them."""
+    import json
+
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-smith-co": ("org", ["Smith & Co"]),
+                                          "org-smith-and-company": ("org", ["Smith and Company"]),
+                                          "org-smith-ltd": ("org", ["Smith Co"])})
+    merged = seed_ws.merge("org-smith-co", "org-smith-ltd")
+    path = seed_ws.store.path
+    seed_ws.close()
+    conn = sqlite3.connect(path)
+    changes = json.loads(conn.execute("SELECT changes FROM decisions WHERE id = ?",
+                                      (merged.id,)).fetchone()[0])
+    for ch in changes:  # as version 10 logged it: no loose key in a name's images
+        for image in (ch["before"], ch["after"]):
+            if ch["table"] == "variants" and image:
+                image.pop("loose")
+    conn.execute("UPDATE decisions SET changes = ? WHERE id = ?", (json.dumps(changes),
+                                                                   merged.id))
+    conn.commit()
+    conn.close()
+    again = reopened_at(Workspace.open(path.parent), 10, "DROP INDEX variants_loose",
+                        "ALTER TABLE variants DROP COLUMN loose")
+    assert again.undo().undoes == merged.id
+    assert dict(again.store.query("SELECT key, loose FROM variants WHERE entity_id = ?",
+                                  ("org-smith-co",))) == {"smith co": "smithcompany"}
+    # 'Smith and Company' is found by the loose key only
+    assert {s.other.id for s in again.similar("org-smith-co")} == {"org-smith-and-company",
+                                                                    "org-smith-ltd"}
+    again.close()

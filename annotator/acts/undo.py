@@ -2,7 +2,10 @@
 
 ``undo`` restores the before images of an earlier act in a new act of its own (so an undo can
 be undone: a redo), and refuses when a row it would restore has changed since, naming the later
-decision to undo first: it never overwrites later work.
+decision to undo first: it never overwrites later work. A plain undo (no id) takes the newest
+act that can be undone, passing over newer ones whose rows changed since (a source's
+replacement, which is not undone, changed them), as an editor's undo leaves the history of a
+file reloaded from disk; the undo names what it passed over and why.
 
 DOCS: docs/review.md#undo
 """
@@ -24,13 +27,27 @@ from annotator.store.connection import row_at
 
 def undo(review: Review, decision_id: int | None = None, *,
          expected: str | None = None) -> Decision:
-    """Undo the last act not yet undone (or a given one), putting back the earlier rows."""
+    """Undo the newest act that can be undone (or a given one), putting back the earlier rows.
+
+    A plain undo passes over newer acts whose rows changed since (only a source's replacement,
+    not undone itself, can leave them so); its payload's ``passed`` lists them, newest first,
+    and ``passed_why`` says why of the newest. Nothing left to undo but such acts: D007 naming
+    the newest and why."""
     store = review.store
+    passed: list[sqlite3.Row] = []
     with located(store):
         with store.transaction() as conn:
-            row = (_last_undoable(conn) if decision_id is None
-                   else None if row_id(decision_id) is None  # beyond SQLite: no such decision
-                   else log.decision_row(conn, decision_id))
+            if decision_id is None:
+                row, passed = _plain_pick(conn)
+                if row is None and passed:
+                    why, first = _why(conn, passed[0])
+                    more = f" (nor can {len(passed) - 1} older act(s))" if len(passed) > 1 else ""
+                    raise DecisionError(f"nothing to undo: decision {_named(passed[0])} cannot "
+                                        f"be undone: {why}{more}", hint=first, code="D007")
+            else:
+                row = (None if row_id(decision_id) is None  # beyond SQLite: no such decision
+                       else log.decision_row(conn, decision_id))
+            why = _why(conn, passed[0])[0] if passed else ""
         if row is None:
             if decision_id is None:
                 raise DecisionError("nothing to undo", hint="see 'annotator history'",
@@ -38,8 +55,10 @@ def undo(review: Review, decision_id: int | None = None, *,
             raise DecisionError(f"no decision {decision_id}", hint="see 'annotator history'",
                                 code="D015")
         target = row["target"]
-        with store.act("undo", target, editor=review.editor,
-                       payload={"decision": row["id"], "act": row["act"]}) as rec:
+        payload: dict[str, Any] = {"decision": row["id"], "act": row["act"]}
+        if passed:
+            payload |= {"passed": [p["id"] for p in passed], "passed_why": why}
+        with store.act("undo", target, editor=review.editor, payload=payload) as rec:
             fresh = log.decision_row(rec.conn, row["id"])
             assert fresh is not None
             _check_undoable(rec.conn, fresh)
@@ -80,8 +99,18 @@ def history(store: Store, *, target: str | None = None,
 def last_undoable(store: Store) -> Decision | None:
     """The decision a plain ``undo`` would take back now (None: nothing to undo): a page names
     it, and its undo button takes back that one, not whatever came after the page was drawn."""
-    row = _last_undoable(store.conn)
+    row, _ = _plain_pick(store.conn)
     return None if row is None else log.decision_from_row(row)
+
+
+def passed_over(store: Store) -> tuple[Decision, str, int] | None:
+    """The newest act a plain ``undo`` now passes over (its rows changed since, by a source's
+    replacement), why, and how many it passes over in all; None: it passes over none. A page
+    says so beside its undo button."""
+    _, passed = _plain_pick(store.conn)
+    if not passed:
+        return None
+    return log.decision_from_row(passed[0]), _why(store.conn, passed[0])[0], len(passed)
 
 
 def decision(store: Store, decision_id: int) -> Decision | None:
@@ -91,8 +120,12 @@ def decision(store: Store, decision_id: int) -> Decision | None:
     return None if row is None else log.decision_from_row(row)
 
 
-def _last_undoable(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    """The newest act still in force: not undone, and a forward act (or a redo)."""
+def _plain_pick(conn: sqlite3.Connection) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
+    """What a plain undo takes back: the newest act in force (not undone, and a forward act or
+    a redo) whose rows are as it left them, and the newer acts in force it passes over, newest
+    first. A row changed since by an act in force can only be one passed over (that act would
+    be newer and taken first), so each passed act traces back to a source's replacement."""
+    passed: list[sqlite3.Row] = []
     for row in log.not_undone(conn):
         depth, cur = 0, row
         while cur["undoes"] is not None:
@@ -100,9 +133,12 @@ def _last_undoable(conn: sqlite3.Connection) -> sqlite3.Row | None:
             earlier = log.decision_row(conn, cur["undoes"])
             assert earlier is not None
             cur = earlier
-        if depth % 2 == 0:
-            return row
-    return None
+        if depth % 2:
+            continue
+        if _changed_row(conn, row) is None:
+            return row, passed
+        passed.append(row)
+    return None, passed
 
 
 def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
@@ -114,22 +150,53 @@ def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         raise DecisionError(f"decision {row['id']} is already undone (by "
                             f"{row['undone_by']})", hint="see 'annotator history'",
                             code="D008")
-    changes = json.loads(row["changes"])
+    if _changed_row(conn, row) is not None:
+        raise _refusal(conn, row)
+
+
+def _named(row: sqlite3.Row) -> str:
+    """A decision as a message names it: '5 (add-claim claim:1)'."""
+    return f"{row['id']} ({row['act']} {row['target']})"
+
+
+def _changed_row(conn: sqlite3.Connection, row: sqlite3.Row) -> str | None:
+    """The first row the act changed that is no longer as it left it ('claim 36'), or None."""
     final: dict[str, dict[str, Any]] = {}
-    for ch in changes:
+    for ch in json.loads(row["changes"]):
         final[_change_key(ch)] = ch
     for k, ch in final.items():
-        if row_at(conn, ch["table"], ch["key"]) != ch["after"]:
-            later = _later_change(conn, row["id"], k)
-            by = f" by decision {later}" if later else ""
-            first = f"undo {later} first" if later else "decide again instead"
-            later_row = log.decision_row(conn, later) if later else None
-            if later_row is not None and later_row["target"].startswith("source:"):
-                # a source added again or replaced is not undone (D009): never advise it
-                by = f" by decision {later} ({later_row['act']} {later_row['target']})"
-                first = "a source's replacement cannot be undone; decide again instead"
-            raise DecisionError(f"decision {row['id']} cannot be undone: {k} changed "
-                                f"since{by}", hint=first, code="D008")
+        if not _as_left(row_at(conn, ch["table"], ch["key"]), ch["after"]):
+            return k
+    return None
+
+
+def _as_left(now: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+    """A row is as an act left it: gone as it left it, or the same in the columns of its image
+    (an act logged before a column was added, as ``variants.loose`` at version 11, lacks it)."""
+    if now is None or after is None:
+        return now is None and after is None
+    return all(c in now and now[c] == v for c, v in after.items())
+
+
+def _refusal(conn: sqlite3.Connection, row: sqlite3.Row) -> DecisionError:
+    """D008 for an act a row of which changed since: which row, by which decision, what to do."""
+    why, first = _why(conn, row)
+    return DecisionError(f"decision {row['id']} cannot be undone: {why}", hint=first,
+                         code="D008")
+
+
+def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
+    """Why an act cannot be undone ('claim 36 changed since by decision 40'), what to do."""
+    k = _changed_row(conn, row)
+    later = _later_change(conn, row["id"], k) if k else None
+    by = f" by decision {later}" if later else ""
+    first = f"undo {later} first" if later else "decide again instead"
+    later_row = log.decision_row(conn, later) if later else None
+    if later_row is not None and later_row["target"].startswith("source:"):
+        # a source added again or replaced is not undone (D009): never advise it
+        by = f" by decision {later} ({later_row['act']} {later_row['target']})"
+        first = "a source's replacement cannot be undone; decide again instead"
+    return f"{k} changed since{by}", first
 
 
 # a row as a refusal names it: one claim, not 'claims 36'

@@ -331,12 +331,20 @@ class ReviewApp(App[int]):
         if not self.done:
             self.show("nothing to undo in this session ('annotator undo' undoes older acts)")
             return
-        try:
-            undone = self.ws.undo(self.done.pop())
-        except AnnotatorError as err:
-            self.show(str(err))
+        refused: AnnotatorError | None = None
+        while self.done:  # as a plain undo: pass over what cannot be undone, and say so
+            try:
+                undone = self.ws.undo(self.done.pop())
+            except AnnotatorError as err:
+                if err.code != "D008":
+                    self.show(str(err))
+                    return
+                refused = refused or err  # the newest refused is the one to name
+                continue
+            passed = f"; passed over: {refused}" if refused else ""
+            self.show(f"undid decision {undone.undoes} ({undone.payload.get('act')}){passed}")
             return
-        self.show(f"undid decision {undone.undoes} ({undone.payload.get('act')})")
+        self.show(str(refused))  # every decision of the session refused (D008)
 
     async def action_quit(self) -> None:
         self.exit(len(self.done))

@@ -896,7 +896,8 @@ def changes_since(desk: Desk, request: Request, form: Form) -> Response:
 def history_page(desk: Desk, request: Request, form: Form) -> Response:
     """The decisions log, newest first: what changed, by whom, when (also from the CLI)."""
     return desk.page(request, "history.html", decisions=desk.ws.history(limit=HISTORY),
-                     undoable=desk.ws.last_undoable(), nav="history")
+                     undoable=desk.ws.last_undoable(), passed=desk.ws.passed_over(),
+                     nav="history")
 
 
 HISTORY = 200

@@ -370,6 +370,10 @@ class Act:
             if before is None:
                 self.delete(table, key)
             elif self._row(table, key) is None:
+                if table == "variants" and "loose" not in before:  # logged before version 11
+                    from annotator.entities.similar import loose_key
+
+                    before = {**before, "loose": loose_key(before["key"])}
                 self.insert(table, before)
             else:
                 self.update(table, key, before)
