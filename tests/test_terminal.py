@@ -277,3 +277,36 @@ def test_terminal_review_lists_merge_suggestions_surest_first_and_shift_m_merges
     assert ws.entity("hitler").preferred == "Hitler"
     assert "Adolf Hitler" in ws.entity("hitler").variants
     assert not [e for e in ws.entities(counts=False) if e.id == "person-adolf-hitler"]
+
+
+def test_terminal_review_undo_passes_over_a_decision_it_cannot_take_back(seed_ws):
+    """u, like a plain `annotator undo`, takes back the newest of the session's decisions that
+    can be undone: one changed since from elsewhere is passed over and named with why (D008),
+    the one before it is undone in the same press. A real Textual app driven by its pilot."""
+    import asyncio
+
+    from textual.widgets import Static
+
+    from annotator.cli.review_app import ReviewApp
+
+    propose_by_names(seed_ws)
+    first, second = seed_ws.queue()[:2]
+
+    async def drive() -> None:
+        app = ReviewApp(seed_ws)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.pause()
+            await pilot.press("a")
+            await pilot.press("a")
+            await pilot.pause()
+            later = seed_ws.reject(second)  # another editor, meanwhile
+            await pilot.press("u")
+            await pilot.pause()
+            said = str(app.query_one("#message", Static).content)
+            assert said.startswith(f"undid decision {later.id - 2} (confirm); passed over: ")
+            assert f"changed since by decision {later.id}" in said and "[D008]" in said
+            assert app.done == []
+
+    asyncio.run(drive())
+    assert seed_ws.entity(first).status == "proposed"
+    assert seed_ws.entity(second).status == "rejected"
