@@ -322,6 +322,9 @@ def test_bib_generated_keys_are_unique_and_citable(names, year, title):
     ("von Ribbentrop, Joachim", "von Ribbentrop", "Joachim"),
     ("Plato", "Plato", ""),
     ("{Wikimedia Foundation}", "Wikimedia Foundation", ""),
+    # braced parts, not one literal name: split as the name they make
+    ("{Nekrich}, {Aleksandr M.}", "{Nekrich}", "{Aleksandr M.}"),
+    ("{Aleksandr M.} {Nekrich}", "{Nekrich}", "{Aleksandr M.}"),
 ])
 def test_bib_surname_and_forenames_split_a_name(name, family, given):
     assert (surname(name), forenames(name)) == (family, given)

@@ -142,6 +142,11 @@ def test_export_bib_csl_names_keep_braced_and_whole():
                                    ("title", "T")), "x.bib")
     assert item(entry)["author"] == [{"literal": "Barnes and Noble"},
                                      {"family": "von Ribbentrop", "given": "Joachim"}]
+    # a name of braced parts (a .bib protecting case) is a person's, split at its comma
+    parts = BibEntry("p", "book", (("author", "{Nekrich}, {Aleksandr M.} and {Ada} {Lovelace}"),
+                                   ("title", "T")), "x.bib")
+    assert item(parts)["author"] == [{"family": "Nekrich", "given": "Aleksandr M."},
+                                     {"family": "Lovelace", "given": "Ada"}]
 
 
 def test_export_bib_mends_entries_for_biber_and_keeps_every_field():

@@ -134,9 +134,10 @@ def split_names(value: str) -> list[str]:
 
 def surname(name: str) -> str:
     """Family name of a BibTeX name: 'Nekrich, Aleksandr M.' and 'Aleksandr M. Nekrich' ->
-    'Nekrich'; 'von Ribbentrop, Joachim' -> 'von Ribbentrop'; '{Wikimedia Foundation}' whole."""
+    'Nekrich'; 'von Ribbentrop, Joachim' -> 'von Ribbentrop'; '{Wikimedia Foundation}' whole
+    ('{Nekrich}, {Aleksandr M.}' is two braced parts: '{Nekrich}')."""
     name = name.strip()
-    if name.startswith("{") and name.endswith("}"):
+    if is_literal(name):
         return name[1:-1].strip()
     if "," in name:
         return name.split(",", 1)[0].strip()
@@ -154,7 +155,7 @@ def forenames(name: str) -> str:
     """What a BibTeX name has besides its ``surname``: 'Nekrich, Aleksandr M.' and
     'Aleksandr M. Nekrich' -> 'Aleksandr M.'; 'Plato' -> ''."""
     name = name.strip()
-    if name.startswith("{") and name.endswith("}"):
+    if is_literal(name):
         return ""
     if "," in name:
         return name.split(",", 1)[1].strip()
