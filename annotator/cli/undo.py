@@ -22,7 +22,7 @@ def undo_cli(
     with user_errors():
         d = workspace().undo(decision)
         passed = d.payload.get("passed")
-        if passed:
+        if isinstance(passed, list) and passed:
             more = f" and {len(passed) - 1} older act(s)" if len(passed) > 1 else ""
             typer.echo(f"passed over decision {passed[0]}{more}, which cannot be undone: "
                        f"{d.payload.get('passed_why')}", err=True)
