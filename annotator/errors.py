@@ -331,6 +331,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix that line'),
     "S208": (SourceError, 'the decisions file is not valid TOML (line and column named)',
               'fix the file (docs/review.md#decisions-files)'),
+    "S209": (SourceError, 'a line of the decisions file holds a character no XML file can hold (the line, field and U+… named): refused, nothing applied',
+              'remove it (a TOML escape such as \\u0002 in a name or note); TEI cannot hold it'),
     "S301": (SourceError, 'the .bib file cannot be read (missing, a folder, not UTF-8 and no "% Encoding:" line): refused, nothing added',
               'give a UTF-8 .bib file'),
     "S302": (SourceError, "entry '…': duplicate key (case ignored, across the files added together): a warning, the first entry wins as in biber",

@@ -106,6 +106,45 @@ def test_robust_typed_text_with_a_control_character_is_refused(seed_ws, act):
     seed_ws.export_tei()  # and the export stays well-formed
 
 
+@pytest.mark.parametrize("section", [
+    'prefer = [ { entity = "EID", preferred = "Ctl\\u0002 place" } ]',
+    'note = [ { entity = "EID", note = "bell \\u0007 here" } ]',
+    'confirm_claims = [ { kind = "attributed", text = "a\\uFFFF" } ]',
+    'accept_links = [ { key = "nekrich1997", locus = "p. 1\\u001b" } ]',
+])
+def test_robust_decisions_file_with_a_control_character_is_refused(seed_ws, tmp_path, section):
+    """A TOML escape puts into a name or note what no XML file can hold: the file is refused
+    (it was applied, and the exported TEI could not be added back: S005)."""
+    seed_ws.propose()
+    eid = seed_ws.entities()[0].id
+    path = tmp_path / "d.toml"
+    path.write_text(f'confirm = [ {{ entity = "{eid}" }} ]\n' + section.replace("EID", eid),
+                    encoding="utf-8")
+    before = seed_ws.history()
+    result = run(seed_ws, "apply", str(path))
+    one_line_refusal(result, "S209")
+    assert result.stderr.startswith(f"{path}: ") and "holds the control character U+" in \
+        result.stderr
+    assert seed_ws.history() == before and seed_ws.entity(eid).status == "proposed"
+
+
+def test_robust_decisions_file_control_character_refused_by_the_library(seed_ws, tmp_path):
+    from annotator import SourceError
+
+    seed_ws.propose()
+    eid = seed_ws.entities()[0].id
+    path = tmp_path / "d.toml"
+    path.write_text(f'prefer = [ {{ entity = "{eid}", preferred = "Ctl\\u0002 place" }} ]\n',
+                    encoding="utf-8")
+    name = seed_ws.entity(eid).preferred
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S209"
+    assert str(err.value).startswith(f"{path}: prefer[0]: preferred holds the control "
+                                     "character U+0002")
+    assert seed_ws.entity(eid).preferred == name
+
+
 def test_robust_claim_locus_with_a_control_character_is_refused(seed_ws):
     from annotator.errors import DecisionError
 

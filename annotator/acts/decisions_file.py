@@ -47,6 +47,7 @@ from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
+from annotator.text import first_not_xml
 
 
 SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note",
@@ -93,6 +94,13 @@ def read_file(path: Path) -> dict[str, Any]:
             where = f"{key}[{i}]"
             if not isinstance(line, dict):
                 raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
+            for field, value in line.items():  # a TOML escape ("\u0002") gets past tomllib
+                bad = first_not_xml([field, value])
+                if bad is not None:
+                    named = "a field's name" if first_not_xml([field]) else field
+                    raise SourceError(f"{where}: {named} holds the control character {bad}",
+                                      hint="remove it (TEI cannot hold it); nothing was applied",
+                                      location=Location(path), code="S209")
             if key in CLAIM_SECTIONS:
                 needed, allowed = CLAIM_SECTIONS[key]
                 if set(line) - allowed or needed - set(line):
