@@ -354,6 +354,10 @@ class Workspace:
         """The decision ``undo()`` would take back now (None: nothing to undo)."""
         return undo_acts.last_undoable(self.store)
 
+    def undo_next(self) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
+        """``(last_undoable(), passed_over())`` from one look at the log (a page shows both)."""
+        return undo_acts.undo_next(self.store)
+
     def passed_over(self) -> tuple[Decision, str, int] | None:
         """The newest act ``undo()`` passes over (a source's replacement changed its rows), why,
         and how many it passes over; None: none."""

@@ -982,6 +982,7 @@ def test_review_plain_undo_passes_over_acts_a_replacement_blocked(ws, tmp_path):
     assert ws.last_undoable().id == earlier.id
     d, why, count = ws.passed_over()
     assert (d.id, count) == (claimed.id, 1)
+    assert ws.undo_next() == (ws.last_undoable(), ws.passed_over())
     claim = claimed.target.removeprefix("claim:")
     assert why == f"claim {claim} changed since by decision {replaced.id} (replace source:letter)"
     undone = ws.undo()

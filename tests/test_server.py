@@ -1325,14 +1325,21 @@ def test_server_queue_merge_says_the_markup_points_to_both(ws):
         server.stop()
 
 
-def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path):
+def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path, monkeypatch):
     """After a source's replacement blocked the newest claim's act, History's button offers the
-    earlier act a plain undo takes back, and says which act it passes over and why; the
-    button (and a plain POST /undo) undoes that one."""
+    earlier act a plain undo takes back, and says which act it passes over and why, from one
+    look at the log (the newest acts' rows were checked twice per page); the button (and a
+    plain POST /undo) undoes that one."""
+    from annotator.acts import undo as undo_acts
+
     earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
+    looks = []
+    real = undo_acts._plain_pick
+    monkeypatch.setattr(undo_acts, "_plain_pick", lambda conn: looks.append(1) or real(conn))
     server, client = served(ws)
     try:
         doc = lxml_html.fromstring(client.get("/history").text)
+        assert len(looks) == 1
         head = doc.xpath("//div[contains(@class,'queue-head')]")[0]
         assert head.xpath(".//input[@name='decision']/@value") == [str(earlier.id)]
         said = " ".join(head.xpath(".//span[contains(@class,'passed')]")[0].text_content()

@@ -895,9 +895,9 @@ def changes_since(desk: Desk, request: Request, form: Form) -> Response:
 # -- history and undo ------------------------------------------------------------------------
 def history_page(desk: Desk, request: Request, form: Form) -> Response:
     """The decisions log, newest first: what changed, by whom, when (also from the CLI)."""
+    undoable, passed = desk.ws.undo_next()
     return desk.page(request, "history.html", decisions=desk.ws.history(limit=HISTORY),
-                     undoable=desk.ws.last_undoable(), passed=desk.ws.passed_over(),
-                     nav="history")
+                     undoable=undoable, passed=passed, nav="history")
 
 
 HISTORY = 200
