@@ -58,6 +58,7 @@ def test_robust_library_ids_beyond_sqlite_are_not_found(seed_ws):
 @pytest.mark.parametrize(("name", "content", "code", "where"), [
     ("nul.bib", b"@book{a, title={A\x00B}, year=2000}\n", "S311", "nul.bib:1:18:"),
     ("bell.bib", b"@book{a,\n title={A\x07B}, year=2000}\n", "S311", "bell.bib:2:10:"),
+    ("ffff.bib", "@book{a, title={A\uffffB}, year=2000}\n".encode(), "S311", "ffff.bib:1:18:"),
 ])
 def test_robust_bib_add_refuses_control_characters(ws, tmp_path, name, content, code, where):
     bib = tmp_path / name

@@ -47,7 +47,8 @@ NOT_INHERITED = frozenset({"crossref", "xref", "ids", "entryset", "related", "re
                            "relatedstring", "relatedoptions", "label", "shorthand", "sortkey",
                            "options", "presort", "xdata", "execute", "keywords"})
 KEY_OK = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+NONCHARACTERS = "\ufffe\uffff"  # no XML file can hold them either
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _ENCODING = re.compile(r"%\s*Encoding:\s*([\w.-]+)|jabref-meta:\s*encoding:\s*([\w.-]+)", re.I)
 
 WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
@@ -185,7 +186,8 @@ def _controls(name: str, text: str, problems: list[Problem]) -> bool:
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         problems.append(Problem(name, line, "",
-                                f"control character U+{ord(m.group()):04X} in the text",
+                                f"{'non-' if m.group() in NONCHARACTERS else 'control '}"
+                                f"character U+{ord(m.group()):04X} in the text",
                                 "remove it (a .bib file is text); nothing of the file was read",
                                 "S311", REFUSED, col))
     return found
