@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENTITY_TYPES = ("person", "place", "org")
-DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")  # a date's TEI value
-MENTION_TYPES = ("person", "place", "org", "date")
-ENTITY_STATUSES = ("proposed", "confirmed", "rejected")
-MENTION_STATUSES = (*ENTITY_STATUSES, "stale")  # stale: its source changed under it
+from annotator.vocab import LINK_RELS
+
 MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER range: a bigger number names no row
 
 
@@ -129,10 +126,6 @@ class Decision:
 
 
 # -- bibliography and claims ------------------------------------------------------------------
-CLAIM_KINDS = ("attributed", "quoted", "unattributed", "editorial")
-CLAIM_STATES = ("proposed", "confirmed", "rejected", "stale")
-SUPPORT = ("supported", "attributed", "unsupported")
-LINK_RELS = ("supports", "contradicts", "mentions")
 
 
 @dataclass(frozen=True, slots=True)

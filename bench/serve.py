@@ -32,10 +32,10 @@ import httpx
 from _common import ROOT, SAMPLE, sample_reading_text, workspace_with
 
 from annotator import Workspace
-from annotator.records import MENTION_TYPES
 from annotator.store.connection import now
 from annotator.tei.parse import parse_source
 from annotator.tei.textmap import build_textmap
+from annotator.vocab import MENTION_TYPES
 
 STATUSES = ("proposed", "proposed", "confirmed", "rejected")
 

@@ -65,7 +65,8 @@ START_UP = ("import sys, runpy; unused = set(sys.argv[1].split(','))\n"
 
 
 @pytest.mark.parametrize("args,unused", [
-    (["--help"], "spacy,thinc,pydantic,rich,lxml"),
+    # nor the records' dataclasses: the options name the data model's words (``vocab``)
+    (["--help"], "spacy,thinc,pydantic,rich,lxml,annotator.records"),
     # nor the review's acts and their date reading, which a listing does not use
     (["entities", "-f", "json"], "spacy,thinc,pydantic,rich,annotator.acts.review,"
                                  "annotator.chronology,annotator.acts.similar"),

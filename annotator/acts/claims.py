@@ -30,17 +30,17 @@ from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Location
 from annotator.filters import chosen
 from annotator.nlp import claim_finder as claims_mod
-from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT,
-                               BibEntry, CheckReport, ClaimProposal, ClaimRow,
-                               ClaimsProposeReport, Link, Linked, Source, row_id)
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
+from annotator.records import (BibEntry, CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport,
+                               Link, Linked, Source, row_id)
 from annotator.store import Act, Store, now
 from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
 from annotator.text import refuse_not_xml, trim
+from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
 log = logging.getLogger(__name__)
 

@@ -36,18 +36,19 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from annotator.entities.names import name_key
-from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
-from annotator.files import read_named
-from annotator.records import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, ApplyResult
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
 from annotator.acts.register import import_register
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import AUTHORITIES, normalise_authority
+from annotator.entities.names import name_key
+from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
+from annotator.files import read_named
+from annotator.records import ApplyResult
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
 from annotator.text import first_not_xml
+from annotator.vocab import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 
 SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note",

@@ -25,7 +25,8 @@ from annotator.acts.context import ActContext
 from annotator.acts.queries import mentions
 from annotator.acts.texts import Texts
 from annotator.errors import Location, SourceError
-from annotator.records import DATE_ATTRS, DateClassScore, EvalReport, TypeScore
+from annotator.records import DateClassScore, EvalReport, TypeScore
+from annotator.vocab import DATE_ATTRS
 
 
 LABELS = {"PERSON": "person", "PER": "person", "PLACE": "place", "LOC": "place", "GPE": "place",

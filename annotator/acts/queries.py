@@ -14,12 +14,12 @@ from annotator.acts.context import ActContext
 from annotator.config import Settings
 from annotator.errors import DecisionError
 from annotator.filters import chosen
-from annotator.records import (ENTITY_STATUSES, ENTITY_TYPES, MENTION_STATUSES, MENTION_TYPES,
-                               Entity, Mention, MergeSuggestion, row_id)
+from annotator.records import Entity, Mention, MergeSuggestion, row_id
 from annotator.store import entities as entity_rows
 from annotator.store import mentions as rows_of
 from annotator.tei.parse import ParsedSource
 from annotator.tei.textmap import TextMap
+from annotator.vocab import ENTITY_STATUSES, ENTITY_TYPES, MENTION_STATUSES, MENTION_TYPES
 
 
 def mentions(ctx: ActContext, source_id: str | None = None, *,

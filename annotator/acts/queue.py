@@ -18,11 +18,12 @@ from annotator.acts.similar import similar
 from annotator.acts.targets import ENTITY, state_digest
 from annotator.entities.names import name_key
 from annotator.filters import chosen
-from annotator.records import ENTITY_TYPES, Candidate, Context, Entity
+from annotator.records import Candidate, Context, Entity
 from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
 from annotator.store.mentions import STATE_COLUMNS
 from annotator.tei.textmap import context
+from annotator.vocab import ENTITY_TYPES
 
 
 def queue(store: Store, editor: str, *, type_: str | Iterable[str] | None = None,

@@ -35,13 +35,14 @@ from annotator.dates import normalise_date
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import display_name, name_key
 from annotator.errors import DecisionError
-from annotator.records import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES, Decision
+from annotator.records import Decision
 from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
 from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.mentions import mention_at
 from annotator.text import refuse_not_xml, slug
+from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 P = ParamSpec("P")
 R = TypeVar("R")

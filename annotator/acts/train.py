@@ -30,9 +30,10 @@ from annotator.acts.context import ActContext
 from annotator.config import Settings
 from annotator.files import atomic_write
 from annotator.nlp.training import TrainProgress, TrainSettings, TrainText
-from annotator.records import MENTION_TYPES, MentionState, TrainReport
+from annotator.records import MentionState, TrainReport
 from annotator.store import Store, now
 from annotator.store.training import current_mentions
+from annotator.vocab import MENTION_TYPES
 
 log = logging.getLogger(__name__)
 

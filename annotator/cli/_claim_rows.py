@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from annotator.records import LINK_RELS
+from annotator.vocab import LINK_RELS
 
 if TYPE_CHECKING:
     from annotator.records import ClaimRow

@@ -10,7 +10,7 @@ from annotator.cli._app import app
 from annotator.cli._claim_rows import claim_dict
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, render, user_errors, workspace
-from annotator.records import SUPPORT
+from annotator.vocab import SUPPORT
 
 
 @app.command("check")

@@ -12,7 +12,7 @@ from annotator.cli._complete import SourcesArg, source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import (Format, FormatOpt, none_matched, progress_bar, render,
                                    user_errors, workspace)
-from annotator.records import CLAIM_KINDS, CLAIM_STATES, SUPPORT
+from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, SUPPORT
 
 
 claims_app = Typer(

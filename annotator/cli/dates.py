@@ -11,7 +11,7 @@ from annotator.cli._complete import SourceArg
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, none_matched, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
-from annotator.records import MENTION_STATUSES
+from annotator.vocab import MENTION_STATUSES
 
 dates_app = Typer(help="A source's dates with their values and reasons; confirm them.",
                         no_args_is_help=True)

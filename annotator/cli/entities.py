@@ -11,7 +11,7 @@ from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
                                    user_errors, workspace)
-from annotator.records import ENTITY_STATUSES, ENTITY_TYPES
+from annotator.vocab import ENTITY_STATUSES, ENTITY_TYPES
 
 if TYPE_CHECKING:
     from annotator.records import Mention

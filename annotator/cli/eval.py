@@ -12,7 +12,7 @@ from annotator.cli._app import app
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, render, status_line, user_errors, workspace
 from annotator.filters import split
-from annotator.records import MENTION_TYPES
+from annotator.vocab import MENTION_TYPES
 
 if TYPE_CHECKING:
     from annotator.records import TypeScore

@@ -13,7 +13,7 @@ from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
                                    user_errors, workspace)
-from annotator.records import MENTION_STATUSES, MENTION_TYPES
+from annotator.vocab import MENTION_STATUSES, MENTION_TYPES
 
 if TYPE_CHECKING:
     from annotator.records import Mention

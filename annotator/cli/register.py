@@ -12,7 +12,7 @@ import typer
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
-from annotator.records import ENTITY_TYPES
+from annotator.vocab import ENTITY_TYPES
 
 
 register_app = Typer(

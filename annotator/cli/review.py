@@ -7,7 +7,7 @@ from typing import Annotated
 from annotator.cli._app import app
 from annotator.cli._filters import filter_option
 from annotator.cli._output import user_errors, workspace
-from annotator.records import ENTITY_TYPES
+from annotator.vocab import ENTITY_TYPES
 
 
 @app.command("review")

@@ -39,8 +39,9 @@ from annotator.bibliography.entries import plain, year_of
 from annotator.errors import AnnotatorError, ConfigError
 from annotator.export.output import write_export
 from annotator.export.works import source_keys
-from annotator.records import LINK_RELS, BibEntry, ClaimRow, Link, Written, location
+from annotator.records import BibEntry, ClaimRow, Link, Written, location
 from annotator.text import spreadsheet_safe
+from annotator.vocab import LINK_RELS
 
 FORMATS = ("csv", "md", "json", "html")
 STATUSES = ("supported", "attributed", "unsupported")

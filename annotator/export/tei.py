@@ -58,7 +58,7 @@ from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Style, fi
                                        forms, inferred_register, style_of,
                                        written_register_ids)
 from annotator.export.pointing import default_register as default_register
-from annotator.records import DATE_ATTRS, BibEntry, Entity, ExportReport, TeiExport, Written
+from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
 from annotator.store.bib import entries_of
@@ -70,6 +70,7 @@ from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, elem
                                  encoded)
 from annotator.tei.textmap import TextMap
 from annotator.text import attrs, esc, slug
+from annotator.vocab import DATE_ATTRS
 
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.errors import ConfigError, ModelError
 from annotator.nlp.spans import TITLE
-from annotator.records import MENTION_TYPES
+from annotator.vocab import MENTION_TYPES
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -37,17 +37,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from annotator.bibliography.entries import plain, year_of
-from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
-from annotator.records import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MAX_ROW_ID,
-                               MENTION_TYPES, SUPPORT, BibEntry, Decision, Entity, Link,
-                               Mention,
-                               row_id)
 from annotator.entities.authority import AUTHORITIES
 from annotator.entities.pointers import merge_note
+from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
+from annotator.records import MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, row_id
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.elements import Elements
 from annotator.tei.textmap import TextMap, TreePos, context
+from annotator.vocab import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MENTION_TYPES,
+                             SUPPORT)
 from annotator.workspace import Workspace
 
 log = logging.getLogger(__name__)
