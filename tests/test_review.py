@@ -530,6 +530,7 @@ def _lcs(a: str, b: str) -> int:
 @settings(max_examples=300, deadline=None)
 @given(keys=st.lists(_NAME, min_size=1, max_size=3), names=st.lists(_NAME, max_size=40))
 @example(keys=["aa"], names=["aaa"])  # 0.8 exactly, not rapidfuzz's float32 0.80000001
+@example(keys=["aaa"], names=["aaaa"])  # 6/7, not rapidfuzz's float32 0.85714287
 def test_review_register_similarity_is_the_best_lcs_ratio_of_a_key(keys, names):
     """Each register name's similarity is its best 2 * LCS / (len a + len b) over the
     candidate's keys, as a plain dynamic programme computes it; under 0.75 it is 0."""
