@@ -705,3 +705,15 @@ def test_robust_concurrent_init_in_threads_all_succeed(tmp_path):
     for t in threads:
         t.join(timeout=120)
     assert errors == []
+
+
+def test_robust_a_control_character_an_error_quotes_is_shown_escaped(seed_ws, tmp_path):
+    """A path or name an error line quotes may hold an escape or a newline (a decisions file's
+    TOML escape, a file name): the line shows it as ``\\x1b`` and stays one line, so no escape
+    sequence reaches the terminal."""
+    path = tmp_path / "d.toml"
+    path.write_text('register = "reg\\u001b[31m\\nx.xml"\n', encoding="utf-8")
+    result = run(seed_ws, "apply", str(path))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "reg\\x1b[31m" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

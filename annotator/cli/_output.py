@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,9 +51,18 @@ def user_errors() -> Iterator[None]:
         yield
     except AnnotatorError as err:
         for line in err.details:
-            typer.echo(line, err=True)
-        typer.echo(str(err), err=True)
+            typer.echo(terminal_safe(line), err=True)
+        typer.echo(terminal_safe(str(err)), err=True)
         raise typer.Exit(2) from None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(line: str) -> str:
+    """A message line with the control characters a name or path it quotes may hold shown as
+    ``\\x01``: an escape sequence would drive the terminal, a newline break the one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
 
 
 def workspace() -> Workspace:
