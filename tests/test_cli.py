@@ -499,6 +499,9 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
      "annotator entities: invalid value for '--type' / '-t': 'animal' is not one of 'person', "
      "'place', 'org'; see 'annotator entities -h' [C020]\n"),
     (["nosuch"], "annotator: no such command 'nosuch'; see 'annotator -h' [C020]\n"),
+    (["export", "tei", "--register", "bogus"],
+     "annotator export tei: invalid value for '--register': 'bogus' is not one of 'inline', "
+     "'file', 'none'; see 'annotator export tei -h' [C020]\n"),
     (["export", "tei", "--bogus"],
      "annotator export tei: no such option: --bogus; see 'annotator export tei -h' [C020]\n"),
     (["entities", "--format"],  # click raises this one without its command: ours names it

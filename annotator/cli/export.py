@@ -22,7 +22,16 @@ if TYPE_CHECKING:
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
                                                                   "written: table, json, csv "
                                                                   "or md (Markdown).")]
-RegisterOpt = Annotated[str | None, typer.Option(
+class Register(str, Enum):
+    """``--register``'s modes (``export.pointing.REGISTERS``): a choice, so a wrong one is a
+    usage error that lists them, and the shell completes them."""
+
+    inline = "inline"
+    file = "file"
+    none = "none"
+
+
+RegisterOpt = Annotated[Register | None, typer.Option(
     "--register", help="Where the register entries new names point to go: inline (a standOff "
                        "in each file), file (register.xml beside the exports) or none "
                        "(pointers to authority records, no entries). Default: as the "
@@ -89,7 +98,8 @@ def export_all_cli(
     with user_errors():
         with progress_bar("exporting") as progress:
             summary = workspace().export_all(include_proposals=include_proposals,
-                                             progress=progress, register=register)
+                                             progress=progress,
+                                             register=register.value if register else None)
     statuses = sorted({s for _, s, _ in summary.entities})
     by_type: dict[str, dict[str, object]] = {}
     for t, s, n in summary.entities:
@@ -138,7 +148,8 @@ def export_tei_cli(
         ws = workspace()
         with progress_bar("exporting") as progress:
             report = ws.export_tei(sources or None, include_proposals=include_proposals,
-                                   out_dir=out_dir, progress=progress, register=register)
+                                   out_dir=out_dir, progress=progress,
+                                   register=register.value if register else None)
     # the table shows the JSON's own fields under their own names, only fewer of them
     columns = ["source_id", "path", "action", "mentions", "reused", "claims", "passages", "links",
                "entities", "works", "split", "fragments", "kept", "unplaced"]
