@@ -519,6 +519,19 @@ def test_cli_usage_errors_are_one_line_with_status_2(args, expected):
     assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
 
 
+def test_cli_a_refused_argument_names_its_command_as_the_place(seed_ws):
+    """An error about a command's own argument, which has no file or line of its own, names
+    the command first, as a usage error does ('place first')."""
+    script = Path(sys.executable).parent / "annotator"  # the command as installed
+    sid = seed_ws.sources()[0].id
+    seed_ws.close()
+    done = subprocess.run([str(script), "-w", str(seed_ws.root), "source", "date", sid,
+                           "notadate"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == ("annotator source date: 'notadate' is not a date (YYYY, YYYY-MM or "
+                           "YYYY-MM-DD); give the date as 1865-04-12 [D013]\n")
+
+
 def test_cli_an_argument_that_is_not_utf8_is_one_line(seed_ws):
     """A byte the terminal could not decode (a Latin-1 name typed in a UTF-8 shell) is refused
     in one line naming it, not with a traceback from the store."""

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer._click.globals import get_current_context  # typer carries its own click
 
 from annotator.errors import AnnotatorError
 from annotator.text import spreadsheet_safe
@@ -52,7 +53,12 @@ def user_errors() -> Iterator[None]:
     except AnnotatorError as err:
         for line in err.details:
             typer.echo(terminal_safe(line), err=True)
-        typer.echo(terminal_safe(str(err)), err=True)
+        line = str(err)
+        if err.location is None:  # a command's own argument: the place is the command
+            ctx = get_current_context(silent=True)
+            if ctx is not None:
+                line = f"{ctx.command_path}: {line}"
+        typer.echo(terminal_safe(line), err=True)
         raise typer.Exit(2) from None
 
 
