@@ -147,10 +147,7 @@ class Texts:
         if blob is None:
             return None
         path, data = self._unchanged(src)
-        try:
-            return textmap_pack.load(blob, decode_xml(data, path)[0], src.sha256)
-        except ValueError:
-            return None
+        return _loaded(blob, decode_xml(data, path)[0], src.sha256)
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export
@@ -159,18 +156,14 @@ class Texts:
         text, codec = decode_xml(data, path)
         key = (src.id, src.sha256)
         tm = self.cache.get(key)
-        blob = textmaps.kept_blob(self.store.conn, src.sha256) if tm is None else None
-        if blob is not None:
-            try:
-                tm = textmap_pack.load(blob, text, src.sha256)
-            except ValueError:
-                tm = None
+        if tm is None:
+            blob = textmaps.kept_blob(self.store.conn, src.sha256)
+            tm = None if blob is None else _loaded(blob, text, src.sha256, elements=True)
+        elif not _sound(tm):
+            self.cache.pop(key)
+            tm = None
         if tm is not None:
-            try:  # decoded now: kept elements that are damaged are rebuilt with their map
-                tm.elements()
-                return Unparsed(tm, codec, lambda: parse_source(path, data).root)
-            except ValueError:
-                self.cache.pop(key, None)
+            return Unparsed(tm, codec, lambda: parse_source(path, data).root)
         parsed = parse_source(path, data)
         return Unparsed(self.kept(parsed, elements=True), codec, lambda: parsed.root)
 
@@ -190,13 +183,10 @@ class Texts:
         ``elements``: the kept map's elements are read too (an export's), and must be sound."""
         blob = textmaps.kept_blob(self.store.conn, parsed.sha256)
         if blob is not None:
-            try:
-                tm = textmap_pack.load(blob, parsed.text, parsed.sha256)
-                if elements:
-                    tm.elements()
-                return tm
-            except ValueError:
-                log.warning("rebuilding the kept text map of %s", parsed.path)
+            loaded = _loaded(blob, parsed.text, parsed.sha256, elements=elements)
+            if loaded is not None:
+                return loaded
+            log.warning("rebuilding the kept text map of %s", parsed.path)
         tm = build_textmap(parsed)
         textmaps.keep_if_free(self.store, tm, parsed.path)
         return tm
@@ -231,6 +221,25 @@ class Texts:
         except AnnotatorError:
             return ""
         return tm.text[start:end] if tm.sha256 == sha256 else ""
+
+
+def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False) -> TextMap | None:
+    """The kept map ``blob`` of a file of characters ``text``; None when it is damaged
+    (``elements``: its elements too, which only an export reads)."""
+    try:
+        tm = textmap_pack.load(blob, text, sha256)
+    except ValueError:
+        return None
+    return tm if not elements or _sound(tm) else None
+
+
+def _sound(tm: TextMap) -> bool:
+    """Whether the map's kept elements decode (decoded now, so an export can read them)."""
+    try:
+        tm.elements()
+    except ValueError:
+        return False
+    return True
 
 
 def _changed(src: Source, path: Path) -> SourceError:
