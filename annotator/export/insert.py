@@ -43,7 +43,6 @@ from annotator.tei.textmap import CDATA, COPY, EMPTY, END, GEN, OTHER, START, Te
 from annotator.text import trim
 
 _TEI = f"{{{TEI_NS}}}"
-_XMLNS = re.compile("xmlns")  # finds it in a long text three times faster than str.find
 
 
 @dataclass(slots=True)
@@ -124,23 +123,15 @@ class SourceIndex:
 
     @property
     def ns_scope(self) -> Ints:
-        """For every node (and -1, at the end), the nearest element at or above it whose start
-        tag declares namespaces: below it, the names in force are its names."""
+        """For every node (and -1, at the end), the nearest element at or above it where the
+        namespaces in force change (``Elements.nsmaps``): below it, its names are in force."""
         if self._ns_scope is None:
-            nodes = len(self.els.tags)
-            opens = np.full(nodes + 1, -1, dtype=np.int64)
-            opens[list(self.node_open)] = list(self.node_open.values())
-            scope = np.full(nodes + 1, -1, dtype=np.int64)
-            scope[opens >= 0] = 0
-            for m in _XMLNS.finditer(self.text):  # a declaration, or the word in text
-                at = m.start()
-                k = bisect_right(self.tok_start, at) - 1
-                if k >= 0 and self.tok_kind[k] in (START, EMPTY) and at < self.tok_end[k]:
-                    node = self.tok_node[k]
-                    inside = (opens >= self.node_open[node]) & (
-                        opens <= self.node_close.get(node, self.node_open[node]))
-                    scope[inside] = node  # document order: inner declarations come later
-            self._ns_scope = scope
+            changes, parent = self.els.nsmaps, self.els.parent
+            scope: list[int] = []
+            for i, up in enumerate(parent):  # a parent comes before its children
+                scope.append(i if i in changes else scope[up] if up >= 0 else -1)
+            scope.append(-1)
+            self._ns_scope = np.array(scope, dtype=np.int64)
         return self._ns_scope
 
     def parent_at(self, pos: int) -> int | None:
