@@ -254,14 +254,14 @@ class Columns:
 
 def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
     """The tags of a parsed source, as the text map's scan found them."""
-    return index_file(parsed.text, tm, lambda: parsed.root)
+    return index_file(tm, lambda: parsed.root)
 
 
-def index_file(text: str, tm: TextMap, tree: Callable[[], etree._Element]) -> SourceIndex:
-    """The tags of a file of characters ``text``, as the text map's scan found them;
-    ``tree``: its root element, asked for only when an element's content is read."""
+def index_file(tm: TextMap, tree: Callable[[], etree._Element]) -> SourceIndex:
+    """The tags of the file of ``tm`` (its ``source_text``), as the text map's scan found
+    them; ``tree``: its root element, asked for only when an element's content is read."""
     mk = tm.markup
-    return SourceIndex(text=text, tm=tm, els=tm.elements(), tree=tree,
+    return SourceIndex(text=tm.source_text, tm=tm, els=tm.elements(), tree=tree,
                        tok_start=mk.start, tok_end=mk.end, tok_kind=mk.kind, tok_node=mk.node,
                        tok_after=mk.after, node_open=mk.node_open, node_close=mk.node_close,
                        node_depth=mk.node_depth)

@@ -1333,7 +1333,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     with ExportFiles(ctx.root) as out_files:
         for n, src in enumerate(sources):
             file = ctx.texts.unparsed(src)  # its tree is parsed only if an export reads it
-            source = _Source.of(index_file(file.tm.source_text, file.tm, file.tree))
+            source = _Source.of(index_file(file.tm, file.tree))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, source.ix.els, known)
