@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from annotator.store.connection import Store
+from annotator.store.connection import Store, plain_rows
 
 # acts that only bring in what a file already says
 IMPORT_ACTS = ("add", "replace")
@@ -55,22 +55,18 @@ def source_spans(store: Store, versions: Sequence[tuple[str, str]]
         return {key: frozenset() for key in wanted}
     found: dict[tuple[str, str], frozenset[tuple[int, int, str]]] = {
         key: frozenset() for key in wanted}
-    cur = store.conn.cursor()
-    cur.row_factory = None  # plain tuples
-    for sid, sha, ids, starts, ends, types in cur.execute(
+    for sid, sha, ids, starts, ends, types in plain_rows(store.conn, (
             "SELECT source_id, sha256, group_concat(id), group_concat(start), "
             "group_concat(end), group_concat(type) FROM mentions WHERE source_id IN "
             "(SELECT value FROM json_each(?)) AND provenance = 'source' "
-            "GROUP BY source_id, sha256",
-            (json.dumps(sorted({sid for sid, _ in wanted})),)):
+            "GROUP BY source_id, sha256"), (json.dumps(sorted({sid for sid, _ in wanted})),)):
         if (sid, sha) in wanted:
-            spans: Iterable[tuple[int, int, str]] = zip(map(int, starts.split(",")), map(int, ends.split(",")),
-                        types.split(","))
+            spans: Iterable[tuple[int, int, str]] = zip(
+                map(int, starts.split(",")), map(int, ends.split(",")), types.split(","))
             if changed:
                 spans = (sp for i, sp in zip(map(int, ids.split(",")), spans)
                          if i not in changed)
             found[sid, sha] = frozenset(spans)
-    cur.close()
     return found
 
 

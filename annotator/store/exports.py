@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from annotator.store.connection import plain_rows
+
 Pair = tuple[str, str]
 
 
@@ -36,7 +38,7 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
     marks = "status, provenance" if "proposed" in states else "'confirmed', ''"
     wanted = set(versions)
     out: dict[tuple[str, str], tuple[list[Kind], list[int], str, str]] = {}
-    for sid, sha, starts, ends, keys in _plain(conn, (
+    for sid, sha, starts, ends, keys in plain_rows(conn, (
             "SELECT source_id, sha256, group_concat(start), group_concat(end), "
             f"group_concat(json_array(type, entity_id, date_value, {marks}, date_cert), "
             "char(30)) FROM mentions WHERE source_id IN (SELECT value FROM json_each(?)) "
@@ -48,16 +50,6 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
             out[sid, sha] = ([tuple(json.loads(k)) for k in index],
                              [index[k] for k in each], starts, ends)
     return out
-
-
-def _plain(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    """Rows as plain tuples: a ``sqlite3.Row`` per row costs as much again for batch reads."""
-    cur = conn.cursor()
-    cur.row_factory = None
-    try:
-        return cur.execute(sql, params).fetchall()
-    finally:
-        cur.close()
 
 
 def _by_version(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
@@ -73,7 +65,7 @@ def claims_of(conn: sqlite3.Connection, source_ids: Sequence[str],
     """``claims`` of many sources in one query, by (source_id, sha256), each source's by
     start, longer first (then id). Read in the order of the claims' unique index (no sort in SQLite,
     which sorts each run of one start apart), the longer first put first here."""
-    out = _by_version(_plain(conn,
+    out = _by_version(plain_rows(conn,
         "SELECT source_id, sha256, id, start, end, kind, status, agent, agent_entity_id, "
         "provenance FROM claims WHERE source_id IN (SELECT value FROM json_each(?)) "
         "AND status IN (?, ?) ORDER BY source_id, sha256, start, end",
@@ -90,7 +82,7 @@ def _longer_first(row: tuple[Any, ...]) -> tuple[int, int, int]:
 def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
                    link_states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
     """``claim_links`` of many sources in one query, by (source_id, sha256)."""
-    return _by_version(_plain(conn,
+    return _by_version(plain_rows(conn,
         "SELECT c.source_id, c.sha256, l.claim_id, l.rel, l.status, l.provenance, l.locus, "
         "l.bib_key, l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c "
         "ON c.id = l.claim_id WHERE c.source_id IN (SELECT value FROM json_each(?)) "
