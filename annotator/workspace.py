@@ -350,18 +350,18 @@ class Workspace:
         """One decision of the log (None: no such decision)."""
         return undo_acts.decision(self.store, decision_id)
 
-    def last_undoable(self) -> Decision | None:
-        """The decision ``undo()`` would take back now (None: nothing to undo)."""
-        return undo_acts.last_undoable(self.store)
-
     def undo_next(self) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
         """``(last_undoable(), passed_over())`` from one look at the log (a page shows both)."""
         return undo_acts.undo_next(self.store)
 
+    def last_undoable(self) -> Decision | None:
+        """The decision ``undo()`` would take back now (None: nothing to undo)."""
+        return self.undo_next()[0]
+
     def passed_over(self) -> tuple[Decision, str, int] | None:
         """The newest act ``undo()`` passes over (a source's replacement changed its rows), why,
         and how many it passes over; None: none."""
-        return undo_acts.passed_over(self.store)
+        return self.undo_next()[1]
 
     def queue(self, *, type: str | Iterable[str] | None = None,  # noqa: A002
               by: str = "mentions") -> list[str]:

@@ -97,26 +97,15 @@ def history(store: Store, *, target: str | None = None,
 
 
 def undo_next(store: Store) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
-    """``last_undoable`` and ``passed_over`` from one look at the log: a page that shows both
-    checks the newest acts' rows once, not twice."""
+    """What a plain ``undo`` would take back now (None: nothing to undo), and the newest act it
+    passes over (its rows changed since, by a source's replacement), why, and how many it
+    passes over in all (None: none): a page names both beside its undo button, from one look
+    at the log, and the button takes back that one, not whatever came after the page was
+    drawn."""
     row, passed = _plain_pick(store.conn)
     return (None if row is None else log.decision_from_row(row),
             None if not passed else (log.decision_from_row(passed[0]),
                                      _why(store.conn, passed[0])[0], len(passed)))
-
-
-def last_undoable(store: Store) -> Decision | None:
-    """The decision a plain ``undo`` would take back now (None: nothing to undo): a page names
-    it, and its undo button takes back that one, not whatever came after the page was drawn."""
-    row, _ = _plain_pick(store.conn)
-    return None if row is None else log.decision_from_row(row)
-
-
-def passed_over(store: Store) -> tuple[Decision, str, int] | None:
-    """The newest act a plain ``undo`` now passes over (its rows changed since, by a source's
-    replacement), why, and how many it passes over in all; None: it passes over none. A page
-    says so beside its undo button."""
-    return undo_next(store)[1]
 
 
 def decision(store: Store, decision_id: int) -> Decision | None:
