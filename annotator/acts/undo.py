@@ -122,14 +122,8 @@ def _plain_pick(conn: sqlite3.Connection) -> tuple[sqlite3.Row | None, list[sqli
     be newer and taken first), so each passed act traces back to a source's replacement."""
     passed: list[sqlite3.Row] = []
     for row in log.not_undone(conn):
-        depth, cur = 0, row
-        while cur["undoes"] is not None:
-            depth += 1
-            earlier = log.decision_row(conn, cur["undoes"])
-            assert earlier is not None
-            cur = earlier
-        if depth % 2:
-            continue
+        if row["undoes"] is not None and log.undo_depth(conn, row["id"]) % 2:
+            continue  # an undo in force: what it undid is not in force
         if _changed_row(conn, row) is None:
             return row, passed
         passed.append(row)

@@ -59,6 +59,16 @@ def not_undone(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
         yield row
 
 
+def undo_depth(conn: sqlite3.Connection, decision_id: int) -> int:
+    """How many undos deep an act is (0: a forward act, 1: its undo, 2: a redo, ...), read down
+    its ``undoes`` chain in one query."""
+    depth: int = conn.execute(
+        "WITH RECURSIVE chain(undoes) AS (SELECT undoes FROM decisions WHERE id = ? "
+        "UNION ALL SELECT d.undoes FROM decisions d JOIN chain c ON d.id = c.undoes) "
+        "SELECT COUNT(*) - 1 AS depth FROM chain", (decision_id,)).fetchone()["depth"]
+    return depth
+
+
 def changes_after(conn: sqlite3.Connection,
                   after_id: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """(id, changes) of the acts logged after ``after_id``, newest first."""
