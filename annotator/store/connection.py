@@ -111,6 +111,13 @@ def _busy(path: Path) -> StoreError:
                       hint="try again in a moment", location=Location(path), code="W003")
 
 
+def _not_a_store(path: Path, why: object) -> StoreError:
+    """W007: the file is no annotator store (``why``: what SQLite or the check found)."""
+    return StoreError(f"not an annotator store ({why})",
+                      hint="move the file away and run 'annotator init'",
+                      location=Location(path), code="W007")
+
+
 def _check_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version, read without writing; refuses a file that is not an
     annotator store (another SQLite database, a negative version) or is from a newer annotator,
@@ -125,17 +132,11 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _busy(path) from None
-        raise StoreError(f"not an annotator store ({exc})",
-                         hint="move the file away and run 'annotator init'",
-                         location=Location(path), code="W007") from None
+        raise _not_a_store(path, exc) from None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"not an annotator store ({exc})",
-                         hint="move the file away and run 'annotator init'",
-                         location=Location(path), code="W007") from None
+        raise _not_a_store(path, exc) from None
     if version < 0 or (version == 0 and tables):
-        raise StoreError("not an annotator store (an SQLite database of something else)",
-                         hint="move the file away and run 'annotator init'",
-                         location=Location(path), code="W007")
+        raise _not_a_store(path, "an SQLite database of something else")
     if version > SCHEMA_VERSION:
         raise StoreError(f"store has schema version {version}, newer than this annotator "
                          f"({SCHEMA_VERSION})", hint="upgrade annotator",
@@ -181,9 +182,7 @@ class Store:
             raise StoreError(f"cannot open store ({exc})", hint="check the file and its folder",
                              location=Location(p), code="W002") from None
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"not an annotator store ({exc})",
-                             hint="move the file away and run 'annotator init'",
-                             location=Location(p), code="W007") from None
+            raise _not_a_store(p, exc) from None
         store = cls(p, conn)
         store._migrate()
         return store
