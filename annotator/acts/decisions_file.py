@@ -95,10 +95,11 @@ def read_file(path: Path) -> dict[str, Any]:
             where = f"{key}[{i}]"
             if not isinstance(line, dict):
                 raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
-            for field, value in line.items():  # a TOML escape ("\u0002") gets past tomllib
-                bad = first_not_xml([field, value])
+            for field, given in line.items():  # a TOML escape ("\u0002") gets past tomllib
+                in_name = first_not_xml([field])
+                bad = in_name or first_not_xml([given])
                 if bad is not None:
-                    named = "a field's name" if first_not_xml([field]) else field
+                    named = "a field's name" if in_name else field
                     raise SourceError(f"{where}: {named} holds the control character {bad}",
                                       hint="remove it (TEI cannot hold it); nothing was applied",
                                       location=Location(path), code="S209")
