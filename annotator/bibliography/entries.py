@@ -592,14 +592,3 @@ def as_value(name: str, text: str) -> str:
 def same_work(a: BibEntry, b: BibEntry) -> bool:
     """Whether two entries describe the same work the same way (re-adding is then a no-op)."""
     return a.type == b.type and dict(a.fields) == dict(b.fields)
-
-
-def author_keys(entry: BibEntry) -> set[str]:
-    """Folded surnames of the entry's authors and editors, for matching an agent's name."""
-    out = set()
-    for field in ("author", "editor", "translator"):
-        for n in split_names(entry.get(field)):
-            s = ascii_fold(surname(n).split()[-1] if surname(n) else "")
-            if s:
-                out.add(s)
-    return out
