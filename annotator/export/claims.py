@@ -47,6 +47,7 @@ FORMATS = ("csv", "md", "json", "html")
 STATUSES = ("supported", "attributed", "unsupported")
 RELS = LINK_RELS  # a column each, in this order
 COLUMNS = ("claim", "source", "location", "text", "kind", "state", "status", "agent", *RELS)
+_SHOWN = tuple(c for c in COLUMNS if c != "state")  # the columns of the md and html tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +183,7 @@ def _citations(table: Table, claim: ClaimRow) -> dict[str, str]:
 
 
 def to_markdown(table: Table) -> str:
-    head = ["claim", "source", "location", "text", "kind", "status", "agent", *RELS]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["| " + " | ".join(_SHOWN) + " |", "|" + "---|" * len(_SHOWN)]
     for c in table.claims:
         row = [str(c.id), f"@{table.source(c.source_id)}", _md_text(c.location),
                _md_text(c.text), c.kind, c.status, _md_text(c.agent),
@@ -243,8 +243,7 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
                    + "".join(f'<td class="n">{c[s]}</td>' for s in STATUSES)
                    + f'<td class="n">{sum(c.values())}</td></tr>')
     out += ["</tbody>", "</table>", "<h2>Claims</h2>", "<table>", "<thead><tr>"
-            + "".join(f"<th>{h}</th>" for h in ("claim", "source", "location", "text", "kind",
-                                                "status", "agent", *RELS))
+            + "".join(f"<th>{h}</th>" for h in _SHOWN)
             + "</tr></thead>", "<tbody>"]
     def cell(link: Link) -> str:
         locus = f" ({e(link.locus)})" if link.locus else ""
