@@ -291,13 +291,10 @@ def _org_text(el: etree._Element | None) -> str:
 
 
 def _is_organisation(el: etree._Element, text: str, orgs: Collection[str]) -> bool:
-    """Whether an author/editor without marked name parts is a body, not a person: marked so
-    (``orgName``, ``institution``, ``name type="org"``), named so elsewhere in the header, or
-    a name whose last word is a body's ("Österreichische Nationalbibliothek")."""
-    if el.find(f".//{_T}persName") is not None:
-        return False
-    if next(el.iter(*_ORG_TAGS), None) is not None or any(
-            (n.get("type") or "").lower() in _ORG_NAME_TYPES for n in el.iter(f"{_T}name")):
+    """Whether an author/editor with no marked parts (no ``persName``, ``orgName``...) is a
+    body, not a person: a ``name type="org"``, named so elsewhere in the header, or a name
+    whose last word is a body's ("Österreichische Nationalbibliothek")."""
+    if any((n.get("type") or "").lower() in _ORG_NAME_TYPES for n in el.iter(f"{_T}name")):
         return True
     words = text.split()
     return text in orgs or ("," not in text and len(words) > 1 and
@@ -312,10 +309,11 @@ def _person(el: etree._Element, orgs: Collection[str] = ()) -> str:
     if sur is not None:
         fores = [element_text(f) for f in el.iter(f"{_T}forename")]
         return f"{element_text(sur)}, {' '.join(fores)}".rstrip(", ")
+    if el.find(f".//{_T}persName") is not None:
+        return element_text(el)
     org = next(el.iter(*_ORG_TAGS), None)
-    text = _org_text(org) if org is not None and el.find(f".//{_T}persName") is None \
-        else element_text(el)
-    if text and _is_organisation(el, text, orgs):
+    text = _org_text(org) if org is not None else element_text(el)
+    if text and (org is not None or _is_organisation(el, text, orgs)):
         return "{" + text + "}"
     return text
 
