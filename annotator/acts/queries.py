@@ -6,7 +6,6 @@ DOCS: docs/review.md
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -152,10 +151,7 @@ def entity(ctx: ActContext, entity_id: str, *, counts: bool = True) -> Entity:
 def mention_tally(ctx: ActContext, entity_id: str) -> dict[str, int]:
     """An entity's mentions on the current versions of their sources, by status: what it had
     when it is rejected (``Entity.mentions`` counts the live ones only, 0 then)."""
-    conn = ctx.store.conn
-    status = rows_of.CURRENT_COLUMNS.index("status")
-    current = rows_of.current_of_state(conn, rows_of.state_of_entity(conn, entity_id))
-    return dict(Counter(r[status] for r in current))
+    return rows_of.tally_of_entity(ctx.store.conn, entity_id)
 
 
 def register(ctx: ActContext, *, type: str | Iterable[str] | None = None,  # noqa: A002

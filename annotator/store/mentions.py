@@ -38,6 +38,15 @@ def of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
                         (entity_id,)).fetchall()
 
 
+def tally_of_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, int]:
+    """An entity's mentions on the current versions of their sources, by status: one count,
+    not every mention read (the mention panel asks this on each drawing)."""
+    return dict(conn.execute(
+        "SELECT m.status, COUNT(*) FROM mentions m JOIN sources s ON s.id = m.source_id "
+        "AND s.sha256 = m.sha256 WHERE m.entity_id = ? GROUP BY m.status ORDER BY m.status",
+        (entity_id,)).fetchall())
+
+
 STATE_COLUMNS = ("id", "source_id", "sha256", "start", "end", "type", "status", "decided",
                  "date_value", "flags", "provenance", "confidence", "date_reason", "date_cert")
 
