@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -32,6 +31,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
 from annotator.store.mentions import mention_at
+from annotator.tei.elements import Elements
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.text import trim
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 TAGS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
 _NAME_TYPES = {"person": "person", "place": "place", "org": "org", "organisation": "org",
                "organization": "org"}
+_TEXT, _TITLE = f"{{{TEI_NS}}}text", f"{{{TEI_NS}}}title"
+_OTHER_TAGS = (_TITLE, f"{{{TEI_NS}}}name", f"{{{TEI_NS}}}rs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +91,13 @@ def _is_responsible(el: etree._Element) -> bool:
         (etree.QName(el).localname == "name" and not el.get("type"))
 
 
-def _other_of(el: etree._Element) -> str | None:
+def _other_of(els: Elements, i: int) -> str | None:
     """"other" for an element that marks a thing not proposed: a ``title``, a ``name``/``rs``
     whose ``@type`` is no person, place or organisation (a work, an artwork, an event)."""
-    if not isinstance(el.tag, str):
-        return None
-    q = etree.QName(el)
-    if q.namespace != TEI_NS:
-        return None
-    if q.localname == "title":
+    if els.tags[i] == _TITLE:
         return "other"
-    if q.localname in ("name", "rs") and el.get("type") and _type_of(el) is None:
-        return "other"
-    return None
+    type_ = els.get(i, "type")
+    return "other" if type_ and type_.lower() not in _NAME_TYPES else None
 
 
 def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
@@ -110,49 +106,60 @@ def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
     Walks the offset map once: a reading character belongs to the element owning the string
     it came from (an element's text, or the tail of its child) and to that element's ancestors.
     """
-    return _marked(parsed, tm, _type_of)
-
-
-def marked_other(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
-    """Reading spans of what the file marks as neither name nor date (``_other_of``): a
-    proposed person over "Der Sohn" in ``<rs type="work">`` would contradict the markup."""
-    return [(m.start, m.end) for m in _marked(parsed, tm, _other_of)]
-
-
-def _marked(parsed: ParsedSource, tm: TextMap,
-            kind_of: Callable[[etree._Element], str | None]) -> list[Marked]:
     nodes = list(parsed.root.iter())
-    text_el = f"{{{TEI_NS}}}text"
     kinds: dict[int, str] = {}
     for i, n in enumerate(nodes):
-        t = kind_of(n)
-        if t is not None and any(a.tag == text_el for a in n.iterancestors()):
+        t = _type_of(n)
+        if t is not None and any(a.tag == _TEXT for a in n.iterancestors()):
             kinds[i] = t
+    return [Marked(nodes[i], kinds[i], a, b) for i, a, b in _reading_spans(tm, kinds)]
+
+
+def marked_other(tm: TextMap) -> list[tuple[int, int]]:
+    """Reading spans of what the file marks as neither name nor date (``_other_of``): a
+    proposed person over "Der Sohn" in ``<rs type="work">`` would contradict the markup.
+    Read from the map's ``elements`` (tag, @type): the file is not parsed for it."""
+    els = tm.elements()
+    kinds = {i: t for i in els.iter(_OTHER_TAGS)
+             if (t := _other_of(els, i)) is not None and _in_text(els, i)}
+    return [(a, b) for _, a, b in _reading_spans(tm, kinds)]
+
+
+def _in_text(els: Elements, i: int) -> bool:
+    """Whether element ``i`` is inside ``<text>``."""
+    i = els.parent[i]
+    while i >= 0 and els.tags[i] != _TEXT:
+        i = els.parent[i]
+    return i >= 0
+
+
+def _reading_spans(tm: TextMap, kinds: dict[int, str]) -> list[tuple[int, int, int]]:
+    """(node, start, end) of the trimmed reading span of each of ``kinds``' elements, fragments
+    joined, by start (the outer first)."""
     if not kinds:
         return []
     spans = element_spans(tm, kinds)
-    _join_fragments(nodes, kinds, spans)
+    _join_fragments(tm.elements(), kinds, spans)
     out = []
     for i, (a, b) in sorted(spans.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
         a, b = trim(tm.text, a, b)
         if b > a:
-            out.append(Marked(nodes[i], kinds[i], a, b))
+            out.append((i, a, b))
     return out
 
 
-def _join_fragments(nodes: list[etree._Element], kinds: dict[int, str],
-                    spans: dict[int, list[int]]) -> None:
+def _join_fragments(els: Elements, kinds: dict[int, str], spans: dict[int, list[int]]) -> None:
     """One mention for a name cut into parts joined by ``@next``/``@prev`` (as exports write
     it where a name crosses element boundaries): the first part spans them all."""
-    by_id = {nodes[i].get(XML_ID): i for i in kinds if nodes[i].get(XML_ID)}
+    by_id = {els.get(i, XML_ID): i for i in kinds if els.get(i, XML_ID)}
     for i in list(kinds):
-        prev = (nodes[i].get("prev") or "").removeprefix("#")
+        prev = (els.get(i, "prev") or "").removeprefix("#")
         if i not in spans or by_id.get(prev) is None:
             continue  # not a continuation
         head, seen = by_id[prev], {i}
-        while (nodes[head].get("prev") or "").removeprefix("#") in by_id and head not in seen:
+        while (els.get(head, "prev") or "").removeprefix("#") in by_id and head not in seen:
             seen.add(head)
-            head = by_id[(nodes[head].get("prev") or "").removeprefix("#")]
+            head = by_id[(els.get(head, "prev") or "").removeprefix("#")]
         if kinds.get(head) != kinds[i] or head not in spans:
             continue
         span = spans.pop(i)

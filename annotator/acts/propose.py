@@ -538,7 +538,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                                     rules=rules, protected=stored, own=own)
             props = [p for p in props if p.provenance == "rule:register"]
             if props:  # no name over the file's titles and works, read only for a name found
-                not_over = _not_over(marked_other(ctx.texts.parsed(src), tm))
+                not_over = _not_over(marked_other(tm))
                 props = [p for p in props if not_over(p.start, p.end)]
             n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
             record_run(tx, src.id, src.sha256, "register", "rule:register",
@@ -569,7 +569,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, parsed, tm)
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(parsed, tm)
-                others[s.id] = marked_other(parsed, tm)
+                others[s.id] = marked_other(tm)
                 yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
