@@ -1035,7 +1035,7 @@ def test_review_markup_pointers_tell_entities_apart(ws):
 def test_review_merge_of_entities_the_markup_tells_apart_says_so(ws):
     """Merged all the same (the editor may know better), but the decision carries both
     entities' markup pointers and its note says the exported files keep them."""
-    from annotator.entities.pointers import merge_note
+    from annotator.entities.similar import merge_note
 
     ws.add(HOLZ)
     d = ws.merge("ehri_et_holz_chona", "ehri_et_fischer_holz_chana")

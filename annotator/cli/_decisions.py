@@ -27,6 +27,6 @@ def done(decision: Decision) -> None:
     typer.echo(f"decision {decision.id}: {decision.act} {decision.target}{said}"
                + (f" -> {new}" if new else ""), err=True)
     if "markup" in decision.payload:  # a merge the sources' markup tells apart
-        from annotator.entities.pointers import merge_note  # lxml: not for every command
+        from annotator.entities.similar import merge_note  # only after such a merge
 
         typer.echo(merge_note(decision.payload), err=True)

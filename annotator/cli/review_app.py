@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from annotator.entities.pointers import merge_note
+from annotator.entities.similar import merge_note
 from annotator.errors import AnnotatorError
 from annotator.records import Candidate, Context, Decision, Entity
 from annotator.tei.textmap import TextMap

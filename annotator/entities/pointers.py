@@ -126,16 +126,3 @@ def local_id(pointer: str) -> str | None:
     """The pointer itself when it can be an entity id (an XML name, no URI), else None."""
     return pointer if _NCNAME.fullmatch(pointer) and len(pointer) <= 100 else None
 
-
-def merge_note(payload: dict[str, object]) -> str:
-    """What a merge of two entities the sources' markup tells apart leaves undone ('' for any
-    other merge): the files keep their pointers (exports only insert), so the editor learns
-    where the merge does and does not show. ``payload``: the merge decision's."""
-    marked, kept = payload.get("markup"), payload.get("into")
-    if not isinstance(marked, list) or len(marked) != 2:
-        return ""
-    theirs, ours = marked
-    return (f"note: the sources' own markup points to both ({', '.join(theirs)}; "
-            f"{', '.join(ours)}); exported files keep those pointers, so the export shows the "
-            f"merge only in the register entry of {kept}, which carries both names "
-            "(register.xml, --register file)")

@@ -9,7 +9,8 @@ abbreviations and spacing are set aside. Anything contradicting (different given
 different ids in one authority, which ``merge`` refuses, different pointers of one kind in the
 sources' own markup, which the edition's editors set) rules a pair out.
 
-Pure functions over plain records; the store gives the candidates by its indexes.
+Pure functions over plain records (no lxml: the CLI and the review read ``merge_note`` after a
+merge the markup tells apart); the store gives the candidates by its indexes.
 
 DOCS: docs/review.md#merge-suggestions
 """
@@ -151,3 +152,17 @@ def judge(a: Named, b: Named) -> tuple[float, str] | None:
     found.sort(key=lambda f: -f[0])
     best = found[0][0]
     return best, "; ".join(dict.fromkeys(r for _, r in found))
+
+
+def merge_note(payload: dict[str, object]) -> str:
+    """What a merge of two entities the sources' markup tells apart leaves undone ('' for any
+    other merge): the files keep their pointers (exports only insert), so the editor learns
+    where the merge does and does not show. ``payload``: the merge decision's."""
+    marked, kept = payload.get("markup"), payload.get("into")
+    if not isinstance(marked, list) or len(marked) != 2:
+        return ""
+    theirs, ours = marked
+    return (f"note: the sources' own markup points to both ({', '.join(theirs)}; "
+            f"{', '.join(ours)}); exported files keep those pointers, so the export shows the "
+            f"merge only in the register entry of {kept}, which carries both names "
+            "(register.xml, --register file)")

@@ -38,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 
 from annotator.bibliography.entries import plain, year_of
 from annotator.entities.authority import AUTHORITIES
-from annotator.entities.pointers import merge_note
+from annotator.entities.similar import merge_note
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
 from annotator.records import MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, row_id
 from annotator.server import reading
