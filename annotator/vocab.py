@@ -1,8 +1,8 @@
 """The words of the data model: entity and mention types, states, claim kinds, link relations.
 
-Apart from ``records`` (which re-exports them) so that every command's options and help can
-name them without making the records' 34 dataclasses, which cost ``annotator --help`` a
-sixth of its start-up.
+Apart from ``records`` (which imports them from here, never copies them) so that every
+command's options and help can name them without making the records' 34 dataclasses, which
+cost ``annotator --help`` a sixth of its start-up.
 """
 
 from __future__ import annotations
