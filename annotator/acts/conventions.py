@@ -31,13 +31,12 @@ class Edition(Protocol):
     def mentions(self, source_id: str | None = None, *, status: str | None = None,
                  types: Iterable[str] | None = None) -> list[Mention]: ...
 
-    def parsed(self, source_id: str) -> ParsedSource: ...
-
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap: ...
 
 
-def dateline_spans(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
-    """The reading spans of the source's ``dateline`` elements, without edge white space."""
+def dateline_spans(tm: TextMap) -> list[tuple[int, int]]:
+    """The reading spans of the source's ``dateline`` elements, without edge white space (from
+    the map's kept elements: the file is not parsed for them)."""
     kinds = dict.fromkeys(tm.elements().iter([f"{{{TEI_NS}}}dateline"]), "dateline")
     if not kinds:
         return []
@@ -53,10 +52,10 @@ _DATE_WORD = re.compile(r"\d|\b(?:day|month|year|jan|feb|mar|apr|may|jun|jul|aug
                         r"dec|mon|tue|wed|thu|fri|sat|sun)", re.I)
 
 
-def whole_datelines(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int]]:
+def whole_datelines(tm: TextMap) -> list[tuple[int, int]]:
     """Datelines to propose whole as dates (the edition's convention): those with a number or
     a word of the calendar ("Fifth Day.")."""
-    return [(a, b) for a, b in dateline_spans(parsed, tm) if _DATE_WORD.search(tm.text[a:b])]
+    return [(a, b) for a, b in dateline_spans(tm) if _DATE_WORD.search(tm.text[a:b])]
 
 
 def checked_overrides(ws: Edition) -> Mapping[str, str]:
@@ -83,10 +82,9 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
     for m in ws.mentions(status="confirmed"):
         by_source.setdefault(m.source_id, []).append((m.start, m.end, m.type))
     for sid, spans in by_source.items():
+        tm = ws.textmap(sid)
         want = datelines and any(t == "date" for _, _, t in spans)
-        parsed = ws.parsed(sid) if want else None
-        tm = ws.textmap(sid, parsed)
-        lines = dateline_spans(parsed, tm) if parsed is not None else []
+        lines = dateline_spans(tm) if want else []
         for start, end, type_ in spans:
             if end > len(tm.text):
                 continue  # a mention of an older version of the source

@@ -94,9 +94,6 @@ class _FoldView:
         return [m for m in self.ws.mentions(source_id, status=status, types=types)
                 if m.source_id in self.sources]
 
-    def parsed(self, source_id: str) -> ParsedSource:
-        return self.ws.parsed(source_id)
-
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ws.textmap(source_id, parsed)
 
@@ -162,8 +159,7 @@ def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
         conventions = edition_conventions(_FoldView(ws, frozenset(rest)))
         if conventions.datelines == WHOLE:
             for sid in held:
-                parsed = ws.parsed(sid)
-                lines[sid] = whole_datelines(parsed, ws.textmap(sid, parsed))
+                lines[sid] = whole_datelines(ws.textmap(sid))
     return _Learned(known, conventions, lines)
 
 

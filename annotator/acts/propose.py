@@ -568,7 +568,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 tm = ctx.texts.kept(parsed)  # loaded, not built again
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, parsed, tm)
                 if steps.conventions.datelines == WHOLE:
-                    lines[s.id] = whole_datelines(parsed, tm)
+                    lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
                 yield s.id, tm.text
 

@@ -190,9 +190,6 @@ class EditionView:
                  types: str | Iterable[str] | None = None) -> list[Mention]:
         return mentions(self.ctx, source_id, status=status, types=types)
 
-    def parsed(self, source_id: str) -> ParsedSource:
-        return self.ctx.texts.parsed(source_id)
-
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ctx.texts.textmap(source_id, parsed)
 
