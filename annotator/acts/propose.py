@@ -48,7 +48,6 @@ from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe
 from annotator.store import proposals as rows_of
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
-from annotator.tei.parse import ParsedSource
 from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
@@ -471,14 +470,14 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     return len(proposals)
 
 
-def _dating(texts: Texts, source_id: str, parsed: ParsedSource, tm: TextMap) -> Dating:
+def _dating(texts: Texts, source_id: str, tm: TextMap) -> Dating:
     """What a source's dates lean on: its own date (as stored, so a date the editor set
     counts) and its datelines, headings and paragraphs."""
     src = texts.source(source_id)
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
-    blocks, references = blocks_and_references(parsed, tm)
+    blocks, references = blocks_and_references(tm)
     return Dating(anchor, reason if anchor else "", tuple(blocks), tuple(references))
 
 
@@ -566,7 +565,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
             for s in todo:
                 parsed = ctx.texts.parsed(s.id)
                 tm = ctx.texts.kept(parsed)  # loaded, not built again
-                pending[s.id] = tm.text, _dating(ctx.texts, s.id, parsed, tm)
+                pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)

@@ -77,11 +77,11 @@ def _spans_of(tm: TextMap, names: dict[str, str]) -> list[tuple[int, int, str]]:
     return sorted((s, e, kinds[i]) for i, (s, e) in spans.items())
 
 
-def blocks_and_references(parsed: ParsedSource, tm: TextMap
+def blocks_and_references(tm: TextMap
                           ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
     """``date_blocks``, and (start, end) of the elements that point or identify (``ref``,
     ``idno``...: a bare number there, "see <ref target='1304.xml'>1304</ref>", is no year),
-    from one walk over the tree and the map."""
+    from one walk over the map and its kept elements."""
     spans = _spans_of(tm, {**BLOCK_KINDS, **dict.fromkeys(REFERENCES, "")})
     return [s for s in spans if s[2]], [(s, e) for s, e, kind in spans if not kind]
 
