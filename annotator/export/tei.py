@@ -1314,16 +1314,17 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     are kept, the earlier export of the failing one is left intact, and ExportError says so.
     """
     target_dir = Path(out_dir) if out_dir is not None else ctx.exports_dir
-    ids = list(source_ids or ()) or [s.id for s in ctx.texts.sources()]
+    if register is not None and register not in REGISTERS:  # before any file is read
+        raise ExportError(f"no register mode {register!r}",
+                          hint=f"use one of {', '.join(REGISTERS)}", code="E023")
+    every = ctx.texts.sources()
+    ids = list(source_ids or ()) or [s.id for s in every]
     sources = [ctx.texts.source(i) for i in ids]  # unknown ids fail before anything is written
-    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in ctx.texts.sources()}
+    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in every}
     edition_forms: Counter[tuple[str, str]] = Counter()
     for counted in file_forms.values():
         edition_forms.update(counted)
     edition_register = inferred_register(file_forms.values())
-    if register is not None and register not in REGISTERS:
-        raise ExportError(f"no register mode {register!r}",
-                          hint=f"use one of {', '.join(REGISTERS)}", code="E023")
     # what every file's export reads of the store, read at once, grouped by source
     edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
     in_register: dict[str, Entity] = {}

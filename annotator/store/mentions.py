@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from annotator.records import Mention
-from annotator.store.connection import matching
+from annotator.store.connection import matching, plain_rows
 
 
 def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None:
@@ -56,10 +56,8 @@ def state_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[tuple[Any,
     token hashes (a tuple costs a third of a ``sqlite3.Row`` made into one). Every column an
     act or a new run can change; not ``entity_id`` (the mentions are the entity's) nor
     ``created_at`` (set once)."""
-    cur = conn.cursor()
-    cur.row_factory = None
-    return cur.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM mentions WHERE entity_id = ? "
-                       "ORDER BY id", (entity_id,)).fetchall()
+    return plain_rows(conn, f"SELECT {', '.join(STATE_COLUMNS)} FROM mentions "
+                      "WHERE entity_id = ? ORDER BY id", (entity_id,))
 
 
 CURRENT_COLUMNS = ("id", "source_id", "start", "end", "status", "provenance")
@@ -154,12 +152,10 @@ def entity_spans(conn: sqlite3.Connection, source_id: str | None = None
                  ) -> list[tuple[str, str, str, int, int]]:
     """``(entity_id, source_id, sha256, start, end)`` of the mentions with an entity (of one
     source), in ``mention_rows`` order: plain tuples, for listings of thousands."""
-    cur = conn.cursor()
-    cur.row_factory = None
     where, params = matching(source_id=source_id)
-    return cur.execute("SELECT entity_id, source_id, sha256, start, end FROM mentions "
-                       "WHERE entity_id IS NOT NULL" + where +
-                       " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
+    return plain_rows(conn, "SELECT entity_id, source_id, sha256, start, end FROM mentions "
+                      "WHERE entity_id IS NOT NULL" + where +
+                      " ORDER BY source_id, start, end, type", tuple(params))
 
 
 def marks(conn: sqlite3.Connection, source_id: str,
