@@ -147,6 +147,32 @@ def test_exports_are_the_golden_files_byte_for_byte(tmp_path, monkeypatch):
     assert not changed, f"exports differ from tests/data/golden/expected: {changed}"
 
 
+def test_exports_from_kept_maps_are_those_from_maps_built_anew(tmp_path, monkeypatch):
+    """An export reads each file's map as the store kept it (its columns viewed as arrays,
+    its reading text as kept) or builds it where none is kept: the same files either way."""
+    from annotator import Workspace
+
+    monkeypatch.setenv("ANNOTATOR_EDITOR", "tester")
+    build(tmp_path)
+    got = {}
+    for way in ("kept", "built"):
+        ws = Workspace(tmp_path / "ws")  # nothing in memory: every map read or built now
+        try:
+            if way == "built":
+                with ws.store.transaction() as tx:
+                    tx.execute("DELETE FROM textmaps")
+            for name, (proposals, register) in TEI_RUNS.items():
+                ws.export_tei(include_proposals=proposals, register=register,
+                              out_dir=tmp_path / way / name)
+            kept = ws.store.one("SELECT count(*) AS n FROM textmaps")["n"]
+        finally:
+            ws.close()
+        assert kept == len(SOURCES)  # built maps are kept again for the next run
+        got[way] = _files(tmp_path / way)
+    assert len(got["kept"]) > 20
+    assert got["kept"] == got["built"]
+
+
 def test_golden_exports_hold_what_an_edition_holds():
     """The golden files are not empty shells: proposals, decided names, dates, claims and
     links are in them, so comparing them checks every part of the export."""

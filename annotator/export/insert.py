@@ -40,9 +40,11 @@ from annotator.tei.elements import Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap
+from annotator.tei.textmap_pack import ROLES
 from annotator.text import trim
 
 _TEI = f"{{{TEI_NS}}}"
+_BLOCK = ROLES.index("block")
 
 
 @dataclass(slots=True)
@@ -87,28 +89,38 @@ class SourceIndex:
     def cols(self) -> Columns:
         """The token and segment lists as arrays, for placing many spans at once."""
         if self._cols is None:
-            tm = self.tm
-            kind = np.asarray(tm.kind, dtype=np.int64)
+            kind = self._ints("kind", self.tm.kind)
             self._cols = Columns(
-                tok_start=np.asarray(self.tok_start, dtype=np.int64),
-                tok_end=np.asarray(self.tok_end, dtype=np.int64),
-                tok_after=np.asarray(self.tok_after, dtype=np.int64),
-                tok_kind=np.asarray(self.tok_kind, dtype=np.int64),
-                tok_node=np.asarray(self.tok_node, dtype=np.int64),
-                r_start=np.asarray(tm.r_start, dtype=np.int64),
-                s_start=np.asarray(tm.s_start, dtype=np.int64),
-                s_end=np.asarray(tm.s_end, dtype=np.int64),
+                tok_start=self._ints("tok_start", self.tok_start),
+                tok_end=self._ints("tok_end", self.tok_end),
+                tok_after=self._ints("tok_after", self.tok_after),
+                tok_kind=self._ints("tok_kind", self.tok_kind),
+                tok_node=self._ints("tok_node", self.tok_node),
+                r_start=self._ints("r_start", self.tm.r_start),
+                s_start=self._ints("s_start", self.tm.s_start),
+                s_end=self._ints("s_end", self.tm.s_end),
                 kind=kind, gens=np.cumsum(kind == GEN))
         return self._cols
+
+    def _ints(self, name: str, values: list[int]) -> Ints:
+        """A column of the map as an array: a view of the kept one, else made from the list."""
+        kept = self.tm.packed.get(name)
+        if kept is None:
+            return np.asarray(values, dtype=np.int64)
+        view = np.frombuffer(kept, dtype=np.int64)
+        view.flags.writeable = False  # the map's own: never changed through a view
+        return view
 
     @property
     def tok_block(self) -> npt.NDArray[np.bool_]:
         """Which tokens are tags of block elements (the node -1, outside the root, is one)."""
         if self._tok_block is None:
-            block = np.array([r == "block" for r in self.tm.roles] + [True], dtype=bool)
+            roles = self.tm.packed.get("roles")  # as kept: codes of ROLES
+            block = np.append(np.frombuffer(roles, dtype=np.int64) == _BLOCK, True) if roles \
+                is not None else np.array([r == "block" for r in self.tm.roles] + [True], bool)
             kind = self.cols.tok_kind
             self._tok_block = ((kind == START) | (kind == END) | (kind == EMPTY)) & block[
-                np.asarray(self.tok_node, dtype=np.int64)]
+                self.cols.tok_node]
         return self._tok_block
 
     @property

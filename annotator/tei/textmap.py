@@ -29,6 +29,7 @@ what an export needs to put new tags among the old ones, without reading the fil
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -169,6 +170,9 @@ class TextMap:
     _line_starts: list[int] = field(default_factory=list)
     # the file's elements (``tei.elements``), as kept: decoded when an export asks for them
     elements_data: bytes = field(default=b"", compare=False, repr=False)
+    # integer columns as a kept map was read (field or markup name -> array('q')): numpy
+    # views them without copying the lists (``SourceIndex.cols``); none in a map built here
+    packed: dict[str, array[int]] = field(default_factory=dict, compare=False, repr=False)
     _elements: Elements | None = field(default=None, compare=False, repr=False)
 
     def elements(self) -> Elements:
