@@ -47,8 +47,8 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
         if (sid, sha) in wanted:
             each = keys.split("\x1e")
             index = {k: i for i, k in enumerate(dict.fromkeys(each))}
-            out[sid, sha] = ([tuple(json.loads(k)) for k in index],
-                             [index[k] for k in each], starts, ends)
+            kinds = json.loads(f"[{','.join(index)}]")  # one decode, not one per kind
+            out[sid, sha] = ([tuple(k) for k in kinds], [index[k] for k in each], starts, ends)
     return out
 
 
