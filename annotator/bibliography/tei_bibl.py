@@ -136,9 +136,14 @@ def _parsed(elements: list[_Field]) -> etree._Element:
 
 
 def _year_of(date: str) -> str | None:
-    """The year of a stored ``date`` that has one (``1891-12-24``, ``1891/1892``: 1891)."""
-    parts = iso_date(date.split("/")[0]) if date else None
-    return date[:4] if parts else None
+    """The year of a stored ``date`` that has one (``1891-12-24``, ``1891/1892``: 1891), its
+    whole year part as written: ``-0044-03-15`` (44 BC) is ``-0044``, not its first four
+    characters."""
+    first = date.split("/")[0]
+    if not (date and iso_date(first)):
+        return None
+    sign = "-" if first.startswith("-") else ""
+    return sign + first[len(sign):].split("-")[0]
 
 
 def bibl_key(el: etree._Element) -> str | None:
