@@ -406,3 +406,49 @@ def test_bib_a_stored_key_of_a_body_stays_when_its_source_comes_again(ws, tmp_pa
                                               origin=work.origin, line=work.line)))
     ws.add(path)
     assert [e.key for e in ws.bib() if e.origin == "source:hunt"] == [old]
+
+
+ŁUKASIEWICZ = r"""@book{,
+  author = {{\L}ukasiewicz, Jan},
+  title = {{\AE}thelred and the Three Values},
+  year = {1920},
+}
+"""
+
+
+@pytest.mark.parametrize(("fields", "key"), [
+    ({"author": "Łukasiewicz, Jan", "title": "Æthelred", "year": "1920"},
+     "lukasiewicz1920aethelred"),
+    ({"author": "Đorđević, Tihomir", "title": "Œuvres", "year": "1901"}, "dordevic1901oeuvres"),
+    ({"author": "Þórðarson, Sturla", "title": "Straße", "year": "1264"},
+     "thordarson1264strasse"),
+    ({"author": "{Łódź Œcumenical Ærodrome Society}", "title": "Işık"},
+     "loasisik"),  # initials: the first letter of each fold
+    ({"title": "Æsop Ødegaard Ðiðrik"}, "aesopodegaarddidrik")])
+def test_bib_key_keeps_letters_nfkd_leaves_whole(fields, key):
+    """Ł, Æ, Œ, Đ, Ð, Þ, ı... are letters, spelt in ASCII as Text::Unidecode spells them,
+    never dropped ('Łukasiewicz' gave 'ukasiewicz')."""
+    assert make_key(fields, []) == key
+
+
+def test_bib_key_of_a_keyless_entry_by_lukasiewicz_keeps_the_l(ws, tmp_path):
+    path = tmp_path / "l.bib"
+    path.write_text(ŁUKASIEWICZ, encoding="utf-8")
+    assert [e.key for e in ws.bib_add(path).added] == ["lukasiewicz1920aethelred"]
+
+
+def test_bib_a_keyless_entry_stored_under_the_older_fold_keeps_its_key(ws, tmp_path):
+    """A key made when 'Ł' was dropped stays: the same .bib added again finds its work by
+    its fields and adds nothing under the new key."""
+    from annotator.acts.bibliography import _row
+
+    path = tmp_path / "l.bib"
+    path.write_text(ŁUKASIEWICZ, encoding="utf-8")
+    (work,) = read_bib(path, origin="l.bib")
+    old = "ukasiewicz1920thelred"
+    with ws.store.act("bib-add", "bib:old", editor="t") as act:
+        act.insert("bib", _row(work.__class__(key=old, type=work.type, fields=work.fields,
+                                              origin=work.origin, line=work.line)))
+    again = ws.bib_add(path)
+    assert (again.added, again.updated, again.unchanged) == ((), (), 1)
+    assert [e.key for e in ws.bib()] == [old]

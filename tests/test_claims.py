@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator import DecisionError
-from annotator.nlp.claim_finder import citations, find_claims, find_quote, quotations, support_status
+from annotator.nlp.claim_finder import (citations, find_claims, find_quote, quotations,
+                                         suggest_works, support_status)
 from annotator.entities.names import name_key
-from annotator.records import Link
+from annotator.records import BibEntry, Link
 from tests.conftest import DATA, REFERENCES, premier_claim, run
 
 SID = "german-soviet-axis-talks"
@@ -557,13 +558,19 @@ def test_claims_finder_skips_plain_description(nlp):
     assert find_claims(nlp("The weather was cold. Molotov went home.")) == []
 
 
-def test_claims_citation_suggests_work_with_locus(ref_ws, nlp, tmp_path):
+def _review_claim(ws, nlp, tmp_path, sentence):
+    """The one claim proposed in a plain-text review holding ``sentence``."""
     note = tmp_path / "review.txt"
-    note.write_text("Review\n\nThe Soviet counterproposal asked for Bulgaria "
-                    "(Nekrich 1997, p. 203).\n", encoding="utf-8")
-    ref_ws.add(note)
-    ref_ws.propose_claims(["review"], nlp=nlp)
-    (row,) = ref_ws.claims(source_id="review")
+    note.write_text(f"Review\n\n{sentence}\n", encoding="utf-8")
+    ws.add(note)
+    ws.propose_claims(["review"], nlp=nlp)
+    (row,) = ws.claims(source_id="review")
+    return row
+
+
+def test_claims_citation_suggests_work_with_locus(ref_ws, nlp, tmp_path):
+    row = _review_claim(ref_ws, nlp, tmp_path,
+                        "The Soviet counterproposal asked for Bulgaria (Nekrich 1997, p. 203).")
     assert (row.kind, row.agent) == ("attributed", "Nekrich")
     assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
         [("nekrich1997", "p. 203", "rule:citation")]
@@ -809,3 +816,28 @@ def test_claims_agent_is_the_paragraphs_own_not_the_salutations(ws, nlp, tmp_pat
     text = ws.reading_text(sid)
     [claim] = [c for c in ws.claims() if "wrote" in text[c.start:c.end]]
     assert claim.agent == "Arthur Schnitzler"
+
+
+def test_claims_in_text_citations_by_a_non_ascii_capital_are_found():
+    found = citations("Łukasiewicz (1920) and others (see Žižek 2000, p. 3; Ødegaard 1990).")
+    assert [(n, y, loc) for _, _, n, y, loc in found] == [
+        ("Łukasiewicz", "1920", ""), ("Žižek", "2000", "p. 3"), ("Ødegaard", "1990", "")]
+
+
+def test_claims_citation_of_lukasiewicz_suggests_his_work(ws, nlp, tmp_path):
+    """'Łukasiewicz (1920)' finds the work by '{\\L}ukasiewicz' (its key keeps the l)."""
+    bib = tmp_path / "l.bib"
+    bib.write_text("@book{,\n  author = {{\\L}ukasiewicz, Jan},\n  title = {On Three-Valued "
+                   "Logic},\n  year = {1920},\n}\n", encoding="utf-8")
+    ws.bib_add(bib)
+    row = _review_claim(ws, nlp, tmp_path,
+                        "The third value was possibility, as Łukasiewicz (1920) argued.")
+    assert [(ln.bib_key, ln.provenance) for ln in row.links] == \
+        [("lukasiewicz1920three", "rule:citation")]
+
+
+def test_claims_a_name_without_latin_letters_matches_no_author():
+    """A Cyrillic agent and author fold to nothing: that is no match."""
+    work = BibEntry(key="petrov1950", type="book",
+                    fields=(("author", "Петров, Иван"), ("year", "1950")), origin="x", line=1)
+    assert suggest_works("Иван Сидоров", [work], [("Сидоров", "1950", "")]) == []

@@ -105,10 +105,21 @@ def _entries(found: list[Read], origins: dict[str, str],
 
 
 # -- keys -------------------------------------------------------------------------------------
+# Latin letters NFKD leaves whole (no base letter plus accent to keep), spelt as
+# Text::Unidecode (what biber's and JabRef's users see in keys) spells them: without this they
+# would be dropped ('Łódź' -> 'odz', 'Æsop' -> 'sop').
+_LETTERS = str.maketrans({
+    "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o",
+    "Ł": "l", "ł": "l", "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th",
+    "ı": "i", "Ħ": "h", "ħ": "h", "Ŋ": "ng", "ŋ": "ng", "Ŧ": "t", "ŧ": "t", "ĸ": "k",
+    "ƒ": "f"})
+
+
 def ascii_fold(text: str) -> str:
-    """Lower-case ASCII letters and digits only: 'Uläm' -> 'ulam'."""
-    text = text.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("ł", "l")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Lower-case ASCII letters and digits only: 'Uläm' -> 'ulam', 'Łukasiewicz' ->
+    'lukasiewicz', 'Æthelred' -> 'aethelred'."""
+    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    text = text.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 

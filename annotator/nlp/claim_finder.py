@@ -112,10 +112,11 @@ def suggest_works(agent: str, works: Iterable[BibEntry],
         pairs = []
         for field in ("author", "editor"):
             for name in split_names(entry.get(field)):
+                # a name with no Latin letters folds to nothing: it matches no other name
                 fam = surname(name)
-                if not fam:
-                    continue
-                pairs.append((ascii_fold(fam.split()[-1]), ascii_fold(forenames(name))[:1]))
+                fam = ascii_fold(fam.split()[-1]) if fam else ""
+                if fam:
+                    pairs.append((fam, ascii_fold(forenames(name))[:1]))
         return pairs
 
     for name, year, locus in cited:
@@ -127,6 +128,8 @@ def suggest_works(agent: str, works: Iterable[BibEntry],
     if not words:
         return out
     last = ascii_fold(words[-1])
+    if not last:
+        return out
     initial = ascii_fold(words[0])[:1] if len(words) > 1 else ""
     for entry in works:
         if any(e.key == entry.key for e, *_ in out):
@@ -368,7 +371,12 @@ def _fact_cue(doc: Doc, sent: Span) -> str:
 
 # In-text citations: "(Nekrich 1997, p. 214)", "(see Nekrich and Ulam 1997; Israelyan 2003)",
 # and narrative ones: "Nekrich (1997, pp. 12-14) argues".
-_NAME = r"[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+|\s+et\s+al\.?|(?:,\s*[A-Z][\w'’\-]+)+(?:,?\s+(?:and|&)\s+[A-Z][\w'’\-]+))?"
+# A surname's capital: any Latin, Greek or Cyrillic one, not only A-Z ("Łukasiewicz 1920",
+# "Žižek 2000", "Ødegaard 1990" are citations too).
+_CAP = "[A-Z" + "".join(c for c in map(chr, [*range(0xC0, 0x530), *range(0x1E00, 0x1F00)])
+                        if c.isupper()) + "]"
+_NAME = (rf"{_CAP}[\w'’\-]+(?:\s+(?:and|&)\s+{_CAP}[\w'’\-]+|\s+et\s+al\.?|"
+         rf"(?:,\s*{_CAP}[\w'’\-]+)+(?:,?\s+(?:and|&)\s+{_CAP}[\w'’\-]+))?")
 _LOCUS = r"(?:pp?\.|ch\.|chap\.|§|col\.|fol\.|f\.)\s*[\w]+(?:\s*[-–]\s*\w+)?"
 _CITE_PART = re.compile(rf"^(?:see\s+|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+(?P<year>\d{{4}}[a-z]?)"
                         rf"(?:,\s*(?P<locus>{_LOCUS}))?$")
