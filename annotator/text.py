@@ -57,7 +57,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def not_xml(text: str) -> tuple[int, int, str] | None:
-    """(line, column, 'U+0007') of the first character no XML file can hold, else None.
+    """(line, column, 'control character U+0007') of the first character no XML file can
+    hold, else None.
 
     Text holding one could never be exported as TEI, so it is refused where it comes in (a
     .txt, a .bib, an editor's note), not found out by a broken export later.
@@ -66,11 +67,20 @@ def not_xml(text: str) -> tuple[int, int, str] | None:
     if m is None:
         return None
     line = text.count("\n", 0, m.start()) + 1
-    return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, f"U+{ord(m.group()):04X}"
+    return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, not_xml_named(m.group())
+
+
+def not_xml_named(char: str) -> str:
+    """What a character no XML file can hold is, for a message: 'control character U+0007',
+    'noncharacter U+FFFE' or 'lone surrogate U+D800' (U+FFFE is no control character)."""
+    code = ord(char)
+    kind = ("noncharacter" if code in (0xFFFE, 0xFFFF) else
+            "lone surrogate" if 0xD800 <= code <= 0xDFFF else "control character")
+    return f"{kind} U+{code:04X}"
 
 
 def first_not_xml(values: Iterable[object]) -> str | None:
-    """'U+0007' for the first character no XML file can hold in the strings among ``values``
+    """'control character U+0007' (``not_xml_named``) for the first character no XML file can hold in the strings among ``values``
     (lists, tuples and dicts looked into), else None: for what an editor types."""
     for v in values:
         if isinstance(v, str):
@@ -89,7 +99,7 @@ def refuse_not_xml(values: Iterable[object]) -> None:
     file can hold: accepted, it would make every later export not well-formed."""
     bad = first_not_xml(values)
     if bad is not None:
-        raise DecisionError(f"the text holds the control character {bad}",
+        raise DecisionError(f"the text holds the {bad}",
                             hint="remove it (TEI cannot hold it) and try again", code="D018")
 
 

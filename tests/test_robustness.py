@@ -107,25 +107,36 @@ def test_robust_typed_text_with_a_control_character_is_refused(seed_ws, act):
     seed_ws.export_tei()  # and the export stays well-formed
 
 
-@pytest.mark.parametrize("section", [
-    'prefer = [ { entity = "EID", preferred = "Ctl\\u0002 place" } ]',
-    'note = [ { entity = "EID", note = "bell \\u0007 here" } ]',
-    'confirm_claims = [ { kind = "attributed", text = "a\\uFFFF" } ]',
-    'accept_links = [ { key = "nekrich1997", locus = "p. 1\\u001b" } ]',
+@pytest.mark.parametrize("section,field,named", [
+    ('prefer = [ { entity = "EID", preferred = "Ctl\\u0002 place" } ]', "preferred",
+     "control character U+0002"),
+    ('note = [ { entity = "EID", note = "bell \\u0007 here" } ]', "note",
+     "control character U+0007"),
+    ('confirm_claims = [ { kind = "attributed", text = "a\\uFFFF" } ]', "text",
+     "noncharacter U+FFFF"),
+    ('accept_links = [ { key = "nekrich1997", locus = "p. 1\\u001b" } ]', "locus",
+     "control character U+001B"),
+    ('[[note]]\nentity = "EID"\nnote = """\nfirst\n  \\U0000FFFE"""', "note",
+     "noncharacter U+FFFE"),
 ])
-def test_robust_decisions_file_with_a_control_character_is_refused(seed_ws, tmp_path, section):
+def test_robust_decisions_file_with_a_control_character_is_refused(seed_ws, tmp_path, section,
+                                                                   field, named):
     """A TOML escape puts into a name or note what no XML file can hold: the file is refused
-    (it was applied, and the exported TEI could not be added back: S005)."""
+    (it was applied, and the exported TEI could not be added back: S005), at the escape's line
+    and column, naming the field and what the character is (U+FFFE is no control character)."""
     seed_ws.propose()
     eid = seed_ws.entities()[0].id
     path = tmp_path / "d.toml"
-    path.write_text(f'confirm = [ {{ entity = "{eid}" }} ]\n' + section.replace("EID", eid),
-                    encoding="utf-8")
+    text = f'# \\u0003 in a comment is no character\nconfirm = [ {{ entity = "{eid}" }} ]\n' \
+        + section.replace("EID", eid)
+    path.write_text(text, encoding="utf-8")
+    at = text.rindex("\\")
+    line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
     before = seed_ws.history()
     result = run(seed_ws, "apply", str(path))
     one_line_refusal(result, "S209")
-    assert result.stderr.startswith(f"{path}: ") and "holds the control character U+" in \
-        result.stderr
+    assert result.stderr.startswith(f"{path}:{line}:{col}: the value of '{field}' holds the "
+                                    f"{named};")
     assert seed_ws.history() == before and seed_ws.entity(eid).status == "proposed"
 
 
@@ -141,9 +152,26 @@ def test_robust_decisions_file_control_character_refused_by_the_library(seed_ws,
     with pytest.raises(SourceError) as err:
         seed_ws.apply_decisions(path)
     assert err.value.code == "S209"
-    assert str(err.value).startswith(f"{path}: prefer[0]: preferred holds the control "
-                                     "character U+0002")
+    assert str(err.value).startswith(f"{path}:1:{len(eid) + 43}: the value of 'preferred' "
+                                     "holds the control character U+0002")
     assert seed_ws.entity(eid).preferred == name
+
+
+def test_robust_noncharacter_is_named_as_such(seed_ws, tmp_path):
+    """U+FFFE and U+FFFF are no control characters: a typed note (D018) and a text file
+    (S017) holding one say what they hold."""
+    from annotator.errors import DecisionError, SourceError
+
+    seed_ws.propose()
+    with pytest.raises(DecisionError) as err:
+        seed_ws.set_note(seed_ws.entities()[0].id, "odd \ufffe here")
+    assert err.value.code == "D018" and "the text holds the noncharacter U+FFFE" in str(err.value)
+    src = tmp_path / "odd.txt"
+    src.write_text("A title\n\nab\uffff\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.add(src)
+    assert err.value.code == "S017"
+    assert str(err.value).startswith(f"{src}:3:3: noncharacter U+FFFF (no TEI file")
 
 
 def test_robust_claim_locus_with_a_control_character_is_refused(seed_ws):

@@ -47,7 +47,7 @@ from annotator.files import read_named
 from annotator.records import ApplyResult
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
-from annotator.text import first_not_xml
+from annotator.text import first_not_xml, not_xml
 from annotator.vocab import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 
@@ -81,6 +81,14 @@ def read_file(path: Path) -> dict[str, Any]:
     except RecursionError:  # tomllib recurses per level of [ and {: nothing else is hurt
         raise SourceError("not a valid TOML file (arrays or tables nested too deep)",
                           hint="fix the file", location=Location(path), code="S208") from None
+    # A TOML escape ("\u0002") gets past tomllib; the register is a file's name, not text.
+    bad = first_not_xml([v for k, v in data.items() if k != "register"])
+    if bad is not None:
+        at_line, at_col, field, bad = _not_xml_at(text) or (None, None, "", bad)
+        named = "a field's name" if field is None else f"the value of '{field}'"
+        raise SourceError(f"{named} holds the {bad}",
+                          hint="remove it (TEI cannot hold it); nothing was applied",
+                          location=Location(path, at_line, at_col), code="S209")
     for key, value in data.items():
         if key == "register":
             if not isinstance(value, str):
@@ -95,14 +103,6 @@ def read_file(path: Path) -> dict[str, Any]:
             where = f"{key}[{i}]"
             if not isinstance(line, dict):
                 raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
-            for field, given in line.items():  # a TOML escape ("\u0002") gets past tomllib
-                in_name = first_not_xml([field])
-                bad = in_name or first_not_xml([given])
-                if bad is not None:
-                    named = "a field's name" if in_name else field
-                    raise SourceError(f"{where}: {named} holds the control character {bad}",
-                                      hint="remove it (TEI cannot hold it); nothing was applied",
-                                      location=Location(path), code="S209")
             if key in CLAIM_SECTIONS:
                 needed, allowed = CLAIM_SECTIONS[key]
                 if set(line) - allowed or needed - set(line):
@@ -141,6 +141,69 @@ def read_file(path: Path) -> dict[str, Any]:
                 raise _bad(path, where, f"missing '{sorted(needed - set(line))[0]}'",
                            "see docs/review.md#decisions-files")
     return data
+
+
+_OPENS = {"]": "[", "}": "{"}
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
+
+
+def _not_xml_at(text: str) -> tuple[int, int, str | None, str] | None:
+    """(line, column, key, what) of the first character no XML file can hold in the strings of
+    the TOML ``text`` tomllib has read (as it is, or as an escape such as \\u0002), with the key
+    whose value holds it (None: it is in a key), the register's file name left out: tomllib
+    gives values, not places."""
+    i, n = 0, len(text)
+    key: str = ""
+    pending: list[str] = []  # the key being read
+    stack: list[str] = []  # open [ and { of values
+    at_key = True
+    while i < n:
+        c = text[i]
+        if c == "#":  # a comment, to the end of its line
+            i = n if (j := text.find("\n", i)) < 0 else j
+            continue
+        if c in "\"'":
+            close = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(close)
+            while j < n and not text.startswith(close, j):
+                if c == '"' and text[j] == "\\":  # basic strings take escapes
+                    m = _ESCAPE.match(text, j)
+                    assert m is not None  # a backslash matches at least '\\.'
+                    digits = m.group(1) or m.group(2)
+                    char, after = (chr(int(digits, 16)) if digits else ""), m.end()
+                else:
+                    char, after = text[j], j + 1
+                found = not_xml(char) if char else None
+                if found is not None and (at_key or stack or key != "register"):
+                    line = text.count("\n", 0, j) + 1
+                    return (line, j - (text.rfind("\n", 0, j) + 1) + 1,
+                            None if at_key else key, found[2])
+                j = after
+            j += len(close)
+            for _ in range(2 if len(close) == 3 else 0):  # '"""a""""': a quote inside
+                j += j < n and text[j] == c
+            if at_key:
+                pending.append(text[i:j])
+            i = j
+            continue
+        if c == "=" and at_key:
+            key, pending, at_key = "".join(pending).strip(), [], False
+        elif c == "\n" and not stack:
+            pending, at_key = [], True
+        elif c == "{":
+            stack.append(c)
+            pending, at_key = [], True
+        elif c == "[" and not (at_key and not stack):  # an array (not a [table] header)
+            stack.append(c)
+        elif c in "]}" and stack and stack[-1] == _OPENS[c]:
+            stack.pop()
+            at_key = False
+        elif c == "," and stack and stack[-1] == "{":
+            pending, at_key = [], True
+        elif at_key:
+            pending.append(c)
+        i += 1
+    return None
 
 
 def _bad(path: Path, where: str, message: str, hint: str) -> SourceError:

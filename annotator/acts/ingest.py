@@ -115,7 +115,7 @@ def _prepare(ctx: ActContext, path: Path, *, title: str | None) -> _Prepared:
         text = decode_text(raw, path)  # UTF-8, or UTF-16/32 with a byte-order mark
         bad = not_xml(text)
         if bad is not None:
-            raise SourceError(f"control character {bad[2]} (no TEI file can hold it)",
+            raise SourceError(f"{bad[2]} (no TEI file can hold it)",
                               hint="remove it from the file and add it again",
                               location=Location(path, bad[0], bad[1]), code="S017")
         if not text.strip():
