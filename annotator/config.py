@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ConfigError, Location
+from annotator.text import not_xml_named
 
 CONFIG_FILE = "annotator.toml"
 # A workspace folder's other fixed names.
@@ -50,11 +51,36 @@ class Settings:
     # checked against annotator.nlp.conventions.CONVENTIONS where they are used
     org_threshold: float = 0.5  # ORG proposals below this confidence are dropped (0: none)
 
+    def __post_init__(self) -> None:
+        if self.editor:  # "" is unset: the OS user is taken (``load_settings``)
+            check_editor(self.editor)
+
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+# Characters an editor's name may not hold: each decision records it, and ``history`` shows it
+# one decision a line (a newline or tab breaks the line, an escape drives the terminal); and what
+# no XML file can hold.
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def check_editor(name: str, *, location: Location | None = None,
+                 hint: str = "give a name of printable characters, such as --editor 'Jane "
+                             "Editor'") -> str:
+    """``name``, refused (C005) when it cannot name the editor of a decision: empty, only
+    spaces, or holding a control character (newline, tab, escape), a noncharacter or a lone
+    surrogate."""
+    bad = _NOT_IN_NAME.search(name)
+    wrong = ("is empty" if not name else "is only spaces" if not name.strip() and bad is None
+             else None if bad is None else f"holds the {not_xml_named(bad.group())}")
+    if wrong is not None:
+        raise ConfigError(f"the editor's name {wrong}", hint=hint, location=location,
+                          code="C005")
+    return name
 
 
 def _os_user() -> str:
@@ -137,6 +163,9 @@ def load_settings(root: Path) -> Settings:
                                   hint=f"use one of {', '.join(sorted(known))}",
                                   location=Location(path), code="C002")
             _check(key, value, path, text)
+            if key == "editor":
+                check_editor(value, location=Location(path, _line_of(text, key)),
+                             hint='write editor = "Jane Editor" under [annotator]')
             values[key] = value
         if "labels" in values:
             values["labels"] = {**DEFAULT_LABELS, **values["labels"]}
@@ -145,7 +174,8 @@ def load_settings(root: Path) -> Settings:
                               "[annotator.conventions] with lines like titles = \"inside\"",
                               location=Location(path), code="C003")
     if os.environ.get(ENV_EDITOR):
-        values["editor"] = os.environ[ENV_EDITOR]
+        values["editor"] = check_editor(os.environ[ENV_EDITOR],
+                                        hint=f"set {ENV_EDITOR} to a name such as 'Jane Editor'")
     if os.environ.get(ENV_MODEL):
         values["model"] = os.environ[ENV_MODEL]
     settings = Settings(**values)

@@ -125,6 +125,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use one of the conventions and values `annotator conventions` lists, in [annotator.conventions]'),
     "C004": (ConfigError, "setting '…' is …, not …",
               'write … = … under [annotator]'),
+    "C005": (ConfigError, "the editor's name is empty / is only spaces / holds the control character "
+                          "(or noncharacter) U+… (the file's line named when it is annotator.toml's)",
+              'give a name of printable characters (--editor, editor = "…" under [annotator], '
+              'ANNOTATOR_EDITOR)'),
     "C010": (ConfigError, '--folds … needs at least … sources with confirmed mentions; this '
                           'workspace has …',
               'give a smaller --folds (at least 2) or confirm more sources'),

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from annotator.acts.context import ActContext
 from annotator.acts.texts import Texts
-from annotator.config import EXPORTS_DIR, SOURCES_DIR, STORE_FILE, Settings, load_settings
+from annotator.config import (EXPORTS_DIR, SOURCES_DIR, STORE_FILE, Settings, check_editor,
+                              load_settings)
 from annotator.errors import AnnotatorError
 from annotator.folder import check_folder, find_folder, make_folder
 from annotator.store import Store
@@ -184,7 +185,14 @@ class Workspace:
 
     @property
     def editor(self) -> str:
+        """The name recorded with each decision this workspace makes."""
         return self.settings.editor
+
+    @editor.setter
+    def editor(self, name: str) -> None:
+        """Refused (C005) when empty, only spaces or holding a control character: each
+        decision records it, and ``history`` lists one decision a line."""
+        self.settings = self.settings.with_overrides(editor=check_editor(name))
 
     @property
     def texts(self) -> Texts:

@@ -215,6 +215,65 @@ def test_robust_a_setting_of_the_wrong_kind_is_refused_naming_its_line(ws, line,
     assert result.stderr.startswith(f"{toml}:3: {said}")
 
 
+@pytest.mark.parametrize(("name", "said"), [
+    ("", "is empty"), ("   ", "is only spaces"),
+    ("Jane\nEditor", "holds the control character U+000A"),
+    ("Jane\x1b[31m", "holds the control character U+001B"),
+    ("Jane\tE", "holds the control character U+0009"),
+    ("Jane\x85", "holds the control character U+0085"),
+    ("Jane\ufffe", "holds the noncharacter U+FFFE"),
+])
+def test_robust_an_editor_name_that_breaks_a_listing_is_refused(seed_ws, name, said):
+    """--editor "" was taken as no --editor (the OS user recorded), spaces were recorded as a
+    blank editor, and a newline or escape split or coloured every ``history`` line after it."""
+    seed_ws.propose()
+    eid = seed_ws.entities()[0].id
+    before = seed_ws.history()
+    result = run(seed_ws, "--editor", name, "confirm", eid)
+    one_line_refusal(result, "C005")
+    assert f"the editor's name {said};" in result.stderr and "--editor" in result.stderr
+    assert seed_ws.history() == before and seed_ws.entity(eid).status == "proposed"
+
+
+def test_robust_an_editor_name_is_checked_by_the_library(seed_ws):
+    """A notebook setting the editor (or making Settings) gets the refusal too; a good name is
+    recorded with the decision."""
+    from annotator.config import Settings
+    from annotator.errors import ConfigError
+
+    for bad in ("a\nb", " ", ""):
+        with pytest.raises(ConfigError) as err:
+            seed_ws.editor = bad
+        assert err.value.code == "C005"
+    with pytest.raises(ConfigError) as err:
+        Settings(editor="\x07")
+    assert err.value.code == "C005"
+    assert seed_ws.editor == "tester"
+    seed_ws.propose()
+    seed_ws.editor = "Jane Editor"
+    seed_ws.confirm(seed_ws.entities()[0].id)
+    assert seed_ws.history(limit=1)[0].editor == "Jane Editor"
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ('""', "is empty"), ('"Jane\\u0007"', "holds the control character U+0007"),
+    ('"\\uFFFF"', "holds the noncharacter U+FFFF"),
+])
+def test_robust_an_editor_name_in_the_config_file_is_refused_at_its_line(ws, value, said):
+    toml = ws.root / "annotator.toml"
+    toml.write_text(f"[annotator]\nmodel = \"x\"\neditor = {value}\n", encoding="utf-8")
+    result = run(ws, "sources")
+    one_line_refusal(result, "C005")
+    assert result.stderr.startswith(f"{toml}:3: the editor's name {said};")
+
+
+def test_robust_an_editor_name_in_the_environment_is_refused(ws, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_EDITOR", "Jane\rEditor")
+    result = run(ws, "sources")
+    one_line_refusal(result, "C005")
+    assert "holds the control character U+000D; set ANNOTATOR_EDITOR" in result.stderr
+
+
 def test_robust_settings_of_the_right_kind_are_read(ws):
     (ws.root / "annotator.toml").write_text(
         '[annotator]\neditor = "e"\nmax_source_mib = 2\norg_threshold = 0\nn_process = 2\n'

@@ -77,8 +77,8 @@ def workspace() -> Workspace:
     from annotator.workspace import Workspace
 
     ws = Workspace.find(Globals.workspace) if Globals.workspace else Workspace.find()
-    if Globals.editor:
-        ws.settings = ws.settings.with_overrides(editor=Globals.editor)
+    if Globals.editor is not None:  # --editor "" is refused, not taken as no --editor
+        ws.editor = Globals.editor
     return ws
 
 
