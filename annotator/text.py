@@ -80,8 +80,8 @@ def not_xml_named(char: str) -> str:
 
 
 def first_not_xml(values: Iterable[object]) -> str | None:
-    """'control character U+0007' (``not_xml_named``) for the first character no XML file can hold in the strings among ``values``
-    (lists, tuples and dicts looked into), else None: for what an editor types."""
+    """``not_xml_named`` of the first character no XML file can hold in the strings among
+    ``values`` (lists, tuples and dicts looked into), else None: for what an editor types."""
     for v in values:
         if isinstance(v, str):
             found = not_xml(v)

@@ -22,8 +22,9 @@ confirmed mention of that type covers yet (``when``/``from``/``to`` give a date 
 
 Each line applies to every entity of that type with that name (any spelling the store knows),
 or to the one ``entity`` id. Sections apply in the order add, merge, relabel, reject, confirm,
-link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is proposed yet, so the name is never
-proposed for that type (with ``source``: never in that source, its mentions there rejected).
+link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is
+proposed yet, so the name is never proposed for that type (with ``source``: never in that
+source, its mentions there rejected).
 Lines that match nothing are reported, not errors.
 
 DOCS: docs/review.md#decisions-files
