@@ -105,12 +105,6 @@ def passages_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pai
     return out
 
 
-
-
-
-
-
-
 def cited_keys(conn: sqlite3.Connection) -> set[str]:
     """Keys of the works linked (confirmed) to claims not rejected."""
     return {r["bib_key"] for r in conn.execute(
