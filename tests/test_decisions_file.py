@@ -113,6 +113,50 @@ def test_decisions_file_bad_lines_are_refused(seed_ws, tmp_path, text, code):
     assert seed_ws.store.query("SELECT COUNT(*) FROM decisions")[0][0] == before
 
 
+HEADERS = """confirm = [ { name = "Axis", type = "org" } ]
+
+[[prefer]]
+entity = "org-axis"
+preferred = "Axis powers"
+
+[[prefer]]
+name = "Axis"
+type = "org"
+  colour = "red"
+"""
+
+
+@pytest.mark.parametrize("text,code,at,named", [
+    (HEADERS, "S206", "10:3", "prefer[1]: unknown field 'colour'"),
+    ("reject = [\n  { name = 'Axis', type = 'org' },\n  { name = 'Axis' },\n]\n",
+     "S206", "3:3", "reject[1]: a line needs"),
+    ("[[relabel]]\nname = 'Axis'\ntype = 'org'\n\nto = 'date'\n", "S206", "5:1",
+     "relabel[0]: cannot relabel"),
+    ("reject = [ { name = 'Axis', type = 'org' }, 'Axis' ]\n", "S206", "1:45",
+     "reject[1]: each line must be a table"),
+    ("# the sections\n\napprove = []\n", "S206", "3:1", "approve: unknown section"),
+    ("confirm_claims = [\n  { kind = 'attributed' },\n  { kind = 'hearsay' },\n]\n",
+     "S206", "3:5", "confirm_claims[1]: unknown claim kind"),
+    ("prefer = [\n  { name = 'Axis', type = 'org', preferred = 'A' },\n"
+     "  { name = 'Axis', type = 'org', preferred = ' ' },\n]\n", "S207", "3:3",
+     "prefer[1]: empty name"),
+])
+def test_decisions_file_errors_name_the_line_of_the_entry(seed_ws, tmp_path, text, code, at,
+                                                          named):
+    """A malformed or inapplicable entry is named by its line (and the field's, when one field
+    is wrong), in [[section]] tables as in section = [ ... ] lists: a list index alone sent
+    the editor counting tables."""
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="utf-8")
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == code
+    assert str(err.value).startswith(f"{path}:{at}: {named}")
+
+
 def test_decisions_file_reports_names_that_match_nothing(seed_ws, tmp_path):
     path = tmp_path / "d.toml"
     path.write_text("confirm = [ { name = 'Nobody', type = 'person' } ]\n"

@@ -66,8 +66,9 @@ _DATE_KEYS = set(DATE_ATTRS)
 _TOML_AT = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)")
 
 
-def read_file(path: Path) -> dict[str, Any]:
-    """The decisions file as TOML data, checked section by section."""
+def read_file(path: Path) -> tuple[dict[str, Any], str]:
+    """The decisions file as TOML data, checked section by section, and its text (where an
+    entry that cannot be applied is, is found in it)."""
     raw = read_named(path, code="S205")  # a folder or an unreadable file: S205, not a trace
     text = decode_utf8(raw, path).removeprefix("\ufeff")  # bad bytes: their line and column
     try:
@@ -93,24 +94,29 @@ def read_file(path: Path) -> dict[str, Any]:
     for key, value in data.items():
         if key == "register":
             if not isinstance(value, str):
-                raise _bad(path, key, "register must be a file name", "write register = \"...\"")
+                raise _bad(path, text, (key,), "register must be a file name",
+                           'write register = "..."')
             continue
         if key not in SECTIONS:
-            raise _bad(path, key, f"unknown section '{key}'", f"use {', '.join(SECTIONS)}")
+            raise _bad(path, text, (key,), f"unknown section '{key}'",
+                       f"use {', '.join(SECTIONS)}")
         if not isinstance(value, list):
-            raise _bad(path, key, f"'{key}' must be a list of tables",
+            raise _bad(path, text, (key,), f"'{key}' must be a list of tables",
                        f'write {key} = [ {{ name = "...", type = "..." }} ]')
         for i, line in enumerate(value):
-            where = f"{key}[{i}]"
             if not isinstance(line, dict):
-                raise _bad(path, where, "each line must be a table", "write { name = ..., ... }")
+                raise _bad(path, text, (key, i), "each line must be a table",
+                           "write { name = ..., ... }")
             if key in CLAIM_SECTIONS:
                 needed, allowed = CLAIM_SECTIONS[key]
                 if set(line) - allowed or needed - set(line):
-                    raise _bad(path, where, f"a {key} line takes {', '.join(sorted(allowed))}",
+                    extra = sorted(set(line) - allowed)[:1]
+                    raise _bad(path, text, (key, i, *extra),
+                               f"a {key} line takes {', '.join(sorted(allowed))}",
                                f"needs {', '.join(sorted(needed))}")
                 if key == "confirm_claims" and line["kind"] not in CLAIM_KINDS:
-                    raise _bad(path, where, f"unknown claim kind {line['kind']!r}",
+                    raise _bad(path, text, (key, i, "kind"),
+                               f"unknown claim kind {line['kind']!r}",
                                f"kind is one of {', '.join(CLAIM_KINDS)}")
                 continue
             allowed = {"name", "type", "entity"} | _FIELDS[key] | _OPTIONAL.get(key, set())
@@ -118,51 +124,70 @@ def read_file(path: Path) -> dict[str, Any]:
                 allowed = {"type"} | _FIELDS[key] | _DATE_KEYS
             unknown = set(line) - allowed
             if unknown:
-                raise _bad(path, where, f"unknown field '{sorted(unknown)[0]}'",
+                field = sorted(unknown)[0]
+                raise _bad(path, text, (key, i, field), f"unknown field '{field}'",
                            f"use {', '.join(sorted(allowed))}")
             for field in ("name", "entity", "into", "source"):
                 if field in line and not isinstance(line[field], str):
-                    raise _bad(path, where, f"{field} must be a string",
+                    raise _bad(path, text, (key, i, field), f"{field} must be a string",
                                f'write {field} = "..."')
             if key == "add" or (key == "confirm" and set(line) == {"type"}
                                 and line["type"] == "date"):
                 if line.get("type") not in MENTION_TYPES or _FIELDS[key] - set(line):
-                    raise _bad(path, where, "an add line needs source, text and type",
+                    raise _bad(path, text, (key, i), "an add line needs source, text and type",
                                'write { source = "...", text = "...", type = "person" }; '
                                f"type is one of {', '.join(MENTION_TYPES)}")
                 continue
             if "entity" not in line and not ("name" in line and line.get("type") in ENTITY_TYPES):
-                raise _bad(path, where, "a line needs entity = ID, or name and type",
+                raise _bad(path, text, (key, i), "a line needs entity = ID, or name and type",
                            f"type is one of {', '.join(ENTITY_TYPES)}")
             if key == "relabel" and line.get("to") not in ENTITY_TYPES:
-                raise _bad(path, where, f"cannot relabel to {line.get('to')!r}",
+                raise _bad(path, text, (key, i, "to"), f"cannot relabel to {line.get('to')!r}",
                            f"to is one of {', '.join(ENTITY_TYPES)}")
             needed = _FIELDS[key] if key != "link" else set()
             if needed - set(line):
-                raise _bad(path, where, f"missing '{sorted(needed - set(line))[0]}'",
+                raise _bad(path, text, (key, i), f"missing '{sorted(needed - set(line))[0]}'",
                            "see docs/review.md#decisions-files")
-    return data
+    return data, text
 
 
 _OPENS = {"]": "[", "}": "{"}
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
+_HEADER = re.compile(r"\[(\[?)\s*([^\]\n]*?)\s*\]")
+Place = tuple[Any, ...]  # (section,), (section, i) or (section, i, field)
 
 
-def _not_xml_at(text: str) -> tuple[int, int, str | None, str] | None:
-    """(line, column, key, what) of the first character no XML file can hold in the strings of
-    the TOML ``text`` tomllib has read (as it is, or as an escape such as \\u0002), with the key
-    whose value holds it (None: it is in a key), the register's file name left out: tomllib
-    gives values, not places."""
-    i, n = 0, len(text)
-    key: str = ""
+def _unquote(key: str) -> str:
+    key = key.strip()
+    return key[1:-1] if len(key) > 1 and key[0] == key[-1] and key[0] in "\"'" else key
+
+
+def _scan(text: str) -> tuple[dict[Place, int], tuple[int, str | None, str] | None]:
+    """Where each section, entry (the i-th ``[[section]]`` or i-th item of ``section = [...]``)
+    and field of an entry starts in the TOML ``text`` tomllib has read, as offsets, and the
+    first character no XML file can hold in its strings (as it is, or as an escape such as
+    \\u0002): (offset, the key whose value holds it or None when it is in a key, what), the
+    register's file name left out. tomllib gives values, not places."""
+    places: dict[Place, int] = {}
+    bad: tuple[int, str | None, str] | None = None
+    headers: dict[str, int] = {}  # [[section]] headers seen, per section
+    table: Place | None = ()  # () at the top, (section, i) under [[section]], None under [x]
+    array: str | None = None  # the section whose value, a [ ... ], is being read
+    entry = -1  # the item of that array being read
+    expect = False  # the next token starts an item of that array
+    key, key_start = "", 0
     pending: list[str] = []  # the key being read
     stack: list[str] = []  # open [ and { of values
     at_key = True
+    i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c == "#":  # a comment, to the end of its line
             i = n if (j := text.find("\n", i)) < 0 else j
             continue
+        if expect and not c.isspace() and c not in "],":
+            entry, expect = entry + 1, False
+            places.setdefault((array, entry), i)
         if c in "\"'":
             close = c * 3 if text.startswith(c * 3, i) else c
             j = i + len(close)
@@ -175,10 +200,9 @@ def _not_xml_at(text: str) -> tuple[int, int, str | None, str] | None:
                 else:
                     char, after = text[j], j + 1
                 found = not_xml(char) if char else None
-                if found is not None and (at_key or stack or key != "register"):
-                    line = text.count("\n", 0, j) + 1
-                    return (line, j - (text.rfind("\n", 0, j) + 1) + 1,
-                            None if at_key else key, found[2])
+                if found is not None and bad is None and (
+                        at_key or stack or table != () or key != "register"):
+                    bad = (j, None if at_key else key, found[2])
                 j = after
             j += len(close)
             for _ in range(2 if len(close) == 3 else 0):  # '"""a""""': a quote inside
@@ -188,27 +212,76 @@ def _not_xml_at(text: str) -> tuple[int, int, str | None, str] | None:
             i = j
             continue
         if c == "=" and at_key:
-            key, pending, at_key = "".join(pending).strip(), [], False
+            key, pending, at_key = _unquote("".join(pending)), [], False
+            seg = text[key_start:i]
+            at = key_start + len(seg) - len(seg.lstrip())
+            if not stack and table == ():
+                places.setdefault((key,), at)
+            elif not stack and table:
+                places.setdefault((*table, key), at)
+            elif array is not None and stack == ["[", "{"]:
+                places.setdefault((array, entry, key), at)
         elif c == "\n" and not stack:
-            pending, at_key = [], True
+            pending, at_key, key_start = [], True, i + 1
+        elif c == "[" and at_key and not stack:  # a [table] or [[table]] header
+            if (m := _HEADER.match(text, i)) and not "".join(pending).strip():
+                name = _unquote(m.group(2))
+                places.setdefault((name,), i)
+                if m.group(1):
+                    headers[name] = headers.get(name, -1) + 1
+                    table = (name, headers[name])
+                    places[table] = i
+                else:
+                    table = None
+            pending.append(c)
         elif c == "{":
             stack.append(c)
-            pending, at_key = [], True
-        elif c == "[" and not (at_key and not stack):  # an array (not a [table] header)
+            pending, at_key, key_start = [], True, i + 1
+        elif c == "[":  # an array
+            if not stack and table == ():
+                array, entry, expect = key, -1, True
             stack.append(c)
         elif c in "]}" and stack and stack[-1] == _OPENS[c]:
             stack.pop()
             at_key = False
+            if not stack:
+                array, expect = None, False
         elif c == "," and stack and stack[-1] == "{":
-            pending, at_key = [], True
+            pending, at_key, key_start = [], True, i + 1
+        elif c == "," and stack == ["["] and array is not None:
+            expect = True
         elif at_key:
             pending.append(c)
         i += 1
-    return None
+    return places, bad
 
 
-def _bad(path: Path, where: str, message: str, hint: str) -> SourceError:
-    return SourceError(f"{where}: {message}", hint=hint, location=Location(path), code="S206")
+def _line_col(text: str, at: int) -> tuple[int, int]:
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _not_xml_at(text: str) -> tuple[int, int, str | None, str] | None:
+    """(line, column, key, what) of the first character no XML file can hold in the strings of
+    the TOML ``text`` (see ``_scan``)."""
+    bad = _scan(text)[1]
+    return None if bad is None else (*_line_col(text, bad[0]), bad[1], bad[2])
+
+
+def _entry_at(path: Path, text: str, place: Place) -> Location:
+    """Where in the file ``place`` starts, or the nearest enclosing place that is found: the
+    field, else its entry, else its section."""
+    places = _scan(text)[0]
+    for k in range(len(place), 0, -1):
+        if place[:k] in places:
+            return Location(path, *_line_col(text, places[place[:k]]))
+    return Location(path)
+
+
+def _bad(path: Path, text: str, place: Place, message: str, hint: str) -> SourceError:
+    """S206 at the line and column of ``place`` in the file, named ``section[i]`` too."""
+    where = place[0] if len(place) == 1 else f"{place[0]}[{place[1]}]"
+    return SourceError(f"{where}: {message}", hint=hint, location=_entry_at(path, text, place),
+                       code="S206")
 
 
 def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
@@ -220,7 +293,7 @@ def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
 
 def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     """Import the file's register (if any), then apply its lines as one act."""
-    data = read_file(path)
+    data, text = read_file(path)
     imported = None
     if "register" in data:
         imported = import_register(ctx, path.parent / data["register"])
@@ -235,7 +308,8 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
                     done = _apply_line(review, rec, section, line)
                 except AnnotatorError as err:
                     raise SourceError(f"{section}[{i}]: {err.message}", hint=err.hint,
-                                      location=Location(path), code="S207") from None
+                                      location=_entry_at(path, text, (section, i)),
+                                      code="S207") from None
                 if done:
                     applied += 1
                 else:
