@@ -52,7 +52,7 @@ class Settings:
     org_threshold: float = 0.5  # ORG proposals below this confidence are dropped (0: none)
 
     def __post_init__(self) -> None:
-        if self.editor:  # "" is unset: the OS user is taken (``load_settings``)
+        if self.editor:  # "" is unset: the OS user is taken (``Workspace.settings``)
             check_editor(self.editor)
 
     def with_overrides(self, **values: Any) -> Settings:
@@ -83,7 +83,8 @@ def check_editor(name: str, *, location: Location | None = None,
     return name
 
 
-def _os_user() -> str:
+def os_user() -> str:
+    """The editor when none is named (``Workspace.settings``)."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user database in some containers
@@ -178,7 +179,4 @@ def load_settings(root: Path) -> Settings:
                                         hint=f"set {ENV_EDITOR} to a name such as 'Jane Editor'")
     if os.environ.get(ENV_MODEL):
         values["model"] = os.environ[ENV_MODEL]
-    settings = Settings(**values)
-    if not settings.editor:
-        settings = replace(settings, editor=_os_user())
-    return settings
+    return Settings(**values)  # no editor named: the workspace takes the OS user

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 from annotator.acts.context import ActContext
 from annotator.acts.texts import Texts
 from annotator.config import (EXPORTS_DIR, SOURCES_DIR, STORE_FILE, Settings, check_editor,
-                              load_settings)
+                              load_settings, os_user)
 from annotator.errors import AnnotatorError
 from annotator.folder import check_folder, find_folder, make_folder
 from annotator.store import Store
@@ -135,7 +135,7 @@ class Workspace:
 
     def __init__(self, root: str | Path, *, settings: Settings | None = None) -> None:
         self.root = Path(root).resolve()
-        self.settings = settings or load_settings(self.root)
+        self.settings = settings or load_settings(self.root)  # the editor filled in: below
         self._textmaps: TextMapCache = OrderedDict()  # kept while the store is reopened
 
     @classmethod
@@ -182,6 +182,17 @@ class Workspace:
     @property
     def exports_dir(self) -> Path:
         return self.root / EXPORTS_DIR
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        """Every settings a workspace takes (``load_settings``, ``Workspace(root,
+        settings=...)``, ``ws.settings = ...``) that name no editor name the OS user: a decision
+        recorded with an empty editor could not say who made it."""
+        self._settings = settings if settings.editor else settings.with_overrides(editor=os_user())
 
     @property
     def editor(self) -> str:

@@ -255,6 +255,25 @@ def test_robust_an_editor_name_is_checked_by_the_library(seed_ws):
     assert seed_ws.history(limit=1)[0].editor == "Jane Editor"
 
 
+@pytest.mark.parametrize("named", ["", "Ann Editor"])
+def test_robust_settings_without_an_editor_record_the_os_user(seed_ws, named):
+    """Workspace(root, settings=Settings()) recorded each decision with an empty editor (only
+    annotator.toml and the environment fell back to the OS user); a named editor is kept."""
+    from annotator import Workspace
+    from annotator.config import Settings, os_user
+
+    seed_ws.propose()
+    eid, other = [e.id for e in seed_ws.entities()[:2]]
+    who = named or os_user()
+    with Workspace(seed_ws.root, settings=Settings(editor=named)) as ws:
+        assert ws.editor == who
+        ws.confirm(eid)
+        assert ws.history(limit=1)[0].editor == who
+        ws.settings = Settings(editor=named)  # a notebook's settings, set later
+        ws.reject(other)
+        assert ws.history(limit=1)[0].editor == who
+
+
 @pytest.mark.parametrize(("value", "said"), [
     ('""', "is empty"), ('"Jane\\u0007"', "holds the control character U+0007"),
     ('"\\uFFFF"', "holds the noncharacter U+FFFF"),
