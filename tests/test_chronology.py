@@ -110,7 +110,7 @@ def _dated(text: str, parsed) -> list[tuple[str, dict[str, str], str, str]]:
     tm = build_textmap(parsed)
     found = anchor_of(anchor_candidates(parsed))
     dating = Dating(found[0] if found else None, found[1] if found else "",
-                    tuple(date_blocks(parsed, tm)))
+                    tuple(date_blocks(tm)))
     return [(tm.text[s:e], dict(r.attrs), r.cert, r.flags)
             for s, e, r in date_mentions(tm.text, [], dating)]
 
@@ -164,7 +164,7 @@ def test_chronology_on_real_editions_gives_the_editors_values(name, tmp_path):
     assert tm.text == text
     found = anchor_of(anchor_candidates(parsed))
     dating = Dating(found[0] if found else None, found[1] if found else "",
-                    tuple(date_blocks(parsed, tm)))
+                    tuple(date_blocks(tm)))
     ours = date_mentions(text, [], dating)
     dated = [g for g in gold if g.type == "date" and g.value]
     right = wrong = 0

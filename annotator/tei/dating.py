@@ -86,7 +86,7 @@ def blocks_and_references(tm: TextMap
     return [s for s in spans if s[2]], [(s, e) for s, e, kind in spans if not kind]
 
 
-def date_blocks(parsed: ParsedSource, tm: TextMap) -> list[tuple[int, int, str]]:
+def date_blocks(tm: TextMap) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each dateline, heading and paragraph-like block of the reading
     text, in reading order; kind is 'dateline', 'head', 'p' or 'note' (an editor's note,
     whose dates are not the text's chronology)."""
