@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from annotator import SourceError
 from annotator.bibliography.entries import (forenames, make_key, plain, read_bib, split_names,
-                                           surname, tei_fields)
+                                           surname, tei_fields, year_of)
 from annotator.cli import app
 from annotator.tei.parse import TEI_NS, parse_xml
 from tests.conftest import DATA, REFERENCES, ROOT, SAMPLE_TEI
@@ -304,14 +304,16 @@ def test_bib_cli_add_and_list(ws):
 
 
 @given(st.lists(st.sampled_from(["Nekrich", "Ulam", "Gödel", "Ο'Brien", ""]), max_size=4),
-       st.sampled_from(["1997", "", "n.d."]), st.text(max_size=30))
+       st.sampled_from(["1997", "", "n.d.", "-0044"]), st.text(max_size=30))
 def test_bib_generated_keys_are_unique_and_citable(names, year, title):
     taken: list[str] = []
     fields = {"author": " and ".join(n for n in names if n), "year": year, "title": title}
     for _ in range(4):
         key = make_key(fields, taken)
         assert key not in taken
-        assert key and all(ch.isascii() and ch.isalnum() for ch in key)
+        # letters and digits, and the minus of a BC year
+        assert key and all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in key)
+        assert "-" not in key.replace(year, "") if year.startswith("-") else "-" not in key
         taken.append(key)
 
 
@@ -429,6 +431,31 @@ def test_bib_key_keeps_letters_nfkd_leaves_whole(fields, key):
     """Ł, Æ, Œ, Đ, Ð, Þ, ı... are letters, spelt in ASCII as Text::Unidecode spells them,
     never dropped ('Łukasiewicz' gave 'ukasiewicz')."""
     assert make_key(fields, []) == key
+
+
+@pytest.mark.parametrize(("fields", "year", "key"), [
+    ({"author": "Cicero", "title": "De officiis", "date": "-0044"}, "-0044",
+     "cicero-0044de"),
+    ({"author": "Cicero", "title": "De officiis", "date": "-0044-03-15/-0043"}, "-0044",
+     "cicero-0044de"),
+    ({"author": "Cicero", "title": "De officiis", "year": "-0044"}, "-0044",
+     "cicero-0044de"),
+    ({"author": "Nepos", "title": "Vitae", "date": "0044"}, "0044", "nepos0044vitae"),
+    ({"author": "Hunt", "title": "Letters", "year": "1891-1892"}, "1891", "hunt1891letters")])
+def test_bib_year_of_a_bc_work_keeps_its_sign(fields, year, key):
+    """A BC year (ISO 8601-2 '-0044', biber's year -44) is not AD 0044 in the key."""
+    assert (year_of(fields), make_key(fields, [])) == (year, key)
+
+
+def test_bib_tei_year_of_a_bc_date_keeps_its_sign():
+    xml = '<bibl><author>Cicero</author><title>De officiis</title><date when="-0044"/></bibl>'
+    el = parse_xml(xml.replace(">", f' xmlns="{TEI_NS}">', 1).encode(), ROOT / "t.xml")
+    root = parse_xml(f'<TEI xmlns="{TEI_NS}"><text><body>{xml}</body></text></TEI>'.encode(),
+                     ROOT / "t.xml")
+    from annotator.bibliography.entries import tei_entries
+
+    assert tei_fields(el)[1]["year"] == "-0044"
+    assert tei_entries(root, source_id="t", title="T", taken=[])[0].key == "cicero-0044de"
 
 
 def test_bib_key_of_a_keyless_entry_by_lukasiewicz_keeps_the_l(ws, tmp_path):

@@ -841,3 +841,14 @@ def test_claims_a_name_without_latin_letters_matches_no_author():
     work = BibEntry(key="petrov1950", type="book",
                     fields=(("author", "Петров, Иван"), ("year", "1950")), origin="x", line=1)
     assert suggest_works("Иван Сидоров", [work], [("Сидоров", "1950", "")]) == []
+
+
+def test_claims_a_citation_year_never_matches_a_bc_work_of_that_number():
+    """'(Cicero 0044)' is AD 44: a work dated '-0044' (BC) is not it; one dated 0044 is."""
+    bc = BibEntry(key="cicero-0044officiis", type="book",
+                  fields=(("author", "Cicero"), ("date", "-0044")), origin="x", line=1)
+    ad = BibEntry(key="cicero0044", type="book",
+                  fields=(("author", "Cicero"), ("date", "0044")), origin="x", line=2)
+    assert [(e.key, rule) for e, _locus, rule in
+            suggest_works("Seneca", [bc, ad], [("Cicero", "0044", "")])] == \
+        [("cicero0044", "rule:citation")]

@@ -180,9 +180,17 @@ def authors(entry: BibEntry | dict[str, str]) -> list[str]:
     return split_names(value) if value else []
 
 
+# A year as ISO 8601-2 and BibLaTeX's date field write it, sign and all: biber reads '-0044' as
+# year -44, era BCE. The minus is the year's only where no letter or digit comes before it
+# ('1891-1892' is 1891, and would never be read as a range ending in year -1892)
+_YEAR = re.compile(r"(?:(?<![\w])-)?\d{4}")
+
+
 def year_of(entry: BibEntry | dict[str, str]) -> str:
+    """The work's year, from ``year`` else ``date``, with its sign: a BC work dated ``-0044``
+    is ``-0044`` in its key and in the claim finder's comparisons, never AD ``0044``."""
     for name in ("year", "date"):
-        m = re.search(r"\d{4}", entry.get(name, "") or "")
+        m = _YEAR.search(entry.get(name, "") or "")
         if m:
             return m.group()
     return ""
@@ -454,7 +462,7 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
             f["organization"] = f.get("publisher", "")
             f["titleaddon"] = f.pop("booktitle")
     f["urldate"] = _date(el, accessed=True)
-    m = re.match(r"\d{4}", f.get("date") or (f["urldate"] if etype == "online" else ""))
+    m = _YEAR.match(f.get("date") or (f["urldate"] if etype == "online" else ""))
     if m:
         f["year"] = m.group()
     return etype, {k: v for k, v in f.items() if v}
