@@ -72,7 +72,9 @@ def not_xml(text: str) -> tuple[int, int, str] | None:
 
 def not_xml_named(char: str) -> str:
     """What a character no XML file can hold is, for a message: 'control character U+0007',
-    'noncharacter U+FFFE' or 'lone surrogate U+D800' (U+FFFE is no control character)."""
+    'noncharacter U+FFFE' or 'lone surrogate U+D800' (U+FFFE is no control character). DEL and
+    the C1 controls (U+007F-U+009F), which XML holds but a .bib refuses, are control
+    characters too."""
     code = ord(char)
     kind = ("noncharacter" if code in (0xFFFE, 0xFFFF) else
             "lone surrogate" if 0xD800 <= code <= 0xDFFF else "control character")

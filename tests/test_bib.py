@@ -108,7 +108,9 @@ def test_bib_control_characters_are_refused_at_the_door(ws, tmp_path):
     assert info.value.code == "S311"
     assert [line.split(": ")[0] for line in info.value.details] == [
         f"{bad}:2:20", f"{bad}:3:10"]
-    assert "U+0001" in info.value.details[0]
+    assert [line.split(": ", 1)[1].split(";")[0] for line in info.value.details] == [
+        "entry 'b': control character U+0001 in the text",
+        "entry 'b': control character U+001B in the text"]
     assert ws.bib() == []
 
 

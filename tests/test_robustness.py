@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from annotator.errors import DecisionError
-from annotator.text import esc
+from annotator.text import esc, not_xml_named
 from tests.conftest import DATA, EDITIONS, REFERENCES, run
 from tests.export_data import span_of
 
@@ -59,6 +59,8 @@ def test_robust_library_ids_beyond_sqlite_are_not_found(seed_ws):
     ("nul.bib", b"@book{a, title={A\x00B}, year=2000}\n", "S311", "nul.bib:1:18:"),
     ("bell.bib", b"@book{a,\n title={A\x07B}, year=2000}\n", "S311", "bell.bib:2:10:"),
     ("ffff.bib", "@book{a, title={A\uffffB}, year=2000}\n".encode(), "S311", "ffff.bib:1:18:"),
+    ("c1.bib", "@book{a, title={A}}\n@book{b,\n title={A\x85B}}\n".encode(), "S311",
+     "c1.bib:3:10:"),
 ])
 def test_robust_bib_add_refuses_control_characters(ws, tmp_path, name, content, code, where):
     bib = tmp_path / name
@@ -67,6 +69,10 @@ def test_robust_bib_add_refuses_control_characters(ws, tmp_path, name, content, 
     one_line_refusal(result, code)  # one problem: one line, not a report of one and its sum
     assert result.stderr.startswith(f"{bib.parent}/{where}")
     assert ws.bib() == []
+    # the character worded as D018, S017 and S209 word it, in the entry holding it
+    char = next(c for c in content.decode() if not c.isprintable() and c != "\n")
+    assert f"entry '{'b' if name == 'c1.bib' else 'a'}': {not_xml_named(char)} in the text" \
+        in result.stderr
 
 
 @pytest.mark.parametrize("title", ["{" * 5000 + "x" + "}" * 5000, "\\href{http://x.org}",

@@ -23,6 +23,7 @@ DOCS: docs/claims.md#bibliography
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from annotator.bibliography.blocks import Block, Field, Part, split
 from annotator.bibliography.datamodel_table import FIELDS
 from annotator.bibliography.latex import decode
 from annotator.files import read_named
+from annotator.text import not_xml_named
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -47,7 +49,6 @@ NOT_INHERITED = frozenset({"crossref", "xref", "ids", "entryset", "related", "re
                            "relatedstring", "relatedoptions", "label", "shorthand", "sortkey",
                            "options", "presort", "xdata", "execute", "keywords"})
 KEY_OK = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
-NONCHARACTERS = "\ufffe\uffff"  # no XML file can hold them either
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _ENCODING = re.compile(r"%\s*Encoding:\s*([\w.-]+)|jabref-meta:\s*encoding:\s*([\w.-]+)", re.I)
 
@@ -56,7 +57,7 @@ WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
 LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
           "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
           "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
-          "S310": "key BibTeX cannot cite", "S311": "control character",
+          "S310": "key BibTeX cannot cite", "S311": "character no text holds",
           "S312": "@preamble not kept"}
 
 
@@ -179,18 +180,35 @@ def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
 
 
 def _controls(name: str, text: str, problems: list[Problem]) -> bool:
-    """Report every control character (no text has one): the file is refused."""
-    found = False
-    for m in _CONTROL.finditer(text):
-        found = True
+    """Report every character no text holds (control characters, DEL and the C1 controls
+    beyond what XML refuses, noncharacters), each with the entry holding it: the file is
+    refused, so no entry of it is read to name it otherwise."""
+    bad = list(_CONTROL.finditer(text))
+    if not bad:
+        return False
+    openings = list(_OPENING.finditer(text))
+    starts = [m.start() for m in openings]
+    for m in bad:
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        problems.append(Problem(name, line, "",
-                                f"{'non-' if m.group() in NONCHARACTERS else 'control '}"
-                                f"character U+{ord(m.group()):04X} in the text",
+        i = bisect.bisect_right(starts, m.start()) - 1
+        problems.append(Problem(name, line, _label(text, openings[i]) if i >= 0 else "",
+                                f"{not_xml_named(m.group())} in the text",
                                 "remove it (a .bib file is text); nothing of the file was read",
                                 "S311", REFUSED, col))
-    return found
+    return True
+
+
+# where an entry (or @string, @comment, @preamble) opens, and its key
+_OPENING = re.compile(r"@\s*(\w+)\s*[{(]\s*([^\s,{}()=]*)")
+
+
+def _label(text: str, opening: re.Match[str]) -> str:
+    """An entry named as problems name one: its key, else 'at line N' (the line of its
+    '@'); '' for what is no entry (@string, @comment, @preamble)."""
+    if opening.group(1).lower() in ("string", "comment", "preamble"):
+        return ""
+    return opening.group(2) or f"at line {text.count(chr(10), 0, opening.start()) + 1}"
 
 
 def _entry(block: Block, name: str, seen: dict[str, tuple[str, int]],
