@@ -70,6 +70,31 @@ def not_xml(text: str) -> tuple[int, int, str] | None:
     return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, not_xml_named(m.group())
 
 
+# Latin letters NFKD leaves whole (no base letter plus accent to keep), spelt as
+# Text::Unidecode (what biber's and JabRef's users see in keys) spells them: without this they
+# would be dropped ('Łódź' -> 'odz', 'Æsop' -> 'sop'). One table for keys and searches.
+_LETTERS = str.maketrans({
+    "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o",
+    "Ł": "l", "ł": "l", "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th",
+    "ı": "i", "Ħ": "h", "ħ": "h", "Ŋ": "ng", "ŋ": "ng", "Ŧ": "t", "ŧ": "t", "ĸ": "k",
+    "ƒ": "f"})
+
+
+def spell_letters(text: str) -> str:
+    """``text`` with the Latin letters NFKD cannot split into base and accent spelt in ASCII
+    ('Łódź' -> 'Lódź', 'Æthelred' -> 'aethelred'), so that folding keeps them."""
+    return text.translate(_LETTERS)
+
+
+def fold(text: str) -> str:
+    """``text`` as a search compares it: case and accents folded, the letters NFKD leaves
+    whole spelt ('Łódź' -> 'lodz', 'Æthelred' -> 'aethelred'), other scripts kept
+    ('Сидоров' -> 'сидоров'), so a query typed in ASCII finds the name and one in Cyrillic
+    finds only what it names."""
+    decomposed = unicodedata.normalize("NFKD", spell_letters(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def not_xml_named(char: str) -> str:
     """What a character no XML file can hold is, for a message: 'control character U+0007',
     'noncharacter U+FFFE' or 'lone surrogate U+D800' (U+FFFE is no control character). DEL and

@@ -428,6 +428,28 @@ def test_server_register_search_by_name_variant_and_type(proposed_client, seed_w
     assert set(t.strip() for t in types if t.strip()) == {"place"}
 
 
+@pytest.mark.parametrize("status", ["", "confirmed"])
+def test_server_register_search_spells_letters_nfkd_leaves_whole(ws, tmp_path, status):
+    """'lodz' finds 'Łódź' and 'aethelred' 'Æthelred' (the Ł and Æ were dropped or kept)."""
+    tei = tmp_path / "names.xml"
+    tei.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                   "<title>N</title></titleStmt><publicationStmt><p>x</p></publicationStmt>"
+                   "<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body><p>"
+                   '<persName ref="#ae">Æthelred</persName> rode to <placeName ref="#lo">Łódź'
+                   "</placeName>.</p></body></text></TEI>", encoding="utf-8")
+    ws.add(tei)
+    if status:
+        ws.confirm(*[e.id for e in ws.entities()])
+    server, c = served(ws)
+    with server_stopped(server), c:
+        found = {q: lxml_html.fromstring(c.get("/register", params={"status": status, "q": q})
+                                         .text).xpath("//table[contains(@class,'register')]"
+                                                      "//span[@class='title']/text()")
+                 for q in ("lodz", "aethelred", "ŁÓDŹ", "Сидоров")}
+    assert found == {"lodz": ["Łódź"], "aethelred": ["Æthelred"], "ŁÓDŹ": ["Łódź"],
+                     "Сидоров": []}
+
+
 def test_server_reading_view_page_numbers_in_margin(ws, tmp_path):
     tei = tmp_path / "paged.xml"
     tei.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'

@@ -26,6 +26,7 @@ from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
 from annotator.store import Act, entities, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
+from annotator.text import fold
 
 # register type -> (list element, entry element, name element)
 TEI_NAMES = {"person": ("listPerson", "person", "persName"),
@@ -46,9 +47,11 @@ def search(entries: Iterable[Entity], query: str | None) -> list[Entity]:
     if not query:
         return entries
     key = name_key(query)
+    folded = fold(query.strip())  # 'lodz' finds 'Łódź', which name_key keeps as 'łódź'
     needle = query.strip().casefold()
     return [e for e in entries
-            if any(key and key in name_key(v) for v in (e.preferred, *e.variants))
+            if any(key and key in name_key(v) or folded and folded in fold(v)
+                   for v in (e.preferred, *e.variants))
             or needle == e.id.casefold()
             or any(needle == value.casefold() for _, value in e.authority)]
 

@@ -28,6 +28,7 @@ from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, Problem, 
 from annotator.errors import Location, SourceError
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
+from annotator.text import spell_letters
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -105,20 +106,10 @@ def _entries(found: list[Read], origins: dict[str, str],
 
 
 # -- keys -------------------------------------------------------------------------------------
-# Latin letters NFKD leaves whole (no base letter plus accent to keep), spelt as
-# Text::Unidecode (what biber's and JabRef's users see in keys) spells them: without this they
-# would be dropped ('Łódź' -> 'odz', 'Æsop' -> 'sop').
-_LETTERS = str.maketrans({
-    "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o",
-    "Ł": "l", "ł": "l", "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th",
-    "ı": "i", "Ħ": "h", "ħ": "h", "Ŋ": "ng", "ŋ": "ng", "Ŧ": "t", "ŧ": "t", "ĸ": "k",
-    "ƒ": "f"})
-
-
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Uläm' -> 'ulam', 'Łukasiewicz' ->
     'lukasiewicz', 'Æthelred' -> 'aethelred'."""
-    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    text = unicodedata.normalize("NFKD", spell_letters(text))
     text = text.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 

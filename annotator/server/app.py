@@ -18,7 +18,6 @@ import itertools
 import json
 import logging
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,6 +44,7 @@ from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.elements import Elements
 from annotator.tei.textmap import TextMap, TreePos, context
+from annotator.text import fold
 from annotator.vocab import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MENTION_TYPES,
                              SUPPORT)
 from annotator.workspace import Workspace
@@ -684,8 +684,8 @@ def register_page(desk: Desk, request: Request, form: Form) -> Response:
     else:
         entities = desk.ws.entities(status=status or None, type=type_)
         if q:
-            needle = _fold(q)
-            entities = [e for e in entities if needle in _fold(" ".join(
+            needle = fold(q)
+            entities = [e for e in entities if needle in fold(" ".join(
                 [e.id, e.preferred, *e.variants, *(v for _, v in e.authority)]))]
     shown = entities[:REGISTER_ROWS]
     tokens = {e.id: desk.ws.state_token(e.id) for e in shown}
@@ -706,10 +706,6 @@ def entity_link(desk: Desk, request: Request, form: Form) -> Response:
     e = desk.ws.entity(eid)
     return desk.page(request, "_register_row.html", e=e,
                      tokens={eid: desk.ws.state_token(eid)})
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 # -- claims --------------------------------------------------------------------------------------
