@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import MethodType
@@ -369,9 +369,11 @@ class Workspace:
         """One decision of the log (None: no such decision)."""
         return undo_acts.decision(self.store, decision_id)
 
-    def undo_next(self) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
-        """``(last_undoable(), passed_over())`` from one look at the log (a page shows both)."""
-        return undo_acts.undo_next(self.store)
+    def undo_next(self, *, among: Sequence[int] | None = None
+                  ) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
+        """``(last_undoable(), passed_over())`` from one look at the log (a page shows both);
+        ``among``: only these decisions (a page's own), by the same rule."""
+        return undo_acts.undo_next(self.store, among=among)
 
     def last_undoable(self) -> Decision | None:
         """The decision ``undo()`` would take back now (None: nothing to undo)."""

@@ -788,8 +788,8 @@ def test_browser_reading_view_undoes_the_last_decision_made_on_it(page, desk_ws)
 
 def test_browser_queue_undo_refused_as_superseded_then_takes_back_the_one_before(browser, desk,
                                                                                desk_ws):
-    """u on the queue when the page's last decision was changed since (the CLI): the refusal
-    names the later decision, and the next u takes back the page's decision before it.
+    """u on the queue when the decision its button named was changed since (the CLI): the
+    refusal names the later decision, and the next u takes back the page's decision before it.
     (Its own page: the refusal's 400 is in the console, as it should be.)"""
     context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=desk.url)
     page = context.new_page()
@@ -809,6 +809,41 @@ def test_browser_queue_undo_refused_as_superseded_then_takes_back_the_one_before
         page.wait_for_selector(".message.ok:has-text('Undid decision')")
         assert (desk_ws.entity(first).status, desk_ws.entity(second).status) == ("proposed",
                                                                                  "rejected")
-        assert "session" not in page.url
+        # the page keeps the decision it cannot undo (the CLI's reject undone, it could be)
+        assert "nothing decided on this page can be undone" in page.inner_text("#queue")
+        assert page.is_disabled("button[data-key='u']")
     finally:
         context.close()
+
+
+def test_browser_reading_view_undo_names_what_u_takes_back_after_the_cli_changed_it(page,
+                                                                                   desk_ws):
+    """The page's last decision changed since by the CLI: the page drawn again names the one
+    before on its bar (and why the last is passed over), and u takes back that one."""
+    sid = "german-soviet-axis-talks"
+    first = next(m for m in desk_ws.mentions(sid) if m.entity_id)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.click(f"article#text mark[data-m='{first.id}']")
+    page.wait_for_selector(f"#panel form[action$='/mention/{first.id}']")
+    page.keyboard.press("n")
+    page.wait_for_selector("#panel .message.ok:has-text('Entity rejected.')")
+    rejected = desk_ws.last_undoable()
+    other = next(m for m in desk_ws.mentions(sid) if m.entity_id not in (None, first.entity_id))
+    page.click(f"article#text mark[data-m='{other.id}']")
+    page.wait_for_selector(f"#panel form[action$='/mention/{other.id}']")
+    page.keyboard.press("Y")
+    page.wait_for_selector("#panel .message.ok:has-text('Mention confirmed.')")
+    confirmed = desk_ws.last_undoable()
+    later = desk_ws.reject(f"mention:{other.id}")  # the CLI, meanwhile
+    page.reload()
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    bar = " ".join(page.inner_text("#undo-bar").split())
+    assert f"undo #{rejected.id} (reject entity:{first.entity_id})" in bar
+    assert f"#{confirmed.id} (confirm mention:{other.id}) cannot be undone" in bar
+    assert f"by decision {later.id}" in bar
+    page.keyboard.press("u")
+    page.wait_for_selector(f"#panel .message.ok:has-text('Undid decision {rejected.id}')")
+    assert desk_ws.entity(first.entity_id).status == "proposed"
+    assert desk_ws.mention(other.id).status == "rejected"  # the CLI's, left alone
+    assert "can be undone" in page.inner_text("#undo-bar")

@@ -1051,3 +1051,24 @@ def test_review_merge_of_entities_the_markup_tells_apart_says_so(ws):
                  [m.id for m in ws.mentions() if m.surface == "Chona"], preferred="Chona Holz")
     d = ws.merge(str(r.payload["new"]), "ehri_et_fischer_holz_chana")
     assert "markup" not in d.payload and merge_note(d.payload) == ""
+
+
+def test_review_undo_next_among_some_decisions_takes_the_plain_undo_rule(ws, tmp_path):
+    """``undo_next(among=ids)`` (a browser page's own decisions) picks as a plain undo does,
+    over those only: the newest in force whose rows are as it left them, passing over one a
+    later decision (not among them) changed, and never one undone."""
+    (tmp_path / "a.txt").write_text("Otto Brahm met Gerhart Hauptmann in Berlin.\n",
+                                    encoding="utf-8")
+    ws.add(tmp_path / "a.txt")
+    d1 = ws.add_claim("a", quote="Otto Brahm met").decision_id
+    c2 = ws.add_claim("a", quote="Gerhart Hauptmann in Berlin")
+    d2 = c2.decision_id
+    ws.set_claim_agent(c2.id, "Otto Brahm")  # a later decision, not among them
+    later = ws.history(limit=1)[0]
+    undoable, passed = ws.undo_next(among=[d1, d2])
+    assert undoable.id == d1 and (passed[0].id, passed[2]) == (d2, 1)
+    assert passed[1] == f"claim {c2.id} changed since by decision {later.id}"
+    assert ws.undo_next(among=[d2]) == (None, passed)
+    assert ws.undo_next(among=[]) == (None, None)
+    ws.undo(d1)
+    assert ws.undo_next(among=[d1, d2]) == (None, passed)  # d1 undone: not offered again

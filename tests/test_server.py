@@ -470,7 +470,11 @@ def test_server_reading_view_page_numbers_in_margin(ws, tmp_path):
 
 
 def _queue_form(client):
-    doc = lxml_html.fromstring(client.get("/queue").text)
+    return _queue_form_of(client.get("/queue").text)
+
+
+def _queue_form_of(html):
+    doc = lxml_html.fromstring(html)
     form = doc.xpath("//section[contains(@class,'card')]//form")[0]
     return {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@type='hidden']")
             if i.get("name") != "_token"}
@@ -1175,16 +1179,20 @@ def test_server_reading_view_undoes_its_own_last_decision(proposed_client, seed_
     assert [x for x in seed_ws.mentions(sid) if x.start == start and x.type == "place"] == []
     assert seed_ws.entity(other).status == "confirmed"  # not the page's: left alone
     assert _undo_bar(r.text) == (str(first.id), f"u undo #{first.id} (reject mention:{m.id})")
-    # the mention decided again meanwhile: its reject cannot be undone over that
+    # the mention decided again meanwhile: its reject cannot be undone over that, neither
+    # as the bar named it nor as the bar would name it now (nothing)
     seed_ws.confirm(f"mention:{m.id}")
-    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    named = {"session": str(first.id), "undo": str(first.id)}
+    r = post(proposed_client, f"/s/{sid}/undo", named, headers=HX)
     assert r.status_code == 400 and "D008" in r.text
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    assert r.status_code == 400 and "W107" in r.text
     assert seed_ws.mention(m.id).status == "confirmed"
     seed_ws.undo()
     assert post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)},
                 headers=HX).status_code == 200
     assert seed_ws.mention(m.id).status == "proposed"
-    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    r = post(proposed_client, f"/s/{sid}/undo", named, headers=HX)
     assert r.status_code == 400 and "D008" in r.text  # undone already
     r = post(proposed_client, f"/s/{sid}/undo", {"session": ""}, headers=HX)
     assert r.status_code == 400 and "W107" in r.text
@@ -1216,27 +1224,69 @@ def test_server_reading_view_undo_walks_past_what_was_undone_elsewhere(proposed_
     assert seed_ws.mention(m1.id).status == "proposed"
 
 
+def _bar_form(html):
+    """The undo bar's form as the page sends it (``session`` and the ``undo`` it names)."""
+    form = lxml_html.fromstring(html).xpath("//div[@id='undo-bar']//form")[0]
+    return {i.get("name"): i.get("value") for i in form.xpath(".//input")
+            if i.get("name") != "_token"}
+
+
+def _bar_note(html):
+    return " ".join(" ".join(s.text_content() for s in lxml_html.fromstring(html).xpath(
+        "//div[@id='undo-bar']//span[contains(@class,'sub')]")).split())
+
+
 def test_server_reading_view_undo_refused_as_superseded_offers_the_one_before(proposed_client,
                                                                             seed_ws):
-    """The page's last decision changed since by a later one: u says which, and the bar then
-    offers the page's decision before it (the address too)."""
+    """The decision the bar named changed since by a later one: u says which, and the bar then
+    offers the page's decision before it."""
     sid = "german-soviet-axis-talks"
     m1, first = _reject_on_page(proposed_client, seed_ws, sid, "Hitler", "")
     m2, second = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", str(first.id))
+    named = _bar_form(proposed_client.get(f"/s/{sid}",
+                                          params={"session": f"{first.id},{second.id}"}).text)
+    assert named == {"session": f"{first.id},{second.id}", "undo": str(second.id)}
     later = seed_ws.confirm(f"mention:{m2.id}")  # the CLI decides that mention again
-    r = post(proposed_client, f"/s/{sid}/undo", {"session": f"{first.id},{second.id}"},
-             headers=HX)
+    r = post(proposed_client, f"/s/{sid}/undo", named, headers=HX)
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
     assert r.status_code == 400 and "D008" in said
     assert f"decision {second.id} cannot be undone" in said and f"decision {later.id}" in said
     assert f"u now offers this page's decision {first.id}" in said
-    assert _undo_bar(r.text) == (str(first.id), f"u undo #{first.id} (reject mention:{m1.id})")
-    assert r.headers["HX-Replace-Url"] == f"/s/{sid}?session={first.id}"
-    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(first.id)}, headers=HX)
+    assert _undo_bar(r.text) == (f"{first.id},{second.id}",
+                                 f"u undo #{first.id} (reject mention:{m1.id})")
+    r = post(proposed_client, f"/s/{sid}/undo", _bar_form(r.text), headers=HX)
     assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
     assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("proposed",
                                                                                "confirmed")
-    assert _undo_bar(r.text) == ("", "")
+    assert _undo_bar(r.text) == (str(second.id), "")
+
+
+def test_server_reading_view_undo_bar_names_only_what_u_takes_back(proposed_client, seed_ws):
+    """A page drawn after a later decision changed what its last decision changed (the CLI,
+    another tab) names the one before on its bar, says why the newer one is passed over, and
+    u takes back the one named; when none of the page's decisions can be undone, the bar says
+    so and points to History, and u is refused with why (it named a decision u refused)."""
+    sid = "german-soviet-axis-talks"
+    m1, first = _reject_on_page(proposed_client, seed_ws, sid, "Hitler", "")
+    m2, second = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", str(first.id))
+    later = seed_ws.confirm(f"mention:{m2.id}")
+    page = proposed_client.get(f"/s/{sid}", params={"session": f"{first.id},{second.id}"}).text
+    assert _undo_bar(page) == (f"{first.id},{second.id}",
+                               f"u undo #{first.id} (reject mention:{m1.id})")
+    assert _bar_note(page) == (f"#{second.id} (reject mention:{m2.id}) cannot be undone: "
+                               f"mention {m2.id} changed since by decision {later.id}")
+    r = post(proposed_client, f"/s/{sid}/undo", _bar_form(page), headers=HX)
+    assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
+    assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("proposed",
+                                                                               "confirmed")
+    assert _undo_bar(r.text) == (str(second.id), "")
+    assert _bar_note(r.text).endswith("nothing decided on this page can be undone; History "
+                                      "undoes older decisions")
+    assert lxml_html.fromstring(r.text).xpath("//div[@id='undo-bar']//a/@href") == ["/history"]
+    r = post(proposed_client, f"/s/{sid}/undo", _bar_form(r.text), headers=HX)
+    said = " ".join(lxml_html.fromstring(r.text).text_content().split())
+    assert r.status_code == 400 and "W107" in said and f"decision {later.id}" in said
+    assert seed_ws.mention(m2.id).status == "confirmed"
 
 
 def _queue_session(html):
@@ -1258,17 +1308,24 @@ def test_server_queue_undo_walks_past_what_was_undone_or_superseded(proposed_cli
     seed_ws.undo(d3.id)  # from the CLI: the page drawn again leaves it out
     page = proposed_client.get("/queue", params={"session": f"{d1.id},{d2.id},{d3.id}"})
     assert _queue_session(page.text) == f"{d1.id},{d2.id}"
-    later = seed_ws.reject(e2)  # the CLI changes what d2 changed
-    r = post(proposed_client, "/queue", {**_queue_form(proposed_client), "act": "undo",
-                                         "session": f"{d1.id},{d2.id}"}, headers=HX)
+    assert _queue_form_of(page.text)["undo"] == str(d2.id)
+    later = seed_ws.reject(e2)  # the CLI changes what d2 changed: the card named d2
+    r = post(proposed_client, "/queue", {**_queue_form_of(page.text), "act": "undo"},
+             headers=HX)
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
     assert r.status_code == 400 and "D008" in said and f"decision {later.id}" in said
     assert r.headers["HX-Retarget"] == "#flash"
     card = lxml_html.fromstring(r.text).xpath("//div[@id='queue'][@hx-swap-oob]")
     assert len(card) == 1 and card[0].xpath("string(.//input[@name='session']/@value)") == \
+        f"{d1.id},{d2.id}" and card[0].xpath("string(.//input[@name='undo']/@value)") == \
         str(d1.id)
-    assert r.headers["HX-Replace-Url"] == f"/queue?session={d1.id}"
-    r = post(proposed_client, "/queue", {"act": "undo", "session": str(d1.id)}, headers=HX)
+    # drawn again, the card names d1, not d2, and says why
+    page = proposed_client.get("/queue", params={"session": f"{d1.id},{d2.id}"})
+    assert _queue_undo_button(page.text) == f"u undo #{d1.id} (confirm {d1.target})"
+    assert f"#{d2.id} (confirm {d2.target}) cannot be undone" in " ".join(
+        lxml_html.fromstring(page.text).text_content().split())
+    r = post(proposed_client, "/queue", {**_queue_form_of(page.text), "act": "undo"},
+             headers=HX)
     assert r.status_code == 200 and f"Undid decision {d1.id}" in r.text
     assert [seed_ws.entity(e).status for e in (e1, e2, e3)] == ["proposed", "rejected",
                                                                 "proposed"]
@@ -1357,7 +1414,8 @@ def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path, monkeypa
     earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
     looks = []
     real = undo_acts._plain_pick
-    monkeypatch.setattr(undo_acts, "_plain_pick", lambda conn: looks.append(1) or real(conn))
+    monkeypatch.setattr(undo_acts, "_plain_pick",
+                        lambda conn, *among: looks.append(1) or real(conn, *among))
     server, client = served(ws)
     try:
         doc = lxml_html.fromstring(client.get("/history").text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from annotator.acts.review import Review, located
@@ -96,13 +97,15 @@ def history(store: Store, *, target: str | None = None,
     return out
 
 
-def undo_next(store: Store) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
+def undo_next(store: Store, *, among: Sequence[int] | None = None
+              ) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
     """What a plain ``undo`` would take back now (None: nothing to undo), and the newest act it
-    passes over (its rows changed since, by a source's replacement), why, and how many it
-    passes over in all (None: none): a page names both beside its undo button, from one look
-    at the log, and the button takes back that one, not whatever came after the page was
-    drawn."""
-    row, passed = _plain_pick(store.conn)
+    passes over (its rows changed since), why, and how many it passes over in all (None:
+    none): a page names both beside its undo button, from one look at the log, and the button
+    takes back that one, not whatever came after the page was drawn. ``among``: only these
+    decisions (a page's own), by the same rule, so a page's ``u`` never names one it cannot
+    take back (one a later decision changed, one undone from elsewhere)."""
+    row, passed = _plain_pick(store.conn, among)
     return (None if row is None else log.decision_from_row(row),
             None if not passed else (log.decision_from_row(passed[0]),
                                      _why(store.conn, passed[0])[0], len(passed)))
@@ -115,13 +118,16 @@ def decision(store: Store, decision_id: int) -> Decision | None:
     return None if row is None else log.decision_from_row(row)
 
 
-def _plain_pick(conn: sqlite3.Connection) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
+def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None
+                ) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
     """What a plain undo takes back: the newest act in force (not undone, and a forward act or
     a redo) whose rows are as it left them, and the newer acts in force it passes over, newest
     first. A row changed since by an act in force can only be one passed over (that act would
-    be newer and taken first), so each passed act traces back to a source's replacement."""
+    be newer and taken first), so each passed act traces back to a source's replacement; with
+    ``among`` (some acts only), one passed over may also be changed by a later act not among
+    them."""
     passed: list[sqlite3.Row] = []
-    for row in log.not_undone(conn):
+    for row in log.not_undone(conn, among):
         if row["undoes"] is not None and log.undo_depth(conn, row["id"]) % 2:
             continue  # an undo in force: what it undid is not in force
         if _changed_row(conn, row) is None:

@@ -241,7 +241,7 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     session = _undoable(desk, _session(request.query_params.get("session", "")))
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
                      counts=counts, claim_kinds=CLAIM_KINDS, source_id=sid, oob=False,
-                     session=_kept(session), undoable=_last(desk, session))
+                     session=_kept(session), **_offer(desk, session))
 
 
 def _session(text: str) -> list[int]:
@@ -255,9 +255,13 @@ def _kept(session: Sequence[int]) -> str:
     return ",".join(map(str, session[-SESSION_UNDO:]))
 
 
-def _last(desk: Desk, session: Sequence[int]) -> Decision | None:
-    """The decision ``u`` takes back, named on its button."""
-    return desk.ws.decision(session[-1]) if session else None
+def _offer(desk: Desk, session: Sequence[int]) -> dict[str, Any]:
+    """What a page's ``u`` offers, for its button: the decision it takes back (``undoable``:
+    the library's plain undo over the page's own decisions, so never one a later decision
+    changed or one undone elsewhere; None: none of them can be) and the newest it passes over,
+    why and how many (``passed``, as the History page names them)."""
+    undoable, passed = desk.ws.undo_next(among=session)
+    return {"undoable": undoable, "passed": passed}
 
 
 def _made(desk: Desk, form: Form, decision_id: int) -> list[int]:
@@ -266,8 +270,8 @@ def _made(desk: Desk, form: Form, decision_id: int) -> list[int]:
 
 
 def _undoable(desk: Desk, session: list[int]) -> list[int]:
-    """The page's decisions less those undone since (from History, the CLI, another tab):
-    ``u`` walks back through what is left, never stuck on one it cannot take back."""
+    """The page's decisions less those undone since (from History, the CLI, another tab): the
+    page's address and forms keep what is left (``_offer`` says which of them ``u`` takes)."""
     kept: list[int] = []
     for i in session:
         d = desk.ws.decision(i)
@@ -276,23 +280,36 @@ def _undoable(desk: Desk, session: list[int]) -> list[int]:
     return kept
 
 
-def _page_undo(desk: Desk, session: list[int]) -> tuple[Decision | None, list[int],
-                                                        DecisionError | None]:
-    """``u`` on a page (the queue, the reading view): undo the last of its decisions. Refused
-    (D008: undone already, or a later decision changed what it changed, which the refusal
-    names), it leaves the page's list all the same, and the refusal says which one ``u`` now
-    offers: the undone decision (or None), the page's decisions left, the refusal (or None)."""
-    rest = _undoable(desk, session[:-1])
+def _page_undo(desk: Desk, form: Form, where: str) -> tuple[Decision | None, list[int],
+                                                            DecisionError | None]:
+    """``u`` on a page (the queue, the reading view): undo the decision its button named
+    (``undo``, one of the page's ``session``), or without it the one the button would name
+    now (``_offer``). Refused (D008: undone or changed since the page was drawn, which the
+    refusal names), the refusal says which one ``u`` now offers: the undone decision (or
+    None), the page's decisions left, the refusal (or None)."""
+    session = _session(form.get("session", ""))
+    named = row_id(form.get("undo", ""))
+    if named is None or named not in session:
+        now, passed = desk.ws.undo_next(among=session)
+        if now is None:
+            why = (f"decision {passed[0].id} ({passed[0].act} {passed[0].target}) cannot be "
+                   f"undone: {passed[1]}; " if passed else "")
+            raise ServerError("nothing to undo on this page",
+                              hint=f"{why}the History page undoes older decisions",
+                              location=Location(where), code="W107")
+        named = now.id
     try:
-        return desk.ws.undo(session[-1]), rest, None
+        undone = desk.ws.undo(named)
     except DecisionError as err:
         if err.code != "D008":
             raise
-        now = _last(desk, rest)
+        rest = _undoable(desk, session)
+        now = _offer(desk, rest)["undoable"]
         offer = (f"u now offers this page's decision {now.id} ({now.act} {now.target})" if now
-                 else "nothing else decided on this page is left to undo")
+                 else "nothing else decided on this page can be undone")
         err.hint = f"{err.hint}; {offer}" if err.hint else offer
         return None, rest, err
+    return undone, _undoable(desk, session), None
 
 
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
@@ -301,7 +318,7 @@ def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
     decision made on the page) and its address keeping them: a reload can still undo.
     ``session``: the page's decisions not undone (``_made``, ``_page_undo``)."""
     bar = desk.env.get_template("_undo_bar.html").render(
-        source_id=source_id, session=_kept(session), oob=True, undoable=_last(desk, session))
+        source_id=source_id, session=_kept(session), oob=True, **_offer(desk, session))
     resp.body = bytes(resp.body) + bar.encode()
     resp.headers["content-length"] = str(len(resp.body))
     resp.headers["HX-Replace-Url"] = _reading_address(source_id, session)
@@ -319,12 +336,7 @@ def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
     undo is, when it is undone already or a later decision changed what it changed)."""
     sid = request.path_params["source_id"]
     desk.ws.source(sid)
-    session = _session(form.get("session", ""))
-    if not session:
-        raise ServerError("nothing to undo on this page",
-                          hint="the History page undoes older decisions",
-                          location=Location(f"/s/{sid}"), code="W107")
-    undone, session, refused = _page_undo(desk, session)
+    undone, session, refused = _page_undo(desk, form, f"/s/{sid}")
     if refused is not None:
         if not request.headers.get("hx-request"):
             raise refused
@@ -533,7 +545,7 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
                      merge_offers=offers, merge_into=merge_into, tokens=tokens, more=more,
                      done=done, session=_kept(session), render=next(desk.renders),
-                     nav="queue", type=type_ or "", undoable=_last(desk, session))
+                     nav="queue", type=type_ or "", **_offer(desk, session))
 
 
 def _queue_address(type_: str, session: Sequence[int], **more: str) -> str:
@@ -552,14 +564,9 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     """
     act, eid = form.get("act", ""), form.get("entity", "")
     expected = form.get("expected") or None
-    session = _session(form.get("session", ""))
     show = ""  # the entity a merge kept: the next card if it is still to decide
     if act == "undo":
-        if not session:
-            raise ServerError("nothing to undo on this page",
-                              hint="the History page undoes older decisions",
-                              location=Location("/queue"), code="W107")
-        undone, session, refused = _page_undo(desk, session)
+        undone, session, refused = _page_undo(desk, form, "/queue")
         if refused is not None:
             return _queue_refused(desk, request, form, refused, session)
         assert undone is not None

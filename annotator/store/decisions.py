@@ -51,11 +51,15 @@ def naming(conn: sqlite3.Connection, key: str | None) -> sqlite3.Cursor:
                         "OR instr(changes, ?1) > 0 ORDER BY id DESC", (key,))
 
 
-def not_undone(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    """Editor acts not undone, newest first (adding a source is not an editor act)."""
+def not_undone(conn: sqlite3.Connection,
+               among: Sequence[int] | None = None) -> Iterator[sqlite3.Row]:
+    """Editor acts not undone, newest first (adding a source is not an editor act); with
+    ``among``, only those of these ids (a page's own decisions), in the same one query."""
     row: sqlite3.Row
     for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
-                            "target NOT LIKE 'source:%' ORDER BY id DESC"):
+                            "target NOT LIKE 'source:%' AND (?1 IS NULL OR id IN "
+                            "(SELECT value FROM json_each(?1))) ORDER BY id DESC",
+                            (None if among is None else json.dumps(list(among)),)):
         yield row
 
 
