@@ -137,7 +137,7 @@ def _parsed(elements: list[_Field]) -> etree._Element:
 
 def _year_of(date: str) -> str | None:
     """The year of a stored ``date`` that has one (``1891-12-24``, ``1891/1892``: 1891), its
-    whole year part as written: ``-0044-03-15`` (44 BC) is ``-0044``, not its first four
+    whole year part as written: ``-0044-03-15`` (a year BC) is ``-0044``, not its first four
     characters."""
     first = date.split("/")[0]
     if not (date and iso_date(first)):
