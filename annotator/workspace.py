@@ -369,6 +369,11 @@ class Workspace:
         """One decision of the log (None: no such decision)."""
         return undo_acts.decision(self.store, decision_id)
 
+    def in_force(self, ids: Sequence[int]) -> list[int]:
+        """Those of ``ids`` logged and not undone, in their order (a page's decisions less
+        those undone since), from one query."""
+        return undo_acts.in_force(self.store, ids)
+
     def undo_next(self, *, among: Sequence[int] | None = None
                   ) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
         """``(last_undoable(), passed_over())`` from one look at the log (a page shows both);

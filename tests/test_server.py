@@ -1331,6 +1331,32 @@ def test_server_queue_undo_walks_past_what_was_undone_or_superseded(proposed_cli
                                                                 "proposed"]
 
 
+def test_server_page_session_costs_the_same_queries_however_long(proposed_client, seed_ws):
+    """The queue and the reading view keep their decisions less those undone elsewhere in one
+    look at the log: drawing them with 30 decisions asks the store no more than with 3."""
+    sid = "german-soviet-axis-talks"
+    entities = seed_ws.queue()[:15]
+    decided = [seed_ws.confirm(e).id for e in entities] + [seed_ws.reject(e).id for e in entities]
+    seed_ws.undo(decided[-1])  # undone elsewhere: the pages leave it out
+    conn = seed_ws.store.conn
+
+    def queries(url: str, session: list[int]) -> int:
+        proposed_client.get(url, params={"session": ",".join(map(str, session))})  # warm
+        sql: list[str] = []
+        conn.set_trace_callback(sql.append)
+        try:
+            page = proposed_client.get(url, params={"session": ",".join(map(str, session))})
+        finally:
+            conn.set_trace_callback(None)
+        assert page.status_code == 200
+        kept = lxml_html.fromstring(page.text).xpath("string(//input[@name='session']/@value)")
+        assert kept == ",".join(str(i) for i in session if i != decided[-1])
+        return len(sql)
+
+    for url in ("/queue", f"/s/{sid}"):
+        assert queries(url, decided[-3:]) == queries(url, decided), url
+
+
 def test_server_claim_on_selection_undo_names_its_own_decision(client, seed_ws):
     """Adding a claim from the reading view puts that act's decision on the page's undo list,
     not the log's newest: another writer committing in that instant is not named."""

@@ -118,6 +118,12 @@ def decision(store: Store, decision_id: int) -> Decision | None:
     return None if row is None else log.decision_from_row(row)
 
 
+def in_force(store: Store, ids: Sequence[int]) -> list[int]:
+    """Those of ``ids`` logged and not undone, in their order: a page's decisions less those
+    undone since (from History, the CLI, another tab), in one query."""
+    return log.in_force(store.conn, ids)
+
+
 def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None
                 ) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
     """What a plain undo takes back: the newest act in force (not undone, and a forward act or

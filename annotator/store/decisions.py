@@ -63,6 +63,15 @@ def not_undone(conn: sqlite3.Connection,
         yield row
 
 
+def in_force(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+    """Those of ``ids`` that are logged and not undone, in their given order: a page keeps its
+    own decisions less those undone elsewhere, in one query however many it made."""
+    found = {int(row["id"]) for row in conn.execute(
+        "SELECT id FROM decisions WHERE undone_by IS NULL AND id IN "
+        "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
+    return [i for i in ids if i in found]
+
+
 def undo_depth(conn: sqlite3.Connection, decision_id: int) -> int:
     """How many undos deep an act is (0: a forward act, 1: its undo, 2: a redo, ...), read down
     its ``undoes`` chain in one query."""
