@@ -36,6 +36,7 @@ def real_date(year: int | None, month: int | None = None, day: int | None = None
 
 def real_iso(value: str) -> bool:
     """Whether a TEI date value names a date that exists: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``
+    (a year BC with a minus, as XML Schema 1.0 counts them: -0001 is 1 BC, no year 0000)
     and XSD's yearless forms that att.datable.w3c allows, ``--MM`` (gMonth), ``--MM-DD``
     (gMonthDay, 29 February allowed) and ``---DD`` (gDay: a day of any month, 01 to 31). The
     form itself is checked by the caller's pattern."""
@@ -44,6 +45,8 @@ def real_iso(value: str) -> bool:
     if value.startswith("--"):
         return real_date(None, *(int(p) for p in value[2:].split("-")))
     parts = value.lstrip("-").split("-")
+    if int(parts[0]) == 0:  # XML Schema 1.0, which TEI's schema is checked by, has no year 0
+        return False
     if len(parts) == 1:
         return True
     return real_date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else None)
@@ -68,6 +71,8 @@ def not_a_day(value: str) -> str | None:
         sign = "-" if value.startswith("-") else ""
         year_text, _, rest = value[len(sign):].partition("-")
         year = int(sign + year_text)
+        if year == 0:
+            return "there is no year 0: TEI's dates write 1 BC as -0001"
     month, *day = (int(p) for p in rest.split("-") if p.isdigit())
     if not 1 <= month <= 12:
         return f"there is no month {month}"

@@ -108,3 +108,23 @@ def test_dates_never_crash_and_never_invent(surface):
         for _, v in value.attrs:
             year = v.lstrip("-").split("-")[0]
             assert any(year.startswith(y[:2]) for y in years) or v.startswith("--")
+
+
+def test_dates_a_value_is_a_day_exactly_when_the_tei_schema_takes_it(tei_schema):
+    """``real_iso`` (what ``date set`` and the chronology accept) agrees with the datatype check
+    of the schema an export is validated by (XML Schema 1.0: no year 0000, -0001 is 1 BC, leap
+    years BC as its library counts them): no accepted value makes an export invalid."""
+    from lxml import etree
+
+    from annotator.calendar import real_iso
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
+            "</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
+            "</sourceDesc></fileDesc></teiHeader><text><body><p>")
+    values = [f"{y}{md}" for y in ("-0045", "-0044", "-0005", "-0004", "-0001", "0000", "-0000",
+                                   "0001", "0004", "1900", "2000")
+              for md in ("", "-01", "-02-28", "-02-29", "-04-31", "-12-31")]
+    values += ["--02-29", "--02-30", "---31", "---32", "--12", "--13"]
+    for value in values:
+        doc = etree.fromstring(f'{head}<date when="{value}">x</date></p></body></text></TEI>')
+        assert real_iso(value) == tei_schema.validate(doc), value

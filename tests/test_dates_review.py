@@ -115,7 +115,12 @@ def test_dates_review_a_number_that_points_is_no_year(ws, tmp_path):
                                             ("--02-30", "February has 29 days at most"),
                                             ("--13", "there is no month 13"),
                                             ("---32", "no month has 32 days"),
-                                            ("---00", "there is no day 0")])
+                                            ("---00", "there is no day 0"),
+                                            # XML Schema 1.0 (the schema's check) has no year 0
+                                            ("0000", "there is no year 0: TEI's dates write 1 BC "
+                                                     "as -0001"),
+                                            ("-0000-03-15", "there is no year 0: TEI's dates "
+                                                            "write 1 BC as -0001")])
 def test_dates_review_a_value_that_is_no_day_says_why(letter_ws, value, why):
     """The form is right, the day does not exist: said so, not 'is not an ISO date'."""
     may = _dates(letter_ws)["the 2d of May"]
