@@ -699,9 +699,11 @@ LETTER = ("misc", (("title", "Letter to Engels"), ("date", "1891-12-24"), ("year
      ["Letter"], [("date", "1891-12-24")], True),  # order only the note keeps
     (("misc", (("title", "Letter"), ("date", "1891-12-24"), ("year", "1892"))),
      ["Letter"], [("date", "1891-12-24"), ("year", "1892")], False),
-    # 44 BC: the date's year is its whole year part, '-0044', not its first four characters
+    # BC: the date's year is its whole year part, '-0044', not its first four characters; no
+    # @when, which counts years BC one apart from BibLaTeX (XML Schema 1.0 has no year 0)
     (("misc", (("title", "Ides"), ("date", "-0044-03-15"), ("year", "-0044"))),
-     ["Ides"], [("date", "-0044-03-15")], False)])
+     ["Ides"], [("date", None)], False),
+    (("misc", (("title", "Zero"), ("date", "0000-06"))), ["Zero"], [("date", None)], True)])
 def test_export_tei_bibl_shows_plain_text_and_reads_back_exactly(tei_schema, work, texts,
                                                                   dates, bibtex):
     """What people read has no BibTeX markup; the exact values come back from the note."""

@@ -110,7 +110,9 @@ def _field_elements(type_: str, fields: tuple[tuple[str, str], ...]) -> list[_Fi
             continue  # the date's own year: its <date> says it
         elif field in _DATES:
             parts = iso_date(value)  # a real single date: TEI's @when takes no range
-            when = value if parts is not None and len(parts) == 1 else None
+            # nor a year BC: BibLaTeX counts years as ISO 8601 does (0000 is 1 BC), TEI's schema
+            # as XML Schema 1.0 (no year 0, -0001 is 1 BC), so the same digits are a year apart
+            when = value if parts is not None and len(parts) == 1 and parts[0][0] > 0 else None
             out.append(el("date", text, ("type", field), ("when", when)))
         elif field in _SCOPES:
             out.append(el("biblScope", text, ("unit", _SCOPES[field])))
