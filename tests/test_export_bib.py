@@ -137,6 +137,30 @@ def test_export_bib_csl_items():
     assert (got["container-title"], got["page"], got["DOI"]) == ("B", "3-9", "10.1/x")
 
 
+def test_export_bib_csl_years_bc_are_counted_as_csl_counts_them(tmp_path):
+    """BibLaTeX's -0044 is 45 BC (ISO 8601: 0000 is 1 BC), CSL's -45: pandoc renders the
+    .bib and the CSL-JSON of a work BC the same, a year a historian would write."""
+    works = [BibEntry("cicero", "book", (("author", "Cicero, Marcus Tullius"), ("title", "De re"),
+                                         ("date", "-0044-03-15")), "x.bib"),
+             BibEntry("plato", "book", (("author", "Plato"), ("title", "Laws"),
+                                        ("date", "-0347/-0346")), "x.bib")]
+    assert item(works[0])["issued"] == {"date-parts": [[-45, 3, 15]]}
+    assert item(works[1])["issued"] == {"date-parts": [[-348], [-347]]}
+    assert item(BibEntry("z", "book", (("title", "Z"), ("date", "0000")), "x.bib"))[
+        "issued"] == {"date-parts": [[-1]]}  # 1 BC (pandoc leaves a year 0 as 0)
+    (tmp_path / "x.bib").write_text(render(works)[0], encoding="utf-8")
+    (tmp_path / "x.json").write_text(csl_render(works), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("---\nnocite: '@cicero, @plato'\n---\nText.\n")
+    out = {}
+    for name in ("x.bib", "x.json"):
+        done = run(["pandoc", "--citeproc", f"--bibliography={name}", "-t", "plain", "doc.md"],
+                   tmp_path)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        out[name] = " ".join(done.stdout.split())
+    assert out["x.json"] == out["x.bib"]
+    assert "45BC" in out["x.json"].replace(" ", ""), out["x.json"]
+
+
 def test_export_bib_csl_names_keep_braced_and_whole():
     entry = BibEntry("k", "book", (("author", "{Barnes and Noble} and Joachim von Ribbentrop"),
                                    ("title", "T")), "x.bib")

@@ -145,7 +145,9 @@ def date_parts(value: str) -> dict[str, Any] | None:
     parts = iso_date("/".join(piece.strip() for piece in value.split("/")))
     if parts is None or [] in parts:
         return None
-    return {"date-parts": parts}
+    # a year BC: BibLaTeX counts as ISO 8601 does (0000 is 1 BC, -0044 is 45 BC), CSL as
+    # historians do (-1 is 1 BC), as pandoc reads a .bib into CSL
+    return {"date-parts": [[p[0] - 1, *p[1:]] if p[0] <= 0 else p for p in parts]}
 
 
 def language(value: str) -> str:
