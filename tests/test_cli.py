@@ -532,6 +532,31 @@ def test_cli_a_refused_argument_names_its_command_as_the_place(seed_ws):
                            "YYYY-MM-DD); give the date as 1865-04-12 [D013]\n")
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["link", "person-nobody", "wikidata", "64"], "annotator link: '64' is not a wikidata id; "),
+    (["relabel", "person-nobody", "thing"], "annotator relabel: 'thing' is not a type; "),
+    (["mention", "add", "{sid}", "0", "5", "thing"],
+     "annotator mention add: 'thing' is not a type; "),
+    (["adjust", "abc", "0", "5"], "annotator adjust: 'abc' is not a mention; "),
+    (["date", "set", "1", "--when", "notadate"],
+     "annotator date set: 'notadate' is not a TEI date "),
+    (["merge", "person-nobody", "entity:person-nobody"],
+     "annotator merge: cannot merge person-nobody into itself; "),
+    # refused by the store's state: the store is the place
+    (["link", "person-nobody", "wikidata", "Q64"], "annotator.sqlite: no entity 'person-nobody'; "),
+    (["date", "set", "99999", "--when", "1940-11-12"], "annotator.sqlite: no mention 99999; "),
+    (["source", "date", "nosuch", "1865-04-12"], "annotator.sqlite: no source 'nosuch'"),
+])
+def test_cli_an_act_names_the_store_only_for_what_the_store_refused(seed_ws, args, said):
+    """A malformed argument is refused before any store is read: the command is its place, as
+    for a usage error (it said 'annotator.sqlite: ...' as if the store had refused it); what
+    the store's state refuses (no such entity or mention) names the store."""
+    sid = seed_ws.sources()[0].id
+    done = run(seed_ws, *[a.format(sid=sid) for a in args])
+    assert done.exit_code == 2 and done.stderr.startswith(said), done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.endswith("]\n"), done.stderr
+
+
 def test_cli_an_argument_that_is_not_utf8_is_one_line(seed_ws):
     """A byte the terminal could not decode (a Latin-1 name typed in a UTF-8 shell) is refused
     in one line naming it, not with a traceback from the store."""

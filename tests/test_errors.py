@@ -26,14 +26,16 @@ sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch
 ```
 
 The place is named as the editor reads paths, relative to the workspace: a source's file
-(`sources/letter.xml`), or the store (`annotator.sqlite`) for an act it refused, the same for
-review, claims and bibliography acts.
+(`sources/letter.xml`), or the store (`annotator.sqlite`) for an act its state refused (no such
+entity, changed since, nothing to undo), the same for review, claims and bibliography acts.
 
 The command line's own refusals (a missing argument, an unknown option or value) are said the
-same way, the command first:
+same way, the command first, and so is an argument an act finds malformed before it reads the
+store (an authority id, a type, a mention id, a date value): the store did not refuse it.
 
 ```
 annotator confirm: missing argument 'targets'; see 'annotator confirm -h' [C020]
+annotator link: '64' is not a wikidata id; give a Wikidata item id such as Q352 [D004]
 ```
 
 Tests assert the class and the code, never the wording. Anything else is a bug and shows its

@@ -827,7 +827,7 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     assert run("link", "person-adolf-hitler", "wikidata", "Q352").exit_code == 0
     bad = run("link", "person-adolf-hitler", "wikidata", "352")
     assert bad.exit_code == 2
-    assert re.fullmatch(r"annotator\.sqlite: '352' is not a wikidata id; [^\n]+ \[D004\]\n",
+    assert re.fullmatch(r"annotator link: '352' is not a wikidata id; [^\n]+ \[D004\]\n",
                         bad.stderr)
     assert run("reject", "mention:99999").exit_code == 2
     rows = json.loads(run("history", "--format", "json").stdout)

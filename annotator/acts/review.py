@@ -21,8 +21,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
                                          reject_key_in, reject_keys, set_authority,
@@ -43,9 +42,6 @@ from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.mentions import mention_at
 from annotator.text import refuse_not_xml, slug
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
@@ -90,7 +86,9 @@ def _a_day(value: str, *, hint: str) -> None:
 
 @contextmanager
 def located(store: Store) -> Iterator[None]:
-    """Errors of an act name the store they were refused by (``annotator.sqlite: ...``)."""
+    """Errors raised here name the store that refused them (``annotator.sqlite: ...``): wrap
+    only what reads or changes the store, so a malformed argument checked before names no
+    place (the command line names the command, a usage error; a page says the message)."""
     try:
         yield
     except DecisionError as err:
@@ -99,15 +97,10 @@ def located(store: Store) -> Iterator[None]:
         raise
 
 
-def _located(method: Callable[Concatenate[Review, P], R]) -> Callable[Concatenate[Review, P], R]:
-    """A ``Review`` method whose errors name its store (see ``located``)."""
-
-    @wraps(method)
-    def wrapper(self: Review, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with located(self.store):
-            return method(self, *args, **kwargs)
-
-    return wrapper
+def _not_itself(entity_id: str, into: str) -> None:
+    if entity_id == into:
+        raise DecisionError(f"cannot merge {entity_id} into itself",
+                            hint="give two different entities", code="D024")
 
 
 class Review:
@@ -146,7 +139,6 @@ class Review:
             return ""
         return self.reading_text(row["source_id"])[row["start"]:row["end"]]
 
-    @_located
     def state_token(self, *targets: str) -> str:
         """A short hash of the targets' current rows: pass it back as ``expected``.
 
@@ -155,7 +147,9 @@ class Review:
         if not targets:
             last = log.last_id(self.store.conn)
             return hashlib.sha256(f"workspace:{last}".encode()).hexdigest()[:16]
-        return self.token(self.store.conn, targets)
+        names = [target_name(t) for t in targets]
+        with located(self.store):
+            return self.token(self.store.conn, names)
 
     def token(self, conn: sqlite3.Connection, targets: Sequence[str]) -> str:
         """The state token of ``targets`` as ``conn`` sees them (within an act, or not)."""
@@ -178,22 +172,28 @@ class Review:
         (default all): for a merge, of the entity merged away, as the editor saw it."""
         names = [target_name(t) for t in targets]
         refuse_not_xml([*names, payload])
-        with self.store.act(act, " ".join(names), editor=self.editor, payload=payload) as rec:
+        with self._open(act, " ".join(names), payload) as rec:
             if expected is not None and self.token(rec.conn, names[:checked]) != expected:
                 raise DecisionError(f"{' '.join(names)} changed since you loaded it",
                                     hint="reload and try again", code="D010")
+            yield rec
+
+    @contextmanager
+    def _open(self, act: str, target: str, payload: dict[str, Any]) -> Iterator[Act]:
+        """The act's transaction, whose refusals name the store (``located``); what an act
+        checks of its arguments before it opens names no place."""
+        with located(self.store), self.store.act(act, target, editor=self.editor,
+                                                 payload=payload) as rec:
             yield rec
 
     def _done(self, rec: Act) -> Decision:
         return log.decision(self.store.conn, rec.decision_id)
 
     # -- acts ---------------------------------------------------------------------------------
-    @_located
     def confirm(self, targets: Sequence[str], *, expected: str | None = None) -> Decision:
         """Confirm entities (with all their undecided mentions) or single mentions."""
         return self._set_status("confirm", "confirmed", targets, expected)
 
-    @_located
     def reject(self, targets: Sequence[str], *, expected: str | None = None) -> Decision:
         """Reject entities (never proposed again for that type) or single mentions."""
         return self._set_status("reject", "rejected", targets, expected)
@@ -225,7 +225,6 @@ class Review:
             else:
                 rec.delete("rejections", {"key": k, "type": row["type"]})
 
-    @_located
     def reject_in_source(self, entity_id: str, source_id: str, *,
                          expected: str | None = None) -> Decision:
         """Not in this source: the entity's mentions there are rejected, and its names found
@@ -258,7 +257,6 @@ class Review:
             reject_key_in(rec, k, row["type"], source_id)
         return len(here)
 
-    @_located
     def set_date(self, mention_id: int | str, value: dict[str, str], *,
                  expected: str | None = None) -> Decision:
         """Give a date mention the editor's value (when, from/to, notBefore/notAfter); it is
@@ -282,7 +280,6 @@ class Review:
                 "status": "confirmed", "decided": 1})
         return self._done(rec)
 
-    @_located
     def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:
         """Confirm a source's proposed dates that have a value as one act; with ``certain``
         only those stated in full whose weekday fits (inferred ones wait for the editor)."""
@@ -291,7 +288,7 @@ class Review:
             raise DecisionError(f"no proposed date of '{source_id}' has a "
                                 f"{'certain ' if certain else ''}value",
                                 hint=f"list them with 'annotator dates list {source_id}'",
-                                code="D023")
+                                location=self.store.place, code="D023")
         return self._set_status("confirm", "confirmed", [f"mention:{i}" for i in ids], None)
 
     def set_source_date(self, source_id: str, value: str) -> Decision:
@@ -302,8 +299,7 @@ class Review:
         if day is None:
             raise DecisionError(f"'{value}' is not a date ({DAY_FORMS})",
                                 hint="give the date as 1865-04-12", code="D013")
-        with self.store.act("source-date", f"source:{source_id}", editor=self.editor,
-                            payload={"date": day.tei()}) as rec:
+        with self._open("source-date", f"source:{source_id}", {"date": day.tei()}) as rec:
             if not source_known(rec.conn, source_id):
                 raise DecisionError(f"no source '{source_id}'",
                                     hint="list them with 'annotator sources'", code="D017")
@@ -316,7 +312,6 @@ class Review:
                                                  ensure_ascii=False)})
         return self._done(rec)
 
-    @_located
     def relabel(self, target: str, new_type: str, *, confirm: bool = False,
                 expected: str | None = None) -> Decision:
         """Change the type of an entity (all its mentions) or of one mention."""
@@ -407,7 +402,6 @@ class Review:
         add_variant(rec, new_id, surface)
         return new_id
 
-    @_located
     def merge(self, entity_id: str, into: str, *, expected: str | None = None,
               expected_into: str | None = None) -> Decision:
         """Merge one entity into another: mentions, variants and authority ids move over;
@@ -419,6 +413,7 @@ class Review:
         if kind != "entity" or kind2 != "entity":
             raise DecisionError("merge takes two entity ids", hint="give entity ids, not mentions",
                                 code="D011")
+        _not_itself(str(key), str(key2))
         payload: dict[str, Any] = {"into": key2}
         with self._act("merge", [entity_id, into], payload, expected, checked=1) as rec:
             if expected_into is not None and \
@@ -436,9 +431,7 @@ class Review:
     def merge_entities(self, rec: Act, entity_id: str, into: str) -> None:
         """Within an act: fold ``entity_id`` into ``into`` and delete it."""
         conn = rec.conn
-        if entity_id == into:
-            raise DecisionError(f"cannot merge {entity_id} into itself",
-                                hint="give two different entities", code="D024")
+        _not_itself(entity_id, into)
         src = self._entity_row(conn, entity_id)
         dst = self._entity_row(conn, into)
         ids = entities.authority_ids(conn, into)
@@ -472,7 +465,6 @@ class Review:
         add_variant(rec, into, src["preferred"])
         rec.delete("entities", {"id": entity_id})
 
-    @_located
     def split(self, entity_id: str, mention_ids: Iterable[int | str], *,
               preferred: str | None = None, expected: str | None = None) -> Decision:
         """Move some mentions off an entity to a new entity (a second person of that name...)."""
@@ -512,7 +504,6 @@ class Review:
                 rec.delete("variants", {"entity_id": key, "key": k})
         return self._done(rec)
 
-    @_located
     def adjust(self, mention_id: int | str, start: int, end: int, *,
                expected: str | None = None) -> Decision:
         """Correct a mention's span; the corrected mention counts as confirmed."""
@@ -579,7 +570,6 @@ class Review:
                                 code="D022")
         return text
 
-    @_located
     def add_mention(self, source_id: str, start: int, end: int, type_: str, *,
                     entity_id: str | None = None,
                     date_value: dict[str, str] | str | None = None,
@@ -604,7 +594,7 @@ class Review:
         payload: dict[str, Any] = {"source": source_id, "start": start, "end": end, "type": type_,
                    "entity": entity_id, "date_value": value}
         span = f"span:{source_id}:{start}-{end}"
-        with self.store.act("add-mention", span, editor=self.editor, payload=payload) as rec:
+        with self._open("add-mention", span, payload) as rec:
             if expected is not None and entity_id and self.token(rec.conn,
                                                                  [entity_id]) != expected:
                 raise DecisionError(f"{entity_id} changed since you loaded it",
@@ -624,7 +614,6 @@ class Review:
                                 date_value=value)
         return self._done(rec)
 
-    @_located
     def link(self, entity_id: str, scheme: str, value: str, *,
              expected: str | None = None) -> Decision:
         """Link an entity to an authority record (Wikidata, VIAF, GeoNames, GND); '' unlinks."""
@@ -642,7 +631,6 @@ class Review:
             set_authority(rec, str(key), scheme, None if removing else value)
         return self._done(rec)
 
-    @_located
     def set_preferred(self, entity_id: str, name: str, *,
                       expected: str | None = None) -> Decision:
         """Set the name the register shows and exports first."""
@@ -656,7 +644,6 @@ class Review:
             add_variant(rec, str(key), name)
         return self._done(rec)
 
-    @_located
     def set_note(self, entity_id: str, note: str, *, expected: str | None = None) -> Decision:
         """Set an entity's editorial note (exported with the register)."""
         _, key = parse_target(entity_id)
@@ -665,7 +652,6 @@ class Review:
             rec.update("entities", {"id": key}, {"note": note.strip()})
         return self._done(rec)
 
-    @_located
     def skip(self, entity_id: str) -> Decision:
         """Put a candidate to the end of this editor's review queue (changes nothing else)."""
         _, key = parse_target(entity_id)
