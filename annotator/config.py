@@ -9,6 +9,7 @@ import getpass
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.editor:  # "" is unset: the OS user is taken (``Workspace.settings``)
-            check_editor(self.editor)
+            # every way a name comes in passes here (toml, environment, --editor, ws.editor,
+            # Settings(...)), so each is stored as check_editor gives it: stripped, NFC
+            object.__setattr__(self, "editor", check_editor(self.editor))
 
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
@@ -63,24 +66,28 @@ class Settings:
 
 
 # Characters an editor's name may not hold: each decision records it, and ``history`` shows it
-# one decision a line (a newline or tab breaks the line, an escape drives the terminal); and what
-# no XML file can hold.
-_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# one decision a line (a newline or tab breaks the line, an escape drives the terminal, a
+# right-to-left override reverses the rest of the row); what no XML file can hold; and the
+# invisible ones (zero-width space and joiners, byte-order mark), which make two names that
+# look the same different editors.
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                          "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def check_editor(name: str, *, location: Location | None = None,
                  hint: str = "give a name of printable characters, such as --editor 'Jane "
                              "Editor'") -> str:
-    """``name``, refused (C005) when it cannot name the editor of a decision: empty, only
-    spaces, or holding a control character (newline, tab, escape), a noncharacter or a lone
-    surrogate."""
+    """``name`` stripped and NFC-normalised (a decomposed 'Zoë' is the composed one's
+    decisions, '  Zoë  ' is 'Zoë'), refused (C005) when it cannot name the editor of a
+    decision: empty, only spaces, or holding a control character (newline, tab, escape), a
+    bidi or invisible format character, a noncharacter or a lone surrogate."""
     bad = _NOT_IN_NAME.search(name)
     wrong = ("is empty" if not name else "is only spaces" if not name.strip() and bad is None
              else None if bad is None else f"holds the {not_xml_named(bad.group())}")
     if wrong is not None:
         raise ConfigError(f"the editor's name {wrong}", hint=hint, location=location,
                           code="C005")
-    return name
+    return unicodedata.normalize("NFC", name.strip())
 
 
 def os_user() -> str:
@@ -126,6 +133,8 @@ def _check(key: str, value: Any, path: Path, text: str) -> None:
 
 
 def _example(key: str, kind: type) -> str:
+    if key == "editor":  # its default "" (the OS user) is no name C005 takes
+        return '"Jane Editor"'
     default = Settings.__dataclass_fields__[key].default
     if kind is dict:
         return "{ NAME = \"...\" }"
@@ -165,8 +174,8 @@ def load_settings(root: Path) -> Settings:
                                   location=Location(path), code="C002")
             _check(key, value, path, text)
             if key == "editor":
-                check_editor(value, location=Location(path, _line_of(text, key)),
-                             hint='write editor = "Jane Editor" under [annotator]')
+                value = check_editor(value, location=Location(path, _line_of(text, key)),
+                                     hint='write editor = "Jane Editor" under [annotator]')
             values[key] = value
         if "labels" in values:
             values["labels"] = {**DEFAULT_LABELS, **values["labels"]}
@@ -174,7 +183,7 @@ def load_settings(root: Path) -> Settings:
             raise ConfigError("[annotator.conventions] must be a table", hint="write "
                               "[annotator.conventions] with lines like titles = \"inside\"",
                               location=Location(path), code="C003")
-    if os.environ.get(ENV_EDITOR):
+    if ENV_EDITOR in os.environ:  # set but empty is refused, as --editor "" is
         values["editor"] = check_editor(os.environ[ENV_EDITOR],
                                         hint=f"set {ENV_EDITOR} to a name such as 'Jane Editor'")
     if os.environ.get(ENV_MODEL):

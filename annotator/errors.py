@@ -126,7 +126,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "C004": (ConfigError, "setting '…' is …, not …",
               'write … = … under [annotator]'),
     "C005": (ConfigError, "the editor's name is empty / is only spaces / holds the control character "
-                          "(or noncharacter) U+… (the file's line named when it is annotator.toml's)",
+                          "(or format character, line separator, noncharacter) U+… (the file's "
+                          "line named when it is annotator.toml's; a name is kept stripped and "
+                          "NFC-normalised)",
               'give a name of printable characters (--editor, editor = "…" under [annotator], '
               'ANNOTATOR_EDITOR)'),
     "C010": (ConfigError, '--folds … needs at least … sources with confirmed mentions; this '
@@ -175,8 +177,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give the preferred name'),
     "D017": (DecisionError, "no source '…'",
               "list them with 'annotator sources'"),
-    "D018": (DecisionError, 'the text holds the control character / noncharacter / lone surrogate U+…',
-              'remove it (TEI cannot hold it) and try again'),
+    "D018": (DecisionError, 'the text holds the control character (DEL and C1 included) / noncharacter / lone surrogate U+…',
+              'remove it (TEI cannot hold it or discourages it) and try again'),
     "D019": (DecisionError, "… has no mentions in …",
               "its mentions are in …"),
     "D020": (DecisionError, "unknown … '…'",
@@ -335,8 +337,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix that line'),
     "S208": (SourceError, 'the decisions file is not valid TOML (line and column named)',
               'fix the file (docs/review.md#decisions-files)'),
-    "S209": (SourceError, "the value of '…' (or a field's name) holds the control character / noncharacter U+… (its line and column in the file named): refused, nothing applied",
-              'remove it (a TOML escape such as \\u0002 in a name or note); TEI cannot hold it'),
+    "S209": (SourceError, "the value of '…' (or a field's name) holds the control character (DEL and C1 included) / noncharacter U+… (its line and column in the file named): refused, nothing applied",
+              'remove it (a TOML escape such as \\u0002 or \\u007f in a name or note); TEI cannot hold it or discourages it'),
     "S301": (SourceError, 'the .bib file cannot be read (missing, a folder, not UTF-8 and no "% Encoding:" line): refused, nothing added',
               'give a UTF-8 .bib file'),
     "S302": (SourceError, "entry '…': duplicate key (case ignored, across the files added together): a warning, the first entry wins as in biber",

@@ -52,18 +52,22 @@ def source_id(file_name: str) -> str:
 
 # -- XML text ---------------------------------------------------------------------------------
 # What no XML 1.0 file can hold: C0 controls but tab, line feed and carriage return; U+FFFE and
-# U+FFFF; lone surrogates.
+# U+FFFF; lone surrogates. A source's own text is refused only for these (S017).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What an editor types (a name, a note, a decisions file) may not hold: those, and DEL and the C1
+# controls (U+007F-U+009F), which XML 1.0 allows but discourages: they never belong in a name or
+# a note, and a terminal runs some of them ('entities' showed 'bad^?').
+_NOT_TYPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
-def not_xml(text: str) -> tuple[int, int, str] | None:
+def not_xml(text: str, *, typed: bool = False) -> tuple[int, int, str] | None:
     """(line, column, 'control character U+0007') of the first character no XML file can
-    hold, else None.
+    hold (``typed``: nor what an editor types, DEL and the C1 controls too), else None.
 
     Text holding one could never be exported as TEI, so it is refused where it comes in (a
     .txt, a .bib, an editor's note), not found out by a broken export later.
     """
-    m = _NOT_XML.search(text)
+    m = (_NOT_TYPED if typed else _NOT_XML).search(text)
     if m is None:
         return None
     line = text.count("\n", 0, m.start()) + 1
@@ -99,19 +103,25 @@ def not_xml_named(char: str) -> str:
     """What a character no XML file can hold is, for a message: 'control character U+0007',
     'noncharacter U+FFFE' or 'lone surrogate U+D800' (U+FFFE is no control character). DEL and
     the C1 controls (U+007F-U+009F), which XML holds but a .bib refuses, are control
-    characters too."""
+    characters too; an invisible or bidi character an editor's name refuses is a 'format
+    character U+202E', U+2028 a 'line separator'."""
     code = ord(char)
     kind = ("noncharacter" if code in (0xFFFE, 0xFFFF) else
-            "lone surrogate" if 0xD800 <= code <= 0xDFFF else "control character")
+            "lone surrogate" if 0xD800 <= code <= 0xDFFF else
+            _FORMATS.get(unicodedata.category(char), "control character"))
     return f"{kind} U+{code:04X}"
 
 
+_FORMATS = {"Cf": "format character", "Zl": "line separator", "Zp": "paragraph separator"}
+
+
 def first_not_xml(values: Iterable[object]) -> str | None:
-    """``not_xml_named`` of the first character no XML file can hold in the strings among
-    ``values`` (lists, tuples and dicts looked into), else None: for what an editor types."""
+    """``not_xml_named`` of the first character no XML file can hold, DEL or C1 control
+    (``not_xml(typed=True)``) in the strings among ``values`` (lists, tuples and dicts looked
+    into), else None: for what an editor types."""
     for v in values:
         if isinstance(v, str):
-            found = not_xml(v)
+            found = not_xml(v, typed=True)
             if found is not None:
                 return found[2]
         elif isinstance(v, dict | list | tuple):
@@ -123,11 +133,13 @@ def first_not_xml(values: Iterable[object]) -> str | None:
 
 def refuse_not_xml(values: Iterable[object]) -> None:
     """Refuse an editor's act whose text (a note, a name, a locus) holds a character no TEI
-    file can hold: accepted, it would make every later export not well-formed."""
+    file can hold (accepted, it would make every later export not well-formed), DEL or a C1
+    control (shown raw, or run by a terminal)."""
     bad = first_not_xml(values)
     if bad is not None:
         raise DecisionError(f"the text holds the {bad}",
-                            hint="remove it (TEI cannot hold it) and try again", code="D018")
+                            hint="remove it (TEI cannot hold it or discourages it) and try again",
+                            code="D018")
 
 
 # ``translate`` looks every character up in a dict (600 ns for an id); most texts need no

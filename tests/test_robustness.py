@@ -103,12 +103,16 @@ def test_robust_text_with_a_control_character_is_refused_at_its_place(ws, tmp_pa
 
 
 @pytest.mark.parametrize("act", ["note", "prefer"])
-def test_robust_typed_text_with_a_control_character_is_refused(seed_ws, act):
+@pytest.mark.parametrize("char", ["\x07", "\x1c", "\x7f", "\x85", "\x9f"])
+def test_robust_typed_text_with_a_control_character_is_refused(seed_ws, act, char):
+    """DEL and the C1 controls too (XML allows them, but discourages them): 'prefer E bad^?'
+    was recorded and 'entities' showed it raw."""
     seed_ws.propose()
     eid = seed_ws.entities()[0].id
     before = seed_ws.history()
-    result = run(seed_ws, act, eid, "bell \x07 here")
+    result = run(seed_ws, act, eid, f"bell {char} here")
     one_line_refusal(result, "D018")
+    assert f"the text holds the control character U+{ord(char):04X};" in result.stderr
     assert seed_ws.history() == before
     seed_ws.export_tei()  # and the export stays well-formed
 
@@ -124,6 +128,10 @@ def test_robust_typed_text_with_a_control_character_is_refused(seed_ws, act):
      "control character U+001B"),
     ('[[note]]\nentity = "EID"\nnote = """\nfirst\n  \\U0000FFFE"""', "note",
      "noncharacter U+FFFE"),
+    ('prefer = [ { entity = "EID", preferred = "bad\\u007f" } ]', "preferred",
+     "control character U+007F"),
+    ('note = [ { entity = "EID", note = "next line \\u0085" } ]', "note",
+     "control character U+0085"),
 ])
 def test_robust_decisions_file_with_a_control_character_is_refused(seed_ws, tmp_path, section,
                                                                    field, named):
@@ -180,13 +188,26 @@ def test_robust_noncharacter_is_named_as_such(seed_ws, tmp_path):
     assert str(err.value).startswith(f"{src}:3:3: noncharacter U+FFFF (no TEI file")
 
 
-def test_robust_claim_locus_with_a_control_character_is_refused(seed_ws):
+def test_robust_a_text_source_keeps_del_and_c1_controls(seed_ws, tmp_path):
+    """A source's own text is refused only for what XML cannot hold (S017): DEL and the C1
+    controls an editor may not type are the file's, and its TEI holds them."""
+    src = tmp_path / "odd.txt"
+    src.write_text("A title\n\nab\x7f cd\x85 ef\n", encoding="utf-8")
+    seed_ws.add(src)
+    kept = "".join(p.read_text(encoding="utf-8") for p in seed_ws.sources_dir.glob("odd*"))
+    assert "ab\x7f cd\x85 ef" in kept
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x85", "\x1c"])
+def test_robust_claim_locus_with_a_control_character_is_refused(seed_ws, char):
+    """NEL and U+001C-U+001F were folded into spaces (str.split takes them for whitespace)
+    before the check, and recorded as a space."""
     from annotator.errors import DecisionError
 
     seed_ws.bib_add(REFERENCES)
     claim = seed_ws.add_claim("german-soviet-axis-talks", span=(0, 20))
     with pytest.raises(DecisionError) as err:
-        seed_ws.link_claim(claim.id, "nekrich1997", locus="p. 1\x07")
+        seed_ws.link_claim(claim.id, "nekrich1997", locus=f"p. 1{char}2")
     assert err.value.code == "D018"
 
 
@@ -228,6 +249,13 @@ def test_robust_a_setting_of_the_wrong_kind_is_refused_naming_its_line(ws, line,
     ("Jane\tE", "holds the control character U+0009"),
     ("Jane\x85", "holds the control character U+0085"),
     ("Jane\ufffe", "holds the noncharacter U+FFFE"),
+    ("Jane\u202eEditor", "holds the format character U+202E"),
+    ("\u2066Jane", "holds the format character U+2066"),
+    ("Ja\u200bne", "holds the format character U+200B"),
+    ("Jane\u200d", "holds the format character U+200D"),
+    ("\ufeffJane", "holds the format character U+FEFF"),
+    ("Jane\u2028E", "holds the line separator U+2028"),
+    ("Jane\u2029E", "holds the paragraph separator U+2029"),
 ])
 def test_robust_an_editor_name_that_breaks_a_listing_is_refused(seed_ws, name, said):
     """--editor "" was taken as no --editor (the OS user recorded), spaces were recorded as a
@@ -292,11 +320,58 @@ def test_robust_an_editor_name_in_the_config_file_is_refused_at_its_line(ws, val
     assert result.stderr.startswith(f"{toml}:3: the editor's name {said};")
 
 
-def test_robust_an_editor_name_in_the_environment_is_refused(ws, monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_EDITOR", "Jane\rEditor")
+@pytest.mark.parametrize(("value", "said"), [
+    ("Jane\rEditor", "holds the control character U+000D"), ("", "is empty"),
+    ("Jane\u202e", "holds the format character U+202E"),
+])
+def test_robust_an_editor_name_in_the_environment_is_refused(ws, monkeypatch, value, said):
+    """ANNOTATOR_EDITOR="" was taken as unset (the OS user recorded) while --editor "" was
+    refused; a bad one is refused by every command, as a bad --editor or editor = ... is."""
+    monkeypatch.setenv("ANNOTATOR_EDITOR", value)
     result = run(ws, "sources")
     one_line_refusal(result, "C005")
-    assert "holds the control character U+000D; set ANNOTATOR_EDITOR" in result.stderr
+    assert f"the editor's name {said}; set ANNOTATOR_EDITOR" in result.stderr
+
+
+def test_robust_an_editor_name_of_the_wrong_kind_hints_a_real_name(ws):
+    """The hint was 'write editor = "" under [annotator]', which C005 refuses."""
+    toml = ws.root / "annotator.toml"
+    toml.write_text("[annotator]\neditor = 42\n", encoding="utf-8")
+    result = run(ws, "sources")
+    one_line_refusal(result, "C004")
+    assert 'write editor = "Jane Editor" under [annotator]' in result.stderr
+
+
+_ZOE = "Zo\u00eb"  # composed; "Zoe\u0308" is the same name decomposed
+
+
+def test_robust_an_editor_name_is_stored_stripped_and_composed(seed_ws, monkeypatch):
+    """'  Zoë  ' kept its spaces and a decomposed 'Zoë' was another editor in 'history':
+    every way a name comes in gives the same one."""
+    from annotator import Workspace
+    from annotator.config import Settings
+
+    seed_ws.propose()
+    ids = [e.id for e in seed_ws.entities()[:6]]
+    seed_ws.editor = "  Zoe\u0308 "
+    assert seed_ws.editor == _ZOE
+    seed_ws.settings = Settings(editor="Zoe\u0308  ")
+    assert seed_ws.editor == _ZOE
+    seed_ws.confirm(ids[0])
+    assert Settings(editor=" Zoe\u0308").editor == _ZOE
+    monkeypatch.setenv("ANNOTATOR_EDITOR", " Zoe\u0308 ")
+    with Workspace(seed_ws.root) as ws:
+        assert ws.editor == _ZOE
+    monkeypatch.delenv("ANNOTATOR_EDITOR")
+    toml = seed_ws.root / "annotator.toml"
+    toml.write_text('[annotator]\neditor = "  Zoe\u0308"\n', encoding="utf-8")
+    with Workspace(seed_ws.root) as ws:
+        assert ws.editor == _ZOE
+    toml.unlink()
+    monkeypatch.setenv("ANNOTATOR_EDITOR", "tester")
+    result = run(seed_ws, "--editor", "Zoe\u0308  ", "confirm", ids[1])
+    assert result.exit_code == 0, result.output
+    assert {h.editor for h in seed_ws.history(limit=2)} == {_ZOE}
 
 
 def test_robust_settings_of_the_right_kind_are_read(ws):

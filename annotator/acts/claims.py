@@ -256,6 +256,7 @@ def _locus(ctx: ActContext, locus: str) -> str:
     """The locus with its whitespace folded; one that cannot point anywhere is refused: a
     label with no number ('p.'), or a range that runs backwards ('pp. 20-10'). An abbreviated
     range ('pp. 180-82', as Chicago writes it) is read as citeproc reads it: 180 to 182."""
+    refuse_not_xml([locus])  # before folding: NEL and U+001C-U+001F are spaces to split()
     locus = " ".join(locus.split())
     wrong = ""
     if _LABEL_ONLY.fullmatch(locus):
@@ -533,6 +534,7 @@ def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source 
 def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:
     """(name, entity id) of an agent given as an entity id ('person-darwin': its preferred
     name, linked) or as words (linked to the entity they name, if any)."""
+    refuse_not_xml([agent])  # before folding, as a locus
     agent = " ".join(agent.split())
     row = entity_row(ctx.store.conn, agent) if agent else None
     if row is not None and row["status"] != "rejected" and row["type"] in ("person", "org"):

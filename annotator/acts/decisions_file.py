@@ -83,13 +83,15 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
     except RecursionError:  # tomllib recurses per level of [ and {: nothing else is hurt
         raise SourceError("not a valid TOML file (arrays or tables nested too deep)",
                           hint="fix the file", location=Location(path), code="S208") from None
-    # A TOML escape ("\u0002") gets past tomllib; the register is a file's name, not text.
+    # A TOML escape ("\u0002", "\u007f") gets past tomllib; the register is a file's name, not
+    # text. DEL and the C1 controls are refused as in what an editor types (D018).
     bad = first_not_xml([v for k, v in data.items() if k != "register"])
     if bad is not None:
         at_line, at_col, field, bad = _not_xml_at(text) or (None, None, "", bad)
         named = "a field's name" if field is None else f"the value of '{field}'"
         raise SourceError(f"{named} holds the {bad}",
-                          hint="remove it (TEI cannot hold it); nothing was applied",
+                          hint="remove it (TEI cannot hold it or discourages it); nothing was "
+                               "applied",
                           location=Location(path, at_line, at_col), code="S209")
     for key, value in data.items():
         if key == "register":
@@ -199,7 +201,7 @@ def _scan(text: str) -> tuple[dict[Place, int], tuple[int, str | None, str] | No
                     char, after = (chr(int(digits, 16)) if digits else ""), m.end()
                 else:
                     char, after = text[j], j + 1
-                found = not_xml(char) if char else None
+                found = not_xml(char, typed=True) if char else None
                 if found is not None and bad is None and (
                         at_key or stack or table != () or key != "register"):
                     bad = (j, None if at_key else key, found[2])

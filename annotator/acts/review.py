@@ -635,6 +635,7 @@ class Review:
                       expected: str | None = None) -> Decision:
         """Set the name the register shows and exports first."""
         _, key = parse_target(entity_id)
+        refuse_not_xml([name])  # before folding: NEL and U+001C-U+001F are spaces to split()
         name = " ".join(name.split())
         if not name_key(name):
             raise DecisionError("empty name", hint="give the preferred name", code="D016")
