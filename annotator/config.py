@@ -68,9 +68,10 @@ class Settings:
 # Characters an editor's name may not hold: each decision records it, and ``history`` shows it
 # one decision a line (a newline or tab breaks the line, an escape drives the terminal, a
 # right-to-left override reverses the rest of the row); what no XML file can hold; and the
-# invisible ones (zero-width space and joiners, byte-order mark), which make two names that
-# look the same different editors.
-_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+# invisible ones (zero-width space, direction marks, byte-order mark), which make two names
+# that look the same different editors. The zero-width (non-)joiner spells Persian and Indic
+# names ('مهر\u200cانگیز'): it is kept.
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e"
                           "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 

@@ -252,7 +252,7 @@ def test_robust_a_setting_of_the_wrong_kind_is_refused_naming_its_line(ws, line,
     ("Jane\u202eEditor", "holds the format character U+202E"),
     ("\u2066Jane", "holds the format character U+2066"),
     ("Ja\u200bne", "holds the format character U+200B"),
-    ("Jane\u200d", "holds the format character U+200D"),
+    ("Jane\u200e", "holds the format character U+200E"),
     ("\ufeffJane", "holds the format character U+FEFF"),
     ("Jane\u2028E", "holds the line separator U+2028"),
     ("Jane\u2029E", "holds the paragraph separator U+2029"),
@@ -372,6 +372,10 @@ def test_robust_an_editor_name_is_stored_stripped_and_composed(seed_ws, monkeypa
     result = run(seed_ws, "--editor", "Zoe\u0308  ", "confirm", ids[1])
     assert result.exit_code == 0, result.output
     assert {h.editor for h in seed_ws.history(limit=2)} == {_ZOE}
+    persian = "\u0645\u0647\u0631\u200c\u0627\u0646\u06af\u06cc\u0632"  # its ZWNJ spells it
+    result = run(seed_ws, "--editor", persian, "confirm", ids[2])
+    assert result.exit_code == 0, result.output
+    assert seed_ws.history(limit=1)[0].editor == persian
 
 
 def test_robust_settings_of_the_right_kind_are_read(ws):
