@@ -140,6 +140,17 @@ type = "org"
     ("prefer = [\n  { name = 'Axis', type = 'org', preferred = 'A' },\n"
      "  { name = 'Axis', type = 'org', preferred = ' ' },\n]\n", "S207", "3:3",
      "prefer[1]: empty name"),
+    ("confirm = []\nprefer.x = 1\n", "S206", "2:1", "prefer: 'prefer' must be a list"),
+    ('[[prefer]]\nentity = "org-axis"\npreferred = "A"\n\n[prefer.sub]\nz = 1\n', "S206",
+     "5:1", "prefer[0]: unknown field 'sub'"),
+    ("reject = [\n  { name = 'Axis', type = 'org' }", "S208", "2:34",
+     "not a valid TOML file (Unclosed array)"),
+    ("# the register\nregister =  'nonexistent.xml'\n", "S201", "2:13",
+     "register 'nonexistent.xml': file not found"),
+    ("reject = [ { name = 'Axis', type = 'org' },\n  { name = \"A\\u0002\", type = 'org' } ]\n",
+     "S209", "2:14", "reject[1]: the value of 'name' holds the control character U+0002"),
+    ("add = [ { source = 'german-soviet-axis-talks', text = '', type = 'org' } ]\n", "S206",
+     "1:48", "add[0]: text is empty"),
 ])
 def test_decisions_file_errors_name_the_line_of_the_entry(seed_ws, tmp_path, text, code, at,
                                                           named):
@@ -209,3 +220,38 @@ def test_decisions_file_reject_in_one_source(seed_ws, tmp_path):
     with pytest.raises(SourceError) as err:
         seed_ws.apply_decisions(path)
     assert err.value.code == "S207" and "no source 'elsewhere'" in str(err.value)
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("[prefer]\nentity = 'org-axis'\npreferred = 'A'\n",
+     'write prefer = [ { entity = "...", preferred = "..." } ]'),
+    ("note = { entity = 'org-axis' }\n", 'write note = [ { entity = "...", note = "..." } ]'),
+    ("relabel = 'Axis'\n", 'write relabel = [ { name = "...", type = "...", to = "..." } ]'),
+    ("confirm = [ { name = 'Axis', type = 'planet' } ]\n",
+     'type is one of person, place, org, or { type = "date" } alone'),
+    ("reject = [ { name = 'Axis', type = 'date' } ]\n", "type is one of person, place, org ["),
+    ("add = [ { source = 's', text = 'x', type = 'planet' } ]\n",
+     "type is one of person, place, org, date ["),
+])
+def test_decisions_file_hints_show_the_sections_own_fields(seed_ws, tmp_path, text, hint):
+    """A hint shows the fields and types of the section at fault (a [prefer] table was told to
+    write name and type, which is not what a prefer line needs)."""
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S206" and hint in str(err.value), str(err.value)
+
+
+def test_decisions_file_merge_already_done_changes_nothing(seed_ws, tmp_path):
+    """A merge whose name already belongs to ``into`` (the entities were regrouped since the
+    file was written) is done: the rest of the file applies, it was refused whole (S207)."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    path = tmp_path / "d.toml"
+    path.write_text("merge = [ { name = 'Axis', type = 'org', into = 'org-axis' } ]\n"
+                    "confirm = [ { entity = 'org-axis' } ]\n", encoding="utf-8")
+    result = seed_ws.apply_decisions(path)
+    assert (result.applied, result.missing) == (2, ())
+    assert seed_ws.entity("org-axis").status == "confirmed"

@@ -52,15 +52,53 @@ from annotator.text import first_not_xml, not_xml
 from annotator.vocab import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 
-SECTIONS = ("add", "merge", "relabel", "reject", "confirm", "link", "prefer", "note",
-            "confirm_claims", "accept_links")
-CLAIM_SECTIONS = {"confirm_claims": ({"kind"}, {"kind", "text"}),
-                  "accept_links": ({"key"}, {"key", "locus"})}  # (needed, allowed) fields
-_FIELDS = {"merge": {"into"}, "relabel": {"to"}, "reject": set(), "confirm": set(),
-           "link": set(AUTHORITIES), "prefer": {"preferred"}, "note": {"note"},
-           "add": {"source", "text"}}
-_OPTIONAL = {"reject": {"source"}}  # fields a line may have besides the needed ones
+# Each section's line: the fields it needs and those it may have besides, and the values its
+# ``type`` takes. A line of a section that takes ``entity`` names its entities by ``entity = ID``
+# or by ``name`` and ``type`` instead. The checks and the hints are derived from this one table.
+SECTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "add": (("source", "text", "type"), DATE_ATTRS, MENTION_TYPES),
+    "merge": (("name", "type", "into"), ("entity",), ENTITY_TYPES),
+    "relabel": (("name", "type", "to"), ("entity",), ENTITY_TYPES),
+    "reject": (("name", "type"), ("entity", "source"), ENTITY_TYPES),
+    "confirm": (("name", "type"), ("entity",), MENTION_TYPES),  # { type = "date" } alone
+    "link": (("entity",), ("name", "type", *AUTHORITIES), ENTITY_TYPES),
+    "prefer": (("entity", "preferred"), ("name", "type"), ENTITY_TYPES),
+    "note": (("entity", "note"), ("name", "type"), ENTITY_TYPES),
+    "confirm_claims": (("kind",), ("text",), ()),
+    "accept_links": (("key",), ("locus",), ()),
+}
+SECTIONS = tuple(SECTION_FIELDS)  # the order they apply in
+_TARGET = {"name", "type", "entity"}  # how a line names its entities
 _DATE_KEYS = set(DATE_ATTRS)
+
+
+def _allowed(section: str) -> set[str]:
+    needed, optional, _ = SECTION_FIELDS[section]
+    return set(needed) | set(optional)
+
+
+def _example(section: str) -> str:
+    """``section = [ { ... } ]`` with the fields a line of it needs, and what else it takes."""
+    needed, optional, _ = SECTION_FIELDS[section]
+    fields = ", ".join(f'{f} = "..."' for f in needed)
+    said = [f"write {section} = [ {{ {fields} }} ]"]
+    if "entity" in needed:
+        said.append("name and type may stand for entity")
+    elif "entity" in optional:
+        said.append("entity = ID may stand for name and type")
+    if others := [f for f in optional if f not in _TARGET]:
+        said.append(f"a line may also have {', '.join(others)}")
+    return "; ".join(said)
+
+
+def _types(section: str) -> str:
+    """The values ``type`` takes in a line of ``section``, as a hint."""
+    types = SECTION_FIELDS[section][2]
+    alone = [t for t in types if t not in ENTITY_TYPES]
+    named = ", ".join(t for t in types if t in ENTITY_TYPES)
+    if section == "add" or not alone:
+        return f"type is one of {', '.join(types)}"
+    return f"type is one of {named}, or {{ type = \"{alone[0]}\" }} alone"
 
 
 _TOML_AT = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)")
@@ -74,9 +112,12 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        at = _TOML_AT.search(str(exc))  # tomllib puts the place in its message
-        line, col = (int(at.group(1)), int(at.group(2))) if at and at.group(1) else (
-            (text.count("\n") + 1, None) if at else (None, None))  # or "at end of document"
+        # Python 3.14's error has lineno and colno; 3.11's puts them in its message, or says
+        # "at end of document", whose line and column are the text's end.
+        at = _TOML_AT.search(str(exc))
+        line, col = ((getattr(exc, "lineno"), getattr(exc, "colno")) if hasattr(exc, "lineno")
+                     else (int(at.group(1)), int(at.group(2))) if at and at.group(1)
+                     else _line_col(text, len(text)) if at else (None, None))
         raise SourceError(f"not a valid TOML file ({_TOML_AT.sub('', str(exc))})",
                           hint="fix the file", location=Location(path, line, col),
                           code="S208") from None
@@ -87,9 +128,9 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
     # text. DEL and the C1 controls are refused as in what an editor types (D018).
     bad = first_not_xml([v for k, v in data.items() if k != "register"])
     if bad is not None:
-        at_line, at_col, field, bad = _not_xml_at(text) or (None, None, "", bad)
+        at_line, at_col, field, bad, held = _not_xml_at(text) or (None, None, "", bad, None)
         named = "a field's name" if field is None else f"the value of '{field}'"
-        raise SourceError(f"{named} holds the {bad}",
+        raise SourceError(f"{_named(held)}{named} holds the {bad}",
                           hint="remove it (TEI cannot hold it or discourages it); nothing was "
                                "applied",
                           location=Location(path, at_line, at_col), code="S209")
@@ -103,60 +144,55 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
             raise _bad(path, text, (key,), f"unknown section '{key}'",
                        f"use {', '.join(SECTIONS)}")
         if not isinstance(value, list):
-            raise _bad(path, text, (key,), f"'{key}' must be a list of tables",
-                       f'write {key} = [ {{ name = "...", type = "..." }} ]')
+            raise _bad(path, text, (key,), f"'{key}' must be a list of tables", _example(key))
         for i, line in enumerate(value):
             if not isinstance(line, dict):
-                raise _bad(path, text, (key, i), "each line must be a table",
-                           "write { name = ..., ... }")
-            if key in CLAIM_SECTIONS:
-                needed, allowed = CLAIM_SECTIONS[key]
-                if set(line) - allowed or needed - set(line):
-                    extra = sorted(set(line) - allowed)[:1]
-                    raise _bad(path, text, (key, i, *extra),
-                               f"a {key} line takes {', '.join(sorted(allowed))}",
-                               f"needs {', '.join(sorted(needed))}")
-                if key == "confirm_claims" and line["kind"] not in CLAIM_KINDS:
-                    raise _bad(path, text, (key, i, "kind"),
-                               f"unknown claim kind {line['kind']!r}",
-                               f"kind is one of {', '.join(CLAIM_KINDS)}")
-                continue
-            allowed = {"name", "type", "entity"} | _FIELDS[key] | _OPTIONAL.get(key, set())
-            if key == "add":
-                allowed = {"type"} | _FIELDS[key] | _DATE_KEYS
-            unknown = set(line) - allowed
-            if unknown:
-                field = sorted(unknown)[0]
-                raise _bad(path, text, (key, i, field), f"unknown field '{field}'",
-                           f"use {', '.join(sorted(allowed))}")
-            for field in ("name", "entity", "into", "source"):
-                if field in line and not isinstance(line[field], str):
-                    raise _bad(path, text, (key, i, field), f"{field} must be a string",
-                               f'write {field} = "..."')
-            if key == "add" or (key == "confirm" and set(line) == {"type"}
-                                and line["type"] == "date"):
-                if line.get("type") not in MENTION_TYPES or _FIELDS[key] - set(line):
-                    raise _bad(path, text, (key, i), "an add line needs source, text and type",
-                               'write { source = "...", text = "...", type = "person" }; '
-                               f"type is one of {', '.join(MENTION_TYPES)}")
-                continue
-            if "entity" not in line and not ("name" in line and line.get("type") in ENTITY_TYPES):
-                raise _bad(path, text, (key, i), "a line needs entity = ID, or name and type",
-                           f"type is one of {', '.join(ENTITY_TYPES)}")
-            if key == "relabel" and line.get("to") not in ENTITY_TYPES:
-                raise _bad(path, text, (key, i, "to"), f"cannot relabel to {line.get('to')!r}",
-                           f"to is one of {', '.join(ENTITY_TYPES)}")
-            needed = _FIELDS[key] if key != "link" else set()
-            if needed - set(line):
-                raise _bad(path, text, (key, i), f"missing '{sorted(needed - set(line))[0]}'",
-                           "see docs/review.md#decisions-files")
+                raise _bad(path, text, (key, i), "each line must be a table", _example(key))
+            _check_line(path, text, key, i, line)
     return data, text
+
+
+def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]) -> None:
+    """Refuse (S206) the i-th line of section ``key`` unless it has the fields its section
+    takes (``SECTION_FIELDS``), of the right kind."""
+    needed, _, types = SECTION_FIELDS[key]
+    allowed = _allowed(key)
+    if unknown := sorted(set(line) - allowed):
+        raise _bad(path, text, (key, i, unknown[0]), f"unknown field '{unknown[0]}'",
+                   f"use {', '.join(sorted(allowed))}")
+    for field in ("name", "entity", "into", "source", "text"):
+        if field in line and not isinstance(line[field], str):
+            raise _bad(path, text, (key, i, field), f"{field} must be a string",
+                       f'write {field} = "..."')
+    if key == "confirm_claims" and line.get("kind", CLAIM_KINDS[0]) not in CLAIM_KINDS:
+        raise _bad(path, text, (key, i, "kind"), f"unknown claim kind {line['kind']!r}",
+                   f"kind is one of {', '.join(CLAIM_KINDS)}")
+    if "type" in line and line["type"] not in types:
+        raise _bad(path, text, (key, i, "type"), f"unknown type {line['type']!r}", _types(key))
+    if key == "confirm" and "type" in line and line["type"] not in ENTITY_TYPES:
+        if set(line) != {"type"}:  # { type = "date" } confirms dates: it names no entity
+            raise _bad(path, text, (key, i), f"a {line['type']} line has type alone",
+                       _types(key))
+        return
+    if key == "add" and "text" in line and not line["text"]:
+        raise _bad(path, text, (key, i, "text"), "text is empty",
+                   'write text = "the words to mark"')
+    targeted = "entity" in allowed and key != "add"
+    if targeted and "entity" not in line and not {"name", "type"} <= set(line):
+        raise _bad(path, text, (key, i), "a line needs entity = ID, or name and type",
+                   _types(key))
+    if missing := sorted(set(needed) - set(line) - (_TARGET if targeted else set())):
+        raise _bad(path, text, (key, i), f"missing '{missing[0]}'", _example(key))
+    if key == "relabel" and line["to"] not in ENTITY_TYPES:
+        raise _bad(path, text, (key, i, "to"), f"cannot relabel to {line['to']!r}",
+                   f"to is one of {', '.join(ENTITY_TYPES)}")
 
 
 _OPENS = {"]": "[", "}": "{"}
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
 _HEADER = re.compile(r"\[(\[?)\s*([^\]\n]*?)\s*\]")
 Place = tuple[Any, ...]  # (section,), (section, i) or (section, i, field)
+_Bad = tuple[int, str | None, str, Place | None]
 
 
 def _unquote(key: str) -> str:
@@ -164,16 +200,28 @@ def _unquote(key: str) -> str:
     return key[1:-1] if len(key) > 1 and key[0] == key[-1] and key[0] in "\"'" else key
 
 
-def _scan(text: str) -> tuple[dict[Place, int], tuple[int, str | None, str] | None]:
+_KEY_PART = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.\"']*)\s*(?:\.|$)")
+
+
+def _key_parts(key: str) -> list[str]:
+    """The parts of a dotted TOML key (``prefer.x``, ``"a.b".c``), unquoted."""
+    parts = [_unquote(m.group(1)) for m in _KEY_PART.finditer(key) if m.group(0)]
+    return parts or [""]
+
+
+def _scan(text: str) -> tuple[dict[Place, int], _Bad | None]:
     """Where each section, entry (the i-th ``[[section]]`` or i-th item of ``section = [...]``)
     and field of an entry starts in the TOML ``text`` tomllib has read, as offsets, and the
     first character no XML file can hold in its strings (as it is, or as an escape such as
-    \\u0002): (offset, the key whose value holds it or None when it is in a key, what), the
-    register's file name left out. tomllib gives values, not places."""
+    \\u0002): (offset, the key whose value holds it or None when it is in a key, what, the
+    entry holding it or None), the register's file name left out. A dotted key or table name
+    (``prefer.x = 1``, ``[prefer.sub]``) is placed at its first part: the section, or the field
+    of the last ``[[section]]`` entry. tomllib gives values, not places."""
     places: dict[Place, int] = {}
-    bad: tuple[int, str | None, str] | None = None
+    bad: _Bad | None = None
     headers: dict[str, int] = {}  # [[section]] headers seen, per section
     table: Place | None = ()  # () at the top, (section, i) under [[section]], None under [x]
+    owner: Place | None = None  # the entry a [section.x] table is part of
     array: str | None = None  # the section whose value, a [ ... ], is being read
     entry = -1  # the item of that array being read
     expect = False  # the next token starts an item of that array
@@ -204,7 +252,9 @@ def _scan(text: str) -> tuple[dict[Place, int], tuple[int, str | None, str] | No
                 found = not_xml(char, typed=True) if char else None
                 if found is not None and bad is None and (
                         at_key or stack or table != () or key != "register"):
-                    bad = (j, None if at_key else key, found[2])
+                    held = table or ((array, entry) if array is not None and entry >= 0
+                                     else owner)
+                    bad = (j, None if at_key else key, found[2], held or None)
                 j = after
             j += len(close)
             for _ in range(2 if len(close) == 3 else 0):  # '"""a""""': a quote inside
@@ -214,22 +264,28 @@ def _scan(text: str) -> tuple[dict[Place, int], tuple[int, str | None, str] | No
             i = j
             continue
         if c == "=" and at_key:
-            key, pending, at_key = _unquote("".join(pending)), [], False
+            parts = _key_parts("".join(pending))
+            key, pending, at_key = ".".join(parts), [], False
             seg = text[key_start:i]
             at = key_start + len(seg) - len(seg.lstrip())
             if not stack and table == ():
-                places.setdefault((key,), at)
+                places.setdefault((parts[0],), at)
             elif not stack and table:
-                places.setdefault((*table, key), at)
+                places.setdefault((*table, parts[0]), at)
             elif array is not None and stack == ["[", "{"]:
-                places.setdefault((array, entry, key), at)
+                places.setdefault((array, entry, parts[0]), at)
         elif c == "\n" and not stack:
             pending, at_key, key_start = [], True, i + 1
         elif c == "[" and at_key and not stack:  # a [table] or [[table]] header
             if (m := _HEADER.match(text, i)) and not "".join(pending).strip():
-                name = _unquote(m.group(2))
-                places.setdefault((name,), i)
-                if m.group(1):
+                parts = _key_parts(m.group(2))
+                name, owner = parts[0], None
+                if len(parts) > 1 and name in headers:  # [section.x]: a field of an entry
+                    owner = (name, headers[name])
+                    places.setdefault((*owner, parts[1]), i)
+                else:
+                    places.setdefault((name,), i)
+                if m.group(1) and len(parts) == 1:
                     headers[name] = headers.get(name, -1) + 1
                     table = (name, headers[name])
                     places[table] = i
@@ -262,11 +318,18 @@ def _line_col(text: str, at: int) -> tuple[int, int]:
     return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-def _not_xml_at(text: str) -> tuple[int, int, str | None, str] | None:
-    """(line, column, key, what) of the first character no XML file can hold in the strings of
-    the TOML ``text`` (see ``_scan``)."""
+def _not_xml_at(text: str) -> tuple[int, int, str | None, str, Place | None] | None:
+    """(line, column, key, what, entry) of the first character no XML file can hold in the
+    strings of the TOML ``text`` (see ``_scan``)."""
     bad = _scan(text)[1]
-    return None if bad is None else (*_line_col(text, bad[0]), bad[1], bad[2])
+    return None if bad is None else (*_line_col(text, bad[0]), *bad[1:])
+
+
+def _named(place: Place | None) -> str:
+    """``section[i]: `` (or ``section: ``) that starts a message about ``place``."""
+    if not place:
+        return ""
+    return f"{place[0]}: " if len(place) == 1 else f"{place[0]}[{place[1]}]: "
 
 
 def _entry_at(path: Path, text: str, place: Place) -> Location:
@@ -279,10 +342,18 @@ def _entry_at(path: Path, text: str, place: Place) -> Location:
     return Location(path)
 
 
+def _value_at(path: Path, text: str, key: str) -> Location:
+    """Where the value of the top-level ``key`` starts (after its ``=``)."""
+    at = _scan(text)[0].get((key,))
+    if at is None:
+        return Location(path)
+    at = text.index("=", at) + 1
+    return Location(path, *_line_col(text, at + len(text[at:]) - len(text[at:].lstrip(" \t"))))
+
+
 def _bad(path: Path, text: str, place: Place, message: str, hint: str) -> SourceError:
     """S206 at the line and column of ``place`` in the file, named ``section[i]`` too."""
-    where = place[0] if len(place) == 1 else f"{place[0]}[{place[1]}]"
-    return SourceError(f"{where}: {message}", hint=hint, location=_entry_at(path, text, place),
+    return SourceError(f"{_named(place)}{message}", hint=hint, location=_entry_at(path, text, place),
                        code="S206")
 
 
@@ -298,7 +369,13 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     data, text = read_file(path)
     imported = None
     if "register" in data:
-        imported = import_register(ctx, path.parent / data["register"])
+        try:
+            imported = import_register(ctx, path.parent / data["register"])
+        except AnnotatorError as err:
+            if err.location is None or err.location.line is not None:
+                raise  # a place in the register itself: that is where to fix it
+            raise type(err)(f"register {data['register']!r}: {err.message}", hint=err.hint,
+                            location=_value_at(path, text, "register"), code=err.code) from None
     review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
@@ -342,9 +419,11 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         return True
     if not targets:
         return False
-    if section == "merge" and targets == [line["into"]]:  # a name may also match ``into``
+    if section == "merge" and "entity" in line and line["entity"] == line["into"]:
         raise DecisionError(f"cannot merge {line['into']} into itself",
                             hint="give two different entities", code="D024")
+    # A name already of ``into`` (the file applied before, or the entities regrouped since):
+    # that merge is done, a line that changes nothing, as a confirm of a confirmed entity.
     for t in targets:
         if section == "confirm":
             review.apply_status(rec, t, "confirmed")
