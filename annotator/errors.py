@@ -392,7 +392,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "W106": (ServerError, 'no passage selected (linking a claim to a passage)',
               'select the passage in the text first'),
     "W107": (ServerError, 'nothing to undo on this page',
-              'the History page undoes older decisions'),
+              "why the page's newest decision cannot be undone and what to do; the History "
+              'page undoes the decision it names, if any can be'),
     "W108": (ServerError, '… is not a port',
               'give a port from 1 to 65535 with --port (0 takes any free port)'),
     "W109": (ServerError, "the selection … does not overlap the mention '…' (…)",

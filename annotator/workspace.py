@@ -375,7 +375,7 @@ class Workspace:
         return undo_acts.in_force(self.store, ids)
 
     def undo_next(self, *, among: Sequence[int] | None = None
-                  ) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
+                  ) -> tuple[Decision | None, undo_acts.Passed | None]:
         """``(last_undoable(), passed_over())`` from one look at the log (a page shows both);
         ``among``: only these decisions (a page's own), by the same rule."""
         return undo_acts.undo_next(self.store, among=among)
@@ -384,9 +384,9 @@ class Workspace:
         """The decision ``undo()`` would take back now (None: nothing to undo)."""
         return self.undo_next()[0]
 
-    def passed_over(self) -> tuple[Decision, str, int] | None:
+    def passed_over(self) -> undo_acts.Passed | None:
         """The newest act ``undo()`` passes over (a source's replacement changed its rows), why,
-        and how many it passes over; None: none."""
+        how many it passes over and what to do; None: none."""
         return self.undo_next()[1]
 
     def queue(self, *, type: str | Iterable[str] | None = None,  # noqa: A002

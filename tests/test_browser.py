@@ -810,10 +810,21 @@ def test_browser_queue_undo_refused_as_superseded_then_takes_back_the_one_before
         assert (desk_ws.entity(first).status, desk_ws.entity(second).status) == ("proposed",
                                                                                  "rejected")
         # the page keeps the decision it cannot undo (the CLI's reject undone, it could be)
-        assert "nothing decided on this page can be undone" in page.inner_text("#queue")
+        assert "Nothing decided on this page can be undone" in page.inner_text("#queue")
         assert page.is_disabled("button[data-key='u']")
     finally:
         context.close()
+
+
+def _reject_entity_on_page(page, sid, mention):
+    """The reading view of ``sid`` opened, ``mention``'s panel open and its entity rejected
+    (``n``)."""
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.click(f"article#text mark[data-m='{mention.id}']")
+    page.wait_for_selector(f"#panel form[action$='/mention/{mention.id}']")
+    page.keyboard.press("n")
+    page.wait_for_selector("#panel .message.ok:has-text('Entity rejected.')")
 
 
 def test_browser_reading_view_undo_names_what_u_takes_back_after_the_cli_changed_it(page,
@@ -822,12 +833,7 @@ def test_browser_reading_view_undo_names_what_u_takes_back_after_the_cli_changed
     before on its bar (and why the last is passed over), and u takes back that one."""
     sid = "german-soviet-axis-talks"
     first = next(m for m in desk_ws.mentions(sid) if m.entity_id)
-    page.goto(f"/s/{sid}")
-    page.wait_for_function("document.readyState === 'complete' && window.htmx")
-    page.click(f"article#text mark[data-m='{first.id}']")
-    page.wait_for_selector(f"#panel form[action$='/mention/{first.id}']")
-    page.keyboard.press("n")
-    page.wait_for_selector("#panel .message.ok:has-text('Entity rejected.')")
+    _reject_entity_on_page(page, sid, first)
     rejected = desk_ws.last_undoable()
     other = next(m for m in desk_ws.mentions(sid) if m.entity_id not in (None, first.entity_id))
     page.click(f"article#text mark[data-m='{other.id}']")
@@ -847,3 +853,37 @@ def test_browser_reading_view_undo_names_what_u_takes_back_after_the_cli_changed
     assert desk_ws.entity(first.entity_id).status == "proposed"
     assert desk_ws.mention(other.id).status == "rejected"  # the CLI's, left alone
     assert "can be undone" in page.inner_text("#undo-bar")
+
+
+def test_browser_reading_view_undo_refused_redraws_what_changed_under_the_page(browser, desk,
+                                                                              desk_ws):
+    """u on the reading view after the CLI undid the page's decision: the refusal (D008) comes
+    with the marks, the open panel and the bar drawn as the store now is, not left stale.
+    (Its own page: the refusal's 400 is in the console, as it should be.)"""
+    sid = "german-soviet-axis-talks"
+    first = next(m for m in desk_ws.mentions(sid) if m.entity_id and m.status == "proposed")
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=desk.url)
+    page = context.new_page()
+    try:
+        _reject_entity_on_page(page, sid, first)
+        mark = f"article#text mark[data-m='{first.id}']"
+        assert "rejected" in page.get_attribute(mark, "class").split()
+        rejected = desk_ws.last_undoable()
+        undone = desk_ws.undo()  # 'annotator undo', meanwhile
+        assert undone.undoes == rejected.id
+        page.keyboard.press("u")
+        page.wait_for_selector("#flash :text('D008')")
+        assert f"decision {rejected.id} is already undone (by {undone.id})" in \
+            page.inner_text("#flash")
+        assert desk_ws.entity(first.entity_id).status == "proposed"
+        assert "proposed" in page.get_attribute(mark, "class").split()
+        assert "rejected" not in page.get_attribute(mark, "class").split()
+        panel = " ".join(page.inner_text("#panel").split())
+        assert "rejected with" not in panel and "Entity rejected" not in panel
+        assert page.inner_text("#panel .title + .pill") == "proposed"
+        assert page.locator(f"#panel form[action$='/mention/{first.id}']").count() >= 1
+        bar = " ".join(page.inner_text("#undo-bar").split())
+        assert "nothing decided on this page yet" not in bar
+        assert f"#{rejected.id} was undone since" in bar
+    finally:
+        context.close()

@@ -981,8 +981,9 @@ def test_review_plain_undo_passes_over_acts_a_replacement_blocked(ws, tmp_path):
     the same act."""
     earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
     assert ws.last_undoable().id == earlier.id
-    d, why, count = ws.passed_over()
+    d, why, count, remedy = ws.passed_over()
     assert (d.id, count) == (claimed.id, 1)
+    assert remedy == "a source's replacement cannot be undone; decide again instead"
     assert ws.undo_next() == (ws.last_undoable(), ws.passed_over())
     claim = claimed.target.removeprefix("claim:")
     assert why == f"claim {claim} changed since by decision {replaced.id} (replace source:letter)"
@@ -1068,6 +1069,7 @@ def test_review_undo_next_among_some_decisions_takes_the_plain_undo_rule(ws, tmp
     undoable, passed = ws.undo_next(among=[d1, d2])
     assert undoable.id == d1 and (passed[0].id, passed[2]) == (d2, 1)
     assert passed[1] == f"claim {c2.id} changed since by decision {later.id}"
+    assert passed.remedy == f"undo {later.id} first"
     assert ws.undo_next(among=[d2]) == (None, passed)
     assert ws.undo_next(among=[]) == (None, None)
     ws.undo(d1)

@@ -1274,14 +1274,15 @@ def test_server_reading_view_undo_bar_names_only_what_u_takes_back(proposed_clie
     assert _undo_bar(page) == (f"{first.id},{second.id}",
                                f"u undo #{first.id} (reject mention:{m1.id})")
     assert _bar_note(page) == (f"#{second.id} (reject mention:{m2.id}) cannot be undone: "
-                               f"mention {m2.id} changed since by decision {later.id}")
+                               f"mention {m2.id} changed since by decision {later.id}; undo "
+                               f"{later.id} first.")
     r = post(proposed_client, f"/s/{sid}/undo", _bar_form(page), headers=HX)
     assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
     assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("proposed",
                                                                                "confirmed")
     assert _undo_bar(r.text) == (str(second.id), "")
-    assert _bar_note(r.text).endswith("nothing decided on this page can be undone; History "
-                                      "undoes older decisions")
+    assert _bar_note(r.text).endswith(f"first. Nothing decided on this page can be undone; "
+                                      f"History undoes #{later.id} (confirm mention:{m2.id}).")
     assert lxml_html.fromstring(r.text).xpath("//div[@id='undo-bar']//a/@href") == ["/history"]
     r = post(proposed_client, f"/s/{sid}/undo", _bar_form(r.text), headers=HX)
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
@@ -1455,6 +1456,74 @@ def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path, monkeypa
         r = post(client, "/undo", {})
         assert r.status_code == 303
         assert [c.source_id for c in ws.claims()] == ["letter"]
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_server_reading_view_undo_refused_redraws_what_changed_under_the_page(proposed_client,
+                                                                             seed_ws):
+    """u refused because the CLI undid the page's decision (D008): the answer draws the marks,
+    the open panel and the bar as the store now is, and the bar says the page's decision was
+    undone since (not 'nothing decided on this page yet')."""
+    sid = "german-soviet-axis-talks"
+    m, rejected = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", "")
+    undone = seed_ws.undo()  # 'annotator undo', meanwhile
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(rejected.id),
+                                                  "undo": str(rejected.id), "panel": str(m.id)},
+             headers=HX)
+    doc = lxml_html.fromstring(r.text)
+    said = " ".join(doc.text_content().split())
+    assert r.status_code == 400 and "D008" in said
+    assert f"decision {rejected.id} is already undone (by {undone.id})" in said
+    mark = doc.xpath(f"//div[@id='text'][@hx-swap-oob]//mark[@data-m='{m.id}']")[0]
+    assert "proposed" in mark.get("class").split() and "rejected" not in mark.get("class")
+    panel = doc.xpath("//div[@id='panel'][@hx-swap-oob]")[0]
+    assert panel.xpath("string(.//span[@class='title']/following-sibling::span[1])") == \
+        "proposed"
+    assert "rejected with" not in panel.text_content()
+    assert _undo_bar(r.text) == ("", "")
+    assert _bar_note(r.text) == (f"Nothing decided on this page is left to undo: "
+                                 f"#{rejected.id} was undone since (History, the command line "
+                                 "or another tab).")
+    # the page drawn again from its address says the same
+    page = proposed_client.get(f"/s/{sid}", params={"session": str(rejected.id)}).text
+    assert f"#{rejected.id} was undone since" in _bar_note(page)
+    # no panel open: nothing to draw there; a panel of a mention gone: emptied
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(rejected.id),
+                                                  "undo": str(rejected.id)}, headers=HX)
+    assert r.status_code == 400 and "id=\"panel\"" not in r.text
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(rejected.id),
+                                                  "undo": str(rejected.id), "panel": "99999"},
+             headers=HX)
+    assert lxml_html.fromstring(r.text).xpath("string(//div[@id='panel'])").strip() == ""
+
+
+def test_server_reading_view_bar_says_why_in_the_librarys_words_after_a_replacement(
+        seed_ws, tmp_path):
+    """A page's decision a source's replacement changed: the bar says why and what to do as
+    'annotator undo' does (D008's words), in sentences of their own, and points to History
+    only while History can undo something."""
+    earlier, claimed, replaced = replaced_letter(seed_ws, tmp_path, other=True)
+    server, client = served(seed_ws)
+    try:
+        page = client.get("/s/letter", params={"session": str(claimed.id)}).text
+        claim = claimed.target.removeprefix("claim:")
+        assert _bar_note(page) == (
+            f"#{claimed.id} (claim-add claim:{claim}) cannot be undone: claim {claim} changed "
+            f"since by decision {replaced.id} (replace source:letter); a source's replacement "
+            f"cannot be undone; decide again instead. Nothing decided on this page can be "
+            f"undone; History undoes #{earlier.id} (claim-add {earlier.target}).")
+        assert lxml_html.fromstring(page).xpath("//div[@id='undo-bar']//a/@href") == ["/history"]
+        r = post(client, "/s/letter/undo", {"session": str(claimed.id)}, headers=HX)
+        said = " ".join(lxml_html.fromstring(r.text).text_content().split())
+        assert r.status_code == 400 and "W107" in said
+        assert "decide again instead" in said and f"undoes decision {earlier.id}" in said
+        seed_ws.undo(earlier.id)  # now History has nothing it can undo either
+        page = client.get("/s/letter", params={"session": str(claimed.id)}).text
+        assert _bar_note(page).endswith("decide again instead. Nothing decided on this page "
+                                        "can be undone.")
+        assert lxml_html.fromstring(page).xpath("//div[@id='undo-bar']//a") == []
     finally:
         client.close()
         server.stop()

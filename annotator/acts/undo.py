@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
@@ -97,18 +97,32 @@ def history(store: Store, *, target: str | None = None,
     return out
 
 
+class Passed(NamedTuple):
+    """The newest act a plain undo passes over, in the words ``undo`` refuses it with: why
+    (``claim 36 changed since by decision 40``), how many it passes over in all, and what to
+    do (``undo 40 first``; for a source's replacement, ``decide again instead``): a page says
+    what the CLI says."""
+
+    decision: Decision
+    why: str
+    how_many: int
+    remedy: str
+
+
 def undo_next(store: Store, *, among: Sequence[int] | None = None
-              ) -> tuple[Decision | None, tuple[Decision, str, int] | None]:
+              ) -> tuple[Decision | None, Passed | None]:
     """What a plain ``undo`` would take back now (None: nothing to undo), and the newest act it
-    passes over (its rows changed since), why, and how many it passes over in all (None:
-    none): a page names both beside its undo button, from one look at the log, and the button
+    passes over (its rows changed since), why, how many it passes over in all and what to do
+    (``Passed``; None: none): a page names both beside its undo button, from one look at the log, and the button
     takes back that one, not whatever came after the page was drawn. ``among``: only these
     decisions (a page's own), by the same rule, so a page's ``u`` never names one it cannot
     take back (one a later decision changed, one undone from elsewhere)."""
     row, passed = _plain_pick(store.conn, among)
+    if not passed:
+        return None if row is None else log.decision_from_row(row), None
+    why, remedy = _why(store.conn, passed[0])
     return (None if row is None else log.decision_from_row(row),
-            None if not passed else (log.decision_from_row(passed[0]),
-                                     _why(store.conn, passed[0])[0], len(passed)))
+            Passed(log.decision_from_row(passed[0]), why, len(passed), remedy))
 
 
 def decision(store: Store, decision_id: int) -> Decision | None:

@@ -238,10 +238,18 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     sid = request.path_params["source_id"]
     src = desk.ws.source(sid)
     html, pages, counts = _reading_html(desk, sid)
-    session = _undoable(desk, _session(request.query_params.get("session", "")))
+    asked = _session(request.query_params.get("session", ""))
+    session = _undoable(desk, asked)
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
                      counts=counts, claim_kinds=CLAIM_KINDS, source_id=sid, oob=False,
-                     session=_kept(session), **_offer(desk, session))
+                     session=_kept(session), undone_since=_gone(asked, session),
+                     **_offer(desk, session))
+
+
+def _gone(asked: Sequence[int], left: Sequence[int]) -> list[int]:
+    """The page's decisions undone since it was drawn (History, the CLI, another tab): its bar
+    says so rather than 'nothing decided on this page yet'."""
+    return [i for i in asked if i not in set(left)]
 
 
 def _session(text: str) -> list[int]:
@@ -258,10 +266,19 @@ def _kept(session: Sequence[int]) -> str:
 def _offer(desk: Desk, session: Sequence[int]) -> dict[str, Any]:
     """What a page's ``u`` offers, for its button: the decision it takes back (``undoable``:
     the library's plain undo over the page's own decisions, so never one a later decision
-    changed or one undone elsewhere; None: none of them can be) and the newest it passes over,
-    why and how many (``passed``, as the History page names them)."""
+    changed or one undone elsewhere; None: none of them can be), the newest it passes over,
+    why, how many and what to do (``passed``, in the library's words, as the CLI says them),
+    and what History would undo when none of them can be (``history_undoes``)."""
     undoable, passed = desk.ws.undo_next(among=session)
-    return {"undoable": undoable, "passed": passed}
+    return {"undoable": undoable, "passed": passed,
+            "history_undoes": _history_undoes(desk, session, undoable)}
+
+
+def _history_undoes(desk: Desk, session: Sequence[int], undoable: Decision | None
+                    ) -> Decision | None:
+    """What History's undo takes back, said where none of the page's own decisions can be
+    undone (None: nothing anywhere can be, so History is no way out either)."""
+    return desk.ws.undo_next()[0] if session and undoable is None else None
 
 
 def _made(desk: Desk, form: Form, decision_id: int) -> list[int]:
@@ -288,10 +305,14 @@ def _page_undo(desk: Desk, form: Form, where: str) -> tuple[Decision | None, lis
     if named is None or named not in session:
         now, passed = desk.ws.undo_next(among=session)
         if now is None:
-            why = (f"decision {passed[0].id} ({passed[0].act} {passed[0].target}) cannot be "
-                   f"undone: {passed[1]}; " if passed else "")
+            why = (f"decision {passed.decision.id} ({passed.decision.act} "
+                   f"{passed.decision.target}) cannot be undone: {passed.why}; {passed.remedy}"
+                   if passed else "")
+            other = desk.ws.undo_next()[0]
+            way = (f"the History page undoes decision {other.id} ({other.act} {other.target})"
+                   if other else "")
             raise ServerError("nothing to undo on this page",
-                              hint=f"{why}the History page undoes older decisions",
+                              hint="; ".join(filter(None, (why, way))) or "nothing to undo",
                               location=Location(where), code="W107")
         named = now.id
     try:
@@ -309,12 +330,14 @@ def _page_undo(desk: Desk, form: Form, where: str) -> tuple[Decision | None, lis
 
 
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
-               session: list[int]) -> Response:
+               session: list[int], undone_since: Sequence[int] = ()) -> Response:
     """An answer to an act from the reading view, with the page's undo bar (naming the last
     decision made on the page) and its address keeping them: a reload can still undo.
-    ``session``: the page's decisions not undone (``_made``, ``_page_undo``)."""
+    ``session``: the page's decisions not undone (``_made``, ``_page_undo``);
+    ``undone_since``: those of the page undone elsewhere, which the bar says."""
     bar = desk.env.get_template("_undo_bar.html").render(
-        source_id=source_id, session=_kept(session), oob=True, **_offer(desk, session))
+        source_id=source_id, session=_kept(session), oob=True, undone_since=undone_since,
+        **_offer(desk, session))
     resp.body = bytes(resp.body) + bar.encode()
     resp.headers["content-length"] = str(len(resp.body))
     resp.headers["HX-Replace-Url"] = _reading_address(source_id, session)
@@ -336,19 +359,45 @@ def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
     if refused is not None:
         if not request.headers.get("hx-request"):
             raise refused
-        return _with_undo(desk, request, desk.fail(request, refused), sid, session)
+        # refused because the store changed under the page: what changed is drawn again
+        # (the marks, the counts, the open panel) with the refusal, as an act's answer is
+        resp = desk.fail(request, refused)
+        resp.body = bytes(resp.body) + (_text_and_counts(desk, sid)
+                                        + _open_panel(desk, request, form, sid)).encode()
+        return _with_undo(desk, request, resp, sid, session,
+                          undone_since=_gone(_session(form.get("session", "")), session))
     assert undone is not None
     done = (f"Undid decision {undone.undoes} ({undone.payload.get('act', '')} "
             f"{undone.target}).")
     if not request.headers.get("hx-request"):
         return RedirectResponse(_reading_address(sid, session), status_code=303)
-    html, _, counts = _reading_html(desk, sid)
-    tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
     said = f'<div class="message ok" role="status">{escape(done)}</div>'
-    resp = HTMLResponse(said + f'<div id="text" hx-swap-oob="innerHTML">{html}</div>' + tally,
+    resp = HTMLResponse(said + _text_and_counts(desk, sid),
                         headers={"Cache-Control": "no-store",
                                  DECISION_HEADER: str(desk.last_decision())})
     return _with_undo(desk, request, resp, sid, session)
+
+
+def _text_and_counts(desk: Desk, source_id: str) -> str:
+    """The reading text and its counts as they are now, to swap in out of band."""
+    html, _, counts = _reading_html(desk, source_id)
+    tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
+    return f'<div id="text" hx-swap-oob="innerHTML">{html}</div>' + tally
+
+
+def _open_panel(desk: Desk, request: Request, form: Form, source_id: str) -> str:
+    """The mention panel the page has open (``panel``: its mention, sent with ``u``) as it is
+    now, out of band; emptied when that mention is gone. Nothing when no panel is open."""
+    mid = row_id(form.get("panel", ""))
+    if mid is None:
+        return ""
+    try:
+        mention = desk.ws.mention(mid)
+    except DecisionError:
+        mention = None
+    inner = (bytes(_mention_panel(desk, request, mention).body).decode()
+             if mention is not None and mention.source_id == source_id else "")
+    return f'<div id="panel" hx-swap-oob="innerHTML">{inner}</div>'
 
 
 AGENT_KINDS = ("attributed", "quoted")  # claim kinds that have an agent (who says it)
