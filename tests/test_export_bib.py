@@ -782,3 +782,61 @@ def test_export_bib_a_bib_s_library_is_csl_call_number_as_pandoc_reads_it(tmp_pa
     (theirs,) = json.loads(done.stdout)
     assert mine["call-number"] == theirs["call-number"] == "Bodleian, MS. Ashmole 1"
     assert "archive" not in mine
+
+
+def test_export_bib_classic_year_bc_is_the_year_pandoc_and_the_csl_json_read(tmp_path):
+    """Classic BibTeX prints its year as written, so a year BC is a historian's: BibLaTeX's
+    -0044 (45 BC) is ``-45``, never ``004`` (AD 4); pandoc reads the classic file's year as
+    the CSL-JSON's, and BibTeX's alpha style sorts it before an AD year."""
+    def book(key: str, **fields: str) -> BibEntry:
+        return BibEntry(key, "book", (("author", "Caesar, Gaius Julius"), ("title", key),
+                                      ("publisher", "P"), *fields.items()), "x.bib")
+    works = [book("a", date="-0044"), book("b", date="-0044-03-15"),
+             book("c", date="-0027/0014"), book("d", year="-44"), book("e", date="0000"),
+             book("f", date="1891-12-24")]
+    years = {w.key: classic(w).fields["year"] for w in works}
+    assert years == {"a": "-45", "b": "-45", "c": "-28--14", "d": "-45", "e": "-1",
+                     "f": "1891"}
+    assert classic(works[1]).fields["month"] == "3"
+    # biblatex: a year that is the date's own goes (biber takes one of them), BC too
+    assert "year" not in biblatex(book("g", date="-0044-03-15", year="-44")).fields
+    assert biblatex(book("h", date="-0044-02-30")).fields["year"] == "-0044"  # no AD 44
+    text, _ = render(works, ascii_only=True)
+    (tmp_path / "x.bib").write_text(text, encoding="ascii")
+    done = run(["pandoc", "-f", "bibtex", "-t", "csljson", "x.bib"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    read = {i["id"]: i["issued"] for i in json.loads(done.stdout)}
+    for w in works:
+        if w.key not in "ce":  # pandoc reads no range from a year field, and drops -1
+            assert read[w.key]["date-parts"][0][0] == item(w)["issued"]["date-parts"][0][0]
+    (tmp_path / "paper.aux").write_text("\\citation{*}\n\\bibstyle{alpha}\n\\bibdata{x}\n")
+    done = run(["bibtex", "paper"], tmp_path)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    bbl = (tmp_path / "paper.bbl").read_text()
+    assert "P, -45." in bbl and bbl.index("]{a}") < bbl.index("]{f}")  # BC first
+
+
+def test_export_bib_year_of_fewer_digits_is_read_as_biber_reads_it(tmp_path):
+    """A year field of one to four digits, a minus for BC (``830``, ``-44``), is a year as
+    biber reads it (into DATE): in the key, the listing and CSL-JSON's date-parts, as pandoc
+    reads ``830``; ``-44`` is BibLaTeX's (ISO 8601) year, 45 BC, as a date -0044 is."""
+    einhard = BibEntry("einhard", "book", (("author", "Einhard"), ("title", "Vita Karoli"),
+                                           ("year", "830")), "x.bib")
+    caesar = BibEntry("caesar", "book", (("author", "Caesar, Gaius Julius"),
+                                         ("title", "De bello Gallico"), ("year", "-44")), "x.bib")
+    assert bib_mod.make_key(dict(einhard.fields), []) == "einhard830vita"
+    assert bib_mod.make_key(dict(caesar.fields), []) == "caesar-44de"
+    assert bib_mod.year_of(einhard) == "830"
+    assert item(einhard)["issued"] == {"date-parts": [[830]]}
+    assert item(caesar)["issued"] == item(BibEntry(
+        "c", "book", (("date", "-0044"),), "x.bib"))["issued"] == {"date-parts": [[-45]]}
+    (tmp_path / "x.bib").write_text(render([einhard, caesar])[0], encoding="utf-8")
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", "x.bib"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    read = {i["id"]: i["issued"] for i in json.loads(done.stdout)}
+    assert read["einhard"] == item(einhard)["issued"]
+    done = run(["biber", "--tool", "--output-file=back.bib", "--output-fieldcase=lower",
+                "x.bib"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    back = (tmp_path / "back.bib").read_text(encoding="utf-8")
+    assert "date = {830}" in back and "date = {-44}" in back, back

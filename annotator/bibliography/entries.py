@@ -175,16 +175,35 @@ def authors(entry: BibEntry | dict[str, str]) -> list[str]:
 # year -44, era BCE. The minus is the year's only where no letter or digit comes before it
 # ('1891-1892' is 1891, and would never be read as a range ending in year -1892)
 _YEAR = re.compile(r"(?:(?<![\w])-)?\d{4}")
+# a year field as biber reads it (into DATE): one to four digits, a minus for a year BC
+_YEAR_FIELD = re.compile(r"-?\d{1,4}")
 
 
 def year_of(entry: BibEntry | dict[str, str]) -> str:
-    """The work's year, from ``year`` else ``date``, with its sign: a BC work dated ``-0044``
-    is ``-0044`` in its key and in the claim finder's comparisons, never AD ``0044``."""
-    for name in ("year", "date"):
-        m = _YEAR.search(entry.get(name, "") or "")
+    """The work's year as written, from ``year`` else ``date``, with its sign: a BC work
+    dated ``-0044`` is ``-0044`` in its key and in the claim finder's comparisons, never AD
+    ``0044``; a year field of fewer digits (``830``, ``-44``) is a year as biber reads it."""
+    year = (entry.get("year", "") or "").strip()
+    if _YEAR_FIELD.fullmatch(year):
+        return year
+    for value in (year, entry.get("date", "") or ""):
+        m = _YEAR.search(value)
         if m:
             return m.group()
     return ""
+
+
+def year_number(value: str) -> int | None:
+    """The year of a year field or a date (its first, for a range) as a number, counted as
+    BibLaTeX counts (ISO 8601's astronomical years: ``0000`` is 1 BC, ``-0044`` 45 BC)."""
+    year = year_of({"year": value})
+    return int(year) if year else None
+
+
+def historical_year(year: int) -> int:
+    """A BibLaTeX (astronomical) year as historians and CSL count it, with no year 0:
+    ``-44`` is 45 BC, ``-45``; ``0`` is 1 BC, ``-1``. pandoc reads a .bib's dates so."""
+    return year - 1 if year <= 0 else year
 
 
 def is_literal(name: str) -> bool:

@@ -119,15 +119,16 @@ def biblatex(entry: BibEntry) -> Prepared:
         f["library"] = ", ".join(f.pop(n) for n in ARCHIVE if n in f)
     if "date" in f and iso_date(f["date"]) is None:
         date = f.pop("date")
-        m = re.search(r"\d{4}", date)
-        if m and "year" not in f:
-            f["year"] = m.group()
+        year = bib_mod.year_of({"date": date})  # with its sign: -0044 is BC, never AD 44
+        if year and "year" not in f:
+            f["year"] = year
         elif iso_date(date, real=False) is None:
             f["date"] = date  # no date biber reads, and no year: kept for the reader
         if iso_date(date, real=False) is not None:  # a date's form, not a real one
             out.notes.append(f"date '{date}' is not a real date: "
                              + (f"year {f['year']} kept" if "year" in f else "left out"))
-    if "date" in f and f.get("year", "") == f["date"][:4].lstrip("-"):
+    if "date" in f and "year" in f and (
+            bib_mod.year_number(f["year"]) == bib_mod.year_number(f["date"])):
         f.pop("year")  # biber takes exactly one of date and year
     for (ty, old), new in MOVES.items():  # the same thing under biblatex's name for it
         if t == ty and old in f and f.setdefault(new, f[old]) == f[old]:
@@ -156,16 +157,19 @@ def classic(entry: BibEntry) -> Prepared:
     for new_name, old_name in CLASSIC_FIELDS.items():
         if new_name in f:
             f[old_name] = f.pop(new_name)
+    if "year" in f:
+        f["year"] = _classic_year(f["year"])
     if "date" in f:
         date = f.pop("date")
         start, sep, end = date.partition("/")
         if sep:  # a range: BibTeX's year takes years only, never a month
-            years = [p[:4].lstrip("-") for p in (start, end) if p]
+            years = [_classic_year(p) for p in (start, end) if p]
             f.setdefault("year", "--".join(dict.fromkeys(years)))
         else:
-            f.setdefault("year", date[:4].lstrip("-"))
-            if len(date) >= 7 and date[4] == "-":
-                f.setdefault("month", str(int(date[5:7])))
+            f.setdefault("year", _classic_year(date))
+            parts = iso_date(date)
+            if parts and len(parts[0]) > 1:
+                f.setdefault("month", str(parts[0][1]))
     if "urldate" in f:
         f["note"] = "; ".join(x for x in (f.get("note"), f"Accessed {f.pop('urldate')}") if x)
     if not ("author" in f or "editor" in f):  # what the styles sort and label by instead
@@ -176,6 +180,16 @@ def classic(entry: BibEntry) -> Prepared:
         if not any(a in f for a in alternatives):
             prep.notes.append(f"BibTeX's @{t} needs {' or '.join(alternatives)}")
     return prep
+
+
+def _classic_year(value: str) -> str:
+    """The year of an ISO date or a year field as classic BibTeX prints it, verbatim: a year
+    BC as historians write it, ``-45`` for BibLaTeX's ``-0044`` (45 BC: ISO 8601 counts 0000
+    as 1 BC), which pandoc reads as CSL's -45; a year that is no number stays as written."""
+    year = bib_mod.year_number(value)
+    if year is None or (year > 0 and iso_date(value) is None):
+        return value  # 'c. 1820', '830': BibTeX prints it as it is
+    return str(bib_mod.historical_year(year))
 
 
 def defined(entry_type: str, name: str) -> bool:

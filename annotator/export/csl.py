@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.entries import (DOI_PREFIX, forenames, is_literal, split_names,
-                                            surname)
+from annotator.bibliography.entries import (DOI_PREFIX, forenames, historical_year, is_literal,
+                                            split_names, surname, year_number)
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
@@ -145,9 +145,7 @@ def date_parts(value: str) -> dict[str, Any] | None:
     parts = iso_date("/".join(piece.strip() for piece in value.split("/")))
     if parts is None or [] in parts:
         return None
-    # a year BC: BibLaTeX counts as ISO 8601 does (0000 is 1 BC, -0044 is 45 BC), CSL as
-    # historians do (-1 is 1 BC), as pandoc reads a .bib into CSL
-    return {"date-parts": [[p[0] - 1, *p[1:]] if p[0] <= 0 else p for p in parts]}
+    return {"date-parts": [[historical_year(p[0]), *p[1:]] for p in parts]}
 
 
 def language(value: str) -> str:
@@ -161,16 +159,17 @@ def language(value: str) -> str:
 
 def issued(f: dict[str, str]) -> dict[str, Any] | None:
     """The item's date: ``date``, or ``year`` with ``month`` and ``day`` when they are
-    numbers; a year that is no number as a literal."""
+    numbers; a year that is no number as a literal. A year field is read as biber reads it
+    (``830``, ``-44``: 45 BC, as a date's year), with the one count of years BC."""
     if f.get("date"):
         found = date_parts(f["date"])
         if found is not None:
             return found
     year = f.get("year") or f.get("date") or ""
-    m = re.search(r"-?\d{4}", year)
-    if m is None:
+    number = year_number(year)
+    if number is None:
         return {"literal": plain(year)} if year else None
-    parts = [int(m.group())]
+    parts = [historical_year(number)]
     month = f.get("month", "")
     if month.isdigit() and 1 <= int(month) <= 12:
         parts.append(int(month))
