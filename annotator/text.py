@@ -169,8 +169,15 @@ _ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+# a negative number or an ISO date BC (or a range from one): data, no formula that runs
+_SIGNED = re.compile(r"-\d+(?:\.\d+)?|-\d{4}(?:-\d\d){0,2}(?:/-?\d{4}(?:-\d\d){0,2})?")
+
+
 def spreadsheet_safe(value: str) -> str:
     """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab, a CR) is
     a formula to Excel and LibreOffice ('=HYPERLINK(...)' in an agent's name runs), so it
-    gets a leading ' as OWASP's CSV-injection advice says."""
-    return "'" + value if value.startswith(_FORMULA) else value
+    gets a leading ' as OWASP's CSV-injection advice says; a minus then digits (a number, a
+    year BC such as -0044, an ISO date) calls nothing, and stays as it is, for scripts."""
+    if value.startswith(_FORMULA) and not _SIGNED.fullmatch(value):
+        return "'" + value
+    return value

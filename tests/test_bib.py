@@ -481,3 +481,28 @@ def test_bib_a_keyless_entry_stored_under_the_older_fold_keeps_its_key(ws, tmp_p
     again = ws.bib_add(path)
     assert (again.added, again.updated, again.unchanged) == ((), (), 1)
     assert [e.key for e in ws.bib()] == [old]
+
+
+def test_bib_list_csv_writes_a_year_bc_as_a_year_and_guards_a_formula(ws, tmp_path):
+    """``bib list -f csv`` wrote the year -0044 as '-0044: the spreadsheet-formula guard now
+    leaves a minus then digits (a number, a year BC, an ISO date) alone, as every CSV the
+    project writes shares it; text a spreadsheet would run still gets its '. A year of
+    fewer digits (830, as biber reads it) is listed too."""
+    import csv
+    import io
+
+    path = tmp_path / "bc.bib"
+    path.write_text("@book{c, author={Cicero}, title={De officiis}, date={-0044-03-15}}\n"
+                    "@book{d, author={-2+3}, title={Sum}, year={-44}}\n"
+                    "@book{e, author={Einhard}, title={Vita Karoli}, year={830}}\n",
+                    encoding="utf-8")
+    ws.bib_add(path)
+    done = CliRunner().invoke(app, ["-w", str(ws.root), "bib", "list", "-f", "csv"])
+    assert done.exit_code == 0, done.output
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(done.stdout, newline=""))}
+    assert (rows["c"]["year"], rows["d"]["year"], rows["e"]["year"]) == ("-0044", "-44", "830")
+    assert rows["d"]["author"] == "'-2+3"
+    from annotator.text import spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in ("-12.5", "-0044-03-15/-0043", "-1+2", "-A1")] == [
+        "-12.5", "-0044-03-15/-0043", "'-1+2", "'-A1"]
