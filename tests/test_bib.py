@@ -99,19 +99,27 @@ def test_bib_unreadable_file_is_refused_and_adds_nothing(ws, name, code, line):
     assert _rows(ws) == before
 
 
-def test_bib_control_characters_are_refused_at_the_door(ws, tmp_path):
+def test_bib_control_characters_leave_out_the_entry_holding_them(ws, tmp_path):
+    """A character no text holds refused the whole file, though 'bib add' says every entry
+    that can be read comes in: only the entry holding it is left out now (as Zotero and
+    JabRef import what they can); --strict still refuses, adding nothing. A keyless entry is
+    'the entry at line 5' (it was "entry 'at line 5'", or the name of its first field)."""
     bad = tmp_path / "ctl.bib"
     bad.write_text("@book{a, title = {One}, year = 2000}\n@book{b, title = {T\x01wo},\n"
-                   "note = {x\x1by}}\n", encoding="utf-8")
+                   "note = {x\x1by}}\n@book{\n title = {K\x07}, year = 1}\n", encoding="utf-8")
     with pytest.raises(SourceError) as info:
-        ws.bib_add(bad)
-    assert info.value.code == "S311"
-    assert [line.split(": ")[0] for line in info.value.details] == [
-        f"{bad}:2:20", f"{bad}:3:10"]
-    assert [line.split(": ", 1)[1].split(";")[0] for line in info.value.details] == [
+        ws.bib_add(bad, strict=True)
+    assert info.value.code == "S311" and ws.bib() == []
+    added = ws.bib_add(bad)
+    assert [e.key for e in added.added] == ["a"]
+    problems = [str(p) for p in added.problems]
+    assert [line.split(": ")[0] for line in problems] == [
+        f"{bad}:2:20", f"{bad}:3:10", f"{bad}:5:12"]
+    assert [line.split(": ", 1)[1].split(";")[0] for line in problems] == [
         "entry 'b': control character U+0001 in the text",
-        "entry 'b': control character U+001B in the text"]
-    assert ws.bib() == []
+        "entry 'b': control character U+001B in the text",
+        "the entry at line 4: control character U+0007 in the text"]
+    assert {p.code for p in added.problems} == {"S311"}
 
 
 def test_bib_strict_refuses_on_any_problem_and_lists_every_one(ws):

@@ -83,7 +83,7 @@ def problem_error(problem: Problem, count: int = 1, *, hint: str = "") -> Source
     """A problem as the ``SourceError`` the CLI prints (``count``: how many there are)."""
     more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
     return SourceError(
-        (f"entry '{problem.key}': " if problem.key else "") + problem.what + more,
+        problem.entry + problem.what + more,
         hint=hint or problem.hint, code=problem.code,
         location=Location(problem.path, problem.line, problem.col))
 

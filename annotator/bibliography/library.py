@@ -10,9 +10,10 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
 * a crossref to no entry: the field is kept, nothing is inherited.
 
 An entry bibtexparser cannot read, or with no type, or with a key BibTeX cannot cite, is left
-out (``skipped``); every other entry of the file still comes in. A file that is not text
-(not UTF-8 and no declared encoding, control characters) or of which nothing can be read is
-``refused``. The caller decides what refuses (``--strict``: anything).
+out (``skipped``), as is one holding a character no text holds (a control character); every
+other entry of the file still comes in. A file that is not text (not UTF-8 and no declared
+encoding) or of which nothing can be read is ``refused``. The caller decides what refuses
+(``--strict``: anything).
 
 Values are stored as biber reads them (``annotator.bibliography.latex``): macros and ``#``
 resolved, month macros as numbers, exactly decodable LaTeX as Unicode, the rest as written.
@@ -74,10 +75,17 @@ class Problem:
     severity: str = WARNING
     col: int | None = None
 
+    @property
+    def entry(self) -> str:
+        """The entry as a message names it: ``entry 'key': ``, ``the entry at line 11: ``
+        for one without a key (a key holds no space), or nothing."""
+        if self.key.startswith("at line "):
+            return f"the entry {self.key}: "
+        return f"entry '{self.key}': " if self.key else ""
+
     def __str__(self) -> str:
         where = ":".join(str(x) for x in (self.path, self.line, self.col) if x)
-        entry = f"entry '{self.key}': " if self.key else ""
-        return f"{where}: {entry}{self.what}; {self.hint} [{self.code}]"
+        return f"{where}: {self.entry}{self.what}; {self.hint} [{self.code}]"
 
 
 @dataclass(slots=True)
@@ -117,10 +125,13 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
     raw: list[tuple[Read, list[Field]]] = []
     seen: dict[str, tuple[str, int]] = {}
     for name, text in texts:
-        if _controls(name, text, problems):
-            continue
+        holding = _controls(name, text, problems)
         found = strings = 0
         for block in split(text):
+            if block.line in holding:
+                found += block.kind != "string"
+                strings += block.kind == "string"
+                continue  # a character no text holds: said above, left out
             if block.kind == "string":
                 strings += 1
                 value = _resolve(block.fields[0].parts, macros, name, block.line, "", problems)
@@ -179,28 +190,36 @@ def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
     return None
 
 
-def _controls(name: str, text: str, problems: list[Problem]) -> bool:
+def _controls(name: str, text: str, problems: list[Problem]) -> set[int]:
     """Report every character no text holds (control characters, DEL and the C1 controls
-    beyond what XML refuses, noncharacters), each with the entry holding it: the file is
-    refused, so no entry of it is read to name it otherwise."""
+    beyond what XML refuses, noncharacters), each with the entry holding it, and give the
+    lines of the blocks holding one (their '@'): those are left out, the others come in, as
+    Zotero and JabRef import what they can. One outside every block is between entries,
+    where biber reads nothing: said, and nothing is left out for it."""
     bad = list(_CONTROL.finditer(text))
-    if not bad:
-        return False
     openings = list(_OPENING.finditer(text))
     starts = [m.start() for m in openings]
+    holding: set[int] = set()
     for m in bad:
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         i = bisect.bisect_right(starts, m.start()) - 1
-        problems.append(Problem(name, line, _label(text, openings[i]) if i >= 0 else "",
-                                f"{not_xml_named(m.group())} in the text",
-                                "remove it (a .bib file is text); nothing of the file was read",
-                                "S311", REFUSED, col))
-    return True
+        what = f"{not_xml_named(m.group())} in the text"
+        if i < 0:
+            problems.append(Problem(name, line, "", what + " before the first entry",
+                                    "remove it (a .bib file is text); nothing is read there",
+                                    "S311", WARNING, col))
+            continue
+        holding.add(text.count("\n", 0, starts[i]) + 1)
+        problems.append(Problem(name, line, _label(text, openings[i]), what,
+                                "left out: remove it (a .bib file is text) and add the file "
+                                "again", "S311", SKIPPED, col))
+    return holding
 
 
-# where an entry (or @string, @comment, @preamble) opens, and its key
-_OPENING = re.compile(r"@\s*(\w+)\s*[{(]\s*([^\s,{}()=]*)")
+# where an entry (or @string, @comment, @preamble) opens, and its key (none when what follows
+# the brace is a field: '@book{\n title = ...' has no key 'title')
+_OPENING = re.compile(r"@\s*(\w+)\s*[{(]\s*(?:([^\s,{}()=]+)(?=\s*[,})]))?")
 
 
 def _label(text: str, opening: re.Match[str]) -> str:

@@ -31,8 +31,9 @@ def bib_add_cli(
     strict: Annotated[bool, typer.Option("--strict", help="Refuse on any problem, even one "
                                          "biber tolerates; nothing is added.")] = False,
 ) -> None:
-    """Add the works of .bib files as biber reads them: every entry that can be read comes in,
-    every problem is listed by kind (file:line: entry 'key': what; what to do)."""
+    """Add the works of .bib files as biber reads them: every entry that can be read comes in
+    (one that cannot, or holds a control character, is left out), every problem is listed by
+    kind (file:line: entry 'key': what; what to do); a file that is not text adds nothing."""
     with user_errors():
         ws = workspace()
         result = ws.bib_add(*files, replace=replace, strict=strict)
