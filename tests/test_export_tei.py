@@ -703,7 +703,13 @@ LETTER = ("misc", (("title", "Letter to Engels"), ("date", "1891-12-24"), ("year
     # @when, which counts years BC one apart from BibLaTeX (XML Schema 1.0 has no year 0)
     (("misc", (("title", "Ides"), ("date", "-0044-03-15"), ("year", "-0044"))),
      ["Ides"], [("date", None)], False),
-    (("misc", (("title", "Zero"), ("date", "0000-06"))), ["Zero"], [("date", None)], True)])
+    (("misc", (("title", "Zero"), ("date", "0000-06"))), ["Zero"], [("date", None)], True),
+    # a year field as biber reads it (-44, 830) is the date's year: one element, the note
+    # keeps the digits as written
+    (("misc", (("title", "Ides"), ("date", "-0044-03-15"), ("year", "-44"))),
+     ["Ides"], [("date", None)], True),
+    (("misc", (("title", "Vita"), ("date", "0830"), ("year", "830"))),
+     ["Vita"], [("date", "0830")], True)])
 def test_export_tei_bibl_shows_plain_text_and_reads_back_exactly(tei_schema, work, texts,
                                                                   dates, bibtex):
     """What people read has no BibTeX markup; the exact values come back from the note."""

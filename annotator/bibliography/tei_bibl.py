@@ -14,7 +14,7 @@ title                  ``<title level="m|a|j|s">`` (by entry type), journaltitle
                        ``<title type="sub">``
 publisher, location    ``<publisher>``, ``<pubPlace>``
 date, year, urldate    ``<date type="date|year|urldate" when="...">``; a ``year`` that is
-                       its ``date``'s year says nothing more (biber keeps one of them): no
+                       its ``date``'s year (as a number: ``-44``, ``-0044``) says nothing more: no
                        element of its own, read back from the date
 volume, number, pages  ``<biblScope unit="volume|issue|page">``
 doi, isbn, issn        ``<idno type="DOI|ISBN|ISSN">``
@@ -44,7 +44,7 @@ from pathlib import Path
 from lxml import etree
 
 from annotator.bibliography.blocks import split
-from annotator.bibliography.entries import split_names
+from annotator.bibliography.entries import split_names, year_number
 from annotator.bibliography.latex import plain
 from annotator.bibliography.library import VERBATIM
 from annotator.calendar import iso_date
@@ -106,8 +106,8 @@ def _field_elements(type_: str, fields: tuple[tuple[str, str], ...]) -> list[_Fi
             out.append(el("publisher", text))
         elif field == "location":
             out.append(el("pubPlace", text))
-        elif field == "year" and value == _year_of(given.get("date", "")):
-            continue  # the date's own year: its <date> says it
+        elif field == "year" and _same_year(value, given.get("date", "")):
+            continue  # the date's own year: its <date> says it (-44 is -0044's: a number)
         elif field in _DATES:
             parts = iso_date(value)  # a real single date: TEI's @when takes no range
             # nor a year BC: BibLaTeX counts years as ISO 8601 does (0000 is 1 BC), TEI's schema
@@ -146,6 +146,14 @@ def _year_of(date: str) -> str | None:
         return None
     sign = "-" if first.startswith("-") else ""
     return sign + first[len(sign):].split("-")[0]
+
+
+def _same_year(year: str, date: str) -> bool:
+    """Whether a year field is its date's year, compared as numbers by the bibliography's
+    one rule (``year_number``): the field ``-44`` or ``830`` is the date ``-0044``'s or
+    ``0830``'s year, though the digits differ."""
+    own = _year_of(date)
+    return own is not None and year_number(year) == year_number(own) is not None
 
 
 def bibl_key(el: etree._Element) -> str | None:
