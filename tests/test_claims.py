@@ -852,3 +852,33 @@ def test_claims_a_citation_year_never_matches_a_bc_work_of_that_number():
     assert [(e.key, rule) for e, _locus, rule in
             suggest_works("Seneca", [bc, ad], [("Cicero", "0044", "")])] == \
         [("cicero0044", "rule:citation")]
+
+
+def test_claims_a_short_year_is_a_citation_of_a_known_work_only():
+    """'(Einhard 830)' cites a work of 830 the bibliography holds; '(Chapter 3)',
+    '(Book 3, ch. 2)' and a short year no work has stay numbers."""
+    from annotator.nlp.claim_finder import cited_as
+
+    vita = BibEntry(key="einhard830vita", type="book",
+                    fields=(("author", "Einhard"), ("date", "0830")), origin="x", line=1)
+    text = ("Charles rode out (Einhard 830, ch. 22). See above (Chapter 3; Book 3, ch. 2). "
+            "Einhard (830) and Einhard (831) say so.")
+    known = cited_as([vita])
+    assert [(n, y, loc) for _, _, n, y, loc in citations(text, known)] == [
+        ("Einhard", "830", "ch. 22"), ("Einhard", "830", "")]
+    assert citations(text) == []
+    assert [(e.key, loc, rule) for e, loc, rule in
+            suggest_works("", [vita], [("Einhard", "830", "ch. 22")])] == \
+        [("einhard830vita", "ch. 22", "rule:citation")]
+
+
+def test_claims_citation_of_a_three_digit_year_suggests_the_work(ws, nlp, tmp_path):
+    bib = tmp_path / "e.bib"
+    bib.write_text("@book{einhard,\n  author = {Einhard},\n  title = {Vita Karoli Magni},\n"
+                   "  year = {830},\n}\n", encoding="utf-8")
+    ws.bib_add(bib)
+    row = _review_claim(ws, nlp, tmp_path,
+                        "The emperor refused to learn to write (Einhard 830, ch. 25).")
+    assert (row.kind, row.agent) == ("attributed", "Einhard")
+    assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
+        [("einhard", "ch. 25", "rule:citation")]

@@ -371,6 +371,7 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         nlp = load_parsing_pipeline(model or ctx.settings.model)
     provenance = "rule:claims@" + provenance_of(nlp).removeprefix("model:")
     works = bibliography.entries(ctx.store, None)
+    known = claims_mod.cited_as(works)
     total = sum(src.words for src in sources)
 
     def pieces() -> Iterator[tuple[str, tuple[Source, int, bool, int]]]:
@@ -388,7 +389,7 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     # every parse of an edition at once (2.7 GiB)
     for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
                                                     batch_size=CLAIM_BATCH):
-        found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc))
+        found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc, known))
         if last:
             with ctx.store.transaction() as conn:
                 for p in found:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from annotator.records import BibEntry, ClaimProposal, Link
@@ -97,31 +97,52 @@ CONFIDENCE = {"according to": 0.9, "citation": 0.9, "verb": 0.85, "passive agent
 
 
 # -- names ---------------------------------------------------------------------------------
+def _names_of(entry: BibEntry) -> list[tuple[str, str]]:
+    """(folded last word of the surname, folded first initial) of each author and editor."""
+    from annotator.bibliography.entries import ascii_fold, forenames, split_names, surname
+
+    pairs = []
+    for field in ("author", "editor"):
+        for name in split_names(entry.get(field)):
+            # a name with no Latin letters folds to nothing: it matches no other name
+            fam = surname(name)
+            fam = ascii_fold(fam.split()[-1]) if fam else ""
+            if fam:
+                pairs.append((fam, ascii_fold(forenames(name))[:1]))
+    return pairs
+
+
+def _year(entry: BibEntry) -> int | None:
+    """The work's year as a number (the bibliography's one rule: ``830``, ``0830`` are 830)."""
+    from annotator.bibliography.entries import year_number, year_of
+
+    return year_number(year_of(entry))
+
+
+def cited_as(works: Iterable[BibEntry]) -> frozenset[tuple[str, int]]:
+    """(folded surname, year) by which a citation names each work: what makes a year of
+    fewer than four digits ("Einhard 830") a citation rather than a number."""
+    return frozenset((fam, year) for entry in works if (year := _year(entry)) is not None
+                     for fam, _ in _names_of(entry))
+
+
 def suggest_works(agent: str, works: Iterable[BibEntry],
                   cited: Iterable[tuple[str, str, str]] = ()) -> list[tuple[BibEntry, str, str]]:
     """Works a claim may rest on, each with a locus and the rule that found it: those its in-text citations name (same
-    surname and year: "(Nekrich 1997, p. 214)"), and those whose author (or editor) is the
+    surname and year: "(Nekrich 1997, p. 214)", years compared as numbers: "(Einhard 830)"
+    names a work dated ``0830``), and those whose author (or editor) is the
     agent: same surname, and same first initial when both give a forename ("Alexander
     Nekrich" ~ "Nekrich, Aleksandr M.")."""
-    from annotator.bibliography.entries import ascii_fold, forenames, split_names, surname, year_of
+    from annotator.bibliography.entries import ascii_fold
 
     works = list(works)
     out: list[tuple[BibEntry, str, str]] = []
-
-    def names_of(entry: BibEntry) -> list[tuple[str, str]]:
-        pairs = []
-        for field in ("author", "editor"):
-            for name in split_names(entry.get(field)):
-                # a name with no Latin letters folds to nothing: it matches no other name
-                fam = surname(name)
-                fam = ascii_fold(fam.split()[-1]) if fam else ""
-                if fam:
-                    pairs.append((fam, ascii_fold(forenames(name))[:1]))
-        return pairs
+    names_of = _names_of
 
     for name, year, locus in cited:
+        number = int(year.rstrip("abcdefghijklmnopqrstuvwxyz"))
         for entry in works:
-            if year_of(entry) == year[:4] and ascii_fold(name) in {f for f, _ in names_of(entry)}:
+            if _year(entry) == number and ascii_fold(name) in {f for f, _ in names_of(entry)}:
                 if all(e.key != entry.key for e, *_ in out):
                     out.append((entry, locus, "rule:citation"))
     words = [w for w in re.sub(r"['’]s\b", "", agent).split() if w[:1].isupper()]
@@ -378,25 +399,37 @@ _CAP = "[A-Z" + "".join(c for c in map(chr, [*range(0xC0, 0x530), *range(0x1E00,
 _NAME = (rf"{_CAP}[\w'’\-]+(?:\s+(?:and|&)\s+{_CAP}[\w'’\-]+|\s+et\s+al\.?|"
          rf"(?:,\s*{_CAP}[\w'’\-]+)+(?:,?\s+(?:and|&)\s+{_CAP}[\w'’\-]+))?")
 _LOCUS = r"(?:pp?\.|ch\.|chap\.|§|col\.|fol\.|f\.)\s*[\w]+(?:\s*[-–]\s*\w+)?"
-_CITE_PART = re.compile(rf"^(?:see\s+|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+(?P<year>\d{{4}}[a-z]?)"
+_CITE_PART = re.compile(rf"^(?:see\s+|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+(?P<year>\d{{1,4}}[a-z]?)"
                         rf"(?:,\s*(?P<locus>{_LOCUS}))?$")
 _PAREN = re.compile(r"\(([^()]{4,200})\)")
-_NARRATIVE = re.compile(rf"(?P<name>{_NAME})\s+\((?P<year>\d{{4}}[a-z]?)(?:,\s*(?P<locus>{_LOCUS}))?\)")
+_NARRATIVE = re.compile(rf"(?P<name>{_NAME})\s+\((?P<year>\d{{1,4}}[a-z]?)(?:,\s*(?P<locus>{_LOCUS}))?\)")
 
 
-def citations(text: str) -> list[tuple[int, int, str, str, str]]:
-    """In-text citations in ``text``: (start, end, first surname, year, locus)."""
+def citations(text: str,
+              known: Collection[tuple[str, int]] = ()) -> list[tuple[int, int, str, str, str]]:
+    """In-text citations in ``text``: (start, end, first surname, year, locus).
+
+    A year of four digits makes one; a shorter year ("Einhard 830") only where ``known``
+    (``cited_as``: the bibliography's surnames and years) holds that surname and year:
+    "(Chapter 3)", "(Book 3, ch. 2)", "Henry (8)" are numbers, not citations.
+    """
+    from annotator.bibliography.entries import ascii_fold
+
+    def ok(name: str, year: str) -> bool:
+        digits = year.rstrip("abcdefghijklmnopqrstuvwxyz")
+        return len(digits) == 4 or (ascii_fold(name), int(digits)) in known
+
     out = []
     for m in _PAREN.finditer(text):
         for part in m.group(1).split(";"):
             c = _CITE_PART.match(part.strip())
-            if c:
-                out.append((m.start(), m.end(), c.group("name").split()[0].rstrip(","),
-                            c.group("year"), c.group("locus") or ""))
+            name = c.group("name").split()[0].rstrip(",") if c else ""
+            if c and ok(name, c.group("year")):
+                out.append((m.start(), m.end(), name, c.group("year"), c.group("locus") or ""))
     for m in _NARRATIVE.finditer(text):
-        if not any(a <= m.start("year") < b for a, b, *_ in out):
-            out.append((m.start(), m.end(), m.group("name").split()[0].rstrip(","),
-                        m.group("year"), m.group("locus") or ""))
+        name = m.group("name").split()[0].rstrip(",")
+        if ok(name, m.group("year")) and not any(a <= m.start("year") < b for a, b, *_ in out):
+            out.append((m.start(), m.end(), name, m.group("year"), m.group("locus") or ""))
     return sorted(out, key=lambda c: c[0])
 
 
@@ -503,10 +536,11 @@ def _passive_report(verb: Token) -> Token | Literal[False] | None:
     return False
 
 
-def find_claims(doc: Doc) -> list[ClaimProposal]:
-    """Claim proposals for one parsed text (offsets into ``doc.text``), in text order."""
+def find_claims(doc: Doc, known: Collection[tuple[str, int]] = ()) -> list[ClaimProposal]:
+    """Claim proposals for one parsed text (offsets into ``doc.text``), in text order;
+    ``known``: the bibliography's ``cited_as``, which makes a short year a citation."""
     quotes = quotations(_text(doc))
-    cites = citations(_text(doc))
+    cites = citations(_text(doc), known)
     out: list[ClaimProposal] = []
     for s, e in claim_units(doc):
         span = doc[s:e]
