@@ -911,7 +911,7 @@ def test_export_tei_register_follows_the_sources(ws, tmp_path, tei_schema):
     written. Friendly Networks points into a register elsewhere (@key): new names are keyed
     the same way to entries of register.xml beside the exports, which also gets an id given
     to a name of the file."""
-    from annotator.export.tei import default_register
+    from annotator.export.pointing import default_register
 
     ehri = "editions/ehri/EHRI-ET-YV9392546_EN.xml"
     fn = "editions/friendly-networks/A00187143.xml"

@@ -57,7 +57,6 @@ from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Style, file_pointers,
                                        forms, inferred_register, style_of,
                                        written_register_ids)
-from annotator.export.pointing import default_register as default_register
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
