@@ -119,3 +119,46 @@ def test_register_sample_file_ids_are_well_formed(ws):
     assert result.added == len(entries) > 20
     for e in entries:
         assert e.id.startswith(f"{e.type}-")
+
+
+LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>A letter</title></titleStmt>
+    <publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+    <sourceDesc><p>Invented.</p></sourceDesc></fileDesc></teiHeader>
+  <text><body><p>Yesterday <persName ref="#hitler">Hitler</persName> spoke and
+    <persName ref="#molotov">Molotov</persName> answered.</p></body></text>
+</TEI>
+"""
+PERSONS = """<?xml version="1.0" encoding="UTF-8"?>
+<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="hitler"><persName>Adolf Hitler</persName></person>
+  <person xml:id="molotov"><persName>Vyacheslav Molotov</persName></person>
+</listPerson>
+"""
+
+
+def test_register_imported_after_the_letters_gives_its_preferred_names(ws, tmp_path):
+    """The letters' ``@ref="#hitler"`` made "Hitler"; the register's entry, imported after,
+    names it "Adolf Hitler", the letters' spelling stays a variant; the editor's own choice
+    (``prefer``) is kept; undo gives the old names back."""
+    (tmp_path / "letter.xml").write_text(LETTER, encoding="utf-8")
+    ws.add(tmp_path / "letter.xml")
+    assert ws.entity("hitler").preferred == "Hitler"
+    ws.set_preferred("molotov", "V. M. Molotov")
+    path = tmp_path / "persons.xml"
+    path.write_text(PERSONS, encoding="utf-8")
+    ws.import_register(path)
+    hitler = ws.entity("hitler")
+    assert (hitler.status, hitler.preferred) == ("confirmed", "Adolf Hitler")
+    assert "Hitler" in hitler.variants
+    molotov = ws.entity("molotov")
+    assert molotov.preferred == "V. M. Molotov"  # the editor's choice, not the register's
+    assert "Vyacheslav Molotov" in molotov.variants
+    ws.import_register(path)  # again: nothing moves, nothing logged
+    assert (ws.entity("hitler").preferred, ws.entity("molotov").preferred) == (
+        "Adolf Hitler", "V. M. Molotov")
+    assert [d.act for d in ws.history(limit=2)] == ["import", "prefer"]
+    ws.undo()
+    assert ws.entity("hitler").preferred == "Hitler"
+    assert ws.entity("molotov").preferred == "V. M. Molotov"

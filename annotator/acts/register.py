@@ -24,7 +24,7 @@ from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, set_authority
 from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
-from annotator.store import Act, entities, now, pointers
+from annotator.store import Act, decisions, entities, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 from annotator.text import fold
 
@@ -153,7 +153,9 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
                    merge_candidates: bool = True) -> tuple[int, int, int]:
     """Within an act: make entries confirmed register entities, keeping their ids.
 
-    An entry already in the store gets the names and ids it lacks. With ``merge_candidates``,
+    An entry already in the store gets the names and ids it lacks, and the entry's first name
+    as its preferred one (made from a letter's ``@ref`` before the register came, it was named
+    by that letter's spelling, which stays a variant) unless an editor chose it. With ``merge_candidates``,
     proposed entities of the same type sharing a name with an entry are merged into it, so
     their mentions count as mentions of the register entry.
     Returns (added, updated, merged).
@@ -171,6 +173,9 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             if row["type"] != e.type:
                 review.relabel_entity(rec, e.id, e.type)
             values = {"status": "confirmed"}
+            if row["preferred"] != e.names[0] and not decisions.preferred_by_editor(conn, e.id):
+                values["preferred"] = e.names[0]  # the register's name, not a letter's "Hitler"
+                add_variant(rec, e.id, row["preferred"])  # which stays a spelling of it
             if e.note and not row["note"]:
                 values["note"] = e.note
             before = len(rec.changes)

@@ -63,6 +63,21 @@ def not_undone(conn: sqlite3.Connection,
         yield row
 
 
+def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:
+    """Whether an editor chose the entity's preferred name (a ``prefer``, alone or in a
+    decisions file, not undone): an import must never overwrite that choice."""
+    row = conn.execute(
+        "SELECT 1 FROM decisions AS d WHERE d.undone_by IS NULL AND ("
+        "(d.act = 'prefer' AND d.target = 'entity:' || ?1) OR (d.act = 'apply' AND EXISTS ("
+        "SELECT 1 FROM json_each(d.changes) AS c "
+        "WHERE json_extract(c.value, '$.table') = 'entities' "
+        "AND json_extract(c.value, '$.key.id') = ?1 "
+        "AND json_extract(c.value, '$.after.preferred') "
+        "IS NOT json_extract(c.value, '$.before.preferred')))) LIMIT 1",
+        (entity_id,)).fetchone()
+    return row is not None
+
+
 def in_force(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
     """Those of ``ids`` that are logged and not undone, in their given order: a page keeps its
     own decisions less those undone elsewhere, in one query however many it made."""
