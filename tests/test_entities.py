@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -109,6 +111,28 @@ def test_entities_short_name_joins_its_texts_full_name_before_another_files():
     # a text with the short name alone still meets the other file's entity
     assert [c.entity_id for c in group_mentions(_names(("person", "Hitler")), known[:1])] == \
         ["hitler"]
+
+
+def test_entities_a_name_two_entities_have_joins_neither():
+    """Two proposed entities both called "Hitler" (one text's "Hitler", another's "Adolf
+    Hitler" with its "Hitler"): a third text's "Hitler" is not given to the first one found;
+    it is a new candidate naming both, for the editor. One entity with the name still joins."""
+    known = [KnownEntity("person-hitler", "person", "proposed", ("hitler",)),
+             KnownEntity("person-adolf-hitler", "person", "proposed",
+                         ("adolf hitler", "hitler"))]
+    (c,) = group_mentions(_names(("person", "Hitler")), known)
+    assert (c.entity_id, c.ambiguous) == (None, ("person-adolf-hitler", "person-hitler"))
+    (c,) = group_mentions(_names(("person", "Hitler")), known[1:])
+    assert (c.entity_id, c.ambiguous) == ("person-adolf-hitler", ())
+    # the register before proposals: one confirmed entry with the name is the match
+    known.append(KnownEntity("hitler_a", "person", "confirmed", ("hitler",)))
+    (c,) = group_mentions(_names(("person", "Hitler")), known)
+    assert (c.entity_id, c.linked, c.ambiguous) == ("hitler_a", True, ())
+    # two confirmed persons by family name: neither, and both named
+    known = [KnownEntity("k1", "person", "confirmed", ("john kennedy",)),
+             KnownEntity("k2", "person", "confirmed", ("robert kennedy",))]
+    (c,) = group_mentions(_names(("person", "Kennedy")), known)
+    assert (c.entity_id, c.ambiguous) == (None, ("k1", "k2"))
 
 
 def test_entities_the_texts_own_identification_comes_first():
@@ -265,3 +289,31 @@ def test_entities_merge_suggestions_markup_pointers():
     other = replace(_named("vilna2", "place", "Vilna"), pointers=("https://www.geonames.org/1",))
     assert judge(vilna, wilno) == (0.9, "both written \u201cVilna\u201d")
     assert judge(vilna, other) is None
+
+
+def test_entities_ambiguous_name_is_flagged_in_the_store(ws, tmp_path):
+    """Stored as ``propose`` stores them: the third text's "Hitler" joins neither proposed
+    "Hitler"; its mention is flagged ``ambiguous`` and the queue offers both as merges."""
+    from annotator.acts.propose import known_entities, write_proposals
+    from annotator.records import Proposal
+
+    texts = {"a": "Hitler spoke.", "b": "Adolf Hitler spoke. Then Hitler left.",
+             "c": "Hitler came back."}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    ws.add_many([tmp_path / f"{name}.txt" for name in texts])
+    for name in texts:
+        src = ws.source(name)
+        text = ws.reading_text(name)
+        props = [Proposal(m.start(), m.end(), "person", m.group(), "model:test")
+                 for m in re.finditer(r"(?:Adolf )?Hitler", text)]
+        with ws.store.transaction() as tx:
+            write_proposals(tx, src.id, src.sha256, props, known_entities(tx)[0], replace=True)
+    (a,), (c,) = ws.mentions("a"), ws.mentions("c")
+    b = {m.surface: m for m in ws.mentions("b")}
+    assert b["Hitler"].entity_id == b["Adolf Hitler"].entity_id != a.entity_id
+    assert c.entity_id not in (a.entity_id, b["Hitler"].entity_id)
+    assert "ambiguous" in c.flags.split(",")
+    assert "ambiguous" not in a.flags.split(",") + b["Hitler"].flags.split(",")
+    shown = ws.candidate(c.entity_id)
+    assert {a.entity_id, b["Hitler"].entity_id} <= {s.other.id for s in shown.similar}

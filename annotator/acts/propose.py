@@ -407,7 +407,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     proposal made again keeps its row (and id), the others go. Without it only new spans are
     added. Names are grouped with the store's entities: a name of a confirmed entity is linked
     to it, one of a proposed entity joins it, the rest become new proposed entities; the
-    names the source itself identifies (``own_names``) come first (``group_mentions``).
+    names the source itself identifies (``own_names``) come first (``group_mentions``). A name
+    several known entities fit joins none of them: its mentions are flagged ``ambiguous``.
     """
     stale_rows = rows_of.undecided(conn, source_id) if replace else []
     old: dict[tuple[int, int, str], sqlite3.Row] = {
@@ -421,6 +422,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     entity_of: dict[int, str] = {}
     linked: set[int] = set()
     unlinked: set[int] = set()
+    ambiguous: set[int] = set()  # names several known entities fit: flagged, none picked
     taken: set[str] | None = None  # every entity id, read when a new one is made
     stamp = now()
     for cand in group_mentions(names, known, own):
@@ -440,6 +442,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                 linked.add(i)
             elif cand.entity_id is None:
                 unlinked.add(i)  # a register hit whose text names someone else
+            if cand.ambiguous:
+                ambiguous.add(i)
     kept: set[int] = set()
     new: list[rows_of.MentionValues] = []
     for i, p in enumerate(proposals):
@@ -448,6 +452,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             flags = ",".join(f for f in (flags, "linked") if f)
         elif i in unlinked:
             flags = ",".join(f for f in flags.split(",") if f and f != "linked")
+        if i in ambiguous and "ambiguous" not in flags.split(","):
+            flags = ",".join(f for f in (flags, "ambiguous") if f)
         entity = entity_of.get(i)
         date_value = json.dumps(dict(p.date_value)) if p.date_value else None
         row = old.get((p.start, p.end, p.type))

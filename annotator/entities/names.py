@@ -139,6 +139,8 @@ class Candidate:
     members: tuple[int, ...]  # NameMention.index values
     entity_id: str | None = None
     linked: bool = False  # entity_id is a confirmed register entry
+    # known entities its name fits equally well (two proposed "Hitler"s): none is picked
+    ambiguous: tuple[str, ...] = ()
 
 
 # A union-find node: a batch key ("k", (type, key)) or a known entity ("e", entity id).
@@ -175,7 +177,9 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     3. Else a group links to a known entity by its fullest names only (those no other name of
        the group ends with): a variant of one (confirmed before proposed) or the family name of
        exactly one. Across files a name is a surface match, a guess: another file's "Hitler"
-       never pulls this text's "Hitler" away from its "Adolf Hitler".
+       never pulls this text's "Hitler" away from its "Adolf Hitler". A name that fits several
+       equally (two proposed entities both called "Hitler") joins none: the candidate is new,
+       with ``ambiguous`` naming them, for the editor to merge into the one meant.
     """
     uf = _Union()
     by_key: dict[tuple[str, str], list[NameMention]] = defaultdict(list)
@@ -227,12 +231,15 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     for root, tks in groups.items():
         eid = entity_of.get(root)
         own_root = root[0] == "k" and root[1] in own_ids  # a name the text gives several
+        ambiguous: tuple[str, ...] = ()
         if eid is None and not own_root and not any(tk in own_ids for tk in tks):
             found = {match.id for tk in _heads(tks)
-                     if (match := _known_match(known_by_key.get(tk, []),
-                                               known_by_tail.get(tk, []))) is not None}
+                     for match in _known_matches(known_by_key.get(tk, []),
+                                                 known_by_tail.get(tk, []))}
             if len(found) == 1:
                 eid = next(iter(found))
+            elif found:
+                ambiguous = tuple(sorted(found))
         members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)
         variants: dict[str, tuple[str, str]] = {}
         for m in members:
@@ -241,7 +248,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         out.append(Candidate(
             type=tks[0][0], preferred=preferred_name(m.surface.strip() for m in members),
             variants=tuple(variants.values()), members=tuple(m.index for m in members),
-            entity_id=eid, linked=status == "confirmed"))
+            entity_id=eid, linked=status == "confirmed", ambiguous=ambiguous))
     out.sort(key=lambda c: c.members[0])
     return out
 
@@ -252,19 +259,18 @@ def _heads(tks: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return [tk for tk in tks if tk not in shorter]
 
 
-def _known_match(exact: list[KnownEntity], tails: list[KnownEntity]) -> KnownEntity | None:
-    """The known entity a key names: the register before proposals, a variant before a
-    family name, and a family name only when one entity has it."""
+def _known_matches(exact: list[KnownEntity], tails: list[KnownEntity]) -> list[KnownEntity]:
+    """The known entities a key names: the register before proposals, a variant before a
+    family name. One is a match; several (two proposed "Hitler"s, two confirmed Kennedys) are
+    left to the editor, never the first of them picked."""
     for status in ("confirmed", "proposed"):
         same = [e for e in exact if e.status == status]
         if same:
-            return same[0]
+            return list({e.id: e for e in same}.values())
         by_tail = [e for e in tails if e.status == status]
-        if len(by_tail) == 1:
-            return by_tail[0]
         if by_tail:
-            return None
-    return None
+            return by_tail
+    return []
 
 
 def person_name_keys(mentions: Iterable[NameMention],
