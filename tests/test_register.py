@@ -162,3 +162,21 @@ def test_register_imported_after_the_letters_gives_its_preferred_names(ws, tmp_p
     ws.undo()
     assert ws.entity("hitler").preferred == "Hitler"
     assert ws.entity("molotov").preferred == "V. M. Molotov"
+
+
+def test_register_import_keeps_a_name_a_decisions_file_preferred(ws, tmp_path):
+    """``[[prefer]]`` in a decisions file is the editor's choice too; undone, it is not."""
+    (tmp_path / "letter.xml").write_text(LETTER, encoding="utf-8")
+    ws.add(tmp_path / "letter.xml")
+    (tmp_path / "d.toml").write_text('[[prefer]]\nentity = "hitler"\npreferred = "A. Hitler"\n',
+                                     encoding="utf-8")
+    ws.apply_decisions(tmp_path / "d.toml")
+    path = tmp_path / "persons.xml"
+    path.write_text(PERSONS, encoding="utf-8")
+    ws.import_register(path)
+    assert ws.entity("hitler").preferred == "A. Hitler"
+    ws.undo()
+    ws.undo()  # the decisions file too: the name is the letter's again, no one chose it
+    assert ws.entity("hitler").preferred == "Hitler"
+    ws.import_register(path)
+    assert ws.entity("hitler").preferred == "Adolf Hitler"

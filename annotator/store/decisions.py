@@ -72,6 +72,7 @@ def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:
         "SELECT 1 FROM json_each(d.changes) AS c "
         "WHERE json_extract(c.value, '$.table') = 'entities' "
         "AND json_extract(c.value, '$.key.id') = ?1 "
+        "AND json_extract(c.value, '$.before') IS NOT NULL "
         "AND json_extract(c.value, '$.after.preferred') "
         "IS NOT json_extract(c.value, '$.before.preferred')))) LIMIT 1",
         (entity_id,)).fetchone()
