@@ -175,8 +175,6 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "see 'annotator history'"),
     "D016": (DecisionError, 'empty name',
               'give the preferred name'),
-    "D017": (DecisionError, "no source '…'",
-              "list them with 'annotator sources'"),
     "D018": (DecisionError, 'the text holds the control character (DEL and C1 included) / noncharacter / lone surrogate U+…',
               'remove it (TEI cannot hold it or discourages it) and try again'),
     "D019": (DecisionError, "… has no mentions in …",
@@ -296,7 +294,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use --replace to replace it (decisions that still match are kept)'),
     "S014": (SourceError, '… already exists and is not this file',
               'rename the file or remove the old one'),
-    "S015": (SourceError, "no source '…'",
+    "S015": (SourceError, "no source '…' (an id given to a command, an act, a decisions file's "
+                          "line or a page names no source of the workspace)",
               "known sources: …, or in a large edition the closest ids and the count"),
     "S016": (SourceError, 'file changed since it was added',
               "run 'annotator add --replace …'"),

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from annotator import DecisionError, StoreError, Workspace
+from annotator import DecisionError, SourceError, StoreError, Workspace
 from tests.conftest import ROOT, SAMPLE_TEI, replaced_letter, run
 from tests.review_seed import SOURCE, propose_by_names
 
@@ -155,9 +155,12 @@ def test_review_reject_in_source_is_one_act_undone_whole(review_ws, tmp_path):
         ws.reject("place-finland")
         ws.reject_in_source("place-finland", "axis-notes")
     assert err.value.code == "D019" and SOURCE in err.value.hint
-    with pytest.raises(DecisionError) as err:
+    with pytest.raises(SourceError) as err:  # as every command says an unknown source
         ws.reject_in_source("place-berlin", "no-such-source")
-    assert err.value.code == "D017"
+    assert err.value.code == "S015" and "known sources: " in err.value.hint
+    with pytest.raises(SourceError) as err:  # marking a span there: the same code
+        ws.add_mention("no-such-source", 0, 4, "person")
+    assert err.value.code == "S015" and "axis-notes" in err.value.hint
 
 
 def test_review_mention_decided_alone_keeps_its_state(review_ws):

@@ -41,6 +41,7 @@ from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
 from annotator.acts.register import import_register
 from annotator.acts.review import Review, normalise_date_value
+from annotator.acts.texts import no_source
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
@@ -454,8 +455,7 @@ def _reject_here(review: Review, rec: Act, line: dict[str, Any], targets: list[s
     it names lose their mentions there."""
     source_id = str(line["source"])
     if mentions.current_version(rec.conn, source_id) is None:
-        raise DecisionError(f"no source '{source_id}'", hint="list them with 'annotator sources'",
-                            code="D017")
+        raise no_source(rec.conn, source_id, None)
     done = sum(review.reject_here(rec, t, source_id) for t in targets)
     if "name" in line:
         reject_key_in(rec, name_key(line["name"]), line["type"], source_id)
@@ -468,8 +468,7 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     source_id, needle, type_ = str(line["source"]), str(line["text"]), str(line["type"])
     sha = mentions.current_version(rec.conn, source_id)
     if sha is None:
-        raise DecisionError(f"no source '{source_id}'", hint="list them with 'annotator sources'",
-                            code="D017")
+        raise no_source(rec.conn, source_id, None)
     text = review.reading_text(source_id)
     value = normalise_date_value({k: str(line[k]) for k in _DATE_KEYS if k in line} or None)
     found = False

@@ -28,6 +28,7 @@ from annotator.acts.entity_edits import (add_variant, cascade_status, move_child
                                          unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
+from annotator.acts.texts import no_source
 from annotator.calendar import DAY_FORMS, TEI_FORMS, not_a_day
 from annotator.chronology import EDITOR, parse_day
 from annotator.dates import normalise_date
@@ -245,8 +246,7 @@ class Review:
         conn = rec.conn
         row = self._entity_row(conn, entity_id)
         if mentions.current_version(conn, source_id) is None:
-            raise DecisionError(f"no source '{source_id}'",
-                                hint="list them with 'annotator sources'", code="D017")
+            raise no_source(conn, source_id, self.store.place)
         here = [m for m in mentions.of_entity(conn, entity_id)
                 if m["source_id"] == source_id and m["status"] in ("proposed", "confirmed")]
         keys = {name_key(s) for s in map(self.surface, here) if s} or \
@@ -301,8 +301,7 @@ class Review:
                                 hint="give the date as 1865-04-12", code="D013")
         with self._open("source-date", f"source:{source_id}", {"date": day.tei()}) as rec:
             if not source_known(rec.conn, source_id):
-                raise DecisionError(f"no source '{source_id}'",
-                                    hint="list them with 'annotator sources'", code="D017")
+                raise no_source(rec.conn, source_id, self.store.place)
             rec.update("sources", {"id": source_id}, {"date": day.tei(), "date_reason": EDITOR})
             work = own_work(rec.conn, source_id)
             if work is not None:  # the source's own bibliography entry takes the date
@@ -557,8 +556,7 @@ class Review:
                     sha: str | None = None) -> str:
         current = mentions.current_version(conn, source_id)
         if current is None:
-            raise DecisionError(f"no source '{source_id}'", hint="list them with 'annotator "
-                                "sources'", code="D017")
+            raise no_source(conn, source_id, self.store.place)
         if sha is not None and sha != current:
             raise DecisionError("the mention belongs to an older version of its source",
                                 hint="reject it and add the mention again", code="D005")

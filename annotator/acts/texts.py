@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +38,22 @@ log = logging.getLogger(__name__)
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
+
+
+def no_source(conn: sqlite3.Connection, wanted: str, place: Location | None) -> SourceError:
+    """S015, one code for an id that names no source whichever command or act was given it;
+    the hint names the sources it may have meant: all of a few, else the closest."""
+    ids = [s.id for s in source_rows.all_sources(conn)]
+    shown = 8
+    if not ids:
+        hint = "known sources: none yet"
+    elif len(ids) <= shown:
+        hint = f"known sources: {', '.join(ids)}"
+    else:
+        close = difflib.get_close_matches(wanted, ids, n=shown, cutoff=0.5)
+        near = f"closest: {', '.join(close)}; " if close else ""
+        hint = f"{near}{len(ids)} sources in all ('annotator sources' lists them)"
+    return SourceError(f"no source '{wanted}'", hint=hint, location=place, code="S015")
 
 
 class Unparsed(NamedTuple):
@@ -65,20 +82,8 @@ class Texts:
     def source(self, source_id: str) -> Source:
         found = source_rows.find_source(self.store.conn, source_id)
         if found is None:
-            raise SourceError(f"no source '{source_id}'", hint=self._known_hint(source_id),
-                              location=self.store.place, code="S015")
+            raise no_source(self.store.conn, source_id, self.store.place)
         return found
-
-    def _known_hint(self, wanted: str, shown: int = 8) -> str:
-        """The sources an unknown id may have meant: all of a few, else the closest."""
-        ids = [s.id for s in self.sources()]
-        if not ids:
-            return "known sources: none yet"
-        if len(ids) <= shown:
-            return f"known sources: {', '.join(ids)}"
-        close = difflib.get_close_matches(wanted, ids, n=shown, cutoff=0.5)
-        near = f"closest: {', '.join(close)}; " if close else ""
-        return f"{near}{len(ids)} sources in all ('annotator sources' lists them)"
 
     def path(self, source: Source) -> Path:
         return self.root / source.file

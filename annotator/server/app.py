@@ -151,7 +151,7 @@ CHANGES_SHOWN = 12
 STALE_CODES = frozenset({"D010", "D312", "W101", "W111", "W112", "W113"})
 # Error codes that mean "there is no such thing" (a source, entity, claim or link id in the
 # address): answered 404, as a page that does not exist is.
-MISSING_CODES = frozenset({"S015", "D017", "D306", "D311", "W110"})
+MISSING_CODES = frozenset({"S015", "D306", "D311", "W110"})
 
 
 def _block_kinds(tm: TextMap) -> list[str]:
