@@ -117,7 +117,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
-    "C001": (ConfigError, 'not valid TOML (…)',
+    "C001": (ConfigError, 'not valid TOML (…) / not UTF-8 (as TOML must be)',
               'fix annotator.toml'),
     "C002": (ConfigError, "unknown setting '…'",
               'use one of …'),
@@ -147,28 +147,35 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'write mention:<number>'),
     "D003": (DecisionError, "'…' is not a type",
               'use …'),
-    "D004": (DecisionError, "unknown authority '…'",
+    "D004": (DecisionError, "unknown authority '…' (a scheme annotator does not check ids of)",
               'use one of …'),
     "D005": (DecisionError, 'the mention belongs to an older version of its source',
               'reject it and add the mention again'),
-    "D006": (DecisionError, 'mention … cannot become a …: mention … is already a … at that span',
-              'reject mention:… instead'),
+    "D006": (DecisionError, 'another mention of that type is there already: mention … cannot '
+                            'become a …: mention … is already a … at that span (relabel) / '
+                            'mention … already covers …:… (adjust)',
+              'reject mention:… instead (or confirm the one there)'),
     "D007": (DecisionError, 'nothing to undo / nothing to undo: decision … (… …) cannot be '
                             'undone: … changed since by decision … (replace source:…)',
               "see 'annotator history' / a source's replacement cannot be undone; decide again "
               "instead"),
-    "D008": (DecisionError, 'decision … is already undone (by …)',
-              "see 'annotator history'"),
+    "D008": (DecisionError, 'the decision is no longer as it left the store: decision … is '
+                            'already undone (by …) / cannot be undone: … changed since by '
+                            'decision … (or a replacement)',
+              "see 'annotator history'; undo the later decision first, or decide again"),
     "D009": (DecisionError, 'decision … (… …) cannot be undone',
               'replace or remove the source file instead'),
     "D010": (DecisionError, '… changed since you loaded it',
               'reload and try again'),
     "D011": (DecisionError, 'merge takes two entity ids (a mention was given)',
               'give entity ids, not mentions'),
-    "D012": (DecisionError, 'no mentions to split off',
-              'give mention ids'),
-    "D013": (DecisionError, 'date value must be an object',
-              'give {"when": "1940-11-12"}'),
+    "D012": (DecisionError, "no mentions to split off / mention … is not a mention of … "
+                            "(split takes the entity's own mentions)",
+              "give mention ids of that entity"),
+    "D013": (DecisionError, "a date value is malformed: not JSON / not an object / unknown date "
+                            "attribute '…' / '…' is not a TEI date / from … is after to … / no "
+                            "value given / a source's date '…' is not a date",
+              'give {"when": "1940-11-12"} (--when, --from/--to, --not-before/--not-after)'),
     "D014": (DecisionError, 'dates are not entities (a date mention given an entity)',
               'drop the entity'),
     "D015": (DecisionError, 'no decision …',
@@ -179,7 +186,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'remove it (TEI cannot hold it or discourages it) and try again'),
     "D019": (DecisionError, "… has no mentions in …",
               "its mentions are in …"),
-    "D020": (DecisionError, "unknown … '…'",
+    "D020": (DecisionError, "unknown … '…': a value to list or check by (a type, status, "
+                            "state or kind) outside its closed set",
               'use one of …'),
     "D021": (DecisionError, "no entity '…'",
               "list them with 'annotator entities' (an id it lists: person-…, place-…, org-…)"),
@@ -191,8 +199,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give two different entities'),
     "D025": (DecisionError, '… and … have different … ids (…, …): merge refused',
               "they may be different entities; or remove one id with 'annotator link … SCHEME \"\"' first"),
-    "D026": (DecisionError, 'mention … is a …, not a date (so it takes no date value)',
-              "relabel it first: 'annotator relabel mention:… date'"),
+    "D026": (DecisionError, 'mention … is a …, not a date / a … mention takes no date value: '
+                            'a date value given to a mention that is not a date',
+              "relabel it first: 'annotator relabel mention:… date' (or drop the value)"),
     "D027": (DecisionError, '… is a …, not a … (a mention pointed to an entity of another type)',
               'add it as that type, or pick another entity'),
     "D028": (DecisionError, 'no mention … (the id names no mention)',
@@ -200,6 +209,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D029": (DecisionError, '… is no day of the calendar (February … has 28 days, there is no '
                             'month …)',
               'fix the value: a day that exists (proleptic Gregorian)'),
+    "D030": (DecisionError, "'…' is not a … id (an authority id, or its URL, not of the "
+                            "scheme's shape)",
+              "give … (the scheme's shape, e.g. a Wikidata item id such as Q352)"),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',
@@ -212,8 +224,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use one of …'),
     "D306": (DecisionError, 'no claim … (the id names no claim)',
               "see 'annotator claims' for claim ids"),
-    "D307": (DecisionError, "no bibliography entry '…'",
-              '…'),
+    "D307": (DecisionError, "no bibliography entry '…' / no work with DOI … in the bibliography",
+              "the nearest keys, or 'annotator bib add' a .bib file holding it"),
     "D308": (DecisionError, "unknown relation '…' (of a support link)",
               'use one of …'),
     "D309": (DecisionError, 'claim … is already linked to … (link …)',
@@ -231,15 +243,18 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D314": (DecisionError, "locus '…' names no place: a label without a number / has a "
                           'range that runs backwards (…)',
               "give where in the work, e.g. 'p. 12', 'pp. 12-14', 'chap. 3', or no locus"),
-    "D318": (DecisionError, "span …:… is not inside the reading text of '…' (0:…): a claim's "
-                          "span or a link's passage",
-              'give START < END within that reading text'),
     "D315": (DecisionError, 'no claims given / no links given (nothing to act on)',
               "give claim ids (see 'annotator claims') or link ids (see 'annotator claims -f json')"),
     "D316": (DecisionError, 'give either a bibliography key or a passage (a link needs one target)',
               'use KEY, or --passage SOURCE:START:END'),
     "D317": (DecisionError, 'a claim cannot be supported by its own words (the passage overlaps the claim)',
               "give a passage elsewhere, or a work's key"),
+    "D318": (DecisionError, "span …:… is not inside the reading text of '…' (0:…): a claim's "
+                          "span or a link's passage",
+              'give START < END within that reading text'),
+    "D319": (DecisionError, 'DOI … is the DOI of … works: … (a work named by a DOI more than '
+                            'one entry holds)',
+              'give the citation key of the one you mean'),
     "E001": (ExportError, 'cannot write the export (folder not writable); the earlier export is intact',
               'make the folder writable or export elsewhere'),
     "E002": (ExportError, 'disk full while writing the export; the earlier export is intact',
@@ -263,13 +278,16 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'choose a pipeline that recognises entities with --model'),
     "M003": (ConfigError, "label … maps to unknown type '…'",
               'use one of …, title or "" in [annotator.labels] of annotator.toml'),
+    "M004": (ModelError, "cannot load spaCy pipeline '…' (…): it is installed but spaCy "
+                         "cannot read it",
+              'reinstall it or choose another with --model'),
     "M010": (ModelError, 'nothing to train on: no confirmed mention in any source',
               'confirm proposals (or add sources with their own markup) first'),
     "S001": (SourceError, 'file not found',
               'check the path'),
     "S002": (SourceError, 'is a directory, not a file',
               'give the files inside it'),
-    "S003": (SourceError, 'file is empty',
+    "S003": (SourceError, 'file is empty / has no text (only whitespace)',
               'add a file with text in it'),
     "S004": (SourceError, 'file is … MiB, over the limit of … MiB',
               'split it, or raise max_source_mib in annotator.toml'),

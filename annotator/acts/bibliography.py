@@ -122,12 +122,14 @@ def entry(store: Store, key: str) -> BibEntry:
                 if _doi(dict(e.fields).get("doi", "")) == doi]
         if len(hits) == 1:
             return hits[0]
-        raise DecisionError(
-            f"no work with DOI {doi} in the bibliography" if not hits else
-            f"DOI {doi} is the DOI of {len(hits)} works: {', '.join(e.key for e in hits)}",
-            hint=f"write an entry with doi = {{{doi}}} in a .bib file and {_ADD}" if not hits
-            else "give the citation key of the one you mean",
-            location=store.place, code="D307")
+        if hits:  # the work is there, more than once: which one is the editor's to say
+            raise DecisionError(f"DOI {doi} is the DOI of {len(hits)} works: "
+                                f"{', '.join(e.key for e in hits)}",
+                                hint="give the citation key of the one you mean",
+                                location=store.place, code="D319")
+        raise DecisionError(f"no work with DOI {doi} in the bibliography",
+                            hint=f"write an entry with doi = {{{doi}}} in a .bib file and {_ADD}",
+                            location=store.place, code="D307")
     close = difflib.get_close_matches(key, bib_rows.keys(store.conn), n=3, cutoff=0.5)
     hint = (f"did you mean {', '.join(close)}? else {_ADD}" if close else
             f"see 'annotator bib list', or {_ADD}")

@@ -585,8 +585,8 @@ class Review:
                                 hint=f"use {', '.join(MENTION_TYPES)}", code="D003")
         value = normalise_date_value(date_value)
         if type_ != "date" and value is not None:
-            raise DecisionError("only dates take a date value", hint="drop the date value",
-                                code="D013")
+            raise DecisionError(f"a {type_} mention takes no date value (only dates do)",
+                                hint="drop the date value, or mark it as a date", code="D026")
         if type_ == "date" and entity_id:
             raise DecisionError("dates are not entities", hint="drop the entity", code="D014")
         payload: dict[str, Any] = {"source": source_id, "start": start, "end": end, "type": type_,

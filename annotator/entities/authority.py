@@ -24,7 +24,8 @@ _AUTHORITY_URL = re.compile(
 
 
 def normalise_authority(scheme: str, value: str) -> tuple[str, str]:
-    """Check an authority id's shape; accept the id or its URL. Raises DecisionError D004."""
+    """Check an authority id's shape; accept the id or its URL. Raises DecisionError D004 for
+    a scheme that is not one of ours, D030 for an id not of its scheme's shape."""
     scheme = scheme.strip().lower()
     if scheme not in AUTHORITIES:
         raise DecisionError(f"unknown authority '{scheme}'",
@@ -38,5 +39,5 @@ def normalise_authority(scheme: str, value: str) -> tuple[str, str]:
     pattern, example = AUTHORITIES[scheme]
     if not pattern.fullmatch(value):
         raise DecisionError(f"'{value}' is not a {scheme} id", hint=f"give {example}",
-                            code="D004")
+                            code="D030")
     return scheme, value

@@ -73,8 +73,8 @@ def pipeline_provenance(name: str) -> str:
 def load_pipeline(name: str) -> Language:
     """Load an installed spaCy pipeline with only the components its NER needs.
 
-    Raises ModelError M001 when it is not installed (nothing is downloaded), M002 when it
-    cannot be loaded or has no ``ner``.
+    Raises ModelError M001 when it is not installed (nothing is downloaded), M004 when it
+    cannot be loaded, M002 when it has no ``ner``.
     """
     nlp = _load(name, exclude=NOT_FOR_NER, needs="ner",
                 hint="choose a pipeline that recognises entities with --model")
@@ -96,7 +96,7 @@ def cached_pipeline(name: str) -> Language:
 def load_parsing_pipeline(name: str) -> Language:
     """Load an installed spaCy pipeline whole: the claim finder needs its parser and lemmas.
 
-    Same errors as ``load_pipeline`` (M001 not installed, M002 cannot load or no parser).
+    Same errors as ``load_pipeline`` (M001 not installed, M004 cannot load, M002 no parser).
     """
     return _load(name, exclude=(), needs="parser",
                  hint="claims need a pipeline with a dependency parser; choose one with --model")
@@ -110,9 +110,9 @@ def _load(name: str, *, exclude: Iterable[str], needs: str, hint: str) -> Langua
 
     try:
         nlp = spacy.load(name, exclude=list(exclude))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # a file lost, or a meta.json spaCy cannot read
         raise ModelError(f"cannot load spaCy pipeline '{name}' ({exc})",
-                         hint="reinstall it or choose another with --model", code="M002") from None
+                         hint="reinstall it or choose another with --model", code="M004") from None
     if needs not in nlp.pipe_names:
         raise ModelError(f"spaCy pipeline '{name}' has no '{needs}' component", hint=hint,
                          code="M002")
