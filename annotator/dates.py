@@ -276,3 +276,17 @@ def merge_date_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
                 continue
         out.append((s, e))
     return out
+
+
+def markup_date_note(payload: dict[str, object]) -> str:
+    """What a date set on the file's own dated element leaves undone ('' for any other):
+    exports keep the element as the file writes it (they only insert), so the editor learns
+    where the value shows and where it does not. ``payload``: the ``date`` decision's."""
+    own = payload.get("markup")
+    if not isinstance(own, dict) or not own:
+        return ""
+    said = " ".join(f'{k}="{v}"' for k, v in own.items())
+    return (f"warning: the source's own markup dates this mention ({said}); exported TEI keeps "
+            "the file's markup (an export only inserts, and counts it as 'kept'), so the "
+            "value set shows in 'annotator mentions', 'dates list' and the review desk, "
+            "not in the exported file")

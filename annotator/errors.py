@@ -207,11 +207,13 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D028": (DecisionError, 'no mention … (the id names no mention)',
               "list them with 'annotator mentions [SOURCE]'"),
     "D029": (DecisionError, '… is no day of the calendar (February … has 28 days, there is no '
-                            'month …)',
+                            'month …) / … is no date of the calendar (there is no year 0 …)',
               'fix the value: a day that exists (proleptic Gregorian)'),
     "D030": (DecisionError, "'…' is not a … id (an authority id, or its URL, not of the "
                             "scheme's shape)",
               "give … (the scheme's shape, e.g. a Wikidata item id such as Q352)"),
+    "D031": (DecisionError, 'mention … already has when=…, set by the editor; nothing changed',
+              'give another value, or leave it (nothing was logged)'),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

@@ -485,6 +485,12 @@ class ExportReport:
     def split(self) -> int:
         return sum(f.split for f in self.files)
 
+    @property
+    def kept(self) -> int:
+        """The files' own values (a date's, a name's pointer) kept as written where the store
+        says otherwise: an editor's value for them is not in the export."""
+        return sum(f.kept for f in self.files)
+
 
 @dataclass(frozen=True, slots=True)
 class Written:

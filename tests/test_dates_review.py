@@ -8,7 +8,7 @@ import json
 import pytest
 
 from annotator.errors import DecisionError
-from tests.conftest import run
+from tests.conftest import DATA, run
 
 TEI = "http://www.tei-c.org/ns/1.0"
 LETTER = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -126,7 +126,8 @@ def test_dates_review_a_value_that_is_no_day_says_why(letter_ws, value, why):
     may = _dates(letter_ws)["the 2d of May"]
     result = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", value)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
-    assert f"{value} is no day of the calendar ({why}); fix the when value" in result.stderr
+    what = "date" if value in ("--13", "0000") else "day"  # a year, a month: no day named
+    assert f"{value} is no {what} of the calendar ({why}); fix the when value" in result.stderr
     assert result.stderr.endswith("[D029]\n") and "ISO" not in result.stderr
     assert letter_ws.mention(may.id).status == "proposed"
 
@@ -149,3 +150,51 @@ def test_dates_review_set_help_names_the_forms_it_takes(letter_ws):
     may = _dates(letter_ws)["the 2d of May"]
     bad = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "May")
     assert bad.exit_code == 2 and "--MM-DD or ---DD)" in bad.stderr and "[D013]" in bad.stderr
+
+
+EHRI_LETTER = "editions/ehri/EHRI-ET-YV5082493_EN.xml"  # <date when="1929-07-08">8 July 1929</date>
+
+
+def test_dates_review_set_on_the_files_own_date_warns_and_the_export_counts_it(ws):
+    """`date set` on a date the file marks itself (EHRI's `<date when=...>`) is taken (the
+    store's listings show it) but an export keeps the file's markup: the act says so, and the
+    export, writing nothing new (`unchanged`), says per file that the file's value was kept."""
+    ws.add(DATA / EHRI_LETTER)
+    own = next(m for m in ws.mentions() if m.surface == "8 July 1929")
+    assert own.provenance == "source" and dict(own.date_value) == {"when": "1929-07-08"}
+    first = run(ws, "export", "tei", "-f", "json")
+    assert first.exit_code == 0 and json.loads(first.stdout)[0]["kept"] == 0
+    assert "kept as the file writes" not in first.stderr
+    result = run(ws, "date", "set", f"mention:{own.id}", "--when", "-0044-03-15")
+    assert result.exit_code == 0, result.output
+    said = result.stderr.splitlines()
+    assert said[0].endswith(f" date mention:{own.id} when=-0044-03-15") and len(said) == 2
+    assert said[1].startswith("warning: the source's own markup dates this mention "
+                              '(when="1929-07-08"); exported TEI keeps the file\'s markup')
+    assert "'annotator mentions', 'dates list' and the review desk" in said[1]
+    assert dict(ws.mention(own.id).date_value) == {"when": "-0044-03-15"}
+    again = run(ws, "export", "tei", "-f", "json")
+    assert again.exit_code == 0, again.output
+    row = json.loads(again.stdout)[0]
+    assert (row["action"], row["kept"]) == ("unchanged", 1)
+    assert again.stderr == ("exports/EHRI-ET-YV5082493_EN.xml: 1 of the file's own value(s) "
+                            "(@when, @ref...) kept as the file writes them where the store says "
+                            "otherwise (an export only inserts; "
+                            "docs/export.md#what-an-export-inserts)\n")
+    assert ws.export_tei().kept == 1
+
+
+def test_dates_review_the_same_value_again_changes_and_logs_nothing(letter_ws):
+    """A date set to the value the editor set before is refused as nothing to do (D031), and
+    the log gets no repeat of the decision; a date the file does not mark gets no warning."""
+    may = _dates(letter_ws)["the 2d of May"]
+    first = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "1864-05-02")
+    assert first.exit_code == 0 and first.stderr.count("\n") == 1  # no warning
+    logged = len(letter_ws.history())
+    again = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "1864-05-02")
+    assert again.exit_code == 2 and again.stderr.endswith("[D031]\n")
+    assert f"mention {may.id} already has when=1864-05-02, set by the editor; nothing changed" \
+        in again.stderr
+    assert len(letter_ws.history()) == logged
+    other = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "1864-05-03")
+    assert other.exit_code == 0 and len(letter_ws.history()) == logged + 1

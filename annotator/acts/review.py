@@ -40,12 +40,14 @@ from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
 from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
+from annotator.store.decided import file_date_value
 from annotator.store.mentions import mention_at
 from annotator.text import refuse_not_xml, slug
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
+_A_DAY = re.compile(r"-?\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}|---\d{2}")  # the forms naming a day
 
 
 def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
@@ -81,8 +83,10 @@ def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
 def _a_day(value: str, *, hint: str) -> None:
     """A value of the right form that names no day is refused as such, not as a wrong form."""
     why = not_a_day(value)
-    if why is not None:
-        raise DecisionError(f"{value} is no day of the calendar ({why})", hint=hint, code="D029")
+    if why is not None:  # a year or a month names no day: it is then "no date"
+        what = "day" if _A_DAY.fullmatch(value) else "date"
+        raise DecisionError(f"{value} is no {what} of the calendar ({why})", hint=hint,
+                            code="D029")
 
 
 @contextmanager
@@ -268,8 +272,8 @@ class Review:
             raise DecisionError("no date value given",
                                 hint="give --when, --from/--to or --not-before/--not-after",
                                 code="D013")
-        with self._act("date", [f"mention:{key}"], {"value": json.loads(stored)},
-                       expected) as rec:
+        payload: dict[str, Any] = {"value": json.loads(stored)}
+        with self._act("date", [f"mention:{key}"], payload, expected) as rec:
             row = self._mention_row(rec.conn, int(key))
             if row["type"] != "date":
                 raise DecisionError(f"mention {key} is a {row['type']}, not a date",
@@ -278,6 +282,14 @@ class Review:
             rec.update("mentions", {"id": key}, {
                 "date_value": stored, "date_reason": EDITOR, "date_cert": "high",
                 "status": "confirmed", "decided": 1})
+            if not rec.changes:  # the same value, set by the editor before: nothing to log
+                said = " ".join(f"{k}={v}" for k, v in payload["value"].items())
+                raise DecisionError(f"mention {key} already has {said}, set by the editor; "
+                                    "nothing changed", hint="give another value, or leave it",
+                                    code="D031")
+            own = file_date_value(rec.conn, int(key))
+            if own is not None and own != payload["value"]:
+                payload["markup"] = own  # logged with the act: exports keep the file's value
         return self._done(rec)
 
     def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:

@@ -26,7 +26,11 @@ def done(decision: Decision) -> None:
     said = "".join(f" {k}={v}" for k, v in value.items() if v)
     typer.echo(f"decision {decision.id}: {decision.act} {decision.target}{said}"
                + (f" -> {new}" if new else ""), err=True)
-    if "markup" in decision.payload:  # a merge the sources' markup tells apart
+    if decision.act == "date" and "markup" in decision.payload:  # the file's own date
+        from annotator.dates import markup_date_note
+
+        typer.echo(markup_date_note(decision.payload), err=True)
+    elif "markup" in decision.payload:  # a merge the sources' markup tells apart
         from annotator.entities.similar import merge_note  # only after such a merge
 
         typer.echo(merge_note(decision.payload), err=True)

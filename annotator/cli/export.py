@@ -162,6 +162,11 @@ def export_tei_cli(
     if split:
         typer.echo(f"{split} span(s) crossed element boundaries and were written as fragments "
                    "joined by @next/@prev", err=True)
+    for f in report.files if report.kept else ():
+        if f.kept:  # an editor's value the file's own markup overrides: said, never silent
+            typer.echo(f"{f.path}: {f.kept} of the file's own value(s) (@when, @ref...) kept as "
+                       "the file writes them where the store says otherwise (an export only "
+                       "inserts; docs/export.md#what-an-export-inserts)", err=True)
     lost = sum(f.unplaced for f in report.files)
     if lost:
         typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "

@@ -36,6 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from annotator.bibliography.entries import plain, year_of
+from annotator.dates import markup_date_note
 from annotator.entities.authority import AUTHORITIES
 from annotator.entities.similar import merge_note
 from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
@@ -537,7 +538,9 @@ def mention_date(desk: Desk, request: Request, form: Form) -> Response:
                      not_before=value["notBefore"], not_after=value["notAfter"],
                      expected=form.get("expected") or None)
     shown = " ".join(f"{k}={v}" for k, v in desk.ws.mention(mention.id).date_value)
-    return _panel_and_text(desk, request, form, d, f"Date set to {shown}.")
+    note = markup_date_note(d.payload)  # the file's own date: exports keep the file's value
+    said = f" W{note[1:]}." if note else ""
+    return _panel_and_text(desk, request, form, d, f"Date set to {shown}.{said}")
 
 
 def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
