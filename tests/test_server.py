@@ -16,7 +16,8 @@ from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer
-from tests.conftest import REFERENCES, ROOT, molotov_widened, premier_claim, replaced_letter
+from tests.conftest import (DATA, REFERENCES, ROOT, molotov_widened, premier_claim,
+                            replaced_letter)
 
 TOKEN = "test-token-0123456789"
 HX = {"HX-Request": "true"}  # as htmx asks: a panel, not a page
@@ -1527,3 +1528,19 @@ def test_server_reading_view_bar_says_why_in_the_librarys_words_after_a_replacem
     finally:
         client.close()
         server.stop()
+
+
+def test_server_a_date_the_file_marks_itself_warns_the_export_keeps_it(proposed_client, seed_ws):
+    """The date panel says what `date set` says: the file's own date takes the value in the
+    store, but exports keep the file's markup."""
+    sid = seed_ws.add(DATA / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml").source.id
+    own = next(m for m in seed_ws.mentions(sid) if m.type == "date" and m.provenance == "source")
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{own.id}", headers=HX).text)
+    form = {i.get("name"): i.get("value") or "" for i in
+            doc.xpath("//form[contains(@class,'date-set')]//input") if i.get("name") != "_token"}
+    r = post(proposed_client, f"/s/{sid}/mention/{own.id}/date", {**form, "when": "-0044-03-15"},
+             headers=HX)
+    said = " ".join(lxml_html.fromstring(r.text).text_content().split())
+    assert r.status_code == 200 and "Date set to when=-0044-03-15." in said
+    assert "Warning: the source's own markup dates this mention (when=" in said
+    assert "exported TEI keeps the file's markup" in said
