@@ -151,6 +151,20 @@ type = "org"
      "S209", "2:14", "reject[1]: the value of 'name' holds the control character U+0002"),
     ("add = [ { source = 'german-soviet-axis-talks', text = '', type = 'org' } ]\n", "S206",
      "1:48", "add[0]: text is empty"),
+    ("add = [ { source = 'german-soviet-axis-talks', text = '   ', type = 'org' } ]\n", "S206",
+     "1:48", "add[0]: text is empty"),
+    ("link = [ { entity = 'org-axis', wikidata = 64 } ]\n", "S206", "1:33",
+     "link[0]: wikidata must be a string"),
+    ("accept_links = [ { key = 3 } ]\n", "S206", "1:20", "accept_links[0]: key must be a string"),
+    ("note = [ { entity = 'org-axis', note = ['a'] } ]\n", "S206", "1:33",
+     "note[0]: note must be a string"),
+    ("[[add]]\nsource = 'german-soviet-axis-talks'\ntext = 'x'\ntype = 'date'\n"
+     "when = 1939-08-23T10:00:00\n", "S206", "5:1",
+     "add[0]: when must be a string or a date"),
+    ("link = [ { entity = 'org-axis', wikidata = 'X1' } ]\n", "S207", "1:33",
+     "link[0]: 'X1' is not a wikidata id"),
+    ("add = [ { source = 'german-soviet-axis-talks', text = 'Axis', type = 'date', "
+     "when = '1939', to = 'soon' } ]\n", "S207", "1:93", "add[0]: 'soon' is not a TEI date"),
 ])
 def test_decisions_file_errors_name_the_line_of_the_entry(seed_ws, tmp_path, text, code, at,
                                                           named):
@@ -232,6 +246,13 @@ def test_decisions_file_reject_in_one_source(seed_ws, tmp_path):
     ("reject = [ { name = 'Axis', type = 'date' } ]\n", "type is one of person, place, org ["),
     ("add = [ { source = 's', text = 'x', type = 'planet' } ]\n",
      "type is one of person, place, org, date ["),
+    ("add = [ { source = 's', text = 'x', type = 'date', colour = 'red' } ]\n",
+     "unknown field 'colour'; add takes source, text, type; optional: when, from, to, notBefore,"
+     " notAfter ["),
+    ("reject = [ { name = 'Axis' } ]\n",
+     "reject takes name, type (or entity instead of name and type); optional: source; type is"),
+    ("link = [ { wikidata = 'Q1' } ]\n",
+     "link takes entity (or name and type instead); optional: wikidata,"),
 ])
 def test_decisions_file_hints_show_the_sections_own_fields(seed_ws, tmp_path, text, hint):
     """A hint shows the fields and types of the section at fault (a [prefer] table was told to
@@ -255,3 +276,36 @@ def test_decisions_file_merge_already_done_changes_nothing(seed_ws, tmp_path):
     result = seed_ws.apply_decisions(path)
     assert (result.applied, result.missing) == (2, ())
     assert seed_ws.entity("org-axis").status == "confirmed"
+
+
+def test_decisions_file_register_not_well_formed_names_both_places(seed_ws, tmp_path):
+    """A register that is not well-formed is named at the decisions file's register line and at
+    its own line and column, in one line, with what to do for apply (was the register's place
+    alone, telling the editor to 'add it again')."""
+    (tmp_path / "bad.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<a></b>\n',
+                                      encoding="utf-8")
+    path = tmp_path / "d.toml"
+    path.write_text("# the register\nregister = 'bad.xml'\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    said = str(err.value)
+    assert err.value.code == "S005"
+    assert said.startswith(f"{path}:2:12: register 'bad.xml': {tmp_path / 'bad.xml'}:2:"), said
+    assert said.endswith("fix the markup in the register and apply d.toml again [S005]"), said
+    assert "\n" not in said
+
+
+def test_decisions_file_date_may_be_a_toml_date(seed_ws, tmp_path):
+    """``when = 1939-08-23`` (a TOML date, not a string) is the date it names."""
+    path = tmp_path / "d.toml"
+    path.write_text("add = [ { source = 'german-soviet-axis-talks', text = 'Axis', type = 'date',"
+                    " when = 1939-08-23 } ]\n", encoding="utf-8")
+    assert seed_ws.apply_decisions(path).applied == 1
+    assert seed_ws.store.one("SELECT 1 FROM mentions WHERE date_value LIKE '%1939-08-23%'")
+
+
+def test_every_field_has_a_type():
+    from annotator.acts.decisions_file import FIELD_TYPES, SECTION_FIELDS
+
+    assert {f for needed, optional, _ in SECTION_FIELDS.values() for f in (*needed, *optional)} \
+        == set(FIELD_TYPES)

@@ -880,7 +880,7 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     decisions = tmp_path / "d.toml"
     decisions.write_text("reject = [ { name = 'Axis', type = 'place' } ]\n", encoding="utf-8")
     r = run("apply", str(decisions))
-    assert r.exit_code == 0 and "applied 1 lines" in r.stderr
+    assert r.exit_code == 0 and "applied 1 line (decision" in r.stderr
     assert review_ws.entity("place-axis").status == "rejected"
     r = run("register", "import", str(ROOT / "register.xml"))
     assert r.exit_code == 0 and "candidates merged" in r.stderr

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,12 @@ SECTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
     "confirm_claims": (("kind",), ("text",), ()),
     "accept_links": (("key",), ("locus",), ()),
 }
+# What each field's value is: every field is text; a date's may be a TOML date (1939-08-23).
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    field: (str, date) if field in DATE_ATTRS else (str,)
+    for needed, optional, _ in SECTION_FIELDS.values() for field in (*needed, *optional)}
 SECTIONS = tuple(SECTION_FIELDS)  # the order they apply in
 _TARGET = {"name", "type", "entity"}  # how a line names its entities
-_DATE_KEYS = set(DATE_ATTRS)
 
 
 def _allowed(section: str) -> set[str]:
@@ -78,18 +82,24 @@ def _allowed(section: str) -> set[str]:
     return set(needed) | set(optional)
 
 
+def _takes(section: str) -> str:
+    """The fields a line of ``section`` needs and those it may have, as a hint: ``add takes
+    source, text, type; optional: when, ...``."""
+    needed, optional, _ = SECTION_FIELDS[section]
+    said = f"{section} takes {', '.join(needed)}"
+    if "entity" in needed and "name" in optional:
+        said += " (or name and type instead)"
+    elif "entity" in optional and section != "add":
+        said += " (or entity instead of name and type)"
+    if others := [f for f in optional if f not in _TARGET]:
+        said += f"; optional: {', '.join(others)}"
+    return said
+
+
 def _example(section: str) -> str:
     """``section = [ { ... } ]`` with the fields a line of it needs, and what else it takes."""
-    needed, optional, _ = SECTION_FIELDS[section]
-    fields = ", ".join(f'{f} = "..."' for f in needed)
-    said = [f"write {section} = [ {{ {fields} }} ]"]
-    if "entity" in needed:
-        said.append("name and type may stand for entity")
-    elif "entity" in optional:
-        said.append("entity = ID may stand for name and type")
-    if others := [f for f in optional if f not in _TARGET]:
-        said.append(f"a line may also have {', '.join(others)}")
-    return "; ".join(said)
+    fields = ", ".join(f'{f} = "..."' for f in SECTION_FIELDS[section][0])
+    return f"write {section} = [ {{ {fields} }} ]; {_takes(section)}"
 
 
 def _types(section: str) -> str:
@@ -160,10 +170,12 @@ def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]) -
     allowed = _allowed(key)
     if unknown := sorted(set(line) - allowed):
         raise _bad(path, text, (key, i, unknown[0]), f"unknown field '{unknown[0]}'",
-                   f"use {', '.join(sorted(allowed))}")
-    for field in ("name", "entity", "into", "source", "text"):
-        if field in line and not isinstance(line[field], str):
-            raise _bad(path, text, (key, i, field), f"{field} must be a string",
+                   _takes(key))
+    for field, value in line.items():  # every field, before any is used: 64 is no wikidata id
+        kinds = FIELD_TYPES[field]
+        if not isinstance(value, kinds) or isinstance(value, datetime):
+            what = "a string or a date" if date in kinds else "a string"
+            raise _bad(path, text, (key, i, field), f"{field} must be {what}",
                        f'write {field} = "..."')
     if key == "confirm_claims" and line.get("kind", CLAIM_KINDS[0]) not in CLAIM_KINDS:
         raise _bad(path, text, (key, i, "kind"), f"unknown claim kind {line['kind']!r}",
@@ -175,13 +187,13 @@ def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]) -
             raise _bad(path, text, (key, i), f"a {line['type']} line has type alone",
                        _types(key))
         return
-    if key == "add" and "text" in line and not line["text"]:
+    if key == "add" and "text" in line and not line["text"].strip():  # spaces mark nothing
         raise _bad(path, text, (key, i, "text"), "text is empty",
                    'write text = "the words to mark"')
     targeted = "entity" in allowed and key != "add"
     if targeted and "entity" not in line and not {"name", "type"} <= set(line):
         raise _bad(path, text, (key, i), "a line needs entity = ID, or name and type",
-                   _types(key))
+                   f"{_takes(key)}; {_types(key)}")
     if missing := sorted(set(needed) - set(line) - (_TARGET if targeted else set())):
         raise _bad(path, text, (key, i), f"missing '{missing[0]}'", _example(key))
     if key == "relabel" and line["to"] not in ENTITY_TYPES:
@@ -373,10 +385,7 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
         try:
             imported = import_register(ctx, path.parent / data["register"])
         except AnnotatorError as err:
-            if err.location is None or err.location.line is not None:
-                raise  # a place in the register itself: that is where to fix it
-            raise type(err)(f"register {data['register']!r}: {err.message}", hint=err.hint,
-                            location=_value_at(path, text, "register"), code=err.code) from None
+            raise _in_register(err, path, text, data["register"]) from None
     review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
@@ -387,9 +396,9 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
                 try:
                     done = _apply_line(review, rec, section, line)
                 except AnnotatorError as err:
-                    raise SourceError(f"{section}[{i}]: {err.message}", hint=err.hint,
-                                      location=_entry_at(path, text, (section, i)),
-                                      code="S207") from None
+                    raise _unapplied(path, text, (section, i), err) from None
+                except _FieldError as err:
+                    raise _unapplied(path, text, (section, i, err.field), err.error) from None
                 if done:
                     applied += 1
                 else:
@@ -397,6 +406,33 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
                              f"{line.get('name') or line.get('text')} ({line['type']})")
                     missing.append(f"{section} {label}")
     return ApplyResult(applied, tuple(missing), rec.decision_id, imported)
+
+
+def _unapplied(path: Path, text: str, place: Place, err: AnnotatorError) -> SourceError:
+    """S207: the line at ``place`` (its field, when one is at fault) cannot be applied."""
+    return SourceError(f"{_named(place)}{err.message}", hint=err.hint,
+                       location=_entry_at(path, text, place), code="S207")
+
+
+def _in_register(err: AnnotatorError, path: Path, text: str, name: str) -> AnnotatorError:
+    """``err`` from the register the file names, at the file's register line, in one line:
+    where in the register it is (when it is inside it), and that the file is applied again."""
+    inside = err.location is not None and err.location.line is not None
+    message = f"register {name!r}: {f'{err.location}: ' if inside else ''}{err.message}"
+    again = f"apply {path.name} again"
+    hint = (f"{err.hint.removesuffix(' and add it again')} in the register and {again}"
+            if err.hint.endswith(" and add it again") else
+            f"{err.hint}, then {again}" if err.hint else f"fix the register and {again}")
+    return type(err)(message, hint=hint, location=_value_at(path, text, "register"),
+                     code=err.code)
+
+
+class _FieldError(Exception):
+    """A line's ``field`` holds what cannot be applied: S207 is placed at the field."""
+
+    def __init__(self, field: str, error: AnnotatorError) -> None:
+        super().__init__(str(error))
+        self.field, self.error = field, error
 
 
 def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) -> bool:
@@ -410,6 +446,14 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         for mention_id in mentions.proposed_dates_with_value(rec.conn):
             rec.update("mentions", {"id": mention_id}, {"status": "confirmed", "decided": 1})
         return True
+    ids: list[tuple[str, str]] = []
+    if section == "link":  # checked before the entities are looked up: a bad id is refused
+        for scheme in AUTHORITIES:
+            if scheme in line:
+                try:
+                    ids.append(normalise_authority(scheme, line[scheme]))
+                except DecisionError as err:
+                    raise _FieldError(scheme, err) from None
     targets = _targets(rec, line)
     if section == "reject" and "source" in line:
         return _reject_here(review, rec, line, targets)
@@ -436,9 +480,8 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
             if t != line["into"]:
                 review.merge_entities(rec, t, str(line["into"]))
         elif section == "link":
-            for scheme in AUTHORITIES:
-                if scheme in line:
-                    set_authority(rec, t, *normalise_authority(scheme, str(line[scheme])))
+            for scheme, value in ids:
+                set_authority(rec, t, scheme, value)
         elif section == "prefer":
             preferred = " ".join(str(line["preferred"]).split())
             if not name_key(preferred):
@@ -470,7 +513,13 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     if sha is None:
         raise no_source(rec.conn, source_id, None)
     text = review.reading_text(source_id)
-    value = normalise_date_value({k: str(line[k]) for k in _DATE_KEYS if k in line} or None)
+    given = {k: str(line[k]) for k in DATE_ATTRS if k in line}
+    for k, v in given.items():  # each on its own first, so that S207 names the field at fault
+        try:
+            normalise_date_value({k: v})
+        except DecisionError as err:
+            raise _FieldError(k, err) from None
+    value = normalise_date_value(given or None)
     found = False
     at = text.find(needle)
     while at >= 0 and needle:

@@ -21,9 +21,10 @@ def apply_cli(
     if r.register is not None:
         typer.echo(f"register: {r.register.added} added, {r.register.merged} candidates merged",
                    err=True)
-    typer.echo(f"applied {r.applied} lines (decision {r.decision_id})" if r.decision_id else
-               f"applied {r.applied} lines: nothing changed (they were applied before)"
-               if r.applied else "applied 0 lines: nothing changed", err=True)
+    lines = f"{r.applied} line{'' if r.applied == 1 else 's'}"
+    typer.echo(f"applied {lines} (decision {r.decision_id})" if r.decision_id else
+               f"applied {lines}: nothing changed ({'it was' if r.applied == 1 else 'they were'}"
+               " applied before)" if r.applied else "applied 0 lines: nothing changed", err=True)
     for line in r.missing:
         typer.echo(f"{file}: nothing matches '{line}' (nothing proposed under that name)",
                    err=True)
