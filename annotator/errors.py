@@ -382,9 +382,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'remove it; a .bib file is text'),
     "S312": (SourceError, '@preamble is not kept: a warning',
               'the fields that use its definitions keep them as LaTeX'),
-    "W001": (StoreError, 'no workspace where it was looked for: store not found / no annotator '
-                         'workspace here or in any parent folder / no such folder / not an '
-                         'annotator workspace (no annotator.sqlite)',
+    "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
+                         'here or in any parent folder / no such folder / a folder that is no '
+                         'workspace (no annotator.sqlite)',
               "run 'annotator init' first, or give the workspace's folder with --workspace"),
     "W002": (StoreError, 'cannot open store (…): the file or its folder cannot be read or written',
               'check the file and its folder'),
