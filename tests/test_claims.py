@@ -798,9 +798,10 @@ def test_claims_undo_refusal_names_the_row_as_the_editor_does(ref_ws):
             in str(info.value)
 
 
-def test_claims_errors_name_places_as_the_workspace_does(ref_ws):
+def test_claims_errors_name_places_as_the_workspace_does(ref_ws, monkeypatch):
     """Claim refusals name the store and the source file relative to the workspace, as
-    review's do (was the absolute path of each)."""
+    review's do (was the absolute path of each), run inside it."""
+    monkeypatch.chdir(ref_ws.root)
     stored = run(ref_ws, "claim", "link", "99", "nekrich1997")
     assert stored.exit_code == 2
     assert stored.stderr.startswith("annotator.sqlite: no claim 99;"), stored.stderr

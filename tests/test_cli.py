@@ -547,14 +547,36 @@ def test_cli_a_refused_argument_names_its_command_as_the_place(seed_ws):
     (["date", "set", "99999", "--when", "1940-11-12"], "annotator.sqlite: no mention 99999; "),
     (["source", "date", "nosuch", "1865-04-12"], "annotator.sqlite: no source 'nosuch'"),
 ])
-def test_cli_an_act_names_the_store_only_for_what_the_store_refused(seed_ws, args, said):
+def test_cli_an_act_names_the_store_only_for_what_the_store_refused(seed_ws, args, said,
+                                                                    monkeypatch):
     """A malformed argument is refused before any store is read: the command is its place, as
     for a usage error (it said 'annotator.sqlite: ...' as if the store had refused it); what
-    the store's state refuses (no such entity or mention) names the store."""
+    the store's state refuses (no such entity or mention) names the store, as reached from
+    the workspace the command runs in."""
+    monkeypatch.chdir(seed_ws.root)
     sid = seed_ws.sources()[0].id
     done = run(seed_ws, *[a.format(sid=sid) for a in args])
     assert done.exit_code == 2 and done.stderr.startswith(said), done.stderr
     assert done.stderr.count("\n") == 1 and done.stderr.endswith("]\n"), done.stderr
+
+
+def test_cli_a_refusal_names_which_store_refused(tmp_path, monkeypatch):
+    """With several editions open (``-w /tmp/ws1``, ``-w /tmp/ws2``) a store's refusal names
+    the store as reached: both said 'annotator.sqlite:'; run inside one, it is that name."""
+    from annotator import Workspace
+
+    roots = [Workspace.init(tmp_path / name).root for name in ("ws1", "ws2")]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for root in roots:
+        done = run(root, "confirm", "no-such-entity")
+        assert done.exit_code == 2, done.stderr
+        assert done.stderr.startswith(f"{root / 'annotator.sqlite'}: no entity "
+                                      "'no-such-entity'; "), done.stderr
+    monkeypatch.chdir(roots[1])
+    done = run(roots[1], "confirm", "no-such-entity")
+    assert done.stderr.startswith("annotator.sqlite: no entity 'no-such-entity'; "), done.stderr
 
 
 def test_cli_an_argument_that_is_not_utf8_is_one_line(seed_ws):

@@ -26,8 +26,11 @@ sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch
 ```
 
 The place is named as the editor reads paths, relative to the workspace: a source's file
-(`sources/letter.xml`), or the store (`annotator.sqlite`) for an act its state refused (no such
-entity, changed since, nothing to undo), the same for review, claims and bibliography acts.
+(`sources/letter.xml`), or the store for an act its state refused (no such entity, changed
+since, nothing to undo), the same for review, claims and bibliography acts. The store is named
+as reached: `annotator.sqlite` run inside the workspace, its absolute path from elsewhere
+(`annotator -w /tmp/ws2 ...` says `/tmp/ws2/annotator.sqlite:`), so that with several editions
+open a refusal says which store refused.
 
 The command line's own refusals (a missing argument, an unknown option or value) are said the
 same way, the command first, and so is an argument an act finds malformed before it reads the

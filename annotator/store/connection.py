@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import Location, StoreError
+from annotator.files import relative
 
 SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 5000
@@ -153,9 +154,14 @@ class Store:
 
     @property
     def place(self) -> Location:
-        """Where an act's refusal says it was refused: the store as the editor reads it from
-        the workspace, whose folder holds it (``annotator.sqlite``), never an absolute path."""
-        return Location(self.path.name)
+        """Where an act's refusal says it was refused: the store as the editor reached it,
+        relative to the current folder when inside it (``annotator.sqlite`` in the workspace),
+        else its absolute path, so that with several editions open the refusal says which."""
+        try:
+            here = relative(self.path, Path.cwd())
+        except OSError:  # the current folder was removed
+            here = None
+        return Location(here or str(self.path.resolve()))
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False) -> Store:
