@@ -378,8 +378,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give a BibTeX/BibLaTeX file with @type{key, ...} entries'),
     "S310": (SourceError, 'a key with characters BibTeX cannot use: left out',
               'use letters, digits and -_:.'),
-    "S311": (SourceError, 'a control character, DEL, a C1 control or a noncharacter in a .bib entry (line, column and entry named): that entry is left out, the others come in',
-              'remove it; a .bib file is text'),
+    "S311": (SourceError, 'a control character, DEL, a C1 control or a noncharacter in a .bib entry (line, column and entry named): that entry is left out, the others come in (exit status 0 without --strict)',
+              'remove it; no bibliography text holds one (XML holds the C1 controls, a .bib entry never)'),
     "S312": (SourceError, '@preamble is not kept: a warning',
               'the fields that use its definitions keep them as LaTeX'),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '

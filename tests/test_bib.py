@@ -122,6 +122,24 @@ def test_bib_control_characters_leave_out_the_entry_holding_them(ws, tmp_path):
     assert {p.code for p in added.problems} == {"S311"}
 
 
+def test_bib_cli_says_each_control_character_once_under_its_kind(ws, tmp_path):
+    """U+0001 in one entry and NEL (U+0085) in another: each S311 line is said once, under
+    'Left out', headed by what they are (it said 'character no text holds', wrong for NEL,
+    which XML holds); the other entry comes in and the exit status is 0 without --strict."""
+    bad = tmp_path / "ctl.bib"
+    bad.write_text("@book{a, title = {A\x01b}}\n@book{b, title = {C\x85d}}\n"
+                   "@book{c, title = {Fine}}\n", encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bad)])
+    assert done.exit_code == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[:2] == ["Left out: 2", "  control character or noncharacter [S311]: 2"], lines
+    said = [line for line in lines if "[S311]" in line and line.startswith("    ")]
+    assert [line.split(": ")[0].strip() for line in said] == [f"{bad}:1:20", f"{bad}:2:20"]
+    assert sum("U+0001" in line for line in lines) == 1
+    assert sum("U+0085" in line for line in lines) == 1
+    assert lines[-1] == f"{bad}: 1 entry added" and [e.key for e in ws.bib()] == ["c"]
+
+
 def test_bib_strict_refuses_on_any_problem_and_lists_every_one(ws):
     with pytest.raises(SourceError) as info:
         ws.bib_add(BIB / "duplicate-key.bib", BIB / "no-type.bib", strict=True)

@@ -10,7 +10,8 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
 * a crossref to no entry: the field is kept, nothing is inherited.
 
 An entry bibtexparser cannot read, or with no type, or with a key BibTeX cannot cite, is left
-out (``skipped``), as is one holding a character no text holds (a control character); every
+out (``skipped``), as is one holding a control character or noncharacter (XML holds the C1
+controls, but none belongs in a bibliography's text); every
 other entry of the file still comes in. A file that is not text (not UTF-8 and no declared
 encoding) or of which nothing can be read is ``refused``. The caller decides what refuses
 (``--strict``: anything).
@@ -58,7 +59,7 @@ WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
 LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
           "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
           "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
-          "S310": "key BibTeX cannot cite", "S311": "character no text holds",
+          "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
           "S312": "@preamble not kept"}
 
 
@@ -131,7 +132,7 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
             if block.line in holding:
                 found += block.kind != "string"
                 strings += block.kind == "string"
-                continue  # a character no text holds: said above, left out
+                continue  # a control character or noncharacter: said above, left out
             if block.kind == "string":
                 strings += 1
                 value = _resolve(block.fields[0].parts, macros, name, block.line, "", problems)
@@ -191,8 +192,8 @@ def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
 
 
 def _controls(name: str, text: str, problems: list[Problem]) -> set[int]:
-    """Report every character no text holds (control characters, DEL and the C1 controls
-    beyond what XML refuses, noncharacters), each with the entry holding it, and give the
+    """Report every control character (C0, DEL and the C1 controls, which XML holds but no
+    bibliography text does) and noncharacter, each with the entry holding it, and give the
     lines of the blocks holding one (their '@'): those are left out, the others come in, as
     Zotero and JabRef import what they can. One outside every block is between entries,
     where biber reads nothing: said, and nothing is left out for it."""
@@ -207,13 +208,14 @@ def _controls(name: str, text: str, problems: list[Problem]) -> set[int]:
         what = f"{not_xml_named(m.group())} in the text"
         if i < 0:
             problems.append(Problem(name, line, "", what + " before the first entry",
-                                    "remove it (a .bib file is text); nothing is read there",
+                                    "remove it (no bibliography text holds one); nothing is read "
+                                    "there",
                                     "S311", WARNING, col))
             continue
         holding.add(text.count("\n", 0, starts[i]) + 1)
         problems.append(Problem(name, line, _label(text, openings[i]), what,
-                                "left out: remove it (a .bib file is text) and add the file "
-                                "again", "S311", SKIPPED, col))
+                                "left out: remove it (no bibliography text holds one) and "
+                                "add the file again", "S311", SKIPPED, col))
     return holding
 
 

@@ -33,7 +33,8 @@ def bib_add_cli(
 ) -> None:
     """Add the works of .bib files as biber reads them: every entry that can be read comes in
     (one that cannot, or holds a control character, is left out), every problem is listed by
-    kind (file:line: entry 'key': what; what to do); a file that is not text adds nothing."""
+    kind (file:line: entry 'key': what; what to do); a file that is not text adds nothing.
+    Entries left out still exit 0 (the rest came in); --strict exits 2, adding nothing."""
     with user_errors():
         ws = workspace()
         result = ws.bib_add(*files, replace=replace, strict=strict)
