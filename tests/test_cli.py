@@ -534,6 +534,10 @@ def test_cli_a_refused_argument_names_its_command_as_the_place(seed_ws):
 
 @pytest.mark.parametrize(("args", "said"), [
     (["link", "person-nobody", "wikidata", "64"], "annotator link: '64' is not a wikidata id; "),
+    # quoted as typed, not as checked ('Q64X')
+    (["link", "person-nobody", "wikidata", "Q64x"],
+     "annotator link: 'Q64x' is not a wikidata id; "),
+    (["link", "person-nobody", "WikiDota", ""], "annotator link: unknown authority 'WikiDota'; "),
     (["relabel", "person-nobody", "thing"], "annotator relabel: 'thing' is not a type; "),
     (["mention", "add", "{sid}", "0", "5", "thing"],
      "annotator mention add: 'thing' is not a type; "),

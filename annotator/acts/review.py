@@ -630,9 +630,9 @@ class Review:
         _, key = parse_target(entity_id)
         removing = not value.strip()
         if removing:
+            if scheme.strip().lower() not in AUTHORITIES:
+                normalise_authority(scheme, "")  # refused, naming the scheme as typed
             scheme = scheme.strip().lower()
-            if scheme not in AUTHORITIES:
-                normalise_authority(scheme, "")
         else:
             scheme, value = normalise_authority(scheme, value)
         with self._act("link", [entity_id], {"scheme": scheme, "value": value},

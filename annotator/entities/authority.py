@@ -25,10 +25,12 @@ _AUTHORITY_URL = re.compile(
 
 def normalise_authority(scheme: str, value: str) -> tuple[str, str]:
     """Check an authority id's shape; accept the id or its URL. Raises DecisionError D004 for
-    a scheme that is not one of ours, D030 for an id not of its scheme's shape."""
+    a scheme that is not one of ours, D030 for an id not of its scheme's shape, quoting the
+    editor's input as typed ('Q64x', not the 'Q64X' checked)."""
+    given_scheme, given = scheme, value
     scheme = scheme.strip().lower()
     if scheme not in AUTHORITIES:
-        raise DecisionError(f"unknown authority '{scheme}'",
+        raise DecisionError(f"unknown authority '{given_scheme}'",
                             hint=f"use one of {', '.join(AUTHORITIES)}", code="D004")
     value = value.strip()
     url = _AUTHORITY_URL.fullmatch(value.rstrip("/"))
@@ -38,6 +40,6 @@ def normalise_authority(scheme: str, value: str) -> tuple[str, str]:
         value = value.upper()
     pattern, example = AUTHORITIES[scheme]
     if not pattern.fullmatch(value):
-        raise DecisionError(f"'{value}' is not a {scheme} id", hint=f"give {example}",
+        raise DecisionError(f"'{given}' is not a {scheme} id", hint=f"give {example}",
                             code="D030")
     return scheme, value
