@@ -126,7 +126,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "C004": (ConfigError, "setting '…' is …, not …",
               'write … = … under [annotator]'),
     "C005": (ConfigError, "the editor's name is empty / is only spaces / holds the control character "
-                          "(or format character, line separator, noncharacter) U+… (the file's "
+                          "(or format character, line separator, noncharacter) U+… (a format "
+                          "character with its Unicode name: U+202E RIGHT-TO-LEFT OVERRIDE; the file's "
                           "line named when it is annotator.toml's; a name is kept stripped and "
                           "NFC-normalised)",
               'give a name of printable characters (--editor, editor = "…" under [annotator], '

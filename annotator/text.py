@@ -104,12 +104,14 @@ def not_xml_named(char: str) -> str:
     'noncharacter U+FFFE' or 'lone surrogate U+D800' (U+FFFE is no control character). DEL and
     the C1 controls (U+007F-U+009F), which XML holds but a .bib refuses, are control
     characters too; an invisible or bidi character an editor's name refuses is a 'format
-    character U+202E', U+2028 a 'line separator'."""
+    character U+202E RIGHT-TO-LEFT OVERRIDE' (its Unicode name, for a character no one sees;
+    controls and noncharacters have none), U+2028 a 'line separator'."""
     code = ord(char)
     kind = ("noncharacter" if code in (0xFFFE, 0xFFFF) else
             "lone surrogate" if 0xD800 <= code <= 0xDFFF else
             _FORMATS.get(unicodedata.category(char), "control character"))
-    return f"{kind} U+{code:04X}"
+    name = unicodedata.name(char, "")
+    return f"{kind} U+{code:04X}" + (f" {name}" if name and name != kind.upper() else "")
 
 
 _FORMATS = {"Cf": "format character", "Zl": "line separator", "Zp": "paragraph separator"}

@@ -251,11 +251,11 @@ def test_robust_a_setting_of_the_wrong_kind_is_refused_naming_its_line(ws, line,
     ("Jane\tE", "holds the control character U+0009"),
     ("Jane\x85", "holds the control character U+0085"),
     ("Jane\ufffe", "holds the noncharacter U+FFFE"),
-    ("Jane\u202eEditor", "holds the format character U+202E"),
-    ("\u2066Jane", "holds the format character U+2066"),
-    ("Ja\u200bne", "holds the format character U+200B"),
-    ("Jane\u200e", "holds the format character U+200E"),
-    ("\ufeffJane", "holds the format character U+FEFF"),
+    ("Jane\u202eEditor", "holds the format character U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("\u2066Jane", "holds the format character U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ("Ja\u200bne", "holds the format character U+200B ZERO WIDTH SPACE"),
+    ("Jane\u200e", "holds the format character U+200E LEFT-TO-RIGHT MARK"),
+    ("\ufeffJane", "holds the format character U+FEFF ZERO WIDTH NO-BREAK SPACE"),
     ("Jane\u2028E", "holds the line separator U+2028"),
     ("Jane\u2029E", "holds the paragraph separator U+2029"),
 ])
@@ -324,7 +324,7 @@ def test_robust_an_editor_name_in_the_config_file_is_refused_at_its_line(ws, val
 
 @pytest.mark.parametrize(("value", "said"), [
     ("Jane\rEditor", "holds the control character U+000D"), ("", "is empty"),
-    ("Jane\u202e", "holds the format character U+202E"),
+    ("Jane\u202e", "holds the format character U+202E RIGHT-TO-LEFT OVERRIDE"),
 ])
 def test_robust_an_editor_name_in_the_environment_is_refused(ws, monkeypatch, value, said):
     """ANNOTATOR_EDITOR="" was taken as unset (the OS user recorded) while --editor "" was
