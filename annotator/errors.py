@@ -116,6 +116,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ('W', 'StoreError / ServerError: the workspace, its store, the review desk (W1xx)'),
 )
 
+SEE_HISTORY = "see 'annotator history'"
+"""Where a refusal sends the editor for the decisions log, as the CLI says it; a page of the
+browser says the History page instead (server ``Desk.fail``)."""
+
 CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "C001": (ConfigError, 'not valid TOML (…) / not UTF-8 (as TOML must be)',
               'fix annotator.toml'),
@@ -156,10 +160,11 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             'become a …: mention … is already a … at that span (relabel) / '
                             'mention … already covers …:… (adjust)',
               'reject mention:… instead (or confirm the one there)'),
-    "D007": (DecisionError, 'nothing to undo / nothing to undo: decision … (… …) cannot be '
-                            'undone: … changed since by decision … (replace source:…)',
+    "D007": (DecisionError, 'nothing to undo / nothing to undo (undo refused): decision … (… …) '
+                            'cannot be undone: … changed since by decision … (replace source:…)',
               "see 'annotator history' / a source's replacement cannot be undone; decide again "
-              "instead"),
+              "instead; the newest that can be undone is decision … (… …): 'annotator undo …' "
+              "takes it back"),
     "D008": (DecisionError, 'the decision is no longer as it left the store: decision … is '
                             'already undone (by …) / cannot be undone: … changed since by '
                             'decision … (or a replacement)',

@@ -375,18 +375,20 @@ class Workspace:
         return undo_acts.in_force(self.store, ids)
 
     def undo_next(self, *, among: Sequence[int] | None = None
-                  ) -> tuple[Decision | None, undo_acts.Passed | None]:
-        """``(last_undoable(), passed_over())`` from one look at the log (a page shows both);
+                  ) -> tuple[Decision | None, undo_acts.Blocked | None]:
+        """``(last_undoable(), undo_blocked())`` from one look at the log (a page shows both);
         ``among``: only these decisions (a page's own), by the same rule."""
         return undo_acts.undo_next(self.store, among=among)
 
     def last_undoable(self) -> Decision | None:
-        """The decision ``undo()`` would take back now (None: nothing to undo)."""
+        """The decision ``undo()`` would take back now (None: nothing, or the newest is
+        blocked)."""
         return self.undo_next()[0]
 
-    def passed_over(self) -> undo_acts.Passed | None:
-        """The newest act ``undo()`` passes over (a source's replacement changed its rows), why,
-        how many it passes over and what to do; None: none."""
+    def undo_blocked(self) -> undo_acts.Blocked | None:
+        """Why ``undo()`` takes nothing back though acts are in force: the newest cannot be
+        undone (a source's replacement changed its rows), why, how many, what to do, and the
+        newest that ``undo(id)`` can take back; None: not blocked."""
         return self.undo_next()[1]
 
     def queue(self, *, type: str | Iterable[str] | None = None,  # noqa: A002

@@ -786,10 +786,11 @@ def test_browser_reading_view_undoes_the_last_decision_made_on_it(page, desk_ws)
     assert "session" not in page.url
 
 
-def test_browser_queue_undo_refused_as_superseded_then_takes_back_the_one_before(browser, desk,
-                                                                               desk_ws):
+def test_browser_queue_undo_refused_as_superseded_then_offers_nothing_past_it(browser, desk,
+                                                                             desk_ws):
     """u on the queue when the decision its button named was changed since (the CLI): the
-    refusal names the later decision, and the next u takes back the page's decision before it.
+    refusal names the later decision and the page's decision before it with the command that
+    takes it back; the button then offers nothing (the old next u took that one back unasked).
     (Its own page: the refusal's 400 is in the console, as it should be.)"""
     context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=desk.url)
     page = context.new_page()
@@ -802,16 +803,14 @@ def test_browser_queue_undo_refused_as_superseded_then_takes_back_the_one_before
         _press(page, "a")
         later = desk_ws.reject(second)  # from the command line, meanwhile
         _press(page, "u")  # the card is drawn again with the page's decisions left
-        assert f"decision {later.id}" in page.inner_text("#flash")
-        assert "D008" in page.inner_text("#flash")
+        flash = page.inner_text("#flash")
+        assert f"decision {later.id}" in flash and "D008" in flash
+        assert "this page's newest decision that can be undone is" in flash
         assert desk_ws.entity(first).status == "confirmed"
-        _press(page, "u")
-        page.wait_for_selector(".message.ok:has-text('Undid decision')")
-        assert (desk_ws.entity(first).status, desk_ws.entity(second).status) == ("proposed",
-                                                                                 "rejected")
-        # the page keeps the decision it cannot undo (the CLI's reject undone, it could be)
-        assert "Nothing decided on this page can be undone" in page.inner_text("#queue")
         assert page.is_disabled("button[data-key='u']")
+        assert "annotator undo" in page.inner_text("#queue")
+        assert (desk_ws.entity(first).status, desk_ws.entity(second).status) == ("confirmed",
+                                                                                 "rejected")
     finally:
         context.close()
 
@@ -827,10 +826,11 @@ def _reject_entity_on_page(page, sid, mention):
     page.wait_for_selector("#panel .message.ok:has-text('Entity rejected.')")
 
 
-def test_browser_reading_view_undo_names_what_u_takes_back_after_the_cli_changed_it(page,
-                                                                                   desk_ws):
-    """The page's last decision changed since by the CLI: the page drawn again names the one
-    before on its bar (and why the last is passed over), and u takes back that one."""
+def test_browser_reading_view_undo_offers_nothing_after_the_cli_changed_its_newest(page,
+                                                                                  desk_ws):
+    """The page's last decision changed since by the CLI: the page drawn again offers no undo
+    (the old bar offered the one before, and u took it back unasked): the bar says why and
+    names the one before with the command that takes it back; u undoes nothing."""
     sid = "german-soviet-axis-talks"
     first = next(m for m in desk_ws.mentions(sid) if m.entity_id)
     _reject_entity_on_page(page, sid, first)
@@ -845,14 +845,16 @@ def test_browser_reading_view_undo_names_what_u_takes_back_after_the_cli_changed
     page.reload()
     page.wait_for_function("document.readyState === 'complete' && window.htmx")
     bar = " ".join(page.inner_text("#undo-bar").split())
-    assert f"undo #{rejected.id} (reject entity:{first.entity_id})" in bar
+    assert page.locator("#undo-bar button").count() == 0
     assert f"#{confirmed.id} (confirm mention:{other.id}) cannot be undone" in bar
     assert f"by decision {later.id}" in bar
+    assert f"is #{rejected.id} (reject entity:{first.entity_id}): annotator undo " \
+        f"{rejected.id} takes it back" in bar
     page.keyboard.press("u")
-    page.wait_for_selector(f"#panel .message.ok:has-text('Undid decision {rejected.id}')")
-    assert desk_ws.entity(first.entity_id).status == "proposed"
+    page.wait_for_timeout(300)
+    assert desk_ws.entity(first.entity_id).status == "rejected"
     assert desk_ws.mention(other.id).status == "rejected"  # the CLI's, left alone
-    assert "can be undone" in page.inner_text("#undo-bar")
+    assert desk_ws.history(limit=1)[0].id == later.id
 
 
 def test_browser_reading_view_undo_refused_redraws_what_changed_under_the_page(browser, desk,
@@ -875,6 +877,7 @@ def test_browser_reading_view_undo_refused_redraws_what_changed_under_the_page(b
         page.wait_for_selector("#flash :text('D008')")
         assert f"decision {rejected.id} is already undone (by {undone.id})" in \
             page.inner_text("#flash")
+        assert "see the History page (g h)" in page.inner_text("#flash")
         assert desk_ws.entity(first.entity_id).status == "proposed"
         assert "proposed" in page.get_attribute(mark, "class").split()
         assert "rejected" not in page.get_attribute(mark, "class").split()

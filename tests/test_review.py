@@ -981,42 +981,60 @@ def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
     assert err.value.hint == "a source's replacement cannot be undone; decide again instead"
 
 
-def test_review_plain_undo_passes_over_acts_a_replacement_blocked(ws, tmp_path):
-    """A plain undo takes the newest act that can be undone, as an editor's undo leaves the
-    history of a file reloaded from disk: the claim on the replaced letter is passed over (and
-    named, with why), the earlier claim on another source is undone; History's button offers
-    the same act."""
+def test_review_plain_undo_refuses_past_acts_a_replacement_blocked(ws, tmp_path):
+    """A plain undo takes back the newest act only, as an editor's undo stack does: the claim
+    on the replaced letter cannot be undone, so it refuses (D007) saying why, and names the
+    earlier claim on another source with the command that takes it back; it never takes that
+    one back unasked."""
     earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
-    assert ws.last_undoable().id == earlier.id
-    d, why, count, remedy = ws.passed_over()
-    assert (d.id, count) == (claimed.id, 1)
+    assert ws.last_undoable() is None
+    d, why, count, remedy, older = ws.undo_blocked()
+    assert (d.id, count, older.id) == (claimed.id, 1, earlier.id)
     assert remedy == "a source's replacement cannot be undone; decide again instead"
-    assert ws.undo_next() == (ws.last_undoable(), ws.passed_over())
+    assert ws.undo_next() == (None, ws.undo_blocked())
     claim = claimed.target.removeprefix("claim:")
     assert why == f"claim {claim} changed since by decision {replaced.id} (replace source:letter)"
-    undone = ws.undo()
-    assert undone.undoes == earlier.id
-    assert undone.payload == {"decision": earlier.id, "act": "claim-add",
-                              "passed": [claimed.id], "passed_why": why}
+    with pytest.raises(DecisionError) as err:
+        ws.undo()
+    assert err.value.code == "D007"
+    assert err.value.message == (f"undo refused: decision {claimed.id} (claim-add "
+                                 f"{claimed.target}) cannot be undone: {why}")
+    assert err.value.hint == (f"{remedy}; the newest that can be undone is decision "
+                              f"{earlier.id} (claim-add {earlier.target}): 'annotator undo "
+                              f"{earlier.id}' takes it back")
+    assert sorted(c.source_id for c in ws.claims()) == ["letter", "other"]
+    assert ws.history(limit=1)[0].id == replaced.id  # nothing logged
+    undone = ws.undo(earlier.id)  # the editor chooses it, by id
+    assert undone.undoes == earlier.id and "passed" not in undone.payload
     assert [c.source_id for c in ws.claims()] == ["letter"]
     # the undo itself is not taken back by the next plain undo (that would be a redo)
     with pytest.raises(DecisionError) as err:
         ws.undo()
-    assert err.value.code == "D007" and f"decision {claimed.id} (claim-add" in str(err.value)
+    assert err.value.code == "D007" and err.value.message.startswith(
+        f"nothing to undo: decision {claimed.id} (claim-add")
     assert ws.undo(undone.id).undoes == undone.id  # a redo by id still works
 
 
-def test_review_cli_plain_undo_names_what_it_passes_over(ws, tmp_path):
-    """`annotator undo` says which act it passed over and why, then what it undid; with only
-    the blocked act left, one line (D007, exit 2) names it and what to do."""
+def test_review_cli_plain_undo_after_a_replace_refuses_and_names_the_way(ws, tmp_path):
+    """`annotator undo` after `add --replace`: one line (D007, exit 2) saying why the newest
+    act cannot be undone, in the library's words, and the command that takes back the newest
+    that can (`annotator undo ID`); the earlier claim on another source is left alone (the old
+    rule undid it unasked). `annotator undo ID` then takes it back."""
     earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
     result = run(ws, "undo")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr == (
+        f"annotator.sqlite: undo refused: decision {claimed.id} (claim-add {claimed.target}) "
+        "cannot be undone: "
+        f"claim {claimed.target.removeprefix('claim:')} changed since by decision "
+        f"{replaced.id} (replace source:letter); a source's replacement cannot be undone; "
+        f"decide again instead; the newest that can be undone is decision {earlier.id} "
+        f"(claim-add {earlier.target}): 'annotator undo {earlier.id}' takes it back [D007]\n")
+    assert sorted(c.source_id for c in ws.claims()) == ["letter", "other"]
+    result = run(ws, "undo", str(earlier.id))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines() == [
-        f"passed over decision {claimed.id}, which cannot be undone: claim "
-        f"{claimed.target.removeprefix('claim:')} changed since by decision {replaced.id} "
-        "(replace source:letter)",
-        f"decision {replaced.id + 1}: undid {earlier.id} (claim-add {earlier.target})"]
+    assert result.stderr == (f"decision {replaced.id + 1}: undid {earlier.id} (claim-add "
+                             f"{earlier.target})\n")
     result = run(ws, "undo")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert f"nothing to undo: decision {claimed.id} (claim-add" in result.stderr
@@ -1063,21 +1081,27 @@ def test_review_merge_of_entities_the_markup_tells_apart_says_so(ws):
 
 def test_review_undo_next_among_some_decisions_takes_the_plain_undo_rule(ws, tmp_path):
     """``undo_next(among=ids)`` (a browser page's own decisions) picks as a plain undo does,
-    over those only: the newest in force whose rows are as it left them, passing over one a
-    later decision (not among them) changed, and never one undone."""
+    over those only: the newest in force, when its rows are as it left them; one a later
+    decision (not among them) changed blocks it (why, what to do, and the newest of them that
+    can be undone), and one undone leaves them."""
     (tmp_path / "a.txt").write_text("Otto Brahm met Gerhart Hauptmann in Berlin.\n",
                                     encoding="utf-8")
     ws.add(tmp_path / "a.txt")
     d1 = ws.add_claim("a", quote="Otto Brahm met").decision_id
     c2 = ws.add_claim("a", quote="Gerhart Hauptmann in Berlin")
     d2 = c2.decision_id
+    assert ws.undo_next(among=[d1, d2])[0].id == d2
     ws.set_claim_agent(c2.id, "Otto Brahm")  # a later decision, not among them
     later = ws.history(limit=1)[0]
-    undoable, passed = ws.undo_next(among=[d1, d2])
-    assert undoable.id == d1 and (passed[0].id, passed[2]) == (d2, 1)
-    assert passed[1] == f"claim {c2.id} changed since by decision {later.id}"
-    assert passed.remedy == f"undo {later.id} first"
-    assert ws.undo_next(among=[d2]) == (None, passed)
+    undoable, blocked = ws.undo_next(among=[d1, d2])
+    assert undoable is None and (blocked[0].id, blocked[2], blocked.older.id) == (d2, 1, d1)
+    assert blocked[1] == f"claim {c2.id} changed since by decision {later.id}"
+    assert blocked.remedy == f"undo {later.id} first"
+    with pytest.raises(DecisionError) as err:
+        ws.undo(among=[d1, d2])
+    assert err.value.code == "D007" and f"'annotator undo {d1}'" in err.value.hint
+    assert ws.undo_next(among=[d2]) == (None, blocked._replace(older=None))
+    assert ws.undo_next(among=[d1])[0].id == d1
     assert ws.undo_next(among=[]) == (None, None)
     ws.undo(d1)
-    assert ws.undo_next(among=[d1, d2]) == (None, passed)  # d1 undone: not offered again
+    assert ws.undo_next(among=[d1, d2]) == (None, blocked._replace(older=None))

@@ -1237,10 +1237,11 @@ def _bar_note(html):
         "//div[@id='undo-bar']//span[contains(@class,'sub')]")).split())
 
 
-def test_server_reading_view_undo_refused_as_superseded_offers_the_one_before(proposed_client,
-                                                                            seed_ws):
+def test_server_reading_view_undo_refused_as_superseded_names_the_one_before(proposed_client,
+                                                                           seed_ws):
     """The decision the bar named changed since by a later one: u says which, and the bar then
-    offers the page's decision before it."""
+    offers nothing (u never takes back an older decision past it), naming the page's decision
+    before it and the way to take it back; sent by id (the editor chose it), it is undone."""
     sid = "german-soviet-axis-talks"
     m1, first = _reject_on_page(proposed_client, seed_ws, sid, "Hitler", "")
     m2, second = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", str(first.id))
@@ -1252,52 +1253,52 @@ def test_server_reading_view_undo_refused_as_superseded_offers_the_one_before(pr
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
     assert r.status_code == 400 and "D008" in said
     assert f"decision {second.id} cannot be undone" in said and f"decision {later.id}" in said
-    assert f"u now offers this page's decision {first.id}" in said
-    assert _undo_bar(r.text) == (f"{first.id},{second.id}",
-                                 f"u undo #{first.id} (reject mention:{m1.id})")
-    r = post(proposed_client, f"/s/{sid}/undo", _bar_form(r.text), headers=HX)
+    assert f"this page's newest decision that can be undone is {first.id} (reject " \
+        f"mention:{m1.id}): 'annotator undo {first.id}' takes it back" in said
+    assert _undo_bar(r.text) == (f"{first.id},{second.id}", "")
+    assert seed_ws.mention(m1.id).status == "rejected"
+    r = post(proposed_client, f"/s/{sid}/undo", {**_bar_form(r.text), "undo": str(first.id)},
+             headers=HX)
     assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
     assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("proposed",
                                                                                "confirmed")
     assert _undo_bar(r.text) == (str(second.id), "")
 
 
-def test_server_reading_view_undo_bar_names_only_what_u_takes_back(proposed_client, seed_ws):
+def test_server_reading_view_undo_bar_never_passes_over_the_newest(proposed_client, seed_ws):
     """A page drawn after a later decision changed what its last decision changed (the CLI,
-    another tab) names the one before on its bar, says why the newer one is passed over, and
-    u takes back the one named; when none of the page's decisions can be undone, the bar says
-    so and points to History, and u is refused with why (it named a decision u refused)."""
+    another tab) offers no undo: the bar says why the newest cannot be undone and what to do,
+    in the library's words, and names the page's decision before it with the command that
+    takes it back; u is refused (W107) saying the same, and undoes nothing (the old bar
+    offered the one before, and u took it back unasked)."""
     sid = "german-soviet-axis-talks"
     m1, first = _reject_on_page(proposed_client, seed_ws, sid, "Hitler", "")
     m2, second = _reject_on_page(proposed_client, seed_ws, sid, "Molotov", str(first.id))
     later = seed_ws.confirm(f"mention:{m2.id}")
     page = proposed_client.get(f"/s/{sid}", params={"session": f"{first.id},{second.id}"}).text
-    assert _undo_bar(page) == (f"{first.id},{second.id}",
-                               f"u undo #{first.id} (reject mention:{m1.id})")
+    assert _undo_bar(page) == (f"{first.id},{second.id}", "")
     assert _bar_note(page) == (f"#{second.id} (reject mention:{m2.id}) cannot be undone: "
                                f"mention {m2.id} changed since by decision {later.id}; undo "
-                               f"{later.id} first.")
+                               f"{later.id} first. The newest of this page's decisions that can "
+                               f"be undone is #{first.id} (reject mention:{m1.id}): annotator "
+                               f"undo {first.id} takes it back.")
     r = post(proposed_client, f"/s/{sid}/undo", _bar_form(page), headers=HX)
-    assert r.status_code == 200 and f"Undid decision {first.id}" in r.text
-    assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("proposed",
-                                                                               "confirmed")
-    assert _undo_bar(r.text) == (str(second.id), "")
-    assert _bar_note(r.text).endswith(f"first. Nothing decided on this page can be undone; "
-                                      f"History undoes #{later.id} (confirm mention:{m2.id}).")
-    assert lxml_html.fromstring(r.text).xpath("//div[@id='undo-bar']//a/@href") == ["/history"]
-    r = post(proposed_client, f"/s/{sid}/undo", _bar_form(r.text), headers=HX)
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
     assert r.status_code == 400 and "W107" in said and f"decision {later.id}" in said
-    assert seed_ws.mention(m2.id).status == "confirmed"
+    assert f"'annotator undo {first.id}' takes it back" in said
+    assert (seed_ws.mention(m1.id).status, seed_ws.mention(m2.id).status) == ("rejected",
+                                                                               "confirmed")
 
 
 def _queue_session(html):
     return lxml_html.fromstring(html).xpath("string(//input[@name='session']/@value)")
 
 
-def test_server_queue_undo_walks_past_what_was_undone_or_superseded(proposed_client, seed_ws):
+def test_server_queue_undo_walks_past_what_was_undone_never_what_changed(proposed_client,
+                                                                         seed_ws):
     """The queue's u: a decision of the page undone elsewhere leaves its list; one changed
-    since is refused naming the later decision, and the card then offers the one before."""
+    since is refused naming the later decision, and the card then offers no undo, naming the
+    one before (taken back only when sent by id)."""
     decided, session = [], ""
     for _ in range(3):
         form = {**_queue_form(proposed_client), "session": session}
@@ -1319,15 +1320,16 @@ def test_server_queue_undo_walks_past_what_was_undone_or_superseded(proposed_cli
     assert r.headers["HX-Retarget"] == "#flash"
     card = lxml_html.fromstring(r.text).xpath("//div[@id='queue'][@hx-swap-oob]")
     assert len(card) == 1 and card[0].xpath("string(.//input[@name='session']/@value)") == \
-        f"{d1.id},{d2.id}" and card[0].xpath("string(.//input[@name='undo']/@value)") == \
-        str(d1.id)
-    # drawn again, the card names d1, not d2, and says why
+        f"{d1.id},{d2.id}" and card[0].xpath(".//input[@name='undo']") == []
+    assert f"this page's newest decision that can be undone is {d1.id}" in said
+    # drawn again, the card offers no undo (not d1 past d2), and says why and which can be
     page = proposed_client.get("/queue", params={"session": f"{d1.id},{d2.id}"})
-    assert _queue_undo_button(page.text) == f"u undo #{d1.id} (confirm {d1.target})"
-    assert f"#{d2.id} (confirm {d2.target}) cannot be undone" in " ".join(
-        lxml_html.fromstring(page.text).text_content().split())
-    r = post(proposed_client, "/queue", {**_queue_form_of(page.text), "act": "undo"},
-             headers=HX)
+    assert _queue_undo_button(page.text) == "u undo"
+    said = " ".join(lxml_html.fromstring(page.text).text_content().split())
+    assert f"#{d2.id} (confirm {d2.target}) cannot be undone" in said
+    assert f"annotator undo {d1.id} takes it back" in said
+    r = post(proposed_client, "/queue", {**_queue_form_of(page.text), "act": "undo",
+                                         "undo": str(d1.id)}, headers=HX)  # chosen by id
     assert r.status_code == 200 and f"Undid decision {d1.id}" in r.text
     assert [seed_ws.entity(e).status for e in (e1, e2, e3)] == ["proposed", "rejected",
                                                                 "proposed"]
@@ -1432,11 +1434,12 @@ def test_server_queue_merge_says_the_markup_points_to_both(ws):
         server.stop()
 
 
-def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path, monkeypatch):
-    """After a source's replacement blocked the newest claim's act, History's button offers the
-    earlier act a plain undo takes back, and says which act it passes over and why, from one
-    look at the log (the newest acts' rows were checked twice per page); the button (and a
-    plain POST /undo) undoes that one."""
+def test_server_history_offers_no_undo_past_what_a_replacement_blocked(ws, tmp_path,
+                                                                          monkeypatch):
+    """After a source's replacement blocked the newest claim's act, History offers no undo
+    (the old button offered the earlier act on another source): it says why the newest cannot
+    be undone and names the newest act that can, with the command that takes it back, from one
+    look at the log; a plain POST /undo is refused (D007) and undoes nothing."""
     from annotator.acts import undo as undo_acts
 
     earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
@@ -1449,14 +1452,17 @@ def test_server_history_offers_the_act_undo_can_take_back(ws, tmp_path, monkeypa
         doc = lxml_html.fromstring(client.get("/history").text)
         assert len(looks) == 1
         head = doc.xpath("//div[contains(@class,'queue-head')]")[0]
-        assert head.xpath(".//input[@name='decision']/@value") == [str(earlier.id)]
-        said = " ".join(head.xpath(".//span[contains(@class,'passed')]")[0].text_content()
+        assert head.xpath(".//input[@name='decision']/@value") == []
+        assert head.xpath(".//button") == []
+        said = " ".join(head.xpath(".//span[contains(@class,'blocked')]")[0].text_content()
                         .split())
         assert said.startswith(f"#{blocked.id} (claim-add {blocked.target}) cannot be undone: "
                                "claim ") and "(replace source:letter)" in said
+        assert said.endswith(f"The newest that can be undone is #{earlier.id} (claim-add "
+                             f"{earlier.target}): annotator undo {earlier.id} takes it back.")
         r = post(client, "/undo", {})
-        assert r.status_code == 303
-        assert [c.source_id for c in ws.claims()] == ["letter"]
+        assert r.status_code == 400 and "D007" in r.text
+        assert sorted(c.source_id for c in ws.claims()) == ["letter", "other"]
     finally:
         client.close()
         server.stop()
@@ -1477,6 +1483,7 @@ def test_server_reading_view_undo_refused_redraws_what_changed_under_the_page(pr
     said = " ".join(doc.text_content().split())
     assert r.status_code == 400 and "D008" in said
     assert f"decision {rejected.id} is already undone (by {undone.id})" in said
+    assert "see the History page (g h)" in said and "annotator history" not in said
     mark = doc.xpath(f"//div[@id='text'][@hx-swap-oob]//mark[@data-m='{m.id}']")[0]
     assert "proposed" in mark.get("class").split() and "rejected" not in mark.get("class")
     panel = doc.xpath("//div[@id='panel'][@hx-swap-oob]")[0]
@@ -1500,31 +1507,33 @@ def test_server_reading_view_undo_refused_redraws_what_changed_under_the_page(pr
     assert lxml_html.fromstring(r.text).xpath("string(//div[@id='panel'])").strip() == ""
 
 
-def test_server_reading_view_bar_says_why_in_the_librarys_words_after_a_replacement(
+def test_server_reading_view_undo_bar_says_why_after_a_replacement_naming_no_other_source(
         seed_ws, tmp_path):
     """A page's decision a source's replacement changed: the bar says why and what to do as
-    'annotator undo' does (D008's words), in sentences of their own, and points to History
-    only while History can undo something."""
+    'annotator undo' does (D007's words), in sentences of their own, and that History lists
+    older decisions, never naming the decision on another source a plain undo took of old
+    (was 'History undoes #N (claim-add claim:1)'); u is refused and undoes nothing."""
     earlier, claimed, replaced = replaced_letter(seed_ws, tmp_path, other=True)
     server, client = served(seed_ws)
     try:
         page = client.get("/s/letter", params={"session": str(claimed.id)}).text
+        assert _undo_bar(page) == (str(claimed.id), "")
         claim = claimed.target.removeprefix("claim:")
-        assert _bar_note(page) == (
+        note = _bar_note(page)
+        assert note == (
             f"#{claimed.id} (claim-add claim:{claim}) cannot be undone: claim {claim} changed "
             f"since by decision {replaced.id} (replace source:letter); a source's replacement "
             f"cannot be undone; decide again instead. Nothing decided on this page can be "
-            f"undone; History undoes #{earlier.id} (claim-add {earlier.target}).")
+            f"undone; History lists older decisions.")
+        assert f"#{earlier.id}" not in note and earlier.target not in note
         assert lxml_html.fromstring(page).xpath("//div[@id='undo-bar']//a/@href") == ["/history"]
         r = post(client, "/s/letter/undo", {"session": str(claimed.id)}, headers=HX)
         said = " ".join(lxml_html.fromstring(r.text).text_content().split())
         assert r.status_code == 400 and "W107" in said
-        assert "decide again instead" in said and f"undoes decision {earlier.id}" in said
-        seed_ws.undo(earlier.id)  # now History has nothing it can undo either
-        page = client.get("/s/letter", params={"session": str(claimed.id)}).text
-        assert _bar_note(page).endswith("decide again instead. Nothing decided on this page "
-                                        "can be undone.")
-        assert lxml_html.fromstring(page).xpath("//div[@id='undo-bar']//a") == []
+        assert "decide again instead; History lists older decisions" in said
+        assert f"decision {earlier.id}" not in said
+        assert sorted(c.source_id for c in seed_ws.claims()
+                      if c.source_id in ("letter", "other")) == ["letter", "other"]
     finally:
         client.close()
         server.stop()

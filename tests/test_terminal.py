@@ -279,10 +279,11 @@ def test_terminal_review_lists_merge_suggestions_surest_first_and_shift_m_merges
     assert not [e for e in ws.entities(counts=False) if e.id == "person-adolf-hitler"]
 
 
-def test_terminal_review_undo_passes_over_a_decision_it_cannot_take_back(seed_ws):
-    """u, like a plain `annotator undo`, takes back the newest of the session's decisions that
-    can be undone: one changed since from elsewhere is passed over and named with why (D008),
-    the one before it is undone in the same press. A real Textual app driven by its pilot."""
+def test_terminal_review_undo_refuses_when_its_newest_cannot_be_taken_back(seed_ws):
+    """u, like a plain `annotator undo`, takes back the newest of the session's decisions only:
+    one changed since from elsewhere is refused (D007) with why and what to do, naming the one
+    before it and the command that takes it back, which stays decided (the old u undid it in
+    the same press). A real Textual app driven by its pilot."""
     import asyncio
 
     from textual.widgets import Static
@@ -303,10 +304,12 @@ def test_terminal_review_undo_passes_over_a_decision_it_cannot_take_back(seed_ws
             await pilot.press("u")
             await pilot.pause()
             said = str(app.query_one("#message", Static).content)
-            assert said.startswith(f"undid decision {later.id - 2} (confirm); passed over: ")
-            assert f"changed since by decision {later.id}" in said and "[D008]" in said
-            assert app.done == []
+            first_id, second_id = app.done
+            assert f"undo refused: decision {second_id} (confirm " in said
+            assert f"changed since by decision {later.id}; undo {later.id} first; " in said
+            assert f"'annotator undo {first_id}' takes it back [D007]" in said
+            assert app.done == [first_id, second_id]
 
     asyncio.run(drive())
-    assert seed_ws.entity(first).status == "proposed"
+    assert seed_ws.entity(first).status == "confirmed"
     assert seed_ws.entity(second).status == "rejected"

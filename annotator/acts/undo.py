@@ -2,10 +2,11 @@
 
 ``undo`` restores the before images of an earlier act in a new act of its own (so an undo can
 be undone: a redo), and refuses when a row it would restore has changed since, naming the later
-decision to undo first: it never overwrites later work. A plain undo (no id) takes the newest
-act that can be undone, passing over newer ones whose rows changed since (a source's
-replacement, which is not undone, changed them), as an editor's undo leaves the history of a
-file reloaded from disk; the undo names what it passed over and why.
+decision to undo first: it never overwrites later work. A plain undo (no id) takes back the
+newest act in force, as an editor's undo stack does, and only that one: when its rows changed
+since (a source's replacement, which is not undone, changed them) it refuses, saying why and
+naming the newest act that can be undone by id, so the editor chooses; it never takes back an
+older act, perhaps on another source, that was not asked for.
 
 DOCS: docs/review.md#undo
 """
@@ -19,7 +20,7 @@ from typing import Any, NamedTuple
 
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
-from annotator.errors import DecisionError
+from annotator.errors import SEE_HISTORY, DecisionError
 from annotator.records import Decision, row_id
 from annotator.store import Store
 from annotator.store import decisions as log
@@ -27,38 +28,28 @@ from annotator.store.connection import row_at
 
 
 def undo(review: Review, decision_id: int | None = None, *,
-         expected: str | None = None) -> Decision:
-    """Undo the newest act that can be undone (or a given one), putting back the earlier rows.
+         expected: str | None = None, among: Sequence[int] | None = None) -> Decision:
+    """Undo the newest act (or a given one), putting back the earlier rows.
 
-    A plain undo passes over newer acts whose rows changed since (only a source's replacement,
-    not undone itself, can leave them so); its payload's ``passed`` lists them, newest first,
-    and ``passed_why`` says why of the newest. Nothing left to undo but such acts: D007 naming
-    the newest and why."""
+    A plain undo takes back the newest act in force (``among``: the newest of these, a
+    session's own) only when it can be undone; when its rows changed since: D007, why, what to
+    do, and the newest act that can be undone with the command that takes it back."""
     store = review.store
-    passed: list[sqlite3.Row] = []
     with located(store):
         with store.transaction() as conn:
             if decision_id is None:
-                row, passed = _plain_pick(conn)
-                if row is None and passed:
-                    why, first = _why(conn, passed[0])
-                    more = f" (nor can {len(passed) - 1} older act(s))" if len(passed) > 1 else ""
-                    raise DecisionError(f"nothing to undo: decision {_named(passed[0])} cannot "
-                                        f"be undone: {why}{more}", hint=first, code="D007")
+                row, blocked = _plain_pick(conn, among)
+                if blocked:
+                    raise _blocked_refusal(conn, blocked, row)
             else:
                 row = (None if row_id(decision_id) is None  # beyond SQLite: no such decision
                        else log.decision_row(conn, decision_id))
-            why = _why(conn, passed[0])[0] if passed else ""
         if row is None:
             if decision_id is None:
-                raise DecisionError("nothing to undo", hint="see 'annotator history'",
-                                    code="D007")
-            raise DecisionError(f"no decision {decision_id}", hint="see 'annotator history'",
-                                code="D015")
+                raise DecisionError("nothing to undo", hint=SEE_HISTORY, code="D007")
+            raise DecisionError(f"no decision {decision_id}", hint=SEE_HISTORY, code="D015")
         target = row["target"]
         payload: dict[str, Any] = {"decision": row["id"], "act": row["act"]}
-        if passed:
-            payload |= {"passed": [p["id"] for p in passed], "passed_why": why}
         with store.act("undo", target, editor=review.editor, payload=payload) as rec:
             fresh = log.decision_row(rec.conn, row["id"])
             assert fresh is not None
@@ -97,32 +88,33 @@ def history(store: Store, *, target: str | None = None,
     return out
 
 
-class Passed(NamedTuple):
-    """The newest act a plain undo passes over, in the words ``undo`` refuses it with: why
-    (``claim 36 changed since by decision 40``), how many it passes over in all, and what to
-    do (``undo 40 first``; for a source's replacement, ``decide again instead``): a page says
-    what the CLI says."""
+class Blocked(NamedTuple):
+    """Why a plain undo takes nothing back, in the words ``undo`` refuses with: the newest act
+    in force (``decision``), why it cannot be undone (``claim 36 changed since by decision
+    40``), how many of the newest cannot be, what to do (``undo 40 first``; for a source's
+    replacement, ``decide again instead``), and the newest act that can be undone (``older``;
+    None: none), which only ``undo ID`` takes back: a page says what the CLI says."""
 
     decision: Decision
     why: str
     how_many: int
     remedy: str
+    older: Decision | None
 
 
 def undo_next(store: Store, *, among: Sequence[int] | None = None
-              ) -> tuple[Decision | None, Passed | None]:
-    """What a plain ``undo`` would take back now (None: nothing to undo), and the newest act it
-    passes over (its rows changed since), why, how many it passes over in all and what to do
-    (``Passed``; None: none): a page names both beside its undo button, from one look at the log, and the button
-    takes back that one, not whatever came after the page was drawn. ``among``: only these
-    decisions (a page's own), by the same rule, so a page's ``u`` never names one it cannot
-    take back (one a later decision changed, one undone from elsewhere)."""
-    row, passed = _plain_pick(store.conn, among)
-    if not passed:
+              ) -> tuple[Decision | None, Blocked | None]:
+    """What a plain ``undo`` would take back now (None: nothing), or why it takes nothing back
+    though acts are in force (``Blocked``; None: not blocked), from one look at the log: a page
+    names it beside its undo button, and the button takes back that one, not whatever came
+    after the page was drawn. ``among``: only these decisions (a page's own), by the same rule,
+    so a page's ``u`` never names one it cannot take back, nor an older one past its newest."""
+    row, blocked = _plain_pick(store.conn, among)
+    if not blocked:
         return None if row is None else log.decision_from_row(row), None
-    why, remedy = _why(store.conn, passed[0])
-    return (None if row is None else log.decision_from_row(row),
-            Passed(log.decision_from_row(passed[0]), why, len(passed), remedy))
+    why, remedy = _why(store.conn, blocked[0])
+    return None, Blocked(log.decision_from_row(blocked[0]), why, len(blocked), remedy,
+                         None if row is None else log.decision_from_row(row))
 
 
 def decision(store: Store, decision_id: int) -> Decision | None:
@@ -140,20 +132,33 @@ def in_force(store: Store, ids: Sequence[int]) -> list[int]:
 
 def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None
                 ) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
-    """What a plain undo takes back: the newest act in force (not undone, and a forward act or
-    a redo) whose rows are as it left them, and the newer acts in force it passes over, newest
-    first. A row changed since by an act in force can only be one passed over (that act would
-    be newer and taken first), so each passed act traces back to a source's replacement; with
-    ``among`` (some acts only), one passed over may also be changed by a later act not among
-    them."""
-    passed: list[sqlite3.Row] = []
+    """The newest act in force (not undone, and a forward act or a redo) whose rows are as it
+    left them, and the newer acts in force that are not, newest first (they block a plain
+    undo: taking back an older act past them is what no editor asked for). Without ``among``
+    a blocked act traces back to a source's replacement (an act in force that changed its rows
+    would be newer); with it (some acts only), also to a later act not among them."""
+    blocked: list[sqlite3.Row] = []
     for row in log.not_undone(conn, among):
         if row["undoes"] is not None and log.undo_depth(conn, row["id"]) % 2:
             continue  # an undo in force: what it undid is not in force
         if _changed_row(conn, row) is None:
-            return row, passed
-        passed.append(row)
-    return None, passed
+            return row, blocked
+        blocked.append(row)
+    return None, blocked
+
+
+def _blocked_refusal(conn: sqlite3.Connection, blocked: list[sqlite3.Row],
+                     older: sqlite3.Row | None) -> DecisionError:
+    """D007 for a plain undo whose newest act cannot be undone: which, why, what to do, and the
+    newest act that can be undone (``older``), with the command that takes it back: the editor
+    chooses, the undo takes nothing back unasked."""
+    why, remedy = _why(conn, blocked[0])
+    more = f" (nor can {len(blocked) - 1} older act(s))" if len(blocked) > 1 else ""
+    can = (f"; the newest that can be undone is decision {_named(older)}: 'annotator undo "
+           f"{older['id']}' takes it back" if older is not None else "")
+    head = "nothing to undo" if older is None else "undo refused"
+    return DecisionError(f"{head}: decision {_named(blocked[0])} cannot be undone: {why}{more}",
+                         hint=remedy + can, code="D007")
 
 
 def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
@@ -163,7 +168,7 @@ def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
                             "instead", code="D009")
     if row["undone_by"] is not None:
         raise DecisionError(f"decision {row['id']} is already undone (by "
-                            f"{row['undone_by']})", hint="see 'annotator history'",
+                            f"{row['undone_by']})", hint=SEE_HISTORY,
                             code="D008")
     if _changed_row(conn, row) is not None:
         raise _refusal(conn, row)

@@ -331,20 +331,13 @@ class ReviewApp(App[int]):
         if not self.done:
             self.show("nothing to undo in this session ('annotator undo' undoes older acts)")
             return
-        refused: AnnotatorError | None = None
-        while self.done:  # as a plain undo: pass over what cannot be undone, and say so
-            try:
-                undone = self.ws.undo(self.done.pop())
-            except AnnotatorError as err:
-                if err.code != "D008":
-                    self.show(str(err))
-                    return
-                refused = refused or err  # the newest refused is the one to name
-                continue
-            passed = f"; passed over: {refused}" if refused else ""
-            self.show(f"undid decision {undone.undoes} ({undone.payload.get('act')}){passed}")
+        try:  # as a plain undo, over the session's decisions: the newest only, or why not
+            undone = self.ws.undo(among=self.done)
+        except AnnotatorError as err:
+            self.show(str(err))
             return
-        self.show(str(refused))  # every decision of the session refused (D008)
+        self.done = [i for i in self.done if i != undone.undoes]
+        self.show(f"undid decision {undone.undoes} ({undone.payload.get('act')})")
 
     async def action_quit(self) -> None:
         self.exit(len(self.done))

@@ -17,14 +17,9 @@ def undo_cli(
 ) -> None:
     """Undo the last act, or a given one; the rows it changed get their earlier values back.
 
-    Without an id, acts a source's replacement left that cannot be undone are passed over
-    (named, with why)."""
+    Without an id, only the newest act: when it cannot be undone (a source's replacement
+    changed its rows), the refusal says why and names the newest act that can be, by id."""
     with user_errors():
         d = workspace().undo(decision)
-        passed = d.payload.get("passed")
-        if isinstance(passed, list) and passed:
-            more = f" and {len(passed) - 1} older act(s)" if len(passed) > 1 else ""
-            typer.echo(f"passed over decision {passed[0]}{more}, which cannot be undone: "
-                       f"{d.payload.get('passed_why')}", err=True)
         typer.echo(f"decision {d.id}: undid {d.undoes} ({d.payload.get('act')} {d.target})",
                    err=True)

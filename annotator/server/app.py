@@ -35,11 +35,13 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from annotator.acts.undo import Blocked
 from annotator.bibliography.entries import plain, year_of
 from annotator.dates import markup_date_note
 from annotator.entities.authority import AUTHORITIES
 from annotator.entities.similar import merge_note
-from annotator.errors import AnnotatorError, DecisionError, Location, ServerError
+from annotator.errors import (SEE_HISTORY, AnnotatorError, DecisionError, Location,
+                              ServerError)
 from annotator.records import MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, row_id
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
@@ -102,7 +104,10 @@ class Desk:
         return self.ws.store.last_decision()
 
     def fail(self, request: Request, err: AnnotatorError) -> HTMLResponse:
-        """An act the library refused: say why, where the editor is looking."""
+        """An act the library refused: say why, where the editor is looking (the log is the
+        History page here, not 'annotator history')."""
+        if err.hint and SEE_HISTORY in err.hint:
+            err.hint = err.hint.replace(SEE_HISTORY, "see the History page (g h)")
         status = 409 if err.code in STALE_CODES else 404 if err.code in MISSING_CODES else 400
         resp = self.page(request, "message.html", http_status=status, error=err)
         if request.headers.get("hx-request"):
@@ -266,20 +271,12 @@ def _kept(session: Sequence[int]) -> str:
 
 def _offer(desk: Desk, session: Sequence[int]) -> dict[str, Any]:
     """What a page's ``u`` offers, for its button: the decision it takes back (``undoable``:
-    the library's plain undo over the page's own decisions, so never one a later decision
-    changed or one undone elsewhere; None: none of them can be), the newest it passes over,
-    why, how many and what to do (``passed``, in the library's words, as the CLI says them),
-    and what History would undo when none of them can be (``history_undoes``)."""
-    undoable, passed = desk.ws.undo_next(among=session)
-    return {"undoable": undoable, "passed": passed,
-            "history_undoes": _history_undoes(desk, session, undoable)}
-
-
-def _history_undoes(desk: Desk, session: Sequence[int], undoable: Decision | None
-                    ) -> Decision | None:
-    """What History's undo takes back, said where none of the page's own decisions can be
-    undone (None: nothing anywhere can be, so History is no way out either)."""
-    return desk.ws.undo_next()[0] if session and undoable is None else None
+    the library's plain undo over the page's own decisions, so only the newest of them, never
+    one a later decision changed or one undone elsewhere; None: none), and when the newest
+    cannot be undone, why, what to do and the newest of them that can be, by id (``blocked``,
+    in the library's words, as the CLI says them)."""
+    undoable, blocked = desk.ws.undo_next(among=session)
+    return {"undoable": undoable, "blocked": blocked}
 
 
 def _made(desk: Desk, form: Form, decision_id: int) -> list[int]:
@@ -304,16 +301,9 @@ def _page_undo(desk: Desk, form: Form, where: str) -> tuple[Decision | None, lis
     session = _session(form.get("session", ""))
     named = row_id(form.get("undo", ""))
     if named is None or named not in session:
-        now, passed = desk.ws.undo_next(among=session)
+        now, blocked = desk.ws.undo_next(among=session)
         if now is None:
-            why = (f"decision {passed.decision.id} ({passed.decision.act} "
-                   f"{passed.decision.target}) cannot be undone: {passed.why}; {passed.remedy}"
-                   if passed else "")
-            other = desk.ws.undo_next()[0]
-            way = (f"the History page undoes decision {other.id} ({other.act} {other.target})"
-                   if other else "")
-            raise ServerError("nothing to undo on this page",
-                              hint="; ".join(filter(None, (why, way))) or "nothing to undo",
+            raise ServerError("nothing to undo on this page", hint=_blocked_hint(blocked),
                               location=Location(where), code="W107")
         named = now.id
     try:
@@ -322,12 +312,36 @@ def _page_undo(desk: Desk, form: Form, where: str) -> tuple[Decision | None, lis
         if err.code != "D008":
             raise
         rest = _undoable(desk, session)
-        now = _offer(desk, rest)["undoable"]
-        offer = (f"u now offers this page's decision {now.id} ({now.act} {now.target})" if now
-                 else "nothing else decided on this page can be undone")
+        now, blocked = desk.ws.undo_next(among=rest)
+        if now is not None:
+            offer = f"u now offers this page's decision {now.id} ({now.act} {now.target})"
+        elif blocked is not None and blocked.older is not None:
+            offer = _older_way(blocked.older)
+        else:
+            offer = ("nothing else decided on this page can be undone; History lists older "
+                     "decisions")
         err.hint = f"{err.hint}; {offer}" if err.hint else offer
         return None, rest, err
     return undone, _undoable(desk, session), None
+
+
+def _blocked_hint(blocked: Blocked | None) -> str:
+    """Why a page's ``u`` takes nothing back, in the library's words (as ``annotator undo``
+    says them), and the page's newest decision that can be undone, by id; never a decision of
+    another page: History lists the older ones."""
+    if blocked is None:
+        return "History lists older decisions"
+    d, older = blocked.decision, blocked.older
+    can = _older_way(older) if older else "History lists older decisions"
+    return (f"decision {d.id} ({d.act} {d.target}) cannot be undone: {blocked.why}; "
+            f"{blocked.remedy}; {can}")
+
+
+def _older_way(older: Decision) -> str:
+    """The page's newest decision that can be undone, past a newer one that cannot: u does not
+    take it back unasked; the editor may, by id."""
+    return (f"this page's newest decision that can be undone is {older.id} ({older.act} "
+            f"{older.target}): 'annotator undo {older.id}' takes it back")
 
 
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
@@ -945,9 +959,9 @@ def changes_since(desk: Desk, request: Request, form: Form) -> Response:
 # -- history and undo ------------------------------------------------------------------------
 def history_page(desk: Desk, request: Request, form: Form) -> Response:
     """The decisions log, newest first: what changed, by whom, when (also from the CLI)."""
-    undoable, passed = desk.ws.undo_next()
+    undoable, blocked = desk.ws.undo_next()
     return desk.page(request, "history.html", decisions=desk.ws.history(limit=HISTORY),
-                     undoable=undoable, passed=passed, nav="history")
+                     undoable=undoable, blocked=blocked, nav="history")
 
 
 HISTORY = 200
