@@ -1015,12 +1015,14 @@ def test_review_plain_undo_refuses_past_acts_a_replacement_blocked(ws, tmp_path)
     assert ws.undo(undone.id).undoes == undone.id  # a redo by id still works
 
 
-def test_review_cli_plain_undo_after_a_replace_refuses_and_names_the_way(ws, tmp_path):
+def test_review_cli_plain_undo_after_a_replace_refuses_and_names_the_way(ws, tmp_path,
+                                                                         monkeypatch):
     """`annotator undo` after `add --replace`: one line (D007, exit 2) saying why the newest
     act cannot be undone, in the library's words, and the command that takes back the newest
     that can (`annotator undo ID`); the earlier claim on another source is left alone (the old
     rule undid it unasked). `annotator undo ID` then takes it back."""
     earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
+    monkeypatch.chdir(ws.root)  # the store is named as reached from here
     result = run(ws, "undo")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr == (
