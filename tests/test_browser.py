@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.server.run import LocalServer
-from tests.conftest import ARTIFACTS, REFERENCES, molotov_widened
+from tests.conftest import ARTIFACTS, REFERENCES, molotov_widened, replaced_letter
 
 CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -848,8 +848,8 @@ def test_browser_reading_view_undo_offers_nothing_after_the_cli_changed_its_newe
     assert page.locator("#undo-bar button").count() == 0
     assert f"#{confirmed.id} (confirm mention:{other.id}) cannot be undone" in bar
     assert f"by decision {later.id}" in bar
-    assert f"is #{rejected.id} (reject entity:{first.entity_id}): annotator undo " \
-        f"{rejected.id} takes it back" in bar
+    assert f"is #{rejected.id} (reject entity:{first.entity_id}): History undoes it when no " \
+        f"newer decision can be undone, as annotator undo {rejected.id} does" in bar
     page.keyboard.press("u")
     page.wait_for_timeout(300)
     assert desk_ws.entity(first.entity_id).status == "rejected"
@@ -890,3 +890,38 @@ def test_browser_reading_view_undo_refused_redraws_what_changed_under_the_page(b
         assert f"#{rejected.id} was undone since" in bar
     finally:
         context.close()
+
+
+def test_browser_history_undoes_the_older_decision_by_its_button_after_a_replacement(
+        browser, ws, tmp_path):
+    """A source's replacement blocked the newest decision: History says why, u takes nothing
+    back, and a button labelled with the newest decision that can be undone undoes exactly that
+    one (was: no button, only 'annotator undo N', for a terminal); the newest stays."""
+    earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
+    server = LocalServer(ws, port=0).start()
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=server.url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto("/history")
+        head = " ".join(page.inner_text(".queue-head").split())
+        assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in head
+        page.keyboard.press("u")  # the plain undo never passes over the newest
+        page.wait_for_timeout(300)
+        assert ws.history(limit=1)[0].act == "replace"
+        button = page.locator(f"button:has-text('Undo #{earlier.id} (claim-add "
+                              f"{earlier.target})')")
+        assert button.count() == 1
+        with page.expect_navigation():
+            button.click()
+        undone = ws.history(limit=1)[0]
+        assert (undone.act, undone.undoes) == ("undo", earlier.id)
+        assert [c.source_id for c in ws.claims()] == ["letter"]
+        assert page.locator(".queue-head button").count() == 0
+        assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in \
+            " ".join(page.inner_text(".queue-head").split())
+        assert errors == []
+    finally:
+        context.close()
+        server.stop()

@@ -1280,8 +1280,9 @@ def test_server_reading_view_undo_bar_never_passes_over_the_newest(proposed_clie
     assert _bar_note(page) == (f"#{second.id} (reject mention:{m2.id}) cannot be undone: "
                                f"mention {m2.id} changed since by decision {later.id}; undo "
                                f"{later.id} first. The newest of this page's decisions that can "
-                               f"be undone is #{first.id} (reject mention:{m1.id}): annotator "
-                               f"undo {first.id} takes it back.")
+                               f"be undone is #{first.id} (reject mention:{m1.id}): History "
+                               f"undoes it when no newer decision can be undone, as annotator "
+                               f"undo {first.id} does.")
     r = post(proposed_client, f"/s/{sid}/undo", _bar_form(page), headers=HX)
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
     assert r.status_code == 400 and "W107" in said and f"decision {later.id}" in said
@@ -1327,7 +1328,8 @@ def test_server_queue_undo_walks_past_what_was_undone_never_what_changed(propose
     assert _queue_undo_button(page.text) == "u undo"
     said = " ".join(lxml_html.fromstring(page.text).text_content().split())
     assert f"#{d2.id} (confirm {d2.target}) cannot be undone" in said
-    assert f"annotator undo {d1.id} takes it back" in said
+    assert f"History undoes it when no newer decision can be undone, as annotator undo {d1.id} " \
+        "does" in said
     r = post(proposed_client, "/queue", {**_queue_form_of(page.text), "act": "undo",
                                          "undo": str(d1.id)}, headers=HX)  # chosen by id
     assert r.status_code == 200 and f"Undid decision {d1.id}" in r.text
@@ -1434,12 +1436,14 @@ def test_server_queue_merge_says_the_markup_points_to_both(ws):
         server.stop()
 
 
-def test_server_history_offers_no_undo_past_what_a_replacement_blocked(ws, tmp_path,
-                                                                          monkeypatch):
-    """After a source's replacement blocked the newest claim's act, History offers no undo
-    (the old button offered the earlier act on another source): it says why the newest cannot
-    be undone and names the newest act that can, with the command that takes it back, from one
-    look at the log; a plain POST /undo is refused (D007) and undoes nothing."""
+def test_server_history_offers_the_older_undo_by_id_past_what_a_replacement_blocked(
+        ws, tmp_path, monkeypatch):
+    """After a source's replacement blocked the newest claim's act, History says why the newest
+    cannot be undone, from one look at the log, and offers a button for exactly the newest act
+    that can be, labelled with it and posting its id (was: no button, only the command, sending
+    a browser user to a terminal); u stays the plain undo, refused (D007): it never passes over
+    the newest unasked. Pressed, the button undoes that act and no other, the newest stays; the
+    blocked act sent by id is refused (D008), and from another site the button's post is."""
     from annotator.acts import undo as undo_acts
 
     earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
@@ -1452,17 +1456,38 @@ def test_server_history_offers_no_undo_past_what_a_replacement_blocked(ws, tmp_p
         doc = lxml_html.fromstring(client.get("/history").text)
         assert len(looks) == 1
         head = doc.xpath("//div[contains(@class,'queue-head')]")[0]
-        assert head.xpath(".//input[@name='decision']/@value") == []
-        assert head.xpath(".//button") == []
+        assert head.xpath(".//form[@action='/undo']//input[@name='decision']/@value") == \
+            [str(earlier.id)]
+        button = head.xpath(".//form[@action='/undo']//button")
+        assert len(button) == 1 and button[0].get("data-key") is None
+        assert " ".join(button[0].text_content().split()) == \
+            f"Undo #{earlier.id} (claim-add {earlier.target})"
         said = " ".join(head.xpath(".//span[contains(@class,'blocked')]")[0].text_content()
                         .split())
         assert said.startswith(f"#{blocked.id} (claim-add {blocked.target}) cannot be undone: "
                                "claim ") and "(replace source:letter)" in said
         assert said.endswith(f"The newest that can be undone is #{earlier.id} (claim-add "
-                             f"{earlier.target}): annotator undo {earlier.id} takes it back.")
+                             f"{earlier.target}): its button takes it back, as annotator undo "
+                             f"{earlier.id} does.")
         r = post(client, "/undo", {})
         assert r.status_code == 400 and "D007" in r.text
+        r = post(client, "/undo", {"decision": str(blocked.id)})
+        assert r.status_code == 400 and "D008" in r.text
+        r = post(client, "/undo", {"decision": str(earlier.id)},
+                 headers={"Sec-Fetch-Site": "cross-site"})
+        assert r.status_code == 403
         assert sorted(c.source_id for c in ws.claims()) == ["letter", "other"]
+        r = post(client, "/undo", {"decision": str(earlier.id)})
+        assert r.status_code == 303 and r.headers["location"].endswith("/history")
+        undone = ws.history(limit=1)[0]
+        assert (undone.act, undone.undoes) == ("undo", earlier.id)
+        assert [c.source_id for c in ws.claims()] == ["letter"]
+        # nothing left that can be undone: no button, the newest still said
+        head = lxml_html.fromstring(client.get("/history").text).xpath(
+            "//div[contains(@class,'queue-head')]")[0]
+        assert head.xpath(".//button") == []
+        assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in \
+            " ".join(head.text_content().split())
     finally:
         client.close()
         server.stop()
@@ -1524,7 +1549,7 @@ def test_server_reading_view_undo_bar_says_why_after_a_replacement_naming_no_oth
             f"#{claimed.id} (claim-add claim:{claim}) cannot be undone: claim {claim} changed "
             f"since by decision {replaced.id} (replace source:letter); a source's replacement "
             f"cannot be undone; decide again instead. Nothing decided on this page can be "
-            f"undone; History lists older decisions.")
+            f"undone; History lists older decisions and undoes the newest that can be undone.")
         assert f"#{earlier.id}" not in note and earlier.target not in note
         assert lxml_html.fromstring(page).xpath("//div[@id='undo-bar']//a/@href") == ["/history"]
         r = post(client, "/s/letter/undo", {"session": str(claimed.id)}, headers=HX)

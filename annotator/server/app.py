@@ -318,8 +318,7 @@ def _page_undo(desk: Desk, form: Form, where: str) -> tuple[Decision | None, lis
         elif blocked is not None and blocked.older is not None:
             offer = _older_way(blocked.older)
         else:
-            offer = ("nothing else decided on this page can be undone; History lists older "
-                     "decisions")
+            offer = f"nothing else decided on this page can be undone; {HISTORY_UNDOES}"
         err.hint = f"{err.hint}; {offer}" if err.hint else offer
         return None, rest, err
     return undone, _undoable(desk, session), None
@@ -330,18 +329,25 @@ def _blocked_hint(blocked: Blocked | None) -> str:
     says them), and the page's newest decision that can be undone, by id; never a decision of
     another page: History lists the older ones."""
     if blocked is None:
-        return "History lists older decisions"
+        return HISTORY_UNDOES
     d, older = blocked.decision, blocked.older
-    can = _older_way(older) if older else "History lists older decisions"
+    can = _older_way(older) if older else HISTORY_UNDOES
     return (f"decision {d.id} ({d.act} {d.target}) cannot be undone: {blocked.why}; "
             f"{blocked.remedy}; {can}")
 
 
 def _older_way(older: Decision) -> str:
     """The page's newest decision that can be undone, past a newer one that cannot: u does not
-    take it back unasked; the editor may, by id."""
+    take it back unasked; the editor may, by id, or on History, which offers the newest that
+    can be undone (this one, when no newer decision can be)."""
     return (f"this page's newest decision that can be undone is {older.id} ({older.act} "
-            f"{older.target}): 'annotator undo {older.id}' takes it back")
+            f"{older.target}): 'annotator undo {older.id}' takes it back, as History does when "
+            "no newer decision can be undone")
+
+
+# where a page sends the editor for what its u does not take back: History's button offers the
+# newest decision that can be undone, past one that cannot (the page's u never passes over)
+HISTORY_UNDOES = "History lists older decisions and undoes the newest that can be undone"
 
 
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
@@ -969,7 +975,9 @@ HISTORY = 200
 
 def undo_last(desk: Desk, request: Request, form: Form) -> Response:
     """Undo the last decision: the one the page named (``decision``), even when another was
-    made after the page was drawn; without it, whatever is last now."""
+    made after the page was drawn, or the older one its own button offered past a newest that
+    cannot be undone (refused, D008, when changed or undone since); without it, the plain
+    undo of now (refused, D007, when the newest cannot be undone)."""
     if form.get("decision"):
         d = desk.ws.undo(_int(form, "decision"))
     else:
