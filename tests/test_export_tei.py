@@ -709,7 +709,17 @@ LETTER = ("misc", (("title", "Letter to Engels"), ("date", "1891-12-24"), ("year
     (("misc", (("title", "Ides"), ("date", "-0044-03-15"), ("year", "-44"))),
      ["Ides"], [("date", None)], True),
     (("misc", (("title", "Vita"), ("date", "0830"), ("year", "830"))),
-     ["Vita"], [("date", "0830")], True)])
+     ["Vita"], [("date", "0830")], True),
+    # a year of fewer digits AD (830, as biber reads it) gets @when padded as TEI needs it,
+    # its text as written; a year BC (or 0, 1 BC) none
+    (("misc", (("title", "Vita"), ("year", "830"))), ["Vita"], [("year", "0830")], False),
+    (("misc", (("title", "Vita"), ("date", "830"))), ["Vita"], [("date", "0830")], False),
+    (("misc", (("title", "Vita"), ("year", "9"), ("urldate", "2024-01-31"))),
+     ["Vita"], [("year", "0009"), ("urldate", "2024-01-31")], False),
+    (("misc", (("title", "Vita"), ("date", "0830-03"), ("year", "830"))),
+     ["Vita"], [("date", "0830-03")], True),
+    (("misc", (("title", "Ides"), ("year", "-44"))), ["Ides"], [("year", None)], False),
+    (("misc", (("title", "Zero"), ("year", "0"))), ["Zero"], [("year", None)], False)])
 def test_export_tei_bibl_shows_plain_text_and_reads_back_exactly(tei_schema, work, texts,
                                                                   dates, bibtex):
     """What people read has no BibTeX markup; the exact values come back from the note."""

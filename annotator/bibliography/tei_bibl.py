@@ -13,7 +13,8 @@ title                  ``<title level="m|a|j|s">`` (by entry type), journaltitle
                        type="booktitle">``, series ``<title level="s">``, subtitle
                        ``<title type="sub">``
 publisher, location    ``<publisher>``, ``<pubPlace>``
-date, year, urldate    ``<date type="date|year|urldate" when="...">``; a ``year`` that is
+date, year, urldate    ``<date type="date|year|urldate" when="...">`` (``830``: ``when=
+                       "0830"``; no ``@when`` for a year BC); a ``year`` that is
                        its ``date``'s year (as a number: ``-44``, ``-0044``) says nothing more: no
                        element of its own, read back from the date
 volume, number, pages  ``<biblScope unit="volume|issue|page">``
@@ -38,6 +39,7 @@ DOCS: docs/export.md#annotated-tei
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +62,7 @@ _TITLES = {"journaltitle": ("j", None), "journal": ("j", "journal"),
 _SCOPES = {"volume": "volume", "number": "issue", "pages": "page"}
 _IDNOS = {"doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}
 _DATES = ("date", "year", "urldate")
+_SHORT_YEAR = re.compile(r"[0-9]{1,3}")  # a year field's 830 (biber's year 830); 4 digits: ISO
 
 
 def bibl_lines(key: str, type_: str, fields: tuple[tuple[str, str], ...], xml_id: str,
@@ -109,11 +112,7 @@ def _field_elements(type_: str, fields: tuple[tuple[str, str], ...]) -> list[_Fi
         elif field == "year" and _same_year(value, given.get("date", "")):
             continue  # the date's own year: its <date> says it (-44 is -0044's: a number)
         elif field in _DATES:
-            parts = iso_date(value)  # a real single date: TEI's @when takes no range
-            # nor a year BC: BibLaTeX counts years as ISO 8601 does (0000 is 1 BC), TEI's schema
-            # as XML Schema 1.0 (no year 0, -0001 is 1 BC), so the same digits are a year apart
-            when = value if parts is not None and len(parts) == 1 and parts[0][0] > 0 else None
-            out.append(el("date", text, ("type", field), ("when", when)))
+            out.append(el("date", text, ("type", field), ("when", _when(value))))
         elif field in _SCOPES:
             out.append(el("biblScope", text, ("unit", _SCOPES[field])))
         elif field in _IDNOS:
@@ -123,6 +122,18 @@ def _field_elements(type_: str, fields: tuple[tuple[str, str], ...]) -> list[_Fi
         else:
             out.append(el("note", text, ("type", field)))
     return out
+
+
+def _when(value: str) -> str | None:
+    """The ``@when`` of a date field: a real single date (TEI's ``@when`` takes no range), or
+    a year of fewer digits AD as biber reads it (``830``), padded as ``@when`` needs
+    (``0830``); the element's text keeps the digits as written. None for a year BC: BibLaTeX
+    counts years as ISO 8601 does (0000 is 1 BC), TEI's schema as XML Schema 1.0 (no year 0,
+    -0001 is 1 BC), so the same digits are a year apart."""
+    if _SHORT_YEAR.fullmatch(value) and int(value) > 0:
+        return value.zfill(4)
+    parts = iso_date(value)
+    return value if parts is not None and len(parts) == 1 and parts[0][0] > 0 else None
 
 
 def _lines(elements: list[_Field], q: Callable[[str], str]) -> list[str]:
