@@ -300,7 +300,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "S004": (SourceError, 'file is … MiB, over the limit of … MiB',
               'split it, or raise max_source_mib in annotator.toml'),
     "S005": (SourceError, 'XML is not well-formed: …',
-              'fix the markup and add it again'),
+              'fix the markup at the place named, then run the command again'),
     "S006": (SourceError, 'document declares a DTD internal subset (entity declarations are not accepted, for safety)',
               'remove the <!DOCTYPE [...]> block and use character references'),
     "S007": (SourceError, 'root element is <…>, not TEI <TEI xmlns="…">',

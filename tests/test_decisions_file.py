@@ -182,6 +182,30 @@ def test_decisions_file_errors_name_the_line_of_the_entry(seed_ws, tmp_path, tex
     assert str(err.value).startswith(f"{path}:{at}: {named}")
 
 
+@pytest.mark.parametrize("text,at", [
+    ("confirm = [ { name = 'Axis', type = 'org' } ]\nlink = [ { entity = 'org-axis' } ]\n",
+     "2:10"),
+    ("[[link]]\nname = 'Axis'\ntype = 'org'\n", "1:1"),
+])
+def test_decisions_file_link_without_an_authority_is_refused(seed_ws, tmp_path, text, at):
+    """A link line naming its entity but no authority id did nothing, yet was counted as
+    applied: it is refused (S206) at its entry, the hint naming the fields that link takes, and
+    nothing in the file is applied."""
+    from annotator.entities.authority import AUTHORITIES
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    said = str(err.value)
+    assert err.value.code == "S206"
+    assert said.startswith(f"{path}:{at}: link[0]: "), said
+    assert f"one or more of: {', '.join(AUTHORITIES)} [S206]" in said, said
+    assert seed_ws.entity("org-axis").status != "confirmed"
+
+
 def test_decisions_file_reports_names_that_match_nothing(seed_ws, tmp_path):
     path = tmp_path / "d.toml"
     path.write_text("confirm = [ { name = 'Nobody', type = 'person' } ]\n"
@@ -252,7 +276,7 @@ def test_decisions_file_reject_in_one_source(seed_ws, tmp_path):
     ("reject = [ { name = 'Axis' } ]\n",
      "reject takes name, type (or entity instead of name and type); optional: source; type is"),
     ("link = [ { wikidata = 'Q1' } ]\n",
-     "link takes entity (or name and type instead); optional: wikidata,"),
+     "link takes entity (or name and type instead); one or more of: wikidata,"),
 ])
 def test_decisions_file_hints_show_the_sections_own_fields(seed_ws, tmp_path, text, hint):
     """A hint shows the fields and types of the section at fault (a [prefer] table was told to

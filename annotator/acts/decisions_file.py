@@ -75,6 +75,14 @@ FIELD_TYPES: dict[str, tuple[type, ...]] = {
     for needed, optional, _ in SECTION_FIELDS.values() for field in (*needed, *optional)}
 SECTIONS = tuple(SECTION_FIELDS)  # the order they apply in
 _TARGET = {"name", "type", "entity"}  # how a line names its entities
+# Sections whose line needs one or more of its optional fields besides those naming its
+# entities: a link line without an authority id would do nothing, yet count as applied.
+_ONE_OF = {"link"}
+
+
+def _others(section: str) -> list[str]:
+    """The optional fields of ``section`` besides those that name its entities."""
+    return [f for f in SECTION_FIELDS[section][1] if f not in _TARGET]
 
 
 def _allowed(section: str) -> set[str]:
@@ -91,14 +99,16 @@ def _takes(section: str) -> str:
         said += " (or name and type instead)"
     elif "entity" in optional and section != "add":
         said += " (or entity instead of name and type)"
-    if others := [f for f in optional if f not in _TARGET]:
-        said += f"; optional: {', '.join(others)}"
+    if others := _others(section):
+        said += f"; {'one or more of' if section in _ONE_OF else 'optional'}: " + ", ".join(others)
     return said
 
 
 def _example(section: str) -> str:
     """``section = [ { ... } ]`` with the fields a line of it needs, and what else it takes."""
-    fields = ", ".join(f'{f} = "..."' for f in SECTION_FIELDS[section][0])
+    needed = SECTION_FIELDS[section][0]
+    shown = (*needed, *_others(section)[:1]) if section in _ONE_OF else needed
+    fields = ", ".join(f'{f} = "..."' for f in shown)
     return f"write {section} = [ {{ {fields} }} ]; {_takes(section)}"
 
 
@@ -196,6 +206,9 @@ def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]) -
                    f"{_takes(key)}; {_types(key)}")
     if missing := sorted(set(needed) - set(line) - (_TARGET if targeted else set())):
         raise _bad(path, text, (key, i), f"missing '{missing[0]}'", _example(key))
+    if key in _ONE_OF and not set(line) & set(_others(key)):
+        raise _bad(path, text, (key, i), "the line names its entities only: it would do nothing",
+                   _takes(key))
     if key == "relabel" and line["to"] not in ENTITY_TYPES:
         raise _bad(path, text, (key, i, "to"), f"cannot relabel to {line['to']!r}",
                    f"to is one of {', '.join(ENTITY_TYPES)}")
