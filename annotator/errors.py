@@ -384,7 +384,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give a BibTeX/BibLaTeX file with @type{key, ...} entries'),
     "S310": (SourceError, 'a key with characters BibTeX cannot use: left out',
               'use letters, digits and -_:.'),
-    "S311": (SourceError, 'a control character, DEL, a C1 control or a noncharacter in a .bib entry (line, column and entry named): that entry is left out, the others come in (exit status 0 without --strict)',
+    "S311": (SourceError, 'a control character, DEL, a C1 control or a noncharacter in a .bib entry (line, column and entry named): that entry is left out, the others come in (exit status 0 without --strict); one outside every entry, where biber reads nothing, is a warning that leaves out none',
               'remove it; no bibliography text holds one (XML holds the C1 controls, a .bib entry never)'),
     "S312": (SourceError, '@preamble is not kept: a warning',
               'the fields that use its definitions keep them as LaTeX'),

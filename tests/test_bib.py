@@ -140,6 +140,36 @@ def test_bib_cli_says_each_control_character_once_under_its_kind(ws, tmp_path):
     assert lines[-1] == f"{bad}: 1 entry added" and [e.key for e in ws.bib()] == ["c"]
 
 
+def test_bib_control_character_between_entries_leaves_out_none(ws, tmp_path):
+    """U+0001 between two entries, where biber reads nothing, is a warning: both entries come
+    in (it was blamed on the entry before it, 'k1', which was left out)."""
+    bad = tmp_path / "between.bib"
+    bad.write_text("@book{k1, title={A}}\n\x01\n@book{ok2, title={B}}\n", encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bad)])
+    assert done.exit_code == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[:2] == ["Warnings (biber tolerates these): 1",
+                         "  control character or noncharacter [S311]: 1"], lines
+    assert lines[2].startswith(f"    {bad}:2:1: control character U+0001 in the text outside "
+                               "every entry; remove it"), lines
+    assert "k1" not in done.stderr
+    assert sorted(e.key for e in ws.bib()) == ["k1", "ok2"]
+
+
+def test_bib_cli_shows_a_control_character_of_a_key_escaped(ws, tmp_path):
+    """U+0001 or ESC in a key reached the terminal raw in the warning list (only error lines
+    were escaped): every line 'bib add' prints is escaped as an error line is."""
+    bad = tmp_path / "key.bib"
+    bad.write_text("@book{k\x01y, title={A}}\n@book{k\x1b[2Jz, title={B}}\n"
+                   "@book{ok, title={C}}\n", encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bad)])
+    assert done.exit_code == 0, done.stderr
+    assert "\x01" not in done.stderr and "\x1b" not in done.stderr
+    assert "entry 'k\\x01y': control character U+0001" in done.stderr
+    assert "entry 'k\\x1b[2Jz': control character U+001B" in done.stderr
+    assert [e.key for e in ws.bib()] == ["ok"]
+
+
 def test_bib_strict_refuses_on_any_problem_and_lists_every_one(ws):
     with pytest.raises(SourceError) as info:
         ws.bib_add(BIB / "duplicate-key.bib", BIB / "no-type.bib", strict=True)

@@ -32,7 +32,9 @@ class Field:
 
 @dataclass(slots=True)
 class Block:
-    """One block: kind "entry", "string", "preamble" or "failed"; ``line`` 1-based."""
+    """One block: kind "entry", "string", "preamble" or "failed"; ``line`` 1-based; ``start``
+    and ``end`` the offsets of its '@' and after its close (a failed block's reaches where
+    reading resumed), so what lies outside every block is known (BibTeX reads none of it)."""
 
     kind: str
     line: int
@@ -40,6 +42,8 @@ class Block:
     key: str = ""
     fields: list[Field] = field(default_factory=list)
     reason: str = ""
+    start: int = 0
+    end: int = 0
 
 
 class _Abort(Exception):
@@ -99,20 +103,21 @@ class _Reader:
                 elif kind == "preamble":
                     _parts, pos = self.value(self.skip(m.end()))
                     pos = self.expect(pos, close)
-                    out.append(Block("preamble", line))
+                    out.append(Block("preamble", line, start=m.start(), end=pos))
                 elif kind == "string":
                     name, pos = self.field_name(self.skip(m.end()))
                     parts, pos = self.value(pos)
                     pos = self.expect(pos, close)
-                    out.append(Block("string", line, key=name, fields=[Field(name, parts, line)]))
+                    out.append(Block("string", line, key=name, fields=[Field(name, parts, line)],
+                                     start=m.start(), end=pos))
                 else:
                     block, pos = self.entry(m.end(), close)
-                    block.type, block.line = kind, line
+                    block.type, block.line, block.start, block.end = kind, line, m.start(), pos
                     out.append(block)
             except _Abort as err:
-                out.append(Block("failed", line, type=kind, key=_raw_key(text, m.end()),
-                                 reason=err.reason))
                 pos = max(err.resume, m.end())
+                out.append(Block("failed", line, type=kind, key=_raw_key(text, m.end()),
+                                 reason=err.reason, start=m.start(), end=pos))
 
     def entry(self, pos: int, close: str) -> tuple[Block, int]:
         text, n = self.text, self.n

@@ -126,10 +126,11 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
     raw: list[tuple[Read, list[Field]]] = []
     seen: dict[str, tuple[str, int]] = {}
     for name, text in texts:
-        holding = _controls(name, text, problems)
+        blocks = split(text)
+        holding = _controls(name, text, blocks, problems)
         found = strings = 0
-        for block in split(text):
-            if block.line in holding:
+        for block in blocks:
+            if block.start in holding:
                 found += block.kind != "string"
                 strings += block.kind == "string"
                 continue  # a control character or noncharacter: said above, left out
@@ -191,29 +192,31 @@ def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
     return None
 
 
-def _controls(name: str, text: str, problems: list[Problem]) -> set[int]:
+def _controls(name: str, text: str, blocks: Sequence[Block],
+              problems: list[Problem]) -> set[int]:
     """Report every control character (C0, DEL and the C1 controls, which XML holds but no
     bibliography text does) and noncharacter, each with the entry holding it, and give the
-    lines of the blocks holding one (their '@'): those are left out, the others come in, as
-    Zotero and JabRef import what they can. One outside every block is between entries,
-    where biber reads nothing: said, and nothing is left out for it."""
-    bad = list(_CONTROL.finditer(text))
-    openings = list(_OPENING.finditer(text))
-    starts = [m.start() for m in openings]
+    starts of the blocks holding one: those are left out, the others come in, as Zotero and
+    JabRef import what they can. One outside every block (before the first, between two,
+    in an @comment) is where biber reads nothing: said, and nothing is left out for it (it
+    was blamed on the entry before it, which was left out)."""
+    starts = [b.start for b in blocks]
     holding: set[int] = set()
-    for m in bad:
+    for m in _CONTROL.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         i = bisect.bisect_right(starts, m.start()) - 1
         what = f"{not_xml_named(m.group())} in the text"
-        if i < 0:
-            problems.append(Problem(name, line, "", what + " before the first entry",
+        if i < 0 or m.start() >= blocks[i].end:
+            where = " before the first entry" if i < 0 else " outside every entry"
+            problems.append(Problem(name, line, "", what + where,
                                     "remove it (no bibliography text holds one); nothing is read "
-                                    "there",
-                                    "S311", WARNING, col))
+                                    "there", "S311", WARNING, col))
             continue
-        holding.add(text.count("\n", 0, starts[i]) + 1)
-        problems.append(Problem(name, line, _label(text, openings[i]), what,
+        holding.add(blocks[i].start)
+        opening = _OPENING.match(text, blocks[i].start)  # none for '@{key, ...' (no type)
+        problems.append(Problem(name, line, _label(text, opening) if opening else
+                                f"at line {blocks[i].line}", what,
                                 "left out: remove it (no bibliography text holds one) and "
                                 "add the file again", "S311", SKIPPED, col))
     return holding

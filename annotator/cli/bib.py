@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
-from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, user_errors,
+                                   workspace)
 
 if TYPE_CHECKING:
     from annotator.bibliography.library import Problem
@@ -38,14 +39,14 @@ def bib_add_cli(
     with user_errors():
         ws = workspace()
         result = ws.bib_add(*files, replace=replace, strict=strict)
-    for line in problem_report(result.problems):
-        typer.echo(line, err=True)
+    for line in problem_report(result.problems):  # not an error, escaped as one: a key or
+        typer.echo(terminal_safe(line), err=True)   # path may hold a control character
     done = [f"{len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'} added"]
     if result.updated:
         done.append(f"{len(result.updated)} updated")
     if result.unchanged:
         done.append(f"{result.unchanged} already there")
-    typer.echo(f"{', '.join(str(f) for f in files)}: {', '.join(done)}", err=True)
+    typer.echo(terminal_safe(f"{', '.join(str(f) for f in files)}: {', '.join(done)}"), err=True)
 
 
 _KINDS = {"refused": "Refused (nothing added)", "skipped": "Left out",
