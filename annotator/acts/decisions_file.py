@@ -427,14 +427,17 @@ def _unapplied(path: Path, text: str, place: Place, err: AnnotatorError) -> Sour
                        location=_entry_at(path, text, place), code="S207")
 
 
+_AGAIN = ", then run the command again"  # parse_xml's hint: apply is the command here
+
+
 def _in_register(err: AnnotatorError, path: Path, text: str, name: str) -> AnnotatorError:
     """``err`` from the register the file names, at the file's register line, in one line:
     where in the register it is (when it is inside it), and that the file is applied again."""
     inside = err.location is not None and err.location.line is not None
     message = f"register {name!r}: {f'{err.location}: ' if inside else ''}{err.message}"
     again = f"apply {path.name} again"
-    hint = (f"{err.hint.removesuffix(' and add it again')} in the register and {again}"
-            if err.hint.endswith(" and add it again") else
+    hint = (f"{err.hint.removesuffix(_AGAIN)} in the register and {again}"
+            if err.hint.endswith(_AGAIN) else
             f"{err.hint}, then {again}" if err.hint else f"fix the register and {again}")
     return type(err)(message, hint=hint, location=_value_at(path, text, "register"),
                      code=err.code)

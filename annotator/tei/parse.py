@@ -231,7 +231,7 @@ def parse_xml(data: bytes, path: Path,
         line, col = exc.position if exc.position else (None, None)
         msg = exc.msg.split(", line ")[0] if exc.msg else "not well-formed XML"
         raise SourceError(f"XML is not well-formed: {msg}",
-                          hint="fix the markup and add it again",
+                          hint="fix the markup, then run the command again",
                           location=Location(path, line, col), code="S005") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None:  # any DOCTYPE; refused only with a subset, before the root's line ends
