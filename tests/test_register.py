@@ -180,3 +180,21 @@ def test_register_import_keeps_a_name_a_decisions_file_preferred(ws, tmp_path):
     assert ws.entity("hitler").preferred == "Hitler"
     ws.import_register(path)
     assert ws.entity("hitler").preferred == "Adolf Hitler"
+
+
+def test_register_import_keeps_a_name_preferred_again_by_a_redo(ws, tmp_path):
+    """A ``prefer`` brought back by undoing its undo (a redo, logged as an ``undo``) is the
+    editor's choice in force: the import keeps it."""
+    (tmp_path / "letter.xml").write_text(LETTER, encoding="utf-8")
+    ws.add(tmp_path / "letter.xml")
+    ws.set_preferred("molotov", "V. M. Molotov")
+    undo = ws.undo()
+    assert ws.entity("molotov").preferred == "Molotov"
+    ws.undo(undo.id)  # the redo
+    assert ws.entity("molotov").preferred == "V. M. Molotov"
+    path = tmp_path / "persons.xml"
+    path.write_text(PERSONS, encoding="utf-8")
+    ws.import_register(path)
+    molotov = ws.entity("molotov")
+    assert molotov.preferred == "V. M. Molotov"
+    assert "Vyacheslav Molotov" in molotov.variants

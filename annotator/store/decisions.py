@@ -65,16 +65,21 @@ def not_undone(conn: sqlite3.Connection,
 
 def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:
     """Whether an editor chose the entity's preferred name (a ``prefer``, alone or in a
-    decisions file, not undone): an import must never overwrite that choice."""
+    decisions file, in force): an import must never overwrite that choice. In force is read up
+    its ``undone_by`` chain, as ``undo_depth`` reads down: the act that ends it is an even
+    number of undos away, so a redo (logged as an ``undo``) counts and an undo does not."""
     row = conn.execute(
-        "SELECT 1 FROM decisions AS d WHERE d.undone_by IS NULL AND ("
-        "(d.act = 'prefer' AND d.target = 'entity:' || ?1) OR (d.act = 'apply' AND EXISTS ("
+        "WITH RECURSIVE up(undone_by, depth) AS (SELECT d.undone_by, 0 FROM decisions AS d "
+        "WHERE (d.act = 'prefer' AND d.target = 'entity:' || ?1) OR (d.act = 'apply' AND EXISTS ("
         "SELECT 1 FROM json_each(d.changes) AS c "
         "WHERE json_extract(c.value, '$.table') = 'entities' "
         "AND json_extract(c.value, '$.key.id') = ?1 "
         "AND json_extract(c.value, '$.before') IS NOT NULL "
         "AND json_extract(c.value, '$.after.preferred') "
-        "IS NOT json_extract(c.value, '$.before.preferred')))) LIMIT 1",
+        "IS NOT json_extract(c.value, '$.before.preferred'))) "
+        "UNION ALL SELECT d.undone_by, u.depth + 1 FROM decisions AS d "
+        "JOIN up AS u ON d.id = u.undone_by) "
+        "SELECT 1 FROM up WHERE undone_by IS NULL AND depth % 2 = 0 LIMIT 1",
         (entity_id,)).fetchone()
     return row is not None
 
