@@ -356,7 +356,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix the idno (e.g. Wikidata Q352)'),
     "S205": (SourceError, 'decisions file not found, or not a file that can be read',
               'check the path'),
-    "S206": (SourceError, 'an entry of the decisions file is malformed: a field unknown, missing or of the wrong type (a number where a string is needed) (named section[i], at the line and column where the entry, or its wrong field, starts)',
+    "S206": (SourceError, 'an entry of the decisions file is malformed: a field unknown, missing or of the wrong type (a number where a string is needed) (named section[i], at the line and column where the entry, or its wrong field, starts); every malformed entry is named, one a line in the file\'s order, then a line counting them (\'N malformed entries\'): nothing applied',
               'see docs/review.md#decisions-files'),
     "S207": (SourceError, 'an entry of the decisions file cannot be applied (named section[i], at the line and column where it starts, or where its field at fault does: a wikidata id or date that is not one); nothing was applied',
               'fix that line'),

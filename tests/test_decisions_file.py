@@ -333,3 +333,36 @@ def test_every_field_has_a_type():
 
     assert {f for needed, optional, _ in SECTION_FIELDS.values() for f in (*needed, *optional)} \
         == set(FIELD_TYPES)
+
+
+def test_decisions_file_names_every_malformed_entry_at_once(seed_ws, tmp_path):
+    """A file with several malformed entries is refused with each named on its own line, then
+    a line counting them (S206), as a compiler lists every error: stopping at the first sent
+    the editor back once per mistake. Nothing in the file is applied."""
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    path = tmp_path / "d.toml"
+    path.write_text("# two mistakes\n"
+                    "link = [ { entity = 'org-axis', wikidata = 64 } ]\n"
+                    "confirm = [\n"
+                    "  { name = 'Axis', type = 'org' },\n"
+                    "  { name = 'Axis', type = 'org', colour = 'red' },\n"
+                    "]\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S206"
+    assert [d.split(": ")[:2] for d in err.value.details] == [
+        [f"{path}:2:33", "link[0]"], [f"{path}:5:34", "confirm[1]"]]
+    result = CliRunner().invoke(app, ["-w", str(seed_ws.root), "apply", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, result.stderr
+    assert lines[0].startswith(f"{path}:2:33: link[0]: wikidata must be a string")
+    assert lines[1].startswith(f"{path}:5:34: confirm[1]: unknown field 'colour'")
+    assert lines[2].startswith(f"{path}: 2 malformed entries") and lines[2].endswith("[S206]")
+    assert seed_ws.entity("org-axis").status != "confirmed"
+    assert seed_ws.entity("org-axis").authority == ()

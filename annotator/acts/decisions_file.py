@@ -155,22 +155,48 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
                           hint="remove it (TEI cannot hold it or discourages it); nothing was "
                                "applied",
                           location=Location(path, at_line, at_col), code="S209")
-    for key, value in data.items():
-        if key == "register":
-            if not isinstance(value, str):
-                raise _bad(path, text, (key,), "register must be a file name",
-                           'write register = "..."')
-            continue
-        if key not in SECTIONS:
-            raise _bad(path, text, (key,), f"unknown section '{key}'",
-                       f"use {', '.join(SECTIONS)}")
-        if not isinstance(value, list):
-            raise _bad(path, text, (key,), f"'{key}' must be a list of tables", _example(key))
-        for i, line in enumerate(value):
+    # every malformed entry, as a compiler lists its errors, not the first only
+    problems = [p for key, value in data.items() for p in _check_section(path, text, key, value)]
+    if problems:
+        raise _refused(path, problems)
+    return data, text
+
+
+def _check_section(path: Path, text: str, key: str, value: Any) -> list[SourceError]:
+    """The S206 problems of the top-level ``key``: none when it is the register's name, or a
+    section that is a list of tables each of which ``_check_line`` takes; else the first fault
+    of each entry at fault (a later check of an entry needs its earlier ones passed)."""
+    if key == "register":
+        return [] if isinstance(value, str) else [
+            _bad(path, text, (key,), "register must be a file name", 'write register = "..."')]
+    if key not in SECTIONS:
+        return [_bad(path, text, (key,), f"unknown section '{key}'", f"use {', '.join(SECTIONS)}")]
+    if not isinstance(value, list):
+        return [_bad(path, text, (key,), f"'{key}' must be a list of tables", _example(key))]
+    problems = []
+    for i, line in enumerate(value):
+        try:
             if not isinstance(line, dict):
                 raise _bad(path, text, (key, i), "each line must be a table", _example(key))
             _check_line(path, text, key, i, line)
-    return data, text
+        except SourceError as err:
+            problems.append(err)
+    return problems
+
+
+def _refused(path: Path, problems: list[SourceError]) -> SourceError:
+    """One problem as it is; several as one S206 whose ``details`` list each, in the file's
+    order, and whose own line counts them (as ``bib add --strict`` does)."""
+    if len(problems) == 1:
+        return problems[0]
+    at = [p.location or Location(path) for p in problems]  # _bad always places a problem
+    problems = [p for _, p in sorted(zip(at, problems), key=lambda a: (
+        a[0].line is None, a[0].line or 0, a[0].col or 0))]
+    err = SourceError(f"{len(problems)} malformed entries, each named above",
+                      hint="fix them all, then run the command again; nothing was applied",
+                      location=Location(path), code="S206")
+    err.details = tuple(str(p) for p in problems)
+    return err
 
 
 def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]) -> None:
