@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -294,21 +292,9 @@ def test_entities_merge_suggestions_markup_pointers():
 def test_entities_ambiguous_name_is_flagged_in_the_store(ws, tmp_path):
     """Stored as ``propose`` stores them: the third text's "Hitler" joins neither proposed
     "Hitler"; its mention is flagged ``ambiguous`` and the queue offers both as merges."""
-    from annotator.acts.propose import known_entities, write_proposals
-    from annotator.records import Proposal
+    from tests.review_seed import propose_ambiguous_hitler
 
-    texts = {"a": "Hitler spoke.", "b": "Adolf Hitler spoke. Then Hitler left.",
-             "c": "Hitler came back."}
-    for name, text in texts.items():
-        (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
-    ws.add_many([tmp_path / f"{name}.txt" for name in texts])
-    for name in texts:
-        src = ws.source(name)
-        text = ws.reading_text(name)
-        props = [Proposal(m.start(), m.end(), "person", m.group(), "model:test")
-                 for m in re.finditer(r"(?:Adolf )?Hitler", text)]
-        with ws.store.transaction() as tx:
-            write_proposals(tx, src.id, src.sha256, props, known_entities(tx)[0], replace=True)
+    propose_ambiguous_hitler(ws, tmp_path)
     (a,), (c,) = ws.mentions("a"), ws.mentions("c")
     b = {m.surface: m for m in ws.mentions("b")}
     assert b["Hitler"].entity_id == b["Adolf Hitler"].entity_id != a.entity_id

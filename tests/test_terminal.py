@@ -313,3 +313,48 @@ def test_terminal_review_undo_refuses_when_its_newest_cannot_be_taken_back(seed_
     asyncio.run(drive())
     assert seed_ws.entity(first).status == "confirmed"
     assert seed_ws.entity(second).status == "rejected"
+
+
+def test_terminal_review_says_an_ambiguous_name_could_be_several(ws, tmp_path):
+    """A third text's "Hitler" fits both proposed "Hitler"s, so propose joined neither and
+    flagged its mention ``ambiguous``: its card says so and names the entities it could be,
+    their names escaped as markup (one is written with brackets) and shown as written."""
+    import asyncio
+
+    from textual.widgets import Static
+
+    from annotator.cli.review_app import ReviewApp
+    from tests.review_seed import propose_ambiguous_hitler
+
+    propose_ambiguous_hitler(ws, tmp_path)
+    (a,), (c,) = ws.mentions("a"), ws.mentions("c")
+    b = next(m for m in ws.mentions("b") if m.surface == "Hitler")
+    assert "ambiguous" in c.flags.split(",")
+    ws.store.conn.execute("BEGIN IMMEDIATE")  # a name rich would read as markup
+    ws.store.conn.execute("UPDATE entities SET preferred = 'Hitler [b]' WHERE id = ?",
+                          (a.entity_id,))
+    ws.store.conn.execute("COMMIT")
+    for eid in ws.queue():
+        if eid != c.entity_id:
+            ws.skip(eid)
+    assert ws.queue()[0] == c.entity_id
+
+    async def drive() -> dict[str, str]:
+        app = ReviewApp(ws)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.pause()
+            cards = {}
+            cards["c"] = str(app.query_one("#entity", Static).render())
+            await pilot.press("s")  # the next card: a plain entity, no such line
+            await pilot.pause()
+            cards["next"] = str(app.query_one("#entity", Static).render())
+            await pilot.press("q")
+            return cards
+
+    cards = asyncio.run(drive())
+    line = next(ln for ln in cards["c"].splitlines() if ln.startswith("ambiguous:"))
+    assert line.startswith("ambiguous: its name fits several entities equally, none was picked"
+                           " · could be: ")
+    assert f"Hitler [b] ({a.entity_id})" in line
+    assert f"Adolf Hitler ({b.entity_id})" in line
+    assert "ambiguous" not in cards["next"]

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from annotator.entities.names import name_key, surname_keys
 from annotator.entities.similar import merge_note
 from annotator.errors import AnnotatorError
 from annotator.records import Candidate, Context, Decision, Entity
@@ -176,6 +177,7 @@ class ReviewApp(App[int]):
             f"mention{'s' * (e.mentions != 1)} in {e.sources} source{'s' * (e.sources != 1)}"
             + (f"\nalso written: {escape(', '.join(others))}" if others else "")
             + (f"\nthe source's own @ref {escape(' · '.join(cand.refs))}" if cand.refs else "")
+            + self._ambiguity(cand)
             + "\nspace picks mentions (for p split); r/h act on the highlighted one")
         maps: dict[str, TextMap] = {}
         for c in sorted(cand.contexts, key=lambda c: c.status == "rejected"):  # rejected last
@@ -204,6 +206,28 @@ class ReviewApp(App[int]):
                       + (f" ({escape(d.flags)})" if d.flags else "")
                       + (f" · {escape(d.date_reason)}" if d.date_reason else "")
                       for d in dates[:5]))
+
+    def _ambiguity(self, cand: Candidate) -> str:
+        """The card's line for mentions flagged ``ambiguous``: their name fits several entities
+        equally, so propose joined none; the ones it fits are among the merge suggestions."""
+        shown = {c.mention_id for c in cand.contexts}
+        keys = {name_key(m.surface)
+                for sid in sorted({c.source_id for c in cand.contexts})
+                for m in self.ws.mentions(sid)
+                if m.id in shown and "ambiguous" in m.flags.split(",")}
+        if not keys:
+            return ""
+
+        def fits(other: Entity) -> bool:
+            names = {name_key(v) for v in (other.preferred, *other.variants)}
+            tails = {t for k in names for t in surname_keys(k)} if other.type == "person" else set()
+            return bool(keys & (names | tails))
+
+        could = [s.other for s in cand.similar if fits(s.other)]
+        return ("\nambiguous: its name fits several entities equally, none was picked"
+                + (" · could be: " + ", ".join(f"{escape(o.preferred)} ({escape(o.id)})"
+                                                for o in could) + " (m merges into one)"
+                   if could else ""))
 
     def act(self, do: Callable[[], Decision], message: str, first: str = "") -> None:
         """Run one act; its decision joins this session's, the screen is redrawn (for
