@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,23 @@ def bib_ws(seed_ws, tmp_path):
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _pandoc_both(tmp_path: Path, entries: list[BibEntry], keys: Sequence[str]
+                 ) -> dict[str, str]:
+    """pandoc --citeproc's plain bibliography of ``keys`` from the .bib and from the CSL-JSON
+    of ``entries`` (``x.bib``, ``x.json``), each checked to run without a warning."""
+    (tmp_path / "x.bib").write_text(render(entries)[0], encoding="utf-8")
+    (tmp_path / "x.json").write_text(csl_render(entries), encoding="utf-8")
+    (tmp_path / "doc.md").write_text(
+        f"---\nnocite: '{', '.join('@' + k for k in keys)}'\n---\nText.\n")
+    out = {}
+    for name in ("x.bib", "x.json"):
+        done = run(["pandoc", "--citeproc", f"--bibliography={name}", "-t", "plain", "doc.md"],
+                   tmp_path)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        out[name] = " ".join(done.stdout.split())
+    return out
 
 
 def test_export_bib_lists_cited_works_and_sources(bib_ws):
@@ -148,15 +166,7 @@ def test_export_bib_csl_years_bc_are_counted_as_csl_counts_them(tmp_path):
     assert item(works[1])["issued"] == {"date-parts": [[-348], [-347]]}
     assert item(BibEntry("z", "book", (("title", "Z"), ("date", "0000")), "x.bib"))[
         "issued"] == {"date-parts": [[-1]]}  # 1 BC (pandoc leaves a year 0 as 0)
-    (tmp_path / "x.bib").write_text(render(works)[0], encoding="utf-8")
-    (tmp_path / "x.json").write_text(csl_render(works), encoding="utf-8")
-    (tmp_path / "doc.md").write_text("---\nnocite: '@cicero, @plato'\n---\nText.\n")
-    out = {}
-    for name in ("x.bib", "x.json"):
-        done = run(["pandoc", "--citeproc", f"--bibliography={name}", "-t", "plain", "doc.md"],
-                   tmp_path)
-        assert done.returncode == 0 and done.stderr == "", done.stderr
-        out[name] = " ".join(done.stdout.split())
+    out = _pandoc_both(tmp_path, works, ["cicero", "plato"])
     assert out["x.json"] == out["x.bib"]
     assert "45BC" in out["x.json"].replace(" ", ""), out["x.json"]
 
@@ -470,16 +480,7 @@ def test_export_bib_real_pandoc_renders_csl_json_and_bib_the_same(tmp_path):
     """pandoc --citeproc gives the same bibliography from the CSL-JSON and from the .bib of
     the same library, for entries of every common type."""
     entries, _ = bib_mod.read_library([BIB / "biblatex-examples.bib"])
-    (tmp_path / "x.bib").write_text(render(entries)[0], encoding="utf-8")
-    (tmp_path / "x.json").write_text(csl_render(entries), encoding="utf-8")
-    (tmp_path / "doc.md").write_text(
-        f"---\nnocite: '{', '.join('@' + k for k in PANDOC_SAMPLE)}'\n---\nText.\n")
-    out = {}
-    for name in ("x.bib", "x.json"):
-        done = run(["pandoc", "--citeproc", f"--bibliography={name}", "-t", "plain", "doc.md"],
-                   tmp_path)
-        assert done.returncode == 0 and done.stderr == "", done.stderr
-        out[name] = " ".join(done.stdout.split())
+    out = _pandoc_both(tmp_path, entries, PANDOC_SAMPLE)
     assert out["x.json"] == out["x.bib"]
     assert out["x.json"].count("”") >= 8 and "Aksın, Özge" in out["x.json"]
 
