@@ -564,8 +564,12 @@ def test_claims_finder_skips_plain_description(nlp):
     assert find_claims(nlp("The weather was cold. Molotov went home.")) == []
 
 
-def _review_claim(ws, nlp, tmp_path, sentence):
-    """The one claim proposed in a plain-text review holding ``sentence``."""
+def _review_claim(ws, nlp, tmp_path, sentence, bib=None):
+    """The one claim proposed in a plain-text review holding ``sentence`` (``bib``: a .bib
+    file's text, added first)."""
+    if bib is not None:
+        (tmp_path / "works.bib").write_text(bib, encoding="utf-8")
+        ws.bib_add(tmp_path / "works.bib")
     note = tmp_path / "review.txt"
     note.write_text(f"Review\n\n{sentence}\n", encoding="utf-8")
     ws.add(note)
@@ -833,12 +837,10 @@ def test_claims_in_text_citations_by_a_non_ascii_capital_are_found():
 
 def test_claims_citation_of_lukasiewicz_suggests_his_work(ws, nlp, tmp_path):
     """'Łukasiewicz (1920)' finds the work by '{\\L}ukasiewicz' (its key keeps the l)."""
-    bib = tmp_path / "l.bib"
-    bib.write_text("@book{,\n  author = {{\\L}ukasiewicz, Jan},\n  title = {On Three-Valued "
-                   "Logic},\n  year = {1920},\n}\n", encoding="utf-8")
-    ws.bib_add(bib)
     row = _review_claim(ws, nlp, tmp_path,
-                        "The third value was possibility, as Łukasiewicz (1920) argued.")
+                        "The third value was possibility, as Łukasiewicz (1920) argued.",
+                        bib="@book{,\n  author = {{\\L}ukasiewicz, Jan},\n  title = {On "
+                            "Three-Valued Logic},\n  year = {1920},\n}\n")
     assert [(ln.bib_key, ln.provenance) for ln in row.links] == \
         [("lukasiewicz1920three", "rule:citation")]
 
@@ -880,12 +882,10 @@ def test_claims_a_short_year_is_a_citation_of_a_known_work_only():
 
 
 def test_claims_citation_of_a_three_digit_year_suggests_the_work(ws, nlp, tmp_path):
-    bib = tmp_path / "e.bib"
-    bib.write_text("@book{einhard,\n  author = {Einhard},\n  title = {Vita Karoli Magni},\n"
-                   "  year = {830},\n}\n", encoding="utf-8")
-    ws.bib_add(bib)
     row = _review_claim(ws, nlp, tmp_path,
-                        "The emperor refused to learn to write (Einhard 830, ch. 25).")
+                        "The emperor refused to learn to write (Einhard 830, ch. 25).",
+                        bib="@book{einhard,\n  author = {Einhard},\n  title = {Vita Karoli "
+                            "Magni},\n  year = {830},\n}\n")
     assert (row.kind, row.agent) == ("attributed", "Einhard")
     assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
         [("einhard", "ch. 25", "rule:citation")]
