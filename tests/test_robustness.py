@@ -237,11 +237,18 @@ def test_robust_toml_nested_too_deep_is_one_line(ws, tmp_path):
 def test_robust_a_setting_of_the_wrong_kind_is_refused_naming_its_line(ws, line, said):
     """Each was a traceback (a comparison of int and str, spaCy's 'an integer is required', a
     KeyError from an empty batch) or a nonsense refusal ('over the limit of -1 MiB')."""
-    toml = ws.root / "annotator.toml"
-    toml.write_text(f'[annotator]\neditor = "e"\n{line}\n', encoding="utf-8")
-    result = run(ws, "sources")
-    one_line_refusal(result, "C004")
+    toml, result = _config_refused(ws, f'editor = "e"\n{line}', "C004")
     assert result.stderr.startswith(f"{toml}:3: {said}")
+
+
+def _config_refused(ws, lines: str, code: str):
+    """(annotator.toml, result) of a listing run with ``lines`` under [annotator]: refused in
+    one line with ``code``."""
+    toml = ws.root / "annotator.toml"
+    toml.write_text(f"[annotator]\n{lines}\n", encoding="utf-8")
+    result = run(ws, "sources")
+    one_line_refusal(result, code)
+    return toml, result
 
 
 @pytest.mark.parametrize(("name", "said"), [
@@ -315,10 +322,7 @@ def test_robust_settings_without_an_editor_record_the_os_user(seed_ws, named):
     ('"\\uFFFF"', "holds the noncharacter U+FFFF"),
 ])
 def test_robust_an_editor_name_in_the_config_file_is_refused_at_its_line(ws, value, said):
-    toml = ws.root / "annotator.toml"
-    toml.write_text(f"[annotator]\nmodel = \"x\"\neditor = {value}\n", encoding="utf-8")
-    result = run(ws, "sources")
-    one_line_refusal(result, "C005")
+    toml, result = _config_refused(ws, f'model = "x"\neditor = {value}', "C005")
     assert result.stderr.startswith(f"{toml}:3: the editor's name {said};")
 
 
@@ -337,10 +341,7 @@ def test_robust_an_editor_name_in_the_environment_is_refused(ws, monkeypatch, va
 
 def test_robust_an_editor_name_of_the_wrong_kind_hints_a_real_name(ws):
     """The hint was 'write editor = "" under [annotator]', which C005 refuses."""
-    toml = ws.root / "annotator.toml"
-    toml.write_text("[annotator]\neditor = 42\n", encoding="utf-8")
-    result = run(ws, "sources")
-    one_line_refusal(result, "C004")
+    _, result = _config_refused(ws, "editor = 42", "C004")
     assert 'write editor = "Jane Editor" under [annotator]' in result.stderr
 
 
