@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ConfigError, Location
-from annotator.text import not_xml_named
+from annotator.text import NOT_TYPED_CHARS, not_xml_named
 
 CONFIG_FILE = "annotator.toml"
 # A workspace folder's other fixed names.
@@ -71,8 +71,8 @@ class Settings:
 # invisible ones (zero-width space, direction marks, byte-order mark), which make two names
 # that look the same different editors. The zero-width (non-)joiner spells Persian and Indic
 # names ('مهر\u200cانگیز'): it is kept.
-_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e"
-                          "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
+_NOT_IN_NAME = re.compile(f"[{NOT_TYPED_CHARS}\t\n\r\u061c\u200b\u200e\u200f\u2028-\u202e"
+                          "\u2066-\u2069\ufeff]")
 
 
 def check_editor(name: str, *, location: Location | None = None,

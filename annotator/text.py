@@ -53,11 +53,14 @@ def source_id(file_name: str) -> str:
 # -- XML text ---------------------------------------------------------------------------------
 # What no XML 1.0 file can hold: C0 controls but tab, line feed and carriage return; U+FFFE and
 # U+FFFF; lone surrogates. A source's own text is refused only for these (S017).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
 # What an editor types (a name, a note, a decisions file) may not hold: those, and DEL and the C1
 # controls (U+007F-U+009F), which XML 1.0 allows but discourages: they never belong in a name or
-# a note, and a terminal runs some of them ('entities' showed 'bad^?').
-_NOT_TYPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# a note, and a terminal runs some of them ('entities' showed 'bad^?'). A character class, for
+# the stricter sets built on it (an editor's name).
+NOT_TYPED_CHARS = f"{_NOT_XML_CHARS}\x7f-\x9f"
+_NOT_TYPED = re.compile(f"[{NOT_TYPED_CHARS}]")
 
 
 def not_xml(text: str, *, typed: bool = False) -> tuple[int, int, str] | None:
