@@ -366,3 +366,72 @@ def test_decisions_file_names_every_malformed_entry_at_once(seed_ws, tmp_path):
     assert lines[2].startswith(f"{path}: 2 malformed entries") and lines[2].endswith("[S206]")
     assert seed_ws.entity("org-axis").status != "confirmed"
     assert seed_ws.entity("org-axis").authority == ()
+
+
+def test_decisions_file_names_every_entry_that_cannot_be_applied(seed_ws, tmp_path):
+    """Entries well-formed but not applicable (an id that is not one, an entity or a source
+    that does not exist) are each named on their own line in the file's order, then counted
+    (S207), and nothing of the file is applied: the first one stopped the file, and an editor
+    fixing a long file ran it once per mistake."""
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    before = seed_ws.store.last_decision()
+    mentions = len(seed_ws.mentions())
+    path = tmp_path / "d.toml"
+    path.write_text("confirm = [ { entity = 'org-axis' } ]\n"
+                    "link = [ { entity = 'org-axis', wikidata = 'X1' } ]\n"
+                    "merge = [ { entity = 'org-axis', into = 'org-nowhere' } ]\n"
+                    "add = [ { source = 'german-soviet-axis-talks', text = 'Axis', type = 'place' },\n"
+                    "        { source = 'elsewhere', text = 'Axis', type = 'org' } ]\n",
+                    encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S207"
+    assert [d.split(": ")[:2] for d in err.value.details] == [
+        [f"{path}:2:33", "link[0]"], [f"{path}:3:11", "merge[0]"], [f"{path}:5:9", "add[1]"]]
+    assert str(err.value).startswith(f"{path}: 3 entries that cannot be applied")
+    result = CliRunner().invoke(app, ["-w", str(seed_ws.root), "apply", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4 and "Traceback" not in result.output, result.stderr
+    assert [line.rsplit(" ", 1)[-1] for line in lines] == ["[S207]"] * 4
+    assert seed_ws.entity("org-axis").status != "confirmed"
+    assert seed_ws.entity("org-axis").authority == ()
+    assert len(seed_ws.mentions()) == mentions
+    assert seed_ws.store.last_decision() == before
+
+
+@pytest.mark.parametrize("text,code,named", [
+    ("link = [ { entity = 'org-axis', wikidata = 'X1', viaf = 'abc' } ]\n", "S207",
+     [("1:33", "'X1' is not a wikidata id"), ("1:50", "viaf")]),
+    ("add = [ { source = 'german-soviet-axis-talks', text = 'Axis', type = 'date', "
+     "when = 'soon', to = 'later' } ]\n", "S207",
+     [("1:78", "'soon' is not a TEI date"), ("1:93", "'later' is not a TEI date")]),
+    ("add = [ { source = 'elsewhere', text = 'Axis', type = 'date', when = 'soon' } ]\n",
+     "S207", [("1:9", "no source 'elsewhere'"), ("1:63", "'soon' is not a TEI date")]),
+    ("confirm = [ { name = 5, type = 'planet' } ]\n", "S206",
+     [("1:15", "name must be a string"), ("1:25", "unknown type 'planet'")]),
+    ("reject = [ { name = 'Axis', type = 'org', colour = 'red', size = 'big' } ]\n", "S206",
+     [("1:43", "unknown field 'colour'"), ("1:59", "unknown field 'size'")]),
+])
+def test_decisions_file_entry_names_each_bad_field(seed_ws, tmp_path, text, code, named):
+    """An entry with two independent faults (two bad fields, or a source that does not exist
+    and a bad date) is refused naming each at its place, then a line counting them: only its
+    first was named, and the editor ran the file again to find the second."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"])})
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == code
+    assert len(err.value.details) == len(named), err.value.details
+    for detail, (at, said) in zip(err.value.details, named):
+        assert detail.startswith(f"{path}:{at}: ") and said in detail, detail
+        assert detail.endswith(f"[{code}]")
+    assert str(err.value).startswith(f"{path}: 2 problems in 1 ")

@@ -158,86 +158,102 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
     # every malformed entry, as a compiler lists its errors, not the first only
     problems = [p for key, value in data.items() for p in _check_section(path, text, key, value)]
     if problems:
-        raise _refused(path, problems)
+        raise _refused(path, problems, "S206", ("malformed entry", "malformed entries"))
     return data, text
 
 
-def _check_section(path: Path, text: str, key: str, value: Any) -> list[SourceError]:
+def _check_section(path: Path, text: str, key: str, value: Any) -> list[Problem]:
     """The S206 problems of the top-level ``key``: none when it is the register's name, or a
-    section that is a list of tables each of which ``_check_line`` takes; else the first fault
-    of each entry at fault (a later check of an entry needs its earlier ones passed)."""
+    section that is a list of tables each of which ``_check_line`` takes; else every problem
+    of each entry at fault."""
     if key == "register":
-        return [] if isinstance(value, str) else [
-            _bad(path, text, (key,), "register must be a file name", 'write register = "..."')]
+        return [] if isinstance(value, str) else [((key,), _bad(
+            path, text, (key,), "register must be a file name", 'write register = "..."'))]
     if key not in SECTIONS:
-        return [_bad(path, text, (key,), f"unknown section '{key}'", f"use {', '.join(SECTIONS)}")]
+        return [((key,), _bad(path, text, (key,), f"unknown section '{key}'",
+                              f"use {', '.join(SECTIONS)}"))]
     if not isinstance(value, list):
-        return [_bad(path, text, (key,), f"'{key}' must be a list of tables", _example(key))]
-    problems = []
+        return [((key,), _bad(path, text, (key,), f"'{key}' must be a list of tables",
+                              _example(key)))]
+    problems: list[Problem] = []
     for i, line in enumerate(value):
-        try:
-            if not isinstance(line, dict):
-                raise _bad(path, text, (key, i), "each line must be a table", _example(key))
-            _check_line(path, text, key, i, line)
-        except SourceError as err:
-            problems.append(err)
+        found = (_check_line(path, text, key, i, line) if isinstance(line, dict) else
+                 [_bad(path, text, (key, i), "each line must be a table", _example(key))])
+        problems.extend(((key, i), p) for p in found)
     return problems
 
 
-def _refused(path: Path, problems: list[SourceError]) -> SourceError:
-    """One problem as it is; several as one S206 whose ``details`` list each, in the file's
-    order, and whose own line counts them (as ``bib add --strict`` does)."""
+def _refused(path: Path, problems: list[Problem], code: str, entry: tuple[str, str]
+             ) -> SourceError:
+    """One problem as it is; several as one error of ``code`` whose ``details`` list each, in
+    the file's order, and whose own line counts them (as ``bib add --strict`` does): an editor
+    fixing a long file gets every mistake in one run, as from a compiler. ``entry`` names an
+    entry at fault, one and several."""
     if len(problems) == 1:
-        return problems[0]
-    at = [p.location or Location(path) for p in problems]  # _bad always places a problem
-    problems = [p for _, p in sorted(zip(at, problems), key=lambda a: (
+        return problems[0][1]
+    entries = len({place for place, _ in problems})
+    at = [p.location or Location(path) for _, p in problems]  # _bad always places a problem
+    ordered = [p for _, p in sorted(zip(at, (p for _, p in problems)), key=lambda a: (
         a[0].line is None, a[0].line or 0, a[0].col or 0))]
-    err = SourceError(f"{len(problems)} malformed entries, each named above",
+    counted = f"{entries} {entry[entries != 1]}"
+    if entries != len(ordered):
+        counted = f"{len(ordered)} problems in {counted}"
+    err = SourceError(f"{counted}, each named above",
                       hint="fix them all, then run the command again; nothing was applied",
-                      location=Location(path), code="S206")
-    err.details = tuple(str(p) for p in problems)
+                      location=Location(path), code=code)
+    err.details = tuple(str(p) for p in ordered)
     return err
 
 
-def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]) -> None:
-    """Refuse (S206) the i-th line of section ``key`` unless it has the fields its section
-    takes (``SECTION_FIELDS``), of the right kind."""
+def _check_line(path: Path, text: str, key: str, i: int, line: dict[str, Any]
+                ) -> list[SourceError]:
+    """Every S206 problem of the i-th line of section ``key``, which must have the fields its
+    section takes (``SECTION_FIELDS``), of the right kind: each field unknown or of the wrong
+    kind, each value outside its vocabulary; then what the line lacks, unless a field is
+    unknown (a misspelt field is named once, not again as missing)."""
     needed, _, types = SECTION_FIELDS[key]
     allowed = _allowed(key)
-    if unknown := sorted(set(line) - allowed):
-        raise _bad(path, text, (key, i, unknown[0]), f"unknown field '{unknown[0]}'",
-                   _takes(key))
+    problems: list[SourceError] = []
+
+    def bad(place: Place, message: str, hint: str) -> None:
+        problems.append(_bad(path, text, (key, i, *place), message, hint))
+
+    unknown = sorted(set(line) - allowed)
+    for field in unknown:
+        bad((field,), f"unknown field '{field}'", _takes(key))
+    known: dict[str, Any] = {}  # the fields of the line's section whose value is of their kind
     for field, value in line.items():  # every field, before any is used: 64 is no wikidata id
+        if field in unknown:
+            continue
         kinds = FIELD_TYPES[field]
         if not isinstance(value, kinds) or isinstance(value, datetime):
             what = "a string or a date" if date in kinds else "a string"
-            raise _bad(path, text, (key, i, field), f"{field} must be {what}",
-                       f'write {field} = "..."')
-    if key == "confirm_claims" and line.get("kind", CLAIM_KINDS[0]) not in CLAIM_KINDS:
-        raise _bad(path, text, (key, i, "kind"), f"unknown claim kind {line['kind']!r}",
-                   f"kind is one of {', '.join(CLAIM_KINDS)}")
-    if "type" in line and line["type"] not in types:
-        raise _bad(path, text, (key, i, "type"), f"unknown type {line['type']!r}", _types(key))
-    if key == "confirm" and "type" in line and line["type"] not in ENTITY_TYPES:
+            bad((field,), f"{field} must be {what}", f'write {field} = "..."')
+        else:
+            known[field] = value
+    if key == "confirm_claims" and known.get("kind", CLAIM_KINDS[0]) not in CLAIM_KINDS:
+        bad(("kind",), f"unknown claim kind {known['kind']!r}",
+            f"kind is one of {', '.join(CLAIM_KINDS)}")
+    if "type" in known and known["type"] not in types:
+        bad(("type",), f"unknown type {known['type']!r}", _types(key))
+    if key == "add" and "text" in known and not known["text"].strip():  # spaces mark nothing
+        bad(("text",), "text is empty", 'write text = "the words to mark"')
+    if key == "relabel" and "to" in known and known["to"] not in ENTITY_TYPES:
+        bad(("to",), f"cannot relabel to {known['to']!r}", f"to is one of {', '.join(ENTITY_TYPES)}")
+    if unknown:
+        return problems
+    if key == "confirm" and known.get("type") in types and known["type"] not in ENTITY_TYPES:
         if set(line) != {"type"}:  # { type = "date" } confirms dates: it names no entity
-            raise _bad(path, text, (key, i), f"a {line['type']} line has type alone",
-                       _types(key))
-        return
-    if key == "add" and "text" in line and not line["text"].strip():  # spaces mark nothing
-        raise _bad(path, text, (key, i, "text"), "text is empty",
-                   'write text = "the words to mark"')
+            bad((), f"a {known['type']} line has type alone", _types(key))
+        return problems
     targeted = "entity" in allowed and key != "add"
     if targeted and "entity" not in line and not {"name", "type"} <= set(line):
-        raise _bad(path, text, (key, i), "a line needs entity = ID, or name and type",
-                   f"{_takes(key)}; {_types(key)}")
+        bad((), "a line needs entity = ID, or name and type", f"{_takes(key)}; {_types(key)}")
     if missing := sorted(set(needed) - set(line) - (_TARGET if targeted else set())):
-        raise _bad(path, text, (key, i), f"missing '{missing[0]}'", _example(key))
+        bad((), f"missing {', '.join(repr(f) for f in missing)}", _example(key))
     if key in _ONE_OF and not set(line) & set(_others(key)):
-        raise _bad(path, text, (key, i), "the line names its entities only: it would do nothing",
-                   _takes(key))
-    if key == "relabel" and line["to"] not in ENTITY_TYPES:
-        raise _bad(path, text, (key, i, "to"), f"cannot relabel to {line['to']!r}",
-                   f"to is one of {', '.join(ENTITY_TYPES)}")
+        bad((), "the line names its entities only: it would do nothing", _takes(key))
+    return problems
 
 
 _OPENS = {"]": "[", "}": "{"}
@@ -245,6 +261,7 @@ _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
 _HEADER = re.compile(r"\[(\[?)\s*([^\]\n]*?)\s*\]")
 Place = tuple[Any, ...]  # (section,), (section, i) or (section, i, field)
 _Bad = tuple[int, str | None, str, Place | None]
+Problem = tuple[Place, SourceError]  # the entry (or section) at fault, and what is wrong
 
 
 def _unquote(key: str) -> str:
@@ -428,22 +445,31 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
+    refused: list[Problem] = []  # every line that cannot be applied: the act is undone whole
     with ctx.store.act("apply", f"file:{path.name}", editor=ctx.editor,
                        payload={"file": str(path)}, log_unchanged=False) as rec:
         for section in SECTIONS:
             for i, line in enumerate(data.get(section, [])):
-                try:
-                    done = _apply_line(review, rec, section, line)
+                try:  # a line refused leaves no trace: those after it see the store without it
+                    with rec.attempt():
+                        done = _apply_line(review, rec, section, line)
                 except AnnotatorError as err:
-                    raise _unapplied(path, text, (section, i), err) from None
-                except _FieldError as err:
-                    raise _unapplied(path, text, (section, i, err.field), err.error) from None
+                    refused.append(((section, i), _unapplied(path, text, (section, i), err)))
+                    continue
+                except _Faults as err:
+                    refused.extend(((section, i), _unapplied(
+                        path, text, (section, i, *([field] if field else [])), error))
+                        for field, error in err.faults)
+                    continue
                 if done:
                     applied += 1
                 else:
                     label = (line.get("entity") or line.get("key") or line.get("kind") or
                              f"{line.get('name') or line.get('text')} ({line['type']})")
                     missing.append(f"{section} {label}")
+        if refused:
+            raise _refused(path, refused, "S207", ("entry that cannot be applied",
+                                                   "entries that cannot be applied"))
     return ApplyResult(applied, tuple(missing), rec.decision_id, imported)
 
 
@@ -469,12 +495,13 @@ def _in_register(err: AnnotatorError, path: Path, text: str, name: str) -> Annot
                      code=err.code)
 
 
-class _FieldError(Exception):
-    """A line's ``field`` holds what cannot be applied: S207 is placed at the field."""
+class _Faults(Exception):
+    """A line's independent faults, each with the field that holds it (S207 is placed there)
+    or None (the entry's own place): a line with two bad fields is refused naming both."""
 
-    def __init__(self, field: str, error: AnnotatorError) -> None:
-        super().__init__(str(error))
-        self.field, self.error = field, error
+    def __init__(self, faults: list[tuple[str | None, AnnotatorError]]) -> None:
+        super().__init__("; ".join(str(e) for _, e in faults))
+        self.faults = faults
 
 
 def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) -> bool:
@@ -490,12 +517,15 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
         return True
     ids: list[tuple[str, str]] = []
     if section == "link":  # checked before the entities are looked up: a bad id is refused
+        faults: list[tuple[str | None, AnnotatorError]] = []
         for scheme in AUTHORITIES:
             if scheme in line:
                 try:
                     ids.append(normalise_authority(scheme, line[scheme]))
                 except DecisionError as err:
-                    raise _FieldError(scheme, err) from None
+                    faults.append((scheme, err))
+        if faults:
+            raise _Faults(faults)
     targets = _targets(rec, line)
     if section == "reject" and "source" in line:
         return _reject_here(review, rec, line, targets)
@@ -552,15 +582,19 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     """Mentions for every uncovered occurrence of a text in a source."""
     source_id, needle, type_ = str(line["source"]), str(line["text"]), str(line["type"])
     sha = mentions.current_version(rec.conn, source_id)
+    faults: list[tuple[str | None, AnnotatorError]] = []
     if sha is None:
-        raise no_source(rec.conn, source_id, None)
-    text = review.reading_text(source_id)
+        faults.append((None, no_source(rec.conn, source_id, None)))
     given = {k: str(line[k]) for k in DATE_ATTRS if k in line}
     for k, v in given.items():  # each on its own first, so that S207 names the field at fault
         try:
             normalise_date_value({k: v})
         except DecisionError as err:
-            raise _FieldError(k, err) from None
+            faults.append((k, err))
+    if faults:
+        raise _Faults(faults)
+    assert sha is not None  # its absence is a fault
+    text = review.reading_text(source_id)
     value = normalise_date_value(given or None)
     found = False
     at = text.find(needle)

@@ -340,6 +340,22 @@ class Act:
         self.undoes: int | None = None
         self.decision_id: int | None = None
 
+    @contextmanager
+    def attempt(self) -> Iterator[None]:
+        """A part of the act that happens whole or leaves no trace while the act goes on (a
+        SAVEPOINT): a decisions file's line that cannot be applied is undone, so the lines
+        after it are checked against the store as if it were absent."""
+        mark = len(self.changes)
+        self.conn.execute("SAVEPOINT attempt")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO attempt")
+            self.conn.execute("RELEASE attempt")
+            del self.changes[mark:]
+            raise
+        self.conn.execute("RELEASE attempt")
+
     def _row(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
         return row_at(self.conn, table, key)
 
