@@ -25,7 +25,9 @@ or to the one ``entity`` id. Sections apply in the order add, merge, relabel, re
 link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is
 proposed yet, so the name is never proposed for that type (with ``source``: never in that
 source, its mentions there rejected).
-Lines that match nothing are reported, not errors.
+Lines that match nothing are reported, not errors. Every entry that is malformed (S206), or
+then cannot be applied (S207), is named with each of its independent faults, as a compiler
+lists its errors, and nothing is applied.
 
 DOCS: docs/review.md#decisions-files
 """
