@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import sqlite3
 
@@ -498,11 +501,38 @@ def test_bib_key_keeps_letters_nfkd_leaves_whole(fields, key):
      "cicero-0044de"),
     ({"author": "Cicero", "title": "De officiis", "year": "-0044"}, "-0044",
      "cicero-0044de"),
-    ({"author": "Nepos", "title": "Vitae", "date": "0044"}, "0044", "nepos0044vitae"),
+    ({"author": "Nepos", "title": "Vitae", "date": "0044"}, "0044", "nepos44vitae"),
     ({"author": "Hunt", "title": "Letters", "year": "1891-1892"}, "1891", "hunt1891letters")])
 def test_bib_year_of_a_bc_work_keeps_its_sign(fields, year, key):
     """A BC year (ISO 8601-2 '-0044', biber's year -44) is not AD 0044 in the key."""
     assert (year_of(fields), make_key(fields, [])) == (year, key)
+
+
+@pytest.mark.parametrize(("spellings", "shown"), [
+    (({"year": "-44"}, {"date": "-0044"}, {"year": "-0044"}, {"date": "-0044-03-15/-0043"}),
+     "-0044"),
+    (({"year": "830"}, {"year": "0830"}, {"date": "0830"}, {"date": "0830-03"}), "830"),
+    (({"year": "0"}, {"date": "0000"}), "0000"),
+    (({"year": "1891"}, {"date": "1891-12-24"}, {"year": "c. 1891"}), "1891")])
+def test_bib_one_year_is_one_key_and_one_listed_year_whatever_its_spelling(ws, tmp_path,
+                                                                            spellings, shown):
+    """``year = {-44}`` and ``date = {-0044}`` are one year (biber's year -44, 45 BC), as are
+    ``830`` and ``0830``: one key part and one year in ``bib list`` (were ``cicero-44de``
+    and ``cicero-0044de``), spelt from the number; a year BC in ISO's four digits."""
+    path = tmp_path / "y.bib"
+    path.write_text("".join(
+        "@book{,author={Cicero},title={De officiis},"
+        + ",".join(f"{k}={{{v}}}" for k, v in f.items()) + f",note={{{i}}}}}\n"
+        for i, f in enumerate(spellings)), encoding="utf-8")
+    ws.bib_add(path)
+    done = CliRunner().invoke(app, ["-w", str(ws.root), "bib", "list", "-f", "json"])
+    keys = [e["key"] for e in json.loads(done.stdout)]
+    done = CliRunner().invoke(app, ["-w", str(ws.root), "bib", "list", "-f", "csv"])
+    assert done.exit_code == 0, done.output
+    listed = {r["year"] for r in csv.DictReader(io.StringIO(done.stdout, newline=""))}
+    base = f"cicero{shown}de"
+    assert (sorted(keys), listed) == ([base, *(base + s for s in "abc"[:len(keys) - 1])],
+                                      {shown})
 
 
 def test_bib_tei_year_of_a_bc_date_keeps_its_sign():
@@ -544,9 +574,6 @@ def test_bib_list_csv_writes_a_year_bc_as_a_year_and_guards_a_formula(ws, tmp_pa
     leaves a minus then digits (a number, a year BC, an ISO date) alone, as every CSV the
     project writes shares it; text a spreadsheet would run still gets its '. A year of
     fewer digits (830, as biber reads it) is listed too."""
-    import csv
-    import io
-
     path = tmp_path / "bc.bib"
     path.write_text("@book{c, author={Cicero}, title={De officiis}, date={-0044-03-15}}\n"
                     "@book{d, author={-2+3}, title={Sum}, year={-44}}\n"
@@ -556,7 +583,7 @@ def test_bib_list_csv_writes_a_year_bc_as_a_year_and_guards_a_formula(ws, tmp_pa
     done = CliRunner().invoke(app, ["-w", str(ws.root), "bib", "list", "-f", "csv"])
     assert done.exit_code == 0, done.output
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(done.stdout, newline=""))}
-    assert (rows["c"]["year"], rows["d"]["year"], rows["e"]["year"]) == ("-0044", "-44", "830")
+    assert (rows["c"]["year"], rows["d"]["year"], rows["e"]["year"]) == ("-0044", "-0044", "830")
     assert rows["d"]["author"] == "'-2+3"
     from annotator.text import spreadsheet_safe
 

@@ -180,9 +180,9 @@ _YEAR_FIELD = re.compile(r"-?\d{1,4}")
 
 
 def year_of(entry: BibEntry | dict[str, str]) -> str:
-    """The work's year as written, from ``year`` else ``date``, with its sign: a BC work
-    dated ``-0044`` is ``-0044`` in its key and in the claim finder's comparisons, never AD
-    ``0044``; a year field of fewer digits (``830``, ``-44``) is a year as biber reads it."""
+    """The work's year as written, from ``year`` else ``date``, with its sign (a BC work
+    dated ``-0044`` is never AD ``0044``); a year field of fewer digits (``830``, ``-44``)
+    is a year as biber reads it. Keys and listings show ``year_shown``, one spelling a year."""
     year = (entry.get("year", "") or "").strip()
     if _YEAR_FIELD.fullmatch(year):
         return year
@@ -198,6 +198,18 @@ def year_number(value: str) -> int | None:
     BibLaTeX counts (ISO 8601's astronomical years: ``0000`` is 1 BC, ``-0044`` 45 BC)."""
     year = year_of({"year": value})
     return int(year) if year else None
+
+
+def year_shown(entry: BibEntry | dict[str, str]) -> str:
+    """The work's year as its key and every listing spell it, from its number alone, so one
+    year is one spelling (``year = {-44}`` and ``date = {-0044}``, ``830`` and ``0830``): a
+    year AD as the number it is (``830``, ``1891``), one counted differently by BibLaTeX
+    (ISO 8601) and historians (``0`` or less) in ISO's signed four digits (``-0044``, 45 BC;
+    ``0000``), never a bare ``-44``, which a historian reads as 44 BC. '' for no year."""
+    number = year_number(year_of(entry))
+    if number is None:
+        return ""
+    return str(number) if number > 0 else f"-{-number:04d}" if number else "0000"
 
 
 def historical_year(year: int) -> int:
@@ -253,9 +265,9 @@ def make_key(fields: dict[str, str] | BibEntry, taken: Iterable[str]) -> str:
              if w and w not in _STOP]
     if names:
         name = body_key(names[0]) if is_literal(names[0]) else ascii_fold(surname(names[0]))
-        base = name + year_of(fields) + (words[0] if words else "")
+        base = name + year_shown(fields) + (words[0] if words else "")
     else:
-        base = "".join(words[:3]) + year_of(fields)
+        base = "".join(words[:3]) + year_shown(fields)
     base = base or "work"
     used = {k.lower() for k in taken}
     if base not in used:

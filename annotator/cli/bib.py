@@ -81,7 +81,7 @@ def bib_list_cli(
     format: FormatOpt = Format.table,
 ) -> None:
     """List the bibliography: key, type, authors, year, title, where each entry came from."""
-    from annotator.bibliography.entries import plain, year_of  # only for this listing
+    from annotator.bibliography.entries import plain, year_shown  # only for this listing
 
     with user_errors():
         entries = workspace().bib(query)
@@ -91,7 +91,7 @@ def bib_list_cli(
     else:
         rows = [{"key": e.key, "type": e.type,
                  "author": plain(e.get("author") or e.get("editor")),
-                 "year": year_of(e), "title": plain(e.get("title")),
+                 "year": year_shown(e), "title": plain(e.get("title")),
                  "origin": e.origin + (f":{e.line}" if e.line and
                                        not e.origin.startswith("source:") else "")}
                 for e in entries]

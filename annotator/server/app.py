@@ -36,7 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from annotator.acts.undo import Blocked
-from annotator.bibliography.entries import plain, year_of
+from annotator.bibliography.entries import plain, year_shown
 from annotator.dates import markup_date_note
 from annotator.entities.authority import AUTHORITIES
 from annotator.entities.similar import merge_note
@@ -836,7 +836,7 @@ HITS = 12  # works shown by the type-ahead
 def work_year(e: BibEntry) -> str:
     """The year a work is listed with: its own, never the year it was read online (a web
     page with only an access date is 'accessed 2026-11-26')."""
-    year = year_of(e)
+    year = year_shown(e)
     accessed = e.get("urldate") or ""
     if not e.get("date") and accessed and accessed.startswith(year):
         return f"accessed {accessed}"
