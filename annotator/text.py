@@ -22,22 +22,13 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# Letters that NFKD leaves whole (no base letter plus accent): without these, "Łódź" was
-# "odz", "Straße" "strae" and "Ærø" "r".
-_LATIN = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D",
-                        "ð": "d", "Þ": "Th", "þ": "th", "ß": "ss", "ẞ": "SS", "Æ": "AE",
-                        "æ": "ae", "Œ": "OE", "œ": "oe", "Ħ": "H", "ħ": "h", "ı": "i",
-                        "Ŧ": "T", "ŧ": "t", "Ŋ": "N", "ŋ": "n", "ĸ": "k", "Ŀ": "L", "ŀ": "l"})
-
-
 def slug(text: str, *, limit: int = 60, empty: str = "x", latin: bool = True) -> str:
     """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'.
-    Latin letters are written with their base letters ("Łódź" -> "lodz"; ``latin=False``: the
-    letters NFKD leaves whole are dropped, as before); other scripts are left out (``empty``
-    when nothing is left)."""
-    if latin:
-        text = text.translate(_LATIN)
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    Latin letters are written as keys and searches write them (``ascii_letters``: "Łódź" ->
+    "lodz", "Ŋ" -> "ng"; ``latin=False``: the letters NFKD leaves whole are dropped, as
+    before); other scripts are left out (``empty`` when nothing is left)."""
+    ascii_ = (ascii_letters(text) if latin else
+              unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
     s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
     return s[:limit].rstrip("-") or empty
 
@@ -79,18 +70,31 @@ def not_xml(text: str, *, typed: bool = False) -> tuple[int, int, str] | None:
 
 # Latin letters NFKD leaves whole (no base letter plus accent to keep), spelt as
 # Text::Unidecode (what biber's and JabRef's users see in keys) spells them: without this they
-# would be dropped ('Łódź' -> 'odz', 'Æsop' -> 'sop'). One table for keys and searches.
+# would be dropped ('Łódź' -> 'odz', 'Æsop' -> 'sop'). One table for entity ids, citation keys
+# and searches, so all three spell a letter alike (ids had 'ŋ' as 'n', keys 'ng').
 _LETTERS = str.maketrans({
-    "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o",
-    "Ł": "l", "ł": "l", "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th",
-    "ı": "i", "Ħ": "h", "ħ": "h", "Ŋ": "ng", "ŋ": "ng", "Ŧ": "t", "ŧ": "t", "ĸ": "k",
+    "ß": "ss", "ẞ": "SS", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o",
+    "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "Th", "þ": "th",
+    "ı": "i", "Ħ": "H", "ħ": "h", "Ŋ": "NG", "ŋ": "ng", "Ŧ": "T", "ŧ": "t", "ĸ": "k",
     "ƒ": "f"})
 
 
 def spell_letters(text: str) -> str:
-    """``text`` with the Latin letters NFKD cannot split into base and accent spelt in ASCII
-    ('Łódź' -> 'Lódź', 'Æthelred' -> 'aethelred'), so that folding keeps them."""
+    """``text`` with the Latin letters NFKD cannot split into base and accent spelt in ASCII,
+    case kept ('Łódź' -> 'Lódź', 'Æthelred' -> 'AEthelred'), so that folding keeps them."""
     return text.translate(_LETTERS)
+
+
+def _decomposed(text: str) -> str:
+    """The one first step of every fold: letters spelt, then base letters and accents apart."""
+    return unicodedata.normalize("NFKD", spell_letters(text))
+
+
+def ascii_letters(text: str) -> str:
+    """``text`` in ASCII, case kept: accents dropped, the letters NFKD leaves whole spelt
+    ('Łódź' -> 'Lodz', 'Ŋaŋa' -> 'NGanga'), other scripts left out: what ids and keys are
+    made of."""
+    return _decomposed(text).encode("ascii", "ignore").decode()
 
 
 def fold(text: str) -> str:
@@ -98,8 +102,7 @@ def fold(text: str) -> str:
     whole spelt ('Łódź' -> 'lodz', 'Æthelred' -> 'aethelred'), other scripts kept
     ('Сидоров' -> 'сидоров'), so a query typed in ASCII finds the name and one in Cyrillic
     finds only what it names."""
-    decomposed = unicodedata.normalize("NFKD", spell_letters(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in _decomposed(text) if not unicodedata.combining(c)).casefold()
 
 
 def not_xml_named(char: str) -> str:

@@ -48,6 +48,21 @@ def test_entities_ids_never_collide():
     assert source_id("Łódź.xml") == "odz"  # a source's id stays as it was made: re-adding finds it
 
 
+def test_entities_ids_and_citation_keys_spell_every_letter_alike():
+    """An entity id and a citation key spell a letter the same way, from one table: 'ŋ' is
+    'ng' in both (an id had 'n', a key 'ng'), 'ƒ' 'f' (an id dropped it); source ids are made
+    as before. Checked over every code point up to U+3000 (Latin, Greek, Cyrillic...)."""
+    from annotator.bibliography.entries import ascii_fold
+    from annotator.text import slug, source_id
+
+    assert [entity_id("place", n, set()) for n in ("Ŋgaŋa", "ƒjord")] == [
+        "place-ngganga", "place-fjord"]
+    assert ascii_fold("Ŋgaŋa") == "ngganga" and source_id("Ŋgaŋa.xml") == "gaa"
+    apart = [c for c in map(chr, range(0x3000))
+             if slug(f"a{c}b", empty="").replace("-", "") != ascii_fold(f"a{c}b")]
+    assert apart == []
+
+
 def test_entities_surname_keys():
     assert surname_keys("joachim von ribbentrop") == ("von ribbentrop", "ribbentrop")
     assert surname_keys("hitler") == ()

@@ -17,7 +17,6 @@ DOCS: docs/claims.md#bibliography
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, Problem, 
 from annotator.errors import Location, SourceError
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
-from annotator.text import spell_letters
+from annotator.text import ascii_letters
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -109,9 +108,7 @@ def _entries(found: list[Read], origins: dict[str, str],
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Uläm' -> 'ulam', 'Łukasiewicz' ->
     'lukasiewicz', 'Æthelred' -> 'aethelred'."""
-    text = unicodedata.normalize("NFKD", spell_letters(text))
-    text = text.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "", ascii_letters(text).lower())
 
 
 def split_names(value: str) -> list[str]:
