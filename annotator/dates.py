@@ -286,6 +286,8 @@ def markup_date_note(payload: dict[str, object]) -> str:
     if not isinstance(own, dict) or not own:
         return ""
     said = " ".join(f'{k}="{v}"' for k, v in own.items())
+    if payload.get("markup_unread"):  # no value in the store, an attribute in the file
+        said += ", not a TEI date annotator could read"
     return (f"warning: the source's own markup dates this mention ({said}); exported TEI keeps "
             "the file's markup (an export only inserts, and counts it as 'kept'), so the "
             "value set shows in 'annotator mentions', 'dates list' and the review desk, "

@@ -184,6 +184,28 @@ def test_dates_review_set_on_the_files_own_date_warns_and_the_export_counts_it(w
     assert ws.export_tei().kept == 1
 
 
+@pytest.mark.parametrize("attrs", ['when="sometime 1820"', 'when="1820-13-01"', 'when=""',
+                                   'from="1820" to="about 1821"'])
+def test_dates_review_set_on_the_files_unread_date_warns_too(ws, tmp_path, attrs):
+    """A date the file marks with an attribute annotator could not read at import takes no
+    value, but an export still keeps the attribute (a second @when cannot be inserted, the
+    file's bytes are never changed): `date set` on it warns as on a readable one, and says the
+    file's value was not read; the export counts the file's value as kept."""
+    path = tmp_path / "unread.xml"
+    path.write_text(LETTER.replace("the 2d of May.</p>", f"the 2d of May.</p><p>Written in "
+                                   f"<date {attrs}>the year 1820</date>.</p>"), encoding="utf-8")
+    ws.add(path)
+    own = next(m for m in ws.mentions() if m.surface == "the year 1820")
+    assert own.provenance == "source" and not own.date_value
+    result = run(ws, "date", "set", f"mention:{own.id}", "--when", "1820")
+    assert result.exit_code == 0, result.output
+    said = result.stderr.splitlines()
+    assert len(said) == 2 and said[1].startswith(
+        f"warning: the source's own markup dates this mention ({attrs}, not a TEI date "
+        "annotator could read); exported TEI keeps the file's markup"), said
+    assert ws.export_tei().kept == 1
+
+
 def test_dates_review_the_same_value_again_changes_and_logs_nothing(letter_ws):
     """A date set to the value the editor set before is refused as nothing to do (D031), and
     the log gets no repeat of the decision; a date the file does not mark gets no warning."""

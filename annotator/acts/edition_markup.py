@@ -168,9 +168,12 @@ def _join_fragments(els: Elements, kinds: dict[int, str], spans: dict[int, list[
 
 
 def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,
-                  tm: TextMap) -> int:
+                  tm: TextMap, unread: dict[str, dict[str, str]] | None = None) -> int:
     """Within the act that adds a source: its register lists and its marked-up mentions.
 
+    ``unread`` gets, by mention id, the date attributes of an element whose value could not
+    be read (``when="sometime 1820"``, an empty ``when``): the mention takes no value, but an
+    export keeps the attribute, so ``date set`` on it must still warn (the act's payload).
     Returns the number of mentions made or confirmed from markup.
     """
     prefixes = Prefixes.of(parsed.root)
@@ -184,11 +187,11 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         surface = tm.text[m.start:m.end]
         entity_id = None
         value = None
+        raw: dict[str, str] = {}  # the date attributes the element has, read or not
         if m.type == "date":
-            attrs = {k: v for k in DATE_ATTRS
-                     if (v := m.element.get(k))}
+            raw = {k: v for k in DATE_ATTRS if (v := m.element.get(k)) is not None}
             try:
-                value = normalise_date_value(attrs or None)
+                value = normalise_date_value({k: v for k, v in raw.items() if v} or None)
             except AnnotatorError as err:
                 log.warning("%s:%s: date value not used: %s", parsed.path,
                             m.element.sourceline, err.message)
@@ -201,11 +204,15 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
         if old is None:
-            rec.insert("mentions", {"source_id": source_id, "sha256": tm.sha256,
-                                    "start": m.start, "end": m.end, "type": m.type,
-                                    "created_at": now(), **values})
-        elif old["provenance"] != "editor":
-            rec.update("mentions", {"id": old["id"]}, values)
+            mid = rec.insert("mentions", {"source_id": source_id, "sha256": tm.sha256,
+                                          "start": m.start, "end": m.end, "type": m.type,
+                                          "created_at": now(), **values})
+        else:
+            mid = int(old["id"])
+            if old["provenance"] != "editor":
+                rec.update("mentions", {"id": mid}, values)
+        if raw and value is None and unread is not None:
+            unread[str(mid)] = raw
         count += 1
     _fullest_names(rec, made)
     return count

@@ -222,9 +222,11 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     kept = stale = 0
     written = False
     texts = ctx.texts
+    payload: dict[str, object] = {"file": rel}
+    unread: dict[str, dict[str, str]] = {}
     try:
         with ctx.store.act("replace" if row else "add", f"source:{item.id}",
-                           editor=ctx.editor, payload={"file": rel}) as act:
+                           editor=ctx.editor, payload=payload) as act:
             source_rows.keep_version(act.conn, item.parsed.sha256, item.data, now())
             textmaps.keep(act.conn, tm)
             if row is None:
@@ -238,7 +240,9 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
             bibliography.add_source_works(act, item.id, item.parsed, title=title,
                                           date=own_date["date"])
             texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
-            import_markup(ctx.review(), act, item.id, item.parsed, tm)
+            import_markup(ctx.review(), act, item.id, item.parsed, tm, unread)
+            if unread:  # logged with the act: what file_date_value gives for these mentions
+                payload["unread_dates"] = unread
             _exports_from_source(ctx, act, item.id, item.parsed, tm)
             if write and row is not None:
                 atomic_write(item.target, item.data)

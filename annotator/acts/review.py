@@ -288,8 +288,10 @@ class Review:
                                     "nothing changed", hint="give another value, or leave it",
                                     code="D031")
             own = file_date_value(rec.conn, int(key))
-            if own is not None and own != payload["value"]:
-                payload["markup"] = own  # logged with the act: exports keep the file's value
+            if own is not None and own[0] != payload["value"]:
+                payload["markup"] = own[0]  # logged with the act: exports keep the file's value
+                if not own[1]:  # kept too, though annotator could not read it
+                    payload["markup_unread"] = True
         return self._done(rec)
 
     def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:

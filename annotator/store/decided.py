@@ -81,20 +81,27 @@ def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) ->
         (source_id, sha256)) if r[0] not in changed}
 
 
-def file_date_value(conn: sqlite3.Connection, mention_id: int) -> dict[str, str] | None:
-    """The date value the file's own element gave a mention (``{"when": "1939"}``), as adding
-    the source read it; None when the mention did not come from the file's markup or its
-    element has no value. An export keeps that element as the file writes it, so an editor's
-    other value for it reaches the store's listings, not the exported file."""
+def file_date_value(conn: sqlite3.Connection,
+                    mention_id: int) -> tuple[dict[str, str], bool] | None:
+    """The date attributes the file's own element gave a mention, as adding the source read
+    them, and whether they could be read as a value (``({"when": "1939"}, True)``;
+    ``({"when": "sometime 1820"}, False)``: the mention took no value, the payload of the act
+    that added the source keeps the attributes); None when the mention did not come from the
+    file's markup or its element has no date attribute. An export keeps that element's
+    attributes as the file writes them, read or not, so an editor's other value for it reaches
+    the store's listings, not the exported file."""
     row = conn.execute(
-        "SELECT json_extract(c.value, '$.after.date_value') FROM mentions m, decisions d, "
+        "SELECT json_extract(c.value, '$.after.date_value'), "
+        "json_extract(d.payload, '$.unread_dates.\"' || m.id || '\"') "
+        "FROM mentions m, decisions d, "
         "json_each(d.changes) c WHERE m.id = ? AND m.provenance = 'source' "
         "AND d.act IN (?, ?) AND d.undone_by IS NULL "
         "AND json_extract(c.value, '$.table') = 'mentions' "
         "AND json_extract(c.value, '$.key.id') = m.id "
         "AND json_extract(c.value, '$.after.provenance') = 'source' "
         "ORDER BY d.id DESC LIMIT 1", (mention_id, *IMPORT_ACTS)).fetchone()
-    if row is None or not row[0]:
+    if row is None or not (row[0] or row[1]):
         return None
-    value: dict[str, str] = json.loads(row[0])
-    return value
+    if row[0]:
+        return json.loads(row[0]), True
+    return json.loads(row[1]), False
