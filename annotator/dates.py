@@ -289,6 +289,6 @@ def markup_date_note(payload: dict[str, object]) -> str:
     if payload.get("markup_unread"):  # no value in the store, an attribute in the file
         said += ", not a TEI date annotator could read"
     return (f"warning: the source's own markup dates this mention ({said}); exported TEI keeps "
-            "the file's markup (an export only inserts, and counts it as 'kept'), so the "
+            "the file's markup (an export only inserts, and counts it in 'dates_kept'), so the "
             "value set shows in 'annotator mentions', 'dates list' and the review desk, "
             "not in the exported file")

@@ -452,8 +452,10 @@ class TeiExport:
 
     ``split`` counts mentions and claims that cross element or block boundaries and were cut
     into fragments joined by ``@next``/``@prev`` (``fragments`` is how many pieces that made);
-    ``kept`` counts annotations already in the source whose own ``@ref`` or date value differs
-    from the store (kept as written: an export only inserts); ``unplaced`` counts spans (or
+    ``dates_kept`` counts dates the source marks whose own value (``@when``...) differs from
+    the store's, an editor's ``date set``; ``pointers_kept`` names the source marks whose own
+    pointer (``@ref``, ``@key``, ``@corresp``) differs from the entity the store links them to
+    (both kept as written: an export only inserts); ``unplaced`` counts spans (or
     parts) the file's structure has no room for (not exported, listed in the log).
     """
 
@@ -469,7 +471,8 @@ class TeiExport:
     entities: int = 0
     works: int = 0
     links: int = 0
-    kept: int = 0
+    dates_kept: int = 0
+    pointers_kept: int = 0
     unplaced: int = 0
 
 
@@ -486,10 +489,16 @@ class ExportReport:
         return sum(f.split for f in self.files)
 
     @property
-    def kept(self) -> int:
-        """The files' own values (a date's, a name's pointer) kept as written where the store
-        says otherwise: an editor's value for them is not in the export."""
-        return sum(f.kept for f in self.files)
+    def dates_kept(self) -> int:
+        """The files' own date values kept as written where an editor set another: the
+        editor's value is not in the export."""
+        return sum(f.dates_kept for f in self.files)
+
+    @property
+    def pointers_kept(self) -> int:
+        """The files' own name pointers kept as written where the store links the name to
+        another entity: that link is not in the export."""
+        return sum(f.pointers_kept for f in self.files)
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,7 @@ def test_dates_review_set_on_the_files_own_date_warns_and_the_export_counts_it(w
     own = next(m for m in ws.mentions() if m.surface == "8 July 1929")
     assert own.provenance == "source" and dict(own.date_value) == {"when": "1929-07-08"}
     first = run(ws, "export", "tei", "-f", "json")
-    assert first.exit_code == 0 and json.loads(first.stdout)[0]["kept"] == 0
+    assert first.exit_code == 0 and json.loads(first.stdout)[0]["dates_kept"] == 0
     assert "kept as the file writes" not in first.stderr
     result = run(ws, "date", "set", f"mention:{own.id}", "--when", "-0044-03-15")
     assert result.exit_code == 0, result.output
@@ -176,12 +176,11 @@ def test_dates_review_set_on_the_files_own_date_warns_and_the_export_counts_it(w
     again = run(ws, "export", "tei", "-f", "json")
     assert again.exit_code == 0, again.output
     row = json.loads(again.stdout)[0]
-    assert (row["action"], row["kept"]) == ("unchanged", 1)
-    assert again.stderr == ("exports/EHRI-ET-YV5082493_EN.xml: 1 of the file's own value(s) "
-                            "(@when, @ref...) kept as the file writes them where the store says "
-                            "otherwise (an export only inserts; "
-                            "docs/export.md#what-an-export-inserts)\n")
-    assert ws.export_tei().kept == 1
+    assert (row["action"], row["dates_kept"], row["pointers_kept"]) == ("unchanged", 1, 0)
+    assert again.stderr == ("exports/EHRI-ET-YV5082493_EN.xml: 1 of the file's own date value(s) "
+                            "(@when...) kept as the file writes them where an editor set another "
+                            "(an export only inserts; docs/export.md#what-an-export-inserts)\n")
+    assert ws.export_tei().dates_kept == 1
 
 
 @pytest.mark.parametrize("attrs", ['when="sometime 1820"', 'when="1820-13-01"', 'when=""',
@@ -203,7 +202,7 @@ def test_dates_review_set_on_the_files_unread_date_warns_too(ws, tmp_path, attrs
     assert len(said) == 2 and said[1].startswith(
         f"warning: the source's own markup dates this mention ({attrs}, not a TEI date "
         "annotator could read); exported TEI keeps the file's markup"), said
-    assert ws.export_tei().kept == 1
+    assert ws.export_tei().dates_kept == 1
 
 
 def test_dates_review_the_same_value_again_changes_and_logs_nothing(letter_ws):

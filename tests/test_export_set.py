@@ -8,6 +8,7 @@ reproduced in a small hand-written file, ``bare-refs.xml`` (its text is ours).
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -457,3 +458,45 @@ def test_export_of_some_sources_keeps_the_register_entries_others_point_to(ws, t
     ws.export_tei()
     reg = etree.parse(str(ws.exports_dir / "register.xml")).getroot()
     assert {el.get(XML_ID) for el in reg.iter(f"{TEI}person")} == {fairlie}
+
+
+POINTED = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Two Smiths</title>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up.</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p><persName ref="#p1">John Smith</persName> wrote on <date when="1820-05-02">2 May 1820</date>;
+another <persName ref="#p1">John Smith</persName> answered.</p>
+</body></text><standOff><listPerson><person xml:id="p1"><persName>John Smith</persName>
+</person></listPerson></standOff></TEI>
+"""
+
+
+def test_export_counts_kept_pointers_apart_from_kept_dates(ws, tmp_path):
+    """A name the file points to (``ref="#p1"``) that the editor moves to another entity
+    (split) keeps the file's pointer: the export counts it in ``pointers_kept``, not in
+    ``dates_kept`` (before: one ``kept`` for both), in JSON and the table, and says so on
+    stderr in its own line; a date set on the file's own date counts in ``dates_kept``."""
+    path = tmp_path / "smiths.xml"
+    path.write_text(POINTED, encoding="utf-8")
+    ws.add(path)
+    smiths = [m for m in ws.mentions() if m.surface == "John Smith"]
+    assert len(smiths) == 2 and smiths[0].entity_id == smiths[1].entity_id
+    moved = run(ws, "split", smiths[1].entity_id, f"mention:{smiths[1].id}")
+    assert moved.exit_code == 0, moved.output
+    got = run(ws, "export", "tei", "-f", "json")
+    assert got.exit_code == 0, got.output
+    row = json.loads(got.stdout)[0]
+    assert (row["pointers_kept"], row["dates_kept"]) == (1, 0) and "kept" not in row
+    assert got.stderr == ("exports/smiths.xml: 1 of the file's own name pointer(s) (@ref, @key, "
+                          "@corresp) kept as the file writes them where the store links the "
+                          "name to another entity (an export only inserts; "
+                          "docs/export.md#what-an-export-inserts)\n")
+    date = next(m for m in ws.mentions() if m.surface == "2 May 1820")
+    assert run(ws, "date", "set", f"mention:{date.id}", "--when", "1820-05-03").exit_code == 0
+    table = run(ws, "export", "tei")
+    assert table.exit_code == 0, table.output
+    assert "dates_kept" in table.stdout and "pointers_kept" in table.stdout
+    assert table.stderr.splitlines()[0].startswith(
+        "exports/smiths.xml: 1 of the file's own date value(s) (@when...) kept")
+    report = ws.export_tei()
+    assert (report.dates_kept, report.pointers_kept) == (1, 1)

@@ -152,7 +152,8 @@ def export_tei_cli(
                                    register=register.value if register else None)
     # the table shows the JSON's own fields under their own names, only fewer of them
     columns = ["source_id", "path", "action", "mentions", "reused", "claims", "passages", "links",
-               "entities", "works", "split", "fragments", "kept", "unplaced"]
+               "entities", "works", "split", "fragments", "dates_kept", "pointers_kept",
+               "unplaced"]
     if format is Format.table:
         columns = [c for c in columns if c not in ("passages", "fragments")]
     render([asdict(f) for f in report.files], format, columns=columns, title="TEI written")
@@ -162,11 +163,16 @@ def export_tei_cli(
     if split:
         typer.echo(f"{split} span(s) crossed element boundaries and were written as fragments "
                    "joined by @next/@prev", err=True)
-    for f in report.files if report.kept else ():
-        if f.kept:  # an editor's value the file's own markup overrides: said, never silent
-            typer.echo(f"{f.path}: {f.kept} of the file's own value(s) (@when, @ref...) kept as "
-                       "the file writes them where the store says otherwise (an export only "
-                       "inserts; docs/export.md#what-an-export-inserts)", err=True)
+    for f in report.files:  # what an editor decided that the file's own markup overrides
+        if f.dates_kept:
+            typer.echo(f"{f.path}: {f.dates_kept} of the file's own date value(s) (@when...) "
+                       "kept as the file writes them where an editor set another (an export "
+                       "only inserts; docs/export.md#what-an-export-inserts)", err=True)
+        if f.pointers_kept:
+            typer.echo(f"{f.path}: {f.pointers_kept} of the file's own name pointer(s) (@ref, "
+                       "@key, @corresp) kept as the file writes them where the store links "
+                       "the name to another entity (an export only inserts; "
+                       "docs/export.md#what-an-export-inserts)", err=True)
     lost = sum(f.unplaced for f in report.files)
     if lost:
         typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "

@@ -712,7 +712,7 @@ class _Builder:
             if any(els.get(head, a) is not None for a in DATE_ATTRS):
                 if {a: v for a, v in extra if a in DATE_ATTRS} != \
                         {a: els.get(head, a) for a in DATE_ATTRS if els.get(head, a) is not None}:
-                    self.counts["kept"] += 1
+                    self.counts["dates_kept"] += 1
             elif extra and not from_file:
                 for node in chain:
                     self._add_attrs(node, extra)
@@ -721,7 +721,7 @@ class _Builder:
         own = next((els.get(head, a) for a in POINTERS if els.get(head, a)), None)
         if own is not None:
             if extra and own != extra[0][1]:
-                self.counts["kept"] += 1
+                self.counts["pointers_kept"] += 1
             if eid and eid in self.data.decided:
                 target = own.split()[0]
                 entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
