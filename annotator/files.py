@@ -161,3 +161,13 @@ def relative(path: Path, root: Path) -> str | None:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
+
+
+def reached(path: Path) -> str:
+    """``path`` as the editor reaches it: relative to the current folder when inside it, else
+    absolute, so a message of a command run with ``-w`` elsewhere names a file that opens."""
+    try:
+        here = relative(path, Path.cwd())
+    except OSError:  # the current folder was removed
+        here = None
+    return here or str(path.resolve())

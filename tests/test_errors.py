@@ -25,12 +25,13 @@ stable code, and exit status 2:
 sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch: p and q; fix the markup, then run the command again [S005]
 ```
 
-The place is named as the editor reads paths, relative to the workspace: a source's file
-(`sources/letter.xml`), or the store for an act its state refused (no such entity, changed
-since, nothing to undo), the same for review, claims and bibliography acts. The store is named
-as reached: `annotator.sqlite` run inside the workspace, its absolute path from elsewhere
-(`annotator -w /tmp/ws2 ...` says `/tmp/ws2/annotator.sqlite:`), so that with several editions
-open a refusal says which store refused.
+The place is a source's file (`sources/letter.xml`), or the store for an act its state
+refused (no such entity, changed since, nothing to undo), the same for review, claims and
+bibliography acts. Both are named as reached: relative to the current folder when inside it
+(`sources/letter.xml`, `annotator.sqlite` run in the workspace), else the absolute path
+(`annotator -w /tmp/ws2 ...` from elsewhere says `/tmp/ws2/sources/letter.xml:` or
+`/tmp/ws2/annotator.sqlite:`), so that the file named opens from where the command ran, and
+with several editions open a refusal says which one refused.
 
 The command line's own refusals (a missing argument, an unknown option or value) are said the
 same way, the command first, and so is an argument an act finds malformed before it reads the
@@ -178,3 +179,36 @@ def test_errors_message_shape():
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
     sys.path.insert(0, str(ROOT))
     DOC.write_text(render(), encoding="utf-8")
+
+
+def test_errors_name_a_source_as_reached_from_the_current_folder(ws, tmp_path, monkeypatch):
+    """Run with ``-w`` from another folder, a refusal about a source names its file as reached
+    from there (``ws/sources/letter.xml`` from the workspace's parent, the absolute path from
+    elsewhere), as the store is named; before, ``sources/letter.xml``, which names no file
+    there. The same in the hint of a file changed since it was added (S016)."""
+    from tests.conftest import run
+
+    letter = tmp_path / "letter.xml"
+    letter.write_text(LETTER, encoding="utf-8")
+    ws.add(letter)
+    (tmp_path / "elsewhere").mkdir()
+    file = ws.root / "sources" / "letter.xml"
+    for cwd, named in ((tmp_path, "ws/sources/letter.xml"),
+                       (tmp_path / "elsewhere", str(file.resolve()))):
+        monkeypatch.chdir(cwd)
+        result = run(ws, "claim", "add", "letter", "--span", "0:5", "--kind", "gossip")
+        assert result.exit_code == 2 and result.stderr.startswith(f"{named}: "), result.stderr
+        assert "[D305]" in result.stderr
+    file.write_bytes(file.read_bytes().replace(b"Brother", b"Sister"))
+    result = run(ws, "export", "tei")
+    assert result.exit_code == 2 and "[S016]" in result.stderr, result.output
+    assert result.stderr.startswith(f"{named}: ") and f"add --replace {named}'" in result.stderr
+
+
+LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter</title>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up.</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Dear Brother, your letter came yesterday.</p>
+</body></text></TEI>
+"""

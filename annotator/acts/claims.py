@@ -27,7 +27,7 @@ from typing import Any
 from annotator.acts import bibliography
 from annotator.acts.context import ActContext
 from annotator.entities.names import name_key
-from annotator.errors import DecisionError, Location
+from annotator.errors import DecisionError
 from annotator.filters import chosen
 from annotator.nlp import claim_finder as claims_mod
 from annotator.nlp.pipeline import chunks as text_chunks
@@ -67,11 +67,11 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     if kind not in CLAIM_KINDS:
         raise DecisionError(f"unknown claim kind '{kind}'",
                             hint=f"use one of {', '.join(CLAIM_KINDS)}",
-                            location=Location(src.file), code="D305")
+                            location=ctx.texts.place(src), code="D305")
     if (span is None) == (quote is None):
         raise DecisionError("give either a span or a quotation",
                             hint="use --span START:END or --quote TEXT",
-                            location=Location(src.file), code="D303")
+                            location=ctx.texts.place(src), code="D303")
     if quote is not None:
         hits = claims_mod.find_quote(tm.text, quote)
         if len(hits) != 1:
@@ -82,7 +82,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
                 hint="quote more of the text so it occurs once, or give --span START:END"
                 if hits else "copy the words exactly as the reading view of 'annotator "
                              "serve' shows them, or give --span START:END",
-                location=Location(src.file), code="D302" if hits else "D301")
+                location=ctx.texts.place(src), code="D302" if hits else "D301")
         start, end = hits[0]
     else:
         assert span is not None
@@ -91,7 +91,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         raise DecisionError(f"span {start}:{end} is not inside the reading text of "
                             f"'{source_id}' (0:{len(tm.text)})",
                             hint="give START < END within the reading text",
-                            location=Location(src.file), code="D318")
+                            location=ctx.texts.place(src), code="D318")
     start, end = trim(tm.text, start, end)
     old = rows_of.claim_at(ctx.store.conn, source_id, src.sha256, start, end)
     agent, agent_entity = _agent(ctx, agent)
@@ -102,7 +102,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     if old is not None and old["status"] == "confirmed":
         raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
                             hint=f"link it with 'annotator claim link {old['id']} KEY'",
-                            location=Location(src.file), code="D304")
+                            location=ctx.texts.place(src), code="D304")
     for _attempt in range(3):
         cid = int(old["id"]) if old is not None else rows_of.next_claim_id(ctx.store.conn)
         try:
@@ -175,11 +175,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
             raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
                                 f"'{sid}' (0:{len(tm.text)})",
                                 hint="give START < END within that reading text",
-                                location=Location(src.file), code="D318")
+                                location=ctx.texts.place(src), code="D318")
         if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
             raise DecisionError("a claim cannot be supported by its own words",
                                 hint="give a passage elsewhere, or a work's key",
-                                location=Location(src.file), code="D317")
+                                location=ctx.texts.place(src), code="D317")
         row.update(target_source_id=sid, target_start=start, target_end=end)
         same = rows_of.passage_link(ctx.store.conn, claim_row["id"], sid, start, end, rel)
     # a confirmed link given again: the same locus (or, for a passage, none) is nothing to do

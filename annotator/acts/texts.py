@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
-from annotator.files import atomic_write
+from annotator.files import atomic_write, reached
 from annotator.records import Source
 from annotator.store import Store
 from annotator.store import sources as source_rows
@@ -88,6 +88,12 @@ class Texts:
     def path(self, source: Source) -> Path:
         return self.root / source.file
 
+    def place(self, source: Source) -> Location:
+        """Where a refusal about a source says it is: its file as the editor reaches it
+        (``reached``), not as the workspace names it, which from another folder (``-w``)
+        names no file."""
+        return Location(reached(self.path(source)))
+
     def _row(self, source: str | Source) -> Source:
         return source if isinstance(source, Source) else self.source(source)
 
@@ -98,7 +104,7 @@ class Texts:
         path = self.restore(src)
         parsed = parse_source(path)
         if parsed.sha256 != src.sha256:
-            raise _changed(src, path)
+            raise _changed(path)
         return parsed
 
     def restore(self, src: Source) -> Path:
@@ -177,7 +183,7 @@ class Texts:
         path = self.restore(src)
         data = read_source_bytes(path)
         if sha256_hex(data) != src.sha256:
-            raise _changed(src, path)
+            raise _changed(path)
         return path, data
 
     def reading_text(self, source_id: str) -> str:
@@ -247,7 +253,7 @@ def _sound(tm: TextMap) -> bool:
     return True
 
 
-def _changed(src: Source, path: Path) -> SourceError:
+def _changed(path: Path) -> SourceError:
     return SourceError("file changed since it was added",
-                       hint=f"run 'annotator add --replace {src.file}'",
-                       location=Location(path), code="S016")
+                       hint=f"run 'annotator add --replace {reached(path)}'",
+                       location=Location(reached(path)), code="S016")

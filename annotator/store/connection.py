@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import Location, StoreError
-from annotator.files import relative
+from annotator.files import reached
 
 SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 5000
@@ -157,11 +157,7 @@ class Store:
         """Where an act's refusal says it was refused: the store as the editor reached it,
         relative to the current folder when inside it (``annotator.sqlite`` in the workspace),
         else its absolute path, so that with several editions open the refusal says which."""
-        try:
-            here = relative(self.path, Path.cwd())
-        except OSError:  # the current folder was removed
-            here = None
-        return Location(here or str(self.path.resolve()))
+        return Location(reached(self.path))
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False) -> Store:
