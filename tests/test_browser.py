@@ -925,3 +925,28 @@ def test_browser_history_undoes_the_older_decision_by_its_button_after_a_replace
     finally:
         context.close()
         server.stop()
+
+
+def test_browser_reading_view_undo_refused_redraws_an_open_claim_panel(browser, desk, desk_ws):
+    """u refused (D008) with a claim's panel open: the panel comes back as the store now is
+    (the claim confirmed meanwhile by the CLI), as a mention's panel does (was: left showing
+    the claim as proposed). (Its own page: the refusal's 400 is in the console.)"""
+    sid = "german-soviet-axis-talks"
+    first = next(m for m in desk_ws.mentions(sid) if m.entity_id and m.status == "proposed")
+    claim = next(c for c in desk_ws.claims(source_id=sid) if c.state == "proposed")
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=desk.url)
+    page = context.new_page()
+    try:
+        _reject_entity_on_page(page, sid, first)
+        page.evaluate(f"location.hash = '#c{claim.id}'")  # the claim's panel opens
+        page.wait_for_selector(f"#panel h3:has-text('Claim {claim.id}')")
+        assert "proposed" in page.inner_text("#panel")
+        desk_ws.undo()  # the CLI, meanwhile: the page's decision undone, the claim confirmed
+        desk_ws.confirm_claim(claim.id)
+        page.keyboard.press("u")
+        page.wait_for_selector("#flash :text('D008')")
+        page.wait_for_selector("#panel .pill.confirmed")
+        assert page.text_content("#panel h3") == f"Claim {claim.id}"
+        assert page.locator("#panel .pill.proposed").count() == 0
+    finally:
+        context.close()

@@ -407,18 +407,30 @@ def _text_and_counts(desk: Desk, source_id: str) -> str:
 
 
 def _open_panel(desk: Desk, request: Request, form: Form, source_id: str) -> str:
-    """The mention panel the page has open (``panel``: its mention, sent with ``u``) as it is
-    now, out of band; emptied when that mention is gone. Nothing when no panel is open."""
-    mid = row_id(form.get("panel", ""))
-    if mid is None:
+    """The panel the page has open (``panel``, sent with ``u``: its mention's id, or
+    ``claim:`` and its claim's id) as it is now, out of band; emptied when that mention or
+    claim is gone. Nothing when no panel is open."""
+    opened = form.get("panel", "")
+    is_claim = opened.startswith(CLAIM_PANEL)
+    pid = row_id(opened.removeprefix(CLAIM_PANEL))
+    if pid is None:
         return ""
+    inner = ""
     try:
-        mention = desk.ws.mention(mid)
-    except DecisionError:
-        mention = None
-    inner = (bytes(_mention_panel(desk, request, mention).body).decode()
-             if mention is not None and mention.source_id == source_id else "")
+        if is_claim:
+            claim = desk.ws.claim(pid)
+            if claim.source_id == source_id:
+                inner = bytes(desk.page(request, "_panel_claim.html", claim=claim).body).decode()
+        else:
+            mention = desk.ws.mention(pid)
+            if mention.source_id == source_id:
+                inner = bytes(_mention_panel(desk, request, mention).body).decode()
+    except DecisionError:  # gone since (an undo took back its adding): emptied
+        pass
     return f'<div id="panel" hx-swap-oob="innerHTML">{inner}</div>'
+
+
+CLAIM_PANEL = "claim:"  # an open claim panel's ``panel`` value starts so; a mention's is its id
 
 
 AGENT_KINDS = ("attributed", "quoted")  # claim kinds that have an agent (who says it)
