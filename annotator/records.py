@@ -425,6 +425,10 @@ class Candidate:
     total: int = 0  # mentions there are to show (``contexts`` may hold only the first ones)
     state: str = ""  # the entity's state token as shown: pass it back as ``expected``
     similar: tuple[MergeSuggestion, ...] = ()  # entities it is probably the same as, best first
+    # its mentions flagged 'ambiguous' (their name fits several entities equally, so propose
+    # joined none), and the merge suggestions that name fits: the entities it could be
+    ambiguous: bool = False
+    could_be: tuple[Entity, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

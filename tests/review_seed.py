@@ -80,3 +80,21 @@ def propose_ambiguous_hitler(ws, tmp_path) -> None:
                  for m in re.finditer(r"(?:Adolf )?Hitler", ws.reading_text(name))]
         with ws.store.transaction() as tx:
             write_proposals(tx, src.id, src.sha256, props, known_entities(tx)[0], replace=True)
+
+
+def ambiguous_hitler_first(ws, tmp_path, name: str):
+    """``propose_ambiguous_hitler``, a's entity renamed ``name`` (one a screen would read as
+    markup) and every other candidate skipped, so c's ambiguous "Hitler" is the queue's first:
+    the mentions of a, b ("Hitler") and c."""
+    propose_ambiguous_hitler(ws, tmp_path)
+    (a,), (c,) = ws.mentions("a"), ws.mentions("c")
+    b = next(m for m in ws.mentions("b") if m.surface == "Hitler")
+    assert "ambiguous" in c.flags.split(",")
+    ws.store.conn.execute("BEGIN IMMEDIATE")
+    ws.store.conn.execute("UPDATE entities SET preferred = ? WHERE id = ?", (name, a.entity_id))
+    ws.store.conn.execute("COMMIT")
+    for eid in ws.queue():
+        if eid != c.entity_id:
+            ws.skip(eid)
+    assert ws.queue()[0] == c.entity_id
+    return a, b, c

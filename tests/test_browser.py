@@ -950,3 +950,31 @@ def test_browser_reading_view_undo_refused_redraws_an_open_claim_panel(browser, 
         assert page.locator("#panel .pill.proposed").count() == 0
     finally:
         context.close()
+
+
+def test_browser_queue_says_an_ambiguous_name_could_be_several(browser, ws, tmp_path):
+    """A third text's "Hitler" fits both proposed "Hitler"s, so propose joined neither and
+    flagged its mention ``ambiguous``: its card says so and names the entities it could be, as
+    the terminal card does (was: only the merge suggestions hinted it), names escaped as text;
+    the next, plain card has no such line."""
+    from tests.review_seed import ambiguous_hitler_first
+
+    a, b, c = ambiguous_hitler_first(ws, tmp_path, "Hitler <i>b</i>")
+    server = LocalServer(ws, port=0).start()
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=server.url)
+    page = context.new_page()
+    try:
+        page.goto("/queue")
+        page.wait_for_selector(f".card[data-entity='{c.entity_id}']")
+        line = " ".join(page.inner_text(".card .ambiguous").split())
+        assert line.startswith("ambiguous: its name fits several entities equally, none was "
+                               "picked · could be: ")
+        assert f"Hitler <i>b</i> {a.entity_id}" in line
+        assert f"Adolf Hitler {b.entity_id}" in line and line.endswith("(m merges into one)")
+        assert page.locator(".card .ambiguous i").count() == 0
+        _press(page, "s")  # the next card: a plain entity, no such line
+        assert page.get_attribute(".card", "data-entity") != c.entity_id
+        assert page.locator(".card .ambiguous").count() == 0
+    finally:
+        context.close()
+        server.stop()

@@ -324,20 +324,9 @@ def test_terminal_review_says_an_ambiguous_name_could_be_several(ws, tmp_path):
     from textual.widgets import Static
 
     from annotator.cli.review_app import ReviewApp
-    from tests.review_seed import propose_ambiguous_hitler
+    from tests.review_seed import ambiguous_hitler_first
 
-    propose_ambiguous_hitler(ws, tmp_path)
-    (a,), (c,) = ws.mentions("a"), ws.mentions("c")
-    b = next(m for m in ws.mentions("b") if m.surface == "Hitler")
-    assert "ambiguous" in c.flags.split(",")
-    ws.store.conn.execute("BEGIN IMMEDIATE")  # a name rich would read as markup
-    ws.store.conn.execute("UPDATE entities SET preferred = 'Hitler [b]' WHERE id = ?",
-                          (a.entity_id,))
-    ws.store.conn.execute("COMMIT")
-    for eid in ws.queue():
-        if eid != c.entity_id:
-            ws.skip(eid)
-    assert ws.queue()[0] == c.entity_id
+    a, b, c = ambiguous_hitler_first(ws, tmp_path, "Hitler [b]")  # rich would read it as markup
 
     async def drive() -> dict[str, str]:
         app = ReviewApp(ws)

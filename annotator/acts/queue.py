@@ -16,9 +16,9 @@ from typing import Any
 
 from annotator.acts.similar import similar
 from annotator.acts.targets import ENTITY, state_digest
-from annotator.entities.names import name_key
+from annotator.entities.names import name_key, surname_keys
 from annotator.filters import chosen
-from annotator.records import Candidate, Context, Entity
+from annotator.records import Candidate, Context, Entity, MergeSuggestion
 from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
 from annotator.store.mentions import STATE_COLUMNS
@@ -123,10 +123,26 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     # each suggestion's token as drawn: a merge either way is refused if either side changed
     alike = tuple(replace(s, other_state=_token(conn, s.other.id))
                   for s in similar(store, ent, limit=5))
+    flags = STATE_COLUMNS.index("flags")
+    flagged = {r[0] for r in every if "ambiguous" in (r[flags] or "").split(",")}
+    keys = {name_key(reading_text(sid)[a:b]) for mid, sid, a, b, *_ in rows if mid in flagged}
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
                      tuple(pointers.of_entity(conn, entity_id, origin="markup")),
-                     total=len(rows), state=state, similar=alike)
+                     total=len(rows), state=state, similar=alike, ambiguous=bool(keys),
+                     could_be=_could_be(keys, alike))
+
+
+def _could_be(keys: set[str], alike: Sequence[MergeSuggestion]) -> tuple[Entity, ...]:
+    """The merge suggestions a name flagged ``ambiguous`` fits (``keys``: its name keys): the
+    entities propose could not choose between, by a name or variant, or for a person by the
+    surname of one (a lone "Hitler" fits "Adolf Hitler")."""
+    def fits(other: Entity) -> bool:
+        names = {name_key(v) for v in (other.preferred, *other.variants)}
+        tails = {t for k in names for t in surname_keys(k)} if other.type == "person" else set()
+        return bool(keys & (names | tails))
+
+    return tuple(s.other for s in alike if keys and fits(s.other))
 
 
 def _token(conn: Any, entity_id: str) -> str:

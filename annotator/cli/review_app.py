@@ -24,7 +24,6 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from annotator.entities.names import name_key, surname_keys
 from annotator.entities.similar import merge_note
 from annotator.errors import AnnotatorError
 from annotator.records import Candidate, Context, Decision, Entity
@@ -208,22 +207,11 @@ class ReviewApp(App[int]):
                       for d in dates[:5]))
 
     def _ambiguity(self, cand: Candidate) -> str:
-        """The card's line for mentions flagged ``ambiguous``: their name fits several entities
-        equally, so propose joined none; the ones it fits are among the merge suggestions."""
-        shown = {c.mention_id for c in cand.contexts}
-        keys = {name_key(m.surface)
-                for sid in sorted({c.source_id for c in cand.contexts})
-                for m in self.ws.mentions(sid)
-                if m.id in shown and "ambiguous" in m.flags.split(",")}
-        if not keys:
+        """The card's line for mentions flagged ``ambiguous`` (``Candidate.could_be``: the
+        merge suggestions their name fits), names escaped as rich markup."""
+        if not cand.ambiguous:
             return ""
-
-        def fits(other: Entity) -> bool:
-            names = {name_key(v) for v in (other.preferred, *other.variants)}
-            tails = {t for k in names for t in surname_keys(k)} if other.type == "person" else set()
-            return bool(keys & (names | tails))
-
-        could = [s.other for s in cand.similar if fits(s.other)]
+        could = cand.could_be
         return ("\nambiguous: its name fits several entities equally, none was picked"
                 + (" · could be: " + ", ".join(f"{escape(o.preferred)} ({escape(o.id)})"
                                                 for o in could) + " (m merges into one)"
