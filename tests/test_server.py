@@ -1144,7 +1144,7 @@ def test_server_a_date_that_is_no_day_says_why(proposed_client, seed_ws):
 def _undo_bar(html):
     doc = lxml_html.fromstring(html)
     return (doc.xpath("string(//div[@id='undo-bar']//input[@name='session']/@value)"),
-            " ".join(doc.xpath("string(//div[@id='undo-bar']//button)").split()))
+            " ".join(doc.xpath("string(//div[@id='undo-bar']//button[@data-key='u'])").split()))
 
 
 def test_server_reading_view_undoes_its_own_last_decision(proposed_client, seed_ws):
@@ -1280,9 +1280,9 @@ def test_server_reading_view_undo_bar_never_passes_over_the_newest(proposed_clie
     assert _bar_note(page) == (f"#{second.id} (reject mention:{m2.id}) cannot be undone: "
                                f"mention {m2.id} changed since by decision {later.id}; undo "
                                f"{later.id} first. The newest of this page's decisions that can "
-                               f"be undone is #{first.id} (reject mention:{m1.id}): History "
-                               f"undoes it when no newer decision can be undone, as annotator "
-                               f"undo {first.id} does.")
+                               f"be undone is #{first.id} (reject mention:{m1.id}): its button "
+                               f"takes it back, as History's and annotator undo {first.id} do. "
+                               f"Undo #{first.id} (reject mention:{m1.id})")
     r = post(proposed_client, f"/s/{sid}/undo", _bar_form(page), headers=HX)
     said = " ".join(lxml_html.fromstring(r.text).text_content().split())
     assert r.status_code == 400 and "W107" in said and f"decision {later.id}" in said
@@ -1328,8 +1328,15 @@ def test_server_queue_undo_walks_past_what_was_undone_never_what_changed(propose
     assert _queue_undo_button(page.text) == "u undo"
     said = " ".join(lxml_html.fromstring(page.text).text_content().split())
     assert f"#{d2.id} (confirm {d2.target}) cannot be undone" in said
-    assert f"History undoes it when no newer decision can be undone, as annotator undo {d1.id} " \
-        "does" in said
+    assert f"is #{d1.id} (confirm {d1.target}): its button takes it back, as History's and " \
+        f"annotator undo {d1.id} do. Undo #{d1.id} (confirm {d1.target})" in said
+    # the button beside it submits History's undo (/undo, the decision by id, the token)
+    doc = lxml_html.fromstring(page.text)
+    assert doc.xpath("//span[contains(@class,'blocked')]//button[@form='undo-older']")
+    older = doc.xpath("//form[@id='undo-older']")[0]
+    assert (older.get("action"), older.get("method")) == ("/undo", "post")
+    assert {i.get("name"): i.get("value") for i in older.xpath(".//input")} == \
+        {"_token": TOKEN, "decision": str(d1.id)}
     r = post(proposed_client, "/queue", {**_queue_form_of(page.text), "act": "undo",
                                          "undo": str(d1.id)}, headers=HX)  # chosen by id
     assert r.status_code == 200 and f"Undid decision {d1.id}" in r.text
