@@ -754,6 +754,17 @@ def _has_day(expr: Expr) -> bool:
     return day is not None and day.day is not None
 
 
+_BARE = re.compile(r"(?:[12]?\d|3[01])\.?")
+
+
+def _bare_number(text: str, start: int, end: int) -> bool:
+    """Whether a span is a number that only a dated entry makes a day: digits alone, no "the"
+    before them, no ordinal ("the 22nd", "22d", "on the 3rd inst." are days wherever they
+    stand; "22." opening a journal's entry is one; "Lenke, 22, sister" is an age)."""
+    return bool(_BARE.fullmatch(text[start:end].strip())) and \
+        not re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class Dating:
     """What a source gives its dates to lean on: its own date and its blocks (start, end,
@@ -795,6 +806,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface)))
+        if not is_entry and kind != "dateline" and _bare_number(text, start, end):
+            continue  # "Lenke, 22, sister": an age or a count, no day of the month
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
                                               aside=aside)))

@@ -269,3 +269,14 @@ def test_chronology_yearless_values_in_a_journal_and_its_header():
     assert dict(chron.resolve("---12", block=1, entry=True).attrs) == {"when": "1865-05-12"}
     assert dict(chron.resolve("--06-02", block=2, entry=True).attrs) == {"when": "1865-06-02"}
     assert dict(chron.resolve("---03", block=3, entry=True).attrs) == {"when": "1865-06-03"}
+
+
+def test_chronology_a_bare_number_in_running_text_is_no_day():
+    """A model's DATE span that is a number alone: no date mid-sentence (an age, a count),
+    a day after "the" or opening a paragraph (a journal's entry) as before."""
+    text = "Lenke, 22, sister. Your letter of the 22 came.\n22. Rain all day."
+    blocks = ((0, 46, "p"), (47, len(text), "p"))
+    dating = Dating(Day(1945, 10, 24), "the source's date 1945-10-24", blocks)
+    spans = [(text.index("22"), text.index("22") + 2), (38, 40), (47, 50)]
+    got = [(s, text[s:e], dict(r.attrs)) for s, e, r in date_mentions(text, spans, dating)]
+    assert got == [(38, "22", {"when": "1945-10-22"}), (47, "22.", {"when": "1945-10-22"})]

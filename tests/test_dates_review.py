@@ -219,3 +219,33 @@ def test_dates_review_the_same_value_again_changes_and_logs_nothing(letter_ws):
     assert len(letter_ws.history()) == logged
     other = run(letter_ws, "date", "set", f"mention:{may.id}", "--when", "1864-05-03")
     assert other.exit_code == 0 and len(letter_ws.history()) == logged + 1
+
+
+TESTIMONY = f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>A testimony</title>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up.</p></sourceDesc></fileDesc><profileDesc><correspDesc>
+<correspAction type="sent"><date when="1945-10-24">24 October 1945</date></correspAction>
+</correspDesc></profileDesc></teiHeader><text><body>
+<p>My relatives who survived:</p>
+<p>Lenke, 22, sister. Now in Hungary. Comes here in next days.</p>
+<p>Dear Brother, we arrived on the 22nd. I wrote to him on the 22d, and on the 3rd inst. he
+answered. It is the 22nd today.</p>
+</body></text></TEI>
+"""
+
+
+def test_dates_review_a_bare_number_is_no_day_an_ordinal_is(ws, tmp_path):
+    """The model tags the age in "Lenke, 22, sister" as a DATE; read as a day of the source's
+    month it was proposed as 1945-10-22. A number alone is a day only where a dated entry
+    opens with it ("22." in a diary); "the 22nd", "22d", "the 3rd inst." are days anywhere."""
+    path = tmp_path / "letter.xml"
+    path.write_text(TESTIMONY, encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    dates = {m.surface: dict(m.date_value) for m in ws.mentions("letter") if m.type == "date"}
+    assert not [s for s in dates if s.strip(" ,.").isdigit()]  # the age: no date at all
+    assert dates["on the 22nd"] == {"when": "1945-10-22"}
+    assert dates["on the 22d"] == {"when": "1945-10-22"}
+    assert dates["the 3rd inst."] == {"when": "1945-10-03"}
+    assert dates["22nd"] == {"when": "1945-10-22"}  # the model's "the 22nd today"
