@@ -388,6 +388,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'remove it; no bibliography text holds one (XML holds the C1 controls, a .bib entry never)'),
     "S312": (SourceError, '@preamble is not kept: a warning',
               'the fields that use its definitions keep them as LaTeX'),
+    "S313": (SourceError, "entry '…': year field '…' is not an integer ('50 BC', 'c. 1850', '1891-1893'): a warning, kept as written, as biber keeps it (it warns and cannot sort it); bib list and keys find no year in it, or a four-digit number within",
+              'write what the warning names: an integer year (50 BC is year = {-49} or date = {-0049}, ISO 8601 counting as biber does), a range or an uncertain year in date'),
+    "S314": (SourceError, "entry '…': year = {-50} is read as biber and ISO 8601 read it, 51 BC: a note, said once for a library (the first such year named, the others counted), which --strict does not refuse",
+              'for 50 BC write year = {-49} or date = {-0049} (year 0 is 1 BC)'),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

@@ -589,3 +589,41 @@ def test_bib_list_csv_writes_a_year_bc_as_a_year_and_guards_a_formula(ws, tmp_pa
 
     assert [spreadsheet_safe(v) for v in ("-12.5", "-0044-03-15/-0043", "-1+2", "-A1")] == [
         "-12.5", "-0044-03-15/-0043", "'-1+2", "'-A1"]
+
+
+def test_bib_year_that_is_no_integer_is_a_warning_naming_what_to_write(ws, tmp_path):
+    """'year = {50 BC}' came in with no word (biber warns 'legacy year field ... is not an
+    integer'), then went out as a CSL literal and an empty year in 'bib list': a warning
+    now, at the field's line, with the year biber reads as 50 BC (ISO's -49)."""
+    bib = tmp_path / "years.bib"
+    bib.write_text("@book{caesar, author = {Caesar, Gaius Julius}, title = {Commentarii},\n"
+                   "  year = {50 BC}}\n@book{smith, title = {Circa}, year = {c. 1850}}\n"
+                   "@book{ok, title = {Fine}, year = 1900}\n", encoding="utf-8")
+    result = ws.bib_add(bib)
+    assert [e.key for e in result.added] == ["caesar", "smith", "ok"]
+    assert [(p.code, p.line, p.key, p.severity) for p in result.problems] == [
+        ("S313", 2, "caesar", "warning"), ("S313", 3, "smith", "warning")]
+    caesar, smith = (str(p) for p in result.problems)
+    assert caesar.startswith(f"{bib}:2: entry 'caesar': year field '50 BC' is not an integer")
+    assert "year = {-49}" in caesar and "date = {-0049}" in caesar
+    assert "year = {1850}" in smith
+    assert ws.bib_entry("caesar").get("year") == "50 BC"  # kept as written, as biber keeps it
+
+
+def test_bib_year_below_zero_is_said_once_with_how_it_is_read(ws, tmp_path):
+    """'year = {-50}' is 51 BC to biber and ISO 8601, not the 50 BC an editor may mean: one
+    note for the library (the others counted), which --strict does not refuse; a date field
+    below 0 is ISO's own spelling and says nothing."""
+    bib = tmp_path / "bc.bib"
+    bib.write_text("@book{a, title = {A}, year = {-50}}\n@book{b, title = {B}, year = {-44}}\n"
+                   "@book{c, title = {C}, date = {-0049}}\n", encoding="utf-8")
+    result = ws.bib_add(bib, strict=True)
+    assert len(result.added) == 3
+    assert [(p.code, p.line, p.key, p.severity) for p in result.problems] == [
+        ("S314", 1, "a", "note")]
+    text = str(result.problems[0])
+    assert "51 BC" in text and "1 other year below 0" in text
+    assert "year = {-49}" in text and "date = {-0049}" in text
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bib)])
+    assert done.exit_code == 0, done.stderr  # added already: the note is said again all the same
+    assert "Notes (how a value is read): 1" in done.stderr.splitlines()

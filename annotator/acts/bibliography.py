@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.bibliography import entries as bib_mod
-from annotator.bibliography.library import REFUSED, SKIPPED, Problem
+from annotator.bibliography.library import NOTE, REFUSED, SKIPPED, Problem
 from annotator.errors import DecisionError
 from annotator.files import relative
 from annotator.records import BibEntry
@@ -45,7 +45,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
 
     Every entry that can be read comes in; what biber tolerates is a warning in the result's
     ``problems``. Refused, adding nothing: a file that cannot be read, or with ``strict``
-    any problem at all. ``root``: the workspace folder; entries remember their file relative
+    any problem at all but a note (how a value is read: a year below 0). ``root``: the workspace folder; entries remember their file relative
     to it.
     """
     known = entries(store)
@@ -67,7 +67,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 f"key already in the bibliography for another work (from {old.origin})",
                 "the stored entry is kept: give this one another key, or use --replace to "
                 "update the stored entry", "S303", SKIPPED))
-    refused = [p for p in problems if p.severity == REFUSED or strict]
+    refused = [p for p in problems if p.severity == REFUSED or strict and p.severity != NOTE]
     if refused:
         nothing = "nothing was added" + ("" if not strict else
                                          " (--strict: fix every problem, or add without it)")

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.bibliography.latex import escape, escape_name, plain
-from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, Problem, Read,
-                                            read_files, read_texts)
+from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, YEAR_FIELD, Problem,
+                                            Read, read_files, read_texts)
 from annotator.errors import Location, SourceError
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
@@ -172,8 +172,6 @@ def authors(entry: BibEntry | dict[str, str]) -> list[str]:
 # year -44, era BCE. The minus is the year's only where no letter or digit comes before it
 # ('1891-1892' is 1891, and would never be read as a range ending in year -1892)
 _YEAR = re.compile(r"(?:(?<![\w])-)?\d{4}")
-# a year field as biber reads it (into DATE): one to four digits, a minus for a year BC
-_YEAR_FIELD = re.compile(r"-?\d{1,4}")
 
 
 def year_of(entry: BibEntry | dict[str, str]) -> str:
@@ -181,7 +179,7 @@ def year_of(entry: BibEntry | dict[str, str]) -> str:
     dated ``-0044`` is never AD ``0044``); a year field of fewer digits (``830``, ``-44``)
     is a year as biber reads it. Keys and listings show ``year_shown``, one spelling a year."""
     year = (entry.get("year", "") or "").strip()
-    if _YEAR_FIELD.fullmatch(year):
+    if YEAR_FIELD.fullmatch(year):
         return year
     for value in (year, entry.get("date", "") or ""):
         m = _YEAR.search(value)

@@ -7,7 +7,13 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
 * a key used twice (case ignored): the first entry wins, the later one is left out;
 * a field given twice in one entry: the last value wins (as biber);
 * an undefined macro: its name is kept as text (biber drops it);
-* a crossref to no entry: the field is kept, nothing is inherited.
+* a crossref to no entry: the field is kept, nothing is inherited;
+* a ``year`` that is no integer (``50 BC``, ``c. 1850``): kept as written, as biber keeps it
+  (warning 'legacy year field ... is not an integer'), with the field to write instead.
+
+A ``year`` below 0 is read as biber and ISO 8601 read it (``-50`` is 51 BC), which is not what
+an editor who wrote it for 50 BC meant: said once a library, a ``note``, which ``--strict``
+does not refuse (a year written right is no problem).
 
 An entry bibtexparser cannot read, or with no type, or with a key BibTeX cannot cite, is left
 out (``skipped``), as is one holding a control character or noncharacter (XML holds the C1
@@ -55,12 +61,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _ENCODING = re.compile(r"%\s*Encoding:\s*([\w.-]+)|jabref-meta:\s*encoding:\s*([\w.-]+)", re.I)
 
 WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
+NOTE = "note"  # how a value is read, for an editor who may have meant otherwise: never refused
 # what each problem is, in a word or three (``annotator bib add`` groups by it)
 LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
           "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
           "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
           "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
-          "S312": "@preamble not kept"}
+          "S312": "@preamble not kept", "S313": "year not an integer",
+          "S314": "year below 0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +176,7 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
                                 f"at line {read.line}", problems, month=f.name == "month")
             read.fields[f.name] = resolved if f.name in VERBATIM else decode(resolved)
     entries = [r for r, _ in raw]
+    _years(raw, problems)
     _inherit(entries, problems)
     lib.entries.extend(entries)
     return lib
@@ -292,6 +301,73 @@ def _month(value: str) -> str:
     if v[:3] in MONTHS and len(v) <= 4:
         return str(MONTHS.index(v[:3]) + 1)
     return value
+
+
+# -- years -------------------------------------------------------------------------------------
+# a year field as biber reads it (into DATE): one to four digits, a minus for a year BC
+YEAR_FIELD = re.compile(r"-?\d{1,4}")
+_BC = re.compile(r"(\d{1,4})\s*(?:B\.?\s*C\.?(?:\s*E\.?)?|v\.\s*Chr\.?)", re.I)
+_AD = re.compile(r"(?:A\.?\s*D\.?\s*(\d{1,4})|(\d{1,4})\s*(?:A\.?\s*D\.?|C\.?\s*E\.?))", re.I)
+_RANGE = re.compile(r"(\d{4})\s*(?:-{1,3}|–|—|/)\s*(\d{4})")
+_FOUR = re.compile(r"\d{4}")
+
+
+def _years(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> None:
+    """A year field biber cannot read as a year (a warning naming what to write), and the
+    first one below 0 (a note on how it is read: one a library, as one is enough)."""
+    negative: list[tuple[Read, int, int]] = []
+    for read, fields in raw:
+        year = read.fields.get("year")
+        if year is None:
+            continue
+        line = next(f.line for f in reversed(fields) if f.name == "year")
+        label = read.key or f"at line {read.line}"
+        value = year.strip()
+        if YEAR_FIELD.fullmatch(value):
+            if int(value) < 0:
+                negative.append((read, line, int(value)))
+            continue
+        problems.append(Problem(read.path, line, label,
+                                f"year field '{value}' is not an integer (biber warns and "
+                                "sort as a year)", _instead(value), "S313"))
+    if negative:
+        read, line, number = negative[0]
+        more = len(negative) - 1
+        others = f" (and {more} other year{'s' if more > 1 else ''} below 0, read the same " \
+                 "way)" if more else ""
+        meant = -number  # what a historian writing '-50' means: 50 BC, ISO's -49
+        problems.append(Problem(
+            read.path, line, read.key or f"at line {read.line}",
+            f"year = {{{number}}} is read as biber and ISO 8601 read it, {_bc(number)}{others}",
+            f"if {meant} BC is meant, write year = {{{1 - meant}}} or date = "
+            f"{{{_iso(1 - meant)}}} (ISO: year 0 is 1 BC, -1 is 2 BC)", "S314", NOTE))
+
+
+def _instead(value: str) -> str:
+    """What to write for a year field that is no integer, as biblatex reads it: ISO 8601's
+    years (year 0 is 1 BC, so 50 BC is -49; entries.historical_year counts back)."""
+    if m := _BC.fullmatch(value):
+        bc = int(m.group(1))
+        return (f"write year = {{{1 - bc}}} or date = {{{_iso(1 - bc)}}} (biber counts years "
+                f"as ISO 8601: {1 - bc} is {bc} BC)")
+    if m := _AD.fullmatch(value):
+        return f"write year = {{{int(m.group(1) or m.group(2))}}}"
+    if m := _RANGE.fullmatch(value):
+        return f"write the range as date = {{{m.group(1)}/{m.group(2)}}}"
+    if m := _FOUR.search(value):
+        return (f"write the year alone, year = {{{m.group()}}}, or an uncertain one as a date: "
+                f"date = {{{m.group()}~}} (circa) or {{{m.group()}?}}")
+    return "write the year as an integer, year = {1891}, or a date, date = {1891-03-12}"
+
+
+def _iso(year: int) -> str:
+    """A year as ISO 8601 (and biblatex's date field) writes it: '-0049', '0000', '0830'."""
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
+
+
+def _bc(year: int) -> str:
+    """A year below 1 (ISO's count) as historians say it: -50 is '51 BC'."""
+    return f"{1 - year} BC"
 
 
 # -- crossref ----------------------------------------------------------------------------------

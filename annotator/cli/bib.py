@@ -50,7 +50,8 @@ def bib_add_cli(
 
 
 _KINDS = {"refused": "Refused (nothing added)", "skipped": "Left out",
-          "warning": "Warnings (biber tolerates these)"}
+          "warning": "Warnings (biber tolerates these)",
+          "note": "Notes (how a value is read)"}
 
 
 def problem_report(problems: Sequence[Problem]) -> list[str]:
