@@ -142,7 +142,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "C011": (ConfigError, "unknown method '…' (or type) for eval --folds",
               'choose from …'),
     "C020": (ConfigError, "the command line is not what the command takes: missing argument "
-                          "'…', no such option …, invalid value for '…' (said as '<command>: …')",
+                          "'…', no such option … (with a close one, else the options the command "
+                          "takes), invalid value for '…' (said as '<command>: …')",
               "see '<command> -h'"),
     "C021": (ConfigError, "argument '…' is not UTF-8",
               'give names, paths and values in UTF-8 (the store keeps them so)'),

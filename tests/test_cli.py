@@ -502,8 +502,21 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
     (["export", "tei", "--register", "bogus"],
      "annotator export tei: invalid value for '--register': 'bogus' is not one of 'inline', "
      "'file', 'none'; see 'annotator export tei -h' [C020]\n"),
+    # an unknown option names the options the command takes, or a close one: click's low
+    # cutoff offered '--force' for '--frobnicate' and '--expected' for '--reject'
     (["export", "tei", "--bogus"],
-     "annotator export tei: no such option: --bogus; see 'annotator export tei -h' [C020]\n"),
+     "annotator export tei: no such option: --bogus (it takes --format, --include-proposals, "
+     "--output, --register); see 'annotator export tei -h' [C020]\n"),
+    (["propose", "--frobnicate"],
+     "annotator propose: no such option: --frobnicate (it takes --batch-size, --force, "
+     "--model, --n-process); see 'annotator propose -h' [C020]\n"),
+    (["date", "set", "152", "--reject"],
+     "annotator date set: no such option: --reject (it takes --expected, --from, --not-after, "
+     "--not-before, --to, --when); see 'annotator date set -h' [C020]\n"),
+    (["propose", "--forse"], "annotator propose: no such option: --forse (did you mean "
+                             "--force?); see 'annotator propose -h' [C020]\n"),
+    (["bib", "add", "--rep", "x.bib"], "annotator bib add: no such option: --rep (did you mean "
+                                       "--replace?); see 'annotator bib add -h' [C020]\n"),
     (["entities", "--format"],  # click raises this one without its command: ours names it
      "annotator entities: option '--format' requires an argument; "
      "see 'annotator entities -h' [C020]\n"),

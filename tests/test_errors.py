@@ -36,9 +36,12 @@ with several editions open a refusal says which one refused.
 The command line's own refusals (a missing argument, an unknown option or value) are said the
 same way, the command first, and so is an argument an act finds malformed before it reads the
 store (an authority id, a type, a mention id, a date value): the store did not refuse it.
+An unknown option is matched to a close one (`--forse`: did you mean --force?), else the options
+the command takes are named.
 
 ```
 annotator confirm: missing argument 'targets'; see 'annotator confirm -h' [C020]
+annotator propose: no such option: --frobnicate (it takes --batch-size, --force, --model, --n-process); see 'annotator propose -h' [C020]
 annotator link: '64' is not a wikidata id; give a Wikidata item id such as Q352 [D030]
 ```
 

@@ -11,9 +11,9 @@ from typing import Annotated, Any, TypeVar, get_args
 
 import typer
 from typer import _click as click  # typer carries its own click; its classes are these
-from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 from typer.exceptions import Abort
-from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.main import get_command
 
 from annotator.cli._params import plain_params
@@ -126,7 +126,7 @@ class WorkGroup(Group):
             sys.exit(err.exit_code)
         except UsageError as err:
             path = err.ctx.command_path if err.ctx is not None else "annotator"
-            message = re.sub(r"\bValue error, ", "", err.format_message()).rstrip(".")
+            message = re.sub(r"\bValue error, ", "", _message(err)).rstrip(".")
             message = message[:1].lower() + message[1:]
             sys.stderr.write(f"{path}: {message}; see '{path} -h' [{USAGE}]\n")
             sys.exit(2)
@@ -143,6 +143,26 @@ class WorkGroup(Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _message(err: UsageError) -> str:
+    """click's message, but an unknown option suggests only a close one ('--forse': --force),
+    else names the options the command takes: click's low cutoff offered '--force' for
+    '--frobnicate' and '--expected' for '--reject'."""
+    if not isinstance(err, NoSuchOption) or err.ctx is None:
+        return err.format_message()
+    import difflib  # only for a typo
+
+    taken = [name for p in err.ctx.command.get_params(err.ctx)
+             if isinstance(p, TyperOption) and not p.hidden
+             for name in p.opts + p.secondary_opts if name not in ("-h", "--help")]
+    close = [n for n in taken if len(err.option_name) > 3 and n.startswith(err.option_name)]
+    close = close or difflib.get_close_matches(err.option_name, taken, n=2, cutoff=0.75)
+    said = err.message
+    if close:
+        return f"{said} (did you mean {' or '.join(close)}?)"
+    longs = sorted({n for n in taken if n.startswith("--")})
+    return f"{said} (it takes {', '.join(longs)})" if longs else f"{said} (it takes no options)"
 
 
 def _utf8(arg: str) -> bool:
