@@ -170,8 +170,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             'already undone (by …) / cannot be undone: … changed since by '
                             'decision … (or a replacement)',
               "see 'annotator history'; undo the later decision first, or decide again"),
-    "D009": (DecisionError, 'decision … (… …) cannot be undone',
-              'replace or remove the source file instead'),
+    "D009": (DecisionError, "decision … (… …) cannot be undone (a source's add, replacement "
+                            "or date)",
+              "take the source out with 'annotator source remove …', or change its file with "
+              "'annotator add --replace FILE'"),
     "D010": (DecisionError, '… changed since you loaded it',
               'reload and try again'),
     "D011": (DecisionError, 'merge takes two entity ids (a mention was given)',
@@ -341,6 +343,14 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)'),
     "S023": (SourceError, "the file's legacy encoding does not encode back to the same bytes",
               'save the file as UTF-8 (annotator keeps sources byte for byte)'),
+    "S024": (SourceError, "source '…' has passages cited by … claim(s) of other sources "
+                          "(removing it would take those links)",
+              "unlink them first, or give --force to remove those links too ('annotator undo' "
+              "brings them back)"),
+    "S025": (SourceError, 'file changed since it was added; removing the source would lose the '
+                          'edits, which the store does not hold',
+              "run 'annotator add --replace …' first, or move the file out of sources/ to keep "
+              "it"),
     "S101": (SourceError, 'gold file (or its text file) not found',
               'check the path'),
     "S102": (SourceError, 'not a gold file, or a span in it is malformed',

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from annotator.acts import conventions as conventions_acts
     from annotator.acts import register as register_acts
     from annotator.acts import queue as queue_acts
+    from annotator.acts import remove as remove_acts
     from annotator.acts import review as review_acts
     from annotator.acts import train
     from annotator.acts import undo as undo_acts
@@ -60,10 +61,10 @@ else:
             return getattr(importlib.import_module(self._name), attr)
 
     (bibliography, claim_acts, conventions_acts, decisions_file, evaluate, folds, propose,
-     queries, queue_acts, register_acts, review_acts, train, undo_acts) = (
+     queries, queue_acts, register_acts, remove_acts, review_acts, train, undo_acts) = (
         _Later(f"annotator.acts.{name}") for name in (
             "bibliography", "claims", "conventions", "decisions_file", "evaluate", "folds",
-            "propose", "queries", "queue", "register", "review", "train", "undo"))
+            "propose", "queries", "queue", "register", "remove", "review", "train", "undo"))
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -229,6 +230,12 @@ class Workspace:
         return ingest.add_many(self.context, paths, title=title, replace=replace,
                                on_error=on_error)
 
+    def remove_source(self, source_id: str, *, force: bool = False) -> Decision:
+        """Take a source out: its mentions, claims and links go, the register's entities stay,
+        its file leaves ``sources/``; one act, which ``undo`` takes back (DOCS:
+        README.md#removing-a-source)."""
+        return remove_acts.remove_source(self.context, source_id, force=force)
+
     def sources(self) -> list[Source]:
         return self.texts.sources()
 
@@ -312,7 +319,16 @@ class Workspace:
     skip = _by_review(lambda: review_acts.Review.skip)
     merge = _by_review(lambda: review_acts.Review.merge)
     split = _by_review(lambda: review_acts.Review.split)
-    undo = _by_review(lambda: undo_acts.undo)
+
+    def undo(self, decision_id: int | None = None, *, expected: str | None = None,
+             among: Sequence[int] | None = None) -> Decision:
+        """Undo the newest act in force, or a given one (``annotator.acts.undo.undo``); a
+        source's removal undone writes its file back into ``sources/``."""
+        context = self.context
+        done = undo_acts.undo(context.review(), decision_id, expected=expected, among=among)
+        remove_acts.restore_file(context, done)
+        return done
+
     import_register = _in_context(lambda: register_acts.import_register)
     register = _in_context(lambda: queries.register)
     export_register = _in_context(lambda: queries.export_register)

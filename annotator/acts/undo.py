@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.acts.remove import ACT as REMOVE
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import SEE_HISTORY, DecisionError
@@ -162,10 +163,12 @@ def _blocked_refusal(conn: sqlite3.Connection, blocked: list[sqlite3.Row],
 
 
 def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-    if row["target"].startswith("source:"):
+    if row["target"].startswith("source:") and row["act"] != REMOVE:
+        source_id = row["target"].split(":", 1)[1]
         raise DecisionError(f"decision {row['id']} ({row['act']} {row['target']}) "
-                            "cannot be undone", hint="replace or remove the source file "
-                            "instead", code="D009")
+                            "cannot be undone", hint="take the source out with 'annotator "
+                            f"source remove {source_id}', or change its file with 'annotator "
+                            "add --replace FILE'", code="D009")
     if row["undone_by"] is not None:
         raise DecisionError(f"decision {row['id']} is already undone (by "
                             f"{row['undone_by']})", hint=SEE_HISTORY,
@@ -212,7 +215,8 @@ def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
     by = f" by decision {later}" if later else ""
     first = f"undo {later} first" if later else "decide again instead"
     later_row = log.decision_row(conn, later) if later else None
-    if later_row is not None and later_row["target"].startswith("source:"):
+    if later_row is not None and later_row["target"].startswith("source:") \
+            and later_row["act"] != REMOVE:
         # a source added again or replaced is not undone (D009): never advise it
         by = f" by decision {later} ({later_row['act']} {later_row['target']})"
         first = "a source's replacement cannot be undone; decide again instead"

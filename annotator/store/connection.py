@@ -292,6 +292,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "source_rejections": ("source_id", "key", "type"),
     "bib": ("key",), "claims": ("id",), "links": ("id",), "sources": ("id",),
     "pending_passages": ("source_id", "target_source_id"), "pointers": ("pointer",),
+    "runs": ("id",),
 }
 
 

@@ -53,11 +53,13 @@ def naming(conn: sqlite3.Connection, key: str | None) -> sqlite3.Cursor:
 
 def not_undone(conn: sqlite3.Connection,
                among: Sequence[int] | None = None) -> Iterator[sqlite3.Row]:
-    """Editor acts not undone, newest first (adding a source is not an editor act); with
-    ``among``, only those of these ids (a page's own decisions), in the same one query."""
+    """Editor acts not undone, newest first (adding a source is not an editor act, removing
+    one is); with ``among``, only those of these ids (a page's own decisions), in the same one
+    query."""
     row: sqlite3.Row
     for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
-                            "target NOT LIKE 'source:%' AND (?1 IS NULL OR id IN "
+                            "(target NOT LIKE 'source:%' OR act = 'source-remove') AND "
+                            "(?1 IS NULL OR id IN "
                             "(SELECT value FROM json_each(?1))) ORDER BY id DESC",
                             (None if among is None else json.dumps(list(among)),)):
         yield row

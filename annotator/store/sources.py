@@ -59,3 +59,41 @@ def version_spans(conn: sqlite3.Connection, source_id: str,
                                 "WHERE source_id = ? AND sha256 = ?",
                                 (source_id, sha256)).fetchall()
             for table in ("mentions", "claims")}
+
+
+def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str, object]]]:
+    """The keys of every row that goes with a source, by table, in the order an act deletes
+    them (what refers to a row before the row): the links of its claims and those citing its
+    passages, its claims, mentions, rejections here, pending passage links and runs, the works
+    read from it that no link left cites, and its own row. Entities (the register) stay; the
+    bytes of its versions and their text maps stay too (undo reads the source again)."""
+    def keys(sql: str, *params: object) -> list[dict[str, object]]:
+        cur = conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    mine = "SELECT id FROM claims WHERE source_id = ?"
+    return {
+        "links": keys(f"SELECT id FROM links WHERE claim_id IN ({mine}) "  # noqa: S608
+                      "OR target_source_id = ? ORDER BY id", source_id, source_id),
+        "claims": keys("SELECT id FROM claims WHERE source_id = ? ORDER BY id", source_id),
+        "mentions": keys("SELECT id FROM mentions WHERE source_id = ? ORDER BY id", source_id),
+        "source_rejections": keys("SELECT source_id, key, type FROM source_rejections "
+                                  "WHERE source_id = ?", source_id),
+        "pending_passages": keys("SELECT source_id, target_source_id FROM pending_passages "
+                                 "WHERE source_id = ?", source_id),
+        "runs": keys("SELECT id FROM runs WHERE source_id = ? ORDER BY id", source_id),
+        "bib": keys(f"SELECT key FROM bib WHERE origin = ? AND key NOT IN "  # noqa: S608
+                    "(SELECT bib_key FROM links WHERE bib_key IS NOT NULL AND claim_id NOT IN "
+                    f"({mine})) ORDER BY rowid", f"source:{source_id}", source_id),
+        "sources": keys("SELECT id FROM sources WHERE id = ?", source_id),
+    }
+
+
+def citing(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str]]:
+    """``(claim id, its source)`` of the claims of other sources linked to a passage of this
+    one: removing it takes those links (an editor's work) with it."""
+    return [(int(r[0]), str(r[1])) for r in conn.execute(
+        "SELECT DISTINCT c.id, c.source_id FROM links l JOIN claims c ON c.id = l.claim_id "
+        "WHERE l.target_source_id = ? AND c.source_id != ? ORDER BY c.id",
+        (source_id, source_id))]

@@ -1,0 +1,78 @@
+"""Taking a source out of the workspace: one act, undone as any other.
+
+The act deletes, row by row through ``Act.delete`` (so each row's before image is logged), the
+source's links, claims, mentions, rejections in it, pending passage links, runs, the works read
+from it that no other claim cites, and its row, in that order: ``undo`` puts them back newest
+first, the source's row before what refers to it. Entities stay (the register is the editor's,
+and a name may be mentioned elsewhere). The bytes of every version stay in the store, so the
+file in ``sources/`` is deleted only when it holds those bytes (undo writes it back); a file
+edited in place since it was added is refused (S025), never destroyed. Claims of other sources
+linked to a passage of it are the editor's work elsewhere: refused (S024) unless ``force``.
+
+DOCS: README.md#removing-a-source
+"""
+
+from __future__ import annotations
+
+from annotator.acts.context import ActContext
+from annotator.acts.texts import no_source
+from annotator.config import SOURCES_DIR
+from annotator.errors import Location, SourceError
+from annotator.files import reached
+from annotator.records import Decision
+from annotator.store import decisions as log
+from annotator.store import sources as source_rows
+from annotator.tei.parse import read_source_bytes, sha256_hex
+
+ACT = "source-remove"
+
+
+def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> Decision:
+    """Remove a source and what was decided on it as one act (``annotator undo`` brings it
+    back); its file in ``sources/`` goes once the act is committed. The decision's payload
+    counts what went (``mentions``, ``claims``, ``links``, ``works``)."""
+    store = ctx.store
+    payload: dict[str, object] = {}
+    with store.act(ACT, f"source:{source_id}", editor=ctx.editor, payload=payload) as act:
+        row = source_rows.source_row(act.conn, source_id)
+        if row is None:
+            raise no_source(act.conn, source_id, store.place)
+        path = ctx.root / str(row["file"])
+        in_sources = path.parent.resolve() == (ctx.root / SOURCES_DIR).resolve()
+        if in_sources and path.exists() and sha256_hex(read_source_bytes(path)) != row["sha256"]:
+            raise SourceError("file changed since it was added; removing the source would "
+                              "lose the edits, which the store does not hold",
+                              hint=f"run 'annotator add --replace {reached(path)}' first, or "
+                                   "move the file out of sources/ to keep it",
+                              location=Location(reached(path)), code="S025")
+        cited = source_rows.citing(act.conn, source_id)
+        if cited and not force:
+            shown = ", ".join(f"claim {c} in {s}" for c, s in cited[:5])
+            more = f" and {len(cited) - 5} more" if len(cited) > 5 else ""
+            raise SourceError(f"source '{source_id}' has passages cited by {len(cited)} "
+                              f"claim(s) of other sources ({shown}{more})",
+                              hint="unlink them first, or give --force to remove those links "
+                                   "too ('annotator undo' brings them back)",
+                              location=store.place, code="S024")
+        rows = source_rows.removal(act.conn, source_id)
+        for table, keys in rows.items():
+            for key in keys:
+                act.delete(table, key)
+        payload.update(file=row["file"], mentions=len(rows["mentions"]),
+                       claims=len(rows["claims"]), links=len(rows["links"]),
+                       works=len(rows["bib"]), cited_by=len(cited))
+    if in_sources:
+        # after the commit: a kill before this leaves a file no row knows, which 'add' takes
+        # again; the store keeps its bytes for undo
+        path.unlink(missing_ok=True)
+    assert act.decision_id is not None
+    return log.decision(store.conn, act.decision_id)
+
+
+def restore_file(ctx: ActContext, undone: Decision) -> None:
+    """After an undo of a removal: the source's file written back into ``sources/`` from the
+    bytes the store keeps (a file of that name already there is left alone)."""
+    if undone.payload.get("act") == ACT:
+        found = source_rows.find_source(ctx.store.conn, undone.target.split(":", 1)[1])
+        if found is not None:
+            ctx.texts.restore(found)

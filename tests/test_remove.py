@@ -1,0 +1,98 @@
+"""annotator source remove: one act, refused where it would break work elsewhere, undone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import DATA, SAMPLE_TEI, run
+
+from annotator.errors import DecisionError, SourceError
+
+MARKED = DATA / "marked.xml"  # a TEI source whose own markup gives mentions
+
+
+@pytest.fixture
+def two(ws):
+    """A workspace holding marked.xml (mentions from its markup) and the sample source."""
+    ws.add(MARKED)
+    ws.add(SAMPLE_TEI)
+    return ws
+
+
+def _ids(ws):
+    return [s["id"] for s in json.loads(run(ws, "sources", "--format", "json").stdout)]
+
+
+def test_remove_then_export_and_undo(two):
+    before = sorted((m.start, m.end, m.type, m.status) for m in two.mentions("marked"))
+    assert before
+    got = run(two, "source", "remove", "marked")
+    assert got.exit_code == 0, got.output
+    assert f"{len(before)} mention(s)" in got.stderr
+    assert _ids(two) == ["german-soviet-axis-talks"]
+    assert not (two.sources_dir / "marked.xml").exists()
+    assert [m for m in two.mentions() if m.source_id == "marked"] == []
+    assert two.entities()  # the register's entities stay
+    got = run(two, "export", "tei")
+    assert got.exit_code == 0, got.output
+    assert not (two.sources_dir / "marked.xml").exists()  # not written back from the store
+    assert [p.name for p in two.exports_dir.glob("marked*")] == []
+    got = run(two, "undo")
+    assert got.exit_code == 0, got.output
+    assert "source-remove source:marked" in got.stderr
+    assert _ids(two) == ["german-soviet-axis-talks", "marked"]
+    assert (two.sources_dir / "marked.xml").read_bytes() == MARKED.read_bytes()
+    assert sorted((m.start, m.end, m.type, m.status) for m in two.mentions("marked")) == before
+
+
+def test_remove_refuses_a_source_whose_passage_a_claim_elsewhere_cites(two):
+    claim = two.add_claim("german-soviet-axis-talks", span=(0, 20))
+    text = two.reading_text("marked")
+    two.link_claim(claim.id, passage=("marked", 0, min(len(text), 10)))
+    got = run(two, "source", "remove", "marked")
+    assert got.exit_code == 2
+    assert "[S024]" in got.stderr and f"claim {claim.id} in german-soviet-axis-talks" \
+        in got.stderr and len(got.stderr.strip().splitlines()) == 1
+    assert "marked" in _ids(two) and (two.sources_dir / "marked.xml").exists()
+    got = run(two, "source", "remove", "marked", "--force")
+    assert got.exit_code == 0, got.output
+    assert "1 link(s)" in got.stderr
+    assert two.claim(claim.id).links == ()
+    two.undo()
+    assert [ln.target_source_id for ln in two.claim(claim.id).links] == ["marked"]
+
+
+def test_remove_unknown_source(two):
+    got = run(two, "source", "remove", "nope")
+    assert got.exit_code == 2
+    assert "no source 'nope'" in got.stderr and "[S015]" in got.stderr
+    with pytest.raises(SourceError) as err:
+        two.remove_source("nope")
+    assert err.value.code == "S015"
+
+
+def test_remove_refuses_a_file_edited_since_it_was_added(two):
+    path = two.sources_dir / "marked.xml"
+    edited = path.read_bytes().replace(b"</body>", b"<p>An edit.</p></body>")
+    path.write_bytes(edited)
+    with pytest.raises(SourceError) as err:
+        two.remove_source("marked", force=True)
+    assert err.value.code == "S025"
+    assert path.read_bytes() == edited and "marked" in _ids(two)
+
+
+def test_undo_of_an_add_names_source_remove(two):
+    add = next(d for d in two.history() if d.target == "source:marked")
+    with pytest.raises(DecisionError) as err:
+        two.undo(add.id)
+    assert err.value.code == "D009" and "annotator source remove marked" in str(err.value)
+
+
+def test_undo_of_a_decision_on_a_removed_source_names_the_removal(two):
+    m = two.mentions("marked")[0]
+    confirmed = two.reject(f"mention:{m.id}")
+    removed = two.remove_source("marked")
+    with pytest.raises(DecisionError) as err:
+        two.undo(confirmed.id)
+    assert err.value.code == "D008" and f"undo {removed.id} first" in str(err.value)
