@@ -223,6 +223,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "give … (the scheme's shape, e.g. a Wikidata item id such as Q352)"),
     "D031": (DecisionError, 'mention … already has when=…, set by the editor; nothing changed',
               'give another value, or leave it (nothing was logged)'),
+    "D032": (DecisionError, '… is a … and … is a …: entities of different types are not merged '
+                            '(the mentions would change type)',
+              "if they are one, relabel one first ('annotator relabel … …' or 'annotator "
+              "relabel … …'), then merge the id it prints"),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

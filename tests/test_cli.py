@@ -783,3 +783,24 @@ def test_cli_merge_says_the_markup_points_to_both(ws):
     assert lines[1].startswith("note: the sources' own markup points to both "
                                "(ehri_et_holz_chona; ehri_et_fischer_holz_chana); exported "
                                "files keep those pointers")
+
+
+def test_cli_merge_across_types_is_refused_and_changes_nothing(seed_ws):
+    """`annotator merge person-stalin place-berlin` made Stalin's mentions places, exit 0; it is
+    refused in one line naming both entities and their types and what to do (relabel one
+    first), exit 2, the mentions keep their type and the log gets no decision."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    before = seed_ws.store.last_decision()
+    typed = {m.id: (m.type, m.entity_id) for m in seed_ws.mentions()}
+    r = run(seed_ws, "merge", "person-stalin", "place-berlin")
+    assert r.exit_code == 2, r.output
+    said = r.stderr
+    assert said.count("\n") == 1 and "Traceback" not in r.output, said
+    assert said.rstrip().endswith("[D032]"), said
+    assert "person-stalin is a person and place-berlin is a place" in said, said
+    assert "'annotator relabel person-stalin place'" in said, said
+    assert {m.id: (m.type, m.entity_id) for m in seed_ws.mentions()} == typed
+    assert seed_ws.entity("person-stalin").type == "person"
+    assert seed_ws.store.last_decision() == before

@@ -435,3 +435,28 @@ def test_decisions_file_entry_names_each_bad_field(seed_ws, tmp_path, text, code
         assert detail.startswith(f"{path}:{at}: ") and said in detail, detail
         assert detail.endswith(f"[{code}]")
     assert str(err.value).startswith(f"{path}: 2 problems in 1 ")
+
+
+def test_decisions_file_merge_across_types_is_refused(seed_ws, tmp_path):
+    """A [[merge]] of a person into a place made the person's mentions places; it is named
+    at its line as the file's other inapplicable entries are (S207, with D032's words), and
+    nothing of the file is applied."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    before = seed_ws.store.last_decision()
+    typed = {m.id: (m.type, m.entity_id) for m in seed_ws.mentions()}
+    path = tmp_path / "d.toml"
+    path.write_text("confirm = [ { entity = 'place-berlin' } ]\n\n"
+                    "[[merge]]\nname = 'Stalin'\ntype = 'person'\ninto = 'place-berlin'\n",
+                    encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S207"
+    said = str(err.value)
+    assert said.startswith(f"{path}:3:1: merge[0]: person-stalin is a person and "
+                           "place-berlin is a place"), said
+    assert "annotator relabel person-stalin place" in said, said
+    assert {m.id: (m.type, m.entity_id) for m in seed_ws.mentions()} == typed
+    assert seed_ws.entity("place-berlin").status != "confirmed"
+    assert seed_ws.store.last_decision() == before

@@ -649,6 +649,31 @@ def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(see
         server.stop()
 
 
+def test_server_queue_never_offers_a_merge_into_a_register_match_of_another_type(seed_ws):
+    """A person 'Berlin' beside the register's place Berlin: the card shows the register match,
+    but its merge chooser offered 'm 1' into it, a merge that made the person's mentions
+    places; now it offers none (a merge across types is refused, D032: relabel first)."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    propose_by_names(seed_ws, candidates={"person-berlin": ("person", ["Berlin"])})
+    seed_ws.confirm("place-berlin")
+    for eid in seed_ws.queue():
+        if eid != "person-berlin":
+            seed_ws.skip(eid)
+    server, client = served(seed_ws)
+    try:
+        doc = lxml_html.fromstring(client.get("/queue").text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == ["person-berlin"]
+        assert "place-berlin" in " ".join(
+            doc.xpath("//ul[@aria-label='Register matches']//text()"))
+        offered = doc.xpath("//div[@id='choose-merge']//button[@name='act']/@value")
+        assert "merge:place-berlin" not in offered, offered
+    finally:
+        client.close()
+        server.stop()
+
+
 def test_server_queue_shift_m_merges_the_suggested_entity_into_the_card(seed_ws):
     """M then 1: the other way round, the suggested 'Ribbentrop' folds into the card's
     'Joachim von Ribbentrop', which keeps its name and id and is the next card, with the

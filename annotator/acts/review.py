@@ -358,7 +358,7 @@ class Review:
         prefix = f"{old_type}-"
         new_id = new_type + entity_id[len(old_type):] if entity_id.startswith(prefix) else entity_id
         if new_id != entity_id and entities.entity_row(conn, new_id) is not None:
-            self.merge_entities(rec, entity_id, new_id)
+            self.merge_entities(rec, entity_id, new_id, retype=True)
             return new_id
         if new_id == entity_id:
             rec.update("entities", {"id": entity_id}, {"type": new_type})
@@ -441,12 +441,23 @@ class Review:
             self.merge_entities(rec, str(key), str(key2))
         return self._done(rec)
 
-    def merge_entities(self, rec: Act, entity_id: str, into: str) -> None:
-        """Within an act: fold ``entity_id`` into ``into`` and delete it."""
+    def merge_entities(self, rec: Act, entity_id: str, into: str, *,
+                       retype: bool = False) -> None:
+        """Within an act: fold ``entity_id`` into ``into`` and delete it. Every merge (the
+        command, the review desks, a decisions file, a register import) comes through here, so
+        one of another type is refused here (D032): its mentions would silently change type.
+        ``retype``: relabel's own, an entity relabelled onto the id of one of its new type."""
         conn = rec.conn
         _not_itself(entity_id, into)
         src = self._entity_row(conn, entity_id)
         dst = self._entity_row(conn, into)
+        if src["type"] != dst["type"] and not retype:
+            raise DecisionError(
+                f"{entity_id} is a {src['type']} and {into} is a {dst['type']}: entities of "
+                f"different types are not merged (the mentions would change type)",
+                hint=f"if they are one, relabel one first ('annotator relabel {entity_id} "
+                     f"{dst['type']}' or 'annotator relabel {into} {src['type']}'), then merge "
+                     f"the id it prints", code="D032")
         ids = entities.authority_ids(conn, into)
         for scheme, value in entities.authority_ids(conn, entity_id).items():
             if scheme in ids and ids[scheme] != value:

@@ -19,8 +19,8 @@ def review_cli(
     """Review candidates full-screen, one entity at a time, with single keys.
 
     a accept · x reject everywhere · h not in this source · r not this mention · t type ·
-    m merge (type-ahead search over every entity) · space pick mentions, p split them off ·
-    u undo · s skip · q quit.
+    m merge (type-ahead search over every entity of its type) · space pick mentions,
+    p split them off · u undo · s skip · q quit.
     """
     from annotator.cli.review_app import run_review
 

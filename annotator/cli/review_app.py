@@ -50,8 +50,8 @@ class TypeScreen(ModalScreen[str | None]):
 
 
 class MergeScreen(ModalScreen[str | None]):
-    """Type-ahead search over every entity (confirmed or proposed); enter merges into the
-    highlighted one."""
+    """Type-ahead search over every entity of the card's type (confirmed or proposed); enter
+    merges into the highlighted one."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
@@ -319,7 +319,9 @@ class ReviewApp(App[int]):
         ask = (f"merge into {e.preferred} ({e.id}), which keeps its name and id: the one to "
                "fold in" if here else
                f"merge {e.preferred} ({e.id}) into: the one chosen keeps its name and id")
-        self.push_screen(MergeScreen(self.ws.entities(counts=False), e.id, list(tokens),
+        # its own type only: a merge across types is refused (D032), relabel first
+        self.push_screen(MergeScreen(self.ws.entities(type=e.type, counts=False), e.id,
+                                     list(tokens),
                                      ask=f"{ask}; type part of a name or id, arrows to choose, "
                                      "enter to merge"), chosen)
 

@@ -613,10 +613,12 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     # merge into any entity of the type, proposed too: the field offers them as you type
     offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
               if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] if cand else []
-    # m then a number: the entities it is probably the same as, then register matches
+    # m then a number: the entities it is probably the same as, then register matches of its
+    # type (one of another type is shown, never offered: a merge across types is refused, D032)
     merge_into = [s.other for s in cand.similar] if cand else []
     suggested = {o.id for o in merge_into}
-    merge_into += [m for m in (cand.matches if cand else ()) if m.id not in suggested]
+    merge_into += [m for m in (cand.matches if cand else ())
+                   if m.id not in suggested and m.type == cand.entity.type]
     # each offered entity's state token as drawn: a merge is refused if either side changed
     tokens = {s.other.id: s.other_state for s in cand.similar} if cand else {}
     tokens |= {m.id: desk.ws.state_token(m.id) for m in merge_into[:9] if m.id not in tokens}
