@@ -81,9 +81,13 @@ def test_terminal_review_accept_reject_here_merge_split_undo(two_sources):
     assert scoped and {tuple(r) for r in scoped} == {(here, ws.entity(second).type)}
     assert ws.store.query("SELECT * FROM rejections") == []
 
-    # m: merge by type-ahead search into a *proposed* entity
+    # m: merge by type-ahead search into a *proposed* entity of its type (the list offers no
+    # other: a merge across types is refused, D032), one whose whole name is one hit
     current = ws.queue()[0]
-    into = next(i for i in ("person-vyacheslav-molotov", "person-stalin") if i != current)
+    kin = [e for e in ws.entities(type=ws.entity(current).type) if e.id != current]
+    into = next(e.id for e in kin if e.status == "proposed" and not any(
+        e.preferred.casefold() in " ".join((o.id, o.preferred, *o.variants)).casefold()
+        for o in kin if o.id != e.id))
     moved = {m.id for m in _mentions(ws, current)}
     assert ws.entity(into).status == "proposed"
     child.send("m")

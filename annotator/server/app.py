@@ -617,8 +617,9 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     # type (one of another type is shown, never offered: a merge across types is refused, D032)
     merge_into = [s.other for s in cand.similar] if cand else []
     suggested = {o.id for o in merge_into}
-    merge_into += [m for m in (cand.matches if cand else ())
-                   if m.id not in suggested and m.type == cand.entity.type]
+    if cand:
+        merge_into += [m for m in cand.matches
+                       if m.id not in suggested and m.type == cand.entity.type]
     # each offered entity's state token as drawn: a merge is refused if either side changed
     tokens = {s.other.id: s.other_state for s in cand.similar} if cand else {}
     tokens |= {m.id: desk.ws.state_token(m.id) for m in merge_into[:9] if m.id not in tokens}
