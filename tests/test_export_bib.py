@@ -841,3 +841,60 @@ def test_export_bib_year_of_fewer_digits_is_read_as_biber_reads_it(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     back = (tmp_path / "back.bib").read_text(encoding="utf-8")
     assert "date = {830}" in back and "date = {-44}" in back, back
+
+
+CROSSREF = """@incollection{chap,
+  author = {Bull, Richard},
+  title = {A Letter},
+  pages = {1--9},
+  crossref = {coll},
+  xref = {other},
+}
+@collection{coll,
+  editor = {Pennant, Thomas},
+  title = {Collected Letters},
+  publisher = {Clarendon Press},
+  location = {Oxford},
+  date = {1946},
+}
+@book{other,
+  author = {White, Gilbert},
+  title = {Natural History},
+  publisher = {Benjamin White},
+  date = {1789},
+}
+"""
+
+
+def test_export_bib_writes_the_crossreferenced_parent_after_its_child(seed_ws, tmp_path):
+    """A cited entry's ``crossref`` and ``xref`` parents go out too (only cited works would
+    leave BibTeX with "a bad cross reference" and biber warning), in the classic file after
+    the child, as BibTeX reads them; CSL-JSON, which has no crossref, has the inherited
+    fields (the parent's title as the book title)."""
+    from tests.export_data import SEED_ID, insert_claim
+    (tmp_path / "x.bib").write_text(CROSSREF, encoding="utf-8")
+    seed_ws.bib_add(tmp_path / "x.bib")
+    with seed_ws.store.transaction() as conn:
+        insert_claim(conn, SEED_ID, seed_ws.source(SEED_ID).sha256, 0, 5, "attributed",
+                     links=(("chap", "supports", ""),))
+    for everything in (False, True):
+        path = seed_ws.root / seed_ws.export_bibtex(all=everything, ascii=True).path
+        text = path.read_text()
+        assert text.index("@incollection{chap") < text.index("@book{coll")
+        (path.parent / "paper.aux").write_text(
+            f"\\citation{{chap}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n")
+        done = run(["bibtex", "paper"], path.parent)
+        assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+        assert "In Thomas Pennant, editor, {\\em Collected Letters}" in " ".join(
+            (path.parent / "paper.bbl").read_text().split())
+        path = seed_ws.root / seed_ws.export_bibtex(all=everything).path
+        assert {"@collection{coll", "@book{other"} <= {
+            line.rstrip(",") for line in path.read_text().splitlines()}
+        done = run(["biber", "--tool", "--validate-datamodel", "--output-file=checked.bib",
+                    path.name], path.parent)
+        assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
+    csl = json.loads((seed_ws.root / seed_ws.export_csl().path).read_text())
+    chap = next(i for i in csl if i["id"] == "chap")
+    assert chap["container-title"] == "Collected Letters" and chap["publisher"] == (
+        "Clarendon Press")
+    assert chap["issued"] == {"date-parts": [[1946]]}  # the parent's date, too

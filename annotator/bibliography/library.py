@@ -396,5 +396,8 @@ def _inherit(entries: list[Read], problems: list[Problem]) -> None:
                 target = ("book" if book else "main") + name
             # what biblatex would inherit, not the parent's own bookkeeping (ids, sets) or
             # fields its data model lacks (biber would not pass them on either)
-            if target in known and target not in NOT_INHERITED:
+            # the data model lists a date by its parts (``date``: ``year``...), as ``defined``
+            # in the export reads it: without it a child would lose the parent's date
+            dated = target.endswith("date") and f"{target[:-4]}year" in known
+            if (target in known or dated) and target not in NOT_INHERITED:
                 entry.fields.setdefault(target, value)

@@ -20,7 +20,8 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
 Values are LaTeX already (``annotator.bibliography.latex``): written as stored, with titles
 protected for sentence-case styles the way Better BibTeX does (``annotator.bibliography.titles``).
 The file is written through a bibtexparser ``Library``; entries come sorted by key with
-fields in a fixed order, so the file is the same for the same bibliography.
+fields in a fixed order, so the file is the same for the same bibliography; in the classic
+file an entry another cross-references comes after every entry that does (BibTeX's rule).
 
 DOCS: docs/export.md#bibtex-and-csl-json
 """
@@ -41,7 +42,7 @@ from annotator.bibliography.latex import describe, to_ascii
 from annotator.bibliography.titles import protect
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
-from annotator.export.works import works
+from annotator.export.works import parents, works
 from annotator.records import BibEntry, Written
 
 ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle", "titleaddon",
@@ -236,7 +237,7 @@ def render_counted(entries: Sequence[BibEntry], *,
 
     library = Library()
     notes: list[str] = []
-    for entry in sorted(entries, key=lambda e: e.key):
+    for entry in _in_order(entries, ascii_only):
         if _left_out(entry, ascii_only):
             notes.append(f"{entry.key}: the citation key is not ASCII, which classic BibTeX "
                          "cannot read; left out (the biblatex export has it), give the work an "
@@ -264,6 +265,31 @@ def render_counted(entries: Sequence[BibEntry], *,
     header = ("% Written by annotator for biber/biblatex (UTF-8).\n" if not ascii_only else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
     return header + "\n" + text.strip() + "\n", notes, len(library.entries)
+
+
+def _in_order(entries: Sequence[BibEntry], ascii_only: bool) -> list[BibEntry]:
+    """Entries sorted by key; for classic BibTeX an entry another cross-references comes after
+    it (BibTeX reads a crossref's parent only if it comes later in the file), each chain's
+    parents after their children, so parents go to the end, in key order."""
+    ordered = sorted(entries, key=lambda e: e.key)
+    if not ascii_only:
+        return ordered  # biber finds a parent wherever it is
+    keys = {e.key.lower(): e.key for e in ordered}
+    children: dict[str, list[str]] = {}
+    for e in ordered:
+        for ref in parents(e):
+            if ref.lower() in keys:
+                children.setdefault(keys[ref.lower()], []).append(e.key)
+    rank: dict[str, int] = {}
+
+    def depth(key: str, seen: frozenset[str]) -> int:
+        """How far up a chain of cross-references an entry is (0: none names it)."""
+        if key not in rank:
+            below = [depth(c, seen | {key}) for c in children.get(key, ()) if c not in seen]
+            rank[key] = 1 + max(below) if below else 0
+        return rank[key]
+
+    return sorted(ordered, key=lambda e: (depth(e.key, frozenset()), e.key))
 
 
 def _left_out(entry: BibEntry, ascii_only: bool) -> bool:

@@ -3,7 +3,11 @@
 An author citing from an edition needs the works its claims rely on (links with a citation key,
 of claims not rejected) and the edited sources, each a citable work kept in the bibliography
 under ``source:<id>`` (the entry read from its ``teiHeader``). ``everything=True`` lists the
-whole bibliography. Entries come sorted by key, so exports are stable.
+whole bibliography. An entry listed brings the entries its ``crossref`` and ``xref`` name (and
+theirs): BibTeX stops at a cross-reference to an entry the file lacks, biber warns, so the
+parent goes out too; whether it is printed on its own is the styles' ``min_crossrefs``
+(BibTeX) or ``mincrossrefs``/``minxrefs`` (biber), as a user of them expects. Entries come
+sorted by key, so exports are stable.
 
 DOCS: docs/export.md#bibtex-and-csl-json
 """
@@ -28,7 +32,36 @@ def works(ctx: ActContext, *, everything: bool = False,
         return sorted(found, key=lambda e: e.key)
     cited = rows_of.cited_keys(ctx.store.conn)
     cited |= set((source_keys(ctx) if source_key is None else source_key).values())
-    return sorted((e for e in found if e.key in cited), key=lambda e: e.key)
+    return with_parents(found, cited)
+
+
+PARENT_FIELDS = ("crossref", "xref")
+
+
+def parents(entry: BibEntry) -> list[str]:
+    """The keys an entry's ``crossref`` and ``xref`` name (BibLaTeX's ``xref`` may list several,
+    comma-separated)."""
+    return [k.strip() for name in PARENT_FIELDS for k in entry.get(name).split(",") if k.strip()]
+
+
+def with_parents(found: list[BibEntry], keys: set[str]) -> list[BibEntry]:
+    """The entries of ``keys`` and every entry they cross-reference, sorted by key: BibTeX
+    matches a crossref's key regardless of case, so an exact key is taken first, else one
+    that differs only in case."""
+    by_key = {e.key: e for e in found}
+    by_lower = {e.key.lower(): e for e in sorted(found, key=lambda e: e.key)}
+    todo = [by_key[k] for k in keys if k in by_key]
+    chosen: dict[str, BibEntry] = {}
+    while todo:
+        entry = todo.pop()
+        if entry.key in chosen:
+            continue
+        chosen[entry.key] = entry
+        for ref in parents(entry):
+            parent = by_key.get(ref) or by_lower.get(ref.lower())
+            if parent is not None:
+                todo.append(parent)
+    return sorted(chosen.values(), key=lambda e: e.key)
 
 
 def source_keys(ctx: ActContext) -> dict[str, str]:
