@@ -898,3 +898,22 @@ def test_export_bib_writes_the_crossreferenced_parent_after_its_child(seed_ws, t
     assert chap["container-title"] == "Collected Letters" and chap["publisher"] == (
         "Clarendon Press")
     assert chap["issued"] == {"date-parts": [[1946]]}  # the parent's date, too
+
+
+def test_export_bib_classic_month_is_the_styles_macro(tmp_path):
+    """Classic BibTeX's styles print a month macro (``apr``) as its name and a braced ``{4}``
+    as "4"; biblatex takes the number, so its file keeps ``{4}``."""
+    dated = BibEntry("a", "book", (("author", "Bull, Richard"), ("title", "Letters"),
+                                   ("publisher", "P"), ("date", "1946-04-02")), "x.bib")
+    monthed = BibEntry("b", "book", (("author", "Bull, Richard"), ("title", "Notes"),
+                                     ("publisher", "P"), ("year", "1947"), ("month", "11"),
+                                     ("note", "4")), "x.bib")
+    text, _ = render([dated, monthed], ascii_only=True)
+    assert "month = apr\n}" in text and "month = nov," in text and "note = {4}" in text
+    assert "month = {11}" in render([monthed])[0]
+    (tmp_path / "x.bib").write_text(text, encoding="ascii")
+    (tmp_path / "paper.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{x}\n")
+    done = run(["bibtex", "paper"], tmp_path)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    bbl = " ".join((tmp_path / "paper.bbl").read_text().split())
+    assert "P, April 1946." in bbl and "P, November 1947." in bbl, bbl

@@ -13,7 +13,8 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
   its ``date``'s is the one field left out (biber wants one of them). What biber will warn
   about (a missing title or date, an ISBN with a wrong check digit) is said in ``notes``.
 * ``ascii=True``, for classic BibTeX: the standard styles' types and fields (``@online`` ->
-  ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``) and every
+  ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``, a
+  month as the styles' macro, ``month = apr``, where biblatex takes ``{4}``) and every
   non-ASCII character as a LaTeX escape; an entry with a character that has none (Chinese,
   an emoji) is left out with a note naming it.
 
@@ -39,6 +40,7 @@ from annotator.acts.context import ActContext
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
 from annotator.bibliography.latex import describe, to_ascii
+from annotator.bibliography.library import MONTHS
 from annotator.bibliography.titles import protect
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
@@ -254,7 +256,8 @@ def render_counted(entries: Sequence[BibEntry], *,
                              "escape classic BibTeX reads; the whole entry is left out (the "
                              "biblatex export has it)")
                 break
-            written.append(Field(n, "{" + value + "}"))
+            written.append(Field(n, _month_macro(value) if ascii_only and n == "month"
+                                 else "{" + value + "}"))
         else:
             library.add(Entry(prep.type, prep.key, written))
             notes.extend(f"{prep.key}: {n}" for n in prep.notes)
@@ -265,6 +268,14 @@ def render_counted(entries: Sequence[BibEntry], *,
     header = ("% Written by annotator for biber/biblatex (UTF-8).\n" if not ascii_only else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
     return header + "\n" + text.strip() + "\n", notes, len(library.entries)
+
+
+def _month_macro(value: str) -> str:
+    """A month for classic BibTeX: a number 1-12 as the styles' macro, unbraced (``apr``), which
+    plain.bst prints as "April" (a braced ``{4}`` prints "4"); anything else braced as is."""
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return MONTHS[int(value) - 1]
+    return "{" + value + "}"
 
 
 def _in_order(entries: Sequence[BibEntry], ascii_only: bool) -> list[BibEntry]:
