@@ -17,6 +17,7 @@ from annotator.bibliography.latex import plain
 from annotator.calendar import iso_date
 from annotator.export.bibtex import biblatex, classic, isbn_ok, latex_value, render
 from annotator.export.csl import item
+from annotator.bibliography.titles import protect
 from annotator.export.csl import render as csl_render
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, parse_xml
@@ -119,8 +120,9 @@ def test_export_bib_bibtex_reads_ascii_file_without_warning(bib_ws):
     bbl = (path.parent / "paper.bbl").read_text()
     assert bbl.count("\\bibitem") == 6
     assert "2026.\n\\newblock Accessed 2026-11-26." in bbl  # the sample: year and day read
-    # the dash as LaTeX; sentence case as the style wants it, but what the .bib braced
-    assert "German\\textendash{}soviet axis talks." in bbl
+    # the dash as LaTeX; the source's title (read from TEI) as written, its capitals kept;
+    # sentence case as the style wants it, but what the .bib braced
+    assert "German\\textendash{}{Soviet} {Axis} talks." in bbl
     assert "{German}--{Soviet} Relations" in bbl
 
 
@@ -917,3 +919,47 @@ def test_export_bib_classic_month_is_the_styles_macro(tmp_path):
     assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
     bbl = " ".join((tmp_path / "paper.bbl").read_text().split())
     assert "P, April 1946." in bbl and "P, November 1947." in bbl, bbl
+
+
+BULL_LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>Richard Bull to Thomas Pennant, <placeName>Darlington</placeName> and NASA</title></titleStmt>
+      <publicationStmt><p>Unpublished.</p></publicationStmt>
+      <sourceDesc><p>Manuscript letter.</p></sourceDesc>
+    </fileDesc>
+    <profileDesc><correspDesc><correspAction type="sent"><date when="1772-04-02"/>
+    </correspAction></correspDesc></profileDesc>
+  </teiHeader>
+  <text><body><p>Dear Sir, your letter came.</p></body></text>
+</TEI>
+"""
+
+
+def test_export_bib_classic_keeps_the_capitals_of_a_title_read_from_tei(ws, tmp_path):
+    """A title read from a TEI source is the text as printed, not a .bib's title case: in the
+    classic file every capitalised word but its first is braced, once, so plain.bst prints
+    "Richard Bull to Thomas Pennant" (was: "Richard bull to thomas pennant"); a .bib's title
+    is protected as before, and the biblatex file is unchanged."""
+    (tmp_path / "bull.xml").write_text(BULL_LETTER, encoding="utf-8")
+    ws.add(tmp_path / "bull.xml")
+    (tmp_path / "x.bib").write_text("@article{ulam1974,\n  author = {Ulam, Adam B.},\n  title = "
+                                    "{Expansion and Coexistence},\n  journal = {Soviet Studies},"
+                                    "\n  year = {1974},\n}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    path = ws.root / ws.export_bibtex(all=True, ascii=True).path
+    text = path.read_text()
+    assert "Richard {Bull} to {Thomas} {Pennant}, {Darlington} and {NASA}" in text
+    assert "title = {Expansion and Coexistence}" in text
+    assert "Richard Bull to Thomas Pennant, Darlington and {NASA}" in (
+        ws.root / ws.export_bibtex(all=True).path).read_text()
+    assert protect("Letters from {Berlin} to \\emph{Graz} via Wien", as_written=True) == (
+        "Letters from {Berlin} to \\emph{Graz} via {Wien}")  # braced once, commands kept
+    (path.parent / "paper.aux").write_text(
+        f"\\citation{{*}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n")
+    done = run(["bibtex", "paper"], path.parent)
+    assert done.returncode == 0, done.stdout
+    bbl = " ".join((path.parent / "paper.bbl").read_text().split())
+    assert "Richard {Bull} to {Thomas} {Pennant}, {Darlington} and {NASA}, April" in bbl, bbl
+    assert "Expansion and coexistence." in bbl

@@ -19,7 +19,10 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
   an emoji) is left out with a note naming it.
 
 Values are LaTeX already (``annotator.bibliography.latex``): written as stored, with titles
-protected for sentence-case styles the way Better BibTeX does (``annotator.bibliography.titles``).
+protected for sentence-case styles the way Better BibTeX does (``annotator.bibliography.titles``);
+in the classic file a title read from a TEI source, which is the text as printed and not in
+a .bib's title case, has every capitalised word but its first braced: plain.bst lower-cases
+the rest, and "Richard Bull to Thomas Pennant" must not become "Richard bull to thomas pennant".
 The file is written through a bibtexparser ``Library``; entries come sorted by key with
 fields in a fixed order, so the file is the same for the same bibliography; in the classic
 file an entry another cross-references comes after every entry that does (BibTeX's rule).
@@ -213,11 +216,12 @@ def isbn_ok(value: str) -> bool:
     return False
 
 
-def latex_value(name: str, value: str, *, ascii_only: bool) -> tuple[str, str]:
-    """A stored value as written to the file: titles protected for sentence case, and with
-    ``ascii_only`` every non-ASCII character escaped: (value, "") or ("", the character
-    that has no ASCII form)."""
-    text = protect(value) if name in PROTECT else value
+def latex_value(name: str, value: str, *, ascii_only: bool,
+                as_written: bool = False) -> tuple[str, str]:
+    """A stored value as written to the file: titles protected for sentence case (``as_written``:
+    every capitalised word but the first, ``titles.protect``), and with ``ascii_only`` every
+    non-ASCII character escaped: (value, "") or ("", the character that has no ASCII form)."""
+    text = protect(value, as_written=as_written) if name in PROTECT else value
     if not ascii_only:
         return text, ""
     if name in VERBATIM or text.startswith("\\url{"):
@@ -250,7 +254,8 @@ def render_counted(entries: Sequence[BibEntry], *,
                                                    n))
         written: list[Any] = []
         for n in names:
-            value, bad = latex_value(n, prep.fields[n], ascii_only=ascii_only)
+            value, bad = latex_value(n, prep.fields[n], ascii_only=ascii_only,
+                                     as_written=ascii_only and _as_written(entry))
             if bad:
                 notes.append(f"{prep.key}: field '{n}' has {describe(bad)}, which has no LaTeX "
                              "escape classic BibTeX reads; the whole entry is left out (the "
@@ -268,6 +273,12 @@ def render_counted(entries: Sequence[BibEntry], *,
     header = ("% Written by annotator for biber/biblatex (UTF-8).\n" if not ascii_only else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
     return header + "\n" + text.strip() + "\n", notes, len(library.entries)
+
+
+def _as_written(entry: BibEntry) -> bool:
+    """Whether an entry's titles are the text a TEI source prints (read from it): not in the
+    title case a .bib title is by convention, so its capitals are proper nouns to keep."""
+    return entry.origin.startswith("source:")
 
 
 def _month_macro(value: str) -> str:
