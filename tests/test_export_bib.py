@@ -963,3 +963,24 @@ def test_export_bib_classic_keeps_the_capitals_of_a_title_read_from_tei(ws, tmp_
     bbl = " ".join((path.parent / "paper.bbl").read_text().split())
     assert "Richard {Bull} to {Thomas} {Pennant}, {Darlington} and {NASA}, April" in bbl, bbl
     assert "Expansion and coexistence." in bbl
+
+
+def test_export_bib_classic_key_where_no_person_authors_or_edits(tmp_path):
+    """Where no person is author or editor (a corporate editor only) or a type the standard
+    styles sort by author alone has none, the classic file has a ``key`` (the corporate name,
+    the editor's surname, else the title): BibTeX would warn "to sort, need author or key"."""
+    def work(cite: str, type_: str, **fields: str) -> BibEntry:
+        return BibEntry(cite, type_, tuple({"title": "World Heritage", "year": "1972",
+                                           "publisher": "P", **fields}.items()), "x.bib")
+    works = [work("a", "misc", editor="{UNESCO}"), work("b", "book", editor="{UNESCO}"),
+             work("c", "misc", editor="Pennant, Thomas"),
+             work("d", "book", editor="Pennant, Thomas"), work("e", "misc"),
+             work("f", "article", author="{UNESCO}", journal="J")]
+    prepared = {w.key: classic(w).fields.get("key") for w in works}
+    assert prepared == {"a": "UNESCO", "b": "UNESCO", "c": "Pennant", "d": None,
+                        "e": "P", "f": "UNESCO"}  # e: the publisher, as before
+    (tmp_path / "x.bib").write_text(render(works, ascii_only=True)[0], encoding="ascii")
+    (tmp_path / "paper.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{x}\n")
+    done = run(["bibtex", "paper"], tmp_path)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    assert "  key = {Heritage}," in render([work("g", "misc", key="Heritage")], ascii_only=True)[0]

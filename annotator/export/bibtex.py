@@ -14,6 +14,7 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
   about (a missing title or date, an ISBN with a wrong check digit) is said in ``notes``.
 * ``ascii=True``, for classic BibTeX: the standard styles' types and fields (``@online`` ->
   ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``, a
+  ``key`` where the styles would have no name to sort by, a
   month as the styles' macro, ``month = apr``, where biblatex takes ``{4}``) and every
   non-ASCII character as a LaTeX escape; an entry with a character that has none (Chinese,
   an emoji) is left out with a note naming it.
@@ -178,14 +179,38 @@ def classic(entry: BibEntry) -> Prepared:
                 f.setdefault("month", str(parts[0][1]))
     if "urldate" in f:
         f["note"] = "; ".join(x for x in (f.get("note"), f"Accessed {f.pop('urldate')}") if x)
-    if not ("author" in f or "editor" in f):  # what the styles sort and label by instead
-        f.setdefault("key", f.get("organization") or f.get("publisher") or f.get("title", ""))
+    if "key" not in f and _needs_key(t, f):
+        f["key"] = _key_of(f)
     prep.type = t
     prep.notes = [n for n in prep.notes if " needs " not in n and "entrysubtype" not in n]
     for alternatives in CLASSIC_REQUIRED.get(t, ()):
         if not any(a in f for a in alternatives):
             prep.notes.append(f"BibTeX's @{t} needs {' or '.join(alternatives)}")
     return prep
+
+
+# the types plain.bst sorts by editor where there is no author (author.editor.sort,
+# editor.sort); every other type sorts by author alone, or by key
+EDITOR_SORTED = frozenset({"book", "inbook", "proceedings"})
+
+
+def _needs_key(entry_type: str, f: dict[str, str]) -> bool:
+    """Whether the standard styles need a ``key`` to sort and label the entry by: it has no
+    person among its authors and editors (a corporate ``{Name}`` is none), or no author and
+    a type the styles sort by author alone (else BibTeX warns "to sort, need author or key")."""
+    names = [n for role in ("author", "editor") for n in bib_mod.split_names(f.get(role, ""))]
+    persons = [n for n in names if not bib_mod.is_literal(n)]
+    return not persons or ("author" not in f and entry_type not in EDITOR_SORTED)
+
+
+def _key_of(f: dict[str, str]) -> str:
+    """What the styles sort an entry without an author by: its own sort key, else the first
+    corporate name or editor's surname, the organisation, the publisher or the title."""
+    names = [n for role in ("author", "editor") for n in bib_mod.split_names(f.get(role, ""))]
+    corporate = [n for n in names if bib_mod.is_literal(n)]
+    first = corporate[0] if corporate else names[0] if names else ""
+    return (f.get("sortkey") or (bib_mod.surname(first) if first else "")
+            or f.get("organization") or f.get("publisher") or f.get("title", ""))
 
 
 def _classic_year(value: str) -> str:
