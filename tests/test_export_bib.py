@@ -222,7 +222,7 @@ def test_export_bib_writes_values_as_latex_and_urls_as_they_are():
     assert latex_value("url", "https://de.wikipedia.org/wiki/Ö", ascii_only=True) == (
         "https://de.wikipedia.org/wiki/%C3%96", "")
     assert latex_value("title", "Narrow\u202fspace", ascii_only=True) == ("Narrow\\,space", "")
-    assert latex_value("title", "中国", ascii_only=True) == ("", "中")
+    assert latex_value("title", "中国 Ü 中", ascii_only=True) == ('中国 {\\"U} 中', "中国")
     # dotless i and j have LaTeX letters ({\i}, {\j}): the entry is kept, and reads back
     assert latex_value("author", "Akşın, Ozan", ascii_only=True) == (
         "Ak{\\c{s}}{\\i}n, Ozan", "")
@@ -309,6 +309,41 @@ def test_export_bib_ascii_leaves_out_a_key_bibtex_cannot_read(seed_ws, tmp_path)
     done = run(seed_ws, "export", "bibtex", "--all")
     assert done.exit_code == 0 and "@book{müller2000," in \
         (seed_ws.exports_dir / "bibliography.bib").read_text(encoding="utf-8")
+
+
+def test_export_bib_ascii_keeps_a_work_whose_author_has_no_latex_escape(seed_ws, tmp_path):
+    """`export bibtex --ascii --all -o -` with a Japanese author: the entry is written, its
+    ideographs as UTF-8 and its accents as escapes, with a note naming the entry, field and
+    character; real BibTeX reads the file and puts the work in the bibliography (it was left
+    out, so a cited work went missing)."""
+    from tests.conftest import run as cli
+
+    works = tmp_path / "ja.bib"
+    works.write_text("@book{tanaka, author = {田中, 太郎}, title = {Tōkyō no rekishi},\n"
+                     "  publisher = {Iwanami}, year = {1990}}\n", encoding="utf-8")
+    seed_ws.bib_add(works)
+    done = cli(seed_ws, "export", "bibtex", "--ascii", "--all", "-o", "-")
+    assert done.exit_code == 0, done.output
+    assert "@book{tanaka," in done.stdout
+    assert "author = {田中, 太郎}" in done.stdout and "T{\\=o}ky{\\=o}" in done.stdout
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note: tanaka:")]
+    assert len(notes) == 1, done.stderr
+    assert notes[0].startswith("note: tanaka: field 'author' has U+7530 CJK UNIFIED "
+                               "IDEOGRAPH-7530 (and 3 more characters) with no LaTeX escape")
+    assert "kept as UTF-8" in notes[0] and "romanised" in notes[0] and "left out" not in notes[0]
+    done = cli(seed_ws, "export", "bibtex", "--ascii", "--all")
+    assert "(2 works, bibtex)" in done.stderr  # the count has it
+    path = seed_ws.exports_dir / "bibliography-bibtex.bib"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("% Written by annotator for classic BibTeX (ASCII, LaTeX escapes; "
+                           "UTF-8 where")
+    assert [c for c in text if not c.isascii()] == list("田中太郎")
+    (path.parent / "paper.aux").write_text(
+        f"\\citation{{tanaka}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n")
+    done = run(["bibtex", "paper"], path.parent)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    bbl = (path.parent / "paper.bbl").read_bytes().decode("utf-8")
+    assert "\\bibitem{tanaka}\n太郎 田中.\n" in bbl, bbl
 
 
 @pytest.mark.parametrize("under", ["x.json", "sub/x.json"])
@@ -588,19 +623,19 @@ def test_issue15_csl_json_reads_right_in_zotero_and_pandoc(tmp_path):
 
 @pytest.mark.parametrize("title", ["中国近代史", "תולדות ישראל", "Ἱστορίαι Ἡροδότου",
                                    "Emoji 🎉 history", "Narrow\u202fno-break"])
-def test_issue15_any_unicode_exports_and_ascii_names_what_it_leaves_out(title):
+def test_issue15_any_unicode_exports_and_ascii_names_what_it_keeps_as_utf8(title):
     entry = BibEntry("w", "book", (("author", "A, B"), ("title", title), ("publisher", "P"),
                                    ("year", "2000")), "t.bib")
     text, notes = render([entry])
     assert title in text and notes == []
     old, notes = render([entry], ascii_only=True)
-    old.encode("ascii")
     if title.startswith("Narrow"):
         assert "Narrow\\,no-break" in old and notes == []
-    else:
-        assert "@book{w" not in old
+        old.encode("ascii")
+    else:  # the entry stays, the characters without an escape as UTF-8, said
+        assert "@book{w" in old and f"title = {{{title}}}" in old
         assert len(notes) == 1 and notes[0].startswith("w: field 'title' has U+")
-        assert "the whole entry is left out" in notes[0]
+        assert "kept as UTF-8" in notes[0]
     assert json.loads(csl_render([entry]))[0]["title"] == title
 
 
@@ -609,9 +644,10 @@ def test_issue15_any_unicode_exports_and_ascii_names_what_it_leaves_out(title):
 def test_issue15_no_text_crashes_an_export(title):
     entry = BibEntry("w", "book", (("title", bib_mod.as_value("title", title)),), "t.bib")
     for ascii_only in (False, True):
-        text, _ = render([entry], ascii_only=ascii_only)
-        if ascii_only:
-            text.encode("ascii")
+        text, notes = render([entry], ascii_only=ascii_only)
+        assert "@book{w," in text
+        if ascii_only and not text.isascii():
+            assert any("kept as UTF-8" in n for n in notes), notes
     json.loads(csl_render([entry]))
 
 

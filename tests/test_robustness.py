@@ -869,9 +869,9 @@ def test_robust_every_export_survives_any_unicode_title(tmp_path_factory, title)
         csl = ws.export_csl(all=True)
         ws.export_register()
         assert biblatex.items == 2 and csl.items == 2
-        written = (ws.root / classic.path).read_bytes()
-        assert written.isascii()
-        assert classic.items + sum("left out" in n for n in classic.notes) == 2
+        written = (ws.root / classic.path).read_bytes().decode("utf-8")
+        assert classic.items == 2  # what has no LaTeX escape is kept as UTF-8, said
+        assert written.isascii() or any("kept as UTF-8" in n for n in classic.notes)
         assert " ".join(title.split()) in (ws.root / csl.path).read_text(encoding="utf-8") \
             or title.strip() in (ws.root / csl.path).read_text(encoding="utf-8")
 

@@ -281,11 +281,15 @@ _TO_ACCENT = {v: k for k, v in ACCENTS.items()}
 
 
 def to_ascii(value: str) -> tuple[str, str]:
-    """The value with every non-ASCII character as a LaTeX escape: (value, "") or, when a
-    character has none, ("", that character)."""
+    """The value with every non-ASCII character that has a LaTeX escape written as it, and
+    the characters that have none (a CJK ideograph, Hebrew, an emoji), each once in order of
+    first use: those stay in the value as they are (UTF-8 in the file), since BibTeX passes
+    bytes through and a cited work must not vanish from a bibliography for one letter; what
+    Better BibTeX and biber's ``latex_encode`` do with a character outside their tables."""
     if value.isascii():
         return value, ""
     out: list[str] = []
+    missing: dict[str, None] = {}
     for ch in value:
         if ch.isascii():
             out.append(ch)
@@ -298,9 +302,10 @@ def to_ascii(value: str) -> tuple[str, str]:
         else:
             latex = _accented(ch)
             if latex is None:
-                return "", ch
+                missing[ch] = None
+                latex = ch
             out.append(latex)
-    return "".join(out), ""
+    return "".join(out), "".join(missing)
 
 
 def _accented(ch: str) -> str | None:

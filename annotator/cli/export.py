@@ -184,7 +184,9 @@ def export_bibtex_cli(
     *,
     all_: AllOpt = False,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Classic BibTeX: its entry types, "
-                                                         "ASCII with LaTeX escapes.")] = False,
+                                                         "ASCII with LaTeX escapes (UTF-8 where "
+                                                         "a character has none, in a note).")]
+    = False,
     output: OutOpt = None,
 ) -> None:
     """Write the works the claims cite and the sources as .bib (UTF-8 for biber by default).

@@ -16,8 +16,10 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
   ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``, a
   ``key`` where the styles would have no name to sort by, a
   month as the styles' macro, ``month = apr``, where biblatex takes ``{4}``) and every
-  non-ASCII character as a LaTeX escape; an entry with a character that has none (Chinese,
-  an emoji) is left out with a note naming it.
+  non-ASCII character as a LaTeX escape; a character that has none (Chinese, an emoji) is
+  kept as UTF-8, with a note naming the entry, field and character: BibTeX passes bytes
+  through, and a cited work missing from the bibliography is worse than one non-ASCII letter
+  (Better BibTeX and biber's ``--output-safechars`` keep such characters too).
 
 Values are LaTeX already (``annotator.bibliography.latex``): written as stored, with titles
 protected for sentence-case styles the way Better BibTeX does (``annotator.bibliography.titles``);
@@ -245,7 +247,8 @@ def latex_value(name: str, value: str, *, ascii_only: bool,
                 as_written: bool = False) -> tuple[str, str]:
     """A stored value as written to the file: titles protected for sentence case (``as_written``:
     every capitalised word but the first, ``titles.protect``), and with ``ascii_only`` every
-    non-ASCII character escaped: (value, "") or ("", the character that has no ASCII form)."""
+    non-ASCII character that has a LaTeX escape escaped: (value, the characters that have
+    none, kept in the value as they are; "" when there are none)."""
     text = protect(value, as_written=as_written) if name in PROTECT else value
     if not ascii_only:
         return text, ""
@@ -268,6 +271,7 @@ def render_counted(entries: Sequence[BibEntry], *,
 
     library = Library()
     notes: list[str] = []
+    utf8 = False  # a character without an escape kept in the classic file
     for entry in _in_order(entries, ascii_only):
         if _left_out(entry, ascii_only):
             notes.append(f"{entry.key}: the citation key is not ASCII, which classic BibTeX "
@@ -279,25 +283,36 @@ def render_counted(entries: Sequence[BibEntry], *,
                                                    n))
         written: list[Any] = []
         for n in names:
-            value, bad = latex_value(n, prep.fields[n], ascii_only=ascii_only,
-                                     as_written=ascii_only and _as_written(entry))
-            if bad:
-                notes.append(f"{prep.key}: field '{n}' has {describe(bad)}, which has no LaTeX "
-                             "escape classic BibTeX reads; the whole entry is left out (the "
-                             "biblatex export has it)")
-                break
+            value, kept = latex_value(n, prep.fields[n], ascii_only=ascii_only,
+                                      as_written=ascii_only and _as_written(entry))
+            if kept:
+                utf8 = True
+                notes.append(_kept_note(prep.key, n, kept))
             written.append(Field(n, _month_macro(value) if ascii_only and n == "month"
                                  else "{" + value + "}"))
-        else:
-            library.add(Entry(prep.type, prep.key, written))
-            notes.extend(f"{prep.key}: {n}" for n in prep.notes)
+        library.add(Entry(prep.type, prep.key, written))
+        notes.extend(f"{prep.key}: {n}" for n in prep.notes)
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves it untyped
     fmt.indent = "  "
     fmt.block_separator = "\n"
     text = write_string(library, unparse_stack=[], bibtex_format=fmt)  # values braced above
     header = ("% Written by annotator for biber/biblatex (UTF-8).\n" if not ascii_only else
+              "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes; UTF-8 where a "
+              "character has none, as the notes say).\n" if utf8 else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
     return header + "\n" + text.strip() + "\n", notes, len(library.entries)
+
+
+def _kept_note(key: str, name: str, kept: str) -> str:
+    """The note on characters without a LaTeX escape kept as UTF-8 in the classic file: which
+    ones, where, and what the editor can do, for the entry stays in the bibliography."""
+    more = len(kept) - 1
+    others = f" (and {more} more character{'s' if more > 1 else ''})" if more else ""
+    return (f"{key}: field '{name}' has {describe(kept[0])}{others} with no LaTeX escape: "
+            "kept as UTF-8, so the file is not all ASCII; BibTeX passes it through, pdfLaTeX "
+            "needs a font for it (e.g. the CJK package), XeLaTeX and LuaLaTeX print it; for an "
+            "ASCII entry add a romanised form to the .bib (annotator bib add --replace), or "
+            "use biblatex with the UTF-8 export")
 
 
 def _as_written(entry: BibEntry) -> bool:
@@ -351,7 +366,7 @@ def export_bibtex(ctx: ActContext, *, everything: bool = False, ascii_only: bool
     ``source_key``: ``works.source_keys(ctx)`` when the caller already has it."""
     entries = works(ctx, everything=everything, source_key=source_key)
     text, notes, items = render_counted(entries, ascii_only=ascii_only)
-    data = text.encode("ascii" if ascii_only else "utf-8")
+    data = text.encode("utf-8")  # the classic file is ASCII but for what the notes name
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"
     return write_export(ctx.root, Path(out) if out else ctx.exports_dir / name, data,
                         format="bibtex" if ascii_only else "biblatex", items=items,
