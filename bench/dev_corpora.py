@@ -7,7 +7,9 @@ and overlap precision / recall / F1 per type, summed over files, per corpus and 
 whose README says "score it for PERSON and DATE only" is scored for those types alone.
 
 ``--no-propagate`` / ``--no-conventions`` / ``--no-org-filter`` switch steps off, to measure what
-each adds. ``--json`` prints the figures as JSON.
+each adds. ``--json`` prints the figures as JSON. ``--dump DIR`` writes each corpus's errors to
+``DIR/<corpus>.tsv`` (kind, type, gold span, predicted span, context) for error analysis: ``fp``
+no gold overlap, ``fn`` no prediction overlap, ``boundary`` overlapping but not exact.
 """
 
 from __future__ import annotations
@@ -46,6 +48,29 @@ def stripped(path: Path, out: Path) -> None:
     tree.write(str(out), xml_declaration=True, encoding="UTF-8")
 
 
+def _dump(out, fname, text, gold, predicted, types) -> None:
+    """One TSV line per error: fp, fn, or boundary (overlap but not the same span)."""
+    def ctx(a: int, b: int) -> str:
+        return (text[max(0, a - 30):a] + "[" + text[a:b] + "]" + text[b:b + 30]).replace("\n", " ")
+    for t in types:
+        g = [x for x in gold if x.type == t]
+        p = [m for m in predicted if m.type == t]
+        for x in g:
+            ov = [m for m in p if m.start < x.end and x.start < m.end]
+            if not ov:
+                out.write(f"fn\t{t}\t{text[x.start:x.end]!r}\t\t{fname}\t{ctx(x.start, x.end)}\n")
+            elif not any((m.start, m.end) == (x.start, x.end) for m in ov):
+                m = ov[0]
+                out.write(f"boundary\t{t}\t{text[x.start:x.end]!r}\t{text[m.start:m.end]!r}"
+                          f"\t{fname}:{m.provenance}\t{ctx(min(x.start, m.start), max(x.end, m.end))}\n")
+        others = [x for x in gold if x.type != t]
+        for m in p:
+            if not any(m.start < x.end and x.start < m.end for x in g):
+                wrong = [x.type for x in others if m.start < x.end and x.start < m.end]
+                out.write(f"fp\t{t}\t{','.join(wrong)}\t{text[m.start:m.end]!r}\t{fname}:{m.provenance}"
+                          f"\t{ctx(m.start, m.end)}\n")
+
+
 def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, list[int]], float]:
     ws = Workspace.init(work)
     files = sorted(corpus.glob("*.xml"))
@@ -65,6 +90,7 @@ def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, l
     only = ONLY.get(corpus.name, SCORED)
     sums: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in only}
     by_text = {ws.reading_text(s.id): s.id for s in ws.sources()}
+    dump = open(args.dump / f"{corpus.name}.tsv", "w") if args.dump else None
     for f in files:
         text, gold = _load_tei_gold(f)
         if text in by_text:  # the same reading text: no alignment needed
@@ -73,11 +99,15 @@ def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, l
             sid, gold = gold_for_source(ws, f)
         predicted = [m for m in ws.mentions(sid) if m.status in ("confirmed", "proposed")]
         scores, _ = score(gold, predicted)
+        if dump is not None:
+            _dump(dump, f.name, ws.reading_text(sid), gold, predicted, only)
         for s in scores:
             if s.type in sums:
                 for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
                     sums[s.type][i] += v
     ws.close()
+    if dump is not None:
+        dump.close()
     return sums, took
 
 
@@ -106,6 +136,7 @@ def main() -> None:
     ap.add_argument("--no-conventions", action="store_true")
     ap.add_argument("--no-org-filter", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--dump", type=Path, help="write each corpus's errors to DIR/<corpus>.tsv")
     args = ap.parse_args()
     names = args.corpora or sorted(p.name for p in args.root.iterdir() if p.is_dir())
     rows: list[dict[str, object]] = []

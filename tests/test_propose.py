@@ -13,6 +13,7 @@ from annotator.cli import app
 from annotator.errors import ConfigError, ModelError, SourceError
 from annotator.config import DEFAULT_LABELS
 from annotator.acts.propose import build_proposals
+from annotator.entities.names import VariantIndex, name_key
 from annotator.nlp.pipeline import RawSpan, chunks, load_pipeline, pipeline_provenance, run_ner
 from tests.conftest import GOLD
 
@@ -374,15 +375,39 @@ def test_propose_seed_titles_hold_no_names(seed_ws):
 
 
 def test_propose_title_labels_come_from_the_label_map():
-    text = "Kennedy spoke first. Then the Kennedy Round ended, and Kennedy left."
-    title = text.index("the Kennedy Round")
-    spans = [RawSpan(0, 7, "PERSON"), RawSpan(title, title + len("the Kennedy Round"), "EVENT")]
+    text = "Kennedy spoke first. Then Kennedy Round talks ended, and Kennedy left."
+    title = text.index("Kennedy Round")  # not "the Kennedy Round": no person after "the"
+    spans = [RawSpan(0, 7, "PERSON"), RawSpan(title, title + len("Kennedy Round"), "EVENT")]
     found = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [(p.start, p.type) for p in found] == [(0, "person"), (text.rindex("Kennedy"),
                                                                   "person")]
     off = build_proposals(text, spans, labels={**DEFAULT_LABELS, "EVENT": ""},
                           provenance="model:x@1")
-    assert len(off) == 3 and off[1].start == title + 4 and off[1].provenance == "rule:propagate"
+    assert len(off) == 3 and off[1].start == title and off[1].provenance == "rule:propagate"
+
+
+# Older English capitalises common nouns; an edition marks none of them as a person.
+OLD_ENGLISH = ("Visited the Castle which was built by Arnolph de Montgomery. We lay at the Inn, "
+               "and Mr. Pennant went to see the Church. The Ruins are extensive. Thou hast "
+               "been with me (Daniel 11:3). Mr. Thomas Pennant of Downing wrote to us.")
+
+
+def test_propose_capitalised_common_nouns_are_no_persons(nlp):
+    """Before: the model and propagation proposed Castle, Inn, Church, Daniel 11:3 as persons."""
+    ((_, spans),) = run_ner(nlp, [("t", OLD_ENGLISH)])
+    props = build_proposals(OLD_ENGLISH, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
+    persons = [p.surface for p in props if p.type == "person"]
+    assert not {"Castle", "Inn", "Church", "Ruins", "The", "Daniel 11:3"} & set(persons)
+    assert "Pennant" in persons or "Thomas Pennant" in persons
+
+
+def test_propose_register_name_in_a_street_name_is_not_found():
+    """A register's "Second" is not the person in "Second Street" (was linked there)."""
+    text = "He met Second at the corner of Marshall & Second Street."
+    register = VariantIndex([(name_key("Second"), "person", "p1")])
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:x@1",
+                            register=register)
+    assert [(p.start, p.surface) for p in props if p.type == "person"] == [(7, "Second")]
 
 
 @given(st.data())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_demonym_person,
+from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
+                             drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
                              find_titles, strip_edge_punctuation, strip_leading_article,
                              strip_possessive, strip_title)
@@ -142,3 +143,28 @@ def test_rules_drop_inside_title_takes_any_spans():
     assert rule(text, 0, 9, "person") == (0, 9)
     assert rule(text, text.rindex("Churchill"), len(text) - 1, "person") is not None
     assert drop_inside_title([])(text, 0, 9, "person") == (0, 9)
+
+
+@pytest.mark.parametrize(("text", "surface", "type_", "want"), [
+    ("Visited the Castle which", "Castle", "person", None),
+    ("Lay at an Inn near", "Inn", "person", None),
+    ("with an old Church on", "Church", "person", None),
+    ("we saw Chirk Castle from", "Chirk Castle", "person", None),
+    ("at Marshall & Second Street", "Second", "person", None),
+    ("the Stars forever (Daniel 11:3).", "Daniel 11:3", "person", None),
+    ("about 5 ft. X 5 ft. was", "X", "person", None),
+    ("Rooms. The Library is", "The", "person", None),
+    ("in the time of Henry 7th. the", "Henry 7th", "person", "Henry 7th"),
+    ("belonging to Lord Belhaven 3 miles on", "Belhaven 3", "person", "Belhaven"),
+    ("Mrs. F. stayed at", "F.", "person", "F."),
+    ("the Marquis of Buckingham said", "Marquis of Buckingham", "person",
+     "Marquis of Buckingham"),
+    ("there was an Eduard Stern, a", "Eduard Stern", "person", "Eduard Stern"),
+    ("This David was the", "David", "person", "David"),
+    ("Went to Coles to work", "Coles", "person", "Coles"),
+    ("presented a Stalin-drafted agreement", "Stalin", "person", "Stalin"),
+    ("crossed the River by", "River", "place", None),
+    ("crossed the Rhine by", "Rhine", "place", "Rhine"),
+])
+def test_rules_drop_common_noun(text, surface, type_, want):
+    assert _apply(drop_common_noun, text, surface, type_) == want

@@ -39,7 +39,7 @@ from annotator.acts.texts import Texts
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
-from annotator.nlp.spans import (RULES, TITLE, Rule, address_mask, clean_span,
+from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
                                  drop_inside_title, find_titles)
 from annotator.store import now
 from annotator.acts.train import current_model
@@ -52,7 +52,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 5  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 6  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -166,8 +166,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
             confirmed_at[q.start:q.end] = b"\x01" * (q.end - q.start)
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
     for hit, prov in _rule_hits(text, mentions, register):
-        span = clean_span(text, hit.start, hit.end, hit.type, extra) if extra else \
-            (hit.start, hit.end)
+        span = clean_span(text, hit.start, hit.end, hit.type, (*HIT_RULES, *extra))
         if span is None or taken.find(1, *span) != -1 or \
                 outside_titles(text, *span, hit.type) is None or not not_over_marked(*span):
             continue

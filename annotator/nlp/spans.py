@@ -51,6 +51,28 @@ _NOT_GIVEN = frozenset("""
 DIRECTIONS = frozenset({"east", "west", "north", "south", "northeast", "northwest",
                         "southeast", "southwest", "orient", "occident"})
 _WORD = re.compile(r"[^\W\d_][\w.’'-]*")
+# Words that make what follows a common noun ("the Castle", "an old Inn"), not a person's name;
+# "a"/"an" and the like before one word only ("an Eduard Stern" is a person all the same).
+_THE = re.compile(r"(?<![\w’'])the[ \t]+$", re.I)
+_DETERMINER = re.compile(r"(?<![\w’'])(?:the|a|an|every|each|no|another|any|some)[ \t]+$", re.I)
+_DETERMINER_ADJ = re.compile(r"(?<![\w’'])(?:the|a|an|every|each|no|another|any|some)[ \t]+"
+                             r"[a-z][a-z’'-]*[ \t]+$", re.I)
+# Ranks that follow "the" as part of how a person is named ("the Marquis of Buckingham").
+_RANKS = frozenset({"marquis", "marquess", "viscount", "baronet", "baron", "earl", "knight"})
+# Heads of the names of buildings, streets and landmarks: "Chirk Castle", "Second Street".
+PLACE_HEADS = frozenset("""
+    street road lane square avenue place row court terrace castle church chapel cathedral abbey
+    priory hall house inn tavern bridge mill college palace tower gate park hill meeting
+""".split())
+# Generic words of the landscape and settlement, capitalised as common nouns in older English:
+# alone ("the River", "a Town") they name no place.
+GENERIC_PLACES = frozenset("""
+    river rivers sea seas lake lakes town towns village villages city country county mountain
+    mountains hill hills vale valley valleys rock rocks wood woods forest island islands bay
+    harbour harbor coast shore earth world country-side eminence cataract cascade stream brook
+    road roads street bridge church castle inn house garden gardens park field fields meadow
+""".split())
+_FUNCTION = frozenset("the a an and or of in on at to by for with from but this that".split())
 
 
 def _norm(word: str) -> str:
@@ -129,6 +151,50 @@ def drop_demonym_person(text: str, start: int, end: int, type_: str) -> tuple[in
     return start, end
 
 
+def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """What the text writes as a common noun is no name, whatever its capital letter.
+
+    A person right after "the" ("the Castle"; not a rank: "the Marquis of Buckingham"), one word
+    after "a", "an", "every"... ("an Inn", "an old Church"; not "a Stalin-drafted"), a person ending in or followed by
+    the head of a building's or street's name ("Chirk Castle", "Second Street"), a citation
+    ("Daniel 11:3"), a function word ("The") or lone letter not after a title ("5 ft. X 5 ft.",
+    but "Mrs. F."); a trailing word with a digit that is no ordinal is cut ("Henry 7th" kept);
+    a place that is a generic word of the landscape alone ("the River", "Town").
+    """
+    if type_ == "place":
+        return None if text[start:end].lower() in GENERIC_PLACES else (start, end)
+    if type_ != "person":
+        return start, end
+    if re.search(r"\d+[:.]\d+", text[start:end]):
+        return None  # a citation: "Daniel 11:3"
+    # a trailing word with a digit that is no ordinal ("Belhaven 3 miles") is not the name's
+    digit = re.search(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)", text[start:end])
+    if digit:
+        end = start + digit.start()
+    span = text[start:end]
+    words = _WORD.findall(span)
+    before = text[max(0, start - 40):start]
+    if not words or span.isdigit():
+        return None
+    if len(words) == 1 and (words[0].lower() in _FUNCTION or (
+            len(words[0].rstrip(".")) == 1 and _norm(_last_word(before)) not in TITLE_WORDS)):
+        return None  # "The", a lone letter ("5 ft. X 5 ft."; "Mrs. F." kept)
+    # "a Stalin-drafted agreement": the article goes with the compound, not the name
+    ranked = _norm(words[0]) in TITLE_WORDS | _RANKS or text[end:end + 1] in ("-", "–")
+    if not ranked and (_THE.search(before) or len(words) == 1 and (
+            _DETERMINER.search(before) or _DETERMINER_ADJ.search(before))):
+        return None
+    after = re.match(r"[ \t]+([A-Z][a-z]+)\b", text[end:end + 30])
+    if _norm(words[-1]) in PLACE_HEADS or (after and after.group(1).lower() in PLACE_HEADS):
+        return None
+    return start, end
+
+
+def _last_word(text: str) -> str:
+    m = re.search(r"([^\W\d_]+)\.?[ \t]+$", text)
+    return m.group(1) if m else ""
+
+
 def drop_bare_direction(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """A compass point alone ("the East") is a direction, not a place to mark."""
     if type_ == "place" and text[start:end].lower() in DIRECTIONS:
@@ -186,8 +252,11 @@ RULES: tuple[Rule, ...] = (
     drop_uncapitalised,
     drop_demonym_person,
     drop_bare_direction,
+    drop_common_noun,
     extend_given_names,
 )
+# Applied to the names the register and the text's own names find again, too.
+HIT_RULES: tuple[Rule, ...] = (drop_common_noun,)
 
 
 # -- titles -------------------------------------------------------------------------------------
