@@ -433,12 +433,18 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class RegisterImport:
-    """What importing a TEI register did: entries added, updated, and candidates merged in."""
+    """What importing a TEI register did: entries added, updated, and entities merged in;
+    ``merges`` says why each was (one line each), ``shared`` names entries of the file that
+    share an authority pointer (kept apart: a suggestion to merge), ``left_out`` the entries
+    that could not be read (file:line: what; what to do)."""
 
     added: int = 0
     updated: int = 0
     merged: int = 0
     decision_id: int | None = None
+    merges: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

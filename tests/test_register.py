@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from annotator import SourceError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run
 from tests.review_seed import propose_by_names
 
 SAMPLE_REGISTER = ROOT / "register.xml"
@@ -66,7 +66,7 @@ def test_register_import_refuses_bad_files(ws, tmp_path, body, code):
     path = tmp_path / "bad.xml"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(SourceError) as err:
-        ws.import_register(path)
+        ws.import_register(path, strict=True)
     assert err.value.code == code
     assert str(path) in str(err.value)
     assert ws.entities() == []
@@ -198,3 +198,83 @@ def test_register_import_keeps_a_name_preferred_again_by_a_redo(ws, tmp_path):
     molotov = ws.entity("molotov")
     assert molotov.preferred == "V. M. Molotov"
     assert "Vyacheslav Molotov" in molotov.variants
+
+
+PLACES = """<?xml version="1.0" encoding="UTF-8"?>
+<listPlace xmlns="http://www.tei-c.org/ns/1.0">
+  <place xml:id="spielberg"><placeName>Spielberg</placeName>
+    <linkGrp><link target="http://www.geonames.org/3065525/spilberk.html" type="normal"/>
+      <link target="https://en.wikipedia.org/wiki/Prague_Castle" type="desc"/></linkGrp></place>
+  <place xml:id="prager-burg"><placeName>Die Prager Burg</placeName>
+    <linkGrp><link target="http://www.geonames.org/6290257/" type="normal"/>
+      <link target="https://en.wikipedia.org/wiki/Prague_Castle" type="desc"/>
+      <link target="https://example.org/castles.pdf" type="normal"/></linkGrp></place>
+  <place xml:id="brno"><placeName>Brno</placeName>
+    <linkGrp><link target="https://example.org/castles.pdf" type="normal"/>
+      <link target="http://www.geonames.org/3078610/brno.html" type="normal"/></linkGrp></place>
+  <place xml:id="brno.html"><placeName>Brünn</placeName>
+    <linkGrp><link target="https://www.geonames.org/3078610" type="normal"/></linkGrp></place>
+  <place><placeName>Štefanovičova-Str.</placeName></place>
+</listPlace>
+"""
+
+
+def test_register_import_keeps_every_entry_of_the_file(ws, tmp_path):
+    """A shared Wikipedia page or PDF is no identity; a shared GeoNames id is a suggestion,
+    never a silent merge; an entry without xml:id is left out, named, the rest imported."""
+    path = tmp_path / "places.xml"
+    path.write_text(PLACES, encoding="utf-8")
+    result = ws.import_register(path)
+    assert sorted(e.id for e in ws.register()) == ["brno", "brno.html", "prager-burg",
+                                                   "spielberg"]
+    assert (result.added, result.updated, result.merged) == (4, 0, 0)
+    assert "Die Prager Burg" not in ws.entity("spielberg").variants
+    assert len(result.shared) == 1
+    assert "brno.html and brno" in result.shared[0]
+    assert "annotator merge brno.html brno" in result.shared[0]
+    assert [line.split(": ")[0] for line in result.left_out] == [f"{path}:15"]
+    assert "[S202]" in result.left_out[0]
+    again = ws.import_register(path)  # idempotent: nothing added, updated or merged
+    assert (again.added, again.updated, again.merged, again.decision_id) == (0, 0, 0, None)
+    assert len(ws.register()) == 4
+
+
+def test_register_import_strict_refuses_an_entry_it_cannot_read(ws, tmp_path):
+    path = tmp_path / "places.xml"
+    path.write_text(PLACES, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        ws.import_register(path, strict=True)
+    assert (err.value.code, err.value.location.line) == ("S202", 15)
+    assert "nothing was imported" in str(err.value)
+    assert ws.entities() == []
+
+
+def test_register_import_cli_names_what_it_left_out(ws, tmp_path):
+    path = tmp_path / "places.xml"
+    path.write_text(PLACES, encoding="utf-8")
+    done = run(ws, "register", "import", str(path))
+    assert done.exit_code == 0, done.output
+    assert "4 added, 0 updated, 0 merged, 1 left out, 1 sharing an authority id" in done.output
+    assert f"{path}:15: <place> without xml:id" in done.output
+    strict = run(ws, "register", "import", "--strict", str(path))
+    assert strict.exit_code == 2 and "S202" in strict.output
+
+
+def test_register_import_merges_an_earlier_entity_by_identity_only(ws, tmp_path):
+    """An entity made before (another register) sharing a GeoNames id is merged, with its
+    reason; one sharing only a descriptive link is not."""
+    first = tmp_path / "a.xml"
+    first.write_text("""<listPlace xmlns="http://www.tei-c.org/ns/1.0">
+  <place xml:id="bruenn"><placeName>Brünn</placeName>
+    <idno type="URI">http://www.geonames.org/3078610</idno></place>
+  <place xml:id="burg"><placeName>Burg</placeName>
+    <link target="https://en.wikipedia.org/wiki/Prague_Castle" type="desc"/></place>
+</listPlace>""", encoding="utf-8")
+    ws.import_register(first)
+    second = tmp_path / "places.xml"
+    second.write_text(PLACES, encoding="utf-8")
+    result = ws.import_register(second)
+    assert result.merged == 1
+    assert result.merges == ("bruenn merged into brno: both answer to "
+                             "https://www.geonames.org/3078610",)
+    assert "burg" in {e.id for e in ws.register()}

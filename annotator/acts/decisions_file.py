@@ -441,7 +441,7 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     imported = None
     if "register" in data:
         try:
-            imported = import_register(ctx, path.parent / data["register"])
+            imported = import_register(ctx, path.parent / data["register"], strict=True)
         except AnnotatorError as err:
             raise _in_register(err, path, text, data["register"]) from None
     review: Review = ctx.review()

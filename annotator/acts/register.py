@@ -10,11 +10,13 @@ DOCS: docs/review.md#the-register
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
+from annotator.bibliography.entries import problem_error
+from annotator.bibliography.library import SKIPPED, WARNING, Problem
 from annotator.entities.names import name_forms, name_key
 from annotator.entities.pointers import Prefixes, entry_pointers
 from annotator.errors import DecisionError, Location, SourceError
@@ -68,13 +70,17 @@ class RegisterEntry:
     note: str
     line: int | None
     pointers: tuple[str, ...] = ()  # its xml:id, @sameAs, idno and link URIs (entities.pointers)
+    identity: tuple[str, ...] = ()  # those of them that say who it is (not a 'desc' link)
 
 
-def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> list[RegisterEntry]:
+def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
+                 problems: list[Problem] | None = None) -> list[RegisterEntry]:
     """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg.
 
     ``strict``: an entry without xml:id or name is an error (a register file); otherwise it is
-    left out (lists inside a source, which are not ours to refuse). Names get their running-text
+    left out (lists inside a source, which are not ours to refuse). With ``problems`` (and
+    ``strict``) the error is added there instead of raised, the entry left out (an authority
+    id of the wrong shape: the id left out, the entry kept). Names get their running-text
     forms ("Heller, Artur" -> "Artur Heller"); pointers the entry answers to are kept, so a
     source's ``@ref`` to its xml:id or to one of its URIs resolves to it.
     """
@@ -89,9 +95,9 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
             if not xml_id and not strict:
                 continue
             if not xml_id:
-                raise SourceError(f"<{entry_name}> without xml:id",
-                                  hint="give every register entry an xml:id",
-                                  location=Location(path, source_line(el)), code="S202")
+                _problem(problems, path, el, "", f"<{entry_name}> without xml:id",
+                         "give every register entry an xml:id", "S202")
+                continue
             names = [element_text(n) for n in el.iter(_t(name_el)) if element_text(n)]
             if t == "org":
                 names += [element_text(n) for n in el.findall(_t("name")) if element_text(n)]
@@ -99,9 +105,9 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
             if not names and not strict:
                 continue
             if not names:
-                raise SourceError(f"{entry_name} '{xml_id}' has no <{name_el}>",
-                                  hint=f"add <{name_el}> with its name",
-                                  location=Location(path, source_line(el)), code="S203")
+                _problem(problems, path, el, "", f"{entry_name} '{xml_id}' has no <{name_el}>",
+                         f"add <{name_el}> with its name", "S203")
+                continue
             ids = []
             for idno in el.findall(_t("idno")):
                 scheme = _IDNO_TYPES.get((idno.get("type") or "").strip().lower())
@@ -113,15 +119,24 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True) -> li
                 try:
                     ids.append(normalise_authority(scheme, value))
                 except DecisionError as err:
-                    if not strict:
-                        continue
-                    raise SourceError(err.message, hint=err.hint,
-                                      location=Location(path, source_line(idno)),
-                                      code="S204") from None
+                    if strict:
+                        _problem(problems, path, idno, xml_id, err.message, err.hint,
+                                 "S204", WARNING)
+                    continue
             note = " ".join(element_text(n) for n in el.findall(_t("note")))
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
-                                     source_line(el), entry_pointers(el, prefixes)))
+                                     source_line(el), entry_pointers(el, prefixes),
+                                     entry_pointers(el, prefixes, identity=True)))
     return out
+
+
+def _problem(problems: list[Problem] | None, path: Path, el: etree._Element, key: str,
+             what: str, hint: str, code: str, severity: str = SKIPPED) -> None:
+    """Keep the problem (the caller goes on without the entry, or the id) or, without a list,
+    raise it."""
+    if problems is None:
+        raise SourceError(what, hint=hint, location=Location(path, source_line(el)), code=code)
+    problems.append(Problem(str(path), source_line(el), key, what, hint, code, severity))
 
 
 def scheme_from_url(value: str) -> str | None:
@@ -132,8 +147,10 @@ def scheme_from_url(value: str) -> str | None:
     return None
 
 
-def read_register_file(path: str | Path) -> list[RegisterEntry]:
-    """Entries of a TEI register file (a TEI document or a bare listPerson/listPlace/listOrg)."""
+def read_register_file(path: str | Path, problems: list[Problem] | None = None
+                       ) -> list[RegisterEntry]:
+    """Entries of a TEI register file (a TEI document or a bare listPerson/listPlace/listOrg);
+    with ``problems``, an entry that cannot be read is named there and left out."""
     p = Path(path)
     data = read_named(p, code="S201")
     root = parse_xml(data, p)
@@ -141,7 +158,10 @@ def read_register_file(path: str | Path) -> list[RegisterEntry]:
         raise SourceError("not a TEI register (elements must be in the TEI namespace)",
                           hint=f'add xmlns="{TEI_NS}" to the root element',
                           location=Location(p, source_line(root)), code="S201")
-    entries = read_entries(root, p)
+    entries = read_entries(root, p, problems=problems)
+    if not entries and problems:
+        raise problem_error(problems[0], len(problems), hint=f"{problems[0].hint}; nothing "
+                            "was imported")
     if not entries:
         raise SourceError("no register entries found",
                           hint="give a TEI file with listPerson, listPlace or listOrg entries "
@@ -149,18 +169,30 @@ def read_register_file(path: str | Path) -> list[RegisterEntry]:
     return entries
 
 
+@dataclass(slots=True)
+class Imported:
+    """What ``import_entries`` did, each merge with its reason (lines for the editor)."""
+
+    added: int = 0
+    updated: int = 0
+    merges: list[str] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)
+
+
 def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *,
-                   merge_candidates: bool = True) -> tuple[int, int, int]:
+                   merge_candidates: bool = True, path: Path | None = None) -> Imported:
     """Within an act: make entries confirmed register entities, keeping their ids.
 
-    An entry already in the store gets the names and ids it lacks, and the entry's first name
+    Every entry is its own entity: two entries of one file are never merged (its ids are
+    what its sources point to). An entry already in the store gets the names and ids it lacks, and the entry's first name
     as its preferred one (made from a letter's ``@ref`` before the register came, it was named
     by that letter's spelling, which stays a variant) unless an editor chose it. With ``merge_candidates``,
     proposed entities of the same type sharing a name with an entry are merged into it, so
     their mentions count as mentions of the register entry.
-    Returns (added, updated, merged).
     """
-    added = updated = merged = 0
+    entries = list(entries)
+    ours = {e.id for e in entries}
+    done = Imported()
     conn = rec.conn
     for e in entries:
         row = entities.entity_row(conn, e.id)
@@ -168,7 +200,7 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             rec.insert("entities", {"id": e.id, "type": e.type, "preferred": e.names[0],
                                     "status": "confirmed", "note": e.note,
                                     "created_at": now()})
-            added += 1
+            done.added += 1
         else:
             if row["type"] != e.type:
                 review.relabel_entity(rec, e.id, e.type)
@@ -182,32 +214,48 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             rec.update("entities", {"id": e.id}, values)
             if row["status"] != "confirmed":
                 review.apply_status(rec, e.id, "confirmed")
-            updated += len(rec.changes) > before
+            done.updated += len(rec.changes) > before
         for name in e.names:
             add_variant(rec, e.id, name)
         for scheme, value in e.authority:
             set_authority(rec, e.id, scheme, value)
-        merged += _take_pointers(review, rec, e)
+        _take_pointers(review, rec, e, ours, done, path)
         if merge_candidates:
             keys = [name_key(n) for n in e.names]
             for other in entities.proposed_sharing(conn, e.type, keys, e.id):
+                if other in ours:
+                    continue
                 review.merge_entities(rec, other, e.id)
-                merged += 1
-    return added, updated, merged
+                done.merges.append(f"{other} merged into {e.id}: a proposed {e.type} with "
+                                   f"one of its names")
+    return done
 
 
-def _take_pointers(review: Review, rec: Act, e: RegisterEntry) -> int:
-    """The entry answers to its pointers: an entity made earlier from a source's ``@ref`` to one
-    of them (before this register was imported) is merged into the entry. Returns merges."""
-    merged = 0
-    for p in e.pointers:
+def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
+                   done: Imported, path: Path | None) -> None:
+    """The entry answers to its pointers. An entity made earlier (from a source's ``@ref``,
+    another register) that owns one of its identity pointers is merged into the entry; one of
+    this file's entries that does is kept apart and named in ``done.shared``. A descriptive
+    link (a Wikipedia page, a PDF) merges nothing: it stays with the entry that had it first."""
+    for p in e.identity:
         other = pointers.owner(rec.conn, p)
-        if other is not None and other != e.id:
-            if (row := entities.entity_row(rec.conn, other)) is not None and row["type"] == e.type:
-                review.merge_entities(rec, other, e.id)
-                merged += 1
+        if other is None or other == e.id:
+            continue
+        where = f"{path}:{e.line}: " if path is not None and e.line else ""
+        if other in ours:
+            done.shared.append(f"{where}{e.id} and {other} both answer to {p}: if they are one, "
+                               f"'annotator merge {e.id} {other}'")
+            continue
+        if (row := entities.entity_row(rec.conn, other)) is None or row["type"] != e.type:
+            continue
+        try:
+            review.merge_entities(rec, other, e.id)
+        except DecisionError as err:  # different ids in one authority file: not one, perhaps
+            done.shared.append(f"{where}{e.id} and {other} both answer to {p}, not merged: "
+                               f"{err.message}")
+            continue
+        done.merges.append(f"{other} merged into {e.id}: both answer to {p}")
     pointers.add(rec, e.id, e.pointers, origin="register")
-    return merged
 
 
 # -- writing a TEI register ---------------------------------------------------------------------
@@ -260,13 +308,30 @@ class _Maker:
         return el
 
 
-def import_register(ctx: ActContext, path: str | Path) -> RegisterImport:
+def import_register(ctx: ActContext, path: str | Path, *, strict: bool = False
+                    ) -> RegisterImport:
     """Import a TEI register file (listPerson/listPlace/listOrg) as one act: confirmed, ids
-    kept."""
-    entries = read_register_file(path)
+    kept. An entry that cannot be read is left out and named (``left_out``), the rest comes
+    in, as ``bib add`` does; ``strict`` refuses the file instead, importing nothing."""
+    problems: list[Problem] = []
+    entries = read_register_file(path, problems)
+    if strict and problems:
+        nothing = "nothing was imported (--strict: fix every problem, or import without it)"
+        if len(problems) == 1:
+            raise problem_error(problems[0], hint=f"{problems[0].hint}; {nothing}")
+        err = problem_error(problems[0], len(problems), hint=nothing)
+        err.details = tuple(str(p) for p in problems)
+        raise err
     review = ctx.review()
     with ctx.store.act("import", f"register:{Path(path).name}", editor=ctx.editor,
                        payload={"file": str(path), "entries": len(entries)},
                        log_unchanged=False) as act:
-        added, updated, merged = import_entries(review, act, entries)
-    return RegisterImport(added, updated, merged, act.decision_id)
+        done = import_entries(review, act, entries, path=Path(path))
+    return RegisterImport(done.added, done.updated, len(done.merges), act.decision_id,
+                          tuple(done.merges), tuple(done.shared),
+                          tuple(map(_left_out, problems)))
+
+
+def _left_out(p: Problem) -> str:
+    left = "entry left out" if p.severity == SKIPPED else "id left out, entry imported"
+    return str(replace(p, hint=f"{p.hint}, then import the file again ({left})"))

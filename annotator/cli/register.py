@@ -11,7 +11,8 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, user_errors,
+                                   workspace)
 from annotator.vocab import ENTITY_TYPES
 
 
@@ -45,12 +46,26 @@ def register_cli(
 @register_app.command("import")
 def register_import_cli(
     file: Annotated[Path, typer.Argument(help="TEI file with listPerson/listPlace/listOrg.")],
+    *,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse the file if an entry cannot "
+                                         "be read; nothing is imported.")] = False,
 ) -> None:
-    """Import a TEI register: entries become confirmed, their xml:ids kept."""
+    """Import a TEI register: entries become confirmed, their xml:ids kept, each its own entry.
+    An entry that cannot be read (no xml:id, no name) is left out and named (file:line: what;
+    what to do), the rest comes in, exit 0; --strict exits 2, importing nothing. Entries of the
+    file that share an authority id are kept apart and named: merge them if they are one."""
     with user_errors():
-        r = workspace().import_register(file)
-    typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} candidates merged "
-               + (f"(decision {r.decision_id})" if r.decision_id else "(nothing changed)"),
+        r = workspace().import_register(file, strict=strict)
+    for title, lines in (("Left out", r.left_out), ("Merged", r.merges),
+                         ("Share an authority id (kept apart)", r.shared)):
+        if lines:
+            typer.echo(terminal_safe(f"{title}: {len(lines)}"), err=True)
+            for line in lines:
+                typer.echo(terminal_safe(f"  {line}"), err=True)
+    typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} merged"
+               + (f", {len(r.left_out)} left out" if r.left_out else "")
+               + (f", {len(r.shared)} sharing an authority id" if r.shared else "")
+               + (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"),
                err=True)
 
 

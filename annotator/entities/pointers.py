@@ -98,9 +98,24 @@ def pointers_of(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[s
     return tuple(out)
 
 
-def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[str, ...]:
+# authority files: a URI on one of these names one person, place or organisation for good
+_AUTHORITY = re.compile(
+    r"^https?://(?:www\.)?(?:geonames\.org|viaf\.org|wikidata\.org|d-nb\.info/gnd|id\.loc\.gov"
+    r"|isni\.org|orcid\.org|data\.bnf\.fr|id\.ndl\.go\.jp|vocab\.getty\.edu"
+    r"|pleiades\.stoa\.org|dbpedia\.org/resource|portal\.ehri-project\.eu"
+    r"|data\.ehri-project\.eu)/", re.I)
+
+
+def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES, *,
+                   identity: bool = False) -> tuple[str, ...]:
     """The pointers a register entry answers to: its xml:id, ``@sameAs``, its ``idno`` and
-    ``link/@target`` URIs (``ptr``/``ref`` targets too)."""
+    ``link/@target`` URIs (``ptr``/``ref`` targets too).
+
+    ``identity``: only those that say who the entry is, not what to read about it: link
+    targets in an authority file (GeoNames, VIAF, Wikidata, GND, EHRI...) not typed ``desc``.
+    Two entries may link one Wikipedia page or PDF (an edition gave Tojo a link to Togo's
+    page); sharing an identity pointer may make them one.
+    """
     out: list[str] = []
 
     def add(value: str) -> None:
@@ -116,8 +131,10 @@ def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tupl
         if _SCHEME.match(text):
             add(text)
     for child in el.iter(f"{{{TEI_NS}}}link", f"{{{TEI_NS}}}ptr", f"{{{TEI_NS}}}ref"):
+        if identity and (child.get("type") or "").strip().lower() == "desc":
+            continue
         for part in (child.get("target") or "").split():
-            if _SCHEME.match(part):
+            if _SCHEME.match(part) and (not identity or _AUTHORITY.match(part)):
                 add(part)
     return tuple(out)
 
