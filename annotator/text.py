@@ -22,6 +22,20 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _in_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span [start, end) of ``text`` widened to the whole words its edges cut, then
+    trimmed: offsets typed by hand ('memo:0:40') cover 'held in', never 'held i'."""
+    while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+        end += 1
+    return trim(text, start, end)
+
+
 def slug(text: str, *, limit: int = 60, empty: str = "x", latin: bool = True) -> str:
     """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'.
     Latin letters are written as keys and searches write them (``ascii_letters``: "Łódź" ->

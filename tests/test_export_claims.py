@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from annotator import ConfigError
 from annotator.cli import app
-from tests.conftest import GOLD
+from tests.conftest import GOLD, run
 from tests.export_data import SEED_ID, annotate_seed, insert_claim, span_of
 
 HOSTILE = "He said \"<script>alert('x')</script>\" & left, | then\ncame back"
@@ -250,3 +250,32 @@ def test_export_all_that_fails_on_the_way_names_what_it_wrote_before(claims_ws, 
     assert line.startswith(f"{bib}: cannot write the export (Is a directory)")
     assert f"this run already wrote exports/{SEED_ID}.xml" in line and "(-o)" not in line
     assert line.endswith("[E001]") and tei.read_bytes() != before
+
+
+MEMO = "Memo on the talks\n\nThe talks were held in Berlin in November 1940.\n"
+
+
+def test_export_claims_passage_by_offsets_is_whole_words_and_names_its_blocks(claims_ws,
+                                                                              tmp_path):
+    """'claim link 4 --passage memo:0:40' was taken as typed: it ended in 'held i' and the
+    tables named only where it began ('¶ 1, line 18') though it runs into the next block.
+    Now the offsets are widened to whole words and the location names its range."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text(MEMO, encoding="utf-8")
+    claims_ws.add(memo)
+    reading = claims_ws.reading_text("memo")
+    row = claims_ws.add_claim(SEED_ID, span=span_of(claims_ws, SEED_ID, "four power pact"))
+    cut = reading.index("held in") + 6  # inside 'in'
+    link = claims_ws.link_claim(row.id, passage=("memo", 2, cut))
+    assert reading[link.target_start:link.target_end] == reading[:cut + 1]  # 'Memo ... held in'
+    md = (claims_ws.root / claims_ws.export_claims("md").path).read_text()
+    assert re.search(r"\[@\w+, ¶ 1–2, lines \d+–\d+\]", md), md
+    one = claims_ws.link_claim(row.id, passage=("memo", cut - 3, cut), rel="mentions")
+    assert reading[one.target_start:one.target_end] == "held in"
+    page = lhtml.fromstring((claims_ws.root / claims_ws.export_claims("html").path).read_text())
+    cells = [" ".join(td.text_content().split())
+             for td in page.xpath(f"//tr[@id='claim-{row.id}']/td")][-3:]
+    assert re.fullmatch(r"\w+, ¶ 2, line \d+", cells[2]), cells  # one block: as before
+    done = run(claims_ws, "claim", "link", str(row.id), "--passage",
+               f"memo:{reading.index('talks') + 5}:{reading.index('The')}")
+    assert done.exit_code == 2 and "[D318]" in done.stderr and "holds no words" in done.stderr

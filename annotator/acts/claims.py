@@ -39,7 +39,7 @@ from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
-from annotator.text import refuse_not_xml, trim
+from annotator.text import refuse_not_xml, trim, whole_words
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,8 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
                passage: tuple[str, int, int] | None = None, locus: str = "",
                rel: str = "supports", expected: str | None = None) -> Linked:
     """Link a claim to the work that supports (contradicts, mentions) it, with a locus
-    such as 'p. 214', or to a passage (source, start, end) of another source.
+    such as 'p. 214', or to a passage (source, start, end) of another source. A passage's
+    offsets are widened to the whole words they cut and trimmed, as a reviewer quotes it.
 
     Linking to a work the finder suggested for this claim accepts the suggestion; linking
     to a work (or passage) the claim is linked to without a locus, with a locus, gives that
@@ -175,6 +176,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
             raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
                                 f"'{sid}' (0:{len(tm.text)})",
                                 hint="give START < END within that reading text",
+                                location=ctx.texts.place(src), code="D318")
+        start, end = whole_words(tm.text, start, end)  # as typed offsets: 'held i' is 'held in'
+        if start == end:
+            raise DecisionError(f"passage {passage[1]}:{passage[2]} of '{sid}' holds no words",
+                                hint="give START:END around the words of the passage",
                                 location=ctx.texts.place(src), code="D318")
         if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
             raise DecisionError("a claim cannot be supported by its own words",
