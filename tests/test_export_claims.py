@@ -279,3 +279,27 @@ def test_export_claims_passage_by_offsets_is_whole_words_and_names_its_blocks(cl
     done = run(claims_ws, "claim", "link", str(row.id), "--passage",
                f"memo:{reading.index('talks') + 5}:{reading.index('The')}")
     assert done.exit_code == 2 and "[D318]" in done.stderr and "holds no words" in done.stderr
+
+
+def test_export_claims_works_hold_every_work_a_row_cites(claims_ws, tmp_path):
+    """claims.md cited '[@memotalks, ¶ 1, line 18]' for a passage while claims.json's
+    'works' (and the HTML works list) left its source's entry out: only links to a work
+    counted."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text(MEMO, encoding="utf-8")
+    claims_ws.add(memo)
+    row = claims_ws.add_claim(SEED_ID, span=span_of(claims_ws, SEED_ID, "four power pact"))
+    reading = claims_ws.reading_text("memo")
+    start = reading.index("The talks")
+    claims_ws.link_claim(row.id, passage=("memo", start, start + 9))
+    table = json.loads((claims_ws.root / claims_ws.export_claims("json").path).read_text())
+    key = next(s["key"] for s in table["sources"] if s["id"] == "memo")
+    md = (claims_ws.root / claims_ws.export_claims("md").path).read_text()
+    cited = set(re.findall(r"@([\w:.-]+?)(?=[,;\]])", md))
+    assert key in cited
+    works = {w["key"] for w in table["works"]}
+    assert cited <= works, cited - works
+    page = lhtml.fromstring((claims_ws.root / claims_ws.export_claims("html").path).read_text())
+    assert page.xpath(f"//li[@id='work-{key}']")
+    assert page.xpath(f"//tr[@id='claim-{row.id}']/td[@class='supports']/a/@href") == [
+        f"#work-{key}"]

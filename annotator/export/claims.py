@@ -63,11 +63,24 @@ class Table:
     def source(self, source_id: str) -> str:
         return self.source_key.get(source_id, source_id)
 
+    def cited(self, link: Link) -> str:
+        return cited_key(link, self.source_key)
+
     def counts(self) -> dict[str, dict[str, int]]:
         out = {sid: dict.fromkeys(STATUSES, 0) for sid in self.source_title}
         for c in self.claims:
             out.setdefault(c.source_id, dict.fromkeys(STATUSES, 0))[c.status] += 1
         return out
+
+
+def cited_key(link: Link, source_key: dict[str, str]) -> str:
+    """The key a table row cites for a link: its work's, or for a passage its source's (the
+    source id when the source has no entry). Every format cites by it and the works lists
+    hold what it gives, so no row cites a work the list lacks."""
+    if link.bib_key is not None:
+        return link.bib_key
+    sid = link.target_source_id or ""
+    return source_key.get(sid, sid)
 
 
 def gather(ctx: ActContext, *, include_proposals: bool = False,
@@ -78,11 +91,12 @@ def gather(ctx: ActContext, *, include_proposals: bool = False,
     claims = sorted(claim_acts.claims(ctx, status=None, source_id=None, kinds=None,
                                       state=states),
                     key=lambda c: (c.source_id, c.start, c.end, c.id))
-    keys = {link.bib_key for c in claims for link in _links(c) if link.bib_key}
+    if source_key is None:
+        source_key = source_keys(ctx)
+    keys = {cited_key(link, source_key) for c in claims for link in _links(c)}
     works = {e.key: e for e in entries(ctx.store) if e.key in keys}
     sources = ctx.texts.sources()
-    return Table(claims=tuple(claims),
-                 source_key=source_keys(ctx) if source_key is None else source_key,
+    return Table(claims=tuple(claims), source_key=source_key,
                  source_title={s.id: s.title for s in sources}, works=works,
                  passages=_passages(ctx, claims))
 
@@ -126,9 +140,9 @@ def _cells(claim: ClaimRow, cell: Callable[[Link], str]) -> dict[str, list[str]]
 
 
 def _target(table: Table, link: Link) -> str:
+    key = table.cited(link)
     if link.bib_key is not None:
-        return link.bib_key
-    key = table.source(link.target_source_id or "")
+        return key
     place = table.passages.get(link.id)
     return f"{key}, {place}" if place else f"{key}:{link.target_start}-{link.target_end}"
 
@@ -173,11 +187,9 @@ def _citations(table: Table, claim: ClaimRow) -> dict[str, str]:
     """Pandoc citations of a claim's works and passages (by their source's key, with where
     the passage is), one cell per relation: ``[@key, p. 3; @other]``."""
     def cite(link: Link) -> str:
-        if link.bib_key is not None:
-            key, locus = link.bib_key, link.locus
-        else:
-            key = table.source(link.target_source_id or "")
-            locus = table.passages.get(link.id, f"{link.target_start}-{link.target_end}")
+        key = table.cited(link)
+        locus = link.locus if link.bib_key is not None else table.passages.get(
+            link.id, f"{link.target_start}-{link.target_end}")
         return f"@{key}" + (f", {_md_text(locus)}" if locus else "")
 
     return {rel: f"[{'; '.join(cites)}]" if cites else ""
@@ -249,8 +261,12 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
             + "</tr></thead>", "<tbody>"]
     def cell(link: Link) -> str:
         locus = f" ({e(link.locus)})" if link.locus else ""
+        key = table.cited(link)
         if link.bib_key is not None:
-            return f'<a href="#work-{e(link.bib_key)}">{e(link.bib_key)}</a>{locus}'
+            return f'<a href="#work-{e(key)}">{e(key)}</a>{locus}'
+        if key in table.works:  # a passage: its source's entry is in the works list
+            return (f'<a href="#work-{e(key)}">{e(key)}</a>'
+                    f"{e(_target(table, link)[len(key):])}{locus}")
         return f"{e(_target(table, link))}{locus}"
 
     for cl in table.claims:
