@@ -1610,3 +1610,23 @@ def test_server_a_date_the_file_marks_itself_warns_the_export_keeps_it(proposed_
     assert r.status_code == 200 and "Date set to when=-0044-03-15." in said
     assert "Warning: the source's own markup dates this mention (when=" in said
     assert "exported TEI keeps the file's markup" in said
+
+
+def test_server_claim_page_counts_the_claims_the_list_shows(claims_client, seed_ws):
+    """The claim page said 'claim 15 of 18' while the claims list showed 15: the rejected
+    claims were counted (and j / k stepped onto them). Now it counts and walks the list."""
+    listed = [c.id for c in seed_ws.claims()]
+    gone = seed_ws.reject_claims(listed[1:3])
+    assert {c.state for c in gone} == {"rejected"}
+    shown = lxml_html.fromstring(claims_client.get("/claims").text).xpath(
+        "//table[contains(@class,'claims')]/tbody/tr")
+    kept = [c.id for c in seed_ws.claims()]
+    assert len(shown) == len(kept) == len(listed) - 2
+    doc = lxml_html.fromstring(claims_client.get(f"/claim/{kept[-1]}").text)
+    steps = " ".join(doc.xpath("//nav[contains(@class,'claim-steps')]")[0].text_content().split())
+    assert f"claim {len(kept)} of {len(kept)}" in steps
+    first = lxml_html.fromstring(claims_client.get(f"/claim/{kept[0]}").text)
+    assert first.xpath("//a[@rel='next']/@href") == [f"/claim/{kept[1]}"]  # over the rejected
+    rejected = lxml_html.fromstring(claims_client.get(f"/claim/{listed[1]}").text)
+    assert rejected.xpath("//a[@rel='prev']/@href") == [f"/claim/{kept[0]}"]
+    assert rejected.xpath("//a[@rel='next']/@href") == [f"/claim/{kept[1]}"]

@@ -821,18 +821,23 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     others = [s for s in desk.ws.sources() if s.id != claim.source_id] or desk.ws.sources()
     agents = [e for t in ("person", "org") for e in desk.ws.entities(type=t, counts=False)
               if e.status != "rejected"][:MERGE_OFFERS]
-    # every claim in the claims table's order (rejected too): j / k go on from this one
-    order = desk.kept("claim_order",
-                      lambda: [c.id for c in desk.ws.claims(state=CLAIM_STATES)])
-    at = order.index(claim.id) if claim.id in order else -1
+    # the claims the list shows (rejected ones are not), in its order: 'claim 15 of 15' counts
+    # them, and j / k walk them; from a rejected claim they go to its listed neighbours
+    order, listed = desk.kept("claim_order", lambda: (
+        [c.id for c in desk.ws.claims(state=CLAIM_STATES)], [c.id for c in desk.ws.claims()]))
+    shown = set(listed)
+    before_ = [i for i in order[:order.index(claim.id)] if i in shown] if claim.id in order \
+        else []
+    at = listed.index(claim.id) if claim.id in shown else -1
     return desk.page(request, "claim.html", claim=claim, claim_text=tm.text[claim.start:claim.end],
                      before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "", agents=agents,
                      expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,
-                     nav="claims", position=(at + 1, len(order)),
-                     previous=order[at - 1] if at > 0 else None,
-                     next=order[at + 1] if 0 <= at < len(order) - 1 else None)
+                     nav="claims", position=(at + 1, len(listed)),
+                     previous=before_[-1] if before_ else None,
+                     next=listed[len(before_) + (at >= 0)]
+                     if len(before_) + (at >= 0) < len(listed) else None)
 
 
 CONTEXT = 160  # characters of context either side of a claim
