@@ -339,7 +339,11 @@ class ProposeReport:
 
 @dataclass(frozen=True, slots=True)
 class TypeScore:
-    """Precision, recall and F1 of one mention type against a gold file."""
+    """Precision, recall and F1 of one mention type against a gold file.
+
+    A type with no gold span and nothing predicted has nothing to score: its figures are
+    None (shown n/a), not 0.0, which would read as a type the model gets wrong; it adds
+    nothing to a sum over types (the micro average), so totals are unchanged by it."""
 
     type: str
     gold: int
@@ -347,19 +351,25 @@ class TypeScore:
     exact_tp: int
     overlap_tp: int
 
-    @staticmethod
-    def _prf(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
-        p = tp / pred if pred else 0.0
-        r = tp / gold if gold else 0.0
+    @property
+    def scored(self) -> bool:
+        """Whether there is anything to score: a gold span or a predicted one."""
+        return bool(self.gold or self.predicted)
+
+    def _prf(self, tp: int) -> tuple[float, float, float] | tuple[None, None, None]:
+        if not self.scored:
+            return None, None, None
+        p = tp / self.predicted if self.predicted else 0.0
+        r = tp / self.gold if self.gold else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
     @property
-    def exact(self) -> tuple[float, float, float]:
-        return self._prf(self.exact_tp, self.predicted, self.gold)
+    def exact(self) -> tuple[float, float, float] | tuple[None, None, None]:
+        return self._prf(self.exact_tp)
 
     @property
-    def overlap(self) -> tuple[float, float, float]:
-        return self._prf(self.overlap_tp, self.predicted, self.gold)
+    def overlap(self) -> tuple[float, float, float] | tuple[None, None, None]:
+        return self._prf(self.overlap_tp)
 
 
 @dataclass(frozen=True, slots=True)

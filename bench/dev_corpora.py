@@ -124,8 +124,8 @@ def table(name: str, sums: dict[str, list[int]]) -> list[dict[str, object]]:
 def _row(name: str, t: str, v: list[int]) -> dict[str, object]:
     s = TypeScore(t, *v)
     return {"corpus": name, "type": t, "gold": s.gold, "pred": s.predicted,
-            **{f"ex_{k}": round(x, 3) for k, x in zip("prf", s.exact)},
-            **{f"ov_{k}": round(x, 3) for k, x in zip("prf", s.overlap)}}
+            **{f"ex_{k}": x if x is None else round(x, 3) for k, x in zip("prf", s.exact)},
+            **{f"ov_{k}": x if x is None else round(x, 3) for k, x in zip("prf", s.overlap)}}
 
 
 def main() -> None:

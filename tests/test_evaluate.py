@@ -58,7 +58,8 @@ TEI_GOLD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_evaluate_annotated_tei_is_gold(ws, tmp_path):
+def _note(ws, tmp_path):
+    """A proposed note and its annotated TEI gold: the gold file's path."""
     plain = tmp_path / "note.txt"
     plain.write_text("Note\n\nOn 12 November 1940 Molotov came to Berlin, where Adolf Hitler "
                      "met him.\n", encoding="utf-8")
@@ -66,6 +67,11 @@ def test_evaluate_annotated_tei_is_gold(ws, tmp_path):
     ws.propose()
     gold = tmp_path / "note-gold.xml"
     gold.write_text(TEI_GOLD, encoding="utf-8")
+    return gold
+
+
+def test_evaluate_annotated_tei_is_gold(ws, tmp_path):
+    gold = _note(ws, tmp_path)
     report = ws.evaluate(gold)
     assert report.source_id == "note"
     assert {s.type: s.gold for s in report.scores} == {"person": 2, "place": 1, "org": 0,
@@ -118,3 +124,22 @@ def test_evaluate_date_class(surface, value, kind):
     from annotator.acts.evaluate import date_class
 
     assert date_class(surface, value) == kind
+
+
+def test_evaluate_type_with_nothing_to_score_is_na(ws, tmp_path):
+    """'org' on a text without organisations, none predicted, showed P/R/F1 0.0, as if the
+    model got organisations wrong. Now n/a in the table, null in JSON; the other types and
+    a sum over types are as before."""
+    from tests.conftest import run
+
+    gold = _note(ws, tmp_path)
+    org = ws.evaluate(gold).score("org")
+    assert (org.gold, org.predicted, org.scored) == (0, 0, False)
+    assert org.exact == org.overlap == (None, None, None)
+    rows = {r["type"]: r for r in json.loads(run(ws, "eval", str(gold), "-f", "json").stdout)
+            ["scores"]}
+    assert [rows["org"][k] for k in ("exact_p", "exact_r", "exact_f1", "overlap_f1")] == [
+        None] * 4
+    assert rows["place"]["exact_f1"] == 1.0
+    table = run(ws, "eval", str(gold), "-f", "csv").stdout
+    assert "org,0,0,n/a,n/a,n/a,n/a,n/a,n/a" in table.replace("\r", "")

@@ -63,7 +63,7 @@ def eval_cli(
         ws = workspace()
         reports = [ws.evaluate(f, confirmed_only=confirmed_only) for f in files]
     report = reports[0] if len(reports) == 1 else combine(reports)
-    rows = [_score_row(s) for s in report.scores]
+    rows = [_score_row(s, format) for s in report.scores]
     classes = [{"class": c.name, "gold": c.gold, "right": c.right,
                 "share": round(c.right / c.gold, 3) if c.gold else 0.0, "wrong": c.wrong,
                 "no_value": c.no_value, "missed": c.missed} for c in report.date_classes]
@@ -93,12 +93,14 @@ def eval_cli(
                 typer.echo(f"  {surface!r}: gold {g}, ours {o}")
 
 
-def _score_row(s: TypeScore) -> dict[str, Any]:
-    ep, er, ef = s.exact
-    op, orr, of = s.overlap
+def _score_row(s: TypeScore, format: Format) -> dict[str, Any]:
+    """A type's figures rounded; a type with nothing to score has none: null in JSON, 'n/a'
+    in the tables (0.0 would say the model gets it wrong)."""
+    none = None if format is Format.json else "n/a"
     return {"type": s.type, "gold": s.gold, "predicted": s.predicted,
-            "exact_p": round(ep, 3), "exact_r": round(er, 3), "exact_f1": round(ef, 3),
-            "overlap_p": round(op, 3), "overlap_r": round(orr, 3), "overlap_f1": round(of, 3)}
+            **{f"{kind}_{name}": none if x is None else round(x, 3)
+               for kind, prf in (("exact", s.exact), ("overlap", s.overlap))
+               for name, x in zip(("p", "r", "f1"), prf)}}
 
 
 def _folds(k: int, *, methods: list[str] | None, types: list[str] | None, epochs: int,
@@ -115,7 +117,7 @@ def _folds(k: int, *, methods: list[str] | None, types: list[str] | None, epochs
         every = TypeScore("all", *(sum(getattr(s, f) for s in m.scores)
                                    for f in ("gold", "predicted", "exact_tp", "overlap_tp")))
         for s in (*m.scores, every):
-            rows.append({"method": m.method, **_score_row(s)})
+            rows.append({"method": m.method, **_score_row(s, format)})
     if format is Format.json:
         import json
 
