@@ -93,13 +93,24 @@ def test_register_export_is_valid_tei_and_round_trips(seed_ws, tmp_path, tei_sch
     hitler = doc.xpath("//t:person[@xml:id='person-adolf-hitler']", namespaces=ns)[0]
     assert [n.text for n in hitler.findall("t:persName", ns)] == ["Adolf Hitler", "Hitler"]
     assert hitler.find("t:idno[@type='wikidata']", ns).text == "Q352"
+    other = imported_anew(data, tmp_path)
+    assert sorted(map(register_key, other.register())) == sorted(map(register_key,
+                                                                    ws.register()))
+
+
+def imported_anew(data, tmp_path):
+    """A new workspace that imported this exported register."""
+    from annotator import Workspace
+
     out = tmp_path / "register.xml"
     out.write_bytes(data)
-    other = type(ws).init(tmp_path / "other")
+    other = Workspace.init(tmp_path / "other")
     other.import_register(out)
-    def key(e):
-        return (e.id, e.type, e.preferred, set(e.variants), e.authority, e.note)
-    assert sorted(map(key, other.register())) == sorted(map(key, ws.register()))
+    return other
+
+
+def register_key(e):
+    return (e.id, e.type, e.preferred, set(e.variants), e.authority, e.note)
 
 
 def test_register_search_by_any_name_and_id(seed_ws):
@@ -278,3 +289,77 @@ def test_register_import_merges_an_earlier_entity_by_identity_only(ws, tmp_path)
     assert result.merges == ("bruenn merged into brno: both answer to "
                              "https://www.geonames.org/3078610",)
     assert "burg" in {e.id for e in ws.register()}
+
+
+LINKED_REGISTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>
+  <listPlace>
+    <place xml:id="germany">
+      <placeName>Germany</placeName>
+      <placeName>Deutschland</placeName>
+      <linkGrp>
+        <link target="http://www.geonames.org/2921044/germany" type="normal"/>
+        <link target="https://en.wikipedia.org/wiki/Germany" type="desc"/>
+      </linkGrp>
+      <note>A country.</note>
+    </place>
+    <place xml:id="german_reich">
+      <placeName>German Reich</placeName>
+      <link target="https://portal.ehri-project.eu/authorities/ehri_pers-000001"/>
+      <note>1871 to 1945.</note>
+    </place>
+  </listPlace>
+  <listPerson>
+    <person xml:id="hitler_a">
+      <persName>Adolf Hitler</persName>
+      <idno type="URI">https://www.wikidata.org/entity/Q352</idno>
+      <idno type="GND">118551655</idno>
+    </person>
+  </listPerson>
+</body></text></TEI>
+"""
+
+GEONAMES_LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>A testimony</title></titleStmt>
+    <publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+    <sourceDesc><p>Invented.</p></sourceDesc></fileDesc></teiHeader>
+  <text><body><p>We left <placeName ref="https://www.geonames.org/2921044/">the Reich</placeName>
+    in 1939.</p></body></text>
+</TEI>
+"""
+
+
+def test_register_export_keeps_pointers_and_note_lines(ws, tmp_path, tei_schema):
+    """An exported register imported into a new workspace is the same register: its links
+    (GeoNames, Wikipedia, EHRI), a merged entry's id and notes with their lines come back, and
+    a source's GeoNames @ref then means the entry, not a new place."""
+    from annotator.store import pointers
+
+    path = tmp_path / "places.xml"
+    path.write_text(LINKED_REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    ws.merge("german_reich", "germany")
+    ws.set_note("hitler_a", "Reich Chancellor.\nFrom 1933.\n\nSee also the party.")
+    data = ws.export_register()
+    assert tei_schema.validate(etree.fromstring(data)), tei_schema.error_log
+    other = imported_anew(data, tmp_path)
+
+    def linked(w):
+        return pointers.of_entities(w.store.conn, [e.id for e in w.register()])
+
+    assert sorted(map(register_key, other.register())) == sorted(map(register_key,
+                                                                    ws.register()))
+    assert ws.entity("germany").note == "A country.\n1871 to 1945."
+    assert ws.entity("hitler_a").note == "Reich Chancellor.\nFrom 1933.\n\nSee also the party."
+    assert {k: set(v) for k, v in linked(other).items()} == {
+        k: set(v) for k, v in linked(ws).items()}
+    assert set(linked(ws)["germany"]) == {
+        "germany", "german_reich", "https://www.geonames.org/2921044",
+        "http://en.wikipedia.org/wiki/Germany",
+        "http://portal.ehri-project.eu/authorities/ehri_pers-000001"}
+    letter = tmp_path / "letter.xml"
+    letter.write_text(GEONAMES_LETTER, encoding="utf-8")
+    other.add(letter)
+    assert [(m.type, m.entity_id) for m in other.mentions()] == [("place", "germany")]
+    assert {e.id for e in other.entities(type="place")} == {"germany"}

@@ -164,10 +164,14 @@ def register(ctx: ActContext, *, type: str | Iterable[str] | None = None,  # noq
 
 
 def export_register(ctx: ActContext) -> bytes:
-    """The register as a TEI document (listPerson, listPlace, listOrg with idno)."""
+    """The register as a TEI document (listPerson, listPlace, listOrg with idno), with every
+    pointer the store knows for an entry, so importing it again gives the same register."""
     from annotator.acts import register as register_acts
+    from annotator.store import pointers
 
-    return register_acts.export_register(entities(ctx, status="confirmed"))
+    entries = entities(ctx, status="confirmed")
+    return register_acts.export_register(entries, known_pointers=pointers.of_entities(
+        ctx.store.conn, [e.id for e in entries]))
 
 
 class EditionView:

@@ -9,7 +9,9 @@ DOCS: docs/review.md#the-register
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from lxml import etree
 from annotator.bibliography.entries import problem_error
 from annotator.bibliography.library import SKIPPED, WARNING, Problem
 from annotator.entities.names import name_forms, name_key
-from annotator.entities.pointers import Prefixes, entry_pointers
+from annotator.entities.pointers import Prefixes, entry_pointers, is_uri
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity, RegisterImport
@@ -123,7 +125,7 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
                         _problem(problems, path, idno, xml_id, err.message, err.hint,
                                  "S204", WARNING)
                     continue
-            note = " ".join(element_text(n) for n in el.findall(_t("note")))
+            note = " ".join(note_text(n) for n in el.findall(_t("note")))
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
                                      source_line(el), entry_pointers(el, prefixes),
                                      entry_pointers(el, prefixes, identity=True)))
@@ -259,8 +261,18 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
 
 
 # -- writing a TEI register ---------------------------------------------------------------------
-def export_register(entries: Iterable[Entity], *, title: str = "Register") -> bytes:
-    """Register entries as a TEI document: listPerson, listPlace, listOrg with idno."""
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n\s*")  # a blank line parts a note's paragraphs
+logger = logging.getLogger(__name__)
+
+
+def export_register(entries: Iterable[Entity], *, title: str = "Register",
+                    known_pointers: Mapping[str, Sequence[str]] | None = None) -> bytes:
+    """Register entries as a TEI document: listPerson, listPlace, listOrg with idno.
+
+    Written so that importing it again gives the same register: ``known_pointers`` (id -> the
+    pointers the store knows for it, ``store.pointers.of_entities``) go out in the forms
+    ``read_entries`` takes back (``_write_pointers``), a note keeps its lines (``_write_note``).
+    """
     E = _Maker()
     tei = E("TEI")
     header = E.sub(tei, "teiHeader")
@@ -285,12 +297,68 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register") -> by
                     E.sub(el, name_el, v).set("type", "variant")
             for scheme, value in e.authority:
                 E.sub(el, "idno", value).set("type", scheme)
+            _write_pointers(E, el, e.id, (known_pointers or {}).get(e.id, ()))
             if e.note:
-                E.sub(el, "note", e.note)
+                _write_note(E.sub(el, "note"), e.note)
     if not entries:
         E.sub(body, "p", "The register is empty.")
     etree.indent(tei, space="  ")
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _write_pointers(E: _Maker, el: etree._Element, entity_id: str,
+                    known: Sequence[str]) -> None:
+    """An entry's pointers as ``entry_pointers`` reads them: a URI (GeoNames, Wikipedia, an
+    EHRI page) as ``<ptr target>``, another entry's id (one merged into it, a source's key) as
+    ``@sameAs="#id"``. TEI allows one ``@sameAs``, so only the first such id can go out."""
+    local = [p for p in known if p != entity_id and not is_uri(p)]
+    if local:
+        el.set("sameAs", f"#{local[0]}")
+        if len(local) > 1:
+            logger.warning("register entry %s: only its first other id (%s) is exported; "
+                           "%s have no place in TEI's single @sameAs", entity_id, local[0],
+                           ", ".join(local[1:]))
+    for p in known:
+        if is_uri(p):
+            E.sub(el, "ptr").set("target", p)
+
+
+def _write_note(note: etree._Element, text: str) -> None:
+    """A note's text with its lines: a paragraph (after a blank line) as ``<p>``, a line break
+    within one as ``<lb/>``, which ``note_text`` reads back (TEI text folds bare newlines)."""
+    paras = [p.strip("\n") for p in _PARAGRAPHS.split(text.strip()) if p.strip()]
+    for para in paras:
+        target = note if len(paras) == 1 else etree.SubElement(note, _t("p"))
+        lines = para.split("\n")
+        target.text = lines[0]
+        for line in lines[1:]:
+            lb = etree.SubElement(target, _t("lb"))
+            lb.tail = "\n" + line
+
+
+def note_text(note: etree._Element) -> str:
+    """A ``<note>``'s text as the store keeps it: ``<p>`` apart by a blank line, ``<lb/>`` a
+    line break, other whitespace folded (what ``_write_note`` writes comes back the same)."""
+    paras = note.findall(_t("p")) or [note]
+    return "\n\n".join(t for t in ("\n".join(" ".join(line.split())
+                                                for line in _lines(p)) for p in paras) if t)
+
+
+def _lines(note: etree._Element) -> list[str]:
+    lines = [note.text or ""]
+
+    def walk(el: etree._Element) -> None:
+        if el.tag == _t("lb"):
+            lines.append("")
+        elif isinstance(el.tag, str):  # not a comment or processing instruction
+            lines[-1] += el.text or ""
+            for child in el:
+                walk(child)
+        lines[-1] += el.tail or ""
+
+    for child in note:
+        walk(child)
+    return lines
 
 
 class _Maker:

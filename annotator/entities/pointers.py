@@ -139,6 +139,11 @@ def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES, *,
     return tuple(out)
 
 
+def is_uri(pointer: str) -> bool:
+    """Whether a normalised pointer is a URI (``https://www.geonames.org/2643743``), not an id."""
+    return bool(_SCHEME.match(pointer))
+
+
 def local_id(pointer: str) -> str | None:
     """The pointer itself when it can be an entity id (an XML name, no URI), else None."""
     return pointer if _NCNAME.fullmatch(pointer) and len(pointer) <= 100 else None

@@ -63,6 +63,7 @@ from annotator.store import exports as rows_of
 from annotator.store.bib import entries_of
 from annotator.store.decided import decided_entities, source_spans
 from annotator.store.entities import entities
+from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
 from annotator.tei.elements import Elements
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
@@ -1363,7 +1364,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             entries = [in_register[k] for k in sorted(in_register)]
             path = target_dir / REGISTER_FILE
             action = out_files.write(path, export_register(
-                entries, title="Register of the annotated sources"))
+                entries, title="Register of the annotated sources",
+                known_pointers=of_entities(ctx.store.conn, in_register)))
             written = Written(path=out_files.shown(path), format="register",
                               items=len(entries), action=action)
         out_files.finish()
