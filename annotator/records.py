@@ -216,13 +216,15 @@ def location(paragraph: int, line: int, page: str | None, *,
     """Where a span of a source is, as the claim tables say it: '[p. 12, ]¶ 3, line 41'.
 
     ``last``: (paragraph, line, page) of the span's last character. A span that crosses
-    blocks names its range, '¶ 1–2, lines 18–20' ('pp. 4–5, ' when it crosses a page too), so
+    blocks names its range, '¶ 1–2, lines 18–20' (one line: '¶ 1–2, line 18'; 'pp. 4–5, ' when it
+    crosses a page too), so
     a reviewer looking it up reads all of it, not only where it begins."""
     if last is None or last[0] == paragraph:
         where = f"¶ {paragraph}, line {line}"
         return f"p. {page}, {where}" if page else where
     to_paragraph, to_line, to_page = last
-    where = f"¶ {paragraph}–{to_paragraph}, lines {line}–{to_line}"
+    lines = f"line {line}" if to_line == line else f"lines {line}–{to_line}"
+    where = f"¶ {paragraph}–{to_paragraph}, {lines}"
     if page and to_page and to_page != page:
         return f"pp. {page}–{to_page}, {where}"
     return f"p. {page}, {where}" if page else where
