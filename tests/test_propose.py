@@ -15,7 +15,7 @@ from annotator.config import DEFAULT_LABELS
 from annotator.acts.propose import build_proposals
 from annotator.entities.names import VariantIndex, name_key
 from annotator.nlp.pipeline import RawSpan, chunks, load_pipeline, pipeline_provenance, run_ner
-from tests.conftest import GOLD
+from tests.conftest import DATA, GOLD
 
 runner = CliRunner()
 
@@ -487,3 +487,41 @@ def test_propose_reports_progress_in_words(seed_ws):
     calls.clear()
     seed_ws.propose(progress=lambda done, total: calls.append((done, total)))
     assert calls == []  # nothing to read: unchanged
+
+
+def test_propose_register_leaves_a_common_word_the_edition_tagged(ws):
+    """The EHRI testimony tags the word "camp" once with Theresienstadt's @ref: the register
+    does not look for a variant the edition wrote in lower case, so "D.P. Camp Föhrenwald" of
+    another testimony is not proposed as Theresienstadt (was: every capitalised "Camp")."""
+    ehri = DATA / "editions" / "ehri"
+    ws.add_many([ehri / "EHRI-ET-WL16560044_EN.xml", ehri / "EHRI-ET-YV5082493_EN.xml"])
+    ws.propose()
+    tagged = [m for m in ws.mentions("ehri-et-wl16560044-en")
+              if m.surface == "camp" and m.status == "confirmed"]
+    assert [m.entity_id for m in tagged] == ["place-theresienstadt"]
+    spread = [m.surface for m in ws.mentions("ehri-et-yv5082493-en")
+              if m.provenance == "rule:register" and m.entity_id == "place-theresienstadt"]
+    assert spread == []
+
+
+@pytest.mark.parametrize("text, found", [
+    # the text writes the word mostly in lower case: a common word here
+    ("Camp workers earned little. The camp was cold and the camp was full. "
+     "They went to Theresienstadt.", ["Theresienstadt"]),
+    # one word of a longer capitalised name, in a text that writes it in lower case too
+    ("He was taken to Hungarian Labor Camp in 1942. The camp was cold. Later Theresienstadt.",
+     ["Theresienstadt"]),
+    ("November 1945 - D.P. Camp Föhrenwald. The camp was in Bavaria.", []),
+    # a word never written in lower case is a name: found as before, next to other capitals
+    ("Some Czech Jews spoke Czech. Camp workers, the Camp guards.", ["Czech", "Czech", "Camp",
+                                                                    "Camp"]),
+])
+def test_propose_register_common_word_not_spread(text, found):
+    from annotator.entities.names import VariantIndex
+
+    register = VariantIndex([("camp", "place", "place-theresienstadt"),
+                             ("theresienstadt", "place", "place-theresienstadt"),
+                             ("czech", "place", "place-czech")])
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:test",
+                            register=register)
+    assert [p.surface for p in props if p.provenance == "rule:register"] == found

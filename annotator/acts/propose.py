@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
-                                entity_id, group_mentions, name_key, settle_types, surname_keys)
+                                      WordCase, entity_id, group_mentions, name_key,
+                                      settle_types, surname_keys, written_lower)
 from annotator.records import Proposal, ProposeReport, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
@@ -52,7 +53,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 6  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 7  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -165,7 +166,12 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         if q.status == "confirmed":
             confirmed_at[q.start:q.end] = b"\x01" * (q.end - q.start)
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
+    case: WordCase | None = None
     for hit, prov in _rule_hits(text, mentions, register):
+        if prov == "rule:register":
+            case = case or WordCase(text)
+            if _common_here(case, hit, spans):
+                continue
         span = clean_span(text, hit.start, hit.end, hit.type, (*HIT_RULES, *extra))
         if span is None or taken.find(1, *span) != -1 or \
                 outside_titles(text, *span, hit.type) is None or not not_over_marked(*span):
@@ -187,6 +193,23 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
+
+
+def _common_here(case: WordCase, hit: VariantHit, spans: Sequence[RawSpan]) -> bool:
+    """A register variant of one word that is a common word here: the text writes it mostly
+    in lower case ("Camp workers" among the text's "camp"s), or writes it in lower case at all
+    and here it is one word of a longer name, by the words ("Hungarian Labor Camp") or by the
+    model's entity around it ("BUCHENWALD Concentration Camp"). A proper name ("Czech Jews")
+    is found again as before."""
+    if " " in hit.key:
+        return False
+    if case.common(hit.key):
+        return True
+    if not case.lower[hit.key]:
+        return False
+    return case.inside_name(hit.start, hit.end) or any(
+        s.start <= hit.start and hit.end <= s.end and (s.start, s.end) != (hit.start, hit.end)
+        for s in spans)
 
 
 def _not_over(marked: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
@@ -310,15 +333,16 @@ def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[s
 def known_entities(conn: sqlite3.Connection) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
     """Entities in the store with their variant keys, and the (key, type) pairs rejected
     everywhere (a source's own are ``rows_of.source_rejections``)."""
-    keys = rows_of.variant_keys(conn)
+    variants = rows_of.variant_surfaces(conn)
     known = []
     rejected = rows_of.rejections(conn)
     for eid, type_, status in rows_of.entity_states(conn):
-        ks = tuple(keys.get(eid, ()))
+        ks = tuple(k for k, _ in variants.get(eid, ()))
         if status == "rejected":
             rejected.update((k, type_) for k in ks)
         else:
-            known.append(KnownEntity(eid, type_, status, ks))
+            common = tuple(k for k, surface in variants.get(eid, ()) if written_lower(surface))
+            known.append(KnownEntity(eid, type_, status, ks, common))
     return known, frozenset(rejected)
 
 
@@ -332,7 +356,7 @@ def register_index(known: Sequence[KnownEntity],
     has it.
     """
     confirmed = [e for e in known if e.status == "confirmed" or e.id in ids]
-    entries = [(k, e.type, e.id) for e in confirmed for k in e.keys]
+    entries = [(k, e.type, e.id) for e in confirmed for k in e.keys if k not in e.common]
     own = {k for k, _, _ in entries}
     tails: dict[str, set[str]] = {}
     for e in confirmed:

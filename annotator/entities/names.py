@@ -121,12 +121,22 @@ class NameMention:
 
 @dataclass(frozen=True, slots=True)
 class KnownEntity:
-    """An entity already in the store (confirmed or proposed) with its variant keys."""
+    """An entity already in the store (confirmed or proposed) with its variant keys;
+    ``common``: those written as a common word ("camp" ``written_lower``), which the register
+    does not look for elsewhere."""
 
     id: str
     type: str
     status: str
     keys: tuple[str, ...]
+    common: tuple[str, ...] = ()
+
+
+def written_lower(surface: str) -> bool:
+    """A name written without a capital where its script has case ("camp", "selected"): an
+    edition that tags a common word for a place names it by its context, not by the word.
+    Scripts without case (Hebrew, CJK) are never so."""
+    return any(c.islower() for c in surface) and not any(c.isupper() for c in surface)
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,6 +396,42 @@ class VariantIndex:
                     after = i + length
                     break
         return hits
+
+
+class WordCase:
+    """How a text writes its words: folded word -> how often in lower case, how often with a
+    capital. A one-word name the text writes mostly in lower case is a common word there
+    ("Camp workers" among many a "camp"), as an editor reads it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower: Counter[str] = Counter()
+        self.upper: Counter[str] = Counter()
+        for m in _WORDS.finditer(text):
+            w = m.group()
+            if w[0].islower():
+                self.lower[_fold(w)] += 1
+            elif w[0].isupper():
+                self.upper[_fold(w)] += 1
+
+    def common(self, key: str) -> bool:
+        """A one-word key the text writes in lower case more often than with a capital."""
+        return " " not in key and self.lower[key] > self.upper[key]
+
+    def inside_name(self, start: int, end: int) -> bool:
+        """The span is one word of a longer capitalised name: a capitalised word joined to it
+        by a space before ("Labor Camp", "D.P. Camp") or after ("Camp Föhrenwald"). A word
+        before that ends a sentence ("Mother. Camp") does not count; an initialism does."""
+        before = _WORD_BEFORE.search(self.text, max(0, start - 40), start)
+        if before is not None and before.group(1)[0].isupper() and \
+                (not before.group(1).endswith(".") or "." in before.group(1)[:-1]):
+            return True
+        after = _WORD_AFTER.match(self.text, end)
+        return after is not None and after.group(1).isupper()
+
+
+_WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
+_WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")
 
 
 class _Words:

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from annotator.store import entities
 
 
-def variant_keys(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """Entity id -> its variants' name keys, in the order they were found."""
-    keys: dict[str, list[str]] = {}
-    for r in conn.execute("SELECT entity_id, key FROM variants ORDER BY rowid"):
-        keys.setdefault(r["entity_id"], []).append(r["key"])
-    return keys
+def variant_surfaces(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Entity id -> its variants' (key, surface as first written), in the order they were found."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in conn.execute("SELECT entity_id, key, surface FROM variants ORDER BY rowid"):
+        out.setdefault(r["entity_id"], []).append((r["key"], r["surface"]))
+    return out
 
 
 def rejections(conn: sqlite3.Connection) -> set[tuple[str, str]]:
