@@ -38,9 +38,9 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 def slug(text: str, *, limit: int = 60, empty: str = "x", latin: bool = True) -> str:
     """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'.
-    Latin letters are written as keys and searches write them (``ascii_letters``: "Łódź" ->
-    "lodz", "Ŋ" -> "ng"; ``latin=False``: the letters NFKD leaves whole are dropped, as
-    before); other scripts are left out (``empty`` when nothing is left)."""
+    Letters of every script are spelt as keys and searches spell them (``ascii_letters``:
+    "Łódź" -> "lodz", "Пушкин" -> "pushkin"); ``latin=False``: what NFKD cannot make ASCII is
+    dropped, as source ids always were (``empty`` when nothing is left)."""
     ascii_ = (ascii_letters(text) if latin else
               unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
     s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
@@ -82,41 +82,35 @@ def not_xml(text: str, *, typed: bool = False) -> tuple[int, int, str] | None:
     return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, not_xml_named(m.group())
 
 
-# Latin letters NFKD leaves whole (no base letter plus accent to keep), spelt as
-# Text::Unidecode (what biber's and JabRef's users see in keys) spells them: without this they
-# would be dropped ('Łódź' -> 'odz', 'Æsop' -> 'sop'). One table for entity ids, citation keys
-# and searches, so all three spell a letter alike (ids had 'ŋ' as 'n', keys 'ng').
-_LETTERS = str.maketrans({
-    "ß": "ss", "ẞ": "SS", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o",
-    "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "Th", "þ": "th",
-    "ı": "i", "Ħ": "H", "ħ": "h", "Ŋ": "NG", "ŋ": "ng", "Ŧ": "T", "ŧ": "t", "ĸ": "k",
-    "ƒ": "f"})
-
-
-def spell_letters(text: str) -> str:
-    """``text`` with the Latin letters NFKD cannot split into base and accent spelt in ASCII,
-    case kept ('Łódź' -> 'Lódź', 'Æthelred' -> 'AEthelred'), so that folding keeps them."""
-    return text.translate(_LETTERS)
-
-
-def _decomposed(text: str) -> str:
-    """The one first step of every fold: letters spelt, then base letters and accents apart."""
-    return unicodedata.normalize("NFKD", spell_letters(text))
-
-
+# Letters are spelt in ASCII by anyascii (ISC): Latin letters as Text::Unidecode spells them
+# but 'ĸ' ('q', Greenlandic's spelling since 1973; 'k' before), 'Пушкин' -> 'Pushkin',
+# 'Ἀριστοτέλης' -> 'Aristotelis', '田中' -> 'TianZhong'. Imported on first use: it reads its
+# tables from its package data, and start-up needs none of them. One spelling for entity ids,
+# citation keys and searches.
 def ascii_letters(text: str) -> str:
-    """``text`` in ASCII, case kept: accents dropped, the letters NFKD leaves whole spelt
-    ('Łódź' -> 'Lodz', 'Ŋaŋa' -> 'NGanga'), other scripts left out: what ids and keys are
-    made of."""
-    return _decomposed(text).encode("ascii", "ignore").decode()
+    """``text`` in ASCII, case mostly kept: every letter, mark and digit as anyascii spells it
+    ('Łódź' -> 'Lodz', 'Толстой' -> 'Tolstoy'), any other character a space (a separator, as
+    ASCII punctuation is: 'O’Brien' as 'O'Brien'): what ids and keys are made of."""
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    return "".join(c if c.isascii() else anyascii(c) if unicodedata.category(c)[0] in "LMN"
+                   else " " for c in text)
 
 
 def fold(text: str) -> str:
-    """``text`` as a search compares it: case and accents folded, the letters NFKD leaves
-    whole spelt ('Łódź' -> 'lodz', 'Æthelred' -> 'aethelred'), other scripts kept
-    ('Сидоров' -> 'сидоров'), so a query typed in ASCII finds the name and one in Cyrillic
+    """``text`` as a search compares it: case and accents folded, Latin letters spelt as
+    ``ascii_letters`` spells them ('Łódź' -> 'lodz', 'Æthelred' -> 'aethelred'), other scripts
+    kept ('Сидоров' -> 'сидоров'), so a query typed in ASCII finds the name and one in Cyrillic
     finds only what it names."""
-    return "".join(c for c in _decomposed(text) if not unicodedata.combining(c)).casefold()
+    return "".join(ascii_letters(c) if not c.isascii() and _is_latin(c) else c
+                   for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c)).casefold()
+
+
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
 
 
 def not_xml_named(char: str) -> str:

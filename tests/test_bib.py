@@ -569,6 +569,36 @@ def test_bib_a_keyless_entry_stored_under_the_older_fold_keeps_its_key(ws, tmp_p
     assert [e.key for e in ws.bib()] == [old]
 
 
+OTHER_SCRIPTS = ("@book{,\n  author = {Толстой, Лев},\n  title = {Война и мир},\n"
+                 "  year = {1869},\n}\n"
+                 "@book{,\n  author = {田中, 太郎},\n  title = {歴史},\n  year = {1990},\n}\n"
+                 "@book{,\n  author = {Ἀριστοτέλης},\n  title = {Πολιτικά},\n  year = {-0350},\n}\n")
+
+
+def test_bib_keys_of_authors_in_other_scripts_are_spelt(ws, tmp_path):
+    """A key-less entry by a Cyrillic, Japanese or Greek author was keyed by its year alone
+    ('1869', '1990'): its author and title are now spelt in ASCII as anyascii spells them."""
+    path = tmp_path / "o.bib"
+    path.write_text(OTHER_SCRIPTS, encoding="utf-8")
+    assert [e.key for e in ws.bib_add(path).added] == [
+        "tolstoy1869voyna", "tianzhong1990lishi", "aristotelis-0350politika"]
+
+
+def test_bib_a_cyrillic_entry_stored_under_the_older_fold_keeps_its_key(ws, tmp_path):
+    """'1869', the key the older fold made (no Cyrillic letter kept), stays."""
+    from annotator.acts.bibliography import _row
+
+    path = tmp_path / "o.bib"
+    path.write_text("@book" + OTHER_SCRIPTS.split("@book")[1], encoding="utf-8")
+    (work,) = read_bib(path, origin="o.bib")
+    with ws.store.act("bib-add", "bib:old", editor="t") as act:
+        act.insert("bib", _row(work.__class__(key="1869", type=work.type, fields=work.fields,
+                                              origin=work.origin, line=work.line)))
+    again = ws.bib_add(path)
+    assert (again.added, again.unchanged) == ((), 1)
+    assert [e.key for e in ws.bib()] == ["1869"]
+
+
 def test_bib_list_csv_writes_a_year_bc_as_a_year_and_guards_a_formula(ws, tmp_path):
     """``bib list -f csv`` wrote the year -0044 as '-0044: the spreadsheet-formula guard now
     leaves a minus then digits (a number, a year BC, an ISO date) alone, as every CSV the

@@ -845,11 +845,14 @@ def test_claims_citation_of_lukasiewicz_suggests_his_work(ws, nlp, tmp_path):
         [("lukasiewicz1920three", "rule:citation")]
 
 
-def test_claims_a_name_without_latin_letters_matches_no_author():
-    """A Cyrillic agent and author fold to nothing: that is no match."""
+def test_claims_a_name_in_another_script_matches_its_author_only():
+    """A Cyrillic agent and author are compared spelt as keys spell them ('Петров' ->
+    'petrov'; they folded to nothing and matched nothing): another surname is no match."""
     work = BibEntry(key="petrov1950", type="book",
                     fields=(("author", "Петров, Иван"), ("year", "1950")), origin="x", line=1)
     assert suggest_works("Иван Сидоров", [work], [("Сидоров", "1950", "")]) == []
+    assert [(w.key, rule) for w, _, rule in suggest_works("Иван Петров", [work])] == [
+        ("petrov1950", "rule:author-match")]
 
 
 def test_claims_a_citation_year_never_matches_a_bc_work_of_that_number():

@@ -66,9 +66,9 @@ START_UP = ("import sys, runpy; unused = set(sys.argv[1].split(','))\n"
 
 @pytest.mark.parametrize("args,unused", [
     # nor the records' dataclasses: the options name the data model's words (``vocab``)
-    (["--help"], "spacy,thinc,pydantic,rich,lxml,annotator.records"),
+    (["--help"], "spacy,thinc,pydantic,rich,lxml,annotator.records,anyascii"),
     # nor the review's acts and their date reading, which a listing does not use
-    (["entities", "-f", "json"], "spacy,thinc,pydantic,rich,annotator.acts.review,"
+    (["entities", "-f", "json"], "spacy,thinc,pydantic,rich,anyascii,annotator.acts.review,"
                                  "annotator.chronology,annotator.acts.similar"),
     (["history", "--limit", "3", "--format", "csv"], "spacy,thinc,pydantic,rich"),
     (["entities", "--type", "person"], "spacy,thinc,pydantic"),  # a short table draws with rich

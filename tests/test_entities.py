@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,7 +44,7 @@ def test_entities_ids_never_collide():
         ("place", "Łódź"), ("place", "Ærø"), ("place", "Øresund"), ("person", "Đorđe Balašević"),
         ("org", "Straße der Nationen"), ("person", "Þóra"), ("place", "Москва"))] == [
         "place-lodz", "place-aero", "place-oresund", "person-dorde-balasevic",
-        "org-strasse-der-nationen", "person-thora", "place-x"]
+        "org-strasse-der-nationen", "person-thora", "place-moskva"]
     from annotator.text import source_id
 
     assert source_id("Łódź.xml") == "odz"  # a source's id stays as it was made: re-adding finds it
@@ -61,6 +63,45 @@ def test_entities_ids_and_citation_keys_spell_every_letter_alike():
     apart = [c for c in map(chr, range(0x3000))
              if slug(f"a{c}b", empty="").replace("-", "") != ascii_fold(f"a{c}b")]
     assert apart == []
+
+
+@pytest.mark.parametrize(("name", "id_"), [
+    ("Пушкин", "person-pushkin"), ("Лев Толстой", "person-lev-tolstoy"),
+    ("Ἀριστοτέλης", "person-aristotelis"), ("毛泽东", "person-maozedong"),
+    ("Şükrü Saracoğlu", "person-sukru-saracoglu"), ("Ærø", "person-aero")])
+def test_entities_ids_spell_every_script(name, id_):
+    """A name in Cyrillic, Greek or Han script was 'person-x', 'person-x-2'...: now spelt in
+    ASCII as anyascii spells it; Latin letters as before."""
+    assert entity_id("person", name, set()) == id_
+
+
+def test_entities_proposed_ids_of_names_in_other_scripts(ws, tmp_path):
+    """The user's letter: three names, three readable ids (were person-x, -x-2, -x-3)."""
+    path = tmp_path / "ru.txt"
+    path.write_text("Letter two\n\nMr. Пушкин met Mr. Толстой and Mr. Ἀριστοτέλης in London.\n",
+                    encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    ids = {e.id for e in ws.entities() if e.type == "person"}
+    assert {"person-pushkin", "person-tolstoy", "person-aristotelis"} <= ids, ids
+    assert not any(i.startswith("person-x") for i in ids)
+
+
+def test_entities_search_fold_spells_latin_letters_as_ids_do():
+    """Searches fold the Latin letters as ids and keys spell them (their letters and digits:
+    'ŀ' folds to 'l·' as NFKD has it), and keep other scripts."""
+    import unicodedata
+
+    from annotator.text import ascii_letters, fold
+
+    def alnum(s):
+        return re.sub("[^a-z0-9]", "", s)
+
+    apart = [c for c in map(chr, range(0x80, 0x3000)) if c.isalpha()
+             and unicodedata.name(c, "").startswith("LATIN ")
+             and alnum(fold(c)) != alnum(ascii_letters(c).casefold())]
+    assert apart == []
+    assert (fold("Сидоров"), fold("ŁÓDŹ"), fold("Straße")) == ("сидоров", "lodz", "strasse")
 
 
 def test_entities_surname_keys():

@@ -106,8 +106,8 @@ def _entries(found: list[Read], origins: dict[str, str],
 
 # -- keys -------------------------------------------------------------------------------------
 def ascii_fold(text: str) -> str:
-    """Lower-case ASCII letters and digits only: 'Uläm' -> 'ulam', 'Łukasiewicz' ->
-    'lukasiewicz', 'Æthelred' -> 'aethelred'."""
+    """Lower-case ASCII letters and digits only, every script spelt (``ascii_letters``):
+    'Uläm' -> 'ulam', 'Łukasiewicz' -> 'lukasiewicz', 'Толстой' -> 'tolstoy'."""
     return re.sub(r"[^a-z0-9]+", "", ascii_letters(text).lower())
 
 

@@ -104,7 +104,7 @@ def _names_of(entry: BibEntry) -> list[tuple[str, str]]:
     pairs = []
     for field in ("author", "editor"):
         for name in split_names(entry.get(field)):
-            # a name with no Latin letters folds to nothing: it matches no other name
+            # a name with no letter or digit folds to nothing: it matches no other name
             fam = surname(name)
             fam = ascii_fold(fam.split()[-1]) if fam else ""
             if fam:
