@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from annotator.cli._output import clipped
 from annotator.vocab import LINK_RELS
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ CLAIM_COLUMNS = ["id", "source", "location", "text", "kind", "status", "agent", 
 
 
 def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
-    text = row.text
-    if short and len(text) > 90:
-        text = text[:89].rstrip() + "…"
+    text = clipped(row.text, 90) if short else row.text
     return {"id": row.id, "source": row.source_id, "location": row.location,
             "paragraph": row.paragraph, "line": row.line, "page": row.page,
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,

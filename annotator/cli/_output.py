@@ -204,6 +204,12 @@ def _plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
     sys.stdout.write("\n".join(out) + "\n")
 
 
+def clipped(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` characters with an ellipsis: a listing's row stays
+    one row however long a title or claim is (json and csv keep it whole)."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

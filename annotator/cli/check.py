@@ -9,7 +9,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._claim_rows import claim_dict
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, render, user_errors, workspace
+from annotator.cli._output import Format, clipped, render, user_errors, workspace
 from annotator.vocab import SUPPORT
 
 
@@ -31,7 +31,7 @@ def check_cli(
         files = {s.id: s.file for s in ws.sources()}
     if report.failing and format is None:
         for r in report.failing:
-            text = r.text if len(r.text) <= 100 else r.text[:99].rstrip() + "…"
+            text = clipped(r.text, 100)
             who = f", {r.agent}" if r.agent else ""
             typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} "
                        f"{r.status} ({r.kind}{who}, {r.location}): {text}")

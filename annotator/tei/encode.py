@@ -1,19 +1,32 @@
 """Plain text and Markdown encoded as TEI, so every source is TEI from then on.
 
 Paragraphs are blocks separated by blank lines; a text without blank lines has one paragraph per
-line (as exported articles often have). The first line is the title (unless ``title`` is given)
-and opens the body as ``<head>``, so the reading text keeps every word of the file. Markdown
-``#`` headings open nested ``<div>``s with a ``<head>``; other Markdown is kept as text.
+line (as exported articles often have). A text's first line opens the body as ``<head>`` and is
+the title only when it looks like one: at most ``TITLE_MAX`` characters and followed by more
+text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
+``<head>`` alone, which TEI does not allow). Markdown ``#`` headings open nested ``<div>``s with
+a ``<head>``; entity and numeric character references (``&amp;``, ``&#233;``, ``&eacute;``) are
+decoded as CommonMark decodes them, outside code spans; other Markdown, inline HTML too, is kept
+as text (escaped, so ``<b>`` is read as the four characters it is). A title longer than
+``TITLE_MAX``, or none, gives way to the file name (or ``title``, given).
+
+DOCS: README.md#sources
 """
 
 from __future__ import annotations
 
 import re
+from html.entities import html5
 
-from annotator.text import esc as escape
+from annotator.text import esc as escape, not_xml
 
+
+TITLE_MAX = 100  # characters: a longer first line or heading is text, not a document's title
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# CommonMark's references: a named one of HTML5's list, decimal of 1-7 digits, hex of 1-6
+_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 
 _TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0">
@@ -54,25 +67,64 @@ def _p(text: str, indent: str) -> str:
     return f"{indent}<p>{escape(text)}</p>"
 
 
+def _lines(text: str) -> list[str]:
+    """The file's lines: CRLF and a lone CR end a line, a byte-order mark is no text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+
+
+def _document(*, title: str | None, found: str, kind: str, name: str, body: list[str]) -> str:
+    """The TEI document; a title ``found`` in the text too long to be one gives way to the
+    file name (a ``title`` given is kept as given)."""
+    if not title:
+        title = found if found and len(found) <= TITLE_MAX else name
+    return _TEMPLATE.format(title=escape(title),
+                            kind=kind, name=escape(name).replace('"', "&quot;"),
+                            body="\n".join(body or ["      <p/>"]))
+
+
 def encode_text(text: str, *, name: str, title: str | None = None) -> str:
     """A plain-text file as a TEI document (string, to be written as UTF-8)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")  # CR alone: a line end
-    lines = text.split("\n")
-    first = next((ln.strip() for ln in lines if ln.strip()), "")
+    lines = _lines(text)
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    first = lines[filled[0]].strip() if filled else ""
     body: list[str] = []
     rest = lines
-    if first:
-        idx = next(i for i, ln in enumerate(lines) if ln.strip())
+    if len(filled) > 1 and len(first) <= TITLE_MAX:  # short, and more text after it: a head
         body.append(f"      <head>{escape(first)}</head>")
-        rest = lines[idx + 1:]
+        rest = lines[filled[0] + 1:]
+    else:
+        first = ""
     body.extend(_p(p, "      ") for p in _paragraphs(rest, by_line=True))
-    return _TEMPLATE.format(title=escape(title or first or name), kind="plain-text",
-                            name=escape(name).replace('"', "&quot;"), body="\n".join(body))
+    return _document(title=title, found=first, kind="plain-text", name=name, body=body)
+
+
+def _reference(m: re.Match[str]) -> str:
+    dec, hex_, named = m.groups()
+    if named is not None:
+        return html5.get(named + ";", m.group())
+    code = int(dec) if dec is not None else int(hex_, 16)
+    # CommonMark: U+0000 (and what is no character) is U+FFFD; so is what XML cannot hold
+    char = chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+    return "\ufffd" if not_xml(char) is not None else char
+
+
+def decode_references(text: str) -> str:
+    """Markdown text with its entity and numeric character references decoded, as CommonMark
+    does (``&amp;`` -> ``&``, ``&#233;`` and ``&eacute;`` -> ``é``; an unknown name is text);
+    a code span keeps them as written."""
+    out: list[str] = []
+    at = 0
+    for code in _CODE_SPAN.finditer(text):
+        out.append(_REFERENCE.sub(_reference, text[at:code.start()]))
+        out.append(code.group())
+        at = code.end()
+    out.append(_REFERENCE.sub(_reference, text[at:]))
+    return "".join(out)
 
 
 def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
     """A Markdown file as TEI: headings open nested divisions."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")  # CR alone: a line end
+    lines = _lines(text)
     out: list[str] = []
     levels: list[int] = []
     pending: list[str] = []
@@ -80,10 +132,10 @@ def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
 
     def flush() -> None:
         indent = "      " + "  " * len(levels)
-        out.extend(_p(p, indent) for p in _paragraphs(pending))
+        out.extend(_p(decode_references(p), indent) for p in _paragraphs(pending))
         pending.clear()
 
-    for line in text.split("\n"):
+    for line in lines:
         m = _HEADING.match(line)
         if not m:
             pending.append(line)
@@ -94,16 +146,15 @@ def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
             levels.pop()
             out.append("      " + "  " * len(levels) + "</div>")
         indent = "      " + "  " * len(levels)
+        heading = decode_references(m.group(2))
         out.append(f"{indent}<div>")
-        out.append(f"{indent}  <head>{escape(m.group(2))}</head>")
+        out.append(f"{indent}  <head>{escape(heading)}</head>")
         levels.append(level)
-        first_heading = first_heading or m.group(2)
+        first_heading = first_heading or heading
     flush()
     while levels:
         levels.pop()
         out.append("      " + "  " * len(levels) + "</div>")
-    if not out:
-        out.append("      <p/>")
-    first_line = next((ln.strip() for ln in text.split("\n") if ln.strip()), name)
-    return _TEMPLATE.format(title=escape(title or first_heading or first_line), kind="Markdown",
-                            name=escape(name).replace('"', "&quot;"), body="\n".join(out))
+    filled = [ln.strip() for ln in lines if ln.strip()]
+    found = first_heading or (decode_references(filled[0]) if len(filled) > 1 else "")
+    return _document(title=title, found=found, kind="Markdown", name=name, body=out)

@@ -1,0 +1,153 @@
+"""Plain text and Markdown encoded as TEI: every file valid against the real tei_all schema,
+a title only where the text has one, Markdown's character references decoded."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from annotator.tei.encode import TITLE_MAX, encode_markdown, encode_text
+from annotator.tei.validate import validate
+from annotator.text import not_xml
+from tests.conftest import run
+
+TEI = {"t": "http://www.tei-c.org/ns/1.0"}
+LONG_LINE = " ".join(f"word{i}" for i in range(15000))  # about 90 KB, one line
+
+ODD = {
+    "one line": "Just one line, Paris.",
+    "one line and its end": "Just one line, Paris.\n",
+    "one long line": LONG_LINE,
+    "long first line, then text": LONG_LINE + "\n\nA second paragraph.",
+    "only a heading": "# Notes",
+    "heading and nothing": "# Notes\n\n\n",
+    "heading with no text": "# \n",
+    "nested headings, nothing in them": "## B\n# A\n### C\n",
+    "CRLF": "Title\r\n\r\nFirst.\r\nSecond.\r\n",
+    "lone CR": "Title\rFirst.\rSecond.",
+    "byte-order mark": "\ufeffTitle\n\nText.",
+    "byte-order mark, one line": "\ufeffText.",
+    "blank lines only around": "\n\n\n   \n\tText in the middle.\n\n \n",
+    "non-Latin": "Письмо\n\n東京で田中さんに会った。\n\nשלום עולם",
+    "markup characters": "<b>a & b</b>\n\n]]> &amp; &#233; &#0; &#xD800; &bogus;",
+    "whitespace only": " \n\t\n",
+    "empty": "",
+}
+
+
+def _check(doc: str, tmp: Path) -> etree._Element:
+    """The encoded document, valid against the shipped tei_all schema (as `annotator validate`
+    checks it), parsed."""
+    path = tmp / "doc.xml"
+    path.write_text(doc, encoding="utf-8")
+    result = validate(path)
+    assert result.valid, [str(f) for f in result.findings]
+    return etree.fromstring(doc.encode())
+
+
+def _body(root: etree._Element) -> list[tuple[str, str]]:
+    return [(etree.QName(e).localname, e.text or "") for e in root.find(".//t:body", TEI)
+            .iter("{*}head", "{*}p")]
+
+
+def _title(root: etree._Element) -> str:
+    return root.findtext(".//t:titleStmt/t:title", namespaces=TEI)
+
+
+@pytest.mark.parametrize("encode", [encode_text, encode_markdown], ids=["txt", "md"])
+@pytest.mark.parametrize("text", ODD.values(), ids=ODD.keys())
+def test_encode_odd_inputs_are_valid_tei(tmp_path, encode, text):
+    root = _check(encode(text, name="odd.txt"), tmp_path)
+    words = text.replace("\ufeff", "").split()
+    if encode is encode_text and words:  # every word of the file is in the body
+        assert " ".join(" ".join(t for _, t in _body(root)).split()) == " ".join(words)
+    assert len(_title(root)) <= TITLE_MAX
+
+
+XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                   max_size=300).filter(lambda t: not_xml(t) is None)
+LINES = st.lists(st.one_of(XML_TEXT, st.sampled_from(["", "# Head", "## Sub", "#", "\r", " ",
+                                                      "&amp;", "&#10;", "<i>x</i>", "`&lt;`"])),
+                 max_size=12).map("\n".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(XML_TEXT, LINES), markdown=st.booleans())
+@example(text="Just one line, Paris.", markdown=False)
+@example(text="# Only a heading", markdown=True)
+def test_encode_any_text_is_valid_tei(text, markdown):
+    """Whatever characters a file that XML can hold has, its TEI validates (the old encoder
+    made a one-line file a <body> holding only its <head>)."""
+    encode = encode_markdown if markdown else encode_text
+    with tempfile.TemporaryDirectory() as tmp:
+        _check(encode(text, name="any.md"), Path(tmp))
+
+
+@pytest.mark.parametrize(("text", "title", "body"), [
+    ("Just one line, Paris.", "one.txt", [("p", "Just one line, Paris.")]),
+    ("Letter\n\nParis, 3 May.", "Letter", [("head", "Letter"), ("p", "Paris, 3 May.")]),
+    ("Letter\nParis, 3 May.\nLondon.", "Letter",
+     [("head", "Letter"), ("p", "Paris, 3 May."), ("p", "London.")]),
+    ("x" * (TITLE_MAX + 1) + "\n\nMore.", "one.txt",
+     [("p", "x" * (TITLE_MAX + 1)), ("p", "More.")]),
+    ("x" * TITLE_MAX + "\n\nMore.", "x" * TITLE_MAX, [("head", "x" * TITLE_MAX), ("p", "More.")]),
+])
+def test_encode_text_first_line_is_a_head_only_when_it_looks_like_one(tmp_path, text, title, body):
+    root = _check(encode_text(text, name="one.txt"), tmp_path)
+    assert (_title(root), _body(root)) == (title, body)
+
+
+def test_encode_text_given_title_is_kept_however_long(tmp_path):
+    root = _check(encode_text("A line.", name="one.txt", title="T" * 300), tmp_path)
+    assert _title(root) == "T" * 300
+
+
+@pytest.mark.parametrize(("md", "head", "para"), [
+    ("# Caf&eacute; &amp; bar\n\nA &#233; &#xE9; &#X4E2D;.", "Café & bar", "A é é 中."),
+    ("# H\n\n&bogus; &amp &#12345678; &#x;", "H", "&bogus; &amp &#12345678; &#x;"),
+    ("# H\n\n&#0; &#xD800; &#1; &#x110000;", "H", "\ufffd \ufffd \ufffd \ufffd"),
+    ("# H\n\n&lt;b&gt; `&amp;` ``a ` &amp;`` &amp;", "H", "<b> `&amp;` ``a ` &amp;`` &"),
+    ("# <b>Bold</b>\n\nSee <i>this</i> &amp; <!-- c -->.", "<b>Bold</b>",
+     "See <i>this</i> & <!-- c -->."),
+])
+def test_encode_markdown_decodes_character_references_keeps_html_as_text(tmp_path, md, head,
+                                                                        para):
+    root = _check(encode_markdown(md, name="n.md"), tmp_path)
+    assert _body(root) == [("head", head), ("p", para)]
+    assert _title(root) == head
+
+
+@pytest.mark.parametrize(("md", "title"), [
+    ("Just a paragraph.", "n.md"),
+    ("A short first line\nand more.", "A short first line"),
+    ("#  " + "y" * (TITLE_MAX + 1) + "\n\nText.", "n.md"),
+])
+def test_encode_markdown_title_is_short_or_the_file_name(tmp_path, md, title):
+    assert _title(_check(encode_markdown(md, name="n.md"), tmp_path)) == title
+
+
+def test_encode_sources_table_row_stays_one_line(tmp_path):
+    """A long title is cut with an ellipsis in the table, kept whole in JSON; a 90 KB one-line
+    file is no title at all."""
+    root = tmp_path / "ws"
+    assert run(root.parent, "init", str(root)).exit_code == 0
+    (tmp_path / "one.txt").write_text(LONG_LINE, encoding="utf-8")
+    (tmp_path / "two.txt").write_text("Some text.", encoding="utf-8")
+    assert run(root, "add", str(tmp_path / "one.txt")).exit_code == 0
+    long_title = "A very long title " * 20
+    got = run(root, "add", "--title", long_title, str(tmp_path / "two.txt"))
+    assert got.exit_code == 0, got.output
+    table = run(root, "sources").stdout.splitlines()
+    rows = [line for line in table if "one.txt" in line or "two.txt" in line or "sources/" in line]
+    assert len(rows) == 2, table
+    assert any("one.txt" in r for r in rows)
+    assert any("A very long title A very" in r and "…" in r for r in rows)
+    titles = {r["id"]: r["title"] for r in json.loads(run(root, "sources", "--format",
+                                                          "json").stdout)}
+    assert titles == {"one": "one.txt", "two": long_title.strip()}
