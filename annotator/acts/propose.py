@@ -114,6 +114,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     outside_titles = drop_inside_title(
         [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
     not_over_marked = _not_over(marked)
+    addresses = address_mask(text)  # a name inside a web or e-mail address is none, nor a seed
     for s in spans:
         type_ = labels.get(s.label, "")
         if not type_ or type_ == TITLE:
@@ -125,7 +126,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
             continue
         span = clean_span(text, s.start, s.end, type_, rules)
         if span is not None and outside_titles(text, *span, type_) is not None and \
-                not_over_marked(*span):
+                not_over_marked(*span) and addresses.find(1, *span) == -1:
             names.append((span[0], span[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
@@ -181,7 +182,6 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                             flags="linked" if hit.entity_id else "",
                             confidence=CONFIDENCE[prov]))
     decided = {(q.start, q.end, q.type) for q in protected}
-    addresses = address_mask(text)
     kept = []
     for p in out:
         if p.type != "date" and (name_key(p.surface), p.type) in rejected:
