@@ -107,6 +107,7 @@ class Entity:
     variants: tuple[str, ...] = ()
     authority: tuple[tuple[str, str], ...] = ()
     note: str = ""
+    geo: str = ""  # a place's coordinates as written, TEI <geo> ('52.52 13.40'), or ''
     mentions: int = 0
     sources: int = 0
 

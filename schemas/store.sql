@@ -1,4 +1,4 @@
--- annotator store, schema version 11 (PRAGMA user_version = 11).
+-- annotator store, schema version 12 (PRAGMA user_version = 12).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -57,7 +57,9 @@ CREATE TABLE entities (
     status      TEXT NOT NULL DEFAULT 'proposed'
                 CHECK (status IN ('proposed', 'confirmed', 'rejected')),
     note        TEXT NOT NULL DEFAULT '',
-    created_at  TEXT NOT NULL
+    created_at  TEXT NOT NULL,
+    -- a place's coordinates as its register wrote them (TEI <geo>, 'lat long': '52.52 13.40')
+    geo         TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE variants (

@@ -363,3 +363,65 @@ def test_register_export_keeps_pointers_and_note_lines(ws, tmp_path, tei_schema)
     other.add(letter)
     assert [(m.type, m.entity_id) for m in other.mentions()] == [("place", "germany")]
     assert {e.id for e in other.entities(type="place")} == {"germany"}
+
+
+GEO_REGISTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>
+  <listPlace>
+    <place xml:id="berlin">
+      <placeName>Berlin</placeName>
+      <location><geo>52.52 13.40</geo></location>
+      <idno type="geonames">2950159</idno>
+    </place>
+    <place xml:id="berlin_city"><placeName>Berlin City</placeName></place>
+    <place xml:id="reichshauptstadt"><placeName>Reichshauptstadt</placeName>
+      <location><geo>52.5 13.4</geo></location></place>
+    <place xml:id="potsdam"><placeName>Potsdam</placeName></place>
+  </listPlace>
+</body></text></TEI>
+"""
+
+
+def test_register_export_keeps_coordinates_and_every_merged_id(ws, tmp_path, tei_schema):
+    """A place's <geo> and every id merged into an entry (TEI's one @sameAs holds the first,
+    <ptr type="sameAs"> the rest) come back from an exported register; a source pointing to
+    any of those ids then names the entry in the new workspace."""
+    import json
+
+    from annotator.store import pointers
+
+    path = tmp_path / "places.xml"
+    path.write_text(GEO_REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    ws.merge("berlin_city", "berlin")
+    ws.merge("reichshauptstadt", "berlin")  # its own coordinates give way to Berlin's
+    assert ws.entity("berlin").geo == "52.52 13.40"
+    data = ws.export_register()
+    doc = etree.fromstring(data)
+    assert tei_schema.validate(doc), tei_schema.error_log
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    (berlin,) = doc.xpath("//t:place[@xml:id='berlin']", namespaces=ns)
+    assert berlin.findtext("t:location/t:geo", namespaces=ns) == "52.52 13.40"
+    also = [berlin.get("sameAs")] + [p.get("target") for p in
+                                     berlin.findall("t:ptr[@type='sameAs']", ns)]
+    assert sorted(also) == ["#berlin_city", "#reichshauptstadt"]
+    other = imported_anew(data, tmp_path)
+
+    def key(e):
+        return (*register_key(e), e.geo)
+
+    assert sorted(map(key, other.register())) == sorted(map(key, ws.register()))
+    assert {e.id: e.geo for e in other.register()} == {"berlin": "52.52 13.40", "potsdam": ""}
+    assert set(pointers.of_entities(other.store.conn, ["berlin"])["berlin"]) == {
+        "berlin", "berlin_city", "reichshauptstadt"}
+    letter = tmp_path / "letter.xml"
+    letter.write_text(GEONAMES_LETTER.replace(
+        '<placeName ref="https://www.geonames.org/2921044/">the Reich</placeName>',
+        '<placeName ref="#reichshauptstadt">the capital</placeName> and '
+        '<placeName ref="#berlin_city">the city</placeName>'), encoding="utf-8")
+    other.add(letter)
+    assert [(m.surface, m.entity_id) for m in other.mentions()] == [
+        ("the capital", "berlin"), ("the city", "berlin")]
+    assert {e.id for e in other.entities(type="place")} == {"berlin", "potsdam"}
+    rows = json.loads(run(other.root, "entities", "-t", "place", "-f", "json").stdout)
+    assert {r["id"]: r["geo"] for r in rows} == {"berlin": "52.52 13.40", "potsdam": ""}

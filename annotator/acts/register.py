@@ -9,7 +9,6 @@ DOCS: docs/review.md#the-register
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -73,6 +72,7 @@ class RegisterEntry:
     line: int | None
     pointers: tuple[str, ...] = ()  # its xml:id, @sameAs, idno and link URIs (entities.pointers)
     identity: tuple[str, ...] = ()  # those of them that say who it is (not a 'desc' link)
+    geo: str = ""  # a place's first location/geo, as written ('52.52 13.40')
 
 
 def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
@@ -126,9 +126,11 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
                                  "S204", WARNING)
                     continue
             note = " ".join(note_text(n) for n in el.findall(_t("note")))
+            # the first location/geo as written, its spaces folded ('52.52 13.40')
+            geo = element_text(el.find(f"{_t('location')}/{_t('geo')}")) if t == "place" else ""
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
                                      source_line(el), entry_pointers(el, prefixes),
-                                     entry_pointers(el, prefixes, identity=True)))
+                                     entry_pointers(el, prefixes, identity=True), geo))
     return out
 
 
@@ -200,7 +202,7 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
         row = entities.entity_row(conn, e.id)
         if row is None:
             rec.insert("entities", {"id": e.id, "type": e.type, "preferred": e.names[0],
-                                    "status": "confirmed", "note": e.note,
+                                    "status": "confirmed", "note": e.note, "geo": e.geo,
                                     "created_at": now()})
             done.added += 1
         else:
@@ -212,6 +214,8 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
                 add_variant(rec, e.id, row["preferred"])  # which stays a spelling of it
             if e.note and not row["note"]:
                 values["note"] = e.note
+            if e.geo and not row["geo"]:
+                values["geo"] = e.geo
             before = len(rec.changes)
             rec.update("entities", {"id": e.id}, values)
             if row["status"] != "confirmed":
@@ -262,12 +266,12 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
 
 # -- writing a TEI register ---------------------------------------------------------------------
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n\s*")  # a blank line parts a note's paragraphs
-logger = logging.getLogger(__name__)
 
 
 def export_register(entries: Iterable[Entity], *, title: str = "Register",
                     known_pointers: Mapping[str, Sequence[str]] | None = None) -> bytes:
-    """Register entries as a TEI document: listPerson, listPlace, listOrg with idno.
+    """Register entries as a TEI document: listPerson, listPlace, listOrg with idno, a place's
+    coordinates as ``<location><geo>`` (after its names, before idno, as TEI's ``place`` orders).
 
     Written so that importing it again gives the same register: ``known_pointers`` (id -> the
     pointers the store knows for it, ``store.pointers.of_entities``) go out in the forms
@@ -295,6 +299,8 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
             for v in e.variants:
                 if name_key(v) != name_key(e.preferred):
                     E.sub(el, name_el, v).set("type", "variant")
+            if e.geo and t == "place":
+                E.sub(E.sub(el, "location"), "geo", e.geo)
             for scheme, value in e.authority:
                 E.sub(el, "idno", value).set("type", scheme)
             _write_pointers(E, el, e.id, (known_pointers or {}).get(e.id, ()))
@@ -310,14 +316,15 @@ def _write_pointers(E: _Maker, el: etree._Element, entity_id: str,
                     known: Sequence[str]) -> None:
     """An entry's pointers as ``entry_pointers`` reads them: a URI (GeoNames, Wikipedia, an
     EHRI page) as ``<ptr target>``, another entry's id (one merged into it, a source's key) as
-    ``@sameAs="#id"``. TEI allows one ``@sameAs``, so only the first such id can go out."""
+    ``@sameAs="#id"``; TEI allows one ``@sameAs``, so each further id as
+    ``<ptr type="sameAs" target="#id"/>``, "this entry is also the one of that id"."""
     local = [p for p in known if p != entity_id and not is_uri(p)]
     if local:
         el.set("sameAs", f"#{local[0]}")
-        if len(local) > 1:
-            logger.warning("register entry %s: only its first other id (%s) is exported; "
-                           "%s have no place in TEI's single @sameAs", entity_id, local[0],
-                           ", ".join(local[1:]))
+    for p in local[1:]:
+        ptr = E.sub(el, "ptr")
+        ptr.set("type", "sameAs")
+        ptr.set("target", f"#{p}")
     for p in known:
         if is_uri(p):
             E.sub(el, "ptr").set("target", p)

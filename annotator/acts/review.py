@@ -485,6 +485,8 @@ class Review:
         if src["note"] and src["note"] not in dst["note"]:
             note = f"{dst['note']}\n{src['note']}" if dst["note"] else src["note"]
             rec.update("entities", {"id": into}, {"note": note})
+        if src["geo"] and not dst["geo"]:  # a place's coordinates are not lost by a merge
+            rec.update("entities", {"id": into}, {"geo": src["geo"]})
         move_children(rec, entity_id, into)
         add_variant(rec, into, src["preferred"])
         rec.delete("entities", {"id": entity_id})

@@ -58,6 +58,7 @@ def entities_cli(
                 row["context"] = context_of(ws.reading_text(sid), start, end)
             if format is Format.json:
                 row["authority"] = dict(e.authority)  # by scheme, as 'register -f json'
+                row["geo"] = e.geo  # a place's coordinates as its register wrote them
                 row["occurrences"] = [
                     {"mention": m.id, "source": m.source_id, "start": m.start, "end": m.end,
                      "surface": m.surface, "status": m.status, "provenance": m.provenance,

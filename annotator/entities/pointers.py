@@ -109,7 +109,8 @@ _AUTHORITY = re.compile(
 def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES, *,
                    identity: bool = False) -> tuple[str, ...]:
     """The pointers a register entry answers to: its xml:id, ``@sameAs``, its ``idno`` and
-    ``link/@target`` URIs (``ptr``/``ref`` targets too).
+    ``link/@target`` URIs (``ptr``/``ref`` targets too), and every target of a
+    ``<ptr type="sameAs">`` (ids beyond the one ``@sameAs`` holds: an entry merged from several).
 
     ``identity``: only those that say who the entry is, not what to read about it: link
     targets in an authority file (GeoNames, VIAF, Wikidata, GND, EHRI...) not typed ``desc``.
@@ -131,7 +132,12 @@ def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES, *,
         if _SCHEME.match(text):
             add(text)
     for child in el.iter(f"{{{TEI_NS}}}link", f"{{{TEI_NS}}}ptr", f"{{{TEI_NS}}}ref"):
-        if identity and (child.get("type") or "").strip().lower() == "desc":
+        kind = (child.get("type") or "").strip().lower()
+        if identity and kind == "desc":
+            continue
+        if kind == "sameas":  # <ptr type="sameAs" target="#id"/>: another id of it, as @sameAs
+            for part in (child.get("target") or "").split():
+                add(part)
             continue
         for part in (child.get("target") or "").split():
             if _SCHEME.match(part) and (not identity or _AUTHORITY.match(part)):

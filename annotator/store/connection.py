@@ -21,7 +21,7 @@ from typing import Any
 from annotator.errors import Location, StoreError
 from annotator.files import reached
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -69,6 +69,12 @@ def _loose_column(conn: sqlite3.Connection) -> str:
         "CREATE INDEX IF NOT EXISTS variants_loose ON variants(loose) WHERE loose != '';")
 
 
+def _geo_column(conn: sqlite3.Connection) -> str:
+    """Version 12: a place's coordinates (``entities.geo``), so a register's ``<geo>`` survives
+    import and export; '' in a store before it (none were kept)."""
+    return _add_columns(conn, [("entities", "geo", "TEXT NOT NULL DEFAULT ''")])
+
+
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
 # of the store that gives it); MIGRATIONS[0] is the whole current schema and takes a new store
 # straight to SCHEMA_VERSION.
@@ -99,6 +105,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
        "CREATE INDEX IF NOT EXISTS authority_value ON authority_ids(scheme, value);",
     # store.sql has them from version 10
     10: _loose_column,  # store.sql has it from version 11
+    11: _geo_column,  # store.sql has it from version 12
 }
 
 

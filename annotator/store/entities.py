@@ -147,7 +147,7 @@ def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
         authority.setdefault(a["entity_id"], []).append((a["scheme"], a["value"]))
     return [Entity(id=r["id"], type=r["type"], preferred=r["preferred"], status=r["status"],
                    variants=tuple(names.get(r["id"], ())),
-                   authority=tuple(authority.get(r["id"], ())), note=r["note"],
+                   authority=tuple(authority.get(r["id"], ())), note=r["note"], geo=r["geo"],
                    mentions=r["n_mentions"], sources=r["n_sources"]) for r in rows]
 
 
