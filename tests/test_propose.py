@@ -525,3 +525,31 @@ def test_propose_register_common_word_not_spread(text, found):
     props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:test",
                             register=register)
     assert [p.surface for p in props if p.provenance == "rule:register"] == found
+
+
+TRAVEL_DIARY = ("Friday 22. Lay at Machynlleth. Saturday 23. Came to Llangollen and walked "
+                "towards Snowdon. Llangollen is a poor town, but the view of Snowdon is fine. "
+                "Mr. Pennant dined with us at Llangollen.")
+
+
+def test_propose_places_the_model_calls_persons(nlp):
+    """Before: the model's persons Machynlleth, Llangollen and Snowdon (after "at", "to",
+    "towards"), and every Llangollen propagation found, were proposed as persons."""
+    ((_, spans),) = run_ner(nlp, [("t", TRAVEL_DIARY)])
+    props = build_proposals(TRAVEL_DIARY, spans, labels=DEFAULT_LABELS,
+                            provenance="model:x@1")
+    types = {(p.surface, p.type) for p in props if p.type in ("person", "place")}
+    assert {("Machynlleth", "place"), ("Llangollen", "place"), ("Snowdon", "place"),
+            ("Pennant", "person")} <= types
+    assert ("Llangollen", "person") not in types and ("Snowdon", "person") not in types
+    assert len([p for p in props if p.surface == "Llangollen"]) == 3
+
+
+PRAYER = "O Lord, Thou hast searched me. Thou hast given Thy Son, and Thy Righteousness endureth."
+
+
+def test_propose_archaic_pronouns_are_no_names(nlp):
+    """Before: the model's place "Thou" and persons "Thy Son", "Thy Righteousness"."""
+    ((_, spans),) = run_ner(nlp, [("t", PRAYER)])
+    props = build_proposals(PRAYER, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert not [p.surface for p in props if p.type in ("person", "place")]

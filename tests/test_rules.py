@@ -7,7 +7,7 @@ import pytest
 from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
-                             find_titles, strip_edge_punctuation, strip_leading_article,
+                             find_titles, places_by_context, strip_edge_punctuation, strip_leading_article,
                              strip_possessive, strip_title)
 
 
@@ -168,3 +168,52 @@ def test_rules_drop_inside_title_takes_any_spans():
 ])
 def test_rules_drop_common_noun(text, surface, type_, want):
     assert _apply(drop_common_noun, text, surface, type_) == want
+
+
+DIARY = ("Came to Carnarvon on Friday. Carnarvon is a handsome town; we lay at Bala and walked "
+         "near Snowdon. Mr. Pennant met Thomas Pennant and wrote to Jones at Bala. Mr. Jones said that "
+         "Jones' horse was lame. Went to Coles' house.")
+
+
+def _names(text, *surfaces):
+    out = []
+    for surface in surfaces:
+        start = text.index(surface)
+        out.append((start, start + len(surface), "person"))
+    return out
+
+
+def test_rules_places_by_context():
+    names = _names(DIARY, "Carnarvon", "Bala", "Snowdon", "Thomas Pennant", "Jones", "Coles")
+    names.append((DIARY.index("Carnarvon is"), DIARY.index("Carnarvon is") + 9, "person"))
+    names.append((DIARY.index("Pennant met"), DIARY.index("Pennant met") + 7, "person"))
+    typed = {(DIARY[s:e], s): t for s, e, t in places_by_context(DIARY, names)}
+    # after "to", "at", "near": places, every time the text writes them
+    assert {k[0] for k, t in typed.items() if t == "place"} == {"Carnarvon", "Bala", "Snowdon"}
+    assert typed[("Carnarvon", DIARY.index("Carnarvon is"))] == "place"
+    # "to Jones" once, "Mr. Jones" once: a person; "Pennant" is Thomas Pennant's family name;
+    # "Coles' house" is a person's house; two words are a person's name
+    assert typed[("Jones", DIARY.index("Jones"))] == "person"
+    assert typed[("Pennant", DIARY.index("Pennant met"))] == "person"
+    assert typed[("Coles", DIARY.index("Coles"))] == "person"
+    assert typed[("Thomas Pennant", DIARY.index("Thomas Pennant"))] == "person"
+
+
+def test_rules_places_by_context_place_word_of():
+    text = "the town of Moffat, where Moffat waters are drunk; a letter of Moffat"
+    (got,) = places_by_context(text, _names(text, "Moffat"))
+    assert got[2] == "place"  # "town of" counts, a bare "of" does not
+    text = "a letter of Moffat about Moffat"
+    assert places_by_context(text, _names(text, "Moffat"))[0][2] == "person"
+
+
+@pytest.mark.parametrize(("text", "surface", "type_"), [
+    ("Thou hast been with me", "Thou", "person"),
+    ("I will praise Thee, O Lord", "Thee", "person"),
+    ("Thy will be done", "Thy", "place"),
+    ("blessed are ye that mourn; Ye", "Ye", "person"),
+    ("O Lord, Thy Righteousness endureth", "Thy Righteousness", "person"),
+    ("Thou hast given Thy Son", "Thy Son", "place"),
+])
+def test_rules_drop_common_noun_archaic_pronouns(text, surface, type_):
+    assert _apply(drop_common_noun, text, surface, type_) is None

@@ -41,7 +41,7 @@ from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
-                                 drop_inside_title, find_titles)
+                                 drop_inside_title, find_titles, places_by_context)
 from annotator.store import now
 from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
@@ -53,7 +53,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 7  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 8  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -93,7 +93,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
 
     Dates are widened, joined by the date finder's (provenance ``rule:dates``) and resolved
     in the source's chronology (``dating``: its own date and blocks); names are cleaned,
-    retyped where the text shows a person, and looked for again where the model missed them: register variants (provenance
+    retyped where the text shows a person or a place (``spans.places_by_context``), and looked for again where the model missed them: register variants (provenance
     ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
     whose label maps to ``title``, and ``rules.find_titles``) are left out, and so are names
@@ -151,7 +151,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                                 *_date_value(text[start:end]),
                                 confidence=CONFIDENCE["dateline"]))
     names, org_conf = _orgs_kept(text, names, org_threshold, confirmed)
-    names = _without_overlaps(names)
+    names = places_by_context(text, _without_overlaps(names))
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):

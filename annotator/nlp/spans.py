@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from annotator.entities.names import PARTICLES, POSSESSIVE
 
@@ -72,7 +72,11 @@ GENERIC_PLACES = frozenset("""
     harbour harbor coast shore earth world country-side eminence cataract cascade stream brook
     road roads street bridge church castle inn house garden gardens park field fields meadow
 """.split())
-_FUNCTION = frozenset("the a an and or of in on at to by for with from but this that".split())
+# Archaic pronouns, capitalised in prayer and scripture: no name alone ("Thou hast") and no
+# name's first word ("Thy Righteousness", "Thy Son").
+ARCHAIC_PRONOUNS = frozenset("thou thee thy thine ye".split())
+_FUNCTION = frozenset("the a an and or of in on at to by for with from but this that".split()) \
+    | ARCHAIC_PRONOUNS
 
 
 def _norm(word: str) -> str:
@@ -159,10 +163,15 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     the head of a building's or street's name ("Chirk Castle", "Second Street"), a citation
     ("Daniel 11:3"), a function word ("The") or lone letter not after a title ("5 ft. X 5 ft.",
     but "Mrs. F."); a trailing word with a digit that is no ordinal is cut ("Henry 7th" kept);
-    a place that is a generic word of the landscape alone ("the River", "Town").
+    a place that is a generic word of the landscape or a function word alone ("the River",
+    "Town"); a person or place that is or starts with an archaic pronoun ("Thou", "Thy Son").
     """
+    first = _WORD.match(text, start)
+    if type_ in ("person", "place") and first and first.start() == start and \
+            first.group().lower() in ARCHAIC_PRONOUNS:
+        return None  # "Thou", "Thy Son"
     if type_ == "place":
-        return None if text[start:end].lower() in GENERIC_PLACES else (start, end)
+        return None if text[start:end].lower() in GENERIC_PLACES | _FUNCTION else (start, end)
     if type_ != "person":
         return start, end
     if re.search(r"\d+[:.]\d+", text[start:end]):
@@ -340,3 +349,57 @@ def clean_span(text: str, start: int, end: int, type_: str,
             return None
         span = kept
     return span
+
+
+# -- places the model calls persons ----------------------------------------------------------
+# Prepositions of place and motion: "lay at Bala", "came to Carnarvon", "the road through Aber".
+LOCATIVES = frozenset("""
+    at in near to from through towards toward into across via beyond
+""".split())
+# Words before "of" that make what follows a place: "the town of Bala", "the Vale of Clwyd".
+_PLACE_OF = GENERIC_PLACES | frozenset("""
+    vale isle parish borough shire kingdom province district port township neighbourhood
+    neighborhood environs
+""".split())
+_BEFORE = re.compile(r"([^\W\d_]+)[.:]?\s+(?:([^\W\d_]+)\s+)?$")
+
+
+def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
+                      ) -> list[tuple[int, int, str]]:
+    """A name the model calls a person that this text writes after a preposition of place
+    more often than as a person is a place, everywhere in the text.
+
+    Each written form of a person name is looked for throughout the text. Where it stands
+    after "at", "in", "to", "from", "near", "through"... or after "the town of" (a place
+    word and "of"), that counts for a place; after a title ("Mr.", "Lady") or as the family
+    name of a longer person name of the text ("Pennant" beside "Thomas Pennant"), for a
+    person; a possessive ("went to Coles' house") counts for neither. A name of one word
+    with more place than person contexts, and at least one, becomes a place: the small
+    English model calls Snowdon, Llangollen and Carnarvon persons in a travel diary.
+    Names of two words or more ("John Cowperthwaite") stay persons.
+    """
+    persons = {text[s:e] for s, e, t in names if t == "person"}
+    family = {w for p in persons for w in p.split()[1:]}
+    places = set()
+    for surface in persons:
+        if " " in surface or surface in family or not surface[:1].isupper():
+            continue
+        place = person = 0
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(surface)}(?![\w-])", text):
+            if text[m.end():m.end() + 1] in ("'", "’"):
+                continue  # "Coles' house", "Pennant's Tour": a person's
+            before = _BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if before is None:
+                continue
+            last = before.group(2) or before.group(1)
+            prev = before.group(1) if before.group(2) else ""
+            if _norm(last) in TITLE_WORDS:
+                person += 1
+            elif last.lower() in LOCATIVES or last.lower() == "of" and prev.lower() in _PLACE_OF:
+                place += 1
+        if place > person:
+            places.add(surface)
+    if not places:
+        return list(names)
+    return [(s, e, "place" if t == "person" and text[s:e] in places else t)
+            for s, e, t in names]
