@@ -255,6 +255,9 @@ class ClaimRow:
     cue: str
     provenance: str
     links: tuple[Link, ...] = ()
+    # (paragraph, line, page) of the claim's last character: a claim crossing blocks is
+    # located by its range; None: as where it starts (a stale claim has no place)
+    last: tuple[int, int, str | None] | None = None
     confidence: float | None = None  # the finder's (0..1); None: the editor's claim
     agent_candidate: str = ""  # who a description agent may be; 'claim agent' confirms it
     # the decision the act that answered this row wrote (add_claim: what undo takes back, named
@@ -264,8 +267,9 @@ class ClaimRow:
 
     @property
     def location(self) -> str:
-        """'p. 12, ¶ 3, line 41' when the source has page breaks, else '¶ 3, line 41'."""
-        return location(self.paragraph, self.line, self.page)
+        """'p. 12, ¶ 3, line 41' when the source has page breaks, else '¶ 3, line 41'; a
+        claim crossing blocks names its range, '¶ 1–2, lines 18–19'."""
+        return location(self.paragraph, self.line, self.page, last=self.last)
 
     @property
     def works(self) -> tuple[str, ...]:

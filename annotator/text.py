@@ -36,6 +36,31 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return trim(text, start, end)
 
 
+def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``whole_words`` of [start, end), or None when it holds no word (only spaces or
+    punctuation): what a span typed or selected by hand marks, as INCEpTION and Recogito snap
+    a selection to tokens ('Molot' of 'Molotov' marks 'Molotov')."""
+    start, end = whole_words(text, start, end)
+    return (start, end) if any(_in_word(c) for c in text[start:end]) else None
+
+
+def widened_note(text: str, asked: tuple[int, int], got: tuple[int, int]) -> str:
+    """What a hand-made span marked when it is more than what was given, less spaces: "marked
+    'Molotov' (12:19), not 'Molot' (12:17), which cut a word"; '' when it is the span given."""
+    a, b = asked
+    if tuple(got) == trim(text, a, b):
+        return ""
+    why = ("which cut a word" if whole_words(text, a, b) != trim(text, a, b)
+           else "as the edition marks such a name")
+    return (f"marked '{_quoted(text, *got)}' ({got[0]}:{got[1]}), not '{_quoted(text, a, b)}' "
+            f"({a}:{b}), {why}")
+
+
+def _quoted(text: str, start: int, end: int, limit: int = 60) -> str:
+    said = " ".join(text[start:end].split())
+    return said if len(said) <= limit else f"{said[:limit // 2 - 1]}…{said[-(limit // 2):]}"
+
+
 def slug(text: str, *, limit: int = 60, empty: str = "x", latin: bool = True) -> str:
     """The slug part of an entity id (or a source id): ASCII, lower case, words joined by '-'.
     Letters of every script are spelt as keys and searches spell them (``ascii_letters``:

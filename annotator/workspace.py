@@ -372,10 +372,17 @@ class Workspace:
     def add_mention(self, source_id: str, start: int, end: int, type: str, *,  # noqa: A002
                     entity_id: str | None = None,
                     date_value: dict[str, str] | str | None = None,
-                    expected: str | None = None) -> Decision:
+                    expected: str | None = None, as_edition: bool = False) -> Decision:
+        """Add a mention the model missed, confirmed. The span is widened to the whole words
+        its edges cut ('Molot' marks 'Molotov'); ``as_edition``: then marked as the edition
+        marks such a name (``snap``), as a selection in the browser is."""
+        def edition(start: int, end: int) -> tuple[int, int]:
+            return self._edition_snap(source_id, start, end, type)
+
         return self.context.review().add_mention(source_id, start, end, type,
                                                  entity_id=entity_id, date_value=date_value,
-                                                 expected=expected)
+                                                 expected=expected,
+                                                 edition=edition if as_edition else None)
 
     def history(self, *, target: str | None = None,
                 limit: int | None = None) -> list[Decision]:
@@ -415,8 +422,19 @@ class Workspace:
 
     def snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002
              ) -> tuple[int, int]:
-        """A selected span as this edition marks such a name (its learned conventions): what
-        the server's "add from a selection" records."""
+        """A selected span as it is marked: widened to the whole words its edges cut, then as
+        this edition marks such a name (its learned conventions), as ``add_mention(...,
+        as_edition=True)`` marks it; a span with no word is left as given."""
+        from annotator.text import word_span
+
+        words = None
+        text = self.reading_text(source_id)
+        if 0 <= start < end <= len(text):
+            words = word_span(text, start, end)
+        return self._edition_snap(source_id, *words, type) if words else (start, end)
+
+    def _edition_snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002
+                      ) -> tuple[int, int]:
         from annotator.nlp.conventions import snap_selection
 
         conv = conventions_acts.edition_conventions(self, datelines=False)

@@ -303,3 +303,35 @@ def test_export_claims_works_hold_every_work_a_row_cites(claims_ws, tmp_path):
     assert page.xpath(f"//li[@id='work-{key}']")
     assert page.xpath(f"//tr[@id='claim-{row.id}']/td[@class='supports']/a/@href") == [
         f"#work-{key}"]
+
+
+def test_export_claims_claim_by_span_is_whole_words_and_names_its_blocks(claims_ws, tmp_path):
+    """'claim add memo --span 2:40' was taken as typed: the claim ended in 'held i', and its
+    own location named only the block where it starts (passages already named their range).
+    Now its span is widened to whole words, the CLI says so, and every table names its
+    range; a span with no word is refused."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text(MEMO, encoding="utf-8")
+    claims_ws.add(memo)
+    reading = claims_ws.reading_text("memo")
+    cut = reading.index("held in") + 6  # inside 'in'
+    done = run(claims_ws, "claim", "add", "memo", "--span", f"2:{cut}")
+    assert done.exit_code == 0, done.output
+    row = claims_ws.claim(int(done.stdout))
+    assert (row.start, row.end) == (0, cut + 1) and row.text.endswith("held in")
+    assert f"marked '{row.text}' (0:{cut + 1}), not" in done.stderr
+    assert "which cut a word" in done.stderr
+    assert re.fullmatch(r"¶ 1–2, lines \d+–\d+", row.location), row.location
+    assert re.search(r"¶ 1–2, lines \d+–\d+", done.stderr)
+    listed = run(claims_ws, "claims", "--format", "json")
+    assert next(c for c in json.loads(listed.stdout) if c["id"] == row.id)["location"] \
+        == row.location
+    for fmt in ("md", "csv"):
+        out = (claims_ws.root / claims_ws.export_claims(fmt).path).read_text()
+        assert row.location in out, out
+    one = claims_ws.add_claim("memo", span=(reading.index("talks") + 2, reading.index("talks") + 4))
+    assert one.text == "talks" and re.fullmatch(r"¶ 1, line \d+", one.location)
+    done = run(claims_ws, "claim", "add", "memo", "--span",
+               f"{reading.index('1940') + 4}:{reading.index('1940') + 5}")  # the full stop
+    assert done.exit_code == 2 and "[D318]" in done.stderr and "holds no words" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

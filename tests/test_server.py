@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -1630,3 +1631,27 @@ def test_server_claim_page_counts_the_claims_the_list_shows(claims_client, seed_
     rejected = lxml_html.fromstring(claims_client.get(f"/claim/{listed[1]}").text)
     assert rejected.xpath("//a[@rel='prev']/@href") == [f"/claim/{kept[0]}"]
     assert rejected.xpath("//a[@rel='next']/@href") == [f"/claim/{kept[1]}"]
+
+
+def test_server_selection_mid_word_marks_the_whole_word(client, seed_ws):
+    """A selection ending mid-word ('Molot' of 'Molotov') became a mention of 'Molot'; now it
+    is widened to the word before the edition's conventions, and the page says what it
+    marked. A claim selected mid-word likewise."""
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    at = text.index("Molotov")
+    r = post(client, f"/s/{sid}/add", {"start": str(at), "end": str(at + 5), "what": "person"},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200, r.text
+    added = [m for m in seed_ws.mentions(sid) if m.status == "confirmed"]
+    assert [(m.start, m.end, m.surface) for m in added] == [(at, at + 7, "Molotov")]
+    said = json.loads(r.headers["HX-Trigger"])["annotator:done"]
+    assert said == (f"Person mention added: marked 'Molotov' ({at}:{at + 7}), not 'Molot' "
+                    f"({at}:{at + 5}), which cut a word."), said
+    cut = text.index("spheres") + 3
+    r = post(client, f"/s/{sid}/add", {"start": str(at + 2), "end": str(cut), "what": "claim"},
+             headers={"HX-Request": "1"})
+    assert r.status_code == 200, r.text
+    claim, = seed_ws.claims(source_id=sid)
+    assert (claim.start, claim.end) == (at, cut + 4)
+    assert "which cut a word" in json.loads(r.headers["HX-Trigger"])["annotator:done"]

@@ -9,7 +9,7 @@ import pytest
 
 from annotator import SourceError, StoreError, Workspace
 from annotator.store import SCHEMA_VERSION
-from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT, reopened_at
+from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT, reopened_at, run
 
 
 def test_workspace_add_tei_is_byte_identical(ws):
@@ -554,3 +554,27 @@ def test_store_version_11_gets_coordinates_of_places(seed_ws, tmp_path):
     again.import_register(path)
     assert again.entity("place-berlin").geo == "52.52 13.40"
     again.close()
+
+
+def test_workspace_mention_add_by_offsets_marks_whole_words(seed_ws):
+    """'annotator mention add SRC START END person' ending mid-word ('Molot' of 'Molotov')
+    marked 'Molot'; now the word it cuts is taken whole, and the CLI says what it marked.
+    A span with no word is refused on one line."""
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    at = text.index("Molotov")
+    done = run(seed_ws, "mention", "add", sid, str(at + 1), str(at + 5), "person")
+    assert done.exit_code == 0, done.output
+    added = [m for m in seed_ws.mentions(sid) if m.status == "confirmed"]
+    assert [(m.start, m.end, m.surface) for m in added] == [(at, at + 7, "Molotov")]
+    assert f"span:{sid}:{at}-{at + 7}" in done.stderr
+    assert (f"marked 'Molotov' ({at}:{at + 7}), not 'olot' ({at + 1}:{at + 5}), "
+            "which cut a word") in done.stderr
+    stop = text.index(".", at)
+    done = run(seed_ws, "mention", "add", sid, str(stop), str(stop + 1), "place")
+    assert done.exit_code == 2 and "[D022]" in done.stderr and "holds no word" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    # offsets of whole words: as given, nothing said
+    hitler = text.index("Hitler")
+    done = run(seed_ws, "mention", "add", sid, str(hitler), str(hitler + 6), "person")
+    assert done.exit_code == 0 and "marked" not in done.stderr

@@ -39,7 +39,7 @@ from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
-from annotator.text import refuse_not_xml, trim, whole_words
+from annotator.text import refuse_not_xml, word_span
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,9 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
               quote: str | None = None, kind: str | None = None, agent: str = "",
               expected: str | None = None) -> ClaimRow:
     """Mark a claim by hand: a span of the reading text, or an exact quotation of it.
+
+    A span is widened to the whole words its edges cut and trimmed, as a link's passage is
+    ('held i' marks 'held in'); one with no word is refused (D318).
 
     The quotation must occur exactly once (whitespace and the shape of quotation marks do
     not matter). A claim the finder proposed on the same span is confirmed instead, with
@@ -92,7 +95,12 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
                             f"'{source_id}' (0:{len(tm.text)})",
                             hint="give START < END within the reading text",
                             location=ctx.texts.place(src), code="D318")
-    start, end = trim(tm.text, start, end)
+    words = word_span(tm.text, start, end)  # 'held i' typed or selected is 'held in'
+    if words is None:
+        raise DecisionError(f"span {start}:{end} of '{source_id}' holds no words",
+                            hint="give START:END around the words of the claim",
+                            location=ctx.texts.place(src), code="D318")
+    start, end = words
     old = rows_of.claim_at(ctx.store.conn, source_id, src.sha256, start, end)
     agent, agent_entity = _agent(ctx, agent)
     values = {"kind": kind, "agent": agent, "agent_entity_id": agent_entity,
@@ -177,11 +185,12 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
                                 f"'{sid}' (0:{len(tm.text)})",
                                 hint="give START < END within that reading text",
                                 location=ctx.texts.place(src), code="D318")
-        start, end = whole_words(tm.text, start, end)  # as typed offsets: 'held i' is 'held in'
-        if start == end:
-            raise DecisionError(f"passage {passage[1]}:{passage[2]} of '{sid}' holds no words",
+        words = word_span(tm.text, start, end)  # as typed offsets: 'held i' is 'held in'
+        if words is None:
+            raise DecisionError(f"passage {start}:{end} of '{sid}' holds no words",
                                 hint="give START:END around the words of the passage",
                                 location=ctx.texts.place(src), code="D318")
+        start, end = words
         if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
             raise DecisionError("a claim cannot be supported by its own words",
                                 hint="give a passage elsewhere, or a work's key",
@@ -520,20 +529,20 @@ def _claim_row(ctx: ActContext, claim_id: int | str) -> sqlite3.Row:
 
 def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source | None = None
                 ) -> ClaimRow:
-    """A stored claim as a record: its text and place (paragraph, line, page) in its source."""
+    """A stored claim as a record: its text and place (paragraph, line, page) in its source,
+    and its last character's, so a claim that crosses blocks names its range."""
     src = src or ctx.texts.source(r["source_id"])
     text, paragraph, line, page = STALE_TEXT, 0, 0, None
+    last: tuple[int, int, str | None] | None = None
     if r["sha256"] == src.sha256:
         tm = ctx.texts.textmap(r["source_id"])
         text = " ".join(tm.text[r["start"]:r["end"]].split())
-        paragraph = tm.block_of(r["start"])
-        line = tm.line_col(tm.source_span(r["start"], r["end"])[0])[0]
-        page = tm.page_of(r["start"])
+        (paragraph, line, page), last = tm.span_places(r["start"], r["end"])
     return ClaimRow(id=r["id"], source_id=r["source_id"], start=r["start"], end=r["end"],
                     text=text, kind=r["kind"], state=r["status"],
                     status=claims_mod.support_status(r["agent"], links), agent=r["agent"],
                     agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
-                    page=page, cue=r["cue"], provenance=r["provenance"],
+                    page=page, last=last, cue=r["cue"], provenance=r["provenance"],
                     links=tuple(links), confidence=r["confidence"],
                     agent_candidate=r["agent_candidate"])
 

@@ -42,7 +42,7 @@ from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value
 from annotator.store.mentions import mention_at
-from annotator.text import refuse_not_xml, slug
+from annotator.text import refuse_not_xml, slug, word_span
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
@@ -595,12 +595,34 @@ class Review:
                                 code="D022")
         return text
 
+    def _snap(self, source_id: str, start: int, end: int,
+              edition: Callable[[int, int], tuple[int, int]] | None) -> tuple[int, int]:
+        """A hand-made span as it is marked: whole words, then the edition's conventions. A
+        span outside the text is left for ``_check_span`` to refuse."""
+        text = self.reading_text(source_id)
+        if not 0 <= start < end <= len(text):
+            return start, end
+        words = word_span(text, start, end)
+        if words is None:
+            raise DecisionError(f"{start}:{end} of {source_id}'s reading text holds no word "
+                                f"({' '.join(text[start:end].split())!r})",
+                                hint="give start < end around the words of the name",
+                                code="D022")
+        return edition(*words) if edition is not None else words
+
     def add_mention(self, source_id: str, start: int, end: int, type_: str, *,
                     entity_id: str | None = None,
                     date_value: dict[str, str] | str | None = None,
-                    expected: str | None = None) -> Decision:
+                    expected: str | None = None,
+                    edition: Callable[[int, int], tuple[int, int]] | None = None) -> Decision:
         """Add a mention the model missed (or got wrong); it is confirmed, and joins (or
         starts) an entity.
+
+        The span, typed or selected, is widened to the whole words its edges cut and trimmed
+        ('Molot' of 'Molotov' marks 'Molotov'), then given to ``edition`` (the edition's
+        conventions: a selection's title or article in or out), whichever way it was added; a
+        span with no word is refused (D022). ``payload['selected']``: the span given, when the
+        one marked differs (``annotator.text.widened_note`` says so).
 
         Undecided proposals it overlaps are rejected in the same act (``payload['replaces']``):
         'Miss Frances Henslow' selected over the proposal 'Frances Henslow' replaces it, and
@@ -616,8 +638,12 @@ class Review:
                                 hint="drop the date value, or mark it as a date", code="D026")
         if type_ == "date" and entity_id:
             raise DecisionError("dates are not entities", hint="drop the entity", code="D014")
+        asked = (start, end)
+        start, end = self._snap(source_id, start, end, edition)
         payload: dict[str, Any] = {"source": source_id, "start": start, "end": end, "type": type_,
                    "entity": entity_id, "date_value": value}
+        if (start, end) != asked:
+            payload["selected"] = list(asked)
         span = f"span:{source_id}:{start}-{end}"
         with self._open("add-mention", span, payload) as rec:
             if expected is not None and entity_id and self.token(rec.conn,

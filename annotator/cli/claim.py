@@ -10,6 +10,7 @@ from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._complete import SourceArg
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.text import widened_note
 
 if TYPE_CHECKING:
     from annotator.records import Linked
@@ -48,12 +49,18 @@ def claim_add_cli(
     agent: Annotated[str, typer.Option("--agent", help="Who the claim is attributed to: an "
                                        "entity id (linked) or a name.")] = "",
 ) -> None:
-    """Mark a claim by hand, by span or by quotation; it is confirmed at once."""
+    """Mark a claim by hand, by span or by quotation; it is confirmed at once.
+
+    A span that cuts a word is widened to the whole word, and said."""
     with user_errors():
-        row = workspace().add_claim(source, span=_span(span) if span else None, quote=quote,
-                                    kind=kind, agent=agent)
+        ws = workspace()
+        asked = _span(span) if span else None
+        row = ws.add_claim(source, span=asked, quote=quote, kind=kind, agent=agent)
     typer.echo(f"claim {row.id}: {row.source_id} {row.start}:{row.end} ({row.kind}, "
                f"{row.status}) {row.location}", err=True)
+    note = widened_note(ws.reading_text(source), asked, (row.start, row.end)) if asked else ""
+    if note:
+        typer.echo(note, err=True)
     typer.echo(str(row.id))
 
 

@@ -10,6 +10,7 @@ from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done
 from annotator.cli._output import user_errors, workspace
+from annotator.text import widened_note
 
 
 mention_app = Typer(
@@ -30,7 +31,15 @@ def mention_add_cli(
         help='Date value: 1940-11-12, or JSON {"from": "1940-11-12", "to": "1940-11-14"}.')]
     = None,
 ) -> None:
-    """Add a mention the model missed, confirmed; a name joins (or starts) an entity."""
+    """Add a mention the model missed, confirmed; a name joins (or starts) an entity.
+
+    Offsets that cut a word are widened to the whole word ('Molot' marks 'Molotov'), and
+    said."""
     with user_errors():
-        done(workspace().add_mention(source, start, end, type_, entity_id=entity,
-                                      date_value=date))
+        ws = workspace()
+        decision = ws.add_mention(source, start, end, type_, entity_id=entity, date_value=date)
+        done(decision)
+        note = widened_note(ws.reading_text(source), (start, end),
+                            (int(decision.payload["start"]), int(decision.payload["end"])))
+        if note:
+            typer.echo(note, err=True)

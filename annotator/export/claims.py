@@ -115,11 +115,8 @@ def _passages(ctx: ActContext, claims: list[ClaimRow]) -> dict[int, str]:
             except AnnotatorError:
                 continue
             if end <= len(tm.text):
-                first, last = tm.source_span(start, end)
-                out[link.id] = location(tm.block_of(start), tm.line_col(first)[0],
-                                        tm.page_of(start),
-                                        last=(tm.block_of(end - 1), tm.line_col(last - 1)[0],
-                                              tm.page_of(end - 1)))
+                first, last = tm.span_places(start, end)
+                out[link.id] = location(*first, last=last)
     return out
 
 

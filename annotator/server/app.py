@@ -47,7 +47,7 @@ from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.elements import Elements
 from annotator.tei.textmap import TextMap, TreePos, context
-from annotator.text import fold
+from annotator.text import fold, widened_note
 from annotator.vocab import (CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, MENTION_TYPES,
                              SUPPORT)
 from annotator.workspace import Workspace
@@ -457,15 +457,17 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
         decision = row.decision_id  # this act's, not the log's newest (the CLI may commit)
         assert decision is not None
-        done = f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})."
+        done = (f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})"
+                + _widened(desk.ws.reading_text(sid), (start, end), (row.start, row.end)) + ".")
     else:
         text = desk.ws.reading_text(sid)
-        start, end = desk.ws.snap(sid, start, end, what)  # the edition's conventions
-        d = desk.ws.add_mention(sid, start, end, what)
+        # whole words, then the edition's conventions
+        d = desk.ws.add_mention(sid, start, end, what, as_edition=True)
         decision = d.id
         ids = d.payload.get("replaces")
         replaced = [desk.ws.mention(i) for i in (ids if isinstance(ids, list) else [])]
-        done = f"{what.capitalize()} mention added" + (
+        done = f"{what.capitalize()} mention added" + _widened(
+            text, (start, end), (int(d.payload["start"]), int(d.payload["end"]))) + (
             ", replacing the proposal " + ", ".join(f"'{text[m.start:m.end]}'" for m in replaced)
             + " (one act: undo takes both back)" if replaced else "") + "."
     if not request.headers.get("hx-request"):
@@ -476,6 +478,13 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
     resp = HTMLResponse(html)
     resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
     return _with_undo(desk, request, resp, sid, _made(desk, form, decision))
+
+
+def _widened(text: str, asked: tuple[int, int], got: tuple[int, int]) -> str:
+    """': marked 'Molotov' (12:19), not 'Molot' (12:17), which cut a word' when a selection
+    marked more (or less) than was selected; else ''."""
+    note = widened_note(text, asked, got)
+    return f": {note}" if note else ""
 
 
 def mention_panel(desk: Desk, request: Request, form: Form) -> Response:

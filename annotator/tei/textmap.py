@@ -236,6 +236,15 @@ class TextMap:
         i = bisect_right([p for p, _ in self.pages], offset) - 1
         return self.pages[i][1] if i >= 0 else None
 
+    def span_places(self, start: int, end: int
+                    ) -> tuple[tuple[int, int, str | None], tuple[int, int, str | None]]:
+        """(block, source line, page) of the first and of the last character of reading
+        span [start, end) (end > start): where ``records.location`` says a claim or passage
+        is, its range when it crosses blocks."""
+        first, last = self.source_span(start, end)
+        return ((self.block_of(start), self.line_col(first)[0], self.page_of(start)),
+                (self.block_of(end - 1), self.line_col(last - 1)[0], self.page_of(end - 1)))
+
     def place(self, offset: int) -> str:
         """Where an editor finds reading offset ``offset``: 'p. 12, line 41' or 'line 41'
         (the source file's line; a page only when the source has page breaks)."""
