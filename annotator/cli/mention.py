@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -39,7 +39,7 @@ def mention_add_cli(
         ws = workspace()
         decision = ws.add_mention(source, start, end, type_, entity_id=entity, date_value=date)
         done(decision)
-        note = widened_note(ws.reading_text(source), (start, end),
-                            (int(decision.payload["start"]), int(decision.payload["end"])))
+        marked = cast("tuple[int, int]", (decision.payload["start"], decision.payload["end"]))
+        note = widened_note(ws.reading_text(source), (start, end), marked)
         if note:
             typer.echo(note, err=True)

@@ -21,7 +21,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -467,7 +467,7 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         ids = d.payload.get("replaces")
         replaced = [desk.ws.mention(i) for i in (ids if isinstance(ids, list) else [])]
         done = f"{what.capitalize()} mention added" + _widened(
-            text, (start, end), (int(d.payload["start"]), int(d.payload["end"]))) + (
+            text, (start, end), (cast("int", d.payload["start"]), cast("int", d.payload["end"]))) + (
             ", replacing the proposal " + ", ".join(f"'{text[m.start:m.end]}'" for m in replaced)
             + " (one act: undo takes both back)" if replaced else "") + "."
     if not request.headers.get("hx-request"):
