@@ -883,7 +883,7 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     assert r.exit_code == 0 and "applied 1 line (decision" in r.stderr
     assert review_ws.entity("place-axis").status == "rejected"
     r = run("register", "import", str(ROOT / "register.xml"))
-    assert r.exit_code == 0 and "candidates merged" in r.stderr
+    assert r.exit_code == 0 and "merged (decision" in r.stderr
     r = run("merge", "place-germany", "place-berlin")  # Q183 and Q64: not one place
     assert r.exit_code == 2 and "[D025]" in r.stderr
 

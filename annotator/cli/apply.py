@@ -9,6 +9,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import user_errors, workspace
+from annotator.cli.register import show_import
 
 
 @app.command("apply")
@@ -19,8 +20,7 @@ def apply_cli(
     with user_errors():
         r = workspace().apply_decisions(file)
     if r.register is not None:
-        typer.echo(f"register: {r.register.added} added, {r.register.merged} candidates merged",
-                   err=True)
+        show_import(r.register)
     lines = f"{r.applied} line{'' if r.applied == 1 else 's'}"
     typer.echo(f"applied {lines} (decision {r.decision_id})" if r.decision_id else
                f"applied {lines}: nothing changed ({'it was' if r.applied == 1 else 'they were'}"

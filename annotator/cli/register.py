@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from annotator.cli._filters import filter_option
 from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, user_errors,
                                    workspace)
 from annotator.vocab import ENTITY_TYPES
+
+if TYPE_CHECKING:
+    from annotator.records import RegisterImport
 
 
 register_app = Typer(
@@ -56,6 +59,12 @@ def register_import_cli(
     file that share an authority id are kept apart and named: merge them if they are one."""
     with user_errors():
         r = workspace().import_register(file, strict=strict)
+    show_import(r, (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"))
+
+
+def show_import(r: RegisterImport, tail: str = "") -> None:
+    """What a register import did, on stderr: what it left out, merged and kept apart, each
+    named, then one line of counts (``tail`` ends it); ``annotator apply`` says it the same."""
     for title, lines in (("Left out", r.left_out), ("Merged", r.merges),
                          ("Share an authority id (kept apart)", r.shared)):
         if lines:
@@ -64,8 +73,7 @@ def register_import_cli(
                 typer.echo(terminal_safe(f"  {line}"), err=True)
     typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} merged"
                + (f", {len(r.left_out)} left out" if r.left_out else "")
-               + (f", {len(r.shared)} sharing an authority id" if r.shared else "")
-               + (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"),
+               + (f", {len(r.shared)} sharing an authority id" if r.shared else "") + tail,
                err=True)
 
 
