@@ -743,18 +743,24 @@ def test_browser_key_pressed_as_the_panel_arrives_acts_in_place(page, desk_ws):
 
 def test_browser_claim_page_steps_to_the_next_claim_by_keyboard(page, desk_ws):
     """On a claim's page j / k go to the next / previous claim in the claims table's order,
-    so an editor decides them one after another (a rejected one keeps its place)."""
+    so an editor decides them one after another; the steps count the claims the list shows
+    (a rejected one leaves it, and j from it goes on to the next listed)."""
     order = [c.id for c in desk_ws.claims()]
     page.goto(f"/claim/{order[0]}")
     page.wait_for_function("document.readyState === 'complete' && window.htmx")
     assert page.locator("a[rel=prev]").count() == 0
-    page.keyboard.press("n")  # not a claim: it leaves the table, the steps keep it
-    page.wait_for_selector(".message.ok")
+    assert f"claim 1 of {len(order)}" in page.inner_text(".claim-steps")
     page.keyboard.press("j")
     page.wait_for_url(f"**/claim/{order[1]}")
     assert f"claim 2 of {len(order)}" in page.inner_text(".claim-steps")
     page.keyboard.press("k")
     page.wait_for_url(f"**/claim/{order[0]}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    page.keyboard.press("n")  # not a claim: it leaves the list the steps count
+    page.wait_for_selector(".message.ok")
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/claim/{order[1]}")
+    assert f"claim 1 of {len(order) - 1}" in page.inner_text(".claim-steps")
 
 
 def test_browser_reading_view_undoes_the_last_decision_made_on_it(page, desk_ws):
