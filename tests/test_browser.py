@@ -8,6 +8,7 @@ Screenshots go to tests/artifacts/ (not committed).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -254,6 +255,64 @@ def test_browser_select_text_adds_a_mention(page, desk_ws):
     added = [m for m in desk_ws.mentions(sid) if m.start == start]
     assert [(m.end, m.type, m.status) for m in added] == [(start + 10, "place", "confirmed")]
 
+
+
+def test_browser_select_words_by_keyboard_marks_a_person(page, desk_ws):
+    """v selects a word (the text's first, or the open mention's), the arrows move it a word or
+    a paragraph, Shift extends it; p marks it through the selection's route, Esc leaves nothing,
+    and the selection never goes past either end of the text."""
+    sid = "german-soviet-axis-talks"
+    text, tm = desk_ws.reading_text(sid), desk_ws.textmap(sid)
+    count = len(desk_ws.mentions(sid))
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    selected = "() => window.getSelection().toString()"
+    page.keyboard.press("v")
+    assert page.evaluate(selected) == "German"  # the heading's first word
+    assert page.get_attribute("#text", "class").split()[-1] == "kbd-select"
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(selected) == "German"
+    assert "the start of the text" in page.inner_text("#flash")
+    page.keyboard.press("ArrowDown")  # the next paragraph's first word
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    start = text.index("Soviet Axis talks occurred")
+    assert page.evaluate(selected) == "Soviet Axis"
+    assert page.inner_text("#flash").startswith("Selecting “Soviet Axis” (2 words)")
+    assert page.inner_text("#selbar .sel-text") == "“Soviet Axis”"
+    shot(page, "keyboard-selection")
+    page.keyboard.press("p")
+    page.wait_for_selector("article#text mark.person.confirmed:has-text('Soviet Axis')")
+    added = [(m.start, m.end, m.type, m.status) for m in desk_ws.mentions(sid)
+             if m.start == start]
+    assert added == [(start, start + len("Soviet Axis"), "person", "confirmed")]
+    assert not page.evaluate(selected) and "kbd-select" not in page.get_attribute("#text", "class")
+    # from the open mention; Esc leaves it unmarked
+    first = min(desk_ws.mentions(sid), key=lambda m: m.start)
+    page.keyboard.press("j")
+    page.wait_for_selector(f"#panel form[action$='/mention/{first.id}']")
+    page.keyboard.press("v")
+    assert page.evaluate(selected) == first.surface.split()[0]
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Escape")
+    assert page.evaluate(selected) == "" and page.is_hidden("#selbar")
+    assert "nothing marked" in page.inner_text("#flash")
+    assert len(desk_ws.mentions(sid)) == count + 1
+    # never past the end: the last paragraph's words, and more
+    page.keyboard.press("v")
+    for _ in tm.blocks:
+        page.keyboard.press("ArrowDown")
+    last = len(re.findall(r"[^\W_]+", text[tm.blocks[-1]:]))
+    for _ in range(last + 2):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("ArrowDown")
+    assert "the end of the text" in page.inner_text("#flash")
+    assert page.evaluate(selected).split()[-1] == re.findall(r"[^\W_]+", text)[-1]
+    page.keyboard.press("?")
+    assert "select by keyboard" in page.inner_text("dialog#keys")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    assert len(desk_ws.mentions(sid)) == count + 1
 
 def _claim_at(ws, sid, start, end):
     return [(c.kind, c.agent, c.state) for c in ws.claims(source_id=sid, state=("proposed",

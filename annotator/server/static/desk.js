@@ -2,7 +2,7 @@
  *
  * Keys: an element with data-key="a" is clicked (a button) or focused (a field) when "a" is
  * pressed, looking first in an open chooser, then in the selection bar, then in the page; in a
- * reading view j / k open the next / previous mention.
+ * reading view j / k open the next / previous mention, and v selects words by keyboard (below).
  * Offsets: every paragraph of a reading view carries data-o, the reading offset of its first
  * character, and holds the reading text exactly (page numbers are CSS content, not text), so a
  * point's offset is data-o plus the code points before it in its paragraph.
@@ -146,6 +146,128 @@
     else if (claim) openClaim(claim);
   });
 
+  /* -- selecting by keyboard ---------------------------------------------------------------
+   * v makes a real DOM selection of one word (at the open mention, else the text's first), so
+   * the selection bar, its keys and its route are the mouse's. A word is a run of letters,
+   * digits and marks, as the server's whole-word rule (text._in_word) counts one. The arrows
+   * move the selection a word (a paragraph with up / down), Shift+arrows move only its end;
+   * it never goes past the text. Each step is said in #flash (aria-live). */
+  var kbd = null;     /* {anchor, head}: word indexes while selecting by keyboard */
+  var words = null;   /* [{p, a, b}]: each word's paragraph and code-unit range in it */
+
+  function textWords() {
+    if (words) return words;
+    words = [];
+    document.querySelectorAll("#text p[data-o]").forEach(function (p) {
+      var s = p.textContent, re = /[\p{L}\p{N}\p{M}]+/gu, m;
+      while ((m = re.exec(s)) !== null) words.push({ p: p, a: m.index, b: m.index + m[0].length });
+    });
+    return words;
+  }
+
+  /* The DOM point at code unit `at` of paragraph p's text; a start keeps to the next node. */
+  function domPoint(p, at, isEnd) {
+    var walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT), node;
+    while ((node = walk.nextNode()) !== null) {
+      if (at < node.length || (isEnd && at === node.length)) return [node, at];
+      at -= node.length;
+    }
+    return [p, p.childNodes.length];
+  }
+
+  function say(text) {
+    var flash = document.getElementById("flash");
+    if (!flash) return;
+    var msg = document.createElement("div");
+    msg.className = "message note";
+    msg.textContent = text;
+    flash.replaceChildren(msg);
+  }
+
+  /* Where v starts: the first word of the open mention, else the text's first word. */
+  function startWord(list) {
+    var mark = current === null ? null :
+      document.querySelector('#text mark[data-m="' + CSS.escape(current) + '"]');
+    var p = mark && mark.closest("p[data-o]");
+    if (!p) return 0;
+    var r = document.createRange();
+    r.setStart(p, 0);
+    r.setEnd(mark, 0);
+    var at = r.toString().length;
+    for (var i = 0; i < list.length; i++) if (list[i].p === p && list[i].b > at) return i;
+    return 0;
+  }
+
+  function showWords(edge) {
+    var list = textWords();
+    var i = Math.min(kbd.anchor, kbd.head), j = Math.max(kbd.anchor, kbd.head);
+    var s = domPoint(list[i].p, list[i].a, false), e = domPoint(list[j].p, list[j].b, true);
+    window.getSelection().setBaseAndExtent(s[0], s[1], e[0], e[1]);
+    clearTimeout(onSelection.timer);
+    onSelection();  /* the bar and its form now, not after the debounce: a key may follow */
+    var head = domPoint(list[kbd.head].p, list[kbd.head].a, false)[0];
+    (head.nodeType === Node.TEXT_NODE ? head.parentElement : head).scrollIntoView({ block: "nearest" });
+    var shown = window.getSelection().toString().replace(/\s+/g, " ").trim();
+    if (shown.length > 80) shown = shown.slice(0, 38) + "\u2026" + shown.slice(-38);
+    say("Selecting \u201c" + shown + "\u201d (" + (j - i + 1) + (j > i ? " words" : " word") + ")" +
+        (edge ? ", " + edge : "") + ": p l o d mark it, c as a claim, arrows move, " +
+        "Shift+arrows extend, Esc leaves.");
+  }
+
+  function startWords() {
+    var list = textWords();
+    if (!list.length) return false;
+    var at = startWord(list);
+    kbd = { anchor: at, head: at };
+    document.getElementById("text").classList.add("kbd-select");
+    showWords("");
+    return true;
+  }
+
+  function leaveWords(said) {
+    kbd = null;
+    var text = document.getElementById("text");
+    if (text) text.classList.remove("kbd-select");
+    if (said) {
+      window.getSelection().removeAllRanges();
+      closeOpen();
+      say("Selection left: nothing marked.");
+    }
+  }
+
+  /* The word `by` words (or, by block, the first word of the next / previous paragraph) from
+   * word i; -1 past either end of the text. */
+  function wordFrom(i, by, byBlock) {
+    var list = textWords();
+    if (!byBlock) return i + by >= 0 && i + by < list.length ? i + by : -1;
+    var p = list[i].p, j = i;
+    if (by > 0) {
+      while (j < list.length && list[j].p === p) j++;
+      return j < list.length ? j : -1;
+    }
+    while (j >= 0 && list[j].p === p) j--;
+    if (j < 0) return -1;
+    p = list[j].p;
+    while (j > 0 && list[j - 1].p === p) j--;
+    return j;
+  }
+
+  function moveWords(key, extend) {
+    var by = key === "ArrowRight" || key === "ArrowDown" ? 1 : -1;
+    var to = wordFrom(kbd.head, by, key === "ArrowDown" || key === "ArrowUp");
+    if (to < 0) { showWords(by > 0 ? "the end of the text" : "the start of the text"); return; }
+    kbd.head = to;
+    if (!extend) kbd.anchor = to;
+    showWords("");
+  }
+
+  var ARROWS = { ArrowRight: 1, ArrowLeft: 1, ArrowDown: 1, ArrowUp: 1 };
+
+  /* A mouse selection takes over from the keyboard's. */
+  document.addEventListener("mousedown", function (e) {
+    if (kbd && e.target.closest && e.target.closest("#text")) leaveWords(false);
+  });
+
   /* -- keys ------------------------------------------------------------------------------- */
   var pendingG = 0;
 
@@ -211,6 +333,11 @@
       document.activeElement.blur();
       return;
     }
+    if (kbd && !(help && help.open) && !typing(document.activeElement) &&
+        !e.ctrlKey && !e.metaKey && !e.altKey) {
+      if (e.key === "Escape") { e.preventDefault(); leaveWords(true); return; }
+      if (ARROWS[e.key]) { e.preventDefault(); moveWords(e.key, e.shiftKey); return; }
+    }
     if (e.key === "Escape") {
       if (help && help.open) { help.close(); return; }
       if (typing(document.activeElement)) { document.activeElement.blur(); return; }
@@ -249,6 +376,11 @@
       e.preventDefault();
       return;
     }
+    if (key === "v" && document.getElementById("text") && document.getElementById("selform") &&
+        startWords()) {
+      e.preventDefault();
+      return;
+    }
     if (key === "g") { pendingG = Date.now(); }
   });
 
@@ -281,6 +413,8 @@
   document.addEventListener("htmx:afterSwap", function () {
     var sel = window.getSelection();
     if (sel) sel.removeAllRanges();
+    words = null;  /* the text may be redrawn: its paragraphs are new */
+    if (kbd) leaveWords(false);
     markFocus();  /* the text redrawn: the open mention stays outlined */
     document.querySelectorAll("[data-selbar]").forEach(function (b) { b.hidden = true; });
     document.querySelectorAll("fieldset.reveal").forEach(function (b) { b.hidden = true; });
