@@ -298,6 +298,15 @@ def test_browser_select_words_by_keyboard_marks_a_person(page, desk_ws):
     assert page.evaluate(selected) == "" and page.is_hidden("#selbar")
     assert "nothing marked" in page.inner_text("#flash")
     assert len(desk_ws.mentions(sid)) == count + 1
+    # c marks a claim alike: its kind chosen, Enter adds it
+    page.keyboard.press("v")
+    for _ in first.surface.split()[1:]:
+        page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate(selected) == first.surface
+    page.keyboard.press("c")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash .message.ok:has-text('Claim')")
+    assert _claim_at(desk_ws, sid, first.start, first.end) == [("unattributed", "", "confirmed")]
     # never past the end: the last paragraph's words, and more
     page.keyboard.press("v")
     for _ in tm.blocks:
