@@ -22,7 +22,7 @@ Every error an editor can fix is one line on stderr, place first, then what to d
 stable code, and exit status 2:
 
 ```
-sources/letter.xml:41:7: XML is not well-formed: Opening and ending tag mismatch: p and q; fix the markup, then run the command again [S005]
+sources/letter.xml:41:14: XML is not well-formed: Opening and ending tag mismatch: q line 41 and p; fix the markup, then run the command again [S005]
 ```
 
 The place is a source's file (`sources/letter.xml`), or the store for an act its state
