@@ -553,3 +553,22 @@ def test_propose_archaic_pronouns_are_no_names(nlp):
     ((_, spans),) = run_ner(nlp, [("t", PRAYER)])
     props = build_proposals(PRAYER, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
     assert not [p.surface for p in props if p.type in ("person", "place")]
+
+
+def test_propose_a_one_word_name_the_text_writes_as_a_common_noun_is_dropped():
+    """Before: the model's person "Felt" (a diary's sentence start) was proposed and spread,
+    and so was "Weather", the family name of "Thomas Weather", at a sentence start. A one-word
+    name the text writes in lower case at least as often as capitalised inside a sentence is a
+    common noun; "Bath", capitalised after "at" and "in" more than its one "bath", stays."""
+    text = ("Felt poorly. I felt better and felt the cold at Bath. The bath in Bath was hot. "
+            "Thomas Weather and the weather came. Weather fair, Felt well.")
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in ("Felt", "Bath", "Thomas Weather")}
+    spans = [RawSpan(*at["Felt"], "PERSON"), RawSpan(*at["Bath"], "GPE"),
+             RawSpan(*at["Thomas Weather"], "PERSON")]
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [(p.surface, p.type) for p in props] == [
+        ("Bath", "place"), ("Bath", "place"), ("Thomas Weather", "person")]
+    register = VariantIndex([(name_key("Felt"), "person", "p1")])  # an editor's confirmed name
+    own = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                          confirmed={"felt": "person"}, register=register)
+    assert ("Felt", "person") in [(p.surface, p.type) for p in own]

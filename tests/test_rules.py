@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.entities.names import WordCase
 from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
@@ -217,3 +218,13 @@ def test_rules_places_by_context_place_word_of():
 ])
 def test_rules_drop_common_noun_archaic_pronouns(text, surface, type_):
     assert _apply(drop_common_noun, text, surface, type_) is None
+
+
+def test_rules_word_case_noun_counts_capitals_inside_a_sentence_only():
+    """A word capitalised only where any word is (a sentence's or a line's start) and written
+    in lower case elsewhere is a common noun; one capitalised after a word or a comma as often
+    as written in lower case is a name ("Bath"); a word never in lower case is no noun."""
+    case = WordCase("Dull. Rain.\nDull all day, the sky dull. We rode to Bath, then Bath, the "
+                    "bath was hot. Coles came.")
+    assert case.noun("dull") and not case.noun("bath") and not case.noun("coles")
+    assert not case.noun("rain") and not case.noun("dull all")

@@ -53,7 +53,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 8  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 9  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -152,6 +152,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                                 confidence=CONFIDENCE["dateline"]))
     names, org_conf = _orgs_kept(text, names, org_threshold, confirmed)
     names = places_by_context(text, _without_overlaps(names))
+    case = WordCase(text)
+    names = _not_nouns(text, names, case, known, own, confirmed or {})
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):
@@ -167,10 +169,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         if q.status == "confirmed":
             confirmed_at[q.start:q.end] = b"\x01" * (q.end - q.start)
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
-    case: WordCase | None = None
-    for hit, prov in _rule_hits(text, mentions, register):
+    for hit, prov in _rule_hits(text, mentions, register, case.noun):
         if prov == "rule:register":
-            case = case or WordCase(text)
             if _common_here(case, hit, spans):
                 continue
         span = clean_span(text, hit.start, hit.end, hit.type, (*HIT_RULES, *extra))
@@ -193,6 +193,24 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
+
+
+def _not_nouns(text: str, names: list[tuple[int, int, str]], case: WordCase,
+               known: Sequence[KnownEntity], own: Sequence[KnownEntity],
+               confirmed: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    """The model's names less one-word ones this text writes as a common noun (``WordCase.noun``:
+    "Dull", "Ague" where the text has "dull", "ague" as often as a capitalised one inside a
+    sentence); they seed no propagation either. A key the text's markup, the edition's or
+    the register's confirmed names have stays."""
+    sure = {k for e in known if e.status == "confirmed" for k in e.keys} | \
+        {k for e in own for k in e.keys} | set(confirmed)
+    out = []
+    for s, e, t in names:
+        key = name_key(text[s:e])
+        if key not in sure and case.noun(key):
+            continue
+        out.append((s, e, t))
+    return out
 
 
 def _common_here(case: WordCase, hit: VariantHit, spans: Sequence[RawSpan]) -> bool:
@@ -269,8 +287,11 @@ def _without_overlaps(names: list[tuple[int, int, str]]) -> list[tuple[int, int,
     return out
 
 
-def _rule_hits(text: str, mentions: Sequence[NameMention],
-               register: VariantIndex | None) -> Iterator[tuple[VariantHit, str]]:
+def _rule_hits(text: str, mentions: Sequence[NameMention], register: VariantIndex | None,
+               noun: Callable[[str], bool] = lambda key: False
+               ) -> Iterator[tuple[VariantHit, str]]:
+    """The register's variants and the text's own names found again; a person's family name
+    the text writes as a common noun (``noun``: "Dull" of the model's "Very Dull") is no seed."""
     if register is not None and len(register):
         for hit in register.find(text):
             yield hit, "rule:register"
@@ -282,6 +303,8 @@ def _rule_hits(text: str, mentions: Sequence[NameMention],
         entries.append((m.key, m.type, None))
         if m.type == "person":
             for tail in surname_keys(m.key):
+                if noun(tail):
+                    continue
                 tails.setdefault(tail, set()).add(m.key)
     entries.extend((tail, "person", None) for tail, full in tails.items() if len(full) == 1)
     for hit in VariantIndex(entries).find(text):

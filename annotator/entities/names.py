@@ -407,16 +407,27 @@ class WordCase:
         self.text = text
         self.lower: Counter[str] = Counter()
         self.upper: Counter[str] = Counter()
+        self.mid: Counter[str] = Counter()  # capitalised after a word or a comma
         for m in _WORDS.finditer(text):
             w = m.group()
             if w[0].islower():
                 self.lower[_fold(w)] += 1
             elif w[0].isupper():
-                self.upper[_fold(w)] += 1
+                key = _fold(w)
+                self.upper[key] += 1
+                if _MID.search(text, max(0, m.start() - 8), m.start()):
+                    self.mid[key] += 1
 
     def common(self, key: str) -> bool:
         """A one-word key the text writes in lower case more often than with a capital."""
         return " " not in key and self.lower[key] > self.upper[key]
+
+    def noun(self, key: str) -> bool:
+        """A one-word key the text writes in lower case at least as often as with a capital
+        inside a sentence: older English capitalises its nouns ("the Ague", "Dull." opening a
+        diary's weather), and a heading or a sentence's first word is capitalised whatever it
+        is; a name ("Bath", "Reading") is written with its capital wherever it stands."""
+        return " " not in key and 0 < self.lower[key] >= self.mid[key]
 
     def inside_name(self, start: int, end: int) -> bool:
         """The span is one word of a longer capitalised name: a capitalised word joined to it
@@ -430,6 +441,7 @@ class WordCase:
         return after is not None and after.group(1).isupper()
 
 
+_MID = re.compile(r"[^\W_][ \t]+$|,[ \t]*$")  # a word or a comma before: mid-sentence
 _WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")
 
