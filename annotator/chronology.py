@@ -765,6 +765,26 @@ def _bare_number(text: str, start: int, end: int) -> bool:
         not re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I)
 
 
+_AGE_AFTER = re.compile(r"[ \t]*(?:-[ \t]*)?(?:years?|yrs?)\b", re.I)
+_NAME_COMMA = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*),[ \t]*$")
+
+
+def _age(text: str, start: int, end: int) -> bool:
+    """Whether a span is digits alone that give a person's age, no two-digit year: set off by
+    commas right after a name ("Lenke, 43, mother", "Herman Klein, 57, brother") or followed
+    by "years"/"yrs" ("43 years old"). After a month or a season the number is a year ("May,
+    44,"); "In Spring 43", "At Easter 43" have no comma and stay years."""
+    if not text[start:end].strip().isdigit():
+        return False
+    if _AGE_AFTER.match(text, end):
+        return True
+    before = _NAME_COMMA.search(text, max(0, start - 40), start)
+    return before is not None and text[end:end + 3].lstrip(" \t").startswith(",") and \
+        before[1].lower().rstrip(".") not in _ALL_MONTHS and \
+        before[1].lower() not in ("spring", "summer", "autumn", "fall", "winter", "easter",
+                                  "christmas", "whitsun", "michaelmas")
+
+
 @dataclass(frozen=True, slots=True)
 class Dating:
     """What a source gives its dates to lean on: its own date and its blocks (start, end,
@@ -808,6 +828,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             (kind == "p" and first_in_block and _has_day(read_expression(surface)))
         if not is_entry and kind != "dateline" and _bare_number(text, start, end):
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
+        if kind != "dateline" and _age(text, start, end):
+            continue  # "Lenke, 43, mother", "43 years old": an age, no two-digit year
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
                                               aside=aside)))

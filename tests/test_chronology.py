@@ -280,3 +280,16 @@ def test_chronology_a_bare_number_in_running_text_is_no_day():
     spans = [(text.index("22"), text.index("22") + 2), (38, 40), (47, 50)]
     got = [(s, text[s:e], dict(r.attrs)) for s, e, r in date_mentions(text, spans, dating)]
     assert got == [(38, "22", {"when": "1945-10-22"}), (47, "22.", {"when": "1945-10-22"})]
+
+
+def test_chronology_an_age_is_no_two_digit_year():
+    """Before: the model's DATE "43" in "Lenke, 43, mother" of a 1945 testimony read 1943, and
+    "57" after "Herman Klein," 1857. A number set off by commas after a name, or before
+    "years"/"yrs", is an age; after a month, a season or a feast, or alone, it is a year."""
+    text = ("Lenke, 43, mother. Herman Klein, 57, brother. Aunt Rosa 45 yrs. In Spring 43 we "
+            "left. At Easter 43 they came. In May, 44, the camp. In 44 the transports began.")
+    dating = Dating(Day(1945, 10, 24), "the source's date 1945-10-24", ((0, len(text), "p"),))
+    nums = [(m.start(), m.end()) for m in re.finditer(r"\b\d\d\b", text)]
+    got = [(text[s - 7:e], dict(r.attrs)) for s, e, r in date_mentions(text, nums, dating)]
+    assert got == [("Spring 43", {"when": "1943"}), ("Easter 43", {"when": "1943"}),
+                   ("n May, 44", {"when": "1944"}), ("mp. In 44", {"when": "1944"})]
