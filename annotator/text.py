@@ -36,6 +36,12 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return trim(text, start, end)
 
 
+def cuts_word(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) of ``text`` begins or ends inside a word ('Paris' of 'Parisian'),
+    by the word characters ``whole_words`` widens over."""
+    return whole_words(text, start, end) != trim(text, start, end)
+
+
 def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``whole_words`` of [start, end), or None when it holds no word (only spaces or
     punctuation): what a span typed or selected by hand marks, as INCEpTION and Recogito snap
@@ -50,7 +56,7 @@ def widened_note(text: str, asked: tuple[int, int], got: tuple[int, int]) -> str
     a, b = asked
     if tuple(got) == trim(text, a, b):
         return ""
-    why = ("which cut a word" if whole_words(text, a, b) != trim(text, a, b)
+    why = ("which cut a word" if cuts_word(text, a, b)
            else "as the edition marks such a name")
     return (f"marked '{_quoted(text, *got)}' ({got[0]}:{got[1]}), not '{_quoted(text, a, b)}' "
             f"({a}:{b}), {why}")

@@ -460,3 +460,20 @@ def test_decisions_file_merge_across_types_is_refused(seed_ws, tmp_path):
     assert {m.id: (m.type, m.entity_id) for m in seed_ws.mentions()} == typed
     assert seed_ws.entity("place-berlin").status != "confirmed"
     assert seed_ws.store.last_decision() == before
+
+
+def test_decisions_file_add_marks_whole_words_only(seed_ws, tmp_path):
+    """An ``add`` line's text marks whole words: 'German' is not the 'German' of 'Germany' or
+    'Germans' (a plain substring search marked those too), and a text found only inside words
+    ('Germ') matches nothing, reported as the file's other lines that match nothing are."""
+    path = tmp_path / "d.toml"
+    path.write_text("add = [ { source = 'german-soviet-axis-talks', text = 'German', type = 'org' },\n"
+                    "        { source = 'german-soviet-axis-talks', text = 'Germ', type = 'org' } ]\n",
+                    encoding="utf-8")
+    result = seed_ws.apply_decisions(path)
+    text = seed_ws.reading_text("german-soviet-axis-talks")
+    marked = [(m.start, m.end) for m in seed_ws.mentions() if m.type == "org"
+              and m.status == "confirmed" and text[m.start:m.end].startswith("Germ")]
+    assert len(marked) == 10 and {text[a:b] for a, b in marked} == {"German"}
+    assert all(not text[b].isalnum() for _, b in marked)
+    assert result.applied == 1 and len(result.missing) == 1 and "Germ" in result.missing[0]

@@ -17,8 +17,9 @@ proposes::
     confirm_claims = [ { kind = "attributed" } ]      # proposed claims of a kind (and ``text``)
     accept_links = [ { key = "nekrich1997", locus = "p. 199" } ]  # suggested links to a work
 
-An ``add`` line marks every occurrence of ``text`` in the source's reading text that no
-confirmed mention of that type covers yet (``when``/``from``/``to`` give a date its value).
+An ``add`` line marks every whole-word occurrence of ``text`` in the source's reading text
+('Paris' of 'Parisian' is none) that no confirmed mention of that type covers yet
+(``when``/``from``/``to`` give a date its value).
 
 Each line applies to every entity of that type with that name (any spelling the store knows),
 or to the one ``entity`` id. Sections apply in the order add, merge, relabel, reject, confirm,
@@ -52,7 +53,7 @@ from annotator.files import read_named
 from annotator.records import ApplyResult
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
-from annotator.text import first_not_xml, not_xml
+from annotator.text import cuts_word, first_not_xml, not_xml
 from annotator.vocab import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 
@@ -602,6 +603,9 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     at = text.find(needle)
     while at >= 0 and needle:
         end = at + len(needle)
+        if cuts_word(text, at, end):  # 'Paris' of 'Parisian' is not Paris
+            at = text.find(needle, at + 1)
+            continue
         if not mentions.confirmed_covers(rec.conn, source_id, sha, type_, at, end):
             review.insert_mention(rec, source_id, at, end, type_, date_value=value)
         found = True
