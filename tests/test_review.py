@@ -323,6 +323,29 @@ def test_review_adjust_span(review_ws):
     assert err.value.code == "D006"
 
 
+def test_review_adjust_marks_whole_words(review_ws):
+    """'annotator adjust' to offsets that cut a word ('e Soviet Uni') marked them as given,
+    while 'mention add' marks whole words; now adjust snaps through the same code and the CLI
+    says what it marked, in the same words. A span with no word is refused (D022)."""
+    ws = review_ws
+    text = ws.reading_text(SOURCE)
+    mid = ws.mention_ids["place-soviet-union"][0]
+    row = ws.store.one("SELECT * FROM mentions WHERE id = ?", (mid,))
+    start, end = row["start"] - 2, row["end"] - 2  # 'e Soviet Uni' of 'the Soviet Union'
+    done = run(ws, "adjust", f"mention:{mid}", str(start), str(end))
+    assert done.exit_code == 0, done.output
+    after = ws.mention(mid)
+    assert (after.start, after.end, after.surface) == (row["start"] - 4, row["end"],
+                                                       "the Soviet Union")
+    assert ws.history(limit=1)[0].payload["selected"] == [start, end]
+    assert (f"marked 'the Soviet Union' ({after.start}:{after.end}), not "
+            f"'{text[start:end]}' ({start}:{end}), which cut a word") in done.stderr
+    stop = text.index(".", after.end)
+    with pytest.raises(DecisionError) as err:
+        ws.adjust(mid, stop, stop + 1)
+    assert err.value.code == "D022" and "holds no word" in str(err.value)
+
+
 def test_review_add_mention_name_and_date(review_ws):
     ws = review_ws
     text = ws.reading_text(SOURCE)

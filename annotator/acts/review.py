@@ -532,10 +532,20 @@ class Review:
 
     def adjust(self, mention_id: int | str, start: int, end: int, *,
                expected: str | None = None) -> Decision:
-        """Correct a mention's span; the corrected mention counts as confirmed."""
+        """Correct a mention's span; the corrected mention counts as confirmed.
+
+        The span is snapped to whole words as ``add_mention``'s is (``_snap``, without the
+        edition's conventions: the editor is correcting this very span); ``payload['selected']``
+        is the span given when the one marked differs."""
         mid = parse_mention_id(mention_id)
-        with self._act("adjust", [f"{MENTION}{mid}"], {"start": start, "end": end},
-                       expected) as rec:
+        asked = (start, end)
+        row = mentions.mention_row(self.store.conn, mid)  # none: the act refuses it (D028)
+        if row is not None:
+            start, end = self._snap(row["source_id"], start, end, None)
+        payload: dict[str, Any] = {"start": start, "end": end}
+        if (start, end) != asked:
+            payload["selected"] = list(asked)
+        with self._act("adjust", [f"{MENTION}{mid}"], payload, expected) as rec:
             m = self._mention_row(rec.conn, mid)
             text = self._check_span(rec.conn, m["source_id"], start, end, sha=m["sha256"])
             clash = mention_at(rec.conn, m["source_id"], m["sha256"], start, end, m["type"],

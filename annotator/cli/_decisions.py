@@ -34,3 +34,17 @@ def done(decision: Decision) -> None:
         from annotator.entities.similar import merge_note  # only after such a merge
 
         typer.echo(merge_note(decision.payload), err=True)
+
+
+def say_marked(text: str, decision: Decision) -> None:
+    """What a hand-made span marked when it was widened to whole words ("marked 'Molotov'
+    (12:19), not 'Molot' (12:17), which cut a word"), as ``mention add`` and ``adjust`` say it;
+    nothing when it marked the span given. ``text``: the source's reading text."""
+    from annotator.text import widened_note
+
+    asked = decision.payload.get("selected")
+    if asked:
+        got = (cast("int", decision.payload["start"]), cast("int", decision.payload["end"]))
+        note = widened_note(text, cast("tuple[int, int]", tuple(asked)), got)
+        if note:
+            typer.echo(note, err=True)

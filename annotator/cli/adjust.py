@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._decisions import EXPECTED, done
+from annotator.cli._decisions import EXPECTED, done, say_marked
 from annotator.cli._output import user_errors, workspace
 
 
@@ -19,6 +19,12 @@ def adjust_cli(
     *,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
-    """Correct a mention's span; the corrected mention counts as confirmed."""
+    """Correct a mention's span; the corrected mention counts as confirmed.
+
+    Offsets that cut a word are widened to the whole word ('Molot' marks 'Molotov'), and
+    said, as for 'mention add'."""
     with user_errors():
-        done(workspace().adjust(mention, start, end, expected=expected))
+        ws = workspace()
+        decision = ws.adjust(mention, start, end, expected=expected)
+        done(decision)
+        say_marked(ws.reading_text(ws.mention(mention).source_id), decision)

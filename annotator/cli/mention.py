@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourceArg
-from annotator.cli._decisions import done
+from annotator.cli._decisions import done, say_marked
 from annotator.cli._output import user_errors, workspace
-from annotator.text import widened_note
 
 
 mention_app = Typer(
@@ -39,7 +38,4 @@ def mention_add_cli(
         ws = workspace()
         decision = ws.add_mention(source, start, end, type_, entity_id=entity, date_value=date)
         done(decision)
-        marked = cast("tuple[int, int]", (decision.payload["start"], decision.payload["end"]))
-        note = widened_note(ws.reading_text(source), (start, end), marked)
-        if note:
-            typer.echo(note, err=True)
+        say_marked(ws.reading_text(source), decision)

@@ -596,7 +596,10 @@ def mention_adjust(desk: Desk, request: Request, form: Form) -> Response:
                           location=Location(f"mention:{mention.id}"), code="W109")
     d = desk.ws.adjust(mention.id, start, end, expected=form.get("expected") or None)
     surface = desk.ws.mention(mention.id).surface
-    return _panel_and_text(desk, request, form, d, f"Mention adjusted to \u201c{surface}\u201d.")
+    said = _widened(desk.ws.reading_text(mention.source_id), (start, end),
+                    (cast("int", d.payload["start"]), cast("int", d.payload["end"])))
+    return _panel_and_text(desk, request, form, d,
+                           f"Mention adjusted to \u201c{surface}\u201d{said}.")
 
 
 # -- the entity queue ----------------------------------------------------------------------------
