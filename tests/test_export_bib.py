@@ -290,23 +290,37 @@ def test_export_bib_cli_writes_and_prints_notes(seed_ws, monkeypatch, tmp_path):
     assert [i["id"] for i in json.loads(out.read_text())] == ["germansovietaxis", "undated"]
 
 
-def test_export_bib_ascii_leaves_out_a_key_bibtex_cannot_read(seed_ws, tmp_path):
-    """A cited work whose key is not ASCII: `annotator export` still runs; the classic BibTeX
-    file leaves the entry out with a note (biber's file keeps it)."""
-    from tests.conftest import run
+def test_export_bib_ascii_keeps_a_work_whose_key_is_not_ascii(seed_ws, tmp_path):
+    """A cited work whose key is not ASCII (``müller2000``, from the editor's .bib): the classic
+    BibTeX file keeps it, key as written, with a note naming the entry and what to do (it was
+    left out, so a cited work vanished from the paper's bibliography); real BibTeX puts it in
+    the .bbl for ``\\citation{müller2000}``. biber's file keeps it too."""
+    from tests.conftest import run as cli
 
     umlaut = tmp_path / "umlaut.bib"
     umlaut.write_text("@book{müller2000, author = {Müller, Jörg}, title = {Über},\n"
-                      "  year = {2000}}\n", encoding="utf-8")
+                      "  publisher = {Reclam}, year = {2000}}\n", encoding="utf-8")
     seed_ws.bib_add(umlaut)
-    done = run(seed_ws, "export", "bibtex", "--all", "--ascii")
+    done = cli(seed_ws, "export", "bibtex", "--all", "--ascii")
     assert done.exit_code == 0, done.output
     path = seed_ws.exports_dir / "bibliography-bibtex.bib"
-    text = path.read_bytes().decode("ascii")
-    assert "ller2000" not in text and "@misc{germansovietaxis" in text
-    assert "(1 works, bibtex)" in done.stderr
-    assert "note: müller2000: the citation key is not ASCII" in done.stderr
-    done = run(seed_ws, "export", "bibtex", "--all")
+    text = path.read_text(encoding="utf-8")
+    assert "@book{müller2000," in text and "@misc{germansovietaxis" in text
+    assert [c for c in text if not c.isascii()] == ["ü"]  # the key; its fields escaped
+    assert text.startswith("% Written by annotator for classic BibTeX (ASCII, LaTeX escapes; "
+                           "UTF-8 where")
+    assert "(2 works, bibtex)" in done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note: müller2000:")]
+    assert len(notes) == 1 and "the citation key is not ASCII: kept as written" in notes[0]
+    assert "plain-ASCII key" in notes[0] and "left out" not in notes[0]
+    (path.parent / "paper.aux").write_text(
+        f"\\citation{{müller2000}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n",
+        encoding="utf-8")
+    done = run(["bibtex", "paper"], path.parent)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    bbl = (path.parent / "paper.bbl").read_text(encoding="utf-8")
+    assert "\\bibitem{müller2000}" in bbl and "M{\\\"u}ller" in bbl, bbl
+    done = cli(seed_ws, "export", "bibtex", "--all")
     assert done.exit_code == 0 and "@book{müller2000," in \
         (seed_ws.exports_dir / "bibliography.bib").read_text(encoding="utf-8")
 

@@ -19,7 +19,8 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
   non-ASCII character as a LaTeX escape; a character that has none (Chinese, an emoji) is
   kept as UTF-8, with a note naming the entry, field and character: BibTeX passes bytes
   through, and a cited work missing from the bibliography is worse than one non-ASCII letter
-  (Better BibTeX and biber's ``--output-safechars`` keep such characters too).
+  (Better BibTeX and biber's ``--output-safechars`` keep such characters too). A citation key
+  that is not ASCII (``müller2000``) is kept as written, with a note, for the same reason.
 
 Values are LaTeX already (``annotator.bibliography.latex``): written as stored, with titles
 protected for sentence-case styles the way Better BibTeX does (``annotator.bibliography.titles``);
@@ -273,11 +274,9 @@ def render_counted(entries: Sequence[BibEntry], *,
     notes: list[str] = []
     utf8 = False  # a character without an escape kept in the classic file
     for entry in _in_order(entries, ascii_only):
-        if _left_out(entry, ascii_only):
-            notes.append(f"{entry.key}: the citation key is not ASCII, which classic BibTeX "
-                         "cannot read; left out (the biblatex export has it), give the work an "
-                         "ASCII key to cite it with BibTeX")
-            continue
+        if ascii_only and not entry.key.isascii():  # kept: a cited work must not vanish
+            utf8 = True
+            notes.append(_key_note(entry.key))
         prep = classic(entry) if ascii_only else biblatex(entry)
         names = sorted(prep.fields, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER),
                                                    n))
@@ -313,6 +312,17 @@ def _kept_note(key: str, name: str, kept: str) -> str:
             "needs a font for it (e.g. the CJK package), XeLaTeX and LuaLaTeX print it; for an "
             "ASCII entry add a romanised form to the .bib (annotator bib add --replace), or "
             "use biblatex with the UTF-8 export")
+
+
+def _key_note(key: str) -> str:
+    """The note on a citation key that is not ASCII, kept as written in the classic file:
+    BibTeX 0.99d matches it byte for byte (``\\citation{müller2000}`` finds the entry), but
+    whether ``\\cite`` writes those bytes to the .aux depends on the engine and its input
+    encoding, so the safe key is a plain-ASCII one."""
+    return (f"{key}: the citation key is not ASCII: kept as written, so the file is not all "
+            "ASCII; BibTeX matches it, but \\cite with an 8-bit key depends on the engine "
+            "(pdfLaTeX's input encoding); to cite it safely give the work a plain-ASCII key "
+            "in the .bib it comes from and cite that, or use biblatex with the UTF-8 export")
 
 
 def _as_written(entry: BibEntry) -> bool:
@@ -352,11 +362,6 @@ def _in_order(entries: Sequence[BibEntry], ascii_only: bool) -> list[BibEntry]:
         return rank[key]
 
     return sorted(ordered, key=lambda e: (depth(e.key, frozenset()), e.key))
-
-
-def _left_out(entry: BibEntry, ascii_only: bool) -> bool:
-    """Classic BibTeX cannot read a citation key that is not ASCII."""
-    return ascii_only and not entry.key.isascii()
 
 
 def export_bibtex(ctx: ActContext, *, everything: bool = False, ascii_only: bool = False,
