@@ -462,8 +462,9 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class RegisterImport:
     """What importing a TEI register did: entries added, updated, and entities merged in;
-    ``merges`` says why each was (one line each), ``shared`` names entries of the file that
-    share an authority pointer (kept apart: a suggestion to merge), ``left_out`` the entries
+    ``merges`` says why each was (one line each), ``shared`` names pairs kept apart, a suggestion to
+    merge: entries of the file that share an authority pointer, and a proposed entity sharing an
+    entry's name that the sources' markup points to by another id; ``left_out`` the entries
     that could not be read (file:line: what; what to do)."""
 
     added: int = 0

@@ -265,10 +265,39 @@ def test_register_import_cli_names_what_it_left_out(ws, tmp_path):
     path.write_text(PLACES, encoding="utf-8")
     done = run(ws, "register", "import", str(path))
     assert done.exit_code == 0, done.output
-    assert "4 added, 0 updated, 0 merged, 1 left out, 1 sharing an authority id" in done.output
+    assert "4 added, 0 updated, 0 merged, 1 left out, 1 kept apart" in done.output
     assert f"{path}:15: <place> without xml:id" in done.output
     strict = run(ws, "register", "import", "--strict", str(path))
     assert strict.exit_code == 2 and "S202" in strict.output
+
+
+def test_register_import_keeps_apart_a_name_the_markup_points_elsewhere(ws, tmp_path):
+    """A proposed 'Ribbentrop' made from a letter's ``@ref="#ribbentrop-rudolf"`` (the son) was
+    merged by name into the register's ``ribbentrop`` (the father); the markup says who it is,
+    so it is kept apart and the pair named as a suggestion. A 'Molotov' no pointer identifies
+    is still merged by name, and one whose ``@ref`` is the entry's id is the entry."""
+    (tmp_path / "letter.xml").write_text(LETTER.replace(
+        '<persName ref="#molotov">Molotov</persName>',
+        '<persName>Vyacheslav Molotov</persName> and <persName ref="#ribbentrop-rudolf">Ribbentrop'
+        '</persName>'), encoding="utf-8")
+    ws.add(tmp_path / "letter.xml")
+    son = next(e for e in ws.entities() if e.preferred == "Ribbentrop")
+    path = tmp_path / "persons.xml"
+    path.write_text(PERSONS.replace(
+        "</listPerson>", '  <person xml:id="ribbentrop"><persName>Ribbentrop</persName>'
+        "</person>\n</listPerson>"), encoding="utf-8")
+    result = ws.import_register(path)
+    assert ws.entity(son.id).status == "proposed"  # kept, with its mention
+    assert [m.entity_id for m in ws.mentions() if m.surface == "Ribbentrop"] == [son.id]
+    assert [line for line in result.shared if son.id in line] == [
+        f"{path}:5: ribbentrop and {son.id} share a name, but the sources point to {son.id} "
+        f"as {ws.store.one('SELECT pointer FROM pointers WHERE entity_id = ?', (son.id,))[0]}, "
+        f"not merged: if they are one, 'annotator merge {son.id} ribbentrop'"]
+    assert [m.entity_id for m in ws.mentions() if "Ribbentrop" not in m.surface] == [
+        "hitler", "molotov"]
+    done = run(ws, "register", "import", str(path))  # again: the pair named again, no change
+    assert "Kept apart (merge them if they are one): 1" in done.output, done.output
+    assert "1 kept apart (nothing changed)" in done.output
 
 
 def test_register_import_merges_an_earlier_entity_by_identity_only(ws, tmp_path):

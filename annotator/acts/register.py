@@ -192,7 +192,8 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
     as its preferred one (made from a letter's ``@ref`` before the register came, it was named
     by that letter's spelling, which stays a variant) unless an editor chose it. With ``merge_candidates``,
     proposed entities of the same type sharing a name with an entry are merged into it, so
-    their mentions count as mentions of the register entry.
+    their mentions count as mentions of the register entry, unless the sources' markup points
+    to one by another id (``_marked_apart``): kept apart and named in ``shared``.
     """
     entries = list(entries)
     ours = {e.id for e in entries}
@@ -229,12 +230,31 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
         if merge_candidates:
             keys = [name_key(n) for n in e.names]
             for other in entities.proposed_sharing(conn, e.type, keys, e.id):
-                if other in ours:
+                if other in ours or _marked_apart(rec, e, other, done, path):
                     continue
                 review.merge_entities(rec, other, e.id)
                 done.merges.append(f"{other} merged into {e.id}: a proposed {e.type} with "
                                    f"one of its names")
     return done
+
+
+def _where(e: RegisterEntry, path: Path | None) -> str:
+    """'FILE:LINE: ' of the entry, for the lines naming what was kept apart."""
+    return f"{path}:{e.line}: " if path is not None and e.line else ""
+
+
+def _marked_apart(rec: Act, e: RegisterEntry, other: str, done: Imported,
+                  path: Path | None) -> bool:
+    """Whether a proposed entity sharing a name with the entry is one the sources' own markup
+    identifies otherwise (made from an ``@ref``/``@key`` to none of the entry's pointers): a
+    name is not an identity, so it is kept apart and the pair named in ``done.shared``."""
+    marked = pointers.of_entity(rec.conn, other, origin="markup")
+    if not marked or set(marked) & set(e.pointers):
+        return False
+    done.shared.append(f"{_where(e, path)}{e.id} and {other} share a name, but the sources point to "
+                       f"{other} as {marked[0]}, not merged: if they are one, "
+                       f"'annotator merge {other} {e.id}'")
+    return True
 
 
 def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
@@ -247,7 +267,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
         other = pointers.owner(rec.conn, p)
         if other is None or other == e.id:
             continue
-        where = f"{path}:{e.line}: " if path is not None and e.line else ""
+        where = _where(e, path)
         if other in ours:
             done.shared.append(f"{where}{e.id} and {other} both answer to {p}: if they are one, "
                                f"'annotator merge {e.id} {other}'")

@@ -56,7 +56,8 @@ def register_import_cli(
     """Import a TEI register: entries become confirmed, their xml:ids kept, each its own entry.
     An entry that cannot be read (no xml:id, no name) is left out and named (file:line: what;
     what to do), the rest comes in, exit 0; --strict exits 2, importing nothing. Entries of the
-    file that share an authority id are kept apart and named: merge them if they are one."""
+    file that share an authority id, and a proposed entity sharing an entry's name that the
+    sources point to by another id, are kept apart and named: merge them if they are one."""
     with user_errors():
         r = workspace().import_register(file, strict=strict)
     show_import(r, (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"))
@@ -66,14 +67,14 @@ def show_import(r: RegisterImport, tail: str = "") -> None:
     """What a register import did, on stderr: what it left out, merged and kept apart, each
     named, then one line of counts (``tail`` ends it); ``annotator apply`` says it the same."""
     for title, lines in (("Left out", r.left_out), ("Merged", r.merges),
-                         ("Share an authority id (kept apart)", r.shared)):
+                         ("Kept apart (merge them if they are one)", r.shared)):
         if lines:
             typer.echo(terminal_safe(f"{title}: {len(lines)}"), err=True)
             for line in lines:
                 typer.echo(terminal_safe(f"  {line}"), err=True)
     typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} merged"
                + (f", {len(r.left_out)} left out" if r.left_out else "")
-               + (f", {len(r.shared)} sharing an authority id" if r.shared else "") + tail,
+               + (f", {len(r.shared)} kept apart" if r.shared else "") + tail,
                err=True)
 
 
