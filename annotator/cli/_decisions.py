@@ -42,9 +42,9 @@ def say_marked(text: str, decision: Decision) -> None:
     nothing when it marked the span given. ``text``: the source's reading text."""
     from annotator.text import widened_note
 
-    asked = decision.payload.get("selected")
+    asked = cast("list[int] | None", decision.payload.get("selected"))
     if asked:
         got = (cast("int", decision.payload["start"]), cast("int", decision.payload["end"]))
-        note = widened_note(text, cast("tuple[int, int]", tuple(asked)), got)
+        note = widened_note(text, (asked[0], asked[1]), got)
         if note:
             typer.echo(note, err=True)
