@@ -375,7 +375,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'check the path'),
     "S206": (SourceError, 'an entry of the decisions file is malformed: a field unknown, missing or of the wrong type (a number where a string is needed) (named section[i], at the line and column where the entry, or its wrong field, starts); every malformed entry is named, each of its faults that does not hang on another (two bad fields: both), one a line in the file\'s order, then a line counting them (\'N malformed entries\', or \'N problems in M malformed entries\'): nothing applied',
               'see docs/review.md#decisions-files'),
-    "S207": (SourceError, 'an entry of the decisions file cannot be applied (named section[i], at the line and column where it starts, or where its field at fault does: a wikidata id or date that is not one, an entity or source that does not exist); every such entry is named, and each of its independent faults, one a line in the file\'s order, then a line counting them (\'N entries that cannot be applied\'): nothing applied',
+    "S207": (SourceError, 'an entry of the decisions file cannot be applied (named section[i], at the line and column where it starts, or where its field at fault does: a wikidata id or date that is not one, an entity or source that does not exist); every such entry is named, and each of its independent faults, one a line in the file\'s order, then a line counting them (\'N entries that cannot be applied\'): nothing applied, the file\'s register included',
               'fix them all, then run the command again'),
     "S208": (SourceError, 'the decisions file is not valid TOML (line and column named)',
               'fix the file (docs/review.md#decisions-files)'),

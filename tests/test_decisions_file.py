@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from annotator import SourceError
-from tests.conftest import GOLD, REFERENCES, ROOT
+from tests.conftest import GOLD, REFERENCES, ROOT, run
 
 SAMPLE_DECISIONS = ROOT / "decisions.toml"
 
@@ -317,6 +319,47 @@ def test_decisions_file_register_not_well_formed_names_both_places(seed_ws, tmp_
     assert said.startswith(f"{path}:2:12: register 'bad.xml': {tmp_path / 'bad.xml'}:2:"), said
     assert said.endswith("fix the markup in the register and apply d.toml again [S005]"), said
     assert "\n" not in said
+
+
+def test_decisions_file_line_refused_keeps_no_register(seed_ws, tmp_path):
+    """A file whose line cannot be applied applies nothing, its register included: the
+    register was imported, as an act of its own, before the line was refused ("nothing was
+    applied", yet an import in the history and its entries in the store)."""
+    shutil.copyfile(ROOT / "register.xml", tmp_path / "register.xml")
+    path = tmp_path / "d.toml"
+    path.write_text("register = 'register.xml'\n"
+                    "prefer = [ { entity = 'person-adolf-hitler', preferred = 'Hitler' } ]\n"
+                    "accept_links = [ { key = 'nekrich1997' } ]\n", encoding="utf-8")
+    before = seed_ws.history()
+    result = run(seed_ws, "apply", str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{path}:3:18: accept_links[0]: no bibliography entry "
+                                    f"'nekrich1997'"), result.stderr
+    assert "[S207]" in result.stderr
+    assert seed_ws.register() == [] and seed_ws.history() == before
+    seed_ws.bib_add(REFERENCES)  # it can be applied now (matching nothing): both are kept
+    r = seed_ws.apply_decisions(path)
+    assert r.register is not None and r.register.added >= 2
+    assert (r.applied, r.missing) == (1, ("accept_links nekrich1997",))
+    assert seed_ws.entity("person-adolf-hitler").preferred == "Hitler"  # the register's entry
+    assert [d.act for d in seed_ws.history(limit=2)] == ["apply", "import"]
+
+
+def test_decisions_file_applied_again_says_register_unchanged(seed_ws, tmp_path):
+    """The register line of ``apply`` ends as ``register import``'s does: its decision, or
+    "(nothing changed)" when the file is applied again (it ended with the counts alone)."""
+    shutil.copyfile(ROOT / "register.xml", tmp_path / "register.xml")
+    path = tmp_path / "d.toml"
+    path.write_text("register = 'register.xml'\nreject = [ { name = 'Axis', type = 'org' } ]\n",
+                    encoding="utf-8")
+    first = run(seed_ws, "apply", str(path))
+    imported = seed_ws.history(limit=2)[1]
+    assert first.exit_code == 0 and imported.act == "import", first.output
+    assert f"merged (decision {imported.id})\n" in first.stderr, first.stderr
+    again = run(seed_ws, "apply", str(path))
+    assert again.exit_code == 0, again.output
+    assert "register: 0 added, 0 updated, 0 merged (nothing changed)\n" in again.stderr, \
+        again.stderr
 
 
 def test_decisions_file_date_may_be_a_toml_date(seed_ws, tmp_path):

@@ -28,7 +28,8 @@ proposed yet, so the name is never proposed for that type (with ``source``: neve
 source, its mentions there rejected).
 Lines that match nothing are reported, not errors. Every entry that is malformed (S206), or
 then cannot be applied (S207), is named with each of its independent faults, as a compiler
-lists its errors, and nothing is applied.
+lists its errors, and nothing is applied, the file's register included (its import is an act
+of its own, in the one transaction with the lines').
 
 DOCS: docs/review.md#decisions-files
 """
@@ -50,7 +51,7 @@ from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import name_key
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
-from annotator.records import ApplyResult
+from annotator.records import ApplyResult, RegisterImport
 from annotator.store import Act, claims, entities, mentions
 from annotator.tei.parse import decode_utf8
 from annotator.text import cuts_word, first_not_xml, not_xml
@@ -437,14 +438,31 @@ def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
 
 
 def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
-    """Import the file's register (if any), then apply its lines as one act."""
+    """Import the file's register (if any), then apply its lines as one act. The two acts are
+    logged apart (undoing the file's leaves the register) but kept together: a line that cannot
+    be applied leaves no register either, as its refusal says ("nothing was applied")."""
     data, text = read_file(path)
-    imported = None
-    if "register" in data:
-        try:
-            imported = import_register(ctx, path.parent / data["register"], strict=True)
-        except AnnotatorError as err:
-            raise _in_register(err, path, text, data["register"]) from None
+    with ctx.store.transaction():  # the lines are checked against the store with the register
+        imported = _import_named(ctx, path, text, data)
+        applied, missing, decision_id = _apply_lines(ctx, path, text, data)
+    return ApplyResult(applied, tuple(missing), decision_id, imported)
+
+
+def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
+                  ) -> RegisterImport | None:
+    """The register the file names, imported as an act of its own (None: it names none)."""
+    if "register" not in data:
+        return None
+    try:
+        return import_register(ctx, path.parent / data["register"], strict=True)
+    except AnnotatorError as err:
+        raise _in_register(err, path, text, data["register"]) from None
+
+
+def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
+                 ) -> tuple[int, list[str], int | None]:
+    """The file's lines as one act: how many applied, those that matched nothing, the act's
+    decision (None: nothing changed). Any line that cannot be applied refuses them all (S207)."""
     review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
@@ -473,7 +491,7 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
         if refused:
             raise _refused(path, refused, "S207", ("entry that cannot be applied",
                                                    "entries that cannot be applied"))
-    return ApplyResult(applied, tuple(missing), rec.decision_id, imported)
+    return applied, missing, rec.decision_id
 
 
 def _unapplied(path: Path, text: str, place: Place, err: AnnotatorError) -> SourceError:

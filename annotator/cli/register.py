@@ -60,12 +60,13 @@ def register_import_cli(
     sources point to by another id, are kept apart and named: merge them if they are one."""
     with user_errors():
         r = workspace().import_register(file, strict=strict)
-    show_import(r, (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"))
+    show_import(r)
 
 
-def show_import(r: RegisterImport, tail: str = "") -> None:
+def show_import(r: RegisterImport) -> None:
     """What a register import did, on stderr: what it left out, merged and kept apart, each
-    named, then one line of counts (``tail`` ends it); ``annotator apply`` says it the same."""
+    named, then one line of counts ending in its decision or "(nothing changed)";
+    ``annotator apply`` says it the same."""
     for title, lines in (("Left out", r.left_out), ("Merged", r.merges),
                          ("Kept apart (merge them if they are one)", r.shared)):
         if lines:
@@ -74,7 +75,8 @@ def show_import(r: RegisterImport, tail: str = "") -> None:
                 typer.echo(terminal_safe(f"  {line}"), err=True)
     typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} merged"
                + (f", {len(r.left_out)} left out" if r.left_out else "")
-               + (f", {len(r.shared)} kept apart" if r.shared else "") + tail,
+               + (f", {len(r.shared)} kept apart" if r.shared else "")
+               + (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"),
                err=True)
 
 

@@ -152,6 +152,20 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+@contextmanager
+def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """A part of the open transaction that happens whole or is rolled back alone (a SAVEPOINT
+    ``name``), the transaction going on."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
 class Store:
     """An open store. Use ``Store.open(path)``; close it, or use it as a context manager."""
 
@@ -231,7 +245,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not fail."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue, not fail.
+        Taken inside another it is a part of that one (a SAVEPOINT), kept only when the outer
+        one commits: a decisions file's register import and its lines, two acts, one whole."""
+        if self.conn.in_transaction:
+            with savepoint(self.conn, "nested"):
+                yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -350,15 +370,12 @@ class Act:
         SAVEPOINT): a decisions file's line that cannot be applied is undone, so the lines
         after it are checked against the store as if it were absent."""
         mark = len(self.changes)
-        self.conn.execute("SAVEPOINT attempt")
         try:
-            yield
+            with savepoint(self.conn, "attempt"):
+                yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO attempt")
-            self.conn.execute("RELEASE attempt")
             del self.changes[mark:]
             raise
-        self.conn.execute("RELEASE attempt")
 
     def _row(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
         return row_at(self.conn, table, key)
