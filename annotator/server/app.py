@@ -835,8 +835,8 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
               if e.status != "rejected"][:MERGE_OFFERS]
     # the claims the list shows (rejected ones are not), in its order: 'claim 15 of 15' counts
     # them, and j / k walk them; from a rejected claim they go to its listed neighbours
-    order, listed = desk.kept("claim_order", lambda: (
-        [c.id for c in desk.ws.claims(state=CLAIM_STATES)], [c.id for c in desk.ws.claims()]))
+    # (one reading of every claim: the list's are those of every state but rejected)
+    order, listed = desk.kept("claim_order", lambda: _claim_order(desk.ws))
     shown = set(listed)
     before_ = [i for i in order[:order.index(claim.id)] if i in shown] if claim.id in order \
         else []
@@ -850,6 +850,13 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
                      previous=before_[-1] if before_ else None,
                      next=listed[len(before_) + (at >= 0)]
                      if len(before_) + (at >= 0) < len(listed) else None)
+
+
+def _claim_order(ws: Workspace) -> tuple[list[int], list[int]]:
+    """Every claim's id in the claims table's order, and those the table lists (not
+    rejected: ``claims``' default), from one reading of the claims."""
+    every = ws.claims(state=CLAIM_STATES)
+    return [c.id for c in every], [c.id for c in every if c.state != "rejected"]
 
 
 CONTEXT = 160  # characters of context either side of a claim
