@@ -220,14 +220,13 @@ def location(paragraph: int, line: int, page: str | None, *,
     blocks names its range, '¶ 1–2, lines 18–20' (one line: '¶ 1–2, line 18'; 'pp. 4–5, ' when it
     crosses a page too), so
     a reviewer looking it up reads all of it, not only where it begins."""
-    if last is None or last[0] == paragraph:
-        where = f"¶ {paragraph}, line {line}"
-        return f"p. {page}, {where}" if page else where
-    to_paragraph, to_line, to_page = last
-    lines = f"line {line}" if to_line == line else f"lines {line}–{to_line}"
-    where = f"¶ {paragraph}–{to_paragraph}, {lines}"
-    if page and to_page and to_page != page:
-        return f"pp. {page}–{to_page}, {where}"
+    where = f"¶ {paragraph}, line {line}"
+    if last is not None and last[0] != paragraph:
+        to_paragraph, to_line, to_page = last
+        lines = f"line {line}" if to_line == line else f"lines {line}–{to_line}"
+        where = f"¶ {paragraph}–{to_paragraph}, {lines}"
+        if page and to_page and to_page != page:
+            return f"pp. {page}–{to_page}, {where}"
     return f"p. {page}, {where}" if page else where
 
 
