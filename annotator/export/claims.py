@@ -137,11 +137,15 @@ def _cells(claim: ClaimRow, cell: Callable[[Link], str]) -> dict[str, list[str]]
 
 
 def _target(table: Table, link: Link) -> str:
-    key = table.cited(link)
+    return table.cited(link) + _place(table, link)
+
+
+def _place(table: Table, link: Link) -> str:
+    """What follows the cited key: nothing for a work, where a passage is for a passage."""
     if link.bib_key is not None:
-        return key
+        return ""
     place = table.passages.get(link.id)
-    return f"{key}, {place}" if place else f"{key}:{link.target_start}-{link.target_end}"
+    return f", {place}" if place else f":{link.target_start}-{link.target_end}"
 
 
 def _by_rel(table: Table, claim: ClaimRow) -> dict[str, str]:
@@ -259,12 +263,10 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
     def cell(link: Link) -> str:
         locus = f" ({e(link.locus)})" if link.locus else ""
         key = table.cited(link)
-        if link.bib_key is not None:
-            return f'<a href="#work-{e(key)}">{e(key)}</a>{locus}'
-        if key in table.works:  # a passage: its source's entry is in the works list
-            return (f'<a href="#work-{e(key)}">{e(key)}</a>'
-                    f"{e(_target(table, link)[len(key):])}{locus}")
-        return f"{e(_target(table, link))}{locus}"
+        # a work, or a passage whose source's entry is in the works list: a link to it
+        shown = (f'<a href="#work-{e(key)}">{e(key)}</a>'
+                 if link.bib_key is not None or key in table.works else e(key))
+        return f"{shown}{e(_place(table, link))}{locus}"
 
     for cl in table.claims:
         cells = _cells(cl, cell)
