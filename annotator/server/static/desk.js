@@ -175,11 +175,12 @@
     return [p, p.childNodes.length];
   }
 
-  function say(text) {
+  /* `text` in the flash line (aria-live), as a message of `kind` (note, ok). */
+  function say(text, kind) {
     var flash = document.getElementById("flash");
     if (!flash) return;
     var msg = document.createElement("div");
-    msg.className = "message note";
+    msg.className = "message " + (kind || "note");
     msg.textContent = text;
     flash.replaceChildren(msg);
   }
@@ -401,12 +402,7 @@
   /* What an act from the reading view did (the server's HX-Trigger "annotator:done"): said in
    * the flash line, so an added mention that replaced a proposal says so. */
   document.addEventListener("annotator:done", function (e) {
-    var flash = document.getElementById("flash");
-    if (!flash || !e.detail || !e.detail.value) return;
-    var msg = document.createElement("div");
-    msg.className = "message ok";
-    msg.textContent = e.detail.value;
-    flash.replaceChildren(msg);
+    if (e.detail && e.detail.value) say(e.detail.value, "ok");
   });
 
   /* After a swap, the selection bar and focus marks are stale. */
