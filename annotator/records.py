@@ -464,7 +464,8 @@ class RegisterImport:
     ``merges`` says why each was (one line each), ``shared`` names pairs kept apart, a suggestion to
     merge: entries of the file that share an authority pointer, and a proposed entity sharing an
     entry's name that the sources' markup points to by another id; ``left_out`` the entries
-    that could not be read (file:line: what; what to do)."""
+    that could not be read (file:line: what; what to do), ``ids_left_out`` the authority ids
+    of the wrong shape (S204: the id left out, its entry imported and counted above)."""
 
     added: int = 0
     updated: int = 0
@@ -473,6 +474,7 @@ class RegisterImport:
     merges: tuple[str, ...] = ()
     shared: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
+    ids_left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

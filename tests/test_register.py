@@ -265,7 +265,7 @@ def test_register_import_cli_names_what_it_left_out(ws, tmp_path):
     path.write_text(PLACES, encoding="utf-8")
     done = run(ws, "register", "import", str(path))
     assert done.exit_code == 0, done.output
-    assert "4 added, 0 updated, 0 merged, 1 left out, 1 kept apart" in done.output
+    assert "4 added, 0 updated, 0 merged, 1 entry left out, 1 kept apart" in done.output
     assert f"{path}:15: <place> without xml:id" in done.output
     strict = run(ws, "register", "import", "--strict", str(path))
     assert strict.exit_code == 2 and "S202" in strict.output
@@ -298,6 +298,36 @@ def test_register_import_keeps_apart_a_name_the_markup_points_elsewhere(ws, tmp_
     done = run(ws, "register", "import", str(path))  # again: the pair named again, no change
     assert "Kept apart (merge them if they are one): 1" in done.output, done.output
     assert "1 kept apart (nothing changed)" in done.output
+
+
+FIVE = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="a"><persName>Anna Adler</persName></person>
+  <person><persName>No Id</persName></person>
+  <person xml:id="c"/>
+  <person xml:id="d"><persName>Dora Dix</persName><idno type="wikidata">XQ1</idno></person>
+  <person xml:id="e"><persName>Emil Ebner</persName></person>
+</listPerson>
+"""
+
+
+def test_register_import_counts_entries_and_ids_left_out_apart(ws, tmp_path):
+    """A malformed authority id (S204) leaves out the id, not its entry: the entry is counted
+    as imported, the id as an id left out, never as a left-out entry."""
+    path = tmp_path / "persons.xml"
+    path.write_text(FIVE, encoding="utf-8")
+    result = ws.import_register(path)
+    assert sorted(e.id for e in ws.register()) == ["a", "d", "e"]
+    assert result.added == 3
+    assert [line.rsplit("[", 1)[1] for line in result.left_out] == ["S202]", "S203]"]
+    assert [line.rsplit("[", 1)[1] for line in result.ids_left_out] == ["S204]"]
+    path.write_text(FIVE.replace('"a"', '"a2"').replace('"d"', '"d2"').replace('"e"', '"e2"'),
+                    encoding="utf-8")
+    done = run(ws, "register", "import", str(path))
+    assert done.exit_code == 0, done.output
+    assert ("register: 3 added, 0 updated, 0 merged, 2 entries left out, 1 id left out "
+            in done.output)
+    assert "Entries left out: 2" in done.output
+    assert "Ids left out (their entries imported): 1" in done.output
 
 
 def test_register_import_merges_an_earlier_entity_by_identity_only(ws, tmp_path):

@@ -407,7 +407,8 @@ def import_register(ctx: ActContext, path: str | Path, *, strict: bool = False
                     ) -> RegisterImport:
     """Import a TEI register file (listPerson/listPlace/listOrg) as one act: confirmed, ids
     kept. An entry that cannot be read is left out and named (``left_out``), the rest comes
-    in, as ``bib add`` does; ``strict`` refuses the file instead, importing nothing."""
+    in, as ``bib add`` does; an authority id of the wrong shape is left out, its entry imported
+    (``ids_left_out``); ``strict`` refuses the file instead, importing nothing."""
     problems: list[Problem] = []
     entries = read_register_file(path, problems)
     if strict and problems:
@@ -424,7 +425,8 @@ def import_register(ctx: ActContext, path: str | Path, *, strict: bool = False
         done = import_entries(review, act, entries, path=Path(path))
     return RegisterImport(done.added, done.updated, len(done.merges), act.decision_id,
                           tuple(done.merges), tuple(done.shared),
-                          tuple(map(_left_out, problems)))
+                          tuple(_left_out(p) for p in problems if p.severity == SKIPPED),
+                          tuple(_left_out(p) for p in problems if p.severity != SKIPPED))
 
 
 def _left_out(p: Problem) -> str:

@@ -64,18 +64,23 @@ def register_import_cli(
 
 
 def show_import(r: RegisterImport) -> None:
-    """What a register import did, on stderr: what it left out, merged and kept apart, each
-    named, then one line of counts ending in its decision or "(nothing changed)";
-    ``annotator apply`` says it the same."""
-    for title, lines in (("Left out", r.left_out), ("Merged", r.merges),
-                         ("Kept apart (merge them if they are one)", r.shared)):
+    """What a register import did, on stderr: what it left out (entries, and ids whose entry
+    came in without them), merged and kept apart, each named, then one line of counts ending
+    in its decision or "(nothing changed)"; ``annotator apply`` says it the same."""
+    for title, lines in (("Entries left out", r.left_out),
+                         ("Ids left out (their entries imported)", r.ids_left_out),
+                         ("Merged", r.merges), ("Kept apart (merge them if they are one)", r.shared)):
         if lines:
             typer.echo(terminal_safe(f"{title}: {len(lines)}"), err=True)
             for line in lines:
                 typer.echo(terminal_safe(f"  {line}"), err=True)
-    typer.echo(f"register: {r.added} added, {r.updated} updated, {r.merged} merged"
-               + (f", {len(r.left_out)} left out" if r.left_out else "")
-               + (f", {len(r.shared)} kept apart" if r.shared else "")
+    counts = [f"{r.added} added", f"{r.updated} updated", f"{r.merged} merged"]
+    for n, one, many in ((len(r.left_out), "entry left out", "entries left out"),
+                         (len(r.ids_left_out), "id left out", "ids left out"),
+                         (len(r.shared), "kept apart", "kept apart")):
+        if n:
+            counts.append(f"{n} {one if n == 1 else many}")
+    typer.echo("register: " + ", ".join(counts)
                + (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"),
                err=True)
 
