@@ -484,3 +484,16 @@ def test_register_export_keeps_coordinates_and_every_merged_id(ws, tmp_path, tei
     assert {e.id for e in other.entities(type="place")} == {"berlin", "potsdam"}
     rows = json.loads(run(other.root, "entities", "-t", "place", "-f", "json").stdout)
     assert {r["id"]: r["geo"] for r in rows} == {"berlin": "52.52 13.40", "potsdam": ""}
+
+
+def test_register_export_dash_is_stdout(ws, tmp_path, monkeypatch):
+    """``-o -`` is standard output, as for ``export bibtex|csl|claims``: not a file named '-'."""
+    path = tmp_path / "persons.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    monkeypatch.chdir(tmp_path)
+    done = run(ws, "register", "export", "-o", "-")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("<?xml") and 'xml:id="hitler_a"' in done.stdout
+    assert "wrote" not in done.stderr
+    assert not (tmp_path / "-").exists()

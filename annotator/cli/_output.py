@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -43,6 +44,11 @@ class Format(str, Enum):
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json, "
                                                                   "csv or md (Markdown).")]
+
+
+def to_stdout(output: Path | None) -> bool:
+    """``-o -``: standard output, as for most Unix tools, never a file named '-'."""
+    return output is not None and str(output) == "-"
 
 
 @contextmanager

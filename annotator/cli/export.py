@@ -12,7 +12,8 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourcesArg
-from annotator.cli._output import Format, progress_bar, render, user_errors, workspace
+from annotator.cli._output import (Format, progress_bar, render, to_stdout, user_errors,
+                                   workspace)
 from annotator.errors import ExportError
 
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ class TableFormat(str, Enum):
     html = "html"
 
 
-def _to_stdout(output: Path | None) -> bool:
-    return output is not None and str(output) == "-"
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: "
                                                                     "in exports/; '-': stdout).")]
 
@@ -196,7 +195,7 @@ def export_bibtex_cli(
     """
     with user_errors():
         ws = workspace()
-        if _to_stdout(output):
+        if to_stdout(output):
             from annotator.export.bibtex import render
             from annotator.export.works import works
 
@@ -218,7 +217,7 @@ def export_csl_cli(
     """Write the same works as CSL-JSON, for Zotero and pandoc --citeproc."""
     with user_errors():
         ws = workspace()
-        if _to_stdout(output):
+        if to_stdout(output):
             from annotator.export.csl import render
             from annotator.export.works import works
 
@@ -242,7 +241,7 @@ def export_claims_cli(
     sources and works named by citation key."""
     with user_errors():
         ws = workspace()
-        if _to_stdout(output):
+        if to_stdout(output):
             from annotator.export.claims import RENDER, gather
 
             typer.echo(RENDER[format.value](gather(ws.context, include_proposals=include_proposals)),

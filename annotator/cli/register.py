@@ -11,8 +11,8 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._filters import filter_option
-from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, user_errors,
-                                   workspace)
+from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, to_stdout,
+                                   user_errors, workspace)
 from annotator.vocab import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -89,17 +89,16 @@ def show_import(r: RegisterImport) -> None:
 def register_export_cli(
     *,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                                                "(default: stdout).")] = None,
+                                                "(default or '-': stdout).")] = None,
 ) -> None:
     """Export the register as TEI (listPerson, listPlace, listOrg with idno)."""
     from annotator.export.output import write_file
 
     with user_errors():
         data = workspace().export_register()
-        if output is not None:
+        if output is not None and not to_stdout(output):
             write_file(output, data)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        typer.echo(f"wrote {output}", err=True)
+            typer.echo(f"wrote {output}", err=True)
+            return
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
