@@ -329,7 +329,7 @@ def _years(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> 
             continue
         problems.append(Problem(read.path, line, label,
                                 f"year field '{value}' is not an integer (biber warns and "
-                                "sort as a year)", _instead(value), "S313"))
+                                "cannot sort it as a year)", _instead(value), "S313"))
     if negative:
         read, line, number = negative[0]
         more = len(negative) - 1
