@@ -52,19 +52,24 @@ def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def widened_note(text: str, asked: tuple[int, int], got: tuple[int, int]) -> str:
     """What a hand-made span marked when it is more than what was given, less spaces: "marked
-    'Molotov' (12:19), not 'Molot' (12:17), which cut a word"; '' when it is the span given."""
+    'Molotov' (12:19), not 'Molot' (12:17), which cut a word"; '' when it is the span given.
+    Each span is quoted as its offsets hold it (``'t '`` for 84:86, not ``'t'``)."""
     a, b = asked
     if tuple(got) == trim(text, a, b):
         return ""
     why = ("which cut a word" if cuts_word(text, a, b)
            else "as the edition marks such a name")
-    return (f"marked '{_quoted(text, *got)}' ({got[0]}:{got[1]}), not '{_quoted(text, a, b)}' "
+    return (f"marked {span_repr(text, *got)} ({got[0]}:{got[1]}), not {span_repr(text, a, b)} "
             f"({a}:{b}), {why}")
 
 
-def _quoted(text: str, start: int, end: int, limit: int = 60) -> str:
-    said = " ".join(text[start:end].split())
-    return said if len(said) <= limit else f"{said[:limit // 2 - 1]}…{said[-(limit // 2):]}"
+def span_repr(text: str, start: int, end: int, limit: int = 60) -> str:
+    """The exact characters of a span, as Python writes them ('t ', 'a\\nb'): one line, its
+    spaces seen; a long one clipped in the middle."""
+    said = text[start:end]
+    if len(said) > limit:
+        said = f"{said[:limit // 2 - 1]}…{said[-(limit // 2):]}"
+    return repr(said)
 
 
 def slug(text: str, *, limit: int = 60, empty: str = "x", latin: bool = True) -> str:

@@ -570,6 +570,11 @@ def test_workspace_mention_add_by_offsets_marks_whole_words(seed_ws):
     assert f"span:{sid}:{at}-{at + 7}" in done.stderr
     assert (f"marked 'Molotov' ({at}:{at + 7}), not 'olot' ({at + 1}:{at + 5}), "
             "which cut a word") in done.stderr
+    # the span given is said as given: 'v ' of 'Molotov ' (a space), not 'v' with its offsets
+    m = text.index("Molotov ")
+    done = run(seed_ws, "mention", "add", sid, str(m + 6), str(m + 8), "person")
+    assert done.exit_code == 0, done.output
+    assert f"marked 'Molotov' ({m}:{m + 7}), not 'v ' ({m + 6}:{m + 8})" in done.stderr
     stop = text.index(".", at)
     done = run(seed_ws, "mention", "add", sid, str(stop), str(stop + 1), "place")
     assert done.exit_code == 2 and "[D022]" in done.stderr and "holds no word" in done.stderr

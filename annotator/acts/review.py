@@ -42,7 +42,7 @@ from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value
 from annotator.store.mentions import mention_at
-from annotator.text import refuse_not_xml, slug, word_span
+from annotator.text import refuse_not_xml, slug, span_repr, word_span
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
@@ -615,7 +615,7 @@ class Review:
         words = word_span(text, start, end)
         if words is None:
             raise DecisionError(f"{start}:{end} of {source_id}'s reading text holds no word "
-                                f"({' '.join(text[start:end].split())!r})",
+                                f"({span_repr(text, start, end)})",
                                 hint="give start < end around the words of the name",
                                 code="D022")
         return edition(*words) if edition is not None else words
