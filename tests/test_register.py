@@ -497,3 +497,21 @@ def test_register_export_dash_is_stdout(ws, tmp_path, monkeypatch):
     assert done.stdout.startswith("<?xml") and 'xml:id="hitler_a"' in done.stdout
     assert "wrote" not in done.stderr
     assert not (tmp_path / "-").exists()
+
+
+def test_register_and_entities_show_authority_ids_in_one_shape(ws, tmp_path):
+    """'register -f json' gave ["wikidata:Q352", ...], 'entities -f json' {"wikidata": ...}:
+    now both an object by scheme (as a decisions file's link writes them), and both
+    'gnd:118551655 wikidata:Q352' in a table or CSV."""
+    import json
+
+    path = tmp_path / "persons.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    ids = {"wikidata": "Q352", "gnd": "118551655"}
+    for args in (["register"], ["entities"]):
+        done = run(ws, *args, "-f", "json")
+        assert done.exit_code == 0, done.output
+        assert [e["authority"] for e in json.loads(done.stdout)] == [ids], args
+        done = run(ws, *args, "-f", "csv")
+        assert "gnd:118551655 wikidata:Q352" in done.stdout, args

@@ -46,6 +46,15 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
                                                                   "csv or md (Markdown).")]
 
 
+def authority_field(authority: Sequence[tuple[str, str]], fmt: Format) -> dict[str, str] | str:
+    """An entry's authority ids as every listing shows them: in JSON an object by scheme
+    (``{"wikidata": "Q352"}``, ``{}`` for none; the store holds one id a scheme, and a
+    decisions file's ``link`` writes them so), elsewhere ``wikidata:Q352 gnd:118551655``."""
+    if fmt is Format.json:
+        return dict(authority)
+    return " ".join(f"{scheme}:{value}" for scheme, value in authority)
+
+
 def to_stdout(output: Path | None) -> bool:
     """``-o -``: standard output, as for most Unix tools, never a file named '-'."""
     return output is not None and str(output) == "-"

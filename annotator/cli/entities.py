@@ -9,8 +9,8 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option
-from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
-                                   user_errors, workspace)
+from annotator.cli._output import (Format, FormatOpt, authority_field, context_of,
+                                   none_matched, render, user_errors, workspace)
 from annotator.vocab import ENTITY_STATUSES, ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -52,12 +52,11 @@ def entities_cli(
             row: dict[str, Any] = {"id": e.id, "type": e.type, "preferred": e.preferred,
                                    "mentions": e.mentions, "sources": e.sources,
                                    "status": e.status, "variants": list(e.variants),
-                                   "authority": " ".join(f"{s}:{v}" for s, v in e.authority)}
+                                   "authority": authority_field(e.authority, format)}
             if e.id in shown:
                 sid, start, end = shown[e.id]
                 row["context"] = context_of(ws.reading_text(sid), start, end)
             if format is Format.json:
-                row["authority"] = dict(e.authority)  # by scheme, as 'register -f json'
                 row["geo"] = e.geo  # a place's coordinates as its register wrote them
                 row["occurrences"] = [
                     {"mention": m.id, "source": m.source_id, "start": m.start, "end": m.end,

@@ -11,8 +11,8 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._filters import filter_option
-from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, to_stdout,
-                                   user_errors, workspace)
+from annotator.cli._output import (Format, FormatOpt, authority_field, render, terminal_safe,
+                                   to_stdout, user_errors, workspace)
 from annotator.vocab import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def register_cli(
     with user_errors():
         entries = workspace().register(type=type_, query=search)
     rows = [asdict(e) | {"variants": list(e.variants),
-                         "authority": [f"{s}:{v}" for s, v in e.authority]} for e in entries]
+                         "authority": authority_field(e.authority, format)} for e in entries]
     render(rows, format, columns=["id", "type", "preferred", "variants", "authority",
                                   "mentions", "note"])
 
