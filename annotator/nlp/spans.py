@@ -77,6 +77,10 @@ GENERIC_PLACES = frozenset("""
 ARCHAIC_PRONOUNS = frozenset("thou thee thy thine ye".split())
 _FUNCTION = frozenset("the a an and or of in on at to by for with from but this that".split()) \
     | ARCHAIC_PRONOUNS
+# made once, not for every span: a place that is one of these alone names none; a person whose
+# first word is one of these is named with a title or rank ("the Marquis of Buckingham")
+_NO_PLACE = GENERIC_PLACES | _FUNCTION
+_RANKED = TITLE_WORDS | _RANKS
 
 
 def _norm(word: str) -> str:
@@ -171,7 +175,7 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
             first.group().lower() in ARCHAIC_PRONOUNS:
         return None  # "Thou", "Thy Son"
     if type_ == "place":
-        return None if text[start:end].lower() in GENERIC_PLACES | _FUNCTION else (start, end)
+        return None if text[start:end].lower() in _NO_PLACE else (start, end)
     if type_ != "person":
         return start, end
     if re.search(r"\d+[:.]\d+", text[start:end]):
@@ -189,7 +193,7 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
             len(words[0].rstrip(".")) == 1 and _norm(_last_word(before)) not in TITLE_WORDS)):
         return None  # "The", a lone letter ("5 ft. X 5 ft."; "Mrs. F." kept)
     # "a Stalin-drafted agreement": the article goes with the compound, not the name
-    ranked = _norm(words[0]) in TITLE_WORDS | _RANKS or text[end:end + 1] in ("-", "–")
+    ranked = _norm(words[0]) in _RANKED or text[end:end + 1] in ("-", "–")
     if not ranked and (_THE.search(before) or len(words) == 1 and (
             _DETERMINER.search(before) or _DETERMINER_ADJ.search(before))):
         return None
