@@ -90,17 +90,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     else:
         assert span is not None
         start, end = span
-    if not 0 <= start < end <= len(tm.text):
-        raise DecisionError(f"span {start}:{end} is not inside the reading text of "
-                            f"'{source_id}' (0:{len(tm.text)})",
-                            hint="give START < END within the reading text",
-                            location=ctx.texts.place(src), code="D318")
-    words = word_span(tm.text, start, end)  # 'held i' typed or selected is 'held in'
-    if words is None:
-        raise DecisionError(f"span {start}:{end} of '{source_id}' holds no words",
-                            hint="give START:END around the words of the claim",
-                            location=ctx.texts.place(src), code="D318")
-    start, end = words
+    start, end = _words(ctx, src, tm.text, start, end, what="span", of="the claim")
     old = rows_of.claim_at(ctx.store.conn, source_id, src.sha256, start, end)
     agent, agent_entity = _agent(ctx, agent)
     values = {"kind": kind, "agent": agent, "agent_entity_id": agent_entity,
@@ -180,17 +170,8 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
         sid, start, end = passage
         tm = ctx.texts.textmap(sid)
         src = ctx.texts.source(sid)
-        if not 0 <= start < end <= len(tm.text):
-            raise DecisionError(f"passage {start}:{end} is not inside the reading text of "
-                                f"'{sid}' (0:{len(tm.text)})",
-                                hint="give START < END within that reading text",
-                                location=ctx.texts.place(src), code="D318")
-        words = word_span(tm.text, start, end)  # as typed offsets: 'held i' is 'held in'
-        if words is None:
-            raise DecisionError(f"passage {start}:{end} of '{sid}' holds no words",
-                                hint="give START:END around the words of the passage",
-                                location=ctx.texts.place(src), code="D318")
-        start, end = words
+        start, end = _words(ctx, src, tm.text, start, end, what="passage", of="the passage",
+                            within="that reading text")
         if sid == claim_row["source_id"] and start < claim_row["end"] and claim_row["start"] < end:
             raise DecisionError("a claim cannot be supported by its own words",
                                 hint="give a passage elsewhere, or a work's key",
@@ -515,6 +496,24 @@ def link(ctx: ActContext, link_id: int | str) -> Link:
                                  "--format json'",
                             location=ctx.store.place, code="D311")
     return link_from_row(row)
+
+
+def _words(ctx: ActContext, src: Source, text: str, start: int, end: int, *, what: str,
+           of: str, within: str = "the reading text") -> tuple[int, int]:
+    """Offsets a claim or passage was given, widened to the whole words their edges cut and
+    trimmed ('held i' typed or selected is 'held in'); refused (D318) outside the reading
+    text or around no word."""
+    if not 0 <= start < end <= len(text):
+        raise DecisionError(f"{what} {start}:{end} is not inside the reading text of "
+                            f"'{src.id}' (0:{len(text)})",
+                            hint=f"give START < END within {within}",
+                            location=ctx.texts.place(src), code="D318")
+    words = word_span(text, start, end)
+    if words is None:
+        raise DecisionError(f"{what} {start}:{end} of '{src.id}' holds no words",
+                            hint=f"give START:END around the words of {of}",
+                            location=ctx.texts.place(src), code="D318")
+    return words
 
 
 def _claim_row(ctx: ActContext, claim_id: int | str) -> sqlite3.Row:
