@@ -162,8 +162,14 @@ def _blocked_refusal(conn: sqlite3.Connection, blocked: list[sqlite3.Row],
                          hint=remedy + can, code="D007")
 
 
+def _source_added(row: sqlite3.Row) -> bool:
+    """A source added or replaced (D009: not undone; its removal is, as an editor's act, the
+    rule ``log.not_undone`` keeps in SQL)."""
+    return bool(row["target"].startswith("source:") and row["act"] != REMOVE)
+
+
 def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-    if row["target"].startswith("source:") and row["act"] != REMOVE:
+    if _source_added(row):
         source_id = row["target"].split(":", 1)[1]
         raise DecisionError(f"decision {row['id']} ({row['act']} {row['target']}) "
                             "cannot be undone", hint="take the source out with 'annotator "
@@ -215,8 +221,7 @@ def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
     by = f" by decision {later}" if later else ""
     first = f"undo {later} first" if later else "decide again instead"
     later_row = log.decision_row(conn, later) if later else None
-    if later_row is not None and later_row["target"].startswith("source:") \
-            and later_row["act"] != REMOVE:
+    if later_row is not None and _source_added(later_row):
         # a source added again or replaced is not undone (D009): never advise it
         by = f" by decision {later} ({later_row['act']} {later_row['target']})"
         first = "a source's replacement cannot be undone; decide again instead"
