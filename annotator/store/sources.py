@@ -68,9 +68,7 @@ def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str
     read from it that no link left cites, and its own row. Entities (the register) stay; the
     bytes of its versions and their text maps stay too (undo reads the source again)."""
     def keys(sql: str, *params: object) -> list[dict[str, object]]:
-        cur = conn.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        return [dict(r) for r in conn.execute(sql, params)]  # the store's rows are sqlite3.Row
 
     mine = "SELECT id FROM claims WHERE source_id = ?"
     return {
