@@ -15,9 +15,8 @@ DOCS: README.md#removing-a-source
 from __future__ import annotations
 
 from annotator.acts.context import ActContext
-from annotator.acts.texts import no_source
 from annotator.config import SOURCES_DIR
-from annotator.errors import Location, SourceError
+from annotator.errors import SourceError
 from annotator.files import reached
 from annotator.records import Decision
 from annotator.store import decisions as log
@@ -34,17 +33,15 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
     store = ctx.store
     payload: dict[str, object] = {}
     with store.act(ACT, f"source:{source_id}", editor=ctx.editor, payload=payload) as act:
-        row = source_rows.source_row(act.conn, source_id)
-        if row is None:
-            raise no_source(act.conn, source_id, store.place)
-        path = ctx.root / str(row["file"])
+        src = ctx.texts.source(source_id)  # S015 for an unknown id
+        path = ctx.texts.path(src)
         in_sources = path.parent.resolve() == (ctx.root / SOURCES_DIR).resolve()
-        if in_sources and path.exists() and sha256_hex(read_source_bytes(path)) != row["sha256"]:
+        if in_sources and path.exists() and sha256_hex(read_source_bytes(path)) != src.sha256:
             raise SourceError("file changed since it was added; removing the source would "
                               "lose the edits, which the store does not hold",
                               hint=f"run 'annotator add --replace {reached(path)}' first, or "
                                    "move the file out of sources/ to keep it",
-                              location=Location(reached(path)), code="S025")
+                              location=ctx.texts.place(src), code="S025")
         cited = source_rows.citing(act.conn, source_id)
         if cited and not force:
             shown = ", ".join(f"claim {c} in {s}" for c, s in cited[:5])
@@ -58,7 +55,7 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
         for table, keys in rows.items():
             for key in keys:
                 act.delete(table, key)
-        payload.update(file=row["file"], mentions=len(rows["mentions"]),
+        payload.update(file=src.file, mentions=len(rows["mentions"]),
                        claims=len(rows["claims"]), links=len(rows["links"]),
                        works=len(rows["bib"]), cited_by=len(cited))
     if in_sources:
