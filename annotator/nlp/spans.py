@@ -389,7 +389,10 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
         if " " in surface or surface in family or not surface[:1].isupper():
             continue
         place = person = 0
-        for m in re.finditer(rf"(?<![\w’'-]){re.escape(surface)}(?![\w-])", text):
+        # the name first, the word edge checked behind it: a pattern that opens with a literal
+        # is searched for fast, one opening with a lookbehind is tried at every offset
+        word = re.escape(surface)
+        for m in re.finditer(rf"{word}(?<![\w’'-]{word})(?![\w-])", text):
             if text[m.end():m.end() + 1] in ("'", "’"):
                 continue  # "Coles' house", "Pennant's Tour": a person's
             before = _BEFORE.search(text, max(0, m.start() - 40), m.start())
