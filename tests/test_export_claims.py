@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from annotator import ConfigError
 from annotator.cli import app
+from annotator.text import span_repr
 from tests.conftest import GOLD, run
 from tests.export_data import SEED_ID, annotate_seed, insert_claim, span_of
 
@@ -319,7 +320,7 @@ def test_export_claims_claim_by_span_is_whole_words_and_names_its_blocks(claims_
     assert done.exit_code == 0, done.output
     row = claims_ws.claim(int(done.stdout))
     assert (row.start, row.end) == (0, cut + 1) and row.text.endswith("held in")
-    assert f"marked '{row.text}' (0:{cut + 1}), not" in done.stderr
+    assert f"marked {span_repr(reading, 0, cut + 1)} (0:{cut + 1}), not" in done.stderr
     assert "which cut a word" in done.stderr
     assert re.fullmatch(r"¶ 1–2, lines \d+–\d+", row.location), row.location
     assert re.search(r"¶ 1–2, lines \d+–\d+", done.stderr)
