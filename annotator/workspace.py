@@ -376,13 +376,11 @@ class Workspace:
         """Add a mention the model missed, confirmed. The span is widened to the whole words
         its edges cut ('Molot' marks 'Molotov'); ``as_edition``: then marked as the edition
         marks such a name (``snap``), as a selection in the browser is."""
-        def edition(start: int, end: int) -> tuple[int, int]:
-            return self._edition_snap(source_id, start, end, type)
-
         return self.context.review().add_mention(source_id, start, end, type,
                                                  entity_id=entity_id, date_value=date_value,
                                                  expected=expected,
-                                                 edition=edition if as_edition else None)
+                                                 edition=self._edition_snap if as_edition
+                                                 else None)
 
     def history(self, *, target: str | None = None,
                 limit: int | None = None) -> list[Decision]:
@@ -424,14 +422,10 @@ class Workspace:
              ) -> tuple[int, int]:
         """A selected span as it is marked: widened to the whole words its edges cut, then as
         this edition marks such a name (its learned conventions), as ``add_mention(...,
-        as_edition=True)`` marks it; a span with no word is left as given."""
-        from annotator.text import word_span
-
-        words = None
-        text = self.reading_text(source_id)
-        if 0 <= start < end <= len(text):
-            words = word_span(text, start, end)
-        return self._edition_snap(source_id, *words, type) if words else (start, end)
+        as_edition=True)`` marks it (``Review.snap``, the one way): a span around no word is
+        refused (D022), one outside the text left as given."""
+        return self.context.review().snap(source_id, start, end, type,
+                                          edition=self._edition_snap)
 
     def _edition_snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002
                       ) -> tuple[int, int]:

@@ -133,3 +133,19 @@ def test_a_selection_is_snapped_to_the_editions_conventions(ws):
     assert ws.conventions().possessive == "inside"
     start, end = ws.snap(jid, word, poss, "person")
     assert jtext[start:end] == jtext[word:poss + 2]  # "'s" taken in
+
+
+@pytest.mark.parametrize("given", ["person", "Person", " PERSON "])
+def test_a_selection_is_marked_as_snap_says_whatever_the_type_is_written(ws, given):
+    """``snap`` and ``add_mention(as_edition=True)`` mark one span, the type written as the
+    editor typed it (was: add_mention gave the edition the type unnormalised, so 'Person' kept
+    the "Mrs" that 'person' leaves out)."""
+    ws.add(FRAENKEL)
+    sid = ws.sources()[0].id
+    text = ws.reading_text(sid)
+    at = text.index("Mrs ")
+    name_end = at + len("Mrs ") + len(text[at + 4:].split()[0].rstrip(".,;'’s"))
+    start, end = ws.snap(sid, at, name_end, given)
+    assert text[start:end] == text[at + 4:name_end]
+    d = ws.add_mention(sid, at, name_end, given, as_edition=True)
+    assert (d.payload["start"], d.payload["end"]) == (start, end)

@@ -48,6 +48,8 @@ from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
 _A_DAY = re.compile(r"-?\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}|---\d{2}")  # the forms naming a day
+# (source_id, start, end, type) -> the span as the edition marks such a name (its conventions)
+Edition = Callable[[str, int, int, str], tuple[int, int]]
 
 
 def normalise_date_value(value: dict[str, str] | str | None) -> str | None:
@@ -100,6 +102,15 @@ def located(store: Store) -> Iterator[None]:
         if err.location is None:
             err.location = store.place
         raise
+
+
+def _mention_type(type_: str) -> str:
+    """A mention type as given ('Person ') in the form stored, or D003."""
+    type_ = type_.strip().lower()
+    if type_ not in MENTION_TYPES:
+        raise DecisionError(f"'{type_}' is not a type",
+                            hint=f"use {', '.join(MENTION_TYPES)}", code="D003")
+    return type_
 
 
 def _not_itself(entity_id: str, into: str) -> None:
@@ -534,14 +545,14 @@ class Review:
                expected: str | None = None) -> Decision:
         """Correct a mention's span; the corrected mention counts as confirmed.
 
-        The span is snapped to whole words as ``add_mention``'s is (``_snap``, without the
+        The span is snapped to whole words as ``add_mention``'s is (``snap``, without the
         edition's conventions: the editor is correcting this very span); ``payload['selected']``
         is the span given when the one marked differs."""
         mid = parse_mention_id(mention_id)
         asked = (start, end)
         row = mentions.mention_row(self.store.conn, mid)  # none: the act refuses it (D028)
         if row is not None:
-            start, end = self._snap(row["source_id"], start, end, None)
+            start, end = self.snap(row["source_id"], start, end, row["type"])
         payload: dict[str, Any] = {"start": start, "end": end}
         if (start, end) != asked:
             payload["selected"] = list(asked)
@@ -605,10 +616,13 @@ class Review:
                                 code="D022")
         return text
 
-    def _snap(self, source_id: str, start: int, end: int,
-              edition: Callable[[int, int], tuple[int, int]] | None) -> tuple[int, int]:
-        """A hand-made span as it is marked: whole words, then the edition's conventions. A
-        span outside the text is left for ``_check_span`` to refuse."""
+    def snap(self, source_id: str, start: int, end: int, type_: str, *,
+             edition: Edition | None = None) -> tuple[int, int]:
+        """A hand-made span as it is marked: the whole words its edges cut, then (``edition``)
+        as the edition marks a name of this type. The one way a typed or selected span is
+        marked (``add_mention``, ``adjust``, ``Workspace.snap``). A span outside the text is
+        left for ``_check_span`` to refuse; one around no word is refused (D022)."""
+        type_ = _mention_type(type_)
         text = self.reading_text(source_id)
         if not 0 <= start < end <= len(text):
             return start, end
@@ -618,13 +632,13 @@ class Review:
                                 f"({span_repr(text, start, end)})",
                                 hint="give start < end around the words of the name",
                                 code="D022")
-        return edition(*words) if edition is not None else words
+        return edition(source_id, *words, type_) if edition is not None else words
 
     def add_mention(self, source_id: str, start: int, end: int, type_: str, *,
                     entity_id: str | None = None,
                     date_value: dict[str, str] | str | None = None,
                     expected: str | None = None,
-                    edition: Callable[[int, int], tuple[int, int]] | None = None) -> Decision:
+                    edition: Edition | None = None) -> Decision:
         """Add a mention the model missed (or got wrong); it is confirmed, and joins (or
         starts) an entity.
 
@@ -638,10 +652,7 @@ class Review:
         'Miss Frances Henslow' selected over the proposal 'Frances Henslow' replaces it, and
         joins the proposal's entity when no entity is given and they are of one type.
         """
-        type_ = type_.strip().lower()
-        if type_ not in MENTION_TYPES:
-            raise DecisionError(f"'{type_}' is not a type",
-                                hint=f"use {', '.join(MENTION_TYPES)}", code="D003")
+        type_ = _mention_type(type_)
         value = normalise_date_value(date_value)
         if type_ != "date" and value is not None:
             raise DecisionError(f"a {type_} mention takes no date value (only dates do)",
@@ -649,7 +660,7 @@ class Review:
         if type_ == "date" and entity_id:
             raise DecisionError("dates are not entities", hint="drop the entity", code="D014")
         asked = (start, end)
-        start, end = self._snap(source_id, start, end, edition)
+        start, end = self.snap(source_id, start, end, type_, edition=edition)
         payload: dict[str, Any] = {"source": source_id, "start": start, "end": end, "type": type_,
                    "entity": entity_id, "date_value": value}
         if (start, end) != asked:
