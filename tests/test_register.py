@@ -515,3 +515,32 @@ def test_register_and_entities_show_authority_ids_in_one_shape(ws, tmp_path):
         assert [e["authority"] for e in json.loads(done.stdout)] == [ids], args
         done = run(ws, *args, "-f", "csv")
         assert "gnd:118551655 wikidata:Q352" in done.stdout, args
+
+
+ENTRY_POINTERS = """<listPlace xmlns="http://www.tei-c.org/ns/1.0">
+  <place xml:id="brno" sameAs="#brunn">
+    <placeName>Brno</placeName>
+    <idno type="URI">https://www.wikidata.org/wiki/Q14960</idno>
+    <link type="desc" target="https://www.geonames.org/3078610"/>
+    <ptr type="sameAs" target="#bruenn"/>
+    <link target="https://en.wikipedia.org/wiki/Brno"/>
+    <link target="https://www.geonames.org/3078610"/>
+  </place>
+</listPlace>"""
+
+
+def test_register_entry_pointers_and_identity_from_one_walk(tmp_path):
+    """One walk of an entry gives every pointer it answers to and those saying who it is (a
+    'desc' link and a Wikipedia page are not), each in the order first met (was: two walks,
+    one per tuple); read_entries keeps both."""
+    from annotator.acts.register import read_entries
+    from annotator.entities.pointers import entry_pointers
+
+    root = etree.fromstring(ENTRY_POINTERS)
+    every, identity = entry_pointers(root[0])
+    wikidata, geonames = "http://wikidata.org/wiki/Q14960", "https://www.geonames.org/3078610"
+    assert every == ("brno", "brunn", wikidata, geonames, "bruenn",
+                     "http://en.wikipedia.org/wiki/Brno")  # normalised (entities.pointers)
+    assert identity == ("brno", "brunn", wikidata, "bruenn", geonames)
+    [entry] = read_entries(root, tmp_path / "places.xml")
+    assert (entry.pointers, entry.identity) == (every, identity)

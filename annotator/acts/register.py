@@ -128,9 +128,9 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
             note = " ".join(note_text(n) for n in el.findall(_t("note")))
             # the first location/geo as written, its spaces folded ('52.52 13.40')
             geo = element_text(el.find(f"{_t('location')}/{_t('geo')}")) if t == "place" else ""
+            every, identity = entry_pointers(el, prefixes)
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
-                                     source_line(el), entry_pointers(el, prefixes),
-                                     entry_pointers(el, prefixes, identity=True), geo))
+                                     source_line(el), every, identity, geo))
     return out
 
 

@@ -106,23 +106,28 @@ _AUTHORITY = re.compile(
     r"|data\.ehri-project\.eu)/", re.I)
 
 
-def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES, *,
-                   identity: bool = False) -> tuple[str, ...]:
-    """The pointers a register entry answers to: its xml:id, ``@sameAs``, its ``idno`` and
-    ``link/@target`` URIs (``ptr``/``ref`` targets too), and every target of a
-    ``<ptr type="sameAs">`` (ids beyond the one ``@sameAs`` holds: an entry merged from several).
+def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The pointers a register entry answers to, and those of them that say who it is, from
+    one walk of the entry: its xml:id, ``@sameAs``, its ``idno`` and ``link/@target`` URIs
+    (``ptr``/``ref`` targets too), and every target of a ``<ptr type="sameAs">`` (ids beyond
+    the one ``@sameAs`` holds: an entry merged from several).
 
-    ``identity``: only those that say who the entry is, not what to read about it: link
-    targets in an authority file (GeoNames, VIAF, Wikidata, GND, EHRI...) not typed ``desc``.
-    Two entries may link one Wikipedia page or PDF (an edition gave Tojo a link to Togo's
-    page); sharing an identity pointer may make them one.
+    Identity pointers leave out what to read about the entry: link targets outside an
+    authority file (GeoNames, VIAF, Wikidata, GND, EHRI...) and links typed ``desc``. Two
+    entries may link one Wikipedia page or PDF (an edition gave Tojo a link to Togo's page);
+    sharing an identity pointer may make them one. Each tuple keeps its pointers in the order
+    first met, once.
     """
-    out: list[str] = []
+    every: dict[str, None] = {}
+    identity: dict[str, None] = {}
 
-    def add(value: str) -> None:
+    def add(value: str, *, who: bool = True) -> None:
         p = normalise(value, prefixes)
-        if p and p not in out:
-            out.append(p)
+        if p:
+            every.setdefault(p)
+            if who:
+                identity.setdefault(p)
 
     add(el.get("{http://www.w3.org/XML/1998/namespace}id") or "")
     for part in (el.get("sameAs") or "").split():
@@ -133,16 +138,14 @@ def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES, *,
             add(text)
     for child in el.iter(f"{{{TEI_NS}}}link", f"{{{TEI_NS}}}ptr", f"{{{TEI_NS}}}ref"):
         kind = (child.get("type") or "").strip().lower()
-        if identity and kind == "desc":
-            continue
         if kind == "sameas":  # <ptr type="sameAs" target="#id"/>: another id of it, as @sameAs
             for part in (child.get("target") or "").split():
                 add(part)
             continue
         for part in (child.get("target") or "").split():
-            if _SCHEME.match(part) and (not identity or _AUTHORITY.match(part)):
-                add(part)
-    return tuple(out)
+            if _SCHEME.match(part):
+                add(part, who=kind != "desc" and bool(_AUTHORITY.match(part)))
+    return tuple(every), tuple(identity)
 
 
 def is_uri(pointer: str) -> bool:
