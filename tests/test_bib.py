@@ -657,3 +657,20 @@ def test_bib_year_below_zero_is_said_once_with_how_it_is_read(ws, tmp_path):
     done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bib)])
     assert done.exit_code == 0, done.stderr  # added already: the note is said again all the same
     assert "Notes (how a value is read): 1" in done.stderr.splitlines()
+
+
+def test_bib_strict_refusal_names_the_problems_that_refuse_it_only(ws, tmp_path):
+    """--strict with one entry left out and a note (a year below 0, which --strict does not
+    refuse): one line, the entry's own remedy then 'nothing was added', as for a lone problem
+    (was: counted with the note, the remedy dropped, the note listed among the refusals), the
+    way register import --strict says it (one helper, bibliography.entries.refusal)."""
+    bib = tmp_path / "one-bad.bib"
+    bib.write_text("@book{a, title = {A}, year = {-50}}\n@book{b, title = {T\x01wo}}\n",
+                   encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        ws.bib_add(bib, strict=True)
+    err = info.value
+    assert (err.code, err.location.line, err.details) == ("S311", 2, ())
+    assert "more problem" not in str(err)
+    assert "; nothing was added (--strict" in str(err) and "\n" not in str(err)
+    assert ws.bib() == []

@@ -544,3 +544,19 @@ def test_register_entry_pointers_and_identity_from_one_walk(tmp_path):
     assert identity == ("brno", "brunn", wikidata, "bruenn", geonames)
     [entry] = read_entries(root, tmp_path / "places.xml")
     assert (entry.pointers, entry.identity) == (every, identity)
+
+
+def test_register_file_with_no_entry_read_names_every_problem(ws, tmp_path):
+    """A register none of whose entries can be read is refused naming each entry (was: the
+    first only, the others counted), as --strict and bib add name theirs."""
+    path = tmp_path / "bad.xml"
+    path.write_text('<listPerson xmlns="http://www.tei-c.org/ns/1.0">\n'
+                    '  <person><persName>A</persName></person>\n'
+                    '  <person xml:id="b"/>\n</listPerson>\n', encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        ws.import_register(path)
+    err = info.value
+    assert (err.code, err.location.line) == ("S202", 2)
+    assert [d.split(": ")[0] for d in err.details] == [f"{path}:2", f"{path}:3"]
+    assert "[S203]" in err.details[1] and "nothing was imported" in str(err)
+    assert ws.entities() == []

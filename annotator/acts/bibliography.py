@@ -71,11 +71,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     if refused:
         nothing = "nothing was added" + ("" if not strict else
                                          " (--strict: fix every problem, or add without it)")
-        if len(problems) == 1:  # one line says it all: the problem, what to do, nothing added
-            raise bib_mod.problem_error(refused[0], hint=f"{refused[0].hint}; {nothing}")
-        err = bib_mod.problem_error(refused[0], len(refused), hint=nothing)
-        err.details = tuple(str(p) for p in problems)
-        raise err
+        raise bib_mod.refusal(refused, nothing)
     if new or changed:
         with store.act("bib-add", "bib:" + " ".join(origins), editor=editor,
                        payload={"file": origins[0] if len(origins) == 1 else origins,

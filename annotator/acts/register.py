@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from annotator.bibliography.entries import problem_error
+from annotator.bibliography.entries import refusal
 from annotator.bibliography.library import SKIPPED, WARNING, Problem
 from annotator.entities.names import name_forms, name_key
 from annotator.entities.pointers import Prefixes, entry_pointers, is_uri
@@ -164,8 +164,7 @@ def read_register_file(path: str | Path, problems: list[Problem] | None = None
                           location=Location(p, source_line(root)), code="S201")
     entries = read_entries(root, p, problems=problems)
     if not entries and problems:
-        raise problem_error(problems[0], len(problems), hint=f"{problems[0].hint}; nothing "
-                            "was imported")
+        raise refusal(problems, "nothing was imported")
     if not entries:
         raise SourceError("no register entries found",
                           hint="give a TEI file with listPerson, listPlace or listOrg entries "
@@ -412,12 +411,8 @@ def import_register(ctx: ActContext, path: str | Path, *, strict: bool = False
     problems: list[Problem] = []
     entries = read_register_file(path, problems)
     if strict and problems:
-        nothing = "nothing was imported (--strict: fix every problem, or import without it)"
-        if len(problems) == 1:
-            raise problem_error(problems[0], hint=f"{problems[0].hint}; {nothing}")
-        err = problem_error(problems[0], len(problems), hint=nothing)
-        err.details = tuple(str(p) for p in problems)
-        raise err
+        raise refusal(problems, "nothing was imported (--strict: fix every problem, or import "
+                                "without it)")
     review = ctx.review()
     with ctx.store.act("import", f"register:{Path(path).name}", editor=ctx.editor,
                        payload={"file": str(path), "entries": len(entries)},

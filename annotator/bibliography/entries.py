@@ -87,6 +87,18 @@ def problem_error(problem: Problem, count: int = 1, *, hint: str = "") -> Source
         location=Location(problem.path, problem.line, problem.col))
 
 
+def refusal(refused: Sequence[Problem], nothing: str) -> SourceError:
+    """The refusal of a whole file (``bib add``, ``register import``: with ``--strict``, or a
+    file that cannot be read) for its problems, ``nothing`` saying that nothing came in: one
+    problem is one line, its own remedy then ``nothing``; several are counted on the first's
+    line and each named in ``details``, the problems that refused it and no other."""
+    if len(refused) == 1:
+        return problem_error(refused[0], hint=f"{refused[0].hint}; {nothing}")
+    err = problem_error(refused[0], len(refused), hint=nothing)
+    err.details = tuple(str(p) for p in refused)
+    return err
+
+
 def _entries(found: list[Read], origins: dict[str, str],
              known: Iterable[BibEntry]) -> list[BibEntry]:
     known = list(known)
