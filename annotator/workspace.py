@@ -323,10 +323,12 @@ class Workspace:
     def undo(self, decision_id: int | None = None, *, expected: str | None = None,
              among: Sequence[int] | None = None) -> Decision:
         """Undo the newest act in force, or a given one (``annotator.acts.undo.undo``); a
-        source's removal undone writes its file back into ``sources/``."""
+        source's file follows its row: a removal undone writes it back into ``sources/``, and
+        redone (its undo undone) deletes it again."""
         context = self.context
+        leaving = remove_acts.leaving_file(context, decision_id)
         done = undo_acts.undo(context.review(), decision_id, expected=expected, among=among)
-        remove_acts.restore_file(context, done)
+        remove_acts.settle_file(context, done, leaving)
         return done
 
     import_register = _in_context(lambda: register_acts.import_register)

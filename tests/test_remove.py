@@ -96,3 +96,41 @@ def test_undo_of_a_decision_on_a_removed_source_names_the_removal(two):
     with pytest.raises(DecisionError) as err:
         two.undo(confirmed.id)
     assert err.value.code == "D008" and f"undo {removed.id} first" in str(err.value)
+
+
+def test_remove_undo_redo_and_undo_again_keep_rows_and_file_together(two):
+    """A removal undone, redone (its undo undone) and undone again: the file follows the
+    source's row each time, byte for byte, and a plain undo takes back the redo (was: the redo
+    refused as if the undo were the source's adding, D009, and a plain undo passed over it);
+    a redo over a file edited since is refused (S025), nothing changed."""
+    path = two.sources_dir / "marked.xml"
+    before = sorted((m.start, m.end, m.type, m.status) for m in two.mentions("marked"))
+    removed = two.remove_source("marked")
+    undone = two.undo()
+    assert undone.undoes == removed.id and path.read_bytes() == MARKED.read_bytes()
+    redone = two.undo(undone.id)
+    assert redone.undoes == undone.id
+    assert _ids(two) == ["german-soviet-axis-talks"] and not path.exists()
+    assert [m for m in two.mentions() if m.source_id == "marked"] == []
+    again = two.undo()  # the newest act in force is the redo
+    assert again.undoes == redone.id
+    assert _ids(two) == ["german-soviet-axis-talks", "marked"]
+    assert path.read_bytes() == MARKED.read_bytes()
+    assert sorted((m.start, m.end, m.type, m.status) for m in two.mentions("marked")) == before
+    edited = MARKED.read_bytes().replace(b"</body>", b"<p>An edit.</p></body>")
+    path.write_bytes(edited)
+    with pytest.raises(SourceError) as err:
+        two.undo(again.id)
+    assert err.value.code == "S025"
+    assert path.read_bytes() == edited and "marked" in _ids(two)
+
+
+def test_undo_takes_back_a_source_date(two):
+    """Setting a source's date is an editor's act: a plain undo takes it back (was: passed
+    over, as if it were the source's adding, and an older act undone instead)."""
+    two.set_source_date("marked", "1940-11-12")
+    older = two.history(limit=2)[1]
+    done = two.undo()
+    assert done.act == "undo" and done.payload["act"] == "source-date"
+    assert two.source("marked").date != "1940-11-12"
+    assert two.decision(older.id).undone_by is None

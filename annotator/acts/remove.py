@@ -14,11 +14,14 @@ DOCS: README.md#removing-a-source
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from annotator.acts.context import ActContext
 from annotator.config import SOURCES_DIR
 from annotator.errors import SourceError
 from annotator.files import reached
-from annotator.records import Decision
+from annotator.records import Decision, Source
 from annotator.store import decisions as log
 from annotator.store import sources as source_rows
 from annotator.tei.parse import read_source_bytes, sha256_hex
@@ -34,14 +37,7 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
     payload: dict[str, object] = {}
     with store.act(ACT, f"source:{source_id}", editor=ctx.editor, payload=payload) as act:
         src = ctx.texts.source(source_id)  # S015 for an unknown id
-        path = ctx.texts.path(src)
-        in_sources = path.parent.resolve() == (ctx.root / SOURCES_DIR).resolve()
-        if in_sources and path.exists() and sha256_hex(read_source_bytes(path)) != src.sha256:
-            raise SourceError("file changed since it was added; removing the source would "
-                              "lose the edits, which the store does not hold",
-                              hint=f"run 'annotator add --replace {reached(path)}' first, or "
-                                   "move the file out of sources/ to keep it",
-                              location=ctx.texts.place(src), code="S025")
+        path = _leaving(ctx, src)
         cited = source_rows.citing(act.conn, source_id)
         if cited and not force:
             shown = ", ".join(f"claim {c} in {s}" for c, s in cited[:5])
@@ -58,7 +54,7 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
         payload.update(file=src.file, mentions=len(rows["mentions"]),
                        claims=len(rows["claims"]), links=len(rows["links"]),
                        works=len(rows["bib"]), cited_by=len(cited))
-    if in_sources:
+    if path is not None:
         # after the commit: a kill before this leaves a file no row knows, which 'add' takes
         # again; the store keeps its bytes for undo
         path.unlink(missing_ok=True)
@@ -66,10 +62,43 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
     return log.decision(store.conn, act.decision_id)
 
 
-def restore_file(ctx: ActContext, undone: Decision) -> None:
-    """After an undo of a removal: the source's file written back into ``sources/`` from the
-    bytes the store keeps (a file of that name already there is left alone)."""
-    if undone.payload.get("act") == ACT:
-        found = source_rows.find_source(ctx.store.conn, undone.target.split(":", 1)[1])
-        if found is not None:
-            ctx.texts.restore(found)
+def _leaving(ctx: ActContext, src: Source) -> Path | None:
+    """The source's file that goes with it: in ``sources/`` (None: kept elsewhere, not ours),
+    holding the bytes the store keeps; one edited since it was added is refused (S025)."""
+    path = ctx.texts.path(src)
+    if path.parent.resolve() != (ctx.root / SOURCES_DIR).resolve():
+        return None
+    if path.exists() and sha256_hex(read_source_bytes(path)) != src.sha256:
+        raise SourceError("file changed since it was added; removing the source would "
+                          "lose the edits, which the store does not hold",
+                          hint=f"run 'annotator add --replace {reached(path)}' first, or "
+                               "move the file out of sources/ to keep it",
+                          location=ctx.texts.place(src), code="S025")
+    return path
+
+
+def leaving_file(ctx: ActContext, decision_id: int | None) -> Path | None:
+    """Before ``undo(decision_id)``: the file that goes when the undo takes its source out
+    again (the decision put the source's row back: it undid a removal, so this is a redo),
+    checked as a removal checks it (S025); None: the undo takes out no source. A plain undo
+    never redoes."""
+    row = None if decision_id is None else log.decision_row(ctx.store.conn, decision_id)
+    if row is None or row["undone_by"] is not None:
+        return None  # the undo refuses it
+    back = [ch["key"]["id"] for ch in json.loads(row["changes"])
+            if ch["table"] == "sources" and ch["before"] is None]
+    src = source_rows.find_source(ctx.store.conn, back[0]) if back else None
+    return None if src is None else _leaving(ctx, src)
+
+
+def settle_file(ctx: ActContext, done: Decision, leaving: Path | None) -> None:
+    """After an undo: a source's file follows its row, written back into ``sources/`` from the
+    bytes the store keeps when the undo put the row back (a file of that name already there is
+    left alone), deleted (``leaving``) when the undo took the row out again."""
+    if not done.target.startswith("source:"):
+        return
+    found = source_rows.find_source(ctx.store.conn, done.target.split(":", 1)[1])
+    if found is not None:
+        ctx.texts.restore(found)
+    elif leaving is not None:
+        leaving.unlink(missing_ok=True)

@@ -18,7 +18,6 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from annotator.acts.remove import ACT as REMOVE
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import SEE_HISTORY, DecisionError
@@ -26,6 +25,7 @@ from annotator.records import Decision, row_id
 from annotator.store import Store
 from annotator.store import decisions as log
 from annotator.store.connection import row_at
+from annotator.store.decided import IMPORT_ACTS
 
 
 def undo(review: Review, decision_id: int | None = None, *,
@@ -163,9 +163,9 @@ def _blocked_refusal(conn: sqlite3.Connection, blocked: list[sqlite3.Row],
 
 
 def _source_added(row: sqlite3.Row) -> bool:
-    """A source added or replaced (D009: not undone; its removal is, as an editor's act, the
-    rule ``log.not_undone`` keeps in SQL)."""
-    return bool(row["target"].startswith("source:") and row["act"] != REMOVE)
+    """A source added or replaced (D009: not undone; the editor's acts on a source, its
+    removal, its date, and their undos, are: the rule ``log.not_undone`` keeps in SQL)."""
+    return bool(row["act"] in IMPORT_ACTS)
 
 
 def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:

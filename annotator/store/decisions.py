@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.records import Decision
 from annotator.store import entities, mentions
+from annotator.store.decided import IMPORT_ACTS
 
 
 def decision_from_row(row: sqlite3.Row) -> Decision:
@@ -53,15 +54,15 @@ def naming(conn: sqlite3.Connection, key: str | None) -> sqlite3.Cursor:
 
 def not_undone(conn: sqlite3.Connection,
                among: Sequence[int] | None = None) -> Iterator[sqlite3.Row]:
-    """Editor acts not undone, newest first (adding a source is not an editor act, removing
-    one is); with ``among``, only those of these ids (a page's own decisions), in the same one
-    query."""
+    """Editor acts not undone, newest first (adding or replacing a source is not an editor
+    act; removing one, setting its date, and undoing those are); with ``among``, only those of
+    these ids (a page's own decisions), in the same one query."""
     row: sqlite3.Row
     for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
-                            "(target NOT LIKE 'source:%' OR act = 'source-remove') AND "
-                            "(?1 IS NULL OR id IN "
+                            "act NOT IN (?2, ?3) AND (?1 IS NULL OR id IN "
                             "(SELECT value FROM json_each(?1))) ORDER BY id DESC",
-                            (None if among is None else json.dumps(list(among)),)):
+                            (None if among is None else json.dumps(list(among)),
+                             *IMPORT_ACTS)):
         yield row
 
 
