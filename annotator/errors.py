@@ -395,8 +395,11 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'keep one'),
     "S307": (SourceError, 'crossref to an entry that does not exist: a warning, the field is kept',
               'add the parent entry (from any of the files) or drop crossref'),
-    "S308": (SourceError, "undefined @string macro '…': a warning, its name is kept as text",
-              'define the macro with @string'),
+    "S308": (SourceError, "undefined @string macro '…' (biber reads the files in order: one "
+                          "whose @string comes later is undefined where it is used, and the "
+                          "message says where the @string is): a warning, its name is kept "
+                          "as text",
+              'define the macro with @string above its first use'),
     "S309": (SourceError, 'no entries found (and no @string macros): refused',
               'give a BibTeX/BibLaTeX file with @type{key, ...} entries'),
     "S310": (SourceError, 'a key with characters BibTeX cannot use: left out',

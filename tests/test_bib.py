@@ -215,6 +215,57 @@ def test_bib_several_files_are_one_library(ws, tmp_path):
                                                               "Columbia University Press")
 
 
+LATE_STRING = """@article{late, author = {Zed, Z.}, title = {L}, journal = jn, year = 2012}
+@article{late2, author = {Zed, Z.}, title = {L}, journal = "Journal of " # jname, year = 2012}
+@string{jn = {Things}}
+@string{jname = {Things}}
+@article{after, author = {Zed, Z.}, title = {L}, journal = "Journal of " # jname, year = 2012}
+@string{jname = {Stuff}}
+@article{redefined, author = {Zed, Z.}, title = {L}, journal = jname, year = 2012}
+"""
+
+
+def test_bib_a_string_is_defined_from_its_place_on_as_biber_reads_it(ws, tmp_path):
+    """A macro used before its @string is undefined there, as biber (btparse) reads a file from
+    the top: S308 on the lines biber warns about, saying where the @string is; a later @string
+    of the same name counts from there on. Was: every @string of the files was known
+    everywhere (journaltitle = {Things}, no warning)."""
+    import subprocess
+    path = tmp_path / "late.bib"
+    path.write_text(LATE_STRING, encoding="utf-8")
+    result = ws.bib_add(path)
+    assert [(p.code, p.line, p.key) for p in result.problems] == [
+        ("S308", 1, "late"), ("S308", 2, "late2")]
+    assert str(result.problems[0]).endswith(
+        "undefined @string macro 'jn' (its @string comes later, at line 3); its name is kept "
+        "as text, as biber reads the files in order: move the @string above its first use "
+        "[S308]")
+    assert {e.key: e.get("journaltitle") or e.get("journal") for e in ws.bib()} == {
+        "late": "jn", "late2": "Journal of jname", "after": "Journal of Things",
+        "redefined": "Stuff"}
+    done = subprocess.run(["biber", "--tool", "--output-file=out.bib", path.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    warned = re.findall(r"line (\d+), warning: undefined macro \"(\w+)\"", done.stdout)
+    assert [(int(n), m) for n, m in warned] == [(1, "jn"), (2, "jname")], done.stdout
+
+
+def test_bib_a_string_in_a_later_file_is_undefined_in_an_earlier_one(ws, tmp_path):
+    """Files are read in the order given: a macro of the second file is undefined in the
+    first, and the warning names the file to give first."""
+    (tmp_path / "strings.bib").write_text("@string{cup = {Columbia University Press}}\n",
+                                          encoding="utf-8")
+    (tmp_path / "works.bib").write_text(
+        "@book{whole, editor = {C, D}, title = {Whole}, publisher = cup, year = 1990}\n",
+        encoding="utf-8")
+    result = ws.bib_add(tmp_path / "works.bib", tmp_path / "strings.bib")
+    assert [(p.code, p.line, p.key) for p in result.problems] == [("S308", 1, "whole")]
+    assert f"(its @string comes later, at {tmp_path / 'strings.bib'}:1)" in str(
+        result.problems[0])
+    assert f"give {tmp_path / 'strings.bib'} before {tmp_path / 'works.bib'}" in str(
+        result.problems[0])
+    assert ws.bib_entry("whole").get("publisher") == "cup"
+
+
 def test_bib_real_library_in_two_files_with_duplicate_keys(ws):
     """Beebe's texbook1.bib and texgraph.bib: @string, @preamble, crossref, and 13 keys in
     both files (the first wins, as biber)."""

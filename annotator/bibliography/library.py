@@ -6,7 +6,8 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
 
 * a key used twice (case ignored): the first entry wins, the later one is left out;
 * a field given twice in one entry: the last value wins (as biber);
-* an undefined macro: its name is kept as text (biber drops it);
+* an undefined macro: its name is kept as text (biber drops it); a macro is defined from its
+  ``@string`` on, so one used before it is undefined there, as biber has it;
 * a crossref to no entry: the field is kept, nothing is inherited;
 * a ``year`` that is no integer (``50 BC``, ``c. 1850``): kept as written, as biber keeps it
   (warning 'legacy year field ... is not an integer'), with the field to write instead.
@@ -35,7 +36,7 @@ import bisect
 import codecs
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.bibliography.blocks import Block, Field, Part, split
@@ -130,7 +131,7 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
     """``read_files`` for texts already in hand, as (name for messages, text)."""
     lib = lib if lib is not None else Library()
     problems = lib.problems
-    macros: dict[str, str] = {}
+    macros = _Macros(problems)
     raw: list[tuple[Read, list[Field]]] = []
     seen: dict[str, tuple[str, int]] = {}
     for name, text in texts:
@@ -144,8 +145,8 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
                 continue  # a control character or noncharacter: said above, left out
             if block.kind == "string":
                 strings += 1
-                value = _resolve(block.fields[0].parts, macros, name, block.line, "", problems)
-                macros[block.key.lower()] = value
+                macros.define(block.key, macros.resolve(block.fields[0].parts, name,
+                                                        block.line, ""), name, block.line)
             elif block.kind == "preamble":
                 problems.append(Problem(name, block.line, "", "@preamble is not kept",
                                         "fields that use its definitions keep them as LaTeX",
@@ -159,27 +160,31 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
                 found += 1
                 read = _entry(block, name, seen, problems)
                 if read is not None:
+                    _fields(read, block.fields, macros)  # with the macros defined so far
                     raw.append((read, block.fields))
         if not found and not strings:
             problems.append(Problem(name, None, "", "no entries found",
                                     "give a BibTeX/BibLaTeX file with @type{key, ...} entries "
                                     "(or @string macros for the other files)", "S309",
                                     REFUSED))
-    for read, fields in raw:
-        for f in fields:
-            if f.name in read.fields:
-                problems.append(Problem(
-                    read.path, f.line, read.key or f"at line {read.line}",
-                    f"field '{f.name}' given twice", "the last value is kept, as biber does: "
-                    "remove the other", "S306"))
-            resolved = _resolve(f.parts, macros, read.path, f.line, read.key or
-                                f"at line {read.line}", problems, month=f.name == "month")
-            read.fields[f.name] = resolved if f.name in VERBATIM else decode(resolved)
+    macros.defined_later()
     entries = [r for r, _ in raw]
     _years(raw, problems)
     _inherit(entries, problems)
     lib.entries.extend(entries)
     return lib
+
+
+def _fields(read: Read, fields: list[Field], macros: _Macros) -> None:
+    """An entry's values as biber reads them, at the place the entry is in its file."""
+    for f in fields:
+        label = read.key or f"at line {read.line}"
+        if f.name in read.fields:
+            macros.problems.append(Problem(
+                read.path, f.line, label, f"field '{f.name}' given twice",
+                "the last value is kept, as biber does: remove the other", "S306"))
+        resolved = macros.resolve(f.parts, read.path, f.line, label, month=f.name == "month")
+        read.fields[f.name] = resolved if f.name in VERBATIM else decode(resolved)
 
 
 def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:
@@ -271,25 +276,59 @@ def _entry(block: Block, name: str, seen: dict[str, tuple[str, int]],
 
 
 # -- values ------------------------------------------------------------------------------------
-def _resolve(parts: list[Part], macros: dict[str, str], path: str, line: int, key: str,
-             problems: list[Problem], *, month: bool = False) -> str:
-    """A value's parts (braced, quoted, number, macro) joined, macros resolved."""
-    out = []
-    for kind, text in parts:
-        if kind != "macro":
-            out.append(text)
-        elif text.lower() in macros:
-            out.append(macros[text.lower()])
-        elif text.lower() in MONTHS:
-            i = MONTHS.index(text.lower())
-            out.append(str(i + 1) if month else MONTH_NAMES[i])
-        else:
-            problems.append(Problem(path, line, key, f"undefined @string macro '{text}'",
-                                    "its name is kept as text: define it with @string or put "
-                                    "the value in braces", "S308"))
-            out.append(text)
-    value = "".join(out)
-    return _month(value) if month else value
+@dataclass(slots=True)
+class _Macros:
+    """The ``@string`` macros as biber knows them, reading the files in order from the top: a
+    macro is defined from its ``@string`` on, so a value using it earlier has it undefined
+    (biber: 'undefined macro'), and a later ``@string`` of the same name replaces it from
+    there on."""
+
+    problems: list[Problem]
+    values: dict[str, str] = field(default_factory=dict)
+    first: dict[str, tuple[str, int]] = field(default_factory=dict)  # where each is defined
+    early: list[tuple[int, str]] = field(default_factory=list)  # (problem, macro) undefined
+
+    def define(self, name: str, value: str, path: str, line: int) -> None:
+        self.values[name.lower()] = value
+        self.first.setdefault(name.lower(), (path, line))
+
+    def resolve(self, parts: list[Part], path: str, line: int, key: str, *,
+                month: bool = False) -> str:
+        """A value's parts (braced, quoted, number, macro) joined, macros resolved."""
+        out = []
+        for kind, text in parts:
+            if kind != "macro":
+                out.append(text)
+            elif text.lower() in self.values:
+                out.append(self.values[text.lower()])
+            elif text.lower() in MONTHS:
+                i = MONTHS.index(text.lower())
+                out.append(str(i + 1) if month else MONTH_NAMES[i])
+            else:
+                self.early.append((len(self.problems), text))
+                self.problems.append(Problem(path, line, key, f"undefined @string macro "
+                                             f"'{text}'", "its name is kept as text: define "
+                                             "it with @string or put the value in braces",
+                                             "S308"))
+                out.append(text)
+        value = "".join(out)
+        return _month(value) if month else value
+
+    def defined_later(self) -> None:
+        """Say where a macro undefined where it is used is defined further on: biber reads
+        the files from the top, so the ``@string`` must come first."""
+        for i, text in self.early:
+            found = self.first.get(text.lower())
+            if found is None:
+                continue
+            old = self.problems[i]
+            here = found[0] == old.path
+            self.problems[i] = replace(
+                old, what=f"undefined @string macro '{text}' (its @string comes later, at "
+                + (f"line {found[1]})" if here else f"{found[0]}:{found[1]})"),
+                hint="its name is kept as text, as biber reads the files in order: " + (
+                    "move the @string above its first use" if here else
+                    f"give {found[0]} before {old.path}"))
 
 
 def _month(value: str) -> str:
