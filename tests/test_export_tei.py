@@ -648,6 +648,52 @@ def test_export_tei_reimport_brings_everything_back(annotated_seed, copy_data, t
     ws2.close()
 
 
+XREF_BIB = """@inproceedings{Other1990, author = {Oth, O}, title = {T}, crossref = {Conf1990}}
+@proceedings{Conf1990, title = {Conf}, year = 1990, editor = {Ed, E}, xref = {Series1990}}
+@collection{Series1990, title = {Series}, editor = {Ed, E}, publisher = {P}, year = 1990}
+@book{Uncited1990, title = {Not cited}, author = {Un, U}, publisher = {P}, year = 1990}
+"""
+
+
+def test_export_tei_lists_the_parents_of_cited_works_and_brings_them_back(seed_ws, tmp_path):
+    """The standOff's listBibl holds the works a cited work's crossref and xref name (and
+    theirs), as the .bib exports do: the file added to another workspace gives back the child
+    with its parent, and BibTeX and biber read the .bib exports of it without a bad cross
+    reference. Was: the cited work alone, crossref = {Conf1990} naming no entry."""
+    ws = seed_ws
+    (tmp_path / "x.bib").write_text(XREF_BIB, encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    with ws.store.transaction() as conn:
+        insert_claim(conn, SEED_ID, ws.source(SEED_ID).sha256, 0, 5, "unattributed",
+                     links=(("Other1990", "supports", "p. 40"),))
+    report = ws.export_tei()
+    assert report.files[0].works == 3
+    exported = (ws.root / report.files[0].path).read_bytes()
+    root = etree.fromstring(exported)
+    assert [b.get(XML_ID) for b in root.iter(f"{TEI}bibl")
+            if b.getparent().tag == f"{TEI}listBibl"] == ["Conf1990", "Other1990", "Series1990"]
+    ws2 = Workspace.init(tmp_path / "ws2")
+    (tmp_path / f"{SEED_ID}.xml").write_bytes(exported)
+    ws2.add(tmp_path / f"{SEED_ID}.xml")
+    assert {"Conf1990", "Other1990", "Series1990"} <= {e.key for e in ws2.bib()}
+    path = ws2.root / ws2.export_bibtex(ascii=True).path
+    assert "crossref = {Conf1990}" in path.read_text()
+    (path.parent / "paper.aux").write_text(
+        f"\\citation{{Other1990}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n")
+    done = subprocess.run(["bibtex", "paper"], cwd=path.parent, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    assert "In E~Ed, editor, {\\em Conf}, 1990." in (path.parent / "paper.bbl").read_text()
+    path = ws2.root / ws2.export_bibtex().path
+    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
+                           path.name], cwd=path.parent, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
+    assert ws2.export_tei().files[0].action == "written"  # the same bytes again
+    assert (ws2.root / ws2.export_tei().files[0].path).read_bytes() == exported
+    ws2.close()
+
+
 FULL_WORK = ("article", (("author", "Nekrich, Aleksandr M. and {Soviet Academy}"),
                          ("translator", "Freeze, Gregory L."), ("title", "A & B <c>"),
                          ("subtitle", "Sub"), ("journaltitle", "Slavic Review"),

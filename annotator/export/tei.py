@@ -17,8 +17,9 @@ asked): a file added and exported with nothing decided is written as it is.
   the exports (``file``), or none, new names pointing to authority records (``none``; as the
   edition's own, and not asked for: entries in the standOff for entities without one). An
   authority id given in review to an entity the file's own names point to goes into the
-  file's own entry of it. The standOff also holds the works claims cite (``listBibl``) and
-  one ``<annotation>`` per claim (``listAnnotation``, TEI P5 4.6+).
+  file's own entry of it. The standOff also holds the works claims cite, with the works their
+  crossref/xref name as the .bib exports list them (``listBibl``), and one ``<annotation>``
+  per claim (``listAnnotation``, TEI P5 4.6+).
 * in the header's ``encodingDesc``, when anything was inserted: an ``appInfo`` naming
   annotator (and the pipelines behind proposals, the targets of ``@resp``) and an
   ``editorialDecl`` saying how the above is encoded.
@@ -57,10 +58,10 @@ from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Style, file_pointers,
                                        forms, inferred_register, style_of,
                                        written_register_ids)
+from annotator.export.works import cited_with_parents
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
-from annotator.store.bib import entries_of
 from annotator.store.decided import decided_entities, source_spans
 from annotator.store.entities import entities
 from annotator.store.pointers import of_entities
@@ -262,8 +263,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
             wanted.add(r[6])
         if own:
             keys.update((link.bib_key, None) for link in own if link.bib_key)
-    found = entries_of(conn, keys) if keys else {}
-    works = {k: found[k] for k in keys if k in found}
+    works = cited_with_parents(conn, keys)  # and their crossref/xref parents, as the .bib's
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
                  works=works, decided=edition.decided,

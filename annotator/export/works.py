@@ -6,13 +6,18 @@ under ``source:<id>`` (the entry read from its ``teiHeader``). ``everything=True
 whole bibliography. An entry listed brings the entries its ``crossref`` and ``xref`` name (and
 theirs): BibTeX stops at a cross-reference to an entry the file lacks, biber warns, so the
 parent goes out too; whether it is printed on its own is the styles' ``min_crossrefs``
-(BibTeX) or ``mincrossrefs``/``minxrefs`` (biber), as a user of them expects. Entries come
+(BibTeX) or ``mincrossrefs``/``minxrefs`` (biber), as a user of them expects. The TEI export's
+``listBibl`` takes the same parents (``cited_with_parents``), so its file brings them along
+when added to another workspace. Entries come
 sorted by key, so exports are stable.
 
 DOCS: docs/export.md#bibtex-and-csl-json
 """
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
 
 from annotator.acts.bibliography import entries
 from annotator.acts.context import ActContext
@@ -50,7 +55,17 @@ def with_parents(found: list[BibEntry], keys: set[str]) -> list[BibEntry]:
     that differs only in case."""
     by_key = {e.key: e for e in found}
     by_lower = {e.key.lower(): e for e in sorted(found, key=lambda e: e.key)}
-    todo = [by_key[k] for k in keys if k in by_key]
+    chosen = closure([by_key[k] for k in keys if k in by_key],
+                     lambda ref: by_key.get(ref) or by_lower.get(ref.lower()))
+    return sorted(chosen.values(), key=lambda e: e.key)
+
+
+def closure(listed: Iterable[BibEntry],
+            find: Callable[[str], BibEntry | None]) -> dict[str, BibEntry]:
+    """``listed`` and every entry their ``crossref`` and ``xref`` name, and theirs, by key;
+    ``find``: the entry a cross-reference names (exact key first, else in another case), or
+    None. The .bib exports and the TEI export's ``listBibl`` take the same works this way."""
+    todo = list(listed)
     chosen: dict[str, BibEntry] = {}
     while todo:
         entry = todo.pop()
@@ -58,10 +73,21 @@ def with_parents(found: list[BibEntry], keys: set[str]) -> list[BibEntry]:
             continue
         chosen[entry.key] = entry
         for ref in parents(entry):
-            parent = by_key.get(ref) or by_lower.get(ref.lower())
+            parent = find(ref)
             if parent is not None:
                 todo.append(parent)
-    return sorted(chosen.values(), key=lambda e: e.key)
+    return chosen
+
+
+def cited_with_parents(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, BibEntry]:
+    """The stored works of ``keys`` (the unknown left out) and the works they cross-reference,
+    and theirs, by key: what the TEI export's ``listBibl`` holds, so that the file added to
+    another workspace brings each child's parent along, as the .bib exports do."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    return closure(bib_rows.entries_of(conn, keys).values(),
+                   lambda ref: bib_rows.find_entry(conn, ref))
 
 
 def source_keys(ctx: ActContext) -> dict[str, str]:
