@@ -952,6 +952,39 @@ def test_export_bib_writes_the_crossreferenced_parent_after_its_child(seed_ws, t
     assert chap["issued"] == {"date-parts": [[1946]]}  # the parent's date, too
 
 
+NO_PARENT = """@inproceedings{lost, author = {Oth, O}, title = {T}, booktitle = {B}, year = 1990,
+  crossref = {nowhere}}
+@inproceedings{half, author = {Oth, O}, title = {U}, booktitle = {B}, year = 1991,
+  xref = {nowhere2, kept}}
+@book{kept, author = {Kay, K}, title = {K}, publisher = {P}, year = 1992}
+"""
+
+
+def test_export_bib_leaves_out_a_crossref_to_no_entry_and_says_so(ws, tmp_path):
+    """A crossref (or an xref key) naming no work of the bibliography (S307 at bib add) is
+    left out of both .bib files with a note naming the entry: BibTeX stops at it ("a bad
+    cross reference"), biber warns. Was: written as it came, with no note."""
+    (tmp_path / "x.bib").write_text(NO_PARENT, encoding="utf-8")
+    assert [p.code for p in ws.bib_add(tmp_path / "x.bib").problems] == ["S307"]
+    for ascii_only in (True, False):
+        result = ws.export_bibtex(all=True, ascii=ascii_only)
+        text = (ws.root / result.path).read_text()
+        assert "nowhere" not in text and "xref = {kept}" in text
+        assert [n.split(":")[0] for n in result.notes] == ["half", "lost"]
+        assert result.notes[1].startswith("lost: crossref 'nowhere' names no work of the "
+                                          "bibliography: left out (BibTeX stops at it")
+        path = ws.root / result.path
+        if ascii_only:
+            (path.parent / "paper.aux").write_text(
+                f"\\citation{{*}}\n\\bibstyle{{plain}}\n\\bibdata{{{path.stem}}}\n")
+            done = run(["bibtex", "paper"], path.parent)
+            assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+        else:
+            done = run(["biber", "--tool", "--validate-datamodel", "--output-file=checked.bib",
+                        path.name], path.parent)
+            assert done.returncode == 0 and "WARN" not in done.stdout, done.stdout
+
+
 def test_export_bib_classic_month_is_the_styles_macro(tmp_path):
     """Classic BibTeX's styles print a month macro (``apr``) as its name and a braced ``{4}``
     as "4"; biblatex takes the number, so its file keeps ``{4}``."""

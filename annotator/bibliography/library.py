@@ -422,8 +422,9 @@ def _inherit(entries: list[Read], problems: list[Problem]) -> None:
         if parent is None or parent is entry:
             problems.append(Problem(entry.path, entry.line, entry.key or f"at line {entry.line}",
                                     f"crossref to no entry '{ref}'",
-                                    "kept, nothing inherited: add the parent entry to the "
-                                    "files added together", "S307"))
+                                    "kept, nothing inherited (the .bib exports leave it "
+                                    "out): add the parent entry to the files added together",
+                                    "S307"))
             continue
         known = FIELDS.get(entry.type, FIELDS["misc"]) | LEGACY
         # biblatex: a multi-volume parent's title is the main title, another's the book title

@@ -29,7 +29,8 @@ a .bib's title case, has every capitalised word but its first braced: plain.bst 
 the rest, and "Richard Bull to Thomas Pennant" must not become "Richard bull to thomas pennant".
 The file is written through a bibtexparser ``Library``; entries come sorted by key with
 fields in a fixed order, so the file is the same for the same bibliography; in the classic
-file an entry another cross-references comes after every entry that does (BibTeX's rule).
+file an entry another cross-references comes after every entry that does (BibTeX's rule). A
+``crossref`` or ``xref`` key naming no entry of the file is left out, with a note.
 
 DOCS: docs/export.md#bibtex-and-csl-json
 """
@@ -51,7 +52,7 @@ from annotator.bibliography.library import MONTHS
 from annotator.bibliography.titles import protect
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
-from annotator.export.works import parents, works
+from annotator.export.works import PARENT_FIELDS, parents, works
 from annotator.records import BibEntry, Written
 
 ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle", "titleaddon",
@@ -273,11 +274,13 @@ def render_counted(entries: Sequence[BibEntry], *,
     library = Library()
     notes: list[str] = []
     utf8 = False  # a character without an escape kept in the classic file
+    present = {e.key.lower() for e in entries}  # BibTeX matches a crossref in any case
     for entry in _in_order(entries, ascii_only):
         if ascii_only and not entry.key.isascii():  # kept: a cited work must not vanish
             utf8 = True
             notes.append(_key_note(entry.key))
         prep = classic(entry) if ascii_only else biblatex(entry)
+        _without_missing_parents(prep, present)
         names = sorted(prep.fields, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER),
                                                    n))
         written: list[Any] = []
@@ -300,6 +303,30 @@ def render_counted(entries: Sequence[BibEntry], *,
               "character has none, as the notes say).\n" if utf8 else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
     return header + "\n" + text.strip() + "\n", notes, len(library.entries)
+
+
+def _without_missing_parents(prep: Prepared, present: set[str]) -> None:
+    """Leave out a ``crossref`` (and the keys of an ``xref``) naming no entry of the file, with
+    a note: a work listed brings its parents (``works.with_parents``), so such a key names no
+    work of the bibliography (``bib add`` warned, S307), and BibTeX stops at it ("a bad cross
+    reference"), biber warns; the child kept what it has, having inherited nothing."""
+    for name in PARENT_FIELDS:
+        value = prep.fields.get(name)
+        if value is None:
+            continue
+        keys = [k.strip() for k in value.split(",") if k.strip()]
+        missing = [k for k in keys if k.lower() not in present]
+        if not missing:
+            continue
+        kept = [k for k in keys if k not in missing]
+        if kept:
+            prep.fields[name] = ",".join(kept)
+        else:
+            del prep.fields[name]
+        why = "BibTeX stops at it, biber warns" if name == "crossref" else "biber warns"
+        prep.notes.append(f"{name} {', '.join(repr(k) for k in missing)} names no work of the "
+                          f"bibliography: left out ({why}); add that work with 'annotator bib "
+                          "add' to keep it")
 
 
 def _kept_note(key: str, name: str, kept: str) -> str:
