@@ -892,3 +892,89 @@ def test_claims_citation_of_a_three_digit_year_suggests_the_work(ws, nlp, tmp_pa
     assert (row.kind, row.agent) == ("attributed", "Einhard")
     assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
         [("einhard", "ch. 25", "rule:citation")]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("(Roberts 2006, 12)", [("Roberts", "2006", "p. 12")]),
+    ("(Roberts 2006: 12)", [("Roberts", "2006", "p. 12")]),
+    ("(Roberts 2006:12)", [("Roberts", "2006", "p. 12")]),
+    ("(Roberts 2006, 12-14)", [("Roberts", "2006", "pp. 12-14")]),
+    ("(Roberts 2006: 12–14)", [("Roberts", "2006", "pp. 12–14")]),
+    ("(Roberts 2006, xii)", [("Roberts", "2006", "p. xii")]),
+    ("(Roberts 2006, 12, 15)", [("Roberts", "2006", "pp. 12, 15")]),
+    ("(Roberts 2006a, 7)", [("Roberts", "2006a", "p. 7")]),
+    ("(cf. Roberts 2006, 12)", [("Roberts", "2006", "p. 12")]),
+    ("(see also Roberts 2006, 12)", [("Roberts", "2006", "p. 12")]),
+    ("(see Roberts 2006, 12-14; Gorodetsky 1999)",
+     [("Roberts", "2006", "pp. 12-14"), ("Gorodetsky", "1999", "")]),
+    ("(Smith and Jones 2001, 5)", [("Smith", "2001", "p. 5")]),
+    ("(Smith et al. 2001: 5)", [("Smith", "2001", "p. 5")]),
+    ("Roberts (2006: 12) argues", [("Roberts", "2006", "p. 12")]),
+    ("(Roberts 2006, ch. 3)", [("Roberts", "2006", "ch. 3")]),
+    # issue: a bare page after the year made no citation at all
+])
+def test_claims_author_date_citations_with_a_bare_page_are_found(text, found):
+    assert [(n, y, loc) for _, _, n, y, loc in citations(text)] == found
+
+
+@pytest.mark.parametrize("text", [
+    "(Chapter 3)", "(Chapter 3, 12)", "(1939, 12 divisions)", "(1939, 12)", "(Book 3, ch. 2)",
+    "(Roberts 2006, 12 divisions)", "(June 1941)", "(June 1941, 12)", "(Summer 1941)",
+])
+def test_claims_numbers_and_dates_in_brackets_are_no_citations(text):
+    """A bare page after a year makes no citation of what was none: a chapter, a count, a
+    month or a season with its year, unless a work is known by that name and year."""
+    from annotator.nlp.claim_finder import cited_as
+
+    assert citations(f"The line held {text}.") == []
+    june = BibEntry(key="june1941", type="book",
+                    fields=(("author", "June, Jennifer"), ("year", "1941")), origin="x", line=1)
+    known = [(n, y) for _, _, n, y, _ in citations(text, cited_as([june]))]
+    assert known == ([("June", "1941")] if "June" in text else [])
+
+
+def test_claims_further_years_of_one_author_are_citations_of_their_own():
+    """'(Smith 2001, 2003)' cites two works where both are known (or carry a letter); a
+    number no work of Smith has is a page."""
+    from annotator.nlp.claim_finder import cited_as
+
+    works = [BibEntry(key=f"smith{y}", type="book", fields=(("author", "Smith, Ann"),
+                                                            ("year", str(y))),
+                      origin="x", line=1) for y in (2001, 2003)]
+    known = cited_as(works)
+    found = citations("(Smith 2001, 2003; Smith 2001a, 2001b; Smith 2001, 1204)", known)
+    assert [(n, y, loc) for _, _, n, y, loc in found] == [
+        ("Smith", "2001", ""), ("Smith", "2003", ""), ("Smith", "2001a", ""),
+        ("Smith", "2001b", ""), ("Smith", "2001", "p. 1204")]
+
+
+ROBERTS_BIB = """@book{roberts2006, author = {Roberts, Geoffrey}, title = {Stalin's Wars},
+  year = {2006}}
+@book{gorodetsky1999, author = {Gorodetsky, Gabriel}, title = {Grand Delusion}, year = {1999}}
+@book{gorodetsky1986, author = {Gorodetsky, Gabriel}, title = {Stafford Cripps' Mission to
+  Moscow}, year = {1986}}
+"""
+
+
+def test_claims_author_date_citations_suggest_the_work_with_its_page(ws, nlp, tmp_path):
+    """The review's paragraphs: each form of the page cites Roberts 2006 at p. 12 (only the
+    'p. 12' one did; the others were unsupported with cue 'date: Roberts 2006'), and a
+    bracket of two citations suggests both works."""
+    (tmp_path / "works.bib").write_text(ROBERTS_BIB, encoding="utf-8")
+    ws.bib_add(tmp_path / "works.bib")
+    path = tmp_path / "review.txt"
+    path.write_text("Review\n\nThe Germans planned a swift invasion (Roberts 2006: 12).\n\n"
+                    "The Red Army was unprepared for the attack (Roberts 2006, 12).\n\n"
+                    "The Soviets were slow to mount an offensive (Roberts 2006, p. 12).\n\n"
+                    "Stalin ignored the warnings (see Roberts 2006, 12-14; Gorodetsky 1999).\n",
+                    encoding="utf-8")
+    ws.add(path)
+    ws.propose_claims(["review"], nlp=nlp)
+    rows = ws.claims(source_id="review")
+    assert [(r.kind, r.agent, [(ln.bib_key, ln.locus, ln.provenance) for ln in r.links])
+            for r in rows] == [
+        ("attributed", "Roberts", [("roberts2006", "p. 12", "rule:citation")]),
+        ("attributed", "Roberts", [("roberts2006", "p. 12", "rule:citation")]),
+        ("attributed", "Roberts", [("roberts2006", "p. 12", "rule:citation")]),
+        ("attributed", "Roberts", [("roberts2006", "pp. 12-14", "rule:citation"),
+                                   ("gorodetsky1999", "", "rule:citation")])]

@@ -391,18 +391,44 @@ def _fact_cue(doc: Doc, sent: Span) -> str:
 
 
 # In-text citations: "(Nekrich 1997, p. 214)", "(see Nekrich and Ulam 1997; Israelyan 2003)",
-# and narrative ones: "Nekrich (1997, pp. 12-14) argues".
+# Chicago author-date "(Roberts 2006, 12)", "(Roberts 2006: 12-14)", and narrative ones:
+# "Nekrich (1997, pp. 12-14) argues".
 # A surname's capital: any Latin, Greek or Cyrillic one, not only A-Z ("Łukasiewicz 1920",
 # "Žižek 2000", "Ødegaard 1990" are citations too).
 _CAP = "[A-Z" + "".join(c for c in map(chr, [*range(0xC0, 0x530), *range(0x1E00, 0x1F00)])
                         if c.isupper()) + "]"
 _NAME = (rf"{_CAP}[\w'’\-]+(?:\s+(?:and|&)\s+{_CAP}[\w'’\-]+|\s+et\s+al\.?|"
          rf"(?:,\s*{_CAP}[\w'’\-]+)+(?:,?\s+(?:and|&)\s+{_CAP}[\w'’\-]+))?")
-_LOCUS = r"(?:pp?\.|ch\.|chap\.|§|col\.|fol\.|f\.)\s*[\w]+(?:\s*[-–]\s*\w+)?"
-_CITE_PART = re.compile(rf"^(?:see\s+|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+(?P<year>\d{{1,4}}[a-z]?)"
-                        rf"(?:,\s*(?P<locus>{_LOCUS}))?$")
+_YEAR = r"\d{1,4}[a-z]?"
+# a bare page (Chicago author-date): "12", "12-14", "12–14", "12f.", "xii", "12, 15"
+_PAGE = r"(?:\d+[a-z]?|[ivxlc]+)(?:\s*[-–]\s*(?:\d+[a-z]?|[ivxlc]+)|\s*ff?\.)?"
+_PAGES = re.compile(rf"{_PAGE}(?:,\s*{_PAGE})*")
+_LOCUS = (r"(?:(?:pp?\.|ch\.|chap\.|§|col\.|fol\.|f\.)\s*[\w]+(?:\s*[-–]\s*\w+)?"
+          rf"|{_PAGES.pattern})")
+# after the year, a comma or a colon: "(Roberts 2006, 12)", "(Roberts 2006: 12)"
+_AT = rf"(?:\s*[,:]\s*(?P<locus>{_LOCUS}))?"
+_CITE_PART = re.compile(rf"^(?:see\s+(?:also\s+)?|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+"
+                        rf"(?P<year>{_YEAR}){_AT}$")
 _PAREN = re.compile(r"\(([^()]{4,200})\)")
-_NARRATIVE = re.compile(rf"(?P<name>{_NAME})\s+\((?P<year>\d{{1,4}}[a-z]?)(?:,\s*(?P<locus>{_LOCUS}))?\)")
+_NARRATIVE = re.compile(rf"(?P<name>{_NAME})\s+\((?P<year>{_YEAR}){_AT}\)")
+# "(June 1941)", "(Summer 1941)" are dates, not citations, unless a work is by "June"
+_SEASONS = frozenset("""
+    january february march april may june july august september october november december
+    spring summer autumn fall winter
+    """.split())
+
+
+def _years_after(name: str, locus: str, known: Collection[tuple[str, int]]) -> list[str]:
+    """The further years of "(Smith 2001, 2003)", "(Smith 2001a, 2001b)": a locus of years
+    only, each with a letter or of a work by that surname the bibliography holds; else
+    none, and the locus is pages ("(Smith 2001, 1204)")."""
+    from annotator.bibliography.entries import ascii_fold
+
+    items = [i.strip() for i in locus.split(",")]
+    if all(re.fullmatch(r"\d{4}[a-z]", i) or re.fullmatch(r"\d{4}", i) and
+           (ascii_fold(name), int(i)) in known for i in items):
+        return items
+    return []
 
 
 def citations(text: str,
@@ -411,25 +437,39 @@ def citations(text: str,
 
     A year of four digits makes one; a shorter year ("Einhard 830") only where ``known``
     (``cited_as``: the bibliography's surnames and years) holds that surname and year:
-    "(Chapter 3)", "(Book 3, ch. 2)", "Henry (8)" are numbers, not citations.
+    "(Chapter 3)", "(Book 3, ch. 2)", "Henry (8)" are numbers, not citations; nor is a month
+    or a season with a year ("(June 1941)") unless a work is known by that name and year.
+    The locus is what follows the year after a comma or a colon, a bare page written as a
+    page: "(Roberts 2006: 12)" -> "p. 12", "(Roberts 2006, 12-14)" -> "pp. 12-14".
     """
     from annotator.bibliography.entries import ascii_fold
 
     def ok(name: str, year: str) -> bool:
         digits = year.rstrip("abcdefghijklmnopqrstuvwxyz")
-        return len(digits) == 4 or (ascii_fold(name), int(digits)) in known
+        return (ascii_fold(name), int(digits)) in known or \
+            len(digits) == 4 and name.lower() not in _SEASONS
+
+    def found(start: int, end: int, c: re.Match[str]) -> list[tuple[int, int, str, str, str]]:
+        name = c.group("name").split()[0].rstrip(",")
+        if not ok(name, c.group("year")):
+            return []
+        locus = c.group("locus") or ""
+        more = _years_after(name, locus, known) if locus else []
+        if more:
+            return [(start, end, name, year, "") for year in [c.group("year"), *more]]
+        if _PAGES.fullmatch(locus):  # author-date: a bare number is a page, as "p. 12" says
+            locus = ("p. " if re.fullmatch(r"\w+", locus) else "pp. ") + locus
+        return [(start, end, name, c.group("year"), locus)]
 
     out = []
     for m in _PAREN.finditer(text):
         for part in m.group(1).split(";"):
             c = _CITE_PART.match(part.strip())
-            name = c.group("name").split()[0].rstrip(",") if c else ""
-            if c and ok(name, c.group("year")):
-                out.append((m.start(), m.end(), name, c.group("year"), c.group("locus") or ""))
+            if c:
+                out.extend(found(m.start(), m.end(), c))
     for m in _NARRATIVE.finditer(text):
-        name = m.group("name").split()[0].rstrip(",")
-        if ok(name, m.group("year")) and not any(a <= m.start("year") < b for a, b, *_ in out):
-            out.append((m.start(), m.end(), name, m.group("year"), m.group("locus") or ""))
+        if not any(a <= m.start("year") < b for a, b, *_ in out):
+            out.extend(found(m.start(), m.end(), m))
     return sorted(out, key=lambda c: c[0])
 
 
