@@ -173,6 +173,11 @@ class ClaimProposal:
     confidence: float | None = None  # how sure the finder is (0..1)
 
 
+# Suggestions whose rule a reviewer should see beside them (claim_finder.suggest_works):
+# the citation names a year no work of that author in the bibliography has.
+SUGGESTION_NOTES = {"rule:citation-other-year": "not of the cited year"}
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A claim's link to a bibliography entry (with a locus) or to a passage of a source."""
@@ -199,6 +204,15 @@ class Link:
     def cited(self) -> str:
         """The target with its locus, as the listings say it: 'nekrich1997 (p. 214)'."""
         return self.target + (f" ({self.locus})" if self.locus else "")
+
+    @property
+    def suggested(self) -> str:
+        """'suggested', and for a suggestion a reviewer should not take on trust why not:
+        'suggested, not of the cited year'; '' for a link no one has to accept."""
+        if self.status != "suggested":
+            return ""
+        note = SUGGESTION_NOTES.get(self.provenance)
+        return "suggested" + (f", {note}" if note else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +305,7 @@ class ClaimRow:
 
 def _link_text(link: Link) -> str:
     """'nekrich1997 (p. 214)'; a link the finder suggested says so and its id, to accept."""
-    return link.cited + (f" [suggested: link {link.id}]" if link.status == "suggested" else "")
+    return link.cited + (f" [{link.suggested}: link {link.id}]" if link.suggested else "")
 
 
 @dataclass(frozen=True, slots=True)

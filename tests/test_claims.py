@@ -978,3 +978,42 @@ def test_claims_author_date_citations_suggest_the_work_with_its_page(ws, nlp, tm
         ("attributed", "Roberts", [("roberts2006", "p. 12", "rule:citation")]),
         ("attributed", "Roberts", [("roberts2006", "pp. 12-14", "rule:citation"),
                                    ("gorodetsky1999", "", "rule:citation")])]
+
+
+def test_claims_a_citation_with_a_year_suggests_that_year_only(ws, nlp, tmp_path):
+    """'(Gorodetsky 1999, p. 45)' is his book of 1999, not that of 1986 too (which was
+    suggested by author-match)."""
+    row = _review_claim(ws, nlp, tmp_path, "Stalin expected a long war (Gorodetsky 1999, p. 45).",
+                        bib=ROBERTS_BIB)
+    assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == \
+        [("gorodetsky1999", "p. 45", "rule:citation")]
+
+
+def test_claims_a_cited_year_no_work_has_suggests_the_author_saying_so(ws, nlp, tmp_path):
+    """No work of Gorodetsky's is of 1990: his works are suggested without the locus, under
+    a rule of their own that the listings and 'claim show' name."""
+    row = _review_claim(ws, nlp, tmp_path, "Cripps warned Stalin in vain (Gorodetsky 1990, 33).",
+                        bib=ROBERTS_BIB)
+    assert [(ln.bib_key, ln.locus, ln.provenance) for ln in row.links] == [
+        ("gorodetsky1986", "", "rule:citation-other-year"),
+        ("gorodetsky1999", "", "rule:citation-other-year")]
+    first = row.links[0].id
+    assert row.by_rel["supports"][0] == \
+        f"gorodetsky1986 [suggested, not of the cited year: link {first}]"
+    result = run(ws, "claim", "show", str(row.id))
+    assert f"link {first}: supports gorodetsky1986 [suggested, not of the cited year]" in \
+        result.stdout
+
+
+def test_claims_an_agent_cited_with_a_year_gets_no_author_match():
+    """'Gorodetsky argues ... (Gorodetsky 1999)': the agent's other works are not suggested;
+    another agent's are."""
+    works = [BibEntry(key=f"gorodetsky{y}", type="book",
+                      fields=(("author", "Gorodetsky, Gabriel"), ("year", str(y))),
+                      origin="x", line=1) for y in (1986, 1999)]
+    cited = [("Gorodetsky", "1999", "p. 45")]
+    assert [(w.key, loc, rule) for w, loc, rule in
+            suggest_works("Gabriel Gorodetsky", works, cited)] == \
+        [("gorodetsky1999", "p. 45", "rule:citation")]
+    assert [(w.key, rule) for w, _, rule in suggest_works("Gorodetsky", works)] == \
+        [("gorodetsky1986", "rule:author-match"), ("gorodetsky1999", "rule:author-match")]

@@ -315,6 +315,28 @@ def test_server_claim_page_shows_the_candidate_and_v_confirms_it(seed_ws, nlp, t
         server.stop()
 
 
+def test_server_claim_page_says_a_suggestion_is_not_of_the_cited_year(seed_ws, nlp, tmp_path):
+    """'(Gorodetsky 1990, 33)' with no work of his of 1990: the page marks the suggestion of
+    his other book, not as a plain 'suggested'."""
+    (tmp_path / "g.bib").write_text("@book{gorodetsky1999, author = {Gorodetsky, Gabriel},\n"
+                                    "  title = {Grand Delusion}, year = {1999}}\n",
+                                    encoding="utf-8")
+    seed_ws.bib_add(tmp_path / "g.bib")
+    (tmp_path / "note.txt").write_text("Note\n\nCripps warned Stalin in vain (Gorodetsky "
+                                       "1990, 33).\n", encoding="utf-8")
+    seed_ws.add(tmp_path / "note.txt")
+    seed_ws.propose_claims(["note"], nlp=nlp)
+    (claim,) = seed_ws.claims(source_id="note")
+    server, client = served(seed_ws)
+    try:
+        doc = lxml_html.fromstring(client.get(f"/claim/{claim.id}").text)
+        assert doc.xpath("//li[contains(@class,'link')]//span[@class='pill proposed']/text()") \
+            == ["suggested, not of the cited year"]
+    finally:
+        client.close()
+        server.stop()
+
+
 def test_server_claim_link_to_work_is_the_library_act(claims_client, seed_ws):
     claim = _nekrich(seed_ws)
     url = f"/claim/{claim.id}"

@@ -102,7 +102,7 @@ def claim_show_cli(
         typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
                    f"agent {row.id} \"{row.agent_candidate}\"'")
     for link in row.links:
-        typer.echo(f"  link {link.id}: {link.rel} {link.cited} [{link.status}]")
+        typer.echo(f"  link {link.id}: {link.rel} {link.cited} [{link.suggested or link.status}]")
 
 
 @claim_app.command("link")

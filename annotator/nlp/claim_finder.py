@@ -128,36 +128,51 @@ def cited_as(works: Iterable[BibEntry]) -> frozenset[tuple[str, int]]:
 
 def suggest_works(agent: str, works: Iterable[BibEntry],
                   cited: Iterable[tuple[str, str, str]] = ()) -> list[tuple[BibEntry, str, str]]:
-    """Works a claim may rest on, each with a locus and the rule that found it: those its in-text citations name (same
-    surname and year: "(Nekrich 1997, p. 214)", years compared as numbers: "(Einhard 830)"
-    names a work dated ``0830``), and those whose author (or editor) is the
-    agent: same surname, and same first initial when both give a forename ("Alexander
-    Nekrich" ~ "Nekrich, Aleksandr M.")."""
+    """Works a claim may rest on, each with a locus and the rule that found it.
+
+    * ``rule:citation``: a work its in-text citations name, same surname and year ("(Nekrich
+      1997, p. 214)"; years compared as numbers: "(Einhard 830)" names a work dated
+      ``0830``), with the cited locus;
+    * ``rule:citation-other-year``: where no work of a cited surname has the cited year, that
+      author's works of other years, without the locus (it points into the cited year's
+      edition): a wrong year in the text, or a reprint the bibliography dates otherwise;
+    * ``rule:author-match``: a work whose author (or editor) is the agent: same surname, and
+      same first initial when both give a forename ("Alexander Nekrich" ~ "Nekrich,
+      Aleksandr M."); never for a surname a citation names with a year, since the citation
+      already says which work ("(Gorodetsky 1999)" is not his book of 1986).
+    """
     from annotator.bibliography.entries import ascii_fold
 
     works = list(works)
     out: list[tuple[BibEntry, str, str]] = []
     names_of = _names_of
 
+    def add(entry: BibEntry, locus: str, rule: str) -> None:
+        if all(e.key != entry.key for e, *_ in out):
+            out.append((entry, locus, rule))
+
+    cited = tuple(cited)
+    unmatched: list[BibEntry] = []  # a cited author's works, where none is of the cited year
     for name, year, locus in cited:
         number = int(year.rstrip("abcdefghijklmnopqrstuvwxyz"))
-        for entry in works:
-            if _year(entry) == number and ascii_fold(name) in {f for f, _ in names_of(entry)}:
-                if all(e.key != entry.key for e, *_ in out):
-                    out.append((entry, locus, "rule:citation"))
+        by = [e for e in works if ascii_fold(name) in {f for f, _ in names_of(e)}]
+        same = [e for e in by if _year(e) == number]
+        for entry in same:
+            add(entry, locus, "rule:citation")
+        unmatched.extend(by if not same else [])
+    for entry in unmatched:
+        add(entry, "", "rule:citation-other-year")
     words = [w for w in re.sub(r"['’]s\b", "", agent).split() if w[:1].isupper()]
     if not words:
         return out
     last = ascii_fold(words[-1])
-    if not last:
+    if not last or last in {ascii_fold(name) for name, _, _ in cited}:
         return out
     initial = ascii_fold(words[0])[:1] if len(words) > 1 else ""
     for entry in works:
-        if any(e.key == entry.key for e, *_ in out):
-            continue
         if any(fam == last and (not initial or not gi or gi == initial)
                for fam, gi in names_of(entry)):
-            out.append((entry, "", "rule:author-match"))
+            add(entry, "", "rule:author-match")
     return out
 
 
