@@ -432,8 +432,12 @@ def test_bib_generated_keys_are_unique_and_citable(names, year, title):
 @pytest.mark.parametrize(("name", "family", "given"), [
     ("Nekrich, Aleksandr M.", "Nekrich", "Aleksandr M."),
     ("Aleksandr M.  Nekrich", "Nekrich", "Aleksandr M."),
-    ("Joachim von Ribbentrop", "von Ribbentrop", "Joachim"),
-    ("von Ribbentrop, Joachim", "von Ribbentrop", "Joachim"),
+    # the von part is no part of the surname a citation gives (biblatex: useprefix=false)
+    ("Joachim von Ribbentrop", "Ribbentrop", "Joachim"),
+    ("von Ribbentrop, Joachim", "Ribbentrop", "Joachim"),
+    ("Smith, Jr., John", "Smith", "John"),
+    ("{van der} Berg, Anna", "{van der} Berg", "Anna"),  # braced: the surname's own
+    ("Drummond de Andrade, Carlos", "Drummond de Andrade", "Carlos"),
     ("Plato", "Plato", ""),
     ("{Wikimedia Foundation}", "Wikimedia Foundation", ""),
     # braced parts, not one literal name: split as the name they make
@@ -442,6 +446,17 @@ def test_bib_generated_keys_are_unique_and_citable(names, year, title):
 ])
 def test_bib_surname_and_forenames_split_a_name(name, family, given):
     assert (surname(name), forenames(name)) == (family, given)
+
+
+def test_bib_key_and_surname_follow_an_entry_s_useprefix():
+    """A key gives the surname a citation gives: 'Fontaine' by biblatex's default, 'de la
+    Fontaine' when the entry's options say useprefix (was: the von part always, and a
+    'Jr.' read as given names)."""
+    fields = {"author": "de la Fontaine, Jean", "year": "1668", "title": "Fables"}
+    assert make_key(fields, []) == "fontaine1668fables"
+    assert make_key({**fields, "options": "maxnames=2, useprefix=true"}, []) == \
+        "delafontaine1668fables"
+    assert surname("de la Fontaine, Jean", useprefix=True) == "de la Fontaine"
 
 
 def test_bib_deep_braces_and_href_give_no_traceback(ws, tmp_path):
@@ -487,7 +502,7 @@ def test_bib_tei_title_keeps_the_case_of_the_names_it_marks():
     ("Hunt, John", "hunt1824john"),
     ("John Hunt and {Friends Historical Library}", "hunt1824john"),
     ("{\\\"O}zt{\\\"u}rk, Ali", "ozturk1824john"),
-    ("Joachim von Ribbentrop", "vonribbentrop1824john"),
+    ("Joachim von Ribbentrop", "ribbentrop1824john"),  # the surname a citation gives
 ])
 def test_bib_key_of_a_body_is_short_and_a_person_s_as_before(author, key):
     """A body's name (a braced literal) run together made keys nobody reads

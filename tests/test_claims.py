@@ -884,6 +884,17 @@ def test_claims_a_short_year_is_a_citation_of_a_known_work_only():
         [("einhard830vita", "ch. 22", "rule:citation")]
 
 
+def test_claims_and_others_is_no_name_a_citation_gives():
+    """BibTeX's 'and others' is et al.: '(Others 1940)' cites no work by it (was: a name
+    'others'); a name's surname is biber's family part ('Smith, Jr., John': Smith)."""
+    from annotator.nlp.claim_finder import cited_as
+
+    work = BibEntry(key="molotov1940", type="book", fields=(
+        ("author", "Molotov, V. M. and Smith, Jr., John and others"), ("year", "1940")),
+        origin="x", line=1)
+    assert cited_as([work]) == {("molotov", 1940), ("smith", 1940)}
+
+
 def test_claims_citation_of_a_three_digit_year_suggests_the_work(ws, nlp, tmp_path):
     row = _review_claim(ws, nlp, tmp_path,
                         "The emperor refused to learn to write (Einhard 830, ch. 25).",

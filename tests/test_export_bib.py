@@ -173,11 +173,73 @@ def test_export_bib_csl_years_bc_are_counted_as_csl_counts_them(tmp_path):
     assert "45BC" in out["x.json"].replace(" ", ""), out["x.json"]
 
 
+# names biber and pandoc split alike: particles, a suffix, 'and others'
+NAMES_BIB = r"""@book{molotov, author = {Molotov, V. M. and others}, title = {Speeches},
+  publisher = {P}, year = {1940}}
+@book{names, author = {Smith, Jr., John and {van der} Berg, Anna and de la Fontaine, Jean and
+  Ludwig van Beethoven and {von Neumann}, John and Charles Louis Xavier Joseph de la
+  Vall{\'e}e Poussin and Jean de La Fontaine and Drummond de Andrade, Carlos and
+  {Barnes and Noble} and {Department of Defense}, USA and Plato and aa bb},
+  title = {Names}, publisher = {P}, year = {2000}}
+@book{prefix, author = {van Gogh, Vincent}, options = {useprefix=true}, title = {Letters},
+  publisher = {P}, year = {1890}}
+"""
+
+
+def test_export_bib_csl_names_are_pandoc_s_reading_of_the_bib(tmp_path):
+    """Each name's CSL parts are those pandoc reads from the .bib, field by field: the von
+    part a dropping particle (a non-dropping one with useprefix), a braced particle a
+    non-dropping one, 'Jr.' a suffix, 'and others' the literal pandoc's citeproc renders as
+    et al. (was: family 'others', given 'Jr., John', family 'de la Fontaine')."""
+    entries = _read(NAMES_BIB)
+    (tmp_path / "t.bib").write_text(NAMES_BIB, encoding="utf-8")
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", "t.bib"], tmp_path)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    theirs = {i["id"]: i["author"] for i in json.loads(done.stdout)}
+    for key, entry in entries.items():
+        assert item(entry)["author"] == theirs[key], key
+    assert item(entries["molotov"])["author"][1] == {"literal": "others"}
+    out = _pandoc_both(tmp_path, list(entries.values()), ["molotov"])
+    assert out["x.bib"] == out["x.json"] and "Molotov, V. M. et al. 1940" in out["x.json"]
+
+
+BIBER_NAMES = [
+    "Smith, Jr., John", "{van der} Berg, Anna", "de la Fontaine, Jean", "Jean de La Fontaine",
+    "Ludwig van Beethoven", "{von Neumann}, John", "Vincent {van} Gogh", "{van} Gogh, Vincent",
+    "Drummond de Andrade, Carlos", "John {Smith Jones}", "{\\'E}mile Zola", "aa bb", "AA bb",
+    "{van der Berg}, Anna", "van der {Berg}, Anna", "{\\relax Ch}arles Lutwidge Dodgson",
+    "jean-Paul Sartre", "Jean-Paul Sartre", "Kurt {von} Neumann", "al-Khwarizmi, Muhammad",
+    "Louis {de la Vall\\'ee Poussin}", "Plato", "{\\oe}rsted, Hans", "Smith, John, Jr."]
+
+
+def test_export_bib_name_parts_are_biber_s(tmp_path):
+    """Every name splits into biber's family, given, prefix (von) and suffix parts, braces and
+    all: what pandoc reads otherwise ('{\\'E}mile Zola' with a particle 'Émile', 'Kurt {von}
+    Neumann' with one 'von') is biber's reading here."""
+    bib = "@book{n, author = {" + " and ".join(BIBER_NAMES) + "}, title = {T}, year = 2000}\n"
+    (tmp_path / "n.bib").write_text(bib, encoding="utf-8")
+    done = run(["biber", "--tool", "--output-format=biblatexml", "--output-file=n.bltxml",
+                "n.bib"], tmp_path)
+    assert done.returncode == 0, done.stdout
+    tree = parse_xml((tmp_path / "n.bltxml").read_bytes(), Path("n.bltxml"))
+    ns = {"b": "http://biblatex-biber.sourceforge.net/biblatexml"}
+    theirs = []
+    for name in tree.iterfind(".//b:names[@type='author']/b:name", ns):
+        part = {p.get("type"): " ".join(t.strip() for t in p.itertext() if t.strip())
+                for p in name.iterfind("b:namepart", ns)}
+        theirs.append(tuple(plain(part.get(k, "")) for k in ("family", "given", "prefix",
+                                                             "suffix")))
+    (entry,) = bib_mod.parse_bib(bib, path=Path("n.bib"), origin="n.bib")
+    mine = [bib_mod.name_parts(n) for n in bib_mod.split_names(entry.get("author"))]
+    assert [tuple(plain(x) for x in (p.family, p.given, p.von, p.jr)) for p in mine] == theirs
+
+
 def test_export_bib_csl_names_keep_braced_and_whole():
     entry = BibEntry("k", "book", (("author", "{Barnes and Noble} and Joachim von Ribbentrop"),
                                    ("title", "T")), "x.bib")
     assert item(entry)["author"] == [{"literal": "Barnes and Noble"},
-                                     {"family": "von Ribbentrop", "given": "Joachim"}]
+                                     {"family": "Ribbentrop", "given": "Joachim",
+                                      "dropping-particle": "von"}]
     # a name of braced parts (a .bib protecting case) is a person's, split at its comma
     parts = BibEntry("p", "book", (("author", "{Nekrich}, {Aleksandr M.} and {Ada} {Lovelace}"),
                                    ("title", "T")), "x.bib")
@@ -1067,3 +1129,4 @@ def test_export_bib_classic_key_where_no_person_authors_or_edits(tmp_path):
     done = run(["bibtex", "paper"], tmp_path)
     assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
     assert "  key = {Heritage}," in render([work("g", "misc", key="Heritage")], ascii_only=True)[0]
+

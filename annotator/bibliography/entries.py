@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.bibliography.latex import escape, escape_name, plain
+from annotator.bibliography.latex import escape, escape_name, group_end, plain
 from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, YEAR_FIELD, Problem,
                                             Read, read_files, read_texts)
 from annotator.errors import Location, SourceError
@@ -143,34 +144,132 @@ def split_names(value: str) -> list[str]:
     return [n for n in names if n]
 
 
-def surname(name: str) -> str:
-    """Family name of a BibTeX name: 'Nekrich, Aleksandr M.' and 'Aleksandr M. Nekrich' ->
-    'Nekrich'; 'von Ribbentrop, Joachim' -> 'von Ribbentrop'; '{Wikimedia Foundation}' whole
-    ('{Nekrich}, {Aleksandr M.}' is two braced parts: '{Nekrich}')."""
+# BibTeX's name for "and others" at the end of a list: et al., not a person
+OTHERS = "others"
+# LaTeX's letters by command ({\\oe}, {\\AA}): their case is the name's
+_LETTER_COMMANDS = frozenset({"oe", "OE", "ae", "AE", "aa", "AA", "o", "O", "l", "L", "ss",
+                              "i", "j"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A BibTeX name in its four parts, as biber reads it ("First von Last", "von Last,
+    First", "von Last, Jr, First"), each as written (LaTeX, braces kept): ``von`` is
+    biblatex's name prefix (lower-case words before the family name: 'de la' of 'Jean de la
+    Fontaine'), ``jr`` its suffix ('Jr.', 'III')."""
+
+    family: str
+    given: str = ""
+    von: str = ""
+    jr: str = ""
+
+
+def name_parts(name: str) -> NameParts:
+    """The parts of one BibTeX name by BibTeX's rules, as biber (btparse) applies them.
+
+    A word is lower case if its first letter outside braces is ('de', 'van', 'jean-Paul');
+    a braced group is caseless, so '{van der} Berg, Anna' and 'Kurt {von} Neumann' have no
+    von part (the braces say the words belong where they stand), except a braced special
+    character, which has its letter's case ('{\\'E}mile' is upper case). Without a comma,
+    the von part runs from the first lower-case word to the last one before the family
+    name, which is at least the last word; with commas, it is the lower-case words the
+    family part opens with ('Drummond de Andrade, Carlos' has none, as biblatex reads it).
+    A name that is one brace group (a body's) is all family name."""
     name = name.strip()
     if is_literal(name):
-        return name[1:-1].strip()
-    if "," in name:
-        return name.split(",", 1)[0].strip()
-    words = name.split()
-    if not words:
-        return ""
-    # 'Joachim von Ribbentrop': the family name starts at the first lower-case particle.
-    for i, w in enumerate(words[:-1]):
-        if i > 0 and w[:1].islower():
-            return " ".join(words[i:])
-    return words[-1]
+        return NameParts(family=name[1:-1].strip())
+    parts = [_words(p) for p in _top_level_split(name, ",")]
+    if len(parts) == 1:
+        words = parts[0]
+        if not words:
+            return NameParts(family="")
+        lower = [i for i, w in enumerate(words[:-1]) if _word_case(w) == "lower"]
+        if not lower:
+            return NameParts(family=words[-1], given=" ".join(words[:-1]))
+        return NameParts(family=" ".join(words[lower[-1] + 1:]),
+                         given=" ".join(words[:lower[0]]),
+                         von=" ".join(words[lower[0]:lower[-1] + 1]))
+    vonlast, given = parts[0], " ".join(" ".join(p) for p in parts[-1:] if len(parts) > 1)
+    jr = " ".join(parts[1]) if len(parts) > 2 else ""
+    if len(parts) > 3:  # 'von Last, Jr, First, more': the rest is given names, as written
+        given = ", ".join(" ".join(p) for p in parts[2:])
+    cut = 0
+    if vonlast and _word_case(vonlast[0]) == "lower":
+        cut = max(i for i, w in enumerate(vonlast[:-1]) if _word_case(w) == "lower") + 1 \
+            if len(vonlast) > 1 else 0
+    return NameParts(family=" ".join(vonlast[cut:]), given=given,
+                     von=" ".join(vonlast[:cut]), jr=jr)
+
+
+def _top_level_split(text: str, seps: str) -> list[str]:
+    """``text`` split at each of the characters ``seps`` outside braces (a ``\\~`` accent is
+    no tie)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "{") - (ch == "}")
+        if ch in seps and depth == 0 and not (ch == "~" and text[i - 1:i] == "\\"):
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _words(part: str) -> list[str]:
+    """The words of a name part: split at spaces and ties outside braces."""
+    return [w for w in _top_level_split(part, " \t\n\r~\u00a0") if w]
+
+
+def _word_case(word: str) -> str:
+    """'lower', 'upper' or 'none' (caseless: no letter outside braces), as BibTeX decides
+    whether a word is part of a von part."""
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch == "{":
+            close = group_end(word, i + 1)
+            if word.startswith("{\\", i):  # a special character: its letter's case
+                m = re.match(r"\\([A-Za-z]+|.)\s*(?:\{\s*)?([^\W\d_])?", word[i + 1:close])
+                if m:
+                    if m.group(1) in _LETTER_COMMANDS:
+                        return "upper" if m.group(1)[0].isupper() else "lower"
+                    if m.group(2):
+                        return "upper" if m.group(2).isupper() else "lower"
+            i = close
+            continue
+        if ch == "\\":  # a command outside braces ('\\relax'): its name is no letter of the word
+            m = re.match(r"\\(?:[A-Za-z]+|.)", word[i:])
+            i += len(m.group()) if m else 1
+            continue
+        if ch.isalpha():
+            return "lower" if ch.islower() else "upper" if ch.isupper() else "none"
+        i += 1
+    return "none"
+
+
+def surname(name: str, *, useprefix: bool = False) -> str:
+    """The family name a citation gives, as biblatex cites and sorts it: by default
+    (``useprefix=false``) biber's family part alone: 'Nekrich, Aleksandr M.' and 'Aleksandr
+    M. Nekrich' -> 'Nekrich'; 'von Ribbentrop, Joachim' and 'Jean de la Fontaine' ->
+    'Ribbentrop', 'Fontaine' ('von Ribbentrop' with ``useprefix``, an entry's ``options``:
+    ``uses_prefix``); braced, a particle is the family name's ('{van der} Berg, Anna' ->
+    '{van der} Berg'); '{Wikimedia Foundation}' whole ('{Nekrich}, {Aleksandr M.}':
+    '{Nekrich}')."""
+    parts = name_parts(name)
+    return f"{parts.von} {parts.family}" if useprefix and parts.von else parts.family
+
+
+def uses_prefix(entry: BibEntry | dict[str, str]) -> bool:
+    """Whether an entry's ``options`` set biblatex's ``useprefix`` (``useprefix`` or
+    ``useprefix=true``): its names' von parts are cited and sorted with the family name."""
+    options = entry.get("options", "") or ""
+    return any(re.fullmatch(r"useprefix(?:\s*=\s*true)?", o.strip(), re.I)
+               for o in options.split(","))
 
 
 def forenames(name: str) -> str:
-    """What a BibTeX name has besides its ``surname``: 'Nekrich, Aleksandr M.' and
-    'Aleksandr M. Nekrich' -> 'Aleksandr M.'; 'Plato' -> ''."""
-    name = name.strip()
-    if is_literal(name):
-        return ""
-    if "," in name:
-        return name.split(",", 1)[1].strip()
-    return " ".join(name.split()[:-len(surname(name).split())])
+    """The given names of a BibTeX name: 'Nekrich, Aleksandr M.', 'Aleksandr M. Nekrich'
+    and 'Nekrich, Jr., Aleksandr M.' -> 'Aleksandr M.'; 'Plato' -> ''."""
+    return name_parts(name).given
 
 
 def authors(entry: BibEntry | dict[str, str]) -> list[str]:
@@ -271,7 +370,8 @@ def make_key(fields: dict[str, str] | BibEntry, taken: Iterable[str]) -> str:
                                                           plain(get("title", "") or "")))
              if w and w not in _STOP]
     if names:
-        name = body_key(names[0]) if is_literal(names[0]) else ascii_fold(surname(names[0]))
+        name = body_key(names[0]) if is_literal(names[0]) else \
+            ascii_fold(surname(names[0], useprefix=uses_prefix(fields)))
         base = name + year_shown(fields) + (words[0] if words else "")
     else:
         base = "".join(words[:3]) + year_shown(fields)

@@ -163,7 +163,7 @@ def _render(value: str, *, rich: bool) -> str:
             kind = pending.pop() if pending else \
                 "nocase" if rich and not closing and value[pos:pos + 1] != "\\" else ""
             if kind in ("verb", "skip"):
-                end = _group_end(value, pos)
+                end = group_end(value, pos)
                 if kind == "verb":
                     out.append(value[pos:end - 1])
                 pos = end
@@ -204,7 +204,7 @@ def _command(word: str, raw: str, after: str, out: list[str], pending: list[str]
         pending.append("latex")
 
 
-def _group_end(value: str, pos: int) -> int:
+def group_end(value: str, pos: int) -> int:
     """Index after the '}' closing the group whose '{' ends at ``pos``."""
     depth, i, n = 1, pos, len(value)
     while i < n and depth:

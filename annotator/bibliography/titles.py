@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from annotator.bibliography.latex import group_end
+
 # a word at brace depth 0: letters, digits and the marks that join them
 _WORD = re.compile(r"[^\W_][\w.'’]*")
 
@@ -57,7 +59,7 @@ def protect(value: str, *, as_written: bool = False) -> str:
             if depth == 0:  # a command and its argument are kept as they are
                 out.append(_protect_run(value[start:i], start, keep))
                 if end < n and value[end] == "{":
-                    end = _group_end(value, end + 1)
+                    end = group_end(value, end + 1)
                 out.append(value[i:end])
                 start = end
             i = end
@@ -78,17 +80,6 @@ def protect(value: str, *, as_written: bool = False) -> str:
 
 
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
-
-
-def _group_end(value: str, pos: int) -> int:
-    depth, i, n = 1, pos, len(value)
-    while i < n and depth:
-        if value[i] == "\\":
-            i += 2
-            continue
-        depth += (value[i] == "{") - (value[i] == "}")
-        i += 1
-    return min(i, n)
 
 
 def _keeper(first: int | None) -> Callable[[str, int], bool]:

@@ -213,7 +213,8 @@ def _key_of(f: dict[str, str]) -> str:
     names = [n for role in ("author", "editor") for n in bib_mod.split_names(f.get(role, ""))]
     corporate = [n for n in names if bib_mod.is_literal(n)]
     first = corporate[0] if corporate else names[0] if names else ""
-    return (f.get("sortkey") or (bib_mod.surname(first) if first else "")
+    return (f.get("sortkey") or (bib_mod.surname(first, useprefix=bib_mod.uses_prefix(f))
+                                 if first else "")
             or f.get("organization") or f.get("publisher") or f.get("title", ""))
 
 

@@ -6,7 +6,10 @@ schema (``csl-data.json``) and read the way Zotero and pandoc read it:
 * types: biblatex's to CSL's (``@book`` -> ``book``, ``@article`` -> ``article-journal``,
   ``@online`` -> ``webpage``, ``@thesis``/``@phdthesis`` -> ``thesis``, ...); the thesis or
   report kind (``type = {phdthesis}``) is the ``genre`` ("PhD thesis");
-* names to ``family``/``given``; a braced ``{Corporate Name}`` stays whole as ``literal``;
+* names split as biber splits them, to ``family``, ``given``, ``dropping-particle`` (the von
+  part: 'Ludwig van Beethoven'), ``non-dropping-particle`` (with ``useprefix``, or braced:
+  '{van der} Berg') and ``suffix`` ('Jr.'); a braced ``{Corporate Name}`` stays whole as
+  ``literal``, and ``and others`` is the ``literal`` "others" (et al. to pandoc's citeproc);
 * ``issued`` from ``date`` (a range as two date-parts), or ``year`` with ``month`` and ``day``;
   where the original is kept (a TEI ``msIdentifier``) as ``archive`` (institution, repository),
   ``archive_location`` (collection, shelf mark) and ``archive-place`` (settlement), the parts
@@ -36,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.entries import (DOI_PREFIX, forenames, historical_year, is_literal,
-                                            split_names, surname, year_number)
+from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year, is_literal,
+                                            name_parts, split_names, uses_prefix, year_number)
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
@@ -128,15 +131,38 @@ LANGUAGES = {"english": "en", "american": "en-US", "usenglish": "en-US", "britis
 _DOI_PREFIX = re.compile(f"^{DOI_PREFIX}", re.I)
 
 
-def names(value: str) -> list[dict[str, str]]:
-    """CSL names of a BibTeX name list; a braced name is one ``literal``."""
-    out = []
+def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
+    """CSL names of a BibTeX name list, split as biber splits them (``entries.name_parts``).
+
+    A braced name is one ``literal``; BibTeX's ``and others`` is the literal ``others``, which
+    pandoc's citeproc renders as the style's "et al." (CSL has no name for it). The von part
+    is the ``dropping-particle`` (biblatex's default, ``useprefix=false``: 'Beethoven, Ludwig
+    van', cited as 'Beethoven'), the ``non-dropping-particle`` with ``useprefix`` (the entry's
+    ``options``); lower-case words a braced family name opens with ('{van der} Berg') are the
+    ``non-dropping-particle`` too, the particle a citation keeps, as pandoc reads them; the
+    suffix ('Jr.') is the ``suffix``."""
+    out: list[dict[str, str]] = []
     for name in split_names(value):
+        if name == OTHERS:
+            out.append({"literal": OTHERS})
+            continue
         if is_literal(name):
             out.append({"literal": plain(name)})
             continue
-        family, given = plain(surname(name)), plain(forenames(name))
-        out.append({"family": family, "given": given} if given else {"family": family})
+        parts = name_parts(name)
+        family = plain(parts.family).split()
+        lead = 0
+        while lead < len(family) - 1 and family[lead][:1].islower():
+            lead += 1
+        csl = {"family": " ".join(family[lead:]), "given": plain(parts.given),
+               "non-dropping-particle": " ".join(family[:lead]),
+               "dropping-particle": "", "suffix": plain(parts.jr)}
+        von = plain(parts.von)
+        if useprefix and von:
+            csl["non-dropping-particle"] = f"{von} {csl['non-dropping-particle']}".strip()
+        else:
+            csl["dropping-particle"] = von
+        out.append({k: v for k, v in csl.items() if v})
     return out
 
 
@@ -186,9 +212,10 @@ def item(entry: BibEntry) -> dict[str, Any]:
     ctype = TYPES.get(etype, "document")
     out: dict[str, Any] = {"id": entry.key, "type": ctype}
     custom: dict[str, str] = {}
+    prefix = uses_prefix(f)
     for name, value in f.items():
         if name in NAMES:
-            out.setdefault(NAMES[name], []).extend(names(value))
+            out.setdefault(NAMES[name], []).extend(names(value, useprefix=prefix))
         elif name in RICH and RICH[name] not in out:
             out[RICH[name]] = rich(value)
         elif name in TEXT and TEXT[name] not in out:

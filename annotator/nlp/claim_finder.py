@@ -99,11 +99,13 @@ CONFIDENCE = {"according to": 0.9, "citation": 0.9, "verb": 0.85, "passive agent
 # -- names ---------------------------------------------------------------------------------
 def _names_of(entry: BibEntry) -> list[tuple[str, str]]:
     """(folded last word of the surname, folded first initial) of each author and editor."""
-    from annotator.bibliography.entries import ascii_fold, forenames, split_names, surname
+    from annotator.bibliography.entries import OTHERS, ascii_fold, forenames, split_names, surname
 
     pairs = []
     for field in ("author", "editor"):
         for name in split_names(entry.get(field)):
+            if name == OTHERS:
+                continue  # BibTeX's 'and others': et al., no name a citation gives
             # a name with no letter or digit folds to nothing: it matches no other name
             fam = surname(name)
             fam = ascii_fold(fam.split()[-1]) if fam else ""
