@@ -1130,3 +1130,25 @@ def test_export_bib_classic_key_where_no_person_authors_or_edits(tmp_path):
     assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
     assert "  key = {Heritage}," in render([work("g", "misc", key="Heritage")], ascii_only=True)[0]
 
+
+def test_export_bib_ascii_keeps_a_file_path_as_written():
+    """A Zotero/JabRef ``file`` field is a path, not a URL: the classic file keeps it as
+    written, its non-ASCII letters UTF-8 with the note that says so (was: percent-encoded,
+    'Full%20Text%20PDF:...M%C3%BCller%20-%202000.pdf'); a URL's are still percent-encoded."""
+    path = "Full Text PDF:/home/u/Zotero/storage/X/Müller - 2000.pdf:application/pdf"
+    entry = BibEntry("m", "book", (("author", "Müller, Hans"), ("title", "T"),
+                                   ("publisher", "P"), ("year", "2000"), ("file", path),
+                                   ("url", "https://de.wikipedia.org/wiki/Müller")), "x.bib")
+    for ascii_only in (False, True):
+        text, notes = render([entry], ascii_only=ascii_only)
+        assert f"file = {{{path}}}" in text
+    assert "url = {https://de.wikipedia.org/wiki/M%C3%BCller}" in text
+    assert notes == ["m: field 'file' has U+00FC LATIN SMALL LETTER U WITH DIAERESIS in a file "
+                     "path, which no escape may change: kept as UTF-8, so the file is not all "
+                     "ASCII; BibTeX passes it through and the standard styles do not print it; "
+                     "to have an ASCII file rename the file, or use biblatex with the UTF-8 "
+                     "export"]
+    assert text.startswith("% Written by annotator for classic BibTeX (ASCII, LaTeX escapes; "
+                           "UTF-8 where")
+    ascii_path = BibEntry("a", "misc", (("title", "T"), ("file", ":/tmp/a b.pdf:PDF")), "x.bib")
+    assert "file = {:/tmp/a b.pdf:PDF}" in render([ascii_path], ascii_only=True)[0]

@@ -72,6 +72,8 @@ TYPES = {"techreport": ("report", "techreport"), "phdthesis": ("thesis", "phdthe
 ARCHIVE = ("archive-place", "archive", "archive_location")
 MOVES = {("online", "publisher"): "organization", ("misc", "publisher"): "organization"}
 VERBATIM = bib_mod.VERBATIM
+# verbatim fields that hold file paths and text, not URLs: never percent-encoded
+PATHS = frozenset({"file", "pdf", "verba", "verbb", "verbc"})
 PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon",
                      "booksubtitle", "mainsubtitle", "shorttitle", "origtitle"})
 
@@ -248,15 +250,21 @@ def isbn_ok(value: str) -> bool:
 
 def latex_value(name: str, value: str, *, ascii_only: bool,
                 as_written: bool = False) -> tuple[str, str]:
-    """A stored value as written to the file: titles protected for sentence case (``as_written``:
-    every capitalised word but the first, ``titles.protect``), and with ``ascii_only`` every
-    non-ASCII character that has a LaTeX escape escaped: (value, the characters that have
-    none, kept in the value as they are; "" when there are none)."""
+    """A stored value as written to the file: titles protected for sentence case
+    (``as_written``: every capitalised word but the first, ``titles.protect``), and with
+    ``ascii_only`` every non-ASCII character that has a LaTeX escape escaped: (value, the
+    characters that have none, kept in the value as they are; "" when there are none). A verbatim field is written as stored; in the classic file a
+    URL's non-ASCII characters are percent-encoded (the same URL), a path's (``file``, as
+    Zotero and JabRef write it) kept as UTF-8 and named, since no escape names the file."""
+    if name in VERBATIM or value.startswith("\\url{"):
+        if not ascii_only or value.isascii():
+            return value, ""
+        if name in PATHS:
+            return value, "".join(dict.fromkeys(ch for ch in value if not ch.isascii()))
+        return quote(value, safe="".join(chr(c) for c in range(33, 127))), ""
     text = protect(value, as_written=as_written) if name in PROTECT else value
     if not ascii_only:
         return text, ""
-    if name in VERBATIM or text.startswith("\\url{"):
-        return quote(text, safe="".join(chr(c) for c in range(33, 127))), ""
     return to_ascii(text)
 
 
@@ -332,9 +340,15 @@ def _without_missing_parents(prep: Prepared, present: set[str]) -> None:
 
 def _kept_note(key: str, name: str, kept: str) -> str:
     """The note on characters without a LaTeX escape kept as UTF-8 in the classic file: which
-    ones, where, and what the editor can do, for the entry stays in the bibliography."""
+    ones, where, and what the editor can do, for the entry stays in the bibliography. In a
+    path (``file``) no character takes an escape: the path names the file as it is."""
     more = len(kept) - 1
     others = f" (and {more} more character{'s' if more > 1 else ''})" if more else ""
+    if name in PATHS:
+        return (f"{key}: field '{name}' has {describe(kept[0])}{others} in a file path, which "
+                "no escape may change: kept as UTF-8, so the file is not all ASCII; BibTeX "
+                "passes it through and the standard styles do not print it; to have an ASCII "
+                "file rename the file, or use biblatex with the UTF-8 export")
     return (f"{key}: field '{name}' has {describe(kept[0])}{others} with no LaTeX escape: "
             "kept as UTF-8, so the file is not all ASCII; BibTeX passes it through, pdfLaTeX "
             "needs a font for it (e.g. the CJK package), XeLaTeX and LuaLaTeX print it; for an "
