@@ -229,6 +229,36 @@ def _math_end(value: str, pos: int) -> int:
         i = j + 1
 
 
+# -- & and % a value left bare --------------------------------------------------------------
+# an & or % after no backslash or after an escaped one ('\\\\&'): LaTeX reads & as a table's
+# column and % as a comment, so every LaTeX run with the field fails or cuts it there
+_BARE = re.compile(r"(?<!\\)(?:\\\\)*([&%])")
+# commands whose argument is a URL, where & and % are the URL's (hyperref takes them so)
+_URL_ARG = re.compile(r"\\(?:url|nolinkurl|path|href)\s*\{")
+
+
+def _bare(value: str) -> list[int]:
+    """Where a value has an & or % LaTeX would take as markup: not escaped, not in a URL."""
+    urls = [(m.end(), group_end(value, m.end())) for m in _URL_ARG.finditer(value)]
+    return [m.start(1) for m in _BARE.finditer(value)
+            if not any(a <= m.start(1) < b for a, b in urls)]
+
+
+def bare_specials(value: str) -> str:
+    """The bare ``&`` and ``%`` of a .bib value (each once, in order: '&%'), which Better
+    BibTeX and JabRef flag: '' for a value that escapes them (``\\&``) or has them only in a
+    URL (``\\url{...?a=1&b=2}``)."""
+    return "".join(dict.fromkeys(value[i] for i in _bare(value)))
+
+
+def escape_bare(value: str) -> str:
+    """The value with each bare ``&`` and ``%`` escaped (``\\&``, ``\\%``), as the author meant
+    them: text, since no field of a bibliography is a table or holds a comment."""
+    for i in reversed(_bare(value)):
+        value = value[:i] + "\\" + value[i:]
+    return value
+
+
 # -- writing plain text as a value -------------------------------------------------------------
 _SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
              "_": r"\_", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",

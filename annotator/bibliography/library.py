@@ -41,7 +41,7 @@ from pathlib import Path
 
 from annotator.bibliography.blocks import Block, Field, Part, split
 from annotator.bibliography.datamodel_table import FIELDS
-from annotator.bibliography.latex import decode
+from annotator.bibliography.latex import bare_specials, decode
 from annotator.files import read_named
 from annotator.text import not_xml_named
 
@@ -51,6 +51,10 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 # Fields whose value is no text (biber's verbatim and uri fields): never decoded.
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw", "verba", "verbb", "verbc",
                       "pdf", "pdfurl", "bdsk-url-1", "bdsk-url-2"})
+# Fields biber sorts by and LaTeX never typesets: a bare & or % there is no mistake
+# (biblatex-examples.bib writes sorttitle = {Computers & Typesetting})
+SORT_ONLY = frozenset({"sorttitle", "indexsorttitle", "sortname", "sortkey", "sortshorthand",
+                       "sortyear", "presort"})
 # BibTeX's names for fields biblatex calls otherwise (inherited under them all the same)
 LEGACY = frozenset({"address", "journal", "school", "key", "annote", "archiveprefix",
                     "primaryclass", "hyphenation"})
@@ -69,7 +73,7 @@ LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by an
           "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
           "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
           "S312": "@preamble not kept", "S313": "year not an integer",
-          "S314": "year below 0"}
+          "S314": "year below 0", "S315": "bare & or %"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,23 @@ def _fields(read: Read, fields: list[Field], macros: _Macros) -> None:
                 "the last value is kept, as biber does: remove the other", "S306"))
         resolved = macros.resolve(f.parts, read.path, f.line, label, month=f.name == "month")
         read.fields[f.name] = resolved if f.name in VERBATIM else decode(resolved)
+        if f.name not in VERBATIM and f.name not in SORT_ONLY:
+            _bare_specials(read, f, macros.problems)
+
+
+def _bare_specials(read: Read, f: Field, problems: list[Problem]) -> None:
+    """A warning for a field with a bare & or % (LaTeX reads them as a table's column and a
+    comment: every LaTeX run with the field fails or cuts it there); the exports escape
+    them, as the author meant text."""
+    bare = bare_specials(read.fields[f.name])
+    if not bare:
+        return
+    escaped = " and ".join("\\" + c for c in bare)
+    problems.append(Problem(
+        read.path, f.line, read.key or f"at line {read.line}",
+        f"field '{f.name}' has a bare {' and '.join(bare)} (LaTeX reads & as a table column, "
+        "% as a comment)", f"write {escaped} in the .bib; the LaTeX exports write them so",
+        "S315"))
 
 
 def _text(path: Path, data: bytes, problems: list[Problem]) -> str | None:

@@ -47,8 +47,8 @@ from urllib.parse import quote
 from annotator.acts.context import ActContext
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
-from annotator.bibliography.latex import describe, to_ascii
-from annotator.bibliography.library import MONTHS
+from annotator.bibliography.latex import describe, escape_bare, to_ascii
+from annotator.bibliography.library import MONTHS, SORT_ONLY
 from annotator.bibliography.titles import protect
 from annotator.calendar import iso_date
 from annotator.export.output import write_export
@@ -250,10 +250,13 @@ def isbn_ok(value: str) -> bool:
 
 def latex_value(name: str, value: str, *, ascii_only: bool,
                 as_written: bool = False) -> tuple[str, str]:
-    """A stored value as written to the file: titles protected for sentence case
-    (``as_written``: every capitalised word but the first, ``titles.protect``), and with
-    ``ascii_only`` every non-ASCII character that has a LaTeX escape escaped: (value, the
-    characters that have none, kept in the value as they are; "" when there are none). A verbatim field is written as stored; in the classic file a
+    """A stored value as written to the file: a bare ``&`` or ``%`` escaped (text, as the
+    author meant: LaTeX would take them as a table column and a comment; a field biber
+    only sorts by, ``sorttitle``, is never typeset and keeps it), titles protected
+    for sentence case (``as_written``: every capitalised word but the first,
+    ``titles.protect``), and with ``ascii_only`` every non-ASCII character that has a LaTeX
+    escape escaped: (value, the characters that have none, kept in the value as they are;
+    "" when there are none). A verbatim field is written as stored; in the classic file a
     URL's non-ASCII characters are percent-encoded (the same URL), a path's (``file``, as
     Zotero and JabRef write it) kept as UTF-8 and named, since no escape names the file."""
     if name in VERBATIM or value.startswith("\\url{"):
@@ -262,7 +265,8 @@ def latex_value(name: str, value: str, *, ascii_only: bool,
         if name in PATHS:
             return value, "".join(dict.fromkeys(ch for ch in value if not ch.isascii()))
         return quote(value, safe="".join(chr(c) for c in range(33, 127))), ""
-    text = protect(value, as_written=as_written) if name in PROTECT else value
+    text = value if name in SORT_ONLY else escape_bare(value)
+    text = protect(text, as_written=as_written) if name in PROTECT else text
     if not ascii_only:
         return text, ""
     return to_ascii(text)
