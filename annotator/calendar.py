@@ -10,6 +10,7 @@ DOCS: docs/proposals.md#dates
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # the forms as help and refusals name them: a day (a source's own date), a TEI value (@when...)
@@ -56,11 +57,12 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "September", "October", "November", "December")
 
 
-def not_a_day(value: str) -> str | None:
+def not_a_day(value: str, *, year_zero: bool = False) -> str | None:
     """Why a TEI date value of the right form (``YYYY-MM-DD``, ``--MM-DD``...) names no date,
     in an editor's words ("February 1901 has 28 days", "there is no month 13"); None when it
-    names one. A refusal says this, not that the form is wrong: the form was right."""
-    if real_iso(value):
+    names one. A refusal says this, not that the form is wrong: the form was right.
+    ``year_zero``: the value is a .bib date, where ISO's year 0000 (1 BC) exists."""
+    if real_iso(value) and not (year_zero and value.startswith("0000")):
         return None
     if value.startswith("---"):
         nth = int(value[3:])
@@ -71,7 +73,7 @@ def not_a_day(value: str) -> str | None:
         sign = "-" if value.startswith("-") else ""
         year_text, _, rest = value[len(sign):].partition("-")
         year = int(sign + year_text)
-        if year == 0:
+        if year == 0 and not year_zero:
             return "there is no year 0: TEI's dates write 1 BC as -0001"
     month, *day = (int(p) for p in rest.split("-") if p.isdigit())
     if not 1 <= month <= 12:
@@ -106,3 +108,99 @@ def iso_date(text: str, *, real: bool = True) -> list[list[int]] | None:
             return None
         out.append(parts)
     return out
+
+
+# one end of a .bib date as biber reads it (biblatex's EDTF level 0 and 1): a day, month
+# (21-24: a season) or year, a time of day after a day, one qualifier (~ approximate,
+# ? uncertain, % both)
+_BIB_END = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})"
+                      r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?([~?%])?")
+SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}  # EDTF's; CSL's 1-4
+
+
+@dataclass(frozen=True, slots=True)
+class BibDate:
+    """A .bib date (``date``, ``urldate``...) as biber reads it: one or two ends, each its
+    (year, month, day) parts, () for an open end ("2019-05-01/"), a season as its EDTF month
+    21-24 ("2001-21": spring 2001); ``circa`` for ~ or % on an end, ``uncertain`` for ? or
+    %; ``time`` when an end has a time of day (biblatex can print it, CSL cannot)."""
+
+    parts: tuple[tuple[int, ...], ...]
+    circa: bool = False
+    uncertain: bool = False
+    time: bool = False
+
+    @property
+    def season(self) -> int | None:
+        """The start's season in EDTF's count (21 spring ... 24 winter), or None."""
+        first = self.parts[0]
+        return first[1] if len(first) > 1 and first[1] in SEASONS else None
+
+
+def bib_date(text: str, *, real: bool = True) -> BibDate | None:
+    """The .bib date ``text`` (``BibDate``), or None for what biber does not read as one.
+    With ``real`` a month that is no month or season, a day its month lacks or a time of
+    day past 23:59:59 is no date either: biber ignores it with a warning. An open start
+    ("../2019") is not read here: the exports keep its year."""
+    pieces = text.strip().split("/")
+    if len(pieces) > 2:
+        return None
+    ends: list[tuple[int, ...]] = []
+    flags: set[str] = set()
+    time = False
+    for n, piece in enumerate(pieces):
+        if n and piece in ("", ".."):
+            ends.append(())
+            continue
+        m = _BIB_END.fullmatch(piece)
+        if m is None:
+            return None
+        year, month, day, hour, minute, second, flag = m.groups()
+        parts = tuple(int(x) for x in (year, month, day) if x)
+        if real and not _real_end(parts, hour, minute, second):
+            return None
+        time = time or hour is not None
+        flags.update(flag or "")
+        ends.append(parts)
+    return BibDate(tuple(ends), circa=bool(flags & {"~", "%"}),
+                   uncertain=bool(flags & {"?", "%"}), time=time)
+
+
+def _real_end(parts: tuple[int, ...], *clock: str | None) -> bool:
+    """Whether one end of a .bib date exists: its day (a season has none) and its time."""
+    if len(parts) > 1 and parts[1] in SEASONS:
+        return len(parts) == 2
+    hour, minute, second = (int(x) if x else 0 for x in clock)
+    return real_date(*parts) and hour < 24 and minute < 60 and second < 60
+
+
+def real_part(text: str) -> tuple[str, str] | None:
+    """For a .bib date of the right form that names no date ('2024-02-30', '2000-13-45'):
+    what of it exists, each end cut to its real year or month, its qualifier kept
+    ('2024-02', '2000'), and why the rest is not ("February 2024 has 29 days"). None for a
+    real date and for what has no date's form (biber ignores both alike)."""
+    if bib_date(text) is not None or bib_date(text, real=False) is None:
+        return None
+    kept, why = [], ""
+    for piece in text.strip().split("/"):
+        m = _BIB_END.fullmatch(piece)
+        if m is None:  # an open end
+            kept.append(piece)
+            continue
+        year, month, day, hour, minute, second, flag = m.groups()
+        day_text = "-".join(x for x in (year, month, day) if x)
+        parts = tuple(int(x) for x in (year, month, day) if x)
+        if _real_end(parts, hour, minute, second):
+            kept.append(piece)
+            continue
+        if len(parts) > 1 and parts[1] in SEASONS:
+            cut, reason = f"{year}-{month}", "a season has no day"
+        elif not real_date(*parts[:2]):
+            cut, reason = year, f"there is no month {parts[1]}"
+        elif len(parts) > 2 and not real_date(*parts):
+            cut, reason = f"{year}-{month}", not_a_day(day_text, year_zero=True) or ""
+        else:
+            cut, reason = day_text, f"there is no time of day {hour}:{minute}:{second}"
+        why = why or reason
+        kept.append(cut + (flag or ""))
+    return "/".join(kept), why

@@ -415,6 +415,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'for 50 BC write year = {-49} or date = {-0049} (year 0 is 1 BC)'),
     "S315": (SourceError, "entry '…': field '…' has a bare & or % (LaTeX reads & as a table column, % as a comment): a warning, kept as read; the BibTeX and biblatex exports write \\& and \\%, a URL's & and % (url, doi, \\url{}, \\href{}) and a field biber only sorts by (sorttitle) left alone",
               'write \\& and \\% in the .bib'),
+    "S316": (SourceError, "entry '…': date '…' (or urldate, origdate, eventdate) of a date's form names no date ('2024-02-30', '2000-13-45'), or month '13' is no month: a warning; every export keeps the part that is (2024-02, 2000; a month left out) and says so in its notes",
+              'fix the date (February 2024 has 29 days) and add the file again with --replace'),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

@@ -706,6 +706,31 @@ def test_bib_year_that_is_no_integer_is_a_warning_naming_what_to_write(ws, tmp_p
     assert ws.bib_entry("caesar").get("year") == "50 BC"  # kept as written, as biber keeps it
 
 
+def test_bib_a_date_that_is_none_is_a_warning_naming_what_the_exports_keep(ws, tmp_path):
+    """urldate = {2024-02-30} and month = 13 came in with no word (biber ignores both with a
+    warning, at LaTeX time): a warning now, at the field's line, naming the entry, the
+    field, why and what every export keeps; the stored values stay as written."""
+    bib = tmp_path / "v.bib"
+    bib.write_text("@online{web, author={{WHO}}, title={R}, url={https://e.org},\n"
+                   "  urldate={2024-02-30}}\n"
+                   "@article{x, title={X}, journaltitle={J}, year=2012, month=13}\n"
+                   "@book{ok, title={O}, date={1999~}, urldate={2024-02-29}}\n",
+                   encoding="utf-8")
+    result = ws.bib_add(bib)
+    assert len(result.added) == 3
+    assert [(p.code, p.line, p.key, p.severity) for p in result.problems] == [
+        ("S316", 2, "web", "warning"), ("S316", 3, "x", "warning")]
+    web, x = (str(p) for p in result.problems)
+    assert web == (f"{bib}:2: entry 'web': urldate '2024-02-30' is no real date (February "
+                   "2024 has 29 days); the exports keep 2024-02, the part that is: fix the "
+                   "urldate (annotator bib add --replace) [S316]")
+    assert x.startswith(f"{bib}:3: entry 'x': month '13' is no month (there is no month 13)")
+    assert ws.bib_entry("web").get("urldate") == "2024-02-30"
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--replace", str(bib)])
+    assert done.exit_code == 0, done.stderr
+    assert "no real date [S316]: 2" in done.stderr
+
+
 def test_bib_year_below_zero_is_said_once_with_how_it_is_read(ws, tmp_path):
     """'year = {-50}' is 51 BC to biber and ISO 8601, not the 50 BC an editor may mean: one
     note for the library (the others counted), which --strict does not refuse; a date field

@@ -451,8 +451,9 @@ def test_export_bib_a_date_that_is_no_real_date_becomes_its_year():
     entry = BibEntry("m", "book", (("author", "Muller, Hans"), ("title", "T"),
                                    ("date", "2000-13-45")), "x.bib")
     prep = biblatex(entry)
-    assert (prep.fields.get("year"), "date" in prep.fields) == ("2000", False)
-    assert prep.notes == ["date '2000-13-45' is not a real date: year 2000 kept"]
+    assert (prep.fields.get("date"), "year" in prep.fields) == ("2000", False)
+    assert prep.notes == ["date '2000-13-45' is not a real date (there is no month 13): "
+                          "2000 kept"]
     assert item(entry)["issued"] == {"date-parts": [[2000]]}
     loose = BibEntry("l", "book", (("title", "T"), ("date", "1.1.1892")), "x.bib")
     assert item(loose)["issued"] == {"date-parts": [[1892]]}
@@ -473,6 +474,126 @@ def test_export_bib_real_dates_are_the_review_s_real_dates():
                     (1940, 1, 0), (1940, 1, 32)):
         assert not real_date(y, m, d) and not _real_date(f"{y:04d}-{m:02d}-{d:02d}")
     assert real_date(0, 2, 29) and real_date(2000, 2, 29) and _real_date("--02-29")
+
+
+# -- biblatex's EDTF dates, and dates that name no date --------------------------------------
+EDTF = r"""@article{circa, author={Jones, Ann}, title={C}, journaltitle={J}, date={1999~}}
+@article{unc, author={Jones, Ann}, title={U}, journaltitle={J}, date={1999?}}
+@article{season, author={Jones, Ann}, title={S}, journaltitle={J}, date={2001-21}}
+@misc{dt, author={Doe, Jane}, title={DT}, date={1940-11-12T10:00:00}}
+@misc{weird, author={Doe, J{\"{o}}rg}, title={Weird date}, date={1940-11-12T10:00:00}, year={1940}}
+@book{open, author={Roe, R}, title={O}, publisher={P}, date={2019-05-01/}}
+@article{c53, author={Loe, L}, title={Y}, journaltitle={J}, year={c. 1953}}
+"""
+UNREAL = """@online{web, author={{WHO}}, title={R}, url={https://e.org}, date={2024},
+  urldate={2024-02-30}}
+@article{x, author={Poe, P}, title={X}, journaltitle={J}, year=2012, month=13}
+"""
+
+
+@pytest.mark.parametrize(("text", "parts", "circa", "uncertain", "season"), [
+    ("1999~", ((1999,),), True, False, None), ("1999?", ((1999,),), False, True, None),
+    ("1999%", ((1999,),), True, True, None), ("2001-21", ((2001, 21),), False, False, 21),
+    ("1940-11-12T10:00:00", ((1940, 11, 12),), False, False, None),
+    ("1940-11-12T10:00:00Z", ((1940, 11, 12),), False, False, None),
+    ("2019-05-01/", ((2019, 5, 1), ()), False, False, None),
+    ("1999~/2000", ((1999,), (2000,)), True, False, None)])
+def test_export_bib_edtf_dates_as_biber_reads_them(text, parts, circa, uncertain, season):
+    from annotator.calendar import bib_date
+
+    found = bib_date(text)
+    assert found is not None
+    assert (found.parts, found.circa, found.uncertain, found.season) == (
+        parts, circa, uncertain, season)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("2024-02-30", ("2024-02", "February 2024 has 29 days")),
+    ("2000-13-45", ("2000", "there is no month 13")),
+    ("2001-21-03", ("2001-21", "a season has no day")),
+    ("1940-11-12T25:00:00", ("1940-11-12", "there is no time of day 25:00:00")),
+    ("1999-02-29~/2000", ("1999-02~/2000", "February 1999 has 28 days")),
+    ("2024-02-29", None), ("c. 1953", None), ("1999~", None)])
+def test_export_bib_a_date_that_is_none_keeps_the_part_that_is(text, kept):
+    from annotator.calendar import real_part
+
+    assert real_part(text) == kept
+
+
+def test_export_bib_edtf_dates_are_kept_as_biber_pandoc_and_csl_read_them(tmp_path):
+    """'1999~', '2001-21', a date-time and an open range went out of the biblatex file as
+    a bare year (circa, season, month and day lost) and out of CSL-JSON as [[1999]]: the
+    biblatex file keeps each date as written, which biber reads without a warning; classic
+    BibTeX gets the year and month (a note for what it has no field for); CSL-JSON gets
+    circa, season, the whole day and the open end, as pandoc reads the .bib; a year that
+    is no date ('c. 1953') is a literal, as pandoc prints it."""
+    works = sorted(_read(EDTF).values(), key=lambda e: e.key)
+    text, notes = render(works)
+    for key, date in (("circa", "1999~"), ("unc", "1999?"), ("season", "2001-21"),
+                      ("dt", "1940-11-12T10:00:00"), ("weird", "1940-11-12T10:00:00"),
+                      ("open", "2019-05-01/")):
+        assert f"date = {{{date}}}" in text.split(f"{{{key},")[1].split("@")[0], key
+    assert "year" not in biblatex(_read(EDTF)["weird"]).fields  # the date's own year
+    assert notes == []
+    (tmp_path / "x.bib").write_text(text, encoding="utf-8")
+    done = run(["biber", "--tool", "--output-format=bibtex", "--output-fieldcase=lower",
+                "--output-file=back.bib", "x.bib"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    warns = [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("WARN")]
+    assert warns == ["WARN - legacy year field 'c. 1953' in entry 'c53' is not an integer - "
+                     "this will probably not sort properly."]  # the .bib's own, as written
+    back = (tmp_path / "back.bib").read_text(encoding="utf-8")
+    assert "yeardivision = {spring}" in back and "date = {1999~}" in back
+
+    classic_text, classic_notes = render(works, ascii_only=True)
+    fields = {w.key: classic(w).fields for w in works}
+    assert {k: (f.get("year"), f.get("month")) for k, f in fields.items()} == {
+        "c53": ("c. 1953", None), "circa": ("1999", None), "dt": ("1940", "11"),
+        "open": ("2019--", None), "season": ("2001", None), "unc": ("1999", None),
+        "weird": ("1940", "11")}
+    assert "year = {1940},\n  month = nov" in classic_text
+    assert [n.split(":")[0] for n in classic_notes] == ["circa", "season", "unc"]
+    assert "approximate" in classic_notes[0] and "uncertain" in classic_notes[2]
+
+    issued = {w.key: item(w).get("issued") for w in works}
+    assert issued == {
+        "c53": {"literal": "c. 1953"}, "circa": {"date-parts": [[1999]], "circa": True},
+        "unc": {"date-parts": [[1999]], "circa": True},
+        "season": {"date-parts": [[2001]], "season": 1},
+        "dt": {"date-parts": [[1940, 11, 12]]}, "weird": {"date-parts": [[1940, 11, 12]]},
+        "open": {"date-parts": [[2019, 5, 1], [0]]}}
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", "x.bib"], tmp_path)
+    pandoc = {i["id"]: i.get("issued") for i in json.loads(done.stdout)}
+    for key in ("circa", "dt", "weird", "open"):  # pandoc reads no season, no '?'
+        assert pandoc[key] == issued[key], key
+    import jsonschema
+
+    schema = json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(
+        json.loads(csl_render(works)))) == []
+    out = _pandoc_both(tmp_path, works, sorted(issued))
+    assert out["x.bib"] == out["x.json"]
+    assert "c. 1953" in out["x.json"] and "2019–" in out["x.json"]
+
+
+def test_export_bib_a_date_that_is_none_is_mended_the_same_in_every_export(tmp_path):
+    """urldate = {2024-02-30} went out as written to biblatex (biber ignored it with a
+    warning) and classic BibTeX ("Accessed 2024-02-30") and was dropped from CSL-JSON;
+    month = 13 went out as written. Every export now keeps the part that is, 2024-02, and
+    leaves the month out, with a note; biber reads the file without a warning."""
+    works = sorted(_read(UNREAL).values(), key=lambda e: e.key)
+    text, notes = render(works)
+    assert "urldate = {2024-02}" in text and "month" not in text
+    assert notes == ["web: urldate '2024-02-30' is not a real date (February 2024 has 29 "
+                     "days): 2024-02 kept", "x: month '13' is no month: left out"]
+    classic_text, classic_notes = render(works, ascii_only=True)
+    assert "Accessed 2024-02}" in classic_text and "month" not in classic_text
+    assert classic_notes == notes
+    assert item(_read(UNREAL)["web"])["accessed"] == {"date-parts": [[2024, 2]]}
+    assert item(_read(UNREAL)["x"])["issued"] == {"date-parts": [[2012]]}
+    (tmp_path / "x.bib").write_text(text, encoding="utf-8")
+    done = run(["biber", "--tool", "--output-file=back.bib", "x.bib"], tmp_path)
+    assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
 
 
 # -- real bibliographies (issue 15) -------------------------------------------------------------
@@ -917,7 +1038,7 @@ def test_export_bib_classic_year_bc_is_the_year_pandoc_and_the_csl_json_read(tmp
     assert classic(works[1]).fields["month"] == "3"
     # biblatex: a year that is the date's own goes (biber takes one of them), BC too
     assert "year" not in biblatex(book("g", date="-0044-03-15", year="-44")).fields
-    assert biblatex(book("h", date="-0044-02-30")).fields["year"] == "-0044"  # no AD 44
+    assert biblatex(book("h", date="-0044-02-30")).fields["date"] == "-0044-02"  # no AD 44
     text, _ = render(works, ascii_only=True)
     (tmp_path / "x.bib").write_text(text, encoding="ascii")
     done = run(["pandoc", "-f", "bibtex", "-t", "csljson", "x.bib"], tmp_path)

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.bibliography.latex import escape, escape_name, group_end, plain
-from annotator.bibliography.library import (KEY_OK, REFUSED, VERBATIM, YEAR_FIELD, Problem,
-                                            Read, read_files, read_texts)
+from annotator.bibliography.library import (DATE_FIELDS, KEY_OK, REFUSED, VERBATIM,
+                                            YEAR_FIELD, Problem, Read, no_month, read_files,
+                                            read_texts)
+from annotator.calendar import real_part
 from annotator.errors import Location, SourceError
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
@@ -297,6 +299,25 @@ def year_of(entry: BibEntry | dict[str, str]) -> str:
         if m:
             return m.group()
     return ""
+
+
+def real_dates(fields: dict[str, str]) -> list[str]:
+    """Mend an entry's dates for an export, in place, the same for every export: a date of a
+    date's form that names no date (``2024-02-30``) keeps the part that is (``2024-02``),
+    a month that is no month (``13``) is left out, as ``bib add`` warned (S316). The notes
+    say what was done, one a field."""
+    notes = []
+    for name in DATE_FIELDS:
+        value = fields.get(name, "")
+        found = real_part(value)
+        if found is not None:
+            fields[name], why = found
+            notes.append(f"{name} '{value}' is not a real date ({why}): {fields[name]} kept")
+    month = fields.get("month", "")
+    if no_month(month) is not None:
+        del fields["month"]
+        notes.append(f"month '{month}' is no month: left out")
+    return notes
 
 
 def year_number(value: str) -> int | None:

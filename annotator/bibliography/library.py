@@ -10,7 +10,9 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
   ``@string`` on, so one used before it is undefined there, as biber has it;
 * a crossref to no entry: the field is kept, nothing is inherited;
 * a ``year`` that is no integer (``50 BC``, ``c. 1850``): kept as written, as biber keeps it
-  (warning 'legacy year field ... is not an integer'), with the field to write instead.
+  (warning 'legacy year field ... is not an integer'), with the field to write instead;
+* a date of a date's form that names no date (``urldate = {2024-02-30}``, ``month = {13}``):
+  kept as written; biber ignores it, and every export keeps the part that is (``2024-02``).
 
 A ``year`` below 0 is read as biber and ISO 8601 read it (``-50`` is 51 BC), which is not what
 an editor who wrote it for 50 BC meant: said once a library, a ``note``, which ``--strict``
@@ -42,6 +44,7 @@ from pathlib import Path
 from annotator.bibliography.blocks import Block, Field, Part, split
 from annotator.bibliography.datamodel_table import FIELDS
 from annotator.bibliography.latex import bare_specials, decode
+from annotator.calendar import real_part
 from annotator.files import read_named
 from annotator.text import not_xml_named
 
@@ -73,7 +76,11 @@ LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by an
           "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
           "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
           "S312": "@preamble not kept", "S313": "year not an integer",
-          "S314": "year below 0", "S315": "bare & or %"}
+          "S314": "year below 0", "S315": "bare & or %",
+          "S316": "no real date"}
+# the date fields biber reads as dates (EDTF), split into year, month, day... ('urldate':
+# 'urlyear'...); a ``month`` is the month of a ``year``
+DATE_FIELDS = ("date", "origdate", "eventdate", "urldate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +181,7 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
     macros.defined_later()
     entries = [r for r, _ in raw]
     _years(raw, problems)
+    _dates(raw, problems)
     _inherit(entries, problems)
     lib.entries.extend(entries)
     return lib
@@ -401,6 +409,35 @@ def _years(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> 
             f"year = {{{number}}} is read as biber and ISO 8601 read it, {_bc(number)}{others}",
             f"if {meant} BC is meant, write year = {{{1 - meant}}} or date = "
             f"{{{_iso(1 - meant)}}} (ISO: year 0 is 1 BC, -1 is 2 BC)", "S314", NOTE))
+
+
+def _dates(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> None:
+    """A date of the right form that names no date ('2024-02-30', month = {13}): biber
+    ignores it with a warning and so would a reader; every export keeps what of it exists
+    (``calendar.real_part``), the same in each, and says so in its notes."""
+    for read, fields in raw:
+        label = read.key or f"at line {read.line}"
+        for name in (*DATE_FIELDS, "month"):
+            value = read.fields.get(name, "").strip()
+            found = no_month(value) if name == "month" else real_part(value)
+            if found is None:
+                continue
+            line = next(f.line for f in reversed(fields) if f.name == name)
+            kept, why = found
+            problems.append(Problem(
+                read.path, line, label, f"{name} '{value}' is no "
+                + (f"month ({why})" if name == "month" else f"real date ({why})"),
+                (f"the exports keep {kept}, the part that is" if kept else
+                 "the exports leave it out") + f": fix the {name} (annotator bib add "
+                "--replace)", "S316"))
+
+
+def no_month(value: str) -> tuple[str, str] | None:
+    """For a month field that is a number but no month ('13', '0'): (what is kept: nothing,
+    why); None for a month, a name or text (kept as written, as biber keeps it)."""
+    if value.isdigit() and not 1 <= int(value) <= 12:
+        return "", f"there is no month {int(value)}"
+    return None
 
 
 def _instead(value: str) -> str:

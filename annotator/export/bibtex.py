@@ -10,8 +10,11 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
   {phdthesis}``/``{mathesis}``, a type biblatex lacks -> ``@misc`` with ``entrysubtype``).
   Every other field is written as it came, known to biblatex or not (biber ignores fields
   its data model lacks, without harm), so nothing of an entry is lost; a ``year`` equal to
-  its ``date``'s is the one field left out (biber wants one of them). What biber will warn
-  about (a missing title or date, an ISBN with a wrong check digit) is said in ``notes``.
+  its ``date``'s is the one field left out (biber wants one of them); a date biber reads
+  (EDTF: ``1999~``, ``2001-21``, ``2019-05-01/``) is kept as written, one that names no
+  date (``2024-02-30``) keeps the part that is (``2024-02``), in every export alike. What
+  biber will warn about (a missing title or date, an ISBN with a wrong check digit) is said
+  in ``notes``.
 * ``ascii=True``, for classic BibTeX: the standard styles' types and fields (``@online`` ->
   ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``, a
   ``key`` where the styles would have no name to sort by, a
@@ -50,7 +53,7 @@ from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
 from annotator.bibliography.latex import describe, escape_bare, to_ascii
 from annotator.bibliography.library import MONTHS, SORT_ONLY
 from annotator.bibliography.titles import protect
-from annotator.calendar import iso_date
+from annotator.calendar import SEASONS, bib_date, iso_date
 from annotator.export.output import write_export
 from annotator.export.works import PARENT_FIELDS, parents, works
 from annotator.records import BibEntry, Written
@@ -130,16 +133,14 @@ def biblatex(entry: BibEntry) -> Prepared:
             f[new] = f.pop(old)
     if "library" not in f and any(n in f for n in ARCHIVE):  # biblatex's one field for it
         f["library"] = ", ".join(f.pop(n) for n in ARCHIVE if n in f)
-    if "date" in f and iso_date(f["date"]) is None:
+    out.notes.extend(bib_mod.real_dates(f))
+    if "date" in f and bib_date(f["date"]) is None:  # no date biber reads: '1.1.1892'
         date = f.pop("date")
         year = bib_mod.year_of({"date": date})  # with its sign: -0044 is BC, never AD 44
         if year and "year" not in f:
             f["year"] = year
-        elif iso_date(date, real=False) is None:
-            f["date"] = date  # no date biber reads, and no year: kept for the reader
-        if iso_date(date, real=False) is not None:  # a date's form, not a real one
-            out.notes.append(f"date '{date}' is not a real date: "
-                             + (f"year {f['year']} kept" if "year" in f else "left out"))
+        else:
+            f["date"] = date  # no year in it, or one of its own: kept for the reader
     if "date" in f and "year" in f and (
             bib_mod.year_number(f["year"]) == bib_mod.year_number(f["date"])):
         f.pop("year")  # biber takes exactly one of date and year
@@ -173,16 +174,7 @@ def classic(entry: BibEntry) -> Prepared:
     if "year" in f:
         f["year"] = _classic_year(f["year"])
     if "date" in f:
-        date = f.pop("date")
-        start, sep, end = date.partition("/")
-        if sep:  # a range: BibTeX's year takes years only, never a month
-            years = [_classic_year(p) for p in (start, end) if p]
-            f.setdefault("year", "--".join(dict.fromkeys(years)))
-        else:
-            f.setdefault("year", _classic_year(date))
-            parts = iso_date(date)
-            if parts and len(parts[0]) > 1:
-                f.setdefault("month", str(parts[0][1]))
+        prep.notes.extend(_classic_date(f.pop("date"), f))
     if "urldate" in f:
         f["note"] = "; ".join(x for x in (f.get("note"), f"Accessed {f.pop('urldate')}") if x)
     if "key" not in f and _needs_key(t, f):
@@ -218,6 +210,31 @@ def _key_of(f: dict[str, str]) -> str:
     return (f.get("sortkey") or (bib_mod.surname(first, useprefix=bib_mod.uses_prefix(f))
                                  if first else "")
             or f.get("organization") or f.get("publisher") or f.get("title", ""))
+
+
+def _classic_date(date: str, f: dict[str, str]) -> list[str]:
+    """Set ``year`` (and ``month``, for a date of one month or day) from a biblatex date;
+    a range's years joined by "--", an open one's ended by it (BibTeX's year takes years
+    only). The notes name what
+    the standard styles have no field for: circa, uncertain, a season (a time of day, like
+    the day, no style prints)."""
+    found = bib_date(date)
+    if found is None:  # no date biber reads, kept for the reader: as it is
+        f.setdefault("year", _classic_year(date))
+        return []
+    # an open end as BibTeX prints a range, "2019--" ("2019–", as biblatex and CSL print it)
+    years = [str(bib_mod.historical_year(end[0])) if end else "" for end in found.parts]
+    f.setdefault("year", "--".join(dict.fromkeys(years)))
+    start = found.parts[0]
+    if len(found.parts) == 1 and len(start) > 1 and found.season is None:
+        f.setdefault("month", str(start[1]))
+    said = [w for w, on in (("approximate", found.circa), ("uncertain", found.uncertain),
+                            (f"a season ({SEASONS.get(found.season or 0)})",
+                             found.season)) if on]
+    if not said:
+        return []
+    return [f"date '{date}' is {' and '.join(said)}: classic BibTeX has no field for it, "
+            f"year = {{{f['year']}}} written (the biblatex export keeps the date)"]
 
 
 def _classic_year(value: str) -> str:

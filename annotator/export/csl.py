@@ -10,7 +10,9 @@ schema (``csl-data.json``) and read the way Zotero and pandoc read it:
   part: 'Ludwig van Beethoven'), ``non-dropping-particle`` (with ``useprefix``, or braced:
   '{van der} Berg') and ``suffix`` ('Jr.'); a braced ``{Corporate Name}`` stays whole as
   ``literal``, and ``and others`` is the ``literal`` "others" (et al. to pandoc's citeproc);
-* ``issued`` from ``date`` (a range as two date-parts), or ``year`` with ``month`` and ``day``;
+* ``issued`` from ``date`` (a range as two date-parts, an open end ``[0]``; ``~`` and ``?``
+  as ``circa``, a season as ``season``), or ``year`` with ``month`` and ``day``, a ``year``
+  that is no integer as a ``literal``; a date that names none as the .bib keeps it;
   where the original is kept (a TEI ``msIdentifier``) as ``archive`` (institution, repository),
   ``archive_location`` (collection, shelf mark) and ``archive-place`` (settlement), the parts
   the .bib joins into one ``library``; a .bib's own ``library`` ("a library name and a call
@@ -40,9 +42,11 @@ from typing import Any
 
 from annotator.acts.context import ActContext
 from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year, is_literal,
-                                            name_parts, split_names, uses_prefix, year_number)
+                                            name_parts, real_dates, split_names, uses_prefix,
+                                            year_number)
+from annotator.bibliography.library import YEAR_FIELD
 from annotator.bibliography.latex import plain, rich
-from annotator.calendar import iso_date
+from annotator.calendar import SEASONS, bib_date
 from annotator.export.output import write_export
 from annotator.export.works import works
 from annotator.records import BibEntry, Written
@@ -167,11 +171,24 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
 
 
 def date_parts(value: str) -> dict[str, Any] | None:
-    """CSL date of an ISO (EDTF) date or closed range; None for anything else."""
-    parts = iso_date("/".join(piece.strip() for piece in value.split("/")))
-    if parts is None or [] in parts:
+    """CSL date of a biblatex (EDTF) date or range; None for anything else. An open end is
+    CSL's ``[0]`` (printed "2019–"); approximate (~) and uncertain (?) are both ``circa``,
+    CSL's only word for it; a season (EDTF's 21-24) is CSL's ``season`` 1-4 (a range's
+    is its start's); a time of day is left out (CSL dates have none)."""
+    found = bib_date("/".join(piece.strip() for piece in value.split("/")))
+    if found is None:
         return None
-    return {"date-parts": [[historical_year(p[0]), *p[1:]] for p in parts]}
+    season = found.season
+    ends = [[historical_year(end[0]), *end[1:]] if end else [0] for end in found.parts]
+    for end in ends:
+        if len(end) > 1 and end[1] in SEASONS:
+            del end[1:]  # a season has no day
+    out: dict[str, Any] = {"date-parts": ends}
+    if season is not None:
+        out["season"] = season - 20
+    if found.circa or found.uncertain:
+        out["circa"] = True
+    return out
 
 
 def language(value: str) -> str:
@@ -185,16 +202,20 @@ def language(value: str) -> str:
 
 def issued(f: dict[str, str]) -> dict[str, Any] | None:
     """The item's date: ``date``, or ``year`` with ``month`` and ``day`` when they are
-    numbers; a year that is no number as a literal. A year field is read as biber reads it
-    (``830``, ``-44``: 45 BC, as a date's year), with the one count of years BC."""
+    numbers; a year field that is no integer ('c. 1953') as a literal, as biber keeps it.
+    A year field is read as biber reads it (``830``, ``-44``: 45 BC, as a date's year),
+    with the one count of years BC."""
     if f.get("date"):
         found = date_parts(f["date"])
         if found is not None:
             return found
-    year = f.get("year") or f.get("date") or ""
-    number = year_number(year)
+    year = f.get("year", "")
+    if year and not YEAR_FIELD.fullmatch(year):
+        return {"literal": plain(year)}  # 'c. 1953', as biber keeps it and pandoc reads it
+    date = f.get("date", "")
+    number = year_number(year or date)
     if number is None:
-        return {"literal": plain(year)} if year else None
+        return {"literal": plain(date)} if date else None
     parts = [historical_year(number)]
     month = f.get("month", "")
     if month.isdigit() and 1 <= int(month) <= 12:
@@ -208,6 +229,7 @@ def issued(f: dict[str, str]) -> dict[str, Any] | None:
 def item(entry: BibEntry) -> dict[str, Any]:
     """One CSL-JSON item."""
     f = {k.lower(): v.strip() for k, v in entry.fields if v.strip()}
+    real_dates(f)  # what the .bib exports keep of a date that is none, the same here
     etype = entry.type.lower()
     ctype = TYPES.get(etype, "document")
     out: dict[str, Any] = {"id": entry.key, "type": ctype}
