@@ -134,3 +134,42 @@ def test_undo_takes_back_a_source_date(two):
     assert done.act == "undo" and done.payload["act"] == "source-date"
     assert two.source("marked").date != "1940-11-12"
     assert two.decision(older.id).undone_by is None
+
+
+LETTER = "Otto Brahm met Gerhart Hauptmann in Berlin on 3 May 1890. Brahm wrote to Arthur " \
+         "Schnitzler in Vienna.\n"
+DIARY = "Gerhart Hauptmann travelled to Agnetendorf with Max Reinhardt.\n"
+
+
+@pytest.fixture
+def proposed(ws, tmp_path):
+    """A letter and a diary, proposed: Hauptmann is named in both, the rest in one only."""
+    for name, text in (("letter", LETTER), ("diary", DIARY)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        ws.add(tmp_path / f"{name}.txt")
+    ws.propose()
+    assert {e.id for e in ws.entities()} >= {
+        "person-otto-brahm", "person-gerhart-hauptmann", "person-arthur-schnitzler",
+        "place-berlin", "place-vienna", "person-max-reinhardt"}
+    return ws
+
+
+def test_proposing_again_keeps_a_claims_agent_named_nowhere_else(proposed):
+    """A proposal run that drops the proposals it no longer makes keeps one a claim of another
+    source has for agent (store.proposals.orphans; was: deleted, and the claim's agent
+    unlinked by the schema, unlogged)."""
+    from annotator import Workspace
+
+    ws = proposed
+    claim = ws.add_claim("diary", quote="Gerhart Hauptmann travelled", agent="person-otto-brahm")
+    with (ws.root / "annotator.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[annotator.labels]\nPERSON = ""\nGPE = ""\n')  # no persons, no places
+    ws.close()
+    ws = Workspace.open(ws.root)
+    try:
+        ws.propose(["letter"], force=True)
+        ids = {e.id for e in ws.entities()}
+        assert "place-vienna" not in ids and "person-otto-brahm" in ids
+        assert ws.claim(claim.id).agent_entity_id == "person-otto-brahm"
+    finally:
+        ws.close()

@@ -102,12 +102,29 @@ def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> Non
     conn.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in mention_ids])
 
 
-def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
-    """Proposed entities left with no mention and no decision about them are removed."""
-    for eid in entity_ids:
-        conn.execute(
-            "DELETE FROM entities WHERE id = ? AND status = 'proposed' "
-            "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = entities.id) "
+def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
+            outside: str | None = None) -> list[str]:
+    """Of these entities, the proposed ones nothing holds: no mention, no decision naming
+    them, no claim whose agent they are (``outside``: none but in that source, which is going).
+    An editor's work on an entity is a decision about it, so it always stays."""
+    out = []
+    for eid in sorted(set(entity_ids)):
+        row = conn.execute(
+            "SELECT 1 FROM entities e WHERE e.id = ? AND e.status = 'proposed' "
+            "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id "
+            "AND m.source_id IS NOT ?) "
+            "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.agent_entity_id = e.id "
+            "AND c.source_id IS NOT ?) "
             "AND NOT EXISTS (SELECT 1 FROM decisions d "
-            "WHERE ' ' || d.target || ' ' LIKE '% entity:' || entities.id || ' %' "
-            "OR d.payload LIKE '%\"' || entities.id || '\"%')", (eid,))
+            "WHERE ' ' || d.target || ' ' LIKE '% entity:' || e.id || ' %' "
+            "OR d.payload LIKE '%\"' || e.id || '\"%')", (eid, outside, outside)).fetchone()
+        if row is not None:
+            out.append(eid)
+    return out
+
+
+def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
+    """Proposed entities left with no mention, no decision and no claim naming them are
+    removed (``orphans``)."""
+    conn.executemany("DELETE FROM entities WHERE id = ?",
+                     [(eid,) for eid in orphans(conn, entity_ids)])
