@@ -231,7 +231,8 @@ class Workspace:
                                on_error=on_error)
 
     def remove_source(self, source_id: str, *, force: bool = False) -> Decision:
-        """Take a source out: its mentions, claims and links go, the register's entities stay,
+        """Take a source out: its mentions, claims and links go, and the proposed entities
+        named nowhere else (no mention, claim or decision), the register's entities stay,
         its file leaves ``sources/``; one act, which ``undo`` takes back (DOCS:
         README.md#removing-a-source)."""
         return remove_acts.remove_source(self.context, source_id, force=force)

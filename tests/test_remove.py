@@ -139,6 +139,7 @@ def test_undo_takes_back_a_source_date(two):
 LETTER = "Otto Brahm met Gerhart Hauptmann in Berlin on 3 May 1890. Brahm wrote to Arthur " \
          "Schnitzler in Vienna.\n"
 DIARY = "Gerhart Hauptmann travelled to Agnetendorf with Max Reinhardt.\n"
+GRAPH = ("entities", "variants", "pointers", "authority_ids", "mentions", "claims")
 
 
 @pytest.fixture
@@ -152,6 +153,83 @@ def proposed(ws, tmp_path):
         "person-otto-brahm", "person-gerhart-hauptmann", "person-arthur-schnitzler",
         "place-berlin", "place-vienna", "person-max-reinhardt"}
     return ws
+
+
+def _rows(ws):
+    """Every row of the entities' tables, in the order the store lists them (rowid)."""
+    conn = ws.store.conn
+    return {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")]  # noqa: S608
+            for t in GRAPH}
+
+
+def _listed(ws):
+    return run(ws, "entities", "--format", "json").stdout
+
+
+def test_remove_takes_the_proposed_entities_named_nowhere_else_and_undo_brings_them_back(
+        proposed):
+    """The proposals named only in the removed source go with it in the same act; one named
+    elsewhere, confirmed, decided on or a claim's agent in another source stays; undo brings
+    every row back as it was, a redo takes them out again (was: they stayed in 'entities'
+    with no mention, as if still to review)."""
+    ws = proposed
+    ws.confirm("entity:place-berlin")
+    ws.set_note("person-arthur-schnitzler", "the playwright")
+    ws.add_claim("diary", quote="Gerhart Hauptmann travelled", agent="person-otto-brahm")
+    rows, listed = _rows(ws), _listed(ws)
+    gone = {e.id for e in ws.entities()
+            if e.id not in ("place-berlin", "person-arthur-schnitzler", "person-otto-brahm")
+            and {m.source_id for m in ws.mentions() if m.entity_id == e.id} == {"letter"}}
+    assert "place-vienna" in gone
+    got = run(ws, "source", "remove", "letter")
+    assert got.exit_code == 0, got.output
+    assert f"{len(gone)} proposed entit(ies) named nowhere else" in got.stderr
+    left = {e.id for e in ws.entities()}
+    assert not left & gone
+    assert {"place-berlin", "person-arthur-schnitzler", "person-otto-brahm",
+            "person-gerhart-hauptmann", "person-max-reinhardt"} <= left
+    # none left with no mention but the held: confirmed, a note (a decision), a claim's agent
+    assert {e.id for e in ws.entities() if not e.mentions} == {
+        "place-berlin", "person-arthur-schnitzler", "person-otto-brahm"}
+    assert ws.claims(source_id="diary")[0].agent_entity_id == "person-otto-brahm"
+    undone = ws.undo()
+    assert _rows(ws) == rows and _listed(ws) == listed
+    ws.undo(undone.id)  # redone
+    assert not {e.id for e in ws.entities()} & gone
+    ws.undo()
+    assert _rows(ws) == rows and _listed(ws) == listed
+
+
+def test_redo_of_a_removal_keeps_an_entity_named_elsewhere_since(proposed):
+    """A removal redone after a claim elsewhere took one of its proposals as agent keeps that
+    one, as a removal would, and the claim keeps its agent; the others go again."""
+    ws = proposed
+    removed = ws.remove_source("letter")
+    assert {"person-otto-brahm", "place-vienna"}.isdisjoint(e.id for e in ws.entities())
+    undone = ws.undo(removed.id)
+    claim = ws.add_claim("diary", quote="Gerhart Hauptmann travelled", agent="person-otto-brahm")
+    ws.undo(undone.id)
+    ids = {e.id for e in ws.entities()}
+    assert "person-otto-brahm" in ids and "place-vienna" not in ids
+    assert ws.claim(claim.id).agent_entity_id == "person-otto-brahm"
+    assert {v for e in ws.entities() if e.id == "person-otto-brahm" for v in e.variants} \
+        >= {"Otto Brahm", "Brahm"}
+
+
+def test_redo_of_a_removal_refuses_a_passage_cited_since(two):
+    """A removal redone after a claim of another source was linked to a passage of the source
+    is refused as the removal is (S024, naming the claim), nothing changed (was: the store
+    refused the delete, D312, 'other rows still refer to what it added')."""
+    removed = two.remove_source("marked")
+    undone = two.undo(removed.id)
+    claim = two.add_claim("german-soviet-axis-talks", span=(0, 20))
+    two.link_claim(claim.id, passage=("marked", 0, 10))
+    with pytest.raises(SourceError) as err:
+        two.undo(undone.id)
+    assert err.value.code == "S024" and f"claim {claim.id} in german-soviet-axis-talks" \
+        in str(err.value) and "annotator source remove marked --force" in err.value.hint
+    assert "marked" in _ids(two) and (two.sources_dir / "marked.xml").exists()
+    assert [ln.target_source_id for ln in two.claim(claim.id).links] == ["marked"]
 
 
 def test_proposing_again_keeps_a_claims_agent_named_nowhere_else(proposed):

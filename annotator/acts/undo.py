@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.acts.remove import redoing
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import SEE_HISTORY, DecisionError
@@ -60,8 +61,9 @@ def undo(review: Review, decision_id: int | None = None, *,
                 if review.token(rec.conn, names) != expected:
                     raise DecisionError(f"{target} changed since you loaded it",
                                         hint="reload and try again", code="D010")
+            changes = redoing(rec.conn, store.place, json.loads(fresh["changes"]))
             try:
-                rec.restore(json.loads(fresh["changes"]))
+                rec.restore(changes)
             except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
                 raise DecisionError(f"decision {row['id']} cannot be undone: other rows still "
                                     "refer to what it added", hint="undo or remove those first "

@@ -37,12 +37,14 @@ def source_remove_cli(
                         "(refused without it).")] = False,
 ) -> None:
     """Take a source out of the workspace as one act: its mentions, claims and their links go,
-    the register's entities stay; its file leaves sources/ (the store keeps its bytes) unless
-    it was edited since it was added (refused). 'annotator undo' brings it all back."""
+    and the proposed entities named nowhere else; the register's entities stay; its file
+    leaves sources/ (the store keeps its bytes) unless it was edited since it was added
+    (refused). 'annotator undo' brings it all back."""
     with user_errors():
         d = workspace().remove_source(source, force=force)
     p = d.payload
     typer.echo(f"decision {d.id}: {d.act} {d.target}: {p.get('file')} removed with "
                f"{p.get('mentions')} mention(s), {p.get('claims')} claim(s), {p.get('links')} "
-               f"link(s) and {p.get('works')} work(s) read from it; the register's entities "
-               f"stay; 'annotator undo {d.id}' brings it back", err=True)
+               f"link(s), {p.get('works')} work(s) read from it and {p.get('entities', 0)} "
+               "proposed entit(ies) named nowhere else; the register's entities stay; "
+               f"'annotator undo {d.id}' brings it back", err=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from annotator.records import Source
+from annotator.store.proposals import orphans
 
 
 def source_from_row(row: sqlite3.Row) -> Source:
@@ -64,18 +65,35 @@ def version_spans(conn: sqlite3.Connection, source_id: str,
 def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str, object]]]:
     """The keys of every row that goes with a source, by table, in the order an act deletes
     them (what refers to a row before the row): the links of its claims and those citing its
-    passages, its claims, mentions, rejections here, pending passage links and runs, the works
-    read from it that no link left cites, and its own row. Entities (the register) stay; the
-    bytes of its versions and their text maps stay too (undo reads the source again)."""
+    passages, its claims, mentions, the proposed entities nothing else holds (``orphans``: no
+    mention, claim or decision elsewhere) with their variants, pointers and authority ids
+    first (the schema's cascades would take those unlogged; newest first, so undo puts them
+    back in the order they were found), rejections here, pending passage
+    links and runs, the works read from it that no link left cites, and its own row. The
+    register's entities stay; the bytes of its versions and their text maps stay too (undo
+    reads the source again)."""
     def keys(sql: str, *params: object) -> list[dict[str, object]]:
         return [dict(r) for r in conn.execute(sql, params)]  # the store's rows are sqlite3.Row
 
     mine = "SELECT id FROM claims WHERE source_id = ?"
+    named = [r[0] for r in conn.execute(
+        "SELECT entity_id FROM mentions WHERE source_id = ? AND entity_id IS NOT NULL UNION "
+        "SELECT agent_entity_id FROM claims WHERE source_id = ? AND agent_entity_id IS NOT NULL",
+        (source_id, source_id))]
+    going = orphans(conn, named, outside=source_id)
+    of_them = f"entity_id IN ({', '.join('?' * len(going))})"
     return {
         "links": keys(f"SELECT id FROM links WHERE claim_id IN ({mine}) "  # noqa: S608
                       "OR target_source_id = ? ORDER BY id", source_id, source_id),
         "claims": keys("SELECT id FROM claims WHERE source_id = ? ORDER BY id", source_id),
         "mentions": keys("SELECT id FROM mentions WHERE source_id = ? ORDER BY id", source_id),
+        "variants": keys(f"SELECT entity_id, key FROM variants WHERE {of_them} "  # noqa: S608
+                         "ORDER BY rowid DESC", *going),
+        "pointers": keys(f"SELECT pointer FROM pointers WHERE {of_them} "  # noqa: S608
+                         "ORDER BY rowid DESC", *going),
+        "authority_ids": keys(f"SELECT entity_id, scheme FROM authority_ids "  # noqa: S608
+                              f"WHERE {of_them} ORDER BY rowid DESC", *going),
+        "entities": [{"id": eid} for eid in going],
         "source_rejections": keys("SELECT source_id, key, type FROM source_rejections "
                                   "WHERE source_id = ?", source_id),
         "pending_passages": keys("SELECT source_id, target_source_id FROM pending_passages "
