@@ -131,7 +131,7 @@ def leaving_file(ctx: ActContext, decision_id: int | None) -> Path | None:
     again (the decision put the source's row back: it undid a removal, so this is a redo),
     checked as a removal checks it (S025); None: the undo takes out no source. A plain undo
     never redoes."""
-    row = None if decision_id is None else log.decision_row(ctx.store.conn, decision_id)
+    row = log.decision_row(ctx.store.conn, decision_id)
     if row is None or row["undone_by"] is not None:
         return None  # the undo refuses it
     back = _back(json.loads(row["changes"]))

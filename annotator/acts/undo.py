@@ -22,7 +22,7 @@ from annotator.acts.remove import redoing
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import SEE_HISTORY, DecisionError
-from annotator.records import Decision, row_id
+from annotator.records import Decision
 from annotator.store import Store
 from annotator.store import decisions as log
 from annotator.store.connection import row_at
@@ -44,8 +44,7 @@ def undo(review: Review, decision_id: int | None = None, *,
                 if blocked:
                     raise _blocked_refusal(conn, blocked, row)
             else:
-                row = (None if row_id(decision_id) is None  # beyond SQLite: no such decision
-                       else log.decision_row(conn, decision_id))
+                row = log.decision_row(conn, decision_id)
         if row is None:
             if decision_id is None:
                 raise DecisionError("nothing to undo", hint=SEE_HISTORY, code="D007")
@@ -123,7 +122,7 @@ def undo_next(store: Store, *, among: Sequence[int] | None = None
 def decision(store: Store, decision_id: int) -> Decision | None:
     """One decision of the log by id (None: no such decision): a page names what its undo
     would take back."""
-    row = log.decision_row(store.conn, decision_id) if row_id(decision_id) is not None else None
+    row = log.decision_row(store.conn, decision_id)
     return None if row is None else log.decision_from_row(row)
 
 

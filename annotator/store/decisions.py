@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from annotator.records import Decision
+from annotator.records import Decision, row_id
 from annotator.store import entities, mentions
 from annotator.store.decided import IMPORT_ACTS
 
@@ -26,7 +26,10 @@ def decision_from_row(row: sqlite3.Row) -> Decision:
 
 
 def decision_row(conn: sqlite3.Connection, decision_id: int | None) -> sqlite3.Row | None:
-    """One log row with its ``changes`` (what undo restores), or None."""
+    """One log row with its ``changes`` (what undo restores), or None (an id beyond SQLite's
+    range names none)."""
+    if decision_id is None or row_id(decision_id) is None:
+        return None
     row: sqlite3.Row | None = conn.execute("SELECT * FROM decisions WHERE id = ?",
                                            (decision_id,)).fetchone()
     return row
