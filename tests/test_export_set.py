@@ -500,3 +500,51 @@ def test_export_counts_kept_pointers_apart_from_kept_dates(ws, tmp_path):
         "exports/smiths.xml: 1 of the file's own date value(s) (@when...) kept")
     report = ws.export_tei()
     assert (report.dates_kept, report.pointers_kept) == (1, 1)
+
+
+DANGLING = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>L</title>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up.</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Later <persName ref="#tolstoy">Tolstoy</persName> met Maxim Gorky.</p>
+<p>He mentioned Лев Толстой as well.</p>
+</body></text></TEI>
+"""
+
+
+def test_export_writes_the_entry_a_files_own_pointer_names_and_lacks(ws, tmp_path):
+    """The file points ``ref="#tolstoy"`` to an entry it never wrote; the editor adds a
+    name of that entity and gives it a Wikidata id: the export writes the entry
+    ``xml:id="tolstoy"`` in the file's standOff (with ``inline`` and ``file``), so the
+    file's own pointer and the inserted one resolve and Q7243 is exported (before: the
+    inserted ``<persName ref="#tolstoy">`` led nowhere and Q7243 was in no exported file).
+    With ``none`` no entry is written: the new name points to the authority record."""
+    path = tmp_path / "lev.xml"
+    path.write_text(DANGLING, encoding="utf-8")
+    sid = ws.add(path).source.id
+    s, e = span_of(ws, sid, "Лев Толстой")
+    ws.add_mention(sid, s, e, "person", entity_id="tolstoy")
+    assert run(ws, "link", "tolstoy", "wikidata", "Q7243").exit_code == 0
+    sources = {"lev.xml": path.read_bytes()}
+    for mode in ("inline", "file"):
+        ws.export_tei(register=mode)
+        assert unresolved(ws.exports_dir, sources) == [], mode
+        root = etree.parse(str(ws.exports_dir / "lev.xml")).getroot()
+        entry = root.find(f"{TEI}standOff//{TEI}person[@{XML_ID}='tolstoy']")
+        assert entry is not None, mode
+        assert entry.findtext(f"{TEI}idno[@type='wikidata']") == "Q7243"
+        assert [p.get("ref") for p in root.iter(f"{TEI}persName")
+                if p.getparent().tag == f"{TEI}p"] == ["#tolstoy", "#tolstoy"]
+    ws.export_tei(register="none")
+    out = (ws.exports_dir / "lev.xml").read_text(encoding="utf-8")
+    assert 'xml:id="tolstoy"' not in out
+    assert '<persName ref="http://www.wikidata.org/entity/Q7243">Лев Толстой' in out
+    untouched = tmp_path / "other" / "lev.xml"  # nothing decided: the file as it is
+    untouched.parent.mkdir()
+    untouched.write_text(DANGLING, encoding="utf-8")
+    from annotator import Workspace
+    other = Workspace.init(tmp_path / "ws2")
+    other.add(untouched)
+    other.export_tei()
+    assert (other.exports_dir / "lev.xml").read_bytes() == untouched.read_bytes()
+    other.close()

@@ -251,7 +251,11 @@ def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data, tei_schem
     assert place.get("ref") == f"#{moscow}"  # added where the source had none
     entry = root.find(f".//{TEI}standOff//{TEI}place[@{XML_ID}='{moscow}']")
     assert entry.find(f"{TEI}idno").text == "524901"
-    assert [p.get(XML_ID) for p in root.iter(f"{TEI}person")] == []  # hitler: not inserted
+    # the file's own ref='#hitler' names an entry it lacks: written, with the editor's id
+    # (before: none, and Q352 was in no exported file)
+    hitler_entry = root.find(f".//{TEI}standOff//{TEI}person[@{XML_ID}='hitler']")
+    assert hitler_entry.find(f"{TEI}idno").text == "Q352"
+    assert [p.get(XML_ID) for p in root.iter(f"{TEI}person")] == ["hitler"]
     assert len(root.findall(f".//{TEI}body//{TEI}date")) == 1
     assert root.find(f".//{TEI}encodingDesc/{TEI}editorialDecl") is not None
     assert only_insertions(src, out)

@@ -477,6 +477,9 @@ class _Builder:
         self.pointed: set[str] = set()  # entities that inserted markup points to
         self.own_entries: dict[str, int] = {}  # decided entity -> the file's own entry of it
         self.reached: set[str] = set()  # decided entities the file points to elsewhere
+        # the ids of entries the file's own ``#id`` pointers name and the file lacks -> the
+        # entity: written in its standOff (``_missing_entry``)
+        self.missing: dict[str, str] = {}
         self.data = data
         self.source_id = source_id
         self.text = ix.text
@@ -605,8 +608,8 @@ class _Builder:
         self.counts["mentions"] += len(self._m_start)
         for k in np.unique(self._m_kind).tolist():
             eid = m.kinds[k].entity_id
-            if eid and extras[k] and m.kinds[k].type != "date" and self._needs_entry(eid):
-                self.pointed.add(eid)
+            if eid and extras[k] and m.kinds[k].type != "date":
+                self._point_to(eid)
         marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)  # in document
                  for i in first_seen(self._m_kind, len(m.kinds)).tolist()}  # order: @resp ids
         # kinds that look alike (names of entities pointed to alike, decided dates of a value)
@@ -642,12 +645,13 @@ class _Builder:
 
     def pointer(self, ent: Entity) -> tuple[str, str] | None:
         """(attribute, value) inserted markup points to an entity with: the file's own
-        pointer to it, when the file has one; else, in the edition's form (``pointing``),
+        pointer to it, when the file has one (but for ``none``, one naming an entry the file
+        lacks, which ``none`` does not write); else, in the edition's form (``pointing``),
         its entry in this file's standOff (``inline``) or in ``register.xml`` (``file``), or
         its authority record (``none``: no register written; None when it has no id;
         ``uris``: its entry in the standOff when it has no id)."""
         own = self.data.own_pointers.get(ent.id)
-        if own is not None:
+        if own is not None and (self.register != "none" or self._missing_entry(own[1]) is None):
             return own
         to_record, uri = self._record(ent)
         if to_record:
@@ -665,6 +669,29 @@ class _Builder:
         uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
         return uri is not None or self.register == "none", uri
 
+    def _missing_entry(self, pointer: str) -> str | None:
+        """The id ``x`` of a file's own pointer ``#x`` that no element of the file has (an
+        edition whose names point to an entry it never wrote), None for any other pointer or
+        one that is not an xml:id."""
+        target = pointer.split()[0][1:] if pointer.startswith("#") else ""
+        if not target or target in self.ex.id_node or ncname(target) != target:
+            return None
+        return target
+
+    def _point_to(self, eid: str) -> None:
+        """Note the entry inserted markup pointing to the entity needs: its entry written
+        by the export (``pointed``), or, where the file's own ``#x`` names an entry the file
+        lacks, that entry, written in the file's standOff in every mode but ``none`` (the
+        only place ``#x`` resolves), so the file's own names and the inserted ones resolve
+        and the entity's authority ids are exported."""
+        own = self.data.own_pointers.get(eid)
+        target = self._missing_entry(own[1]) if own is not None else None
+        if target is not None:
+            if self.register != "none":
+                self.missing.setdefault(target, eid)
+        elif self._needs_entry(eid):
+            self.pointed.add(eid)
+
     def _needs_entry(self, eid: str) -> bool:
         """Whether markup pointing to the entity points to an entry the export writes."""
         if eid in self.data.own_pointers:
@@ -681,7 +708,9 @@ class _Builder:
         ent = self.data.entities[eid]
         own = self.data.own_pointers.get(eid)
         if own is not None and own[0] != "key":
-            return own[1], False
+            missing = self._missing_entry(own[1]) is not None  # its entry: the standOff's
+            if not missing or self.register != "none":
+                return own[1], missing
         to_record, uri = self._record(ent)
         if to_record:
             return uri, False
@@ -726,8 +755,11 @@ class _Builder:
             if eid and eid in self.data.decided:
                 target = own.split()[0]
                 entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
+                missing = self._missing_entry(target)
                 if entry is not None and self.ix.local(entry) in _ENTRY_LISTS:
                     self.own_entries.setdefault(eid, entry)
+                elif missing is not None and self.register != "none":
+                    self.missing.setdefault(missing, eid)
                 else:
                     self.reached.add(eid)
             return
@@ -735,8 +767,7 @@ class _Builder:
             for node in chain:
                 if not any(els.get(node, a) for a in POINTERS):
                     self._add_attrs(node, extra)
-            if self._needs_entry(eid):
-                self.pointed.add(eid)
+            self._point_to(eid)
 
     def _add_attrs(self, node: int, pairs: Sequence[tuple[str, str | None]]) -> None:
         if not pairs:
@@ -1025,22 +1056,31 @@ class _Builder:
             return got
 
         out: list[tuple[str, list[str]]] = []
-        self.pointed.update(c.agent_entity_id for c in self.data.claims
-                            if c.agent and c.agent_entity_id in self.data.entities
-                            and c.id in self.claim_ids
-                            and self.agent_pointer(c.agent_entity_id)[1])
+        for c in self.data.claims:
+            eid = c.agent_entity_id
+            if c.agent and eid in self.data.entities and c.id in self.claim_ids \
+                    and self.agent_pointer(eid)[1]:
+                if self.data.own_pointers.get(eid, ("",))[0] == "key":
+                    self.pointed.add(eid)
+                else:
+                    self._point_to(eid)
+        missing: dict[str, list[str]] = {}
+        for xid, eid in sorted(self.missing.items()):
+            missing.setdefault(eid, []).append(xid)
         for etype, list_name, item in LISTS:
             lines: list[str] = []
             for ent in sorted(self.data.entities.values(), key=lambda e: e.id):
-                if ent.type != etype or self.entries != "inline" or ent.id not in self.pointed:
+                if ent.type != etype:
                     continue
-                xid = ncname(ent.id)
-                if xid in self.ex.ids:
-                    continue
-                self.ex.ids.add(xid)
-                self.ids.used.add(xid)
-                self.counts["entities"] += 1
-                lines.extend(self._entity(ent, xid, item, q))
+                xids = [ncname(ent.id)] if self.entries == "inline" and ent.id in self.pointed \
+                    else []
+                for xid in (*xids, *missing.get(ent.id, ())):
+                    if xid in self.ex.ids:
+                        continue
+                    self.ex.ids.add(xid)
+                    self.ids.used.add(xid)
+                    self.counts["entities"] += 1
+                    lines.extend(self._entity(ent, xid, item, q))
             if lines:
                 out.append((list_name, lines))
         lines = []
