@@ -508,8 +508,9 @@ class TeiExport:
     into fragments joined by ``@next``/``@prev`` (``fragments`` is how many pieces that made);
     ``dates_kept`` counts dates the source marks whose own value (``@when``...) differs from
     the store's, an editor's ``date set``; ``pointers_kept`` names the source marks whose own
-    pointer (``@ref``, ``@key``, ``@corresp``) differs from the entity the store links them to
-    (both kept as written: an export only inserts); ``unplaced`` counts spans (or
+    pointer (``@ref``, ``@key``, ``@corresp``) names another entity than the store links them
+    to (both kept as written: an export only inserts), ``pointers_kept_lines`` the lines of
+    the export they are on; ``unplaced`` counts spans (or
     parts) the file's structure has no room for (not exported, listed in the log).
     """
 
@@ -528,6 +529,7 @@ class TeiExport:
     dates_kept: int = 0
     pointers_kept: int = 0
     unplaced: int = 0
+    pointers_kept_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

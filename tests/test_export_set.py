@@ -487,8 +487,8 @@ def test_export_counts_kept_pointers_apart_from_kept_dates(ws, tmp_path):
     assert got.exit_code == 0, got.output
     row = json.loads(got.stdout)[0]
     assert (row["pointers_kept"], row["dates_kept"]) == (1, 0) and "kept" not in row
-    assert got.stderr == ("exports/smiths.xml: 1 of the file's own name pointer(s) (@ref, @key, "
-                          "@corresp) kept as the file writes them where the store links the "
+    assert got.stderr == ("exports/smiths.xml:6: the file's own name pointer (@ref, @key, "
+                          "@corresp) kept as the file writes it where the store links the "
                           "name to another entity (an export only inserts; "
                           "docs/export.md#what-an-export-inserts)\n")
     date = next(m for m in ws.mentions() if m.surface == "2 May 1820")
@@ -548,3 +548,45 @@ def test_export_writes_the_entry_a_files_own_pointer_names_and_lacks(ws, tmp_pat
     other.export_tei()
     assert (other.exports_dir / "lev.xml").read_bytes() == untouched.read_bytes()
     other.close()
+
+
+GROUPED = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Bala</title>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up, in Curious Travellers' manner (bare and group refs).</p></sourceDesc>
+</fileDesc></teiHeader><text><body>
+<p>At <placeName ref="pl1">Bala</placeName> we saw <placeName ref="pl1 pl2">two
+Churches</placeName>; <persName ref="#pe1">Mr Vaughan</persName>, that is
+<persName ref="pe1">Vaughan</persName>, showed them to the <persName ref="pl1">Bala</persName>
+folk.</p>
+</body></text></TEI>
+"""
+
+
+def test_export_warns_of_a_kept_pointer_only_where_it_names_another_entity(ws, tmp_path):
+    """A file nobody touched exports as itself with no warning, though its names point to
+    one entity in several ways: a group ``ref="pl1 pl2"`` and ``ref="pl1"``, ``#pe1`` and
+    ``pe1`` (before: 'pointer(s) kept ... another entity', as the attribute was compared
+    with the one pointer the export would write), or a ``persName`` points to a place (the
+    store gave it a person of its own when the file was added: no editor's act). Where a pointer is kept that names
+    another entity (a split), the warning names the line of the export it is on."""
+    path = tmp_path / "bala.xml"
+    path.write_text(GROUPED, encoding="utf-8")
+    sid = ws.add(path).source.id
+    got = run(ws, "export", "tei", "-f", "json")
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout)[0]["pointers_kept"] == 0
+    assert got.stderr == ""
+    assert (ws.exports_dir / "bala.xml").read_bytes() == path.read_bytes()
+    vaughan = next(m for m in ws.mentions(sid) if m.surface == "Vaughan")
+    assert run(ws, "split", vaughan.entity_id, f"mention:{vaughan.id}").exit_code == 0
+    got = run(ws, "export", "tei", "-f", "json")
+    row = json.loads(got.stdout)[0]
+    assert row["pointers_kept"] == len(row["pointers_kept_lines"]) == 1
+    line = row["pointers_kept_lines"][0]
+    out = (ws.exports_dir / "bala.xml").read_text(encoding="utf-8").splitlines()
+    assert '<persName ref="pe1">Vaughan' in out[line - 1]
+    assert got.stderr.endswith(
+        f"\nexports/bala.xml:{line}: the file's own name pointer (@ref, @key, @corresp) kept "
+        "as the file writes it where the store links the name to another entity (an export "
+        "only inserts; docs/export.md#what-an-export-inserts)\n")

@@ -167,11 +167,11 @@ def export_tei_cli(
             typer.echo(f"{f.path}: {f.dates_kept} of the file's own date value(s) (@when...) "
                        "kept as the file writes them where an editor set another (an export "
                        "only inserts; docs/export.md#what-an-export-inserts)", err=True)
-        if f.pointers_kept:
-            typer.echo(f"{f.path}: {f.pointers_kept} of the file's own name pointer(s) (@ref, "
-                       "@key, @corresp) kept as the file writes them where the store links "
-                       "the name to another entity (an export only inserts; "
-                       "docs/export.md#what-an-export-inserts)", err=True)
+        for line in f.pointers_kept_lines:
+            typer.echo(f"{f.path}:{line}: the file's own name pointer (@ref, @key, @corresp) "
+                       "kept as the file writes it where the store links the name to another "
+                       "entity (an export only inserts; docs/export.md#what-an-export-inserts)",
+                       err=True)
     lost = sum(f.unplaced for f in report.files)
     if lost:
         typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "

@@ -142,9 +142,7 @@ def file_pointers(conn: sqlite3.Connection, els: Elements,
     element of the file whose pointer the store knows as that entity's (``known``: a cache
     of pointer -> entity shared by the files of one export)."""
     cache: dict[str, str | None] = {} if known is None else known
-    prefixes = Prefixes((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
-                         els.get(d, "replacementPattern") or "")
-                        for d in els.iter((f"{{{TEI_NS}}}prefixDef",)))
+    prefixes = prefixes_of(els)
     out: dict[str, tuple[str, str]] = {}
     of_value: dict[str, str | None] = {}  # as written -> entity: a file repeats its pointers
     for node in els.iter(_NAME_TAGS):
@@ -156,15 +154,42 @@ def file_pointers(conn: sqlite3.Connection, els: Elements,
             if first in of_value:
                 eid = of_value[first]
             else:
-                p = normalise(first, prefixes)
-                if p not in cache:
-                    found = pointer_rows.entity_of(conn, (p,))
-                    cache[p] = found[0] if found is not None else None
-                eid = of_value[first] = cache[p]
+                eid = of_value[first] = _entity(conn, cache, normalise(first, prefixes))
             if eid is not None and eid not in out:
                 out[eid] = (attr, first)
             break
     return out
+
+
+def prefixes_of(els: Elements) -> Prefixes:
+    """The file's ``prefixDef`` declarations, from its kept elements."""
+    return Prefixes((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
+                     els.get(d, "replacementPattern") or "")
+                    for d in els.iter((f"{{{TEI_NS}}}prefixDef",)))
+
+
+def _entity(conn: sqlite3.Connection, cache: dict[str, str | None], pointer: str) -> str | None:
+    """The entity the store knows a normalised pointer as (``cache``: those asked before)."""
+    if pointer not in cache:
+        found = pointer_rows.entity_of(conn, (pointer,))
+        cache[pointer] = found[0] if found is not None else None
+    return cache[pointer]
+
+
+@dataclass(slots=True)
+class Named:
+    """The entities a pointer attribute of a file names: each of its pointers (a group,
+    ``ref="pl2373 pl2374"``), in whatever form it is written (``#id``, a bare id,
+    ``psn:id`` by the file's ``prefixDef``), as the store knows it. An export asks only of
+    an element whose pointer is not the one it would have written, so seldom."""
+
+    conn: sqlite3.Connection
+    prefixes: Prefixes
+    known: dict[str, str | None]
+
+    def __call__(self, value: str) -> set[str]:
+        return {eid for v in value.split()
+                if (eid := _entity(self.conn, self.known, normalise(v, self.prefixes)))}
 
 
 def written_register_ids(path: Path) -> set[str]:

@@ -55,9 +55,9 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
-from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Style, file_pointers,
-                                       forms, inferred_register, style_of,
-                                       written_register_ids)
+from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Style,
+                                       file_pointers, forms, inferred_register, prefixes_of,
+                                       style_of, written_register_ids)
 from annotator.export.works import cited_with_parents
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
@@ -175,6 +175,8 @@ class _Data:
     files: dict[str, str] = field(default_factory=dict)
     # entity -> (attribute, value) of the file's own pointer to it: new markup uses the same
     own_pointers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the entities a pointer attribute's value names (``pointing.Named``); none unless set
+    named: Callable[[str], set[str]] = field(default=lambda value: set())
     # (type, form) of the pointers of the file's names and of all the sources' (``pointing``)
     file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -480,6 +482,7 @@ class _Builder:
         # the ids of entries the file's own ``#id`` pointers name and the file lacks -> the
         # entity: written in its standOff (``_missing_entry``)
         self.missing: dict[str, str] = {}
+        self.kept_at: list[int] = []  # where the file's own pointers kept start (offsets)
         self.data = data
         self.source_id = source_id
         self.text = ix.text
@@ -750,8 +753,14 @@ class _Builder:
         eid = kind.entity_id
         own = next((els.get(head, a) for a in POINTERS if els.get(head, a)), None)
         if own is not None:
-            if extra and own != extra[0][1]:
+            # kept where an editor's act links the name to another entity than it names:
+            # not where one of its pointers, in any form, is the entity's (``ref="pl2373
+            # pl2374"`` for pl2373), nor where nothing was decided (``persName
+            # ref="pl0775"`` naming a place got a person of its own when it was added)
+            if extra and (not from_file or eid in self.data.decided) \
+                    and own != extra[0][1] and not (eid and eid in self.data.named(own)):
                 self.counts["pointers_kept"] += 1
+                self.kept_at.append(self.ix.element_range(head)[0])
             if eid and eid in self.data.decided:
                 target = own.split()[0]
                 entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
@@ -1238,6 +1247,13 @@ class _Builder:
             self.header()  # an export that inserts nothing is the file itself
         return splice(self.text, self.inserts, self.batch)
 
+    def export_lines(self, offsets: Iterable[int]) -> tuple[int, ...]:
+        """The line of the export each offset of the file is on: its line in the file, moved
+        down by the lines inserted above it (a tag in the text inserts none)."""
+        return tuple(self.text.count("\n", 0, a) + 1
+                     + sum(i.text.count("\n") for i in self.inserts if i.pos < a)
+                     for a in offsets)
+
 
 @lru_cache(maxsize=65536)
 def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool
@@ -1378,6 +1394,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
             data.own_pointers = file_pointers(ctx.store.conn, source.ix.els, known)
+            data.named = Named(ctx.store.conn, prefixes_of(source.ix.els), known)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
             data.edition_styles = edition_styles
             mode = register or (inferred_register([data.file_forms]) if data.file_forms
@@ -1391,6 +1408,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             path = target_dir / export_name(src.file)
             action = out_files.write(path, out)
             files.append(TeiExport(source_id=src.id, path=out_files.shown(path), action=action,
+                                   pointers_kept_lines=built.export_lines(built.kept_at),
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
