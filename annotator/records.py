@@ -510,7 +510,8 @@ class TeiExport:
     the store's, an editor's ``date set``; ``pointers_kept`` names the source marks whose own
     pointer (``@ref``, ``@key``, ``@corresp``) names another entity than the store links them
     to (both kept as written: an export only inserts), ``pointers_kept_lines`` the lines of
-    the export they are on; ``unplaced`` counts spans (or
+    the export they are on; ``dangling_lines`` the lines of names an editor decided whose own
+    ``#id`` names no entry of the file, which ``--register none`` does not write; ``unplaced`` counts spans (or
     parts) the file's structure has no room for (not exported, listed in the log).
     """
 
@@ -530,6 +531,7 @@ class TeiExport:
     pointers_kept: int = 0
     unplaced: int = 0
     pointers_kept_lines: tuple[int, ...] = ()
+    dangling_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -518,7 +518,8 @@ def test_export_writes_the_entry_a_files_own_pointer_names_and_lacks(ws, tmp_pat
     ``xml:id="tolstoy"`` in the file's standOff (with ``inline`` and ``file``), so the
     file's own pointer and the inserted one resolve and Q7243 is exported (before: the
     inserted ``<persName ref="#tolstoy">`` led nowhere and Q7243 was in no exported file).
-    With ``none`` no entry is written: the new name points to the authority record."""
+    With ``none`` no entry is written: the new name points to the authority record, and
+    the export says, with its line, that the file's own pointer leads nowhere."""
     path = tmp_path / "lev.xml"
     path.write_text(DANGLING, encoding="utf-8")
     sid = ws.add(path).source.id
@@ -535,10 +536,17 @@ def test_export_writes_the_entry_a_files_own_pointer_names_and_lacks(ws, tmp_pat
         assert entry.findtext(f"{TEI}idno[@type='wikidata']") == "Q7243"
         assert [p.get("ref") for p in root.iter(f"{TEI}persName")
                 if p.getparent().tag == f"{TEI}p"] == ["#tolstoy", "#tolstoy"]
-    ws.export_tei(register="none")
+    got = run(ws, "export", "tei", "--register", "none", "-f", "json")
     out = (ws.exports_dir / "lev.xml").read_text(encoding="utf-8")
     assert 'xml:id="tolstoy"' not in out
     assert '<persName ref="http://www.wikidata.org/entity/Q7243">Лев Толстой' in out
+    # the file's own pointer stays dangling there: said, with its line in the export
+    line = json.loads(got.stdout)[0]["dangling_lines"][0]
+    assert '<persName ref="#tolstoy">Tolstoy' in out.splitlines()[line - 1]
+    assert got.stderr == (f"exports/lev.xml:{line}: the file's own pointer (@ref=\"#id\") names "
+                          "no entry of the file, and --register none writes none: export with "
+                          "--register inline or file to write it "
+                          "(docs/export.md#what-an-export-inserts)\n")
     untouched = tmp_path / "other" / "lev.xml"  # nothing decided: the file as it is
     untouched.parent.mkdir()
     untouched.write_text(DANGLING, encoding="utf-8")

@@ -172,6 +172,11 @@ def export_tei_cli(
                        "kept as the file writes it where the store links the name to another "
                        "entity (an export only inserts; docs/export.md#what-an-export-inserts)",
                        err=True)
+        for line in f.dangling_lines:
+            typer.echo(f"{f.path}:{line}: the file's own pointer (@ref=\"#id\") names no entry "
+                       "of the file, and --register none writes none: export with --register "
+                       "inline or file to write it (docs/export.md#what-an-export-inserts)",
+                       err=True)
     lost = sum(f.unplaced for f in report.files)
     if lost:
         typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "

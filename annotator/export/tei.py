@@ -483,6 +483,7 @@ class _Builder:
         # entity: written in its standOff (``_missing_entry``)
         self.missing: dict[str, str] = {}
         self.kept_at: list[int] = []  # where the file's own pointers kept start (offsets)
+        self.dangling_at: list[int] = []  # decided names whose ``#x`` ``none`` leaves dangling
         self.data = data
         self.source_id = source_id
         self.text = ix.text
@@ -769,6 +770,8 @@ class _Builder:
                     self.own_entries.setdefault(eid, entry)
                 elif missing is not None and self.register != "none":
                     self.missing.setdefault(missing, eid)
+                elif missing is not None:  # ``none`` writes no entry: said, with the line
+                    self.dangling_at.append(self.ix.element_range(head)[0])
                 else:
                     self.reached.add(eid)
             return
@@ -1409,6 +1412,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             action = out_files.write(path, out)
             files.append(TeiExport(source_id=src.id, path=out_files.shown(path), action=action,
                                    pointers_kept_lines=built.export_lines(built.kept_at),
+                                   dangling_lines=built.export_lines(built.dangling_at),
                                    **counts))
             if progress is not None:
                 progress(n + 1, len(sources))
