@@ -471,6 +471,56 @@ def test_review_undo_refuses_when_rows_changed_since(review_ws):
     assert err.value.code == "D008"
 
 
+REGISTER_TEI = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+                '<fileDesc><titleStmt><title>r</title></titleStmt><publicationStmt><p>x</p>'
+                '</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>'
+                '<text><body><listPerson><person xml:id="dejong"><persName>De Jong, Sal'
+                '</persName></person></listPerson></body></text></TEI>')
+
+
+def test_review_undo_refuses_to_take_along_later_rows_on_what_it_added(ws, tmp_path):
+    """Undoing an act that added an entity (a claim) would delete by cascade, unlogged, what a
+    later act put on it: an authority id, a mention or claim agent, a claim's link. It is
+    refused, naming the later decision (was: undone, the later rows lost for good, the later
+    act still in force in the history and refused D008 itself)."""
+    (tmp_path / "reg.xml").write_text(REGISTER_TEI, encoding="utf-8")
+    imported = ws.import_register(tmp_path / "reg.xml")
+    linked = ws.link("dejong", "wikidata", "Q123")
+    with pytest.raises(DecisionError) as err:
+        ws.undo(imported.decision_id)
+    assert err.value.code == "D008"
+    assert f"by decision {linked.id}; undo {linked.id} first" in str(err.value)
+    assert ws.entity("dejong").authority == (("wikidata", "Q123"),)
+    ws.undo(linked.id)
+    ws.undo(imported.decision_id)
+    assert ws.register() == []
+
+    (tmp_path / "k.txt").write_text("A journey\n\nWe made a journey to London, where Napoleon "
+                                    "never lived.\n", encoding="utf-8")
+    ws.add(tmp_path / "k.txt")
+    london = ws.add_mention("k", 32, 38, "place")
+    geo = ws.link("place-london", "geonames", "2643743")
+    napoleon = ws.add_mention("k", 46, 54, "person")
+    ws.add_claim("k", span=(11, 31))
+    link = ws.history()[0]
+    ws.link_claim(1, passage=("k", 0, 9))
+    linked_claim = ws.history()[0]
+    refused = [(london, geo), (link, linked_claim)]
+    for act, later in refused:
+        with pytest.raises(DecisionError) as err:
+            ws.undo(act.id)
+        assert err.value.code == "D008"
+        assert f"undo {later.id} first" in str(err.value)
+    ws.set_claim_agent(1, "person-napoleon")
+    agent = ws.history()[0]
+    with pytest.raises(DecisionError) as err:
+        ws.undo(napoleon.id)
+    assert err.value.code == "D008"
+    assert f"undo {agent.id} first" in str(err.value)
+    assert ws.claim(1).agent_entity_id == "person-napoleon"
+    assert [link.target_source_id for link in ws.claim(1).links] == ["k"]
+
+
 def test_review_undo_edges(ws):
     with pytest.raises(DecisionError) as err:
         ws.undo()

@@ -25,7 +25,7 @@ from annotator.errors import SEE_HISTORY, DecisionError
 from annotator.records import Decision
 from annotator.store import Store
 from annotator.store import decisions as log
-from annotator.store.connection import row_at
+from annotator.store.connection import dependents, row_at
 from annotator.store.decided import IMPORT_ACTS
 
 
@@ -190,13 +190,36 @@ def _named(row: sqlite3.Row) -> str:
 
 
 def _changed_row(conn: sqlite3.Connection, row: sqlite3.Row) -> str | None:
-    """The first row the act changed that is no longer as it left it ('claim 36'), or None."""
+    """The first row the act changed that is no longer as it left it ('claim 36'), or a row a
+    later act made on one the act added ('authority id person-x/wikidata'), or None."""
+    first: dict[str, dict[str, Any]] = {}
     final: dict[str, dict[str, Any]] = {}
     for ch in json.loads(row["changes"]):
+        first.setdefault(_change_key(ch), ch)
         final[_change_key(ch)] = ch
     for k, ch in final.items():
         if not _as_left(row_at(conn, ch["table"], ch["key"]), ch["after"]):
             return k
+    return _taken_along(conn, row["id"], first)
+
+
+def _taken_along(conn: sqlite3.Connection, decision_id: int,
+                 first: dict[str, dict[str, Any]]) -> str | None:
+    """A row a later act made on a row this act added (an authority id, a name, a mention or a
+    claim agent on its new entity, a link of its new claim), which deleting what it added would
+    take along by a cascade, unlogged: the newest such row a later decision logged, or None.
+    Proposals hanging on it, which no act logs, go as they always went."""
+    added: dict[str, list[dict[str, Any]]] = {}
+    for ch in first.values():
+        if ch["before"] is None:
+            added.setdefault(ch["table"], []).append(ch["key"])
+    foreign = {k for table, keys in added.items() for child, key in dependents(conn, table, keys)
+               if (k := _change_key({"table": child, "key": key})) not in first}
+    if foreign:
+        for _, changes in log.changes_after(conn, decision_id):
+            for ch in changes:
+                if _change_key(ch) in foreign:
+                    return _change_key(ch)
     return None
 
 

@@ -355,6 +355,37 @@ def row_at(conn: sqlite3.Connection, table: str, key: dict[str, Any]) -> dict[st
     return dict(row) if row is not None else None
 
 
+def dependents(conn: sqlite3.Connection, table: str, keys: Sequence[dict[str, Any]]
+               ) -> list[tuple[str, dict[str, Any]]]:
+    """The rows (table, key) that deleting these rows of ``table`` would delete or unlink by
+    an ON DELETE CASCADE or SET NULL, which no log records: undo checks that none of them is a
+    later act's work before it deletes what an act added."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for child, column, parent_column in _cascades(conn).get(table, ()):
+        values = [k[parent_column] for k in keys if parent_column in k]
+        if not values:
+            continue
+        cols = KEYS[child]
+        out.extend((child, dict(zip(cols, r))) for r in plain_rows(
+            conn, f"SELECT {', '.join(cols)} FROM {child} WHERE {column} IN "  # noqa: S608
+            "(SELECT value FROM json_each(?))", (json.dumps(values),)))
+    return out
+
+
+_CASCADES: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def _cascades(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str, str]]]:
+    """Parent table -> (child table, its column, the parent's column) of each foreign key of
+    the tables acts change that deletes or unlinks with its parent, read once from the schema."""
+    if not _CASCADES:
+        for child in KEYS:
+            for fk in conn.execute(f"PRAGMA foreign_key_list({child})"):  # noqa: S608
+                if fk["on_delete"] in ("CASCADE", "SET NULL"):
+                    _CASCADES.setdefault(fk["table"], []).append((child, fk["from"], fk["to"]))
+    return _CASCADES
+
+
 class Act:
     """Records row images while an act runs, so the decision log can undo it exactly."""
 
