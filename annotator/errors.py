@@ -155,8 +155,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use …'),
     "D004": (DecisionError, "unknown authority '…' (a scheme annotator does not check ids of)",
               'use one of …'),
-    "D005": (DecisionError, 'the mention belongs to an older version of its source',
-              'reject it and add the mention again'),
+    "D005": (DecisionError, 'mention … belongs to an older version of … (its file was '
+                            'replaced since)',
+              "it is kept as it was decided there; mark the words again on the text now "
+              "('annotator mention add … START END TYPE')"),
     "D006": (DecisionError, 'another mention of that type is there already: mention … cannot '
                             'become a …: mention … is already a … at that span (relabel) / '
                             'mention … already covers …:… (adjust)',

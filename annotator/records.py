@@ -94,6 +94,7 @@ class Mention:
     confidence: float | None = None  # a proposal's (0..1); None for decided ones
     date_reason: str = ""
     date_cert: str = ""
+    sha256: str = ""  # the version of its source its offsets hold for ('': not said)
 
 
 @dataclass(frozen=True, slots=True)

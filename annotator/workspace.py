@@ -252,6 +252,11 @@ class Workspace:
     def reading_text(self, source_id: str) -> str:
         return self.texts.reading_text(source_id)
 
+    def version_textmap(self, source_id: str, sha256: str) -> TextMap | None:
+        """The reading text of one version of a source (a stale mention's, whose offsets hold
+        there only); None when that version cannot be read."""
+        return self.texts.version_of(source_id, sha256)
+
     # -- proposals, mentions, entities: annotator.acts.propose, .queries, .evaluate -------
     propose = _in_context(lambda: propose.propose)
     mentions = _in_context(lambda: queries.mentions)

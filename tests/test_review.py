@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import random
@@ -321,6 +323,55 @@ def test_review_adjust_span(review_ws):
     with pytest.raises(DecisionError) as err:
         ws.adjust(mid, o["start"], o["end"])
     assert err.value.code == "D006"
+
+
+def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
+    """A mention of a replaced file's older version (stale) has offsets into a text that is
+    gone: confirming, rejecting, relabelling, dating, adjusting or splitting it off is refused
+    (D005) and changes nothing (was: confirm, reject, relabel and date decided it, confirm
+    over 'Maksim Gork[y in Moscow]' of the text now; only adjust refused). ``mentions`` shows
+    it in its own version's text (was: its old offsets applied to the new text)."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Letter\n\nIn 1901 Tolstoy met Maxim Gorky in Moscow.\n",
+                      encoding="utf-8")
+    ws.add(letter)
+    text = ws.reading_text("letter")
+    for words, type_ in (("1901", "date"), ("Maxim Gorky", "person"), ("Tolstoy", "person")):
+        at = text.index(words)
+        ws.add_mention("letter", at, at + len(words), type_)
+    date, tolstoy, gorky = (m.id for m in ws.mentions("letter"))  # reading order
+    ws.reject(f"mention:{gorky}")
+    letter.write_text("Letter\n\nIn 1902 Tolstoy met Maksim Gorky in Moscow.\n",
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {m.id: m.status for m in ws.mentions("letter")} == {
+        date: "stale", gorky: "stale", tolstoy: "confirmed"}
+    before = dump(ws)
+    refused = [lambda: ws.confirm(f"mention:{gorky}"), lambda: ws.reject(f"mention:{date}"),
+               lambda: ws.relabel(f"mention:{gorky}", "place"),
+               lambda: ws.set_date(date, when="1902"), lambda: ws.adjust(gorky, 20, 32),
+               lambda: ws.split("person-maxim-gorky", [gorky]),
+               lambda: ws.confirm(f"mention:{tolstoy}", f"mention:{gorky}")]
+    for act in refused:
+        with pytest.raises(DecisionError) as err:
+            act()
+        assert err.value.code == "D005"
+        assert "belongs to an older version of letter" in str(err.value)
+    assert dump(ws) == before
+
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        run(ws, "mentions", "letter", "--format", "csv").stdout))}
+    assert rows[str(gorky)]["context"] == "In 1901 Tolstoy met [Maxim Gorky] in Moscow."
+    assert rows[str(gorky)]["place"].endswith("(older version)")
+    assert rows[str(tolstoy)]["context"] == "In 1902 [Tolstoy] met Maksim Gorky in Moscow."
+    ws.store.conn.execute("DELETE FROM source_versions WHERE sha256 = ?",
+                          (ws.store.one("SELECT sha256 FROM mentions WHERE id = ?",
+                                        (gorky,))["sha256"],))
+    ws.store.conn.commit()
+    ws.close()
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        run(ws.root, "mentions", "letter", "--format", "csv").stdout))}
+    assert (rows[str(gorky)]["place"], rows[str(gorky)]["context"]) == ("(older version)", "")
 
 
 def test_review_adjust_marks_whole_words(review_ws):

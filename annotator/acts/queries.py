@@ -43,15 +43,18 @@ def shown_mentions(ctx: ActContext, preferred: dict[str, str], source_id: str | 
                    ) -> dict[str, tuple[str, int, int]]:
     """For each entity of ``preferred`` (id -> name), the mention a listing shows it by, as
     ``(source_id, start, end)``: the first in reading order whose surface is the name, else
-    the first. One narrow query, no ``Mention`` made: a listing of 100k mentions needs these."""
+    the first; of the current versions of their sources only (a stale mention's offsets hold
+    in the text it was made on, not in the one a listing shows). One narrow query, no
+    ``Mention`` made: a listing of 100k mentions needs these."""
     if source_id is not None:
         ctx.texts.source(source_id)
     surface = ctx.texts.surface
+    current = {s.id: s.sha256 for s in ctx.texts.sources()}
     first: dict[str, tuple[str, int, int]] = {}
     named: dict[str, tuple[str, int, int]] = {}
     for eid, sid, sha, start, end in rows_of.entity_spans(ctx.store.conn, source_id):
         name = preferred.get(eid)
-        if name is None or eid in named:
+        if name is None or eid in named or current.get(sid) != sha:
             continue
         first.setdefault(eid, (sid, start, end))
         if end - start == len(name) and surface(sid, sha, start, end) == name:

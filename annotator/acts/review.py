@@ -113,6 +113,16 @@ def _mention_type(type_: str) -> str:
     return type_
 
 
+def older_version(row: sqlite3.Row) -> DecisionError:
+    """D005 for a mention of an older version of its source: it keeps the decision it had on
+    the text it was made on, and the editor marks the words again on the text now."""
+    return DecisionError(f"mention {row['id']} belongs to an older version of "
+                         f"{row['source_id']} (its file was replaced since)",
+                         hint="it is kept as it was decided there; mark the words again on "
+                              f"the text now ('annotator mention add {row['source_id']} START "
+                              "END TYPE')", code="D005")
+
+
 def _not_itself(entity_id: str, into: str) -> None:
     if entity_id == into:
         raise DecisionError(f"cannot merge {entity_id} into itself",
@@ -147,6 +157,15 @@ class Review:
             raise DecisionError(f"no mention {mention_id}",
                                 hint="list them with 'annotator mentions [SOURCE]'",
                                 code="D028")
+        return row
+
+    def _current_mention_row(self, conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
+        """A mention an act decides on, which must be of its source's current version: one of
+        an older version (stale since its file was replaced) has offsets into a text that is
+        gone, and deciding it would decide other words (D005)."""
+        row = self._mention_row(conn, mention_id)
+        if mentions.current_version(conn, row["source_id"]) != row["sha256"]:
+            raise older_version(row)
         return row
 
     def surface(self, row: sqlite3.Row | dict[str, Any]) -> str:
@@ -229,7 +248,7 @@ class Review:
         kind, key = parse_target(target)
         conn = rec.conn
         if kind == "mention":
-            self._mention_row(conn, int(key))
+            self._current_mention_row(conn, int(key))
             rec.update("mentions", {"id": key}, {"status": status, "decided": 1})
             return
         row = self._entity_row(conn, str(key))
@@ -285,7 +304,7 @@ class Review:
                                 code="D013")
         payload: dict[str, Any] = {"value": json.loads(stored)}
         with self._act("date", [f"mention:{key}"], payload, expected) as rec:
-            row = self._mention_row(rec.conn, int(key))
+            row = self._current_mention_row(rec.conn, int(key))
             if row["type"] != "date":
                 raise DecisionError(f"mention {key} is a {row['type']}, not a date",
                                     hint=f"relabel it first: annotator relabel mention:{key} "
@@ -395,7 +414,7 @@ class Review:
         rec.update("mentions", {"id": mention_id}, {"type": new_type})
 
     def _relabel_mention(self, rec: Act, mention_id: int, new_type: str) -> None:
-        m = self._mention_row(rec.conn, mention_id)
+        m = self._current_mention_row(rec.conn, mention_id)
         if m["type"] == new_type:
             return
         self._retype_mention(rec, mention_id, new_type)
@@ -513,7 +532,7 @@ class Review:
         with self._act("split", [entity_id], payload, expected) as rec:
             conn = rec.conn
             src = self._entity_row(conn, str(key))
-            moved = [self._mention_row(conn, i) for i in ids]
+            moved = [self._current_mention_row(conn, i) for i in ids]
             for m in moved:
                 if m["entity_id"] != key:
                     raise DecisionError(f"mention {m['id']} is not a mention of {key}",
@@ -551,14 +570,15 @@ class Review:
         mid = parse_mention_id(mention_id)
         asked = (start, end)
         row = mentions.mention_row(self.store.conn, mid)  # none: the act refuses it (D028)
-        if row is not None:
+        if row is not None and mentions.current_version(self.store.conn, row["source_id"]) \
+                == row["sha256"]:  # an older version's: the act refuses it (D005)
             start, end = self.snap(row["source_id"], start, end, row["type"])
         payload: dict[str, Any] = {"start": start, "end": end}
         if (start, end) != asked:
             payload["selected"] = list(asked)
         with self._act("adjust", [f"{MENTION}{mid}"], payload, expected) as rec:
-            m = self._mention_row(rec.conn, mid)
-            text = self._check_span(rec.conn, m["source_id"], start, end, sha=m["sha256"])
+            m = self._current_mention_row(rec.conn, mid)
+            text = self._check_span(rec.conn, m["source_id"], start, end)
             clash = mention_at(rec.conn, m["source_id"], m["sha256"], start, end, m["type"],
                                other_than=mid)
             if clash is not None:
@@ -600,14 +620,10 @@ class Review:
                                     "end": end, "type": type_, "provenance": "editor",
                                     "created_at": now(), **values})
 
-    def _check_span(self, conn: sqlite3.Connection, source_id: str, start: int, end: int, *,
-                    sha: str | None = None) -> str:
-        current = mentions.current_version(conn, source_id)
-        if current is None:
+    def _check_span(self, conn: sqlite3.Connection, source_id: str, start: int, end: int
+                    ) -> str:
+        if mentions.current_version(conn, source_id) is None:
             raise no_source(conn, source_id, self.store.place)
-        if sha is not None and sha != current:
-            raise DecisionError("the mention belongs to an older version of its source",
-                                hint="reject it and add the mention again", code="D005")
         text = self.reading_text(source_id)
         if not (0 <= start < end <= len(text)) or not text[start:end].strip():
             raise DecisionError(f"{start}:{end} is not a span of {source_id}'s reading text "

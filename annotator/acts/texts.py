@@ -225,13 +225,19 @@ class Texts:
             return self.remember(source_id, sha256, self.kept(old))
         return self.cache[key]
 
-    def surface(self, source_id: str, sha256: str, start: int, end: int) -> str:
-        """The characters of a span in the version it was made on ('' when unreadable)."""
+    def version_of(self, source_id: str, sha256: str) -> TextMap | None:
+        """The reading text of that version of a source; None when its bytes are not kept or
+        cannot be read: a span of it is never read from another version's text."""
         try:
             tm = self.version_textmap(source_id, sha256)
         except AnnotatorError:
-            return ""
-        return tm.text[start:end] if tm.sha256 == sha256 else ""
+            return None
+        return tm if tm.sha256 == sha256 else None
+
+    def surface(self, source_id: str, sha256: str, start: int, end: int) -> str:
+        """The characters of a span in the version it was made on ('' when unreadable)."""
+        tm = self.version_of(source_id, sha256)
+        return "" if tm is None else tm.text[start:end]
 
 
 def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False) -> TextMap | None:

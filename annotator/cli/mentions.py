@@ -50,19 +50,25 @@ def mention_rows(ws: Workspace, mentions: Iterable[Mention]) -> list[dict[str, A
     ``dates list``): where it is, its value and how the value was found."""
     rows: list[dict[str, Any]] = []
     maps: dict[str, TextMap] = {}
+    versions: dict[tuple[str, str], TextMap | None] = {}
     for m in mentions:
         if m.source_id not in maps:
             maps[m.source_id] = ws.textmap(m.source_id)
-        tm = maps[m.source_id]
-        fresh = bool(m.surface)  # a mention of an older version has no surface now
+        tm: TextMap | None = maps[m.source_id]
+        older = m.sha256 != maps[m.source_id].sha256  # stale: its file was replaced since
+        if older:  # placed and shown in its own version's text, never in the text now
+            if (m.source_id, m.sha256) not in versions:
+                versions[m.source_id, m.sha256] = ws.version_textmap(m.source_id, m.sha256)
+            tm = versions[m.source_id, m.sha256]
+        said = " (older version)" if older else ""
         rows.append({
             "id": m.id, "mention": f"mention:{m.id}", "source": m.source_id,
-            "place": tm.place(m.start) if fresh else "(older version)",
+            "place": "(older version)" if tm is None else tm.place(m.start) + said,
             "type": m.type, "status": m.status, "text": m.surface, "surface": m.surface,
             "entity": m.entity_id or "",
             "value": " ".join(f"{k}={v}" for k, v in m.date_value),
             "cert": m.date_cert, "reason": m.date_reason, "flags": m.flags,
             "provenance": m.provenance,
-            "context": context_of(tm.text, m.start, m.end) if fresh else "",
+            "context": "" if tm is None else context_of(tm.text, m.start, m.end),
             "start": m.start, "end": m.end})
     return rows

@@ -136,7 +136,8 @@ def mention_from_row(row: sqlite3.Row, surface: str) -> Mention:
                    surface=surface, provenance=row["provenance"],
                    date_value=tuple(value.items()), flags=row["flags"],
                    decided=bool(row["decided"]), confidence=row["confidence"],
-                   date_reason=row["date_reason"], date_cert=row["date_cert"])
+                   date_reason=row["date_reason"], date_cert=row["date_cert"],
+                   sha256=row["sha256"])
 
 
 def mention_rows(conn: sqlite3.Connection, source_id: str | None = None, *,
