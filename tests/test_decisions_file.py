@@ -480,6 +480,26 @@ def test_decisions_file_entry_names_each_bad_field(seed_ws, tmp_path, text, code
     assert str(err.value).startswith(f"{path}: 2 problems in 1 ")
 
 
+@pytest.mark.parametrize("field", ["when", "from", "notBefore"])
+def test_decisions_file_add_refuses_a_date_value_on_a_name(seed_ws, tmp_path, field):
+    """An ``add`` line giving a person, place or organisation a date value is refused at its
+    field (S207, with the words of D026, the check 'mention add --date' makes), and nothing of
+    the file is applied (was: the mention was stored with when=1801, which the CLI refuses)."""
+    before = seed_ws.store.last_decision()
+    mentions = len(seed_ws.mentions())
+    path = tmp_path / "d.toml"
+    path.write_text("add = [ { source = 'german-soviet-axis-talks', text = 'Berlin', "
+                    "type = 'place' },\n        { source = 'german-soviet-axis-talks', "
+                    f"text = 'Axis', type = 'org', {field} = '1801' }} ]\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == "S207"
+    assert str(err.value).startswith(f"{path}:2:77: add[1]: an org mention takes no date "
+                                     "value (only dates do)"), str(err.value)
+    assert len(seed_ws.mentions()) == mentions
+    assert seed_ws.store.last_decision() == before
+
+
 def test_decisions_file_merge_across_types_is_refused(seed_ws, tmp_path):
     """A [[merge]] of a person into a place made the person's mentions places; it is named
     at its line as the file's other inapplicable entries are (S207, with D032's words), and

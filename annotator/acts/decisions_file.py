@@ -45,7 +45,7 @@ from typing import Any
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
 from annotator.acts.register import import_register
-from annotator.acts.review import Review, normalise_date_value
+from annotator.acts.review import Review, no_date_value, normalise_date_value
 from annotator.acts.texts import no_source
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import name_key
@@ -612,6 +612,10 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
             normalise_date_value({k: v})
         except DecisionError as err:
             faults.append((k, err))
+    try:  # the check 'mention add --date' makes: placed at the first date field given
+        no_date_value(type_, given or None)
+    except DecisionError as err:
+        faults.append((next(iter(given)), err))
     if faults:
         raise _Faults(faults)
     assert sha is not None  # its absence is a fault

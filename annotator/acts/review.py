@@ -123,6 +123,15 @@ def older_version(row: sqlite3.Row) -> DecisionError:
                               "END TYPE')", code="D005")
 
 
+def no_date_value(type_: str, value: object) -> None:
+    """D026 for a date value given to a mention of a name (a person's ``when``): only a date
+    mention has one, however it is added (``mention add --date``, a decisions file's add)."""
+    if type_ != "date" and value is not None:
+        article = "an" if type_[:1] in ("a", "e", "i", "o", "u") else "a"
+        raise DecisionError(f"{article} {type_} mention takes no date value (only dates do)",
+                            hint="drop the date value, or mark it as a date", code="D026")
+
+
 def _not_itself(entity_id: str, into: str) -> None:
     if entity_id == into:
         raise DecisionError(f"cannot merge {entity_id} into itself",
@@ -670,9 +679,7 @@ class Review:
         """
         type_ = _mention_type(type_)
         value = normalise_date_value(date_value)
-        if type_ != "date" and value is not None:
-            raise DecisionError(f"a {type_} mention takes no date value (only dates do)",
-                                hint="drop the date value, or mark it as a date", code="D026")
+        no_date_value(type_, value)
         if type_ == "date" and entity_id:
             raise DecisionError("dates are not entities", hint="drop the entity", code="D014")
         asked = (start, end)
