@@ -500,6 +500,63 @@ def test_decisions_file_add_refuses_a_date_value_on_a_name(seed_ws, tmp_path, fi
     assert seed_ws.store.last_decision() == before
 
 
+def test_decisions_file_refuses_an_entity_id_that_does_not_exist(seed_ws, tmp_path):
+    """An ``entity`` id the store never had (misspelt) is refused at its field, as a merge
+    ``into`` one is, every such entry named, nothing of the file applied (was: 'nothing
+    matches' warnings, exit 0, the other lines applied; with a bad merge, only the merge
+    named). A line's name that matches nothing is still reported, not refused."""
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"person-tolstoy": ("person", ["Tolstoy"]),
+                                          "org-axis": ("org", ["Axis"])})
+    before = seed_ws.store.last_decision()
+    path = tmp_path / "d.toml"
+    path.write_text("link = [ { entity = 'tolstoi', wikidata = 'Q7243' } ]\n"
+                    "note = [ { entity = 'tolstoi', note = 'x' } ]\n"
+                    "confirm = [ { entity = 'org-axis' } ]\n"
+                    "merge = [ { entity = 'org-axis', into = 'org-nowhere' } ]\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["-w", str(seed_ws.root), "apply", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    listed = "list them with 'annotator entities' or 'annotator register' [S207]"
+    assert [line.split(": ")[:3] for line in lines[:3]] == [
+        [f"{path}:1:12", "link[0]", f"no entity 'tolstoi'; {listed}"],
+        [f"{path}:2:12", "note[0]", f"no entity 'tolstoi'; {listed}"],
+        [f"{path}:4:11", "merge[0]", f"no entity 'org-nowhere'; {listed}"]]
+    assert lines[3].startswith(f"{path}: 3 entries that cannot be applied"), lines
+    assert seed_ws.entity("org-axis").status == "proposed"
+    assert seed_ws.store.last_decision() == before
+    path.write_text("confirm = [ { name = 'Tolstoi', type = 'person' } ]\n", encoding="utf-8")
+    assert seed_ws.apply_decisions(path).missing == ("confirm Tolstoi (person)",)
+
+
+def test_decisions_file_entity_ids_a_file_took_away_apply_again(seed_ws, tmp_path):
+    """An ``entity`` id that the file's own relabel or merge took away (applied before, or by
+    its earlier lines) is a line already done, not a misspelling: applied again, the file
+    changes nothing and is not refused."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"]),
+                                          "person-stalin": ("person", ["Stalin"]),
+                                          "person-j-stalin": ("person", ["J. Stalin"])})
+    path = tmp_path / "d.toml"
+    path.write_text("merge = [ { entity = 'person-j-stalin', into = 'person-stalin' } ]\n"
+                    "relabel = [ { entity = 'org-axis', to = 'place' } ]\n"
+                    "link = [ { entity = 'person-j-stalin', wikidata = 'Q855' } ]\n",
+                    encoding="utf-8")
+    first = seed_ws.apply_decisions(path)
+    assert first.decision_id is not None and first.missing == ("link person-j-stalin",)
+    assert seed_ws.entity("place-axis").type == "place"
+    again = seed_ws.apply_decisions(path)
+    assert again.decision_id is None
+    assert set(again.missing) == {"merge person-j-stalin", "relabel org-axis",
+                                  "link person-j-stalin"}
+
+
 def test_decisions_file_merge_across_types_is_refused(seed_ws, tmp_path):
     """A [[merge]] of a person into a place made the person's mentions places; it is named
     at its line as the file's other inapplicable entries are (S207, with D032's words), and

@@ -26,7 +26,8 @@ or to the one ``entity`` id. Sections apply in the order add, merge, relabel, re
 link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is
 proposed yet, so the name is never proposed for that type (with ``source``: never in that
 source, its mentions there rejected).
-Lines that match nothing are reported, not errors. Every entry that is malformed (S206), or
+Lines whose name matches nothing are reported, not errors; an ``entity`` or ``into`` id the
+store never had is an entry that cannot be applied (S207). Every entry that is malformed (S206), or
 then cannot be applied (S207), is named with each of its independent faults, as a compiler
 lists its errors, and nothing is applied, the file's register included (its import is an act
 of its own, in the one transaction with the lines').
@@ -45,7 +46,7 @@ from typing import Any
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
 from annotator.acts.register import import_register
-from annotator.acts.review import Review, no_date_value, normalise_date_value
+from annotator.acts.review import Review, no_date_value, no_entity, normalise_date_value
 from annotator.acts.texts import no_source
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import name_key
@@ -53,6 +54,7 @@ from annotator.errors import AnnotatorError, DecisionError, Location, SourceErro
 from annotator.files import read_named
 from annotator.records import ApplyResult, RegisterImport
 from annotator.store import Act, claims, entities, mentions
+from annotator.store import decisions as log
 from annotator.tei.parse import decode_utf8
 from annotator.text import cuts_word, first_not_xml, not_xml
 from annotator.vocab import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
@@ -430,6 +432,17 @@ def _bad(path: Path, text: str, place: Place, message: str, hint: str) -> Source
                        code="S206")
 
 
+def _never_was(rec: Act, entity_id: str) -> bool:
+    """An ``entity``/``into`` id the store does not have and never had: a misspelling, refused
+    (S207). One an act took away (merged, or relabelled to another id), by this file's earlier
+    lines or logged (the file applied before), is a line already done: it matches nothing."""
+    if entities.entity_row(rec.conn, entity_id) is not None:
+        return False
+    return not any(ch["table"] == "entities" and ch["key"].get("id") == entity_id
+                   and ch["after"] is None for ch in rec.changes) \
+        and log.entity_removed(rec.conn, entity_id) is None
+
+
 def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
     if "entity" in line:
         found = entities.entity_row(rec.conn, line["entity"])
@@ -537,16 +550,19 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
             rec.update("mentions", {"id": mention_id}, {"status": "confirmed", "decided": 1})
         return True
     ids: list[tuple[str, str]] = []
+    faults: list[tuple[str | None, AnnotatorError]] = [
+        (field, no_entity(rec.conn, str(line[at]))) for at, field in (("entity", "entity"),
+                                                                 ("into", None))
+        if at in line and _never_was(rec, str(line[at]))]  # ``into`` placed at its entry
     if section == "link":  # checked before the entities are looked up: a bad id is refused
-        faults: list[tuple[str | None, AnnotatorError]] = []
         for scheme in AUTHORITIES:
             if scheme in line:
                 try:
                     ids.append(normalise_authority(scheme, line[scheme]))
                 except DecisionError as err:
                     faults.append((scheme, err))
-        if faults:
-            raise _Faults(faults)
+    if faults:
+        raise _Faults(faults)
     targets = _targets(rec, line)
     if section == "reject" and "source" in line:
         return _reject_here(review, rec, line, targets)

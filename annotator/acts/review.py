@@ -123,6 +123,14 @@ def older_version(row: sqlite3.Row) -> DecisionError:
                               "END TYPE')", code="D005")
 
 
+def no_entity(conn: sqlite3.Connection, entity_id: str) -> DecisionError:
+    """D021 for an entity id the store does not have, naming the ids like it (a misspelling)."""
+    near = entities.ids_like(conn, f"%{slug(entity_id.split('-', 1)[-1])}%", limit=3)
+    hint = ("did you mean " + ", ".join(near) if near
+            else "list them with 'annotator entities' or 'annotator register'")
+    return DecisionError(f"no entity '{entity_id}'", hint=hint, code="D021")
+
+
 def no_date_value(type_: str, value: object) -> None:
     """D026 for a date value given to a mention of a name (a person's ``when``): only a date
     mention has one, however it is added (``mention add --date``, a decisions file's add)."""
@@ -154,10 +162,7 @@ class Review:
     def _entity_row(self, conn: sqlite3.Connection, entity_id: str) -> sqlite3.Row:
         row = entities.entity_row(conn, entity_id)
         if row is None:
-            near = entities.ids_like(conn, f"%{slug(entity_id.split('-', 1)[-1])}%", limit=3)
-            hint = ("did you mean " + ", ".join(near) if near
-                    else "list them with 'annotator entities' or 'annotator register'")
-            raise DecisionError(f"no entity '{entity_id}'", hint=hint, code="D021")
+            raise no_entity(conn, entity_id)
         return row
 
     def _mention_row(self, conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
