@@ -89,6 +89,15 @@ def redoing(conn: sqlite3.Connection, place: Location, changes: list[dict[str, A
     if cited:
         raise _cited(place, back, cited, hint="unlink them first, or take the source out "
                      f"anew with 'annotator source remove {back} --force'")
+    return redone(conn, changes)
+
+
+def redone(conn: sqlite3.Connection, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The changes a redo takes back: an undone removal's less the proposed entities something
+    holds since (undo's check asks what a redo would delete, not what the removal did)."""
+    back = _back(changes)
+    if back is None:
+        return changes
     restored = [ch["key"]["id"] for ch in changes
                 if ch["table"] == "entities" and ch["before"] is None]
     held = set(restored) - set(orphans(conn, restored, outside=back))

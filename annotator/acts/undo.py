@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from annotator.acts.remove import redoing
+from annotator.acts.remove import redone, redoing
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import SEE_HISTORY, DecisionError
@@ -194,7 +194,7 @@ def _changed_row(conn: sqlite3.Connection, row: sqlite3.Row) -> str | None:
     later act made on one the act added ('authority id person-x/wikidata'), or None."""
     first: dict[str, dict[str, Any]] = {}
     final: dict[str, dict[str, Any]] = {}
-    for ch in json.loads(row["changes"]):
+    for ch in redone(conn, json.loads(row["changes"])):
         first.setdefault(_change_key(ch), ch)
         final[_change_key(ch)] = ch
     for k, ch in final.items():
