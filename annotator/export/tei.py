@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -236,12 +237,17 @@ class _Edition:
         conn = store.conn
         source_ids = list(dict.fromkeys(sid for sid, _ in versions))
         kinds = rows_of.mention_kinds(conn, versions, states)
-        return cls(decided=decided_entities(store),
-                   mentions={key: _mentions_of(kinds.get(key)) for key in versions},
-                   own=source_spans(store, versions),
-                   claims=rows_of.claims_of(conn, source_ids, states),
+        mentions = {key: _mentions_of(kinds.get(key)) for key in versions}
+        claims = rows_of.claims_of(conn, source_ids, states)
+        # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
+        wanted = {k.entity_id for m in mentions.values() for k in m.kinds
+                  if k.entity_id and k.type != "date"}
+        wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
+        return cls(decided=decided_entities(store), mentions=mentions,
+                   own=source_spans(store, versions), claims=claims,
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
-                   passages=rows_of.passages_of(conn, source_ids, states, link_states))
+                   passages=rows_of.passages_of(conn, source_ids, states, link_states),
+                   known=_entities(conn, wanted) if wanted else {})
 
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
@@ -279,9 +285,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     known = edition.known
     missing = wanted - known.keys()
     if missing:
-        for new in entities(conn, ids=missing, counts=False):
-            # variants in code-point order: exports do not depend on the order names were found
-            known[new.id] = replace(new, variants=tuple(sorted(new.variants)))
+        known.update(_entities(conn, missing))
     for eid in sorted(wanted):
         ent = known.get(eid)
         if ent is None or ent.status == "rejected":
@@ -290,6 +294,13 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
             continue
         data.entities[ent.id] = ent
     return data
+
+
+def _entities(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
+    """The entities of ``ids`` the store has, by id, their variants in code-point order:
+    exports do not depend on the order names were found."""
+    return {e.id: replace(e, variants=tuple(sorted(e.variants)))
+            for e in entities(conn, ids=ids, counts=False)}
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
