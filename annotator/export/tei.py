@@ -426,6 +426,15 @@ def _in_text(els: Elements) -> Callable[[int], bool]:
     return test
 
 
+def _pointer(els: Elements, node: int) -> str | None:
+    """The element's own pointer: the first of ``POINTERS`` it has that is not empty."""
+    for name in POINTERS:
+        value = els.get(node, name)
+        if value:
+            return value
+    return None
+
+
 # -- building one export ----------------------------------------------------------------------
 class _Look(NamedTuple):
     """How a span is marked up: element name and the attributes of every fragment."""
@@ -754,16 +763,16 @@ class _Builder:
         markup to the store decides nothing."""
         els, head = self.ix.els, chain[0]
         if kind.type == "date":
-            if any(els.get(head, a) is not None for a in DATE_ATTRS):
-                if {a: v for a, v in extra if a in DATE_ATTRS} != \
-                        {a: els.get(head, a) for a in DATE_ATTRS if els.get(head, a) is not None}:
+            have = {a: v for a in DATE_ATTRS if (v := els.get(head, a)) is not None}
+            if have:
+                if {a: v for a, v in extra if a in DATE_ATTRS} != have:
                     self.counts["dates_kept"] += 1
             elif extra and not from_file:
                 for node in chain:
                     self._add_attrs(node, extra)
             return
         eid = kind.entity_id
-        own = next((els.get(head, a) for a in POINTERS if els.get(head, a)), None)
+        own = _pointer(els, head)
         if own is not None:
             # kept where an editor's act links the name to another entity than it names:
             # not where one of its pointers, in any form, is the entity's (``ref="pl2373
@@ -788,7 +797,7 @@ class _Builder:
             return
         if extra and eid and (not from_file or eid in self.data.decided):
             for node in chain:
-                if not any(els.get(node, a) for a in POINTERS):
+                if _pointer(els, node) is None:
                     self._add_attrs(node, extra)
             self._point_to(eid)
 
