@@ -113,6 +113,33 @@ def register_key(e):
     return (e.id, e.type, e.preferred, set(e.variants), e.authority, e.note)
 
 
+VARIANTS = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="dejong"><persName>De Jong, Sal</persName>
+    <persName type="variant">Sal. De Jong</persName></person>
+  <person xml:id="w"><persName>Weinstock, Eugen</persName>
+    <persName type="variant">Eugen WEINSTOCK</persName></person>
+  <person xml:id="h"><persName>Heller, Artur</persName></person>
+</listPerson>
+"""
+
+
+def test_register_import_keeps_the_files_own_spellings(ws, tmp_path):
+    """A variant the file writes is kept as written; the running-text form made from the
+    inverted name ("Sal De Jong") only adds a name the file does not have ("Artur Heller"),
+    and an export imported again gives the same names."""
+    path = tmp_path / "persons.xml"
+    path.write_text(VARIANTS, encoding="utf-8")
+    ws.import_register(path)
+    assert set(ws.entity("dejong").variants) == {"De Jong, Sal", "Sal. De Jong"}
+    assert set(ws.entity("w").variants) == {"Weinstock, Eugen", "Eugen WEINSTOCK"}
+    assert set(ws.entity("h").variants) == {"Heller, Artur", "Artur Heller"}
+    data = ws.export_register()
+    assert b"Sal. De Jong" in data and b"Eugen WEINSTOCK" in data
+    other = imported_anew(data, tmp_path)
+    assert sorted(map(register_key, other.register())) == sorted(map(register_key,
+                                                                    ws.register()))
+
+
 def test_register_search_by_any_name_and_id(seed_ws):
     ws = seed_ws
     propose_by_names(ws)

@@ -82,8 +82,8 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
     ``strict``: an entry without xml:id or name is an error (a register file); otherwise it is
     left out (lists inside a source, which are not ours to refuse). With ``problems`` (and
     ``strict``) the error is added there instead of raised, the entry left out (an authority
-    id of the wrong shape: the id left out, the entry kept). Names get their running-text
-    forms ("Heller, Artur" -> "Artur Heller"); pointers the entry answers to are kept, so a
+    id of the wrong shape: the id left out, the entry kept). Names come as written, then the
+    running-text forms made from them ("Heller, Artur" -> "Artur Heller"); pointers the entry answers to are kept, so a
     source's ``@ref`` to its xml:id or to one of its URIs resolves to it.
     """
     prefixes = Prefixes.of(root)
@@ -103,7 +103,10 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
             names = [element_text(n) for n in el.iter(_t(name_el)) if element_text(n)]
             if t == "org":
                 names += [element_text(n) for n in el.findall(_t("name")) if element_text(n)]
-            names = [form for n in names for form in name_forms(n)]
+            # the file's names as written first, then the running-text forms made from them:
+            # a variant is kept once per key (add_variant), so the file's "Sal. De Jong" is
+            # kept and the "Sal De Jong" made from "De Jong, Sal" only adds a new key
+            names = [*names, *(form for n in names for form in name_forms(n))]
             if not names and not strict:
                 continue
             if not names:
