@@ -140,6 +140,42 @@ def test_register_import_keeps_the_files_own_spellings(ws, tmp_path):
                                                                     ws.register()))
 
 
+GESTAPO = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>'
+           "<titleStmt><title>G</title></titleStmt><publicationStmt><p>x</p></publicationStmt>"
+           "<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body><p>The "
+           '<orgName ref="https://portal.ehri-project.eu/authorities/ehri_cb-350">Gestapo</orgName>'
+           " came.</p></body></text></TEI>")
+BRNO = ('<listPlace xmlns="http://www.tei-c.org/ns/1.0"><place xml:id="brno"><placeName>Brno'
+        '</placeName><linkGrp><link target="http://www.geonames.org/3078610/brno.html"/>'
+        "</linkGrp></place></listPlace>")
+
+
+def test_register_writes_pointers_as_the_edition_wrote_them(ws, tmp_path):
+    """A source's ``https://`` @ref and a register's GeoNames page go out as written, in
+    register export, the TEI export's register.xml and the review card; they are still
+    compared by key, so an ``http://`` spelling of the same URI names the same entity."""
+    (tmp_path / "g.xml").write_text(GESTAPO, encoding="utf-8")
+    (tmp_path / "places.xml").write_text(BRNO, encoding="utf-8")
+    ws.add(tmp_path / "g.xml")
+    ws.import_register(tmp_path / "places.xml")
+    ws.confirm("org-gestapo")
+    ehri = "https://portal.ehri-project.eu/authorities/ehri_cb-350"
+    geonames = "http://www.geonames.org/3078610/brno.html"
+    assert ws.candidate("org-gestapo").refs == (ehri,)
+    data = ws.export_register()
+    assert f'<ptr target="{ehri}"/>'.encode() in data
+    assert f'<ptr target="{geonames}"/>'.encode() in data
+    assert b"http://portal" not in data
+    ws.export_tei(register="file")
+    written = (ws.root / "exports" / "register.xml").read_bytes()
+    assert f'<ptr target="{ehri}"/>'.encode() in written
+    other = imported_anew(data, tmp_path)
+    (tmp_path / "h.xml").write_text(GESTAPO.replace("https://", "http://"), encoding="utf-8")
+    other.add(tmp_path / "h.xml")
+    assert {m.entity_id for m in other.mentions() if m.type == "org"} == {"org-gestapo"}
+    assert other.export_register() == data
+
+
 def test_register_search_by_any_name_and_id(seed_ws):
     ws = seed_ws
     propose_by_names(ws)
@@ -564,13 +600,15 @@ def test_register_entry_pointers_and_identity_from_one_walk(tmp_path):
     from annotator.entities.pointers import entry_pointers
 
     root = etree.fromstring(ENTRY_POINTERS)
-    every, identity = entry_pointers(root[0])
+    every, identity, written = entry_pointers(root[0])
     wikidata, geonames = "http://wikidata.org/wiki/Q14960", "https://www.geonames.org/3078610"
     assert every == ("brno", "brunn", wikidata, geonames, "bruenn",
                      "http://en.wikipedia.org/wiki/Brno")  # normalised (entities.pointers)
     assert identity == ("brno", "brunn", wikidata, "bruenn", geonames)
+    assert written == ("brno", "#brunn", "https://www.wikidata.org/wiki/Q14960", geonames,
+                       "#bruenn", "https://en.wikipedia.org/wiki/Brno")  # as the file has them
     [entry] = read_entries(root, tmp_path / "places.xml")
-    assert (entry.pointers, entry.identity) == (every, identity)
+    assert (entry.pointers, entry.identity, entry.written) == (every, identity, written)
 
 
 def test_register_file_with_no_entry_read_names_every_problem(ws, tmp_path):

@@ -178,8 +178,8 @@ MARKED_LATER = "<p>He left Berlin on 14 November 1940, and wrote again on the 20
 
 
 def test_terminal_review_shows_the_sources_own_ref_and_date_reasons(ws, tmp_path):
-    """The edition's own @ref of a candidate ("NKVD" pointed to #nowhere, which no register
-    has), its mention marked as the source's, and each proposed date's value with its reason."""
+    """The edition's own @ref of a candidate as the source writes it ("NKVD" pointed to
+    #nowhere, which no register has), its mention marked as the source's, and each proposed date's value with its reason."""
     from tests.conftest import DATA
 
     letter = tmp_path / "marked.xml"
@@ -197,7 +197,7 @@ def test_terminal_review_shows_the_sources_own_ref_and_date_reasons(ws, tmp_path
     assert date.date_value and date.date_reason
     child = _review(ws)
     value = " ".join(f"{k}={v}" for k, v in date.date_value)
-    _screen(child, "the source's own @ref nowhere", "marked in the source",
+    _screen(child, "the source's own @ref #nowhere", "marked in the source",
             f"{date.surface} = {value}", date.date_reason[:40])
     child.send("q")
     child.expect(pexpect.EOF)

@@ -544,7 +544,7 @@ def test_store_version_11_gets_coordinates_of_places(seed_ws, tmp_path):
     before = [(e.id, e.preferred, e.status) for e in seed_ws.entities()]
     # (SQLite 3.40 cannot drop a table's last column: it is renamed away)
     again = reopened_at(seed_ws, 11, "ALTER TABLE entities RENAME COLUMN geo TO geo_v12")
-    assert SCHEMA_VERSION == 12
+    assert SCHEMA_VERSION >= 12
     assert [(e.id, e.preferred, e.status, e.geo) for e in again.entities()] == [
         (*row, "") for row in before]
     path = tmp_path / "places.xml"
@@ -553,6 +553,34 @@ def test_store_version_11_gets_coordinates_of_places(seed_ws, tmp_path):
                     "</place></listPlace>", encoding="utf-8")
     again.import_register(path)
     assert again.entity("place-berlin").geo == "52.52 13.40"
+    again.close()
+
+
+def test_store_version_12_keeps_its_pointers_as_their_keys(ws, tmp_path):
+    """A store from before pointers were kept as written opens: ``pointers.written`` comes,
+    empty, and its pointers are shown and exported as their keys, as before; a pointer
+    recorded now is written as the edition has it."""
+    (tmp_path / "g.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>G'
+        "</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>"
+        "</sourceDesc></fileDesc></teiHeader><text><body><p>The <orgName ref="
+        '"https://portal.ehri-project.eu/authorities/ehri_cb-350">Gestapo</orgName> and '
+        '<placeName ref="https://www.geonames.org/2950159/berlin.html">Berlin</placeName>.</p>'
+        "</body></text></TEI>", encoding="utf-8")
+    ws.add(tmp_path / "g.xml")
+    ws.confirm("org-gestapo", "place-berlin")
+    # (SQLite 3.40 cannot drop a table's last column: it is renamed away)
+    again = reopened_at(ws, 12, "ALTER TABLE pointers RENAME COLUMN written TO written_v13")
+    assert SCHEMA_VERSION >= 13
+    assert again.candidate("org-gestapo").refs == (
+        "http://portal.ehri-project.eu/authorities/ehri_cb-350",)
+    assert b'<ptr target="https://www.geonames.org/2950159"/>' in again.export_register()
+    path = tmp_path / "places.xml"
+    path.write_text('<listPlace xmlns="http://www.tei-c.org/ns/1.0"><place xml:id="lodz">'
+                    "<placeName>Lodz</placeName><idno>https://www.wikidata.org/wiki/Q580</idno>"
+                    "</place></listPlace>", encoding="utf-8")
+    again.import_register(path)
+    assert b'<ptr target="https://www.wikidata.org/wiki/Q580"/>' in again.export_register()
     again.close()
 
 

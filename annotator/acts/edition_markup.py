@@ -26,7 +26,7 @@ from annotator.acts.register import import_entries, read_entries, scheme_from_ur
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import normalise_authority
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
-from annotator.entities.pointers import Prefixes, local_id, pointers_of
+from annotator.entities.pointers import Prefixes, local_id, pointer_forms
 from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
@@ -196,10 +196,10 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 log.warning("%s:%s: date value not used: %s", parsed.path,
                             m.element.sourceline, err.message)
         else:
-            ptrs = pointers_of(m.element, prefixes)
+            forms = pointer_forms(m.element, prefixes)
             if _is_responsible(m.element):  # an author may be an organisation the register has
-                m = _as_registered(conn, m, ptrs)
-            entity_id = _entity_of(rec, m, surface, ptrs, parsed, made)
+                m = _as_registered(conn, m, tuple(forms))
+            entity_id = _entity_of(rec, m, surface, forms, parsed, made)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
@@ -254,7 +254,7 @@ def _natural(m: Marked, surface: str) -> str:
     return name_forms(surface)[-1]
 
 
-def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
+def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
                parsed: ParsedSource, made: set[str]) -> str:
     """The entity a marked-up name means: by its pointers first, by its surface only without.
 
@@ -264,15 +264,18 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
     a new entity that answers to it, with the pointer as id where it can be one
     (``#ehri_et_landau_lipold``, ``@key="w6bv9xp3"``): "LANDAU" of three persons is three
     entities. A name without a pointer joins the one entity of its surface, or the one of them
-    no pointer identifies; else it is a new entity.
+    no pointer identifies; else it is a new entity. ``forms``: the element's pointers (key ->
+    as written, ``pointer_forms``); the store keeps the first's written form for its exports.
     """
     conn = rec.conn
     name = _natural(m, surface)
+    ptrs = tuple(forms)
+    first = dict(list(forms.items())[:1])  # the mention's own: a group may point to several
     if ptrs:
         found = _pointed(conn, ptrs)
         if found is not None and found[1] == m.type:
             add_variant(rec, found[0], surface)
-            pointer_store.add(rec, found[0], ptrs[:1])
+            pointer_store.add(rec, found[0], first)
             return found[0]
         if found is not None:
             log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
@@ -281,7 +284,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
             same = _named(conn, name_key(name), m.type)
             if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
                 add_variant(rec, same[0], surface)
-                pointer_store.add(rec, same[0], ptrs[:1])
+                pointer_store.add(rec, same[0], first)
                 return same[0]
         own = local_id(ptrs[0])
         if own is not None and _type_of_entity(conn, own) is not None:
@@ -289,7 +292,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, ptrs: tuple[str, ...],
         new_id = _new_entity(rec, m, surface, own, name)
         made.add(new_id)
         if found is None:
-            pointer_store.add(rec, new_id, ptrs[:1])
+            pointer_store.add(rec, new_id, first)
         for p in ptrs[:1]:
             scheme = scheme_from_url(p)
             if scheme is not None:

@@ -174,7 +174,7 @@ def export_register(ctx: ActContext) -> bytes:
 
     entries = entities(ctx, status="confirmed")
     return register_acts.export_register(entries, known_pointers=pointers.of_entities(
-        ctx.store.conn, [e.id for e in entries]))
+        ctx.store.conn, [e.id for e in entries], written=True))
 
 
 class EditionView:

@@ -128,7 +128,7 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     keys = {name_key(reading_text(sid)[a:b]) for mid, sid, a, b, *_ in rows if mid in flagged}
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
                      matches(store, ent, load=load),
-                     tuple(pointers.of_entity(conn, entity_id, origin="markup")),
+                     tuple(pointers.of_entity(conn, entity_id, origin="markup", written=True)),
                      total=len(rows), state=state, similar=alike, ambiguous=bool(keys),
                      could_be=_could_be(keys, alike))
 

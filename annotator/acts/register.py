@@ -19,7 +19,7 @@ from lxml import etree
 from annotator.bibliography.entries import refusal
 from annotator.bibliography.library import SKIPPED, WARNING, Problem
 from annotator.entities.names import name_forms, name_key
-from annotator.entities.pointers import Prefixes, entry_pointers, is_uri
+from annotator.entities.pointers import Prefixes, entry_pointers, is_uri, normalise
 from annotator.errors import DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity, RegisterImport
@@ -73,6 +73,7 @@ class RegisterEntry:
     pointers: tuple[str, ...] = ()  # its xml:id, @sameAs, idno and link URIs (entities.pointers)
     identity: tuple[str, ...] = ()  # those of them that say who it is (not a 'desc' link)
     geo: str = ""  # a place's first location/geo, as written ('52.52 13.40')
+    written: tuple[str, ...] = ()  # each of ``pointers`` as the file writes it ('https://...')
 
 
 def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
@@ -83,8 +84,9 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
     left out (lists inside a source, which are not ours to refuse). With ``problems`` (and
     ``strict``) the error is added there instead of raised, the entry left out (an authority
     id of the wrong shape: the id left out, the entry kept). Names come as written, then the
-    running-text forms made from them ("Heller, Artur" -> "Artur Heller"); pointers the entry answers to are kept, so a
-    source's ``@ref`` to its xml:id or to one of its URIs resolves to it.
+    running-text forms made from them ("Heller, Artur" -> "Artur Heller"); pointers the entry
+    answers to are kept (by key, and as written), so a source's ``@ref`` to its xml:id or to
+    one of its URIs resolves to it.
     """
     prefixes = Prefixes.of(root)
     out: list[RegisterEntry] = []
@@ -131,9 +133,9 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
             note = " ".join(note_text(n) for n in el.findall(_t("note")))
             # the first location/geo as written, its spaces folded ('52.52 13.40')
             geo = element_text(el.find(f"{_t('location')}/{_t('geo')}")) if t == "place" else ""
-            every, identity = entry_pointers(el, prefixes)
+            every, identity, written = entry_pointers(el, prefixes)
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
-                                     source_line(el), every, identity, geo))
+                                     source_line(el), every, identity, geo, written))
     return out
 
 
@@ -283,7 +285,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
                                f"{err.message}")
             continue
         done.merges.append(f"{other} merged into {e.id}: both answer to {p}")
-    pointers.add(rec, e.id, e.pointers, origin="register")
+    pointers.add(rec, e.id, dict(zip(e.pointers, e.written)), origin="register")
 
 
 # -- writing a TEI register ---------------------------------------------------------------------
@@ -296,8 +298,9 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
     coordinates as ``<location><geo>`` (after its names, before idno, as TEI's ``place`` orders).
 
     Written so that importing it again gives the same register: ``known_pointers`` (id -> the
-    pointers the store knows for it, ``store.pointers.of_entities``) go out in the forms
-    ``read_entries`` takes back (``_write_pointers``), a note keeps its lines (``_write_note``).
+    pointers the store knows for it as the edition wrote them, ``store.pointers.of_entities``
+    with ``written``) go out in the forms ``read_entries`` takes back (``_write_pointers``), a
+    note keeps its lines (``_write_note``).
     """
     E = _Maker()
     tei = E("TEI")
@@ -339,16 +342,18 @@ def _write_pointers(E: _Maker, el: etree._Element, entity_id: str,
     """An entry's pointers as ``entry_pointers`` reads them: a URI (GeoNames, Wikipedia, an
     EHRI page) as ``<ptr target>``, another entry's id (one merged into it, a source's key) as
     ``@sameAs="#id"``; TEI allows one ``@sameAs``, so each further id as
-    ``<ptr type="sameAs" target="#id"/>``, "this entry is also the one of that id"."""
-    local = [p for p in known if p != entity_id and not is_uri(p)]
+    ``<ptr type="sameAs" target="#id"/>``, "this entry is also the one of that id". A URI
+    goes out as the edition wrote it (``https://``, ``/london.html``), an id by its key."""
+    keys = [normalise(p) for p in known]
+    local = [k for k in keys if k != entity_id and not is_uri(k)]
     if local:
         el.set("sameAs", f"#{local[0]}")
     for p in local[1:]:
         ptr = E.sub(el, "ptr")
         ptr.set("type", "sameAs")
         ptr.set("target", f"#{p}")
-    for p in known:
-        if is_uri(p):
+    for p, k in zip(known, keys):
+        if is_uri(k):
             E.sub(el, "ptr").set("target", p)
 
 

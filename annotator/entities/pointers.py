@@ -7,7 +7,8 @@ expanded by the header's ``prefixDef``), a pointer into a separate personography
 with the same pointer are one entity whatever their surface ("mother", "LANDAU"); two with
 different pointers are never one. ``normalise`` turns each form into one comparable string, so
 a register entry's ``xml:id``, ``idno``, ``link/@target`` and ``@sameAs`` meet the markup's
-pointers.
+pointers; that string is a key to compare by, never written out: the store keeps each pointer
+as the edition wrote it too (``as_written``), so ``https://`` stays ``https://``.
 
 Pure functions over strings and lxml elements; the store keeps the pointer -> entity table.
 
@@ -84,18 +85,30 @@ def normalise(value: str, prefixes: Prefixes = NO_PREFIXES) -> str:
     return value
 
 
-def pointers_of(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[str, ...]:
-    """Every pointer of a name element (``@ref``, ``@key``, ``@corresp``), normalised, in order.
+def as_written(value: str, prefixes: Prefixes = NO_PREFIXES) -> str:
+    """A pointer as the edition wrote it, its prefix expanded (``psn:p12`` means nothing
+    outside its file): what the store keeps beside ``normalise``'s key, and writes out."""
+    return prefixes.expand(value.strip())
+
+
+def pointer_forms(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> dict[str, str]:
+    """Every pointer of a name element (``@ref``, ``@key``, ``@corresp``) in order: its
+    normalised key -> the form first written (``as_written``).
 
     A group ("the Landaus") may point to several entities; the first names the mention's own.
     """
-    out: list[str] = []
+    out: dict[str, str] = {}
     for attr in POINTER_ATTRS:
         for part in (el.get(attr) or "").split():
             p = normalise(part, prefixes)
-            if p and p not in out:
-                out.append(p)
-    return tuple(out)
+            if p:
+                out.setdefault(p, as_written(part, prefixes))
+    return out
+
+
+def pointers_of(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[str, ...]:
+    """The keys of ``pointer_forms``: every pointer of a name element, normalised, in order."""
+    return tuple(pointer_forms(el, prefixes))
 
 
 # authority files: a URI on one of these names one person, place or organisation for good
@@ -107,9 +120,10 @@ _AUTHORITY = re.compile(
 
 
 def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES
-                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The pointers a register entry answers to, and those of them that say who it is, from
-    one walk of the entry: its xml:id, ``@sameAs``, its ``idno`` and ``link/@target`` URIs
+                   ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The pointers a register entry answers to, those of them that say who it is, and the
+    first as each is written (``as_written``, beside the first tuple), from one walk of the
+    entry: its xml:id, ``@sameAs``, its ``idno`` and ``link/@target`` URIs
     (``ptr``/``ref`` targets too), and every target of a ``<ptr type="sameAs">`` (ids beyond
     the one ``@sameAs`` holds: an entry merged from several).
 
@@ -119,13 +133,13 @@ def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES
     sharing an identity pointer may make them one. Each tuple keeps its pointers in the order
     first met, once.
     """
-    every: dict[str, None] = {}
+    every: dict[str, str] = {}
     identity: dict[str, None] = {}
 
     def add(value: str, *, who: bool = True) -> None:
         p = normalise(value, prefixes)
         if p:
-            every.setdefault(p)
+            every.setdefault(p, as_written(value, prefixes))
             if who:
                 identity.setdefault(p)
 
@@ -145,7 +159,7 @@ def entry_pointers(el: etree._Element, prefixes: Prefixes = NO_PREFIXES
         for part in (child.get("target") or "").split():
             if _SCHEME.match(part):
                 add(part, who=kind != "desc" and bool(_AUTHORITY.match(part)))
-    return tuple(every), tuple(identity)
+    return tuple(every), tuple(identity), tuple(every.values())
 
 
 def is_uri(pointer: str) -> bool:

@@ -1447,7 +1447,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             path = target_dir / REGISTER_FILE
             action = out_files.write(path, export_register(
                 entries, title="Register of the annotated sources",
-                known_pointers=of_entities(ctx.store.conn, in_register)))
+                known_pointers=of_entities(ctx.store.conn, in_register,
+                                           written=True)))
             written = Written(path=out_files.shown(path), format="register",
                               items=len(entries), action=action)
         out_files.finish()

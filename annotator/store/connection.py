@@ -21,7 +21,7 @@ from typing import Any
 from annotator.errors import Location, StoreError
 from annotator.files import reached
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -75,6 +75,14 @@ def _geo_column(conn: sqlite3.Connection) -> str:
     return _add_columns(conn, [("entities", "geo", "TEXT NOT NULL DEFAULT ''")])
 
 
+
+def _written_column(conn: sqlite3.Connection) -> str:
+    """Version 13: each pointer as the edition wrote it (``pointers.written``), so an export
+    writes ``https://`` where the edition did; '' in a store before it, whose pointers are
+    written as their key (``normalise``), as before."""
+    return _add_columns(conn, [("pointers", "written", "TEXT NOT NULL DEFAULT ''")])
+
+
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
 # of the store that gives it); MIGRATIONS[0] is the whole current schema and takes a new store
 # straight to SCHEMA_VERSION.
@@ -106,6 +114,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     # store.sql has them from version 10
     10: _loose_column,  # store.sql has it from version 11
     11: _geo_column,  # store.sql has it from version 12
+    12: _written_column,  # store.sql has it from version 13
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from annotator.store.connection import Act
 
@@ -29,12 +29,16 @@ def owner(conn: sqlite3.Connection, pointer: str) -> str | None:
     return str(row["entity_id"]) if row is not None else None
 
 
-def add(rec: Act, entity_id: str, pointers: Iterable[str], *, origin: str = "markup") -> None:
-    """Record that these pointers mean the entity (``origin``: 'register' for a register
-    entry's own, 'markup' for a source's @ref); a pointer already taken keeps its entity."""
-    for p in pointers:
+def add(rec: Act, entity_id: str, pointers: Mapping[str, str], *, origin: str = "markup"
+        ) -> None:
+    """Record that these pointers (key -> as the edition wrote it: ``entities.pointers``
+    ``normalise`` and ``as_written``) mean the entity (``origin``: 'register' for a register
+    entry's own, 'markup' for a source's @ref); a pointer already taken keeps its entity and
+    the form first written."""
+    for p, written in pointers.items():
         if owner(rec.conn, p) is None:
-            rec.insert("pointers", {"pointer": p, "entity_id": entity_id, "origin": origin})
+            rec.insert("pointers", {"pointer": p, "entity_id": entity_id, "origin": origin,
+                                    "written": written})
 
 
 def move(rec: Act, entity_id: str, into: str) -> None:
@@ -44,22 +48,31 @@ def move(rec: Act, entity_id: str, into: str) -> None:
         rec.update("pointers", {"pointer": r["pointer"]}, {"entity_id": into})
 
 
-def of_entity(conn: sqlite3.Connection, entity_id: str, *, origin: str | None = None
-              ) -> list[str]:
-    return [str(r["pointer"]) for r in conn.execute(
-        "SELECT pointer FROM pointers WHERE entity_id = ? AND (? IS NULL OR origin = ?) "
-        "ORDER BY rowid", (entity_id, origin, origin))]
+# a pointer as the edition wrote it; a store before version 13 knows its key only
+_WRITTEN = "CASE written WHEN '' THEN pointer ELSE written END"
 
 
+def of_entity(conn: sqlite3.Connection, entity_id: str, *, origin: str | None = None,
+              written: bool = False) -> list[str]:
+    """An entity's pointers: their keys, to compare, or with ``written`` as the edition wrote
+    them, to show and write out."""
+    column = _WRITTEN if written else "pointer"
+    return [str(r[0]) for r in conn.execute(
+        f"SELECT {column} FROM pointers "  # noqa: S608 (one of two fixed columns)
+        "WHERE entity_id = ? AND (? IS NULL OR origin = ?) ORDER BY rowid",
+        (entity_id, origin, origin))]
 
-def of_entities(conn: sqlite3.Connection, entity_ids: Iterable[str], *, origin: str | None = None
-                ) -> dict[str, tuple[str, ...]]:
+
+def of_entities(conn: sqlite3.Connection, entity_ids: Iterable[str], *, origin: str | None = None,
+                written: bool = False) -> dict[str, tuple[str, ...]]:
     """``of_entity`` for many at once, in one query by the index ``pointers_entity``: entity
     id -> its pointers (entities without any left out)."""
+    column = _WRITTEN if written else "pointer"
     out: dict[str, list[str]] = {}
     for r in conn.execute(
-            "SELECT entity_id, pointer FROM pointers WHERE entity_id IN "
-            "(SELECT value FROM json_each(?)) AND (? IS NULL OR origin = ?) ORDER BY rowid",
+            f"SELECT entity_id, {column} FROM pointers "  # noqa: S608 (fixed columns)
+            "WHERE entity_id IN (SELECT value FROM json_each(?)) "
+            "AND (? IS NULL OR origin = ?) ORDER BY rowid",
             (json.dumps(list(entity_ids)), origin, origin)):
-        out.setdefault(str(r["entity_id"]), []).append(str(r["pointer"]))
+        out.setdefault(str(r[0]), []).append(str(r[1]))
     return {k: tuple(v) for k, v in out.items()}

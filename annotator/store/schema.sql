@@ -85,7 +85,9 @@ CREATE TABLE pointers (
     pointer     TEXT PRIMARY KEY,             -- as annotator.entities.pointers.normalise gives it
     entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     origin      TEXT NOT NULL DEFAULT 'markup'  -- 'register': an entry's own; 'markup': a @ref
-                CHECK (origin IN ('register', 'markup'))
+                CHECK (origin IN ('register', 'markup')),
+    written     TEXT NOT NULL DEFAULT ''      -- as the edition first wrote it ('https://...');
+                                              -- '' in a store before version 13: the key
 );
 CREATE INDEX pointers_entity ON pointers(entity_id);
 
