@@ -114,6 +114,40 @@ def test_entities_preferred_name_is_the_fullest():
     assert preferred_name(["Ribbentrop", "Joachim von Ribbentrop"]) == "Joachim von Ribbentrop"
 
 
+@pytest.mark.parametrize("written,preferred", [
+    # forms from the dev corpora (EHRI, Curious Travellers, Friendly Networks), as often as
+    # their files write them: an abbreviation, an address, a heading in capitals, a phrase, a
+    # list of alternatives lose to the name an editor would pick
+    ({"Gestapo": 19, "H.Q.": 1}, "Gestapo"),
+    ({"Vilna": 4, "Kalvariska Ul. 26/II": 1}, "Vilna"),
+    ({"Kisvarda": 4, "Deag Ferenc 15": 2}, "Kisvarda"),
+    ({"Buchenwald": 2, "BUCHENWALD": 1}, "Buchenwald"),
+    ({"Auschwitz": 26, "Auschwitz camp": 1, "Oswiecim (Auschwitz) camp": 1}, "Auschwitz"),
+    ({"Westerbork": 8, "Westerbork camp": 1}, "Westerbork"),
+    ({"North Wales": 3, "Gwynedh or North-Wales": 1}, "North Wales"),
+    ({"our children": 1, "Catherine": 1}, "Catherine"),
+    ({"Castle built by --- King Edward I": 1, "Conway Castle": 1}, "Conway Castle"),
+    # the fullest name still wins over a shorter one written more often
+    ({"Fraenkel": 32, "Johanna Fraenkel": 1}, "Johanna Fraenkel"),
+    ({"Meredith": 1, "Meredith ap Blethyn": 3}, "Meredith ap Blethyn"),
+    ({"HOLZ": 1, "Sonja": 1, "Holz, Sonja": 1}, "Holz, Sonja"),
+    ({"F.": 1, "Fraenkel": 1}, "Fraenkel"),
+    # capitals lose only to the same name in normal case: a form's family-name field stays
+    ({"FISCHER": 1, "Chana": 1}, "FISCHER"),
+    # equal forms: the more often written, then the longer
+    ({"Cristall": 1, "Cristal": 3}, "Cristal"),
+])
+def test_entities_preferred_name_is_one_an_editor_would_pick(written, preferred):
+    surfaces = [s for s, n in written.items() for _ in range(n)]
+    assert preferred_name(surfaces) == preferred
+    assert preferred_name(reversed(surfaces)) == preferred
+
+
+def test_entities_preferred_name_keeps_the_name_it_has_beside_an_equal_one():
+    assert preferred_name(["HOLZ", "Chona"], keep="HOLZ") == "HOLZ"
+    assert preferred_name(["HOLZ", "Chona", "Chona"], keep="HOLZ") == "Chona"
+
+
 def _names(*items):
     return [NameMention(i, t, s) for i, (t, s) in enumerate(items)]
 

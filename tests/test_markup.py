@@ -210,3 +210,27 @@ def test_markup_responsible_names_read_inverted_and_typed_by_the_register(ws, tm
                    "Hermann Bahr": ("person", "hb")}  # an editor without a pointer: no mention
     bahr = ws.entity("bahr1")
     assert bahr.preferred == "Hermann Bahr"
+
+
+def _edition(tmp_path, name, body):
+    path = tmp_path / name
+    path.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                    "<title>G</title></titleStmt><publicationStmt><p>x</p></publicationStmt>"
+                    "<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body>"
+                    f"<p>{body}</p></body></text></TEI>", encoding="utf-8")
+    return path
+
+
+def test_markup_entity_is_named_as_an_editor_would_among_the_files_forms(ws, tmp_path):
+    """An entity made from an @ref is named by the form an editor would pick among those the
+    file writes for it, each as often as written: "Gestapo" (twice), not "H.Q." (once, two
+    initials); "Vilna", not the address "Kalvariska Ul. 26/II"."""
+    ehri = "https://portal.ehri-project.eu/authorities/ehri_cb-350"
+    vilna = "https://www.geonames.org/593116"
+    ws.add(_edition(tmp_path, "g.xml", (
+        f'The <orgName ref="{ehri}">Gestapo</orgName> came. The <orgName ref="{ehri}">Gestapo'
+        f'</orgName> left. She called <orgName ref="{ehri}">H.Q.</orgName>, at <placeName '
+        f'ref="{vilna}">Kalvariska Ul. 26/II</placeName> in <placeName ref="{vilna}">Vilna'
+        f'</placeName>, and <placeName ref="{vilna}">Vilna</placeName> again.')))
+    names = {e.id: e.preferred for e in ws.entities()}
+    assert names == {"org-gestapo": "Gestapo", "place-kalvariska-ul-26-ii": "Vilna"}

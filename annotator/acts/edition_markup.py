@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -183,6 +185,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     conn = rec.conn
     count = 0
     made: set[str] = set()  # the entities this markup made
+    written: dict[str, list[str]] = defaultdict(list)  # entity -> its names, each time written
     for m in marked_spans(parsed, tm):
         surface = tm.text[m.start:m.end]
         entity_id = None
@@ -200,6 +203,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             if _is_responsible(m.element):  # an author may be an organisation the register has
                 m = _as_registered(conn, m, tuple(forms))
             entity_id = _entity_of(rec, m, surface, forms, parsed, made)
+            written[entity_id].append(_natural(m, surface))
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value}
@@ -214,20 +218,22 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         if raw and value is None and unread is not None:
             unread[str(mid)] = raw
         count += 1
-    _fullest_names(rec, made)
+    _fullest_names(rec, made, written)
     return count
 
 
-def _fullest_names(rec: Act, made: set[str]) -> None:
+def _fullest_names(rec: Act, made: set[str], written: Mapping[str, Sequence[str]]) -> None:
     """An entity made from markup is named by the first surface that pointed to it ("HOLZ",
-    a form's family-name field); the fullest the file gives it ("Holz, Sonja") names it
-    better. Only for entities this act made: a name an editor set stays."""
+    a form's family-name field); the name an editor would pick among those the file writes
+    for it, each as often as written (``preferred_name``: "Holz, Sonja"; "Gestapo" written
+    19 times, not "H.Q." once), names it better. Only for entities this act made (all their
+    mentions are this file's): a name an editor set, or a register's, stays."""
     for eid in sorted(made):
         row = entities.entity_row(rec.conn, eid)
-        if row is None:
+        if row is None or not written.get(eid):
             continue
-        best = preferred_name(v["surface"] for v in entities.variants(rec.conn, eid))
-        if len(name_key(best).split()) > len(name_key(row["preferred"]).split()):
+        best = preferred_name(written[eid], keep=row["preferred"])
+        if best != row["preferred"]:
             rec.update("entities", {"id": eid}, {"preferred": best})
 
 

@@ -99,11 +99,60 @@ def display_name(surface: str) -> str:
     return text[4:] if text.startswith("the ") and len(text) > 4 else text
 
 
-def preferred_name(surfaces: Iterable[str]) -> str:
-    """The fullest variant: most words, then longest, then most frequent, then first seen."""
+def preferred_name(surfaces: Iterable[str], *, keep: str | None = None) -> str:
+    """The name an editor would pick among the ways a text writes one (each surface as often
+    as it is written): the fullest real name form. Forms that are no such name lose to those
+    that are (``_flaws``: an abbreviation "H.Q.", an address with digits "Kalvariska Ul. 26/II",
+    a phrase or a list, "BUCHENWALD" where "Buchenwald" is written too); then most name words
+    (capitalised: "Johanna Fraenkel" over "Fraenkel", while "Westerbork camp" is no fuller
+    than "Westerbork"), then most often written, then ``keep`` (the name it has: "HOLZ" stays
+    beside an equal "Chona"), then longest, then first seen."""
     counts = Counter(display_name(s) for s in surfaces)
     order = {s: i for i, s in enumerate(reversed(list(counts)))}
-    return max(counts, key=lambda s: (len(name_key(s).split()), len(s), counts[s], order[s]))
+    calm = {name_key(s) for s in counts if not _shouted(s)}  # keys written in normal case
+    return max(counts, key=lambda s: (-_flaws(s) - (_shouted(s) and name_key(s) in calm),
+                                      _name_words(s), counts[s], s == keep, len(s), order[s]))
+
+
+# lower-case words that stand inside a name ("Frankfurt am Main", "Isle of Man", "Owen ap
+# Cadwgan", "Adwy-ar y Claudd"): no phrase
+_CONNECTORS = PARTICLES | {
+    "of", "the", "and", "on", "upon", "under", "at", "am", "an", "im", "in", "ob", "bei", "sur",
+    "sous", "les", "aux", "des", "dos", "das", "do", "della", "degli", "zum", "zur", "vom", "op",
+    "het", "en", "y", "yr", "ar", "ap", "ab", "ferch", "verch", "ben", "bat", "el", "et", "und",
+    "e"}
+# words no name holds: alternatives ("Gwynedh or North-Wales"), a person's relations ("his
+# Son Edward", "our children", "thy dear wife")
+_NO_NAME = frozenset({"or", "als", "alias", "otherwise", "his", "her", "my", "our", "thy",
+                      "their", "your", "its"})
+
+
+def _name_words(form: str) -> int:
+    """Words of a name form that are names: capitalised, or of a script without case; not a
+    connector written with a capital ("The House" is no fuller than "Newton")."""
+    return sum(1 for w in _WORDS.findall(form) if (w[0].isupper() or w[0].isalpha()
+               and not w[0].islower()) and w.lower() not in _CONNECTORS)
+
+
+def _shouted(form: str) -> bool:
+    """A word of four letters or more in capitals ("BUCHENWALD", "FRANKFURT-am-MAIN"): a
+    heading or a form's field, a spelling that loses to the same name in normal case."""
+    return any(len(w) >= 4 and w.isupper() for w in _WORDS.findall(form))
+
+
+def _flaws(form: str) -> int:
+    """How far a form is from a name as an editor writes it, one point for each of: digits (an
+    address, "Deag Ferenc 15"); only initials and short words with dots ("H.Q.", "Mr. M"); a
+    qualifier in brackets; a list or a phrase (two commas, "or", "his", a lower-case word
+    before a later name word: "Castle built by King Edward"). "Holz, Sonja", written inverted,
+    is a name."""
+    words = _WORDS.findall(form)
+    caps = [i for i, w in enumerate(words) if w[0].isupper()]
+    phrase = form.count(",") > 1 or any(w.lower() in _NO_NAME for w in words) or any(
+        w[0].islower() and len(w) > 1 and w not in _CONNECTORS and i < caps[-1]
+        for i, w in enumerate(words) if caps)
+    return (any(c.isdigit() for c in form) + ("." in form and all(len(w) <= 2 for w in words))
+            + ("(" in form) + phrase)
 
 
 @dataclass(frozen=True, slots=True)
