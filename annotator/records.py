@@ -480,7 +480,8 @@ class RegisterImport:
     merge: entries of the file that share an authority pointer, and a proposed entity sharing an
     entry's name that the sources' markup points to by another id; ``left_out`` the entries
     that could not be read (file:line: what; what to do), ``ids_left_out`` the authority ids
-    of the wrong shape (S204: the id left out, its entry imported and counted above)."""
+    of the wrong shape (S204: the id left out, its entry imported and counted above); ``file``
+    the register file, as given."""
 
     added: int = 0
     updated: int = 0
@@ -490,6 +491,7 @@ class RegisterImport:
     shared: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
     ids_left_out: tuple[str, ...] = ()
+    file: str = ""
 
 
 @dataclass(frozen=True, slots=True)

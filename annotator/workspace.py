@@ -338,6 +338,7 @@ class Workspace:
         return done
 
     import_register = _in_context(lambda: register_acts.import_register)
+    import_registers = _in_context(lambda: register_acts.import_registers)
     register = _in_context(lambda: queries.register)
     export_register = _in_context(lambda: queries.export_register)
 

@@ -334,6 +334,33 @@ def test_register_import_cli_names_what_it_left_out(ws, tmp_path):
     assert strict.exit_code == 2 and "S202" in strict.output
 
 
+def test_register_import_cli_takes_several_files_each_its_own_act(ws, tmp_path):
+    """As ``add`` takes several sources: each file is its own act (undo takes back the last
+    only) with its own summary naming it; --strict refuses a file with an entry it cannot
+    read, and a file that cannot be read is named, the others imported either way (exit 2)."""
+    persons, places = tmp_path / "persons.xml", tmp_path / "places.xml"
+    persons.write_text(REGISTER, encoding="utf-8")
+    places.write_text(PLACES, encoding="utf-8")
+    done = run(ws, "register", "import", str(persons), str(places))
+    assert done.exit_code == 0, done.output
+    assert f"register {persons}: 1 added, 0 updated, 0 merged (decision 1)" in done.output
+    assert f"register {places}: 4 added, 0 updated, 0 merged, 1 entry left out, 1 kept " \
+           "apart (decision 2)" in done.output
+    assert [(d.act, d.target) for d in ws.history()] == [
+        ("import", "register:places.xml"), ("import", "register:persons.xml")]
+    ws.undo()
+    assert sorted(e.id for e in ws.register()) == ["hitler_a"]
+    ws.undo()
+    assert ws.register() == []
+    refused = run(ws, "register", "import", "--strict", str(places), str(persons),
+                  str(tmp_path / "missing.xml"))
+    assert refused.exit_code == 2
+    assert f"register {persons}: 1 added" in refused.output
+    assert "[S202]" in refused.output and "missing.xml" in refused.output and "[S201]" in \
+        refused.output
+    assert [e.id for e in ws.register()] == ["hitler_a"]
+
+
 def test_register_import_keeps_apart_a_name_the_markup_points_elsewhere(ws, tmp_path):
     """A proposed 'Ribbentrop' made from a letter's ``@ref="#ribbentrop-rudolf"`` (the son) was
     merged by name into the register's ``ribbentrop`` (the father); the markup says who it is,

@@ -10,7 +10,7 @@ DOCS: docs/review.md#the-register
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from annotator.bibliography.entries import refusal
 from annotator.bibliography.library import SKIPPED, WARNING, Problem
 from annotator.entities.names import name_forms, name_key
 from annotator.entities.pointers import Prefixes, entry_pointers, is_uri, normalise
-from annotator.errors import DecisionError, Location, SourceError
+from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity, RegisterImport
 from annotator.acts.context import ActContext
@@ -416,20 +416,68 @@ def import_register(ctx: ActContext, path: str | Path, *, strict: bool = False
     kept. An entry that cannot be read is left out and named (``left_out``), the rest comes
     in, as ``bib add`` does; an authority id of the wrong shape is left out, its entry imported
     (``ids_left_out``); ``strict`` refuses the file instead, importing nothing."""
+    return _import_read(ctx, _read(path, strict=strict))
+
+
+def import_registers(ctx: ActContext, paths: Iterable[str | Path], *, strict: bool = False,
+                     on_error: Callable[[AnnotatorError], None] | None = None
+                     ) -> list[RegisterImport]:
+    """Import several register files in the order given, each as its own act (undone on its
+    own), as ``add`` takes several sources. Every file is read first; a file that cannot be
+    read, or (``strict``) has an entry or id it cannot take, is reported (``on_error``) and
+    nothing of it imported, the others come in. Without ``on_error`` the first such file
+    raises, before any file is imported."""
+    read: list[_Read] = []
+    for path in paths:
+        try:
+            read.append(_read(path, strict=strict))
+        except AnnotatorError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+    done = []
+    for item in read:
+        try:
+            done.append(_import_read(ctx, item))
+        except AnnotatorError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A register file read, not yet imported: its entries, and the problems of those left
+    out."""
+
+    path: Path
+    entries: list[RegisterEntry]
+    problems: list[Problem]
+
+
+def _read(path: str | Path, *, strict: bool) -> _Read:
     problems: list[Problem] = []
     entries = read_register_file(path, problems)
     if strict and problems:
         raise refusal(problems, "nothing was imported (--strict: fix every problem, or import "
                                 "without it)")
+    return _Read(Path(path), entries, problems)
+
+
+def _import_read(ctx: ActContext, read: _Read) -> RegisterImport:
+    """One act: the file's entries in the store (``import_entries``)."""
+    path, problems = read.path, read.problems
     review = ctx.review()
-    with ctx.store.act("import", f"register:{Path(path).name}", editor=ctx.editor,
-                       payload={"file": str(path), "entries": len(entries)},
+    with ctx.store.act("import", f"register:{path.name}", editor=ctx.editor,
+                       payload={"file": str(path), "entries": len(read.entries)},
                        log_unchanged=False) as act:
-        done = import_entries(review, act, entries, path=Path(path))
+        done = import_entries(review, act, read.entries, path=path)
     return RegisterImport(done.added, done.updated, len(done.merges), act.decision_id,
                           tuple(done.merges), tuple(done.shared),
                           tuple(_left_out(p) for p in problems if p.severity == SKIPPED),
-                          tuple(_left_out(p) for p in problems if p.severity != SKIPPED))
+                          tuple(_left_out(p) for p in problems if p.severity != SKIPPED),
+                          str(path))
 
 
 def _left_out(p: Problem) -> str:

@@ -48,25 +48,37 @@ def register_cli(
 
 @register_app.command("import")
 def register_import_cli(
-    file: Annotated[Path, typer.Argument(help="TEI file with listPerson/listPlace/listOrg.")],
+    files: Annotated[list[Path], typer.Argument(help="TEI files with listPerson/listPlace/"
+                                                "listOrg.")],
     *,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse the file if an entry cannot "
-                                         "be read; nothing is imported.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse a file if an entry of it "
+                                         "cannot be read; nothing of it is imported.")] = False,
 ) -> None:
-    """Import a TEI register: entries become confirmed, their xml:ids kept, each its own entry.
-    An entry that cannot be read (no xml:id, no name) is left out and named (file:line: what;
-    what to do), the rest comes in, exit 0; --strict exits 2, importing nothing. Entries of the
-    file that share an authority id, and a proposed entity sharing an entry's name that the
-    sources point to by another id, are kept apart and named: merge them if they are one."""
+    """Import TEI registers: entries become confirmed, their xml:ids kept, each its own entry.
+    Each file is its own act (undo takes back the last), with its own summary. An entry that
+    cannot be read (no xml:id, no name) is left out and named (file:line: what; what to do),
+    the rest comes in, exit 0; --strict refuses such a file, importing nothing of it, the
+    other files come in, exit 2. A file that cannot be read is named, the others come in,
+    exit 2. Entries of a file that share an authority id, and a proposed entity sharing an
+    entry's name that the sources point to by another id, are kept apart and named: merge
+    them if they are one."""
+    failed: list[str] = []
     with user_errors():
-        r = workspace().import_register(file, strict=strict)
-    show_import(r)
+        done = workspace().import_registers(files, strict=strict,
+                                            on_error=lambda err: failed.append(str(err)))
+    for r in done:
+        show_import(r, named=len(files) > 1)
+    for line in failed:
+        typer.echo(terminal_safe(line), err=True)
+    if failed:
+        raise typer.Exit(2)
 
 
-def show_import(r: RegisterImport) -> None:
+def show_import(r: RegisterImport, *, named: bool = False) -> None:
     """What a register import did, on stderr: what it left out (entries, and ids whose entry
     came in without them), merged and kept apart, each named, then one line of counts ending
-    in its decision or "(nothing changed)"; ``annotator apply`` says it the same."""
+    in its decision or "(nothing changed)", after the file's name when ``named`` (one of
+    several); ``annotator apply`` says it the same."""
     for title, lines in (("Entries left out", r.left_out),
                          ("Ids left out (their entries imported)", r.ids_left_out),
                          ("Merged", r.merges), ("Kept apart (merge them if they are one)", r.shared)):
@@ -80,7 +92,8 @@ def show_import(r: RegisterImport) -> None:
                          (len(r.shared), "kept apart", "kept apart")):
         if n:
             counts.append(f"{n} {one if n == 1 else many}")
-    typer.echo("register: " + ", ".join(counts)
+    typer.echo(terminal_safe(f"register {r.file}: " if named else "register: ")
+               + ", ".join(counts)
                + (f" (decision {r.decision_id})" if r.decision_id else " (nothing changed)"),
                err=True)
 
