@@ -26,21 +26,53 @@ REGISTER = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_register_import_keeps_ids_and_merges_candidates(seed_ws, tmp_path):
+    """A proposed entity sharing a name with an entry is grouped under it, but what the model
+    proposed stays proposed (was: confirmed by the import, and exported as decided): the
+    editor decides it once, on the entry."""
     ws = seed_ws
     ids = propose_by_names(ws)
     path = tmp_path / "persons.xml"
     path.write_text(REGISTER, encoding="utf-8")
     result = ws.import_register(path)
     assert (result.added, result.merged) == (1, 1)
+    assert "its mentions stay proposed ('annotator confirm hitler_a'" in result.merges[0]
     e = ws.entity("hitler_a")
     assert (e.status, e.preferred, e.note) == ("confirmed", "Adolf Hitler", "Reich Chancellor.")
     assert dict(e.authority) == {"wikidata": "Q352", "gnd": "118551655"}
     assert e.mentions == len(ids["person-adolf-hitler"])
-    assert {m.status for m in ws.mentions() if m.entity_id == "hitler_a"} == {"confirmed"}
+    assert {m.status for m in ws.mentions() if m.entity_id == "hitler_a"} == {"proposed"}
     assert [d.act for d in ws.history(limit=1)] == ["import"]
+    ws.export_tei()
+    exported = next((ws.root / "exports").glob("*.xml")).read_text(encoding="utf-8")
+    assert "#hitler_a" not in exported
+    ws.confirm("hitler_a")
+    assert {m.status for m in ws.mentions() if m.entity_id == "hitler_a"} == {"confirmed"}
+    ws.undo()
     ws.undo()
     assert ws.entity("person-adolf-hitler").status == "proposed"
     assert "hitler_a" not in {e.id for e in ws.entities()}
+
+
+def test_register_import_never_resolves_an_ambiguous_name(seed_ws, tmp_path):
+    """A proposed entity whose mentions are flagged ambiguous (the name fits several
+    entities, so propose joined none) is not merged into the entry that shares its name:
+    kept apart and named, its mentions proposed as they were."""
+    ws = seed_ws
+    ids = propose_by_names(ws)
+    with ws.store.transaction() as conn:
+        conn.execute("UPDATE mentions SET flags = 'ambiguous' WHERE entity_id = ?",
+                     ("person-adolf-hitler",))
+    path = tmp_path / "persons.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    result = ws.import_register(path)
+    assert (result.added, result.merged) == (1, 0)
+    assert len(result.shared) == 1
+    assert "hitler_a and person-adolf-hitler share a name, but the mentions of " \
+           "person-adolf-hitler are flagged ambiguous" in result.shared[0]
+    assert "'annotator merge person-adolf-hitler hitler_a'" in result.shared[0]
+    assert ws.entity("person-adolf-hitler").status == "proposed"
+    assert {(m.entity_id, m.status) for m in ws.mentions()
+            if m.id in ids["person-adolf-hitler"]} == {("person-adolf-hitler", "proposed")}
 
 
 def test_register_import_twice_changes_nothing(ws, tmp_path):

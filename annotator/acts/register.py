@@ -27,7 +27,7 @@ from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, set_authority
 from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
-from annotator.store import Act, decisions, entities, now, pointers
+from annotator.store import Act, decisions, entities, mentions, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 from annotator.text import fold
 
@@ -192,12 +192,15 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
     """Within an act: make entries confirmed register entities, keeping their ids.
 
     Every entry is its own entity: two entries of one file are never merged (its ids are
-    what its sources point to). An entry already in the store gets the names and ids it lacks, and the entry's first name
-    as its preferred one (made from a letter's ``@ref`` before the register came, it was named
-    by that letter's spelling, which stays a variant) unless an editor chose it. With ``merge_candidates``,
-    proposed entities of the same type sharing a name with an entry are merged into it, so
-    their mentions count as mentions of the register entry, unless the sources' markup points
-    to one by another id (``_marked_apart``): kept apart and named in ``shared``.
+    what its sources point to). An entry already in the store gets the names and ids it
+    lacks, and the entry's first name as its preferred one (made from a letter's ``@ref``
+    before the register came, it was named by that letter's spelling, which stays a variant)
+    unless an editor chose it. With ``merge_candidates``, proposed entities of the same type
+    sharing a name with an entry are merged into it, so the editor decides their mentions
+    once, on the entry; unless the sources' markup points to one by another id
+    (``_marked_apart``) or the model's mentions of it are flagged ambiguous (``_ambiguous``):
+    kept apart and named in ``shared``. The entities become known; what the model proposed
+    stays proposed (an entry's own, a merged one's) until an editor decides it.
     """
     entries = list(entries)
     ours = {e.id for e in entries}
@@ -224,7 +227,7 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             before = len(rec.changes)
             rec.update("entities", {"id": e.id}, values)
             if row["status"] != "confirmed":
-                review.apply_status(rec, e.id, "confirmed")
+                review.apply_status(rec, e.id, "confirmed", cascade=False)
             done.updated += len(rec.changes) > before
         for name in e.names:
             add_variant(rec, e.id, name)
@@ -234,11 +237,13 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
         if merge_candidates:
             keys = [name_key(n) for n in e.names]
             for other in entities.proposed_sharing(conn, e.type, keys, e.id):
-                if other in ours or _marked_apart(rec, e, other, done, path):
+                if other in ours or _marked_apart(rec, e, other, done, path) or \
+                        _ambiguous(rec, e, other, done, path):
                     continue
-                review.merge_entities(rec, other, e.id)
+                review.merge_entities(rec, other, e.id, decide=False)
                 done.merges.append(f"{other} merged into {e.id}: a proposed {e.type} with "
-                                   f"one of its names")
+                                   f"one of its names; its mentions stay proposed "
+                                   f"('annotator confirm {e.id}' confirms them)")
     return done
 
 
@@ -261,6 +266,20 @@ def _marked_apart(rec: Act, e: RegisterEntry, other: str, done: Imported,
     return True
 
 
+def _ambiguous(rec: Act, e: RegisterEntry, other: str, done: Imported,
+               path: Path | None) -> bool:
+    """Whether a proposed entity sharing a name with the entry holds mentions the model could
+    not assign (flagged ``ambiguous``: the name fits several entities): the register adds one
+    more it may be, never the answer, so it is kept apart and named in ``done.shared``."""
+    if not any("ambiguous" in (m["flags"] or "").split(",") and not m["decided"]
+               for m in mentions.of_entity(rec.conn, other)):
+        return False
+    done.shared.append(f"{_where(e, path)}{e.id} and {other} share a name, but the mentions of "
+                       f"{other} are flagged ambiguous (the name fits several entities), not "
+                       f"merged: if they are one, 'annotator merge {other} {e.id}'")
+    return True
+
+
 def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
                    done: Imported, path: Path | None) -> None:
     """The entry answers to its pointers. An entity made earlier (from a source's ``@ref``,
@@ -279,7 +298,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
         if (row := entities.entity_row(rec.conn, other)) is None or row["type"] != e.type:
             continue
         try:
-            review.merge_entities(rec, other, e.id)
+            review.merge_entities(rec, other, e.id, decide=False)
         except DecisionError as err:  # different ids in one authority file: not one, perhaps
             done.shared.append(f"{where}{e.id} and {other} both answer to {p}, not merged: "
                                f"{err.message}")

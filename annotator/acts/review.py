@@ -257,8 +257,10 @@ class Review:
                 self.apply_status(rec, target, status)
         return self._done(rec)
 
-    def apply_status(self, rec: Act, target: str, status: str) -> None:
-        """Within an act: set a target's status; for an entity, also its undecided mentions."""
+    def apply_status(self, rec: Act, target: str, status: str, *, cascade: bool = True) -> None:
+        """Within an act: set a target's status; for an entity, also its undecided mentions
+        (not with ``cascade`` False: a register import makes an entity known, the mentions
+        the model proposed of it stay for an editor to decide)."""
         kind, key = parse_target(target)
         conn = rec.conn
         if kind == "mention":
@@ -267,7 +269,8 @@ class Review:
             return
         row = self._entity_row(conn, str(key))
         rec.update("entities", {"id": key}, {"status": status})
-        cascade_status(rec, str(key), status)
+        if cascade:
+            cascade_status(rec, str(key), status)
         for k in [v["key"] for v in entities.variants(conn, str(key))]:
             if status == "rejected":
                 reject_key(rec, k, row["type"])
@@ -486,11 +489,13 @@ class Review:
         return self._done(rec)
 
     def merge_entities(self, rec: Act, entity_id: str, into: str, *,
-                       retype: bool = False) -> None:
+                       retype: bool = False, decide: bool = True) -> None:
         """Within an act: fold ``entity_id`` into ``into`` and delete it. Every merge (the
         command, the review desks, a decisions file, a register import) comes through here, so
         one of another type is refused here (D032): its mentions would silently change type.
-        ``retype``: relabel's own, an entity relabelled onto the id of one of its new type."""
+        ``retype``: relabel's own, an entity relabelled onto the id of one of its new type.
+        ``decide``: undecided mentions take the status of ``into`` (an editor's merge into a
+        confirmed entity confirms them); a register import's merge leaves them proposed."""
         conn = rec.conn
         _not_itself(entity_id, into)
         src = self._entity_row(conn, entity_id)
@@ -523,7 +528,7 @@ class Review:
                 continue
             self._retype_mention(rec, m["id"], dst["type"])
             values: dict[str, Any] = {"entity_id": into}
-            if not m["decided"] and dst["status"] != "proposed":
+            if decide and not m["decided"] and dst["status"] != "proposed":
                 values["status"] = dst["status"]
             rec.update("mentions", {"id": m["id"]}, values)
         if src["note"] and src["note"] not in dst["note"]:
