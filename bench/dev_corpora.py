@@ -7,9 +7,12 @@ and overlap precision / recall / F1 per type, summed over files, per corpus and 
 whose README says "score it for PERSON and DATE only" is scored for those types alone.
 
 ``--no-propagate`` / ``--no-conventions`` / ``--no-org-filter`` switch steps off, to measure what
-each adds. ``--json`` prints the figures as JSON. ``--dump DIR`` writes each corpus's errors to
+each adds. ``--json`` prints the figures as JSON. Under the table, how many gold dates with a value got
+exactly that value (a found date with another value or none counts as wrong).
+``--dump DIR`` writes each corpus's errors to
 ``DIR/<corpus>.tsv`` (kind, type, gold span, predicted span, context) for error analysis: ``fp``
-no gold overlap, ``fn`` no prediction overlap, ``boundary`` overlapping but not exact.
+no gold overlap, ``fn`` no prediction overlap, ``boundary`` overlapping but not exact, ``value``
+a found date whose value is not the gold's (gold value, file, ours).
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ def _dump(out, fname, text, gold, predicted, types) -> None:
                           f"\t{ctx(m.start, m.end)}\n")
 
 
-def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, list[int]], float]:
+def run(corpus: Path, work: Path, args: argparse.Namespace
+        ) -> tuple[dict[str, list[int]], float, list[int]]:
     ws = Workspace.init(work)
     files = sorted(corpus.glob("*.xml"))
     plain = work / "plain"
@@ -91,6 +95,7 @@ def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, l
     sums: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in only}
     by_text = {ws.reading_text(s.id): s.id for s in ws.sources()}
     dump = open(args.dump / f"{corpus.name}.tsv", "w") if args.dump else None
+    dated = [0, 0]  # gold dates with a value, and those given exactly that value
     for f in files:
         text, gold = _load_tei_gold(f)
         if text in by_text:  # the same reading text: no alignment needed
@@ -98,9 +103,18 @@ def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, l
         else:
             sid, gold = gold_for_source(ws, f)
         predicted = [m for m in ws.mentions(sid) if m.status in ("confirmed", "proposed")]
-        scores, _ = score(gold, predicted)
+        scores, pairs = score(gold, predicted)
+        reading = ws.reading_text(sid)
+        for g, m in pairs:
+            dated[0] += 1
+            ours = dict(m.date_value) if m is not None else None
+            if ours == dict(g.value):
+                dated[1] += 1
+            elif dump is not None and m is not None:
+                dump.write(f"value\tdate\t{reading[g.start:g.end]!r}\t{json.dumps(dict(g.value))}"
+                           f"\t{f.name}\t{json.dumps(ours)}\n")
         if dump is not None:
-            _dump(dump, f.name, ws.reading_text(sid), gold, predicted, only)
+            _dump(dump, f.name, reading, gold, predicted, only)
         for s in scores:
             if s.type in sums:
                 for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
@@ -108,7 +122,7 @@ def run(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[dict[str, l
     ws.close()
     if dump is not None:
         dump.close()
-    return sums, took
+    return sums, took, dated
 
 
 def table(name: str, sums: dict[str, list[int]]) -> list[dict[str, object]]:
@@ -141,21 +155,28 @@ def main() -> None:
     names = args.corpora or sorted(p.name for p in args.root.iterdir() if p.is_dir())
     rows: list[dict[str, object]] = []
     grand: dict[str, list[int]] = {}
+    dates = {}
     for name in names:
         with tempfile.TemporaryDirectory() as tmp:
-            sums, took = run(args.root / name, Path(tmp) / "ws", args)
+            sums, took, dates[name] = run(args.root / name, Path(tmp) / "ws", args)
         print(f"# {name}: propose {took:.1f} s", file=sys.stderr)
         rows += table(name, sums)
         for t, v in sums.items():
             grand[t] = [a + b for a, b in zip(grand.get(t, [0, 0, 0, 0]), v)]
     rows += table("ALL", grand)
+    dates["ALL"] = [sum(v[0] for v in dates.values()), sum(v[1] for v in dates.values())]
+    for r in rows:
+        if r["type"] == "date":
+            r["dates_right"] = dates[str(r["corpus"])][1]
+            r["dates_valued"] = dates[str(r["corpus"])][0]
     if args.json:
         print(json.dumps(rows, indent=1))
         return
-    cols = list(rows[0])
+    cols = [c for c in rows[0] if not c.startswith("dates_")]
     print(" | ".join(cols))
     for r in rows:
         print(" | ".join(str(r[c]) for c in cols))
+    print("dates right: " + ", ".join(f"{k} {right}/{gold}" for k, (gold, right) in dates.items()))
 
 
 if __name__ == "__main__":
