@@ -572,3 +572,17 @@ def test_propose_a_one_word_name_the_text_writes_as_a_common_noun_is_dropped():
     own = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
                           confirmed={"felt": "person"}, register=register)
     assert ("Felt", "person") in [(p.surface, p.type) for p in own]
+
+
+def test_propose_no_date_or_name_across_a_block_break():
+    """Before: a model date running from a month heading into the next entry ("May 1790" +
+    blank line + "3rd of Fifth Month") was proposed as one date, and two signatures on
+    their own lines as one person. Each block now gets its own span."""
+    text = "Went home.\n\nMay 1790\n\n3rd of Fifth Month 1790.\n\nRachel Penny\n\nAmos Tully"
+    date = (text.index("May"), text.index("1790.") + 4)
+    names = (text.index("Rachel"), len(text))
+    props = build_proposals(text, [RawSpan(*date, "DATE"), RawSpan(*names, "PERSON")],
+                            labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [(p.surface, p.type) for p in props] == [
+        ("May 1790", "date"), ("3rd of Fifth Month 1790", "date"),
+        ("Rachel Penny", "person"), ("Amos Tully", "person")]

@@ -8,7 +8,7 @@ from annotator.entities.names import WordCase
 from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
-                             find_titles, places_by_context, strip_edge_punctuation, strip_leading_article,
+                             find_titles, places_by_context, split_at_breaks, strip_edge_punctuation, strip_leading_article,
                              strip_possessive, strip_title)
 
 
@@ -228,3 +228,13 @@ def test_rules_word_case_noun_counts_capitals_inside_a_sentence_only():
                     "bath was hot. Coles came.")
     assert case.noun("dull") and not case.noun("bath") and not case.noun("coles")
     assert not case.noun("rain") and not case.noun("dull all")
+
+
+def test_rules_split_at_breaks():
+    """A span across a blank line is one span per block; a single line break is no block."""
+    text = "Letters\n\nApril 1802\n  \n5th of the month.\nWent on"
+    parts = split_at_breaks(text, text.index("April"), text.index(".\n"))
+    assert [text[a:b] for a, b in parts] == ["April 1802", "5th of the month"]
+    assert split_at_breaks(text, 0, 7) == [(0, 7)]
+    line = text.index("month")
+    assert split_at_breaks(text, line, len(text)) == [(line, len(text))]

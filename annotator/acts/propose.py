@@ -41,7 +41,8 @@ from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
-                                 drop_inside_title, find_titles, places_by_context)
+                                 drop_inside_title, find_titles, places_by_context,
+                                 split_at_breaks)
 from annotator.store import now
 from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
@@ -53,7 +54,7 @@ from annotator.tei.textmap import TextMap
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 9  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 10  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -119,15 +120,16 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         type_ = labels.get(s.label, "")
         if not type_ or type_ == TITLE:
             continue
-        if type_ == "date":
-            span = clean_span(text, s.start, s.end, "date", rules)
-            if span is not None:
-                dates.append(widen_date_span(text, *span))
-            continue
-        span = clean_span(text, s.start, s.end, type_, rules)
-        if span is not None and outside_titles(text, *span, type_) is not None and \
-                not_over_marked(*span) and addresses.find(1, *span) == -1:
-            names.append((span[0], span[1], type_))
+        for start, end in split_at_breaks(text, s.start, s.end):
+            if type_ == "date":
+                span = clean_span(text, start, end, "date", rules)
+                if span is not None:
+                    dates.append(widen_date_span(text, *span))
+                continue
+            span = clean_span(text, start, end, type_, rules)
+            if span is not None and outside_titles(text, *span, type_) is not None and \
+                    not_over_marked(*span) and addresses.find(1, *span) == -1:
+                names.append((span[0], span[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
     from_model = set(model_dates)

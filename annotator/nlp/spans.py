@@ -343,6 +343,25 @@ def address_mask(text: str) -> bytearray:
     return mask
 
 
+_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut at each block break (a blank line) inside it: no name or date runs from one
+    block into the next, but the model reads across them ("March 1771" heading a month and
+    "Third month 1." opening its first entry came as one date)."""
+    if "\n" not in text[start:end]:
+        return [(start, end)]
+    out = []
+    for m in _BREAK.finditer(text, start, end):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if end > start:
+        out.append((start, end))
+    return out
+
+
 def clean_span(text: str, start: int, end: int, type_: str,
                rules: tuple[Rule, ...] = RULES) -> tuple[int, int] | None:
     """The span after every rule, or None when a rule drops it."""
