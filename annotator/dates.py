@@ -50,6 +50,11 @@ _NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleve
 _DURATION = re.compile(rf"^(?:(?:about|around|nearly|almost|over|some|just)\s+)?"
                        rf"{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*[\s-]+{_UNIT}(?:[\s-]long)?$",
                        re.I)
+# A time word with nothing that places it ("day", "all day", "the winter", "our day's"):
+# a stretch of time in general, no date of the text.
+_BARE_TIME = re.compile(rf"^(?:(?:all|whole|entire|the|a|an|our|my|his|her|its|their|your)\s+)*"
+                        rf"(?:{_UNIT}|spring|summer|autumn|fall|winter|season|time|weekend)"
+                        rf"(?:['’]s?)?$", re.I)
 _TIME_WORDS = re.compile(rf"\b(?:{_UNIT}|era|period|time|times|future|past|age|spring|summer|"
                          rf"autumn|fall|winter|weekend)\b", re.I)
 
@@ -228,7 +233,7 @@ def normalise_date(surface: str) -> DateValue | None:
     if _DURATION.match(text):
         return None
     words = set(re.findall(r"[a-z]+", text.lower()))
-    if words & _RELATIVE_WORDS or _TIME_WORDS.search(text):
+    if words & _RELATIVE_WORDS or _TIME_WORDS.search(text) and not _BARE_TIME.match(text):
         return DateValue((), "relative")
     return None
 

@@ -60,6 +60,20 @@ def test_dates_not_a_date(surface):
     assert normalise_date(surface) is None
 
 
+@pytest.mark.parametrize("surface", ["day", "all day", "the winter", "Summer", "our day's",
+                                     "the whole week", "all the days"])
+def test_dates_a_time_word_alone_is_no_date(surface):
+    """Before: "rained all day", "the heat of the day", "gathering winter apples" gave date
+    mentions flagged relative; a time word with nothing placing it names no date."""
+    assert normalise_date(surface) is None
+
+
+@pytest.mark.parametrize("surface", ["this day", "the next day", "a very hot summer",
+                                     "the following winter", "some time"])
+def test_dates_a_placed_time_word_stays_relative(surface):
+    assert normalise_date(surface).flags == "relative"
+
+
 def test_dates_leap_day():
     assert normalise_date("29 February 1940").as_dict() == {"when": "1940-02-29"}
     assert normalise_date("29 February 1941") is None
