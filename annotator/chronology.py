@@ -249,6 +249,9 @@ _TWO_DIGIT = [  # forms with a two-digit year: the century comes from the docume
                re.I),
     re.compile(rf"^(?P<mw>{'|'.join(MONTH_NAMES)}),?\s*['/]?(?P<y>\d{{2}})$", re.I),
     re.compile(r"^'?(?P<y>3[2-9]|[4-9]\d|(?<=')\d\d)$"),  # never a day: "'43", "43"
+    # a season, as "Spring 1943" is (fuzzy): "Spring 43", "the summer of '44"
+    re.compile(r"^(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?,?\s*['/]?"
+               r"(?P<y>\d{2})$", re.I),
 ]
 
 
@@ -300,8 +303,9 @@ def _read(surface: str) -> Expr:
             g = m.groupdict()
             month = (MONTH_NAMES.index(g["mw"].lower()) + 1 if g.get("mw") else
                      int(g["m"]) if g.get("m") else None)
-            return Expr("partial", day=Day(int(g["y"]), month, int(g["d"]) if g.get("d") else
-                                           None), weekday=weekday, two_digit=True)
+            return Expr("partial", flags="fuzzy" if g.get("season") else "",
+                        day=Day(int(g["y"]), month, int(g["d"]) if g.get("d") else None),
+                        weekday=weekday, two_digit=True)
     alt = _alternatives(text)
     if alt is not None:
         return alt
@@ -547,7 +551,7 @@ class Chronology:
         if day.month is not None and day.day is not None and day.date() is None:
             return Resolved((), "not a day of that year", "", "partial")
         return Resolved((("when", day.tei()),), f"century from {self.anchor_reason or 'the entry'}",
-                        "medium")
+                        "medium", expr.flags)
 
     def _day_alone(self, n: int, entry: bool) -> Resolved:
         ctx = self._context() if self.entry is not None or self.last is None else \

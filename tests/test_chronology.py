@@ -293,3 +293,15 @@ def test_chronology_an_age_is_no_two_digit_year():
     got = [(text[s - 7:e], dict(r.attrs)) for s, e, r in date_mentions(text, nums, dating)]
     assert got == [("Spring 43", {"when": "1943"}), ("Easter 43", {"when": "1943"}),
                    ("n May, 44", {"when": "1944"}), ("mp. In 44", {"when": "1944"})]
+
+
+@pytest.mark.parametrize(("surface", "when"), [("Spring 43", "1943"), ("the summer of '44", "1944"),
+                                               ("autumn 38", "1938"), ("Winter 45", "1945")])
+def test_chronology_a_season_with_a_two_digit_year(surface, when):
+    """Before: "In Spring 43" in a 1945 testimony, the model's span whole, had no value
+    ("Spring 1943" had one). A season takes its century as a month does ("October 44")."""
+    text = f"We stayed there. In {surface} we left for the town."
+    start = text.index(surface)
+    dating = Dating(Day(1945, 10, 24), "the source's date 1945-10-24", ((0, len(text), "p"),))
+    ((_, _, r),) = date_mentions(text, [(start, start + len(surface))], dating)
+    assert (dict(r.attrs), r.flags) == ({"when": when}, "fuzzy")
