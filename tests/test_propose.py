@@ -587,3 +587,17 @@ def test_propose_no_date_or_name_across_a_block_break():
     assert [(p.surface, p.type) for p in props] == [
         ("May 1790", "date"), ("3rd of Fifth Month 1790", "date"),
         ("Rachel Penny", "person"), ("Amos Tully", "person")]
+
+
+def test_propose_adjectives_after_very_are_no_names():
+    """Before: a diarist's "Very Weary" was a person, and its last word "Weary" was found
+    again everywhere as the family name; so was the model's "Weary" where the text also
+    writes "very Weary"."""
+    text = ("Went to meeting. Very Weary and Heavy. Came home with Abel Marsh.\n\n"
+            "At home. Weary and Low. Abel Marsh came. Felt very Weary.")
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in ("Very Weary", "Abel Marsh")}
+    second = text.index("Weary and Low")
+    spans = [RawSpan(*at["Very Weary"], "PERSON"), RawSpan(*at["Abel Marsh"], "PERSON"),
+             RawSpan(second, second + 5, "PERSON")]
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [p.surface for p in props] == ["Abel Marsh", "Abel Marsh"]

@@ -6,6 +6,7 @@ import pytest
 
 from annotator.entities.names import WordCase
 from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
+                             drop_degree_phrase,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
                              find_titles, places_by_context, split_at_breaks, strip_edge_punctuation, strip_leading_article,
@@ -238,3 +239,21 @@ def test_rules_split_at_breaks():
     assert split_at_breaks(text, 0, 7) == [(0, 7)]
     line = text.index("month")
     assert split_at_breaks(text, line, len(text)) == [(line, len(text))]
+
+
+@pytest.mark.parametrize(("text", "surface", "type_", "want"), [
+    ("At meeting. Very Weary and Low all day", "Very Weary", "person", None),
+    ("A Quite Barren Hill", "Quite Barren Hill", "place", None),
+    ("Verity Jones came", "Verity Jones", "person", "Verity Jones"),
+    ("Very early, Tom Quite came", "Tom Quite", "person", "Tom Quite"),
+])
+def test_rules_drop_degree_phrase(text, surface, type_, want):
+    assert _apply(drop_degree_phrase, text, surface, type_) == want
+
+
+def test_rules_word_case_noun_after_a_degree_adverb():
+    """A word written after "very", "quite"... is an adjective wherever it stands
+    capitalised ("Weary" here is never written in lower case)."""
+    case = WordCase("Went out. Weary and Low. Very Weary at noon, quite Low. Met Lowther, Weary.")
+    assert case.noun("weary") and case.noun("low") and not case.noun("lowther")
+    assert not WordCase("Went out. Weary and Low.").noun("weary")

@@ -457,6 +457,8 @@ class WordCase:
         self.lower: Counter[str] = Counter()
         self.upper: Counter[str] = Counter()
         self.mid: Counter[str] = Counter()  # capitalised after a word or a comma
+        self.graded: Counter[str] = Counter()  # after "very", "quite"...: an adjective
+        previous = ""
         for m in _WORDS.finditer(text):
             w = m.group()
             if w[0].islower():
@@ -466,6 +468,9 @@ class WordCase:
                 self.upper[key] += 1
                 if _MID.search(text, max(0, m.start() - 8), m.start()):
                     self.mid[key] += 1
+            if previous in DEGREE_WORDS and text[m.start() - 1] in " \t":
+                self.graded[_fold(w)] += 1
+            previous = w.lower()
 
     def common(self, key: str) -> bool:
         """A one-word key the text writes in lower case more often than with a capital."""
@@ -475,8 +480,10 @@ class WordCase:
         """A one-word key the text writes in lower case at least as often as with a capital
         inside a sentence: older English capitalises its nouns ("the Ague", "Dull." opening a
         diary's weather), and a heading or a sentence's first word is capitalised whatever it
-        is; a name ("Bath", "Reading") is written with its capital wherever it stands."""
-        return " " not in key and 0 < self.lower[key] >= self.mid[key]
+        is; a name ("Bath", "Reading") is written with its capital wherever it stands. A word
+        the text writes after an adverb of degree ("Very Dull", "quite poor") is an adjective,
+        however it is written."""
+        return " " not in key and (0 < self.lower[key] >= self.mid[key] or self.graded[key] > 0)
 
     def inside_name(self, start: int, end: int) -> bool:
         """The span is one word of a longer capitalised name: a capitalised word joined to it
@@ -490,6 +497,9 @@ class WordCase:
         return after is not None and after.group(1).isupper()
 
 
+# Adverbs of degree: what follows one is an adjective or adverb ("Very Dull", "quite Poor"),
+# no name.
+DEGREE_WORDS = frozenset("very quite rather extremely exceedingly somewhat".split())
 _MID = re.compile(r"[^\W_][ \t]+$|,[ \t]*$")  # a word or a comma before: mid-sentence
 _WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")

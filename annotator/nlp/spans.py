@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from annotator.entities.names import PARTICLES, POSSESSIVE
+from annotator.entities.names import DEGREE_WORDS, PARTICLES, POSSESSIVE
 
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
 
@@ -208,6 +208,16 @@ def _last_word(text: str) -> str:
     return m.group(1) if m else ""
 
 
+def drop_degree_phrase(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A name that opens with an adverb of degree ("Very Dull", "Quite Poor") is an adjective
+    phrase a diarist capitalised, no name."""
+    first = _WORD.match(text, start)
+    if type_ != "date" and first and first.start() == start and \
+            first.group().lower() in DEGREE_WORDS:
+        return None
+    return start, end
+
+
 def drop_bare_direction(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """A compass point alone ("the East") is a direction, not a place to mark."""
     if type_ == "place" and text[start:end].lower() in DIRECTIONS:
@@ -264,12 +274,13 @@ RULES: tuple[Rule, ...] = (
     strip_edge_punctuation,
     drop_uncapitalised,
     drop_demonym_person,
+    drop_degree_phrase,
     drop_bare_direction,
     drop_common_noun,
     extend_given_names,
 )
 # Applied to the names the register and the text's own names find again, too.
-HIT_RULES: tuple[Rule, ...] = (drop_common_noun,)
+HIT_RULES: tuple[Rule, ...] = (drop_degree_phrase, drop_common_noun)
 
 
 # -- titles -------------------------------------------------------------------------------------
