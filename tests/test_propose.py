@@ -601,3 +601,15 @@ def test_propose_adjectives_after_very_are_no_names():
              RawSpan(second, second + 5, "PERSON")]
     props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [p.surface for p in props] == ["Abel Marsh", "Abel Marsh"]
+
+
+def test_propose_a_counted_common_noun_is_no_name():
+    """Before: the model's person "Crags" in a travel diary ("surrounded by Crags") was
+    proposed and found again everywhere, though the text writes "many Crags, which"."""
+    text = ("We rode past many Crags, which rose high. Surrounded by Crags we met Hugh Price. "
+            "The Crags of the valley were wet.")
+    first = text.index("Crags we")
+    props = build_proposals(text, [RawSpan(first, first + 5, "PERSON"),
+                                   RawSpan(text.index("Hugh"), text.index("Hugh") + 10, "PERSON")],
+                            labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [p.surface for p in props] == ["Hugh Price"]

@@ -257,3 +257,13 @@ def test_rules_word_case_noun_after_a_degree_adverb():
     case = WordCase("Went out. Weary and Low. Very Weary at noon, quite Low. Met Lowther, Weary.")
     assert case.noun("weary") and case.noun("low") and not case.noun("lowther")
     assert not WordCase("Went out. Weary and Low.").noun("weary")
+
+
+def test_rules_word_case_noun_after_an_article_or_a_number():
+    """A word the text writes after "a", "many", "two"... and before a stop or a function word
+    is a common noun ("many Peaks", "two Leagues from"); a name used as a modifier ("an SS
+    man", "a Kentish orchard") is not counted."""
+    case = WordCase("Saw many Peaks, and Peaks again two Leagues from Leagues End. An SS man "
+                    "and a Kentish orchard; the SS left Kentish lanes.")
+    assert case.noun("peaks") and case.noun("leagues")
+    assert not case.noun("ss") and not case.noun("kentish")

@@ -457,7 +457,8 @@ class WordCase:
         self.lower: Counter[str] = Counter()
         self.upper: Counter[str] = Counter()
         self.mid: Counter[str] = Counter()  # capitalised after a word or a comma
-        self.graded: Counter[str] = Counter()  # after "very", "quite"...: an adjective
+        # after "very", "quite"... (an adjective) or "many", "two"... (a common noun)
+        self.graded: Counter[str] = Counter()
         previous = ""
         for m in _WORDS.finditer(text):
             w = m.group()
@@ -468,7 +469,9 @@ class WordCase:
                 self.upper[key] += 1
                 if _MID.search(text, max(0, m.start() - 8), m.start()):
                     self.mid[key] += 1
-            if previous in DEGREE_WORDS and text[m.start() - 1] in " \t":
+            if previous in DEGREE_WORDS and text[m.start() - 1] in " \t" or \
+                    previous in COUNTING_WORDS and text[m.start() - 1] in " \t" and \
+                    _HEAD_END.match(text, m.end()):
                 self.graded[_fold(w)] += 1
             previous = w.lower()
 
@@ -482,7 +485,8 @@ class WordCase:
         diary's weather), and a heading or a sentence's first word is capitalised whatever it
         is; a name ("Bath", "Reading") is written with its capital wherever it stands. A word
         the text writes after an adverb of degree ("Very Dull", "quite poor") is an adjective,
-        however it is written."""
+        one it counts ("many Mountains which", "two Miles from") a common noun, however it is
+        written."""
         return " " not in key and (0 < self.lower[key] >= self.mid[key] or self.graded[key] > 0)
 
     def inside_name(self, start: int, end: int) -> bool:
@@ -500,6 +504,19 @@ class WordCase:
 # Adverbs of degree: what follows one is an adjective or adverb ("Very Dull", "quite Poor"),
 # no name.
 DEGREE_WORDS = frozenset("very quite rather extremely exceedingly somewhat".split())
+# Words after which only a common noun stands ("a Carriage", "many Mountains", "two Miles");
+# "a Stalin-drafted agreement": the article goes with the compound, not the name.
+COUNTING_WORDS = frozenset("""
+    a an every each another these those many several few two three four five six seven eight
+    nine ten eleven twelve twenty hundred
+""".split())
+# After the counted word: a stop or a word that ends its noun phrase ("many Mountains which",
+# "a Carriage.", "two Miles from"); a name used as a modifier ("an SS man", "a Welsh harp",
+# "a Stalin-drafted pact") has a noun or a hyphen after it.
+_HEAD_END = re.compile(r"[ \t]*(?:[.,;:!?)\]]|$)|[ \t]+(?:of|and|or|in|on|at|to|from|with|by|for|"
+                       r"which|that|who|where|is|was|were|are|be|been|had|have|the|a|an|but|as|"
+                       r"we|I|he|she|it|they|out|near|between|about|above|below|before|after)\b",
+                       re.I)
 _MID = re.compile(r"[^\W_][ \t]+$|,[ \t]*$")  # a word or a comma before: mid-sentence
 _WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")
