@@ -613,3 +613,13 @@ def test_propose_a_counted_common_noun_is_no_name():
                                    RawSpan(text.index("Hugh"), text.index("Hugh") + 10, "PERSON")],
                             labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [p.surface for p in props] == ["Hugh Price"]
+
+
+def test_propose_a_title_alone_is_no_name():
+    """Before: the model's person "Lord" was proposed and found again at every "the Lord" of a
+    sermon; "Ly." (Lady) was a place."""
+    text = "Praise the Lord. Ly. Marsh and Sir John came; the Lord be with them, said Ly. Marsh."
+    props = build_proposals(text, [RawSpan(11, 15, "PERSON"), RawSpan(17, 19, "GPE"),
+                                   RawSpan(text.index("John"), text.index("John") + 4, "PERSON")],
+                            labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [p.surface for p in props] == ["John"]

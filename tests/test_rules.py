@@ -6,7 +6,7 @@ import pytest
 
 from annotator.entities.names import WordCase
 from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
-                             drop_degree_phrase,
+                             drop_degree_phrase, drop_title_alone,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
                              find_titles, places_by_context, split_at_breaks, strip_edge_punctuation, strip_leading_article,
@@ -241,14 +241,22 @@ def test_rules_split_at_breaks():
     assert split_at_breaks(text, line, len(text)) == [(line, len(text))]
 
 
-@pytest.mark.parametrize(("text", "surface", "type_", "want"), [
-    ("At meeting. Very Weary and Low all day", "Very Weary", "person", None),
-    ("A Quite Barren Hill", "Quite Barren Hill", "place", None),
-    ("Verity Jones came", "Verity Jones", "person", "Verity Jones"),
-    ("Very early, Tom Quite came", "Tom Quite", "person", "Tom Quite"),
+@pytest.mark.parametrize(("rule", "text", "surface", "type_", "want"), [
+    # an adjective phrase opening with an adverb of degree
+    (drop_degree_phrase, "At meeting. Very Weary and Low all day", "Very Weary", "person", None),
+    (drop_degree_phrase, "A Quite Barren Hill", "Quite Barren Hill", "place", None),
+    (drop_degree_phrase, "Verity Jones came", "Verity Jones", "person", "Verity Jones"),
+    (drop_degree_phrase, "Very early, Tom Quite came", "Tom Quite", "person", "Tom Quite"),
+    # a title with no name
+    (drop_title_alone, "In thee, O Lord, I trust", "Lord", "person", None),
+    (drop_title_alone, "met Ly. Marsh and her Lady", "Lady", "place", None),
+    (drop_title_alone, "met Ly. Marsh at noon", "Ly", "person", None),
+    (drop_title_alone, "John Hale, Treasurer, spoke", "Treasurer", "person", None),
+    (drop_title_alone, "the Earl of Dunmore came", "Earl", "person", "Earl of Dunmore"),
+    (drop_title_alone, "Lord Ashby came", "Lord Ashby", "person", "Lord Ashby"),
 ])
-def test_rules_drop_degree_phrase(text, surface, type_, want):
-    assert _apply(drop_degree_phrase, text, surface, type_) == want
+def test_rules_drop_no_name_words(rule, text, surface, type_, want):
+    assert _apply(rule, text, surface, type_) == want
 
 
 def test_rules_word_case_noun_after_a_degree_adverb():

@@ -32,7 +32,7 @@ TITLE_WORDS = frozenset("""
     king queen prince princess duke duchess emperor empress tsar czar kaiser sultan shah pope
     saint st sir dame lord lady mr mrs ms miss dr prof professor herr frau comrade monsieur
     senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
-    baroness earl führer fuhrer duce generalissimo
+    baroness earl führer fuhrer duce generalissimo ld ly treasurer
 """.split())
 # Demonyms: "Soviet diplomat", "German Foreign Minister".
 DEMONYMS = frozenset("""
@@ -218,6 +218,20 @@ def drop_degree_phrase(text: str, start: int, end: int, type_: str) -> tuple[int
     return start, end
 
 
+def drop_title_alone(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A title or office with no name after it ("Lord", "Lady", "Mrs", "Treasurer", "Ly.")
+    names nobody in particular: the name it goes with, when there is one, is marked. A
+    person's title of nobility ("Duke |of Feria|") takes in the place it is named by."""
+    words = _WORD.findall(text, start, end)
+    if type_ != "date" and words and all(_norm(w) in TITLE_WORDS for w in words):
+        of = _OF_NAME.match(text, end)
+        return (start, of.end()) if of and type_ == "person" else None
+    return start, end
+
+
+_OF_NAME = re.compile(r"[ \t]+of[ \t]+[A-Z][\w’'-]*")
+
+
 def drop_bare_direction(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """A compass point alone ("the East") is a direction, not a place to mark."""
     if type_ == "place" and text[start:end].lower() in DIRECTIONS:
@@ -275,12 +289,13 @@ RULES: tuple[Rule, ...] = (
     drop_uncapitalised,
     drop_demonym_person,
     drop_degree_phrase,
+    drop_title_alone,
     drop_bare_direction,
     drop_common_noun,
     extend_given_names,
 )
 # Applied to the names the register and the text's own names find again, too.
-HIT_RULES: tuple[Rule, ...] = (drop_degree_phrase, drop_common_noun)
+HIT_RULES: tuple[Rule, ...] = (drop_degree_phrase, drop_title_alone, drop_common_noun)
 
 
 # -- titles -------------------------------------------------------------------------------------
