@@ -64,6 +64,8 @@ def test_conventions_overridden_in_annotator_toml(ws):
     (Conventions(), "at Joseph Warrington's house", "Joseph Warrington's", "Joseph Warrington"),
     (Conventions(kin="inside"), "saw my uncle John Harvey", "John Harvey",
      "my uncle John Harvey"),
+    (Conventions(kin="inside"), "saw Cousin Ruth Dale", "Cousin Ruth Dale", "Cousin Ruth Dale"),
+    (Conventions(), "saw Cousin Ruth Dale", "Cousin Ruth Dale", "Ruth Dale"),
     (Conventions(articles="inside"), "arrested by the Gestapo.", "Gestapo", "the Gestapo"),
     (Conventions(city_of="inside"), "in the city of London", "London", "the city of London"),
 ])

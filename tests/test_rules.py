@@ -9,7 +9,7 @@ from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_no
                              drop_degree_phrase, drop_title_alone,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
-                             find_titles, places_by_context, split_at_breaks, strip_edge_punctuation, strip_leading_article,
+                             find_titles, places_by_context, split_at_breaks, strip_edge_punctuation, strip_kin, strip_leading_article,
                              strip_possessive, strip_title)
 
 
@@ -94,6 +94,7 @@ def test_rules_drop_uncapitalised():
     ("the German Hitler", "Hitler", "Hitler"),
     ("Minister Molotov", "Molotov", "Molotov"),
     ("In Berlin. Stalin", "Stalin", "Stalin"),
+    ("Then came Cousin Ruth to supper", "Ruth", "Ruth"),  # a kin term is no given name
 ])
 def test_rules_extend_given_names(text, surface, want):
     assert _apply(extend_given_names, text, surface) == want
@@ -254,8 +255,13 @@ def test_rules_split_at_breaks():
     (drop_title_alone, "John Hale, Treasurer, spoke", "Treasurer", "person", None),
     (drop_title_alone, "the Earl of Dunmore came", "Earl", "person", "Earl of Dunmore"),
     (drop_title_alone, "Lord Ashby came", "Lord Ashby", "person", "Lord Ashby"),
+    # kin terms outside a person's name
+    (strip_kin, "with Cousin Ruth Dale at meeting", "Cousin Ruth Dale", "person", "Ruth Dale"),
+    (strip_kin, "Aunt Sister Ruth came", "Aunt Sister Ruth", "person", "Ruth"),
+    (strip_kin, "my Uncle came", "Uncle", "person", "Uncle"),
+    (strip_kin, "Brother Jonathan's farm", "Brother Jonathan", "person", "Jonathan"),
 ])
-def test_rules_drop_no_name_words(rule, text, surface, type_, want):
+def test_rules_words_no_name_holds(rule, text, surface, type_, want):
     assert _apply(rule, text, surface, type_) == want
 
 
@@ -275,3 +281,11 @@ def test_rules_word_case_noun_after_an_article_or_a_number():
                     "and a Kentish orchard; the SS left Kentish lanes.")
     assert case.noun("peaks") and case.noun("leagues")
     assert not case.noun("ss") and not case.noun("kentish")
+
+
+def test_rules_places_by_context_not_the_first_word_of_a_longer_name():
+    """Before: "Ruth" of "Cousin Ruth" became a place, counted at "went to Ruth Dale's" and
+    "came from Ruth Dale"; the start of a longer person name of the text is no context."""
+    text = "Cousin Ruth came. I went to Ruth Dale's, then came from Ruth Dale home."
+    names = _names(text, "Ruth", "Ruth Dale")
+    assert [t for _, _, t in places_by_context(text, names)] == ["person", "person"]

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from annotator.entities.names import POSSESSIVE
-from annotator.nlp.spans import (RULES, TITLE_WORDS, Rule, clean_span, strip_edge_punctuation,
-                                 strip_leading_article, strip_possessive, strip_title)
+from annotator.nlp.spans import (KIN_WORDS, RULES, TITLE_WORDS, Rule, clean_span,
+                                 strip_edge_punctuation, strip_kin, strip_leading_article,
+                                 strip_possessive, strip_title)
 
 INSIDE, OUTSIDE, WHOLE = "inside", "outside", "whole"
 # convention -> (what it is about, its values, the default)
@@ -40,11 +41,6 @@ CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 MIN_EVIDENCE = 3  # cases seen before a convention is taken as learned
 
-KIN_WORDS = frozenset("""
-    mother father brother sister uncle aunt cousin wife husband son daughter nephew niece
-    grandfather grandmother grandson granddaughter brother-in-law sister-in-law
-    mother-in-law father-in-law son-in-law daughter-in-law stepmother stepfather
-""".split())
 _OWNERS = frozenset({"my", "his", "her", "thy", "our", "their", "your", "dear", "beloved"})
 _PLACE_HEADS = re.compile(r"(?:city|town|county|village|parish|borough|shire|isle|kingdom|"
                           r"port|province|state)\s+of\s+$", re.I)
@@ -231,6 +227,7 @@ def span_rules(conv: Conventions, base: tuple[Rule, ...] = RULES) -> tuple[Rule,
         drop.add(strip_title)
         add.append(_extend_before(TITLE_WORDS, ("person",), name="take_title"))
     if conv.kin == INSIDE:
+        drop.add(strip_kin)
         add.append(_extend_before(KIN_WORDS, ("person",), owners=True, name="take_kin"))
     if conv.articles == INSIDE:
         drop.add(strip_leading_article)
@@ -256,7 +253,7 @@ def _keep_article(text: str, start: int, end: int, type_: str) -> tuple[int, int
 
 # What a selection is trimmed by before the conventions: edges, and what is outside by default.
 SELECTION_RULES: tuple[Rule, ...] = (strip_edge_punctuation, strip_leading_article, strip_title,
-                                     strip_possessive, strip_edge_punctuation)
+                                     strip_kin, strip_possessive, strip_edge_punctuation)
 
 
 def snap_selection(text: str, start: int, end: int, type_: str,

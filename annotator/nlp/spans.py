@@ -34,6 +34,13 @@ TITLE_WORDS = frozenset("""
     senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
     baroness earl führer fuhrer duce generalissimo ld ly treasurer
 """.split())
+# Kin terms before a person's name ("Cousin William", "Uncle Toby"): outside the name by
+# default, as titles are (annotator.nlp.conventions takes them in where an edition does).
+KIN_WORDS = frozenset("""
+    mother father brother sister uncle aunt cousin wife husband son daughter nephew niece
+    grandfather grandmother grandson granddaughter brother-in-law sister-in-law
+    mother-in-law father-in-law son-in-law daughter-in-law stepmother stepfather
+""".split())
 # Demonyms: "Soviet diplomat", "German Foreign Minister".
 DEMONYMS = frozenset("""
     soviet german italian british english french russian american japanese chinese polish
@@ -147,6 +154,21 @@ def strip_title(text: str, start: int, end: int, type_: str) -> tuple[int, int] 
                 _norm(words[i + 1].group()) not in TITLE_WORDS | DEMONYMS:
             cut = words[i + 1].start()
     return (cut, end) if cut is not None else (start, end)
+
+
+def strip_kin(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """Kin terms before a person's name ("Cousin William", "Aunt Rachel Hale") are not part of
+    it; a kin term with no capitalised name after it ("Uncle") is left as it is."""
+    if type_ != "person":
+        return start, end
+    words = list(_WORD.finditer(text, start, end))
+    for i, w in enumerate(words[:-1]):
+        if w.group().lower() not in KIN_WORDS:
+            break
+        nxt = words[i + 1]
+        if nxt.group()[:1].isupper() and nxt.group().lower() not in KIN_WORDS:
+            return nxt.start(), end
+    return start, end
 
 
 def drop_demonym_person(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
@@ -269,6 +291,7 @@ def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int
             start = w_start
             continue
         if not word[:1].isupper() or n in TITLE_WORDS or n in DEMONYMS or n in _NOT_GIVEN \
+                or n in KIN_WORDS \
                 or _sentence_start(text, w_start) or word.isupper() and len(word) > 1:
             return start, end
         start = w_start
@@ -284,6 +307,7 @@ RULES: tuple[Rule, ...] = (
     strip_edge_punctuation,
     strip_leading_article,
     strip_title,
+    strip_kin,
     strip_possessive,
     strip_edge_punctuation,
     drop_uncapitalised,
@@ -410,6 +434,7 @@ _PLACE_OF = GENERIC_PLACES | frozenset("""
     vale isle parish borough shire kingdom province district port township neighbourhood
     neighborhood environs
 """.split())
+_NAME_GOES_ON = re.compile(r"[ \t]+([A-Z][\w-]*)")
 _BEFORE = re.compile(r"([^\W\d_]+)[.:]?\s+(?:([^\W\d_]+)\s+)?$")
 
 
@@ -422,7 +447,9 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
     after "at", "in", "to", "from", "near", "through"... or after "the town of" (a place
     word and "of"), that counts for a place; after a title ("Mr.", "Lady") or as the family
     name of a longer person name of the text ("Pennant" beside "Thomas Pennant"), for a
-    person; a possessive ("went to Coles' house") counts for neither. A name of one word
+    person; a possessive ("went to Coles' house") or the start of a longer person name of the
+    text ("to William Hunt's" beside the person "William Hunt") counts for neither. A name of
+    one word
     with more place than person contexts, and at least one, becomes a place: the small
     English model calls Snowdon, Llangollen and Carnarvon persons in a travel diary.
     Names of two words or more ("John Cowperthwaite") stay persons.
@@ -440,6 +467,9 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
         for m in re.finditer(rf"{word}(?<![\w’'-]{word})(?![\w-])", text):
             if text[m.end():m.end() + 1] in ("'", "’"):
                 continue  # "Coles' house", "Pennant's Tour": a person's
+            more = _NAME_GOES_ON.match(text, m.end())
+            if more and f"{surface} {more.group(1)}" in persons:
+                continue  # "to William Hunt's": the first word of a longer person name
             before = _BEFORE.search(text, max(0, m.start() - 40), m.start())
             if before is None:
                 continue
