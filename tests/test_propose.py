@@ -623,3 +623,12 @@ def test_propose_a_title_alone_is_no_name():
                                    RawSpan(text.index("John"), text.index("John") + 4, "PERSON")],
                             labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [p.surface for p in props] == ["John"]
+
+
+def test_propose_a_place_the_model_missed_after_a_preposition():
+    """Before: "Pentraeth" and "Llanfair Talhaiarn", which the model missed, were not proposed;
+    a place found by its context is no seed, so "Pentraeth" is not found again alone."""
+    text = "We lay at Pentraeth, then walked from Llanfair Talhaiarn. Pentraeth is small."
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [(p.surface, p.type, p.provenance) for p in props] == [
+        ("Pentraeth", "place", "rule:context"), ("Llanfair Talhaiarn", "place", "rule:context")]

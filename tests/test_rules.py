@@ -9,7 +9,8 @@ from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_no
                              drop_degree_phrase, drop_title_alone,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
-                             find_titles, places_by_context, split_at_breaks, strip_edge_punctuation, strip_kin, strip_leading_article,
+                             find_titles, places_after_prepositions, places_by_context,
+                             split_at_breaks, strip_edge_punctuation, strip_kin, strip_leading_article,
                              strip_possessive, strip_title)
 
 
@@ -289,3 +290,14 @@ def test_rules_places_by_context_not_the_first_word_of_a_longer_name():
     text = "Cousin Ruth came. I went to Ruth Dale's, then came from Ruth Dale home."
     names = _names(text, "Ruth", "Ruth Dale")
     assert [t for _, _, t in places_by_context(text, names)] == ["person", "person"]
+
+
+def test_rules_places_after_prepositions():
+    """Capitalised names after a preposition of place that no name covers; "to" only after a
+    word of motion; no title, month, possessive, destination noun, common noun or person."""
+    text = ("Lay at Pentraeth. Rode to Glyn Ceiriog, hoping to Dine; went to Church and to "
+            "Hugh Owen's; stayed near Hugh Owen in May. From Tenby we came to Mr Lloyd at Bala. "
+            "Saw the bala, the bala.")
+    names = _names(text, "Hugh Owen", "Tenby")
+    found = [text[a:b] for a, b in places_after_prepositions(text, names, WordCase(text).noun)]
+    assert found == ["Pentraeth", "Glyn Ceiriog"]

@@ -41,8 +41,8 @@ from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
-                                 drop_inside_title, find_titles, places_by_context,
-                                 split_at_breaks)
+                                 drop_inside_title, find_titles, places_after_prepositions,
+                                 places_by_context, split_at_breaks)
 from annotator.store import now
 from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
@@ -75,7 +75,7 @@ class Protected:
 
 # How sure each step is of what it proposes; an ORG span gets its own (nlp.org_filter).
 CONFIDENCE = {"person": 0.7, "place": 0.7, "date": 0.8, "dateline": 0.8, "rule:register": 0.9,
-              "rule:propagate": 0.6}
+              "rule:propagate": 0.6, "rule:context": 0.5}
 
 
 def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, str],
@@ -156,22 +156,36 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names = places_by_context(text, _without_overlaps(names))
     case = WordCase(text)
     names = _not_nouns(text, names, case, known, own, confirmed or {})
+    dated = [(p.start, p.end, "date") for p in out]
+    by_context = {sp for sp in places_after_prepositions(text, [*names, *dated], case.noun)
+                  if outside_titles(text, *sp, "place") is not None and not_over_marked(*sp)
+                  and addresses.find(1, *sp) == -1} \
+        if "place" in (labels.get("GPE"), labels.get("LOC")) else set()  # what the rule finds
+    names = sorted([*names, *((s, e, "place") for s, e in by_context)])
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):
         # an org the edition's names made of another type is as sure as the filter makes them
         conf = org_conf.get((start, end), 1.0) if m.type == "org" else CONFIDENCE.get(m.type)
-        out.append(Proposal(start, end, m.type, m.surface, provenance, confidence=conf))
+        if (start, end) in by_context:
+            prov, conf = "rule:context", CONFIDENCE["rule:context"] if m.type == "place" else conf
+        else:
+            prov = provenance
+        out.append(Proposal(start, end, m.type, m.surface, prov, confidence=conf))
     taken = bytearray(len(text))  # 1 where a character is already in a mention
     confirmed_at = bytearray(len(text))
-    covered: list[Proposal | Protected] = [*out, *protected]
+    # a place found by its context alone gives way to the register's and the text's names
+    covered: list[Proposal | Protected] = [
+        *(p for p in out if p.provenance != "rule:context"), *protected]
     for p in covered:
         taken[p.start:p.end] = b"\x01" * (p.end - p.start)
     for q in protected:
         if q.status == "confirmed":
             confirmed_at[q.start:q.end] = b"\x01" * (q.end - q.start)
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
-    for hit, prov in _rule_hits(text, mentions, register, case.noun):
+    # a place found by its context alone is no seed: one wrong one would spread
+    seeds = [m for (start, end, _), m in zip(names, mentions) if (start, end) not in by_context]
+    for hit, prov in _rule_hits(text, seeds, register, case.noun):
         if prov == "rule:register":
             if _common_here(case, hit, spans):
                 continue
@@ -183,6 +197,13 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         out.append(Proposal(span[0], span[1], hit.type, text[span[0]:span[1]], prov,
                             flags="linked" if hit.entity_id else "",
                             confidence=CONFIDENCE[prov]))
+    if by_context:
+        hits = bytearray(len(text))
+        for p in out:
+            if p.provenance in ("rule:register", "rule:propagate"):
+                hits[p.start:p.end] = b"\x01" * (p.end - p.start)
+        out = [p for p in out if p.provenance != "rule:context" or
+               hits.find(1, p.start, p.end) == -1]
     decided = {(q.start, q.end, q.type) for q in protected}
     kept = []
     for p in out:

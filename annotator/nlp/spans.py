@@ -485,3 +485,56 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
         return list(names)
     return [(s, e, "place" if t == "person" and text[s:e] in places else t)
             for s, e, t in names]
+
+
+# -- places the model missed ------------------------------------------------------------------
+# "lay at Llandilo", "walked from Tenby", "went to Aberystwith": a capitalised name right after
+# a preposition of place is a place; "to" only after a verb or noun of motion, since older
+# English capitalises what follows an infinitive's "to" ("to Dine", "to Breakfast").
+_MOTION = r"(?:went|go|goes|going|gone|came|come|comes|coming|walked|rode|drove|sailed|" \
+    r"returned|proceeded|travelled|traveled|journeyed|removed|moved|set[ \t]+out|" \
+    r"set[ \t]+off|sent|deported|transported|taken|brought|arrived|got|road|way|miles?|" \
+    r"journey|return|route|letter|transport|transports)"
+_AFTER_PREPOSITION = re.compile(
+    rf"(?<![\w’'])(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
+    rf"{_MOTION}[ \t]+to)[ \t]+"
+    r"((?:[A-Z][\w’'-]*)(?:[ \t]+[A-Z][\w’'-]*){0,3})")
+_NOT_PLACE_FIRST = TITLE_WORDS | _FUNCTION | DEMONYMS | KIN_WORDS | DIRECTIONS | frozenset("""
+    i which what whom whose where whence one nothing all
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday god christ
+""".split())
+# Nouns English takes as a destination without an article ("went to Church", "at Dinner",
+# "from School"): capitalised in older texts, no place's name alone.
+_BARE_DESTINATIONS = frozenset("""
+    breakfast dinner supper tea bed church chapel meeting school college market home work
+    town sea court prison hospital camp table prayers service
+""".split())
+
+
+def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
+                              noun: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Spans of capitalised names the text writes right after a preposition of place ("lay
+    at Llandilo", "went to Aberystwith") that no name of ``names`` covers: places the model
+    missed. Not a title, a kin term, a month or weekday, a possessive ("went to Coles'": a
+    person's house), a one-word common noun of the text (``noun``), or a person's name of the
+    text or a word of one."""
+    taken = bytearray(len(text))
+    person_words: set[str] = set()
+    for s, e, t in names:
+        taken[s:e] = b"\x01" * (e - s)
+        if t == "person":
+            person_words.update(w.lower() for w in _WORD.findall(text, s, e))
+    out = []
+    for m in _AFTER_PREPOSITION.finditer(text):
+        s, e = m.span(1)
+        words = text[s:e].split()
+        if _norm(words[0]) in _NOT_PLACE_FIRST or re.search(r"['’]s?$", words[-1]) or \
+                text[e:e + 1] in ("'", "’", "-") or taken.find(1, s, e) != -1 or \
+                any(w.lower() in person_words for w in words) or \
+                len(words) == 1 and (noun(words[0].lower()) or
+                                     words[0].lower() in _BARE_DESTINATIONS):
+            continue
+        out.append((s, e))
+    return out
