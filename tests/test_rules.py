@@ -218,6 +218,9 @@ def test_rules_places_by_context_place_word_of():
     ("blessed are ye that mourn; Ye", "Ye", "person"),
     ("O Lord, Thy Righteousness endureth", "Thy Righteousness", "person"),
     ("Thou hast given Thy Son", "Thy Son", "place"),
+    # other pronouns alone, capitalised as a diarist capitalises any word
+    ("a Motion to Say Something at meeting", "Something", "person"),
+    ("walked there by Myself", "Myself", "place"),
 ])
 def test_rules_drop_common_noun_archaic_pronouns(text, surface, type_):
     assert _apply(drop_common_noun, text, surface, type_) is None

@@ -82,8 +82,13 @@ GENERIC_PLACES = frozenset("""
 # Archaic pronouns, capitalised in prayer and scripture: no name alone ("Thou hast") and no
 # name's first word ("Thy Righteousness", "Thy Son").
 ARCHAIC_PRONOUNS = frozenset("thou thee thy thine ye".split())
+# Pronouns, capitalised by a diarist as any noun ("Said Something", "by Myself"): no name alone.
+PRONOUNS = frozenset("""
+    something nothing anything everything someone somebody anyone anybody everyone everybody
+    nobody myself himself herself itself ourselves yourself yourselves themselves
+""".split())
 _FUNCTION = frozenset("the a an and or of in on at to by for with from but this that".split()) \
-    | ARCHAIC_PRONOUNS
+    | ARCHAIC_PRONOUNS | PRONOUNS
 # made once, not for every span: a place that is one of these alone names none; a person whose
 # first word is one of these is named with a title or rank ("the Marquis of Buckingham")
 _NO_PLACE = GENERIC_PLACES | _FUNCTION
