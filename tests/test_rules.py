@@ -287,6 +287,12 @@ def test_rules_word_case_noun_after_an_article_or_a_number():
     assert not case.noun("ss") and not case.noun("kentish")
 
 
+def test_rules_places_by_context_kin_terms_count_for_a_person():
+    """Before: "Heir to Cadell" and "from Cadell" made the person Cadell a place."""
+    text = "he was Son and Heir to Cadell; his Sons Cadell and Iorwerth; rode from Cadell"
+    assert places_by_context(text, _names(text, "Cadell"))[0][2] == "person"
+
+
 def test_rules_places_by_context_not_the_first_word_of_a_longer_name():
     """Before: "Ruth" of "Cousin Ruth" became a place, counted at "went to Ruth Dale's" and
     "came from Ruth Dale"; the start of a longer person name of the text is no context."""

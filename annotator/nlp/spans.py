@@ -443,6 +443,11 @@ _NAME_GOES_ON = re.compile(r"[ \t]+([A-Z][\w-]*)")
 _BEFORE = re.compile(r"([^\W\d_]+)[.:]?\s+(?:([^\W\d_]+)\s+)?$")
 
 
+def _kin(word: str) -> bool:
+    w = word.lower()
+    return w in KIN_WORDS or w.endswith("s") and w[:-1] in KIN_WORDS or w in ("heir", "heiress")
+
+
 def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
                       ) -> list[tuple[int, int, str]]:
     """A name the model calls a person that this text writes after a preposition of place
@@ -450,7 +455,8 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
 
     Each written form of a person name is looked for throughout the text. Where it stands
     after "at", "in", "to", "from", "near", "through"... or after "the town of" (a place
-    word and "of"), that counts for a place; after a title ("Mr.", "Lady") or as the family
+    word and "of"), that counts for a place; after a title ("Mr.", "Lady"), a kin term
+    ("his Sons Madawc", "Heir to Meredith", "daughter of Owen") or as the family
     name of a longer person name of the text ("Pennant" beside "Thomas Pennant"), for a
     person; a possessive ("went to Coles' house") or the start of a longer person name of the
     text ("to William Hunt's" beside the person "William Hunt") counts for neither. A name of
@@ -480,8 +486,9 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
                 continue
             last = before.group(2) or before.group(1)
             prev = before.group(1) if before.group(2) else ""
-            if _norm(last) in TITLE_WORDS:
-                person += 1
+            if _norm(last) in TITLE_WORDS or _kin(last) or \
+                    last.lower() in ("to", "of") and _kin(prev):
+                person += 1  # "Mr. Jones", "his Sons Madawc", "Son and Heir to Meredith"
             elif last.lower() in LOCATIVES or last.lower() == "of" and prev.lower() in _PLACE_OF:
                 place += 1
         if place > person:
