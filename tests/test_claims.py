@@ -1028,3 +1028,76 @@ def test_claims_an_agent_cited_with_a_year_gets_no_author_match():
         [("gorodetsky1999", "p. 45", "rule:citation")]
     assert [(w.key, rule) for w, _, rule in suggest_works("Gorodetsky", works)] == \
         [("gorodetsky1986", "rule:author-match"), ("gorodetsky1999", "rule:author-match")]
+
+
+# Words of a register's notes and an editor's notes that name no author, each with the year
+# of an event or a title (the forms found in the EHRI registers and Curious Travellers'
+# notes): '(Mar-Jul 1944)' a date, 'SS-Hauptsturmführer (1942)' a rank, 'the Red Cross
+# (1944)', 'his Secretary (1664)', 'The New Monk (1798)' a body, a person and a title, and a
+# name of the register's places and organisations ('in Hungary', 'Hlinka Guard').
+REGISTER_PLACES = frozenset({"hungary", "hlinka guard", "international committee of red cross"})
+
+
+@pytest.mark.parametrize("text", [
+    "Organised the deportation of the Jews (Mar-Jul 1944).",
+    "Was an SS-Hauptsturmführer (1942) and close aide.",
+    "Served with the International Committee of the Red Cross (1944).",
+    "A portrait of the Earl and his Secretary (1664), attributed to a Dutch painter.",
+    "A character in The New Monk (1798), a parody.",
+    "From Dover to the Isle of Wight (1801), p. 166.",
+    "Named Righteous Among the Nations (1965) by Yad Vashem.",
+    "Hungarista Mozgalom\n\n(1935) 1939-1945",
+    "Joined the commando in Hungary (1944).",
+    "Main Commander of Hlinka Guard (1939).",
+    "Sentenced in (Hungary 1944).",
+])
+def test_claims_years_of_places_bodies_titles_and_ranks_are_no_citations(text):
+    """A capitalised word and a year were a citation whatever they named: the EHRI
+    registers gave 'Hungary 1944', 'Guard 1939', 'Cross 1944', 'SS-Hauptsturmführer 1942',
+    'Mar-Jul 1944' as citations, with no work of the bibliography by that name."""
+    assert citations(text, (), REGISTER_PLACES) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # a work of the bibliography by that name and year: always a citation
+    ("Served with the Red Cross (1944).", [("Cross", "1944", "")]),
+    ("Joined the commando in Hungary (1944).", [("Hungary", "1944", "")]),
+])
+def test_claims_a_name_and_year_of_a_work_is_always_a_citation(text, found):
+    known = {("cross", 1944), ("hungary", 1944)}
+    assert [(n, y, loc) for _, _, n, y, loc in citations(text, known, REGISTER_PLACES)] == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Alexander Nekrich (1997) argues so.", [("Nekrich", "1997", "")]),
+    ("The work of Nekrich (1997) shows it.", [("Nekrich", "1997", "")]),
+    ("The Smith (1999) study found it.", [("Smith", "1999", "")]),
+    ("In his book, Nekrich (1997, p. 12) says so.", [("Nekrich", "1997", "p. 12")]),
+    ("This is discussed in Gorodetsky (1999, p. 45).", [("Gorodetsky", "1999", "p. 45")]),
+    ("As Smith and Jones (2001) showed, it held.", [("Smith", "2001", "")]),
+    ("It held (Smith, 2001, p. 4).", [("Smith", "2001", "p. 4")]),
+    ("It held (Lévi-Strauss 1955).", [("Lévi-Strauss", "1955", "")]),
+    ("Later Mazower (2008) showed it.", [("Mazower", "2008", "")]),
+])
+def test_claims_citations_no_work_matches_are_kept_where_they_name_an_author(text, found):
+    """The rules that take places, bodies and titles out leave an author's name alone, with
+    the register's places given and no bibliography."""
+    assert [(n, y, loc) for _, _, n, y, loc in citations(text, (), REGISTER_PLACES)] == found
+
+
+def test_claims_propose_takes_no_register_place_for_a_citation(ws, nlp, tmp_path):
+    """Through a real run: the register's organisations (EHRI's, a real file) make 'Hlinka
+    Guard (1939)' no citation, so the claim is no 'citation: Guard 1939' attributed to
+    'Guard'; 'Gorodetsky (1999)' in the same note still is one."""
+    ws.add(DATA / "editions" / "ehri" / "EHRI_index_organizations.xml")
+    note = tmp_path / "notes.txt"
+    note.write_text("Notes\n\nHe was the main commander of Hlinka Guard (1939) and was sentenced "
+                    "to 25 years in 1947.\n\nThe guard was disbanded in 1945, as Gorodetsky "
+                    "(1999) shows.\n", encoding="utf-8")
+    ws.add(note)
+    ws.propose_claims(["notes"], nlp=nlp)
+    text = ws.reading_text("notes")
+    assert sorted((text[c.start:c.start + 12], c.cue, c.agent)
+                  for c in ws.claims(source_id="notes")) == [
+        ("He was the m", "date: 1939", ""),
+        ("The guard wa", "citation: Gorodetsky 1999", "Gorodetsky")]

@@ -368,6 +368,7 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     provenance = "rule:claims@" + provenance_of(nlp).removeprefix("model:")
     works = bibliography.entries(ctx.store, None)
     known = claims_mod.cited_as(works)
+    places = rows_of.place_and_org_keys(ctx.store.conn)
     total = sum(src.words for src in sources)
 
     def pieces() -> Iterator[tuple[str, tuple[Source, int, bool, int]]]:
@@ -385,7 +386,7 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     # every parse of an edition at once (2.7 GiB)
     for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
                                                     batch_size=CLAIM_BATCH):
-        found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc, known))
+        found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc, known, places))
         if last:
             with ctx.store.transaction() as conn:
                 for p in found:

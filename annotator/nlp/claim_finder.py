@@ -428,11 +428,43 @@ _CITE_PART = re.compile(rf"^(?:see\s+(?:also\s+)?|cf\.\s+|e\.g\.,?\s+)?(?P<name>
                         rf"(?P<year>{_YEAR}){_AT}$")
 _PAREN = re.compile(r"\(([^()]{4,200})\)")
 _NARRATIVE = re.compile(rf"(?P<name>{_NAME})\s+\((?P<year>{_YEAR}){_AT}\)")
-# "(June 1941)", "(Summer 1941)" are dates, not citations, unless a work is by "June"
+# "(June 1941)", "(Summer 1941)", "(Mar-Jul 1944)" are dates, not citations, unless a work
+# is by "June"
 _SEASONS = frozenset("""
     january february march april may june july august september october november december
-    spring summer autumn fall winter
+    jan feb mar apr jun jul aug sep sept oct nov dec spring summer autumn fall winter
     """.split())
+# Words before a capitalised name that make it the name of a thing, not an author: "the Red
+# Cross (1944)", "his Secretary (1664)", "A Highland Story (1789)"
+_THING_DETERMINERS = frozenset("""
+    the a an his her its their our my your this that these those
+    """.split())
+# after "the Smith (1999)", a noun that makes the citation an adjective: still a citation
+_CITED_WORK = _WORK_NOUNS | {"findings", "data", "edition", "translation", "model", "argument",
+                             "thesis", "view"}
+_BOUNDARY = tuple(",;:.!?)]")
+
+
+def _names_a_thing(text: str, start: int, end: int) -> bool:
+    """Whether the capitalised name at ``text[start:]`` (the bracket at ``end``) ends the name
+    of a thing rather than an author's: the run of capitalised words before it on its line
+    begins with a determiner or a possessive ("the Red Cross", "The New Monk", "his
+    Secretary") or is joined by "of" ("Commander of Hlinka Guard", "Isle of Wight"); "the
+    Smith (1999) study" still cites Smith."""
+    line = text[text.rfind("\n", 0, start) + 1:start].split()
+    joined = False
+    for i in range(len(line) - 1, -1, -1):
+        word = line[i].lstrip("‘“\"'")
+        if word.endswith(_BOUNDARY):
+            break
+        if word.lower() in _THING_DETERMINERS:
+            after = re.match(r"\s*(\w+)", text[end:])
+            return not (i == len(line) - 1 and after and after.group(1) in _CITED_WORK)
+        if word == "of" and i and line[i - 1][:1].isupper():
+            joined = True
+        elif not word[:1].isupper():
+            break
+    return joined
 
 
 def _years_after(name: str, locus: str, known: Collection[tuple[str, int]]) -> list[str]:
@@ -448,27 +480,26 @@ def _years_after(name: str, locus: str, known: Collection[tuple[str, int]]) -> l
     return []
 
 
-def citations(text: str,
-              known: Collection[tuple[str, int]] = ()) -> list[tuple[int, int, str, str, str]]:
+def citations(text: str, known: Collection[tuple[str, int]] = (),
+              places: Collection[str] = ()) -> list[tuple[int, int, str, str, str]]:
     """In-text citations in ``text``: (start, end, first surname, year, locus).
 
-    A year of four digits makes one; a shorter year ("Einhard 830") only where ``known``
-    (``cited_as``: the bibliography's surnames and years) holds that surname and year:
-    "(Chapter 3)", "(Book 3, ch. 2)", "Henry (8)" are numbers, not citations; nor is a month
-    or a season with a year ("(June 1941)") unless a work is known by that name and year.
+    A surname and year a work of the bibliography has (``known``: ``cited_as``) always make
+    one, whatever the year's digits ("Einhard 830"). Otherwise only a year of four digits
+    does, and only where the name looks like an author's (``_looks_cited``): "(Chapter 3)",
+    "(Book 3, ch. 2)", "Henry (8)" are numbers; "(June 1941)", "(Mar-Jul 1944)" dates;
+    "in Hungary (1944)", "the Red Cross (1944)" a place and a body (``places``: the name
+    keys of the register's places and organisations), "SS-Hauptsturmführer (1942)" a rank.
     The locus is what follows the year after a comma or a colon, a bare page written as a
     page: "(Roberts 2006: 12)" -> "p. 12", "(Roberts 2006, 12-14)" -> "pp. 12-14".
     """
     from annotator.bibliography.entries import ascii_fold
 
-    def ok(name: str, year: str) -> bool:
-        digits = year.rstrip("abcdefghijklmnopqrstuvwxyz")
-        return (ascii_fold(name), int(digits)) in known or \
-            len(digits) == 4 and name.lower() not in _SEASONS
-
-    def found(start: int, end: int, c: re.Match[str]) -> list[tuple[int, int, str, str, str]]:
+    def found(start: int, end: int, c: re.Match[str],
+              looks: bool) -> list[tuple[int, int, str, str, str]]:
         name = c.group("name").split()[0].rstrip(",")
-        if not ok(name, c.group("year")):
+        digits = c.group("year").rstrip("abcdefghijklmnopqrstuvwxyz")
+        if (ascii_fold(name), int(digits)) not in known and not (len(digits) == 4 and looks):
             return []
         locus = c.group("locus") or ""
         more = _years_after(name, locus, known) if locus else []
@@ -483,11 +514,33 @@ def citations(text: str,
         for part in m.group(1).split(";"):
             c = _CITE_PART.match(part.strip())
             if c:
-                out.extend(found(m.start(), m.end(), c))
+                out.extend(found(m.start(), m.end(), c,
+                                 _looks_cited(c.group(0), c.group("name"), "", places)))
     for m in _NARRATIVE.finditer(text):
         if not any(a <= m.start("year") < b for a, b, *_ in out):
-            out.extend(found(m.start(), m.end(), m))
+            before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+            out.extend(found(m.start(), m.end(), m,
+                             _looks_cited(m.group(0), m.group("name"), before, places) and
+                             not _names_a_thing(text, m.start(), m.end())))
     return sorted(out, key=lambda c: c[0])
+
+
+def _looks_cited(written: str, name: str, before: str, places: Collection[str]) -> bool:
+    """Whether ``name`` looks like an author's (``before``: the words before it on its line,
+    for a narrative citation), the citation ``written`` being one that no work of the
+    bibliography matches: not a month or a season ("Mar-Jul"), not a title or body joined to
+    an abbreviation ("SS-Hauptsturmführer", "KZ-Kommandant"), not a name that ends a place's
+    or an organisation's name of the register ("Eichmann in Hungary", "Hlinka Guard"), and
+    never across a blank line (a register's heading above a date)."""
+    from annotator.entities.names import name_key
+
+    first = name.split()[0].rstrip(",")
+    words = (before + " " + name).split()
+    if "\n\n" in written or re.match(r"[A-Z]{2,}-", first) or \
+            all(w in _SEASONS for w in re.split(r"[-–/]", first.lower())):
+        return False
+    return not any(name_key(" ".join(words[k:])) in places
+                   for k in range(max(0, len(words) - 6), len(words)))
 
 
 def _gender(words: Iterable[str]) -> str:
@@ -593,11 +646,13 @@ def _passive_report(verb: Token) -> Token | Literal[False] | None:
     return False
 
 
-def find_claims(doc: Doc, known: Collection[tuple[str, int]] = ()) -> list[ClaimProposal]:
+def find_claims(doc: Doc, known: Collection[tuple[str, int]] = (),
+                places: Collection[str] = ()) -> list[ClaimProposal]:
     """Claim proposals for one parsed text (offsets into ``doc.text``), in text order;
-    ``known``: the bibliography's ``cited_as``, which makes a short year a citation."""
+    ``known``: the bibliography's ``cited_as``, whose surnames and years are always
+    citations; ``places``: the register's place and organisation names (``citations``)."""
     quotes = quotations(_text(doc))
-    cites = citations(_text(doc), known)
+    cites = citations(_text(doc), known, places)
     out: list[ClaimProposal] = []
     for s, e in claim_units(doc):
         span = doc[s:e]

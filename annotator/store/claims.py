@@ -109,6 +109,16 @@ def agent_entity(conn: sqlite3.Connection, keys: Sequence[str]) -> str | None:
     return None
 
 
+def place_and_org_keys(conn: sqlite3.Connection) -> frozenset[str]:
+    """Name keys of the register's confirmed places and organisations that no confirmed
+    person has: what a citation's name is not ("in Hungary (1944)", "Hlinka Guard (1939)")."""
+    return frozenset(r["key"] for r in conn.execute(
+        "SELECT DISTINCT v.key FROM variants v JOIN entities e ON e.id = v.entity_id "
+        "WHERE e.status = 'confirmed' AND e.type IN ('place', 'org') AND v.key NOT IN ("
+        "SELECT v2.key FROM variants v2 JOIN entities p ON p.id = v2.entity_id "
+        "WHERE p.status = 'confirmed' AND p.type = 'person')"))
+
+
 def insert_proposal(conn: sqlite3.Connection, source_id: str, sha256: str, start: int, end: int,
                     kind: str, agent: str, agent_entity_id: str | None, cue: str,
                     provenance: str, at: str, confidence: float | None = None,
