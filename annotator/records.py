@@ -334,6 +334,8 @@ class ClaimsProposeReport:
     new: tuple[int, ...] = ()  # ids of the claims proposed for the first time
     kinds: tuple[tuple[str, int], ...] = ()  # (kind, how many of ``new``), by kind
     refreshed: int = 0  # proposals nobody decided, found again and brought up to date
+    withdrawn: int = 0  # proposals nobody decided that the finder no longer makes, removed
+    unsuggested: int = 0  # suggested links the finder no longer makes, removed
 
 
 @dataclass(frozen=True, slots=True)

@@ -1101,3 +1101,92 @@ def test_claims_propose_takes_no_register_place_for_a_citation(ws, nlp, tmp_path
                   for c in ws.claims(source_id="notes")) == [
         ("He was the m", "date: 1939", ""),
         ("The guard wa", "citation: Gorodetsky 1999", "Gorodetsky")]
+
+
+def _bib(tmp_path, name, *works):
+    """A .bib file of books (key, surname, year) each."""
+    path = tmp_path / name
+    path.write_text("".join(f"@book{{{key},\n  author = {{{who}, A.}},\n  title = {{On the "
+                            f"Pact}},\n  year = {{{year}}},\n}}\n" for key, who, year in works),
+                    encoding="utf-8")
+    return path
+
+
+REVIEW = ("Review\n\nThe pact was a mistake, as Nekrich (1999) argues.\n\n"
+          "The talks failed in November, as Gorodetsky (1999) argues.\n\n"
+          "The ministers met again in Moscow, as Israelyan (2003) argues.\n")
+
+
+def _links_by_claim(ws, sid):
+    text = ws.reading_text(sid)
+    return {text[c.start:c.start + 16]: sorted((ln.bib_key, ln.status, ln.provenance)
+                                               for ln in c.links)
+            for c in ws.claims(source_id=sid, state="proposed,confirmed,rejected")}
+
+
+def test_claims_propose_again_withdraws_suggestions_it_no_longer_makes(ws, nlp, tmp_path):
+    """A run after the bibliography changed replaces the finder's own undecided suggestions:
+    'Nekrich (1999)' pointed to his book of 1997 (not of the cited year) until a work of 1999
+    came in; then the 1997 one goes (was: it stayed until an editor unlinked it). A link an
+    editor accepted or rejected stays as it is, and so does a confirmed claim."""
+    ws.bib_add(_bib(tmp_path, "old.bib", ("nekrich1997", "Nekrich", 1997),
+                    ("gorodetsky1986", "Gorodetsky", 1986), ("israelyan1990", "Israelyan", 1990)))
+    note = tmp_path / "review.txt"
+    note.write_text(REVIEW, encoding="utf-8")
+    ws.add(note)
+    ws.propose_claims(["review"], nlp=nlp)
+    other = "rule:citation-other-year"
+    assert _links_by_claim(ws, "review") == {
+        "The pact was a m": [("nekrich1997", "suggested", other)],
+        "The talks failed": [("gorodetsky1986", "suggested", other)],
+        "The ministers me": [("israelyan1990", "suggested", other)]}
+    claims = {ws.reading_text("review")[c.start:c.start + 16]: c for c in ws.claims()}
+    ws.accept_link(claims["The talks failed"].links[0].id)  # confirms the claim too
+    ws.unlink(claims["The ministers me"].links[0].id)  # kept as rejected
+    decisions = len(ws.history())
+    ws.bib_add(_bib(tmp_path, "new.bib", ("nekrich1999", "Nekrich", 1999),
+                    ("gorodetsky1999", "Gorodetsky", 1999), ("israelyan2003", "Israelyan", 2003)))
+    result = run(ws, "claims", "propose", "review")
+    assert result.exit_code == 0, result.output
+    assert "claim proposals: none new; no longer found, withdrawn: 1 suggested links" in \
+        result.stderr
+    assert _links_by_claim(ws, "review") == {
+        "The pact was a m": [("nekrich1999", "suggested", "rule:citation")],
+        "The talks failed": [("gorodetsky1986", "confirmed", other)],
+        "The ministers me": [("israelyan1990", "rejected", other),
+                             ("israelyan2003", "suggested", "rule:citation")]}
+    assert len(ws.history()) == decisions + 1  # the bib add; a run is no act to undo
+
+
+def test_claims_propose_again_withdraws_proposals_it_no_longer_makes(ws, nlp, tmp_path):
+    """Proposals an earlier finder made that this one does not make (here written as an
+    earlier version of the rules left them: on the heading, and on the last words) are
+    removed by the next run with their suggestions; one whose agent an editor set stays,
+    with what the editor gave it (was: both stayed, and a refresh overwrote an agent an
+    editor had set on a proposal)."""
+    from annotator.store import claims as rows_of
+
+    ws.bib_add(REFERENCES)
+    note = tmp_path / "review.txt"
+    note.write_text(REVIEW, encoding="utf-8")
+    src = ws.add(note).source
+    ws.propose_claims(["review"], nlp=nlp)
+    text = ws.reading_text("review")
+    made = {c.id for c in ws.claims(source_id="review")}
+    nek = text.index("The pact")
+    old = []
+    with ws.store.transaction() as conn:
+        for start, end in ((0, 6), (nek, nek + 8), (text.index("Moscow"), len(text.rstrip()))):
+            old.append(rows_of.insert_proposal(conn, "review", src.sha256, start, end,
+                                               "attributed", "Nekrich", None, "verb: old",
+                                               "rule:claims@old", "2026-01-01T00:00:00Z"))
+            rows_of.suggest_work(conn, old[-1], "nekrich1997", "", "rule:author-match")
+    ws.set_claim_agent(old[1], "Alexander Nekrich")
+    gorodetsky = next(c.id for c in ws.claims(source_id="review") if c.agent == "Gorodetsky")
+    ws.set_claim_agent(gorodetsky, "Gabriel Gorodetsky")
+    report = ws.propose_claims(["review"], nlp=nlp)
+    left = {c.id: c for c in ws.claims(source_id="review")}
+    assert set(left) == made | {old[1]}
+    assert (left[old[1]].agent, left[old[1]].cue) == ("Alexander Nekrich", "verb: old")
+    assert (left[gorodetsky].agent, left[gorodetsky].state) == ("Gabriel Gorodetsky", "proposed")
+    assert (report.withdrawn, report.new) == (2, ())

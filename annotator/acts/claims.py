@@ -37,6 +37,7 @@ from annotator.records import (BibEntry, CheckReport, ClaimProposal, ClaimRow, C
 from annotator.store import Act, Store, now
 from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
+from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
 from annotator.text import refuse_not_xml, word_span
@@ -349,9 +350,11 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     """Find candidate claims in the reading texts, with agents and suggested works.
 
     Attributions, quotations with their speaker and assertions of fact (see
-    ``annotator.nlp.claim_finder``). Re-running adds what is new, refreshes proposals nobody
-    decided and leaves decided claims as they are; a rejected claim is not proposed again. An
-    agent whose surname matches an author of the bibliography gets a suggested link to
+    ``annotator.nlp.claim_finder``). Re-running replaces what the finder made and nobody
+    decided with what it finds now: it adds what is new, refreshes proposals and their
+    suggested links, and removes the proposals and suggestions it no longer makes; decided
+    claims and links stay as they are, and a rejected claim or suggestion is not made again.
+    An agent whose surname matches an author of the bibliography gets a suggested link to
     that work. ``nlp``: a loaded spaCy pipeline (else ``model`` or the workspace's is
     loaded). ``progress(words_done, words_total)``.
 
@@ -380,7 +383,7 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
 
     new: list[int] = []
     kinds: Counter[str] = Counter()
-    refreshed = done = 0
+    refreshed = done = withdrawn = unsuggested = 0
     found: list[ClaimProposal] = []
     # a few chunks at a time: spaCy's default batch (1000 chunks of 5000 characters) held
     # every parse of an edition at once (2.7 GiB)
@@ -389,43 +392,66 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc, known, places))
         if last:
             with ctx.store.transaction() as conn:
+                edited = edited_claims(conn)
+                earlier = rows_of.finder_proposals(conn, src.id, src.sha256)
+                kept: set[int] = set()
                 for p in found:
-                    got = _store_proposal(conn, src, p, provenance, works)
-                    if got is not None and got[1]:
-                        new.append(got[0])
+                    got = _store_proposal(conn, src, p, provenance, works, edited)
+                    if got is None:
+                        continue
+                    cid, is_new, gone = got
+                    kept.add(cid)
+                    unsuggested += gone
+                    if is_new:
+                        new.append(cid)
                         kinds[p.kind] += 1
-                    elif got is not None:
+                    else:
                         refreshed += 1
+                stale = [cid for cid in earlier if cid not in kept and cid not in edited]
+                rows_of.delete_claims(conn, stale)
+                withdrawn += len(stale)
                 record_run(conn, src.id, src.sha256, "claims", provenance,
                            json.dumps({"proposals": len(found)}))
             found = []
         if progress is not None:
             done += words
             progress(done, max(total, done))
-    log.info("claims: %d new proposals in %d sources", len(new), len(sources))
+    log.info("claims: %d new proposals in %d sources, %d withdrawn", len(new), len(sources),
+             withdrawn)
     return ClaimsProposeReport(model=provenance, sources=len(sources), new=tuple(new),
-                               kinds=tuple(sorted(kinds.items())), refreshed=refreshed)
+                               kinds=tuple(sorted(kinds.items())), refreshed=refreshed,
+                               withdrawn=withdrawn, unsuggested=unsuggested)
 
 
 def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, provenance: str,
-                    works: list[BibEntry]) -> tuple[int, bool] | None:
-    """Write one proposal (bulk machine work, no decision row): (its id, whether it is new),
-    or None when an editor's decision keeps the claim at its place as it is."""
+                    works: list[BibEntry], edited: frozenset[int]
+                    ) -> tuple[int, bool, int] | None:
+    """Write one proposal (bulk machine work, no decision row): its id, whether it is new and
+    how many of its suggestions the finder no longer makes were withdrawn; None when the
+    claim at its place is decided (confirmed, rejected, stale, the editor's own). A proposal
+    an editor acted on (its agent set, a suggestion rejected) keeps what it has, but its
+    suggestions are brought up to date as those of any proposal."""
     old = rows_of.claim_at(conn, src.id, src.sha256, p.start, p.end)
     agent_id = _agent_entity(conn, p.agent)
+    acted_on = old is not None and int(old["id"]) in edited
     if old is None:
         cid = rows_of.insert_proposal(conn, src.id, src.sha256, p.start, p.end, p.kind,
                                       p.agent, agent_id, p.cue, provenance, now(),
                                       p.confidence, p.candidate)
     elif old["status"] == "proposed" and old["provenance"] != "editor":
         cid = int(old["id"])
-        rows_of.refresh_proposal(conn, cid, p.kind, p.agent, agent_id, p.cue, provenance,
-                                 p.confidence, p.candidate)
+        if not acted_on:
+            rows_of.refresh_proposal(conn, cid, p.kind, p.agent, agent_id, p.cue, provenance,
+                                     p.confidence, p.candidate)
     else:
         return None  # decided by an editor: left as it is
-    for work, locus, rule in claims_mod.suggest_works(p.agent, works, p.citations):
+    agent = old["agent"] if old is not None and acted_on else p.agent  # the editor's
+    wanted = claims_mod.suggest_works(agent, works, p.citations)
+    gone = rows_of.withdraw_suggestions(conn, cid, {(w.key, locus, rule)
+                                                    for w, locus, rule in wanted})
+    for work, locus, rule in wanted:
         rows_of.suggest_work(conn, cid, work.key, locus, rule)
-    return cid, old is None
+    return cid, old is None, gone
 
 
 # -- reading claims ---------------------------------------------------------------------------

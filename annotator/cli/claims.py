@@ -71,4 +71,7 @@ def claims_propose_cli(
         with progress_bar("finding claims", unit="words") as progress:
             report = ws.propose_claims(sources or None, model=model, progress=progress)
     summary = ", ".join(f"{n} {k}" for k, n in report.kinds) or "none new"
-    typer.echo(f"claim proposals: {summary}", err=True)
+    gone = [f"{n} {what}" for n, what in ((report.withdrawn, "proposals"),
+                                          (report.unsuggested, "suggested links")) if n]
+    typer.echo(f"claim proposals: {summary}" +
+               (f"; no longer found, withdrawn: {', '.join(gone)}" if gone else ""), err=True)

@@ -142,6 +142,30 @@ def refresh_proposal(conn: sqlite3.Connection, claim_id: int, kind: str, agent: 
                   claim_id))
 
 
+def finder_proposals(conn: sqlite3.Connection, source_id: str, sha256: str) -> list[int]:
+    """Ids of the finder's proposed claims of this source version (not the editor's own)."""
+    return [int(r["id"]) for r in conn.execute(
+        "SELECT id FROM claims WHERE source_id = ? AND sha256 = ? AND status = 'proposed' "
+        "AND provenance != 'editor' ORDER BY id", (source_id, sha256))]
+
+
+def delete_claims(conn: sqlite3.Connection, claim_ids: Sequence[int]) -> None:
+    """Proposals the finder withdraws (their suggested links go with them)."""
+    conn.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in claim_ids])
+
+
+def withdraw_suggestions(conn: sqlite3.Connection, claim_id: int,
+                         keep: set[tuple[str, str, str]]) -> int:
+    """Remove the finder's suggested links of a claim but those ``keep`` names (bib key,
+    locus, rule); an accepted or rejected one is the editor's and stays. Returns how many."""
+    gone = [r["id"] for r in conn.execute(
+        "SELECT id, bib_key, locus, provenance FROM links WHERE claim_id = ? AND "
+        "status = 'suggested' AND provenance != 'editor'", (claim_id,))
+        if (r["bib_key"], r["locus"], r["provenance"]) not in keep]
+    conn.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in gone])
+    return len(gone)
+
+
 def suggest_work(conn: sqlite3.Connection, claim_id: int, bib_key: str, locus: str,
                  rule: str) -> None:
     """Suggest a work for a claim, unless it was linked or suggested (and rejected) before."""

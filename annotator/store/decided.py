@@ -43,6 +43,19 @@ def changed_mentions(store: Store) -> frozenset[object]:
         "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS))
 
 
+def edited_claims(conn: sqlite3.Connection) -> frozenset[int]:
+    """Ids of the claims an editor's act in force changed, the claim's row or one of its
+    links (an agent set, a suggestion rejected): a new finder run leaves them as they are."""
+    return frozenset(int(r[0]) for r in conn.execute(
+        "SELECT DISTINCT CASE json_extract(c.value, '$.table') "
+        "WHEN 'claims' THEN json_extract(c.value, '$.key.id') "
+        "ELSE coalesce(json_extract(c.value, '$.after.claim_id'), "
+        f"json_extract(c.value, '$.before.claim_id')) END {_IN_FORCE}"
+        "AND (d.target LIKE 'claim%' OR d.target LIKE 'link%') "
+        "AND json_extract(c.value, '$.table') IN ('claims', 'links')", IMPORT_ACTS)
+        if r[0] is not None)
+
+
 def source_spans(store: Store, versions: Sequence[tuple[str, str]]
                  ) -> dict[tuple[str, str], frozenset[tuple[int, int, str]]]:
     """Per (source_id, sha256) of ``versions``: (start, end, type) of the mentions the
