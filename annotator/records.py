@@ -592,11 +592,14 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Validation:
-    """The outcome of validating one file against a RELAX NG schema."""
+    """The outcome of validating one file against a RELAX NG schema and of checking that its
+    pointers resolve."""
 
     path: str
     schema: str
     findings: tuple[Finding, ...] = ()
+    # files the file's pointers name that are not there to check (a register kept elsewhere)
+    elsewhere: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:

@@ -45,7 +45,9 @@ def test_data_is_small():
 
 @pytest.mark.parametrize("path", sorted(EDITIONS.rglob("*.xml")), ids=lambda p: p.name)
 def test_data_editions_are_valid_tei(path):
-    assert validate(path, TEI_RNG).valid
+    # valid tei_all; their pointers to registers kept elsewhere (EHRI's #ehri_et_...) are
+    # counted by tests/test_export_set.py
+    assert validate(path, TEI_RNG, pointers=False).valid
 
 
 def _climbs_out(tree: ast.AST, folder: Path) -> list[str]:

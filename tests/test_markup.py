@@ -119,7 +119,8 @@ def test_markup_uri_pointers_meet_the_register_entrys_link(ws):
 
 
 def test_pointer_forms_meet():
-    from annotator.entities.pointers import Prefixes, normalise
+    from annotator.entities.pointers import normalise
+    from annotator.tei.prefixes import Prefixes
 
     assert normalise("#ehri_et_landau_lipold") == normalise("ehri_et_landau_lipold") == \
         normalise("persons.xml#ehri_et_landau_lipold") == "ehri_et_landau_lipold"

@@ -101,7 +101,11 @@ def test_validate_cli_exit_codes_and_output(small, tmp_path):
 
 def test_validate_tei_all_on_real_files(tei_schema):
     assert compile_schema(TEI_RNG) is tei_schema  # the fixture's compile is reused
-    assert validate(DATA / "rich.xml", TEI_RNG).valid
+    assert validate(DATA / "rich.xml", TEI_RNG, pointers=False).valid
+    # valid tei_all, but its witness #B and #person-a are written nowhere in it
+    assert [str(f) for f in validate(DATA / "rich.xml", TEI_RNG).findings] == [
+        f"{DATA / 'rich.xml'}:20:68: @wit '#B' names no xml:id in this file",
+        f"{DATA / 'rich.xml'}:21:43: @ref '#person-a' names no xml:id in this file"]
     findings = validate(DATA / "schnitzler-L00001.xml", TEI_RNG).findings
     assert any(f.line == 126 and "Did not expect element p" in f.message for f in findings)
 
@@ -138,7 +142,8 @@ def test_validate_uses_tei_all_by_default(tmp_path):
     from annotator.tei.validate import TEI_ALL
 
     assert TEI_ALL == TEI_RNG
-    result = validate(DATA / "rich.xml")  # its xml-model names tei_all by URL: never fetched
+    # its xml-model names tei_all by URL: never fetched
+    result = validate(DATA / "rich.xml", pointers=False)
     assert result.schema == str(TEI_ALL) and result.valid
     doc = tmp_path / "bad.xml"
     doc.write_text(_INVALID["bad-when"], encoding="utf-8")
@@ -164,9 +169,99 @@ def test_validate_valid_files_never_compile_all_of_tei_all():
     code = ("import sys, time; from pathlib import Path\n"
             "from annotator.tei import validate as v\n"
             "t = time.monotonic()\n"
-            "ok = [v.validate(Path(f)).valid for f in sys.argv[1:]]\n"
+            "ok = [v.validate(Path(f), pointers=False).valid for f in sys.argv[1:]]\n"
             "print(all(ok), len(v._SCHEMAS), time.monotonic() - t)")
     files = [str(f) for f in sorted(EDITIONS.rglob("*.xml"))] + [str(DATA / "rich.xml")]
     out = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out[:2] == ["True", "0"], out
+
+
+def _pointing(body: str, header: str = "") -> str:
+    return (_HEADER.replace("</fileDesc>", "</fileDesc>" + header) + "<text><body>" + body
+            + "</body></text></TEI>")
+
+
+def test_validate_names_each_pointer_that_names_no_xml_id(tmp_path, tei_schema):
+    """A file valid against tei_all whose ``@ref="#x"`` names no element is not valid: each
+    such pointer is a finding at its attribute, ``file:line:col``, and the command exits 1
+    (before: "1 valid", tei_all types a pointer as any URI). Lists are read part by part;
+    ``--schema-only`` checks the schema alone."""
+    doc = tmp_path / "letter.xml"
+    doc.write_text(_pointing(
+        '<p xml:id="p1">Dear <persName ref="#pe1">Anna</persName>,\n'
+        '  <persName\n    ref="#pe2 #p1">Ben</persName> <ref target="#nowhere">see</ref>'
+        ' <note corresp="#p1" resp="#ed">n</note></p>'), encoding="utf-8")
+    assert tei_schema.validate(etree.parse(str(doc)))
+    result = validate(doc)
+    assert [str(f) for f in result.findings] == [
+        f"{doc}:1:{_col(doc, 1, 'ref=')}: @ref '#pe1' names no xml:id in this file",
+        f"{doc}:3:5: @ref '#pe2' names no xml:id in this file",
+        f"{doc}:3:{_col(doc, 3, 'target=')}: @target '#nowhere' names no xml:id in this file",
+        f"{doc}:3:{_col(doc, 3, ' resp=') + 1}: @resp '#ed' names no xml:id in this file"]
+    runner = CliRunner()
+    done = runner.invoke(app, ["validate", str(doc)])
+    assert done.exit_code == 1
+    assert done.stdout.splitlines()[0] == str(result.findings[0])
+    assert "0 valid, 1 invalid" in done.stderr
+    done = runner.invoke(app, ["validate", "--schema-only", str(doc)])
+    assert (done.exit_code, done.stdout) == (0, "")
+    assert validate(doc, pointers=False).valid
+
+
+def _col(path, line: int, what: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines()[line - 1].index(what) + 1
+
+
+def test_validate_reads_pointers_as_tei_does(tmp_path):
+    """``psn:p1`` is expanded by the file's prefixDef first; ``other.xml#x`` must name an
+    xml:id of other.xml when that file is beside it, and one that is not is named, not
+    checked; absolute URIs, XPointer schemes, images and pointers under xml:base are not
+    checked; ``@from`` is a pointer on ``span``, a date on ``date``."""
+    prefixes = ('<encodingDesc><listPrefixDef><prefixDef ident="psn" matchPattern="(p\\d+)" '
+                'replacementPattern="#$1"/><prefixDef ident="reg" matchPattern="(\\w+)" '
+                'replacementPattern="persons.xml#$1"/></listPrefixDef></encodingDesc>')
+    (tmp_path / "persons.xml").write_text(
+        _pointing('<listPerson><person xml:id="anna"><persName>Anna</persName></person>'
+                  "</listPerson>"), encoding="utf-8")
+    (tmp_path / "page1.jpg").write_bytes(b"\xff\xd8\xff")
+    doc = tmp_path / "letter.xml"
+    doc.write_text(_pointing(
+        '<p xml:id="p1"><persName ref="psn:p1">A</persName> <persName ref="psn:p2">B</persName>'
+        ' <persName ref="persons.xml#anna reg:anna">C</persName>'
+        ' <persName ref="persons.xml#ben">D</persName> <persName ref="reg:carl">E</persName>'
+        ' <persName ref="places.xml#x pl2373 letter.xml#p1">F</persName>'
+        ' <persName ref="http://www.wikidata.org/entity/Q1 wd:Q2 urn:x:y">G</persName>'
+        ' <ref target="#xpointer(id(\'a\')) page1.jpg#xywh=1,2,3,4 page1.jpg">H</ref>'
+        ' <date from="1901" to="1902">then</date> <span from="#p1" to="#gone"/>'
+        ' <seg xml:base="http://example.org/"><ref target="#elsewhere">I</ref></seg></p>',
+        prefixes), encoding="utf-8")
+    result = validate(doc)
+    assert [f.message for f in result.findings] == [
+        "@ref 'psn:p2' (#p2 by the file's prefixDef) names no xml:id in this file",
+        "@ref 'persons.xml#ben' names no xml:id in persons.xml",
+        "@ref 'reg:carl' (persons.xml#carl by the file's prefixDef) names no xml:id in "
+        "persons.xml",
+        "@to '#gone' names no xml:id in this file"]
+    assert result.elsewhere == ("pl2373", "places.xml")
+    runner = CliRunner()
+    done = runner.invoke(app, ["validate", str(doc)])
+    assert done.exit_code == 1
+    assert (f"{doc}: pointers into 2 file(s) not beside it, not checked: pl2373, places.xml"
+            in done.stderr)
+
+
+def test_validate_pointer_tables_match_tei_all():
+    """The pointer attributes are tei_all's anyURI attributes, written out by emit()."""
+    from pathlib import Path
+
+    from annotator.tei import pointer_table
+
+    everywhere, on = pointer_table.derive(TEI_RNG)
+    assert (everywhere, on) == (pointer_table.POINTER_ATTRS, pointer_table.POINTER_ATTRS_ON)
+    source = Path(pointer_table.__file__).read_text(encoding="utf-8")
+    assert source.endswith(pointer_table.emit(everywhere, on)), "run emit(), write the tables"
+    assert {"ref", "target", "corresp", "sameAs", "resp", "source", "prev", "next", "who",
+            "ana", "facs"} <= everywhere
+    assert "key" not in everywhere and "xml:base" not in everywhere
+    assert "span" in on["from"] and "date" not in on["from"]

@@ -28,13 +28,14 @@ from annotator.acts.register import import_entries, read_entries, scheme_from_ur
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import normalise_authority
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
-from annotator.entities.pointers import Prefixes, local_id, pointer_forms
+from annotator.entities.pointers import local_id, pointer_forms
 from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
 from annotator.store.mentions import mention_at
 from annotator.tei.elements import Elements
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
+from annotator.tei.prefixes import Prefixes
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.text import trim
 from annotator.vocab import DATE_ATTRS

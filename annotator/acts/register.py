@@ -19,7 +19,7 @@ from lxml import etree
 from annotator.bibliography.entries import refusal
 from annotator.bibliography.library import SKIPPED, WARNING, Problem
 from annotator.entities.names import name_forms, name_key
-from annotator.entities.pointers import Prefixes, entry_pointers, is_uri, normalise
+from annotator.entities.pointers import entry_pointers, is_uri, normalise
 from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
 from annotator.files import read_named
 from annotator.records import Entity, RegisterImport
@@ -29,6 +29,7 @@ from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority
 from annotator.store import Act, decisions, entities, mentions, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
+from annotator.tei.prefixes import Prefixes
 from annotator.text import fold
 
 # register type -> (list element, entry element, name element)

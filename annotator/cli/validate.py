@@ -25,11 +25,18 @@ def validate_cli(
     format: Annotated[Format | None, typer.Option(
         "--format", "-f", help="table, json, csv or md (default: one 'file:line:col: message' "
                                "line per finding, as compilers print).")] = None,
+    schema_only: Annotated[bool, typer.Option(
+        "--schema-only", help="Check against the schema only, not whether the files' "
+                              "pointers (@ref=\"#id\", @target...) name an xml:id.")] = False,
 ) -> None:
-    """Validate files against a RELAX NG schema; print each error as file:line:col: message.
+    """Validate files against a RELAX NG schema and check that their pointers resolve; print
+    each error as file:line:col: message.
 
-    Exit status: 0 when every file is valid, 1 when a file is invalid or not well-formed (a
-    finding), 2 when the command cannot run (no such file, no usable schema).
+    A pointer #id must name an xml:id of the file, other.xml#id one of other.xml when that
+    file is beside it (one that is not is named on stderr, not checked); absolute URIs are
+    not checked. Exit status: 0 when every file is valid, 1 when a file is invalid, not
+    well-formed or has a pointer that leads nowhere (a finding), 2 when the command cannot
+    run (no such file, no usable schema).
     """
     from annotator.tei.validate import validate
 
@@ -37,10 +44,12 @@ def validate_cli(
     findings: list[Finding] = []
     with user_errors():
         for path in files:
-            result = validate(path, schema)
+            result = validate(path, schema, pointers=not schema_only)
             if format is None:
                 for finding in result.findings:
                     typer.echo(str(finding))
+            if result.elsewhere:
+                typer.echo(_elsewhere(path, result.elsewhere), err=True)
             findings.extend(result.findings)
             invalid += not result.valid
     if format is not None:
@@ -48,3 +57,9 @@ def validate_cli(
     typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
     if invalid:
         raise typer.Exit(1)
+
+
+def _elsewhere(path: Path, files: tuple[str, ...]) -> str:
+    """The stderr note on pointers into files that are not beside ``path``."""
+    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    return (f"{path}: pointers into {len(files)} file(s) not beside it, not checked: {shown}")

@@ -31,10 +31,11 @@ from pathlib import Path
 
 
 from annotator.errors import AnnotatorError
-from annotator.entities.pointers import POINTER_ATTRS, Prefixes, normalise
+from annotator.entities.pointers import POINTER_ATTRS, normalise
 from annotator.store import pointers as pointer_rows
 from annotator.tei.elements import Elements
 from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
+from annotator.tei.prefixes import Prefixes
 
 REGISTERS = ("inline", "file", "none")
 # The mode of a file whose edition points to authority records (``none``) when no mode was

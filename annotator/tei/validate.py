@@ -9,6 +9,8 @@ That only removes documents from the schema's language and keeps every document 
 match, so "valid" against the narrowed schema is "valid" against the full one; it compiles in
 hundredths of a second. Only a file that fails it pays the full compile (once per process and
 schema), because libxml2's messages against the full schema are the exact ones an editor needs.
+A valid file's pointers must also lead somewhere (``resolve``: ``ref="#x"`` names an xml:id of
+the file, ``other.xml#x`` one of that file), which no RELAX NG schema can say.
 Every finding is ``file:line:col: message``; a file that is not well-formed is one finding too.
 A missing or broken schema is a usage error (``SourceError`` E01x), not a finding.
 
@@ -27,6 +29,7 @@ from lxml import etree
 from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
 from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
+from annotator.tei.resolve import check_pointers
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
 _RNG = "{http://relaxng.org/ns/structure/1.0}"
@@ -115,8 +118,10 @@ def default_schema() -> Path:
     return TEI_ALL
 
 
-def validate(path: str | Path, schema: str | Path | None = None) -> Validation:
-    """Validate one file; returns its findings (none: valid)."""
+def validate(path: str | Path, schema: str | Path | None = None, *,
+             pointers: bool = True) -> Validation:
+    """Validate one file; returns its findings (none: valid): what the schema says, then,
+    unless ``pointers`` is False, each local pointer that names no element (``resolve``)."""
     p = Path(path)
     data = read_source_bytes(p)
     try:  # in the file's own encoding (UTF-16, ISO-8859-1...), as annotator reads sources
@@ -139,10 +144,14 @@ def validate(path: str | Path, schema: str | Path | None = None) -> Validation:
     tree = root.getroottree()
     names = frozenset(etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str))
     quick = _narrowed(key, names)
-    if quick is not None and quick.validate(tree):
-        return Validation(path=str(p), schema=str(rng), findings=())
-    compiled = compile_schema(rng)
-    compiled.validate(tree)
-    findings = tuple(Finding(path=str(p), line=e.line or None, col=e.column or None,
-                             message=e.message) for e in compiled.error_log)
-    return Validation(path=str(p), schema=str(rng), findings=findings)
+    findings: tuple[Finding, ...] = ()
+    if quick is None or not quick.validate(tree):
+        compiled = compile_schema(rng)
+        compiled.validate(tree)
+        findings = tuple(Finding(path=str(p), line=e.line or None, col=e.column or None,
+                                 message=e.message) for e in compiled.error_log)
+    if not pointers:
+        return Validation(path=str(p), schema=str(rng), findings=findings)
+    checked = check_pointers(p, root, text)
+    return Validation(path=str(p), schema=str(rng), findings=findings + checked.dangling,
+                      elsewhere=checked.elsewhere)
