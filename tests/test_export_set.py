@@ -650,3 +650,35 @@ def test_export_adds_no_pointer_that_leads_nowhere(ws, tmp_path):
     assert sum(n for (mode, *_), n in resolved.items() if mode == "inline") > 0
     assert sum(n for (mode, *_), n in resolved.items() if mode == "none") == 0
 
+
+def test_export_header_says_where_the_entries_a_files_own_pointers_lacked_are(ws, tmp_path):
+    """With ``--register file`` the new names point to register.xml, but the entry the
+    file's own ``ref="#tolstoy"`` lacked is written in the file's standOff: the
+    editorialDecl says both (before: only register.xml), and ``annotator validate`` finds
+    every pointer of the export set resolved, the file's own ``#tolstoy`` among them. With
+    ``inline``, whose text names the standOff already, it is as it was."""
+    from annotator.tei.validate import validate
+
+    path = tmp_path / "lev.xml"
+    path.write_text(DANGLING, encoding="utf-8")
+    sid = ws.add(path).source.id
+    assert [f.message for f in validate(path).findings] == [
+        "@ref '#tolstoy' names no xml:id in this file"]
+    s, e = span_of(ws, sid, "Лев Толстой")
+    ws.add_mention(sid, s, e, "person", entity_id="tolstoy")
+    assert run(ws, "link", "tolstoy", "wikidata", "Q7243").exit_code == 0
+    _new_name(ws, sid, "Maxim Gorky")
+    said = {}
+    for mode in ("file", "inline"):
+        ws.export_tei(register=mode)
+        out = ws.exports_dir / "lev.xml"
+        root = etree.parse(str(out)).getroot()
+        said[mode] = "".join(root.find(f".//{TEI}editorialDecl").itertext())
+        assert root.find(f"{TEI}standOff//{TEI}person[@{XML_ID}='tolstoy']") is not None
+        assert validate(out).findings == ()
+        if mode == "file":
+            assert validate(ws.exports_dir / "register.xml").findings == ()
+    assert "register.xml beside this file" in said["file"]
+    assert ("where the file's own names point to an entry of this file that it did not have "
+            "(#id), to that entry, written in standOff") in said["file"]
+    assert "did not have" not in said["inline"] and "entries in standOff" in said["inline"]

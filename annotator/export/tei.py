@@ -1030,7 +1030,10 @@ class _Builder:
             # ``uris`` says where its entries are only when it wrote one: a file whose new
             # names all point to authority records says what ``none`` says
             said = self.register if self.register != URIS or self.pointed else "none"
-            for para in _encoding_description(q("gi"), said):
+            # entries written for the file's own ``#id`` pointers are in its standOff, which
+            # only ``inline`` says already
+            lacked = bool(self.missing) and said != "inline"
+            for para in _encoding_description(q("gi"), said, lacked):
                 out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
             out.append(f"{indent}</{q('editorialDecl')}>")
         return out
@@ -1309,9 +1312,12 @@ def _indent(lines: list[str], indent: str, unit: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _encoding_description(gi_name: str, register: str = "inline") -> tuple[str, ...]:
+def _encoding_description(gi_name: str, register: str = "inline",
+                          lacked: bool = False) -> tuple[str, ...]:
     """The paragraphs of the export's ``editorialDecl``, ``gi_name`` the name ``gi`` has
-    where they go (the same for every file of an edition: made once)."""
+    where they go (the same for every file of an edition: made once); ``lacked``: the export
+    wrote, in the file's standOff, entries the file's own ``#id`` pointers named and it
+    lacked, which the text of modes other than ``inline`` must say too."""
     def gi(name: str) -> str:
         return f"<{gi_name}>{name}</{gi_name}>"
 
@@ -1324,6 +1330,9 @@ def _encoding_description(gi_name: str, register: str = "inline") -> tuple[str, 
              URIS: "the authority record of the entity, where it has one, else its register "
                    f"entry in {gi('standOff')} ({gi('listPerson')}, {gi('listPlace')}, "
                    f"{gi('listOrg')})"}[register]
+    if lacked:
+        where += (", and, where the file's own names point to an entry of this file that it "
+                  f"did not have (#id), to that entry, written in {gi('standOff')}")
     return (
         f"Names, dates and claims the editors decided were marked with annotator; the "
         f"markup the file already had is its own. New {gi('persName')}, {gi('placeName')} and "
