@@ -395,9 +395,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'balance the braces'),
     "S306": (SourceError, 'a field given twice in one entry: a warning, the last value is kept as in biber',
               'keep one'),
-    "S307": (SourceError, 'crossref to an entry that does not exist: a warning, the field is kept (the .bib '
-                          'exports leave it out, with a note)',
-              'add the parent entry (from any of the files) or drop crossref'),
+    "S307": (SourceError, 'crossref, or a key of an xref, naming an entry that does not exist: a warning, '
+                          'the field is kept (the .bib exports leave it out, with a note)',
+              'add the entry it names (from any of the files) or drop the key'),
     "S308": (SourceError, "undefined @string macro '…' (biber reads the files in order: one "
                           "whose @string comes later is undefined where it is used, and the "
                           "message says where the @string is): a warning, its name is kept "

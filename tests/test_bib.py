@@ -215,6 +215,33 @@ def test_bib_several_files_are_one_library(ws, tmp_path):
                                                               "Columbia University Press")
 
 
+XREF_TO_NONE = """@book{whole, author = {Kay, K}, title = {K}, year = 1992}
+@incollection{part, author = {Oth, O}, title = {T}, year = 1990, xref = {nowhere}}
+@incollection{two, author = {Oth, O}, title = {U}, year = 1991, xref = {Whole, gone}}
+"""
+
+
+def test_bib_an_xref_to_no_entry_is_warned_as_biber_warns(ws, tmp_path):
+    """An xref naming no entry is S307 at bib add, one line a key it names, as biber warns
+    ("I didn't find a database entry for xref 'nowhere'") and as a crossref to none was
+    (was: said only by the exports, which leave such a key out); of a comma-separated xref,
+    as the exports read it, the keys naming none (biber warns of 'Whole, gone' whole)."""
+    import subprocess
+    path = tmp_path / "x.bib"
+    path.write_text(XREF_TO_NONE, encoding="utf-8")
+    result = ws.bib_add(path)
+    assert [(p.code, p.line, p.key) for p in result.problems] == [
+        ("S307", 2, "part"), ("S307", 3, "two")]
+    assert str(result.problems[0]) == (
+        f"{path}:2: entry 'part': xref to no entry 'nowhere'; kept (the .bib exports leave it "
+        "out): add the entry it names to the files added together [S307]")
+    assert "'gone'" in str(result.problems[1])
+    assert ws.bib_entry("part").get("xref") == "nowhere"  # kept as written
+    done = subprocess.run(["biber", "--tool", "--output-file=out.bib", path.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "didn't find a database entry for xref 'nowhere' in entry 'part'" in done.stdout
+
+
 LATE_STRING = """@article{late, author = {Zed, Z.}, title = {L}, journal = jn, year = 2012}
 @article{late2, author = {Zed, Z.}, title = {L}, journal = "Journal of " # jname, year = 2012}
 @string{jn = {Things}}

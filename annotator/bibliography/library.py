@@ -8,7 +8,7 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
 * a field given twice in one entry: the last value wins (as biber);
 * an undefined macro: its name is kept as text (biber drops it); a macro is defined from its
   ``@string`` on, so one used before it is undefined there, as biber has it;
-* a crossref to no entry: the field is kept, nothing is inherited;
+* a crossref or xref to no entry: the field is kept, nothing is inherited;
 * a ``year`` that is no integer (``50 BC``, ``c. 1850``): kept as written, as biber keeps it
   (warning 'legacy year field ... is not an integer'), with the field to write instead;
 * a date of a date's form that names no date (``urldate = {2024-02-30}``, ``month = {13}``):
@@ -73,7 +73,7 @@ NOTE = "note"  # how a value is read, for an editor who may have meant otherwise
 # what each problem is, in a word or three (``annotator bib add`` groups by it)
 LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
           "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
-          "S307": "crossref to no entry", "S308": "undefined macro", "S309": "no entries",
+          "S307": "crossref or xref to no entry", "S308": "undefined macro", "S309": "no entries",
           "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
           "S312": "@preamble not kept", "S313": "year not an integer",
           "S314": "year below 0", "S315": "bare & or %",
@@ -473,12 +473,19 @@ def _inherit(entries: list[Read], problems: list[Problem]) -> None:
     (the parent's title as the child's ``booktitle`` for in*-types, else ``maintitle``)."""
     by_key = {e.key.lower(): e for e in entries if e.key}
     for entry in entries:
+        label = entry.key or f"at line {entry.line}"
+        for key in _xref_keys(entry):  # biber: 'I didn't find a database entry for xref'
+            if by_key.get(key.lower(), entry) is entry:
+                problems.append(Problem(entry.path, entry.line, label,
+                                        f"xref to no entry '{key}'",
+                                        "kept (the .bib exports leave it out): add the entry "
+                                        "it names to the files added together", "S307"))
         ref = entry.fields.get("crossref")
         if ref is None:
             continue
         parent = by_key.get(ref.lower())
         if parent is None or parent is entry:
-            problems.append(Problem(entry.path, entry.line, entry.key or f"at line {entry.line}",
+            problems.append(Problem(entry.path, entry.line, label,
                                     f"crossref to no entry '{ref}'",
                                     "kept, nothing inherited (the .bib exports leave it "
                                     "out): add the parent entry to the files added together",
@@ -499,3 +506,8 @@ def _inherit(entries: list[Read], problems: list[Problem]) -> None:
             dated = target.endswith("date") and f"{target[:-4]}year" in known
             if (target in known or dated) and target not in NOT_INHERITED:
                 entry.fields.setdefault(target, value)
+
+
+def _xref_keys(entry: Read) -> list[str]:
+    """The keys an ``xref`` names (comma-separated, as the exports read it)."""
+    return [k.strip() for k in entry.fields.get("xref", "").split(",") if k.strip()]
