@@ -234,12 +234,43 @@ def test_bib_an_xref_to_no_entry_is_warned_as_biber_warns(ws, tmp_path):
         ("S307", 2, "part"), ("S307", 3, "two")]
     assert str(result.problems[0]) == (
         f"{path}:2: entry 'part': xref to no entry 'nowhere'; kept (the .bib exports leave it "
-        "out): add the entry it names to the files added together [S307]")
+        "out): add the entry it names, with this file or before it [S307]")
     assert "'gone'" in str(result.problems[1])
     assert ws.bib_entry("part").get("xref") == "nowhere"  # kept as written
     done = subprocess.run(["biber", "--tool", "--output-file=out.bib", path.name],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert "didn't find a database entry for xref 'nowhere' in entry 'part'" in done.stdout
+
+
+def test_bib_a_crossref_to_a_work_added_earlier_is_no_warning(ws, tmp_path):
+    """A crossref or xref naming a work already in the bibliography (added by an earlier bib
+    add) names an entry: no S307, the child inherits from it as from a parent added with it,
+    and the exports bring the parent along, so biber finds it (was: S307 'crossref to no
+    entry', nothing inherited, as only the files added together were looked in); a key
+    naming neither is still warned, and so is an entry naming itself."""
+    (tmp_path / "parent.bib").write_text(
+        "@collection{Whole, editor = {C, D}, title = {Whole}, publisher = {P}, year = 1990}\n",
+        encoding="utf-8")
+    (tmp_path / "child.bib").write_text(
+        "@incollection{chap, author = {A, B}, title = {C}, crossref = {whole}}\n"
+        "@incollection{see, author = {A, B}, title = {S}, year = 1991, xref = {Whole}}\n"
+        "@incollection{lost, author = {A, B}, title = {L}, year = 1991, crossref = {gone}}\n",
+        encoding="utf-8")
+    assert ws.bib_add(tmp_path / "parent.bib").problems == ()
+    result = ws.bib_add(tmp_path / "child.bib")
+    assert [(p.code, p.key) for p in result.problems] == [("S307", "lost")]
+    chap = ws.bib_entry("chap")
+    assert (chap.get("booktitle"), chap.get("editor"), chap.get("year")) == ("Whole", "C, D",
+                                                                             "1990")
+    written = ws.export_bibtex(all=True)
+    text = (ws.root / written.path).read_text()
+    assert "crossref = {whole}" in text and "xref = {Whole}" in text
+    assert not [n for n in written.notes if n.startswith("chap:")]
+    (tmp_path / "self.bib").write_text(
+        "@incollection{Whole, author = {A, B}, title = {C}, crossref = {Whole}}\n",
+        encoding="utf-8")
+    again = ws.bib_add(tmp_path / "self.bib", replace=True)
+    assert [(p.code, p.key) for p in again.problems] == [("S307", "Whole")]
 
 
 LATE_STRING = """@article{late, author = {Zed, Z.}, title = {L}, journal = jn, year = 2012}

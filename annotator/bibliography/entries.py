@@ -52,10 +52,14 @@ def read_library(paths: Sequence[str | Path], *, origins: Sequence[str] | None =
 
     ``origins``: what each entry remembers as its file (default: the path as given).
     ``known``: the entries already in the store; a generated key does not clash with their
-    keys, and an entry without a key that describes a known work gets that work's key back.
+    keys, an entry without a key that describes a known work gets that work's key back, and
+    a crossref or xref may name one (no S307; a child inherits from it as from a parent
+    added with it).
     """
     files = [Path(p) for p in paths]
-    lib = read_files(files)
+    known = list(known)
+    lib = read_files(files, stored=[Read(k.origin, k.line or 0, k.key, k.type, dict(k.fields))
+                                    for k in known])
     names = dict(zip((str(p) for p in files), origins or [str(p) for p in files]))
     return _entries(lib.entries, names, known), lib.problems
 

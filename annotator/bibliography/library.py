@@ -127,18 +127,21 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_files(paths: Sequence[Path]) -> Library:
-    """Read .bib files as one library: every entry that can be read, every problem."""
+def read_files(paths: Sequence[Path], *, stored: Sequence[Read] = ()) -> Library:
+    """Read .bib files as one library: every entry that can be read, every problem.
+    ``stored``: the works already in the bibliography (added earlier), which a crossref or
+    xref may name as well as an entry of the files, as the exports put them in one file."""
     texts: list[tuple[str, str]] = []
     lib = Library()
     for p in paths:
         text = _text(p, read_named(p, code="S301"), lib.problems)
         if text is not None:
             texts.append((str(p), text))
-    return read_texts(texts, lib)
+    return read_texts(texts, lib, stored=stored)
 
 
-def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> Library:
+def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None, *,
+               stored: Sequence[Read] = ()) -> Library:
     """``read_files`` for texts already in hand, as (name for messages, text)."""
     lib = lib if lib is not None else Library()
     problems = lib.problems
@@ -182,7 +185,7 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None) -> 
     entries = [r for r, _ in raw]
     _years(raw, problems)
     _dates(raw, problems)
-    _inherit(entries, problems)
+    _inherit(entries, problems, stored)
     lib.entries.extend(entries)
     return lib
 
@@ -468,18 +471,26 @@ def _bc(year: int) -> str:
 
 
 # -- crossref ----------------------------------------------------------------------------------
-def _inherit(entries: list[Read], problems: list[Problem]) -> None:
+def _inherit(entries: list[Read], problems: list[Problem], stored: Sequence[Read]) -> None:
     """biblatex's inheritance: a child takes the fields it lacks from its ``crossref`` parent
-    (the parent's title as the child's ``booktitle`` for in*-types, else ``maintitle``)."""
-    by_key = {e.key.lower(): e for e in entries if e.key}
+    (the parent's title as the child's ``booktitle`` for in*-types, else ``maintitle``), an
+    entry of the files or a ``stored`` work (added earlier: the exports write both in one
+    file, where biber finds it); a crossref or xref naming neither is a warning."""
+    by_key = {e.key.lower(): e for e in stored if e.key.lower() not in
+              {k.key.lower() for k in entries}}
+    by_key.update((e.key.lower(), e) for e in entries if e.key)
+
+    def nowhere(key: str, entry: Read) -> bool:
+        return by_key.get(key.lower(), entry) is entry
+
     for entry in entries:
         label = entry.key or f"at line {entry.line}"
         for key in _xref_keys(entry):  # biber: 'I didn't find a database entry for xref'
-            if by_key.get(key.lower(), entry) is entry:
+            if nowhere(key, entry):
                 problems.append(Problem(entry.path, entry.line, label,
                                         f"xref to no entry '{key}'",
                                         "kept (the .bib exports leave it out): add the entry "
-                                        "it names to the files added together", "S307"))
+                                        "it names, with this file or before it", "S307"))
         ref = entry.fields.get("crossref")
         if ref is None:
             continue
@@ -488,7 +499,7 @@ def _inherit(entries: list[Read], problems: list[Problem]) -> None:
             problems.append(Problem(entry.path, entry.line, label,
                                     f"crossref to no entry '{ref}'",
                                     "kept, nothing inherited (the .bib exports leave it "
-                                    "out): add the parent entry to the files added together",
+                                    "out): add the parent entry, with this file or before it",
                                     "S307"))
             continue
         known = FIELDS.get(entry.type, FIELDS["misc"]) | LEGACY
