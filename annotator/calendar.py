@@ -111,45 +111,77 @@ def iso_date(text: str, *, real: bool = True) -> list[list[int]] | None:
 
 
 # one end of a .bib date as biber reads it (biblatex's EDTF level 0 and 1): a day, month
-# (21-24: a season) or year, a time of day after a day, one qualifier (~ approximate,
-# ? uncertain, % both)
+# (21-41: a division of the year) or year, a time of day after a day, one qualifier
+# (~ approximate, ? uncertain, % both)
 _BIB_END = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})"
                       r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?([~?%])?")
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}  # EDTF's; CSL's 1-4
+# the divisions of a year biber reads (ISO 8601-2 4.8, biber's YEARDIVISIONS), as biblatex's
+# English strings name them: seasons (21-24; 25-28 of the northern hemisphere, 29-32 of the
+# southern), quarters, quadrimesters, semesters
+DIVISIONS = {**SEASONS, **{n: f"{SEASONS[21 + (n - 25) % 4]} in the {half} hemisphere"
+                           for n, half in ((n, "northern" if n < 29 else "southern")
+                                           for n in range(25, 33))},
+    **{n: f"quarter {n - 32}" for n in range(33, 37)},
+    **{n: f"quadrimester {n - 36}" for n in range(37, 40)},
+    40: "semester 1", 41: "semester 2"}
+# the months a division spans, for one that is no season (CSL has seasons only)
+DIVISION_MONTHS = {**{n: (3 * (n - 33) + 1, 3 * (n - 33) + 3) for n in range(33, 37)},
+                   **{n: (4 * (n - 37) + 1, 4 * (n - 37) + 4) for n in range(37, 40)},
+                   40: (1, 6), 41: (7, 12)}
+# ISO 8601-2's unspecified digits, the forms biber reads (each a range: '199X' is 1990/1999)
+_UNSPECIFIED = re.compile(r"(\d{3})X|(\d{2})XX|(\d{4})-XX|(\d{4})-(\d{2})-XX|(\d{4})-XX-XX")
 
 
 @dataclass(frozen=True, slots=True)
 class BibDate:
     """A .bib date (``date``, ``urldate``...) as biber reads it: one or two ends, each its
-    (year, month, day) parts, () for an open end ("2019-05-01/"), a season as its EDTF month
-    21-24 ("2001-21": spring 2001); ``circa`` for ~ or % on an end, ``uncertain`` for ? or
-    %; ``time`` when an end has a time of day (biblatex can print it, CSL cannot)."""
+    (year, month, day) parts, () for an open end ("2019-05-01/", "../2019"), a division of
+    the year as its EDTF month 21-41 ("2001-21": spring 2001, "2001-33": its first quarter);
+    ``circa`` for ~ or % on an end, ``uncertain`` for ? or %; ``time`` when an end has a
+    time of day (biblatex can print it, CSL cannot); ``unspecified`` for unspecified digits,
+    read as the range they leave open ("199X": 1990 to 1999)."""
 
     parts: tuple[tuple[int, ...], ...]
     circa: bool = False
     uncertain: bool = False
     time: bool = False
+    unspecified: bool = False
+
+    @property
+    def division(self) -> int | None:
+        """The start's division of the year in EDTF's count (21 spring ... 41 semester 2),
+        or None."""
+        first = self.parts[0]
+        return first[1] if len(first) > 1 and first[1] in DIVISIONS else None
 
     @property
     def season(self) -> int | None:
-        """The start's season in EDTF's count (21 spring ... 24 winter), or None."""
-        first = self.parts[0]
-        return first[1] if len(first) > 1 and first[1] in SEASONS else None
+        """The start's season as CSL counts it, 1 spring ... 4 winter (of either
+        hemisphere), or None."""
+        division = self.division
+        return (division - 21) % 4 + 1 if division is not None and division < 33 else None
 
 
 def bib_date(text: str, *, real: bool = True) -> BibDate | None:
     """The .bib date ``text`` (``BibDate``), or None for what biber does not read as one.
-    With ``real`` a month that is no month or season, a day its month lacks or a time of
-    day past 23:59:59 is no date either: biber ignores it with a warning. An open start
-    ("../2019") is not read here: the exports keep its year."""
+    With ``real`` a month that is no month or division of the year, a day its month lacks
+    or a time of day past 23:59:59 is no date either: biber ignores it with a warning.
+    Either end may be open ("2019/", "../2019"), not both. Unspecified digits ("199X",
+    "19XX", "1999-XX", "1999-05-XX", "1999-XX-XX") are read as biber reads them, the range
+    they leave open; biber then ignores an end written after them, and so does this."""
     pieces = text.strip().split("/")
     if len(pieces) > 2:
         return None
+    if "X" in pieces[0]:
+        return _unspecified(pieces[0])
+    if len(pieces) == 2 and all(p in ("", "..") for p in pieces):
+        return None  # no end at all: biber reads nothing
     ends: list[tuple[int, ...]] = []
     flags: set[str] = set()
     time = False
     for n, piece in enumerate(pieces):
-        if n and piece in ("", ".."):
+        if piece in ("", "..") and (n or len(pieces) == 2):
             ends.append(())
             continue
         m = _BIB_END.fullmatch(piece)
@@ -166,9 +198,32 @@ def bib_date(text: str, *, real: bool = True) -> BibDate | None:
                    uncertain=bool(flags & {"?", "%"}), time=time)
 
 
+def _unspecified(text: str) -> BibDate | None:
+    """A date with unspecified digits as biber reads it (``Utils::parse_date_unspecified``):
+    the range of what they may be, years, months or days; None for another form (biber
+    reads none, and says nothing), or a month that is none."""
+    m = _UNSPECIFIED.fullmatch(text)
+    if m is None:
+        return None
+    decade, century, year, month_year, month, days_year = m.groups()
+    if decade or century:
+        first = int(decade + "0" if decade else century + "00")
+        return BibDate(((first,), (first + (9 if decade else 99),)), unspecified=True)
+    if year:
+        return BibDate(((int(year), 1), (int(year), 12)), unspecified=True)
+    if month_year:
+        y, mo = int(month_year), int(month)
+        if not real_date(y, mo):
+            return None
+        last = 29 if mo == 2 and leap(y) else _DAYS[mo - 1]
+        return BibDate(((y, mo, 1), (y, mo, last)), unspecified=True)
+    return BibDate(((int(days_year), 1, 1), (int(days_year), 12, 31)), unspecified=True)
+
+
 def _real_end(parts: tuple[int, ...], *clock: str | None) -> bool:
-    """Whether one end of a .bib date exists: its day (a season has none) and its time."""
-    if len(parts) > 1 and parts[1] in SEASONS:
+    """Whether one end of a .bib date exists: its day (a division of the year has none) and
+    its time."""
+    if len(parts) > 1 and parts[1] in DIVISIONS:
         return len(parts) == 2
     hour, minute, second = (int(x) if x else 0 for x in clock)
     return real_date(*parts) and hour < 24 and minute < 60 and second < 60
@@ -193,8 +248,8 @@ def real_part(text: str) -> tuple[str, str] | None:
         if _real_end(parts, hour, minute, second):
             kept.append(piece)
             continue
-        if len(parts) > 1 and parts[1] in SEASONS:
-            cut, reason = f"{year}-{month}", "a season has no day"
+        if len(parts) > 1 and parts[1] in DIVISIONS:
+            cut, reason = f"{year}-{month}", f"a {_division_word(parts[1])} has no day"
         elif not real_date(*parts[:2]):
             cut, reason = year, f"there is no month {parts[1]}"
         elif len(parts) > 2 and not real_date(*parts):
@@ -204,3 +259,8 @@ def real_part(text: str) -> tuple[str, str] | None:
         why = why or reason
         kept.append(cut + (flag or ""))
     return "/".join(kept), why
+
+
+def _division_word(division: int) -> str:
+    """What a division of the year is called: 'season', 'quarter'..."""
+    return "season" if division < 33 else DIVISIONS[division].split()[0]

@@ -419,6 +419,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'write \\& and \\% in the .bib'),
     "S316": (SourceError, "entry '…': date '…' (or urldate, origdate, eventdate) of a date's form names no date ('2024-02-30', '2000-13-45'), or month '13' is no month: a warning; every export keeps the part that is (2024-02, 2000; a month left out) and says so in its notes",
               'fix the date (February 2024 has 29 days) and add the file again with --replace'),
+    "S317": (SourceError, "entry '…': date '…' (or urldate, origdate, eventdate) is no date biber reads ('c. 1953', '1.1.1892', '1891--1893'; biber warns 'Invalid format' and ignores it): a warning, kept as written; the exports write its year where it has one, as they did",
+              'write an EDTF date: date = {1953~} (circa), {1892-01-01}, {1891/1893} (a range), and add the file again with --replace'),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

@@ -789,6 +789,46 @@ def test_bib_a_date_that_is_none_is_a_warning_naming_what_the_exports_keep(ws, t
     assert "no real date [S316]: 2" in done.stderr
 
 
+NO_DATES = """@book{c53, title = {C}, date = {c. 1953}}
+@book{dotted, title = {D},
+  date = {1.1.1892}}
+@book{span, title = {S}, date = {1891--1893}}
+@online{web, title = {W}, url = {https://e.org}, urldate = {last week}}
+@book{fine, title = {F}, date = {../2019}, origdate = {199X}, eventdate = {2001-33}}
+"""
+
+
+def test_bib_a_date_biber_cannot_read_is_a_warning_naming_what_to_write(ws, tmp_path):
+    """date = {c. 1953} or {1.1.1892} came in without a word, though biber warns 'Invalid
+    format' and ignores it and the exports write its year: S317 at the field's line,
+    naming entry, field, what biber and the exports do and the EDTF date to write, for the
+    fields biber warns of; an open start, unspecified digits and a quarter are dates."""
+    import subprocess
+    bib = tmp_path / "d.bib"
+    bib.write_text(NO_DATES, encoding="utf-8")
+    result = ws.bib_add(bib)
+    assert len(result.added) == 5
+    assert [(p.code, p.line, p.key) for p in result.problems] == [
+        ("S317", 1, "c53"), ("S317", 3, "dotted"), ("S317", 4, "span"), ("S317", 5, "web")]
+    c53, dotted, span, web = (str(p) for p in result.problems)
+    assert c53 == (f"{bib}:1: entry 'c53': date 'c. 1953' is no date biber reads (biber "
+                   "ignores it, warning 'Invalid format'); the exports write its year, 1953: "
+                   "write an EDTF date, date = {1953~} (circa) [S317]")
+    assert dotted.endswith("date = {1892-01-01} [S317]")
+    assert span.endswith("date = {1891/1893} (a range) [S317]")
+    assert "urldate = {YYYY-MM-DD}" in web and "the CSL-JSON leaves it out" in web
+    assert ws.bib_entry("c53").get("date") == "c. 1953"  # kept as written
+    done = subprocess.run(["biber", "--tool", "--output-file=out.bib", bib.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    invalid = re.findall(r"Entry '(\w+)' \(d.bib\): Invalid format '([^']*)' of date field "
+                         r"'(\w+)'", done.stdout)
+    assert sorted(invalid) == [("c53", "c. 1953", "date"), ("dotted", "1.1.1892", "date"),
+                               ("span", "1891--1893", "date"),
+                               ("web", "last week", "urldate")], done.stdout
+    shown = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bib)])
+    assert "no date biber reads [S317]: 4" in shown.stderr
+
+
 def test_bib_year_below_zero_is_said_once_with_how_it_is_read(ws, tmp_path):
     """'year = {-50}' is 51 BC to biber and ISO 8601, not the 50 BC an editor may mean: one
     note for the library (the others counted), which --strict does not refuse; a date field

@@ -491,20 +491,108 @@ UNREAL = """@online{web, author={{WHO}}, title={R}, url={https://e.org}, date={2
 """
 
 
-@pytest.mark.parametrize(("text", "parts", "circa", "uncertain", "season"), [
+@pytest.mark.parametrize(("text", "parts", "circa", "uncertain", "division"), [
     ("1999~", ((1999,),), True, False, None), ("1999?", ((1999,),), False, True, None),
     ("1999%", ((1999,),), True, True, None), ("2001-21", ((2001, 21),), False, False, 21),
     ("1940-11-12T10:00:00", ((1940, 11, 12),), False, False, None),
     ("1940-11-12T10:00:00Z", ((1940, 11, 12),), False, False, None),
     ("2019-05-01/", ((2019, 5, 1), ()), False, False, None),
-    ("1999~/2000", ((1999,), (2000,)), True, False, None)])
-def test_export_bib_edtf_dates_as_biber_reads_them(text, parts, circa, uncertain, season):
+    ("1999~/2000", ((1999,), (2000,)), True, False, None),
+    ("../2019", ((), (2019,)), False, False, None), ("/2019", ((), (2019,)), False, False, None),
+    ("../2019-05-03?", ((), (2019, 5, 3)), False, True, None),
+    ("2001-25", ((2001, 25),), False, False, 25), ("2001-33", ((2001, 33),), False, False, 33),
+    ("2001-41~", ((2001, 41),), True, False, 41)])
+def test_export_bib_edtf_dates_as_biber_reads_them(text, parts, circa, uncertain, division):
+    """An open start ('../2019', '/2019') and biber's divisions of the year past the four
+    seasons (25-41: a hemisphere's seasons, quarters, quadrimesters, semesters) are dates
+    (were: None, so the exports wrote a bare year)."""
     from annotator.calendar import bib_date
 
     found = bib_date(text)
     assert found is not None
-    assert (found.parts, found.circa, found.uncertain, found.season) == (
-        parts, circa, uncertain, season)
+    assert (found.parts, found.circa, found.uncertain, found.division) == (
+        parts, circa, uncertain, division)
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("199X", ((1990,), (1999,))), ("19XX", ((1900,), (1999,))),
+    ("1999-XX", ((1999, 1), (1999, 12))), ("2000-02-XX", ((2000, 2, 1), (2000, 2, 29))),
+    ("1999-XX-XX", ((1999, 1, 1), (1999, 12, 31))), ("199X/2005", ((1990,), (1999,))),
+    ("199X~", None), ("1999-1X", None), ("1999-13-XX", None), ("..", None), ("/", None)])
+def test_export_bib_unspecified_digits_are_the_range_biber_reads(text, parts):
+    """ISO 8601-2's unspecified digits are the range biber's parse_date_unspecified makes of
+    them (an end written after them ignored, as biber ignores it); a form it lacks, and a
+    date with no end at all, is none."""
+    from annotator.calendar import bib_date
+
+    found = bib_date(text)
+    assert (found.parts, found.unspecified) == (parts, True) if parts else found is None
+
+
+MORE_EDTF = r"""@book{openstart, author={Roe, R}, title={O}, publisher={P}, date={../2019}}
+@book{slash, author={Roe, R}, title={S}, publisher={P}, date={/2019-05}}
+@book{decade, author={Roe, R}, title={D}, publisher={P}, date={199X}}
+@book{maydays, author={Roe, R}, title={M}, publisher={P}, date={1999-05-XX}}
+@book{springn, author={Roe, R}, title={N}, publisher={P}, date={2001-25}}
+@book{summers, author={Roe, R}, title={H}, publisher={P}, date={2001-30}}
+@book{quarter, author={Roe, R}, title={Q}, publisher={P}, date={2001-34}}
+@book{semester, author={Roe, R}, title={E}, publisher={P}, date={2001-41}}
+"""
+
+
+def test_export_bib_open_starts_unspecified_digits_and_year_divisions(tmp_path):
+    """'../2019', '199X', '1999-05-XX' and the divisions 25-41 went out as a bare year (or,
+    for 199X, none): the biblatex file keeps each as written, which biber reads without a
+    warning (an open start as its end, a division as its yeardivision); classic BibTeX gets
+    the years ('--2019', '1990--1999': the range biber reads) and a month where there is
+    one, with a note for what it has no field for; CSL-JSON gets the open start as [0] (as
+    pandoc reads '/2019'), the range the digits leave open, a season of either hemisphere
+    as CSL's season and a quarter or semester as the months it spans."""
+    works = sorted(_read(MORE_EDTF).values(), key=lambda e: e.key)
+    text, notes = render(works)
+    for key, date in (("openstart", "../2019"), ("slash", "/2019-05"), ("decade", "199X"),
+                      ("maydays", "1999-05-XX"), ("springn", "2001-25"),
+                      ("summers", "2001-30"), ("quarter", "2001-34"),
+                      ("semester", "2001-41")):
+        assert f"date = {{{date}}}" in text.split(f"{{{key},")[1].split("@")[0], key
+    assert "year =" not in text and notes == []
+    (tmp_path / "x.bib").write_text(text, encoding="utf-8")
+    done = run(["biber", "--tool", "--output-format=bibtex", "--output-fieldcase=lower",
+                "--output-file=back.bib", "x.bib"], tmp_path)
+    assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
+    back = (tmp_path / "back.bib").read_text(encoding="utf-8")
+    for division in ("springN", "summerS", "Q2", "S2"):
+        assert f"yeardivision = {{{division}}}" in back
+    assert back.count("endyear = {2019}") == 2
+
+    classic_text, classic_notes = render(works, ascii_only=True)
+    fields = {w.key: classic(w).fields for w in works}
+    assert {k: (f.get("year"), f.get("month")) for k, f in fields.items()} == {
+        "openstart": ("--2019", None), "slash": ("--2019", None),
+        "decade": ("1990--1999", None), "maydays": ("1999", "5"), "springn": ("2001", None),
+        "summers": ("2001", None), "quarter": ("2001", None), "semester": ("2001", None)}
+    assert [n.split(":")[0] for n in classic_notes] == [
+        "decade", "maydays", "quarter", "semester", "springn", "summers"]
+    assert "unspecified digits (biber reads 1990 to 1999)" in classic_notes[0]
+    assert "(quarter 2)" in classic_notes[2] and "(summer in the southern" in classic_notes[5]
+
+    issued = {w.key: item(w).get("issued") for w in works}
+    assert issued == {
+        "openstart": {"date-parts": [[0], [2019]]}, "slash": {"date-parts": [[0], [2019, 5]]},
+        "decade": {"date-parts": [[1990], [1999]]},
+        "maydays": {"date-parts": [[1999, 5, 1], [1999, 5, 31]]},
+        "springn": {"date-parts": [[2001]], "season": 1},
+        "summers": {"date-parts": [[2001]], "season": 2},
+        "quarter": {"date-parts": [[2001, 4], [2001, 6]]},
+        "semester": {"date-parts": [[2001, 7], [2001, 12]]}}
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", "x.bib"], tmp_path)
+    pandoc = {i["id"]: i.get("issued") for i in json.loads(done.stdout)}
+    assert pandoc["slash"] == issued["slash"]  # pandoc reads '/2019-05', not '../2019'
+    import jsonschema
+
+    schema = json.loads(CSL_SCHEMA.read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(
+        json.loads(csl_render(works)))) == []
 
 
 @pytest.mark.parametrize(("text", "kept"), [

@@ -12,7 +12,9 @@ What biber tolerates is tolerated and reported as a warning (``Problem.severity`
 * a ``year`` that is no integer (``50 BC``, ``c. 1850``): kept as written, as biber keeps it
   (warning 'legacy year field ... is not an integer'), with the field to write instead;
 * a date of a date's form that names no date (``urldate = {2024-02-30}``, ``month = {13}``):
-  kept as written; biber ignores it, and every export keeps the part that is (``2024-02``).
+  kept as written; biber ignores it, and every export keeps the part that is (``2024-02``);
+* a date of no date's form (``date = {c. 1953}``, ``{1.1.1892}``): kept as written; biber
+  ignores it ('Invalid format'), the exports write its year, with the EDTF date to write.
 
 A ``year`` below 0 is read as biber and ISO 8601 read it (``-50`` is 51 BC), which is not what
 an editor who wrote it for 50 BC meant: said once a library, a ``note``, which ``--strict``
@@ -44,7 +46,7 @@ from pathlib import Path
 from annotator.bibliography.blocks import Block, Field, Part, split
 from annotator.bibliography.datamodel_table import FIELDS
 from annotator.bibliography.latex import bare_specials, decode
-from annotator.calendar import real_part
+from annotator.calendar import bib_date, real_date, real_part
 from annotator.files import read_named
 from annotator.text import not_xml_named
 
@@ -77,7 +79,7 @@ LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by an
           "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
           "S312": "@preamble not kept", "S313": "year not an integer",
           "S314": "year below 0", "S315": "bare & or %",
-          "S316": "no real date"}
+          "S316": "no real date", "S317": "no date biber reads"}
 # the date fields biber reads as dates (EDTF), split into year, month, day... ('urldate':
 # 'urlyear'...); a ``month`` is the month of a ``year``
 DATE_FIELDS = ("date", "origdate", "eventdate", "urldate")
@@ -417,15 +419,19 @@ def _years(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> 
 def _dates(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> None:
     """A date of the right form that names no date ('2024-02-30', month = {13}): biber
     ignores it with a warning and so would a reader; every export keeps what of it exists
-    (``calendar.real_part``), the same in each, and says so in its notes."""
+    (``calendar.real_part``), the same in each, and says so in its notes. A date of no
+    date's form ('c. 1953', '1.1.1892') biber ignores too: said with what to write."""
     for read, fields in raw:
         label = read.key or f"at line {read.line}"
         for name in (*DATE_FIELDS, "month"):
             value = read.fields.get(name, "").strip()
             found = no_month(value) if name == "month" else real_part(value)
-            if found is None:
+            if found is None and (name == "month" or not value or bib_date(value, real=False)):
                 continue
             line = next(f.line for f in reversed(fields) if f.name == name)
+            if found is None:
+                problems.append(_no_date(read, name, value, line))
+                continue
             kept, why = found
             problems.append(Problem(
                 read.path, line, label, f"{name} '{value}' is no "
@@ -433,6 +439,41 @@ def _dates(raw: Sequence[tuple[Read, list[Field]]], problems: list[Problem]) -> 
                 (f"the exports keep {kept}, the part that is" if kept else
                  "the exports leave it out") + f": fix the {name} (annotator bib add "
                 "--replace)", "S316"))
+
+
+# how people write a date that is no EDTF date, and the EDTF date they mean
+_CIRCA = re.compile(r"(?:c\.|ca\.?|circa|about|approx\.?|um)\s*(\d{4})", re.I)
+_DOTTED = re.compile(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})")  # 1.1.1892: day.month.year
+
+
+def _no_date(read: Read, name: str, value: str, line: int) -> Problem:
+    """The warning for a date field biber cannot read at all ('c. 1953', '1.1.1892'): what
+    biber does (ignores it; 'Invalid format' unless it has unspecified digits of a form it
+    lacks, '199X~', which it drops without a word), what the exports write, what to write."""
+    silent = "X" in value.split("/")[0]
+    biber = "biber ignores it" + ("" if silent else ", warning 'Invalid format'")
+    year = _FOUR.search(value)
+    if name == "urldate":
+        kept = "the .bib exports keep it as written, the CSL-JSON leaves it out"
+    elif name != "date":
+        kept = "the exports keep it as written"
+    elif year:
+        kept = f"the exports write its year, {year.group()}"
+    else:
+        kept = "the exports keep it as written (CSL-JSON: a literal)"
+    if m := _CIRCA.fullmatch(value):
+        instead = f"{{{m.group(1)}~}} (circa)"
+    elif (m := _DOTTED.fullmatch(value)) and real_date(*(int(m.group(i)) for i in (3, 2, 1))):
+        instead = f"{{{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}}}"
+    elif m := _RANGE.fullmatch(value):
+        instead = f"{{{m.group(1)}/{m.group(2)}}} (a range)"
+    elif m := _BC.fullmatch(value):
+        instead = f"{{{_iso(1 - int(m.group(1)))}}} (ISO 8601 counts 1 BC as 0000)"
+    else:
+        instead = "{YYYY-MM-DD} (or YYYY-MM, YYYY), {1953~} for circa, {1891/1893} for a range"
+    return Problem(read.path, line, read.key or f"at line {read.line}",
+                   f"{name} '{value}' is no date biber reads ({biber})",
+                   f"{kept}: write an EDTF date, {name} = {instead}", "S317")
 
 
 def no_month(value: str) -> tuple[str, str] | None:

@@ -53,7 +53,7 @@ from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
 from annotator.bibliography.latex import describe, escape_bare, to_ascii
 from annotator.bibliography.library import MONTHS, SORT_ONLY
 from annotator.bibliography.titles import protect
-from annotator.calendar import SEASONS, bib_date, iso_date
+from annotator.calendar import DIVISIONS, bib_date, iso_date
 from annotator.export.output import write_export
 from annotator.export.works import PARENT_FIELDS, parents, works
 from annotator.records import BibEntry, Written
@@ -214,10 +214,11 @@ def _key_of(f: dict[str, str]) -> str:
 
 def _classic_date(date: str, f: dict[str, str]) -> list[str]:
     """Set ``year`` (and ``month``, for a date of one month or day) from a biblatex date;
-    a range's years joined by "--", an open one's ended by it (BibTeX's year takes years
-    only). The notes name what
-    the standard styles have no field for: circa, uncertain, a season (a time of day, like
-    the day, no style prints)."""
+    a range's years joined by "--", an open one's ended or opened by it ("2019--",
+    "--2019"), unspecified digits as the range biber reads ("199X": "1990--1999"; BibTeX's
+    year takes years only). The notes name what the standard styles have no field for:
+    circa, uncertain, a season or other part of the year (a quarter), unspecified digits
+    (a time of day, like the day, no style prints)."""
     found = bib_date(date)
     if found is None:  # no date biber reads, kept for the reader: as it is
         f.setdefault("year", _classic_year(date))
@@ -226,15 +227,27 @@ def _classic_date(date: str, f: dict[str, str]) -> list[str]:
     years = [str(bib_mod.historical_year(end[0])) if end else "" for end in found.parts]
     f.setdefault("year", "--".join(dict.fromkeys(years)))
     start = found.parts[0]
-    if len(found.parts) == 1 and len(start) > 1 and found.season is None:
+    one_month = len(found.parts) == 1 or found.unspecified and len(
+        {end[:2] for end in found.parts}) == 1  # '1999-05-XX': a day of May 1999
+    if one_month and len(start) > 1 and found.division is None:
         f.setdefault("month", str(start[1]))
-    said = [w for w, on in (("approximate", found.circa), ("uncertain", found.uncertain),
-                            (f"a season ({SEASONS.get(found.season or 0)})",
-                             found.season)) if on]
+    division = DIVISIONS.get(found.division or 0, "")
+    said = [w for w, on in (
+        ("approximate", found.circa), ("uncertain", found.uncertain),
+        (f"a season ({division})" if found.season else f"a part of the year ({division})",
+         division),
+        ("of unspecified digits (biber reads "
+         f"{' to '.join(_iso_end(end) for end in found.parts)})",
+         found.unspecified)) if on]
     if not said:
         return []
     return [f"date '{date}' is {' and '.join(said)}: classic BibTeX has no field for it, "
             f"year = {{{f['year']}}} written (the biblatex export keeps the date)"]
+
+
+def _iso_end(parts: tuple[int, ...]) -> str:
+    """One end of a date as ISO 8601 writes it: (1999, 5, 1) -> '1999-05-01'."""
+    return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
 
 
 def _classic_year(value: str) -> str:

@@ -11,7 +11,8 @@ schema (``csl-data.json``) and read the way Zotero and pandoc read it:
   '{van der} Berg') and ``suffix`` ('Jr.'); a braced ``{Corporate Name}`` stays whole as
   ``literal``, and ``and others`` is the ``literal`` "others" (et al. to pandoc's citeproc);
 * ``issued`` from ``date`` (a range as two date-parts, an open end ``[0]``; ``~`` and ``?``
-  as ``circa``, a season as ``season``), or ``year`` with ``month`` and ``day``, a ``year``
+  as ``circa``, a season as ``season``, a quarter or semester as its months, unspecified
+  digits as the range biber reads, ``199X`` 1990 to 1999), or ``year`` with ``month`` and ``day``, a ``year``
   that is no integer as a ``literal``; a date that names none as the .bib keeps it;
   where the original is kept (a TEI ``msIdentifier``) as ``archive`` (institution, repository),
   ``archive_location`` (collection, shelf mark) and ``archive-place`` (settlement), the parts
@@ -46,7 +47,7 @@ from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year,
                                             year_number)
 from annotator.bibliography.library import YEAR_FIELD
 from annotator.bibliography.latex import plain, rich
-from annotator.calendar import SEASONS, bib_date
+from annotator.calendar import DIVISION_MONTHS, DIVISIONS, bib_date
 from annotator.export.output import write_export
 from annotator.export.works import works
 from annotator.records import BibEntry, Written
@@ -172,20 +173,27 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
 
 def date_parts(value: str) -> dict[str, Any] | None:
     """CSL date of a biblatex (EDTF) date or range; None for anything else. An open end is
-    CSL's ``[0]`` (printed "2019–"); approximate (~) and uncertain (?) are both ``circa``,
-    CSL's only word for it; a season (EDTF's 21-24) is CSL's ``season`` 1-4 (a range's
-    is its start's); a time of day is left out (CSL dates have none)."""
+    CSL's ``[0]`` (printed "2019–", "–2019", as pandoc reads "/2019"); approximate (~) and
+    uncertain (?) are both ``circa``, CSL's only word for it; a season (EDTF's 21-32, of
+    either hemisphere) is CSL's ``season`` 1-4 (a range's is its start's), another division
+    of the year (a quarter, quadrimester, semester: 33-41), which CSL has no word for, the
+    months it spans ("2001-33": January to March 2001); unspecified digits are the range
+    biber reads ("199X": 1990 to 1999); a time of day is left out (CSL dates have none)."""
     found = bib_date("/".join(piece.strip() for piece in value.split("/")))
     if found is None:
         return None
-    season = found.season
     ends = [[historical_year(end[0]), *end[1:]] if end else [0] for end in found.parts]
-    for end in ends:
-        if len(end) > 1 and end[1] in SEASONS:
-            del end[1:]  # a season has no day
+    if len(ends) == 1 and found.division in DIVISION_MONTHS:
+        first, last = DIVISION_MONTHS[found.division]
+        ends = [[ends[0][0], first], [ends[0][0], last]]
+    for n, end in enumerate(ends):
+        if len(end) > 1 and end[1] in DIVISION_MONTHS:
+            end[1] = DIVISION_MONTHS[end[1]][n and 1]  # a range's start and end months
+        elif len(end) > 1 and end[1] in DIVISIONS:
+            del end[1:]  # a season has no day, and its word is the item's season
     out: dict[str, Any] = {"date-parts": ends}
-    if season is not None:
-        out["season"] = season - 20
+    if found.season is not None:
+        out["season"] = found.season
     if found.circa or found.uncertain:
         out["circa"] = True
     return out
