@@ -517,6 +517,36 @@ def test_bib_key_and_surname_follow_an_entry_s_useprefix():
     assert surname("de la Fontaine, Jean", useprefix=True) == "de la Fontaine"
 
 
+@pytest.mark.parametrize(("author", "key", "family", "given"), [
+    ("family=Berg, given=Anna, prefix=van der", "berg2000letters", "Berg", "Anna"),
+    ("family=Berg, given=Anna, prefix=van der, useprefix=true", "vanderberg2000letters",
+     "van der Berg", "Anna"),
+    ("given = Jean, family = Fontaine, prefix = de la, suffix = Jr.", "fontaine2000letters",
+     "Fontaine", "Jean"),
+    ("family=Doe, given=John and Smith, Jane", "doe2000letters", "Doe", "John")])
+def test_bib_extended_name_gives_keys_and_citations_their_parts(ws, tmp_path, author, key,
+                                                                family, given):
+    """A name in biblatex's extended format is read by its parts (entries.name_parts): the
+    key and the surname a citation gives are its family name, with its prefix where the
+    name says useprefix=true (was: read as a BibTeX name, the key 'familyberggivenanna...'
+    and the surname the last word of 'given=Anna'); the TEI <bibl> shows it as people read
+    a name, 'van der Berg, Anna', and reads the entry back exactly."""
+    from annotator.bibliography.tei_bibl import bibl_lines, read_bibl
+
+    path = tmp_path / "x.bib"
+    path.write_text(f"@book{{, author = {{{author}}}, title = {{Letters}}, year = 2000}}\n",
+                    encoding="utf-8")
+    (entry,) = ws.bib_add(path).added
+    first = split_names(entry.get("author"))[0]
+    assert (entry.key, surname(first), forenames(first)) == (key, family, given)
+    if "prefix=van der" in author:
+        lines = bibl_lines(entry.key, entry.type, entry.fields, entry.key, lambda n: n)
+        assert "  <author>van der Berg, Anna</author>" in lines
+        xml = f'<listBibl xmlns="{TEI_NS}">' + "\n".join(lines) + "</listBibl>"
+        back = read_bibl(parse_xml(xml.encode(), path)[0])
+        assert back == (entry.type, dict(entry.fields))
+
+
 def test_bib_deep_braces_and_href_give_no_traceback(ws, tmp_path):
     deep = "{" * 5000 + "Deep" + "}" * 5000
     path = tmp_path / "odd.bib"

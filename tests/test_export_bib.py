@@ -217,21 +217,64 @@ def test_export_bib_name_parts_are_biber_s(tmp_path):
     all: what pandoc reads otherwise ('{\\'E}mile Zola' with a particle 'Émile', 'Kurt {von}
     Neumann' with one 'von') is biber's reading here."""
     bib = "@book{n, author = {" + " and ".join(BIBER_NAMES) + "}, title = {T}, year = 2000}\n"
-    (tmp_path / "n.bib").write_text(bib, encoding="utf-8")
+    theirs = _biber_names(tmp_path, bib)
+    (entry,) = bib_mod.parse_bib(bib, path=Path("n.bib"), origin="n.bib")
+    mine = [bib_mod.name_parts(n) for n in bib_mod.split_names(entry.get("author"))]
+    assert [tuple(plain(x) for x in (p.family, p.given, p.von, p.jr)) + (p.useprefix,)
+            for p in mine] == theirs
+
+
+def _biber_names(folder: Path, bib: str) -> list[tuple[str, str, str, str, bool | None]]:
+    """Every author name of ``bib`` as biber --tool reads it, in the file's order: (family,
+    given, prefix, suffix) as text, and the name's own useprefix (None: none given)."""
+    (folder / "n.bib").write_text(bib, encoding="utf-8")
     done = run(["biber", "--tool", "--output-format=biblatexml", "--output-file=n.bltxml",
-                "n.bib"], tmp_path)
-    assert done.returncode == 0, done.stdout
-    tree = parse_xml((tmp_path / "n.bltxml").read_bytes(), Path("n.bltxml"))
+                "n.bib"], folder)
+    assert done.returncode == 0 and "WARN" not in done.stdout, done.stdout
+    tree = parse_xml((folder / "n.bltxml").read_bytes(), Path("n.bltxml"))
     ns = {"b": "http://biblatex-biber.sourceforge.net/biblatexml"}
     theirs = []
     for name in tree.iterfind(".//b:names[@type='author']/b:name", ns):
         part = {p.get("type"): " ".join(t.strip() for t in p.itertext() if t.strip())
                 for p in name.iterfind("b:namepart", ns)}
-        theirs.append(tuple(plain(part.get(k, "")) for k in ("family", "given", "prefix",
-                                                             "suffix")))
-    (entry,) = bib_mod.parse_bib(bib, path=Path("n.bib"), origin="n.bib")
-    mine = [bib_mod.name_parts(n) for n in bib_mod.split_names(entry.get("author"))]
-    assert [tuple(plain(x) for x in (p.family, p.given, p.von, p.jr)) for p in mine] == theirs
+        use = name.get("useprefix")
+        theirs.append((*(plain(part.get(k, "")) for k in ("family", "given", "prefix",
+                                                          "suffix")),
+                       None if use is None else use == "true"))
+    return theirs
+
+
+EXTENDED_NAMES = r"""@book{xa, author = {family=Berg, given=Anna, prefix=van der, useprefix=true},
+  title = {T}, year = 2000}
+@book{xb, author = {family=Berg, given=Anna, prefix=van der}, title = {T}, year = 2000}
+@book{xc, author = {given=Jean, prefix=de la, family=Fontaine, suffix=Jr. and Smith, John},
+  title = {T}, year = 2000}
+@book{xd, author = {family={van Berg}, given={Anna Maria}}, title = {T}, year = 2000}
+@book{xe, author = {family=Doe, given=John, given-i=J}, title = {T}, year = 2000}
+@book{xf, author = {"family=Smith, Jr.", given=John}, title = {T}, year = 2000}
+"""
+
+
+def test_export_bib_extended_names_are_split_as_biber_and_pandoc_read_them(tmp_path):
+    """biblatex's extended name format ('family=Berg, given=Anna, prefix=van der,
+    useprefix=true') gives biber's parts and the name's own useprefix, and pandoc's CSL
+    names, the prefix a dropping particle or, with useprefix, a non-dropping one (was: read
+    as a BibTeX name, family 'given=Anna' and the like). A pair in double quotes keeps its
+    comma, as biber's CSV reader does ('"family=Smith, Jr."'; pandoc loses that family)."""
+    theirs = _biber_names(tmp_path, EXTENDED_NAMES)
+    (tmp_path / "x.bib").write_text(EXTENDED_NAMES, encoding="utf-8")
+    entries = _read(EXTENDED_NAMES)
+    mine = [bib_mod.name_parts(n) for key in sorted(entries)
+            for n in bib_mod.split_names(entries[key].get("author"))]
+    assert sorted((tuple(plain(x) for x in (p.family, p.given, p.von, p.jr)) + (p.useprefix,)
+                   for p in mine), key=str) == sorted(theirs, key=str)
+    done = run(["pandoc", "-f", "biblatex", "-t", "csljson", "x.bib"], tmp_path)
+    pandoc = {i["id"]: i["author"] for i in json.loads(done.stdout)}
+    for key in ("xa", "xb", "xc", "xd", "xe"):
+        assert item(entries[key])["author"] == pandoc[key], key
+    assert item(entries["xa"])["author"] == [
+        {"family": "Berg", "given": "Anna", "non-dropping-particle": "van der"}]
+    assert item(entries["xf"])["author"] == [{"family": "Smith, Jr.", "given": "John"}]
 
 
 def test_export_bib_csl_names_keep_braced_and_whole():

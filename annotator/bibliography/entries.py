@@ -162,12 +162,14 @@ class NameParts:
     """A BibTeX name in its four parts, as biber reads it ("First von Last", "von Last,
     First", "von Last, Jr, First"), each as written (LaTeX, braces kept): ``von`` is
     biblatex's name prefix (lower-case words before the family name: 'de la' of 'Jean de la
-    Fontaine'), ``jr`` its suffix ('Jr.', 'III')."""
+    Fontaine'), ``jr`` its suffix ('Jr.', 'III'); ``useprefix`` the name's own option
+    (biblatex's extended name format, ``useprefix=true``), None where the entry's decides."""
 
     family: str
     given: str = ""
     von: str = ""
     jr: str = ""
+    useprefix: bool | None = None
 
 
 def name_parts(name: str) -> NameParts:
@@ -180,10 +182,14 @@ def name_parts(name: str) -> NameParts:
     the von part runs from the first lower-case word to the last one before the family
     name, which is at least the last word; with commas, it is the lower-case words the
     family part opens with ('Drummond de Andrade, Carlos' has none, as biblatex reads it).
-    A name that is one brace group (a body's) is all family name."""
+    A name that is one brace group (a body's) is all family name. A name in biblatex's
+    extended format ('family=Berg, given=Anna, prefix=van der, useprefix=true') gives its
+    parts by name (``_extended``)."""
     name = name.strip()
     if is_literal(name):
         return NameParts(family=name[1:-1].strip())
+    if _XNAME.search(name):
+        return _extended(name)
     parts = [_words(p) for p in _top_level_split(name, ",")]
     if len(parts) == 1:
         words = parts[0]
@@ -205,6 +211,60 @@ def name_parts(name: str) -> NameParts:
             if len(vonlast) > 1 else 0
     return NameParts(family=" ".join(vonlast[cut:]), given=given,
                      von=" ".join(vonlast[:cut]), jr=jr)
+
+
+# biber's test for a name in the extended format: a name part's key and '=' (its xnamesep)
+_XNAME = re.compile(r"(?:family|given|prefix|suffix)\s*=")
+_XPARTS = {"family": "family", "given": "given", "prefix": "von", "suffix": "jr"}
+
+
+def _extended(name: str) -> NameParts:
+    """A name in biblatex's extended format, as biber reads it (``parsename_x``): key=value
+    pairs split at commas, a pair in double quotes holding its commas ('"family=Smith, Jr."',
+    as biber's CSV reader takes it; a brace group holds them too); the name parts family,
+    given, prefix, suffix, and the name's own ``useprefix``. Initials (``given-i``) and
+    other keys say nothing of the parts (biber warns of an unknown one and ignores it)."""
+    found: dict[str, str] = {}
+    useprefix = None
+    for item in _quoted_split(name):
+        key, sep, value = item.strip().strip('"').partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep:
+            continue
+        if key in _XPARTS:
+            found[_XPARTS[key]] = value
+        elif key == "useprefix" and value.lower() in ("true", "false"):
+            useprefix = value.lower() == "true"
+    return NameParts(family=found.get("family", ""), given=found.get("given", ""),
+                     von=found.get("von", ""), jr=found.get("jr", ""), useprefix=useprefix)
+
+
+def classic_name(name: str) -> str:
+    """A name as BibTeX writes it ('von Last, Jr, First'): one in biblatex's extended format
+    ('family=Berg, given=Anna, prefix=van der') is 'van der Berg, Anna', a family name with
+    a comma braced; any other name as it is. For where people read the name (a TEI
+    ``<author>``), not ``key=value`` pairs."""
+    if is_literal(name.strip()) or not _XNAME.search(name):
+        return name
+    parts = name_parts(name)
+    family = f"{{{parts.family}}}" if "," in parts.family else parts.family
+    last = " ".join(x for x in (parts.von, family) if x)
+    if parts.jr:
+        return f"{last}, {parts.jr}, {parts.given}"
+    return f"{last}, {parts.given}" if parts.given else last
+
+
+def _quoted_split(text: str) -> list[str]:
+    """``text`` split at commas outside braces and double quotes."""
+    out, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "{") - (ch == "}")
+        quoted ^= ch == '"' and depth == 0
+        if ch == "," and depth == 0 and not quoted:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
 
 
 def _top_level_split(text: str, seps: str) -> list[str]:
@@ -259,8 +319,10 @@ def surname(name: str, *, useprefix: bool = False) -> str:
     'Ribbentrop', 'Fontaine' ('von Ribbentrop' with ``useprefix``, an entry's ``options``:
     ``uses_prefix``); braced, a particle is the family name's ('{van der} Berg, Anna' ->
     '{van der} Berg'); '{Wikimedia Foundation}' whole ('{Nekrich}, {Aleksandr M.}':
-    '{Nekrich}')."""
+    '{Nekrich}'). A name's own ``useprefix`` (the extended format's) outranks the entry's."""
     parts = name_parts(name)
+    if parts.useprefix is not None:
+        useprefix = parts.useprefix
     return f"{parts.von} {parts.family}" if useprefix and parts.von else parts.family
 
 

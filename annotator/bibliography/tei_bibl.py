@@ -46,7 +46,7 @@ from pathlib import Path
 from lxml import etree
 
 from annotator.bibliography.blocks import split
-from annotator.bibliography.entries import split_names, year_number
+from annotator.bibliography.entries import classic_name, split_names, year_number
 from annotator.bibliography.latex import plain
 from annotator.bibliography.library import VERBATIM
 from annotator.calendar import iso_date
@@ -99,7 +99,8 @@ def _field_elements(type_: str, fields: tuple[tuple[str, str], ...]) -> list[_Fi
         if field in ("author", "editor", "translator"):
             tag = "author" if field == "author" else "editor"
             role = "translator" if field == "translator" else None
-            out.extend(el(tag, plain(n), ("role", role)) for n in split_names(value))
+            out.extend(el(tag, plain(classic_name(n)), ("role", role))
+                       for n in split_names(value))
         elif field == "title":
             out.append(el("title", text, ("level", _LEVEL.get(type_.lower()))))
         elif field in _TITLES:

@@ -143,7 +143,9 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
     pandoc's citeproc renders as the style's "et al." (CSL has no name for it). The von part
     is the ``dropping-particle`` (biblatex's default, ``useprefix=false``: 'Beethoven, Ludwig
     van', cited as 'Beethoven'), the ``non-dropping-particle`` with ``useprefix`` (the entry's
-    ``options``); lower-case words a braced family name opens with ('{van der} Berg') are the
+    ``options``, or the name's own in biblatex's extended format: 'family=Berg, given=Anna,
+    prefix=van der, useprefix=true'); lower-case words a braced family name opens with ('{van
+    der} Berg', and an extended name's family, 'family=van Berg') are the
     ``non-dropping-particle`` too, the particle a citation keeps, as pandoc reads them; the
     suffix ('Jr.') is the ``suffix``."""
     out: list[dict[str, str]] = []
@@ -163,7 +165,7 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
                "non-dropping-particle": " ".join(family[:lead]),
                "dropping-particle": "", "suffix": plain(parts.jr)}
         von = plain(parts.von)
-        if useprefix and von:
+        if (useprefix if parts.useprefix is None else parts.useprefix) and von:
             csl["non-dropping-particle"] = f"{von} {csl['non-dropping-particle']}".strip()
         else:
             csl["dropping-particle"] = von
