@@ -277,6 +277,25 @@ def test_export_bib_extended_names_are_split_as_biber_and_pandoc_read_them(tmp_p
     assert item(entries["xf"])["author"] == [{"family": "Smith, Jr.", "given": "John"}]
 
 
+def test_export_bib_classic_file_writes_an_extended_name_as_bibtex_reads_names(tmp_path):
+    """Classic BibTeX knows no extended name format: 'family=Berg, given=Anna, prefix=van
+    der' went to the classic file as written, which BibTeX splits at its commas into a
+    family 'family=Berg' and a given name 'prefix=van der'. It is written 'van der Berg,
+    Anna' there, which plain.bst prints 'Anna van der Berg'; the biblatex file keeps it."""
+    entries = _read(EXTENDED_NAMES.replace("title = {T}", "title = {T}, publisher = {P}"))
+    works = [entries["xb"], entries["xc"]]
+    text, _notes = render(works, ascii_only=True)
+    assert "author = {van der Berg, Anna}" in text
+    assert "author = {de la Fontaine, Jr., Jean and Smith, John}" in text
+    assert "author = {family=Berg, given=Anna, prefix=van der}" in render(works)[0]
+    (tmp_path / "x.bib").write_text(text, encoding="utf-8")
+    (tmp_path / "paper.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{x}\n")
+    done = run(["bibtex", "paper"], tmp_path)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    bbl = " ".join((tmp_path / "paper.bbl").read_text().split())
+    assert "Anna van~der Berg" in bbl and "Jean de~la Fontaine, Jr." in bbl
+
+
 def test_export_bib_csl_names_keep_braced_and_whole():
     entry = BibEntry("k", "book", (("author", "{Barnes and Noble} and Joachim von Ribbentrop"),
                                    ("title", "T")), "x.bib")

@@ -807,7 +807,7 @@ def _nested(el: etree._Element) -> bool:
     return False
 
 
-_NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "holder",
+NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "holder",
                           "commentator", "annotator", "introduction", "foreword", "afterword",
                           "editora", "editorb", "editorc"})
 
@@ -817,7 +817,7 @@ def as_value(name: str, text: str) -> str:
     a name together kept, URLs and DOIs as they are."""
     if name in VERBATIM or name == "pages":  # a page range's '--' is the range's dash
         return text.replace(NAME_OPEN, "").replace(NAME_CLOSE, "")
-    if name in _NAME_FIELDS:
+    if name in NAME_FIELDS:
         return escape_name(text.replace(NAME_OPEN, "").replace(NAME_CLOSE, ""))
     return escape(text).replace(NAME_OPEN, "{").replace(NAME_CLOSE, "}")
 

@@ -18,7 +18,8 @@ Two dialects, from the same stored entries (values as biber reads them, UTF-8):
 * ``ascii=True``, for classic BibTeX: the standard styles' types and fields (``@online`` ->
   ``@misc`` with ``howpublished``, ``location`` -> ``address``, ``date`` -> ``year``, a
   ``key`` where the styles would have no name to sort by, a
-  month as the styles' macro, ``month = apr``, where biblatex takes ``{4}``) and every
+  month as the styles' macro, ``month = apr``, where biblatex takes ``{4}``, a name in
+  biblatex's extended format as BibTeX writes names, ``van der Berg, Anna``) and every
   non-ASCII character as a LaTeX escape; a character that has none (Chinese, an emoji) is
   kept as UTF-8, with a note naming the entry, field and character: BibTeX passes bytes
   through, and a cited work missing from the bibliography is worse than one non-ASCII letter
@@ -171,6 +172,11 @@ def classic(entry: BibEntry) -> Prepared:
     for new_name, old_name in CLASSIC_FIELDS.items():
         if new_name in f:
             f[old_name] = f.pop(new_name)
+    for name in bib_mod.NAME_FIELDS & f.keys():  # BibTeX reads no extended name format
+        listed = bib_mod.split_names(f[name])
+        classic_names = [bib_mod.classic_name(n) for n in listed]
+        if classic_names != listed:
+            f[name] = " and ".join(classic_names)
     if "year" in f:
         f["year"] = _classic_year(f["year"])
     if "date" in f:
