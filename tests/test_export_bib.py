@@ -1000,29 +1000,6 @@ def test_issue15_no_text_crashes_an_export(title):
     json.loads(csl_render([entry]))
 
 
-def test_issue15_import_within_twice_bibtexparser_s_parse():
-    import time
-
-    import bibtexparser
-
-    from annotator.bibliography.library import read_texts
-
-    text = "\n".join((BIB / n).read_text(encoding="utf-8")
-                     for n in ("texbook1.bib", "texgraph.bib", "biblatex-examples.bib"))
-
-    def best(fn):
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    theirs = best(lambda: bibtexparser.parse_string(text))
-    ours = best(lambda: read_texts([("t.bib", text)]))
-    assert ours < 2 * theirs, (ours, theirs)
-
-
 # -- a source's header as its entry: organisations and date ranges ---------------------------
 LETTER = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
