@@ -684,3 +684,47 @@ def test_register_file_with_no_entry_read_names_every_problem(ws, tmp_path):
     assert [d.split(": ")[0] for d in err.details] == [f"{path}:2", f"{path}:3"]
     assert "[S203]" in err.details[1] and "nothing was imported" in str(err)
     assert ws.entities() == []
+
+
+LISBON_REGISTER = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+                   '<fileDesc><titleStmt><title>r</title></titleStmt><publicationStmt><p>x</p>'
+                   '</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>'
+                   '<text><body><listPlace><place xml:id="lisboa"><placeName>Lisbon</placeName>'
+                   '</place></listPlace></body></text></TEI>')
+
+
+def _names(ws):
+    return [(m.start, m.end, m.entity_id) for m in ws.mentions() if m.type != "date"]
+
+
+def test_register_undo_takes_the_proposals_on_its_entries_along(ws, tmp_path):
+    """Undoing a register import after ``propose`` takes the proposals linked to its entries
+    along, and the source is proposed again by the next run, without the register; redone,
+    the proposals made since on a proposed entity of an entry's name go too, and the next run
+    links them to the entry again (was: left proposed and 'linked' on no entity, confirmed
+    into a bare placeName, and the source skipped as unchanged, before and after the redo)."""
+    (tmp_path / "k.txt").write_text("A journey\n\nIn 1938 we travelled from Lisbon by train.\n",
+                                    encoding="utf-8")
+    ws.add(tmp_path / "k.txt")
+    (tmp_path / "reg.xml").write_text(LISBON_REGISTER, encoding="utf-8")
+    imported = ws.import_register(tmp_path / "reg.xml")
+    ws.propose(["k"])
+    assert _names(ws) == [(37, 43, "lisboa")]
+
+    undone = ws.undo(imported.decision_id)
+    assert _names(ws) == []
+    assert (undone.payload["proposals"], undone.payload["propose_again"]) == (1, ["k"])
+    assert ws.store.query("SELECT id FROM entities") == []
+    again = ws.propose(["k"])
+    assert not again.sources[0].skipped
+    [(start, end, entity)] = _names(ws)
+    assert (start, end) == (37, 43) and ws.entity(entity).status == "proposed"
+
+    result = run(ws, "undo", str(undone.id))  # the redo: the entry is back, the proposal goes
+    assert result.exit_code == 0, result.output
+    assert "1 proposal(s) hanging on what it took back went with it; 'annotator propose' " \
+           "proposes again in k" in result.output
+    assert _names(ws) == []
+    assert [r["id"] for r in ws.store.query("SELECT id FROM entities")] == ["lisboa"]
+    assert not ws.propose(["k"]).sources[0].skipped
+    assert _names(ws) == [(37, 43, "lisboa")]

@@ -572,6 +572,25 @@ def test_review_undo_refuses_to_take_along_later_rows_on_what_it_added(ws, tmp_p
     assert [link.target_source_id for link in ws.claim(1).links] == ["k"]
 
 
+def test_review_undo_of_a_mention_takes_the_proposals_on_its_entity_along(ws, tmp_path):
+    """A mention the editor added makes an entity, whose name a run then finds again: undoing
+    the mention takes that proposal along and the next run proposes the source again, as the
+    model would (was: left proposed on no entity, the source skipped as unchanged)."""
+    (tmp_path / "k.txt").write_text("A journey\n\nWe went to Zarnowitz by train. Zarnowitz was "
+                                    "cold.\n", encoding="utf-8")
+    ws.add(tmp_path / "k.txt")
+    added = ws.add_mention("k", 22, 31, "place")
+    ws.propose(["k"])
+    assert [(m.start, m.entity_id, m.status) for m in ws.mentions()] == [
+        (22, "place-zarnowitz", "confirmed"), (42, "place-zarnowitz", "proposed")]
+    undone = ws.undo(added.id)
+    assert ws.mentions() == []
+    assert (undone.payload["proposals"], undone.payload["propose_again"]) == (1, ["k"])
+    assert not ws.propose(["k"]).sources[0].skipped
+    assert all(m.entity_id is not None and m.status == "proposed" for m in ws.mentions())
+    assert [m.start for m in ws.mentions()] == [22, 42]
+
+
 def test_review_undo_edges(ws):
     with pytest.raises(DecisionError) as err:
         ws.undo()

@@ -25,8 +25,11 @@ from annotator.errors import SEE_HISTORY, DecisionError
 from annotator.records import Decision
 from annotator.store import Store
 from annotator.store import decisions as log
+from annotator.store import entities as entity_rows
+from annotator.store import proposals as proposal_rows
 from annotator.store.connection import dependents, row_at
 from annotator.store.decided import IMPORT_ACTS
+from annotator.store.runs import forget_runs
 
 
 def undo(review: Review, decision_id: int | None = None, *,
@@ -61,6 +64,8 @@ def undo(review: Review, decision_id: int | None = None, *,
                     raise DecisionError(f"{target} changed since you loaded it",
                                         hint="reload and try again", code="D010")
             changes = redoing(rec.conn, store.place, json.loads(fresh["changes"]))
+            away, back = _entities_restored(rec.conn, changes)
+            hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
             try:
                 rec.restore(changes)
             except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
@@ -68,8 +73,53 @@ def undo(review: Review, decision_id: int | None = None, *,
                                     "refer to what it added", hint="undo or remove those first "
                                     "(e.g. unlink the claims linked to the work)",
                                     code="D312") from None
+            payload.update(_proposals_anew(rec.conn, changes, hanging, back))
             rec.undoes = fresh["id"]
         return log.decision(store.conn, rec.decision_id)
+
+
+def _entities_restored(conn: sqlite3.Connection, changes: list[dict[str, Any]]
+                       ) -> tuple[list[str], list[str]]:
+    """Before the restore: the entities it takes away (the act made them: its first change
+    of them has no before image) and those it puts back (gone now, the act's first change of
+    them has one)."""
+    first: dict[str, dict[str, Any]] = {}
+    for ch in changes:
+        if ch["table"] == "entities":
+            first.setdefault(str(ch["key"]["id"]), ch)
+    away = [eid for eid, ch in first.items() if ch["before"] is None]
+    back = [eid for eid, ch in first.items()
+            if ch["before"] is not None and row_at(conn, "entities", {"id": eid}) is None]
+    return away, back
+
+
+def _proposals_anew(conn: sqlite3.Connection, changes: list[dict[str, Any]],
+                    hanging: Sequence[sqlite3.Row], back: Sequence[str]) -> dict[str, Any]:
+    """After the restore: the proposals no editor decided that hung on the entities it took
+    away (``hanging``, read before: left on none by the schema's SET NULL) or hang on proposed
+    entities sharing a name with a register entity it put back (which the act had merged into
+    it) go, with the proposed entities left holding nothing, and their sources' runs are
+    forgotten, so the next ``propose`` proposes them anew against the register as it is now
+    (not left on no entity, or apart from the entry, the source skipped as unchanged).
+    Proposals are the machine's, so they never block an undo; what an editor decided is
+    logged and refuses it (D008)."""
+    sharing: set[str] = set()
+    for eid in back:
+        row = entity_rows.entity_row(conn, eid)
+        if row is not None and row["status"] == "confirmed":
+            keys = [v["key"] for v in entity_rows.variants(conn, eid)]
+            if keys:
+                sharing.update(entity_rows.proposed_sharing(conn, row["type"], keys, eid))
+    own = {ch["key"]["id"] for ch in changes if ch["table"] == "mentions"}
+    going = [r for r in [*hanging, *proposal_rows.undecided_on(conn, sharing)]
+             if r["id"] not in own]
+    if not going:
+        return {}
+    proposal_rows.delete_mentions(conn, [r["id"] for r in going])
+    proposal_rows.drop_orphans(conn, sharing)
+    sources = sorted({r["source_id"] for r in going})
+    forget_runs(conn, sources)
+    return {"proposals": len(going), "propose_again": sources}
 
 
 def history(store: Store, *, target: str | None = None,
@@ -208,7 +258,7 @@ def _taken_along(conn: sqlite3.Connection, decision_id: int,
     """A row a later act made on a row this act added (an authority id, a name, a mention or a
     claim agent on its new entity, a link of its new claim), which deleting what it added would
     take along by a cascade, unlogged: the newest such row a later decision logged, or None.
-    Proposals hanging on it, which no act logs, go as they always went."""
+    Proposals hanging on it, which no act logs, go with it (``_proposals_anew``)."""
     added: dict[str, list[dict[str, Any]]] = {}
     for ch in first.values():
         if ch["before"] is None:

@@ -23,3 +23,10 @@ def undo_cli(
         d = workspace().undo(decision)
         typer.echo(f"decision {d.id}: undid {d.undoes} ({d.payload.get('act')} {d.target})",
                    err=True)
+        if d.payload.get("proposals"):
+            listed = d.payload.get("propose_again")
+            again = [str(s) for s in listed] if isinstance(listed, list) else []
+            more = f" and {len(again) - 5} more" if len(again) > 5 else ""
+            typer.echo(f"{d.payload['proposals']} proposal(s) hanging on what it took back went "
+                       f"with it; 'annotator propose' proposes again in "
+                       f"{', '.join(again[:5])}{more}", err=True)

@@ -7,6 +7,7 @@ DOCS: docs/propose.md
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 
@@ -61,6 +62,14 @@ def undecided(conn: sqlite3.Connection, source_id: str) -> list[sqlite3.Row]:
     """The source's proposals no editor decided (of any version): a new run replaces them."""
     return conn.execute("SELECT * FROM mentions WHERE source_id = ? AND status = 'proposed' "
                         "AND decided = 0", (source_id,)).fetchall()
+
+
+def undecided_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> list[sqlite3.Row]:
+    """``id, source_id`` of the proposals no editor decided that hang on these entities: the
+    machine's work, which no act logs."""
+    return conn.execute("SELECT id, source_id FROM mentions WHERE status = 'proposed' AND "
+                        "decided = 0 AND entity_id IN (SELECT value FROM json_each(?))",
+                        (json.dumps(sorted(set(entity_ids))),)).fetchall()
 
 
 def insert_entity(conn: sqlite3.Connection, entity_id: str, type_: str, preferred: str,

@@ -5,7 +5,9 @@ DOCS: docs/store.md
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable
 
 from annotator.store.connection import now
 
@@ -23,3 +25,10 @@ def last_run(conn: sqlite3.Connection, source_id: str, kind: str) -> sqlite3.Row
                                            "ORDER BY id DESC LIMIT 1",
                                            (source_id, kind)).fetchone()
     return row
+
+
+def forget_runs(conn: sqlite3.Connection, source_ids: Iterable[str]) -> None:
+    """The sources' proposal runs (ner, register) forgotten: the next ``propose`` runs over
+    them again instead of skipping them as unchanged (their proposals were taken away)."""
+    conn.execute("DELETE FROM runs WHERE kind IN ('ner', 'register') AND source_id IN "
+                 "(SELECT value FROM json_each(?))", (json.dumps(sorted(set(source_ids))),))
