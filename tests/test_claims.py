@@ -564,17 +564,22 @@ def test_claims_finder_skips_plain_description(nlp):
     assert find_claims(nlp("The weather was cold. Molotov went home.")) == []
 
 
-def _review_claim(ws, nlp, tmp_path, sentence, bib=None):
-    """The one claim proposed in a plain-text review holding ``sentence`` (``bib``: a .bib
+def _review_claims(ws, nlp, tmp_path, paragraph, bib=None):
+    """The claims proposed in a plain-text review holding ``paragraph`` (``bib``: a .bib
     file's text, added first)."""
     if bib is not None:
         (tmp_path / "works.bib").write_text(bib, encoding="utf-8")
         ws.bib_add(tmp_path / "works.bib")
     note = tmp_path / "review.txt"
-    note.write_text(f"Review\n\n{sentence}\n", encoding="utf-8")
+    note.write_text(f"Review\n\n{paragraph}\n", encoding="utf-8")
     ws.add(note)
     ws.propose_claims(["review"], nlp=nlp)
-    (row,) = ws.claims(source_id="review")
+    return ws.claims(source_id="review")
+
+
+def _review_claim(ws, nlp, tmp_path, sentence, bib=None):
+    """The one claim proposed in a plain-text review holding ``sentence``."""
+    (row,) = _review_claims(ws, nlp, tmp_path, sentence, bib)
     return row
 
 
@@ -1190,3 +1195,53 @@ def test_claims_propose_again_withdraws_proposals_it_no_longer_makes(ws, nlp, tm
     assert (left[old[1]].agent, left[old[1]].cue) == ("Alexander Nekrich", "verb: old")
     assert (left[gorodetsky].agent, left[gorodetsky].state) == ("Gabriel Gorodetsky", "proposed")
     assert (report.withdrawn, report.new) == (2, ())
+
+
+CF_REVIEW = ("Trade expanded (cf. Roberts 2006, 12). Prices rose sharply (Roberts 2006, "
+             "pp. 12-14). Stalin waited (cf. Gorodetsky 1999, p. 45).")
+
+
+def test_claims_a_citation_inside_its_claim_is_never_cut_at_its_abbreviations(ws, nlp,
+                                                                              tmp_path):
+    """The review's paragraph: spaCy ends a sentence at 'cf.', so the claim was 'Trade
+    expanded (cf.' and 'Roberts 2006, 12).' belonged to no claim; each sentence is one claim
+    now, with its citation and the work it suggests."""
+    assert [(r.text, [(ln.bib_key, ln.locus) for ln in r.links])
+            for r in _review_claims(ws, nlp, tmp_path, CF_REVIEW, ROBERTS_BIB)] == [
+        ("Trade expanded (cf. Roberts 2006, 12).", [("roberts2006", "p. 12")]),
+        ("Prices rose sharply (Roberts 2006, pp. 12-14).", [("roberts2006", "pp. 12-14")]),
+        ("Stalin waited (cf. Gorodetsky 1999, p. 45).", [("gorodetsky1999", "p. 45")])]
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    # spaCy ends a sentence at each of these abbreviations
+    ("He wrote (Roberts 2006, n. 3). It rained (Smith ed. 1990, vol. 2, p. 4). Mr. Smith said "
+     "so.", ["He wrote (Roberts 2006, n. 3).", "It rained (Smith ed. 1990, vol. 2, p. 4).",
+             "Mr. Smith said so."]),
+    ("Trade expanded, cf. Roberts on this point. Prices rose.",
+     ["Trade expanded, cf. Roberts on this point.", "Prices rose."]),
+    ("The figures are on pp. 12-14 of the report. The data appear in vol. 2 of the series.",
+     ["The figures are on pp. 12-14 of the report.",
+      "The data appear in vol. 2 of the series."]),
+    ("See Roberts, Trade, ed. Smith, ch. 4 on this. The passage is at fol. 3r of the "
+     "manuscript.", ["See Roberts, Trade, ed. Smith, ch. 4 on this.",
+                     "The passage is at fol. 3r of the manuscript."]),
+    # a bracket runs on to its close, within its block, not past a blank line
+    ("The following have returned: my brother Hans (Hans asks whether they still have his "
+     "things. All of them are dead.) Then it rained.",
+     ["The following have returned: my brother Hans (Hans asks whether they still have his "
+      "things. All of them are dead.)", "Then it rained."]),
+    ("The ships sailed (late. They were slow.\n\nThen it rained.",
+     ["The ships sailed (late.", "They were slow.", "Then it rained."]),
+    # a sentence may end at these: before a capital they end one
+    ("This was shown by Smith et al. The ships sailed.",
+     ["This was shown by Smith et al.", "The ships sailed."]),
+    ("He said no. Then he left.", ["He said no.", "Then he left."]),
+    ("See ibid. The next point is clear.", ["See ibid.", "The next point is clear."]),
+])
+def test_claims_units_end_neither_in_a_bracket_nor_at_a_citations_abbreviation(nlp, text,
+                                                                                units):
+    from annotator.nlp.claim_finder import claim_units
+
+    doc = nlp(text)
+    assert [doc[s:e].text.strip() for s, e in claim_units(doc)] == units

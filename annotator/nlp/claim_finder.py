@@ -10,7 +10,8 @@ Pure functions over records and over a spaCy ``Doc`` passed in (spaCy itself is 
 * **unattributed**: an assertion of fact with nothing to back it: a date or a number, a cause
   ("resulted in", "because"), or an evaluation ("apparently", "largely").
 
-A sentence that carries a quotation across several of spaCy's sentences is one claim.
+A sentence that carries a quotation or a bracket across several of spaCy's sentences is one
+claim, and so is one spaCy ends at a citation's abbreviation ("(cf. Roberts 2006, 12)").
 
 Status, from the links an editor confirmed: **supported** (at least one confirmed *supports*
 link), **attributed** (an agent but no supporting work), **unsupported**.
@@ -268,19 +269,57 @@ def _blocks_of(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if not all(t.is_space for t in doc[a:b])]
 
 
+_CLOSE = {"(": ")", "[": "]"}
+
+
+def brackets(text: str) -> list[tuple[int, int]]:
+    """Bracketed passages (start, end), brackets included, round or square, nested ones too,
+    within one block of text: a bracket not closed before a blank line is dropped."""
+    out: list[tuple[int, int]] = []
+    open_at: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _CLOSE:
+            open_at.append(i)
+        elif ch in ")]" and open_at and _CLOSE[text[open_at[-1]]] == ch:
+            out.append((open_at.pop(), i + 1))
+        elif ch == "\n" and text[i:i + 2] == "\n\n":
+            open_at.clear()
+    return sorted(out)
+
+
+# Abbreviations a citation is written with, after which spaCy may end a sentence that goes on
+# ("(cf. Roberts 2006, 12)", "vol. 2, p. 4"): a unit never ends at one. Those a sentence
+# may end with end one before a capital only ("as shown by Smith et al. Then ...", "see
+# pp. 12 ff. The ...", "See ibid. The ...", "he said no. Then ..."); "Ed." is a name.
+_NEVER_LAST = re.compile(r"(?<![\w.])(?:(?i:cf|pp|p|vol|eds|e\.g|i\.e|ch|fol)|ed)\.\Z")
+_LAST_BEFORE_LOWER = re.compile(r"(?<![\w.])(?i:et\s+al|ibid|ff|n|no)\.\Z")
+
+
+def _runs_on(text: str, b: int, s: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a unit ending at character ``b`` goes on into the next, beginning at ``s`` in
+    the same block: it ends inside a quotation or a bracket, or at a citation's abbreviation."""
+    if "\n\n" in text[b:s]:
+        return False
+    if any(q0 < b < q1 for q0, q1 in spans):
+        return True
+    before = text[max(0, b - 8):b]
+    return bool(_NEVER_LAST.search(before) or
+                _LAST_BEFORE_LOWER.search(before) and not text[s:s + 1].isupper())
+
+
 def claim_units(doc: Doc) -> list[tuple[int, int]]:
-    """Sentence spans (token indices), split at block breaks and merged where a quotation
-    runs on into the next sentence, so that no quotation is cut in two."""
-    quotes = quotations(_text(doc))
+    """Sentence spans (token indices), split at block breaks and merged where a sentence of
+    spaCy's goes on into the next: so that no quotation or bracket is cut in two, nor a
+    citation at its abbreviations ("Trade expanded (cf. Roberts 2006, 12).")."""
+    text = _text(doc)
+    spans = quotations(text) + brackets(text)
     units: list[list[int]] = []
     for sent in doc.sents:
         for s, e in _blocks_of(doc, sent.start, sent.end):
             if units:
-                last = doc[units[-1][1] - 1]
-                b = last.idx + len(last.text)
-                # the previous unit ends inside a quotation that goes on into this one
-                if any(q0 < b < q1 for q0, q1 in quotes) and \
-                        "\n\n" not in _text(doc)[b:doc[s].idx]:
+                last = next(t for t in reversed(doc[units[-1][0]:units[-1][1]])
+                            if not t.is_space)
+                if _runs_on(text, last.idx + len(last.text), doc[s].idx, spans):
                     units[-1][1] = e
                     continue
             units.append([s, e])
