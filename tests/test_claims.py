@@ -1245,3 +1245,47 @@ def test_claims_units_end_neither_in_a_bracket_nor_at_a_citations_abbreviation(n
 
     doc = nlp(text)
     assert [doc[s:e].text.strip() for s, e in claim_units(doc)] == units
+
+
+@pytest.mark.parametrize(("text", "locus"), [
+    ("(Roberts 2006, 12, 15)", "pp. 12, 15"),
+    ("(Roberts 2006, pp. 12, 15)", "pp. 12, 15"),
+    ("(Roberts 2006, p. 12, n. 3)", "p. 12, n. 3"),
+    ("(Roberts 2006, 12, n. 3)", "p. 12, n. 3"),
+    ("(Roberts 2006, n. 3)", "n. 3"),
+    ("(Roberts 2006, pp. 12 and 15)", "pp. 12 and 15"),
+    ("(Roberts 2006, 12 and 15)", "pp. 12 and 15"),
+    ("(Roberts 2006, fol. 3r)", "fol. 3r"),
+    ("(Roberts 2006, col. 4)", "col. 4"),
+    ("(Roberts 2006, § 5)", "§ 5"),
+    ("(Roberts 2006, chap. 2)", "chap. 2"),
+    ("(Roberts 2006, vol. 2, p. 4)", "vol. 2, p. 4"),
+    ("(Roberts 2006, vol. II, p. 4)", "vol. II, p. 4"),
+    ("(Roberts 2006, 12f.)", "pp. 12f."),
+    ("(Roberts 2006, 12 ff.)", "pp. 12 ff."),
+    ("Roberts (2006, p. 12, n. 3) argues", "p. 12, n. 3"),
+    # a locus that cannot be read: the citation without it
+    ("(Roberts 2006, passim)", ""),
+    ("(Roberts 2006, esp. the preface)", ""),
+    ("(Roberts 2006: s.v. Moscow)", ""),
+])
+def test_claims_a_citation_is_found_whatever_its_locus(text, locus):
+    """Only a locus of one label and one number, or of bare pages, made a citation: with
+    any other, the citation was lost, not only its locus."""
+    assert [(n, y, loc) for _, _, n, y, loc in citations(f"Trade grew {text}.")] == \
+        [("Roberts", "2006", locus)]
+
+
+@pytest.mark.parametrize(("text", "known"), [
+    ("(Roberts 2006, 12 divisions)", []),
+    ("(Berlin 1936, the Games)", [("Berlin", "1936", "")]),
+    ("(London 1851, 3rd ed.)", [("London", "1851", "")]),
+    ("Churchill (1940, the year of the Blitz) spoke.", [("Churchill", "1940", "")]),
+])
+def test_claims_words_after_a_year_that_are_no_locus_make_no_citation(text, known):
+    """A count, or words no locus begins with, after a name and a year no work has: no
+    citation. Of a known work, a citation without a locus, unless the words are a count."""
+    assert citations(f"The line held {text}.") == []
+    works = {("roberts", 2006), ("berlin", 1936), ("london", 1851), ("churchill", 1940)}
+    assert [(n, y, loc) for _, _, n, y, loc in citations(f"The line held {text}.", works)] \
+        == known

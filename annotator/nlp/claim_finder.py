@@ -456,13 +456,26 @@ _CAP = "[A-Z" + "".join(c for c in map(chr, [*range(0xC0, 0x530), *range(0x1E00,
 _NAME = (rf"{_CAP}[\w'’\-]+(?:\s+(?:and|&)\s+{_CAP}[\w'’\-]+|\s+et\s+al\.?|"
          rf"(?:,\s*{_CAP}[\w'’\-]+)+(?:,?\s+(?:and|&)\s+{_CAP}[\w'’\-]+))?")
 _YEAR = r"\d{1,4}[a-z]?"
-# a bare page (Chicago author-date): "12", "12-14", "12–14", "12f.", "xii", "12, 15"
-_PAGE = r"(?:\d+[a-z]?|[ivxlc]+)(?:\s*[-–]\s*(?:\d+[a-z]?|[ivxlc]+)|\s*ff?\.)?"
-_PAGES = re.compile(rf"{_PAGE}(?:,\s*{_PAGE})*")
-_LOCUS = (r"(?:(?:pp?\.|ch\.|chap\.|§|col\.|fol\.|f\.)\s*[\w]+(?:\s*[-–]\s*\w+)?"
-          rf"|{_PAGES.pattern})")
-# after the year, a comma or a colon: "(Roberts 2006, 12)", "(Roberts 2006: 12)"
-_AT = rf"(?:\s*[,:]\s*(?P<locus>{_LOCUS}))?"
+# The locus after the year, read item by item: a label and its number ("p. 12", "n. 3",
+# "fol. 3r", "col. 4", "§ 5", "chap. 2", "vol. 2"), or a bare page (Chicago author-date: "12",
+# "12-14", "12f.", "xii"), items joined by commas or "and" ("pp. 12, 15", "p. 12, n. 3",
+# "pp. 12 and 15", "vol. 2, p. 4").
+_LABEL = (r"(?:(?i:pp?|nn?|ll?|chaps?|ch|cap|cols?|fols?|ff?|vols?|bks?|pts?|secs?|sect|nos?|"
+          r"arts?|paras?|figs?|tabs?|pls?|fn|sig|lib|s|bd|kap|anm)\.|§§?|¶¶?|(?i:chapter|"
+          r"book|part|note|notes|volume|table|figure|plate|line|lines|folio|column|section|"
+          r"page|pages)\b)")
+_NUM = r"(?:\d+(?:n\d+|[a-z])?|[ivxlc]+(?![\w.])|[IVXLC]+(?![\w.]))"
+_AFTER = r"(?:\s*(?:ff?\.|et\s+seq\.|passim\b))?"
+_BARE = rf"{_NUM}(?:\s*[-–]\s*{_NUM})?{_AFTER}"
+_ITEM = rf"(?:{_LABEL}\s*\w+(?:\s*[-–]\s*\w+)?{_AFTER}|{_BARE})"
+_AND = r"(?:\s*,\s*|\s+and\s+|\s*&\s*)"
+_LOCUS = re.compile(rf"{_ITEM}(?:{_AND}{_ITEM})*")
+_BARE_RUN = re.compile(rf"{_BARE}(?![\w.])(?:{_AND}{_BARE}(?![\w.]))*")
+# what after the year is a count, not a locus: "(Roberts 2006, 12 divisions)"
+_COUNT = re.compile(r"\d[\d,.]*\s+(?!(?:and|et|passim|ff?)\b)[^\W\d_]{2,}(?!\.)")
+# after the year, a comma or a colon, then the locus as written: "(Roberts 2006, 12)",
+# "(Roberts 2006: 12)", read by _locus_of
+_AT = r"(?:\s*[,:]\s*(?P<locus>[^()]{1,120}?))?"
 _CITE_PART = re.compile(rf"^(?:see\s+(?:also\s+)?|cf\.\s+|e\.g\.,?\s+)?(?P<name>{_NAME}),?\s+"
                         rf"(?P<year>{_YEAR}){_AT}$")
 _PAREN = re.compile(r"\(([^()]{4,200})\)")
@@ -529,8 +542,10 @@ def citations(text: str, known: Collection[tuple[str, int]] = (),
     "(Book 3, ch. 2)", "Henry (8)" are numbers; "(June 1941)", "(Mar-Jul 1944)" dates;
     "in Hungary (1944)", "the Red Cross (1944)" a place and a body (``places``: the name
     keys of the register's places and organisations), "SS-Hauptsturmführer (1942)" a rank.
-    The locus is what follows the year after a comma or a colon, a bare page written as a
-    page: "(Roberts 2006: 12)" -> "p. 12", "(Roberts 2006, 12-14)" -> "pp. 12-14".
+    The locus is what follows the year after a comma or a colon (``_locus_of``), a bare page
+    written as a page: "(Roberts 2006: 12)" -> "p. 12", "(Roberts 2006, 12-14)" -> "pp.
+    12-14"; one that cannot be read is left out, the citation kept ("(Roberts 2006,
+    passim)"); a count makes none ("(Roberts 2006, 12 divisions)").
     """
     from annotator.bibliography.entries import ascii_fold
 
@@ -540,13 +555,12 @@ def citations(text: str, known: Collection[tuple[str, int]] = (),
         digits = c.group("year").rstrip("abcdefghijklmnopqrstuvwxyz")
         if (ascii_fold(name), int(digits)) not in known and not (len(digits) == 4 and looks):
             return []
-        locus = c.group("locus") or ""
-        more = _years_after(name, locus, known) if locus else []
+        written = " ".join((c.group("locus") or "").split())
+        more = _years_after(name, written, known) if written else []
         if more:
             return [(start, end, name, year, "") for year in [c.group("year"), *more]]
-        if _PAGES.fullmatch(locus):  # author-date: a bare number is a page, as "p. 12" says
-            locus = ("p. " if re.fullmatch(r"\w+", locus) else "pp. ") + locus
-        return [(start, end, name, c.group("year"), locus)]
+        locus = _locus_of(written, (ascii_fold(name), int(digits)) in known)
+        return [] if locus is None else [(start, end, name, c.group("year"), locus)]
 
     out = []
     for m in _PAREN.finditer(text):
@@ -562,6 +576,28 @@ def citations(text: str, known: Collection[tuple[str, int]] = (),
                              _looks_cited(m.group(0), m.group("name"), before, places) and
                              not _names_a_thing(text, m.start(), m.end())))
     return sorted(out, key=lambda c: c[0])
+
+
+def _locus_of(written: str, known: bool) -> str | None:
+    """The locus of a citation from what follows its year: as written where it reads as one
+    ("pp. 12, 15", "p. 12, n. 3"), a bare page written as a page ("12" -> "p. 12", "12, 15"
+    -> "pp. 12, 15"); '' for one that cannot be read ("passim", "esp. the preface"), and for
+    words no locus begins with where the work is known; None where the words make the
+    bracket no citation: a count ("12 divisions"), or words no locus begins with and no
+    work of that name and year ("(Berlin 1936, the Games)")."""
+    if not written:
+        return ""
+    if _LOCUS.fullmatch(written):
+        run = _BARE_RUN.match(written)
+        if run is None:
+            return written
+        # author-date: a bare number is a page, as "p. 12" says
+        return ("p. " if re.fullmatch(r"\w+", run.group()) else "pp. ") + written
+    if _COUNT.match(written):
+        return None
+    if known or re.match(rf"(?:{_LABEL}|{_BARE}(?![\w.])|passim\b|[a-z]{{1,5}}\.)", written):
+        return ""
+    return None
 
 
 def _looks_cited(written: str, name: str, before: str, places: Collection[str]) -> bool:
