@@ -15,7 +15,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-import _common  # noqa: F401  (puts this checkout first on sys.path)
+from _common import require  # (importing it puts this checkout first on sys.path)
 
 
 def check(path: Path, folder: Path) -> str:
@@ -48,7 +48,8 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     args = ap.parse_args()
     same = warned = 0
-    for path in args.files:
+    files = [require(p) for p in args.files]  # every input there before the first export
+    for path in files:
         with tempfile.TemporaryDirectory() as tmp:
             got = check(path.resolve(), Path(tmp))
         same += got.startswith("same")
