@@ -623,7 +623,8 @@ def test_export_adds_no_pointer_that_leads_nowhere(ws, tmp_path):
     has a pointer that leads nowhere, or a finding of the schema, that its source did not
     have. The sources' own dangling pointers are counted (``annotator validate`` names them
     now) and stay or are resolved: with ``inline`` and ``file`` the entries EHRI's ``#id``
-    pointers lack are written for the entities an editor decided."""
+    pointers lack are written for the entities an editor added to (an authority id), not
+    for those merely confirmed."""
     files = sorted((DATA / "editions").glob("*/*_EN.xml")) + sorted(
         (DATA / "editions").glob("*/A*.xml")) + [BARE, DATA / "rich.xml"]
     sids = {_add(ws, tmp_path, f): f.name for f in files}
@@ -634,6 +635,8 @@ def test_export_adds_no_pointer_that_leads_nowhere(ws, tmp_path):
     assert len(proposed) > 20
     ws.confirm(proposed[::2])
     assert run(ws, "link", proposed[0], "wikidata", "Q42").exit_code == 0
+    # an id given to an entity EHRI's own ``#id`` names: its entry is written in the file
+    assert run(ws, "link", "ehri_et_fraenkel_johanna", "wikidata", "Q1").exit_code == 0
     resolved = {}
     for mode, proposals in (("inline", False), ("file", False), ("none", False), (None, False),
                             (None, True)):
@@ -682,3 +685,51 @@ def test_export_header_says_where_the_entries_a_files_own_pointers_lacked_are(ws
     assert ("where the file's own names point to an entry of this file that it did not have "
             "(#id), to that entry, written in standOff") in said["file"]
     assert "did not have" not in said["inline"] and "entries in standOff" in said["inline"]
+
+
+def test_export_leaves_files_as_they_are_after_their_own_register_is_imported(ws, tmp_path):
+    """EHRI's testimonies point ``ref="#ehri_et_..."`` to the entries of the edition's
+    separate register files. Importing those registers decides nothing about the files: each
+    export (inline, file, none) is the file itself, byte for byte, and ``none`` warns of no
+    pointer (before: every file got appInfo, an editorialDecl and a standOff copying the
+    register's entries, and ``none`` warned of each of the files' own pointers); ``file``
+    writes the entries in register.xml. An entry is written in a file only for an entity an
+    editor added to: a Wikidata id given to Johanna Fraenkel, a note to Schmidt; a
+    confirmation alone adds none."""
+    ehri = DATA / "editions" / "ehri"
+    files = sorted(ehri.glob("EHRI-ET-*.xml"))
+    sids = {_add(ws, tmp_path, f): f.name for f in files}
+    for reg in ("EHRI_index_persons-slice.xml", "EHRI_index_organizations.xml"):
+        ws.import_register(ehri / reg)
+    assert run(ws, "confirm", "ehri_et_holz_sonja").exit_code == 0
+    sources = {name: (tmp_path / "in" / name).read_bytes() for name in sids.values()}
+    for mode in ("inline", "file", "none"):
+        got = run(ws, "export", "tei", "--register", mode, "-f", "json")
+        assert got.exit_code == 0, got.output
+        assert "names no entry" not in got.stderr, mode
+        assert [f["dangling_lines"] for f in json.loads(got.stdout)] == [[], [], []]
+        for name, src in sources.items():
+            assert (ws.exports_dir / name).read_bytes() == src, (mode, name)
+    register = etree.parse(str(ws.exports_dir / "register.xml")).getroot()
+    assert register.find(f".//{TEI}person[@{XML_ID}='ehri_et_fraenkel_johanna']") is not None
+    assert run(ws, "link", "ehri_et_fraenkel_johanna", "wikidata", "Q42").exit_code == 0
+    assert run(ws, "note", "ehri_et_schmidt", "A Gestapo officer.").exit_code == 0
+    fraenkel = "EHRI-ET-WL16560044_EN.xml"
+    for mode in ("inline", "file"):
+        ws.export_tei(register=mode)
+        for name, src in sources.items():
+            if name != fraenkel:
+                assert (ws.exports_dir / name).read_bytes() == src, (mode, name)
+        root = etree.parse(str(ws.exports_dir / fraenkel)).getroot()
+        assert [p.get(XML_ID) for p in root.iterfind(f"{TEI}standOff//{TEI}person")] == [
+            "ehri_et_fraenkel_johanna", "ehri_et_schmidt"], mode
+        assert root.findtext(f"{TEI}standOff//{TEI}idno[@type='wikidata']") == "Q42"
+        assert unresolved(ws.exports_dir, {fraenkel: sources[fraenkel]}) == []
+    got = run(ws, "export", "tei", "--register", "none")
+    out = (ws.exports_dir / fraenkel).read_text(encoding="utf-8").splitlines()
+    said = [line.split(":")[1] for line in got.stderr.splitlines()]
+    assert len(said) == 38 + 4  # Johanna Fraenkel's and Schmidt's names, and none else
+    for n in map(int, said):  # the line a name's start tag begins on, its @ref maybe the next
+        assert "<persName" in out[n - 1]
+        assert "#ehri_et_fraenkel_johanna" in out[n - 1] + out[n] \
+            or "#ehri_et_schmidt" in out[n - 1] + out[n]

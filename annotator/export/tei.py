@@ -63,7 +63,7 @@ from annotator.export.works import cited_with_parents
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
-from annotator.store.decided import decided_entities, source_spans
+from annotator.store.decided import decided_entities, enriched_entities, source_spans
 from annotator.store.entities import entities
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
@@ -170,6 +170,8 @@ class _Data:
     works: dict[str, BibEntry] = field(default_factory=dict)
     # what an editor decided: entities changed after their source was added
     decided: frozenset[str] = frozenset()
+    # entities an editor added to what the edition's files say (an id, a name, a merge...)
+    enriched: frozenset[str] = frozenset()
     # (start, end, type) of mentions the source's own markup gave: never wrapped again
     own: frozenset[tuple[int, int, str]] = frozenset()
     # source id -> the name its export is written under (the file's own), for passage links
@@ -222,6 +224,7 @@ class _Edition:
     read so far (by id, variants in order), made once for every file that names them."""
 
     decided: frozenset[str]
+    enriched: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
     own: dict[tuple[str, str], frozenset[tuple[int, int, str]]]  # the files' own, unchanged
     claims: dict[tuple[str, str], list[tuple[Any, ...]]]
@@ -243,7 +246,8 @@ class _Edition:
         wanted = {k.entity_id for m in mentions.values() for k in m.kinds
                   if k.entity_id and k.type != "date"}
         wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
-        return cls(decided=decided_entities(store), mentions=mentions,
+        return cls(decided=decided_entities(store), enriched=enriched_entities(store),
+                   mentions=mentions,
                    own=source_spans(store, versions), claims=claims,
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                    passages=rows_of.passages_of(conn, source_ids, states, link_states),
@@ -274,7 +278,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     works = cited_with_parents(conn, keys)  # and their crossref/xref parents, as the .bib's
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
-                 works=works, decided=edition.decided,
+                 works=works, decided=edition.decided, enriched=edition.enriched,
                  own=edition.own[key] if marked else frozenset())
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
@@ -502,8 +506,12 @@ class _Builder:
         # the ids of entries the file's own ``#id`` pointers name and the file lacks -> the
         # entity: written in its standOff (``_missing_entry``)
         self.missing: dict[str, str] = {}
+        # the file's own names whose ``#x`` names no entry of the file: (offset, x, entity),
+        # settled once the export knows what it inserts (``_settle_lacking``)
+        self.lacking: list[tuple[int, str, str]] = []
+        self.inserted_to: set[str] = set()  # entities inserted markup points to by such an #x
         self.kept_at: list[int] = []  # where the file's own pointers kept start (offsets)
-        self.dangling_at: list[int] = []  # decided names whose ``#x`` ``none`` leaves dangling
+        self.dangling_at: list[int] = []  # names whose ``#x`` ``none`` leaves dangling, said
         self.data = data
         self.source_id = source_id
         self.text = ix.text
@@ -711,10 +719,28 @@ class _Builder:
         own = self.data.own_pointers.get(eid)
         target = self._missing_entry(own[1]) if own is not None else None
         if target is not None:
+            self.inserted_to.add(eid)
             if self.register != "none":
                 self.missing.setdefault(target, eid)
         elif self._needs_entry(eid):
             self.pointed.add(eid)
+
+    def _settle_lacking(self) -> None:
+        """Where the file's own ``#x`` names an entry the file lacks, write that entry (in
+        every mode but ``none``, which says the pointer leads nowhere) only for an entity an
+        editor added to what the edition's files say (an authority id, a name, a note, a
+        merge: ``enriched_entities``) or that inserted markup points to: an edition's
+        pointers name the entries of its separate register files, and a register import's
+        entities, or ones merely confirmed, leave the file as it is (``--register file``
+        writes them in register.xml)."""
+        for pos, target, eid in self.lacking:
+            if eid in self.data.enriched or eid in self.inserted_to:
+                if self.register != "none":
+                    self.missing.setdefault(target, eid)
+                else:
+                    self.dangling_at.append(pos)
+            elif eid in self.data.decided:
+                self.reached.add(eid)
 
     def _needs_entry(self, eid: str) -> bool:
         """Whether markup pointing to the entity points to an entry the export writes."""
@@ -782,17 +808,16 @@ class _Builder:
                     and own != extra[0][1] and not (eid and eid in self.data.named(own)):
                 self.counts["pointers_kept"] += 1
                 self.kept_at.append(self.ix.element_range(head)[0])
-            if eid and eid in self.data.decided:
+            if eid:
                 target = own.split()[0]
                 entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
                 missing = self._missing_entry(target)
                 if entry is not None and self.ix.local(entry) in _ENTRY_LISTS:
-                    self.own_entries.setdefault(eid, entry)
-                elif missing is not None and self.register != "none":
-                    self.missing.setdefault(missing, eid)
-                elif missing is not None:  # ``none`` writes no entry: said, with the line
-                    self.dangling_at.append(self.ix.element_range(head)[0])
-                else:
+                    if eid in self.data.decided:
+                        self.own_entries.setdefault(eid, entry)
+                elif missing is not None:
+                    self.lacking.append((self.ix.element_range(head)[0], missing, eid))
+                elif eid in self.data.decided:
                     self.reached.add(eid)
             return
         if extra and eid and (not from_file or eid in self.data.decided):
@@ -1099,6 +1124,7 @@ class _Builder:
                     self.pointed.add(eid)
                 else:
                     self._point_to(eid)
+        self._settle_lacking()
         missing: dict[str, list[str]] = {}
         for xid, eid in sorted(self.missing.items()):
             missing.setdefault(eid, []).append(xid)

@@ -35,6 +35,34 @@ def decided_entities(store: Store) -> frozenset[str]:
     return frozenset(str(r[0]) for r in rows if r[0] is not None)
 
 
+def enriched_entities(store: Store) -> frozenset[str]:
+    """Ids of entities about which an editor's act in force added what the edition's files
+    do not say: an authority id or a name (link, prefer, a merge's names), a preferred name,
+    note, coordinates or type changed, an entity made, or mentions moved onto it (merge,
+    split). Adding a source and importing a register (``register import``: the edition's
+    own entries) add nothing of the editor's, and neither does a status alone (confirm,
+    reject): an export writes an entry the file's own ``#id`` lacks only for these
+    (``export.tei``), not for every entity a register import confirmed."""
+    rows = store.query(
+        "SELECT DISTINCT CASE json_extract(c.value, '$.table') "
+        "WHEN 'entities' THEN json_extract(c.value, '$.key.id') "
+        "WHEN 'mentions' THEN json_extract(c.value, '$.after.entity_id') "
+        "ELSE json_extract(c.value, '$.key.entity_id') END "
+        f"{_IN_FORCE}AND d.act != 'import' AND ("
+        "json_extract(c.value, '$.table') IN ('variants', 'authority_ids') "
+        "OR (json_extract(c.value, '$.table') = 'entities' "
+        "AND json_extract(c.value, '$.after') IS NOT NULL "
+        "AND (json_extract(c.value, '$.before') IS NULL "
+        + "".join(f"OR json_extract(c.value, '$.before.{col}') "
+                  f"IS NOT json_extract(c.value, '$.after.{col}') "
+                  for col in ("preferred", "note", "geo", "type")) + ")) "
+        "OR (json_extract(c.value, '$.table') = 'mentions' "
+        "AND json_extract(c.value, '$.before') IS NOT NULL "
+        "AND json_extract(c.value, '$.before.entity_id') "
+        "IS NOT json_extract(c.value, '$.after.entity_id')))", IMPORT_ACTS)
+    return frozenset(str(r[0]) for r in rows if r[0] is not None)
+
+
 def changed_mentions(store: Store) -> frozenset[object]:
     """Ids of the mentions an act other than adding a source changed, not undone (as the
     log keeps them: a NULL among them is kept, as ``NOT IN`` would see it)."""
