@@ -157,8 +157,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use one of …'),
     "D005": (DecisionError, 'mention … belongs to an older version of … (its file was '
                             'replaced since)',
-              "it is kept as it was decided there; mark the words again on the text now "
-              "('annotator mention add … START END TYPE')"),
+              "it was only proposed there, and is kept as it was; propose the text now "
+              "('annotator propose …') or mark the words again ('annotator mention add … START "
+              "END TYPE') / it is kept as it was decided there; mark the words again on the text "
+              "now ('annotator mention add … START END TYPE')"),
     "D006": (DecisionError, 'another mention of that type is there already: mention … cannot '
                             'become a …: mention … is already a … at that span (relabel) / '
                             'mention … already covers …:… (adjust)',

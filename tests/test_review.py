@@ -357,6 +357,7 @@ def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
             act()
         assert err.value.code == "D005"
         assert "belongs to an older version of letter" in str(err.value)
+        assert "decided there" in err.value.hint  # each was the editor's
     assert dump(ws) == before
 
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
@@ -372,6 +373,27 @@ def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
         run(ws.root, "mentions", "letter", "--format", "csv").stdout))}
     assert (rows[str(gorky)]["place"], rows[str(gorky)]["context"]) == ("(older version)", "")
+
+
+def test_review_older_version_of_a_proposal_says_it_was_proposed(ws, tmp_path):
+    """D005 on a stale mention the model proposed and nobody decided says it was only
+    proposed and how to have the text now proposed (was: 'it is kept as it was decided
+    there', of a mention nobody decided)."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Letter\n\nIn 1901 Tolstoy met Maxim Gorky in Moscow.\n",
+                      encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    date = next(m.id for m in ws.mentions("letter") if m.type == "date")
+    letter.write_text("Letter\n\nIn 1902 Tolstoy met Maxim Gorky in Moscow.\n",
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    with pytest.raises(DecisionError) as err:
+        ws.confirm(f"mention:{date}")
+    assert err.value.code == "D005"
+    assert "decided" not in err.value.hint
+    assert "only proposed there" in err.value.hint
+    assert "'annotator propose letter'" in err.value.hint
 
 
 def test_review_adjust_marks_whole_words(review_ws):

@@ -113,14 +113,18 @@ def _mention_type(type_: str) -> str:
     return type_
 
 
-def older_version(row: sqlite3.Row) -> DecisionError:
+def older_version(conn: sqlite3.Connection, row: sqlite3.Row) -> DecisionError:
     """D005 for a mention of an older version of its source: it keeps the decision it had on
-    the text it was made on, and the editor marks the words again on the text now."""
+    the text it was made on (or stays the proposal it was, never decided), and the editor
+    marks the words again on the text now, or has the text now proposed."""
+    sid = row["source_id"]
+    add = f"'annotator mention add {sid} START END TYPE'"
+    hint = (f"it was only proposed there, and is kept as it was; propose the text now "
+            f"('annotator propose {sid}') or mark the words again ({add})"
+            if mentions.status_before_stale(conn, row["id"]) == "proposed" else
+            f"it is kept as it was decided there; mark the words again on the text now ({add})")
     return DecisionError(f"mention {row['id']} belongs to an older version of "
-                         f"{row['source_id']} (its file was replaced since)",
-                         hint="it is kept as it was decided there; mark the words again on "
-                              f"the text now ('annotator mention add {row['source_id']} START "
-                              "END TYPE')", code="D005")
+                         f"{sid} (its file was replaced since)", hint=hint, code="D005")
 
 
 def no_entity(conn: sqlite3.Connection, entity_id: str) -> DecisionError:
@@ -179,7 +183,7 @@ class Review:
         gone, and deciding it would decide other words (D005)."""
         row = self._mention_row(conn, mention_id)
         if mentions.current_version(conn, row["source_id"]) != row["sha256"]:
-            raise older_version(row)
+            raise older_version(conn, row)
         return row
 
     def surface(self, row: sqlite3.Row | dict[str, Any]) -> str:

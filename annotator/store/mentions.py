@@ -128,6 +128,20 @@ def current_version(conn: sqlite3.Connection, source_id: str) -> str | None:
     return None if row is None else str(row["sha256"])
 
 
+def status_before_stale(conn: sqlite3.Connection, mention_id: int) -> str | None:
+    """The status a stale mention had when its source was replaced (``proposed`` for one no
+    editor ever decided), from the replacement that made it stale; None when the log has
+    none."""
+    row = conn.execute(
+        "SELECT json_extract(c.value, '$.before.status') FROM decisions d, json_each(d.changes) c "
+        "WHERE d.act = 'replace' AND d.undone_by IS NULL "
+        "AND json_extract(c.value, '$.table') = 'mentions' "
+        "AND json_extract(c.value, '$.key.id') = ? "
+        "AND json_extract(c.value, '$.after.status') = 'stale' ORDER BY d.id DESC LIMIT 1",
+        (mention_id,)).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def mention_from_row(row: sqlite3.Row, surface: str) -> Mention:
     """A stored mention as a record; ``surface``: its characters (never stored)."""
     value = json.loads(row["date_value"]) if row["date_value"] else {}
