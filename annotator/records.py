@@ -504,6 +504,9 @@ class ApplyResult:
     missing: tuple[str, ...] = ()
     decision_id: int | None = None
     register: RegisterImport | None = None
+    # a line of ``missing`` naming an entity an act took away -> where it went
+    # ('merged into place-berlin-2'): the id to write instead
+    gone: dict[str, str] = field(default_factory=dict)
 # -- exports ----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class TeiExport:

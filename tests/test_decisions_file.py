@@ -534,20 +534,26 @@ def test_decisions_file_refuses_an_entity_id_that_does_not_exist(seed_ws, tmp_pa
     assert seed_ws.apply_decisions(path).missing == ("confirm Tolstoi (person)",)
 
 
+def _merge_and_relabel(ws, tmp_path, more: str = ""):
+    """A decisions file whose merge and relabel take away ids a later line names."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(ws, candidates={"org-axis": ("org", ["Axis"]),
+                                     "person-stalin": ("person", ["Stalin"]),
+                                     "person-j-stalin": ("person", ["J. Stalin"])})
+    path = tmp_path / "d.toml"
+    path.write_text("merge = [ { entity = 'person-j-stalin', into = 'person-stalin' } ]\n"
+                    "relabel = [ { entity = 'org-axis', to = 'place' } ]\n"
+                    "link = [ { entity = 'person-j-stalin', wikidata = 'Q855' } ]\n" + more,
+                    encoding="utf-8")
+    return path
+
+
 def test_decisions_file_entity_ids_a_file_took_away_apply_again(seed_ws, tmp_path):
     """An ``entity`` id that the file's own relabel or merge took away (applied before, or by
     its earlier lines) is a line already done, not a misspelling: applied again, the file
     changes nothing and is not refused."""
-    from tests.review_seed import propose_by_names
-
-    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"]),
-                                          "person-stalin": ("person", ["Stalin"]),
-                                          "person-j-stalin": ("person", ["J. Stalin"])})
-    path = tmp_path / "d.toml"
-    path.write_text("merge = [ { entity = 'person-j-stalin', into = 'person-stalin' } ]\n"
-                    "relabel = [ { entity = 'org-axis', to = 'place' } ]\n"
-                    "link = [ { entity = 'person-j-stalin', wikidata = 'Q855' } ]\n",
-                    encoding="utf-8")
+    path = _merge_and_relabel(seed_ws, tmp_path)
     first = seed_ws.apply_decisions(path)
     assert first.decision_id is not None and first.missing == ("link person-j-stalin",)
     assert seed_ws.entity("place-axis").type == "place"
@@ -555,6 +561,27 @@ def test_decisions_file_entity_ids_a_file_took_away_apply_again(seed_ws, tmp_pat
     assert again.decision_id is None
     assert set(again.missing) == {"merge person-j-stalin", "relabel org-axis",
                                   "link person-j-stalin"}
+
+
+def test_decisions_file_says_where_an_entity_its_merge_took_went(seed_ws, tmp_path):
+    """A line naming an entity the file's own merge (or relabel) took away says it was merged
+    into (relabelled as) the entity now there, the id to write (was: 'nothing proposed
+    under that name', of an entity the file itself merged); applied again, the merge line
+    too, from the log."""
+    path = _merge_and_relabel(seed_ws, tmp_path,
+                              "note = [ { entity = 'org-axis', note = 'The Axis powers.' } ]\n")
+    first = run(seed_ws, "apply", str(path))
+    assert first.exit_code == 0, first.output
+    said = first.stderr.splitlines()[1:]
+    assert said == [
+        f"{path}: nothing matches 'link person-j-stalin' (person-j-stalin was merged into "
+        "person-stalin before it: write that id)",
+        f"{path}: nothing matches 'note org-axis' (org-axis was relabelled as place-axis "
+        "before it: write that id)"]
+    again = run(seed_ws, "apply", str(path))
+    assert "nothing matches 'merge person-j-stalin' (person-j-stalin was merged into " \
+        "person-stalin before it" in again.stderr
+    assert "nothing proposed" not in again.stderr
 
 
 def test_decisions_file_merge_across_types_is_refused(seed_ws, tmp_path):

@@ -37,6 +37,7 @@ DOCS: docs/review.md#decisions-files
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from datetime import date, datetime
@@ -457,8 +458,8 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     data, text = read_file(path)
     with ctx.store.transaction():  # the lines are checked against the store with the register
         imported = _import_named(ctx, path, text, data)
-        applied, missing, decision_id = _apply_lines(ctx, path, text, data)
-    return ApplyResult(applied, tuple(missing), decision_id, imported)
+        applied, missing, gone, decision_id = _apply_lines(ctx, path, text, data)
+    return ApplyResult(applied, tuple(missing), decision_id, imported, gone)
 
 
 def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
@@ -473,12 +474,13 @@ def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
 
 
 def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
-                 ) -> tuple[int, list[str], int | None]:
-    """The file's lines as one act: how many applied, those that matched nothing, the act's
-    decision (None: nothing changed). Any line that cannot be applied refuses them all (S207)."""
+                 ) -> tuple[int, list[str], dict[str, str], int | None]:
+    """The file's lines as one act: how many applied, those that matched nothing, where the
+    entities those name went (merged...), the act's decision (None: nothing changed). Any line that cannot be applied refuses them all (S207)."""
     review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
+    gone: dict[str, str] = {}  # a line of ``missing`` naming an entity taken away -> where
     refused: list[Problem] = []  # every line that cannot be applied: the act is undone whole
     with ctx.store.act("apply", f"file:{path.name}", editor=ctx.editor,
                        payload={"file": str(path)}, log_unchanged=False) as rec:
@@ -501,10 +503,52 @@ def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
                     label = (line.get("entity") or line.get("key") or line.get("kind") or
                              f"{line.get('name') or line.get('text')} ({line['type']})")
                     missing.append(f"{section} {label}")
+                    went = _taken_to(rec, str(line["entity"])) if "entity" in line else None
+                    if went is not None:
+                        gone[missing[-1]] = went
         if refused:
             raise _refused(path, refused, "S207", ("entry that cannot be applied",
                                                    "entries that cannot be applied"))
-    return applied, missing, rec.decision_id
+    return applied, missing, gone, rec.decision_id
+
+
+def _taken_to(rec: Act, entity_id: str) -> str | None:
+    """Where an entity an act took away went, as said to the editor ('merged into
+    place-berlin-2', 'relabelled as org-axis'), followed to the entity there is now: the
+    act that deleted it, this file's earlier lines or a logged one, moved its mentions,
+    pointers, claims or names onto that one. None: it is there, or was never anywhere else
+    (undone, or nothing of it moved)."""
+    how, at, seen = "", entity_id, {entity_id}
+    while entities.entity_row(rec.conn, at) is None:
+        ours = any(ch["table"] == "entities" and ch["key"].get("id") == at and ch["after"] is None
+                   for ch in rec.changes)
+        row = None if ours else log.decision_row(rec.conn, log.entity_removed(rec.conn, at))
+        changes: list[dict[str, Any]] = rec.changes if ours else \
+            json.loads(row["changes"]) if row is not None else []
+        into = _moved_to(changes, at)
+        if into is None or into in seen:
+            return None
+        made = any(ch["table"] == "entities" and ch["key"].get("id") == into
+                   and ch["before"] is None for ch in changes)
+        how = how or ("relabelled as" if made else "merged into")
+        at = into
+        seen.add(at)
+    return f"{how} {at}" if how else None
+
+
+def _moved_to(changes: list[dict[str, Any]], entity_id: str) -> str | None:
+    """The entity an act moved ``entity_id``'s rows to: a mention, pointer or claim agent
+    of it now of another, else a name of it given to another."""
+    for ch in changes:
+        before, after = ch["before"] or {}, ch["after"] or {}
+        for col in ("entity_id", "agent_entity_id"):
+            if before.get(col) == entity_id and after.get(col) not in (None, entity_id):
+                return str(after[col])
+    names = {ch["key"].get("key") for ch in changes if ch["table"] == "variants"
+             and ch["key"].get("entity_id") == entity_id and ch["after"] is None}
+    return next((str(ch["key"]["entity_id"]) for ch in changes if ch["table"] == "variants"
+                 and ch["before"] is None and ch["key"].get("key") in names
+                 and ch["key"].get("entity_id") != entity_id), None)
 
 
 def _unapplied(path: Path, text: str, place: Place, err: AnnotatorError) -> SourceError:

@@ -26,5 +26,7 @@ def apply_cli(
                f"applied {lines}: nothing changed ({'it was' if r.applied == 1 else 'they were'}"
                " applied before)" if r.applied else "applied 0 lines: nothing changed", err=True)
     for line in r.missing:
-        typer.echo(f"{file}: nothing matches '{line}' (nothing proposed under that name)",
-                   err=True)
+        went = r.gone.get(line)
+        typer.echo(f"{file}: nothing matches '{line}' " + (
+            f"({line.split()[-1]} was {went} before it: write that id)" if went else
+            "(nothing proposed under that name)"), err=True)
