@@ -127,6 +127,16 @@ def test_entities_preferred_name_is_the_fullest():
     ({"North Wales": 3, "Gwynedh or North-Wales": 1}, "North Wales"),
     ({"our children": 1, "Catherine": 1}, "Catherine"),
     ({"Castle built by --- King Edward I": 1, "Conway Castle": 1}, "Conway Castle"),
+    # names joined by "and", "&" or "/": a list written beside its names loses...
+    ({"Cecy": 10, "Salisbury": 1, "Mrs. Mostyn and Salisbury": 1}, "Cecy"),
+    ({"Paris": 8, "Paris and London": 1}, "Paris"),
+    ({"Beddgelert": 8, "Aberglaslyn / Beddgelert": 1}, "Beddgelert"),
+    ({"Vale of Clwyd": 3, "Vale & on the River of Clwyd": 1, "River Clwyd": 1}, "Vale of Clwyd"),
+    ({"Carnarvon": 13, "Caernarvon": 6, "County Town & Bay of Caernarvon": 1}, "Carnarvon"),
+    # ...a name written as a whole at least as often as its parts wins
+    ({"Marks": 2, "Marks & Spencer": 5}, "Marks & Spencer"),
+    ({"Trinidad": 1, "Trinidad and Tobago": 1}, "Trinidad and Tobago"),
+    ({"All Souls Library & College": 1, "The Library": 1}, "All Souls Library & College"),
     # the fullest name still wins over a shorter one written more often
     ({"Fraenkel": 32, "Johanna Fraenkel": 1}, "Johanna Fraenkel"),
     ({"Meredith": 1, "Meredith ap Blethyn": 3}, "Meredith ap Blethyn"),

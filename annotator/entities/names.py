@@ -103,14 +103,21 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None) -> str:
     """The name an editor would pick among the ways a text writes one (each surface as often
     as it is written): the fullest real name form. Forms that are no such name lose to those
     that are (``_flaws``: an abbreviation "H.Q.", an address with digits "Kalvariska Ul. 26/II",
-    a phrase or a list, "BUCHENWALD" where "Buchenwald" is written too); then most name words
+    a phrase or a list, "BUCHENWALD" where "Buchenwald" is written too; names joined by "and",
+    "&" or "/", "Aberglaslyn / Beddgelert", unless written at least as often as all other forms
+    together, as "Marks & Spencer" beside a "Marks"); then most name words
     (capitalised: "Johanna Fraenkel" over "Fraenkel", while "Westerbork camp" is no fuller
     than "Westerbork"), then most often written, then ``keep`` (the name it has: "HOLZ" stays
     beside an equal "Chona"), then longest, then first seen."""
     counts = Counter(display_name(s) for s in surfaces)
     order = {s: i for i, s in enumerate(reversed(list(counts)))}
     calm = {name_key(s) for s in counts if not _shouted(s)}  # keys written in normal case
-    return max(counts, key=lambda s: (-_flaws(s) - (_shouted(s) and name_key(s) in calm),
+    # names joined are the name when written as a whole at least as often as all other forms
+    # together ("Trinidad and Tobago"), a list when written now and then beside its names
+    # ("Paris and London" once, "Paris" 8 times)
+    listed = {s for s in counts if _joined(s) and 2 * counts[s] < counts.total()}
+    return max(counts, key=lambda s: (-_flaws(s) - (_shouted(s) and name_key(s) in calm)
+                                      - (s in listed),
                                       _name_words(s), counts[s], s == keep, len(s), order[s]))
 
 
@@ -138,6 +145,16 @@ def _shouted(form: str) -> bool:
     """A word of four letters or more in capitals ("BUCHENWALD", "FRANKFURT-am-MAIN"): a
     heading or a form's field, a spelling that loses to the same name in normal case."""
     return any(len(w) >= 4 and w.isupper() for w in _WORDS.findall(form))
+
+
+# words that join two names into a list ("Mrs. Mostyn and Salisbury", "Vale & on the River")
+_AND = frozenset({"and", "und", "et"})
+
+
+def _joined(form: str) -> bool:
+    """Names joined by "and", "&" or "/": a list, or one name that is written so ("Trinidad
+    and Tobago"), which only how often it is written tells apart."""
+    return "&" in form or "/" in form or any(w.lower() in _AND for w in _WORDS.findall(form))
 
 
 def _flaws(form: str) -> int:
