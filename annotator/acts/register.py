@@ -341,9 +341,8 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
             el = E.sub(lst, entry_name)
             el.set(XML_ID, e.id)
             E.sub(el, name_el, e.preferred)
-            for v in e.variants:
-                if name_key(v) != name_key(e.preferred):
-                    E.sub(el, name_el, v).set("type", "variant")
+            for v in _written_variants(e):
+                E.sub(el, name_el, v).set("type", "variant")
             if e.geo and t == "place":
                 E.sub(E.sub(el, "location"), "geo", e.geo)
             for scheme, value in e.authority:
@@ -355,6 +354,18 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
         E.sub(body, "p", "The register is empty.")
     etree.indent(tei, space="  ")
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _written_variants(e: Entity) -> list[str]:
+    """The variants an export writes: not the preferred name again, nor a form import makes
+    of another name for running text (``name_forms``: "Bernat" of "Bernat (Bernard)", "Artur
+    Heller" of "Heller, Artur"), which the next import makes again; written, each would come
+    back as a name of its own, and an export imported again would not export the same. A
+    spelling of the file's own ("Sal. De Jong" beside "De Jong, Sal") is written."""
+    names = (e.preferred, *e.variants)
+    made = {f for n in names for f in name_forms(n)[1:]}
+    own = name_key(e.preferred)
+    return [v for v in e.variants if name_key(v) != own and v not in made]
 
 
 def _write_pointers(E: _Maker, el: etree._Element, entity_id: str,

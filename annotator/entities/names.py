@@ -84,7 +84,7 @@ def name_forms(name: str) -> tuple[str, ...]:
     """The ways a register name is written in running text: the name without a qualifier in
     brackets ("Abraham (SS, Buchenwald)" -> "Abraham") and, for "Surname, Given", "Given Surname".
     """
-    plain = " ".join(re.sub(r"\s*\([^)]*\)", " ", name).split()).strip(" ,;")
+    plain = " ".join(re.sub(r"\s*\([^)]*\)", " ", name).split()).replace(" ,", ",").strip(" ,;")
     out = [n for n in (name.strip(), plain) if n]
     if plain.count(",") == 1:
         family, given = (p.strip() for p in plain.split(","))
