@@ -483,24 +483,71 @@ def test_register_import_counts_entries_and_ids_left_out_apart(ws, tmp_path):
     assert "Ids left out (their entries imported): 1" in done.output
 
 
+BRUENN_LETTER = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+                 "<fileDesc><titleStmt><title>L</title></titleStmt><publicationStmt><p>x</p>"
+                 "</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>"
+                 '<text><body><p>We came to <placeName ref="https://www.geonames.org/3078610/">'
+                 "Bruenn</placeName> and saw the <placeName "
+                 'ref="https://en.wikipedia.org/wiki/Prague_Castle">Burg</placeName>.</p>'
+                 "</body></text></TEI>")
+
+
 def test_register_import_merges_an_earlier_entity_by_identity_only(ws, tmp_path):
-    """An entity made before (another register) sharing a GeoNames id is merged, with its
-    reason; one sharing only a descriptive link is not."""
-    first = tmp_path / "a.xml"
-    first.write_text("""<listPlace xmlns="http://www.tei-c.org/ns/1.0">
-  <place xml:id="bruenn"><placeName>Brünn</placeName>
-    <idno type="URI">http://www.geonames.org/3078610</idno></place>
-  <place xml:id="burg"><placeName>Burg</placeName>
-    <link target="https://en.wikipedia.org/wiki/Prague_Castle" type="desc"/></place>
-</listPlace>""", encoding="utf-8")
-    ws.import_register(first)
-    second = tmp_path / "places.xml"
-    second.write_text(PLACES, encoding="utf-8")
-    result = ws.import_register(second)
+    """An entity a source's markup made, sharing a GeoNames id with an entry, is merged into
+    it, the line naming the id as the register writes it; one sharing only a descriptive
+    link is not."""
+    (tmp_path / "l.xml").write_text(BRUENN_LETTER, encoding="utf-8")
+    ws.add(tmp_path / "l.xml")
+    made = {m.entity_id for m in ws.mentions()}
+    assert len(made) == 2
+    path = tmp_path / "places.xml"
+    path.write_text(PLACES, encoding="utf-8")
+    result = ws.import_register(path)
     assert result.merged == 1
-    assert result.merges == ("bruenn merged into brno: both answer to "
-                             "https://www.geonames.org/3078610",)
-    assert "burg" in {e.id for e in ws.register()}
+    (bruenn,) = made - {e.id for e in ws.entities()}
+    assert result.merges == (f"{bruenn} merged into brno: both answer to "
+                             "http://www.geonames.org/3078610/brno.html",)
+    assert {m.entity_id for m in ws.mentions()} - made == {"brno"}
+
+
+TOLSTOY = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="{id}"><persName>{name}</persName>
+    <idno type="{type}">{value}</idno></person>
+</listPerson>
+"""
+R1 = {"id": "tolstoy", "name": "Tolstoy, Leo"}
+R2 = {"id": "lev-tolstoi", "name": "Tolstoi, Lev"}
+URI1 = {"type": "URI", "value": "http://www.wikidata.org/entity/Q7243"}
+URI2 = {"type": "URI", "value": "https://www.wikidata.org/wiki/Q7243"}
+BARE = {"type": "wikidata", "value": "Q7243"}
+
+
+@pytest.mark.parametrize("one_file", [True, False])
+@pytest.mark.parametrize("ids", [(URI1, URI1), (URI1, URI2), (BARE, BARE), (URI2, BARE)])
+def test_register_entries_with_one_authority_id_are_kept_apart(ws, tmp_path, one_file, ids):
+    """Two register entries with one wikidata id, in one file or two, the id as its URI or
+    bare, are both imported and named as a merge suggestion, never merged (was: one file's
+    kept apart, a second file's merged the first file's entry into its own, and a bare id
+    named nothing)."""
+    texts = [TOLSTOY.format(**R1, **ids[0]), TOLSTOY.format(**R2, **ids[1])]
+    if one_file:
+        texts = [texts[0].replace("</listPerson>\n", "") + texts[1].split(">", 1)[1]]
+    paths = []
+    for i, text in enumerate(texts):
+        paths.append(tmp_path / f"r{i + 1}.xml")
+        paths[-1].write_text(text, encoding="utf-8")
+    done = ws.import_registers(paths)
+    assert sorted(e.id for e in ws.register()) == ["lev-tolstoi", "tolstoy"]
+    assert [r.merged for r in done] == [0] * len(paths)
+    shared = [line for r in done for line in r.shared]
+    assert len(shared) == 1, shared
+    assert f"{paths[-1]}:" in shared[0] and "lev-tolstoi and tolstoy" in shared[0]
+    assert "same wikidata id Q7243" in shared[0]
+    assert "'annotator merge lev-tolstoi tolstoy'" in shared[0]
+    if ids == (URI1, URI1):  # the pointer as the file wrote it, not its compared form
+        assert "both answer to http://www.wikidata.org/entity/Q7243 " in shared[0]
+    assert [(s.reason, s.other.id) for s in ws.similar("tolstoy")][:1] == [
+        ("same wikidata id Q7243", "lev-tolstoi")]
 
 
 LINKED_REGISTER = """<?xml version="1.0" encoding="UTF-8"?>

@@ -192,8 +192,8 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
                    merge_candidates: bool = True, path: Path | None = None) -> Imported:
     """Within an act: make entries confirmed register entities, keeping their ids.
 
-    Every entry is its own entity: two entries of one file are never merged (its ids are
-    what its sources point to). An entry already in the store gets the names and ids it
+    Every entry is its own entity: two register entries, of one file or of two, are never
+    merged (their ids are what the sources point to), only named (``_take_pointers``). An entry already in the store gets the names and ids it
     lacks, and the entry's first name as its preferred one (made from a letter's ``@ref``
     before the register came, it was named by that letter's spelling, which stays a variant)
     unless an editor chose it. With ``merge_candidates``, proposed entities of the same type
@@ -283,29 +283,49 @@ def _ambiguous(rec: Act, e: RegisterEntry, other: str, done: Imported,
 
 def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
                    done: Imported, path: Path | None) -> None:
-    """The entry answers to its pointers. An entity made earlier (from a source's ``@ref``,
-    another register) that owns one of its identity pointers is merged into the entry; one of
-    this file's entries that does is kept apart and named in ``done.shared``. A descriptive
-    link (a Wikipedia page, a PDF) merges nothing: it stays with the entry that had it first."""
-    for p in e.identity:
+    """The entry answers to its pointers. An entity made earlier from a source's ``@ref`` or
+    a proposal that owns one of its identity pointers is merged into the entry. Another
+    register entry (of this file or any imported before) that owns one, or holds one of its
+    authority ids however written (a bare ``Q7243`` or its URI), is an entry of the edition's
+    own: never merged, kept apart and named in ``done.shared``, as a merge suggestion. A
+    descriptive link (a Wikipedia page, a PDF) merges nothing: it stays with the entry that
+    had it first."""
+    where = _where(e, path)
+    apart: dict[str, str] = {}  # another entry -> the pointer both answer to, as written
+    for p, written in zip(e.pointers, e.written):
         other = pointers.owner(rec.conn, p)
-        if other is None or other == e.id:
+        if p not in e.identity or other is None or other == e.id or other in apart:
             continue
-        where = _where(e, path)
-        if other in ours:
-            done.shared.append(f"{where}{e.id} and {other} both answer to {p}: if they are one, "
-                               f"'annotator merge {e.id} {other}'")
+        if other in ours or pointers.is_entry(rec.conn, other):
+            apart[other] = written
             continue
         if (row := entities.entity_row(rec.conn, other)) is None or row["type"] != e.type:
             continue
         try:
             review.merge_entities(rec, other, e.id, decide=False)
         except DecisionError as err:  # different ids in one authority file: not one, perhaps
-            done.shared.append(f"{where}{e.id} and {other} both answer to {p}, not merged: "
-                               f"{err.message}")
+            done.shared.append(f"{where}{e.id} and {other} both answer to {written}, not "
+                               f"merged: {err.message}")
             continue
-        done.merges.append(f"{other} merged into {e.id}: both answer to {p}")
+        done.merges.append(f"{other} merged into {e.id}: both answer to {written}")
+    same: dict[str, str] = {}  # another entry -> the authority id both hold
+    for scheme, value in e.authority:
+        for other in entities.with_authority(rec.conn, scheme, value):
+            if other != e.id and other not in same and (other in ours or pointers.is_entry(
+                    rec.conn, other)) and _type(rec, other) == e.type:
+                same[other] = f"same {scheme} id {value}"
+    for other in dict.fromkeys([*apart, *same]):
+        said = f"both answer to {apart[other]}" if other in apart else f"have the {same[other]}"
+        if other in apart and other in same:
+            said += f" ({same[other]})"
+        done.shared.append(f"{where}{e.id} and {other} {said}: if they are one, "
+                           f"'annotator merge {e.id} {other}'")
     pointers.add(rec, e.id, dict(zip(e.pointers, e.written)), origin="register")
+
+
+def _type(rec: Act, entity_id: str) -> str | None:
+    row = entities.entity_row(rec.conn, entity_id)
+    return str(row["type"]) if row is not None else None
 
 
 # -- writing a TEI register ---------------------------------------------------------------------

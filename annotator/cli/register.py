@@ -59,9 +59,9 @@ def register_import_cli(
     cannot be read (no xml:id, no name) is left out and named (file:line: what; what to do),
     the rest comes in, exit 0; --strict refuses such a file, importing nothing of it, the
     other files come in, exit 2. A file that cannot be read is named, the others come in,
-    exit 2. Entries of a file that share an authority id, and a proposed entity sharing an
-    entry's name that the sources point to by another id, are kept apart and named: merge
-    them if they are one."""
+    exit 2. Register entries that share an authority id (of one file or of several), and a
+    proposed entity sharing an entry's name that the sources point to by another id, are kept
+    apart and named: merge them if they are one."""
     failed: list[str] = []
     with user_errors():
         done = workspace().import_registers(files, strict=strict,

@@ -99,6 +99,13 @@ def authority_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, str]:
     return {r["scheme"]: r["value"] for r in authority_rows(conn, entity_id)}
 
 
+def with_authority(conn: sqlite3.Connection, scheme: str, value: str) -> list[str]:
+    """The entities holding this authority id (by the index ``authority_value``), by id."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT entity_id FROM authority_ids WHERE scheme = ? AND value = ? ORDER BY entity_id",
+        (scheme, value))]
+
+
 def is_rejected(conn: sqlite3.Connection, key: str, type_: str) -> bool:
     """Whether the name ``key`` was rejected as a ``type_``."""
     return conn.execute("SELECT 1 FROM rejections WHERE key = ? AND type = ?",

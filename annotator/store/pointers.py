@@ -29,6 +29,12 @@ def owner(conn: sqlite3.Connection, pointer: str) -> str | None:
     return str(row["entity_id"]) if row is not None else None
 
 
+def is_entry(conn: sqlite3.Connection, entity_id: str) -> bool:
+    """Whether the entity is a register entry: it holds a pointer of a register's own."""
+    return conn.execute("SELECT 1 FROM pointers WHERE entity_id = ? AND origin = 'register' "
+                        "LIMIT 1", (entity_id,)).fetchone() is not None
+
+
 def add(rec: Act, entity_id: str, pointers: Mapping[str, str], *, origin: str = "markup"
         ) -> None:
     """Record that these pointers (key -> as the edition wrote it: ``entities.pointers``
