@@ -503,10 +503,17 @@ class ApplyResult:
     applied: int = 0
     missing: tuple[str, ...] = ()
     decision_id: int | None = None
-    register: RegisterImport | None = None
+    registers: tuple[RegisterImport, ...] = ()  # the file's registers, each as imported
     # a line of ``missing`` naming an entity an act took away -> where it went
     # ('merged into place-berlin-2'): the id to write instead
     gone: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def register(self) -> RegisterImport | None:
+        """The file's first (or only) register import, None when it names none."""
+        return self.registers[0] if self.registers else None
+
+
 # -- exports ----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class TeiExport:

@@ -345,6 +345,65 @@ def test_decisions_file_line_refused_keeps_no_register(seed_ws, tmp_path):
     assert [d.act for d in seed_ws.history(limit=2)] == ["apply", "import"]
 
 
+SEVERAL_PERSONS = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="tolstoy"><persName>Tolstoy, Leo</persName></person>
+</listPerson>
+"""
+SEVERAL_PLACES = """<listPlace xmlns="http://www.tei-c.org/ns/1.0">
+  <place xml:id="yasnaya"><placeName>Yasnaya Polyana</placeName></place>
+</listPlace>
+"""
+
+
+def _several(tmp_path, decisions):
+    (tmp_path / "persons.xml").write_text(SEVERAL_PERSONS, encoding="utf-8")
+    (tmp_path / "places.xml").write_text(SEVERAL_PLACES, encoding="utf-8")
+    (tmp_path / "bad.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<a></b>\n',
+                                      encoding="utf-8")
+    path = tmp_path / "d.toml"
+    path.write_text(decisions, encoding="utf-8")
+    return path
+
+
+def test_decisions_file_names_several_registers(seed_ws, tmp_path):
+    """register = [...] imports each file as 'register import' does, each an act of its own
+    named in the answer, then the lines (was: S206 'register must be a file name')."""
+    path = _several(tmp_path, "register = ['persons.xml', 'places.xml']\n"
+                              "note = [ { entity = 'tolstoy', note = 'Writer.' } ]\n")
+    result = run(seed_ws, "apply", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"register {tmp_path / 'persons.xml'}: 1 added" in result.stderr, result.stderr
+    assert f"register {tmp_path / 'places.xml'}: 1 added" in result.stderr, result.stderr
+    assert [d.act for d in seed_ws.history(limit=3)] == ["apply", "import", "import"]
+    assert seed_ws.entity("tolstoy").note == "Writer."
+    assert seed_ws.entity("yasnaya").status == "confirmed"
+    again = seed_ws.apply_decisions(path)
+    assert [r.added for r in again.registers] == [0, 0] and again.register.added == 0
+
+
+@pytest.mark.parametrize("decisions,code,at,said", [
+    # a register that cannot be read: at its name in the list, nothing of any imported
+    ("register = ['persons.xml',\n  'bad.xml']\n", "S005", "2:3", "register 'bad.xml': "),
+    ("register = ['persons.xml', 'nowhere.xml']\n", "S201", "1:28",
+     "register 'nowhere.xml': file not found"),
+    # a line that cannot be applied: no register either
+    ("register = ['persons.xml', 'places.xml']\n"
+     "note = [ { entity = 'nobody', note = 'x' } ]\n", "S207", "2:12", "note[0]: no entity"),
+    ("register = []\n", "S206", "1:1", "register: register must be a file name or a list of "
+     "them"),
+    ("register = ['persons.xml', 3]\n", "S206", "1:28", "register[1]: not a file name"),
+])
+def test_decisions_file_several_registers_all_or_nothing(seed_ws, tmp_path, decisions, code,
+                                                         at, said):
+    path = _several(tmp_path, decisions)
+    before = seed_ws.history()
+    with pytest.raises(SourceError) as err:
+        seed_ws.apply_decisions(path)
+    assert err.value.code == code
+    assert str(err.value).startswith(f"{path}:{at}: {said}"), str(err.value)
+    assert seed_ws.register() == [] and seed_ws.history() == before
+
+
 def test_decisions_file_applied_again_says_register_unchanged(seed_ws, tmp_path):
     """The register line of ``apply`` ends as ``register import``'s does: its decision, or
     "(nothing changed)" when the file is applied again (it ended with the counts alone)."""

@@ -4,6 +4,7 @@ A TOML file names entities by name and type, so it holds whatever entity ids the
 proposes::
 
     register = "register.xml"         # optional: a TEI register imported first
+    register = ["persons.xml", "places.xml"]  # or several, as ``register import`` takes them
     reject = [ { name = "Axis", type = "place" } ]
     reject = [ { name = "Hindostan", type = "place", source = "letter-12" } ]  # there only
     relabel = [ { name = "German Foreign office", type = "place", to = "org" } ]
@@ -46,7 +47,7 @@ from typing import Any
 
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
-from annotator.acts.register import import_register
+from annotator.acts.register import import_registers
 from annotator.acts.review import Review, no_date_value, no_entity, normalise_date_value
 from annotator.acts.texts import no_source
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -174,8 +175,12 @@ def _check_section(path: Path, text: str, key: str, value: Any) -> list[Problem]
     section that is a list of tables each of which ``_check_line`` takes; else every problem
     of each entry at fault."""
     if key == "register":
+        hint = 'write register = "..." or, for several, register = ["...", "..."]'
+        if isinstance(value, list) and value:
+            return [((key, i), _bad(path, text, (key, i), "not a file name", hint))
+                    for i, name in enumerate(value) if not isinstance(name, str)]
         return [] if isinstance(value, str) else [((key,), _bad(
-            path, text, (key,), "register must be a file name", 'write register = "..."'))]
+            path, text, (key,), "register must be a file name or a list of them", hint))]
     if key not in SECTIONS:
         return [((key,), _bad(path, text, (key,), f"unknown section '{key}'",
                               f"use {', '.join(SECTIONS)}"))]
@@ -327,7 +332,7 @@ def _scan(text: str) -> tuple[dict[Place, int], _Bad | None]:
                     char, after = text[j], j + 1
                 found = not_xml(char, typed=True) if char else None
                 if found is not None and bad is None and (
-                        at_key or stack or table != () or key != "register"):
+                        at_key or table != () or key != "register"):
                     held = table or ((array, entry) if array is not None and entry >= 0
                                      else owner)
                     bad = (j, None if at_key else key, found[2], held or None)
@@ -463,14 +468,20 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
 
 
 def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
-                  ) -> RegisterImport | None:
-    """The register the file names, imported as an act of its own (None: it names none)."""
-    if "register" not in data:
-        return None
+                  ) -> tuple[RegisterImport, ...]:
+    """The registers the file names (one, or a list), imported as ``register import`` takes
+    several: all read first, then each an act of its own, in the order given. A file that
+    cannot be read or taken whole (``strict``) refuses them all, at its place in the file."""
+    named = data.get("register", [])
+    names: list[str] = [named] if isinstance(named, str) else named
+    paths = [path.parent / name for name in names]
     try:
-        return import_register(ctx, path.parent / data["register"], strict=True)
+        return tuple(import_registers(ctx, paths, strict=True))
     except AnnotatorError as err:
-        raise _in_register(err, path, text, data["register"]) from None
+        at = next((i for i, p in enumerate(paths)
+                   if err.location is not None and str(err.location.path) == str(p)), 0)
+        raise _in_register(err, path, text, names[at],
+                           None if isinstance(named, str) else at) from None
 
 
 def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
@@ -560,16 +571,20 @@ def _unapplied(path: Path, text: str, place: Place, err: AnnotatorError) -> Sour
 _AGAIN = ", then run the command again"  # parse_xml's hint: apply is the command here
 
 
-def _in_register(err: AnnotatorError, path: Path, text: str, name: str) -> AnnotatorError:
-    """``err`` from the register the file names, at the file's register line, in one line:
-    where in the register it is (when it is inside it), and that the file is applied again."""
+def _in_register(err: AnnotatorError, path: Path, text: str, name: str,
+                 item: int | None = None) -> AnnotatorError:
+    """``err`` from a register the file names, at the file's register line (the ``item``-th
+    name of a list), in one line: where in the register it is (when it is inside it), and that
+    the file is applied again."""
     inside = err.location is not None and err.location.line is not None
     message = f"register {name!r}: {f'{err.location}: ' if inside else ''}{err.message}"
     again = f"apply {path.name} again"
     hint = (f"{err.hint.removesuffix(_AGAIN)} in the register and {again}"
             if err.hint.endswith(_AGAIN) else
             f"{err.hint}, then {again}" if err.hint else f"fix the register and {again}")
-    return type(err)(message, hint=hint, location=_value_at(path, text, "register"),
+    at = (_value_at(path, text, "register") if item is None else
+          _entry_at(path, text, ("register", item)))
+    return type(err)(message, hint=hint, location=at,
                      code=err.code)
 
 

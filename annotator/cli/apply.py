@@ -19,8 +19,8 @@ def apply_cli(
     """Apply a readable decisions file (confirm, reject, relabel, merge, link by name)."""
     with user_errors():
         r = workspace().apply_decisions(file)
-    if r.register is not None:
-        show_import(r.register)
+    for one in r.registers:
+        show_import(one, named=len(r.registers) > 1)
     lines = f"{r.applied} line{'' if r.applied == 1 else 's'}"
     typer.echo(f"applied {lines} (decision {r.decision_id})" if r.decision_id else
                f"applied {lines}: nothing changed ({'it was' if r.applied == 1 else 'they were'}"
