@@ -232,6 +232,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             '(the mentions would change type)',
               "if they are one, relabel one first ('annotator relabel … …' or 'annotator "
               "relabel … …'), then merge the id it prints"),
+    "D033": (DecisionError, "… is proposed, not a known entity: its mentions are decided with "
+                            "it / … has no proposed mentions to decide (confirm-proposed, "
+                            "reject-proposed)",
+              "decide the entity itself ('annotator confirm …') / its mentions are decided"),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

@@ -473,6 +473,10 @@ class Candidate:
     # joined none), and the merge suggestions that name fits: the entities it could be
     ambiguous: bool = False
     could_be: tuple[Entity, ...] = ()
+    # a known (confirmed) entity's card: how many undecided proposals it has (its contexts are
+    # those), and whether it is an entry of an imported register; 0 for a proposed entity
+    new: int = 0
+    register: bool = False
 
 
 @dataclass(frozen=True, slots=True)

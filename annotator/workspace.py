@@ -350,11 +350,26 @@ class Workspace:
         """Reject entities (their names are never proposed again for that type) or mentions."""
         return self.context.review().reject(_flat(targets), expected=expected)
 
-    def reject_in_source(self, entity_id: str, source_id: str, *,
+    def reject_in_source(self, entity_id: str, source_id: str, *, proposed_only: bool = False,
                          expected: str | None = None) -> Decision:
-        """Not in this source: reject the entity's mentions there; its names are not proposed
-        again as its type in that source (other sources keep them). Undo takes it back."""
-        return self.context.review().reject_in_source(entity_id, source_id, expected=expected)
+        """Not in this source: reject the entity's mentions there (``proposed_only``: its
+        undecided proposals there only, as a known entity's card does); its names are not
+        proposed again as its type in that source (other sources keep them). Undo takes it
+        back."""
+        return self.context.review().reject_in_source(entity_id, source_id,
+                                                      proposed_only=proposed_only,
+                                                      expected=expected)
+
+    def confirm_proposed(self, entity_id: str, *, expected: str | None = None) -> Decision:
+        """Accept a known (confirmed) entity's new mentions, the proposals a register import
+        or ``propose`` linked to it; the entity stays as it is (D033: not confirmed, or
+        nothing proposed). The queue's ``a`` on such a card."""
+        return self.context.review().decide_proposed(entity_id, "confirmed", expected=expected)
+
+    def reject_proposed(self, entity_id: str, *, expected: str | None = None) -> Decision:
+        """Reject a known entity's new mentions only: never the entity, its names or ids
+        (D033 as ``confirm_proposed``). The queue's ``x`` on such a card."""
+        return self.context.review().decide_proposed(entity_id, "rejected", expected=expected)
 
     def set_date(self, mention_id: int | str, *, when: str | None = None,
                  from_: str | None = None, to: str | None = None,

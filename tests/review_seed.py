@@ -98,3 +98,24 @@ def ambiguous_hitler_first(ws, tmp_path, name: str):
             ws.skip(eid)
     assert ws.queue()[0] == c.entity_id
     return a, b, c
+
+
+KNOWN = "ribbentrop"  # the register entry of known_entity
+REGISTER = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+            '<fileDesc><titleStmt><title>r</title></titleStmt><publicationStmt><p>x</p>'
+            '</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>'
+            '<text><body><listPerson><person xml:id="ribbentrop"><persName>Joachim von '
+            'Ribbentrop</persName></person></listPerson></body></text></TEI>')
+
+
+def known_entity(ws, folder) -> list[int]:
+    """The seed's candidates, then a register naming Ribbentrop imported: the proposed
+    entity is merged into the entry ``ribbentrop`` (confirmed), its 9 mentions stay proposed,
+    a known entity's new mentions for the queue. Returns their ids."""
+    ids = propose_by_names(ws)["person-joachim-von-ribbentrop"]
+    path = folder / "register.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    assert ws.entity(KNOWN).status == "confirmed"
+    assert {ws.mention(i).status for i in ids} == {"proposed"}
+    return ids

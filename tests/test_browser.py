@@ -1107,3 +1107,56 @@ def test_browser_queue_undoes_an_older_decision_by_its_button_or_says_why_not(br
         assert page.locator("button.older").count() == 0
     finally:
         context.close()
+
+
+KNOWN_REGISTER = REGISTER.replace('person-molotov', 'molotov').replace(
+    'Vyacheslav Mikhailovich Molotov', 'Vyacheslav Molotov')
+
+
+def test_browser_queue_card_of_a_register_entry_decides_its_new_mentions(page, desk_ws,
+                                                                         tmp_path):
+    """A register import merges the model's Vyacheslav Molotov into its entry and leaves
+    his mentions proposed: the queue shows the entry's card ('register entry, confirmed: N
+    new mentions proposed'), x rejects those mentions and u takes it back, h 1 rejects those
+    of the source, a accepts them; the entry stays confirmed, with its names and id; no
+    type, merge or split key is offered."""
+    reg = tmp_path / "register.xml"
+    reg.write_text(KNOWN_REGISTER, encoding="utf-8")
+    desk_ws.import_register(reg)
+    new = [m.id for m in desk_ws.mentions() if m.entity_id == "molotov"
+           and m.status == "proposed"]
+    assert new and desk_ws.entity("molotov").status == "confirmed"
+    while desk_ws.queue()[0] != "molotov":
+        desk_ws.skip(desk_ws.queue()[0])
+    entry = desk_ws.entity("molotov", counts=False)
+    page.goto("/queue")
+    page.wait_for_selector(".card[data-entity='molotov'] .known")
+    assert page.inner_text(".card .known strong") == (
+        f"Vyacheslav Molotov (register entry, confirmed): {len(new)} new mention"
+        f"{'s' * (len(new) != 1)} proposed")
+    assert sorted(page.eval_on_selector_all(".keys-bar > button[data-key]",
+                                            "bs => bs.map(b => b.dataset.key)")) == [
+        "a", "h", "s", "u", "x"]
+    shot(page, "queue-known-entity")
+
+    def statuses():
+        return {desk_ws.mention(i).status for i in new}
+
+    _press(page, "x")
+    assert statuses() == {"rejected"}
+    assert "stays as it is" in page.inner_text(".message.ok")
+    _press(page, "u")
+    assert statuses() == {"proposed"}
+    page.wait_for_selector(".card[data-entity='molotov']")
+    page.keyboard.press("h")
+    page.wait_for_selector("#choose-here:not([hidden])")
+    _press(page, "1")
+    assert statuses() == {"rejected"}
+    _press(page, "u")
+    page.wait_for_selector(".card[data-entity='molotov']")
+    _press(page, "a")
+    assert statuses() == {"confirmed"}
+    assert desk_ws.entity("molotov", counts=False) == entry
+    assert "molotov" not in desk_ws.queue()
+    acts = [d.act for d in desk_ws.history() if d.editor == "tester"]
+    assert acts[:5] == ["confirm-proposed", "undo", "reject-here", "undo", "reject-proposed"]

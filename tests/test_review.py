@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from annotator import DecisionError, SourceError, StoreError, Workspace
 from tests.conftest import ROOT, SAMPLE_TEI, replaced_letter, run
-from tests.review_seed import SOURCE, propose_by_names
+from tests.review_seed import KNOWN, SOURCE, known_entity, propose_by_names
 
 TABLES = ("entities", "variants", "authority_ids", "mentions", "rejections", "source_rejections",
           "claims", "sources")
@@ -668,6 +668,111 @@ def test_review_queue_most_mentions_first_and_skips_last(review_ws):
     ws.confirm(q[1])
     assert q[1] not in ws.queue()
     assert ws.queue(type="org") == ["org-soviet-information-bureau"]
+
+
+def _entry(ws, entity_id):
+    """What a known entity's card must never change: its row, names, ids and pointers."""
+    return [ws.store.query(f"SELECT * FROM {t} WHERE entity_id = ?", (entity_id,))  # noqa: S608
+            for t in ("variants", "authority_ids", "pointers")] + [
+        ws.store.query("SELECT * FROM entities WHERE id = ?", (entity_id,))]
+
+
+def test_review_queue_offers_a_known_entitys_new_mentions(seed_ws, tmp_path):
+    """A register import merges the proposed Ribbentrop into its entry and decides none of
+    the model's mentions: the queue offers the entry, counted by its undecided proposals, in
+    the order of mentions, with a card of those only (was: only proposed entities were
+    listed, so the 9 mentions could be reached by 'annotator confirm ribbentrop' alone)."""
+    ws = seed_ws
+    ids = known_entity(ws, tmp_path)
+    ws.confirm(f"mention:{ids[0]}")  # one decided by hand: no longer new
+    q = ws.queue()
+    assert KNOWN in q
+    counts = {i: ws.candidate(i).total for i in q}
+    assert counts[KNOWN] == 8
+    assert [counts[i] for i in q] == sorted(counts.values(), reverse=True)
+    assert ws.queue(type="person").index(KNOWN) == q.index(KNOWN) - 1  # after one place
+    assert KNOWN not in ws.queue(type="place")
+    assert ws.queue(by="confidence").count(KNOWN) == 1
+    cand = ws.candidate(KNOWN, limit=None)
+    assert (cand.new, cand.register, cand.total) == (8, True, 8)
+    assert [c.mention_id for c in cand.contexts] == ids[1:]  # the new ones only, in order
+    assert cand.entity.mentions == 9  # the entry's own count: every mention not rejected
+    assert (cand.matches, cand.similar) == ((), ())  # nothing to merge on this card
+    from annotator.acts.queue import known_line
+    assert known_line(cand) == ("Joachim von Ribbentrop (register entry, confirmed): 8 new "
+                                "mentions proposed")
+    assert known_line(ws.candidate("person-adolf-hitler")) == ""
+    ws.skip(KNOWN)
+    assert ws.queue()[-1] == KNOWN
+
+
+@pytest.mark.parametrize("act", ["confirm_proposed", "reject_proposed", "reject_in_source"])
+def test_review_known_card_decides_its_new_mentions_only_and_undoes(seed_ws, tmp_path, act):
+    """a, x and h on a known entity's card decide its undecided proposals only: the entry
+    (status, names, ids, pointers) and its mentions decided before stay; the names are never
+    rejected; undo puts every row back; the queue no longer offers it."""
+    ws = seed_ws
+    ids = known_entity(ws, tmp_path)
+    ws.confirm(f"mention:{ids[0]}")
+    entry, before = _entry(ws, KNOWN), dump(ws)
+    state = ws.candidate(KNOWN).state
+    if act == "reject_in_source":
+        d = ws.reject_in_source(KNOWN, SOURCE, proposed_only=True, expected=state)
+        assert d.payload == {"source": SOURCE, "proposed_only": True}
+    else:
+        d = getattr(ws, act)(KNOWN, expected=state)
+        assert (d.act, d.target, d.payload) == (act.replace("_", "-"), f"entity:{KNOWN}",
+                                                {"mentions": 8})
+    want = "confirmed" if act == "confirm_proposed" else "rejected"
+    assert [ws.mention(i).status for i in ids] == ["confirmed"] + [want] * 8
+    assert _entry(ws, KNOWN) == entry
+    assert ws.store.query("SELECT * FROM rejections") == []
+    assert KNOWN not in ws.queue()
+    if want == "rejected":  # decided one by one: confirming the entry again keeps them out
+        ws.confirm(KNOWN)
+        assert [ws.mention(i).status for i in ids] == ["confirmed"] + ["rejected"] * 8
+        ws.undo()
+    ws.undo()
+    assert dump(ws) == before
+    assert ws.queue().count(KNOWN) == 1
+
+
+def test_review_known_card_acts_refuse_what_is_not_one(seed_ws, tmp_path):
+    """confirm_proposed / reject_proposed on a proposed entity (its mentions are decided with
+    it) or on a known entity with nothing proposed: D033, nothing logged."""
+    ws = seed_ws
+    ids = known_entity(ws, tmp_path)
+    for entity in ("person-adolf-hitler", KNOWN):
+        if entity == KNOWN:
+            ws.confirm(*(f"mention:{i}" for i in ids))
+        last = ws.history()[0].id
+        for act in (ws.confirm_proposed, ws.reject_proposed):
+            with pytest.raises(DecisionError) as err:
+                act(entity)
+            assert err.value.code == "D033"
+            assert entity in str(err.value)
+        assert ws.history()[0].id == last
+    with pytest.raises(DecisionError) as err:
+        ws.reject_in_source(KNOWN, SOURCE, proposed_only=True)
+    assert err.value.code == "D019"
+    assert "no proposed mentions" in str(err.value)
+
+
+def test_review_cli_confirm_and_reject_proposed(seed_ws, tmp_path):
+    """'annotator confirm|reject ID --proposed' are the known card's a and x."""
+    ws = seed_ws
+    ids = known_entity(ws, tmp_path)
+    r = run(ws, "reject", KNOWN, "--proposed")
+    assert r.exit_code == 0, r.output
+    assert f"reject-proposed entity:{KNOWN} (9 proposed mentions)" in r.stderr
+    assert {ws.mention(i).status for i in ids} == {"rejected"}
+    assert ws.entity(KNOWN).status == "confirmed"
+    run(ws, "undo")
+    r = run(ws, "confirm", "--proposed", KNOWN)
+    assert f"confirm-proposed entity:{KNOWN} (9 proposed mentions)" in r.stderr
+    assert {ws.mention(i).status for i in ids} == {"confirmed"}
+    r = run(ws, "confirm", "--proposed", "person-stalin")
+    assert r.exit_code == 2 and "[D033]" in r.stderr
 
 
 def test_review_candidate_shows_contexts_and_register_matches(review_ws):

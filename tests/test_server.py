@@ -773,6 +773,59 @@ def test_server_queue_refuses_an_act_on_a_changed_entity(proposed_client, seed_w
     assert seed_ws.history(limit=1)[0].act == "relabel"
 
 
+@pytest.mark.parametrize("act", ["reject-proposed", "confirm-proposed", "reject-proposed-here"])
+def test_server_queue_card_of_a_known_entity_decides_its_new_mentions(seed_ws, tmp_path, act):
+    """A register entry whose model mentions stay proposed is a card of its own, as in the
+    terminal: it says so, shows those mentions only and offers a, x, h, s, u (no type, merge
+    or split: they would change the entry); each is one library act on the mentions, the
+    entry as it was; u takes it back; an act on a card the CLI changed meanwhile: 409."""
+    from tests.review_seed import KNOWN, SOURCE, known_entity
+
+    ids = known_entity(seed_ws, tmp_path)
+    seed_ws.confirm("person-adolf-hitler", "place-soviet-union")
+    server, client = served(seed_ws)
+    try:
+        doc = lxml_html.fromstring(client.get("/queue").text)
+        assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == [KNOWN]
+        assert doc.xpath("normalize-space(//div[@class='known']/strong)") == (
+            "Joachim von Ribbentrop (register entry, confirmed): 9 new mentions proposed")
+        assert len(doc.xpath("//ol[@class='contexts']/li")) == 9
+        assert not doc.xpath("//ul[@aria-label='Register matches']")
+        bar = "//form[contains(@class,'keys-bar')]"
+        keys = doc.xpath(f"{bar}/button/@data-key")
+        assert sorted(keys) == ["a", "h", "s", "u", "x"]
+        assert doc.xpath(f"{bar}/button[@data-key='a']/@value") == ["confirm-proposed"]
+        assert doc.xpath(f"{bar}/button[@data-key='x']/@value") == ["reject-proposed"]
+        assert doc.xpath("//div[@id='choose-here']//button/@value") == [
+            f"reject-proposed-here:{SOURCE}"]
+        form = _queue_form(client)
+        value = f"{act}:{SOURCE}" if act.endswith("here") else act
+        seed_ws.confirm(f"mention:{ids[0]}")  # the CLI, meanwhile
+        r = post(client, "/queue", {**form, "act": value}, headers=HX)
+        assert r.status_code == 409 and "D010" in r.text
+        seed_ws.undo()
+        entry = seed_ws.entity(KNOWN, counts=False)
+        r = post(client, "/queue", {**form, "act": value}, headers=HX)
+        assert r.status_code == 200
+        want = "confirmed" if act == "confirm-proposed" else "rejected"
+        assert {seed_ws.mention(i).status for i in ids} == {want}
+        assert seed_ws.entity(KNOWN, counts=False) == entry  # status, names, ids as they were
+        assert "stays as it is" in r.text
+        assert KNOWN not in seed_ws.queue()
+        d = seed_ws.history(limit=1)[0]
+        assert (d.act, d.target) == ("reject-here" if act.endswith("here") else act,
+                                     f"entity:{KNOWN}")
+        session = lxml_html.fromstring(r.text).xpath("//input[@name='session']/@value")[0]
+        assert session == str(d.id)
+        r = post(client, "/queue", {"act": "undo", "session": session}, headers=HX)
+        assert r.status_code == 200 and "Undid decision" in r.text
+        assert {seed_ws.mention(i).status for i in ids} == {"proposed"}
+        assert seed_ws.queue()[0] == KNOWN
+    finally:
+        client.close()
+        server.stop()
+
+
 def test_server_add_mention_on_selection_is_the_library_act(proposed_client, seed_ws):
     sid = "german-soviet-axis-talks"
     text = seed_ws.reading_text(sid)

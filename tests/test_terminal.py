@@ -14,7 +14,7 @@ import pexpect
 import pytest
 
 from tests.conftest import ROOT, SEED_TXT
-from tests.review_seed import propose_by_names
+from tests.review_seed import KNOWN, known_entity, propose_by_names
 
 NOTES = "axis-notes"  # a second source naming the same people
 
@@ -351,3 +351,34 @@ def test_terminal_review_says_an_ambiguous_name_could_be_several(ws, tmp_path):
     assert f"Hitler [b] ({a.entity_id})" in line
     assert f"Adolf Hitler ({b.entity_id})" in line
     assert "ambiguous" not in cards["next"]
+
+
+def test_terminal_review_offers_a_known_entitys_new_mentions(seed_ws, tmp_path):
+    """A register entry whose model mentions stay proposed has its own card: it says so,
+    x rejects those mentions (the entry stays confirmed), u takes that back, a accepts them;
+    t (which would change the entry itself) is not offered and changes nothing."""
+    ws = seed_ws
+    ids = known_entity(ws, tmp_path)
+    ws.confirm("person-adolf-hitler", "place-soviet-union")  # the two with more mentions
+    assert ws.queue()[0] == KNOWN
+    child = _review(ws)
+    _screen(child, "Joachim von Ribbentrop (register entry, confirmed): 9 new mentions proposed",
+            "a accepts them, x rejects them (never the entry)")
+    last = ws.history()[0].id
+    child.send("t")
+    _screen(child, "its card decides its new mentions only")
+    assert ws.history()[0].id == last
+    child.send("x")
+    _until(lambda: {ws.mention(i).status for i in ids} == {"rejected"}, "new ones rejected",
+           child)
+    assert ws.entity(KNOWN).status == "confirmed"
+    assert ws.store.query("SELECT * FROM rejections WHERE type = 'person'") == []
+    assert KNOWN not in ws.queue()
+    child.send("u")
+    _until(lambda: {ws.mention(i).status for i in ids} == {"proposed"}, "reject undone", child)
+    child.send("a")
+    _until(lambda: {ws.mention(i).status for i in ids} == {"confirmed"}, "new ones accepted",
+           child)
+    assert ws.history()[0].act == "confirm-proposed"
+    child.send("q")
+    child.expect(pexpect.EOF)

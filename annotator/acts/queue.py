@@ -2,7 +2,8 @@
 
 Candidates come most mentions first, the ones this editor skipped last; each is shown with a
 few mentions in context (from as many sources as possible) and the confirmed register entries
-it may be the same as.
+it may be the same as. A known (confirmed) entity with undecided proposals is a candidate too:
+its card shows those and decides them only (``Workspace.confirm_proposed``).
 
 DOCS: docs/review.md#the-terminal-review
 """
@@ -21,7 +22,7 @@ from annotator.filters import chosen
 from annotator.records import Candidate, Context, Entity, MergeSuggestion
 from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
-from annotator.store.mentions import STATE_COLUMNS
+from annotator.store.mentions import CURRENT_COLUMNS, STATE_COLUMNS
 from annotator.tei.textmap import context
 from annotator.vocab import ENTITY_TYPES
 
@@ -29,8 +30,10 @@ from annotator.vocab import ENTITY_TYPES
 def queue(store: Store, editor: str, *, type_: str | Iterable[str] | None = None,
           by: str = "mentions") -> list[str]:
     """Candidate entities to decide, most mentions first (``by="confidence"``: the surest
-    proposals first); ones this editor skipped last. ``type_``: one type, several, or
-    comma-separated (``annotator.filters``)."""
+    proposals first); ones this editor skipped last. A known (confirmed) entity with
+    undecided proposals (a register import or ``propose`` linked the model's mentions to it)
+    is a candidate too, counted by those: every proposal is reached from the queue.
+    ``type_``: one type, several, or comma-separated (``annotator.filters``)."""
     types = chosen(type_, ENTITY_TYPES, "type")
     skipped = {t[len(ENTITY):] for t in log.skipped(store.conn, editor)}
     ids = entities.by_mentions(store.conn, types, by_confidence=by == "confidence")
@@ -120,6 +123,12 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     row = entities.entity_row(conn, entity_id)
     assert row is not None  # load() refused an unknown id
     state = state_digest([log.entity_state_rows(conn, row, every)])
+    refs = tuple(pointers.of_entity(conn, entity_id, origin="markup", written=True))
+    if ent.status == "confirmed":  # known: the card decides its new mentions, nothing else
+        new = [r for r in rows if r[CURRENT_COLUMNS.index("status")] == "proposed"]
+        return Candidate(ent, _contexts(new, reading_text, limit=limit), refs=refs,
+                         total=len(new), state=state, new=len(new),
+                         register=bool(pointers.of_entity(conn, entity_id, origin="register")))
     # each suggestion's token as drawn: a merge either way is refused if either side changed
     alike = tuple(replace(s, other_state=_token(conn, s.other.id))
                   for s in similar(store, ent, limit=5))
@@ -127,8 +136,7 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
     flagged = {r[0] for r in every if "ambiguous" in (r[flags] or "").split(",")}
     keys = {name_key(reading_text(sid)[a:b]) for mid, sid, a, b, *_ in rows if mid in flagged}
     return Candidate(ent, _contexts(rows, reading_text, limit=limit),
-                     matches(store, ent, load=load),
-                     tuple(pointers.of_entity(conn, entity_id, origin="markup", written=True)),
+                     matches(store, ent, load=load), refs,
                      total=len(rows), state=state, similar=alike, ambiguous=bool(keys),
                      could_be=_could_be(keys, alike))
 
@@ -148,3 +156,14 @@ def _could_be(keys: set[str], alike: Sequence[MergeSuggestion]) -> tuple[Entity,
 def _token(conn: Any, entity_id: str) -> str:
     row = entities.entity_row(conn, entity_id)
     return state_digest([log.entity_state_rows(conn, row)]) if row is not None else ""
+
+
+def known_line(cand: Candidate) -> str:
+    """A known entity's card says what is to decide, in the terminal and the browser alike:
+    ``Gestapo (register entry, confirmed): 12 new mentions proposed``; "" for a proposed
+    entity's card."""
+    if cand.entity.status != "confirmed":
+        return ""
+    what = "register entry, confirmed" if cand.register else "confirmed"
+    return (f"{cand.entity.preferred} ({what}): {cand.new} new mention{'s' * (cand.new != 1)} "
+            "proposed")

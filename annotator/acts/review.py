@@ -281,29 +281,66 @@ class Review:
             else:
                 rec.delete("rejections", {"key": k, "type": row["type"]})
 
-    def reject_in_source(self, entity_id: str, source_id: str, *,
+    def decide_proposed(self, entity_id: str, status: str, *,
+                        expected: str | None = None) -> Decision:
+        """A known (confirmed) entity's new mentions, the undecided proposals a register import
+        or a proposing run linked to it, confirmed or rejected as one act; the entity, its
+        names, ids and its other mentions stay as they are. Confirmed, they follow the
+        entity's later decisions as its others do; rejected, each is decided one by one, so
+        confirming the entity again leaves them rejected, and proposing again does not bring
+        them back (its names are not rejected: the register keeps them)."""
+        act = {"confirmed": "confirm-proposed", "rejected": "reject-proposed"}[status]
+        _, key = parse_target(entity_id)
+        payload: dict[str, Any] = {}
+        with self._act(act, [entity_id], payload, expected) as rec:
+            row = self._entity_row(rec.conn, str(key))
+            ids = mentions.proposed_of_entity(rec.conn, str(key))
+            if row["status"] != "confirmed":
+                raise DecisionError(f"{key} is {row['status']}, not a known entity: its "
+                                    "mentions are decided with it",
+                                    hint=f"decide the entity itself ('annotator "
+                                    f"{act.split('-')[0]} {key}')", code="D033")
+            if not ids:
+                raise DecisionError(f"{key} has no proposed mentions to decide",
+                                    hint="its mentions are decided; list them with "
+                                    "'annotator mentions'", code="D033")
+            payload["mentions"] = len(ids)  # logged with the act: how many it decided
+            decided = {"decided": 1} if status == "rejected" else {}
+            for mid in ids:
+                rec.update("mentions", {"id": mid}, {"status": status, **decided})
+        return self._done(rec)
+
+    def reject_in_source(self, entity_id: str, source_id: str, *, proposed_only: bool = False,
                          expected: str | None = None) -> Decision:
         """Not in this source: the entity's mentions there are rejected, and its names found
         there are never proposed again as its type in that source (any version of it); other
-        sources keep them ("Hindostan" the ship here, the region elsewhere)."""
+        sources keep them ("Hindostan" the ship here, the region elsewhere). With
+        ``proposed_only`` (a known entity's card in the queue) its undecided proposals there
+        only: its confirmed mentions there stay."""
         _, key = parse_target(entity_id)
-        with self._act("reject-here", [entity_id], {"source": source_id}, expected) as rec:
-            if not self.reject_here(rec, str(key), source_id):
+        payload: dict[str, Any] = {"source": source_id}
+        if proposed_only:
+            payload["proposed_only"] = True
+        with self._act("reject-here", [entity_id], payload, expected) as rec:
+            if not self.reject_here(rec, str(key), source_id, proposed_only=proposed_only):
                 where = sorted({m["source_id"] for m in mentions.of_entity(rec.conn, str(key))})
-                raise DecisionError(f"{key} has no mentions in {source_id}",
+                raise DecisionError(f"{key} has no{' proposed' * proposed_only} mentions in "
+                                    f"{source_id}",
                                     hint=f"its mentions are in {', '.join(where) or 'no source'}",
                                     code="D019")
         return self._done(rec)
 
-    def reject_here(self, rec: Act, entity_id: str, source_id: str) -> int:
+    def reject_here(self, rec: Act, entity_id: str, source_id: str, *,
+                    proposed_only: bool = False) -> int:
         """Within an act: what ``reject_in_source`` does; returns how many mentions it
         rejected (none: nothing is recorded)."""
         conn = rec.conn
         row = self._entity_row(conn, entity_id)
         if mentions.current_version(conn, source_id) is None:
             raise no_source(conn, source_id, self.store.place)
+        statuses = ("proposed",) if proposed_only else ("proposed", "confirmed")
         here = [m for m in mentions.of_entity(conn, entity_id)
-                if m["source_id"] == source_id and m["status"] in ("proposed", "confirmed")]
+                if m["source_id"] == source_id and m["status"] in statuses]
         keys = {name_key(s) for s in map(self.surface, here) if s} or \
             {v["key"] for v in entities.variants(conn, entity_id)}
         for m in here:

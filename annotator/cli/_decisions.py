@@ -24,6 +24,9 @@ def done(decision: Decision) -> None:
     elif decision.act == "source-date":
         value = {"date": decision.payload.get("date")}
     said = "".join(f" {k}={v}" for k, v in value.items() if v)
+    if decision.act in ("confirm-proposed", "reject-proposed"):  # a known entity's new ones
+        n = cast("int", decision.payload.get("mentions", 0))
+        said = f" ({n} proposed mention{'s' * (n != 1)})"
     typer.echo(f"decision {decision.id}: {decision.act} {decision.target}{said}"
                + (f" -> {new}" if new else ""), err=True)
     if decision.act == "date" and "markup" in decision.payload:  # the file's own date

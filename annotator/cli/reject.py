@@ -20,13 +20,18 @@ def reject_cli(
         "--source", help="Only in this source: the entities' mentions there are rejected and "
                          "their names not proposed there again; other sources keep them.",
         autocompletion=source_ids)] = None,
+    proposed: Annotated[bool, typer.Option(
+        "--proposed", help="Only the new (proposed) mentions of known (confirmed) entities "
+                           "(with --source: those in that source); never the entities, their "
+                           "names or ids, as the review queue's 'x' on such a card.")] = False,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
     """Reject entities (their names are never proposed again for that type) or mentions."""
     with user_errors():
         ws = workspace()
-        if source is None:
+        if source is None and not proposed:
             done(ws.reject(*targets, expected=expected))
             return
         for target in targets:
-            done(ws.reject_in_source(target, source, expected=expected))
+            done(ws.reject_proposed(target, expected=expected) if source is None else
+                 ws.reject_in_source(target, source, proposed_only=proposed, expected=expected))

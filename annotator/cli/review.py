@@ -20,7 +20,9 @@ def review_cli(
 
     a accept · x reject everywhere · h not in this source · r not this mention · t type ·
     m merge (type-ahead search over every entity of its type) · space pick mentions,
-    p split them off · u undo · s skip · q quit.
+    p split them off · u undo · s skip · q quit. A known (register) entity with new proposed
+    mentions has a card of its own: a accepts them, x rejects them, h those of a source; the
+    entity stays as it is.
     """
     from annotator.cli.review_app import run_review
 

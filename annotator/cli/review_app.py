@@ -4,7 +4,8 @@ in place, decided with single keys; works over ssh and in tmux (Textual).
 The screen shows the entity (with the pointers the sources' own markup gave it), every mention
 with its line (or page) and context, the entities it is probably the same as (merge suggestions,
 first in the merge list), the register entries it may be, and the proposed dates of
-its sources with their values and the reasons for them. Acts go through the
+its sources with their values and the reasons for them. A known (confirmed) entity with new
+proposed mentions gets a card of its own, which decides those only (``a``/``x``/``h``/``r``). Acts go through the
 workspace; the app keeps only this session's decision ids, for ``u``. Imported only when the
 command runs: ``annotator --help`` never loads Textual.
 
@@ -24,6 +25,7 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from annotator.acts.queue import known_line
 from annotator.entities.similar import merge_note
 from annotator.errors import AnnotatorError
 from annotator.records import Candidate, Context, Decision, Entity
@@ -171,13 +173,17 @@ class ReviewApp(App[int]):
         self.cand = cand = self.ws.candidate(first if first in queue else queue[0], limit=None)
         e = cand.entity
         others = [v for v in e.variants if v != e.preferred]
+        known = known_line(cand)
         self.query_one("#entity", Static).update(
             f"[b]{e.type.upper()}[/b] [b]{escape(e.preferred)}[/b]   {e.id} · {e.mentions} "
             f"mention{'s' * (e.mentions != 1)} in {e.sources} source{'s' * (e.sources != 1)}"
+            + (f"\n[b]{escape(known)}[/b]" if known else "")
             + (f"\nalso written: {escape(', '.join(others))}" if others else "")
             + (f"\nthe source's own @ref {escape(' · '.join(cand.refs))}" if cand.refs else "")
             + self._ambiguity(cand)
-            + "\nspace picks mentions (for p split); r/h act on the highlighted one")
+            + ("\na accepts them, x rejects them (never the entry); r/h act on the highlighted "
+               "one; t, m, M, p change the entry itself: not on this card" if known else
+               "\nspace picks mentions (for p split); r/h act on the highlighted one"))
         maps: dict[str, TextMap] = {}
         for c in sorted(cand.contexts, key=lambda c: c.status == "rejected"):  # rejected last
             tm = maps.get(c.source_id) or maps.setdefault(c.source_id, self.ws.textmap(c.source_id))
@@ -250,13 +256,36 @@ class ReviewApp(App[int]):
             box.highlighted = ((box.highlighted or 0) + step) % box.option_count
         box.focus()
 
+    def known(self) -> bool:
+        """Whether the card is a known entity's (its new mentions to decide)."""
+        return self.cand is not None and self.cand.entity.status == "confirmed"
+
+    def not_on_known(self, what: str) -> bool:
+        """A key that would change a known entity itself is not offered on its card: say so."""
+        if not self.known():
+            return False
+        assert self.cand is not None
+        e = self.cand.entity
+        self.show(f"{e.preferred} is a known entity ({e.id}): its card decides its new mentions "
+                  f"only; to {what} the entity itself, use 'annotator {what} {e.id} ...'")
+        return True
+
     def action_accept(self) -> None:
-        if self.cand:
+        if self.cand and self.known():
+            e, n = self.cand.entity, self.cand.new
+            self.act(lambda: self.ws.confirm_proposed(e.id),
+                     f"accepted {n} new mention{'s' * (n != 1)} of {e.preferred}")
+        elif self.cand:
             e = self.cand.entity
             self.act(lambda: self.ws.confirm(e.id), f"accepted {e.preferred} as {e.type}")
 
     def action_reject(self) -> None:
-        if self.cand:
+        if self.cand and self.known():
+            e, n = self.cand.entity, self.cand.new
+            self.act(lambda: self.ws.reject_proposed(e.id),
+                     f"rejected {n} new mention{'s' * (n != 1)} of {e.preferred}; "
+                     f"{e.preferred} stays as it is")
+        elif self.cand:
             e = self.cand.entity
             self.act(lambda: self.ws.reject(e.id), f"rejected {e.preferred} everywhere")
 
@@ -264,9 +293,9 @@ class ReviewApp(App[int]):
         c = self.highlighted()
         if c is None or self.cand is None:
             return
-        e = self.cand.entity
+        e, known = self.cand.entity, self.known()
         n = sum(x.source_id == c.source_id and x.status != "rejected" for x in self.cand.contexts)
-        self.act(lambda: self.ws.reject_in_source(e.id, c.source_id),
+        self.act(lambda: self.ws.reject_in_source(e.id, c.source_id, proposed_only=known),
                  f"rejected {e.preferred} in {c.source_id} ({n} mention{'s' * (n != 1)}); "
                  "not proposed there again")
 
@@ -277,7 +306,7 @@ class ReviewApp(App[int]):
                      f"rejected the mention {c.text!r} at {c.source_id}")
 
     def action_type(self) -> None:
-        if self.cand is None:
+        if self.cand is None or self.not_on_known("relabel"):
             return
         e = self.cand.entity
 
@@ -300,7 +329,7 @@ class ReviewApp(App[int]):
     def _merge(self, *, here: bool) -> None:
         """The merge list, the entities this one is probably the same as first; the act is
         refused (D010) if either entity changed since the screen was drawn."""
-        if self.cand is None:
+        if self.cand is None or self.not_on_known("merge"):
             return
         e, state = self.cand.entity, self.cand.state
         tokens = {s.other.id: s.other_state for s in self.cand.similar}
@@ -326,7 +355,7 @@ class ReviewApp(App[int]):
                                      "enter to merge"), chosen)
 
     def action_split(self) -> None:
-        if self.cand is None:
+        if self.cand is None or self.not_on_known("split"):
             return
         picked = list(self.query_one("#mentions", SelectionList).selected)
         if not picked:

@@ -35,6 +35,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from annotator.acts.queue import known_line
 from annotator.acts.undo import Blocked
 from annotator.bibliography.entries import plain, year_shown
 from annotator.dates import markup_date_note
@@ -622,9 +623,11 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     shown = QUEUE_SHOWN if request.query_params.get("shown") != "all" else None
     cand = desk.ws.candidate(show if show in ids else ids[0], limit=shown) if ids else None
     expected = cand.state if cand else ""
+    known = known_line(cand) if cand else ""  # a known entity's card: its new mentions only
     # merge into any entity of the type, proposed too: the field offers them as you type
     offers = [e for e in desk.ws.entities(type=cand.entity.type, counts=False)
-              if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] if cand else []
+              if e.id != cand.entity.id and e.status != "rejected"][:MERGE_OFFERS] \
+        if cand and not known else []
     # m then a number: the entities it is probably the same as, then register matches of its
     # type (one of another type is shown, never offered: a merge across types is refused, D032)
     merge_into = [s.other for s in cand.similar] if cand else []
@@ -640,7 +643,7 @@ def queue_page(desk: Desk, request: Request, form: Form, *, done: str = "",
     return desk.page(request, "queue.html", cand=cand, left=len(ids), expected=expected,
                      merge_offers=offers, merge_into=merge_into, tokens=tokens, more=more,
                      done=done, session=_kept(session), render=next(desk.renders),
-                     nav="queue", type=type_ or "", **_offer(desk, session))
+                     nav="queue", type=type_ or "", known=known, **_offer(desk, session))
 
 
 def _queue_address(type_: str, session: Sequence[int], **more: str) -> str:
@@ -678,6 +681,17 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             sid = act.split(":", 1)[1]
             d = desk.ws.reject_in_source(eid, sid, expected=expected)
             done = f"Rejected {name} in {sid}; not proposed there again."
+        elif act in ("confirm-proposed", "reject-proposed"):  # a known entity's new mentions
+            d = (desk.ws.confirm_proposed if act == "confirm-proposed"
+                 else desk.ws.reject_proposed)(eid, expected=expected)
+            n = cast("int", d.payload["mentions"])
+            done = (f"{'Accepted' if act == 'confirm-proposed' else 'Rejected'} {n} new "
+                    f"mention{'s' * (n != 1)} of {name}; {name} stays as it is.")
+        elif act.startswith("reject-proposed-here:"):
+            sid = act.split(":", 1)[1]
+            d = desk.ws.reject_in_source(eid, sid, proposed_only=True, expected=expected)
+            done = (f"Rejected the new mentions of {name} in {sid}; not proposed there again; "
+                    f"{name} stays as it is.")
         elif act == "skip":
             d = desk.ws.skip(eid)
             done = f"Skipped {name}; it comes back at the end."

@@ -50,18 +50,22 @@ def proposed_sharing(conn: sqlite3.Connection, type_: str, keys: Sequence[str],
 
 def by_mentions(conn: sqlite3.Connection, types: Sequence[str] | None, *,
                 by_confidence: bool = False) -> list[str]:
-    """Proposed entities (of these types, or all) with current mentions, most mentions first;
-    with ``by_confidence`` the surest proposal (``mentions.confidence``) first, then most
-    mentions."""
+    """Entities to decide (of these types, or all), most mentions first: proposed entities
+    with current mentions, counted all, and known (confirmed) entities with undecided
+    proposals, counted those; with ``by_confidence`` the surest proposal
+    (``mentions.confidence``) first, then most mentions."""
     # by mentions, the counts come from the index ``mentions_entity_state`` alone
-    sure, order = (("MAX(COALESCE(m.confidence, 0))", "sure DESC, n DESC, e.id") if by_confidence
-                   else ("0", "n DESC, e.id"))
+    sure, order = (("MAX(COALESCE(m.confidence, 0))", "sure DESC, n DESC, id") if by_confidence
+                   else ("0", "n DESC, id"))
     where, params = matching(**{"e.type": types})
     return [r["id"] for r in conn.execute(
-        f"SELECT e.id, COUNT(*) AS n, {sure} AS sure FROM entities e "
+        f"SELECT e.id AS id, COUNT(*) AS n, {sure} AS sure FROM entities e "
         "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
-        f"WHERE e.status = 'proposed'{where} "
-        f"GROUP BY e.id ORDER BY {order}", params)]  # noqa: S608 (fixed orders, ? per value)
+        f"WHERE e.status = 'proposed'{where} GROUP BY e.id "
+        f"UNION ALL SELECT e.id AS id, COUNT(*) AS n, {sure} AS sure FROM entities e "
+        "JOIN mentions m ON m.entity_id = e.id AND m.status = 'proposed' "
+        f"WHERE e.status = 'confirmed'{where} GROUP BY e.id "
+        f"ORDER BY {order}", [*params, *params])]  # noqa: S608 (fixed orders, ? per value)
 
 
 def confirmed_names(conn: sqlite3.Connection, other_than: str) -> list[sqlite3.Row]:

@@ -85,6 +85,15 @@ def undecided_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[int]:
         (entity_id,))]
 
 
+def proposed_of_entity(conn: sqlite3.Connection, entity_id: str) -> list[int]:
+    """Ids of an entity's undecided proposals (``status = 'proposed'``: on the current version
+    of their source, since a replacement makes the others stale), by id: a known entity's new
+    mentions, which the queue offers to decide."""
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM mentions WHERE entity_id = ? AND status = 'proposed' ORDER BY id",
+        (entity_id,))]
+
+
 def proposed_overlapping(conn: sqlite3.Connection, source_id: str, sha256: str, start: int,
                          end: int) -> list[sqlite3.Row]:
     """Undecided proposals on that version overlapping [start, end), in reading order: what a
