@@ -104,6 +104,12 @@ NOT_TYPED_CHARS = f"{_NOT_XML_CHARS}\x7f-\x9f"
 _NOT_TYPED = re.compile(f"[{NOT_TYPED_CHARS}]")
 
 
+def line_col(text: str, at: int) -> tuple[int, int]:
+    """Line and column (from 1, a column counting characters) of offset ``at`` of ``text``:
+    where a message sends an editor in the file's own text."""
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def not_xml(text: str, *, typed: bool = False) -> tuple[int, int, str] | None:
     """(line, column, 'control character U+0007') of the first character no XML file can
     hold (``typed``: nor what an editor types, DEL and the C1 controls too), else None.
@@ -114,8 +120,7 @@ def not_xml(text: str, *, typed: bool = False) -> tuple[int, int, str] | None:
     m = (_NOT_TYPED if typed else _NOT_XML).search(text)
     if m is None:
         return None
-    line = text.count("\n", 0, m.start()) + 1
-    return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1, not_xml_named(m.group())
+    return (*line_col(text, m.start()), not_xml_named(m.group()))
 
 
 # Letters are spelt in ASCII by anyascii (ISC): Latin letters as Text::Unidecode spells them

@@ -58,7 +58,7 @@ from annotator.records import ApplyResult, RegisterImport
 from annotator.store import Act, claims, entities, mentions
 from annotator.store import decisions as log
 from annotator.tei.parse import decode_utf8
-from annotator.text import cuts_word, first_not_xml, not_xml
+from annotator.text import cuts_word, first_not_xml, line_col, not_xml
 from annotator.vocab import CLAIM_KINDS, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 
@@ -146,7 +146,7 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
         at = _TOML_AT.search(str(exc))
         line, col = ((getattr(exc, "lineno"), getattr(exc, "colno")) if hasattr(exc, "lineno")
                      else (int(at.group(1)), int(at.group(2))) if at and at.group(1)
-                     else _line_col(text, len(text)) if at else (None, None))
+                     else line_col(text, len(text)) if at else (None, None))
         raise SourceError(f"not a valid TOML file ({_TOML_AT.sub('', str(exc))})",
                           hint="fix the file", location=Location(path, line, col),
                           code="S208") from None
@@ -395,15 +395,11 @@ def _scan(text: str) -> tuple[dict[Place, int], _Bad | None]:
     return places, bad
 
 
-def _line_col(text: str, at: int) -> tuple[int, int]:
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-
-
 def _not_xml_at(text: str) -> tuple[int, int, str | None, str, Place | None] | None:
     """(line, column, key, what, entry) of the first character no XML file can hold in the
     strings of the TOML ``text`` (see ``_scan``)."""
     bad = _scan(text)[1]
-    return None if bad is None else (*_line_col(text, bad[0]), *bad[1:])
+    return None if bad is None else (*line_col(text, bad[0]), *bad[1:])
 
 
 def _named(place: Place | None) -> str:
@@ -419,7 +415,7 @@ def _entry_at(path: Path, text: str, place: Place) -> Location:
     places = _scan(text)[0]
     for k in range(len(place), 0, -1):
         if place[:k] in places:
-            return Location(path, *_line_col(text, places[place[:k]]))
+            return Location(path, *line_col(text, places[place[:k]]))
     return Location(path)
 
 
@@ -429,7 +425,7 @@ def _value_at(path: Path, text: str, key: str) -> Location:
     if at is None:
         return Location(path)
     at = text.index("=", at) + 1
-    return Location(path, *_line_col(text, at + len(text[at:]) - len(text[at:].lstrip(" \t"))))
+    return Location(path, *line_col(text, at + len(text[at:]) - len(text[at:].lstrip(" \t"))))
 
 
 def _bad(path: Path, text: str, place: Place, message: str, hint: str) -> SourceError:

@@ -48,7 +48,7 @@ from annotator.bibliography.datamodel_table import FIELDS
 from annotator.bibliography.latex import bare_specials, decode
 from annotator.calendar import bib_date, real_date, real_part
 from annotator.files import read_named
-from annotator.text import not_xml_named
+from annotator.text import line_col, not_xml_named
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -251,8 +251,7 @@ def _controls(name: str, text: str, blocks: Sequence[Block],
     starts = [b.start for b in blocks]
     holding: set[int] = set()
     for m in _CONTROL.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        line, col = line_col(text, m.start())
         i = bisect.bisect_right(starts, m.start()) - 1
         what = f"{not_xml_named(m.group())} in the text"
         if i < 0 or m.start() >= blocks[i].end:

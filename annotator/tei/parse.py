@@ -23,6 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from annotator.errors import Location, SourceError
+from annotator.text import line_col
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -154,8 +155,7 @@ def _decode(data: bytes, codec: str, path: Path, name: str | None = None) -> str
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         before = data[:exc.start].decode(codec, "replace")
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
+        line, col = line_col(before, len(before))
         raise SourceError(f"bytes {data[exc.start:exc.end][:4].hex(' ')} are not {name}",
                           hint=f"save the file as {name} throughout, or as UTF-8",
                           location=Location(path, line, col), code="S009") from None
@@ -255,8 +255,7 @@ def parse_xml(data: bytes, path: Path,
 
 
 def _subset_error(text: str, path: Path, start: int) -> SourceError:
-    line = text.count("\n", 0, start) + 1
-    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    line, col = line_col(text, start)
     return SourceError("document declares a DTD internal subset (entity declarations are not "
                        "accepted, for safety)",
                        hint="remove the <!DOCTYPE [...]> block and use character references",

@@ -38,6 +38,7 @@ from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml, read_sour
 from annotator.tei.pointer_table import is_pointer
 from annotator.tei.prefixes import Prefixes
 from annotator.tei.textmap import MARKUP
+from annotator.text import line_col
 
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -149,7 +150,5 @@ def _attribute_places(text: str, wanted: list[tuple[int, str]]
         s0, s1 = m.start("start"), m.end("start")
         for attr in by_element[n]:
             a = re.compile(rf"\s({re.escape(attr)})\s*=").search(text, s0, s1)
-            at = a.start(1) if a else s0
-            line_start = text.rfind("\n", 0, at) + 1
-            out[(n, attr)] = (text.count("\n", 0, at) + 1, at - line_start + 1)
+            out[(n, attr)] = line_col(text, a.start(1) if a else s0)
     return out
