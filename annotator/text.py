@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from annotator.errors import DecisionError
 
@@ -102,6 +102,13 @@ _NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
 # the stricter sets built on it (an editor's name).
 NOT_TYPED_CHARS = f"{_NOT_XML_CHARS}\x7f-\x9f"
 _NOT_TYPED = re.compile(f"[{NOT_TYPED_CHARS}]")
+
+
+def first_few(items: Sequence[str], shown: int = 3) -> str:
+    """Items too many for one line of a message, cut: the first ``shown`` joined by commas,
+    then how many more ('a, b, c and 4 more'); the message says how many in all."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 def line_col(text: str, at: int) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from annotator.store import decisions as log
 from annotator.store import sources as source_rows
 from annotator.store.proposals import orphans
 from annotator.tei.parse import read_source_bytes, sha256_hex
+from annotator.text import first_few
 
 ACT = "source-remove"
 
@@ -67,10 +68,9 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
 def _cited(place: Location, source_id: str, cited: list[tuple[int, str]], *,
            hint: str) -> SourceError:
     """S024: claims of other sources are linked to passages of the source going."""
-    shown = ", ".join(f"claim {c} in {s}" for c, s in cited[:5])
-    more = f" and {len(cited) - 5} more" if len(cited) > 5 else ""
+    shown = first_few([f"claim {c} in {s}" for c, s in cited], 5)
     return SourceError(f"source '{source_id}' has passages cited by {len(cited)} "
-                       f"claim(s) of other sources ({shown}{more})",
+                       f"claim(s) of other sources ({shown})",
                        hint=hint, location=place, code="S024")
 
 

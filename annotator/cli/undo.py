@@ -8,6 +8,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import user_errors, workspace
+from annotator.text import first_few
 
 
 @app.command("undo")
@@ -26,7 +27,6 @@ def undo_cli(
         if d.payload.get("proposals"):
             listed = d.payload.get("propose_again")
             again = [str(s) for s in listed] if isinstance(listed, list) else []
-            more = f" and {len(again) - 5} more" if len(again) > 5 else ""
             typer.echo(f"{d.payload['proposals']} proposal(s) hanging on what it took back went "
                        f"with it; 'annotator propose' proposes again in "
-                       f"{', '.join(again[:5])}{more}", err=True)
+                       f"{first_few(again, 5)}", err=True)

@@ -10,6 +10,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, render, user_errors
+from annotator.text import first_few
 
 if TYPE_CHECKING:
     from annotator.records import Finding
@@ -61,5 +62,5 @@ def validate_cli(
 
 def _elsewhere(path: Path, files: tuple[str, ...]) -> str:
     """The stderr note on pointers into files that are not beside ``path``."""
-    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    return (f"{path}: pointers into {len(files)} file(s) not beside it, not checked: {shown}")
+    return (f"{path}: pointers into {len(files)} file(s) not beside it, not checked: "
+            f"{first_few(files)}")

@@ -21,6 +21,7 @@ from annotator.export.tei import export_tei
 from annotator.export.works import source_keys
 from annotator.records import ExportSummary, Written
 from annotator.store.exports import entity_counts
+from annotator.text import first_few
 
 
 def export_all(ctx: ActContext, *, include_proposals: bool = False,
@@ -47,10 +48,8 @@ def export_all(ctx: ActContext, *, include_proposals: bool = False,
         written = [f.path for f in files if f.action == "written"]
         if not written:
             raise
-        shown = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3
-                                          else "")
-        raise ExportError(f"{err.message} (this run already wrote {shown}: the exports do "
-                          "not match until it runs through)", hint=err.hint,
+        raise ExportError(f"{err.message} (this run already wrote {first_few(written)}: the "
+                          "exports do not match until it runs through)", hint=err.hint,
                           location=err.location, code=err.code) from None
     claims: dict[tuple[str, str], int] = {}
     for c in claim_acts.claims(ctx, status=None, source_id=None, kinds=None, state=None):
