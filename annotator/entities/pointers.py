@@ -75,11 +75,6 @@ def pointer_forms(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> dict[
     return out
 
 
-def pointers_of(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> tuple[str, ...]:
-    """The keys of ``pointer_forms``: every pointer of a name element, normalised, in order."""
-    return tuple(pointer_forms(el, prefixes))
-
-
 # authority files: a URI on one of these names one person, place or organisation for good
 _AUTHORITY = re.compile(
     r"^https?://(?:www\.)?(?:geonames\.org|viaf\.org|wikidata\.org|d-nb\.info/gnd|id\.loc\.gov"
