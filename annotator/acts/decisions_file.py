@@ -28,8 +28,8 @@ link, prefer, note, confirm_claims, accept_links. A rejection is recorded even w
 proposed yet, so the name is never proposed for that type (with ``source``: never in that
 source, its mentions there rejected).
 Lines whose name matches nothing are reported, not errors; an ``entity`` or ``into`` id the
-store never had is an entry that cannot be applied (S207). Every entry that is malformed (S206), or
-then cannot be applied (S207), is named with each of its independent faults, as a compiler
+store never had is an entry that cannot be applied (S207). Every entry that is malformed
+(S206), or then cannot be applied (S207), is named with each of its independent faults, as a compiler
 lists its errors, and nothing is applied, the file's register included (its import is an act
 of its own, in the one transaction with the lines').
 
@@ -440,9 +440,13 @@ def _never_was(rec: Act, entity_id: str) -> bool:
     lines or logged (the file applied before), is a line already done: it matches nothing."""
     if entities.entity_row(rec.conn, entity_id) is not None:
         return False
-    return not any(ch["table"] == "entities" and ch["key"].get("id") == entity_id
-                   and ch["after"] is None for ch in rec.changes) \
-        and log.entity_removed(rec.conn, entity_id) is None
+    return not _removed_here(rec, entity_id) and log.entity_removed(rec.conn, entity_id) is None
+
+
+def _removed_here(rec: Act, entity_id: str) -> bool:
+    """Whether an earlier line of this file took the entity away (merged, relabelled)."""
+    return any(ch["table"] == "entities" and ch["key"].get("id") == entity_id
+               and ch["after"] is None for ch in rec.changes)
 
 
 def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
@@ -483,7 +487,8 @@ def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
 def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
                  ) -> tuple[int, list[str], dict[str, str], int | None]:
     """The file's lines as one act: how many applied, those that matched nothing, where the
-    entities those name went (merged...), the act's decision (None: nothing changed). Any line that cannot be applied refuses them all (S207)."""
+    entities those name went (merged...), the act's decision (None: nothing changed). Any line
+    that cannot be applied refuses them all (S207)."""
     review: Review = ctx.review()
     applied = 0
     missing: list[str] = []
@@ -527,8 +532,7 @@ def _taken_to(rec: Act, entity_id: str) -> str | None:
     (undone, or nothing of it moved)."""
     how, at, seen = "", entity_id, {entity_id}
     while entities.entity_row(rec.conn, at) is None:
-        ours = any(ch["table"] == "entities" and ch["key"].get("id") == at and ch["after"] is None
-                   for ch in rec.changes)
+        ours = _removed_here(rec, at)
         row = None if ours else log.decision_row(rec.conn, log.entity_removed(rec.conn, at))
         changes: list[dict[str, Any]] = rec.changes if ours else \
             json.loads(row["changes"]) if row is not None else []
