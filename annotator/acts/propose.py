@@ -94,13 +94,16 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
 
     Dates are widened, joined by the date finder's (provenance ``rule:dates``) and resolved
     in the source's chronology (``dating``: its own date and blocks); names are cleaned,
-    retyped where the text shows a person or a place (``spans.places_by_context``), and looked for again where the model missed them: register variants (provenance
-    ``rule:register``) and names the model found elsewhere in this text (``rule:propagate``).
+    retyped where the text shows a person or a place (``spans.places_by_context``), and looked
+    for again where the model missed them: register variants (provenance ``rule:register``),
+    names the model found elsewhere in this text (``rule:propagate``) and a capitalised word
+    after a preposition of place (``rule:context``, ``spans.places_after_prepositions``; no
+    seed, and it gives way to the other two).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
     whose label maps to ``title``, and ``rules.find_titles``) are left out, and so are names
-    over what the file's markup calls a title or a work (``marked``), not inside it. The file's markup decides: a name the text's own
-    mentions identify (``own``) has their type and entity (``settle_types``, and
-    ``group_mentions`` when stored).
+    over what the file's markup calls a title or a work (``marked``), not inside it. The file's
+    markup decides: a name the text's own mentions identify (``own``) has their type and
+    entity (``settle_types``, and ``group_mentions`` when stored).
 
     The steps ``eval --folds`` scores one by one are parameters: ``register`` (None: no
     propagation from what is confirmed), ``rules`` (``nlp.conventions.span_rules`` of the
@@ -116,6 +119,13 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
     not_over_marked = _not_over(marked)
     addresses = address_mask(text)  # a name inside a web or e-mail address is none, nor a seed
+
+    def may_stand(start: int, end: int, type_: str) -> bool:
+        """A name may stand there: not inside a title, over what the markup calls a title or
+        a work, or in an address (the model's names and the context rule's places alike)."""
+        return outside_titles(text, start, end, type_) is not None \
+            and not_over_marked(start, end) and addresses.find(1, start, end) == -1
+
     for s in spans:
         type_ = labels.get(s.label, "")
         if not type_ or type_ == TITLE:
@@ -127,8 +137,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                     dates.append(widen_date_span(text, *span))
                 continue
             span = clean_span(text, start, end, type_, rules)
-            if span is not None and outside_titles(text, *span, type_) is not None and \
-                    not_over_marked(*span) and addresses.find(1, *span) == -1:
+            if span is not None and may_stand(*span, type_):
                 names.append((span[0], span[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
@@ -158,8 +167,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names = _not_nouns(text, names, case, known, own, confirmed or {})
     dated = [(p.start, p.end, "date") for p in out]
     by_context = {sp for sp in places_after_prepositions(text, [*names, *dated], case.noun)
-                  if outside_titles(text, *sp, "place") is not None and not_over_marked(*sp)
-                  and addresses.find(1, *sp) == -1} \
+                  if may_stand(*sp, "place")} \
         if "place" in (labels.get("GPE"), labels.get("LOC")) else set()  # what the rule finds
     names = sorted([*names, *((s, e, "place") for s, e in by_context)])
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
