@@ -389,7 +389,8 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     # every parse of an edition at once (2.7 GiB)
     for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
                                                     batch_size=CLAIM_BATCH):
-        found.extend(claims_mod.shift(p, offset) for p in claims_mod.find_claims(doc, known, places))
+        found.extend(claims_mod.shift(p, offset)
+                     for p in claims_mod.find_claims(doc, known, places))
         if last:
             with ctx.store.transaction() as conn:
                 edited = edited_claims(conn)

@@ -497,13 +497,13 @@ _CITED_WORK = _WORK_NOUNS | {"findings", "data", "edition", "translation", "mode
 _BOUNDARY = tuple(",;:.!?)]")
 
 
-def _names_a_thing(text: str, start: int, end: int) -> bool:
-    """Whether the capitalised name at ``text[start:]`` (the bracket at ``end``) ends the name
-    of a thing rather than an author's: the run of capitalised words before it on its line
-    begins with a determiner or a possessive ("the Red Cross", "The New Monk", "his
-    Secretary") or is joined by "of" ("Commander of Hlinka Guard", "Isle of Wight"); "the
-    Smith (1999) study" still cites Smith."""
-    line = text[text.rfind("\n", 0, start) + 1:start].split()
+def _names_a_thing(text: str, before: str, end: int) -> bool:
+    """Whether the capitalised name after ``before`` (what is before it on its line; its
+    citation ends at ``text[end]``) ends the name of a thing rather than an author's: the run
+    of capitalised words before it begins with a determiner or a possessive ("the Red
+    Cross", "The New Monk", "his Secretary") or is joined by "of" ("Commander of Hlinka
+    Guard", "Isle of Wight"); "the Smith (1999) study" still cites Smith."""
+    line = before.split()
     joined = False
     for i in range(len(line) - 1, -1, -1):
         word = line[i].lstrip("‘“\"'")
@@ -574,7 +574,7 @@ def citations(text: str, known: Collection[tuple[str, int]] = (),
             before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
             out.extend(found(m.start(), m.end(), m,
                              _looks_cited(m.group(0), m.group("name"), before, places) and
-                             not _names_a_thing(text, m.start(), m.end())))
+                             not _names_a_thing(text, before, m.end())))
     return sorted(out, key=lambda c: c[0])
 
 
