@@ -18,19 +18,18 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.tei.schema_table import RNG_NS, rng_defines
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 def derive(rng: str | Path) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """``POINTER_ATTRS`` and ``POINTER_ATTRS_ON``, read from a RELAX NG TEI schema."""
-    from lxml import etree
-
-    from annotator.tei.parse import parse_xml, read_source_bytes
-
-    ns = "{http://relaxng.org/ns/structure/1.0}"
-    root = parse_xml(read_source_bytes(rng, max_bytes=256 * 1024 * 1024), Path(rng))
-    defines: dict[str, list[etree._Element]] = {}
-    for d in root.iter(f"{ns}define"):
-        defines.setdefault(d.get("name", ""), []).append(d)
+    ns = RNG_NS
+    defines = rng_defines(rng)
     elements = {name for name, ds in defines.items()
                 for d in ds for c in d if c.tag == f"{ns}element"}
 

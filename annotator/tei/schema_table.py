@@ -15,21 +15,33 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+RNG_NS = "{http://relaxng.org/ns/structure/1.0}"
 
 NEW_TAGS = ("persName", "placeName", "orgName", "date", "seg")
 
 
-def derive(rng: str | Path) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Hosts and allowed children of each new tag, read from a RELAX NG TEI schema."""
-    from lxml import etree
-
+def rng_defines(rng: str | Path) -> dict[str, list[etree._Element]]:
+    """The named patterns of a RELAX NG schema (``define``), each name's parts in order (one
+    may be defined in several, combined): what ``derive`` here and ``pointer_table.derive``
+    walk. Read only when the tables are derived, never at run time."""
     from annotator.tei.parse import parse_xml, read_source_bytes
 
-    ns = "{http://relaxng.org/ns/structure/1.0}"
     root = parse_xml(read_source_bytes(rng, max_bytes=256 * 1024 * 1024), Path(rng))
     defines: dict[str, list[etree._Element]] = {}
-    for d in root.iter(f"{ns}define"):
+    for d in root.iter(f"{RNG_NS}define"):
         defines.setdefault(d.get("name", ""), []).append(d)
+    return defines
+
+
+def derive(rng: str | Path) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Hosts and allowed children of each new tag, read from a RELAX NG TEI schema."""
+    ns = RNG_NS
+    defines = rng_defines(rng)
     element_of: dict[str, str] = {}
     for name, ds in defines.items():
         for d in ds:
