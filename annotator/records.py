@@ -530,8 +530,9 @@ class TeiExport:
     pointer (``@ref``, ``@key``, ``@corresp``) names another entity than the store links them
     to (both kept as written: an export only inserts), ``pointers_kept_lines`` the lines of
     the export they are on; ``dangling_lines`` the lines of names an editor decided whose own
-    ``#id`` names no entry of the file, which ``--register none`` does not write; ``unplaced`` counts spans (or
-    parts) the file's structure has no room for (not exported, listed in the log).
+    ``#id`` names no entry of the file, which ``--register none`` does not write; ``unplaced``
+    counts spans (or parts) the file's structure has no room for (not exported, listed in
+    the log).
     """
 
     source_id: str

@@ -29,9 +29,9 @@ proposed yet, so the name is never proposed for that type (with ``source``: neve
 source, its mentions there rejected).
 Lines whose name matches nothing are reported, not errors; an ``entity`` or ``into`` id the
 store never had is an entry that cannot be applied (S207). Every entry that is malformed
-(S206), or then cannot be applied (S207), is named with each of its independent faults, as a compiler
-lists its errors, and nothing is applied, the file's register included (its import is an act
-of its own, in the one transaction with the lines').
+(S206), or then cannot be applied (S207), is named with each of its independent faults, as a
+compiler lists its errors, and nothing is applied, the file's register included (its import
+is an act of its own, in the one transaction with the lines').
 
 DOCS: docs/review.md#decisions-files
 """

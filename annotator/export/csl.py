@@ -12,8 +12,9 @@ schema (``csl-data.json``) and read the way Zotero and pandoc read it:
   ``literal``, and ``and others`` is the ``literal`` "others" (et al. to pandoc's citeproc);
 * ``issued`` from ``date`` (a range as two date-parts, an open end ``[0]``; ``~`` and ``?``
   as ``circa``, a season as ``season``, a quarter or semester as its months, unspecified
-  digits as the range biber reads, ``199X`` 1990 to 1999), or ``year`` with ``month`` and ``day``, a ``year``
-  that is no integer as a ``literal``; a date that names none as the .bib keeps it;
+  digits as the range biber reads, ``199X`` 1990 to 1999), or ``year`` with ``month`` and
+  ``day``, a ``year`` that is no integer as a ``literal``; a date that names none as the .bib
+  keeps it;
   where the original is kept (a TEI ``msIdentifier``) as ``archive`` (institution, repository),
   ``archive_location`` (collection, shelf mark) and ``archive-place`` (settlement), the parts
   the .bib joins into one ``library``; a .bib's own ``library`` ("a library name and a call
