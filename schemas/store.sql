@@ -156,6 +156,10 @@ CREATE TABLE decisions (
     undoes      INTEGER REFERENCES decisions(id),
     undone_by   INTEGER REFERENCES decisions(id)
 );
+-- The acts that deleted an entity's row, or may have (store/entities.taken_ids reads only
+-- these: an id an undo could put back is taken by no new entity). The terms match that query's.
+CREATE INDEX decisions_deleting ON decisions(id) WHERE
+    instr(changes, '"after": null') > 0 AND instr(changes, '"entities"') > 0;
 
 CREATE TABLE bib (
     key         TEXT PRIMARY KEY,             -- citation key, never changes once assigned

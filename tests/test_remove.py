@@ -251,3 +251,22 @@ def test_proposing_again_keeps_a_claims_agent_named_nowhere_else(proposed):
         assert ws.claim(claim.id).agent_entity_id == "person-otto-brahm"
     finally:
         ws.close()
+
+
+def test_a_removed_entitys_id_is_not_taken_again_so_undo_brings_it_back(proposed, tmp_path):
+    """A proposal run after a removal gives a new entity of a deleted one's name the next
+    free id (person-max-reinhardt-2), never the id the removal logged, so undoing the
+    removal puts the old entity back beside it (was: the new entity took the id, and the undo
+    was refused, D008 'entity person-max-reinhardt changed since')."""
+    ws = proposed
+    removed = ws.remove_source("diary")
+    assert "person-max-reinhardt" not in {e.id for e in ws.entities()}
+    (tmp_path / "note.txt").write_text("Max Reinhardt staged a play.\n", encoding="utf-8")
+    ws.add(tmp_path / "note.txt")
+    ws.propose(["note"])
+    assert {m.entity_id for m in ws.mentions("note") if m.type == "person"} == {
+        "person-max-reinhardt-2"}
+    ws.undo(removed.id)
+    ids = {e.id for e in ws.entities()}
+    assert {"person-max-reinhardt", "person-max-reinhardt-2"} <= ids
+    assert "person-max-reinhardt" in {m.entity_id for m in ws.mentions("diary")}

@@ -1140,10 +1140,11 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
     r = run("split", "place-berlin", str(review_ws.mention_ids["place-finland"][0]),
             "--preferred", "Finland")
     assert r.exit_code == 0
-    assert r.stderr.rstrip().endswith("split entity:place-berlin -> place-finland")  # the new id
-    assert review_ws.entity("place-finland").mentions == 1
-    r = run("relabel", "place-finland", "org")
-    assert r.stderr.rstrip().endswith("relabel entity:place-finland -> org-finland")
+    # the new id: not place-finland, which the merge in force deleted and its undo puts back
+    assert r.stderr.rstrip().endswith("split entity:place-berlin -> place-finland-2")
+    assert review_ws.entity("place-finland-2").mentions == 1
+    r = run("relabel", "place-finland-2", "org")
+    assert r.stderr.rstrip().endswith("relabel entity:place-finland-2 -> org-finland-2")
     assert run("undo").exit_code == 0
     r = run("confirm", "mention:99999")
     assert "list them with 'annotator mentions [SOURCE]'" in r.stderr

@@ -16,8 +16,9 @@ from annotator.store import Act, claims, entities, mentions, pointers
 
 
 def unique_entity_id(conn: sqlite3.Connection, type_: str, name: str) -> str:
-    """A new '<type>-<slug>' id, with '-2', '-3'... when the name is taken."""
-    return new_entity_id(type_, name, set(entities.ids_like(conn, f"{type_}-%")))
+    """A new '<type>-<slug>' id, with '-2', '-3'... when the name is taken, by an entity or
+    by one an undo could put back (``entities.taken_ids``)."""
+    return new_entity_id(type_, name, entities.taken_ids(conn, type_))
 
 
 def add_variant(rec: Act, entity_id: str, surface: str) -> None:

@@ -48,6 +48,7 @@ from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
+from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
 from annotator.tei.textmap import TextMap
@@ -500,13 +501,13 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     linked: set[int] = set()
     unlinked: set[int] = set()
     ambiguous: set[int] = set()  # names several known entities fit: flagged, none picked
-    taken: set[str] | None = None  # every entity id, read when a new one is made
+    taken: set[str] | None = None  # every entity id, or one an undo puts back: read when needed
     stamp = now()
     for cand in group_mentions(names, known, own):
         eid = cand.entity_id
         if eid is None:
             if taken is None:
-                taken = rows_of.entity_ids(conn)
+                taken = taken_ids(conn)
             eid = entity_id(cand.type, cand.preferred, taken)
             taken.add(eid)
             rows_of.insert_entity(conn, eid, cand.type, cand.preferred, stamp)

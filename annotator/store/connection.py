@@ -21,7 +21,7 @@ from typing import Any
 from annotator.errors import Location, StoreError
 from annotator.files import reached
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -115,6 +115,9 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     10: _loose_column,  # store.sql has it from version 11
     11: _geo_column,  # store.sql has it from version 12
     12: _written_column,  # store.sql has it from version 13
+    13: "CREATE INDEX IF NOT EXISTS decisions_deleting ON decisions(id) WHERE "
+        "instr(changes, '\"after\": null') > 0 AND instr(changes, '\"entities\"') > 0;",
+    # store.sql has it from version 14
 }
 
 

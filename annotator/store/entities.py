@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching
+from annotator.store.decided import IMPORT_ACTS
 
 
 def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:
@@ -29,6 +30,23 @@ def ids_like(conn: sqlite3.Connection, pattern: str, *, limit: int = -1) -> list
     """Entity ids matching a LIKE pattern, in order (all, or the first ``limit``)."""
     return [r["id"] for r in conn.execute(
         "SELECT id FROM entities WHERE id LIKE ? ORDER BY id LIMIT ?", (pattern, limit))]
+
+
+def taken_ids(conn: sqlite3.Connection, type_: str | None = None) -> set[str]:
+    """Ids no new entity may take (of one type, or all): those of the entities there are, and
+    those an act in force deleted (a merge, a source's removal, an undo of an entity's
+    making), which undoing that act, or redoing the undo, puts back under the same id. An
+    entity a proposal run dropped, logged by no act, comes back under no id: its id is free."""
+    like = "%" if type_ is None else f"{type_}-%"
+    return {r[0] for r in conn.execute(
+        "SELECT id FROM entities WHERE id LIKE ?1 UNION "
+        "SELECT json_extract(c.value, '$.key.id') FROM decisions d, json_each(d.changes) c "
+        "WHERE d.undone_by IS NULL AND d.act NOT IN (?2, ?3) "
+        # only acts that deleted a row are read (Store.act writes changes with json.dumps)
+        "AND instr(d.changes, '\"after\": null') > 0 AND instr(d.changes, '\"entities\"') > 0 "
+        "AND json_extract(c.value, '$.table') = 'entities' "
+        "AND json_type(c.value, '$.after') = 'null' "
+        "AND json_extract(c.value, '$.key.id') LIKE ?1", (like, *IMPORT_ACTS))}
 
 
 def named(conn: sqlite3.Connection, key: str, type_: str) -> list[sqlite3.Row]:

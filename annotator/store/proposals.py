@@ -48,10 +48,6 @@ def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
         "AND entity_id IS NOT NULL"))
 
 
-def entity_ids(conn: sqlite3.Connection) -> set[str]:
-    return {r["id"] for r in conn.execute("SELECT id FROM entities")}
-
-
 def mention_spans(conn: sqlite3.Connection, source_id: str, sha256: str) -> list[sqlite3.Row]:
     """``start, end, type, status, decided, entity_id`` of a source version's mentions."""
     return conn.execute("SELECT start, end, type, status, decided, entity_id FROM mentions "
