@@ -391,18 +391,18 @@ def _written_variants(e: Entity) -> list[str]:
 def _write_pointers(E: _Maker, el: etree._Element, entity_id: str,
                     known: Sequence[str]) -> None:
     """An entry's pointers as ``entry_pointers`` reads them: a URI (GeoNames, Wikipedia, an
-    EHRI page) as ``<ptr target>``, another entry's id (one merged into it, a source's key) as
-    ``@sameAs="#id"``; TEI allows one ``@sameAs``, so each further id as
-    ``<ptr type="sameAs" target="#id"/>``, "this entry is also the one of that id". A URI
-    goes out as the edition wrote it (``https://``, ``/london.html``), an id by its key."""
+    EHRI page) as ``<ptr target>``, another id of it (an entry merged into it, a source's key)
+    as ``<ptr type="sameAs" target="id"/>``, "this entry is also the one of that id". A URI
+    goes out as the edition wrote it (``https://``, ``/london.html``), an id as the edition's
+    id, which is no entry of this file: bare (``pe0914``, as Curious Travellers writes its
+    register's ids) or in its file (``persons.xml#ben``), never ``#id``, which would name an
+    element here that there is not (``annotator validate`` finds it)."""
     keys = [normalise(p) for p in known]
-    local = [k for k in keys if k != entity_id and not is_uri(k)]
-    if local:
-        el.set("sameAs", f"#{local[0]}")
-    for p in local[1:]:
-        ptr = E.sub(el, "ptr")
-        ptr.set("type", "sameAs")
-        ptr.set("target", f"#{p}")
+    for p, k in zip(known, keys):
+        if k != entity_id and not is_uri(k):
+            ptr = E.sub(el, "ptr")
+            ptr.set("type", "sameAs")
+            ptr.set("target", p if "#" in p[1:] else k)
     for p, k in zip(known, keys):
         if is_uri(k):
             E.sub(el, "ptr").set("target", p)
