@@ -1289,3 +1289,29 @@ def test_claims_words_after_a_year_that_are_no_locus_make_no_citation(text, know
     works = {("roberts", 2006), ("berlin", 1936), ("london", 1851), ("churchill", 1940)}
     assert [(n, y, loc) for _, _, n, y, loc in citations(f"The line held {text}.", works)] \
         == known
+
+
+def test_undo_of_a_register_import_gives_the_finders_claims_the_agent_it_finds_now(ws, tmp_path):
+    """A proposed claim whose agent the finder linked to a register entry gets, when an undo
+    takes the entry away, the agent entity the finder gives its name now (the proposed entity
+    the import had merged into the entry, back), and the entry again on a redo (was: left on
+    no entity by the schema's SET NULL, unlogged, and still on none after the redo)."""
+    (tmp_path / "reg.xml").write_text(
+        '<listPerson xmlns="http://www.tei-c.org/ns/1.0"><person xml:id="darwin"><persName>'
+        "Charles Darwin</persName></person></listPerson>", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("Charles Darwin argued that species change over time.\n",
+                                    encoding="utf-8")
+    ws.add(tmp_path / "t.txt")
+    ws.propose()
+    assert "person-charles-darwin" in {e.id for e in ws.entities()}
+    imported = ws.import_register(tmp_path / "reg.xml")
+    ws.propose_claims()
+
+    def agents():
+        return {(c.agent, c.agent_entity_id) for c in ws.claims()}
+
+    assert agents() == {("Charles Darwin", "darwin")}
+    undone = ws.undo(imported.decision_id)
+    assert agents() == {("Charles Darwin", "person-charles-darwin")}
+    ws.undo(undone.id)
+    assert agents() == {("Charles Darwin", "darwin")}

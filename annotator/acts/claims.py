@@ -433,7 +433,7 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
     an editor acted on (its agent set, a suggestion rejected) keeps what it has, but its
     suggestions are brought up to date as those of any proposal."""
     old = rows_of.claim_at(conn, src.id, src.sha256, p.start, p.end)
-    agent_id = _agent_entity(conn, p.agent)
+    agent_id = agent_entity(conn, p.agent)
     acted_on = old is not None and int(old["id"]) in edited
     if old is None:
         cid = rows_of.insert_proposal(conn, src.id, src.sha256, p.start, p.end, p.kind,
@@ -590,13 +590,13 @@ def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:
                                  "entities', or the agent's name in words",
                             location=ctx.store.place,
                             code="D021" if row is None else "D313")
-    return agent, _agent_entity(ctx.store.conn, agent)
+    return agent, agent_entity(ctx.store.conn, agent)
 
 
 _ENTITY_ID = re.compile(rf"(?:{'|'.join(ENTITY_TYPES)})-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _agent_entity(conn: sqlite3.Connection, agent: str) -> str | None:
+def agent_entity(conn: sqlite3.Connection, agent: str) -> str | None:
     """The register entity (or candidate) an agent's name stands for, if any."""
     if not agent:
         return None

@@ -18,12 +18,14 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.acts.claims import agent_entity
 from annotator.acts.remove import redone, redoing
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
 from annotator.errors import SEE_HISTORY, DecisionError
 from annotator.records import Decision
 from annotator.store import Store
+from annotator.store import claims as claim_rows
 from annotator.store import decisions as log
 from annotator.store import entities as entity_rows
 from annotator.store import proposals as proposal_rows
@@ -66,6 +68,7 @@ def undo(review: Review, decision_id: int | None = None, *,
             changes = redoing(rec.conn, store.place, json.loads(fresh["changes"]))
             away, back = _entities_restored(rec.conn, changes)
             hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
+            agents = claim_rows.proposed_agents(rec.conn, away)
             try:
                 rec.restore(changes)
             except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
@@ -74,6 +77,7 @@ def undo(review: Review, decision_id: int | None = None, *,
                                     "(e.g. unlink the claims linked to the work)",
                                     code="D312") from None
             payload.update(_proposals_anew(rec.conn, changes, hanging, back))
+            _agents_anew(rec.conn, agents, back)
             rec.undoes = fresh["id"]
         return log.decision(store.conn, rec.decision_id)
 
@@ -120,6 +124,21 @@ def _proposals_anew(conn: sqlite3.Connection, changes: list[dict[str, Any]],
     sources = sorted({r["source_id"] for r in going})
     forget_runs(conn, sources)
     return {"proposals": len(going), "propose_again": sources}
+
+
+def _agents_anew(conn: sqlite3.Connection, agents: Sequence[sqlite3.Row],
+                 back: Sequence[str]) -> None:
+    """After the restore: the finder's proposed claims whose agent was an entity it took away
+    (``agents``, read before: left on none by the schema's SET NULL), and, when it puts
+    entities back, those whose named agent is on no entity, are given the agent entity the
+    finder gives that name now (``claims propose``'s rule), as the next run would: on none, the
+    proposed entity of the name the act had merged away, or the entry put back. An agent an
+    editor set was logged, and refuses the undo (D008)."""
+    rows = [*agents, *(claim_rows.proposed_agents(conn, None) if back else ())]
+    for row in rows:
+        found = agent_entity(conn, row["agent"])
+        if row in agents or found in back:
+            claim_rows.set_agent_entity(conn, int(row["id"]), found)
 
 
 def history(store: Store, *, target: str | None = None,

@@ -9,6 +9,7 @@ DOCS: docs/claims.md
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
@@ -195,6 +196,25 @@ def claims_by(conn: sqlite3.Connection, entity_id: str) -> list[int]:
     """Claims whose agent is this entity (they follow it when it merges)."""
     return [r["id"] for r in conn.execute("SELECT id FROM claims WHERE agent_entity_id = ?",
                                           (entity_id,))]
+
+
+def proposed_agents(conn: sqlite3.Connection, entity_ids: Sequence[str] | None
+                    ) -> list[sqlite3.Row]:
+    """``id, agent`` of the finder's proposed claims whose agent is one of these entities
+    (None: is no entity, though named): the machine's link, which no act logs."""
+    if entity_ids is None:
+        return conn.execute("SELECT id, agent FROM claims WHERE status = 'proposed' AND "
+                            "provenance != 'editor' AND agent != '' "
+                            "AND agent_entity_id IS NULL").fetchall()
+    return conn.execute("SELECT id, agent FROM claims WHERE status = 'proposed' AND "
+                        "provenance != 'editor' AND agent_entity_id IN "
+                        "(SELECT value FROM json_each(?))",
+                        (json.dumps(sorted(set(entity_ids))),)).fetchall()
+
+
+def set_agent_entity(conn: sqlite3.Connection, claim_id: int, entity_id: str | None) -> None:
+    """Machine work, unlogged: a proposed claim's agent entity, as the finder finds it now."""
+    conn.execute("UPDATE claims SET agent_entity_id = ? WHERE id = ?", (entity_id, claim_id))
 
 
 def proposed_of_kind(conn: sqlite3.Connection, kind: str) -> list[sqlite3.Row]:
