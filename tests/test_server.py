@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
-from annotator.server.run import LocalServer
+from annotator.server.run import LocalServer, network_addresses
 from tests.conftest import (DATA, REFERENCES, ROOT, molotov_widened, premier_claim,
                             replaced_letter)
 
@@ -164,6 +165,36 @@ def test_server_serve_cli_prints_address_and_answers(seed_ws):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
+
+
+def test_server_serve_cli_on_the_network_warns_on_stderr(seed_ws):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "annotator", "-w", str(seed_ws.root), "serve",
+                             "--host", "0.0.0.0", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = proc.stdout.readline().strip()
+        port = url.rsplit(":", 1)[1].rstrip("/")
+        warning = proc.stderr.readline()
+        assert warning.startswith("warning: the review desk is reachable from the network "
+                                  "with no login, at ")
+        assert "--host 127.0.0.1" in warning and "127.0.0.1:" not in warning
+        addresses = network_addresses((socket.AF_INET,))
+        for address in addresses:  # the real addresses it listens on, with its port
+            assert f"http://{address}:{port}/" in warning
+        if not addresses:
+            assert "every address of this computer (0.0.0.0)" in warning
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+
+
+def test_server_on_loopback_is_not_exposed_a_named_address_is(seed_ws):
+    with server_stopped(LocalServer(seed_ws, port=0)) as local:
+        assert not local.exposed and local.network_urls() == []
+    for address in network_addresses((socket.AF_INET,))[:1]:
+        with server_stopped(LocalServer(seed_ws, host=address, port=0)) as named:
+            assert named.exposed and named.network_urls() == [f"http://{address}:{named.port}/"]
 
 
 def test_server_serve_cli_port_in_use_is_one_line(seed_ws):

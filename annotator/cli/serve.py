@@ -26,5 +26,11 @@ def serve_cli(
 
         server = LocalServer(ws, host=host, port=port)
     typer.echo(server.url)
+    if server.exposed:
+        where = ", ".join(server.network_urls()) or f"every address of this computer ({host})"
+        typer.echo(f"warning: the review desk is reachable from the network with no login, at "
+                   f"{where}: anyone who can reach it can read and change this workspace "
+                   "(its token only stops other web pages in a browser); use --host 127.0.0.1 "
+                   "to keep it to this computer", err=True)
     typer.echo(f"review desk for {ws.root} as editor '{ws.editor}'; Ctrl-C to stop", err=True)
     server.run()

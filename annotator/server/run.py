@@ -8,6 +8,7 @@ DOCS: docs/server.md
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -20,6 +21,9 @@ from annotator.server.guard import LOOPBACK_NAMES
 from annotator.workspace import Workspace
 
 WILDCARDS = ("0.0.0.0", "::", "")
+# Addresses of the documentation networks (RFC 5737, RFC 3849): "connecting" a UDP socket to one
+# sends nothing and tells which local address the computer's route to the network would use.
+_PROBES = {socket.AF_INET: "192.0.2.1", socket.AF_INET6: "2001:db8::1"}
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -50,6 +54,34 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def network_addresses(families: tuple[socket.AddressFamily, ...]) -> list[str]:
+    """This computer's addresses other hosts may reach it at (not loopback, not link-local),
+    as far as the standard library can tell: its host name's addresses and the address its
+    route to the network leaves from. Nothing is sent."""
+    found: list[str] = []
+    for family in families:
+        try:
+            infos = socket.getaddrinfo(socket.gethostname(), None, family, socket.SOCK_STREAM)
+        except OSError:
+            infos = []
+        found += [str(info[4][0]) for info in infos]
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((_PROBES[family], 9))
+                found.append(str(probe.getsockname()[0]))
+            except OSError:  # no route to any network
+                pass
+    return [a for a in dict.fromkeys(found)
+            if not _is_loopback(a) and not ipaddress.ip_address(a.split("%")[0]).is_link_local]
+
+
 class LocalServer:
     """The review desk over one workspace, listening on ``host:port``."""
 
@@ -68,9 +100,30 @@ class LocalServer:
     @property
     def url(self) -> str:
         """The address to open in a browser."""
-        name = "127.0.0.1" if self.host in WILDCARDS else self.host
+        return self._url("127.0.0.1" if self.host in WILDCARDS else self.host)
+
+    def _url(self, name: str) -> str:
         name = f"[{name}]" if ":" in name else name
         return f"http://{name}:{self.port}/"
+
+    @property
+    def exposed(self) -> bool:
+        """Bound to an address other computers can reach (anything but loopback): the desk has
+        no login, and its token only stops other web pages in a browser, so whoever can reach
+        the address can read and change the workspace."""
+        return self.host in WILDCARDS or not _is_loopback(str(self.sock.getsockname()[0]))
+
+    def network_urls(self) -> list[str]:
+        """The addresses other computers reach the desk at: the host given, or for a wildcard
+        every address of this computer that can be found (empty when none can); empty when
+        the desk listens on loopback only."""
+        if not self.exposed:
+            return []
+        if self.host not in WILDCARDS:
+            return [self._url(self.host)]
+        both = (socket.AF_INET, socket.AF_INET6)
+        families = both if self.sock.family == socket.AF_INET6 else (socket.AF_INET,)
+        return [self._url(a) for a in network_addresses(families)]
 
     def run(self) -> None:
         """Serve until interrupted (Ctrl-C)."""
