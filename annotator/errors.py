@@ -346,7 +346,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'remove it from the file and add it again'),
     "S018": (SourceError, "source '…' is … (added from …); … is another file with the same id "
                           "(a store before version 9, which did not record the name: may be)",
-              'name it … to replace that source, or give it a name of its own'),
+              "name it … to replace that source (a file read the same way: TEI, text or "
+              "Markdown), or give it a name of its own (a source's id is made of its file's "
+              "name)"),
     "S019": (SourceError, 'entity &… is declared only in the DTD, which annotator does not read (a DOCTYPE naming an external DTD is accepted; the DTD is never loaded)',
               'write the character itself or a character reference (&#160; for &nbsp;)'),
     "S020": (SourceError, 'encoding … (named in the XML declaration) is not known',

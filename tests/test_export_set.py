@@ -148,6 +148,36 @@ def test_add_replace_refuses_another_file_whose_id_names_the_stored_file(ws, tmp
     assert (ws.sources_dir / "letter-1.xml").read_bytes() == changed.read_bytes()
 
 
+def test_add_another_file_of_the_same_id_is_s018_at_once_never_renamed_to_another_kind(
+        ws, tmp_path):
+    """``EHRI-ET-YV9392546_EN.md`` beside the source added from its ``.xml``: refused with
+    S018 with or without --replace (S013's --replace only led into it), and the hint never
+    says to name Markdown as the TEI file, which would read it as TEI."""
+    from annotator import SourceError
+
+    tei = _write(tmp_path / "in" / "EHRI-ET-YV5082493_EN.xml", EHRI.read_bytes())
+    sid = ws.add(tei).source.id
+    before = ws.source(sid).sha256
+    notes = _write(tmp_path / "in" / "EHRI-ET-YV5082493_EN.md", b"Notes on Vienna.\n")
+    for replace in (False, True):
+        try:
+            ws.add(notes, replace=replace)
+            raise AssertionError("the notes were taken for the TEI source")
+        except SourceError as err:
+            assert err.code == "S018", str(err)
+            assert "name it" not in err.hint and "a name of its own" in err.hint
+        r = run(ws, "add", *(["--replace"] if replace else []), str(notes))
+        assert r.exit_code == 2 and "[S018]" in r.output and "_EN.xml to replace" not in \
+            r.output and len(r.output.strip().splitlines()) == 1, r.output
+    assert ws.source(sid).sha256 == before
+    same_kind = _write(tmp_path / "other" / "ehri-et-yv5082493-en.xml", EHRI.read_bytes() + b" ")
+    try:
+        ws.add(same_kind)
+        raise AssertionError("another TEI file of the same id was taken")
+    except SourceError as err:  # a TEI file may be named as the source's file to replace it
+        assert err.code == "S018" and "name it EHRI-ET-YV5082493_EN.xml" in err.hint
+
+
 def _as_older_store(ws, *sql: str):
     """The workspace reopened as a store made before version 9 (no file names recorded),
     after ``sql`` (statements of the older store's making): the migration brings it back.

@@ -164,11 +164,20 @@ def _kept_target(ctx: ActContext, item: _Prepared, row: sqlite3.Row) -> Path:
                           hint=f"if it is that source's file, name it {stored.name} to replace "
                                "it; else give it a name of its own",
                           location=Location(item.path), code="S018")
+    same = added_as or stored.name
+    rename = f"name it {same} to replace that source, or " if \
+        _kind(same) == _kind(item.path.name) else ""  # never Markdown named as TEI
     raise SourceError(f"source '{item.id}' is {row['file']}"
                       f"{f' (added from {added_as})' if added_as else ''}; {item.path.name} "
                       "is another file with the same id",
-                      hint=f"name it {added_as or stored.name} to replace that source, or give "
-                           "it a name of its own", location=Location(item.path), code="S018")
+                      hint=f"{rename}give it a name of its own (a source's id is made of its "
+                           "file's name)", location=Location(item.path), code="S018")
+
+
+def _kind(name: str) -> str:
+    """What a file of this name is read as: TEI, plain text or Markdown."""
+    suffix = Path(name).suffix.lower()
+    return "tei" if suffix in TEI_SUFFIXES else "md" if suffix in MARKDOWN_SUFFIXES else "txt"
 
 
 def _encoded_from(ctx: ActContext, row: sqlite3.Row) -> str:
@@ -199,12 +208,14 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     if row is not None and row["sha256"] == item.parsed.sha256:
         ctx.texts.restore(source_rows.source_from_row(row))
         return AddResult(source_rows.source_from_row(row), "unchanged", given=str(item.path))
-    if row is not None and not replace:
-        raise SourceError(f"source '{item.id}' already exists with other content",
-                          hint="use --replace to replace it (decisions that still match "
-                               "are kept)", location=Location(item.path), code="S013")
-    if row is not None:
-        item = dc_replace(item, target=_kept_target(ctx, item, row))
+    if row is not None:  # another file of the same id is refused first (S018): --replace,
+        # which S013 offers, would only be refused for it
+        target = _kept_target(ctx, item, row)
+        if not replace:
+            raise SourceError(f"source '{item.id}' already exists with other content",
+                              hint="use --replace to replace it (decisions that still match "
+                                   "are kept)", location=Location(item.path), code="S013")
+        item = dc_replace(item, target=target)
         rel = relative(item.target, ctx.root)
         assert rel is not None
     write = item.target.resolve() != item.path.resolve()
