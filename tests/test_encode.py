@@ -132,6 +132,27 @@ def test_encode_markdown_title_is_short_or_the_file_name(tmp_path, md, title):
     assert _title(_check(encode_markdown(md, name="n.md"), tmp_path)) == title
 
 
+@pytest.mark.parametrize(("md", "title", "body"), [
+    ("#\n\nBody text in Berlin.\n", "hash.md", [("p", "Body text in Berlin.")]),
+    ("##\n\nBody text.\nMore.", "Body text.", [("p", "Body text.\nMore.")]),
+    ("# \n\nBody text in Berlin.", "hash.md", [("p", "Body text in Berlin.")]),
+    ("# #\n\nBody.\n\nMore.", "Body.", [("p", "Body."), ("p", "More.")]),
+    ("#\n# Real\n\nBody.", "Real", [("head", "Real"), ("p", "Body.")]),
+    ("# ---\n\nBody text in Berlin.", "hash.md", [("head", "---"), ("p", "Body text in Berlin.")]),
+    ("# **\n\nBody.\n\nMore.", "Body.", [("head", "**"), ("p", "Body."), ("p", "More.")]),
+    ("# <b></b>\n## Vienna\n\nBody.", "Vienna",
+     [("head", "<b></b>"), ("head", "Vienna"), ("p", "Body.")]),
+    ("#######\n\nBody.", "hash.md", [("p", "#######"), ("p", "Body.")]),  # seven: text
+])
+def test_encode_markdown_empty_heading_is_no_heading(tmp_path, md, title, body):
+    """A heading with no text ('#', '##', '# ', '# #') is no heading: no <div>, no empty
+    <head>, and the title comes from the next rule (first line of text, else the file name);
+    one of punctuation or markup only is kept as written, but titles nothing."""
+    root = _check(encode_markdown(md, name="hash.md"), tmp_path)
+    assert (_title(root), _body(root)) == (title, body)
+    assert not [h for h in root.iter("{*}head") if not (h.text or "").strip()]
+
+
 def test_encode_sources_table_row_stays_one_line(tmp_path):
     """A long title is cut with an ellipsis in the table, kept whole in JSON; a 90 KB one-line
     file is no title at all."""

@@ -5,10 +5,11 @@ line (as exported articles often have). A text's first line opens the body as ``
 the title only when it looks like one: at most ``TITLE_MAX`` characters and followed by more
 text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
 ``<head>`` alone, which TEI does not allow). Markdown ``#`` headings open nested ``<div>``s with
-a ``<head>``; entity and numeric character references (``&amp;``, ``&#233;``, ``&eacute;``) are
-decoded as CommonMark decodes them, outside code spans; other Markdown, inline HTML too, is kept
-as text (escaped, so ``<b>`` is read as the four characters it is). A title longer than
-``TITLE_MAX``, or none, gives way to the file name (or ``title``, given).
+a ``<head>`` (a heading with no text is none; one with no letter or digit titles nothing);
+entity and numeric character references (``&amp;``, ``&#233;``, ``&eacute;``) are decoded
+as CommonMark decodes them, outside code spans; other Markdown, inline HTML too, is kept as text
+(escaped, so ``<b>`` is read as the four characters it is). A title longer than ``TITLE_MAX``,
+or none, gives way to the file name (or ``title``, given).
 
 DOCS: README.md#sources
 """
@@ -23,7 +24,10 @@ from annotator.text import esc as escape, not_xml
 
 TITLE_MAX = 100  # characters: a longer first line or heading is text, not a document's title
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# An ATX heading: one to six '#' then a space or the line's end ('#' and '# #' are headings with
+# no text, '#hashtag' and '#######' are text)
+_HEADING = re.compile(r"^(#{1,6})(?=\s|$)(?:\s+(.*?))?\s*#*\s*$")
+_TAG = re.compile(r"<[^>]*>")
 # CommonMark's references: a named one of HTML5's list, decimal of 1-7 digits, hex of 1-6
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
@@ -135,26 +139,38 @@ def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
         out.extend(_p(decode_references(p), indent) for p in _paragraphs(pending))
         pending.clear()
 
+    texts: list[str] = []  # the lines of text, headings left out
+
     for line in lines:
         m = _HEADING.match(line)
         if not m:
             pending.append(line)
+            if line.strip():
+                texts.append(line.strip())
             continue
         flush()
+        heading = decode_references(m.group(2) or "")
+        if not heading.strip():  # an empty heading is no heading: no <div>, no empty <head>
+            continue
         level = len(m.group(1))
         while levels and levels[-1] >= level:
             levels.pop()
             out.append("      " + "  " * len(levels) + "</div>")
         indent = "      " + "  " * len(levels)
-        heading = decode_references(m.group(2))
         out.append(f"{indent}<div>")
         out.append(f"{indent}  <head>{escape(heading)}</head>")
         levels.append(level)
-        first_heading = first_heading or heading
+        first_heading = first_heading or (heading if _names(heading) else "")
     flush()
     while levels:
         levels.pop()
         out.append("      " + "  " * len(levels) + "</div>")
-    filled = [ln.strip() for ln in lines if ln.strip()]
-    found = first_heading or (decode_references(filled[0]) if len(filled) > 1 else "")
+    first = decode_references(texts[0]) if len(texts) > 1 else ""
+    found = first_heading or (first if _names(first) else "")
     return _document(title=title, found=found, kind="Markdown", name=name, body=out)
+
+
+def _names(line: str) -> bool:
+    """A heading or line can title a document: a letter or digit outside its tags ('---',
+    '**' or '<b></b>' name nothing)."""
+    return any(c.isalnum() for c in _TAG.sub("", line))
