@@ -308,6 +308,12 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'reinstall it or choose another with --model'),
     "M010": (ModelError, 'nothing to train on: no confirmed mention in any source',
               'confirm proposals (or add sources with their own markup) first'),
+    "M011": (ModelError, "no kept model '…' / '…' begins N kept models' ids (choosing the "
+                         "model propose uses)",
+              "give one of … ('annotator train --list'), or base"),
+    "M012": (ModelError, "model … was trained from …, not from … ('model' in annotator.toml)",
+              "set model to the pipeline it was trained from, or choose another with "
+              "'annotator train --list'"),
     "S001": (SourceError, 'file not found',
               'check the path'),
     "S002": (SourceError, 'is a directory, not a file',

@@ -664,6 +664,23 @@ class TrainReport:
 
 
 @dataclass(frozen=True, slots=True)
+class KeptModel:
+    """A model ``annotator train`` made and kept in the workspace (the newest three), or the
+    configured pipeline itself (``id`` 'base'); ``in_use``: the one ``propose`` uses.
+
+    DOCS: docs/proposals.md#choosing-the-model-propose-uses
+    """
+
+    id: str  # the hash naming the model, or 'base'
+    provenance: str  # 'model:workspace@<id>'; for the base, the pipeline's name
+    base: str  # provenance of the pipeline it was trained from ('' for the base)
+    trained_at: str  # ISO time its folder was written ('' for the base)
+    examples: int
+    best_f1: float | None
+    in_use: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FoldScores:
     """One method's scores over all held-back folds, per type."""
 

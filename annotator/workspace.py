@@ -272,6 +272,8 @@ class Workspace:
     mention_tally = _in_context(lambda: queries.mention_tally)
     evaluate = _in_context(lambda: evaluate.evaluate)
     train = _in_context(lambda: train.train_model)
+    models = _in_context(lambda: train.models)
+    choose_model = _in_context(lambda: train.choose_model)
     evaluate_folds = _in_context(lambda: folds.evaluate_folds)
 
     # -- bibliography: annotator.acts.bibliography; DOCS: docs/claims.md#bibliography -----

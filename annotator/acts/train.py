@@ -11,7 +11,10 @@ The model is resumed from the configured pipeline, saved in ``<workspace>/models
 reading texts, the decisions and the training settings. The same data trains the same model,
 so training again with nothing changed does nothing. ``models/current.json`` names the model
 ``propose`` uses from then on (provenance ``model:workspace@<hash>``) while the configured
-pipeline stays the one it was trained from.
+pipeline stays the one it was trained from. It is the editor's choice, kept until changed:
+``use_model`` picks another kept model, or the configured pipeline ('base', which removes it);
+``kept_models`` lists them. A file cannot say "the same pipeline, but untrained", so
+annotator.toml's ``model`` goes back to a pipeline only when it names another one.
 
 DOCS: docs/proposals.md#a-model-trained-on-the-edition
 """
@@ -23,14 +26,16 @@ import json
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator.acts.context import ActContext
 from annotator.config import Settings
+from annotator.errors import Location, ModelError
 from annotator.files import atomic_write
 from annotator.nlp.training import TrainProgress, TrainSettings, TrainText
-from annotator.records import MentionState, TrainReport
+from annotator.records import KeptModel, MentionState, TrainReport
 from annotator.store import Store, now
 from annotator.store.training import current_mentions
 from annotator.vocab import MENTION_TYPES
@@ -117,6 +122,65 @@ def current_model(root: Path, base: str) -> WorkspaceModel | None:
     return WorkspaceModel(folder, str(data.get("provenance", "")), base)
 
 
+def kept_models(root: Path, base: str) -> list[KeptModel]:
+    """The models kept in the workspace, newest first, then the configured pipeline ``base``
+    itself (id 'base'); the one ``propose`` uses is ``in_use`` (no spaCy needed)."""
+    models = root / MODELS_DIR
+    current = current_model(root, base)
+    folders = sorted((p for p in models.iterdir() if (p / "meta.json").is_file()
+                      and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True) if models.is_dir() else []
+    out = []
+    for folder in folders:
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        info = meta.get("annotator", {}) if isinstance(meta, dict) else {}
+        if not isinstance(info, dict) or not info.get("provenance"):
+            continue  # not a model annotator trained
+        report = info.get("report", {}) if isinstance(info.get("report"), dict) else {}
+        at = datetime.fromtimestamp(folder.stat().st_mtime, timezone.utc)
+        out.append(KeptModel(folder.name, str(info["provenance"]), str(info.get("base", "")),
+                             at.strftime("%Y-%m-%dT%H:%M:%SZ"), int(report.get("examples", 0)),
+                             report.get("best_f1"),
+                             current is not None and current.path.name == folder.name))
+    out.append(KeptModel("base", base, "", "", 0, None, current is None))
+    return out
+
+
+def use_model(root: Path, base: str, choice: str) -> KeptModel:
+    """Make ``choice`` the model ``propose`` uses from now on: a kept model's id (or a prefix
+    of it that names one model, or its provenance), or 'base' for the configured pipeline
+    ``base``. A model trained from another pipeline than ``base`` is refused (M012): propose
+    would not take it."""
+    models = kept_models(root, base)
+    wanted = choice.strip().removeprefix("model:workspace@")
+    if wanted == "base":
+        (root / MODELS_DIR / CURRENT).unlink(missing_ok=True)
+        return replace(models[-1], in_use=True)
+    found = [m for m in models[:-1] if wanted and m.id.startswith(wanted)]
+    if len(found) != 1:
+        ids = ", ".join(m.id for m in models[:-1])
+        raise ModelError(f"no kept model '{choice}'" if not found else
+                         f"'{choice}' begins {len(found)} kept models' ids",
+                         hint=f"give one of {ids} ('annotator train --list'), or base" if ids
+                         else "no model is kept: 'annotator train' makes one; base is the "
+                              "configured pipeline", location=Location(root / MODELS_DIR),
+                         code="M011")
+    model = found[0]
+    from annotator.nlp.pipeline import pipeline_provenance
+
+    if model.base != pipeline_provenance(base):
+        raise ModelError(f"model {model.id} was trained from {model.base}, not from "
+                         f"{pipeline_provenance(base)} ('model' in annotator.toml)",
+                         hint="set model to the pipeline it was trained from, or choose "
+                              "another with 'annotator train --list'",
+                         location=Location(root / MODELS_DIR / model.id), code="M012")
+    _make_current(root, model.id, base)
+    return replace(model, in_use=True)
+
+
 def _make_current(root: Path, digest: str, base: str) -> None:
     models = root / MODELS_DIR
     atomic_write(models / CURRENT, json.dumps(
@@ -133,8 +197,6 @@ def train(store: Store, reading_text: Callable[[str], str], settings: Settings, 
           train_settings: TrainSettings = TrainSettings(), force: bool = False,
           progress: TrainProgress | None = None) -> TrainReport:
     """Fine-tune the configured pipeline's NER on the workspace's decisions and keep it."""
-    from dataclasses import replace
-
     from annotator.nlp.pipeline import check_labels, load_pipeline, pipeline_provenance
     from annotator.nlp.training import save_model, train_pipeline
 
@@ -163,6 +225,24 @@ def train(store: Store, reading_text: Callable[[str], str], settings: Settings, 
     _make_current(root, digest, settings.model)
     log.info("trained %s on %d examples in %.1f s", provenance, report.examples, report.seconds)
     return report
+
+
+def models(ctx: ActContext) -> list[KeptModel]:
+    """The models ``annotator train`` kept, newest first, and the configured pipeline last
+    (id 'base'); ``in_use`` marks the one ``propose`` uses when no ``--model`` is given.
+
+    DOCS: docs/proposals.md#choosing-the-model-propose-uses
+    """
+    return kept_models(ctx.root, ctx.settings.model)
+
+
+def choose_model(ctx: ActContext, choice: str) -> KeptModel:
+    """Make a kept model (its id, or a prefix naming one) or 'base' (the configured pipeline)
+    the one ``propose`` uses from now on, until the next choice or ``train``.
+
+    DOCS: docs/proposals.md#choosing-the-model-propose-uses
+    """
+    return use_model(ctx.root, ctx.settings.model, choice)
 
 
 def _report_fields(report: TrainReport) -> dict[str, object]:

@@ -18,7 +18,9 @@ def propose_cli(
         autocompletion=source_ids)] = None,
     *,
     model: Annotated[str | None, typer.Option(
-        "--model", help="Installed spaCy pipeline (default: 'model' in annotator.toml).")]
+        "--model", help="Installed spaCy pipeline, for this run (default: the model "
+                        "'annotator train' made or --use chose, see 'annotator train --list'; "
+                        "else 'model' in annotator.toml).")]
     = None,
     n_process: Annotated[int | None, typer.Option(
         "--n-process", min=1, help="Processes for spaCy (default: 1).")] = None,
@@ -36,9 +38,11 @@ def propose_cli(
     lines = [f"{s.source_id}: {s.proposed} proposals "
              f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})"
              for s in report.sources]
+    trained = f" ('annotator train --use base' goes back to {ws.settings.model})" \
+        if model is None and report.model.startswith("model:workspace@") else ""
     if len(lines) == 1:  # one source: its line is the summary
-        typer.echo(f"{lines[0]} from {report.model}", err=True)
+        typer.echo(f"{lines[0]} from {report.model}{trained}", err=True)
         return
     for line in lines:
         typer.echo(line, err=True)
-    typer.echo(f"{report.proposed} proposals from {report.model}", err=True)
+    typer.echo(f"{report.proposed} proposals from {report.model}{trained}", err=True)

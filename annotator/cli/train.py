@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import UsageError
 
 from annotator.cli._app import app
-from annotator.cli._output import user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
 EpochProgress = Callable[[int, int, float, "float | None"], None]
 
@@ -48,10 +50,31 @@ def train_cli(
     force: Annotated[bool, typer.Option(
         "--force", help="Train again even when nothing changed since the last training.")]
     = False,
+    list_: Annotated[bool, typer.Option(
+        "--list", help="Train nothing: list the kept models and the base pipeline, marking "
+                       "the one propose uses.")] = False,
+    use: Annotated[str | None, typer.Option(
+        "--use", metavar="ID|base", help="Train nothing: propose uses this kept model (its "
+                                         "id, or the start of it) from now on, or with "
+                                         "'base' the pipeline of annotator.toml.")] = None,
+    format: FormatOpt = Format.table,
 ) -> None:
-    """Fine-tune the NER on this workspace's confirmed mentions; propose uses it from then on."""
+    """Fine-tune the NER on this workspace's confirmed mentions; propose uses it from then on
+    (--list shows the kept models, --use chooses one or goes back to the base pipeline)."""
+    if list_ and use is not None:
+        raise UsageError("give --list or --use, not both")
     with user_errors():
         ws = workspace()
+        if use is not None:
+            chosen = ws.choose_model(use)
+            typer.echo(f"'annotator propose' uses {chosen.provenance} from now on", err=True)
+            return
+        if list_:
+            rows = [asdict(m) | {"in_use": "*" if m.in_use else ""} if format is Format.table
+                    else asdict(m) for m in ws.models()]
+            render(rows, format, columns=["id", "in_use", "trained_at", "examples", "best_f1",
+                                          "provenance", "base"])
+            return
         with epoch_bar() as progress:
             r = ws.train(epochs=epochs, patience=patience, seed=seed, force=force,
                          progress=progress)
