@@ -257,6 +257,55 @@ def test_browser_select_text_adds_a_mention(page, desk_ws):
 
 
 
+DRAG_JS = """w => {
+    const walk = document.createTreeWalker(document.getElementById('text'), NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walk.nextNode())) {
+        const i = node.data.indexOf(w);
+        if (i < 0) continue;
+        const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + w.length);
+        const box = r.getBoundingClientRect();
+        return [box.left, box.top, box.right, box.bottom];
+    }
+}"""
+
+
+def _drag(pg, word: str) -> None:
+    """Select ``word`` (its first occurrence, inside one text node) with the mouse: a drag."""
+    left, top, right, bottom = pg.evaluate(DRAG_JS, word)
+    pg.mouse.move(left + 1, (top + bottom) / 2)
+    pg.mouse.down()
+    pg.mouse.move(right - 1, (top + bottom) / 2, steps=5)
+    pg.mouse.up()
+
+
+def test_browser_key_right_after_a_drag_marks_the_words_on_screen(page, desk_ws):
+    """A word selected, a pause, another dragged over and l pressed at once: the earlier word
+    was marked (the bar's form was filled 60 ms after the selection changed), a confirmed
+    wrong mention. Now a key reads the selection on screen, and with none marks nothing."""
+    sid = "german-soviet-axis-talks"
+    text = desk_ws.reading_text(sid)
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    before = {m.id for m in desk_ws.mentions(sid)}
+    _drag(page, "nominally")
+    page.wait_for_selector("#selbar:not([hidden])")
+    _drag(page, "adherent")
+    page.keyboard.press("l")
+    page.wait_for_selector("#flash .message.ok")
+    assert page.inner_text("#flash") == 'Place mention added: "adherent".'
+    added = [(m.start, m.end, m.type) for m in desk_ws.mentions(sid) if m.id not in before]
+    at = text.index("adherent")
+    assert added == [(at, at + len("adherent"), "place")]
+    # the selection gone (a click elsewhere, a key), the bar still up: a key marks nothing
+    _drag(page, "conference")
+    page.wait_for_selector("#selbar:not([hidden])")
+    page.evaluate("window.getSelection().removeAllRanges()")
+    page.keyboard.press("p")
+    page.wait_for_timeout(300)
+    assert len(desk_ws.mentions(sid)) == len(before) + 1
+
+
 def test_browser_select_words_by_keyboard_marks_a_person(page, desk_ws):
     """v selects a word (the text's first, or the open mention's), the arrows move it a word or
     a paragraph, Shift extends it; p marks it through the selection's route, Esc leaves nothing,

@@ -1752,8 +1752,8 @@ def test_server_selection_mid_word_marks_the_whole_word(client, seed_ws):
     added = [m for m in seed_ws.mentions(sid) if m.status == "confirmed"]
     assert [(m.start, m.end, m.surface) for m in added] == [(at, at + 7, "Molotov")]
     said = json.loads(r.headers["HX-Trigger"])["annotator:done"]
-    assert said == (f"Person mention added: marked 'Molotov' ({at}:{at + 7}), not 'Molot' "
-                    f"({at}:{at + 5}), which cut a word."), said
+    assert said == (f"Person mention added: \"Molotov\"; marked 'Molotov' ({at}:{at + 7}), "
+                    f"not 'Molot' ({at}:{at + 5}), which cut a word."), said
     cut = text.index("spheres") + 3
     r = post(client, f"/s/{sid}/add", {"start": str(at + 2), "end": str(cut), "what": "claim"},
              headers={"HX-Request": "1"})

@@ -467,8 +467,10 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         decision = d.id
         ids = d.payload.get("replaces")
         replaced = [desk.ws.mention(i) for i in (ids if isinstance(ids, list) else [])]
-        done = f"{what.capitalize()} mention added" + _widened(
-            text, (start, end), (cast("int", d.payload["start"]), cast("int", d.payload["end"]))) + (
+        got = (cast("int", d.payload["start"]), cast("int", d.payload["end"]))
+        # the words marked, said: a selection on screen is what the editor checks it against
+        done = f'{what.capitalize()} mention added: "{text[got[0]:got[1]]}"' + _widened(
+            text, (start, end), got, joint="; ") + (
             ", replacing the proposal " + ", ".join(f"'{text[m.start:m.end]}'" for m in replaced)
             + " (one act: undo takes both back)" if replaced else "") + "."
     if not request.headers.get("hx-request"):
@@ -481,11 +483,11 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
     return _with_undo(desk, request, resp, sid, _made(desk, form, decision))
 
 
-def _widened(text: str, asked: tuple[int, int], got: tuple[int, int]) -> str:
+def _widened(text: str, asked: tuple[int, int], got: tuple[int, int], joint: str = ": ") -> str:
     """': marked 'Molotov' (12:19), not 'Molot' (12:17), which cut a word' when a selection
-    marked more (or less) than was selected; else ''."""
+    marked more (or less) than was selected (after ``joint``); else ''."""
     note = widened_note(text, asked, got)
-    return f": {note}" if note else ""
+    return f"{joint}{note}" if note else ""
 
 
 def mention_panel(desk: Desk, request: Request, form: Form) -> Response:

@@ -78,6 +78,13 @@
     onSelection.timer = setTimeout(onSelection, 60);
   });
 
+  /* The forms as the selection on screen is now: a key acts on it, not on the one the last
+   * (debounced) run saw, which a drag followed at once by p would mark instead. */
+  function selectionNow() {
+    clearTimeout(onSelection.timer);
+    onSelection();
+  }
+
   /* The mention whose panel is open (its data-m): marked, and where j / k go on from. */
   var current = null;
 
@@ -204,8 +211,7 @@
     var i = Math.min(kbd.anchor, kbd.head), j = Math.max(kbd.anchor, kbd.head);
     var s = domPoint(list[i].p, list[i].a, false), e = domPoint(list[j].p, list[j].b, true);
     window.getSelection().setBaseAndExtent(s[0], s[1], e[0], e[1]);
-    clearTimeout(onSelection.timer);
-    onSelection();  /* the bar and its form now, not after the debounce: a key may follow */
+    selectionNow();  /* the bar and its form now, not after the debounce: a key may follow */
     var head = domPoint(list[kbd.head].p, list[kbd.head].a, false)[0];
     (head.nodeType === Node.TEXT_NODE ? head.parentElement : head).scrollIntoView({ block: "nearest" });
     var shown = window.getSelection().toString().replace(/\s+/g, " ").trim();
@@ -356,6 +362,7 @@
       if (go) { e.preventDefault(); window.location.href = go.href; }
       return;
     }
+    selectionNow();  /* the keys of the selection bar act on the words selected now, or on none */
     var list = scopes();
     for (var i = 0; i < list.length; i++) {
       var el = list[i].querySelector('[data-key="' + CSS.escape(key) + '"]');
