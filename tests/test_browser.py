@@ -909,6 +909,23 @@ def test_browser_reading_view_undoes_the_last_decision_made_on_it(page, desk_ws)
     assert "session" not in page.url
 
 
+def test_browser_undo_says_in_the_message_line_what_it_took_back(page, desk_ws):
+    """After u the banner (#flash, read out) still said 'Place mention added...' while the
+    side bar said 'Undid decision N': now the banner says what was undone."""
+    sid = "german-soviet-axis-talks"
+    at = desk_ws.reading_text(sid).index("adherent")
+    page.goto(f"/s/{sid}")
+    page.wait_for_function("document.readyState === 'complete' && window.htmx")
+    _select(page, at, at + len("adherent"))
+    page.wait_for_selector("#selbar:not([hidden])")
+    page.keyboard.press("l")
+    page.wait_for_selector("#flash .message.ok:has-text('Place mention added')")
+    added = desk_ws.history(limit=1)[0]
+    page.keyboard.press("u")
+    page.wait_for_selector(f"#panel .message.ok:has-text('Undid decision {added.id}')")
+    assert page.inner_text("#flash") == f"Undid decision {added.id} (add-mention {added.target})."
+
+
 def test_browser_queue_undo_refused_as_superseded_then_offers_nothing_past_it(browser, desk,
                                                                              desk_ws):
     """u on the queue when the decision its button named was changed since (the CLI): the
@@ -934,6 +951,9 @@ def test_browser_queue_undo_refused_as_superseded_then_offers_nothing_past_it(br
         assert "annotator undo" in page.inner_text("#queue")
         assert (desk_ws.entity(first).status, desk_ws.entity(second).status) == ("confirmed",
                                                                                  "rejected")
+        _press(page, "s")  # the next act: the card says it, no refusal is left above it
+        page.wait_for_selector("#queue .message.ok:has-text('Skipped')")
+        assert page.inner_text("#flash") == ""
     finally:
         context.close()
 

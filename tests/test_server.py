@@ -1761,3 +1761,38 @@ def test_server_selection_mid_word_marks_the_whole_word(client, seed_ws):
     claim, = seed_ws.claims(source_id=sid)
     assert (claim.start, claim.end) == (at, cut + 4)
     assert "which cut a word" in json.loads(r.headers["HX-Trigger"])["annotator:done"]
+
+
+def _said(r):
+    """What an answer puts in the page's message line (#flash): HX-Trigger annotator:done."""
+    return json.loads(r.headers.get("HX-Trigger", "{}")).get("annotator:done")
+
+
+def test_server_an_act_says_itself_in_the_message_line(proposed_client, seed_ws):
+    """After u in the reading view the message line (#flash, read out) still said 'Person
+    mention added.' while the side bar said 'Undid decision 40': now every act from the
+    reading view says itself there; on the queue and the claim page, which say the act in
+    the page, the line is emptied of an earlier refusal."""
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    at = text.index("adherent")
+    r = post(proposed_client, f"/s/{sid}/add", {"start": str(at), "end": str(at + 8),
+                                                "what": "place"}, headers=HX)
+    assert _said(r) == 'Place mention added: "adherent".'
+    added = seed_ws.history(limit=1)[0]
+    r = post(proposed_client, f"/s/{sid}/undo", {"session": str(added.id)}, headers=HX)
+    assert r.status_code == 200
+    assert _said(r) == f"Undid decision {added.id} (add-mention {added.target})."
+    m = next(x for x in seed_ws.mentions(sid) if x.entity_id and x.status == "proposed")
+    r = post(proposed_client, f"/s/{sid}/mention/{m.id}", {"act": "reject", "scope": "mention"},
+             headers=HX)
+    assert r.status_code == 200 and _said(r) == "Mention rejected."
+    form = _queue_form(proposed_client)
+    r = post(proposed_client, "/queue", {**form, "act": "skip"}, headers=HX)
+    assert r.status_code == 200 and _said(r) == ""
+    claim = seed_ws.add_claim(sid, span=(at, at + 8))
+    url = f"/claim/{claim.id}"
+    r = post(proposed_client, f"{url}/state", {"state": "rejected",
+                                               "expected": _expected(proposed_client, url)},
+             headers=HX)
+    assert r.status_code == 200 and _said(r) == ""

@@ -352,17 +352,29 @@ HISTORY_UNDOES = "History lists older decisions and undoes the newest that can b
 
 
 def _with_undo(desk: Desk, request: Request, resp: Response, source_id: str,
-               session: list[int], undone_since: Sequence[int] = ()) -> Response:
+               session: list[int], undone_since: Sequence[int] = (), done: str = "") -> Response:
     """An answer to an act from the reading view, with the page's undo bar (naming the last
     decision made on the page) and its address keeping them: a reload can still undo.
     ``session``: the page's decisions not undone (``_made``, ``_page_undo``);
-    ``undone_since``: those of the page undone elsewhere, which the bar says."""
+    ``undone_since``: those of the page undone elsewhere, which the bar says; ``done``: what
+    the act did, for the page's message line (``_said``)."""
+    if done:
+        _said(resp, done)
     bar = desk.env.get_template("_undo_bar.html").render(
         source_id=source_id, session=_kept(session), oob=True, undone_since=undone_since,
         **_offer(desk, session))
     resp.body = bytes(resp.body) + bar.encode()
     resp.headers["content-length"] = str(len(resp.body))
     resp.headers["HX-Replace-Url"] = _reading_address(source_id, session)
+    return resp
+
+
+def _said(resp: Response, done: str) -> Response:
+    """``done`` said in the page's message line (#flash, read out), by the page script, as
+    text (HX-Trigger ``annotator:done``): what the last act did, never an earlier act's
+    message or refusal left standing there; '' empties it (a page that says the act in its
+    own content: the queue's card, the claim page)."""
+    resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
     return resp
 
 
@@ -397,7 +409,7 @@ def reading_undo(desk: Desk, request: Request, form: Form) -> Response:
     resp = HTMLResponse(said + _text_and_counts(desk, sid),
                         headers={"Cache-Control": "no-store",
                                  DECISION_HEADER: str(desk.last_decision())})
-    return _with_undo(desk, request, resp, sid, session)
+    return _with_undo(desk, request, resp, sid, session, done=done)
 
 
 def _text_and_counts(desk: Desk, source_id: str) -> str:
@@ -478,9 +490,8 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
     html, _, counts = _reading_html(desk, sid)
     html += desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT,
                                                           oob=True)
-    resp = HTMLResponse(html)
-    resp.headers["HX-Trigger"] = json.dumps({"annotator:done": done})
-    return _with_undo(desk, request, resp, sid, _made(desk, form, decision))
+    return _with_undo(desk, request, HTMLResponse(html), sid, _made(desk, form, decision),
+                      done=done)
 
 
 def _widened(text: str, asked: tuple[int, int], got: tuple[int, int], joint: str = ": ") -> str:
@@ -568,7 +579,7 @@ def _panel_and_text(desk: Desk, request: Request, form: Form, decision: Decision
     tally = desk.env.get_template("_counts.html").render(counts=counts, support=SUPPORT, oob=True)
     resp.body = bytes(resp.body) + (f'<div id="text" hx-swap-oob="innerHTML">{html}</div>'
                                      + tally).encode()
-    return _with_undo(desk, request, resp, source_id, _made(desk, form, decision.id))
+    return _with_undo(desk, request, resp, source_id, _made(desk, form, decision.id), done=done)
 
 
 def mention_date(desk: Desk, request: Request, form: Form) -> Response:
@@ -730,7 +741,8 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
     if not request.headers.get("hx-request"):  # a plain form post (no script): same outcome
         return RedirectResponse(_queue_address(form.get("type", ""), session, done=done,
                                                show=show), status_code=303)
-    resp = queue_page(desk, request, form, done=done, session=session, show=show)
+    # the card says what was done: no earlier refusal left above it
+    resp = _said(queue_page(desk, request, form, done=done, session=session, show=show), "")
     # the address keeps this page's decisions: a reload (or coming back) can still undo them
     resp.headers["HX-Replace-Url"] = _queue_address(form.get("type", ""), session)
     return resp
@@ -857,8 +869,8 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     before_ = [i for i in order[:order.index(claim.id)] if i in shown] if claim.id in order \
         else []
     at = listed.index(claim.id) if claim.id in shown else -1
-    return desk.page(request, "claim.html", claim=claim, claim_text=tm.text[claim.start:claim.end],
-                     before=before, after=after,
+    resp = desk.page(request, "claim.html", claim=claim,
+                     claim_text=tm.text[claim.start:claim.end], before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "", agents=agents,
                      expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,
@@ -866,6 +878,8 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
                      previous=before_[-1] if before_ else None,
                      next=listed[len(before_) + (at >= 0)]
                      if len(before_) + (at >= 0) < len(listed) else None)
+    # an act's answer: the page says what was done, so no earlier refusal is left above it
+    return _said(resp, "") if done else resp
 
 
 def _claim_order(ws: Workspace) -> tuple[list[int], list[int]]:

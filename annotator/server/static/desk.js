@@ -406,10 +406,15 @@
     if (opener) { e.preventDefault(); reveal(opener.dataset.reveals); }
   });
 
-  /* What an act from the reading view did (the server's HX-Trigger "annotator:done"): said in
-   * the flash line, so an added mention that replaced a proposal says so. */
+  /* What an act did (the server's HX-Trigger "annotator:done"): said in the flash line, so an
+   * added mention that replaced a proposal says so, and an undo says what it took back; an
+   * empty one clears the line where the page itself says it (the queue's card). Never an
+   * earlier act's message or refusal left standing. */
   document.addEventListener("annotator:done", function (e) {
-    if (e.detail && e.detail.value) say(e.detail.value, "ok");
+    var flash = document.getElementById("flash");
+    if (!e.detail || typeof e.detail.value !== "string") return;
+    if (e.detail.value) say(e.detail.value, "ok");
+    else if (flash) flash.replaceChildren();
   });
 
   /* After a swap, the selection bar and focus marks are stale. */
