@@ -236,6 +236,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             "it / … has no proposed mentions to decide (confirm-proposed, "
                             "reject-proposed)",
               "decide the entity itself ('annotator confirm …') / its mentions are decided"),
+    "D034": (DecisionError, "the … mention …:… of … \"…\" crosses a block break (a paragraph, "
+                            "heading or list item ends inside it): a name or date stands within "
+                            "one block",
+              'select (or give offsets of) the words within one block'),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

@@ -50,6 +50,13 @@ def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if any(_in_word(c) for c in text[start:end]) else None
 
 
+def crosses_block(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) of a reading text runs from one block (paragraph, heading, list
+    item...) into the next: a reading text's only line breaks are the blank line ("\\n\\n")
+    between blocks (``tei.textmap``: whitespace inside a block is one space)."""
+    return "\n" in text[start:end]
+
+
 def widened_note(text: str, asked: tuple[int, int], got: tuple[int, int]) -> str:
     """What a hand-made span marked when it is more than what was given, less spaces: "marked
     'Molotov' (12:19), not 'Molot' (12:17), which cut a word"; '' when it is the span given.

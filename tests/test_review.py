@@ -1378,3 +1378,61 @@ def test_review_undo_next_among_some_decisions_takes_the_plain_undo_rule(ws, tmp
     assert ws.undo_next(among=[]) == (None, None)
     ws.undo(d1)
     assert ws.undo_next(among=[d1, d2]) == (None, blocked._replace(older=None))
+
+
+LETTER = ("# Letter from Prague\n\nDear Max, I arrived in Prague on 3 March 1939 with Franz "
+          "Kafka.\n\n## Second part\n\nThe Gestapo came.\n")
+LIST_TEI = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>'
+            'List</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc>'
+            '<p>x</p></sourceDesc></fileDesc></teiHeader><text><body><list><item>The Gestapo '
+            'came.</item><item>Prague fell.</item></list></body></text></TEI>\n')
+
+
+def test_review_a_mention_over_a_block_break_is_refused(ws, tmp_path):
+    """'Kafka.\\n\\nSecond' (the end of a paragraph and a heading) was marked as a person:
+    it replaced the proposal 'Franz Kafka' and put 'Kafka. Second' in the register. No name
+    or date runs from one block into the next: refused (D034) however it is added, with
+    nothing changed; a claim may still cross blocks."""
+    letter = tmp_path / "letter.md"
+    letter.write_text(LETTER, encoding="utf-8")
+    ws.add(letter)
+    (tmp_path / "items.xml").write_text(LIST_TEI, encoding="utf-8")
+    ws.add(tmp_path / "items.xml")
+    items = ws.reading_text("items")
+    text = ws.reading_text("letter")
+    at = text.index("Kafka.")
+    end = text.index("Second") + len("Second")
+    assert text[at:end] == "Kafka.\n\nSecond"
+    kafka = text.index("Franz Kafka")
+    ws.add_mention("letter", kafka, kafka + len("Franz Kafka"), "person")
+    before = (ws.history(limit=1)[0].id, [e.variants for e in ws.entities()])
+    came = items.index("came")  # the end of one list item and the start of the next
+    for sid, start, stop, type_, words in (
+            ("letter", at, end, "person", "Kafka. / Second"),
+            ("letter", at + 2, end - 2, "person", "Kafka. / Second"),  # whole words first
+            ("items", came, items.index("Prague fell") + 6, "place", "came. / Prague")):
+        with pytest.raises(DecisionError) as err:
+            ws.add_mention(sid, start, stop, type_, as_edition=True)
+        assert err.value.code == "D034" and "crosses a block" in str(err.value)
+        assert f'"{words}"' in str(err.value)
+    mid = next(m.id for m in ws.mentions("letter"))
+    with pytest.raises(DecisionError) as err:
+        ws.adjust(mid, kafka, end)
+    assert err.value.code == "D034"
+    assert '"Franz Kafka. / Second"' in str(err.value)
+    with pytest.raises(DecisionError) as err:
+        ws.snap("letter", at, end, "date")
+    assert err.value.code == "D034"
+    assert (ws.history(limit=1)[0].id, [e.variants for e in ws.entities()]) == before
+    done = run(ws, "mention", "add", "letter", str(at), str(end), "person")
+    assert done.exit_code == 2 and "[D034]" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    path = tmp_path / "d.toml"
+    path.write_text('add = [ { source = "letter", text = "Kafka.\\n\\nSecond", type = "person" } ]\n',
+                    encoding="utf-8")
+    with pytest.raises(SourceError) as err:  # placed at its line of the file
+        ws.apply_decisions(path)
+    assert err.value.code == "S207" and "crosses a block break" in str(err.value)
+    assert ws.history(limit=1)[0].id == before[0]
+    claim = ws.add_claim("letter", span=(text.index("I arrived"), end))  # a claim may cross
+    assert "\n\n" in text[claim.start:claim.end]

@@ -1796,3 +1796,17 @@ def test_server_an_act_says_itself_in_the_message_line(proposed_client, seed_ws)
                                                "expected": _expected(proposed_client, url)},
              headers=HX)
     assert r.status_code == 200 and _said(r) == ""
+
+
+def test_server_selection_over_a_block_break_is_refused(client, seed_ws):
+    """A selection from the end of one block into the next ('...Pact.\\n\\nAfter') was marked
+    as one name; now the library refuses it (D034), said in the message line, nothing added."""
+    sid = "german-soviet-axis-talks"
+    text = seed_ws.reading_text(sid)
+    brk = text.index("\n\n", 100)
+    before = seed_ws.history(limit=1)
+    r = post(client, f"/s/{sid}/add", {"start": str(brk - 4), "end": str(brk + 6),
+                                       "what": "person"}, headers=HX)
+    assert r.status_code == 400 and "D034" in r.text and "crosses a block break" in r.text
+    assert r.headers["HX-Retarget"] == "#flash"
+    assert seed_ws.history(limit=1) == before

@@ -48,7 +48,8 @@ from typing import Any
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, reject_key, reject_key_in, set_authority
 from annotator.acts.register import import_registers
-from annotator.acts.review import Review, no_date_value, no_entity, normalise_date_value
+from annotator.acts.review import (Review, no_block_crossing, no_date_value, no_entity,
+                                   normalise_date_value)
 from annotator.acts.texts import no_source
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import name_key
@@ -703,6 +704,7 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
         if cuts_word(text, at, end):  # 'Paris' of 'Parisian' is not Paris
             at = text.find(needle, at + 1)
             continue
+        no_block_crossing(text, source_id, at, end, type_)
         if not mentions.confirmed_covers(rec.conn, source_id, sha, type_, at, end):
             review.insert_mention(rec, source_id, at, end, type_, date_value=value)
         found = True

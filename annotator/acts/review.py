@@ -42,7 +42,7 @@ from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value
 from annotator.store.mentions import mention_at
-from annotator.text import refuse_not_xml, slug, span_repr, word_span
+from annotator.text import crosses_block, refuse_not_xml, slug, span_repr, word_span
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
@@ -142,6 +142,20 @@ def no_date_value(type_: str, value: object) -> None:
         article = "an" if type_[:1] in ("a", "e", "i", "o", "u") else "a"
         raise DecisionError(f"{article} {type_} mention takes no date value (only dates do)",
                             hint="drop the date value, or mark it as a date", code="D026")
+
+
+def no_block_crossing(text: str, source_id: str, start: int, end: int, type_: str) -> None:
+    """D034 for a name or date mention over a block break ('Kafka.\\n\\nSecond': the end of a
+    paragraph and a heading): no name runs from one block into the next, and marked so it would
+    replace a right proposal and add a junk variant to the register. However it is added
+    (``mention add``, a selection, ``adjust``, a decisions file's add); claims may cross."""
+    if crosses_block(text, start, end):
+        words = " / ".join(" ".join(b.split()) for b in text[start:end].split("\n\n"))
+        raise DecisionError(f"the {type_} mention {start}:{end} of {source_id} \"{words}\" "
+                            "crosses a block break (a paragraph, heading or list item ends "
+                            "inside it): a name or date stands within one block",
+                            hint="select (or give offsets of) the words within one block",
+                            code="D034")
 
 
 def _not_itself(entity_id: str, into: str) -> None:
@@ -697,7 +711,8 @@ class Review:
         """A hand-made span as it is marked: the whole words its edges cut, then (``edition``)
         as the edition marks a name of this type. The one way a typed or selected span is
         marked (``add_mention``, ``adjust``, ``Workspace.snap``). A span outside the text is
-        left for ``_check_span`` to refuse; one around no word is refused (D022)."""
+        left for ``_check_span`` to refuse; one around no word is refused (D022), one over a
+        block break (D034, ``no_block_crossing``)."""
         type_ = _mention_type(type_)
         text = self.reading_text(source_id)
         if not 0 <= start < end <= len(text):
@@ -708,7 +723,9 @@ class Review:
                                 f"({span_repr(text, start, end)})",
                                 hint="give start < end around the words of the name",
                                 code="D022")
-        return edition(source_id, *words, type_) if edition is not None else words
+        marked = edition(source_id, *words, type_) if edition is not None else words
+        no_block_crossing(text, source_id, *marked, type_)
+        return marked
 
     def add_mention(self, source_id: str, start: int, end: int, type_: str, *,
                     entity_id: str | None = None,
