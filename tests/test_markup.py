@@ -235,3 +235,22 @@ def test_markup_entity_is_named_as_an_editor_would_among_the_files_forms(ws, tmp
         f'</placeName>, and <placeName ref="{vilna}">Vilna</placeName> again.')))
     names = {e.id: e.preferred for e in ws.entities()}
     assert names == {"org-gestapo": "Gestapo", "place-kalvariska-ul-26-ii": "Vilna"}
+
+
+def test_a_group_ref_names_its_first_and_makes_no_one_of_several(ws):
+    """``ref="pe0102 pe0103 pe0101"`` on "the Misses Rebello and ..." refers to three persons:
+    the mention is its first's, flagged 'group', and no other pointer joins that entity, so
+    another file's single refs give three persons (was: the group joined pe0101, the one the
+    store knew, and pe0102 became another id of Tommy Underwood)."""
+    ws.add(DATA / "group-a.xml")
+    ws.add(DATA / "group-b.xml")
+    owner = {p: ws.store.one("SELECT entity_id FROM pointers WHERE pointer = ?", (p,))
+             for p in ("pe0101", "pe0102", "pe0103")}
+    assert all(owner.values()) and len({r[0] for r in owner.values()}) == 3
+    got = {m.surface: m for m in ws.mentions()}
+    group = next(m for s, m in got.items() if s.startswith("the Misses"))
+    assert (group.entity_id, group.flags) == (owner["pe0102"][0], "group")
+    assert got["Underwood"].entity_id == got["Tommy Underwood"].entity_id == owner["pe0101"][0]
+    assert ws.entity(owner["pe0101"][0]).preferred == "Tommy Underwood"
+    assert got["Miss Jane Rebello"].entity_id == owner["pe0103"][0]
+    assert got["Tommy Underwood"].flags == ""

@@ -28,7 +28,7 @@ from annotator.acts.register import import_entries, read_entries, scheme_from_ur
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import normalise_authority
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
-from annotator.entities.pointers import local_id, pointer_forms
+from annotator.entities.pointers import is_group, local_id, pointer_forms
 from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
@@ -192,6 +192,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         entity_id = None
         value = None
         raw: dict[str, str] = {}  # the date attributes the element has, read or not
+        flags = ""
         if m.type == "date":
             raw = {k: v for k in DATE_ATTRS if (v := m.element.get(k)) is not None}
             try:
@@ -201,13 +202,17 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                             m.element.sourceline, err.message)
         else:
             forms = pointer_forms(m.element, prefixes)
+            if is_group(m.element):  # "the Misses ...": its first person's, flagged
+                flags, forms = "group", dict(list(forms.items())[:1])
             if _is_responsible(m.element):  # an author may be an organisation the register has
                 m = _as_registered(conn, m, tuple(forms))
             entity_id = _entity_of(rec, m, surface, forms, parsed, made)
-            written[entity_id].append(_natural(m, surface))
+            if not flags:  # a group's words ("Mr and Miss Rebello") name no one of them
+                written[entity_id].append(_natural(m, surface))
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
-                  "entity_id": entity_id, "date_value": value}
+                  "entity_id": entity_id, "date_value": value,
+                  **({} if m.type == "date" else {"flags": flags})}
         if old is None:
             mid = rec.insert("mentions", {"source_id": source_id, "sha256": tm.sha256,
                                           "start": m.start, "end": m.end, "type": m.type,
@@ -277,7 +282,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
     conn = rec.conn
     name = _natural(m, surface)
     ptrs = tuple(forms)
-    first = dict(list(forms.items())[:1])  # the mention's own: a group may point to several
+    first = dict(list(forms.items())[:1])  # the mention's own (@ref beside @key: one entity)
     if ptrs:
         found = _pointed(conn, ptrs)
         if found is not None and found[1] == m.type:

@@ -64,7 +64,8 @@ def pointer_forms(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> dict[
     """Every pointer of a name element (``@ref``, ``@key``, ``@corresp``) in order: its
     normalised key -> the form first written (``as_written``).
 
-    A group ("the Landaus") may point to several entities; the first names the mention's own.
+    @ref beside @key or @corresp may be two pointers to one entity; a group (``is_group``)
+    points to several.
     """
     out: dict[str, str] = {}
     for attr in POINTER_ATTRS:
@@ -73,6 +74,13 @@ def pointer_forms(el: etree._Element, prefixes: Prefixes = NO_PREFIXES) -> dict[
             if p:
                 out.setdefault(p, as_written(part, prefixes))
     return out
+
+
+def is_group(el: etree._Element) -> bool:
+    """Whether a name refers to several entities at once: one pointer attribute holding
+    several pointers (``<persName ref="pe0914 pe1172">the Misses ...</persName>``, TEI's
+    list of pointers), not ``@ref`` beside ``@key`` (two names of one entity)."""
+    return any(len((el.get(attr) or "").split()) > 1 for attr in POINTER_ATTRS)
 
 
 # authority files: a URI on one of these names one person, place or organisation for good
