@@ -1436,3 +1436,16 @@ def test_review_a_mention_over_a_block_break_is_refused(ws, tmp_path):
     assert ws.history(limit=1)[0].id == before[0]
     claim = ws.add_claim("letter", span=(text.index("I arrived"), end))  # a claim may cross
     assert "\n\n" in text[claim.start:claim.end]
+
+
+def test_review_relabel_takes_no_id_an_act_in_force_deleted(review_ws):
+    """Relabelling org-finland to a place skips place-finland, which a merge in force deleted
+    (``entities.taken_ids``, as a new entity's id does), so undoing the merge puts it back
+    (was: the relabel took place-finland, and the merge could not be undone)."""
+    ws = review_ws
+    propose_by_names(ws, candidates={"org-finland": ("org", ["Finland Station"])})
+    merged = ws.merge("place-finland", "place-berlin")
+    assert ws.relabel("org-finland", "place").payload["new"] == "place-finland-2"
+    assert ws.entity("place-finland-2").type == "place"
+    ws.undo(merged.id)
+    assert {"place-finland", "place-finland-2"} <= {e.id for e in ws.entities()}

@@ -33,7 +33,7 @@ from annotator.calendar import DAY_FORMS, TEI_FORMS, not_a_day
 from annotator.chronology import EDITOR, parse_day
 from annotator.dates import normalise_date
 from annotator.entities.authority import AUTHORITIES, normalise_authority
-from annotator.entities.names import display_name, name_key
+from annotator.entities.names import display_name, free_id, name_key
 from annotator.errors import DecisionError
 from annotator.records import Decision
 from annotator.store import Act, Store, entities, mentions, now
@@ -462,6 +462,8 @@ class Review:
         if new_id != entity_id and entities.entity_row(conn, new_id) is not None:
             self.merge_entities(rec, entity_id, new_id, retype=True)
             return new_id
+        if new_id != entity_id:  # not one an act in force deleted, which its undo puts back
+            new_id = free_id(new_id, entities.taken_ids(conn, new_type))
         if new_id == entity_id:
             rec.update("entities", {"id": entity_id}, {"type": new_type})
         else:

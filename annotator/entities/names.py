@@ -53,7 +53,11 @@ def name_key(surface: str) -> str:
 
 def entity_id(type_: str, preferred: str, taken: set[str] | frozenset[str]) -> str:
     """A new entity id ``<type>-<slug>``, with ``-2``, ``-3``... when the id is taken."""
-    base = f"{type_}-{slug(preferred)}"
+    return free_id(f"{type_}-{slug(preferred)}", taken)
+
+
+def free_id(base: str, taken: set[str] | frozenset[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... the first not taken."""
     if base not in taken:
         return base
     n = 2
