@@ -94,6 +94,9 @@ class LocalServer:
                               any_ip=host in WILDCARDS)
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
                                 proxy_headers=False, server_header=False, lifespan="off")
+        # uvicorn imports its protocol modules here, not after the address is printed: a
+        # Ctrl-C that came while they loaded hung the process (an import interrupted mid-way)
+        config.load()
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
