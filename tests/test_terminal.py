@@ -382,3 +382,41 @@ def test_terminal_review_offers_a_known_entitys_new_mentions(seed_ws, tmp_path):
     assert ws.history()[0].act == "confirm-proposed"
     child.send("q")
     child.expect(pexpect.EOF)
+
+
+def test_terminal_review_question_mark_shows_the_keys_and_escape_or_question_mark_closes(
+        two_sources):
+    """'?' shows every key with what it does (Textual's keys panel, as the browser desk's '?'),
+    those the footer has no room for too; a real '?' key through the pseudo-terminal shows
+    it, and the pilot checks that '?' and Esc close it, and that no act was made."""
+    import asyncio
+
+    from annotator.cli.review_app import ReviewApp
+
+    ws = two_sources
+    before = ws.history()
+    child = _review(ws)
+    child.expect("left of")
+    _screen(child, "? keys")  # first in the footer, however narrow
+    child.send("?")
+    _screen(child, "close the keys", "split off picked", "skip")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    async def drive() -> None:
+        app = ReviewApp(ws)
+        async with app.run_test(size=(150, 45)) as pilot:
+            await pilot.pause()
+            for close in ("question_mark", "escape"):
+                await pilot.press("question_mark")
+                await pilot.pause()
+                assert len(app.screen.query("HelpPanel")) == 1
+                await pilot.press(close)
+                await pilot.pause()
+                assert not app.screen.query("HelpPanel"), f"{close} left the keys shown"
+            await pilot.press("q")
+
+    asyncio.run(drive())
+    assert ws.history() == before

@@ -121,6 +121,10 @@ class ReviewApp(App[int]):
     #ask { padding: 1; }
     """
     BINDINGS = [
+        # first, so a narrow footer still shows it; as the browser desk's '?': every key, in
+        # Textual's own keys panel beside the card
+        Binding("question_mark", "keys", "keys"),
+        Binding("escape", "hide_help_panel", "close the keys", show=False),
         Binding("a", "accept", "accept"), Binding("x", "reject", "reject everywhere"),
         Binding("h", "reject_here", "not in this source"),
         Binding("r", "reject_mention", "not this mention"), Binding("t", "type", "type"),
@@ -381,6 +385,13 @@ class ReviewApp(App[int]):
             return
         self.done = [i for i in self.done if i != undone.undoes]
         self.show(f"undid decision {undone.undoes} ({undone.payload.get('act')})")
+
+    def action_keys(self) -> None:
+        """Show the keys panel (Textual's HelpPanel), or close it when it is shown."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     async def action_quit(self) -> None:
         self.exit(len(self.done))
