@@ -153,7 +153,28 @@ def test_encode_markdown_empty_heading_is_no_heading(tmp_path, md, title, body):
     assert not [h for h in root.iter("{*}head") if not (h.text or "").strip()]
 
 
-def test_encode_sources_table_row_stays_one_line(tmp_path):
+@pytest.mark.parametrize(("md", "title", "body"), [
+    ("# foo#\n\nBody.", "foo#", [("head", "foo#"), ("p", "Body.")]),
+    ("# C#\n\nBody.", "C#", [("head", "C#"), ("p", "Body.")]),
+    ("# foo #\n\nBody.", "foo", [("head", "foo"), ("p", "Body.")]),
+    ("## foo ##   \n\nBody.", "foo", [("head", "foo"), ("p", "Body.")]),
+    ("# foo ### b\n\nBody.", "foo ### b", [("head", "foo ### b"), ("p", "Body.")]),
+    ("# #foo\n\nBody.", "#foo", [("head", "#foo"), ("p", "Body.")]),
+    (" # One\n  ## Two\n   ### Three\n\nBody.", "One",
+     [("head", "One"), ("head", "Two"), ("head", "Three"), ("p", "Body.")]),
+    ("# Real\n\n    # Code\n\nBody.", "Real",  # four spaces: no heading
+     [("head", "Real"), ("p", "# Code"), ("p", "Body.")]),
+    ("#\ttabbed\t#\n\nBody.", "tabbed", [("head", "tabbed"), ("p", "Body.")]),
+])
+def test_encode_markdown_atx_heading_as_commonmark(tmp_path, md, title, body):
+    """CommonMark 0.31's ATX headings: a closing run of '#' is taken off only when a space or
+    tab comes before it ('# foo#' keeps its '#'), and one to three spaces may come before the
+    opening '#' (four make no heading)."""
+    root = _check(encode_markdown(md, name="hash.md"), tmp_path)
+    assert (_title(root), _body(root)) == (title, body)
+
+
+
     """A long title is cut with an ellipsis in the table, kept whole in JSON; a 90 KB one-line
     file is no title at all."""
     root = tmp_path / "ws"

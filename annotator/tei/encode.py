@@ -24,9 +24,9 @@ from annotator.text import esc as escape, not_xml
 
 TITLE_MAX = 100  # characters: a longer first line or heading is text, not a document's title
 
-# An ATX heading: one to six '#' then a space or the line's end ('#' and '# #' are headings with
-# no text, '#hashtag' and '#######' are text)
-_HEADING = re.compile(r"^(#{1,6})(?=\s|$)(?:\s+(.*?))?\s*#*\s*$")
+# An ATX heading's opening (CommonMark 0.31): up to three spaces, one to six '#', then a space,
+# a tab or the line's end ('#hashtag', '#######' and a line indented four spaces are text)
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 _TAG = re.compile(r"<[^>]*>")
 # CommonMark's references: a named one of HTML5's list, decimal of 1-7 digits, hex of 1-6
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
@@ -126,6 +126,20 @@ def decode_references(text: str) -> str:
     return "".join(out)
 
 
+def _heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text, or None. A closing run of '#' goes only when a space or
+    tab comes before it ('# foo #' is 'foo', '# foo#' is 'foo#', '# #' has no text), as
+    CommonMark says; plain string ops, not one regex, so a long line of spaces stays linear."""
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    text = line[m.end(1):].strip(" \t")
+    bare = text.rstrip("#")
+    if not bare or bare[-1] in " \t":
+        text = bare.rstrip(" \t")
+    return len(m.group(1)), text
+
+
 def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
     """A Markdown file as TEI: headings open nested divisions."""
     lines = _lines(text)
@@ -142,17 +156,16 @@ def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
     texts: list[str] = []  # the lines of text, headings left out
 
     for line in lines:
-        m = _HEADING.match(line)
-        if not m:
+        found_heading = _heading(line)
+        if found_heading is None:
             pending.append(line)
             if line.strip():
                 texts.append(line.strip())
             continue
         flush()
-        heading = decode_references(m.group(2) or "")
+        level, heading = found_heading[0], decode_references(found_heading[1])
         if not heading.strip():  # an empty heading is no heading: no <div>, no empty <head>
             continue
-        level = len(m.group(1))
         while levels and levels[-1] >= level:
             levels.pop()
             out.append("      " + "  " * len(levels) + "</div>")
