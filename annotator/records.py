@@ -675,7 +675,7 @@ class KeptModel:
     provenance: str  # 'model:workspace@<id>'; for the base, the pipeline's name
     base: str  # provenance of the pipeline it was trained from ('' for the base)
     trained_at: str  # ISO time its folder was written ('' for the base)
-    examples: int
+    examples: int | None  # None for the base: what it learnt from is not the workspace's
     best_f1: float | None
     in_use: bool
 

@@ -163,6 +163,20 @@ def _choose_models(ws, digest, provenance):
     assert "annotator train --list" in run(ws, "propose", "--help").output
 
 
+def test_train_list_gives_the_base_pipeline_no_count_of_examples(ws):
+    """The base pipeline was trained on none of the workspace's examples: its row leaves the
+    count blank in the table and null in JSON and CSV's cell empty (was: 0, as if a model had
+    learnt from nothing)."""
+    rows = json.loads(run(ws, "train", "--list", "--format", "json").stdout)
+    assert [(r["id"], r["examples"], r["in_use"]) for r in rows] == [("base", None, True)]
+    table = run(ws, "train", "--list")
+    assert table.exit_code == 0, table.output
+    base = next(line for line in table.stdout.splitlines() if "base" in line.split())
+    assert "0" not in base.split(), base
+    csv_rows = run(ws, "train", "--list", "--format", "csv").stdout.splitlines()
+    assert csv_rows[1].split(",")[:4] == ["base", "True", "", ""], csv_rows
+
+
 def test_train_nothing_to_learn(ws, tmp_path):
     text = tmp_path / "note.txt"
     text.write_text("A short note with no names.\n", encoding="utf-8")

@@ -145,7 +145,7 @@ def kept_models(root: Path, base: str) -> list[KeptModel]:
                              at.strftime("%Y-%m-%dT%H:%M:%SZ"), int(report.get("examples", 0)),
                              report.get("best_f1"),
                              current is not None and current.path.name == folder.name))
-    out.append(KeptModel("base", base, "", "", 0, None, current is None))
+    out.append(KeptModel("base", base, "", "", None, None, current is None))
     return out
 
 
