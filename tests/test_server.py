@@ -184,6 +184,7 @@ def test_server_serve_cli_on_the_network_warns_on_stderr(seed_ws):
             assert f"http://{address}:{port}/" in warning
         if not addresses:
             assert "every address of this computer (0.0.0.0)" in warning
+        assert httpx.get(url, timeout=10).status_code == 200  # serving: Ctrl-C now stops it
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
