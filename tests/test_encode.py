@@ -73,7 +73,8 @@ def test_encode_odd_inputs_are_valid_tei(tmp_path, encode, text):
 XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                    max_size=300).filter(lambda t: not_xml(t) is None)
 LINES = st.lists(st.one_of(XML_TEXT, st.sampled_from(["", "# Head", "## Sub", "#", "\r", " ",
-                                                      "&amp;", "&#10;", "<i>x</i>", "`&lt;`"])),
+                                                      "&amp;", "&#10;", "<i>x</i>", "`&lt;`",
+                                                      "- item", "1. one", "2) two", "  - in"])),
                  max_size=12).map("\n".join)
 
 
@@ -193,3 +194,53 @@ def test_encode_markdown_atx_heading_as_commonmark(tmp_path, md, title, body):
     titles = {r["id"]: r["title"] for r in json.loads(run(root, "sources", "--format",
                                                           "json").stdout)}
     assert titles == {"one": "one.txt", "two": long_title.strip()}
+
+
+def _blocks(root: etree._Element) -> list[tuple]:
+    """The body's paragraphs as ('p', text) and its lists as (rend, [(n, text)...])."""
+    out: list[tuple] = []
+    for e in root.find(".//t:body", TEI).iter("{*}p", "{*}list"):
+        if etree.QName(e).localname == "p":
+            out.append(("p", e.text or ""))
+        else:
+            out.append((e.get("rend"), [(i.get("n"), i.text or "") for i in e]))
+    return out
+
+
+@pytest.mark.parametrize(("md", "blocks"), [
+    ("- milk\n- eggs &amp; ham\n- bread", [("bulleted", [(None, "milk"), (None, "eggs & ham"),
+                                                         (None, "bread")])]),
+    ("* one\n* two\n\n+ three", [("bulleted", [(None, "one"), (None, "two")]),
+                                 ("bulleted", [(None, "three")])]),
+    ("- a\n* b", [("bulleted", [(None, "a")]), ("bulleted", [(None, "b")])]),  # new bullet
+    ("1. one\n2. two\n10. ten", [("numbered", [("1", "one"), ("2", "two"), ("10", "ten")])]),
+    ("3) three\n4) four", [("numbered", [("3", "three"), ("4", "four")])]),
+    ("To buy:\n- milk\n- eggs\nThen home.",
+     [("p", "To buy:"), ("bulleted", [(None, "milk"), (None, "eggs")]), ("p", "Then home.")]),
+    ("Steps:\n1. open\n2. close",
+     [("p", "Steps:"), ("numbered", [("1", "open"), ("2", "close")])]),
+    ("The year\n1999. was good", [("p", "The year\n1999. was good")]),  # only 1 interrupts
+    ("-5 degrees\n-\tten\n+1 vote", [("p", "-5 degrees"), ("bulleted", [(None, "ten")]),
+                                     ("p", "+1 vote")]),
+    ("2024. A year\n*emphasis*", [("numbered", [("2024", "A year")]), ("p", "*emphasis*")]),
+    ("- - -\n***", [("p", "- - -\n***")]),  # thematic breaks: text as before
+    ("- a\n  more of a\n  - nested\n- b", [("bulleted", [(None, "a\n  more of a\n  - nested"),
+                                                        (None, "b")])]),
+    ("    - code", [("p", "- code")]),  # four spaces: no item
+    ("-\n- b", [("bulleted", [(None, ""), (None, "b")])]),
+])
+def test_encode_markdown_lists(tmp_path, md, blocks):
+    """CommonMark bullet and ordered lists are a <list> with an <item> each (the old encoder
+    ran a list into one paragraph); a list ends at a blank or unindented line of text, an
+    ordered item interrupts a paragraph only from 1, a marker needs a space after it."""
+    root = _check(encode_markdown("# Notes\n\n" + md, name="list.md"), tmp_path)
+    assert _blocks(root) == blocks
+
+
+def test_encode_markdown_list_items_are_blocks_of_the_reading_text(ws, tmp_path):
+    """Each item is a block of its own, so a name cannot run from one item into the next."""
+    note = tmp_path / "notes.md"
+    note.write_text("# Notes\n\nMet in:\n- Paris\n- London\n1. Anna\n2. Karenina\n",
+                    encoding="utf-8")
+    text = ws.reading_text(ws.add(note).source.id)
+    assert text == "Notes\n\nMet in:\n\nParis\n\nLondon\n\nAnna\n\nKarenina"

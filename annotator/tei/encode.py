@@ -6,6 +6,9 @@ the title only when it looks like one: at most ``TITLE_MAX`` characters and foll
 text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
 ``<head>`` alone, which TEI does not allow). Markdown ``#`` headings open nested ``<div>``s with
 a ``<head>`` (a heading with no text is none; one with no letter or digit titles nothing);
+bullet (``-``, ``*``, ``+``) and ordered (``1.``, ``1)``) lists are a ``<list>`` of ``<item>``s,
+so each item is a block of its own in the reading text (no nested lists: an indented line,
+an indented item too, is part of the item above it);
 entity and numeric character references (``&amp;``, ``&#233;``, ``&eacute;``) are decoded
 as CommonMark decodes them, outside code spans; other Markdown, inline HTML too, is kept as text
 (escaped, so ``<b>`` is read as the four characters it is). A title longer than ``TITLE_MAX``,
@@ -27,6 +30,10 @@ TITLE_MAX = 100  # characters: a longer first line or heading is text, not a doc
 # An ATX heading's opening (CommonMark 0.31): up to three spaces, one to six '#', then a space,
 # a tab or the line's end ('#hashtag', '#######' and a line indented four spaces are text)
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+# A list item's opening (CommonMark 0.31): up to three spaces, a bullet or 1-9 digits and '.' or
+# ')', then a space, a tab or the line's end ('-5 degrees' and '2024.' are text)
+_ITEM = re.compile(r"( {0,3})([-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
+_THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _TAG = re.compile(r"<[^>]*>")
 # CommonMark's references: a named one of HTML5's list, decimal of 1-7 digits, hex of 1-6
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
@@ -140,8 +147,73 @@ def _heading(line: str) -> tuple[int, str] | None:
     return len(m.group(1)), text
 
 
+def _item(line: str) -> tuple[str, str, str, int] | None:
+    """A list item's kind (its bullet, or an ordered list's '.' or ')'), number ('' for a
+    bullet), text and the indent its further lines have; None for a line that opens none
+    ('- - -' is a thematic break, kept as text)."""
+    m = _ITEM.match(line)
+    if not m or _THEMATIC_BREAK.match(line):
+        return None
+    marker = m.group(2)
+    bullet = marker in ("-", "*", "+")
+    return (marker if bullet else marker[-1], "" if bullet else marker[:-1], line[m.end():],
+            len(m.group(1)) + len(marker) + 1)
+
+
+_Block = tuple[str, list[tuple[str, list[str]]]]  # kind ('' a paragraph), items (number, lines)
+
+
+def _markdown_blocks(lines: list[str]) -> list[_Block]:
+    """Paragraphs and lists. A list ends at a blank line, at a line that is no item and not
+    indented, or at an item of another kind (CommonMark starts a new list there); an item
+    interrupts a paragraph only when it has text and, ordered, starts at 1, as CommonMark says
+    ('the year\n1999. was' is one paragraph)."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    width = 0  # the indent that continues the current item
+    for line in lines:
+        if not line.strip(" \t"):
+            current = None
+            continue
+        item = _item(line)
+        indent = len(line) - len(line.lstrip(" \t"))
+        in_list = current is not None and current[0] != ""
+        if current is not None and in_list and (indent >= width or (item is None and indent > 0)):
+            current[1][-1][1].append(line)  # an indented line: the item goes on
+            continue
+        if item is not None and (in_list or current is None or (
+                item[2].strip(" \t") and (not item[1] or int(item[1]) == 1))):
+            kind, number, text, width = item
+            if current is None or current[0] != kind:
+                current = (kind, [])
+                blocks.append(current)
+            current[1].append((number, [text]))
+            continue
+        if current is None or current[0] != "":
+            current = ("", [("", [])])
+            blocks.append(current)
+        current[1][0][1].append(line)
+    return blocks
+
+
+def _render(blocks: list[_Block], indent: str) -> list[str]:
+    """Markdown's paragraphs and lists as TEI lines; their text decoded and escaped."""
+    out: list[str] = []
+    for kind, items in blocks:
+        texts = [(n, escape(decode_references("\n".join(ls).strip()))) for n, ls in items]
+        if not kind:
+            out.extend(f"{indent}<p>{t}</p>" for _, t in texts if t)
+            continue
+        out.append(f'{indent}<list rend="{"numbered" if kind in ".)" else "bulleted"}">')
+        for number, text in texts:
+            n = f' n="{number}"' if number else ""
+            out.append(f"{indent}  <item{n}>{text}</item>" if text else f"{indent}  <item{n}/>")
+        out.append(f"{indent}</list>")
+    return out
+
+
 def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
-    """A Markdown file as TEI: headings open nested divisions."""
+    """A Markdown file as TEI: headings open nested divisions, lists are lists."""
     lines = _lines(text)
     out: list[str] = []
     levels: list[int] = []
@@ -150,7 +222,7 @@ def encode_markdown(text: str, *, name: str, title: str | None = None) -> str:
 
     def flush() -> None:
         indent = "      " + "  " * len(levels)
-        out.extend(_p(decode_references(p), indent) for p in _paragraphs(pending))
+        out.extend(_render(_markdown_blocks(pending), indent))
         pending.clear()
 
     texts: list[str] = []  # the lines of text, headings left out
