@@ -240,6 +240,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             "heading or list item ends inside it): a name or date stands within "
                             "one block",
               'select (or give offsets of) the words within one block'),
+    "D035": (DecisionError, "… takes an entity id, not a mention: mention … is of … (or of no "
+                            "entity)",
+              "give its entity id: annotator link person-… wikidata Q…"),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

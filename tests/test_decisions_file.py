@@ -582,9 +582,10 @@ def test_decisions_file_refuses_an_entity_id_that_does_not_exist(seed_ws, tmp_pa
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
     listed = "list them with 'annotator entities' or 'annotator register' [S207]"
+    near = "did you mean person-tolstoy [S207]"  # close to an id's words, not only within it
     assert [line.split(": ")[:3] for line in lines[:3]] == [
-        [f"{path}:1:12", "link[0]", f"no entity 'tolstoi'; {listed}"],
-        [f"{path}:2:12", "note[0]", f"no entity 'tolstoi'; {listed}"],
+        [f"{path}:1:12", "link[0]", f"no entity 'tolstoi'; {near}"],
+        [f"{path}:2:12", "note[0]", f"no entity 'tolstoi'; {near}"],
         [f"{path}:4:11", "merge[0]", f"no entity 'org-nowhere'; {listed}"]]
     assert lines[3].startswith(f"{path}: 3 entries that cannot be applied"), lines
     assert seed_ws.entity("org-axis").status == "proposed"

@@ -1449,3 +1449,46 @@ def test_review_relabel_takes_no_id_an_act_in_force_deleted(review_ws):
     assert ws.entity("place-finland-2").type == "place"
     ws.undo(merged.id)
     assert {"place-finland", "place-finland-2"} <= {e.id for e in ws.entities()}
+
+
+def test_review_no_entity_names_close_ids_and_names(seed_ws):
+    """A mistyped id is answered with the ids close to it, its words or the entity's name
+    ('tolstoi' -> person-tolstoy), at most three, and none when nothing is close (was: only ids
+    holding the whole typed text, so 'tolstoi' named nothing)."""
+    ws = seed_ws
+    propose_by_names(ws, candidates={"person-tolstoy": ("person", ["Leo Tolstoy"]),
+                                     "person-adolf-hitler": ("person", ["Adolf Hitler"]),
+                                     "person-alois-hitler": ("person", ["Alois Hitler"]),
+                                     "place-moskva": ("place", ["Moscow"])})
+    for typed, hint in (("tolstoi", "did you mean person-tolstoy"),
+                        ("person-tolstoi", "did you mean person-tolstoy"),
+                        ("Leo Tolstoi", "did you mean person-tolstoy"),
+                        ("moscov", "did you mean place-moskva"),
+                        ("hitler", "did you mean person-adolf-hitler, person-alois-hitler"),
+                        ("person", "list them with 'annotator entities' or "
+                                   "'annotator register'"),
+                        ("person-dostoevsky", "list them with 'annotator entities' or "
+                                       "'annotator register'")):
+        with pytest.raises(DecisionError) as err:
+            ws.link(typed, "wikidata", "Q7243")
+        assert (err.value.code, err.value.hint) == ("D021", hint), typed
+    r = run(ws, "link", "tolstoi", "wikidata", "Q7243")
+    assert r.exit_code == 2 and "no entity 'tolstoi'; did you mean person-tolstoy [D021]" \
+        in r.stderr, r.output
+
+
+def test_review_link_a_mention_names_its_entity(review_ws):
+    """'link mention:3 ...' says that link takes an entity id and which entity the mention is
+    of, spelt as the command meant (was: "no entity '3'")."""
+    ws = review_ws
+    mid = ws.mention_ids["person-stalin"][0]
+    before = ws.store.last_decision()
+    r = run(ws, "link", f"mention:{mid}", "wikidata", "Q855")
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip().endswith(
+        f"link takes an entity id, not a mention: mention {mid} is of person-stalin; give its "
+        "entity id: annotator link person-stalin wikidata Q855 [D035]"), r.stderr
+    assert ws.store.last_decision() == before
+    with pytest.raises(DecisionError) as err:
+        ws.link("mention:999999", "wikidata", "Q855")
+    assert err.value.code == "D028"

@@ -42,7 +42,7 @@ from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value
 from annotator.store.mentions import mention_at
-from annotator.text import crosses_block, refuse_not_xml, slug, span_repr, word_span
+from annotator.text import crosses_block, fold, refuse_not_xml, slug, span_repr, word_span
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
@@ -129,10 +129,33 @@ def older_version(conn: sqlite3.Connection, row: sqlite3.Row) -> DecisionError:
 
 def no_entity(conn: sqlite3.Connection, entity_id: str) -> DecisionError:
     """D021 for an entity id the store does not have, naming the ids like it (a misspelling)."""
-    near = entities.ids_like(conn, f"%{slug(entity_id.split('-', 1)[-1])}%", limit=3)
+    near = near_ids(entities.ids_and_names(conn), entity_id)
     hint = ("did you mean " + ", ".join(near) if near
             else "list them with 'annotator entities' or 'annotator register'")
     return DecisionError(f"no entity '{entity_id}'", hint=hint, code="D021")
+
+
+def near_ids(known: Sequence[tuple[str, str]], typed: str, shown: int = 3) -> list[str]:
+    """The ids of up to ``shown`` entities a mistyped id may have meant: those whose slug (the
+    id less its type) holds the typed slug ('hitler'), then those whose slug ('leo-tolstoy'),
+    one of its words ('tolstoy') or folded preferred name is close to it ('tolstoi'), as an
+    unknown option's close names are found (difflib, cutoff 0.75). Five thousand entities
+    take some 40 ms; only a typo pays for it."""
+    import difflib  # only for a typo
+
+    head, dash, rest = typed.strip().partition("-")
+    typed = rest if dash and head in ENTITY_TYPES else typed.strip()  # 'person-' is in all
+    bare = slug(typed)
+    near = [eid for eid, _ in known if bare in eid.split("-", 1)[-1]]
+    keys: dict[str, list[str]] = {}
+    for eid, name in known:
+        rest = eid.split("-", 1)[-1]
+        for key in {rest, fold(name), *rest.split("-")}:
+            keys.setdefault(key, []).append(eid)
+    for wanted in dict.fromkeys((bare, fold(typed))):
+        for key in difflib.get_close_matches(wanted, keys, n=shown, cutoff=0.75):
+            near += keys[key]
+    return list(dict.fromkeys(near))[:shown]
 
 
 def no_date_value(type_: str, value: object) -> None:
@@ -182,6 +205,18 @@ class Review:
         if row is None:
             raise no_entity(conn, entity_id)
         return row
+
+    def _not_an_entity(self, conn: sqlite3.Connection, mention_id: int, command: str,
+                       rest: str) -> DecisionError:
+        """D035 for a mention given to an act on an entity ('link mention:3 ...'): the entity
+        it is of, spelt into the command meant, or that it is of none (D028: no mention)."""
+        row = self._mention_row(conn, mention_id)
+        eid = row["entity_id"]
+        of = f"of {eid}" if eid else "of no entity"
+        hint = (f"give its entity id: annotator {command} {eid} {rest}" if eid else
+                "list the entities with 'annotator entities'")
+        return DecisionError(f"{command} takes an entity id, not a mention: mention {mention_id} "
+                             f"is {of}", hint=hint, code="D035")
 
     def _mention_row(self, conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row:
         row = mentions.mention_row(conn, mention_id)
@@ -782,7 +817,7 @@ class Review:
     def link(self, entity_id: str, scheme: str, value: str, *,
              expected: str | None = None) -> Decision:
         """Link an entity to an authority record (Wikidata, VIAF, GeoNames, GND); '' unlinks."""
-        _, key = parse_target(entity_id)
+        kind, key = parse_target(entity_id)
         removing = not value.strip()
         if removing:
             if scheme.strip().lower() not in AUTHORITIES:
@@ -792,6 +827,9 @@ class Review:
             scheme, value = normalise_authority(scheme, value)
         with self._act("link", [entity_id], {"scheme": scheme, "value": value},
                        expected) as rec:
+            if kind == "mention":
+                raise self._not_an_entity(rec.conn, int(key), "link",
+                                          f"{scheme} {value.strip() or chr(34) * 2}")
             self._entity_row(rec.conn, str(key))
             set_authority(rec, str(key), scheme, None if removing else value)
         return self._done(rec)

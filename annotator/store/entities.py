@@ -26,10 +26,9 @@ def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row |
     return row
 
 
-def ids_like(conn: sqlite3.Connection, pattern: str, *, limit: int = -1) -> list[str]:
-    """Entity ids matching a LIKE pattern, in order (all, or the first ``limit``)."""
-    return [r["id"] for r in conn.execute(
-        "SELECT id FROM entities WHERE id LIKE ? ORDER BY id LIMIT ?", (pattern, limit))]
+def ids_and_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, preferred name) of every entity, by id: what a mistyped id is matched against."""
+    return [(r[0], r[1]) for r in conn.execute("SELECT id, preferred FROM entities ORDER BY id")]
 
 
 def taken_ids(conn: sqlite3.Connection, type_: str | None = None) -> set[str]:
