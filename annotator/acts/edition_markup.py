@@ -255,7 +255,7 @@ def _pointed(conn: sqlite3.Connection, ptrs: tuple[str, ...]) -> tuple[str, str]
     """(id, type) of the entity the pointers mean: one the store knows them by (a register
     entry's id or URI, one seen in another source), else an entity of that id."""
     return pointer_store.entity_of(conn, ptrs) or next(
-        ((p, t) for p in ptrs if (t := _type_of_entity(conn, p)) is not None), None)
+        ((p, t) for p in ptrs if (t := entities.type_of(conn, p)) is not None), None)
 
 
 def _natural(m: Marked, surface: str) -> str:
@@ -299,7 +299,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
                 pointer_store.add(rec, same[0], first)
                 return same[0]
         own = local_id(ptrs[0])
-        if own is not None and _type_of_entity(conn, own) is not None:
+        if own is not None and entities.type_of(conn, own) is not None:
             own = None
         new_id = _new_entity(rec, m, surface, own, name)
         made.add(new_id)
@@ -335,11 +335,6 @@ def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None,
     if name != display_name(surface):
         add_variant(rec, new_id, name)
     return new_id
-
-
-def _type_of_entity(conn: sqlite3.Connection, entity_id: str) -> str | None:
-    row = entities.entity_row(conn, entity_id)
-    return str(row["type"]) if row is not None else None
 
 
 def _named(conn: sqlite3.Connection, key: str, type_: str) -> list[str]:

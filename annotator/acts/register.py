@@ -299,7 +299,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
         if other in ours or pointers.is_entry(rec.conn, other):
             apart[other] = written
             continue
-        if (row := entities.entity_row(rec.conn, other)) is None or row["type"] != e.type:
+        if entities.type_of(rec.conn, other) != e.type:
             continue
         try:
             review.merge_entities(rec, other, e.id, decide=False)
@@ -312,7 +312,7 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
     for scheme, value in e.authority:
         for other in entities.with_authority(rec.conn, scheme, value):
             if other != e.id and other not in same and (other in ours or pointers.is_entry(
-                    rec.conn, other)) and _type(rec, other) == e.type:
+                    rec.conn, other)) and entities.type_of(rec.conn, other) == e.type:
                 same[other] = f"same {scheme} id {value}"
     for other in dict.fromkeys([*apart, *same]):
         said = f"both answer to {apart[other]}" if other in apart else f"have the {same[other]}"
@@ -321,11 +321,6 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
         done.shared.append(f"{where}{e.id} and {other} {said}: if they are one, "
                            f"'annotator merge {e.id} {other}'")
     pointers.add(rec, e.id, dict(zip(e.pointers, e.written)), origin="register")
-
-
-def _type(rec: Act, entity_id: str) -> str | None:
-    row = entities.entity_row(rec.conn, entity_id)
-    return str(row["type"]) if row is not None else None
 
 
 # -- writing a TEI register ---------------------------------------------------------------------

@@ -26,6 +26,12 @@ def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row |
     return row
 
 
+def type_of(conn: sqlite3.Connection, entity_id: str) -> str | None:
+    """The entity's type, or None: no such entity."""
+    row = entity_row(conn, entity_id)
+    return str(row["type"]) if row is not None else None
+
+
 def ids_and_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(id, preferred name) of every entity, by id: what a mistyped id is matched against."""
     return [(r[0], r[1]) for r in conn.execute("SELECT id, preferred FROM entities ORDER BY id")]
