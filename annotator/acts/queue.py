@@ -128,7 +128,7 @@ def candidate(store: Store, reading_text: Callable[[str], str], entity_id: str, 
         new = [r for r in rows if r[CURRENT_COLUMNS.index("status")] == "proposed"]
         return Candidate(ent, _contexts(new, reading_text, limit=limit), refs=refs,
                          total=len(new), state=state, new=len(new),
-                         register=bool(pointers.of_entity(conn, entity_id, origin="register")))
+                         register=pointers.is_entry(conn, entity_id))
     # each suggestion's token as drawn: a merge either way is refused if either side changed
     alike = tuple(replace(s, other_state=_token(conn, s.other.id))
                   for s in similar(store, ent, limit=5))
