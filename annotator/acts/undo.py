@@ -134,11 +134,13 @@ def _agents_anew(conn: sqlite3.Connection, agents: Sequence[sqlite3.Row],
     finder gives that name now (``claims propose``'s rule), as the next run would: on none, the
     proposed entity of the name the act had merged away, or the entry put back. An agent an
     editor set was logged, and refuses the undo (D008)."""
-    rows = [*agents, *(claim_rows.proposed_agents(conn, None) if back else ())]
-    for row in rows:
+    taken = {int(r["id"]) for r in agents}  # left on none by the restore: read again below
+    rows = {int(r["id"]): r for r in
+            [*agents, *(claim_rows.proposed_agents(conn, None) if back else ())]}
+    for claim_id, row in rows.items():
         found = agent_entity(conn, row["agent"])
-        if row in agents or found in back:
-            claim_rows.set_agent_entity(conn, int(row["id"]), found)
+        if claim_id in taken or found in back:
+            claim_rows.set_agent_entity(conn, claim_id, found)
 
 
 def history(store: Store, *, target: str | None = None,
