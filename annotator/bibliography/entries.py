@@ -226,7 +226,7 @@ def _extended(name: str) -> NameParts:
     other keys say nothing of the parts (biber warns of an unknown one and ignores it)."""
     found: dict[str, str] = {}
     useprefix = None
-    for item in _quoted_split(name):
+    for item in _top_level_split(name, ",", quotes=True):
         key, sep, value = item.strip().strip('"').partition("=")
         key, value = key.strip().lower(), value.strip()
         if not sep:
@@ -254,26 +254,15 @@ def classic_name(name: str) -> str:
     return f"{last}, {parts.given}" if parts.given else last
 
 
-def _quoted_split(text: str) -> list[str]:
-    """``text`` split at commas outside braces and double quotes."""
+def _top_level_split(text: str, seps: str, *, quotes: bool = False) -> list[str]:
+    """``text`` split at each of the characters ``seps`` outside braces (a ``\\~`` accent is
+    no tie); ``quotes``: outside double quotes too."""
     out, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(text):
         depth += (ch == "{") - (ch == "}")
-        quoted ^= ch == '"' and depth == 0
-        if ch == "," and depth == 0 and not quoted:
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
-    return out
-
-
-def _top_level_split(text: str, seps: str) -> list[str]:
-    """``text`` split at each of the characters ``seps`` outside braces (a ``\\~`` accent is
-    no tie)."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += (ch == "{") - (ch == "}")
-        if ch in seps and depth == 0 and not (ch == "~" and text[i - 1:i] == "\\"):
+        quoted ^= quotes and ch == '"' and depth == 0
+        if ch in seps and depth == 0 and not quoted \
+                and not (ch == "~" and text[i - 1:i] == "\\"):
             out.append(text[start:i])
             start = i + 1
     out.append(text[start:])
