@@ -25,6 +25,7 @@ DOCS: docs/export.md#validate
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,9 +60,9 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
     """The pointers of the parsed file ``path`` (``root``, its characters ``text``) that name
     no element (see the module docstring for what is read and what is left unchecked)."""
     own = path.resolve()
-    ids = frozenset(v for e in root.iter() if (v := e.get(XML_ID)))
     prefixes = Prefixes.of(root)
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    ids = _xml_ids(elements)
     rebased = any(e.get(_XML_BASE) is not None for e in elements)
     elsewhere: set[str] = set()
     bad: list[tuple[int, str, str, str, str]] = []  # element, attr, value, expanded, where
@@ -128,7 +129,12 @@ def _ids(path: str, mtime_ns: int, size: int) -> frozenset[str] | None:
         root = parse_xml(data, p, decode_xml(data, p))
     except (SourceError, OSError):
         return None
-    return frozenset(v for e in root.iter() if (v := e.get(XML_ID)))
+    return _xml_ids(root.iter())
+
+
+def _xml_ids(elements: Iterable[etree._Element]) -> frozenset[str]:
+    """The xml:ids of ``elements`` (a comment or processing instruction has none)."""
+    return frozenset(v for e in elements if (v := e.get(XML_ID)))
 
 
 def _attribute_places(text: str, wanted: list[tuple[int, str]]
