@@ -171,6 +171,11 @@ class NameParts:
     jr: str = ""
     useprefix: bool | None = None
 
+    def prefixed(self, entry_option: bool) -> bool:
+        """Whether the von part is cited and sorted with the family name: the name's own
+        ``useprefix`` where it has one, else the entry's (``uses_prefix``)."""
+        return entry_option if self.useprefix is None else self.useprefix
+
 
 def name_parts(name: str) -> NameParts:
     """The parts of one BibTeX name by BibTeX's rules, as biber (btparse) applies them.
@@ -310,9 +315,8 @@ def surname(name: str, *, useprefix: bool = False) -> str:
     '{van der} Berg'); '{Wikimedia Foundation}' whole ('{Nekrich}, {Aleksandr M.}':
     '{Nekrich}'). A name's own ``useprefix`` (the extended format's) outranks the entry's."""
     parts = name_parts(name)
-    if parts.useprefix is not None:
-        useprefix = parts.useprefix
-    return f"{parts.von} {parts.family}" if useprefix and parts.von else parts.family
+    return f"{parts.von} {parts.family}" if parts.prefixed(useprefix) and parts.von \
+        else parts.family
 
 
 def uses_prefix(entry: BibEntry | dict[str, str]) -> bool:

@@ -166,7 +166,7 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
                "non-dropping-particle": " ".join(family[:lead]),
                "dropping-particle": "", "suffix": plain(parts.jr)}
         von = plain(parts.von)
-        if (useprefix if parts.useprefix is None else parts.useprefix) and von:
+        if parts.prefixed(useprefix) and von:
             csl["non-dropping-particle"] = f"{von} {csl['non-dropping-particle']}".strip()
         else:
             csl["dropping-particle"] = von
