@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from annotator.entities.names import DEGREE_WORDS, PARTICLES, POSSESSIVE
+from annotator.text import crosses_block
 
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
 
@@ -405,7 +406,7 @@ def split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A span cut at each block break (a blank line) inside it: no name or date runs from one
     block into the next, but the model reads across them ("March 1771" heading a month and
     "Third month 1." opening its first entry came as one date)."""
-    if "\n" not in text[start:end]:
+    if not crosses_block(text, start, end):
         return [(start, end)]
     out = []
     for m in _BREAK.finditer(text, start, end):
