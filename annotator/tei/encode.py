@@ -63,11 +63,12 @@ _TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _paragraphs(lines: list[str], *, by_line: bool = False) -> list[str]:
+def _paragraphs(lines: list[str]) -> list[str]:
+    """A plain text's paragraphs: split at blank lines where it has any, else one a line."""
     text = "\n".join(lines).strip("\n")
     if not text:
         return []
-    if not by_line or re.search(r"\n[ \t]*\n", text):
+    if re.search(r"\n[ \t]*\n", text):
         blocks = re.split(r"\n[ \t]*\n+", text)
     else:
         blocks = text.split("\n")
@@ -105,7 +106,7 @@ def encode_text(text: str, *, name: str, title: str | None = None) -> str:
         rest = lines[filled[0] + 1:]
     else:
         first = ""
-    body.extend(_p(p, "      ") for p in _paragraphs(rest, by_line=True))
+    body.extend(_p(p, "      ") for p in _paragraphs(rest))
     return _document(title=title, found=first, kind="plain-text", name=name, body=body)
 
 
