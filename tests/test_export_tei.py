@@ -262,6 +262,28 @@ def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data, tei_schem
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
+def _export_sql(ws) -> list[str]:
+    """The SQL statements one export of every source runs."""
+    sql: list[str] = []
+    ws.store.conn.set_trace_callback(sql.append)
+    try:
+        ws.export_tei(include_proposals=True)
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    return sql
+
+
+def test_export_tei_asks_the_pointers_of_a_file_in_one_query(ws, copy_data):
+    """Which entity a file's pointers mean is asked once per file, for all the pointers no
+    file before it had (was: one query per pointer); what the files point to is unchanged."""
+    names = ("marked.xml", "rich.xml", "group-a.xml", "group-b.xml", "bare-refs.xml")
+    for name in names:
+        ws.add(copy_data(name))
+    asked = [q for q in _export_sql(ws) if "FROM pointers" in q]
+    assert 0 < len(asked) <= len(names)
+    assert all("json_each" in q for q in asked)
+
+
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
     sid = ws.add(copy_data("rich.xml")).source.id
     sha = ws.source(sid).sha256

@@ -135,46 +135,63 @@ def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
 
 
 _NAME_TAGS = tuple(f"{{{TEI_NS}}}{local.decode()}" for local in _NAMED)
+_PREFIX_DEF = f"{{{TEI_NS}}}prefixDef"
 
 
-def file_pointers(conn: sqlite3.Connection, els: Elements,
-                  known: dict[str, str | None] | None = None) -> dict[str, tuple[str, str]]:
+class Pointers:
+    """Which entity each pointer of the files of one export means, as the store knows it:
+    asked of the store once per file (the pointers it has that no file before it had), and
+    each pointer as written made comparable (``normalise``) once per set of ``prefixDef``
+    declarations, not once per file (an edition's files repeat each other's pointers)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._of_key: dict[str, str | None] = {}  # normalised pointer -> entity
+        # the files' prefixDef declarations -> pointer as written -> entity
+        self._of_written: dict[tuple[tuple[str, str, str], ...], dict[str, str | None]] = {}
+
+    def of_file(self, els: Elements, values: Iterable[str]) -> dict[str, str | None]:
+        """Pointer as the file ``els`` writes it -> the entity it means (None: none known),
+        for each of ``values`` and those asked before."""
+        defs = prefix_defs(els)
+        known = self._of_written.setdefault(defs, {})
+        new = [v for v in dict.fromkeys(values) if v not in known]
+        if new:
+            prefixes = Prefixes(defs)
+            keys = {v: normalise(v, prefixes) for v in new}
+            asked = [k for k in dict.fromkeys(keys.values()) if k not in self._of_key]
+            if asked:
+                found = pointer_rows.owners(self.conn, asked)
+                self._of_key.update((k, found.get(k)) for k in asked)
+            known.update((v, self._of_key[k]) for v, k in keys.items())
+        return known
+
+
+def file_pointers(pointers: Pointers, els: Elements) -> dict[str, tuple[str, str]]:
     """Entity id -> (attribute, value) of the file's own pointer to it: the first name
-    element of the file whose pointer the store knows as that entity's (``known``: a cache
-    of pointer -> entity shared by the files of one export)."""
-    cache: dict[str, str | None] = {} if known is None else known
-    prefixes = prefixes_of(els)
-    out: dict[str, tuple[str, str]] = {}
-    of_value: dict[str, str | None] = {}  # as written -> entity: a file repeats its pointers
+    element of the file whose pointer the store knows as that entity's."""
+    attrs = [els.attrs[a] for a in POINTER_ATTRS]
+    written: list[tuple[str, str]] = []  # (attribute, its first pointer) of each name
     for node in els.iter(_NAME_TAGS):
-        for attr in POINTER_ATTRS:
-            value = els.get(node, attr)
-            if not value or value.isspace():
-                continue
-            first = value.split(None, 1)[0]
-            if first in of_value:
-                eid = of_value[first]
-            else:
-                eid = of_value[first] = _entity(conn, cache, normalise(first, prefixes))
-            if eid is not None and eid not in out:
-                out[eid] = (attr, first)
-            break
+        for attr, values in zip(POINTER_ATTRS, attrs):
+            value = values.get(node)
+            if value and not value.isspace():
+                written.append((attr, value.split(None, 1)[0]))
+                break
+    of = pointers.of_file(els, (first for _, first in written))
+    out: dict[str, tuple[str, str]] = {}
+    for attr, first in written:
+        eid = of[first]
+        if eid is not None and eid not in out:
+            out[eid] = (attr, first)
     return out
 
 
-def prefixes_of(els: Elements) -> Prefixes:
-    """The file's ``prefixDef`` declarations, from its kept elements."""
-    return Prefixes((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
-                     els.get(d, "replacementPattern") or "")
-                    for d in els.iter((f"{{{TEI_NS}}}prefixDef",)))
-
-
-def _entity(conn: sqlite3.Connection, cache: dict[str, str | None], pointer: str) -> str | None:
-    """The entity the store knows a normalised pointer as (``cache``: those asked before)."""
-    if pointer not in cache:
-        found = pointer_rows.entity_of(conn, (pointer,))
-        cache[pointer] = found[0] if found is not None else None
-    return cache[pointer]
+def prefix_defs(els: Elements) -> tuple[tuple[str, str, str], ...]:
+    """The file's ``prefixDef`` declarations (ident, matchPattern, replacementPattern), from
+    its kept elements."""
+    return tuple((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
+                  els.get(d, "replacementPattern") or "") for d in els.iter((_PREFIX_DEF,)))
 
 
 @dataclass(slots=True)
@@ -184,13 +201,13 @@ class Named:
     ``psn:id`` by the file's ``prefixDef``), as the store knows it. An export asks only of
     an element whose pointer is not the one it would have written, so seldom."""
 
-    conn: sqlite3.Connection
-    prefixes: Prefixes
-    known: dict[str, str | None]
+    pointers: Pointers
+    els: Elements
 
     def __call__(self, value: str) -> set[str]:
-        return {eid for v in value.split()
-                if (eid := _entity(self.conn, self.known, normalise(v, self.prefixes)))}
+        each = value.split()
+        of = self.pointers.of_file(self.els, each)
+        return {eid for v in each if (eid := of[v])}
 
 
 def written_register_ids(path: Path) -> set[str]:

@@ -56,8 +56,8 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
-from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Style,
-                                       file_pointers, forms, inferred_register, prefixes_of,
+from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
+                                       Style, file_pointers, forms, inferred_register,
                                        style_of, written_register_ids)
 from annotator.export.works import cited_with_parents
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
@@ -1442,7 +1442,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     # what every file's export reads of the store, read at once, grouped by source
     edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
     in_register: dict[str, Entity] = {}
-    known: dict[str, str | None] = {}  # pointer -> entity, for every file
+    pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
     edition_styles: dict[str, Style] = {}
     files: list[TeiExport] = []
     with ExportFiles(ctx.root) as out_files:
@@ -1451,8 +1451,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             source = _Source.of(index_file(file.tm, file.tree))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
-            data.own_pointers = file_pointers(ctx.store.conn, source.ix.els, known)
-            data.named = Named(ctx.store.conn, prefixes_of(source.ix.els), known)
+            data.own_pointers = file_pointers(pointers, source.ix.els)
+            data.named = Named(pointers, source.ix.els)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
             data.edition_styles = edition_styles
             mode = register or (inferred_register([data.file_forms]) if data.file_forms

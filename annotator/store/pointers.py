@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 
-from annotator.store.connection import Act
+from annotator.store.connection import Act, plain_rows
 
 
 def entity_of(conn: sqlite3.Connection, pointers: Iterable[str]) -> tuple[str, str] | None:
@@ -22,6 +22,14 @@ def entity_of(conn: sqlite3.Connection, pointers: Iterable[str]) -> tuple[str, s
         if row is not None:
             return str(row["id"]), str(row["type"])
     return None
+
+
+def owners(conn: sqlite3.Connection, pointers: Iterable[str]) -> dict[str, str]:
+    """The entity each of ``pointers`` the store knows means (those it does not left out), in
+    one query for all of them."""
+    return dict(plain_rows(conn, "SELECT p.pointer, e.id FROM pointers p JOIN entities e "
+                           "ON e.id = p.entity_id WHERE p.pointer IN "
+                           "(SELECT value FROM json_each(?))", (json.dumps(list(pointers)),)))
 
 
 def owner(conn: sqlite3.Connection, pointer: str) -> str | None:
