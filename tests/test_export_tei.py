@@ -284,6 +284,20 @@ def test_export_tei_asks_the_pointers_of_a_file_in_one_query(ws, copy_data):
     assert all("json_each" in q for q in asked)
 
 
+def test_export_tei_reads_entities_as_the_listing_gives_them(annotated_seed):
+    """What an export reads of its entities (``store.entities.by_id``, plain rows, no
+    counts) is what the listing gives of them, their names in code-point order."""
+    from dataclasses import replace
+
+    from annotator.store import entities as entity_rows
+
+    conn = annotated_seed[0].store.conn
+    listed = entity_rows.entities(conn, counts=False)
+    assert listed and any(len(e.variants) > 1 for e in listed)
+    assert entity_rows.by_id(conn, [e.id for e in listed] + ["no-such-entity"]) == {
+        e.id: replace(e, variants=tuple(sorted(e.variants))) for e in listed}
+
+
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
     sid = ws.add(copy_data("rich.xml")).source.id
     sha = ws.source(sid).sha256

@@ -36,10 +36,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -64,7 +63,7 @@ from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
 from annotator.store.decided import decided_entities, enriched_entities, source_spans
-from annotator.store.entities import entities
+from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
 from annotator.tei.elements import Elements
@@ -251,7 +250,7 @@ class _Edition:
                    own=source_spans(store, versions), claims=claims,
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                    passages=rows_of.passages_of(conn, source_ids, states, link_states),
-                   known=_entities(conn, wanted) if wanted else {})
+                   known=entity_rows.by_id(conn, wanted) if wanted else {})
 
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
@@ -289,7 +288,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     known = edition.known
     missing = wanted - known.keys()
     if missing:
-        known.update(_entities(conn, missing))
+        known.update(entity_rows.by_id(conn, missing))
     for eid in sorted(wanted):
         ent = known.get(eid)
         if ent is None or ent.status == "rejected":
@@ -298,13 +297,6 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
             continue
         data.entities[ent.id] = ent
     return data
-
-
-def _entities(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
-    """The entities of ``ids`` the store has, by id, their variants in code-point order:
-    exports do not depend on the order names were found."""
-    return {e.id: replace(e, variants=tuple(sorted(e.variants)))
-            for e in entities(conn, ids=ids, counts=False)}
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
@@ -1474,10 +1466,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         written: Written | None = None
         if in_register:
             if len(set(ids)) < len(file_forms):  # some sources only: keep what the others'
-                for ent in entities(ctx.store.conn, counts=False, ids=written_register_ids(
-                        target_dir / REGISTER_FILE) - in_register.keys()):  # exports point to
+                # exports point to
+                for ent in entity_rows.by_id(ctx.store.conn, written_register_ids(
+                        target_dir / REGISTER_FILE) - in_register.keys()).values():
                     if ent.status != "rejected":
-                        in_register[ent.id] = replace(ent, variants=tuple(sorted(ent.variants)))
+                        in_register[ent.id] = ent
             entries = [in_register[k] for k in sorted(in_register)]
             path = target_dir / REGISTER_FILE
             action = out_files.write(path, export_register(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
-from annotator.store.connection import matching
+from annotator.store.connection import matching, plain_rows
 from annotator.store.decided import IMPORT_ACTS
 
 
@@ -183,6 +183,28 @@ def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
                    variants=tuple(names.get(r["id"], ())),
                    authority=tuple(authority.get(r["id"], ())), note=r["note"], geo=r["geo"],
                    mentions=r["n_mentions"], sources=r["n_sources"]) for r in rows]
+
+
+def by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
+    """The entities of ``ids`` the store has, by id, their names in code-point order (an
+    export does not depend on the order names were found), without counts: what an export
+    writes of them, in three queries for all, each row read as a plain tuple."""
+    chosen = json.dumps(list(ids))
+    names: dict[str, list[str]] = {}
+    for eid, surface in plain_rows(conn, "SELECT entity_id, surface FROM variants WHERE "
+                                   "entity_id IN (SELECT value FROM json_each(?))", (chosen,)):
+        names.setdefault(eid, []).append(surface)
+    authority: dict[str, list[tuple[str, str]]] = {}
+    for eid, scheme, value in plain_rows(
+            conn, "SELECT entity_id, scheme, value FROM authority_ids WHERE entity_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY scheme", (chosen,)):
+        authority.setdefault(eid, []).append((scheme, value))
+    return {eid: Entity(id=eid, type=type_, preferred=preferred, status=status,
+                        variants=tuple(sorted(names.get(eid, ()))),
+                        authority=tuple(authority.get(eid, ())), note=note, geo=geo)
+            for eid, type_, preferred, status, note, geo in plain_rows(
+                conn, "SELECT id, type, preferred, status, note, geo FROM entities "
+                "WHERE id IN (SELECT value FROM json_each(?))", (chosen,))}
 
 
 
