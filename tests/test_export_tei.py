@@ -298,6 +298,30 @@ def test_export_tei_reads_entities_as_the_listing_gives_them(annotated_seed):
         e.id: replace(e, variants=tuple(sorted(e.variants))) for e in listed}
 
 
+def test_export_tei_reads_the_mentions_of_all_sources_at_once(ws, copy_data):
+    """The mentions of every source are read in one pass: each source's in document order
+    (start, longer first, type), its kinds in the store's order, and a kind of mention made
+    once for all the sources that have it (was: a _Kind per source)."""
+    from annotator.export.tei import _Edition
+
+    for name in ("marked.xml", "rich.xml", "group-a.xml", "group-b.xml", "minutes-crlf.xml"):
+        ws.add(copy_data(name))
+    sources = ws.sources()
+    edition = _Edition.read(ws.store, [(s.id, s.sha256) for s in sources], True)
+    made: dict[_Kind, _Kind] = {}
+    for src in sources:
+        m = edition.mentions[src.id, src.sha256]
+        got = [(s, e, m.kinds[k].type, m.kinds[k].entity_id) for s, e, k
+               in zip(m.start.tolist(), m.end.tolist(), m.kind.tolist())]
+        assert got == sorted(((x.start, x.end, x.type, x.entity_id) for x in ws.mentions(src.id)
+                              if x.status in ("confirmed", "proposed")),
+                             key=lambda r: (r[0], -r[1], r[2]))
+        assert sorted(set(m.kind.tolist())) == list(range(len(m.kinds)))
+        for kind in m.kinds:
+            assert made.setdefault(kind, kind) is kind
+    assert len(made) < sum(len(edition.mentions[s.id, s.sha256].kinds) for s in sources)
+
+
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
     sid = ws.add(copy_data("rich.xml")).source.id
     sha = ws.source(sid).sha256

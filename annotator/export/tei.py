@@ -155,9 +155,19 @@ class _Mentions:
     def in_order(cls, start: Ints, end: Ints, kind: Ints, kinds: list[_Kind]) -> _Mentions:
         if not len(kinds):
             return cls(start, end, kind, kinds)
-        type_rank = np.argsort(np.argsort([k.type for k in kinds], kind="stable"))
-        order = np.lexsort((type_rank[kind], -end, start))
+        order = _in_order(start, end, _type_rank(kinds)[kind])
         return cls(start[order], end[order], kind[order], kinds)
+
+
+def _type_rank(kinds: Sequence[_Kind]) -> Ints:
+    """Each kind's rank by type: at one span, mentions go in the order of their types."""
+    return np.argsort(np.argsort([k.type for k in kinds], kind="stable"))
+
+
+def _in_order(start: Ints, end: Ints, type_rank: Ints, *groups: Ints) -> Ints:
+    """The order of mentions in a document: by start, longer first, by type (a source has one
+    mention of a type at a span), within each of ``groups`` (a source, of many read at once)."""
+    return np.lexsort((type_rank, -end, start, *groups))
 
 
 @dataclass(slots=True)
@@ -205,15 +215,32 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-def _mentions_of(read: tuple[list[Any], list[int], str, str] | None) -> _Mentions:
-    """The mentions to export from what ``store.exports.mention_kinds`` read of a source
-    (its kinds, each mention's kind, starts and ends joined by SQLite), as columns."""
-    if read is None:
-        return _Mentions.of(())
-    kinds, of, starts, ends = read
-    return _Mentions.in_order(np.fromstring(starts, dtype=np.int64, sep=","),
-                              np.fromstring(ends, dtype=np.int64, sep=","),
-                              np.array(of, dtype=np.int64), [_Kind(*k) for k in kinds])
+def _mentions_of(read: rows_of.MentionRead) -> dict[tuple[str, str], _Mentions]:
+    """Each source's mentions to export, from what ``store.exports.mention_kinds`` read of
+    them all, made as columns at once: numpy's work is a few calls for all sources, not a few
+    per source, and each kind is made once, for every source with mentions of it."""
+    kinds = [_Kind._make(k) for k in read.kinds]
+    n_kinds, sizes = max(len(kinds), 1), np.array(read.sizes, dtype=np.int64)
+    source = np.repeat(np.arange(len(sizes)), sizes)  # of each mention
+    kind = np.array(read.kind, dtype=np.int64)
+    # a source's own kinds, numbered in the order it first has them (the store's)
+    pairs, first, of_pair = np.unique(source * n_kinds + kind, return_index=True,
+                                      return_inverse=True)
+    by_first = np.argsort(first)
+    rank = np.empty_like(by_first)
+    rank[by_first] = np.arange(len(by_first))
+    pairs = pairs[by_first]
+    own_first = np.searchsorted(pairs // n_kinds, np.arange(len(sizes) + 1))
+    local = rank[of_pair.reshape(-1)] - own_first[source]
+    start = np.fromstring(read.starts, dtype=np.int64, sep=",") if len(kind) else kind
+    end = np.fromstring(read.ends, dtype=np.int64, sep=",") if len(kind) else kind
+    order = _in_order(start, end, _type_rank(kinds)[kind] if kinds else kind, source)
+    start, end, local = start[order], end[order], local[order]
+    each_kinds = [kinds[k] for k in (pairs % n_kinds).tolist()]
+    at = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    own_at = own_first.tolist()
+    return {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb])
+            for key, a, b, ka, kb in zip(read.versions, at, at[1:], own_at, own_at[1:])}
 
 
 @dataclass(slots=True)
@@ -238,12 +265,14 @@ class _Edition:
         states, link_states = _states(include_proposals)
         conn = store.conn
         source_ids = list(dict.fromkeys(sid for sid, _ in versions))
-        kinds = rows_of.mention_kinds(conn, versions, states)
-        mentions = {key: _mentions_of(kinds.get(key)) for key in versions}
+        read = rows_of.mention_kinds(conn, versions, states)
+        mentions = _mentions_of(read)
+        for key in versions:
+            if key not in mentions:
+                mentions[key] = _Mentions.of(())
         claims = rows_of.claims_of(conn, source_ids, states)
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
-        wanted = {k.entity_id for m in mentions.values() for k in m.kinds
-                  if k.entity_id and k.type != "date"}
+        wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
         wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
         return cls(decided=decided_entities(store), enriched=enriched_entities(store),
                    mentions=mentions,
