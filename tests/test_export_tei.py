@@ -275,13 +275,19 @@ def _export_sql(ws) -> list[str]:
 
 def test_export_tei_asks_the_pointers_of_a_file_in_one_query(ws, copy_data):
     """Which entity a file's pointers mean is asked once per file, for all the pointers no
-    file before it had (was: one query per pointer); what the files point to is unchanged."""
+    file before it had (was: one query per pointer); what the files point to is unchanged.
+    The store is asked nothing per source that one query answers for all."""
     names = ("marked.xml", "rich.xml", "group-a.xml", "group-b.xml", "bare-refs.xml")
     for name in names:
         ws.add(copy_data(name))
-    asked = [q for q in _export_sql(ws) if "FROM pointers" in q]
+    sql = _export_sql(ws)
+    asked = [q for q in sql if "FROM pointers" in q]
     assert 0 < len(asked) <= len(names)
     assert all("json_each" in q for q in asked)
+    # the sources' rows are read once for all of them (was: once more each), and the ids of
+    # the file's own mentions only when an editor changed one
+    assert [q for q in sql if "FROM sources" in q] == ["SELECT * FROM sources ORDER BY id"]
+    assert not [q for q in sql if "group_concat(id)" in q]
 
 
 def test_export_tei_reads_entities_as_the_listing_gives_them(annotated_seed):

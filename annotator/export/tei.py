@@ -1452,10 +1452,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     if register is not None and register not in REGISTERS:  # before any file is read
         raise ExportError(f"no register mode {register!r}",
                           hint=f"use one of {', '.join(REGISTERS)}", code="E023")
-    every = ctx.texts.sources()
-    ids = list(source_ids or ()) or [s.id for s in every]
-    sources = [ctx.texts.source(i) for i in ids]  # unknown ids fail before anything is written
-    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in every}
+    every = {s.id: s for s in ctx.texts.sources()}
+    ids = list(source_ids or ()) or list(every)
+    # unknown ids fail before anything is written
+    sources = [every[i] if i in every else ctx.texts.source(i) for i in ids]
+    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in every.values()}
     edition_forms: Counter[tuple[str, str]] = Counter()
     for counted in file_forms.values():
         edition_forms.update(counted)
