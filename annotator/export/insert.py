@@ -512,15 +512,6 @@ def small_unique(values: Ints) -> tuple[Ints, Ints]:
     return np.flatnonzero(present) + lo, rank[values - lo]
 
 
-def first_seen(values: Ints, size: int) -> Ints:
-    """The ids in ``range(size)`` that occur in ``values``, in the order they first occur."""
-    first = np.full(size, len(values), dtype=np.int64)
-    np.minimum.at(first, values, np.arange(len(values), dtype=np.int64))
-    seen = np.flatnonzero(first < len(values))
-    out: Ints = seen[np.argsort(first[seen], kind="stable")]
-    return out
-
-
 def _each(values: Ints, test: Callable[[int], bool]) -> npt.NDArray[np.bool_]:
     """``test`` of every value (small, not negative: ids of names), asked once per value."""
     if not len(values):

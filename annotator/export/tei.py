@@ -50,7 +50,7 @@ from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.errors import ExportError
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
-                                     first_crossing, first_seen, index_file, index_source,
+                                     first_crossing, index_file, index_source,
                                      nest, place,
                                      place_simple, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
@@ -69,7 +69,7 @@ from annotator.store.sources import find_source
 from annotator.tei.elements import Elements
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
                                  encoded)
-from annotator.tei.textmap import TextMap
+from annotator.tei.textmap import EMPTY, START, TextMap
 from annotator.text import attrs, esc, slug
 from annotator.vocab import DATE_ATTRS
 
@@ -85,7 +85,6 @@ NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement",
                  "country", "bloc", "district", "geogName")
 DATE_ELEMENTS = ("date", "time")
 _NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the element of
-POINTERS = ("ref", "key", "corresp")  # an element with one of these already says who it is
 AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
                   "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
                   "gnd": "https://d-nb.info/gnd/{}"}
@@ -452,12 +451,10 @@ def _in_text(els: Elements) -> Callable[[int], bool]:
 
 
 def _pointer(els: Elements, node: int) -> str | None:
-    """The element's own pointer: the first of ``POINTERS`` it has that is not empty."""
-    for name in POINTERS:
-        value = els.get(node, name)
-        if value:
-            return value
-    return None
+    """The element's own pointer, which says who it is: the first of ``@ref``, ``@key`` and
+    ``@corresp`` it has that is not empty."""
+    kept = els.attrs
+    return kept["ref"].get(node) or kept["key"].get(node) or kept["corresp"].get(node) or None
 
 
 # -- building one export ----------------------------------------------------------------------
@@ -547,6 +544,8 @@ class _Builder:
         self.nl = "\r\n" if "\r" in self.text and ("\r\n" in self.text[:4096] or (
             "\r\n" in self.text and "\n" not in self.text.replace("\r\n", ""))) else "\n"
         self._prefix: dict[int, tuple[str, str]] = {}
+        self._kids: dict[int, list[int]] = {}  # element -> its element children
+        self._unit_of: str | None = None  # the file's indent step
         self.batch: TagBatch | None = None  # the inline tags, as columns
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
 
@@ -611,68 +610,75 @@ class _Builder:
             self.counts["passages"] += 1
         few_looks: dict[_Look, int] = {}  # claims of a kind look alike
         few_look = [few_looks.setdefault(sp.look, len(few_looks)) for sp in few]
-        looks = [*few_looks, *self._mention_looks()]
-        self._wrap(_Spans(
-            start=np.concatenate([np.array([sp.start for sp in few], np.int64), self._m_start]),
-            end=np.concatenate([np.array([sp.end for sp in few], np.int64), self._m_end]),
-            rank=np.concatenate([np.array([sp.rank for sp in few], np.int64),
-                                 np.full(len(self._m_start), RANK_MENTION, np.int64)]),
-            look=np.concatenate([np.array(few_look, np.int64),
-                                 self._m_kind + len(few_looks)]),
-            looks=looks, xml_ids={i: sp.xml_id for i, sp in enumerate(few)}))
+        looks = [*few_looks, *self._mention_looks(len(few_looks))]
+        start, end, look = self._m_start, self._m_end, self._m_kind
+        rank = np.full(len(start), RANK_MENTION, np.int64)
+        if few:
+            start = np.concatenate([np.array([sp.start for sp in few], np.int64), start])
+            end = np.concatenate([np.array([sp.end for sp in few], np.int64), end])
+            rank = np.concatenate([np.array([sp.rank for sp in few], np.int64), rank])
+            look = np.concatenate([np.array(few_look, np.int64), look])
+        self._wrap(_Spans(start=start, end=end, rank=rank, look=look, looks=looks,
+                          xml_ids={i: sp.xml_id for i, sp in enumerate(few)}))
 
-    def _mention_looks(self) -> list[_Look]:
-        """The look of each kind of mention; sets the columns of the mentions to wrap.
+    def _mention_looks(self, first: int) -> list[_Look]:
+        """The look of each kind of mention; sets the columns of the mentions to wrap, their
+        looks numbered from ``first``.
 
         A mention with the span of an element the file already has (any element that marks a
         name, or a date) is that element's: its tag is not written again, whatever the
         element's name (``name[@type]``, ``rs``, ``settlement``...). A mention the file's own
         markup gave is never wrapped, even where no element has exactly its span."""
         m = self.data.mentions
-        keep = np.ones(len(m.start), dtype=bool)
-        extras = self._kind_attrs(m.kinds)
-        if self.ex.by_key or self.data.own:  # names or dates already marked in the source
-            own = self.data.own
+        kinds = m.kinds
+        extras = self._kind_attrs(kinds)
+        start, end, kind = m.start, m.end, m.kind
+        own, by_key = self.data.own, self.ex.by_key
+        if (by_key or own) and len(start):  # names or dates already marked in the source
             # only mentions with the span of an element or of the file's own mentions are
             # looked at one by one (an export of 100k names has a few such spans)
             width = len(self.ix.tm.text) + 1
-            spans = np.array(sorted({s * width + e for _, s, e in self.ex.by_key}
+            spans = np.array(sorted({s * width + e for _, s, e in by_key}
                                     | {s * width + e for s, e, _ in own}), dtype=np.int64)
-            keys = m.start * width + m.end
+            keys = start * width + end
             at = np.minimum(np.searchsorted(spans, keys), len(spans) - 1)  # sorted: no isin
             rows = np.flatnonzero(spans[at] == keys)
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
             reused = 0
-            for i, s, e, k in zip(rows.tolist(), m.start[rows].tolist(), m.end[rows].tolist(),
-                                  m.kind[rows].tolist()):
-                kind = m.kinds[k]
-                chain = self._marked(kind.type, s, e)
-                from_file = (s, e, kind.type) in own
+            for i, s, e, k in zip(rows.tolist(), start[rows].tolist(), end[rows].tolist(),
+                                  kind[rows].tolist()):
+                kd = kinds[k]
+                chain = self._marked(kd.type, s, e)
+                from_file = (s, e, kd.type) in own
                 if chain is not None:
-                    self._reuse(chain, kind, extras[k], from_file=from_file)
+                    self._reuse(chain, kd, extras[k], from_file)
                     reused += 1
                     drop.append(i)
                 elif from_file:
                     drop.append(i)
             if reused:
                 self.counts["reused"] += reused
-            keep[drop] = False
-        self._m_start, self._m_end, self._m_kind = m.start[keep], m.end[keep], m.kind[keep]
-        self.counts["mentions"] += len(self._m_start)
-        for k in np.unique(self._m_kind).tolist():
-            eid = m.kinds[k].entity_id
-            if eid and extras[k] and m.kinds[k].type != "date":
-                self._point_to(eid)
-        marks = {i: self.proposal_attrs(m.kinds[i].status, m.kinds[i].provenance)  # in document
-                 for i in first_seen(self._m_kind, len(m.kinds)).tolist()}  # order: @resp ids
+            if drop:
+                keep = np.ones(len(start), dtype=bool)
+                keep[drop] = False
+                start, end, kind = start[keep], end[keep], kind[keep]
+        self._m_start, self._m_end = start, end
+        self.counts["mentions"] += len(start)
+        present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
+        for k in sorted(present):
+            kd = kinds[k]
+            if kd.entity_id and extras[k] and kd.type != "date":
+                self._point_to(kd.entity_id)
         # kinds that look alike (names of entities pointed to alike, decided dates of a value)
-        # share one look: tags are made once per look, not per kind
+        # share one look: tags are made once per look, not per kind; a proposal's @resp id
+        # is taken in document order
         looks: dict[_Look, int] = {}
-        look_of = np.array([looks.setdefault(_Look(TAGS[k.type], (*extras[i], *marks.get(i, ()))),
-                                             len(looks)) for i, k in enumerate(m.kinds)],
-                           dtype=np.int64)
-        if len(self._m_kind):
-            self._m_kind = look_of[self._m_kind]
+        look_of = [0] * len(kinds)
+        for k in present:
+            kd = kinds[k]
+            look_of[k] = looks.setdefault(_Look(TAGS[kd.type], extras[k] + self.proposal_attrs(
+                kd.status, kd.provenance)), len(looks) + first)
+        self._m_kind = np.array(look_of, np.int64)[kind] if present else kind
         return list(looks)
 
     def _kind_attrs(self, kinds: list[_Kind]) -> list[tuple[tuple[str, str | None], ...]]:
@@ -799,7 +805,7 @@ class _Builder:
         return chain
 
     def _reuse(self, chain: list[int], kind: _Kind, extra: tuple[tuple[str, str | None], ...],
-               *, from_file: bool) -> None:
+               from_file: bool) -> None:
         """Add what an existing element lacks (``@ref``, a date value) when an editor decided
         it; keep what it has.
 
@@ -810,7 +816,8 @@ class _Builder:
         markup to the store decides nothing."""
         els, head = self.ix.els, chain[0]
         if kind.type == "date":
-            have = {a: v for a in DATE_ATTRS if (v := els.get(head, a)) is not None}
+            kept = els.attrs
+            have = {a: v for a in DATE_ATTRS if (v := kept[a].get(head)) is not None}
             if have:
                 if {a: v for a, v in extra if a in DATE_ATTRS} != have:
                     self.counts["dates_kept"] += 1
@@ -831,14 +838,18 @@ class _Builder:
                 self.kept_at.append(self.ix.element_range(head)[0])
             if eid:
                 target = own.split()[0]
-                entry = self.ex.id_node.get(target[1:]) if target.startswith("#") else None
-                missing = self._missing_entry(target)
-                if entry is not None and self.ix.local(entry) in _ENTRY_LISTS:
-                    if eid in self.data.decided:
-                        self.own_entries.setdefault(eid, entry)
-                elif missing is not None:
-                    self.lacking.append((self.ix.element_range(head)[0], missing, eid))
-                elif eid in self.data.decided:
+                entry = self.ex.id_node.get(target[1:]) if target[0] == "#" else None
+                if entry is not None:
+                    if self.ix.local(entry) in _ENTRY_LISTS:
+                        if eid in self.data.decided:
+                            self.own_entries.setdefault(eid, entry)
+                        return
+                else:
+                    missing = self._missing_entry(target)
+                    if missing is not None:
+                        self.lacking.append((self.ix.element_range(head)[0], missing, eid))
+                        return
+                if eid in self.data.decided:
                     self.reached.add(eid)
             return
         if extra and eid and (not from_file or eid in self.data.decided):
@@ -932,15 +943,11 @@ class _Builder:
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
         uniq, inverse = small_unique(sp.look[p.owner[shared]] * width + pre_ids[at_scope])
-        first_open, first_close = [], []
-        for pair in uniq.tolist():
-            look = sp.looks[pair // width]
-            pre, decl = pre_of[pair % width]
-            first_open.append(f"<{pre}{look.tag}{decl}{attrs(look.attrs)}>")
-            first_close.append(f"</{pre}{look.tag}>")
         if len(uniq):
-            opens[shared] = np.array(first_open, dtype=object)[inverse]
-            closes[shared] = np.array(first_close, dtype=object)[inverse]
+            pairs = [_tag_pair(pre_of[pair % width], sp.looks[pair // width])
+                     for pair in uniq.tolist()]
+            opens[shared] = np.array([o for o, _ in pairs], dtype=object)[inverse]
+            closes[shared] = np.array([c for _, c in pairs], dtype=object)[inverse]
         by_owner: dict[int, list[int]] = {}
         alone = np.flatnonzero(~shared)
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
@@ -982,12 +989,34 @@ class _Builder:
         return m.group() if m else ""
 
     def _unit(self) -> str:
-        for node in self.ix.els.children(0)[:1]:
-            return self._line_indent(self.ix.element_range(node)[0]) or "  "
-        return "  "
+        if self._unit_of is None:
+            kids = self._children(0)
+            self._unit_of = self._line_indent(self.ix.element_range(kids[0])[0]) or "  " \
+                if kids else "  "
+        return self._unit_of
+
+    def _children(self, node: int) -> list[int]:
+        """The element children of ``node``, found from its tags: from each child's start
+        tag to the token after its end (the few children asked for, not every node's)."""
+        got = self._kids.get(node)
+        if got is None:
+            ix = self.ix
+            kind, tok_node, close = ix.tok_kind, ix.tok_node, ix.node_close
+            got = self._kids[node] = []
+            k = ix.node_open[node] + 1
+            stop = close.get(node, k)
+            while k < stop:
+                if kind[k] == START or kind[k] == EMPTY:
+                    child = tok_node[k]
+                    got.append(child)
+                    k = close.get(child, k)
+                k += 1
+        return got
 
     def _child(self, parent: int, local: str) -> int | None:
-        return self.ix.els.child(parent, f"{{{TEI_NS}}}{local}")
+        tag = f"{{{TEI_NS}}}{local}"
+        tags = self.ix.els.tags
+        return next((c for c in self._children(parent) if tags[c] == tag), None)
 
     def _append_into(self, node: int, body: Callable[[str, str], list[str]]) -> bool:
         """Insert new children at the end of element ``node`` (not an empty-tag element)."""
@@ -1037,59 +1066,25 @@ class _Builder:
     def _header_parts(self, indent: str, unit: str) -> list[str]:
         head = self._child(0, "teiHeader")
         assert head is not None  # header() only asks when there is one
-
-        def q(local: str) -> str:
-            return self.qname(head, local)[0]
-
-        out: list[str] = []
-        apps: list[tuple[str, str, str | None, str]] = []
-        if APP_ID not in self.ex.ids:
-            from annotator.version import __version__
-
-            apps.append((APP_ID, "annotator", __version__, "annotator"))
-        for prov, rid in sorted(self.resps.items(), key=lambda kv: kv[1]):
-            if rid in self.ex.ids:
-                continue
-            kind, _, what = prov.partition(":")
-            name, _, version = what.partition("@")
-            ident = name or kind
-            numbered = _NUMBERED.fullmatch(version) is not None
-            shown = name if numbered else what  # what it ran with, when not a version number
-            if kind == "rule" or not numbered:
-                # tei_all wants a version number: a rule (also one run over a model) and a
-                # model the workspace trained (its hash in the label) are annotator's
-                from annotator.version import __version__
-
-                version = __version__
-            label = {"model": f"spaCy pipeline {shown}", "rule": f"annotator rule {shown}"}.get(
-                kind, prov)
-            apps.append((rid, ident, version, label))
-        if apps:
-            out.append(f"{indent}<{q('appInfo')}>")
-            for rid, ident, ver, label in apps:
-                out.append(f"{indent}{unit}<{q('application')}"
-                           f"{attrs((('xml:id', rid), ('ident', ident), ('version', ver)))}>"
-                           f"<{q('label')}>{esc(label)}</{q('label')}></{q('application')}>")
-            out.append(f"{indent}</{q('appInfo')}>")
+        resps = tuple(sorted((rid, prov) for prov, rid in self.resps.items()
+                             if rid not in self.ex.ids))
+        decl: tuple[str, bool] | None = None
         if DECL_ID not in self.ex.ids:
-            out.append(f"{indent}<{q('editorialDecl')}{attrs((('xml:id', DECL_ID),))}>")
             # ``uris`` says where its entries are only when it wrote one: a file whose new
             # names all point to authority records says what ``none`` says
             said = self.register if self.register != URIS or self.pointed else "none"
             # entries written for the file's own ``#id`` pointers are in its standOff, which
             # only ``inline`` says already
-            lacked = bool(self.missing) and said != "inline"
-            for para in _encoding_description(q("gi"), said, lacked):
-                out.append(f"{indent}{unit}<{q('p')}>{para}</{q('p')}>")
-            out.append(f"{indent}</{q('editorialDecl')}>")
-        return out
+            decl = (said, bool(self.missing) and said != "inline")
+        return list(_header_lines(self.prefix(head)[0], indent, unit, APP_ID not in self.ex.ids,
+                                  resps, decl))
 
     def standoff(self) -> None:
         els = self.ix.els
         ours = self.ex.id_node.get(STANDOFF_ID)
         if ours is not None and self.ix.local(ours) == "standOff":
             node = ours
-            children = {self.ix.local(c): c for c in els.children(node)}
+            children = {self.ix.local(c): c for c in self._children(node)}
             new_lists: list[tuple[str, list[str]]] = []
             for local, entries in self._standoff_items(node):
                 if local in children and self._append_into(children[local],
@@ -1102,7 +1097,7 @@ class _Builder:
         items = self._standoff_items(0)
         if not items:
             return
-        last = els.children(0)
+        last = self._children(0)
         if els.tags[0] == f"{{{TEI_NS}}}teiCorpus":
             last = [c for c in last if els.tags[c] == f"{{{TEI_NS}}}teiHeader"]
         if not last:
@@ -1290,7 +1285,7 @@ class _Builder:
     def _idno_place(self, node: int) -> int | None:
         """Where an idno goes in entry ``node``: -1 at its end, a child to put it before, or
         None when TEI gives it no place there."""
-        kids = self.ix.els.children(node)
+        kids = self._children(node)
         names = [self.ix.local(k) for k in kids]
         if self.ix.element_range(node)[2] == self.ix.element_range(node)[3] or "p" in names \
                 or "ab" in names:
@@ -1341,6 +1336,57 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool
         if date_cert != "high":  # and for an inferred one its evidence: the text itself
             out += (("evidence", "internal"),)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _tag_pair(prefix: tuple[str, str], look: _Look) -> tuple[str, str]:
+    """Start and end tag of a piece of ``look`` where the TEI prefix and namespace
+    declaration ``prefix`` (``_Builder.prefix``) are in force: made once per look, for every
+    file whose new markup looks so (an entity's names, in every file that names it)."""
+    pre, decl = prefix
+    return f"<{pre}{look.tag}{decl}{attrs(look.attrs)}>", f"</{pre}{look.tag}>"
+
+
+@lru_cache(maxsize=256)
+def _header_lines(pre: str, indent: str, unit: str, app: bool,
+                  resps: tuple[tuple[str, str], ...], decl: tuple[str, bool] | None
+                  ) -> tuple[str, ...]:
+    """The lines of the header's ``appInfo`` (annotator's, when ``app``, and the
+    applications of ``resps``, (xml:id, provenance) pairs) and ``editorialDecl`` (when
+    ``decl``: what its text says, ``_encoding_description``); TEI names prefixed with
+    ``pre``. Files of an edition share them: made once."""
+    from annotator.version import __version__
+
+    out: list[str] = []
+    apps: list[tuple[str, str, str | None, str]] = []
+    if app:
+        apps.append((APP_ID, "annotator", __version__, "annotator"))
+    for rid, prov in resps:
+        kind, _, what = prov.partition(":")
+        name, _, version = what.partition("@")
+        ident = name or kind
+        numbered = _NUMBERED.fullmatch(version) is not None
+        shown = name if numbered else what  # what it ran with, when not a version number
+        if kind == "rule" or not numbered:
+            # tei_all wants a version number: a rule (also one run over a model) and a
+            # model the workspace trained (its hash in the label) are annotator's
+            version = __version__
+        label = {"model": f"spaCy pipeline {shown}", "rule": f"annotator rule {shown}"}.get(
+            kind, prov)
+        apps.append((rid, ident, version, label))
+    if apps:
+        out.append(f"{indent}<{pre}appInfo>")
+        for rid, ident, ver, label in apps:
+            out.append(f"{indent}{unit}<{pre}application"
+                       f"{attrs((('xml:id', rid), ('ident', ident), ('version', ver)))}>"
+                       f"<{pre}label>{esc(label)}</{pre}label></{pre}application>")
+        out.append(f"{indent}</{pre}appInfo>")
+    if decl is not None:
+        out.append(f"{indent}<{pre}editorialDecl{attrs((('xml:id', DECL_ID),))}>")
+        for para in _encoding_description(f"{pre}gi", *decl):
+            out.append(f"{indent}{unit}<{pre}p>{para}</{pre}p>")
+        out.append(f"{indent}</{pre}editorialDecl>")
+    return tuple(out)
 
 
 def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
