@@ -430,9 +430,20 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     e = np.where(ok, ends, 1)
     if not n or not len(s):
         return ok & False, s, e, s
-    ps0, _, kind_s, seg_s = _source_at(c, s)
-    _, pe0, kind_e, seg_e = _source_at(c, e - 1)
-    ok &= (kind_s != GEN) & (kind_e != GEN) & (c.gens[seg_s] == c.gens[seg_e])
+    m = len(s)
+    # the reading characters before and after the span (over a generated break), and the
+    # file positions of all four at once: numpy's cost here is per call, not per span
+    seg_pn = np.searchsorted(c.r_start, np.concatenate([np.maximum(s - 1, 0),
+                                                        np.minimum(e, n - 1)]), side="right") - 1
+    seg_p, seg_n = seg_pn[:m], seg_pn[m:]
+    i_prev = np.where(c.kind[seg_p] == GEN, c.r_start[seg_p] - 1, s - 1)
+    i_next = np.where(c.kind[seg_n] == GEN, c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)],
+                      e)
+    src_s, src_e, kind_at, seg_at = _source_at(c, np.concatenate(
+        [s, e - 1, np.maximum(i_prev, 0), np.minimum(i_next, n - 1)]))
+    ps0, pe0 = src_s[:m], src_e[m:2 * m]
+    ok &= (kind_at[:m] != GEN) & (kind_at[m:2 * m] != GEN) & (
+        c.gens[seg_at[:m]] == c.gens[seg_at[m:2 * m]])
     edges = np.concatenate([s, e - 1]).tolist()  # place() trims whitespace first
     chars = "".join(itemgetter(*edges)(text))  # two edges at least: a tuple
     ok[[m.start() % len(s) for m in _SPACE.finditer(chars)]] = False
@@ -457,15 +468,10 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
             if text.find("\n\n", int(s[i]), int(e[i])) != -1:
                 ok[i] = False
     # before the span: back to the last reading character (over a generated break)
-    seg_p = np.searchsorted(c.r_start, np.maximum(s - 1, 0), side="right") - 1
-    i_prev = np.where(c.kind[seg_p] == GEN, c.r_start[seg_p] - 1, s - 1)
-    lo = np.where(i_prev >= 0, _source_at(c, np.maximum(i_prev, 0))[1], 0)
+    lo = np.where(i_prev >= 0, src_e[2 * m:3 * m], 0)
     plain = (k == 0) | (c.tok_start[j] < lo) | _stops(ix, j)
     # after it: on to the next reading character
-    seg_n = np.searchsorted(c.r_start, np.minimum(e, n - 1), side="right") - 1
-    i_next = np.where(c.kind[seg_n] == GEN, c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)],
-                      e)
-    hi = np.where(i_next < n, _source_at(c, np.minimum(i_next, n - 1))[0], len(ix.text))
+    hi = np.where(i_next < n, src_s[3 * m:], len(ix.text))
     j2 = np.minimum(k2, ntok - 1)
     plain |= (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
     ok &= plain  # one plain side is enough: the other side's wider places are not shared

@@ -1144,13 +1144,18 @@ class _Builder:
         missing: dict[str, list[str]] = {}
         for xid, eid in sorted(self.missing.items()):
             missing.setdefault(eid, []).append(xid)
+        # the entities an entry may be written for: those new markup points to, those the
+        # file's own ``#x`` names (not every entity the file names)
+        entities = self.data.entities
+        inline = self.entries == "inline"
+        wanted = sorted(eid for eid in (self.pointed | missing.keys() if inline else missing)
+                        if eid in entities)
         for etype, list_name, item in LISTS:
             lines: list[str] = []
-            for ent in sorted(self.data.entities.values(), key=lambda e: e.id):
+            for ent in (entities[eid] for eid in wanted):
                 if ent.type != etype:
                     continue
-                xids = [ncname(ent.id)] if self.entries == "inline" and ent.id in self.pointed \
-                    else []
+                xids = [ncname(ent.id)] if inline and ent.id in self.pointed else []
                 for xid in (*xids, *missing.get(ent.id, ())):
                     if xid in self.ex.ids:
                         continue
