@@ -26,6 +26,7 @@ def read_named(path: Path, *, code: str) -> bytes:
 
 _TMP = re.compile(r"\..+?\.(\d+)(?:\.t[0-9a-f]+)?\.tmp")  # .NAME.PID[.tTHREAD].tmp
 _SWEPT: set[Path] = set()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC  # a temporary file, as open(..., 'wb')
 
 
 def _alive(pid: int) -> bool:
@@ -82,9 +83,14 @@ class StagedFiles:
     def stage(self, path: Path, data: bytes) -> None:
         """Write ``data`` beside ``path``; an OSError leaves nothing behind."""
         tmp = _tmp_beside(path)
+        fd = os.open(tmp, _CREATE, 0o666)  # fails before anything is made (a folder in the way)
         try:
-            with open(tmp, "wb") as fh:
-                fh.write(data)
+            try:
+                view = memoryview(data)
+                while view:  # a write may take part (a limit reached): the next one says why
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
         except BaseException:
             _unlink(tmp)
             raise
@@ -94,14 +100,8 @@ class StagedFiles:
         """Sync every staged file, then move each over its target, in the order staged; the
         targets moved. One that cannot be synced or moved stops there (``CommitError``): the
         ones before it are in place, it and the later ones are removed."""
-        from concurrent.futures import ThreadPoolExecutor
-
         staged, self.staged = self.staged, []
-        if len(staged) > 1:
-            with ThreadPoolExecutor(max_workers=self.SYNCS) as pool:
-                failed = list(pool.map(_sync, [tmp for tmp, _ in staged]))
-        else:
-            failed = [_sync(tmp) for tmp, _ in staged]
+        failed = _synced([tmp for tmp, _ in staged], self.SYNCS)
         moved: list[Path] = []
         for k, ((tmp, path), err) in enumerate(zip(staged, failed)):
             if err is None:
@@ -123,6 +123,7 @@ class StagedFiles:
         self.staged = []
 
 
+
 class CommitError(Exception):
     """A staged file that could not be synced or moved (``cause``), and the targets moved
     before it."""
@@ -130,6 +131,29 @@ class CommitError(Exception):
     def __init__(self, path: Path, cause: OSError, moved: list[Path]) -> None:
         super().__init__(str(cause))
         self.path, self.cause, self.moved = path, cause, moved
+
+
+def _synced(paths: list[Path], at_once: int) -> list[OSError | None]:
+    """Sync each file (its error, or None), up to ``at_once`` together: this thread and plain
+    threads taking the next file in turn (a pool's queue and futures cost more than the
+    syncs they wait for)."""
+    errors: list[OSError | None] = [None] * len(paths)
+    turns = iter(range(len(paths)))  # shared: each next() is one step under the GIL
+
+    def work() -> None:
+        for k in turns:
+            errors[k] = _sync(paths[k])
+
+    helpers = [threading.Thread(target=work, daemon=True)
+               for _ in range(min(at_once, len(paths)) - 1)]
+    for t in helpers:
+        t.start()
+    try:
+        work()
+    finally:
+        for t in helpers:
+            t.join()
+    return errors
 
 
 def _sync(tmp: Path) -> OSError | None:

@@ -913,6 +913,35 @@ def test_export_tei_files_synced_together_stop_at_the_first_that_cannot_be_moved
     assert sorted(p.name for p in out.iterdir()) == ["a.xml", "b.xml"]
 
 
+def test_export_tei_files_left_alone_when_the_same_and_replaced_whole_otherwise(tmp_path):
+    """More files than are synced at once, in a folder made on the way: a file with the same
+    bytes is not touched (same inode, same time), one of the same size with other bytes and a
+    new one are written whole, in place once ``finish`` returns, and nothing is left beside."""
+    from annotator.export.output import ExportFiles
+    from annotator.files import StagedFiles
+
+    out = tmp_path / "exports" / "deep"
+    n = StagedFiles.SYNCS * 3 + 1
+    data = {f"f{k:02}.xml": f"<f n='{k:02}'/>".encode() * (k + 1) for k in range(n)}
+    out.mkdir(parents=True)
+    (out / "f00.xml").write_bytes(data["f00.xml"])
+    (out / "f01.xml").write_bytes(data["f01.xml"].replace(b"f", b"g"))  # same size
+    os.utime(out / "f00.xml", (1_000_000_000, 1_000_000_000))
+    same = (out / "f00.xml").stat()
+    other = tmp_path / "exports" / "other"
+    with ExportFiles(tmp_path) as files:
+        actions = [files.write(out / name, b) for name, b in data.items()]
+        assert files.write(other / "x.xml", b"<x/>") == "written"
+        assert not (out / "f02.xml").exists()  # nothing moved before finish
+        files.finish()
+    assert actions == ["unchanged"] + ["written"] * (n - 1)
+    after = (out / "f00.xml").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (same.st_ino, same.st_mtime_ns)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == data
+    assert [p.name for p in other.iterdir()] == ["x.xml"]
+    assert files.written[:2] == ["exports/deep/f01.xml", "exports/deep/f02.xml"]
+
+
 @pytest.mark.parametrize("name", sorted(_FILES))
 def test_export_tei_reading_spans_of_every_element_at_once_are_each_ones(name):
     """The spans existing markup is matched by, found for every element in one pass over the

@@ -11,6 +11,8 @@ DOCS: docs/export.md#files
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,13 +43,16 @@ class ExportFiles:
         self.staged = StagedFiles()
         self.written: list[str] = []  # as shown, in the order written
         self._folders: dict[Path, str] = {}  # folder -> as shown: resolved once, not per file
+        self._made: set[Path] = set()  # folders made or found: checked once, not per file
 
     def write(self, path: Path, data: bytes) -> str:
         """Stage one export file; returns 'written' or 'unchanged'."""
         if same_bytes(path, data):
             return "unchanged"
         try:
-            _make_parent(path)
+            if path.parent not in self._made:
+                _make_parent(path)
+                self._made.add(path.parent)
             self.staged.stage(path, data)
         except OSError as exc:
             self.finish()
@@ -107,8 +112,12 @@ def write_export(root: Path, path: Path, data: bytes, *, format: str, items: int
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a file holding ``data``: one stat says no for a missing file or
+    another size, the file is read only when the size is the same."""
     try:
-        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+        st = os.stat(path)
+        return (stat.S_ISREG(st.st_mode) and st.st_size == len(data)
+                and path.read_bytes() == data)
     except OSError:
         return False
 
