@@ -3,6 +3,7 @@ leaves half a file behind."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import threading
@@ -134,25 +135,22 @@ class CommitError(Exception):
 
 
 def _synced(paths: list[Path], at_once: int) -> list[OSError | None]:
-    """Sync each file (its error, or None), up to ``at_once`` together: this thread and plain
-    threads taking the next file in turn (a pool's queue and futures cost more than the
-    syncs they wait for)."""
-    errors: list[OSError | None] = [None] * len(paths)
+    """Sync each file (its error, or None), up to ``at_once`` together: plain threads taking
+    the next file in turn (a pool's queue and futures cost more than the syncs they wait
+    for). A file no thread reports on (a thread ended by a bug) counts as not synced."""
+    errors: list[OSError | None] = [OSError(errno.EIO, "not synced")] * len(paths)
     turns = iter(range(len(paths)))  # shared: each next() is one step under the GIL
 
     def work() -> None:
         for k in turns:
             errors[k] = _sync(paths[k])
 
-    helpers = [threading.Thread(target=work, daemon=True)
-               for _ in range(min(at_once, len(paths)) - 1)]
-    for t in helpers:
+    threads = [threading.Thread(target=work, daemon=True)
+               for _ in range(min(at_once, len(paths)))]
+    for t in threads:
         t.start()
-    try:
-        work()
-    finally:
-        for t in helpers:
-            t.join()
+    for t in threads:
+        t.join()
     return errors
 
 
