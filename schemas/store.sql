@@ -161,6 +161,18 @@ CREATE TABLE decisions (
 CREATE INDEX decisions_deleting ON decisions(id) WHERE
     instr(changes, '"after": null') > 0 AND instr(changes, '"entities"') > 0;
 
+-- What each act logged means for exports and the claims finder, written with its row
+-- (store/logged.py): ``what`` is 'entity' (an entity whose row, names or ids it changed),
+-- 'enriched' (one it added to what the files say), 'mention' or 'claim' (one it changed);
+-- ``key`` the id as the log keeps it (TEXT for an entity, INTEGER for a mention or claim). Adding
+-- a source and undos keep none; an act undone keeps its rows, which the reads leave out.
+CREATE TABLE decided (
+    decision_id INTEGER NOT NULL REFERENCES decisions(id),
+    what        TEXT NOT NULL,
+    key
+);
+CREATE INDEX decided_what ON decided(what, key, decision_id);
+
 CREATE TABLE bib (
     key         TEXT PRIMARY KEY,             -- citation key, never changes once assigned
     type        TEXT NOT NULL,                -- BibLaTeX entry type

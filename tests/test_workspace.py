@@ -611,3 +611,41 @@ def test_workspace_mention_add_by_offsets_marks_whole_words(seed_ws):
     hitler = text.index("Hitler")
     done = run(seed_ws, "mention", "add", sid, str(hitler), str(hitler + 6), "person")
     assert done.exit_code == 0 and "marked" not in done.stderr
+
+
+def test_store_version_14_keeps_what_its_acts_decided(seed_ws):
+    """What editors decided (store.decided: the entities and mentions an export inserts for)
+    was read by parsing every act's changes in the log on each export, a register import's
+    megabytes too; now each act keeps it beside its row (table ``decided``), which a store
+    from before it gets filled from its log when opened; undo and redo keep it right."""
+    import annotator.store.decided as decided
+    from tests.review_seed import propose_by_names
+
+    ids = propose_by_names(seed_ws)
+    seed_ws.confirm("person-stalin")
+    merge = seed_ws.merge("person-vyacheslav-molotov", "person-joachim-von-ribbentrop")
+    seed_ws.link("place-berlin", "wikidata", "Q64")
+
+    def reads(ws):
+        return (decided.decided_entities(ws.store), decided.enriched_entities(ws.store),
+                decided.changed_mentions(ws.store))
+
+    berlin = {"place-berlin"}
+    merged = {"person-vyacheslav-molotov", "person-joachim-von-ribbentrop"}
+    moved = set(ids["person-vyacheslav-molotov"])
+    got = reads(seed_ws)
+    assert got[0] == {"person-stalin"} | merged | berlin
+    assert got[1] == merged | berlin  # a confirm adds nothing
+    assert moved | set(ids["person-stalin"]) <= got[2]
+    again = reopened_at(seed_ws, 14, "DROP TABLE decided")
+    assert reads(again) == got
+    statements: list[str] = []
+    again.store.conn.set_trace_callback(statements.append)
+    reads(again)
+    again.store.conn.set_trace_callback(None)
+    assert statements and not any("changes" in s for s in statements)  # the log's JSON unread
+    again.undo()  # the link
+    assert reads(again) == (got[0] - berlin, got[1] - berlin, got[2])
+    again.undo(merge.id)
+    assert reads(again) == ({"person-stalin"}, set(), got[2] - moved)
+    again.close()

@@ -30,7 +30,7 @@ from annotator.store import decisions as log
 from annotator.store import entities as entity_rows
 from annotator.store import proposals as proposal_rows
 from annotator.store.connection import dependents, row_at
-from annotator.store.decided import IMPORT_ACTS
+from annotator.store.logged import IMPORT_ACTS
 from annotator.store.runs import forget_runs
 
 

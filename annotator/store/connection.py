@@ -20,8 +20,9 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 from annotator.files import reached
+from annotator.store.logged import IMPORT_ACTS, logged
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -83,6 +84,23 @@ def _written_column(conn: sqlite3.Connection) -> str:
     return _add_columns(conn, [("pointers", "written", "TEXT NOT NULL DEFAULT ''")])
 
 
+def _decided_table(conn: sqlite3.Connection) -> str:
+    """Version 15: what each act logged means for exports and the claims finder
+    (``store.logged``: the entities, mentions and claims it changed), in table
+    ``decided``, filled here from the log as ``Store.act`` writes it for each new act."""
+    conn.create_function("annotator_logged", 4, lambda act, target, undoes, changes: json.dumps(
+        list(logged(act, target, undoes, json.loads(changes))), ensure_ascii=False))
+    return (_DECIDED + "INSERT INTO decided (decision_id, what, key) "
+            "SELECT d.id, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]') "
+            "FROM decisions d, json_each(annotator_logged(d.act, d.target, d.undoes, "
+            f"d.changes)) k WHERE d.undoes IS NULL AND d.act NOT IN {IMPORT_ACTS!r};")
+
+
+_DECIDED = ("CREATE TABLE IF NOT EXISTS decided (decision_id INTEGER NOT NULL "
+            "REFERENCES decisions(id), what TEXT NOT NULL, key);"
+            "CREATE INDEX IF NOT EXISTS decided_what ON decided(what, key, decision_id);")
+
+
 # Forward migrations: MIGRATIONS[v] takes a store from version v to v + 1 (SQL, or a function
 # of the store that gives it); MIGRATIONS[0] is the whole current schema and takes a new store
 # straight to SCHEMA_VERSION.
@@ -118,6 +136,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     13: "CREATE INDEX IF NOT EXISTS decisions_deleting ON decisions(id) WHERE "
         "instr(changes, '\"after\": null') > 0 AND instr(changes, '\"entities\"') > 0;",
     # store.sql has it from version 14
+    14: _decided_table,  # store.sql has it from version 15
 }
 
 
@@ -302,6 +321,9 @@ class Store:
                                                         sort_keys=True),
                  json.dumps(record.changes, ensure_ascii=False), record.undoes))
             record.decision_id = cur.lastrowid
+            conn.executemany("INSERT INTO decided (decision_id, what, key) VALUES (?, ?, ?)",
+                             [(record.decision_id, what, key) for what, key in
+                              logged(act, target, record.undoes, record.changes)])
             if record.undoes is not None:
                 conn.execute("UPDATE decisions SET undone_by = ? WHERE id = ?",
                              (record.decision_id, record.undoes))

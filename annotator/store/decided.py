@@ -13,26 +13,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from annotator.store.connection import Store, plain_rows
+from annotator.store.logged import IMPORT_ACTS
 
-# acts that only bring in what a file already says
-IMPORT_ACTS = ("add", "replace")
-
-
-_IN_FORCE = ("FROM decisions d, json_each(d.changes) c WHERE d.undone_by IS NULL "
-             "AND d.undoes IS NULL AND d.act NOT IN (?, ?) ")
+def _in_force(conn: sqlite3.Connection, what: str) -> list[Any]:
+    """The keys ``logged`` kept as ``what`` for the acts not undone, each once."""
+    return [r[0] for r in plain_rows(
+        conn, "SELECT DISTINCT k.key FROM decided k JOIN decisions d ON d.id = k.decision_id "
+        "WHERE k.what = ? AND d.undone_by IS NULL", (what,))]
 
 
 def decided_entities(store: Store) -> frozenset[str]:
     """Ids of entities an act other than adding a source changed (their row, a name or an
     authority id), not undone."""
-    rows = store.query(
-        "SELECT DISTINCT coalesce(json_extract(c.value, '$.key.id'), "
-        f"json_extract(c.value, '$.key.entity_id')) {_IN_FORCE}"
-        "AND json_extract(c.value, '$.table') IN ('entities', 'variants', 'authority_ids')",
-        IMPORT_ACTS)
-    return frozenset(str(r[0]) for r in rows if r[0] is not None)
+    return frozenset(str(k) for k in _in_force(store.conn, "entity"))
 
 
 def enriched_entities(store: Store) -> frozenset[str]:
@@ -43,45 +39,19 @@ def enriched_entities(store: Store) -> frozenset[str]:
     own entries) add nothing of the editor's, and neither does a status alone (confirm,
     reject): an export writes an entry the file's own ``#id`` lacks only for these
     (``export.tei``), not for every entity a register import confirmed."""
-    rows = store.query(
-        "SELECT DISTINCT CASE json_extract(c.value, '$.table') "
-        "WHEN 'entities' THEN json_extract(c.value, '$.key.id') "
-        "WHEN 'mentions' THEN json_extract(c.value, '$.after.entity_id') "
-        "ELSE json_extract(c.value, '$.key.entity_id') END "
-        f"{_IN_FORCE}AND d.act != 'import' AND ("
-        "json_extract(c.value, '$.table') IN ('variants', 'authority_ids') "
-        "OR (json_extract(c.value, '$.table') = 'entities' "
-        "AND json_extract(c.value, '$.after') IS NOT NULL "
-        "AND (json_extract(c.value, '$.before') IS NULL "
-        + "".join(f"OR json_extract(c.value, '$.before.{col}') "
-                  f"IS NOT json_extract(c.value, '$.after.{col}') "
-                  for col in ("preferred", "note", "geo", "type")) + ")) "
-        "OR (json_extract(c.value, '$.table') = 'mentions' "
-        "AND json_extract(c.value, '$.before') IS NOT NULL "
-        "AND json_extract(c.value, '$.before.entity_id') "
-        "IS NOT json_extract(c.value, '$.after.entity_id')))", IMPORT_ACTS)
-    return frozenset(str(r[0]) for r in rows if r[0] is not None)
+    return frozenset(str(k) for k in _in_force(store.conn, "enriched"))
 
 
 def changed_mentions(store: Store) -> frozenset[object]:
     """Ids of the mentions an act other than adding a source changed, not undone (as the
     log keeps them: a NULL among them is kept, as ``NOT IN`` would see it)."""
-    return frozenset(r[0] for r in store.query(
-        f"SELECT DISTINCT json_extract(c.value, '$.key.id') {_IN_FORCE}"
-        "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS))
+    return frozenset(_in_force(store.conn, "mention"))
 
 
 def edited_claims(conn: sqlite3.Connection) -> frozenset[int]:
     """Ids of the claims an editor's act in force changed, the claim's row or one of its
     links (an agent set, a suggestion rejected): a new finder run leaves them as they are."""
-    return frozenset(int(r[0]) for r in conn.execute(
-        "SELECT DISTINCT CASE json_extract(c.value, '$.table') "
-        "WHEN 'claims' THEN json_extract(c.value, '$.key.id') "
-        "ELSE coalesce(json_extract(c.value, '$.after.claim_id'), "
-        f"json_extract(c.value, '$.before.claim_id')) END {_IN_FORCE}"
-        "AND (d.target LIKE 'claim%' OR d.target LIKE 'link%') "
-        "AND json_extract(c.value, '$.table') IN ('claims', 'links')", IMPORT_ACTS)
-        if r[0] is not None)
+    return frozenset(int(k) for k in _in_force(conn, "claim"))
 
 
 def source_spans(store: Store, versions: Sequence[tuple[str, str]]
@@ -115,9 +85,7 @@ def source_spans(store: Store, versions: Sequence[tuple[str, str]]
 def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) -> set[int]:
     """Ids of the mentions ``source_spans`` gives: what a new version of the file gives again
     from its own markup, so a replace does not carry them over."""
-    changed = {r[0] for r in conn.execute(
-        f"SELECT DISTINCT json_extract(c.value, '$.key.id') {_IN_FORCE}"
-        "AND json_extract(c.value, '$.table') = 'mentions'", IMPORT_ACTS)}
+    changed = set(_in_force(conn, "mention"))
     return {int(r[0]) for r in conn.execute(
         "SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND provenance = 'source'",
         (source_id, sha256)) if r[0] not in changed}

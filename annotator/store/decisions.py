@@ -15,7 +15,7 @@ from typing import Any
 
 from annotator.records import Decision, row_id
 from annotator.store import entities, mentions
-from annotator.store.decided import IMPORT_ACTS
+from annotator.store.logged import IMPORT_ACTS
 
 
 def decision_from_row(row: sqlite3.Row) -> Decision:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching, plain_rows
-from annotator.store.decided import IMPORT_ACTS
+from annotator.store.logged import IMPORT_ACTS
 
 
 def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:

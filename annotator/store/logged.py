@@ -1,0 +1,65 @@
+"""What each act logged means for the reads of ``store.decided``, kept with the act.
+
+``Store.act`` writes it in table ``decided`` with the act's row, and the store's migration to
+version 15 fills it from the log, both through ``logged``, so the reads are index reads.
+
+DOCS: docs/store.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+# acts that only bring in what a file already says
+IMPORT_ACTS = ("add", "replace")
+
+
+def logged(act: str, target: str, undoes: int | None,
+           changes: Iterable[dict[str, Any]]) -> set[tuple[str, Any]]:
+    """What the reads of ``store.decided`` need of one act, kept beside its row in the log
+    so that they read an index, not every act's changes (a register import's are megabytes
+    of JSON): (what, key) pairs, ``entity``: an entity whose row, a name or an authority id
+    it changed; ``enriched``: one it added to what the files say (``enriched_entities``);
+    ``mention``: a mention it changed (its id as logged, None kept); ``claim``: a claim or a
+    claim's link it changed. Adding a source and undos (a redo too: an undo of an undo) keep
+    none, as these reads always counted only acts in force that undo nothing; an act undone
+    keeps its rows, and the reads leave them out."""
+    out: set[tuple[str, Any]] = set()
+    if act in IMPORT_ACTS or undoes is not None:
+        return out
+    # SQL's LIKE 'claim%', which these reads used, is blind to ASCII case
+    claimish = target[:5].lower() == "claim" or target[:4].lower() == "link"
+    for ch in changes:
+        table, key = ch.get("table"), ch.get("key") or {}
+        before, after = ch.get("before"), ch.get("after")
+        if table == "mentions":
+            out.add(("mention", key.get("id")))
+            now = (after or {}).get("entity_id")
+            if (act != "import" and before is not None and now is not None
+                    and before.get("entity_id") != now):
+                out.add(("enriched", now))  # mentions moved onto it (merge, split)
+        elif table == "entities":
+            eid = key.get("id")
+            if eid is not None:
+                out.add(("entity", eid))
+                if act != "import" and after is not None and (before is None or any(
+                        before.get(c) != after.get(c) for c in _ENRICHING)):
+                    out.add(("enriched", eid))
+        elif table in ("variants", "authority_ids"):
+            eid = key.get("entity_id")
+            if eid is not None:
+                out.add(("entity", eid))
+                if act != "import":
+                    out.add(("enriched", eid))
+        elif claimish and table in ("claims", "links"):
+            cid = key.get("id") if table == "claims" else (after or {}).get("claim_id")
+            if table == "links" and cid is None:
+                cid = (before or {}).get("claim_id")
+            if cid is not None:
+                out.add(("claim", cid))
+    return out
+
+
+# an entity's columns whose change by an editor says what the files do not
+_ENRICHING = ("preferred", "note", "geo", "type")
