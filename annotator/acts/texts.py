@@ -10,10 +10,11 @@ DOCS: docs/store.md#text-maps
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
 import sqlite3
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,6 +27,7 @@ from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei import textmap_pack
+from annotator.tei.marked import marked
 from annotator.tei.parse import (ParsedSource, decode_xml, parse_source, read_source_bytes,
                                  sha256_hex)
 from annotator.tei.textmap import TextMap, build_textmap
@@ -159,6 +161,16 @@ class Texts:
             return None
         path, data = self._unchanged(src)
         return _loaded(blob, decode_xml(data, path)[0], src.sha256)
+
+    def forms(self, src: Source) -> Counter[tuple[str, str]]:
+        """How the names of a source point to their entries (``marked.pointer_forms``): from
+        the head of its kept map, its file unread (an export asks it of every source before
+        reading any); else from its map, built now and kept."""
+        blob = textmaps.kept_blob(self.store.conn, src.sha256)
+        if blob is not None:
+            with contextlib.suppress(ValueError):
+                return textmap_pack.forms(blob)
+        return marked(self.passing(src)).forms
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export
