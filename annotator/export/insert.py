@@ -40,7 +40,7 @@ from lxml import etree
 from annotator.tei.elements import Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, ROLES, START,
+from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, ROLES, START, ByNode,
                                    TextMap, ints)
 from annotator.text import trim
 
@@ -64,9 +64,9 @@ class SourceIndex:
     tok_kind: array[int] = field(default_factory=ints)
     tok_node: array[int] = field(default_factory=ints)  # element of a tag token, else -1
     tok_after: array[int] = field(default_factory=ints)  # innermost open element after it
-    node_open: dict[int, int] = field(default_factory=dict)  # element -> its start-tag token
-    node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
-    node_depth: dict[int, int] = field(default_factory=dict)
+    node_open: ByNode = field(default_factory=ByNode)  # element -> its start-tag token
+    node_close: ByNode = field(default_factory=ByNode)  # element -> its end-tag token
+    node_depth: ByNode = field(default_factory=ByNode)
     _names: dict[int, str | None] = field(default_factory=dict)
     _nodes: list[etree._Element] | None = None
     _cols: Columns | None = None
@@ -164,7 +164,7 @@ class SourceIndex:
     def element_range(self, node: int) -> tuple[int, int, int, int]:
         """File positions of an element: start tag [a, b), end tag [c, d) (c == b == d if empty)."""
         o = self.node_open[node]
-        c = self.node_close.get(node, o)
+        c = self.node_close[node]
         if c == o:
             return self.tok_start[o], self.tok_end[o], self.tok_end[o], self.tok_end[o]
         return self.tok_start[o], self.tok_end[o], self.tok_start[c], self.tok_end[c]

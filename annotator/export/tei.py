@@ -351,7 +351,7 @@ class _Existing:
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
     """The annotation elements of the file's text and its ids, as its map keeps them."""
-    ex = _Existing(by_key={(k, s, e): chain for k, s, e, chain in marked(ix.tm).annotations})
+    ex = _Existing(by_key=dict(marked(ix.tm).annotations))
     for node, xid in ix.els.attrs[XML_ID].items():  # in document order
         ex.id_node.setdefault(xid, node)
     ex.ids.update(ex.id_node)

@@ -133,12 +133,7 @@ class Elements:
             size = int.from_bytes(view[:4], "little")
             head = json.loads(bytes(view[4:4 + size]))
             table, n = head["table"], head["nodes"]
-            at = 4 + size
-            columns = []
-            for count in (n, n, n, *head["counts"]):
-                columns.append(ints_of(view[at:at + 8 * count]))
-                at += 8 * count
-            codes, parent, scope, *nodes = columns
+            (codes, parent, scope, *nodes), at = columns(view, 4 + size, (n, n, n, *head["counts"]))
             if at != len(blob) or len(nodes) != len(KEPT) or (
                     n and not 0 <= max(codes) < len(table)):
                 raise ValueError("sizes do not fit")
@@ -163,10 +158,15 @@ def little(values: array[int]) -> array[int]:
     return values
 
 
-def ints_of(data: memoryview | bytes) -> array[int]:
-    """A kept column (``little``) as this machine's integers; ValueError if it is cut."""
-    out = array("q")
-    out.frombytes(data)
-    if _SWAP:  # pragma: no cover
-        out.byteswap()
-    return out
+def columns(view: memoryview, at: int, sizes: Iterable[int]) -> tuple[list[array[int]], int]:
+    """Kept columns (``little``) of these sizes, one after the other from ``at``, as this
+    machine's integers, and where they end; ValueError if the bytes are cut."""
+    out: list[array[int]] = []
+    for n in sizes:
+        column = array("q")
+        column.frombytes(view[at:at + 8 * n])
+        if _SWAP:  # pragma: no cover
+            column.byteswap()
+        out.append(column)
+        at += 8 * n
+    return out, at

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from annotator.tei.elements import Elements
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID
-from annotator.tei.textmap import GEN, Annotation, Marked, TextMap
+from annotator.tei.textmap import GEN, Marked, TextMap
 from annotator.text import trim
 
 # Elements an edition may already mark a name or a date with: a mention with the span of one
@@ -66,7 +66,7 @@ def _form(attr: str, value: str) -> str:
     return "bare"
 
 
-def _annotations(tm: TextMap) -> list[Annotation]:
+def _annotations(tm: TextMap) -> dict[tuple[str, int, int], list[int]]:
     els = tm.elements()
     id_node: dict[str, int] = {}
     for node, xid in els.attrs[XML_ID].items():  # in document order
@@ -92,7 +92,7 @@ def _annotations(tm: TextMap) -> list[Annotation]:
         spans = [s for s in map(span_of, chain) if s is not None]
         if spans:
             found.setdefault((kind, min(s for s, _ in spans), max(e for _, e in spans)), chain)
-    return [(k, s, e, chain) for (k, s, e), chain in found.items()]
+    return found
 
 
 def reading_spans(tm: TextMap) -> Callable[[int], tuple[int, int] | None]:
@@ -109,7 +109,7 @@ def reading_spans(tm: TextMap) -> Callable[[int], tuple[int, int] | None]:
 
     def span(node: int) -> tuple[int, int] | None:
         o = mk.node_open[node]
-        c = mk.node_close.get(node, o)
+        c = mk.node_close[node]
         inner = mk.end[o]
         close = inner if c == o else mk.start[c]
         first = bisect_left(starts, inner)

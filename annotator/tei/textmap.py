@@ -32,7 +32,7 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -141,6 +141,28 @@ def ints() -> array[int]:
     return array("q")
 
 
+class ByNode(Mapping[int, int]):
+    """A number per element, -1 for the nodes that have none (comments...), as a column: a
+    kept map loads it as it is, not a dict entry made per element."""
+
+    __slots__ = ("column",)
+
+    def __init__(self, column: array[int] | None = None) -> None:
+        self.column = ints() if column is None else column
+
+    def __getitem__(self, node: int) -> int:
+        got = self.column[node] if 0 <= node < len(self.column) else -1
+        if got < 0:
+            raise KeyError(node)
+        return got
+
+    def __iter__(self) -> Iterator[int]:
+        return (i for i, v in enumerate(self.column) if v >= 0)
+
+    def __len__(self) -> int:
+        return sum(1 for v in self.column if v >= 0)
+
+
 @dataclass(slots=True)
 class Markup:
     """Every markup token of the file in order, as parallel lists, and where each element's
@@ -151,22 +173,19 @@ class Markup:
     kind: array[int] = field(default_factory=ints)
     node: array[int] = field(default_factory=ints)  # the element a tag opens or closes, else -1
     after: array[int] = field(default_factory=ints)  # innermost element open after the token
-    node_open: dict[int, int] = field(default_factory=dict)  # element -> its start-tag token
-    node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
-    node_depth: dict[int, int] = field(default_factory=dict)
-
-
-Annotation = tuple[str, int, int, list[int]]  # kind, reading start and end, its elements
+    node_open: ByNode = field(default_factory=ByNode)  # element -> its start-tag token
+    node_close: ByNode = field(default_factory=ByNode)  # element -> its end-tag token
+    node_depth: ByNode = field(default_factory=ByNode)  # element -> elements it is inside
 
 
 @dataclass(frozen=True, slots=True)
 class Marked:
     """What a file's own markup says (``tei.marked`` finds it): ``annotations``, (element or
-    seg:type, reading span, the element and the fragments ``@next`` joins to it) of each
-    annotation element in ``<text>``, the first of a kind and span only; ``forms``, (entity
-    type or '', form) of every pointer on a name element, with how often it occurs."""
+    seg:type, reading start, end) -> the element and the fragments ``@next`` joins to it, of
+    the annotation elements in ``<text>`` (the first of a kind and span only); ``forms``,
+    (entity type or '', form) of every pointer on a name element, with how often it occurs."""
 
-    annotations: list[Annotation]
+    annotations: dict[tuple[str, int, int], list[int]]
     forms: Counter[tuple[str, str]]
 
 
@@ -388,6 +407,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
             chars(t.lastgroup or "text", t.start(), t.group(), t.end())
 
     mk = tm.markup
+    node_open, node_close, node_depth = (array("q", [-1]) * len(nodes) for _ in range(3))
+    mk.node_open, mk.node_close, mk.node_depth = map(ByNode, (node_open, node_close, node_depth))
     last = 0
     for m in MARKUP.finditer(text):
         kind = m.lastgroup or ""
@@ -398,8 +419,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
         if kind == "start":
             counter += 1
             i = node = counter
-            mk.node_open[i] = len(mk.start)
-            mk.node_depth[i] = len(stack)
+            node_open[i] = len(mk.start)
+            node_depth[i] = len(stack)
             depth += 1
             role = roles[i]
             if reading():
@@ -412,7 +433,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
             empty = m.group("empty") is not None
             if empty:
                 token = EMPTY
-                mk.node_close[i] = len(mk.start)
+                node_close[i] = len(mk.start)
                 depth -= 1
                 slot_node, slot, slot_off = i, TAIL, 0
                 if role == "block" and reading():
@@ -428,7 +449,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
         elif kind == "end":
             i = node = stack.pop()
             token = END
-            mk.node_close[i] = len(mk.start)
+            node_close[i] = len(mk.start)
             depth -= 1
             if in_text[i]:
                 texts -= 1

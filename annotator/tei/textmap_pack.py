@@ -21,12 +21,13 @@ import hashlib
 import json
 from array import array
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from annotator.tei import elements, marked, parse, textmap
-from annotator.tei.elements import ints_of, little
-from annotator.tei.textmap import Marked, Markup, TextMap
+from annotator.tei.elements import columns, little
+from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
 
 # parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
 # a change there with the same file bytes would leave kept offsets pointing at other characters
@@ -40,20 +41,26 @@ def dump(tm: TextMap) -> bytes:
     mk = tm.markup
     columns = [tm.r_start, tm.s_start, tm.s_end, tm.kind, tm.node, tm.slot, tm.slot_off,
                array("q", tm.blocks), mk.start, mk.end, mk.kind, mk.node, mk.after,
-               array("q", mk.node_open), array("q", mk.node_open.values()),
-               array("q", mk.node_close), array("q", mk.node_close.values()),
-               array("q", mk.node_depth), array("q", mk.node_depth.values()), tm.roles]
+               mk.node_open.column, mk.node_close.column, mk.node_depth.column, tm.roles]
     text = tm.text.encode("utf-8", "surrogatepass")
     kept = tm.elements_data or tm.elements().dump()
     found = marked.marked(tm)
-    notes = json.dumps(found.annotations, ensure_ascii=False,
-                       separators=(",", ":")).encode("utf-8")
+    kinds = list(dict.fromkeys(k for k, _, _ in found.annotations))
+    code = {k: i for i, k in enumerate(kinds)}
+    chains = found.annotations.values()
+    notes = [array("q", [code[k] for k, _, _ in found.annotations]),
+             array("q", [s for _, s, _ in found.annotations]),
+             array("q", [e for _, _, e in found.annotations]),
+             array("q", map(len, chains)), array("q", [n for c in chains for n in c])]
     head = json.dumps({"columns": [len(c) for c in columns], "text": len(text),
-                       "pages": tm.pages, "elements": len(kept), "annotations": len(notes),
-                       "forms": [[*k, n] for k, n in found.forms.items()]}).encode("utf-8")
+                       "pages": tm.pages, "elements": len(kept), "kinds": kinds,
+                       "annotations": [len(c) for c in notes],
+                       "forms": [[*k, n] for k, n in found.forms.items()]},
+                      ensure_ascii=False).encode("utf-8")
     # the elements and annotations last, and read only by an export
     return b"".join([len(head).to_bytes(4, "little"), head, text,
-                     *(little(c).tobytes() for c in columns), kept, notes])
+                     *(little(c).tobytes() for c in columns), kept,
+                     *(little(c).tobytes() for c in notes)])
 
 
 def _head(view: memoryview) -> tuple[dict[str, Any], int]:
@@ -78,23 +85,23 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         head, at = _head(view)
         text = str(view[at:at + head["text"]], "utf-8", "surrogatepass")
         at += head["text"]
-        cols: list[array[int]] = []
-        for n in head["columns"]:
-            cols.append(ints_of(view[at:at + 8 * n]))
-            at += 8 * n
+        cols, at = columns(view, at, head["columns"])
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
-         tok_node, after, open_k, open_v, close_k, close_v, depth_k, depth_v, roles) = cols
+         tok_node, after, node_open, node_close, node_depth, roles) = cols
         pages = [(int(p), str(n)) for p, n in head["pages"]]
         kept = bytes(view[at:at + head["elements"]])
         at += head["elements"]
-        notes = [(str(k), int(s), int(e), list(c))
-                 for k, s, e, c in json.loads(bytes(view[at:at + head["annotations"]]))]
-        at += head["annotations"]
-        found = Marked(notes, Counter({(t, f): int(n) for t, f, n in head["forms"]}))
+        notes, at = columns(view, at, head["annotations"])
+        kind_of, starts, ends, sizes, nodes = notes
+        fragments = iter(nodes)
+        annotations = dict(zip(zip(map(head["kinds"].__getitem__, kind_of), starts, ends),
+                               [list(islice(fragments, n)) for n in sizes], strict=True))
+        found = Marked(annotations, Counter({(t, f): int(n) for t, f, n in head["forms"]}))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
     if at != len(blob) or len({len(c) for c in cols[:7]}) != 1 or len(
-            {len(c) for c in cols[8:13]}) != 1 or (r_start and not (
+            {len(c) for c in cols[8:13]}) != 1 or len({len(c) for c in cols[13:]}) != 1 or (
+                len({len(c) for c in notes[:4]}) != 1 or sum(sizes) != len(nodes)) or (r_start and not (
                 r_start[0] == 0 and r_start[-1] <= len(text) and s_end[-1] <= len(source_text))):
         raise ValueError("not a kept text map (columns do not fit)")
     return TextMap(
@@ -102,7 +109,6 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         s_end=s_end, kind=kind, node=node, slot=slot, slot_off=slot_off, blocks=blocks.tolist(),
         pages=pages, roles=roles,
         markup=Markup(start=start, end=end, kind=tok_kind, node=tok_node, after=after,
-                      node_open=dict(zip(open_k, open_v)),
-                      node_close=dict(zip(close_k, close_v)),
-                      node_depth=dict(zip(depth_k, depth_v))),
+                      node_open=ByNode(node_open), node_close=ByNode(node_close),
+                      node_depth=ByNode(node_depth)),
         elements_data=kept, marked=found)
