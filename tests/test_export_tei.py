@@ -1129,3 +1129,24 @@ def test_export_rebuilds_a_kept_map_whose_elements_are_damaged(ws, tmp_path, dam
     for a, b in zip(before.files, after.files, strict=True):
         assert (ws.root / a.path).read_bytes() == (ws.root / b.path).read_bytes()
     assert ws.store.one("SELECT data FROM textmaps WHERE sha256 = ?", (sha,))["data"] == blob
+
+
+def test_export_tei_reads_each_exported_file_once_and_no_other(ws, copy_data):
+    """An export reads how every source's names point from the sources' kept maps, and each
+    file it exports once (before: every source's file was read for its pointers, then each
+    exported one again)."""
+    ids = [ws.add(copy_data(n)).source.id for n in ("minutes-crlf.xml", "rich.xml")]
+    files = {str(ws.root / ws.source(i).file): i for i in ids}
+    opened: list[str] = []
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and str(args[0]) in files:
+            opened.append(files[str(args[0])])
+
+    sys.addaudithook(hook)  # hooks cannot be removed: this one only counts into ``opened``
+    ws.export_tei(include_proposals=True)
+    assert sorted(opened) == sorted(ids)
+    opened.clear()
+    ws.export_tei([ids[1]])
+    assert opened == [ids[1]]
+    files.clear()

@@ -28,8 +28,8 @@ from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei import textmap_pack
 from annotator.tei.marked import marked
-from annotator.tei.parse import (ParsedSource, decode_xml, parse_source, read_source_bytes,
-                                 sha256_hex)
+from annotator.tei.parse import (MAX_SOURCE_BYTES, ParsedSource, decode_xml, parse_source,
+                                 read_source_bytes, sha256_hex)
 from annotator.tei.textmap import TextMap, build_textmap
 
 if TYPE_CHECKING:
@@ -191,9 +191,19 @@ class Texts:
         return Unparsed(self.kept(parsed, elements=True), codec, lambda: parsed.root)
 
     def _unchanged(self, src: Source) -> tuple[Path, bytes]:
-        """The source's path and bytes; S016 when they are not the bytes it was added with."""
-        path = self.restore(src)
-        data = read_source_bytes(path)
+        """The source's path and bytes; S016 when they are not the bytes it was added with.
+        The file is read at once (an export reads every source): only one that cannot be
+        read, or is empty or too big, goes through ``restore`` and ``read_source_bytes``,
+        which say why."""
+        path = self.root / src.file
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_SOURCE_BYTES + 1)
+        except OSError:
+            data = b""
+        if not data or len(data) > MAX_SOURCE_BYTES:
+            path = self.restore(src)
+            data = read_source_bytes(path)
         if sha256_hex(data) != src.sha256:
             raise _changed(path)
         return path, data

@@ -111,17 +111,18 @@ class Elements:
         return found[0] if len(found) == 1 else sorted(i for f in found for i in f)
 
     def dump(self) -> bytes:
-        """A JSON head (tags; each kept attribute's values, joined by NUL, which XML never
-        holds), then codes, parents, scopes and the elements of each attribute as
-        little-endian 64-bit integers: loading them is a few copies, not a number or a list
-        parsed per node."""
+        """A JSON head of sizes, the tags and each kept attribute's values as UTF-8, each
+        ended by NUL (which XML never holds), then codes, parents, scopes and the elements of
+        each attribute as little-endian 64-bit integers: loading them is a few copies and one
+        split, not a number, string or list parsed per node."""
         values = [self.attrs[name] for name in KEPT]
-        head = json.dumps({"table": self.table, "nodes": len(self.codes),
-                           "attrs": ["\0".join(v.values()) for v in values],
-                           "counts": [len(v) for v in values],
+        strings = "".join(f"{v}\0" for v in (*self.table, *(x for d in values for x in
+                                                            d.values()))).encode("utf-8")
+        head = json.dumps({"nodes": len(self.codes), "tags": len(self.table),
+                           "counts": [len(v) for v in values], "strings": len(strings),
                            "nsmaps": list(self.nsmaps.items())},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return b"".join([len(head).to_bytes(4, "little"), head,
+        return b"".join([len(head).to_bytes(4, "little"), head, strings,
                          *(little(c).tobytes() for c in (self.codes, self.parent, self.scope)),
                          *(little(array("q", v)).tobytes() for v in values)])
 
@@ -132,16 +133,21 @@ class Elements:
             view = memoryview(blob)
             size = int.from_bytes(view[:4], "little")
             head = json.loads(bytes(view[4:4 + size]))
-            table, n = head["table"], head["nodes"]
-            (codes, parent, scope, *nodes), at = columns(view, 4 + size, (n, n, n, *head["counts"]))
+            n, tags, counts = head["nodes"], head["tags"], head["counts"]
+            at = 4 + size + head["strings"]
+            strings = str(view[4 + size:at], "utf-8").split("\0")
+            if len(strings) != tags + sum(counts) + 1 or strings.pop():
+                raise ValueError("strings do not fit")
+            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts))
             if at != len(blob) or len(nodes) != len(KEPT) or (
-                    n and not 0 <= max(codes) < len(table)):
+                    n and not 0 <= max(codes) < tags):
                 raise ValueError("sizes do not fit")
-            attrs = {name: dict(zip(of, joined.split("\0"))) if of else {}
-                     for name, of, joined in zip(KEPT, nodes, head["attrs"], strict=True)}
-            if any(len(a) != len(of) for a, of in zip(attrs.values(), nodes)):
-                raise ValueError("attribute values do not fit")
-            return cls(table, codes, parent, attrs,
+            attrs = {}
+            first = tags
+            for name, of in zip(KEPT, nodes):
+                attrs[name] = dict(zip(of, strings[first:first + len(of)]))
+                first += len(of)
+            return cls(strings[:tags], codes, parent, attrs,
                        {int(k): dict(v) for k, v in head["nsmaps"]}, scope)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
