@@ -30,6 +30,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -180,7 +181,8 @@ def _view(column: array[int]) -> Ints:
     return view
 
 
-def _tei_local(tag: object) -> str | None:
+@cache  # an edition has a few dozen tags, which every file's index names again
+def _tei_local(tag: str | None) -> str | None:
     """The local name of a TEI element's tag, None for any other node."""
     if isinstance(tag, str) and tag.startswith(_TEI):
         return tag[len(_TEI):]
