@@ -105,9 +105,8 @@ class SourceIndex:
         """Which tokens are tags of block elements (the node -1, outside the root, is one)."""
         if self._tok_block is None:
             block = np.append(_view(self.tm.roles) == _BLOCK, True)
-            kind = self.cols.tok_kind
-            self._tok_block = ((kind == START) | (kind == END) | (kind == EMPTY)) & block[
-                self.cols.tok_node]
+            # START, END and EMPTY are the kinds of tags (textmap numbers them first)
+            self._tok_block = (self.cols.tok_kind <= EMPTY) & block[self.cols.tok_node]
         return self._tok_block
 
     @property
