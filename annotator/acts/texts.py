@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import logging
+import os
 import sqlite3
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -197,11 +198,11 @@ class Texts:
         which say why."""
         path = self.root / src.file
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_SOURCE_BYTES + 1)
+            with open(path, "rb") as fh:  # read(size) would allocate all of size first
+                data = fh.read() if os.fstat(fh.fileno()).st_size <= MAX_SOURCE_BYTES else b""
         except OSError:
             data = b""
-        if not data or len(data) > MAX_SOURCE_BYTES:
+        if not data:
             path = self.restore(src)
             data = read_source_bytes(path)
         if sha256_hex(data) != src.sha256:
