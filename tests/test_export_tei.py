@@ -30,6 +30,9 @@ from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import Piece, index_source, place, place_simple
 from annotator.export.tei import TAGS, _Claim, _Data, _Kind, _Mentions, render_source
 from annotator.tei import build_textmap, parse_source
+from annotator.tei.marked import reading_spans
+from annotator.tei.textmap import GEN
+from annotator.text import trim
 from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
                                insert_mention, span_of)
@@ -546,8 +549,8 @@ def test_export_tei_place_simple_agrees_with_place_on_element_edges(name):
     """Spans that start or end where an element does: where the wider places are."""
     src, tm = _FILES[name], _MAPS[name]
     ix = index_source(src, tm)
-    spans = {sp for sp in (ix.reading_span(i) for i in range(len(ix.nodes))
-                           if i in ix.node_open) if sp}
+    span = reading_spans(tm)
+    spans = {sp for sp in (span(i) for i in range(len(ix.nodes)) if i in ix.node_open) if sp}
     spans |= {(s, e + d) for s, e in spans for d in (-1, 1, 3) if s < e + d <= len(tm.text)}
     spans |= {(s + d, e) for s, e in list(spans) for d in (-2, 1) if 0 <= s + d < e}
     spans = sorted(spans)
@@ -971,14 +974,22 @@ def test_export_tei_files_a_sync_that_never_says_done_is_not_moved(tmp_path, mon
 
 
 @pytest.mark.parametrize("name", sorted(_FILES))
-def test_export_tei_reading_spans_of_every_element_at_once_are_each_ones(name):
-    """The spans existing markup is matched by, found for every element in one pass over the
-    map's arrays, are what reading each element's span alone gives."""
-    ix = index_source(_FILES[name], _MAPS[name])
-    nodes = sorted(ix.node_open)
-    spans = ix.reading_spans(nodes)
-    assert spans == [ix.reading_span(n) for n in nodes]
-    assert sum(s is not None for s in spans) > 3
+def test_export_tei_reading_spans_found_by_search_are_those_of_the_characters_inside(name):
+    """The spans existing markup is matched by, found by two binary searches over the map,
+    are those of the reading characters that come from inside each element's tags."""
+    tm = _MAPS[name]
+    ix = index_source(_FILES[name], tm)
+    span = reading_spans(tm)
+    ends = [*tm.r_start[1:], len(tm.text)]
+    got = []
+    for node in sorted(ix.node_open):
+        _, b, c, _ = ix.element_range(node)
+        inside = [k for k in range(len(tm.r_start))
+                  if tm.kind[k] != GEN and b <= tm.s_start[k] and tm.s_end[k] <= c]
+        s, e = trim(tm.text, tm.r_start[inside[0]], ends[inside[-1]]) if inside else (0, 0)
+        assert span(node) == ((s, e) if e > s else None), node
+        got.append(span(node))
+    assert sum(s is not None for s in got) > 3
 
 
 _XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff",
@@ -1222,13 +1233,14 @@ def test_export_rebuilds_a_kept_map_whose_elements_are_damaged(ws, tmp_path, dam
     tm = textmap_pack.load(blob, ws.texts.unparsed(ws.source(sid)).tm.source_text, sha)
     kept = tm.elements_data
     if damage == "garbled":
-        bad = blob[:-len(kept)] + b"{" + kept[1:-1] + b"!"
+        bad = textmap_pack.dump(replace(tm, elements_data=b"{" + kept[1:-1] + b"!",
+                                        _elements=None))
     else:  # well-formed, but a node short: not this file's elements
         els = Elements.load(kept)
         last = len(els.tags) - 1
-        fewer = Elements(els.tags[:last], els.parent[:last],
+        fewer = Elements(els.table, els.codes[:last], els.parent[:last],
                          {k: {n: v for n, v in d.items() if n < last}
-                          for k, d in els.attrs.items()}, els.nsmaps)
+                          for k, d in els.attrs.items()}, els.nsmaps, els.scope[:last])
         bad = textmap_pack.dump(replace(tm, elements_data=fewer.dump(), _elements=None))
     assert textmap_pack.load(bad, tm.source_text, sha) is not None  # the map itself loads
     with ws.store.transaction() as conn:
@@ -1238,3 +1250,24 @@ def test_export_rebuilds_a_kept_map_whose_elements_are_damaged(ws, tmp_path, dam
     for a, b in zip(before.files, after.files, strict=True):
         assert (ws.root / a.path).read_bytes() == (ws.root / b.path).read_bytes()
     assert ws.store.one("SELECT data FROM textmaps WHERE sha256 = ?", (sha,))["data"] == blob
+
+
+def test_export_tei_reads_each_exported_file_once_and_no_other(ws, copy_data):
+    """An export reads how every source's names point from the sources' kept maps, and each
+    file it exports once (before: every source's file was read for its pointers, then each
+    exported one again)."""
+    ids = [ws.add(copy_data(n)).source.id for n in ("minutes-crlf.xml", "rich.xml")]
+    files = {str(ws.root / ws.source(i).file): i for i in ids}
+    opened: list[str] = []
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and str(args[0]) in files:
+            opened.append(files[str(args[0])])
+
+    sys.addaudithook(hook)  # hooks cannot be removed: this one only counts into ``opened``
+    ws.export_tei(include_proposals=True)
+    assert sorted(opened) == sorted(ids)
+    opened.clear()
+    ws.export_tei([ids[1]])
+    assert opened == [ids[1]]
+    files.clear()

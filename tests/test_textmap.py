@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from annotator.tei import build_textmap, parse_source
 from annotator.tei import textmap_pack as textmap_store
+from annotator.tei.marked import marked, pointer_forms
 from annotator.tei.textmap import (CDATA, EMPTY, END, GEN, OTHER, START, TOKEN, _WS_RUN,
                                    _runs, context)
 from tests.conftest import DATA, SAMPLE_TEI
@@ -202,8 +203,13 @@ def test_textmap_context_stays_in_the_block_and_cuts_at_words():
 def test_textmap_kept_in_the_store_loads_as_built(path):
     src = parse_source(path)
     tm = build_textmap(src)
-    kept = textmap_store.load(textmap_store.dump(tm), src.text, src.sha256)
+    blob = textmap_store.dump(tm)
+    kept = textmap_store.load(blob, src.text, src.sha256)
     assert kept == tm
+    # what the file's markup says is kept too: an export loads it, and reads the forms of
+    # every source from the head alone
+    assert kept.marked == marked(tm) and kept.elements() == tm.elements()
+    assert textmap_store.forms(blob) == marked(tm).forms == pointer_forms(src.text)
     assert kept.markup == tm.markup and kept.roles == tm.roles and kept.pages == tm.pages
     assert list(kept.markup.node_close) == list(tm.markup.node_close)  # order kept too
 

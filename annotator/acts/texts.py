@@ -10,10 +10,12 @@ DOCS: docs/store.md#text-maps
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
+import os
 import sqlite3
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,8 +28,9 @@ from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei import textmap_pack
-from annotator.tei.parse import (ParsedSource, decode_xml, parse_source, read_source_bytes,
-                                 sha256_hex)
+from annotator.tei.marked import marked
+from annotator.tei.parse import (MAX_SOURCE_BYTES, ParsedSource, decode_xml, parse_source,
+                                 read_source_bytes, sha256_hex)
 from annotator.tei.textmap import TextMap, build_textmap
 
 if TYPE_CHECKING:
@@ -160,6 +163,16 @@ class Texts:
         path, data = self._unchanged(src)
         return _loaded(blob, decode_xml(data, path)[0], src.sha256)
 
+    def forms(self, src: Source) -> Counter[tuple[str, str]]:
+        """How the names of a source point to their entries (``marked.pointer_forms``): from
+        the head of its kept map, its file unread (an export asks it of every source before
+        reading any); else from its map, built now and kept."""
+        blob = textmaps.kept_blob(self.store.conn, src.sha256)
+        if blob is not None:
+            with contextlib.suppress(ValueError):
+                return textmap_pack.forms(blob)
+        return marked(self.passing(src)).forms
+
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export
         of a file whose map is kept never parses it unless it reads an element's content."""
@@ -179,9 +192,19 @@ class Texts:
         return Unparsed(self.kept(parsed, elements=True), codec, lambda: parsed.root)
 
     def _unchanged(self, src: Source) -> tuple[Path, bytes]:
-        """The source's path and bytes; S016 when they are not the bytes it was added with."""
-        path = self.restore(src)
-        data = read_source_bytes(path)
+        """The source's path and bytes; S016 when they are not the bytes it was added with.
+        The file is read at once (an export reads every source): only one that cannot be
+        read, or is empty or too big, goes through ``restore`` and ``read_source_bytes``,
+        which say why."""
+        path = self.root / src.file
+        try:
+            with open(path, "rb") as fh:  # read(size) would allocate all of size first
+                data = fh.read() if os.fstat(fh.fileno()).st_size <= MAX_SOURCE_BYTES else b""
+        except OSError:
+            data = b""
+        if not data:
+            path = self.restore(src)
+            data = read_source_bytes(path)
         if sha256_hex(data) != src.sha256:
             raise _changed(path)
         return path, data

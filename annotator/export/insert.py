@@ -26,9 +26,11 @@ DOCS: docs/export.md#how-tags-are-placed
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -39,8 +41,8 @@ from lxml import etree
 from annotator.tei.elements import Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
-from annotator.tei.textmap import CDATA, COPY, EMPTY, END, GEN, OTHER, START, TextMap
-from annotator.tei.textmap_pack import ROLES
+from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, ROLES, START, ByNode,
+                                   TextMap, ints)
 from annotator.text import trim
 
 _TEI = f"{{{TEI_NS}}}"
@@ -58,14 +60,14 @@ class SourceIndex:
     tm: TextMap
     els: Elements
     tree: Callable[[], etree._Element]  # the file's root element, parsed when first asked
-    tok_start: list[int] = field(default_factory=list)
-    tok_end: list[int] = field(default_factory=list)
-    tok_kind: list[int] = field(default_factory=list)
-    tok_node: list[int] = field(default_factory=list)  # element of a tag token, else -1
-    tok_after: list[int] = field(default_factory=list)  # innermost open element after it
-    node_open: dict[int, int] = field(default_factory=dict)  # element -> its start-tag token
-    node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
-    node_depth: dict[int, int] = field(default_factory=dict)
+    tok_start: array[int] = field(default_factory=ints)
+    tok_end: array[int] = field(default_factory=ints)
+    tok_kind: array[int] = field(default_factory=ints)
+    tok_node: array[int] = field(default_factory=ints)  # element of a tag token, else -1
+    tok_after: array[int] = field(default_factory=ints)  # innermost open element after it
+    node_open: ByNode = field(default_factory=ByNode)  # element -> its start-tag token
+    node_close: ByNode = field(default_factory=ByNode)  # element -> its end-tag token
+    node_depth: ByNode = field(default_factory=ByNode)
     _names: dict[int, str | None] = field(default_factory=dict)
     _nodes: list[etree._Element] | None = None
     _cols: Columns | None = None
@@ -89,61 +91,39 @@ class SourceIndex:
     def cols(self) -> Columns:
         """The token and segment lists as arrays, for placing many spans at once."""
         if self._cols is None:
-            kind = self._ints("kind", self.tm.kind)
+            kind = _view(self.tm.kind)
             self._cols = Columns(
-                tok_start=self._ints("tok_start", self.tok_start),
-                tok_end=self._ints("tok_end", self.tok_end),
-                tok_after=self._ints("tok_after", self.tok_after),
-                tok_kind=self._ints("tok_kind", self.tok_kind),
-                tok_node=self._ints("tok_node", self.tok_node),
-                r_start=self._ints("r_start", self.tm.r_start),
-                s_start=self._ints("s_start", self.tm.s_start),
-                s_end=self._ints("s_end", self.tm.s_end),
+                tok_start=_view(self.tok_start), tok_end=_view(self.tok_end),
+                tok_after=_view(self.tok_after), tok_kind=_view(self.tok_kind),
+                tok_node=_view(self.tok_node), r_start=_view(self.tm.r_start),
+                s_start=_view(self.tm.s_start), s_end=_view(self.tm.s_end),
                 kind=kind, gens=np.cumsum(kind == GEN))
         return self._cols
-
-    def _ints(self, name: str, values: list[int]) -> Ints:
-        """A column of the map as an array: a view of the kept one, else made from the list."""
-        kept = self.tm.packed.get(name)
-        if kept is None:
-            return np.asarray(values, dtype=np.int64)
-        view = np.frombuffer(kept, dtype=np.int64)
-        view.flags.writeable = False  # the map's own: never changed through a view
-        return view
 
     @property
     def tok_block(self) -> npt.NDArray[np.bool_]:
         """Which tokens are tags of block elements (the node -1, outside the root, is one)."""
         if self._tok_block is None:
-            roles = self.tm.packed.get("roles")  # as kept: codes of ROLES
-            block = np.append(np.frombuffer(roles, dtype=np.int64) == _BLOCK, True) if roles \
-                is not None else np.array([r == "block" for r in self.tm.roles] + [True], bool)
-            kind = self.cols.tok_kind
-            self._tok_block = ((kind == START) | (kind == END) | (kind == EMPTY)) & block[
-                self.cols.tok_node]
+            block = np.append(_view(self.tm.roles) == _BLOCK, True)
+            # START, END and EMPTY are the kinds of tags (textmap numbers them first)
+            self._tok_block = (self.cols.tok_kind <= EMPTY) & block[self.cols.tok_node]
         return self._tok_block
 
     @property
     def node_names(self) -> tuple[Ints, list[str | None]]:
         """``tei_name`` of every node (and of -1, at the end) as an index into a list of names."""
         if self._node_names is None:  # a name per tag, not per node: 8k nodes have a dozen
-            tags: list[object] = [*self.els.tags, None]
-            table = {t: i for i, t in enumerate(dict.fromkeys(tags))}
-            ids = np.fromiter(map(table.__getitem__, tags), np.int64, len(tags))
-            self._node_names = ids, [_tei_local(t) for t in table]
+            table = self.els.table
+            self._node_names = (np.append(_view(self.els.codes), len(table)),
+                                [*map(_tei_local, table), None])
         return self._node_names
 
     @property
     def ns_scope(self) -> Ints:
         """For every node (and -1, at the end), the nearest element at or above it where the
-        namespaces in force change (``Elements.nsmaps``): below it, its names are in force."""
+        namespaces in force change (``Elements.scope``): below it, its names are in force."""
         if self._ns_scope is None:
-            changes, parent = self.els.nsmaps, self.els.parent
-            scope: list[int] = []
-            for i, up in enumerate(parent):  # a parent comes before its children
-                scope.append(i if i in changes else scope[up] if up >= 0 else -1)
-            scope.append(-1)
-            self._ns_scope = np.array(scope, dtype=np.int64)
+            self._ns_scope = np.append(_view(self.els.scope), -1)
         return self._ns_scope
 
     def parent_at(self, pos: int) -> int | None:
@@ -154,7 +134,7 @@ class SourceIndex:
         return self.tok_after[j - 1] if j else -1
 
     def role(self, node: int) -> str:
-        return self.tm.roles[node] if node >= 0 else "block"
+        return ROLES[self.tm.roles[node]] if node >= 0 else "block"
 
     def local(self, node: int) -> str:
         return self.els.tags[node].rpartition("}")[2] if node >= 0 else ""
@@ -184,64 +164,24 @@ class SourceIndex:
     def element_range(self, node: int) -> tuple[int, int, int, int]:
         """File positions of an element: start tag [a, b), end tag [c, d) (c == b == d if empty)."""
         o = self.node_open[node]
-        c = self.node_close.get(node, o)
+        c = self.node_close[node]
         if c == o:
             return self.tok_start[o], self.tok_end[o], self.tok_end[o], self.tok_end[o]
         return self.tok_start[o], self.tok_end[o], self.tok_start[c], self.tok_end[c]
-
-    def reading_spans(self, nodes: Sequence[int]) -> list[tuple[int, int] | None]:
-        """``reading_span`` of many elements in one pass over the map's arrays.
-
-        The segments that are not generated run in file order (their starts and their ends
-        both sorted), so those an element's content holds are the ones from the first
-        starting in it to the last ending in it: two binary searches per element, all at
-        once. A map where they do not (none known) is read element by element."""
-        c = self.cols
-        if not len(nodes):
-            return []
-        read = np.flatnonzero(c.kind != GEN)
-        rs, re_ = c.s_start[read], c.s_end[read]
-        if len(read) and ((np.diff(rs) < 0).any() or (np.diff(re_) < 0).any()):
-            return [self.reading_span(n) for n in nodes]  # pragma: no cover - see above
-        rng = [self.element_range(n) for n in nodes]
-        b = np.fromiter((r[1] for r in rng), np.int64, len(rng))
-        cc = np.fromiter((r[2] for r in rng), np.int64, len(rng))
-        first = np.searchsorted(rs, b, side="left")
-        stop = np.minimum(np.searchsorted(re_, cc, side="right"),
-                          np.searchsorted(rs, cc, side="right"))
-        text = self.tm.text
-        r_start = [*self.tm.r_start, len(text)]  # ints, not a numpy scalar per use
-        reads = read.tolist()
-        out: list[tuple[int, int] | None] = []
-        for f, st in zip(first.tolist(), stop.tolist()):
-            if f >= st:
-                out.append(None)
-                continue
-            start, end = trim(text, r_start[reads[f]], r_start[reads[st - 1] + 1])
-            out.append((start, end) if end > start else None)
-        return out
-
-    def reading_span(self, node: int) -> tuple[int, int] | None:
-        """Reading span [start, end) of an element's content, without edge whitespace."""
-        _, b, c, _ = self.element_range(node)
-        tm = self.tm
-        lo = bisect_left(tm.s_start, b)
-        hi = bisect_right(tm.s_start, c)
-        first = next((k for k in range(lo, hi) if tm.kind[k] != GEN and tm.s_end[k] <= c), None)
-        if first is None:
-            return None
-        last = next(k for k in range(hi - 1, first - 1, -1)
-                    if tm.kind[k] != GEN and tm.s_end[k] <= c)
-        start = tm.r_start[first]
-        end = tm.r_start[last + 1] if last + 1 < len(tm.r_start) else len(tm.text)
-        start, end = trim(tm.text, start, end)
-        return (start, end) if end > start else None
 
 
 Ints = npt.NDArray[np.int64]
 
 
-def _tei_local(tag: object) -> str | None:
+def _view(column: array[int]) -> Ints:
+    """A map's column as a numpy array, without copying: the map's own, so never written."""
+    view = np.frombuffer(column, dtype=np.int64)
+    view.flags.writeable = False
+    return view
+
+
+@cache  # an edition has a few dozen tags, which every file's index names again
+def _tei_local(tag: str | None) -> str | None:
     """The local name of a TEI element's tag, None for any other node."""
     if isinstance(tag, str) and tag.startswith(_TEI):
         return tag[len(_TEI):]

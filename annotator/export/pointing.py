@@ -21,8 +21,6 @@ DOCS: docs/export.md#where-the-register-goes
 
 from __future__ import annotations
 
-import contextlib
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -34,6 +32,7 @@ from annotator.errors import AnnotatorError
 from annotator.entities.pointers import POINTER_ATTRS, normalise
 from annotator.store import pointers as pointer_rows
 from annotator.tei.elements import Elements
+from annotator.tei.marked import NAMING, pointer_forms
 from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
 from annotator.tei.prefixes import Prefixes
 
@@ -44,16 +43,6 @@ REGISTERS = ("inline", "file", "none")
 # exported without a pointer. ``none`` asked for keeps its word: no entry is written.
 URIS = "uris"
 REGISTER_FILE = "register.xml"
-# the elements whose pointers say how an edition points to its register, and the entity type
-# each names (``name`` and ``rs`` say it in @type: counted for every type)
-_NAMED = {b"persName": "person", b"placeName": "place", b"orgName": "org", b"name": "",
-          b"rs": ""}
-_POINTER = re.compile(
-    rb"<(?:[\w.-]+:)?(persName|placeName|orgName|name|rs)\b[^>]*?\s(ref|key)\s*=\s*"
-    rb"([\"'])\s*([^\"'\s]*)")
-_URI = re.compile(rb"^[a-z][a-z0-9+.\-]*://", re.I)
-
-
 @dataclass(frozen=True, slots=True)
 class Style:
     """How an edition writes a pointer: ``key`` (``@key="id"``), ``bare`` (``@ref="id"``),
@@ -74,28 +63,6 @@ class Style:
 POINTERS = Style("local")  # no convention learned: TEI's own, a pointer to the entry
 
 
-def _form(attr: bytes, value: bytes) -> str:
-    if attr == b"key":
-        return "key"
-    if _URI.match(value):
-        return "uri"
-    if value.startswith(b"#"):
-        return "local"
-    if b"#" in value or b":" in value:
-        return "file"
-    return "bare"
-
-
-def forms(data: bytes) -> Counter[tuple[str, str]]:
-    """(entity type or '', form) of every pointer on a name element of a file (in any
-    encoding a source may be in: a UTF-16 or UTF-32 file is read as its characters)."""
-    if data[:1] in (b"\xff", b"\xfe", b"\x00") or data[1:2] == b"\x00":
-        with contextlib.suppress(AnnotatorError):
-            data = decode_xml(data, Path("source.xml"))[0].encode("utf-8")
-    return Counter((_NAMED[m.group(1)], _form(m.group(2), m.group(4)))
-                   for m in _POINTER.finditer(data))
-
-
 def style_of(counts: Counter[tuple[str, str]], type_: str, fallback: Style = POINTERS
              ) -> Style:
     """The edition's form for names of ``type_``: the most common among its names of that
@@ -113,7 +80,7 @@ def default_register(files: Iterable[bytes]) -> str:
     """Where the edition keeps its register, judged by the pointers of its names: ``inline``
     (``#id`` within the file, or no pointers), ``file`` (another file's entries: ``@key``,
     ``persons.xml#p1``, a bare or prefixed id) or ``none`` (authority records: http URIs)."""
-    return register_of(forms(data) for data in files)
+    return register_of(pointer_forms(decode_xml(data, Path("source.xml"))[0]) for data in files)
 
 
 def inferred_register(counts: Iterable[Counter[tuple[str, str]]]) -> str:
@@ -124,7 +91,7 @@ def inferred_register(counts: Iterable[Counter[tuple[str, str]]]) -> str:
 
 
 def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
-    """``default_register`` of files whose pointers ``forms`` counted."""
+    """``default_register`` of files whose pointers ``marked.pointer_forms`` counted."""
     votes: Counter[str] = Counter()
     for c in counts:
         for (_, form), n in c.items():
@@ -134,7 +101,7 @@ def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
     return max(REGISTERS, key=lambda r: (votes[r], -REGISTERS.index(r)))
 
 
-_NAME_TAGS = tuple(f"{{{TEI_NS}}}{local.decode()}" for local in _NAMED)
+_NAME_TAGS = tuple(f"{{{TEI_NS}}}{local}" for local in NAMING)
 _PREFIX_DEF = f"{{{TEI_NS}}}prefixDef"
 
 

@@ -56,7 +56,7 @@ from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, Tag
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
-                                       Style, file_pointers, forms, inferred_register,
+                                       Style, file_pointers, inferred_register,
                                        style_of, written_register_ids)
 from annotator.export.works import cited_with_parents
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
@@ -67,6 +67,7 @@ from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
 from annotator.tei.elements import Elements
+from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
                                  encoded)
 from annotator.tei.textmap import EMPTY, START, TextMap
@@ -78,12 +79,8 @@ log = logging.getLogger(__name__)
 
 TAGS = {"person": "persName", "place": "placeName", "org": "orgName", "date": "date"}
 TYPES = {v: k for k, v in TAGS.items()}
-# Elements an edition may already mark a name or a date with: a mention with the span of one
-# of them is that element's (its tag is never written around it again); so is an author's,
-# an editor's... (``RESPONSIBLE``), which the source's markup makes a person's mention.
-NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement", "region",
-                 "country", "bloc", "district", "geogName")
-DATE_ELEMENTS = ("date", "time")
+# Elements an edition may already mark a name or a date with (``tei.marked``): a mention with
+# the span of one of them is that element's; so is an author's, an editor's...
 _NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the element of
 AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
                   "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
@@ -372,82 +369,13 @@ class _Existing:
     id_node: dict[str, int] = field(default_factory=dict)
 
 
-_ANNOTATIONS = tuple(f"{{{TEI_NS}}}{n}"
-                     for n in (*NAME_ELEMENTS, *RESPONSIBLE, *DATE_ELEMENTS, "seg"))
-
-
 def existing_annotations(ix: SourceIndex) -> _Existing:
-    ex = _Existing()
-    els = ix.els
-    for node, xid in els.attrs[XML_ID].items():  # in document order
-        ex.ids.add(xid)
+    """The annotation elements of the file's text and its ids, as its map keeps them."""
+    ex = _Existing(by_key=dict(marked(ix.tm).annotations))
+    for node, xid in ix.els.attrs[XML_ID].items():  # in document order
         ex.id_node.setdefault(xid, node)
-    in_text = _in_text(els)  # siblings share their ancestors' answer
-    text_nodes = [i for i in els.iter(_ANNOTATIONS) if in_text(i)]
-    # every element's reading span at once; a fragment of a chain (rare) is looked up alone
-    span_of = dict(zip(text_nodes, ix.reading_spans(text_nodes)))
-    cut = len(_TEI)
-    for i in text_nodes:
-        prev = els.get(i, "prev")
-        if prev and prev.startswith("#") and prev[1:] in ex.id_node:
-            continue  # a continuation: counted with its first fragment
-        nxt = els.get(i, "next")
-        local = els.tags[i][cut:]
-        kind = local if local != "seg" else f"seg:{els.get(i, 'type') or ''}"
-        if not (nxt and nxt.startswith("#") and nxt[1:] in ex.id_node):  # one element (most)
-            span = span_of[i]
-            if span is not None:
-                ex.by_key.setdefault((kind, *span), [i])
-            continue
-        chain = [i]
-        seen = {i}
-        while nxt and nxt.startswith("#") and nxt[1:] in ex.id_node:
-            j = ex.id_node[nxt[1:]]
-            if j in seen:
-                break
-            chain.append(j)
-            seen.add(j)
-            nxt = els.get(j, "next")
-        spans = [s for s in (span_of[j] if j in span_of else ix.reading_span(j)
-                             for j in chain) if s is not None]
-        if not spans:
-            continue
-        start = min(s for s, _ in spans)
-        end = max(e for _, e in spans)
-        ex.by_key.setdefault((kind, start, end), chain)
+    ex.ids.update(ex.id_node)
     return ex
-
-
-_TEI = f"{{{TEI_NS}}}"
-_TEXT, _OUTSIDE = f"{_TEI}text", (f"{_TEI}teiHeader", f"{_TEI}standOff")
-
-
-def _in_text(els: Elements) -> Callable[[int], bool]:
-    """Whether an element is in ``<text>`` (its nearest ``text``, ``teiHeader`` or
-    ``standOff`` is a ``text``); what is found for an ancestor is kept for its siblings."""
-    below: dict[int, bool] = {}  # element -> whether what is inside it is in text
-
-    def test(node: int) -> bool:
-        path = []
-        anc = els.parent[node]
-        got = False
-        while anc >= 0:
-            known = below.get(anc)
-            if known is not None:
-                got = known
-                break
-            tag = els.tags[anc]
-            if tag == _TEXT or tag in _OUTSIDE:
-                got = tag == _TEXT
-                path.append(anc)
-                break
-            path.append(anc)
-            anc = els.parent[anc]
-        for p in path:
-            below[p] = got
-        return got
-
-    return test
 
 
 def _pointer(els: Elements, node: int) -> str | None:
@@ -1507,7 +1435,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     ids = list(source_ids or ()) or list(every)
     # unknown ids fail before anything is written
     sources = [every[i] if i in every else ctx.texts.source(i) for i in ids]
-    file_forms = {s.id: forms(_read_or_empty(ctx.root / s.file)) for s in every.values()}
+    file_forms = {s.id: ctx.texts.forms(s) for s in every.values()}  # the kept maps' heads
     edition_forms: Counter[tuple[str, str]] = Counter()
     for counted in file_forms.values():
         edition_forms.update(counted)
@@ -1569,10 +1497,3 @@ def export_name(stored: str) -> str:
     """The name a source's export is written under: its stored file's, which is the name the
     editor gave it (links between an edition's files and publishing go by it)."""
     return Path(stored).name
-
-
-def _read_or_empty(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""

@@ -12,6 +12,8 @@ DOCS: docs/store.md#text-maps
 from __future__ import annotations
 
 import json
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,19 +33,27 @@ KEPT = (XML_ID, "prev", "next", "type", "ref", "key", "corresp", "target", "when
 class Elements:
     """Every node of ``root.iter()``, by its number there."""
 
-    tags: list[str]  # '{namespace}local' of an element, NOT_ELEMENT for other nodes
-    parent: list[int]  # -1 for the root
+    table: list[str]  # the tags, each once, in the order first met
+    codes: array[int]  # each node's tag, as its index in ``table``
+    parent: array[int]  # -1 for the root
     attrs: dict[str, dict[int, str]]  # KEPT name (as lxml names it) -> element -> value
     nsmaps: dict[int, dict[str, str]]  # the root's and where declarations change them ('' default)
+    # each node's nearest node at or above it in ``nsmaps``: the namespaces in force there
+    scope: array[int]
+    tags: list[str] = field(default_factory=list)  # '{namespace}local', NOT_ELEMENT if none
     _children: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
     _by_tag: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.tags = list(map(self.table.__getitem__, self.codes))
 
     @classmethod
     def of(cls, nodes: Sequence[etree._Element]) -> Elements:
         """The facts of ``nodes``, ``list(root.iter())``."""
         index = {id(n): i for i, n in enumerate(nodes)}
         tags: list[str] = []
-        parent: list[int] = []
+        parent = array("q")
+        scope = array("q")
         attrs: dict[str, dict[int, str]] = {name: {} for name in KEPT}
         nsmaps: dict[int, dict[str, str]] = {}
         seen: list[dict[str | None, str]] = []  # each node's nsmap (lxml makes it per call)
@@ -53,17 +63,20 @@ class Elements:
             if not isinstance(n.tag, str):
                 tags.append(NOT_ELEMENT)
                 seen.append({})
-                continue
-            tags.append(n.tag)
-            if n.attrib:
-                for name, value in n.attrib.items():
-                    if name in attrs:  # lxml gives str on Python 3 (its stubs say str | bytes)
-                        attrs[str(name)][i] = str(value)
-            ns = n.nsmap
-            seen.append(ns)
-            if i == 0 or ns != seen[parent[i]]:
-                nsmaps[i] = {p or "": u for p, u in ns.items()}
-        return cls(tags, parent, attrs, nsmaps)
+            else:
+                tags.append(n.tag)
+                if n.attrib:
+                    for name, value in n.attrib.items():
+                        if name in attrs:  # lxml gives str (its stubs say str | bytes)
+                            attrs[str(name)][i] = str(value)
+                ns = n.nsmap
+                seen.append(ns)
+                if i == 0 or ns != seen[parent[i]]:
+                    nsmaps[i] = {p or "": u for p, u in ns.items()}
+            scope.append(i if i in nsmaps else scope[parent[i]] if parent[i] >= 0 else -1)
+        table = list(dict.fromkeys(tags))
+        at = {t: i for i, t in enumerate(table)}
+        return cls(table, array("q", map(at.__getitem__, tags)), parent, attrs, nsmaps, scope)
 
     def get(self, node: int, name: str) -> str | None:
         """Attribute ``name`` (one of ``KEPT``) of element ``node``, as ``el.get``."""
@@ -71,9 +84,7 @@ class Elements:
 
     def nsmap(self, node: int) -> dict[str, str]:
         """The namespaces in force on element ``node`` ('' for the default one)."""
-        while node not in self.nsmaps and node > 0:
-            node = self.parent[node]
-        return self.nsmaps.get(node, {})
+        return self.nsmaps.get(self.scope[node], {})
 
     def children(self, node: int) -> list[int]:
         """The element children of ``node``, in document order."""
@@ -100,23 +111,68 @@ class Elements:
         return found[0] if len(found) == 1 else sorted(i for f in found for i in f)
 
     def dump(self) -> bytes:
-        table = list(dict.fromkeys(self.tags))
-        at = {t: i for i, t in enumerate(table)}
-        return json.dumps({"table": table, "tags": [at[t] for t in self.tags],
-                           "parent": self.parent,
-                           "attrs": {k: list(v.items()) for k, v in self.attrs.items()},
+        """A JSON head of sizes, the tags and each kept attribute's values as UTF-8, each
+        ended by NUL (which XML never holds), then codes, parents, scopes and the elements of
+        each attribute as little-endian 64-bit integers: loading them is a few copies and one
+        split, not a number, string or list parsed per node."""
+        values = [self.attrs[name] for name in KEPT]
+        strings = "".join(f"{v}\0" for v in (*self.table, *(x for d in values for x in
+                                                            d.values()))).encode("utf-8")
+        head = json.dumps({"nodes": len(self.codes), "tags": len(self.table),
+                           "counts": [len(v) for v in values], "strings": len(strings),
                            "nsmaps": list(self.nsmaps.items())},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return b"".join([len(head).to_bytes(4, "little"), head, strings,
+                         *(little(c).tobytes() for c in (self.codes, self.parent, self.scope)),
+                         *(little(array("q", v)).tobytes() for v in values)])
 
     @classmethod
     def load(cls, blob: bytes) -> Elements:
         """What ``dump`` wrote; ValueError when it is not that."""
         try:
-            head = json.loads(blob)
-            table, attrs = head["table"], head["attrs"]
-            # [node, value] pairs make a dict as they are: no tuple made per attribute
-            return cls([table[t] for t in head["tags"]], list(head["parent"]),
-                       {name: dict(attrs[name]) for name in KEPT},
-                       {int(k): dict(v) for k, v in head["nsmaps"]})
+            view = memoryview(blob)
+            size = int.from_bytes(view[:4], "little")
+            head = json.loads(bytes(view[4:4 + size]))
+            n, tags, counts = head["nodes"], head["tags"], head["counts"]
+            at = 4 + size + head["strings"]
+            strings = str(view[4 + size:at], "utf-8").split("\0")
+            if len(strings) != tags + sum(counts) + 1 or strings.pop():
+                raise ValueError("strings do not fit")
+            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts))
+            if at != len(blob) or len(nodes) != len(KEPT) or (
+                    n and not 0 <= max(codes) < tags):
+                raise ValueError("sizes do not fit")
+            attrs = {}
+            first = tags
+            for name, of in zip(KEPT, nodes):
+                attrs[name] = dict(zip(of, strings[first:first + len(of)]))
+                first += len(of)
+            return cls(strings[:tags], codes, parent, attrs,
+                       {int(k): dict(v) for k, v in head["nsmaps"]}, scope)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
+
+
+_SWAP = sys.byteorder != "little"
+
+
+def little(values: array[int]) -> array[int]:
+    """A column as kept: little-endian whatever the machine."""
+    if _SWAP:  # pragma: no cover - no big-endian machine in CI
+        values = array("q", values)
+        values.byteswap()
+    return values
+
+
+def columns(view: memoryview, at: int, sizes: Iterable[int]) -> tuple[list[array[int]], int]:
+    """Kept columns (``little``) of these sizes, one after the other from ``at``, as this
+    machine's integers, and where they end; ValueError if the bytes are cut."""
+    out: list[array[int]] = []
+    for n in sizes:
+        column = array("q")
+        column.frombytes(view[at:at + 8 * n])
+        if _SWAP:  # pragma: no cover
+            column.byteswap()
+        out.append(column)
+        at += 8 * n
+    return out, at

@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -58,6 +59,8 @@ SKIP = frozenset({"del", "surplus", "fw", "am", "figDesc", "metamark", "teiHeade
 BREAKS = frozenset({"lb", "pb", "cb"})
 CHOICE_PREFERRED = ("reg", "expan", "corr")
 _XML_WS = " \t\r\n"
+ROLES = ("skip", "block", "break", "join", "inline")  # ``reading_role``s, as a map codes them
+ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
 
 _TAGS = r"""
  (?P<comment><!--.*?-->)
@@ -133,19 +136,57 @@ class TreePos:
     offset: int  # index into that string
 
 
+def ints() -> array[int]:
+    """An empty column (64-bit integers: kept and loaded as bytes, viewed by numpy as they are)."""
+    return array("q")
+
+
+class ByNode(Mapping[int, int]):
+    """A number per element, -1 for the nodes that have none (comments...), as a column: a
+    kept map loads it as it is, not a dict entry made per element."""
+
+    __slots__ = ("column",)
+
+    def __init__(self, column: array[int] | None = None) -> None:
+        self.column = ints() if column is None else column
+
+    def __getitem__(self, node: int) -> int:
+        got = self.column[node] if 0 <= node < len(self.column) else -1
+        if got < 0:
+            raise KeyError(node)
+        return got
+
+    def __iter__(self) -> Iterator[int]:
+        return (i for i, v in enumerate(self.column) if v >= 0)
+
+    def __len__(self) -> int:
+        return sum(1 for v in self.column if v >= 0)
+
+
 @dataclass(slots=True)
 class Markup:
     """Every markup token of the file in order, as parallel lists, and where each element's
     tags are: what an export needs to put new tags among the old ones."""
 
-    start: list[int] = field(default_factory=list)
-    end: list[int] = field(default_factory=list)
-    kind: list[int] = field(default_factory=list)
-    node: list[int] = field(default_factory=list)  # the element a tag opens or closes, else -1
-    after: list[int] = field(default_factory=list)  # innermost element open after the token
-    node_open: dict[int, int] = field(default_factory=dict)  # element -> its start-tag token
-    node_close: dict[int, int] = field(default_factory=dict)  # element -> its end-tag token
-    node_depth: dict[int, int] = field(default_factory=dict)
+    start: array[int] = field(default_factory=ints)
+    end: array[int] = field(default_factory=ints)
+    kind: array[int] = field(default_factory=ints)
+    node: array[int] = field(default_factory=ints)  # the element a tag opens or closes, else -1
+    after: array[int] = field(default_factory=ints)  # innermost element open after the token
+    node_open: ByNode = field(default_factory=ByNode)  # element -> its start-tag token
+    node_close: ByNode = field(default_factory=ByNode)  # element -> its end-tag token
+    node_depth: ByNode = field(default_factory=ByNode)  # element -> elements it is inside
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """What a file's own markup says (``tei.marked`` finds it): ``annotations``, (element or
+    seg:type, reading start, end) -> the element and the fragments ``@next`` joins to it, of
+    the annotation elements in ``<text>`` (the first of a kind and span only); ``forms``,
+    (entity type or '', form) of every pointer on a name element, with how often it occurs."""
+
+    annotations: dict[tuple[str, int, int], list[int]]
+    forms: Counter[tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -156,24 +197,23 @@ class TextMap:
     source_text: str
     sha256: str
     # segments, parallel lists sorted by r_start
-    r_start: list[int] = field(default_factory=list)
-    s_start: list[int] = field(default_factory=list)
-    s_end: list[int] = field(default_factory=list)
-    kind: list[int] = field(default_factory=list)
-    node: list[int] = field(default_factory=list)
-    slot: list[int] = field(default_factory=list)
-    slot_off: list[int] = field(default_factory=list)
+    r_start: array[int] = field(default_factory=ints)
+    s_start: array[int] = field(default_factory=ints)
+    s_end: array[int] = field(default_factory=ints)
+    kind: array[int] = field(default_factory=ints)
+    node: array[int] = field(default_factory=ints)
+    slot: array[int] = field(default_factory=ints)
+    slot_off: array[int] = field(default_factory=ints)
     blocks: list[int] = field(default_factory=list)  # reading offset where each block starts
     pages: list[tuple[int, str]] = field(default_factory=list)  # (reading offset, pb/@n)
-    roles: list[str] = field(default_factory=list)  # reading_role of each node, iter() order
+    roles: array[int] = field(default_factory=ints)  # code in ROLES of each node's reading_role
     markup: Markup = field(default_factory=Markup)
     _line_starts: list[int] = field(default_factory=list)
     # the file's elements (``tei.elements``), as kept: decoded when an export asks for them
     elements_data: bytes = field(default=b"", compare=False, repr=False)
-    # integer columns as a kept map was read (field or markup name -> array('q')): numpy
-    # views them without copying the lists (``SourceIndex.cols``); none in a map built here
-    packed: dict[str, array[int]] = field(default_factory=dict, compare=False, repr=False)
     _elements: Elements | None = field(default=None, compare=False, repr=False)
+    # what the file's markup says (``tei.marked``), as kept; found when first asked otherwise
+    marked: Marked | None = field(default=None, compare=False, repr=False)
 
     def elements(self) -> Elements:
         """The kept elements, decoded now; ValueError when they are not this map's nodes."""
@@ -315,7 +355,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
     for i, n in enumerate(nodes):
         if isinstance(n.tag, str) and n.tag == f"{{{TEI_NS}}}text":
             in_text[i] = True
-    tm = TextMap(text="", source_text=src.text, sha256=src.sha256, roles=roles,
+    tm = TextMap(text="", source_text=src.text, sha256=src.sha256,
+                 roles=array("q", map(ROLE_CODE.__getitem__, roles)),
                  _elements=Elements.of(nodes))
     tm.blocks.append(0)
     b = _Builder(tm)
@@ -366,6 +407,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
             chars(t.lastgroup or "text", t.start(), t.group(), t.end())
 
     mk = tm.markup
+    node_open, node_close, node_depth = (array("q", [-1]) * len(nodes) for _ in range(3))
+    mk.node_open, mk.node_close, mk.node_depth = map(ByNode, (node_open, node_close, node_depth))
     last = 0
     for m in MARKUP.finditer(text):
         kind = m.lastgroup or ""
@@ -376,8 +419,8 @@ def build_textmap(src: ParsedSource) -> TextMap:
         if kind == "start":
             counter += 1
             i = node = counter
-            mk.node_open[i] = len(mk.start)
-            mk.node_depth[i] = len(stack)
+            node_open[i] = len(mk.start)
+            node_depth[i] = len(stack)
             depth += 1
             role = roles[i]
             if reading():
@@ -390,7 +433,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
             empty = m.group("empty") is not None
             if empty:
                 token = EMPTY
-                mk.node_close[i] = len(mk.start)
+                node_close[i] = len(mk.start)
                 depth -= 1
                 slot_node, slot, slot_off = i, TAIL, 0
                 if role == "block" and reading():
@@ -406,7 +449,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
         elif kind == "end":
             i = node = stack.pop()
             token = END
-            mk.node_close[i] = len(mk.start)
+            node_close[i] = len(mk.start)
             depth -= 1
             if in_text[i]:
                 texts -= 1

@@ -3,12 +3,14 @@ Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
 file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
-``parse.py``, ``elements.py`` and this module): a change to any makes every kept map stale,
-with no version number to forget. The format is a JSON head, the reading text in UTF-8 (kept
-whole: rebuilding it from the file's slices cost an export more than any other step of loading),
-little-endian 64-bit integer columns read with the standard library's ``array``, and the
-file's ``Elements`` as JSON: no pickle, so a workspace from someone else
-cannot run code, and no numpy, so commands that only read a text stay quick to start.
+``parse.py``, ``elements.py``, ``marked.py`` and this module): a change to any makes every kept
+map stale, with no version number to forget. The format is a JSON head (with the file's
+pointer forms, ``tei.marked``), the reading text in UTF-8 (kept whole: rebuilding it from the
+file's slices cost an export more than any other step of loading), little-endian 64-bit integer
+columns read with the standard library's ``array`` (and left arrays: numpy views them as they
+are), the file's ``Elements`` and its annotation elements (``tei.marked``): no pickle, so a
+workspace from someone else cannot run code, and no numpy, so commands that only read a text
+stay quick to start.
 
 DOCS: docs/store.md#text-maps
 """
@@ -17,87 +19,96 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from array import array
+from collections import Counter
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from annotator.tei import elements, parse, textmap
-from annotator.tei.textmap import Markup, TextMap
+from annotator.tei import elements, marked, parse, textmap
+from annotator.tei.elements import columns, little
+from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
 
 # parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
 # a change there with the same file bytes would leave kept offsets pointing at other characters
 SOURCES = (Path(textmap.__file__), Path(parse.__file__), Path(elements.__file__),
-           Path(__file__))
+           Path(marked.__file__), Path(__file__))
 CODE = hashlib.sha256(b"".join(p.read_bytes() for p in SOURCES)).hexdigest()[:16]
-ROLES = ("skip", "block", "break", "join", "inline")
-_ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
-# the names ``TextMap.packed`` gives the columns, in the order ``dump`` writes them
-PACKED = ("r_start", "s_start", "s_end", "kind", "node", "slot", "slot_off", "blocks",
-          "tok_start", "tok_end", "tok_kind", "tok_node", "tok_after", "open_k", "open_v",
-          "close_k", "close_v", "depth_k", "depth_v", "roles")
-_SWAP = sys.byteorder != "little"
 
 
 def dump(tm: TextMap) -> bytes:
     """The map as bytes (its source text and hash are the file's: not kept twice)."""
     mk = tm.markup
     columns = [tm.r_start, tm.s_start, tm.s_end, tm.kind, tm.node, tm.slot, tm.slot_off,
-               tm.blocks, mk.start, mk.end, mk.kind, mk.node, mk.after,
-               list(mk.node_open), list(mk.node_open.values()),
-               list(mk.node_close), list(mk.node_close.values()),
-               list(mk.node_depth), list(mk.node_depth.values()),
-               [_ROLE_CODE[r] for r in tm.roles]]
+               array("q", tm.blocks), mk.start, mk.end, mk.kind, mk.node, mk.after,
+               mk.node_open.column, mk.node_close.column, mk.node_depth.column, tm.roles]
     text = tm.text.encode("utf-8", "surrogatepass")
     kept = tm.elements_data or tm.elements().dump()
+    found = marked.marked(tm)
+    kinds = list(dict.fromkeys(k for k, _, _ in found.annotations))
+    code = {k: i for i, k in enumerate(kinds)}
+    chains = found.annotations.values()
+    notes = [array("q", [code[k] for k, _, _ in found.annotations]),
+             array("q", [s for _, s, _ in found.annotations]),
+             array("q", [e for _, _, e in found.annotations]),
+             array("q", map(len, chains)), array("q", [n for c in chains for n in c])]
     head = json.dumps({"columns": [len(c) for c in columns], "text": len(text),
-                       "pages": tm.pages, "elements": len(kept)}).encode("utf-8")
-    out = [len(head).to_bytes(4, "little"), head, text]
-    for col in columns:
-        a = array("q", col)
-        if _SWAP:  # pragma: no cover - no big-endian machine in CI
-            a.byteswap()
-        out.append(a.tobytes())
-    out.append(kept)  # last, and read only by an export (``TextMap.elements``)
-    return b"".join(out)
+                       "pages": tm.pages, "elements": len(kept), "kinds": kinds,
+                       "annotations": [len(c) for c in notes],
+                       "forms": [[*k, n] for k, n in found.forms.items()]},
+                      ensure_ascii=False).encode("utf-8")
+    # the elements and annotations last, and read only by an export
+    return b"".join([len(head).to_bytes(4, "little"), head, text,
+                     *(little(c).tobytes() for c in columns), kept,
+                     *(little(c).tobytes() for c in notes)])
+
+
+def _head(view: memoryview) -> tuple[dict[str, Any], int]:
+    size = int.from_bytes(view[:4], "little")
+    return json.loads(bytes(view[4:4 + size])), 4 + size
+
+
+def forms(blob: bytes) -> Counter[tuple[str, str]]:
+    """The ``marked.pointer_forms`` of a kept map's file, read from its head alone (a pass
+    over every source of an edition reads nothing else); ValueError if it is no kept map."""
+    try:
+        return Counter({(t, f): int(n) for t, f, n in _head(memoryview(blob))[0]["forms"]})
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise ValueError(f"not a kept text map ({exc})") from None
 
 
 def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
-    """The map ``dump`` wrote; ValueError if the bytes are not one (then build it anew)."""
+    """The map ``dump`` wrote; ValueError if the bytes are not one (then build it anew).
+    Its columns are copied as they are: no number is made an object until it is read."""
     try:
         view = memoryview(blob)
-        size = int.from_bytes(view[:4], "little")
-        head = json.loads(bytes(view[4:4 + size]))
-        at = 4 + size + head["text"]
-        text = str(view[4 + size:at], "utf-8", "surrogatepass")
-        cols: list[list[int]] = []
-        arrays: list[array[int]] = []
-        for n in head["columns"]:
-            a = array("q")
-            a.frombytes(view[at:at + 8 * n])
-            if _SWAP:  # pragma: no cover
-                a.byteswap()
-            arrays.append(a)
-            cols.append(a.tolist())
-            at += 8 * n
+        head, at = _head(view)
+        text = str(view[at:at + head["text"]], "utf-8", "surrogatepass")
+        at += head["text"]
+        cols, at = columns(view, at, head["columns"])
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
-         tok_node, after, open_k, open_v, close_k, close_v, depth_k, depth_v, roles) = cols
+         tok_node, after, node_open, node_close, node_depth, roles) = cols
         pages = [(int(p), str(n)) for p, n in head["pages"]]
-        role_names = [ROLES[r] for r in roles]
         kept = bytes(view[at:at + head["elements"]])
         at += head["elements"]
+        notes, at = columns(view, at, head["annotations"])
+        kind_of, starts, ends, sizes, nodes = notes
+        fragments = iter(nodes)
+        annotations = dict(zip(zip(map(head["kinds"].__getitem__, kind_of), starts, ends),
+                               [list(islice(fragments, n)) for n in sizes], strict=True))
+        found = Marked(annotations, Counter({(t, f): int(n) for t, f, n in head["forms"]}))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
     if at != len(blob) or len({len(c) for c in cols[:7]}) != 1 or len(
-            {len(c) for c in cols[8:13]}) != 1 or (r_start and not (
+            {len(c) for c in cols[8:13]}) != 1 or len({len(c) for c in cols[13:]}) != 1 or (
+                len({len(c) for c in notes[:4]}) != 1 or sum(sizes) != len(nodes)) or (r_start and not (
                 r_start[0] == 0 and r_start[-1] <= len(text) and s_end[-1] <= len(source_text))):
         raise ValueError("not a kept text map (columns do not fit)")
     return TextMap(
         text=text, source_text=source_text, sha256=sha256, r_start=r_start, s_start=s_start,
-        s_end=s_end, kind=kind, node=node, slot=slot, slot_off=slot_off, blocks=blocks,
-        pages=pages, roles=role_names,
+        s_end=s_end, kind=kind, node=node, slot=slot, slot_off=slot_off, blocks=blocks.tolist(),
+        pages=pages, roles=roles,
         markup=Markup(start=start, end=end, kind=tok_kind, node=tok_node, after=after,
-                      node_open=dict(zip(open_k, open_v)),
-                      node_close=dict(zip(close_k, close_v)),
-                      node_depth=dict(zip(depth_k, depth_v))),
-        elements_data=kept, packed=dict(zip(PACKED, arrays)))
-
+                      node_open=ByNode(node_open), node_close=ByNode(node_close),
+                      node_depth=ByNode(node_depth)),
+        elements_data=kept, marked=found)
