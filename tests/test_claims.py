@@ -323,6 +323,22 @@ def test_claims_accepting_suggestion_supports_and_reject_is_remembered(proposed_
     assert [ln.status for ln in proposed_ws.claim(isr.id).links] == ["rejected"]
 
 
+def test_claims_propose_keeps_a_redone_editors_act(proposed_ws, nlp):
+    """An agent an editor set, undone and redone: the act is in force, and a new finder run
+    keeps the editor's agent (was: a redo, logged as an undo of the undo, counted as no
+    editor's act, and the run put the finder's agent back); undone, the run gives the
+    finder's."""
+    nek = _starting(proposed_ws.claims(), NEKRICH)
+    proposed_ws.set_claim_agent(nek.id, "a spokesman")
+    undone = proposed_ws.undo()
+    assert proposed_ws.claim(nek.id).agent == "Alexander Nekrich"
+    redone = proposed_ws.undo(undone.id)
+    proposed_ws.propose_claims(nlp=nlp)
+    assert proposed_ws.claim(nek.id).agent == "a spokesman"
+    proposed_ws.undo(redone.id)
+    assert proposed_ws.claim(nek.id).agent == "Alexander Nekrich"
+
+
 def test_claims_accept_and_unlink_several_are_one_act_each(proposed_ws):
     links = [_starting(proposed_ws.claims(), text).links[0].id for text in (NEKRICH, ISRAELYAN)]
     before = proposed_ws.store.one("SELECT count(*) FROM decisions")[0]

@@ -1098,6 +1098,26 @@ def test_export_tei_authority_id_reaches_the_files_own_names(ws, tmp_path, tei_s
     assert schema_errors(tei_schema, out) <= schema_errors(tei_schema, src)
 
 
+def test_export_tei_redone_act_is_decided_again(ws, tmp_path):
+    """An act undone and redone is in force again: the export gives what it decided (the
+    @ref of a confirmed entity, an id linked), as before its undo (was: a redo, logged as an
+    undo of the undo, counted as no editor's decision, and the export left it out); undoing
+    the redo takes it out again."""
+    sid, src = _add_copy(ws, tmp_path, "marked.xml")
+    office = next(m.entity_id for m in ws.mentions(sid) if m.surface == "the Foreign Office")
+    ws.confirm(office)
+    ws.link("hitler", "viaf", "30701597")
+    decided = export_bytes(ws, sid)
+    assert f'ref="#{office}"'.encode() in decided and b"30701597" in decided
+    undos = [ws.undo(), ws.undo()]
+    assert export_bytes(ws, sid) == src
+    redos = [ws.undo(u.id) for u in reversed(undos)]
+    assert export_bytes(ws, sid) == decided
+    ws.undo(redos[-1].id)  # the link's redo
+    out = export_bytes(ws, sid)
+    assert b"30701597" not in out and f'ref="#{office}"'.encode() in out
+
+
 def test_export_tei_register_follows_the_sources(ws, tmp_path, tei_schema):
     """EHRI points to authority records (URIs): new names point to theirs, no register is
     written. Friendly Networks points into a register elsewhere (@key): new names are keyed

@@ -16,18 +16,20 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.store.connection import Store, plain_rows
-from annotator.store.logged import IMPORT_ACTS
+from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
+
 
 def _in_force(conn: sqlite3.Connection, what: str) -> list[Any]:
-    """The keys ``logged`` kept as ``what`` for the acts not undone, each once."""
+    """The keys ``logged`` kept as ``what`` for the acts in force (done, or redone), each
+    once."""
     return [r[0] for r in plain_rows(
-        conn, "SELECT DISTINCT k.key FROM decided k JOIN decisions d ON d.id = k.decision_id "
-        "WHERE k.what = ? AND d.undone_by IS NULL", (what,))]
+        conn, "SELECT DISTINCT key FROM decided WHERE what = ? "  # noqa: S608 (fixed)
+        f"AND decision_id NOT IN ({OUT_OF_FORCE})", (what,))]
 
 
 def decided_entities(store: Store) -> frozenset[str]:
     """Ids of entities an act other than adding a source changed (their row, a name or an
-    authority id), not undone."""
+    authority id), in force."""
     return frozenset(str(k) for k in _in_force(store.conn, "entity"))
 
 
@@ -43,7 +45,7 @@ def enriched_entities(store: Store) -> frozenset[str]:
 
 
 def changed_mentions(store: Store) -> frozenset[object]:
-    """Ids of the mentions an act other than adding a source changed, not undone (as the
+    """Ids of the mentions an act other than adding a source changed, in force (as the
     log keeps them: a NULL among them is kept, as ``NOT IN`` would see it)."""
     return frozenset(_in_force(store.conn, "mention"))
 

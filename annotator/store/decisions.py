@@ -15,7 +15,7 @@ from typing import Any
 
 from annotator.records import Decision, row_id
 from annotator.store import entities, mentions
-from annotator.store.logged import IMPORT_ACTS
+from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
 
 
 def decision_from_row(row: sqlite3.Row) -> Decision:
@@ -71,22 +71,18 @@ def not_undone(conn: sqlite3.Connection,
 
 def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:
     """Whether an editor chose the entity's preferred name (a ``prefer``, alone or in a
-    decisions file, in force): an import must never overwrite that choice. In force is read up
-    its ``undone_by`` chain, as ``undo_depth`` reads down: the act that ends it is an even
-    number of undos away, so a redo (logged as an ``undo``) counts and an undo does not."""
+    decisions file, in force: done, or undone and redone, ``logged.OUT_OF_FORCE``): an import
+    must never overwrite that choice."""
     row = conn.execute(
-        "WITH RECURSIVE up(undone_by, depth) AS (SELECT d.undone_by, 0 FROM decisions AS d "
-        "WHERE (d.act = 'prefer' AND d.target = 'entity:' || ?1) OR (d.act = 'apply' AND EXISTS ("
+        "SELECT 1 FROM decisions AS d "  # noqa: S608 (fixed)
+        "WHERE ((d.act = 'prefer' AND d.target = 'entity:' || ?1) OR (d.act = 'apply' AND EXISTS ("
         "SELECT 1 FROM json_each(d.changes) AS c "
         "WHERE json_extract(c.value, '$.table') = 'entities' "
         "AND json_extract(c.value, '$.key.id') = ?1 "
         "AND json_extract(c.value, '$.before') IS NOT NULL "
         "AND json_extract(c.value, '$.after.preferred') "
-        "IS NOT json_extract(c.value, '$.before.preferred'))) "
-        "UNION ALL SELECT d.undone_by, u.depth + 1 FROM decisions AS d "
-        "JOIN up AS u ON d.id = u.undone_by) "
-        "SELECT 1 FROM up WHERE undone_by IS NULL AND depth % 2 = 0 LIMIT 1",
-        (entity_id,)).fetchone()
+        "IS NOT json_extract(c.value, '$.before.preferred')))) "
+        f"AND d.id NOT IN ({OUT_OF_FORCE}) LIMIT 1", (entity_id,)).fetchone()
     return row is not None
 
 
@@ -101,7 +97,7 @@ def in_force(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
 
 def undo_depth(conn: sqlite3.Connection, decision_id: int) -> int:
     """How many undos deep an act is (0: a forward act, 1: its undo, 2: a redo, ...), read down
-    its ``undoes`` chain in one query."""
+    its ``undoes`` chain in one query (``logged.OUT_OF_FORCE`` reads the same chain up)."""
     depth: int = conn.execute(
         "WITH RECURSIVE chain(undoes) AS (SELECT undoes FROM decisions WHERE id = ? "
         "UNION ALL SELECT d.undoes FROM decisions d JOIN chain c ON d.id = c.undoes) "

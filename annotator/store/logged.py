@@ -14,6 +14,21 @@ from typing import Any
 # acts that only bring in what a file already says
 IMPORT_ACTS = ("add", "replace")
 
+# The acts undoing nothing that are out of force: undone, and not redone since. An undo is
+# logged as an act that undoes another, and so is a redo (an undo of the undo): each act is
+# read up its ``undone_by`` chain, and the act that ends it (undone by none) is what is in
+# force, the act itself when it is an even number of undos away (0: never undone; 2: redone),
+# its undo when odd. The store's reads of what is in force all leave these out (``NOT IN``):
+# one rule for the exports' reads (``store.decided``), an editor's preferred name
+# (``decisions.preferred_by_editor``) and undo's own (``decisions.undo_depth`` reads the same
+# chain down). Only undone acts are walked: a handful, however long the log.
+OUT_OF_FORCE = (
+    "WITH RECURSIVE up(act, undone_by, depth) AS (SELECT id, undone_by, 1 FROM decisions "
+    "WHERE undone_by IS NOT NULL AND undoes IS NULL UNION ALL SELECT up.act, d.undone_by, "
+    "up.depth + 1 FROM up JOIN decisions AS d ON d.id = up.undone_by "
+    "WHERE d.undone_by IS NOT NULL) "
+    "SELECT act FROM up GROUP BY act HAVING max(depth) % 2 = 1")
+
 
 def logged(act: str, target: str, undoes: int | None,
            changes: Iterable[dict[str, Any]]) -> set[tuple[str, Any]]:
@@ -23,8 +38,8 @@ def logged(act: str, target: str, undoes: int | None,
     it changed; ``enriched``: one it added to what the files say (``enriched_entities``);
     ``mention``: a mention it changed (its id as logged, None kept); ``claim``: a claim or a
     claim's link it changed. Adding a source and undos (a redo too: an undo of an undo) keep
-    none, as these reads always counted only acts in force that undo nothing; an act undone
-    keeps its rows, and the reads leave them out."""
+    none: the reads count the act itself while it is in force (done, or undone and redone);
+    an act undone keeps its rows, and the reads leave them out (``OUT_OF_FORCE``)."""
     out: set[tuple[str, Any]] = set()
     if act in IMPORT_ACTS or undoes is not None:
         return out
