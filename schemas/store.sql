@@ -156,16 +156,12 @@ CREATE TABLE decisions (
     undoes      INTEGER REFERENCES decisions(id),
     undone_by   INTEGER REFERENCES decisions(id)
 );
--- The acts that deleted an entity's row, or may have (store/entities.taken_ids reads only
--- these: an id an undo could put back is taken by no new entity). The terms match that query's.
-CREATE INDEX decisions_deleting ON decisions(id) WHERE
-    instr(changes, '"after": null') > 0 AND instr(changes, '"entities"') > 0;
-
 -- What each act logged means for exports and the claims finder, written with its row
 -- (store/logged.py): ``what`` is 'entity' (an entity whose row, names or ids it changed),
 -- 'enriched' (one it added to what the files say), 'mention' or 'claim' (one it changed);
 -- ``key`` the id as the log keeps it (TEXT for an entity, INTEGER for a mention or claim). Adding
--- a source and undos keep none; an act undone keeps its rows, which the reads leave out.
+-- a source and undos keep none; an act undone keeps its rows, which the reads leave out. And
+-- 'deleted': an entity whose row it deleted, for every act (taken_ids, entity_removed).
 CREATE TABLE decided (
     decision_id INTEGER NOT NULL REFERENCES decisions(id),
     what        TEXT NOT NULL,

@@ -22,7 +22,7 @@ from annotator.errors import Location, StoreError
 from annotator.files import reached
 from annotator.store.logged import IMPORT_ACTS, logged
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -88,12 +88,27 @@ def _decided_table(conn: sqlite3.Connection) -> str:
     """Version 15: what each act logged means for exports and the claims finder
     (``store.logged``: the entities, mentions and claims it changed), in table
     ``decided``, filled here from the log as ``Store.act`` writes it for each new act."""
+    return _DECIDED + _logged_rows(conn, f"d.undoes IS NULL AND d.act NOT IN {IMPORT_ACTS!r}")
+
+
+def _deleted_rows(conn: sqlite3.Connection) -> str:
+    """Version 16: the entities each act deleted, undos and additions too (``decided`` rows
+    ``deleted``, filled here from the log), which ``taken_ids`` and ``entity_removed`` read
+    instead of every act's changes; the index ``decisions_deleting`` they replace goes."""
+    return ("DROP INDEX IF EXISTS decisions_deleting; DELETE FROM decided WHERE what = 'deleted';"
+            + _logged_rows(conn, "1", "'deleted'"))
+
+
+def _logged_rows(conn: sqlite3.Connection, acts: str, what: str | None = None) -> str:
+    """SQL that fills ``decided`` with what ``store.logged`` keeps of the logged acts
+    matching ``acts`` (of one ``what``, or all), as ``Store.act`` writes it for a new act."""
     conn.create_function("annotator_logged", 4, lambda act, target, undoes, changes: json.dumps(
         list(logged(act, target, undoes, json.loads(changes))), ensure_ascii=False))
-    return (_DECIDED + "INSERT INTO decided (decision_id, what, key) "
+    one = "" if what is None else f" AND json_extract(k.value, '$[0]') = {what}"
+    return ("INSERT INTO decided (decision_id, what, key) "
             "SELECT d.id, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]') "
             "FROM decisions d, json_each(annotator_logged(d.act, d.target, d.undoes, "
-            f"d.changes)) k WHERE d.undoes IS NULL AND d.act NOT IN {IMPORT_ACTS!r};")
+            f"d.changes)) k WHERE {acts}{one};")
 
 
 _DECIDED = ("CREATE TABLE IF NOT EXISTS decided (decision_id INTEGER NOT NULL "
@@ -137,6 +152,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
         "instr(changes, '\"after\": null') > 0 AND instr(changes, '\"entities\"') > 0;",
     # store.sql has it from version 14
     14: _decided_table,  # store.sql has it from version 15
+    15: _deleted_rows,  # store.sql has them (and not decisions_deleting) from version 16
 }
 
 

@@ -107,7 +107,9 @@ def file_date_value(conn: sqlite3.Connection,
         "json_extract(d.payload, '$.unread_dates.\"' || m.id || '\"') "
         "FROM mentions m, decisions d, "
         "json_each(d.changes) c WHERE m.id = ? AND m.provenance = 'source' "
-        "AND d.act IN (?, ?) AND d.undone_by IS NULL "
+        # only the acts that added this mention's source are read: a register import logs
+        # megabytes of changes, every other source's add its own
+        "AND d.act IN (?, ?) AND d.target = 'source:' || m.source_id AND d.undone_by IS NULL "
         "AND json_extract(c.value, '$.table') = 'mentions' "
         "AND json_extract(c.value, '$.key.id') = m.id "
         "AND json_extract(c.value, '$.after.provenance') = 'source' "

@@ -116,13 +116,9 @@ def changes_after(conn: sqlite3.Connection,
 def entity_removed(conn: sqlite3.Connection, entity_id: str) -> int | None:
     """The newest act that deleted the entity of that id (a merge, a relabel to another id, an
     undo of its making), or None: the store never had it, or has it."""
-    row = conn.execute(
-        "SELECT d.id FROM decisions d, json_each(d.changes) c WHERE instr(d.changes, ?1) > 0 "
-        "AND json_extract(c.value, '$.table') = 'entities' "
-        "AND json_extract(c.value, '$.key.id') = ?1 "
-        "AND json_type(c.value, '$.after') = 'null' ORDER BY d.id DESC LIMIT 1",
-        (entity_id,)).fetchone()
-    return None if row is None else int(row[0])
+    row = conn.execute("SELECT max(decision_id) FROM decided WHERE what = 'deleted' AND key = ?",
+                       (entity_id,)).fetchone()  # store.logged: every act's deletions
+    return None if row[0] is None else int(row[0])
 
 
 def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:

@@ -45,13 +45,9 @@ def taken_ids(conn: sqlite3.Connection, type_: str | None = None) -> set[str]:
     like = "%" if type_ is None else f"{type_}-%"
     return {r[0] for r in conn.execute(
         "SELECT id FROM entities WHERE id LIKE ?1 UNION "
-        "SELECT json_extract(c.value, '$.key.id') FROM decisions d, json_each(d.changes) c "
-        "WHERE d.undone_by IS NULL AND d.act NOT IN (?2, ?3) "
-        # only acts that deleted a row are read (Store.act writes changes with json.dumps)
-        "AND instr(d.changes, '\"after\": null') > 0 AND instr(d.changes, '\"entities\"') > 0 "
-        "AND json_extract(c.value, '$.table') = 'entities' "
-        "AND json_type(c.value, '$.after') = 'null' "
-        "AND json_extract(c.value, '$.key.id') LIKE ?1", (like, *IMPORT_ACTS))}
+        "SELECT k.key FROM decided k JOIN decisions d ON d.id = k.decision_id "
+        "WHERE k.what = 'deleted' AND k.key LIKE ?1 "  # store.logged: every act's deletions
+        "AND d.undone_by IS NULL AND d.act NOT IN (?2, ?3)", (like, *IMPORT_ACTS))}
 
 
 def named(conn: sqlite3.Connection, key: str, type_: str) -> list[sqlite3.Row]:

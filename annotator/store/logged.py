@@ -38,9 +38,15 @@ def logged(act: str, target: str, undoes: int | None,
     it changed; ``enriched``: one it added to what the files say (``enriched_entities``);
     ``mention``: a mention it changed (its id as logged, None kept); ``claim``: a claim or a
     claim's link it changed. Adding a source and undos (a redo too: an undo of an undo) keep
-    none: the reads count the act itself while it is in force (done, or undone and redone);
-    an act undone keeps its rows, and the reads leave them out (``OUT_OF_FORCE``)."""
-    out: set[tuple[str, Any]] = set()
+    none of these: the reads count the act itself while it is in force (done, or undone and
+    redone); an act undone keeps its rows, and the reads leave them out (``OUT_OF_FORCE``).
+    ``deleted``: an entity whose row it deleted, kept for every act, undos and additions too
+    (``entities.taken_ids``: an act not undone deleted it, whatever the act; and
+    ``decisions.entity_removed``: the newest act that deleted it)."""
+    changes = list(changes)
+    out: set[tuple[str, Any]] = {  # every act's, as its own changes say (taken_ids)
+        ("deleted", ch["key"]["id"]) for ch in changes if ch.get("table") == "entities"
+        and ch.get("after") is None and (ch.get("key") or {}).get("id") is not None}
     if act in IMPORT_ACTS or undoes is not None:
         return out
     # SQL's LIKE 'claim%', which these reads used, is blind to ASCII case
