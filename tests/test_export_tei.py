@@ -29,7 +29,7 @@ from lxml import etree
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import Piece, index_source, place, place_simple
 from annotator.export.tei import TAGS, _Claim, _Data, _Kind, _Mentions, render_source
-from annotator.tei import build_textmap, parse_source
+from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
 from annotator.tei.textmap import GEN
 from annotator.text import trim
@@ -291,6 +291,25 @@ def test_export_tei_asks_the_pointers_of_a_file_in_one_query(ws, copy_data):
     # the file's own mentions only when an editor changed one
     assert [q for q in sql if "FROM sources" in q] == ["SELECT * FROM sources ORDER BY id"]
     assert not [q for q in sql if "group_concat(id)" in q]
+
+
+def test_export_tei_fetches_each_exported_map_once(ws, copy_data):
+    """How every source's names point is read from the heads of the kept maps in one query
+    (their blobs opened, not fetched), and each exported source's map is fetched once (was:
+    every map fetched whole for its head, one query per source, then each exported one
+    again)."""
+    names = ("marked.xml", "rich.xml", "group-a.xml")
+    ids = [ws.add(copy_data(name)).source.id for name in names]
+    with Workspace(ws.root) as fresh:
+        sql = _export_sql(fresh)
+        assert [q for q in sql if "FROM textmaps" in q and "data" not in q] == [
+            "SELECT rowid, sha256 FROM textmaps WHERE code = "
+            f"'{textmap_pack.CODE}'"]
+        assert len([q for q in sql if "data FROM textmaps" in q]) == len(ids)
+        sql.clear()
+        fresh.store.conn.set_trace_callback(sql.append)
+        fresh.export_tei([ids[1]])
+        assert len([q for q in sql if "data FROM textmaps" in q]) == 1
 
 
 def test_export_tei_reads_entities_as_the_listing_gives_them(annotated_seed):

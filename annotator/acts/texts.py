@@ -16,7 +16,7 @@ import logging
 import os
 import sqlite3
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -163,15 +163,21 @@ class Texts:
         path, data = self._unchanged(src)
         return _loaded(blob, decode_xml(data, path)[0], src.sha256)
 
-    def forms(self, src: Source) -> Counter[tuple[str, str]]:
-        """How the names of a source point to their entries (``marked.pointer_forms``): from
-        the head of its kept map, its file unread (an export asks it of every source before
-        reading any); else from its map, built now and kept."""
-        blob = textmaps.kept_blob(self.store.conn, src.sha256)
-        if blob is not None:
-            with contextlib.suppress(ValueError):
-                return textmap_pack.forms(blob)
-        return marked(self.passing(src)).forms
+    def forms(self, sources: Iterable[Source]) -> dict[str, Counter[tuple[str, str]]]:
+        """Source id -> how the names of that source point to their entries
+        (``marked.pointer_forms``): from the heads of the kept maps, their files unread (an
+        export asks it of every source before reading any); else from its map, built now
+        and kept."""
+        heads = textmaps.kept_heads(self.store.conn)
+        out: dict[str, Counter[tuple[str, str]]] = {}
+        for src in sources:
+            head = heads.get(src.sha256)
+            if head is not None:
+                with contextlib.suppress(ValueError):
+                    out[src.id] = textmap_pack.forms(head)
+                    continue
+            out[src.id] = marked(self.passing(src)).forms
+        return out
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export

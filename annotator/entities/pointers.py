@@ -21,10 +21,10 @@ import re
 
 from lxml import etree
 
+from annotator.tei.marked import POINTER_ATTRS
 from annotator.tei.parse import TEI_NS
 from annotator.tei.prefixes import Prefixes
 
-POINTER_ATTRS = ("ref", "key", "corresp")
 _NCNAME = re.compile(r"[A-Za-z_][\w.\-]*")
 _GEONAMES = re.compile(r"^https?://(?:www\.|sws\.)?geonames\.org/(\d+)", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.I)

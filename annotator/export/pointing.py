@@ -29,12 +29,12 @@ from pathlib import Path
 
 
 from annotator.errors import AnnotatorError
-from annotator.entities.pointers import POINTER_ATTRS, normalise
+from annotator.entities.pointers import normalise
 from annotator.store import pointers as pointer_rows
-from annotator.tei.elements import Elements
-from annotator.tei.marked import NAMING, pointer_forms
+from annotator.tei.marked import pointer_forms
 from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
 from annotator.tei.prefixes import Prefixes
+from annotator.tei.textmap import Marked
 
 REGISTERS = ("inline", "file", "none")
 # The mode of a file whose edition points to authority records (``none``) when no mode was
@@ -101,10 +101,6 @@ def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
     return max(REGISTERS, key=lambda r: (votes[r], -REGISTERS.index(r)))
 
 
-_NAME_TAGS = tuple(f"{{{TEI_NS}}}{local}" for local in NAMING)
-_PREFIX_DEF = f"{{{TEI_NS}}}prefixDef"
-
-
 class Pointers:
     """Which entity each pointer of the files of one export means, as the store knows it:
     asked of the store once per file (the pointers it has that no file before it had), and
@@ -117,10 +113,11 @@ class Pointers:
         # the files' prefixDef declarations -> pointer as written -> entity
         self._of_written: dict[tuple[tuple[str, str, str], ...], dict[str, str | None]] = {}
 
-    def of_file(self, els: Elements, values: Iterable[str]) -> dict[str, str | None]:
-        """Pointer as the file ``els`` writes it -> the entity it means (None: none known),
-        for each of ``values`` and those asked before."""
-        defs = prefix_defs(els)
+    def of_file(self, defs: tuple[tuple[str, str, str], ...], values: Iterable[str]
+                ) -> dict[str, str | None]:
+        """Pointer as a file with the ``prefixDef`` declarations ``defs`` (``Marked.prefixes``)
+        writes it -> the entity it means (None: none known), for each of ``values`` and those
+        asked before."""
         known = self._of_written.setdefault(defs, {})
         new = [v for v in dict.fromkeys(values) if v not in known]
         if new:
@@ -134,31 +131,17 @@ class Pointers:
         return known
 
 
-def file_pointers(pointers: Pointers, els: Elements) -> dict[str, tuple[str, str]]:
+def file_pointers(pointers: Pointers, found: Marked) -> dict[str, tuple[str, str]]:
     """Entity id -> (attribute, value) of the file's own pointer to it: the first name
-    element of the file whose pointer the store knows as that entity's."""
-    attrs = [els.attrs[a] for a in POINTER_ATTRS]
-    written: list[tuple[str, str]] = []  # (attribute, its first pointer) of each name
-    for node in els.iter(_NAME_TAGS):
-        for attr, values in zip(POINTER_ATTRS, attrs):
-            value = values.get(node)
-            if value and not value.isspace():
-                written.append((attr, value.split(None, 1)[0]))
-                break
-    of = pointers.of_file(els, (first for _, first in written))
+    element of the file whose pointer the store knows as that entity's (``found``: what the
+    file's markup says, kept with its map)."""
+    of = pointers.of_file(found.prefixes, (first for _, first in found.pointers))
     out: dict[str, tuple[str, str]] = {}
-    for attr, first in written:
+    for attr, first in found.pointers:
         eid = of[first]
         if eid is not None and eid not in out:
             out[eid] = (attr, first)
     return out
-
-
-def prefix_defs(els: Elements) -> tuple[tuple[str, str, str], ...]:
-    """The file's ``prefixDef`` declarations (ident, matchPattern, replacementPattern), from
-    its kept elements."""
-    return tuple((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
-                  els.get(d, "replacementPattern") or "") for d in els.iter((_PREFIX_DEF,)))
 
 
 @dataclass(slots=True)
@@ -169,11 +152,11 @@ class Named:
     an element whose pointer is not the one it would have written, so seldom."""
 
     pointers: Pointers
-    els: Elements
+    prefixes: tuple[tuple[str, str, str], ...]  # the file's (``Marked.prefixes``)
 
     def __call__(self, value: str) -> set[str]:
         each = value.split()
-        of = self.pointers.of_file(self.els, each)
+        of = self.pointers.of_file(self.prefixes, each)
         return {eid for v in each if (eid := of[v])}
 
 

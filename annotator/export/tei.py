@@ -1435,7 +1435,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     ids = list(source_ids or ()) or list(every)
     # unknown ids fail before anything is written
     sources = [every[i] if i in every else ctx.texts.source(i) for i in ids]
-    file_forms = {s.id: ctx.texts.forms(s) for s in every.values()}  # the kept maps' heads
+    file_forms = ctx.texts.forms(every.values())  # the kept maps' heads
     edition_forms: Counter[tuple[str, str]] = Counter()
     for counted in file_forms.values():
         edition_forms.update(counted)
@@ -1452,8 +1452,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             source = _Source.of(index_file(file.tm, file.tree))
             data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                           marked=bool(source.existing.by_key), edition=edition)
-            data.own_pointers = file_pointers(pointers, source.ix.els)
-            data.named = Named(pointers, source.ix.els)
+            found = marked(file.tm)
+            data.own_pointers = file_pointers(pointers, found)
+            data.named = Named(pointers, found.prefixes)
             data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
             data.edition_styles = edition_styles
             mode = register or (inferred_register([data.file_forms]) if data.file_forms

@@ -25,6 +25,20 @@ def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
     return bytes(row["data"])
 
 
+def kept_heads(conn: sqlite3.Connection) -> dict[str, bytes]:
+    """sha256 -> the start of the map kept for those bytes by this code, as far as its head
+    (``textmap_pack.head_size``): each blob opened, not fetched, so a pass over every source
+    of an edition reads a page of each map, not all of it."""
+    heads: dict[str, bytes] = {}
+    rows = conn.execute("SELECT rowid, sha256 FROM textmaps WHERE code = ?",
+                        (textmap_pack.CODE,)).fetchall()
+    for rowid, sha256 in rows:
+        with conn.blobopen("textmaps", "data", rowid, readonly=True) as blob:
+            start = blob.read(textmap_pack.HEAD)
+            heads[sha256] = start + blob.read(textmap_pack.head_size(start))
+    return heads
+
+
 def keep(conn: sqlite3.Connection, tm: TextMap) -> None:
     """Keep a source version's text map; maps kept by other code are stale: dropped."""
     conn.execute("DELETE FROM textmaps WHERE code != ?", (textmap_pack.CODE,))

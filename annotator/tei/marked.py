@@ -38,12 +38,40 @@ _POINTER = re.compile(
     r"<(?:[\w.-]+:)?(persName|placeName|orgName|name|rs)\b[^>]*?\s(ref|key)\s*=\s*"
     r"([\"'])\s*([^\"'\s]*)", re.ASCII)
 _URI = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.I | re.ASCII)
+# the attributes a name's pointer is in, the first one it has that is not empty saying who
+POINTER_ATTRS = ("ref", "key", "corresp")
+_NAMES = tuple(f"{_TEI}{n}" for n in NAMING)
+_PREFIX_DEF = f"{_TEI}prefixDef"
+
 
 def marked(tm: TextMap) -> Marked:
     """What the file of ``tm`` marks: as kept with the map, else found now (and kept on it)."""
     if tm.marked is None:
-        tm.marked = Marked(_annotations(tm), pointer_forms(tm.source_text))
+        els = tm.elements()
+        tm.marked = Marked(_annotations(tm), pointer_forms(tm.source_text),
+                           name_pointers(els), prefix_defs(els))
     return tm.marked
+
+
+def name_pointers(els: Elements) -> list[tuple[str, str]]:
+    """(attribute, first pointer) of each name element (``NAMING``) of the file with a
+    pointer (``POINTER_ATTRS``), in document order, each pointer only where it is first
+    written: which entity a later one means adds nothing to how the file points to it."""
+    attrs = [(a, els.attrs[a]) for a in POINTER_ATTRS]
+    first: dict[str, str] = {}  # pointer -> its attribute
+    for node in els.iter(_NAMES):
+        for attr, values in attrs:
+            value = values.get(node)
+            if value and not value.isspace():
+                first.setdefault(value.split(None, 1)[0], attr)
+                break
+    return [(attr, value) for value, attr in first.items()]
+
+
+def prefix_defs(els: Elements) -> tuple[tuple[str, str, str], ...]:
+    """The file's ``prefixDef`` declarations (ident, matchPattern, replacementPattern)."""
+    return tuple((els.get(d, "ident") or "", els.get(d, "matchPattern") or "",
+                  els.get(d, "replacementPattern") or "") for d in els.iter((_PREFIX_DEF,)))
 
 
 def pointer_forms(text: str) -> Counter[tuple[str, str]]:

@@ -183,10 +183,15 @@ class Marked:
     """What a file's own markup says (``tei.marked`` finds it): ``annotations``, (element or
     seg:type, reading start, end) -> the element and the fragments ``@next`` joins to it, of
     the annotation elements in ``<text>`` (the first of a kind and span only); ``forms``,
-    (entity type or '', form) of every pointer on a name element, with how often it occurs."""
+    (entity type or '', form) of every pointer on a name element, with how often it occurs;
+    ``pointers``, (attribute, first pointer) of the name elements, each pointer once, where
+    it is first written; ``prefixes``, the (ident, matchPattern, replacementPattern) of its
+    ``prefixDef`` declarations."""
 
     annotations: dict[tuple[str, int, int], list[int]]
     forms: Counter[tuple[str, str]]
+    pointers: list[tuple[str, str]]
+    prefixes: tuple[tuple[str, str, str], ...]
 
 
 @dataclass(slots=True)

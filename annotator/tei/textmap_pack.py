@@ -8,9 +8,9 @@ map stale, with no version number to forget. The format is a JSON head (with the
 pointer forms, ``tei.marked``), the reading text in UTF-8 (kept whole: rebuilding it from the
 file's slices cost an export more than any other step of loading), little-endian 64-bit integer
 columns read with the standard library's ``array`` (and left arrays: numpy views them as they
-are), the file's ``Elements`` and its annotation elements (``tei.marked``): no pickle, so a
-workspace from someone else cannot run code, and no numpy, so commands that only read a text
-stay quick to start.
+are), the file's ``Elements``, its annotation elements and its names' first pointers
+(``tei.marked``): no pickle, so a workspace from someone else cannot run code, and no numpy,
+so commands that only read a text stay quick to start.
 
 DOCS: docs/store.md#text-maps
 """
@@ -52,25 +52,37 @@ def dump(tm: TextMap) -> bytes:
              array("q", [s for _, s, _ in found.annotations]),
              array("q", [e for _, _, e in found.annotations]),
              array("q", map(len, chains)), array("q", [n for c in chains for n in c])]
+    # each name's pointer and its attribute, NUL-ended (XML never holds one)
+    pointers = "".join(f"{a}\0{v}\0" for a, v in found.pointers).encode("utf-8")
     head = json.dumps({"columns": [len(c) for c in columns], "text": len(text),
                        "pages": tm.pages, "elements": len(kept), "kinds": kinds,
                        "annotations": [len(c) for c in notes],
-                       "forms": [[*k, n] for k, n in found.forms.items()]},
+                       "forms": [[*k, n] for k, n in found.forms.items()],
+                       "pointers": len(pointers), "prefixes": found.prefixes},
                       ensure_ascii=False).encode("utf-8")
-    # the elements and annotations last, and read only by an export
+    # the elements, annotations and pointers last, and read only by an export
     return b"".join([len(head).to_bytes(4, "little"), head, text,
                      *(little(c).tobytes() for c in columns), kept,
-                     *(little(c).tobytes() for c in notes)])
+                     *(little(c).tobytes() for c in notes), pointers])
+
+
+def head_size(start: bytes | memoryview) -> int:
+    """How many bytes the head of a kept map takes after its first ``HEAD`` (``start``):
+    a pass over every source of an edition reads no more of each (``forms``)."""
+    return int.from_bytes(start[:HEAD], "little")
+
+
+HEAD = 4
 
 
 def _head(view: memoryview) -> tuple[dict[str, Any], int]:
-    size = int.from_bytes(view[:4], "little")
-    return json.loads(bytes(view[4:4 + size])), 4 + size
+    size = head_size(view[:HEAD])
+    return json.loads(bytes(view[HEAD:HEAD + size])), HEAD + size
 
 
 def forms(blob: bytes) -> Counter[tuple[str, str]]:
-    """The ``marked.pointer_forms`` of a kept map's file, read from its head alone (a pass
-    over every source of an edition reads nothing else); ValueError if it is no kept map."""
+    """The ``marked.pointer_forms`` of a kept map's file, read from its head alone (``blob``:
+    the map, or as much of its start as ``head_size`` says); ValueError if it is no kept map."""
     try:
         return Counter({(t, f): int(n) for t, f, n in _head(memoryview(blob))[0]["forms"]})
     except (ValueError, KeyError, TypeError, IndexError) as exc:
@@ -96,7 +108,14 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         fragments = iter(nodes)
         annotations = dict(zip(zip(map(head["kinds"].__getitem__, kind_of), starts, ends),
                                [list(islice(fragments, n)) for n in sizes], strict=True))
-        found = Marked(annotations, Counter({(t, f): int(n) for t, f, n in head["forms"]}))
+        pointers = str(view[at:at + head["pointers"]], "utf-8").split("\0")
+        at += head["pointers"]
+        if pointers.pop() or len(pointers) % 2:
+            raise ValueError("pointers do not fit")
+        paired = iter(pointers)
+        found = Marked(annotations, Counter({(t, f): int(n) for t, f, n in head["forms"]}),
+                       list(zip(paired, paired)),
+                       tuple((str(i), str(m), str(r)) for i, m, r in head["prefixes"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
     if at != len(blob) or len({len(c) for c in cols[:7]}) != 1 or len(
