@@ -617,6 +617,35 @@ def test_export_tei_place_simple_takes_spans_holding_whole_elements():
     assert "<persName>Molotov</persName>" in ix.text[int(ps[0]):int(pe[0])]
 
 
+def test_export_tei_place_simple_takes_the_whole_content_of_an_inline_element():
+    """A name that is all of an inline element's text is placed at once, with place()'s
+    answer: around the element where its parent may hold the tag and the tag the element
+    (a date around ``supplied`` in ``head``), else inside it (a place name in ``addrLine``,
+    whose ``address`` may not hold one)."""
+    data = (b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+            b'<title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>'
+            b'<sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body><div>'
+            b'<head><supplied>June 1824</supplied></head><p>Went <unclear>home</unclear> '
+            b'at last.</p><closer><address><addrLine>Near Moorestown</addrLine>\n'
+            b'<addrLine>New Jersey</addrLine></address></closer></div></body></text></TEI>')
+    src = parse_source("x.xml", data)
+    tm = build_textmap(src)
+    ix = index_source(src, tm)
+    names = ["date", "placeName", "persName"]
+    cases = [("June 1824", 0, "<supplied>June 1824</supplied>"),
+             ("home", 2, "<unclear>home</unclear>"), ("New Jersey", 1, "New Jersey")]
+    starts = np.array([tm.text.index(w) for w, _, _ in cases])
+    ends = starts + np.array([len(w) for w, _, _ in cases])
+    tags = np.array([t for _, t, _ in cases])
+    ok, ps, pe, parent = place_simple(ix, starts, ends, tags, names)
+    assert ok.all()
+    for i, (_, t, wrapped) in enumerate(cases):
+        s, e = int(starts[i]), int(ends[i])
+        assert ix.text[int(ps[i]):int(pe[i])] == wrapped
+        assert place(ix, s, e, names[t]) == (
+            [Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), names[t])], 0)
+
+
 def test_export_tei_schema_derive_uses_the_safe_parser(tmp_path):
     from annotator.errors import SourceError
     from annotator.tei import schema_table as teimodel

@@ -357,10 +357,14 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     Plain: no markup inside the span, and on one side at least either text or markup that
     ends the search for a wider place (a block's tags, CDATA), so the element holding the
     span's text is the only place for a tag that both sides share, as ``_place_one`` would
-    find. Returns a mask of the spans placed and, for those, the file positions of their
-    start and end tags and the element holding them. The others (whitespace at an edge,
-    inline markup inside or next to the span, a parent that may not hold the tag) go to
-    ``place``, one by one.
+    find. Or one level more: the span is the whole content of an inline element (``<head>
+    <supplied>June 1824</supplied></head>``), its start and end tags the only markup between
+    the span and its neighbours on one side at least, so the places both sides share are
+    that element's parent, around it (outermost: taken when it may hold the tag and the tag
+    that element), and the element itself. Returns a mask of the spans placed and, for those,
+    the file positions of their start and end tags and the element holding them. The others
+    (whitespace at an edge, deeper or other inline markup next to the span, a parent that may
+    not hold the tag) go to ``place``, one by one.
     """
     c = ix.cols
     text = ix.tm.text
@@ -396,30 +400,68 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     parent = np.where(k > 0, c.tok_after[j], -1)
     # markup inside: the element open at both edges is open throughout, so what lies
     # between is whole elements, its children, each of which the new tag must be able to
-    # hold; an edge in CDATA is in no element
+    # hold (or the place is around the element, below); an edge in CDATA is in no element
     last = np.maximum(k2 - 1, 0)
     ok &= parent == np.where(k2 > 0, c.tok_after[last], -1)
     ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, ntok - 1)] > ps0) & (c.tok_end[last] < pe0))
+    refused = np.zeros(m, dtype=bool)  # a child inside the new tag may not hold
     inside = np.flatnonzero(ok & (k2 > k))
     if len(inside):
-        ok[inside[_children_refused(ix, k[inside], k2[inside], parent[inside],
-                                    tags[inside], names)]] = False
+        refused[inside[_children_refused(ix, k[inside], k2[inside], parent[inside],
+                                         tags[inside], names)]] = True
         for i in inside.tolist():  # place() cuts a span at a blank line
             if text.find("\n\n", int(s[i]), int(e[i])) != -1:
                 ok[i] = False
     # before the span: back to the last reading character (over a generated break)
     lo = np.where(i_prev >= 0, src_e[2 * m:3 * m], 0)
-    plain = (k == 0) | (c.tok_start[j] < lo) | _stops(ix, j)
+    before = (k == 0) | (c.tok_start[j] < lo) | _stops(ix, j)
     # after it: on to the next reading character
     hi = np.where(i_next < n, src_s[3 * m:], len(ix.text))
     j2 = np.minimum(k2, ntok - 1)
-    plain |= (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
-    ok &= plain  # one plain side is enough: the other side's wider places are not shared
+    after = (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
+    # one plain side is enough: the other side's wider places are not shared
+    wrapped = np.flatnonzero(ok & ~before & ~after)
+    ok &= before | after
     node_name, node_names = ix.node_names
     width = len(names)
-    ok &= _each(node_name[parent] * width + tags,
-                lambda v: node_names[v // width] in HOSTS[names[v % width]])
+    ok &= ~refused & _each(node_name[parent] * width + tags,
+                           lambda v: node_names[v // width] in HOSTS[names[v % width]])
+    if len(wrapped):
+        _place_around(ix, wrapped, j, j2, lo, hi, parent, refused, tags, names,
+                      ok, ps0, pe0)
     return ok, ps0, pe0, parent
+
+
+def _place_around(ix: SourceIndex, rows: Ints, j: Ints, j2: Ints, lo: Ints, hi: Ints,
+                  parent: Ints, refused: npt.NDArray[np.bool_], tags: Ints,
+                  names: Sequence[str], ok: npt.NDArray[np.bool_], ps: Ints, pe: Ints) -> None:
+    """``place_simple``'s spans ``rows`` with markup on both sides: those that are the whole
+    content of their parent (tokens ``j`` and ``j2`` its start and end tags), one side's
+    search for a wider place ending right past that tag, are placed (set in ``ok``, ``ps``,
+    ``pe``, ``parent``) as ``_place_one`` would: around the element when its parent may hold
+    the tag and the tag the element, else inside it when it may hold the tag. A few spans a
+    file: one by one (numpy's cost is per call)."""
+    kind, node, start, end = ix.tok_kind, ix.tok_node, ix.tok_start, ix.tok_end
+    block = ix.tok_block
+    last = len(start) - 1
+
+    def stops(tok: int) -> bool:
+        return kind[tok] == CDATA or bool(block[tok])
+
+    for i, a, b, p, before, after in zip(rows.tolist(), j[rows].tolist(), j2[rows].tolist(),
+                                         parent[rows].tolist(), lo[rows].tolist(),
+                                         hi[rows].tolist()):
+        if kind[a] != START or node[a] != p or kind[b] != END or node[b] != p:
+            continue
+        if not (a == 0 or start[a - 1] < before or stops(a - 1)
+                or b == last or end[b + 1] > after or stops(b + 1)):
+            continue
+        tag = names[tags[i]]
+        grand = ix.tok_after[a - 1] if a else -1
+        if ix.hosts(grand, tag) and ix.tei_name(p) in CONTENT[tag]:
+            ok[i], ps[i], pe[i], parent[i] = True, start[a], end[b], grand
+        elif not refused[i] and ix.hosts(p, tag):
+            ok[i] = True
 
 
 def _children_refused(ix: SourceIndex, first: Ints, stop: Ints, parent: Ints, tags: Ints,
