@@ -28,7 +28,9 @@ from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import Piece, index_source, place, place_simple
-from annotator.export.tei import TAGS, _Claim, _Data, _Kind, _Mentions, render_source
+from annotator.export.tei import (TAGS, _Claim, _Data, _Kind, _Mentions, _render, _Source,
+                                  render_source)
+from annotator.records import Entity
 from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
 from annotator.tei.textmap import GEN
@@ -542,6 +544,28 @@ def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name)
                 parent = ix.parent_at(tm.char_source(i)[0])
                 assert parent is None or not ix.hosts(parent, tag), (s, e, i, tag)
     assert tei_schema.validate(etree.fromstring(data_out)), tei_schema.error_log.last_error
+
+
+def test_export_tei_render_of_the_same_file_twice_is_the_same():
+    """What an export knows of a file (``_Source``) is the file's alone: rendering it again
+    writes the same standOff entries and header (the standOff once added its ids to the
+    file's own, so a second render found them taken and wrote no entries)."""
+    src = parse_source(SAMPLE_TEI)
+    tm = build_textmap(src)
+    text = tm.text
+    s = text.index("Molotov")
+    ent = Entity(id="p1", type="person", preferred="Vyacheslav Molotov", status="confirmed",
+                 authority=(("wikidata", "Q1"),))
+    d = _Data(mentions=_Mentions.of([(s, s + 7, _Kind("person", "p1", None, "proposed",
+                                                      "model:en_core_web_sm@3.7.1"))]),
+              entities={"p1": ent}, decided=frozenset({"p1"}))
+    source = _Source.of(index_source(src, tm))
+    ids = set(source.existing.ids)
+    first = _render(source, d, source_id="x", register="inline")
+    second = _render(source, d, source_id="x", register="inline")
+    assert 'xml:id="p1"' in first.out and "listPerson" in first.out
+    assert second.out == first.out and second.counts == first.counts
+    assert source.existing.ids == ids
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -463,6 +463,7 @@ class _Builder:
         self.text = ix.text
         self.ex = existing
         self.ids = _Ids(self.ex.ids)
+        self.written: set[str] = set()  # ids of the entries the standOff writes
         self.inserts: list[Insert] = []
         self.counts: Counter[str] = Counter()
         self.resps: dict[str, str] = {}  # provenance -> application xml:id
@@ -995,16 +996,16 @@ class _Builder:
         head = self._child(0, "teiHeader")
         assert head is not None  # header() only asks when there is one
         resps = tuple(sorted((rid, prov) for prov, rid in self.resps.items()
-                             if rid not in self.ex.ids))
+                             if not self._has_id(rid)))
         decl: tuple[str, bool] | None = None
-        if DECL_ID not in self.ex.ids:
+        if not self._has_id(DECL_ID):
             # ``uris`` says where its entries are only when it wrote one: a file whose new
             # names all point to authority records says what ``none`` says
             said = self.register if self.register != URIS or self.pointed else "none"
             # entries written for the file's own ``#id`` pointers are in its standOff, which
             # only ``inline`` says already
             decl = (said, bool(self.missing) and said != "inline")
-        return list(_header_lines(self.prefix(head)[0], indent, unit, APP_ID not in self.ex.ids,
+        return list(_header_lines(self.prefix(head)[0], indent, unit, not self._has_id(APP_ID),
                                   resps, decl))
 
     def standoff(self) -> None:
@@ -1085,10 +1086,8 @@ class _Builder:
                     continue
                 xids = [ncname(ent.id)] if inline and ent.id in self.pointed else []
                 for xid in (*xids, *missing.get(ent.id, ())):
-                    if xid in self.ex.ids:
+                    if not self._new_id(xid):
                         continue
-                    self.ex.ids.add(xid)
-                    self.ids.used.add(xid)
                     self.counts["entities"] += 1
                     lines.extend(self._entity(ent, xid, item, q))
             if lines:
@@ -1096,10 +1095,8 @@ class _Builder:
         lines = []
         for key in sorted(self.data.works):
             xid = ncname(key, "bib")
-            if xid in self.ex.ids:
+            if not self._new_id(xid):
                 continue
-            self.ex.ids.add(xid)
-            self.ids.used.add(xid)
             self.counts["works"] += 1
             work = self.data.works[key]
             lines.extend(bibl_lines(key, work.type, work.fields, xid, q))
@@ -1111,6 +1108,20 @@ class _Builder:
         if lines:
             out.append(("listAnnotation", lines))
         return out
+
+    def _new_id(self, xid: str) -> bool:
+        """Take ``xid`` for an entry of the standOff, unless the file or the standOff has
+        it already. Kept apart from the file's own ids (``ex``), which every render of the
+        file shares."""
+        if self._has_id(xid):
+            return False
+        self.written.add(xid)
+        self.ids.used.add(xid)
+        return True
+
+    def _has_id(self, xid: str) -> bool:
+        """Whether the file, or the standOff written for it, has an element of id ``xid``."""
+        return xid in self.ex.ids or xid in self.written
 
     def _entity(self, ent: Entity, xid: str, item: str,
                 q: Callable[[str], str]) -> list[str]:
