@@ -495,6 +495,8 @@ def small_unique(values: Ints) -> tuple[Ints, Ints]:
     if not len(values):
         return values, values
     lo = int(values.min())
+    if lo == values.max():  # one value (one namespace scope: most files)
+        return values[:1], np.zeros(len(values), np.int64)
     present = np.bincount(values - lo) > 0
     rank = np.cumsum(present) - 1
     return np.flatnonzero(present) + lo, rank[values - lo]

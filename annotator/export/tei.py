@@ -573,20 +573,21 @@ class _Builder:
             at = np.minimum(np.searchsorted(spans, keys), len(spans) - 1)  # sorted: no isin
             rows = np.flatnonzero(spans[at] == keys)
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
-            reused = 0
+            found: list[tuple[list[int], int, bool]] = []
+            marked = self._marked
             for i, s, e, k in zip(rows.tolist(), start[rows].tolist(), end[rows].tolist(),
                                   kind[rows].tolist()):
-                kd = kinds[k]
-                chain = self._marked(kd.type, s, e)
-                from_file = (s, e, kd.type) in own
+                type_ = kinds[k].type
+                chain = marked(type_, s, e)
+                from_file = (s, e, type_) in own
                 if chain is not None:
-                    self._reuse(chain, kd, extras[k], from_file)
-                    reused += 1
+                    found.append((chain, k, from_file))
                     drop.append(i)
                 elif from_file:
                     drop.append(i)
-            if reused:
-                self.counts["reused"] += reused
+            if found:
+                self.counts["reused"] += len(found)
+                self._reuse(found, kinds, extras)
             if drop:
                 keep = np.ones(len(start), dtype=bool)
                 keep[drop] = False
@@ -733,59 +734,68 @@ class _Builder:
                     break
         return chain
 
-    def _reuse(self, chain: list[int], kind: _Kind, extra: tuple[tuple[str, str | None], ...],
-               from_file: bool) -> None:
-        """Add what an existing element lacks (``@ref``, a date value) when an editor decided
-        it; keep what it has.
+    def _reuse(self, found: list[tuple[list[int], int, bool]], kinds: list[_Kind],
+               extras: list[tuple[tuple[str, str | None], ...]]) -> None:
+        """For each (existing element's chain of fragments, kind of the mention it marks,
+        whether the file's own markup gave the mention), add what the element lacks
+        (``@ref``, a date value) when an editor decided it; keep what it has.
 
         An element with a pointer of its own (``@ref``, ``@key``, ``@corresp``) keeps it; an
         authority id an editor gave its entity goes to the entry it points to (``standoff``).
         One without a pointer gets ``@ref`` when the mention is an editor's, or its entity was
         decided after the file was added (linked, merged, confirmed...): adding the file's
-        markup to the store decides nothing."""
-        els, head = self.ix.els, chain[0]
-        if kind.type == "date":
-            kept = els.attrs
-            have = {a: v for a in DATE_ATTRS if (v := kept[a].get(head)) is not None}
-            if have:
-                if {a: v for a, v in extra if a in DATE_ATTRS} != have:
-                    self.counts["dates_kept"] += 1
-            elif extra and not from_file:
-                for node in chain:
-                    self._add_attrs(node, extra)
-            return
-        eid = kind.entity_id
-        own = _pointer(els, head)
-        if own is not None:
+        markup to the store decides nothing. (All of a file's at once: the columns they read
+        are found once.)"""
+        els = self.ix.els
+        kept = els.attrs
+        refs, keys, corresps = kept["ref"], kept["key"], kept["corresp"]
+        dates = [(a, kept[a]) for a in DATE_ATTRS]
+        decided, id_node = self.data.decided, self.ex.id_node
+        for chain, k, from_file in found:
+            kind, extra, head = kinds[k], extras[k], chain[0]
+            if kind.type == "date":
+                have = {a: v for a, col in dates if (v := col.get(head)) is not None}
+                if have:
+                    if {a: v for a, v in extra if a in DATE_ATTRS} != have:
+                        self.counts["dates_kept"] += 1
+                elif extra and not from_file:
+                    for node in chain:
+                        self._add_attrs(node, extra)
+                continue
+            eid = kind.entity_id
+            own = refs.get(head) or keys.get(head) or corresps.get(head) or None  # _pointer
+            if own is None:
+                if extra and eid and (not from_file or eid in decided):
+                    for node in chain:
+                        if _pointer(els, node) is None:
+                            self._add_attrs(node, extra)
+                    self._point_to(eid)
+                continue
             # kept where an editor's act links the name to another entity than it names:
             # not where one of its pointers, in any form, is the entity's (``ref="pl2373
             # pl2374"`` for pl2373), nor where nothing was decided (``persName
             # ref="pl0775"`` naming a place got a person of its own when it was added)
-            if extra and (not from_file or eid in self.data.decided) \
+            if extra and (not from_file or eid in decided) \
                     and own != extra[0][1] and not (eid and eid in self.data.named(own)):
                 self.counts["pointers_kept"] += 1
                 self.kept_at.append(self.ix.element_range(head)[0])
-            if eid:
-                target = own.split()[0]
-                entry = self.ex.id_node.get(target[1:]) if target[0] == "#" else None
+            if not eid:
+                continue
+            target = own.split()[0]
+            if target[0] == "#":  # an entry of the file, or one it lacks
+                entry = id_node.get(target[1:])
                 if entry is not None:
                     if self.ix.local(entry) in _ENTRY_LISTS:
-                        if eid in self.data.decided:
+                        if eid in decided:
                             self.own_entries.setdefault(eid, entry)
-                        return
+                        continue
                 else:
                     missing = self._missing_entry(target)
                     if missing is not None:
                         self.lacking.append((self.ix.element_range(head)[0], missing, eid))
-                        return
-                if eid in self.data.decided:
-                    self.reached.add(eid)
-            return
-        if extra and eid and (not from_file or eid in self.data.decided):
-            for node in chain:
-                if _pointer(els, node) is None:
-                    self._add_attrs(node, extra)
-            self._point_to(eid)
+                        continue
+            if eid in decided:
+                self.reached.add(eid)
 
     def _add_attrs(self, node: int, pairs: Sequence[tuple[str, str | None]]) -> None:
         if not pairs:
@@ -871,7 +881,9 @@ class _Builder:
                             for node in scopes.tolist()], dtype=np.int64)
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
-        uniq, inverse = small_unique(sp.look[p.owner[shared]] * width + pre_ids[at_scope])
+        look_ids = sp.look[p.owner[shared]]  # and the prefix, where the file names TEI two ways
+        uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope] if width > 1
+                                     else look_ids)
         if len(uniq):
             pairs = [_tag_pair(pre_of[pair % width], sp.looks[pair // width])
                      for pair in uniq.tolist()]
