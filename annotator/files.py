@@ -57,9 +57,15 @@ def sweep_stale_tmp(folder: Path) -> None:
                 pass
 
 
+def swept(folder: Path) -> None:
+    """``sweep_stale_tmp(folder)`` once per folder and process: before a file there is
+    written, or found unchanged (a run that writes nothing clears a killed run's files too)."""
+    if folder not in _SWEPT:
+        sweep_stale_tmp(folder)
+
+
 def _tmp_beside(p: Path) -> Path:
-    if p.parent not in _SWEPT:
-        sweep_stale_tmp(p.parent)
+    swept(p.parent)
     # the thread too: two threads of one process (a server, a test) may write the same file
     return p.with_name(f".{p.name}.{os.getpid()}.t{threading.get_ident():x}.tmp")
 

@@ -735,6 +735,24 @@ def test_robust_tmp_files_of_a_killed_run_are_removed(seed_ws):
     assert [f.name for f in stale if f.exists()] == [] and mine.exists()
 
 
+def test_robust_tmp_files_of_a_killed_export_are_removed_by_one_that_changes_nothing(seed_ws):
+    import subprocess
+    import sys
+
+    def export() -> None:
+        subprocess.run([sys.executable, "-m", "annotator", "-w", str(seed_ws.root), "export"],
+                       check=True, capture_output=True, timeout=300)
+
+    export()
+    before = {p.name: p.read_bytes() for p in seed_ws.exports_dir.iterdir()}
+    pid = _dead_pid()  # a run killed while staging its files, whose bytes were the same
+    stale = [seed_ws.exports_dir / f".{name}.{pid}.t7f00.tmp" for name in sorted(before)[:2]]
+    for f in stale:
+        f.write_bytes(b"<half")
+    export()  # every file unchanged: nothing staged
+    assert {p.name: p.read_bytes() for p in seed_ws.exports_dir.iterdir()} == before
+
+
 def _annotator(root, *args: str):
     import subprocess
     import sys

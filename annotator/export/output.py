@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.errors import ExportError, Location
-from annotator.files import CommitError, StagedFiles, atomic_write, relative
+from annotator.files import CommitError, StagedFiles, atomic_write, relative, swept
 from annotator.records import Written
 
 
@@ -113,7 +113,9 @@ def write_export(root: Path, path: Path, data: bytes, *, format: str, items: int
 
 def same_bytes(path: Path, data: bytes) -> bool:
     """Whether ``path`` is a file holding ``data``: one stat says no for a missing file or
-    another size, the file is read only when the size is the same."""
+    another size, the file is read only when the size is the same. A killed run's temporary
+    files beside it are removed first, even when nothing is written there."""
+    swept(path.parent)
     try:
         st = os.stat(path)
         return (stat.S_ISREG(st.st_mode) and st.st_size == len(data)
