@@ -638,6 +638,39 @@ def test_robust_foreign_store_is_refused_before_it_is_touched(tmp_path, version,
     assert sorted(p.name for p in folder.iterdir()) == ["annotator.sqlite"]  # no -wal, -shm
 
 
+def _immutable(path, on: bool) -> None:
+    """Make a file or folder unwritable even for root (chattr), or writable again."""
+    import subprocess
+
+    done = subprocess.run(["chattr", "+i" if on else "-i", str(path)], capture_output=True)
+    if on and done.returncode != 0:
+        pytest.skip("chattr +i is not allowed here: no unwritable file")
+
+
+def test_robust_store_that_cannot_be_written_is_named_so_not_a_foreign_file(seed_ws):
+    """A store in a read-only folder, or one to migrate that cannot be written, is refused
+    as one that cannot be opened (W002), not as no annotator store (W007) or a failed
+    migration (W008), whose hint says to move the editor's store away and start again."""
+    import sqlite3
+
+    from annotator.store import SCHEMA_VERSION
+
+    path = seed_ws.store.path
+    seed_ws.close()
+    conn = sqlite3.connect(path)  # a store of the release before: opening it migrates it
+    conn.executescript(f"DROP TABLE decided; PRAGMA user_version = {SCHEMA_VERSION - 1};")
+    conn.close()
+    before = path.read_bytes()
+    for locked in (path.parent, path):
+        _immutable(locked, True)
+        try:
+            for args in (["sources"], ["export", "tei"]):
+                one_line_refusal(run(path.parent, *args), "W002")
+        finally:
+            _immutable(locked, False)
+        assert path.read_bytes() == before
+
+
 # -- 7. several 'annotator init' at once on a new folder ----------------------------------------
 # Each process imports annotator (the slow part, a second or more under load), then runs the
 # CLI's own entry point once per folder this test sends it. The folder goes to every process at

@@ -166,6 +166,18 @@ def _busy(path: Path) -> StoreError:
                       hint="try again in a moment", location=Location(path), code="W003")
 
 
+def _cannot_open(path: Path, exc: sqlite3.OperationalError) -> StoreError:
+    """W002: SQLite cannot read or write the file or its folder (a read-only folder, where
+    it cannot make the ``-shm`` file, or file); W003 when another process holds it."""
+    if "locked" in str(exc) or "busy" in str(exc):
+        return _busy(path)
+    return StoreError(f"cannot open store ({exc})", hint="check the file and its folder",
+                      location=Location(path), code="W002")
+
+
+_UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")  # and their extended codes
+
+
 def _not_a_store(path: Path, why: object) -> StoreError:
     """W007: the file is no annotator store (``why``: what SQLite or the check found)."""
     return StoreError(f"not an annotator store ({why})",
@@ -184,10 +196,8 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
             "SELECT (SELECT user_version FROM pragma_user_version), "
             "(SELECT count(*) FROM sqlite_master)").fetchone()
         version = int(version)
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise _busy(path) from None
-        raise _not_a_store(path, exc) from None
+    except sqlite3.OperationalError as exc:  # cannot be read: says nothing of what it holds
+        raise _cannot_open(path, exc) from None
     except sqlite3.DatabaseError as exc:
         raise _not_a_store(path, exc) from None
     if version < 0 or (version == 0 and tables):
@@ -247,10 +257,7 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise _busy(p) from None
-            raise StoreError(f"cannot open store ({exc})", hint="check the file and its folder",
-                             location=Location(p), code="W002") from None
+            raise _cannot_open(p, exc) from None
         except sqlite3.DatabaseError as exc:
             raise _not_a_store(p, exc) from None
         store = cls(p, conn)
@@ -279,8 +286,9 @@ class Store:
             except sqlite3.OperationalError as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise _busy(self.path) from None
+                if ("locked" in str(exc) or "busy" in str(exc)
+                        or getattr(exc, "sqlite_errorname", "").startswith(_UNWRITABLE)):
+                    raise _cannot_open(self.path, exc) from None
                 now_at = _check_version(self.conn, self.path)
                 if now_at > version:  # another process (a second 'init') migrated meanwhile
                     version = now_at
