@@ -65,20 +65,33 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def _cwd() -> Path:
+    """The current folder; one removed since the shell went into it is 'no such folder',
+    named as the shell knows it ($PWD), not a traceback."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise _no_such_folder(Path(os.environ.get("PWD") or ".")) from None
+
+
+def _no_such_folder(start: Path) -> StoreError:
+    return StoreError("no such folder", hint="give the workspace's folder with --workspace, "
+                      "or run 'annotator init' there first", location=Location(start),
+                      code="W001")
+
+
 def find_folder(start: str | Path | None = None) -> Path:
     """The workspace folder holding ``start`` (default: $ANNOTATOR_WORKSPACE or the current
     folder), walking up."""
     if start is None:
-        start = os.environ.get(ENV_WORKSPACE) or Path.cwd()
+        start = os.environ.get(ENV_WORKSPACE) or _cwd()
     here = Path(start).resolve()
     if here.exists() and not here.is_dir():
         raise StoreError("is a file, not a workspace folder",
                          hint="give the workspace's folder with --workspace",
                          location=Location(Path(start)), code="W005")
     if not here.exists():
-        raise StoreError("no such folder", hint="give the workspace's folder with --workspace, "
-                         "or run 'annotator init' there first", location=Location(Path(start)),
-                         code="W001")
+        raise _no_such_folder(Path(start))
     for folder in (here, *here.parents):
         if (folder / STORE_FILE).is_file():
             return folder

@@ -288,6 +288,21 @@ def test_cli_workspace_not_found(tmp_path, monkeypatch):
         "'annotator init' there first [W001]\n"))
 
 
+def test_cli_current_folder_removed_is_said_in_one_line(tmp_path, monkeypatch):
+    """A command run from a folder removed since (the shell still in it) names the folder
+    (was: a FileNotFoundError traceback from Path.cwd())."""
+    monkeypatch.delenv("ANNOTATOR_WORKSPACE", raising=False)
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PWD", str(here))
+    here.rmdir()
+    result = runner.invoke(app, ["sources"])
+    assert (result.exit_code, result.stderr) == (2, (
+        f"{here}: no such folder; give the workspace's folder with --workspace, or run "
+        "'annotator init' there first [W001]\n"))
+
+
 def test_cli_every_error_code_is_documented():
     """docs/errors.md lists every code the package can raise, so editors can look them up."""
     from pathlib import Path
