@@ -324,6 +324,17 @@ def test_cli_export_tei_to_stdout_is_refused_and_writes_nothing(seed_ws, tmp_pat
     assert not (tmp_path / "-").exists() and not list(seed_ws.exports_dir.iterdir())
 
 
+@pytest.mark.parametrize("args", [["--include-proposals", "tei"],
+                                  ["--register", "file", "tei"], ["-f", "json", "claims"]])
+def test_cli_export_options_before_a_format_are_refused_not_ignored(seed_ws, args):
+    """'export --include-proposals tei' wrote TEI without the proposals, exit 0: the option
+    belongs to the whole export and the format's own was left at its default."""
+    result = run(seed_ws, "export", *args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert f"put it after '{args[-1]}'" in result.stderr and "[C020]" in result.stderr
+    assert not list(seed_ws.exports_dir.iterdir())
+
+
 def test_cli_history_limit_below_one_is_a_usage_error(seed_ws):
     result = run(seed_ws, "history", "--limit", "-1")
     assert result.exit_code == 2 and "--limit" in result.output

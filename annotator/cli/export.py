@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer._click.core import ParameterSource  # typer carries its own click
+from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourcesArg
@@ -93,6 +96,7 @@ def export_all_cli(
     """Write every export (TEI, .bib, CSL-JSON, claim tables) and print a summary: entities by
     type and status, claims by status, files written."""
     if ctx.invoked_subcommand is not None:
+        _refuse_whole_export_options(ctx)
         return
     with user_errors():
         with progress_bar("exporting") as progress:
@@ -117,6 +121,24 @@ def export_all_cli(
     for f in summary.files:
         for note in f.notes:
             typer.echo(f"note: {f.path}: {note}", err=True)
+
+
+def _refuse_whole_export_options(ctx: typer.Context) -> None:
+    """An option of the whole export given before a format ('export --include-proposals tei')
+    would be left unused, the format's own at its default: a usage error, not an export
+    without what was asked."""
+    given = [p.opts[0] for p in ctx.command.params
+             if ctx.get_parameter_source(p.name or "") is ParameterSource.COMMANDLINE]
+    sub = ctx.invoked_subcommand
+    group = ctx.command
+    command = (group.get_command(ctx, sub)
+               if given and sub and isinstance(group, TyperGroup) else None)
+    if command is not None:
+        takes = {o for p in command.params for o in p.opts}
+        fix = (f"put it after '{sub}' (export {sub} {given[0]} …)" if given[0] in takes
+               else f"'{sub}' does not take it")
+        raise UsageError(f"{', '.join(given)} before '{sub}' is an option of the whole "
+                         f"export, unused by '{sub}'; {fix}", ctx=ctx)
 
 
 @export_app.command("tei")
