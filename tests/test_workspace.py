@@ -681,3 +681,24 @@ def test_store_version_15_keeps_the_entities_each_act_deleted(seed_ws):
     assert gone in {e.id for e in again.entities()}
     assert decisions.entity_removed(conn, gone) == redone.id  # the newest that deleted it
     again.close()
+
+
+def test_store_version_15_migration_run_twice_keeps_each_row_once(seed_ws):
+    """Two commands opening a version 14 store at once both read version 14; the second runs
+    the migration after the first committed it (BEGIN IMMEDIATE waits, then succeeds), on a
+    table already filled: it filled it again, each act's rows twice or more."""
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    seed_ws.confirm("person-stalin")
+    seed_ws.merge("person-vyacheslav-molotov", "person-joachim-von-ribbentrop")
+
+    def rows(ws):
+        return sorted((tuple(r) for r in ws.store.conn.execute(
+            "SELECT decision_id, what, key FROM decided")), key=repr)
+
+    once = rows(seed_ws)
+    assert once
+    again = reopened_at(seed_ws, 14)  # the table kept: as the second process finds it
+    assert rows(again) == once
+    again.close()

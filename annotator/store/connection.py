@@ -87,8 +87,10 @@ def _written_column(conn: sqlite3.Connection) -> str:
 def _decided_table(conn: sqlite3.Connection) -> str:
     """Version 15: what each act logged means for exports and the claims finder
     (``store.logged``: the entities, mentions and claims it changed), in table
-    ``decided``, filled here from the log as ``Store.act`` writes it for each new act."""
-    return _DECIDED + _logged_rows(conn, f"d.undoes IS NULL AND d.act NOT IN {IMPORT_ACTS!r}")
+    ``decided``, filled here from the log as ``Store.act`` writes it for each new act. Filled
+    anew: a second command that read version 14 before the first migrated runs it again."""
+    return _DECIDED + "DELETE FROM decided; " + _logged_rows(
+        conn, f"d.undoes IS NULL AND d.act NOT IN {IMPORT_ACTS!r}")
 
 
 def _deleted_rows(conn: sqlite3.Connection) -> str:
