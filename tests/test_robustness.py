@@ -671,6 +671,42 @@ def test_robust_store_that_cannot_be_written_is_named_so_not_a_foreign_file(seed
         assert path.read_bytes() == before
 
 
+def test_robust_store_upgrade_on_a_full_disk_says_so_and_keeps_the_store(seed_ws):
+    """The migration to this version writes a row per thing an act decided; a disk that
+    fills on the way (here a file size limit: SQLite's 'disk I/O error'; a full disk's
+    'database or disk is full' goes the same way) is a store that cannot be written (W002),
+    not W008, whose hint says to move the editor's store away and start again."""
+    import json
+    import resource
+    import sqlite3
+    import subprocess
+    import sys
+
+    from annotator.store import SCHEMA_VERSION
+
+    path = seed_ws.store.path
+    seed_ws.close()
+    changes = json.dumps([{"table": "mentions", "key": {"id": k}, "before": None, "after": None}
+                          for k in range(40)])
+    conn = sqlite3.connect(path)  # a store of the release before, with a long log
+    conn.executemany("INSERT INTO decisions (at, editor, act, target, payload, changes) "
+                     "VALUES ('2026-01-01T00:00:00Z', 'e', 'confirm', 'entity:x', '{}', ?)",
+                     [(changes,)] * 500)
+    conn.executescript(f"DROP TABLE decided; PRAGMA user_version = {SCHEMA_VERSION - 1};")
+    conn.close()
+    before = path.read_bytes()
+    limit = 64 * 1024  # the -shm file (32 KiB) fits, the migration's -wal does not
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "annotator", "-w", str(path.parent), "history"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=small_files)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and lines[0].endswith("[W002]"), done.stderr
+    assert path.read_bytes() == before
+
+
 # -- 7. several 'annotator init' at once on a new folder ----------------------------------------
 # Each process imports annotator (the slow part, a second or more under load), then runs the
 # CLI's own entry point once per folder this test sends it. The folder goes to every process at

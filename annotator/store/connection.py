@@ -170,14 +170,17 @@ def _busy(path: Path) -> StoreError:
 
 def _cannot_open(path: Path, exc: sqlite3.OperationalError) -> StoreError:
     """W002: SQLite cannot read or write the file or its folder (a read-only folder, where
-    it cannot make the ``-shm`` file, or file); W003 when another process holds it."""
+    it cannot make the ``-shm`` file, or file; a full disk); W003 when another process holds
+    it."""
     if "locked" in str(exc) or "busy" in str(exc):
         return _busy(path)
     return StoreError(f"cannot open store ({exc})", hint="check the file and its folder",
                       location=Location(path), code="W002")
 
 
-_UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")  # and their extended codes
+# errors of the file or its disk (and their extended codes), not of what the store holds
+_UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_FULL",
+               "SQLITE_IOERR")
 
 
 def _not_a_store(path: Path, why: object) -> StoreError:
