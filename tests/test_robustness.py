@@ -653,12 +653,10 @@ def test_robust_store_that_cannot_be_written_is_named_so_not_a_foreign_file(seed
     migration (W008), whose hint says to move the editor's store away and start again."""
     import sqlite3
 
-    from annotator.store import SCHEMA_VERSION
-
     path = seed_ws.store.path
     seed_ws.close()
     conn = sqlite3.connect(path)  # a store of the release before: opening it migrates it
-    conn.executescript(f"DROP TABLE decided; PRAGMA user_version = {SCHEMA_VERSION - 1};")
+    conn.executescript("DROP TABLE decided; PRAGMA user_version = 14;")  # before table decided
     conn.close()
     before = path.read_bytes()
     for locked in (path.parent, path):
@@ -682,7 +680,6 @@ def test_robust_store_upgrade_on_a_full_disk_says_so_and_keeps_the_store(seed_ws
     import subprocess
     import sys
 
-    from annotator.store import SCHEMA_VERSION
 
     path = seed_ws.store.path
     seed_ws.close()
@@ -692,7 +689,7 @@ def test_robust_store_upgrade_on_a_full_disk_says_so_and_keeps_the_store(seed_ws
     conn.executemany("INSERT INTO decisions (at, editor, act, target, payload, changes) "
                      "VALUES ('2026-01-01T00:00:00Z', 'e', 'confirm', 'entity:x', '{}', ?)",
                      [(changes,)] * 500)
-    conn.executescript(f"DROP TABLE decided; PRAGMA user_version = {SCHEMA_VERSION - 1};")
+    conn.executescript("DROP TABLE decided; PRAGMA user_version = 14;")  # before table decided
     conn.close()
     before = path.read_bytes()
     limit = 64 * 1024  # the -shm file (32 KiB) fits, the migration's -wal does not
