@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -36,7 +36,7 @@ class Elements:
     table: list[str]  # the tags, each once, in the order first met
     codes: array[int]  # each node's tag, as its index in ``table``
     parent: array[int]  # -1 for the root
-    attrs: dict[str, dict[int, str]]  # KEPT name (as lxml names it) -> element -> value
+    attrs: Mapping[str, dict[int, str]]  # KEPT name (as lxml names it) -> element -> value
     nsmaps: dict[int, dict[str, str]]  # the root's and where declarations change them ('' default)
     # each node's nearest node at or above it in ``nsmaps``: the namespaces in force there
     scope: array[int]
@@ -142,15 +142,38 @@ class Elements:
             if at != len(blob) or len(nodes) != len(KEPT) or (
                     n and not 0 <= max(codes) < tags):
                 raise ValueError("sizes do not fit")
-            attrs = {}
-            first = tags
-            for name, of in zip(KEPT, nodes):
-                attrs[name] = dict(zip(of, strings[first:first + len(of)]))
-                first += len(of)
-            return cls(strings[:tags], codes, parent, attrs,
+            return cls(strings[:tags], codes, parent, _Kept(strings, tags, nodes),
                        {int(k): dict(v) for k, v in head["nsmaps"]}, scope)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
+
+
+class _Kept(Mapping[str, dict[int, str]]):
+    """The kept attributes as ``Elements.load`` read them: each name's values made a dict
+    when it is first read (an export reads a few of the names, not ``@type``'s thousands)."""
+
+    __slots__ = ("_strings", "_at", "_made")
+
+    def __init__(self, strings: list[str], first: int, nodes: list[array[int]]) -> None:
+        self._strings = strings
+        self._at: dict[str, tuple[int, array[int]]] = {}  # name -> its first string, elements
+        for name, of in zip(KEPT, nodes, strict=True):
+            self._at[name] = first, of
+            first += len(of)
+        self._made: dict[str, dict[int, str]] = {}
+
+    def __getitem__(self, name: str) -> dict[int, str]:
+        made = self._made.get(name)
+        if made is None:
+            first, of = self._at[name]
+            made = self._made[name] = dict(zip(of, self._strings[first:first + len(of)]))
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KEPT)
+
+    def __len__(self) -> int:
+        return len(KEPT)
 
 
 _SWAP = sys.byteorder != "little"

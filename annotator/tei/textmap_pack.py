@@ -21,7 +21,7 @@ import hashlib
 import json
 from array import array
 from collections import Counter
-from itertools import islice
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +105,11 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         at += head["elements"]
         notes, at = columns(view, at, head["annotations"])
         kind_of, starts, ends, sizes, nodes = notes
-        fragments = iter(nodes)
+        # each chain a slice of the fragments (most are one element: no iterator per chain)
+        fragments, at_chain = nodes.tolist(), [0, *accumulate(sizes)]
         annotations = dict(zip(zip(map(head["kinds"].__getitem__, kind_of), starts, ends),
-                               [list(islice(fragments, n)) for n in sizes], strict=True))
+                               [fragments[a:b] for a, b in zip(at_chain, at_chain[1:])],
+                               strict=True))
         pointers = str(view[at:at + head["pointers"]], "utf-8").split("\0")
         at += head["pointers"]
         if pointers.pop() or len(pointers) % 2:
