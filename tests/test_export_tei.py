@@ -289,10 +289,11 @@ def test_export_tei_asks_the_pointers_of_a_file_in_one_query(ws, copy_data):
     asked = [q for q in sql if "FROM pointers" in q]
     assert 0 < len(asked) <= len(names)
     assert all("json_each" in q for q in asked)
-    # the sources' rows are read once for all of them (was: once more each), and the ids of
-    # the file's own mentions only when an editor changed one
+    # the sources' rows are read once for all of them (was: once more each), and which
+    # mentions the files' own markup gave with the rest of the mentions (was: a query of
+    # their own), those an editor changed only when there are some
     assert [q for q in sql if "FROM sources" in q] == ["SELECT * FROM sources ORDER BY id"]
-    assert not [q for q in sql if "group_concat(id)" in q]
+    assert not [q for q in sql if "provenance = 'source'" in q]
 
 
 def test_export_tei_fetches_each_exported_map_once(ws, copy_data):

@@ -62,7 +62,7 @@ from annotator.export.works import cited_with_parents
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
-from annotator.store.decided import decided_entities, enriched_entities, source_spans
+from annotator.store.decided import changed_source_spans, decided_entities, enriched_entities
 from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
@@ -248,7 +248,9 @@ class _Edition:
     decided: frozenset[str]
     enriched: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
-    own: dict[tuple[str, str], frozenset[tuple[int, int, str]]]  # the files' own, unchanged
+    # (start, end, type) of the mentions from a file's own markup an editor changed since;
+    # None: every mention counts as changed
+    changed: dict[tuple[str, str], set[tuple[int, int, str]]] | None
     claims: dict[tuple[str, str], list[tuple[Any, ...]]]
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
@@ -272,7 +274,7 @@ class _Edition:
         wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
         return cls(decided=decided_entities(store), enriched=enriched_entities(store),
                    mentions=mentions,
-                   own=source_spans(store, versions), claims=claims,
+                   changed=changed_source_spans(store, versions), claims=claims,
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                    passages=rows_of.passages_of(conn, source_ids, states, link_states),
                    known=entity_rows.by_id(conn, wanted) if wanted else {})
@@ -303,7 +305,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
                  works=works, decided=edition.decided, enriched=edition.enriched,
-                 own=edition.own[key] if marked else frozenset())
+                 own=_own(edition.mentions[key], edition.changed, key) if marked
+                 else frozenset())
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
@@ -322,6 +325,23 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
             continue
         data.entities[ent.id] = ent
     return data
+
+
+def _own(mentions: _Mentions, changed: dict[tuple[str, str], set[tuple[int, int, str]]] | None,
+         key: tuple[str, str]) -> frozenset[tuple[int, int, str]]:
+    """(start, end, type) of the mentions the file's own markup gave that no editor changed
+    since (``decided.changed_source_spans``), of those exported: the file marks them already."""
+    kinds = mentions.kinds
+    if changed is None or not kinds:
+        return frozenset()
+    rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[mentions.kind])
+    if not len(rows):
+        return frozenset()
+    types = [k.type for k in kinds]
+    own = frozenset(zip(mentions.start[rows].tolist(), mentions.end[rows].tolist(),
+                        map(types.__getitem__, mentions.kind[rows].tolist())))
+    gone = changed.get(key)
+    return own - gone if gone else own
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")

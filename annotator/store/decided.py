@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from annotator.store.connection import Store, plain_rows
@@ -56,36 +56,31 @@ def edited_claims(conn: sqlite3.Connection) -> frozenset[int]:
     return frozenset(int(k) for k in _in_force(conn, "claim"))
 
 
-def source_spans(store: Store, versions: Sequence[tuple[str, str]]
-                 ) -> dict[tuple[str, str], frozenset[tuple[int, int, str]]]:
+def changed_source_spans(store: Store, versions: Sequence[tuple[str, str]]
+                         ) -> dict[tuple[str, str], set[tuple[int, int, str]]] | None:
     """Per (source_id, sha256) of ``versions``: (start, end, type) of the mentions the
-    source's own markup gave (provenance ``source``) that no editor has changed since, in one
-    query (and one read of the decision log), a row per source: a row per mention cost most
-    of the time. Their ids are read only when an editor changed some mention."""
+    source's own markup gave (provenance ``source``) that an editor's act in force changed
+    since: an export takes the others as the file's own (the mentions it reads say which
+    came from the file, ``exports.mention_kinds``). Only the changed mentions are read, by
+    id. None when a NULL is among the changed ids (SQL's NOT IN with a NULL sees no row
+    outside it: no mention counts as the file's own)."""
     changed = changed_mentions(store)
+    if None in changed:
+        return None
     wanted = set(versions)
-    if None in changed:  # SQL's NOT IN with a NULL: no row is outside it
-        return {key: frozenset() for key in wanted}
-    found: dict[tuple[str, str], frozenset[tuple[int, int, str]]] = {
-        key: frozenset() for key in wanted}
-    ids = "group_concat(id)" if changed else "''"
-    for sid, sha, of, starts, ends, types in plain_rows(store.conn, (
-            f"SELECT source_id, sha256, {ids}, group_concat(start), "  # noqa: S608 (fixed)
-            "group_concat(end), group_concat(type) FROM mentions WHERE source_id IN "
-            "(SELECT value FROM json_each(?)) AND provenance = 'source' "
-            "GROUP BY source_id, sha256"), (json.dumps(sorted({sid for sid, _ in wanted})),)):
-        if (sid, sha) in wanted:
-            # the store's numbers are plain digits: int() of each is the costly way to read them
-            spans: Iterable[tuple[int, int, str]] = zip(
-                json.loads(f"[{starts}]"), json.loads(f"[{ends}]"), types.split(","))
-            if changed:
-                spans = (sp for i, sp in zip(json.loads(f"[{of}]"), spans) if i not in changed)
-            found[sid, sha] = frozenset(spans)
+    found: dict[tuple[str, str], set[tuple[int, int, str]]] = {}
+    if changed:
+        for sid, sha, start, end, type_ in plain_rows(store.conn, (
+                "SELECT source_id, sha256, start, end, type FROM mentions WHERE id IN "
+                "(SELECT value FROM json_each(?)) AND provenance = 'source'"),
+                (json.dumps(list(changed)),)):
+            if (sid, sha) in wanted:
+                found.setdefault((sid, sha), set()).add((start, end, type_))
     return found
 
 
 def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) -> set[int]:
-    """Ids of the mentions ``source_spans`` gives: what a new version of the file gives again
+    """Ids of the mentions the source's own markup gave that no editor changed: what a new version of the file gives again
     from its own markup, so a replace does not carry them over."""
     changed = set(_in_force(conn, "mention"))
     return {int(r[0]) for r in conn.execute(

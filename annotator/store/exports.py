@@ -55,9 +55,11 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
     mention: a kind's text is decoded once for the whole export (an edition of 80k mentions
     has a few hundred kinds). The store answers from its ``mentions_kinds`` index alone, in
     the index's order. State and provenance only mark proposals (``@cert``, ``@resp``), so
-    they are read only with them.
+    they are read only with them; without, only whether the file's own markup gave the
+    mention (provenance ``source``: the export does not wrap it again).
     """
-    marks = "status, provenance" if "proposed" in states else "'confirmed', ''"
+    marks = "status, provenance" if "proposed" in states else (
+        "'confirmed', CASE provenance WHEN 'source' THEN 'source' ELSE '' END")
     wanted = set(versions)
     numbered = _Numbered()
     read = MentionRead([], [], [], [], "", "")
