@@ -129,6 +129,9 @@ class _Kind(NamedTuple):
     date_cert: str = ""  # 'high' stated, 'medium' inferred from the source's chronology
 
 
+Own = frozenset[tuple[int, int, str]]  # (start, end, type) of mentions a file's markup gave
+
+
 @dataclass(slots=True)
 class _Mentions:
     """A source's mentions as columns, in document order (start, longer first, type)."""
@@ -178,7 +181,7 @@ class _Data:
     # entities an editor added to what the edition's files say (an id, a name, a merge...)
     enriched: frozenset[str] = frozenset()
     # (start, end, type) of mentions the source's own markup gave: never wrapped again
-    own: frozenset[tuple[int, int, str]] = frozenset()
+    own: Own = frozenset()
     # source id -> the name its export is written under (the file's own), for passage links
     files: dict[str, str] = field(default_factory=dict)
     # entity -> (attribute, value) of the file's own pointer to it: new markup uses the same
@@ -211,10 +214,15 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("confirmed", "confirmed"), ("confirmed", "confirmed")
 
 
-def _mentions_of(read: rows_of.MentionRead) -> dict[tuple[str, str], _Mentions]:
+def _mentions_of(read: rows_of.MentionRead,
+                 changed: dict[tuple[str, str], set[tuple[int, int, str]]] | None
+                 ) -> tuple[dict[tuple[str, str], _Mentions], dict[tuple[str, str], Own]]:
     """Each source's mentions to export, from what ``store.exports.mention_kinds`` read of
     them all, made as columns at once: numpy's work is a few calls for all sources, not a few
-    per source, and each kind is made once, for every source with mentions of it."""
+    per source, and each kind is made once, for every source with mentions of it. And the
+    (start, end, type) of those its own markup gave that no editor changed since
+    (``changed``: those an editor did, by source; None, every one): the file marks them
+    already."""
     kinds = [_Kind._make(k) for k in read.kinds]
     n_kinds, sizes = max(len(kinds), 1), np.array(read.sizes, dtype=np.int64)
     source = np.repeat(np.arange(len(sizes)), sizes)  # of each mention
@@ -233,10 +241,23 @@ def _mentions_of(read: rows_of.MentionRead) -> dict[tuple[str, str], _Mentions]:
     order = _in_order(start, end, _type_rank(kinds)[kind] if kinds else kind, source)
     start, end, local = start[order], end[order], local[order]
     each_kinds = [kinds[k] for k in (pairs % n_kinds).tolist()]
-    at = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    at = np.concatenate(([0], np.cumsum(sizes)))
     own_at = own_first.tolist()
-    return {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb])
-            for key, a, b, ka, kb in zip(read.versions, at, at[1:], own_at, own_at[1:])}
+    mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb])
+                for key, a, b, ka, kb in zip(read.versions, at.tolist(), at[1:].tolist(),
+                                             own_at, own_at[1:])}
+    own: dict[tuple[str, str], Own] = {}
+    if changed is not None and kinds:
+        rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[kind[order]])
+        types = [k.type for k in kinds]
+        spans = list(zip(start[rows].tolist(), end[rows].tolist(),
+                         map(types.__getitem__, kind[order][rows].tolist())))
+        cut = np.searchsorted(rows, at).tolist()
+        for key, a, b in zip(read.versions, cut, cut[1:]):
+            if a < b:
+                gone = changed.get(key)
+                own[key] = frozenset(spans[a:b]) - gone if gone else frozenset(spans[a:b])
+    return mentions, own
 
 
 @dataclass(slots=True)
@@ -248,9 +269,7 @@ class _Edition:
     decided: frozenset[str]
     enriched: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
-    # (start, end, type) of the mentions from a file's own markup an editor changed since;
-    # None: every mention counts as changed
-    changed: dict[tuple[str, str], set[tuple[int, int, str]]] | None
+    own: dict[tuple[str, str], Own]  # the files' own mentions, unchanged (``_mentions_of``)
     claims: dict[tuple[str, str], list[tuple[Any, ...]]]
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
@@ -264,7 +283,7 @@ class _Edition:
         conn = store.conn
         source_ids = list(dict.fromkeys(sid for sid, _ in versions))
         read = rows_of.mention_kinds(conn, versions, states)
-        mentions = _mentions_of(read)
+        mentions, own = _mentions_of(read, changed_source_spans(store, versions))
         for key in versions:
             if key not in mentions:
                 mentions[key] = _Mentions.of(())
@@ -274,7 +293,7 @@ class _Edition:
         wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
         return cls(decided=decided_entities(store), enriched=enriched_entities(store),
                    mentions=mentions,
-                   changed=changed_source_spans(store, versions), claims=claims,
+                   own=own, claims=claims,
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                    passages=rows_of.passages_of(conn, source_ids, states, link_states),
                    known=entity_rows.by_id(conn, wanted) if wanted else {})
@@ -305,8 +324,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
                  works=works, decided=edition.decided, enriched=edition.enriched,
-                 own=_own(edition.mentions[key], edition.changed, key) if marked
-                 else frozenset())
+                 own=edition.own.get(key, frozenset()) if marked else frozenset())
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
@@ -325,23 +343,6 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
             continue
         data.entities[ent.id] = ent
     return data
-
-
-def _own(mentions: _Mentions, changed: dict[tuple[str, str], set[tuple[int, int, str]]] | None,
-         key: tuple[str, str]) -> frozenset[tuple[int, int, str]]:
-    """(start, end, type) of the mentions the file's own markup gave that no editor changed
-    since (``decided.changed_source_spans``), of those exported: the file marks them already."""
-    kinds = mentions.kinds
-    if changed is None or not kinds:
-        return frozenset()
-    rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[mentions.kind])
-    if not len(rows):
-        return frozenset()
-    types = [k.type for k in kinds]
-    own = frozenset(zip(mentions.start[rows].tolist(), mentions.end[rows].tolist(),
-                        map(types.__getitem__, mentions.kind[rows].tolist())))
-    gone = changed.get(key)
-    return own - gone if gone else own
 
 
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
