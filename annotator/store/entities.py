@@ -195,9 +195,9 @@ def by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
             conn, "SELECT entity_id, scheme, value FROM authority_ids WHERE entity_id IN "
             "(SELECT value FROM json_each(?)) ORDER BY scheme", (chosen,)):
         authority.setdefault(eid, []).append((scheme, value))
-    return {eid: Entity(id=eid, type=type_, preferred=preferred, status=status,
-                        variants=tuple(sorted(names.get(eid, ()))),
-                        authority=tuple(authority.get(eid, ())), note=note, geo=geo)
+    # Entity's fields in order (keywords cost a third of making one: thousands per export)
+    return {eid: Entity(eid, type_, preferred, status, tuple(sorted(names.get(eid, ()))),
+                        tuple(authority.get(eid, ())), note, geo)
             for eid, type_, preferred, status, note, geo in plain_rows(
                 conn, "SELECT id, type, preferred, status, note, geo FROM entities "
                 "WHERE id IN (SELECT value FROM json_each(?))", (chosen,))}
