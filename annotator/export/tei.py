@@ -82,6 +82,9 @@ TYPES = {v: k for k, v in TAGS.items()}
 # Elements an edition may already mark a name or a date with (``tei.marked``): a mention with
 # the span of one of them is that element's; so is an author's, an editor's...
 _NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the element of
+# the elements a mention of a type may be, in the order asked: its own tag's first
+_MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else _NAMING))))
+            for t, tag in TAGS.items()}
 AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
                   "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
                   "gnd": "https://d-nb.info/gnd/{}"}
@@ -595,12 +598,16 @@ class _Builder:
             rows = np.flatnonzero(spans[at] == keys)
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
             found: list[tuple[list[int], int, bool]] = []
-            marked = self._marked
+            types = [kd.type for kd in kinds]
+            marking = [_MARKING[t] for t in types]  # the file's own element of the span
+            get = by_key.get
             for i, s, e, k in zip(rows.tolist(), start[rows].tolist(), end[rows].tolist(),
                                   kind[rows].tolist()):
-                type_ = kinds[k].type
-                chain = marked(type_, s, e)
-                from_file = (s, e, type_) in own
+                for local in marking[k]:
+                    chain = get((local, s, e))
+                    if chain is not None:
+                        break
+                from_file = (s, e, types[k]) in own
                 if chain is not None:
                     found.append((chain, k, from_file))
                     drop.append(i)
@@ -625,10 +632,15 @@ class _Builder:
         # is taken in document order
         looks: dict[_Look, int] = {}
         look_of = [0] * len(kinds)
+        marks: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {}  # few of them
         for k in present:
             kd = kinds[k]
-            look_of[k] = looks.setdefault(_Look(TAGS[kd.type], extras[k] + self.proposal_attrs(
-                kd.status, kd.provenance)), len(looks) + first)
+            mark = marks.get((kd.status, kd.provenance))
+            if mark is None:
+                mark = marks[kd.status, kd.provenance] = self.proposal_attrs(kd.status,
+                                                                             kd.provenance)
+            look_of[k] = looks.setdefault(_Look(TAGS[kd.type], extras[k] + mark),
+                                          len(looks) + first)
         self._m_kind = np.array(look_of, np.int64)[kind] if present else kind
         return list(looks)
 
@@ -668,15 +680,10 @@ class _Builder:
             return ("ref", uri) if uri else None
         return self.data.style(ent.type).attr_value(ncname(ent.id), self.entries)
 
-    def _authority_uri(self, ent: Entity) -> str | None:
-        return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
-                     in sorted(ent.authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
-                     if scheme in AUTHORITY_URIS), None)
-
     def _record(self, ent: Entity) -> tuple[bool, str | None]:
         """(whether new markup points to the entity's authority record rather than to an
         entry: always with ``none``, with ``uris`` when it has one; that record's URI)."""
-        uri = self._authority_uri(ent) if self.register in ("none", URIS) else None
+        uri = _authority_uri(ent.authority) if self.register in ("none", URIS) else None
         return uri is not None or self.register == "none", uri
 
     def _missing_entry(self, pointer: str) -> str | None:
@@ -744,16 +751,6 @@ class _Builder:
             return uri, False
         return POINTER_STYLE.attr_value(ncname(ent.id), self.entries)[1], True
 
-    def _marked(self, type_: str, s: int, e: int) -> list[int] | None:
-        """The file's own element (chain of fragments) marking exactly this span, if any."""
-        by_key = self.ex.by_key
-        chain = by_key.get((TAGS[type_], s, e))
-        if chain is None:
-            for local in DATE_ELEMENTS if type_ == "date" else _NAMING:
-                chain = by_key.get((local, s, e))
-                if chain is not None:
-                    break
-        return chain
 
     def _reuse(self, found: list[tuple[list[int], int, bool]], kinds: list[_Kind],
                extras: list[tuple[tuple[str, str | None], ...]]) -> None:
@@ -773,7 +770,20 @@ class _Builder:
         dates = [(a, kept[a]) for a in DATE_ATTRS]
         decided, id_node = self.data.decided, self.ex.id_node
         for chain, k, from_file in found:
-            kind, extra, head = kinds[k], extras[k], chain[0]
+            kind, head = kinds[k], chain[0]
+            eid = kind.entity_id
+            if from_file and eid not in decided and kind.type != "date":
+                # the file's own name, nothing decided of it: it stays as it is, only a #x
+                # naming no element of the file asks for the entry (most reused names)
+                own = refs.get(head) or keys.get(head) or corresps.get(head)
+                if own and eid:
+                    target = own.split()[0]
+                    if target[0] == "#" and target[1:] not in id_node:
+                        missing = self._missing_entry(target)
+                        if missing is not None:
+                            self.lacking.append((self.ix.element_range(head)[0], missing, eid))
+                continue
+            extra = extras[k]
             if kind.type == "date":
                 have = {a: v for a, col in dates if (v := col.get(head)) is not None}
                 if have:
@@ -783,7 +793,6 @@ class _Builder:
                     for node in chain:
                         self._add_attrs(node, extra)
                 continue
-            eid = kind.entity_id
             own = refs.get(head) or keys.get(head) or corresps.get(head) or None  # _pointer
             if own is None:
                 if extra and eid and (not from_file or eid in decided):
@@ -1313,6 +1322,15 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool
         if date_cert != "high":  # and for an inferred one its evidence: the text itself
             out += (("evidence", "internal"),)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _authority_uri(authority: tuple[tuple[str, str], ...]) -> str | None:
+    """The record URI of an entity's first authority id (in ``AUTHORITY_URIS``' order):
+    made once per entity's ids, not per file that names it."""
+    return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
+                 in sorted(authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
+                 if scheme in AUTHORITY_URIS), None)
 
 
 @lru_cache(maxsize=65536)
