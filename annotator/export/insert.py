@@ -370,8 +370,7 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     text = ix.tm.text
     n = len(text)
     ok = (starts >= 0) & (starts < ends) & (ends <= n)
-    s = np.where(ok, starts, 0)
-    e = np.where(ok, ends, 1)
+    s, e = (starts, ends) if ok.all() else (np.where(ok, starts, 0), np.where(ok, ends, 1))
     if not n or not len(s):
         return ok & False, s, e, s
     m = len(s)
@@ -380,9 +379,12 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     seg_pn = np.searchsorted(c.r_start, np.concatenate([np.maximum(s - 1, 0),
                                                         np.minimum(e, n - 1)]), side="right") - 1
     seg_p, seg_n = seg_pn[:m], seg_pn[m:]
-    i_prev = np.where(c.kind[seg_p] == GEN, c.r_start[seg_p] - 1, s - 1)
-    i_next = np.where(c.kind[seg_n] == GEN, c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)],
-                      e)
+    gen = c.kind[seg_pn] == GEN
+    if gen.any():
+        i_prev = np.where(gen[:m], c.r_start[seg_p] - 1, s - 1)
+        i_next = np.where(gen[m:], c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)], e)
+    else:  # no generated break next to any span
+        i_prev, i_next = s - 1, e
     src_s, src_e, kind_at, seg_at = _source_at(c, np.concatenate(
         [s, e - 1, np.maximum(i_prev, 0), np.minimum(i_next, n - 1)]))
     ps0, pe0 = src_s[:m], src_e[m:2 * m]
