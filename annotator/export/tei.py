@@ -898,27 +898,32 @@ class _Builder:
         span cut into fragments) get theirs one by one; the others share theirs by look and
         the namespace prefix in force where they go."""
         k = np.bincount(p.owner, minlength=len(sp.start)) if len(p.owner) else p.owner
-        opens = np.empty(len(p.ps), dtype=object)
-        closes = np.empty(len(p.ps), dtype=object)
         shared = k[p.owner] == 1
         if sp.xml_ids:  # a mask of the rows, not np.isin (which sorts)
             has_id = np.zeros(len(sp.start), dtype=bool)
             has_id[list(sp.xml_ids)] = True
             shared &= ~has_id[p.owner]
-        scopes, at_scope = small_unique(self.ix.ns_scope[p.parent[shared]])
+        every = bool(shared.all())  # no piece needs an id (most files): no mask to apply
+        parents, owners = (p.parent, p.owner) if every else (p.parent[shared], p.owner[shared])
+        scopes, at_scope = small_unique(self.ix.ns_scope[parents])
         prefixes: dict[tuple[str, str], int] = {}
         pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
                             for node in scopes.tolist()], dtype=np.int64)
         pre_of = list(prefixes)
         width = max(len(prefixes), 1)
-        look_ids = sp.look[p.owner[shared]]  # and the prefix, where the file names TEI two ways
+        look_ids = sp.look[owners]  # and the prefix, where the file names TEI two ways
         uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope] if width > 1
                                      else look_ids)
-        if len(uniq):
-            pairs = [_tag_pair(pre_of[pair % width], sp.looks[pair // width])
-                     for pair in uniq.tolist()]
-            opens[shared] = np.array([o for o, _ in pairs], dtype=object)[inverse]
-            closes[shared] = np.array([c for _, c in pairs], dtype=object)[inverse]
+        pairs = [_tag_pair(pre_of[pair % width], sp.looks[pair // width])
+                 for pair in uniq.tolist()]
+        shared_opens = np.array([o for o, _ in pairs], dtype=object)[inverse]
+        shared_closes = np.array([c for _, c in pairs], dtype=object)[inverse]
+        if every:
+            return shared_opens, shared_closes
+        opens = np.empty(len(p.ps), dtype=object)
+        closes = np.empty(len(p.ps), dtype=object)
+        opens[shared] = shared_opens
+        closes[shared] = shared_closes
         by_owner: dict[int, list[int]] = {}
         alone = np.flatnonzero(~shared)
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
