@@ -310,3 +310,21 @@ def test_rules_places_after_prepositions():
     names = _names(text, "Hugh Owen", "Tenby")
     found = [text[a:b] for a, b in places_after_prepositions(text, names, WordCase(text).noun)]
     assert found == ["Pentraeth", "Glyn Ceiriog"]
+
+
+def test_rules_word_case_counts_where_words_stand():
+    """WordCase counts each written form once per occurrence, however it is counted (once per
+    form, then where the capitalised and graded words stand): a capital after a word or a comma
+    within 8 characters, or a line break after one, is mid-sentence; "VERY" grades as "very"
+    does; a grading word last in the text grades nothing; "x_Bath" is two words."""
+    case = WordCase("Rode on, Élan and élan a \nBath; VERY Dull,        Bath\tQuite\tPoor. Two Miles "
+                    "from Many Hills. x_Bath many Hills")
+    assert dict(case.lower) == {"on": 1, "elan": 1, "and": 1, "a": 1, "from": 1, "x": 1,
+                                "many": 1}
+    assert dict(case.upper) == {"rode": 1, "elan": 1, "bath": 3, "very": 1, "dull": 1,
+                                "quite": 1, "poor": 1, "two": 1, "miles": 1, "many": 1,
+                                "hills": 2}
+    assert dict(case.mid) == {"elan": 1, "bath": 1, "dull": 1, "quite": 1, "poor": 1,
+                              "miles": 1, "many": 1, "hills": 2}
+    assert dict(case.graded) == {"dull": 1, "poor": 1, "miles": 1, "hills": 2}
+    assert dict(WordCase("").upper) == {} and dict(WordCase("many").graded) == {}

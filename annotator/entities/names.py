@@ -480,21 +480,38 @@ class WordCase:
         self.mid: Counter[str] = Counter()  # capitalised after a word or a comma
         # after "very", "quite"... (an adjective) or "many", "two"... (a common noun)
         self.graded: Counter[str] = Counter()
-        previous = ""
-        for m in _WORDS.finditer(text):
-            w = m.group()
+        # [gap, word, gap, word, ..., gap] in one split; each written form is looked at once,
+        # however often the text writes it, and only the capitalised words and the words after
+        # a grading one are looked at where they stand
+        parts = _WORDS_SPLIT.split(text)
+        words = parts[1::2]
+        capitals, grading = set(), set()
+        for w, n in Counter(words).items():
             if w[0].islower():
-                self.lower[_fold(w)] += 1
+                self.lower[_fold(w)] += n
             elif w[0].isupper():
-                key = _fold(w)
-                self.upper[key] += 1
-                if _MID.search(text, max(0, m.start() - 8), m.start()):
-                    self.mid[key] += 1
-            if previous in DEGREE_WORDS and text[m.start() - 1] in " \t" or \
-                    previous in COUNTING_WORDS and text[m.start() - 1] in " \t" and \
-                    _HEAD_END.match(text, m.end()):
-                self.graded[_fold(w)] += 1
-            previous = w.lower()
+                self.upper[_fold(w)] += n
+                capitals.add(w)
+            if w.lower() in _GRADING:
+                grading.add(w)
+        if not capitals and not grading:
+            return
+        for i in [i for i, w in enumerate(words) if w in capitals]:
+            # the 8 characters before the word: _MID can only match the gap and the word's
+            # last letter before it
+            if _MID.search((parts[2 * i - 1] + parts[2 * i] if i else parts[0])[-8:]):
+                self.mid[_fold(words[i])] += 1
+        last = len(words) - 1
+        end, done = 0, 0  # the end of parts[:done] in the text
+        for i in [i for i, w in enumerate(words) if w in grading]:
+            if i == last or parts[2 * i + 2][-1] not in " \t":
+                continue
+            if words[i].lower() not in DEGREE_WORDS:
+                end += sum(map(len, parts[done:2 * i + 4]))  # the end of the next word
+                done = 2 * i + 4
+                if not _HEAD_END.match(text, end):
+                    continue
+            self.graded[_fold(words[i + 1])] += 1
 
     def common(self, key: str) -> bool:
         """A one-word key the text writes in lower case more often than with a capital."""
@@ -538,6 +555,8 @@ _HEAD_END = re.compile(r"[ \t]*(?:[.,;:!?)\]]|$)|[ \t]+(?:of|and|or|in|on|at|to|
                        r"which|that|who|where|is|was|were|are|be|been|had|have|the|a|an|but|as|"
                        r"we|I|he|she|it|they|out|near|between|about|above|below|before|after)\b",
                        re.I)
+_GRADING = DEGREE_WORDS | COUNTING_WORDS
+_WORDS_SPLIT = re.compile(r"([^\W_]+)")  # _WORDS, kept by re.split
 _MID = re.compile(r"[^\W_][ \t]+$|,[ \t]*$")  # a word or a comma before: mid-sentence
 _WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")
