@@ -187,6 +187,13 @@ def drop_demonym_person(text: str, start: int, end: int, type_: str) -> tuple[in
     return start, end
 
 
+# drop_common_noun's and _last_word's patterns, compiled once: they are tried on every span
+_CITATION = re.compile(r"\d+[:.]\d+")
+_NOT_ORDINAL = re.compile(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+
+
 def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """What the text writes as a common noun is no name, whatever its capital letter.
 
@@ -206,10 +213,10 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
         return None if text[start:end].lower() in _NO_PLACE else (start, end)
     if type_ != "person":
         return start, end
-    if re.search(r"\d+[:.]\d+", text[start:end]):
+    if _CITATION.search(text, start, end):
         return None  # a citation: "Daniel 11:3"
     # a trailing word with a digit that is no ordinal ("Belhaven 3 miles") is not the name's
-    digit = re.search(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)", text[start:end])
+    digit = _NOT_ORDINAL.search(text[start:end])
     if digit:
         end = start + digit.start()
     span = text[start:end]
@@ -225,14 +232,14 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     if not ranked and (_THE.search(before) or len(words) == 1 and (
             _DETERMINER.search(before) or _DETERMINER_ADJ.search(before))):
         return None
-    after = re.match(r"[ \t]+([A-Z][a-z]+)\b", text[end:end + 30])
+    after = _CAPITALISED_AFTER.match(text[end:end + 30])
     if _norm(words[-1]) in PLACE_HEADS or (after and after.group(1).lower() in PLACE_HEADS):
         return None
     return start, end
 
 
 def _last_word(text: str) -> str:
-    m = re.search(r"([^\W\d_]+)\.?[ \t]+$", text)
+    m = _LAST_WORD.search(text)
     return m.group(1) if m else ""
 
 
