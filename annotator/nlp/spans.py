@@ -515,8 +515,10 @@ _MOTION = r"(?:went|go|goes|going|gone|came|come|comes|coming|walked|rode|drove|
     r"returned|proceeded|travelled|traveled|journeyed|removed|moved|set[ \t]+out|" \
     r"set[ \t]+off|sent|deported|transported|taken|brought|arrived|got|road|way|miles?|" \
     r"journey|return|route|letter|transport|transports)"
+# (the lookahead is the first letters of the words: most places are rejected by it alone)
 _AFTER_PREPOSITION = re.compile(
-    rf"(?<![\w’'])(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
+    rf"(?<![\w’'])(?=(?i:[abcdfgijlmnprstvw]))"
+    rf"(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
     rf"{_MOTION}[ \t]+to)[ \t]+"
     r"((?:[A-Z][\w’'-]*)(?:[ \t]+[A-Z][\w’'-]*){0,3})")
 _NOT_PLACE_FIRST = TITLE_WORDS | _FUNCTION | DEMONYMS | KIN_WORDS | DIRECTIONS | frozenset("""
