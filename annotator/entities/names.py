@@ -31,6 +31,7 @@ PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del"
                         "zu", "ten", "ter", "bin", "ibn", "al"})
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a word's forms come back in every source
 def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
