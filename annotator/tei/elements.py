@@ -96,10 +96,6 @@ class Elements:
             self._children = kids
         return self._children.get(node, [])
 
-    def child(self, node: int, tag: str) -> int | None:
-        """The first element child of ``node`` with ``tag``."""
-        return next((c for c in self.children(node) if self.tags[c] == tag), None)
-
     def iter(self, tags: Iterable[str]) -> list[int]:
         """The elements with one of ``tags``, in document order."""
         if self._by_tag is None:
