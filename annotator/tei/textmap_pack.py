@@ -84,7 +84,7 @@ def forms(blob: bytes) -> Counter[tuple[str, str]]:
     """The ``marked.pointer_forms`` of a kept map's file, read from its head alone (``blob``:
     the map, or as much of its start as ``head_size`` says); ValueError if it is no kept map."""
     try:
-        return Counter({(t, f): int(n) for t, f, n in _head(memoryview(blob))[0]["forms"]})
+        return _forms(_head(memoryview(blob))[0])
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
 
@@ -115,7 +115,7 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         if pointers.pop() or len(pointers) % 2:
             raise ValueError("pointers do not fit")
         paired = iter(pointers)
-        found = Marked(annotations, Counter({(t, f): int(n) for t, f, n in head["forms"]}),
+        found = Marked(annotations, _forms(head),
                        list(zip(paired, paired)),
                        tuple((str(i), str(m), str(r)) for i, m, r in head["prefixes"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
@@ -133,3 +133,8 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
                       node_open=ByNode(node_open), node_close=ByNode(node_close),
                       node_depth=ByNode(node_depth)),
         elements_data=kept, marked=found)
+
+
+def _forms(head: dict[str, Any]) -> Counter[tuple[str, str]]:
+    """The pointer forms a kept map's JSON head holds, as ``marked.pointer_forms`` counted them."""
+    return Counter({(t, f): int(n) for t, f, n in head["forms"]})
