@@ -107,24 +107,25 @@ class StagedFiles:
         """Sync every staged file, then move each over its target, in the order staged; the
         targets moved. One that cannot be synced or moved stops there (``CommitError``): the
         ones before it are in place, it and the later ones are removed."""
-        staged, self.staged = self.staged, []
-        failed = _synced([tmp for tmp, _ in staged], self.SYNCS)
+        failed = _synced([tmp for tmp, _ in self.staged], self.SYNCS)
         moved: list[Path] = []
-        for k, ((tmp, path), err) in enumerate(zip(staged, failed)):
+        for k, ((tmp, path), err) in enumerate(zip(self.staged, failed)):
             if err is None:
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
                     err = exc
             if err is not None:
-                for rest, _ in staged[k:]:
-                    _unlink(rest)
+                self.staged = self.staged[k:]
+                self.discard()
                 raise CommitError(path, err, moved)
             moved.append(path)
+        self.staged = []
         return moved
 
     def discard(self) -> None:
-        """Remove every staged file: nothing is moved."""
+        """Remove every staged file not moved yet: nothing (more) is moved. Also after a
+        commit stopped on the way (Ctrl-C while it synced)."""
         for tmp, _ in self.staged:
             _unlink(tmp)
         self.staged = []
@@ -181,6 +182,8 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         staged.commit()
     except CommitError as err:
         raise err.cause from None
+    finally:
+        staged.discard()
 
 
 def relative(path: Path, root: Path) -> str | None:

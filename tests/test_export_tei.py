@@ -1046,6 +1046,44 @@ def test_export_tei_files_a_sync_that_never_says_done_is_not_moved(tmp_path, mon
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_export_tei_files_folder_removed_during_the_export_is_said(tmp_path):
+    """The export folder removed while an export writes into it (a sync tool, another
+    window): the error says the folder is gone, not only 'No such file or directory'."""
+    import shutil
+
+    from annotator.export.output import ExportFiles
+
+    out = tmp_path / "exports"
+    with pytest.raises(ExportError) as err, ExportFiles(tmp_path) as files:
+        files.write(out / "a.xml", b"<a/>")
+        shutil.rmtree(out)
+        files.write(out / "b.xml", b"<b/>")
+    assert err.value.code == "E001"
+    assert f"its folder {out} is gone" in str(err.value)
+
+
+def test_export_tei_files_ctrl_c_while_syncing_leaves_nothing_beside(tmp_path, monkeypatch):
+    """Ctrl-C while the staged files are synced (the main thread waits in the join): the
+    export stops, no staged file is moved or left beside its target, the earlier export
+    stays."""
+    import annotator.files as files_mod
+    from annotator.export.output import ExportFiles
+
+    def interrupted(paths, at_once):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files_mod, "_synced", interrupted)
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "f01.xml").write_bytes(b"<earlier/>")
+    with pytest.raises(KeyboardInterrupt), ExportFiles(tmp_path) as files:
+        for k in range(3):
+            files.write(out / f"f{k:02}.xml", b"<new/>")
+        files.finish()
+    assert sorted(p.name for p in out.iterdir()) == ["f01.xml"]
+    assert (out / "f01.xml").read_bytes() == b"<earlier/>"
+
+
 @pytest.mark.parametrize("name", sorted(_FILES))
 def test_export_tei_reading_spans_found_by_search_are_those_of_the_characters_inside(name):
     """The spans existing markup is matched by, found by two binary searches over the map,

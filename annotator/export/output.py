@@ -95,6 +95,8 @@ def _failed(exc: OSError, path: Path, written: Sequence[str]) -> ExportError:
     blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:  # mkdir says 'File exists', open 'Not a directory'
         what = f"{blocker} is a file, not a folder"
+    elif exc.errno == errno.ENOENT and not path.parent.exists():  # removed while exporting
+        what = f"its folder {path.parent} is gone"
     kept = "the earlier export is unchanged" if path.exists() else "nothing was written"
     return ExportError(f"cannot write the export ({what}); {kept}{before}",
                        hint="free some disk space and export again" if full else
