@@ -7,6 +7,7 @@ import errno
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 from annotator.errors import Location, SourceError
@@ -26,7 +27,8 @@ def read_named(path: Path, *, code: str) -> bytes:
 
 
 _TMP = re.compile(r"\..+?\.(\d+)(?:\.t[0-9a-f]+)?\.tmp")  # .NAME.PID[.tTHREAD].tmp
-_SWEPT: set[Path] = set()
+_SWEPT: dict[Path, float] = {}  # folder -> when it was last swept (time.monotonic)
+SWEEP_EVERY = 60.0  # seconds: a server running for days still clears a killed run's files
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC  # a temporary file, as open(..., 'wb')
 
 
@@ -42,8 +44,8 @@ def _alive(pid: int) -> bool:
 
 def sweep_stale_tmp(folder: Path) -> None:
     """Remove the ``.NAME.PID.tmp`` files that a killed run of ours left in ``folder`` (its
-    process is gone): once per folder and process, before the first write there."""
-    _SWEPT.add(folder)
+    process is gone): before the first write there, and again a minute later at the soonest."""
+    _SWEPT[folder] = time.monotonic()
     try:
         names = os.listdir(folder)
     except OSError:
@@ -58,9 +60,11 @@ def sweep_stale_tmp(folder: Path) -> None:
 
 
 def swept(folder: Path) -> None:
-    """``sweep_stale_tmp(folder)`` once per folder and process: before a file there is
-    written, or found unchanged (a run that writes nothing clears a killed run's files too)."""
-    if folder not in _SWEPT:
+    """``sweep_stale_tmp(folder)`` before a file there is written, or found unchanged (a run
+    that writes nothing clears a killed run's files too): once per folder and minute (adding
+    2,000 sources lists ``sources/`` once, not 2,000 times)."""
+    last = _SWEPT.get(folder)
+    if last is None or time.monotonic() - last >= SWEEP_EVERY:
         sweep_stale_tmp(folder)
 
 

@@ -801,6 +801,23 @@ def test_robust_tmp_files_of_a_killed_run_are_removed(seed_ws):
     assert [f.name for f in stale if f.exists()] == [] and mine.exists()
 
 
+def test_robust_tmp_files_of_a_killed_run_are_removed_by_a_long_running_process(seed_ws,
+                                                                               monkeypatch):
+    """A process that runs for days (the review server) sweeps a folder again once
+    ``SWEEP_EVERY`` has passed, not only before its first write there: a command killed
+    while the server runs leaves nothing for long."""
+    import annotator.files as files_mod
+
+    seed_ws.export_tei()  # this process swept exports/ before writing
+    stale = seed_ws.exports_dir / f".german-soviet-axis-talks.xml.{_dead_pid()}.tmp"
+    stale.write_bytes(b"<half")
+    seed_ws.export_tei()
+    assert stale.exists()  # swept a moment ago: not listed again at every write
+    monkeypatch.setattr(files_mod, "SWEEP_EVERY", 0.0)  # as when a minute has passed
+    seed_ws.export_tei()
+    assert not stale.exists()
+
+
 def test_robust_tmp_files_of_a_killed_export_are_removed_by_one_that_changes_nothing(seed_ws):
     import subprocess
     import sys
