@@ -1,8 +1,10 @@
--- annotator store, schema version 12 (PRAGMA user_version = 12).
+-- annotator store, schema version 17 (PRAGMA user_version = 17).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
--- derived from it.
+-- derived from it. The INTEGER ids the log keeps (runs, mentions, claims, links) are
+-- AUTOINCREMENT: an id once given never names another row, so an undo puts a row back under
+-- its own id (store.connection.FRESH_IDS).
 
 CREATE TABLE sources (
     id          TEXT PRIMARY KEY,             -- slug of the file name, stable
@@ -39,7 +41,7 @@ CREATE TABLE textmaps (
 
 -- One row per NER run on a source version: lets `propose` skip unchanged sources.
 CREATE TABLE runs (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     sha256      TEXT NOT NULL,
     kind        TEXT NOT NULL,                -- 'ner' or 'claims'
@@ -101,7 +103,7 @@ CREATE TABLE authority_ids (
 CREATE INDEX authority_value ON authority_ids(scheme, value);
 
 CREATE TABLE mentions (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     sha256      TEXT NOT NULL,                -- offsets hold for this version only
     start       INTEGER NOT NULL,
@@ -179,7 +181,7 @@ CREATE TABLE bib (
 );
 
 CREATE TABLE claims (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     source_id   TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     sha256      TEXT NOT NULL,
     start       INTEGER NOT NULL,
@@ -198,7 +200,7 @@ CREATE TABLE claims (
 );
 
 CREATE TABLE links (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     claim_id    INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
     bib_key     TEXT REFERENCES bib(key),
     target_source_id TEXT REFERENCES sources(id),

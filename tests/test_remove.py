@@ -270,3 +270,78 @@ def test_a_removed_entitys_id_is_not_taken_again_so_undo_brings_it_back(proposed
     ids = {e.id for e in ws.entities()}
     assert {"person-max-reinhardt", "person-max-reinhardt-2"} <= ids
     assert "person-max-reinhardt" in {m.entity_id for m in ws.mentions("diary")}
+
+
+def _of_source(ws, source_id):
+    """Rows (as the store has them) of the tables whose ids the log keeps, of one source."""
+    conn = ws.store.conn
+    return {t: [dict(r) for r in conn.execute(
+        f"SELECT * FROM {t} WHERE {where} ORDER BY id", (source_id,))]  # noqa: S608
+        for t, where in (("mentions", "source_id = ?"), ("runs", "source_id = ?"),
+                         ("claims", "source_id = ?"),
+                         ("links", "claim_id IN (SELECT id FROM claims WHERE source_id = ?)"))}
+
+
+def test_ids_a_removal_took_are_not_given_again_so_its_undo_brings_them_back(proposed,
+                                                                            tmp_path):
+    """The letter, added last, holds the highest mention and run ids; after its removal a
+    proposal run on a new source gives its mentions and runs ids above them, so undoing the
+    removal puts every row back under its own id (was: the highest id there plus one, the
+    removed letter's ids, and the undo refused, D008 'mention 4 changed since')."""
+    ws = proposed
+    ws.confirm("person-otto-brahm")  # an editor's work on the letter's mentions
+    rows = _of_source(ws, "letter")
+    assert max(m["id"] for m in ws.store.query("SELECT id FROM mentions")) == \
+        max(m["id"] for m in rows["mentions"])
+    removed = ws.remove_source("letter")
+    (tmp_path / "note.txt").write_text("Max Reinhardt staged a play in Vienna.\n",
+                                       encoding="utf-8")
+    ws.add(tmp_path / "note.txt")
+    ws.propose(["note"])
+    note = _of_source(ws, "note")
+    assert note["mentions"] and note["runs"]
+    for table in ("mentions", "runs"):
+        assert min(r["id"] for r in note[table]) > max(r["id"] for r in rows[table]), table
+    ws.undo(removed.id)
+    assert _of_source(ws, "letter") == rows
+    assert _of_source(ws, "note") == note
+    assert ws.entity("person-otto-brahm").status == "confirmed"
+
+
+def test_ids_of_claims_and_links_taken_away_are_not_given_again(proposed, tmp_path):
+    """Claims and links an act took away (a removal, an unlink, an undo of a claim's adding)
+    keep their ids: a new claim or link takes a fresh one, so undoing that act, or redoing
+    the undo, puts them back under their ids (was: the highest id there plus one, theirs,
+    and the undo refused, D008 'claim 2 changed since')."""
+    ws = proposed
+    works = tmp_path / "works.bib"
+    works.write_text("@book{brahm1913,\n  author = {Brahm, Otto},\n  title = {Kritiken},\n"
+                     "  year = {1913},\n}\n", encoding="utf-8")
+    ws.bib_add(works)
+    diary = ws.add_claim("diary", quote="Gerhart Hauptmann travelled to Agnetendorf")
+    ws.link_claim(diary.id, "brahm1913", locus="p. 12")
+    letter = ws.add_claim("letter", quote="Brahm wrote to Arthur Schnitzler")
+    ws.link_claim(letter.id, "brahm1913", locus="p. 40")
+    rows = _of_source(ws, "letter")
+    removed = ws.remove_source("letter")
+    again = ws.add_claim("diary", quote="with Max Reinhardt")
+    assert again.id > letter.id
+    ws.link_claim(again.id, "brahm1913", locus="p. 7")
+    (link,) = ws.claim(again.id).links
+    assert link.id > max(r["id"] for r in rows["links"])
+    ws.undo(removed.id)
+    assert _of_source(ws, "letter") == rows
+    assert ws.claim(again.id).links == (link,)
+    # a link deleted (unlink), another made, the unlink undone: both there
+    ws.unlink(link.id)
+    unlinked = ws.history(limit=1)[0]
+    ws.link_claim(again.id, "brahm1913", locus="p. 8")
+    ws.undo(unlinked.id)
+    assert {ln.locus for ln in ws.claim(again.id).links} == {"p. 7", "p. 8"}
+    # a claim's adding undone, another claim added, the undo undone (a redo): both there
+    added = ws.add_claim("diary", quote="Gerhart Hauptmann travelled")
+    undone = ws.undo()
+    other = ws.add_claim("diary", quote="travelled to Agnetendorf")
+    assert other.id > added.id
+    ws.undo(undone.id)
+    assert ws.claim(added.id).start == added.start and ws.claim(other.id).start == other.start

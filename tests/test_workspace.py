@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
@@ -701,4 +702,134 @@ def test_store_version_15_migration_run_twice_keeps_each_row_once(seed_ws):
     assert once
     again = reopened_at(seed_ws, 14)  # the table kept: as the second process finds it
     assert rows(again) == once
+    again.close()
+
+
+def _store_image(path):
+    """Every row of every table (by rowid), the indexes and triggers with their SQL, the
+    rows breaking a foreign key, and the schema version of a store file."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'sqlite_sequence' "
+            "ORDER BY name")]
+        return ({t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()  # noqa: S608
+                 for t in tables},
+                conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                             "WHERE type != 'table' ORDER BY name").fetchall(),
+                conn.execute("PRAGMA foreign_key_check").fetchall(),
+                conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _at_version_16(ws):
+    """Close the workspace and take its store back to version 16: the tables of FRESH_IDS
+    made anew as that release's schema.sql made them (this one's without AUTOINCREMENT, which
+    SQLite cannot take away in place), their rows and indexes again, sqlite_sequence emptied
+    (SQLite keeps the table itself). Returns the store's path."""
+    from annotator.store.connection import FRESH_IDS
+
+    conn, path, back = ws.store.conn, ws.store.path, []
+    for table in FRESH_IDS:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        old = sql[0].replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_v16 (", 1)
+        assert old.count(" AUTOINCREMENT") == 1
+        back += [old.replace(" AUTOINCREMENT", ""),
+                 f"INSERT INTO {table}_v16 SELECT * FROM {table}", f"DROP TABLE {table}",
+                 f"ALTER TABLE {table}_v16 RENAME TO {table}",
+                 *(r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? "
+                                              "AND type = 'index' AND sql IS NOT NULL",
+                                              (table,)))]
+    ws.close()
+    old_store = sqlite3.connect(path)  # foreign keys off: a drop deletes no other table's rows
+    for sql in (*back, "DELETE FROM sqlite_sequence", "PRAGMA user_version = 16"):
+        old_store.execute(sql)
+    old_store.commit()
+    old_store.close()
+    return path
+
+
+def test_store_version_16_gives_no_id_twice_and_undoes_a_removal(ws, tmp_path):
+    """A version 16 store whose letter, added last, was removed: the removal took the
+    highest mention, run, claim and link ids. Opened, it keeps every row, index and trigger,
+    the log and ``decided`` as they were, and its tables give no id twice from then on, the
+    ids the removal took included: a new source's proposals, a claim and a link get fresh
+    ids and the removal's undo puts back exactly what it took (was: the highest id there
+    plus one, the letter's, and the undo refused, D008 'mention 4 changed since')."""
+    from annotator.store.connection import FRESH_IDS, row_at
+
+    for name, text in (("diary.txt", "Gerhart Hauptmann travelled to Agnetendorf with Max "
+                                     "Reinhardt.\n"),
+                       ("letter.txt", "Otto Brahm met Gerhart Hauptmann in Berlin on 3 May "
+                                      "1890. Brahm wrote to Arthur Schnitzler in Vienna.\n"),
+                       ("works.bib", "@book{brahm1913,\n  author = {Brahm, Otto},\n  title = "
+                                     "{Kritiken und Essays},\n  year = {1913},\n}\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ws.add(tmp_path / "diary.txt")
+    ws.add(tmp_path / "letter.txt")
+    ws.bib_add(tmp_path / "works.bib")
+    ws.propose()
+    ws.confirm("person-otto-brahm")  # named in the letter only: an editor's work on it
+    for sid, quote, page in (("diary", "Gerhart Hauptmann travelled", "p. 12"),
+                             ("letter", "Brahm wrote to Arthur Schnitzler", "p. 40")):
+        ws.link_claim(ws.add_claim(sid, quote=quote).id, "brahm1913", locus=page)
+    removal = ws.remove_source("letter").id
+    root = ws.root
+    path = _at_version_16(ws)
+    before = _store_image(path)
+    assert before[3] == 16
+    ws = Workspace.open(root)
+    conn = ws.store.conn
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert _store_image(path) == (*before[:3], SCHEMA_VERSION)
+    for table in FRESH_IDS:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
+        assert "INTEGER PRIMARY KEY AUTOINCREMENT" in sql.fetchone()[0]
+    changes = json.loads(conn.execute("SELECT changes FROM decisions WHERE id = ?",
+                                      (removal,)).fetchone()[0])
+    highest = {t: max(ch["key"]["id"] for ch in changes if ch["table"] == t)
+               for t in FRESH_IDS}
+    for table in FRESH_IDS:  # the letter held the highest ids
+        assert highest[table] > conn.execute(
+            f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]  # noqa: S608
+    note = tmp_path / "note.txt"
+    note.write_text("Max Reinhardt staged a play in Vienna.\n", encoding="utf-8")
+    ws.add(note)
+    ws.propose(["note"])
+    claim = ws.add_claim("diary", quote="with Max Reinhardt")
+    ws.link_claim(claim.id, "brahm1913", locus="p. 7")
+    new = {"mentions": [m.id for m in ws.mentions("note")], "claims": [claim.id],
+           "links": [ln.id for ln in ws.claim(claim.id).links],
+           "runs": [r[0] for r in conn.execute("SELECT id FROM runs WHERE source_id = 'note'")]}
+    for table, ids in new.items():
+        assert ids and min(ids) > highest[table], table
+    ws.undo(removal)
+    assert all(row_at(conn, ch["table"], ch["key"]) == ch["before"] for ch in changes)
+    assert (root / "sources" / "letter.xml").exists()
+    assert ws.entity("person-otto-brahm").status == "confirmed"
+    ws.close()
+
+
+def test_store_version_16_migration_run_again_keeps_the_highest_ids(seed_ws):
+    """Two commands opening a version 16 store at once: the second makes the tables anew
+    after the first did, and perhaps after proposals were given ids and dropped (which no act
+    logs: only sqlite_sequence knows them). The highest ids given stay, and so do the rows,
+    indexes and triggers."""
+    from annotator.store.connection import FRESH_IDS, highest_given
+
+    sid = "german-soviet-axis-talks"
+    start = seed_ws.reading_text(sid).index("Lebensraum")
+    seed_ws.add_mention(sid, start, start + len("Lebensraum"), "place")
+    given = {t: highest_given(seed_ws.store.conn, t) for t in FRESH_IDS}
+    assert given["mentions"] == max(m.id for m in seed_ws.mentions())
+    given["mentions"] += 5  # five proposals given ids, then dropped
+    image = _store_image(seed_ws.store.path)
+    again = reopened_at(seed_ws, 16, "UPDATE sqlite_sequence SET seq = seq + 5 "
+                        "WHERE name = 'mentions'")
+    conn = again.store.conn
+    assert {t: highest_given(conn, t) for t in FRESH_IDS} == given
+    assert _store_image(again.store.path) == image
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_sequence ORDER BY name")] == \
+        sorted(FRESH_IDS)
     again.close()

@@ -82,18 +82,13 @@ def mention_gone(ctx: ActContext, mention_id: int | str) -> bool:
     that added it, an act that replaced it, or proposing again. A page drawn before names it
     (stale: "changed meanwhile"); an id never given out is a wrong address.
 
-    Told from the id (ids are given out as the highest plus one: an absent id below the
-    highest was a mention) and from the decisions log (the newest mention added, then taken
-    back); a proposal past the newest that proposing again dropped is not told apart from one
-    that never was.
+    Told from the id: no id is given twice, so an absent one at or below the highest ever
+    given was a mention.
     """
-    from annotator.acts import undo  # the log's reading: the desk's, not every listing's
-
     mid = row_id(mention_id, "mention:")
     if mid is None or rows_of.mention_row(ctx.store.conn, mid) is not None:
         return False
-    return mid <= rows_of.highest_id(ctx.store.conn) or \
-        bool(undo.history(ctx.store, target=f"mention:{mid}", limit=1))
+    return mid <= rows_of.highest_id(ctx.store.conn)
 
 
 def mention_marks(ctx: ActContext, source_id: str) -> list[tuple[int, int, int, str, str]]:

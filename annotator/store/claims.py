@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from annotator.records import Link
+from annotator.store.connection import highest_given
 
 Row = sqlite3.Row
 
@@ -40,7 +41,9 @@ def claim_at(conn: sqlite3.Connection, source_id: str, sha256: str, start: int,
 
 
 def next_claim_id(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM claims").fetchone()[0])
+    """The id the next claim takes: above every id a claim was given, one a removal took
+    away too (its undo puts it back)."""
+    return highest_given(conn, "claims") + 1
 
 
 def claim_rows(conn: sqlite3.Connection, source_id: str | None) -> list[Row]:

@@ -10,6 +10,7 @@ DOCS: docs/store.md
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from annotator.errors import Location, StoreError
 from annotator.files import reached
 from annotator.store.logged import IMPORT_ACTS, logged
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -113,6 +114,61 @@ def _logged_rows(conn: sqlite3.Connection, acts: str, what: str | None = None) -
             f"d.changes)) k WHERE {acts}{one};")
 
 
+# The tables whose INTEGER ids the decision log keeps: an undo puts a row back under its id,
+# a later act or a page names it. AUTOINCREMENT (version 17): an id once given names no other row.
+FRESH_IDS = ("mentions", "claims", "links", "runs")
+
+
+def _fresh_ids(conn: sqlite3.Connection) -> str:
+    """Version 17: the tables of ``FRESH_IDS`` give no id twice. The highest id there plus
+    one can be a row's that an act took away (a removal of the source holding the highest
+    ids), and its undo could then not put the row back. SQLite adds AUTOINCREMENT to no table
+    in place, so each is made anew as its own definition says (its columns in their order,
+    its constraints) with the keyword, its rows copied with their ids, the old one dropped,
+    the new one renamed, its indexes and triggers made again from their own SQL (SQLite's
+    way: https://sqlite.org/lang_altertable.html#otheralter; ``_migrate`` turns foreign keys
+    off for it). The highest id each gave (sqlite_sequence) is the highest of its rows, of
+    what sqlite_sequence kept, and of the ids the log names (rows an act deleted, which its
+    undo puts back), read in the migration's own transaction: a second command running it
+    again after the first, and after another act, loses none."""
+    script = ""
+    for table in FRESH_IDS:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (table,)).fetchone()
+        made, found = re.subn(rf'^CREATE TABLE\s+("?){table}\1\s*\(',
+                              f"CREATE TABLE {table}_v17 (", sql, count=1, flags=re.I)
+        if not re.search(r"\bAUTOINCREMENT\b", made, flags=re.I):  # not made anew already
+            made, keyed = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", r"\g<0> AUTOINCREMENT",
+                                  made, count=1, flags=re.I)
+            found = found and keyed
+        if not found:
+            raise sqlite3.OperationalError(f"table {table} has no INTEGER PRIMARY KEY id")
+        again = "".join(f"{r[0]};" for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL ORDER BY rowid", (table,)))
+        logged_ids = ("SELECT max(CAST(json_extract(c.value, '$.key.id') AS INTEGER)) "
+                      "FROM decisions d, json_each(d.changes) c "
+                      f"WHERE instr(d.changes, '\"table\": \"{table}\"') > 0 "
+                      f"AND json_extract(c.value, '$.table') = '{table}'")
+        script += (
+            f"{made}; INSERT INTO {table}_v17 SELECT * FROM {table}; "
+            f"DELETE FROM sqlite_sequence WHERE name = '{table}_v17'; "
+            f"INSERT INTO sqlite_sequence (name, seq) VALUES ('{table}_v17', max("
+            f"coalesce((SELECT max(id) FROM {table}), 0), "
+            f"coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), "
+            f"coalesce(({logged_ids}), 0))); "
+            f"DROP TABLE {table}; ALTER TABLE {table}_v17 RENAME TO {table}; {again}")
+    return script
+
+
+def highest_given(conn: sqlite3.Connection, table: str) -> int:
+    """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
+    it, and an id at or below it that is not in the table named a row once."""
+    assert table in FRESH_IDS
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
 _DECIDED = ("CREATE TABLE IF NOT EXISTS decided (decision_id INTEGER NOT NULL "
             "REFERENCES decisions(id), what TEXT NOT NULL, key);"
             "CREATE INDEX IF NOT EXISTS decided_what ON decided(what, key, decision_id);")
@@ -155,6 +211,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     # store.sql has it from version 14
     14: _decided_table,  # store.sql has it from version 15
     15: _deleted_rows,  # store.sql has them (and not decisions_deleting) from version 16
+    16: _fresh_ids,  # store.sql has them from version 17
 }
 
 
@@ -280,12 +337,23 @@ class Store:
 
     def _migrate(self) -> None:
         version = _check_version(self.conn, self.path)
+        if version >= SCHEMA_VERSION:
+            return
+        # a migration that makes a table anew drops the old one: with foreign keys on, that
+        # would delete or unlink the rows of other tables that refer to it (claims' links)
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            self._migrate_from(version)
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate_from(self, version: int) -> None:
         while version < SCHEMA_VERSION:
             step = MIGRATIONS[version]
-            script = step(self.conn) if callable(step) else step
             # schema.sql is the whole current schema: a new store needs no later migration
             after = SCHEMA_VERSION if version == 0 else version + 1
             try:
+                script = step(self.conn) if callable(step) else step
                 self.conn.executescript(
                     f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {after};\nCOMMIT;")
             except sqlite3.OperationalError as exc:

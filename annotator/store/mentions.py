@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from annotator.records import Mention
-from annotator.store.connection import matching, plain_rows
+from annotator.store.connection import highest_given, matching, plain_rows
 
 
 def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None:
@@ -26,10 +26,9 @@ def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None
 
 
 def highest_id(conn: sqlite3.Connection) -> int:
-    """The newest mention's id (0: none). Ids are given out as the highest plus one, so an
-    absent id below it was once a mention."""
-    row = conn.execute("SELECT MAX(id) FROM mentions").fetchone()
-    return int(row[0] or 0)
+    """The highest id a mention was ever given (0: none). No id is given twice, so an absent
+    id at or below it was once a mention."""
+    return highest_given(conn, "mentions")
 
 
 def of_entity(conn: sqlite3.Connection, entity_id: str) -> list[sqlite3.Row]:
