@@ -458,8 +458,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'give a folder you can write in'),
     "W007": (StoreError, 'not an annotator store (…): another SQLite database, or not SQLite',
               "move the file away and run 'annotator init'"),
-    "W008": (StoreError, 'cannot bring the store to version … (…)',
-              "move the file away and run 'annotator init' (or restore a copy)"),
+    "W008": (StoreError, 'cannot bring the store to version … (…) / …: the changes decision '
+                         '… logged are not JSON (a store mended by hand)',
+              "move the file away and run 'annotator init' (or restore a copy) / restore the "
+              "store from a backup, or mend that row of the decisions table"),
     "W101": (ServerError, "no mention … in '…' (gone since the page was drawn)",
               'reload the page'),
     "W102": (ServerError, "cannot listen on '…' (…)",

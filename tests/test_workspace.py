@@ -833,3 +833,57 @@ def test_store_version_16_migration_run_again_keeps_the_highest_ids(seed_ws):
     assert [r[0] for r in conn.execute("SELECT name FROM sqlite_sequence ORDER BY name")] == \
         sorted(FRESH_IDS)
     again.close()
+
+
+def test_store_migration_step_never_runs_twice_when_another_command_migrated_meanwhile(
+        tmp_path, monkeypatch):
+    """Another command migrates the store between this one's reading of the version and its
+    step's transaction: the step, whatever it does (here rows that a second run would add
+    again), does not run a second time; the version is checked inside the transaction."""
+    from annotator.store import connection as store_connection
+    from annotator.store.connection import MIGRATIONS, SCHEMA_VERSION, Store
+
+    path = tmp_path / "annotator.sqlite"
+    Store.open(path, create=True).close()
+    last = SCHEMA_VERSION - 1
+    old = sqlite3.connect(path)
+    old.execute(f"PRAGMA user_version = {last}")
+    old.commit()
+    old.close()
+    calls: list[str] = []
+
+    def step(conn: sqlite3.Connection) -> str:
+        if not calls:  # the other command opens the store now, and migrates it first
+            calls.append("other")
+            Store.open(path).close()
+        calls.append("step")
+        return "CREATE TABLE IF NOT EXISTS steps (n INTEGER); INSERT INTO steps VALUES (1);"
+
+    monkeypatch.setitem(MIGRATIONS, last, step)
+    assert store_connection.MIGRATIONS[last] is step
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.conn.execute("SELECT count(*) FROM steps").fetchone()[0] == 1
+    assert calls == ["other", "step", "step"]
+
+
+def test_store_migration_names_the_decision_whose_logged_changes_are_not_json(seed_ws):
+    """A store mended by hand, one decision's logged changes no longer JSON: a migration that
+    reads the log stops with W008 naming that decision and how to go on, the store left at
+    its version (was: 'malformed JSON' and the hint to start a new store)."""
+    from annotator.errors import StoreError
+
+    sid = "german-soviet-axis-talks"
+    start = seed_ws.reading_text(sid).index("Lebensraum")
+    seed_ws.add_mention(sid, start, start + len("Lebensraum"), "place")
+    bad = seed_ws.history()[0].id
+    path, root = seed_ws.store.path, seed_ws.root
+    with pytest.raises(StoreError) as err:
+        reopened_at(seed_ws, 15, f"UPDATE decisions SET changes = '{{cut' WHERE id = {bad}")
+    assert err.value.code == "W008"
+    assert f"the changes decision {bad} logged are not JSON" in str(err.value)
+    assert "backup" in err.value.hint
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 15
+    conn.close()
+    assert root.exists()

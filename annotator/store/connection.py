@@ -225,7 +225,7 @@ def _busy(path: Path) -> StoreError:
                       hint="try again in a moment", location=Location(path), code="W003")
 
 
-def _cannot_open(path: Path, exc: sqlite3.OperationalError) -> StoreError:
+def _cannot_open(path: Path, exc: sqlite3.Error) -> StoreError:
     """W002: SQLite cannot read or write the file or its folder (a read-only folder, where
     it cannot make the ``-shm`` file, or file; a full disk); W003 when another process holds
     it."""
@@ -354,9 +354,16 @@ class Store:
             after = SCHEMA_VERSION if version == 0 else version + 1
             try:
                 script = step(self.conn) if callable(step) else step
+                # the version is checked again inside the step's transaction (a CHECK that
+                # fails there): a second command that migrated meanwhile stops this one
+                # before a step runs twice, whatever the step
                 self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {after};\nCOMMIT;")
-            except sqlite3.OperationalError as exc:
+                    f"BEGIN IMMEDIATE;\n"
+                    f"CREATE TEMP TABLE migrating (at INTEGER CHECK (at = {version}));\n"
+                    f"INSERT INTO temp.migrating SELECT user_version FROM pragma_user_version;\n"
+                    f"{script}\nPRAGMA user_version = {after};\nDROP TABLE temp.migrating;\n"
+                    f"COMMIT;")
+            except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if ("locked" in str(exc) or "busy" in str(exc)
@@ -366,10 +373,25 @@ class Store:
                 if now_at > version:  # another process (a second 'init') migrated meanwhile
                     version = now_at
                     continue
-                raise StoreError(f"cannot bring the store to version {after} ({exc})",
-                                 hint="move the file away and run 'annotator init'",
-                                 location=Location(self.path), code="W008") from None
+                raise self._not_migrated(after, exc) from None
             version = after
+
+    def _not_migrated(self, after: int, exc: sqlite3.Error) -> StoreError:
+        """W008 for a step that failed; naming the decision whose logged changes are not
+        JSON (a store mended by hand), which the steps that read the log cannot take."""
+        bad = self.conn.execute(
+            "SELECT id FROM decisions WHERE json_valid(changes) = 0 ORDER BY id LIMIT 1"
+        ).fetchone() if self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'decisions'").fetchone() else None
+        if bad is not None:
+            return StoreError(f"cannot bring the store to version {after}: the changes "
+                              f"decision {bad[0]} logged are not JSON",
+                              hint="restore the store from a backup, or mend that row of "
+                                   "the decisions table",
+                              location=Location(self.path), code="W008")
+        return StoreError(f"cannot bring the store to version {after} ({exc})",
+                          hint="move the file away and run 'annotator init'",
+                          location=Location(self.path), code="W008")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
