@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 
@@ -883,6 +884,8 @@ def test_store_migration_names_the_decision_whose_logged_changes_are_not_json(se
     assert err.value.code == "W008"
     assert f"the changes decision {bad} logged are not JSON" in str(err.value)
     assert "backup" in err.value.hint
+    assert not [f for f in os.listdir(f"/proc/{os.getpid()}/fd")
+                if os.path.realpath(f"/proc/{os.getpid()}/fd/{f}") == str(path)]  # closed
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 15
     conn.close()

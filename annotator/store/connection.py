@@ -323,7 +323,11 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise _not_a_store(p, exc) from None
         store = cls(p, conn)
-        store._migrate()
+        try:
+            store._migrate()
+        except BaseException:  # W002/W008: nothing holds the file open after the refusal
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
