@@ -41,7 +41,6 @@ class Elements:
     # each node's nearest node at or above it in ``nsmaps``: the namespaces in force there
     scope: array[int]
     tags: list[str] = field(default_factory=list)  # '{namespace}local', NOT_ELEMENT if none
-    _children: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
     _by_tag: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -85,16 +84,6 @@ class Elements:
     def nsmap(self, node: int) -> dict[str, str]:
         """The namespaces in force on element ``node`` ('' for the default one)."""
         return self.nsmaps.get(self.scope[node], {})
-
-    def children(self, node: int) -> list[int]:
-        """The element children of ``node``, in document order."""
-        if self._children is None:
-            kids: dict[int, list[int]] = {}
-            for i, (p, tag) in enumerate(zip(self.parent, self.tags)):
-                if tag:
-                    kids.setdefault(p, []).append(i)
-            self._children = kids
-        return self._children.get(node, [])
 
     def iter(self, tags: Iterable[str]) -> list[int]:
         """The elements with one of ``tags``, in document order."""
