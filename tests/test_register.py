@@ -550,6 +550,69 @@ def test_register_entries_with_one_authority_id_are_kept_apart(ws, tmp_path, one
         ("same wikidata id Q7243", "lev-tolstoi")]
 
 
+AUTHORITY_ENTRY = """<listPlace xmlns="http://www.tei-c.org/ns/1.0">
+  <place xml:id="brno"><placeName>Brno</placeName><idno type="{scheme}">{value}</idno></place>
+</listPlace>
+"""
+AUTHORITY_LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>A letter</title></titleStmt>
+    <publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+    <sourceDesc><p>Invented.</p></sourceDesc></fileDesc></teiHeader>
+  <text><body><p>We came to <placeName ref="{uri}">Brünn</placeName> in May.</p></body></text>
+</TEI>
+"""
+
+
+@pytest.mark.parametrize("register_first", [True, False])
+@pytest.mark.parametrize("scheme,value,uri", [
+    ("wikidata", "Q14960", "http://www.wikidata.org/entity/Q14960"),
+    ("wikidata", "Q14960", "https://www.wikidata.org/wiki/Q14960"),
+    ("wikidata", "https://www.wikidata.org/wiki/Q14960", "http://www.wikidata.org/entity/Q14960"),
+    ("geonames", "3078610", "http://www.geonames.org/3078610/brno.html"),
+    ("viaf", "130168302", "https://viaf.org/viaf/130168302/"),
+    ("gnd", "4008279-6", "https://d-nb.info/gnd/4008279-6"),
+])
+def test_register_authority_id_joins_the_sources_ref_to_its_record(ws, tmp_path, scheme, value,
+                                                                   uri, register_first):
+    """A register entry's authority id, bare or as a URI, is the record a source's @ref names
+    by any of its URIs: one entity, the entry, whichever came first (was: a bare id, or the
+    other URI of one Wikidata item, joined nothing, and the letter's Brünn was a place of its
+    own beside the register's Brno)."""
+    register, letter = tmp_path / "places.xml", tmp_path / "letter.xml"
+    register.write_text(AUTHORITY_ENTRY.format(scheme=scheme, value=value), encoding="utf-8")
+    letter.write_text(AUTHORITY_LETTER.format(uri=uri), encoding="utf-8")
+    if register_first:
+        ws.import_register(register)
+        ws.add(letter)
+    else:
+        ws.add(letter)
+        done = ws.import_register(register)
+        assert done.merged == 1
+        assert done.merges[0].startswith("place-brunn merged into brno: ")
+    [name] = [m for m in ws.mentions() if m.type == "place"]
+    assert (name.entity_id, name.status) == ("brno", "confirmed")
+    assert [e.id for e in ws.entities()] == ["brno"]
+    brno = ws.entity("brno")
+    assert (brno.preferred, brno.status) == ("Brno", "confirmed")
+    assert "Brünn" in brno.variants
+
+
+def test_register_authority_id_of_two_entities_joins_none(ws, tmp_path):
+    """A source's @ref to a record two register entries hold (a merge suggestion not yet
+    decided) is neither of them: a place of its own, not the first entry picked."""
+    register, letter = tmp_path / "places.xml", tmp_path / "letter.xml"
+    register.write_text(AUTHORITY_ENTRY.format(scheme="wikidata", value="Q14960").replace(
+        "</listPlace>", '<place xml:id="bruna"><placeName>Bruna</placeName>'
+        '<idno type="wikidata">Q14960</idno></place></listPlace>'), encoding="utf-8")
+    letter.write_text(AUTHORITY_LETTER.format(uri="http://www.wikidata.org/entity/Q14960"),
+                      encoding="utf-8")
+    ws.import_register(register)
+    ws.add(letter)
+    [name] = [m for m in ws.mentions() if m.type == "place"]
+    assert name.entity_id == "place-brunn"
+
+
 LINKED_REGISTER = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>
   <listPlace>

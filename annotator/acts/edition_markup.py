@@ -23,10 +23,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from annotator.acts.entity_edits import add_variant, set_authority, unique_entity_id
-from annotator.acts.register import import_entries, read_entries, scheme_from_url
+from annotator.acts.entity_edits import (add_variant, set_authority, unique_entity_id,
+                                         authority_holders)
+from annotator.acts.register import import_entries, read_entries
 from annotator.acts.review import Review, normalise_date_value
-from annotator.entities.authority import normalise_authority
+from annotator.entities.authority import authority_in, normalise_authority, scheme_from_url
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
 from annotator.entities.pointers import is_group, local_id, pointer_forms
 from annotator.errors import AnnotatorError
@@ -253,9 +254,19 @@ def _as_registered(conn: sqlite3.Connection, m: Marked, ptrs: tuple[str, ...]) -
 
 def _pointed(conn: sqlite3.Connection, ptrs: tuple[str, ...]) -> tuple[str, str] | None:
     """(id, type) of the entity the pointers mean: one the store knows them by (a register
-    entry's id or URI, one seen in another source), else an entity of that id."""
-    return pointer_store.entity_of(conn, ptrs) or next(
-        ((p, t) for p in ptrs if (t := entities.type_of(conn, p)) is not None), None)
+    entry's id or URI, one seen in another source), else the one entity that is the
+    authority record a pointer names, however written (a register's bare ``<idno
+    type="wikidata">Q42</idno>`` for ``@ref="http://www.wikidata.org/entity/Q42"``; several:
+    none of them), else an entity of that id."""
+    found = pointer_store.entity_of(conn, ptrs)
+    if found is not None:
+        return found
+    for p in ptrs:
+        record = authority_in(p)
+        holders = authority_holders(conn, *record) if record is not None else []
+        if len(holders) == 1 and (t := entities.type_of(conn, holders[0])) is not None:
+            return holders[0], t
+    return next(((p, t) for p in ptrs if (t := entities.type_of(conn, p)) is not None), None)
 
 
 def _natural(m: Marked, surface: str) -> str:

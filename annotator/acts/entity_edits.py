@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key
 from annotator.store import Act, claims, entities, mentions, pointers
@@ -37,6 +38,14 @@ def set_authority(rec: Act, entity_id: str, scheme: str, value: str | None) -> N
         rec.insert("authority_ids", {"entity_id": entity_id, "scheme": scheme, "value": value})
     else:
         rec.update("authority_ids", {"entity_id": entity_id, "scheme": scheme}, {"value": value})
+
+
+def authority_holders(conn: sqlite3.Connection, scheme: str, value: str) -> list[str]:
+    """The entities that are this authority record however it was written: holding the id
+    (an ``idno``, bare or as its URI; a ``link``), or answering to one of its URIs (a source's
+    ``@ref``, a register's link), by id."""
+    owners = pointers.owners(conn, authority_pointers(scheme, value)).values()
+    return sorted({*entities.with_authority(conn, scheme, value), *owners})
 
 
 def cascade_status(rec: Act, entity_id: str, status: str) -> None:

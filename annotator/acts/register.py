@@ -24,9 +24,9 @@ from annotator.errors import AnnotatorError, DecisionError, Location, SourceErro
 from annotator.files import read_named
 from annotator.records import Entity, RegisterImport
 from annotator.acts.context import ActContext
-from annotator.acts.entity_edits import add_variant, set_authority
+from annotator.acts.entity_edits import add_variant, authority_holders, set_authority
 from annotator.acts.review import Review
-from annotator.entities.authority import normalise_authority
+from annotator.entities.authority import normalise_authority, scheme_from_url
 from annotator.store import Act, decisions, entities, mentions, now, pointers
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 from annotator.tei.prefixes import Prefixes
@@ -147,14 +147,6 @@ def _problem(problems: list[Problem] | None, path: Path, el: etree._Element, key
     if problems is None:
         raise SourceError(what, hint=hint, location=Location(path, source_line(el)), code=code)
     problems.append(Problem(str(path), source_line(el), key, what, hint, code, severity))
-
-
-def scheme_from_url(value: str) -> str | None:
-    for host, scheme in (("wikidata.org", "wikidata"), ("viaf.org", "viaf"),
-                         ("geonames.org", "geonames"), ("d-nb.info/gnd", "gnd")):
-        if host in value:
-            return scheme
-    return None
 
 
 def read_register_file(path: str | Path, problems: list[Problem] | None = None
@@ -284,7 +276,9 @@ def _ambiguous(rec: Act, e: RegisterEntry, other: str, done: Imported,
 def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
                    done: Imported, path: Path | None) -> None:
     """The entry answers to its pointers. An entity made earlier from a source's ``@ref`` or
-    a proposal that owns one of its identity pointers is merged into the entry. Another
+    a proposal that owns one of its identity pointers, or is one of its authority records
+    however either writes it (``authority_holders``: the entry's bare ``Q42``, a source's
+    ``@ref`` to ``http://www.wikidata.org/entity/Q42``), is merged into the entry. Another
     register entry (of this file or any imported before) that owns one, or holds one of its
     authority ids however written (a bare ``Q7243`` or its URI), is an entry of the edition's
     own: never merged, kept apart and named in ``done.shared``, as a merge suggestion. A
@@ -310,10 +304,19 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
         done.merges.append(f"{other} merged into {e.id}: both answer to {written}")
     same: dict[str, str] = {}  # another entry -> the authority id both hold
     for scheme, value in e.authority:
-        for other in entities.with_authority(rec.conn, scheme, value):
-            if other != e.id and other not in same and (other in ours or pointers.is_entry(
-                    rec.conn, other)) and entities.type_of(rec.conn, other) == e.type:
+        for other in authority_holders(rec.conn, scheme, value):
+            if other == e.id or other in same or entities.type_of(rec.conn, other) != e.type:
+                continue
+            if other in ours or pointers.is_entry(rec.conn, other):
                 same[other] = f"same {scheme} id {value}"
+                continue
+            try:  # a source's @ref to the record (its URI, the entry's bare id)
+                review.merge_entities(rec, other, e.id, decide=False)
+            except DecisionError as err:
+                done.shared.append(f"{where}{e.id} and {other} are both {scheme} {value}, "
+                                   f"not merged: {err.message}")
+                continue
+            done.merges.append(f"{other} merged into {e.id}: both are {scheme} {value}")
     for other in dict.fromkeys([*apart, *same]):
         said = f"both answer to {apart[other]}" if other in apart else f"have the {same[other]}"
         if other in apart and other in same:

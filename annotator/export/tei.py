@@ -48,6 +48,7 @@ import numpy as np
 from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
+from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
                                      first_crossing, index_file, index_source,
@@ -85,9 +86,6 @@ _NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the ele
 # the elements a mention of a type may be, in the order asked: its own tag's first
 _MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else _NAMING))))
             for t, tag in TAGS.items()}
-AUTHORITY_URIS = {"wikidata": "http://www.wikidata.org/entity/{}",
-                  "viaf": "http://viaf.org/viaf/{}", "geonames": "https://sws.geonames.org/{}/",
-                  "gnd": "https://d-nb.info/gnd/{}"}
 LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
