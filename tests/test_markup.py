@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import DATA, EDITIONS
 
 
@@ -235,6 +237,61 @@ def test_markup_entity_is_named_as_an_editor_would_among_the_files_forms(ws, tmp
         f'</placeName>, and <placeName ref="{vilna}">Vilna</placeName> again.')))
     names = {e.id: e.preferred for e in ws.entities()}
     assert names == {"org-gestapo": "Gestapo", "place-kalvariska-ul-26-ii": "Vilna"}
+
+
+RED_ARMY = "https://portal.ehri-project.eu/authorities/ehri_cb-004583"
+SCHOREK = EDITIONS / "ehri" / "EHRI-ET-YV9392546_EN.xml"  # "Russians" 3 times, "Red Army"
+
+
+def _red_army(ws):
+    [eid] = {m.entity_id for m in ws.mentions() if m.type == "org" and m.entity_id and
+             RED_ARMY in ws.store.query("SELECT written FROM pointers WHERE entity_id = ?",
+                                        (m.entity_id,))[0]}
+    return ws.entity(eid)
+
+
+def test_markup_entity_is_named_among_the_forms_of_every_file(ws):
+    """EHRI's registration form writes the Red Army "Russian troops" once; Anna Schorek's
+    letter "Russians" three times, "Russian soldier" and "Red Army": the entity, made from
+    the first file's @ref, is named by the form an editor would pick among all the files
+    write for it (was: by the first file's forms alone, never looked at again)."""
+    ws.add(HOLZ)
+    assert _red_army(ws).preferred == "Russian troops"
+    ws.add(SCHOREK)
+    assert _red_army(ws).preferred == "Red Army"
+
+
+@pytest.mark.parametrize("act", ["prefer", "confirm"])
+def test_markup_entity_an_editor_named_or_decided_keeps_its_name(ws, act):
+    """A name an editor chose, or an entity an editor confirmed, is not renamed by the next
+    file's forms; that act undone, the next file names it again."""
+    ws.add(HOLZ)
+    eid = _red_army(ws).id
+    ws.set_preferred(eid, "Soviet troops") if act == "prefer" else ws.confirm(eid)
+    name = ws.entity(eid).preferred
+    [letter] = ws.add_many([SCHOREK])
+    assert ws.entity(eid).preferred == name
+    ws.undo()
+    ws.remove_source(letter.source.id, force=True)
+    ws.add(SCHOREK)
+    assert ws.entity(eid).preferred == "Red Army"
+
+
+def test_markup_place_is_named_by_its_usual_name_not_a_description(ws, tmp_path):
+    """Curious Travellers' pattern (its files are not copied; the forms and counts are its
+    journals'): one journal writes Beddgelert "BethKelert" 3 times and "Vale of BethKelert"
+    once, two others "Beddgelert" 7 times. A place is named by the name the edition writes
+    most, and a description of it by its kind ("Vale of") loses to the name as often written
+    (was: the fullest form of the first file, "Vale of BethKelert", kept)."""
+    def place(name):
+        return f'<placeName ref="pl1518">{name}</placeName>'
+
+    ws.add(_edition(tmp_path, "j1.xml", " and ".join(
+        place(n) for n in ("BethKelert", "Vale of BethKelert", "BethKelert", "BethKelert"))))
+    assert ws.entity("pl1518").preferred == "BethKelert"
+    ws.add(_edition(tmp_path, "j2.xml", " and ".join([place("Beddgelert")] * 6)))
+    ws.add(_edition(tmp_path, "j3.xml", place("Beddgelert")))
+    assert ws.entity("pl1518").preferred == "Beddgelert"
 
 
 def test_a_group_ref_names_its_first_and_makes_no_one_of_several(ws):

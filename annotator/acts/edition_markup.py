@@ -33,7 +33,8 @@ from annotator.entities.pointers import is_group, local_id, pointer_forms
 from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
-from annotator.store.mentions import mention_at
+from annotator.store.decided import acted_on
+from annotator.store.mentions import confirmed_names, mention_at
 from annotator.tei.elements import Elements
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
 from annotator.tei.prefixes import Prefixes
@@ -186,7 +187,6 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         import_entries(review, rec, entries)
     conn = rec.conn
     count = 0
-    made: set[str] = set()  # the entities this markup made
     written: dict[str, list[str]] = defaultdict(list)  # entity -> its names, each time written
     for m in marked_spans(parsed, tm):
         surface = tm.text[m.start:m.end]
@@ -207,7 +207,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 flags, forms = "group", dict(list(forms.items())[:1])
             if _is_responsible(m.element):  # an author may be an organisation the register has
                 m = _as_registered(conn, m, tuple(forms))
-            entity_id = _entity_of(rec, m, surface, forms, parsed, made)
+            entity_id = _entity_of(rec, m, surface, forms, parsed)
             if not flags:  # a group's words ("Mr and Miss Rebello") name no one of them
                 written[entity_id].append(_natural(m, surface))
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
@@ -225,21 +225,33 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         if raw and value is None and unread is not None:
             unread[str(mid)] = raw
         count += 1
-    _fullest_names(rec, made, written)
+    _names_as_written(review, rec, source_id, written)
     return count
 
 
-def _fullest_names(rec: Act, made: set[str], written: Mapping[str, Sequence[str]]) -> None:
-    """An entity made from markup is named by the first surface that pointed to it ("HOLZ",
-    a form's family-name field); the name an editor would pick among those the file writes
-    for it, each as often as written (``preferred_name``: "Holz, Sonja"; "Gestapo" written
-    19 times, not "H.Q." once), names it better. Only for entities this act made (all their
-    mentions are this file's): a name an editor set, or a register's, stays."""
-    for eid in sorted(made):
-        row = entities.entity_row(rec.conn, eid)
-        if row is None or not written.get(eid):
-            continue
-        best = preferred_name(written[eid], keep=row["preferred"])
+def _names_as_written(review: Review, rec: Act, source_id: str,
+                      written: Mapping[str, Sequence[str]]) -> None:
+    """The entities this file's markup names, named as the edition writes them.
+
+    An entity made from markup is named by the first surface that pointed to it ("HOLZ", a
+    form's family-name field; one file's "Vale of BethKelert"); the name an editor would pick
+    among all the names the edition's markup and its editors' confirmed mentions give it, in
+    this file and the others, each as often as written (``preferred_name``, by its type:
+    "Holz, Sonja"; "Gestapo" written 19 times, not "H.Q." once; the place "Beddgelert",
+    written 7 times in two other files), names it better. Only for entities no act but
+    adding a source has touched, still proposed: a name an editor set, an entity an editor
+    confirmed or merged, and a register's entry keep their names."""
+    conn = rec.conn
+    rows = {eid: row for eid in sorted(written)
+            if (row := entities.entity_row(conn, eid)) is not None and written[eid]
+            and row["status"] == "proposed"}
+    for eid in acted_on(conn, rows):
+        del rows[eid]
+    names: dict[str, list[str]] = {eid: list(written[eid]) for eid in rows}
+    for eid, other, start, end in confirmed_names(conn, rows, other_than=source_id):
+        names[eid].append(review.reading_text(other)[start:end])
+    for eid, row in rows.items():
+        best = preferred_name(names[eid], keep=row["preferred"], type_=row["type"])
         if best != row["preferred"]:
             rec.update("entities", {"id": eid}, {"preferred": best})
 
@@ -278,7 +290,7 @@ def _natural(m: Marked, surface: str) -> str:
 
 
 def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
-               parsed: ParsedSource, made: set[str]) -> str:
+               parsed: ParsedSource) -> str:
     """The entity a marked-up name means: by its pointers first, by its surface only without.
 
     A pointer the store knows (a register entry's id or URI, or one seen in another source)
@@ -313,7 +325,6 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
         if own is not None and entities.type_of(conn, own) is not None:
             own = None
         new_id = _new_entity(rec, m, surface, own, name)
-        made.add(new_id)
         if found is None:
             pointer_store.add(rec, new_id, first)
         for p in ptrs[:1]:
@@ -330,7 +341,6 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
         add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
         return same[0] if len(same) == 1 else free[0]
     new_id = _new_entity(rec, m, surface, None, name)
-    made.add(new_id)
     return new_id
 
 

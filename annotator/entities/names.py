@@ -98,32 +98,160 @@ def name_forms(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@functools.lru_cache(maxsize=8192)  # an entity's forms come back with every file naming it
 def display_name(surface: str) -> str:
     """A surface as a register name: one space between words, no possessive, no "the"."""
     text = POSSESSIVE.sub("", " ".join(surface.split()))
     return text[4:] if text.startswith("the ") and len(text) > 4 else text
 
 
-def preferred_name(surfaces: Iterable[str], *, keep: str | None = None) -> str:
+# Titles, ranks and offices that stand before a name and are not part of it (lower-case, no dot).
+TITLE_WORDS = frozenset("""
+    lt lieut lieutenant gen general col colonel maj major capt captain cmdr commander adm admiral
+    marshal field fieldmarshal sgt sergeant cpl corporal pvt private brig brigadier
+    foreign interior defence defense war finance prime deputy vice chief first
+    minister secretary president chancellor premier ambassador envoy consul diplomat
+    commissar chairman leader dictator general-secretary
+    king queen prince princess duke duchess emperor empress tsar czar kaiser sultan shah pope
+    saint st sir dame lord lady mr mrs ms miss dr prof professor herr frau comrade monsieur
+    senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
+    baroness earl führer fuhrer duce generalissimo ld ly treasurer
+""".split())
+# Kin terms before a person's name ("Cousin William", "Uncle Toby"): outside the name by
+# default, as titles are (annotator.nlp.conventions takes them in where an edition does).
+KIN_WORDS = frozenset("""
+    mother father brother sister uncle aunt cousin wife husband son daughter nephew niece
+    grandfather grandmother grandson granddaughter brother-in-law sister-in-law
+    mother-in-law father-in-law son-in-law daughter-in-law stepmother stepfather
+""".split())
+# Heads of the names of buildings, streets and landmarks: "Chirk Castle", "Second Street".
+PLACE_HEADS = frozenset("""
+    street road lane square avenue place row court terrace castle church chapel cathedral abbey
+    priory hall house inn tavern bridge mill college palace tower gate park hill meeting
+""".split())
+# Generic words of the landscape and settlement, capitalised as common nouns in older English:
+# alone ("the River", "a Town") they name no place.
+GENERIC_PLACES = frozenset("""
+    river rivers sea seas lake lakes town towns village villages city country county mountain
+    mountains hill hills vale valley valleys rock rocks wood woods forest island islands bay
+    harbour harbor coast shore earth world country-side eminence cataract cascade stream brook
+    road roads street bridge church castle inn house garden gardens park field fields meadow
+""".split())
+# Words before "of" that make what follows a place: "the town of Bala", "the Vale of Clwyd".
+PLACE_OF = GENERIC_PLACES | frozenset("""
+    vale isle parish borough shire kingdom province district port township neighbourhood
+    neighborhood environs
+""".split())
+
+
+# Words that say what kind of place a name is ("Vale of Clwyd", "Chirk Castle", "the River
+# Dee", "the Library") rather than which.
+_PLACE_KINDS = PLACE_HEADS | PLACE_OF | frozenset("""
+    library school academy university hospital prison gaol jail station museum theatre hotel
+    ghetto camp barracks factory manor mansion estate farm lodge hundred lordship firth loch
+    pool pond mount moor heath marsh glen cape gulf strait canal ford ferry quay wharf pier
+    fort fortress monastery convent nunnery synagogue temple cemetery churchyard
+""".split())
+# Words of a person's form that are no part of the name ("Sir Thomas", "Uncle Toby",
+# "Thomas Pennant Esqr").
+_NOT_OF_THE_NAME = TITLE_WORDS | KIN_WORDS | {"esq", "esqr", "esquire"}
+
+
+def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
+                   type_: str | None = None) -> str:
     """The name an editor would pick among the ways a text writes one (each surface as often
-    as it is written): the fullest real name form. Forms that are no such name lose to those
-    that are (``_flaws``: an abbreviation "H.Q.", an address with digits "Kalvariska Ul. 26/II",
-    a phrase or a list, "BUCHENWALD" where "Buchenwald" is written too; names joined by "and",
-    "&" or "/", "Aberglaslyn / Beddgelert", unless written at least as often as all other forms
-    together, as "Marks & Spencer" beside a "Marks"); then most name words
-    (capitalised: "Johanna Fraenkel" over "Fraenkel", while "Westerbork camp" is no fuller
-    than "Westerbork"), then most often written, then ``keep`` (the name it has: "HOLZ" stays
-    beside an equal "Chona"), then longest, then first seen."""
+    as it is written; a name as often as it is written in any case: "England" 3 times and
+    "ENGLAND" once are 4). Forms that are no such name lose to those that are (``_flaws``: an
+    abbreviation "H.Q.", an address with digits "Kalvariska Ul. 26/II", a phrase or a list,
+    "BUCHENWALD" where "Buchenwald" is written too; names joined by "and", "&" or "/",
+    "Aberglaslyn / Beddgelert", unless written at least as often as all other forms together,
+    as "Marks & Spencer" beside a "Marks"; for a place, a word of its kind alone: "Castle",
+    "the Library"). Then, by ``type_``:
+
+    - a place: the most often written, as a place's spellings are many and its register name
+      is the edition's usual one ("Beddgelert" 7 times over "BethKelert" 3 times and "Vale
+      of BethKelert" once), a kind written alone counting for the forms that hold it ("Castle"
+      5 times for "Conway castle" over "Conway" twice); then the form that does not describe
+      it by its kind before its name ("BethKelert" over "Vale of BethKelert", "Gresford
+      Church" over "Church of Gresford", as often written), then the fullest ("Frankfurt am
+      Main", "Llanerch Park");
+    - a person, an organisation: the fullest, by its capitalised name words, not counting a
+      person's title or kin word, and a word over an initial ("Johanna Fraenkel", written once,
+      over "Fraenkel", written 32 times; "Tommy Underwood" over "Sir Thomas", "Thomas
+      Pennant" over "T Pennant"; "Westerbork camp" is no fuller than "Westerbork"), then the
+      most often written, a person's name with its shorter forms ("John Lloyd" with "Mr.
+      Lloyd" over "John ab John").
+
+    Then ``keep`` (the name it has: "HOLZ" stays beside an equal "Chona"), then the longest,
+    then the first seen."""
     counts = Counter(display_name(s) for s in surfaces)
+    if len(counts) == 1:  # one form: nothing to choose (most entities of a file)
+        return next(iter(counts))
     order = {s: i for i, s in enumerate(reversed(list(counts)))}
-    calm = {name_key(s) for s in counts if not _shouted(s)}  # keys written in normal case
+    keys = {s: name_key(s) for s in counts}
+    written: Counter[str] = Counter()  # how often each name is written, in any case
+    for s, n in counts.items():
+        written[keys[s]] += n
+    calm = {keys[s] for s in counts if not _shouted(s)}  # keys written in normal case
     # names joined are the name when written as a whole at least as often as all other forms
     # together ("Trinidad and Tobago"), a list when written now and then beside its names
     # ("Paris and London" once, "Paris" 8 times)
     listed = {s for s in counts if _joined(s) and 2 * counts[s] < counts.total()}
-    return max(counts, key=lambda s: (-_flaws(s) - (_shouted(s) and name_key(s) in calm)
-                                      - (s in listed),
-                                      _name_words(s), counts[s], s == keep, len(s), order[s]))
+    place = type_ == "place"
+    kinds = {s: _kinds(s) for s in counts} if place else {}
+    bare = {s for s in kinds if not _name_words(s, _PLACE_KINDS)}  # "Castle", "the River"
+
+    def flawless(s: str) -> int:
+        return -_flaws(s) - (_shouted(s) and keys[s] in calm) - (s in listed) - (s in bare)
+
+    if place:
+        def often(s: str) -> int:
+            return written[keys[s]] + sum(counts[b] for b in bare if kinds[b] & kinds[s])
+
+        return max(counts, key=lambda s: (flawless(s), often(s), -_described(s),
+                                          _name_words(s), counts[s], s == keep, len(s),
+                                          order[s]))
+    if type_ == "person":
+        # a name as often as it or its family name is written ("John Lloyd" by "Mr. Lloyd")
+        untitled = {k: _untitled(k) for k in written}
+        shorter = {k: {u, *surname_keys(u)} for k, u in untitled.items()}
+        agreed = {k: sum(n for o, n in written.items() if untitled[o] in shorter[k])
+                  for k in written}
+        return max(counts, key=lambda s: (
+            flawless(s), _name_words(s, _NOT_OF_THE_NAME),
+            _name_words(s, _NOT_OF_THE_NAME, initials=False), agreed[keys[s]], counts[s],
+            s == keep, len(s), order[s]))
+    return max(counts, key=lambda s: (flawless(s), _name_words(s), written[keys[s]],
+                                      counts[s], s == keep, len(s), order[s]))
+
+
+def _untitled(key: str) -> str:
+    """A person's name key without the titles and kin words before it or "esq" after it
+    ("mr lloyd" -> "lloyd")."""
+    words = key.split()
+    while len(words) > 1 and words[0] in _NOT_OF_THE_NAME:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _NOT_OF_THE_NAME:
+        words.pop()
+    return " ".join(words)
+
+
+def _kinds(form: str) -> frozenset[str]:
+    """The words of a place's form that say what kind of place it is ("castle")."""
+    return frozenset(w for w in map(str.lower, _WORDS.findall(form)) if w in _PLACE_KINDS)
+
+
+def _described(form: str) -> int:
+    """Words of its kind a place's form puts before its name ("Vale of BethKelert", "river
+    Dee", "Church of Gresford"): a description of the place, where "Gresford Church" and
+    "Menai River" are names."""
+    n = 0
+    for w in map(str.lower, _WORDS.findall(form)):
+        if w in _PLACE_KINDS:
+            n += 1
+        elif w not in _CONNECTORS:
+            break
+    return n
 
 
 # lower-case words that stand inside a name ("Frankfurt am Main", "Isle of Man", "Owen ap
@@ -139,11 +267,15 @@ _NO_NAME = frozenset({"or", "als", "alias", "otherwise", "his", "her", "my", "ou
                       "their", "your", "its"})
 
 
-def _name_words(form: str) -> int:
+@functools.lru_cache(maxsize=8192)
+def _name_words(form: str, other: frozenset[str] = frozenset(), *,
+                initials: bool = True) -> int:
     """Words of a name form that are names: capitalised, or of a script without case; not a
-    connector written with a capital ("The House" is no fuller than "Newton")."""
+    connector written with a capital ("The House" is no fuller than "Newton"), nor one of
+    ``other`` (a person's title, a place's kind); without ``initials``, no initial ("T")."""
     return sum(1 for w in _WORDS.findall(form) if (w[0].isupper() or w[0].isalpha()
-               and not w[0].islower()) and w.lower() not in _CONNECTORS)
+               and not w[0].islower()) and w.lower() not in _CONNECTORS
+               and w.lower() not in other and (initials or len(w) > 1))
 
 
 def _shouted(form: str) -> bool:
@@ -162,6 +294,7 @@ def _joined(form: str) -> bool:
     return "&" in form or "/" in form or any(w.lower() in _AND for w in _WORDS.findall(form))
 
 
+@functools.lru_cache(maxsize=8192)
 def _flaws(form: str) -> int:
     """How far a form is from a name as an editor writes it, one point for each of: digits (an
     address, "Deag Ferenc 15"); only initials and short words with dots ("H.Q.", "Mr. M"); a
@@ -327,7 +460,8 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             variants.setdefault(m.key, (display_name(m.surface), m.key))
         status = known_ids[eid].status if eid in known_ids else ""
         out.append(Candidate(
-            type=tks[0][0], preferred=preferred_name(m.surface.strip() for m in members),
+            type=tks[0][0], preferred=preferred_name((m.surface.strip() for m in members),
+                                                     type_=tks[0][0]),
             variants=tuple(variants.values()), members=tuple(m.index for m in members),
             entity_id=eid, linked=status == "confirmed", ambiguous=ambiguous))
     out.sort(key=lambda c: c.members[0])

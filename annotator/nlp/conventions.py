@@ -19,10 +19,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from annotator.entities.names import POSSESSIVE
-from annotator.nlp.spans import (KIN_WORDS, RULES, TITLE_WORDS, Rule, clean_span,
-                                 strip_edge_punctuation, strip_kin, strip_leading_article,
-                                 strip_possessive, strip_title)
+from annotator.entities.names import KIN_WORDS, POSSESSIVE, TITLE_WORDS
+from annotator.nlp.spans import (RULES, Rule, clean_span, strip_edge_punctuation, strip_kin,
+                                 strip_leading_article, strip_possessive, strip_title)
 
 INSIDE, OUTSIDE, WHOLE = "inside", "outside", "whole"
 # convention -> (what it is about, its values, the default)

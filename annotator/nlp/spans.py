@@ -14,7 +14,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from annotator.entities.names import DEGREE_WORDS, PARTICLES, POSSESSIVE
+from annotator.entities.names import (DEGREE_WORDS, GENERIC_PLACES, KIN_WORDS, PARTICLES,
+                                      PLACE_HEADS, PLACE_OF, POSSESSIVE, TITLE_WORDS)
 from annotator.text import crosses_block
 
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
@@ -23,25 +24,6 @@ _EDGE = " \t\n\r\"'“”‘’«»„‚()[]{}<>,;:!?*_/\\|"
 _EDGE_END = _EDGE + "."
 _ARTICLE = re.compile(r"^the\s+", re.I)
 
-# Titles, ranks and offices that stand before a name and are not part of it (lower-case, no dot).
-TITLE_WORDS = frozenset("""
-    lt lieut lieutenant gen general col colonel maj major capt captain cmdr commander adm admiral
-    marshal field fieldmarshal sgt sergeant cpl corporal pvt private brig brigadier
-    foreign interior defence defense war finance prime deputy vice chief first
-    minister secretary president chancellor premier ambassador envoy consul diplomat
-    commissar chairman leader dictator general-secretary
-    king queen prince princess duke duchess emperor empress tsar czar kaiser sultan shah pope
-    saint st sir dame lord lady mr mrs ms miss dr prof professor herr frau comrade monsieur
-    senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
-    baroness earl führer fuhrer duce generalissimo ld ly treasurer
-""".split())
-# Kin terms before a person's name ("Cousin William", "Uncle Toby"): outside the name by
-# default, as titles are (annotator.nlp.conventions takes them in where an edition does).
-KIN_WORDS = frozenset("""
-    mother father brother sister uncle aunt cousin wife husband son daughter nephew niece
-    grandfather grandmother grandson granddaughter brother-in-law sister-in-law
-    mother-in-law father-in-law son-in-law daughter-in-law stepmother stepfather
-""".split())
 # Demonyms: "Soviet diplomat", "German Foreign Minister".
 DEMONYMS = frozenset("""
     soviet german italian british english french russian american japanese chinese polish
@@ -67,19 +49,6 @@ _DETERMINER_ADJ = re.compile(r"(?<![\w’'])(?:the|a|an|every|each|no|another|an
                              r"[a-z][a-z’'-]*[ \t]+$", re.I)
 # Ranks that follow "the" as part of how a person is named ("the Marquis of Buckingham").
 _RANKS = frozenset({"marquis", "marquess", "viscount", "baronet", "baron", "earl", "knight"})
-# Heads of the names of buildings, streets and landmarks: "Chirk Castle", "Second Street".
-PLACE_HEADS = frozenset("""
-    street road lane square avenue place row court terrace castle church chapel cathedral abbey
-    priory hall house inn tavern bridge mill college palace tower gate park hill meeting
-""".split())
-# Generic words of the landscape and settlement, capitalised as common nouns in older English:
-# alone ("the River", "a Town") they name no place.
-GENERIC_PLACES = frozenset("""
-    river rivers sea seas lake lakes town towns village villages city country county mountain
-    mountains hill hills vale valley valleys rock rocks wood woods forest island islands bay
-    harbour harbor coast shore earth world country-side eminence cataract cascade stream brook
-    road roads street bridge church castle inn house garden gardens park field fields meadow
-""".split())
 # Archaic pronouns, capitalised in prayer and scripture: no name alone ("Thou hast") and no
 # name's first word ("Thy Righteousness", "Thy Son").
 ARCHAIC_PRONOUNS = frozenset("thou thee thy thine ye".split())
@@ -442,11 +411,6 @@ def clean_span(text: str, start: int, end: int, type_: str,
 LOCATIVES = frozenset("""
     at in near to from through towards toward into across via beyond
 """.split())
-# Words before "of" that make what follows a place: "the town of Bala", "the Vale of Clwyd".
-_PLACE_OF = GENERIC_PLACES | frozenset("""
-    vale isle parish borough shire kingdom province district port township neighbourhood
-    neighborhood environs
-""".split())
 _NAME_GOES_ON = re.compile(r"[ \t]+([A-Z][\w-]*)")
 _BEFORE = re.compile(r"([^\W\d_]+)[.:]?\s+(?:([^\W\d_]+)\s+)?$")
 
@@ -497,7 +461,7 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
             if _norm(last) in TITLE_WORDS or _kin(last) or \
                     last.lower() in ("to", "of") and _kin(prev):
                 person += 1  # "Mr. Jones", "his Sons Madawc", "Son and Heir to Meredith"
-            elif last.lower() in LOCATIVES or last.lower() == "of" and prev.lower() in _PLACE_OF:
+            elif last.lower() in LOCATIVES or last.lower() == "of" and prev.lower() in PLACE_OF:
                 place += 1
         if place > person:
             places.add(surface)

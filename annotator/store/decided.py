@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.store.connection import Store, plain_rows
@@ -31,6 +31,16 @@ def decided_entities(store: Store) -> frozenset[str]:
     """Ids of entities an act other than adding a source changed (their row, a name or an
     authority id), in force."""
     return frozenset(str(k) for k in _in_force(store.conn, "entity"))
+
+
+def acted_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
+    """Those of the entities an act in force other than adding a source changed
+    (``decided_entities``, asked of a few): an editor's confirm, merge, name or link, a
+    register import."""
+    return {str(r[0]) for r in plain_rows(
+        conn, "SELECT DISTINCT key FROM decided WHERE what = 'entity' "  # noqa: S608 (fixed)
+        "AND key IN (SELECT value FROM json_each(?)) "
+        f"AND decision_id NOT IN ({OUT_OF_FORCE})", (json.dumps(list(entity_ids)),))}
 
 
 def enriched_entities(store: Store) -> frozenset[str]:

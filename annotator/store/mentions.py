@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -179,6 +179,19 @@ def entity_spans(conn: sqlite3.Connection, source_id: str | None = None
     return plain_rows(conn, "SELECT entity_id, source_id, sha256, start, end FROM mentions "
                       "WHERE entity_id IS NOT NULL" + where +
                       " ORDER BY source_id, start, end, type", tuple(params))
+
+
+def confirmed_names(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
+                    other_than: str) -> list[tuple[str, str, int, int]]:
+    """``(entity_id, source_id, start, end)`` of the confirmed mentions of these entities on
+    the current versions of their sources but ``other_than``, a group's left out (its words
+    name no one of the group): the names the edition and its editors wrote for them."""
+    return plain_rows(conn, "SELECT m.entity_id, m.source_id, m.start, m.end FROM mentions m "
+                      "JOIN sources s ON s.id = m.source_id AND s.sha256 = m.sha256 "
+                      "WHERE m.entity_id IN (SELECT value FROM json_each(?)) "
+                      "AND m.status = 'confirmed' AND m.source_id != ? "
+                      "AND ',' || m.flags || ',' NOT LIKE '%,group,%' "
+                      "ORDER BY m.source_id, m.start", (json.dumps(list(entity_ids)), other_than))
 
 
 def marks(conn: sqlite3.Connection, source_id: str,
