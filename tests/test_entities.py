@@ -144,6 +144,8 @@ def test_entities_preferred_name_is_the_fullest():
     ({"F.": 1, "Fraenkel": 1}, "Fraenkel"),
     # capitals lose only to the same name in normal case: a form's family-name field stays
     ({"FISCHER": 1, "Chana": 1}, "FISCHER"),
+    # ...or to a word of it in normal case: a signature in capitals, fuller by an initial
+    ({"THO. PENNANT.": 1, "T Pennant": 1}, "T Pennant"),
     # equal forms: the more often written, then the longer
     ({"Cristall": 1, "Cristal": 3}, "Cristal"),
 ])

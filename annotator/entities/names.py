@@ -163,10 +163,10 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     as it is written; a name as often as it is written in any case: "England" 3 times and
     "ENGLAND" once are 4). Forms that are no such name lose to those that are (``_flaws``: an
     abbreviation "H.Q.", an address with digits "Kalvariska Ul. 26/II", a phrase or a list,
-    "BUCHENWALD" where "Buchenwald" is written too; names joined by "and", "&" or "/",
-    "Aberglaslyn / Beddgelert", unless written at least as often as all other forms together,
-    as "Marks & Spencer" beside a "Marks"; for a place, a word of its kind alone: "Castle",
-    "the Library"). Then, by ``type_``:
+    "BUCHENWALD" where "Buchenwald" is written too, "THO. PENNANT." beside "T Pennant"; names
+    joined by "and", "&" or "/", "Aberglaslyn / Beddgelert", unless written at least as often
+    as all other forms together, as "Marks & Spencer" beside a "Marks"; for a place, a word of
+    its kind alone: "Castle", "the Library"). Then, by ``type_``:
 
     - a place: the most often written, as a place's spellings are many and its register name
       is the edition's usual one ("Beddgelert" 7 times over "BethKelert" 3 times and "Vale
@@ -192,7 +192,13 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     written: Counter[str] = Counter()  # how often each name is written, in any case
     for s, n in counts.items():
         written[keys[s]] += n
-    calm = {keys[s] for s in counts if not _shouted(s)}  # keys written in normal case
+    # a word in capitals (a heading, a signature: "THO. PENNANT.") loses to the same word in
+    # normal case ("T Pennant"); a form's family-name field alone ("FISCHER" by "Chana") stays
+    calm = {w.lower() for s in counts if not _shouted(s) for w in _WORDS.findall(s)}
+
+    def loud(s: str) -> bool:
+        return any(len(w) >= 4 and w.isupper() and w.lower() in calm for w in _WORDS.findall(s))
+
     # names joined are the name when written as a whole at least as often as all other forms
     # together ("Trinidad and Tobago"), a list when written now and then beside its names
     # ("Paris and London" once, "Paris" 8 times)
@@ -202,7 +208,7 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     bare = {s for s in kinds if not _name_words(s, _PLACE_KINDS)}  # "Castle", "the River"
 
     def flawless(s: str) -> int:
-        return -_flaws(s) - (_shouted(s) and keys[s] in calm) - (s in listed) - (s in bare)
+        return -_flaws(s) - loud(s) - (s in listed) - (s in bare)
 
     if place:
         def often(s: str) -> int:
