@@ -204,8 +204,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use one of …'),
     "D021": (DecisionError, "no entity '…'",
               "list them with 'annotator entities' (an id it lists: person-…, place-…, org-…)"),
-    "D022": (DecisionError, "…:… is not a span of …'s reading text (0:…) / …:… of …'s reading "
-                            "text holds no word (a mention's span, widened to whole words)",
+    "D022": (DecisionError, "…:… of …'s reading text is not inside the reading text (0:…) / "
+                            "is reversed (its start after its end: did you mean …:…?) / holds "
+                            "no word (a mention's span, widened to whole words)",
               'give start < end inside the text, covering a word'),
     "D023": (DecisionError, "no proposed date of '…' has a (certain) value",
               "nothing to confirm; list them with 'annotator dates list …'"),
@@ -280,9 +281,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'use KEY, or --passage SOURCE:START:END'),
     "D317": (DecisionError, 'a claim cannot be supported by its own words (the passage overlaps the claim)',
               "give a passage elsewhere, or a work's key"),
-    "D318": (DecisionError, "span …:… is not inside the reading text of '…' (0:…) / holds no "
-                          "words (once widened to whole words): a claim's span or a link's "
-                          "passage",
+    "D318": (DecisionError, "span …:… of '…' is not inside the reading text (0:…) / is "
+                          "reversed (… did you mean …:…?) / holds no words (once widened to "
+                          "whole words): a claim's span or a link's passage",
               'give START < END within that reading text'),
     "D319": (DecisionError, 'DOI … is the DOI of … works: … (a work named by a DOI more than '
                             'one entry holds)',

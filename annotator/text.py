@@ -42,6 +42,17 @@ def cuts_word(text: str, start: int, end: int) -> bool:
     return whole_words(text, start, end) != trim(text, start, end)
 
 
+def span_fault(start: int, end: int, length: int) -> str | None:
+    """Why ``start:end`` is no span of a text of ``length`` characters, in the words of a
+    refusal, or None when it is one: a reversed span is told as such ('10:5'), with the span
+    meant, not as one outside the text."""
+    if 0 <= start < end <= length:
+        return None
+    if 0 <= end < start <= length:
+        return f"is reversed (its start after its end: did you mean {end}:{start}?)"
+    return f"is not inside the reading text (0:{length})" if start != end else "is empty"
+
+
 def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``whole_words`` of [start, end), or None when it holds no word (only spaces or
     punctuation): what a span typed or selected by hand marks, as INCEpTION and Recogito snap

@@ -159,6 +159,17 @@ def test_claims_add_refuses_bad_input(ref_ws, kwargs, code):
     assert ref_ws.claims() == []
 
 
+def test_claims_add_reversed_span_is_told_as_reversed(ref_ws):
+    """'--span 10:5' is a span typed the wrong way round, not one outside the text."""
+    with pytest.raises(DecisionError) as info:
+        ref_ws.add_claim(SID, span=(10, 5))
+    assert "10:5" in str(info.value) and "is reversed" in str(info.value)
+    assert "did you mean 5:10?" in str(info.value)
+    with pytest.raises(DecisionError) as info:
+        ref_ws.add_claim(SID, span=(0, 10**7))
+    assert "is not inside the reading text" in str(info.value)
+
+
 def test_claims_ambiguous_quote_says_how_often(ref_ws):
     with pytest.raises(DecisionError) as info:
         ref_ws.add_claim(SID, quote="Hitler")

@@ -318,6 +318,9 @@ def test_review_adjust_span(review_ws):
         with pytest.raises(DecisionError) as err:
             ws.adjust(mid, start, end)
         assert err.value.code == "D022"  # no span of the text (D005: an older version's)
+    with pytest.raises(DecisionError) as err:
+        ws.adjust(mid, row["end"], row["start"])
+    assert err.value.code == "D022" and "is reversed" in str(err.value)
     other = ws.mention_ids["place-soviet-union"][1]
     o = ws.store.one("SELECT * FROM mentions WHERE id = ?", (other,))
     with pytest.raises(DecisionError) as err:

@@ -40,7 +40,7 @@ from annotator.store.claims import link_from_row
 from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
-from annotator.text import refuse_not_xml, word_span
+from annotator.text import refuse_not_xml, span_fault, word_span
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
 log = logging.getLogger(__name__)
@@ -531,9 +531,9 @@ def _words(ctx: ActContext, src: Source, text: str, start: int, end: int, *, wha
     """Offsets a claim or passage was given, widened to the whole words their edges cut and
     trimmed ('held i' typed or selected is 'held in'); refused (D318) outside the reading
     text or around no word."""
-    if not 0 <= start < end <= len(text):
-        raise DecisionError(f"{what} {start}:{end} is not inside the reading text of "
-                            f"'{src.id}' (0:{len(text)})",
+    fault = span_fault(start, end, len(text))
+    if fault is not None:
+        raise DecisionError(f"{what} {start}:{end} of '{src.id}' {fault}",
                             hint=f"give START < END within {within}",
                             location=ctx.texts.place(src), code="D318")
     words = word_span(text, start, end)

@@ -42,7 +42,8 @@ from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value
 from annotator.store.mentions import mention_at
-from annotator.text import crosses_block, fold, refuse_not_xml, slug, span_repr, word_span
+from annotator.text import (crosses_block, fold, refuse_not_xml, slug, span_fault, span_repr,
+                            word_span)
 from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
@@ -736,9 +737,10 @@ class Review:
         if mentions.current_version(conn, source_id) is None:
             raise no_source(conn, source_id, self.store.place)
         text = self.reading_text(source_id)
-        if not (0 <= start < end <= len(text)) or not text[start:end].strip():
-            raise DecisionError(f"{start}:{end} is not a span of {source_id}'s reading text "
-                                f"(0:{len(text)})",
+        fault = span_fault(start, end, len(text))
+        if fault is not None or not text[start:end].strip():
+            raise DecisionError(f"{start}:{end} of {source_id}'s reading text "
+                                f"{fault or 'holds no word'}",
                                 hint="give start < end inside the text, covering a word",
                                 code="D022")
         return text
