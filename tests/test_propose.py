@@ -15,7 +15,7 @@ from annotator.config import DEFAULT_LABELS
 from annotator.acts.propose import build_proposals
 from annotator.entities.names import VariantIndex, name_key
 from annotator.nlp.pipeline import RawSpan, chunks, load_pipeline, pipeline_provenance, run_ner
-from tests.conftest import DATA, GOLD
+from tests.conftest import DATA, GOLD, ROOT, run
 
 runner = CliRunner()
 
@@ -632,3 +632,181 @@ def test_propose_a_place_the_model_missed_after_a_preposition():
     props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [(p.surface, p.type, p.provenance) for p in props] == [
         ("Pentraeth", "place", "rule:context"), ("Llanfair Talhaiarn", "place", "rule:context")]
+
+
+# -- a run again keeps what the editor decided ------------------------------------------------
+FOULKE = DATA / "editions" / "friendly-networks" / "A00187143.xml"
+# A letter that marks "Isaac Pennington" with a bare id, as Curious Travellers' letters mark
+# their persons (pe0014): the register's person the Friendly Networks letter's name joins.
+NAMESAKE_LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>A letter naming Isaac Pennington</title></titleStmt>
+<publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Invented.</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>I will desire you to give <persName ref="pe0014">Isaac Pennington</persName> very many
+thanks.</p>
+</body></text></TEI>
+"""
+
+
+def _mention_rows(ws, source_id):
+    """Every mention of a source as the CLI lists it (id -> row)."""
+    result = run(ws, "mentions", source_id, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return {m["id"]: m for m in json.loads(result.stdout)}
+
+
+@pytest.mark.parametrize("again", ["force", "replace", "train"])
+def test_propose_again_keeps_a_split_and_a_relabel(ws, tmp_path, again):
+    """The reviewer's case: the letter's "Isaac Pennington" (the 17th-century writer), which
+    joined the register's namesake pe0014, split off to "Isaac Penington (writer)", and the
+    organisation "Gwynedd Boarding School" relabelled a place stay so through a forced run, a
+    run after the file's replacement and a run with a trained model (was: the mention went
+    back to pe0014, leaving the new entity with none, and the place's mention was deleted,
+    while history kept both acts in force)."""
+    letter = tmp_path / FOULKE.name
+    letter.write_bytes(FOULKE.read_bytes())
+    (tmp_path / "namesake.xml").write_text(NAMESAKE_LETTER, encoding="utf-8")
+    assert run(ws, "add", str(letter), str(tmp_path / "namesake.xml")).exit_code == 0
+    assert run(ws, "propose").exit_code == 0
+    rows = _mention_rows(ws, "a00187143")
+    (writer,) = [m for m in rows.values() if m["text"] == "Isaac Pennington"]
+    (school,) = [m for m in rows.values() if m["text"] == "Gwynedd Boarding School"]
+    assert (writer["entity"], school["entity"], school["type"]) == \
+        ("pe0014", "org-gwynedd-boarding-school", "org")
+    result = run(ws, "split", "pe0014", str(writer["id"]), "--preferred",
+                 "Isaac Penington (writer)")
+    assert result.exit_code == 0, result.output
+    assert run(ws, "relabel", "org-gwynedd-boarding-school", "place").exit_code == 0
+    if again == "force":
+        result = run(ws, "propose", "--force", "a00187143")
+    elif again == "replace":
+        text = FOULKE.read_text(encoding="utf-8")
+        assert text.count("find them richly stored") == 1
+        letter.write_text(text.replace("find them richly stored", "and find them richly stored"),
+                          encoding="utf-8")
+        assert run(ws, "add", "--replace", str(letter)).exit_code == 0
+        result = run(ws, "propose")
+    else:
+        assert run(ws, "train", "--epochs", "1").exit_code == 0
+        result = run(ws, "propose")
+    assert result.exit_code == 0, result.output
+    assert "a00187143" in result.output  # the model ran on it again
+    rows = _mention_rows(ws, "a00187143")
+    assert (rows[writer["id"]]["entity"], rows[writer["id"]]["text"]) == \
+        ("person-isaac-penington-writer", "Isaac Pennington")
+    kept = rows[school["id"]]
+    assert (kept["type"], kept["entity"], kept["status"], kept["text"]) == \
+        ("place", "place-gwynedd-boarding-school", "proposed", "Gwynedd Boarding School")
+    assert [m["id"] for m in rows.values()
+            if m["start"] < kept["end"] and kept["start"] < m["end"]] == [school["id"]]
+    entities = {e["id"]: e for e in json.loads(run(ws, "entities", "--format", "json").stdout)}
+    assert entities["person-isaac-penington-writer"]["mentions"] == 1
+    assert entities["place-gwynedd-boarding-school"]["mentions"] == 1
+    assert entities["pe0014"]["mentions"] == 1
+
+
+# Another source's "Joseph Stalin", also written "Stalin": a second proposed entity the
+# article's "Stalin" fits, so a run would join neither
+STALIN_NOTE = "Joseph Stalin met the envoy in Moscow. Stalin left at once.\n"
+
+
+def test_propose_again_keeps_every_act_on_entities_and_mentions(seed_ws, tmp_path):
+    """A forced run after a split, a merge, a link, an adjusted span, a mention confirmed,
+    one rejected and one relabelled leaves each as the editor made it: its entity, type, span
+    and state, and proposes nothing over it (was: the split "Hitler" went back to Adolf
+    Hitler, the linked "Stalin"s to a new entity once another file's "Joseph Stalin" made the
+    name fit two, leaving the linked entity with none, and the relabelled "Baltic" was
+    proposed again beside itself as a place)."""
+    from tests.conftest import molotov_widened
+
+    ws = seed_ws
+    sid = "german-soviet-axis-talks"
+    ws.propose()
+    by_surface: dict[str, list] = {}
+    for m in ws.mentions(sid):
+        by_surface.setdefault(m.surface, []).append(m)
+    namesake = by_surface["Hitler"][2]
+    ws.split("person-adolf-hitler", [namesake.id], preferred="Hitler (namesake)")
+    ws.merge("place-russia", "place-soviet-union")
+    ws.link("person-stalin", "wikidata", "Q855")
+    _, molotov, wider, at = molotov_widened(ws)
+    ws.adjust(molotov.id, at, at + len(wider))
+    germany, berlin, baltic = (by_surface[s][0] for s in ("Germany", "Berlin", "Baltic"))
+    ws.confirm(f"mention:{germany.id}")
+    ws.reject(f"mention:{berlin.id}")
+    ws.relabel(f"mention:{baltic.id}", "org")
+    (tmp_path / "note.txt").write_text(STALIN_NOTE, encoding="utf-8")
+    ws.add(tmp_path / "note.txt")
+    ws.propose(["note"])
+    assert "stalin" in [name_key(v) for v in ws.entity("person-joseph-stalin").variants]
+    acted = {"person-adolf-hitler", "person-hitler-namesake", "place-soviet-union",
+             "person-stalin"}
+
+    def state(m):
+        return m.start, m.end, m.type, m.status, m.entity_id
+
+    decided = {m.id: state(m) for m in ws.mentions(sid) if m.decided or m.entity_id in acted}
+    assert decided[namesake.id][4] == "person-hitler-namesake"
+    assert decided[baltic.id][2] == "org" and decided[molotov.id][:2] == (at, at + len(wider))
+    assert sum(1 for s in decided.values() if s[4] == "person-stalin") == 4
+    (res,) = ws.propose([sid], force=True).sources
+    assert not res.skipped
+    now = {m.id: m for m in ws.mentions(sid)}
+    assert {i: state(now[i]) for i in decided if i in now} == decided
+    for i, (start, end, _, status, _) in decided.items():
+        over = [m.id for m in now.values() if m.start < end and start < m.end]
+        if status != "rejected":
+            assert over == [i], (now[i].surface, [now[j].surface for j in over])
+        else:  # nothing identical to a rejected one
+            assert [m.id for m in now.values() if (m.start, m.end) == (start, end)] == [i]
+    assert ws.entity("person-stalin").mentions == 4
+    assert ws.entity("person-hitler-namesake").mentions == 1
+
+
+def test_propose_nothing_over_a_proposal_the_run_keeps():
+    """A proposal an editor's act binds (or decided on its own, still proposed) stands as the
+    act left it: a span of the new run over part of it is not proposed beside it, as none is
+    over a confirmed one (was: only the same span and type was left out, so a run proposing
+    "Vyacheslav Molotov" put it over the kept "Molotov", two mentions of one name); over a
+    rejected one only the same span is left out."""
+    from annotator.acts.propose import Protected
+
+    text = "Then Vyacheslav Molotov came. Molotov spoke."
+    at = text.index("Molotov")
+    spans = [RawSpan(text.index("Vyacheslav"), at + 7, "PERSON")]
+    kept = Protected(at, at + 7, "person", "proposed", "person-molotov")
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                            protected=[kept])
+    assert [(p.start, p.surface) for p in props] == [(text.index("Molotov spoke"), "Molotov")]
+    rejected = Protected(at, at + 7, "person", "rejected")
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                            protected=[rejected])
+    assert [p.surface for p in props] == ["Vyacheslav Molotov", "Molotov"]
+
+
+def test_propose_binds_what_acts_in_force_did_and_no_more(seed_ws):
+    """The proposals a run keeps (``bound_proposals``): the mention a split moved and those it
+    left on the entity, an entity's mentions once it is linked; none once the act is undone,
+    none of an entity no act touched, none a register import merged."""
+    from annotator.store.decided import bound_proposals
+
+    ws = seed_ws
+    sid = "german-soviet-axis-talks"
+    ws.propose()
+
+    def of(*entity_ids):
+        return {m.id for m in ws.mentions(sid) if m.entity_id in entity_ids}
+
+    hitler = of("person-adolf-hitler")
+    assert bound_proposals(ws.store.conn, sid) == set()
+    ws.split("person-adolf-hitler", [min(hitler)], preferred="Hitler (namesake)")
+    assert bound_proposals(ws.store.conn, sid) == hitler
+    ws.link("person-stalin", "wikidata", "Q855")
+    assert bound_proposals(ws.store.conn, sid) == hitler | of("person-stalin")
+    ws.undo()
+    ws.undo()
+    assert bound_proposals(ws.store.conn, sid) == set()
+    ws.import_register(ROOT / "register.xml")  # merges proposed entities into its entries
+    assert of("person-adolf-hitler") == hitler
+    assert bound_proposals(ws.store.conn, sid) == set()

@@ -9,7 +9,9 @@ groups names into candidate entities and writes one source at a time, so memory 
 (committed a few sources together: a run stopped midway proposes the uncommitted ones again).
 
 A source is skipped when its last NER run had the same text (sha256), model and settings;
-confirmed, rejected, stale and individually decided mentions are never touched.
+confirmed, rejected, stale and individually decided mentions are never touched, nor the
+proposals an editor's act in force binds (``store.decided.bound_proposals``: split, merged,
+relabelled, or of an entity the editor linked or named), and nothing is proposed over them.
 
 DOCS: docs/proposals.md
 """
@@ -22,7 +24,7 @@ import itertools
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 from dataclasses import dataclass
 
@@ -48,6 +50,7 @@ from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
+from annotator.store.decided import acted_at, bound_proposals
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
@@ -65,7 +68,8 @@ Progress = Callable[[int, int], None]  # (words done, words in all)
 # -- from spans to proposals -----------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Protected:
-    """A stored mention a run must leave alone: nothing new is proposed over it."""
+    """A stored mention a run must leave alone: nothing new is proposed over it (over a
+    rejected one, nothing identical to it)."""
 
     start: int
     end: int
@@ -182,15 +186,15 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
             prov = provenance
         out.append(Proposal(start, end, m.type, m.surface, prov, confidence=conf))
     taken = bytearray(len(text))  # 1 where a character is already in a mention
-    confirmed_at = bytearray(len(text))
+    held_at = bytearray(len(text))  # 1 where a mention the run keeps stands (not rejected)
     # a place found by its context alone gives way to the register's and the text's names
     covered: list[Proposal | Protected] = [
         *(p for p in out if p.provenance != "rule:context"), *protected]
     for p in covered:
         taken[p.start:p.end] = b"\x01" * (p.end - p.start)
     for q in protected:
-        if q.status == "confirmed":
-            confirmed_at[q.start:q.end] = b"\x01" * (q.end - q.start)
+        if q.status != "rejected":
+            held_at[q.start:q.end] = b"\x01" * (q.end - q.start)
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
     # a place found by its context alone is no seed: one wrong one would spread
     seeds = [m for (start, end, _), m in zip(names, mentions) if (start, end) not in by_context]
@@ -218,7 +222,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     for p in out:
         if p.type != "date" and (name_key(p.surface), p.type) in rejected:
             continue
-        if confirmed_at.find(1, p.start, p.end) != -1 or (p.start, p.end, p.type) in decided:
+        if held_at.find(1, p.start, p.end) != -1 or (p.start, p.end, p.type) in decided:
             continue
         if addresses.find(1, p.start, p.end) != -1:  # in a web or e-mail address
             continue
@@ -451,11 +455,12 @@ def register_fingerprint(known: Sequence[KnownEntity],
 
 
 def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
-               everything: bool = False) -> list[Protected]:
-    """Mentions a run leaves alone: decided ones, or with ``everything`` all stored ones."""
+               everything: bool = False, bound: Collection[int] = ()) -> list[Protected]:
+    """Mentions a run leaves alone: decided ones and the proposals an editor's act binds
+    (``bound``), or with ``everything`` all stored ones."""
     rows = rows_of.mention_spans(conn, source_id, sha256)
     return [Protected(r["start"], r["end"], r["type"], r["status"], r["entity_id"]) for r in rows
-            if everything or r["status"] != "proposed" or r["decided"]]
+            if everything or r["status"] != "proposed" or r["decided"] or r["id"] in bound]
 
 
 def own_names(text: str, protected: Sequence[Protected],
@@ -478,17 +483,23 @@ def own_names(text: str, protected: Sequence[Protected],
 
 def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],
                     known: Sequence[KnownEntity], *, replace: bool,
-                    own: Sequence[KnownEntity] = ()) -> int:
+                    own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
-    proposal made again keeps its row (and id), the others go. Without it only new spans are
+    proposal made again keeps its row (and id), the others go; those an editor's act binds
+    (``bound``, default read now: ``store.decided.bound_proposals``) stay as the act left
+    them, entity and type, whatever the run finds. Without it only new spans are
     added. Names are grouped with the store's entities: a name of a confirmed entity is linked
     to it, one of a proposed entity joins it, the rest become new proposed entities; the
     names the source itself identifies (``own_names``) come first (``group_mentions``). A name
     several known entities fit joins none of them: its mentions are flagged ``ambiguous``.
     """
-    stale_rows = rows_of.undecided(conn, source_id) if replace else []
+    stale_rows = []
+    if replace:
+        if bound is None:
+            bound = bound_proposals(conn, source_id)
+        stale_rows = [r for r in rows_of.undecided(conn, source_id) if r["id"] not in bound]
     old: dict[tuple[int, int, str], sqlite3.Row] = {
         (r["start"], r["end"], r["type"]): r for r in stale_rows if r["sha256"] == sha256}
     existing = {(r["start"], r["end"], r["type"])
@@ -668,11 +679,13 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                           confirmed_names(known, confirmed),
                           register_fingerprint(known, rejected, confirmed))
 
-        def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan], names: _Names) -> bool:
+        def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan], names: _Names,
+                  acted: dict[str, str]) -> bool:
             """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
             text, dating = pending.pop(sid)
-            decided = _protected(tx, sid, src.sha256)
+            bound = bound_proposals(tx, sid, acted)
+            decided = _protected(tx, sid, src.sha256, bound=bound)
             own = own_names(text, decided, names.known)
             props = build_proposals(
                 text, spans, labels=settings.labels, provenance=provenance,
@@ -683,7 +696,8 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating)
             before = tx.total_changes
-            n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own)
+            n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
+                                bound=bound)
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
@@ -696,10 +710,11 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         def store_ready() -> None:
             with ctx.store.transaction() as tx:
                 names: _Names | None = None  # read again after a source changed the store
+                acted = acted_at(tx)  # a run makes no act: the same for every source here
                 for sid, spans in ready:
                     if names is None:
                         names = names_now(tx)
-                    if not store(tx, sid, spans, names):
+                    if not store(tx, sid, spans, names, acted):
                         names = None
             ready.clear()
 

@@ -43,6 +43,58 @@ def acted_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
         f"AND decision_id NOT IN ({OUT_OF_FORCE})", (json.dumps(list(entity_ids)),))}
 
 
+# Acts that bind no proposal to what they did: adding a source (the file's own markup) and a
+# register import (the edition's entries: the model's mentions it merges onto one stay for an
+# editor to decide, and the next run links them to it again).
+_BINDING_NOT = (*IMPORT_ACTS, "import")
+
+
+def acted_at(conn: sqlite3.Connection) -> dict[str, str]:
+    """Proposed entity id -> when an editor's act in force last changed it (its row, a name,
+    an authority id: a link, a name, a note, a merge into it) or split mentions off it:
+    ``bound_proposals`` binds the mentions it had then. Read once for many sources."""
+    found: dict[str, str] = {}
+    rows = [*plain_rows(
+        conn, "SELECT k.key, d.at FROM decided k JOIN decisions d ON d.id = k.decision_id "
+        "WHERE k.what = 'entity' AND d.act NOT IN (SELECT value FROM json_each(?)) "  # noqa: S608
+        f"AND k.decision_id NOT IN ({OUT_OF_FORCE})", (json.dumps(_BINDING_NOT),)),
+        *((name.removeprefix("entity:"), at) for target, at in plain_rows(
+            conn, "SELECT target, at FROM decisions WHERE act = 'split' "  # noqa: S608 (fixed)
+            f"AND undoes IS NULL AND id NOT IN ({OUT_OF_FORCE})", ())
+          for name in str(target).split())]
+    for eid, at in rows:
+        if eid is not None and at > found.get(str(eid), ""):
+            found[str(eid)] = at
+    proposed = {r[0] for r in plain_rows(
+        conn, "SELECT id FROM entities WHERE status = 'proposed' AND id IN "
+        "(SELECT value FROM json_each(?))", (json.dumps(sorted(found)),))}
+    return {eid: at for eid, at in found.items() if eid in proposed}
+
+
+def bound_proposals(conn: sqlite3.Connection, source_id: str,
+                    acted: dict[str, str] | None = None) -> set[int]:
+    """Ids of the source's proposals (not decided one by one) that an editor's act in force
+    binds, so that a new run keeps each as it is, its entity, type and span: an act changed
+    the mention itself (a split or merge moved it, a relabel retyped it), or acted on its
+    proposed entity (``acted``, default read now: ``acted_at``) after the mention was made,
+    so the editor judged the entity with it (a link, a name, the mentions a split left
+    there). They are still proposals: confirming or rejecting their entity decides them."""
+    rows = plain_rows(conn, "SELECT id, entity_id, created_at FROM mentions WHERE "
+                      "source_id = ? AND status = 'proposed' AND decided = 0", (source_id,))
+    if not rows:
+        return set()
+    if acted is None:
+        acted = acted_at(conn)
+    changed = {int(r[0]) for r in plain_rows(
+        conn, "SELECT k.key FROM decided k JOIN decisions d ON d.id = k.decision_id "
+        "WHERE k.what = 'mention' AND k.key IN (SELECT value FROM json_each(?)) "  # noqa: S608
+        "AND d.act NOT IN (SELECT value FROM json_each(?)) "
+        f"AND k.decision_id NOT IN ({OUT_OF_FORCE})",
+        (json.dumps([r[0] for r in rows]), json.dumps(_BINDING_NOT)))}
+    return {int(mid) for mid, eid, made in rows
+            if mid in changed or (eid in acted and made <= acted[eid])}
+
+
 def enriched_entities(store: Store) -> frozenset[str]:
     """Ids of entities about which an editor's act in force added what the edition's files
     do not say: an authority id or a name (link, prefer, a merge's names), a preferred name,
