@@ -263,7 +263,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D309": (DecisionError, 'claim … is already linked to … (link …)',
               "nothing to do; 'annotator claim unlink' removes a link"),
     "D310": (DecisionError, 'claim … is stale (its source changed)',
-              "mark the claim again with 'annotator claim add'"),
+              "mark the claim again on the text now ('annotator claim add … --span START:END'), "
+              "then set this one aside ('annotator claim reject …')"),
     "D311": (DecisionError, 'no link …',
               "see the links of a claim with 'annotator claims --format json'"),
     "D312": (DecisionError, 'decision … cannot be undone: other rows still refer to what it added',

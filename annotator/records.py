@@ -193,6 +193,11 @@ class Link:
     target_start: int | None = None
     target_end: int | None = None
     provenance: str = "editor"
+    # the version of the target source the passage's offsets hold for (None: a work)
+    target_sha256: str | None = None
+    # a passage whose words changed when its source was replaced: its offsets read the
+    # version it was linked on (``target_sha256``); it supports nothing until linked again
+    stale: bool = False
 
     @property
     def target(self) -> str:
@@ -245,6 +250,13 @@ def location(paragraph: int, line: int, page: str | None, *,
     return f"p. {page}, {where}" if page else where
 
 
+def mark_again(source_id: str, claim_id: int) -> str:
+    """What an editor does with a stale claim (its words changed when its source was
+    replaced): mark the words again on the text now, then set the stale one aside."""
+    return (f"mark the claim again on the text now ('annotator claim add {source_id} --span "
+            f"START:END'), then set this one aside ('annotator claim reject {claim_id}')")
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimRow:
     """One claim as the tables show it: where it is, what it says, how it is supported.
@@ -274,6 +286,11 @@ class ClaimRow:
     last: tuple[int, int, str | None] | None = None
     confidence: float | None = None  # the finder's (0..1); None: the editor's claim
     agent_candidate: str = ""  # who a description agent may be; 'claim agent' confirms it
+    # a stale claim's state when its source was replaced and its words changed (confirmed,
+    # proposed, rejected); its text, offsets and place are those of the version before,
+    # which it was made on. '' for a claim not stale
+    was: str = ""
+    sha256: str = ""  # the version of its source its offsets hold for ('': not said)
     # the decision the act that answered this row wrote (add_claim: what undo takes back, named
     # by id, not as the log's newest, which another writer's commit may be); None: only read.
     # Not part of the claim: two rows of the same claim are equal whatever act answered them
@@ -305,22 +322,29 @@ class ClaimRow:
 
 
 def _link_text(link: Link) -> str:
-    """'nekrich1997 (p. 214)'; a link the finder suggested says so and its id, to accept."""
+    """'nekrich1997 (p. 214)'; a link the finder suggested says so and its id, to accept; a
+    stale passage says so and its id, to unlink."""
+    if link.stale:
+        return f"{link.cited} [stale: the passage changed, link {link.id}]"
     return link.cited + (f" [{link.suggested}: link {link.id}]" if link.suggested else "")
 
 
 @dataclass(frozen=True, slots=True)
 class CheckReport:
-    """Outcome of ``annotator check``: the confirmed claims that fall short, with locations."""
+    """Outcome of ``annotator check``: the confirmed claims that fall short, with locations.
+
+    ``checked`` counts the confirmed claims and the ``stale`` ones: claims confirmed before
+    their words changed in a replaced source, which fail until marked again."""
 
     checked: int
     failing: tuple[ClaimRow, ...]
     allowed: tuple[str, ...] = ()
     undecided: int = 0  # claim proposals nobody confirmed or rejected yet (not checked)
+    stale: tuple[ClaimRow, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.failing
+        return not self.failing and not self.stale
 
 
 # -- proposals ------------------------------------------------------------------------------

@@ -298,6 +298,7 @@ class Workspace:
     claims = _in_context(lambda: claim_acts.claims)
     claim = _in_context(lambda: claim_acts.claim)
     check = _in_context(lambda: claim_acts.check)
+    passage_words = _in_context(lambda: claim_acts.passage_words)
 
     accept_links = _in_context(lambda: claim_acts.accept_links)
     unlink_links = _in_context(lambda: claim_acts.unlink)

@@ -99,6 +99,34 @@ def replaced_letter(ws, tmp_path, *, other=False):
     return earlier, claimed, replaced
 
 
+# Two Friendly Networks letters (tests/data/editions): a claim in Foulke's letter, linked to a
+# passage of Titus's, whose file is then edited and added again with --replace
+FOULKE = EDITIONS / "friendly-networks" / "A00187143.xml"
+TITUS = EDITIONS / "friendly-networks" / "A00187152.xml"
+TITUS_PASSAGE = "I may inform thee that I accompanied him from near New York through Connecticut"
+
+
+def titus_replaced(ws, tmp_path, old, new):
+    """Titus's letter with ``old`` (found once in its file) written ``new``, added again with
+    --replace, as an editor mends a transcription; the result of the add."""
+    data = TITUS.read_text(encoding="utf-8")
+    assert data.count(old) == 1, old
+    edited = tmp_path / "edited" / TITUS.name
+    edited.parent.mkdir(exist_ok=True)
+    edited.write_text(data.replace(old, new), encoding="utf-8")
+    return ws.add(edited, replace=True)
+
+
+def titus_linked(ws):
+    """Both letters added; a claim of Foulke's (confirmed) linked to ``TITUS_PASSAGE``:
+    (the claim, the link)."""
+    ws.add_many([FOULKE, TITUS])
+    claim = ws.add_claim("a00187143", quote="I have been much instructed and entertained")
+    start = ws.reading_text("a00187152").index(TITUS_PASSAGE)
+    link = ws.link_claim(claim.id, passage=("a00187152", start, start + len(TITUS_PASSAGE)))
+    return claim, link
+
+
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
     """An empty workspace on disk."""

@@ -14,7 +14,8 @@ from annotator.nlp.claim_finder import (citations, find_claims, find_quote, quot
                                          suggest_works, support_status)
 from annotator.entities.names import name_key
 from annotator.records import BibEntry, Link
-from tests.conftest import DATA, REFERENCES, premier_claim, run
+from tests.conftest import (DATA, REFERENCES, TITUS, TITUS_PASSAGE, premier_claim, reopened_at,
+                            run, titus_linked, titus_replaced)
 
 SID = "german-soviet-axis-talks"
 NEKRICH = "According to a study by Alexander Nekrich, on 25 November 1940"
@@ -501,10 +502,168 @@ def test_claims_replaced_source_keeps_or_stales_claims(ws, tmp_path):
     ws.add(src, replace=True)
     assert ws.claim(kept.id).text == "The pact was signed in 1939."
     stale = ws.claim(gone.id)
-    assert stale.state == "stale" and stale.text.startswith("[stale")
+    # its words and place as they were (was: '[stale: ...]' at '¶ 0, line 0')
+    assert (stale.state, stale.was, stale.text, stale.location) == \
+        ("stale", "confirmed", "The war began in 1941.", gone.location)
     with pytest.raises(DecisionError) as info:
         ws.confirm_claim(gone.id)
     assert info.value.code == "D310"
+
+
+# -- a replaced source: claims and passages move with their words, or go stale ----------------
+def _exported(ws, name):
+    return (ws.exports_dir / name).read_text(encoding="utf-8")
+
+
+def test_claims_replace_moves_a_passage_link_with_its_words(ws, tmp_path):
+    """Words changed before a linked passage: the link moves with the passage's words, as the
+    claims and mentions of that source do, and the export wraps those words (was: the link
+    kept its offsets, so the passage seg cut words in two and the claim still counted as
+    supported by other words)."""
+    claim, link = titus_linked(ws)
+    result = titus_replaced(ws, tmp_path, "Respected Friend,", "Respected and dear Friend,")
+    assert result.stale == 0
+    moved = ws.claim(claim.id).links[0]
+    assert (moved.id, moved.stale) == (link.id, False)
+    assert (moved.target_start, moved.target_end) == \
+        (link.target_start + len(" and dear"), link.target_end + len(" and dear"))
+    assert ws.reading_text("a00187152")[moved.target_start:moved.target_end] == TITUS_PASSAGE
+    assert ws.passage_words(moved) == TITUS_PASSAGE
+    assert ws.claim(claim.id).status == "supported" and ws.check().ok
+    ws.export_tei()
+    seg = f'<seg type="passage" xml:id="passage-{moved.target_start}-{moved.target_end}">'
+    assert seg + TITUS_PASSAGE + "</seg>" in _exported(ws, "A00187152.xml")
+    assert f'target="A00187152.xml#passage-{moved.target_start}-{moved.target_end}"' in \
+        _exported(ws, "A00187143.xml")
+
+
+def test_claims_replace_stales_a_passage_link_whose_words_changed(ws, tmp_path):
+    """Words changed inside a linked passage: the link keeps the offsets it had on the text
+    it was made on, marked stale, and shows those words; it supports nothing until linked
+    again, and no export writes it (was: it stayed over other words, the export's seg cut a
+    word in two, the claim page showed the wrong words and the claim still passed check)."""
+    claim, link = titus_linked(ws)
+    assert ws.check().ok
+    result = titus_replaced(ws, tmp_path, "from near New York", "from near the city of New York")
+    assert result.stale == 1
+    row = ws.claim(claim.id)
+    stale = row.links[0]
+    assert (stale.id, stale.stale, stale.target_start, stale.target_end) == \
+        (link.id, True, link.target_start, link.target_end)
+    assert ws.passage_words(stale) == TITUS_PASSAGE  # the words it was linked to
+    assert row.status == "unsupported"
+    assert row.works == (f"{link.target} [stale: the passage changed, link {link.id}]",)
+    report = ws.check()
+    assert [r.id for r in report.failing] == [claim.id]
+    ws.export_tei()
+    assert 'type="passage"' not in _exported(ws, "A00187152.xml")
+    assert "A00187152.xml#passage" not in _exported(ws, "A00187143.xml")
+    shown = run(ws, "claim", "show", str(claim.id))
+    assert shown.exit_code == 0, shown.output
+    assert f"link {link.id}: supports {link.target} [stale: the passage changed]" in shown.stdout
+    assert f"was: “{TITUS_PASSAGE}”" in shown.stdout
+    ws.export_claims("csv")
+    assert link.target not in (ws.exports_dir / "claims.csv").read_text(encoding="utf-8-sig")
+    again = ws.link_claim(claim.id, passage=("a00187152", link.target_start,
+                                             link.target_end + len(" the city of")))
+    assert again.id != link.id and not again.stale
+    assert ws.claim(claim.id).status == "supported"
+
+
+def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws, tmp_path):
+    """Words changed inside a confirmed claim: the claim is stale, keeps the words and place
+    it had (read from the version it was made on), and check fails on it, saying where it
+    was, what it said and how to mark it again (was: '[stale: ...]' at '¶ 0, line 0', and it
+    dropped out of check: '0 confirmed claims checked', exit 0). A stale proposal is not
+    checked."""
+    from annotator.store import claims as rows_of
+    from annotator.store import now
+
+    ws.bib_add(REFERENCES)
+    ws.add(TITUS)
+    start = ws.reading_text("a00187152").index(TITUS_PASSAGE)
+    claim = ws.add_claim("a00187152", span=(start, start + len(TITUS_PASSAGE)))
+    ws.link_claim(claim.id, "nekrich1997", locus="p. 1")
+    claim = ws.claim(claim.id)
+    sha = ws.source("a00187152").sha256
+    near = start + TITUS_PASSAGE.index("near New York")
+    with ws.store.transaction() as conn:  # what the finder proposes, on the same words
+        proposed = rows_of.insert_proposal(conn, "a00187152", sha, near, near + 13,
+                                           "unattributed", "", None, "", "rule:x", now())
+    assert ws.check().ok
+    titus_replaced(ws, tmp_path, "from near New York", "from near the city of New York")
+    stale = ws.claim(claim.id)
+    assert (stale.state, stale.was, stale.text, stale.location, stale.start, stale.end) == \
+        ("stale", "confirmed", TITUS_PASSAGE, claim.location, claim.start, claim.end)
+    assert ws.claim(proposed).was == "proposed"
+    report = ws.check()
+    assert not report.ok and report.failing == ()
+    assert ([r.id for r in report.stale], report.checked) == ([claim.id], 1)
+    result = run(ws, "check")
+    assert result.exit_code == 1
+    line = result.stdout.strip()
+    assert line.startswith(f"sources/A00187152.xml:{claim.line}: claim {claim.id} stale: "
+                           f"its words changed (was confirmed, unattributed, {claim.location} "
+                           "before the source was replaced): " + TITUS_PASSAGE)
+    assert line.endswith("; mark the claim again on the text now ('annotator claim add "
+                         "a00187152 --span START:END'), then set this one aside ('annotator "
+                         f"claim reject {claim.id}')")
+    assert "1 confirmed claim checked, 0 not supported, 1 stale" in result.stderr
+    listed = run(ws, "check", "--format", "json")
+    assert [(r["id"], r["state"], r["text"]) for r in json.loads(listed.stdout)] == \
+        [(claim.id, "stale", TITUS_PASSAGE)]
+    listed = json.loads(run(ws, "claims", "--state", "stale", "--format", "json").stdout)
+    assert [(r["id"], r["text"], r["location"]) for r in listed] == \
+        [(claim.id, TITUS_PASSAGE, claim.location), (proposed, "near New York",
+                                                     claim.location)]
+    shown = run(ws, "claim", "show", str(claim.id)).stdout
+    assert TITUS_PASSAGE in shown and "[stale" not in shown.splitlines()[2]
+    # marked again on the text now and linked, the stale one set aside: check passes again
+    text = ws.reading_text("a00187152")
+    start = text.index("I may inform thee")
+    again = ws.add_claim("a00187152", span=(start, text.index("Connecticut", start) + 11))
+    ws.link_claim(again.id, "nekrich1997", locus="p. 1")
+    assert not ws.check().ok
+    with pytest.raises(DecisionError) as info:
+        ws.confirm_claim(claim.id)
+    assert info.value.code == "D310" and f"claim reject {claim.id}" in info.value.hint
+    assert ws.reject_claim(claim.id).state == "rejected"
+    report = ws.check()
+    assert report.ok and report.checked == 1
+
+
+def test_claims_store_version_17_passage_link_made_before_its_source_changed_is_stale(
+        ws, tmp_path):
+    """A store of the release before: its passage links have no version, and one made before
+    its source was replaced holds offsets into the text before. Opened, each link holds for
+    the version its source had when it was linked (from the log), so that one is stale, not
+    read over the new text; a link made since holds for the text now."""
+    claim, link = titus_linked(ws)
+    old = ws.source("a00187152").sha256
+    titus_replaced(ws, tmp_path, "Respected Friend,", "Respected and dear Friend,")
+    text = ws.reading_text("a00187152")
+    start = text.index("Rhode Island")
+    later = ws.link_claim(claim.id, passage=("a00187152", start, start + len("Rhode Island")))
+    ws.unlink(later.id)
+    # as the release before left it: the link not moved, no version in its column nor in the
+    # log (whose JSON json_remove writes unspaced: the migration reads it either way)
+    again = reopened_at(ws, 17, f"UPDATE links SET target_start = {link.target_start}, "
+                        f"target_end = {link.target_end} WHERE id = {link.id}",
+                        "ALTER TABLE links DROP COLUMN target_sha256",
+                        "UPDATE decisions SET changes = json_remove(changes, "
+                        "'$[0].before.target_sha256')")
+    links = {ln.id: ln for ln in again.claim(claim.id).links}
+    assert (links[link.id].stale, links[link.id].target_sha256) == (True, old)
+    assert again.passage_words(links[link.id]) == TITUS_PASSAGE
+    again.undo()  # the unlink, logged without a version: the passage of the text now
+
+    def restored():
+        return next(ln for ln in again.claim(claim.id).links if ln.id == later.id)
+
+    assert (restored().stale, again.passage_words(restored())) == (False, "Rhode Island")
+    titus_replaced(again, tmp_path, "Respected Friend,", "Dear Friend,")  # and it moves
+    assert (restored().stale, again.passage_words(restored())) == (False, "Rhode Island")
+    again.close()
 
 
 def test_claims_cli_show_lists_links_with_ids(proposed_ws):

@@ -18,8 +18,8 @@ from lxml import html as lxml_html
 
 from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_reading
 from annotator.server.run import LocalServer, network_addresses
-from tests.conftest import (DATA, REFERENCES, ROOT, molotov_widened, premier_claim,
-                            replaced_letter)
+from tests.conftest import (DATA, REFERENCES, ROOT, TITUS_PASSAGE, molotov_widened,
+                            premier_claim, replaced_letter, titus_linked, titus_replaced)
 
 TOKEN = "test-token-0123456789"
 HX = {"HX-Request": "true"}  # as htmx asks: a panel, not a page
@@ -424,6 +424,32 @@ def test_server_claim_select_passage_of_another_source(claims_client, seed_ws, t
     link = seed_ws.claim(claim.id).links[-1]
     assert (link.target_source_id, link.target_start, link.target_end, link.locus) == \
         ("memo", start, len(text), "¶ 2")
+
+
+def test_server_claim_page_shows_stale_words_as_they_were(ws, tmp_path):
+    """A claim and a passage whose words changed when their source was replaced: the claim
+    page shows the words they had, read from the version they were made on, and says the
+    link is stale (was: the page read the old offsets over the new text, wrong words)."""
+    claim, link = titus_linked(ws)
+    start = ws.reading_text("a00187152").index(TITUS_PASSAGE)
+    own = ws.add_claim("a00187152", span=(start, start + len(TITUS_PASSAGE)))
+    titus_replaced(ws, tmp_path, "from near New York", "from near the city of New York")
+    server, client = served(ws)
+    try:
+        page = lxml_html.fromstring(client.get(f"/claim/{claim.id}").text)
+        shown = " ".join(page.xpath("string(//ul[@class='links']/li)").split())
+        assert f"a00187152: “{TITUS_PASSAGE}”" in shown and "stale" in shown
+        url = f"/claim/{own.id}"
+        page = lxml_html.fromstring(client.get(url).text)
+        assert page.xpath("string(//blockquote[@class='claim-text']/span[2])") == TITUS_PASSAGE
+        assert "(it was confirmed)" in page.xpath("string(//span[contains(@class, "
+                                                  "'stale-note')])")
+        expected = page.xpath("//form[@id='workform']//input[@name='expected']/@value")[0]
+        r = post(client, f"{url}/state", {"state": "rejected", "expected": expected})
+        assert r.status_code == 303 and ws.claim(own.id).state == "rejected"
+    finally:
+        client.close()
+        server.stop()
 
 
 def test_server_escapes_bibliography_text(claims_client, seed_ws, tmp_path):

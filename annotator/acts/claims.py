@@ -33,18 +33,20 @@ from annotator.nlp import claim_finder as claims_mod
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 from annotator.records import (BibEntry, CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport,
-                               Link, Linked, Source, row_id)
+                               Link, Linked, Source, mark_again, row_id)
 from annotator.store import Act, Store, now
 from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
 from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
+from annotator.store.sources import before_stale
 from annotator.text import refuse_not_xml, span_fault, word_span
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
 log = logging.getLogger(__name__)
 
+# a stale claim's text when the version it was made on cannot be read (its words are shown)
 STALE_TEXT = "[stale: the source changed; mark the claim again]"
 
 
@@ -177,8 +179,10 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
             raise DecisionError("a claim cannot be supported by its own words",
                                 hint="give a passage elsewhere, or a work's key",
                                 location=ctx.texts.place(src), code="D317")
-        row.update(target_source_id=sid, target_start=start, target_end=end)
-        same = rows_of.passage_link(ctx.store.conn, claim_row["id"], sid, start, end, rel)
+        row.update(target_source_id=sid, target_start=start, target_end=end,
+                   target_sha256=src.sha256)
+        same = rows_of.passage_link(ctx.store.conn, claim_row["id"], sid, src.sha256, start,
+                                    end, rel)
     # a confirmed link given again: the same locus (or, for a passage, none) is nothing to do
     if same is not None and same["status"] == "confirmed" and (same["locus"] == locus
                                                                or not locus):
@@ -301,16 +305,21 @@ def reject_claims(ctx: ActContext, claim_ids: Iterable[int | str], *,
 
 def set_claim_state(ctx: ActContext, claim_ids: Iterable[int | str], state: str, act_name: str,
                     expected: str | None) -> list[ClaimRow]:
-    """Confirm or reject claims (``state``) as ONE act ``act_name``; a stale or unknown claim
-    refuses the whole act. ``expected`` is the state token of a single claim's page."""
+    """Confirm or reject claims (``state``) as ONE act ``act_name``; an unknown claim, or a
+    stale one to confirm, refuses the whole act. ``expected`` is the state token of a single
+    claim's page.
+
+    A stale claim's words changed when its source was replaced: its offsets read the text
+    before, so it is never confirmed again; the editor marks it again on the text now and
+    rejects the stale one, which sets it aside (``check`` fails on it until then)."""
     rows = [_claim_row(ctx, cid) for cid in claim_ids]
     if not rows:
         raise DecisionError("no claims given", hint="give claim ids (see 'annotator claims')",
                             location=ctx.store.place, code="D315")
     for row in rows:
-        if row["status"] == "stale":
+        if row["status"] == "stale" and state != "rejected":
             raise DecisionError(f"claim {row['id']} is stale (its source changed)",
-                                hint="mark the claim again with 'annotator claim add'",
+                                hint=mark_again(row["source_id"], row["id"]),
                                 location=ctx.store.place, code="D310")
     ids = list(dict.fromkeys(int(r["id"]) for r in rows))
     if expected is not None and len(ids) > 1:
@@ -471,14 +480,15 @@ def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
     kind_set = chosen(kinds, CLAIM_KINDS, "kind")
     if source_id is not None:
         ctx.texts.source(source_id)
-    rows = rows_of.claim_rows(ctx.store.conn, source_id)
+    rows = [r for r in rows_of.claim_rows(ctx.store.conn, source_id)
+            if r["status"] in states and (not kind_set or r["kind"] in kind_set)]
     links = rows_of.links_by_claim(ctx.store.conn, source_id)
     sources = {src.id: src for src in ctx.texts.sources()}
+    was = _was(ctx, rows)
     out = []
     for r in rows:
-        if r["status"] not in states or (kind_set and r["kind"] not in kind_set):
-            continue
-        item = _claim_item(ctx, r, links.get(r["id"], []), sources[r["source_id"]])
+        item = _claim_item(ctx, r, links.get(r["id"], []), sources[r["source_id"]],
+                           was=was.get(r["id"], ""))
         if statuses and item.status not in statuses:
             continue
         out.append(item)
@@ -500,18 +510,36 @@ def status_counts(store: Store) -> dict[str, dict[str, int]]:
 def claim(ctx: ActContext, claim_id: int | str) -> ClaimRow:
     """One claim (``12`` or ``claim:12``) with its links."""
     row = _claim_row(ctx, claim_id)
-    return _claim_item(ctx, row, rows_of.claim_links(ctx.store.conn, row["id"]))
+    return _claim_item(ctx, row, rows_of.claim_links(ctx.store.conn, row["id"]),
+                       was=_was(ctx, [row]).get(row["id"], ""))
 
 
 def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     """Every confirmed claim supported? The ones that are not (unless their status is
-    allowed, e.g. 'attributed'), with their locations, and the count of proposals nobody
-    decided: for reviewers and a paper's build."""
+    allowed, e.g. 'attributed'), with their locations, the claims confirmed before their
+    words changed in a replaced source (``stale``: they fail whatever their status, until
+    marked again), and the count of proposals nobody decided: for reviewers and a paper's
+    build."""
     allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
-    rows = claims(ctx, status=None, source_id=None, kinds=None, state="confirmed")
-    failing = tuple(r for r in rows if r.status != "supported" and r.status not in allowed)
-    return CheckReport(checked=len(rows), failing=failing, allowed=allowed,
-                       undecided=rows_of.proposed_count(ctx.store.conn))
+    rows = claims(ctx, status=None, source_id=None, kinds=None, state=("confirmed", "stale"))
+    confirmed = [r for r in rows if r.state == "confirmed"]
+    stale = tuple(r for r in rows if r.state == "stale" and r.was == "confirmed")
+    failing = tuple(r for r in confirmed if r.status != "supported" and r.status not in allowed)
+    return CheckReport(checked=len(confirmed) + len(stale), failing=failing, allowed=allowed,
+                       undecided=rows_of.proposed_count(ctx.store.conn), stale=stale)
+
+
+def passage_words(ctx: ActContext, link: Link) -> str:
+    """The words a passage link points at, whitespace folded, read from the version of its
+    source its offsets hold for: a stale passage's are the words it was linked to, not what
+    the text now has there. '' for a work, or a version that cannot be read."""
+    sid, start, end = link.target_source_id, link.target_start, link.target_end
+    if sid is None or start is None or end is None:
+        return ""
+    src = ctx.texts.source(sid)
+    tm = ctx.texts.textmap(src) if link.target_sha256 in (None, src.sha256) else \
+        ctx.texts.version_of(sid, link.target_sha256)
+    return "" if tm is None else " ".join(tm.text[start:end].split())
 
 
 def link(ctx: ActContext, link_id: int | str) -> Link:
@@ -554,15 +582,24 @@ def _claim_row(ctx: ActContext, claim_id: int | str) -> sqlite3.Row:
     return row
 
 
-def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source | None = None
-                ) -> ClaimRow:
+def _was(ctx: ActContext, rows: Sequence[sqlite3.Row]) -> dict[int, str]:
+    """The state each stale claim among ``rows`` had when its source was replaced, by id."""
+    stale = [int(r["id"]) for r in rows if r["status"] == "stale"]
+    return before_stale(ctx.store.conn, "claims", stale) if stale else {}
+
+
+def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source | None = None,
+                *, was: str = "") -> ClaimRow:
     """A stored claim as a record: its text and place (paragraph, line, page) in its source,
-    and its last character's, so a claim that crosses blocks names its range."""
+    and its last character's, so a claim that crosses blocks names its range. A stale claim's
+    are read from the version it was made on (``was``: its state then), where its offsets
+    hold; ``STALE_TEXT`` at no place only when that version cannot be read."""
     src = src or ctx.texts.source(r["source_id"])
     text, paragraph, line, page = STALE_TEXT, 0, 0, None
     last: tuple[int, int, str | None] | None = None
-    if r["sha256"] == src.sha256:
-        tm = ctx.texts.textmap(r["source_id"])
+    tm = ctx.texts.textmap(r["source_id"]) if r["sha256"] == src.sha256 else \
+        ctx.texts.version_of(r["source_id"], r["sha256"])
+    if tm is not None:
         text = " ".join(tm.text[r["start"]:r["end"]].split())
         (paragraph, line, page), last = tm.span_places(r["start"], r["end"])
     return ClaimRow(id=r["id"], source_id=r["source_id"], start=r["start"], end=r["end"],
@@ -571,7 +608,7 @@ def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source 
                     agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
                     page=page, last=last, cue=r["cue"], provenance=r["provenance"],
                     links=tuple(links), confidence=r["confidence"],
-                    agent_candidate=r["agent_candidate"])
+                    agent_candidate=r["agent_candidate"], was=was, sha256=r["sha256"])
 
 
 def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:

@@ -303,12 +303,20 @@ def _exports_from_source(ctx: ActContext, act: Act, source_id: str, parsed: Pars
                             ctx.texts.textmap(waiting, waiting_parsed))
 
 
+# the columns of a span, and of the version it is on, in each table ``version_spans`` reads
+_SPAN_COLUMNS = {"mentions": ("start", "end", "sha256"), "claims": ("start", "end", "sha256"),
+                 "links": ("target_start", "target_end", "target_sha256")}
+
+
 def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[int, int]:
-    """Move mentions and claims of the old version onto the new one where their text is unchanged.
+    """Move mentions, claims and the passages claims link to of the old version onto the new
+    one where their text is unchanged.
 
     The two reading texts are aligned with difflib; a span moves when both its ends fall in one
     unchanged block, so its characters are identical in the new text. Anything else is marked
-    'stale' (kept, with its decision, for the editor to look at; never moved blindly).
+    'stale' (kept, with its decision, for the editor to look at; never moved blindly): a
+    mention or claim by its status, a passage by keeping the old version, whose text its
+    offsets still read (``store.claims.CURRENT``).
     Mentions the old file's own markup gave, which no editor changed, are not carried: they
     were the file's, and the new file's markup (imported next) replaces them, so a name it
     marks is there once, where it marks it now.
@@ -330,9 +338,10 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[i
                     break
             if moved is not None:
                 act.update(table, {"id": r["id"]},
-                           {"start": moved[0], "end": moved[1], "sha256": new.sha256})
+                           dict(zip(_SPAN_COLUMNS[table], (*moved, new.sha256))))
                 kept += 1
             else:
-                act.update(table, {"id": r["id"]}, {"status": "stale"})
+                if table != "links":
+                    act.update(table, {"id": r["id"]}, {"status": "stale"})
                 stale += 1
     return kept, stale

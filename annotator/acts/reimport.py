@@ -181,10 +181,13 @@ def _read_link(act: Act, source_id: str, claim_id: int, ref: etree._Element,
             if not claim_rows.is_pending(conn, source_id, sid):
                 act.insert("pending_passages", {"source_id": source_id, "target_source_id": sid})
             return
+        version = source_rows.source_row(conn, sid)
+        assert version is not None  # is_source above
         values.update(target_source_id=sid, target_start=int(m.group("start")),
-                      target_end=int(m.group("end")))
-        same = claim_rows.passage_link(conn, claim_id, sid, values["target_start"],
-                                       values["target_end"], values["rel"])
+                      target_end=int(m.group("end")), target_sha256=version["sha256"])
+        same = claim_rows.passage_link(conn, claim_id, sid, version["sha256"],
+                                       values["target_start"], values["target_end"],
+                                       values["rel"])
     elif target.startswith("#") and target[1:] in keys:
         values["bib_key"] = keys[target[1:]]
         same = claim_rows.work_link(conn, claim_id, values["bib_key"], values["rel"],

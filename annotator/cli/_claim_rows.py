@@ -27,7 +27,7 @@ def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
     return {"id": row.id, "source": row.source_id, "location": row.location,
             "paragraph": row.paragraph, "line": row.line, "page": row.page,
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
-            "status": row.status, "state": row.state, "agent": row.agent,
+            "status": row.status, "state": row.state, "was": row.was, "agent": row.agent,
             "agent_entity": row.agent_entity_id, "candidate": row.agent_candidate,
             "confidence": row.confidence,
             **{rel: "; ".join(texts) for rel, texts in row.by_rel.items()},

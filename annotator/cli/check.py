@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from annotator.cli._claim_rows import claim_dict
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, clipped, render, user_errors, workspace
 from annotator.vocab import SUPPORT
+
+if TYPE_CHECKING:
+    from annotator.records import ClaimRow
 
 
 @app.command("check")
@@ -25,23 +28,36 @@ def check_cli(
 ) -> None:
     """Exit 0 when every confirmed claim is supported (or allowed), 1 otherwise, listing the
     claims that fall short with their location. For a Makefile or CI."""
+    from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
+
     with user_errors():
         ws = workspace()
         report = ws.check(allow=allow or ())
         files = {s.id: s.file for s in ws.sources()}
-    if report.failing and format is None:
+    if format is None:
         for r in report.failing:
-            text = clipped(r.text, 100)
-            who = f", {r.agent}" if r.agent else ""
             typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} "
-                       f"{r.status} ({r.kind}{who}, {r.location}): {text}")
-    elif format is not None:  # an empty list too: scripts parse what they asked for
-        render([claim_dict(r, short=format is Format.table) for r in report.failing], format,
-               columns=["id", "source", "location", "status", "kind", "agent", "text"])
+                       f"{r.status} ({r.kind}{_who(r)}, {r.location}): {clipped(r.text, 100)}")
+        for r in report.stale:  # where it was and what it said, on the text before
+            typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} stale: "
+                       f"its words changed (was {r.was}, {r.kind}{_who(r)}, {r.location} "
+                       f"before the source was replaced): {clipped(r.text, 100)}; "
+                       f"{mark_again(r.source_id, r.id)}")
+    else:  # an empty list too: scripts parse what they asked for
+        render([claim_dict(r, short=format is Format.table)
+                for r in (*report.failing, *report.stale)], format,
+               columns=["id", "source", "location", "state", "status", "kind", "agent",
+                        "text"])
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"
+               + (f", {len(report.stale)} stale" if report.stale else "")
                + (f" (allowed: {', '.join(report.allowed)})" if report.allowed else "")
                + (f"; {report.undecided} proposals not decided yet" if report.undecided else ""),
                err=True)
-    if report.failing:
+    if not report.ok:
         raise typer.Exit(1)
+
+
+def _who(row: ClaimRow) -> str:
+    """', AGENT' after a claim's kind when it names one."""
+    return f", {row.agent}" if row.agent else ""

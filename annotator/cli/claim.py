@@ -86,13 +86,17 @@ def claim_show_cli(
 ) -> None:
     """Show one claim in full: its text, where it is, who it is attributed to, its links."""
     with user_errors():
-        row = workspace().claim(claim)
+        ws = workspace()
+        row = ws.claim(claim)
+        was = {link.id: ws.passage_words(link) for link in row.links if link.stale}
     if format is not Format.table:
         render([claim_dict(row, short=False)], format, columns=CLAIM_COLUMNS + [
             "state", "cue", "paragraph", "line", "page", "start", "end"])
         return
-    typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}")
-    typer.echo(f"  {row.state}, {row.kind}, {row.status}"
+    typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}"
+               + (" (before the source was replaced)" if row.was else ""))
+    typer.echo(f"  {row.state}" + (f" (was {row.was}: its words changed)" if row.was else "")
+               + f", {row.kind}, {row.status}"
                + (f"; agent: {row.agent}" if row.agent else "")
                + (f" ({row.agent_entity_id})" if row.agent_entity_id else "")
                + (f"; proposed for: {row.cue}" if row.cue else "")
@@ -101,7 +105,16 @@ def claim_show_cli(
     if row.agent_candidate:
         typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
                    f"agent {row.id} \"{row.agent_candidate}\"'")
+    if row.was:
+        from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
+
+        typer.echo(f"  {mark_again(row.source_id, row.id)}")
     for link in row.links:
+        if link.stale:  # the words it was linked to, which the text no longer has there
+            typer.echo(f"  link {link.id}: {link.rel} {link.cited} [stale: the passage "
+                       f"changed]\n    was: “{was[link.id]}”; link the passage "
+                       "again, or unlink it")
+            continue
         typer.echo(f"  link {link.id}: {link.rel} {link.cited} [{link.suggested or link.status}]")
 
 

@@ -121,9 +121,10 @@ def _passages(ctx: ActContext, claims: list[ClaimRow]) -> dict[int, str]:
 
 
 def _links(claim: ClaimRow) -> list[Link]:
-    """The links a table shows: confirmed ones (suggestions are not yet a source), supports
-    first, then contradicts, then mentions."""
-    return sorted((link for link in claim.links if link.status == "confirmed"),
+    """The links a table shows: confirmed ones (suggestions are not yet a source, a stale
+    passage no longer one: its words changed), supports first, then contradicts, then
+    mentions."""
+    return sorted((link for link in claim.links if link.status == "confirmed" and not link.stale),
                   key=lambda link: RELS.index(link.rel) if link.rel in RELS else len(RELS))
 
 

@@ -181,8 +181,10 @@ def suggest_works(agent: str, works: Iterable[BibEntry],
 
 # -- status -----------------------------------------------------------------------------------
 def support_status(agent: str, links: Iterable[Link]) -> str:
-    """supported / attributed / unsupported, from the claim's agent and its links."""
-    if any(link.rel == "supports" and link.status == "confirmed" for link in links):
+    """supported / attributed / unsupported, from the claim's agent and its links (a stale
+    passage, whose words changed, supports nothing)."""
+    if any(link.rel == "supports" and link.status == "confirmed" and not link.stale
+           for link in links):
         return "supported"
     return "attributed" if agent.strip() else "unsupported"
 

@@ -854,8 +854,13 @@ def claims_page(desk: Desk, request: Request, form: Form) -> Response:
 def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> Response:
     """One claim in its context, its links, and the two ways to link a source."""
     claim = desk.ws.claim(request.path_params["claim_id"])
-    tm = desk.ws.textmap(claim.source_id)
-    before, after = context(tm.text, claim.start, claim.end, CONTEXT)
+    now = desk.ws.textmap(claim.source_id)
+    # a stale claim's offsets hold for the version it was made on: its words there
+    tm = now if now.sha256 == claim.sha256 else \
+        desk.ws.version_textmap(claim.source_id, claim.sha256)
+    text = tm.text if tm is not None else claim.text
+    start, end = (claim.start, claim.end) if tm is not None else (0, len(text))
+    before, after = context(text, start, end, CONTEXT)
     links = [{"link": link, "label": _link_label(desk, link)} for link in claim.links
              if link.status != "rejected"]
     others = [s for s in desk.ws.sources() if s.id != claim.source_id] or desk.ws.sources()
@@ -870,7 +875,7 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
         else []
     at = listed.index(claim.id) if claim.id in shown else -1
     resp = desk.page(request, "claim.html", claim=claim,
-                     claim_text=tm.text[claim.start:claim.end], before=before, after=after,
+                     claim_text=text[start:end], before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "", agents=agents,
                      expected=desk.ws.state_token(f"claim:{claim.id}"), done=done,
@@ -921,8 +926,10 @@ def _link_label(desk: Desk, link: Link) -> str:
         who = plain(e.get("author") or e.get("editor"))
         return f"{who} ({work_year(e)}). {plain(e.get('title'))} [{e.key}]"
     assert link.target_source_id is not None  # the store holds a work or a passage, never neither
-    text = desk.ws.reading_text(link.target_source_id)[link.target_start:link.target_end]
-    return f"{link.target_source_id}: “{' '.join(text.split())[:200]}”"
+    label = f"{link.target_source_id}: “{desk.ws.passage_words(link)[:200]}”"
+    # a stale passage: the words it was linked to, which its source no longer has there
+    return label + (" (stale: the passage changed when its source was replaced; link it "
+                    "again)" if link.stale else "")
 
 
 def claim_panel(desk: Desk, request: Request, form: Form) -> Response:

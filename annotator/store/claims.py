@@ -19,11 +19,21 @@ from annotator.store.connection import highest_given
 Row = sqlite3.Row
 
 
+# A link ``l`` to a work, or to a passage of the version its source has now. Any other is
+# stale: its source was replaced since and the passage's words changed (``acts.ingest`` moves
+# the passages whose words did not), so its offsets read only the version it was linked on.
+CURRENT = ("(l.target_sha256 IS NULL OR l.target_sha256 = "
+           "(SELECT s.sha256 FROM sources s WHERE s.id = l.target_source_id))")
+_LINKS = f"SELECT l.*, NOT {CURRENT} AS stale FROM links l"  # a link's row and whether stale
+
+
 def link_from_row(row: Row) -> Link:
+    """A link as a record, from a row of ``_LINKS``."""
     return Link(id=row["id"], claim_id=row["claim_id"], rel=row["rel"], status=row["status"],
                 bib_key=row["bib_key"], locus=row["locus"],
                 target_source_id=row["target_source_id"], target_start=row["target_start"],
-                target_end=row["target_end"], provenance=row["provenance"])
+                target_end=row["target_end"], provenance=row["provenance"],
+                target_sha256=row["target_sha256"], stale=bool(row["stale"]))
 
 
 def claim_row(conn: sqlite3.Connection, claim_id: int) -> Row | None:
@@ -64,19 +74,20 @@ def proposed_count(conn: sqlite3.Connection) -> int:
 
 
 def link_row(conn: sqlite3.Connection, link_id: int) -> Row | None:
-    row: Row | None = conn.execute("SELECT * FROM links WHERE id = ?", (link_id,)).fetchone()
+    row: Row | None = conn.execute(f"{_LINKS} WHERE l.id = ?",  # noqa: S608 (a constant)
+                                   (link_id,)).fetchone()
     return row
 
 
 def claim_links(conn: sqlite3.Connection, claim_id: int) -> list[Link]:
     return [link_from_row(r) for r in conn.execute(
-        "SELECT * FROM links WHERE claim_id = ? ORDER BY id", (claim_id,))]
+        f"{_LINKS} WHERE l.claim_id = ? ORDER BY l.id", (claim_id,))]  # noqa: S608
 
 
 def links_by_claim(conn: sqlite3.Connection, source_id: str | None) -> dict[int, list[Link]]:
     """The links of the claims of one source (None: all), by claim id."""
     links: dict[int, list[Link]] = {}
-    for lr in conn.execute("SELECT l.* FROM links l JOIN claims c ON c.id = l.claim_id "
+    for lr in conn.execute(f"{_LINKS} JOIN claims c ON c.id = l.claim_id "  # noqa: S608
                            "WHERE ? IS NULL OR c.source_id = ? ORDER BY l.id",
                            (source_id, source_id)):
         links.setdefault(lr["claim_id"], []).append(link_from_row(lr))
@@ -88,16 +99,19 @@ def work_link(conn: sqlite3.Connection, claim_id: int, bib_key: str, rel: str,
     """A link of the claim to the work with this relation, at this locus or (unless
     ``exact``) none."""
     row: Row | None = conn.execute(
-        "SELECT * FROM links WHERE claim_id = ? AND bib_key = ? AND rel = ? AND locus IN (?, ?)",
-        (claim_id, bib_key, rel, locus, locus if exact else "")).fetchone()
+        f"{_LINKS} WHERE l.claim_id = ? AND l.bib_key = ? AND l.rel = ? "  # noqa: S608
+        "AND l.locus IN (?, ?)", (claim_id, bib_key, rel, locus, locus if exact else "")
+    ).fetchone()
     return row
 
 
-def passage_link(conn: sqlite3.Connection, claim_id: int, source_id: str, start: int, end: int,
-                 rel: str) -> Row | None:
+def passage_link(conn: sqlite3.Connection, claim_id: int, source_id: str, sha256: str,
+                 start: int, end: int, rel: str) -> Row | None:
+    """The claim's link with this relation to this passage of this version of its source."""
     row: Row | None = conn.execute(
-        "SELECT * FROM links WHERE claim_id = ? AND target_source_id = ? AND target_start = ? "
-        "AND target_end = ? AND rel = ?", (claim_id, source_id, start, end, rel)).fetchone()
+        f"{_LINKS} WHERE l.claim_id = ? AND l.target_source_id = ? "  # noqa: S608
+        "AND l.target_sha256 = ? AND l.target_start = ? AND l.target_end = ? AND l.rel = ?",
+        (claim_id, source_id, sha256, start, end, rel)).fetchone()
     return row
 
 

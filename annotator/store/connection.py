@@ -23,7 +23,7 @@ from annotator.errors import Location, StoreError
 from annotator.files import reached
 from annotator.store.logged import IMPORT_ACTS, logged
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -161,6 +161,33 @@ def _fresh_ids(conn: sqlite3.Connection) -> str:
     return script
 
 
+def _passage_versions(conn: sqlite3.Connection) -> str:
+    """Version 18: ``links.target_sha256``, the version of its source a passage's offsets
+    hold for. A store before it never moved a link when its source was replaced, so each
+    holds for the version its source had when the link was made: the sources row that the
+    newest add, replacement or undo at or before the act that made the link wrote, as the
+    log keeps both (a link the log does not know of: the source as it is). Only links
+    without one are filled: a second command running it again changes nothing."""
+    def logged(table: str, value: str, also: str = "") -> str:
+        return (f"SELECT CAST(json_extract(c.value, '$.key.id') AS {value}) AS id, d.id AS at"
+                f"{also} FROM decisions d, json_each(d.changes) c "
+                f"WHERE instr(d.changes, '\"{table}\"') > 0 "  # however it is spaced
+                f"AND json_extract(c.value, '$.table') = '{table}' "
+                "AND json_type(c.value, '$.after') = 'object'")
+    return _add_columns(conn, [("links", "target_sha256", "TEXT")]) + (
+        "CREATE TEMP TABLE linked AS SELECT id, max(at) AS at FROM ("
+        + logged("links", "INTEGER") + " AND json_type(c.value, '$.before') = 'null') "
+        "GROUP BY id; "
+        "CREATE TEMP TABLE versions AS "
+        + logged("sources", "TEXT", ", json_extract(c.value, '$.after.sha256') AS sha256") + "; "
+        "UPDATE links SET target_sha256 = coalesce(("
+        "SELECT v.sha256 FROM temp.linked m JOIN temp.versions v ON v.at <= m.at "
+        "WHERE m.id = links.id AND v.id = links.target_source_id ORDER BY v.at DESC LIMIT 1), "
+        "(SELECT sha256 FROM sources WHERE id = links.target_source_id)) "
+        "WHERE target_source_id IS NOT NULL AND target_sha256 IS NULL; "
+        "DROP TABLE temp.linked; DROP TABLE temp.versions;")
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -212,6 +239,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     14: _decided_table,  # store.sql has it from version 15
     15: _deleted_rows,  # store.sql has them (and not decisions_deleting) from version 16
     16: _fresh_ids,  # store.sql has them from version 17
+    17: _passage_versions,  # store.sql has it from version 18
 }
 
 
@@ -615,6 +643,12 @@ class Act:
                     from annotator.entities.similar import loose_key
 
                     before = {**before, "loose": loose_key(before["key"])}
+                elif table == "links" and "target_sha256" not in before \
+                        and before.get("target_source_id") is not None:
+                    # a passage link logged before version 18 names no version: read against
+                    # its source as it is, as that release read it
+                    source = self._row("sources", {"id": before["target_source_id"]})
+                    before = {**before, "target_sha256": source and source["sha256"]}
                 self.insert(table, before)
             else:
                 self.update(table, key, before)

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.store.claims import CURRENT
 from annotator.store.connection import plain_rows
 
 Pair = tuple[str, str]
@@ -110,25 +111,28 @@ def _longer_first(row: tuple[Any, ...]) -> tuple[int, int, int]:
 
 def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
                    link_states: Pair) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
-    """``claim_links`` of many sources in one query, by (source_id, sha256)."""
+    """``claim_links`` of many sources in one query, by (source_id, sha256): to works, and
+    to passages not stale (``claims.CURRENT``; a stale one no export writes, as a seg or as a
+    link to one)."""
     return _by_version(plain_rows(conn,
         "SELECT c.source_id, c.sha256, l.claim_id, l.rel, l.status, l.provenance, l.locus, "
         "l.bib_key, l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c "
         "ON c.id = l.claim_id WHERE c.source_id IN (SELECT value FROM json_each(?)) "
-        "AND c.status IN (?, ?) AND l.status IN (?, ?) ORDER BY c.source_id, c.sha256, "
+        f"AND c.status IN (?, ?) AND l.status IN (?, ?) AND {CURRENT} "  # noqa: S608
+        "ORDER BY c.source_id, c.sha256, "
         "l.claim_id, l.rel, l.bib_key, l.target_source_id, l.target_start, l.locus, l.id",
         (json.dumps(list(source_ids)), *states, *link_states)))
 
 
 def passages_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
                 link_states: Pair) -> dict[str, set[tuple[int, int]]]:
-    """``passages`` of many sources in one query, by source id."""
+    """``passages`` of many sources in one query, by source id (none stale)."""
     out: dict[str, set[tuple[int, int]]] = {}
     for r in conn.execute(
             "SELECT l.target_source_id, l.target_start, l.target_end FROM links l JOIN claims c "
             "ON c.id = l.claim_id WHERE l.target_source_id IN (SELECT value FROM json_each(?)) "
             "AND l.status IN (?, ?) AND c.status IN (?, ?) AND l.target_start IS NOT NULL "
-            "AND l.target_end > l.target_start",
+            f"AND l.target_end > l.target_start AND {CURRENT}",  # noqa: S608
             (json.dumps(list(source_ids)), *link_states, *states)):
         out.setdefault(r[0], set()).add((r[1], r[2]))
     return out

@@ -17,6 +17,7 @@ from typing import Any
 
 from annotator.records import Mention
 from annotator.store.connection import highest_given, matching, plain_rows
+from annotator.store.sources import before_stale
 
 
 def mention_row(conn: sqlite3.Connection, mention_id: int) -> sqlite3.Row | None:
@@ -140,14 +141,7 @@ def status_before_stale(conn: sqlite3.Connection, mention_id: int) -> str | None
     """The status a stale mention had when its source was replaced (``proposed`` for one no
     editor ever decided), from the replacement that made it stale; None when the log has
     none."""
-    row = conn.execute(
-        "SELECT json_extract(c.value, '$.before.status') FROM decisions d, json_each(d.changes) c "
-        "WHERE d.act = 'replace' AND d.undone_by IS NULL "
-        "AND json_extract(c.value, '$.table') = 'mentions' "
-        "AND json_extract(c.value, '$.key.id') = ? "
-        "AND json_extract(c.value, '$.after.status') = 'stale' ORDER BY d.id DESC LIMIT 1",
-        (mention_id,)).fetchone()
-    return None if row is None or row[0] is None else str(row[0])
+    return before_stale(conn, "mentions", [mention_id]).get(mention_id)
 
 
 def mention_from_row(row: sqlite3.Row, surface: str) -> Mention:

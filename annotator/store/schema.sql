@@ -1,4 +1,4 @@
--- annotator store, schema version 17 (PRAGMA user_version = 17).
+-- annotator store, schema version 18 (PRAGMA user_version = 18).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -206,6 +206,9 @@ CREATE TABLE links (
     target_source_id TEXT REFERENCES sources(id),
     target_start INTEGER,
     target_end  INTEGER,
+    -- the version of the target source the passage's offsets hold for: a link whose source
+    -- was replaced since, the passage's words changed, is stale (its offsets read that version)
+    target_sha256 TEXT,
     rel         TEXT NOT NULL DEFAULT 'supports' CHECK (rel IN ('supports', 'contradicts', 'mentions')),
     locus       TEXT NOT NULL DEFAULT '',
     -- 'suggested' by the claim finder (author match), 'confirmed' by an editor; a rejected

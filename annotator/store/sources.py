@@ -5,7 +5,9 @@ DOCS: docs/store.md
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 
 from annotator.records import Source
 from annotator.store.proposals import orphans
@@ -54,12 +56,35 @@ def version_bytes(conn: sqlite3.Connection, sha256: str) -> bytes | None:
 
 def version_spans(conn: sqlite3.Connection, source_id: str,
                   sha256: str) -> dict[str, list[sqlite3.Row]]:
-    """``id, start, end`` of the mentions and claims made on one version of a source, by table:
-    what must move (or go stale) when the source is replaced."""
-    return {table: conn.execute(f"SELECT id, start, end FROM {table} "  # noqa: S608
-                                "WHERE source_id = ? AND sha256 = ?",
-                                (source_id, sha256)).fetchall()
-            for table in ("mentions", "claims")}
+    """``id, start, end`` of the mentions and claims made on one version of a source, and of
+    the passages of it that claims are linked to, by table: what must move (or go stale) when
+    the source is replaced."""
+    spans = {table: conn.execute(f"SELECT id, start, end FROM {table} "  # noqa: S608
+                                 "WHERE source_id = ? AND sha256 = ?",
+                                 (source_id, sha256)).fetchall()
+             for table in ("mentions", "claims")}
+    spans["links"] = conn.execute(
+        "SELECT id, target_start AS start, target_end AS end FROM links "
+        "WHERE target_source_id = ? AND target_sha256 = ?", (source_id, sha256)).fetchall()
+    return spans
+
+
+def before_stale(conn: sqlite3.Connection, table: str, ids: Sequence[int]) -> dict[int, str]:
+    """The status each of these stale rows of ``mentions`` or ``claims`` had when its source
+    was replaced (``proposed`` for one no editor decided), by id, from the replacement that
+    made it stale; a row the log says nothing of is left out."""
+    assert table in ("mentions", "claims")
+    found: dict[int, str] = {}
+    for key, status in conn.execute(  # oldest first: the newest replacement says last
+            "SELECT json_extract(c.value, '$.key.id'), json_extract(c.value, '$.before.status') "
+            "FROM decisions d, json_each(d.changes) c WHERE d.act = 'replace' "
+            "AND d.undone_by IS NULL AND json_extract(c.value, '$.table') = ? "
+            "AND json_extract(c.value, '$.after.status') = 'stale' "
+            "AND json_extract(c.value, '$.key.id') IN (SELECT value FROM json_each(?)) "
+            "ORDER BY d.id", (table, json.dumps(sorted(set(ids))))):
+        if status is not None:
+            found[int(key)] = str(status)
+    return found
 
 
 def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str, object]]]:
