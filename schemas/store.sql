@@ -1,4 +1,4 @@
--- annotator store, schema version 18 (PRAGMA user_version = 18).
+-- annotator store, schema version 19 (PRAGMA user_version = 19).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are

@@ -810,3 +810,33 @@ def test_propose_binds_what_acts_in_force_did_and_no_more(seed_ws):
     ws.import_register(ROOT / "register.xml")  # merges proposed entities into its entries
     assert of("person-adolf-hitler") == hitler
     assert bound_proposals(ws.store.conn, sid) == set()
+
+
+def test_propose_binds_what_a_redo_does_again_as_the_act_did(seed_ws):
+    """A redo in force keeps decided rows of its own (store.logged), and binds as the act it
+    does again: a split redone binds the mention it moved and those it left, a link redone the
+    entity's mentions, a register import redone none (was, once redos kept their own rows: a
+    redone split bound only the mention it moved, a redone import the mentions it merged)."""
+    from annotator.store.decided import bound_proposals
+
+    ws = seed_ws
+    sid = "german-soviet-axis-talks"
+    ws.propose()
+
+    def of(*entity_ids):
+        return {m.id for m in ws.mentions(sid) if m.entity_id in entity_ids}
+
+    def redo(act_id):
+        ws.undo(ws.undo(act_id).id)
+        return bound_proposals(ws.store.conn, sid)
+
+    hitler = of("person-adolf-hitler")
+    split = ws.split("person-adolf-hitler", [min(hitler)], preferred="Hitler (namesake)")
+    assert redo(split.id) == hitler
+    link = ws.link("person-stalin", "wikidata", "Q855")
+    assert redo(link.id) == hitler | of("person-stalin")
+    ws.undo()
+    ws.undo()
+    assert bound_proposals(ws.store.conn, sid) == set()
+    imported = ws.import_register(ROOT / "register.xml")
+    assert redo(imported.decision_id) == set()

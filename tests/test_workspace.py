@@ -890,3 +890,34 @@ def test_store_migration_names_the_decision_whose_logged_changes_are_not_json(se
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 15
     conn.close()
     assert root.exists()
+
+
+def test_store_version_18_gives_a_redo_its_own_rows(seed_ws):
+    """A redo keeps the decided rows of what it did again (a merge redone, a preferred name
+    chosen again) and the names an editor chose are rows of their own: a version 18 store,
+    whose redos kept only the entities they deleted, gets them from its log when opened, the
+    same rows as the acts write now, and its reads answer as before."""
+    from annotator.store import decided, decisions
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    merge = seed_ws.merge("person-vyacheslav-molotov", "person-joachim-von-ribbentrop")
+    seed_ws.undo(seed_ws.undo(merge.id).id)
+    prefer = seed_ws.set_preferred("person-stalin", "Josef Stalin")
+    seed_ws.undo(seed_ws.undo(prefer.id).id)
+
+    def rows(ws):
+        return sorted((tuple(r) for r in ws.store.conn.execute(
+            "SELECT decision_id, what, key FROM decided")), key=repr)
+
+    def reads(ws):
+        return (decided.decided_entities(ws.store), decided.enriched_entities(ws.store),
+                decisions.preferred_by_editor(ws.store.conn, "person-stalin"))
+
+    now, read = rows(seed_ws), reads(seed_ws)
+    assert read[2] and "person-joachim-von-ribbentrop" in read[1]
+    again = reopened_at(seed_ws, 18, "DELETE FROM decided WHERE what = 'preferred' OR "
+                        "(what != 'deleted' AND decision_id IN "
+                        "(SELECT id FROM decisions WHERE undoes IS NOT NULL))")
+    assert rows(again) == now and reads(again) == read
+    again.close()

@@ -211,9 +211,7 @@ def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None
     a blocked act traces back to a source's replacement (an act in force that changed its rows
     would be newer); with it (some acts only), also to a later act not among them."""
     blocked: list[sqlite3.Row] = []
-    for row in log.not_undone(conn, among):
-        if row["undoes"] is not None and log.undo_depth(conn, row["id"]) % 2:
-            continue  # an undo in force: what it undid is not in force
+    for row in log.in_force_acts(conn, among):
         if _changed_row(conn, row) is None:
             return row, blocked
         blocked.append(row)
@@ -236,7 +234,7 @@ def _blocked_refusal(conn: sqlite3.Connection, blocked: list[sqlite3.Row],
 
 def _source_added(row: sqlite3.Row) -> bool:
     """A source added or replaced (D009: not undone; the editor's acts on a source, its
-    removal, its date, and their undos, are: the rule ``log.not_undone`` keeps in SQL)."""
+    removal, its date, and their undos, are: the rule ``log.in_force_acts`` keeps in SQL)."""
     return bool(row["act"] in IMPORT_ACTS)
 
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 from annotator.files import reached
-from annotator.store.logged import IMPORT_ACTS, logged
+from annotator.store.logged import CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, PREFERRING, logged, meaning
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -91,7 +91,7 @@ def _decided_table(conn: sqlite3.Connection) -> str:
     ``decided``, filled here from the log as ``Store.act`` writes it for each new act. Filled
     anew: a second command that read version 14 before the first migrated runs it again."""
     return _DECIDED + "DELETE FROM decided; " + _logged_rows(
-        conn, f"d.undoes IS NULL AND d.act NOT IN {IMPORT_ACTS!r}")
+        conn, f"m.depth = 0 AND m.root NOT IN {IMPORT_ACTS!r}")
 
 
 def _deleted_rows(conn: sqlite3.Connection) -> str:
@@ -99,19 +99,19 @@ def _deleted_rows(conn: sqlite3.Connection) -> str:
     ``deleted``, filled here from the log), which ``taken_ids`` and ``entity_removed`` read
     instead of every act's changes; the index ``decisions_deleting`` they replace goes."""
     return ("DROP INDEX IF EXISTS decisions_deleting; DELETE FROM decided WHERE what = 'deleted';"
-            + _logged_rows(conn, "1", "'deleted'"))
+            + _logged_rows(conn, "json_extract(k.value, '$[0]') = 'deleted'"))
 
 
-def _logged_rows(conn: sqlite3.Connection, acts: str, what: str | None = None) -> str:
-    """SQL that fills ``decided`` with what ``store.logged`` keeps of the logged acts
-    matching ``acts`` (of one ``what``, or all), as ``Store.act`` writes it for a new act."""
-    conn.create_function("annotator_logged", 4, lambda act, target, undoes, changes: json.dumps(
-        list(logged(act, target, undoes, json.loads(changes))), ensure_ascii=False))
-    one = "" if what is None else f" AND json_extract(k.value, '$[0]') = {what}"
+def _logged_rows(conn: sqlite3.Connection, where: str) -> str:
+    """SQL that fills ``decided`` with what ``store.logged`` keeps of the logged acts, as
+    ``Store.act`` writes it for a new act, where ``where`` holds (of ``m``: ``logged.EVERY_CHAIN``,
+    each act with the act its chain began with; ``k.value``: one (what, key) pair)."""
+    conn.create_function("annotator_logged", 4, lambda root, depth, target, changes: json.dumps(
+        list(logged(meaning(root, depth), target, json.loads(changes))), ensure_ascii=False))
     return ("INSERT INTO decided (decision_id, what, key) "
-            "SELECT d.id, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]') "
-            "FROM decisions d, json_each(annotator_logged(d.act, d.target, d.undoes, "
-            f"d.changes)) k WHERE {acts}{one};")
+            "SELECT m.id, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]') "
+            f"FROM ({EVERY_CHAIN}) AS m, "
+            f"json_each(annotator_logged(m.root, m.depth, m.target, m.changes)) AS k WHERE {where};")
 
 
 # The tables whose INTEGER ids the decision log keeps: an undo puts a row back under its id,
@@ -188,6 +188,18 @@ def _passage_versions(conn: sqlite3.Connection) -> str:
         "DROP TABLE temp.linked; DROP TABLE temp.versions;")
 
 
+def _redone_rows(conn: sqlite3.Connection) -> str:
+    """Version 19: a redo keeps the rows of what it did again, from its own changes (a removal
+    redone, what it took out), as ``Store.act`` writes them now (``logged.meaning``), and the
+    preferred names an editor chose are rows ``preferred`` (``preferred_by_editor``): the rows
+    of every undo and those are filled anew; only undos and the acts that choose a name are
+    read."""
+    return ("DELETE FROM decided WHERE what = 'preferred' OR decision_id IN "
+            "(SELECT id FROM decisions WHERE undoes IS NOT NULL);" + _logged_rows(
+                conn, f"m.depth > 0 OR m.root IN {PREFERRING!r} "
+                "AND json_extract(k.value, '$[0]') = 'preferred'"))
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -240,6 +252,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     15: _deleted_rows,  # store.sql has them (and not decisions_deleting) from version 16
     16: _fresh_ids,  # store.sql has them from version 17
     17: _passage_versions,  # store.sql has it from version 18
+    18: _redone_rows,  # Store.act writes them from version 19
 }
 
 
@@ -472,9 +485,13 @@ class Store:
                                                         sort_keys=True),
                  json.dumps(record.changes, ensure_ascii=False), record.undoes))
             record.decision_id = cur.lastrowid
+            means: str | None = act
+            if record.undoes is not None:  # an undo, or a redo: one more than what it undoes
+                root, depth = conn.execute(CHAIN_ROOT, (record.undoes,)).fetchone()
+                means = meaning(root, depth + 1)
             conn.executemany("INSERT INTO decided (decision_id, what, key) VALUES (?, ?, ?)",
                              [(record.decision_id, what, key) for what, key in
-                              logged(act, target, record.undoes, record.changes)])
+                              logged(means, target, record.changes)])
             if record.undoes is not None:
                 conn.execute("UPDATE decisions SET undone_by = ? WHERE id = ?",
                              (record.decision_id, record.undoes))

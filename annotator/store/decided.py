@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.store.connection import Store, plain_rows
-from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
+from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE, REDONE_ACTS
 
 
 def _in_force(conn: sqlite3.Connection, what: str) -> list[Any]:
@@ -48,6 +48,12 @@ def acted_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
 # editor to decide, and the next run links them to it again).
 _BINDING_NOT = (*IMPORT_ACTS, "import")
 
+# An act of the log (``d``) as the act it means (``_MEANT``, after ``_REDONE``): a redo in force
+# is the act it does again (``logged.REDONE_ACTS``), done when it was redone, and binds as that
+# act does (a redone split as a split, a redone register import nothing).
+_REDONE = f"LEFT JOIN ({REDONE_ACTS}) AS r ON r.id = d.id"
+_MEANT = "coalesce(r.act, d.act)"
+
 
 def acted_at(conn: sqlite3.Connection) -> dict[str, str]:
     """Proposed entity id -> when an editor's act in force last changed it (its row, a name,
@@ -56,11 +62,12 @@ def acted_at(conn: sqlite3.Connection) -> dict[str, str]:
     found: dict[str, str] = {}
     rows = [*plain_rows(
         conn, "SELECT k.key, d.at FROM decided k JOIN decisions d ON d.id = k.decision_id "
-        "WHERE k.what = 'entity' AND d.act NOT IN (SELECT value FROM json_each(?)) "  # noqa: S608
+        f"{_REDONE} WHERE k.what = 'entity' "  # noqa: S608 (fixed)
+        f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?)) "
         f"AND k.decision_id NOT IN ({OUT_OF_FORCE})", (json.dumps(_BINDING_NOT),)),
         *((name.removeprefix("entity:"), at) for target, at in plain_rows(
-            conn, "SELECT target, at FROM decisions WHERE act = 'split' "  # noqa: S608 (fixed)
-            f"AND undoes IS NULL AND id NOT IN ({OUT_OF_FORCE})", ())
+            conn, f"SELECT d.target, d.at FROM decisions d {_REDONE} "  # noqa: S608 (fixed)
+            f"WHERE {_MEANT} = 'split' AND d.id NOT IN ({OUT_OF_FORCE})", ())
           for name in str(target).split())]
     for eid, at in rows:
         if eid is not None and at > found.get(str(eid), ""):
@@ -87,8 +94,9 @@ def bound_proposals(conn: sqlite3.Connection, source_id: str,
         acted = acted_at(conn)
     changed = {int(r[0]) for r in plain_rows(
         conn, "SELECT k.key FROM decided k JOIN decisions d ON d.id = k.decision_id "
-        "WHERE k.what = 'mention' AND k.key IN (SELECT value FROM json_each(?)) "  # noqa: S608
-        "AND d.act NOT IN (SELECT value FROM json_each(?)) "
+        f"{_REDONE} WHERE k.what = 'mention' "  # noqa: S608 (fixed)
+        "AND k.key IN (SELECT value FROM json_each(?)) "
+        f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?)) "
         f"AND k.decision_id NOT IN ({OUT_OF_FORCE})",
         (json.dumps([r[0] for r in rows]), json.dumps(_BINDING_NOT)))}
     return {int(mid) for mid, eid, made in rows

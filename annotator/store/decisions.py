@@ -55,15 +55,17 @@ def naming(conn: sqlite3.Connection, key: str | None) -> sqlite3.Cursor:
                         "OR instr(changes, ?1) > 0 ORDER BY id DESC", (key,))
 
 
-def not_undone(conn: sqlite3.Connection,
-               among: Sequence[int] | None = None) -> Iterator[sqlite3.Row]:
-    """Editor acts not undone, newest first (adding or replacing a source is not an editor
-    act; removing one, setting its date, and undoing those are); with ``among``, only those of
-    these ids (a page's own decisions), in the same one query."""
+def in_force_acts(conn: sqlite3.Connection,
+                  among: Sequence[int] | None = None) -> Iterator[sqlite3.Row]:
+    """Editor acts in force, newest first (``logged.OUT_OF_FORCE``: not undone, and no undo
+    while what it undid is out of force; a redo is in force); adding or replacing a source is
+    not an editor act, removing one, setting its date, and undoing those are. With ``among``,
+    only those of these ids (a page's own decisions), in the same one query."""
     row: sqlite3.Row
-    for row in conn.execute("SELECT * FROM decisions WHERE undone_by IS NULL AND "
-                            "act NOT IN (?2, ?3) AND (?1 IS NULL OR id IN "
-                            "(SELECT value FROM json_each(?1))) ORDER BY id DESC",
+    for row in conn.execute("SELECT * FROM decisions WHERE "  # noqa: S608 (fixed)
+                            f"id NOT IN ({OUT_OF_FORCE}) AND act NOT IN (?2, ?3) AND "
+                            "(?1 IS NULL OR id IN (SELECT value FROM json_each(?1))) "
+                            "ORDER BY id DESC",
                             (None if among is None else json.dumps(list(among)),
                              *IMPORT_ACTS)):
         yield row
@@ -73,16 +75,8 @@ def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:
     """Whether an editor chose the entity's preferred name (a ``prefer``, alone or in a
     decisions file, in force: done, or undone and redone, ``logged.OUT_OF_FORCE``): an import
     must never overwrite that choice."""
-    row = conn.execute(
-        "SELECT 1 FROM decisions AS d "  # noqa: S608 (fixed)
-        "WHERE ((d.act = 'prefer' AND d.target = 'entity:' || ?1) OR (d.act = 'apply' AND EXISTS ("
-        "SELECT 1 FROM json_each(d.changes) AS c "
-        "WHERE json_extract(c.value, '$.table') = 'entities' "
-        "AND json_extract(c.value, '$.key.id') = ?1 "
-        "AND json_extract(c.value, '$.before') IS NOT NULL "
-        "AND json_extract(c.value, '$.after.preferred') "
-        "IS NOT json_extract(c.value, '$.before.preferred')))) "
-        f"AND d.id NOT IN ({OUT_OF_FORCE}) LIMIT 1", (entity_id,)).fetchone()
+    row = conn.execute("SELECT 1 FROM decided WHERE what = 'preferred' AND key = ? "  # noqa: S608
+                       f"AND decision_id NOT IN ({OUT_OF_FORCE}) LIMIT 1", (entity_id,)).fetchone()
     return row is not None
 
 
@@ -93,16 +87,6 @@ def in_force(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
         "SELECT id FROM decisions WHERE undone_by IS NULL AND id IN "
         "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
     return [i for i in ids if i in found]
-
-
-def undo_depth(conn: sqlite3.Connection, decision_id: int) -> int:
-    """How many undos deep an act is (0: a forward act, 1: its undo, 2: a redo, ...), read down
-    its ``undoes`` chain in one query (``logged.OUT_OF_FORCE`` reads the same chain up)."""
-    depth: int = conn.execute(
-        "WITH RECURSIVE chain(undoes) AS (SELECT undoes FROM decisions WHERE id = ? "
-        "UNION ALL SELECT d.undoes FROM decisions d JOIN chain c ON d.id = c.undoes) "
-        "SELECT COUNT(*) - 1 AS depth FROM chain", (decision_id,)).fetchone()["depth"]
-    return depth
 
 
 def changes_after(conn: sqlite3.Connection,
