@@ -3,10 +3,16 @@ entities listing, the queue and the exported TEI, proposals included."""
 
 from __future__ import annotations
 
-from conftest import run
+import pytest
+from conftest import DATA, run
 
+MARKED = DATA / "marked.xml"  # its markup names Molotov (no pointer) and NKVD (ref="#nowhere")
 LETTER = "Otto Brahm met Gerhart Hauptmann in Berlin on 3 May 1890. Brahm wrote to Arthur " \
          "Schnitzler in Vienna.\n"
+DIARY = "Gerhart Hauptmann travelled to Agnetendorf with Max Reinhardt.\n"
+NOTE = "A report\n\nThe NKVD arrested him in Moscow.\n"
+NKVD = ('<listOrg xmlns="http://www.tei-c.org/ns/1.0"><org xml:id="nkvd"><orgName>NKVD</orgName>'
+        '</org></listOrg>')
 
 
 def _seen(ws):
@@ -24,6 +30,62 @@ def _texts(ws, tmp_path, *named):
     for name, text in named:
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
         ws.add(tmp_path / f"{name}.txt")
+
+
+@pytest.fixture
+def split_off(ws, tmp_path):
+    """A letter and a diary, proposed; Hauptmann's mention in the letter split off to a
+    proposed entity of his name (person-gerhart-hauptmann-2), the diary's one confirmed."""
+    _texts(ws, tmp_path, ("letter", LETTER), ("diary", DIARY))
+    ws.propose()
+    ws.split("person-gerhart-hauptmann", [m.id for m in ws.mentions("letter")
+                                          if m.entity_id == "person-gerhart-hauptmann"])
+    ws.confirm("entity:person-gerhart-hauptmann")
+    assert [(m.entity_id, m.status) for m in ws.mentions("letter") if m.start == 15] == [
+        ("person-gerhart-hauptmann-2", "proposed")]
+    return ws
+
+
+@pytest.mark.parametrize("act", [
+    lambda ws: ws.merge("person-gerhart-hauptmann", "person-max-reinhardt"),
+    lambda ws: ws.relabel("person-gerhart-hauptmann", "place"),
+], ids=["merge", "relabel"])
+def test_undo_leaves_the_proposals_of_another_entity_of_the_name(split_off, act):
+    """Undoing an act that took a confirmed entity away (merged, relabelled to another id)
+    puts it back and leaves the proposals of a proposed entity sharing its name, which the act
+    never touched, where they were (was: they went with the undo, 'annotator propose proposes
+    again in letter', and the entity was left with none until the next propose)."""
+    ws = split_off
+    before = _seen(ws)
+    done = act(ws)
+    after = _seen(ws)
+    undone = ws.undo(done.id)
+    assert "proposals" not in undone.payload
+    assert _seen(ws) == before
+    ws.undo(undone.id)
+    assert _seen(ws) == after
+
+
+def test_redo_of_a_register_import_keeps_what_it_kept_apart(ws, tmp_path):
+    """A register import keeps apart a proposed entity of an entry's name that the sources'
+    markup points to otherwise (NKVD, ref="#nowhere"); its redo leaves that entity's proposals
+    in another source where the import left them (was: they went with the redo, as if the
+    import had merged that entity into the entry)."""
+    ws.add(MARKED)
+    _texts(ws, tmp_path, ("note", NOTE))
+    ws.propose()
+    assert [m.entity_id for m in ws.mentions("note") if m.surface == "NKVD"] == ["nowhere"]
+    (tmp_path / "orgs.xml").write_text(NKVD, encoding="utf-8")
+    before = _seen(ws)
+    imported = ws.import_register(tmp_path / "orgs.xml")
+    assert "nkvd and nowhere share a name" in imported.shared[0]
+    after = _seen(ws)
+    undone = ws.undo(imported.decision_id)
+    assert _seen(ws) == before
+    redone = ws.undo(undone.id)
+    assert "proposals" not in redone.payload
+    assert _seen(ws) == after
+    assert [m.entity_id for m in ws.mentions("note") if m.surface == "NKVD"] == ["nowhere"]
 
 
 SPOKE = "Hitler spoke first; Molotov answered that the Soviet Union would not be hurried.\n"

@@ -10,6 +10,7 @@ DOCS: docs/review.md#the-register
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -248,13 +249,12 @@ def _where(e: RegisterEntry, path: Path | None) -> str:
 def _marked_apart(rec: Act, e: RegisterEntry, other: str, done: Imported,
                   path: Path | None) -> bool:
     """Whether a proposed entity sharing a name with the entry is one the sources' own markup
-    identifies otherwise (made from an ``@ref``/``@key`` to none of the entry's pointers): a
-    name is not an identity, so it is kept apart and the pair named in ``done.shared``."""
-    marked = pointers.of_entity(rec.conn, other, origin="markup")
-    if not marked or set(marked) & set(e.pointers):
+    identifies otherwise (``marked_elsewhere``): kept apart, the pair named in ``done.shared``."""
+    marked = marked_elsewhere(rec.conn, e.pointers, other)
+    if marked is None:
         return False
     done.shared.append(f"{_where(e, path)}{e.id} and {other} share a name, but the sources point to "
-                       f"{other} as {marked[0]}, not merged: if they are one, "
+                       f"{other} as {marked}, not merged: if they are one, "
                        f"'annotator merge {other} {e.id}'")
     return True
 
@@ -262,15 +262,38 @@ def _marked_apart(rec: Act, e: RegisterEntry, other: str, done: Imported,
 def _ambiguous(rec: Act, e: RegisterEntry, other: str, done: Imported,
                path: Path | None) -> bool:
     """Whether a proposed entity sharing a name with the entry holds mentions the model could
-    not assign (flagged ``ambiguous``: the name fits several entities): the register adds one
-    more it may be, never the answer, so it is kept apart and named in ``done.shared``."""
-    if not any("ambiguous" in (m["flags"] or "").split(",") and not m["decided"]
-               for m in mentions.of_entity(rec.conn, other)):
+    not assign (``flagged_ambiguous``): kept apart, the pair named in ``done.shared``."""
+    if not flagged_ambiguous(rec.conn, other):
         return False
     done.shared.append(f"{_where(e, path)}{e.id} and {other} share a name, but the mentions of "
                        f"{other} are flagged ambiguous (the name fits several entities), not "
                        f"merged: if they are one, 'annotator merge {other} {e.id}'")
     return True
+
+
+def marked_elsewhere(conn: sqlite3.Connection, entry_pointers: Iterable[str],
+                     other: str) -> str | None:
+    """The pointer by which the sources' own markup identifies a proposed entity sharing a
+    name with a register entry, when it is none of the entry's (made from an ``@ref``/``@key``
+    to another id), or None: a name is not an identity, so such an entity is kept apart."""
+    marked = pointers.of_entity(conn, other, origin="markup")
+    return marked[0] if marked and not set(marked) & set(entry_pointers) else None
+
+
+def flagged_ambiguous(conn: sqlite3.Connection, other: str) -> bool:
+    """Whether a proposed entity holds undecided mentions the model could not assign (flagged
+    ``ambiguous``: the name fits several entities): a register entry of the name is one more
+    it may be, never the answer, so it is kept apart."""
+    return any("ambiguous" in (m["flags"] or "").split(",") and not m["decided"]
+               for m in mentions.of_entity(conn, other))
+
+
+def kept_apart(conn: sqlite3.Connection, entry_pointers: Iterable[str], other: str) -> bool:
+    """Whether an import leaves a proposed entity sharing a name with the entry apart
+    (``marked_elsewhere``, ``flagged_ambiguous``) instead of merging it into the entry: the
+    one rule, which a redo of the import follows too (``acts.undo``)."""
+    return marked_elsewhere(conn, entry_pointers, other) is not None or \
+        flagged_ambiguous(conn, other)
 
 
 def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from annotator.acts.claims import agent_entity
+from annotator.acts.register import kept_apart
 from annotator.acts.remove import redone, redoing
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
@@ -28,6 +29,7 @@ from annotator.store import Store
 from annotator.store import claims as claim_rows
 from annotator.store import decisions as log
 from annotator.store import entities as entity_rows
+from annotator.store import pointers as pointer_rows
 from annotator.store import proposals as proposal_rows
 from annotator.store.connection import dependents, row_at
 from annotator.store.logged import IMPORT_ACTS
@@ -66,6 +68,7 @@ def undo(review: Review, decision_id: int | None = None, *,
                     raise DecisionError(f"{target} changed since you loaded it",
                                         hint="reload and try again", code="D010")
             changes = redoing(rec.conn, store.place, json.loads(fresh["changes"]))
+            root, depth = log.chain_root(rec.conn, fresh["id"])
             away, back = _entities_restored(rec.conn, changes)
             hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
             agents = claim_rows.proposed_agents(rec.conn, away)
@@ -76,7 +79,9 @@ def undo(review: Review, decision_id: int | None = None, *,
                                     "refer to what it added", hint="undo or remove those first "
                                     "(e.g. unlink the claims linked to the work)",
                                     code="D312") from None
-            payload.update(_proposals_anew(rec.conn, changes, hanging, back))
+            payload.update(_proposals_anew(rec.conn, changes, hanging))
+            if root == "import" and depth % 2:  # a redo: the import's merges by name again
+                _joined_anew(rec.conn, back)
             _agents_anew(rec.conn, agents, back)
             rec.undoes = fresh["id"]
         return log.decision(store.conn, rec.decision_id)
@@ -98,32 +103,42 @@ def _entities_restored(conn: sqlite3.Connection, changes: list[dict[str, Any]]
 
 
 def _proposals_anew(conn: sqlite3.Connection, changes: list[dict[str, Any]],
-                    hanging: Sequence[sqlite3.Row], back: Sequence[str]) -> dict[str, Any]:
+                    hanging: Sequence[sqlite3.Row]) -> dict[str, Any]:
     """After the restore: the proposals no editor decided that hung on the entities it took
-    away (``hanging``, read before: left on none by the schema's SET NULL) or hang on proposed
-    entities sharing a name with a register entity it put back (which the act had merged into
-    it) go, with the proposed entities left holding nothing, and their sources' runs are
-    forgotten, so the next ``propose`` proposes them anew against the register as it is now
-    (not left on no entity, or apart from the entry, the source skipped as unchanged).
-    Proposals are the machine's, so they never block an undo; what an editor decided is
-    logged and refuses it (D008)."""
-    sharing: set[str] = set()
-    for eid in back:
-        row = entity_rows.entity_row(conn, eid)
-        if row is not None and row["status"] == "confirmed":
-            keys = [v["key"] for v in entity_rows.variants(conn, eid)]
-            if keys:
-                sharing.update(entity_rows.proposed_sharing(conn, row["type"], keys, eid))
+    away (``hanging``, read before: left on none by the schema's SET NULL), which a proposal
+    run made since the act (the act's own are logged, and put back), go, and their sources'
+    runs are forgotten, so the next ``propose`` proposes them anew against the register as it
+    is now (not left on no entity, the source skipped as unchanged). Proposals are the
+    machine's, so they never block an undo; what an editor decided is logged and refuses it
+    (D008). Nothing else is touched: a proposed entity the act never changed keeps its
+    proposals, whatever its name."""
     own = {ch["key"]["id"] for ch in changes if ch["table"] == "mentions"}
-    going = [r for r in [*hanging, *proposal_rows.undecided_on(conn, sharing)]
-             if r["id"] not in own]
+    going = [r for r in hanging if r["id"] not in own]
     if not going:
         return {}
     proposal_rows.delete_mentions(conn, [r["id"] for r in going])
-    proposal_rows.drop_orphans(conn, sharing)
     sources = sorted({r["source_id"] for r in going})
     forget_runs(conn, sources)
     return {"proposals": len(going), "propose_again": sources}
+
+
+def _joined_anew(conn: sqlite3.Connection, back: Sequence[str]) -> None:
+    """After a register import's redo put its entries back: a proposed entity sharing a name
+    with one, which a proposal run made since the undo (the import's own merges are logged,
+    and done again), is merged into it as the import merges one (``register.kept_apart``: not
+    when the sources' markup points to it otherwise, or its mentions are flagged ambiguous):
+    its undecided proposals join the entry, as after the import, and the entity goes when
+    nothing else holds it (no decision, no claim names it). Machine work, unlogged."""
+    for eid in back:
+        row = entity_rows.entity_row(conn, eid)
+        keys = [v["key"] for v in entity_rows.variants(conn, eid)]
+        if row is None or row["status"] != "confirmed" or not keys:
+            continue
+        entry = pointer_rows.of_entity(conn, eid)
+        joining = [other for other in entity_rows.proposed_sharing(conn, row["type"], keys, eid)
+                   if not kept_apart(conn, entry, other)]
+        proposal_rows.move_undecided(conn, joining, eid)
+        proposal_rows.drop_orphans(conn, joining)
 
 
 def _agents_anew(conn: sqlite3.Connection, agents: Sequence[sqlite3.Row],

@@ -15,7 +15,7 @@ from typing import Any
 
 from annotator.records import Decision, row_id
 from annotator.store import entities, mentions
-from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
+from annotator.store.logged import CHAIN_ROOT, IMPORT_ACTS, OUT_OF_FORCE
 
 
 def decision_from_row(row: sqlite3.Row) -> Decision:
@@ -69,6 +69,13 @@ def in_force_acts(conn: sqlite3.Connection,
                             (None if among is None else json.dumps(list(among)),
                              *IMPORT_ACTS)):
         yield row
+
+
+def chain_root(conn: sqlite3.Connection, decision_id: int) -> tuple[str, int]:
+    """The act a decision's chain of undos began with, and how many undos away the decision
+    is (0: it undoes nothing; 1: its undo; 2: a redo...), read down ``undoes`` in one query."""
+    act, depth = conn.execute(CHAIN_ROOT, (decision_id,)).fetchone()
+    return str(act), int(depth)
 
 
 def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:

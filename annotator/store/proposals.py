@@ -68,6 +68,14 @@ def undecided_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> list[sq
                         (json.dumps(sorted(set(entity_ids))),)).fetchall()
 
 
+def move_undecided(conn: sqlite3.Connection, entity_ids: Iterable[str], into: str) -> None:
+    """The proposals no editor decided of these entities join ``into`` (machine work, which
+    no act logs: a register import's merge done again by its redo)."""
+    conn.execute("UPDATE mentions SET entity_id = ? WHERE status = 'proposed' AND decided = 0 "
+                 "AND entity_id IN (SELECT value FROM json_each(?))",
+                 (into, json.dumps(sorted(set(entity_ids)))))
+
+
 def insert_entity(conn: sqlite3.Connection, entity_id: str, type_: str, preferred: str,
                   at: str) -> None:
     conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
