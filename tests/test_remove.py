@@ -345,3 +345,17 @@ def test_ids_of_claims_and_links_taken_away_are_not_given_again(proposed, tmp_pa
     assert other.id > added.id
     ws.undo(undone.id)
     assert ws.claim(added.id).start == added.start and ws.claim(other.id).start == other.start
+
+
+def test_redo_of_a_removal_after_its_source_was_proposed_again(two):
+    """A removal undone, its source proposed again (the run recorded anew, as a proposal run
+    records it, unlogged), then redone: the redo takes the source out (was: refused, D008
+    'run 2 changed since; decide again instead', as if the run were an editor's work)."""
+    two.propose(["marked"])
+    removed = two.remove_source("marked")
+    undone = two.undo(removed.id)
+    two.propose(["marked"], force=True)
+    two.undo(undone.id)
+    assert _ids(two) == ["german-soviet-axis-talks"]
+    again = two.undo()
+    assert _ids(two) == ["german-soviet-axis-talks", "marked"] and again.act == "undo"

@@ -275,13 +275,17 @@ def _named(row: sqlite3.Row) -> str:
 
 def _changed_row(conn: sqlite3.Connection, row: sqlite3.Row) -> str | None:
     """The first row the act changed that is no longer as it left it ('claim 36'), or a row a
-    later act made on one the act added ('authority id person-x/wikidata'), or None."""
+    later act made on one the act added ('authority id person-x/wikidata'), or None. A
+    source's proposal runs (a removal's, its undo's) are the machine's bookkeeping, which a
+    proposal run records anew, unlogged: never a reason to refuse (as proposals are not)."""
     first: dict[str, dict[str, Any]] = {}
     final: dict[str, dict[str, Any]] = {}
     for ch in redone(conn, json.loads(row["changes"])):
         first.setdefault(_change_key(ch), ch)
         final[_change_key(ch)] = ch
     for k, ch in final.items():
+        if ch["table"] == "runs":
+            continue
         if not _as_left(row_at(conn, ch["table"], ch["key"]), ch["after"]):
             return k
     return _taken_along(conn, row["id"], first)
