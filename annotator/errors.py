@@ -244,6 +244,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D035": (DecisionError, "… takes an entity id, not a mention: mention … is of … (or of no "
                             "entity)",
               "give its entity id: annotator link person-… wikidata Q…"),
+    "D036": (DecisionError, 'nothing to redo (no undo that is not undone)',
+              "see 'annotator history'"),
     "D301": (DecisionError, 'the quotation is not in the reading text',
               'copy the words exactly, or give --span START:END'),
     "D302": (DecisionError, 'the quotation occurs more than once',

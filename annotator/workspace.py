@@ -340,6 +340,11 @@ class Workspace:
         remove_acts.settle_file(context, done, leaving)
         return done
 
+    def redo(self) -> Decision:
+        """Take back the newest undo not taken back yet (``annotator.acts.undo.redo_target``):
+        its act is in force again, a removal's file deleted again."""
+        return self.undo(undo_acts.redo_target(self.store))
+
     import_register = _in_context(lambda: register_acts.import_register)
     import_registers = _in_context(lambda: register_acts.import_registers)
     register = _in_context(lambda: queries.register)

@@ -163,3 +163,30 @@ def test_plain_undo_reads_what_is_in_force_by_the_stores_rule(ws, tmp_path):
     again = ws.undo(took_back.id)  # the confirm redone, the note still undone
     assert _seen(ws) == confirmed_seen != noted_seen
     assert ws.undo_next()[0].id == again.id
+
+
+def test_redo_takes_back_the_newest_undo_as_an_editors_redo_does(ws, tmp_path):
+    """'annotator redo' takes back the newest undo not taken back yet: the act it undid is in
+    force again and the editor sees what they saw after it; a second redo takes back the undo
+    before that, and with no undo left to take back it says so (D036, exit 2)."""
+    _texts(ws, tmp_path, ("letter", LETTER))
+    ws.propose()
+    ws.confirm("entity:place-berlin")
+    confirmed_seen = _seen(ws)
+    ws.set_note("place-berlin", "the capital")
+    noted_seen = _seen(ws)
+    ws.undo()
+    ws.undo()
+    assert _seen(ws) != confirmed_seen
+    result = run(ws, "redo")
+    assert result.exit_code == 0, result.output
+    assert "redid what decision" in result.stderr
+    assert _seen(ws) == confirmed_seen  # the newest undo was the confirm's
+    assert ws.redo().act == "undo" and _seen(ws) == noted_seen
+    refused = run(ws, "redo")
+    assert refused.exit_code == 2 and "nothing to redo" in refused.stderr
+    assert "[D036]" in refused.stderr
+    ws.undo()  # an undo after redos: redo takes it back again
+    assert _seen(ws) == confirmed_seen
+    ws.redo()
+    assert _seen(ws) == noted_seen

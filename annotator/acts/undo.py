@@ -6,7 +6,8 @@ decision to undo first: it never overwrites later work. A plain undo (no id) tak
 newest act in force, as an editor's undo stack does, and only that one: when its rows changed
 since (a source's replacement, which is not undone, changed them) it refuses, saying why and
 naming the newest act that can be undone by id, so the editor chooses; it never takes back an
-older act, perhaps on another source, that was not asked for.
+older act, perhaps on another source, that was not asked for. ``redo`` takes back the newest
+undo.
 
 DOCS: docs/review.md#undo
 """
@@ -216,6 +217,17 @@ def in_force(store: Store, ids: Sequence[int]) -> list[int]:
     """Those of ``ids`` logged and not undone, in their order: a page's decisions less those
     undone since (from History, the CLI, another tab), in one query."""
     return log.in_force(store.conn, ids)
+
+
+def redo_target(store: Store) -> int:
+    """The act a redo takes back: the newest undo not taken back yet, as an editor's redo
+    does (its act in force again; ``undo`` of it refuses the same way when rows changed)."""
+    with located(store), store.transaction() as conn:
+        newest = log.newest_undo(conn)
+    if newest is None:
+        raise DecisionError("nothing to redo", hint=SEE_HISTORY, location=store.place,
+                            code="D036")
+    return newest
 
 
 def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None

@@ -28,7 +28,8 @@ USAGE, BAD_BYTES = "C020", "C021"
 WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
             "dates", "date",
             "review", "serve", "confirm", "reject", "relabel", "merge", "split", "adjust",
-            "mention", "link", "prefer", "note", "apply", "undo", "history", "register", "bib",
+            "mention", "link", "prefer", "note", "apply", "undo", "redo", "history", "register",
+            "bib",
             "claims", "claim", "check", "export", "validate", "eval", "train")
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import user_errors, workspace
 from annotator.text import first_few
+
+if TYPE_CHECKING:  # the help and other commands import this module: no records there
+    from annotator.records import Decision
 
 
 @app.command("undo")
@@ -21,12 +24,21 @@ def undo_cli(
     Without an id, only the newest act: when it cannot be undone (a source's replacement
     changed its rows), the refusal says why and names the newest act that can be, by id."""
     with user_errors():
-        d = workspace().undo(decision)
+        said_undone(workspace().undo(decision))
+
+
+def said_undone(d: Decision) -> None:
+    """What an undo (or a redo) did, on stderr: the act it took back, and the proposals that
+    went with it."""
+    if d.payload.get("act") == "undo":  # a redo
+        typer.echo(f"decision {d.id}: redid what decision {d.undoes} undid ({d.target})",
+                   err=True)
+    else:
         typer.echo(f"decision {d.id}: undid {d.undoes} ({d.payload.get('act')} {d.target})",
                    err=True)
-        if d.payload.get("proposals"):
-            listed = d.payload.get("propose_again")
-            again = [str(s) for s in listed] if isinstance(listed, list) else []
-            typer.echo(f"{d.payload['proposals']} proposal(s) hanging on what it took back went "
-                       f"with it; 'annotator propose' proposes again in "
-                       f"{first_few(again, 5)}", err=True)
+    if d.payload.get("proposals"):
+        listed = d.payload.get("propose_again")
+        again = [str(s) for s in listed] if isinstance(listed, list) else []
+        typer.echo(f"{d.payload['proposals']} proposal(s) hanging on what it took back went "
+                   f"with it; 'annotator propose' proposes again in "
+                   f"{first_few(again, 5)}", err=True)

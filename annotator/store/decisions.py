@@ -71,6 +71,16 @@ def in_force_acts(conn: sqlite3.Connection,
         yield row
 
 
+def newest_undo(conn: sqlite3.Connection) -> int | None:
+    """The newest undo whose act is out of force because of it (an odd number of undos down
+    its chain: an undo, or the undo of a redo), not undone itself: what a redo takes back."""
+    for (did,) in conn.execute("SELECT id FROM decisions WHERE undoes IS NOT NULL AND "
+                               "undone_by IS NULL ORDER BY id DESC"):
+        if chain_root(conn, int(did))[1] % 2:
+            return int(did)
+    return None
+
+
 def chain_root(conn: sqlite3.Connection, decision_id: int) -> tuple[str, int]:
     """The act a decision's chain of undos began with, and how many undos away the decision
     is (0: it undoes nothing; 1: its undo; 2: a redo...), read down ``undoes`` in one query."""
