@@ -241,18 +241,21 @@ def test_propose_register_names_reach_unchanged_sources(ws, tmp_path):
                                                    "rule:register", "person")
 
 
-def test_propose_register_names_in_unchanged_sources_stay_off_marked_works(ws, tmp_path):
+@pytest.mark.parametrize("element", ['rs type="work"', 'term type="subject"'])
+def test_propose_register_names_in_unchanged_sources_stay_off_marked_works(ws, tmp_path,
+                                                                        element):
     """The pass that only looks for the register's new names in an unchanged source reads the
-    file's titles and works too: a register name over ``<rs type="work">`` is not proposed
-    there, as a model run would not; the same name in the running text is."""
+    file's titles, works and terms too: a register name over ``<rs type="work">`` or a
+    ``<term>`` is not proposed there, as a model run would not; the same name in the running
+    text is."""
     tei = tmp_path / "play.xml"
     tei.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
         "<teiHeader><fileDesc><titleStmt><title>A play</title></titleStmt><publicationStmt>"
         "<p>Test data of annotator.</p></publicationStmt><sourceDesc><p>Written for the tests."
         "</p></sourceDesc></fileDesc></teiHeader><text><body><p>They staged "
-        '<rs type="work">Sodenstern</rs> in the spring.</p><p>Later Sodenstern recalled '
-        "the plans.</p></body></text></TEI>", encoding="utf-8")
+        f'<{element}>Sodenstern</{element.split()[0]}> in the spring.</p><p>Later Sodenstern '
+        "recalled the plans.</p></body></text></TEI>", encoding="utf-8")
     ws.add(tei)
     ws.propose()
     _confirm_sodenstern(ws)
@@ -840,3 +843,71 @@ def test_propose_binds_what_a_redo_does_again_as_the_act_did(seed_ws):
     assert bound_proposals(ws.store.conn, sid) == set()
     imported = ws.import_register(ROOT / "register.xml")
     assert redo(imported.decision_id) == set()
+
+
+DESCRIBED = DATA / "editions" / "ehri" / "EHRI_index_persons-described.xml"
+
+
+def test_propose_a_form_keeps_its_terms_nationalities_and_abbreviations(ws, tmp_path):
+    """The EHRI form of Sonja Holz marks "Polish" three times as ``<term
+    ref="#ehri_et_nationalities_poles">``, lists her languages "Yiddish, Polish, Hebrew" and
+    her marital status "Sing.(x) Mar. Wid. Div."; a letter marks "Polish" as the place
+    Poland, as EHRI's editors sometimes do. No place is proposed over the file's terms, the
+    register does not find a place's nationality or language word as that place, nor a
+    family name written as one of a row of abbreviations ("Wid" of "Wid, Jan") (was: five
+    "Polish" proposed as Poland, "Wid" linked to Jan Wid)."""
+    ws.import_register(DESCRIBED)
+    letter = tmp_path / "letter.xml"
+    letter.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A'
+        '</title></titleStmt><publicationStmt><p>t</p></publicationStmt><sourceDesc><p>t</p>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><p>She wrote it in <placeName ref='
+        '"http://www.geonames.org/798544/poland.html">Polish</placeName>.</p></body></text>'
+        '</TEI>', encoding="utf-8")
+    ws.add(letter)
+    form = ws.add(DATA / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml").source.id
+    ws.propose()
+    proposed = [m for m in ws.mentions(form) if m.provenance != "source"]
+    assert [m for m in proposed if m.surface == "Polish"] == []
+    assert [m for m in proposed if m.surface.startswith("Wid")] == []
+    assert ws.reading_text(form).count("Polish") == 5
+
+
+def test_propose_register_leaves_a_kin_word_alone_to_its_text():
+    """One letter's editor marks "his Mother" as the writer's mother: the register does not
+    look for "Mother" in other texts ("Mother Lady Glencairn", a form's "MOTHER"), as it
+    does not a title alone; a name with a kin word in it is looked for as before."""
+    from annotator.acts.propose import register_index
+    from annotator.entities.names import KnownEntity
+
+    known = [KnownEntity("pe0698", "person", "confirmed", ("mother",)),
+             KnownEntity("pe0001", "person", "confirmed", ("uncle toby",))]
+    text = "Mother Lady Glencairn sold it. MOTHER: Chana. Uncle Toby came."
+    found = [(text[h.start:h.end], h.entity_id) for h in register_index(known).find(text)]
+    assert found == [("Uncle Toby", "pe0001")]
+
+
+def test_propose_a_name_running_into_a_term_is_cut_at_it():
+    """A ``<term>`` is the edition's word for a subject ("Concentration Camp", "Hungarian"):
+    no name is proposed over one; a model's name that runs into one keeps its part outside
+    ("Buchenwald" of "Buchenwald Concentration Camp", "Wolfratshausen" of "D.P. Camp
+    Wolfratshausen"), and a name inside one is kept as inside a title."""
+    text = ("He came from Buchenwald Concentration Camp. D.P. Camp Wolfratshausen, Team 106. "
+            "A Hungarian Jew. The Jewish Community of Frankfurt met.")
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in (
+        "Buchenwald Concentration Camp", "Concentration Camp", "D.P. Camp Wolfratshausen",
+        "D.P. Camp", "Hungarian", "Jewish Community of Frankfurt", "Jewish Community")}
+    spans = [RawSpan(*at["Buchenwald Concentration Camp"], "FAC"),
+             RawSpan(*at["D.P. Camp Wolfratshausen"], "GPE"), RawSpan(*at["Hungarian"], "GPE"),
+             RawSpan(*at["Jewish Community of Frankfurt"], "ORG")]
+    terms = [at["Concentration Camp"], at["D.P. Camp"], at["Hungarian"], at["Jewish Community"]]
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                            terms=terms, org_threshold=0)
+    assert [(p.surface, p.type) for p in props if p.type != "date"] == [
+        ("Buchenwald", "place"), ("Wolfratshausen", "place")]
+    inside = build_proposals(text, [RawSpan(at["D.P. Camp"][0], at["D.P. Camp"][0] + 4, "ORG")],
+                             labels=DEFAULT_LABELS, provenance="model:x@1", terms=terms,
+                             org_threshold=0)
+    assert [p.surface for p in inside] == ["D.P."]
+    assert build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                           org_threshold=0)[0].surface == "Buchenwald Concentration Camp"

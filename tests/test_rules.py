@@ -169,6 +169,10 @@ def test_rules_drop_inside_title_takes_any_spans():
     ("presented a Stalin-drafted agreement", "Stalin", "person", "Stalin"),
     ("crossed the River by", "River", "place", None),
     ("crossed the Rhine by", "Rhine", "place", "Rhine"),
+    # one of a row of abbreviations, a form's choices; not after or before a title
+    ("MARITAL STATUS Sing. (x) Mar. Wid. Div.", "Wid", "person", None),
+    ("I met Mr. Wid. Div. came", "Wid", "person", "Wid"),
+    ("Then Wid. Div. came", "Wid", "person", "Wid"),
 ])
 def test_rules_drop_common_noun(text, surface, type_, want):
     assert _apply(drop_common_noun, text, surface, type_) == want

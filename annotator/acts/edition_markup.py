@@ -8,7 +8,7 @@ the register entry of that id when there is one. Register lists in the source it
 (``listPerson``, ``listPlace``, ``listOrg`` in the header, ``standOff`` or ``back``) are read
 first, so its own refs resolve. The proposer leaves spans overlapping these mentions alone,
 and proposes no name inside what the file marks as something else (``marked_other``: a
-``title``, an ``rs`` of a work).
+``title``, an ``rs`` of a work, a ``term``: ``marked_terms``).
 
 DOCS: docs/review.md#markup-already-in-a-source
 """
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 TAGS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
 _NAME_TYPES = {"person": "person", "place": "place", "org": "org", "organisation": "org",
                "organization": "org"}
-_TEXT, _TITLE = f"{{{TEI_NS}}}text", f"{{{TEI_NS}}}title"
+_TEXT, _TITLE, _TERM = f"{{{TEI_NS}}}text", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}term"
 _OTHER_TAGS = (_TITLE, f"{{{TEI_NS}}}name", f"{{{TEI_NS}}}rs")
 
 
@@ -127,6 +127,16 @@ def marked_other(tm: TextMap) -> list[tuple[int, int]]:
     els = tm.elements()
     kinds = {i: t for i in els.iter(_OTHER_TAGS)
              if (t := _other_of(els, i)) is not None and _in_text(els, i)}
+    return [(a, b) for _, a, b in _reading_spans(tm, kinds)]
+
+
+def marked_terms(tm: TextMap) -> list[tuple[int, int]]:
+    """Reading spans of the file's ``<term>``s: words the edition marks as a subject, not a
+    name (EHRI: "Hungarian" as the nationality, "Mother" as a kin word, "Concentration
+    Camp"). A name over one would contradict the markup; a model's name running into one is
+    cut at it ("Buchenwald Concentration Camp")."""
+    els = tm.elements()
+    kinds = {i: "term" for i in els.iter((_TERM,)) if _in_text(els, i)}
     return [(a, b) for _, a, b in _reading_spans(tm, kinds)]
 
 
@@ -304,6 +314,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
     """
     conn = rec.conn
     name = _natural(m, surface)
+
     ptrs = tuple(forms)
     first = dict(list(forms.items())[:1])  # the mention's own (@ref beside @key: one entity)
     if ptrs:

@@ -30,21 +30,21 @@ from dataclasses import dataclass
 
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
-from annotator.entities.names import (KnownEntity, NameMention, VariantHit, VariantIndex,
-                                      WordCase, entity_id, group_mentions, name_key,
-                                      settle_types, surname_keys, written_lower)
+from annotator.entities.names import (KIN_WORDS, KnownEntity, NameMention, VariantHit,
+                                      VariantIndex, WordCase, entity_id, group_mentions,
+                                      name_key, settle_types, surname_keys, written_lower)
 from annotator.records import Proposal, ProposeReport, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
-from annotator.acts.edition_markup import marked_other
+from annotator.acts.edition_markup import marked_other, marked_terms
 from annotator.acts.queries import EditionView
 from annotator.acts.texts import Texts
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
-                                 drop_inside_title, find_titles, places_after_prepositions,
-                                 places_by_context, split_at_breaks)
+                                 demonym, drop_inside_title, find_titles,
+                                 places_after_prepositions, places_by_context, split_at_breaks)
 from annotator.store import now
 from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
@@ -55,10 +55,11 @@ from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
 from annotator.tei.textmap import TextMap
+from annotator.text import trim
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 10  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 11  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -92,6 +93,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                     rules: tuple[Rule, ...] = RULES,
                     datelines: Sequence[tuple[int, int]] = (),
                     marked: Sequence[tuple[int, int]] = (),
+                    terms: Sequence[tuple[int, int]] = (),
                     org_threshold: float = DEFAULT_THRESHOLD,
                     confirmed: Mapping[str, str] | None = None,
                     dating: Dating = Dating()) -> list[Proposal]:
@@ -106,7 +108,9 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     seed, and it gives way to the other two).
     Rejected (key, type) pairs, spans over protected mentions and names inside titles (spans
     whose label maps to ``title``, and ``rules.find_titles``) are left out, and so are names
-    over what the file's markup calls a title or a work (``marked``), not inside it. The file's
+    over what the file's markup calls a title or a work (``marked``) or a term (``terms``),
+    not inside it; a model's name that runs into a term is cut at it, its part outside kept
+    ("Buchenwald" of "Buchenwald Concentration Camp", "Concentration Camp" a term). The file's
     markup decides: a name the text's own mentions identify (``own``) has their type and
     entity (``settle_types``, and ``group_mentions`` when stored).
 
@@ -122,7 +126,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names: list[tuple[int, int, str]] = []
     outside_titles = drop_inside_title(
         [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
-    not_over_marked = _not_over(marked)
+    not_over_marked = _not_over([*marked, *terms])
+    outside_terms = _cut_at(text, terms)
     addresses = address_mask(text)  # a name inside a web or e-mail address is none, nor a seed
 
     def may_stand(start: int, end: int, type_: str) -> bool:
@@ -142,8 +147,11 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                     dates.append(widen_date_span(text, *span))
                 continue
             span = clean_span(text, start, end, type_, rules)
-            if span is not None and may_stand(*span, type_):
-                names.append((span[0], span[1], type_))
+            for cut in outside_terms(*span) if span is not None else ():
+                # cut at a term: what is left is cleaned again
+                part = cut if cut == span else clean_span(text, *cut, type_, rules)
+                if part is not None and may_stand(*part, type_):
+                    names.append((part[0], part[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
     from_model = set(model_dates)
@@ -286,6 +294,43 @@ def _not_over(marked: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
     return ok
 
 
+def _cut_at(text: str, terms: Sequence[tuple[int, int]]
+            ) -> Callable[[int, int], list[tuple[int, int]]]:
+    """The parts of a name's span outside the file's terms: the whole span when it crosses
+    none, or lies inside one (a name inside a term is kept, as inside a title); else each
+    part before, between and after the terms it holds or runs into, but a part after a term
+    only where it starts with a capital ("Jewish Community of Frankfurt", "Jewish Community"
+    a term, leaves no "of Frankfurt")."""
+    spans = sorted(terms)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))
+
+    def cut(start: int, end: int) -> list[tuple[int, int]]:
+        j = bisect.bisect_left(starts, end) - 1
+        crossed = []
+        while j >= 0 and reach[j] > start:
+            a, b = spans[j]
+            if b > start:
+                if a <= start and end <= b and (a, b) != (start, end):
+                    return [(start, end)]
+                crossed.append((a, b))
+            j -= 1
+        if not crossed:
+            return [(start, end)]
+        out, pos = [], start
+        for a, b in sorted(crossed):
+            if a > pos:
+                out.append((pos, a))
+            pos = max(pos, b)
+        if pos < end:
+            out.append((pos, end))
+        parts = [trim(text, a, b) for a, b in out]
+        return [(a, b) for a, b in parts
+                if b > a and (a == start or not text[a].islower())]
+
+    return cut
+
+
 def _date_value(surface: str) -> tuple[tuple[tuple[str, str], ...], str]:
     """A dateline's value where its text alone gives one ("3." gives none: flag 'relative')."""
     value = normalise_date(surface)
@@ -412,10 +457,16 @@ def register_index(known: Sequence[KnownEntity],
     Confirmed are register entries and the entities of ``ids`` (``confirmed_ids``: those with a
     confirmed mention, the edition's markup included). A confirmed person's family name alone
     ("Sodenstern" for "Georg von Sodenstern") is looked for too when no other confirmed entity
-    has it.
+    has it. Not looked for: a variant written as a common word (``KnownEntity.common``); a
+    kin word alone, which names someone only in the text whose writer says it (one letter's
+    "his Mother" is not another's "Mother Lady Glencairn", nor a form's "MOTHER"); a place's
+    nationality or language word (``spans.demonym``: "Boy speaks Hungarian" is not Hungary,
+    though an edition marked one "Hungarian" so).
     """
     confirmed = [e for e in known if e.status == "confirmed" or e.id in ids]
-    entries = [(k, e.type, e.id) for e in confirmed for k in e.keys if k not in e.common]
+    entries = [(k, e.type, e.id) for e in confirmed for k in e.keys
+               if k not in e.common and k not in KIN_WORDS
+               and not (e.type == "place" and demonym(k))]
     own = {k for k, _, _ in entries}
     tails: dict[str, set[str]] = {}
     for e in confirmed:
@@ -631,8 +682,8 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                                     rejected=rejected | rows_of.source_rejections(tx, src.id),
                                     rules=rules, protected=stored, own=own)
             props = [p for p in props if p.provenance == "rule:register"]
-            if props:  # no name over the file's titles and works, read only for a name found
-                not_over = _not_over(marked_other(tm))
+            if props:  # no name over the file's titles, works and terms, read for a name found
+                not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
                 props = [p for p in props if not_over(p.start, p.end)]
             n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
             record_run(tx, src.id, src.sha256, "register", "rule:register",
@@ -655,6 +706,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
 
         lines: dict[str, list[tuple[int, int]]] = {}
         others: dict[str, list[tuple[int, int]]] = {}  # the file's titles and works
+        terms: dict[str, list[tuple[int, int]]] = {}  # and its terms
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
@@ -664,6 +716,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
+                terms[s.id] = marked_terms(tm)
                 yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
@@ -693,6 +746,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                 rejected=names.rejected | rows_of.source_rejections(tx, sid),
                 protected=decided, own=own,
                 rules=rules, datelines=lines.pop(sid, ()), marked=others.pop(sid, ()),
+                terms=terms.pop(sid, ()),
                 org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating)
             before = tx.total_changes

@@ -31,6 +31,8 @@ DEMONYMS = frozenset("""
     swiss swedish norwegian danish czech slovak ukrainian iranian indian iraqi nazi allied
     european prussian bavarian roman irish scottish welsh canadian australian
 """.split())
+# Languages that are no country's demonym ("Boy speaks Hungarian, German, Yiddish, Hebrew").
+LANGUAGES = frozenset({"hebrew", "yiddish", "latin"})
 _NOT_GIVEN = frozenset("""
     the a an in on at of and or but while when if as after before since during between with
     for from to by this that these those he she it they we his her its their our my your
@@ -156,11 +158,32 @@ def drop_demonym_person(text: str, start: int, end: int, type_: str) -> tuple[in
     return start, end
 
 
+def demonym(key: str) -> bool:
+    """Whether a name key is a nationality or language alone ("hungarian", "germans",
+    "yiddish"): made from a place's name, it names a people or a tongue, not the place; a
+    name it is part of is none ("German Empire", "Soviet Union")."""
+    return key in DEMONYMS or key in LANGUAGES or key[-1:] == "s" and key[:-1] in DEMONYMS
+
+
 # drop_common_noun's and _last_word's patterns, compiled once: they are tried on every span
 _CITATION = re.compile(r"\d+[:.]\d+")
 _NOT_ORDINAL = re.compile(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)")
 _CAPITALISED_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+# a word written as one of a row of abbreviations, a form's choices ("Sing. Mar. Wid. Div.")
+_ABBREVIATION_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{1,4})\.[ \t]+$")
+_ABBREVIATION_AFTER = re.compile(r"\.[ \t]+([A-Z][a-z]{1,4})\.(?!\w)")
+
+
+def _abbreviated(text: str, before: str, end: int) -> bool:
+    """Whether the word ending at ``end`` is written as one of a row of abbreviations, a
+    capitalised one with its stop on either side ("Mar. Wid. Div."), none of them a title
+    ("Mr. Wid." is a name)."""
+    after = _ABBREVIATION_AFTER.match(text, end)
+    if after is None:
+        return False
+    prior = _ABBREVIATION_BEFORE.search(before)
+    return prior is not None and not {_norm(prior.group(1)), _norm(after.group(1))} & TITLE_WORDS
 
 
 def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
@@ -170,7 +193,8 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     after "a", "an", "every"... ("an Inn", "an old Church"; not "a Stalin-drafted"), a person ending in or followed by
     the head of a building's or street's name ("Chirk Castle", "Second Street"), a citation
     ("Daniel 11:3"), a function word ("The") or lone letter not after a title ("5 ft. X 5 ft.",
-    but "Mrs. F."); a trailing word with a digit that is no ordinal is cut ("Henry 7th" kept);
+    but "Mrs. F."), one of a row of abbreviations ("Sing. Mar. Wid. Div."); a trailing word
+    with a digit that is no ordinal is cut ("Henry 7th" kept);
     a place that is a generic word of the landscape or a function word alone ("the River",
     "Town"); a person or place that is or starts with an archaic pronoun ("Thou", "Thy Son").
     """
@@ -196,6 +220,8 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     if len(words) == 1 and (words[0].lower() in _FUNCTION or (
             len(words[0].rstrip(".")) == 1 and _norm(_last_word(before)) not in TITLE_WORDS)):
         return None  # "The", a lone letter ("5 ft. X 5 ft."; "Mrs. F." kept)
+    if len(words) == 1 and _abbreviated(text, before, end):
+        return None  # "Wid." among a form's "Sing. Mar. Wid. Div."
     # "a Stalin-drafted agreement": the article goes with the compound, not the name
     ranked = _norm(words[0]) in _RANKED or text[end:end + 1] in ("-", "–")
     if not ranked and (_THE.search(before) or len(words) == 1 and (
