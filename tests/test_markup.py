@@ -311,3 +311,27 @@ def test_a_group_ref_names_its_first_and_makes_no_one_of_several(ws):
     assert ws.entity(owner["pe0101"][0]).preferred == "Tommy Underwood"
     assert got["Miss Jane Rebello"].entity_id == owner["pe0103"][0]
     assert got["Tommy Underwood"].flags == ""
+
+
+def test_a_group_ref_gives_its_first_no_name_of_its_words(ws, tmp_path):
+    """Curious Travellers' pattern (its files are not copied): ``<persName ref="pe0308 pe1153
+    pe1158">Mr Underwood Mr Nicolson and his friend</persName>`` names three persons, so its
+    words are no variant of the first, and a Quaker journal's "a very notable Friend" is not
+    found as his family name, nor exported as his, nor written in the register as his name
+    (was: the group's words a variant of Tommy Underwood, "Friend" linked to him)."""
+    ws.add(_edition(tmp_path, "tour.xml", (
+        '<persName ref="pe0308">Tommy Underwood</persName> came with <persName ref="pe0308 '
+        'pe1153 pe1158">Mr Underwood Mr Nicolson and his friend</persName> to dine.')))
+    ws.add(_edition(tmp_path, "journal.xml", (
+        "I went to meeting, where a very notable Friend spoke, and <persName ref='pe0308'>"
+        "Underwood</persName> was there.")))
+    ws.propose()
+    assert "Mr Underwood Mr Nicolson and his friend" not in ws.entity("pe0308").variants
+    friend = [m for m in ws.mentions("journal") if m.surface == "Friend"]
+    assert [m.entity_id for m in friend if m.entity_id == "pe0308"] == []
+    ws.confirm("pe0308")
+    ws.export_tei()
+    register = (ws.exports_dir / "register.xml").read_text(encoding="utf-8")
+    assert "his friend" not in register and ">Friend<" not in register
+    journal = (ws.exports_dir / "journal.xml").read_text(encoding="utf-8")
+    assert 'key="pe0308">Friend<' not in journal and 'ref="pe0308">Friend<' not in journal

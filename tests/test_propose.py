@@ -848,6 +848,27 @@ def test_propose_binds_what_a_redo_does_again_as_the_act_did(seed_ws):
 DESCRIBED = DATA / "editions" / "ehri" / "EHRI_index_persons-described.xml"
 
 
+def test_propose_register_names_no_one_by_a_word_of_its_description_or_a_given_name(ws, tmp_path):
+    """EHRI's register writes "Perutz (husband of Ella Meyer, narrator’s mother).", "Gusztáv
+    Götzen (... forced labour on his estates)", "Kaplan, Israel": a word of a description in
+    brackets is no name of its entry, nor the given name of an inverted one, so a letter's
+    "Mother", "his Estates" and a biblical "Israel" are none of them (was: each the family
+    name of that one entry, found by the register and linked, and "Perutz ." a variant).
+    "Perutz" and "Götzen" still are."""
+    ws.import_register(DESCRIBED)
+    assert "Perutz" in ws.entity("ehri_et_perutz").variants
+    assert "Perutz ." not in ws.entity("ehri_et_perutz").variants
+    letter = tmp_path / "letter.txt"
+    letter.write_text("A letter\n\nMother wrote that the Children of Israel came to his Estates. "
+                      "Mother was glad. Perutz came at noon and Götzen left.\n",
+                      encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    linked = {(m.surface, m.entity_id) for m in ws.mentions("letter")
+              if m.entity_id in {e.id for e in ws.register()}}
+    assert linked == {("Perutz", "ehri_et_perutz"), ("Götzen", "ehri_et_gotzen_gusztav")}
+
+
 def test_propose_a_form_keeps_its_terms_nationalities_and_abbreviations(ws, tmp_path):
     """The EHRI form of Sonja Holz marks "Polish" three times as ``<term
     ref="#ehri_et_nationalities_poles">``, lists her languages "Yiddish, Polish, Hebrew" and
@@ -871,6 +892,32 @@ def test_propose_a_form_keeps_its_terms_nationalities_and_abbreviations(ws, tmp_
     assert [m for m in proposed if m.surface == "Polish"] == []
     assert [m for m in proposed if m.surface.startswith("Wid")] == []
     assert ws.reading_text(form).count("Polish") == 5
+
+
+def test_propose_a_given_name_is_no_sure_family_name():
+    """"John" is Erich John's family name ("John, Erich") and John Gunther's given name
+    ("Gunther, John"): a lone "John" is neither's, left to the editor, by the register and
+    by grouping alike; "Gunther" alone is John Gunther's, "Israel" of "Kaplan, Israel"
+    nobody's (was: "Israel" the family name of the inverted entry, linked to it)."""
+    from annotator.acts.propose import register_index
+    from annotator.entities.names import KnownEntity, NameMention, given_names, group_mentions
+
+    def person(eid, *written):
+        return KnownEntity(eid, "person", "confirmed", tuple(name_key(w) for w in written),
+                           unended=tuple(name_key(w) for w in written if "," in w),
+                           given=tuple(g for w in written for g in given_names(w)))
+
+    known = [person("john", "John, Erich", "Erich John"),
+             person("gunther", "Gunther, John", "John Gunther"),
+             person("kaplan", "Kaplan, Israel", "Israel Kaplan")]
+    text = "John met Gunther and Israel."
+    found = [(text[h.start:h.end], h.entity_id) for h in register_index(known).find(text)]
+    assert found == [("Gunther", "gunther")]
+    cands = group_mentions([NameMention(0, "person", "John"), NameMention(1, "person", "Gunther"),
+                            NameMention(2, "person", "Israel")], known)
+    got = {c.preferred: (c.entity_id, c.ambiguous) for c in cands}
+    assert got == {"John": (None, ("gunther", "john")), "Gunther": ("gunther", ()),
+                   "Israel": (None, ())}
 
 
 def test_propose_register_leaves_a_kin_word_alone_to_its_text():

@@ -217,8 +217,9 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                 flags, forms = "group", dict(list(forms.items())[:1])
             if _is_responsible(m.element):  # an author may be an organisation the register has
                 m = _as_registered(conn, m, tuple(forms))
-            entity_id = _entity_of(rec, m, surface, forms, parsed)
-            if not flags:  # a group's words ("Mr and Miss Rebello") name no one of them
+            # a group's words ("Mr and Miss Rebello") name no one of them: no variant, no name
+            entity_id = _entity_of(rec, m, surface, forms, parsed, group=bool(flags))
+            if not flags:
                 written[entity_id].append(_natural(m, surface))
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
@@ -300,7 +301,7 @@ def _natural(m: Marked, surface: str) -> str:
 
 
 def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
-               parsed: ParsedSource) -> str:
+               parsed: ParsedSource, *, group: bool = False) -> str:
     """The entity a marked-up name means: by its pointers first, by its surface only without.
 
     A pointer the store knows (a register entry's id or URI, or one seen in another source)
@@ -311,16 +312,23 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
     entities. A name without a pointer joins the one entity of its surface, or the one of them
     no pointer identifies; else it is a new entity. ``forms``: the element's pointers (key ->
     as written, ``pointer_forms``); the store keeps the first's written form for its exports.
+    A ``group`` (several pointers: "Mr Underwood Mr Nicolson and his friend") is its first
+    pointer's mention, but its words are no name of that entity: no variant of it, so they
+    are never looked for as its name.
     """
     conn = rec.conn
     name = _natural(m, surface)
+
+    def variant(eid: str) -> None:
+        if not group:
+            add_variant(rec, eid, surface)
 
     ptrs = tuple(forms)
     first = dict(list(forms.items())[:1])  # the mention's own (@ref beside @key: one entity)
     if ptrs:
         found = _pointed(conn, ptrs)
         if found is not None and found[1] == m.type:
-            add_variant(rec, found[0], surface)
+            variant(found[0])
             pointer_store.add(rec, found[0], first)
             return found[0]
         if found is not None:
@@ -329,13 +337,13 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
         else:  # a pointer nobody answers to yet: the one entity of this name no @ref claims
             same = _named(conn, name_key(name), m.type)
             if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
-                add_variant(rec, same[0], surface)
+                variant(same[0])
                 pointer_store.add(rec, same[0], first)
                 return same[0]
         own = local_id(ptrs[0])
         if own is not None and entities.type_of(conn, own) is not None:
             own = None
-        new_id = _new_entity(rec, m, surface, own, name)
+        new_id = _new_entity(rec, m, surface, own, name, variants=not group)
         if found is None:
             pointer_store.add(rec, new_id, first)
         for p in ptrs[:1]:
@@ -356,13 +364,17 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
 
 
 def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None,
-                natural: str | None = None) -> str:
+                natural: str | None = None, *, variants: bool = True) -> str:
     """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from the name
-    (``natural``, the surface read uninverted, where it is an author's)."""
+    (``natural``, the surface read uninverted, where it is an author's); without ``variants``
+    (made for a group's first person) its words name it until a file names it alone, and
+    are no variant of it."""
     name = display_name(natural or surface)
     new_id = own_id or unique_entity_id(rec.conn, m.type, name)
     rec.insert("entities", {"id": new_id, "type": m.type, "preferred": name,
                             "status": "proposed", "note": "", "created_at": now()})
+    if not variants:
+        return new_id
     add_variant(rec, new_id, surface)
     if name != display_name(surface):
         add_variant(rec, new_id, name)

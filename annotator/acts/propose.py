@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KIN_WORDS, KnownEntity, NameMention, VariantHit,
-                                      VariantIndex, WordCase, entity_id, group_mentions,
-                                      name_key, settle_types, surname_keys, written_lower)
+                                      VariantIndex, WordCase, ends_in_family_name, entity_id,
+                                      family_keys, given_names, group_mentions, name_key,
+                                      settle_types, written_lower)
 from annotator.records import Proposal, ProposeReport, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
@@ -77,6 +78,7 @@ class Protected:
     type: str
     status: str
     entity_id: str | None = None
+    flags: str = ""  # the mention's flags ("group": a name of several entities)
 
 
 # How sure each step is of what it proposes; an ORG span gets its own (nlp.org_filter).
@@ -383,7 +385,7 @@ def _rule_hits(text: str, mentions: Sequence[NameMention], register: VariantInde
             continue
         entries.append((m.key, m.type, None))
         if m.type == "person":
-            for tail in surname_keys(m.key):
+            for tail in family_keys(m.surface):
                 if noun(tail):
                     continue
                 tails.setdefault(tail, set()).add(m.key)
@@ -445,8 +447,12 @@ def known_entities(conn: sqlite3.Connection) -> tuple[list[KnownEntity], frozens
         if status == "rejected":
             rejected.update((k, type_) for k in ks)
         else:
-            common = tuple(k for k, surface in variants.get(eid, ()) if written_lower(surface))
-            known.append(KnownEntity(eid, type_, status, ks, common))
+            written = variants.get(eid, ())
+            common = tuple(k for k, surface in written if written_lower(surface))
+            given = tuple(dict.fromkeys(w for _, surface in written
+                                        for w in given_names(surface))) \
+                if type_ == "person" else ()
+            known.append(KnownEntity(eid, type_, status, ks, common, _unended(written), given))
     return known, frozenset(rejected)
 
 
@@ -457,7 +463,8 @@ def register_index(known: Sequence[KnownEntity],
     Confirmed are register entries and the entities of ``ids`` (``confirmed_ids``: those with a
     confirmed mention, the edition's markup included). A confirmed person's family name alone
     ("Sodenstern" for "Georg von Sodenstern") is looked for too when no other confirmed entity
-    has it. Not looked for: a variant written as a common word (``KnownEntity.common``); a
+    has it, as its family name or a given name ("John" of "John, Erich" beside "Smith,
+    John"). Not looked for: a variant written as a common word (``KnownEntity.common``); a
     kin word alone, which names someone only in the text whose writer says it (one letter's
     "his Mother" is not another's "Mother Lady Glencairn", nor a form's "MOTHER"); a place's
     nationality or language word (``spans.demonym``: "Boy speaks Hungarian" is not Hungary,
@@ -469,13 +476,14 @@ def register_index(known: Sequence[KnownEntity],
                and not (e.type == "place" and demonym(k))]
     own = {k for k, _, _ in entries}
     tails: dict[str, set[str]] = {}
+    given: dict[str, set[str]] = {}  # a word another writes as a given name is no sure family name
     for e in confirmed:
-        if e.type == "person":
-            for k in e.keys:
-                for tail in surname_keys(k):
-                    tails.setdefault(tail, set()).add(e.id)
+        for tail in e.family_names():
+            tails.setdefault(tail, set()).add(e.id)
+        for word in e.given:
+            given.setdefault(word, set()).add(e.id)
     entries.extend((tail, "person", next(iter(ids))) for tail, ids in tails.items()
-                   if len(ids) == 1 and tail not in own)
+                   if len(ids | given.get(tail, set())) == 1 and tail not in own)
     return VariantIndex(entries)
 
 
@@ -510,7 +518,8 @@ def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
     """Mentions a run leaves alone: decided ones and the proposals an editor's act binds
     (``bound``), or with ``everything`` all stored ones."""
     rows = rows_of.mention_spans(conn, source_id, sha256)
-    return [Protected(r["start"], r["end"], r["type"], r["status"], r["entity_id"]) for r in rows
+    return [Protected(r["start"], r["end"], r["type"], r["status"], r["entity_id"],
+                      r["flags"] or "") for r in rows
             if everything or r["status"] != "proposed" or r["decided"] or r["id"] in bound]
 
 
@@ -520,16 +529,25 @@ def own_names(text: str, protected: Sequence[Protected],
     the editor's decisions; in a register pass its earlier proposals too), each with the keys
     it is written with here. ``group_mentions`` and ``settle_types`` go by them first."""
     entities = {e.id: e for e in known}
-    keys: dict[str, list[str]] = {}
+    keys: dict[str, list[tuple[str, str]]] = {}
     for q in protected:
         e = entities.get(q.entity_id or "")
-        if e is None or q.type != e.type or q.status not in ("confirmed", "proposed"):
+        if e is None or q.type != e.type or q.status not in ("confirmed", "proposed") or \
+                "group" in q.flags.split(","):  # a group's words name no one of it
             continue
-        key = name_key(text[q.start:q.end])
+        surface = text[q.start:q.end]
+        key = name_key(surface)
         if key:
-            keys.setdefault(e.id, []).append(key)
+            keys.setdefault(e.id, []).append((key, surface))
     return [KnownEntity(eid, entities[eid].type, entities[eid].status,
-                        tuple(dict.fromkeys(ks))) for eid, ks in keys.items()]
+                        tuple(dict.fromkeys(k for k, _ in ks)), unended=_unended(ks))
+            for eid, ks in keys.items()]
+
+
+def _unended(written: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """The keys of (key, surface) pairs written so that their last word is no family name
+    (``ends_in_family_name``: "Kaplan, Israel", a register name with its description)."""
+    return tuple(dict.fromkeys(k for k, surface in written if not ends_in_family_name(surface)))
 
 
 def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],

@@ -17,7 +17,7 @@ from typing import Any
 
 from annotator.acts.similar import similar
 from annotator.acts.targets import ENTITY, state_digest
-from annotator.entities.names import name_key, surname_keys
+from annotator.entities.names import family_keys, name_key
 from annotator.filters import chosen
 from annotator.records import Candidate, Context, Entity, MergeSuggestion
 from annotator.store import Store, entities, mentions, pointers
@@ -146,8 +146,9 @@ def _could_be(keys: set[str], alike: Sequence[MergeSuggestion]) -> tuple[Entity,
     entities propose could not choose between, by a name or variant, or for a person by the
     surname of one (a lone "Hitler" fits "Adolf Hitler")."""
     def fits(other: Entity) -> bool:
-        names = {name_key(v) for v in (other.preferred, *other.variants)}
-        tails = {t for k in names for t in surname_keys(k)} if other.type == "person" else set()
+        written = (other.preferred, *other.variants)
+        names = {name_key(v) for v in written}
+        tails = {t for v in written for t in family_keys(v)} if other.type == "person" else set()
         return bool(keys & (names | tails))
 
     return tuple(s.other for s in alike if keys and fits(s.other))

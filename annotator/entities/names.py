@@ -85,11 +85,51 @@ def surname_keys(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def ends_in_family_name(surface: str) -> bool:
+    """Whether a person's written name ends in the family name, so that its shorter keys
+    (``surname_keys``) name the person too: not a name written inverted ("Kaplan, Israel",
+    whose last word is the given name), nor one with a qualifier ("Perutz (husband of Ella
+    Meyer, narrator's mother)", whose last word is a word of the description), nor a list or
+    a phrase ("Mr Underwood Mr Nicolson and his friend"), nor a description: a noun after a
+    lower-case word that is no title or particle ("a Friend", "old Lady"; "late Duke of
+    Ormond", "sir Thomas", "ap Griffri" are names), a kin word at its end ("4th. Son")."""
+    words = _WORDS.findall(surface)
+    if not words or any(c in surface for c in ",([") or _joined(surface) or \
+            any(w.lower() in _NO_NAME for w in words) or words[-1].lower() in KIN_WORDS:
+        return False
+    first = words[0]
+    described = first[0].islower() and (first in ("a", "an") or first not in _NOT_OF_THE_NAME
+                                        and first not in _CONNECTORS)
+    return not described or sum(w[0].isupper() for w in words) > 1
+
+
+def given_names(surface: str) -> tuple[str, ...]:
+    """The keys of the words a person's written name holds before the family name ("adolf" of
+    "Adolf Hitler", "israel" of "Israel Kaplan", which the register makes of "Kaplan,
+    Israel"), no title or particle; none of a name not so written, nor of one hyphenated word
+    ("Schäfer-Mierhofers"). A word the edition writes as one's given name is no sure family
+    name of another: a lone "John" is not surely "John, Erich" where "Gunther, John" is
+    known too."""
+    if not ends_in_family_name(surface):
+        return ()
+    words = (name_key(w) for w in surface.split()[:-1])
+    return tuple(w for w in words if w and w not in PARTICLES and w not in _NOT_OF_THE_NAME)
+
+
+def family_keys(surface: str) -> tuple[str, ...]:
+    """The shorter keys a written person's name is known by ("hitler" of "Adolf Hitler"),
+    none where its last word is no family name (``ends_in_family_name``)."""
+    return surname_keys(name_key(surface)) if ends_in_family_name(surface) else ()
+
+
 def name_forms(name: str) -> tuple[str, ...]:
     """The ways a register name is written in running text: the name without a qualifier in
-    brackets ("Abraham (SS, Buchenwald)" -> "Abraham") and, for "Surname, Given", "Given Surname".
+    brackets ("Abraham (SS, Buchenwald)" -> "Abraham", "Perutz (husband of Ella Meyer)." ->
+    "Perutz": the stop that ended the qualifier goes with it) and, for "Surname, Given",
+    "Given Surname".
     """
-    plain = " ".join(re.sub(r"\s*\([^)]*\)", " ", name).split()).replace(" ,", ",").strip(" ,;")
+    plain = " ".join(re.sub(r"\s*\([^)]*\)", " ", name).split()).replace(" ,", ",")
+    plain = re.sub(r"(?:^| )[.;:]+(?= |$)", "", plain).strip(" ,;")
     out = [n for n in (name.strip(), plain) if n]
     if plain.count(",") == 1:
         family, given = (p.strip() for p in plain.split(","))
@@ -333,13 +373,27 @@ class NameMention:
 class KnownEntity:
     """An entity already in the store (confirmed or proposed) with its variant keys;
     ``common``: those written as a common word ("camp" ``written_lower``), which the register
-    does not look for elsewhere."""
+    does not look for elsewhere; ``unended``: those written so that their last word is no
+    family name (``ends_in_family_name``: "Kaplan, Israel", "Perutz (husband of ...)"), whose
+    shorter keys name no one; ``given``: a person's given names, which are no sure family
+    name of another."""
 
     id: str
     type: str
     status: str
     keys: tuple[str, ...]
     common: tuple[str, ...] = ()
+    unended: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()  # a person's given names (``given_names``)
+
+    def family_names(self) -> tuple[str, ...]:
+        """A person's shorter keys ("hitler" of "adolf hitler"), from the keys written in the
+        order given name, family name; none for another type."""
+        if self.type != "person":
+            return ()
+        return tuple(dict.fromkeys(t for k in self.keys if k not in self.unended
+                                   for t in surname_keys(k)))
+
 
 
 def written_lower(surface: str) -> bool:
@@ -409,25 +463,33 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     rank = {"confirmed": 0, "proposed": 1}
     known_by_key: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
     known_by_tail: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
+    known_by_given: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
     for e in sorted(known, key=lambda e: rank.get(e.status, 2)):
         if e.status not in rank:
             continue
         for k in e.keys:
             known_by_key[(e.type, k)].append(e)
-            if e.type == "person":
-                for tail in surname_keys(k):
-                    if e not in known_by_tail[(e.type, tail)]:
-                        known_by_tail[(e.type, tail)].append(e)
+        for tail in e.family_names():
+            known_by_tail[(e.type, tail)].append(e)
+        for word in e.given:
+            known_by_given[(e.type, word)].append(e)
     own_ids: dict[tuple[str, str], set[str]] = defaultdict(set)
+    own_tails: dict[tuple[str, str], set[str]] = defaultdict(set)  # own key -> its family names
     for e in own:
         for k in e.keys:
             own_ids[(e.type, k)].add(e.id)
+            if k not in e.unended:
+                own_tails[(e.type, k)].update(surname_keys(k))
     # Longer names first, so a short name finds its long name's group.
     keys = sorted(by_key, key=lambda tk: (-len(tk[1].split()), tk[1]))
     text_tails: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for tk in [*keys, *own_ids]:
+    for tk in keys:
         if tk[0] == "person":
-            for tail in surname_keys(tk[1]):
+            for tail in {t for m in by_key[tk] for t in family_keys(m.surface)}:
+                text_tails[(tk[0], tail)].add(tk)
+    for tk, tails in own_tails.items():
+        if tk[0] == "person":
+            for tail in tails:
                 text_tails[(tk[0], tail)].add(tk)
     for tk in own_ids:
         if len(own_ids[tk]) == 1:
@@ -455,7 +517,8 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         if eid is None and not own_root and not any(tk in own_ids for tk in tks):
             found = {match.id for tk in _heads(tks)
                      for match in _known_matches(known_by_key.get(tk, []),
-                                                 known_by_tail.get(tk, []))}
+                                                 known_by_tail.get(tk, []),
+                                                 known_by_given.get(tk, []))}
             if len(found) == 1:
                 eid = next(iter(found))
             elif found:
@@ -480,33 +543,38 @@ def _heads(tks: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return [tk for tk in tks if tk not in shorter]
 
 
-def _known_matches(exact: list[KnownEntity], tails: list[KnownEntity]) -> list[KnownEntity]:
+def _known_matches(exact: list[KnownEntity], tails: list[KnownEntity],
+                   given: Sequence[KnownEntity] = ()) -> list[KnownEntity]:
     """The known entities a key names: the register before proposals, a variant before a
     family name. One is a match; several (two proposed "Hitler"s, two confirmed Kennedys) are
-    left to the editor, never the first of them picked."""
+    left to the editor, never the first of them picked. A given name (``given``: "Israel" of
+    "Kaplan, Israel") names no one alone, but where it is another's family name too ("John"
+    of "John, Erich" beside "Smith, John") it makes that one no sure match."""
     for status in ("confirmed", "proposed"):
         same = [e for e in exact if e.status == status]
         if same:
             return list({e.id: e for e in same}.values())
         by_tail = [e for e in tails if e.status == status]
         if by_tail:
-            return by_tail
+            return list({e.id: e for e in [*by_tail, *given] if e.status == status}.values())
     return []
 
 
 def person_name_keys(mentions: Iterable[NameMention],
                      known: Iterable[KnownEntity] = ()) -> set[str]:
-    """Every key that names a person here: full names, their family names, register persons."""
+    """Every key that names a person here: full names, their family names, register persons
+    with their family and given names (a given name alone names no one, but it is a person's
+    word: "Marta" of "Klein, Marta" is no place), never a word of a description."""
     keys: set[str] = set()
     for m in mentions:
         if m.type == "person" and len(m.key.split()) > 1:
             keys.add(m.key)
-            keys.update(surname_keys(m.key))
+            keys.update(family_keys(m.surface))
     for e in known:
         if e.type == "person" and e.status == "confirmed":
-            for k in e.keys:
-                keys.add(k)
-                keys.update(surname_keys(k))
+            keys.update(e.keys)
+            keys.update(e.family_names())
+            keys.update(e.given)
     return keys
 
 
@@ -531,7 +599,7 @@ def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] =
     other = {(e.type, k) for e in known if e.status == "confirmed" and e.type != "person"
              for k in e.keys}
     # a family name of a full name here: the text's own evidence that a key is a person's
-    family = {t for m in mentions if m.type == "person" for t in surname_keys(m.key)}
+    family = {t for m in mentions if m.type == "person" for t in family_keys(m.surface)}
     out = []
     for m in mentions:
         here = marked.get(m.key, set())

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.entities.names import PARTICLES, surname_keys
+from annotator.entities.names import PARTICLES, family_keys
 
 # Words before a family name that are no given name: "Frau Landau" says nothing against
 # "Lipold Landau".
@@ -136,8 +136,8 @@ def judge(a: Named, b: Named) -> tuple[float, str] | None:
     keys_b = {k: s for s, k in b.names if k}
     found += [(SHARED, f"both written \u201c{s}\u201d") for s, k in a.names if k in keys_b]
     if a.type == "person":
-        tails_b = {t: s for s, k in b.names for t in surname_keys(k)}
-        tails_a = {t: s for s, k in a.names for t in surname_keys(k)}
+        tails_b = {t: s for s, k in b.names for t in family_keys(s)}
+        tails_a = {t: s for s, k in a.names for t in family_keys(s)}
         found += [(FAMILY, f"\u201c{s}\u201d is the family name of \u201c{tails_b[k]}\u201d")
                   for s, k in a.names if k in tails_b and k not in keys_b]
         found += [(FAMILY, f"\u201c{s}\u201d is the family name of \u201c{tails_a[k]}\u201d")

@@ -49,9 +49,11 @@ def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
 
 
 def mention_spans(conn: sqlite3.Connection, source_id: str, sha256: str) -> list[sqlite3.Row]:
-    """``id, start, end, type, status, decided, entity_id`` of a source version's mentions."""
-    return conn.execute("SELECT id, start, end, type, status, decided, entity_id FROM mentions "
-                        "WHERE source_id = ? AND sha256 = ?", (source_id, sha256)).fetchall()
+    """``id, start, end, type, status, decided, entity_id, flags`` of a source version's
+    mentions."""
+    return conn.execute("SELECT id, start, end, type, status, decided, entity_id, flags "
+                        "FROM mentions WHERE source_id = ? AND sha256 = ?",
+                        (source_id, sha256)).fetchall()
 
 
 def undecided(conn: sqlite3.Connection, source_id: str) -> list[sqlite3.Row]:
