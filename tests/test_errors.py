@@ -49,6 +49,18 @@ Tests assert the class and the code, never the wording. Anything else is a bug a
 traceback (exit status 1). `annotator check` and `annotator validate` exit 1 for a finding
 (a claim without support, an invalid file), not for an error.
 
+A command stopped by Ctrl-C (SIGINT) exits with status 130 (128 + 2, the status the shell
+gives a program SIGINT ended), without a traceback. A long one (`add`, `propose`, `claims
+propose`, `export`, `train`, `eval`, `apply`, `review`) finishes the item it is at (a source's
+row and its file, a commit of proposals, the export's files), prints the lines of the work it
+finished, then one line, the command first, saying what was done and what not and how to go
+on (`I001`):
+
+```
+annotator add: interrupted: 22 of 33 sources added; run the same command again to add the rest [I001]
+annotator export tei: interrupted: no TEI file written (12 of 33 made; exports/ as it was); run the same command again to export [I001]
+```
+
 This page is made from `annotator.errors.CATALOGUE` by `python tests/test_errors.py --write`.
 """
 
@@ -152,7 +164,7 @@ def test_errors_every_code_is_catalogued_once():
     tree = ast.parse(Path(errors.__file__).read_text(encoding="utf-8"))
     keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
             for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
-            and len(k.value) == 4 and k.value[0] in "CDEMSW" and k.value[1:].isdigit()]
+            and len(k.value) == 4 and k.value[0] in "CDEIMSW" and k.value[1:].isdigit()]
     assert len(keys) > 100 and len(keys) == len(set(keys)), \
         sorted(k for k in set(keys) if keys.count(k) > 1)
 

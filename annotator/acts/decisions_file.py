@@ -53,8 +53,9 @@ from annotator.acts.review import (Review, no_block_crossing, no_date_value, no_
 from annotator.acts.texts import no_source
 from annotator.entities.authority import AUTHORITIES, normalise_authority
 from annotator.entities.names import name_key
-from annotator.errors import AnnotatorError, DecisionError, Location, SourceError
+from annotator.errors import AnnotatorError, DecisionError, Interrupted, Location, SourceError
 from annotator.files import read_named
+from annotator.interrupt import finishing
 from annotator.records import ApplyResult, RegisterImport
 from annotator.store import Act, claims, entities, mentions
 from annotator.store import decisions as log
@@ -460,12 +461,26 @@ def _targets(rec: Act, line: dict[str, Any]) -> list[str]:
 def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
     """Import the file's register (if any), then apply its lines as one act. The two acts are
     logged apart (undoing the file's leaves the register) but kept together: a line that cannot
-    be applied leaves no register either, as its refusal says ("nothing was applied")."""
+    be applied leaves no register either, as its refusal says ("nothing was applied").
+    Ctrl-C stops it before the commit (nothing applied) or waits for it (all applied): either
+    way ``Interrupted`` says which."""
     data, text = read_file(path)
-    with ctx.store.transaction():  # the lines are checked against the store with the register
-        imported = _import_named(ctx, path, text, data)
-        applied, missing, gone, decision_id = _apply_lines(ctx, path, text, data)
-    return ApplyResult(applied, tuple(missing), decision_id, imported, gone)
+    result: ApplyResult | None = None
+    try:
+        with finishing() as finish:  # Ctrl-C after finish() waits for the commit
+            # the lines are checked against the store with the register
+            with ctx.store.transaction():
+                imported = _import_named(ctx, path, text, data)
+                applied, missing, gone, decision_id = _apply_lines(ctx, path, text, data)
+                finish()
+            result = ApplyResult(applied, tuple(missing), decision_id, imported, gone)
+    except KeyboardInterrupt:
+        if result is not None:
+            raise Interrupted(f"{path.name} applied whole", hint="nothing is left to apply",
+                              done=result) from None
+        raise Interrupted(f"nothing of {path.name} applied (it applies as one act)",
+                          hint="run the same command again to apply it") from None
+    return result
 
 
 def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]

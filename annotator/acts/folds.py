@@ -28,7 +28,7 @@ from annotator.acts.evaluate import SCORED, GoldSpan, score
 from annotator.acts.train import train_texts, training_labels
 from annotator.config import Settings
 from annotator.entities.names import KnownEntity, name_key
-from annotator.errors import ConfigError
+from annotator.errors import ConfigError, Interrupted
 from annotator.nlp.training import TrainSettings
 from annotator.records import FoldReport, FoldScores, Mention, MentionState, Proposal, TypeScore
 from annotator.store import Store
@@ -204,52 +204,57 @@ def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] 
     train_tokens: list[int] = []
     base = cached_pipeline(settings.model) if any(
         METHODS[m].pipeline == "base" for m in chosen) else None
-    for n, held in enumerate(folds, 1):
-        rest = [sid for sid in texts if sid not in held]
-        learned = _learn(ws, rest, held, states,
-                         frozenset().union(*(METHODS[m].steps for m in chosen)))
-        gold = {sid: [GoldSpan(s, e, t) for s, e, t in _gold(states, sid)] for sid in held}
-        spans: dict[str, dict[str, list[RawSpan]]] = {}
-        base_time = trained_time = 0.0
-        if base is not None:
-            t0 = time.perf_counter()
-            spans["base"] = dict(run_ner(base, ((s, reading_text(s)) for s in held),
-                                         batch_size=settings.batch_size))
-            base_time = time.perf_counter() - t0
-        if any(METHODS[m].pipeline == "trained" for m in chosen):
-            if say is not None:
-                say(f"fold {n}/{k}: training on {len(rest)} sources")
-            t0 = time.perf_counter()
-
-            def epoch(e: int, total: int, loss: float, f1: float | None) -> None:
+    n = 0
+    try:
+        for n, held in enumerate(folds, 1):
+            rest = [sid for sid in texts if sid not in held]
+            learned = _learn(ws, rest, held, states,
+                             frozenset().union(*(METHODS[m].steps for m in chosen)))
+            gold = {sid: [GoldSpan(s, e, t) for s, e, t in _gold(states, sid)] for sid in held}
+            spans: dict[str, dict[str, list[RawSpan]]] = {}
+            base_time = trained_time = 0.0
+            if base is not None:
+                t0 = time.perf_counter()
+                spans["base"] = dict(run_ner(base, ((s, reading_text(s)) for s in held),
+                                             batch_size=settings.batch_size))
+                base_time = time.perf_counter() - t0
+            if any(METHODS[m].pipeline == "trained" for m in chosen):
                 if say is not None:
-                    held_f1 = f", held-back F1 {f1:.3f}" if f1 is not None else ""
-                    say(f"fold {n}/{k}: epoch {e}/{total}, loss {loss:.1f}{held_f1}")
+                    say(f"fold {n}/{k}: training on {len(rest)} sources")
+                t0 = time.perf_counter()
 
-            trained, report = train_pipeline(load_pipeline(settings.model),
-                                             [texts[s] for s in rest],
-                                             settings=train_settings, progress=epoch)
-            train_seconds.append(report.seconds)
-            train_cpu.append(report.cpu_seconds)
-            train_tokens.append(report.tokens)
-            spans["trained"] = dict(run_ner(trained, ((s, reading_text(s)) for s in held),
-                                            batch_size=settings.batch_size))
-            trained_time = time.perf_counter() - t0
-        for name in chosen:
-            method = METHODS[name]
-            t0 = time.perf_counter()
-            for sid in held:
-                predicted = _proposals(reading_text(sid), spans[method.pipeline][sid],
-                                       method.steps, settings=settings, learned=learned,
-                                       source_id=sid)
-                for s in score(gold[sid], predicted, types=types)[0]:
-                    row = totals[name][s.type]
-                    for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
-                        row[i] += v
-            seconds[name] += time.perf_counter() - t0 + (
-                base_time if method.pipeline == "base" else trained_time)
-        if say is not None:
-            say(f"fold {n}/{k} scored")
+                def epoch(e: int, total: int, loss: float, f1: float | None) -> None:
+                    if say is not None:
+                        held_f1 = f", held-back F1 {f1:.3f}" if f1 is not None else ""
+                        say(f"fold {n}/{k}: epoch {e}/{total}, loss {loss:.1f}{held_f1}")
+
+                trained, report = train_pipeline(load_pipeline(settings.model),
+                                                 [texts[s] for s in rest],
+                                                 settings=train_settings, progress=epoch)
+                train_seconds.append(report.seconds)
+                train_cpu.append(report.cpu_seconds)
+                train_tokens.append(report.tokens)
+                spans["trained"] = dict(run_ner(trained, ((s, reading_text(s)) for s in held),
+                                                batch_size=settings.batch_size))
+                trained_time = time.perf_counter() - t0
+            for name in chosen:
+                method = METHODS[name]
+                t0 = time.perf_counter()
+                for sid in held:
+                    predicted = _proposals(reading_text(sid), spans[method.pipeline][sid],
+                                           method.steps, settings=settings, learned=learned,
+                                           source_id=sid)
+                    for s in score(gold[sid], predicted, types=types)[0]:
+                        row = totals[name][s.type]
+                        for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
+                            row[i] += v
+                seconds[name] += time.perf_counter() - t0 + (
+                    base_time if method.pipeline == "base" else trained_time)
+            if say is not None:
+                say(f"fold {n}/{k} scored")
+    except KeyboardInterrupt:
+        raise Interrupted(f"cross-validation stopped in fold {max(n, 1)} of {k}, no figures "
+                          "(it changes nothing)", hint="run the same command again") from None
     return FoldReport(
         folds=tuple(tuple(f) for f in folds),
         methods=tuple(FoldScores(m, tuple(TypeScore(t, *totals[m][t]) for t in types),

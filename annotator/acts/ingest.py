@@ -24,8 +24,9 @@ from annotator.acts.edition_markup import import_markup
 from annotator.acts.reimport import import_exported
 from annotator.chronology import EDITOR, anchor_of
 from annotator.config import SOURCES_DIR
-from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.errors import AnnotatorError, Interrupted, Location, SourceError
 from annotator.files import atomic_write, relative
+from annotator.interrupt import held
 from annotator.records import AddResult
 from annotator.store import Act, now
 from annotator.store import claims as claim_rows
@@ -61,23 +62,40 @@ def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None 
              replace: bool = False,
              on_error: Callable[[AnnotatorError], None] | None = None) -> list[AddResult]:
     """Add files; a bad file is reported (``on_error``) and nothing of it written. Without
-    ``on_error`` the first bad file raises, before any file is written."""
+    ``on_error`` the first bad file raises, before any file is written.
+
+    Ctrl-C stops the run between two sources (one under way is finished: its row and its
+    file, or neither): ``Interrupted`` holds the results of those added."""
+    given = [Path(p) for p in paths]
     prepared: list[_Prepared] = []
-    for path in paths:
+    results: list[AddResult] = []
+    left = len(given)  # files not yet added, found unchanged or refused
+
+    def refused(step: Callable[[], object]) -> bool:
+        """``step()``; its AnnotatorError reported (``on_error``, else raised): True."""
         try:
-            prepared.append(_prepare(ctx, Path(path), title=title))
+            step()
         except AnnotatorError as err:
             if on_error is None:
                 raise
             on_error(err)
-    results = []
-    for item in _made_from_given(ctx, prepared):
-        try:
-            results.append(_commit_source(ctx, item, replace=replace))
-        except AnnotatorError as err:
-            if on_error is None:
-                raise
-            on_error(err)
+            return True
+        return False
+
+    try:
+        for path in given:
+            if refused(lambda: prepared.append(_prepare(ctx, path, title=title))):
+                left -= 1
+        kept = _made_from_given(ctx, prepared)
+        left -= len(prepared) - len(kept)
+        for item in kept:
+            with held():
+                refused(lambda: results.append(_commit_source(ctx, item, replace=replace)))
+                left -= 1
+    except KeyboardInterrupt:
+        raise Interrupted(f"{len(results)} of {len(given)} source{'s' * (len(given) != 1)} "
+                          "added", hint="run the same command again to add the rest" if left
+                          else "nothing is left to add", done=results) from None
     return results
 
 

@@ -34,12 +34,14 @@ from annotator.entities.names import (KIN_WORDS, KnownEntity, NameMention, Varia
                                       VariantIndex, WordCase, ends_in_family_name, entity_id,
                                       family_keys, given_names, group_mentions, name_key,
                                       settle_types, written_lower)
-from annotator.records import Proposal, ProposeReport, SourceProposeResult
+from annotator.errors import Interrupted
+from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
 from annotator.acts.edition_markup import marked_other, marked_terms
 from annotator.acts.queries import EditionView
 from annotator.acts.texts import Texts
+from annotator.interrupt import finishing
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
@@ -653,6 +655,8 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
 
     Sources unchanged since their last run with the same model and settings are skipped
     (only the register's new names are looked for). ``progress(words_done, words_total)``.
+    Ctrl-C stops the run between two commits (``Interrupted``, with the sources whose
+    proposals were stored): those are skipped as unchanged when it runs again.
     """
     settings = ctx.settings.with_overrides(model=model, n_process=n_process,
                                           batch_size=batch_size)
@@ -665,48 +669,74 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                else ctx.texts.sources())
     provenance = pipeline_provenance(settings.model)
     steps = run_steps(ctx, settings)
-    rules = steps.rules
     fingerprint = settings_fingerprint(settings.labels, steps.fingerprint())
     conn = ctx.store.conn
     todo = []
-    results: dict[str, SourceProposeResult] = {}
+    skipped: dict[str, SourceProposeResult] = {}  # their register pass still to do
+    results: dict[str, SourceProposeResult] = {}  # stored (committed), or nothing to store
     for src in sources:
         ctx.texts.check_unchanged(src)  # as export does: an edited file is not 'unchanged, skipped'
         last = last_run(conn, src.id, "ner")
         if not force and last is not None and last["sha256"] == src.sha256 and \
                 last["model"] == provenance and \
                 last["settings"] == _with_date(fingerprint, src.date):
-            results[src.id] = SourceProposeResult(src.id, 0, True, src.words)
+            skipped[src.id] = SourceProposeResult(src.id, 0, True, src.words)
         else:
             todo.append(src)
+    try:
+        provenance = _run(ctx, settings, steps, fingerprint, provenance, skipped, todo,
+                          results, progress)
+    except KeyboardInterrupt:
+        left = len(sources) - len(results)
+        raise Interrupted(
+            f"{len(results)} of {len(sources)} source{'s' * (len(sources) != 1)} proposed",
+            hint="run the same command again to propose the rest" if left else
+            "nothing is left to propose",
+            done=ProposeReport(model=provenance, sources=tuple(
+                results[s.id] for s in sources if s.id in results))) from None
+    ordered = tuple(results[s.id] for s in sources)
+    return ProposeReport(model=provenance, sources=ordered)
+
+
+def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, provenance: str,
+         skipped: dict[str, SourceProposeResult], todo: list[Source],
+         results: dict[str, SourceProposeResult], progress: Progress | None) -> str:
+    """``propose``'s work: the register's new names in the ``skipped`` sources, the model over
+    ``todo``; each source's result goes into ``results`` once its proposals are committed.
+    The provenance of the pipeline run."""
+    conn = ctx.store.conn
+    rules = steps.rules
     # Unchanged sources still get the register's new names (no model needed).
     known, rejected = known_entities(conn)
     ids = rows_of.confirmed_ids(conn)
     reg_fp = register_fingerprint(known, rejected, ids)
-    for src_id, res in list(results.items()):
+    for src_id, res in skipped.items():
         last = last_run(conn, src_id, "register")
         if not steps.propagate or last is not None and last["settings"] == reg_fp:
+            results[src_id] = res
             continue
         src = ctx.texts.source(src_id)
         tm = ctx.texts.kept_unparsed(src) or ctx.texts.kept(ctx.texts.parsed(src))
         text = tm.text
-        with ctx.store.transaction() as tx:
-            known, rejected = known_entities(tx)
-            ids = rows_of.confirmed_ids(tx)
-            stored = _protected(tx, src.id, src.sha256, everything=True)
-            own = own_names(text, stored, known)
-            props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
-                                    register=register_index(known, ids), known=known,
-                                    rejected=rejected | rows_of.source_rejections(tx, src.id),
-                                    rules=rules, protected=stored, own=own)
-            props = [p for p in props if p.provenance == "rule:register"]
-            if props:  # no name over the file's titles, works and terms, read for a name found
-                not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
-                props = [p for p in props if not_over(p.start, p.end)]
-            n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
-            record_run(tx, src.id, src.sha256, "register", "rule:register",
-                        register_fingerprint(known, rejected, ids))
-        results[src_id] = SourceProposeResult(src_id, n, True, res.words)
+        with finishing() as finish:  # Ctrl-C after finish() waits for the commit and the count
+            with ctx.store.transaction() as tx:
+                known, rejected = known_entities(tx)
+                ids = rows_of.confirmed_ids(tx)
+                kept = _protected(tx, src.id, src.sha256, everything=True)
+                own = own_names(text, kept, known)
+                props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
+                                        register=register_index(known, ids), known=known,
+                                        rejected=rejected | rows_of.source_rejections(tx, src.id),
+                                        rules=rules, protected=kept, own=own)
+                props = [p for p in props if p.provenance == "rule:register"]
+                if props:  # no name over the file's titles, works and terms, read for a name found
+                    not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
+                    props = [p for p in props if not_over(p.start, p.end)]
+                n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
+                record_run(tx, src.id, src.sha256, "register", "rule:register",
+                           register_fingerprint(known, rejected, ids))
+                finish()
+            results[src_id] = SourceProposeResult(src_id, n, True, res.words)
     if todo:
         nlp = cached_pipeline(settings.model)
         provenance = provenance_of(nlp)
@@ -773,21 +803,26 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
-            results[sid] = SourceProposeResult(sid, n, False, src.words)
+            stored[sid] = SourceProposeResult(sid, n, False, src.words)
             log.info("proposed %d mentions in %s", n, sid)
             return unchanged
 
         ready: list[tuple[str, list[RawSpan]]] = []  # sources the model is done with
+        stored: dict[str, SourceProposeResult] = {}  # in the transaction, not committed yet
 
         def store_ready() -> None:
-            with ctx.store.transaction() as tx:
-                names: _Names | None = None  # read again after a source changed the store
-                acted = acted_at(tx)  # a run makes no act: the same for every source here
-                for sid, spans in ready:
-                    if names is None:
-                        names = names_now(tx)
-                    if not store(tx, sid, spans, names, acted):
-                        names = None
+            stored.clear()
+            with finishing() as finish:  # Ctrl-C after finish() waits for the commit
+                with ctx.store.transaction() as tx:
+                    names: _Names | None = None  # read again after a source changed the store
+                    acted = acted_at(tx)  # a run makes no act: the same for every source here
+                    for sid, spans in ready:
+                        if names is None:
+                            names = names_now(tx)
+                        if not store(tx, sid, spans, names, acted):
+                            names = None
+                    finish()
+                results.update(stored)
             ready.clear()
 
         for sid, spans in run_ner(nlp, items(), batch_size=batch,
@@ -800,5 +835,4 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
             store_ready()
         if progress is not None:
             progress(total, total)
-    ordered = tuple(results[s.id] for s in sources)
-    return ProposeReport(model=provenance, sources=ordered)
+    return provenance

@@ -32,8 +32,9 @@ from pathlib import Path
 
 from annotator.acts.context import ActContext
 from annotator.config import Settings
-from annotator.errors import Location, ModelError
+from annotator.errors import Interrupted, Location, ModelError
 from annotator.files import atomic_write
+from annotator.interrupt import held
 from annotator.nlp.training import TrainProgress, TrainSettings, TrainText
 from annotator.records import KeptModel, MentionState, TrainReport
 from annotator.store import Store, now
@@ -196,7 +197,9 @@ def _make_current(root: Path, digest: str, base: str) -> None:
 def train(store: Store, reading_text: Callable[[str], str], settings: Settings, root: Path, *,
           train_settings: TrainSettings = TrainSettings(), force: bool = False,
           progress: TrainProgress | None = None) -> TrainReport:
-    """Fine-tune the configured pipeline's NER on the workspace's decisions and keep it."""
+    """Fine-tune the configured pipeline's NER on the workspace's decisions and keep it.
+    Ctrl-C stops it (``Interrupted``): while it trains, with no model kept and the one
+    ``propose`` used still in use; while it saves, once the model is kept and in use."""
     from annotator.nlp.pipeline import check_labels, load_pipeline, pipeline_provenance
     from annotator.nlp.training import save_model, train_pipeline
 
@@ -212,17 +215,39 @@ def train(store: Store, reading_text: Callable[[str], str], settings: Settings, 
         _make_current(root, digest, settings.model)
         return TrainReport(**{**info.get("report", {}), "model": provenance, "path": str(folder),
                               "base": base_provenance, "reused": True})
-    nlp, report = train_pipeline(load_pipeline(settings.model), texts, settings=train_settings,
-                                 progress=progress)
-    report = replace(report, model=provenance, path=str(folder), base=base_provenance)
-    models = root / MODELS_DIR
-    models.mkdir(exist_ok=True)
-    if not (models / ".gitignore").exists():
-        atomic_write(models / ".gitignore", b"# trained models: rebuilt by 'annotator train'\n*\n")
-    save_model(nlp, folder, provenance=provenance,
-               info={"base": base_provenance, "settings": train_settings.as_dict(),
-                     "report": _report_fields(report)})
-    _make_current(root, digest, settings.model)
+    epochs = [0]  # the epochs done
+
+    def epoch(done: int, of: int, loss: float, f1: float | None) -> None:
+        epochs[0] = done
+        if progress is not None:
+            progress(done, of, loss, f1)
+
+    report: TrainReport | None = None
+    try:
+        nlp, trained = train_pipeline(load_pipeline(settings.model), texts,
+                                      settings=train_settings, progress=epoch)
+        with held():  # the model whole in models/ and in use, then Ctrl-C
+            models = root / MODELS_DIR
+            models.mkdir(exist_ok=True)
+            if not (models / ".gitignore").exists():
+                atomic_write(models / ".gitignore",
+                             b"# trained models: rebuilt by 'annotator train'\n*\n")
+            save_model(nlp, folder, provenance=provenance,
+                       info={"base": base_provenance, "settings": train_settings.as_dict(),
+                             "report": _report_fields(trained)})
+            _make_current(root, digest, settings.model)
+            report = replace(trained, model=provenance, path=str(folder), base=base_provenance)
+    except KeyboardInterrupt:
+        if report is not None:
+            raise Interrupted(f"{provenance} trained and kept",
+                              hint="'annotator propose' uses it from now on",
+                              done=report) from None
+        before = current_model(root, settings.model)
+        raise Interrupted(
+            f"training stopped after epoch {epochs[0]} of {train_settings.epochs}, no model "
+            f"kept ('annotator propose' uses "
+            f"{before.provenance if before else base_provenance} as before)",
+            hint="run the same command again to train") from None
     log.info("trained %s on %d examples in %.1f s", provenance, report.examples, report.seconds)
     return report
 

@@ -21,8 +21,11 @@ from annotator.cli._params import plain_params
 F = TypeVar("F", bound=Callable[..., Any])
 # The codes of the command line's own refusals (annotator.errors.CATALOGUE): what click finds
 # wrong with the words typed (a missing argument, an unknown option or value), and an argument
-# the terminal left undecoded. Every exit-2 line ends with a code, click's as ours.
-USAGE, BAD_BYTES = "C020", "C021"
+# the terminal left undecoded. Every exit-2 line ends with a code, click's as ours; so does
+# the line of a command stopped by Ctrl-C (exit 130).
+USAGE, BAD_BYTES, INTERRUPTED = "C020", "C021", "I001"
+# The exit status of a command stopped by Ctrl-C: 128 + SIGINT, as the shell gives it.
+SIGINT_STATUS = 130
 
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
 WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
@@ -67,8 +70,26 @@ def _many(params: list[click.Parameter]) -> None:
             param.__class__ = ManyArgument  # same fields; only its help label differs
 
 
+def _invoke(invoke: Callable[[click.Context], Any], ctx: click.Context) -> Any:
+    """``invoke``, a Ctrl-C said in one line on stderr, the command first, and exit status
+    130 (typer's own handling exits 130 saying nothing). A long run's ``Interrupted`` says
+    what it had done and what not (the command printed the lines of what it finished before
+    it); any other Ctrl-C came where no run counts items: each act is whole or not done."""
+    try:
+        return invoke(ctx)
+    except KeyboardInterrupt as stop:
+        from annotator.errors import Interrupted
+
+        said = str(stop) if isinstance(stop, Interrupted) else (
+            "interrupted before it finished; what it wrote is whole (each act, each file), "
+            "the step under way not done; run the same command again")
+        sys.stderr.write(f"{ctx.command_path}: {said} [{INTERRUPTED}]\n")
+        raise typer.Exit(SIGINT_STATUS) from None
+
+
 class Command(TyperCommand):
-    """A command whose plain options are read without pydantic (``_params``)."""
+    """A command whose plain options are read without pydantic (``_params``); Ctrl-C is one
+    line and exit status 130 (``_invoke``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,10 +97,14 @@ class Command(TyperCommand):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return _parse(super().parse_args, self.get_params(ctx), ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _invoke(super().invoke, ctx)
 
 
 class Group(TyperGroup):
-    """A group whose plain options are read without pydantic (``_params``)."""
+    """A group whose plain options are read without pydantic (``_params``); Ctrl-C in its
+    own callback is one line and exit status 130 (``_invoke``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +112,9 @@ class Group(TyperGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return _parse(super().parse_args, self.get_params(ctx), ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _invoke(super().invoke, ctx)
 
 
 class Typer(typer.Typer):

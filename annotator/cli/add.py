@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import user_errors, workspace
+from annotator.errors import Interrupted
+
+if TYPE_CHECKING:
+    from annotator.records import AddResult
 
 
 @app.command("add")
@@ -25,12 +29,20 @@ def add_cli(
     failed: list[str] = []
     with user_errors():
         ws = workspace()
-        results = ws.add_many(files, title=title, replace=replace,
-                              on_error=lambda err: failed.append(str(err)))
+        try:
+            results = ws.add_many(files, title=title, replace=replace,
+                                  on_error=lambda err: failed.append(str(err)))
+        except Interrupted as stop:  # the sources added before it, then its line
+            _show(stop.done, failed)
+            raise
+    _show(results, failed)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _show(results: list[AddResult], failed: list[str]) -> None:
     for r in results:
         extra = f" ({r.kept} kept, {r.stale} stale)" if r.action == "replaced" else ""
         typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
     for line in failed:
         typer.echo(line, err=True)
-    if failed:
-        raise typer.Exit(2)

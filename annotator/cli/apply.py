@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import user_errors, workspace
 from annotator.cli.register import show_import
+from annotator.errors import Interrupted
+
+if TYPE_CHECKING:
+    from annotator.records import ApplyResult
 
 
 @app.command("apply")
@@ -18,7 +22,16 @@ def apply_cli(
 ) -> None:
     """Apply a readable decisions file (confirm, reject, relabel, merge, link by name)."""
     with user_errors():
-        r = workspace().apply_decisions(file)
+        try:
+            r = workspace().apply_decisions(file)
+        except Interrupted as stop:  # applied whole as it came: what it did, then the line
+            if stop.done is not None:
+                _said(stop.done, file)
+            raise
+    _said(r, file)
+
+
+def _said(r: ApplyResult, file: Path) -> None:
     for one in r.registers:
         show_import(one, named=len(r.registers) > 1)
     lines = f"{r.applied} line{'' if r.applied == 1 else 's'}"

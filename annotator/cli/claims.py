@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,7 +12,11 @@ from annotator.cli._complete import SourcesArg, source_ids
 from annotator.cli._filters import filter_option
 from annotator.cli._output import (Format, FormatOpt, none_matched, progress_bar, render,
                                    user_errors, workspace)
+from annotator.errors import Interrupted
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, SUPPORT
+
+if TYPE_CHECKING:
+    from annotator.records import ClaimsProposeReport
 
 
 claims_app = Typer(
@@ -68,8 +72,17 @@ def claims_propose_cli(
     """Find candidate claims: attributions, quotations with their speaker, assertions of fact."""
     with user_errors():
         ws = workspace()
-        with progress_bar("finding claims", unit="words") as progress:
-            report = ws.propose_claims(sources or None, model=model, progress=progress)
+        try:
+            with progress_bar("finding claims", unit="words") as progress:
+                report = ws.propose_claims(sources or None, model=model, progress=progress)
+        except Interrupted as stop:  # what the sources stored before it gave, then its line
+            if stop.done.sources:
+                _said(stop.done)
+            raise
+    _said(report)
+
+
+def _said(report: ClaimsProposeReport) -> None:
     summary = ", ".join(f"{n} {k}" for k, n in report.kinds) or "none new"
     gone = [f"{n} {what}" for n, what in ((report.withdrawn, "proposals"),
                                           (report.unsuggested, "suggested links")) if n]

@@ -11,6 +11,7 @@ from typer._click.exceptions import UsageError
 from annotator.cli._app import app
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, render, status_line, user_errors, workspace
+from annotator.errors import Interrupted
 from annotator.filters import split
 from annotator.vocab import MENTION_TYPES
 
@@ -61,7 +62,14 @@ def eval_cli(
                                        if g.is_dir() else [g])]
     with user_errors():
         ws = workspace()
-        reports = [ws.evaluate(f, confirmed_only=confirmed_only) for f in files]
+        reports = []
+        try:
+            for f in files:
+                reports.append(ws.evaluate(f, confirmed_only=confirmed_only))
+        except KeyboardInterrupt:  # figures of some files would read as the whole's
+            raise Interrupted(f"{len(reports)} of {len(files)} gold file"
+                              f"{'s' * (len(files) != 1)} scored, no figures printed (eval "
+                              "changes nothing)", hint="run the same command again") from None
     report = reports[0] if len(reports) == 1 else combine(reports)
     rows = [_score_row(s, format) for s in report.scores]
     classes = [{"class": c.name, "gold": c.gold, "right": c.right,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
@@ -17,10 +18,10 @@ from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourcesArg
 from annotator.cli._output import (Format, progress_bar, render, to_stdout, user_errors,
                                    workspace)
-from annotator.errors import ExportError
+from annotator.errors import ExportError, Interrupted
 
 if TYPE_CHECKING:
-    from annotator.records import Written
+    from annotator.records import TeiExport, Written
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="How to list what was "
@@ -67,6 +68,13 @@ AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliograph
                                                           "sources.")]
 
 
+def _files_written(files: Sequence[TeiExport | Written]) -> None:
+    """The files an interrupted export wrote or found unchanged, a line each."""
+    for f in files:
+        typer.echo(f"{'unchanged' if f.action == 'unchanged' else 'written'}: {f.path}",
+                   err=True)
+
+
 def _written(result: Written, what: str) -> None:
     verb = "unchanged" if result.action == "unchanged" else "written"
     typer.echo(f"{verb}: {result.path} ({result.items} {what}, {result.format})", err=True)
@@ -99,10 +107,14 @@ def export_all_cli(
         _refuse_whole_export_options(ctx)
         return
     with user_errors():
-        with progress_bar("exporting") as progress:
-            summary = workspace().export_all(include_proposals=include_proposals,
-                                             progress=progress,
-                                             register=register.value if register else None)
+        try:
+            with progress_bar("exporting") as progress:
+                summary = workspace().export_all(include_proposals=include_proposals,
+                                                 progress=progress,
+                                                 register=register.value if register else None)
+        except Interrupted as stop:  # the files written before it, then its line
+            _files_written(stop.done.files)
+            raise
     statuses = sorted({s for _, s, _ in summary.entities})
     by_type: dict[str, dict[str, object]] = {}
     for t, s, n in summary.entities:
@@ -167,10 +179,14 @@ def export_tei_cli(
                               hint="give a folder with -o, or leave -o out for exports/",
                               code="E021")
         ws = workspace()
-        with progress_bar("exporting") as progress:
-            report = ws.export_tei(sources or None, include_proposals=include_proposals,
-                                   out_dir=out_dir, progress=progress,
-                                   register=register.value if register else None)
+        try:
+            with progress_bar("exporting") as progress:
+                report = ws.export_tei(sources or None, include_proposals=include_proposals,
+                                       out_dir=out_dir, progress=progress,
+                                       register=register.value if register else None)
+        except Interrupted as stop:  # the files written (all or none), then its line
+            _files_written([*stop.done.files, *filter(None, [stop.done.register])])
+            raise
     # the table shows the JSON's own fields under their own names, only fewer of them
     columns = ["source_id", "path", "action", "mentions", "reused", "claims", "passages", "links",
                "entities", "works", "split", "fragments", "dates_kept", "pointers_kept",

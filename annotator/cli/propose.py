@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._output import progress_bar, user_errors, workspace
+from annotator.errors import Interrupted
+
+if TYPE_CHECKING:
+    from annotator.records import ProposeReport
 
 
 @app.command("propose")
@@ -32,12 +36,15 @@ def propose_cli(
     """Propose persons, places, organisations and dates with a spaCy pipeline."""
     with user_errors():
         ws = workspace()
-        with progress_bar("proposing", unit="words") as progress:
-            report = ws.propose(sources or None, model=model, n_process=n_process,
-                                batch_size=batch_size, force=force, progress=progress)
-    lines = [f"{s.source_id}: {s.proposed} proposals "
-             f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})"
-             for s in report.sources]
+        try:
+            with progress_bar("proposing", unit="words") as progress:
+                report = ws.propose(sources or None, model=model, n_process=n_process,
+                                    batch_size=batch_size, force=force, progress=progress)
+        except Interrupted as stop:  # the sources stored before it, then its line
+            for line in _lines(stop.done):
+                typer.echo(line, err=True)
+            raise
+    lines = _lines(report)
     trained = f" ('annotator train --use base' goes back to {ws.settings.model})" \
         if model is None and report.model.startswith("model:workspace@") else ""
     if len(lines) == 1:  # one source: its line is the summary
@@ -46,3 +53,9 @@ def propose_cli(
     for line in lines:
         typer.echo(line, err=True)
     typer.echo(f"{report.proposed} proposals from {report.model}{trained}", err=True)
+
+
+def _lines(report: ProposeReport) -> list[str]:
+    return [f"{s.source_id}: {s.proposed} proposals "
+            f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})"
+            for s in report.sources]

@@ -14,6 +14,8 @@ DOCS: docs/review.md#the-terminal-review
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,7 +29,7 @@ from textual.widgets.selection_list import Selection
 
 from annotator.acts.queue import known_line
 from annotator.entities.similar import merge_note
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Interrupted
 from annotator.records import Candidate, Context, Decision, Entity
 from annotator.tei.textmap import TextMap
 
@@ -131,6 +133,9 @@ class ReviewApp(App[int]):
         Binding("m", "merge", "merge"), Binding("M", "merge_here", "merge into this"),
         Binding("p", "split", "split off picked"),
         Binding("u", "undo", "undo"), Binding("s", "skip", "skip"), Binding("q", "quit", "quit"),
+        # Ctrl-C stops the review as it stops every long command (Textual's own only says
+        # how to quit); an input's ctrl+c still copies
+        Binding("ctrl+c", "interrupt", show=False),
         # the list handles these when it has the focus; these work when it lost it
         Binding("space", "pick", "pick", show=False),
         Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False),
@@ -143,6 +148,7 @@ class ReviewApp(App[int]):
         self.done: list[int] = []  # this session's decisions, newest last, for 'u'
         self.cand: Candidate | None = None
         self.start_total = 0
+        self.interrupted = False  # stopped by Ctrl-C (the key, or SIGINT), not quit
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts")
@@ -156,6 +162,10 @@ class ReviewApp(App[int]):
     def on_mount(self) -> None:
         self.start_total = len(self.ws.queue(type=self.type_))
         self.show()
+        try:  # SIGINT between two acts (the loop runs one at a time): stop, as Ctrl-C does
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self.action_interrupt)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no signals here (another thread, another system): the key still stops it
 
     # -- drawing --------------------------------------------------------------------------------
     def show(self, message: str = "", first: str = "") -> None:
@@ -396,7 +406,20 @@ class ReviewApp(App[int]):
     async def action_quit(self) -> None:
         self.exit(len(self.done))
 
+    def action_interrupt(self) -> None:
+        self.interrupted = True
+        self.exit(len(self.done))
+
 
 def run_review(ws: Workspace, *, type_: Sequence[str] | None = None) -> int:
-    """Review the queue full-screen until the editor quits; returns the number of acts kept."""
-    return ReviewApp(ws, type_=type_).run() or 0
+    """Review the queue full-screen until the editor quits; returns the number of acts kept.
+    Stopped by Ctrl-C, ``Interrupted`` says how many this session kept and how many are left
+    (every act is whole: the screen runs one at a time)."""
+    app = ReviewApp(ws, type_=type_)
+    kept = app.run() or 0
+    if app.interrupted:
+        left = len(ws.queue(type=type_))
+        raise Interrupted(f"{kept} decision{'s' * (kept != 1)} of this session kept, {left} "
+                          f"entit{'ies' if left != 1 else 'y'} left to review",
+                          hint="run the same command again to go on")
+    return kept

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import app
+from annotator.cli._app import SIGINT_STATUS, app
 from annotator.cli._output import user_errors, workspace
 
 
@@ -33,4 +33,8 @@ def serve_cli(
                    "(its token only stops other web pages in a browser); use --host 127.0.0.1 "
                    "to keep it to this computer", err=True)
     typer.echo(f"review desk for {ws.root} as editor '{ws.editor}'; Ctrl-C to stop", err=True)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # how the desk is stopped, not an interrupted run: each act whole
+        typer.echo("review desk stopped", err=True)
+        raise typer.Exit(SIGINT_STATUS) from None

@@ -6,13 +6,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer._click.exceptions import UsageError
 
 from annotator.cli._app import app
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.errors import Interrupted
+
+if TYPE_CHECKING:
+    from annotator.records import TrainReport
 
 EpochProgress = Callable[[int, int, float, "float | None"], None]
 
@@ -75,13 +79,23 @@ def train_cli(
             render(rows, format, columns=["id", "in_use", "trained_at", "examples", "best_f1",
                                           "provenance", "base"])
             return
-        with epoch_bar() as progress:
-            r = ws.train(epochs=epochs, patience=patience, seed=seed, force=force,
-                         progress=progress)
+        try:
+            with epoch_bar() as progress:
+                r = ws.train(epochs=epochs, patience=patience, seed=seed, force=force,
+                             progress=progress)
+        except Interrupted as stop:  # a model kept as it was stopped: what it is, then the line
+            if stop.done is not None:
+                _trained(stop.done)
+            raise
     if r.reused:
         typer.echo(f"{r.model}: already trained on these decisions and settings (nothing done; "
                    "--force trains again)", err=True)
         return
+    _trained(r)
+    typer.echo(f"{r.model} saved in {r.path}; 'annotator propose' uses it from now on", err=True)
+
+
+def _trained(r: TrainReport) -> None:
     best = f", held-back F1 {r.best_f1:.3f} at epoch {r.best_epoch}" if r.best_f1 is not None \
         else ""
     per_10k = r.seconds / r.tokens * 10_000 if r.tokens else 0.0
@@ -90,4 +104,3 @@ def train_cli(
                err=True)
     typer.echo(f"trained in {r.seconds:.1f} s ({r.cpu_seconds:.1f} s CPU; {per_10k:.1f} s per "
                f"10k tokens) from {r.base}", err=True)
-    typer.echo(f"{r.model} saved in {r.path}; 'annotator propose' uses it from now on", err=True)

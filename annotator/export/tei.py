@@ -49,7 +49,7 @@ from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.entities.authority import AUTHORITY_URIS
-from annotator.errors import ExportError
+from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
                                      first_crossing, index_file, index_source,
                                      nest, place,
@@ -60,6 +60,7 @@ from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Po
                                        Style, file_pointers, inferred_register,
                                        style_of, written_register_ids)
 from annotator.export.works import cited_with_parents
+from annotator.interrupt import held
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
@@ -1500,61 +1501,76 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     ids = list(source_ids or ()) or list(every)
     # unknown ids fail before anything is written
     sources = [every[i] if i in every else ctx.texts.source(i) for i in ids]
-    file_forms = ctx.texts.forms(every.values())  # the kept maps' heads
-    edition_forms: Counter[tuple[str, str]] = Counter()
-    for counted in file_forms.values():
-        edition_forms.update(counted)
-    edition_register = inferred_register(file_forms.values())
-    # what every file's export reads of the store, read at once, grouped by source
-    edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
-    in_register: dict[str, Entity] = {}
-    pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
-    edition_styles: dict[str, Style] = {}
     files: list[TeiExport] = []
-    with ExportFiles(ctx.root) as out_files:
-        for n, src in enumerate(sources):
-            file = ctx.texts.unparsed(src)  # its tree is parsed only if an export reads it
-            source = _Source.of(index_file(file.tm, file.tree))
-            data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
-                          marked=bool(source.existing.by_key), edition=edition)
-            found = marked(file.tm)
-            data.own_pointers = file_pointers(pointers, found)
-            data.named = Named(pointers, found.prefixes)
-            data.file_forms, data.edition_forms = file_forms.get(src.id, Counter()), edition_forms
-            data.edition_styles = edition_styles
-            mode = register or (inferred_register([data.file_forms]) if data.file_forms
-                                else edition_register)
-            built = _render(source, data, source_id=src.id, register=mode)
-            counts = built.counts
-            for eid in built.pointed | built.reached if mode == "file" else ():
-                if eid in data.entities:
-                    in_register.setdefault(eid, data.entities[eid])
-            out = encoded(built.out, file.codec)  # the file's own encoding
-            path = target_dir / export_name(src.file)
-            action = out_files.write(path, out)
-            files.append(TeiExport(source_id=src.id, path=out_files.shown(path), action=action,
-                                   pointers_kept_lines=built.export_lines(built.kept_at),
-                                   dangling_lines=built.export_lines(built.dangling_at),
-                                   **counts))
-            if progress is not None:
-                progress(n + 1, len(sources))
-        written: Written | None = None
-        if in_register:
-            if len(set(ids)) < len(file_forms):  # some sources only: keep what the others'
-                # exports point to
-                for ent in entity_rows.by_id(ctx.store.conn, written_register_ids(
-                        target_dir / REGISTER_FILE) - in_register.keys()).values():
-                    if ent.status != "rejected":
-                        in_register[ent.id] = ent
-            entries = [in_register[k] for k in sorted(in_register)]
-            path = target_dir / REGISTER_FILE
-            action = out_files.write(path, export_register(
-                entries, title="Register of the annotated sources",
-                known_pointers=of_entities(ctx.store.conn, in_register,
-                                           written=True)))
-            written = Written(path=out_files.shown(path), format="register",
-                              items=len(entries), action=action)
-        out_files.finish()
+    written: Written | None = None
+    moved = False  # the staged files are in place
+    try:
+        file_forms = ctx.texts.forms(every.values())  # the kept maps' heads
+        edition_forms: Counter[tuple[str, str]] = Counter()
+        for counted in file_forms.values():
+            edition_forms.update(counted)
+        edition_register = inferred_register(file_forms.values())
+        # what every file's export reads of the store, read at once, grouped by source
+        edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
+        in_register: dict[str, Entity] = {}
+        pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
+        edition_styles: dict[str, Style] = {}
+        with ExportFiles(ctx.root) as out_files:
+            for n, src in enumerate(sources):
+                file = ctx.texts.unparsed(src)  # its tree is parsed only if an export reads it
+                source = _Source.of(index_file(file.tm, file.tree))
+                data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
+                              marked=bool(source.existing.by_key), edition=edition)
+                found = marked(file.tm)
+                data.own_pointers = file_pointers(pointers, found)
+                data.named = Named(pointers, found.prefixes)
+                data.file_forms = file_forms.get(src.id, Counter())
+                data.edition_forms = edition_forms
+                data.edition_styles = edition_styles
+                mode = register or (inferred_register([data.file_forms]) if data.file_forms
+                                    else edition_register)
+                built = _render(source, data, source_id=src.id, register=mode)
+                counts = built.counts
+                for eid in built.pointed | built.reached if mode == "file" else ():
+                    if eid in data.entities:
+                        in_register.setdefault(eid, data.entities[eid])
+                out = encoded(built.out, file.codec)  # the file's own encoding
+                path = target_dir / export_name(src.file)
+                action = out_files.write(path, out)
+                files.append(TeiExport(source_id=src.id, path=out_files.shown(path),
+                                       action=action,
+                                       pointers_kept_lines=built.export_lines(built.kept_at),
+                                       dangling_lines=built.export_lines(built.dangling_at),
+                                       **counts))
+                if progress is not None:
+                    progress(n + 1, len(sources))
+            if in_register:
+                if len(set(ids)) < len(file_forms):  # some sources only: keep what the
+                    # others' exports point to
+                    for ent in entity_rows.by_id(ctx.store.conn, written_register_ids(
+                            target_dir / REGISTER_FILE) - in_register.keys()).values():
+                        if ent.status != "rejected":
+                            in_register[ent.id] = ent
+                entries = [in_register[k] for k in sorted(in_register)]
+                path = target_dir / REGISTER_FILE
+                action = out_files.write(path, export_register(
+                    entries, title="Register of the annotated sources",
+                    known_pointers=of_entities(ctx.store.conn, in_register,
+                                               written=True)))
+                written = Written(path=out_files.shown(path), format="register",
+                                  items=len(entries), action=action)
+            with held():  # Ctrl-C waits for every file to be in place
+                out_files.finish()
+                moved = True
+    except KeyboardInterrupt:
+        made = ExportReport(files=tuple(files) if moved else (),
+                            out_dir=shown(ctx.root, target_dir),
+                            register=written if moved else None)
+        raise Interrupted(f"all {len(files)} TEI files written" if moved else
+                          f"no TEI file written ({len(files)} of {len(sources)} made; "
+                          f"{made.out_dir}/ as it was)",
+                          hint="nothing is left to export" if moved else
+                          "run the same command again to export", done=made) from None
     return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir),
                         register=written)
 
