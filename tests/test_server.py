@@ -1840,3 +1840,19 @@ def test_server_selection_over_a_block_break_is_refused(client, seed_ws):
     assert r.status_code == 400 and "D034" in r.text and "crosses a block break" in r.text
     assert r.headers["HX-Retarget"] == "#flash"
     assert seed_ws.history(limit=1) == before
+
+
+def test_server_block_kinds_follow_the_reading_text(tmp_path):
+    """A paragraph that opens with a quote of its sentence is styled as a paragraph (was: as
+    a quote, the first block element above its first character), a quote between
+    paragraphs as a quote."""
+    from annotator.server.app import _block_kinds
+    from annotator.tei import build_textmap, parse_source
+    from tests.test_textmap import HEAD, TAIL
+
+    path = tmp_path / "q.xml"
+    path.write_text(HEAD + "<div><p><quote>Righteous</quote> shall hold on.</p>"
+                           "<quote>Set apart.</quote></div>" + TAIL, encoding="utf-8")
+    tm = build_textmap(parse_source(path))
+    assert tm.text == "Righteous shall hold on.\n\nSet apart."
+    assert _block_kinds(tm) == ["p", "quote"]

@@ -102,6 +102,60 @@ def test_textmap_policy_cases(tmp_path, fragment, expected):
     check_roundtrip(src, tm)
 
 
+@pytest.mark.parametrize("fragment,expected", [
+    # an element TEI lets stand within or between paragraphs (model.inter) is inline in running
+    # text: a quote, a citation, a reference, a stage direction inside a sentence
+    ("<p>Hence the <quote>Righteous shall hold</quote> on.</p>", "Hence the Righteous shall hold on."),
+    ("<lg><l>he cried <quote>away</quote> and went</l></lg>", "he cried away and went"),
+    ("<p>As <cit><quote>all is well</quote> <bibl>Smith 3</bibl></cit> says.</p>",
+     "As all is well Smith 3 says."),
+    ("<p>See <bibl>Smith, p. 3</bibl> again.</p>", "See Smith, p. 3 again."),
+    ("<p>a <hi><quote>b</quote></hi> c</p>", "a b c"),
+    ("<p>He <stage>aside</stage> spoke.</p>", "He aside spoke."),
+    ("<list><item><label>1.</label> one</item></list>", "1. one"),
+    ("<p>a <quote>b <note>n</note> c</quote> d</p>", "a b\n\nn\n\nc d"),  # a note is its own block
+    # ... and a block between paragraphs, or holding blocks itself wherever it stands
+    ("<div><p>a</p><quote>b</quote><p>c</p></div>", "a\n\nb\n\nc"),
+    ("<div><cit><quote>b</quote><bibl>c</bibl></cit></div>", "b\n\nc"),
+    ("<list><label>1.</label><item>one</item></list>", "1.\n\none"),
+    ("<p>a <quote><p>b</p></quote> c</p>", "a\n\nb\n\nc"),
+    ("<p>a <quote><l>b</l><l>c</l></quote> d</p>", "a\n\nb\n\nc\n\nd"),
+    ("<p>a <cit><quote><lg><l>b</l></lg></quote></cit> c</p>", "a\n\nb\n\nc"),
+    ("<p>a <list><item>b</item></list> c</p>", "a\n\nb\n\nc"),
+])
+def test_textmap_inline_or_block_by_place(tmp_path, fragment, expected):
+    """A quote inside a sentence was read as a block: 'Hence it is that the\\n\\nRighteous
+    shall…', and the model saw two broken sentences."""
+    src, tm = textmap_of(HEAD + fragment + TAIL, tmp_path)
+    assert tm.text == expected
+    check_roundtrip(src, tm)
+
+
+def test_textmap_friendly_networks_quotes_are_read_in_their_sentences():
+    """The letter A00187144 of Friendly Networks quotes the Bible inside its sentences: its
+    paragraph is one block, each sentence whole (was: 'Hence it is that the', a blank line,
+    'Righteous shall hold on his way…')."""
+    path = DATA / "editions" / "friendly-networks-slices" / "quotes-A00187144.xml"
+    src = parse_source(path)
+    tm = build_textmap(src)
+    assert "\n" not in tm.text and tm.blocks == [0]
+    assert "Hence it is that the Righteous shall hold on his way and they that have clean " \
+           "hands shall be stronger and stronger. And again, they that be wise" in tm.text
+    check_roundtrip(src, tm)
+
+
+def test_textmap_block_tables_match_tei_all():
+    from annotator.tei import block_table
+    from tests.conftest import TEI_RNG
+
+    inter, mixed = block_table.derive(TEI_RNG)
+    assert (inter, mixed) == (block_table.INTER, block_table.MIXED)
+    source = Path(block_table.__file__).read_text(encoding="utf-8")
+    assert source.endswith(block_table.emit(inter, mixed)), "run emit() and write the tables"
+    assert {"quote", "cit", "bibl", "said"} <= inter and "p" not in inter
+    assert {"p", "l", "note", "hi"} <= mixed and not {"div", "cit", "lg"} & mixed
+
+
 # -- hypothesis: generated TEI ------------------------------------------------------------
 _chars = st.sampled_from(list("abc XYZ éß—\u00a0\t\n,.;'") + ["\r\n"])
 

@@ -165,20 +165,22 @@ def _block_kinds(tm: TextMap) -> list[str]:
     """The element name of each block of a source (head, p, note...), for styling; from the
     map's ``elements``, so a page is drawn without parsing the file."""
     els = tm.elements()
-    return [_block_name(els, tm.tree_pos(start)) if start < len(tm.text) else "p"
+    return [_block_name(els, tm.roles, tm.tree_pos(start)) if start < len(tm.text) else "p"
             for start in tm.blocks]
 
 
-def _block_name(els: Elements, pos: TreePos | None) -> str:
+def _block_name(els: Elements, roles: Sequence[int], pos: TreePos | None) -> str:
+    """The name of the block element holding ``pos``: the nearest element read as a block
+    there (a quote inside a sentence is inline, its paragraph the block)."""
     if pos is None:
         return "p"
-    from annotator.tei.textmap import BLOCK, TAIL
+    from annotator.tei.textmap import ROLE_CODE, TAIL
 
+    block = ROLE_CODE["block"]
     node = els.parent[pos.node] if pos.slot == TAIL and pos.node >= 0 else pos.node
     while node >= 0:
-        name = els.tags[node].rsplit("}", 1)[-1]
-        if name in BLOCK:
-            return name
+        if roles[node] == block:
+            return els.tags[node].rsplit("}", 1)[-1]
         node = els.parent[node]
     return "p"
 

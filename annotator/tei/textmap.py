@@ -10,6 +10,11 @@ The policy lives in ``reading_role`` and nowhere else; the README ("The reading 
 * only the content of ``<text>`` is read (``teiHeader``, ``standOff``, ``facsimile`` are not);
 * block elements (``p``, ``head``, ``div``, ``note``, ``l``, ``item``, ...) are separated by a
   blank line (``"\\n\\n"``); a ``<note>`` is read as its own block where it stands;
+* an element TEI lets stand either between or within paragraphs (``quote``, ``cit``, ``bibl``,
+  ``label``, ``stage``, ``list``...: ``model.inter``, ``tei.block_table``) is a block between
+  them and inline in running text (among the text of a ``p``, ``l``, ``head``, ``note``...,
+  or inside an inline element), unless it holds a block itself (a ``quote`` of ``p`` or ``l``,
+  a ``list`` of ``item``);
 * ``<lb/>``, ``<pb/>`` and ``<cb/>`` give a space, or nothing with ``break="no"``;
 * ``<choice>`` reads ``reg``/``expan``/``corr`` and skips ``orig``/``abbr``/``sic`` (if none of
   the preferred children is there, the first child is read); ``<app>`` reads ``lem`` (or the first
@@ -32,12 +37,13 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 
 from lxml import etree
 
+from annotator.tei.block_table import INTER, MIXED
 from annotator.tei.elements import Elements
 from annotator.tei.parse import TEI_NS, ParsedSource
 
@@ -54,6 +60,10 @@ BLOCK = frozenset({
     "group", "text", "floatingText", "letter", "listPerson", "listPlace", "listOrg", "bibl",
     "biblStruct", "person", "place", "org", "quote", "cit",
 })
+# Blocks TEI also lets stand in running text (``model.inter``): block or inline by their place.
+EITHER = BLOCK & INTER
+# Read as blocks of their own wherever they stand: they make no element holding them a block.
+OWN_BLOCKS = frozenset({"note", "figure"})
 SKIP = frozenset({"del", "surplus", "fw", "am", "figDesc", "metamark", "teiHeader",
                   "standOff", "facsimile", "sourceDoc"})
 BREAKS = frozenset({"lb", "pb", "cb"})
@@ -90,8 +100,18 @@ def local_name(el: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
 
 
-def reading_role(el: etree._Element) -> str:
-    """The reading-text policy for one node: skip, block, break, join or inline."""
+def reading_roles(nodes: list[etree._Element], parent: Sequence[int]) -> list[str]:
+    """``reading_role`` of each of ``nodes`` (``root.iter()``), whose ``parent`` numbers come
+    before them: each node's role is read with its parent's."""
+    roles: list[str] = []
+    for i, node in enumerate(nodes):
+        roles.append(reading_role(node, roles[parent[i]] if parent[i] >= 0 else "block"))
+    return roles
+
+
+def reading_role(el: etree._Element, parent_role: str) -> str:
+    """The reading-text policy for one node: skip, block, break, join or inline.
+    ``parent_role``: its parent's, which decides where an element of ``EITHER`` stands."""
     if not isinstance(el.tag, str):
         return "skip"  # comments and processing instructions
     name = local_name(el)
@@ -123,8 +143,36 @@ def reading_role(el: etree._Element) -> str:
     if tei and name in BREAKS:
         return "join" if el.get("break") == "no" else "break"
     if tei and name in BLOCK:
+        if name in EITHER and parent is not None and _in_running_text(parent, parent_role) \
+                and not holds_blocks(el):
+            return "inline"
         return "block"
     return "inline"
+
+
+def _in_running_text(parent: etree._Element, parent_role: str) -> bool:
+    """Whether a child of ``parent`` stands in running text: the parent holds text (TEI lets
+    its content have text: a ``p``, an ``l``, a ``note``) or is read inline itself."""
+    return parent_role == "inline" or (
+        isinstance(parent.tag, str) and parent.tag.startswith(f"{{{TEI_NS}}}")
+        and local_name(parent) in MIXED)
+
+
+def holds_blocks(el: etree._Element) -> bool:
+    """Whether an element holds a block no running text can hold (a ``p``, an ``l``, an
+    ``item``), as a child or within an element of ``EITHER`` it holds: a ``quote`` of verse
+    lines is a block wherever it stands. A ``note`` or ``figure`` makes nothing a block."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or not tag.startswith(f"{{{TEI_NS}}}"):
+            continue
+        name = local_name(child)
+        if name in EITHER:
+            if holds_blocks(child):
+                return True
+        elif name in BLOCK and name not in OWN_BLOCKS:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,14 +403,15 @@ def build_textmap(src: ParsedSource) -> TextMap:
     """Build the reading text of a parsed TEI source (see the module docstring for the policy),
     with its offset map and the place of every tag."""
     nodes = list(src.root.iter())
-    roles = [reading_role(n) for n in nodes]
+    elements = Elements.of(nodes)
+    roles = reading_roles(nodes, elements.parent)
     in_text = [False] * len(nodes)
     for i, n in enumerate(nodes):
         if isinstance(n.tag, str) and n.tag == f"{{{TEI_NS}}}text":
             in_text[i] = True
     tm = TextMap(text="", source_text=src.text, sha256=src.sha256,
                  roles=array("q", map(ROLE_CODE.__getitem__, roles)),
-                 _elements=Elements.of(nodes))
+                 _elements=elements)
     tm.blocks.append(0)
     b = _Builder(tm)
     text = src.text

@@ -3,7 +3,7 @@ Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
 file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
-``parse.py``, ``elements.py``, ``marked.py`` and this module): a change to any makes every kept
+``parse.py``, ``elements.py``, ``marked.py``, ``block_table.py`` and this module): a change to any makes every kept
 map stale, with no version number to forget. The format is a JSON head (with the file's
 pointer forms, ``tei.marked``), the reading text in UTF-8 (kept whole: rebuilding it from the
 file's slices cost an export more than any other step of loading), little-endian 64-bit integer
@@ -25,14 +25,14 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from annotator.tei import elements, marked, parse, textmap
+from annotator.tei import block_table, elements, marked, parse, textmap
 from annotator.tei.elements import columns, little
 from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
 
 # parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
 # a change there with the same file bytes would leave kept offsets pointing at other characters
 SOURCES = (Path(textmap.__file__), Path(parse.__file__), Path(elements.__file__),
-           Path(marked.__file__), Path(__file__))
+           Path(marked.__file__), Path(block_table.__file__), Path(__file__))
 CODE = hashlib.sha256(b"".join(p.read_bytes() for p in SOURCES)).hexdigest()[:16]
 
 
