@@ -30,11 +30,8 @@ def finishing() -> Iterator[Callable[[], None]]:
     previous: list[Any] = []  # the handler held over, while held
 
     def begin() -> None:
-        if previous or threading.current_thread() is not threading.main_thread():
-            return
-        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-            return  # held further out (that block raises at its end), or not Python's to take
-        previous.append(signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum)))
+        if not previous:
+            previous.extend(_take(caught))
 
     def restore() -> None:
         if previous:
@@ -50,6 +47,31 @@ def finishing() -> Iterator[Callable[[], None]]:
     restore()
     if caught:
         raise KeyboardInterrupt
+
+
+def _take(caught: list[int]) -> list[Any]:
+    """SIGINT noted in ``caught`` from now on: the handler it replaced, in a list, or none
+    where it is not ours to take (another thread; held further out, whose block raises at
+    its end; ignored, or an event loop's)."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return []
+    return [signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))]
+
+
+@contextmanager
+def noted() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C noted, not raised, while the block runs: the block asks (what this yields)
+    whether one came, and stops where it can. For work in other hands: spaCy's worker
+    processes, forked inside the block, keep its handler and leave a Ctrl-C (which a terminal
+    sends to them all) to this process, which stops them."""
+    caught: list[int] = []
+    previous = _take(caught)
+    try:
+        yield lambda: bool(caught)
+    finally:
+        if previous:
+            signal.signal(signal.SIGINT, previous[0])
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from annotator.interrupt import finishing, held
+from annotator.interrupt import finishing, held, noted
 
 
 def _ctrl_c() -> None:
@@ -91,3 +91,16 @@ def test_interrupt_off_the_main_thread_does_nothing():
     t.start()
     t.join()
     assert seen == [True]
+
+
+def test_interrupt_noted_is_asked_for_not_raised():
+    """Work in other hands (spaCy's worker processes) asks between two docs whether a Ctrl-C
+    came, and stops there itself."""
+    with noted() as came:
+        assert not came()
+        _ctrl_c()
+        assert came()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with held():  # within a held block the Ctrl-C is the block's to raise at its end
+        with noted() as came:
+            assert not came()

@@ -14,11 +14,13 @@ import importlib.util
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import ConfigError, ModelError
+from annotator.interrupt import noted
 from annotator.nlp.spans import TITLE
 from annotator.vocab import MENTION_TYPES
 
@@ -182,25 +184,49 @@ def run_ner(nlp: Language, items: Iterable[tuple[str, str]], *, batch_size: int 
     """Stream (key, text) pairs through ``nlp.pipe``; yield (key, spans) per text, in order.
 
     Texts are cut into chunks; only one text's spans are held at a time. ``on_chunk`` gets
-    the number of words of each chunk done.
+    the number of words of each chunk done. With ``n_process`` > 1 a Ctrl-C is taken
+    between docs: spaCy's worker processes leave it to this one (a terminal sends it to them
+    all), which ends them, so that none prints a traceback and none is waited for.
     """
+    stopping = False  # stopped early: no more texts for spaCy
+
     def feed() -> Iterator[tuple[str, tuple[str, int, bool, int]]]:
         for key, text in items:
             parts = list(chunks(text)) or [(0, "")]
             for i, (offset, piece) in enumerate(parts):
+                if stopping:
+                    return
                 yield piece, (key, offset, i == len(parts) - 1,
                               len(piece.split()) if on_chunk else 0)
 
-    current: list[RawSpan] = []
-    for doc, (key, offset, last, words) in nlp.pipe(feed(), as_tuples=True,
-                                                    batch_size=batch_size, n_process=n_process):
-        current.extend(RawSpan(offset + e.start_char, offset + e.end_char, e.label_)
-                       for e in doc.ents)
-        if on_chunk is not None:
-            on_chunk(words)
-        if last:
-            yield key, current
-            current = []
+    pipe = nlp.pipe(feed(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    ended = False
+    # spaCy's workers are forked at the first doc asked for, with the handler ``noted`` puts
+    # in: a Ctrl-C (a terminal sends it to them all) is left to this process, which asks for
+    # it between docs, never inside spaCy's waiting for its workers
+    with noted() if n_process > 1 else nullcontext(lambda: False) as came:
+        try:
+            current: list[RawSpan] = []
+            for doc, (key, offset, last, words) in pipe:
+                if came():
+                    raise KeyboardInterrupt
+                current.extend(RawSpan(offset + e.start_char, offset + e.end_char, e.label_)
+                               for e in doc.ents)
+                if on_chunk is not None:
+                    on_chunk(words)
+                if last:
+                    yield key, current
+                    current = []
+            ended = True
+        finally:
+            if not ended and n_process > 1:  # stopped early: the workers get no more texts,
+                # and what they hold is read and dropped, so they end as at the end of a run
+                # (spaCy waits for them, and they wait to hand over what they made)
+                stopping = True
+                for _ in pipe:
+                    pass
+    if came():  # after the last doc
+        raise KeyboardInterrupt
 
 
 def check_labels(labels: dict[str, str]) -> None:
