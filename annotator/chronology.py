@@ -667,7 +667,8 @@ DATELINE_DAY = re.compile(rf"^(?:[12]?\d|3[01])(?:st|nd|rd|th|d)?\b[\s.,]*(?:\[[
 # first words (an optional leading group is either there or skipped). Scanning for those
 # (one letter, then the next: the regex engine skips to the letters in C) and trying FINDER
 # only where its branches' first words stand finds the same matches as ``FINDER.finditer`` in
-# a tenth of the time. A new branch of FINDER adds its first letters here.
+# a tenth of the time. A new branch of FINDER adds its first letters here, and its first word
+# to _OPENINGS.
 def _cases(letter: str) -> str:
     """The characters (?i:) takes for a lower-case letter of the ordinal words."""
     return {"s": "sSſ", "i": "iIİı"}.get(letter, letter + letter.upper())
@@ -681,11 +682,25 @@ _SECONDS: dict[str, set[str]] = {}
 for _pair in _STARTS:
     if not _pair[0].isdigit():
         _SECONDS.setdefault(_pair[0], set()).add(_pair[1])
-_LETTER_START = re.compile(
-    "(?:" + "|".join(f"{re.escape(a)}(?=[{''.join(sorted(map(re.escape, bs)))}])"
-                     for a, bs in sorted(_SECONDS.items())) + ")"
-    rf"(?<=(?=[Tt]he\s|[Oo]n\s|[Tt]o-?morrow|[Yy]esterday|next|following|previous|preceding|"
-    rf"{_M}|{_DW}|{_WD}).)")
+# FINDER's first words, each with the letters it can begin with: at a letter only those that
+# begin with it are tried (was: all of them, a hundred alternatives, at every such letter)
+_OPENINGS: tuple[tuple[str, str], ...] = (
+    (r"[Tt]he\s", "Tt"), (r"[Oo]n\s", "Oo"), (r"[Tt]o-?morrow", "Tt"), (r"[Yy]esterday", "Yy"),
+    ("next", "n"), ("following", "f"), ("previous", "p"), ("preceding", "p"), (_WD, "MTWFSfst"),
+    *((rf"{re.escape(f)}\b", f[0]) for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())),
+    *((f"(?i:{w})", _cases(w[0])) for w in _ORDINAL_WORDS))
+
+
+def _opening(letter: str) -> str:
+    """The first words that can begin with ``letter``, as one pattern."""
+    words = [w for w, firsts in _OPENINGS if letter in firsts]
+    assert words, f"no first word begins with {letter!r}"  # an empty one would match anything
+    return "|".join(words)
+
+
+_LETTER_START = re.compile("|".join(
+    f"{re.escape(a)}(?=[{''.join(sorted(map(re.escape, bs)))}])(?<=(?={_opening(a)}).)"
+    for a, bs in sorted(_SECONDS.items())))
 _DIGIT = re.compile(r"\d")
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from annotator.chronology import (FINDER, Chronology, Dating, Day, Expr, anchor_of, date_mentions,
-                                  find_dates, finder_matches, parse_day, read_expression)
+from annotator.chronology import (_ALL_MONTHS, _ORDINAL_WORDS, FINDER, Chronology, Dating, Day,
+                                  Expr, anchor_of, date_mentions, find_dates, finder_matches,
+                                  parse_day, read_expression)
 from annotator.tei.dating import anchor_candidates, date_blocks
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
@@ -229,9 +230,16 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
               "on the 3d. Yesterday Tomorrow; the next day, the day after, 7ber 4 1771",
               "a previous day, no preceding day, our following day, On the 4th.",
               "he came yesterday and goes to-morrow or tomorrow, on the 5th"]
+    # each first word of a branch, as a word and inside one (the scan tries at each letter
+    # only the first words that begin with it)
+    firsts = [*(f for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())),
+              *(f for w in _ORDINAL_WORDS for f in (w, w.capitalize(), w.upper())),
+              "Monday", "Saturday", "Sixth Day", "seventh day"]
+    texts[:0] = [f"{w} 3, 1801; x{w} the 3d of {w} 1801" for w in firsts]
     spans = [[m.span() for m in finder_matches(t)] for t in texts]
     assert spans == [[m.span() for m in FINDER.finditer(t)] for t in texts]
     assert sum(map(len, spans)) > 50 and all(spans[-8:])
+    assert sum(map(bool, spans[:len(firsts)])) > len(firsts) / 2
     # every character (?i:) takes for an ordinal's first two letters starts a date there too
     words = ("eighth", "eleventh", "first", "fourth", "ninth", "second", "sixth", "tenth",
              "third", "twelfth")  # every pair of first letters the ordinal words have
