@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.entities.names import (KnownEntity, NameMention, VariantIndex, entity_id,
-                                group_mentions, name_key, preferred_name, settle_types,
-                                surname_keys)
+from annotator.entities import names
+from annotator.entities.names import (KnownEntities, KnownEntity, NameMention, VariantIndex,
+                                      entity_id, group_mentions, name_key, preferred_name,
+                                      settle_types, surname_keys)
 
 
 @pytest.mark.parametrize(("surface", "key"), [
@@ -279,6 +280,36 @@ def test_entities_a_name_two_entities_have_joins_neither():
              KnownEntity("k2", "person", "confirmed", ("robert kennedy",))]
     (c,) = group_mentions(_names(("person", "Kennedy")), known)
     assert (c.entity_id, c.ambiguous) == (None, ("k1", "k2"))
+
+
+def test_entities_known_lookup_made_once_per_read(monkeypatch):
+    """The store's entities as one read gives them keep the lookup grouping and typing make of
+    them: every source proposed against the read uses it (was: made again for each source),
+    and finds what a plain list of the same entities gives."""
+    made = []
+    real = names.KnownLookup.__init__
+
+    def counted(self, known):
+        made.append(len(known))
+        real(self, known)
+
+    monkeypatch.setattr(names.KnownLookup, "__init__", counted)
+    plain = [KnownEntity("person-adolf-hitler", "person", "confirmed", ("adolf hitler",)),
+             KnownEntity("person-hitler", "person", "proposed", ("hitler",)),
+             KnownEntity("place-berlin", "place", "confirmed", ("berlin",)),
+             KnownEntity("org-berlin", "org", "rejected", ("berlin",)),
+             KnownEntity("person-john-gunther", "person", "confirmed", ("john gunther",),
+                         given=("john",))]
+    known = KnownEntities(plain)
+    own = [KnownEntity("person-hitler", "person", "proposed", ("hitler",))]
+    texts = [_names(("person", "Hitler"), ("org", "Berlin")),
+             _names(("org", "Ribbentrop"), ("person", "Joachim von Ribbentrop"),
+                    ("place", "Adolf Hitler"), ("person", "Hitler"), ("org", "John"))]
+    for ms in texts:
+        for mine in ((), own):
+            assert group_mentions(ms, known, mine) == group_mentions(ms, plain, mine)
+            assert settle_types(ms, known, mine) == settle_types(ms, plain, mine)
+    assert made == [5] + [5] * 8  # once for the read, once for each call with the list
 
 
 def test_entities_the_texts_own_identification_comes_first():

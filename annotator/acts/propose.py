@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
-from annotator.entities.names import (KIN_WORDS, KnownEntity, NameMention, VariantHit,
-                                      VariantIndex, WordCase, ends_in_family_name, entity_id,
-                                      family_keys, given_names, group_mentions, name_key,
-                                      settle_types, written_lower)
+from annotator.entities.names import (KIN_WORDS, KnownEntities, KnownEntity, NameMention,
+                                      VariantHit, VariantIndex, WordCase, ends_in_family_name,
+                                      entity_id, family_keys, given_names, group_mentions,
+                                      known_lookup, name_key, settle_types, written_lower)
 from annotator.errors import Interrupted
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
@@ -250,8 +250,8 @@ def _not_nouns(text: str, names: list[tuple[int, int, str]], case: WordCase,
     "Dull", "Ague" where the text has "dull", "ague" as often as a capitalised one inside a
     sentence); they seed no propagation either. A key the text's markup, the edition's or
     the register's confirmed names have stays."""
-    sure = {k for e in known if e.status == "confirmed" for k in e.keys} | \
-        {k for e in own for k in e.keys} | set(confirmed)
+    sure = known_lookup(known).confirmed_keys | {k for e in own for k in e.keys} | \
+        set(confirmed)
     out = []
     for s, e, t in names:
         key = name_key(text[s:e])
@@ -438,9 +438,10 @@ def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[s
     return out
 
 
-def known_entities(conn: sqlite3.Connection) -> tuple[list[KnownEntity], frozenset[tuple[str, str]]]:
+def known_entities(conn: sqlite3.Connection) -> tuple[KnownEntities, frozenset[tuple[str, str]]]:
     """Entities in the store with their variant keys, and the (key, type) pairs rejected
-    everywhere (a source's own are ``rows_of.source_rejections``)."""
+    everywhere (a source's own are ``rows_of.source_rejections``). The entities keep the
+    lookups grouping makes of them for every source proposed against this read."""
     variants = rows_of.variant_surfaces(conn)
     known = []
     rejected = rows_of.rejections(conn)
@@ -455,7 +456,7 @@ def known_entities(conn: sqlite3.Connection) -> tuple[list[KnownEntity], frozens
                                         for w in given_names(surface))) \
                 if type_ == "person" else ()
             known.append(KnownEntity(eid, type_, status, ks, common, _unended(written), given))
-    return known, frozenset(rejected)
+    return KnownEntities(known), frozenset(rejected)
 
 
 def register_index(known: Sequence[KnownEntity],
@@ -494,7 +495,7 @@ class _Names:
     """The store's entities as a run proposes against them (``known_entities``) and what is
     made of them for each source; read again when a source's proposals changed the store."""
 
-    known: list[KnownEntity]
+    known: KnownEntities
     rejected: frozenset[tuple[str, str]]
     register: VariantIndex | None
     confirmed: dict[str, str]  # ``confirmed_names``
@@ -530,7 +531,7 @@ def own_names(text: str, protected: Sequence[Protected],
     """The names a text already identifies: the entities of its stored mentions (its markup,
     the editor's decisions; in a register pass its earlier proposals too), each with the keys
     it is written with here. ``group_mentions`` and ``settle_types`` go by them first."""
-    entities = {e.id: e for e in known}
+    entities = known_lookup(known).by_id
     keys: dict[str, list[tuple[str, str]]] = {}
     for q in protected:
         e = entities.get(q.entity_id or "")

@@ -396,6 +396,51 @@ class KnownEntity:
 
 
 
+class KnownEntities(tuple[KnownEntity, ...]):
+    """The store's entities as one read of it gives them (``acts.propose.known_entities``),
+    with what grouping and typing look up in them (``lookup``) made once for every source
+    proposed against that read (was: made again for each source)."""
+
+    @functools.cached_property
+    def lookup(self) -> KnownLookup:
+        return KnownLookup(self)
+
+
+class KnownLookup:
+    """Known entities by what a text's names are looked up with: their id, a (type, key) of
+    theirs, a person's family name and given name (confirmed before proposed), the keys of
+    confirmed persons with their family and given names (``person_name_keys``), of confirmed
+    entities of other types, and of every confirmed entity."""
+
+    def __init__(self, known: Sequence[KnownEntity]) -> None:
+        rank = {"confirmed": 0, "proposed": 1}
+        self.by_key: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
+        self.by_tail: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
+        self.by_given: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
+        for e in sorted(known, key=lambda e: rank.get(e.status, 2)):
+            if e.status not in rank:
+                continue
+            for k in e.keys:
+                self.by_key[(e.type, k)].append(e)
+            for tail in e.family_names():
+                self.by_tail[(e.type, tail)].append(e)
+            for word in e.given:
+                self.by_given[(e.type, word)].append(e)
+        self.by_id = {e.id: e for e in known}
+        confirmed = [e for e in known if e.status == "confirmed"]
+        self.person_keys = frozenset(
+            key for e in confirmed if e.type == "person"
+            for key in (*e.keys, *e.family_names(), *e.given))
+        self.other = frozenset((e.type, k) for e in confirmed if e.type != "person"
+                               for k in e.keys)
+        self.confirmed_keys = frozenset(k for e in confirmed for k in e.keys)
+
+
+def known_lookup(known: Sequence[KnownEntity]) -> KnownLookup:
+    """``known``'s lookup: the one kept with a read of the store, else made now."""
+    return known.lookup if isinstance(known, KnownEntities) else KnownLookup(known)
+
+
 def written_lower(surface: str) -> bool:
     """A name written without a capital where its script has case ("camp", "selected"): an
     edition that tags a common word for a place names it by its context, not by the word.
@@ -460,19 +505,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     for m in mentions:
         if m.key:
             by_key[(m.type, m.key)].append(m)
-    rank = {"confirmed": 0, "proposed": 1}
-    known_by_key: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
-    known_by_tail: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
-    known_by_given: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
-    for e in sorted(known, key=lambda e: rank.get(e.status, 2)):
-        if e.status not in rank:
-            continue
-        for k in e.keys:
-            known_by_key[(e.type, k)].append(e)
-        for tail in e.family_names():
-            known_by_tail[(e.type, tail)].append(e)
-        for word in e.given:
-            known_by_given[(e.type, word)].append(e)
+    look = known_lookup(known)
     own_ids: dict[tuple[str, str], set[str]] = defaultdict(set)
     own_tails: dict[tuple[str, str], set[str]] = defaultdict(set)  # own key -> its family names
     for e in own:
@@ -508,7 +541,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     for node in list(uf.parent):
         if node[0] == "e":
             entity_of[uf.find(node)] = node[1]
-    known_ids = {e.id: e for e in [*known, *own]}
+    own_by_id = {e.id: e for e in own}
     out = []
     for root, tks in groups.items():
         eid = entity_of.get(root)
@@ -516,9 +549,9 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         ambiguous: tuple[str, ...] = ()
         if eid is None and not own_root and not any(tk in own_ids for tk in tks):
             found = {match.id for tk in _heads(tks)
-                     for match in _known_matches(known_by_key.get(tk, []),
-                                                 known_by_tail.get(tk, []),
-                                                 known_by_given.get(tk, []))}
+                     for match in _known_matches(look.by_key.get(tk, []),
+                                                 look.by_tail.get(tk, []),
+                                                 look.by_given.get(tk, []))}
             if len(found) == 1:
                 eid = next(iter(found))
             elif found:
@@ -527,7 +560,8 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         variants: dict[str, tuple[str, str]] = {}
         for m in members:
             variants.setdefault(m.key, (display_name(m.surface), m.key))
-        status = known_ids[eid].status if eid in known_ids else ""
+        entity = None if eid is None else own_by_id.get(eid) or look.by_id.get(eid)
+        status = entity.status if entity is not None else ""
         out.append(Candidate(
             type=tks[0][0], preferred=preferred_name((m.surface.strip() for m in members),
                                                      type_=tks[0][0]),
@@ -561,20 +595,20 @@ def _known_matches(exact: list[KnownEntity], tails: list[KnownEntity],
 
 
 def person_name_keys(mentions: Iterable[NameMention],
-                     known: Iterable[KnownEntity] = ()) -> set[str]:
+                     known: Sequence[KnownEntity] = ()) -> set[str]:
     """Every key that names a person here: full names, their family names, register persons
     with their family and given names (a given name alone names no one, but it is a person's
     word: "Marta" of "Klein, Marta" is no place), never a word of a description."""
+    return _full_name_keys(mentions) | known_lookup(known).person_keys
+
+
+def _full_name_keys(mentions: Iterable[NameMention]) -> set[str]:
+    """The keys of persons' names of more than one word, and their family names."""
     keys: set[str] = set()
     for m in mentions:
         if m.type == "person" and len(m.key.split()) > 1:
             keys.add(m.key)
             keys.update(family_keys(m.surface))
-    for e in known:
-        if e.type == "person" and e.status == "confirmed":
-            keys.update(e.keys)
-            keys.update(e.family_names())
-            keys.update(e.given)
     return keys
 
 
@@ -595,9 +629,9 @@ def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] =
     for e in own:
         for k in e.keys:
             marked[k].add(e.type)
-    persons = person_name_keys(mentions, known)
-    other = {(e.type, k) for e in known if e.status == "confirmed" and e.type != "person"
-             for k in e.keys}
+    look = known_lookup(known)
+    persons = _full_name_keys(mentions) | look.person_keys
+    other = look.other
     # a family name of a full name here: the text's own evidence that a key is a person's
     family = {t for m in mentions if m.type == "person" for t in family_keys(m.surface)}
     out = []
