@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator.entities import names
-from annotator.entities.names import (KnownEntities, KnownEntity, NameMention, VariantIndex,
-                                      entity_id, group_mentions, name_key, preferred_name,
-                                      settle_types, surname_keys)
+from annotator.entities.names import (KnownEntities, KnownEntity, NameMention, TextWords,
+                                      VariantIndex, WordCase, entity_id, group_mentions,
+                                      name_key, preferred_name, settle_types, surname_keys)
 
 
 @pytest.mark.parametrize(("surface", "key"), [
@@ -371,6 +371,20 @@ def test_entities_variant_hits_name_their_key(words):
         assert text[hit.start].isupper()
         assert hit.start >= last
         last = hit.end
+
+
+@given(st.text(alphabet="aZ_1 ,.'’-\nÄßſ\u0301", max_size=40))
+def test_entities_text_words_split_once(text):
+    """A text's words are split once (TextWords): WordCase counts them and the register's and
+    the text's own names are looked for in them (was: split again for the names), each word
+    where a search for it finds it."""
+    found = list(re.finditer(r"[^\W_]+", text))
+    words = TextWords(text)
+    assert words.spans == [m.span() for m in found]
+    assert words.capitals == [i for i, m in enumerate(found) if m.group()[0].isupper()]
+    assert WordCase(text).words.spans == words.spans
+    index = VariantIndex([("a", "person", None), ("z a", "place", None), ("zss", "org", None)])
+    assert index.find(text, words) == index.find(text)
 
 
 def _named(eid, type_, *names, status="proposed", authority=()):

@@ -210,7 +210,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
     # a place found by its context alone is no seed: one wrong one would spread
     seeds = [m for (start, end, _), m in zip(names, mentions) if (start, end) not in by_context]
-    for hit, prov in _rule_hits(text, seeds, register, case.noun):
+    for hit, prov in _rule_hits(text, seeds, register, case):
         if prov == "rule:register":
             if _common_here(case, hit, spans):
                 continue
@@ -373,12 +373,12 @@ def _without_overlaps(names: list[tuple[int, int, str]]) -> list[tuple[int, int,
 
 
 def _rule_hits(text: str, mentions: Sequence[NameMention], register: VariantIndex | None,
-               noun: Callable[[str], bool] = lambda key: False
-               ) -> Iterator[tuple[VariantHit, str]]:
-    """The register's variants and the text's own names found again; a person's family name
-    the text writes as a common noun (``noun``: "Dull" of the model's "Very Dull") is no seed."""
+               case: WordCase) -> Iterator[tuple[VariantHit, str]]:
+    """The register's variants and the text's own names found again, in the text's words as
+    ``case`` split them; a person's family name the text writes as a common noun
+    (``case.noun``: "Dull" of the model's "Very Dull") is no seed."""
     if register is not None and len(register):
-        for hit in register.find(text):
+        for hit in register.find(text, case.words):
             yield hit, "rule:register"
     entries: list[tuple[str, str, str | None]] = []
     tails: dict[str, set[str]] = {}
@@ -388,11 +388,11 @@ def _rule_hits(text: str, mentions: Sequence[NameMention], register: VariantInde
         entries.append((m.key, m.type, None))
         if m.type == "person":
             for tail in family_keys(m.surface):
-                if noun(tail):
+                if case.noun(tail):
                     continue
                 tails.setdefault(tail, set()).add(m.key)
     entries.extend((tail, "person", None) for tail, full in tails.items() if len(full) == 1)
-    for hit in VariantIndex(entries).find(text):
+    for hit in VariantIndex(entries).find(text, case.words):
         yield hit, "rule:propagate"
 
 

@@ -14,6 +14,7 @@ DOCS: docs/proposals.md#grouping
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -683,8 +684,10 @@ class VariantIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def find(self, text: str) -> list[VariantHit]:
-        words = _words_of(text)
+    def find(self, text: str, words: TextWords | None = None) -> list[VariantHit]:
+        """Where the names are written in ``text``; ``words``: its words, when split already."""
+        if words is None:
+            words = TextWords(text)
         spans, keys, caps = words.spans, words.keys, words.capitals
         hits: list[VariantHit] = []
         n = len(spans)
@@ -718,28 +721,26 @@ class WordCase:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.words = TextWords(text)  # the names found again look through the same words
         self.lower: Counter[str] = Counter()
         self.upper: Counter[str] = Counter()
         self.mid: Counter[str] = Counter()  # capitalised after a word or a comma
         # after "very", "quite"... (an adjective) or "many", "two"... (a common noun)
         self.graded: Counter[str] = Counter()
-        # [gap, word, gap, word, ..., gap] in one split; each written form is looked at once,
-        # however often the text writes it, and only the capitalised words and the words after
-        # a grading one are looked at where they stand
-        parts = _WORDS_SPLIT.split(text)
-        words = parts[1::2]
-        capitals, grading = set(), set()
+        # each written form is looked at once, however often the text writes it, and only the
+        # capitalised words and the words after a grading one are looked at where they stand
+        parts, words = self.words.parts, self.words.words
+        grading = set()
         for w, n in Counter(words).items():
             if w[0].islower():
                 self.lower[_fold(w)] += n
             elif w[0].isupper():
                 self.upper[_fold(w)] += n
-                capitals.add(w)
             if w.lower() in _GRADING:
                 grading.add(w)
-        if not capitals and not grading:
+        if not self.words.capitals and not grading:
             return
-        for i in [i for i, w in enumerate(words) if w in capitals]:
+        for i in self.words.capitals:
             # the 8 characters before the word: _MID can only match the gap and the word's
             # last letter before it
             if _MID.search((parts[2 * i - 1] + parts[2 * i] if i else parts[0])[-8:]):
@@ -805,26 +806,23 @@ _WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")
 
 
-class _Words:
-    """A text's words: spans, which start with a capital (where a name can begin) and their
-    folded keys, folded when first asked for (most words are never looked up)."""
+class TextWords:
+    """A text's words, split once for all that read them (``WordCase``, ``VariantIndex.find``):
+    the split's [gap, word, gap, word, ..., gap], each word's span, the words that start with a
+    capital (where a name can begin) and their folded keys, folded when first asked for (most
+    words are never looked up)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.spans = [m.span() for m in _WORDS.finditer(text)]
-        self.capitals = [i for i, (s, _) in enumerate(self.spans) if text[s].isupper()]
+        self.parts = _WORDS_SPLIT.split(text)
+        self.words = self.parts[1::2]
+        ends = list(itertools.accumulate(map(len, self.parts)))  # where each part ends
+        self.spans = list(zip(ends[::2], ends[1::2]))
+        self.capitals = [i for i, w in enumerate(self.words) if w[0].isupper()]
         self.keys: list[str] = [""] * len(self.spans)
 
     def key(self, i: int) -> str:
         key = self.keys[i]
         if not key:
-            s, e = self.spans[i]
-            key = self.keys[i] = _fold(self.text[s:e])
+            key = self.keys[i] = _fold(self.words[i])
         return key
-
-
-@functools.lru_cache(maxsize=2)
-def _words_of(text: str) -> _Words:
-    """The words of the text last searched: the register's and the propagation's index look
-    through the same text one after the other."""
-    return _Words(text)
