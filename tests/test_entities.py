@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -380,11 +381,20 @@ def test_entities_text_words_split_once(text):
     where a search for it finds it."""
     found = list(re.finditer(r"[^\W_]+", text))
     words = TextWords(text)
-    assert words.spans == [m.span() for m in found]
+    assert [words.span(i) for i in range(len(words.words))] == [m.span() for m in found]
     assert words.capitals == [i for i, m in enumerate(found) if m.group()[0].isupper()]
-    assert WordCase(text).words.spans == words.spans
+    assert WordCase(text).words.parts == words.parts
     index = VariantIndex([("a", "person", None), ("z a", "place", None), ("zss", "org", None)])
     assert index.find(text, words) == index.find(text)
+
+
+@given(st.text(alphabet="aZ_1 ,.\t\n", max_size=40))
+def test_entities_word_case_mid_sentence_by_its_gap(text):
+    """WordCase counts a capitalised word as standing mid-sentence by the gap before it,
+    each gap looked at once: as _MID over the 8 characters before the word finds."""
+    want = Counter(names._fold(m.group()) for m in re.finditer(r"[^\W_]+", text)
+                   if m.group()[0].isupper() and names._MID.search(text[:m.start()][-8:]))
+    assert +WordCase(text).mid == want
 
 
 def _named(eid, type_, *names, status="proposed", authority=()):

@@ -688,9 +688,9 @@ class VariantIndex:
         """Where the names are written in ``text``; ``words``: its words, when split already."""
         if words is None:
             words = TextWords(text)
-        spans, keys, caps = words.spans, words.keys, words.capitals
+        parts, ends, keys, caps = words.parts, words.ends, words.keys, words.capitals
         hits: list[VariantHit] = []
-        n = len(spans)
+        n = len(keys)
         after = 0  # words before this are inside a hit
         for i in caps:
             if i < after:
@@ -701,13 +701,12 @@ class VariantIndex:
             for length in lengths:
                 if i + length > n:
                     continue
-                if not all(_JOIN.fullmatch(text[spans[j][1]:spans[j + 1][0]])
-                           for j in range(i, i + length - 1)):
-                    continue
+                if not all(_JOIN.fullmatch(parts[2 * j + 2]) for j in range(i, i + length - 1)):
+                    continue  # the gaps between the words
                 key = " ".join(keys[j] or words.key(j) for j in range(i, i + length))
                 entry = self._entries.get(key)
                 if entry is not None:
-                    hits.append(VariantHit(spans[i][0], spans[i + length - 1][1], entry[0],
+                    hits.append(VariantHit(ends[2 * i], ends[2 * (i + length) - 1], entry[0],
                                            key, entry[1]))
                     after = i + length
                     break
@@ -738,23 +737,26 @@ class WordCase:
                 self.upper[_fold(w)] += n
             if w.lower() in _GRADING:
                 grading.add(w)
-        if not self.words.capitals and not grading:
+        capitals = self.words.capitals
+        if not capitals and not grading:
             return
-        for i in self.words.capitals:
-            # the 8 characters before the word: _MID can only match the gap and the word's
-            # last letter before it
-            if _MID.search((parts[2 * i - 1] + parts[2 * i] if i else parts[0])[-8:]):
-                self.mid[_fold(words[i])] += 1
+        # _MID over the 8 characters before a capitalised word, the gap and the last letters of
+        # the word before, can only match the gap and the one letter before it: whether the
+        # word stands mid-sentence is a matter of its gap, each looked at once
+        mid_gaps = {g for g in {parts[2 * i] for i in capitals if i}
+                    if _MID.search(("x" + g)[-8:])}
+        mid = Counter(words[i] for i in capitals if i and parts[2 * i] in mid_gaps)
+        if capitals and capitals[0] == 0 and _MID.search(parts[0][-8:]):
+            mid[words[0]] += 1
+        for w, n in mid.items():
+            self.mid[_fold(w)] += n
         last = len(words) - 1
-        end, done = 0, 0  # the end of parts[:done] in the text
+        ends = self.words.ends
         for i in [i for i, w in enumerate(words) if w in grading]:
             if i == last or parts[2 * i + 2][-1] not in " \t":
                 continue
-            if words[i].lower() not in DEGREE_WORDS:
-                end += sum(map(len, parts[done:2 * i + 4]))  # the end of the next word
-                done = 2 * i + 4
-                if not _HEAD_END.match(text, end):
-                    continue
+            if words[i].lower() not in DEGREE_WORDS and not _HEAD_END.match(text, ends[2 * i + 3]):
+                continue  # a counting word whose next word's noun phrase goes on
             self.graded[_fold(words[i + 1])] += 1
 
     def common(self, key: str) -> bool:
@@ -816,10 +818,13 @@ class TextWords:
         self.text = text
         self.parts = _WORDS_SPLIT.split(text)
         self.words = self.parts[1::2]
-        ends = list(itertools.accumulate(map(len, self.parts)))  # where each part ends
-        self.spans = list(zip(ends[::2], ends[1::2]))
+        # where each part ends in the text: word i is text[ends[2 * i]:ends[2 * i + 1]]
+        self.ends = list(itertools.accumulate(map(len, self.parts)))
         self.capitals = [i for i, w in enumerate(self.words) if w[0].isupper()]
-        self.keys: list[str] = [""] * len(self.spans)
+        self.keys: list[str] = [""] * len(self.words)
+
+    def span(self, i: int) -> tuple[int, int]:
+        return self.ends[2 * i], self.ends[2 * i + 1]
 
     def key(self, i: int) -> str:
         key = self.keys[i]
