@@ -94,8 +94,10 @@ class StagedFiles:
     def stage(self, path: Path, data: bytes) -> None:
         """Write ``data`` beside ``path``; an OSError leaves nothing behind."""
         tmp = _tmp_beside(path)
-        fd = os.open(tmp, _CREATE, 0o666)  # fails before anything is made (a folder in the way)
+        # listed before it is made: a Ctrl-C at any point leaves it for ``discard`` to remove
+        self.staged.append((tmp, path))
         try:
+            fd = os.open(tmp, _CREATE, 0o666)  # fails before anything is made (a folder there)
             try:
                 view = memoryview(data)
                 while view:  # a write may take part (a limit reached): the next one says why
@@ -104,8 +106,8 @@ class StagedFiles:
                 os.close(fd)
         except BaseException:
             _unlink(tmp)
+            self.staged.pop()
             raise
-        self.staged.append((tmp, path))
 
     def commit(self) -> list[Path]:
         """Sync every staged file, then move each over its target, in the order staged; the

@@ -131,11 +131,19 @@ def test_textmap_inline_or_block_by_place(tmp_path, fragment, expected):
     check_roundtrip(src, tm)
 
 
-def test_textmap_friendly_networks_quotes_are_read_in_their_sentences():
-    """The letter A00187144 of Friendly Networks quotes the Bible inside its sentences: its
-    paragraph is one block, each sentence whole (was: 'Hence it is that the', a blank line,
-    'Righteous shall hold on his way…')."""
-    path = DATA / "editions" / "friendly-networks-slices" / "quotes-A00187144.xml"
+def test_textmap_quotes_in_a_sentence_are_read_in_their_sentences(tmp_path):
+    """A letter that quotes the Bible inside its sentences (Friendly Networks' A00187144 does,
+    as below, the verses in the King James words): its paragraph is one block, each sentence
+    whole (was: 'Hence it is that the', a blank line, 'Righteous shall hold on his way…')."""
+    path = tmp_path / "quotes.xml"
+    path.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A '
+        'letter</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><div><p>Hence it is that the <quote '
+        'type="biblical">Righteous shall hold on his way and they that have clean hands shall '
+        'be stronger and stronger.</quote> And again, <quote type="biblical">they that be wise '
+        'shall shine as the brightness of the firmament.</quote> (Daniel 12:3).</p></div>'
+        '</body></text></TEI>', encoding="utf-8")
     src = parse_source(path)
     tm = build_textmap(src)
     assert "\n" not in tm.text and tm.blocks == [0]
