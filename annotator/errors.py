@@ -415,6 +415,14 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                           'edits, which the store does not hold',
               "run 'annotator add --replace …' first, or move the file out of sources/ to keep "
               "it"),
+    "S026": (SourceError, "the header's date … and the dateline's date … (line …) name different "
+                          "days: a warning (file:line: warning: …), said once per source by add, "
+                          "propose and check, not by a source whose date the editor set; the "
+                          "source is dated by the header, or by the dateline where the header "
+                          "date's own words give the dateline's date (its TEI value a slip, as "
+                          "a day and month swapped)",
+              "correct the one that is wrong and 'annotator add --replace' the file, or set the "
+              "source's date with 'annotator source date …'"),
     "S101": (SourceError, 'gold file (or its text file) not found',
               'check the path'),
     "S102": (SourceError, 'not a gold file, or a span in it is malformed',

@@ -40,6 +40,21 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceWarning:
+    """Something in a source the editor should look at, which stopped nothing: one line,
+    place first, as an error is said, with its code in the catalogue (docs/errors.md)."""
+
+    source_id: str
+    place: str  # 'sources/letter.xml:53'
+    message: str
+    hint: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: warning: {self.message}; {self.hint} [{self.code}]"
+
+
+@dataclass(frozen=True, slots=True)
 class AddResult:
     """What ``Workspace.add`` did with one file: added, unchanged or replaced."""
 
@@ -48,6 +63,7 @@ class AddResult:
     kept: int = 0  # mentions and claims carried over by a replace
     stale: int = 0  # mentions and claims that no longer match and were marked stale
     given: str = ""  # the file as the editor gave it (a .txt, not the TEI written from it)
+    warnings: tuple[SourceWarning, ...] = ()  # what the file says that the editor should check
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +357,8 @@ class CheckReport:
     allowed: tuple[str, ...] = ()
     undecided: int = 0  # claim proposals nobody confirmed or rejected yet (not checked)
     stale: tuple[ClaimRow, ...] = ()
+    warnings: tuple[SourceWarning, ...] = ()  # the sources' (a date header and dateline
+    # disagree on): said, but no finding, so ``ok`` does not look at them
 
     @property
     def ok(self) -> bool:
@@ -370,6 +388,7 @@ class SourceProposeResult:
     proposed: int  # proposals this run made (a register-only pass: the new ones)
     skipped: bool  # unchanged since the last run with this model and settings: no NER work
     words: int
+    warnings: tuple[SourceWarning, ...] = ()  # said for a source proposed, not a skipped one
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,3 +249,113 @@ def test_dates_review_a_bare_number_is_no_day_an_ordinal_is(ws, tmp_path):
     assert dates["on the 22d"] == {"when": "1945-10-22"}
     assert dates["the 3rd inst."] == {"when": "1945-10-03"}
     assert dates["22nd"] == {"when": "1945-10-22"}  # the model's "the 22nd today"
+
+
+# Friendly Networks' A00187144 (swat-ds/friendly-networks @ 77da3cef, content/pid-tei/; CC BY 4.0,
+# credit: Friends Historical Library of Swarthmore College, as its availability says): its
+# header's lines and its opener as the file writes them, the header's @when a day and month
+# swapped (10th Month 3rd is October 3rd).
+FOULKE = f"""<TEI xmlns="{TEI}">
+<teiHeader><fileDesc><titleStmt>
+<title>Joseph Foulke letter to John Hunt, 1823 10mo 3: Electronic Version</title>
+</titleStmt><publicationStmt><availability status="free"><p>The text encoding and editorial notes were created and/or prepared by the <hi rend="italic" >Friends Historical Library of Swarthmore College</hi> and are licensed under a <ref target="https://creativecommons.org/licenses/by/4.0/">Creative Commons Attribution 4.0 International License</ref> (CC BY 4.0).</p></availability>
+</publicationStmt><sourceDesc><p>John Hunt papers, SFHL-RG5-240</p></sourceDesc></fileDesc>
+<profileDesc>
+<creation>Original written <date when="1823-03-10">10th Month 3rd, 1823</date></creation>
+</profileDesc></teiHeader>
+<text><body><div>
+<opener>
+<dateline>Gwynedd B<supplied>oarding</supplied> School <date when="1823-10-03">10th Month 3rd, 1823</date><note type="authorial" place="margin">Received this <date when="1823-10-06">6th of 10th month</date></note></dateline>
+<salute>Beloved friends</salute>
+</opener>
+<p>Thy acceptable letter came duly to hand a few days after its date.</p>
+</div></body></text></TEI>
+"""
+CREATION_LINE, DATELINE_LINE = 7, 11
+
+
+def _foulke(tmp_path, text=FOULKE, name="foulke.xml"):
+    from annotator.tei.parse import parse_source
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path, parse_source(path)
+
+
+@pytest.mark.parametrize("dateline", [
+    "as the file writes it",
+    # as 'bench/dev_corpora.py' gives it: the dates unwrapped, the note's words after the date
+    "unwrapped"])
+def test_dates_review_header_value_a_slip_the_dateline_dates_the_source(tmp_path, dateline):
+    """A00187144's header says 1823-03-10 in @when and '10th Month 3rd, 1823' in words, its
+    dateline 1823-10-03: the header's own words give the dateline's date, so its value is a
+    slip and the dateline dates the source; both places are named (was: 1823-03-10 taken
+    without a word)."""
+    from annotator.tei.dating import source_date
+
+    text = FOULKE
+    if dateline == "unwrapped":
+        text = text.replace('<date when="1823-10-03">10th Month 3rd, 1823</date>',
+                            "10th Month 3rd, 1823").replace(
+            '<date when="1823-10-06">6th of 10th month</date>', "6th of 10th month")
+    found = source_date(_foulke(tmp_path, text)[1])
+    assert found.day is not None and found.day.tei() == "1823-10-03"
+    d = found.disagreement
+    assert d is not None and d.slip
+    assert (d.header, d.header_where, d.header_line, d.header_words) == (
+        "1823-03-10", "the header's creation date", CREATION_LINE, "10th Month 3rd, 1823")
+    assert (d.dateline, d.dateline_line) == ("1823-10-03", DATELINE_LINE)
+    assert found.reason == f"{d.dateline_where} 1823-10-03"
+
+
+@pytest.mark.parametrize(("creation", "day", "slip"), [
+    # the header says another day in its words too: an edition may correct a misdated letter
+    # there (Curious Travellers' 1138 does), so the header's stays
+    ('<date when="1823-03-10">10th of 3rd month, 1823</date>', "1823-03-10", False),
+    ('<date when="1823-03-10"/>', "1823-03-10", False),
+    # one day at different precision, or a range holding it: no disagreement
+    ('<date when="1823">1823</date>', "1823", None),
+    ('<date from="1823-09-01" to="1823-12-31">autumn 1823</date>', "1823-09-01", None),
+    ('<date when="1823-10-03">10th Month 3rd, 1823</date>', "1823-10-03", None)])
+def test_dates_review_header_kept_unless_its_words_give_the_dateline(tmp_path, creation, day,
+                                                                      slip):
+    from annotator.tei.dating import source_date
+
+    text = FOULKE.replace('<date when="1823-03-10">10th Month 3rd, 1823</date>', creation)
+    found = source_date(_foulke(tmp_path, text)[1])
+    assert found.day is not None and found.day.tei() == day
+    assert found.reason.startswith("the header's creation date")
+    if slip is None:
+        assert found.disagreement is None
+    else:
+        assert found.disagreement is not None and found.disagreement.slip is slip
+
+
+def test_dates_review_header_and_dateline_disagree_said_once_by_add_propose_check(ws, tmp_path):
+    """add, propose and check each say it once: the file and the header's line, both values,
+    the dateline's line, the date taken, what to do (S026); check still exits 0. A date the
+    editor set answers it: nothing is said after."""
+    path, _ = _foulke(tmp_path)
+    added = run(ws, "add", str(path))
+    assert added.exit_code == 0, added.output
+    said = [line for line in added.stderr.splitlines() if "[S026]" in line]
+    assert len(said) == 1
+    line = said[0]
+    assert line.startswith(f"{path}:{CREATION_LINE}: warning: the header's creation date "
+                           f"1823-03-10 and the dateline's date 1823-10-03 (line {DATELINE_LINE})")
+    assert "the source is dated 1823-10-03" in line
+    assert "'annotator source date foulke 1823-03-10'" in line
+    assert ws.source("foulke").date == "1823-10-03"
+    proposed = run(ws, "propose")
+    assert proposed.exit_code == 0, proposed.output
+    said = [line for line in proposed.stderr.splitlines() if "[S026]" in line]
+    assert len(said) == 1 and said[0].endswith(line.split(": warning: ", 1)[1])
+    assert said[0].startswith(f"{ws.root / 'sources' / 'foulke.xml'}:{CREATION_LINE}: ")
+    checked = run(ws, "check")
+    assert checked.exit_code == 0, checked.output
+    assert [x for x in checked.stderr.splitlines() if "[S026]" in x] == said
+    assert checked.stderr.rstrip().endswith("; 1 source warning")
+    assert [str(w) for w in ws.check().warnings] == said
+    assert run(ws, "source", "date", "foulke", "1823-10-03").exit_code == 0
+    assert not ws.check().warnings
+    assert "S026" not in run(ws, "check").stderr

@@ -26,6 +26,7 @@ from typing import Any
 
 from annotator.acts import bibliography
 from annotator.acts.context import ActContext
+from annotator.acts.source_dates import date_warnings
 from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Interrupted
 from annotator.filters import chosen
@@ -564,14 +565,16 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     allowed, e.g. 'attributed'), with their locations, the claims confirmed before their
     words changed in a replaced source (``stale``: they fail whatever their status, until
     marked again), and the count of proposals nobody decided: for reviewers and a paper's
-    build."""
+    build. The sources' warnings (S026: a header and dateline that disagree on the date) are
+    said with it, and fail nothing."""
     allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
     rows = claims(ctx, status=None, source_id=None, kinds=None, state=("confirmed", "stale"))
     confirmed = [r for r in rows if r.state == "confirmed"]
     stale = tuple(r for r in rows if r.state == "stale" and r.was == "confirmed")
     failing = tuple(r for r in confirmed if r.status != "supported" and r.status not in allowed)
     return CheckReport(checked=len(confirmed) + len(stale), failing=failing, allowed=allowed,
-                       undecided=rows_of.proposed_count(ctx.store.conn), stale=stale)
+                       undecided=rows_of.proposed_count(ctx.store.conn), stale=stale,
+                       warnings=date_warnings(ctx))
 
 
 def passage_words(ctx: ActContext, link: Link) -> str:

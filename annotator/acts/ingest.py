@@ -22,7 +22,8 @@ from annotator.acts import bibliography
 from annotator.acts.context import ActContext
 from annotator.acts.edition_markup import import_markup
 from annotator.acts.reimport import import_exported
-from annotator.chronology import EDITOR, anchor_of
+from annotator.acts.source_dates import date_warning
+from annotator.chronology import EDITOR
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Interrupted, Location, SourceError
 from annotator.files import atomic_write, relative
@@ -33,7 +34,7 @@ from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.store.decided import source_mention_ids
-from annotator.tei.dating import anchor_candidates
+from annotator.tei.dating import source_date
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
                                  read_source_bytes)
@@ -289,8 +290,10 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 atomic_write(item.target, previous)
         raise
     texts.remember(item.id, item.parsed.sha256, tm)
-    return AddResult(texts.source(item.id), "replaced" if row else "added", kept, stale,
-                     str(item.path))
+    src = texts.source(item.id)
+    warned = date_warning(src, item.parsed, item.path)
+    return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
+                     warnings=(warned,) if warned else ())
 
 
 def _title(parsed: ParsedSource) -> str:
@@ -299,13 +302,12 @@ def _title(parsed: ParsedSource) -> str:
 
 
 def _source_date(parsed: ParsedSource, row: sqlite3.Row | None) -> dict[str, str]:
-    """The source's own date (its anchor) as the header, dateline or title give it; a date the
-    editor set is kept when the file is replaced."""
+    """The source's own date (its anchor) as the header, dateline or title give it
+    (``dating.source_date``); a date the editor set is kept when the file is replaced."""
     if row is not None and row["date_reason"] == EDITOR:
         return {"date": row["date"], "date_reason": row["date_reason"]}
-    found = anchor_of(anchor_candidates(parsed))
-    return {"date": found[0].tei(), "date_reason": found[1]} if found else \
-        {"date": "", "date_reason": ""}
+    found = source_date(parsed)
+    return {"date": found.day.tei() if found.day else "", "date_reason": found.reason}
 
 
 def _exports_from_source(ctx: ActContext, act: Act, source_id: str, parsed: ParsedSource,

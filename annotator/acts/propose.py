@@ -35,11 +35,13 @@ from annotator.entities.names import (KIN_WORDS, KnownEntities, KnownEntity, Nam
                                       entity_id, family_keys, given_names, group_mentions,
                                       known_lookup, name_key, settle_types, written_lower)
 from annotator.errors import Interrupted
-from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
+from annotator.records import (Proposal, ProposeReport, Source, SourceProposeResult,
+                               SourceWarning)
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import edition_conventions, whole_datelines
 from annotator.acts.edition_markup import marked_other, marked_terms
 from annotator.acts.queries import EditionView
+from annotator.acts.source_dates import date_warning
 from annotator.acts.texts import Texts
 from annotator.interrupt import finishing
 from annotator.config import Settings
@@ -752,6 +754,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
 
         by_id = {s.id: s for s in todo}
         pending: dict[str, tuple[str, Dating]] = {}  # in flight; without the workspace's cache
+        warned: dict[str, tuple[SourceWarning, ...]] = {}  # S026, said with the source's result
 
         lines: dict[str, list[tuple[int, int]]] = {}
         others: dict[str, list[tuple[int, int]]] = {}  # the file's titles and works
@@ -762,6 +765,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
                 parsed = ctx.texts.parsed(s.id)
                 tm = ctx.texts.kept(parsed)  # loaded, not built again
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
+                found = date_warning(s, parsed, ctx.texts.path(s))
+                warned[s.id] = (found,) if found else ()
                 if steps.conventions.datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
@@ -804,7 +809,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
-            stored[sid] = SourceProposeResult(sid, n, False, src.words)
+            stored[sid] = SourceProposeResult(sid, n, False, src.words, warned.pop(sid, ()))
             log.info("proposed %d mentions in %s", n, sid)
             return unchanged
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import user_errors, workspace
+from annotator.cli._output import terminal_safe, user_errors, workspace
 from annotator.errors import Interrupted
 
 if TYPE_CHECKING:
@@ -44,5 +44,7 @@ def _show(results: list[AddResult], failed: list[str]) -> None:
     for r in results:
         extra = f" ({r.kept} kept, {r.stale} stale)" if r.action == "replaced" else ""
         typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
+        for warning in r.warnings:  # what the file says that the editor should check
+            typer.echo(terminal_safe(str(warning)), err=True)
     for line in failed:
         typer.echo(line, err=True)

@@ -9,7 +9,7 @@ import typer
 from annotator.cli._app import app
 from annotator.cli._claim_rows import claim_dict
 from annotator.cli._filters import filter_option
-from annotator.cli._output import Format, clipped, render, user_errors, workspace
+from annotator.cli._output import Format, clipped, render, terminal_safe, user_errors, workspace
 from annotator.vocab import SUPPORT
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ def check_cli(
                                "per claim, as compilers print).")] = None,
 ) -> None:
     """Exit 0 when every confirmed claim is supported (or allowed), 1 otherwise, listing the
-    claims that fall short with their location. For a Makefile or CI."""
+    claims that fall short with their location. For a Makefile or CI. Sources whose header
+    and dateline disagree on the date are warned of on stderr; they fail nothing."""
     from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
     with user_errors():
@@ -48,11 +49,15 @@ def check_cli(
                 for r in (*report.failing, *report.stale)], format,
                columns=["id", "source", "location", "state", "status", "kind", "agent",
                         "text"])
+    for warning in report.warnings:  # the sources': said, failing nothing
+        typer.echo(terminal_safe(str(warning)), err=True)
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"
                + (f", {len(report.stale)} stale" if report.stale else "")
                + (f" (allowed: {', '.join(report.allowed)})" if report.allowed else "")
-               + (f"; {report.undecided} proposals not decided yet" if report.undecided else ""),
+               + (f"; {report.undecided} proposals not decided yet" if report.undecided else "")
+               + (f"; {len(report.warnings)} source warning{'s' * (len(report.warnings) != 1)}"
+                  if report.warnings else ""),
                err=True)
     if not report.ok:
         raise typer.Exit(1)

@@ -8,7 +8,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
-from annotator.cli._output import progress_bar, user_errors, workspace
+from annotator.cli._output import progress_bar, terminal_safe, user_errors, workspace
 from annotator.errors import Interrupted
 
 if TYPE_CHECKING:
@@ -47,8 +47,10 @@ def propose_cli(
     lines = _lines(report)
     trained = f" ('annotator train --use base' goes back to {ws.settings.model})" \
         if model is None and report.model.startswith("model:workspace@") else ""
-    if len(lines) == 1:  # one source: its line is the summary
+    if len(report.sources) == 1:  # one source: its line is the summary
         typer.echo(f"{lines[0]} from {report.model}{trained}", err=True)
+        for line in lines[1:]:
+            typer.echo(line, err=True)
         return
     for line in lines:
         typer.echo(line, err=True)
@@ -56,6 +58,8 @@ def propose_cli(
 
 
 def _lines(report: ProposeReport) -> list[str]:
-    return [f"{s.source_id}: {s.proposed} proposals "
-            f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})"
-            for s in report.sources]
+    """A line per source, and under it what the editor should check in its file (S026)."""
+    return [line for s in report.sources for line in (
+        f"{s.source_id}: {s.proposed} proposals "
+        f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})",
+        *(terminal_safe(str(w)) for w in s.warnings))]

@@ -3,17 +3,25 @@
 ``anchor_candidates`` lists the header's dates in order of trust (``correspDesc``'s sending,
 ``creation``, the source description's bibliographic dates, ``publicationStmt`` only when the
 text is born digital), then the text's first ``opener``/``dateline``, then the title; each as a
-TEI value or its words, with where it was found. ``date_blocks`` gives the reading-text spans of
-datelines, headings and paragraphs, which the chronology uses to restart at each dated entry.
+TEI value or its words, with where it was found. ``source_date`` takes the first that holds a
+date, unless the header's date and the dateline's disagree (``date_disagreement``): then the
+header's is kept, but where the header date's own words give the dateline's date, its TEI value
+is a slip of encoding (a day and month swapped) and the dateline's is taken. ``date_blocks``
+gives the reading-text spans of datelines, headings and paragraphs, which the chronology uses
+to restart at each dated entry.
 
 DOCS: docs/proposals.md#dates-in-the-documents-chronology
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from lxml import etree
 
-from annotator.tei.parse import TEI_NS, ParsedSource, element_text
+from annotator.chronology import Day, anchor_of, parse_day
+from annotator.tei.parse import TEI_NS, ParsedSource, element_text, source_line
 from annotator.tei.textmap import TextMap, element_spans
 
 _T = f"{{{TEI_NS}}}"
@@ -32,40 +40,161 @@ def _date_of(el: etree._Element) -> str:
     return element_text(el)
 
 
-def anchor_candidates(parsed: ParsedSource) -> list[tuple[str, str]]:
-    """(value or words, where) of the dates that may say when the source was written."""
+def _own_words(el: etree._Element) -> str:
+    """An element's words without those of the notes inside it, whitespace folded: a note in a
+    dateline (a receipt, "This incorrect date has been added in another hand") is not its
+    date, and its words would run into the date's ('1823Received this 6th')."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag != f"{_T}note" and isinstance(child.tag, str):
+            parts.append(_own_words(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _in_note(el: etree._Element, within: etree._Element) -> bool:
+    """Whether ``el`` stands in a note of ``within`` (a receipt's date in a dateline's note)."""
+    for up in el.iterancestors():
+        if up is within:
+            return False
+        if up.tag == f"{_T}note":
+            return True
+    return False
+
+
+class _Candidate(NamedTuple):
+    value: str  # a TEI value or words
+    where: str  # "the header's creation date", "the dateline", ...
+    part: str  # 'header', 'dateline' or 'title'
+    el: etree._Element  # where it is said (its line; a header date's words and range)
+
+
+def _candidates(parsed: ParsedSource) -> list[_Candidate]:
     root = parsed.root
     header = root.find(f"{_T}teiHeader")
-    out: list[tuple[str, str]] = []
+    out: list[_Candidate] = []
     if header is not None:
         dates = f"{_T}date", f"{_T}origDate"
         sent = header.findall(f".//{_T}correspDesc/{_T}correspAction[@type='sent']")
         actions = sent or header.findall(f".//{_T}correspDesc/{_T}correspAction")
-        out += [(_date_of(d), "the header's sending date") for a in actions
-                for d in a.iter(*dates)]
-        out += [(_date_of(d), "the header's creation date")
+        out += [_Candidate(_date_of(d), "the header's sending date", "header", d)
+                for a in actions for d in a.iter(*dates)]
+        out += [_Candidate(_date_of(d), "the header's creation date", "header", d)
                 for c in header.iter(f"{_T}creation") for d in c.iter(*dates)]
         source_desc = header.find(f".//{_T}sourceDesc")
         if source_desc is not None:
-            out += [(_date_of(d), "the source description's date")
+            out += [_Candidate(_date_of(d), "the source description's date", "header", d)
                     for d in source_desc.iter(*dates)]
             born_digital = "born digital" in element_text(source_desc).lower().replace("-", " ")
             if born_digital:
-                out += [(_date_of(d), "the publication date (born digital)")
+                out += [_Candidate(_date_of(d), "the publication date (born digital)", "header",
+                                   d)
                         for p in header.iter(f"{_T}publicationStmt") for d in p.iter(*dates)]
     text = root.find(f".//{_T}text")
     if text is not None:
         for el in text.iter(f"{_T}dateline", f"{_T}opener"):
-            words = element_text(el)
-            inner = [d for d in el.iter(f"{_T}date") if any(d.get(a) for a in _VALUE_ATTRS)]
-            out += [(_date_of(d), "the dateline's date") for d in inner]
-            out.append((words, "the dateline"))
+            words = _own_words(el)
+            inner = [d for d in el.iter(f"{_T}date") if any(d.get(a) for a in _VALUE_ATTRS)
+                     and not _in_note(d, el)]
+            out += [_Candidate(_date_of(d), "the dateline's date", "dateline", d) for d in inner]
+            line = el.find(f".//{_T}dateline")  # an opener's dateline: its line is named
+            out.append(_Candidate(words, "the dateline", "dateline", el if line is None else line))
             break
     if header is not None:
         for title in header.iter(f"{_T}title"):
-            out.append((element_text(title), "the title"))
+            out.append(_Candidate(element_text(title), "the title", "title", title))
             break
-    return [(v, where) for v, where in out if v]
+    return [c for c in out if c.value]
+
+
+def anchor_candidates(parsed: ParsedSource) -> list[tuple[str, str]]:
+    """(value or words, where) of the dates that may say when the source was written."""
+    return [(c.value, c.where) for c in _candidates(parsed)]
+
+
+@dataclass(frozen=True, slots=True)
+class DateDisagreement:
+    """The header's date and the dateline's, which say different days of the writing: each
+    as a TEI value (the header's a range 'from/to' when it gives one), where it was found and
+    its line. ``slip``: the header date's own words (``header_words``) give the dateline's date
+    and not its TEI value, which is then a slip of encoding and not taken.
+
+    DOCS: docs/proposals.md#dates-in-the-documents-chronology
+    """
+
+    header: str
+    header_where: str
+    header_line: int | None
+    header_words: str
+    dateline: str
+    dateline_where: str
+    dateline_line: int | None
+    slip: bool
+
+
+class SourceDate(NamedTuple):
+    """The source's own date (its anchor) and why; and the disagreement it was chosen over."""
+
+    day: Day | None
+    reason: str
+    disagreement: DateDisagreement | None = None
+
+
+def _bounds(first: Day, last: Day | None = None) -> tuple[tuple[int, int, int],
+                                                          tuple[int, int, int]]:
+    """The first and last (year, month, day) a date, or a range of two, can be."""
+    last = last or first
+    return ((first.year or 0, first.month or 1, first.day or 1),
+            (last.year or 9999, last.month or 12, last.day or 31))
+
+
+def _agree(a: tuple[tuple[int, int, int], tuple[int, int, int]],
+           b: tuple[tuple[int, int, int], tuple[int, int, int]]) -> bool:
+    """Whether two dates can be one, each at its own precision: 1823 and 1823-10-03 can,
+    1823-03-10 and 1823-10-03 cannot."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _day(c: _Candidate) -> Day | None:
+    found = anchor_of([(c.value, c.where)])
+    return found[0] if found else None
+
+
+def date_disagreement(parsed: ParsedSource) -> DateDisagreement | None:
+    """The header's date (the first of its dates that holds one, in order of trust) against
+    the first dateline's (its dated ``date``, else its words), when they cannot be one day:
+    a header range holding the dateline's day, or a year holding it, agrees."""
+    cands = _candidates(parsed)
+    header = next(((c, d) for c in cands if c.part == "header" and (d := _day(c))), None)
+    line = next(((c, d) for c in cands if c.part == "dateline" and (d := _day(c))), None)
+    if header is None or line is None:
+        return None
+    (hc, hday), (lc, lday) = header, line
+    end = next((parse_day(str(hc.el.get(a))) for a in ("to", "notAfter", "to-iso",
+                                                       "notAfter-iso") if hc.el.get(a)), None)
+    if _agree(_bounds(hday, end), _bounds(lday)):
+        return None
+    words = element_text(hc.el)
+    said = anchor_of([(words, hc.where)]) if words and words != hc.value else None
+    slip = said is not None and _agree(_bounds(said[0]), _bounds(lday)) and \
+        not _agree(_bounds(said[0]), _bounds(hday, end))
+    return DateDisagreement(hday.tei() + (f"/{end.tei()}" if end else ""), hc.where,
+                            source_line(hc.el), words, lday.tei(), lc.where, source_line(lc.el),
+                            slip)
+
+
+def source_date(parsed: ParsedSource) -> SourceDate:
+    """The source's own date by the rule of the module's docstring, with where it was found
+    ('the header's creation date 1823-03-10'), and the disagreement, if any."""
+    differs = date_disagreement(parsed)
+    if differs is not None and differs.slip:
+        day = parse_day(differs.dateline)
+        assert day is not None
+        return SourceDate(day, f"{differs.dateline_where} {differs.dateline}", differs)
+    found = anchor_of(anchor_candidates(parsed))
+    if found is None:
+        return SourceDate(None, "", differs)
+    return SourceDate(found[0], found[1], differs)
 
 
 def _spans_of(tm: TextMap, names: dict[str, str]) -> list[tuple[int, int, str]]:

@@ -1,0 +1,67 @@
+"""What a source says of its own date that the editor should check: its header's date and its
+dateline's naming different days (S026). Said once per source by ``add`` (the file as given),
+``propose`` (each source proposed) and ``check`` (every source), never for a source whose date
+the editor set: that is the editor's answer.
+
+DOCS: docs/proposals.md#dates-in-the-documents-chronology
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.acts.context import ActContext
+from annotator.chronology import EDITOR
+from annotator.files import reached
+from annotator.records import Source, SourceWarning
+from annotator.store import sources as source_rows
+from annotator.tei.dating import date_disagreement
+from annotator.tei.parse import ParsedSource, parse_source
+
+
+def date_warning(src: Source, parsed: ParsedSource, path: Path) -> SourceWarning | None:
+    """S026 for a source whose header and dateline disagree on its date, at the header's line
+    of ``path``, naming both values and places and the date the source has (as stored: a store
+    made before the rule keeps the header's until the file is replaced)."""
+    differs = date_disagreement(parsed)
+    if differs is None or src.date_reason == EDITOR:
+        return None
+    d = differs
+    header_start = d.header.split("/")[0]
+    at = f" (line {d.dateline_line})" if d.dateline_line else ""
+    message = f"{d.header_where} {d.header} and {d.dateline_where} {d.dateline}{at} name " \
+              "different days; "
+    if src.date == d.dateline and d.slip:
+        message += (f"the source is dated {d.dateline}, the dateline's, which the header date's "
+                    f"own words ('{d.header_words}') give too: its value {header_start} is taken "
+                    "for a slip")
+        other = header_start
+    elif src.date == header_start:
+        message += f"the source is dated {header_start}, the header's"
+        other = d.dateline
+    else:
+        message += f"the source is dated {src.date or 'by neither'}" + \
+            (f" ({src.date_reason})" if src.date_reason else "")
+        other = d.dateline
+    place = reached(path) + (f":{d.header_line}" if d.header_line else "")
+    return SourceWarning(src.id, place, message,
+                         hint="correct the one that is wrong and 'annotator add --replace' the "
+                              "file, or set the source's date with 'annotator source date "
+                              f"{src.id} {other}'", code="S026")
+
+
+def date_warnings(ctx: ActContext) -> tuple[SourceWarning, ...]:
+    """S026 of every TEI source, read from the bytes the store keeps (its version's lines, and
+    no refusal for a file edited since: ``check`` reports, it does not stop)."""
+    out = []
+    for src in ctx.texts.sources():
+        if src.origin != "tei" or src.date_reason == EDITOR:
+            continue
+        data = source_rows.version_bytes(ctx.store.conn, src.sha256)
+        if data is None:
+            continue
+        path = ctx.texts.path(src)
+        found = date_warning(src, parse_source(path, data), path)
+        if found is not None:
+            out.append(found)
+    return tuple(out)
