@@ -63,6 +63,8 @@ class AddResult:
     kept: int = 0  # mentions and claims carried over by a replace
     stale: int = 0  # mentions and claims that no longer match and were marked stale
     given: str = ""  # the file as the editor gave it (a .txt, not the TEI written from it)
+    # claims the finder proposed whose words changed, which nobody decided: removed by a replace
+    withdrawn: int = 0
     warnings: tuple[SourceWarning, ...] = ()  # what the file says that the editor should check
 
 

@@ -574,8 +574,8 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
     """Words changed inside a confirmed claim: the claim is stale, keeps the words and place
     it had (read from the version it was made on), and check fails on it, saying where it
     was, what it said and how to mark it again (was: '[stale: ...]' at '¶ 0, line 0', and it
-    dropped out of check: '0 confirmed claims checked', exit 0). A stale proposal is not
-    checked."""
+    dropped out of check: '0 confirmed claims checked', exit 0). A proposal on the changed
+    words is withdrawn, not checked."""
     from annotator.store import claims as rows_of
     from annotator.store import now
 
@@ -595,7 +595,7 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
     stale = ws.claim(claim.id)
     assert (stale.state, stale.was, stale.text, stale.location, stale.start, stale.end) == \
         ("stale", "confirmed", TITUS_PASSAGE, claim.location, claim.start, claim.end)
-    assert ws.claim(proposed).was == "proposed"
+    assert proposed not in {r.id for r in ws.claims(state=("proposed", "stale", "rejected"))}
     report = ws.check()
     assert not report.ok and report.failing == ()
     assert ([r.id for r in report.stale], report.checked) == ([claim.id], 1)
@@ -614,8 +614,7 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
         [(claim.id, "stale", TITUS_PASSAGE)]
     listed = json.loads(run(ws, "claims", "--state", "stale", "--format", "json").stdout)
     assert [(r["id"], r["text"], r["location"]) for r in listed] == \
-        [(claim.id, TITUS_PASSAGE, claim.location), (proposed, "near New York",
-                                                     claim.location)]
+        [(claim.id, TITUS_PASSAGE, claim.location)]
     shown = run(ws, "claim", "show", str(claim.id)).stdout
     assert TITUS_PASSAGE in shown and "[stale" not in shown.splitlines()[2]
     # marked again on the text now and linked, the stale one set aside: check passes again
@@ -630,6 +629,76 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
     assert ws.reject_claim(claim.id).state == "rejected"
     report = ws.check()
     assert report.ok and report.checked == 1
+
+
+def _proposed(ws, sid, words, *, suggest=None):
+    """A claim the finder proposes on ``words`` (found once in the reading text), with a
+    suggested link to the work ``suggest``: its id."""
+    from annotator.store import claims as rows_of
+    from annotator.store import now
+
+    text = ws.reading_text(sid)
+    assert text.count(words) == 1, words
+    start = text.index(words)
+    with ws.store.transaction() as conn:
+        cid = rows_of.insert_proposal(conn, sid, ws.source(sid).sha256, start,
+                                      start + len(words), "unattributed", "", None, "date",
+                                      "rule:claims@x", now())
+        if suggest:
+            rows_of.suggest_work(conn, cid, suggest, "", "rule:author-match")
+    return cid
+
+
+def test_claims_replace_withdraws_a_proposal_whose_words_changed(ws, tmp_path):
+    """A proposal nobody decided whose words changed goes with the replace, with its
+    suggested links, out of the listings, the check's count, the summary and the exports; one
+    an editor acted on (its agent set) stays, stale (was: it stayed listed as 'stale' beside the finder's new proposal on the words now, counted in
+    the summary, even after 'claims propose')."""
+    ws.bib_add(REFERENCES)
+    ws.add(TITUS)
+    sid = "a00187152"
+    gone = _proposed(ws, sid, TITUS_PASSAGE, suggest="nekrich1997")
+    acted = _proposed(ws, sid, "Respected Friend")
+    ws.set_claim_agent(acted, "Titus")
+    kept = _proposed(ws, sid, "To Ann Evans, wife of Joshua Evans")
+    undecided = ws.check().undecided
+    data = TITUS.read_text(encoding="utf-8")
+    edited = tmp_path / "edited" / TITUS.name
+    edited.parent.mkdir()
+    edited.write_text(data.replace("from near New York", "from near the city of New York")
+                      .replace("Respected Friend,", "Respected dear Friend,"), encoding="utf-8")
+    result = run(ws, "add", "--replace", str(edited))
+    assert result.exit_code == 0, result.output
+    assert "(1 kept, 1 stale, 1 claim proposal withdrawn)" in result.stderr
+    every = {r.id: r for r in ws.claims(state=("proposed", "confirmed", "rejected", "stale"))}
+    assert gone not in every and set(every) == {acted, kept}
+    assert (every[acted].state, every[acted].was) == ("stale", "proposed")
+    assert ws.check().undecided == undecided - 2  # the one withdrawn, the one stale
+    with ws.store.transaction() as conn:
+        assert conn.execute("SELECT count(*) FROM links WHERE claim_id = ?",
+                            (gone,)).fetchone()[0] == 0
+    listed = json.loads(run(ws, "claims", "--format", "json").stdout)
+    assert gone not in [r["id"] for r in listed]
+    ws.export_claims("csv", include_proposals=True)
+    table = (ws.exports_dir / "claims.csv").read_text(encoding="utf-8-sig")
+    assert "near New York through" not in table and "wife of Joshua Evans" in table
+
+
+def test_claims_propose_withdraws_a_stale_proposal_of_an_older_replace(ref_ws, nlp):
+    """A store whose replace left a proposal stale (as 'add --replace' did before it withdrew
+    them): the next 'claims propose' withdraws it, as it withdraws any proposal it no longer
+    makes, and keeps a stale confirmed claim (was: stale proposals stayed for good)."""
+    sid = SID
+    cid = _proposed(ref_ws, sid, "Those factors resulted in Molotov taking a firm line.")
+    confirmed = ref_ws.add_claim(sid, quote="Molotov remained firm")
+    with ref_ws.store.act("replace", f"source:{sid}", editor="tester", payload={}) as act:
+        for one in (cid, confirmed.id):  # what a replace logged before
+            act.update("claims", {"id": one}, {"status": "stale"})
+    assert ref_ws.claim(cid).was == "proposed"
+    report = ref_ws.propose_claims([sid], nlp=nlp)
+    assert report.withdrawn == 1
+    every = {r.id for r in ref_ws.claims(state=("proposed", "confirmed", "rejected", "stale"))}
+    assert cid not in every and confirmed.id in every
 
 
 def test_claims_store_version_17_passage_link_made_before_its_source_changed_is_stale(

@@ -472,6 +472,11 @@ def _store_source(conn: sqlite3.Connection, src: Source, found: list[ClaimPropos
         else:
             counts.refreshed += 1
     stale = [cid for cid in earlier if cid not in kept and cid not in edited]
+    # proposals whose words changed in a replace before 'add --replace' withdrew them
+    old = [cid for cid in rows_of.stale_finder_claims(conn, src.id) if cid not in edited]
+    if old:
+        stale += [cid for cid, was in before_stale(conn, "claims", old).items()
+                  if was == "proposed"]
     rows_of.delete_claims(conn, stale)
     counts.withdrawn = len(stale)
     record_run(conn, src.id, src.sha256, "claims", provenance,

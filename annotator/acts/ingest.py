@@ -33,7 +33,7 @@ from annotator.store import Act, now
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
-from annotator.store.decided import source_mention_ids
+from annotator.store.decided import edited_claims, source_mention_ids
 from annotator.tei.dating import source_date
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
@@ -249,7 +249,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
               "title": title, "origin": item.origin, "chars": len(tm.text),
               "words": len(tm.text.split()), "added_at": now(), "name": item.path.name,
               **(own_date := _source_date(item.parsed, row))}
-    kept = stale = 0
+    kept = stale = withdrawn = 0
     written = False
     texts = ctx.texts
     payload: dict[str, object] = {"file": rel}
@@ -266,7 +266,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 act.update("sources", {"id": item.id},
                            {**values, "added_at": row["added_at"], "replaced_at": now(),
                             "name": row["name"] or item.path.name})  # the one it was added from
-                kept, stale = _carry_over(act, item.id, old_tm, tm)
+                kept, stale, withdrawn = _carry_over(act, item.id, old_tm, tm)
             bibliography.add_source_works(act, item.id, item.parsed, title=title,
                                           date=own_date["date"])
             texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
@@ -293,7 +293,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     src = texts.source(item.id)
     warned = date_warning(src, item.parsed, item.path)
     return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
-                     warnings=(warned,) if warned else ())
+                     withdrawn=withdrawn, warnings=(warned,) if warned else ())
 
 
 def _title(parsed: ParsedSource) -> str:
@@ -328,7 +328,8 @@ _SPAN_COLUMNS = {"mentions": ("start", "end", "sha256"), "claims": ("start", "en
                  "links": ("target_start", "target_end", "target_sha256")}
 
 
-def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[int, int]:
+def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
+                ) -> tuple[int, int, int]:
     """Move mentions, claims and the passages claims link to of the old version onto the new
     one where their text is unchanged.
 
@@ -339,12 +340,16 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[i
     offsets still read (``store.claims.CURRENT``).
     Mentions the old file's own markup gave, which no editor changed, are not carried: they
     were the file's, and the new file's markup (imported next) replaces them, so a name it
-    marks is there once, where it marks it now.
+    marks is there once, where it marks it now. A claim the finder proposed whose words
+    changed, which no editor acted on, is withdrawn (with its suggested links) rather than
+    kept stale: nobody decided it, and 'claims propose' finds the words as they are now.
+    Returns (kept, stale, withdrawn).
     """
     matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
-    kept = stale = 0
+    kept = stale = withdrawn = 0
     own = source_mention_ids(act.conn, source_id, old.sha256)
+    edited = edited_claims(act.conn)
     for table, rows in source_rows.version_spans(act.conn, source_id, old.sha256).items():
         for r in rows:
             if table == "mentions" and r["id"] in own:
@@ -360,8 +365,14 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap) -> tuple[i
                 act.update(table, {"id": r["id"]},
                            dict(zip(_SPAN_COLUMNS[table], (*moved, new.sha256))))
                 kept += 1
+            elif table == "claims" and r["status"] == "proposed" and \
+                    r["provenance"] != "editor" and r["id"] not in edited:
+                for lid in claim_rows.link_ids(act.conn, r["id"]):  # each in the log
+                    act.delete("links", {"id": lid})
+                act.delete("claims", {"id": r["id"]})
+                withdrawn += 1
             else:
                 if table != "links":
                     act.update(table, {"id": r["id"]}, {"status": "stale"})
                 stale += 1
-    return kept, stale
+    return kept, stale, withdrawn

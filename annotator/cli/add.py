@@ -42,7 +42,9 @@ def add_cli(
 
 def _show(results: list[AddResult], failed: list[str]) -> None:
     for r in results:
-        extra = f" ({r.kept} kept, {r.stale} stale)" if r.action == "replaced" else ""
+        extra = f" ({r.kept} kept, {r.stale} stale" + (
+            f", {r.withdrawn} claim proposal{'s' * (r.withdrawn != 1)} withdrawn"
+            if r.withdrawn else "") + ")" if r.action == "replaced" else ""
         typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
         for warning in r.warnings:  # what the file says that the editor should check
             typer.echo(terminal_safe(str(warning)), err=True)

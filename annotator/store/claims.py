@@ -79,6 +79,12 @@ def link_row(conn: sqlite3.Connection, link_id: int) -> Row | None:
     return row
 
 
+def link_ids(conn: sqlite3.Connection, claim_id: int) -> list[int]:
+    """Ids of every link of a claim (suggested and rejected ones too), oldest first."""
+    return [int(r[0]) for r in conn.execute(
+        "SELECT id FROM links WHERE claim_id = ? ORDER BY id", (claim_id,))]
+
+
 def claim_links(conn: sqlite3.Connection, claim_id: int) -> list[Link]:
     return [link_from_row(r) for r in conn.execute(
         f"{_LINKS} WHERE l.claim_id = ? ORDER BY l.id", (claim_id,))]  # noqa: S608
@@ -165,6 +171,14 @@ def finder_proposals(conn: sqlite3.Connection, source_id: str, sha256: str) -> l
     return [int(r["id"]) for r in conn.execute(
         "SELECT id FROM claims WHERE source_id = ? AND sha256 = ? AND status = 'proposed' "
         "AND provenance != 'editor' ORDER BY id", (source_id, sha256))]
+
+
+def stale_finder_claims(conn: sqlite3.Connection, source_id: str) -> list[int]:
+    """Ids of the finder's stale claims of this source (not the editor's own), whatever state
+    they had when their words changed."""
+    return [int(r["id"]) for r in conn.execute(
+        "SELECT id FROM claims WHERE source_id = ? AND status = 'stale' "
+        "AND provenance != 'editor' ORDER BY id", (source_id,))]
 
 
 def delete_claims(conn: sqlite3.Connection, claim_ids: Sequence[int]) -> None:

@@ -56,10 +56,11 @@ def version_bytes(conn: sqlite3.Connection, sha256: str) -> bytes | None:
 
 def version_spans(conn: sqlite3.Connection, source_id: str,
                   sha256: str) -> dict[str, list[sqlite3.Row]]:
-    """``id, start, end`` of the mentions and claims made on one version of a source, and of
-    the passages of it that claims are linked to, by table: what must move (or go stale) when
-    the source is replaced."""
-    spans = {table: conn.execute(f"SELECT id, start, end FROM {table} "  # noqa: S608
+    """``id, start, end, status, provenance`` of the mentions and claims made on one version of
+    a source, and ``id, start, end`` of the passages of it that claims are linked to, by
+    table: what must move (or go stale) when the source is replaced."""
+    spans = {table: conn.execute(f"SELECT id, start, end, status, provenance "  # noqa: S608
+                                 f"FROM {table} "
                                  "WHERE source_id = ? AND sha256 = ?",
                                  (source_id, sha256)).fetchall()
              for table in ("mentions", "claims")}
