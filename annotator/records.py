@@ -268,11 +268,32 @@ def location(paragraph: int, line: int, page: str | None, *,
     return f"p. {page}, {where}" if page else where
 
 
-def mark_again(source_id: str, claim_id: int) -> str:
+def mark_again(source_id: str, claim_id: int, now: Nearest | None = None) -> str:
     """What an editor does with a stale claim (its words changed when its source was
-    replaced): mark the words again on the text now, then set the stale one aside."""
+    replaced): mark the words again on the text now, then set the stale one aside. ``now``:
+    where its words are nearest in the text now, which the command then names."""
+    span = f"{now.start}:{now.end}" if now is not None and now.end > now.start else "START:END"
     return (f"mark the claim again on the text now ('annotator claim add {source_id} --span "
-            f"START:END'), then set this one aside ('annotator claim reject {claim_id}')")
+            f"{span}'), then set this one aside ('annotator claim reject {claim_id}')")
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest:
+    """Where a stale claim's words are nearest in the text now: the span its words moved to,
+    or the edge of the change that took them (start == end where they are gone), with its
+    place in the source file now. Its own offsets and place are those of the version before.
+    """
+
+    start: int
+    end: int
+    paragraph: int
+    line: int
+    page: str | None
+    last: tuple[int, int, str | None] | None = None
+
+    @property
+    def location(self) -> str:
+        return location(self.paragraph, self.line, self.page, last=self.last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +330,9 @@ class ClaimRow:
     # which it was made on. '' for a claim not stale
     was: str = ""
     sha256: str = ""  # the version of its source its offsets hold for ('': not said)
+    # a stale claim's words in the text now, nearest (None: not stale, or not known: a store
+    # from before the replace recorded it)
+    now: Nearest | None = None
     # the decision the act that answered this row wrote (add_claim: what undo takes back, named
     # by id, not as the log's newest, which another writer's commit may be); None: only read.
     # Not part of the claim: two rows of the same claim are equal whatever act answered them

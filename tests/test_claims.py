@@ -602,12 +602,14 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
     result = run(ws, "check")
     assert result.exit_code == 1
     line = result.stdout.strip()
-    assert line.startswith(f"sources/A00187152.xml:{claim.line}: claim {claim.id} stale: "
+    now = ws.claim(claim.id).now
+    assert line.startswith(f"sources/A00187152.xml:{now.line}: claim {claim.id} stale: "
                            f"its words changed (was confirmed, unattributed, {claim.location} "
-                           "before the source was replaced): " + TITUS_PASSAGE)
+                           f"before the source was replaced; now near {now.location}): "
+                           + TITUS_PASSAGE)
     assert line.endswith("; mark the claim again on the text now ('annotator claim add "
-                         "a00187152 --span START:END'), then set this one aside ('annotator "
-                         f"claim reject {claim.id}')")
+                         f"a00187152 --span {now.start}:{now.end}'), then set this one aside "
+                         f"('annotator claim reject {claim.id}')")
     assert "1 confirmed claim checked, 0 not supported, 1 stale" in result.stderr
     listed = run(ws, "check", "--format", "json")
     assert [(r["id"], r["state"], r["text"]) for r in json.loads(listed.stdout)] == \
@@ -629,6 +631,72 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
     assert ws.reject_claim(claim.id).state == "rejected"
     report = ws.check()
     assert report.ok and report.checked == 1
+
+
+def _note(tmp_path, *paragraphs):
+    """A text file of these paragraphs (blank lines between), one a line of its TEI."""
+    src = tmp_path / "note.txt"
+    src.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return src
+
+
+def _line_of(ws, words):
+    """The line of the stored TEI of note.txt that holds ``words``."""
+    lines = (ws.root / "sources" / "note.xml").read_text(encoding="utf-8").splitlines()
+    found = [n for n, line in enumerate(lines, 1) if words in line]
+    assert len(found) == 1, (words, found)
+    return found[0]
+
+
+def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
+    """Lines added above a claim whose words changed: check names the file's line where its
+    words are now, labelled 'now near', with the span to mark, and its old place as the
+    version before's; after a second replace it follows them; words gone: the place they
+    were, and START:END to mark; a store whose replace did not record it: no line (was: the
+    claim's line in the old version, another line of the file now)."""
+    ws.add(_note(tmp_path, "Note", "The pact was signed in 1939.", "The war began in 1941."))
+    claim = ws.add_claim("note", quote="The war began in 1941.")
+    ws.add(_note(tmp_path, "Note", "A first remark.", "A second remark.",
+                 "The pact was signed in 1939.", "The war began in June 1941."), replace=True)
+    text = ws.reading_text("note")
+    now = ws.claim(claim.id).now
+    assert (now.start, now.end) == (text.index("The war"), len(text.rstrip()))
+    line = _line_of(ws, "The war began in June 1941.")
+    assert line == claim.line + 2 and now.line == line
+    assert now.location == f"¶ 5, line {line}"
+    out = run(ws, "check")
+    assert out.exit_code == 1
+    assert out.stdout.startswith(
+        f"sources/note.xml:{line}: claim {claim.id} stale: its words changed (was confirmed, "
+        f"unattributed, {claim.location} before the source was replaced; now near "
+        f"¶ 5, line {line}): The war began in 1941.; mark the claim again on the text now "
+        f"('annotator claim add note --span {now.start}:{now.end}')")
+    shown = run(ws, "claim", "show", str(claim.id)).stdout
+    assert f"now near ¶ 5, line {line} ({now.start}:{now.end}): The war began in June 1941." \
+        in shown
+    listed = json.loads(run(ws, "claims", "--state", "stale", "--format", "json").stdout)
+    assert listed[0]["now"] == {"start": now.start, "end": now.end,
+                                "location": f"¶ 5, line {line}", "line": line}
+    assert listed[0]["line"] == claim.line  # its own place: the version before's
+    # a second replace, a paragraph more above: its words are followed
+    ws.add(_note(tmp_path, "Note", "A first remark.", "A second remark.", "A third.",
+                 "The pact was signed in 1939.", "The war began in June 1941."), replace=True)
+    assert ws.claim(claim.id).now.line == _line_of(ws, "The war began in June 1941.") \
+        == line + 1
+    # its words gone: the place they were
+    ws.add(_note(tmp_path, "Note", "A first remark.", "A second remark.", "A third.",
+                 "The pact was signed in 1939."), replace=True)
+    gone = ws.claim(claim.id).now
+    assert gone.start == gone.end == len(ws.reading_text("note"))
+    assert gone.line == _line_of(ws, "The pact was signed in 1939.")
+    assert "--span START:END" in run(ws, "check").stdout
+    with ws.store.transaction() as conn:  # a store whose replaces recorded no places
+        conn.execute("UPDATE decisions SET payload = json_remove(payload, '$.stale_claims')")
+    assert ws.claim(claim.id).now is None
+    out = run(ws, "check").stdout
+    assert out.startswith(f"sources/note.xml: claim {claim.id} stale: its words changed (was "
+                          f"confirmed, unattributed, {claim.location} before the source was "
+                          "replaced): ")
 
 
 def _proposed(ws, sid, words, *, suggest=None):

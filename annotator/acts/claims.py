@@ -35,14 +35,14 @@ from annotator.nlp import claim_finder as claims_mod
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 from annotator.records import (BibEntry, CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport,
-                               Link, Linked, Source, mark_again, row_id)
+                               Link, Linked, Nearest, Source, mark_again, row_id)
 from annotator.store import Act, Store, now
 from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
 from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
-from annotator.store.sources import before_stale
+from annotator.store.sources import before_stale, stale_places
 from annotator.text import refuse_not_xml, span_fault, word_span
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
@@ -321,7 +321,8 @@ def set_claim_state(ctx: ActContext, claim_ids: Iterable[int | str], state: str,
     for row in rows:
         if row["status"] == "stale" and state != "rejected":
             raise DecisionError(f"claim {row['id']} is stale (its source changed)",
-                                hint=mark_again(row["source_id"], row["id"]),
+                                hint=mark_again(row["source_id"], row["id"],
+                                                _now(ctx, [row]).get(int(row["id"]))),
                                 location=ctx.store.place, code="D310")
     ids = list(dict.fromkeys(int(r["id"]) for r in rows))
     if expected is not None and len(ids) > 1:
@@ -536,10 +537,11 @@ def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
     links = rows_of.links_by_claim(ctx.store.conn, source_id)
     sources = {src.id: src for src in ctx.texts.sources()}
     was = _was(ctx, rows)
+    now = _now(ctx, rows)
     out = []
     for r in rows:
         item = _claim_item(ctx, r, links.get(r["id"], []), sources[r["source_id"]],
-                           was=was.get(r["id"], ""))
+                           was=was.get(r["id"], ""), now=now.get(r["id"]))
         if statuses and item.status not in statuses:
             continue
         out.append(item)
@@ -562,7 +564,8 @@ def claim(ctx: ActContext, claim_id: int | str) -> ClaimRow:
     """One claim (``12`` or ``claim:12``) with its links."""
     row = _claim_row(ctx, claim_id)
     return _claim_item(ctx, row, rows_of.claim_links(ctx.store.conn, row["id"]),
-                       was=_was(ctx, [row]).get(row["id"], ""))
+                       was=_was(ctx, [row]).get(row["id"], ""),
+                       now=_now(ctx, [row]).get(row["id"]))
 
 
 def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
@@ -641,8 +644,35 @@ def _was(ctx: ActContext, rows: Sequence[sqlite3.Row]) -> dict[int, str]:
     return before_stale(ctx.store.conn, "claims", stale) if stale else {}
 
 
+def _now(ctx: ActContext, rows: Sequence[sqlite3.Row]) -> dict[int, Nearest]:
+    """Where the words of each stale claim among ``rows`` are nearest in its source's text now,
+    by id, as the replace recorded it (``store.sources.stale_places``); a claim it did not
+    record (a store from before) is left out."""
+    out: dict[int, Nearest] = {}
+    stale: dict[str, list[int]] = {}
+    for r in rows:
+        if r["status"] == "stale":
+            stale.setdefault(r["source_id"], []).append(int(r["id"]))
+    for sid, ids in stale.items():
+        src = ctx.texts.source(sid)
+        places = stale_places(ctx.store.conn, sid, src.sha256)
+        if not any(cid in places for cid in ids):
+            continue
+        tm = ctx.texts.textmap(sid)
+        for cid in ids:
+            if cid not in places:
+                continue
+            start, end = places[cid]
+            # a point where the words are gone: the place of the character there
+            at = min(start, max(len(tm.text) - 1, 0))
+            (paragraph, line, page), last = tm.span_places(*((start, end) if end > start
+                                                             else (at, at + 1)))
+            out[cid] = Nearest(start, end, paragraph, line, page, last)
+    return out
+
+
 def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source | None = None,
-                *, was: str = "") -> ClaimRow:
+                *, was: str = "", now: Nearest | None = None) -> ClaimRow:
     """A stored claim as a record: its text and place (paragraph, line, page) in its source,
     and its last character's, so a claim that crosses blocks names its range. A stale claim's
     are read from the version it was made on (``was``: its state then), where its offsets
@@ -661,7 +691,8 @@ def _claim_item(ctx: ActContext, r: sqlite3.Row, links: list[Link], src: Source 
                     agent_entity_id=r["agent_entity_id"], paragraph=paragraph, line=line,
                     page=page, last=last, cue=r["cue"], provenance=r["provenance"],
                     links=tuple(links), confidence=r["confidence"],
-                    agent_candidate=r["agent_candidate"], was=was, sha256=r["sha256"])
+                    agent_candidate=r["agent_candidate"], was=was, sha256=r["sha256"],
+                    now=now)
 
 
 def _agent(ctx: ActContext, agent: str) -> tuple[str, str | None]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from pathlib import Path
@@ -39,7 +39,7 @@ from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
                                  read_source_bytes)
 from annotator.tei.textmap import TextMap, build_textmap
-from annotator.text import not_xml, source_id
+from annotator.text import not_xml, source_id, word_span
 
 TEI_SUFFIXES = (".xml", ".tei")
 TEXT_SUFFIXES = (".txt",)
@@ -266,7 +266,10 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 act.update("sources", {"id": item.id},
                            {**values, "added_at": row["added_at"], "replaced_at": now(),
                             "name": row["name"] or item.path.name})  # the one it was added from
-                kept, stale, withdrawn = _carry_over(act, item.id, old_tm, tm)
+                kept, stale, withdrawn, places = _carry_over(act, item.id, old_tm, tm)
+                if places:  # with the act: where each stale claim's words are now
+                    payload["stale_claims"] = {"sha256": tm.sha256, "places": {
+                        str(cid): list(span) for cid, span in sorted(places.items())}}
             bibliography.add_source_works(act, item.id, item.parsed, title=title,
                                           date=own_date["date"])
             texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
@@ -329,7 +332,7 @@ _SPAN_COLUMNS = {"mentions": ("start", "end", "sha256"), "claims": ("start", "en
 
 
 def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
-                ) -> tuple[int, int, int]:
+                ) -> tuple[int, int, int, dict[int, tuple[int, int]]]:
     """Move mentions, claims and the passages claims link to of the old version onto the new
     one where their text is unchanged.
 
@@ -343,13 +346,17 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     marks is there once, where it marks it now. A claim the finder proposed whose words
     changed, which no editor acted on, is withdrawn (with its suggested links) rather than
     kept stale: nobody decided it, and 'claims propose' finds the words as they are now.
-    Returns (kept, stale, withdrawn).
+    Returns (kept, stale, withdrawn, places): ``places`` is where the words of each stale
+    claim of the source (made stale now or by an earlier replace) are nearest in the new
+    text (``_nearest``), for the check and the editor marking it again.
     """
     matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     kept = stale = withdrawn = 0
     own = source_mention_ids(act.conn, source_id, old.sha256)
     edited = edited_claims(act.conn)
+    # where the stale claims of earlier replaces are nearest in the old text, to follow on
+    was_at = source_rows.stale_places(act.conn, source_id, old.sha256)
     for table, rows in source_rows.version_spans(act.conn, source_id, old.sha256).items():
         for r in rows:
             if table == "mentions" and r["id"] in own:
@@ -374,5 +381,32 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
             else:
                 if table != "links":
                     act.update(table, {"id": r["id"]}, {"status": "stale"})
+                if table == "claims":
+                    was_at[int(r["id"])] = (r["start"], r["end"])
                 stale += 1
-    return kept, stale, withdrawn
+    places = {cid: _nearest(new.text, blocks, *span) for cid, span in was_at.items()}
+    return kept, stale, withdrawn, places
+
+
+def _nearest(text: str, blocks: Sequence[difflib.Match], start: int, end: int
+             ) -> tuple[int, int]:
+    """Where the old text's span [start, end) is nearest in the new ``text`` (``blocks``:
+    the unchanged stretches, old offset ``a``, new ``b``): each end where it moved to when it
+    lies in an unchanged stretch, else the edge of the change beside it (the start after the
+    stretch before, the end before the stretch after), widened to whole words; (p, p) where
+    the words are gone, at the place they were."""
+    new_start, new_end = 0, None
+    for b in blocks:
+        if b.a + b.size <= start:
+            new_start = b.b + b.size  # after the last stretch before it
+        elif b.a <= start:
+            new_start = start + b.b - b.a
+        if new_end is None and b.a < end <= b.a + b.size:
+            new_end = end + b.b - b.a
+        elif new_end is None and b.a >= end:
+            new_end = b.b  # before the first stretch after it
+    if new_end is None:
+        new_end = len(text)
+    if new_end <= new_start:
+        return new_start, new_start
+    return word_span(text, new_start, new_end) or (new_start, new_start)

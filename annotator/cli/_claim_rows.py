@@ -27,7 +27,12 @@ def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
     return {"id": row.id, "source": row.source_id, "location": row.location,
             "paragraph": row.paragraph, "line": row.line, "page": row.page,
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
-            "status": row.status, "state": row.state, "was": row.was, "agent": row.agent,
+            "status": row.status, "state": row.state, "was": row.was,
+            # a stale claim's words in the text now, nearest (its own place is the old one's)
+            "now": None if row.now is None else {
+                "start": row.now.start, "end": row.now.end, "location": row.now.location,
+                "line": row.now.line},
+            "agent": row.agent,
             "agent_entity": row.agent_entity_id, "candidate": row.agent_candidate,
             "confidence": row.confidence,
             **{rel: "; ".join(texts) for rel, texts in row.by_rel.items()},

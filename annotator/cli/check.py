@@ -39,11 +39,16 @@ def check_cli(
         for r in report.failing:
             typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} "
                        f"{r.status} ({r.kind}{_who(r)}, {r.location}): {clipped(r.text, 100)}")
-        for r in report.stale:  # where it was and what it said, on the text before
-            typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} stale: "
-                       f"its words changed (was {r.was}, {r.kind}{_who(r)}, {r.location} "
-                       f"before the source was replaced): {clipped(r.text, 100)}; "
-                       f"{mark_again(r.source_id, r.id)}")
+        for r in report.stale:  # where it was and what it said, on the text before; the
+            # line is where its words are now (none when the store does not know it), never
+            # its old line, which is another line of the file now
+            now = r.now
+            typer.echo(f"{files.get(r.source_id, r.source_id)}{f':{now.line}' if now else ''}"
+                       f": claim {r.id} stale: its words changed (was {r.was}, {r.kind}"
+                       f"{_who(r)}, {r.location} before the source was replaced"
+                       f"{f'; now near {now.location}' if now else ''}): "
+                       f"{clipped(r.text, 100)}; "
+                       f"{mark_again(r.source_id, r.id, now)}")
     else:  # an empty list too: scripts parse what they asked for
         render([claim_dict(r, short=format is Format.table)
                 for r in (*report.failing, *report.stale)], format,

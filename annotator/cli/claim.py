@@ -102,13 +102,17 @@ def claim_show_cli(
                + (f"; proposed for: {row.cue}" if row.cue else "")
                + (f"; confidence {row.confidence:.2f}" if row.confidence is not None else ""))
     typer.echo(f"  {row.text}")
+    if row.now is not None:  # where its words are in the text now
+        words = " ".join(ws.reading_text(row.source_id)[row.now.start:row.now.end].split())
+        typer.echo(f"  now near {row.now.location} ({row.now.start}:{row.now.end})"
+                   + (f": {words}" if words else ": its words are gone"))
     if row.agent_candidate:
         typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
                    f"agent {row.id} \"{row.agent_candidate}\"'")
     if row.was:
         from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
-        typer.echo(f"  {mark_again(row.source_id, row.id)}")
+        typer.echo(f"  {mark_again(row.source_id, row.id, row.now)}")
     for link in row.links:
         if link.stale:  # the words it was linked to, which the text no longer has there
             typer.echo(f"  link {link.id}: {link.rel} {link.cited} [stale: the passage "

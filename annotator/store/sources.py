@@ -88,6 +88,23 @@ def before_stale(conn: sqlite3.Connection, table: str, ids: Sequence[int]) -> di
     return found
 
 
+def stale_places(conn: sqlite3.Connection, source_id: str,
+                 sha256: str) -> dict[int, tuple[int, int]]:
+    """Where the words of each stale claim of a source are nearest in its version ``sha256``
+    (reading offsets; start == end where they are gone), by claim id, as the replace that
+    made that version recorded them with its act (payload ``stale_claims``); {} when no
+    replace did (a store from before, or a version added, not replaced). The claims set
+    aside since are among them: the caller asks for the ones it reads."""
+    row = conn.execute(
+        "SELECT json_extract(payload, '$.stale_claims.places') FROM decisions "
+        "WHERE act = 'replace' AND target = ? AND undone_by IS NULL "
+        "AND json_extract(payload, '$.stale_claims.sha256') = ? ORDER BY id DESC LIMIT 1",
+        (f"source:{source_id}", sha256)).fetchone()
+    if row is None or row[0] is None:
+        return {}
+    return {int(cid): (int(span[0]), int(span[1])) for cid, span in json.loads(row[0]).items()}
+
+
 def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str, object]]]:
     """The keys of every row that goes with a source, by table, in the order an act deletes
     them (what refers to a row before the row): the links of its claims and those citing its
