@@ -290,8 +290,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D309": (DecisionError, 'claim … is already linked to … (link …)',
               "nothing to do; 'annotator claim unlink' removes a link"),
     "D310": (DecisionError, 'claim … is stale (its source changed)',
-              "mark the claim again on the text now ('annotator claim add … --span START:END'), "
-              "then set this one aside ('annotator claim reject …')"),
+              "mark the claim again on the text now ('annotator claim add … --span START:END "
+              "--again …'): its links go to the new claim and this one is set aside"),
     "D311": (DecisionError, 'no link …',
               "see the links of a claim with 'annotator claims --format json'"),
     "D312": (DecisionError, 'decision … cannot be undone: other rows still refer to what it added',
@@ -316,6 +316,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D319": (DecisionError, 'DOI … is the DOI of … works: … (a work named by a DOI more than '
                             'one entry holds)',
               'give the citation key of the one you mean'),
+    "D320": (DecisionError, "claim … is not a stale claim of '…' (it is …) (marking a stale "
+                            'claim again)',
+              "give --again the id of a stale claim of that source ('annotator claims --state "
+              "stale'), or leave it out"),
     "E001": (ExportError, 'cannot write the export (folder not writable); the earlier export is intact',
               'make the folder writable or export elsewhere'),
     "E002": (ExportError, 'disk full while writing the export; the earlier export is intact',

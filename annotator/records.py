@@ -270,11 +270,31 @@ def location(paragraph: int, line: int, page: str | None, *,
 
 def mark_again(source_id: str, claim_id: int, now: Nearest | None = None) -> str:
     """What an editor does with a stale claim (its words changed when its source was
-    replaced): mark the words again on the text now, then set the stale one aside. ``now``:
-    where its words are nearest in the text now, which the command then names."""
+    replaced): mark the words again on the text now, which takes its links over and sets
+    the stale one aside (``acts.claims.add_claim``). ``now``: where its words are nearest in
+    the text now, which the command then names."""
     span = f"{now.start}:{now.end}" if now is not None and now.end > now.start else "START:END"
     return (f"mark the claim again on the text now ('annotator claim add {source_id} --span "
-            f"{span}'), then set this one aside ('annotator claim reject {claim_id}')")
+            f"{span} --again {claim_id}'): its links go to the new claim and this one is set "
+            "aside")
+
+
+def again_note(row: ClaimRow) -> str:
+    """What marking a claim did with the stale claims whose words it marks again: 'marks
+    stale claim 11 again: its links 1 (supports nekrich1997, p. 214), ... now this claim's;
+    claim 11 set aside (one act: 'annotator undo' takes it all back)'; '' when none."""
+    if row.again is not None:
+        carried = [ln for ln in row.links if ln.status != "rejected"]
+        links = ", ".join(f"{ln.id} ({ln.rel} {ln.cited})" for ln in carried)
+        return (f"marks stale claim {row.again} again: "
+                + (f"its link{'s' * (len(carried) != 1)} {links} now this claim's; "
+                   if carried else "it had no links; ")
+                + f"claim {row.again} set aside (one act: 'annotator undo' takes it all back)")
+    if row.stale_here:
+        ids = ", ".join(map(str, row.stale_here))
+        return (f"the words of stale claims {ids} are here: none taken over; to take one's "
+                "links, 'annotator undo', then mark again with --again ID")
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +357,10 @@ class ClaimRow:
     # by id, not as the log's newest, which another writer's commit may be); None: only read.
     # Not part of the claim: two rows of the same claim are equal whatever act answered them
     decision_id: int | None = field(default=None, compare=False)
+    # add_claim's: the stale claim this one marks again (its links taken over, it set aside),
+    # and the stale claims whose words are here when several are (none taken over)
+    again: int | None = field(default=None, compare=False)
+    stale_here: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def location(self) -> str:

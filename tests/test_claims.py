@@ -608,8 +608,8 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
                            f"before the source was replaced; now near {now.location}): "
                            + TITUS_PASSAGE)
     assert line.endswith("; mark the claim again on the text now ('annotator claim add "
-                         f"a00187152 --span {now.start}:{now.end}'), then set this one aside "
-                         f"('annotator claim reject {claim.id}')")
+                         f"a00187152 --span {now.start}:{now.end} --again {claim.id}'): its "
+                         "links go to the new claim and this one is set aside")
     assert "1 confirmed claim checked, 0 not supported, 1 stale" in result.stderr
     listed = run(ws, "check", "--format", "json")
     assert [(r["id"], r["state"], r["text"]) for r in json.loads(listed.stdout)] == \
@@ -619,18 +619,13 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
         [(claim.id, TITUS_PASSAGE, claim.location)]
     shown = run(ws, "claim", "show", str(claim.id)).stdout
     assert TITUS_PASSAGE in shown and "[stale" not in shown.splitlines()[2]
-    # marked again on the text now and linked, the stale one set aside: check passes again
-    text = ws.reading_text("a00187152")
-    start = text.index("I may inform thee")
-    again = ws.add_claim("a00187152", span=(start, text.index("Connecticut", start) + 11))
-    ws.link_claim(again.id, "nekrich1997", locus="p. 1")
-    assert not ws.check().ok
     with pytest.raises(DecisionError) as info:
         ws.confirm_claim(claim.id)
-    assert info.value.code == "D310" and f"claim reject {claim.id}" in info.value.hint
+    assert info.value.code == "D310" and f"--again {claim.id}" in info.value.hint
+    # set aside without marking it again: check passes, nothing checked
     assert ws.reject_claim(claim.id).state == "rejected"
     report = ws.check()
-    assert report.ok and report.checked == 1
+    assert report.ok and report.checked == 0
 
 
 def _note(tmp_path, *paragraphs):
@@ -670,7 +665,7 @@ def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
         f"sources/note.xml:{line}: claim {claim.id} stale: its words changed (was confirmed, "
         f"unattributed, {claim.location} before the source was replaced; now near "
         f"¶ 5, line {line}): The war began in 1941.; mark the claim again on the text now "
-        f"('annotator claim add note --span {now.start}:{now.end}')")
+        f"('annotator claim add note --span {now.start}:{now.end} --again {claim.id}')")
     shown = run(ws, "claim", "show", str(claim.id)).stdout
     assert f"now near ¶ 5, line {line} ({now.start}:{now.end}): The war began in June 1941." \
         in shown
@@ -697,6 +692,74 @@ def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
     assert out.startswith(f"sources/note.xml: claim {claim.id} stale: its words changed (was "
                           f"confirmed, unattributed, {claim.location} before the source was "
                           "replaced): ")
+
+
+def test_claims_marking_a_stale_claim_again_takes_its_links(ws, tmp_path):
+    """A stale claim's words marked again on the text now, where check says they are: the new
+    claim takes its links over (works with their loci, a passage, a contradicting work), its
+    kind and agent, and the stale one is set aside, in one act, said by the CLI; check
+    passes; one undo takes it all back (was: the new claim had no link, the editor linked
+    each work and passage again, then rejected the stale claim)."""
+    from tests.conftest import FOULKE
+
+    ws.bib_add(REFERENCES)
+    ws.add_many([FOULKE, TITUS])
+    sid = "a00187152"
+    start = ws.reading_text(sid).index(TITUS_PASSAGE)
+    claim = ws.add_claim(sid, span=(start, start + len(TITUS_PASSAGE)), agent="Titus",
+                         kind="quoted")
+    foulke = ws.reading_text("a00187143").index("I have been much instructed")
+    links = [ws.link_claim(claim.id, "nekrich1997", locus="p. 1"),
+             ws.link_claim(claim.id, "israelyan2003", rel="contradicts"),
+             ws.link_claim(claim.id, passage=("a00187143", foulke, foulke + 27))]
+    titus_replaced(ws, tmp_path, "from near New York", "from near the city of New York")
+    now = ws.claim(claim.id).now
+    assert ws.reading_text(sid)[now.start:now.end] == TITUS_PASSAGE.replace(
+        "near New York", "near the city of New York")
+    result = run(ws, "claim", "add", sid, "--span", f"{now.start}:{now.end}")
+    assert result.exit_code == 0, result.output
+    new = ws.claim(int(result.stdout))
+    assert (new.kind, new.agent, new.state, new.status) == \
+        ("quoted", "Titus", "confirmed", "supported")
+    assert [(ln.id, ln.rel, ln.target, ln.locus, ln.status) for ln in new.links] == \
+        [(ln.id, ln.rel, ln.target, ln.locus, ln.status) for ln in links]
+    assert (f"marks stale claim {claim.id} again: its links {links[0].id} (supports "
+            f"nekrich1997 (p. 1)), {links[1].id} (contradicts israelyan2003), {links[2].id} "
+            f"(supports {links[2].target}) now this claim's; claim {claim.id} set aside (one "
+            "act: 'annotator undo' takes it all back)") in result.stderr
+    old = ws.claim(claim.id)
+    assert (old.state, old.links) == ("rejected", ())
+    report = ws.check()
+    assert report.ok and report.checked == 1 and report.stale == ()
+    ws.undo()
+    assert ws.claim(claim.id).state == "stale"
+    assert [ln.id for ln in ws.claim(claim.id).links] == [ln.id for ln in links]
+    with pytest.raises(DecisionError):
+        ws.claim(new.id)
+    # named with --again, marked on fewer words: taken over too
+    text = ws.reading_text(sid)
+    short = text.index("I may inform thee")
+    again = ws.add_claim(sid, span=(short, short + len("I may inform thee")), again=claim.id)
+    assert again.again == claim.id and len(again.links) == 3
+    with pytest.raises(DecisionError) as info:  # a claim not stale
+        ws.add_claim(sid, quote="Respected Friend", again=again.id)
+    assert info.value.code == "D320"
+
+
+def test_claims_marking_where_two_stale_claims_were_takes_neither(ws, tmp_path):
+    """A span over the words of two stale claims: neither's links are taken (which one was
+    meant?), both stay stale, and the CLI says so with what to do."""
+    ws.add(_note(tmp_path, "Note", "The war began in 1941. It ended in 1945."))
+    first = ws.add_claim("note", quote="The war began in 1941.")
+    second = ws.add_claim("note", quote="It ended in 1945.")
+    ws.add(_note(tmp_path, "Note", "The war began in June 1941. It ended in May 1945."),
+           replace=True)
+    result = run(ws, "claim", "add", "note", "--quote",
+                 "The war began in June 1941. It ended in May 1945.")
+    assert result.exit_code == 0, result.output
+    assert (f"the words of stale claims {first.id}, {second.id} are here: none taken over"
+            in result.stderr)
+    assert {ws.claim(first.id).state, ws.claim(second.id).state} == {"stale"}
 
 
 def _proposed(ws, sid, words, *, suggest=None):

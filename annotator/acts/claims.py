@@ -55,7 +55,7 @@ STALE_TEXT = "[stale: the source changed; mark the claim again]"
 # -- claim acts -------------------------------------------------------------------------------
 def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None = None,
               quote: str | None = None, kind: str | None = None, agent: str = "",
-              expected: str | None = None) -> ClaimRow:
+              again: int | str | None = None, expected: str | None = None) -> ClaimRow:
     """Mark a claim by hand: a span of the reading text, or an exact quotation of it.
 
     A span is widened to the whole words its edges cut and trimmed, as a link's passage is
@@ -67,12 +67,18 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     kind it is attributed when an agent is given (as 'claim agent' makes it), else
     unattributed: a claim with an agent is never listed as attributed to nobody. The claim
     answered carries the id of the decision this act wrote (``decision_id``).
+
+    Marking a stale claim again (its words changed when its source was replaced): ``again``
+    names it, or the span is where the words of exactly one stale claim of the source are now
+    (``ClaimRow.now``). The new claim takes its links over (works and passages, with their
+    loci and states), and its kind and agent unless given, and the stale one is set aside
+    (rejected), all in this act, so one undo takes it back; the answer says which
+    (``again``; ``stale_here``: the stale claims whose words are here when several are, none
+    taken over).
     """
-    if kind is None:
-        kind = "attributed" if agent.strip() else "unattributed"
     src = ctx.texts.source(source_id)
     tm = ctx.texts.textmap(source_id)
-    if kind not in CLAIM_KINDS:
+    if kind is not None and kind not in CLAIM_KINDS:
         raise DecisionError(f"unknown claim kind '{kind}'",
                             hint=f"use one of {', '.join(CLAIM_KINDS)}",
                             location=ctx.texts.place(src), code="D305")
@@ -96,12 +102,21 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         assert span is not None
         start, end = span
     start, end = _words(ctx, src, tm.text, start, end, what="span", of="the claim")
+    prior, here = _marked_again(ctx, source_id, start, end, again)
     old = rows_of.claim_at(ctx.store.conn, source_id, src.sha256, start, end)
-    agent, agent_entity = _agent(ctx, agent)
+    if prior is not None and not agent.strip():  # the stale claim's, as it had it
+        agent, agent_entity = str(prior["agent"]), prior["agent_entity_id"]
+    else:
+        agent, agent_entity = _agent(ctx, agent)
+    if kind is None:
+        kind = str(prior["kind"]) if prior is not None else \
+            "attributed" if agent else "unattributed"
     values = {"kind": kind, "agent": agent, "agent_entity_id": agent_entity,
               "status": "confirmed"}
-    payload = {"source": source_id, "start": start, "end": end, "kind": kind,
-               "agent": agent}
+    payload: dict[str, Any] = {"source": source_id, "start": start, "end": end, "kind": kind,
+                               "agent": agent}
+    if prior is not None:
+        payload["again"] = int(prior["id"])
     if old is not None and old["status"] == "confirmed":
         raise DecisionError(f"claim {old['id']} already covers {start}:{end}",
                             hint=f"link it with 'annotator claim link {old['id']} KEY'",
@@ -118,11 +133,69 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
                                           "sha256": src.sha256, "start": start, "end": end,
                                           "provenance": "editor", "created_at": now(),
                                           **values})
+                if prior is not None:
+                    _take_over(act, prior, cid, src.sha256, start, end)
             break
         except sqlite3.IntegrityError:  # another writer took that id meanwhile
             if old is not None or _attempt == 2:
                 raise
-    return replace(claim(ctx, cid), decision_id=act.decision_id)
+    return replace(claim(ctx, cid), decision_id=act.decision_id,
+                   again=int(prior["id"]) if prior is not None else None, stale_here=here)
+
+
+def _marked_again(ctx: ActContext, source_id: str, start: int, end: int,
+                  again: int | str | None) -> tuple[sqlite3.Row | None, tuple[int, ...]]:
+    """The stale claim a claim marked on [start, end) marks again, and the stale claims whose
+    words are there now when they are several (none is then taken): ``again`` (refused, D320,
+    unless a stale claim of this source), else the one whose words are now there."""
+    if again is not None:
+        row = _claim_row(ctx, again)
+        if row["status"] != "stale" or row["source_id"] != source_id:
+            raise DecisionError(
+                f"claim {row['id']} is not a stale claim of '{source_id}'"
+                + (f" (it is {row['status']})" if row["status"] != "stale" else
+                   f" (it is of '{row['source_id']}')"),
+                hint="give --again the id of a stale claim of that source ('annotator claims "
+                     "--state stale'), or leave it out", location=ctx.store.place,
+                code="D320")
+        return row, ()
+    stale = [r for r in rows_of.claim_rows(ctx.store.conn, source_id) if r["status"] == "stale"]
+    now = _now(ctx, stale) if stale else {}
+    here = tuple(cid for cid, near in sorted(now.items())
+                 if near.start < end and start < near.end)
+    if len(here) == 1:
+        return next(r for r in stale if r["id"] == here[0]), ()
+    return None, here
+
+
+def _take_over(act: Act, prior: sqlite3.Row, cid: int, sha256: str, start: int,
+               end: int) -> None:
+    """The links of stale claim ``prior`` go to claim ``cid`` (marked on [start, end) of
+    version ``sha256``), and ``prior`` is set aside: in the act that marks ``cid``. A link
+    ``cid`` has already (a proposal's suggestion on the same work) is kept, the stale
+    claim's replacing it when that one was an editor's decision; a passage of the new claim's
+    own words is left with the stale claim, as it could not support it (D317)."""
+    conn = act.conn
+    have = {_link_key(r): r for r in rows_of.claim_links(conn, cid)}
+    for link_row in rows_of.claim_links(conn, int(prior["id"])):
+        if link_row.target_source_id == prior["source_id"] and \
+                link_row.target_sha256 == sha256 and link_row.target_start is not None and \
+                link_row.target_end is not None and link_row.target_start < end and \
+                start < link_row.target_end:
+            continue  # the claim's own words
+        same = have.get(_link_key(link_row))
+        if same is not None:
+            if same.status == "confirmed" or link_row.status != "confirmed":
+                continue  # the new claim has it already
+            act.delete("links", {"id": same.id})
+        act.update("links", {"id": link_row.id}, {"claim_id": cid})
+    act.update("claims", {"id": prior["id"]}, {"status": "rejected"})
+
+
+def _link_key(one: Link) -> tuple[object, ...]:
+    """What makes two links of a claim the same link: relation, target and locus."""
+    return (one.rel, one.bib_key, one.target_source_id, one.target_sha256, one.target_start,
+            one.target_end, one.locus)
 
 
 def set_agent(ctx: ActContext, claim_id: int | str, agent: str, *,

@@ -48,20 +48,32 @@ def claim_add_cli(
                        "with --agent, else unattributed).")] = None,
     agent: Annotated[str, typer.Option("--agent", help="Who the claim is attributed to: an "
                                        "entity id (linked) or a name.")] = "",
+    again: Annotated[str | None, typer.Option(
+        "--again", help="The stale claim these words mark again: its links, kind and agent go "
+                        "to the new claim, and it is set aside (by default, the stale claim "
+                        "whose words are now there, if one).")] = None,
 ) -> None:
     """Mark a claim by hand, by span or by quotation; it is confirmed at once.
 
-    A span that cuts a word is widened to the whole word, and said."""
+    A span that cuts a word is widened to the whole word, and said. Marking the words of a
+    stale claim again takes its links over and sets it aside, and says so."""
     with user_errors():
         ws = workspace()
         asked = _span(span) if span else None
-        row = ws.add_claim(source, span=asked, quote=quote, kind=kind, agent=agent)
+        row = ws.add_claim(source, span=asked, quote=quote, kind=kind, agent=agent,
+                           again=again)
     typer.echo(f"claim {row.id}: {row.source_id} {row.start}:{row.end} ({row.kind}, "
                f"{row.status}) {row.location}", err=True)
     note = widened_note(ws.reading_text(source), asked, (row.start, row.end)) if asked else ""
     if note:
         typer.echo(note, err=True)
+    from annotator.records import again_note  # not at start-up: 'annotator --help' is fast
+
+    said = again_note(row)
+    if said:
+        typer.echo(said, err=True)
     typer.echo(str(row.id))
+
 
 
 @claim_app.command("agent")

@@ -43,7 +43,8 @@ from annotator.entities.authority import AUTHORITIES
 from annotator.entities.similar import merge_note
 from annotator.errors import (SEE_HISTORY, AnnotatorError, DecisionError, Location,
                               ServerError)
-from annotator.records import MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, row_id
+from annotator.records import (MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, again_note,
+                               row_id)
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.elements import Elements
@@ -472,8 +473,10 @@ def add_on_selection(desk: Desk, request: Request, form: Form) -> Response:
         row = desk.ws.add_claim(sid, span=(start, end), kind=kind, agent=agent)
         decision = row.decision_id  # this act's, not the log's newest (the CLI may commit)
         assert decision is not None
+        said = again_note(row)  # a stale claim's words marked again: what it took over
         done = (f"Claim {row.id} added ({kind}{', by ' + row.agent if row.agent else ''})"
-                + _widened(desk.ws.reading_text(sid), (start, end), (row.start, row.end)) + ".")
+                + _widened(desk.ws.reading_text(sid), (start, end), (row.start, row.end)) + "."
+                + (f" It {said}." if said.startswith("marks") else f" {said}." if said else ""))
     else:
         text = desk.ws.reading_text(sid)
         # whole words, then the edition's conventions
