@@ -463,13 +463,37 @@ class Workspace:
                       ) -> tuple[int, int]:
         from annotator.nlp.conventions import snap_selection
 
-        conv = conventions_acts.edition_conventions(self, datelines=False)
+        conv = conventions_acts.edition_conventions(self, datelines=False).source(source_id)
         return snap_selection(self.reading_text(source_id), start, end, type, conv)
 
-    def conventions(self, *, learned: bool = True) -> Conventions:
-        """The edition's conventions (titles, kin terms, articles, 'city of', possessives,
-        datelines): learned from its confirmed mentions, overridden in annotator.toml."""
-        return conventions_acts.edition_conventions(self, learned=learned)
+    def conventions(self, source_id: str | None = None, *, learned: bool = True
+                    ) -> Conventions:
+        """A source's conventions (titles, kin terms, articles, 'city of', possessives,
+        datelines), which its proposals follow: learned from its own confirmed mentions, else
+        from its edition's (``edition``), else the defaults; overridden in annotator.toml.
+        Without a source: every source's mentions together, whatever their edition (a
+        workspace of one edition's; ``edition_conventions`` gives each edition's)."""
+        every = conventions_acts.edition_conventions(self, learned=learned)
+        if source_id is None:
+            return every.workspace()
+        return every.source(self.source(source_id).id)
+
+    def edition_conventions(self) -> dict[str, tuple[int, Conventions]]:
+        """Each edition of the workspace (the series or publisher its sources' headers name,
+        '' for those naming none), with how many sources it has and its conventions, learned
+        from its sources' confirmed mentions together, else the defaults."""
+        learned = conventions_acts.edition_conventions(self)
+        sizes: dict[str, int] = {}
+        for src in self.sources():
+            name = self.edition(src.id)
+            sizes[name] = sizes.get(name, 0) + 1
+        return {name: (sizes[name], learned.edition(name))
+                for name in sorted(sizes, key=lambda n: (not n, n.casefold()))}
+
+    def edition(self, source_id: str) -> str:
+        """The edition a source belongs to, as its header names it (its series, else its
+        publisher), '' when it names none: the sources whose conventions it shares."""
+        return self.texts.edition(source_id)
 
     def candidate(self, entity_id: str, *, limit: int | None = 3) -> Candidate:
         """One entity as the review shows it: ``limit`` mentions in context (None: every one,

@@ -151,3 +151,99 @@ def test_a_selection_is_marked_as_snap_says_whatever_the_type_is_written(ws, giv
     assert text[start:end] == text[at + 4:name_end]
     d = ws.add_mention(sid, at, name_end, given, as_edition=True)
     assert (d.payload["start"], d.payload["end"]) == (start, end)
+
+
+TESTIMONY = EDITIONS / "ehri" / "EHRI-ET-YV9392546_EN.xml"  # "Himmelblau</persName>'s"
+
+
+def _bare(path, out):
+    """The file with its names and dates unwrapped, its header (its edition) kept."""
+    tree = etree.parse(str(path))
+    text = tree.getroot().find(f"{{{TEI}}}text")
+    etree.strip_tags(text, f"{{{TEI}}}persName", f"{{{TEI}}}placeName", f"{{{TEI}}}orgName",
+                     f"{{{TEI}}}date", f"{{{TEI}}}rs")
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+def test_conventions_of_one_edition_do_not_shape_anothers_proposals(ws, tmp_path):
+    """Friendly Networks keeps "'s" inside persName and wraps datelines whole; an EHRI
+    testimony beside it, its markup taken out, is proposed as EHRI marks names: no
+    "Himmelblau's" (was: the workspace's conventions, learned from Friendly Networks)."""
+    ws.add(JOURNAL)
+    bare = ws.add(_bare(TESTIMONY, tmp_path / "testimony.xml")).source.id
+    ws.propose([bare])
+    names = [m.surface for m in ws.mentions(bare) if m.type != "date"]
+    assert "Niky Himmelblau" in names
+    assert not [n for n in names if n.endswith(("'s", "’s"))]
+    journal = next(s.id for s in ws.sources() if s.id != bare)
+    assert ws.edition(journal) == "Friendly Networks"
+    assert ws.edition(bare) == "Early Holocaust Testimonies"
+    assert ws.conventions(journal).possessive == "inside"
+    conv = ws.conventions(bare)
+    assert (conv.possessive, conv.datelines) == ("outside", "inside")
+    assert {r["convention"]: r["source"] for r in conv.rows()}["possessive"] == "default"
+
+
+def test_conventions_listed_per_edition_and_per_source(ws):
+    """`annotator conventions` shows each edition's conventions from its own sources; with a
+    source, that source's and where each comes from."""
+    ws.add(JOURNAL)
+    ws.add(TESTIMONY)
+    rows = json.loads(run(ws, "conventions", "--format", "json").stdout)
+    by = {(r["edition"], r["convention"]): r for r in rows}
+    fn = by[("Friendly Networks", "possessive")]
+    assert (fn["value"], fn["source"], fn["from"], fn["sources"]) == \
+        ("inside", "learned", "edition", 1)
+    assert by[("Friendly Networks", "datelines")]["value"] == "whole"
+    ehri = by[("Early Holocaust Testimonies", "possessive")]
+    assert (ehri["value"], ehri["source"]) == ("outside", "default")
+    assert by[("Early Holocaust Testimonies", "datelines")]["value"] == "inside"
+    sid = next(s.id for s in ws.sources() if ws.edition(s.id) == "Friendly Networks")
+    one = json.loads(run(ws, "conventions", sid, "--format", "json").stdout)
+    poss = next(r for r in one if r["convention"] == "possessive")
+    assert (poss["value"], poss["from"], poss["edition"]) == \
+        ("inside", "source", "Friendly Networks")
+    bad = run(ws, "conventions", "no-such-source")
+    assert bad.exit_code == 2 and "[S015]" in bad.stderr
+
+
+def test_conventions_a_source_with_too_few_cases_takes_its_editions(ws, tmp_path):
+    """A source's own markup decides a convention once it shows MIN_EVIDENCE cases; with
+    fewer, the sources of its edition (the series its header names) decide together."""
+    def letter(name, body):
+        path = tmp_path / f"{name}.xml"
+        path.write_text(
+            f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>{name}</title>'
+            '</titleStmt><publicationStmt><p/></publicationStmt><seriesStmt><title>Letters '
+            'of A</title></seriesStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>'
+            f'<text><body><p>{body}</p></body></text></TEI>', encoding="utf-8")
+        return ws.add(path).source.id
+
+    inside = "".join(f"<persName>Amy{i}'s</persName> cat. " for i in range(3))
+    outside = "".join(f"<persName>Ben{i}</persName>'s dog. " for i in range(4))
+    a = letter("a", inside)
+    b = letter("b", outside + "<persName>Cy</persName>'s hat.")
+    c = letter("c", "<persName>Dora</persName>'s cup.")  # one case: too few of its own
+    assert [ws.conventions(s).possessive for s in (a, b, c)] == ["inside", "outside", "outside"]
+    assert [ws.conventions(s).learned_from["possessive"] for s in (a, b, c)] == \
+        ["source", "source", "edition"]  # the edition: 3 inside, 6 outside
+
+
+@pytest.mark.parametrize(("header", "want"), [
+    ("<publicationStmt><publisher>Press</publisher></publicationStmt>"
+     "<seriesStmt><title type='project'>Series</title><title>Other</title></seriesStmt>",
+     "Series"),
+    ("<publicationStmt><authority> European\n Archive </authority></publicationStmt>",
+     "European Archive"),
+    ("<publicationStmt><publisher/><distributor>Library</distributor></publicationStmt>",
+     "Library"),
+    ("<publicationStmt><publisher/></publicationStmt>", ""),
+    ("<publicationStmt><p>Unpublished</p></publicationStmt>", ""),
+])
+def test_conventions_an_edition_is_what_the_header_names(header, want):
+    from annotator.tei.header import edition_name
+
+    root = etree.fromstring(f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>t'
+                            f'</title></titleStmt>{header}</fileDesc></teiHeader></TEI>')
+    assert edition_name(root) == want

@@ -1,4 +1,14 @@
-"""The workspace's conventions: learned from its confirmed mentions, overridden in annotator.toml.
+"""Each source's conventions: from its own markup, else its edition's; overridden in annotator.toml.
+
+A workspace may hold files of several editions, each marking names its own way; what one
+edition's markup shows must not shape another's proposals ("Conway's" where only the other
+keeps the possessive inside). So the confirmed mentions are counted per source, and each
+convention of a source is taken from the first of: its own mentions, when they show enough
+cases (``MIN_EVIDENCE``, a majority); the sources of its edition together (the series or
+publisher its header names, ``tei.header.edition_name``; files naming none are one edition);
+the default. An edition never borrows another's: one without markup (a new edition's first
+files) has the defaults, not the conventions of the other editions beside it.
+annotator.toml's ``[annotator.conventions]`` overrides all, in every edition.
 
 DOCS: docs/proposals.md#conventions
 """
@@ -6,13 +16,15 @@ DOCS: docs/proposals.md#conventions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from annotator.config import CONFIG_FILE, Settings
 from annotator.errors import ConfigError, Location
-from annotator.nlp.conventions import DEFAULT, Conventions, Marked, check_overrides, learn
+from annotator.nlp.conventions import (DEFAULT, Conventions, Counts, Marked, check_overrides,
+                                       count, decide, summed)
 from annotator.records import Mention
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
@@ -32,6 +44,8 @@ class Edition(Protocol):
                  types: Iterable[str] | None = None) -> list[Mention]: ...
 
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap: ...
+
+    def edition(self, source_id: str) -> str: ...
 
 
 def dateline_spans(tm: TextMap) -> list[tuple[int, int]]:
@@ -69,25 +83,80 @@ def checked_overrides(ws: Edition) -> Mapping[str, str]:
     return overrides
 
 
+@dataclass(frozen=True, slots=True)
+class EditionConventions:
+    """What each source's and each edition's confirmed mentions show, and annotator.toml's
+    overrides: the conventions of one source, one edition or the workspace on demand."""
+
+    by_source: Mapping[str, Counts]  # source id -> its confirmed mentions' cases
+    by_edition: Mapping[str, Counts]  # edition name ('' none named) -> its sources' cases
+    everywhere: Counts  # the workspace's
+    edition_of: Callable[[str], str]  # source id -> its edition's name
+    overrides: Mapping[str, str]
+    learned: bool = True
+
+    def source(self, source_id: str) -> Conventions:
+        """A source's conventions: its own cases, else its edition's, else the default."""
+        if not self.learned:
+            return DEFAULT.with_overrides(self.overrides)
+        edition = self.edition_of(source_id)
+        return decide([("source", self.by_source.get(source_id, {})),
+                       ("edition", self.by_edition.get(edition, {}))]
+                      ).with_overrides(self.overrides)
+
+    def edition(self, name: str) -> Conventions:
+        """An edition's conventions: its sources' cases together, else the default."""
+        if not self.learned:
+            return DEFAULT.with_overrides(self.overrides)
+        return decide([("edition", self.by_edition.get(name, {}))]).with_overrides(
+            self.overrides)
+
+    def workspace(self) -> Conventions:
+        """Every source's cases together, whatever its edition: a workspace of one edition's
+        conventions. No proposal follows these where editions differ (``source``)."""
+        if not self.learned:
+            return DEFAULT.with_overrides(self.overrides)
+        return decide([("workspace", self.everywhere)]).with_overrides(self.overrides)
+
+
 def edition_conventions(ws: Edition, *, learned: bool = True,
-                        datelines: bool = True) -> Conventions:
-    """The conventions the workspace's confirmed mentions show, with annotator.toml's
-    overrides; with ``learned=False`` the defaults with the overrides. ``datelines=False``
-    skips reading the files for datelines (names only: quicker)."""
+                        datelines: bool = True) -> EditionConventions:
+    """The conventions the workspace's confirmed mentions show, per source and per edition,
+    with annotator.toml's overrides; with ``learned=False`` the defaults with the overrides.
+    ``datelines=False`` skips reading the files for datelines (names only: quicker)."""
     overrides = checked_overrides(ws)
-    if not learned:
-        return DEFAULT.with_overrides(overrides)
-    marked: list[Marked] = []
+    by_source: dict[str, Counts] = {}
+    if learned:
+        for sid, marked in _marked(ws, datelines=datelines).items():
+            by_source[sid] = count(marked)
+    editions = {sid: ws.edition(sid) for sid in by_source}
+    grouped: dict[str, list[Counts]] = {}
+    for sid, c in by_source.items():
+        grouped.setdefault(editions[sid], []).append(c)
+
+    def edition_of(source_id: str) -> str:
+        if source_id not in editions:
+            editions[source_id] = ws.edition(source_id)
+        return editions[source_id]
+
+    return EditionConventions(by_source, {e: summed(cs) for e, cs in grouped.items()},
+                              summed(by_source.values()), edition_of, overrides, learned)
+
+
+def _marked(ws: Edition, *, datelines: bool) -> dict[str, list[Marked]]:
+    """Each source's confirmed mentions in its reading text, with the dateline each is in."""
     by_source: dict[str, list[tuple[int, int, str]]] = {}
     for m in ws.mentions(status="confirmed"):
         by_source.setdefault(m.source_id, []).append((m.start, m.end, m.type))
+    out: dict[str, list[Marked]] = {}
     for sid, spans in by_source.items():
         tm = ws.textmap(sid)
         want = datelines and any(t == "date" for _, _, t in spans)
         lines = dateline_spans(tm) if want else []
+        marked = out.setdefault(sid, [])
         for start, end, type_ in spans:
             if end > len(tm.text):
                 continue  # a mention of an older version of the source
             line = next(((a, b) for a, b in lines if a <= start and end <= b), None)
             marked.append(Marked(tm.text, start, end, type_, line))
-    return learn(marked).with_overrides(overrides)
+    return out

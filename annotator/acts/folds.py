@@ -79,7 +79,7 @@ class _FoldView:
     """The workspace as the other folds show it: conventions are learned from them alone."""
 
     ws: Edition
-    sources: frozenset[str]
+    learning: frozenset[str]  # the other folds' sources
 
     @property
     def root(self) -> Path:
@@ -92,10 +92,13 @@ class _FoldView:
     def mentions(self, source_id: str | None = None, *, status: str | None = None,
                  types: Iterable[str] | None = None) -> list[Mention]:
         return [m for m in self.ws.mentions(source_id, status=status, types=types)
-                if m.source_id in self.sources]
+                if m.source_id in self.learning]
 
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ws.textmap(source_id, parsed)
+
+    def edition(self, source_id: str) -> str:
+        return self.ws.edition(source_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,8 @@ class _Learned:
     """What the other folds teach the steps."""
 
     known: list[KnownEntity]
-    conventions: Conventions
+    # held source -> its conventions, from the other folds' sources of its edition (else all)
+    conventions: dict[str, Conventions]
     datelines: dict[str, list[tuple[int, int]]]  # held source -> datelines proposed whole
 
 
@@ -141,7 +145,7 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
     return build_proposals(
         text, spans, labels=settings.labels, provenance="eval", known=known,
         register=register_index(known) if "propagation" in steps else None,
-        rules=span_rules(learned.conventions) if conv else RULES,
+        rules=span_rules(learned.conventions[source_id]) if conv else RULES,
         datelines=learned.datelines.get(source_id, ()) if conv else (),
         org_threshold=settings.org_threshold if org else 0.0,
         confirmed={k: e.type for e in known for k in e.keys} if org else None)
@@ -150,15 +154,16 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
 def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
            states: Sequence[MentionState], steps: frozenset[str]) -> _Learned:
     from annotator.acts.conventions import edition_conventions, whole_datelines
-    from annotator.nlp.conventions import DEFAULT, WHOLE
+    from annotator.nlp.conventions import WHOLE
 
     train_states = [m for m in states if m.source_id in set(rest)]
     known = _known(train_states, lambda sid: ws.textmap(sid).text)
-    conventions, lines = DEFAULT, {}
+    conventions, lines = {}, {}
     if "conventions" in steps:
-        conventions = edition_conventions(_FoldView(ws, frozenset(rest)))
-        if conventions.datelines == WHOLE:
-            for sid in held:
+        learned = edition_conventions(_FoldView(ws, frozenset(rest)))
+        for sid in held:
+            conventions[sid] = learned.source(sid)  # its own mentions are held back
+            if conventions[sid].datelines == WHOLE:
                 lines[sid] = whole_datelines(ws.textmap(sid))
     return _Learned(known, conventions, lines)
 

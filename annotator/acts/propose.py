@@ -38,7 +38,7 @@ from annotator.errors import Interrupted
 from annotator.records import (Proposal, ProposeReport, Source, SourceProposeResult,
                                SourceWarning)
 from annotator.acts.context import ActContext
-from annotator.acts.conventions import edition_conventions, whole_datelines
+from annotator.acts.conventions import EditionConventions, edition_conventions, whole_datelines
 from annotator.acts.edition_markup import marked_other, marked_terms
 from annotator.acts.queries import EditionView
 from annotator.acts.source_dates import date_warning
@@ -407,27 +407,36 @@ def settings_fingerprint(labels: dict[str, str], steps: Mapping[str, Any] | None
 @dataclass(frozen=True, slots=True)
 class Steps:
     """The switchable steps of one run, from the settings: ``propagate`` (names of everything
-    confirmed found again, ``rule:register``), the conventions shaping spans (learned when
-    ``use_conventions``, else the defaults; annotator.toml overrides both) and the ORG filter's
+    confirmed found again, ``rule:register``), the conventions shaping each source's spans
+    (learned when ``use_conventions``, from the source's own markup, else its edition's; else
+    the defaults; annotator.toml overrides both) and the ORG filter's
     threshold."""
 
     propagate: bool
-    conventions: Conventions
+    learned: EditionConventions
     org_threshold: float
+    _rules: dict[tuple[str, ...], tuple[Rule, ...]]  # per conventions' values, made once
 
-    @property
-    def rules(self) -> tuple[Rule, ...]:
-        return span_rules(self.conventions)
+    def conventions(self, source_id: str) -> Conventions:
+        return self.learned.source(source_id)
 
-    def fingerprint(self) -> dict[str, Any]:
+    def rules(self, source_id: str) -> tuple[Rule, ...]:
+        conv = self.conventions(source_id)
+        key = conv.key()
+        if key not in self._rules:
+            self._rules[key] = span_rules(conv)
+        return self._rules[key]
+
+    def fingerprint(self, source_id: str) -> dict[str, Any]:
+        conv = self.conventions(source_id)
         return {"propagate": self.propagate, "org_threshold": self.org_threshold,
-                "conventions": {n: self.conventions.value(n) for n in CONVENTIONS}}
+                "conventions": {n: conv.value(n) for n in CONVENTIONS}}
 
 
 def run_steps(ctx: ActContext, settings: Settings) -> Steps:
     return Steps(settings.propagate,
                  edition_conventions(EditionView(ctx), learned=settings.use_conventions),
-                 settings.org_threshold)
+                 settings.org_threshold, {})
 
 
 def confirmed_names(known: Sequence[KnownEntity], ids: frozenset[str]) -> dict[str, str]:
@@ -672,7 +681,12 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
                else ctx.texts.sources())
     provenance = pipeline_provenance(settings.model)
     steps = run_steps(ctx, settings)
-    fingerprint = settings_fingerprint(settings.labels, steps.fingerprint())
+
+    def fingerprint(src: Source) -> str:
+        """The run's settings for one source: its own conventions and date among them."""
+        return _with_date(settings_fingerprint(settings.labels, steps.fingerprint(src.id)),
+                          src.date)
+
     conn = ctx.store.conn
     todo = []
     skipped: dict[str, SourceProposeResult] = {}  # their register pass still to do
@@ -682,7 +696,7 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
         last = last_run(conn, src.id, "ner")
         if not force and last is not None and last["sha256"] == src.sha256 and \
                 last["model"] == provenance and \
-                last["settings"] == _with_date(fingerprint, src.date):
+                last["settings"] == fingerprint(src):
             skipped[src.id] = SourceProposeResult(src.id, 0, True, src.words)
         else:
             todo.append(src)
@@ -701,14 +715,14 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
     return ProposeReport(model=provenance, sources=ordered)
 
 
-def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, provenance: str,
+def _run(ctx: ActContext, settings: Settings, steps: Steps,
+         fingerprint: Callable[[Source], str], provenance: str,
          skipped: dict[str, SourceProposeResult], todo: list[Source],
          results: dict[str, SourceProposeResult], progress: Progress | None) -> str:
     """``propose``'s work: the register's new names in the ``skipped`` sources, the model over
     ``todo``; each source's result goes into ``results`` once its proposals are committed.
     The provenance of the pipeline run."""
     conn = ctx.store.conn
-    rules = steps.rules
     # Unchanged sources still get the register's new names (no model needed).
     known, rejected = known_entities(conn)
     ids = rows_of.confirmed_ids(conn)
@@ -730,7 +744,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
                 props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
                                         register=register_index(known, ids), known=known,
                                         rejected=rejected | rows_of.source_rejections(tx, src.id),
-                                        rules=rules, protected=kept, own=own)
+                                        rules=steps.rules(src.id), protected=kept,
+                                        own=own)
                 props = [p for p in props if p.provenance == "rule:register"]
                 if props:  # no name over the file's titles, works and terms, read for a name found
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
@@ -767,7 +782,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
                 found = date_warning(s, parsed, ctx.texts.path(s))
                 warned[s.id] = (found,) if found else ()
-                if steps.conventions.datelines == WHOLE:
+                if steps.conventions(s.id).datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
                 terms[s.id] = marked_terms(tm)
@@ -799,7 +814,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
                 register=names.register, known=names.known,
                 rejected=names.rejected | rows_of.source_rejections(tx, sid),
                 protected=decided, own=own,
-                rules=rules, datelines=lines.pop(sid, ()), marked=others.pop(sid, ()),
+                rules=steps.rules(sid), datelines=lines.pop(sid, ()),
+                marked=others.pop(sid, ()),
                 terms=terms.pop(sid, ()),
                 org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating)
@@ -807,7 +823,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps, fingerprint: str, pr
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
                                 bound=bound)
             unchanged = tx.total_changes == before
-            record_run(tx, sid, src.sha256, "ner", provenance, _with_date(fingerprint, src.date))
+            record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
             stored[sid] = SourceProposeResult(sid, n, False, src.words, warned.pop(sid, ()))
             log.info("proposed %d mentions in %s", n, sid)

@@ -195,6 +195,9 @@ class EditionView:
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ctx.texts.textmap(source_id, parsed)
 
+    def edition(self, source_id: str) -> str:
+        return self.ctx.texts.edition(source_id)
+
 
 def similar(ctx: ActContext, entity_id: str, *, limit: int | None = None
             ) -> list[MergeSuggestion]:

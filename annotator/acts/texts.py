@@ -28,6 +28,7 @@ from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei import textmap_pack
+from annotator.tei.header import edition_name
 from annotator.tei.marked import marked
 from annotator.tei.parse import (MAX_SOURCE_BYTES, ParsedSource, decode_xml, parse_source,
                                  read_source_bytes, sha256_hex)
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
+# sha256 -> the edition its header names: a hash names one file's bytes for good, so this is
+# never stale, and each version is parsed for it once per process
+_EDITIONS: dict[str, str] = {}
 
 
 def no_source(conn: sqlite3.Connection, wanted: str, place: Location | None) -> SourceError:
@@ -217,6 +221,16 @@ class Texts:
 
     def reading_text(self, source_id: str) -> str:
         return self.textmap(source_id).text
+
+    def edition(self, source: str | Source) -> str:
+        """The edition the source's header names (``tei.header.edition_name``: its series,
+        else its publisher), '' for none; the file is parsed for it once per version."""
+        src = self._row(source)
+        name = _EDITIONS.get(src.sha256)
+        if name is None:
+            path, data = self._unchanged(src)
+            name = _EDITIONS[src.sha256] = edition_name(parse_source(path, data).root)
+        return name
 
     def kept(self, parsed: ParsedSource, *, elements: bool = False) -> TextMap:
         """The map the store kept for these bytes, or a new one, kept for next time;

@@ -2,21 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from annotator.cli._app import app
+from annotator.cli._complete import source_ids
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+
+UNNAMED = "(none named)"  # the edition of the sources whose header names no series or publisher
 
 
 @app.command("conventions")
 def conventions_cli(
+    source: Annotated[str | None, typer.Argument(
+        help="One source's conventions, and where each comes from (default: each edition's).",
+        autocompletion=source_ids)] = None,
     *,
     format: FormatOpt = Format.table,
 ) -> None:
-    """The edition's conventions learned from its confirmed markup: titles, kin terms, articles,
-    'city of', possessives inside or outside the element, dates wrapping whole datelines.
+    """Each edition's conventions learned from its confirmed markup: titles, kin terms,
+    articles, 'city of', possessives inside or outside the element, dates wrapping whole
+    datelines. An edition is the series or publisher its files' headers name.
 
-    Proposals' spans follow them; override one in annotator.toml under [annotator.conventions]
+    A source's proposals follow its own markup's conventions, else its edition's, else the
+    defaults; override one for every edition in annotator.toml under [annotator.conventions]
     (e.g. titles = "inside").
     """
+    columns = ["convention", "value", "source", "from", "evidence", "about"]
     with user_errors():
-        rows = workspace().conventions().rows()
-    render(rows, format, columns=["convention", "value", "source", "evidence", "about"], title="conventions")
+        ws = workspace()
+        if source is not None:
+            sid = ws.source(source).id
+            edition = ws.edition(sid) or UNNAMED
+            rows = [{"source_id": sid, "edition": edition, **r}
+                    for r in ws.conventions(sid).rows()]
+            render(rows, format, columns=["source_id", "edition", *columns],
+                   title=f"conventions of {sid} ({edition})")
+            return
+        rows = [{"edition": name or UNNAMED, "sources": n, **r}
+                for name, (n, conv) in ws.edition_conventions().items() for r in conv.rows()]
+    render(rows, format, columns=["edition", "sources", *columns], title="conventions",
+           empty="no sources yet: the defaults hold ('annotator add' some)")

@@ -3,10 +3,12 @@
 Editions differ: one writes ``Mr. <persName>Krimke</persName>``, another ``<persName>Dr. Leo
 Baeck</persName>``; one keeps "uncle", "the", "city of" or a possessive "'s" outside the element,
 another inside; in a diary the date may wrap the whole dateline (``<dateline><date>3.</date>``).
-``learn`` counts, over the confirmed mentions, how often each thing stands inside or just outside
-the element, and decides by the majority once there is enough evidence (``MIN_EVIDENCE``); until
-then the default (the span rules of ``annotator.nlp.spans``) holds. ``span_rules`` turns the
-result into the rules proposals (and a mention added from a selection) are cleaned with.
+``count`` counts, over the confirmed mentions, how often each thing stands inside or just outside
+the element; ``decide`` takes each convention by the majority once there is enough evidence
+(``MIN_EVIDENCE``), from the first of several levels that has it (a source's own markup, else its
+edition's, else the workspace's: ``acts.conventions``); until then the default (the span rules of
+``annotator.nlp.spans``) holds. ``span_rules`` turns the result into the rules proposals (and a
+mention added from a selection) are cleaned with.
 
 Settings in ``[annotator.conventions]`` of annotator.toml override what was learned.
 
@@ -16,7 +18,7 @@ DOCS: docs/proposals.md#conventions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.entities.names import KIN_WORDS, POSSESSIVE, TITLE_WORDS
@@ -39,6 +41,7 @@ CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
                   (WHOLE, INSIDE), INSIDE),
 }
 MIN_EVIDENCE = 3  # cases seen before a convention is taken as learned
+Counts = Mapping[str, tuple[int, int]]  # convention -> cases (inside, outside) seen
 
 _OWNERS = frozenset({"my", "his", "her", "thy", "our", "their", "your", "dear", "beloved"})
 _PLACE_HEADS = re.compile(r"(?:city|town|county|village|parish|borough|shire|isle|kingdom|"
@@ -57,35 +60,46 @@ class Conventions:
     city_of: str = OUTSIDE
     possessive: str = OUTSIDE
     datelines: str = INSIDE
-    evidence: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # the cases seen at the first level asked (a source's own, an edition's)
+    evidence: Counts = field(default_factory=dict)
     overridden: frozenset[str] = frozenset()
+    # convention -> the level whose cases decided it ("source", "edition", "workspace")
+    learned_from: Mapping[str, str] = field(default_factory=dict)
 
     def value(self, name: str) -> str:
         return str(getattr(self, name))
 
     def rows(self) -> list[dict[str, object]]:
-        """One row per convention: name, value, where it comes from, the evidence."""
+        """One row per convention: name, value, where it comes from (``source``: learned,
+        annotator.toml or default; ``from``: the level whose cases decided a learned one),
+        the evidence."""
         out: list[dict[str, object]] = []
         for name, (about, kinds, default) in CONVENTIONS.items():
             first, second = self.evidence.get(name, (0, 0))
             source = ("annotator.toml" if name in self.overridden else
-                      "learned" if first + second >= MIN_EVIDENCE else "default")
+                      "learned" if name in self.learned_from else "default")
             # the cases seen for each value, named as the values are (datelines: whole/inside)
             out.append({"convention": name, "value": self.value(name), "source": source,
+                        "from": self.learned_from.get(name, "") if source == "learned" else "",
                         "evidence": f"{first} {kinds[0]}, {second} {kinds[1]}",
                         "default": default, "about": about})
         return out
 
+    def key(self) -> tuple[str, ...]:
+        """The values alone, in ``CONVENTIONS``' order: equal keys shape spans alike."""
+        return tuple(self.value(n) for n in CONVENTIONS)
+
     def with_overrides(self, overrides: Mapping[str, str]) -> Conventions:
         return _make({**{n: self.value(n) for n in CONVENTIONS}, **overrides}, self.evidence,
-                     frozenset(overrides))
+                     frozenset(overrides), self.learned_from)
 
 
-def _make(values: Mapping[str, str], evidence: Mapping[str, tuple[int, int]],
-          overridden: frozenset[str] = frozenset()) -> Conventions:
+def _make(values: Mapping[str, str], evidence: Counts,
+          overridden: frozenset[str] = frozenset(),
+          learned_from: Mapping[str, str] | None = None) -> Conventions:
     d = {n: values.get(n, default) for n, (_, _, default) in CONVENTIONS.items()}
     return Conventions(d["titles"], d["kin"], d["articles"], d["city_of"], d["possessive"],
-                       d["datelines"], evidence, overridden)
+                       d["datelines"], evidence, overridden, learned_from or {})
 
 
 DEFAULT = Conventions()
@@ -127,6 +141,11 @@ def _first_word(text: str, start: int, end: int) -> str:
 
 def learn(mentions: Iterable[Marked]) -> Conventions:
     """The conventions the confirmed mentions show (majority, at least MIN_EVIDENCE cases)."""
+    return decide([("workspace", count(mentions))])
+
+
+def count(mentions: Iterable[Marked]) -> Counts:
+    """How often each convention's thing stands inside or outside the mentions' elements."""
     counts = {name: [0, 0] for name in CONVENTIONS}
     for m in mentions:
         span = m.text[m.start:m.end]
@@ -162,12 +181,33 @@ def learn(mentions: Iterable[Marked]) -> Conventions:
             a, b = m.dateline
             whole = m.start <= a + 1 and m.end >= b - 1
             counts["datelines"][0 if whole else 1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def summed(counts: Iterable[Counts]) -> Counts:
+    """The cases of several sources together."""
+    out = {name: [0, 0] for name in CONVENTIONS}
+    for c in counts:
+        for name, (inside, outside) in c.items():
+            out[name][0] += inside
+            out[name][1] += outside
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def decide(levels: Sequence[tuple[str, Counts]]) -> Conventions:
+    """Each convention from the first level (narrowest first: a source's, its edition's, the
+    workspace's) whose cases are enough, at least MIN_EVIDENCE and not a tie, by their
+    majority; the default where none has enough. The evidence shown is the first level's."""
     values: dict[str, str] = {}
-    for name, (inside, outside) in counts.items():
-        kinds = CONVENTIONS[name][1]
-        if inside + outside >= MIN_EVIDENCE and inside != outside:
-            values[name] = kinds[0] if inside > outside else kinds[1]
-    return _make(values, {k: (v[0], v[1]) for k, v in counts.items()})
+    learned_from: dict[str, str] = {}
+    for name, (_, kinds, _) in CONVENTIONS.items():
+        for level, counts in levels:
+            inside, outside = counts.get(name, (0, 0))
+            if inside + outside >= MIN_EVIDENCE and inside != outside:
+                values[name] = kinds[0] if inside > outside else kinds[1]
+                learned_from[name] = level
+                break
+    return _make(values, dict(levels[0][1]) if levels else {}, learned_from=learned_from)
 
 
 # -- applying them ---------------------------------------------------------------------------
