@@ -7,7 +7,10 @@ and overlap precision / recall / F1 per type, summed over files, per corpus and 
 whose README says "score it for PERSON and DATE only" is scored for those types alone.
 
 ``--no-propagate`` / ``--no-conventions`` / ``--no-org-filter`` switch steps off, to measure what
-each adds. ``--json`` prints the figures as JSON. Under the table, how many gold dates with a value got
+each adds. ``--taught`` keeps the markup of every other file of a corpus (the 2nd, 4th, ... in
+name order), which then teaches the edition's conventions and names, and scores only the rest;
+``--together`` puts all corpora in one workspace (each corpus still scored on its own), as an
+editor holding several editions would. ``--json`` prints the figures as JSON. Under the table, how many gold dates with a value got
 exactly that value (a found date with another value or none counts as wrong).
 ``--dump DIR`` writes each corpus's errors to
 ``DIR/<corpus>.tsv`` (kind, type, gold span, predicted span, context) for error analysis: ``fp``
@@ -74,55 +77,68 @@ def _dump(out, fname, text, gold, predicted, types) -> None:
                           f"\t{ctx(m.start, m.end)}\n")
 
 
-def run(corpus: Path, work: Path, args: argparse.Namespace
-        ) -> tuple[dict[str, list[int]], float, list[int]]:
+def run(corpora: list[Path], work: Path, args: argparse.Namespace
+        ) -> tuple[dict[str, tuple[dict[str, list[int]], list[int]]], float]:
+    """Propose in one workspace holding the files of ``corpora``; each corpus's scores (sums
+    per type, dates right) and the time proposing took. With ``--taught`` every other file of
+    a corpus keeps its markup (it teaches the edition's conventions and names) and only the
+    rest, stripped, is scored."""
     ws = Workspace.init(work)
-    files = sorted(corpus.glob("*.xml"))
     plain = work / "plain"
     plain.mkdir()
-    for f in files:
-        stripped(f, plain / f.name)
-    ws.add_many([plain / f.name for f in files])
-    settings = ws.settings.with_overrides(propagate=not args.no_propagate,
-                                          conventions_on=not args.no_conventions,
-                                          org_filter=not args.no_org_filter) \
-        if hasattr(ws.settings, "org_filter") else ws.settings
-    ws.settings = settings  # type: ignore[misc]
+    scored: dict[str, list[Path]] = {}
+    added: list[Path] = []
+    for corpus in corpora:
+        files = sorted(corpus.glob("*.xml"))
+        scored[corpus.name] = files[::2] if args.taught else files
+        for i, f in enumerate(files):
+            if args.taught and i % 2:
+                added.append(f)
+            else:
+                stripped(f, plain / f.name)
+                added.append(plain / f.name)
+    ws.add_many(added)
+    ws.settings = ws.settings.with_overrides(  # type: ignore[misc]
+        propagate=not args.no_propagate, use_conventions=not args.no_conventions,
+        **({"org_threshold": 0.0} if args.no_org_filter else {}))
     t0 = time.perf_counter()
     ws.propose()
     took = time.perf_counter() - t0
-    only = ONLY.get(corpus.name, SCORED)
-    sums: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in only}
     by_text = {ws.reading_text(s.id): s.id for s in ws.sources()}
-    dump = open(args.dump / f"{corpus.name}.tsv", "w") if args.dump else None
-    dated = [0, 0]  # gold dates with a value, and those given exactly that value
-    for f in files:
-        text, gold = _load_tei_gold(f)
-        if text in by_text:  # the same reading text: no alignment needed
-            sid = by_text[text]
-        else:
-            sid, gold = gold_for_source(ws, f)
-        predicted = [m for m in ws.mentions(sid) if m.status in ("confirmed", "proposed")]
-        scores, pairs = score(gold, predicted)
-        reading = ws.reading_text(sid)
-        for g, m in pairs:
-            dated[0] += 1
-            ours = dict(m.date_value) if m is not None else None
-            if ours == dict(g.value):
-                dated[1] += 1
-            elif dump is not None and m is not None:
-                dump.write(f"value\tdate\t{reading[g.start:g.end]!r}\t{json.dumps(dict(g.value))}"
-                           f"\t{f.name}\t{json.dumps(ours)}\n")
+    out: dict[str, tuple[dict[str, list[int]], list[int]]] = {}
+    for corpus in corpora:
+        only = ONLY.get(corpus.name, SCORED)
+        sums: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in only}
+        dump = open(args.dump / f"{corpus.name}.tsv", "w") if args.dump else None
+        dated = [0, 0]  # gold dates with a value, and those given exactly that value
+        for f in scored[corpus.name]:
+            text, gold = _load_tei_gold(f)
+            if text in by_text:  # the same reading text: no alignment needed
+                sid = by_text[text]
+            else:
+                sid, gold = gold_for_source(ws, f)
+            predicted = [m for m in ws.mentions(sid) if m.status in ("confirmed", "proposed")]
+            scores, pairs = score(gold, predicted)
+            reading = ws.reading_text(sid)
+            for g, m in pairs:
+                dated[0] += 1
+                ours = dict(m.date_value) if m is not None else None
+                if ours == dict(g.value):
+                    dated[1] += 1
+                elif dump is not None and m is not None:
+                    dump.write(f"value\tdate\t{reading[g.start:g.end]!r}\t"
+                               f"{json.dumps(dict(g.value))}\t{f.name}\t{json.dumps(ours)}\n")
+            if dump is not None:
+                _dump(dump, f.name, reading, gold, predicted, only)
+            for s in scores:
+                if s.type in sums:
+                    for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
+                        sums[s.type][i] += v
         if dump is not None:
-            _dump(dump, f.name, reading, gold, predicted, only)
-        for s in scores:
-            if s.type in sums:
-                for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
-                    sums[s.type][i] += v
+            dump.close()
+        out[corpus.name] = (sums, dated)
     ws.close()
-    if dump is not None:
-        dump.close()
-    return sums, took, dated
+    return out, took
 
 
 def table(name: str, sums: dict[str, list[int]]) -> list[dict[str, object]]:
@@ -150,19 +166,26 @@ def main() -> None:
     ap.add_argument("--no-conventions", action="store_true")
     ap.add_argument("--no-org-filter", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--together", action="store_true",
+                    help="all corpora in one workspace (each still scored on its own)")
+    ap.add_argument("--taught", action="store_true",
+                    help="every other file keeps its markup and teaches; the rest is scored")
     ap.add_argument("--dump", type=Path, help="write each corpus's errors to DIR/<corpus>.tsv")
     args = ap.parse_args()
     names = args.corpora or sorted(p.name for p in args.root.iterdir() if p.is_dir())
     rows: list[dict[str, object]] = []
     grand: dict[str, list[int]] = {}
     dates = {}
-    for name in names:
+    groups = [names] if args.together else [[n] for n in names]
+    for group in groups:
         with tempfile.TemporaryDirectory() as tmp:
-            sums, took, dates[name] = run(args.root / name, Path(tmp) / "ws", args)
-        print(f"# {name}: propose {took:.1f} s", file=sys.stderr)
-        rows += table(name, sums)
-        for t, v in sums.items():
-            grand[t] = [a + b for a, b in zip(grand.get(t, [0, 0, 0, 0]), v)]
+            got, took = run([args.root / n for n in group], Path(tmp) / "ws", args)
+        print(f"# {', '.join(group)}: propose {took:.1f} s", file=sys.stderr)
+        for name in group:
+            sums, dates[name] = got[name]
+            rows += table(name, sums)
+            for t, v in sums.items():
+                grand[t] = [a + b for a, b in zip(grand.get(t, [0, 0, 0, 0]), v)]
     rows += table("ALL", grand)
     dates["ALL"] = [sum(v[0] for v in dates.values()), sum(v[1] for v in dates.values())]
     for r in rows:
