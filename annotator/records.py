@@ -625,7 +625,9 @@ class TeiExport:
     the export they are on; ``dangling_lines`` the lines of names an editor decided whose own
     ``#id`` names no entry of the file, which ``--register none`` does not write; ``unplaced``
     counts spans (or parts) the file's structure has no room for (not exported, listed in
-    the log).
+    the log); ``unwritten`` says, of the mentions among them whose span an element of the
+    file marks as something else (``rs type="art"``), (line of the export, their words,
+    why).
     """
 
     source_id: str
@@ -645,6 +647,7 @@ class TeiExport:
     unplaced: int = 0
     pointers_kept_lines: tuple[int, ...] = ()
     dangling_lines: tuple[int, ...] = ()
+    unwritten: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

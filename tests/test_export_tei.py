@@ -35,7 +35,7 @@ from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
 from annotator.tei.textmap import GEN
 from annotator.text import trim
-from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG
+from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG, run
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
                                insert_mention, span_of)
 
@@ -265,6 +265,105 @@ def test_export_tei_reuses_markup_already_in_the_source(ws, copy_data, tei_schem
     assert root.find(f".//{TEI}encodingDesc/{TEI}editorialDecl") is not None
     assert only_insertions(src, out)
     assert tei_schema.validate(root), tei_schema.error_log.last_error
+
+
+# In Curious Travellers' manner (its files are not copied, AGPL-3.0 only: tests/data/SOURCES.md):
+# a letter whose edition marks prints with ``<rs type="art" ref="ar...">``, one of them named
+# for the person it shows, words and all; written for annotator's tests
+PRINTS = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+    <teiHeader>
+        <fileDesc>
+            <titleStmt><title>A collector to a naturalist</title></titleStmt>
+            <publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+            <sourceDesc><p>Made up, in Curious Travellers' manner (bare refs, prints as rs).</p></sourceDesc>
+        </fileDesc>
+    </teiHeader>
+    <text>
+        <body>
+            <p>At <persName ref="pe0396">Gulston</persName>'s sale a print of <rs type="art" ref="ar0134"><persName ref="pe0785">Pendrel</persName>
+                in the oak</rs> sold for £8: 15. 0., {element}
+                for £8: 10. 0., and <rs type="art" ref="ar0136">Earl of Cumberland</rs> £5: 5. 0.</p>
+        </body>
+    </text>
+</TEI>
+"""
+
+
+@pytest.mark.parametrize("element", [
+    '<rs type="art" ref="ar0135">Anthony Henley</rs>',  # a print: an rs of another type
+    '<placeName ref="pl0135">Anthony Henley</placeName>',  # another name element's type
+    # inside it, not inside the innermost element of the words, nor around it
+    '<rs type="art" ref="ar0135"><hi rend="italic">Anthony</hi> Henley</rs>',
+])
+def test_export_tei_nests_a_decided_name_in_the_files_element_of_another_kind(
+        ws, tmp_path, tei_schema, element):
+    """The editor adds the person Anthony Henley whose words are exactly the file's own
+    ``<rs type="art" ref="ar0135">`` (a print of him), or its ``placeName``: that element
+    marks something else, so the person's ``persName`` is written inside it, valid TEI, and
+    every other byte of the file is as it was (before: nothing was written, and the export
+    said only that the file's own pointer was kept)."""
+    src = PRINTS.format(element=element)
+    path = tmp_path / "prints.xml"
+    path.write_text(src, encoding="utf-8")
+    assert tei_schema.validate(etree.fromstring(src.encode())), tei_schema.error_log.last_error
+    sid = ws.add(path).source.id
+    s, e = span_of(ws, sid, "Anthony Henley")
+    ws.add_mention(sid, s, e, "person")
+    henley = next(m for m in ws.mentions(sid) if m.surface == "Anthony Henley")
+    got = run(ws, "export", "tei", "-f", "json")
+    assert got.exit_code == 0, got.output
+    assert "pointer" not in got.stderr and "not written" not in got.stderr, got.stderr
+    row = json.loads(got.stdout)[0]
+    assert (row["mentions"], row["pointers_kept"], row["unplaced"], row["unwritten"]) == (
+        1, 0, 0, [])
+    out = (ws.exports_dir / "prints.xml").read_text(encoding="utf-8")
+    root = etree.fromstring(out.encode())
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    tag, own_ref = ("rs", "ar0135") if element.startswith("<rs") else ("placeName", "pl0135")
+    outer = root.find(f".//{TEI}body//{TEI}{tag}[@ref='{own_ref}']")
+    assert outer.text is None and len(outer) == 1
+    inner = outer[0]
+    assert (inner.tag, "".join(inner.itertext()), inner.tail) == (
+        f"{TEI}persName", "Anthony Henley", None)
+    ref = inner.get("ref")  # the edition's form: a bare id, the entry in register.xml
+    register = etree.parse(str(ws.exports_dir / "register.xml")).getroot()
+    entry = register.find(f".//{TEI}person[@{XML_ID}='{ref}']")
+    assert entry is not None and ref == henley.entity_id
+    # the file's bytes outside the insertion (the persName's tags, the header's
+    # encodingDesc) are unchanged
+    start_tag, end_tags = f'<persName ref="{ref}">', f"</persName></{tag}>"
+    assert out.count(start_tag) == out.count(end_tags) == 1
+    head = re.search(r"\n *<encodingDesc>.*</encodingDesc>", out, flags=re.S)
+    assert head is not None
+    assert (out[:head.start()] + out[head.end():]).replace(start_tag, "").replace(
+        end_tags, f"</{tag}>") == src
+    assert difflib_ops(src.encode(), out.encode()) == {"equal", "insert"}
+
+
+def test_export_tei_says_which_decided_name_it_cannot_nest_and_why(ws, tmp_path):
+    """Where no tag can go inside or around the file's element of another kind (its words in
+    CDATA), the export writes nothing there and says so: the words, the line of the export
+    and why (before: only that the file's own pointer was kept)."""
+    path = tmp_path / "prints.xml"
+    path.write_text(PRINTS.format(
+        element='<rs type="art" ref="ar0135"><![CDATA[Anthony Henley]]></rs>'),
+        encoding="utf-8")
+    sid = ws.add(path).source.id
+    s, e = span_of(ws, sid, "Anthony Henley")
+    ws.add_mention(sid, s, e, "person")
+    got = run(ws, "export", "tei", "-f", "json")
+    assert got.exit_code == 0, got.output
+    row = json.loads(got.stdout)[0]
+    assert (row["mentions"], row["pointers_kept"], row["unplaced"]) == (1, 0, 1)
+    [(line, words, why)] = row["unwritten"]
+    out = (ws.exports_dir / "prints.xml").read_text(encoding="utf-8").splitlines()
+    assert '<rs type="art" ref="ar0135"><![CDATA[Anthony Henley]]></rs>' in out[line - 1]
+    assert words == "Anthony Henley"
+    assert "<persName>" in why and "<rs>" in why and "CDATA" in why
+    assert f"exports/prints.xml:{line}: 'Anthony Henley': the editor's name is not written: " \
+           f"{why} (docs/export.md#what-an-export-inserts)\n" in got.stderr
+    assert "persName ref" not in "\n".join(out[line - 1:line])
 
 
 def _export_sql(ws) -> list[str]:

@@ -36,6 +36,7 @@ from annotator.store import pointers as pointer_store
 from annotator.store.decided import acted_on
 from annotator.store.mentions import confirmed_names, mention_at
 from annotator.tei.elements import Elements
+from annotator.tei.marked import NAME_TYPES
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
 from annotator.tei.prefixes import Prefixes
 from annotator.tei.textmap import TextMap, element_spans
@@ -45,8 +46,6 @@ from annotator.vocab import DATE_ATTRS
 log = logging.getLogger(__name__)
 
 TAGS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
-_NAME_TYPES = {"person": "person", "place": "place", "org": "org", "organisation": "org",
-               "organization": "org"}
 _TEXT, _TITLE, _TERM = f"{{{TEI_NS}}}text", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}term"
 _OTHER_TAGS = (_TITLE, f"{{{TEI_NS}}}name", f"{{{TEI_NS}}}rs")
 
@@ -72,7 +71,7 @@ def _type_of(el: etree._Element) -> str | None:
     if q.localname in ("name", "rs"):
         if q.localname == "name" and not el.get("type") and _responsible(el):
             return "person"  # respStmt/name[@ref]
-        return _NAME_TYPES.get((el.get("type") or "").lower())
+        return NAME_TYPES.get((el.get("type") or "").lower())
     if q.localname in RESPONSIBLE and _responsible(el):
         return "person"
     return None
@@ -102,7 +101,7 @@ def _other_of(els: Elements, i: int) -> str | None:
     if els.tags[i] == _TITLE:
         return "other"
     type_ = els.get(i, "type")
-    return "other" if type_ and type_.lower() not in _NAME_TYPES else None
+    return "other" if type_ and type_.lower() not in NAME_TYPES else None
 
 
 def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:

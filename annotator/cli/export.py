@@ -215,6 +215,9 @@ def export_tei_cli(
                        "of the file, and --register none writes none: export with --register "
                        "inline or file to write it (docs/export.md#what-an-export-inserts)",
                        err=True)
+        for line, words, why in f.unwritten:
+            typer.echo(f"{f.path}:{line}: {words!r}: the editor's name is not written: {why} "
+                       "(docs/export.md#what-an-export-inserts)", err=True)
     lost = sum(f.unplaced for f in report.files)
     if lost:
         typer.echo(f"{lost} span(s) had no place a tag may go (inside CDATA or text-only "

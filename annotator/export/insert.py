@@ -291,10 +291,12 @@ def _gap_end(ix: SourceIndex, e: int) -> dict[int, int]:
     return out
 
 
-def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool) -> Piece | None:
-    """One ``tag`` pair around reading [s, e) that TEI allows, outermost first, or None."""
+def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
+               within: int | None = None) -> Piece | None:
+    """One ``tag`` pair around reading [s, e) that TEI allows, outermost first (inside
+    element ``within`` only, when given), or None."""
     quick = _place_within_text(ix, s, e, tag)
-    if quick is not None:
+    if quick is not None and within in (None, quick.parent):
         return quick
     starts = _gap_start(ix, s)
     ends = _gap_end(ix, e)
@@ -306,7 +308,7 @@ def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool) -> Pie
                     key=lambda n: ix.node_depth.get(n, -1))
     allowed = CONTENT[tag]
     for node in common:
-        if inner and node != innermost:
+        if (inner and node != innermost) or (within is not None and node != within):
             continue
         if not ix.hosts(node, tag):
             continue
@@ -568,9 +570,11 @@ def _structural_cuts(ix: SourceIndex, s: int, e: int) -> list[int]:
 
 
 def place(ix: SourceIndex, start: int, end: int, tag: str, *, owner: int = -1, rank: int = 0,
-          inner: bool = False) -> tuple[list[Piece], int]:
+          inner: bool = False, within: int | None = None) -> tuple[list[Piece], int]:
     """Pieces that wrap reading span [start, end) in ``tag``s, in document order, and how many
-    characters could not be wrapped at all (0 unless TEI allows no ``tag`` there).
+    characters could not be wrapped at all (0 unless TEI allows no ``tag`` there). ``within``:
+    the element the tags must go in, as children (an element of the file with exactly the
+    span's words that marks something else), else nowhere.
     """
     text = ix.tm.text
     blocks: list[tuple[int, int]] = []
@@ -587,7 +591,7 @@ def place(ix: SourceIndex, start: int, end: int, tag: str, *, owner: int = -1, r
         bs, be = trim(text, bs, be)
         if bs >= be:
             continue
-        got, miss = _place_block(ix, bs, be, tag, inner=inner, depth=0)
+        got, miss = _place_block(ix, bs, be, tag, inner=inner, depth=0, within=within)
         if owner != -1 or rank:
             got = [Piece(p.rs, p.re, p.ps, p.pe, p.parent, p.tag, owner, rank, p.inner)
                    for p in got]
@@ -597,8 +601,8 @@ def place(ix: SourceIndex, start: int, end: int, tag: str, *, owner: int = -1, r
 
 
 def _place_block(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
-                 depth: int) -> tuple[list[Piece], int]:
-    one = _place_one(ix, s, e, tag, inner=inner)
+                 depth: int, within: int | None = None) -> tuple[list[Piece], int]:
+    one = _place_one(ix, s, e, tag, inner=inner, within=within)
     if one is not None:
         return [one], 0
     cuts: list[int] = []
@@ -606,7 +610,7 @@ def _place_block(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
         cuts = _structural_cuts(ix, s, e) or _child_cuts(ix, s, e, tag)
     if not cuts:
         if not inner:
-            return _place_block(ix, s, e, tag, inner=True, depth=depth + 1)
+            return _place_block(ix, s, e, tag, inner=True, depth=depth + 1, within=within)
         return [], e - s
     out: list[Piece] = []
     lost = 0
@@ -614,7 +618,8 @@ def _place_block(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
     for a, b in zip(bounds, bounds[1:]):
         a, b = trim(ix.tm.text, a, b)
         if a < b:
-            got, miss = _place_block(ix, a, b, tag, inner=inner, depth=depth + 1)
+            got, miss = _place_block(ix, a, b, tag, inner=inner, depth=depth + 1,
+                                     within=within)
             out.extend(got)
             lost += miss
     return out, lost

@@ -69,7 +69,7 @@ from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
 from annotator.tei.elements import Elements
-from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked
+from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
                                  encoded)
 from annotator.tei.textmap import EMPTY, START, TextMap
@@ -437,6 +437,9 @@ class _Spans:
     look: Ints  # index into ``looks``
     looks: list[_Look]
     xml_ids: dict[int, str]  # rows whose first piece has a given id (claims, passages)
+    # rows with the span of an element of the file that marks something else (``rs
+    # type="art"``) -> that element: placed inside it
+    inside: dict[int, int] = field(default_factory=dict)
 
 
 class _Pieces(NamedTuple):
@@ -480,6 +483,11 @@ class _Builder:
         self.lacking: list[tuple[int, str, str]] = []
         self.inserted_to: set[str] = set()  # entities inserted markup points to by such an #x
         self.kept_at: list[int] = []  # where the file's own pointers kept start (offsets)
+        # mentions to nest in the file's element of their span that marks something else:
+        # row of the mentions to wrap -> that element (``_mention_looks``)
+        self.inside: dict[int, int] = {}
+        # those that could not be written, inside or around it: (element, start, end, tag)
+        self.unwritten: list[tuple[int, int, int, str]] = []
         self.dangling_at: list[int] = []  # names whose ``#x`` ``none`` leaves dangling, said
         self.data = data
         self.source_id = source_id
@@ -571,16 +579,20 @@ class _Builder:
             rank = np.concatenate([np.array([sp.rank for sp in few], np.int64), rank])
             look = np.concatenate([np.array(few_look, np.int64), look])
         self._wrap(_Spans(start=start, end=end, rank=rank, look=look, looks=looks,
-                          xml_ids={i: sp.xml_id for i, sp in enumerate(few)}))
+                          xml_ids={i: sp.xml_id for i, sp in enumerate(few)},
+                          inside={len(few) + i: node for i, node in self.inside.items()}))
 
     def _mention_looks(self, first: int) -> list[_Look]:
         """The look of each kind of mention; sets the columns of the mentions to wrap, their
         looks numbered from ``first``.
 
-        A mention with the span of an element the file already has (any element that marks a
-        name, or a date) is that element's: its tag is not written again, whatever the
-        element's name (``name[@type]``, ``rs``, ``settlement``...). A mention the file's own
-        markup gave is never wrapped, even where no element has exactly its span."""
+        A mention with the span of an element the file already has that marks a name of its
+        type, or a date (``persName``, ``rs type="person"``, a ``name`` or ``rs`` that does not
+        say, ``settlement``...), is that element's: its tag is not written again. One whose
+        element marks something else (``rs type="art"``, a ``placeName`` for a person) is an
+        editor's word the file does not say: its element is written inside that one
+        (``inside``). A mention the file's own markup gave is never wrapped, even where no
+        element has exactly its span."""
         m = self.data.mentions
         kinds = m.kinds
         extras = self._kind_attrs(kinds)
@@ -597,21 +609,30 @@ class _Builder:
             rows = np.flatnonzero(spans[at] == keys)
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
             found: list[tuple[list[int], int, bool]] = []
+            inside: dict[int, int] = {}
             types = [kd.type for kd in kinds]
             marking = [_MARKING[t] for t in types]  # the file's own element of the span
             get = by_key.get
             for i, s, e, k in zip(rows.tolist(), start[rows].tolist(), end[rows].tolist(),
                                   kind[rows].tolist()):
+                chain: list[int] | None = None
+                other: list[int] | None = None
                 for local in marking[k]:
-                    chain = get((local, s, e))
-                    if chain is not None:
+                    el = get((local, s, e))
+                    if el is None:
+                        continue
+                    if self._marks(el[0], local) in (None, types[k]):
+                        chain = el
                         break
+                    other = other or el  # marks something else: the first, to nest in
                 from_file = (s, e, types[k]) in own
                 if chain is not None:
                     found.append((chain, k, from_file))
                     drop.append(i)
                 elif from_file:
                     drop.append(i)
+                elif other is not None:
+                    inside[i] = other[0]
             if found:
                 self.counts["reused"] += len(found)
                 self._reuse(found, kinds, extras)
@@ -619,6 +640,10 @@ class _Builder:
                 keep = np.ones(len(start), dtype=bool)
                 keep[drop] = False
                 start, end, kind = start[keep], end[keep], kind[keep]
+                if inside:  # their rows among those kept
+                    row = np.cumsum(keep) - 1
+                    inside = {int(row[i]): node for i, node in inside.items()}
+            self.inside = inside
         self._m_start, self._m_end = start, end
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
@@ -642,6 +667,10 @@ class _Builder:
                                           len(looks) + first)
         self._m_kind = np.array(look_of, np.int64)[kind] if present else kind
         return list(looks)
+
+    def _marks(self, node: int, local: str) -> str | None:
+        """The type of mention the file's element marks (``tei.marked.marks``)."""
+        return marks(local, self.ix.els.get(node, "type") if local in ("name", "rs") else None)
 
     def _kind_attrs(self, kinds: list[_Kind]) -> list[tuple[tuple[str, str | None], ...]]:
         """The attributes of each kind of mention but its ``@cert``/``@resp`` as a proposal:
@@ -857,6 +886,8 @@ class _Builder:
         look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
         span_tag = look_tag[sp.look] if len(sp.look) else np.zeros(0, np.int64)
         simple, ps, pe, parent = place_simple(self.ix, sp.start, sp.end, span_tag, tag_names)
+        if sp.inside:  # inside the file's element of their span: one by one, below
+            simple[list(sp.inside)] = False
         if simple.all():  # the common case: no piece to place one by one
             return _Pieces(sp.start, sp.end, ps, pe, parent, np.arange(len(ps), dtype=np.int64),
                            sp.rank, np.zeros(len(ps), np.int64))
@@ -867,7 +898,13 @@ class _Builder:
         for row in np.flatnonzero(~simple).tolist():
             tag = sp.looks[int(sp.look[row])].tag
             s, e = int(sp.start[row]), int(sp.end[row])
-            got, lost = place(self.ix, s, e, tag, owner=row, rank=int(sp.rank[row]))
+            node = sp.inside.get(row)
+            got, lost = place(self.ix, s, e, tag, owner=row, rank=int(sp.rank[row]),
+                              within=node)
+            if lost and node is not None:  # around the element, where TEI lets it be
+                got, lost = place(self.ix, s, e, tag, owner=row, rank=int(sp.rank[row]))
+                if lost:
+                    self.unwritten.append((node, s, e, tag))
             if lost:
                 log.warning("%s: %d characters of %s %d-%d have no place in the file",
                             self.source_id, lost, tag, s, e)
@@ -1305,6 +1342,23 @@ class _Builder:
             self.header()  # an export that inserts nothing is the file itself
         return splice(self.text, self.inserts, self.batch)
 
+    def unwritten_said(self) -> tuple[tuple[int, str, str], ...]:
+        """(line of the export, words, why) of each mention no tag could be written for inside
+        or around the file's element of its span that marks something else."""
+        if not self.unwritten:
+            return ()
+        lines = self.export_lines(self.ix.element_range(node)[0] for node, *_ in self.unwritten)
+        said = []
+        for line, (node, s, e, tag) in zip(lines, self.unwritten):
+            local = self.ix.local(node)
+            why = (f"TEI lets no <{tag}> go inside the file's own <{local}>, which has exactly "
+                   "its words and marks something else" if not self.ix.hosts(node, tag) else
+                   f"no <{tag}> can go inside or around the file's own <{local}>, which has "
+                   f"exactly its words and marks something else (they are in CDATA, or hold "
+                   f"an element a <{tag}> may not)")
+            said.append((line, self.ix.tm.text[s:e], why))
+        return tuple(said)
+
     def export_lines(self, offsets: Iterable[int]) -> tuple[int, ...]:
         """The line of the export each offset of the file is on: its line in the file, moved
         down by the lines inserted above it (a tag in the text inserts none)."""
@@ -1541,6 +1595,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                        action=action,
                                        pointers_kept_lines=built.export_lines(built.kept_at),
                                        dangling_lines=built.export_lines(built.dangling_at),
+                                       unwritten=built.unwritten_said(),
                                        **counts))
                 if progress is not None:
                     progress(n + 1, len(sources))

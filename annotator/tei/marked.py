@@ -23,9 +23,17 @@ from annotator.text import trim
 # Elements an edition may already mark a name or a date with: a mention with the span of one
 # of them is that element's (its tag is never written around it again); so is an author's,
 # an editor's... (``RESPONSIBLE``), which the source's markup makes a person's mention.
-NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", "settlement", "region",
-                 "country", "bloc", "district", "geogName")
+_PLACE_ELEMENTS = ("settlement", "region", "country", "bloc", "district", "geogName")
+NAME_ELEMENTS = ("persName", "placeName", "orgName", "name", "rs", *_PLACE_ELEMENTS)
 DATE_ELEMENTS = ("date", "time")
+# the entity type a ``name`` or ``rs`` marks, by its @type (any other @type marks something
+# else: a work, an artwork, an event)
+NAME_TYPES = {"person": "person", "place": "place", "org": "org", "organisation": "org",
+              "organization": "org"}
+# the type of mention each of those elements marks (``name`` and ``rs`` say it in @type)
+_MARKS = {"persName": "person", "placeName": "place", "orgName": "org",
+          **{local: "place" for local in _PLACE_ELEMENTS},
+          **{local: "person" for local in RESPONSIBLE}, "date": "date", "time": "date"}
 _TEI = f"{{{TEI_NS}}}"
 _ANNOTATIONS = tuple(f"{_TEI}{n}" for n in (*NAME_ELEMENTS, *RESPONSIBLE, *DATE_ELEMENTS, "seg"))
 _TEXT, _OUTSIDE = f"{_TEI}text", (f"{_TEI}teiHeader", f"{_TEI}standOff")
@@ -42,6 +50,17 @@ _URI = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.I | re.ASCII)
 POINTER_ATTRS = ("ref", "key", "corresp")
 _NAMES = tuple(f"{_TEI}{n}" for n in NAMING)
 _PREFIX_DEF = f"{_TEI}prefixDef"
+
+
+def marks(local: str, type_attr: str | None) -> str | None:
+    """The type of mention (person, place, org, date) an element of the file's markup marks,
+    "other" for a ``name``/``rs`` of anything else (``rs type="art"``), None where it does
+    not say (a ``name`` without @type)."""
+    if local in ("name", "rs"):
+        if not type_attr:
+            return None
+        return NAME_TYPES.get(type_attr.lower(), "other")
+    return _MARKS.get(local)
 
 
 def marked(tm: TextMap) -> Marked:
