@@ -127,6 +127,17 @@ def titus_linked(ws):
     return claim, link
 
 
+def edition_file(folder: Path, name: str, body: str) -> Path:
+    """A TEI file ``name`` in ``folder`` whose body is one paragraph of ``body`` (markup
+    allowed): an edition's file made in the test."""
+    path = folder / name
+    path.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                    "<title>G</title></titleStmt><publicationStmt><p>x</p></publicationStmt>"
+                    "<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body>"
+                    f"<p>{body}</p></body></text></TEI>", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
     """An empty workspace on disk."""
@@ -143,6 +154,29 @@ def seed_ws(ws):
     """A workspace holding the sample TEI source."""
     ws.add(SAMPLE_TEI)
     return ws
+
+
+@pytest.fixture
+def named_ws(ws, tmp_path):
+    """A letter naming Lloyd "Mr. Lloyd" and "John Lloyd" (two entities, ``lloyd`` and
+    ``jl``), Pennant "T Pennant" twice and "Thomas Pennant Esqr" (``tp``, mention 3), a place
+    "BethKelert" (``bk``) and "Beddgelert" (``bd``, three times with a second file)."""
+    ws.add(edition_file(tmp_path, "a.xml", (
+        '<persName ref="#lloyd">Mr. Lloyd</persName> wrote to <persName ref="#jl">John Lloyd'
+        '</persName>; <persName ref="#tp">Thomas Pennant Esqr</persName>, <persName ref="#tp">'
+        'T Pennant</persName> and <persName ref="#tp">T Pennant</persName> at <placeName '
+        'ref="#bk">BethKelert</placeName> and <placeName ref="#bd">Beddgelert</placeName>.')))
+    ws.add(edition_file(tmp_path, "b.xml", (
+        '<placeName ref="#bd">Beddgelert</placeName>, <placeName ref="#bd">Beddgelert'
+        '</placeName>.')))
+    assert names(ws) == {"lloyd": "Mr. Lloyd", "jl": "John Lloyd", "tp": "Thomas Pennant Esqr",
+                         "bk": "BethKelert", "bd": "Beddgelert"}
+    assert ws.mentions("a")[2].surface == "Thomas Pennant Esqr"
+    return ws
+
+
+def names(ws):
+    return {e.id: e.preferred for e in ws.entities()}
 
 
 @pytest.fixture

@@ -684,3 +684,23 @@ def test_decisions_file_add_marks_whole_words_only(seed_ws, tmp_path):
     assert len(marked) == 10 and {text[a:b] for a, b in marked} == {"German"}
     assert all(not text[b].isalnum() for _, b in marked)
     assert result.applied == 1 and len(result.missing) == 1 and "Germ" in result.missing[0]
+
+
+def test_decisions_file_merge_names_anew_and_a_preferred_name_stays(named_ws, tmp_path):
+    """A file's merge names the entity kept as a merge does (Lloyd is "John Lloyd"), a name
+    chosen by no editor, which the next act chooses again; its ``prefer`` is the editor's,
+    which none does (was: "Mr. Lloyd" kept by the merge)."""
+    ws = named_ws
+    path = tmp_path / "d.toml"
+    path.write_text("merge = [ { entity = 'jl', into = 'lloyd' } ]\n", encoding="utf-8")
+    ws.apply_decisions(path)
+    assert ws.entity("lloyd").preferred == "John Lloyd"
+    john = next(m.id for m in ws.mentions("a") if m.surface == "John Lloyd")
+    ws.reject(f"mention:{john}")
+    assert ws.entity("lloyd").preferred == "Mr. Lloyd"
+    path.write_text("merge = [ { entity = 'bd', into = 'bk' } ]\n"
+                    "prefer = [ { entity = 'bk', preferred = 'Bethgelert' } ]\n",
+                    encoding="utf-8")
+    ws.apply_decisions(path)
+    ws.reject(f"mention:{next(m.id for m in ws.mentions('a') if m.surface == 'BethKelert')}")
+    assert ws.entity("bk").preferred == "Bethgelert"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.conftest import DATA, EDITIONS
+from tests.conftest import edition_file as _edition
 
 
 def test_markup_becomes_confirmed_mentions(ws):
@@ -213,15 +214,6 @@ def test_markup_responsible_names_read_inverted_and_typed_by_the_register(ws, tm
                    "Hermann Bahr": ("person", "hb")}  # an editor without a pointer: no mention
     bahr = ws.entity("bahr1")
     assert bahr.preferred == "Hermann Bahr"
-
-
-def _edition(tmp_path, name, body):
-    path = tmp_path / name
-    path.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
-                    "<title>G</title></titleStmt><publicationStmt><p>x</p></publicationStmt>"
-                    "<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body>"
-                    f"<p>{body}</p></body></text></TEI>", encoding="utf-8")
-    return path
 
 
 def test_markup_entity_is_named_as_an_editor_would_among_the_files_forms(ws, tmp_path):

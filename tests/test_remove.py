@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA, SAMPLE_TEI, run
+from conftest import DATA, SAMPLE_TEI, edition_file, run
 
 from annotator.errors import DecisionError, SourceError
 
@@ -359,3 +359,17 @@ def test_redo_of_a_removal_after_its_source_was_proposed_again(two):
     assert _ids(two) == ["german-soviet-axis-talks"]
     again = two.undo()
     assert _ids(two) == ["german-soviet-axis-talks", "marked"] and again.act == "undo"
+
+
+def test_remove_names_its_entities_by_the_sources_left(named_ws, tmp_path):
+    """A place written "Bethgelert" four times in a third file is named so; that file taken
+    out, it is "Beddgelert" again, as the two left write it three times (was: "Bethgelert",
+    written nowhere in the workspace); undo puts the file's name back."""
+    ws = named_ws
+    ws.add(edition_file(tmp_path, "c.xml", ", ".join(
+        ['<placeName ref="#bd">Bethgelert</placeName>'] * 4)))
+    assert ws.entity("bd").preferred == "Bethgelert"
+    ws.remove_source("c")
+    assert ws.entity("bd").preferred == "Beddgelert"
+    ws.undo()
+    assert ws.entity("bd").preferred == "Bethgelert"

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotator import DecisionError, SourceError, StoreError, Workspace
-from tests.conftest import ROOT, SAMPLE_TEI, replaced_letter, run
+from annotator.store.decided import enriched_entities
+from annotator.store.decisions import preferred_by_editor
+from tests.conftest import ROOT, SAMPLE_TEI, names, replaced_letter, run
 from tests.review_seed import KNOWN, SOURCE, known_entity, propose_by_names
 
 TABLES = ("entities", "variants", "authority_ids", "mentions", "rejections", "source_rejections",
@@ -303,6 +305,81 @@ def test_review_split_makes_a_new_entity(review_ws):
     with pytest.raises(DecisionError) as err:
         ws.split("person-joachim-von-ribbentrop", ws.mention_ids["person-stalin"][:1])
     assert err.value.code == "D012"
+
+
+@pytest.mark.parametrize(("gone", "into", "named"), [("jl", "lloyd", "John Lloyd"),
+                                                     ("bd", "bk", "Beddgelert")])
+def test_review_merge_names_the_entity_kept_anew(named_ws, gone, into, named):
+    """The entity merged into is named as its mentions now write it, by its type: a person by
+    the fullest name, a place by the form the edition writes most; undo and redo put either
+    name back (was: it kept its own, "Mr. Lloyd", "BethKelert" written once beside
+    "Beddgelert" three times)."""
+    ws = named_ws
+    before = names(ws)
+    ws.merge(gone, into)
+    assert ws.entity(into).preferred == named
+    ws.undo()
+    assert names(ws) == before
+    ws.redo()
+    assert ws.entity(into).preferred == named
+    assert not preferred_by_editor(ws.store.conn, into)
+
+
+@pytest.mark.parametrize("act", ["reject", "split", "relabel", "reject-here"])
+def test_review_a_mention_taken_off_an_entity_renames_it(named_ws, act):
+    """Pennant's only "Thomas Pennant Esqr" rejected, split off or relabelled: he is "T
+    Pennant" (was: the name of a mention he no longer has); a name the store chose is no
+    editor's (no entry an export would add for it, nothing preferred), and undo puts the
+    old one back."""
+    ws = named_ws
+    tpe = ws.mentions("a")[2].id
+    enriched = enriched_entities(ws.store)
+    {"reject": lambda: ws.reject(f"mention:{tpe}"),
+     "split": lambda: ws.split("tp", [tpe]),
+     "relabel": lambda: ws.relabel(f"mention:{tpe}", "org"),
+     "reject-here": lambda: ws.reject_in_source("tp", "a")}[act]()
+    if act != "reject-here":
+        assert ws.entity("tp").preferred == "T Pennant"
+        assert not preferred_by_editor(ws.store.conn, "tp")
+        if act == "reject":
+            assert enriched_entities(ws.store) == enriched
+    else:  # every mention rejected: nothing writes a name, it keeps its own
+        assert ws.entity("tp").preferred == "Thomas Pennant Esqr"
+    ws.undo()
+    assert ws.entity("tp").preferred == "Thomas Pennant Esqr"
+
+
+def test_review_a_mention_added_to_an_entity_renames_it(named_ws):
+    """A mention the editor adds to an entity counts as the others: "Mr. Lloyd" given "John
+    Lloyd" as his is John Lloyd."""
+    ws = named_ws
+    start = ws.reading_text("a").index("John Lloyd")
+    ws.add_mention("a", start, start + len("John Lloyd"), "person", entity_id="lloyd")
+    assert ws.entity("lloyd").preferred == "John Lloyd"
+    ws.undo()
+    assert ws.entity("lloyd").preferred == "Mr. Lloyd"
+
+
+def test_review_a_name_an_editor_chose_is_never_chosen_again(named_ws):
+    """``prefer`` and a split's ``--preferred`` name an entity for good: merges, splits,
+    rejections, undo and redo leave them."""
+    ws = named_ws
+    ws.set_preferred("lloyd", "Squire Lloyd")
+    ws.merge("jl", "lloyd")
+    ws.reject(f"mention:{ws.mentions('a')[0].id}")
+    assert ws.entity("lloyd").preferred == "Squire Lloyd"
+    two = [m.id for m in ws.mentions("a") if m.surface == "T Pennant"]
+    ws.split("tp", two, preferred="Tom")
+    new = next(e.id for e in ws.entities() if e.preferred == "Tom")
+    ws.confirm(new)
+    ws.reject(f"mention:{two[0]}")
+    assert ws.entity(new).preferred == "Tom"
+    assert preferred_by_editor(ws.store.conn, new)
+    for _ in range(3):  # the reject, the confirm, the split
+        ws.undo()
+    ws.redo()
+    ws.confirm(new)
+    assert ws.entity(new).preferred == "Tom" and preferred_by_editor(ws.store.conn, new)
 
 
 def test_review_adjust_span(review_ws):

@@ -9,11 +9,16 @@ DOCS: docs/review.md#acts
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
-from annotator.entities.names import name_key
+from annotator.entities.names import name_key, preferred_name
 from annotator.store import Act, claims, entities, mentions, pointers
+
+# a mention's columns that say which entity it names and how (``touched``)
+_NAMING_COLUMNS = ("entity_id", "status", "start", "end", "type", "flags", "sha256")
 
 
 def unique_entity_id(conn: sqlite3.Connection, type_: str, name: str) -> str:
@@ -92,3 +97,67 @@ def move_children(rec: Act, old: str, new: str) -> None:
     for claim_id in claims.claims_by(conn, old):
         rec.update("claims", {"id": claim_id}, {"agent_entity_id": new})
     pointers.move(rec, old, new)
+
+
+def touched(changes: Iterable[dict[str, Any]]) -> set[str]:
+    """The entities whose names an act's changes may have changed: those of the mentions it
+    made, took away, moved, retyped, reshaped or decided (the entities before and after), of
+    the variants it wrote, and those it made, retyped or decided. A note, a link or a name the
+    store chose (``derived``) touches none."""
+    out: set[str] = set()
+    for ch in changes:
+        table, before, after = ch["table"], ch["before"], ch["after"]
+        if ch.get("naming") == "derived":
+            continue
+        images = [i for i in (before, after) if i is not None]
+        if table == "mentions" and (before is None or after is None or any(
+                before.get(c) != after.get(c) for c in _NAMING_COLUMNS)):
+            out.update(i["entity_id"] for i in images if i.get("entity_id"))
+        elif table == "variants":
+            out.update(i["entity_id"] for i in images)
+        elif table == "entities" and after is not None and (before is None or any(
+                before.get(c) != after.get(c) for c in ("status", "type"))):
+            out.add(str(after["id"]))
+    return out
+
+
+def rename(rec: Act, reading_text: Callable[[str], str],
+           entity_ids: Iterable[str] | None = None) -> None:
+    """Within an act, last: each entity it touched (``touched``, or ``entity_ids``) named as
+    an editor would name it among the ways its mentions write it now (``preferred_name``, by
+    its type; a confirmed entity by its confirmed mentions, a proposed one by those and its
+    proposals), so a merge, a split, a relabel, a rejected or confirmed mention or a source
+    taken out leave no stale name. A name an editor chose (``prefer``, a decisions file, a
+    split's ``--preferred``, this act's too) and a register entry's are kept, and so is the
+    name of an entity no mention writes now. The change is logged ``derived``: undo and redo
+    put it back as any change, and no read of what editors decided counts it."""
+    ids = touched(rec.changes) if entity_ids is None else set(entity_ids)
+    if not ids:
+        return
+    ids -= _named_here(rec.changes)
+    rows = entities.to_name(rec.conn, ids)
+    if not rows:
+        return
+    written: dict[str, dict[str, list[str]]] = {}  # entity -> status -> names as written
+    for eid, source_id, start, end, status in mentions.names_of(rec.conn, [r[0] for r in rows]):
+        name = reading_text(source_id)[start:end].strip()
+        if name:
+            written.setdefault(eid, {}).setdefault(status, []).append(name)
+    for eid, type_, status, preferred in rows:
+        names = written.get(eid, {})
+        counted = names.get("confirmed", []) + (names.get("proposed", [])
+                                                 if status == "proposed" else [])
+        if not counted:
+            continue
+        best = preferred_name(counted, keep=preferred, type_=type_)
+        if best != preferred:
+            rec.update("entities", {"id": eid}, {"preferred": best}, naming="derived")
+
+
+def _named_here(changes: Iterable[dict[str, Any]]) -> set[str]:
+    """The entities whose name the act itself set (a ``prefer``, a decisions file's line, a
+    split's ``--preferred``, a register's name): not chosen again over the editor's."""
+    return {str(ch["key"]["id"]) for ch in changes if ch["table"] == "entities"
+            and ch.get("naming") != "derived" and (ch.get("naming") == "chosen" or (
+                ch["before"] is not None and ch["after"] is not None
+                and ch["before"].get("preferred") != ch["after"].get("preferred")))}

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
+from annotator.acts.entity_edits import rename
 from annotator.config import SOURCES_DIR
 from annotator.errors import Location, SourceError
 from annotator.files import reached
@@ -53,6 +54,7 @@ def remove_source(ctx: ActContext, source_id: str, *, force: bool = False) -> De
         for table, keys in rows.items():
             for key in keys:
                 act.delete(table, key)
+        rename(act, ctx.texts.reading_text)  # the entities it named, by their other sources
         payload.update(file=src.file, mentions=len(rows["mentions"]),
                        claims=len(rows["claims"]), links=len(rows["links"]),
                        works=len(rows["bib"]), cited_by=len(cited),

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
-                                         reject_key_in, reject_keys, set_authority,
+                                         reject_key_in, reject_keys, rename, set_authority,
                                          unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
@@ -284,10 +284,12 @@ class Review:
     @contextmanager
     def _open(self, act: str, target: str, payload: dict[str, Any]) -> Iterator[Act]:
         """The act's transaction, whose refusals name the store (``located``); what an act
-        checks of its arguments before it opens names no place."""
+        checks of its arguments before it opens names no place. The entities it touched are
+        named anew last (``rename``)."""
         with located(self.store), self.store.act(act, target, editor=self.editor,
                                                  payload=payload) as rec:
             yield rec
+            rename(rec, self.reading_text)
 
     def _done(self, rec: Act) -> Decision:
         return log.decision(self.store.conn, rec.decision_id)
@@ -657,7 +659,8 @@ class Review:
             new_id = unique_entity_id(conn, src["type"], name)
             payload["new"] = new_id  # logged with the act: the id the editor goes on with
             rec.insert("entities", {"id": new_id, "type": src["type"], "preferred": name,
-                                    "status": "proposed", "note": "", "created_at": now()})
+                                    "status": "proposed", "note": "", "created_at": now()},
+                       naming="chosen" if preferred else None)  # the editor's name stays
             add_variant(rec, new_id, name)
             for m, s in zip(moved, surfaces):
                 values: dict[str, Any] = {"entity_id": new_id}

@@ -21,7 +21,8 @@ from typing import Any
 
 from annotator.errors import Location, StoreError
 from annotator.files import reached
-from annotator.store.logged import CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, PREFERRING, logged, meaning
+from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
+                                    logged, meaning)
 
 SCHEMA_VERSION = 19
 BUSY_TIMEOUT_MS = 5000
@@ -616,8 +617,9 @@ class Act:
     def _key(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         return {c: row[c] for c in KEYS[table]}
 
-    def insert(self, table: str, row: dict[str, Any]) -> int:
-        """Insert a row; returns its rowid."""
+    def insert(self, table: str, row: dict[str, Any], *, naming: str | None = None) -> int:
+        """Insert a row; returns its rowid. ``naming``: who chose an entity's name in this
+        change (``NAMING``), logged with it."""
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
@@ -625,11 +627,20 @@ class Act:
         # an INTEGER id left out is assigned by SQLite; a given id (TEXT or INTEGER) is the key
         full = {**row, "id": cur.lastrowid} if "id" in KEYS[table] and "id" not in row else row
         key = self._key(table, full)
-        self.changes.append({"table": table, "key": key, "before": None,
-                             "after": self._row(table, key)})
+        self._log({"table": table, "key": key, "before": None, "after": self._row(table, key)},
+                  naming)
         return int(cur.lastrowid or 0)  # the rowid (for an INTEGER id, the id)
 
-    def update(self, table: str, key: dict[str, Any], values: dict[str, Any]) -> None:
+    def _log(self, change: dict[str, Any], naming: str | None) -> None:
+        if naming is not None:
+            assert naming in NAMING, naming
+            change["naming"] = naming
+        self.changes.append(change)
+
+    def update(self, table: str, key: dict[str, Any], values: dict[str, Any], *,
+               naming: str | None = None) -> None:
+        """Change a row's columns (a row that is not there: nothing); ``naming`` as
+        ``insert``'s."""
         before = self._row(table, key)
         if before is None:
             return
@@ -639,22 +650,24 @@ class Act:
                           (*values.values(), *key.values()))
         after = self._row(table, key)
         if after != before:
-            self.changes.append({"table": table, "key": key, "before": before, "after": after})
+            self._log({"table": table, "key": key, "before": before, "after": after}, naming)
 
-    def delete(self, table: str, key: dict[str, Any]) -> None:
+    def delete(self, table: str, key: dict[str, Any], *, naming: str | None = None) -> None:
         before = self._row(table, key)
         if before is None:
             return
         where = " AND ".join(f"{c} = ?" for c in key)
         self.conn.execute(f"DELETE FROM {table} WHERE {where}", tuple(key.values()))  # noqa: S608
-        self.changes.append({"table": table, "key": key, "before": before, "after": None})
+        self._log({"table": table, "key": key, "before": before, "after": None}, naming)
 
     def restore(self, changes: list[dict[str, Any]]) -> None:
-        """Put back the 'before' images of an earlier act, newest change first."""
+        """Put back the 'before' images of an earlier act, newest change first; each change
+        made keeps the ``naming`` of the one it takes back, so a redo names as the act did."""
         for ch in reversed(changes):
             table, key, before = ch["table"], ch["key"], ch["before"]
+            naming = ch.get("naming")
             if before is None:
-                self.delete(table, key)
+                self.delete(table, key, naming=naming)
             elif self._row(table, key) is None:
                 if table == "variants" and "loose" not in before:  # logged before version 11
                     from annotator.entities.similar import loose_key
@@ -666,7 +679,7 @@ class Act:
                     # its source as it is, as that release read it
                     source = self._row("sources", {"id": before["target_source_id"]})
                     before = {**before, "target_sha256": source and source["sha256"]}
-                self.insert(table, before)
+                self.insert(table, before, naming=naming)
             else:
-                self.update(table, key, before)
+                self.update(table, key, before, naming=naming)
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching, plain_rows
-from annotator.store.logged import IMPORT_ACTS
+from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
 
 
 def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:
@@ -30,6 +30,22 @@ def type_of(conn: sqlite3.Connection, entity_id: str) -> str | None:
     """The entity's type, or None: no such entity."""
     row = entity_row(conn, entity_id)
     return str(row["type"]) if row is not None else None
+
+
+def to_name(conn: sqlite3.Connection,
+            entity_ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
+    """``(id, type, status, preferred)`` of those of the entities whose name the store may
+    choose anew, by id: not a register entry (it holds a register's own pointer: the
+    edition's register names it) and not one whose name an editor chose
+    (``decisions.preferred_by_editor``), in one query however many."""
+    ids = json.dumps(sorted(set(entity_ids)))
+    return plain_rows(conn, "SELECT e.id, e.type, e.status, e.preferred FROM entities e "
+                      "WHERE e.id IN (SELECT value FROM json_each(?1)) AND NOT EXISTS "
+                      "(SELECT 1 FROM pointers p WHERE p.entity_id = e.id "
+                      "AND p.origin = 'register') AND e.id NOT IN (SELECT key FROM decided "
+                      "WHERE what = 'preferred' AND key IN (SELECT value FROM json_each(?1)) "
+                      f"AND decision_id NOT IN ({OUT_OF_FORCE})) "  # noqa: S608 (fixed)
+                      "ORDER BY e.id", (ids,))
 
 
 def ids_and_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:

@@ -18,6 +18,13 @@ IMPORT_ACTS = ("add", "replace")
 # acts by which an editor chooses an entity's preferred name (rows ``preferred``)
 PREFERRING = ("prefer", "apply")
 
+# Who chose an entity's name in one logged change (its ``naming``; none: as the act says):
+# ``chosen``, the editor, in an act that names in passing (a split's ``--preferred``), kept as
+# a row ``preferred``; ``derived``, the store, choosing anew among the names its mentions
+# write once an act changed them (``acts.entity_edits.rename``): no editor's decision, so the
+# reads of ``decided`` never see it (no row at all), though undo puts it back as any change.
+NAMING = ("chosen", "derived")
+
 # Each act read down its ``undoes`` chain: ``down(top, at, depth)`` walks from ``top`` (the
 # acts matching the filter put in ``{}``) to the act it began with, ``at`` at the greatest
 # ``depth``: 0 for an act undoing nothing, 1 for its undo, 2 for a redo (an undo of the undo)...
@@ -74,13 +81,15 @@ def logged(act: str | None, target: str,
     it changed; ``enriched``: one it added to what the files say (``enriched_entities``);
     ``mention``: a mention it changed (its id as logged, None kept); ``claim``: a claim or a
     claim's link it changed; ``preferred``: an entity whose preferred name an editor chose
-    (a ``prefer``, a decisions file's changed name: ``preferred_by_editor``). ``act`` is what
-    the changes mean (``meaning``): the act itself, or for a redo the act it does again, from
-    its own changes (a removal redone keeps what something holds since, and its rows say so);
-    None for an undo, and adding a source keeps none of these. The reads count an act's rows
-    while it is in force (``OUT_OF_FORCE``). ``deleted``: an entity whose row it deleted, kept
-    for every act, undos and additions too (``entities.taken_ids``: an act not undone deleted
-    it, whatever the act; and ``decisions.entity_removed``: the newest act that deleted it)."""
+    (a ``prefer``, a decisions file's changed name, a split's ``--preferred``: a change
+    ``chosen``, ``preferred_by_editor``); a name the store chose anew (``derived``) is none
+    of these. ``act`` is what the changes mean (``meaning``): the act itself, or for a redo
+    the act it does again, from its own changes (a removal redone keeps what something holds
+    since, and its rows say so); None for an undo, and adding a source keeps none of these.
+    The reads count an act's rows while it is in force (``OUT_OF_FORCE``). ``deleted``: an
+    entity whose row it deleted, kept for every act, undos and additions too
+    (``entities.taken_ids``: an act not undone deleted it, whatever the act; and
+    ``decisions.entity_removed``: the newest act that deleted it)."""
     changes = list(changes)
     out: set[tuple[str, Any]] = {  # every act's, as its own changes say (taken_ids)
         ("deleted", ch["key"]["id"]) for ch in changes if ch.get("table") == "entities"
@@ -94,6 +103,10 @@ def logged(act: str | None, target: str,
     for ch in changes:
         table, key = ch.get("table"), ch.get("key") or {}
         before, after = ch.get("before"), ch.get("after")
+        if ch.get("naming") == NAMING[1]:
+            continue
+        if ch.get("naming") == NAMING[0] and table == "entities" and key.get("id") is not None:
+            out.add(("preferred", key["id"]))  # a split's --preferred
         if table == "mentions":
             out.add(("mention", key.get("id")))
             now = (after or {}).get("entity_id")

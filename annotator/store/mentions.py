@@ -188,6 +188,20 @@ def confirmed_names(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
                       "ORDER BY m.source_id, m.start", (json.dumps(list(entity_ids)), other_than))
 
 
+def names_of(conn: sqlite3.Connection, entity_ids: Iterable[str]
+             ) -> list[tuple[str, str, int, int, str]]:
+    """``(entity_id, source_id, start, end, status)`` of the confirmed and proposed mentions
+    of these entities on the current versions of their sources, a group's left out (its words
+    name no one of the group), in reading order: the names an entity is written with."""
+    return plain_rows(conn, "SELECT m.entity_id, m.source_id, m.start, m.end, m.status "
+                      "FROM mentions m JOIN sources s ON s.id = m.source_id "
+                      "AND s.sha256 = m.sha256 WHERE m.entity_id IN "
+                      "(SELECT value FROM json_each(?)) AND m.status IN ('confirmed', "
+                      "'proposed') AND ',' || m.flags || ',' NOT LIKE '%,group,%' "
+                      "ORDER BY m.source_id, m.start, m.end",
+                      (json.dumps(sorted(set(entity_ids))),))
+
+
 def marks(conn: sqlite3.Connection, source_id: str,
           sha256: str) -> list[tuple[int, int, int, str, str]]:
     """``(id, start, end, type, status)`` of a source version's mentions, in reading order:
