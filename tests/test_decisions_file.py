@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from annotator import SourceError
+from annotator.store.decisions import preferred_by_editor
 from tests.conftest import GOLD, REFERENCES, ROOT, run
 
 SAMPLE_DECISIONS = ROOT / "decisions.toml"
@@ -695,6 +696,11 @@ def test_decisions_file_merge_names_anew_and_a_preferred_name_stays(named_ws, tm
     path.write_text("merge = [ { entity = 'jl', into = 'lloyd' } ]\n", encoding="utf-8")
     ws.apply_decisions(path)
     assert ws.entity("lloyd").preferred == "John Lloyd"
+    ws.undo()
+    assert ws.entity("lloyd").preferred == "Mr. Lloyd"
+    ws.redo()  # the file's act again, its name still the store's
+    assert ws.entity("lloyd").preferred == "John Lloyd"
+    assert not preferred_by_editor(ws.store.conn, "lloyd")
     john = next(m.id for m in ws.mentions("a") if m.surface == "John Lloyd")
     ws.reject(f"mention:{john}")
     assert ws.entity("lloyd").preferred == "Mr. Lloyd"

@@ -722,8 +722,9 @@ def test_server_queue_card_suggests_the_entity_it_is_probably_and_m_1_merges(see
         r = post(client, "/queue", {**form, "act": "merge:ribbentrop"},
                  headers={"HX-Request": "1"})
         assert r.status_code == 200
-        assert "Merged Joachim von Ribbentrop into Ribbentrop; kept Ribbentrop (ribbentrop)." \
-            in r.text
+        # the entity kept is named anew among both's mentions: the fullest name
+        assert "Merged Joachim von Ribbentrop into Ribbentrop; kept Joachim von Ribbentrop " \
+            "(ribbentrop)." in r.text
         assert {m.entity_id for m in seed_ws.mentions() if m.surface.endswith("Ribbentrop")} \
             == {"ribbentrop"}
         doc = lxml_html.fromstring(r.text)
@@ -760,9 +761,9 @@ def test_server_queue_never_offers_a_merge_into_a_register_match_of_another_type
 
 def test_server_queue_shift_m_merges_the_suggested_entity_into_the_card(seed_ws):
     """M then 1: the other way round, the suggested 'Ribbentrop' folds into the card's
-    'Joachim von Ribbentrop', which keeps its name and id and is the next card, with the
-    other's mention; refused (D010, nothing merged) when either entity changed since the card
-    was drawn."""
+    'Joachim von Ribbentrop', which keeps its id (and its name, the fullest) and is the next
+    card, with the other's mention; refused (D010, nothing merged) when either entity changed
+    since the card was drawn."""
     _two_ribbentrops(seed_ws)
     server, client = served(seed_ws)
     card = "person-joachim-von-ribbentrop"
@@ -1596,7 +1597,8 @@ def test_server_queue_merge_says_the_markup_points_to_both(ws):
                                     "entity": "ehri_et_holz_chona"}, headers=HX)
         assert r.status_code == 200
         text = " ".join(lxml_html.fromstring(r.text).text_content().split())
-        assert "Merged HOLZ into FISCHER; kept FISCHER (ehri_et_fischer_holz_chana). Note: the " \
+        # named anew: "HOLZ", written twice now, beside "FISCHER", "Chana" and "Chona" once
+        assert "Merged HOLZ into FISCHER; kept HOLZ (ehri_et_fischer_holz_chana). Note: the " \
             "sources' own markup points to both (ehri_et_holz_chona; ehri_et_fischer_holz_chana" \
             "); exported files keep those pointers" in text
         assert ws.entity("ehri_et_fischer_holz_chana").mentions == 5

@@ -333,11 +333,12 @@ class ReviewApp(App[int]):
         self.push_screen(TypeScreen(), chosen)
 
     def action_merge(self) -> None:
-        """Fold this card's entity into the one chosen, which keeps its name and id."""
+        """Fold this card's entity into the one chosen, which keeps its id (its name is chosen
+        anew among both's mentions, unless an editor chose it)."""
         self._merge(here=False)
 
     def action_merge_here(self) -> None:
-        """The other way: fold the entity chosen into this one, which keeps its name and id."""
+        """The other way: fold the entity chosen into this one, which keeps its id."""
         self._merge(here=True)
 
     def _merge(self, *, here: bool) -> None:
@@ -358,10 +359,10 @@ class ReviewApp(App[int]):
             else:
                 self.act(lambda: self.ws.merge(e.id, other, expected=state,
                                                expected_into=tokens.get(other)),
-                         f"merged {e.preferred} into {other}, which keeps its name", other)
-        ask = (f"merge into {e.preferred} ({e.id}), which keeps its name and id: the one to "
+                         f"merged {e.preferred} into {other}, which keeps its id", other)
+        ask = (f"merge into {e.preferred} ({e.id}), which keeps its id: the one to "
                "fold in" if here else
-               f"merge {e.preferred} ({e.id}) into: the one chosen keeps its name and id")
+               f"merge {e.preferred} ({e.id}) into: the one chosen keeps its id")
         # its own type only: a merge across types is refused (D032), relabel first
         self.push_screen(MergeScreen(self.ws.entities(type=e.type, counts=False), e.id,
                                      list(tokens),

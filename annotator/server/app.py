@@ -731,12 +731,13 @@ def queue_decide(desk: Desk, request: Request, form: Form) -> Response:
             theirs = form.get(f"expected:{other.id}") or None  # its token as the card drew it
             if act.startswith("merge-here:"):
                 d = desk.ws.merge(other.id, eid, expected=theirs, expected_into=expected)
-                done = f"Merged {other.preferred} ({other.id}) into {name}; kept {name} ({eid})."
+                done = (f"Merged {other.preferred} ({other.id}) into {name}; kept "
+                        f"{desk.ws.entity(eid).preferred} ({eid}).")  # named anew
                 show = eid
             else:
                 d = desk.ws.merge(eid, other.id, expected=expected, expected_into=theirs)
-                done = (f"Merged {name} into {other.preferred}; kept {other.preferred} "
-                        f"({other.id}).")
+                done = (f"Merged {name} into {other.preferred}; kept "
+                        f"{desk.ws.entity(other.id).preferred} ({other.id}).")
                 show = other.id
             done += _merge_note(d)
         else:
