@@ -705,13 +705,23 @@ _DIGIT = re.compile(r"\d")
 
 
 def finder_matches(text: str) -> Iterator[re.Match[str]]:
-    """``FINDER.finditer(text)``, trying FINDER only where a match can begin."""
+    """``FINDER.finditer(text)`` within each block, trying FINDER only where a match can begin.
+
+    A match ends at the block's end (the next line break, where the reading text has none but
+    the blank line between blocks): FINDER's spaces would take one ("1770\n\nJuly", a title's
+    year and the next heading's month, read as July 1770), and no date runs into the next
+    block."""
     starts = sorted([m.start() for m in _LETTER_START.finditer(text)] +
                     [m.start() for m in _DIGIT.finditer(text)])
     pos = 0
+    block_end = -1
     match = FINDER.match
     for p in starts:
-        if p >= pos and (m := match(text, p)) is not None:
+        if p >= block_end:
+            block_end = text.find("\n", p)
+            if block_end == -1:
+                block_end = len(text)
+        if p >= pos and (m := match(text, p, block_end)) is not None:
             yield m
             pos = m.end()
 
@@ -741,7 +751,8 @@ def entry_dates(text: str, blocks: list[tuple[int, int, str]]) -> list[tuple[int
         body = text[start:end]
         lead = len(body) - len(body.lstrip())
         s = start + lead
-        chunk = text[s:end].rstrip()
+        # its first block only: a note inside it is a block of its own
+        chunk = text[s:end].split("\n", 1)[0].rstrip()
         if kind in ("dateline", "head") and chunk and (
                 DATELINE_DAY.match(chunk) or read_expression(chunk).kind not in ("none",)):
             out.append((s, s + len(chunk)))  # the whole dateline is the date

@@ -249,9 +249,10 @@ def widen_date_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in what spaCy clipped off the left of a date: "12 to 14 |November 1940|".
 
     Widened only when the wider text normalises to a range (or, for a lone day, to a day), so a
-    stray number stays out.
+    stray number stays out, and only within the date's block.
     """
     window = text[max(0, start - 40):start]
+    window = window[window.rfind("\n") + 1:]  # never into the block before
     for pattern, want in ((_LEFT_PART, "from"), (_LEFT_DAY, "when")):
         m = pattern.search(window)
         if m is None:
@@ -265,13 +266,14 @@ def widen_date_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def merge_date_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join neighbouring date spans that form one range ("October" + " and " + "November 1940")."""
+    """Join neighbouring date spans that form one range ("October" + " and " + "November 1940"),
+    within one block: "1766 –" ending a heading and "August 13" opening the next are two."""
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out:
             ps, pe = out[-1]
             gap = text[pe:s]
-            if s >= pe and re.fullmatch(_RANGE, gap, re.I):
+            if s >= pe and "\n" not in gap and re.fullmatch(_RANGE, gap, re.I):
                 value = normalise_date(text[ps:e])
                 if value is not None and value.attrs and value.attrs[0][0] == "from":
                     out[-1] = (ps, e)

@@ -105,6 +105,26 @@ FOULKE = EDITIONS / "friendly-networks" / "A00187143.xml"
 TITUS = EDITIONS / "friendly-networks" / "A00187152.xml"
 TITUS_PASSAGE = "I may inform thee that I accompanied him from near New York through Connecticut"
 
+# Friendly Networks' A0011517 (swat-ds/friendly-networks @ 77da3cef, content/pid-tei/; CC BY 4.0,
+# credit: Friends Historical Library of Swarthmore College, as its availability says), cut to
+# the blocks a date ran across: the title page's year then the first entry's heading, and a
+# margin note ("Fifth") then the next entry's heading; the entries between left out
+HUNT_BLOCKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0">
+<teiHeader><fileDesc><titleStmt>
+<title>John Hunt Journal, 1770 7mo. 1 - 1773 1mo. 31: Electronic Version</title>
+</titleStmt><publicationStmt><availability status="free"><p>The text encoding and editorial notes were created and/or prepared by the <hi rend="italic">Friends Historical Library of Swarthmore College</hi> and are licensed under a <ref target="https://creativecommons.org/licenses/by/4.0/">Creative Commons Attribution 4.0 International License</ref> (CC BY 4.0).</p></availability>
+</publicationStmt><sourceDesc><p>John Hunt papers, SFHL-RG5-240</p></sourceDesc></fileDesc>
+</teiHeader>
+<text><front><pb n="001" facs="334443"/>
+<docTitle><titlePart>Vol 1st of John Hunt's Diary 1770</titlePart></docTitle></front>
+<body>
+<div type="entry" n="1770-07-01"><head><supplied>July 1770</supplied></head><dateline><date when="1770-07-01">1st of the Seventh Month, 1770.</date></dateline><p> Began a journal near about [two illegible words].</p></div>
+<div type="entry" n="1771-10-31"><dateline><date when="1771-10-31">31.</date></dateline><p> I went to our preparative meeting.</p>
+<note type="authorial" place="left margin"> Fifth</note></div>
+<div type="entry" n="1771-11-01"><head><supplied>November 1771</supplied></head><dateline><date when="1771-11-01">Eleventh Month, First Day.</date></dateline><p> I went after pine knots to burn.</p></div>
+</body></text></TEI>
+"""
+
 
 def titus_replaced(ws, tmp_path, old, new):
     """Titus's letter with ``old`` (found once in its file) written ``new``, added again with

@@ -10,11 +10,12 @@ import pytest
 from lxml import etree
 
 from annotator.chronology import (_ALL_MONTHS, _ORDINAL_WORDS, FINDER, Chronology, Dating, Day,
-                                  Expr, anchor_of, date_mentions, find_dates, finder_matches,
-                                  parse_day, read_expression)
+                                  Expr, anchor_of, date_mentions, entry_dates, find_dates,
+                                  finder_matches, parse_day, read_expression)
 from annotator.tei.dating import anchor_candidates, date_blocks
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
+from tests.conftest import HUNT_BLOCKS
 
 DATA = Path(__file__).parent / "data" / "editions"
 LETTER = Day(1864, 4, 12)  # the made-up letters below are dated 12 April 1864 (a Tuesday)
@@ -217,10 +218,21 @@ def test_chronology_finder_and_anchor():
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", Day(1800, 1, 5).tei())
 
 
+def _finditer_in_blocks(text: str) -> list[tuple[int, int]]:
+    """FINDER.finditer's spans over each block of a reading text (the lines between its
+    line breaks) on its own."""
+    out, at = [], 0
+    for line in text.split("\n"):
+        out += [m.span() for m in FINDER.finditer(text, at, at + len(line))]
+        at += len(line) + 1
+    return out
+
+
 def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
     """The finder's shortcut (FINDER tried only after a first character a branch can start
-    with) must find exactly FINDER.finditer's matches: on the real editions, the sample, and
-    starts it could miss (mid-word, long s, other digits, runs of whitespace)."""
+    with) must find exactly FINDER.finditer's matches within each block: on the real
+    editions, the sample, and starts it could miss (mid-word, long s, other digits, runs of
+    whitespace, a block break)."""
     texts = [build_textmap(parse_source(p)).text
              for p in [*sorted(DATA.rglob("*.xml")), Path(__file__).parents[1] / "sources" /
                        "german-soviet-axis-talks.xml"] if "index" not in p.name]
@@ -237,7 +249,7 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
               "Monday", "Saturday", "Sixth Day", "seventh day"]
     texts[:0] = [f"{w} 3, 1801; x{w} the 3d of {w} 1801" for w in firsts]
     spans = [[m.span() for m in finder_matches(t)] for t in texts]
-    assert spans == [[m.span() for m in FINDER.finditer(t)] for t in texts]
+    assert spans == [_finditer_in_blocks(t) for t in texts]
     assert sum(map(len, spans)) > 50 and all(spans[-8:])
     assert sum(map(bool, spans[:len(firsts)])) > len(firsts) / 2
     # every character (?i:) takes for an ordinal's first two letters starts a date there too
@@ -313,3 +325,24 @@ def test_chronology_a_season_with_a_two_digit_year(surface, when):
     dating = Dating(Day(1945, 10, 24), "the source's date 1945-10-24", ((0, len(text), "p"),))
     ((_, _, r),) = date_mentions(text, [(start, start + len(surface))], dating)
     assert (dict(r.attrs), r.flags) == ({"when": when}, "fuzzy")
+
+
+def test_chronology_no_date_runs_into_the_next_block(tmp_path):
+    """The finder reads each block on its own: 'Diary 1770' ending the title page and 'July
+    1770' heading the first entry gave '1770\\n\\nJuly' (1770-07), and a margin note's
+    'Fifth' with the next heading's 'November 1771' gave 'Fifth\\n\\nNovember 1771'
+    (1771-11-05, a date in neither). A heading's or dateline's first block alone is its date,
+    and a day opening a paragraph takes no weekday from the next block."""
+    path = tmp_path / "hunt.xml"
+    path.write_text(HUNT_BLOCKS, encoding="utf-8")
+    tm = build_textmap(parse_source(path))
+    text = tm.text
+    found = {text[s:e]: r.attrs for s, e, r in
+             date_mentions(text, [], Dating(blocks=tuple(date_blocks(tm))))}
+    assert not [s for s in found if "\n" in s]
+    assert found["July 1770"] == (("when", "1770-07"),)
+    assert found["November 1771"] == (("when", "1771-11"),)
+    assert "Fifth" not in " ".join(found)
+    text = "24th\n\nSunday. We went\n\n2.\n\nFirst Day."
+    entries = [(0, text.index("We") + 2, "p"), (text.index("2."), len(text), "head")]
+    assert [text[s:e] for s, e in entry_dates(text, entries)] == ["24th", "2."]

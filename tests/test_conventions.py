@@ -8,8 +8,11 @@ import pytest
 from lxml import etree
 
 from annotator import ConfigError
+from annotator.acts.conventions import whole_datelines
 from annotator.nlp.conventions import Conventions, span_rules
 from annotator.nlp.spans import clean_span
+from annotator.tei.parse import parse_source
+from annotator.tei.textmap import build_textmap
 from tests.conftest import EDITIONS, run
 
 JOURNAL = EDITIONS / "friendly-networks" / "A0011538.xml"  # 's inside, dates wrap datelines
@@ -247,3 +250,18 @@ def test_conventions_an_edition_is_what_the_header_names(header, want):
     root = etree.fromstring(f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>t'
                             f'</title></titleStmt>{header}</fileDesc></teiHeader></TEI>')
     assert edition_name(root) == want
+
+
+def test_conventions_a_whole_dateline_stops_at_a_note_inside_it(tmp_path):
+    """A dateline proposed whole (the edition's convention) is its own words, up to the margin
+    note inside it ("Received this 6th of 10th month", read as a block of its own): it ran on
+    into the note, a date across a block break."""
+    path = tmp_path / "letter.xml"
+    path.write_text(f"""<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>t</title>
+</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>
+</teiHeader><text><body><div><opener><dateline>Gwynedd School 10th Month 3rd, 1823<note
+place="margin">Received this 6th of 10th month</note></dateline></opener>
+<p>Thy acceptable letter came duly to hand.</p></div></body></text></TEI>""", encoding="utf-8")
+    tm = build_textmap(parse_source(path))
+    assert [tm.text[a:b] for a, b in whole_datelines(tm)] == \
+        ["Gwynedd School 10th Month 3rd, 1823"]

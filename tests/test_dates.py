@@ -142,3 +142,17 @@ def test_dates_a_value_is_a_day_exactly_when_the_tei_schema_takes_it(tei_schema)
     for value in values:
         doc = etree.fromstring(f'{head}<date when="{value}">x</date></p></body></text></TEI>')
         assert real_iso(value) == tei_schema.validate(doc), value
+
+
+def test_dates_widen_and_merge_stay_within_a_block():
+    """A range is read within one block: "1766 –" ending a heading and "August 13" opening
+    the next paragraph were merged into one date '1766 –\\n\\nAugust 13' (from 1766 to
+    --08-13), and a day ending a block was taken into the next block's date."""
+    text = "Tour of 1766 –\n\nAugust 13 we set out"
+    a, b = text.index("1766"), text.index("August")
+    assert merge_date_spans(text, [(a, a + 4), (b, b + 9)]) == [(a, a + 4), (b, b + 9)]
+    assert merge_date_spans(text.replace("\n\n", " "), [(a, a + 4), (b - 1, b + 8)]) == \
+        [(a, b + 8)]
+    text = "from 12 to\n\n14 November 1940 on"
+    start = text.index("14 November")
+    assert widen_date_span(text, start, start + 16) == (start, start + 16)

@@ -13,9 +13,10 @@ from annotator.cli import app
 from annotator.errors import ConfigError, ModelError, SourceError
 from annotator.config import DEFAULT_LABELS
 from annotator.acts.propose import build_proposals
+from annotator.nlp.spans import RULES
 from annotator.entities.names import VariantIndex, name_key
 from annotator.nlp.pipeline import RawSpan, chunks, load_pipeline, pipeline_provenance, run_ner
-from tests.conftest import DATA, GOLD, ROOT, run
+from tests.conftest import DATA, GOLD, HUNT_BLOCKS, ROOT, run
 
 runner = CliRunner()
 
@@ -434,6 +435,7 @@ def test_propose_build_proposals_invariants(data):
         assert p.surface == text[p.start:p.end]
         assert p.surface == p.surface.strip()
         assert p.type in ("person", "place", "org", "date")
+        assert "\n" not in p.surface  # within one block, as D034 asks of an editor's
     for a, b in zip(names, names[1:]):
         assert a.end <= b.start
 
@@ -958,3 +960,44 @@ def test_propose_a_name_running_into_a_term_is_cut_at_it():
     assert [p.surface for p in inside] == ["D.P."]
     assert build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
                            org_threshold=0)[0].surface == "Buchenwald Concentration Camp"
+
+
+def test_propose_no_proposal_crosses_a_block(ws, tmp_path):
+    """A reviewer's journal: propose made dates '1770\\n\\nJuly' (the title page's year into
+    the first entry's heading) and 'Fifth\\n\\nNovember 1771' (a margin note into the next
+    heading, valued 1771-11-05, a date in neither), which confirmed would export a date cut
+    across front and body. Now no proposal runs from one block into the next, as no mention
+    an editor marks may (D034), and each heading's date stands alone."""
+    path = tmp_path / "a0011517.xml"
+    path.write_text(HUNT_BLOCKS, encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    proposed = ws.mentions("a0011517", status="proposed")
+    assert proposed and not [m.surface for m in proposed if "\n" in m.surface]
+    dates = {m.surface: dict(m.date_value or {}) for m in proposed if m.type == "date"}
+    assert dates["July 1770"] == {"when": "1770-07"}
+    assert dates["November 1771"] == {"when": "1771-11"}
+
+
+def test_propose_a_span_over_a_block_break_is_dropped_where_every_proposal_passes():
+    """Whatever a step gives, ``build_proposals`` drops a span over a block break, not cuts it
+    (its type or value was read over both blocks): here a span rule (an edition's convention
+    is one) that runs a name on into the next paragraph. The spans within a block stay. A
+    dateline said to run on into the margin note after it is no whole-dateline date: the
+    dates of each block stand."""
+    text = "Met Asa Matlack there.\n\nWe came home.\n\nRebecca Hunt came on 5th of July 1824."
+    asa, rebecca = text.index("Asa"), text.index("Rebecca")
+    spans = [RawSpan(asa, asa + 11, "PERSON"), RawSpan(rebecca, rebecca + 12, "PERSON")]
+
+    def runs_on(text, start, end, type_):
+        return (start, text.index("home") + 4) if text[start:end] == "Asa Matlack" \
+            else (start, end)
+
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                            rules=(*RULES, runs_on), register=VariantIndex([]))
+    assert [(p.surface, p.type) for p in props] == [("Rebecca Hunt", "person"),
+                                                    ("5th of July 1824", "date")]
+    text = "Gwynedd School 10th Month 3rd, 1823\n\nReceived this 6th of 10th month"
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:x@1",
+                            datelines=[(0, len(text))])
+    assert [p.surface for p in props] == ["10th Month 3rd, 1823", "6th of 10th month"]

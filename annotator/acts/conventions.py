@@ -25,6 +25,7 @@ from annotator.config import CONFIG_FILE, Settings
 from annotator.errors import ConfigError, Location
 from annotator.nlp.conventions import (DEFAULT, Conventions, Counts, Marked, check_overrides,
                                        count, decide, summed)
+from annotator.nlp.spans import split_at_breaks
 from annotator.records import Mention
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
@@ -68,8 +69,15 @@ _DATE_WORD = re.compile(r"\d|\b(?:day|month|year|jan|feb|mar|apr|may|jun|jul|aug
 
 def whole_datelines(tm: TextMap) -> list[tuple[int, int]]:
     """Datelines to propose whole as dates (the edition's convention): those with a number or
-    a word of the calendar ("Fifth Day.")."""
-    return [(a, b) for a, b in dateline_spans(tm) if _DATE_WORD.search(tm.text[a:b])]
+    a word of the calendar ("Fifth Day."), each up to its first block break: a note inside
+    one ("Received this 6th of 10th month" in the margin) is a block of its own, and no date
+    runs into it."""
+    out = []
+    for a, b in dateline_spans(tm):
+        a, b = trim(tm.text, *split_at_breaks(tm.text, a, b)[0])
+        if _DATE_WORD.search(tm.text[a:b]):
+            out.append((a, b))
+    return out
 
 
 def checked_overrides(ws: Edition) -> Mapping[str, str]:

@@ -60,11 +60,11 @@ from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
 from annotator.tei.textmap import TextMap
-from annotator.text import trim
+from annotator.text import crosses_block, trim
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 11  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 12  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -127,6 +127,13 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     (ORG spans below this ``nlp.org_filter`` confidence are dropped; 0 keeps all) and
     ``confirmed`` (name key -> type of the edition's confirmed names, for the ORG filter).
     Every proposal carries a confidence (``CONFIDENCE``) the review queue can sort by.
+
+    No proposal crosses a block break (``text.crosses_block``), as no mention an editor marks
+    may (D034): each step keeps its spans within a block, and one that still runs into the
+    next block is dropped here, where every proposal passes, not cut: its type and date value
+    were read over words of both blocks ("Fifth" ending a note and "November 1771" heading
+    the next entry gave 1771-11-05, the date of neither), so a part would keep a value its
+    words do not give; each block's own words are proposed by the steps that read it.
     """
     dates: list[tuple[int, int]] = []
     names: list[tuple[int, int, str]] = []
@@ -161,7 +168,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
     from_model = set(model_dates)
-    lines = list(datelines)
+    # a dateline over a block break (a note inside it) is no one date: its blocks' dates stand
+    lines = [(a, b) for a, b in datelines if not crosses_block(text, a, b)]
     seen_lines: set[tuple[int, int]] = set()
     for start, end, value in date_mentions(text, model_dates, dating):
         line = next(((a, b) for a, b in lines if a <= start and end <= b), None)
@@ -240,6 +248,9 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
             continue
         if addresses.find(1, p.start, p.end) != -1:  # in a web or e-mail address
             continue
+        if crosses_block(text, p.start, p.end):
+            log.debug("dropped %s %r over a block break (%s)", p.type, p.surface, p.provenance)
+            continue  # a name or date stands within one block (D034), see the docstring
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept

@@ -292,7 +292,7 @@ def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int
         w_start = start - len(m.group(0))
         n = _norm(word)
         if n in PARTICLES:
-            before = re.search(r"([^\W\d_][\w’'-]*)\s+$", text[max(0, w_start - 40):w_start])
+            before = re.search(r"([^\W\d_][\w’'-]*)[^\S\n]+$", text[max(0, w_start - 40):w_start])
             if before is None or not before.group(1)[:1].isupper() or \
                     _sentence_start(text, w_start - len(before.group(0))):
                 return start, end
