@@ -172,6 +172,11 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "see '<command> -h'"),
     "C021": (ConfigError, "argument '…' is not UTF-8",
               'give names, paths and values in UTF-8 (the store keeps them so)'),
+    "C022": (ConfigError, 'the full-screen review needs a terminal, and standard input (or '
+                          'output) is not one',
+              "list the queue with 'annotator review --list' (--format json for scripts) or "
+              "'annotator entities --status proposed', and decide with 'annotator "
+              "confirm|reject ID'"),
     "D001": (DecisionError, 'empty target / nothing to … (no target given)',
               'give an entity id or mention:<id>'),
     "D002": (DecisionError, "'…' is not a mention id",

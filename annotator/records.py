@@ -551,6 +551,17 @@ class MergeSuggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class Queued:
+    """One entity of the review queue, in its order, as a listing shows it (``annotator review
+    --list``, for scripts and for editors without a terminal): how many of its mentions are
+    to decide (a known entity's new proposals only), and whether this editor skipped it."""
+
+    entity: Entity
+    to_decide: int
+    skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """What the review shows for one entity: its mentions in context, register matches and
     entities it is probably the same as."""

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from annotator.acts.texts import TextMapCache
     from annotator.nlp.conventions import Conventions
     from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
-                                   Decision, ExportReport, ExportSummary, Link, Source, Written)
+                                   Decision, ExportReport, ExportSummary, Link, Queued, Source,
+                                   Written)
     from annotator.tei.parse import ParsedSource
     from annotator.tei.textmap import TextMap
 else:
@@ -449,6 +450,12 @@ class Workspace:
         """Entity ids left to decide (of one type, several or all), most mentions first
         (``by="confidence"``: the surest proposals first); skipped ones at the end."""
         return queue_acts.queue(self.store, self.editor, type_=type, by=by)
+
+    def queued(self, *, type: str | Iterable[str] | None = None,  # noqa: A002
+               by: str = "mentions") -> list[Queued]:
+        """The queue as ``queue`` orders it, each entity with how many of its mentions are to
+        decide and whether this editor skipped it: the queue without the full-screen review."""
+        return queue_acts.queued(self.store, self.editor, load=self.entities, type_=type, by=by)
 
     def snap(self, source_id: str, start: int, end: int, type: str  # noqa: A002
              ) -> tuple[int, int]:

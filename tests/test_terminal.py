@@ -3,6 +3,7 @@ key presses; the store is checked after every act."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -421,3 +422,36 @@ def test_terminal_review_question_mark_shows_the_keys_and_escape_or_question_mar
 
     asyncio.run(drive())
     assert ws.history() == before
+
+
+def test_terminal_review_without_a_terminal_says_so_and_never_hangs(seed_ws):
+    """A pipe or /dev/null is no terminal: one line naming what to use, exit 2, at once (it
+    drew escape codes to the pipe and waited for keys until killed)."""
+    propose_by_names(seed_ws)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ANNOTATOR_EDITOR": "keys"}
+    done = subprocess.run([sys.executable, "-m", "annotator", "-w", str(seed_ws.root), "review"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.rstrip().endswith("[C022]")
+    assert "needs a terminal" in done.stderr and "review --list" in done.stderr
+    assert "\x1b" not in done.stderr
+
+
+def test_terminal_review_list_gives_the_queue_in_its_order(seed_ws):
+    from tests.conftest import run
+
+    propose_by_names(seed_ws)
+    seed_ws.skip("person-adolf-hitler")
+    got = run(seed_ws, "review", "--list", "--format", "json")
+    assert got.exit_code == 0, got.output
+    rows = json.loads(got.stdout)
+    ids = [r["id"] for r in rows]
+    assert ids == seed_ws.queue()  # the order the screen takes them, skipped last
+    assert ids[-1] == "person-adolf-hitler" and rows[-1]["skipped"] is True
+    first = rows[0]
+    assert first["to_decide"] == len(_mentions(seed_ws, first["id"]))
+    assert first["status"] == "proposed" and "[" in first["context"]
+    places = json.loads(run(seed_ws, "review", "--list", "-t", "place", "-f", "json").stdout)
+    assert places and {r["type"] for r in places} == {"place"}

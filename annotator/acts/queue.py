@@ -19,7 +19,7 @@ from annotator.acts.similar import similar
 from annotator.acts.targets import ENTITY, state_digest
 from annotator.entities.names import family_keys, name_key
 from annotator.filters import chosen
-from annotator.records import Candidate, Context, Entity, MergeSuggestion
+from annotator.records import Candidate, Context, Entity, MergeSuggestion, Queued
 from annotator.store import Store, entities, mentions, pointers
 from annotator.store import decisions as log
 from annotator.store.mentions import CURRENT_COLUMNS, STATE_COLUMNS
@@ -34,10 +34,26 @@ def queue(store: Store, editor: str, *, type_: str | Iterable[str] | None = None
     undecided proposals (a register import or ``propose`` linked the model's mentions to it)
     is a candidate too, counted by those: every proposal is reached from the queue.
     ``type_``: one type, several, or comma-separated (``annotator.filters``)."""
+    return [i for i, _n, _skipped in _counted(store, editor, type_, by)]
+
+
+def queued(store: Store, editor: str, *, load: Callable[..., list[Entity]],
+           type_: str | Iterable[str] | None = None, by: str = "mentions") -> list[Queued]:
+    """The queue in its order (``queue``), each entity with how many of its mentions are to
+    decide and whether this editor skipped it: what ``annotator review --list`` shows.
+    ``load``: the entities of some ids, with their counts (``Workspace.entities``)."""
+    rows = _counted(store, editor, type_, by)
+    loaded = {e.id: e for e in load(ids=[i for i, _n, _s in rows])}
+    return [Queued(loaded[i], n, skipped) for i, n, skipped in rows if i in loaded]
+
+
+def _counted(store: Store, editor: str, type_: str | Iterable[str] | None,
+             by: str) -> list[tuple[str, int, bool]]:
     types = chosen(type_, ENTITY_TYPES, "type")
     skipped = {t[len(ENTITY):] for t in log.skipped(store.conn, editor)}
-    ids = entities.by_mentions(store.conn, types, by_confidence=by == "confidence")
-    return [i for i in ids if i not in skipped] + [i for i in ids if i in skipped]
+    counted = entities.by_mentions(store.conn, types, by_confidence=by == "confidence")
+    return ([(i, n, False) for i, n in counted if i not in skipped]
+            + [(i, n, True) for i, n in counted if i in skipped])
 
 
 def _contexts(rows: Sequence[tuple[Any, ...]],

@@ -84,16 +84,16 @@ def proposed_sharing(conn: sqlite3.Connection, type_: str, keys: Sequence[str],
 
 
 def by_mentions(conn: sqlite3.Connection, types: Sequence[str] | None, *,
-                by_confidence: bool = False) -> list[str]:
-    """Entities to decide (of these types, or all), most mentions first: proposed entities
-    with current mentions, counted all, and known (confirmed) entities with undecided
-    proposals, counted those; with ``by_confidence`` the surest proposal
-    (``mentions.confidence``) first, then most mentions."""
+                by_confidence: bool = False) -> list[tuple[str, int]]:
+    """Entities to decide (of these types, or all) with how many mentions each has to
+    decide, most first: proposed entities with current mentions, counted all, and known
+    (confirmed) entities with undecided proposals, counted those; with ``by_confidence`` the
+    surest proposal (``mentions.confidence``) first, then most mentions."""
     # by mentions, the counts come from the index ``mentions_entity_state`` alone
     sure, order = (("MAX(COALESCE(m.confidence, 0))", "sure DESC, n DESC, id") if by_confidence
                    else ("0", "n DESC, id"))
     where, params = matching(**{"e.type": types})
-    return [r["id"] for r in conn.execute(
+    return [(r["id"], r["n"]) for r in conn.execute(
         f"SELECT e.id AS id, COUNT(*) AS n, {sure} AS sure FROM entities e "
         "JOIN mentions m ON m.entity_id = e.id AND m.status != 'stale' "
         f"WHERE e.status = 'proposed'{where} GROUP BY e.id "
