@@ -276,10 +276,13 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "give its entity id: annotator link person-… wikidata Q…"),
     "D036": (DecisionError, 'nothing to redo (no undo that is not undone)',
               "see 'annotator history'"),
-    "D301": (DecisionError, 'the quotation is not in the reading text',
-              'copy the words exactly, or give --span START:END'),
-    "D302": (DecisionError, 'the quotation occurs more than once',
-              'quote more of the text, or give --span START:END'),
+    "D301": (DecisionError, "the words '…' are not in the reading text of '…' (a quotation: "
+                            "--quote of claim add, mention add, adjust, claim link)",
+              "copy them as 'annotator text SOURCE' shows them (--find part of them), or give "
+              "offsets"),
+    "D302": (DecisionError, "the words '…' occur … times in the reading text of '…': 1 at "
+                            "…:… (¶ …, line …), 2 at … (the first 10, the rest counted)",
+              'choose one with --nth N (1 to …), or quote more of the text so it occurs once'),
     "D303": (DecisionError, 'give either a span or a quotation (both or neither given)',
               'use --span START:END or --quote TEXT'),
     "D304": (DecisionError, 'claim … already covers …:…',
@@ -325,6 +328,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             'claim again)',
               "give --again the id of a stale claim of that source ('annotator claims --state "
               "stale'), or leave it out"),
+    "D321": (DecisionError, "--nth …, but the words '…' occur … times in the reading text of "
+                            "'…': 1 at …:… (¶ …, line …), ...",
+              'give --nth 1 to …'),
     "E001": (ExportError, 'cannot write the export (folder not writable); the earlier export is intact',
               'make the folder writable or export elsewhere'),
     "E002": (ExportError, 'disk full while writing the export; the earlier export is intact',

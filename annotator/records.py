@@ -298,11 +298,9 @@ def again_note(row: ClaimRow) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Nearest:
-    """Where a stale claim's words are nearest in the text now: the span its words moved to,
-    or the edge of the change that took them (start == end where they are gone), with its
-    place in the source file now. Its own offsets and place are those of the version before.
-    """
+class Placed:
+    """A span of a source's reading text and where an editor finds it in the file ('¶ 3,
+    line 41'): a block of ``annotator text``, a hit of its ``--find``, a quotation's."""
 
     start: int
     end: int
@@ -314,6 +312,14 @@ class Nearest:
     @property
     def location(self) -> str:
         return location(self.paragraph, self.line, self.page, last=self.last)
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest(Placed):
+    """Where a stale claim's words are nearest in the text now: the span its words moved to,
+    or the edge of the change that took them (start == end where they are gone), with its
+    place in the source file now. Its own offsets and place are those of the version before.
+    """
 
 
 @dataclass(frozen=True, slots=True)

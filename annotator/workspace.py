@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from annotator.acts import conventions as conventions_acts
     from annotator.acts import register as register_acts
     from annotator.acts import queue as queue_acts
+    from annotator.acts import quotes
     from annotator.acts import remove as remove_acts
     from annotator.acts import review as review_acts
     from annotator.acts import train
@@ -62,10 +63,11 @@ else:
             return getattr(importlib.import_module(self._name), attr)
 
     (bibliography, claim_acts, conventions_acts, decisions_file, evaluate, folds, propose,
-     queries, queue_acts, register_acts, remove_acts, review_acts, train, undo_acts) = (
+     queries, queue_acts, quotes, register_acts, remove_acts, review_acts, train, undo_acts) = (
         _Later(f"annotator.acts.{name}") for name in (
             "bibliography", "claims", "conventions", "decisions_file", "evaluate", "folds",
-            "propose", "queries", "queue", "register", "remove", "review", "train", "undo"))
+            "propose", "queries", "queue", "quotes", "register", "remove", "review", "train",
+            "undo"))
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -252,6 +254,11 @@ class Workspace:
 
     def reading_text(self, source_id: str) -> str:
         return self.texts.reading_text(source_id)
+
+    # -- offsets and words: annotator.acts.quotes; DOCS: docs/review.md#offsets-and-words --
+    text_blocks = _in_context(lambda: quotes.blocks)
+    find_words = _in_context(lambda: quotes.find)
+    quoted = _in_context(lambda: quotes.quoted)
 
     def version_textmap(self, source_id: str, sha256: str) -> TextMap | None:
         """The reading text of one version of a source (a stale mention's, whose offsets hold

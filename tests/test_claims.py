@@ -174,7 +174,9 @@ def test_claims_add_reversed_span_is_told_as_reversed(ref_ws):
 def test_claims_ambiguous_quote_says_how_often(ref_ws):
     with pytest.raises(DecisionError) as info:
         ref_ws.add_claim(SID, quote="Hitler")
-    assert "found" in str(info.value) and "times" in str(info.value)
+    text = ref_ws.reading_text(SID)
+    assert info.value.code == "D302"
+    assert f"occur {text.count('Hitler')} times" in str(info.value) and "--nth" in str(info.value)
 
 
 def test_claims_link_refuses_unknown_key_and_suggests(ref_ws):

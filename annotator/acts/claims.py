@@ -26,6 +26,7 @@ from typing import Any
 
 from annotator.acts import bibliography
 from annotator.acts.context import ActContext
+from annotator.acts.quotes import quoted
 from annotator.acts.source_dates import date_warnings
 from annotator.entities.names import name_key
 from annotator.errors import DecisionError, Interrupted
@@ -54,15 +55,17 @@ STALE_TEXT = "[stale: the source changed; mark the claim again]"
 
 # -- claim acts -------------------------------------------------------------------------------
 def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None = None,
-              quote: str | None = None, kind: str | None = None, agent: str = "",
-              again: int | str | None = None, expected: str | None = None) -> ClaimRow:
+              quote: str | None = None, nth: int | None = None, kind: str | None = None,
+              agent: str = "", again: int | str | None = None,
+              expected: str | None = None) -> ClaimRow:
     """Mark a claim by hand: a span of the reading text, or an exact quotation of it.
 
     A span is widened to the whole words its edges cut and trimmed, as a link's passage is
     ('held i' marks 'held in'); one with no word is refused (D318).
 
-    The quotation must occur exactly once (whitespace and the shape of quotation marks do
-    not matter). A claim the finder proposed on the same span is confirmed instead, with
+    The quotation must occur exactly once, or ``nth`` chooses among its occurrences
+    (whitespace and the shape of quotation marks do not matter; ``acts.quotes.quoted``, as
+    every command taking words instead of offsets). A claim the finder proposed on the same span is confirmed instead, with
     the kind and agent given here. The claim is confirmed: the editor made it. Without a
     kind it is attributed when an agent is given (as 'claim agent' makes it), else
     unattributed: a claim with an agent is never listed as attributed to nobody. The claim
@@ -87,17 +90,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
                             hint="use --span START:END or --quote TEXT",
                             location=ctx.texts.place(src), code="D303")
     if quote is not None:
-        hits = claims_mod.find_quote(tm.text, quote)
-        if len(hits) != 1:
-            where = ", ".join(f"{a}:{b}" for a, b in hits[:5])
-            raise DecisionError(
-                f"quotation found {len(hits)} times in the reading text of '{source_id}'"
-                + (f" (at {where}{', ...' if len(hits) > 5 else ''})" if hits else ""),
-                hint="quote more of the text so it occurs once, or give --span START:END"
-                if hits else "copy the words exactly as the reading view of 'annotator "
-                             "serve' shows them, or give --span START:END",
-                location=ctx.texts.place(src), code="D302" if hits else "D301")
-        start, end = hits[0]
+        start, end = quoted(ctx, source_id, quote, nth=nth)
     else:
         assert span is not None
         start, end = span

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.acts.context import ActContext
+from annotator.acts.targets import parse_mention_id
 from annotator.config import Settings
 from annotator.errors import DecisionError
 from annotator.filters import chosen
@@ -64,10 +65,7 @@ def shown_mentions(ctx: ActContext, preferred: dict[str, str], source_id: str | 
 
 def mention(ctx: ActContext, mention_id: int | str) -> Mention:
     """One mention by id (``12`` or ``mention:12``), with its surface."""
-    mid = row_id(mention_id, "mention:")
-    if mid is None:
-        raise DecisionError(f"'{mention_id}' is not a mention id", hint="write mention:<number>",
-                            location=ctx.store.place, code="D002")
+    mid = parse_mention_id(mention_id)  # a malformed id is the caller's: no place, as acts say
     row = rows_of.mention_row(ctx.store.conn, mid)
     if row is None:
         raise DecisionError(f"no mention {mention_id}", hint="list them with 'annotator "

@@ -30,7 +30,7 @@ SIGINT_STATUS = 130
 # The top-level commands in the order of the work: set up, propose, review, claims, export, check.
 WORKFLOW = ("init", "add", "sources", "source", "conventions", "propose", "entities", "mentions",
             "dates", "date",
-            "review", "serve", "confirm", "reject", "relabel", "merge", "split", "adjust",
+            "text", "review", "serve", "confirm", "reject", "relabel", "merge", "split", "adjust",
             "mention", "link", "prefer", "note", "apply", "undo", "redo", "history", "register",
             "bib",
             "claims", "claim", "check", "export", "validate", "eval", "train")

@@ -1,8 +1,9 @@
-"""What the decision commands share: the --expected option and the line an act prints."""
+"""What the decision commands share: the --expected, --quote and --nth options and the line an
+act prints."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -12,6 +13,16 @@ if TYPE_CHECKING:
 
 EXPECTED = typer.Option("--expected", help="State token read earlier ('annotator history "
                         "--target TARGET --token'); refuse if the target changed since.")
+
+
+# Words instead of reading-text offsets, found by ``Workspace.quoted`` for every command alike.
+QuoteOpt = Annotated[str | None, typer.Option(
+    "--quote", help="The words of the reading text to mark, instead of offsets (whitespace and "
+                    "the shape of quotation marks do not matter); 'annotator text SOURCE "
+                    "--find WORDS' shows where they are.")]
+NthOpt = Annotated[int | None, typer.Option(
+    "--nth", min=1, help="Which occurrence of the --quote words (1: the first in reading "
+                         "order), where they occur more than once.")]
 
 
 def done(decision: Decision) -> None:

@@ -9,6 +9,7 @@ import typer
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._complete import SourceArg
+from annotator.cli._decisions import NthOpt, QuoteOpt
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 from annotator.text import widened_note
 
@@ -16,12 +17,19 @@ if TYPE_CHECKING:
     from annotator.records import Linked
 
 
-def _passage(value: str) -> tuple[str, int, int]:
+def _passage(value: str, quote: str | None) -> tuple[str, int, int] | str:
+    """SOURCE:START:END, or with --quote the SOURCE alone (its words found later)."""
+    if quote is not None:
+        if ":" in value:
+            raise typer.BadParameter("with --quote give the SOURCE alone, e.g. --passage "
+                                     "letter --quote WORDS", param_hint="'--passage'")
+        return value
     try:
         sid, a, b = value.rsplit(":", 2)
         return sid, int(a), int(b)
     except ValueError:
-        raise typer.BadParameter("give SOURCE:START:END, e.g. letter:10:80") from None
+        raise typer.BadParameter("give SOURCE:START:END, e.g. letter:10:80, or SOURCE with "
+                                 "--quote WORDS", param_hint="'--passage'") from None
 
 
 def _span(value: str) -> tuple[int, int]:
@@ -41,8 +49,8 @@ def claim_add_cli(
     *,
     span: Annotated[str | None, typer.Option("--span", help="START:END in the reading text."
                                              )] = None,
-    quote: Annotated[str | None, typer.Option("--quote", help="Exact words of the reading "
-                                              "text; must occur once.")] = None,
+    quote: QuoteOpt = None,
+    nth: NthOpt = None,
     kind: Annotated[str | None, typer.Option(
         "--kind", help="attributed, quoted, unattributed or editorial (default: attributed "
                        "with --agent, else unattributed).")] = None,
@@ -60,7 +68,7 @@ def claim_add_cli(
     with user_errors():
         ws = workspace()
         asked = _span(span) if span else None
-        row = ws.add_claim(source, span=asked, quote=quote, kind=kind, agent=agent,
+        row = ws.add_claim(source, span=asked, quote=quote, nth=nth, kind=kind, agent=agent,
                            again=again)
     typer.echo(f"claim {row.id}: {row.source_id} {row.start}:{row.end} ({row.kind}, "
                f"{row.status}) {row.location}", err=True)
@@ -143,12 +151,25 @@ def claim_link_cli(
     rel: Annotated[str, typer.Option("--rel", help="supports, contradicts or mentions.")]
     = "supports",
     passage: Annotated[str | None, typer.Option(
-        "--passage", help="SOURCE:START:END of another source instead of a work.")] = None,
+        "--passage", help="SOURCE:START:END of another source instead of a work, or SOURCE "
+                          "with --quote WORDS.")] = None,
+    quote: QuoteOpt = None,
+    nth: NthOpt = None,
 ) -> None:
-    """Link a claim to a work of the bibliography (with a locus) or to a passage of a source."""
+    """Link a claim to a work of the bibliography (with a locus) or to a passage of a source.
+
+    The passage is given by offsets or by its words (--passage SOURCE --quote WORDS, --nth of
+    several)."""
+    if quote is not None and passage is None:
+        raise typer.BadParameter("--quote gives a passage's words: add --passage SOURCE",
+                                 param_hint="'--quote'")
     with user_errors():
-        link = workspace().link_claim(claim, key, passage=_passage(passage) if passage else None,
-                                      locus=loc, rel=rel)
+        ws = workspace()
+        where = _passage(passage, quote) if passage else None
+        if isinstance(where, str):
+            assert quote is not None
+            where = (where, *ws.quoted(where, quote, nth=nth))
+        link = ws.link_claim(claim, key, passage=where, locus=loc, rel=rel)
     typer.echo(f"claim {link.claim_id}: {linked_line(link)}", err=True)
     typer.echo(str(link.id))
 

@@ -8,7 +8,7 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourceArg
-from annotator.cli._decisions import done, say_marked
+from annotator.cli._decisions import NthOpt, QuoteOpt, done, say_marked
 from annotator.cli._output import user_errors, workspace
 
 
@@ -20,10 +20,13 @@ app.add_typer(mention_app, name="mention")
 @mention_app.command("add")
 def mention_add_cli(
     source: SourceArg,
-    start: Annotated[int, typer.Argument(help="Start (reading-text offset).")],
-    end: Annotated[int, typer.Argument(help="End (exclusive).")],
-    type_: Annotated[str, typer.Argument(metavar="TYPE", help="person, place, org or date.")],
+    where: Annotated[list[str], typer.Argument(
+        metavar="[START END] TYPE", help="Start and end (reading-text offsets, the end "
+        "exclusive; 'annotator text SOURCE' shows them), then person, place, org or date; "
+        "with --quote, the type alone.")],
     *,
+    quote: QuoteOpt = None,
+    nth: NthOpt = None,
     entity: Annotated[str | None, typer.Option(help="Entity it names (default: by name).")]
     = None,
     date: Annotated[str | None, typer.Option(
@@ -32,10 +35,27 @@ def mention_add_cli(
 ) -> None:
     """Add a mention the model missed, confirmed; a name joins (or starts) an entity.
 
-    Offsets that cut a word are widened to the whole word ('Molot' marks 'Molotov'), and
-    said."""
+    Mark it by offsets or by its words (--quote, --nth of several). Offsets that cut a word are
+    widened to the whole word ('Molot' marks 'Molotov'), and said."""
+    if quote is None and len(where) != 3 or quote is not None and len(where) != 1:
+        raise typer.BadParameter("give START END TYPE, or TYPE with --quote WORDS",
+                                 param_hint="'[START END] TYPE'")
     with user_errors():
         ws = workspace()
-        decision = ws.add_mention(source, start, end, type_, entity_id=entity, date_value=date)
+        if quote is not None:
+            start, end = ws.quoted(source, quote, nth=nth)
+        else:
+            start, end = _offsets(where[0], where[1])
+        decision = ws.add_mention(source, start, end, where[-1], entity_id=entity,
+                                  date_value=date)
         done(decision)
         say_marked(ws.reading_text(source), decision)
+
+
+def _offsets(start: str, end: str) -> tuple[int, int]:
+    try:
+        return int(start), int(end)
+    except ValueError:
+        raise typer.BadParameter(f"'{start} {end}' are not offsets: give START END TYPE "
+                                 "(numbers), or TYPE with --quote WORDS",
+                                 param_hint="'[START END] TYPE'") from None

@@ -1,0 +1,96 @@
+"""Offsets and words: ``annotator text`` shows a source's reading text with its offsets and
+finds words in it; ``--quote``/``--nth`` mark by words wherever offsets are taken (mention add,
+adjust, claim add, claim link --passage), found one way (``acts.quotes``)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run
+
+SID = "german-soviet-axis-talks"
+
+
+def test_quotes_text_lists_blocks_with_offsets_that_hold(seed_ws):
+    text = seed_ws.reading_text(SID)
+    got = run(seed_ws, "text", SID, "--format", "json")
+    assert got.exit_code == 0, got.output
+    rows = json.loads(got.stdout)
+    assert [r["block"] for r in rows] == list(range(1, len(rows) + 1)) and len(rows) > 3
+    for r in rows:
+        assert text[r["start"]:r["end"]] == r["text"] and r["text"] == r["text"].strip()
+        assert r["location"].startswith(f"¶ {r['block']}, line ")
+    assert " ".join(r["text"] for r in rows).split() == text.split()  # every word, once
+
+
+def test_quotes_text_find_gives_each_hit_numbered_as_nth_takes_it(seed_ws):
+    text = seed_ws.reading_text(SID)
+    rows = json.loads(run(seed_ws, "text", SID, "--find", "Hitler", "-f", "json").stdout)
+    assert len(rows) == text.count("Hitler") > 2
+    assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
+    assert all(text[r["start"]:r["end"]] == "Hitler" for r in rows)
+    assert "[Hitler]" in rows[0]["context"]
+    assert [(p.start, p.end) for p in seed_ws.find_words(SID, "Hitler")] == \
+        [(r["start"], r["end"]) for r in rows]
+    none = run(seed_ws, "text", SID, "--find", "words nowhere")
+    assert none.exit_code == 0 and none.stdout == "" and "no words of" in none.stderr
+
+
+def test_quotes_mention_add_by_words_nth_or_refused_naming_the_hits(seed_ws):
+    text = seed_ws.reading_text(SID)
+    hits = seed_ws.find_words(SID, "Molotov")
+    assert len(hits) > 2
+    before = len(seed_ws.mentions(SID))
+    got = run(seed_ws, "mention", "add", SID, "person", "--quote", "Molotov")
+    assert got.exit_code == 2 and got.stderr.count("\n") == 1 and "[D302]" in got.stderr
+    assert f"1 at {hits[0].start}:{hits[0].end} (¶ " in got.stderr and "--nth N" in got.stderr
+    got = run(seed_ws, "mention", "add", SID, "person", "--quote", "Molotov",
+              "--nth", str(len(hits) + 1))
+    assert got.exit_code == 2 and "[D321]" in got.stderr
+    got = run(seed_ws, "mention", "add", SID, "person", "--quote", "Molotov x y")
+    assert got.exit_code == 2 and "[D301]" in got.stderr and f"annotator text {SID}" in got.stderr
+    assert len(seed_ws.mentions(SID)) == before  # nothing written
+    got = run(seed_ws, "mention", "add", SID, "person", "--quote", "Molotov", "--nth", "2")
+    assert got.exit_code == 0, got.output
+    added = [m for m in seed_ws.mentions(SID) if (m.start, m.end) == (hits[1].start,
+                                                                          hits[1].end)]
+    assert len(added) == 1 and added[0].status == "confirmed"
+    assert text[added[0].start:added[0].end] == "Molotov"
+    got = run(seed_ws, "mention", "add", SID, "1", "2", "person", "--quote", "Molotov")
+    assert got.exit_code == 2 and "[C020]" in got.stderr
+    # offsets as before
+    got = run(seed_ws, "mention", "add", SID, str(hits[2].start), str(hits[2].end), "person")
+    assert got.exit_code == 0, got.output
+
+
+def test_quotes_adjust_by_words_takes_the_hit_over_the_mention(seed_ws):
+    hits = seed_ws.find_words(SID, "Molotov")
+    third = hits[2]
+    seed_ws.add_mention(SID, third.start, third.start + 3, "person")  # 'Mol'... widened
+    mid = next(m.id for m in seed_ws.mentions(SID) if m.start == third.start)
+    # 'Molotov' occurs several times: the one over the mention is meant
+    got = run(seed_ws, "adjust", str(mid), "--quote", "Molotov")
+    assert got.exit_code == 0, got.output
+    m = seed_ws.mention(mid)
+    assert (m.start, m.end) == (third.start, third.end)
+    got = run(seed_ws, "adjust", str(mid), "--quote", "Molotov", "--nth", "1")
+    assert got.exit_code == 0, got.output
+    m = seed_ws.mention(mid)
+    assert (m.start, m.end) == (hits[0].start, hits[0].end)
+    assert run(seed_ws, "adjust", str(mid)).exit_code == 2  # neither offsets nor words
+
+
+def test_quotes_claim_passage_and_nth_by_words(seed_ws):
+    hits = seed_ws.find_words(SID, "Hitler")
+    claim = seed_ws.add_claim(SID, quote="Hitler", nth=3)
+    assert (claim.start, claim.end) == (hits[2].start, hits[2].end)
+    got = run(seed_ws, "claim", "add", SID, "--quote", "Hitler", "--nth", "4")
+    assert got.exit_code == 0, got.output
+    got = run(seed_ws, "claim", "link", str(claim.id), "--passage", SID, "--quote", "Hitler")
+    assert got.exit_code == 2 and "[D302]" in got.stderr
+    got = run(seed_ws, "claim", "link", str(claim.id), "--passage", SID, "--quote", "Hitler",
+              "--nth", "5")
+    assert got.exit_code == 0, got.output
+    link = seed_ws.claim(claim.id).links[0]
+    assert (link.target_source_id, link.target_start, link.target_end) == \
+        (SID, hits[4].start, hits[4].end)
