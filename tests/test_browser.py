@@ -589,6 +589,7 @@ def test_browser_merge_into_a_proposed_entity_by_search(page, desk_ws):
     kind = desk_ws.entity(eid).type
     target = next(e for e in desk_ws.entities(type=kind, status="proposed") if e.id != eid)
     moving = {c.mention_id for c in desk_ws.candidate(eid, limit=None).contexts}
+    names = {eid: desk_ws.entity(eid).preferred}
     page.goto("/queue")
     page.wait_for_selector(".card[data-entity]")
     page.keyboard.press("m")
@@ -597,8 +598,10 @@ def test_browser_merge_into_a_proposed_entity_by_search(page, desk_ws):
     page.keyboard.type(target.preferred)
     shot(page, "queue-merge-proposed")
     _press(page, "Enter")
-    assert f"Merged {desk_ws.entity(target.id).preferred}" not in page.inner_text(".message.ok")
-    assert "Merged" in page.inner_text(".message.ok")
+    # the entity chosen merges into the one searched for, which keeps its id and is named
+    # anew among all their mentions
+    assert f"Merged {names[eid]} into {target.preferred}; kept " in page.inner_text(".message.ok")
+    assert f"({target.id})" in page.inner_text(".message.ok")
     assert [e.id for e in desk_ws.entities() if e.id == eid] == []
     assert moving <= {m.id for m in desk_ws.mentions() if m.entity_id == target.id}
     assert desk_ws.entity(target.id).status == "proposed"  # merged into, not decided

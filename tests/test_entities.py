@@ -506,3 +506,17 @@ def test_entities_ambiguous_name_is_flagged_in_the_store(ws, tmp_path):
     assert "ambiguous" not in a.flags.split(",") + b["Hitler"].flags.split(",")
     shown = ws.candidate(c.entity_id)
     assert {a.entity_id, b["Hitler"].entity_id} <= {s.other.id for s in shown.similar}
+
+
+def test_preferred_name_keeps_the_name_it_has_against_the_same_name_with_a_title():
+    """An editor's span with the title inside ("Foreign Minister Vyacheslav Molotov", an
+    edition keeping titles in persName) renames no one: it is the name the entity has."""
+    from annotator.entities.names import preferred_name
+
+    forms = ["Molotov", "Foreign Minister Vyacheslav Molotov"]
+    assert preferred_name(forms, type_="person", keep="Vyacheslav Molotov") == \
+        "Vyacheslav Molotov"
+    assert preferred_name(["Molotov", "Vyacheslav Molotov"], type_="person",
+                          keep="Foreign Minister Vyacheslav Molotov") == "Vyacheslav Molotov"
+    assert preferred_name(forms, type_="person", keep="Molotov") == \
+        "Foreign Minister Vyacheslav Molotov"  # a fuller name than the one it has

@@ -264,10 +264,15 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
         shorter = {k: {u, *surname_keys(u)} for k, u in untitled.items()}
         agreed = {k: sum(n for o, n in written.items() if untitled[o] in shorter[k])
                   for k in written}
-        return max(counts, key=lambda s: (
+        best = max(counts, key=lambda s: (
             flawless(s), _name_words(s, _NOT_OF_THE_NAME),
             _name_words(s, _NOT_OF_THE_NAME, initials=False), agreed[keys[s]], counts[s],
             s == keep, len(s), order[s]))
+        # the name it has, written with a title or without ("Foreign Minister Vyacheslav
+        # Molotov" for "Vyacheslav Molotov"), is the same name: the one with fewer titles
+        if keep and best != keep and untitled[keys[best]] == _untitled(name_key(keep)):
+            return min((keep, best), key=lambda s: len(name_key(s).split()))
+        return best
     return max(counts, key=lambda s: (flawless(s), _name_words(s), written[keys[s]],
                                       counts[s], s == keep, len(s), order[s]))
 
