@@ -27,17 +27,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.calendar import real_iso
-from annotator.dates import MONTHS, normalise_date
+from annotator.dates import MONTHS, ORDINAL_WORDS, normalise_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
 EDITOR = "set by the editor"  # the reason of a source date an editor gave
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_ORDINAL_WORDS = {w: i for i, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
-    start=1)}
-_ORDINAL_WORDS |= {"thirtieth": 30}
+_ORDINAL_WORDS = ORDINAL_WORDS
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}

@@ -28,6 +28,11 @@ MONTHS = {
     "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }
+# "first" .. "twentieth", "thirtieth": days ("the fourth of June") and centuries ("twelfth")
+ORDINAL_WORDS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+    start=1)} | {"thirtieth": 30}
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
 _YEAR = r"(?:[12]\d{3})"
@@ -37,6 +42,8 @@ _FUZZY = (r"(?:early|late|mid|middle|beginning|start|end|spring|summer|autumn|fa
           r"circa|ca\.|c\.|about|around|approximately|some\s+time\s+in|sometime\s+in)")
 _LEAD = re.compile(r"^(?:(?:in|on|during|of|from|between|by)\s+)+", re.I)
 _ARTICLE = re.compile(r"^the\s+", re.I)
+# "the year 1635", "the Year of 1585": the word names what the number is, and adds nothing
+_YEAR_WORD = re.compile(rf"^years?\s+(?:of\s+)?(?={_YEAR}\b)", re.I)
 
 _RELATIVE_WORDS = frozenset("""
     before after ago earlier later following previous preceding next last same that this these
@@ -193,12 +200,16 @@ def _decade_or_century(text: str) -> tuple[str, str] | None:
         if base % 100 == 0:  # "the 1800s": the century
             return f"{base:04d}", f"{base + 99:04d}"
         return f"{base:04d}", f"{base + 9:04d}"
-    m = re.fullmatch(r"(?:(?:early|late|mid)[\s-]+)?(\d{1,2})(?:st|nd|rd|th)[\s-]+century", text,
-                     re.I)
-    if m:
-        n = int(m.group(1))
-        return f"{(n - 1) * 100:04d}", f"{(n - 1) * 100 + 99:04d}"
+    m = _CENTURY.fullmatch(text)
+    if m:  # the nth century counts from the year 1 (there is no year 0): 1101-1200 the 12th
+        n = int(m["n"]) if m["n"] else (20 if m["tens"] else 0) + ORDINAL_WORDS[m["word"].lower()]
+        return f"{(n - 1) * 100 + 1:04d}", f"{n * 100:04d}"
     return None
+
+
+_CENTURY = re.compile(
+    rf"(?:(?:early|late|mid)[\s-]+)?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<tens>twenty[\s-]+)?"
+    rf"(?P<word>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))[\s-]+century", re.I)
 
 
 @functools.lru_cache(maxsize=4096)  # a span is read where it is found, widened and merged
@@ -213,7 +224,7 @@ def normalise_date(surface: str) -> DateValue | None:
         return None
     between = bool(re.match(r"between\s", text, re.I))
     text = _LEAD.sub("", text)
-    text = _ARTICLE.sub("", text)
+    text = _YEAR_WORD.sub("", _ARTICLE.sub("", text))
     fuzzy = False
     m = re.match(rf"^(?:the\s+)?{_FUZZY}(?:[\s-]+of)?[\s-]+(?:the\s+)?(?:of\s+)?", text, re.I)
     if m and m.end() < len(text):
