@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.calendar import real_iso
-from annotator.dates import MONTHS, ORDINAL_WORDS, normalise_date
+from annotator.dates import MONTHS, ORDINAL_WORDS, names_time, normalise_date
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
@@ -649,7 +649,11 @@ FINDER = re.compile(
     rf"|\b(?:[Yy]esterday|[Tt]o-?morrow)(?:\s+(?:morning|evening|afternoon))?"
     rf"|\b(?:[Tt]he\s+)?(?:next|following|previous|preceding)\s+day\b"
     rf"|\b[Tt]he\s+day\s+(?:before|after)\b(?!\s+(?:the|a|an|his|her|my|our|their)\b)"
-    rf")")
+    rf")"
+    # a diary's day heading, a weekday and the day of the month on one line: "Thursday 14:",
+    # "Tuesday 26" (not a time, "Monday 10.30", "Sunday, 8 o clock")
+    rf"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the[ \t]+)?{_D}(?![.:]?\d)"
+    rf"(?![ \t]*(?i:o['’]?[ \t]?clock|[ap]\.?m\b))")
 # A day opening a paragraph of a journal ("24th.", "On the 23d", "4th. Sunday.").
 ENTRY_DAY = re.compile(rf"^(?:On\s+)?(?:the\s+)?(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b\.?"
                        rf"(?:\s*{_WD}\b\.?)?")
@@ -760,6 +764,32 @@ def entry_dates(text: str, blocks: list[tuple[int, int, str]]) -> list[tuple[int
     return out
 
 
+def trim_date_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's date span that reads as no date because it ran on into words that name no
+    time ("Tuesday 26 Walked", a diary's next sentence; "Years 1750 &"): cut after the date
+    it begins with. A span ending in a word of time ("1940 and after", "the 1930s era")
+    stays whole, and so does one that reads as a date."""
+    surface = text[start:end]
+    if read_expression(surface).kind != "none":
+        return start, end
+    words = list(re.finditer(r"\S+", surface))
+    for k in range(len(words) - 1, 0, -1):
+        if names_time(surface[words[k].start():]):
+            break
+        head = surface[:words[k - 1].end()].rstrip(" ,;:&–—-")
+        if read_expression(head).kind in ("value", "partial", "weekday"):
+            return start, start + len(head)
+    return start, end
+
+
+def _day_heading(expr: Expr) -> bool:
+    """A weekday and a day of the month, no month ("Thursday 14"): a diary's day heading,
+    which dates what follows wherever it stands (after a dash in the middle of a paragraph,
+    as at its start)."""
+    return expr.kind == "partial" and expr.weekday is not None and expr.day.month is None \
+        and expr.day.day is not None
+
+
 def merge_spans(*groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Date spans of several finders as one list: where two overlap, the wider stays."""
     out: list[tuple[int, int]] = []
@@ -851,7 +881,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         first_in_block = i >= 0 and not text[blocks[i][0]:start].strip()
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
-            (kind == "p" and first_in_block and _has_day(read_expression(surface)))
+            (kind == "p" and first_in_block and _has_day(read_expression(surface))) or \
+            _day_heading(read_expression(surface))
         if not is_entry and kind != "dateline" and _bare_number(text, start, end):
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
         if kind != "dateline" and _age(text, start, end):

@@ -51,6 +51,7 @@ _RELATIVE_WORDS = frozenset("""
     third final coming current meantime meanwhile once
     monday tuesday wednesday thursday friday saturday sunday
 """.split())
+_DAYTIME = r"(?:morning|forenoon|noon|afternoon|evening|night)s?\b"
 _UNIT = r"(?:day|night|week|fortnight|month|year|decade|century|centuries|hour|minute)s?"
 _NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                 r"fifteen|twenty|thirty|forty|fifty|hundred|several|many|few|some|\d+)")
@@ -247,6 +248,14 @@ def normalise_date(surface: str) -> DateValue | None:
     if words & _RELATIVE_WORDS or _TIME_WORDS.search(text) and not _BARE_TIME.match(text):
         return DateValue((), "relative")
     return None
+
+
+def names_time(text: str) -> bool:
+    """Whether words hold a number, a month or a word of time or of relation ("after",
+    "century", "Monday", "early"): what may end a date span ("1940 and after")."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return bool(re.search(r"\d", text) or words & (_RELATIVE_WORDS | MONTHS.keys()) or
+                _TIME_WORDS.search(text) or re.search(rf"\b(?:{_FUZZY}|{_DAYTIME})", text, re.I))
 
 
 # -- widening spaCy's DATE spans ------------------------------------------------------------

@@ -346,3 +346,16 @@ def test_chronology_no_date_runs_into_the_next_block(tmp_path):
     text = "24th\n\nSunday. We went\n\n2.\n\nFirst Day."
     entries = [(0, text.index("We") + 2, "p"), (text.index("2."), len(text), "head")]
     assert [text[s:e] for s, e in entry_dates(text, entries)] == ["24th", "2."]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("the Castle it might have commanded ––– Thursday 14: Went in the Evening", ["Thursday 14"]),
+    ("from London –––– Thursday 21st: Went to see the ruins", ["Thursday 21st"]),
+    ("Tuesday 26 Walked in the Morning", ["Tuesday 26"]),
+    ("it was Sunday, 8 o clock, a heavenly Morning", []),
+    ("on Monday 10.30 we left", []),
+    ("First Day\n\n19. Went to meeting", [])])
+def test_chronology_finder_takes_a_weekday_with_its_day(text, found):
+    """Before: a diary's "Thursday 14:" had the model's "Thursday" alone, no value. A weekday
+    and a day number on one line is a date; a time after a weekday ("8 o clock") is none."""
+    assert [text[s:e] for s, e in find_dates(text)] == found

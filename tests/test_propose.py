@@ -1077,3 +1077,53 @@ def test_register_one_word_names_stay_in_their_edition():
     assert white.entity_id is None
     white, = group_mentions([NameMention(0, "person", "White")], known)
     assert white.entity_id == "w1"
+
+
+# Curious Travellers 0004, a journal of 1778: its day headings stand at the start of a paragraph
+# ("Sunday 10.") or after a dash inside one ("––– Thursday 14:"); the manuscript has no stop
+# after a heading ("Tuesday 26 Walked").
+JOURNAL = ("May 1778\n\nSunday 10. Arrived at Haking --- Monday 11 Went to Pembroke, the Castle "
+           "which it might have commanded ––– Thursday 14: Went in the Evening to St David's "
+           "Church – Ancient ––– Saturday 16: Visited Carew Castle.\n\nLay at Llangollen –––– "
+           "Tuesday 26 Walked in the Morning to see Crowe-Castle. Half of the Building was "
+           "executed in the year 1635 by a Mason, the Priory founded in the twelfth century.")
+
+
+def test_propose_a_journals_day_headings_years_and_centuries_get_their_values():
+    """Before: the model's "Thursday" (its day left out) and "Tuesday 26 Walked" had no value,
+    flagged relative, "Saturday 16" (no model span) was not proposed, and "year 1635" and
+    "twelfth century" had no value (relative), while "Sunday 10" resolved."""
+    from annotator.chronology import Dating, Day
+
+    def at(words: str) -> tuple[int, int]:
+        return JOURNAL.index(words), JOURNAL.index(words) + len(words)
+    # the spans the small model gives on 0004
+    spans = [RawSpan(*at(w), "DATE") for w in ("May 1778", "Sunday 10", "Monday 11", "Thursday",
+                                               "Tuesday 26 Walked", "year 1635",
+                                               "twelfth century")]
+    first = JOURNAL.index("Lay at")
+    dating = Dating(Day(1778, 5), "the title 1778-05",
+                    ((0, 8, "head"), (10, first - 2, "p"), (first, len(JOURNAL), "p")))
+    props = build_proposals(JOURNAL, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                            dating=dating)
+    got = [(p.surface, dict(p.date_value)) for p in props if p.type == "date"]
+    assert got == [("May 1778", {"when": "1778-05"}), ("Sunday 10", {"when": "1778-05-10"}),
+                   ("Monday 11", {"when": "1778-05-11"}),
+                   ("Thursday 14", {"when": "1778-05-14"}),
+                   ("Saturday 16", {"when": "1778-05-16"}),
+                   ("Tuesday 26", {"when": "1778-05-26"}), ("year 1635", {"when": "1635"}),
+                   ("twelfth century", {"notBefore": "1101", "notAfter": "1200"})]
+
+
+@pytest.mark.parametrize(("surface", "kept"), [
+    ("Tuesday 26 Walked", "Tuesday 26"), ("Years 1750 &", "Years 1750"),
+    ("12 June 1945 - Bielsk (Poland", "12 June 1945"),
+    ("1940 and after", "1940 and after"), ("first day afternoons", "first day afternoons"),
+    ("the last Century", "the last Century"), ("the 1930s era", "the 1930s era")])
+def test_propose_a_date_span_run_on_into_other_words_is_cut(surface, kept):
+    """A model's date span that reads as no date because words naming no time follow the date
+    is cut after it; one ending in a word of time stays whole."""
+    from annotator.chronology import trim_date_span
+    text = f"So {surface} we went."
+    s, e = trim_date_span(text, 3, 3 + len(surface))
+    assert text[s:e] == kept
