@@ -202,9 +202,9 @@ def _decade_or_century(text: str) -> tuple[str, str] | None:
             return f"{base:04d}", f"{base + 99:04d}"
         return f"{base:04d}", f"{base + 9:04d}"
     m = _CENTURY.fullmatch(text)
-    if m:  # the nth century counts from the year 1 (there is no year 0): 1101-1200 the 12th
+    if m:  # the nth century as catalogues and editions count it: the 12th is 1100-1199
         n = int(m["n"]) if m["n"] else (20 if m["tens"] else 0) + ORDINAL_WORDS[m["word"].lower()]
-        return f"{(n - 1) * 100 + 1:04d}", f"{n * 100:04d}"
+        return f"{(n - 1) * 100:04d}", f"{(n - 1) * 100 + 99:04d}"
     return None
 
 

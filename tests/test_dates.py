@@ -36,14 +36,14 @@ TABLE = [
     ("the summer of 1940", {"when": "1940"}, "fuzzy"),
     ("the 1930s", {"notBefore": "1930", "notAfter": "1939"}, ""),
     ("1940s", {"notBefore": "1940", "notAfter": "1949"}, ""),
-    # the nth century counts from the year 1: the 19th is 1801-1900, the 1800s 1800-1899
-    ("the 19th century", {"notBefore": "1801", "notAfter": "1900"}, ""),
+    # the nth century as catalogues count it: the 19th is 1800-1899, as the 1800s
+    ("the 19th century", {"notBefore": "1800", "notAfter": "1899"}, ""),
     ("the 1800s", {"notBefore": "1800", "notAfter": "1899"}, ""),
     # Curious Travellers 0004 (was: no value, flagged relative)
-    ("twelfth century", {"notBefore": "1101", "notAfter": "1200"}, ""),
-    ("the ninth century", {"notBefore": "0801", "notAfter": "0900"}, ""),
-    ("the late eighteenth-century", {"notBefore": "1701", "notAfter": "1800"}, "fuzzy"),
-    ("the twenty-first century", {"notBefore": "2001", "notAfter": "2100"}, ""),
+    ("twelfth century", {"notBefore": "1100", "notAfter": "1199"}, ""),
+    ("the ninth century", {"notBefore": "0800", "notAfter": "0899"}, ""),
+    ("the late eighteenth-century", {"notBefore": "1700", "notAfter": "1799"}, "fuzzy"),
+    ("the twenty-first century", {"notBefore": "2000", "notAfter": "2099"}, ""),
     ("in the year 1635", {"when": "1635"}, ""),
     ("the Year 1585", {"when": "1585"}, ""),
     ("Years 1750", {"when": "1750"}, ""),
