@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import DATA, EDITIONS
+from tests.conftest import DATA, EDITIONS, run
 from tests.conftest import edition_file as _edition
 
 
@@ -27,9 +27,14 @@ def test_markup_becomes_confirmed_mentions(ws):
     assert got["Berlin", "place"].entity_id == "berlin"
     hitler = ws.entity("hitler")
     assert (hitler.status, hitler.authority) == ("confirmed", (("wikidata", "Q352"),))
-    nkvd = ws.entity(got["NKVD", "org"].entity_id)  # @ref to nothing: a candidate to review,
-    assert (nkvd.id, nkvd.status) == ("nowhere", "proposed")  # named by the edition's pointer
-    assert ws.entity(got["the Foreign Office", "org"].entity_id).preferred == "Foreign Office"
+    # @ref to an entry no file of the workspace has: the edition's pointer still identifies
+    # it, so it is known (the edition's), named by that pointer, not asked again
+    nkvd = ws.entity(got["NKVD", "org"].entity_id)
+    assert (nkvd.id, nkvd.status) == ("nowhere", "confirmed")
+    office = ws.entity(got["the Foreign Office", "org"].entity_id)
+    assert (office.preferred, office.status) == ("Foreign Office", "proposed")  # no pointer
+    assert ws.entity(got["Molotov", "person"].entity_id).status == "proposed"
+    assert set(ws.queue()) == {office.id, got["Molotov", "person"].entity_id}
     assert "Without an id" not in {e.preferred for e in ws.entities()}
     row = ws.store.one("SELECT date_value FROM mentions WHERE type = 'date' AND "
                        "date_value IS NOT NULL")
@@ -100,7 +105,7 @@ def test_markup_pointers_resolve_into_a_personography_imported_after(ws):
     ws.add(HOLZ)
     sid = ws.sources()[0].id
     before = {m.id: m.entity_id for m in ws.mentions(sid) if m.type == "person"}
-    assert ws.entity("ehri_et_holz_chona").status == "proposed"
+    assert ws.entity("ehri_et_holz_chona").status == "confirmed"  # the file's pointer
     ws.import_register(PERSONS)
     after = {m.id: m.entity_id for m in ws.mentions(sid) if m.type == "person"}
     assert after == before  # the same entities, now the register's entries
@@ -327,3 +332,60 @@ def test_a_group_ref_gives_its_first_no_name_of_its_words(ws, tmp_path):
     assert "his friend" not in register and ">Friend<" not in register
     journal = (ws.exports_dir / "journal.xml").read_text(encoding="utf-8")
     assert 'key="pe0308">Friend<' not in journal and 'ref="pe0308">Friend<' not in journal
+
+
+def test_markup_the_editions_identifications_are_not_asked_again(ws):
+    """An EHRI testimony's names all point to the edition's register (``ref="#ehri_et_..."``,
+    a GeoNames or EHRI portal URI): each entity they identify is known, the edition's (was:
+    every one proposed, in the review queue, so 'entities --status confirmed' matched none and
+    the register was empty, though the edition had decided who each is)."""
+    ws.add(EDITIONS / "ehri" / "EHRI-ET-YV9392546_EN.xml")
+    pointed = {r[0] for r in ws.store.conn.execute(
+        "SELECT DISTINCT entity_id FROM pointers WHERE origin = 'markup'")}
+    assert len(pointed) > 40
+    assert {e.id for e in ws.entities(status="confirmed")} == pointed
+    assert {e.id for e in ws.register()} == pointed
+    assert ws.queue() == []
+    for m in ws.mentions():  # the mentions are the file's, as they were
+        assert (m.status, m.provenance) == ("confirmed", "source")
+    listed = run(ws, "entities", "--status", "confirmed", "--format", "csv")
+    assert listed.exit_code == 0 and "no entities match" not in listed.output
+    assert "ehri_et_alts,person,Alts,1,1,confirmed" in listed.output
+
+
+def test_markup_known_entity_comes_to_the_queue_for_its_proposals_only(ws, tmp_path):
+    """A name the model finds again in running text is a proposal of the entity the file's
+    pointer identifies: the entity comes to the queue as a known one, its card deciding that
+    proposal only; a name no pointer identifies is a candidate as before."""
+    ws.add(_edition(tmp_path, "tour.xml", (
+        '<persName ref="pe0308">Tommy Underwood</persName> came to dine with <persName>Mr '
+        "Nicolson</persName>. Later that week Tommy Underwood rode to Bangor.")))
+    ws.propose()
+    tommy = ws.entity("pe0308")
+    assert tommy.status == "confirmed"
+    proposed = [m for m in ws.mentions("tour") if m.entity_id == "pe0308"
+                and m.status == "proposed"]
+    assert [m.surface for m in proposed] == ["Tommy Underwood"]
+    assert "pe0308" in ws.queue()
+    card = ws.candidate("pe0308")
+    assert (card.new, card.total) == (1, 1)
+    assert [c.mention_id for c in card.contexts] == [proposed[0].id]
+    nicolson = next(m.entity_id for m in ws.mentions("tour") if m.surface == "Mr Nicolson")
+    assert ws.entity(nicolson).status == "proposed" and nicolson in ws.queue()
+    ws.confirm_proposed("pe0308")
+    assert "pe0308" not in ws.queue()
+
+
+def test_markup_known_entities_go_with_their_source_and_come_back(ws):
+    """Removing the source that made them known takes them (no editor decided them), its undo
+    brings them back known, the redo takes them again; one an editor confirmed stays."""
+    ws.add(EDITIONS / "ehri" / "EHRI-ET-YV9392546_EN.xml")
+    sid = ws.sources()[0].id
+    known = {e.id for e in ws.entities()}
+    ws.confirm("ehri_et_alts")
+    removed = ws.remove_source(sid)
+    assert {e.id for e in ws.entities()} == {"ehri_et_alts"}
+    back = ws.undo(removed.id)
+    assert {e.id: e.status for e in ws.entities()} == dict.fromkeys(known, "confirmed")
+    ws.undo(back.id)
+    assert {e.id for e in ws.entities()} == {"ehri_et_alts"}

@@ -440,7 +440,7 @@ def test_register_import_keeps_apart_a_name_the_markup_points_elsewhere(ws, tmp_
         "</listPerson>", '  <person xml:id="ribbentrop"><persName>Ribbentrop</persName>'
         "</person>\n</listPerson>"), encoding="utf-8")
     result = ws.import_register(path)
-    assert ws.entity(son.id).status == "proposed"  # kept, with its mention
+    assert ws.entity(son.id).status == "confirmed"  # kept (known: the file's pointer), with its mention
     assert [m.entity_id for m in ws.mentions() if m.surface == "Ribbentrop"] == [son.id]
     assert [line for line in result.shared if son.id in line] == [
         f"{path}:5: ribbentrop and {son.id} share a name, but the sources point to {son.id} "

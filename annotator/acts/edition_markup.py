@@ -197,6 +197,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     conn = rec.conn
     count = 0
     written: dict[str, list[str]] = defaultdict(list)  # entity -> its names, each time written
+    identified: set[str] = set()  # the entities the file's pointers answer to
     for m in marked_spans(parsed, tm):
         surface = tm.text[m.start:m.end]
         entity_id = None
@@ -220,6 +221,8 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             entity_id = _entity_of(rec, m, surface, forms, parsed, group=bool(flags))
             if not flags:
                 written[entity_id].append(_natural(m, surface))
+            if forms and (_pointed(conn, tuple(forms)) or ("",))[0] == entity_id:
+                identified.add(entity_id)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value,
@@ -236,7 +239,21 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             unread[str(mid)] = raw
         count += 1
     _names_as_written(review, rec, source_id, written)
+    _known(rec, identified)
     return count
+
+
+def _known(rec: Act, identified: set[str]) -> None:
+    """The entities the file's own pointers identify are known, the edition's: confirmed
+    (their mentions are the file's markup, provenance ``source``), so the review does not ask
+    again who they are, and the register lists them. Only a proposed one: an entity an editor
+    rejected stays rejected. The model's proposals linked to one stay proposed, to decide on
+    its card as a known entity's new mentions (docs/review.md#the-editions-own-identifications).
+    """
+    for eid in sorted(identified):
+        row = entities.entity_row(rec.conn, eid)
+        if row is not None and row["status"] == "proposed":
+            rec.update("entities", {"id": eid}, {"status": "confirmed"})
 
 
 def _names_as_written(review: Review, rec: Act, source_id: str,
@@ -249,12 +266,14 @@ def _names_as_written(review: Review, rec: Act, source_id: str,
     this file and the others, each as often as written (``preferred_name``, by its type:
     "Holz, Sonja"; "Gestapo" written 19 times, not "H.Q." once; the place "Beddgelert",
     written 7 times in two other files), names it better. Only for entities no act but
-    adding a source has touched, still proposed: a name an editor set, an entity an editor
-    confirmed or merged, and a register's entry keep their names."""
+    adding a source has touched, proposed or known from the files' pointers (``_known``): a
+    name an editor set, an entity an editor confirmed or merged, and a register's entry keep
+    their names."""
     conn = rec.conn
     rows = {eid: row for eid in sorted(written)
             if (row := entities.entity_row(conn, eid)) is not None and written[eid]
-            and row["status"] == "proposed"}
+            and (row["status"] == "proposed" or row["status"] == "confirmed"
+                 and not pointer_store.is_entry(conn, eid))}
     for eid in acted_on(conn, rows):
         del rows[eid]
     names: dict[str, list[str]] = {eid: list(written[eid]) for eid in rows}

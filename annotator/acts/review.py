@@ -40,7 +40,7 @@ from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
 from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
-from annotator.store.decided import file_date_value
+from annotator.store.decided import file_date_value, is_from_files
 from annotator.store.mentions import mention_at
 from annotator.text import (crosses_block, fold, refuse_not_xml, slug, span_fault, span_repr,
                             word_span)
@@ -325,6 +325,8 @@ class Review:
             return
         row = self._entity_row(conn, str(key))
         rec.update("entities", {"id": key}, {"status": status})
+        if row["status"] == status == "confirmed" and is_from_files(conn, str(key)):
+            rec.touch("entities", {"id": key})  # known from the files' pointers: now decided
         if cascade:
             cascade_status(rec, str(key), status)
         for k in [v["key"] for v in entities.variants(conn, str(key))]:

@@ -652,6 +652,14 @@ class Act:
         if after != before:
             self._log({"table": table, "key": key, "before": before, "after": after}, naming)
 
+    def touch(self, table: str, key: dict[str, Any]) -> None:
+        """Log a row as the act's though it stays as it is: an editor's confirm of an entity
+        the files' pointers made known is the editor's decision about it (``store.decided``),
+        which no change of its row would record."""
+        row = self._row(table, key)
+        if row is not None:
+            self._log({"table": table, "key": key, "before": row, "after": row}, None)
+
     def delete(self, table: str, key: dict[str, Any], *, naming: str | None = None) -> None:
         before = self._row(table, key)
         if before is None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching, plain_rows
+from annotator.store.decided import FROM_FILES
 from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
 
 
@@ -75,12 +76,14 @@ def named(conn: sqlite3.Connection, key: str, type_: str) -> list[sqlite3.Row]:
 
 def proposed_sharing(conn: sqlite3.Connection, type_: str, keys: Sequence[str],
                      other_than: str) -> list[str]:
-    """Proposed entities of a type with a name of one of ``keys``, besides ``other_than``."""
+    """Entities no editor decided (proposed, or known from the files' pointers only:
+    ``decided.FROM_FILES``) of a type with a name of one of ``keys``, besides ``other_than``:
+    a register import merges them into its entry unless the files point to them otherwise."""
     marks = ", ".join("?" for _ in keys)
     return [r["id"] for r in conn.execute(
         "SELECT DISTINCT e.id FROM entities e JOIN variants v ON v.entity_id = e.id "
-        f"WHERE e.status = 'proposed' AND e.type = ? AND v.key IN ({marks}) "  # noqa: S608
-        "AND e.id != ?", (type_, *keys, other_than))]
+        f"WHERE (e.status = 'proposed' OR {FROM_FILES}) AND e.type = ? "  # noqa: S608
+        f"AND v.key IN ({marks}) AND e.id != ?", (type_, *keys, other_than))]
 
 
 def by_mentions(conn: sqlite3.Connection, types: Sequence[str] | None, *,

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from annotator.store import entities
+from annotator.store.decided import FROM_FILES
 
 
 def variant_surfaces(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
@@ -128,13 +129,15 @@ def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> Non
 
 def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
             outside: str | None = None) -> list[str]:
-    """Of these entities, the proposed ones nothing holds: no mention, no decision naming
-    them, no claim whose agent they are (``outside``: none but in that source, which is going).
-    An editor's work on an entity is a decision about it, so it always stays."""
+    """Of these entities, the proposed ones and the ones only the files' pointers made known
+    (``decided.FROM_FILES``) that nothing holds: no mention, no decision naming them, no claim whose
+    agent they are (``outside``: none but in that source, which is going). An editor's work on
+    an entity is a decision about it, so it always stays."""
     out = []
     for eid in sorted(set(entity_ids)):
         row = conn.execute(
-            "SELECT 1 FROM entities e WHERE e.id = ? AND e.status = 'proposed' "
+            "SELECT 1 FROM entities e WHERE e.id = ? "  # noqa: S608 (fixed SQL)
+            f"AND (e.status = 'proposed' OR {FROM_FILES}) "
             "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id "
             "AND m.source_id IS NOT ?) "
             "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.agent_entity_id = e.id "
