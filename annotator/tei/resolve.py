@@ -81,7 +81,7 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
                     elsewhere.add(absent)
                 elif missing is not None:
                     bad.append((i, str(attr), part, expanded, missing))
-    places = _attribute_places(text, [(i, attr) for i, attr, *_ in bad]) if bad else {}
+    places = attribute_places(text, [(i, attr) for i, attr, *_ in bad]) if bad else {}
     dangling = []
     for i, attr, part, expanded, where in bad:
         line, col = places.get((i, attr), (None, None))
@@ -137,11 +137,11 @@ def _xml_ids(elements: Iterable[etree._Element]) -> frozenset[str]:
     return frozenset(v for e in elements if (v := e.get(XML_ID)))
 
 
-def _attribute_places(text: str, wanted: list[tuple[int, str]]
-                      ) -> dict[tuple[int, str], tuple[int | None, int | None]]:
+def attribute_places(text: str, wanted: list[tuple[int, str]]
+                     ) -> dict[tuple[int, str], tuple[int | None, int | None]]:
     """Line and column (from 1) of attributes, each given as (the element's index among the
-    file's elements in document order, the attribute's name): the markup scanner finds the
-    element's start tag, the attribute is looked up in it."""
+    file's elements in document order, the attribute's name; "" for the start tag itself):
+    the markup scanner finds the element's start tag, the attribute is looked up in it."""
     by_element: dict[int, list[str]] = {}
     for i, attr in wanted:
         by_element.setdefault(i, []).append(attr)
@@ -155,6 +155,7 @@ def _attribute_places(text: str, wanted: list[tuple[int, str]]
             continue
         s0, s1 = m.start("start"), m.end("start")
         for attr in by_element[n]:
-            a = re.compile(rf"\s({re.escape(attr)})\s*=").search(text, s0, s1)
+            a = attr and re.compile(rf"\s((?:[\w.\-]+:)?{re.escape(attr)})\s*=").search(
+                text, s0, s1)
             out[(n, attr)] = line_col(text, a.start(1) if a else s0)
     return out

@@ -29,7 +29,8 @@ from lxml import etree
 from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
 from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
-from annotator.tei.resolve import check_pointers
+from annotator.tei.resolve import attribute_places, check_pointers
+from annotator.tei.schema_findings import Grammar, explain
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
 _RNG = "{http://relaxng.org/ns/structure/1.0}"
@@ -118,6 +119,38 @@ def default_schema() -> Path:
     return TEI_ALL
 
 
+def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int, int],
+              log: etree._ListErrorLog) -> tuple[Finding, ...]:
+    """The schema's errors as findings: each at its element's start tag (or attribute), line
+    and column, in words (``schema_findings``); libxml2 gives a line and an XPath only."""
+    grammar = _reading(key)
+    elements = {e: i for i, e in enumerate(e for e in tree.getroot().iter()
+                                           if isinstance(e.tag, str))}
+    told: list[tuple[int | None, str, str | None, int | None]] = []  # element, msg, attr, line
+    for e in log:
+        found = tree.xpath(e.path) if e.path else []
+        el = found[0] if isinstance(found, list) and found and isinstance(
+            found[0], etree._Element) else None
+        if el is None or el not in elements:
+            told.append((None, e.message, None, e.line or None))
+            continue
+        message, attr = explain(grammar, el, e.type_name, e.message)
+        if any(t[0] == elements[el] and t[2] == attr for t in told):
+            continue  # libxml2 tells one misplaced element twice (ELEMWRONG, EXTRACONTENT)
+        told.append((elements[el], message, attr, e.line or None))
+    places = attribute_places(text, [(i, a or "") for i, _, a, _ in told if i is not None])
+    out = []
+    for i, message, attr, line in told:
+        where = places.get((i, attr or ""), (line, None)) if i is not None else (line, None)
+        out.append(Finding(path=str(p), line=where[0], col=where[1], message=message))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _reading(key: tuple[str, int, int]) -> Grammar:
+    return Grammar(_grammar(key))
+
+
 def validate(path: str | Path, schema: str | Path | None = None, *,
              pointers: bool = True) -> Validation:
     """Validate one file; returns its findings (none: valid): what the schema says, then,
@@ -148,8 +181,7 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
     if quick is None or not quick.validate(tree):
         compiled = compile_schema(rng)
         compiled.validate(tree)
-        findings = tuple(Finding(path=str(p), line=e.line or None, col=e.column or None,
-                                 message=e.message) for e in compiled.error_log)
+        findings = _findings(p, tree, text, key, compiled.error_log)
     if not pointers:
         return Validation(path=str(p), schema=str(rng), findings=findings)
     checked = check_pointers(p, root, text)

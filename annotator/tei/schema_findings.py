@@ -1,0 +1,418 @@
+"""What a schema error means, in an editor's words: the element, where it is, what it expects.
+
+libxml2's RELAX NG messages name no column and often no element: an element whose content ends
+too soon is ``Expecting an element , got nothing``, an attribute whose *value* is wrong is
+``Invalid attribute quantity for element gap``, the same words as one the element may not have.
+Each error of lxml's log carries the XPath of the element it is about; here that element's
+content is matched against its pattern in the schema, the names of its children in turn (RELAX
+NG derivatives, James Clark's algorithm, over element names only: text and attributes are left
+out of the sequence), which tells what could come where the children stop or where the
+unexpected one stands; its attributes are looked up in the same pattern, which tells a value the
+schema refuses (and what it wants: "a number") from a name it does not know. A construct the
+reading does not follow (an ``externalRef``, a nested grammar) leaves libxml2's own message,
+with the element named.
+
+DOCS: docs/export.md#validate
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+
+from annotator.text import first_few
+
+_RNG = "{http://relaxng.org/ns/structure/1.0}"
+_ANY = frozenset({"*"})  # an anyName / nsName element: any element matches
+
+# what a TEI datatype's value is, in words (the rest are read off their pattern)
+_DATATYPES = {
+    "teidata.numeric": "a number", "teidata.count": "a whole number (0, 1, 2...)",
+    "teidata.probability": "a number from 0 to 1", "teidata.interval": "a number",
+    "teidata.temporal.w3c": "a date or time in ISO 8601 form (YYYY, YYYY-MM, YYYY-MM-DD, "
+                            "--MM-DD, YYYY-MM-DDThh:mm:ss)",
+    "teidata.temporal.iso": "a date or time in ISO 8601 form (YYYY, YYYY-MM-DD, ...)",
+    "teidata.duration.w3c": "a duration such as P2Y or PT3H",
+    "teidata.truthValue": "true or false", "teidata.xTruthValue": "true, false or unknown",
+    "teidata.pointer": "a URI", "teidata.language": "a language tag (en, de, la...)",
+    "teidata.enumerated": "one word, no spaces", "teidata.word": "one word, no spaces",
+    "teidata.name": "one word, no spaces", "teidata.xmlName": "an XML name",
+    "teidata.version": "a version number (4.7.0)",
+}
+_XSD = {"double": "a number", "decimal": "a number", "float": "a number",
+        "nonNegativeInteger": "a whole number (0, 1, 2...)", "integer": "a whole number",
+        "positiveInteger": "a whole number from 1", "boolean": "true or false",
+        "anyURI": "a URI", "NCName": "an XML name", "ID": "an XML name", "language":
+        "a language tag (en, de, la...)", "date": "a date YYYY-MM-DD", "token": "a word"}
+
+_DATE_FORMS = {"date": "YYYY-MM-DD", "gYear": "YYYY", "gYearMonth": "YYYY-MM",
+               "gMonth": "--MM", "gMonthDay": "--MM-DD", "gDay": "---DD", "time": "hh:mm:ss",
+               "dateTime": "YYYY-MM-DDThh:mm:ss"}
+
+
+class _Unread(Exception):
+    """A pattern this reading does not follow (the raw message stands)."""
+
+
+# A content pattern over element names: ("empty",), ("none",) (notAllowed), ("el", names),
+# ("choice", frozenset of patterns), ("group", a, b), ("inter", a, b), ("more", p).
+Pat = tuple[Any, ...]
+EMPTY: Pat = ("empty",)
+NONE: Pat = ("none",)
+
+
+def _choice(*ps: Pat) -> Pat:
+    alts: set[Pat] = set()
+    for p in ps:
+        if p[0] == "choice":
+            alts |= p[1]
+        elif p != NONE:
+            alts.add(p)
+    if not alts:
+        return NONE
+    return next(iter(alts)) if len(alts) == 1 else ("choice", frozenset(alts))
+
+
+def _group(a: Pat, b: Pat) -> Pat:
+    if NONE in (a, b):
+        return NONE
+    return b if a == EMPTY else a if b == EMPTY else ("group", a, b)
+
+
+def _inter(a: Pat, b: Pat) -> Pat:
+    if NONE in (a, b):
+        return NONE
+    return b if a == EMPTY else a if b == EMPTY else ("inter", a, b)
+
+
+@lru_cache(maxsize=65536)
+def nullable(p: Pat) -> bool:
+    """Whether the content may end here."""
+    kind = p[0]
+    if kind in ("empty",):
+        return True
+    if kind in ("none", "el"):
+        return False
+    if kind == "choice":
+        return any(nullable(q) for q in p[1])
+    if kind == "more":
+        return nullable(p[1])
+    return nullable(p[1]) and nullable(p[2])
+
+
+@lru_cache(maxsize=65536)
+def after(p: Pat, name: str) -> Pat:
+    """What may follow once a child named ``name`` is read (NONE: it may not stand here)."""
+    kind = p[0]
+    if kind in ("empty", "none"):
+        return NONE
+    if kind == "el":
+        return EMPTY if name in p[1] or p[1] == _ANY else NONE
+    if kind == "choice":
+        return _choice(*(after(q, name) for q in p[1]))
+    if kind == "more":
+        return _group(after(p[1], name), _choice(p, EMPTY))
+    if kind == "group":
+        first = _group(after(p[1], name), p[2])
+        return _choice(first, after(p[2], name)) if nullable(p[1]) else first
+    return _choice(_inter(after(p[1], name), p[2]), _inter(p[1], after(p[2], name)))
+
+
+@lru_cache(maxsize=65536)
+def firsts(p: Pat) -> frozenset[str]:
+    """The names of the children that may come next."""
+    kind = p[0]
+    if kind in ("empty", "none"):
+        return frozenset()
+    if kind == "el":
+        return frozenset[str](p[1])
+    if kind == "choice":
+        return frozenset[str]().union(*(firsts(q) for q in p[1]))
+    if kind == "more":
+        return firsts(p[1])
+    if kind == "group":
+        return firsts(p[1]) | firsts(p[2]) if nullable(p[1]) else firsts(p[1])
+    return firsts(p[1]) | firsts(p[2])
+
+
+def _leaves(p: Pat, seen: set[int] | None = None) -> set[str]:
+    """Every element name a content pattern holds."""
+    seen = set() if seen is None else seen
+    if id(p) in seen:
+        return set()
+    seen.add(id(p))
+    if p[0] == "el":
+        return set(p[1])
+    subs = p[1] if p[0] == "choice" else p[1:]
+    return set().union(*(_leaves(q, seen) for q in subs if isinstance(q, tuple)))
+
+
+def needed(p: Pat, depth: int = 4) -> frozenset[str]:
+    """The children that begin a shortest way to complete the content ``p`` (breadth first,
+    ``depth`` children at most; empty if none is found that soon)."""
+    level: list[tuple[Pat, str]] = [(after(p, n), n) for n in sorted(firsts(p) - _ANY)]
+    for _ in range(depth):
+        done = frozenset(first for q, first in level if q != NONE and nullable(q))
+        if done:
+            return done
+        level = [(after(q, n), first) for q, first in level if q != NONE
+                 for n in sorted(firsts(q) - _ANY)][:4000]
+    return frozenset()
+
+
+class Grammar:
+    """The element patterns of a RELAX NG schema (its tree), read as they are asked for."""
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        root = tree.getroot()
+        self.defines = {d.get("name", ""): d for d in root.iter(f"{_RNG}define")}
+        self.elements: dict[str, etree._Element] = {}
+        for e in root.iter(f"{_RNG}element"):
+            name = e.get("name")
+            if name:
+                self.elements.setdefault(name.rpartition(":")[2], e)
+        self._refs: dict[str, Pat] = {}
+        self._hosts: dict[str, set[str]] = {}
+
+    def content(self, name: str) -> Pat:
+        """The content pattern of the element ``name`` (its children's names)."""
+        el = self.elements.get(name)
+        if el is None:
+            raise _Unread(name)
+        return self._seq(el, skip_name=el.get("name") is None)
+
+    def _seq(self, node: etree._Element, *, skip_name: bool = False) -> Pat:
+        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(_RNG)]
+        if skip_name and kids:
+            kids = kids[1:]  # the name class of an <element> without @name
+        out = EMPTY
+        for c in kids:
+            out = _group(out, self._pat(c))
+        return out
+
+    def _pat(self, node: etree._Element) -> Pat:
+        kind = node.tag[len(_RNG):]
+        if kind in ("attribute", "text", "data", "value", "list", "empty"):
+            return EMPTY
+        if kind == "notAllowed":
+            return NONE
+        if kind == "element":
+            name = node.get("name")
+            return ("el", frozenset({name.rpartition(":")[2]}) if name else _ANY)
+        if kind == "ref":
+            return self._ref(node.get("name", ""))
+        if kind in ("group", "mixed"):
+            return self._seq(node)
+        if kind == "choice":
+            return _choice(*(self._pat(c) for c in node
+                             if isinstance(c.tag, str) and c.tag.startswith(_RNG)))
+        if kind == "interleave":
+            out = EMPTY
+            for c in node:
+                if isinstance(c.tag, str) and c.tag.startswith(_RNG):
+                    out = _inter(out, self._pat(c))
+            return out
+        if kind == "oneOrMore":
+            return ("more", self._seq(node))
+        if kind == "zeroOrMore":
+            return _choice(("more", self._seq(node)), EMPTY)
+        if kind == "optional":
+            return _choice(self._seq(node), EMPTY)
+        raise _Unread(kind)
+
+    def _ref(self, name: str) -> Pat:
+        if name not in self._refs:
+            d = self.defines.get(name)
+            if d is None:
+                raise _Unread(name)
+            self._refs[name] = self._seq(d)  # refs recur only through an element: no loop
+        return self._refs[name]
+
+    def namespace(self, name: str) -> str | None:
+        """The namespace the schema gives the element ``name`` (the nearest ``@ns``)."""
+        el = self.elements[name]
+        return next((a.get("ns") for a in (el, *el.iterancestors()) if a.get("ns") is not None),
+                    None)
+
+    def hosts(self, name: str) -> frozenset[str]:
+        """The elements that may hold an element ``name`` somewhere among their children."""
+        if not self._hosts:
+            for host in self.elements:
+                for child in _leaves(self.content(host)):
+                    self._hosts.setdefault(child, set()).add(host)
+        return frozenset(self._hosts.get(name, ()))
+
+    def attributes(self, name: str) -> dict[str, etree._Element]:
+        """The attributes the element ``name`` may have, each its ``attribute`` pattern."""
+        el = self.elements.get(name)
+        if el is None:
+            raise _Unread(name)
+        out: dict[str, etree._Element] = {}
+        stack, seen = list(el), set()
+        while stack:
+            n = stack.pop()
+            if not isinstance(n.tag, str) or n.tag == f"{_RNG}element":
+                continue
+            if n.tag == f"{_RNG}attribute" and n.get("name"):
+                out.setdefault(n.get("name", "").rpartition(":")[2], n)
+            elif n.tag == f"{_RNG}ref" and n.get("name") not in seen:
+                seen.add(n.get("name"))
+                if (d := self.defines.get(n.get("name", ""))) is not None:
+                    stack.extend(d)
+            else:
+                stack.extend(n)
+        return out
+
+    def value_words(self, attribute: etree._Element) -> str:
+        """What an attribute's value may be, in words."""
+        return self._words([c for c in attribute if isinstance(c.tag, str)
+                            and c.tag.startswith(_RNG)], set()) or "another value"
+
+    def _words(self, nodes: list[etree._Element], seen: set[str]) -> str:
+        values = _only_values(nodes)
+        if values:
+            return "one of " + first_few([f"'{v}'" for v in values], 8)
+        parts: list[str] = []
+        forms: list[str] = []
+        for n in nodes:
+            kind = n.tag[len(_RNG):]
+            if kind == "ref" and (name := n.get("name", "")) not in seen:
+                seen.add(name)
+                d = self.defines.get(name)
+                words = _DATATYPES.get(name) or (self._words(list(d), seen) if d is not None
+                                                 else "")
+            elif kind == "data" and (form := _DATE_FORMS.get(n.get("type", ""))):
+                forms.append(form)
+                continue
+            elif kind == "data":
+                pattern = n.find(f"{_RNG}param[@name='pattern']")
+                words = (f"a value matching {pattern.text}" if pattern is not None else
+                         _XSD.get(n.get("type", ""), f"an xsd:{n.get('type')}"))
+            elif kind == "list":
+                inner = self._words(list(n), seen)
+                words = f"a list of {inner}, separated by spaces" if inner else ""
+            elif kind in ("choice", "group", "oneOrMore", "zeroOrMore", "optional"):
+                words = self._words(list(n), seen)
+            else:
+                words = ""
+            if words and words not in parts:
+                parts.append(words)
+        if forms:
+            parts.insert(0, f"a date or time in ISO 8601 form ({', '.join(forms)})")
+        return " or ".join(parts)
+
+
+def _only_values(nodes: list[etree._Element]) -> list[str] | None:
+    """The values of a closed list (``value``s, choices of them), None for anything else."""
+    out: list[str] = []
+    for n in nodes:
+        if not isinstance(n.tag, str) or not n.tag.startswith(_RNG):
+            continue  # an annotation (a:documentation)
+        if n.tag == f"{_RNG}value":
+            out.append(n.text or "")
+        elif n.tag == f"{_RNG}choice" and (sub := _only_values(list(n))) is not None:
+            out.extend(sub)
+        else:
+            return None
+    return out or None
+
+
+def _tag(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _children(el: etree._Element) -> list[etree._Element]:
+    return [c for c in el if isinstance(c.tag, str)]
+
+
+def _read_to(grammar: Grammar, parent: etree._Element, stop: etree._Element | None
+             ) -> tuple[Pat, str | None]:
+    """The parent's content after its children before ``stop`` (all of them when None), and
+    the name of the last one read."""
+    p = grammar.content(_tag(parent))
+    last = None
+    for c in _children(parent):
+        if c is stop:
+            break
+        p = after(p, _tag(c))
+        last = _tag(c)
+    return p, last
+
+
+def _names(names: frozenset[str] | set[str]) -> str:
+    return first_few([f"<{n}>" for n in sorted(names - _ANY)], 6)
+
+
+def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
+            ) -> tuple[str, str | None]:
+    """The plain message of one schema error about element ``el``, and the attribute it is
+    about, if any (where the column points)."""
+    name = _tag(el)
+    try:
+        if type_name == "RELAXNG_ERR_NOELEM":
+            p, last = _read_to(grammar, el, None)
+            if p != NONE:
+                want = needed(p)
+                where = f"ends too soon after <{last}>" if last else "is empty"
+                if want:
+                    some = len(want) > 1
+                    return (f"<{name}> {where}: it needs {'one of ' if some else ''}"
+                            f"{_names(want)}; add {'one' if some else 'it'}"), None
+        elif type_name == "RELAXNG_ERR_ELEMWRONG" and (parent := el.getparent()) is not None:
+            pname = _tag(parent)
+            p, last = _read_to(grammar, parent, el)
+            allowed = firsts(p) if p != NONE else frozenset()
+            here = f"<{name}> may not stand in <{pname}>" + (f" after <{last}>" if last else "")
+            if _earlier(grammar, parent, el):
+                return f"{here}: it must come earlier; move it up", None
+            before = sorted(a for a in allowed - _ANY if after(after(p, a), name) != NONE)
+            if before and len(before) <= 8:
+                return (f"{here}: <{pname}> needs {_names(set(before))} before it; add "
+                        f"{'one' if len(before) > 1 else 'it'}"), None
+            takes = (f"here <{pname}> takes {_names(allowed)}" if 0 < len(allowed) <= 8 else
+                     f"<{pname}> holds no <{name}>" if allowed else "nothing more may come here")
+            hosts = grammar.hosts(name)
+            if not hosts:
+                return f"<{name}> is no element of this schema; remove or rename it", None
+            return f"{here} ({takes}); move it into {_names(hosts)}", None
+        elif type_name == "RELAXNG_ERR_ELEMWRONG" and name in grammar.elements:
+            ns = grammar.namespace(name)
+            if ns and etree.QName(el).namespace != ns:
+                return (f"<{name}> is not in the schema's namespace; give it "
+                        f"xmlns=\"{ns}\""), None
+        elif type_name == "RELAXNG_ERR_INVALIDATTR":
+            attr = message.removeprefix("Invalid attribute ").rpartition(" for element ")[0]
+            declared = grammar.attributes(name)
+            if attr in declared:
+                value = next((str(v) for k, v in el.attrib.items()
+                              if etree.QName(k).localname == attr), "")
+                return (f"<{name} {attr}=\"{value}\">: not a value the schema allows for "
+                        f"@{attr}; it must be {grammar.value_words(declared[attr])}"), attr
+            close = difflib.get_close_matches(attr, list(declared), n=1, cutoff=0.75)
+            hint = f" (did you mean @{close[0]}?)" if close else ""
+            return (f"<{name}> may not have @{attr} in this schema{hint}; remove it"), attr
+        elif type_name == "RELAXNG_ERR_TEXTWRONG":
+            words = next((t.strip() for t in [el.text, *(c.tail for c in el)]
+                          if t and t.strip()), "")
+            sample = f" ('{words[:30]}')" if words else ""
+            kinds = firsts(grammar.content(name))
+            into = f"; put it in an element <{name}> holds ({_names(kinds)})" if kinds else ""
+            return f"<{name}> may not hold text of its own{sample}{into}", None
+    except _Unread:
+        pass
+    return f"<{name}>: {message}", None
+
+
+def _earlier(grammar: Grammar, parent: etree._Element, el: etree._Element) -> bool:
+    """Whether ``el`` would be allowed somewhere before where it stands."""
+    p = grammar.content(_tag(parent))
+    for c in _children(parent):
+        if c is el:
+            return False
+        if _tag(el) in firsts(p):
+            return True
+        p = after(p, _tag(c))
+    return False
