@@ -728,6 +728,8 @@ class Validation:
     findings: tuple[Finding, ...] = ()
     # files the file's pointers name that are not there to check (a register kept elsewhere)
     elsewhere: tuple[str, ...] = ()
+    # bare ids its pointers name that it does not hold (``pe1267``: its register's)
+    bare: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:

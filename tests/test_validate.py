@@ -290,12 +290,40 @@ def test_validate_reads_pointers_as_tei_does(tmp_path):
         "@ref 'reg:carl' (persons.xml#carl by the file's prefixDef) names no xml:id in "
         "persons.xml",
         "@to '#gone' names no xml:id in this file"]
-    assert result.elsewhere == ("pl2373", "places.xml")
+    assert (result.elsewhere, result.bare) == (("places.xml",), ("pl2373",))
     runner = CliRunner()
     done = runner.invoke(app, ["validate", str(doc)])
     assert done.exit_code == 1
-    assert (f"{doc}: pointers into 2 file(s) not beside it, not checked: pl2373, places.xml"
-            in done.stderr)
+    assert f"{doc}: pointers into 1 file(s) not beside it, not checked: places.xml" in done.stderr
+
+
+def test_validate_bare_ids_are_register_ids_checked_in_the_workspace(tmp_path):
+    """Curious Travellers' ``ref="pe1267"`` is an id of the edition's register, not a file:
+    told as such, and looked up in the register of the workspace the file is in (was:
+    'pointers into 2 file(s) not beside it: pe1, pe2'). One the file holds resolves."""
+    from annotator import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    source = tmp_path / "letter.xml"
+    source.write_text(_pointing('<p><persName ref="pe1">Anna</persName> wrote.</p>'),
+                      encoding="utf-8")
+    ws.add(source)
+    ws.close()
+    doc = tmp_path / "ws" / "exports" / "out.xml"
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(_pointing('<p xml:id="pe3"><persName ref="pe1 pe2 pe3">A</persName></p>'),
+                   encoding="utf-8")
+    result = validate(doc)
+    assert (result.valid, result.elsewhere, result.bare) == (True, (), ("pe1", "pe2"))
+    done = CliRunner().invoke(app, ["validate", str(doc)])
+    assert done.exit_code == 0
+    assert (f"{doc}: 2 bare id(s) the file does not hold (its edition's register's, not files):"
+            " 1 in the workspace's register, 1 not: pe2") in done.stderr
+    assert "not beside it" not in done.stderr
+    alone = tmp_path / "out.xml"
+    alone.write_bytes(doc.read_bytes())
+    done = CliRunner().invoke(app, ["validate", str(alone)])
+    assert "no workspace to check them against: pe1, pe2" in done.stderr
 
 
 def test_validate_pointer_tables_match_tei_all():

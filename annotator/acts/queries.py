@@ -150,6 +150,15 @@ def mention_tally(ctx: ActContext, entity_id: str) -> dict[str, int]:
     return rows_of.tally_of_entity(ctx.store.conn, entity_id)
 
 
+def pointer_owners(ctx: ActContext, pointers: Iterable[str]) -> dict[str, str]:
+    """The entity of the register each of an edition's ``pointers`` (its bare ids,
+    ``pe1267``) means, for those the workspace knows: how ``validate`` checks the ids a file
+    does not hold."""
+    from annotator.store import pointers as pointer_rows
+
+    return pointer_rows.owners(ctx.store.conn, pointers)
+
+
 def register(ctx: ActContext, *, type: str | Iterable[str] | None = None,  # noqa: A002
              query: str | None = None) -> list[Entity]:
     """The register: confirmed persons, places and organisations (``query``: any name, id or

@@ -51,6 +51,8 @@ def validate_cli(
                     typer.echo(str(finding))
             if result.elsewhere:
                 typer.echo(_elsewhere(path, result.elsewhere), err=True)
+            if result.bare:
+                typer.echo(_bare(path, result.bare), err=True)
             findings.extend(result.findings)
             invalid += not result.valid
     if format is not None:
@@ -58,6 +60,26 @@ def validate_cli(
     typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
     if invalid:
         raise typer.Exit(1)
+
+
+def _bare(path: Path, ids: tuple[str, ...]) -> str:
+    """The stderr note on bare ids (``pe1267``) the file does not hold: looked up in the
+    register of the workspace the file is in, if it is in one."""
+    from annotator.errors import AnnotatorError
+    from annotator.workspace import Workspace
+
+    note = (f"{path}: {len(ids)} bare id(s) the file does not hold (its edition's register's, "
+            "not files)")
+    try:
+        with Workspace.find(path.resolve().parent) as ws:
+            known = ws.pointer_owners(ids)
+    except AnnotatorError:
+        return f"{note}, no workspace to check them against: {first_few(ids)}"
+    unknown = [i for i in ids if i not in known]
+    if not unknown:
+        return f"{note}: all in the workspace's register"
+    return (f"{note}: {len(ids) - len(unknown)} in the workspace's register, {len(unknown)} "
+            f"not: {first_few(unknown)}")
 
 
 def _elsewhere(path: Path, files: tuple[str, ...]) -> str:

@@ -10,8 +10,11 @@ then, as a URI reference (RFC 3986):
 * ``#x`` must name an ``xml:id`` of this file;
 * ``other.xml#x``, relative to the file's folder, must name one of that file, when that file
   is there (an export set is one folder); a file that is not there is not checked, only named
-  (``elsewhere``): an edition's register kept in another folder, or Curious Travellers' bare
-  ``ref="pl2373"``, which a URI reader takes for a file ``pl2373`` beside the letter;
+  (``elsewhere``): an edition's register kept in another folder;
+* a bare id (``ref="pl2373"``, Curious Travellers'), which a URI reader takes for a file
+  ``pl2373`` beside the letter, is what its edition means by it: the id of an entry of its
+  register. One the file holds as an xml:id resolves; the others are ``bare`` (the CLI looks
+  them up in the workspace's register), not files;
 * an absolute URI (``http://...``, ``urn:``, a prefix without a ``prefixDef``) is not
   checked: that would need the network.
 
@@ -45,6 +48,7 @@ _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _NAME = re.compile(r"[^\W\d][\w.\-\u00b7]*")  # an NCName, as a fragment that can be an xml:id
 _TEI = f"{{{TEI_NS}}}"
+_BARE = re.compile(r"[^\W\d][\w\-]*")  # an id with no '#', '.', '/': pl2373, not a file name
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,8 @@ class Pointers:
 
     dangling: tuple[Finding, ...]
     elsewhere: tuple[str, ...]
+    # bare ids (``pe1267``) the file does not hold: an edition's register's, no files
+    bare: tuple[str, ...] = ()
 
 
 def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
@@ -65,6 +71,7 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
     ids = _xml_ids(elements)
     rebased = any(e.get(_XML_BASE) is not None for e in elements)
     elsewhere: set[str] = set()
+    bare: set[str] = set()
     bad: list[tuple[int, str, str, str, str]] = []  # element, attr, value, expanded, where
     for i, el in enumerate(elements):
         tag = str(el.tag)
@@ -77,7 +84,10 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
             for part in str(value).split():
                 expanded = prefixes.expand(part)
                 missing, absent = _missing(expanded, path.parent, own, ids)
-                if absent:
+                if absent and "#" not in expanded and _BARE.fullmatch(absent):
+                    if absent not in ids:  # one the file holds is meant, and is there
+                        bare.add(absent)
+                elif absent:
                     elsewhere.add(absent)
                 elif missing is not None:
                     bad.append((i, str(attr), part, expanded, missing))
@@ -88,7 +98,7 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
         how = f" ({expanded} by the file's prefixDef)" if expanded != part else ""
         dangling.append(Finding(path=str(path), line=line, col=col,
                                 message=f"@{attr} '{part}'{how} names no xml:id in {where}"))
-    return Pointers(tuple(dangling), tuple(sorted(elsewhere)))
+    return Pointers(tuple(dangling), tuple(sorted(elsewhere)), tuple(sorted(bare)))
 
 
 def _missing(pointer: str, folder: Path, own: Path, ids: frozenset[str]

@@ -186,4 +186,4 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
         return Validation(path=str(p), schema=str(rng), findings=findings)
     checked = check_pointers(p, root, text)
     return Validation(path=str(p), schema=str(rng), findings=findings + checked.dangling,
-                      elsewhere=checked.elsewhere)
+                      elsewhere=checked.elsewhere, bare=checked.bare)
