@@ -135,12 +135,12 @@ def test_bib_cli_says_each_control_character_once_under_its_kind(ws, tmp_path):
     done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bad)])
     assert done.exit_code == 0, done.stderr
     lines = done.stderr.splitlines()
-    assert lines[:2] == ["Left out: 2", "  control character or noncharacter [S311]: 2"], lines
-    said = [line for line in lines if "[S311]" in line and line.startswith("    ")]
-    assert [line.split(": ")[0].strip() for line in said] == [f"{bad}:1:20", f"{bad}:2:20"]
+    said = [line for line in lines if "[S311]" in line]
+    assert said == lines[:2], lines  # one line each, file:line:col first
+    assert [line.split(": ")[0] for line in said] == [f"{bad}:1:20", f"{bad}:2:20"]
     assert sum("U+0001" in line for line in lines) == 1
     assert sum("U+0085" in line for line in lines) == 1
-    assert lines[-1] == f"{bad}: 1 entry added" and [e.key for e in ws.bib()] == ["c"]
+    assert lines[-1] == f"{bad}: 1 entry added, 2 left out" and [e.key for e in ws.bib()] == ["c"]
 
 
 def test_bib_control_character_between_entries_leaves_out_none(ws, tmp_path):
@@ -187,12 +187,10 @@ def test_bib_cli_reports_problems_grouped_and_counted(ws):
                                  str(BIB / "no-type.bib"), str(BIB / "undefined-macro.bib")])
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    assert lines[0] == "Left out: 1"
-    assert lines[1] == "  no entry type [S304]: 1"
-    assert lines[2].startswith(f"    {BIB / 'no-type.bib'}:7: entry 'nekrich1997': no entry")
+    assert lines[0].startswith(f"{BIB / 'no-type.bib'}:7: entry 'nekrich1997': no entry")
     assert "Warnings (biber tolerates these): 3" in lines
     assert "  duplicate key [S302]: 3" in lines
-    assert lines[-1].endswith(": 2 entries added")
+    assert lines[-1].endswith(": 2 entries added, 1 left out")
     refused = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--strict",
                                   str(BIB / "undefined-macro.bib")])
     assert refused.exit_code == 2
@@ -892,4 +890,17 @@ def test_bib_strict_refusal_names_the_problems_that_refuse_it_only(ws, tmp_path)
     assert (err.code, err.location.line, err.details) == ("S311", 2, ())
     assert "more problem" not in str(err)
     assert "; nothing was added (--strict" in str(err) and "\n" not in str(err)
+    assert ws.bib() == []
+
+
+def test_bib_cli_exits_2_when_every_new_entry_is_left_out(ws, tmp_path):
+    """A .bib whose only entry is broken added nothing: exit 2 with one line per left-out
+    entry, file:line and what to do (was: exit 0 after 'Left out: 1 ... 0 entries added')."""
+    bad = tmp_path / "only-broken.bib"
+    bad.write_text("@book{a,\n  title = {Unclosed,\n}\n", encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bad)])
+    assert done.exit_code == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(f"{bad}:1: entry 'a': ") and "[S30" in lines[0], lines
+    assert lines[-1] == f"{bad}: 0 entries added, 1 left out"
     assert ws.bib() == []

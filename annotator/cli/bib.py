@@ -35,7 +35,9 @@ def bib_add_cli(
     """Add the works of .bib files as biber reads them: every entry that can be read comes in
     (one that cannot, or holds a control character, is left out), every problem is listed by
     kind (file:line: entry 'key': what; what to do); a file that is not text adds nothing.
-    Entries left out still exit 0 (the rest came in); --strict exits 2, adding nothing."""
+    Each entry left out is one line on stderr; the rest come in and the command exits 0, but
+    when entries were left out and none came in it exits 2 (nothing to show for the file but
+    its errors); --strict exits 2 on any problem, adding nothing."""
     with user_errors():
         ws = workspace()
         result = ws.bib_add(*files, replace=replace, strict=strict)
@@ -46,10 +48,15 @@ def bib_add_cli(
         done.append(f"{len(result.updated)} updated")
     if result.unchanged:
         done.append(f"{result.unchanged} already there")
+    left_out = sum(p.severity == "skipped" for p in result.problems)
+    if left_out:
+        done.append(f"{left_out} left out")
     typer.echo(terminal_safe(f"{', '.join(str(f) for f in files)}: {', '.join(done)}"), err=True)
+    if left_out and not result.added and not result.updated:
+        raise typer.Exit(2)  # every entry that was new is broken: the file as given failed
 
 
-_KINDS = {"refused": "Refused (nothing added)", "skipped": "Left out",
+_KINDS = {"refused": "Refused (nothing added)", "skipped": "",
           "warning": "Warnings (biber tolerates these)",
           "note": "Notes (how a value is read)"}
 
@@ -61,6 +68,9 @@ def problem_report(problems: Sequence[Problem]) -> list[str]:
     lines: list[str] = []
     for severity, title in _KINDS.items():
         mine = [p for p in problems if p.severity == severity]
+        if severity == "skipped":  # each its own line, as every bad-input message is
+            lines.extend(str(p) for p in mine)
+            continue
         if not mine:
             continue
         lines.append(f"{title}: {len(mine)}")
