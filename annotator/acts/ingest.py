@@ -11,7 +11,6 @@ DOCS: docs/store.md
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 
 from annotator.acts import bibliography
+from annotator.acts.align import Match, align, block_of
 from annotator.acts.context import ActContext
 from annotator.acts.edition_markup import import_markup
 from annotator.acts.reimport import import_exported
@@ -336,7 +336,8 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     """Move mentions, claims and the passages claims link to of the old version onto the new
     one where their text is unchanged.
 
-    The two reading texts are aligned with difflib; a span moves when both its ends fall in one
+    The two reading texts are aligned (``align``: head and tail, then lines, words and, in the
+    gaps between matched words, characters); a span moves when both its ends fall in one
     unchanged block, so its characters are identical in the new text. Anything else is marked
     'stale' (kept, with its decision, for the editor to look at; never moved blindly): a
     mention or claim by its status, a passage by keeping the old version, whose text its
@@ -350,8 +351,8 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     claim of the source (made stale now or by an earlier replace) are nearest in the new
     text (``_nearest``), for the check and the editor marking it again.
     """
-    matcher = difflib.SequenceMatcher(None, old.text, new.text, autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    blocks = align(old.text, new.text)
+    starts = [b.a for b in blocks]
     kept = stale = withdrawn = 0
     own = source_mention_ids(act.conn, source_id, old.sha256)
     edited = edited_claims(act.conn)
@@ -362,13 +363,9 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
             if table == "mentions" and r["id"] in own:
                 act.delete("mentions", {"id": r["id"]})
                 continue
-            moved = None
-            for b in blocks:
-                if b.a <= r["start"] and r["end"] <= b.a + b.size:
-                    delta = b.b - b.a
-                    moved = (r["start"] + delta, r["end"] + delta)
-                    break
-            if moved is not None:
+            b = block_of(blocks, starts, r["start"], r["end"])
+            if b is not None:
+                moved = (r["start"] + b.b - b.a, r["end"] + b.b - b.a)
                 act.update(table, {"id": r["id"]},
                            dict(zip(_SPAN_COLUMNS[table], (*moved, new.sha256))))
                 kept += 1
@@ -388,7 +385,7 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     return kept, stale, withdrawn, places
 
 
-def _nearest(text: str, blocks: Sequence[difflib.Match], start: int, end: int
+def _nearest(text: str, blocks: Sequence[Match], start: int, end: int
              ) -> tuple[int, int]:
     """Where the old text's span [start, end) is nearest in the new ``text`` (``blocks``:
     the unchanged stretches, old offset ``a``, new ``b``): each end where it moved to when it
