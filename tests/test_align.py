@@ -149,6 +149,20 @@ def test_align_text_repeated_with_every_paragraph_changed_keeps_the_rest():
     assert len(blocks) == sum(1 for p in PARAS * 16 if re.search(r"\bthe\b", p)) + 1
 
 
+def test_align_text_repeated_many_times_with_scattered_edits_keeps_the_rest():
+    """120 copies of the article (580k characters), ten words changed far apart: every line
+    and word is found 120 times or more (too often for difflib, and no token is found once),
+    yet each line anchors the copies in order and only the changed words are left out."""
+    old = "\n".join(PARAS * 120)
+    words = list(re.finditer(r"\w{5,}", old))
+    new = old
+    for m in reversed(words[len(words) // 20::len(words) // 10][:10]):
+        new = new[:m.start()] + m.group().upper() + new[m.end():]
+    blocks = align(old, new)
+    assert valid(old, new, blocks) >= len(old) - 10 * 20
+    assert len(blocks) <= 2 * 10 + 1
+
+
 def test_align_rewritten_text_matches_only_identical_characters():
     rnd = random.Random(1)
     words = TEXT.split(" ")

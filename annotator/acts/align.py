@@ -45,9 +45,6 @@ _WORK_PER_CHAR = 4
 # a shared head or tail, or a run of lines, shorter than this (characters) is left to the finer
 # alignment
 _SHORTEST_RUN = 64
-# a token shared more often than this in a stretch is no anchor: pairing its k-th occurrence in
-# the old text with its k-th in the new is then a guess
-_MOST_SHARED = 64
 
 
 def align(old: str, new: str) -> list[Match]:
@@ -201,9 +198,12 @@ def _anchors(a: Sequence[Hashable], b: Sequence[Hashable], alo: int, ahi: int, b
              ) -> list[tuple[int, int]]:
     """Pairs (i, j) of equal tokens, ascending in both: of the tokens found as often in
     a[alo:ahi] as in b[blo:bhi], those found least often (once, when any is), the k-th in a
-    paired with the k-th in b, and of these the longest chain ascending in both."""
+    paired with the k-th in b, and of these the longest chain ascending in both. (A text
+    repeated throughout has no token found once: each line of it k times in both versions
+    anchors it. Pairing in order errs only where one edit took a token away and another put
+    it back; the longest chain then leaves out the pairs that cross the true ones.)"""
     shared = [k for tok, k in in_a.items() if in_b.get(tok) == k]
-    if not shared or min(shared) > _MOST_SHARED:
+    if not shared:
         return []
     rarest = min(shared)
     chosen = {tok for tok, k in in_a.items() if k == rarest and in_b.get(tok) == k}
