@@ -656,7 +656,13 @@ def test_server_queue_card_shows_the_sources_ref_and_the_register_match(seed_ws)
     from tests.conftest import DATA
     from tests.review_seed import propose_by_names
 
-    seed_ws.add(DATA / "marked.xml")  # its own register: "hitler", wikidata Q352
+    # its own register: "hitler", wikidata Q352; and "NKVD" written again, unmarked: the
+    # known entity the edition pointed to (#nowhere) comes to the queue for that mention
+    marked = seed_ws.root / "marked.xml"
+    marked.write_text((DATA / "marked.xml").read_text(encoding="utf-8").replace(
+        "Hitler spoke first;", "The NKVD listened. Hitler spoke first;"), encoding="utf-8")
+    seed_ws.add(marked)
+    propose_by_names(seed_ws, "marked", {"nowhere": ("org", ["NKVD"])})
     propose_by_names(seed_ws)  # the seed's candidate person-adolf-hitler
     server, client = served(seed_ws)
     try:
@@ -675,9 +681,9 @@ def test_server_queue_card_shows_the_sources_ref_and_the_register_match(seed_ws)
         assert doc.xpath("//section[contains(@class,'card')]/@data-entity") == ["nowhere"]
         assert doc.xpath("//div[@class='refs']/code/text()") == ["#nowhere"]  # as written
         where = doc.xpath("//ol[@class='contexts']/li/span[@class='where']")
-        assert [" ".join(w.text_content().split()) for w in where] == \
-            ["1 marked in the source · marked"]
-        assert doc.xpath("//ul[@class='matches']/li/text()") == ["no register match"]
+        assert [" ".join(w.text_content().split()) for w in where] == ["1 marked"]
+        # known, the edition's own: no register entry is offered to merge it into
+        assert not doc.xpath("//ul[@class='matches']/li/code")
     finally:
         client.close()
         server.stop()

@@ -175,12 +175,16 @@ def _screen(child: pexpect.spawn, *texts: str, timeout: float = 60.0) -> str:
     raise AssertionError(f"the screen never showed {texts}: {plain[-3000:]}")
 
 
-MARKED_LATER = "<p>He left Berlin on 14 November 1940, and wrote again on the 20th.</p>"
+# the NKVD written again, unmarked: a new mention of the entity the edition pointed to, which
+# brings that known entity to the queue for it
+MARKED_LATER = ("<p>He left Berlin on 14 November 1940, and wrote again on the 20th. The NKVD "
+                "had come.</p>")
 
 
 def test_terminal_review_shows_the_sources_own_ref_and_date_reasons(ws, tmp_path):
     """The edition's own @ref of a candidate as the source writes it ("NKVD" pointed to
-    #nowhere, which no register has), its mention marked as the source's, and each proposed date's value with its reason."""
+    #nowhere, which no register has; known, the edition's, it comes to the queue for the
+    "NKVD" the text writes again), and each proposed date's value with its reason."""
     from tests.conftest import DATA
 
     letter = tmp_path / "marked.xml"
@@ -198,7 +202,9 @@ def test_terminal_review_shows_the_sources_own_ref_and_date_reasons(ws, tmp_path
     assert date.date_value and date.date_reason
     child = _review(ws)
     value = " ".join(f"{k}={v}" for k, v in date.date_value)
-    _screen(child, "the source's own @ref #nowhere", "marked in the source",
+    # the known entity's card: the edition's pointer, and the mention to decide (its marked
+    # one is decided: the edition's)
+    _screen(child, "the source's own @ref #nowhere", "had come",
             f"{date.surface} = {value}", date.date_reason[:40])
     child.send("q")
     child.expect(pexpect.EOF)
