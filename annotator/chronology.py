@@ -20,6 +20,7 @@ DOCS: docs/proposals.md#dates-in-the-documents-chronology
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as _dt
 import functools
 import re
@@ -27,7 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.calendar import real_iso
-from annotator.dates import MONTHS, ORDINAL_WORDS, names_time, normalise_date
+from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, names_time,
+                             normalise_date, read_through)
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
@@ -253,8 +255,22 @@ _TWO_DIGIT = [  # forms with a two-digit year: the century comes from the docume
 
 @functools.lru_cache(maxsize=4096)  # one date is read where it is found, merged and resolved
 def read_expression(surface: str) -> Expr:
-    """What a date mention's words say on their own (see Expr)."""
-    return _month_first_day(_read(surface), surface)
+    """What a date mention's words say on their own (see Expr): with what an editor supplied
+    in brackets read in ("31 August 179[1]"), else without the brackets' words ("13 [14].", a
+    correction beside the day the writer gave)."""
+    return _read_through(surface) or _month_first_day(_read(surface), surface)
+
+
+def _read_through(surface: str) -> Expr | None:
+    """The expression with the editor's brackets read in (annotator.dates.read_through), a
+    doubt ("1790[?]") making it fuzzy; None without brackets or when that reads as no date."""
+    through = read_through(surface)
+    if through is None:
+        return None
+    expr = _month_first_day(_read(through[0]), through[0])
+    if expr.kind == "none":
+        return None
+    return dataclasses.replace(expr, flags="fuzzy") if through[1] else expr
 
 
 # TEI's yearless values (att.datable.w3c: XSD gMonth, gMonthDay, gDay), as an editor sets them
@@ -493,9 +509,10 @@ class Chronology:
             day = Day(found[0], expr.day.month, expr.day.day)
             if expr.day.day is not None and day.date() is None:
                 return Resolved((), "not a day of that year", "", "partial")
-            return Resolved((("when", day.tei()),), found[1], "medium")
+            return Resolved((("when", day.tei()),), found[1], "medium", expr.flags)
         if expr.kind == "partial" and expr.day.day is not None:
-            return self._day_alone(expr.day.day, entry)
+            out = self._day_alone(expr.day.day, entry)  # "3[?]": the editor's doubt stays
+            return dataclasses.replace(out, flags=expr.flags) if out.attrs else out
         if expr.kind == "month-rel":
             ctx = self._context()
             if ctx is None or ctx[0].month is None or ctx[0].year is None:
@@ -728,7 +745,62 @@ def finder_matches(text: str) -> Iterator[re.Match[str]]:
 
 def find_dates(text: str) -> list[tuple[int, int]]:
     """Spans of date expressions a NER model tends to miss: old and Quaker forms, two-digit
-    years, day-first numbers, weekday + date, days of this month."""
+    years, day-first numbers, weekday + date, days of this month; also where an editor
+    supplied part of one in brackets ("31 August 179[1]", "Aug. 31 [1791]"), the span taking
+    in the brackets."""
+    out = _find_dates(text)
+    supplied: list[tuple[int, int]] = []
+    for line_start, plain, where, gone in _bracketed_lines(text):
+        for s, e in _find_dates(plain):
+            a, b = line_start + where[s], line_start + where[e - 1] + 1
+            while a > line_start and gone[a - 1 - line_start]:
+                a -= 1  # the "[" of "[17]91", "[1791]"
+            while b < line_start + len(gone) and gone[b - line_start]:
+                b += 1  # the "]" of "179[1]", a "[?]" after the date
+            if any(gone[a - line_start:b - line_start]) and \
+                    read_expression(text[a:b]).kind != "none":
+                supplied.append((a, b))
+    return merge_spans(out, supplied) if supplied else out
+
+
+def _bracketed_lines(text: str) -> Iterator[tuple[int, str, list[int], bytearray]]:
+    """Each line holding an editor's brackets as annotator.dates.read_through reads it (the
+    brackets gone, and a doubt or a "sic" whole): its start, its words so, where each of those
+    characters stands in the line, and which of the line's characters went."""
+    if "[" not in text:
+        return
+    for m in re.finditer(r"[^\n]*\[[^\n]*", text):
+        line = m[0]
+        gone = bytearray(len(line))
+        for g in BRACKET_GROUP.finditer(line):
+            gone[g.start()] = gone[g.end() - 1] = 1
+            content = g[1].rstrip()
+            if bracket_drops(g[1]):
+                gone[g.start():g.end()] = b"\x01" * (g.end() - g.start())
+            elif content.endswith("?"):
+                gone[g.start(1) + len(content) - 1] = 1
+        if not any(gone):
+            continue
+        where = [i for i, x in enumerate(gone) if not x]
+        yield m.start(), "".join(line[i] for i in where), where, gone
+
+
+def bracket_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A date span with the editor's brackets it cuts or touches taken in ("c. 1790" of
+    "[c. 1790]", "1790" of "1790[?]", "17]91" of "[17]91"), when the words then read as a
+    date with the brackets read in; else the span as it was ("May 1790[1", a note's number)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    a, b = start, end
+    for m in BRACKET_GROUP.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        if m.start() <= b and m.end() >= a:
+            a, b = min(a, m.start()), max(b, m.end())
+    if (a, b) != (start, end) and _read_through(text[a:b]) is not None:
+        return a, b
+    return start, end
+
+
+def _find_dates(text: str) -> list[tuple[int, int]]:
     out = []
     for m in finder_matches(text):
         s, e = m.span()

@@ -213,13 +213,54 @@ _CENTURY = re.compile(
     rf"(?P<word>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))[\s-]+century", re.I)
 
 
+# An editor's brackets inside a date: "179[1]", "Aug[ust] 3", "[c. 1790]", "1790[?]", "[sic]"
+BRACKET_GROUP = re.compile(r"\[([^\[\]\n]*)\]")
+_DOUBT = re.compile(r"\s*\?\s*$")
+_SIC = re.compile(r"\s*sic\b[.!]?\s*", re.I)
+
+
+def bracket_drops(content: str) -> bool:
+    """Whether an editor's bracketed words add nothing to the date's reading (its doubt "?", a
+    "sic"), so the whole group goes, not only its brackets."""
+    return bool(_DOUBT.fullmatch(content) or _SIC.fullmatch(content))
+
+
+def read_through(surface: str) -> tuple[str, bool] | None:
+    """A date's words with what an editor supplied in brackets read in, as TEI takes the
+    editor's reading for the value ("31 August 179[1]" -> "31 August 1791", "Aug[ust] 3",
+    "3[rd] May", "[c. 1790]"), and whether the editor marks it doubtful ("1790[?]",
+    "[1791?]"); None when there are no brackets. A "[sic]" is dropped."""
+    if "[" not in surface:
+        return None
+    doubt = False
+
+    def supplied(m: re.Match[str]) -> str:
+        nonlocal doubt
+        content = m[1]
+        if _DOUBT.search(content):
+            doubt, content = True, _DOUBT.sub("", content)
+        return "" if bracket_drops(content) else content
+    return BRACKET_GROUP.sub(supplied, surface), doubt
+
+
 @functools.lru_cache(maxsize=4096)  # a span is read where it is found, widened and merged
 def normalise_date(surface: str) -> DateValue | None:
     """The TEI value of a date expression, or None when it is not a date (a duration, a number).
 
     Relative expressions ("just a year before", "the following years") give a DateValue with no
-    attributes and ``flags='relative'``.
+    attributes and ``flags='relative'``. What an editor supplied in brackets is read in
+    (``read_through``), a doubt ("[?]") making the value fuzzy; where that reads as no date
+    ("13 [14]", a correction beside the day written), the brackets' words are left out.
     """
+    through = read_through(surface)
+    if through is not None:
+        value = _normalise(through[0])
+        if value is not None and value.attrs:
+            return DateValue(value.attrs, "fuzzy" if through[1] else value.flags)
+    return _normalise(surface)
+
+
+def _normalise(surface: str) -> DateValue | None:
     text = " ".join(surface.replace("\u00a0", " ").split()).strip(" ,.;:()[]\"'“”‘’")
     if not text:
         return None

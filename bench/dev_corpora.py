@@ -17,7 +17,8 @@ exactly that value (a found date with another value or none counts as wrong).
 no gold overlap, ``fn`` no prediction overlap, ``boundary`` overlapping but not exact, ``value``
 a found date whose value is not the gold's (gold value, file, ours). Under that, how many of
 the register's names found again (``rule:register``) are a gold name's span and type, overlap
-one of its type, or neither (wrong).
+one of its type, or neither (wrong). ``--dates DIR`` writes every proposed date to
+``DIR/<corpus>.tsv`` (file, start, end, words, value), to diff the dates two versions give.
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ def run(corpora: list[Path], work: Path, args: argparse.Namespace
             else:
                 sid, gold = gold_for_source(ws, f)
             predicted = [m for m in ws.mentions(sid) if m.status in ("confirmed", "proposed")]
+            if args.dates:
+                _dates(args.dates / f"{corpus.name}.tsv", f.name, ws.reading_text(sid), predicted)
             scores, pairs = score(gold, predicted)
             reading = ws.reading_text(sid)
             for g, m in pairs:
@@ -143,6 +146,14 @@ def run(corpora: list[Path], work: Path, args: argparse.Namespace
         out[corpus.name] = (sums, dated, spread)
     ws.close()
     return out, took
+
+
+def _dates(path: Path, fname: str, text: str, predicted) -> None:
+    """Append each date of one file to ``path``: file, start, end, words, value."""
+    with open(path, "a") as out:
+        for m in sorted((m for m in predicted if m.type == "date"), key=lambda m: m.start):
+            out.write(f"{fname}\t{m.start}\t{m.end}\t{text[m.start:m.end]!r}\t"
+                      f"{json.dumps(dict(m.date_value) if m.date_value else None)}\n")
 
 
 def _count_spread(counts: list[int], gold, predicted, types) -> None:
@@ -186,6 +197,7 @@ def main() -> None:
     ap.add_argument("--taught", action="store_true",
                     help="every other file keeps its markup and teaches; the rest is scored")
     ap.add_argument("--dump", type=Path, help="write each corpus's errors to DIR/<corpus>.tsv")
+    ap.add_argument("--dates", type=Path, help="write each corpus's dates to DIR/<corpus>.tsv")
     args = ap.parse_args()
     names = args.corpora or sorted(p.name for p in args.root.iterdir() if p.is_dir())
     rows: list[dict[str, object]] = []

@@ -10,9 +10,9 @@ import pytest
 from lxml import etree
 
 from annotator.chronology import (_ALL_MONTHS, _ORDINAL_WORDS, FINDER, Chronology, Dating, Day,
-                                  Expr, anchor_of, date_mentions, entry_dates, find_dates,
-                                  finder_matches, parse_day, read_expression)
-from annotator.tei.dating import anchor_candidates, date_blocks
+                                  Expr, anchor_of, bracket_span, date_mentions, entry_dates,
+                                  find_dates, finder_matches, parse_day, read_expression)
+from annotator.tei.dating import anchor_candidates, date_blocks, source_date
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
 from tests.conftest import HUNT_BLOCKS
@@ -359,3 +359,50 @@ def test_chronology_finder_takes_a_weekday_with_its_day(text, found):
     """Before: a diary's "Thursday 14:" had the model's "Thursday" alone, no value. A weekday
     and a day number on one line is a date; a time after a weekday ("8 o clock") is none."""
     assert [text[s:e] for s, e in find_dates(text)] == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("He wrote on 31 August 179[1] from Downing.", ["31 August 179[1]"]),
+    ("We set out on Aug[ust] 3, 1790 for Chester.", ["Aug[ust] 3, 1790"]),
+    ("We left on 3[rd] May 1790 for Wales.", ["3[rd] May 1790"]),
+    ("He came back on Aug. 31 [1791] to Downing.", ["Aug. 31 [1791]"]),
+    ("It was printed in May 1790[?] at London.", ["May 1790[?]"]),
+    ("She died in May 1790[1] at Bath.", ["May 1790"])])  # a note's number is no part of it
+def test_chronology_finder_reads_through_an_editors_brackets(text, found):
+    """Before: "31 August 179[1]" was found as "31 August" (a day without a year), "Aug[ust] 3,
+    1790" not at all. The span is the whole written date, brackets and all."""
+    assert [text[s:e] for s, e in find_dates(text)] == found
+
+
+@pytest.mark.parametrize(("text", "model", "span"), [
+    ("The map was drawn [c. 1790] by Moses.", "c. 1790", "[c. 1790]"),
+    ("It was printed in 1790[?] at London.", "1790", "1790[?]"),
+    ("The letter is dated [17]91 in pencil.", "17]91", "[17]91"),
+    ("She died in May 1790[1] at Bath.", "May 1790[1", "May 1790[1")])
+def test_chronology_a_models_date_takes_in_the_brackets_it_touches(text, model, span):
+    start = text.index(model)
+    s, e = bracket_span(text, start, start + len(model))
+    assert text[s:e] == span
+
+
+def test_chronology_brackets_in_a_running_text_and_a_header(tmp_path):
+    """A day whose month the editor completed takes the running year; the editor's doubt
+    stays; "13 [14]." (a correction beside the day written) still gives the day written.
+    The header's "31 August 179[1]" dates the letter, not the dateline's later hand (was:
+    the header read as no date, and the dateline's 1792 taken)."""
+    chron = Chronology(Day(1790), "the title 1790")
+    assert dict(chron.resolve("Aug[ust] 3").attrs) == {"when": "1790-08-03"}
+    doubted = chron.resolve("Sept[ember] 4[?]", block=1)
+    assert (dict(doubted.attrs), doubted.flags) == ({"when": "1790-09-04"}, "fuzzy")
+    assert read_expression("13 [14].").day == Day(None, None, 13)
+    path = tmp_path / "letter.xml"
+    path.write_text(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt>
+<title>Thomas Pennant to Richard Bull</title></titleStmt><publicationStmt><p/></publicationStmt>
+<sourceDesc><p>A letter</p></sourceDesc></fileDesc><profileDesc><correspDesc>
+<correspAction type="sent"><persName>Thomas Pennant</persName><date>31 August 179[1]</date>
+</correspAction></correspDesc></profileDesc></teiHeader><text><body><div>
+<opener><dateline>Downing Aug. 31st. 1792<note>Added in another hand.</note></dateline></opener>
+<p>I hope to see you on Saturday the 9th of April.</p></div></body></text></TEI>""",
+                    encoding="utf-8")
+    found = source_date(parse_source(path))
+    assert (found.day, found.reason) == (Day(1791, 8, 31), "the header's sending date 1791-08-31")

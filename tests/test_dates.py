@@ -168,3 +168,20 @@ def test_dates_widen_and_merge_stay_within_a_block():
     text = "from 12 to\n\n14 November 1940 on"
     start = text.index("14 November")
     assert widen_date_span(text, start, start + 16) == (start, start + 16)
+
+
+@pytest.mark.parametrize(("surface", "value", "flags"), [
+    ("31 August 179[1]", {"when": "1791-08-31"}, ""),
+    ("[17]91", {"when": "1791"}, ""),
+    ("Aug[ust] 3", {"when": "--08-03"}, ""),
+    ("3[rd] May 1790", {"when": "1790-05-03"}, ""),
+    ("Aug. 31 [1791]", {"when": "1791-08-31"}, ""),
+    ("[c. 1790]", {"when": "1790"}, "fuzzy"),
+    ("1790[?]", {"when": "1790"}, "fuzzy"),
+    ("May [1791?]", {"when": "1791-05"}, "fuzzy"),
+    ("13 May [sic] 1790", {"when": "1790-05-13"}, "")])
+def test_dates_read_through_an_editors_brackets(surface, value, flags):
+    """Curious Travellers' 1138 dates its letter "31 August 179[1]": no value (was). What an
+    editor supplies in brackets is the editor's reading, TEI's value; a "?" there is a doubt."""
+    got = normalise_date(surface)
+    assert got is not None and (got.as_dict(), got.flags) == (value, flags)

@@ -28,7 +28,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 from dataclasses import dataclass, field
 
-from annotator.chronology import EDITOR, Dating, date_mentions, parse_day, trim_date_span
+from annotator.chronology import (EDITOR, Dating, bracket_span, date_mentions, parse_day,
+                                  trim_date_span)
 from annotator.dates import merge_date_spans, normalise_date, widen_date_span
 from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, KnownEntities,
                                       KnownEntity, NameMention, VariantHit, VariantIndex,
@@ -164,7 +165,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
             if type_ == "date":
                 span = clean_span(text, start, end, "date", rules)
                 if span is not None:
-                    dates.append(trim_date_span(text, *widen_date_span(text, *span)))
+                    dates.append(bracket_span(text, *trim_date_span(
+                        text, *widen_date_span(text, *span))))
                 continue
             span = clean_span(text, start, end, type_, rules)
             for cut in outside_terms(*span) if span is not None else ():
