@@ -64,8 +64,7 @@ from annotator.interrupt import held
 from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
-from annotator.store.decided import (changed_source_spans, decided_entities,
-                                     enriched_entities, known_from_files)
+from annotator.store.decided import changed_source_spans, decided_entities, enriched_entities
 from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
@@ -181,8 +180,6 @@ class _Data:
     works: dict[str, BibEntry] = field(default_factory=dict)
     # what an editor decided: entities changed after their source was added
     decided: frozenset[str] = frozenset()
-    # entities only the files' pointers made known: written as the proposals they were
-    from_files: frozenset[str] = frozenset()
     # entities an editor added to what the edition's files say (an id, a name, a merge...)
     enriched: frozenset[str] = frozenset()
     # (start, end, type) of mentions the source's own markup gave: never wrapped again
@@ -273,7 +270,6 @@ class _Edition:
 
     decided: frozenset[str]
     enriched: frozenset[str]
-    from_files: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
     own: dict[tuple[str, str], Own]  # the files' own mentions, unchanged (``_mentions_of``)
     claims: dict[tuple[str, str], list[tuple[Any, ...]]]
@@ -298,7 +294,6 @@ class _Edition:
         wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
         wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
         return cls(decided=decided_entities(store), enriched=enriched_entities(store),
-                   from_files=known_from_files(store),
                    mentions=mentions,
                    own=own, claims=claims,
                    links=rows_of.claim_links_of(conn, source_ids, states, link_states),
@@ -331,7 +326,6 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
                  works=works, decided=edition.decided, enriched=edition.enriched,
-                 from_files=edition.from_files,
                  own=edition.own.get(key, frozenset()) if marked else frozenset())
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
@@ -347,8 +341,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         ent = known.get(eid)
         if ent is None or ent.status == "rejected":
             continue
-        if (ent.status == "proposed" or eid in edition.from_files) and not include_proposals \
-                and ent.id not in named:
+        if ent.status == "proposed" and not include_proposals and ent.id not in named:
             continue
         data.entities[ent.id] = ent
     return data
@@ -1216,8 +1209,7 @@ class _Builder:
     def _entity(self, ent: Entity, xid: str, item: str,
                 q: Callable[[str], str]) -> list[str]:
         name = TAGS[ent.type]
-        status = "proposed" if ent.id in self.data.from_files else ent.status
-        extra = self.proposal_attrs(status, "annotator", ("proposed",))
+        extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
         out = [f"<{q(item)}{attrs((('xml:id', xid), *extra))}>"]
         out.append(f"  <{q(name)}>{esc(ent.preferred)}</{q(name)}>")
         for v in ent.variants:

@@ -22,8 +22,9 @@ from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE, REDONE_ACTS
 # An entity ``e`` confirmed only by adding sources: the files' own pointers identify it
 # (``acts.edition_markup``), no editor decided it. Not a register entry (it holds no pointer
 # of a register's own) and no act in force but adding a source changed it (``acted_on``).
-# Exports write it as they wrote it while it was proposed (``known_from_files``); a source
-# removed takes it with it as a proposed one (``proposals.orphans``).
+# Exports write it as the known entity it is (an entry without @cert, @resp), so an exported
+# file added elsewhere brings it back known; a source removed takes it with it as a proposed
+# one (``proposals.orphans``).
 FROM_FILES = (
     "(e.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pointers p "
     "WHERE p.entity_id = e.id AND p.origin = 'register') AND NOT EXISTS (SELECT 1 FROM "
@@ -37,13 +38,6 @@ def _in_force(conn: sqlite3.Connection, what: str) -> list[Any]:
     return [r[0] for r in plain_rows(
         conn, "SELECT DISTINCT key FROM decided WHERE what = ? "  # noqa: S608 (fixed)
         f"AND decision_id NOT IN ({OUT_OF_FORCE})", (what,))]
-
-
-def known_from_files(store: Store) -> frozenset[str]:
-    """Ids of the entities confirmed only by adding sources (``FROM_FILES``): an export
-    writes them as the proposals they were, an entry annotator put together, no editor's."""
-    return frozenset(str(r[0]) for r in plain_rows(
-        store.conn, f"SELECT e.id FROM entities e WHERE {FROM_FILES}", ()))  # noqa: S608
 
 
 def is_from_files(conn: sqlite3.Connection, entity_id: str) -> bool:
