@@ -897,6 +897,55 @@ def test_export_tei_reimport_brings_everything_back(annotated_seed, copy_data, t
     ws2.close()
 
 
+_KNOWN_TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>{title}</title></titleStmt><publicationStmt><p>Written for annotator's tests.</p>
+</publicationStmt><sourceDesc><p>Invented.</p></sourceDesc></fileDesc></teiHeader>
+<text><body><p><persName ref="#weber">Anna Weber</persName> wrote to Hans Keller.
+Later Anna Weber came back with Otto Brand.</p></body></text></TEI>
+"""
+
+
+def test_export_tei_reimport_keeps_known_confirmed_and_proposed(ws, tmp_path):
+    """An exported file added to another workspace gives back what was known as known and
+    what was proposed as proposed: the entity the file's own ``#weber`` identifies (known
+    from the files, its entry written by the export for the model's new mention of it) and
+    the one an editor confirmed come back confirmed, the proposal a proposal, however many
+    of the files name it. Was: the known one's entry was written as a proposal (``@cert``,
+    ``@resp``) and came back proposed where the export wrote its entry, confirmed elsewhere;
+    a proposal named by a second file came back confirmed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sids = []
+    for name in ("one", "two"):
+        (folder / f"{name}.xml").write_text(_KNOWN_TEI.format(title=name), encoding="utf-8")
+        sids.append(ws.add(folder / f"{name}.xml").source.id)
+    with ws.store.transaction() as conn:
+        insert_entity(conn, "person-keller", "person", "Hans Keller", status="proposed")
+        insert_entity(conn, "person-brand", "person", "Otto Brand", status="proposed")
+        for sid in sids:
+            sha = ws.source(sid).sha256
+            for surface, eid, nth in (("Hans Keller", "person-keller", 0),
+                                      ("Otto Brand", "person-brand", 0), ("Anna Weber", "weber", 1)):
+                insert_mention(conn, sid, sha, *span_of(ws, sid, surface, nth), "person",
+                               entity=eid, status="proposed", provenance="model")
+    ws.confirm("person-keller")
+    status = {r["id"]: r["status"] for r in ws.store.query("SELECT id, status FROM entities")}
+    assert status == {"weber": "confirmed", "person-keller": "confirmed",
+                      "person-brand": "proposed"}
+    out = tmp_path / "exported"
+    ws.export_tei(include_proposals=True, out_dir=out)
+    root = etree.fromstring((out / "one.xml").read_bytes())
+    entry = {el.get(XML_ID): el.get("cert") for tag in ("person", "place", "org")
+             for el in root.iter(f"{TEI}{tag}")}
+    assert entry == {"weber": None, "person-keller": None, "person-brand": "unknown"}
+    ws2 = Workspace.init(tmp_path / "ws2")
+    for name in ("one", "two"):
+        ws2.add(out / f"{name}.xml")
+        again = {r["id"]: r["status"] for r in ws2.store.query("SELECT id, status FROM entities")}
+        assert again == status, name
+    ws2.close()
+
+
 XREF_BIB = """@inproceedings{Other1990, author = {Oth, O}, title = {T}, crossref = {Conf1990}}
 @proceedings{Conf1990, title = {Conf}, year = 1990, editor = {Ed, E}, xref = {Series1990}}
 @collection{Series1990, title = {Series}, editor = {Ed, E}, publisher = {P}, year = 1990}

@@ -95,12 +95,16 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
 
 def _still_proposed(act: Act, standoff: etree._Element) -> None:
     """Register entries the export marks as proposals (``@cert``) stay proposals: the register
-    reader confirms what it adds, so undo that for entries this very act added."""
-    added = {ch["key"]["id"] for ch in act.changes
-             if ch["table"] == "entities" and ch["before"] is None}
+    and markup readers confirm the entities they read, so undo that for entries this very act
+    added or found proposed (the same proposal in a second exported file). An entity known
+    before the act (an editor's, or one a file's pointer identified) stays known."""
+    was: dict[str, str | None] = {}  # entity -> its status before this act, None: new
+    for ch in act.changes:
+        if ch["table"] == "entities":
+            was.setdefault(ch["key"]["id"], ch["before"] and ch["before"]["status"])
     for el in standoff.iter(f"{_T}person", f"{_T}place", f"{_T}org"):
         xid = el.get(XML_ID)
-        if el.get("cert") and xid in added:
+        if el.get("cert") and xid in was and was[xid] in (None, "proposed"):
             act.update("entities", {"id": xid}, {"status": "proposed"})
 
 
