@@ -170,6 +170,23 @@ def ws(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def parsed_files(monkeypatch):
+    """The files the acts parse from now on (``annotator.acts.texts.parse_source``), in order:
+    a test that a file is read from its kept map, not parsed again, asserts it stays empty."""
+    import annotator.acts.texts as texts
+
+    parsed: list[Path] = []
+    real = texts.parse_source
+
+    def counted(*args, **kw):
+        parsed.append(args[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(texts, "parse_source", counted)
+    return parsed
+
+
+@pytest.fixture
 def seed_ws(ws):
     """A workspace holding the sample TEI source."""
     ws.add(SAMPLE_TEI)

@@ -1471,26 +1471,17 @@ def test_export_tei_with_proposals_of_every_kind_stays_valid(ws, tei_schema, tmp
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
-def test_export_reads_no_tree_where_the_map_is_kept(ws, tmp_path, monkeypatch):
+def test_export_reads_no_tree_where_the_map_is_kept(ws, tmp_path, request):
     """An export of sources whose text maps the store keeps reads what it needs of their
     elements from the maps: no file is parsed (parsing was a tenth of an export), and the
     export is the same."""
-    import annotator.acts.texts as texts
-
     for path in (SAMPLE_TEI, DATA / "editions" / "ehri" / "EHRI-ET-WL16560044_EN.xml",
                  DATA / "editions" / "friendly-networks" / "A0011538.xml"):
         ws.add(path)
     sid = ws.sources()[0].id
     ws.add_mention(sid, 0, 4, "person")  # something to insert in a file without markup too
     before = ws.export_tei(include_proposals=True, out_dir=tmp_path / "a")
-    parsed: list[object] = []
-    real = texts.parse_source
-
-    def counted(*args: object, **kw: object) -> object:
-        parsed.append(args[0])
-        return real(*args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(texts, "parse_source", counted)
+    parsed = request.getfixturevalue("parsed_files")  # counted from here on
     ws.texts.cache.clear()  # as a new process: maps come from the store
     after = ws.export_tei(include_proposals=True, out_dir=tmp_path / "b")
     assert parsed == []

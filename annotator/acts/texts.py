@@ -28,7 +28,6 @@ from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei import textmap_pack
-from annotator.tei.header import edition_name
 from annotator.tei.marked import marked
 from annotator.tei.parse import (MAX_SOURCE_BYTES, ParsedSource, decode_xml, parse_source,
                                  read_source_bytes, sha256_hex)
@@ -43,7 +42,7 @@ TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (ol
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
 # sha256 -> the edition its header names: a hash names one file's bytes for good, so this is
-# never stale, and each version is parsed for it once per process
+# never stale, and each version's kept head is read for it once per process
 _EDITIONS: dict[str, str] = {}
 
 
@@ -224,13 +223,22 @@ class Texts:
 
     def edition(self, source: str | Source) -> str:
         """The edition the source's header names (``tei.header.edition_name``: its series,
-        else its publisher), '' for none; the file is parsed for it once per version."""
+        else its publisher), '' for none: from the map in memory, else the head of the kept
+        map (its file unread: a pass over every source parsed each), else its map, built now
+        and kept."""
         src = self._row(source)
         name = _EDITIONS.get(src.sha256)
         if name is None:
-            path, data = self._unchanged(src)
-            name = _EDITIONS[src.sha256] = edition_name(parse_source(path, data).root)
+            name = _EDITIONS[src.sha256] = self._edition(src)
         return name
+
+    def _edition(self, src: Source) -> str:
+        if (src.id, src.sha256) not in self.cache:
+            head = textmaps.kept_head(self.store.conn, src.sha256)
+            if head is not None:
+                with contextlib.suppress(ValueError):
+                    return textmap_pack.edition(head)
+        return self.passing(src).edition
 
     def kept(self, parsed: ParsedSource, *, elements: bool = False) -> TextMap:
         """The map the store kept for these bytes, or a new one, kept for next time;

@@ -29,14 +29,22 @@ def kept_heads(conn: sqlite3.Connection) -> dict[str, bytes]:
     """sha256 -> the start of the map kept for those bytes by this code, as far as its head
     (``textmap_pack.head_size``): each blob opened, not fetched, so a pass over every source
     of an edition reads a page of each map, not all of it."""
-    heads: dict[str, bytes] = {}
     rows = conn.execute("SELECT rowid, sha256 FROM textmaps WHERE code = ?",
                         (textmap_pack.CODE,)).fetchall()
-    for rowid, sha256 in rows:
-        with conn.blobopen("textmaps", "data", rowid, readonly=True) as blob:
-            start = blob.read(textmap_pack.HEAD)
-            heads[sha256] = start + blob.read(textmap_pack.head_size(start))
-    return heads
+    return {sha256: _head(conn, rowid) for rowid, sha256 in rows}
+
+
+def kept_head(conn: sqlite3.Connection, sha256: str) -> bytes | None:
+    """The head of the map kept for these bytes by this code, if any (as ``kept_heads``)."""
+    row = conn.execute("SELECT rowid FROM textmaps WHERE sha256 = ? AND code = ?",
+                       (sha256, textmap_pack.CODE)).fetchone()
+    return None if row is None else _head(conn, row[0])
+
+
+def _head(conn: sqlite3.Connection, rowid: int) -> bytes:
+    with conn.blobopen("textmaps", "data", rowid, readonly=True) as blob:
+        start = blob.read(textmap_pack.HEAD)
+        return start + blob.read(textmap_pack.head_size(start))
 
 
 def keep(conn: sqlite3.Connection, tm: TextMap) -> None:

@@ -45,6 +45,7 @@ from lxml import etree
 
 from annotator.tei.block_table import INTER, MIXED
 from annotator.tei.elements import Elements
+from annotator.tei.header import edition_name
 from annotator.tei.parse import TEI_NS, ParsedSource
 
 COPY, ONE, GEN = 0, 1, 2  # segment kinds: 1:1 copy, one char for a source run, generated
@@ -267,6 +268,9 @@ class TextMap:
     _elements: Elements | None = field(default=None, compare=False, repr=False)
     # what the file's markup says (``tei.marked``), as kept; found when first asked otherwise
     marked: Marked | None = field(default=None, compare=False, repr=False)
+    # the edition the file's header names (``tei.header.edition_name``), found from the tree
+    # the map is built from and kept in its head: a pass over every source parses none for it
+    edition: str = ""
 
     def elements(self) -> Elements:
         """The kept elements, decoded now; ValueError when they are not this map's nodes."""
@@ -411,7 +415,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
             in_text[i] = True
     tm = TextMap(text="", source_text=src.text, sha256=src.sha256,
                  roles=array("q", map(ROLE_CODE.__getitem__, roles)),
-                 _elements=elements)
+                 _elements=elements, edition=edition_name(src.root))
     tm.blocks.append(0)
     b = _Builder(tm)
     text = src.text

@@ -3,9 +3,9 @@ Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
 file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
-``parse.py``, ``elements.py``, ``marked.py``, ``block_table.py`` and this module): a change to any makes every kept
+``parse.py``, ``elements.py``, ``marked.py``, ``block_table.py``, ``header.py`` and this module): a change to any makes every kept
 map stale, with no version number to forget. The format is a JSON head (with the file's
-pointer forms, ``tei.marked``), the reading text in UTF-8 (kept whole: rebuilding it from the
+pointer forms, ``tei.marked``, and its edition, ``tei.header``), the reading text in UTF-8 (kept whole: rebuilding it from the
 file's slices cost an export more than any other step of loading), little-endian 64-bit integer
 columns read with the standard library's ``array`` (and left arrays: numpy views them as they
 are), the file's ``Elements``, its annotation elements and its names' first pointers
@@ -21,18 +21,22 @@ import hashlib
 import json
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from annotator.tei import block_table, elements, marked, parse, textmap
+from annotator.tei import block_table, elements, header, marked, parse, textmap
 from annotator.tei.elements import columns, little
 from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
+
+T = TypeVar("T")
 
 # parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
 # a change there with the same file bytes would leave kept offsets pointing at other characters
 SOURCES = (Path(textmap.__file__), Path(parse.__file__), Path(elements.__file__),
-           Path(marked.__file__), Path(block_table.__file__), Path(__file__))
+           Path(marked.__file__), Path(block_table.__file__), Path(header.__file__),
+           Path(__file__))
 CODE = hashlib.sha256(b"".join(p.read_bytes() for p in SOURCES)).hexdigest()[:16]
 
 
@@ -58,7 +62,8 @@ def dump(tm: TextMap) -> bytes:
                        "pages": tm.pages, "elements": len(kept), "kinds": kinds,
                        "annotations": [len(c) for c in notes],
                        "forms": [[*k, n] for k, n in found.forms.items()],
-                       "pointers": len(pointers), "prefixes": found.prefixes},
+                       "pointers": len(pointers), "prefixes": found.prefixes,
+                       "edition": tm.edition},
                       ensure_ascii=False).encode("utf-8")
     # the elements, annotations and pointers last, and read only by an export
     return b"".join([len(head).to_bytes(4, "little"), head, text,
@@ -83,8 +88,18 @@ def _head(view: memoryview) -> tuple[dict[str, Any], int]:
 def forms(blob: bytes) -> Counter[tuple[str, str]]:
     """The ``marked.pointer_forms`` of a kept map's file, read from its head alone (``blob``:
     the map, or as much of its start as ``head_size`` says); ValueError if it is no kept map."""
+    return _from_head(blob, _forms)
+
+
+def edition(blob: bytes) -> str:
+    """The edition its header names (``tei.header.edition_name``) of a kept map's file, read
+    from its head alone, as ``forms``; ValueError if it is no kept map."""
+    return _from_head(blob, _edition)
+
+
+def _from_head(blob: bytes, read: Callable[[dict[str, Any]], T]) -> T:
     try:
-        return _forms(_head(memoryview(blob))[0])
+        return read(_head(memoryview(blob))[0])
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
 
@@ -132,7 +147,14 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         markup=Markup(start=start, end=end, kind=tok_kind, node=tok_node, after=after,
                       node_open=ByNode(node_open), node_close=ByNode(node_close),
                       node_depth=ByNode(node_depth)),
-        elements_data=kept, marked=found)
+        elements_data=kept, marked=found, edition=_edition(head))
+
+
+def _edition(head: dict[str, Any]) -> str:
+    name = head["edition"]
+    if not isinstance(name, str):
+        raise TypeError(f"edition {name!r} is no name")
+    return name
 
 
 def _forms(head: dict[str, Any]) -> Counter[tuple[str, str]]:
