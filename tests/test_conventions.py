@@ -273,8 +273,11 @@ def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, monkeypatch,
         ["Friendly Networks", "Early Holocaust Testimonies"]
     assert parsed == []
     assert not ws.texts.cache  # only the heads were read
+    # nor does `annotator conventions`, whose confirmed mentions read their versions' texts
+    # from the kept maps (was: each version's bytes parsed again for the map kept of them)
     rows = json.loads(run(ws, "conventions", "--format", "json").stdout)
     assert {r["edition"] for r in rows} == {"Friendly Networks", "Early Holocaust Testimonies"}
+    assert parsed == []
 
 
 def test_conventions_an_edition_without_a_kept_map_builds_and_keeps_it(ws, monkeypatch):

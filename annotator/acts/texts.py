@@ -265,15 +265,19 @@ class Texts:
         return tm
 
     def version_textmap(self, source_id: str, sha256: str) -> TextMap:
-        """Reading text of an earlier version of a source, from the bytes the store kept."""
+        """Reading text of an earlier version of a source, from the bytes the store kept:
+        its kept map, read without parsing them, else a map built now and kept."""
         key = (source_id, sha256)
         if key not in self.cache:
             data = source_rows.version_bytes(self.store.conn, sha256)
             if data is None:
                 return self.textmap(source_id)
-            src = self.source(source_id)
-            old = parse_source(self.root / src.file, data)
-            return self.remember(source_id, sha256, self.kept(old))
+            path = self.root / self.source(source_id).file
+            blob = textmaps.kept_blob(self.store.conn, sha256)
+            tm = None if blob is None else _loaded(blob, decode_xml(data, path)[0], sha256)
+            if tm is None:
+                tm = self.kept(parse_source(path, data))
+            return self.remember(source_id, sha256, tm)
         return self.cache[key]
 
     def version_of(self, source_id: str, sha256: str) -> TextMap | None:
