@@ -179,3 +179,41 @@ def test_align_empty_and_identical_texts():
     assert align("abc", "") == [] == align("", "abc")
     assert align(TEXT, TEXT) == [Match(0, 0, len(TEXT))]
     assert align("abc", "xabcx") == [Match(0, 1, 3)]
+
+
+def _nearest_by_every_block(text, blocks, start, end):
+    """Where a stale claim's words are nearest, as ``_nearest`` found it by looking at every
+    block for each claim (the reference its bisect must agree with)."""
+    from annotator.text import word_span
+
+    new_start, new_end = 0, None
+    for b in blocks:
+        if b.a + b.size <= start:
+            new_start = b.b + b.size
+        elif b.a <= start:
+            new_start = start + b.b - b.a
+        if new_end is None and b.a < end <= b.a + b.size:
+            new_end = end + b.b - b.a
+        elif new_end is None and b.a >= end:
+            new_end = b.b
+    if new_end is None:
+        new_end = len(text)
+    if new_end <= new_start:
+        return new_start, new_start
+    return word_span(text, new_start, new_end) or (new_start, new_start)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(1, 30))
+def test_align_nearest_by_bisect_is_where_every_block_puts_it(rnd, count):
+    """A stale claim's nearest place, found by bisect over the blocks (was: a pass over every
+    block for each stale claim), is the same for every span of an edited text."""
+    from annotator.acts.ingest import _nearest
+
+    old = TEXT
+    new = edited(old, rnd, count)
+    blocks = align(old, new)
+    starts, ends = [b.a for b in blocks], [b.a + b.size for b in blocks]
+    for start, end in [*spans(old, rnd)[::7], (0, 1), (0, len(old)), (len(old) - 1, len(old))]:
+        assert _nearest(new, blocks, starts, ends, start, end) == \
+            _nearest_by_every_block(new, blocks, start, end)

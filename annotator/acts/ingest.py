@@ -12,6 +12,7 @@ DOCS: docs/store.md
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
@@ -381,29 +382,29 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
                 if table == "claims":
                     was_at[int(r["id"])] = (r["start"], r["end"])
                 stale += 1
-    places = {cid: _nearest(new.text, blocks, *span) for cid, span in was_at.items()}
+    ends = [b.a + b.size for b in blocks]
+    places = {cid: _nearest(new.text, blocks, starts, ends, *span)
+              for cid, span in was_at.items()}
     return kept, stale, withdrawn, places
 
 
-def _nearest(text: str, blocks: Sequence[Match], start: int, end: int
-             ) -> tuple[int, int]:
+def _nearest(text: str, blocks: Sequence[Match], starts: Sequence[int], ends: Sequence[int],
+             start: int, end: int) -> tuple[int, int]:
     """Where the old text's span [start, end) is nearest in the new ``text`` (``blocks``:
-    the unchanged stretches, old offset ``a``, new ``b``): each end where it moved to when it
-    lies in an unchanged stretch, else the edge of the change beside it (the start after the
-    stretch before, the end before the stretch after), widened to whole words; (p, p) where
-    the words are gone, at the place they were."""
-    new_start, new_end = 0, None
-    for b in blocks:
-        if b.a + b.size <= start:
-            new_start = b.b + b.size  # after the last stretch before it
-        elif b.a <= start:
-            new_start = start + b.b - b.a
-        if new_end is None and b.a < end <= b.a + b.size:
-            new_end = end + b.b - b.a
-        elif new_end is None and b.a >= end:
-            new_end = b.b  # before the first stretch after it
-    if new_end is None:
-        new_end = len(text)
+    the unchanged stretches, old offset ``a``, new ``b``; ``starts`` and ``ends``: each one's
+    first and after-last old offset, for bisect, so many stale claims cost no pass over every
+    block each): each end where it moved to when it lies in an unchanged stretch, else the edge
+    of the change beside it (the start after the stretch before, the end before the stretch
+    after), widened to whole words; (p, p) where the words are gone, at the place they were."""
+    new_start, new_end = 0, len(text)
+    i = bisect_right(starts, start) - 1  # the last stretch starting at or before it
+    if i >= 0:
+        b = blocks[i]
+        new_start = start + b.b - b.a if start < ends[i] else b.b + b.size
+    j = bisect_left(ends, end)  # the first stretch holding its last character, or after it
+    if j < len(blocks):
+        b = blocks[j]
+        new_end = end + b.b - b.a if b.a < end else b.b
     if new_end <= new_start:
         return new_start, new_start
     return word_span(text, new_start, new_end) or (new_start, new_start)
