@@ -4,8 +4,9 @@ The gold is either a JSON file of spans over a plain-text file (the shape of the
 gold.json: ``{"text_file": ..., "spans": [{"start", "end", "label", "tei"?}]}``, labels PERSON,
 PLACE, ORG, DATE, and IGNORE for stretches not scored) or an annotated TEI file of the same text,
 whose ``persName``, ``placeName``, ``orgName`` and ``date`` elements are the gold. Either text is
-aligned to the reading text of the workspace source that holds the same text (difflib), so
-offsets need not agree character for character.
+aligned to the reading text of the workspace source that holds the same text (``_Aligner``:
+where a character-level difflib mapped each span, without its quadratic time), so offsets need
+not agree character for character.
 
 DOCS: docs/proposals.md#evaluation
 """
@@ -16,11 +17,13 @@ import difflib
 import re
 import json
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from annotator.acts.align import align
 from annotator.acts.context import ActContext
 from annotator.acts.queries import mentions
 from annotator.acts.texts import Texts
@@ -148,12 +151,37 @@ def _load_tei_gold(path: Path) -> tuple[str, list[GoldSpan]]:
     return tm.text, spans
 
 
+# a block ``align`` finds at least this long (characters) is taken as difflib would take it
+_ANCHOR = 32
+# between two such blocks, difflib aligns the characters when the stretches' lengths multiplied
+# are at most this (a few milliseconds)
+_GAP_WORK = 250_000
+
+
 class _Aligner:
-    """Maps offsets of one text onto another through difflib's matching blocks."""
+    """Maps offsets of one text onto another through the runs of characters they share, as a
+    character-level difflib finds them (which took 40-150 s on a 55k-character diary): the long
+    runs ``align`` finds, and between them difflib's on the short stretches left, where a slip
+    splitting a word ('H itler') would have ``align`` match a space its words' alignment
+    chose and difflib the longer run of letters."""
 
     def __init__(self, a: str, b: str) -> None:
-        blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-        self.blocks = [blk for blk in blocks if blk.size]
+        found = align(a, b)
+        self.blocks: list[difflib.Match] = []
+        a_done = b_done = k = 0
+        for anchor in [*(m for m in found if m.size >= _ANCHOR), difflib.Match(len(a), len(b), 0)]:
+            inside = []
+            while k < len(found) and found[k].a < anchor.a:
+                if found[k].size < _ANCHOR:
+                    inside.append(found[k])
+                k += 1
+            k += 1  # the anchor itself
+            if (anchor.a - a_done) * (anchor.b - b_done) <= _GAP_WORK:
+                inside = [difflib.Match(a_done + m.a, b_done + m.b, m.size) for m in
+                          difflib.SequenceMatcher(None, a[a_done:anchor.a], b[b_done:anchor.b],
+                                                  autojunk=False).get_matching_blocks() if m.size]
+            self.blocks += [*inside, anchor] if anchor.size else inside
+            a_done, b_done = anchor.a + anchor.size, anchor.b + anchor.size
         self.starts = [blk.a for blk in self.blocks]
 
     def _map(self, pos: int) -> int | None:
@@ -173,15 +201,19 @@ def _squash(text: str) -> str:
 
 
 def _pick_source(texts: Texts, text: str, path: Path) -> str:
-    """The workspace source whose reading text is the gold text (best difflib match)."""
+    """The workspace source whose reading text is the gold text: the same text but for its
+    whitespace, else the one sharing most characters, however placed (difflib's
+    ``quick_ratio``: twice the characters in common over both lengths), if most are."""
     target = _squash(text)
+    in_target = Counter(target)
     best, best_ratio = None, 0.0
     for src in texts.sources():
         reading = _squash(texts.textmap(src.id).text)
         if reading == target:
             return src.id
-        ratio = difflib.SequenceMatcher(None, reading, target,
-                                        autojunk=False).quick_ratio()
+        both = len(reading) + len(target)
+        shared = sum((Counter(reading) & in_target).values())
+        ratio = 2.0 * shared / both if both else 1.0
         if ratio > best_ratio:
             best, best_ratio = src.id, ratio
     if best is None or best_ratio < 0.8:
