@@ -152,7 +152,9 @@ def _load_tei_gold(path: Path) -> tuple[str, list[GoldSpan]]:
 
 
 # a block ``align`` finds at least this long (characters) is taken as difflib would take it
-_ANCHOR = 32
+# (at 32, a diary of short repeated lines, "15. At ditto. 16. At ditto.", lost a gold date
+# difflib mapped: runs of 32-63 characters there are ones difflib paired otherwise)
+_ANCHOR = 64
 # between two such blocks, difflib aligns the characters when the stretches' lengths multiplied
 # are at most this (a few milliseconds)
 _GAP_WORK = 250_000
