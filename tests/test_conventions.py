@@ -252,11 +252,10 @@ def test_conventions_an_edition_is_what_the_header_names(header, want):
     assert edition_name(root) == want
 
 
-def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, monkeypatch, request):
+def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, request):
     """The edition is found when the text map is built and kept in the map's head: a new
     process reads it from there for every source, parsing no file (was: each file parsed
     again once per process, for its header)."""
-    import annotator.acts.texts as texts
     from annotator.store import textmaps
     from annotator.tei import textmap_pack
 
@@ -267,7 +266,6 @@ def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, monkeypatch,
     assert textmap_pack.edition(textmaps.kept_head(ws.store.conn, fraenkel.sha256)) == \
         "Early Holocaust Testimonies"
     parsed = request.getfixturevalue("parsed_files")  # counted from here on
-    monkeypatch.setattr(texts, "_EDITIONS", {})
     ws.texts.cache.clear()  # as a new process: nothing in memory
     assert [ws.edition(s.id) for s in (journal, fraenkel)] == \
         ["Friendly Networks", "Early Holocaust Testimonies"]
@@ -280,17 +278,15 @@ def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, monkeypatch,
     assert parsed == []
 
 
-def test_conventions_an_edition_without_a_kept_map_builds_and_keeps_it(ws, monkeypatch):
+def test_conventions_an_edition_without_a_kept_map_builds_and_keeps_it(ws):
     """No map kept (a store that was busy, one from older code): the edition comes from the
     map, built once and kept, so the next process reads its head."""
-    import annotator.acts.texts as texts
     from annotator.store import textmaps
     from annotator.tei import textmap_pack
 
     src = ws.add(JOURNAL).source
     with ws.store.transaction() as tx:
         tx.execute("DELETE FROM textmaps")
-    monkeypatch.setattr(texts, "_EDITIONS", {})
     ws.texts.cache.clear()
     assert ws.edition(src.id) == "Friendly Networks"
     assert textmap_pack.edition(textmaps.kept_head(ws.store.conn, src.sha256)) == \

@@ -41,9 +41,6 @@ log = logging.getLogger(__name__)
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
-# sha256 -> the edition its header names: a hash names one file's bytes for good, so this is
-# never stale, and each version's kept head is read for it once per process
-_EDITIONS: dict[str, str] = {}
 
 
 def no_source(conn: sqlite3.Connection, wanted: str, place: Location | None) -> SourceError:
@@ -227,18 +224,14 @@ class Texts:
         map (its file unread: a pass over every source parsed each), else its map, built now
         and kept."""
         src = self._row(source)
-        name = _EDITIONS.get(src.sha256)
-        if name is None:
-            name = _EDITIONS[src.sha256] = self._edition(src)
-        return name
-
-    def _edition(self, src: Source) -> str:
-        if (src.id, src.sha256) not in self.cache:
+        tm = self.cache.get((src.id, src.sha256))
+        if tm is None:
             head = textmaps.kept_head(self.store.conn, src.sha256)
             if head is not None:
                 with contextlib.suppress(ValueError):
                     return textmap_pack.edition(head)
-        return self.passing(src).edition
+            tm = self.passing(src)
+        return tm.edition
 
     def kept(self, parsed: ParsedSource, *, elements: bool = False) -> TextMap:
         """The map the store kept for these bytes, or a new one, kept for next time;
