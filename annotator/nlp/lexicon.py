@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from annotator.nlp.pipeline import _meta_path
+from annotator.nlp.pipeline import meta_path
 
 # spaCy's ids (``strings.get_string_id``, stable: pipelines' files are keyed by them) of "adj",
 # "verb" and "adv", the lemma index's keys: read without importing spaCy (seconds)
@@ -24,7 +24,7 @@ _COMMON_POS = (12401032943472870168, 6360137228241296794, 10054248821341768113)
 @functools.lru_cache(maxsize=4)
 def common_words(model: str) -> frozenset[str]:
     """The lower-case adjectives, verbs and adverbs of ``model``'s lemma index, or none."""
-    meta = _meta_path(model)
+    meta = meta_path(model)
     if meta is None:
         return frozenset()
     found = sorted(meta.parent.glob("lemmatizer/lookups/lookups.bin")) or \

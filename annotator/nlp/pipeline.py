@@ -35,7 +35,9 @@ NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "trainable_l
 
 
 # -- the pipeline ----------------------------------------------------------------------------
-def _meta_path(name: str) -> Path | None:
+def meta_path(name: str) -> Path | None:
+    """The meta.json of an installed pipeline (a package name or a folder), None when there
+    is none: found without importing spaCy or the pipeline."""
     path = Path(name)
     if path.is_dir() and (path / "meta.json").is_file():
         return path / "meta.json"
@@ -66,10 +68,10 @@ def pipeline_provenance(name: str) -> str:
 
     Cheap (no spaCy import, no model load), so unchanged sources are skipped without loading.
     """
-    meta_path = _meta_path(name)
-    if meta_path is None:
+    meta = meta_path(name)
+    if meta is None:
         raise _missing(name)
-    return _provenance(json.loads(meta_path.read_text(encoding="utf-8")), name)
+    return _provenance(json.loads(meta.read_text(encoding="utf-8")), name)
 
 
 def load_pipeline(name: str) -> Language:
@@ -106,7 +108,7 @@ def load_parsing_pipeline(name: str) -> Language:
 
 def _load(name: str, *, exclude: Iterable[str], needs: str, hint: str) -> Language:
     """An installed pipeline (never downloaded) that has the component ``needs``."""
-    if _meta_path(name) is None:
+    if meta_path(name) is None:
         raise _missing(name)
     import spacy
 
