@@ -139,11 +139,6 @@ def _first_word(text: str, start: int, end: int) -> str:
     return m.group().lower().rstrip(".") if m else ""
 
 
-def learn(mentions: Iterable[Marked]) -> Conventions:
-    """The conventions the confirmed mentions show (majority, at least MIN_EVIDENCE cases)."""
-    return decide([("workspace", count(mentions))])
-
-
 def count(mentions: Iterable[Marked]) -> Counts:
     """How often each convention's thing stands inside or outside the mentions' elements."""
     counts = {name: [0, 0] for name in CONVENTIONS}
