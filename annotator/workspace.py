@@ -500,7 +500,7 @@ class Workspace:
         learned = conventions_acts.edition_conventions(self)
         sizes: dict[str, int] = {}
         for src in self.sources():
-            name = self.edition(src.id)
+            name = self.texts.edition(src)  # the row read already
             sizes[name] = sizes.get(name, 0) + 1
         return {name: (sizes[name], learned.edition(name))
                 for name in sorted(sizes, key=lambda n: (not n, n.casefold()))}
