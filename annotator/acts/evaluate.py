@@ -16,14 +16,13 @@ from __future__ import annotations
 import difflib
 import re
 import json
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from annotator.acts.align import align
+from annotator.acts.align import align, block_of
 from annotator.acts.context import ActContext
 from annotator.acts.queries import mentions
 from annotator.acts.texts import Texts
@@ -187,11 +186,8 @@ class _Aligner:
         self.starts = [blk.a for blk in self.blocks]
 
     def _map(self, pos: int) -> int | None:
-        i = bisect_right(self.starts, pos) - 1
-        if i < 0:
-            return None
-        blk = self.blocks[i]
-        return blk.b + pos - blk.a if pos < blk.a + blk.size else None
+        blk = block_of(self.blocks, self.starts, pos, pos + 1)
+        return None if blk is None else blk.b + pos - blk.a
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
         s, e = self._map(start), self._map(end - 1)
