@@ -164,7 +164,11 @@ def date_disagreement(parsed: ParsedSource) -> DateDisagreement | None:
     """The header's date (the first of its dates that holds one, in order of trust) against
     the first dateline's (its dated ``date``, else its words), when they cannot be one day:
     a header range holding the dateline's day, or a year holding it, agrees."""
-    cands = _candidates(parsed)
+    return _disagreement(_candidates(parsed))
+
+
+def _disagreement(cands: list[_Candidate]) -> DateDisagreement | None:
+    """``date_disagreement`` of the candidates already listed."""
     header = next(((c, d) for c in cands if c.part == "header" and (d := _day(c))), None)
     line = next(((c, d) for c in cands if c.part == "dateline" and (d := _day(c))), None)
     if header is None or line is None:
@@ -186,12 +190,13 @@ def date_disagreement(parsed: ParsedSource) -> DateDisagreement | None:
 def source_date(parsed: ParsedSource) -> SourceDate:
     """The source's own date by the rule of the module's docstring, with where it was found
     ('the header's creation date 1823-03-10'), and the disagreement, if any."""
-    differs = date_disagreement(parsed)
+    cands = _candidates(parsed)
+    differs = _disagreement(cands)
     if differs is not None and differs.slip:
         day = parse_day(differs.dateline)
         assert day is not None
         return SourceDate(day, f"{differs.dateline_where} {differs.dateline}", differs)
-    found = anchor_of(anchor_candidates(parsed))
+    found = anchor_of([(c.value, c.where) for c in cands])
     if found is None:
         return SourceDate(None, "", differs)
     return SourceDate(found[0], found[1], differs)
