@@ -35,7 +35,7 @@ from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.store.decided import edited_claims, source_mention_ids
-from annotator.tei.dating import source_date
+from annotator.tei.dating import DateDisagreement, source_date
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
                                  read_source_bytes)
@@ -246,10 +246,11 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                               hint="rename the file or remove the old one",
                               location=Location(item.path), code="S014")
     title = _title(item.parsed)
+    own_date, date_differs = _source_date(item.parsed, row)
     values = {"id": item.id, "file": rel, "sha256": item.parsed.sha256,
               "title": title, "origin": item.origin, "chars": len(tm.text),
               "words": len(tm.text.split()), "added_at": now(), "name": item.path.name,
-              **(own_date := _source_date(item.parsed, row))}
+              **own_date}
     kept = stale = withdrawn = 0
     written = False
     texts = ctx.texts
@@ -295,7 +296,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
         raise
     texts.remember(item.id, item.parsed.sha256, tm)
     src = texts.source(item.id)
-    warned = date_warning(src, item.parsed, item.path)
+    warned = date_warning(src, date_differs, item.path)
     return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
                      withdrawn=withdrawn, warnings=(warned,) if warned else ())
 
@@ -305,13 +306,16 @@ def _title(parsed: ParsedSource) -> str:
     return element_text(el)
 
 
-def _source_date(parsed: ParsedSource, row: sqlite3.Row | None) -> dict[str, str]:
+def _source_date(parsed: ParsedSource, row: sqlite3.Row | None
+                 ) -> tuple[dict[str, str], DateDisagreement | None]:
     """The source's own date (its anchor) as the header, dateline or title give it
-    (``dating.source_date``); a date the editor set is kept when the file is replaced."""
+    (``dating.source_date``), and the header's and dateline's disagreement on it (for S026);
+    a date the editor set is kept when the file is replaced (and no S026 is said of it)."""
     if row is not None and row["date_reason"] == EDITOR:
-        return {"date": row["date"], "date_reason": row["date_reason"]}
+        return {"date": row["date"], "date_reason": row["date_reason"]}, None
     found = source_date(parsed)
-    return {"date": found.day.tei() if found.day else "", "date_reason": found.reason}
+    return {"date": found.day.tei() if found.day else "", "date_reason": found.reason}, \
+        found.disagreement
 
 
 def _exports_from_source(ctx: ActContext, act: Act, source_id: str, parsed: ParsedSource,

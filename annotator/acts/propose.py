@@ -62,7 +62,7 @@ from annotator.store import proposals as rows_of
 from annotator.store.decided import acted_at, bound_proposals
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
-from annotator.tei.dating import blocks_and_references
+from annotator.tei.dating import blocks_and_references, date_disagreement
 from annotator.tei.textmap import TextMap
 from annotator.text import crosses_block, trim
 
@@ -878,7 +878,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 parsed = ctx.texts.parsed(s.id)
                 tm = ctx.texts.kept(parsed)  # loaded, not built again
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
-                found = date_warning(s, parsed, ctx.texts.path(s))
+                found = date_warning(s, date_disagreement(parsed), ctx.texts.path(s))
                 warned[s.id] = (found,) if found else ()
                 if steps.conventions(s.id).datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)

@@ -15,15 +15,16 @@ from annotator.chronology import EDITOR
 from annotator.files import reached
 from annotator.records import Source, SourceWarning
 from annotator.store import sources as source_rows
-from annotator.tei.dating import date_disagreement
-from annotator.tei.parse import ParsedSource, parse_source
+from annotator.tei.dating import DateDisagreement, date_disagreement
+from annotator.tei.parse import parse_source
 
 
-def date_warning(src: Source, parsed: ParsedSource, path: Path) -> SourceWarning | None:
-    """S026 for a source whose header and dateline disagree on its date, at the header's line
+def date_warning(src: Source, differs: DateDisagreement | None, path: Path
+                 ) -> SourceWarning | None:
+    """S026 for a source whose header and dateline disagree on its date (``differs``: the
+    file's ``date_disagreement``, which ``source_date`` gives too), at the header's line
     of ``path``, naming both values and places and the date the source has (as stored: a store
     made before the rule keeps the header's until the file is replaced)."""
-    differs = date_disagreement(parsed)
     if differs is None or src.date_reason == EDITOR:
         return None
     d = differs
@@ -61,7 +62,7 @@ def date_warnings(ctx: ActContext) -> tuple[SourceWarning, ...]:
         if data is None:
             continue
         path = ctx.texts.path(src)
-        found = date_warning(src, parse_source(path, data), path)
+        found = date_warning(src, date_disagreement(parse_source(path, data)), path)
         if found is not None:
             out.append(found)
     return tuple(out)
