@@ -16,6 +16,7 @@ from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key, preferred_name
 from annotator.store import Act, claims, entities, mentions, pointers
+from annotator.store.logged import CHOSEN, DERIVED
 
 # a mention's columns that say which entity it names and how (``touched``)
 _NAMING_COLUMNS = ("entity_id", "status", "start", "end", "type", "flags", "sha256")
@@ -107,7 +108,7 @@ def touched(changes: Iterable[dict[str, Any]]) -> set[str]:
     out: set[str] = set()
     for ch in changes:
         table, before, after = ch["table"], ch["before"], ch["after"]
-        if ch.get("naming") == "derived":
+        if ch.get("naming") == DERIVED:
             continue
         images = [i for i in (before, after) if i is not None]
         if table == "mentions" and (before is None or after is None or any(
@@ -151,13 +152,13 @@ def rename(rec: Act, reading_text: Callable[[str], str],
             continue
         best = preferred_name(counted, keep=preferred, type_=type_)
         if best != preferred:
-            rec.update("entities", {"id": eid}, {"preferred": best}, naming="derived")
+            rec.update("entities", {"id": eid}, {"preferred": best}, naming=DERIVED)
 
 
 def _named_here(changes: Iterable[dict[str, Any]]) -> set[str]:
     """The entities whose name the act itself set (a ``prefer``, a decisions file's line, a
     split's ``--preferred``, a register's name): not chosen again over the editor's."""
     return {str(ch["key"]["id"]) for ch in changes if ch["table"] == "entities"
-            and ch.get("naming") != "derived" and (ch.get("naming") == "chosen" or (
+            and ch.get("naming") != DERIVED and (ch.get("naming") == CHOSEN or (
                 ch["before"] is not None and ch["after"] is not None
                 and ch["before"].get("preferred") != ch["after"].get("preferred")))}

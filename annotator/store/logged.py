@@ -23,7 +23,8 @@ PREFERRING = ("prefer", "apply")
 # a row ``preferred``; ``derived``, the store, choosing anew among the names its mentions
 # write once an act changed them (``acts.entity_edits.rename``): no editor's decision, so the
 # reads of ``decided`` never see it (no row at all), though undo puts it back as any change.
-NAMING = ("chosen", "derived")
+CHOSEN, DERIVED = "chosen", "derived"
+NAMING = (CHOSEN, DERIVED)
 
 # Each act read down its ``undoes`` chain: ``down(top, at, depth)`` walks from ``top`` (the
 # acts matching the filter put in ``{}``) to the act it began with, ``at`` at the greatest
@@ -103,9 +104,9 @@ def logged(act: str | None, target: str,
     for ch in changes:
         table, key = ch.get("table"), ch.get("key") or {}
         before, after = ch.get("before"), ch.get("after")
-        if ch.get("naming") == NAMING[1]:
+        if ch.get("naming") == DERIVED:
             continue
-        if ch.get("naming") == NAMING[0] and table == "entities" and key.get("id") is not None:
+        if ch.get("naming") == CHOSEN and table == "entities" and key.get("id") is not None:
             out.add(("preferred", key["id"]))  # a split's --preferred
         if table == "mentions":
             out.add(("mention", key.get("id")))
