@@ -19,6 +19,11 @@ from annotator.store.connection import Store, plain_rows
 from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE, REDONE_ACTS
 
 
+# An entity ``e`` that is a register entry: it holds a pointer of a register's own (SQL of
+# ``pointers.is_entry``, for a query over many).
+REGISTER_ENTRY = ("EXISTS (SELECT 1 FROM pointers p WHERE p.entity_id = e.id "
+                  "AND p.origin = 'register')")
+
 # An entity ``e`` confirmed only by adding sources: the files' own pointers identify it
 # (``acts.edition_markup``), no editor decided it. Not a register entry (it holds no pointer
 # of a register's own) and no act in force but adding a source changed it (``acted_on``).
@@ -26,8 +31,7 @@ from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE, REDONE_ACTS
 # file added elsewhere brings it back known; a source removed takes it with it as a proposed
 # one (``proposals.orphans``).
 FROM_FILES = (
-    "(e.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM pointers p "
-    "WHERE p.entity_id = e.id AND p.origin = 'register') AND NOT EXISTS (SELECT 1 FROM "
+    f"(e.status = 'confirmed' AND NOT {REGISTER_ENTRY} AND NOT EXISTS (SELECT 1 FROM "
     "decided x WHERE x.what = 'entity' AND x.key = e.id "
     f"AND x.decision_id NOT IN ({OUT_OF_FORCE})))")
 

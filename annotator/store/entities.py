@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching, plain_rows
-from annotator.store.decided import FROM_FILES
+from annotator.store.decided import FROM_FILES, REGISTER_ENTRY
 from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
 
 
@@ -41,9 +41,8 @@ def to_name(conn: sqlite3.Connection,
     (``decisions.preferred_by_editor``), in one query however many."""
     ids = json.dumps(sorted(set(entity_ids)))
     return plain_rows(conn, "SELECT e.id, e.type, e.status, e.preferred FROM entities e "
-                      "WHERE e.id IN (SELECT value FROM json_each(?1)) AND NOT EXISTS "
-                      "(SELECT 1 FROM pointers p WHERE p.entity_id = e.id "
-                      "AND p.origin = 'register') AND e.id NOT IN (SELECT key FROM decided "
+                      "WHERE e.id IN (SELECT value FROM json_each(?1)) "
+                      f"AND NOT {REGISTER_ENTRY} AND e.id NOT IN (SELECT key FROM decided "
                       "WHERE what = 'preferred' AND key IN (SELECT value FROM json_each(?1)) "
                       f"AND decision_id NOT IN ({OUT_OF_FORCE})) "  # noqa: S608 (fixed)
                       "ORDER BY e.id", (ids,))
