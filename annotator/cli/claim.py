@@ -83,7 +83,6 @@ def claim_add_cli(
     typer.echo(str(row.id))
 
 
-
 @claim_app.command("agent")
 def claim_agent_cli(
     claim: Annotated[str, typer.Argument(help="Claim id.")],
