@@ -23,9 +23,9 @@ from typing import Any
 
 from lxml import etree
 
+from annotator.tei.schema_table import RNG_NS
 from annotator.text import first_few
 
-_RNG = "{http://relaxng.org/ns/structure/1.0}"
 _ANY = frozenset({"*"})  # an anyName / nsName element: any element matches
 
 # what a TEI datatype's value is, in words (the rest are read off their pattern)
@@ -168,9 +168,9 @@ class Grammar:
 
     def __init__(self, tree: etree._ElementTree) -> None:
         root = tree.getroot()
-        self.defines = {d.get("name", ""): d for d in root.iter(f"{_RNG}define")}
+        self.defines = {d.get("name", ""): d for d in root.iter(f"{RNG_NS}define")}
         self.elements: dict[str, etree._Element] = {}
-        for e in root.iter(f"{_RNG}element"):
+        for e in root.iter(f"{RNG_NS}element"):
             name = e.get("name")
             if name:
                 self.elements.setdefault(name.rpartition(":")[2], e)
@@ -185,7 +185,7 @@ class Grammar:
         return self._seq(el, skip_name=el.get("name") is None)
 
     def _seq(self, node: etree._Element, *, skip_name: bool = False) -> Pat:
-        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(_RNG)]
+        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)]
         if skip_name and kids:
             kids = kids[1:]  # the name class of an <element> without @name
         out = EMPTY
@@ -194,7 +194,7 @@ class Grammar:
         return out
 
     def _pat(self, node: etree._Element) -> Pat:
-        kind = node.tag[len(_RNG):]
+        kind = node.tag[len(RNG_NS):]
         if kind in ("attribute", "text", "data", "value", "list", "empty"):
             return EMPTY
         if kind == "notAllowed":
@@ -208,11 +208,11 @@ class Grammar:
             return self._seq(node)
         if kind == "choice":
             return _choice(*(self._pat(c) for c in node
-                             if isinstance(c.tag, str) and c.tag.startswith(_RNG)))
+                             if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)))
         if kind == "interleave":
             out = EMPTY
             for c in node:
-                if isinstance(c.tag, str) and c.tag.startswith(_RNG):
+                if isinstance(c.tag, str) and c.tag.startswith(RNG_NS):
                     out = _inter(out, self._pat(c))
             return out
         if kind == "oneOrMore":
@@ -254,11 +254,11 @@ class Grammar:
         stack, seen = list(el), set()
         while stack:
             n = stack.pop()
-            if not isinstance(n.tag, str) or n.tag == f"{_RNG}element":
+            if not isinstance(n.tag, str) or n.tag == f"{RNG_NS}element":
                 continue
-            if n.tag == f"{_RNG}attribute" and n.get("name"):
+            if n.tag == f"{RNG_NS}attribute" and n.get("name"):
                 out.setdefault(n.get("name", "").rpartition(":")[2], n)
-            elif n.tag == f"{_RNG}ref" and n.get("name") not in seen:
+            elif n.tag == f"{RNG_NS}ref" and n.get("name") not in seen:
                 seen.add(n.get("name"))
                 if (d := self.defines.get(n.get("name", ""))) is not None:
                     stack.extend(d)
@@ -269,7 +269,7 @@ class Grammar:
     def value_words(self, attribute: etree._Element) -> str:
         """What an attribute's value may be, in words."""
         return self._words([c for c in attribute if isinstance(c.tag, str)
-                            and c.tag.startswith(_RNG)], set()) or "another value"
+                            and c.tag.startswith(RNG_NS)], set()) or "another value"
 
     def _words(self, nodes: list[etree._Element], seen: set[str]) -> str:
         values = _only_values(nodes)
@@ -278,7 +278,7 @@ class Grammar:
         parts: list[str] = []
         forms: list[str] = []
         for n in nodes:
-            kind = n.tag[len(_RNG):]
+            kind = n.tag[len(RNG_NS):]
             if kind == "ref" and (name := n.get("name", "")) not in seen:
                 seen.add(name)
                 d = self.defines.get(name)
@@ -288,7 +288,7 @@ class Grammar:
                 forms.append(form)
                 continue
             elif kind == "data":
-                pattern = n.find(f"{_RNG}param[@name='pattern']")
+                pattern = n.find(f"{RNG_NS}param[@name='pattern']")
                 words = (f"a value matching {pattern.text}" if pattern is not None else
                          _XSD.get(n.get("type", ""), f"an xsd:{n.get('type')}"))
             elif kind == "list":
@@ -309,11 +309,11 @@ def _only_values(nodes: list[etree._Element]) -> list[str] | None:
     """The values of a closed list (``value``s, choices of them), None for anything else."""
     out: list[str] = []
     for n in nodes:
-        if not isinstance(n.tag, str) or not n.tag.startswith(_RNG):
+        if not isinstance(n.tag, str) or not n.tag.startswith(RNG_NS):
             continue  # an annotation (a:documentation)
-        if n.tag == f"{_RNG}value":
+        if n.tag == f"{RNG_NS}value":
             out.append(n.text or "")
-        elif n.tag == f"{_RNG}choice" and (sub := _only_values(list(n))) is not None:
+        elif n.tag == f"{RNG_NS}choice" and (sub := _only_values(list(n))) is not None:
             out.extend(sub)
         else:
             return None

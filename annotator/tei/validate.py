@@ -31,9 +31,9 @@ from annotator.records import Finding, Validation
 from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
 from annotator.tei.resolve import attribute_places, check_pointers
 from annotator.tei.schema_findings import Grammar, explain
+from annotator.tei.schema_table import RNG_NS
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
-_RNG = "{http://relaxng.org/ns/structure/1.0}"
 _SCHEMAS: dict[tuple[str, int, int], etree.RelaxNG] = {}
 _XML_MODEL = re.compile(r"<\?xml-model\s[^>]*?href=([\"'])([^\"']+)\1[^>]*\?>")
 
@@ -82,11 +82,11 @@ def _narrowed(key: tuple[str, int, int], names: frozenset[str]) -> etree.RelaxNG
     compile (the full schema then decides)."""
     tree = copy.deepcopy(_grammar(key))
     tree.docinfo.URL = key[0]
-    for el in list(tree.getroot().iter(f"{_RNG}element")):
+    for el in list(tree.getroot().iter(f"{RNG_NS}element")):
         name = el.get("name")
         parent = el.getparent()
         if name is not None and parent is not None and name.rpartition(":")[2] not in names:
-            gone = etree.Element(f"{_RNG}notAllowed")
+            gone = etree.Element(f"{RNG_NS}notAllowed")
             gone.tail = el.tail
             parent.replace(el, gone)
     try:
