@@ -41,6 +41,7 @@ from annotator.store import decisions as log
 from annotator.store import pointers
 from annotator.store.dates import own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value, is_from_files
+from annotator.store.logged import CHOSEN
 from annotator.store.mentions import mention_at
 from annotator.text import (crosses_block, fold, refuse_not_xml, slug, span_fault, span_repr,
                             word_span)
@@ -662,7 +663,7 @@ class Review:
             payload["new"] = new_id  # logged with the act: the id the editor goes on with
             rec.insert("entities", {"id": new_id, "type": src["type"], "preferred": name,
                                     "status": "proposed", "note": "", "created_at": now()},
-                       naming="chosen" if preferred else None)  # the editor's name stays
+                       naming=CHOSEN if preferred else None)  # the editor's name stays
             add_variant(rec, new_id, name)
             for m, s in zip(moved, surfaces):
                 values: dict[str, Any] = {"entity_id": new_id}
