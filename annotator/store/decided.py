@@ -24,6 +24,11 @@ from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE, REDONE_ACTS
 REGISTER_ENTRY = ("EXISTS (SELECT 1 FROM pointers p WHERE p.entity_id = e.id "
                   "AND p.origin = 'register')")
 
+# The rows ``logged`` kept for the acts in force (done, or redone: ``logged.OUT_OF_FORCE``),
+# ``(what, key, decision_id)``: what every read below of an editor's acts asks of table
+# ``decided``, by ``what`` and ``key`` (SQLite reads it through the index on them).
+KEPT = f"(SELECT what, key, decision_id FROM decided WHERE decision_id NOT IN ({OUT_OF_FORCE}))"
+
 # An entity ``e`` confirmed only by adding sources: the files' own pointers identify it
 # (``acts.edition_markup``), no editor decided it. Not a register entry (it holds no pointer
 # of a register's own) and no act in force but adding a source changed it (``acted_on``).
@@ -32,16 +37,14 @@ REGISTER_ENTRY = ("EXISTS (SELECT 1 FROM pointers p WHERE p.entity_id = e.id "
 # one (``proposals.orphans``).
 FROM_FILES = (
     f"(e.status = 'confirmed' AND NOT {REGISTER_ENTRY} AND NOT EXISTS (SELECT 1 FROM "
-    "decided x WHERE x.what = 'entity' AND x.key = e.id "
-    f"AND x.decision_id NOT IN ({OUT_OF_FORCE})))")
+    f"{KEPT} x WHERE x.what = 'entity' AND x.key = e.id))")
 
 
 def _in_force(conn: sqlite3.Connection, what: str) -> list[Any]:
     """The keys ``logged`` kept as ``what`` for the acts in force (done, or redone), each
     once."""
     return [r[0] for r in plain_rows(
-        conn, "SELECT DISTINCT key FROM decided WHERE what = ? "  # noqa: S608 (fixed)
-        f"AND decision_id NOT IN ({OUT_OF_FORCE})", (what,))]
+        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = ?", (what,))]  # noqa: S608
 
 
 def is_from_files(conn: sqlite3.Connection, entity_id: str) -> bool:
@@ -61,9 +64,8 @@ def acted_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
     (``decided_entities``, asked of a few): an editor's confirm, merge, name or link, a
     register import."""
     return {str(r[0]) for r in plain_rows(
-        conn, "SELECT DISTINCT key FROM decided WHERE what = 'entity' "  # noqa: S608 (fixed)
-        "AND key IN (SELECT value FROM json_each(?)) "
-        f"AND decision_id NOT IN ({OUT_OF_FORCE})", (json.dumps(list(entity_ids)),))}
+        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = 'entity' "  # noqa: S608 (fixed)
+        "AND key IN (SELECT value FROM json_each(?))", (json.dumps(list(entity_ids)),))}
 
 
 # Acts that bind no proposal to what they did: adding a source (the file's own markup) and a
@@ -84,10 +86,9 @@ def acted_at(conn: sqlite3.Connection) -> dict[str, str]:
     ``bound_proposals`` binds the mentions it had then. Read once for many sources."""
     found: dict[str, str] = {}
     rows = [*plain_rows(
-        conn, "SELECT k.key, d.at FROM decided k JOIN decisions d ON d.id = k.decision_id "
+        conn, f"SELECT k.key, d.at FROM {KEPT} k JOIN decisions d ON d.id = k.decision_id "
         f"{_REDONE} WHERE k.what = 'entity' "  # noqa: S608 (fixed)
-        f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?)) "
-        f"AND k.decision_id NOT IN ({OUT_OF_FORCE})", (json.dumps(_BINDING_NOT),)),
+        f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?))", (json.dumps(_BINDING_NOT),)),
         *((name.removeprefix("entity:"), at) for target, at in plain_rows(
             conn, f"SELECT d.target, d.at FROM decisions d {_REDONE} "  # noqa: S608 (fixed)
             f"WHERE {_MEANT} = 'split' AND d.id NOT IN ({OUT_OF_FORCE})", ())
@@ -116,11 +117,10 @@ def bound_proposals(conn: sqlite3.Connection, source_id: str,
     if acted is None:
         acted = acted_at(conn)
     changed = {int(r[0]) for r in plain_rows(
-        conn, "SELECT k.key FROM decided k JOIN decisions d ON d.id = k.decision_id "
+        conn, f"SELECT k.key FROM {KEPT} k JOIN decisions d ON d.id = k.decision_id "
         f"{_REDONE} WHERE k.what = 'mention' "  # noqa: S608 (fixed)
         "AND k.key IN (SELECT value FROM json_each(?)) "
-        f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?)) "
-        f"AND k.decision_id NOT IN ({OUT_OF_FORCE})",
+        f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?))",
         (json.dumps([r[0] for r in rows]), json.dumps(_BINDING_NOT)))}
     return {int(mid) for mid, eid, made in rows
             if mid in changed or (eid in acted and made <= acted[eid])}

@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.records import Decision, row_id
 from annotator.store import entities, mentions
+from annotator.store.decided import KEPT
 from annotator.store.logged import CHAIN_ROOT, IMPORT_ACTS, OUT_OF_FORCE
 
 
@@ -92,8 +93,8 @@ def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:
     """Whether an editor chose the entity's preferred name (a ``prefer``, alone or in a
     decisions file, in force: done, or undone and redone, ``logged.OUT_OF_FORCE``): an import
     must never overwrite that choice."""
-    row = conn.execute("SELECT 1 FROM decided WHERE what = 'preferred' AND key = ? "  # noqa: S608
-                       f"AND decision_id NOT IN ({OUT_OF_FORCE}) LIMIT 1", (entity_id,)).fetchone()
+    row = conn.execute(f"SELECT 1 FROM {KEPT} WHERE what = 'preferred' "  # noqa: S608 (fixed)
+                       "AND key = ? LIMIT 1", (entity_id,)).fetchone()
     return row is not None
 
 

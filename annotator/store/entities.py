@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from annotator.entities.similar import loose_key
 from annotator.records import Entity
 from annotator.store.connection import matching, plain_rows
-from annotator.store.decided import FROM_FILES, REGISTER_ENTRY
-from annotator.store.logged import IMPORT_ACTS, OUT_OF_FORCE
+from annotator.store.decided import FROM_FILES, KEPT, REGISTER_ENTRY
+from annotator.store.logged import IMPORT_ACTS
 
 
 def entity_row(conn: sqlite3.Connection, entity_id: str | None) -> sqlite3.Row | None:
@@ -42,9 +42,9 @@ def to_name(conn: sqlite3.Connection,
     ids = json.dumps(sorted(set(entity_ids)))
     return plain_rows(conn, "SELECT e.id, e.type, e.status, e.preferred FROM entities e "
                       "WHERE e.id IN (SELECT value FROM json_each(?1)) "
-                      f"AND NOT {REGISTER_ENTRY} AND e.id NOT IN (SELECT key FROM decided "
-                      "WHERE what = 'preferred' AND key IN (SELECT value FROM json_each(?1)) "
-                      f"AND decision_id NOT IN ({OUT_OF_FORCE})) "  # noqa: S608 (fixed)
+                      f"AND NOT {REGISTER_ENTRY} AND e.id NOT IN (SELECT key FROM {KEPT} "
+                      "WHERE what = 'preferred' AND key IN "  # noqa: S608 (fixed)
+                      "(SELECT value FROM json_each(?1))) "
                       "ORDER BY e.id", (ids,))
 
 
