@@ -36,7 +36,7 @@ from annotator.store import pointers as pointer_store
 from annotator.store.decided import acted_on
 from annotator.store.mentions import confirmed_names, mention_at
 from annotator.tei.elements import Elements
-from annotator.tei.marked import NAME_TYPES
+from annotator.tei.marked import marks
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
 from annotator.tei.prefixes import Prefixes
 from annotator.tei.textmap import TextMap, element_spans
@@ -45,7 +45,10 @@ from annotator.vocab import DATE_ATTRS
 
 log = logging.getLogger(__name__)
 
-TAGS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
+# The elements adding a source makes mentions of: not a place's parts (a ``settlement`` in
+# its ``placeName``) nor a ``time``, which ``marks`` also says the type of.
+_MENTIONING = frozenset(("persName", "placeName", "orgName", "date", "name", "rs",
+                         *RESPONSIBLE))
 _TEXT, _TITLE, _TERM = f"{{{TEI_NS}}}text", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}term"
 _OTHER_TAGS = (_TITLE, f"{{{TEI_NS}}}name", f"{{{TEI_NS}}}rs")
 
@@ -61,20 +64,18 @@ class Marked:
 
 
 def _type_of(el: etree._Element) -> str | None:
+    """The type of mention adding the source makes of an element inside ``<text>``: the type
+    it marks (``marked.marks``) for the elements of ``_MENTIONING``, a person for an author's,
+    an editor's... the edition identifies (``_responsible``); None for any other."""
     if not isinstance(el.tag, str):
         return None
     q = etree.QName(el)
-    if q.namespace != TEI_NS:
+    if q.namespace != TEI_NS or q.localname not in _MENTIONING:
         return None
-    if q.localname in TAGS:
-        return TAGS[q.localname]
-    if q.localname in ("name", "rs"):
-        if q.localname == "name" and not el.get("type") and _responsible(el):
-            return "person"  # respStmt/name[@ref]
-        return NAME_TYPES.get((el.get("type") or "").lower())
-    if q.localname in RESPONSIBLE and _responsible(el):
-        return "person"
-    return None
+    if _is_responsible(el):  # respStmt/name[@ref], author[@ref]...
+        return "person" if _responsible(el) else None
+    kind = marks(q.localname, el.get("type"))
+    return None if kind == "other" else kind
 
 
 def _responsible(el: etree._Element) -> bool:
@@ -98,10 +99,8 @@ def _is_responsible(el: etree._Element) -> bool:
 def _other_of(els: Elements, i: int) -> str | None:
     """"other" for an element that marks a thing not proposed: a ``title``, a ``name``/``rs``
     whose ``@type`` is no person, place or organisation (a work, an artwork, an event)."""
-    if els.tags[i] == _TITLE:
-        return "other"
-    type_ = els.get(i, "type")
-    return "other" if type_ and type_.lower() not in NAME_TYPES else None
+    local = els.tags[i].rpartition("}")[2]
+    return "other" if local == "title" or marks(local, els.get(i, "type")) == "other" else None
 
 
 def marked_spans(parsed: ParsedSource, tm: TextMap) -> list[Marked]:
