@@ -214,13 +214,15 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             forms = pointer_forms(m.element, prefixes)
             if is_group(m.element):  # "the Misses ...": its first person's, flagged
                 flags, forms = "group", dict(list(forms.items())[:1])
+            pointed = _pointed(conn, tuple(forms)) if forms else None
             if _is_responsible(m.element):  # an author may be an organisation the register has
-                m = _as_registered(conn, m, tuple(forms))
+                m = _as_registered(m, pointed)
             # a group's words ("Mr and Miss Rebello") name no one of them: no variant, no name
-            entity_id = _entity_of(rec, m, surface, forms, parsed, group=bool(flags))
+            entity_id, by_pointer = _entity_of(rec, m, surface, forms, pointed, parsed,
+                                               group=bool(flags))
             if not flags:
                 written[entity_id].append(_natural(m, surface))
-            if forms and (_pointed(conn, tuple(forms)) or ("",))[0] == entity_id:
+            if by_pointer:
                 identified.add(entity_id)
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
@@ -284,10 +286,9 @@ def _names_as_written(review: Review, rec: Act, source_id: str,
             rec.update("entities", {"id": eid}, {"preferred": best})
 
 
-def _as_registered(conn: sqlite3.Connection, m: Marked, ptrs: tuple[str, ...]) -> Marked:
-    """An author's, editor's... mention has the type of the entity its pointer means (a
-    corporate author is an organisation), a person where the store knows none."""
-    found = _pointed(conn, ptrs)
+def _as_registered(m: Marked, found: tuple[str, str] | None) -> Marked:
+    """An author's, editor's... mention has the type of the entity its pointer means
+    (``found``: a corporate author is an organisation), a person where the store knows none."""
     type_ = found[1] if found is not None and found[1] in ("person", "place", "org") else "person"
     return Marked(m.element, type_, m.start, m.end)
 
@@ -318,8 +319,10 @@ def _natural(m: Marked, surface: str) -> str:
 
 
 def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
-               parsed: ParsedSource, *, group: bool = False) -> str:
-    """The entity a marked-up name means: by its pointers first, by its surface only without.
+               found: tuple[str, str] | None, parsed: ParsedSource, *,
+               group: bool = False) -> tuple[str, bool]:
+    """The entity a marked-up name means, by its pointers first, by its surface only without,
+    and whether its pointers identify it (they mean it now: ``_known``).
 
     A pointer the store knows (a register entry's id or URI, or one seen in another source)
     gives its entity. An unknown one joins the one entity of that name that no other source's
@@ -329,6 +332,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
     entities. A name without a pointer joins the one entity of its surface, or the one of them
     no pointer identifies; else it is a new entity. ``forms``: the element's pointers (key ->
     as written, ``pointer_forms``); the store keeps the first's written form for its exports.
+    ``found``: the entity the pointers meant before (``_pointed``), read once for the mention.
     A ``group`` (several pointers: "Mr Underwood Mr Nicolson and his friend") is its first
     pointer's mention, but its words are no name of that entity: no variant of it, so they
     are never looked for as its name.
@@ -343,11 +347,10 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
     ptrs = tuple(forms)
     first = dict(list(forms.items())[:1])  # the mention's own (@ref beside @key: one entity)
     if ptrs:
-        found = _pointed(conn, ptrs)
         if found is not None and found[1] == m.type:
             variant(found[0])
             pointer_store.add(rec, found[0], first)
-            return found[0]
+            return found[0], True
         if found is not None:
             log.info("%s:%s: @ref %s names a %s, not a %s", parsed.path, m.element.sourceline,
                      ptrs[0], found[1], m.type)
@@ -356,7 +359,7 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
             if len(same) == 1 and not pointer_store.of_entity(conn, same[0], origin="markup"):
                 variant(same[0])
                 pointer_store.add(rec, same[0], first)
-                return same[0]
+                return same[0], True
         own = local_id(ptrs[0])
         if own is not None and entities.type_of(conn, own) is not None:
             own = None
@@ -370,14 +373,13 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
                     set_authority(rec, new_id, *normalise_authority(scheme, p))
                 except AnnotatorError:
                     pass  # a URI of that host that is not an id: the pointer is kept anyway
-        return new_id
+        return new_id, found is None  # else the pointers mean the entity of the other type
     same = _named(conn, name_key(name), m.type)
     free = [e for e in same if not pointer_store.of_entity(conn, e)]
     if len(same) == 1 or free:
         add_variant(rec, same[0] if len(same) == 1 else free[0], surface)
-        return same[0] if len(same) == 1 else free[0]
-    new_id = _new_entity(rec, m, surface, None, name)
-    return new_id
+        return same[0] if len(same) == 1 else free[0], False
+    return _new_entity(rec, m, surface, None, name), False
 
 
 def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None,
