@@ -168,14 +168,17 @@ class Grammar:
 
     def __init__(self, tree: etree._ElementTree) -> None:
         root = tree.getroot()
-        self.defines = {d.get("name", ""): d for d in root.iter(f"{RNG_NS}define")}
+        # each name's parts, in order: defines of one name with @combine make one pattern
+        self.defines: dict[str, list[etree._Element]] = {}
+        for d in root.iter(f"{RNG_NS}define"):
+            self.defines.setdefault(d.get("name", ""), []).append(d)
         self.elements: dict[str, etree._Element] = {}
         for e in root.iter(f"{RNG_NS}element"):
             name = e.get("name")
             if name:
                 self.elements.setdefault(name.rpartition(":")[2], e)
         self._refs: dict[str, Pat] = {}
-        self._hosts: dict[str, set[str]] = {}
+        self._hosts: dict[str, set[str]] | _Unread | None = None  # hosts(): read once
 
     def content(self, name: str) -> Pat:
         """The content pattern of the element ``name`` (its children's names)."""
@@ -224,11 +227,20 @@ class Grammar:
         raise _Unread(kind)
 
     def _ref(self, name: str) -> Pat:
+        """The pattern a define names: its parts combined as their @combine says (RELAX NG:
+        ``choice`` or ``interleave``; one part: it alone)."""
         if name not in self._refs:
-            d = self.defines.get(name)
-            if d is None:
+            parts = self.defines.get(name)
+            if not parts:
                 raise _Unread(name)
-            self._refs[name] = self._seq(d)  # refs recur only through an element: no loop
+            pats = [self._seq(d) for d in parts]  # refs recur only through an element: no loop
+            if any(d.get("combine") == "interleave" for d in parts):
+                out = EMPTY
+                for p in pats:
+                    out = _inter(out, p)
+            else:
+                out = _choice(*pats)
+            self._refs[name] = out
         return self._refs[name]
 
     def namespace(self, name: str) -> str | None:
@@ -238,11 +250,23 @@ class Grammar:
                     None)
 
     def hosts(self, name: str) -> frozenset[str]:
-        """The elements that may hold an element ``name`` somewhere among their children."""
-        if not self._hosts:
-            for host in self.elements:
-                for child in _leaves(self.content(host)):
-                    self._hosts.setdefault(child, set()).add(host)
+        """The elements that may hold an element ``name`` somewhere among their children.
+
+        Read for every element at once, the first time; where one element's content cannot
+        be read, no element's hosts are known: ``_Unread``, each time asked (a table missing
+        that element's children would name too few, or none)."""
+        if self._hosts is None:
+            table: dict[str, set[str]] = {}
+            try:
+                for host in self.elements:
+                    for child in _leaves(self.content(host)):
+                        table.setdefault(child, set()).add(host)
+            except _Unread as err:
+                self._hosts = err
+            else:
+                self._hosts = table
+        if isinstance(self._hosts, _Unread):
+            raise _Unread(*self._hosts.args)
         return frozenset(self._hosts.get(name, ()))
 
     def attributes(self, name: str) -> dict[str, etree._Element]:
@@ -260,7 +284,7 @@ class Grammar:
                 out.setdefault(n.get("name", "").rpartition(":")[2], n)
             elif n.tag == f"{RNG_NS}ref" and n.get("name") not in seen:
                 seen.add(n.get("name"))
-                if (d := self.defines.get(n.get("name", ""))) is not None:
+                for d in self.defines.get(n.get("name", ""), ()):
                     stack.extend(d)
             else:
                 stack.extend(n)
@@ -281,9 +305,8 @@ class Grammar:
             kind = n.tag[len(RNG_NS):]
             if kind == "ref" and (name := n.get("name", "")) not in seen:
                 seen.add(name)
-                d = self.defines.get(name)
-                words = _DATATYPES.get(name) or (self._words(list(d), seen) if d is not None
-                                                 else "")
+                words = _DATATYPES.get(name) or self._words(
+                    [c for d in self.defines.get(name, ()) for c in d], seen)
             elif kind == "data" and (form := _DATE_FORMS.get(n.get("type", ""))):
                 forms.append(form)
                 continue
