@@ -280,6 +280,7 @@ class Workspace:
     merge_suggestions = _in_context(lambda: queries.merge_suggestions)
     mention_tally = _in_context(lambda: queries.mention_tally)
     evaluate = _in_context(lambda: evaluate.evaluate)
+    evaluate_each = _in_context(lambda: evaluate.evaluate_each)
     train = _in_context(lambda: train.train_model)
     models = _in_context(lambda: train.models)
     choose_model = _in_context(lambda: train.choose_model)

@@ -149,6 +149,28 @@ def test_evaluate_type_with_nothing_to_score_is_na(ws, tmp_path):
 
 
 
+def test_evaluate_each_reads_each_source_text_once(ws, tmp_path, monkeypatch):
+    """A run over several gold files compares each source's text with theirs, read once for
+    all (it was squashed again for each gold file); the reports are those of each file alone."""
+    import annotator.acts.evaluate as evaluate
+
+    (tmp_path / "other.txt").write_text("Other\n\nA letter about nothing at all.\n",
+                                        encoding="utf-8")
+    ws.add(tmp_path / "other.txt")
+    gold = _note(ws, tmp_path)  # each with a slip: not a source's text, only most of it
+    gold.write_text(TEI_GOLD.replace("came to", "carne to"), encoding="utf-8")
+    again = tmp_path / "note-gold-2.xml"
+    again.write_text(TEI_GOLD.replace("met him", "met hirn"), encoding="utf-8")
+    alone = [ws.evaluate(gold), ws.evaluate(again)]
+    squashed: list[str] = []
+    squash = evaluate._squash
+    monkeypatch.setattr(evaluate, "_squash", lambda text: squashed.append(text) or squash(text))
+    assert list(ws.evaluate_each([gold, again])) == alone
+    readings = [ws.reading_text(s.id) for s in ws.sources()]
+    assert sorted(squashed.count(r) for r in readings) == [1, 1]
+
+
+
 def _difflib_spans(text, reading, spans):
     """Each span of ``text`` in ``reading`` as the character-level difflib the alignment
     replaced mapped it (None where an end fell outside its matching blocks)."""

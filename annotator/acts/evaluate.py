@@ -17,7 +17,7 @@ import difflib
 import re
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -198,22 +198,45 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _pick_source(texts: Texts, text: str, path: Path) -> str:
+class _Readings:
+    """The workspace's sources' reading texts as ``_pick_source`` compares them (whitespace
+    squashed, characters counted), each read once in a run however many gold files ask, and
+    only as far as one is asked (a source whose text is the gold's ends the search)."""
+
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
+        self._sources = [src.id for src in texts.sources()]
+        self._squashed: list[str] = []
+        self._counts: dict[str, Counter[str]] = {}
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(source id, squashed reading text), in the store's order."""
+        for i, source_id in enumerate(self._sources):
+            if i == len(self._squashed):
+                self._squashed.append(_squash(self.texts.textmap(source_id).text))
+            yield source_id, self._squashed[i]
+
+    def counts(self, source_id: str, squashed: str) -> Counter[str]:
+        if source_id not in self._counts:
+            self._counts[source_id] = Counter(squashed)
+        return self._counts[source_id]
+
+
+def _pick_source(readings: _Readings, text: str, path: Path) -> str:
     """The workspace source whose reading text is the gold text: the same text but for its
     whitespace, else the one sharing most characters, however placed (difflib's
     ``quick_ratio``: twice the characters in common over both lengths), if most are."""
     target = _squash(text)
     in_target = Counter(target)
     best, best_ratio = None, 0.0
-    for src in texts.sources():
-        reading = _squash(texts.textmap(src.id).text)
+    for source_id, reading in readings:
         if reading == target:
-            return src.id
+            return source_id
         both = len(reading) + len(target)
-        shared = sum((Counter(reading) & in_target).values())
+        shared = sum((readings.counts(source_id, reading) & in_target).values())
         ratio = 2.0 * shared / both if both else 1.0
         if ratio > best_ratio:
-            best, best_ratio = src.id, ratio
+            best, best_ratio = source_id, ratio
     if best is None or best_ratio < 0.8:
         raise _bad(path, "no source of this workspace has the gold's text", "S103",
                    hint="add the source the gold file annotates first")
@@ -270,10 +293,12 @@ def score(gold: Sequence[GoldSpan], predicted: Sequence[P], *,
     return scores, date_pairs
 
 
-def gold_for_source(texts: Texts, path: Path) -> tuple[str, list[GoldSpan]]:
-    """The source a gold file annotates, and its gold spans in that source's reading text."""
+def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None
+                    ) -> tuple[str, list[GoldSpan]]:
+    """The source a gold file annotates, and its gold spans in that source's reading text.
+    ``readings``: the sources' texts as a run over several gold files has read them."""
     text, gold = load_gold(path)
-    source_id = _pick_source(texts, text, path)
+    source_id = _pick_source(readings or _Readings(texts), text, path)
     reading = texts.textmap(source_id).text
     aligner = _Aligner(text, reading) if text != reading else None  # same text: same offsets
     mapped = []
@@ -287,8 +312,22 @@ def gold_for_source(texts: Texts, path: Path) -> tuple[str, list[GoldSpan]]:
 def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
     """Score this workspace's mentions against a gold file (gold JSON or annotated TEI):
     those of the source the gold file annotates."""
-    path = Path(gold)
-    source_id, mapped = gold_for_source(ctx.texts, path)
+    return _evaluated(ctx, Path(gold), _Readings(ctx.texts), confirmed_only=confirmed_only)
+
+
+def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
+                  confirmed_only: bool = False) -> Iterator[EvalReport]:
+    """``evaluate`` for each gold file in turn, the report of each as it is scored; the
+    sources' texts are read for finding which one a gold file annotates once for them all."""
+    readings = _Readings(ctx.texts)
+    for gold in golds:
+        yield _evaluated(ctx, Path(gold), readings, confirmed_only=confirmed_only)
+
+
+def _evaluated(ctx: ActContext, path: Path, readings: _Readings, *,
+               confirmed_only: bool) -> EvalReport:
+    """``evaluate``, with the sources' texts as the run has read them so far."""
+    source_id, mapped = gold_for_source(ctx.texts, path, readings)
     reading = ctx.texts.textmap(source_id).text
     statuses = ("confirmed",) if confirmed_only else ("confirmed", "proposed")
     predicted = [m for m in mentions(ctx, source_id) if m.status in statuses]

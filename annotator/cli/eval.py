@@ -64,8 +64,8 @@ def eval_cli(
         ws = workspace()
         reports = []
         try:
-            for f in files:
-                reports.append(ws.evaluate(f, confirmed_only=confirmed_only))
+            for report in ws.evaluate_each(files, confirmed_only=confirmed_only):
+                reports.append(report)
         except KeyboardInterrupt:  # figures of some files would read as the whole's
             raise Interrupted(f"{len(reports)} of {len(files)} gold file"
                               f"{'s' * (len(files) != 1)} scored, no figures printed (eval "
