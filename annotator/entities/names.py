@@ -186,15 +186,14 @@ PLACE_OF = GENERIC_PLACES | frozenset("""
 
 
 # Words that say what kind of place a name is ("Vale of Clwyd", "Chirk Castle", "the River
-# Dee", "the Library") rather than which.
-_PLACE_KINDS = PLACE_HEADS | PLACE_OF | frozenset("""
+# Dee", "the Library") rather than which; one alone ("the Cathedral", "a Chapel") names no
+# place by itself.
+PLACE_KINDS = PLACE_HEADS | PLACE_OF | frozenset("""
     library school academy university hospital prison gaol jail station museum theatre hotel
     ghetto camp barracks factory manor mansion estate farm lodge hundred lordship firth loch
     pool pond mount moor heath marsh glen cape gulf strait canal ford ferry quay wharf pier
     fort fortress monastery convent nunnery synagogue temple cemetery churchyard
 """.split())
-# A word of a place's kind alone ("the Cathedral", "a Chapel") names no place by itself.
-PLACE_KINDS = _PLACE_KINDS
 # Words of a person's form that are no part of the name ("Sir Thomas", "Uncle Toby",
 # "Thomas Pennant Esqr").
 _NOT_OF_THE_NAME = TITLE_WORDS | KIN_WORDS | {"esq", "esqr", "esquire"}
@@ -248,7 +247,7 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     listed = {s for s in counts if _joined(s) and 2 * counts[s] < counts.total()}
     place = type_ == "place"
     kinds = {s: _kinds(s) for s in counts} if place else {}
-    bare = {s for s in kinds if not _name_words(s, _PLACE_KINDS)}  # "Castle", "the River"
+    bare = {s for s in kinds if not _name_words(s, PLACE_KINDS)}  # "Castle", "the River"
 
     def flawless(s: str) -> int:
         return -_flaws(s) - loud(s) - (s in listed) - (s in bare)
@@ -292,7 +291,7 @@ def _untitled(key: str) -> str:
 
 def _kinds(form: str) -> frozenset[str]:
     """The words of a place's form that say what kind of place it is ("castle")."""
-    return frozenset(w for w in map(str.lower, _WORDS.findall(form)) if w in _PLACE_KINDS)
+    return frozenset(w for w in map(str.lower, _WORDS.findall(form)) if w in PLACE_KINDS)
 
 
 def _described(form: str) -> int:
@@ -301,7 +300,7 @@ def _described(form: str) -> int:
     "Menai River" are names."""
     n = 0
     for w in map(str.lower, _WORDS.findall(form)):
-        if w in _PLACE_KINDS:
+        if w in PLACE_KINDS:
             n += 1
         elif w not in _CONNECTORS:
             break
