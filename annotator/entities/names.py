@@ -612,12 +612,7 @@ def person_name_keys(mentions: Iterable[NameMention],
     """Every key that names a person here: full names, their family names, register persons
     with their family and given names (a given name alone names no one, but it is a person's
     word: "Marta" of "Klein, Marta" is no place), never a word of a description."""
-    return _full_name_keys(mentions) | known_lookup(known).person_keys
-
-
-def _full_name_keys(mentions: Iterable[NameMention]) -> set[str]:
-    """The keys of persons' names of more than one word, and their family names."""
-    keys: set[str] = set()
+    keys = set(known_lookup(known).person_keys)
     for m in mentions:
         if m.type == "person" and len(m.key.split()) > 1:
             keys.add(m.key)
@@ -642,9 +637,10 @@ def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] =
     for e in own:
         for k in e.keys:
             marked[k].add(e.type)
-    look = known_lookup(known)
-    persons = _full_name_keys(mentions) | look.person_keys
-    other = look.other
+    if not isinstance(known, KnownEntities):
+        known = KnownEntities(known)  # its lookup made once, for both reads below
+    persons = person_name_keys(mentions, known)
+    other = known_lookup(known).other
     # a family name of a full name here: the text's own evidence that a key is a person's
     family = {t for m in mentions if m.type == "person" for t in family_keys(m.surface)}
     out = []
