@@ -56,9 +56,12 @@ def bib_add_cli(
         raise typer.Exit(2)  # every entry that was new is broken: the file as given failed
 
 
-_KINDS = {"refused": "Refused (nothing added)", "skipped": "",
-          "warning": "Warnings (biber tolerates these)",
-          "note": "Notes (how a value is read)"}
+# Each kind of problem (``Problem.severity``), most serious first, with the heading it is
+# listed under, grouped by what and counted; None: listed without one, each problem its own
+# line, as every bad-input message is (an entry left out).
+_KINDS: dict[str, str | None] = {"refused": "Refused (nothing added)", "skipped": None,
+                                 "warning": "Warnings (biber tolerates these)",
+                                 "note": "Notes (how a value is read)"}
 
 
 def problem_report(problems: Sequence[Problem]) -> list[str]:
@@ -68,7 +71,7 @@ def problem_report(problems: Sequence[Problem]) -> list[str]:
     lines: list[str] = []
     for severity, title in _KINDS.items():
         mine = [p for p in problems if p.severity == severity]
-        if severity == "skipped":  # each its own line, as every bad-input message is
+        if title is None:
             lines.extend(str(p) for p in mine)
             continue
         if not mine:
