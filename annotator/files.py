@@ -4,10 +4,12 @@ leaves half a file behind."""
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.errors import Location, SourceError
@@ -84,7 +86,7 @@ def _unlink(path: Path) -> None:
 class StagedFiles:
     """Files written beside their targets now and moved over them together (``commit``):
     a sync per file waits for the disk every time, syncing many at once lets it take them
-    together (twice as fast for a hundred exports). Readers see old files or new ones."""
+    together (a fifth of the time for a hundred exports). Readers see old files or new ones."""
 
     SYNCS = 8  # files synced at once
 
@@ -148,9 +150,14 @@ class CommitError(Exception):
 
 
 def _synced(paths: list[Path], at_once: int) -> list[OSError | None]:
-    """Sync each file (its error, or None), up to ``at_once`` together: plain threads taking
-    the next file in turn (a pool's queue and futures cost more than the syncs they wait
-    for). A file no thread reports on (a thread ended by a bug) counts as not synced."""
+    """Sync each file (its error, or None). Many files on one disk are synced by one
+    ``syncfs`` of it (``_synced_whole``: a fifth of the time of a sync per file, which waits
+    for the disk's journal once per file); else, or when it fails, up to ``at_once`` files
+    together: plain threads taking the next file in turn (a pool's queue and futures cost more
+    than the syncs they wait for), so an error is said of its file. A file no thread reports
+    on (a thread ended by a bug) counts as not synced."""
+    if len(paths) >= at_once and _synced_whole(paths):
+        return [None] * len(paths)
     errors: list[OSError | None] = [OSError(errno.EIO, "not synced")] * len(paths)
     turns = iter(range(len(paths)))  # shared: each next() is one step under the GIL
 
@@ -165,6 +172,43 @@ def _synced(paths: list[Path], at_once: int) -> list[OSError | None]:
     for t in threads:
         t.join()
     return errors
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's ``syncfs`` where it says whether the data reached the disk (Linux 5.8 on:
+    earlier kernels return 0 after a write error, which a sync per file would report)."""
+    try:
+        release = tuple(int(n) for n in re.findall(r"\d+", os.uname().release)[:2])
+        if release < (5, 8):
+            return None
+        import ctypes  # only an export of many files pays for it
+        call: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
+    except (AttributeError, OSError, ValueError):  # not Linux, no glibc
+        return None
+    return call
+
+
+def _synced_whole(paths: list[Path]) -> bool:
+    """Whether one ``syncfs`` of each file system the files are on synced them all (False:
+    none to call, or one failed; the files are then synced one by one)."""
+    call = _syncfs()
+    if call is None:
+        return False
+    folders: dict[int, Path] = {}  # st_dev -> a folder of the files on it
+    try:
+        for folder in {p.parent for p in paths}:
+            folders.setdefault(os.stat(folder).st_dev, folder)
+        for folder in folders.values():
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                if call(fd) != 0:
+                    return False
+            finally:
+                os.close(fd)
+    except OSError:
+        return False
+    return True
 
 
 def _sync(tmp: Path) -> OSError | None:

@@ -1188,6 +1188,7 @@ def test_export_tei_files_a_sync_that_never_says_done_is_not_moved(tmp_path, mon
         return synced(tmp)
 
     monkeypatch.setattr(files_mod, "_sync", broken)
+    monkeypatch.setattr(files_mod, "_synced_whole", lambda paths: False)  # syncfs failed
     out = tmp_path / "exports"
     out.mkdir()
     (out / "f03.xml").write_bytes(b"<earlier/>")
@@ -1199,6 +1200,51 @@ def test_export_tei_files_a_sync_that_never_says_done_is_not_moved(tmp_path, mon
     assert "already written: exports/f00.xml, exports/f01.xml, exports/f02.xml)" in \
         str(err.value)
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_export_tei_files_many_synced_by_one_syncfs_each_file_when_it_fails(tmp_path,
+                                                                            monkeypatch):
+    """Many staged files on one disk are synced by one ``syncfs`` of it (the real call), not
+    a sync per file; when it says it failed, each file is synced on its own and all are
+    moved."""
+    import annotator.files as files_mod
+    from annotator.export.output import ExportFiles
+
+    if files_mod._syncfs() is None:
+        pytest.skip("no syncfs here (not Linux 5.8 or later with glibc)")
+    calls: list[int] = []
+    real = files_mod._syncfs()
+
+    def counted(fd):
+        calls.append(fd)
+        return real(fd)
+
+    def one_by_one(tmp):
+        raise AssertionError("a file synced on its own")
+
+    monkeypatch.setattr(files_mod, "_syncfs", lambda: counted)
+    monkeypatch.setattr(files_mod, "_sync", one_by_one)
+    out = tmp_path / "exports"
+    n = files_mod.StagedFiles.SYNCS * 2
+    with ExportFiles(tmp_path) as files:
+        for k in range(n):
+            files.write(out / ("a" if k % 2 else "b") / f"f{k:02}.xml", b"<new/>")
+        files.finish()
+    assert len(calls) == 1  # two folders, one disk
+    assert len(list(out.rglob("f*.xml"))) == n
+
+    monkeypatch.undo()  # _sync real again, then syncfs failing
+    monkeypatch.setattr(files_mod, "_syncfs", lambda: lambda fd: -1)
+    synced: list[str] = []
+    real_sync = files_mod._sync
+    monkeypatch.setattr(files_mod, "_sync", lambda tmp: synced.append(tmp.name) or
+                        real_sync(tmp))
+    with ExportFiles(tmp_path) as files:
+        for k in range(n):
+            files.write(out / f"g{k:02}.xml", b"<new/>")
+        files.finish()
+    assert len(synced) == n
+    assert len(list(out.glob("g*.xml"))) == n and not list(out.glob(".*.tmp"))
 
 
 def test_export_tei_files_folder_removed_during_the_export_is_said(tmp_path):
