@@ -767,10 +767,14 @@ def _bracketed_lines(text: str) -> Iterator[tuple[int, str, list[int], bytearray
     """Each line holding an editor's brackets as annotator.dates.read_through reads it (the
     brackets gone, and a doubt or a "sic" whole): its start, its words so, where each of those
     characters stands in the line, and which of the line's characters went."""
-    if "[" not in text:
-        return
-    for m in re.finditer(r"[^\n]*\[[^\n]*", text):
-        line = m[0]
+    bracket = text.find("[")
+    while bracket >= 0:  # found, not matched: a pattern for "a line with a [" scans each
+        # line again from each of its characters
+        start = text.rfind("\n", 0, bracket) + 1
+        end = text.find("\n", bracket)
+        end = len(text) if end < 0 else end
+        bracket = text.find("[", end)
+        line = text[start:end]
         gone = bytearray(len(line))
         for g in BRACKET_GROUP.finditer(line):
             gone[g.start()] = gone[g.end() - 1] = 1
@@ -782,7 +786,7 @@ def _bracketed_lines(text: str) -> Iterator[tuple[int, str, list[int], bytearray
         if not any(gone):
             continue
         where = [i for i, x in enumerate(gone) if not x]
-        yield m.start(), "".join(line[i] for i in where), where, gone
+        yield start, "".join(line[i] for i in where), where, gone
 
 
 def bracket_span(text: str, start: int, end: int) -> tuple[int, int]:
