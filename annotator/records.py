@@ -639,7 +639,9 @@ class TeiExport:
     the store's, an editor's ``date set``; ``pointers_kept`` names the source marks whose own
     pointer (``@ref``, ``@key``, ``@corresp``) names another entity than the store links them
     to (both kept as written: an export only inserts), ``pointers_kept_lines`` the lines of
-    the export they are on; ``dangling_lines`` the lines of names an editor decided whose own
+    the export they are on and ``pointers_kept_words`` their words, in the same order (a
+    line alone does not say which name of it, nor which of a name cut by an insertion
+    above); ``dangling_lines`` the lines of names an editor decided whose own
     ``#id`` names no entry of the file, which ``--register none`` does not write; ``unplaced``
     counts spans (or parts) the file's structure has no room for (not exported, listed in
     the log); ``unwritten`` says, of the mentions among them whose span an element of the
@@ -663,6 +665,7 @@ class TeiExport:
     pointers_kept: int = 0
     unplaced: int = 0
     pointers_kept_lines: tuple[int, ...] = ()
+    pointers_kept_words: tuple[str, ...] = ()
     dangling_lines: tuple[int, ...] = ()
     unwritten: tuple[tuple[int, str, str], ...] = ()
 

@@ -517,9 +517,10 @@ def test_export_counts_kept_pointers_apart_from_kept_dates(ws, tmp_path):
     assert got.exit_code == 0, got.output
     row = json.loads(got.stdout)[0]
     assert (row["pointers_kept"], row["dates_kept"]) == (1, 0) and "kept" not in row
-    assert got.stderr == ("exports/smiths.xml:6: the file's own name pointer (@ref, @key, "
-                          "@corresp) kept as the file writes it where the store links the "
-                          "name to another entity (an export only inserts; "
+    assert row["pointers_kept_words"] == ["John Smith"]
+    assert got.stderr == ("exports/smiths.xml:6: 'John Smith': the file's own name pointer "
+                          "(@ref, @key, @corresp) kept as the file writes it where the store "
+                          "links the name to another entity (an export only inserts; "
                           "docs/export.md#what-an-export-inserts)\n")
     date = next(m for m in ws.mentions() if m.surface == "2 May 1820")
     assert run(ws, "date", "set", f"mention:{date.id}", "--when", "1820-05-03").exit_code == 0
@@ -607,7 +608,9 @@ def test_export_warns_of_a_kept_pointer_only_where_it_names_another_entity(ws, t
     ``pe1`` (before: 'pointer(s) kept ... another entity', as the attribute was compared
     with the one pointer the export would write), or a ``persName`` points to a place (the
     store gave it a person of its own when the file was added: no editor's act). Where a pointer is kept that names
-    another entity (a split), the warning names the line of the export it is on."""
+    another entity (a split), the warning names the line of the export it is on and the
+    name's words (JSON: ``pointers_kept_words``; before, the line alone, which holds two
+    names here)."""
     path = tmp_path / "bala.xml"
     path.write_text(GROUPED, encoding="utf-8")
     sid = ws.add(path).source.id
@@ -624,10 +627,11 @@ def test_export_warns_of_a_kept_pointer_only_where_it_names_another_entity(ws, t
     line = row["pointers_kept_lines"][0]
     out = (ws.exports_dir / "bala.xml").read_text(encoding="utf-8").splitlines()
     assert '<persName ref="pe1">Vaughan' in out[line - 1]
+    assert row["pointers_kept_words"] == ["Vaughan"]
     assert got.stderr.endswith(
-        f"\nexports/bala.xml:{line}: the file's own name pointer (@ref, @key, @corresp) kept "
-        "as the file writes it where the store links the name to another entity (an export "
-        "only inserts; docs/export.md#what-an-export-inserts)\n")
+        f"\nexports/bala.xml:{line}: 'Vaughan': the file's own name pointer (@ref, @key, "
+        "@corresp) kept as the file writes it where the store links the name to another "
+        "entity (an export only inserts; docs/export.md#what-an-export-inserts)\n")
 
 
 def _dangling(path: Path) -> Counter[str]:

@@ -205,11 +205,11 @@ def export_tei_cli(
             typer.echo(f"{f.path}: {f.dates_kept} of the file's own date value(s) (@when...) "
                        "kept as the file writes them where an editor set another (an export "
                        "only inserts; docs/export.md#what-an-export-inserts)", err=True)
-        for line in f.pointers_kept_lines:
-            typer.echo(f"{f.path}:{line}: the file's own name pointer (@ref, @key, @corresp) "
-                       "kept as the file writes it where the store links the name to another "
-                       "entity (an export only inserts; docs/export.md#what-an-export-inserts)",
-                       err=True)
+        for line, words in zip(f.pointers_kept_lines, f.pointers_kept_words, strict=True):
+            typer.echo(f"{f.path}:{line}: {words!r}: the file's own name pointer (@ref, @key, "
+                       "@corresp) kept as the file writes it where the store links the name "
+                       "to another entity (an export only inserts; "
+                       "docs/export.md#what-an-export-inserts)", err=True)
         for line in f.dangling_lines:
             typer.echo(f"{f.path}:{line}: the file's own pointer (@ref=\"#id\") names no entry "
                        "of the file, and --register none writes none: export with --register "

@@ -482,7 +482,9 @@ class _Builder:
         # settled once the export knows what it inserts (``_settle_lacking``)
         self.lacking: list[tuple[int, str, str]] = []
         self.inserted_to: set[str] = set()  # entities inserted markup points to by such an #x
-        self.kept_at: list[int] = []  # where the file's own pointers kept start (offsets)
+        # where the file's own pointers kept start (offsets), and the words of their names
+        self.kept_at: list[int] = []
+        self.kept_words: list[str] = []
         # mentions to nest in the file's element of their span that marks something else:
         # row of the mentions to wrap -> that element (``_mention_looks``)
         self.inside: dict[int, int] = {}
@@ -608,7 +610,7 @@ class _Builder:
             at = np.minimum(np.searchsorted(spans, keys), len(spans) - 1)  # sorted: no isin
             rows = np.flatnonzero(spans[at] == keys)
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
-            found: list[tuple[list[int], int, bool]] = []
+            found: list[tuple[list[int], int, bool, int, int]] = []
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds]
             marking = [_MARKING[t] for t in types]  # the file's own element of the span
@@ -627,7 +629,7 @@ class _Builder:
                     other = other or el  # marks something else: the first, to nest in
                 from_file = (s, e, types[k]) in own
                 if chain is not None:
-                    found.append((chain, k, from_file))
+                    found.append((chain, k, from_file, s, e))
                     drop.append(i)
                 elif from_file:
                     drop.append(i)
@@ -780,10 +782,10 @@ class _Builder:
         return POINTER_STYLE.attr_value(ncname(ent.id), self.entries)[1], True
 
 
-    def _reuse(self, found: list[tuple[list[int], int, bool]], kinds: list[_Kind],
+    def _reuse(self, found: list[tuple[list[int], int, bool, int, int]], kinds: list[_Kind],
                extras: list[tuple[tuple[str, str | None], ...]]) -> None:
         """For each (existing element's chain of fragments, kind of the mention it marks,
-        whether the file's own markup gave the mention), add what the element lacks
+        whether the file's own markup gave the mention, its span), add what the element lacks
         (``@ref``, a date value) when an editor decided it; keep what it has.
 
         An element with a pointer of its own (``@ref``, ``@key``, ``@corresp``) keeps it; an
@@ -797,7 +799,7 @@ class _Builder:
         refs, keys, corresps = kept["ref"], kept["key"], kept["corresp"]
         dates = [(a, kept[a]) for a in DATE_ATTRS]
         decided, id_node = self.data.decided, self.ex.id_node
-        for chain, k, from_file in found:
+        for chain, k, from_file, s, e in found:
             kind, head = kinds[k], chain[0]
             eid = kind.entity_id
             if from_file and eid not in decided and kind.type != "date":
@@ -837,6 +839,7 @@ class _Builder:
                     and own != extra[0][1] and not (eid and eid in self.data.named(own)):
                 self.counts["pointers_kept"] += 1
                 self.kept_at.append(self.ix.element_range(head)[0])
+                self.kept_words.append(" ".join(self.ix.tm.text[s:e].split()))
             if not eid:
                 continue
             target = own.split()[0]
@@ -1594,6 +1597,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 files.append(TeiExport(source_id=src.id, path=out_files.shown(path),
                                        action=action,
                                        pointers_kept_lines=built.export_lines(built.kept_at),
+                                       pointers_kept_words=tuple(built.kept_words),
                                        dangling_lines=built.export_lines(built.dangling_at),
                                        unwritten=built.unwritten_said(),
                                        **counts))
