@@ -366,6 +366,59 @@ def test_export_tei_says_which_decided_name_it_cannot_nest_and_why(ws, tmp_path)
     assert "persName ref" not in "\n".join(out[line - 1:line])
 
 
+DAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>A journal</title></titleStmt>
+      <publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+      <sourceDesc><p>Made up.</p></sourceDesc>
+    </fileDesc>
+  </teiHeader>
+  <text>
+    <body>
+      <p>We met on {element} and parted the week after.</p>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+@pytest.mark.parametrize("element, tag, words, value", [
+    ('<rs type="event" ref="ev12">the 4th of July</rs>', "rs", "the 4th of July", "1776-07-04"),
+    ("<name>Michaelmas 1791</name>", "name", "Michaelmas 1791", "1791-09-29"),
+    ('<persName ref="pe1">Michaelmas 1791</persName>', "persName", "Michaelmas 1791",
+     "1791-09-29"),
+    ('<rs type="event"><hi rend="italic">the 4th</hi> of July</rs>', "rs", "the 4th of July",
+     "1776-07-04"),
+])
+def test_export_tei_nests_a_decided_date_in_the_files_name_of_its_words(
+        ws, tmp_path, tei_schema, element, tag, words, value):
+    """A date the editor adds whose words are exactly the file's own ``rs`` of an event, a
+    ``name`` or another name element is written inside it, as a name whose words the file
+    marks as something else is (TEI lets ``date`` go inside every name element): before, the
+    ``date`` went around the file's element, ``<date><rs>...</rs></date>``."""
+    src = DAYS.format(element=element)
+    path = tmp_path / "days.xml"
+    path.write_text(src, encoding="utf-8")
+    sid = ws.add(path).source.id
+    s, e = span_of(ws, sid, words)
+    ws.add_mention(sid, s, e, "date", date_value={"when": value})
+    got = run(ws, "export", "tei", "-f", "json")
+    assert got.exit_code == 0, got.output
+    row = json.loads(got.stdout)[0]
+    assert (row["mentions"], row["unplaced"], row["unwritten"]) == (1, 0, [])
+    out = (ws.exports_dir / "days.xml").read_text(encoding="utf-8")
+    root = etree.fromstring(out.encode())
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    date = root.find(f".//{TEI}body//{TEI}date")
+    outer = date.getparent()
+    assert (outer.tag, outer.text, len(outer), date.tail) == (f"{TEI}{tag}", None, 1, None)
+    assert (date.get("when"), "".join(date.itertext())) == (value, words)
+    assert outer.getparent().tag == f"{TEI}p"
+    assert difflib_ops(src.encode(), out.encode()) == {"equal", "insert"}
+
+
 def _export_sql(ws) -> list[str]:
     """The SQL statements one export of every source runs."""
     sql: list[str] = []

@@ -84,9 +84,11 @@ TYPES = {v: k for k, v in TAGS.items()}
 # Elements an edition may already mark a name or a date with (``tei.marked``): a mention with
 # the span of one of them is that element's; so is an author's, an editor's...
 _NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the element of
-# the elements a mention of a type may be, in the order asked: its own tag's first
-_MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else _NAMING))))
-            for t, tag in TAGS.items()}
+# the elements a mention of a type may be, or go inside when one has exactly its words and
+# marks something else, in the order asked: its own tag's first (a date: a date element,
+# else inside a name element; a name: a name element, else inside one of another kind)
+_MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else ()),
+                                     *_NAMING))) for t, tag in TAGS.items()}
 LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
@@ -591,9 +593,10 @@ class _Builder:
         A mention with the span of an element the file already has that marks a name of its
         type, or a date (``persName``, ``rs type="person"``, a ``name`` or ``rs`` that does not
         say, ``settlement``...), is that element's: its tag is not written again. One whose
-        element marks something else (``rs type="art"``, a ``placeName`` for a person) is an
+        element marks something else (``rs type="art"``, a ``placeName`` for a person; for a
+        date, any name element: ``rs type="event"``, a ``name`` that does not say) is an
         editor's word the file does not say: its element is written inside that one
-        (``inside``). A mention the file's own markup gave is never wrapped, even where no
+        (``inside``), where TEI lets it go (``place``), else around it. A mention the file's own markup gave is never wrapped, even where no
         element has exactly its span."""
         m = self.data.mentions
         kinds = m.kinds
@@ -623,7 +626,9 @@ class _Builder:
                     el = get((local, s, e))
                     if el is None:
                         continue
-                    if self._marks(el[0], local) in (None, types[k]):
+                    said = self._marks(el[0], local)
+                    # a name or rs that does not say what it marks is a name's, not a date's
+                    if said == types[k] or said is None and types[k] != "date":
                         chain = el
                         break
                     other = other or el  # marks something else: the first, to nest in
