@@ -55,15 +55,17 @@ def insert_entity(conn: Any, eid: str, type_: str, preferred: str, *, status: st
 def insert_claim(conn: Any, source_id: str, sha: str, start: int, end: int, kind: str, *,
                  agent: str = "", agent_entity: str | None = None, status: str = "confirmed",
                  links: tuple[tuple[str, str, str], ...] = (),
-                 link_status: str = "confirmed") -> int:
+                 link_status: str = "confirmed", provenance: str = "editor",
+                 link_provenance: str = "editor") -> int:
     cur = conn.execute(
         "INSERT INTO claims (source_id, sha256, start, end, kind, status, agent, "
         "agent_entity_id, provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (source_id, sha, start, end, kind, status, agent, agent_entity, "editor", now()))
+        (source_id, sha, start, end, kind, status, agent, agent_entity, provenance, now()))
     cid = int(cur.lastrowid)
     for key, rel, locus in links:
         conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, provenance) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (cid, key, rel, locus, link_status, "editor"))
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     (cid, key, rel, locus, link_status, link_provenance))
     return cid
 
 

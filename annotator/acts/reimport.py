@@ -8,7 +8,8 @@ source are already in the store:
 
 * works of our ``listBibl``: the claims reader has made entries of them (keyed by ``xml:id``);
   their fields are replaced by the exact ones (``annotator.bibliography.tei_bibl.read_bibl``);
-* claims with their kind (``@subtype``), state (``@cert``: still a proposal) and agent
+* claims with their kind (``@subtype``), state (``@cert="unknown"`` and ``@resp`` naming
+  one of the export's ``proposers``: still a proposal, of the provenance it names) and agent
   (``note[@type="agent"]``, ``@corresp`` to the register entry when it is there);
 * links: ``ref[@type]`` to ``#key`` (a work, locus as content) or ``<source>.xml#passage-S-E``
   (a passage of another source, resolved when that source is in the workspace, now or when it
@@ -89,6 +90,7 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
     ix = index_source(parsed, tm)
     existing = existing_annotations(ix)
     keys = _exact_works(act, source_id, standoff)
+    exported = proposers(root)
     conn = act.conn
     claim_of: dict[str, int] = {}
     count = 0
@@ -100,11 +102,12 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
         row = claim_rows.claim_at(conn, source_id, tm.sha256, start, end)
         if row is None:
             subtype = head.get("subtype", "")
+            proposer = proposed_by(head, exported)
             cid = act.insert("claims", {
                 "source_id": source_id, "sha256": tm.sha256, "start": start, "end": end,
                 "kind": subtype if subtype in KINDS else "unattributed",
-                "status": "proposed" if head.get("cert") else "confirmed",
-                "agent": "", "provenance": "source", "created_at": now()})
+                "status": "confirmed" if proposer is None else "proposed",
+                "agent": "", "provenance": proposer or "source", "created_at": now()})
         else:
             cid = row["id"]
         count += 1
@@ -115,7 +118,7 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
     for ann in root.iter(f"{_T}annotation"):
         found = claim_of.get((ann.get("target") or "").removeprefix("#"))
         if found is not None:
-            _read_annotation(act, source_id, found, ann, keys)
+            _read_annotation(act, source_id, found, ann, keys, exported)
     return count
 
 
@@ -180,8 +183,9 @@ def _exact_works(act: Act, source_id: str, standoff: etree._Element | None) -> d
 
 
 def _read_annotation(act: Act, source_id: str, claim_id: int, ann: etree._Element,
-                     keys: dict[str, str]) -> None:
-    """A claim's agent and links (``source_id``: the source the claim is in)."""
+                     keys: dict[str, str], exported: dict[str, str]) -> None:
+    """A claim's agent and links (``source_id``: the source the claim is in; ``exported``:
+    the export's ``proposers``)."""
     conn = act.conn
     for child in ann:
         if child.tag == f"{_T}note" and child.get("type") == "agent":
@@ -191,17 +195,19 @@ def _read_annotation(act: Act, source_id: str, claim_id: int, ann: etree._Elemen
             act.update("claims", {"id": claim_id},
                        {"agent": agent, "agent_entity_id": ref if known else None})
         elif child.tag == f"{_T}ref" and child.get("type") in RELS:
-            _read_link(act, source_id, claim_id, child, keys)
+            _read_link(act, source_id, claim_id, child, keys, exported)
 
 
 def _read_link(act: Act, source_id: str, claim_id: int, ref: etree._Element,
-               keys: dict[str, str]) -> None:
+               keys: dict[str, str], exported: dict[str, str]) -> None:
     conn = act.conn
     target = ref.get("target") or ""
+    proposer = proposed_by(ref, exported)
     values: dict[str, Any] = {
         "claim_id": claim_id, "rel": ref.get("type"),
         "locus": element_text(ref),
-        "status": "suggested" if ref.get("cert") else "confirmed", "provenance": "source"}
+        "status": "confirmed" if proposer is None else "suggested",
+        "provenance": proposer or "source"}
     m = _PASSAGE.fullmatch(target)
     if m is not None:
         # the file of another source (its exported name) or none: a passage of this very one
