@@ -433,9 +433,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "S026": (SourceError, "the header's date … and the dateline's date … (line …) name different "
                           "days: a warning (file:line: warning: …), said once per source by add, "
                           "propose and check, not by a source whose date the editor set; the "
-                          "source is dated by the header, or by the dateline where the header "
-                          "date's own words give the dateline's date (its TEI value a slip, as "
-                          "a day and month swapped)",
+                          "source is dated by the header's correspDesc or creation date, or by "
+                          "the dateline where that date's own words give the dateline's date "
+                          "(its TEI value a slip, as a day and month swapped) or where the "
+                          "header's date is the source description's (sourceDesc)",
               "correct the one that is wrong and 'annotator add --replace' the file, or set the "
               "source's date with 'annotator source date …'"),
     "S101": (SourceError, 'gold file (or its text file) not found',

@@ -359,3 +359,38 @@ def test_dates_review_header_and_dateline_disagree_said_once_by_add_propose_chec
     assert run(ws, "source", "date", "foulke", "1823-10-03").exit_code == 0
     assert not ws.check().warnings
     assert "S026" not in run(ws, "check").stderr
+
+
+CATALOGUED = f"""<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>A letter to a friend
+</title></titleStmt><publicationStmt><p>Written for annotator's tests.</p></publicationStmt>
+<sourceDesc><msDesc><msIdentifier><idno>MS 12</idno></msIdentifier><history><p>Catalogued
+<date when="1792-08-01">August 1792</date>.</p></history></msDesc></sourceDesc></fileDesc>
+</teiHeader><text><body><div><opener><dateline>Downing, 12 May 1791.</dateline></opener>
+<p>Dear Sir, the books came.</p></div></body></text></TEI>
+"""
+
+
+def test_dates_review_dateline_outranks_the_source_descriptions_date(ws, tmp_path):
+    """A sourceDesc date (here the manuscript's catalogue entry) dates the description, not the
+    writing: the letter's own dateline dates the source and S026 says the source description's
+    date gave way; without a dateline the description's date is the fallback (was: the
+    catalogue's 1792-08-01 outranked the dateline)."""
+    from annotator.tei.dating import source_date
+
+    path, parsed = _foulke(tmp_path, CATALOGUED, "catalogued.xml")
+    found = source_date(parsed)
+    assert found.day is not None and found.day.tei() == "1791-05-12"
+    assert found.reason == "the dateline 1791-05-12"
+    assert found.disagreement is not None and found.disagreement.described
+    added = run(ws, "add", str(path))
+    assert added.exit_code == 0, added.output
+    said = [line for line in added.stderr.splitlines() if "[S026]" in line]
+    assert len(said) == 1
+    assert "the source is dated 1791-05-12, the dateline's: the text's own date outranks the " \
+           "source description's date" in said[0]
+    assert "'annotator source date catalogued 1792-08-01'" in said[0]
+    assert ws.source("catalogued").date == "1791-05-12"
+    undated = CATALOGUED.replace("<opener><dateline>Downing, 12 May 1791.</dateline></opener>", "")
+    found = source_date(_foulke(tmp_path, undated, "undated.xml")[1])
+    assert found.day is not None and found.day.tei() == "1792-08-01"
+    assert found.reason == "the source description's date 1792-08-01"

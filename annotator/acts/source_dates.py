@@ -37,6 +37,11 @@ def date_warning(src: Source, differs: DateDisagreement | None, path: Path
                     f"own words ('{d.header_words}') give too: its value {header_start} is taken "
                     "for a slip")
         other = header_start
+    elif src.date == d.dateline and d.described:
+        message += (f"the source is dated {d.dateline}, the dateline's: the text's own date "
+                    f"outranks {d.header_where}, which may date the description, not the "
+                    "writing")
+        other = header_start
     elif src.date == header_start:
         message += f"the source is dated {header_start}, the header's"
         other = d.dateline

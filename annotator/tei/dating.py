@@ -1,12 +1,14 @@
 """Where a TEI source says when it was written, and where its dated entries start.
 
-``anchor_candidates`` lists the header's dates in order of trust (``correspDesc``'s sending,
-``creation``, the source description's bibliographic dates, ``publicationStmt`` only when the
-text is born digital), then the text's first ``opener``/``dateline``, then the title; each as a
-TEI value or its words, with where it was found. ``source_date`` takes the first that holds a
-date, unless the header's date and the dateline's disagree (``date_disagreement``): then the
-header's is kept, but where the header date's own words give the dateline's date, its TEI value
-is a slip of encoding (a day and month swapped) and the dateline's is taken. ``date_blocks``
+``anchor_candidates`` lists the dates that may say when the source was written, in order of
+trust: the header's statements of the writing (``correspDesc``'s sending, ``creation``), the
+text's first ``opener``/``dateline``, the source description's dates (a manuscript's catalogue
+entry, a printed edition: they may date the description, not the writing), ``publicationStmt``
+only when the text is born digital, then the title; each as a TEI value or its words, with
+where it was found. ``source_date`` takes the first that holds a date. Where the header's date
+and the dateline's disagree (``date_disagreement``), a ``correspDesc``/``creation`` date is
+kept, but where its own words give the dateline's date, its TEI value is a slip of encoding (a
+day and month swapped) and the dateline's is taken. ``date_blocks``
 gives the reading-text spans of datelines, headings and paragraphs, which the chronology uses
 to restart at each dated entry.
 
@@ -65,7 +67,7 @@ def _in_note(el: etree._Element, within: etree._Element) -> bool:
 class _Candidate(NamedTuple):
     value: str  # a TEI value or words
     where: str  # "the header's creation date", "the dateline", ...
-    part: str  # 'header', 'dateline' or 'title'
+    part: str  # 'header' (correspDesc, creation), 'dateline', 'description' or 'title'
     el: etree._Element  # where it is said (its line; a header date's words and range)
 
 
@@ -81,15 +83,6 @@ def _candidates(parsed: ParsedSource) -> list[_Candidate]:
                 for a in actions for d in a.iter(*dates)]
         out += [_Candidate(_date_of(d), "the header's creation date", "header", d)
                 for c in header.iter(f"{_T}creation") for d in c.iter(*dates)]
-        source_desc = header.find(f".//{_T}sourceDesc")
-        if source_desc is not None:
-            out += [_Candidate(_date_of(d), "the source description's date", "header", d)
-                    for d in source_desc.iter(*dates)]
-            born_digital = "born digital" in element_text(source_desc).lower().replace("-", " ")
-            if born_digital:
-                out += [_Candidate(_date_of(d), "the publication date (born digital)", "header",
-                                   d)
-                        for p in header.iter(f"{_T}publicationStmt") for d in p.iter(*dates)]
     text = root.find(f".//{_T}text")
     if text is not None:
         for el in text.iter(f"{_T}dateline", f"{_T}opener"):
@@ -101,6 +94,17 @@ def _candidates(parsed: ParsedSource) -> list[_Candidate]:
             out.append(_Candidate(words, "the dateline", "dateline", el if line is None else line))
             break
     if header is not None:
+        # what describes the source (a manuscript's catalogue entry, a printed edition) may be
+        # dated otherwise than the writing: after the text's own dateline, before the title
+        source_desc = header.find(f".//{_T}sourceDesc")
+        if source_desc is not None:
+            out += [_Candidate(_date_of(d), "the source description's date", "description", d)
+                    for d in source_desc.iter(*dates)]
+            born_digital = "born digital" in element_text(source_desc).lower().replace("-", " ")
+            if born_digital:
+                out += [_Candidate(_date_of(d), "the publication date (born digital)",
+                                   "description", d)
+                        for p in header.iter(f"{_T}publicationStmt") for d in p.iter(*dates)]
         for title in header.iter(f"{_T}title"):
             out.append(_Candidate(element_text(title), "the title", "title", title))
             break
@@ -117,7 +121,9 @@ class DateDisagreement:
     """The header's date and the dateline's, which say different days of the writing: each
     as a TEI value (the header's a range 'from/to' when it gives one), where it was found and
     its line. ``slip``: the header date's own words (``header_words``) give the dateline's date
-    and not its TEI value, which is then a slip of encoding and not taken.
+    and not its TEI value, which is then a slip of encoding and not taken. ``described``: the
+    header's date is the source description's (no ``correspDesc``/``creation`` date), which
+    gives way to the dateline.
 
     DOCS: docs/proposals.md#dates-in-the-documents-chronology
     """
@@ -130,6 +136,7 @@ class DateDisagreement:
     dateline_where: str
     dateline_line: int | None
     slip: bool
+    described: bool = False
 
 
 class SourceDate(NamedTuple):
@@ -169,7 +176,8 @@ def date_disagreement(parsed: ParsedSource) -> DateDisagreement | None:
 
 def _disagreement(cands: list[_Candidate]) -> DateDisagreement | None:
     """``date_disagreement`` of the candidates already listed."""
-    header = next(((c, d) for c in cands if c.part == "header" and (d := _day(c))), None)
+    header = next(((c, d) for c in cands if c.part in ("header", "description") and
+                   (d := _day(c))), None)
     line = next(((c, d) for c in cands if c.part == "dateline" and (d := _day(c))), None)
     if header is None or line is None:
         return None
@@ -184,7 +192,7 @@ def _disagreement(cands: list[_Candidate]) -> DateDisagreement | None:
         not _agree(_bounds(said[0]), _bounds(hday, end))
     return DateDisagreement(hday.tei() + (f"/{end.tei()}" if end else ""), hc.where,
                             source_line(hc.el), words, lday.tei(), lc.where, source_line(lc.el),
-                            slip)
+                            slip, hc.part == "description")
 
 
 def source_date(parsed: ParsedSource) -> SourceDate:
