@@ -324,6 +324,10 @@ def _read(surface: str) -> Expr:
     for pattern, offset, base in _RELATIVE_DAYS:
         if pattern.fullmatch(text):
             return Expr("relative", offset=offset, base=base, weekday=weekday)
+    m = _CENTURY_REL.fullmatch(text)
+    if m:  # "last Century", "the middle of the last century", "this century"
+        return Expr("century-rel", flags="fuzzy" if m["vague"] else "",
+                    offset={"last": -1, "next": 1}.get(m["which"].lower(), 0))
     months = "|".join(MONTH_NAMES)
     m = re.fullmatch(r"(?:the\s+)?(\d{1,2})\s+of\s+(this|last|next)\s+month", text, re.I)
     if m:
@@ -373,6 +377,9 @@ def _month_first_day(expr: Expr, surface: str) -> Expr:
 
 _VAGUE = re.compile(r"^(?:the\s+)?(?:very\s+)?(?:early|late|mid|middle|beginning|end|start|"
                     r"first\s+days|last\s+days)(?:\s+of)?[\s-]+(?:the\s+)?", re.I)
+# a century named from the writer's time: the one before, of or after the source's year
+_CENTURY_REL = re.compile(rf"(?P<vague>{_VAGUE.pattern[1:]})?(?:the\s+)?"
+                          rf"(?P<which>last|this|present|next)\s+century", re.I)
 
 
 def _alternatives(text: str) -> Expr | None:
@@ -524,6 +531,8 @@ class Chronology:
                 return Resolved((), "not a day of that month", "", "partial")
             which = {0: "the month", -1: "the month before", 1: "the month after"}[expr.offset]
             return Resolved((("when", day.tei()),), f"{which} of {ctx[1]}", "medium")
+        if expr.kind == "century-rel":
+            return self._century(expr)
         if expr.kind == "relative":
             base = self._context() if expr.base == "entry" else \
                 ((self.last, f"the date {self.last.tei()}") if self.last else self._context())
@@ -552,6 +561,17 @@ class Chronology:
                 first.year == last.year:
             return Resolved((), "", "", "fuzzy")
         return Resolved((("notBefore", first.tei()), ("notAfter", last.tei())), reason, cert)
+
+    def _century(self, expr: Expr) -> Resolved:
+        """"last century" in a text of 1788: the 17th, 1600-1699, counted as "the nth century"
+        is (annotator.dates: the nth is (n-1)00 to (n-1)99)."""
+        ctx = self._context()
+        if ctx is None or ctx[0].year is None:
+            return Resolved((), "no year to count the century from", "", "relative")
+        first = (ctx[0].year // 100 + expr.offset) * 100
+        which = {-1: "the century before", 0: "the century of", 1: "the century after"}
+        return Resolved((("notBefore", f"{first:04d}"), ("notAfter", f"{first + 99:04d}")),
+                        f"{which[expr.offset]} {ctx[1]}", "medium", expr.flags)
 
     def _two_digit(self, expr: Expr) -> Resolved:
         ref = self.anchor or self.entry

@@ -56,6 +56,14 @@ TABLE = [
      "high"),
     ("spans and vagueness", "the 1850s", {"notBefore": "1850", "notAfter": "1859"}, "high"),
     ("spans and vagueness", "early June 1940", {"when": "1940-06"}, "medium"),  # as the seed
+    # a century named from the writer's time, counted as "the 19th century" is (1800-1899)
+    ("spans and vagueness", "last Century", {"notBefore": "1700", "notAfter": "1799"}, "medium"),
+    ("spans and vagueness", "the last century", {"notBefore": "1700", "notAfter": "1799"},
+     "medium"),
+    ("spans and vagueness", "this century", {"notBefore": "1800", "notAfter": "1899"}, "medium"),
+    ("spans and vagueness", "the present century", {"notBefore": "1800", "notAfter": "1899"},
+     "medium"),
+    ("spans and vagueness", "next century", {"notBefore": "1900", "notAfter": "1999"}, "medium"),
     ("weekday + date", "Tuesday, 4th March 1851", {"when": "1851-03-04"}, "high"),
     ("weekday + date", "Monday the 11th", {"when": "1864-04-11"}, "medium"),
     ("TEI yearless value", "--05-03", {"when": "1864-05-03"}, "medium"),
@@ -406,3 +414,18 @@ def test_chronology_brackets_in_a_running_text_and_a_header(tmp_path):
                     encoding="utf-8")
     found = source_date(parse_source(path))
     assert (found.day, found.reason) == (Day(1791, 8, 31), "the header's sending date 1791-08-31")
+
+
+def test_chronology_a_century_named_from_the_letters_year():
+    """"the last Century" in a letter of 1788 is the 17th (1600-1699), its vague part making it
+    fuzzy; with no year to count from it keeps no value (was: no value in any text)."""
+    text = "A monument erected about the middle of the last Century, and a portrait (last century)."
+    spans = [(text.index("the middle"), text.index(",")),
+             (text.index("last century"), text.index("last century") + len("last century"))]
+    got = {text[s:e]: (dict(r.attrs), r.flags, r.reason)
+           for s, e, r in date_mentions(text, spans, Dating(Day(1788, 2, 11), "the dateline"))}
+    assert got["the middle of the last Century"] == (
+        {"notBefore": "1600", "notAfter": "1699"}, "fuzzy", "the century before the dateline")
+    assert got["last century"][0] == {"notBefore": "1600", "notAfter": "1699"}
+    alone = Chronology().resolve("the last century")
+    assert (alone.attrs, alone.flags) == ((), "relative")
