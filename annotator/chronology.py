@@ -518,7 +518,7 @@ class Chronology:
                 return Resolved((), "not a day of that year", "", "partial")
             return Resolved((("when", day.tei()),), found[1], "medium", expr.flags)
         if expr.kind == "partial" and expr.day.day is not None:
-            out = self._day_alone(expr.day.day, entry)  # "3[?]": the editor's doubt stays
+            out = self._day_alone(expr.day.day, entry, expr.weekday)  # "3[?]": doubt stays
             return dataclasses.replace(out, flags=expr.flags) if out.attrs else out
         if expr.kind == "month-rel":
             ctx = self._context()
@@ -586,7 +586,10 @@ class Chronology:
         return Resolved((("when", day.tei()),), f"century from {self.anchor_reason or 'the entry'}",
                         "medium", expr.flags)
 
-    def _day_alone(self, n: int, entry: bool) -> Resolved:
+    def _day_alone(self, n: int, entry: bool, weekday: int | None = None) -> Resolved:
+        """A day of the month without its month: the month of the entry (of the last date),
+        the next one for an entry whose days start again; in running text a weekday written
+        with it ("on Tuesday the 6th") takes the month next to it whose calendar fits."""
         ctx = self._context() if self.entry is not None or self.last is None else \
             (self.last, f"the date {self.last.tei()} before")
         if ctx is None or ctx[0].month is None or ctx[0].year is None:
@@ -598,6 +601,16 @@ class Chronology:
         if entry and self.entry is not None and base.day is not None and n < base.day:
             y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)  # the days start again
             reason = f"the next month after {why}"
+        elif not entry and weekday is not None:
+            for step in (0, 1, -1):  # its month, the next, the one before
+                k = mo - 1 + step
+                d = Day(y + k // 12, k % 12 + 1, n).date()
+                if d is not None and d.weekday() == weekday:
+                    if step:
+                        y, mo = d.year, d.month
+                        reason = f"the month {'after' if step > 0 else 'before'} {why}, " \
+                            f"whose {n} is a {WEEKDAYS[weekday].title()}"
+                    break
         day = Day(y, mo, n)
         if day.date() is None:
             return Resolved((), "not a day of that month", "", "partial")
@@ -880,10 +893,19 @@ def trim_date_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _day_heading(expr: Expr) -> bool:
     """A weekday and a day of the month, no month ("Thursday 14"): a diary's day heading,
-    which dates what follows wherever it stands (after a dash in the middle of a paragraph,
-    as at its start)."""
+    which dates what follows where it opens a line or a sentence (``_opens_line``: after a
+    dash in the middle of a paragraph, as at its start); in running prose ("on Thursday 14
+    we went") it is resolved but dates nothing after it."""
     return expr.kind == "partial" and expr.weekday is not None and expr.day.month is None \
         and expr.day.day is not None
+
+
+def _opens_line(before: str) -> bool:
+    """Whether what stands before a date in its block leaves it opening a line or a sentence
+    (nothing, a line break, a stop or a dash: "––– Thursday 14:"), where a diary's day heading
+    stands; after a word ("on Thursday 14 we went") it is running prose."""
+    before = before.rstrip(" \t")
+    return not before or before[-1] in "\n.!?:;-–—_"
 
 
 def merge_spans(*groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -978,7 +1000,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface))) or \
-            _day_heading(read_expression(surface))
+            _day_heading(read_expression(surface)) and \
+            _opens_line(text[blocks[i][0] if i >= 0 else 0:start])
         if not is_entry and kind != "dateline" and _bare_number(text, start, end):
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
         if kind != "dateline" and _age(text, start, end):

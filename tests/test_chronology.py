@@ -429,3 +429,26 @@ def test_chronology_a_century_named_from_the_letters_year():
     assert got["last century"][0] == {"notBefore": "1600", "notAfter": "1699"}
     alone = Chronology().resolve("the last century")
     assert (alone.attrs, alone.flags) == ((), "relative")
+
+
+def test_chronology_a_weekday_and_day_in_running_prose_dates_nothing_after_it():
+    """"on Thursday 14 we went" in a letter is resolved (its month the one next to the running
+    date whose calendar fits the weekday) but the dates after it still lean on the letter's
+    date; a weekday and day opening a line or following a dash, a diary's day heading, still
+    dates what follows (was: any weekday with a day became the running date, so the second
+    "yesterday" below was 1778-05-13)."""
+    letter = ("Your parcel came yesterday. On Thursday 14 we went to Bala, and on Tuesday the 2nd "
+              "to Conway. The carrier left yesterday.")
+    dating = Dating(Day(1778, 5, 20), "the dateline", ((0, len(letter), "p"),))
+    got = [(letter[s:e], dict(r.attrs).get("when"), r.reason)
+           for s, e, r in date_mentions(letter, [], dating)]
+    assert [(w, v) for w, v, _ in got] == [
+        ("yesterday", "1778-05-19"), ("Thursday 14", "1778-05-14"),
+        ("Tuesday the 2nd", "1778-06-02"), ("yesterday", "1778-05-19")]
+    assert got[2][2] == "the month after the date 1778-05-14 before, whose 2 is a Tuesday"
+    diary = "Thursday 14: Went to church ––– Friday 15. Walked. It rained yesterday."
+    dating = Dating(Day(1778, 5), "the title", ((0, len(diary), "p"),))
+    got = [(diary[s:e], dict(r.attrs).get("when"))
+           for s, e, r in date_mentions(diary, [], dating)]
+    assert got == [("Thursday 14", "1778-05-14"), ("Friday 15", "1778-05-15"),
+                   ("yesterday", "1778-05-14")]
