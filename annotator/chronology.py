@@ -908,6 +908,24 @@ def _opens_line(before: str) -> bool:
     return not before or before[-1] in "\n.!?:;-–—_"
 
 
+_NEXT_CHAR = re.compile(r"[ \t]*(\S)")
+
+
+def _doubt_taken_in(text: str, end: int, kind: str, before: str) -> int:
+    """A date's end with a "?" written right after it taken in ("12 May 1791?", the editor's
+    or writer's doubt, read as "[1791?]" is), where it is no question's mark: in a dateline or
+    heading, after a date opening a line, or with the sentence going on after it ("1791?),",
+    "1791? or 1792"); "did he come on 12 May?" ends a question and stays out."""
+    if end >= len(text) or text[end] != "?" or not text[end - 1:end].isalnum():
+        return end
+    m = _NEXT_CHAR.match(text, end + 1)
+    after = m[1] if m else ""
+    if kind in ("dateline", "head") or _opens_line(before) or \
+            (after and (after in ",;:)]" or after.islower() or after.isdigit())):
+        return end + 1
+    return end
+
+
 def merge_spans(*groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Date spans of several finders as one list: where two overlap, the wider stays."""
     out: list[tuple[int, int]] = []
@@ -990,6 +1008,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         while i >= 0 and blocks[i][1] < end:  # the innermost block holding the span
             i -= 1
         kind = blocks[i][2] if i >= 0 else ""
+        before = text[blocks[i][0] if i >= 0 else 0:start]
+        end = _doubt_taken_in(text, end, kind, before)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue
@@ -1000,8 +1020,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface))) or \
-            _day_heading(read_expression(surface)) and \
-            _opens_line(text[blocks[i][0] if i >= 0 else 0:start])
+            _day_heading(read_expression(surface)) and _opens_line(before)
         if not is_entry and kind != "dateline" and _bare_number(text, start, end):
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
         if kind != "dateline" and _age(text, start, end):

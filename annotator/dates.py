@@ -225,14 +225,22 @@ def bracket_drops(content: str) -> bool:
     return bool(_DOUBT.fullmatch(content) or _SIC.fullmatch(content))
 
 
+# a doubt written right after a date, outside brackets: "12 May 1791?"
+_DOUBT_AFTER = re.compile(r"(?<=[\w\]])\?\s*$")
+
+
 def read_through(surface: str) -> tuple[str, bool] | None:
     """A date's words with what an editor supplied in brackets read in, as TEI takes the
     editor's reading for the value ("31 August 179[1]" -> "31 August 1791", "Aug[ust] 3",
     "3[rd] May", "[c. 1790]"), and whether the editor marks it doubtful ("1790[?]",
-    "[1791?]"); None when there are no brackets. A "[sic]" is dropped."""
+    "[1791?]", or a "?" right after the date, "12 May 1791?"); None when there are neither
+    brackets nor such a "?". A "[sic]" is dropped."""
+    after = _DOUBT_AFTER.search(surface)
+    if after is not None:
+        surface = surface[:after.start()]
     if "[" not in surface:
-        return None
-    doubt = False
+        return (surface, True) if after is not None else None
+    doubt = after is not None
 
     def supplied(m: re.Match[str]) -> str:
         nonlocal doubt

@@ -452,3 +452,22 @@ def test_chronology_a_weekday_and_day_in_running_prose_dates_nothing_after_it():
            for s, e, r in date_mentions(diary, [], dating)]
     assert got == [("Thursday 14", "1778-05-14"), ("Friday 15", "1778-05-15"),
                    ("yesterday", "1778-05-14")]
+
+
+@pytest.mark.parametrize(("text", "kind", "surface", "flags"), [
+    ("Downing, 12 May 1791?", "dateline", "12 May 1791?", "fuzzy"),
+    ("The letter (12 May 1791?) came by the carrier.", "p", "12 May 1791?", "fuzzy"),
+    ("12 May 1791? Went to town.", "p", "12 May 1791?", "fuzzy"),
+    ("He wrote on 12 May 1791? or a week later.", "p", "12 May 1791?", "fuzzy"),
+    ("[12 May 1791?]", "dateline", "[12 May 1791?]", "fuzzy"),  # as the bracketed form
+    # a question's mark, no doubt of the date
+    ("Did he come on 12 May 1791? He did.", "p", "12 May 1791", "")])
+def test_chronology_a_question_mark_right_after_a_date_makes_it_doubtful(text, kind, surface,
+                                                                          flags):
+    """A "?" right after a date outside brackets is the editor's or writer's doubt as "[1791?]"
+    is: the span takes it in and the value is fuzzy, except where it ends a question (was: left
+    out of the span, and the date stated in full)."""
+    got = date_mentions(text, [], Dating(Day(1791), "the title", ((0, len(text), kind),)))
+    assert [(text[s:e], dict(r.attrs), r.flags) for s, e, r in got] == [
+        (surface, {"when": "1791-05-12"}, flags)]
+    assert read_expression("1791?").flags == "fuzzy"
