@@ -445,15 +445,16 @@ class Chronology:
         return None
 
     def resolve(self, surface: str, *, block: int = 0, entry: bool = False,
-                aside: bool = False) -> Resolved:
+                aside: bool = False, tense: str = "") -> Resolved:
         """The value of one date mention, and the state updated for the ones after it.
 
         ``entry`` marks a mention that dates what follows (a dateline, a dated heading, a day
         opening a paragraph of a journal); an ``aside`` (in an editor's note) is resolved but
-        leaves the state alone.
+        leaves the state alone. ``tense`` ('past', 'future' or '', ``tense_around``) says on
+        which side of the source's date a month named without a year lies.
         """
         expr = read_expression(surface)
-        out = self._resolve(expr, block, entry)
+        out = self._resolve(expr, block, entry, tense)
         if aside:
             return self._weekday_checked(expr, out)
         return self._remember(expr, out, block, entry)
@@ -484,6 +485,49 @@ class Chronology:
                 self.year = (years[-1], block)
         return out
 
+    def _writing(self, block: int) -> Day | None:
+        """The source's date, when a month named without a year in running text leans on it
+        (no dated entry of its own since, no year named before in the paragraph) and it has a
+        month: the day of writing, around which such a month lies."""
+        anchor = self.anchor
+        if anchor is None or anchor.year is None or anchor.month is None or \
+                self.entry not in (None, anchor) or \
+                self.year is not None and self.year[1] == block:
+            return None
+        return anchor
+
+    def _around(self, expr: Expr, writing: Day, tense: str) -> Resolved:
+        """A month (and day) named without a year, in another month than the source's date:
+        within the year before that date if the text speaks of it as past ("in February we
+        went", in a letter of August), within the year after it if as to come ("I hope to see
+        you in February"); else either, and the value says so (notBefore the one before,
+        notAfter the one after), unless a weekday written with it fits only one of them."""
+        assert writing.year is not None and writing.month is not None
+        month, n = expr.day.month, expr.day.day
+        assert month is not None
+        before = Day(writing.year - (month > writing.month), month, n)
+        after = Day(writing.year + (month < writing.month), month, n)
+        why = self.anchor_reason
+        sides = {"past": (before, f"before {why} (spoken of as past)"),
+                 "future": (after, f"after {why} (spoken of as to come)")}
+        if tense not in sides and n is not None and expr.weekday is not None:
+            fits = [t for t, (d, _) in sides.items()
+                    if (dd := d.date()) is not None and dd.weekday() == expr.weekday]
+            if len(fits) == 1:
+                tense = fits[0]
+                sides[tense] = (sides[tense][0], f"{'before' if tense == 'past' else 'after'} "
+                                f"{why} (its weekday fits that year)")
+        if tense in sides:
+            day, reason = sides[tense]
+            if n is not None and day.date() is None:
+                return Resolved((), "not a day of that year", "", "partial")
+            return Resolved((("when", day.tei()),), f"the year {reason}", "medium", expr.flags)
+        if n is not None and (before.date() is None or after.date() is None):
+            return Resolved((), "no year to take it from", "", "partial")  # 29 February
+        return Resolved((("notBefore", before.tei()), ("notAfter", after.tei())),
+                        f"the year before or after {why} (the text does not say which)",
+                        "medium", expr.flags)
+
     def _year_for(self, month: int | None, block: int, entry: bool) -> tuple[int, str] | None:
         """The year a date without one takes, and why: a dated entry's from the entry before
         (a year later when the months start again), others from a year named earlier in the
@@ -502,7 +546,7 @@ class Chronology:
             return ctx[0].year, f"year from {ctx[1]}"
         return None
 
-    def _resolve(self, expr: Expr, block: int, entry: bool) -> Resolved:
+    def _resolve(self, expr: Expr, block: int, entry: bool, tense: str = "") -> Resolved:
         if expr.kind == "value":
             return Resolved(expr.attrs, "stated in full" if not expr.flags else
                             f"stated ({expr.flags})",
@@ -510,6 +554,9 @@ class Chronology:
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:
+            writing = None if entry else self._writing(block)
+            if writing is not None and writing.month != expr.day.month:
+                return self._around(expr, writing, tense)
             found = self._year_for(expr.day.month, block, entry)
             if found is None:
                 return Resolved((), "no year to take it from", "", "partial")
@@ -908,6 +955,39 @@ def _opens_line(before: str) -> bool:
     return not before or before[-1] in "\n.!?:;-–—_"
 
 
+# Words that tell a sentence speaks of what is to come, or of what is past (a verb's past
+# form: a closed list of common irregular ones, and words in -ed not after "am", "is", "are",
+# "be", where they are mostly adjectives or a passive to come: "I am pleased", "to be paid").
+_FUTURE = re.compile(r"\b(?:will|shall|wo|hope|hopes|hoping|intend|intends|intending|expect|"
+                     r"expects|expecting|going|soon|next|(?:mean|means|propose|proposes)\s+to)"
+                     r"\b|\w['’]ll\b", re.I)
+_PAST = re.compile(r"\b(?:was|were|had|did|ago|last|since|went|came|saw|left|got|gave|made|"
+                   r"took|sent|wrote|told|found|heard|spent|met|paid|began|brought|bought|"
+                   r"thought|said|kept|felt|knew|lost|held|sat|stood|ran|rode|fell|became|"
+                   r"spoke|chose|drove|grew|led)\b", re.I)
+_ED = re.compile(r"\b(?:(am|is|are|be|being)\s+)?(\w+[^e\W]ed)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+
+
+def tense_around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str:
+    """'past' or 'future' when the words of the sentence a date stands in (within ``lo``..``hi``,
+    its block, and the block before when this one goes on from it in lower case, as over a
+    page break; the date's own words left out) say only the one, else ''. A cue, not a parse:
+    "which I hope to deliver to you in February" is future, "had to leave on the 1st October"
+    past, "the fair is in May" neither."""
+    hi = len(text) if hi is None else hi
+    parts = _SENTENCE_END.split(text[lo:start])
+    head = parts[-1]
+    if len(parts) == 1 and head.lstrip()[:1].islower():  # a block going on from the one before
+        head = _SENTENCE_END.split(text[max(0, lo - 400):lo].rstrip())[-1] + " " + head
+    m = _SENTENCE_END.search(text, end, hi)
+    words = f"{head} {text[end:m.start() if m else hi]}"
+    future = _FUTURE.search(words) is not None
+    past = _PAST.search(words) is not None or any(
+        not m[1] and not m[2].lower().endswith("eed") for m in _ED.finditer(words))
+    return "past" if past and not future else "future" if future and not past else ""
+
+
 _NEXT_CHAR = re.compile(r"[ \t]*(\S)")
 
 
@@ -1026,6 +1106,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         if kind != "dateline" and _age(text, start, end):
             continue  # "Lenke, 43, mother", "43 years old": an age, no two-digit year
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
+        lo, hi = (blocks[i][0], blocks[i][1]) if i >= 0 else (0, len(text))
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
-                                              aside=aside)))
+                                              aside=aside,
+                                              tense=tense_around(text, start, end, lo, hi))))
     return out

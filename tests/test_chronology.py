@@ -11,7 +11,8 @@ from lxml import etree
 
 from annotator.chronology import (_ALL_MONTHS, _ORDINAL_WORDS, FINDER, Chronology, Dating, Day,
                                   Expr, anchor_of, bracket_span, date_mentions, entry_dates,
-                                  find_dates, finder_matches, parse_day, read_expression)
+                                  find_dates, finder_matches, parse_day, read_expression,
+                                  tense_around)
 from annotator.tei.dating import anchor_candidates, date_blocks, source_date
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
@@ -26,8 +27,11 @@ TABLE = [
     ("full explicit", "1944, April", {"when": "1944-04"}, "high"),
     ("full explicit", "3.11.1954", {"when": "1954-11-03"}, "high"),
     ("year from document", "April 11th", {"when": "1864-04-11"}, "medium"),
-    ("year from document", "the 13th of May", {"when": "1864-05-13"}, "medium"),
-    ("year from document", "the 3rd of 1st month", {"when": "1864-01-03"}, "medium"),
+    # another month than the letter's, and no sentence to say past or to come: either side
+    ("year around document", "the 13th of May", {"notBefore": "1863-05-13",
+                                                 "notAfter": "1864-05-13"}, "medium"),
+    ("year around document", "the 3rd of 1st month", {"notBefore": "1864-01-03",
+                                                      "notAfter": "1865-01-03"}, "medium"),
     ("year from document", "the 18th inst.", {"when": "1864-04-18"}, "medium"),
     ("year from document", "the 2d ult.", {"when": "1864-03-02"}, "medium"),
     ("relative", "yesterday", {"when": "1864-04-11"}, "medium"),
@@ -35,7 +39,7 @@ TABLE = [
     ("relative", "this day", {"when": "1864-04-12"}, "medium"),
     ("relative", "Tuesday morning", {"when": "1864-04-12"}, "medium"),
     ("relative", "last Friday", {"when": "1864-04-08"}, "medium"),
-    ("old form", "Octr 3d", {"when": "1864-10-03"}, "medium"),
+    ("old form", "Octr 3d", {"notBefore": "1863-10-03", "notAfter": "1864-10-03"}, "medium"),
     ("old form", "Novr 21st 1863", {"when": "1863-11-21"}, "high"),
     ("old form", "3d Octr /64", {"when": "1864-10-03"}, "medium"),
     ("old form", "the 9th day of March, A.D. 1858", {"when": "1858-03-09"}, "high"),
@@ -66,8 +70,10 @@ TABLE = [
     ("spans and vagueness", "next century", {"notBefore": "1900", "notAfter": "1999"}, "medium"),
     ("weekday + date", "Tuesday, 4th March 1851", {"when": "1851-03-04"}, "high"),
     ("weekday + date", "Monday the 11th", {"when": "1864-04-11"}, "medium"),
-    ("TEI yearless value", "--05-03", {"when": "1864-05-03"}, "medium"),
-    ("TEI yearless value", "--05", {"when": "1864-05"}, "medium"),
+    ("TEI yearless value", "--05-03", {"notBefore": "1863-05-03", "notAfter": "1864-05-03"},
+     "medium"),
+    ("TEI yearless value", "--05", {"notBefore": "1863-05", "notAfter": "1864-05"}, "medium"),
+    ("TEI yearless value", "--04-03", {"when": "1864-04-03"}, "medium"),
     ("TEI yearless value", "---12", {"when": "1864-04-12"}, "medium"),
     ("TEI yearless value", "---03", {"when": "1864-04-03"}, "medium"),
 ]
@@ -204,10 +210,11 @@ def test_chronology_never_takes_a_value_from_the_clock(surface):
 
 @pytest.mark.parametrize(("surface", "anchor"), [(s, "1864-04-12") for s in SURFACES])
 def test_chronology_values_come_from_the_text_or_its_date(surface, anchor):
-    """Every year in a value is written in the expression or is the source's own date's."""
+    """Every year in a value is written in the expression or is the source's own date's, or
+    the year next to it (a month named without a year lies within a year of it)."""
     got = Chronology(parse_day(anchor), f"the header date {anchor}").resolve(surface)
     for _, v in got.attrs:
-        assert v[:4] == anchor[:4] or v[2:4] in surface or v[:4] in surface
+        assert abs(int(v[:4]) - int(anchor[:4])) <= 1 or v[2:4] in surface or v[:4] in surface
 
 
 def test_chronology_finder_and_anchor():
@@ -471,3 +478,52 @@ def test_chronology_a_question_mark_right_after_a_date_makes_it_doubtful(text, k
     assert [(text[s:e], dict(r.attrs), r.flags) for s, e, r in got] == [
         (surface, {"when": "1791-05-12"}, flags)]
     assert read_expression("1791?").flags == "fuzzy"
+
+
+@pytest.mark.parametrize(("sentence", "date", "value"), [
+    # Curious Travellers 1138, a letter of 31 August 1791: to come, so the next February
+    ("Moses is making a book for you: which I hope to deliver to you in person in February.",
+     "February", {"when": "1792-02"}),
+    # EHRI YV3549264, a testimony of July 1945: past, so the October before (the edition's)
+    ("He had to leave the camp with a work detachment on the 1st October.", "1st October",
+     {"when": "1944-10-01"}),
+    ("We walked to Bala in February.", "February", {"when": "1791-02"}),
+    ("In October we went to Bath.", "October", {"when": "1790-10"}),
+    ("I shall be in London in October.", "October", {"when": "1791-10"}),
+    # neither said: either side of the letter's date
+    ("Parliament meets in February.", "February", {"notBefore": "1791-02",
+                                                   "notAfter": "1792-02"}),
+    # a weekday that fits one year only: 9 April 1791 was a Saturday, 9 April 1792 a Monday
+    ("It is requested to attend at Mold, on Saturday the 9th of April.",
+     "Saturday the 9th of April", {"when": "1791-04-09"}),
+    # the letter's own month, or a year named before in the paragraph: as before
+    ("He came on the 3rd of August.", "3rd of August", {"when": "1791-08-03"}),
+    ("In 1790 we were in Bath, and in October we shall go home.", "October",
+     {"when": "1790-10"})])
+def test_chronology_a_month_without_a_year_lies_around_the_letters_date(sentence, date,
+                                                                         value):
+    """A month named without a year in a letter lies within a year of its date: before it when
+    the sentence speaks of it as past, after it when as to come, else either (notBefore /
+    notAfter), never in the letter's year whatever the sense (was: "in February", to come, in
+    a letter of August 1791 was 1791-02, and the testimony's past "1st October" 1945-10-01)."""
+    anchor = Day(1945, 7) if "camp" in sentence else Day(1791, 8, 31)
+    at = sentence.index(date)
+    years = [m.span() for m in re.finditer(r"\b1\d{3}\b", sentence)]  # as the model's
+    got = [dict(r.attrs) for s, e, r in date_mentions(
+        sentence, [(at, at + len(date)), *years], Dating(anchor, "the header's date",
+                                                         ((0, len(sentence), "p"),)))
+           if s <= at < e]
+    assert got == [value]
+
+
+def test_chronology_tense_reads_on_over_a_page_break():
+    """EHRI YV3549264 breaks "had to leave the camp with / a work detachment on the 1st
+    October." over a page: the block opening in lower case goes on from the one before, whose
+    "had" says past."""
+    text = "He had to leave the camp with\n\na work detachment on the 1st October. He had"
+    lo = text.index("a work")
+    at = text.index("the 1st October")
+    assert tense_around(text, at, at + len("the 1st October"), lo, text.index(" He had")) == \
+        "past"
+    text = text.replace("a work", "A work")  # a sentence of its own: no cue
+    assert tense_around(text, at, at + len("the 1st October"), lo, text.index(" He had")) == ""
