@@ -479,7 +479,7 @@ class Chronology:
                 self.last = day
             if day.year is not None:
                 self.year = (day.year, block)
-        elif out.attrs:
+        elif out.attrs and out.cert == "high":  # a span the text names, not one inferred
             years = [int(v[:4]) for _, v in out.attrs if re.match(r"\d{4}", v)]
             if years:
                 self.year = (years[-1], block)

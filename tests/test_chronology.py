@@ -434,6 +434,9 @@ def test_chronology_a_century_named_from_the_letters_year():
     assert got["the middle of the last Century"] == (
         {"notBefore": "1600", "notAfter": "1699"}, "fuzzy", "the century before the dateline")
     assert got["last century"][0] == {"notBefore": "1600", "notAfter": "1699"}
+    chron = Chronology(Day(1788, 2, 11), "the dateline")
+    chron.resolve("the last century", block=3)
+    assert dict(chron.resolve("the 2d of February", block=3).attrs) == {"when": "1788-02-02"}
     alone = Chronology().resolve("the last century")
     assert (alone.attrs, alone.flags) == ((), "relative")
 
