@@ -507,25 +507,26 @@ class Chronology:
         assert month is not None
         before = Day(writing.year - (month > writing.month), month, n)
         after = Day(writing.year + (month < writing.month), month, n)
-        why = self.anchor_reason
-        sides = {"past": (before, f"before {why} (spoken of as past)"),
-                 "future": (after, f"after {why} (spoken of as to come)")}
+        why, name = self.anchor_reason, MONTH_NAMES[month - 1].title()
+        sides = {"past": (before, f"the {name} before {why} (spoken of as past)"),
+                 "future": (after, f"the {name} after {why} (spoken of as to come)")}
         if tense not in sides and n is not None and expr.weekday is not None:
             fits = [t for t, (d, _) in sides.items()
                     if (dd := d.date()) is not None and dd.weekday() == expr.weekday]
             if len(fits) == 1:
                 tense = fits[0]
-                sides[tense] = (sides[tense][0], f"{'before' if tense == 'past' else 'after'} "
-                                f"{why} (its weekday fits that year)")
+                sides[tense] = (sides[tense][0], f"the {name} "
+                                f"{'before' if tense == 'past' else 'after'} {why} (its "
+                                "weekday fits that year)")
         if tense in sides:
             day, reason = sides[tense]
             if n is not None and day.date() is None:
                 return Resolved((), "not a day of that year", "", "partial")
-            return Resolved((("when", day.tei()),), f"the year {reason}", "medium", expr.flags)
+            return Resolved((("when", day.tei()),), reason, "medium", expr.flags)
         if n is not None and (before.date() is None or after.date() is None):
             return Resolved((), "no year to take it from", "", "partial")  # 29 February
         return Resolved((("notBefore", before.tei()), ("notAfter", after.tei())),
-                        f"the year before or after {why} (the text does not say which)",
+                        f"the {name} before or after {why} (the text does not say which)",
                         "medium", expr.flags)
 
     def _year_for(self, month: int | None, block: int, entry: bool) -> tuple[int, str] | None:

@@ -94,6 +94,11 @@ def test_chronology_reason_names_what_it_leans_on():
     assert chron.resolve("April 11th").reason == "year from the header date 1864-04-12"
     chron.resolve("17 July 1767", block=1)
     assert chron.resolve("the next day", block=2).reason == "the day after the date 1767-07-17"
+    around = Chronology(LETTER, "the header date 1864-04-12")
+    assert around.resolve("the 13th of May").reason == \
+        "the May before or after the header date 1864-04-12 (the text does not say which)"
+    assert around.resolve("the 13th of May", tense="future").reason == \
+        "the May after the header date 1864-04-12 (spoken of as to come)"
 
 
 def test_chronology_weekday_that_does_not_fit_is_flagged_not_corrected():
