@@ -985,7 +985,7 @@ def tense_around(text: str, start: int, end: int, lo: int = 0, hi: int | None = 
     words = f"{head} {text[end:m.start() if m else hi]}"
     future = _FUTURE.search(words) is not None
     past = _PAST.search(words) is not None or any(
-        not m[1] and not m[2].lower().endswith("eed") for m in _ED.finditer(words))
+        not w[1] and not w[2].lower().endswith("eed") for w in _ED.finditer(words))
     return "past" if past and not future else "future" if future and not past else ""
 
 
