@@ -406,6 +406,18 @@ def test_propose_capitalised_common_nouns_are_no_persons(nlp):
     assert "Pennant" in persons or "Thomas Pennant" in persons
 
 
+def test_propose_a_book_of_the_bible_before_its_verse_is_no_person(nlp):
+    """Before: an edition's notes "Luke 10: 41", "Luke 12:16-21" made a person Luke (the model
+    tags the book, and the verse after it was not read as a citation)."""
+    text = ("Martha thou art careful about many things.\nLuke 10: 41\n\nSee Luke 12:16-21 "
+            "for the parable. Luke Hinde printed it in London.")
+    ((_, spans),) = run_ner(nlp, [("t", text)])
+    props = build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1")
+    persons = [(p.surface, p.start) for p in props if p.type == "person"]
+    assert not [s for s, start in persons if s == "Luke" and start < text.index("Hinde")]
+    assert ("Luke Hinde", text.index("Luke Hinde")) in persons
+
+
 def test_propose_register_name_in_a_street_name_is_not_found():
     """A register's "Second" is not the person in "Second Street" (was linked there)."""
     text = "He met Second at the corner of Marshall & Second Street."

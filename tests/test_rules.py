@@ -156,6 +156,12 @@ def test_rules_drop_inside_title_takes_any_spans():
     ("we saw Chirk Castle from", "Chirk Castle", "person", None),
     ("at Marshall & Second Street", "Second", "person", None),
     ("the Stars forever (Daniel 11:3).", "Daniel 11:3", "person", None),
+    # a book of the Bible before its chapter and verse, as an edition's notes cite them
+    ("etc.\nLuke 10: 41\n", "Luke", "person", None),
+    ("Matthew 11:3, Luke 7: 19", "Luke", "person", None),
+    ("See Luke 12:16-21 for", "Luke", "person", None),
+    ("Luke 10 came", "Luke", "person", "Luke"),  # a number, no verse: kept
+    ("met Luke at 10:30", "Luke", "person", "Luke"),
     ("about 5 ft. X 5 ft. was", "X", "person", None),
     ("Rooms. The Library is", "The", "person", None),
     ("in the time of Henry 7th. the", "Henry 7th", "person", "Henry 7th"),

@@ -166,7 +166,9 @@ def demonym(key: str) -> bool:
 
 
 # drop_common_noun's and _last_word's patterns, compiled once: they are tried on every span
-_CITATION = re.compile(r"\d+[:.]\d+")
+_CITATION = re.compile(r"\d+(?:[ \t]*:[ \t]*|\.)\d+")  # "11:3", "10: 41", "3.16"
+# a book's chapter and verse after its name: "Luke 12:16-21", "Luke 10: 41"
+_CITED_AFTER = re.compile(r"[ \t]+\d{1,3}[ \t]*:[ \t]*\d{1,3}\b")
 _NOT_ORDINAL = re.compile(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)")
 _CAPITALISED_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
@@ -192,7 +194,8 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     A person right after "the" ("the Castle"; not a rank: "the Marquis of Buckingham"), one word
     after "a", "an", "every"... ("an Inn", "an old Church"; not "a Stalin-drafted"), a person ending in or followed by
     the head of a building's or street's name ("Chirk Castle", "Second Street"), a citation
-    ("Daniel 11:3"), a function word ("The") or lone letter not after a title ("5 ft. X 5 ft.",
+    ("Daniel 11:3"; "Luke" before its chapter and verse, "Luke 10: 41"), a function word
+    ("The") or lone letter not after a title ("5 ft. X 5 ft.",
     but "Mrs. F."), one of a row of abbreviations ("Sing. Mar. Wid. Div."); a trailing word
     with a digit that is no ordinal is cut ("Henry 7th" kept);
     a place that is a generic word of the landscape or a function word alone ("the River",
@@ -206,8 +209,9 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
         return None if text[start:end].lower() in _NO_PLACE else (start, end)
     if type_ != "person":
         return start, end
-    if _CITATION.search(text, start, end):
-        return None  # a citation: "Daniel 11:3"
+    if _CITATION.search(text, start, end) or (
+            _CITED_AFTER.match(text, end) and " " not in text[start:end].strip()):
+        return None  # a citation: "Daniel 11:3", "Luke" of "Luke 10: 41"
     # a trailing word with a digit that is no ordinal ("Belhaven 3 miles") is not the name's
     digit = _NOT_ORDINAL.search(text[start:end])
     if digit:
