@@ -924,6 +924,13 @@ def test_claims_in_text_citations_are_found():
      "unattributed", "", "verb: believe (I: the writer)"),
     ("They say that the ship sailed from Liverpool in May.", "attributed", "",
      "verb: say (they = ?)"),
+    ("Many said that the war was over and the army would come home.", "attributed", "",
+     "verb: say (many = ?)"),
+    # a place the model calls a person speaks not: 'he' is nobody named (Friendly Networks)
+    ("Had an appointed meeting near this place (Montgomery Square), where Friends of our "
+     "meeting formerly held meetings. I was glad to hear the remarks of a very noted man (one "
+     "Wager) on the occasion. He said he therefore thought much of these meetings and could "
+     "gladly encourage them.", "attributed", "", "verb: say (he = ?)"),
 ])
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))

@@ -26,6 +26,7 @@ from dataclasses import replace
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from annotator.nlp.spans import drop_common_noun
 from annotator.records import BibEntry, ClaimProposal, Link
 from annotator.text import trim
 
@@ -85,7 +86,8 @@ _THINGS = frozenset("""
 _DETERMINERS = frozenset({"the", "this", "that"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 # subjects that say who spoke no more than a pronoun does ('what one formerly said')
-_ANYONE = frozenset({"one", "someone", "somebody", "anyone", "everyone", "everybody", "people"})
+_ANYONE = frozenset({"one", "someone", "somebody", "anyone", "everyone", "everybody", "people",
+                     "many", "some", "several", "others", "most", "few", "all"})
 # what may open a claim's words: a quotation or a bracket, not the colon before it
 _OPENERS = frozenset("\"'“‘„«‹([")
 # How sure the finder is of a proposal, by what it found (ClaimProposal.confidence): a named
@@ -635,10 +637,14 @@ def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
                   any_role: bool = False) -> list[tuple[str, int, int, str]]:
     """Names of a ``label`` before ``tok`` from character ``start`` on, nearest first, as
     (text, start, end, gender); the gender from a title before (or in) the name. Where the
-    model found none, proper nouns it left untyped: subjects (``any_role``: objects too)."""
+    model found none, proper nouns it left untyped: subjects (``any_role``: objects too). A
+    name the proposals would not take for a person (``drop_common_noun``: "Montgomery
+    Square", a book before its verse) is nobody's."""
     found = []
+    text = _text(doc)
     for e in doc.ents:
-        if e.label_ == label and start <= e.start_char and e.end <= tok.i:
+        if e.label_ == label and start <= e.start_char and e.end <= tok.i and (
+                label != "PERSON" or drop_common_noun(text, e.start_char, e.end_char, "person")):
             title = [doc[e.start - 1].text] if e.start > 0 else []
             words = [t.text for t in e]
             found.append((e.text, e.start_char, e.end_char, _gender([*title, *words])))
@@ -653,7 +659,8 @@ def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
             titles = [c for c in parts if c.lower_ in _MASC | _FEM]
             first = next((c for c in parts if c not in titles), t)
             a, b = first.idx, t.idx + len(t.text)
-            found.append((_text(doc)[a:b], a, b, _gender(c.text for c in titles)))
+            if drop_common_noun(text, a, b, "person"):
+                found.append((text[a:b], a, b, _gender(c.text for c in titles)))
     return found
 
 
