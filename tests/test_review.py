@@ -884,6 +884,27 @@ def _lcs(a: str, b: str) -> int:
     return row[-1]
 
 
+def test_review_merge_suggestion_names_the_entity_as_it_is_called_now(ws, tmp_path):
+    """"T Pennant" with "Thomas Pennant" merged in is called Thomas Pennant: the lone
+    "Pennant"'s suggestion, on its card, in the library and in the pairs, says "Pennant" is
+    the family name of "Thomas Pennant" (was: of "T Pennant", the name it had before the
+    merge, still one of its variants)."""
+    (tmp_path / "a.txt").write_text("T Pennant wrote. Thomas Pennant came. Thomas Pennant left. "
+                                    "Pennant stayed.\n", encoding="utf-8")
+    ws.add(tmp_path / "a.txt")
+    propose_by_names(ws, "a", {"person-tp": ("person", ["T Pennant"]),
+                               "person-thp": ("person", ["Thomas Pennant"]),
+                               "person-p": ("person", ["Pennant"])})
+    ws.merge("person-thp", "person-tp")
+    assert ws.entity("person-tp").preferred == "Thomas Pennant"
+    said = "\u201cPennant\u201d is the family name of \u201cThomas Pennant\u201d"
+    assert [(s.other.id, s.reason) for s in ws.similar("person-p")] == [("person-tp", said)]
+    assert [(s.other.preferred, s.reason) for s in ws.candidate("person-p").similar] == [
+        ("Thomas Pennant", said)]
+    assert [(s.entity.id, s.other.id, s.reason) for s in ws.merge_suggestions()] == [
+        ("person-p", "person-tp", said)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(keys=st.lists(_NAME, min_size=1, max_size=3), names=st.lists(_NAME, max_size=40))
 @example(keys=["aa"], names=["aaa"])  # 0.8 exactly, not rapidfuzz's float32 0.80000001

@@ -17,6 +17,7 @@ DOCS: docs/review.md#merge-suggestions
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from annotator.entities.names import PARTICLES, family_keys
@@ -52,7 +53,8 @@ AUTHORITY, SHARED, NORMALISED, FAMILY = 1.0, 0.9, 0.85, 0.8
 
 @dataclass(frozen=True, slots=True)
 class Named:
-    """An entity as judging reads it: its names (surface, key) and authority ids."""
+    """An entity as judging reads it: its names (surface, key), its preferred name first, and
+    authority ids."""
 
     id: str
     type: str
@@ -123,6 +125,16 @@ def contradiction(a: Named, b: Named) -> str:
     return ""
 
 
+def _first(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Key -> the first name that has it: a reason names the entity by its preferred name
+    (``Named.names`` begins with it), not by a variant it was called before a merge renamed
+    it ("T Pennant" once "Thomas Pennant" was merged in)."""
+    out: dict[str, str] = {}
+    for key, name in pairs:
+        out.setdefault(key, name)
+    return out
+
+
 def judge(a: Named, b: Named) -> tuple[float, str] | None:
     """How likely ``a`` and ``b`` are one entity and the reason in words, best reason first;
     None when nothing says so or something says they are two."""
@@ -133,17 +145,17 @@ def judge(a: Named, b: Named) -> tuple[float, str] | None:
     found += [(AUTHORITY, f"same {scheme} id {value}") for scheme, value in a.authority
               if ids.get(scheme) == value]
     keys_a = {k for _, k in a.names if k}
-    keys_b = {k: s for s, k in b.names if k}
+    keys_b = {k for _, k in b.names if k}
     found += [(SHARED, f"both written \u201c{s}\u201d") for s, k in a.names if k in keys_b]
     if a.type == "person":
-        tails_b = {t: s for s, k in b.names for t in family_keys(s)}
-        tails_a = {t: s for s, k in a.names for t in family_keys(s)}
+        tails_b = _first((t, s) for s, k in b.names for t in family_keys(s))
+        tails_a = _first((t, s) for s, k in a.names for t in family_keys(s))
         found += [(FAMILY, f"\u201c{s}\u201d is the family name of \u201c{tails_b[k]}\u201d")
                   for s, k in a.names if k in tails_b and k not in keys_b]
         found += [(FAMILY, f"\u201c{s}\u201d is the family name of \u201c{tails_a[k]}\u201d")
                   for s, k in b.names if k in tails_a and k not in keys_a]
     else:
-        loose_b = {loose_key(k): s for s, k in b.names if k}
+        loose_b = _first((loose_key(k), s) for s, k in b.names if k)
         found += [(NORMALISED, f"\u201c{s}\u201d and \u201c{loose_b[loose_key(k)]}\u201d are "
                    "one name written two ways") for s, k in a.names
                   if k and k not in keys_b and loose_key(k) in loose_b]
