@@ -748,6 +748,36 @@ def test_claims_marking_a_stale_claim_again_takes_its_links(ws, tmp_path):
     assert info.value.code == "D320"
 
 
+def test_claims_the_store_gives_a_sources_stale_claims_alone(ws, tmp_path):
+    """Marking a claim asks the store for the source's stale claims only, in reading order
+    (``store.claims.stale_claims``): a source of many claims with one stale is one row read,
+    as SQL trace shows (was: every claim of the source loaded, the stale ones picked in
+    Python)."""
+    from annotator.store.claims import stale_claims
+
+    ws.add(_note(tmp_path, "Note", "The war began in 1941. It ended in 1945. Peace came."))
+    first = ws.add_claim("note", quote="The war began in 1941.")
+    kept = [ws.add_claim("note", quote=q).id for q in ("It ended in 1945.", "Peace came.")]
+    ws.add(_note(tmp_path, "Note", "The war began in June 1941. It ended in 1945. Peace came."),
+           replace=True)
+    assert [ws.claim(c).state for c in kept] == ["confirmed", "confirmed"]
+    conn = ws.store.conn
+    assert [r["id"] for r in stale_claims(conn, "note")] == [first.id]
+    assert stale_claims(conn, "nowhere") == []
+    sql: list[str] = []
+    conn.set_trace_callback(sql.append)
+    try:
+        again = ws.add_claim("note", quote="The war began in June 1941.")
+    finally:
+        conn.set_trace_callback(None)
+    assert again.again == first.id
+    read = [q for q in sql if q.lstrip().upper().startswith("SELECT") and "FROM claims" in q
+            and "source_id" in q]
+    # the stale ones, and the claim at the span marked; never the source's every claim
+    assert any("status = 'stale'" in q for q in read), read
+    assert not [q for q in read if "status = 'stale'" not in q and " start = " not in q], read
+
+
 def test_claims_marking_where_two_stale_claims_were_takes_neither(ws, tmp_path):
     """A span over the words of two stale claims: neither's links are taken (which one was
     meant?), both stay stale, and the CLI says so with what to do."""

@@ -152,7 +152,7 @@ def _marked_again(ctx: ActContext, source_id: str, start: int, end: int,
                      "--state stale'), or leave it out", location=ctx.store.place,
                 code="D320")
         return row, ()
-    stale = [r for r in rows_of.claim_rows(ctx.store.conn, source_id) if r["status"] == "stale"]
+    stale = rows_of.stale_claims(ctx.store.conn, source_id)
     now = _now(ctx, stale) if stale else {}
     here = tuple(cid for cid, near in sorted(now.items())
                  if near.start < end and start < near.end)

@@ -62,6 +62,13 @@ def claim_rows(conn: sqlite3.Connection, source_id: str | None) -> list[Row]:
                         "ORDER BY source_id, start, end", (source_id, source_id)).fetchall()
 
 
+def stale_claims(conn: sqlite3.Connection, source_id: str) -> list[Row]:
+    """The stale claims of one source (their words changed when it was replaced), in reading
+    order: what marking a claim there asks, however many other claims the source has."""
+    return conn.execute("SELECT * FROM claims WHERE source_id = ? AND status = 'stale' "
+                        "ORDER BY start, end", (source_id,)).fetchall()
+
+
 def unrejected(conn: sqlite3.Connection) -> list[Row]:
     """``id, source_id, agent`` of every claim not rejected: enough for its support status."""
     return conn.execute("SELECT id, source_id, agent FROM claims WHERE status != 'rejected'"
