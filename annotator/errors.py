@@ -313,8 +313,12 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "give where in the work, e.g. 'p. 12', 'pp. 12-14', 'chap. 3', or no locus"),
     "D315": (DecisionError, 'no claims given / no links given (nothing to act on)',
               "give claim ids (see 'annotator claims') or link ids (see 'annotator claims -f json')"),
-    "D316": (DecisionError, 'give either a bibliography key or a passage (a link needs one target)',
-              'use KEY, or --passage SOURCE:START:END'),
+    "D316": (DecisionError, 'give either a bibliography key or a passage (a link needs one target) / '
+                            'give a passage by its offsets (source, start, end), or by its source '
+                            'and a quotation of its words (the library given a quotation without '
+                            'its source, or a source without one)',
+              'use KEY, or --passage SOURCE:START:END / use --passage SOURCE:START:END, or '
+              '--passage SOURCE --quote WORDS'),
     "D317": (DecisionError, 'a claim cannot be supported by its own words (the passage overlaps the claim)',
               "give a passage elsewhere, or a work's key"),
     "D318": (DecisionError, "span …:… of '…' is not inside the reading text (0:…) / is "

@@ -94,3 +94,40 @@ def test_quotes_claim_passage_and_nth_by_words(seed_ws):
     link = seed_ws.claim(claim.id).links[0]
     assert (link.target_source_id, link.target_start, link.target_end) == \
         (SID, hits[4].start, hits[4].end)
+
+
+def test_quotes_link_claim_takes_a_passage_by_its_words_in_the_library(seed_ws):
+    """``Workspace.link_claim`` takes the passage's words as ``add_claim`` takes a claim's
+    (``passage`` the source, ``quote``, ``nth``), so a notebook links by words as the command
+    does (was: only offsets; the command found the words itself): the same refusals, the
+    words found before the claim is read, and a source without words (or words with
+    offsets) refused, D316, nothing written."""
+    import pytest
+
+    from annotator import DecisionError
+
+    ws = seed_ws
+    hits = ws.find_words(SID, "Hitler")
+    claim = ws.add_claim(SID, quote="Hitler", nth=3)
+    link = ws.link_claim(claim.id, passage=SID, quote="Hitler", nth=5)
+    assert (link.target_source_id, link.target_start, link.target_end, link.action) == \
+        (SID, hits[4].start, hits[4].end, "added")
+    wider = "Foreign Minister Vyacheslav Molotov"
+    once = ws.link_claim(claim.id, passage=SID, quote=" ".join(wider.split()), rel="mentions")
+    start = ws.reading_text(SID).index(wider)
+    assert (once.target_start, once.target_end, once.rel) == (start, start + len(wider),
+                                                              "mentions")
+    for asked, code in [({"quote": "Hitler"}, "D302"), ({"quote": "Hitler", "nth": 99}, "D321"),
+                        ({"quote": "no such words here"}, "D301")]:
+        with pytest.raises(DecisionError) as err:
+            ws.link_claim(claim.id, passage=SID, **asked)
+        assert err.value.code == code
+    with pytest.raises(DecisionError) as err:  # the words first, as the command did
+        ws.link_claim(999, passage=SID, quote="no such words here")
+    assert err.value.code == "D301"
+    for passage, quote in [(SID, None), ((SID, hits[0].start, hits[0].end), "Hitler"),
+                           (None, "Hitler")]:
+        with pytest.raises(DecisionError) as err:
+            ws.link_claim(claim.id, passage=passage, quote=quote)
+        assert err.value.code == "D316"
+    assert [ln.id for ln in ws.claim(claim.id).links] == [link.id, once.id]

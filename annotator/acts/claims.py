@@ -210,17 +210,28 @@ def set_agent(ctx: ActContext, claim_id: int | str, agent: str, *,
 
 
 def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
-               passage: tuple[str, int, int] | None = None, locus: str = "",
-               rel: str = "supports", expected: str | None = None) -> Linked:
+               passage: tuple[str, int, int] | str | None = None, quote: str | None = None,
+               nth: int | None = None, locus: str = "", rel: str = "supports",
+               expected: str | None = None) -> Linked:
     """Link a claim to the work that supports (contradicts, mentions) it, with a locus
-    such as 'p. 214', or to a passage (source, start, end) of another source. A passage's
-    offsets are widened to the whole words they cut and trimmed, as a reviewer quotes it.
+    such as 'p. 214', or to a passage of another source: (source, start, end), or the source
+    alone with ``quote``, the passage's words, found as ``add_claim`` finds a quotation (once,
+    or the ``nth`` of several; ``acts.quotes.quoted``). A passage's offsets are widened to the
+    whole words they cut and trimmed, as a reviewer quotes it.
 
     Linking to a work the finder suggested for this claim accepts the suggestion; linking
     to a work (or passage) the claim is linked to without a locus, with a locus, gives that
     link the locus rather than adding a second one. The result says which it was
     (``Linked.action``: added, accepted, locus).
     """
+    if isinstance(passage, str) != (quote is not None):
+        raise DecisionError("give a passage by its offsets (source, start, end), or by its "
+                            "source and a quotation of its words",
+                            hint="use --passage SOURCE:START:END, or --passage SOURCE --quote "
+                                 "WORDS", location=ctx.store.place, code="D316")
+    if isinstance(passage, str):  # its words found first, as the command always did
+        assert quote is not None
+        passage = (passage, *quoted(ctx, passage, quote, nth=nth))
     claim_row = _claim_row(ctx, claim_id)
     if rel not in LINK_RELS:
         raise DecisionError(f"unknown relation '{rel}'",

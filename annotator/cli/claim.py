@@ -165,10 +165,8 @@ def claim_link_cli(
     with user_errors():
         ws = workspace()
         where = _passage(passage, quote) if passage else None
-        if isinstance(where, str):
-            assert quote is not None
-            where = (where, *ws.quoted(where, quote, nth=nth))
-        link = ws.link_claim(claim, key, passage=where, locus=loc, rel=rel)
+        link = ws.link_claim(claim, key, passage=where, quote=quote, nth=nth, locus=loc,
+                             rel=rel)
     typer.echo(f"claim {link.claim_id}: {linked_line(link)}", err=True)
     typer.echo(str(link.id))
 
