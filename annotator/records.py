@@ -279,6 +279,14 @@ def mark_again(source_id: str, claim_id: int, now: Nearest | None = None) -> str
             "aside")
 
 
+def now_near(now: Nearest, text: str) -> str:
+    """Where a stale claim's words are in its source's reading text now (``text``), with
+    them, as ``claim show`` and the claim page say it: 'now near ¶ 5, line 41 (120:168): The
+    war began in June 1941.', or '...: its words are gone'."""
+    words = " ".join(text[now.start:now.end].split())
+    return f"now near {now.location} ({now.start}:{now.end}): " + (words or "its words are gone")
+
+
 def again_note(row: ClaimRow) -> str:
     """What marking a claim did with the stale claims whose words it marks again: 'marks
     stale claim 11 again: its links 1 (supports nekrich1997, p. 214), ... now this claim's;

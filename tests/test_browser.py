@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,22 @@ def page(browser, desk):
     yield pg
     context.close()
     assert errors == [], errors  # no script errors, no CSP violations
+
+
+@contextmanager
+def served_page(browser, ws):
+    """A page of the desk served over ``ws``, in a context of its own, and the script errors
+    it raises: (page, errors); the server stops after."""
+    server = LocalServer(ws, port=0).start()
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=server.url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page, errors
+    finally:
+        context.close()
+        server.stop()
 
 
 def shot(pg, name: str) -> Path:
@@ -1055,12 +1072,7 @@ def test_browser_history_undoes_the_older_decision_by_its_button_after_a_replace
     back, and a button labelled with the newest decision that can be undone undoes exactly that
     one (was: no button, only 'annotator undo N', for a terminal); the newest stays."""
     earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
-    server = LocalServer(ws, port=0).start()
-    context = browser.new_context(viewport={"width": 1200, "height": 800}, base_url=server.url)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with served_page(browser, ws) as (page, errors):
         page.goto("/history")
         head = " ".join(page.inner_text(".queue-head").split())
         assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in head
@@ -1079,9 +1091,6 @@ def test_browser_history_undoes_the_older_decision_by_its_button_after_a_replace
         assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in \
             " ".join(page.inner_text(".queue-head").split())
         assert errors == []
-    finally:
-        context.close()
-        server.stop()
 
 
 def test_browser_reading_view_undo_refused_redraws_an_open_claim_panel(browser, desk, desk_ws):
@@ -1232,3 +1241,33 @@ def test_browser_queue_card_of_a_register_entry_decides_its_new_mentions(page, d
     assert "molotov" not in desk_ws.queue()
     acts = [d.act for d in desk_ws.history() if d.editor == "tester"]
     assert acts[:5] == ["confirm-proposed", "undo", "reject-here", "undo", "reject-proposed"]
+
+
+def test_browser_stale_claim_page_says_where_its_words_are_now(browser, ws, tmp_path):
+    """A claim whose words changed when its letter was replaced: its page says where they are
+    now, as 'claim show' says it ('now near ¶ 1, line 1 (0:67): Otto <b>Brahm</b> & Co.
+    ...'), the new words escaped, shown as written and never markup (was: only that its
+    words changed, the place now left to 'annotator claims')."""
+    from annotator.records import now_near
+    from tests.conftest import run
+
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Otto Brahm was responsible for the delay of the play.\n", encoding="utf-8")
+    ws.add(letter)
+    claim = ws.add_claim("letter", quote="Otto Brahm was responsible for the delay")
+    letter.write_text("Otto <b>Brahm</b> & Co. alone was responsible for the delay of the "
+                      "play.\n", encoding="utf-8")
+    ws.add(letter, replace=True)
+    row = ws.claim(claim.id)
+    assert row.state == "stale" and row.now is not None
+    said = now_near(row.now, ws.reading_text("letter"))
+    assert said.startswith("now near ¶ 1") and said.endswith(
+        ": Otto <b>Brahm</b> & Co. alone was responsible for the delay")
+    shown = run(ws, "claim", "show", str(claim.id))
+    assert shown.exit_code == 0 and f"\n  {said}\n" in shown.stdout
+    with served_page(browser, ws) as (page, errors):
+        page.goto(f"/claim/{claim.id}")
+        assert page.inner_text(".stale-note .now-near") == said
+        assert page.locator(".stale-note b").count() == 0  # the file's words, not markup
+        shot(page, "stale-claim-now-near")
+        assert errors == []

@@ -122,9 +122,9 @@ def claim_show_cli(
                + (f"; confidence {row.confidence:.2f}" if row.confidence is not None else ""))
     typer.echo(f"  {row.text}")
     if row.now is not None:  # where its words are in the text now
-        words = " ".join(ws.reading_text(row.source_id)[row.now.start:row.now.end].split())
-        typer.echo(f"  now near {row.now.location} ({row.now.start}:{row.now.end})"
-                   + (f": {words}" if words else ": its words are gone"))
+        from annotator.records import now_near  # not at start-up: 'annotator --help' is fast
+
+        typer.echo(f"  {now_near(row.now, ws.reading_text(row.source_id))}")
     if row.agent_candidate:
         typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
                    f"agent {row.id} \"{row.agent_candidate}\"'")

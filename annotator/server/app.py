@@ -44,7 +44,7 @@ from annotator.entities.similar import merge_note
 from annotator.errors import (SEE_HISTORY, AnnotatorError, DecisionError, Location,
                               ServerError)
 from annotator.records import (MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, again_note,
-                               row_id)
+                               now_near, row_id)
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.elements import Elements
@@ -880,7 +880,9 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     before_ = [i for i in order[:order.index(claim.id)] if i in shown] if claim.id in order \
         else []
     at = listed.index(claim.id) if claim.id in shown else -1
-    resp = desk.page(request, "claim.html", claim=claim,
+    # a stale claim: where its words are in the text now, as 'claim show' says it
+    near = now_near(claim.now, now.text) if claim.now is not None else ""
+    resp = desk.page(request, "claim.html", claim=claim, now_near=near,
                      claim_text=text[start:end], before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "", agents=agents,
