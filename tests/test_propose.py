@@ -1139,3 +1139,50 @@ def test_propose_a_date_span_run_on_into_other_words_is_cut(surface, kept):
     text = f"So {surface} we went."
     s, e = trim_date_span(text, 3, 3 + len(surface))
     assert text[s:e] == kept
+
+
+BERLIN_IN_CAPITALS = "The train went from BERLIN to Moscow. In BERLIN, Mr. MOLOTOV met the Germans.\n"
+BERLIN_WRITTEN = "Molotov arrived in Berlin on Tuesday. Molotov then left Berlin for Moscow.\n"
+
+
+@pytest.mark.parametrize("chosen", [False, True])
+def test_propose_renames_an_entity_its_proposals_join(ws, tmp_path, chosen):
+    """The real model proposes a telegram's "BERLIN", then a letter's "Berlin" twice, which
+    joins that proposed place: it is called "Berlin", as an act would name it among the
+    ways its mentions write it (was: "BERLIN" for good, a capitals form beside the usual
+    one). A name an editor chose stays; the run's name is no editor's."""
+    from annotator.store.decisions import preferred_by_editor
+
+    (tmp_path / "a.txt").write_text(BERLIN_IN_CAPITALS, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(BERLIN_WRITTEN, encoding="utf-8")
+    ws.add(tmp_path / "a.txt")
+    ws.propose()
+    assert ws.entity("place-berlin").preferred == "BERLIN"
+    if chosen:
+        ws.set_preferred("place-berlin", "BERLIN")
+    ws.add(tmp_path / "b.txt")
+    ws.propose()
+    assert {m.surface for m in ws.mentions() if m.entity_id == "place-berlin"} == \
+        {"BERLIN", "Berlin"}
+    assert ws.entity("place-berlin").preferred == ("BERLIN" if chosen else "Berlin")
+    assert preferred_by_editor(ws.store.conn, "place-berlin") == chosen
+
+
+def test_propose_a_name_a_run_chose_never_blocks_an_undo(ws, tmp_path):
+    """An editor's note on the proposed place, then a run that names it anew (unlogged, as
+    its proposals are): the note's undo is not refused (was: D008, "changed since" by no
+    decision), puts the note back and names the place anew among its mentions; redo too."""
+    (tmp_path / "a.txt").write_text(BERLIN_IN_CAPITALS, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(BERLIN_WRITTEN, encoding="utf-8")
+    ws.add(tmp_path / "a.txt")
+    ws.propose()
+    noted = ws.set_note("place-berlin", "the capital")
+    ws.add(tmp_path / "b.txt")
+    ws.propose()
+    assert ws.entity("place-berlin").preferred == "Berlin"
+    ws.undo(noted.id)
+    berlin = ws.entity("place-berlin")
+    assert (berlin.preferred, berlin.note) == ("Berlin", "")
+    ws.redo()
+    berlin = ws.entity("place-berlin")
+    assert (berlin.preferred, berlin.note) == ("Berlin", "the capital")

@@ -360,6 +360,44 @@ def test_review_a_mention_added_to_an_entity_renames_it(named_ws):
     assert ws.entity("lloyd").preferred == "Mr. Lloyd"
 
 
+@pytest.mark.parametrize("chosen", [False, True])
+def test_review_a_replaced_file_renames_what_it_no_longer_writes(named_ws, tmp_path, chosen):
+    """A third file writes the place "Bethgelert" four times, so it is called so; replaced
+    (add --replace) by a version that no longer marks those words, the place is "Beddgelert"
+    again, as the two files left write it three times (was: "Bethgelert", written by no
+    mention). A name an editor chose stays."""
+    from tests.conftest import edition_file
+
+    ws = named_ws
+    ws.add(edition_file(tmp_path, "c.xml", ", ".join(
+        ['<placeName ref="#bd">Bethgelert</placeName>'] * 4)))
+    assert ws.entity("bd").preferred == "Bethgelert"
+    if chosen:
+        ws.set_preferred("bd", "Bethgelert")
+    ws.add(edition_file(tmp_path, "c.xml", "Bethgelert, " * 3 + "and Bethgelert."),
+           replace=True)
+    assert not [m for m in ws.mentions("c") if m.entity_id == "bd"]
+    assert ws.entity("bd").preferred == ("Bethgelert" if chosen else "Beddgelert")
+    assert not preferred_by_editor(ws.store.conn, "bd") or chosen
+
+
+def test_review_a_replaced_files_stale_mention_no_longer_names(named_ws, tmp_path):
+    """A mention an editor added whose words the replaced file changed is stale: it names
+    no one, and the entity is named by the mentions left ("T Pennant", was "Thomas Pennant
+    Esqr" though no mention wrote it)."""
+    from tests.conftest import edition_file
+
+    ws = named_ws
+    ws.add(edition_file(tmp_path, "c.xml", "A letter of Thomas Pennant Esqr to nobody."))
+    start = ws.reading_text("c").index("Thomas Pennant Esqr")
+    ws.add_mention("c", start, start + len("Thomas Pennant Esqr"), "person", entity_id="tp")
+    ws.reject(f"mention:{ws.mentions('a')[2].id}")  # the file's own Thomas Pennant Esqr
+    assert ws.entity("tp").preferred == "Thomas Pennant Esqr"
+    ws.add(edition_file(tmp_path, "c.xml", "A letter of Tho. Penant to nobody."), replace=True)
+    assert [m.status for m in ws.mentions("c") if m.entity_id == "tp"] == ["stale"]
+    assert ws.entity("tp").preferred == "T Pennant"
+
+
 def test_review_a_name_an_editor_chose_is_never_chosen_again(named_ws):
     """``prefer`` and a split's ``--preferred`` name an entity for good: merges, splits,
     rejections, undo and redo leave them."""

@@ -15,7 +15,7 @@ from typing import Any
 from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key, preferred_name
-from annotator.store import Act, claims, entities, mentions, pointers
+from annotator.store import Act, claims, entities, mentions, pointers, proposals
 from annotator.store.logged import CHOSEN, DERIVED
 
 # a mention's columns that say which entity it names and how (``touched``)
@@ -122,28 +122,68 @@ def touched(changes: Iterable[dict[str, Any]]) -> set[str]:
     return out
 
 
+def unsaid(changes: Iterable[dict[str, Any]]) -> set[str]:
+    """The entities of the mentions an act took away or made stale (a replaced file's): the
+    names their mentions write lost those words. Mentions it only moved keep their words."""
+    return {str(ch["before"]["entity_id"]) for ch in changes
+            if ch["table"] == "mentions" and ch["before"] is not None
+            and ch["before"].get("entity_id") and ch["before"].get("status") != "stale"
+            and (ch["after"] is None or ch["after"].get("status") == "stale")}
+
+
 def rename(rec: Act, reading_text: Callable[[str], str],
            entity_ids: Iterable[str] | None = None) -> None:
     """Within an act, last: each entity it touched (``touched``, or ``entity_ids``) named as
-    an editor would name it among the ways its mentions write it now (``preferred_name``, by
-    its type; a confirmed entity by its confirmed mentions, a proposed one by those and its
-    proposals), so a merge, a split, a relabel, a rejected or confirmed mention or a source
-    taken out leave no stale name. A name an editor chose (``prefer``, a decisions file, a
-    split's ``--preferred``, this act's too) and a register entry's are kept, and so is the
-    name of an entity no mention writes now. The change is logged ``derived``: undo and redo
-    put it back as any change, and no read of what editors decided counts it."""
+    an editor would name it among the ways its mentions write it now (``names_anew``), so a
+    merge, a split, a relabel, a rejected or confirmed mention, a source taken out or
+    replaced leave no stale name. A name this act's editor chose is kept too. The change is
+    logged ``derived``: undo and redo put it back as any change, and no read of what editors
+    decided counts it."""
     ids = touched(rec.changes) if entity_ids is None else set(entity_ids)
+    derive_names(rec, reading_text, ids - _named_here(rec.changes))
+
+
+def derive_names(rec: Act, reading_text: Callable[[str], str],
+                 entity_ids: Iterable[str]) -> None:
+    """Within an act: the entities named anew (``names_anew``), each change logged
+    ``derived``; ``rename`` without its exceptions, for an undo whose restore put back the
+    name a proposal run had chosen anew since (``acts.undo``)."""
+    for eid, best in names_anew(rec.conn, reading_text, entity_ids).items():
+        rec.update("entities", {"id": eid}, {"preferred": best}, naming=DERIVED)
+
+
+def name_proposed(conn: sqlite3.Connection, reading_text: Callable[[str], str],
+                  touched: set[str]) -> None:
+    """The proposed entities a proposal run gave proposals or took them from (``touched``,
+    emptied) named as an act names the entities it changed (``names_anew``: a name an editor
+    chose and a register entry's stay), in the run's transaction, unlogged as its proposals
+    are (an undo is not refused for it: ``acts.undo``)."""
+    proposals.rename_entities(conn, names_anew(conn, reading_text, touched, proposed_only=True))
+    touched.clear()
+
+
+def names_anew(conn: sqlite3.Connection, reading_text: Callable[[str], str],
+               entity_ids: Iterable[str], *, proposed_only: bool = False) -> dict[str, str]:
+    """Entity id -> its new name, for those of ``entity_ids`` whose name the way their
+    mentions write them now changes (``preferred_name``, by type; a confirmed entity by its
+    confirmed mentions, a proposed one by those and its proposals): the one rule by which
+    every act (``rename``) and a proposal run (``acts.propose``, ``proposed_only``: what its
+    proposals can rename) name the entities they changed. A name an editor chose
+    (``prefer``, a decisions file, a split's ``--preferred``) and a register entry's are
+    kept, and so is the name of an entity no mention writes now. ``reading_text``: a
+    source's, by id."""
+    ids = set(entity_ids)
     if not ids:
-        return
-    ids -= _named_here(rec.changes)
-    rows = entities.to_name(rec.conn, ids)
+        return {}
+    rows = [r for r in entities.to_name(conn, ids) if not proposed_only or r[2] == "proposed"]
     if not rows:
-        return
+        return {}
     written: dict[str, dict[str, list[str]]] = {}  # entity -> status -> names as written
-    for eid, source_id, start, end, status in mentions.names_of(rec.conn, [r[0] for r in rows]):
+    for eid, source_id, start, end, status in mentions.names_of(conn, [r[0] for r in rows]):
         name = reading_text(source_id)[start:end].strip()
         if name:
             written.setdefault(eid, {}).setdefault(status, []).append(name)
+    out: dict[str, str] = {}
     for eid, type_, status, preferred in rows:
         names = written.get(eid, {})
         counted = names.get("confirmed", []) + (names.get("proposed", [])
@@ -152,7 +192,8 @@ def rename(rec: Act, reading_text: Callable[[str], str],
             continue
         best = preferred_name(counted, keep=preferred, type_=type_)
         if best != preferred:
-            rec.update("entities", {"id": eid}, {"preferred": best}, naming=DERIVED)
+            out[eid] = best
+    return out
 
 
 def _named_here(changes: Iterable[dict[str, Any]]) -> set[str]:

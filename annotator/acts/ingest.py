@@ -22,6 +22,7 @@ from annotator.acts import bibliography
 from annotator.acts.align import Match, align, block_of
 from annotator.acts.context import ActContext
 from annotator.acts.edition_markup import import_markup
+from annotator.acts.entity_edits import rename, unsaid
 from annotator.acts.reimport import import_exported
 from annotator.acts.source_dates import date_warning
 from annotator.chronology import EDITOR
@@ -279,6 +280,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
             if unread:  # logged with the act: what file_date_value gives for these mentions
                 payload["unread_dates"] = unread
             _exports_from_source(ctx, act, item.id, item.parsed, tm)
+            if row is not None:  # the names of what it took away or made stale, chosen anew
+                rename(act, texts.reading_text, unsaid(act.changes))
             if write and row is not None:
                 atomic_write(item.target, item.data)
                 written = True

@@ -42,9 +42,10 @@ from annotator.records import (Proposal, ProposeReport, Source, SourceProposeRes
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import EditionConventions, edition_conventions, whole_datelines
 from annotator.acts.edition_markup import marked_other, marked_terms
+from annotator.acts.entity_edits import name_proposed
 from annotator.acts.queries import EditionView
 from annotator.acts.source_dates import date_warning
-from annotator.acts.texts import Texts
+from annotator.acts.texts import RunTexts, Texts
 from annotator.interrupt import finishing
 from annotator.config import Settings
 from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
@@ -659,7 +660,8 @@ def _unended(written: Sequence[tuple[str, str]]) -> tuple[str, ...]:
 
 def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],
                     known: Sequence[KnownEntity], *, replace: bool,
-                    own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None) -> int:
+                    own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None,
+                    touched: set[str] | None = None) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
@@ -670,6 +672,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     to it, one of a proposed entity joins it, the rest become new proposed entities; the
     names the source itself identifies (``own_names``) come first (``group_mentions``). A name
     several known entities fit joins none of them: its mentions are flagged ``ambiguous``.
+    ``touched`` gets the entities there were whose proposals it added, moved or took away,
+    to be named anew (``entity_edits.name_proposed``).
     """
     stale_rows = []
     if replace:
@@ -689,6 +693,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     unlinked: set[int] = set()
     ambiguous: set[int] = set()  # names several known entities fit: flagged, none picked
     taken: set[str] | None = None  # every entity id, or one an undo puts back: read when needed
+    made: set[str] = set()
     stamp = now()
     for cand in group_mentions(names, known, own):
         eid = cand.entity_id
@@ -697,6 +702,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                 taken = taken_ids(conn)
             eid = entity_id(cand.type, cand.preferred, taken)
             taken.add(eid)
+            made.add(eid)  # named by its names here
             rows_of.insert_entity(conn, eid, cand.type, cand.preferred, stamp)
         if not cand.linked:
             for surface, key in cand.variants:
@@ -722,6 +728,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
         entity = entity_of.get(i)
         date_value = json.dumps(dict(p.date_value)) if p.date_value else None
         row = old.get((p.start, p.end, p.type))
+        was = row["entity_id"] if row is not None else None
+        if touched is not None and (row is None or was != entity):
+            touched.update(e for e in (entity, was) if e and e not in made)
         if row is not None:
             kept.add(row["id"])
             if (row["entity_id"], row["flags"], row["provenance"], row["date_value"],
@@ -736,6 +745,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     rows_of.insert_mentions(conn, new)
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]
+        if touched is not None:
+            touched.update(r["entity_id"] for r in gone if r["entity_id"])
         rows_of.delete_mentions(conn, [r["id"] for r in gone])
         rows_of.drop_orphans(conn, {r["entity_id"] for r in gone if r["entity_id"]})
     return len(proposals)
@@ -824,6 +835,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
     homes = entity_homes(conn, steps.learned.edition_of)
     lexicon = common_words(settings.model) or common_words(ctx.settings.model) \
         if steps.propagate else frozenset()
+    said = RunTexts(ctx.texts)  # the texts read, to name entities anew
+    touched: set[str] = set()  # entities whose proposals changed, to name anew
     for src_id, res in skipped.items():
         last = last_run(conn, src_id, "register")
         if not steps.propagate or last is not None and last["settings"] == reg_fp:
@@ -849,7 +862,10 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 if props:  # no name over the file's titles, works and terms, read for a name found
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
                     props = [p for p in props if not_over(p.start, p.end)]
-                n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own)
+                n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own,
+                                    touched=touched)
+                said.read[src.id] = text
+                name_proposed(tx, said, touched)
                 record_run(tx, src.id, src.sha256, "register", "rule:register", fp)
                 finish()
             results[src_id] = SourceProposeResult(src_id, n, True, res.words)
@@ -920,7 +936,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 confirmed=names.confirmed, dating=dating, lexicon=lexicon)
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
-                                bound=bound)
+                                bound=bound, touched=touched)
+            said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
@@ -942,6 +959,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                             names = names_now(tx)
                         if not store(tx, sid, spans, names, acted):
                             names = None
+                    name_proposed(tx, said, touched)
                     finish()
                 results.update(stored)
             ready.clear()

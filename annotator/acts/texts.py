@@ -311,3 +311,19 @@ def _changed(path: Path) -> SourceError:
     return SourceError("file changed since it was added",
                        hint=f"run 'annotator add --replace {reached(path)}'",
                        location=Location(reached(path)), code="S016")
+
+
+class RunTexts:
+    """Reading texts by source id for one run over many sources (a proposal run naming anew
+    the entities it changed): those it has read, given as it goes (``read``), the others
+    read once each when asked (``Texts.passing``: their maps are not kept in memory)."""
+
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
+        self.read: dict[str, str] = {}
+
+    def __call__(self, source_id: str) -> str:
+        text = self.read.get(source_id)
+        if text is None:
+            text = self.read[source_id] = self.texts.passing(self.texts.source(source_id)).text
+        return text

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from annotator.acts.claims import agent_entity
+from annotator.acts.entity_edits import derive_names
 from annotator.acts.register import kept_apart
 from annotator.acts.remove import redone, redoing
 from annotator.acts.review import Review, located
@@ -73,6 +74,7 @@ def undo(review: Review, decision_id: int | None = None, *,
             away, back = _entities_restored(rec.conn, changes)
             hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
             agents = claim_rows.proposed_agents(rec.conn, away)
+            renamed = _run_named(rec.conn, fresh["id"], changes)
             try:
                 rec.restore(changes)
             except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
@@ -84,6 +86,7 @@ def undo(review: Review, decision_id: int | None = None, *,
             if root == "import" and depth % 2:  # a redo: the import's merges by name again
                 _joined_anew(rec.conn, back)
             _agents_anew(rec.conn, agents, back)
+            derive_names(rec, review.reading_text, renamed)  # what a run named since
             rec.undoes = fresh["id"]
         return log.decision(store.conn, rec.decision_id)
 
@@ -298,9 +301,39 @@ def _changed_row(conn: sqlite3.Connection, row: sqlite3.Row) -> str | None:
     for k, ch in final.items():
         if ch["table"] == "runs":
             continue
-        if not _as_left(row_at(conn, ch["table"], ch["key"]), ch["after"]):
+        now = row_at(conn, ch["table"], ch["key"])
+        if not _as_left(now, ch["after"]) and not _named_by_a_run(conn, row["id"], ch, now):
             return k
     return _taken_along(conn, row["id"], first)
+
+
+def _named_by_a_run(conn: sqlite3.Connection, decision_id: int, ch: dict[str, Any],
+                    now: dict[str, Any] | None) -> bool:
+    """An entity's row as the act left it but for its preferred name, which no act changed
+    since: a proposal run named it anew among its proposals (``acts.propose``, unlogged, as
+    the proposals are), which never blocks an undo; the undo names it anew (``undo``)."""
+    after = ch["after"]
+    if ch["table"] != "entities" or now is None or after is None:
+        return False
+    if any(now.get(c) != v for c, v in after.items() if c != "preferred"):
+        return False
+    return _later_change(conn, decision_id, _change_key(ch)) is None
+
+
+def _run_named(conn: sqlite3.Connection, decision_id: int,
+               changes: list[dict[str, Any]]) -> set[str]:
+    """The entities of an act's changes that a proposal run named anew since
+    (``_named_by_a_run``): named anew by the undo, among the mentions it leaves them."""
+    last: dict[str, dict[str, Any]] = {}
+    for ch in changes:
+        if ch["table"] == "entities":
+            last[str(ch["key"]["id"])] = ch
+    out = set()
+    for eid, ch in last.items():
+        now = row_at(conn, "entities", ch["key"])
+        if not _as_left(now, ch["after"]) and _named_by_a_run(conn, decision_id, ch, now):
+            out.add(eid)
+    return out
 
 
 def _taken_along(conn: sqlite3.Connection, decision_id: int,

@@ -100,6 +100,12 @@ def add_variant(conn: sqlite3.Connection, entity_id: str, surface: str, key: str
                  entities.variant_row(entity_id, surface, key))
 
 
+def rename_entities(conn: sqlite3.Connection, names: dict[str, str]) -> None:
+    """Entity id -> its new preferred name, as a proposal run chose it anew (unlogged)."""
+    conn.executemany("UPDATE entities SET preferred = ? WHERE id = ?",
+                     [(name, eid) for eid, name in names.items()])
+
+
 def update_mention(conn: sqlite3.Connection, mention_id: int, entity_id: str | None,
                    flags: str, provenance: str, date_value: str | None,
                    confidence: float | None, date_reason: str, date_cert: str) -> None:
