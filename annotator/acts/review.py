@@ -563,7 +563,8 @@ class Review:
     def merge(self, entity_id: str, into: str, *, expected: str | None = None,
               expected_into: str | None = None) -> Decision:
         """Merge one entity into another: mentions, variants and authority ids move over;
-        ``into`` keeps its id and preferred name. ``expected``, ``expected_into``: the state
+        ``into`` keeps its id and is named anew among the mentions it has now, unless an
+        editor chose its name (``rename``). ``expected``, ``expected_into``: the state
         tokens of each as the editor saw them (a review card draws both), refused (D010) if
         either changed since."""
         kind, key = parse_target(entity_id)
