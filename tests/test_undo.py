@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import DATA, run
 
+from annotator.errors import DecisionError
+
 MARKED = DATA / "marked.xml"  # its markup names Molotov (no pointer) and NKVD (ref="#nowhere")
 LETTER = "Otto Brahm met Gerhart Hauptmann in Berlin on 3 May 1890. Brahm wrote to Arthur " \
          "Schnitzler in Vienna.\n"
@@ -190,3 +192,74 @@ def test_redo_takes_back_the_newest_undo_as_an_editors_redo_does(ws, tmp_path):
     assert _seen(ws) == confirmed_seen
     ws.redo()
     assert _seen(ws) == noted_seen
+
+
+def _tpe(ws):
+    """The mention of named_ws writing "Thomas Pennant Esqr" (Pennant's, ``tp``)."""
+    return f"mention:{ws.mentions('a')[2].id}"
+
+
+# (act undone by id, later act, the entity both touched, its name after the undo, what else
+# holds after it): the later act changed that entity's row only by the name the store derives,
+# or (where the first act only derived its name) in another column
+PASSED_OVER = {
+    "confirm, then a mention rejected": (
+        lambda ws: ws.confirm("entity:tp"), lambda ws: ws.reject(_tpe(ws)), "tp", "T Pennant",
+        lambda ws: ws.mentions("a")[2].status == "rejected"),
+    "confirm, then split": (
+        lambda ws: ws.confirm("entity:tp"), lambda ws: ws.split("tp", [int(_tpe(ws)[8:])]),
+        "tp", "T Pennant", lambda ws: ws.mentions("a")[2].entity_id != "tp"),
+    "confirm, then merged into": (
+        lambda ws: ws.confirm("entity:lloyd"), lambda ws: ws.merge("jl", "lloyd"), "lloyd",
+        "John Lloyd", lambda ws: "jl" not in {e.id for e in ws.entities()}),
+    "a mention rejected, then a note": (
+        lambda ws: ws.reject(_tpe(ws)), lambda ws: ws.set_note("tp", "the traveller"), "tp",
+        "Thomas Pennant Esqr", lambda ws: ws.entity("tp").note == "the traveller"
+        and ws.mentions("a")[2].status == "confirmed"),  # the markup's, as before the reject
+}
+
+
+@pytest.mark.parametrize("case", PASSED_OVER.values(), ids=PASSED_OVER.keys())
+def test_undo_by_id_passes_over_a_name_derived_since(named_ws, case):
+    """An act whose rows a later act changed only by naming an entity anew (a name the store
+    derives from the mentions, no editor's) is undone by id, and so by a page's own undo: the
+    rest is put back and the entity named anew as its mentions write it now; the later act's
+    work stays, and a redo gives back what the editor saw before the undo (was: D008 'entity tp
+    changed since by decision 4; undo 4 first', and D007 for the page's undo)."""
+    from annotator.store.decisions import preferred_by_editor
+
+    ws = named_ws
+    first, later, eid, named, kept = case
+    done = first(ws)
+    later(ws)
+    seen = _seen(ws)
+    assert ws.undo_next(among=[done.id]) == (ws.decision(done.id), None)
+    undone = ws.undo(done.id)
+    assert ws.entity(eid).preferred == named
+    assert not preferred_by_editor(ws.store.conn, eid)
+    assert kept(ws)
+    ws.undo(undone.id)
+    assert _seen(ws) == seen
+
+
+def test_undo_by_id_refuses_what_a_later_act_decided_on_the_same_rows(named_ws):
+    """What an undo would overwrite still refuses it, naming the row and the act to undo
+    first: a name an editor chose since over the one the act derived or kept, and a mention
+    the act decided that a later act decided again."""
+    ws = named_ws
+    rejected = ws.reject(_tpe(ws))
+    preferred = ws.set_preferred("tp", "Thomas Pennant")
+    confirmed = ws.confirm("entity:lloyd")
+    relabelled = ws.relabel(_tpe(ws), "org")
+    chosen = ws.set_preferred("lloyd", "Mr Lloyd")
+    for done, row, later in [(rejected, _tpe(ws).replace(":", " "), relabelled),
+                             (confirmed, "entity lloyd", chosen)]:
+        with pytest.raises(DecisionError) as err:
+            ws.undo(done.id)
+        assert err.value.code == "D008"
+        assert f"{row} changed since by decision {later.id}" in err.value.message
+        assert err.value.hint == f"undo {later.id} first"
+    ws.undo(relabelled.id)
+    with pytest.raises(DecisionError) as err:
+        ws.undo(rejected.id)
+    assert f"entity tp changed since by decision {preferred.id}" in err.value.message

@@ -140,15 +140,7 @@ def rename(rec: Act, reading_text: Callable[[str], str],
     logged ``derived``: undo and redo put it back as any change, and no read of what editors
     decided counts it."""
     ids = touched(rec.changes) if entity_ids is None else set(entity_ids)
-    derive_names(rec, reading_text, ids - _named_here(rec.changes))
-
-
-def derive_names(rec: Act, reading_text: Callable[[str], str],
-                 entity_ids: Iterable[str]) -> None:
-    """Within an act: the entities named anew (``names_anew``), each change logged
-    ``derived``; ``rename`` without its exceptions, for an undo whose restore put back the
-    name a proposal run had chosen anew since (``acts.undo``)."""
-    for eid, best in names_anew(rec.conn, reading_text, entity_ids).items():
+    for eid, best in names_anew(rec.conn, reading_text, ids - _named_here(rec.changes)).items():
         rec.update("entities", {"id": eid}, {"preferred": best}, naming=DERIVED)
 
 

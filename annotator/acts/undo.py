@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from annotator.acts.claims import agent_entity
-from annotator.acts.entity_edits import derive_names
+from annotator.acts.entity_edits import rename
 from annotator.acts.register import kept_apart
 from annotator.acts.remove import redone, redoing
 from annotator.acts.review import Review, located
@@ -34,7 +34,7 @@ from annotator.store import entities as entity_rows
 from annotator.store import pointers as pointer_rows
 from annotator.store import proposals as proposal_rows
 from annotator.store.connection import dependents, row_at
-from annotator.store.logged import IMPORT_ACTS
+from annotator.store.logged import DERIVED, IMPORT_ACTS
 from annotator.store.runs import forget_runs
 
 
@@ -63,18 +63,18 @@ def undo(review: Review, decision_id: int | None = None, *,
         with store.act("undo", target, editor=review.editor, payload=payload) as rec:
             fresh = log.decision_row(rec.conn, row["id"])
             assert fresh is not None
-            _check_undoable(rec.conn, fresh)
+            renamed = _check_undoable(rec.conn, fresh)
             if expected is not None:
                 names = [t for t in target.split() if t.startswith((ENTITY, MENTION))]
                 if review.token(rec.conn, names) != expected:
                     raise DecisionError(f"{target} changed since you loaded it",
                                         hint="reload and try again", code="D010")
-            changes = redoing(rec.conn, store.place, json.loads(fresh["changes"]))
+            changes = _names_aside(redoing(rec.conn, store.place,
+                                           json.loads(fresh["changes"])), renamed)
             root, depth = log.chain_root(rec.conn, fresh["id"])
             away, back = _entities_restored(rec.conn, changes)
             hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
             agents = claim_rows.proposed_agents(rec.conn, away)
-            renamed = _run_named(rec.conn, fresh["id"], changes)
             try:
                 rec.restore(changes)
             except sqlite3.IntegrityError:  # e.g. a work still cited by a claim's link
@@ -86,7 +86,7 @@ def undo(review: Review, decision_id: int | None = None, *,
             if root == "import" and depth % 2:  # a redo: the import's merges by name again
                 _joined_anew(rec.conn, back)
             _agents_anew(rec.conn, agents, back)
-            derive_names(rec, review.reading_text, renamed)  # what a run named since
+            rename(rec, review.reading_text, renamed)  # named as their mentions write them now
             rec.undoes = fresh["id"]
         return log.decision(store.conn, rec.decision_id)
 
@@ -268,7 +268,9 @@ def _source_added(row: sqlite3.Row) -> bool:
     return bool(row["act"] in IMPORT_ACTS)
 
 
-def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> set[str]:
+    """Refused (D009, D008) unless the act can be undone; else the entities whose row later
+    acts changed beside a name the store derives (``_compared``), to be named anew after."""
     if _source_added(row):
         source_id = row["target"].split(":", 1)[1]
         raise DecisionError(f"decision {row['id']} ({row['act']} {row['target']}) "
@@ -279,8 +281,10 @@ def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         raise DecisionError(f"decision {row['id']} is already undone (by "
                             f"{row['undone_by']})", hint=SEE_HISTORY,
                             code="D008")
-    if _changed_row(conn, row) is not None:
+    changed, renamed = _compared(conn, row)
+    if changed is not None:
         raise _refusal(conn, row)
+    return renamed
 
 
 def _named(row: sqlite3.Row) -> str:
@@ -290,49 +294,64 @@ def _named(row: sqlite3.Row) -> str:
 
 def _changed_row(conn: sqlite3.Connection, row: sqlite3.Row) -> str | None:
     """The first row the act changed that is no longer as it left it ('claim 36'), or a row a
-    later act made on one the act added ('authority id person-x/wikidata'), or None. A
-    source's proposal runs (a removal's, its undo's) are the machine's bookkeeping, which a
-    proposal run records anew, unlogged: never a reason to refuse (as proposals are not)."""
+    later act made on one the act added ('authority id person-x/wikidata'), or None."""
+    return _compared(conn, row)[0]
+
+
+def _compared(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str | None, set[str]]:
+    """``_changed_row``, and the entities (ids) whose rows later acts changed in a way that
+    does not refuse the undo: only the name, which the store derives anew as the mentions
+    write it (``entity_edits.rename``), or, on an entity of which the act only derived the
+    name, any column: undo puts back the rest and names them anew. Refused instead when an
+    editor chose the name since, or it is a register entry's (``entities.to_name``): that
+    choice is no name the store may derive, and undo never overwrites it. A source's proposal
+    runs (a removal's, its undo's) are the machine's bookkeeping, which a proposal run records
+    anew, unlogged: never a reason to refuse (as proposals are not)."""
     first: dict[str, dict[str, Any]] = {}
     final: dict[str, dict[str, Any]] = {}
+    derived: dict[str, bool] = {}  # a row the act changed only by names it derived
     for ch in redone(conn, json.loads(row["changes"])):
-        first.setdefault(_change_key(ch), ch)
-        final[_change_key(ch)] = ch
+        k = _change_key(ch)
+        first.setdefault(k, ch)
+        final[k] = ch
+        derived[k] = derived.get(k, True) and ch.get("naming") == DERIVED
+    renamed: dict[str, str] = {}  # entity id -> its row as a refusal names it
     for k, ch in final.items():
         if ch["table"] == "runs":
             continue
         now = row_at(conn, ch["table"], ch["key"])
-        if not _as_left(now, ch["after"]) and not _named_by_a_run(conn, row["id"], ch, now):
-            return k
-    return _taken_along(conn, row["id"], first)
+        if _as_left(now, ch["after"]):
+            continue
+        if ch["table"] == "entities" and now is not None and ch["after"] is not None and (
+                derived[k] or _as_left(_unnamed(now), _unnamed(ch["after"]))):
+            renamed[str(ch["key"]["id"])] = k
+            continue
+        return k, set()
+    nameable = {r[0] for r in entity_rows.to_name(conn, renamed)} if renamed else set()
+    chosen = next((k for eid, k in renamed.items() if eid not in nameable), None)
+    changed = chosen or _taken_along(conn, row["id"], first)
+    return changed, set() if changed else set(renamed)
 
 
-def _named_by_a_run(conn: sqlite3.Connection, decision_id: int, ch: dict[str, Any],
-                    now: dict[str, Any] | None) -> bool:
-    """An entity's row as the act left it but for its preferred name, which no act changed
-    since: a proposal run named it anew among its proposals (``acts.propose``, unlogged, as
-    the proposals are), which never blocks an undo; the undo names it anew (``undo``)."""
-    after = ch["after"]
-    if ch["table"] != "entities" or now is None or after is None:
-        return False
-    if any(now.get(c) != v for c, v in after.items() if c != "preferred"):
-        return False
-    return _later_change(conn, decision_id, _change_key(ch)) is None
+def _unnamed(image: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An entity's row image but its name."""
+    return None if image is None else {c: v for c, v in image.items() if c != "preferred"}
 
 
-def _run_named(conn: sqlite3.Connection, decision_id: int,
-               changes: list[dict[str, Any]]) -> set[str]:
-    """The entities of an act's changes that a proposal run named anew since
-    (``_named_by_a_run``): named anew by the undo, among the mentions it leaves them."""
-    last: dict[str, dict[str, Any]] = {}
+def _names_aside(changes: list[dict[str, Any]], renamed: set[str]) -> list[dict[str, Any]]:
+    """The act's changes as undo puts them back when later acts changed the rows of the
+    entities ``renamed`` (``_compared``): each change of such a row puts back its columns but
+    the name (as the act left them, checked), and the name apart, logged ``derived`` as a name
+    the store chose, which ``rename`` then chooses anew from the mentions as they are."""
+    out: list[dict[str, Any]] = []
     for ch in changes:
-        if ch["table"] == "entities":
-            last[str(ch["key"]["id"])] = ch
-    out = set()
-    for eid, ch in last.items():
-        now = row_at(conn, "entities", ch["key"])
-        if not _as_left(now, ch["after"]) and _named_by_a_run(conn, decision_id, ch, now):
-            out.add(eid)
+        if ch["table"] != "entities" or str(ch["key"]["id"]) not in renamed \
+                or ch["before"] is None or ch["after"] is None:
+            out.append(ch)
+            continue
+        if ch.get("naming") != DERIVED:
+            out.append({**ch, "before": _unnamed(ch["before"])})
+        out.append({**ch, "before": {"preferred": ch["before"]["preferred"]}, "naming": DERIVED})
     return out
 
 
