@@ -196,18 +196,24 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             'mention … already covers …:… (adjust)',
               'reject mention:… instead (or confirm the one there)'),
     "D007": (DecisionError, 'nothing to undo / nothing to undo (undo refused): decision … (… …) '
-                            'cannot be undone: … changed since by decision … (replace source:…)',
+                            'cannot be undone: … changed since by decision … (replace source:…) '
+                            "/ decision … (add or replace source:…), newer than the act it "
+                            "would take, cannot be undone: adding a source / a source's "
+                            'replacement is not undone',
               "see 'annotator history' / a source's replacement cannot be undone; decide again "
-              "instead; the newest that can be undone is decision … (… …): 'annotator undo …' "
-              "takes it back"),
+              "instead / the hint of D009; the newest that can be undone is decision … (… …): "
+              "'annotator undo …' takes it back"),
     "D008": (DecisionError, 'the decision is no longer as it left the store: decision … is '
                             'already undone (by …) / cannot be undone: … changed since by '
                             'decision … (or a replacement)',
               "see 'annotator history'; undo the later decision first, or decide again"),
-    "D009": (DecisionError, "decision … (… …) cannot be undone (a source's add, replacement "
-                            "or date)",
+    "D009": (DecisionError, "decision … (add source:…) cannot be undone: adding a source is not "
+                            "undone / decision … (replace source:…) cannot be undone: a source's "
+                            "replacement is not undone",
               "take the source out with 'annotator source remove …', or change its file with "
-              "'annotator add --replace FILE'"),
+              "'annotator add --replace FILE' / add the earlier file again with 'annotator add "
+              "--replace FILE' to go back to it, or take the source out with 'annotator source "
+              "remove …'"),
     "D010": (DecisionError, '… changed since you loaded it',
               'reload and try again'),
     "D011": (DecisionError, 'merge takes two entity ids (a mention was given)',

@@ -264,11 +264,11 @@ def test_markup_entity_an_editor_named_or_decided_keeps_its_name(ws, act):
     file's forms; that act undone, the next file names it again."""
     ws.add(HOLZ)
     eid = _red_army(ws).id
-    ws.set_preferred(eid, "Soviet troops") if act == "prefer" else ws.confirm(eid)
+    done = ws.set_preferred(eid, "Soviet troops") if act == "prefer" else ws.confirm(eid)
     name = ws.entity(eid).preferred
     [letter] = ws.add_many([SCHOREK])
     assert ws.entity(eid).preferred == name
-    ws.undo()
+    ws.undo(done.id)  # by id: a plain undo stops at the file's adding, the newest act
     ws.remove_source(letter.source.id, force=True)
     ws.add(SCHOREK)
     assert ws.entity(eid).preferred == "Red Army"

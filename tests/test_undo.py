@@ -263,3 +263,41 @@ def test_undo_by_id_refuses_what_a_later_act_decided_on_the_same_rows(named_ws):
     with pytest.raises(DecisionError) as err:
         ws.undo(rejected.id)
     assert f"entity tp changed since by decision {preferred.id}" in err.value.message
+
+
+@pytest.mark.parametrize("act", ["replace", "add"])
+def test_plain_undo_never_passes_over_a_newer_add_or_replace(ws, tmp_path, monkeypatch, act):
+    """`add --replace` (or `add`) then `annotator undo`: the newest act is the source's, which
+    is not undone, so the undo refuses in one line (D007, exit 2) naming it, why, what to do
+    and the older act it would have taken, by id; undone by id it is refused (D009) saying why
+    and what to do (was: the plain undo took back the claim marked before on another source,
+    unasked, and D009 said only 'cannot be undone')."""
+    _texts(ws, tmp_path, ("letter", LETTER), ("diary", DIARY))
+    claimed = ws.decision(ws.add_claim("letter", quote="Brahm wrote to Arthur").decision_id)
+    if act == "replace":
+        (tmp_path / "diary.txt").write_text(DIARY.replace("travelled", "went"),
+                                            encoding="utf-8")
+        ws.add(tmp_path / "diary.txt", replace=True)
+        why = "a source's replacement is not undone"
+        remedy = ("add the earlier file again with 'annotator add --replace FILE' to go back to "
+                  "it, or take the source out with 'annotator source remove diary'")
+    else:
+        _texts(ws, tmp_path, ("note", NOTE))
+        why = "adding a source is not undone"
+        remedy = ("take the source out with 'annotator source remove note', or change its file "
+                  "with 'annotator add --replace FILE'")
+    newest = ws.history(limit=1)[0]
+    assert newest.act == act
+    named = f"decision {newest.id} ({act} {newest.target}) cannot be undone: {why}"
+    assert ws.undo_next() == (None, (newest, why, 1, remedy, claimed))
+    monkeypatch.chdir(ws.root)
+    refused = run(ws, "undo")
+    assert refused.exit_code == 2 and refused.stderr == (
+        f"annotator.sqlite: undo refused: {named}; {remedy}; the newest that can be undone is "
+        f"decision {claimed.id} (claim-add {claimed.target}): 'annotator undo {claimed.id}' "
+        "takes it back [D007]\n")
+    with pytest.raises(DecisionError) as err:
+        ws.undo(newest.id)
+    assert (err.value.code, err.value.message, err.value.hint) == ("D009", named, remedy)
+    assert ws.claims()[0].source_id == "letter"
+    assert ws.undo(claimed.id).undoes == claimed.id and not ws.claims()

@@ -239,11 +239,16 @@ def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None
     left them, and the newer acts in force that are not, newest first (they block a plain
     undo: taking back an older act past them is what no editor asked for). Without ``among``
     a blocked act traces back to a source's replacement (an act in force that changed its rows
-    would be newer); with it (some acts only), also to a later act not among them."""
+    would be newer); with it (some acts only), also to a later act not among them. Without
+    ``among``, a source's add or replacement newer than the act found blocks it too (it is
+    the editor's newest act, which is not undone: ``_not_undone``), so ``add --replace`` then
+    ``undo`` never takes back an older act, perhaps on another source, in its stead."""
     blocked: list[sqlite3.Row] = []
     for row in log.in_force_acts(conn, among):
         if _changed_row(conn, row) is None:
-            return row, blocked
+            newer = None if blocked or among is not None else log.source_act_after(conn,
+                                                                                   row["id"])
+            return row, [newer] if newer is not None else blocked
         blocked.append(row)
     return None, blocked
 
@@ -268,15 +273,26 @@ def _source_added(row: sqlite3.Row) -> bool:
     return bool(row["act"] in IMPORT_ACTS)
 
 
+def _not_undone(row: sqlite3.Row) -> tuple[str, str]:
+    """Why a source's add or replacement is not undone, and what to do instead: the editor's
+    way back to the earlier file is to add it again (the decisions on words it leaves as they
+    were are kept), as a replacement is made."""
+    source_id = row["target"].split(":", 1)[1]
+    remove = f"take the source out with 'annotator source remove {source_id}'"
+    if row["act"] == "replace":
+        return ("a source's replacement is not undone", "add the earlier file again with "
+                f"'annotator add --replace FILE' to go back to it, or {remove}")
+    return "adding a source is not undone", f"{remove}, or change its file with 'annotator " \
+        "add --replace FILE'"
+
+
 def _check_undoable(conn: sqlite3.Connection, row: sqlite3.Row) -> set[str]:
     """Refused (D009, D008) unless the act can be undone; else the entities whose row later
     acts changed beside a name the store derives (``_compared``), to be named anew after."""
     if _source_added(row):
-        source_id = row["target"].split(":", 1)[1]
-        raise DecisionError(f"decision {row['id']} ({row['act']} {row['target']}) "
-                            "cannot be undone", hint="take the source out with 'annotator "
-                            f"source remove {source_id}', or change its file with 'annotator "
-                            "add --replace FILE'", code="D009")
+        why, remedy = _not_undone(row)
+        raise DecisionError(f"decision {_named(row)} cannot be undone: {why}", hint=remedy,
+                            code="D009")
     if row["undone_by"] is not None:
         raise DecisionError(f"decision {row['id']} is already undone (by "
                             f"{row['undone_by']})", hint=SEE_HISTORY,
@@ -392,6 +408,8 @@ def _refusal(conn: sqlite3.Connection, row: sqlite3.Row) -> DecisionError:
 
 def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
     """Why an act cannot be undone ('claim 36 changed since by decision 40'), what to do."""
+    if _source_added(row):
+        return _not_undone(row)
     k = _changed_row(conn, row)
     later = _later_change(conn, row["id"], k) if k else None
     by = f" by decision {later}" if later else ""

@@ -72,6 +72,15 @@ def in_force_acts(conn: sqlite3.Connection,
         yield row
 
 
+def source_act_after(conn: sqlite3.Connection, after_id: int) -> sqlite3.Row | None:
+    """The newest source's add or replacement logged after ``after_id`` (``IMPORT_ACTS``, no
+    act a plain undo takes back), or None: the acts after a given one only, a handful."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM decisions WHERE id > ? AND act IN (?, ?) ORDER BY id DESC LIMIT 1",
+        (after_id, *IMPORT_ACTS)).fetchone()
+    return row
+
+
 def newest_undo(conn: sqlite3.Connection) -> int | None:
     """The newest undo whose act is out of force because of it (an odd number of undos down
     its chain: an undo, or the undo of a redo), not undone itself: what a redo takes back."""
