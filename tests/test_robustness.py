@@ -1320,7 +1320,7 @@ def test_robust_ctrl_c_eval_prints_no_figures_of_part_of_the_gold(ws, tmp_path, 
     from tests.test_train import TRAIN_FILES
 
     ws.add_many(TRAIN_FILES[:2])
-    _ctrl_c_in(monkeypatch, evaluate, "evaluate", call=2)
+    _ctrl_c_in(monkeypatch, evaluate, "_evaluated", call=2)  # each gold file's scoring
     result = run(ws, "eval", *map(str, TRAIN_FILES[:2]))
     assert result.exit_code == 130 and result.stdout == ""
     assert result.stderr.splitlines() == [
