@@ -1058,6 +1058,40 @@ def _age(text: str, start: int, end: int) -> bool:
                                   "christmas", "whitsun", "michaelmas")
 
 
+# What a number standing before a span counts: an age ("she was aged 33", "He is aged 45",
+# "age 12"), a page, leaf or other place in a book ("page 300, 52", "pp. 12-14", "fol. 3"),
+# "No. 5"; the span's number (or the last of a list after the word) is no year and no day.
+_COUNTED = re.compile(r"(?<![\w.])(?:(?i:aged|age|pages?|folios?|fols?\.|leaf|leaves|vol\.|"
+                      r"volumes?|chap\.|chapters?|verses?|lines?|nos?\.|numbers?)|pp?\.)"
+                      r"(?:[ \t]+(?i:about|near|nearly|almost|above|upwards[ \t]+of))?[ \t]*"
+                      r"(?:\d+[ \t]*(?:,|-|–|&|and)[ \t]*)*$")
+# A part of a stretch of time counted out: "55 Years, 1 Month, 21 days", "2 months and 3 days"
+_COUNT_UNIT = r"(?:years?|yrs?\.?|months?|mos?\.?|weeks?|days?)"
+_COUNT_BEFORE = re.compile(rf"\d+[ \t]+{_COUNT_UNIT}[ \t]*(?:,|and)[ \t]*$", re.I)
+_COUNT_AFTER = re.compile(rf"[ \t]*(?:,|and)[ \t]*\d+[ \t]+{_COUNT_UNIT}", re.I)
+_MONTHS_COUNT = re.compile(r"\d+[ \t]+months\b", re.I)  # "3 Months": no Quaker month is plural
+
+
+def _count(text: str, start: int, end: int) -> bool:
+    """Whether a span is a number that counts, no date: an age after "aged", a page or folio
+    (alone or the last of a list after the word: "page 300, 52"), or a part of a stretch of
+    time ("Aged 55 Years, 1 Month, 21 days": "1 Month" is no Quaker First Month, "55" no
+    year). Only a span of digits (with a unit word) is one: "aged 33" is no date, "page 3 of
+    May 1791" still is."""
+    surface = text[start:end].strip()
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 60):start]
+    if surface.isdigit() and _COUNTED.search(before):
+        return True
+    if _MONTHS_COUNT.fullmatch(surface):
+        return True
+    if re.fullmatch(rf"\d+(?:[ \t]+{_COUNT_UNIT})?", surface, re.I) is None:
+        return False
+    return _COUNT_BEFORE.search(before) is not None or \
+        (re.search(r"[A-Za-z]", surface) is not None and
+         _COUNT_AFTER.match(text, end, end + 30) is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class Dating:
     """What a source gives its dates to lean on: its own date and its blocks (start, end,
@@ -1104,8 +1138,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             _day_heading(read_expression(surface)) and _opens_line(before)
         if not is_entry and kind != "dateline" and _bare_number(text, start, end):
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
-        if kind != "dateline" and _age(text, start, end):
-            continue  # "Lenke, 43, mother", "43 years old": an age, no two-digit year
+        if kind != "dateline" and (_age(text, start, end) or _count(text, start, end)):
+            continue  # "Lenke, 43, mother", "aged 33", "page 300, 52": no year, no day
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
         lo, hi = (blocks[i][0], blocks[i][1]) if i >= 0 else (0, len(text))
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,

@@ -335,6 +335,28 @@ def test_chronology_an_age_is_no_two_digit_year():
                    ("n May, 44", {"when": "1944"}), ("mp. In 44", {"when": "1944"})]
 
 
+@pytest.mark.parametrize(("text", "numbers"), [
+    # Friendly Networks A0011538 (an editor's note), A0011517 (two entries): before, 1733,
+    # 1752 and 1764-01 in the edition's TEI once confirmed
+    ("Ann Quicksall's death was in 9th month 11th 1824, not 10th month; she was aged 33 and was "
+     "buried in Friends burial ground in Evesham.", ["33"]),
+    ("Was at home reading afternoon in Penn's No Cross No Crown page 300, 52, Chilon's sayings, "
+     "one of the wise men.", ["300", "52"]),
+    ("Robert Hunt died the 29th Day of the Second Month 1764, Aged 55 Years, 1 Month, 21 days.",
+     ["the 29th Day of the Second Month 1764", "55 Years", "1 Month", "21 days"]),
+    ("My father died long ago. He is aged 45.", ["45"]),
+    ("He was away 3 Months and 2 days, and read pp. 12, 14 of it.", ["3 Months", "12", "14"]),
+])
+def test_chronology_an_age_a_page_or_a_stretch_of_time_is_no_date(text, numbers):
+    """Numbers that count (an age after "aged", a page or a list of pages, the parts of a
+    stretch of time) are neither a two-digit year nor a Quaker month: not proposed."""
+    dating = Dating(Day(1824, 6, 27), "the header's creation date 1824-06-27",
+                    ((0, len(text), "p"),))
+    spans = [(text.index(n), text.index(n) + len(n)) for n in numbers]
+    assert [text[s:e] for s, e, _ in date_mentions(text, spans, dating)] == \
+        [d for d in ("9th month 11th 1824", "the 29th Day of the Second Month 1764") if d in text]
+
+
 @pytest.mark.parametrize(("surface", "when"), [("Spring 43", "1943"), ("the summer of '44", "1944"),
                                                ("autumn 38", "1938"), ("Winter 45", "1945")])
 def test_chronology_a_season_with_a_two_digit_year(surface, when):
