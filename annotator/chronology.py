@@ -175,7 +175,8 @@ def plain_form(surface: str) -> tuple[str, int | None]:
         weekday = next(i for i, w in enumerate(WEEKDAYS) if w.startswith(m.group(1).lower()[:3]))
         text = text[:m.start()] + " " + text[m.end():]
     text = re.sub(r"\b(?:being|was|is)\b", " ", text, flags=re.I)
-    text = re.sub(r"\b(?:in\s+the\s+year\s+of\s+our\s+lord|anno\s+domini|in\s+the\s+year|"
+    text = re.sub(r"\b(?:(?:in\s+)?the\s+year\s+of\s+(?:our\s+lord|christ)|anno\s+domini|"
+                  r"in\s+the\s+year|"
                   r"a\.\s?d\.?|anno)(?=\s|$|,)", " ", text, flags=re.I)
     text = _numbers_in_words(text)
 
@@ -215,7 +216,8 @@ class Expr:
     day, a month alone or a day alone, year unknown), 'relative' (``offset`` days from the
     running date; ``base`` 'entry' for today/yesterday, 'last' for the next/previous day),
     'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'alt' (one of
-    two dates, ``day`` or ``other``), 'none'.
+    two dates, ``day`` or ``other``), 'feast' (a saint's day and a year: ``attrs`` the year),
+    'none'.
     """
 
     kind: str
@@ -295,6 +297,9 @@ def _read(surface: str) -> Expr:
     yearless = _yearless(surface)
     if yearless is not None:
         return yearless
+    m = _FEAST_YEAR.fullmatch(" ".join(surface.split()))
+    if m:  # "St. Luke's day 1766": the year; the feast's day is not read
+        return Expr("feast", (("when", m[1]),))
     text, weekday = plain_form(surface)
     text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first
@@ -402,6 +407,10 @@ def _alternatives(text: str) -> Expr | None:
     if (first.year is None) != (last.year is None):
         return None
     return Expr("alt", day=first, other=last)
+
+
+_FEAST_YEAR = re.compile(r"(?:on\s+)?(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay,?\s+"
+                         r"(1[0-9]{3}|20[0-9]{2})\.?")
 
 
 # -- the running chronology ----------------------------------------------------------------
@@ -552,6 +561,9 @@ class Chronology:
             return Resolved(expr.attrs, "stated in full" if not expr.flags else
                             f"stated ({expr.flags})",
                             "high" if not expr.flags else "medium", expr.flags)
+        if expr.kind == "feast":
+            return Resolved(expr.attrs, "the year stated with a feast (its day is left to the "
+                            "editor)", "high")
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:
@@ -731,6 +743,12 @@ _WD = (r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:[Ff]irst|[Ss]econd|[Tt
 _YEAR_TAIL = (rf"(?:,?\s+(?:(?:[Aa]\.\s?[Dd]\.?|[Ii]n\s+the\s+year(?:\s+of\s+our\s+[Ll]ord)?|"
               rf"[Aa]nno(?:\s+[Dd]omini)?)\s*)?(?:{_Y}|{_YEAR_WORDS}\b|['/]\d\d\b))")
 _WD_AFTER = rf"(?:,?\s+(?:being\s+|was\s+|a\s+)?{_WD}\b)?"
+# a year alone, named as one: "the year of our Lord 1765", "the Year one thousand seven hundred
+# and sixty" (the number in words, which the model does not take for a date)
+_YEAR_OF = (rf"[Tt]he\s+[Yy]ear\s+(?:(?:of\s+our\s+[Ll]ord|of\s+[Cc]hrist)\s*,?\s+(?:{_Y}|"
+            rf"{_YEAR_WORDS}\b)|{_YEAR_WORDS}\b)")
+# a feast named by its saint ("St. Luke's day", "Saint Stephen's Day"), with a year after it
+_FEAST = r"(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay"
 FINDER = re.compile(
     rf"(?:{_WD},?\s+(?:the\s+)?)?(?:"
     rf"(?:the\s+)?(?:{_D}|{_DW})(?:\s+day)?(?:\s+of)?(?:\s+the)?\s+{_MON}{_YEAR_TAIL}?"
@@ -740,6 +758,7 @@ FINDER = re.compile(
     rf"|{_M},?\s+{_Y}"
     rf"|{_M}\s+'?\d\d\b(?!\s*(?:st|nd|rd|th|d)\b)(?![.,]?\d)"
     rf"|{_Y},?\s+{_MON}(?:\s+{_D})?"
+    rf"|{_YEAR_OF}|{_FEAST},?\s+{_Y}"
     rf"|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d\d)\b"
     rf"|(?:the\s+)?{_D}\s+(?:of\s+)?(?:this|last|next)\s+month"
     rf"|\b[Oo]n\s+the\s+(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b(?=\s*[.,;:!?)]|\s*$)"
@@ -775,7 +794,7 @@ def _cases(letter: str) -> str:
 _STARTS = ({f[:2] for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())} |
            {a + b for w in _ORDINAL_WORDS for a in _cases(w[0]) for b in _cases(w[1])} |
            {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su",  # weekdays
-            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr"})
+            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr", "St", "Sa"})
 _SECONDS: dict[str, set[str]] = {}
 for _pair in _STARTS:
     if not _pair[0].isdigit():
@@ -785,6 +804,7 @@ for _pair in _STARTS:
 _OPENINGS: tuple[tuple[str, str], ...] = (
     (r"[Tt]he\s", "Tt"), (r"[Oo]n\s", "Oo"), (r"[Tt]o-?morrow", "Tt"), (r"[Yy]esterday", "Yy"),
     ("next", "n"), ("following", "f"), ("previous", "p"), ("preceding", "p"), (_WD, "MTWFSfst"),
+    (_FEAST, "S"),
     *((rf"{re.escape(f)}\b", f[0]) for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())),
     *((f"(?i:{w})", _cases(w[0])) for w in _ORDINAL_WORDS))
 

@@ -357,6 +357,21 @@ def test_chronology_an_age_a_page_or_a_stretch_of_time_is_no_date(text, numbers)
         [d for d in ("9th month 11th 1824", "the 29th Day of the Second Month 1764") if d in text]
 
 
+def test_chronology_finds_a_year_of_our_lord_and_a_saints_day_with_its_year():
+    """Before: "In the year of our Lord 1765" and the same year in words were not proposed
+    (docs/proposals.md lists the form), and the model's "day 1766" of "St. Luke's day 1766" had
+    no value. Now each is a date of its own, the feast's with its year."""
+    text = ("In the year of our Lord one thousand seven hundred and sixty we built it. In the "
+            "year of our Lord 1765 we sold it. He came on St. Luke's day 1766.")
+    day = text.index("day 1766")
+    got = [(text[s:e], dict(r.attrs), r.cert)
+           for s, e, r in date_mentions(text, [(day, day + 8)], Dating())]
+    assert got == [
+        ("the year of our Lord one thousand seven hundred and sixty", {"when": "1760"}, "high"),
+        ("the year of our Lord 1765", {"when": "1765"}, "high"),
+        ("St. Luke's day 1766", {"when": "1766"}, "high")]
+
+
 @pytest.mark.parametrize(("surface", "when"), [("Spring 43", "1943"), ("the summer of '44", "1944"),
                                                ("autumn 38", "1938"), ("Winter 45", "1945")])
 def test_chronology_a_season_with_a_two_digit_year(surface, when):
