@@ -722,6 +722,24 @@ def _stated_day(text: str) -> Day | None:
     return parse_day(start) if start else None
 
 
+# a letter's opening line: a place ("Chester,", "Newport upon Tyne,"), then its full date
+_PLACE_LEAD = re.compile(r"(?:[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|upon|on|near|by|de|in))"
+                         r"{0,3}[ \t]*,[ \t]*)?")
+DATELINE_MAX = 80  # characters: a longer line is a sentence, not a dateline
+
+
+def opening_dateline(line: str) -> bool:
+    """Whether a plain text's line is a letter's dateline: its date stated to the day, alone
+    or after a place ("Chester, Octr 3d 1766", "London, Tuesday 4 March 1851", "3 May 1791."),
+    nothing after it."""
+    line = line.strip()
+    if not line or "\n" in line or len(line) > DATELINE_MAX:
+        return False
+    rest = line[_PLACE_LEAD.match(line).end():].rstrip(" .")  # type: ignore[union-attr]
+    day = _stated_day(rest) if rest else None
+    return day is not None and day.day is not None
+
+
 # -- finding the dates a model misses ------------------------------------------------------
 def _cased(words: list[str]) -> str:
     """Month words as written in running text: capitalised or upper case, never "may" or

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from annotator.tei.dating import source_date
 from annotator.tei.encode import TITLE_MAX, encode_markdown, encode_text
+from annotator.tei.parse import parse_source
 from annotator.tei.validate import validate
 from annotator.text import not_xml
 from tests.conftest import run
@@ -53,7 +55,7 @@ def _check(doc: str, tmp: Path) -> etree._Element:
 
 def _body(root: etree._Element) -> list[tuple[str, str]]:
     return [(etree.QName(e).localname, e.text or "") for e in root.find(".//t:body", TEI)
-            .iter("{*}head", "{*}p")]
+            .iter("{*}head", "{*}dateline", "{*}p")]
 
 
 def _title(root: etree._Element) -> str:
@@ -102,6 +104,21 @@ def test_encode_any_text_is_valid_tei(text, markdown):
 def test_encode_text_first_line_is_a_head_only_when_it_looks_like_one(tmp_path, text, title, body):
     root = _check(encode_text(text, name="one.txt"), tmp_path)
     assert (_title(root), _body(root)) == (title, body)
+
+
+@pytest.mark.parametrize(("line", "dateline"), [
+    ("Chester, Octr 3d 1766", True), ("London, Tuesday 4 March 1851.", True),
+    ("3 May 1791.", True), ("Paris, 3 May.", False), ("I came on 3 May 1791.", False)])
+def test_encode_text_letters_opening_place_and_date_is_its_dateline(tmp_path, line, dateline):
+    """Before: "Chester, Octr 3d 1766" opening a letter was a paragraph, and the source had no
+    date ('the 1st inst.' and 'yesterday' had nothing to lean on); a line that is a place and a
+    full date after the title is the <dateline>, which dates the source as in any TEI file."""
+    doc = encode_text(f"Letter from Chester\n\n{line}\n\nDear Sir, I received yours of the "
+                      "1st inst. yesterday.\n", name="letter.txt")
+    root = _check(doc, tmp_path)
+    assert root.findtext(".//t:body/t:dateline", namespaces=TEI) == (line if dateline else None)
+    if dateline:
+        assert source_date(parse_source(tmp_path / "doc.xml")).reason.startswith("the dateline ")
 
 
 def test_encode_text_given_title_is_kept_however_long(tmp_path):

@@ -4,7 +4,9 @@ Paragraphs are blocks separated by blank lines; a text without blank lines has o
 line (as exported articles often have). A text's first line opens the body as ``<head>`` and is
 the title only when it looks like one: at most ``TITLE_MAX`` characters and followed by more
 text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
-``<head>`` alone, which TEI does not allow). Markdown ``#`` headings open nested ``<div>``s with
+``<head>`` alone, which TEI does not allow). The next paragraph, when it is a letter's place
+and full date on one line ("Chester, Octr 3d 1766", ``chronology.opening_dateline``) and text
+follows, is its ``<dateline>``, which dates the source as a TEI file's dateline does. Markdown ``#`` headings open nested ``<div>``s with
 a ``<head>`` (a heading with no text is none; one with no letter or digit titles nothing);
 bullet (``-``, ``*``, ``+``) and ordered (``1.``, ``1)``) lists are a ``<list>`` of ``<item>``s,
 so each item is a block of its own in the reading text (no nested lists: an indented line,
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from html.entities import html5
 
+from annotator.chronology import opening_dateline
 from annotator.text import esc as escape, not_xml
 
 
@@ -106,7 +109,10 @@ def encode_text(text: str, *, name: str, title: str | None = None) -> str:
         rest = lines[filled[0] + 1:]
     else:
         first = ""
-    body.extend(_p(p, "      ") for p in _paragraphs(rest))
+    paragraphs = _paragraphs(rest)
+    if len(paragraphs) > 1 and opening_dateline(paragraphs[0]):  # a letter's place and date
+        body.append(f"      <dateline>{escape(paragraphs.pop(0))}</dateline>")
+    body.extend(_p(p, "      ") for p in paragraphs)
     return _document(title=title, found=first, kind="plain-text", name=name, body=body)
 
 
