@@ -578,7 +578,7 @@ class Chronology:
                 return Resolved((), "not a day of that year", "", "partial")
             return Resolved((("when", day.tei()),), found[1], "medium", expr.flags)
         if expr.kind == "partial" and expr.day.day is not None:
-            out = self._day_alone(expr.day.day, entry, expr.weekday)  # "3[?]": doubt stays
+            out = self._day_alone(expr.day.day, entry, expr.weekday, tense)  # "3[?]": doubt stays
             return dataclasses.replace(out, flags=expr.flags) if out.attrs else out
         if expr.kind == "month-rel":
             ctx = self._context()
@@ -646,12 +646,33 @@ class Chronology:
         return Resolved((("when", day.tei()),), f"century from {self.anchor_reason or 'the entry'}",
                         "medium", expr.flags)
 
-    def _day_alone(self, n: int, entry: bool, weekday: int | None = None) -> Resolved:
+    def _story(self) -> Day | None:
+        """The last full date, when it is one told in the story of a dated letter (no dated
+        entry, more than a month from the letter's date: "My father died on the 10th of
+        February 1722/3" in a letter of October 1766), which partial dates lean on; else None."""
+        a, last = self.anchor, self.last
+        if self.entry is not None or a is None or last is None or a.year is None or \
+                a.month is None or last.year is None or last.month is None:
+            return None
+        return last if abs(last.year * 12 + last.month - a.year * 12 - a.month) > 1 else None
+
+    def _day_alone(self, n: int, entry: bool, weekday: int | None = None,
+                   tense: str = "") -> Resolved:
         """A day of the month without its month: the month of the entry (of the last date),
         the next one for an entry whose days start again; in running text a weekday written
-        with it ("on Tuesday the 6th") takes the month next to it whose calendar fits."""
+        with it ("on Tuesday the 6th") takes the month next to it whose calendar fits. After
+        a date told in the story of a letter (``_story``), the letter's own date is the base
+        where the day is spoken of as to come, or where its weekday fits the months around
+        the letter's date and not those around the story's."""
         ctx = self._context() if self.entry is not None or self.last is None else \
             (self.last, f"the date {self.last.tei()} before")
+        story = None if entry else self._story()
+        if story is not None and self.anchor is not None and (
+                tense == "future" or weekday is not None and
+                _fitting_month(self.anchor, n, weekday) is not None and
+                _fitting_month(story, n, weekday) is None):
+            ctx = self.anchor, f"{self.anchor_reason} (not the date {story.tei()} of the " \
+                "story before)"
         if ctx is None or ctx[0].month is None or ctx[0].year is None:
             return Resolved((), "no month to take it from", "", "partial")
         base, why = ctx
@@ -662,15 +683,15 @@ class Chronology:
             y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)  # the days start again
             reason = f"the next month after {why}"
         elif not entry and weekday is not None:
-            for step in (0, 1, -1):  # its month, the next, the one before
-                k = mo - 1 + step
-                d = Day(y + k // 12, k % 12 + 1, n).date()
-                if d is not None and d.weekday() == weekday:
-                    if step:
-                        y, mo = d.year, d.month
-                        reason = f"the month {'after' if step > 0 else 'before'} {why}, " \
-                            f"whose {n} is a {WEEKDAYS[weekday].title()}"
-                    break
+            fit = _fitting_month(base, n, weekday)
+            if fit is not None and fit[2]:
+                y, mo = fit[0], fit[1]
+                reason = f"the month {'after' if fit[2] > 0 else 'before'} {why}, " \
+                    f"whose {n} is a {WEEKDAYS[weekday].title()}"
+        elif not entry and base is self.anchor and tense == "future" and base.day is not None \
+                and n < base.day:
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)  # to come: its next such day
+            reason = f"the month after {why} (spoken of as to come)"
         day = Day(y, mo, n)
         if day.date() is None:
             return Resolved((), "not a day of that month", "", "partial")
@@ -694,6 +715,19 @@ class Chronology:
         word = "the next" if expr.offset > 0 else "the last"
         return Resolved((("when", n.isoformat()),),
                         f"{word} {WEEKDAYS[expr.weekday].title()} from {why}", "medium")
+
+
+def _fitting_month(base: Day, n: int, weekday: int) -> tuple[int, int, int] | None:
+    """The year and month, of ``base``'s month, the next or the one before (in that order),
+    whose day ``n`` is ``weekday``, and the step taken (0, 1, -1); None if none is."""
+    if base.year is None or base.month is None:
+        return None
+    for step in (0, 1, -1):
+        k = base.month - 1 + step
+        d = Day(base.year + k // 12, k % 12 + 1, n).date()
+        if d is not None and d.weekday() == weekday:
+            return d.year, d.month, step
+    return None
 
 
 def anchor_of(candidates: list[tuple[str, str]]) -> tuple[Day, str] | None:

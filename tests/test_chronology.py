@@ -372,6 +372,24 @@ def test_chronology_finds_a_year_of_our_lord_and_a_saints_day_with_its_year():
         ("St. Luke's day 1766", {"when": "1766"}, "high")]
 
 
+def test_chronology_a_date_of_the_story_is_no_base_for_the_letters_days():
+    """Before: in a letter dated 3 October 1766 "Thursday the 9th" took the month and year of a
+    death told above (1722-02-09, flagged as no Thursday), though 1766-10-09 is one. A date of
+    the story, more than a month from the letter's, stays the base of a day spoken of as past
+    ("buried on the 14th"); a day to come, or one whose weekday fits the letter's month and
+    not the story's, takes the letter's date."""
+    text = ("Dear Sir, I received yours of the 1st inst. yesterday. My father died on the 10th "
+            "of February 1722/3, and was buried on the 14th. He will come on the 2d. We shall "
+            "meet on Thursday the 9th.")
+    dating = Dating(Day(1766, 10, 3), "the dateline 1766-10-03", ((0, len(text), "p"),))
+    got = {text[s:e]: (dict(r.attrs).get("when"), r.flags)
+           for s, e, r in date_mentions(text, [], dating)}
+    assert got == {"the 1st inst.": ("1766-10-01", ""), "yesterday": ("1766-10-02", ""),
+                   "the 10th of February 1722": ("1722-02-10", ""),
+                   "on the 14th": ("1722-02-14", ""), "Thursday the 9th": ("1766-10-09", ""),
+                   "on the 2d": ("1766-11-02", "")}
+
+
 @pytest.mark.parametrize(("surface", "when"), [("Spring 43", "1943"), ("the summer of '44", "1944"),
                                                ("autumn 38", "1938"), ("Winter 45", "1945")])
 def test_chronology_a_season_with_a_two_digit_year(surface, when):
