@@ -468,6 +468,13 @@ class Chronology:
             return self._weekday_checked(expr, out)
         return self._remember(expr, out, block, entry)
 
+    def marked(self, attrs: tuple[tuple[str, str], ...], *, block: int = 0,
+               entry: bool = False) -> Resolved:
+        """A date the file's markup (or the editor) valued: that value, and the state updated
+        by it as by a date stated in full (an entry's when ``entry``)."""
+        out = Resolved(attrs, "the file's markup", "high")
+        return self._remember(Expr("value", attrs), out, block, entry)
+
     def _weekday_checked(self, expr: Expr, out: Resolved) -> Resolved:
         day = _values_day(out.attrs)
         d = day.date() if day is not None else None
@@ -1173,6 +1180,9 @@ class Dating:
     anchor_reason: str = ""
     blocks: tuple[tuple[int, int, str], ...] = ()
     references: tuple[tuple[int, int], ...] = ()  # ref, idno...: a bare number there is no year
+    # (start, end, TEI attributes) of the dates the file's markup (or the editor) valued: they
+    # are read as valued, so a dateline whose words do not give its date still dates its entry
+    marked: tuple[tuple[int, int, tuple[tuple[str, str], ...]], ...] = ()
 
 
 def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating = Dating()
@@ -1185,7 +1195,11 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
     """
     blocks = dating.blocks
     entries = set(entry_dates(text, list(blocks)))
+    valued = {(s, e): attrs for s, e, attrs in dating.marked}
     spans = merge_spans(model_spans, find_dates(text), list(entries))
+    if valued:  # what the markup dates stands as marked, and nothing over it
+        spans = sorted([*((s, e) for s, e in spans
+                          if not any(a < e and s < b for a, b in valued)), *valued])
     starts = [b[0] for b in blocks]
     notes = [(k, a, b) for k, (a, b, kind) in enumerate(blocks) if kind == "note"]
     chron = Chronology(dating.anchor, dating.anchor_reason)
@@ -1196,6 +1210,13 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             i -= 1
         kind = blocks[i][2] if i >= 0 else ""
         before = text[blocks[i][0] if i >= 0 else 0:start]
+        if (start, end) in valued:
+            first = i >= 0 and not text[blocks[i][0]:start].strip()
+            day = _values_day(valued[start, end])
+            out.append((start, end, chron.marked(valued[start, end], block=i, entry=first and (
+                kind in ("dateline", "head") or (start, end) in entries or
+                kind == "p" and day is not None and day.day is not None))))
+            continue
         end = _doubt_taken_in(text, end, kind, before)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from annotator.cli import app
 from annotator.errors import ConfigError, ModelError, SourceError
 from annotator.config import DEFAULT_LABELS
-from annotator.acts.propose import build_proposals
+from annotator.acts.propose import Protected, build_proposals
+from annotator.chronology import Dating, Day
 from annotator.nlp.spans import RULES
 from annotator.entities.names import VariantIndex, name_key
 from annotator.nlp.pipeline import RawSpan, chunks, load_pipeline, pipeline_provenance, run_ner
@@ -1186,3 +1187,27 @@ def test_propose_a_name_a_run_chose_never_blocks_an_undo(ws, tmp_path):
     ws.redo()
     berlin = ws.entity("place-berlin")
     assert (berlin.preferred, berlin.note) == ("Berlin", "the capital")
+
+
+def test_propose_a_dateline_the_markup_dates_dates_its_entry():
+    """Before: Friendly Networks A0011538's dateline "10 of the Tenth [sic." (its month after a
+    correction in the next block) is marked 1824-10-10, but its words gave no date, so the
+    entry's "First Day" (a Sunday, as 1824-10-10 is) counted from the entry before and had no
+    value. A date the markup (or the editor) valued dates its entry as valued."""
+    text = ("7th of the Tenth [sic.\n\nNinth] Month 1824. At home.\n\n10 of the Tenth [sic.\n\n"
+            "Ninth] Month. First Day. We went to the burial of Ann Quicksil at Hinchman "
+            "Haines's.")
+    starts = [0, text.index("Ninth]"), text.index("10 of"), text.rindex("Ninth]")]
+    kinds = ["dateline", "p", "dateline", "p"]
+    ends = [*(s - 2 for s in starts[1:]), len(text)]
+    lines = [(s, s + len(text[s:e].split("\n")[0])) for s, e in zip(starts, ends)][::2]
+    marked = [Protected(s, e, "date", "confirmed", date_value=json.dumps({"when": w}))
+              for (s, e), w in zip(lines, ("1824-10-07", "1824-10-10"))]
+    day = text.index("First Day")
+    props = build_proposals(text, [RawSpan(day, day + 9, "DATE")], labels=DEFAULT_LABELS,
+                            provenance="model:x@1", protected=marked, dating=Dating(
+                                Day(1824, 6, 27), "the header's creation date 1824-06-27",
+                                tuple(zip(starts, ends, kinds))))
+    assert [(p.surface, dict(p.date_value), p.date_reason) for p in props
+            if p.surface == "First Day"] == [
+        ("First Day", {"when": "1824-10-10"}, "the weekday of the entry date 1824-10-10")]

@@ -26,6 +26,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
+import dataclasses
 from dataclasses import dataclass, field
 
 from annotator.chronology import (EDITOR, Dating, bracket_span, date_mentions, parse_day,
@@ -88,6 +89,7 @@ class Protected:
     status: str
     entity_id: str | None = None
     flags: str = ""  # the mention's flags ("group": a name of several entities)
+    date_value: str | None = None  # a date's TEI attributes as stored (JSON)
 
 
 # How sure each step is of what it proposes; an ORG span gets its own (nlp.org_filter).
@@ -181,6 +183,11 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     # a dateline over a block break (a note inside it) is no one date: its blocks' dates stand
     lines = [(a, b) for a, b in datelines if not crosses_block(text, a, b)]
     seen_lines: set[tuple[int, int]] = set()
+    marked_dates = tuple((q.start, q.end, tuple(json.loads(q.date_value).items()))
+                         for q in protected if q.type == "date" and q.status == "confirmed"
+                         and q.date_value)
+    if marked_dates:  # the file's own dated dates (and the editor's) as it gives them
+        dating = dataclasses.replace(dating, marked=marked_dates)
     for start, end, value in date_mentions(text, model_dates, dating):
         line = next(((a, b) for a, b in lines if a <= start and end <= b), None)
         if line is not None:  # the edition marks the whole dateline: the date takes it
@@ -627,7 +634,7 @@ def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
     (``bound``), or with ``everything`` all stored ones."""
     rows = rows_of.mention_spans(conn, source_id, sha256)
     return [Protected(r["start"], r["end"], r["type"], r["status"], r["entity_id"],
-                      r["flags"] or "") for r in rows
+                      r["flags"] or "", r["date_value"]) for r in rows
             if everything or r["status"] != "proposed" or r["decided"] or r["id"] in bound]
 
 

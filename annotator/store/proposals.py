@@ -59,9 +59,10 @@ def confirming_sources(conn: sqlite3.Connection) -> dict[str, set[str]]:
 
 
 def mention_spans(conn: sqlite3.Connection, source_id: str, sha256: str) -> list[sqlite3.Row]:
-    """``id, start, end, type, status, decided, entity_id, flags`` of a source version's
-    mentions."""
-    return conn.execute("SELECT id, start, end, type, status, decided, entity_id, flags "
+    """``id, start, end, type, status, decided, entity_id, flags, date_value`` of a source
+    version's mentions."""
+    return conn.execute("SELECT id, start, end, type, status, decided, entity_id, flags, "
+                        "date_value "
                         "FROM mentions WHERE source_id = ? AND sha256 = ?",
                         (source_id, sha256)).fetchall()
 
