@@ -442,7 +442,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "it"),
     "S026": (SourceError, "the header's date … and the dateline's date … (line …) name different "
                           "days: a warning (file:line: warning: …), said once per source by add, "
-                          "propose and check, not by a source whose date the editor set; the "
+                          "propose and check (and by 'annotator source ID'; 'annotator sources' "
+                          "marks the source's date with the code), not by a source whose date "
+                          "the editor set; worked out once, when the file is added; the "
                           "source is dated by the header's correspDesc or creation date, or by "
                           "the dateline where that date's own words give the dateline's date "
                           "(its TEI value a slip, as a day and month swapped) or where the "

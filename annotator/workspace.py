@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from annotator.acts import quotes
     from annotator.acts import remove as remove_acts
     from annotator.acts import review as review_acts
-    from annotator.acts import train
+    from annotator.acts import source_dates, train
     from annotator.acts import undo as undo_acts
     from annotator.acts.bibliography import BibAdded
     from annotator.acts.texts import TextMapCache
@@ -63,11 +63,12 @@ else:
             return getattr(importlib.import_module(self._name), attr)
 
     (bibliography, claim_acts, conventions_acts, decisions_file, evaluate, folds, propose,
-     queries, queue_acts, quotes, register_acts, remove_acts, review_acts, train, undo_acts) = (
+     queries, queue_acts, quotes, register_acts, remove_acts, review_acts, source_dates, train,
+     undo_acts) = (
         _Later(f"annotator.acts.{name}") for name in (
             "bibliography", "claims", "conventions", "decisions_file", "evaluate", "folds",
-            "propose", "queries", "queue", "quotes", "register", "remove", "review", "train",
-            "undo"))
+            "propose", "queries", "queue", "quotes", "register", "remove", "review",
+            "source_dates", "train", "undo"))
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -245,6 +246,9 @@ class Workspace:
 
     def source(self, source_id: str) -> Source:
         return self.texts.source(source_id)
+
+    # what the sources' files say that the editor should check (S026), by source id
+    source_warnings = _in_context(lambda: source_dates.date_warnings)
 
     def parsed(self, source_id: str) -> ParsedSource:
         return self.texts.parsed(source_id)

@@ -170,7 +170,8 @@ def test_cli_init_add_sources(tmp_path):
     assert [r["id"] for r in rows] == ["german-soviet-axis-talks", "rich"]
     assert rows[0]["words"] > 700
     csv_out = run(root, "sources", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "id,title,date,words,origin,file,sha256,added_at,date_reason"
+    assert csv_out.splitlines()[0] == \
+        "id,title,date,words,origin,file,sha256,added_at,warnings,date_reason"
 
 
 @pytest.mark.parametrize("name,content,code,line", [

@@ -3,6 +3,8 @@ confirmed in one act, and their certainty in the exported TEI and the .bib entry
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -394,3 +396,115 @@ def test_dates_review_dateline_outranks_the_source_descriptions_date(ws, tmp_pat
     found = source_date(_foulke(tmp_path, undated, "undated.xml")[1])
     assert found.day is not None and found.day.tei() == "1792-08-01"
     assert found.reason == "the source description's date 1792-08-01"
+
+
+def _two_letters(ws, tmp_path):
+    """FOULKE (S026: its header's value a slip) and CATALOGUED (S026: the catalogue's date gave
+    way to the dateline) added to ``ws``."""
+    for text, name in ((FOULKE, "foulke.xml"), (CATALOGUED, "catalogued.xml")):
+        path, _ = _foulke(tmp_path, text, name)
+        assert run(ws, "add", str(path)).exit_code == 0
+
+
+def test_dates_review_check_reads_the_warning_kept_when_the_source_was_added(ws, tmp_path,
+                                                                              monkeypatch):
+    """S026 is worked out once, when the file is added, and kept with its version: check
+    parses no source to say it (was: check parsed every TEI source again)."""
+    import annotator.acts.source_dates as source_dates
+
+    _two_letters(ws, tmp_path)
+    said = [str(w) for w in ws.check().warnings]
+    assert [w.split(": warning: ")[0] for w in said] == [
+        f"{ws.root / 'sources' / 'catalogued.xml'}:4", f"{ws.root / 'sources' / 'foulke.xml'}:7"]
+
+    def parsed(*args, **kwargs):
+        raise AssertionError("a source was parsed to say S026")
+
+    monkeypatch.setattr(source_dates, "parse_source", parsed)
+    monkeypatch.setattr(source_dates, "date_disagreement", parsed)
+    assert [str(w) for w in ws.check().warnings] == said
+    checked = run(ws, "check")
+    assert [x for x in checked.stderr.splitlines() if "[S026]" in x] == said
+
+
+def test_dates_review_sources_and_source_show_the_warning(ws, tmp_path):
+    """'annotator sources' marks a source whose header and dateline disagree on its date with
+    S026 (its JSON gives the warning in full) and 'annotator source ID' (or 'source show ID')
+    says the line check says (was: neither said it, and 'source ID' was no command)."""
+    _two_letters(ws, tmp_path)
+    path, _ = _foulke(tmp_path, LETTER, "letter.xml")
+    assert run(ws, "add", str(path)).exit_code == 0
+    line = next(str(w) for w in ws.check().warnings if w.source_id == "foulke")
+    listed = run(ws, "sources", "--format", "csv")
+    assert listed.exit_code == 0, listed.output
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(listed.stdout))}
+    assert (rows["foulke"]["warnings"], rows["catalogued"]["warnings"],
+            rows["letter"]["warnings"]) == ("S026", "S026", "")
+    table = run(ws, "sources").stdout
+    assert "1823-10-03 S026" in table and table.count("S026") == 2
+    data = {r["id"]: r for r in json.loads(run(ws, "sources", "--format", "json").stdout)}
+    assert data["letter"]["warnings"] == []
+    (warned,) = data["foulke"]["warnings"]
+    assert warned["code"] == "S026"
+    assert f"{warned['place']}: warning: {warned['message']}; {warned['hint']} [S026]" == line
+    for args in (["source", "foulke"], ["source", "show", "foulke"]):
+        shown = run(ws, *args)
+        assert shown.exit_code == 0, shown.output
+        assert shown.stdout.splitlines()[2:] == [
+            "  dated 1823-10-03 (the dateline's date 1823-10-03)", f"  {line}"]
+    shown = run(ws, "source", "letter")
+    assert shown.exit_code == 0 and "S026" not in shown.stdout
+    assert "  dated 1864-04-12 (the header's sending date 1864-04-12)" in shown.stdout
+    (one,) = json.loads(run(ws, "source", "foulke", "-f", "json").stdout)
+    assert one["warnings"] == [warned] and one["date_reason"] == "the dateline's date 1823-10-03"
+    assert run(ws, "source", "date", "foulke", "1823-03-10").exit_code == 0
+    assert "S026" not in run(ws, "source", "foulke").stdout
+    assert run(ws, "sources").stdout.count("S026") == 1
+    missing = run(ws, "source", "nosuch")
+    assert missing.exit_code == 2 and "nosuch" in missing.stderr
+
+
+def test_dates_review_older_store_gets_its_warnings_and_todays_source_dates(ws, tmp_path,
+                                                                          monkeypatch):
+    """A store of version 19 (no warnings kept; a source dated by its catalogue entry, as
+    before the dateline outranked it): opening it works out each version's S026 once and dates
+    the sources the editor did not date by today's rule, saying which changed; nothing is
+    parsed after (was: the catalogue's date kept until the file was replaced, and every check
+    parsed every source)."""
+    import sqlite3
+
+    import annotator.acts.source_dates as source_dates
+
+    _two_letters(ws, tmp_path)
+    said = [str(w) for w in ws.check().warnings]
+    assert run(ws, "source", "date", "foulke", "1823-10-01").exit_code == 0
+    path = ws.store.path
+    ws.close()
+    conn = sqlite3.connect(path)
+    if "date_differs" in {r[1] for r in conn.execute("PRAGMA table_info(source_versions)")}:
+        conn.execute("ALTER TABLE source_versions DROP COLUMN date_differs")
+    conn.executescript(
+        "UPDATE sources SET date = '1792-08-01', "
+        "date_reason = 'the source description''s date 1792-08-01' WHERE id = 'catalogued';"
+        "PRAGMA user_version = 19;")
+    conn.close()
+    opened = run(ws, "sources", "--format", "json")
+    assert opened.exit_code == 0, opened.output
+    assert opened.stderr.splitlines() == [
+        f"{path}: the date of 1 source(s) set by today's rule, a letter's dateline before its "
+        "source description's date (catalogued 1792-08-01 -> 1791-05-12); 'annotator propose' "
+        "dates their mentions again"]
+    data = {r["id"]: r for r in json.loads(opened.stdout)}
+    assert (data["catalogued"]["date"], data["catalogued"]["date_reason"]) == (
+        "1791-05-12", "the dateline 1791-05-12")
+    assert data["foulke"]["date"] == "1823-10-01"  # the editor's: kept, and no S026
+    assert data["foulke"]["warnings"] == []
+    assert run(ws, "sources").stderr == ""  # said once
+
+    def parsed(*args, **kwargs):
+        raise AssertionError("a source was parsed to say S026")
+
+    monkeypatch.setattr(source_dates, "parse_source", parsed)
+    assert run(ws, "undo").exit_code == 0  # the editor's date: foulke's S026 is said again
+    checked = run(ws, "check")
+    assert [x for x in checked.stderr.splitlines() if "[S026]" in x] == said

@@ -229,12 +229,20 @@ def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
 
 
 def test_store_version_4_gets_the_date_columns(seed_ws):
-    """A store from before dates had reasons: the columns come, its sources stay readable."""
+    """A store from before dates had reasons: the columns come, its sources stay readable,
+    dated as 'add' dates them now (version 20 dates an older store's sources by today's rule)."""
+    dated = seed_ws.source("german-soviet-axis-talks")
+    assert dated.date
     again = reopened_at(seed_ws, 4, "DROP INDEX mentions_kinds", *(
         f"ALTER TABLE {table} DROP COLUMN {column}"
         for table, column in (("sources", "date"), ("sources", "date_reason"),
                               ("mentions", "date_reason"), ("mentions", "date_cert"))))
-    assert again.source("german-soviet-axis-talks").date == ""
+    found = again.source("german-soviet-axis-talks")
+    assert (found.date, found.date_reason) == (dated.date, dated.date_reason)
+    assert again.store.upgraded == [
+        "the date of 1 source(s) set by today's rule, a letter's dateline before its source "
+        f"description's date (german-soviet-axis-talks undated -> {dated.date}); 'annotator "
+        "propose' dates their mentions again"]
     assert again.store.one("SELECT name FROM sqlite_master WHERE name = 'mentions_kinds'")
 
 

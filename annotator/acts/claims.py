@@ -659,7 +659,7 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     failing = tuple(r for r in confirmed if r.status != "supported" and r.status not in allowed)
     return CheckReport(checked=len(confirmed) + len(stale), failing=failing, allowed=allowed,
                        undecided=rows_of.proposed_count(ctx.store.conn), stale=stale,
-                       warnings=date_warnings(ctx))
+                       warnings=tuple(date_warnings(ctx).values()))
 
 
 def passage_words(ctx: ActContext, link: Link) -> str:

@@ -260,7 +260,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     try:
         with ctx.store.act("replace" if row else "add", f"source:{item.id}",
                            editor=ctx.editor, payload=payload) as act:
-            source_rows.keep_version(act.conn, item.parsed.sha256, item.data, now())
+            source_rows.keep_version(act.conn, item.parsed.sha256, item.data, now(),
+                                     date_differs)
             textmaps.keep(act.conn, tm)
             if row is None:
                 act.insert("sources", values)
@@ -312,11 +313,12 @@ def _title(parsed: ParsedSource) -> str:
 def _source_date(parsed: ParsedSource, row: sqlite3.Row | None
                  ) -> tuple[dict[str, str], DateDisagreement | None]:
     """The source's own date (its anchor) as the header, dateline or title give it
-    (``dating.source_date``), and the header's and dateline's disagreement on it (for S026);
-    a date the editor set is kept when the file is replaced (and no S026 is said of it)."""
-    if row is not None and row["date_reason"] == EDITOR:
-        return {"date": row["date"], "date_reason": row["date_reason"]}, None
+    (``dating.source_date``), and the header's and dateline's disagreement on it (S026, kept
+    with the version); a date the editor set is kept when the file is replaced (and no S026 is
+    said of it while it is)."""
     found = source_date(parsed)
+    if row is not None and row["date_reason"] == EDITOR:
+        return {"date": row["date"], "date_reason": row["date_reason"]}, found.disagreement
     return {"date": found.day.tei() if found.day else "", "date_reason": found.reason}, \
         found.disagreement
 

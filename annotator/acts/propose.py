@@ -38,14 +38,13 @@ from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, Known
                                       entity_id, family_keys, given_names, group_mentions,
                                       known_lookup, name_key, settle_types, written_lower)
 from annotator.errors import Interrupted
-from annotator.records import (Proposal, ProposeReport, Source, SourceProposeResult,
-                               SourceWarning)
+from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import EditionConventions, edition_conventions, whole_datelines
 from annotator.acts.edition_markup import marked_other, marked_terms
 from annotator.acts.entity_edits import name_proposed
 from annotator.acts.queries import EditionView
-from annotator.acts.source_dates import date_warning
+from annotator.acts.source_dates import date_warnings
 from annotator.acts.texts import RunTexts, Texts
 from annotator.interrupt import finishing
 from annotator.config import Settings
@@ -64,7 +63,7 @@ from annotator.store import proposals as rows_of
 from annotator.store.decided import acted_at, bound_proposals
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
-from annotator.tei.dating import blocks_and_references, date_disagreement
+from annotator.tei.dating import blocks_and_references
 from annotator.tei.textmap import TextMap
 from annotator.text import crosses_block, trim
 
@@ -890,7 +889,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
 
         by_id = {s.id: s for s in todo}
         pending: dict[str, tuple[str, Dating]] = {}  # in flight; without the workspace's cache
-        warned: dict[str, tuple[SourceWarning, ...]] = {}  # S026, said with the source's result
+        warned = date_warnings(ctx, todo)  # S026, said with the source's result: as stored
 
         lines: dict[str, list[tuple[int, int]]] = {}
         others: dict[str, list[tuple[int, int]]] = {}  # the file's titles and works
@@ -901,8 +900,6 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 parsed = ctx.texts.parsed(s.id)
                 tm = ctx.texts.kept(parsed)  # loaded, not built again
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
-                found = date_warning(s, date_disagreement(parsed), ctx.texts.path(s))
-                warned[s.id] = (found,) if found else ()
                 if steps.conventions(s.id).datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
@@ -948,7 +945,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))
             record_run(tx, sid, src.sha256, "register", "rule:register", names.fingerprint)
-            stored[sid] = SourceProposeResult(sid, n, False, src.words, warned.pop(sid, ()))
+            warning = warned.pop(sid, None)
+            stored[sid] = SourceProposeResult(sid, n, False, src.words,
+                                              (warning,) if warning else ())
             log.info("proposed %d mentions in %s", n, sid)
             return unchanged
 

@@ -1,17 +1,22 @@
 """What a source says of its own date that the editor should check: its header's date and its
 dateline's naming different days (S026). Said once per source by ``add`` (the file as given),
-``propose`` (each source proposed) and ``check`` (every source), never for a source whose date
-the editor set: that is the editor's answer.
+``propose`` (each source proposed) and ``check`` (every source), and shown by ``sources`` and
+``source``, never for a source whose date the editor set: that is the editor's answer. The
+disagreement is worked out once per version, when it is added (or the store upgraded), and kept
+with its bytes (``source_versions.date_differs``): only the line is made here.
 
 DOCS: docs/proposals.md#dates-in-the-documents-chronology
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.acts.context import ActContext
 from annotator.chronology import EDITOR
+from annotator.errors import AnnotatorError
 from annotator.files import reached
 from annotator.records import Source, SourceWarning
 from annotator.store import sources as source_rows
@@ -56,18 +61,32 @@ def date_warning(src: Source, differs: DateDisagreement | None, path: Path
                               f"{src.id} {other}'", code="S026")
 
 
-def date_warnings(ctx: ActContext) -> tuple[SourceWarning, ...]:
-    """S026 of every TEI source, read from the bytes the store keeps (its version's lines, and
-    no refusal for a file edited since: ``check`` reports, it does not stop)."""
-    out = []
-    for src in ctx.texts.sources():
-        if src.origin != "tei" or src.date_reason == EDITOR:
+def date_warnings(ctx: ActContext, sources: Iterable[Source] | None = None
+                  ) -> dict[str, SourceWarning]:
+    """S026 of these sources (default: every one, by id), by source id, at each one's file,
+    from what the store keeps of its version (worked out once, when it was added or the store
+    upgraded): no file is parsed. A version kept without it (none should be) is parsed once
+    from the bytes the store keeps, and what was found kept; one that cannot be parsed has
+    none (``check`` reports, it does not stop)."""
+    asked = [s for s in (ctx.texts.sources() if sources is None else sources)
+             if s.date_reason != EDITOR]
+    conn = ctx.store.conn
+    known = source_rows.date_differs(conn, (s.sha256 for s in asked))
+    worked: dict[str, DateDisagreement | None] = {}
+    for src in asked:
+        if src.sha256 in known or src.sha256 in worked:
             continue
-        data = source_rows.version_bytes(ctx.store.conn, src.sha256)
-        if data is None:
-            continue
-        path = ctx.texts.path(src)
-        found = date_warning(src, date_disagreement(parse_source(path, data)), path)
-        if found is not None:
-            out.append(found)
-    return tuple(out)
+        data = source_rows.version_bytes(conn, src.sha256)
+        try:
+            worked[src.sha256] = None if data is None else date_disagreement(
+                parse_source(ctx.texts.path(src), data))
+        except AnnotatorError:
+            worked[src.sha256] = None
+    if worked:
+        try:
+            ctx.store.keep_if_free(lambda tx: source_rows.keep_date_differs(tx, worked))
+        except (AnnotatorError, sqlite3.Error):
+            pass  # worked out again next time
+    known.update(worked)
+    found = ((s.id, date_warning(s, known[s.sha256], ctx.texts.path(s))) for s in asked)
+    return {sid: w for sid, w in found if w is not None}

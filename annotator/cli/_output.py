@@ -94,6 +94,8 @@ def workspace() -> Workspace:
     ws = Workspace.find(Globals.workspace) if Globals.workspace else Workspace.find()
     if Globals.editor is not None:  # --editor "" is refused, not taken as no --editor
         ws.editor = Globals.editor
+    for note in ws.store.upgraded:  # what bringing an older store up to date changed
+        typer.echo(terminal_safe(f"{ws.store.place}: {note}"), err=True)
     return ws
 
 

@@ -1,20 +1,60 @@
-"""annotator source date|remove"""
+"""annotator source [show] ID|date|remove"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from typer import _click as click  # typer carries its own click
 
 from annotator.calendar import DAY_FORMS
-from annotator.cli._app import Typer, app
+from annotator.cli._app import Group, Typer, app
 from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done as _done
-from annotator.cli._output import user_errors, workspace
+from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.cli.sources import COLUMNS, SHOWN, source_row
 
-source_app = Typer(help="One source: the date it was written; taking it out of the workspace.",
-                         no_args_is_help=True)
+
+class _SourceGroup(Group):
+    """'annotator source ID' is 'annotator source show ID': a word that names no command
+    (nor an option) is a source's id."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+source_app = Typer(cls=_SourceGroup, no_args_is_help=True,
+                   help="One source: what the store knows of it ('annotator source ID'), the "
+                        "date it was written; taking it out of the workspace.")
 app.add_typer(source_app, name="source")
+
+
+@source_app.command("show")
+def source_show_cli(
+    source: SourceArg,
+    *,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Show one source (also 'annotator source ID'): title, file, size, the date it was
+    written and where that date was found, and what its file says that the editor should
+    check (S026: its header and dateline disagree on the date)."""
+    with user_errors():
+        ws = workspace()
+        src = ws.source(source)
+        warned = ws.source_warnings([src]).get(src.id)
+    if format is not Format.table:
+        render([source_row(src, warned, format)], format,
+               columns=[*COLUMNS, *([] if format in SHOWN else ["warnings"]), "date_reason"])
+        return
+    typer.echo(f"source {src.id}: {src.title}" if src.title else f"source {src.id}")
+    typer.echo(f"  file {src.file} ({src.origin}, {src.words} words, sha256 {src.sha256[:12]}),"
+               f" added {src.added_at}")
+    typer.echo(f"  dated {src.date or 'by nothing in it'}"
+               + (f" ({src.date_reason})" if src.date_reason else ""))
+    if warned is not None:
+        typer.echo(f"  {warned}")
 
 
 @source_app.command("date")

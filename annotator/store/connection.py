@@ -24,7 +24,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -201,6 +201,61 @@ def _redone_rows(conn: sqlite3.Connection) -> str:
                 "AND json_extract(k.value, '$[0]') = 'preferred'"))
 
 
+def _source_dates(conn: sqlite3.Connection) -> str:
+    """Version 20: each version's header and dateline disagreement on its date (S026,
+    ``source_versions.date_differs``), worked out here from the bytes the store keeps, as
+    ``add`` keeps it for a new version, so that ``check`` and ``sources`` parse no file to
+    say it; and the date of each source the editor did not set by today's rule
+    (``tei.dating.source_date``: a letter's dateline outranks its source description's date),
+    where an older store kept the rule of the day its file was added. The sources whose date
+    changed are said (``Store.upgraded``). Parsed in the step's transaction (SQL functions),
+    each version once; a version that cannot be parsed keeps its date and has no warning."""
+    from annotator.chronology import EDITOR
+    from annotator.errors import AnnotatorError
+    from annotator.tei.dating import source_date
+    from annotator.tei.parse import parse_source
+
+    found: dict[str, str] = {}
+
+    def dated(sha256: str, data: bytes) -> str:
+        if sha256 not in found:
+            try:
+                got = source_date(parse_source(Path(f"{sha256}.xml"), bytes(data)))
+            except AnnotatorError:
+                found[sha256] = json.dumps({"date": None, "reason": None, "differs": ""})
+            else:
+                found[sha256] = json.dumps({
+                    "date": got.day.tei() if got.day else "", "reason": got.reason,
+                    "differs": got.disagreement.to_json() if got.disagreement else ""},
+                    ensure_ascii=False)
+        return found[sha256]
+
+    conn.create_function("annotator_dated", 2, dated, deterministic=True)
+    return _add_columns(conn, [("source_versions", "date_differs", "TEXT")]) + (
+        "CREATE TEMP TABLE v20_dated AS SELECT sha256, annotator_dated(sha256, data) AS found "
+        "FROM source_versions WHERE date_differs IS NULL OR sha256 IN (SELECT sha256 FROM "
+        "sources); "
+        "UPDATE source_versions SET date_differs = (SELECT json_extract(d.found, '$.differs') "
+        "FROM temp.v20_dated d WHERE d.sha256 = source_versions.sha256) "
+        "WHERE date_differs IS NULL; "
+        "CREATE TEMP TABLE v20_redated AS SELECT s.id, s.date AS was, "
+        "json_extract(d.found, '$.date') AS date, json_extract(d.found, '$.reason') AS reason "
+        "FROM sources s JOIN temp.v20_dated d ON d.sha256 = s.sha256 "
+        f"WHERE s.date_reason != '{EDITOR}' AND json_extract(d.found, '$.date') IS NOT NULL "
+        "AND (s.date != json_extract(d.found, '$.date') "
+        "OR s.date_reason != json_extract(d.found, '$.reason')); "
+        "UPDATE sources SET date = r.date, date_reason = r.reason FROM temp.v20_redated r "
+        "WHERE r.id = sources.id; "
+        "CREATE TEMP TABLE IF NOT EXISTS upgraded (note TEXT NOT NULL); "
+        "INSERT INTO temp.upgraded SELECT 'the date of ' || count(*) || ' source(s) set by "
+        "today''s rule, a letter''s dateline before its source description''s date (' || "
+        "group_concat(id || ' ' || iif(was = '', 'undated', was) || ' -> ' || "
+        "iif(date = '', 'undated', date), ', ') || '); ''annotator propose'' dates their "
+        "mentions again' FROM (SELECT * FROM temp.v20_redated WHERE date != was ORDER BY id) "
+        "HAVING count(*) > 0; "
+        "DROP TABLE temp.v20_dated; DROP TABLE temp.v20_redated;")
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -254,6 +309,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     16: _fresh_ids,  # store.sql has them from version 17
     17: _passage_versions,  # store.sql has it from version 18
     18: _redone_rows,  # Store.act writes them from version 19
+    19: _source_dates,  # store.sql has it, and add keeps it, from version 20
 }
 
 
@@ -333,6 +389,9 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        # what the migrations that opening it ran changed that the editor should know (the
+        # sources whose date the rule of the day set anew), one line each: the CLI says them
+        self.upgraded: list[str] = []
 
     @property
     def place(self) -> Location:
@@ -392,6 +451,10 @@ class Store:
             self._migrate_from(version)
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'upgraded'"
+                             ).fetchone():  # written by the steps, each with its change
+            self.upgraded = [r[0] for r in self.conn.execute("SELECT note FROM temp.upgraded")]
+            self.conn.execute("DROP TABLE temp.upgraded")
 
     def _migrate_from(self, version: int) -> None:
         while version < SCHEMA_VERSION:
@@ -467,6 +530,23 @@ class Store:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise _busy(self.path) from None
                 raise
+
+    def keep_if_free(self, keep: Callable[[sqlite3.Connection], None]) -> None:
+        """Write what the store keeps to spare work (a cache) without waiting: a store that
+        cannot be written, or is busy, only makes the next run work it out again (raises
+        ``StoreError`` or ``sqlite3.Error`` for the caller to let pass). Asked during an act,
+        it is kept with it."""
+        conn = self.conn
+        wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        conn.execute("PRAGMA busy_timeout = 0")  # a cache: never wait for another writer
+        try:
+            if conn.in_transaction:
+                keep(conn)
+            else:
+                with self.transaction() as tx:
+                    keep(tx)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {wait}")
 
     @contextmanager
     def act(self, act: str, target: str, *, editor: str,

@@ -27,8 +27,11 @@ CREATE TABLE sources (
 CREATE TABLE source_versions (
     sha256      TEXT PRIMARY KEY,
     data        BLOB NOT NULL,
-    added_at    TEXT NOT NULL
+    added_at    TEXT NOT NULL,
+    date_differs TEXT                         -- S026, worked out once when it is kept: below
 );
+-- date_differs: the disagreement of its header and dateline on its date (S026), JSON of
+-- tei.dating.DateDisagreement; '' for none, NULL not worked out yet (none since version 20).
 
 -- The reading text and offset map of each source version, as ``annotator.tei.textmap_pack``
 -- writes it: derived from source_versions.data and rebuilt whenever ``code`` (a digest of the

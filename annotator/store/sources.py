@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from annotator.records import Source
 from annotator.store.proposals import orphans
+
+if TYPE_CHECKING:  # imported where read: a listing of entities reads no dates
+    from annotator.tei.dating import DateDisagreement
 
 
 def source_from_row(row: sqlite3.Row) -> Source:
@@ -43,10 +47,42 @@ def is_source(conn: sqlite3.Connection, source_id: str) -> bool:
     return conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
 
 
-def keep_version(conn: sqlite3.Connection, sha256: str, data: bytes, at: str) -> None:
-    """Keep a version's bytes, so the text of a replaced version can be read again."""
-    conn.execute("INSERT OR IGNORE INTO source_versions (sha256, data, added_at) "
-                 "VALUES (?, ?, ?)", (sha256, data, at))
+def keep_version(conn: sqlite3.Connection, sha256: str, data: bytes, at: str,
+                 date_differs: DateDisagreement | None) -> None:
+    """Keep a version's bytes, so the text of a replaced version can be read again, with its
+    header's and dateline's disagreement on its date (S026), worked out as it was parsed: no
+    command parses it again to say it."""
+    conn.execute("INSERT INTO source_versions (sha256, data, added_at, date_differs) "
+                 "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET "
+                 "date_differs = excluded.date_differs WHERE date_differs IS NULL",
+                 (sha256, data, at, differs_json(date_differs)))
+
+
+def differs_json(differs: DateDisagreement | None) -> str:
+    """``source_versions.date_differs``: the disagreement as JSON, '' for none."""
+    return differs.to_json() if differs else ""
+
+
+def date_differs(conn: sqlite3.Connection, shas: Iterable[str]
+                 ) -> dict[str, DateDisagreement | None]:
+    """The stored disagreement of each of these versions, by sha256; a version whose was not
+    worked out yet (NULL) is left out."""
+    from annotator.tei.dating import DateDisagreement
+
+    found: dict[str, DateDisagreement | None] = {}
+    for sha, text in conn.execute(
+            "SELECT sha256, date_differs FROM source_versions WHERE date_differs IS NOT NULL "
+            "AND sha256 IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(shas))),)):
+        found[sha] = DateDisagreement.from_json(text) if text else None
+    return found
+
+
+def keep_date_differs(conn: sqlite3.Connection,
+                      found: Mapping[str, DateDisagreement | None]) -> None:
+    """Keep the disagreement of versions (by sha256) worked out after they were kept (once:
+    versions kept before the store held it)."""
+    conn.executemany("UPDATE source_versions SET date_differs = ? WHERE sha256 = ? AND "
+                     "date_differs IS NULL", [(differs_json(d), sha) for sha, d in found.items()])
 
 
 def version_bytes(conn: sqlite3.Connection, sha256: str) -> bytes | None:

@@ -55,18 +55,9 @@ def keep(conn: sqlite3.Connection, tm: TextMap) -> None:
 
 
 def keep_if_free(store: Store, tm: TextMap, path: Path) -> None:
-    """Keep a map without waiting: a store that cannot be written, or is busy, only makes the
-    next run build it again. Asked during an act, the map is kept with it."""
-    conn = store.conn
-    wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
-    conn.execute("PRAGMA busy_timeout = 0")  # a cache: never wait for another writer
+    """Keep a map without waiting (``Store.keep_if_free``): a store that cannot be written,
+    or is busy, only makes the next run build it again."""
     try:
-        if conn.in_transaction:
-            keep(conn, tm)
-        else:
-            with store.transaction() as tx:
-                keep(tx, tm)
+        store.keep_if_free(lambda conn: keep(conn, tm))
     except (StoreError, sqlite3.Error) as exc:
         log.info("text map of %s not kept: %s", path, exc)
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {wait}")

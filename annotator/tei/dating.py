@@ -17,7 +17,8 @@ DOCS: docs/proposals.md#dates-in-the-documents-chronology
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -137,6 +138,14 @@ class DateDisagreement:
     dateline_line: int | None
     slip: bool
     described: bool = False
+
+    def to_json(self) -> str:
+        """As the store keeps it with the file's version: found once, read by every check."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> DateDisagreement:
+        return cls(**json.loads(text))
 
 
 class SourceDate(NamedTuple):
