@@ -142,12 +142,22 @@ class Workspace:
         self.root = Path(root).resolve()
         self.settings = settings or load_settings(self.root)  # the editor filled in: below
         self._textmaps: TextMapCache = OrderedDict()  # kept while the store is reopened
+        # what bringing an older store up to date changed that the editor should know, one
+        # line each (``Store.upgraded``: the sources dated anew), said by the CLI
+        self.upgraded: list[str] = []
 
     @classmethod
     def init(cls, path: str | Path = ".") -> Workspace:
         """Create (or reopen) a workspace folder with its store, config and folders."""
-        return cls(make_folder(path, lambda root: Store.open(root / STORE_FILE,
-                                                             create=True).close()))
+        upgraded: list[str] = []
+
+        def make_store(root: Path) -> None:
+            with Store.open(root / STORE_FILE, create=True) as store:
+                upgraded.extend(store.upgraded)
+
+        ws = cls(make_folder(path, make_store))
+        ws.upgraded = upgraded
+        return ws
 
     @classmethod
     def find(cls, start: str | Path | None = None) -> Workspace:
@@ -167,7 +177,9 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
-        return Store.open(self.root / STORE_FILE)
+        store = Store.open(self.root / STORE_FILE)
+        self.upgraded.extend(store.upgraded)
+        return store
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -464,20 +464,16 @@ def test_dates_review_sources_and_source_show_the_warning(ws, tmp_path):
     assert missing.exit_code == 2 and "nosuch" in missing.stderr
 
 
-def test_dates_review_older_store_gets_its_warnings_and_todays_source_dates(ws, tmp_path,
-                                                                          monkeypatch):
-    """A store of version 19 (no warnings kept; a source dated by its catalogue entry, as
-    before the dateline outranked it): opening it works out each version's S026 once and dates
-    the sources the editor did not date by today's rule, saying which changed; nothing is
-    parsed after (was: the catalogue's date kept until the file was replaced, and every check
-    parsed every source)."""
+REDATED = ("the date of 1 source(s) set by today's rule, a letter's dateline before its source "
+           "description's date (catalogued 1792-08-01 -> 1791-05-12); 'annotator propose' "
+           "dates their mentions again")
+
+
+def _as_version_19(ws):
+    """Close ``ws`` and make its store one of version 19: no warnings kept, and CATALOGUED
+    dated by its catalogue entry, as before the dateline outranked it. Its path."""
     import sqlite3
 
-    import annotator.acts.source_dates as source_dates
-
-    _two_letters(ws, tmp_path)
-    said = [str(w) for w in ws.check().warnings]
-    assert run(ws, "source", "date", "foulke", "1823-10-01").exit_code == 0
     path = ws.store.path
     ws.close()
     conn = sqlite3.connect(path)
@@ -488,12 +484,36 @@ def test_dates_review_older_store_gets_its_warnings_and_todays_source_dates(ws, 
         "date_reason = 'the source description''s date 1792-08-01' WHERE id = 'catalogued';"
         "PRAGMA user_version = 19;")
     conn.close()
+    return path
+
+
+def test_dates_review_init_says_which_dates_bringing_an_older_store_up_changed(ws, tmp_path):
+    """'annotator init' run again on an older workspace brings its store up to date and says
+    the sources dated anew, as any other command would (was: said by nothing)."""
+    _two_letters(ws, tmp_path)
+    path = _as_version_19(ws)
+    again = run(ws, "init", str(ws.root))
+    assert again.exit_code == 0, again.output
+    assert again.stderr.splitlines()[0] == f"{path}: {REDATED}"
+    assert ws.source("catalogued").date == "1791-05-12"
+
+
+def test_dates_review_older_store_gets_its_warnings_and_todays_source_dates(ws, tmp_path,
+                                                                          monkeypatch):
+    """A store of version 19 (no warnings kept; a source dated by its catalogue entry, as
+    before the dateline outranked it): opening it works out each version's S026 once and dates
+    the sources the editor did not date by today's rule, saying which changed; nothing is
+    parsed after (was: the catalogue's date kept until the file was replaced, and every check
+    parsed every source)."""
+    import annotator.acts.source_dates as source_dates
+
+    _two_letters(ws, tmp_path)
+    said = [str(w) for w in ws.check().warnings]
+    assert run(ws, "source", "date", "foulke", "1823-10-01").exit_code == 0
+    path = _as_version_19(ws)
     opened = run(ws, "sources", "--format", "json")
     assert opened.exit_code == 0, opened.output
-    assert opened.stderr.splitlines() == [
-        f"{path}: the date of 1 source(s) set by today's rule, a letter's dateline before its "
-        "source description's date (catalogued 1792-08-01 -> 1791-05-12); 'annotator propose' "
-        "dates their mentions again"]
+    assert opened.stderr.splitlines() == [f"{path}: {REDATED}"]
     data = {r["id"]: r for r in json.loads(opened.stdout)}
     assert (data["catalogued"]["date"], data["catalogued"]["date_reason"]) == (
         "1791-05-12", "the dateline 1791-05-12")

@@ -94,9 +94,19 @@ def workspace() -> Workspace:
     ws = Workspace.find(Globals.workspace) if Globals.workspace else Workspace.find()
     if Globals.editor is not None:  # --editor "" is refused, not taken as no --editor
         ws.editor = Globals.editor
-    for note in ws.store.upgraded:  # what bringing an older store up to date changed
-        typer.echo(terminal_safe(f"{ws.store.place}: {note}"), err=True)
+    say_upgraded(ws)
     return ws
+
+
+def say_upgraded(ws: Workspace) -> None:
+    """What bringing an older store up to date changed (the sources it dated anew), a line
+    each on stderr, once."""
+    from annotator.config import STORE_FILE
+    from annotator.files import reached
+
+    for note in ws.upgraded:
+        typer.echo(terminal_safe(f"{reached(ws.root / STORE_FILE)}: {note}"), err=True)
+    ws.upgraded.clear()
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._output import user_errors
+from annotator.cli._output import say_upgraded, user_errors
 
 
 @app.command("init")
@@ -20,4 +20,5 @@ def init_cli(
 
     with user_errors():
         ws = Workspace.init(directory)
+        say_upgraded(ws)
         typer.echo(f"workspace ready: {ws.root}", err=True)
