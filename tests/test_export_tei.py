@@ -1089,6 +1089,40 @@ def test_export_tei_reimport_keeps_known_confirmed_and_proposed(ws, tmp_path):
     ws2.close()
 
 
+_ENTRIES_TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>E</title><respStmt xml:id="ed1"><resp>identified by</resp><name>An Editor</name>
+</respStmt></titleStmt><publicationStmt><p>Written for annotator's tests.</p>
+</publicationStmt><sourceDesc><p>Invented.</p></sourceDesc></fileDesc>{header}</teiHeader>
+<text><body><p><persName ref="#pa">Anna Weber</persName> met <persName ref="#pb">Otto
+Brand</persName>, <persName ref="#pc">Hans Keller</persName> and <persName ref="#pd">Eva
+Roth</persName>.</p></body></text>
+<standOff xml:id="annotator-standoff"><listPerson>
+<person xml:id="pa" cert="unknown" resp="#annotator"><persName>Anna Weber</persName></person>
+<person xml:id="pb" cert="high"><persName>Otto Brand</persName></person>
+<person xml:id="pc" cert="unknown" resp="#ed1"><persName>Hans Keller</persName></person>
+<person xml:id="pd"><persName>Eva Roth</persName></person>
+</listPerson></standOff></TEI>
+"""
+_ANNOTATOR_APP = """<encodingDesc><appInfo><application xml:id="annotator" ident="annotator"
+version="1.0"><label>annotator</label></application></appInfo></encodingDesc>"""
+
+
+@pytest.mark.parametrize("header, proposed", [(_ANNOTATOR_APP, {"pa"}), ("", set())])
+def test_export_tei_reimport_entry_is_a_proposal_only_as_annotator_marks_one(
+        ws, tmp_path, header, proposed):
+    """A register entry of the standOff comes back a proposal by the test a proposed
+    mention, claim or link is read by (``reimport.proposed_by``: ``@cert="unknown"`` with
+    ``@resp`` naming an application of annotator's header); the edition's own ``@cert``
+    (``cert="high"``, ``@resp`` to its editor) and a file no annotator export wrote keep
+    their entries known. Before, any ``@cert`` made an entry a proposal."""
+    path = tmp_path / "entries.xml"
+    path.write_text(_ENTRIES_TEI.format(header=header), encoding="utf-8")
+    ws.add(path)
+    status = {r["id"]: r["status"] for r in ws.store.query("SELECT id, status FROM entities")}
+    assert status == {eid: "proposed" if eid in proposed else "confirmed"
+                      for eid in ("pa", "pb", "pc", "pd")}
+
+
 XREF_BIB = """@inproceedings{Other1990, author = {Oth, O}, title = {T}, crossref = {Conf1990}}
 @proceedings{Conf1990, title = {Conf}, year = 1990, editor = {Ed, E}, xref = {Series1990}}
 @collection{Series1990, title = {Series}, editor = {Ed, E}, publisher = {P}, year = 1990}

@@ -6,6 +6,8 @@ cite in ``standOff/listBibl``. This reads that encoding back inside the act that
 after the bibliography and markup readers ran, so names, the register and the works of the
 source are already in the store:
 
+* register entries of our standOff the export marks as proposals (``proposed_by``, the
+  test of claims and links below and of mentions): still proposals;
 * works of our ``listBibl``: the claims reader has made entries of them (keyed by ``xml:id``);
   their fields are replaced by the exact ones (``annotator.bibliography.tei_bibl.read_bibl``);
 * claims with their kind (``@subtype``), state (``@cert="unknown"`` and ``@resp`` naming
@@ -83,14 +85,14 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
     root = parsed.root
     standoff = next((el for el in root.iter(f"{_T}standOff") if el.get(XML_ID) == STANDOFF_ID),
                     None)
-    if standoff is not None:
-        _still_proposed(act, standoff)
+    exported = proposers(root)
+    if standoff is not None and exported:
+        _still_proposed(act, standoff, exported)
     if root.find(f".//{_T}seg[@type='claim']") is None:
         return 0
     ix = index_source(parsed, tm)
     existing = existing_annotations(ix)
     keys = _exact_works(act, source_id, standoff)
-    exported = proposers(root)
     conn = act.conn
     claim_of: dict[str, int] = {}
     count = 0
@@ -122,18 +124,21 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
     return count
 
 
-def _still_proposed(act: Act, standoff: etree._Element) -> None:
-    """Register entries the export marks as proposals (``@cert``) stay proposals: the register
-    and markup readers confirm the entities they read, so undo that for entries this very act
-    added or found proposed (the same proposal in a second exported file). An entity known
-    before the act (an editor's, or one a file's pointer identified) stays known."""
+def _still_proposed(act: Act, standoff: etree._Element, exported: dict[str, str]) -> None:
+    """Register entries the export marks as proposals (``proposed_by`` its ``exported``
+    proposers, as a mention, claim or link is) stay proposals: the register and markup
+    readers confirm the entities they read, so undo that for entries this very act added or
+    found proposed (the same proposal in a second exported file). An entity known before the
+    act (an editor's, or one a file's pointer identified) stays known, and so does an entry
+    whose ``@cert`` is the edition's own (``cert="high"``, ``@resp`` to its editor)."""
     was: dict[str, str | None] = {}  # entity -> its status before this act, None: new
     for ch in act.changes:
         if ch["table"] == "entities":
             was.setdefault(ch["key"]["id"], ch["before"] and ch["before"]["status"])
     for el in standoff.iter(f"{_T}person", f"{_T}place", f"{_T}org"):
         xid = el.get(XML_ID)
-        if el.get("cert") and xid in was and was[xid] in (None, "proposed"):
+        if xid in was and was[xid] in (None, "proposed") \
+                and proposed_by(el, exported) is not None:
             act.update("entities", {"id": xid}, {"status": "proposed"})
 
 
