@@ -419,6 +419,49 @@ def test_export_tei_nests_a_decided_date_in_the_files_name_of_its_words(
     assert difflib_ops(src.encode(), out.encode()) == {"equal", "insert"}
 
 
+@pytest.mark.parametrize("element, words, type_", [
+    ("<date>Michaelmas</date>", "Michaelmas", "org"),
+    ('<date when="1791-09-29">Michaelmas 1791</date>', "Michaelmas 1791", "person"),
+    ('<date when="1791-09-29"><hi rend="italic">Michaelmas</hi> 1791</date>', "Michaelmas 1791",
+     "place"),
+    ('<time when="12:00:00">High Noon</time>', "High Noon", "org"),
+])
+def test_export_tei_nests_a_decided_name_in_the_files_date_of_its_words(
+        ws, tmp_path, tei_schema, element, words, type_):
+    """A name the editor adds whose words are exactly the file's own ``date`` (or ``time``)
+    is written inside it, as a date whose words are the file's name element is and a name
+    inside an element marking something else (tei_all lets every name element go inside a
+    ``date``); the file's date stays its own, with its value. Before, the name went around
+    it, ``<orgName><date>Michaelmas</date></orgName>``. Added to another workspace, the
+    export gives both back and exports again the same bytes."""
+    src = DAYS.format(element=element)
+    path = tmp_path / "days.xml"
+    path.write_text(src, encoding="utf-8")
+    sid = ws.add(path).source.id
+    ws.add_mention(sid, *span_of(ws, sid, words), type_)
+    got = run(ws, "export", "tei", "-f", "json")
+    assert got.exit_code == 0, got.output
+    row = json.loads(got.stdout)[0]
+    assert (row["mentions"], row["unplaced"], row["unwritten"]) == (1, 0, [])
+    data = (ws.exports_dir / "days.xml").read_bytes()
+    root = etree.fromstring(data)
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    name = root.find(f".//{TEI}body//{TEI}{TAGS[type_]}")
+    outer = name.getparent()
+    assert outer.tag in (f"{TEI}date", f"{TEI}time") and outer.getparent().tag == f"{TEI}p"
+    assert (outer.text, len(outer), name.tail, "".join(name.itertext())) == (
+        None, 1, None, words)
+    assert difflib_ops(src.encode(), data) == {"equal", "insert"}
+    copy = tmp_path / "again" / "days.xml"
+    copy.parent.mkdir()
+    copy.write_bytes(data)
+    with Workspace.init(tmp_path / "ws2") as again:
+        again.add(copy)
+        assert sorted(m.type for m in again.mentions(sid)) == sorted(
+            m.type for m in ws.mentions(sid))
+        assert export_bytes(again, sid) == data
+
+
 def _export_sql(ws) -> list[str]:
     """The SQL statements one export of every source runs."""
     sql: list[str] = []

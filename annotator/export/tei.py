@@ -86,9 +86,11 @@ TYPES = {v: k for k, v in TAGS.items()}
 _NAMING = (*NAME_ELEMENTS, *RESPONSIBLE)  # what a name's mention may be the element of
 # the elements a mention of a type may be, or go inside when one has exactly its words and
 # marks something else, in the order asked: its own tag's first (a date: a date element,
-# else inside a name element; a name: a name element, else inside one of another kind)
-_MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else ()),
-                                     *_NAMING))) for t, tag in TAGS.items()}
+# else inside a name element; a name: a name element, else inside one of another kind or
+# a date element)
+_MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else ()), *_NAMING,
+                                     *(() if t == "date" else DATE_ELEMENTS))))
+            for t, tag in TAGS.items()}
 LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
@@ -593,11 +595,12 @@ class _Builder:
         A mention with the span of an element the file already has that marks a name of its
         type, or a date (``persName``, ``rs type="person"``, a ``name`` or ``rs`` that does not
         say, ``settlement``...), is that element's: its tag is not written again. One whose
-        element marks something else (``rs type="art"``, a ``placeName`` for a person; for a
-        date, any name element: ``rs type="event"``, a ``name`` that does not say) is an
-        editor's word the file does not say: its element is written inside that one
-        (``inside``), where TEI lets it go (``place``), else around it. A mention the file's own markup gave is never wrapped, even where no
-        element has exactly its span."""
+        element marks something else (``rs type="art"``, a ``placeName`` for a person, a
+        ``date`` for a name; for a date, any name element: ``rs type="event"``, a ``name``
+        that does not say) is an editor's word the file does not say: its element is written
+        inside that one (``inside``), where TEI lets it go (``place``), else around it. A
+        mention the file's own markup gave is never wrapped, even where no element has
+        exactly its span."""
         m = self.data.mentions
         kinds = m.kinds
         extras = self._kind_attrs(kinds)
