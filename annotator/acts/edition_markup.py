@@ -27,7 +27,7 @@ from lxml import etree
 from annotator.acts.entity_edits import (add_variant, set_authority, unique_entity_id,
                                          authority_holders)
 from annotator.acts.register import import_entries, read_entries
-from annotator.acts.reimport import proposed_by, proposers
+from annotator.acts.reimport import proposed_by, proposed_claims, proposers
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import authority_in, normalise_authority, scheme_from_url
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
@@ -41,7 +41,7 @@ from annotator.tei.elements import Elements
 from annotator.tei.marked import marks
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
 from annotator.tei.prefixes import Prefixes
-from annotator.tei.textmap import TextMap, element_spans
+from annotator.tei.textmap import TextMap, build_textmap, element_spans
 from annotator.text import trim
 from annotator.vocab import DATE_ATTRS
 
@@ -180,6 +180,32 @@ def _join_fragments(els: Elements, kinds: dict[int, str], spans: dict[int, list[
         span = spans.pop(i)
         spans[head][0] = min(spans[head][0], span[0])
         spans[head][1] = max(spans[head][1], span[1])
+
+
+@dataclass(frozen=True, slots=True)
+class FileProposals:
+    """What an annotator export's file gives as proposals, as adding it reads them: a
+    replace reads these again from the new file rather than carrying them over.
+    ``mentions``: (start, end, type, provenance); ``claims``: (start, end, provenance);
+    ``links``: (their claim's start, end, rel, locus, provenance)."""
+
+    mentions: frozenset[tuple[int, int, str, str]] = frozenset()
+    claims: frozenset[tuple[int, int, str]] = frozenset()
+    links: frozenset[tuple[int, int, str, str, str]] = frozenset()
+
+
+def file_proposals(parsed: ParsedSource) -> FileProposals:
+    """The proposals an annotator export's file gives (``reimport.proposed_by``, the test
+    ``import_markup`` and ``reimport.import_exported`` read them by); none for a file no
+    annotator export wrote, which costs one look at its header (its reading text is made
+    only for one that is)."""
+    exported = proposers(parsed.root)
+    if not exported:
+        return FileProposals()
+    tm = build_textmap(parsed)
+    mentions = frozenset((m.start, m.end, m.type, proposer) for m in marked_spans(parsed, tm)
+                         if (proposer := proposed_by(m.element, exported)) is not None)
+    return FileProposals(mentions, *proposed_claims(parsed, tm, exported))
 
 
 def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,

@@ -21,7 +21,7 @@ from pathlib import Path
 from annotator.acts import bibliography
 from annotator.acts.align import Match, align, block_of
 from annotator.acts.context import ActContext
-from annotator.acts.edition_markup import import_markup
+from annotator.acts.edition_markup import FileProposals, file_proposals, import_markup
 from annotator.acts.entity_edits import rename, unsaid
 from annotator.acts.reimport import import_exported
 from annotator.acts.source_dates import date_warning
@@ -35,7 +35,7 @@ from annotator.store import Act, now
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
-from annotator.store.decided import edited_claims, source_mention_ids
+from annotator.store.decided import edited_claims, file_proposal_ids, source_mention_ids
 from annotator.tei.dating import DateDisagreement, source_date
 from annotator.tei.encode import encode_markdown, encode_text
 from annotator.tei.parse import (TEI_NS, ParsedSource, decode_text, element_text, parse_source,
@@ -257,6 +257,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     texts = ctx.texts
     payload: dict[str, object] = {"file": rel}
     unread: dict[str, dict[str, str]] = {}
+    # what the version replaced gave as an export's proposals: read before the act begins
+    given = _given_proposals(ctx, item, row["sha256"]) if row is not None else FileProposals()
     try:
         with ctx.store.act("replace" if row else "add", f"source:{item.id}",
                            editor=ctx.editor, payload=payload) as act:
@@ -270,7 +272,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 act.update("sources", {"id": item.id},
                            {**values, "added_at": row["added_at"], "replaced_at": now(),
                             "name": row["name"] or item.path.name})  # the one it was added from
-                kept, stale, withdrawn, places = _carry_over(act, item.id, old_tm, tm)
+                kept, stale, withdrawn, places = _carry_over(act, item.id, old_tm, tm, given)
                 if places:  # with the act: where each stale claim's words are now
                     payload["stale_claims"] = {"sha256": tm.sha256, "places": {
                         str(cid): list(span) for cid, span in sorted(places.items())}}
@@ -341,7 +343,21 @@ _SPAN_COLUMNS = {"mentions": ("start", "end", "sha256"), "claims": ("start", "en
                  "links": ("target_start", "target_end", "target_sha256")}
 
 
-def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
+def _given_proposals(ctx: ActContext, item: _Prepared, sha256: str) -> FileProposals:
+    """The proposals the version being replaced gave when it was an annotator export
+    (``edition_markup.file_proposals``), read from the bytes the store kept of it; none when
+    it kept none or they cannot be read."""
+    data = source_rows.version_bytes(ctx.store.conn, sha256)
+    if data is None:
+        return FileProposals()
+    try:
+        return file_proposals(parse_source(item.target, data))
+    except AnnotatorError:
+        return FileProposals()
+
+
+def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap,
+                given: FileProposals = FileProposals()
                 ) -> tuple[int, int, int, dict[int, tuple[int, int]]]:
     """Move mentions, claims and the passages claims link to of the old version onto the new
     one where their text is unchanged.
@@ -354,9 +370,14 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     offsets still read (``store.claims.CURRENT``).
     Mentions the old file's own markup gave, which no editor changed, are not carried: they
     were the file's, and the new file's markup (imported next) replaces them, so a name it
-    marks is there once, where it marks it now. A claim the finder proposed whose words
-    changed, which no editor acted on, is withdrawn (with its suggested links) rather than
-    kept stale: nobody decided it, and 'claims propose' finds the words as they are now.
+    marks is there once, where it marks it now. So are the proposals the old file gave as
+    an annotator export's (``given``: mentions, claims and suggested links marked
+    ``@cert="unknown"`` with its proposer's ``@resp``), undecided and unchanged by an
+    editor: the new file's markup and header give them again, as adding it would, with the
+    provenance it names now, decided where it has them decided, gone where it has them no
+    more. A claim the finder proposed whose words changed, which no editor acted on, is
+    withdrawn (with its suggested links) rather than kept stale: nobody decided it, and
+    'claims propose' finds the words as they are now.
     Returns (kept, stale, withdrawn, places): ``places`` is where the words of each stale
     claim of the source (made stale now or by an earlier replace) are nearest in the new
     text (``_nearest``), for the check and the editor marking it again.
@@ -364,14 +385,24 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     blocks = align(old.text, new.text)
     starts = [b.a for b in blocks]
     kept = stale = withdrawn = 0
-    own = source_mention_ids(act.conn, source_id, old.sha256)
-    edited = edited_claims(act.conn)
+    conn = act.conn
+    own = source_mention_ids(conn, source_id, old.sha256) | file_proposal_ids(
+        conn, source_id, old.sha256, given.mentions)
+    edited = edited_claims(conn)
+    for lid, cid, start, end, rel, locus, provenance in claim_rows.version_suggestions(
+            conn, source_id, old.sha256):
+        if (start, end, rel, locus, provenance) in given.links and cid not in edited:
+            act.delete("links", {"id": lid})  # the new file gives it again
     # where the stale claims of earlier replaces are nearest in the old text, to follow on
-    was_at = source_rows.stale_places(act.conn, source_id, old.sha256)
-    for table, rows in source_rows.version_spans(act.conn, source_id, old.sha256).items():
+    was_at = source_rows.stale_places(conn, source_id, old.sha256)
+    for table, rows in source_rows.version_spans(conn, source_id, old.sha256).items():
         for r in rows:
             if table == "mentions" and r["id"] in own:
                 act.delete("mentions", {"id": r["id"]})
+                continue
+            if table == "claims" and r["status"] == "proposed" and r["id"] not in edited \
+                    and (r["start"], r["end"], r["provenance"]) in given.claims:
+                _drop_claim(act, r["id"])  # the new file gives it again
                 continue
             b = block_of(blocks, starts, r["start"], r["end"])
             if b is not None:
@@ -381,9 +412,7 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
                 kept += 1
             elif table == "claims" and r["status"] == "proposed" and \
                     r["provenance"] != "editor" and r["id"] not in edited:
-                for lid in claim_rows.link_ids(act.conn, r["id"]):  # each in the log
-                    act.delete("links", {"id": lid})
-                act.delete("claims", {"id": r["id"]})
+                _drop_claim(act, r["id"])
                 withdrawn += 1
             else:
                 if table != "links":
@@ -395,6 +424,13 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap
     places = {cid: _nearest(new.text, blocks, starts, ends, *span)
               for cid, span in was_at.items()}
     return kept, stale, withdrawn, places
+
+
+def _drop_claim(act: Act, claim_id: int) -> None:
+    """Delete a claim with its links, each in the log."""
+    for lid in claim_rows.link_ids(act.conn, claim_id):
+        act.delete("links", {"id": lid})
+    act.delete("claims", {"id": claim_id})
 
 
 def _nearest(text: str, blocks: Sequence[Match], starts: Sequence[int], ends: Sequence[int],

@@ -25,7 +25,8 @@ from __future__ import annotations
 import logging
 import re
 import json
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -48,6 +49,7 @@ _PASSAGE = re.compile(
     r"(?:(?P<source>[^#/\s]+\.(?:xml|tei)))?#passage-(?P<start>\d+)-(?P<end>\d+)")
 KINDS = ("attributed", "quoted", "unattributed", "editorial")
 RELS = ("supports", "contradicts", "mentions")
+T = TypeVar("T")
 
 
 def proposers(root: etree._Element) -> dict[str, str]:
@@ -90,17 +92,12 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
         _still_proposed(act, standoff, exported)
     if root.find(f".//{_T}seg[@type='claim']") is None:
         return 0
-    ix = index_source(parsed, tm)
-    existing = existing_annotations(ix)
+    segs = _claim_segs(parsed, tm)
     keys = _exact_works(act, source_id, standoff)
     conn = act.conn
     claim_of: dict[str, int] = {}
     count = 0
-    for (kind, start, end), chain in sorted(existing.by_key.items(),
-                                            key=lambda kv: (kv[0][1], kv[0][2])):
-        if kind != "seg:claim":
-            continue
-        head = ix.nodes[chain[0]]
+    for start, end, head, ids in segs:
         row = claim_rows.claim_at(conn, source_id, tm.sha256, start, end)
         if row is None:
             subtype = head.get("subtype", "")
@@ -113,15 +110,56 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
         else:
             cid = row["id"]
         count += 1
-        for node in chain:
-            xid = ix.nodes[node].get(XML_ID)
-            if xid:
-                claim_of[xid] = cid
+        claim_of.update(dict.fromkeys(ids, cid))
+    for ann, found in _annotations(root, claim_of):
+        _read_annotation(act, source_id, found, ann, keys, exported)
+    return count
+
+
+def proposed_claims(parsed: ParsedSource, tm: TextMap, exported: dict[str, str]
+                    ) -> tuple[frozenset[tuple[int, int, str]],
+                               frozenset[tuple[int, int, str, str, str]]]:
+    """The claims and links an annotator export's file gives as proposals (``proposed_by``
+    its ``exported`` proposers), as ``import_exported`` reads them: (start, end, provenance)
+    of each proposed claim, (its claim's start, end, rel, locus, provenance) of each
+    suggested link. What a replace reads again from the new file, not carried over."""
+    root = parsed.root
+    if not exported or root.find(f".//{_T}seg[@type='claim']") is None:
+        return frozenset(), frozenset()
+    claims: set[tuple[int, int, str]] = set()
+    span_of: dict[str, tuple[int, int]] = {}
+    for start, end, head, ids in _claim_segs(parsed, tm):
+        if (proposer := proposed_by(head, exported)) is not None:
+            claims.add((start, end, proposer))
+        span_of.update(dict.fromkeys(ids, (start, end)))
+    links = {(*span, ref.get("type", ""), element_text(ref), proposer)
+             for ann, span in _annotations(root, span_of) for ref in ann
+             if ref.tag == f"{_T}ref" and ref.get("type") in RELS
+             and (proposer := proposed_by(ref, exported)) is not None}
+    return frozenset(claims), frozenset(links)
+
+
+def _claim_segs(parsed: ParsedSource, tm: TextMap
+                ) -> list[tuple[int, int, etree._Element, list[str]]]:
+    """(start, end, first part, the xml:ids of its parts) of each claim the file marks (a
+    ``seg type="claim"``, fragments joined by ``@next``), by place."""
+    ix = index_source(parsed, tm)
+    out = []
+    for (kind, start, end), chain in sorted(existing_annotations(ix).by_key.items(),
+                                            key=lambda kv: (kv[0][1], kv[0][2])):
+        if kind == "seg:claim":
+            parts = [ix.nodes[node] for node in chain]
+            out.append((start, end, parts[0], [x for el in parts if (x := el.get(XML_ID))]))
+    return out
+
+
+def _annotations(root: etree._Element, claim_of: Mapping[str, T]
+                 ) -> Iterator[tuple[etree._Element, T]]:
+    """Each ``annotation`` of a claim in ``claim_of`` (by a part's xml:id), with its value."""
     for ann in root.iter(f"{_T}annotation"):
         found = claim_of.get((ann.get("target") or "").removeprefix("#"))
         if found is not None:
-            _read_annotation(act, source_id, found, ann, keys, exported)
-    return count
+            yield ann, found
 
 
 def _still_proposed(act: Act, standoff: etree._Element, exported: dict[str, str]) -> None:

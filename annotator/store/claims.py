@@ -92,6 +92,16 @@ def link_ids(conn: sqlite3.Connection, claim_id: int) -> list[int]:
         "SELECT id FROM links WHERE claim_id = ? ORDER BY id", (claim_id,))]
 
 
+def version_suggestions(conn: sqlite3.Connection, source_id: str,
+                    sha256: str) -> list[tuple[int, int, int, int, str, str, str]]:
+    """(id, claim id, claim start, claim end, rel, locus, provenance) of the suggested links
+    of the claims on one version of a source."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT l.id, c.id, c.start, c.end, l.rel, l.locus, l.provenance FROM links l "
+        "JOIN claims c ON c.id = l.claim_id WHERE c.source_id = ? AND c.sha256 = ? "
+        "AND l.status = 'suggested' ORDER BY l.id", (source_id, sha256))]
+
+
 def claim_links(conn: sqlite3.Connection, claim_id: int) -> list[Link]:
     return [link_from_row(r) for r in conn.execute(
         f"{_LINKS} WHERE l.claim_id = ? ORDER BY l.id", (claim_id,))]  # noqa: S608

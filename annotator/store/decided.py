@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from annotator.store.connection import Store, plain_rows
@@ -179,6 +179,21 @@ def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) ->
     return {int(r[0]) for r in conn.execute(
         "SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND provenance = 'source'",
         (source_id, sha256)) if r[0] not in changed}
+
+
+def file_proposal_ids(conn: sqlite3.Connection, source_id: str, sha256: str,
+                      proposals: Collection[tuple[int, int, str, str]]) -> set[int]:
+    """Ids of the source's proposals that are an annotator export's file's as it gave them
+    (``proposals``: start, end, type, provenance), undecided, which no editor's act changed
+    (a link, a relabel): what a new version of the file gives again from its markup, so a
+    replace does not carry them over, as ``source_mention_ids``."""
+    if not proposals:
+        return set()
+    changed = set(_in_force(conn, "mention"))
+    return {int(r[0]) for r in conn.execute(
+        "SELECT id, start, end, type, provenance FROM mentions WHERE source_id = ? "
+        "AND sha256 = ? AND status = 'proposed' AND decided = 0", (source_id, sha256))
+        if tuple(r[1:]) in proposals and r[0] not in changed}
 
 
 def file_date_value(conn: sqlite3.Connection,
