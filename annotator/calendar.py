@@ -9,6 +9,7 @@ DOCS: docs/proposals.md#dates
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 
@@ -264,3 +265,78 @@ def real_part(text: str) -> tuple[str, str] | None:
 def _division_word(division: int) -> str:
     """What a division of the year is called: 'season', 'quarter'..."""
     return "season" if division < 33 else DIVISIONS[division].split()[0]
+
+
+# -- Old Style: the year from 25 March and the Julian calendar ------------------------------
+# Britain and its colonies counted the year from 25 March and kept the Julian calendar until
+# the Calendar (New Style) Act 1750: 1751 ended on 31 December, 1752 began on 1 January and
+# its 2 September (Julian) was followed by 14 September (Gregorian). The Quakers numbered the
+# months from the year's first, March, until then: the First Month was March, the Eleventh and
+# Twelfth January and February; from 1752 the First Month is January.
+NEW_STYLE_YEAR = 1752
+_LAST_JULIAN_DAY = (1752, 9, 2)
+
+
+def julian_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]:
+    """The Gregorian (proleptic) day of a Julian calendar day, through its Julian day number:
+    ten days later in the 17th century, eleven from 1 March 1700 (Julian) on."""
+    a = (14 - month) // 12
+    y, m = year + 4800 - a, month + 12 * a - 3
+    jdn = day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
+    d = _dt.date.fromordinal(jdn - 1721425)
+    return d.year, d.month, d.day
+
+
+def _julian_real(year: int, month: int, day: int) -> bool:
+    """Whether a Julian calendar day exists (every fourth year a leap year, 1700 too)."""
+    feb = 29 if year % 4 == 0 else 28
+    return 1 <= month <= 12 and 1 <= day <= (feb if month == 2 else _DAYS[month - 1])
+
+
+@dataclass(frozen=True, slots=True)
+class OldStyle:
+    """A date written in Old Style, read: ``written`` the day as written (Julian) with its
+    year counted from 1 January, ``value`` what TEI's ``@when`` takes (the Gregorian day, or
+    the year and month where no day is written), ``why`` the rule in an editor's words."""
+
+    written: tuple[int, int | None, int | None]
+    value: tuple[int, int | None, int | None]
+    why: str
+
+
+def old_style(year: int, month: int | None, day: int | None = None, *,
+              quaker: bool = False, double: bool = False) -> OldStyle | None:
+    """A date as an English text before 1752 writes it, read (see docs/proposals.md#old-style):
+
+    - ``quaker``: ``month`` is a Quaker month number; before 1752 the First Month is March
+      (from 1752 on it is January, and the date is no Old Style one: None);
+    - the year written is the year from 25 March: a date from 1 January to 24 March belongs to
+      the next year counted from 1 January; ``double``, a double year written ("1722/3"), says
+      so, and ``year`` is its first year;
+    - a day before 14 September 1752 is a Julian day: the value is its Gregorian day.
+
+    None for a date that is none of these (no Quaker month before 1752, no double year), and
+    for a day the Julian calendar has not."""
+    if quaker:
+        if month is None or year >= NEW_STYLE_YEAR or not 1 <= month <= 12:
+            return None
+        month = (month + 1) % 12 + 1
+    elif not double:
+        return None
+    early = month is None or month < 3 or month == 3 and (day is None and double or
+                                                          day is not None and day < 25)
+    ns_year = year + 1 if early else year
+    if day is not None and (month is None or not _julian_real(ns_year, month, day)):
+        return None
+    written = (ns_year, month, day)
+    rules = []
+    if quaker:
+        rules.append(f"before {NEW_STYLE_YEAR} the First Month is March")
+    if ns_year != year:
+        rules.append(f"{year} counted from 25 March; {ns_year} from 1 January")
+    if day is None or month is None or written > _LAST_JULIAN_DAY:
+        return OldStyle(written, written, "; ".join(rules) or "a double year")
+    value = julian_to_gregorian(ns_year, month, day)
+    rules.append(f"Julian {ns_year:04d}-{month:02d}-{day:02d} is Gregorian "
+                 f"{value[0]:04d}-{value[1]:02d}-{value[2]:02d}")
+    return OldStyle(written, value, "; ".join(rules))

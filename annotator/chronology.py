@@ -27,9 +27,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from annotator.calendar import real_iso
-from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, names_time,
-                             normalise_date, read_through)
+from annotator.calendar import old_style, real_iso
+from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, double_year,
+                             double_year_end, names_time, normalise_date, read_through)
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
@@ -229,6 +229,7 @@ class Expr:
     weekday: int | None = None
     two_digit: bool = False
     other: Day = Day(None)  # the later end of an 'alt' ("end of March or early April")
+    old_style: str = ""  # how an Old Style date was read (calendar.old_style), for its reason
 
 
 _RELATIVE_DAYS = [
@@ -294,6 +295,22 @@ def _yearless(value: str) -> Expr | None:
 
 
 def _read(surface: str) -> Expr:
+    """What the words say, an Old Style date (a double year, a Quaker month before 1752) read
+    as ``annotator.calendar.old_style`` reads it."""
+    split = double_year(surface)
+    expr = _read_plain(split[0] if split else surface)
+    if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
+        return expr
+    quaker = _QUAKER_MONTH.search(_numbers_in_words(surface)) is not None
+    read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None)
+    if read is None:
+        return expr
+    return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
+                               flags=",".join(f for f in (expr.flags, "julian") if f),
+                               old_style=f"{Day(*read.written).tei()} Old Style ({read.why})")
+
+
+def _read_plain(surface: str) -> Expr:
     yearless = _yearless(surface)
     if yearless is not None:
         return yearless
@@ -564,6 +581,8 @@ class Chronology:
         return None
 
     def _resolve(self, expr: Expr, block: int, entry: bool, tense: str = "") -> Resolved:
+        if expr.kind == "value" and expr.old_style:
+            return Resolved(expr.attrs, f"stated: {expr.old_style}", "high", expr.flags)
         if expr.kind == "value":
             return Resolved(expr.attrs, "stated in full" if not expr.flags else
                             f"stated ({expr.flags})",
@@ -756,7 +775,7 @@ def anchor_of(candidates: list[tuple[str, str]]) -> tuple[Day, str] | None:
 
 def _stated_day(text: str) -> Day | None:
     expr = read_expression(text)
-    if expr.kind != "value" or expr.flags:
+    if expr.kind != "value" or expr.flags not in ("", "julian"):
         return None
     values = dict(expr.attrs)
     start = values.get("when") or values.get("from") or values.get("notBefore")
@@ -810,7 +829,7 @@ _YEAR_OF = (rf"[Tt]he\s+[Yy]ear\s+(?:(?:of\s+our\s+[Ll]ord|of\s+[Cc]hrist)\s*,?\
 _FEAST = r"(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay"
 FINDER = re.compile(
     rf"(?:{_WD},?\s+(?:the\s+)?)?(?:"
-    rf"(?:the\s+)?(?:{_D}|{_DW})(?:\s+day)?(?:\s+of)?(?:\s+the)?\s+{_MON}{_YEAR_TAIL}?"
+    rf"(?:the\s+)?(?:{_D}|{_DW})(?:\s+[Dd]ay)?(?:\s+of)?(?:\s+the)?\s+{_MON}{_YEAR_TAIL}?"
     rf"{_WD_AFTER}"
     rf"|{_MON}:?\s+(?:on\s+)?(?:the\s+)?(?:{_D}|{_DW}\b)(?:\s*[.,:;]?\s*[-–—]?\s*{_Y})?"
     rf"{_WD_AFTER}"
@@ -1217,7 +1236,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
                 kind in ("dateline", "head") or (start, end) in entries or
                 kind == "p" and day is not None and day.day is not None))))
             continue
-        end = _doubt_taken_in(text, end, kind, before)
+        end = _doubt_taken_in(text, double_year_end(text, start, end), kind, before)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue

@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from annotator.calendar import real_date
+from annotator.calendar import NEW_STYLE_YEAR, real_date
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
@@ -297,6 +297,39 @@ def _normalise(surface: str) -> DateValue | None:
     if words & _RELATIVE_WORDS or _TIME_WORDS.search(text) and not _BARE_TIME.match(text):
         return DateValue((), "relative")
     return None
+
+
+# A double year, as English texts dated a day from 1 January to 24 March before 1752: "1722/3",
+# "1709/10", "1699/1700", "1750-1" (a dash before one digit only, and after a day or month:
+# "1939-45" and "1695-6" alone are spans of years); from 1752 on "1939/40" is a span too.
+_DOUBLE_YEAR = re.compile(r"\b(1\d{3})(?:\s*/\s*(\d{1,4})|-(\d))(?!\d|-\d|/\d)")
+
+
+def _later_year(m: re.Match[str]) -> int | None:
+    """The second year of a double year match, when it is the year after the first."""
+    year, digits = int(m[1]), m[2] or m[3]
+    later = int(digits) if len(digits) == 4 else year - year % 10 ** len(digits) + int(digits)
+    return later if later == year + 1 else None
+
+
+def double_year(text: str) -> tuple[str, int] | None:
+    """The words of a date with its double year ("the 10th of February 1722/3") cut to the
+    first year ("... 1722"), and that year; None without one. Its reading is
+    ``annotator.calendar.old_style``'s."""
+    for m in _DOUBLE_YEAR.finditer(text):
+        if m[3] and not re.search(rf"\d|\b{_MONTH}|\bmo(?:nth)?\b", text[:m.start()], re.I):
+            continue  # "in 1695-6", no day or month: as likely two years, a span of them
+        if int(m[1]) < NEW_STYLE_YEAR and _later_year(m) is not None:
+            return text[:m.end(1)] + text[m.end():], int(m[1])
+    return None
+
+
+def double_year_end(text: str, start: int, end: int) -> int:
+    """A date span's end with the rest of a double year taken in: "February 1722" of
+    "February 1722/3" ends after the "/3"."""
+    m = _DOUBLE_YEAR.match(text, max(start, end - 4))
+    return m.end() if m is not None and m.end(1) == end and \
+        double_year(text[start:m.end()]) is not None else end
 
 
 def names_time(text: str) -> bool:

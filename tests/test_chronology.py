@@ -590,3 +590,67 @@ def test_chronology_tense_reads_on_over_a_page_break():
         "past"
     text = text.replace("a work", "A work")  # a sentence of its own: no cue
     assert tense_around(text, at, at + len("the 1st October"), lo, text.index(" He had")) == ""
+
+
+# Old Style: real sentences. John Hunt's journal (Friendly Networks, A0011517, CC BY 4.0), the
+# Washington family Bible (public domain; the TEI Guidelines' att.calendarSystem example dates
+# it when="1732-02-22"), and the review's Quaker journal and letter of 1766.
+OLD_STYLE = [
+    ("Robert Hunt son of Robert Hunt and Elizabeth Hunt was born the 21st day of the Second "
+     "Month, 1709.", Day(1770), "the 21st day of the Second Month, 1709", "1709-05-02",
+     "1709-04-21"),
+    ("Her mother was born the 3rd day of the Second Month 1709 and died the 5th of 1st month "
+     "1750/1, aged 41.", Day(1824, 10, 10), "the 3rd day of the Second Month 1709",
+     "1709-04-14", "1709-04-03"),
+    ("Her mother was born the 3rd day of the Second Month 1709 and died the 5th of 1st month "
+     "1750/1, aged 41.", Day(1824, 10, 10), "the 5th of 1st month 1750/1", "1751-03-16",
+     "1751-03-05"),
+    ("My father died on the 10th of February 1722/3. We shall meet on Thursday the 9th.",
+     Day(1766, 10, 3), "the 10th of February 1722/3", "1723-02-21", "1723-02-10"),
+    ("George Washington Son to Augustine & Mary his Wife was Born ye 11th Day of February 1731/2 "
+     "about 10 in the Morning", Day(1732), "11th Day of February 1731/2", "1732-02-22",
+     "1732-02-11"),
+]
+
+
+@pytest.mark.parametrize("text, anchor, surface, when, written", OLD_STYLE)
+def test_chronology_old_style_dates_before_1752(text, anchor, surface, when, written):
+    """A Quaker month before 1752 counts from March, a double year's date from 1 January to
+    24 March is in the later year, and its Julian day is given as TEI's @when takes it, the
+    Gregorian day; the reason names the day as written, the flag says Old Style (was: the
+    month counted from January, the "/1" cut off, the Julian day given as Gregorian)."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(anchor, "the header"))}
+    assert surface in got
+    r = got[surface]
+    assert dict(r.attrs) == {"when": when}
+    assert "julian" in r.flags.split(",")
+    assert f"{written} Old Style" in r.reason and r.cert == "high"
+
+
+@pytest.mark.parametrize("surface, when", [
+    ("1st of the Seventh Month, 1770", "1770-07-01"),  # from 1752 the First Month is January
+    ("6th of First Month, 1771", "1771-01-06"),
+    ("the 10th of February 1722", "1722-02-10"),  # no sign of Old Style: as written
+    ("c.1275–1304/6", None),  # no double year: 1306 is not the year after 1304
+    ("12 January 1940/1", None),  # from 1752 on a span of years, no Old Style
+])
+def test_chronology_old_style_only_where_the_text_says_so(surface, when):
+    """Quaker months from 1752 on and dates with no double year keep their reading."""
+    r = Chronology(Day(1780)).resolve(surface)
+    assert "julian" not in r.flags.split(",")
+    if when:
+        assert dict(r.attrs) == {"when": when}
+
+
+def test_calendar_old_style_rules():
+    """The calendar's rules on their own: Julian to Gregorian ten days apart before March
+    1700 and eleven after, the Quakers' Eleventh Month of 1750 is January 1751, and a Julian
+    29 February the Gregorian calendar has not is read."""
+    from annotator.calendar import julian_to_gregorian, old_style
+    assert julian_to_gregorian(1752, 9, 2) == (1752, 9, 13)
+    assert julian_to_gregorian(1699, 6, 1) == (1699, 6, 11)
+    assert julian_to_gregorian(1700, 2, 29) == (1700, 3, 11)
+    read = old_style(1750, 11, None, quaker=True)
+    assert read is not None and read.value == (1751, 1, None)
+    assert old_style(1752, 1, 1, quaker=True) is None
+    assert old_style(1721, 3, 24, double=True).written == (1722, 3, 24)
