@@ -274,7 +274,7 @@ def _division_word(division: int) -> str:
 # months from the year's first, March, until then: the First Month was March, the Eleventh and
 # Twelfth January and February; from 1752 the First Month is January.
 NEW_STYLE_YEAR = 1752
-_LAST_JULIAN_DAY = (1752, 9, 2)
+LAST_JULIAN_DAY = (1752, 9, 2)  # the last day England counted in the Julian calendar
 
 
 def julian_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]:
@@ -285,6 +285,12 @@ def julian_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]
     jdn = day + (153 * m + 2) // 5 + 365 * y + y // 4 - 32083
     d = _dt.date.fromordinal(jdn - 1721425)
     return d.year, d.month, d.day
+
+
+def quaker_month(n: int) -> int:
+    """The month a Quaker month number names before 1752: the First is March, the Tenth
+    December, the Eleventh and Twelfth January and February."""
+    return n % 12 + 2 if n < 11 else n - 10
 
 
 def _julian_real(year: int, month: int, day: int) -> bool:
@@ -320,7 +326,7 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
     if quaker:
         if month is None or year >= NEW_STYLE_YEAR or not 1 <= month <= 12:
             return None
-        month = (month + 1) % 12 + 1
+        month = quaker_month(month)
     elif not double:
         return None
     early = month is None or month < 3 or month == 3 and (day is None and double or
@@ -334,7 +340,7 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
         rules.append(f"before {NEW_STYLE_YEAR} the First Month is March")
     if ns_year != year:
         rules.append(f"{year} counted from 25 March; {ns_year} from 1 January")
-    if day is None or month is None or written > _LAST_JULIAN_DAY:
+    if day is None or month is None or written > LAST_JULIAN_DAY:
         return OldStyle(written, written, "; ".join(rules) or "a double year")
     value = julian_to_gregorian(ns_year, month, day)
     rules.append(f"Julian {ns_year:04d}-{month:02d}-{day:02d} is Gregorian "

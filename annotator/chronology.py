@@ -27,7 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from annotator.calendar import old_style, real_iso
+from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, julian_to_gregorian, old_style,
+                                quaker_month, real_iso)
 from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, double_year,
                              double_year_end, names_time, normalise_date, read_through)
 
@@ -230,6 +231,8 @@ class Expr:
     two_digit: bool = False
     other: Day = Day(None)  # the later end of an 'alt' ("end of March or early April")
     old_style: str = ""  # how an Old Style date was read (calendar.old_style), for its reason
+    written: Day = Day(None)  # an Old Style date's day as written, the year from 1 January
+    quaker: bool = False  # a Quaker month number, read as January's count (before 1752: March's)
 
 
 _RELATIVE_DAYS = [
@@ -299,15 +302,18 @@ def _read(surface: str) -> Expr:
     as ``annotator.calendar.old_style`` reads it."""
     split = double_year(surface)
     expr = _read_plain(split[0] if split else surface)
+    quaker = _QUAKER_MONTH.search(_numbers_in_words(surface)) is not None
+    if expr.kind == "partial" and quaker and expr.day.month is not None:
+        return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
     if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
         return expr
-    quaker = _QUAKER_MONTH.search(_numbers_in_words(surface)) is not None
     read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None)
     if read is None:
         return expr
     return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
                                flags=",".join(f for f in (expr.flags, "julian") if f),
-                               old_style=f"{Day(*read.written).tei()} Old Style ({read.why})")
+                               old_style=f"{Day(*read.written).tei()} Old Style ({read.why})",
+                               written=Day(*read.written))
 
 
 def _read_plain(surface: str) -> Expr:
@@ -461,6 +467,7 @@ class Chronology:
         self.entry_reason = ""
         self.last: Day | None = None
         self.year: tuple[int, int] | None = None  # (year, block)
+        self.old_style = False  # the running date is an Old Style one (_old_style_running)
 
     def _context(self) -> tuple[Day, str] | None:
         """The date partial dates lean on: the current entry, else the anchor."""
@@ -481,9 +488,45 @@ class Chronology:
         """
         expr = read_expression(surface)
         out = self._resolve(expr, block, entry, tense)
+        if expr.quaker and self._old_style_running() and \
+                (day := _values_day(out.attrs)) is not None and day.year is not None and \
+                day.year < NEW_STYLE_YEAR:  # a Quaker month of a year before 1752: from March
+            expr = self._quaker_month(expr)
+            out = self._resolve(expr, block, entry, tense)
+        out, written = self._julian(expr, out)
         if aside:
             return self._weekday_checked(expr, out)
-        return self._remember(expr, out, block, entry)
+        return self._remember(expr, out, block, entry, written)
+
+    def _old_style_running(self) -> bool:
+        """Whether the running date is an Old Style one: the last day the text gave (else the
+        entry's) was read as Old Style and is before the change of 1752."""
+        day = self.last or self.entry
+        return self.old_style and day is not None and day.year is not None and \
+            (day.year, day.month or 0, day.day or 0) <= LAST_JULIAN_DAY
+
+    @staticmethod
+    def _quaker_month(expr: Expr) -> Expr:
+        """A Quaker month without a year in an Old Style text: the First Month is March."""
+        assert expr.day.month is not None
+        return dataclasses.replace(expr, day=Day(None, quaker_month(expr.day.month),
+                                                 expr.day.day))
+
+    def _julian(self, expr: Expr, out: Resolved) -> tuple[Resolved, Day | None]:
+        """A value and the day the running date keeps of it: the day as written for an Old
+        Style date; a day inferred from an Old Style running date ("11." after "10 of the
+        Tenth Month 1740") is a Julian day too, and its value is its Gregorian day."""
+        if expr.old_style:
+            return out, expr.written
+        day = _values_day(out.attrs)
+        if day is None or day.year is None or day.month is None or day.day is None or \
+                not self._old_style_running() or \
+                (day.year, day.month, day.day) > LAST_JULIAN_DAY:
+            return out, None
+        g = Day(*julian_to_gregorian(day.year, day.month, day.day))
+        return Resolved((("when", g.tei()),), f"{out.reason}; Old Style: Julian {day.tei()} is "
+                        f"Gregorian {g.tei()}", out.cert,
+                        ",".join(f for f in (out.flags, "julian") if f)), day
 
     def marked(self, attrs: tuple[tuple[str, str], ...], *, block: int = 0,
                entry: bool = False) -> Resolved:
@@ -502,10 +545,13 @@ class Chronology:
                         f"({WEEKDAYS[d.weekday()].title()})", out.cert,
                         ",".join(f for f in (out.flags, "weekday-mismatch") if f))
 
-    def _remember(self, expr: Expr, out: Resolved, block: int, entry: bool) -> Resolved:
+    def _remember(self, expr: Expr, out: Resolved, block: int, entry: bool,
+                  written: Day | None = None) -> Resolved:
         out = self._weekday_checked(expr, out)
-        day = _values_day(out.attrs)
+        day = written or _values_day(out.attrs)
         if day is not None:
+            if expr.old_style or (day.year or 0) >= NEW_STYLE_YEAR:
+                self.old_style = bool(expr.old_style)
             if entry and "fuzzy" not in out.flags:
                 self.entry, self.entry_reason = day, f"the entry date {day.tei()}"
             if day.day is not None:

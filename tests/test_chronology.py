@@ -654,3 +654,36 @@ def test_calendar_old_style_rules():
     assert read is not None and read.value == (1751, 1, None)
     assert old_style(1752, 1, 1, quaker=True) is None
     assert old_style(1721, 3, 24, double=True).written == (1722, 3, 24)
+
+
+def test_chronology_old_style_running_date():
+    """Days a text gives after an Old Style date are Julian days too, counted as written and
+    given as their Gregorian day, and a Quaker month without a year counts from March: a
+    journal before 1752 in John Hunt's forms, and the Washington family Bible's "the 3d of
+    April following" (was: the running date restarted from the converted day, so "11." after
+    the Tenth Month's 10th was read as the next month's, and the Eleventh Month was November)."""
+    chron = Chronology()
+    got = [chron.resolve(s, entry=e) for s, e in (
+        ("10 of the Tenth Month 1740.", True), ("11.", True), ("1 of the Eleventh Month.", True),
+        ("5 of the Twelfth Month.", True), ("the next day", False),
+        ("1st of the Seventh Month, 1770.", True), ("2.", True))]
+    assert [dict(r.attrs)["when"] for r in got] == [
+        "1740-12-21", "1740-12-22", "1741-01-12", "1741-02-16", "1741-02-17", "1770-07-01",
+        "1770-07-02"]
+    assert ["julian" in r.flags for r in got] == [True] * 5 + [False] * 2
+    assert "Julian 1741-01-01 is Gregorian 1741-01-12" in got[2].reason
+    text = ("George Washington Son to Augustine & Mary his Wife was Born ye 11th Day of February "
+            "1731/2 about 10 in the Morning & was Baptiz'd the 3d of April following")
+    dated = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1732), "the title"))}
+    assert dict(dated["the 3d of April"].attrs) == {"when": "1732-04-14"}
+
+
+def test_chronology_old_style_date_named_in_a_later_journal():
+    """A journal of 1770 that names a birth of 1709 in Old Style goes on in its own year: its
+    next Quaker month counts from January (John Hunt's family record, A0011517)."""
+    chron = Chronology()
+    chron.resolve("1st of the Seventh Month, 1770.", entry=True)
+    born = chron.resolve("the 21st day of the Second Month, 1709")
+    assert dict(born.attrs) == {"when": "1709-05-02"}
+    nxt = chron.resolve("1 of the Eighth Month.", entry=True)
+    assert (dict(nxt.attrs), nxt.flags) == ({"when": "1770-08-01"}, "")
