@@ -311,7 +311,8 @@ class OldStyle:
 
 
 def old_style(year: int, month: int | None, day: int | None = None, *,
-              quaker: bool = False, double: bool = False) -> OldStyle | None:
+              quaker: bool = False, double: bool = False, marked: bool = False
+              ) -> OldStyle | None:
     """A date as an English text before 1752 writes it, read (see docs/proposals.md#old-style):
 
     - ``quaker``: ``month`` is a Quaker month number; before 1752 the First Month is March
@@ -319,7 +320,10 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
     - the year written is the year from 25 March: a date from 1 January to 24 March belongs to
       the next year counted from 1 January; ``double``, a double year written ("1722/3"), says
       so, and ``year`` is its first year;
-    - a day before 14 September 1752 is a Julian day: the value is its Gregorian day.
+    - a day before 14 September 1752 is a Julian day: the value is its Gregorian day;
+    - ``marked``: the text says "O.S." or "Old Style": the day is a Julian day whenever it is
+      (Russia's "26 October 1917 (O.S.)" too), and before 1752 its year is counted from 25
+      March as a double year's is.
 
     None for a date that is none of these (no Quaker month before 1752, no double year), and
     for a day the Julian calendar has not."""
@@ -327,11 +331,11 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
         if month is None or year >= NEW_STYLE_YEAR or not 1 <= month <= 12:
             return None
         month = quaker_month(month)
-    elif not double:
+    elif not double and not marked:
         return None
     early = month is None or month < 3 or month == 3 and (day is None and double or
                                                           day is not None and day < 25)
-    ns_year = year + 1 if early else year
+    ns_year = year + 1 if early and year < NEW_STYLE_YEAR else year
     if day is not None and (month is None or not _julian_real(ns_year, month, day)):
         return None
     written = (ns_year, month, day)
@@ -340,7 +344,9 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
         rules.append(f"before {NEW_STYLE_YEAR} the First Month is March")
     if ns_year != year:
         rules.append(f"{year} counted from 25 March; {ns_year} from 1 January")
-    if day is None or month is None or written > LAST_JULIAN_DAY:
+    if marked:
+        rules.append("marked Old Style")
+    if day is None or month is None or written > LAST_JULIAN_DAY and not marked:
         return OldStyle(written, written, "; ".join(rules) or "a double year")
     value = julian_to_gregorian(ns_year, month, day)
     rules.append(f"Julian {ns_year:04d}-{month:02d}-{day:02d} is Gregorian "

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, julian_to_gregorian, old_style,
                                 quaker_month, real_iso)
 from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, double_year,
-                             double_year_end, names_time, normalise_date, read_through)
+                             double_year_end, names_time, normalise_date, read_through,
+                             style_mark, style_mark_end)
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
@@ -298,16 +299,19 @@ def _yearless(value: str) -> Expr | None:
 
 
 def _read(surface: str) -> Expr:
-    """What the words say, an Old Style date (a double year, a Quaker month before 1752) read
-    as ``annotator.calendar.old_style`` reads it."""
-    split = double_year(surface)
-    expr = _read_plain(split[0] if split else surface)
-    quaker = _QUAKER_MONTH.search(_numbers_in_words(surface)) is not None
+    """What the words say, an Old Style date (a double year, a Quaker month before 1752, a
+    date marked "O.S.") read as ``annotator.calendar.old_style`` reads it."""
+    mark = style_mark(surface)
+    words = mark[0] if mark else surface
+    split = double_year(words)
+    expr = _read_plain(split[0] if split else words)
+    quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
     if expr.kind == "partial" and quaker and expr.day.month is not None:
         return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
     if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
         return expr
-    read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None)
+    read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None,
+                     marked=mark is not None and mark[1])
     if read is None:
         return expr
     return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
@@ -1282,7 +1286,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
                 kind in ("dateline", "head") or (start, end) in entries or
                 kind == "p" and day is not None and day.day is not None))))
             continue
-        end = _doubt_taken_in(text, double_year_end(text, start, end), kind, before)
+        end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end)),
+                              kind, before)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue

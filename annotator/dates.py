@@ -324,6 +324,27 @@ def double_year(text: str) -> tuple[str, int] | None:
     return None
 
 
+# A calendar named after a date: "O.S." or "Old Style" (a Julian day), "N.S." or "New Style"
+_STYLE_MARK = re.compile(r",?\s*(\(\s*)?(?:(?P<old>O\.\s?S\.|[Oo]ld\s+[Ss]tyle)|N\.\s?S\.|"
+                         r"[Nn]ew\s+[Ss]tyle)(?(1)\s*\))")
+
+
+def style_mark(text: str) -> tuple[str, bool] | None:
+    """A date's words without the calendar named after them ("Feb. 11, 1731 O.S.", "26
+    October 1917 (O.S.)", "10 February 1723 N.S."), and whether it is Old Style; None when
+    none is named."""
+    for m in _STYLE_MARK.finditer(text):
+        if m.end() == len(text.rstrip(" .,;")) or m.end() == len(text):
+            return text[:m.start()], m["old"] is not None
+    return None
+
+
+def style_mark_end(text: str, end: int) -> int:
+    """A date span's end with a calendar named right after it taken in."""
+    m = _STYLE_MARK.match(text, end)
+    return m.end() if m is not None and m.start() == end else end
+
+
 def double_year_end(text: str, start: int, end: int) -> int:
     """A date span's end with the rest of a double year taken in: "February 1722" of
     "February 1722/3" ends after the "/3"."""

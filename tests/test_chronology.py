@@ -687,3 +687,27 @@ def test_chronology_old_style_date_named_in_a_later_journal():
     assert dict(born.attrs) == {"when": "1709-05-02"}
     nxt = chron.resolve("1 of the Eighth Month.", entry=True)
     assert (dict(nxt.attrs), nxt.flags) == ({"when": "1770-08-01"}, "")
+
+
+@pytest.mark.parametrize("text, surface, when", [
+    # the TEI Guidelines' att.calendarSystem example (CC BY), which dates it when="1732-02-22"
+    ("He was born on Feb. 22, 1732 (Feb. 11, 1731/32, O.S.).", "Feb. 11, 1731/32, O.S.",
+     "1732-02-22"),
+    ("He was born on Feb. 11, 1731 O.S. in Virginia.", "Feb. 11, 1731 O.S.", "1732-02-22"),
+    ("the Prince landed the 5th of November, 1688, Old Style, at Torbay",
+     "the 5th of November, 1688, Old Style", "1688-11-15"),
+])
+def test_chronology_a_date_marked_old_style(text, surface, when):
+    """"O.S." or "Old Style" after a date makes its day a Julian one, its year counted from 25
+    March before 1752; the span takes the mark in (was: the day read as Gregorian, the mark
+    left out)."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
+    assert dict(got[surface].attrs) == {"when": when}
+    assert "julian" in got[surface].flags
+
+
+def test_chronology_a_date_marked_new_style_is_read_as_written():
+    text = "dated 10 February 1723 N.S. at London"
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
+    assert dict(got["10 February 1723 N.S."].attrs) == {"when": "1723-02-10"}
+    assert got["10 February 1723 N.S."].flags == ""
