@@ -264,8 +264,27 @@ _TWO_DIGIT = [  # forms with a two-digit year: the century comes from the docume
 def read_expression(surface: str) -> Expr:
     """What a date mention's words say on their own (see Expr): with what an editor supplied
     in brackets read in ("31 August 179[1]"), else without the brackets' words ("13 [14].", a
-    correction beside the day the writer gave)."""
-    return _read_through(surface) or _month_first_day(_read(surface), surface)
+    correction beside the day the writer gave); an Old Style date (a double year, a Quaker
+    month before 1752, a date marked "O.S.") read as ``annotator.calendar.old_style`` reads
+    it."""
+    mark = style_mark(surface)
+    words = mark[0] if mark else surface
+    split = double_year(words)
+    words = split[0] if split else words
+    expr = _read_through(words) or _month_first_day(_read(words), words)
+    quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
+    if expr.kind == "partial" and quaker and expr.day.month is not None:
+        return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
+    if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
+        return expr
+    read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None,
+                     marked=mark is not None and mark[1])
+    if read is None:
+        return expr
+    return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
+                               flags=",".join(f for f in (expr.flags, "julian") if f),
+                               old_style=f"{Day(*read.written).tei()} Old Style ({read.why})",
+                               written=Day(*read.written))
 
 
 def _read_through(surface: str) -> Expr | None:
@@ -299,28 +318,6 @@ def _yearless(value: str) -> Expr | None:
 
 
 def _read(surface: str) -> Expr:
-    """What the words say, an Old Style date (a double year, a Quaker month before 1752, a
-    date marked "O.S.") read as ``annotator.calendar.old_style`` reads it."""
-    mark = style_mark(surface)
-    words = mark[0] if mark else surface
-    split = double_year(words)
-    expr = _read_plain(split[0] if split else words)
-    quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
-    if expr.kind == "partial" and quaker and expr.day.month is not None:
-        return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
-    if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
-        return expr
-    read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None,
-                     marked=mark is not None and mark[1])
-    if read is None:
-        return expr
-    return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
-                               flags=",".join(f for f in (expr.flags, "julian") if f),
-                               old_style=f"{Day(*read.written).tei()} Old Style ({read.why})",
-                               written=Day(*read.written))
-
-
-def _read_plain(surface: str) -> Expr:
     yearless = _yearless(surface)
     if yearless is not None:
         return yearless

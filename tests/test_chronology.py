@@ -711,3 +711,11 @@ def test_chronology_a_date_marked_new_style_is_read_as_written():
     got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
     assert dict(got["10 February 1723 N.S."].attrs) == {"when": "1723-02-10"}
     assert got["10 February 1723 N.S."].flags == ""
+
+
+def test_chronology_old_style_quaker_month_first_day():
+    """"Ninth Month First Day" (John Hunt's form: the month's first day) before 1752 is the
+    first of November, a Julian day (was: the first-day rule dropped the Old Style reading:
+    1740-11-01 stated in full)."""
+    got = Chronology().resolve("Ninth Month First Day 1740.", entry=True)
+    assert (dict(got.attrs), got.flags) == ({"when": "1740-11-12"}, "julian")
