@@ -2,7 +2,8 @@
 
 One rule for TEI values (``@when``, ``@notBefore``, ...), bibliography dates (EDTF ranges) and
 the dates the rules read in a text: proleptic Gregorian, year 0 a leap year, no month 13, no 30
-February, no 29 February 1900.
+February, no 29 February 1900; a date an English text wrote in Old Style (Julian days, the
+year from 25 March, Quaker months from March, before 1752) is read into it (``old_style``).
 
 DOCS: docs/proposals.md#dates
 """
@@ -333,8 +334,8 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
         month = quaker_month(month)
     elif not double and not marked:
         return None
-    early = month is None or month < 3 or month == 3 and (day is None and double or
-                                                          day is not None and day < 25)
+    early = double if month is None else month < 3 or month == 3 and (
+        day is None and double or day is not None and day < 25)
     ns_year = year + 1 if early and year < NEW_STYLE_YEAR else year
     if day is not None and (month is None or not _julian_real(ns_year, month, day)):
         return None

@@ -654,6 +654,7 @@ def test_calendar_old_style_rules():
     assert read is not None and read.value == (1751, 1, None)
     assert old_style(1752, 1, 1, quaker=True) is None
     assert old_style(1721, 3, 24, double=True).written == (1722, 3, 24)
+    assert old_style(1731, None, marked=True).value == (1731, None, None)  # "1731 O.S."
 
 
 def test_chronology_old_style_running_date():
