@@ -385,8 +385,10 @@ def test_chronology_a_date_of_the_story_is_no_base_for_the_letters_days():
     got = {text[s:e]: (dict(r.attrs).get("when"), r.flags)
            for s, e, r in date_mentions(text, [], dating)}
     assert got == {"the 1st inst.": ("1766-10-01", ""), "yesterday": ("1766-10-02", ""),
-                   "the 10th of February 1722": ("1722-02-10", ""),
-                   "on the 14th": ("1722-02-14", ""), "Thursday the 9th": ("1766-10-09", ""),
+                   # Old Style (a double year): the Gregorian day, flagged, and the day
+                   # after it counted in the same style
+                   "the 10th of February 1722/3": ("1723-02-21", "julian"),
+                   "on the 14th": ("1723-02-25", "julian"), "Thursday the 9th": ("1766-10-09", ""),
                    "on the 2d": ("1766-11-02", "")}
 
 
