@@ -513,6 +513,12 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix the date (February 2024 has 29 days) and add the file again with --replace'),
     "S317": (SourceError, "entry '…': date '…' (or urldate, origdate, eventdate) is no date biber reads ('c. 1953', '1.1.1892', '1891--1893'; biber warns 'Invalid format' and ignores it): a warning, kept as written; the exports write its year where it has one, as they did",
               'write an EDTF date: date = {1953~} (circa), {1892-01-01}, {1891/1893} (a range), and add the file again with --replace'),
+    "S321": (SourceError, "a CSL-JSON file (a file other than .bib whose text opens with [ or {) that is not JSON: file, line and column of the fault; refused, nothing added",
+              'fix the JSON there (a missing comma or quote, a trailing comma), or export CSL JSON again from Zotero or pandoc'),
+    "S322": (SourceError, "a JSON file that is not CSL-JSON by the official schema (csl-data.json): each item at fault named by its number, id and line, with what is wrong ('author' is no list of names, a type CSL does not know, no 'id'); refused, nothing added",
+              'fix the item, or export CSL JSON again from Zotero or pandoc'),
+    "S323": (SourceError, "CSL variables with no biblatex field (Zotero's 'source', 'dimensions', a 'composer'): a note, said once for the file; each is kept in its entry's note as 'variable: value'",
+              "see the note of those entries with 'annotator bib list'"),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

@@ -750,7 +750,7 @@ def test_export_bib_a_date_that_is_none_is_mended_the_same_in_every_export(tmp_p
 LIBRARIES = {"biblatex-examples": ("biblatex-examples.bib",),
              "beebe-texbook1-texgraph": ("texbook1.bib", "texgraph.bib")}
 BIB = Path(__file__).parent / "data" / "bib"
-CSL_SCHEMA = Path(__file__).parent / "data" / "csl" / "csl-data.json"
+CSL_SCHEMA = Path(__file__).parents[1] / "annotator" / "bibliography" / "csl-data.json"
 
 
 @pytest.fixture(scope="module", params=sorted(LIBRARIES))

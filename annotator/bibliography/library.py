@@ -43,8 +43,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from annotator.bibliography import csl_json
 from annotator.bibliography.blocks import Block, Field, Part, split
 from annotator.bibliography.datamodel_table import FIELDS
+from annotator.bibliography.model import CONTROL, duplicate
+# re-exported: where the .bib's readers (acts, cli, entries) have always found them
+from annotator.bibliography.model import KEY_OK as KEY_OK
+from annotator.bibliography.model import NOTE as NOTE
+from annotator.bibliography.model import REFUSED as REFUSED
+from annotator.bibliography.model import SKIPPED as SKIPPED
+from annotator.bibliography.model import WARNING as WARNING
+from annotator.bibliography.model import Problem as Problem
+from annotator.bibliography.model import Read as Read
 from annotator.bibliography.latex import bare_specials, decode
 from annotator.calendar import bib_date, real_date, real_part
 from annotator.files import read_named
@@ -66,12 +76,8 @@ LEGACY = frozenset({"address", "journal", "school", "key", "annote", "archivepre
 NOT_INHERITED = frozenset({"crossref", "xref", "ids", "entryset", "related", "relatedtype",
                            "relatedstring", "relatedoptions", "label", "shorthand", "sortkey",
                            "options", "presort", "xdata", "execute", "keywords"})
-KEY_OK = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _ENCODING = re.compile(r"%\s*Encoding:\s*([\w.-]+)|jabref-meta:\s*encoding:\s*([\w.-]+)", re.I)
 
-WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
-NOTE = "note"  # how a value is read, for an editor who may have meant otherwise: never refused
 # what each problem is, in a word or three (``annotator bib add`` groups by it)
 LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by another work",
           "S304": "no entry type", "S305": "cannot be read", "S306": "field given twice",
@@ -79,48 +85,11 @@ LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by an
           "S310": "key BibTeX cannot cite", "S311": "control character or noncharacter",
           "S312": "@preamble not kept", "S313": "year not an integer",
           "S314": "year below 0", "S315": "bare & or %",
-          "S316": "no real date", "S317": "no date biber reads"}
+          "S316": "no real date", "S317": "no date biber reads", "S321": "not JSON",
+          "S322": "not CSL-JSON", "S323": "CSL variables kept in the note"}
 # the date fields biber reads as dates (EDTF), split into year, month, day... ('urldate':
 # 'urlyear'...); a ``month`` is the month of a ``year``
 DATE_FIELDS = ("date", "origdate", "eventdate", "urldate")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in a .bib file: where, which entry, what, what to do, how bad."""
-
-    path: str
-    line: int | None
-    key: str
-    what: str
-    hint: str
-    code: str
-    severity: str = WARNING
-    col: int | None = None
-
-    @property
-    def entry(self) -> str:
-        """The entry as a message names it: ``entry 'key': ``, ``the entry at line 11: ``
-        for one without a key (a key holds no space), or nothing."""
-        if self.key.startswith("at line "):
-            return f"the entry {self.key}: "
-        return f"entry '{self.key}': " if self.key else ""
-
-    def __str__(self) -> str:
-        where = ":".join(str(x) for x in (self.path, self.line, self.col) if x)
-        return f"{where}: {self.entry}{self.what}; {self.hint} [{self.code}]"
-
-
-@dataclass(slots=True)
-class Read:
-    """One entry as read: file, line (1-based), key ("" when the file gives none), type
-    (lower case) and fields (lower-case names, stored values, the file's order)."""
-
-    path: str
-    line: int
-    key: str
-    type: str
-    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -149,8 +118,12 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None, *,
     problems = lib.problems
     macros = _Macros(problems)
     raw: list[tuple[Read, list[Field]]] = []
+    entries: list[Read] = []  # the .bib's and the CSL-JSON's, in the files' order
     seen: dict[str, tuple[str, int]] = {}
     for name, text in texts:
+        if csl_json.looks_like(name, text):
+            entries.extend(csl_json.read(name, text, seen, problems))
+            continue
         blocks = split(text)
         holding = _controls(name, text, blocks, problems)
         found = strings = 0
@@ -178,13 +151,15 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None, *,
                 if read is not None:
                     _fields(read, block.fields, macros)  # with the macros defined so far
                     raw.append((read, block.fields))
+                    entries.append(read)
         if not found and not strings:
+            json = text.lstrip()[:1] in ("[", "{")  # a .bib is BibTeX, whatever it holds
             problems.append(Problem(name, None, "", "no entries found",
+                                    "this is JSON: name a CSL-JSON file .json" if json else
                                     "give a BibTeX/BibLaTeX file with @type{key, ...} entries "
                                     "(or @string macros for the other files)", "S309",
                                     REFUSED))
     macros.defined_later()
-    entries = [r for r, _ in raw]
     _years(raw, problems)
     _dates(raw, problems)
     _inherit(entries, problems, stored)
@@ -250,7 +225,7 @@ def _controls(name: str, text: str, blocks: Sequence[Block],
     was blamed on the entry before it, which was left out)."""
     starts = [b.start for b in blocks]
     holding: set[int] = set()
-    for m in _CONTROL.finditer(text):
+    for m in CONTROL.finditer(text):
         line, col = line_col(text, m.start())
         i = bisect.bisect_right(starts, m.start()) - 1
         what = f"{not_xml_named(m.group())} in the text"
@@ -296,15 +271,8 @@ def _entry(block: Block, name: str, seen: dict[str, tuple[str, int]],
                                 "left out: use letters, digits and - _ : . / only", "S310",
                                 SKIPPED))
         return None
-    if key:
-        first = seen.get(key.lower())
-        if first is not None:
-            where = f"line {first[1]}" if first[0] == name else f"{first[0]}:{first[1]}"
-            problems.append(Problem(name, line, key, f"duplicate key (first at {where})",
-                                    "left out, as biber does: give it a key of its own to "
-                                    "keep it", "S302"))
-            return None
-        seen[key.lower()] = (name, line)
+    if key and duplicate(key, name, line, seen, problems):
+        return None
     return Read(name, line, key, etype)
 
 

@@ -24,7 +24,9 @@ app.add_typer(bib_app, name="bib")
 def bib_add_cli(
     files: Annotated[list[Path], typer.Argument(help="BibTeX or BibLaTeX files (UTF-8), read "
                                                      "as one library: macros and crossrefs "
-                                                     "may span them.")],
+                                                     "may span them; or CSL-JSON (Zotero's "
+                                                     "or pandoc's, known by what it holds: "
+                                                     "a JSON list or object).")],
     *,
     replace: Annotated[bool, typer.Option("--replace", help="Update entries whose key is "
                                           "already in the bibliography (the key stays).")]
@@ -32,9 +34,11 @@ def bib_add_cli(
     strict: Annotated[bool, typer.Option("--strict", help="Refuse on any problem, even one "
                                          "biber tolerates; nothing is added.")] = False,
 ) -> None:
-    """Add the works of .bib files as biber reads them: every entry that can be read comes in
+    """Add the works of .bib files as biber reads them, or of CSL-JSON files (Zotero's "CSL
+    JSON", Better CSL JSON, pandoc's, export csl's): every entry that can be read comes in
     (one that cannot, or holds a control character, is left out), every problem is listed by
-    kind (file:line: entry 'key': what; what to do); a file that is not text adds nothing.
+    kind (file:line: entry 'key': what; what to do); a file that is not text, or JSON that is
+    not CSL-JSON, adds nothing.
     Each entry left out is one line on stderr; the rest come in and the command exits 0, but
     when entries were left out and none came in it exits 2 (nothing to show for the file but
     its errors); --strict exits 2 on any problem, adding nothing."""

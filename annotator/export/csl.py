@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
+from annotator.bibliography.csl_json import GENRES, LANGUAGES, csl_type
 from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year, is_literal,
                                             name_parts, real_dates, split_names, uses_prefix,
                                             year_number)
@@ -104,36 +105,9 @@ USED = frozenset({"date", "year", "month", "day", "urldate", "number", "issue", 
                   "hyphenation", "crossref", "entrysubtype"})
 # what is used above only when there is what it adds to
 AFTER = {"booksubtitle": "booktitle", "booktitleaddon": "booktitle"}
-GENRES = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis":
-          "Master's thesis", "techreport": "Technical report", "resreport": "Research report",
-          "software": "Computer software", "datacd": "CD-ROM", "audiocd": "Audio CD",
-          "candthesis": "Candidate thesis", "bathesis": "Bachelor's thesis"}
 ISSUE_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper",
                          "periodical"})
 SERIES_TYPES = frozenset({"book", "chapter", "paper-conference", "entry-encyclopedia"})
-# babel/polyglossia language names (langid, language, hyphenation) -> BCP 47
-LANGUAGES = {"english": "en", "american": "en-US", "usenglish": "en-US", "british":
-             "en-GB", "ukenglish": "en-GB", "canadian": "en-CA", "australian": "en-AU",
-             "newzealand": "en-NZ", "german": "de", "ngerman": "de-DE", "austrian": "de-AT",
-             "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH",
-             "french": "fr", "francais": "fr", "acadian": "fr-CA", "canadien": "fr-CA",
-             "italian": "it", "spanish": "es", "catalan": "ca", "portuguese": "pt",
-             "portuges": "pt", "brazil": "pt-BR", "brazilian": "pt-BR", "dutch": "nl",
-             "flemish": "nl-BE", "danish": "da", "norwegian": "nb", "norsk": "nb",
-             "nynorsk": "nn", "swedish": "sv", "finnish": "fi", "icelandic": "is",
-             "polish": "pl", "czech": "cs", "slovak": "sk", "slovene": "sl", "slovenian":
-             "sl", "croatian": "hr", "serbian": "sr", "russian": "ru", "ukrainian": "uk",
-             "bulgarian": "bg", "greek": "el", "polutonikogreek": "el", "latin": "la",
-             "hungarian": "hu", "magyar": "hu", "romanian": "ro", "turkish": "tr",
-             "hebrew": "he", "arabic": "ar", "chinese": "zh", "japanese": "ja",
-             "korean": "ko", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
-             "irish": "ga", "welsh": "cy", "scottish": "gd", "basque": "eu", "galician":
-             "gl", "afrikaans": "af", "indonesian": "id", "malay": "ms", "vietnamese": "vi",
-             "thai": "th", "hindi": "hi", "persian": "fa", "farsi": "fa", "armenian": "hy",
-             "georgian": "ka", "albanian": "sq", "macedonian": "mk", "belarusian": "be",
-             "esperanto": "eo", "sanskrit": "sa", "bengali": "bn", "tamil": "ta",
-             "urdu": "ur", "yiddish": "yi", "mongolian": "mn", "kurmanji": "kmr",
-             "interlingua": "ia", "occitan": "oc", "romansh": "rm", "breton": "br"}
 _DOI_PREFIX = re.compile(f"^{DOI_PREFIX}", re.I)
 
 
@@ -242,7 +216,7 @@ def item(entry: BibEntry) -> dict[str, Any]:
     f = {k.lower(): v.strip() for k, v in entry.fields if v.strip()}
     real_dates(f)  # what the .bib exports keep of a date that is none, the same here
     etype = entry.type.lower()
-    ctype = TYPES.get(etype, "document")
+    ctype = csl_type(etype, f.get("entrysubtype", "")) or TYPES.get(etype, "document")
     out: dict[str, Any] = {"id": entry.key, "type": ctype}
     custom: dict[str, str] = {}
     prefix = uses_prefix(f)
