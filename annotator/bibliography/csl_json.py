@@ -325,6 +325,8 @@ def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, s
     for var, value in item.items():
         if var in _BOOKKEEPING or var in _NAMES or value in (None, "", [], {}):
             continue
+        if var == "volume-title" and isinstance(value, str):
+            continue  # below, with the title
         text = _text(value) if not isinstance(value, dict) else ""
         if var in _RICH:
             fields.setdefault(_RICH[var], unrich(text))
@@ -357,6 +359,13 @@ def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, s
                 left[var] = date
         else:
             left[var] = _said(value)
+    volume = item.get("volume-title")
+    if isinstance(volume, str) and volume.strip():
+        # CSL 1.0.2, as pandoc writes a biblatex volume of a multi-volume work: the title is
+        # the whole work's (biblatex's maintitle), volume-title the volume's own
+        if "title" in fields:
+            fields.setdefault("maintitle", fields.pop("title"))
+        fields["title"] = unrich(_text(volume))
     custom = item.get("custom")
     if isinstance(custom, dict):
         for k, v in custom.items():
@@ -436,7 +445,8 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
         problems.extend(bad)
         return []
     out: list[Read] = []
-    kept: dict[str, int] = {}
+    kept: dict[str, int] = {}  # variable -> how many items keep it in the note
+    holding = 0
     for n, (item, line) in enumerate(zip(items, lines), 1):
         label = _label(n, item)
         control = next(_strings_with_control(item), None)
@@ -444,6 +454,11 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
             problems.append(Problem(name, line, "", f"{label}: {not_xml_named(control)} in "
                                     "the text", "left out: remove it (no bibliography text "
                                     "holds one) and add the file again", "S311", SKIPPED))
+            continue
+        if not item.get("type"):
+            problems.append(Problem(name, line, "", f"{label}: no type (pandoc writes none "
+                                    "for a biblatex @set)", "left out: give it a CSL type, "
+                                    "e.g. \"type\": \"book\"", "S304", SKIPPED))
             continue
         key = _text(item.get("citation-key") or item.get("id"))
         if _ZOTERO_URI.fullmatch(key):
@@ -459,13 +474,13 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
         etype, fields, left = _item_fields(item)
         for var in left:
             kept[var] = kept.get(var, 0) + 1
+        holding += bool(left)
         out.append(Read(name, line, key, etype, fields))
     if kept:
-        count = sum(1 for r in out if "note" in r.fields)
         problems.append(Problem(
             name, None, "", "CSL variables with no biblatex field are kept in the note: "
             + ", ".join(f"{k} ({v})" for k, v in sorted(kept.items())),
-            f"see them in the note of the {count} entr{'y' if count == 1 else 'ies'} "
+            f"see them in the note of the {holding} entr{'y' if holding == 1 else 'ies'} "
             "(annotator bib list)", "S323", NOTE))
     return out
 
@@ -520,6 +535,8 @@ def _invalid(name: str, items: list[Any], lines: list[int]) -> list[Problem]:
             continue
         if err.validator == "additionalProperties" and len(path) == 1:
             continue
+        if path[1:] == ["type"] and err.instance == "":
+            continue  # pandoc's for a biblatex @set: the item is left out, as one of no type
         n = int(path[0])
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path[1:])
         where = where.lstrip(".") or ("the item" if err.validator != "required" else "")
