@@ -511,8 +511,11 @@ def _item_lines(text: str, count: int, *, single: bool) -> Iterator[int]:
     pos = ws.match(text, 0).end()  # type: ignore[union-attr]
     if not single:
         pos = ws.match(text, pos + 1).end()  # type: ignore[union-attr]
+    line, last = 1, 0
     for _ in range(count):
-        yield text.count("\n", 0, pos) + 1
+        line += text.count("\n", last, pos)  # counted on from the item before: linear
+        last = pos
+        yield line
         _, pos = decoder.raw_decode(text, pos)
         pos = ws.match(text, pos).end()  # type: ignore[union-attr]
 
