@@ -43,6 +43,8 @@ from annotator.bibliography.model import (CONTROL, KEY_OK, NOTE, REFUSED, SKIPPE
 from annotator.calendar import bib_date
 from annotator.text import not_xml_named
 
+# the official CSL-JSON schema: GitHub citation-style-language/schema,
+# schemas/input/csl-data.json (commit 00412663), reformatted; MIT, csl-data.LICENSE.txt
 SCHEMA = Path(__file__).with_name("csl-data.json")
 
 # CSL type -> (biblatex type, entrysubtype): the subtype says which CSL type it is where the
