@@ -446,6 +446,15 @@ def _shift(day: Day, days: int) -> Day | None:
     return Day(n.year, n.month, n.day)
 
 
+def _names_year(expr: Expr) -> bool:
+    """Whether an expression writes its year (a date stated in full, a two-digit year, a year
+    with a feast, a value the file's markup gives): only such a year is one "named before in
+    the paragraph" for the dates after it. A year the chronology inferred (a month placed by
+    its tense, "yesterday", a weekday, a day of the month) is none: each such date leans on
+    the source's or the entry's date by its own words."""
+    return expr.kind in ("value", "feast") or expr.day.year is not None
+
+
 def _values_day(attrs: tuple[tuple[str, str], ...]) -> Day | None:
     """The single point of a TEI value (``when`` only), as a Day."""
     values = dict(attrs)
@@ -557,7 +566,7 @@ class Chronology:
                 self.entry, self.entry_reason = day, f"the entry date {day.tei()}"
             if day.day is not None:
                 self.last = day
-            if day.year is not None:
+            if day.year is not None and _names_year(expr):
                 self.year = (day.year, block)
         elif out.attrs and out.cert == "high":  # a span the text names, not one inferred
             years = [int(v[:4]) for _, v in out.attrs if re.match(r"\d{4}", v)]

@@ -503,6 +503,29 @@ def test_chronology_a_century_named_from_the_letters_year():
     assert (alone.attrs, alone.flags) == ((), "relative")
 
 
+@pytest.mark.parametrize(("text", "values"), [
+    # Curious Travellers 1138 (a letter of 31 August 1791), its February to come, then a past
+    # month, and the other way round: each month on its own side of the letter's date
+    ("Moses is making a book for you: which I hope to deliver to you in person in February. "
+     "I received your parcel in March.", ["1792-02", "1791-03"]),
+    ("I received your parcel in March. Moses is making a book for you: which I hope to "
+     "deliver to you in person in February.", ["1791-03", "1792-02"]),
+    # a day counted from the letter's date is no year named either
+    ("Yesterday I wrote to Mr Smith. I shall go to London in June.", ["1791-08-30", "1792-06"]),
+    # a year written stays the paragraph's year
+    ("In 1790 we were in Bath. I received your parcel in March.", ["1790", "1790-03"])])
+def test_chronology_an_inferred_year_is_no_year_named_in_the_paragraph(text, values):
+    """A year the chronology inferred (a month placed by its tense, "yesterday") is no year
+    "named before in the paragraph" for the dates after it (was: after "in February", to
+    come, 1792-02, the past "in March" was 1792-03, 'year from 1792 named before in the
+    paragraph'; after "Yesterday" the future June was 1791-06)."""
+    spans = [m.span() for m in re.finditer(r"February|March|June|\b1790\b", text)]
+    got = date_mentions(text, spans, Dating(Day(1791, 8, 31), "the dateline 1791-08-31",
+                                            ((0, len(text), "p"),)))
+    assert [dict(r.attrs).get("when") for _, _, r in got] == values
+    assert ("named before in the paragraph" in got[-1][2].reason) == ("1790" in text)
+
+
 def test_chronology_a_weekday_and_day_in_running_prose_dates_nothing_after_it():
     """"on Thursday 14 we went" in a letter is resolved (its month the one next to the running
     date whose calendar fits the weekday) but the dates after it still lean on the letter's
