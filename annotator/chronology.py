@@ -1095,11 +1095,25 @@ def trim_date_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _day_heading(expr: Expr) -> bool:
     """A weekday and a day of the month, no month ("Thursday 14"): a diary's day heading,
-    which dates what follows where it opens a line or a sentence (``_opens_line``: after a
-    dash in the middle of a paragraph, as at its start); in running prose ("on Thursday 14
-    we went") it is resolved but dates nothing after it."""
+    which dates what follows where it stands as one (``_heading_here``: opening a line, or
+    in a diary a sentence, or after a dash); in running prose ("on Thursday 14 we went") it
+    is resolved but dates nothing after it."""
     return expr.kind == "partial" and expr.weekday is not None and expr.day.month is None \
         and expr.day.day is not None
+
+
+def _heading_here(before: str, chron: Chronology, entries_seen: int) -> bool:
+    """Whether a weekday and day ("Thursday 14") standing after ``before`` in its block is a
+    diary's day heading, which dates what follows: where it opens the block or a line, or,
+    in a source whose entries are days (two dated entries already, or one that is not the
+    source's own date), where it opens a sentence or follows a dash ("––– Friday 15."). In a
+    letter, whose one entry is its dateline, a weekday opening a sentence ("we arrived
+    safely. Thursday 14 we went to the Pump Room") is prose, resolved as "on Thursday 14"
+    is."""
+    if not before.rstrip(" \t") or before.rstrip(" \t").endswith("\n"):
+        return True
+    days = entries_seen >= 2 or chron.entry is not None and chron.entry != chron.anchor
+    return days and _opens_line(before)
 
 
 def _opens_line(before: str) -> bool:
@@ -1279,6 +1293,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
     notes = [(k, a, b) for k, (a, b, kind) in enumerate(blocks) if kind == "note"]
     chron = Chronology(dating.anchor, dating.anchor_reason)
     out = []
+    entries_seen = 0  # the dated entries so far (a letter has one, its dateline)
     for start, end in spans:
         i = bisect.bisect_right(starts, start) - 1
         while i >= 0 and blocks[i][1] < end:  # the innermost block holding the span
@@ -1288,9 +1303,10 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         if (start, end) in valued:
             first = i >= 0 and not text[blocks[i][0]:start].strip()
             day = _values_day(valued[start, end])
-            out.append((start, end, chron.marked(valued[start, end], block=i, entry=first and (
-                kind in ("dateline", "head") or (start, end) in entries or
-                kind == "p" and day is not None and day.day is not None))))
+            entry = first and (kind in ("dateline", "head") or (start, end) in entries or
+                               kind == "p" and day is not None and day.day is not None)
+            entries_seen += entry
+            out.append((start, end, chron.marked(valued[start, end], block=i, entry=entry)))
             continue
         end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end)),
                               kind, before)
@@ -1304,13 +1320,14 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface))) or \
-            _day_heading(read_expression(surface)) and _opens_line(before)
+            _day_heading(read_expression(surface)) and _heading_here(before, chron, entries_seen)
         if not is_entry and kind != "dateline" and _bare_number(text, start, end):
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
         if kind != "dateline" and (_age(text, start, end) or _count(text, start, end)):
             continue  # "Lenke, 43, mother", "aged 33", "page 300, 52": no year, no day
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
         lo, hi = (blocks[i][0], blocks[i][1]) if i >= 0 else (0, len(text))
+        entries_seen += is_entry and not aside
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
                                               aside=aside,
                                               tense=tense_around(text, start, end, lo, hi))))

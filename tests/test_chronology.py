@@ -549,6 +549,27 @@ def test_chronology_a_weekday_and_day_in_running_prose_dates_nothing_after_it():
                    ("yesterday", "1778-05-14")]
 
 
+def test_chronology_a_weekday_opening_a_letters_sentence_is_prose():
+    """In a letter (its one dated entry its dateline) a weekday and day opening a sentence is
+    prose, resolved as "on Thursday 14" is (14 July 1791 was a Thursday), and "yesterday" and
+    "to-morrow" still count from the letter's date; in a diary, whose entries are days, it
+    dates what follows (was: the letter's "Thursday 14" was 1791-08-14, a Sunday, flagged
+    weekday-mismatch, and became the entry date: yesterday 1791-08-13, to-morrow 08-15)."""
+    letter = ("Dear Sir, we arrived safely. Thursday 14 we went to the Pump Room with Mrs "
+              "Piozzi. I write this in haste, for yesterday your letter came and to-morrow the "
+              "post goes.")
+    dating = Dating(Day(1791, 8, 31), "the dateline 1791-08-31", ((0, len(letter), "p"),))
+    got = [(letter[s:e], dict(r.attrs).get("when"), r.flags)
+           for s, e, r in date_mentions(letter, [], dating)]
+    assert got == [("Thursday 14", "1791-07-14", ""), ("yesterday", "1791-08-30", ""),
+                   ("to-morrow", "1791-09-01", "")]
+    diary = "Thursday 14: Went to church. Friday 15 Walked. It rained yesterday."
+    dating = Dating(Day(1778, 5), "the title", ((0, len(diary), "p"),))
+    assert [(diary[s:e], dict(r.attrs).get("when"))
+            for s, e, r in date_mentions(diary, [], dating)] == [
+        ("Thursday 14", "1778-05-14"), ("Friday 15", "1778-05-15"), ("yesterday", "1778-05-14")]
+
+
 @pytest.mark.parametrize(("text", "kind", "surface", "flags"), [
     ("Downing, 12 May 1791?", "dateline", "12 May 1791?", "fuzzy"),
     ("The letter (12 May 1791?) came by the carrier.", "p", "12 May 1791?", "fuzzy"),
