@@ -406,6 +406,8 @@ def _month_first_day(expr: Expr, surface: str) -> Expr:
 
 _VAGUE = re.compile(r"^(?:the\s+)?(?:very\s+)?(?:early|late|mid|middle|beginning|end|start|"
                     r"first\s+days|last\s+days)(?:\s+of)?[\s-]+(?:the\s+)?", re.I)
+# the vague part standing right before a date's span: "about the middle of |the last Century|"
+_VAGUE_BEFORE = re.compile(r"(?<!\w)" + _VAGUE.pattern[1:] + r"$", re.I)  # not "amid the"
 # a century named from the writer's time: the one before, of or after the source's year
 _CENTURY_REL = re.compile(rf"(?P<vague>{_VAGUE.pattern[1:]})?(?:the\s+)?"
                           rf"(?P<which>last|this|present|next)\s+century", re.I)
@@ -1102,6 +1104,17 @@ def _day_heading(expr: Expr) -> bool:
         and expr.day.day is not None
 
 
+def _vague_start(text: str, start: int, end: int, lo: int) -> int:
+    """A century's span with the vague words right before it taken in ("the middle of", "the
+    beginning of" before a model's "the last Century"), so its value is flagged fuzzy as the
+    words say; any other span as it is."""
+    expr = read_expression(text[start:end])
+    if expr.kind != "century-rel" or expr.flags:
+        return start
+    m = _VAGUE_BEFORE.search(text, max(lo, start - 60), start)
+    return m.start() if m else start
+
+
 def _heading_here(before: str, chron: Chronology, entries_seen: int) -> bool:
     """Whether a weekday and day ("Thursday 14") standing after ``before`` in its block is a
     diary's day heading, which dates what follows: where it opens the block or a line, or,
@@ -1310,6 +1323,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             continue
         end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end)),
                               kind, before)
+        start = _vague_start(text, start, end, blocks[i][0] if i >= 0 else 0)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue

@@ -503,6 +503,23 @@ def test_chronology_a_century_named_from_the_letters_year():
     assert (alone.attrs, alone.flags) == ((), "relative")
 
 
+def test_chronology_the_vague_words_before_a_models_century_make_it_fuzzy():
+    """Curious Travellers 0004 (a journal of 1775): the model takes "last Century" out of
+    "erected about the middle of the last Century"; the span takes in "the middle of" and
+    the value is flagged fuzzy, as docs/proposals.md says (was: 'last Century', no flag)."""
+    text = ("a Monument of the Carew family with the effigies of one of them in Armour; his "
+            "Wife Dame Southcote of very rude Workmanship – erected about the middle of the "
+            "last Century, with their Children. He lived in the beginning of the last Century. "
+            "It was built in the last Century.")
+    spans = [m.span() for m in re.finditer("last Century", text)]
+    got = [(text[s:e], dict(r.attrs), r.flags) for s, e, r in date_mentions(
+        text, spans, Dating(Day(1775), "the title", ((0, len(text), "p"),)))]
+    century = {"notBefore": "1600", "notAfter": "1699"}
+    assert got == [("the middle of the last Century", century, "fuzzy"),
+                   ("the beginning of the last Century", century, "fuzzy"),
+                   ("last Century", century, "")]
+
+
 @pytest.mark.parametrize(("text", "values"), [
     # Curious Travellers 1138 (a letter of 31 August 1791), its February to come, then a past
     # month, and the other way round: each month on its own side of the letter's date
