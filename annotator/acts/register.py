@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -28,7 +29,10 @@ from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import add_variant, authority_holders, set_authority
 from annotator.acts.review import Review
 from annotator.entities.authority import normalise_authority, scheme_from_url
-from annotator.store import Act, decisions, entities, mentions, now, pointers
+from annotator.store import Act, decisions, entities, mentions, now, pointers, textmaps
+from annotator.store import sources as source_rows
+from annotator.tei import textmap_pack
+from annotator.tei.header import edition_name
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 from annotator.tei.prefixes import Prefixes
 from annotator.text import fold
@@ -154,6 +158,13 @@ def read_register_file(path: str | Path, problems: list[Problem] | None = None
                        ) -> list[RegisterEntry]:
     """Entries of a TEI register file (a TEI document or a bare listPerson/listPlace/listOrg);
     with ``problems``, an entry that cannot be read is named there and left out."""
+    return _read_file(path, problems)[0]
+
+
+def _read_file(path: str | Path, problems: list[Problem] | None
+               ) -> tuple[list[RegisterEntry], str]:
+    """``read_register_file``'s entries, and the edition the file's header names
+    (``tei.header.edition_name``: '' for none)."""
     p = Path(path)
     data = read_named(p, code="S201")
     root = parse_xml(data, p)
@@ -168,7 +179,7 @@ def read_register_file(path: str | Path, problems: list[Problem] | None = None
         raise SourceError("no register entries found",
                           hint="give a TEI file with listPerson, listPlace or listOrg entries "
                                "that have an xml:id", location=Location(p), code="S201")
-    return entries
+    return entries, edition_name(root)
 
 
 @dataclass(slots=True)
@@ -182,7 +193,8 @@ class Imported:
 
 
 def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *,
-                   merge_candidates: bool = True, path: Path | None = None) -> Imported:
+                   merge_candidates: bool = True, path: Path | None = None,
+                   edition: str = "") -> Imported:
     """Within an act: make entries confirmed register entities, keeping their ids.
 
     Every entry is its own entity: two register entries, of one file or of two, are never
@@ -191,7 +203,8 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
     before the register came, it was named by that letter's spelling, which stays a variant)
     unless an editor chose it. With ``merge_candidates``, proposed entities of the same type
     sharing a name with an entry are merged into it, so the editor decides their mentions
-    once, on the entry; unless the sources' markup points to one by another id
+    once, on the entry; unless they share only a name of one word and are named in another
+    edition than the register's (``edition``, its header's; ``word_alone``), or the sources' markup points to one by another id
     (``_marked_apart``) or the model's mentions of it are flagged ambiguous (``_ambiguous``):
     kept apart and named in ``shared``. The entities become known; what the model proposed
     stays proposed (an entry's own, a merged one's) until an editor decides it.
@@ -228,16 +241,22 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
         for scheme, value in e.authority:
             set_authority(rec, e.id, scheme, value)
         _take_pointers(review, rec, e, ours, done, path)
-        if merge_candidates:
-            keys = [name_key(n) for n in e.names]
-            for other in entities.proposed_sharing(conn, e.type, keys, e.id):
-                if other in ours or _marked_apart(rec, e, other, done, path) or \
-                        _ambiguous(rec, e, other, done, path):
-                    continue
-                review.merge_entities(rec, other, e.id, decide=False)
-                done.merges.append(f"{other} merged into {e.id}: a proposed {e.type} with "
-                                   f"one of its names; its mentions stay proposed "
-                                   f"('annotator confirm {e.id}' confirms them)")
+    if not merge_candidates:
+        return done
+    # the sources whose own markup points into these entries: the register's edition, read
+    # once every entry has taken the entities its pointers name
+    home = (mentions.sources_marking(conn, ours), edition, source_editions(conn))
+    for e in entries:
+        keys = [name_key(n) for n in e.names]
+        for other in entities.proposed_sharing(conn, e.type, keys, e.id):
+            if other in ours or _marked_apart(rec, e, other, done, path) or \
+                    _ambiguous(rec, e, other, done, path) or \
+                    _word_alone(rec, e, keys, other, home, done, path):
+                continue
+            review.merge_entities(rec, other, e.id, decide=False)
+            done.merges.append(f"{other} merged into {e.id}: a proposed {e.type} with "
+                               f"one of its names; its mentions stay proposed "
+                               f"('annotator confirm {e.id}' confirms them)")
     return done
 
 
@@ -271,6 +290,64 @@ def _ambiguous(rec: Act, e: RegisterEntry, other: str, done: Imported,
     return True
 
 
+def _word_alone(rec: Act, e: RegisterEntry, keys: Sequence[str], other: str, home: Home,
+                done: Imported, path: Path | None) -> bool:
+    """Whether a proposed entity shares no more than a name of one word with the entry and is
+    named in another edition (``word_alone``): kept apart, the pair named in ``done.shared``
+    as a merge suggestion."""
+    word = word_alone(rec.conn, keys, other, home)
+    if word is None:
+        return False
+    done.shared.append(f"{_where(e, path)}{e.id} and {other} share only the name '{word}', "
+                       f"and {other} is named in another edition than the register's "
+                       f"({home[1]}), not merged: if they are one, "
+                       f"'annotator merge {other} {e.id}'")
+    return True
+
+
+# The register's edition as an import judges one-word names by: the sources whose markup
+# points to one of its entries, the edition its header names ('' none: every edition's), and
+# each source's edition (``source_editions``).
+Home = tuple[set[str], str, Callable[[str], str]]
+
+
+def word_alone(conn: sqlite3.Connection, keys: Iterable[str], other: str,
+               home: Home) -> str | None:
+    """The one-word name a proposed entity shares with a register entry (of name ``keys``),
+    when that is all they share and the register names an edition that a source of its
+    mentions is not of (by its header, nor by markup pointing into the register), else None.
+    A forename or a short place name is no identity across editions: an 1824 journal's
+    apostle Paul is not an SS man "Paul" of a testimonies' register, its "Israel of old" not
+    the modern state. A fuller name, an authority id (``_take_pointers``), the register's own
+    edition, or a register naming none (the workspace's own) joins."""
+    marking, edition, edition_of = home
+    if not edition:
+        return None
+    theirs = {str(v["key"]): str(v["surface"]) for v in entities.variants(conn, other)}
+    shared = [k for k in keys if k in theirs]
+    if not shared or any(" " in k for k in shared) or all(
+            s in marking or edition_of(s) == edition for s in mentions.sources_of(conn, other)):
+        return None
+    return theirs[shared[0]]
+
+
+def source_editions(conn: sqlite3.Connection) -> Callable[[str], str]:
+    """Source id -> the edition its header names, read from the head of its kept text map
+    (``textmap_pack.edition``), once each; '' when none is kept or it names none."""
+    seen: dict[str, str] = {}
+
+    def edition_of(source_id: str) -> str:
+        if source_id not in seen:
+            row = source_rows.source_row(conn, source_id)
+            head = None if row is None else textmaps.kept_head(conn, row["sha256"])
+            try:
+                seen[source_id] = "" if head is None else textmap_pack.edition(head)
+            except ValueError:
+                seen[source_id] = ""
+        return seen[source_id]
+    return edition_of
+
+
 def marked_elsewhere(conn: sqlite3.Connection, entry_pointers: Iterable[str],
                      other: str) -> str | None:
     """The pointer by which the sources' own markup identifies a proposed entity sharing a
@@ -288,12 +365,14 @@ def flagged_ambiguous(conn: sqlite3.Connection, other: str) -> bool:
                for m in mentions.of_entity(conn, other))
 
 
-def kept_apart(conn: sqlite3.Connection, entry_pointers: Iterable[str], other: str) -> bool:
-    """Whether an import leaves a proposed entity sharing a name with the entry apart
-    (``marked_elsewhere``, ``flagged_ambiguous``) instead of merging it into the entry: the
-    one rule, which a redo of the import follows too (``acts.undo``)."""
+def kept_apart(conn: sqlite3.Connection, entry_pointers: Iterable[str], keys: Iterable[str],
+               other: str, home: Home) -> bool:
+    """Whether an import leaves a proposed entity sharing a name with the entry (of name
+    ``keys``) apart (``marked_elsewhere``, ``flagged_ambiguous``, ``word_alone`` with the
+    register's edition ``home``) instead of merging it into the entry: the one rule, which a
+    redo of the import follows too (``acts.undo``)."""
     return marked_elsewhere(conn, entry_pointers, other) is not None or \
-        flagged_ambiguous(conn, other)
+        flagged_ambiguous(conn, other) or word_alone(conn, keys, other, home) is not None
 
 
 def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
@@ -526,25 +605,28 @@ class _Read:
     path: Path
     entries: list[RegisterEntry]
     problems: list[Problem]
+    edition: str  # the edition its header names ('' none)
 
 
 def _read(path: str | Path, *, strict: bool) -> _Read:
     problems: list[Problem] = []
-    entries = read_register_file(path, problems)
+    entries, edition = _read_file(path, problems)
     if strict and problems:
         raise refusal(problems, "nothing was imported (--strict: fix every problem, or import "
                                 "without it)")
-    return _Read(Path(path), entries, problems)
+    return _Read(Path(path), entries, problems, edition)
 
 
 def _import_read(ctx: ActContext, read: _Read) -> RegisterImport:
     """One act: the file's entries in the store (``import_entries``)."""
     path, problems = read.path, read.problems
     review = ctx.review()
+    payload: dict[str, Any] = {"file": str(path), "entries": len(read.entries)}
+    if read.edition:  # a redo judges one-word names by it again (acts.undo)
+        payload["edition"] = read.edition
     with ctx.store.act("import", f"register:{path.name}", editor=ctx.editor,
-                       payload={"file": str(path), "entries": len(read.entries)},
-                       log_unchanged=False) as act:
-        done = import_entries(review, act, read.entries, path=path)
+                       payload=payload, log_unchanged=False) as act:
+        done = import_entries(review, act, read.entries, path=path, edition=read.edition)
     return RegisterImport(done.added, done.updated, len(done.merges), act.decision_id,
                           tuple(done.merges), tuple(done.shared),
                           tuple(_left_out(p) for p in problems if p.severity == SKIPPED),

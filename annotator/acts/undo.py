@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from annotator.acts.claims import agent_entity
 from annotator.acts.entity_edits import rename
-from annotator.acts.register import kept_apart
+from annotator.acts.register import kept_apart, source_editions
 from annotator.acts.remove import redone, redoing
 from annotator.acts.review import Review, located
 from annotator.acts.targets import ENTITY, MENTION, target_name
@@ -31,6 +31,7 @@ from annotator.store import Store
 from annotator.store import claims as claim_rows
 from annotator.store import decisions as log
 from annotator.store import entities as entity_rows
+from annotator.store import mentions as mention_rows
 from annotator.store import pointers as pointer_rows
 from annotator.store import proposals as proposal_rows
 from annotator.store.connection import dependents, row_at
@@ -84,7 +85,7 @@ def undo(review: Review, decision_id: int | None = None, *,
                                     code="D312") from None
             payload.update(_proposals_anew(rec.conn, changes, hanging))
             if root == "import" and depth % 2:  # a redo: the import's merges by name again
-                _joined_anew(rec.conn, back)
+                _joined_anew(rec.conn, back, _imported(rec.conn, fresh).get("edition", ""))
             _agents_anew(rec.conn, agents, back)
             rename(rec, review.reading_text, renamed)  # named as their mentions write them now
             rec.undoes = fresh["id"]
@@ -126,13 +127,26 @@ def _proposals_anew(conn: sqlite3.Connection, changes: list[dict[str, Any]],
     return {"proposals": len(going), "propose_again": sources}
 
 
-def _joined_anew(conn: sqlite3.Connection, back: Sequence[str]) -> None:
+def _imported(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    """The payload of the act a chain of undos began with (the import a redo does again)."""
+    while row["undoes"] is not None:
+        found = log.decision_row(conn, row["undoes"])
+        if found is None:
+            break
+        row = found
+    payload: dict[str, Any] = json.loads(row["payload"] or "{}")
+    return payload
+
+
+def _joined_anew(conn: sqlite3.Connection, back: Sequence[str], edition: str) -> None:
     """After a register import's redo put its entries back: a proposed entity sharing a name
     with one, which a proposal run made since the undo (the import's own merges are logged,
     and done again), is merged into it as the import merges one (``register.kept_apart``: not
-    when the sources' markup points to it otherwise, or its mentions are flagged ambiguous):
+    when the sources' markup points to it otherwise, its mentions are flagged ambiguous, or
+    it shares one word alone with the entry and is named in another ``edition``):
     its undecided proposals join the entry, as after the import, and the entity goes when
     nothing else holds it (no decision, no claim names it). Machine work, unlogged."""
+    home = (mention_rows.sources_marking(conn, back), edition, source_editions(conn))
     for eid in back:
         row = entity_rows.entity_row(conn, eid)
         keys = [v["key"] for v in entity_rows.variants(conn, eid)]
@@ -140,7 +154,7 @@ def _joined_anew(conn: sqlite3.Connection, back: Sequence[str]) -> None:
             continue
         entry = pointer_rows.of_entity(conn, eid)
         joining = [other for other in entity_rows.proposed_sharing(conn, row["type"], keys, eid)
-                   if not kept_apart(conn, entry, other)]
+                   if not kept_apart(conn, entry, keys, other, home)]
         proposal_rows.move_undecided(conn, joining, eid)
         proposal_rows.drop_orphans(conn, joining)
 

@@ -219,3 +219,19 @@ def status_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
         "SELECT s.id AS source_id, m.status, count(*) AS n FROM sources s "
         "CROSS JOIN mentions m ON m.source_id = s.id AND m.sha256 = s.sha256 "
         "GROUP BY s.id, m.status")]
+
+
+def sources_marking(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
+    """The sources whose own markup names one of ``entity_ids`` (a mention of provenance
+    ``source``): the edition those entities belong to."""
+    ids = set(entity_ids)
+    return {r["source_id"] for r in conn.execute(
+        "SELECT DISTINCT source_id, entity_id FROM mentions WHERE provenance = 'source'")
+        if r["entity_id"] in ids}
+
+
+def sources_of(conn: sqlite3.Connection, entity_id: str) -> set[str]:
+    """The sources holding a current mention of the entity."""
+    return {r["source_id"] for r in conn.execute(
+        "SELECT DISTINCT source_id FROM mentions WHERE entity_id = ? AND status != 'stale'",
+        (entity_id,))}
