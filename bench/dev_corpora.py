@@ -10,7 +10,8 @@ whose README says "score it for PERSON and DATE only" is scored for those types 
 each adds. ``--taught`` keeps the markup of every other file of a corpus (the 2nd, 4th, ... in
 name order), which then teaches the edition's conventions and names, and scores only the rest;
 ``--together`` puts all corpora in one workspace (each corpus still scored on its own), as an
-editor holding several editions would. ``--json`` prints the figures as JSON. Under the table, how many gold dates with a value got
+editor holding several editions would. ``--register FILE...`` imports TEI registers into each
+workspace before its files (the register's names are then found again). ``--json`` prints the figures as JSON. Under the table, how many gold dates with a value got
 exactly that value (a found date with another value or none counts as wrong).
 ``--dump DIR`` writes each corpus's errors to
 ``DIR/<corpus>.tsv`` (kind, type, gold span, predicted span, context) for error analysis: ``fp``
@@ -87,6 +88,8 @@ def run(corpora: list[Path], work: Path, args: argparse.Namespace
     a corpus keeps its markup (it teaches the edition's conventions and names) and only the
     rest, stripped, is scored."""
     ws = Workspace.init(work)
+    for register in args.register:  # an editor's register, before the sources
+        ws.import_register(register)
     plain = work / "plain"
     plain.mkdir()
     scored: dict[str, list[Path]] = {}
@@ -194,6 +197,8 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--together", action="store_true",
                     help="all corpora in one workspace (each still scored on its own)")
+    ap.add_argument("--register", type=Path, nargs="+", default=[],
+                    help="import these TEI register files into each workspace first")
     ap.add_argument("--taught", action="store_true",
                     help="every other file keeps its markup and teaches; the rest is scored")
     ap.add_argument("--dump", type=Path, help="write each corpus's errors to DIR/<corpus>.tsv")

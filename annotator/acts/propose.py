@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from annotator.chronology import (EDITOR, Dating, bracket_span, date_mentions, parse_day,
                                   trim_date_span)
-from annotator.dates import merge_date_spans, normalise_date, widen_date_span
+from annotator.dates import merge_date_spans, names_time, normalise_date, widen_date_span
 from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, KnownEntities,
                                       KnownEntity, NameMention, VariantHit, VariantIndex,
                                       WordCase, ends_in_family_name,
@@ -69,7 +69,7 @@ from annotator.text import crosses_block, trim
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 12  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 13  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -152,6 +152,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     not_over_marked = _not_over([*marked, *terms])
     outside_terms = _cut_at(text, terms)
     addresses = address_mask(text)  # a name inside a web or e-mail address is none, nor a seed
+    case = WordCase(text)
+    found = register.find(text, case.words) if register is not None and len(register) else []
 
     def may_stand(start: int, end: int, type_: str) -> bool:
         """A name may stand there: not inside a title, over what the markup calls a title or
@@ -166,6 +168,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         for start, end in split_at_breaks(text, s.start, s.end):
             if type_ == "date":
                 span = clean_span(text, start, end, "date", rules)
+                if span is not None:
+                    span = _off_names(text, *span, found)
                 if span is not None:
                     dates.append(bracket_span(text, *trim_date_span(
                         text, *widen_date_span(text, *span))))
@@ -206,7 +210,6 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                                 confidence=CONFIDENCE["dateline"]))
     names, org_conf = _orgs_kept(text, names, org_threshold, confirmed)
     names = places_by_context(text, _without_overlaps(names))
-    case = WordCase(text)
     names = _not_nouns(text, names, case, known, own, confirmed or {})
     dated = [(p.start, p.end, "date") for p in out]
     by_context = {sp for sp in places_after_prepositions(text, [*names, *dated], case.noun)
@@ -236,9 +239,10 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     extra = tuple(r for r in rules if r not in RULES)  # the edition's own span conventions
     # a place found by its context alone is no seed: one wrong one would spread
     seeds = [m for (start, end, _), m in zip(names, mentions) if (start, end) not in by_context]
-    for hit, prov in _rule_hits(text, seeds, register, case):
+    named = _named_somewhere(text, found, case, lexicon)
+    for hit, prov in _rule_hits(text, seeds, found, case):
         if prov == "rule:register":
-            if _common_here(case, hit, spans) or not _name_here(text, hit, lexicon):
+            if _common_here(case, hit, spans) or not _name_here(text, hit, lexicon, named):
                 continue
         span = clean_span(text, hit.start, hit.end, hit.type, (*HIT_RULES, *extra))
         if span is None or taken.find(1, *span) != -1 or \
@@ -310,20 +314,53 @@ def _common_here(case: WordCase, hit: VariantHit, spans: Sequence[RawSpan]) -> b
 _ALONE_NO_NAME = PLACE_KINDS | TITLE_WORDS  # "the Cathedral", "the King": named by context
 
 
-def _name_here(text: str, hit: VariantHit, lexicon: frozenset[str]) -> bool:
+def _name_here(text: str, hit: VariantHit, lexicon: frozenset[str],
+               named: Collection[str] = ()) -> bool:
     """A register variant of one word is a name where it stands: not one word of a longer
     capitalised name ("Montgomery Square", "Henrietta Maria"; a title before it is none:
     "Mr White") and, where it is a common word of the language (``lexicon``: "Iron painted
     White", "Lay at St Clears") or a word of a place's kind or a title ("the Cathedral"),
-    named so by the words before it (``spans.named_by_context``: "Mr White", "at Mold"). A
-    sentence or a heading capitalises any word: only the words around tell a name there."""
+    named so by the words before it (``spans.named_by_context``: "Mr White", "at Mold", a
+    register place "in Bath"), or a place's common word the text names so elsewhere and never
+    writes in lower case (``named``: "Bath is a fine town" after "stayed in Bath"). A sentence or a
+    heading capitalises any word: only the words around tell a name there."""
     if " " in hit.key:
         return True
     if in_longer_name(text, hit.start, hit.end):
         return False
-    if hit.key in _ALONE_NO_NAME or is_common(hit.key, lexicon):
+    if hit.key in _ALONE_NO_NAME:
         return named_by_context(text, hit.start, hit.type)
+    if is_common(hit.key, lexicon):
+        return hit.key in named or named_by_context(text, hit.start, hit.type, known=True)
     return True
+
+
+def _named_somewhere(text: str, hits: Sequence[VariantHit], case: WordCase,
+                     lexicon: frozenset[str]) -> set[str]:
+    """Register places of one common word (``lexicon``) this text names so by the words before
+    one of them ("stayed in Bath", "from Bath") and never writes in lower case: one place
+    throughout the text, as an editor reads it, so "Bath is a fine town" is Bath too. A text
+    that writes "the bath" anywhere keeps to the words around each, and so does a person's
+    name: "Mr White" names no "Iron painted White"."""
+    return {h.key for h in hits if h.type == "place" and " " not in h.key
+            and not case.lower[h.key]
+            and is_common(h.key, lexicon) and not in_longer_name(text, h.start, h.end)
+            and named_by_context(text, h.start, h.type, known=True)}
+
+
+def _off_names(text: str, start: int, end: int,
+               hits: Sequence[VariantHit]) -> tuple[int, int] | None:
+    """A model's date span less a register name at either edge, which names no time ("Bath
+    yesterday" is "yesterday"; "May 1791" keeps a register's "May"); None when nothing of a
+    date is left."""
+    for h in hits:
+        if not (start <= h.start < h.end <= end) or names_time(text[h.start:h.end]):
+            continue
+        if h.start == start:
+            start = h.end + len(text[h.end:end]) - len(text[h.end:end].lstrip(" \t,"))
+        elif h.end == end:
+            end = h.start - len(text[start:h.start]) + len(text[start:h.start].rstrip(" \t,"))
+    return (start, end) if start < end and names_time(text[start:end]) else None
 
 
 def _not_over(marked: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
@@ -420,14 +457,13 @@ def _without_overlaps(names: list[tuple[int, int, str]]) -> list[tuple[int, int,
     return out
 
 
-def _rule_hits(text: str, mentions: Sequence[NameMention], register: VariantIndex | None,
+def _rule_hits(text: str, mentions: Sequence[NameMention], found: Sequence[VariantHit],
                case: WordCase) -> Iterator[tuple[VariantHit, str]]:
-    """The register's variants and the text's own names found again, in the text's words as
-    ``case`` split them; a person's family name the text writes as a common noun
-    (``case.noun``: "Dull" of the model's "Very Dull") is no seed."""
-    if register is not None and len(register):
-        for hit in register.find(text, case.words):
-            yield hit, "rule:register"
+    """The register's variants (``found`` in the text) and the text's own names found again,
+    in the text's words as ``case`` split them; a person's family name the text writes as a
+    common noun (``case.noun``: "Dull" of the model's "Very Dull") is no seed."""
+    for hit in found:
+        yield hit, "rule:register"
     entries: list[tuple[str, str, str | None]] = []
     tails: dict[str, set[str]] = {}
     for m in mentions:

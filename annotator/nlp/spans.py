@@ -519,6 +519,7 @@ _AFTER_PREPOSITION = re.compile(
 _PREPOSITION_BEFORE = re.compile(
     rf"(?<![\w’'])(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
     rf"{_MOTION}[ \t]+to)[ \t]+$")
+_IN_BEFORE = re.compile(r"(?<![\w’'])(?i:in)[ \t]+$")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 _JOINED_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _CAPITAL_AFTER = re.compile(r"[ \t]([^\W\d_])")
@@ -541,14 +542,17 @@ def in_longer_name(text: str, start: int, end: int) -> bool:
     return after is not None and after.group(1).isupper()
 
 
-def named_by_context(text: str, start: int, type_: str) -> bool:
+def named_by_context(text: str, start: int, type_: str, *, known: bool = False) -> bool:
     """The words before ``start`` make the word there a name of ``type_``: a title before a
-    person's ("Mr White", "Dr. Paul"), a preposition of place before a place's ("at Mold")."""
+    person's ("Mr White", "Dr. Paul"), a preposition of place before a place's ("at Mold").
+    ``known``: the word is a place the register confirms, which "in" names too ("stayed in
+    Bath"); it names no new place ("in Bed", "in Meeting" in a text that capitalises nouns)."""
     before = text[max(0, start - 40):start]
     if type_ == "person":
         word = _WORD_BEFORE.search(before)
         return word is not None and _norm(word.group(1)) in TITLE_WORDS
-    return type_ == "place" and _PREPOSITION_BEFORE.search(before) is not None
+    return type_ == "place" and (_PREPOSITION_BEFORE.search(before) is not None or
+                                 known and _IN_BEFORE.search(before) is not None)
 
 
 _NOT_PLACE_FIRST = TITLE_WORDS | _FUNCTION | DEMONYMS | KIN_WORDS | DIRECTIONS | frozenset("""
