@@ -453,6 +453,8 @@ class SourceProposeResult:
     skipped: bool  # unchanged since the last run with this model and settings: no NER work
     words: int
     warnings: tuple[SourceWarning, ...] = ()  # said for a source proposed, not a skipped one
+    # a skipped source the register's new names were looked for in (``proposed`` found)
+    register_pass: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1071,6 +1071,25 @@ def test_propose_register_place_of_a_common_word_found_in_running_text(ws, tmp_p
                    ("yesterday", "date", None)]
 
 
+def test_propose_says_the_model_did_not_run_and_what_the_register_found(ws, tmp_path):
+    """A source unchanged since its last run: the line says the model did not run and how
+    many register names were found in it when the register's names were looked for (was: 'a:
+    1 proposals (unchanged, skipped) from model:...', though the register pass ran). Real
+    model."""
+    (tmp_path / "a.txt").write_text("T\n\nWe stayed in Holywell for a week.\n",
+                                    encoding="utf-8")
+    ws.add(tmp_path / "a.txt")
+    first = run(ws, "propose")
+    assert first.stderr.startswith("a: 0 proposals (8 words) from model:"), first.stderr
+    (tmp_path / "reg.xml").write_text(BATH_REGISTER, encoding="utf-8")
+    ws.import_register(tmp_path / "reg.xml")
+    found = run(ws, "propose")
+    assert (found.exit_code, found.stderr) == (
+        0, "a: model not run (text unchanged); 1 register name found\n")
+    again = run(ws, "propose")
+    assert again.stderr == "a: model not run (text unchanged)\n"
+
+
 @pytest.mark.parametrize("text,found", [
     ("We stayed in Bath for a week. Bath is a fine town.", ["Bath", "Bath"]),
     # the text writes "bath" as a word: only where the words before name it

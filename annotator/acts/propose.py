@@ -910,7 +910,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 name_proposed(tx, said, touched)
                 record_run(tx, src.id, src.sha256, "register", "rule:register", fp)
                 finish()
-            results[src_id] = SourceProposeResult(src_id, n, True, res.words)
+            results[src_id] = SourceProposeResult(src_id, n, True, res.words,
+                                                  register_pass=True)
     if todo:
         nlp = cached_pipeline(settings.model)
         provenance = provenance_of(nlp)

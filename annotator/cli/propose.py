@@ -12,7 +12,7 @@ from annotator.cli._output import progress_bar, terminal_safe, user_errors, work
 from annotator.errors import Interrupted
 
 if TYPE_CHECKING:
-    from annotator.records import ProposeReport
+    from annotator.records import ProposeReport, SourceProposeResult
 
 
 @app.command("propose")
@@ -48,7 +48,8 @@ def propose_cli(
     trained = f" ('annotator train --use base' goes back to {ws.settings.model})" \
         if model is None and report.model.startswith("model:workspace@") else ""
     if len(report.sources) == 1:  # one source: its line is the summary
-        typer.echo(f"{lines[0]} from {report.model}{trained}", err=True)
+        said = "" if report.sources[0].skipped else f" from {report.model}{trained}"
+        typer.echo(f"{lines[0]}{said}", err=True)
         for line in lines[1:]:
             typer.echo(line, err=True)
         return
@@ -60,6 +61,17 @@ def propose_cli(
 def _lines(report: ProposeReport) -> list[str]:
     """A line per source, and under it what the editor should check in its file (S026)."""
     return [line for s in report.sources for line in (
-        f"{s.source_id}: {s.proposed} proposals "
-        f"({'unchanged, skipped' if s.skipped else f'{s.words} words'})",
-        *(terminal_safe(str(w)) for w in s.warnings))]
+        _said(s), *(terminal_safe(str(w)) for w in s.warnings))]
+
+
+def _said(s: SourceProposeResult) -> str:
+    """What the run did with one source: the model's proposals, or, for a source unchanged
+    since its last run, that the model did not run and what the register's new names found
+    there (was: '1 proposals (unchanged, skipped)', which read as nothing done)."""
+    if not s.skipped:
+        return f"{s.source_id}: {s.proposed} proposals ({s.words} words)"
+    line = f"{s.source_id}: model not run (text unchanged)"
+    if s.register_pass:
+        found = "no" if not s.proposed else str(s.proposed)
+        line += f"; {found} register name{'s' * (s.proposed > 1)} found"
+    return line
