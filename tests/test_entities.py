@@ -188,6 +188,10 @@ def test_entities_preferred_name_is_one_an_editor_would_pick(written, preferred)
     ("person", {"Mr. Lloyd": 1, "Mr. Lloyds": 1, "John ab John": 1, "John Lloyd": 1},
      "John Lloyd"),
     ("person", {"Fraenkel": 32, "Johanna Fraenkel": 1}, "Johanna Fraenkel"),
+    # ...then one in normal case over one in capitals (a form's fields: maiden name, family
+    # name, first name), unless written more often
+    ("person", {"GODINGER": 1, "LANDAU": 1, "Rosa": 1}, "Rosa"),
+    ("person", {"FISCHER": 2, "Chana": 1}, "FISCHER"),
     # an organisation: the fullest
     ("org", {"Russians": 3, "Red Army": 1, "Russian soldier": 1, "Russian troops": 1},
      "Red Army"),

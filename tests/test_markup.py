@@ -233,7 +233,7 @@ def test_markup_entity_is_named_as_an_editor_would_among_the_files_forms(ws, tmp
         f'ref="{vilna}">Kalvariska Ul. 26/II</placeName> in <placeName ref="{vilna}">Vilna'
         f'</placeName>, and <placeName ref="{vilna}">Vilna</placeName> again.')))
     names = {e.id: e.preferred for e in ws.entities()}
-    assert names == {"org-gestapo": "Gestapo", "place-kalvariska-ul-26-ii": "Vilna"}
+    assert names == {"org-gestapo": "Gestapo", "place-vilna": "Vilna"}  # id'd after it too
 
 
 RED_ARMY = "https://portal.ehri-project.eu/authorities/ehri_cb-004583"
@@ -389,3 +389,36 @@ def test_markup_known_entities_go_with_their_source_and_come_back(ws):
     assert {e.id: e.status for e in ws.entities()} == dict.fromkeys(known, "confirmed")
     ws.undo(back.id)
     assert {e.id for e in ws.entities()} == {"ehri_et_alts"}
+
+
+NEW_YORK = "http://www.geonames.org/5128581/new-york-city.html"
+
+
+def test_markup_new_entity_id_from_the_name_the_file_gives_it_most(ws, tmp_path):
+    """A new entity made from a pointer that can be no id is id'd after the name the file
+    gives it most (``preferred_name``), not the first written: EHRI gives a street address and
+    the city one GeoNames @ref (was: place-108-lewis-st for New York City, the id its
+    @key/@ref and register.xml carry). A person's fields in capitals lose to one in normal
+    case, each written once (was: the maiden name "GODINGER" for Rosa Landau). An entity made
+    before keeps its id: ids are pointer targets, exported already."""
+    ws.add(_edition(tmp_path, "a.xml", (
+        f'Address <placeName ref="{NEW_YORK}">108 Lewis st.</placeName>, '
+        f'<placeName ref="{NEW_YORK}">New York City</placeName>. We came to '
+        f'<placeName ref="{NEW_YORK}">New York City</placeName>. Maiden name '
+        '<persName ref="#rosa">GODINGER</persName> family name <persName ref="#rosa">LANDAU'
+        '</persName> first <persName ref="#rosa">Rosa</persName>.')))
+    places = [e for e in ws.entities() if e.type == "place"]
+    assert [(e.id, e.preferred) for e in places] == [("place-new-york-city", "New York City")]
+    assert ws.entity("rosa").preferred == "Rosa"
+
+    from annotator import Workspace
+
+    made = Workspace.init(tmp_path / "made-before")
+    try:  # the street first, alone: the entity is id'd after it, and keeps that id
+        made.add(_edition(tmp_path, "b.xml", f'At <placeName ref="{NEW_YORK}">108 Lewis st.'
+                                             '</placeName>.'))
+        made.add(tmp_path / "a.xml")
+        assert [e.id for e in made.entities() if e.type == "place"] == ["place-108-lewis-st"]
+        assert made.entity("place-108-lewis-st").preferred == "New York City"
+    finally:
+        made.close()

@@ -231,7 +231,9 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     written: dict[str, list[str]] = defaultdict(list)  # entity -> its names, each time written
     identified: set[str] = set()  # the entities the file's pointers answer to
     exported = proposers(parsed.root)
-    for m in marked_spans(parsed, tm):
+    marked = list(marked_spans(parsed, tm))
+    named = _names_by_pointer(marked, tm.text, prefixes, exported)
+    for m in marked:
         surface = tm.text[m.start:m.end]
         proposal = proposed_by(m.element, exported) if exported else None
         entity_id = None
@@ -255,7 +257,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
             # a group's words ("Mr and Miss Rebello") name no one of them: no variant, no name
             if proposal is None:
                 entity_id, by_pointer = _entity_of(rec, m, surface, forms, pointed, parsed,
-                                                   group=bool(flags))
+                                                   group=bool(flags), named=named)
                 if not flags:
                     written[entity_id].append(_natural(m, surface))
                 if by_pointer:
@@ -285,6 +287,24 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     _names_as_written(review, rec, source_id, written)
     _known(rec, identified)
     return count
+
+
+def _names_by_pointer(marked: Sequence[Marked], text: str, prefixes: Prefixes,
+                      exported: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(first pointer, type) -> the name an editor would pick among the file's names for it
+    (``preferred_name``), each as often as written: a new entity's id is made from it, not
+    from the first name written ("New York City", written twice, not the street address
+    "108 Lewis st." the edition gives the same GeoNames @ref first). A group's words and a
+    proposal's name no one."""
+    written: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for m in marked:
+        if m.type == "date" or is_group(m.element) or \
+                exported and proposed_by(m.element, exported) is not None:
+            continue
+        forms = pointer_forms(m.element, prefixes)
+        if forms:
+            written[next(iter(forms)), m.type].append(_natural(m, text[m.start:m.end]))
+    return {k: preferred_name(v, type_=k[1]) for k, v in written.items() if len(v) > 1}
 
 
 def _known(rec: Act, identified: set[str]) -> None:
@@ -363,7 +383,8 @@ def _natural(m: Marked, surface: str) -> str:
 
 def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
                found: tuple[str, str] | None, parsed: ParsedSource, *,
-               group: bool = False) -> tuple[str, bool]:
+               group: bool = False,
+               named: Mapping[tuple[str, str], str] | None = None) -> tuple[str, bool]:
     """The entity a marked-up name means, by its pointers first, by its surface only without,
     and whether its pointers identify it (they mean it now: ``_known``).
 
@@ -376,7 +397,8 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
     no pointer identifies; else it is a new entity. ``forms``: the element's pointers (key ->
     as written, ``pointer_forms``); the store keeps the first's written form for its exports.
     ``found``: the entity the pointers meant before (``_pointed``), read once for the mention.
-    A ``group`` (several pointers: "Mr Underwood Mr Nicolson and his friend") is its first
+    ``named``: the name the file gives each pointer's entity (``_names_by_pointer``), which a
+    new entity's id is made from where the pointer cannot be one. A ``group`` (several pointers: "Mr Underwood Mr Nicolson and his friend") is its first
     pointer's mention, but its words are no name of that entity: no variant of it, so they
     are never looked for as its name.
     """
@@ -406,7 +428,8 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
         own = local_id(ptrs[0])
         if own is not None and entities.type_of(conn, own) is not None:
             own = None
-        new_id = _new_entity(rec, m, surface, own, name, variants=not group)
+        new_id = _new_entity(rec, m, surface, own, name, variants=not group,
+                             id_name=(named or {}).get((ptrs[0], m.type)))
         if found is None:
             pointer_store.add(rec, new_id, first)
         for p in ptrs[:1]:
@@ -426,13 +449,16 @@ def _entity_of(rec: Act, m: Marked, surface: str, forms: dict[str, str],
 
 
 def _new_entity(rec: Act, m: Marked, surface: str, own_id: str | None = None,
-                natural: str | None = None, *, variants: bool = True) -> str:
-    """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from the name
-    (``natural``, the surface read uninverted, where it is an author's); without ``variants``
+                natural: str | None = None, *, variants: bool = True,
+                id_name: str | None = None) -> str:
+    """A proposed entity for a marked-up name: id ``own_id`` (the edition's) or from
+    ``id_name`` (the name the file gives it most: ``_names_by_pointer``), else from the name
+    (``natural``, the surface read uninverted, where it is an author's). Only a new entity
+    is named so: an id made before is a pointer target already exported; without ``variants``
     (made for a group's first person) its words name it until a file names it alone, and
     are no variant of it."""
     name = display_name(natural or surface)
-    new_id = own_id or unique_entity_id(rec.conn, m.type, name)
+    new_id = own_id or unique_entity_id(rec.conn, m.type, display_name(id_name or name))
     rec.insert("entities", {"id": new_id, "type": m.type, "preferred": name,
                             "status": "proposed", "note": "", "created_at": now()})
     if not variants:

@@ -222,7 +222,9 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
       over "Fraenkel", written 32 times; "Tommy Underwood" over "Sir Thomas", "Thomas
       Pennant" over "T Pennant"; "Westerbork camp" is no fuller than "Westerbork"), then the
       most often written, a person's name with its shorter forms ("John Lloyd" with "Mr.
-      Lloyd" over "John ab John").
+      Lloyd" over "John ab John"), then a person's name in normal case over one in capitals
+      (a form's fields "GODINGER", "LANDAU", "Rosa", each written once: "Rosa", not the
+      maiden name in capitals).
 
     Then ``keep`` (the name it has: "HOLZ" stays beside an equal "Chona"), then the longest,
     then the first seen."""
@@ -267,8 +269,8 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
                   for k in written}
         best = max(counts, key=lambda s: (
             flawless(s), _name_words(s, _NOT_OF_THE_NAME),
-            _name_words(s, _NOT_OF_THE_NAME, initials=False), agreed[keys[s]], counts[s],
-            s == keep, len(s), order[s]))
+            _name_words(s, _NOT_OF_THE_NAME, initials=False), agreed[keys[s]],
+            not _shouted(s), counts[s], s == keep, len(s), order[s]))
         # the name it has, written with a title or without ("Foreign Minister Vyacheslav
         # Molotov" for "Vyacheslav Molotov"), is the same name: the one with fewer titles
         if keep and best != keep and untitled[keys[best]] == _untitled(name_key(keep)):
