@@ -891,15 +891,19 @@ WORD_REGISTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc
 
 def test_register_import_keeps_a_word_apart(ws, tmp_path):
     """A proposed entity sharing only a name of one word with an entry of a register that
-    names its edition, named in a source of another edition (its header names none or
-    another, and its markup points to no entry of the register), is kept apart and named as
+    names its edition, named in a source of another edition (its header names another, and
+    its markup points to no entry of the register), is kept apart and named as
     a merge suggestion (was: merged, so an 1824 journal's apostle Paul became the
     testimonies' SS man 'Paul' and its 'Israel of old' the modern state); the register's own
     edition still joins its one-word names, and a redo of the import keeps to the same rule.
     Real model."""
-    journal = tmp_path / "journal.txt"
-    journal.write_text("Journal\n\nWe read how Paul wrote to the Romans in Rome. It was with "
-                       "Israel of old, as Paul says.\n", encoding="utf-8")
+    journal = tmp_path / "journal.xml"
+    journal.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>J'
+        "</title></titleStmt><publicationStmt><publisher>Friendly Networks</publisher>"
+        "</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text><body>"
+        "<p>We read how Paul wrote to the Romans in Rome. It was with Israel of old, as Paul "
+        "says.</p></body></text></TEI>", encoding="utf-8")
     testimony = tmp_path / "testimony.xml"
     testimony.write_text(
         '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T'

@@ -61,6 +61,7 @@ from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
 from annotator.store.decided import acted_at, bound_proposals
+from annotator.store.decisions import registered_editions
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
@@ -597,25 +598,35 @@ def register_index(known: Sequence[KnownEntity],
 def entity_homes(conn: sqlite3.Connection,
                  edition_of: Callable[[str], str]) -> dict[str, frozenset[str]]:
     """Entity id -> the editions (``Texts.edition``) whose files confirm it, for every entity
-    with a confirmed mention."""
-    return {eid: frozenset(map(edition_of, sources))
-            for eid, sources in rows_of.confirming_sources(conn).items()}
+    with a confirmed mention, and the edition a register import names for its entries
+    (``decisions.register_editions``)."""
+    homes = {eid: frozenset(map(edition_of, sources))
+             for eid, sources in rows_of.confirming_sources(conn).items()}
+    for eid, edition in registered_editions(conn).items():
+        homes[eid] = homes.get(eid, frozenset()) | {edition}
+    return homes
 
 
 def abroad(known: KnownEntities, homes: Mapping[str, frozenset[str]],
-           edition: str) -> KnownEntities:
+           edition: str, registered: Collection[str] = ()) -> KnownEntities:
     """``known`` as a source of ``edition`` knows them: an entity only other editions' files
     confirm (``homes``) keeps its names of several words ("Josiah White") but is not known by
     one word there, its family name among them: another edition's "White" or "Montgomery"
     is a guess at who or where is meant (a "Montgomery Square" in Pennsylvania is no
     Montgomeryshire), so it is neither looked for nor linked to. Register entries (status
-    confirmed: no edition's markup) are every edition's."""
-    if not any(e.id in homes and edition not in homes[e.id] and e.status != "confirmed"
-               for e in known):
+    confirmed: no edition's markup) are every edition's, unless their register names its
+    edition (``registered``) and so does the source, another: EHRI's "Paul (SS man in
+    Sobibór)" and "Israel" are no "Paul" or "Israel" in an 1824 Friendly Networks journal;
+    a source naming none (a text file) may be of any."""
+    def away(e: KnownEntity) -> bool:
+        return e.id in homes and edition not in homes[e.id] and (
+            e.status != "confirmed" or e.id in registered and bool(edition))
+
+    if not any(away(e) for e in known):
         return known
     out = []
     for e in known:
-        if e.id in homes and edition not in homes[e.id] and e.status != "confirmed":
+        if away(e):
             keys = tuple(k for k in e.keys if " " in k)
             e = KnownEntity(e.id, e.type, e.status, keys, e.common, keys, e.given)
         out.append(e)
@@ -636,11 +647,11 @@ class _Names:
     editions: dict[str, _Names] = field(default_factory=dict, compare=False)
 
     def of(self, edition: str, homes: Mapping[str, frozenset[str]],
-           ids: frozenset[str]) -> _Names:
+           ids: frozenset[str], registered: Collection[str] = ()) -> _Names:
         """These names as a source of ``edition`` knows them (``abroad``)."""
         got = self.editions.get(edition)
         if got is None:
-            known = abroad(self.known, homes, edition)
+            known = abroad(self.known, homes, edition, registered)
             got = self if known is self.known else _Names(
                 known, self.rejected,
                 None if self.register is None else register_index(known, ids),
@@ -875,6 +886,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
     reg_fp = register_fingerprint(known, rejected, ids)
     # what each file confirms, read once: a run proposes, it never confirms
     homes = entity_homes(conn, steps.learned.edition_of)
+    registered = frozenset(registered_editions(conn))
     lexicon = common_words(settings.model) or common_words(ctx.settings.model) \
         if steps.propagate else frozenset()
     said = RunTexts(ctx.texts)  # the texts read, to name entities anew
@@ -892,7 +904,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 known, rejected = known_entities(tx)
                 ids = rows_of.confirmed_ids(tx)
                 fp = register_fingerprint(known, rejected, ids)
-                known = abroad(known, homes, steps.learned.edition_of(src.id))
+                known = abroad(known, homes, steps.learned.edition_of(src.id), registered)
                 kept = _protected(tx, src.id, src.sha256, everything=True)
                 own = own_names(text, kept, known)
                 props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
@@ -960,7 +972,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                   acted: dict[str, str]) -> bool:
             """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
-            names = names.of(steps.learned.edition_of(sid), homes, confirmed)
+            names = names.of(steps.learned.edition_of(sid), homes, confirmed, registered)
             text, dating = pending.pop(sid)
             bound = bound_proposals(tx, sid, acted)
             decided = _protected(tx, sid, src.sha256, bound=bound)

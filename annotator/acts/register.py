@@ -315,7 +315,8 @@ def word_alone(conn: sqlite3.Connection, keys: Iterable[str], other: str,
                home: Home) -> str | None:
     """The one-word name a proposed entity shares with a register entry (of name ``keys``),
     when that is all they share and the register names an edition that a source of its
-    mentions is not of (by its header, nor by markup pointing into the register), else None.
+    mentions is not of (its header names another, and its markup points into the register
+    nowhere; a source naming none may be of any), else None.
     A forename or a short place name is no identity across editions: an 1824 journal's
     apostle Paul is not an SS man "Paul" of a testimonies' register, its "Israel of old" not
     the modern state. A fuller name, an authority id (``_take_pointers``), the register's own
@@ -326,7 +327,8 @@ def word_alone(conn: sqlite3.Connection, keys: Iterable[str], other: str,
     theirs = {str(v["key"]): str(v["surface"]) for v in entities.variants(conn, other)}
     shared = [k for k in keys if k in theirs]
     if not shared or any(" " in k for k in shared) or all(
-            s in marking or edition_of(s) == edition for s in mentions.sources_of(conn, other)):
+            s in marking or edition_of(s) in ("", edition)
+            for s in mentions.sources_of(conn, other)):
         return None
     return theirs[shared[0]]
 
