@@ -1068,14 +1068,15 @@ def test_browser_reading_view_undo_refused_redraws_what_changed_under_the_page(b
 
 def test_browser_history_undoes_the_older_decision_by_its_button_after_a_replacement(
         browser, ws, tmp_path):
-    """A source's replacement blocked the newest decision: History says why, u takes nothing
-    back, and a button labelled with the newest decision that can be undone undoes exactly that
+    """A source's replacement, newest, is not undone, nor the decision before it that it
+    changed: History says so naming the replacement, u takes nothing back, and a button
+    labelled with the newest decision that can be undone undoes exactly that
     one (was: no button, only 'annotator undo N', for a terminal); the newest stays."""
-    earlier, blocked, _ = replaced_letter(ws, tmp_path, other=True)
+    earlier, _, replaced = replaced_letter(ws, tmp_path, other=True)
     with served_page(browser, ws) as (page, errors):
         page.goto("/history")
         head = " ".join(page.inner_text(".queue-head").split())
-        assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in head
+        assert f"#{replaced.id} (replace source:letter) and 1 older act(s) cannot be undone" in head
         page.keyboard.press("u")  # the plain undo never passes over the newest
         page.wait_for_timeout(300)
         assert ws.history(limit=1)[0].act == "replace"
@@ -1088,7 +1089,7 @@ def test_browser_history_undoes_the_older_decision_by_its_button_after_a_replace
         assert (undone.act, undone.undoes) == ("undo", earlier.id)
         assert [c.source_id for c in ws.claims()] == ["letter"]
         assert page.locator(".queue-head button").count() == 0
-        assert f"#{blocked.id} (claim-add {blocked.target}) cannot be undone" in \
+        assert f"#{replaced.id} (replace source:letter) and 1 older act(s) cannot be undone" in \
             " ".join(page.inner_text(".queue-head").split())
         assert errors == []
 

@@ -1367,6 +1367,10 @@ def test_review_merge_suggestions_point_out_likely_duplicates(review_ws):
     assert err.value.code == "D020"
 
 
+REPLACED_LETTER = ("add the earlier file again with 'annotator add --replace FILE' to go back "
+                   "to it, or take the source out with 'annotator source remove letter'")
+
+
 def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
     """Undone by id, an act a source replacement changed is refused naming the replacement,
     which cannot be undone, instead of sending the editor to undo it (D009 on that advice);
@@ -1383,32 +1387,33 @@ def test_review_undo_after_replace_names_the_replace(ws, tmp_path):
     assert err.value.code == "D009"
     assert ws.last_undoable() is None
     with pytest.raises(DecisionError) as err:
-        ws.undo()
+        ws.undo()  # the replacement, newest, is named, the claim it changed counted
     assert err.value.code == "D007"
     assert err.value.message == (
-        f"nothing to undo: decision {claimed.id} (claim-add {claimed.target}) cannot be undone: "
-        f"claim 1 changed since by decision {replaced.id} (replace source:letter)")
-    assert err.value.hint == "a source's replacement cannot be undone; decide again instead"
+        f"nothing to undo: decision {replaced.id} (replace source:letter) cannot be undone: "
+        "a source's replacement is not undone (nor can 1 older act(s))")
+    assert err.value.hint == REPLACED_LETTER
 
 
 def test_review_plain_undo_refuses_past_acts_a_replacement_blocked(ws, tmp_path):
-    """A plain undo takes back the newest act only, as an editor's undo stack does: the claim
-    on the replaced letter cannot be undone, so it refuses (D007) saying why, and names the
+    """A plain undo takes back the newest act only, as an editor's undo stack does: the
+    newest is the letter's replacement, which is not undone, nor is the claim on the letter
+    it changed, so it refuses (D007) naming the replacement, why and what to do, and names the
     earlier claim on another source with the command that takes it back; it never takes that
     one back unasked."""
     earlier, claimed, replaced = replaced_letter(ws, tmp_path, other=True)
     assert ws.last_undoable() is None
     d, why, count, remedy, older = ws.undo_blocked()
-    assert (d.id, count, older.id) == (claimed.id, 1, earlier.id)
-    assert remedy == "a source's replacement cannot be undone; decide again instead"
+    assert (d.id, count, older.id) == (replaced.id, 2, earlier.id)
+    assert remedy == REPLACED_LETTER
     assert ws.undo_next() == (None, ws.undo_blocked())
-    claim = claimed.target.removeprefix("claim:")
-    assert why == f"claim {claim} changed since by decision {replaced.id} (replace source:letter)"
+    assert why == "a source's replacement is not undone"
     with pytest.raises(DecisionError) as err:
         ws.undo()
     assert err.value.code == "D007"
-    assert err.value.message == (f"undo refused: decision {claimed.id} (claim-add "
-                                 f"{claimed.target}) cannot be undone: {why}")
+    assert err.value.message == (f"undo refused: decision {replaced.id} (replace "
+                                 f"source:letter) cannot be undone: {why} (nor can 1 older "
+                                 "act(s))")
     assert err.value.hint == (f"{remedy}; the newest that can be undone is decision "
                               f"{earlier.id} (claim-add {earlier.target}): 'annotator undo "
                               f"{earlier.id}' takes it back")
@@ -1421,7 +1426,7 @@ def test_review_plain_undo_refuses_past_acts_a_replacement_blocked(ws, tmp_path)
     with pytest.raises(DecisionError) as err:
         ws.undo()
     assert err.value.code == "D007" and err.value.message.startswith(
-        f"nothing to undo: decision {claimed.id} (claim-add")
+        f"nothing to undo: decision {replaced.id} (replace source:letter)")
     assert ws.undo(undone.id).undoes == undone.id  # a redo by id still works
 
 
@@ -1436,11 +1441,9 @@ def test_review_cli_plain_undo_after_a_replace_refuses_and_names_the_way(ws, tmp
     result = run(ws, "undo")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr == (
-        f"annotator.sqlite: undo refused: decision {claimed.id} (claim-add {claimed.target}) "
-        "cannot be undone: "
-        f"claim {claimed.target.removeprefix('claim:')} changed since by decision "
-        f"{replaced.id} (replace source:letter); a source's replacement cannot be undone; "
-        f"decide again instead; the newest that can be undone is decision {earlier.id} "
+        f"annotator.sqlite: undo refused: decision {replaced.id} (replace source:letter) "
+        "cannot be undone: a source's replacement is not undone (nor can 1 older act(s)); "
+        f"{REPLACED_LETTER}; the newest that can be undone is decision {earlier.id} "
         f"(claim-add {earlier.target}): 'annotator undo {earlier.id}' takes it back [D007]\n")
     assert sorted(c.source_id for c in ws.claims()) == ["letter", "other"]
     result = run(ws, "undo", str(earlier.id))
@@ -1449,8 +1452,8 @@ def test_review_cli_plain_undo_after_a_replace_refuses_and_names_the_way(ws, tmp
                              f"{earlier.target})\n")
     result = run(ws, "undo")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
-    assert f"nothing to undo: decision {claimed.id} (claim-add" in result.stderr
-    assert result.stderr.endswith("decide again instead [D007]\n")
+    assert f"nothing to undo: decision {replaced.id} (replace source:letter)" in result.stderr
+    assert result.stderr.endswith(f"{REPLACED_LETTER} [D007]\n")
 
 
 HOLZ = ROOT / "tests" / "data" / "editions" / "ehri" / "EHRI-ET-YV5082493_EN.xml"

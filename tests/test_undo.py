@@ -265,6 +265,20 @@ def test_undo_by_id_refuses_what_a_later_act_decided_on_the_same_rows(named_ws):
     assert f"entity tp changed since by decision {preferred.id}" in err.value.message
 
 
+def _refused_naming(ws, monkeypatch, newest, why, how_many, remedy, older):
+    """A plain undo refused naming ``newest`` (the source's act), in the library's words
+    (``undo_next``) and the CLI's one line (D007, exit 2), offering ``older`` by id."""
+    assert ws.undo_next() == (None, (newest, why, how_many, remedy, older))
+    monkeypatch.chdir(ws.root)
+    refused = run(ws, "undo")
+    more = f" (nor can {how_many - 1} older act(s))" if how_many > 1 else ""
+    assert refused.exit_code == 2 and refused.stderr == (
+        f"annotator.sqlite: undo refused: decision {newest.id} ({newest.act} {newest.target}) "
+        f"cannot be undone: {why}{more}; {remedy}; the newest that can be undone is decision "
+        f"{older.id} ({older.act} {older.target}): 'annotator undo {older.id}' takes it back "
+        "[D007]\n")
+
+
 @pytest.mark.parametrize("act", ["replace", "add"])
 def test_plain_undo_never_passes_over_a_newer_add_or_replace(ws, tmp_path, monkeypatch, act):
     """`add --replace` (or `add`) then `annotator undo`: the newest act is the source's, which
@@ -289,15 +303,32 @@ def test_plain_undo_never_passes_over_a_newer_add_or_replace(ws, tmp_path, monke
     newest = ws.history(limit=1)[0]
     assert newest.act == act
     named = f"decision {newest.id} ({act} {newest.target}) cannot be undone: {why}"
-    assert ws.undo_next() == (None, (newest, why, 1, remedy, claimed))
-    monkeypatch.chdir(ws.root)
-    refused = run(ws, "undo")
-    assert refused.exit_code == 2 and refused.stderr == (
-        f"annotator.sqlite: undo refused: {named}; {remedy}; the newest that can be undone is "
-        f"decision {claimed.id} (claim-add {claimed.target}): 'annotator undo {claimed.id}' "
-        "takes it back [D007]\n")
+    _refused_naming(ws, monkeypatch, newest, why, 1, remedy, claimed)
     with pytest.raises(DecisionError) as err:
         ws.undo(newest.id)
     assert (err.value.code, err.value.message, err.value.hint) == ("D009", named, remedy)
     assert ws.claims()[0].source_id == "letter"
     assert ws.undo(claimed.id).undoes == claimed.id and not ws.claims()
+
+
+def test_plain_undo_after_a_replace_that_changed_the_act_before_names_the_replacement(
+        ws, tmp_path, monkeypatch):
+    """`add --replace` then `annotator undo`, when the act before the replacement was on the
+    replaced source and the replacement moved its rows: the refusal names the replacement,
+    why and what to do, as when the act before is on another source, counts that act among
+    those that cannot be undone, and offers the newest that can be (was: it named the act
+    before, 'changed since by' the replacement, said 'decide again instead', and offered
+    that older act as if the replacement were not there)."""
+    _texts(ws, tmp_path, ("letter", LETTER), ("diary", DIARY))
+    older = ws.decision(ws.add_claim("diary", quote="travelled to Agnetendorf").decision_id)
+    moved = ws.decision(ws.add_claim("letter", quote="Brahm wrote to Arthur").decision_id)
+    (tmp_path / "letter.txt").write_text("An inserted sentence comes first. " + LETTER,
+                                         encoding="utf-8")
+    ws.add(tmp_path / "letter.txt", replace=True)
+    newest = ws.history(limit=1)[0]
+    assert newest.act == "replace" and moved.id < newest.id
+    why = "a source's replacement is not undone"
+    remedy = ("add the earlier file again with 'annotator add --replace FILE' to go back to "
+              "it, or take the source out with 'annotator source remove letter'")
+    _refused_naming(ws, monkeypatch, newest, why, 2, remedy, older)
+    assert len(ws.claims()) == 2

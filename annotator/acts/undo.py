@@ -254,17 +254,23 @@ def _plain_pick(conn: sqlite3.Connection, among: Sequence[int] | None = None
     undo: taking back an older act past them is what no editor asked for). Without ``among``
     a blocked act traces back to a source's replacement (an act in force that changed its rows
     would be newer); with it (some acts only), also to a later act not among them. Without
-    ``among``, a source's add or replacement newer than the act found blocks it too (it is
-    the editor's newest act, which is not undone: ``_not_undone``), so ``add --replace`` then
-    ``undo`` never takes back an older act, perhaps on another source, in its stead."""
+    ``among``, a source's add or replacement newer than the newest act in force comes first
+    among them (it is the editor's newest act, which is not undone: ``_not_undone``), whether
+    or not it changed that act's rows, so ``add --replace`` then ``undo`` is refused naming
+    the replacement, and never takes back an older act, perhaps on another source, in its
+    stead."""
     blocked: list[sqlite3.Row] = []
+    found: sqlite3.Row | None = None
     for row in log.in_force_acts(conn, among):
         if _changed_row(conn, row) is None:
-            newer = None if blocked or among is not None else log.source_act_after(conn,
-                                                                                   row["id"])
-            return row, [newer] if newer is not None else blocked
+            found = row
+            break
         blocked.append(row)
-    return None, blocked
+    newest = blocked[0] if blocked else found
+    if among is None and newest is not None and (
+            newer := log.source_act_after(conn, newest["id"])) is not None:
+        blocked.insert(0, newer)
+    return found, blocked
 
 
 def _blocked_refusal(conn: sqlite3.Connection, blocked: list[sqlite3.Row],
