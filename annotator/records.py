@@ -66,6 +66,9 @@ class AddResult:
     # claims the finder proposed whose words changed, which nobody decided: removed by a replace
     withdrawn: int = 0
     warnings: tuple[SourceWarning, ...] = ()  # what the file says that the editor should check
+    # claims (ids) an editor decided in this workspace that the file (an annotator export)
+    # decides otherwise, state or agent: the editor's decision kept
+    decided_here: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

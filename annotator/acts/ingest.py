@@ -282,7 +282,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
             import_markup(ctx.review(), act, item.id, item.parsed, tm, unread)
             if unread:  # logged with the act: what file_date_value gives for these mentions
                 payload["unread_dates"] = unread
-            _exports_from_source(ctx, act, item.id, item.parsed, tm)
+            kept_here = _exports_from_source(ctx, act, item.id, item.parsed, tm)
             if row is not None:  # the names of what it took away or made stale, chosen anew
                 rename(act, texts.reading_text, unsaid(act.changes))
             if write and row is not None:
@@ -304,7 +304,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     src = texts.source(item.id)
     warned = date_warning(src, date_differs, item.path)
     return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
-                     withdrawn=withdrawn, warnings=(warned,) if warned else ())
+                     withdrawn=withdrawn, warnings=(warned,) if warned else (),
+                     decided_here=kept_here)
 
 
 def _title(parsed: ParsedSource) -> str:
@@ -326,16 +327,18 @@ def _source_date(parsed: ParsedSource, row: sqlite3.Row | None
 
 
 def _exports_from_source(ctx: ActContext, act: Act, source_id: str, parsed: ParsedSource,
-                         tm: TextMap) -> None:
+                         tm: TextMap) -> tuple[int, ...]:
     """An annotator export being added brings back its claims, links and cited works; a
-    source another export links passages of resolves those links now."""
-    import_exported(act, source_id, parsed, tm)
+    source another export links passages of resolves those links now. Returns the claims an
+    editor decided here that the file decides otherwise (``reimport.import_exported``)."""
+    kept_here = import_exported(act, source_id, parsed, tm)
     for waiting in claim_rows.waiting_for(act.conn, source_id):
         act.delete("pending_passages", {"source_id": waiting, "target_source_id": source_id})
         if waiting != source_id:
             waiting_parsed = ctx.texts.parsed(waiting)
             import_exported(act, waiting, waiting_parsed,
                             ctx.texts.textmap(waiting, waiting_parsed))
+    return kept_here
 
 
 # the columns of a span, and of the version it is on, in each table ``version_spans`` reads

@@ -12,7 +12,9 @@ source are already in the store:
   their fields are replaced by the exact ones (``annotator.bibliography.tei_bibl.read_bibl``);
 * claims with their kind (``@subtype``), state (``@cert="unknown"`` and ``@resp`` naming
   one of the export's ``proposers``: still a proposal, of the provenance it names) and agent
-  (``note[@type="agent"]``, ``@corresp`` to the register entry when it is there);
+  (``note[@type="agent"]``, ``@corresp`` to the register entry when it is there, in the file
+  or in ``register.xml`` beside it); a claim already there (carried over by a replace) takes
+  them, unless an editor decided it in this workspace;
 * links: ``ref[@type]`` to ``#key`` (a work, locus as content) or ``<source>.xml#passage-S-E``
   (a passage of another source, resolved when that source is in the workspace, now or when it
   is added later).
@@ -25,6 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import json
+import sqlite3
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -32,11 +35,13 @@ from lxml import etree
 
 from annotator.bibliography.tei_bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
+from annotator.export.pointing import REGISTER_FILE
 from annotator.export.tei import APP_ID, STANDOFF_ID, existing_annotations, provenance_of
 from annotator.store import Act, now
 from annotator.store import bib as bib_rows
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
+from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text, source_line
 from annotator.tei.textmap import TextMap
@@ -78,11 +83,16 @@ def proposed_by(el: etree._Element, proposers: dict[str, str]) -> str | None:
     return proposers.get((el.get("resp") or "").strip())
 
 
-def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap) -> int:
+def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap
+                    ) -> tuple[int, ...]:
     """Within the act that adds a source: its exported claims, links and exact works.
 
-    Returns the number of claims read. A file with no annotator standOff and no claim segs
-    costs one scan of its tags.
+    A claim already on the span (a replace carried it over, or the file was read before)
+    takes the file's decision, its state and agent, as adding the file gives them, unless an
+    editor's act in force changed it in this workspace (``edited_claims``): that decision
+    stays. Returns the ids of those kept claims the file decides otherwise (their state or
+    agent), for the replaced line to name. A file with no annotator standOff and no claim
+    segs costs one scan of its tags.
     """
     root = parsed.root
     standoff = next((el for el in root.iter(f"{_T}standOff") if el.get(XML_ID) == STANDOFF_ID),
@@ -91,29 +101,46 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap)
     if standoff is not None and exported:
         _still_proposed(act, standoff, exported)
     if root.find(f".//{_T}seg[@type='claim']") is None:
-        return 0
+        return ()
     segs = _claim_segs(parsed, tm)
     keys = _exact_works(act, source_id, standoff)
     conn = act.conn
     claim_of: dict[str, int] = {}
-    count = 0
+    edited: frozenset[int] | None = None  # read once, when a claim is found on its span
+    there: dict[int, tuple[sqlite3.Row, dict[str, str]]] = {}  # claims there before: row, file's
     for start, end, head, ids in segs:
         row = claim_rows.claim_at(conn, source_id, tm.sha256, start, end)
+        proposer = proposed_by(head, exported)
+        subtype = head.get("subtype", "")
+        decided = {"kind": subtype if subtype in KINDS else "unattributed",
+                   "status": "confirmed" if proposer is None else "proposed",
+                   "provenance": proposer or "source"}
         if row is None:
-            subtype = head.get("subtype", "")
-            proposer = proposed_by(head, exported)
             cid = act.insert("claims", {
                 "source_id": source_id, "sha256": tm.sha256, "start": start, "end": end,
-                "kind": subtype if subtype in KINDS else "unattributed",
-                "status": "confirmed" if proposer is None else "proposed",
-                "agent": "", "provenance": proposer or "source", "created_at": now()})
+                **decided, "agent": "", "created_at": now()})
         else:
             cid = row["id"]
-        count += 1
+            there[cid] = row, decided
         claim_of.update(dict.fromkeys(ids, cid))
-    for ann, found in _annotations(root, claim_of):
-        _read_annotation(act, source_id, found, ann, keys, exported)
-    return count
+    agents = {found: agent for ann, found in _annotations(root, claim_of)
+              if (agent := _read_annotation(act, source_id, found, ann, keys, exported))}
+    if there:
+        edited = edited_claims(conn)
+    otherwise: list[int] = []  # claims an editor decided here that the file decides otherwise
+    for cid in sorted({*claim_of.values()}):
+        row, decided = there.get(cid, (None, {}))
+        want = {**decided, **agents.get(cid, {"agent": "", "agent_entity_id": None})}
+        if row is None:
+            want = agents.get(cid, {})
+        changed = {c: v for c, v in want.items() if row is None or row[c] != v}
+        if edited is not None and cid in edited:  # an agent the file does not link: the same
+            if changed.keys() - {"provenance"} - ({"agent_entity_id"} if not
+                                                  want.get("agent_entity_id") else set()):
+                otherwise.append(cid)
+        elif changed:
+            act.update("claims", {"id": cid}, changed)
+    return tuple(otherwise)
 
 
 def proposed_claims(parsed: ParsedSource, tm: TextMap, exported: dict[str, str]
@@ -226,19 +253,31 @@ def _exact_works(act: Act, source_id: str, standoff: etree._Element | None) -> d
 
 
 def _read_annotation(act: Act, source_id: str, claim_id: int, ann: etree._Element,
-                     keys: dict[str, str], exported: dict[str, str]) -> None:
-    """A claim's agent and links (``source_id``: the source the claim is in; ``exported``:
-    the export's ``proposers``)."""
-    conn = act.conn
+                     keys: dict[str, str], exported: dict[str, str]) -> dict[str, Any]:
+    """A claim's links, and its agent as the file gives it (``source_id``: the source the
+    claim is in; ``exported``: the export's ``proposers``): ``agent`` and
+    ``agent_entity_id``, empty without an agent note; the caller sets it, or keeps an
+    editor's."""
+    agent: dict[str, Any] = {}
     for child in ann:
         if child.tag == f"{_T}note" and child.get("type") == "agent":
-            agent = element_text(child)
-            ref = (child.get("corresp") or "").removeprefix("#")
-            known = bool(ref) and entity_row(conn, ref) is not None
-            act.update("claims", {"id": claim_id},
-                       {"agent": agent, "agent_entity_id": ref if known else None})
+            agent = {"agent": element_text(child),
+                     "agent_entity_id": _agent_entity(act.conn, child.get("corresp") or "")}
         elif child.tag == f"{_T}ref" and child.get("type") in RELS:
             _read_link(act, source_id, claim_id, child, keys, exported)
+    return agent
+
+
+def _agent_entity(conn: sqlite3.Connection, corresp: str) -> str | None:
+    """The entity a claim's agent note points to (``#id``; ``register.xml#id``, as an
+    export with ``--register file`` writes it: the register beside the file, whose entries
+    are read with the export folder, by their xml:id), None when it is none here."""
+    where, sign, ref = corresp.partition("#")
+    if not sign:
+        where, ref = "", where
+    if where not in ("", REGISTER_FILE) or not ref:
+        return None
+    return ref if entity_row(conn, ref) is not None else None
 
 
 def _read_link(act: Act, source_id: str, claim_id: int, ref: etree._Element,

@@ -44,9 +44,19 @@ def _show(results: list[AddResult], failed: list[str]) -> None:
     for r in results:
         extra = f" ({r.kept} kept, {r.stale} stale" + (
             f", {r.withdrawn} claim proposal{'s' * (r.withdrawn != 1)} withdrawn"
-            if r.withdrawn else "") + ")" if r.action == "replaced" else ""
+            if r.withdrawn else "") + _decided_here(r) + ")" if r.action == "replaced" else ""
         typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
         for warning in r.warnings:  # what the file says that the editor should check
             typer.echo(terminal_safe(str(warning)), err=True)
     for line in failed:
         typer.echo(line, err=True)
+
+
+def _decided_here(r: AddResult) -> str:
+    """The claims decided here that the file decides otherwise: the editor's decision stays."""
+    if not r.decided_here:
+        return ""
+    many = len(r.decided_here) != 1
+    ids = ", ".join(map(str, r.decided_here))
+    return (f"; claim{'s' * many} {ids} kept as decided here, the file decides "
+            f"{'them' if many else 'it'} otherwise")
