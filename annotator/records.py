@@ -69,6 +69,9 @@ class AddResult:
     # claims (ids) an editor decided in this workspace that the file (an annotator export)
     # decides otherwise, state or agent: the editor's decision kept
     decided_here: tuple[int, ...] = ()
+    # mentions the file's markup gave that an editor decided since (rejected, relabelled...),
+    # left so by a replace where the new file still marks their words
+    decisions_kept: int = 0
 
 
 @dataclass(frozen=True, slots=True)

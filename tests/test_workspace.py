@@ -100,6 +100,33 @@ def test_workspace_replace_keeps_matching_mentions(ws, tmp_path):
     assert (r.kept, r.stale) == (1, 1)
 
 
+def test_workspace_replace_keeps_what_an_editor_decided_of_the_files_markup(ws, copy_data):
+    """A mention the file's markup gave that an editor decided since stays as decided when the
+    source is replaced by a file that still marks its words: rejected, relabelled, split off,
+    a date value set; the replaced line counts them. Before, the new file's markup made each
+    a confirmed mention of the file's type, entity and value again (the relabelled one a
+    second mention beside it)."""
+    src = copy_data("marked.xml")
+    sid = ws.add(src).source.id
+    ms = {m.surface: m for m in ws.mentions(sid)}
+    ws.reject(f"mention:{ms['Molotov'].id}")
+    ws.relabel(f"mention:{ms['the Foreign Office'].id}", "place")
+    ws.set_date(ms["12 November 1940"].id, when="1940-11-13")
+    ws.split(ms["NKVD"].entity_id, [ms["NKVD"].id], preferred="People's Commissariat")
+    decided = {m.surface: (m.type, m.status, m.entity_id, m.date_value)
+               for m in ws.mentions(sid) if m.surface in (
+                   "Molotov", "the Foreign Office", "12 November 1940", "NKVD")}
+    src.write_bytes(src.read_bytes().replace(b"Hitler spoke first", b"Hitler spoke at first"))
+    out = run(ws, "add", "--replace", str(src))
+    assert out.exit_code == 0, out.output
+    assert "replaced: marked <- " in out.output
+    assert "(4 kept, 0 stale, 4 editor decisions on the file's markup kept)" in out.output
+    after = [(m.surface, (m.type, m.status, m.entity_id, m.date_value))
+             for m in ws.mentions(sid) if m.surface in decided]
+    assert sorted(after) == sorted(decided.items())  # each once, as the editor left it
+    assert {m.surface: m.status for m in ws.mentions(sid)}["Berlin"] == "confirmed"
+
+
 @pytest.mark.parametrize("name,content,code", [
     ("missing.xml", None, "S001"),
     ("empty.xml", b"", "S003"),

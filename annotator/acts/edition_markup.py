@@ -35,7 +35,7 @@ from annotator.entities.pointers import is_group, local_id, pointer_forms
 from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
-from annotator.store.decided import acted_on
+from annotator.store.decided import acted_on, decided_markup
 from annotator.store.mentions import confirmed_names, mention_at
 from annotator.tei.elements import Elements
 from annotator.tei.marked import marks
@@ -209,7 +209,8 @@ def file_proposals(parsed: ParsedSource) -> FileProposals:
 
 
 def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,
-                  tm: TextMap, unread: dict[str, dict[str, str]] | None = None) -> int:
+                  tm: TextMap, unread: dict[str, dict[str, str]] | None = None
+                  ) -> tuple[int, int]:
     """Within the act that adds a source: its register lists and its marked-up mentions.
 
     ``unread`` gets, by mention id, the date attributes of an element whose value could not
@@ -220,7 +221,12 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     no editor decided it, so it neither confirms its entity nor names it as the edition
     writes it, and without a pointer it was of no entity; a mention of its span an editor
     decided (confirmed or rejected: a source replaced keeps it) stays decided.
-    Returns the number of mentions made or confirmed from markup.
+    A mention the file's markup gave that an editor decided since (rejected, relabelled, split
+    off, a date value set: ``store.decided.decided_markup``), which a replace carried onto the
+    new version, is left as the editor decided it where the new file still marks its words:
+    an editor's decision is never lost to the file's markup.
+    Returns the number of mentions made or confirmed from markup, and of those left as an
+    editor decided them.
     """
     prefixes = Prefixes.of(parsed.root)
     entries = read_entries(parsed.root, parsed.path, strict=False)
@@ -233,7 +239,11 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     exported = proposers(parsed.root)
     marked = list(marked_spans(parsed, tm))
     named = _names_by_pointer(marked, tm.text, prefixes, exported)
+    decided = decided_markup(conn, source_id, tm.sha256)
+    held: set[int] = set()  # the ids of those left as an editor decided them
     for m in marked:
+        if _decided_here(decided, m, held):
+            continue
         surface = tm.text[m.start:m.end]
         proposal = proposed_by(m.element, exported) if exported else None
         entity_id = None
@@ -278,15 +288,31 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         else:
             mid = int(old["id"])
             # a proposal of the file is no decision: it leaves one an editor made as it is
-            if old["provenance"] != "editor" and not (
-                    proposal is not None and (old["decided"] or old["status"] != "proposed")):
+            if proposal is not None and (old["decided"] or old["status"] != "proposed"):
+                held.add(mid)
+            elif old["provenance"] != "editor":
                 rec.update("mentions", {"id": mid}, values)
         if raw and value is None and unread is not None:
             unread[str(mid)] = raw
         count += 1
     _names_as_written(review, rec, source_id, written)
     _known(rec, identified)
-    return count
+    return count, len(held)
+
+
+def _decided_here(decided: Mapping[tuple[int, int], Sequence[sqlite3.Row]], m: Marked,
+                  held: set[int]) -> bool:
+    """Whether an element's words are a mention the file's markup gave that an editor
+    decided since (``decided``: by span, ``decided_markup``): of its type, or of another not
+    rejected (relabelled: the file still marks it as it did); its id goes into ``held``, so
+    it answers for one element only."""
+    rows = [r for r in decided.get((m.start, m.end), ()) if r["id"] not in held]
+    row = next((r for r in rows if r["type"] == m.type), None) or \
+        next((r for r in rows if r["status"] != "rejected"), None)
+    if row is None:
+        return False
+    held.add(int(row["id"]))
+    return True
 
 
 def _names_by_pointer(marked: Sequence[Marked], text: str, prefixes: Prefixes,

@@ -252,7 +252,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
               "title": title, "origin": item.origin, "chars": len(tm.text),
               "words": len(tm.text.split()), "added_at": now(), "name": item.path.name,
               **own_date}
-    kept = stale = withdrawn = 0
+    kept = stale = withdrawn = decisions_kept = 0
     written = False
     texts = ctx.texts
     payload: dict[str, object] = {"file": rel}
@@ -279,7 +279,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
             bibliography.add_source_works(act, item.id, item.parsed, title=title,
                                           date=own_date["date"])
             texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
-            import_markup(ctx.review(), act, item.id, item.parsed, tm, unread)
+            decisions_kept = import_markup(ctx.review(), act, item.id, item.parsed, tm,
+                                           unread)[1]
             if unread:  # logged with the act: what file_date_value gives for these mentions
                 payload["unread_dates"] = unread
             kept_here = _exports_from_source(ctx, act, item.id, item.parsed, tm)
@@ -305,7 +306,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     warned = date_warning(src, date_differs, item.path)
     return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
                      withdrawn=withdrawn, warnings=(warned,) if warned else (),
-                     decided_here=kept_here)
+                     decided_here=kept_here, decisions_kept=decisions_kept)
 
 
 def _title(parsed: ParsedSource) -> str:

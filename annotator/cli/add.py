@@ -44,7 +44,10 @@ def _show(results: list[AddResult], failed: list[str]) -> None:
     for r in results:
         extra = f" ({r.kept} kept, {r.stale} stale" + (
             f", {r.withdrawn} claim proposal{'s' * (r.withdrawn != 1)} withdrawn"
-            if r.withdrawn else "") + _decided_here(r) + ")" if r.action == "replaced" else ""
+            if r.withdrawn else "") + (
+            f", {r.decisions_kept} editor decision{'s' * (r.decisions_kept != 1)} on the "
+            "file's markup kept" if r.decisions_kept else "") + _decided_here(r) + ")" \
+            if r.action == "replaced" else ""
         typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
         for warning in r.warnings:  # what the file says that the editor should check
             typer.echo(terminal_safe(str(warning)), err=True)

@@ -116,14 +116,37 @@ def bound_proposals(conn: sqlite3.Connection, source_id: str,
         return set()
     if acted is None:
         acted = acted_at(conn)
-    changed = {int(r[0]) for r in plain_rows(
+    changed = _changed_by_editor(conn, [r[0] for r in rows])
+    return {int(mid) for mid, eid, made in rows
+            if mid in changed or (eid in acted and made <= acted[eid])}
+
+
+def _changed_by_editor(conn: sqlite3.Connection, mention_ids: Sequence[object]) -> set[int]:
+    """Those of the mentions an editor's act in force changed (``_BINDING_NOT``: not adding a
+    source, not a register import): a reject, relabel, split, merge, date set..."""
+    return {int(r[0]) for r in plain_rows(
         conn, f"SELECT k.key FROM {KEPT} k JOIN decisions d ON d.id = k.decision_id "
         f"{_REDONE} WHERE k.what = 'mention' "  # noqa: S608 (fixed)
         "AND k.key IN (SELECT value FROM json_each(?)) "
         f"AND {_MEANT} NOT IN (SELECT value FROM json_each(?))",
-        (json.dumps([r[0] for r in rows]), json.dumps(_BINDING_NOT)))}
-    return {int(mid) for mid, eid, made in rows
-            if mid in changed or (eid in acted and made <= acted[eid])}
+        (json.dumps(list(mention_ids)), json.dumps(_BINDING_NOT)))}
+
+
+def decided_markup(conn: sqlite3.Connection, source_id: str, sha256: str
+                   ) -> dict[tuple[int, int], list[sqlite3.Row]]:
+    """(start, end) -> the mentions of that span of the source's version that its file's own
+    markup gave (provenance ``source``) and an editor's act in force changed since (rejected,
+    relabelled, split off, a date value set): a replace carries them onto the new version,
+    and where the new file still marks those words its markup leaves them as the editor
+    decided them (``edition_markup.import_markup``). Read by the source's mentions' ids."""
+    rows = conn.execute("SELECT * FROM mentions WHERE source_id = ? AND sha256 = ? "
+                        "AND provenance = 'source'", (source_id, sha256)).fetchall()
+    changed = _changed_by_editor(conn, [r["id"] for r in rows]) if rows else set()
+    found: dict[tuple[int, int], list[sqlite3.Row]] = {}
+    for r in rows:
+        if r["id"] in changed:
+            found.setdefault((r["start"], r["end"]), []).append(r)
+    return found
 
 
 def enriched_entities(store: Store) -> frozenset[str]:
