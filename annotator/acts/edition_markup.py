@@ -194,15 +194,16 @@ class FileProposals:
     links: frozenset[tuple[int, int, str, str, str]] = frozenset()
 
 
-def file_proposals(parsed: ParsedSource) -> FileProposals:
+def file_proposals(parsed: ParsedSource, tm: TextMap | None = None) -> FileProposals:
     """The proposals an annotator export's file gives (``reimport.proposed_by``, the test
     ``import_markup`` and ``reimport.import_exported`` read them by); none for a file no
-    annotator export wrote, which costs one look at its header (its reading text is made
-    only for one that is)."""
+    annotator export wrote, which costs one look at its header (its reading text, ``tm``
+    when given, is made only for one that is)."""
     exported = proposers(parsed.root)
     if not exported:
         return FileProposals()
-    tm = build_textmap(parsed)
+    if tm is None:
+        tm = build_textmap(parsed)
     mentions = frozenset((m.start, m.end, m.type, proposer) for m in marked_spans(parsed, tm)
                          if (proposer := proposed_by(m.element, exported)) is not None)
     return FileProposals(mentions, *proposed_claims(parsed, tm, exported))

@@ -252,7 +252,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
               "title": title, "origin": item.origin, "chars": len(tm.text),
               "words": len(tm.text.split()), "added_at": now(), "name": item.path.name,
               **own_date}
-    kept = stale = withdrawn = decisions_kept = 0
+    kept = stale = withdrawn = decisions_kept = read_again = 0
     written = False
     texts = ctx.texts
     payload: dict[str, object] = {"file": rel}
@@ -286,6 +286,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
             kept_here = _exports_from_source(ctx, act, item.id, item.parsed, tm)
             if row is not None:  # the names of what it took away or made stale, chosen anew
                 rename(act, texts.reading_text, unsaid(act.changes))
+                read_again = _read_again(act.conn, item.id, tm.sha256,
+                                         file_proposals(item.parsed, tm))
             if write and row is not None:
                 atomic_write(item.target, item.data)
                 written = True
@@ -306,7 +308,8 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     warned = date_warning(src, date_differs, item.path)
     return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
                      withdrawn=withdrawn, warnings=(warned,) if warned else (),
-                     decided_here=kept_here, decisions_kept=decisions_kept)
+                     decided_here=kept_here, decisions_kept=decisions_kept,
+                     read_again=read_again)
 
 
 def _title(parsed: ParsedSource) -> str:
@@ -358,6 +361,23 @@ def _given_proposals(ctx: ActContext, item: _Prepared, sha256: str) -> FilePropo
         return file_proposals(parse_source(item.target, data))
     except AnnotatorError:
         return FileProposals()
+
+
+def _read_again(conn: sqlite3.Connection, source_id: str, sha256: str,
+                given: FileProposals) -> int:
+    """How many of the proposals an annotator export's new file gives (``given``: mentions,
+    claims, suggested links) the source holds now as the file gives them, undecided: what a
+    replace read again from the file rather than carrying over (``_carry_over``), for its
+    ``replaced:`` line, where they are neither kept nor stale."""
+    if not (given.mentions or given.claims or given.links):
+        return 0
+    edited = edited_claims(conn)
+    claims = sum(1 for r in source_rows.version_spans(conn, source_id, sha256)["claims"]
+                 if r["status"] == "proposed" and r["id"] not in edited
+                 and (r["start"], r["end"], r["provenance"]) in given.claims)
+    links = sum(1 for _, cid, *link in claim_rows.version_suggestions(conn, source_id, sha256)
+                if tuple(link) in given.links and cid not in edited)
+    return len(file_proposal_ids(conn, source_id, sha256, given.mentions)) + claims + links
 
 
 def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap,

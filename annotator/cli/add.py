@@ -46,8 +46,9 @@ def _show(results: list[AddResult], failed: list[str]) -> None:
             f", {r.withdrawn} claim proposal{'s' * (r.withdrawn != 1)} withdrawn"
             if r.withdrawn else "") + (
             f", {r.decisions_kept} editor decision{'s' * (r.decisions_kept != 1)} on the "
-            "file's markup kept" if r.decisions_kept else "") + _decided_here(r) + ")" \
-            if r.action == "replaced" else ""
+            "file's markup kept" if r.decisions_kept else "") + (
+            f", {r.read_again} proposal{'s' * (r.read_again != 1)} read again from the file"
+            if r.read_again else "") + _decided_here(r) + ")" if r.action == "replaced" else ""
         typer.echo(f"{r.action}: {r.source.id} <- {r.given or r.source.file}{extra}", err=True)
         for warning in r.warnings:  # what the file says that the editor should check
             typer.echo(terminal_safe(str(warning)), err=True)
