@@ -322,9 +322,11 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D316": (DecisionError, 'give either a bibliography key or a passage (a link needs one target) / '
                             'give a passage by its offsets (source, start, end), or by its source '
                             'and a quotation of its words (the library given a quotation without '
-                            'its source, or a source without one)',
+                            'its source, or a source without one) / nth picks one occurrence '
+                            "of a quotation's words: a passage given by its offsets has none",
               'use KEY, or --passage SOURCE:START:END / use --passage SOURCE:START:END, or '
-              '--passage SOURCE --quote WORDS'),
+              '--passage SOURCE --quote WORDS / give the passage by its source and --quote '
+              'WORDS with --nth N, or drop --nth'),
     "D317": (DecisionError, 'a claim cannot be supported by its own words (the passage overlaps the claim)',
               "give a passage elsewhere, or a work's key"),
     "D318": (DecisionError, "span …:… of '…' is not inside the reading text (0:…) / is "

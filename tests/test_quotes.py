@@ -131,3 +131,25 @@ def test_quotes_link_claim_takes_a_passage_by_its_words_in_the_library(seed_ws):
             ws.link_claim(claim.id, passage=passage, quote=quote)
         assert err.value.code == "D316"
     assert [ln.id for ln in ws.claim(claim.id).links] == [link.id, once.id]
+
+
+def test_quotes_link_claim_refuses_nth_without_words(seed_ws):
+    """``--nth`` picks among the occurrences of ``--quote`` words: with a passage given by its
+    offsets it is refused in one line, exit 2, as ``--quote`` without ``--passage`` is, and
+    ``Workspace.link_claim`` refuses it too, D316, nothing linked (was: ignored, the passage
+    linked)."""
+    import pytest
+
+    from annotator import DecisionError
+
+    claim = seed_ws.add_claim(SID, quote="Hitler", nth=3)
+    got = run(seed_ws, "claim", "link", str(claim.id), "--passage", f"{SID}:10:20",
+              "--nth", "2")
+    assert got.exit_code == 2 and "--nth" in got.stderr and "Traceback" not in got.output
+    with pytest.raises(DecisionError) as err:
+        seed_ws.link_claim(claim.id, passage=(SID, 10, 20), nth=2)
+    assert err.value.code == "D316"
+    with pytest.raises(DecisionError) as err:
+        seed_ws.link_claim(claim.id, "nekrich1997", nth=2)
+    assert err.value.code == "D316"
+    assert seed_ws.claim(claim.id).links == ()

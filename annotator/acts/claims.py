@@ -229,6 +229,12 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
                             "source and a quotation of its words",
                             hint="use --passage SOURCE:START:END, or --passage SOURCE --quote "
                                  "WORDS", location=ctx.store.place, code="D316")
+    if nth is not None and quote is None:  # nothing to pick among: refused, not ignored
+        raise DecisionError("nth picks one occurrence of a quotation's words: a passage given "
+                            "by its offsets has none",
+                            hint="give the passage by its source and --quote WORDS with "
+                                 "--nth N, or drop --nth", location=ctx.store.place,
+                            code="D316")
     if isinstance(passage, str):  # its words found first, as the command always did
         assert quote is not None
         passage = (passage, *quoted(ctx, passage, quote, nth=nth))

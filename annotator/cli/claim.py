@@ -162,6 +162,10 @@ def claim_link_cli(
     if quote is not None and passage is None:
         raise typer.BadParameter("--quote gives a passage's words: add --passage SOURCE",
                                  param_hint="'--quote'")
+    if nth is not None and quote is None:
+        raise typer.BadParameter("--nth picks one occurrence of the --quote words: give "
+                                 "--passage SOURCE --quote WORDS, or drop --nth",
+                                 param_hint="'--nth'")
     with user_errors():
         ws = workspace()
         where = _passage(passage, quote) if passage else None
