@@ -961,6 +961,38 @@ def test_claims_in_text_citations_are_found():
      "meeting formerly held meetings. I was glad to hear the remarks of a very noted man (one "
      "Wager) on the occasion. He said he therefore thought much of these meetings and could "
      "gladly encourage them.", "attributed", "", "verb: say (he = ?)"),
+    # an agent is a person, an organisation or a description, whole (Friendly Networks, EHRI,
+    # Curious Travellers): a possessive name is the owner, the person it owns is who 'she'
+    # may be, unnamed; no agent starts inside a bracket; no clause, no relative pronoun, no
+    # place in a clause of the subject's is the agent; 'this said Bull' is the aforesaid
+    ("I hear of the death of Benjamin Morgan's daughter about 17. It is said she had been "
+     "some unwell with a cold. She said she did not like to do it but it seemed as if she was "
+     "forced to do it.", "attributed", "", "verb: say (she = ?)"),
+    ("Mary Smith's brother came today. She said that the ship sailed from Liverpool in May.",
+     "attributed", "Mary Smith", "verb: say (she = Mary Smith)"),
+    ("I feel but poorly: see George Dillwyn's Youth Instructor, page 64. But page 65, he says, "
+     "In proportion as we are attached to our possession, we are distressed with losing them.",
+     "attributed", "George Dillwyn", "verb: say (he = George Dillwyn)"),
+    ("Some expressions of dear William Hunt’s in a letter to his wife are often in my "
+     "remembrance. After he had been speaking to her of his mind he says that the seed stood "
+     "firm.", "attributed", "William Hunt", "verb: say (he = William Hunt)"),
+    ("[Pierre] Charron says it was a proverb among the Spaniards: Preserve and deliver me from "
+     "myself.", "attributed", "[Pierre] Charron", "verb: say"),
+    ("A wounded conscience who can bear but he that makes or takes conscience for his "
+     "counselor will find it his greatest comforts when all other stand aloof or fail "
+     "conscience unpleasant truths may tell best mark her sacred lessons.", "attributed",
+     "unpleasant truths", "verb: tell"),
+    ("A girl from the Auschwitz camp who had hidden there when the Germans evacuated "
+     "Auschwitz, and whom I met after my escape, told me that these human guinea-pigs were "
+     "all killed before the evacuation.", "attributed", "girl", "verb: tell"),
+    ("Compare the ordinance of 28 February 1942, according to which all Jews in the "
+     "Protectorate are to be concentrated at Theresienstadt.", "attributed", "",
+     "according to"),
+    ("Haywaden is about 20 Miles from this said Bull, we only took a sort of glance at the "
+     "comforts.", "unattributed", "", "number: about 20 Miles"),
+    ("Some things presented to my view which, as John Parrish, said I thought too good to be "
+     "lost: viz I have long believed there was a blessed happy safe state.", "attributed",
+     "John Parrish", "verb: say"),
 ])
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))

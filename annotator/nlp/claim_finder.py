@@ -64,11 +64,19 @@ _WORK_NOUNS = frozenset({"study", "book", "report", "account", "memoir", "memoir
 _MASC = frozenset("""
     mr mr. sir lord herr monsieur m. signor señor don king prince duke earl count baron emperor
     tsar czar kaiser father son brother husband uncle nephew man gentleman boy widower
+    grandfather grandson
     """.split())
 _FEM = frozenset("""
     mrs mrs. miss ms ms. lady madam madame mme mme. frau fräulein dame signora señora queen
     princess duchess countess baroness empress tsarina czarina mother daughter sister wife aunt
-    niece woman girl widow
+    niece woman girl widow grandmother granddaughter
+    """.split())
+# Who a name's possessive can make another person of ("Benjamin Morgan's daughter"): a later
+# 'she' may be the daughter, not her father.
+_KIN = frozenset("""
+    father son brother husband uncle nephew man boy widower grandfather grandson mother daughter
+    sister wife aunt niece woman girl widow grandmother granddaughter child friend servant
+    cousin companion neighbour neighbor parent
     """.split())
 # Descriptions that stand for an organisation, not a person ("the government declared").
 _ORG_NOUNS = frozenset("""
@@ -354,9 +362,11 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return trim(_text(doc), a, b)
 
 
-def _agent_of(head: Token, unit: tuple[int, int] | None = None) -> tuple[str, int, int]:
+def _agent_of(head: Token, unit: tuple[int, int] | None = None
+              ) -> tuple[str, int | None, int | None]:
     """The name an agent phrase stands for: the named entity in it if there is one, else the
-    phrase without its determiner; 'a study by Alexander Nekrich' -> 'Alexander Nekrich'.
+    phrase without its determiner; 'a study by Alexander Nekrich' -> 'Alexander Nekrich'; a
+    pronoun none (start and end None) but the noun a relative one is of.
     Only the phrase's tokens inside the claim ``unit`` (token indices) count: spaCy parses
     across blank lines, so a phrase may reach back into a heading or a salutation."""
     doc = head.doc
@@ -371,21 +381,30 @@ def _agent_of(head: Token, unit: tuple[int, int] | None = None) -> tuple[str, in
     if unit is not None:
         sub = [t for t in sub if unit[0] <= t.i < unit[1]] or [head]
     lo, hi = sub[0].i, sub[-1].i + 1
-    ents = [e for e in doc.ents if lo <= e.start and e.end <= hi and e.label_ == "PERSON"]
+    if head.pos_ == "PRON":  # 'according to which': the noun the clause is of, else nobody
+        rel = next((t for t in head.ancestors if t.dep_ == "relcl"), None)
+        if head.tag_ in ("WDT", "WP") and rel is not None and rel.head.pos_ in ("NOUN", "PROPN"):
+            return _agent_of(rel.head, unit)
+        return "", None, None
+    ents = [e for e in doc.ents if lo <= e.start and e.end <= hi and e.label_ == "PERSON"
+            and (e.start <= head.i < e.end or _in_phrase(e.root, head, through=True))]
     if not ents:
         ents = [e for e in doc.ents if lo <= e.start and e.end <= hi
                 and e.label_ in AGENT_LABELS and e.start <= head.i < e.end]
     if ents:
-        ent = ents[-1] if ents[-1].start <= head.i < ents[-1].end else ents[0]
-        text = ent.text
-        s, e = ent.start_char, ent.end_char
-        if text.endswith("'s"):
-            text, e = text[:-2], e - 2
-        return text, s, e
-    toks = [t for t in sub if t.dep_ not in ("det", "punct", "prep") and not t.is_space]
-    # keep the noun phrase itself, not clauses hanging off it
-    toks = [t for t in toks if t.i <= head.i or t.head.i == head.i and t.dep_ in
-            ("compound", "flat", "appos")]
+        return _owner(ents[-1] if ents[-1].start <= head.i < ents[-1].end else ents[0])
+    # keep the noun phrase itself, not clauses hanging off it: the words before the head
+    # that modify it without a verb between ("unpleasant truths", not "when all other stand
+    # aloof or fail conscience unpleasant truths")
+    first = head.i
+    while first - 1 >= lo and _in_phrase(doc[first - 1], head):
+        first -= 1
+    last = head.i  # and the name's words after it ("Dr Price Jr"), not what follows a gap
+    while last + 1 < hi and doc[last + 1].head.i == head.i and \
+            doc[last + 1].dep_ in ("compound", "flat"):
+        last += 1
+    toks = [t for t in doc[first:last + 1]
+            if t.dep_ not in ("det", "punct", "prep") and not t.is_space]
     if not toks:
         return head.text, head.idx, head.idx + len(head.text)
     s = toks[0].idx
@@ -393,9 +412,30 @@ def _agent_of(head: Token, unit: tuple[int, int] | None = None) -> tuple[str, in
     return _text(doc)[s:e], s, e
 
 
+# how a word before a noun belongs to its phrase: "the very noted man", "My Black man"
+_PHRASE_DEPS = frozenset({"det", "predet", "amod", "compound", "flat", "poss", "case", "nummod",
+                          "quantmod", "advmod", "nmod", "punct"})
+
+
+def _in_phrase(tok: Token, head: Token, *, through: bool = False) -> bool:
+    """Whether ``tok`` modifies the noun ``head`` as part of its noun phrase: each step up to
+    it a modifier's, and no verb on the way but a participle used as an adjective; ``through``:
+    by any relation but a clause's ("the sound of Ann Moore's voice", not "a girl who had
+    hidden when the Germans evacuated Auschwitz")."""
+    while tok.i != head.i:
+        if (not through and tok.dep_ not in _PHRASE_DEPS) or tok.head.i == tok.i or \
+                tok.pos_ in ("VERB", "AUX", "SCONJ") and tok.dep_ != "amod":
+            return False
+        tok = tok.head
+    return True
+
+
 def _speech_verbs(doc: Doc, s: int, e: int, quotes: Sequence[tuple[int, int]]) -> list[Token]:
+    """Speech verbs of the unit outside its quotations; not one used as an adjective ("the
+    said Bull", "this said inn": the aforesaid)."""
     return [t for t in doc[s:e] if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS
-            and not _in_quote(t, quotes) and t.dep_ not in ("amod", "acomp")]
+            and not _in_quote(t, quotes) and t.dep_ not in ("amod", "acomp")
+            and not (t.i > s and doc[t.i - 1].lower_ in ("the", "this", "these", "those"))]
 
 
 def _subject(verb: Token, unit: tuple[int, int]) -> Token | None:
@@ -417,6 +457,17 @@ def _subject(verb: Token, unit: tuple[int, int]) -> Token | None:
         return next((t for t in verb.doc[s:verb.i] if not (s <= t.head.i < e)
                      and t.pos_ in ("PROPN", "NOUN", "PRON")), None)
     # "... Stalin himself, in which the premier claimed": relcl verbs have their own nsubj
+    return None
+
+
+def _as_named(verb: Token) -> Token | None:
+    """The person of "as X said", which the model may hang on the verb beside a subject of
+    its own ("Some things ..., as John Parrish, said"): the speaker, whatever the subject."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "as" and c.i < verb.i:
+            for obj in c.children:
+                if obj.dep_ == "pobj" and obj.ent_type_ == "PERSON":
+                    return obj
     return None
 
 
@@ -647,7 +698,13 @@ def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
                 label != "PERSON" or drop_common_noun(text, e.start_char, e.end_char, "person")):
             title = [doc[e.start - 1].text] if e.start > 0 else []
             words = [t.text for t in e]
-            found.append((e.text, e.start_char, e.end_char, _gender([*title, *words])))
+            name, a, b = _owner(e)
+            found.append((name, a, b, _gender([*title, *words])))
+            owned = e.root.head if e.root.dep_ == "poss" else None
+            if owned is not None and owned.i < tok.i and owned.lemma_.lower() in _KIN:
+                # "Benjamin Morgan's daughter": she is who a later 'she' may be, unnamed
+                found.append(("", owned.idx, owned.idx + len(owned.text),
+                              _gender([owned.lemma_])))
     if found or label != "PERSON":
         return found[::-1]
     roles = ("nsubj", "nsubjpass") + (("dobj", "pobj", "appos", "conj") if any_role else ())
@@ -662,6 +719,19 @@ def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
             if drop_common_noun(text, a, b, "person"):
                 found.append((text[a:b], a, b, _gender(c.text for c in titles)))
     return found
+
+
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+def _owner(ent: Span) -> tuple[str, int, int]:
+    """A name as (text, start, end) without the possessive ending the model may give it:
+    "Benjamin Morgan's" is Benjamin Morgan."""
+    toks = list(ent)
+    while len(toks) > 1 and toks[-1].lower_ in _POSSESSIVE:
+        toks.pop()
+    a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return _text(ent.doc)[a:b], a, b
 
 
 def _nearest_fitting(found: Sequence[tuple[str, int, int, str]], gender: str,
@@ -682,7 +752,8 @@ def _resolve_pronoun(doc: Doc, tok: Token) -> tuple[str, int, int] | None:
         return None
     block_start = _text(doc).rfind("\n\n", 0, tok.idx) + 1
     gender = next(iter(tok.morph.get("Gender", [])), "")
-    return _nearest_fitting(_named_before(doc, tok, block_start), gender, block_start)
+    best = _nearest_fitting(_named_before(doc, tok, block_start), gender, block_start)
+    return best if best is None or best[0] else None  # an unnamed daughter: 'she = ?'
 
 
 def _description(subj: Token) -> str:
@@ -736,6 +807,7 @@ def find_claims(doc: Doc, known: Collection[tuple[str, int]] = (),
     ``known``: the bibliography's ``cited_as``, whose surnames and years are always
     citations; ``places``: the register's place and organisation names (``citations``)."""
     quotes = quotations(_text(doc))
+    marks = quotes + brackets(_text(doc))
     cites = citations(_text(doc), known, places)
     out: list[ClaimProposal] = []
     for s, e in claim_units(doc):
@@ -756,8 +828,34 @@ def find_claims(doc: Doc, known: Collection[tuple[str, int]] = (),
                                       confidence=CONFIDENCE["citation"])
             found = replace(found, citations=here)
         if found is not None:
-            out.append(found)
+            out.append(_whole_agent(_text(doc), found, marks))
     return out
+
+
+def _whole_agent(text: str, p: ClaimProposal, marks: Sequence[tuple[int, int]]) -> ClaimProposal:
+    """The proposal with an agent that neither starts nor ends inside a bracket or a quotation
+    it does not hold whole: a few words of it are taken in ("[Pierre] Charron", not "Pierre]
+    Charron"), more are left out; an agent left with no word is none."""
+    if p.agent_start is None or p.agent_end is None:
+        return p
+    a, b = p.agent_start, p.agent_end
+    for q0, q1 in sorted(marks):
+        if q0 < a < q1 <= b:  # starts inside
+            a = q0 if len(text[q0:a].split()) <= 3 else q1
+        elif a <= q0 < b < q1:  # ends inside
+            b = q1 if len(text[b:q1].split()) <= 3 else q0
+    a, b = trim(text, a, b)
+    while a < b and text[a] in ",;:.!?-–—":
+        a, b = trim(text, a + 1, b)
+    while a < b and text[b - 1] in ",;:.!?-–—":
+        a, b = trim(text, a, b - 1)
+    if (a, b) == (p.agent_start, p.agent_end):
+        return p
+    agent = text[a:b] if any(ch.isalnum() for ch in text[a:b]) else ""
+    cue = p.cue.replace(p.agent, agent or "?") if p.agent else p.cue
+    if not agent:
+        return replace(p, agent="", agent_start=None, agent_end=None, cue=cue)
+    return replace(p, agent=agent, agent_start=a, agent_end=b, cue=cue)
 
 
 def _classify(doc: Doc, s: int, e: int, a: int, b: int,
@@ -780,6 +878,11 @@ def _classify(doc: Doc, s: int, e: int, a: int, b: int,
             name, n0, n1 = _agent_of(passive)
             return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_} (passive)",
                                  confidence=CONFIDENCE["passive agent"])
+        named = _as_named(verb)
+        if named is not None:  # "which, as John Parrish, said": the speaker is John Parrish
+            name, n0, n1 = _agent_of(named, (s, e))
+            return ClaimProposal(a, b, kind, name, n0, n1, f"verb: {verb.lemma_}",
+                                 confidence=CONFIDENCE["verb"])
         subj = _subject(verb, (s, e))
         said = verb.dep_ == "parataxis" or any(
             c.dep_ in _SAID and c.dep_ != "dobj" or
