@@ -970,6 +970,10 @@ def test_claims_in_text_citations_are_found():
      "forced to do it.", "attributed", "", "verb: say (she = ?)"),
     ("Mary Smith's brother came today. She said that the ship sailed from Liverpool in May.",
      "attributed", "Mary Smith", "verb: say (she = Mary Smith)"),
+    ("Benjamin Morgan's daughter said that she did not like to do it.", "attributed",
+     "Benjamin Morgan's daughter", "verb: say"),
+    ("According to Benjamin Morgan's wife, the house was sold in May.", "attributed",
+     "Benjamin Morgan's wife", "according to"),
     ("I feel but poorly: see George Dillwyn's Youth Instructor, page 64. But page 65, he says, "
      "In proportion as we are attached to our possession, we are distressed with losing them.",
      "attributed", "George Dillwyn", "verb: say (he = George Dillwyn)"),

@@ -392,7 +392,13 @@ def _agent_of(head: Token, unit: tuple[int, int] | None = None
         ents = [e for e in doc.ents if lo <= e.start and e.end <= hi
                 and e.label_ in AGENT_LABELS and e.start <= head.i < e.end]
     if ents:
-        return _owner(ents[-1] if ents[-1].start <= head.i < ents[-1].end else ents[0])
+        ent = ents[-1] if ents[-1].start <= head.i < ents[-1].end else ents[0]
+        owned = ent.root.head
+        if ent.root.dep_ == "poss" and owned.lemma_.lower() in _KIN and owned.i < hi:
+            # "Benjamin Morgan's daughter said": she speaks, not her father
+            return _text(doc)[ent.start_char:owned.idx + len(owned.text)], ent.start_char, \
+                owned.idx + len(owned.text)
+        return _owner(ent)
     # keep the noun phrase itself, not clauses hanging off it: the words before the head
     # that modify it without a verb between ("unpleasant truths", not "when all other stand
     # aloof or fail conscience unpleasant truths")
