@@ -442,6 +442,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                           'edits, which the store does not hold',
               "run 'annotator add --replace …' first, or move the file out of sources/ to keep "
               "it"),
+    "S027": (SourceError, "… is an export's register (written by annotator), not a source "
+                          "(Workspace.add; 'annotator add' imports it as 'register import' "
+                          "does)",
+              "import it with 'annotator register import …'"),
     "S026": (SourceError, "the header's date … and the dateline's date … (line …) name different "
                           "days: a warning (file:line: warning: …), said once per source by add, "
                           "propose and check (and by 'annotator source ID'; 'annotator sources' "

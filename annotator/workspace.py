@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from annotator.acts.texts import TextMapCache
     from annotator.nlp.conventions import Conventions
     from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
-                                   Decision, ExportReport, ExportSummary, Link, Queued, Source,
-                                   Written)
+                                   Decision, ExportReport, ExportSummary, Link, Queued,
+                                   RegisterImport, Source, Written)
     from annotator.tei.parse import ParsedSource
     from annotator.tei.textmap import TextMap
 else:
@@ -240,11 +240,14 @@ class Workspace:
 
     def add_many(self, paths: Iterable[str | Path], *, title: str | None = None,
                  replace: bool = False,
-                 on_error: Callable[[AnnotatorError], None] | None = None) -> list[AddResult]:
-        """Add several files; a bad one is reported (``on_error``) and nothing of it written."""
+                 on_error: Callable[[AnnotatorError], None] | None = None,
+                 on_register: Callable[[RegisterImport], None] | None = None
+                 ) -> list[AddResult]:
+        """Add several files; a bad one is reported (``on_error``) and nothing of it written;
+        an export's register.xml is imported as a register (``on_register``), not added."""
         from annotator.acts import ingest  # with the TEI reader of exports: only to add
         return ingest.add_many(self.context, paths, title=title, replace=replace,
-                               on_error=on_error)
+                               on_error=on_error, on_register=on_register)
 
     def remove_source(self, source_id: str, *, force: bool = False) -> Decision:
         """Take a source out: its mentions, claims and links go, and the proposed entities

@@ -1320,6 +1320,17 @@ Later Anna Weber came back with Otto Brand.</p></body></text></TEI>
 """
 
 
+def _known_files(ws, tmp_path: Path) -> list[str]:
+    """Two files of ``_KNOWN_TEI`` added, ``one`` and ``two``: their source ids."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sids = []
+    for name in ("one", "two"):
+        (folder / f"{name}.xml").write_text(_KNOWN_TEI.format(title=name), encoding="utf-8")
+        sids.append(ws.add(folder / f"{name}.xml").source.id)
+    return sids
+
+
 def test_export_tei_reimport_keeps_known_confirmed_and_proposed(ws, tmp_path):
     """An exported file added to another workspace gives back what was known as known and
     what was proposed as proposed: the entity the file's own ``#weber`` identifies (known
@@ -1328,12 +1339,7 @@ def test_export_tei_reimport_keeps_known_confirmed_and_proposed(ws, tmp_path):
     of the files name it. Was: the known one's entry was written as a proposal (``@cert``,
     ``@resp``) and came back proposed where the export wrote its entry, confirmed elsewhere;
     a proposal named by a second file came back confirmed."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    sids = []
-    for name in ("one", "two"):
-        (folder / f"{name}.xml").write_text(_KNOWN_TEI.format(title=name), encoding="utf-8")
-        sids.append(ws.add(folder / f"{name}.xml").source.id)
+    sids = _known_files(ws, tmp_path)
     with ws.store.transaction() as conn:
         insert_entity(conn, "person-keller", "person", "Hans Keller", status="proposed")
         insert_entity(conn, "person-brand", "person", "Otto Brand", status="proposed")
@@ -1359,6 +1365,66 @@ def test_export_tei_reimport_keeps_known_confirmed_and_proposed(ws, tmp_path):
         again = {r["id"]: r["status"] for r in ws2.store.query("SELECT id, status FROM entities")}
         assert again == status, name
     ws2.close()
+
+
+def test_export_tei_register_file_keeps_proposals_and_agents_through_add_and_import(
+        ws, tmp_path):
+    """With ``--register file`` and proposals, register.xml marks a proposed entry as the
+    standOff does (``@cert="unknown"``, ``@resp`` to annotator's application in its header):
+    ``add`` of the export folder imports it as the register it is (no source ``register``),
+    first (the library's ``add`` of it alone refuses it, S027), and it and ``register
+    import`` keep proposals proposals; a claim's agent note
+    (``register.xml#person-keller``) comes back linked to its entity. Was: register.xml's
+    entries unmarked, added as a source and every proposal confirmed, the same by
+    ``register import``; the agent's entity lost."""
+    sids = _known_files(ws, tmp_path)
+    with ws.store.transaction() as conn:
+        insert_entity(conn, "person-keller", "person", "Hans Keller")
+        insert_entity(conn, "person-brand", "person", "Otto Brand", status="proposed")
+        for sid in sids:
+            sha = ws.source(sid).sha256
+            for surface, eid, status in (("Hans Keller", "person-keller", "confirmed"),
+                                         ("Otto Brand", "person-brand", "proposed")):
+                insert_mention(conn, sid, sha, *span_of(ws, sid, surface), "person",
+                               entity=eid, status=status, provenance="model")
+        insert_claim(conn, sids[0], ws.source(sids[0]).sha256,
+                     *span_of(ws, sids[0], "Anna Weber wrote to Hans Keller."), "attributed",
+                     agent="Keller", agent_entity="person-keller")
+    status = {r["id"]: r["status"] for r in ws.store.query("SELECT id, status FROM entities")}
+    assert status == {"weber": "confirmed", "person-keller": "confirmed",
+                      "person-brand": "proposed"}
+    out = tmp_path / "exported"
+    ws.export_tei(include_proposals=True, out_dir=out, register="file")
+    register = etree.fromstring((out / "register.xml").read_bytes())
+    assert {el.get(XML_ID): (el.get("cert"), el.get("resp")) for el in register.iter(
+        f"{TEI}person")} == {"person-keller": (None, None),
+                             "person-brand": ("unknown", "#annotator")}
+    assert 'corresp="register.xml#person-keller"' in (out / "one.xml").read_text()
+
+    def agents(w):
+        return [(r["agent"], r["agent_entity_id"])
+                for r in w.store.query("SELECT agent, agent_entity_id FROM claims")]
+
+    ws2 = Workspace.init(tmp_path / "ws2")
+    r = run(ws2, "add", *(str(p) for p in sorted(out.glob("*.xml"))))
+    assert r.exit_code == 0, r.output
+    assert f"register {out / 'register.xml'}: 2 added" in r.output
+    assert [s.id for s in ws2.sources()] == ["one", "two"]
+    again = {r["id"]: r["status"] for r in ws2.store.query("SELECT id, status FROM entities")}
+    assert again == status
+    assert agents(ws2) == [("Keller", "person-keller")]
+    ws3 = Workspace.init(tmp_path / "ws3")
+    with pytest.raises(SourceError) as refused:  # the library's one-source add: no source
+        ws3.add(out / "register.xml")
+    assert refused.value.code == "S027" and not ws3.sources() and not ws3.entities()
+    for name in ("one", "two"):
+        ws3.add(out / f"{name}.xml")
+    ws3.import_register(out / "register.xml")
+    again = {r["id"]: r["status"] for r in ws3.store.query("SELECT id, status FROM entities")}
+    assert again == status
+    assert agents(ws3) == [("Keller", "person-keller")]
+    ws2.close()
+    ws3.close()
 
 
 _ENTRIES_TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
@@ -1806,7 +1872,9 @@ def test_export_tei_inside_a_transaction_sees_its_mentions(ws, copy_data):
 
 # -- an export inserts only what an editor decided ----------------------------------------------
 TEI_DATA = sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*.xml")
-                  if b"http://www.tei-c.org/ns/1.0" in p.read_bytes()[:5000])
+                  if b"http://www.tei-c.org/ns/1.0" in p.read_bytes()[:5000]
+                  and b"<p>Exported by annotator.</p>" not in p.read_bytes()[:5000])  # a
+# register an export wrote is no source (S027)
 
 
 def _add_copy(ws, tmp_path, name: str) -> tuple[str, bytes]:

@@ -26,8 +26,8 @@ from lxml import etree
 
 from annotator.acts.entity_edits import (add_variant, set_authority, unique_entity_id,
                                          authority_holders)
-from annotator.acts.register import import_entries, read_entries
-from annotator.acts.reimport import proposed_by, proposed_claims, proposers
+from annotator.acts.register import import_entries, proposed_by, read_entries
+from annotator.acts.reimport import proposed_claims, proposers
 from annotator.acts.review import Review, normalise_date_value
 from annotator.entities.authority import authority_in, normalise_authority, scheme_from_url
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name

@@ -23,6 +23,7 @@ from annotator.acts.align import Match, align, block_of
 from annotator.acts.context import ActContext
 from annotator.acts.edition_markup import FileProposals, file_proposals, import_markup
 from annotator.acts.entity_edits import rename, unsaid
+from annotator.acts.register import import_register, is_written_register
 from annotator.acts.reimport import import_exported
 from annotator.acts.source_dates import date_warning
 from annotator.chronology import EDITOR
@@ -30,7 +31,7 @@ from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Interrupted, Location, SourceError
 from annotator.files import atomic_write, relative
 from annotator.interrupt import held
-from annotator.records import AddResult
+from annotator.records import AddResult, RegisterImport
 from annotator.store import Act, now
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
@@ -63,9 +64,16 @@ class _Prepared:
 
 def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None = None,
              replace: bool = False,
-             on_error: Callable[[AnnotatorError], None] | None = None) -> list[AddResult]:
+             on_error: Callable[[AnnotatorError], None] | None = None,
+             on_register: Callable[[RegisterImport], None] | None = None) -> list[AddResult]:
     """Add files; a bad file is reported (``on_error``) and nothing of it written. Without
     ``on_error`` the first bad file raises, before any file is written.
+
+    A register an export wrote (``register.xml`` beside the files of ``export tei``:
+    ``is_written_register``) is no source: with ``on_register`` it is imported as the
+    register it is, first, so the files' names find its entries, its proposals staying
+    proposals, each import reported there; without, it is refused (S027), as a file no
+    source can be.
 
     Ctrl-C stops the run between two sources (one under way is finished: its row and its
     file, or neither): ``Interrupted`` holds the results of those added."""
@@ -89,8 +97,16 @@ def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None 
         for path in given:
             if refused(lambda: prepared.append(_prepare(ctx, path, title=title))):
                 left -= 1
-        kept = _made_from_given(ctx, prepared)
-        left -= len(prepared) - len(kept)
+        sources: list[_Prepared] = []
+        for item in prepared:
+            if item.origin == "tei" and is_written_register(item.parsed.root):
+                with held():
+                    refused(lambda: _import_register(ctx, item.path, on_register))
+                    left -= 1
+            else:
+                sources.append(item)
+        kept = _made_from_given(ctx, sources)
+        left -= len(sources) - len(kept)
         for item in kept:
             with held():
                 refused(lambda: results.append(_commit_source(ctx, item, replace=replace)))
@@ -100,6 +116,16 @@ def add_many(ctx: ActContext, paths: Iterable[str | Path], *, title: str | None 
                           "added", hint="run the same command again to add the rest" if left
                           else "nothing is left to add", done=results) from None
     return results
+
+
+def _import_register(ctx: ActContext, path: Path,
+                     on_register: Callable[[RegisterImport], None] | None) -> None:
+    if on_register is None:  # no one to say what the import did: not done unasked
+        raise SourceError(f"{path.name} is an export's register (written by annotator), "
+                          "not a source",
+                          hint=f"import it with 'annotator register import {path}'",
+                          location=Location(path), code="S027")
+    on_register(import_register(ctx, path))
 
 
 def _made_from_given(ctx: ActContext, prepared: list[_Prepared]) -> list[_Prepared]:

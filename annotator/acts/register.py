@@ -42,6 +42,7 @@ TEI_NAMES = {"person": ("listPerson", "person", "persName"),
              "place": ("listPlace", "place", "placeName"),
              "org": ("listOrg", "org", "orgName")}
 _ENTRY_TYPES = {entry: t for t, (_, entry, _) in TEI_NAMES.items()}
+APP_ID = "annotator"  # xml:id of annotator's <application>, which its proposals' @resp names
 _IDNO_TYPES = {"wikidata": "wikidata", "wd": "wikidata", "viaf": "viaf", "geonames": "geonames",
                "gnd": "gnd", "dnb": "gnd"}
 
@@ -80,10 +81,15 @@ class RegisterEntry:
     identity: tuple[str, ...] = ()  # those of them that say who it is (not a 'desc' link)
     geo: str = ""  # a place's first location/geo, as written ('52.52 13.40')
     written: tuple[str, ...] = ()  # each of ``pointers`` as the file writes it ('https://...')
+    # marked as a proposal no editor decided (``@cert="unknown"``, ``@resp`` to annotator's
+    # application in the file's header: an export with proposals writes it so)
+    proposed: bool = False
 
 
 def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
-                 problems: list[Problem] | None = None) -> list[RegisterEntry]:
+                 problems: list[Problem] | None = None,
+                 proposed: Callable[[etree._Element], bool] = lambda el: False
+                 ) -> list[RegisterEntry]:
     """Every ``person``/``place``/``org`` with an xml:id inside a listPerson/listPlace/listOrg.
 
     ``strict``: an entry without xml:id or name is an error (a register file); otherwise it is
@@ -92,7 +98,8 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
     id of the wrong shape: the id left out, the entry kept). Names come as written, then the
     running-text forms made from them ("Heller, Artur" -> "Artur Heller"); pointers the entry
     answers to are kept (by key, and as written), so a source's ``@ref`` to its xml:id or to
-    one of its URIs resolves to it.
+    one of its URIs resolves to it. ``proposed``: whether an entry is marked as a proposal
+    (``RegisterEntry.proposed``).
     """
     prefixes = Prefixes.of(root)
     out: list[RegisterEntry] = []
@@ -141,7 +148,8 @@ def read_entries(root: etree._Element, path: Path, *, strict: bool = True,
             geo = element_text(el.find(f"{_t('location')}/{_t('geo')}")) if t == "place" else ""
             every, identity, written = entry_pointers(el, prefixes)
             out.append(RegisterEntry(xml_id, t, tuple(dict.fromkeys(names)), tuple(ids), note,
-                                     source_line(el), every, identity, geo, written))
+                                     source_line(el), every, identity, geo, written,
+                                     proposed(el)))
     return out
 
 
@@ -172,7 +180,7 @@ def _read_file(path: str | Path, problems: list[Problem] | None
         raise SourceError("not a TEI register (elements must be in the TEI namespace)",
                           hint=f'add xmlns="{TEI_NS}" to the root element',
                           location=Location(p, source_line(root)), code="S201")
-    entries = read_entries(root, p, problems=problems)
+    entries = read_entries(root, p, problems=problems, proposed=marked_proposals(root))
     if not entries and problems:
         raise refusal(problems, "nothing was imported")
     if not entries:
@@ -180,6 +188,50 @@ def _read_file(path: str | Path, problems: list[Problem] | None
                           hint="give a TEI file with listPerson, listPlace or listOrg entries "
                                "that have an xml:id", location=Location(p), code="S201")
     return entries, edition_name(root)
+
+
+def annotator_apps(root: etree._Element) -> list[etree._Element]:
+    """The ``<application>``s of a file's header that annotator's export wrote (``#annotator``,
+    ``#annotator-model-...``), what its proposals' ``@resp`` names: none unless the header
+    has annotator's own (``xml:id="annotator" ident="annotator"``), so an edition's own
+    applications and ``@resp`` stay its own markup. (A later export adds its proposers in an
+    ``appInfo`` of their own, without annotator's, which the file has already.)"""
+    apps = [a for a in root.iterfind(f"{_t('teiHeader')}//{_t('appInfo')}/{_t('application')}")
+            if (xid := a.get(XML_ID)) == APP_ID or (xid or "").startswith(f"{APP_ID}-")]
+    if not any(a.get(XML_ID) == APP_ID and a.get("ident") == "annotator" for a in apps):
+        return []
+    return apps
+
+
+def proposed_by(el: etree._Element, proposers: Mapping[str, str]) -> str | None:
+    """The provenance of the proposal an exported element is (``@cert="unknown"`` and
+    ``@resp`` naming one of the export's ``proposers``, ``reimport.proposers``: ``@resp``
+    value -> provenance), None for the file's own markup: the one test of every re-import."""
+    if el.get("cert") != "unknown":
+        return None
+    return proposers.get((el.get("resp") or "").strip())
+
+
+def marked_proposals(root: etree._Element) -> Callable[[etree._Element], bool]:
+    """Whether an entry of the register ``root`` is a proposal an annotator export marked
+    (``proposed_by`` one of ``annotator_apps``): ``export tei --include-proposals`` writes
+    its proposed entities so in register.xml, as in a file's standOff."""
+    exported = {f"#{a.get(XML_ID)}": "" for a in annotator_apps(root)}
+    return lambda el: proposed_by(el, exported) is not None
+
+
+def is_written_register(root: etree._Element) -> bool:
+    """Whether a TEI document is a register ``export_register`` wrote (``register.xml`` of
+    an export, ``register export``): its header's publication statement is ours and its body
+    holds register lists only. ``add`` of an export folder imports it as the register it is,
+    never as a source."""
+    body = root.find(f"{_t('text')}/{_t('body')}")
+    said = root.find(f"{_t('teiHeader')}/{_t('fileDesc')}/{_t('publicationStmt')}/{_t('p')}")
+    if body is None or said is None or element_text(said) != _PUBLISHED:
+        return False
+    lists = {_t(list_name) for list_name, _, _ in TEI_NAMES.values()}
+    kids = [el for el in body if isinstance(el.tag, str)]
+    return bool(kids) and all(el.tag in lists for el in kids)
 
 
 @dataclass(slots=True)
@@ -207,7 +259,9 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
     edition than the register's (``edition``, its header's; ``word_alone``), or the sources' markup points to one by another id
     (``_marked_apart``) or the model's mentions of it are flagged ambiguous (``_ambiguous``):
     kept apart and named in ``shared``. The entities become known; what the model proposed
-    stays proposed (an entry's own, a merged one's) until an editor decides it.
+    stays proposed (an entry's own, a merged one's) until an editor decides it. An entry the
+    file marks as a proposal (``RegisterEntry.proposed``) comes in proposed, and an entity
+    already in the store keeps its status: no editor decided it.
     """
     entries = list(entries)
     ours = {e.id for e in entries}
@@ -217,13 +271,14 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
         row = entities.entity_row(conn, e.id)
         if row is None:
             rec.insert("entities", {"id": e.id, "type": e.type, "preferred": e.names[0],
-                                    "status": "confirmed", "note": e.note, "geo": e.geo,
+                                    "status": "proposed" if e.proposed else "confirmed",
+                                    "note": e.note, "geo": e.geo,
                                     "created_at": now()})
             done.added += 1
         else:
             if row["type"] != e.type:
                 review.relabel_entity(rec, e.id, e.type)
-            values = {"status": "confirmed"}
+            values = {} if e.proposed else {"status": "confirmed"}
             if row["preferred"] != e.names[0] and not decisions.preferred_by_editor(conn, e.id):
                 values["preferred"] = e.names[0]  # the register's name, not a letter's "Hitler"
                 add_variant(rec, e.id, row["preferred"])  # which stays a spelling of it
@@ -232,8 +287,9 @@ def import_entries(review: Review, rec: Act, entries: Iterable[RegisterEntry], *
             if e.geo and not row["geo"]:
                 values["geo"] = e.geo
             before = len(rec.changes)
-            rec.update("entities", {"id": e.id}, values)
-            if row["status"] != "confirmed":
+            if values:
+                rec.update("entities", {"id": e.id}, values)
+            if row["status"] != "confirmed" and not e.proposed:
                 review.apply_status(rec, e.id, "confirmed", cascade=False)
             done.updated += len(rec.changes) > before
         for name in e.names:
@@ -432,12 +488,17 @@ def _take_pointers(review: Review, rec: Act, e: RegisterEntry, ours: set[str],
 
 # -- writing a TEI register ---------------------------------------------------------------------
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n\s*")  # a blank line parts a note's paragraphs
+_PUBLISHED = "Exported by annotator."  # a register's publicationStmt (is_written_register)
 
 
 def export_register(entries: Iterable[Entity], *, title: str = "Register",
                     known_pointers: Mapping[str, Sequence[str]] | None = None) -> bytes:
     """Register entries as a TEI document: listPerson, listPlace, listOrg with idno, a place's
     coordinates as ``<location><geo>`` (after its names, before idno, as TEI's ``place`` orders).
+
+    An entry still proposed (``export tei --include-proposals``) is marked as the file's
+    standOff marks it, ``@cert="unknown"`` and ``@resp`` to annotator's application in the
+    header, and comes back a proposal (``marked_proposals``).
 
     Written so that importing it again gives the same register: ``known_pointers`` (id -> the
     pointers the store knows for it as the edition wrote them, ``store.pointers.of_entities``
@@ -449,11 +510,13 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
     header = E.sub(tei, "teiHeader")
     fd = E.sub(header, "fileDesc")
     E.sub(E.sub(fd, "titleStmt"), "title", title)
-    E.sub(E.sub(fd, "publicationStmt"), "p", "Exported by annotator.")
+    E.sub(E.sub(fd, "publicationStmt"), "p", _PUBLISHED)
     E.sub(E.sub(fd, "sourceDesc"), "p", "The editors' register of persons, places and "
                                          "organisations.")
-    body = E.sub(E.sub(tei, "text"), "body")
     entries = list(entries)
+    if any(e.status == "proposed" for e in entries):  # what marks them, as a source's does
+        _application(E.sub(E.sub(header, "encodingDesc"), "appInfo"))
+    body = E.sub(E.sub(tei, "text"), "body")
     for t, (list_name, entry_name, name_el) in TEI_NAMES.items():
         of_type = [e for e in entries if e.type == t]
         if not of_type:
@@ -462,6 +525,9 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
         for e in of_type:
             el = E.sub(lst, entry_name)
             el.set(XML_ID, e.id)
+            if e.status == "proposed":  # read back as a proposal (``marked_proposals``)
+                el.set("cert", "unknown")
+                el.set("resp", f"#{APP_ID}")
             E.sub(el, name_el, e.preferred)
             for v in _written_variants(e):
                 E.sub(el, name_el, v).set("type", "variant")
@@ -476,6 +542,18 @@ def export_register(entries: Iterable[Entity], *, title: str = "Register",
         E.sub(body, "p", "The register is empty.")
     etree.indent(tei, space="  ")
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _application(app_info: etree._Element) -> None:
+    """annotator's ``<application>``, which an export's proposals name by ``@resp`` and
+    ``reimport.proposers`` knows an annotator export by."""
+    from annotator.version import __version__
+
+    app = _Maker.sub(app_info, "application")
+    app.set(XML_ID, APP_ID)
+    app.set("ident", "annotator")
+    app.set("version", __version__)
+    _Maker.sub(app, "label", "annotator")
 
 
 def _written_variants(e: Entity) -> list[str]:

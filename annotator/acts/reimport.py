@@ -36,7 +36,8 @@ from lxml import etree
 from annotator.bibliography.tei_bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
 from annotator.export.pointing import REGISTER_FILE
-from annotator.export.tei import APP_ID, STANDOFF_ID, existing_annotations, provenance_of
+from annotator.acts.register import APP_ID, annotator_apps, proposed_by
+from annotator.export.tei import STANDOFF_ID, existing_annotations, provenance_of
 from annotator.store import Act, now
 from annotator.store import bib as bib_rows
 from annotator.store import claims as claim_rows
@@ -59,28 +60,13 @@ T = TypeVar("T")
 
 def proposers(root: etree._Element) -> dict[str, str]:
     """``@resp`` value -> provenance, of the applications an annotator export declares in
-    the header as what made its proposals (``#annotator``, ``#annotator-model-...``): an
-    element marked ``@cert="unknown"`` with one of them is a proposal no editor decided
-    (``proposed_by``). Only the applications annotator names (``annotator``,
-    ``annotator-...``), in a file whose header has annotator's own: an edition's own
-    ``@resp`` (an editor's ``respStmt``, another tool's ``application``) is its own markup.
-    (A later export adds its proposers in an ``appInfo`` of their own, without annotator's,
-    which the file has already.) Empty for a file no annotator export wrote."""
-    apps = [a for a in root.iterfind(f"{_T}teiHeader//{_T}appInfo/{_T}application")
-            if (xid := a.get(XML_ID)) == APP_ID or (xid or "").startswith(f"{APP_ID}-")]
-    if not any(a.get(XML_ID) == APP_ID and a.get("ident") == "annotator" for a in apps):
-        return {}
+    the header as what made its proposals (``register.annotator_apps``: ``#annotator``,
+    ``#annotator-model-...``): an element marked ``@cert="unknown"`` with one of them is a
+    proposal no editor decided (``proposed_by``). Empty for a file no annotator export
+    wrote."""
     return {f"#{a.get(XML_ID)}": APP_ID if a.get(XML_ID) == APP_ID else
             provenance_of(a.get("version") or "", element_text(a.find(f"{_T}label")))
-            for a in apps}
-
-
-def proposed_by(el: etree._Element, proposers: dict[str, str]) -> str | None:
-    """The provenance of the proposal an exported element is (``@cert="unknown"`` and
-    ``@resp`` naming one of the export's ``proposers``), None for the file's own markup."""
-    if el.get("cert") != "unknown":
-        return None
-    return proposers.get((el.get("resp") or "").strip())
+            for a in annotator_apps(root)}
 
 
 def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap

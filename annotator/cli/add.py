@@ -9,6 +9,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._output import terminal_safe, user_errors, workspace
+from annotator.cli.register import show_import
 from annotator.errors import Interrupted
 
 if TYPE_CHECKING:
@@ -25,13 +26,15 @@ def add_cli(
                                           "changed; decisions on unchanged text are kept.")]
     = False,
 ) -> None:
-    """Add source files to the workspace. TEI is kept byte for byte; text is encoded as TEI."""
+    """Add source files to the workspace. TEI is kept byte for byte; text is encoded as TEI.
+    The register.xml of an export is imported as a register (as 'register import'), first."""
     failed: list[str] = []
     with user_errors():
         ws = workspace()
         try:
             results = ws.add_many(files, title=title, replace=replace,
-                                  on_error=lambda err: failed.append(str(err)))
+                                  on_error=lambda err: failed.append(str(err)),
+                                  on_register=lambda r: show_import(r, named=True))
         except Interrupted as stop:  # the sources added before it, then its line
             _show(stop.done, failed)
             raise

@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from annotator.acts.context import ActContext
-from annotator.acts.register import export_register, read_entries
+from annotator.acts.register import APP_ID, export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
@@ -95,7 +95,6 @@ LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
 STANDOFF_ID = "annotator-standoff"
-APP_ID = "annotator"
 DECL_ID = "annotator-encoding"
 RANK_CLAIM, RANK_PASSAGE, RANK_MENTION = 0, 1, 2
 
