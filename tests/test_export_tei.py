@@ -1045,7 +1045,8 @@ def test_export_tei_any_spans_only_insert_and_stay_valid(tei_schema, data, name)
         if kind == "claim":
             d.claims.append(_Claim(id=n + 1, start=s, end=e, kind="unattributed",
                                    status="confirmed", agent="", agent_entity_id=None,
-                                   provenance="editor", links=()))
+                                   provenance="editor", cue="", confidence=None,
+                                   candidate="", links=()))
         else:
             names.append((s, e, _Kind(kind, None, None, "confirmed", "editor")))
     d.mentions = _Mentions.of(names)
@@ -1425,6 +1426,49 @@ def test_export_tei_register_file_keeps_proposals_and_agents_through_add_and_imp
     assert agents(ws3) == [("Keller", "person-keller")]
     ws2.close()
     ws3.close()
+
+
+def test_export_tei_reimport_keeps_a_proposed_claims_cue_confidence_and_candidate(
+        ws, tmp_path, tei_schema):
+    """A proposed claim's annotation says why the finder proposed it: ``note type="cue"``
+    with its confidence as ``@cert``, ``note type="candidate"`` who its described agent may
+    be; the export added elsewhere gives the same proposal, and exports the same bytes
+    again. A decided claim has no such notes. Was: cue, confidence and candidate lost."""
+    sids = _known_files(ws, tmp_path)
+    sha = ws.source(sids[0]).sha256
+    with ws.store.transaction() as conn:
+        proposed = insert_claim(conn, sids[0], sha, *span_of(ws, sids[0], "Later Anna Weber "
+                                "came back with Otto Brand."), "attributed", agent="the writer",
+                                status="proposed", provenance="rule:claims@x@1")
+        decided = insert_claim(conn, sids[0], sha,
+                               *span_of(ws, sids[0], "Anna Weber wrote to Hans Keller."),
+                               "attributed", agent="Keller")
+        for cid in (proposed, decided):
+            conn.execute("UPDATE claims SET cue = 'verb: say (the writer = Anna Weber?)', "
+                         "confidence = 0.55, agent_candidate = 'Anna Weber' WHERE id = ?",
+                         (cid,))
+    out = tmp_path / "exported"
+    ws.export_tei([sids[0]], include_proposals=True, out_dir=out)
+    data = (out / "one.xml").read_bytes()
+    assert tei_schema.validate(etree.fromstring(data)), tei_schema.error_log
+    text = data.decode()
+    assert text.count('<note type="cue" cert="0.55">verb: say (the writer = Anna Weber?)'
+                      '</note>') == 1
+    assert text.count('<note type="candidate">Anna Weber</note>') == 1
+
+    def proposals(w):
+        return [tuple(r) for r in w.store.query(
+            "SELECT agent, cue, confidence, agent_candidate, provenance FROM claims "
+            "WHERE status = 'proposed'")]
+
+    ws2 = Workspace.init(tmp_path / "ws2")
+    ws2.add(out / "one.xml")
+    assert proposals(ws2) == proposals(ws) == [
+        ("the writer", "verb: say (the writer = Anna Weber?)", 0.55, "Anna Weber",
+         "rule:claims@x@1")]
+    again = ws2.export_tei(include_proposals=True, out_dir=tmp_path / "again")
+    assert (ws2.root / again.files[0].path).read_bytes() == data
+    ws2.close()
 
 
 _ENTRIES_TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>

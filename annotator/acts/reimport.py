@@ -11,10 +11,11 @@ source are already in the store:
 * works of our ``listBibl``: the claims reader has made entries of them (keyed by ``xml:id``);
   their fields are replaced by the exact ones (``annotator.bibliography.tei_bibl.read_bibl``);
 * claims with their kind (``@subtype``), state (``@cert="unknown"`` and ``@resp`` naming
-  one of the export's ``proposers``: still a proposal, of the provenance it names) and agent
+  one of the export's ``proposers``: still a proposal, of the provenance it names), agent
   (``note[@type="agent"]``, ``@corresp`` to the register entry when it is there, in the file
-  or in ``register.xml`` beside it); a claim already there (carried over by a replace) takes
-  them, unless an editor decided it in this workspace;
+  or in ``register.xml`` beside it) and a proposal's cue, confidence and candidate agent
+  (``note[@type="cue"]`` with ``@cert``, ``note[@type="candidate"]``); a claim already there
+  (carried over by a replace) takes them, unless an editor decided it in this workspace;
 * links: ``ref[@type]`` to ``#key`` (a work, locus as content) or ``<source>.xml#passage-S-E``
   (a passage of another source, resolved when that source is in the workspace, now or when it
   is added later).
@@ -249,6 +250,11 @@ def _read_annotation(act: Act, source_id: str, claim_id: int, ann: etree._Elemen
         if child.tag == f"{_T}note" and child.get("type") == "agent":
             agent = {"agent": element_text(child),
                      "agent_entity_id": _agent_entity(act.conn, child.get("corresp") or "")}
+        elif child.tag == f"{_T}note" and child.get("type") == "cue":
+            act.update("claims", {"id": claim_id}, {"cue": element_text(child),
+                                                    "confidence": _confidence(child)})
+        elif child.tag == f"{_T}note" and child.get("type") == "candidate":
+            act.update("claims", {"id": claim_id}, {"agent_candidate": element_text(child)})
         elif child.tag == f"{_T}ref" and child.get("type") in RELS:
             _read_link(act, source_id, claim_id, child, keys, exported)
     return agent
@@ -264,6 +270,16 @@ def _agent_entity(conn: sqlite3.Connection, corresp: str) -> str | None:
     if where not in ("", REGISTER_FILE) or not ref:
         return None
     return ref if entity_row(conn, ref) is not None else None
+
+
+def _confidence(note: etree._Element) -> float | None:
+    """How sure the finder was of a proposed claim: its cue note's ``@cert`` (0..1), None
+    for another value (TEI's ``high``...), which no finder wrote."""
+    try:
+        value = float(note.get("cert") or "")
+    except ValueError:
+        return None
+    return value if 0 <= value <= 1 else None
 
 
 def _read_link(act: Act, source_id: str, claim_id: int, ref: etree._Element,

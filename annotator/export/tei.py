@@ -120,6 +120,9 @@ class _Claim(NamedTuple):
     agent: str
     agent_entity_id: str | None
     provenance: str
+    cue: str  # why the finder proposed it, how sure it is, who the agent may be: written
+    confidence: float | None  # for a proposal (``_proposal_notes``), read back by reimport
+    candidate: str
     links: tuple[_Link, ...]
 
 
@@ -1241,17 +1244,18 @@ class _Builder:
             c.agent_entity_id and c.agent_entity_id in self.data.entities) else None
         existing = self._existing_annotation(target)
         have_refs: set[tuple[str, str, str]] = set()
-        have_agent = False
+        have_notes: set[str] = set()  # the types of the annotation's notes
         if existing is not None:
             for child in self.ix.nodes[existing]:
                 if child.tag == f"{{{TEI_NS}}}ref":
                     have_refs.add((child.get("type", ""), child.get("target", ""),
                                    element_text(child)))
-                elif child.tag == f"{{{TEI_NS}}}note" and child.get("type") == "agent":
-                    have_agent = True
-        if c.agent and not have_agent:
+                elif child.tag == f"{{{TEI_NS}}}note":
+                    have_notes.add(child.get("type", ""))
+        if c.agent and "agent" not in have_notes:
             body.append(f"<{q('note')}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
                         f"{esc(c.agent)}</{q('note')}>")
+        body += [line for type_, line in _proposal_notes(c, q) if type_ not in have_notes]
         for link in c.links:
             tgt = self._link_target(link)
             locus = " ".join(link.locus.split())
@@ -1378,6 +1382,24 @@ class _Builder:
 
 
 @lru_cache(maxsize=65536)
+def _proposal_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(type, line) of the notes a proposed claim's annotation says why the finder proposed
+    it with: ``note type="cue"`` its cue, ``@cert`` how sure it is (0..1), ``note
+    type="candidate"`` who a described agent may be ("the Soviet premier": Stalin), so a
+    re-added export's proposal is the one it was (``reimport``). A decided claim has none."""
+    if c.status != "proposed":
+        return []
+    out = []
+    if c.cue or c.confidence is not None:
+        cert = None if c.confidence is None else f"{c.confidence:g}"
+        out.append(("cue", f"<{q('note')}{attrs((('type', 'cue'), ('cert', cert)))}>"
+                           f"{esc(c.cue)}</{q('note')}>"))
+    if c.candidate:
+        out.append(("candidate", f"<{q('note')} type=\"candidate\">{esc(c.candidate)}"
+                                 f"</{q('note')}>"))
+    return out
+
+
 def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool
                 ) -> tuple[tuple[str, str | None], ...]:
     """A date's value attributes (from its JSON), with how certain a decided value is: made

@@ -97,7 +97,7 @@ def claims_of(conn: sqlite3.Connection, source_ids: Sequence[str],
     which sorts each run of one start apart), the longer first put first here."""
     out = _by_version(plain_rows(conn,
         "SELECT source_id, sha256, id, start, end, kind, status, agent, agent_entity_id, "
-        "provenance FROM claims WHERE source_id IN (SELECT value FROM json_each(?)) "
+        "provenance, cue, confidence, agent_candidate FROM claims WHERE source_id IN (SELECT value FROM json_each(?)) "
         "AND status IN (?, ?) ORDER BY source_id, sha256, start, end",
         (json.dumps(list(source_ids)), *states)))
     for rows in out.values():
