@@ -353,3 +353,50 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
     rules.append(f"Julian {ns_year:04d}-{month:02d}-{day:02d} is Gregorian "
                  f"{value[0]:04d}-{value[1]:02d}-{value[2]:02d}")
     return OldStyle(written, value, "; ".join(rules))
+
+
+def gregorian_to_julian(year: int, month: int, day: int) -> tuple[int, int, int]:
+    """The Julian calendar day of a Gregorian (proleptic) day: ``julian_to_gregorian``
+    undone, through the Julian day number."""
+    c = _dt.date(year, month, day).toordinal() + 1721425 + 32082
+    d = (4 * c + 3) // 1461
+    e = c - 1461 * d // 4
+    m = (5 * e + 2) // 153
+    return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
+
+
+_CONVERTED = re.compile(r"Julian (-?\d{4}-\d\d-\d\d) is Gregorian (-?\d{4}-\d\d-\d\d)")
+
+
+def julian_written(value: dict[str, str], reason: str) -> tuple[tuple[str, str], ...] | None:
+    """A date flagged ``julian`` (its words a Julian day, its TEI value the Gregorian day),
+    as TEI's custom dating attributes give its words' own value: ``when-custom`` (and
+    ``from-custom``...) the Julian day, the year counted from 1 January; a month or a year
+    as it is. The day is the one the reason names ("Julian 1723-02-10 is Gregorian
+    1723-02-21"), else the Julian day of the value (an editor's, which TEI's ``@when`` takes
+    as Gregorian). None where the Old Style rules read a day as written (a double year after
+    the change of 1752: its day is a Gregorian one) or where there is no value.
+    DOCS: docs/export.md#old-style-dates"""
+    named = {g: j for j, g in _CONVERTED.findall(reason)}
+    out = []
+    for attr, v in value.items():
+        if v in named:
+            out.append((f"{attr}-custom", named[v]))
+            continue
+        m = ISO_DATE.fullmatch(v)
+        if m is None or int(m.group(1)) < 1:  # no day of the rules' (nor Python's) calendar
+            return None
+        if m.group(3) is None:  # a month or a year: the same in either calendar's words
+            out.append((f"{attr}-custom", v))
+            continue
+        if "Old Style (" in reason:  # read as written by the rules: not a Julian day
+            return None
+        y, mo, d = gregorian_to_julian(*(int(p) for p in m.groups()))
+        out.append((f"{attr}-custom", f"{y:04d}-{mo:02d}-{d:02d}"))
+    return tuple(out) or None
+
+
+def names_julian(xml_id: str, words: str) -> bool:
+    """Whether a TEI ``<calendar>`` entry (its xml:id, its words) is the Julian calendar: the
+    Guidelines' ``cal_Julian`` ("Julian calendar (including proleptic)"), ``julian``."""
+    return "julian" in xml_id.lower() or re.search(r"\bjulian\b", words, re.I) is not None

@@ -2156,3 +2156,105 @@ def test_export_tei_reads_each_exported_file_once_and_no_other(ws, copy_data):
     assert opened == [ids[1]]
     files.clear()
 
+
+
+# -- Old Style dates: the calendar of their words ---------------------------------------------
+_OLD_STYLE = ("<p>Dear Sir, my father died on the 10th of February 1722/3, and was buried on "
+              "the 14th. We shall meet on Thursday the 9th.</p>")
+_SENT = ('<correspDesc><correspAction type="sent"><date when="1766-10-03">3 October 1766</date>'
+         "</correspAction></correspDesc>")
+_OWN_JULIAN = ('<calendarDesc><calendar xml:id="cal_Julian"><p>Julian calendar (including '
+               "proleptic)</p></calendar></calendarDesc>")
+_GREGORIAN = ('<calendarDesc><calendar xml:id="cal_Gregorian"><p>Gregorian calendar</p>'
+              "</calendar></calendarDesc>")
+
+
+def old_style_letter(folder: Path, profile: str | None) -> Path:
+    """A letter of 1766 telling of a death on 'the 10th of February 1722/3' (Old Style),
+    with ``profile`` as its header's profileDesc (None: no profileDesc)."""
+    path = folder / "letter.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                    "<title>A letter of 1766</title></titleStmt><publicationStmt><p>x</p>"
+                    "</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>\n"
+                    f"{'' if profile is None else profile}</teiHeader><text><body>\n"
+                    f"{_OLD_STYLE}\n</body></text></TEI>\n", encoding="utf-8")
+    return path
+
+
+def _julian_attrs(cal: str, custom: str) -> str:
+    return f'calendar="#{cal}" when-custom="{custom}" datingMethod="#{cal}"'
+
+
+@pytest.mark.parametrize(("profile", "cal", "written"), [
+    (f"<profileDesc>{_SENT}</profileDesc>", "julian", True),  # calendarDesc into profileDesc
+    (None, "julian", True),  # a profileDesc of its own, after the new encodingDesc
+    (f"<profileDesc>{_SENT}{_GREGORIAN}</profileDesc>", "julian", True),  # into calendarDesc
+    (f"<profileDesc>{_OWN_JULIAN}{_SENT}</profileDesc>", "cal_Julian", False),  # the file's
+])
+def test_export_tei_an_old_style_date_says_its_calendar(ws, tmp_path, tei_schema, profile,
+                                                         cal, written):
+    """Before: 'the 10th of February 1722/3', read as Julian 1723-02-10 and given as its
+    Gregorian day, was written <date when="1723-02-21">: nothing said the words were a
+    Julian day. Now, as the TEI Guidelines' own example does, @calendar points to the
+    header's Julian calendar, and @when-custom with @datingMethod gives the Julian day;
+    the calendar entry is the file's own where it has one, else inserted. Only insertions,
+    valid, every pointer resolving."""
+    path = old_style_letter(tmp_path, profile)
+    ws.add(path)
+    ws.propose()
+    ws.confirm_dates("letter", certain=False)
+    src = path.read_bytes()
+    out = export_bytes(ws, "letter")
+    text = out.decode()
+    assert (f'<date when="1723-02-21" {_julian_attrs(cal, "1723-02-10")} cert="high">the 10th '
+            "of February 1722/3</date>") in text
+    # a day after it, in the same style, is Julian too
+    assert (f'<date when="1723-02-25" {_julian_attrs(cal, "1723-02-14")} cert="medium" '
+            'evidence="internal">on the 14th</date>') in text
+    if _SENT in (profile or ""):  # a day of the letter's own month: no Old Style one
+        assert '<date when="1766-10-09" cert="medium" evidence="internal">Thursday' in text
+    root = etree.fromstring(out)
+    cals = root.findall(f"{TEI}teiHeader/{TEI}profileDesc/{TEI}calendarDesc/{TEI}calendar")
+    assert [c.get(XML_ID) for c in cals if "Julian" in "".join(c.itertext())] == [cal]
+    assert len(root.findall(f".//{TEI}calendar")) == len(cals) == (
+        2 if _GREGORIAN in (profile or "") else 1)
+    assert difflib_ops(src, out) == {"equal", "insert"}
+    assert only_insertions(src, out)
+    assert (text.count("<calendar ") > src.decode().count("<calendar ")) is written
+    assert tei_schema.validate(root), tei_schema.error_log.last_error
+    exported = ws.root / "exports" / "letter.xml"
+    result = run(ws, "validate", str(exported))  # tei_all and every pointer resolving
+    assert result.exit_code == 0, result.output
+    assert "1 valid, 0 invalid" in result.output
+    assert "names no xml:id" not in result.output
+
+
+def test_export_tei_an_old_style_proposal_says_its_calendar(ws, tmp_path, tei_schema):
+    """With --include-proposals an undecided Old Style date is written with its calendar too,
+    and a file with no Old Style date gets no calendar (the golden files stay as they were)."""
+    ws.add(old_style_letter(tmp_path, f"<profileDesc>{_SENT}</profileDesc>"))
+    ws.propose()
+    text = export_bytes(ws, "letter", include_proposals=True).decode()
+    assert re.search(r'<date when="1723-02-21" calendar="#julian" when-custom="1723-02-10" '
+                     r'datingMethod="#julian" cert="unknown" resp="#[^"]+">the 10th', text)
+    assert text.count('<calendar xml:id="julian">') == 1
+    assert tei_schema.validate(etree.fromstring(text.encode())), tei_schema.error_log
+    plain = ws.mentions("letter")
+    ws.reject([f"mention:{m.id}" for m in plain if m.type == "date" and "julian" in m.flags])
+    text = export_bytes(ws, "letter", include_proposals=True).decode()
+    assert "calendar" not in text.split("<text>")[1] and "<calendarDesc" not in text
+
+
+def test_export_tei_an_editors_value_of_an_old_style_date(ws, tmp_path):
+    """`date set --when` on a date flagged julian: the value is @when, a Gregorian day as TEI
+    reads it; the flag stays (the words are still Old Style), and @when-custom is the Julian
+    day of the editor's value."""
+    ws.add(old_style_letter(tmp_path, None))
+    ws.propose()
+    m = next(m for m in ws.mentions("letter") if m.surface == "the 10th of February 1722/3")
+    ws.set_date(m.id, when="1723-02-22")
+    assert "julian" in ws.mention(m.id).flags.split(",")
+    text = export_bytes(ws, "letter").decode()
+    assert (f'<date when="1723-02-22" {_julian_attrs("julian", "1723-02-11")} cert="high">'
+            "the 10th of February 1722/3</date>") in text

@@ -48,6 +48,7 @@ import numpy as np
 from annotator.acts.context import ActContext
 from annotator.acts.register import APP_ID, export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
+from annotator.calendar import julian_written, names_julian
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
@@ -96,6 +97,12 @@ LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
 STANDOFF_ID = "annotator-standoff"
 DECL_ID = "annotator-encoding"
+# the words of the Julian calendar's entry an export writes for the dates flagged julian
+JULIAN_CALENDAR = ("Julian calendar (Old Style), in which England and its colonies counted "
+                   "days until 2 September 1752. A date pointing here by @calendar is written "
+                   "in it; its @when is the Gregorian day, as TEI reads @when, and its "
+                   "@when-custom (with @datingMethod pointing here) the Julian day, the year "
+                   "counted from 1 January.")
 RANK_CLAIM, RANK_PASSAGE, RANK_MENTION = 0, 1, 2
 
 
@@ -135,6 +142,8 @@ class _Kind(NamedTuple):
     status: str
     provenance: str
     date_cert: str = ""  # 'high' stated, 'medium' inferred from the source's chronology
+    # a date flagged julian: its words' own value, Julian (``calendar.julian_written``)
+    custom: tuple[tuple[str, str], ...] = ()
 
 
 Own = frozenset[tuple[int, int, str]]  # (start, end, type) of mentions a file's markup gave
@@ -231,7 +240,7 @@ def _mentions_of(read: rows_of.MentionRead,
     (start, end, type) of those its own markup gave that no editor changed since
     (``changed``: those an editor did, by source; None, every one): the file marks them
     already."""
-    kinds = [_Kind._make(k) for k in read.kinds]
+    kinds = [_Kind(*k) for k in read.kinds]
     n_kinds, sizes = max(len(kinds), 1), np.array(read.sizes, dtype=np.int64)
     source = np.repeat(np.arange(len(sizes)), sizes)  # of each mention
     kind = np.array(read.kind, dtype=np.int64)
@@ -268,6 +277,27 @@ def _mentions_of(read: rows_of.MentionRead,
     return mentions, own
 
 
+def _as_julian(m: _Mentions, rows: list[tuple[int, int, str, str]]) -> None:
+    """Each date of ``rows`` (start, end, value, reason: ``store.exports.julian_dates``), a
+    Julian day given as its Gregorian one, gets a kind of its own that carries its words'
+    Julian value (``custom``): its tag says its calendar. Dates are a few of a source's
+    mentions, and these a few of them."""
+    made: dict[tuple[int, tuple[tuple[str, str], ...]], int] = {}
+    for s, e, value, reason in rows:
+        custom = julian_written(json.loads(value), reason)
+        if not custom:
+            continue
+        for i in range(*np.searchsorted(m.start, [s, s + 1]).tolist()):
+            k = int(m.kind[i])
+            if int(m.end[i]) != e or m.kinds[k].type != "date":
+                continue
+            new = made.get((k, custom))
+            if new is None:
+                new = made[k, custom] = len(m.kinds)
+                m.kinds.append(m.kinds[k]._replace(custom=custom))
+            m.kind[i] = new
+
+
 @dataclass(slots=True)
 class _Edition:
     """What the exports of many sources read of the store, read once for all of them and
@@ -295,6 +325,8 @@ class _Edition:
         for key in versions:
             if key not in mentions:
                 mentions[key] = _Mentions.of(())
+        for key, rows in rows_of.julian_dates(conn, versions, states).items():
+            _as_julian(mentions[key], rows)
         claims = rows_of.claims_of(conn, source_ids, states)
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
         wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
@@ -515,6 +547,10 @@ class _Builder:
         self._kids: dict[int, list[int]] = {}  # element -> its element children
         self._unit_of: str | None = None  # the file's indent step
         self.batch: TagBatch | None = None  # the inline tags, as columns
+        # the xml:id of the Julian calendar dates point to (the file's own, else one the
+        # export writes), and whether an inserted date does
+        self._julian: tuple[str, bool] | None = None  # (id, the file's own)
+        self.julian_used = False
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
 
     # names of new elements: the TEI namespace's prefix in force where they go
@@ -659,6 +695,8 @@ class _Builder:
         self._m_start, self._m_end = start, end
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
+        if any(kinds[k].custom for k in present):
+            self.julian_used = True
         for k in sorted(present):
             kd = kinds[k]
             if kd.entity_id and extras[k] and kd.type != "date":
@@ -692,7 +730,8 @@ class _Builder:
         out = []
         for k in kinds:
             if k.type == "date":
-                out.append(_date_attrs(k.date_value, k.date_cert, k.status == "confirmed"))
+                out.append(_date_attrs(k.date_value, k.date_cert, k.status == "confirmed",
+                                       k.custom, self.julian_id() if k.custom else ""))
                 continue
             eid = k.entity_id
             if not eid or eid not in self.data.entities:
@@ -830,8 +869,10 @@ class _Builder:
                     if {a: v for a, v in extra if a in DATE_ATTRS} != have:
                         self.counts["dates_kept"] += 1
                 elif extra and not from_file:
-                    for node in chain:
-                        self._add_attrs(node, extra)
+                    for node in chain:  # not an attribute it has (``<date cert="low">``)
+                        self._add_attrs(node, [(a, v) for a, v in extra
+                                               if not self._has_attr(node, a)])
+                    self.julian_used |= bool(kind.custom)
                 continue
             own = refs.get(head) or keys.get(head) or corresps.get(head) or None  # _pointer
             if own is None:
@@ -877,6 +918,12 @@ class _Builder:
         while pos > a and self.text[pos - 1] in " \t\r\n":
             pos -= 1
         self.inserts.append(Insert(pos, 1, 0, attrs(pairs)))
+
+    def _has_attr(self, node: int, name: str) -> bool:
+        """Whether the start tag of ``node`` has attribute ``name`` (which its index may not
+        keep): read from the tag's own text."""
+        a, b, _, _ = self.ix.element_range(node)
+        return re.search(rf"\s{re.escape(name)}\s*=", self.text[a:b]) is not None
 
     def _ensure_id(self, node: int, wanted: str) -> str:
         xid = self.ix.els.get(node, XML_ID)
@@ -1087,6 +1134,50 @@ class _Builder:
             return [f"{indent}<{name}{decl}>", *inner, f"{indent}</{name}>"]
 
         self._insert_after(anchor, wrapper)
+
+    def julian_id(self) -> str:
+        """The xml:id of the Julian calendar a date flagged julian points to: the file's own
+        ``<calendar>`` for it (``names_julian``), else ``julian`` (or, taken, the next free
+        id), written by ``calendar_desc``."""
+        if self._julian is None:
+            for node in self.ix.els.iter([f"{{{TEI_NS}}}calendar"]):
+                xid = self.ix.els.get(node, XML_ID)
+                _, b, c, _ = self.ix.element_range(node)
+                if xid and names_julian(xid, re.sub(r"<[^>]*>", " ", self.text[b:c])):
+                    self._julian = (xid, True)
+                    break
+            else:
+                self._julian = (self.ids.take("julian"), False)
+        return self._julian[0]
+
+    def calendar_desc(self) -> None:
+        """The header's ``calendarDesc`` entry of the Julian calendar inserted dates point to,
+        where the file has none: into its ``calendarDesc``, else its ``profileDesc``, else a
+        new ``profileDesc`` after its ``encodingDesc`` (or ``fileDesc``)."""
+        if not self.julian_used or self._julian is None or self._julian[1]:
+            return
+        head = self._child(0, "teiHeader")
+        if head is None:
+            return
+        pre = self.prefix(head)[0]
+        entry = [f'<{pre}calendar xml:id="{self._julian[0]}">',
+                 f"  <{pre}p>{esc(JULIAN_CALENDAR)}</{pre}p>", f"</{pre}calendar>"]
+        lines = {"calendar": entry,
+                 "calendarDesc": [f"<{pre}calendarDesc>", *("  " + ln for ln in entry),
+                                  f"</{pre}calendarDesc>"]}
+        lines["profileDesc"] = [f"<{pre}profileDesc>", *("  " + ln for ln in lines[
+            "calendarDesc"]), f"</{pre}profileDesc>"]
+        profile = self._child(head, "profileDesc")
+        if profile is not None:
+            cal = self._child(profile, "calendarDesc")
+            if cal is not None and self._append_into(cal, _indented(lines["calendar"])):
+                return
+            if self._append_into(profile, _indented(lines["calendarDesc"])):
+                return
+        anchor = profile if profile is not None else (
+            self._child(head, "encodingDesc") or self._child(head, "fileDesc"))
+        if anchor is not None:
+            self._insert_after(anchor, _indented(lines["profileDesc"]))
 
     def _header_parts(self, indent: str, unit: str) -> list[str]:
         head = self._child(0, "teiHeader")
@@ -1354,6 +1445,7 @@ class _Builder:
         self.standoff()  # before the header: it decides which @resp targets are needed
         if self.inserts or (self.batch is not None and len(self.batch.pos)):
             self.header()  # an export that inserts nothing is the file itself
+            self.calendar_desc()
         return splice(self.text, self.inserts, self.batch)
 
     def unwritten_said(self) -> tuple[tuple[int, str, str], ...]:
@@ -1400,13 +1492,19 @@ def _proposal_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]
     return out
 
 
-def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool
+def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
+                custom: tuple[tuple[str, str], ...] = (), calendar: str = ""
                 ) -> tuple[tuple[str, str | None], ...]:
     """A date's value attributes (from its JSON), with how certain a decided value is: made
-    once per value, not per kind and source."""
+    once per value, not per kind and source. A Julian date's (``custom``: its words' value,
+    ``calendar``: the xml:id of the header's Julian calendar) says so as the TEI Guidelines
+    do, ``calendar`` for its words and ``when-custom`` with ``datingMethod`` for their value
+    (docs/export.md#old-style-dates)."""
     value = json.loads(date_value) if date_value else {}
     out: tuple[tuple[str, str | None], ...] = tuple(
         (a, str(value[a])) for a in DATE_ATTRS if value.get(a))
+    if out and custom:
+        out += (("calendar", f"#{calendar}"), *custom, ("datingMethod", f"#{calendar}"))
     if out and date_cert and confirmed:  # a proposal has its own how sure the value is,
         out += (("cert", date_cert),)
         if date_cert != "high":  # and for an inferred one its evidence: the text itself
