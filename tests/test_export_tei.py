@@ -2246,6 +2246,23 @@ def test_export_tei_an_old_style_proposal_says_its_calendar(ws, tmp_path, tei_sc
     assert "calendar" not in text.split("<text>")[1] and "<calendarDesc" not in text
 
 
+def test_export_tei_an_old_style_date_comes_back_julian(ws, tmp_path):
+    """Re-adding the export: each Old Style date comes back with its value and its julian
+    flag, read from its @calendar (before: no flag, nothing in the file said it)."""
+    ws.add(old_style_letter(tmp_path, f"<profileDesc>{_SENT}</profileDesc>"))
+    ws.propose()
+    ws.confirm_dates("letter", certain=False)
+    exported = ws.root / ws.export_tei(["letter"]).files[0].path
+    with Workspace.init(tmp_path / "again") as again:
+        again.add(exported)
+        got = {m.surface: (dict(m.date_value), m.flags.split(","), m.status)
+               for m in again.mentions("letter") if m.type == "date"}
+    assert got == {"the 10th of February 1722/3": ({"when": "1723-02-21"}, ["julian"],
+                                                   "confirmed"),
+                   "on the 14th": ({"when": "1723-02-25"}, ["julian"], "confirmed"),
+                   "Thursday the 9th": ({"when": "1766-10-09"}, [""], "confirmed")}
+
+
 def test_export_tei_an_editors_value_of_an_old_style_date(ws, tmp_path):
     """`date set --when` on a date flagged julian: the value is @when, a Gregorian day as TEI
     reads it; the flag stays (the words are still Old Style), and @when-custom is the Julian

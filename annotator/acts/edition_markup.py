@@ -29,6 +29,7 @@ from annotator.acts.entity_edits import (add_variant, set_authority, unique_enti
 from annotator.acts.register import import_entries, proposed_by, read_entries
 from annotator.acts.reimport import proposed_claims, proposers
 from annotator.acts.review import Review, normalise_date_value
+from annotator.calendar import names_julian
 from annotator.entities.authority import authority_in, normalise_authority, scheme_from_url
 from annotator.entities.names import display_name, name_forms, name_key, preferred_name
 from annotator.entities.pointers import is_group, local_id, pointer_forms
@@ -39,7 +40,7 @@ from annotator.store.decided import acted_on, decided_markup
 from annotator.store.mentions import confirmed_names, mention_at
 from annotator.tei.elements import Elements
 from annotator.tei.marked import marks
-from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource
+from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.prefixes import Prefixes
 from annotator.tei.textmap import TextMap, build_textmap, element_spans
 from annotator.text import trim
@@ -242,6 +243,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
     named = _names_by_pointer(marked, tm.text, prefixes, exported)
     decided = decided_markup(conn, source_id, tm.sha256)
     held: set[int] = set()  # the ids of those left as an editor decided them
+    julian: frozenset[str] | None = None  # the file's Julian calendars, once one is asked for
     for m in marked:
         if _decided_here(decided, m, held):
             continue
@@ -253,6 +255,10 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         flags = ""
         if m.type == "date":
             raw = {k: v for k in DATE_ATTRS if (v := m.element.get(k)) is not None}
+            if m.element.get("calendar"):
+                julian = _julian_calendars(parsed.root) if julian is None else julian
+                if _in_julian(m.element.get("calendar", ""), julian):
+                    flags = "julian"
             try:
                 value = normalise_date_value({k: v for k, v in raw.items() if v} or None)
             except AnnotatorError as err:
@@ -279,7 +285,7 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
         old = mention_at(conn, source_id, tm.sha256, m.start, m.end, m.type)
         values = {"status": "confirmed", "decided": 1, "provenance": "source",
                   "entity_id": entity_id, "date_value": value,
-                  **({} if m.type == "date" else {"flags": flags})}
+                  **({} if m.type == "date" and not flags else {"flags": flags})}
         if proposal is not None:
             values.update(status="proposed", decided=0, provenance=proposal)
         if old is None:
@@ -288,6 +294,9 @@ def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource
                                           "created_at": now(), **values})
         else:
             mid = int(old["id"])
+            if m.type == "date" and flags:  # a date's own flags (weekday-mismatch...) stay
+                values["flags"] = ",".join(dict.fromkeys(
+                    f for f in (*(old["flags"] or "").split(","), flags) if f))
             # a proposal of the file is no decision: it leaves one an editor made as it is
             if proposal is not None and (old["decided"] or old["status"] != "proposed"):
                 held.add(mid)
@@ -332,6 +341,19 @@ def _names_by_pointer(marked: Sequence[Marked], text: str, prefixes: Prefixes,
         if forms:
             written[next(iter(forms)), m.type].append(_natural(m, text[m.start:m.end]))
     return {k: preferred_name(v, type_=k[1]) for k, v in written.items() if len(v) > 1}
+
+
+def _julian_calendars(root: etree._Element) -> frozenset[str]:
+    """The pointers (``#id``) to the file's ``<calendar>`` entries of the Julian calendar
+    (``calendar.names_julian``), as an export writes one (docs/export.md#old-style-dates)."""
+    return frozenset(f"#{xid}" for cal in root.iter(f"{{{TEI_NS}}}calendar")
+                     if (xid := cal.get(XML_ID)) and names_julian(xid, element_text(cal)))
+
+
+def _in_julian(calendar: str, julian: frozenset[str]) -> bool:
+    """Whether a date's ``@calendar`` says its words are Julian days: it points to the file's
+    Julian calendar, or, the file having no entry for it, names one (``#julian``)."""
+    return any(t in julian or names_julian(t.rpartition("#")[2], "") for t in calendar.split())
 
 
 def _known(rec: Act, identified: set[str]) -> None:
