@@ -35,7 +35,7 @@ from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
 from annotator.tei.textmap import GEN
 from annotator.text import trim
-from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG, run
+from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG, edition_file, run
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
                                insert_mention, insert_works, span_of)
 
@@ -2275,3 +2275,18 @@ def test_export_tei_an_editors_value_of_an_old_style_date(ws, tmp_path):
     text = export_bytes(ws, "letter").decode()
     assert (f'<date when="1723-02-22" {_julian_attrs("julian", "1723-02-11")} cert="high">'
             "the 10th of February 1722/3</date>") in text
+
+
+def test_export_tei_a_value_set_on_the_files_own_date_repeats_no_attribute(ws, tmp_path):
+    """An editor's value for a date the file marks without one, `<date cert="low">`: the
+    value is added, the file's @cert kept (was: `cert="low" when="1765" cert="high"`, an
+    attribute twice, and the export no XML lxml would read)."""
+    path = edition_file(tmp_path, "spring.xml",
+                        'We came in <date cert="low">the spring of 1765</date> to the town.')
+    ws.add(path)
+    (m,) = [m for m in ws.mentions("spring") if m.type == "date"]
+    ws.set_date(m.id, when="1765")
+    out = export_bytes(ws, "spring")
+    assert b'<date cert="low" when="1765">the spring of 1765</date>' in out
+    assert etree.fromstring(out).find(f".//{TEI}date").get("cert") == "low"
+    assert only_insertions(path.read_bytes(), out)
