@@ -86,16 +86,18 @@ def julian_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
                  states: Pair) -> dict[tuple[str, str], list[tuple[int, int, str, str]]]:
     """(start, end, date_value, date_reason) of the date mentions of ``versions`` flagged
     ``julian`` (an Old Style date: its words a Julian day), by (source id, sha256). Apart from
-    ``mention_kinds``, whose index holds no flags: the store looks up the rows of dates
-    alone, a few of an export's mentions."""
+    ``mention_kinds``, whose index holds no flags: the store finds the dates in that index
+    (source, version, type) and looks up their rows alone, a few of an export's mentions."""
     wanted = set(versions)
     out: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
     for sid, sha, start, end, value, reason in plain_rows(conn, (
             "SELECT source_id, sha256, start, end, date_value, date_reason FROM mentions "
-            "WHERE source_id IN (SELECT value FROM json_each(?)) AND type = 'date' "
+            "WHERE source_id IN (SELECT value FROM json_each(?)) "
+            "AND sha256 IN (SELECT value FROM json_each(?)) AND type = 'date' "
             "AND status IN (?, ?) AND date_value IS NOT NULL "
             "AND ',' || flags || ',' LIKE '%,julian,%'"),
-            (json.dumps(sorted({sid for sid, _ in wanted})), *states)):
+            (json.dumps(sorted({sid for sid, _ in wanted})),
+             json.dumps(sorted({sha for _, sha in wanted})), *states)):
         if (sid, sha) in wanted:
             out.setdefault((sid, sha), []).append((start, end, value, reason or ""))
     return out
