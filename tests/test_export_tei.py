@@ -809,8 +809,8 @@ def test_export_tei_replace_keeps_a_claim_decision_made_here_and_says_so(ws, cop
         assert before == [("the talks were fruitless", "rejected", "the Foreign Office", None)]
         result = run(again, "add", "--replace", str(newer))
         assert result.exit_code == 0, result.output
-        assert (f"(1 kept, 0 stale; claim {cid} kept as decided here, the file decides it "
-                "otherwise)") in result.output
+        assert (f"(1 kept, 0 stale, 1 proposal read again from the file; claim {cid} kept as "
+                "decided here, the file decides it otherwise)") in result.output
         assert _claims_of(again) == before
 
 
