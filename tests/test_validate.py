@@ -404,3 +404,23 @@ def test_validate_element_hosts_unread_stay_unread(tmp_path):
         told.append([f.message for f in validate(doc, rng, pointers=False).findings])
     assert told[0] == told[1]
     assert not any("no element of this schema" in m for m in told[1]), told
+
+
+def test_validate_hosts_known_where_the_unread_element_cannot_hold_it(tmp_path):
+    """One element whose content cannot be read (<box>, a nested grammar) leaves unknown only
+    the hosts of what it may hold (<c>, <p>): a misplaced <d> is told where it may go, as in
+    a schema without <box> (was: libxml2's raw message for every misplaced element)."""
+    rng = _schema(tmp_path, '<define name="inner"><zeroOrMore><choice><element name="a">'
+                  '<empty/></element><element name="e"><zeroOrMore><element name="d"><empty/>'
+                  '</element></zeroOrMore></element><element name="box"><choice><element '
+                  'name="c"><empty/></element><grammar><start><element name="p"><empty/>'
+                  "</element></start></grammar></choice></element></choice></zeroOrMore>"
+                  "</define>")
+    doc = tmp_path / "doc.xml"
+    doc.write_text("<doc><a><d/></a></doc>")
+    assert [f.message for f in validate(doc, rng, pointers=False).findings] == [
+        "<d> may not stand in <a> (nothing more may come here); move it into <e>"]
+    doc.write_text("<doc><a><c/></a></doc>")
+    [told] = validate(doc, rng, pointers=False).findings
+    assert told.message.startswith("<c>: ") and "move it" not in told.message
+

@@ -178,7 +178,7 @@ class Grammar:
             if name:
                 self.elements.setdefault(name.rpartition(":")[2], e)
         self._refs: dict[str, Pat] = {}
-        self._hosts: dict[str, set[str]] | _Unread | None = None  # hosts(): read once
+        self._hosts: tuple[dict[str, set[str]], set[str]] | None = None  # hosts()
 
     def content(self, name: str) -> Pat:
         """The content pattern of the element ``name`` (its children's names)."""
@@ -252,22 +252,51 @@ class Grammar:
     def hosts(self, name: str) -> frozenset[str]:
         """The elements that may hold an element ``name`` somewhere among their children.
 
-        Read for every element at once, the first time; where one element's content cannot
-        be read, no element's hosts are known: ``_Unread``, each time asked (a table missing
-        that element's children would name too few, or none)."""
+        Read for every element at once, the first time. An element whose content cannot be
+        read (a nested grammar) is left out, and every name its patterns hold is kept as one
+        it may hold: asked about one of those, ``_Unread`` (a list without it would name too
+        few hosts, or none); any other name's hosts are all known."""
         if self._hosts is None:
             table: dict[str, set[str]] = {}
-            try:
-                for host in self.elements:
-                    for child in _leaves(self.content(host)):
-                        table.setdefault(child, set()).add(host)
-            except _Unread as err:
-                self._hosts = err
+            unsure: set[str] = set()
+            for host in self.elements:
+                try:
+                    held = _leaves(self.content(host))
+                except _Unread:
+                    unsure |= self._names_under(self.elements[host])
+                    continue
+                for child in held:
+                    table.setdefault(child, set()).add(host)
+            self._hosts = (table, unsure)
+        table, unsure = self._hosts
+        if name in unsure or "*" in unsure:
+            raise _Unread(name)
+        return frozenset(table.get(name, ()))
+
+    def _names_under(self, element: etree._Element) -> set[str]:
+        """Every element name the patterns under ``element`` hold, its refs followed (more
+        than it may hold, never fewer); ``*`` where any name may be."""
+        out: set[str] = set()
+        stack, seen = list(element), set()
+        while stack:
+            n = stack.pop()
+            if not isinstance(n.tag, str) or not n.tag.startswith(RNG_NS):
+                continue
+            kind = n.tag[len(RNG_NS):]
+            if kind == "element":
+                out.add(n.get("name", "*").rpartition(":")[2])
+            elif kind in ("ref", "parentRef") and n.get("name") not in seen:
+                seen.add(n.get("name"))
+                parts = self.defines.get(n.get("name", ""))
+                if parts is None:
+                    out.add("*")
+                for d in parts or ():
+                    stack.extend(d)
+            elif kind in ("externalRef", "include"):
+                out.add("*")
             else:
-                self._hosts = table
-        if isinstance(self._hosts, _Unread):
-            raise _Unread(*self._hosts.args)
-        return frozenset(self._hosts.get(name, ()))
+                stack.extend(n)
+        return out
 
     def attributes(self, name: str) -> dict[str, etree._Element]:
         """The attributes the element ``name`` may have, each its ``attribute`` pattern."""
