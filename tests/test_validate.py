@@ -424,3 +424,14 @@ def test_validate_hosts_known_where_the_unread_element_cannot_hold_it(tmp_path):
     [told] = validate(doc, rng, pointers=False).findings
     assert told.message.startswith("<c>: ") and "move it" not in told.message
 
+
+def test_validate_file_with_prefixed_elements(tmp_path):
+    """libxml2 writes the XPath of a prefixed element as ``n:note``: read with the file's
+    prefixes, the finding names the element and its column (was: XPathEvalError, a
+    traceback)."""
+    rng = tmp_path / "n.rng"
+    rng.write_text(SMALL_RNG.replace("<grammar ", '<grammar ns="urn:x" '))
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<n:note xmlns:n="urn:x" n="1"><n:p>x</n:p>\n <n:q/></n:note>')
+    assert [str(f) for f in validate(doc, rng).findings] == [
+        f"{doc}:2:2: <q> is no element of this schema; remove or rename it"]

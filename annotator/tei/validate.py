@@ -128,9 +128,7 @@ def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int,
                                            if isinstance(e.tag, str))}
     told: list[tuple[int | None, str, str | None, int | None]] = []  # element, msg, attr, line
     for e in log:
-        found = tree.xpath(e.path) if e.path else []
-        el = found[0] if isinstance(found, list) and found and isinstance(
-            found[0], etree._Element) else None
+        el = _at(tree, e.path)
         if el is None or el not in elements:
             told.append((None, e.message, None, e.line or None))
             continue
@@ -144,6 +142,28 @@ def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int,
         where = places.get((i, attr or ""), (line, None)) if i is not None else (line, None)
         out.append(Finding(path=str(p), line=where[0], col=where[1], message=message))
     return tuple(out)
+
+
+def _at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
+    """The element an error's XPath names; libxml2 writes a prefixed element as ``n:note``,
+    read with the prefixes the file declares (without them, lxml raised XPathEvalError)."""
+    if not path:
+        return None
+    try:
+        found = tree.xpath(path)
+    except etree.XPathEvalError:
+        prefixes: dict[str, str] = {}
+        for el in tree.iter():
+            if isinstance(el.tag, str):
+                for prefix, uri in el.nsmap.items():
+                    if prefix:
+                        prefixes.setdefault(prefix, uri)
+        try:
+            found = tree.xpath(path, namespaces=prefixes)
+        except etree.XPathEvalError:  # one prefix bound to two namespaces in the file
+            return None
+    return found[0] if isinstance(found, list) and found and isinstance(
+        found[0], etree._Element) else None
 
 
 @lru_cache(maxsize=4)
