@@ -425,6 +425,30 @@ def test_validate_hosts_known_where_the_unread_element_cannot_hold_it(tmp_path):
     assert told.message.startswith("<c>: ") and "move it" not in told.message
 
 
+def test_validate_tells_every_bad_attribute_of_an_element(tmp_path, tei_schema):
+    """libxml2 stops at an element's first bad attribute: an editor fixing @reff was told
+    about @typo by the next run. Each is a finding at its attribute, names and values alike,
+    where libxml2 tells the first; a good attribute beside them is none."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(_HEADER + '<text><body>\n<p><persName reff="#a" type="x" typo="y">A'
+                   '</persName>\n<date when="x" notBefore="1900" notAfter="y" n="1" from="z"'
+                   ">d</date></p></body></text></TEI>", encoding="utf-8")
+    tei_schema.validate(etree.parse(str(doc)))
+    assert len(tei_schema.error_log) == 2  # libxml2: @reff and @when
+    findings = validate(doc, TEI_RNG, pointers=False).findings
+    assert [(f.line, f.col, f.message.split(";")[0]) for f in findings] == [
+        (2, _col(doc, 2, "reff"), "<persName> may not have @reff in this schema (did you mean "
+                                  "@ref?)"),
+        (2, _col(doc, 2, "typo"), "<persName> may not have @typo in this schema (did you mean "
+                                  "@type?)"),
+        (3, _col(doc, 3, "when"), '<date when="x">: not a value the schema allows for @when'),
+        (3, _col(doc, 3, "notAfter"), '<date notAfter="y">: not a value the schema allows for '
+                                      "@notAfter"),
+        (3, _col(doc, 3, "from"), '<date from="z">: not a value the schema allows for @from')]
+    done = CliRunner().invoke(app, ["validate", "--schema-only", str(doc)])
+    assert done.exit_code == 1 and len(done.stdout.splitlines()) == 5
+
+
 def test_validate_file_with_prefixed_elements(tmp_path):
     """libxml2 writes the XPath of a prefixed element as ``n:note``: read with the file's
     prefixes, the finding names the element and its column (was: XPathEvalError, a

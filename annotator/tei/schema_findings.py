@@ -398,6 +398,11 @@ def _names(names: frozenset[str] | set[str]) -> str:
     return first_few([f"<{n}>" for n in sorted(names - _ANY)], 6)
 
 
+def bad_attribute(message: str) -> str:
+    """The attribute libxml2's "Invalid attribute X for element Y" names."""
+    return message.removeprefix("Invalid attribute ").rpartition(" for element ")[0]
+
+
 def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
             ) -> tuple[str, str | None]:
     """The plain message of one schema error about element ``el``, and the attribute it is
@@ -436,7 +441,7 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
                 return (f"<{name}> is not in the schema's namespace; give it "
                         f"xmlns=\"{ns}\""), None
         elif type_name == "RELAXNG_ERR_INVALIDATTR":
-            attr = message.removeprefix("Invalid attribute ").rpartition(" for element ")[0]
+            attr = bad_attribute(message)
             declared = grammar.attributes(name)
             if attr in declared:
                 value = next((str(v) for k, v in el.attrib.items()

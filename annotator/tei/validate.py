@@ -12,6 +12,8 @@ schema), because libxml2's messages against the full schema are the exact ones a
 A valid file's pointers must also lead somewhere (``resolve``: ``ref="#x"`` names an xml:id of
 the file, ``other.xml#x`` one of that file), which no RELAX NG schema can say.
 Every finding is ``file:line:col: message``; a file that is not well-formed is one finding too.
+libxml2 tells only the first bad attribute of an element; the others are found by validating
+again without it (``_every_bad_attribute``).
 A missing or broken schema is a usage error (``SourceError`` E01x), not a finding.
 
 DOCS: docs/export.md#validate
@@ -30,7 +32,7 @@ from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
 from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
 from annotator.tei.resolve import attribute_places, check_pointers
-from annotator.tei.schema_findings import Grammar, explain
+from annotator.tei.schema_findings import Grammar, bad_attribute, explain
 from annotator.tei.schema_table import RNG_NS
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
@@ -120,7 +122,7 @@ def default_schema() -> Path:
 
 
 def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int, int],
-              log: etree._ListErrorLog) -> tuple[Finding, ...]:
+              log: list[etree._LogEntry]) -> tuple[Finding, ...]:
     """The schema's errors as findings: each at its element's start tag (or attribute), line
     and column, in words (``schema_findings``); libxml2 gives a line and an XPath only."""
     grammar = _reading(key)
@@ -166,6 +168,51 @@ def _at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
         found[0], etree._Element) else None
 
 
+_BAD_ATTRIBUTE = "RELAXNG_ERR_INVALIDATTR"
+
+
+def _every_bad_attribute(compiled: etree.RelaxNG, tree: etree._ElementTree
+                         ) -> list[etree._LogEntry]:
+    """The errors of the last ``compiled.validate(tree)``, each bad attribute of an element
+    after the one libxml2 told: it stops at an element's first bad attribute (a name the
+    schema does not know, or a value it refuses), so an editor fixing it was told the next
+    one by the next run. A copy of the tree loses the attributes told and is validated again
+    while libxml2 tells another attribute the element has (one round per bad attribute of the
+    worst element, each a validation: milliseconds)."""
+    log = list(compiled.error_log)
+    told: dict[str, list[etree._LogEntry]] = {}
+    for e in log:
+        if e.type_name == _BAD_ATTRIBUTE and e.path:
+            told.setdefault(e.path, []).append(e)
+    if not told:
+        return log
+    work = copy.deepcopy(tree)
+    pending = {path: entries[-1] for path, entries in told.items()}
+    while pending:
+        for path, entry in pending.items():
+            el = _at(work, path)
+            name = bad_attribute(entry.message)
+            told_one = next((k for k in el.attrib if etree.QName(k).localname == name),
+                            None) if el is not None else None
+            if el is not None and told_one is not None:
+                del el.attrib[told_one]
+        compiled.validate(work)
+        pending = {}
+        for e in compiled.error_log:
+            el = _at(work, e.path) if e.type_name == _BAD_ATTRIBUTE and e.path in told else None
+            if el is not None and any(etree.QName(k).localname == bad_attribute(e.message)
+                                      for k in el.attrib):
+                told[e.path].append(e)
+                pending[e.path] = e
+    out = []
+    for e in log:  # each element's bad attributes together, where libxml2 told the first
+        if e.type_name != _BAD_ATTRIBUTE or e.path not in told:
+            out.append(e)
+        elif e is told[e.path][0]:
+            out.extend(told[e.path])
+    return out
+
+
 @lru_cache(maxsize=4)
 def _reading(key: tuple[str, int, int]) -> Grammar:
     return Grammar(_grammar(key))
@@ -201,7 +248,7 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
     if quick is None or not quick.validate(tree):
         compiled = compile_schema(rng)
         compiled.validate(tree)
-        findings = _findings(p, tree, text, key, compiled.error_log)
+        findings = _findings(p, tree, text, key, _every_bad_attribute(compiled, tree))
     if not pointers:
         return Validation(path=str(p), schema=str(rng), findings=findings)
     checked = check_pointers(p, root, text)
