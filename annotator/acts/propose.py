@@ -21,6 +21,7 @@ DOCS: docs/proposals.md
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import json
@@ -546,13 +547,23 @@ def known_entities(conn: sqlite3.Connection) -> tuple[KnownEntities, frozenset[t
         if status == "rejected":
             rejected.update((k, type_) for k in ks)
         else:
-            written = variants.get(eid, ())
-            common = tuple(k for k, surface in written if written_lower(surface))
-            given = tuple(dict.fromkeys(w for _, surface in written
-                                        for w in given_names(surface))) \
-                if type_ == "person" else ()
-            known.append(KnownEntity(eid, type_, status, ks, common, _unended(written), given))
+            common, unended, given = _written_keys(tuple(variants.get(eid, ())),
+                                                   type_ == "person")
+            known.append(KnownEntity(eid, type_, status, ks, common, unended, given))
     return KnownEntities(known), frozenset(rejected)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _written_keys(written: tuple[tuple[str, str], ...], person: bool
+                  ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(keys written in lower case, keys whose last word is a family name, a person's given
+    names) of an entity's (key, surface) variants: made once per run for an entity its
+    sources leave as it was, though a run reads the known entities again after each source
+    that changed them."""
+    common = tuple(k for k, surface in written if written_lower(surface))
+    given = tuple(dict.fromkeys(w for _, surface in written for w in given_names(surface))) \
+        if person else ()
+    return common, _unended(written), given
 
 
 def register_index(known: Sequence[KnownEntity],
