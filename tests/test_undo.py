@@ -332,3 +332,39 @@ def test_plain_undo_after_a_replace_that_changed_the_act_before_names_the_replac
               "it, or take the source out with 'annotator source remove letter'")
     _refused_naming(ws, monkeypatch, newest, why, 2, remedy, older)
     assert len(ws.claims()) == 2
+
+
+def _act(ws, via, *args):
+    """One act by the library (``Workspace``'s method of that name) or by the CLI."""
+    if via == "cli":
+        done = run(ws, *args)
+        assert done.exit_code == 0, done.output
+        return ws.history(limit=1)[0]
+    return getattr(ws, args[0])(*args[1:])
+
+
+@pytest.mark.parametrize("via", ["library", "cli"])
+def test_relabel_back_gives_the_entity_its_id_again(ws, tmp_path, via):
+    """An entity relabelled to another type and back has its own id again, which earlier
+    exports point to: the id the first relabel deleted is reserved for its undo, and these are
+    the same entity's moves (was: person-max-reinhardt came back as person-max-reinhardt-2).
+    Undo and redo of both give back exactly what was seen."""
+    _texts(ws, tmp_path, ("letter", LETTER), ("diary", DIARY))
+    ws.propose()
+    seen = [_seen(ws)]
+    first = _act(ws, via, "relabel", "person-max-reinhardt", "org")
+    seen.append(_seen(ws))
+    back = _act(ws, via, "relabel", "org-max-reinhardt", "person")
+    assert back.payload["new"] == "person-max-reinhardt"
+    assert ws.entity("person-max-reinhardt").type == "person"
+    assert not [e for e in ws.entities() if e.id.startswith("person-max-reinhardt-")]
+    seen.append(_seen(ws))
+    ws.undo(back.id)
+    assert _seen(ws) == seen[1]
+    ws.undo(first.id)
+    assert _seen(ws) == seen[0]
+    ws.redo()
+    assert _seen(ws) == seen[1]
+    ws.redo()
+    assert _seen(ws) == seen[2]
+

@@ -503,7 +503,9 @@ class Review:
         if new_id != entity_id and entities.entity_row(conn, new_id) is not None:
             self.merge_entities(rec, entity_id, new_id, retype=True)
             return new_id
-        if new_id != entity_id:  # not one an act in force deleted, which its undo puts back
+        # not one an act in force deleted, which its undo puts back, unless this entity's own
+        # relabels took it there: relabelled back to its type, an entity has its id again
+        if new_id != entity_id and not log.moved_on_to(conn, new_id, entity_id):
             new_id = free_id(new_id, entities.taken_ids(conn, new_type))
         if new_id == entity_id:
             rec.update("entities", {"id": entity_id}, {"type": new_type})

@@ -132,6 +132,33 @@ def entity_removed(conn: sqlite3.Connection, entity_id: str) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
+def moved_on_to(conn: sqlite3.Connection, old_id: str, entity_id: str) -> bool:
+    """Whether every act in force that deleted ``old_id`` moved that entity to another id
+    (a relabel, its undo or redo: one entity row deleted, one made), and those moves lead on
+    to ``entity_id``: the id is reserved for this entity's own undo, so relabelled back to
+    its type it may take it again, and pointers of earlier exports find it."""
+    seen: set[str] = set()
+    todo = [old_id]
+    while todo:
+        gone = todo.pop()
+        if gone == entity_id or gone in seen:
+            continue
+        seen.add(gone)
+        acts = conn.execute(
+            "SELECT d.id, d.changes FROM decided k JOIN decisions d ON d.id = k.decision_id "
+            "WHERE k.what = 'deleted' AND k.key = ? AND d.undone_by IS NULL "
+            "AND d.act NOT IN (?, ?)", (gone, *IMPORT_ACTS)).fetchall()
+        if not acts:  # held, or freed: not this entity's to take
+            return False
+        for row in acts:
+            made = [ch["key"]["id"] for ch in json.loads(row["changes"])
+                    if ch["table"] == "entities" and ch["before"] is None]
+            if chain_root(conn, int(row["id"]))[0] != "relabel" or len(made) != 1:
+                return False
+            todo.append(str(made[0]))
+    return True
+
+
 def skipped(conn: sqlite3.Connection, editor: str) -> set[str]:
     """Targets this editor skipped (and did not undo the skip)."""
     return {r["target"] for r in conn.execute(
