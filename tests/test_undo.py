@@ -368,3 +368,20 @@ def test_relabel_back_gives_the_entity_its_id_again(ws, tmp_path, via):
     ws.redo()
     assert _seen(ws) == seen[2]
 
+
+@pytest.mark.parametrize("via", ["library", "cli"])
+def test_merging_a_confirmed_entity_confirms_the_one_merged_into(split_off, via):
+    """Merging a confirmed entity into a proposed one is an editor's decision: the entity
+    merged into is confirmed, with its undecided mentions (was: left proposed, for the queue to
+    offer again, though the mentions merged were confirmed). Undo and redo are exact."""
+    ws = split_off
+    before = _seen(ws)
+    done = _act(ws, via, "merge", "person-gerhart-hauptmann", "person-gerhart-hauptmann-2")
+    assert ws.entity("person-gerhart-hauptmann-2").status == "confirmed"
+    assert {m.status for m in ws.mentions() if m.entity_id == "person-gerhart-hauptmann-2"} \
+        == {"confirmed"}
+    after = _seen(ws)
+    undone = ws.undo(done.id)
+    assert _seen(ws) == before
+    ws.undo(undone.id)
+    assert _seen(ws) == after

@@ -596,7 +596,9 @@ class Review:
         one of another type is refused here (D032): its mentions would silently change type.
         ``retype``: relabel's own, an entity relabelled onto the id of one of its new type.
         ``decide``: undecided mentions take the status of ``into`` (an editor's merge into a
-        confirmed entity confirms them); a register import's merge leaves them proposed."""
+        confirmed entity confirms them), and a proposed ``into`` is confirmed, with them, when
+        the entity merged was: merging a confirmed entity is a decision, which the review queue
+        must not offer again; a register import's merge leaves them proposed."""
         conn = rec.conn
         _not_itself(entity_id, into)
         src = self._entity_row(conn, entity_id)
@@ -640,6 +642,8 @@ class Review:
         move_children(rec, entity_id, into)
         add_variant(rec, into, src["preferred"])
         rec.delete("entities", {"id": entity_id})
+        if decide and src["status"] == "confirmed" and dst["status"] == "proposed":
+            self.apply_status(rec, into, "confirmed")  # an editor's merge of a confirmed one
 
     def split(self, entity_id: str, mention_ids: Iterable[int | str], *,
               preferred: str | None = None, expected: str | None = None) -> Decision:
