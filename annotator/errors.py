@@ -289,8 +289,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D302": (DecisionError, "the words '…' occur … times in the reading text of '…': 1 at "
                             "…:… (¶ …, line …), 2 at … (the first 10, the rest counted)",
               'choose one with --nth N (1 to …), or quote more of the text so it occurs once'),
-    "D303": (DecisionError, 'give either a span or a quotation (both or neither given)',
-              'use --span START:END or --quote TEXT'),
+    "D303": (DecisionError, 'give either a span or a quotation (both or neither given) / nth '
+                            "picks one occurrence of a quotation's words: a span has none",
+              'use --span START:END or --quote TEXT / use --quote TEXT with --nth N, or drop '
+              '--nth'),
     "D304": (DecisionError, 'claim … already covers …:…',
               "link it with 'annotator claim link … KEY'"),
     "D305": (DecisionError, "unknown claim kind '…'",

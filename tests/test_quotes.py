@@ -153,3 +153,19 @@ def test_quotes_link_claim_refuses_nth_without_words(seed_ws):
         seed_ws.link_claim(claim.id, "nekrich1997", nth=2)
     assert err.value.code == "D316"
     assert seed_ws.claim(claim.id).links == ()
+
+
+def test_quotes_claim_add_refuses_nth_with_a_span(seed_ws):
+    """``claim add --span S:E --nth N`` has no words to pick among: refused in one line, exit
+    2, as ``claim link`` refuses ``--nth`` without ``--quote``, and ``Workspace.add_claim``
+    refuses it too, D303, nothing marked (was: --nth ignored, the span marked)."""
+    import pytest
+
+    from annotator import DecisionError
+
+    got = run(seed_ws, "claim", "add", SID, "--span", "10:20", "--nth", "2")
+    assert got.exit_code == 2 and "--nth" in got.stderr and "Traceback" not in got.output
+    with pytest.raises(DecisionError) as err:
+        seed_ws.add_claim(SID, span=(10, 20), nth=2)
+    assert err.value.code == "D303" and "a span has none" in str(err.value)
+    assert seed_ws.claims() == []

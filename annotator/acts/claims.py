@@ -89,6 +89,10 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         raise DecisionError("give either a span or a quotation",
                             hint="use --span START:END or --quote TEXT",
                             location=ctx.texts.place(src), code="D303")
+    if nth is not None and quote is None:  # nothing to pick among: refused, not ignored
+        raise DecisionError("nth picks one occurrence of a quotation's words: a span has none",
+                            hint="use --quote TEXT with --nth N, or drop --nth",
+                            location=ctx.texts.place(src), code="D303")
     if quote is not None:
         start, end = quoted(ctx, source_id, quote, nth=nth)
     else:

@@ -65,6 +65,9 @@ def claim_add_cli(
 
     A span that cuts a word is widened to the whole word, and said. Marking the words of a
     stale claim again takes its links over and sets it aside, and says so."""
+    if nth is not None and quote is None:
+        raise typer.BadParameter("--nth picks one occurrence of the --quote words: give "
+                                 "--quote WORDS, or drop --nth", param_hint="'--nth'")
     with user_errors():
         ws = workspace()
         asked = _span(span) if span else None
