@@ -2290,3 +2290,44 @@ def test_export_tei_a_value_set_on_the_files_own_date_repeats_no_attribute(ws, t
     assert b'<date cert="low" when="1765">the spring of 1765</date>' in out
     assert etree.fromstring(out).find(f".//{TEI}date").get("cert") == "low"
     assert only_insertions(path.read_bytes(), out)
+
+
+_DOUBTED = ("<p>Dear Sir, your letter of 12 May 1791? came late; the parcel sent [1790?] never "
+            "did. We met in early June 1789, and again on the 14th.</p>")
+
+
+def test_export_tei_a_stated_date_with_a_doubt_has_no_evidence_of_an_inference(ws, tmp_path,
+                                                                               tei_schema):
+    """Before: '12 May 1791?', '[1790?]' and 'early June 1789', values the text states
+    with a doubt (cert medium, reason 'stated (fuzzy)'), were written evidence="internal",
+    which the header defines as inferred from the text's own chronology. Now they have
+    cert="medium" alone; 'on the 14th', inferred, keeps evidence="internal". Valid."""
+    path = tmp_path / "letter.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                    "<title>A letter of 1791</title></titleStmt><publicationStmt><p>x</p>"
+                    "</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>\n"
+                    "<profileDesc><correspDesc><correspAction type=\"sent\"><date "
+                    'when="1791-08-31">31 August 1791</date></correspAction></correspDesc>'
+                    "</profileDesc></teiHeader><text><body>\n"
+                    f"{_DOUBTED}\n</body></text></TEI>\n", encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    dates = {ws.reading_text("letter")[m.start:m.end]: m for m in ws.mentions("letter")
+             if m.type == "date" and m.status == "proposed"}
+    stated = ["12 May 1791?", "[1790?]", "early June 1789"]
+    assert {w: (dates[w].date_cert, dates[w].date_reason) for w in stated} == \
+        dict.fromkeys(stated, ("medium", "stated (fuzzy)"))
+    for m in dates.values():
+        ws.confirm(f"mention:{m.id}")
+    out = export_bytes(ws, "letter")
+    text = out.decode()
+    assert '<date when="1791-05-12" cert="medium">12 May 1791?</date>' in text
+    assert '<date when="1790" cert="medium">[1790?]</date>' in text
+    assert '<date when="1789-06" cert="medium">early June 1789</date>' in text
+    assert '<date when="1791-05-14" cert="medium" evidence="internal">on the 14th</date>' \
+        in text
+    assert only_insertions(path.read_bytes(), out)
+    assert tei_schema.validate(etree.fromstring(out)), tei_schema.error_log.last_error
+    result = run(ws, "validate", str(ws.root / "exports" / "letter.xml"))
+    assert result.exit_code == 0 and "1 valid, 0 invalid" in result.output, result.output

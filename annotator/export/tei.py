@@ -144,6 +144,7 @@ class _Kind(NamedTuple):
     date_cert: str = ""  # 'high' stated, 'medium' inferred from the source's chronology
     # a date flagged julian: its words' own value, Julian (``calendar.julian_written``)
     custom: tuple[tuple[str, str], ...] = ()
+    stated: bool = False  # a value the text states, uncertain by its own doubt: not inferred
 
 
 Own = frozenset[tuple[int, int, str]]  # (start, end, type) of mentions a file's markup gave
@@ -277,24 +278,26 @@ def _mentions_of(read: rows_of.MentionRead,
     return mentions, own
 
 
-def _as_julian(m: _Mentions, rows: list[tuple[int, int, str, str]]) -> None:
-    """Each date of ``rows`` (start, end, value, reason: ``store.exports.julian_dates``), a
-    Julian day given as its Gregorian one, gets a kind of its own that carries its words'
-    Julian value (``custom``): its tag says its calendar. Dates are a few of a source's
-    mentions, and these a few of them."""
-    made: dict[tuple[int, tuple[tuple[str, str], ...]], int] = {}
-    for s, e, value, reason in rows:
-        custom = julian_written(json.loads(value), reason)
-        if not custom:
+def _as_marked(m: _Mentions, rows: list[tuple[int, int, str, str, bool]]) -> None:
+    """Each date of ``rows`` (start, end, value, reason, julian: ``store.exports.marked_dates``)
+    gets a kind of its own: a Julian day given as its Gregorian one carries its words' Julian
+    value (``custom``), its tag saying its calendar; a value the text states with a doubt is
+    ``stated``, its tag no @evidence of an inference. Dates are a few of a source's mentions,
+    and these a few of them."""
+    made: dict[tuple[int, tuple[tuple[str, str], ...], bool], int] = {}
+    for s, e, value, reason, julian in rows:
+        custom = (julian_written(json.loads(value), reason) or ()) if julian else ()
+        stated = reason.startswith("stated")  # as chronology's reasons for a stated value
+        if not custom and not stated:
             continue
         for i in range(*np.searchsorted(m.start, [s, s + 1]).tolist()):
             k = int(m.kind[i])
             if int(m.end[i]) != e or m.kinds[k].type != "date":
                 continue
-            new = made.get((k, custom))
+            new = made.get((k, custom, stated))
             if new is None:
-                new = made[k, custom] = len(m.kinds)
-                m.kinds.append(m.kinds[k]._replace(custom=custom))
+                new = made[k, custom, stated] = len(m.kinds)
+                m.kinds.append(m.kinds[k]._replace(custom=custom, stated=stated))
             m.kind[i] = new
 
 
@@ -325,8 +328,8 @@ class _Edition:
         for key in versions:
             if key not in mentions:
                 mentions[key] = _Mentions.of(())
-        for key, rows in rows_of.julian_dates(conn, versions, states).items():
-            _as_julian(mentions[key], rows)
+        for key, rows in rows_of.marked_dates(conn, versions, states).items():
+            _as_marked(mentions[key], rows)
         claims = rows_of.claims_of(conn, source_ids, states)
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
         wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
@@ -731,7 +734,8 @@ class _Builder:
         for k in kinds:
             if k.type == "date":
                 out.append(_date_attrs(k.date_value, k.date_cert, k.status == "confirmed",
-                                       k.custom, self.julian_id() if k.custom else ""))
+                                       k.custom, self.julian_id() if k.custom else "",
+                                       k.stated))
                 continue
             eid = k.entity_id
             if not eid or eid not in self.data.entities:
@@ -1493,13 +1497,15 @@ def _proposal_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]
 
 
 def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
-                custom: tuple[tuple[str, str], ...] = (), calendar: str = ""
-                ) -> tuple[tuple[str, str | None], ...]:
+                custom: tuple[tuple[str, str], ...] = (), calendar: str = "",
+                stated: bool = False) -> tuple[tuple[str, str | None], ...]:
     """A date's value attributes (from its JSON), with how certain a decided value is: made
     once per value, not per kind and source. A Julian date's (``custom``: its words' value,
     ``calendar``: the xml:id of the header's Julian calendar) says so as the TEI Guidelines
     do, ``calendar`` for its words and ``when-custom`` with ``datingMethod`` for their value
-    (docs/export.md#old-style-dates)."""
+    (docs/export.md#old-style-dates). A value the text states with a doubt (``stated``,
+    '12 May 1791?') has its @cert and no @evidence: internal would say it was inferred
+    from the text's chronology (docs/export.md#how-certain-a-date-is)."""
     value = json.loads(date_value) if date_value else {}
     out: tuple[tuple[str, str | None], ...] = tuple(
         (a, str(value[a])) for a in DATE_ATTRS if value.get(a))
@@ -1507,7 +1513,7 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
         out += (("calendar", f"#{calendar}"), *custom, ("datingMethod", f"#{calendar}"))
     if out and date_cert and confirmed:  # a proposal has its own how sure the value is,
         out += (("cert", date_cert),)
-        if date_cert != "high":  # and for an inferred one its evidence: the text itself
+        if date_cert != "high" and not stated:  # an inferred one's evidence: the text
             out += (("evidence", "internal"),)
     return out
 
