@@ -169,3 +169,22 @@ def test_quotes_claim_add_refuses_nth_with_a_span(seed_ws):
         seed_ws.add_claim(SID, span=(10, 20), nth=2)
     assert err.value.code == "D303" and "a span has none" in str(err.value)
     assert seed_ws.claims() == []
+
+
+def test_quotes_mention_add_and_adjust_refuse_nth_without_words(seed_ws):
+    """``mention add START END TYPE --nth N`` and ``adjust M START END --nth N`` have no
+    words to pick among: refused in one line, exit 2, nothing written (was: --nth ignored,
+    the offsets marked)."""
+    hits = seed_ws.find_words(SID, "Molotov")
+    before = seed_ws.mentions(SID)
+    got = run(seed_ws, "mention", "add", SID, str(hits[2].start), str(hits[2].end), "person",
+              "--nth", "2")
+    assert got.exit_code == 2 and "--nth" in got.stderr and "Traceback" not in got.output
+    assert got.stderr.count("\n") == 1, got.stderr
+    assert seed_ws.mentions(SID) == before
+    seed_ws.add_mention(SID, hits[2].start, hits[2].end, "person")
+    mid = next(m.id for m in seed_ws.mentions(SID) if m.start == hits[2].start)
+    got = run(seed_ws, "adjust", str(mid), str(hits[1].start), str(hits[1].end), "--nth", "1")
+    assert got.exit_code == 2 and "--nth" in got.stderr and "Traceback" not in got.output
+    assert (seed_ws.mention(mid).start, seed_ws.mention(mid).end) == (hits[2].start,
+                                                                      hits[2].end)

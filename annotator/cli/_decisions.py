@@ -25,6 +25,14 @@ NthOpt = Annotated[int | None, typer.Option(
                          "order), where they occur more than once.")]
 
 
+def nth_needs_quote(nth: int | None, quote: str | None, give: str) -> None:
+    """``--nth`` without ``--quote`` has no occurrences to pick among: refused in one line,
+    exit 2, not ignored (``give``: how to give the words instead)."""
+    if nth is not None and quote is None:
+        raise typer.BadParameter(f"--nth picks one occurrence of the --quote words: give "
+                                 f"{give}, or drop --nth", param_hint="'--nth'")
+
+
 def done(decision: Decision) -> None:
     """``decision 17: date mention:225 when=1901-02-03``: the act, its target and what it set
     when the target alone does not say it (a date's value, an id the act made)."""

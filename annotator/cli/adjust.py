@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._decisions import EXPECTED, NthOpt, QuoteOpt, done, say_marked
+from annotator.cli._decisions import (EXPECTED, NthOpt, QuoteOpt, done, nth_needs_quote,
+                                      say_marked)
 from annotator.cli._output import user_errors, workspace
 
 
@@ -29,6 +30,7 @@ def adjust_cli(
     ('Molot' marks 'Molotov'), and said, as for 'mention add'."""
     if (quote is None) == (start is None) or (start is None) != (end is None):
         raise typer.BadParameter("give START END, or --quote WORDS", param_hint="'START END'")
+    nth_needs_quote(nth, quote, "--quote WORDS")
     with user_errors():
         ws = workspace()
         row = ws.mention(mention)

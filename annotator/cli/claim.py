@@ -9,7 +9,7 @@ import typer
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._complete import SourceArg
-from annotator.cli._decisions import NthOpt, QuoteOpt
+from annotator.cli._decisions import NthOpt, QuoteOpt, nth_needs_quote
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 from annotator.text import widened_note
 
@@ -65,9 +65,7 @@ def claim_add_cli(
 
     A span that cuts a word is widened to the whole word, and said. Marking the words of a
     stale claim again takes its links over and sets it aside, and says so."""
-    if nth is not None and quote is None:
-        raise typer.BadParameter("--nth picks one occurrence of the --quote words: give "
-                                 "--quote WORDS, or drop --nth", param_hint="'--nth'")
+    nth_needs_quote(nth, quote, "--quote WORDS")
     with user_errors():
         ws = workspace()
         asked = _span(span) if span else None
@@ -165,10 +163,7 @@ def claim_link_cli(
     if quote is not None and passage is None:
         raise typer.BadParameter("--quote gives a passage's words: add --passage SOURCE",
                                  param_hint="'--quote'")
-    if nth is not None and quote is None:
-        raise typer.BadParameter("--nth picks one occurrence of the --quote words: give "
-                                 "--passage SOURCE --quote WORDS, or drop --nth",
-                                 param_hint="'--nth'")
+    nth_needs_quote(nth, quote, "--passage SOURCE --quote WORDS")
     with user_errors():
         ws = workspace()
         where = _passage(passage, quote) if passage else None

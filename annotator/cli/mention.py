@@ -8,7 +8,7 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourceArg
-from annotator.cli._decisions import NthOpt, QuoteOpt, done, say_marked
+from annotator.cli._decisions import NthOpt, QuoteOpt, done, nth_needs_quote, say_marked
 from annotator.cli._output import user_errors, workspace
 
 
@@ -40,6 +40,7 @@ def mention_add_cli(
     if quote is None and len(where) != 3 or quote is not None and len(where) != 1:
         raise typer.BadParameter("give START END TYPE, or TYPE with --quote WORDS",
                                  param_hint="'[START END] TYPE'")
+    nth_needs_quote(nth, quote, "TYPE with --quote WORDS")
     with user_errors():
         ws = workspace()
         if quote is not None:
