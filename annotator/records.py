@@ -728,16 +728,19 @@ class Written:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One reason a file is not valid, where it is: ``file:line:col: message``."""
+    """One reason a file is not valid, where it is: ``file:line:col: message``. A warning
+    (``file:line:col: warning: message``) does not make it invalid: a pointer that leads
+    nowhere in the file, most often into an edition's register kept in another file."""
 
     path: str
     line: int | None
     col: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = ":".join(str(x) for x in (self.path, self.line, self.col) if x is not None)
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -755,7 +758,13 @@ class Validation:
 
     @property
     def valid(self) -> bool:
-        return not self.findings
+        """No error: valid against the schema, every pointer into a file beside it resolves;
+        pointers that lead nowhere in the file itself are warnings (``warnings``)."""
+        return not any(not f.warning for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.warning for f in self.findings)
 
 
 @dataclass(frozen=True, slots=True)

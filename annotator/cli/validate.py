@@ -29,19 +29,25 @@ def validate_cli(
     schema_only: Annotated[bool, typer.Option(
         "--schema-only", help="Check against the schema only, not whether the files' "
                               "pointers (@ref=\"#id\", @target...) name an xml:id.")] = False,
+    strict_pointers: Annotated[bool, typer.Option(
+        "--strict-pointers", help="Count a pointer that leads nowhere in the file (#id it "
+                                  "does not hold) as an error, not a warning.")] = False,
 ) -> None:
     """Validate files against a RELAX NG schema and check that their pointers resolve; print
     each error as file:line:col: message.
 
-    A pointer #id must name an xml:id of the file, other.xml#id one of other.xml when that
-    file is beside it (one that is not is named on stderr, not checked); absolute URIs are
-    not checked. Exit status: 0 when every file is valid, 1 when a file is invalid, not
-    well-formed or has a pointer that leads nowhere (a finding), 2 when the command cannot
-    run (no such file, no usable schema).
+    A pointer #id that names no xml:id of the file is a warning (file:line:col: warning:
+    ...): editions keep their registers in other files; other.xml#id must name one of
+    other.xml when that file is beside it (an error if not; one that is not beside it is
+    named on stderr, not checked); absolute URIs are not checked. Exit status: 0 when every
+    file is valid (warnings or not), 1 when a file is invalid against the schema, not
+    well-formed or has a pointer into a file beside it that leads nowhere (with
+    --strict-pointers: or a warning), 2 when the command cannot run (no such file, no
+    usable schema).
     """
     from annotator.tei.validate import validate
 
-    invalid = 0
+    invalid = warned = 0
     findings: list[Finding] = []
     with user_errors():
         for path in files:
@@ -54,12 +60,24 @@ def validate_cli(
             if result.bare:
                 typer.echo(_bare(path, result.bare), err=True)
             findings.extend(result.findings)
-            invalid += not result.valid
+            warned += bool(result.warnings)
+            invalid += not result.valid or strict_pointers and bool(result.warnings)
     if format is not None:
-        render([asdict(f) for f in findings], format, columns=["path", "line", "col", "message"])
-    typer.echo(f"{len(files) - invalid} valid, {invalid} invalid", err=True)
+        render([asdict(f) for f in findings], format,
+               columns=["path", "line", "col", "warning", "message"])
+    typer.echo(_summary(len(files), invalid, warned, strict_pointers), err=True)
     if invalid:
         raise typer.Exit(1)
+
+
+def _summary(files: int, invalid: int, warned: int, strict: bool) -> str:
+    """``2 valid, 0 invalid; 2 with pointers that lead nowhere in the file (warnings)``:
+    schema validity first, as an editor reads "invalid" as "the schema refuses it"."""
+    line = f"{files - invalid} valid, {invalid} invalid"
+    if warned:
+        line += (f"; {warned} with pointers that lead nowhere in the file "
+                 f"({'errors: --strict-pointers' if strict else 'warnings'})")
+    return line
 
 
 def _bare(path: Path, ids: tuple[str, ...]) -> str:

@@ -97,7 +97,8 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
         line, col = places.get((i, attr), (None, None))
         how = f" ({expanded} by the file's prefixDef)" if expanded != part else ""
         dangling.append(Finding(path=str(path), line=line, col=col,
-                                message=f"@{attr} '{part}'{how} names no xml:id in {where}"))
+                                message=f"@{attr} '{part}'{how} names no xml:id in {where}",
+                                warning=where == "this file"))
     return Pointers(tuple(dangling), tuple(sorted(elsewhere)), tuple(sorted(bare)))
 
 
