@@ -435,8 +435,9 @@ def _alternatives(text: str) -> Expr | None:
     return Expr("alt", day=first, other=last)
 
 
-_FEAST_YEAR = re.compile(r"(?:on\s+)?(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay,?\s+"
-                         r"(1[0-9]{3}|20[0-9]{2})\.?")
+# a feast named by its saint ("St. Luke's day", "Saint Stephen's Day"), with a year after it
+_FEAST = r"(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay"
+_FEAST_YEAR = re.compile(rf"(?:on\s+)?{_FEAST},?\s+(1[0-9]{{3}}|20[0-9]{{2}})\.?")
 
 
 # -- the running chronology ----------------------------------------------------------------
@@ -883,8 +884,6 @@ _WD_AFTER = rf"(?:,?\s+(?:being\s+|was\s+|a\s+)?{_WD}\b)?"
 # and sixty" (the number in words, which the model does not take for a date)
 _YEAR_OF = (rf"[Tt]he\s+[Yy]ear\s+(?:(?:of\s+our\s+[Ll]ord|of\s+[Cc]hrist)\s*,?\s+(?:{_Y}|"
             rf"{_YEAR_WORDS}\b)|{_YEAR_WORDS}\b)")
-# a feast named by its saint ("St. Luke's day", "Saint Stephen's Day"), with a year after it
-_FEAST = r"(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay"
 FINDER = re.compile(
     rf"(?:{_WD},?\s+(?:the\s+)?)?(?:"
     rf"(?:the\s+)?(?:{_D}|{_DW})(?:\s+[Dd]ay)?(?:\s+of)?(?:\s+the)?\s+{_MON}{_YEAR_TAIL}?"
@@ -930,7 +929,7 @@ def _cases(letter: str) -> str:
 _STARTS = ({f[:2] for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())} |
            {a + b for w in _ORDINAL_WORDS for a in _cases(w[0]) for b in _cases(w[1])} |
            {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su",  # weekdays
-            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr", "St", "Sa"})
+            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr", "St"})
 _SECONDS: dict[str, set[str]] = {}
 for _pair in _STARTS:
     if not _pair[0].isdigit():
