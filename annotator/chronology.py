@@ -1311,9 +1311,10 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         while i >= 0 and blocks[i][1] < end:  # the innermost block holding the span
             i -= 1
         kind = blocks[i][2] if i >= 0 else ""
-        before = text[blocks[i][0] if i >= 0 else 0:start]
+        lo, hi = (blocks[i][0], blocks[i][1]) if i >= 0 else (0, len(text))
+        before = text[lo:start]
         if (start, end) in valued:
-            first = i >= 0 and not text[blocks[i][0]:start].strip()
+            first = i >= 0 and not before.strip()
             day = _values_day(valued[start, end])
             entry = first and (kind in ("dateline", "head") or (start, end) in entries or
                                kind == "p" and day is not None and day.day is not None)
@@ -1322,14 +1323,14 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             continue
         end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end)),
                               kind, before)
-        start = _vague_start(text, start, end, blocks[i][0] if i >= 0 else 0)
+        start = _vague_start(text, start, end, lo)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue
         if surface.strip().isdigit() and any(a <= start and end <= b
                                              for a, b in dating.references):
             continue  # "<ref target='1304.xml'>1304</ref>": a letter's number, no year
-        first_in_block = i >= 0 and not text[blocks[i][0]:start].strip()
+        first_in_block = i >= 0 and not text[lo:start].strip()
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface))) or \
@@ -1339,7 +1340,6 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         if kind != "dateline" and (_age(text, start, end) or _count(text, start, end)):
             continue  # "Lenke, 43, mother", "aged 33", "page 300, 52": no year, no day
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
-        lo, hi = (blocks[i][0], blocks[i][1]) if i >= 0 else (0, len(text))
         entries_seen += is_entry and not aside
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
                                               aside=aside,
