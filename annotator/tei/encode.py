@@ -6,8 +6,9 @@ the title only when it looks like one: at most ``TITLE_MAX`` characters and foll
 text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
 ``<head>`` alone, which TEI does not allow). The next paragraph, when it is a letter's place
 and full date on one line ("Chester, Octr 3d 1766", ``chronology.opening_dateline``) and text
-follows, is its ``<dateline>``, which dates the source as a TEI file's dateline does. Markdown ``#`` headings open nested ``<div>``s with
-a ``<head>`` (a heading with no text is none; one with no letter or digit titles nothing);
+follows, is its ``<dateline>``, which dates the source as a TEI file's dateline does.
+Markdown ``#`` headings open nested ``<div>``s with a ``<head>`` (a heading with no text is
+none; one with no letter or digit titles nothing);
 bullet (``-``, ``*``, ``+``) and ordered (``1.``, ``1)``) lists are a ``<list>`` of ``<item>``s,
 so each item is a block of its own in the reading text (no nested lists: an indented line,
 an indented item too, is part of the item above it);
