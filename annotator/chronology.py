@@ -1341,7 +1341,9 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             continue  # "Lenke, 43, mother", "aged 33", "page 300, 52": no year, no day
         aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
         entries_seen += is_entry and not aside
+        # only a date wanting its month or year leans on its sentence's tense
+        tense = tense_around(text, start, end, lo, hi) \
+            if read_expression(surface).kind == "partial" else ""
         out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
-                                              aside=aside,
-                                              tense=tense_around(text, start, end, lo, hi))))
+                                              aside=aside, tense=tense)))
     return out
