@@ -1250,6 +1250,7 @@ _COUNT_UNIT = r"(?:years?|yrs?\.?|months?|mos?\.?|weeks?|days?)"
 _COUNT_BEFORE = re.compile(rf"\d+[ \t]+{_COUNT_UNIT}[ \t]*(?:,|and)[ \t]*$", re.I)
 _COUNT_AFTER = re.compile(rf"[ \t]*(?:,|and)[ \t]*\d+[ \t]+{_COUNT_UNIT}", re.I)
 _MONTHS_COUNT = re.compile(r"\d+[ \t]+months\b", re.I)  # "3 Months": no Quaker month is plural
+_COUNT_SPAN = re.compile(rf"\d+(?:[ \t]+{_COUNT_UNIT})?", re.I)  # "55", "1 Month"
 
 
 def _count(text: str, start: int, end: int) -> bool:
@@ -1265,7 +1266,7 @@ def _count(text: str, start: int, end: int) -> bool:
         return True
     if _MONTHS_COUNT.fullmatch(surface):
         return True
-    if re.fullmatch(rf"\d+(?:[ \t]+{_COUNT_UNIT})?", surface, re.I) is None:
+    if _COUNT_SPAN.fullmatch(surface) is None:
         return False
     return _COUNT_BEFORE.search(before) is not None or \
         (re.search(r"[A-Za-z]", surface) is not None and
