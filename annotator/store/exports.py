@@ -83,27 +83,28 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
 
 
 def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], states: Pair
-                 ) -> dict[tuple[str, str], list[tuple[int, int, str, str, bool]]]:
-    """(start, end, date_value, date_reason, julian) of the date mentions of ``versions``
-    whose tag says more than their value, by (source id, sha256): those flagged ``julian``
-    (an Old Style date: its words a Julian day), and those the text states with a doubt
-    ('12 May 1791?': not certain, reason 'stated ...' as ``chronology`` gives it), whose
-    doubt is no inference. Apart from ``mention_kinds``, whose index holds neither flags
-    nor reasons: the store finds the dates in that index (source, version, type) and looks
-    up their rows alone, a few of an export's mentions."""
+                 ) -> dict[tuple[str, str], list[tuple[int, int, str, str, bool, bool]]]:
+    """(start, end, date_value, date_reason, julian, stated) of the date mentions of
+    ``versions`` whose tag says more than their value, by (source id, sha256): those flagged
+    ``julian`` (an Old Style date: its words a Julian day), and those the text states with a
+    doubt (``stated``, '12 May 1791?': not certain, reason 'stated ...' as ``chronology``
+    gives it, told here alone), whose doubt is no inference. Apart from ``mention_kinds``,
+    whose index holds neither flags nor reasons: the store finds the dates in that index
+    (source, version, type) and looks up their rows alone, a few of an export's mentions."""
     wanted = set(versions)
-    out: dict[tuple[str, str], list[tuple[int, int, str, str, bool]]] = {}
-    for sid, sha, start, end, value, reason, julian in plain_rows(conn, (
+    out: dict[tuple[str, str], list[tuple[int, int, str, str, bool, bool]]] = {}
+    for sid, sha, start, end, value, reason, julian, stated in plain_rows(conn, (
             "SELECT source_id, sha256, start, end, date_value, date_reason, "
-            "',' || flags || ',' LIKE '%,julian,%' AS julian FROM mentions "
+            "',' || flags || ',' LIKE '%,julian,%' AS julian, "
+            "date_cert != 'high' AND date_reason LIKE 'stated%' AS stated FROM mentions "
             "WHERE source_id IN (SELECT value FROM json_each(?)) "
             "AND sha256 IN (SELECT value FROM json_each(?)) AND type = 'date' "
-            "AND status IN (?, ?) AND date_value IS NOT NULL "
-            "AND (julian OR date_cert != 'high' AND date_reason LIKE 'stated%')"),
+            "AND status IN (?, ?) AND date_value IS NOT NULL AND (julian OR stated)"),
             (json.dumps(sorted({sid for sid, _ in wanted})),
              json.dumps(sorted({sha for _, sha in wanted})), *states)):
         if (sid, sha) in wanted:
-            out.setdefault((sid, sha), []).append((start, end, value, reason or "", bool(julian)))
+            out.setdefault((sid, sha), []).append(
+                (start, end, value, reason or "", bool(julian), bool(stated)))
     return out
 
 
