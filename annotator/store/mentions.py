@@ -224,10 +224,10 @@ def status_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
 def sources_marking(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
     """The sources whose own markup names one of ``entity_ids`` (a mention of provenance
     ``source``): the edition those entities belong to."""
-    ids = set(entity_ids)
     return {r["source_id"] for r in conn.execute(
-        "SELECT DISTINCT source_id, entity_id FROM mentions WHERE provenance = 'source'")
-        if r["entity_id"] in ids}
+        "SELECT DISTINCT source_id FROM mentions WHERE provenance = 'source' "
+        "AND entity_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(entity_ids))),))}
 
 
 def sources_of(conn: sqlite3.Connection, entity_id: str) -> set[str]:
