@@ -608,14 +608,14 @@ def register_index(known: Sequence[KnownEntity],
     return VariantIndex(entries)
 
 
-def entity_homes(conn: sqlite3.Connection,
-                 edition_of: Callable[[str], str]) -> dict[str, frozenset[str]]:
+def entity_homes(conn: sqlite3.Connection, edition_of: Callable[[str], str],
+                 registered: Mapping[str, str]) -> dict[str, frozenset[str]]:
     """Entity id -> the editions (``Texts.edition``) whose files confirm it, for every entity
     with a confirmed mention, and the edition a register import names for its entries
-    (``decisions.register_editions``)."""
+    (``registered``: ``decisions.registered_editions``)."""
     homes = {eid: frozenset(map(edition_of, sources))
              for eid, sources in rows_of.confirming_sources(conn).items()}
-    for eid, edition in registered_editions(conn).items():
+    for eid, edition in registered.items():
         homes[eid] = homes.get(eid, frozenset()) | {edition}
     return homes
 
@@ -898,8 +898,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
     ids = rows_of.confirmed_ids(conn)
     reg_fp = register_fingerprint(known, rejected, ids)
     # what each file confirms, read once: a run proposes, it never confirms
-    homes = entity_homes(conn, steps.learned.edition_of)
-    registered = frozenset(registered_editions(conn))
+    registered_at = registered_editions(conn)  # read once: for homes, and which are entries
+    homes = entity_homes(conn, steps.learned.edition_of, registered_at)
+    registered = frozenset(registered_at)
     lexicon = common_words(settings.model) or common_words(ctx.settings.model) \
         if steps.propagate else frozenset()
     said = RunTexts(ctx.texts)  # the texts read, to name entities anew
