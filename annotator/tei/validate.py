@@ -192,17 +192,14 @@ def _every_bad_attribute(compiled: etree.RelaxNG, tree: etree._ElementTree
     while pending:
         for path, entry in pending.items():
             el = _at(work, path)
-            name = bad_attribute(entry.message)
-            told_one = next((k for k in el.attrib if etree.QName(k).localname == name),
-                            None) if el is not None else None
+            told_one = _told_attribute(el, entry) if el is not None else None
             if el is not None and told_one is not None:
                 del el.attrib[told_one]
         compiled.validate(work)
         pending = {}
         for e in compiled.error_log:
             el = _at(work, e.path) if e.type_name == _BAD_ATTRIBUTE and e.path in told else None
-            if el is not None and any(etree.QName(k).localname == bad_attribute(e.message)
-                                      for k in el.attrib):
+            if el is not None and _told_attribute(el, e) is not None:
                 told[e.path].append(e)
                 pending[e.path] = e
     out = []
@@ -212,6 +209,13 @@ def _every_bad_attribute(compiled: etree.RelaxNG, tree: etree._ElementTree
         elif e is told[e.path][0]:
             out.extend(told[e.path])
     return out
+
+
+def _told_attribute(el: etree._Element, entry: etree._LogEntry) -> str | bytes | None:
+    """The attribute of ``el`` (its key, namespace and all) that a bad-attribute error names
+    by its local name, if ``el`` still has it."""
+    name = bad_attribute(entry.message)
+    return next((k for k in el.attrib if etree.QName(k).localname == name), None)
 
 
 @lru_cache(maxsize=4)
