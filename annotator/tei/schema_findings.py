@@ -403,6 +403,13 @@ def bad_attribute(message: str) -> str:
     return message.removeprefix("Invalid attribute ").rpartition(" for element ")[0]
 
 
+def told_attribute(el: etree._Element, message: str) -> str | bytes | None:
+    """The attribute of ``el`` (its key, namespace and all) that a bad-attribute error
+    ``message`` names by its local name, if ``el`` has it."""
+    name = bad_attribute(message)
+    return next((k for k in el.attrib if etree.QName(k).localname == name), None)
+
+
 def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
             ) -> tuple[str, str | None]:
     """The plain message of one schema error about element ``el``, and the attribute it is
@@ -444,8 +451,8 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
             attr = bad_attribute(message)
             declared = grammar.attributes(name)
             if attr in declared:
-                value = next((str(v) for k, v in el.attrib.items()
-                              if etree.QName(k).localname == attr), "")
+                key = told_attribute(el, message)
+                value = str(el.attrib[key]) if key is not None else ""
                 return (f"<{name} {attr}=\"{value}\">: not a value the schema allows for "
                         f"@{attr}; it must be {grammar.value_words(declared[attr])}"), attr
             close = difflib.get_close_matches(attr, list(declared), n=1, cutoff=0.75)

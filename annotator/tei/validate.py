@@ -33,7 +33,7 @@ from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
 from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
 from annotator.tei.resolve import attribute_places, check_pointers
-from annotator.tei.schema_findings import Grammar, bad_attribute, explain
+from annotator.tei.schema_findings import Grammar, explain, told_attribute
 from annotator.tei.schema_table import RNG_NS
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
@@ -192,14 +192,14 @@ def _every_bad_attribute(compiled: etree.RelaxNG, tree: etree._ElementTree
     while pending:
         for path, entry in pending.items():
             el = _at(work, path)
-            told_one = _told_attribute(el, entry) if el is not None else None
+            told_one = told_attribute(el, entry.message) if el is not None else None
             if el is not None and told_one is not None:
                 del el.attrib[told_one]
         compiled.validate(work)
         pending = {}
         for e in compiled.error_log:
             el = _at(work, e.path) if e.type_name == _BAD_ATTRIBUTE and e.path in told else None
-            if el is not None and _told_attribute(el, e) is not None:
+            if el is not None and told_attribute(el, e.message) is not None:
                 told[e.path].append(e)
                 pending[e.path] = e
     out = []
@@ -209,13 +209,6 @@ def _every_bad_attribute(compiled: etree.RelaxNG, tree: etree._ElementTree
         elif e is told[e.path][0]:
             out.extend(told[e.path])
     return out
-
-
-def _told_attribute(el: etree._Element, entry: etree._LogEntry) -> str | bytes | None:
-    """The attribute of ``el`` (its key, namespace and all) that a bad-attribute error names
-    by its local name, if ``el`` still has it."""
-    name = bad_attribute(entry.message)
-    return next((k for k in el.attrib if etree.QName(k).localname == name), None)
 
 
 @lru_cache(maxsize=4)
