@@ -739,11 +739,13 @@ def test_cli_help_never_shows_a_python_type_for_a_list():
 
 def test_cli_a_closed_set_option_is_a_filter_option():
     """A repeatable option of plain strings is a filter over a closed set (its choices in
-    the help), except the ones whose names are only known with heavy imports."""
+    the help), except the ones whose names are only known with heavy imports and the
+    sources, which only the workspace knows (checked by the library, S015)."""
     lists = {(" ".join(path), p.opts[0]) for path, cmd in _tree()
              for p in getattr(cmd, "params", []) if getattr(p, "multiple", False)}
     filters = {(" ".join(path), p.opts[0]) for path, p in _filter_options()}
-    assert lists - filters == {("eval", "--methods")}
+    assert lists - filters == {("eval", "--methods"), ("claims", "--source"),
+                               ("entities", "--source")}
 
 
 FORMAT_NAMES = {"table", "json", "csv", "md", "html"}
@@ -831,3 +833,42 @@ def test_cli_merge_across_types_is_refused_and_changes_nothing(seed_ws):
     assert {m.id: (m.type, m.entity_id) for m in seed_ws.mentions()} == typed
     assert seed_ws.entity("person-stalin").type == "person"
     assert seed_ws.store.last_decision() == before
+
+
+def test_cli_listings_take_several_sources_and_refuse_an_option_given_twice(named_ws):
+    """``--source a --source b`` and ``--source a,b`` list both (before: only b, the last,
+    without a word); an unknown one is S015; an option of one value given twice is refused
+    in one line (click kept the last)."""
+    named_ws.add_claim("a", quote="Mr. Lloyd wrote to John Lloyd")
+    named_ws.add_claim("b", quote="Beddgelert, Beddgelert")
+    for given in (["--source", "a", "--source", "b"], ["--source", "a,b"]):
+        claims = json.loads(run(named_ws, "claims", *given, "-f", "json").stdout)
+        assert sorted(c["source"] for c in claims) == ["a", "b"]
+        ents = json.loads(run(named_ws, "entities", *given, "-f", "json").stdout)
+        assert {e["id"] for e in ents} == {"lloyd", "jl", "tp", "bk", "bd"}
+    only_b = json.loads(run(named_ws, "entities", "--source", "b", "-f", "json").stdout)
+    assert [e["id"] for e in only_b] == ["bd"]
+    assert [c.source_id for c in named_ws.claims(source_id=("b",))] == ["b"]
+    bad = run(named_ws, "claims", "--source", "a,nowhere")
+    assert bad.exit_code == 2 and "no source 'nowhere'" in bad.stderr and "[S015]" in bad.stderr
+    twice = run(named_ws, "export", "csl", "-o", "x.json", "--output", "y.json")
+    assert twice.exit_code == 2 and twice.stderr.count("\n") == 1, twice.output
+    assert "--output given twice" in twice.stderr and twice.stderr.rstrip().endswith("[C020]")
+    assert not (named_ws.root / "x.json").exists() and not (named_ws.root / "y.json").exists()
+    # a value that looks like an option is a value, and flags may repeat
+    quoted = run(named_ws, "claim", "add", "a", "--quote", "--quote")
+    assert "given twice" not in quoted.output
+
+
+def test_cli_export_to_a_folder_writes_the_default_name_in_it(seed_ws, tmp_path):
+    """``-o print/`` (made if missing) and ``-o`` an existing folder write the export under
+    its default name there (before: a file named 'print')."""
+    made = tmp_path / "print"
+    result = run(seed_ws, "export", "bibtex", "-o", f"{made}/")
+    assert result.exit_code == 0, result.output
+    assert (made / "bibliography.bib").read_text(encoding="utf-8").startswith("%")
+    for fmt, name in (("csl", "bibliography.json"), ("claims", "claims.csv")):
+        assert run(seed_ws, "export", fmt, "-o", str(made)).exit_code == 0
+        assert (made / name).is_file()
+    assert run(seed_ws, "export", "csl", "-o", str(made / "mine.json")).exit_code == 0
+    assert (made / "mine.json").is_file()

@@ -605,23 +605,23 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
 
 # -- reading claims ---------------------------------------------------------------------------
 def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
-           source_id: str | None = None, kinds: str | Iterable[str] | None = None,
+           source_id: str | Iterable[str] | None = None,
+           kinds: str | Iterable[str] | None = None,
            state: str | Iterable[str] | None = None) -> list[ClaimRow]:
     """Claims with their location, text, kind, agent, links and computed status, in reading
     order, the unattributed ones (nobody is named for them) after all the others.
 
     ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
-    rejected / stale (default: all but rejected); each filter one name, several, or
-    comma-separated (``annotator.filters``).
+    rejected / stale (default: all but rejected); ``source_id``: of these sources; each filter
+    one name, several, or comma-separated (``annotator.filters``).
     """
     statuses = chosen(status, SUPPORT, "status")
     states = chosen(state, CLAIM_STATES, "state") or ("proposed", "confirmed", "stale")
     kind_set = chosen(kinds, CLAIM_KINDS, "kind")
-    if source_id is not None:
-        ctx.texts.source(source_id)
-    rows = [r for r in rows_of.claim_rows(ctx.store.conn, source_id)
+    kept = ctx.texts.chosen(source_id)
+    rows = [r for r in rows_of.claim_rows(ctx.store.conn, kept)
             if r["status"] in states and (not kind_set or r["kind"] in kind_set)]
-    links = rows_of.links_by_claim(ctx.store.conn, source_id)
+    links = rows_of.links_by_claim(ctx.store.conn, kept)
     sources = {src.id: src for src in ctx.texts.sources()}
     was = _was(ctx, rows)
     now = _now(ctx, rows)

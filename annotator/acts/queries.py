@@ -22,38 +22,38 @@ from annotator.tei.textmap import TextMap
 from annotator.vocab import ENTITY_STATUSES, ENTITY_TYPES, MENTION_STATUSES, MENTION_TYPES
 
 
-def mentions(ctx: ActContext, source_id: str | None = None, *,
+def mentions(ctx: ActContext, source_id: str | Iterable[str] | None = None, *,
              status: str | Iterable[str] | None = None,
              types: str | Iterable[str] | None = None) -> list[Mention]:
     """Mentions in reading order, with their surface taken from the reading text.
 
-    ``status`` and ``types``: one name, several, or comma-separated (``annotator.filters``).
+    ``source_id``, ``status`` and ``types``: one name, several, or comma-separated
+    (``annotator.filters``).
     """
     statuses = chosen(status, MENTION_STATUSES, "status")
     kept = chosen(types, MENTION_TYPES, "type")
-    if source_id is not None:
-        ctx.texts.source(source_id)
+    sources = ctx.texts.chosen(source_id)
     surface = ctx.texts.surface
     return [rows_of.mention_from_row(r, surface(r["source_id"], r["sha256"], r["start"],
                                                 r["end"]))
-            for r in rows_of.mention_rows(ctx.store.conn, source_id, status=statuses,
+            for r in rows_of.mention_rows(ctx.store.conn, sources, status=statuses,
                                           types=kept)]
 
 
-def shown_mentions(ctx: ActContext, preferred: dict[str, str], source_id: str | None = None
+def shown_mentions(ctx: ActContext, preferred: dict[str, str],
+                   source_id: str | Iterable[str] | None = None
                    ) -> dict[str, tuple[str, int, int]]:
     """For each entity of ``preferred`` (id -> name), the mention a listing shows it by, as
     ``(source_id, start, end)``: the first in reading order whose surface is the name, else
     the first; of the current versions of their sources only (a stale mention's offsets hold
     in the text it was made on, not in the one a listing shows). One narrow query, no
     ``Mention`` made: a listing of 100k mentions needs these."""
-    if source_id is not None:
-        ctx.texts.source(source_id)
+    sources = ctx.texts.chosen(source_id)
     surface = ctx.texts.surface
     current = {s.id: s.sha256 for s in ctx.texts.sources()}
     first: dict[str, tuple[str, int, int]] = {}
     named: dict[str, tuple[str, int, int]] = {}
-    for eid, sid, sha, start, end in rows_of.entity_spans(ctx.store.conn, source_id):
+    for eid, sid, sha, start, end in rows_of.entity_spans(ctx.store.conn, sources):
         name = preferred.get(eid)
         if name is None or eid in named or current.get(sid) != sha:
             continue
@@ -118,20 +118,19 @@ def source_counts(ctx: ActContext) -> dict[str, dict[str, dict[str, int]]]:
 
 def entities(ctx: ActContext, *, status: str | Iterable[str] | None = None,
              type: str | Iterable[str] | None = None,  # noqa: A002
-             source_id: str | None = None, ids: Iterable[str] | None = None,
+             source_id: str | Iterable[str] | None = None,
+             ids: Iterable[str] | None = None,
              counts: bool = True) -> list[Entity]:
     """Entities (candidates and register) with their variants and mention/source counts.
 
-    ``status`` and ``type``: one name, several, or comma-separated (``annotator.filters``).
-    ``counts=False`` leaves the counts at 0: counting reads every mention of every entity,
+    ``status``, ``type`` and ``source_id`` (entities named there): one name, several, or
+    comma-separated (``annotator.filters``). ``counts=False`` leaves the counts at 0: counting reads every mention of every entity,
     which an export of 100k names does not need.
     """
     statuses = chosen(status, ENTITY_STATUSES, "status")
     types = chosen(type, ENTITY_TYPES, "type")
-    if source_id is not None:
-        ctx.texts.source(source_id)
     return entity_rows.entities(ctx.store.conn, status=statuses, type=types,
-                                source_id=source_id, ids=ids, counts=counts)
+                                source_id=ctx.texts.chosen(source_id), ids=ids, counts=counts)
 
 
 def entity(ctx: ActContext, entity_id: str, *, counts: bool = True) -> Entity:

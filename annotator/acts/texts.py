@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
 from annotator.files import atomic_write, reached
+from annotator.filters import split
 from annotator.records import Source
 from annotator.store import Store
 from annotator.store import sources as source_rows
@@ -87,6 +88,17 @@ class Texts:
         if found is None:
             raise no_source(self.store.conn, source_id, self.store.place)
         return found
+
+    def chosen(self, source_ids: str | Iterable[str] | None) -> tuple[str, ...] | None:
+        """The sources a listing keeps: one id, several, or comma-separated, as its other
+        filters (``annotator.filters``), each refused if no source has it (S015); None for
+        all. Never only the last of several: a listing that drops one says nothing of it."""
+        if source_ids is None:
+            return None
+        ids = split(source_ids)
+        for sid in ids:
+            self.source(sid)
+        return ids or None
 
     def path(self, source: Source) -> Path:
         return self.root / source.file

@@ -44,16 +44,49 @@ def summary(cmd: click.Command) -> str:
 
 
 def _parse(parse: Callable[[click.Context, list[str]], list[str]], params: list[click.Parameter],
-           ctx: click.Context, args: list[str]) -> list[str]:
+           ctx: click.Context, args: list[str], *, group: bool = False) -> list[str]:
     """``parse`` with plain options read without pydantic (``_params``); a usage error click
     raises without its command (an option given no value) is said of this command."""
     plain_params(params)
     try:
+        _once(params, args, group=group)
         return parse(ctx, args)
     except UsageError as err:
         if err.ctx is None:
             err.ctx = ctx
         raise
+
+
+def _once(params: list[click.Parameter], args: list[str], *, group: bool) -> None:
+    """A usage error for an option of one value given twice (``--model a --model b``):
+    click keeps the last and drops the first without a word. Flags may repeat; options that
+    take several (the filters) are not checked. ``group``: the words after the first that is
+    no option are a subcommand's."""
+    takes: dict[str, TyperOption] = {}
+    for p in params:
+        if isinstance(p, TyperOption) and not p.is_flag and not p.count:
+            takes.update(dict.fromkeys(p.opts, p))
+    seen: dict[str | None, str] = {}
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            return
+        if not word.startswith("-") or word == "-":
+            if group:
+                return
+            continue
+        long = word.startswith("--")
+        name = word.split("=", 1)[0] if long else word[:2]
+        opt = takes.get(name)
+        if opt is None:
+            continue
+        if not opt.multiple:
+            if opt.name in seen:
+                raise UsageError(f"{name} given twice: it takes one value; give it once")
+            seen[opt.name] = name
+        if "=" not in word if long else len(word) == 2:  # its value is the next word(s)
+            for _ in range(opt.nargs):
+                next(words, None)
 
 
 class ManyArgument(TyperArgument):
@@ -111,7 +144,7 @@ class Group(TyperGroup):
         _many(self.params)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return _parse(super().parse_args, self.get_params(ctx), ctx, args)
+        return _parse(super().parse_args, self.get_params(ctx), ctx, args, group=True)
 
     def invoke(self, ctx: click.Context) -> Any:
         return _invoke(super().invoke, ctx)

@@ -14,6 +14,7 @@ import typer
 from typer import _click as click  # typer carries its own click; its classes are these
 from typer.core import TyperOption
 
+from annotator.cli._complete import source_ids
 from annotator.filters import split, unknown
 
 
@@ -40,3 +41,18 @@ def filter_option(*decls: str, choices: Sequence[str], help: str) -> Any:
 
     return typer.Option(*decls, metavar=f"<{'|'.join(choices)}>[,...]", callback=check,
                         autocompletion=complete, help=f"{help}; repeat or comma-separate.")
+
+
+def sources_option(help: str) -> Any:
+    """``--source``, repeatable and comma-separated as the other filters, its ids checked by
+    the library (S015, with the ids it may have meant); completed with the workspace's ids.
+    Declare its parameter ``list[str] | None``."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        done, _, typed = incomplete.rpartition(",")
+        head = f"{done}," if done else ""
+        given = set(split(done))
+        return [head + sid for sid in source_ids(ctx, typed) if sid not in given]
+
+    return typer.Option("--source", metavar="<source>[,...]", autocompletion=complete,
+                        help=f"{help}; repeat or comma-separate.")

@@ -55,7 +55,7 @@ def authority_field(authority: Sequence[tuple[str, str]], fmt: Format) -> dict[s
     return " ".join(f"{scheme}:{value}" for scheme, value in authority)
 
 
-def to_stdout(output: Path | None) -> bool:
+def to_stdout(output: str | Path | None) -> bool:
     """``-o -``: standard output, as for most Unix tools, never a file named '-'."""
     return output is not None and str(output) == "-"
 

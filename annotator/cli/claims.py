@@ -8,8 +8,8 @@ import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
-from annotator.cli._complete import SourcesArg, source_ids
-from annotator.cli._filters import filter_option
+from annotator.cli._complete import SourcesArg
+from annotator.cli._filters import filter_option, sources_option
 from annotator.cli._output import (Format, FormatOpt, none_matched, progress_bar, render,
                                    user_errors, workspace)
 from annotator.errors import Interrupted
@@ -35,9 +35,7 @@ def claims_cli(
     state: Annotated[list[str] | None, filter_option(
         "--state", choices=CLAIM_STATES, help="Only these decision states (default: all but "
                                               "rejected)")] = None,
-    source: Annotated[str | None, typer.Option(
-        "--source", help="Only claims of this source.", autocompletion=source_ids)]
-    = None,
+    source: Annotated[list[str] | None, sources_option("Only claims of these sources")] = None,
     kind: Annotated[list[str] | None, filter_option(
         "--kind", "-k", choices=CLAIM_KINDS, help="Only these kinds")] = None,
     format: FormatOpt = Format.table,

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._complete import source_ids
-from annotator.cli._filters import filter_option
+from annotator.cli._filters import filter_option, sources_option
 from annotator.cli._output import (Format, FormatOpt, authority_field, context_of,
                                    none_matched, render, user_errors, workspace)
 from annotator.vocab import ENTITY_STATUSES, ENTITY_TYPES
@@ -24,8 +23,8 @@ def entities_cli(
         "--status", "-s", choices=ENTITY_STATUSES, help="Only these statuses")] = None,
     type: Annotated[list[str] | None, filter_option(
         "--type", "-t", choices=ENTITY_TYPES, help="Only these types")] = None,
-    source: Annotated[str | None, typer.Option(
-        "--source", help="Only entities named in this source.", autocompletion=source_ids)] = None,
+    source: Annotated[list[str] | None, sources_option("Only entities named in these sources")
+                      ] = None,
     similar: Annotated[bool, typer.Option(
         "--similar", help="List likely duplicates instead: pairs of entities of one type that "
                           "are probably one, the surest first, with the reason; merge the "
@@ -69,7 +68,7 @@ def entities_cli(
                               ("--source", source)))
 
 
-def _similar(status: list[str] | None, type_: list[str] | None, source: str | None,
+def _similar(status: list[str] | None, type_: list[str] | None, source: list[str] | None,
              format: Format) -> None:
     """``entities --similar``: merge suggestions, one row a pair (``--status``: pairs with an
     entity of that status; ``--source``: with an entity named there)."""

@@ -59,8 +59,10 @@ class TableFormat(str, Enum):
     html = "html"
 
 
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: "
-                                                                    "in exports/; '-': stdout).")]
+# a string, not a Path: "print/" (a folder, its separator kept) is not "print" (a file)
+OutOpt = Annotated[str | None, typer.Option("--output", "-o", help=(
+    "File to write (default: in exports/; a folder, or a path ending in '/': the default name "
+    "in it; '-': stdout)."))]
 
 
 AllOpt = Annotated[bool, typer.Option("--all", "-a", help="The whole bibliography, not only the "

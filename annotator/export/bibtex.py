@@ -55,7 +55,7 @@ from annotator.bibliography.latex import describe, escape_bare, to_ascii
 from annotator.bibliography.library import MONTHS, SORT_ONLY
 from annotator.bibliography.titles import protect
 from annotator.calendar import DIVISIONS, bib_date, iso_date
-from annotator.export.output import write_export
+from annotator.export.output import target, write_export
 from annotator.export.works import PARENT_FIELDS, parents, works
 from annotator.records import BibEntry, Written
 
@@ -455,6 +455,6 @@ def export_bibtex(ctx: ActContext, *, everything: bool = False, ascii_only: bool
     text, notes, items = render_counted(entries, ascii_only=ascii_only)
     data = text.encode("utf-8")  # the classic file is ASCII but for what the notes name
     name = "bibliography-bibtex.bib" if ascii_only else "bibliography.bib"
-    return write_export(ctx.root, Path(out) if out else ctx.exports_dir / name, data,
+    return write_export(ctx.root, target(out, ctx.exports_dir, name), data,
                         format="bibtex" if ascii_only else "biblatex", items=items,
                         notes=tuple(notes))

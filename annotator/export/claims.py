@@ -37,7 +37,7 @@ from annotator.acts.bibliography import entries
 from annotator.acts.context import ActContext
 from annotator.bibliography.entries import plain, year_shown
 from annotator.errors import AnnotatorError, ConfigError
-from annotator.export.output import write_export
+from annotator.export.output import target, write_export
 from annotator.export.works import source_keys
 from annotator.records import BibEntry, ClaimRow, Link, Written, location
 from annotator.text import spreadsheet_safe
@@ -307,5 +307,5 @@ def export_claims(ctx: ActContext, fmt: str = "csv", *, include_proposals: bool 
     if table is None:
         table = gather(ctx, include_proposals=include_proposals)
     data = (("\ufeff" if fmt == "csv" else "") + RENDER[fmt](table)).encode("utf-8")
-    return write_export(ctx.root, Path(out) if out else ctx.exports_dir / f"claims.{fmt}", data,
+    return write_export(ctx.root, target(out, ctx.exports_dir, f"claims.{fmt}"), data,
                         format=fmt, items=len(table.claims))

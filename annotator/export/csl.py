@@ -50,7 +50,7 @@ from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year,
 from annotator.bibliography.library import YEAR_FIELD
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import DIVISION_MONTHS, DIVISIONS, bib_date
-from annotator.export.output import write_export
+from annotator.export.output import target, write_export
 from annotator.export.works import works
 from annotator.records import BibEntry, Written
 
@@ -292,6 +292,6 @@ def export_csl(ctx: ActContext, *, everything: bool = False, out: str | Path | N
     """Write the works (``works.works``) as CSL-JSON to ``out`` (default: exports/);
     ``source_key``: ``works.source_keys(ctx)`` when the caller already has it."""
     entries = works(ctx, everything=everything, source_key=source_key)
-    return write_export(ctx.root, Path(out) if out else ctx.exports_dir / "bibliography.json",
+    return write_export(ctx.root, target(out, ctx.exports_dir, "bibliography.json"),
                         render(entries).encode("utf-8"), format="csl-json",
                         items=len(entries))

@@ -105,6 +105,17 @@ def _failed(exc: OSError, path: Path, written: Sequence[str]) -> ExportError:
                        location=Location(path), code="E002" if full else "E001")
 
 
+def target(out: str | Path | None, exports_dir: Path, name: str) -> Path:
+    """Where a one-file export goes: ``out``, but into a folder (one that exists, or a path
+    written with a separator at its end, ``exports/print/``, made if missing) under its
+    default ``name``, as ``cp`` does; without ``out``, ``exports_dir/name``."""
+    if out is None or str(out) == "":
+        return exports_dir / name
+    path = Path(out)
+    folder = str(out).endswith(("/", os.sep)) or path.is_dir()
+    return path / name if folder else path
+
+
 def write_export(root: Path, path: Path, data: bytes, *, format: str, items: int,
                  notes: tuple[str, ...] = ()) -> Written:
     """Write a one-file export (.bib, CSL-JSON, a claims table) and say what was written."""

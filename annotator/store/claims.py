@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from annotator.records import Link
-from annotator.store.connection import highest_given
+from annotator.store.connection import highest_given, matching
 
 Row = sqlite3.Row
 
@@ -56,10 +56,11 @@ def next_claim_id(conn: sqlite3.Connection) -> int:
     return highest_given(conn, "claims") + 1
 
 
-def claim_rows(conn: sqlite3.Connection, source_id: str | None) -> list[Row]:
-    """Claims of one source (None: all), in reading order."""
-    return conn.execute("SELECT * FROM claims WHERE (? IS NULL OR source_id = ?) "
-                        "ORDER BY source_id, start, end", (source_id, source_id)).fetchall()
+def claim_rows(conn: sqlite3.Connection, source_ids: Sequence[str] | None) -> list[Row]:
+    """Claims of some sources (None: all), in reading order."""
+    where, params = matching(source_id=source_ids)
+    return conn.execute("SELECT * FROM claims WHERE 1" + where +
+                        " ORDER BY source_id, start, end", params).fetchall()
 
 
 def stale_claims(conn: sqlite3.Connection, source_id: str) -> list[Row]:
@@ -107,12 +108,13 @@ def claim_links(conn: sqlite3.Connection, claim_id: int) -> list[Link]:
         f"{_LINKS} WHERE l.claim_id = ? ORDER BY l.id", (claim_id,))]  # noqa: S608
 
 
-def links_by_claim(conn: sqlite3.Connection, source_id: str | None) -> dict[int, list[Link]]:
-    """The links of the claims of one source (None: all), by claim id."""
+def links_by_claim(conn: sqlite3.Connection, source_ids: Sequence[str] | None
+                   ) -> dict[int, list[Link]]:
+    """The links of the claims of some sources (None: all), by claim id."""
     links: dict[int, list[Link]] = {}
+    where, params = matching(**{"c.source_id": source_ids})
     for lr in conn.execute(f"{_LINKS} JOIN claims c ON c.id = l.claim_id "  # noqa: S608
-                           "WHERE ? IS NULL OR c.source_id = ? ORDER BY l.id",
-                           (source_id, source_id)):
+                           "WHERE 1" + where + " ORDER BY l.id", params):
         links.setdefault(lr["claim_id"], []).append(link_from_row(lr))
     return links
 

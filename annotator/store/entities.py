@@ -161,9 +161,10 @@ def is_rejected_in(conn: sqlite3.Connection, key: str, type_: str, source_id: st
 
 def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
              type: Sequence[str] | None = None,  # noqa: A002
-             source_id: str | None = None, ids: Iterable[str] | None = None,
+             source_id: Sequence[str] | None = None, ids: Iterable[str] | None = None,
              counts: bool = True) -> list[Entity]:
-    """Entities with their variants and authority ids, by type and preferred name;
+    """Entities (named in the sources ``source_id``) with their variants and authority
+    ids, by type and preferred name;
     ``counts=False`` leaves the mention and source counts at 0 (counting reads every mention
     of every entity, which an export of 100k names does not need)."""
     sql = ("SELECT e.*, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id "
@@ -175,8 +176,8 @@ def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
     sql += where
     if source_id is not None:
         sql += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id " \
-               "AND m.source_id = ?)"
-        params.append(source_id)
+               "AND m.source_id IN (SELECT value FROM json_each(?)))"
+        params.append(json.dumps(list(source_id)))
     if ids is not None:
         sql += " AND e.id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(list(ids)))

@@ -156,19 +156,19 @@ def mention_from_row(row: sqlite3.Row, surface: str) -> Mention:
                    sha256=row["sha256"])
 
 
-def mention_rows(conn: sqlite3.Connection, source_id: str | None = None, *,
+def mention_rows(conn: sqlite3.Connection, source_id: str | Sequence[str] | None = None, *,
                  status: Sequence[str] | None = None,
                  types: Sequence[str] | None = None) -> list[sqlite3.Row]:
-    """Mentions (of one source, statuses, types) by source and reading order."""
+    """Mentions (of some sources, statuses, types) by source and reading order."""
     where, params = matching(source_id=source_id, status=status, type=types)
     return conn.execute("SELECT * FROM mentions WHERE 1" + where +
                         " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
 
 
-def entity_spans(conn: sqlite3.Connection, source_id: str | None = None
+def entity_spans(conn: sqlite3.Connection, source_id: str | Sequence[str] | None = None
                  ) -> list[tuple[str, str, str, int, int]]:
-    """``(entity_id, source_id, sha256, start, end)`` of the mentions with an entity (of one
-    source), in ``mention_rows`` order: plain tuples, for listings of thousands."""
+    """``(entity_id, source_id, sha256, start, end)`` of the mentions with an entity (of
+    some sources), in ``mention_rows`` order: plain tuples, for listings of thousands."""
     where, params = matching(source_id=source_id)
     return plain_rows(conn, "SELECT entity_id, source_id, sha256, start, end FROM mentions "
                       "WHERE entity_id IS NOT NULL" + where +
