@@ -104,6 +104,18 @@ def test_register_import_refuses_bad_files(ws, tmp_path, body, code):
     assert ws.entities() == []
 
 
+def test_register_import_of_a_spreadsheet_says_it_is_not_xml(ws, tmp_path):
+    """A spreadsheet register (Friendly Networks keeps one as TSV) is refused as what it is,
+    not as XML that is 'not well-formed' at its first byte."""
+    path = tmp_path / "constellations.tsv"
+    path.write_text("SNAC ID\tARK ID\n85290808\tw6n9820p\n", encoding="utf-8")
+    refused = run(ws, "register", "import", str(path))
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.output
+    assert refused.stderr.startswith(f"{path}:1:1: not a TEI register: the file is not XML; ")
+    assert "listPerson" in refused.stderr and refused.stderr.rstrip().endswith("[S201]")
+    assert ws.entities() == []
+
+
 @pytest.mark.parametrize("name", ["missing.xml", "folder"])
 def test_register_import_refuses_unreadable_files(ws, tmp_path, name):
     (tmp_path / "folder").mkdir()

@@ -175,6 +175,11 @@ def _read_file(path: str | Path, problems: list[Problem] | None
     (``tei.header.edition_name``: '' for none)."""
     p = Path(path)
     data = read_named(p, code="S201")
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # a spreadsheet's, a list's
+        raise SourceError("not a TEI register: the file is not XML",
+                          hint="a register is read from TEI listPerson, listPlace or listOrg "
+                               "entries with an xml:id each; save a spreadsheet's rows as "
+                               "such entries first", location=Location(p, 1, 1), code="S201")
     root = parse_xml(data, p)
     if etree.QName(root).namespace != TEI_NS:
         raise SourceError("not a TEI register (elements must be in the TEI namespace)",
