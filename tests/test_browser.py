@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotator.server.run import LocalServer
-from tests.conftest import ARTIFACTS, REFERENCES, molotov_widened, replaced_letter
+from tests.conftest import ARTIFACTS, REFERENCES, edition_file, molotov_widened, replaced_letter
 
 CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -1271,4 +1271,29 @@ def test_browser_stale_claim_page_says_where_its_words_are_now(browser, ws, tmp_
         assert page.inner_text(".stale-note .now-near") == said
         assert page.locator(".stale-note b").count() == 0  # the file's words, not markup
         shot(page, "stale-claim-now-near")
+        assert errors == []
+
+
+def test_browser_claim_page_fits_the_window_whatever_the_sources_titles(browser, desk_ws,
+                                                                        tmp_path):
+    """A source with a long title (an archival one often is) lengthens the source picker of
+    'Link a passage': the page still fits its window, with no sideways scroll (before: the
+    panel ran 56 px off a 1360 px window and the picker's end was cut off)."""
+    title = ("Letter from Robert Ker Porter to his sister Jane Porter, written on the road "
+             "from St Petersburg to Moscow, with a sketch of the post house, 1805-1806, "
+             "folder 12 of the family papers")
+    path = edition_file(tmp_path, "long.xml", "A letter.")
+    path.write_text(path.read_text(encoding="utf-8").replace("<title>G</title>",
+                                                             f"<title>{title}</title>"),
+                    encoding="utf-8")
+    desk_ws.add(path)
+    claim = desk_ws.claims()[0]
+    with served_page(browser, desk_ws) as (page, errors):
+        page.goto(f"/claim/{claim.id}")
+        page.wait_for_function("document.readyState === 'complete' && window.htmx")
+        assert title in page.evaluate("Array.from(document.querySelectorAll("
+                                      "'select[name=source] option'), o => o.textContent)")
+        wide, window = page.evaluate("[document.documentElement.scrollWidth, "
+                                     "document.documentElement.clientWidth]")
+        assert wide <= window, (wide, window)
         assert errors == []
