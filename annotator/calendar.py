@@ -309,6 +309,7 @@ class OldStyle:
     written: tuple[int, int | None, int | None]
     value: tuple[int, int | None, int | None]
     why: str
+    julian: bool = True  # its day counted in the Julian calendar, or none before 1752
 
 
 def old_style(year: int, month: int | None, day: int | None = None, *,
@@ -324,10 +325,16 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
     - a day before 14 September 1752 is a Julian day: the value is its Gregorian day;
     - ``marked``: the text says "O.S." or "Old Style": the day is a Julian day whenever it is
       (Russia's "26 October 1917 (O.S.)" too), and before 1752 its year is counted from 25
-      March as a double year's is.
+      March as a double year's is;
+    - a double year from 1752 on, the old habit kept ("10 February 1760/1"), means the later
+      year for a date from January to 24 March; its day is read as written, a Gregorian day
+      (``julian`` False): where the source's country changed calendar is not known.
 
-    None for a date that is none of these (no Quaker month before 1752, no double year), and
-    for a day the Julian calendar has not."""
+    None for a date that is none of these (no Quaker month before 1752, no double year, a
+    double year from 1752 on for a date after 24 March), and for a day the Julian calendar
+    has not."""
+    if double and not quaker and not marked and year >= NEW_STYLE_YEAR:
+        return _double_year_after(year, month, day)
     if quaker:
         if month is None or year >= NEW_STYLE_YEAR or not 1 <= month <= 12:
             return None
@@ -353,6 +360,19 @@ def old_style(year: int, month: int | None, day: int | None = None, *,
     rules.append(f"Julian {ns_year:04d}-{month:02d}-{day:02d} is Gregorian "
                  f"{value[0]:04d}-{value[1]:02d}-{value[2]:02d}")
     return OldStyle(written, value, "; ".join(rules))
+
+
+def _double_year_after(year: int, month: int | None, day: int | None) -> OldStyle | None:
+    """A double year from 1752 on ("12 January 1940/1"): the later year, for a date from
+    January to 24 March only; the day as written."""
+    if month is None or month > 3 or month == 3 and day is not None and day >= 25:
+        return None
+    if not real_date(year + 1, month, day):
+        return None
+    written = (year + 1, month, day)
+    return OldStyle(written, written, f"a double year: {year} counted from 25 March as of old, "
+                    f"{year + 1} from 1 January; a Gregorian day, the calendar changed by then",
+                    julian=False)
 
 
 def gregorian_to_julian(year: int, month: int, day: int) -> tuple[int, int, int]:

@@ -272,15 +272,23 @@ def read_expression(surface: str) -> Expr:
     split = double_year(words)
     words = split[0] if split else words
     expr = _read_through(words) or _month_first_day(_read(words), words)
+    back = 0  # years the words read were moved on
+    if split and expr.kind == "none":  # "29 February 1723/4": a day of the later year only
+        later = words.replace(str(split[1]), str(split[1] + 1), 1)
+        expr, back = _read_through(later) or _month_first_day(_read(later), later), 1
     quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
     if expr.kind == "partial" and quaker and expr.day.month is not None:
         return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
     if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
-        return expr
-    read = old_style(day.year, day.month, day.day, quaker=quaker, double=split is not None,
+        return Expr("none") if back else expr
+    read = old_style(day.year - back, day.month, day.day, quaker=quaker, double=split is not None,
                      marked=mark is not None and mark[1])
     if read is None:
-        return expr
+        return Expr("none") if back else expr
+    if not read.julian:  # a double year after 1752: the later year, the day as written
+        return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
+                                   old_style=f"{Day(*read.value).tei()} ({read.why})",
+                                   written=Day(*read.value))
     return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
                                flags=",".join(f for f in (expr.flags, "julian") if f),
                                old_style=f"{Day(*read.written).tei()} Old Style ({read.why})",
@@ -564,7 +572,7 @@ class Chronology:
         day = written or _values_day(out.attrs)
         if day is not None:
             if expr.old_style or (day.year or 0) >= NEW_STYLE_YEAR:
-                self.old_style = bool(expr.old_style)
+                self.old_style = bool(expr.old_style) and "julian" in expr.flags
             if entry and "fuzzy" not in out.flags:
                 self.entry, self.entry_reason = day, f"the entry date {day.tei()}"
             if day.day is not None:
@@ -1049,6 +1057,7 @@ def _find_dates(text: str) -> list[tuple[int, int]]:
         word = re.search(r"(\w+)\.$", text[s:e])
         if word and word[1].lower() in MONTH_NAMES:  # "of May." ends a sentence
             e -= 1
+        e = double_year_end(text, s, e)  # "29 February 1723/4" is a day of 1724 only
         if read_expression(text[s:e]).kind != "none":
             out.append((s, e))
     return out

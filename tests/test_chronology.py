@@ -695,7 +695,9 @@ def test_chronology_old_style_dates_before_1752(text, anchor, surface, when, wri
     ("6th of First Month, 1771", "1771-01-06"),
     ("the 10th of February 1722", "1722-02-10"),  # no sign of Old Style: as written
     ("c.1275–1304/6", None),  # no double year: 1306 is not the year after 1304
-    ("12 January 1940/1", None),  # from 1752 on a span of years, no Old Style
+    ("12 January 1940/1", "1941-01-12"),  # from 1752 on the later year, a Gregorian day
+    ("1939/40", None),  # a span of years
+    ("May 1940", "1940-05"),
 ])
 def test_chronology_old_style_only_where_the_text_says_so(surface, when):
     """Quaker months from 1752 on and dates with no double year keep their reading."""
@@ -703,6 +705,30 @@ def test_chronology_old_style_only_where_the_text_says_so(surface, when):
     assert "julian" not in r.flags.split(",")
     if when:
         assert dict(r.attrs) == {"when": when}
+
+
+@pytest.mark.parametrize("text, surface, when", [
+    ("The Committee met on 12 January 1940/1 and again in March.", "12 January 1940/1",
+     "1941-01-12"),
+    ("Received of Mr Pennant the 10 February 1760/1 the sum of five pounds.",
+     "the 10 February 1760/1", "1761-02-10"),
+    ("Our meeting was held Jan. 3, 1800/1, at the house of John Cox.", "Jan. 3, 1800/1",
+     "1801-01-03"),
+    ("He came home on 29 February 1763/4 and stayed.", "29 February 1763/4", "1764-02-29"),
+    ("Her sister was born the 29th of February 1723/4.", "the 29th of February 1723/4",
+     "1724-03-11"),
+])
+def test_chronology_a_double_year_after_1752(text, surface, when):
+    """A double year kept by habit after the change of 1752 ("12 January 1940/1") means the
+    later year for a date from January to 24 March, its day a Gregorian one, with no julian
+    flag, the reason saying so; a 29 February of the later year is read (was: no value, the
+    words read as a span of years; "29 February 1723/4" none, 1723 having no 29 February)."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
+    r = got[surface]
+    assert dict(r.attrs) == {"when": when} and r.cert == "high"
+    assert ("julian" in r.flags) == (when < "1752")
+    if when > "1752":
+        assert "a double year" in r.reason and "Gregorian day" in r.reason
 
 
 def test_calendar_old_style_rules():
