@@ -234,6 +234,7 @@ class Expr:
     old_style: str = ""  # how an Old Style date was read (calendar.old_style), for its reason
     written: Day = Day(None)  # an Old Style date's day as written, the year from 1 January
     quaker: bool = False  # a Quaker month number, read as January's count (before 1752: March's)
+    feast: str = ""  # a fixed feast's name and day ("Michaelmas, 29 September"), for its reason
 
 
 _RELATIVE_DAYS = [
@@ -279,7 +280,8 @@ def read_expression(surface: str) -> Expr:
     quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
     if expr.kind == "partial" and quaker and expr.day.month is not None:
         return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
-    if expr.kind != "value" or (day := _values_day(expr.attrs)) is None or day.year is None:
+    if expr.kind not in ("value", "feast") or (day := _values_day(expr.attrs)) is None or \
+            day.year is None or expr.kind == "feast" and day.day is None:
         return Expr("none") if back else expr
     read = old_style(day.year - back, day.month, day.day, quaker=quaker, double=split is not None,
                      marked=mark is not None and mark[1])
@@ -330,8 +332,13 @@ def _read(surface: str) -> Expr:
     if yearless is not None:
         return yearless
     m = _FEAST_YEAR.fullmatch(" ".join(surface.split()))
-    if m:  # "St. Luke's day 1766": the year; the feast's day is not read
-        return Expr("feast", (("when", m[1]),))
+    if m:  # "Michaelmas 1791", "St. Luke's day 1766": its day in that year; else the year
+        fixed = feast_day(m["feast"])
+        if fixed is None:
+            return Expr("feast", (("when", m["year"]),))
+        day = Day(int(m["year"]), fixed[1], fixed[2])
+        return Expr("feast", (("when", day.tei()),), day=day,
+                    feast=f"{fixed[0]} is {fixed[2]} {MONTH_NAMES[fixed[1] - 1].title()}")
     text, weekday = plain_form(surface)
     text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first
@@ -443,9 +450,65 @@ def _alternatives(text: str) -> Expr | None:
     return Expr("alt", day=first, other=last)
 
 
-# a feast named by its saint ("St. Luke's day", "Saint Stephen's Day"), with a year after it
-_FEAST = r"(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s\s+[Dd]ay"
-_FEAST_YEAR = re.compile(rf"(?:on\s+)?{_FEAST},?\s+(1[0-9]{{3}}|20[0-9]{{2}})\.?")
+# Feasts on a fixed day of the calendar (the Book of Common Prayer's, and the English quarter
+# days: Lady Day, Midsummer, Michaelmas, Christmas), by their names; movable ones (Easter,
+# Whitsun) are none of these. A saint's day by the saint's name ("St. Luke's day").
+FIXED_FEASTS = {
+    "New Year's Day": (1, 1), "Twelfth Day": (1, 6), "Epiphany": (1, 6), "Candlemas": (2, 2),
+    "Lady Day": (3, 25), "Midsummer Day": (6, 24), "Lammas": (8, 1), "Michaelmas": (9, 29),
+    "All Saints": (11, 1), "All Hallows": (11, 1), "Hallowmas": (11, 1), "All Souls": (11, 2),
+    "Martinmas": (11, 11), "Christmas Eve": (12, 24), "Christmas": (12, 25),
+    "Childermas": (12, 28),
+}
+# movable feasts, whose day moves with Easter's: their year alone (the day is the editor's)
+MOVABLE_FEASTS = ("Easter Day", "Easter Sunday", "Easter Monday", "Easter", "Good Friday",
+                  "Palm Sunday", "Shrove Tuesday", "Ash Wednesday", "Ascension Day",
+                  "Whit Sunday", "Whit Monday", "Whitsunday", "Whitsuntide", "Whitsun",
+                  "Pentecost", "Trinity Sunday")
+SAINTS_DAYS = {
+    "agnes": (1, 21), "vincent": (1, 22), "valentine": (2, 14), "david": (3, 1),
+    "chad": (3, 2), "patrick": (3, 17), "cuthbert": (3, 20), "benedict": (3, 21),
+    "george": (4, 23), "mark": (4, 25), "dunstan": (5, 19), "barnabas": (6, 11),
+    "john": (6, 24),  # St John the Baptist's, Midsummer Day, as "St. John's day" is kept
+    "peter": (6, 29), "swithin": (7, 15), "swithun": (7, 15), "james": (7, 25),
+    "anne": (7, 26), "lawrence": (8, 10), "laurence": (8, 10), "bartholomew": (8, 24),
+    "giles": (9, 1), "matthew": (9, 21), "michael": (9, 29), "luke": (10, 18),
+    "crispin": (10, 25), "martin": (11, 11), "edmund": (11, 20), "catherine": (11, 25),
+    "katherine": (11, 25), "andrew": (11, 30), "nicholas": (12, 6), "lucy": (12, 13),
+    "thomas": (12, 21), "stephen": (12, 26),
+}
+
+
+def _feast_words(name: str) -> str:
+    """A fixed feast's name as written: its first letter a capital, the rest in either case,
+    a hyphen or spaces between its words, "Day" after it or not ("Lady-day", "Michaelmas
+    Day", "All Saints' Day")."""
+    first, *rest = name.replace("'", "['’]").split()
+    words = first + "".join(rf"[\s-]+(?i:{w})" for w in rest)
+    return words if name.endswith(("Day", "Eve")) else rf"{words}(?:['’]s?)?(?:[\s-]+(?i:day))?"
+
+
+_SAINT = r"(?:St\.?|Saint)\s+(?P<saint>[A-Z][a-z]+)['’]s\s+[Dd]ay"
+_FEAST = r"(?:" + "|".join([_SAINT.replace("?P<saint>", ""), *(
+    _feast_words(n) for n in sorted([*FIXED_FEASTS, *MOVABLE_FEASTS], key=len, reverse=True))]
+) + r")\b"
+_FEAST_YEAR = re.compile(rf"(?:on\s+|at\s+)?(?P<feast>{_FEAST}),?\s+(?P<year>1[0-9]{{3}}|"
+                         rf"20[0-9]{{2}})\.?")
+_FIXED_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(FIXED_FEASTS, key=len,
+                                                                   reverse=True)]
+
+
+def feast_day(words: str) -> tuple[str, int, int] | None:
+    """A feast on a fixed day ("Michaelmas", "Lady-day", "St. Luke's day"): its name and its
+    month and day; None for a movable feast or a saint with no day here."""
+    m = re.fullmatch(_SAINT, words)
+    if m:
+        day = SAINTS_DAYS.get(m["saint"].lower())
+        return (f"St {m['saint']}'s day", *day) if day else None
+    for pattern, name in _FIXED_FEAST:
+        if pattern.fullmatch(words):
+            return (name, *FIXED_FEASTS[name])
+    return None
 
 
 # -- the running chronology ----------------------------------------------------------------
@@ -654,9 +717,13 @@ class Chronology:
             return Resolved(expr.attrs, "stated in full" if not expr.flags else
                             f"stated ({expr.flags})",
                             "high" if not expr.flags else "medium", expr.flags)
+        if expr.kind == "feast" and expr.feast:
+            style = f"{expr.old_style}; " if expr.old_style else ""
+            return Resolved(expr.attrs, f"stated: {style}{expr.feast}, a feast on a fixed day",
+                            "high", expr.flags)
         if expr.kind == "feast":
-            return Resolved(expr.attrs, "the year stated with a feast (its day is left to the "
-                            "editor)", "high")
+            return Resolved(expr.attrs, "the year stated with a feast (a movable one, or a "
+                            "saint's day not known here: its day is left to the editor)", "high")
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:
@@ -937,7 +1004,8 @@ def _cases(letter: str) -> str:
 _STARTS = ({f[:2] for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())} |
            {a + b for w in _ORDINAL_WORDS for a in _cases(w[0]) for b in _cases(w[1])} |
            {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su",  # weekdays
-            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr", "St"})
+            "th", "On", "on", "To", "to", "Ye", "ye", "ne", "fo", "pr", "St",
+            *(n[:2] for n in [*FIXED_FEASTS, *MOVABLE_FEASTS])})  # feasts
 _SECONDS: dict[str, set[str]] = {}
 for _pair in _STARTS:
     if not _pair[0].isdigit():
@@ -947,7 +1015,7 @@ for _pair in _STARTS:
 _OPENINGS: tuple[tuple[str, str], ...] = (
     (r"[Tt]he\s", "Tt"), (r"[Oo]n\s", "Oo"), (r"[Tt]o-?morrow", "Tt"), (r"[Yy]esterday", "Yy"),
     ("next", "n"), ("following", "f"), ("previous", "p"), ("preceding", "p"), (_WD, "MTWFSfst"),
-    (_FEAST, "S"),
+    (_FEAST, "S" + "".join(sorted({n[0] for n in [*FIXED_FEASTS, *MOVABLE_FEASTS]}))),
     *((rf"{re.escape(f)}\b", f[0]) for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())),
     *((f"(?i:{w})", _cases(w[0])) for w in _ORDINAL_WORDS))
 

@@ -360,7 +360,8 @@ def test_chronology_an_age_a_page_or_a_stretch_of_time_is_no_date(text, numbers)
 def test_chronology_finds_a_year_of_our_lord_and_a_saints_day_with_its_year():
     """Before: "In the year of our Lord 1765" and the same year in words were not proposed
     (docs/proposals.md lists the form), and the model's "day 1766" of "St. Luke's day 1766" had
-    no value. Now each is a date of its own, the feast's with its year."""
+    no value. Now each is a date of its own, the feast's with its day (St Luke's, 18
+    October)."""
     text = ("In the year of our Lord one thousand seven hundred and sixty we built it. In the "
             "year of our Lord 1765 we sold it. He came on St. Luke's day 1766.")
     day = text.index("day 1766")
@@ -369,7 +370,35 @@ def test_chronology_finds_a_year_of_our_lord_and_a_saints_day_with_its_year():
     assert got == [
         ("the year of our Lord one thousand seven hundred and sixty", {"when": "1760"}, "high"),
         ("the year of our Lord 1765", {"when": "1765"}, "high"),
-        ("St. Luke's day 1766", {"when": "1766"}, "high")]
+        ("St. Luke's day 1766", {"when": "1766-10-18"}, "high")]
+
+
+@pytest.mark.parametrize("text, surface, when, julian", [
+    ("the half year's rent due at Michaelmas 1791 is still unpaid", "Michaelmas 1791",
+     "1791-09-29", False),
+    ("He entered upon the farm at Lady Day 1760, as tenant to Mr Pennant.", "Lady Day 1760",
+     "1760-03-25", False),
+    ("We dined with the Bishop on Christmas Day 1790 and returned home.",
+     "Christmas Day 1790", "1790-12-25", False),
+    ("Paid the servants their wages at Midsummer Day, 1788.", "Midsummer Day, 1788",
+     "1788-06-24", False),
+    ("The school opened at Candlemas 1722/3 with ten scholars.", "Candlemas 1722/3",
+     "1723-02-13", True),
+    ("He preached on All Saints' Day 1790 at Bangor.", "All Saints' Day 1790", "1790-11-01",
+     False),
+    ("we came back at Easter 1791 to find the house let", "Easter 1791", "1791", False),
+    ("He came on St. Cadoc's day 1766.", "St. Cadoc's day 1766", "1766", False),
+])
+def test_chronology_a_feast_with_its_year(text, surface, when, julian):
+    """A feast on a fixed day with a year is that day ("Michaelmas 1791": 29 September 1791),
+    read as a date written so would be (a double year's Old Style too), its reason naming
+    the feast; a movable feast (Easter) or a saint not known keeps its year (was: "Michaelmas
+    1791", "Lady Day 1760", "Easter 1791" found by no rule; a saint's day only its year)."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
+    r = got[surface]
+    assert dict(r.attrs) == {"when": when} and r.cert == "high"
+    assert ("julian" in r.flags) == julian
+    assert ("a feast on a fixed day" in r.reason) == (len(when) == 10)
 
 
 def test_chronology_a_date_of_the_story_is_no_base_for_the_letters_days():
