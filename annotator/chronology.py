@@ -1201,8 +1201,37 @@ def _heading_here(before: str, chron: Chronology, entries_seen: int) -> bool:
     is."""
     if not before.rstrip(" \t") or before.rstrip(" \t").endswith("\n"):
         return True
-    days = entries_seen >= 2 or chron.entry is not None and chron.entry != chron.anchor
-    return days and _opens_line(before)
+    return _days(chron, entries_seen) and _opens_line(before)
+
+
+def _days(chron: Chronology, entries_seen: int) -> bool:
+    """Whether a source's entries are days (a diary): two dated entries already, or one that
+    is not the source's own date. A letter's one entry is its dateline."""
+    return entries_seen >= 2 or chron.entry is not None and chron.entry != chron.anchor
+
+
+# A weekday alone heading a diary's line or entry ("First Day.", "Was First Day. At our
+# meeting...", "Fifth Day morning", "Sunday."): the weekday's words, not the "Was" before them
+_WEEKDAY_HEADING = re.compile(
+    rf"^[ \t]*(?:(?:[Ii]t[ \t]+)?[Ww]as[ \t]+)?(?P<wd>{_WD}(?:[ \t]+of[ \t]+the[ \t]+week)?"
+    rf"(?:[ \t]+(?i:morning|forenoon|afternoon|evening|night))?)\b(?![ \t]*(?:\d|of\b))",
+    re.M)
+
+
+def weekday_headings(text: str) -> list[tuple[int, int]]:
+    """Spans of a weekday alone opening a line ("First Day. Asa Matlack went with me"), as a
+    Quaker diary heads a day's entry: a diary's day heading where it is a line of its own, or
+    opens a block in a source whose entries are days (``date_mentions`` tells which)."""
+    return [m.span("wd") for m in _WEEKDAY_HEADING.finditer(text)]
+
+
+def _own_line(text: str, start: int, end: int) -> bool:
+    """Whether a span is alone on its line but for a stop and a "Was" before it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    after = text[end:len(text) if line_end < 0 else line_end]
+    return re.fullmatch(r"[ \t]*(?:(?:[Ii]t[ \t]+)?[Ww]as[ \t]+)?", text[line_start:start]) \
+        is not None and re.fullmatch(r"[\s.,:;!]*", after) is not None
 
 
 def _opens_line(before: str) -> bool:
@@ -1375,7 +1404,9 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
     blocks = dating.blocks
     entries = set(entry_dates(text, list(blocks)))
     valued = {(s, e): attrs for s, e, attrs in dating.marked}
-    spans = merge_spans(model_spans, find_dates(text), list(entries))
+    found = merge_spans(model_spans, find_dates(text), list(entries))
+    headings = set(weekday_headings(text)) - set(found)  # no other finder proposes them
+    spans = merge_spans(found, list(headings))
     if valued:  # what the markup dates stands as marked, and nothing over it
         spans = sorted([*((s, e) for s, e in spans
                           if not any(a < e and s < b for a, b in valued)), *valued])
@@ -1409,6 +1440,9 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
                                              for a, b in dating.references):
             continue  # "<ref target='1304.xml'>1304</ref>": a letter's number, no year
         first_in_block = i >= 0 and not text[lo:start].strip()
+        own_line = (start, end) in headings and _own_line(text, start, end)
+        if (start, end) in headings and not own_line and not _days(chron, entries_seen):
+            continue  # "First Day. We went" opening a letter's paragraph: no heading
         is_entry = (start, end) in entries or (kind in ("dateline", "head") and
                                                first_in_block) or \
             (kind == "p" and first_in_block and _has_day(read_expression(surface))) or \

@@ -616,6 +616,52 @@ def test_chronology_a_weekday_opening_a_letters_sentence_is_prose():
         ("Thursday 14", "1778-05-14"), ("Friday 15", "1778-05-15"), ("yesterday", "1778-05-14")]
 
 
+def _blocks(text: str, kinds: dict[str, str]) -> tuple[tuple[int, int, str], ...]:
+    """The blank-line blocks of ``text``, each of the kind ``kinds`` gives its words, else p."""
+    out, pos = [], 0
+    for words in text.split("\n\n"):
+        start = text.index(words, pos)
+        out.append((start, start + len(words), kinds.get(words, "p")))
+        pos = start + len(words)
+    return tuple(out)
+
+
+def test_chronology_a_quaker_weekday_heading_a_diarys_entry():
+    """"First Day." opening a diary's entry, a line of its own or the start of a block in a
+    source whose entries are days, is proposed as a weekday heading is, the entry's day where
+    it is that weekday (William Matlack's journal of 1824, Friendly Networks A0011538, CC BY
+    4.0; was: not proposed, no finder knowing a weekday alone); in a letter's paragraph it is
+    not, and a weekday that does not fit the entry keeps no value."""
+    diary = ("Sixth Month, 1824.\n\n11.\n\nFirst Day the first time we met at 10 o'clock in "
+             "the morning.\n\n15.\n\nFifth Day.\n\nAt our meeting smaller than usual.\n\n16."
+             "\n\nWas First Day. At our meeting I had something to say.")
+    dating = Dating(Day(1824, 6), "the header", _blocks(diary, {
+        "Sixth Month, 1824.": "head", "11.": "dateline", "15.": "dateline",
+        "16.": "dateline"}))
+    got = [(diary[s:e], dict(r.attrs).get("when"), r.reason)
+           for s, e, r in date_mentions(diary, [], dating)]
+    assert [(w, v) for w, v, _ in got] == [
+        ("Sixth Month, 1824.", "1824-06"), ("11.", "1824-06-11"),
+        ("First Day", None),  # 11 June 1824 was a Friday: no value, never corrected
+        ("15.", "1824-06-15"), ("Fifth Day", None), ("16.", "1824-06-16"), ("First Day", None)]
+    diary = diary.replace("Sixth Month", "Seventh Month").replace("15.", "22.")
+    dating = Dating(Day(1824, 7), "the header", _blocks(diary, {
+        "Seventh Month, 1824.": "head", "11.": "dateline", "22.": "dateline",
+        "16.": "dateline"}))
+    got = [(diary[s:e], dict(r.attrs).get("when"), r.reason)
+           for s, e, r in date_mentions(diary, [], dating)]
+    assert [(w, v) for w, v, _ in got if "Day" in w] == [
+        ("First Day", "1824-07-11"), ("Fifth Day", "1824-07-22"), ("First Day", None)]
+    assert got[2][2] == "the weekday of the entry date 1824-07-11"
+    letter = "First Day. We went to meeting and heard a great deal.\n\nThy loving friend"
+    dating = Dating(Day(1824, 7, 11), "the dateline", _blocks(letter, {}))
+    assert date_mentions(letter, [], dating) == []
+    alone = "Dear friend,\n\nFirst Day.\n\nWe went to meeting."
+    got = date_mentions(alone, [], Dating(Day(1824, 7, 11), "the dateline", _blocks(alone, {})))
+    assert [(alone[s:e], dict(r.attrs)) for s, e, r in got] == [
+        ("First Day", {"when": "1824-07-11"})]
+
+
 @pytest.mark.parametrize(("text", "kind", "surface", "flags"), [
     ("Downing, 12 May 1791?", "dateline", "12 May 1791?", "fuzzy"),
     ("The letter (12 May 1791?) came by the carrier.", "p", "12 May 1791?", "fuzzy"),
