@@ -223,8 +223,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "give mention ids of that entity"),
     "D013": (DecisionError, "a date value is malformed: not JSON / not an object / unknown date "
                             "attribute '…' / '…' is not a TEI date / from … is after to … / no "
-                            "value given / a source's date '…' is not a date",
-              'give {"when": "1940-11-12"} (--when, --from/--to, --not-before/--not-after)'),
+                            "value given / a source's date '…' is not a date / mention … has "
+                            "no value to flag julian",
+              'give {"when": "1940-11-12"} (--when, --from/--to, --not-before/--not-after; '
+              '--julian/--gregorian for the Old Style flag)'),
     "D014": (DecisionError, 'dates are not entities (a date mention given an entity)',
               'drop the entity'),
     "D015": (DecisionError, 'no decision …',
@@ -263,7 +265,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D030": (DecisionError, "'…' is not a … id (an authority id, or its URL, not of the "
                             "scheme's shape)",
               "give … (the scheme's shape, e.g. a Wikidata item id such as Q352)"),
-    "D031": (DecisionError, 'mention … already has when=…, set by the editor; nothing changed',
+    "D031": (DecisionError, 'mention … already has when=… (or flagged julian), set by the '
+                            'editor; nothing changed',
               'give another value, or leave it (nothing was logged)'),
     "D032": (DecisionError, '… is a … and … is a …: entities of different types are not merged '
                             '(the mentions would change type)',

@@ -411,12 +411,15 @@ class Workspace:
     def set_date(self, mention_id: int | str, *, when: str | None = None,
                  from_: str | None = None, to: str | None = None,
                  not_before: str | None = None, not_after: str | None = None,
-                 expected: str | None = None) -> Decision:
+                 julian: bool | None = None, expected: str | None = None) -> Decision:
         """Correct a date mention's value (and confirm it): ``when``, or ``from_``/``to``, or
-        ``not_before``/``not_after``."""
+        ``not_before``/``not_after``; and/or set (True) or clear (False) its ``julian`` flag,
+        an Old Style date's (its words a Julian day, its value the Gregorian one), in the
+        same act."""
         value = {k: v for k, v in (("when", when), ("from", from_), ("to", to),
                                    ("notBefore", not_before), ("notAfter", not_after)) if v}
-        return self.context.review().set_date(mention_id, value, expected=expected)
+        return self.context.review().set_date(mention_id, value, julian=julian,
+                                              expected=expected)
 
     def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:
         """Confirm a source's proposed dates as one act: with ``certain`` only the ones

@@ -528,3 +528,65 @@ def test_dates_review_older_store_gets_its_warnings_and_todays_source_dates(ws, 
     assert run(ws, "undo").exit_code == 0  # the editor's date: foulke's S026 is said again
     checked = run(ws, "check")
     assert [x for x in checked.stderr.splitlines() if "[S026]" in x] == said
+
+
+OLD_LETTER = LETTER.replace("12 April 1864", "3 October 1766").replace(
+    "1864-04-12", "1766-10-03").replace(
+    "<p>Dear Brother, your letter of April 11th came yesterday. We leave on Tuesday, 19th April "
+    "1864,\nand hope to be home by the 2d of May.</p>",
+    "<p>My father died on the 10th of February 1722, and was buried at Bangor.</p>")
+
+
+def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
+    """`date set --julian` flags a date Old Style and `--gregorian` clears the flag, the value
+    kept (or, given with --when, set in the same act), the mention confirmed, each one act in
+    the date's history that undo takes back, the export following the flag (was: no command
+    set or cleared it; docs said `date set` neither adds nor removes it)."""
+    path = tmp_path / "letter.xml"
+    path.write_text(OLD_LETTER, encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    died = _dates(ws)["the 10th of February 1722"]
+    assert (dict(died.date_value), died.flags) == ({"when": "1722-02-10"}, "")
+    target = f"mention:{died.id}"
+    result = run(ws, "date", "set", target, "--julian")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(f" date {target} julian=set\n")
+    got = ws.mention(died.id)
+    assert (dict(got.date_value), got.flags, got.status, got.date_cert) == (
+        {"when": "1722-02-10"}, "julian", "confirmed", "high")
+    assert got.date_reason == "stated in full; flagged julian by the editor"
+    assert 'calendar="#julian" when-custom="1722-01-30"' in _exported(ws)
+    listed = run(ws, "history", "--target", target, "--format", "json")
+    assert [(d["act"], d["payload"]) for d in json.loads(listed.output)] == [
+        ("date", {"julian": "set"})]
+    logged = len(ws.history())
+    again = run(ws, "date", "set", target, "--julian")
+    assert again.exit_code == 2 and again.stderr.endswith("[D031]\n")
+    assert f"mention {died.id} already has flagged julian" in again.stderr
+    assert len(ws.history()) == logged
+    assert run(ws, "undo").exit_code == 0
+    got = ws.mention(died.id)
+    assert (got.flags, got.status, got.date_reason) == ("", "proposed", "stated in full")
+    logged = len(ws.history())
+    both = run(ws, "date", "set", target, "--when", "1722-02-21", "--julian")
+    assert both.exit_code == 0 and len(ws.history()) == logged + 1
+    got = ws.mention(died.id)
+    assert (dict(got.date_value), got.flags, got.date_reason) == (
+        {"when": "1722-02-21"}, "julian", "set by the editor")
+    cleared = run(ws, "date", "set", target, "--gregorian")
+    assert cleared.exit_code == 0 and cleared.stderr.endswith(" julian=cleared\n")
+    got = ws.mention(died.id)
+    assert (dict(got.date_value), got.flags) == ({"when": "1722-02-21"}, "")
+    assert got.date_reason == "set by the editor; julian flag cleared by the editor"
+    assert "calendar=" not in _exported(ws)
+    assert [d.payload for d in ws.history(target=target)][:2] == [
+        {"julian": "cleared"}, {"value": {"when": "1722-02-21"}, "julian": "set"}]
+    with pytest.raises(DecisionError) as err:
+        ws.set_date(died.id)
+    assert err.value.code == "D013"
+
+
+def _exported(ws) -> str:
+    report = ws.export_tei(["letter"])
+    return (ws.root / report.files[0].path).read_text(encoding="utf-8")

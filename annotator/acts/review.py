@@ -405,28 +405,47 @@ class Review:
         return len(here)
 
     def set_date(self, mention_id: int | str, value: dict[str, str], *,
-                 expected: str | None = None) -> Decision:
-        """Give a date mention the editor's value (when, from/to, notBefore/notAfter); it is
-        confirmed with it, its reason 'set by the editor', its certainty high."""
+                 julian: bool | None = None, expected: str | None = None) -> Decision:
+        """Give a date mention the editor's value (when, from/to, notBefore/notAfter), or
+        its ``julian`` flag (an Old Style date: its words a Julian day, its value the
+        Gregorian day; True sets it, False clears it, None leaves it), or both, in one act;
+        it is confirmed with it. A value given: its reason 'set by the editor', its
+        certainty high. The flag alone: the value and its certainty stay, the reason says
+        the editor's flag (docs/proposals.md#old-style)."""
         text = str(mention_id)
         _, key = parse_target(text if text.startswith(MENTION) else MENTION + text)
-        stored = normalise_date_value(value)
-        if stored is None:
+        stored = normalise_date_value(value) if value or julian is None else None
+        if stored is None and julian is None:
             raise DecisionError("no date value given",
-                                hint="give --when, --from/--to or --not-before/--not-after",
-                                code="D013")
-        payload: dict[str, Any] = {"value": json.loads(stored)}
+                                hint="give --when, --from/--to, --not-before/--not-after, "
+                                     "or --julian/--gregorian", code="D013")
+        payload: dict[str, Any] = {"value": json.loads(stored)} if stored is not None else {}
+        if julian is not None:
+            payload["julian"] = "set" if julian else "cleared"
         with self._act("date", [f"mention:{key}"], payload, expected) as rec:
             row = self._current_mention_row(rec.conn, int(key))
             if row["type"] != "date":
                 raise DecisionError(f"mention {key} is a {row['type']}, not a date",
                                     hint=f"relabel it first: annotator relabel mention:{key} "
                                          "date", code="D026")
-            rec.update("mentions", {"id": key}, {
-                "date_value": stored, "date_reason": EDITOR, "date_cert": "high",
-                "status": "confirmed", "decided": 1})
+            if stored is None and row["date_value"] is None and julian:
+                raise DecisionError(f"mention {key} has no value to flag julian",
+                                    hint=f"give its Gregorian day too: annotator date set "
+                                         f"mention:{key} --when YYYY-MM-DD --julian",
+                                    code="D013")
+            changes: dict[str, Any] = {"status": "confirmed", "decided": 1}
+            if stored is not None:
+                changes |= {"date_value": stored, "date_reason": EDITOR, "date_cert": "high"}
+            if julian is not None:
+                flags = [f for f in (row["flags"] or "").split(",") if f and f != "julian"]
+                changes["flags"] = ",".join([*flags, "julian"] if julian else flags)
+                if stored is None and changes["flags"] != (row["flags"] or ""):
+                    changes["date_reason"] = _julian_reason(row["date_reason"] or "", julian)
+            rec.update("mentions", {"id": key}, changes)
             if not rec.changes:  # the same value, set by the editor before: nothing to log
-                said = " ".join(f"{k}={v}" for k, v in payload["value"].items())
+                said = " ".join([*(f"{k}={v}" for k, v in payload.get("value", {}).items()),
+                                 *(["flagged julian" if julian else "not flagged julian"]
+                                   if julian is not None else [])])
                 raise DecisionError(f"mention {key} already has {said}, set by the editor; "
                                     "nothing changed", hint="give another value, or leave it",
                                     code="D031")
@@ -877,3 +896,14 @@ class Review:
         with self._act("skip", [entity_id], {}, None) as rec:
             self._entity_row(rec.conn, str(key))
         return self._done(rec)
+
+
+_EDITOR_FLAG = re.compile(r"; (?:flagged julian|julian flag cleared) by the editor$")
+
+
+def _julian_reason(reason: str, julian: bool) -> str:
+    """A date's reason with the editor's julian flag said after it, once (a flag set, then
+    cleared, says the last)."""
+    said = "flagged julian by the editor" if julian else "julian flag cleared by the editor"
+    kept = _EDITOR_FLAG.sub("", reason)
+    return f"{kept}; {said}" if kept else said

@@ -40,6 +40,8 @@ def done(decision: Decision) -> None:
     value: dict[str, object] = {}
     if decision.act == "date":
         value = dict(cast("dict[str, object]", decision.payload.get("value") or {}))
+        if "julian" in decision.payload:  # "decision 18: date mention:225 julian=cleared"
+            value["julian"] = decision.payload["julian"]
     elif decision.act == "source-date":
         value = {"date": decision.payload.get("date")}
     said = "".join(f" {k}={v}" for k, v in value.items() if v)

@@ -11,7 +11,8 @@ from annotator.cli._app import Typer, app
 from annotator.cli._decisions import EXPECTED, done as _done
 from annotator.cli._output import user_errors, workspace
 
-date_app = Typer(help="Correct one date mention's value.", no_args_is_help=True)
+date_app = Typer(help="Correct one date mention's value or Old Style flag.",
+                 no_args_is_help=True)
 app.add_typer(date_app, name="date")
 
 
@@ -29,10 +30,14 @@ def date_set_cli(
     to: Annotated[str | None, _bound("--to", "End of a span")] = None,
     not_before: Annotated[str | None, _bound("--not-before", "Earliest possible")] = None,
     not_after: Annotated[str | None, _bound("--not-after", "Latest possible")] = None,
+    julian: Annotated[bool | None, typer.Option(
+        "--julian/--gregorian", help="Flag the date Old Style (its words a Julian day; the "
+        "value stays TEI's Gregorian day, give --when to change it), or clear the flag.",
+        show_default=False)] = None,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
-    """Give a date mention the right value; it is confirmed with it."""
+    """Give a date mention the right value, or its Old Style flag; it is confirmed with it."""
     with user_errors():
         _done(workspace().set_date(mention, when=when, from_=from_, to=to,
-                                   not_before=not_before, not_after=not_after,
+                                   not_before=not_before, not_after=not_after, julian=julian,
                                    expected=expected))
