@@ -265,8 +265,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D030": (DecisionError, "'…' is not a … id (an authority id, or its URL, not of the "
                             "scheme's shape)",
               "give … (the scheme's shape, e.g. a Wikidata item id such as Q352)"),
-    "D031": (DecisionError, 'mention … already has when=… (or flagged julian), set by the '
-                            'editor; nothing changed',
+    "D031": (DecisionError, 'mention … already has when=…, set by the editor / is already '
+                            'confirmed and flagged julian; nothing changed',
               'give another value, or leave it (nothing was logged)'),
     "D032": (DecisionError, '… is a … and … is a …: entities of different types are not merged '
                             '(the mentions would change type)',

@@ -563,7 +563,8 @@ def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
     logged = len(ws.history())
     again = run(ws, "date", "set", target, "--julian")
     assert again.exit_code == 2 and again.stderr.endswith("[D031]\n")
-    assert f"mention {died.id} already has flagged julian" in again.stderr
+    assert f"mention {died.id} is already confirmed and flagged julian; nothing changed" \
+        in again.stderr
     assert len(ws.history()) == logged
     assert run(ws, "undo").exit_code == 0
     got = ws.mention(died.id)

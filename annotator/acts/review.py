@@ -443,12 +443,13 @@ class Review:
                     changes["date_reason"] = _julian_reason(row["date_reason"] or "", julian)
             rec.update("mentions", {"id": key}, changes)
             if not rec.changes:  # the same value, set by the editor before: nothing to log
-                said = " ".join([*(f"{k}={v}" for k, v in payload.get("value", {}).items()),
-                                 *(["flagged julian" if julian else "not flagged julian"]
-                                   if julian is not None else [])])
-                raise DecisionError(f"mention {key} already has {said}, set by the editor; "
-                                    "nothing changed", hint="give another value, or leave it",
-                                    code="D031")
+                flag = "" if julian is None else \
+                    "flagged julian" if julian else "not flagged julian"
+                said = " ".join(f"{k}={v}" for k, v in payload.get("value", {}).items())
+                said = f"already has {said}{', ' + flag if flag else ''}, set by the editor" \
+                    if said else f"is already confirmed and {flag}"
+                raise DecisionError(f"mention {key} {said}; nothing changed",
+                                    hint="give another value, or leave it", code="D031")
             own = file_date_value(rec.conn, int(key))
             if own is not None and own[0] != payload["value"]:
                 payload["markup"] = own[0]  # logged with the act: exports keep the file's value
