@@ -375,6 +375,24 @@ def _double_year_after(year: int, month: int | None, day: int | None) -> OldStyl
                     julian=False)
 
 
+def easter(year: int, *, julian: bool = False) -> tuple[int, int, int]:
+    """Easter Day of ``year`` by the Gregorian computus (the Western churches' since 1583,
+    Britain's since 1753: the anonymous Gregorian algorithm, Meeus's form) or, ``julian``, by
+    the Julian one (the whole Church's before 1583, Britain's until 1752), as a day of that
+    calendar."""
+    if julian:
+        d = (19 * (year % 19) + 15) % 30
+        e = (2 * (year % 4) + 4 * (year % 7) - d + 34) % 7
+        return year, (d + e + 114) // 31, (d + e + 114) % 31 + 1
+    a, (b, c) = year % 19, divmod(year, 100)
+    (d, e), f = divmod(b, 4), (b + 8) // 25
+    h = (19 * a + b - d - (b - f + 1) // 3 + 15) % 30
+    i, k = divmod(c, 4)
+    lt = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * lt) // 451
+    return year, (h + lt - 7 * m + 114) // 31, (h + lt - 7 * m + 114) % 31 + 1
+
+
 def gregorian_to_julian(year: int, month: int, day: int) -> tuple[int, int, int]:
     """The Julian calendar day of a Gregorian (proleptic) day: ``julian_to_gregorian``
     undone, through the Julian day number."""

@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, julian_to_gregorian, old_style,
-                                quaker_month, real_iso)
+from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, easter, gregorian_to_julian,
+                                julian_to_gregorian, old_style, quaker_month, real_iso)
 from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, double_year,
                              double_year_end, names_time, normalise_date, read_through,
                              style_mark, style_mark_end)
@@ -334,8 +334,12 @@ def _read(surface: str) -> Expr:
     m = _FEAST_YEAR.fullmatch(" ".join(surface.split()))
     if m:  # "Michaelmas 1791", "St. Luke's day 1766": its day in that year; else the year
         fixed = feast_day(m["feast"])
-        if fixed is None:
+        if fixed is None and feast_day_unknown(m["feast"]):
             return Expr("feast", (("when", m["year"]),))
+        if fixed is None:
+            day, why, julian = movable_feast(m["feast"], int(m["year"]))
+            return Expr("feast", (("when", day.tei() if day else m["year"]),),
+                        flags="julian" if julian else "", day=day or Day(None), feast=why)
         day = Day(int(m["year"]), fixed[1], fixed[2])
         return Expr("feast", (("when", day.tei()),), day=day,
                     feast=f"{fixed[0]} is {fixed[2]} {MONTH_NAMES[fixed[1] - 1].title()}")
@@ -460,11 +464,16 @@ FIXED_FEASTS = {
     "Martinmas": (11, 11), "Christmas Eve": (12, 24), "Christmas": (12, 25),
     "Childermas": (12, 28),
 }
-# movable feasts, whose day moves with Easter's: their year alone (the day is the editor's)
-MOVABLE_FEASTS = ("Easter Day", "Easter Sunday", "Easter Monday", "Easter", "Good Friday",
-                  "Palm Sunday", "Shrove Tuesday", "Ash Wednesday", "Ascension Day",
-                  "Whit Sunday", "Whit Monday", "Whitsunday", "Whitsuntide", "Whitsun",
-                  "Pentecost", "Trinity Sunday")
+# Movable feasts, by their days from Easter Day (None: a season, "Whitsuntide", no one day)
+MOVABLE_FEASTS = {
+    "Easter Day": 0, "Easter Sunday": 0, "Easter Monday": 1, "Easter": 0, "Good Friday": -2,
+    "Palm Sunday": -7, "Shrove Tuesday": -47, "Ash Wednesday": -46, "Ascension Day": 39,
+    "Whit Sunday": 49, "Whitsunday": 49, "Pentecost": 49, "Whit Monday": 50,
+    "Trinity Sunday": 56, "Whitsuntide": None, "Whitsun": None,
+}
+# Easter by the Julian computus before the Gregorian (1583), by the Gregorian after Britain
+# took it (1753): between the two a text's Easter depends on where it was written
+GREGORIAN_EASTER_FROM = 1583
 SAINTS_DAYS = {
     "agnes": (1, 21), "vincent": (1, 22), "valentine": (2, 14), "david": (3, 1),
     "chad": (3, 2), "patrick": (3, 17), "cuthbert": (3, 20), "benedict": (3, 21),
@@ -496,6 +505,42 @@ _FEAST_YEAR = re.compile(rf"(?:on\s+|at\s+)?(?P<feast>{_FEAST}),?\s+(?P<year>1[0
                          rf"20[0-9]{{2}})\.?")
 _FIXED_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(FIXED_FEASTS, key=len,
                                                                    reverse=True)]
+_MOVABLE_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(MOVABLE_FEASTS, key=len,
+                                                                     reverse=True)]
+
+
+def movable_feast(words: str, year: int) -> tuple[Day | None, str, bool]:
+    """A movable feast's day in ``year`` ("Whit Sunday", 49 days after Easter Day), as TEI's
+    Gregorian day, why, and whether it was counted in the Julian calendar (before 1583,
+    Easter by the Julian computus, its day converted); no day (None) for a season
+    ("Whitsuntide") or a year from 1583 to 1752, when Britain kept the Julian Easter and much
+    of Europe the Gregorian, and the day depends on where the text was written."""
+    name = next((n for p, n in _MOVABLE_FEAST if p.fullmatch(words)), "Easter")
+    offset = MOVABLE_FEASTS[name]
+    if offset is None:
+        return None, f"{name} is a season, not one day", False
+    if GREGORIAN_EASTER_FROM <= year <= NEW_STYLE_YEAR:
+        return None, (f"{name} {year}: Britain kept the Julian Easter until {NEW_STYLE_YEAR}, "
+                      f"much of Europe the Gregorian from {GREGORIAN_EASTER_FROM}"), False
+    julian = year < GREGORIAN_EASTER_FROM
+    sunday = easter(year, julian=julian)
+    g = _dt.date(*(julian_to_gregorian(*sunday) if julian else sunday)) + \
+        _dt.timedelta(days=offset)
+    day = Day(g.year, g.month, g.day)
+    after = "" if offset == 0 else f"{abs(offset)} day{'s' * (abs(offset) != 1)} " \
+        f"{'after' if offset > 0 else 'before'} "
+    why = f"{name} {year} is {after}Easter Day, {Day(*sunday).tei()} by the " \
+        f"{'Julian' if julian else 'Gregorian'} computus, a movable feast"
+    if julian:
+        written = Day(*gregorian_to_julian(g.year, g.month, g.day))
+        why += f"; Julian {written.tei()} is Gregorian {day.tei()}"
+    return day, why, julian
+
+
+def feast_day_unknown(words: str) -> bool:
+    """Whether a feast's words name a saint whose day is not in SAINTS_DAYS."""
+    m = re.fullmatch(_SAINT, words)
+    return m is not None and m["saint"].lower() not in SAINTS_DAYS
 
 
 def feast_day(words: str) -> tuple[str, int, int] | None:
@@ -602,6 +647,8 @@ class Chronology:
         Tenth Month 1740") is a Julian day too, and its value is its Gregorian day."""
         if expr.old_style:
             return out, expr.written
+        if "julian" in out.flags.split(","):  # counted as a Julian day already (an Easter)
+            return out, None
         day = _values_day(out.attrs)
         if day is None or day.year is None or day.month is None or day.day is None or \
                 not self._old_style_running() or \
@@ -717,13 +764,17 @@ class Chronology:
             return Resolved(expr.attrs, "stated in full" if not expr.flags else
                             f"stated ({expr.flags})",
                             "high" if not expr.flags else "medium", expr.flags)
+        if expr.kind == "feast" and expr.feast and expr.day.day is None:
+            return Resolved(expr.attrs, f"the year stated with a feast ({expr.feast}: its day "
+                            "is left to the editor)", "high")
         if expr.kind == "feast" and expr.feast:
             style = f"{expr.old_style}; " if expr.old_style else ""
-            return Resolved(expr.attrs, f"stated: {style}{expr.feast}, a feast on a fixed day",
-                            "high", expr.flags)
+            fixed = "" if "movable" in expr.feast else ", a feast on a fixed day"
+            return Resolved(expr.attrs, f"stated: {style}{expr.feast}{fixed}", "high",
+                            expr.flags)
         if expr.kind == "feast":
-            return Resolved(expr.attrs, "the year stated with a feast (a movable one, or a "
-                            "saint's day not known here: its day is left to the editor)", "high")
+            return Resolved(expr.attrs, "the year stated with a feast (a saint's day not "
+                            "known here: its day is left to the editor)", "high")
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:

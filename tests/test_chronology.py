@@ -386,19 +386,40 @@ def test_chronology_finds_a_year_of_our_lord_and_a_saints_day_with_its_year():
      "1723-02-13", True),
     ("He preached on All Saints' Day 1790 at Bangor.", "All Saints' Day 1790", "1790-11-01",
      False),
-    ("we came back at Easter 1791 to find the house let", "Easter 1791", "1791", False),
     ("He came on St. Cadoc's day 1766.", "St. Cadoc's day 1766", "1766", False),
+    # movable feasts: Easter by the Gregorian computus from 1753, the Julian before 1583
+    ("we came back at Easter 1791 to find the house let", "Easter 1791", "1791-04-24", False),
+    ("The bridge was opened on Whit Monday, 1818, with much ceremony.", "Whit Monday, 1818",
+     "1818-05-11", False),
+    ("On Good Friday 1943 the ghetto was quiet.", "Good Friday 1943", "1943-04-23", False),
+    ("The comet was seen after Easter 1066 for seven nights.", "Easter 1066", "1066-04-22",
+     True),
+    ("He preached at Whitsuntide 1790 in the open air.", "Whitsuntide 1790", "1790", False),
+    ("we came back at Easter 1740 to find the house let", "Easter 1740", "1740", False),
 ])
 def test_chronology_a_feast_with_its_year(text, surface, when, julian):
     """A feast on a fixed day with a year is that day ("Michaelmas 1791": 29 September 1791),
     read as a date written so would be (a double year's Old Style too), its reason naming
-    the feast; a movable feast (Easter) or a saint not known keeps its year (was: "Michaelmas
-    1791", "Lady Day 1760", "Easter 1791" found by no rule; a saint's day only its year)."""
+    the feast; a movable one is its day from Easter Day, by the Gregorian computus from 1753
+    (Britain's) and by the Julian before 1583, its Julian day converted; between the two,
+    and for a season (Whitsuntide) or a saint not known, the year (was: "Michaelmas 1791",
+    "Lady Day 1760", "Easter 1791" found by no rule; a saint's day only its year)."""
     got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
     r = got[surface]
     assert dict(r.attrs) == {"when": when} and r.cert == "high"
     assert ("julian" in r.flags) == julian
-    assert ("a feast on a fixed day" in r.reason) == (len(when) == 10)
+    assert ("feast" in r.reason) and (r.reason.startswith("stated")) == (len(when) == 10)
+
+
+def test_calendar_easter():
+    """Easter Day by either computus: Gregorian 1818-03-22 (the earliest it can be) and
+    1943-04-25 (the latest), 2000-04-23, 2024-03-31; Julian 1066-04-16 and the Orthodox
+    Easter of 2024, Julian 22 April, Gregorian 5 May."""
+    from annotator.calendar import easter, julian_to_gregorian
+    assert [easter(y) for y in (1818, 1943, 2000, 2024)] == [
+        (1818, 3, 22), (1943, 4, 25), (2000, 4, 23), (2024, 3, 31)]
+    assert easter(1066, julian=True) == (1066, 4, 16)
+    assert julian_to_gregorian(*easter(2024, julian=True)) == (2024, 5, 5)
 
 
 def test_chronology_a_date_of_the_story_is_no_base_for_the_letters_days():
