@@ -1066,7 +1066,8 @@ for _pair in _STARTS:
 _OPENINGS: tuple[tuple[str, str], ...] = (
     (r"[Tt]he\s", "Tt"), (r"[Oo]n\s", "Oo"), (r"[Tt]o-?morrow", "Tt"), (r"[Yy]esterday", "Yy"),
     ("next", "n"), ("following", "f"), ("previous", "p"), ("preceding", "p"), (_WD, "MTWFSfst"),
-    (_FEAST, "S" + "".join(sorted({n[0] for n in [*FIXED_FEASTS, *MOVABLE_FEASTS]}))),
+    (_SAINT.replace("?P<saint>", ""), "S"),  # feasts: each name at its own letter
+    *((_feast_words(n), n[0]) for n in [*FIXED_FEASTS, *MOVABLE_FEASTS]),
     *((rf"{re.escape(f)}\b", f[0]) for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())),
     *((f"(?i:{w})", _cases(w[0])) for w in _ORDINAL_WORDS))
 
