@@ -98,13 +98,16 @@ class Resolved:
 
     ``cert`` is 'high' (stated in full), 'medium' (inferred from the chronology) or '' (no
     value); ``flags`` as in DateValue, plus 'weekday-mismatch' when the weekday written does
-    not fit the date.
+    not fit the date. ``stated``: the value is the text's own, not inferred (the store keeps
+    it, ``mentions.date_stated``): a doubt it carries ('12 May 1791?', cert 'medium') is the
+    text's, which the TEI export tells from an inference without reading ``reason``.
     """
 
     attrs: tuple[tuple[str, str], ...]
     reason: str = ""
     cert: str = ""
     flags: str = ""
+    stated: bool = False
 
 
 def parse_day(value: str) -> Day | None:
@@ -657,7 +660,7 @@ class Chronology:
         g = Day(*julian_to_gregorian(day.year, day.month, day.day))
         return Resolved((("when", g.tei()),), f"{out.reason}; Old Style: Julian {day.tei()} is "
                         f"Gregorian {g.tei()}", out.cert,
-                        ",".join(f for f in (out.flags, "julian") if f)), day
+                        ",".join(f for f in (out.flags, "julian") if f), out.stated), day
 
     def marked(self, attrs: tuple[tuple[str, str], ...], *, block: int = 0,
                entry: bool = False) -> Resolved:
@@ -674,7 +677,7 @@ class Chronology:
         return Resolved(out.attrs, f"{out.reason}; the weekday written "
                         f"({WEEKDAYS[expr.weekday].title()}) is not the calendar's "
                         f"({WEEKDAYS[d.weekday()].title()})", out.cert,
-                        ",".join(f for f in (out.flags, "weekday-mismatch") if f))
+                        ",".join(f for f in (out.flags, "weekday-mismatch") if f), out.stated)
 
     def _remember(self, expr: Expr, out: Resolved, block: int, entry: bool,
                   written: Day | None = None) -> Resolved:
@@ -759,11 +762,11 @@ class Chronology:
 
     def _resolve(self, expr: Expr, block: int, entry: bool, tense: str = "") -> Resolved:
         if expr.kind == "value" and expr.old_style:
-            return Resolved(expr.attrs, f"stated: {expr.old_style}", "high", expr.flags)
+            return Resolved(expr.attrs, f"stated: {expr.old_style}", "high", expr.flags, True)
         if expr.kind == "value":
             return Resolved(expr.attrs, "stated in full" if not expr.flags else
                             f"stated ({expr.flags})",
-                            "high" if not expr.flags else "medium", expr.flags)
+                            "high" if not expr.flags else "medium", expr.flags, True)
         if expr.kind == "feast" and expr.feast and expr.day.day is None:
             return Resolved(expr.attrs, f"the year stated with a feast ({expr.feast}: its day "
                             "is left to the editor)", "high")
@@ -771,7 +774,7 @@ class Chronology:
             style = f"{expr.old_style}; " if expr.old_style else ""
             fixed = "" if "movable" in expr.feast else ", a feast on a fixed day"
             return Resolved(expr.attrs, f"stated: {style}{expr.feast}{fixed}", "high",
-                            expr.flags)
+                            expr.flags, True)
         if expr.kind == "feast":
             return Resolved(expr.attrs, "the year stated with a feast (a saint's day not "
                             "known here: its day is left to the editor)", "high")
@@ -831,7 +834,8 @@ class Chronology:
         if (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0) and \
                 first.year == last.year:
             return Resolved((), "", "", "fuzzy")
-        return Resolved((("notBefore", first.tei()), ("notAfter", last.tei())), reason, cert)
+        return Resolved((("notBefore", first.tei()), ("notAfter", last.tei())), reason, cert,
+                        stated=expr.day.year is not None)
 
     def _century(self, expr: Expr) -> Resolved:
         """"last century" in a text of 1788: the 17th, 1600-1699, counted as "the nth century"

@@ -100,6 +100,7 @@ class Proposal:
     confidence: float | None = None  # 0..1: how sure the step that made it is
     date_reason: str = ""  # how the date's value was found ("year from the header date ...")
     date_cert: str = ""  # 'high' stated in full, 'medium' inferred, '' no value
+    date_stated: bool = False  # the value is the text's own (chronology.Resolved.stated)
 
 
 @dataclass(frozen=True, slots=True)

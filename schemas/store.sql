@@ -1,4 +1,4 @@
--- annotator store, schema version 19 (PRAGMA user_version = 19).
+-- annotator store, schema version 21 (PRAGMA user_version = 21).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -123,6 +123,7 @@ CREATE TABLE mentions (
     confidence  REAL,                         -- 0..1, how sure the proposer is; NULL: decided by a person
     date_reason TEXT NOT NULL DEFAULT '',     -- dates: how the value was found
     date_cert   TEXT NOT NULL DEFAULT '',     -- dates: 'high' stated, 'medium' inferred
+    date_stated INTEGER NOT NULL DEFAULT 0,   -- dates: 1, the value is the text's own (its doubt too)
     UNIQUE (source_id, sha256, start, end, type)
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);

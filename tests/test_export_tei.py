@@ -2296,12 +2296,9 @@ _DOUBTED = ("<p>Dear Sir, your letter of 12 May 1791? came late; the parcel sent
             "did. We met in early June 1789, and again on the 14th.</p>")
 
 
-def test_export_tei_a_stated_date_with_a_doubt_has_no_evidence_of_an_inference(ws, tmp_path,
-                                                                               tei_schema):
-    """Before: '12 May 1791?', '[1790?]' and 'early June 1789', values the text states
-    with a doubt (cert medium, reason 'stated (fuzzy)'), were written evidence="internal",
-    which the header defines as inferred from the text's own chronology. Now they have
-    cert="medium" alone; 'on the 14th', inferred, keeps evidence="internal". Valid."""
+def _doubted_letter(ws, tmp_path):
+    """A letter whose text states three dates with a doubt and infers one, added and
+    proposed: (its path, its proposed dates by their words)."""
     path = tmp_path / "letter.xml"
     path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
                     '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
@@ -2313,21 +2310,66 @@ def test_export_tei_a_stated_date_with_a_doubt_has_no_evidence_of_an_inference(w
                     f"{_DOUBTED}\n</body></text></TEI>\n", encoding="utf-8")
     ws.add(path)
     ws.propose()
-    dates = {ws.reading_text("letter")[m.start:m.end]: m for m in ws.mentions("letter")
-             if m.type == "date" and m.status == "proposed"}
+    return path, {ws.reading_text("letter")[m.start:m.end]: m for m in ws.mentions("letter")
+                  if m.type == "date" and m.status == "proposed"}
+
+
+_DOUBTED_TAGS = ('<date when="1791-05-12" cert="medium">12 May 1791?</date>',
+                 '<date when="1790" cert="medium">[1790?]</date>',
+                 '<date when="1789-06" cert="medium">early June 1789</date>',
+                 '<date when="1791-05-14" cert="medium" evidence="internal">on the 14th</date>')
+
+
+def test_export_tei_a_stated_date_with_a_doubt_has_no_evidence_of_an_inference(ws, tmp_path,
+                                                                               tei_schema):
+    """Before: '12 May 1791?', '[1790?]' and 'early June 1789', values the text states
+    with a doubt (cert medium, reason 'stated (fuzzy)'), were written evidence="internal",
+    which the header defines as inferred from the text's own chronology. Now they have
+    cert="medium" alone; 'on the 14th', inferred, keeps evidence="internal". Valid."""
+    path, dates = _doubted_letter(ws, tmp_path)
     stated = ["12 May 1791?", "[1790?]", "early June 1789"]
     assert {w: (dates[w].date_cert, dates[w].date_reason) for w in stated} == \
         dict.fromkeys(stated, ("medium", "stated (fuzzy)"))
     for m in dates.values():
         ws.confirm(f"mention:{m.id}")
     out = export_bytes(ws, "letter")
-    text = out.decode()
-    assert '<date when="1791-05-12" cert="medium">12 May 1791?</date>' in text
-    assert '<date when="1790" cert="medium">[1790?]</date>' in text
-    assert '<date when="1789-06" cert="medium">early June 1789</date>' in text
-    assert '<date when="1791-05-14" cert="medium" evidence="internal">on the 14th</date>' \
-        in text
+    assert [t in out.decode() for t in _DOUBTED_TAGS] == [True] * 4
     assert only_insertions(path.read_bytes(), out)
     assert tei_schema.validate(etree.fromstring(out)), tei_schema.error_log.last_error
     result = run(ws, "validate", "--strict-pointers", str(ws.root / "exports" / "letter.xml"))
     assert result.exit_code == 0 and "1 valid, 0 invalid" in result.output, result.output
+
+
+def test_export_tei_reads_whether_a_date_is_stated_from_the_stores_flag(ws, tmp_path):
+    """The chronology flags a value the text states (``mentions.date_stated``) where it
+    decides it, and the export reads that flag: a reason worded otherwise changes no tag
+    (was: the export matched the reason's wording, 'stated...', in SQL)."""
+    _, dates = _doubted_letter(ws, tmp_path)
+    flagged = {r[0]: r[1] for r in ws.store.query(
+        "SELECT id, date_stated FROM mentions WHERE type = 'date'")}
+    assert {w: flagged[m.id] for w, m in dates.items()} == {
+        "12 May 1791?": 1, "[1790?]": 1, "early June 1789": 1, "on the 14th": 0}
+    for m in dates.values():
+        ws.confirm(f"mention:{m.id}")
+    with ws.store.transaction() as conn:  # the reasons reworded, as the chronology may
+        conn.execute("UPDATE mentions SET date_reason = 'the words as written' "
+                     "WHERE type = 'date'")
+    text = export_bytes(ws, "letter").decode()
+    assert [t in text for t in _DOUBTED_TAGS] == [True] * 4
+
+
+def test_export_tei_an_older_store_flags_its_stated_dates(ws, tmp_path):
+    """A store of version 20 (no ``date_stated``): opening it flags the dates whose reason
+    the chronology gave a stated value, and the export is the one it wrote before."""
+    from tests.conftest import reopened_at
+
+    _, dates = _doubted_letter(ws, tmp_path)
+    for m in dates.values():
+        ws.confirm(f"mention:{m.id}")
+    before = export_bytes(ws, "letter")
+    again = reopened_at(ws, 20, "ALTER TABLE mentions DROP COLUMN date_stated")
+    assert sorted(r[0] for r in again.store.query(
+        "SELECT date_stated FROM mentions WHERE type = 'date'")) == [0, 1, 1, 1]
+    after = export_bytes(again, "letter")
+    assert after == before
+    assert [t in after.decode() for t in _DOUBTED_TAGS] == [True] * 4

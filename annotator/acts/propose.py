@@ -206,7 +206,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                 provenance if (start, end) in from_model else "rule:dates")
         out.append(Proposal(start, end, "date", text[start:end], prov, value.attrs, value.flags,
                             confidence=CONFIDENCE["dateline" if line else "date"],
-                            date_reason=value.reason, date_cert=value.cert))
+                            date_reason=value.reason, date_cert=value.cert,
+                            date_stated=value.stated))
     for start, end in lines:
         if (start, end) not in seen_lines:
             out.append(Proposal(start, end, "date", text[start:end], "rule:dateline",
@@ -800,14 +801,16 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
         if row is not None:
             kept.add(row["id"])
             if (row["entity_id"], row["flags"], row["provenance"], row["date_value"],
-                    row["confidence"], row["date_reason"], row["date_cert"]) != \
+                    row["confidence"], row["date_reason"], row["date_cert"],
+                    bool(row["date_stated"])) != \
                     (entity, flags, p.provenance, date_value, p.confidence, p.date_reason,
-                     p.date_cert):
+                     p.date_cert, p.date_stated):
                 rows_of.update_mention(conn, row["id"], entity, flags, p.provenance, date_value,
-                                       p.confidence, p.date_reason, p.date_cert)
+                                       p.confidence, p.date_reason, p.date_cert, p.date_stated)
             continue
         new.append((source_id, sha256, p.start, p.end, p.type, entity, date_value, flags,
-                    p.provenance, stamp, p.confidence, p.date_reason, p.date_cert))
+                    p.provenance, stamp, p.confidence, p.date_reason, p.date_cert,
+                    p.date_stated))
     rows_of.insert_mentions(conn, new)
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]

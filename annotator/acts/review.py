@@ -435,7 +435,8 @@ class Review:
                                     code="D013")
             changes: dict[str, Any] = {"status": "confirmed", "decided": 1}
             if stored is not None:
-                changes |= {"date_value": stored, "date_reason": EDITOR, "date_cert": "high"}
+                changes |= {"date_value": stored, "date_reason": EDITOR, "date_cert": "high",
+                            "date_stated": 0}
             if julian is not None:
                 flags = [f for f in (row["flags"] or "").split(",") if f and f != "julian"]
                 changes["flags"] = ",".join([*flags, "julian"] if julian else flags)

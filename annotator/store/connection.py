@@ -24,7 +24,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -256,6 +256,16 @@ def _source_dates(conn: sqlite3.Connection) -> str:
         "DROP TABLE temp.v20_dated; DROP TABLE temp.v20_redated;")
 
 
+def _stated_column(conn: sqlite3.Connection) -> str:
+    """Version 21: whether a date's value is the text's own (``mentions.date_stated``), as
+    ``chronology.Resolved.stated`` says it for a new proposal, so the TEI export reads a
+    flag, not the reason's wording. A store before it kept that wording alone: its dates
+    whose reason begins 'stated' (the reasons chronology gave such values) are flagged."""
+    return _add_columns(conn, [("mentions", "date_stated", "INTEGER NOT NULL DEFAULT 0")]) + (
+        "UPDATE mentions SET date_stated = 1 WHERE type = 'date' "
+        "AND date_reason LIKE 'stated%' AND date_stated = 0;")
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -310,6 +320,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     17: _passage_versions,  # store.sql has it from version 18
     18: _redone_rows,  # Store.act writes them from version 19
     19: _source_dates,  # store.sql has it, and add keeps it, from version 20
+    20: _stated_column,  # store.sql has it, and propose sets it, from version 21
 }
 
 

@@ -87,8 +87,8 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
     """(start, end, date_value, date_reason, julian, stated) of the date mentions of
     ``versions`` whose tag says more than their value, by (source id, sha256): those flagged
     ``julian`` (an Old Style date: its words a Julian day), and those the text states with a
-    doubt (``stated``, '12 May 1791?': not certain, reason 'stated ...' as ``chronology``
-    gives it, told here alone), whose doubt is no inference. Apart from ``mention_kinds``,
+    doubt (``stated``, '12 May 1791?': not certain, its value flagged ``date_stated`` where
+    ``chronology`` decides it), whose doubt is no inference. Apart from ``mention_kinds``,
     whose index holds neither flags nor reasons: the store finds the dates in that index
     (source, version, type) and looks up their rows alone, a few of an export's mentions."""
     wanted = set(versions)
@@ -96,7 +96,7 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
     for sid, sha, start, end, value, reason, julian, stated in plain_rows(conn, (
             "SELECT source_id, sha256, start, end, date_value, date_reason, "
             "',' || flags || ',' LIKE '%,julian,%' AS julian, "
-            "date_cert != 'high' AND date_reason LIKE 'stated%' AS stated FROM mentions "
+            "date_cert != 'high' AND date_stated = 1 AS stated FROM mentions "
             "WHERE source_id IN (SELECT value FROM json_each(?)) "
             "AND sha256 IN (SELECT value FROM json_each(?)) AND type = 'date' "
             "AND status IN (?, ?) AND date_value IS NOT NULL AND (julian OR stated)"),
