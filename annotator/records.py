@@ -171,6 +171,7 @@ class BibEntry:
     fields: tuple[tuple[str, str], ...]
     origin: str
     line: int | None = None
+    uri: str = ""  # the Zotero item it came from ('': none said), which re-adding matches
 
     def get(self, name: str, default: str = "") -> str:
         """The value of field ``name`` (lower case), or ``default``."""

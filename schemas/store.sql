@@ -1,4 +1,4 @@
--- annotator store, schema version 21 (PRAGMA user_version = 21).
+-- annotator store, schema version 22 (PRAGMA user_version = 22).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -181,7 +181,8 @@ CREATE TABLE bib (
     fields      TEXT NOT NULL,                -- JSON object of field -> value (UTF-8)
     origin      TEXT NOT NULL,                -- file it came from, or 'source:<id>'
     line        INTEGER,
-    added_at    TEXT NOT NULL
+    added_at    TEXT NOT NULL,
+    uri         TEXT NOT NULL DEFAULT ''      -- the Zotero item it was read from ('': none)
 );
 
 CREATE TABLE claims (

@@ -254,3 +254,52 @@ def test_bib_csl_pandoc_s_csl_json_comes_in(ws, tmp_path):
     knuth = ws.bib_entry("knuth:ct:a")
     assert (knuth.get("title"), knuth.get("maintitle"), knuth.get("volume")) == (
         "The TeXbook", "Computers \\& typesetting", "A")
+
+
+def _zotero_item(ident: str, title: str) -> str:
+    return json.dumps([{"id": ident, "type": "book", "title": title,
+                        "author": [{"family": "Moore", "given": "Rosemary"}],
+                        "issued": {"date-parts": [["2000"]]}}])
+
+
+def test_bib_csl_replace_updates_the_zotero_item_it_was_read_from(ws, tmp_path):
+    """A Zotero item (its URI as id, no citation key) edited in Zotero and exported again:
+    'bib add --replace' updates the entry made from it, under its key, the URI in whichever
+    form (the web library's https://www.zotero.org/... too); without --replace it is S303,
+    the stored entry kept (was: the URI dropped, so the edited item was a new work under a
+    new key, moore2000light-a, and --replace changed nothing)."""
+    path = tmp_path / "zotero.json"
+    path.write_text(_zotero_item("http://zotero.org/users/1/items/AB12CD34", "The Light"),
+                    encoding="utf-8")
+    assert _add(ws, path).exit_code == 0
+    (first,) = ws.bib()
+    assert first.uri == "http://zotero.org/users/1/items/AB12CD34"
+    path.write_text(_zotero_item("https://www.zotero.org/users/1/items/AB12CD34",
+                                 "The Light in Their Consciences"), encoding="utf-8")
+    kept = _add(ws, path)
+    assert kept.exit_code == 2 and "0 entries added, 1 left out" in kept.stderr
+    assert "[S303]" in kept.stderr and "same Zotero item" in kept.stderr, kept.stderr
+    assert [(e.key, e.get("title")) for e in ws.bib()] == [(first.key, "The Light")]
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--replace", str(path)])
+    assert done.exit_code == 0, done.stderr
+    assert [(e.key, e.get("title"), e.uri) for e in ws.bib()] == [
+        (first.key, "The Light in Their Consciences",
+         "http://zotero.org/users/1/items/AB12CD34")]
+    assert _add(ws, path).stderr.splitlines()[-1].endswith("0 entries added, 1 already there")
+
+
+def test_bib_csl_an_older_store_keeps_the_zotero_item_from_now_on(ws, tmp_path):
+    """A store of version 21 (no ``bib.uri``) is brought up: its works have no URI, and one
+    added since keeps its own."""
+    from tests.conftest import reopened_at
+
+    path = tmp_path / "zotero.json"
+    path.write_text(_zotero_item("http://zotero.org/groups/7/items/ZZ99YY88", "A Journal"),
+                    encoding="utf-8")
+    again = reopened_at(ws, 21, "ALTER TABLE bib DROP COLUMN uri")
+    try:
+        again.bib_add(path)
+        assert [e.uri for e in again.bib()] == ["http://zotero.org/groups/7/items/ZZ99YY88"]
+    finally:
+        again.close()
+

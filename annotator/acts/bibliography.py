@@ -65,6 +65,8 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
             problems.append(Problem(
                 str(path), entry.line, entry.key,
                 f"key already in the bibliography for another work (from {old.origin})",
+                f"the stored entry is kept: it is the same Zotero item ({entry.uri}), use "
+                "--replace to update it" if entry.uri and entry.uri == old.uri else
                 "the stored entry is kept: give this one another key, or use --replace to "
                 "update the stored entry", "S303", SKIPPED))
     refused = [p for p in problems if p.severity == REFUSED or strict and p.severity != NOTE]
@@ -157,6 +159,6 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
 def _row(entry: BibEntry) -> dict[str, Any]:
     return {"key": entry.key, "type": entry.type,
             "fields": json.dumps(dict(entry.fields), ensure_ascii=False),
-            "origin": entry.origin, "line": entry.line, "added_at": now()}
+            "origin": entry.origin, "line": entry.line, "uri": entry.uri, "added_at": now()}
 
 

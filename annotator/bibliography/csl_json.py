@@ -156,7 +156,10 @@ _SAME = {"publisher": ("organization", "institution", "school"),
          "booktitle": ("maintitle", "journaltitle", "journal"),
          "maintitle": ("booktitle", "journaltitle", "journal"),
          "annotation": ("annote",), "shortjournal": ("shorttitle",)}
-_ZOTERO_URI = re.compile(r"https?://zotero\.org/(?:users|groups)/\S+/items/\w+")
+# A Zotero item's URI, as its CSL JSON export writes the id ('http://zotero.org/users/1/items/
+# AB12CD34'; a library not synced: users/local/<id>), or as its web library links to it
+# ('https://www.zotero.org/groups/2/items/AB12CD34'): one item, whatever the form
+_ZOTERO_URI = re.compile(r"https?://(?:www\.)?zotero\.org/((?:users|groups)/\S+/items/\w+)")
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 _SPACE = re.compile(r"[ \t\n\r]+")
 
@@ -463,6 +466,7 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
                                     "e.g. \"type\": \"book\"", "S304", SKIPPED))
             continue
         key = _text(item.get("citation-key") or item.get("id"))
+        uri = zotero_uri(_text(item.get("id", "")))
         if _ZOTERO_URI.fullmatch(key):
             key = ""  # Zotero's item URI: no key a person cites; one is made
         elif not KEY_OK.match(key):
@@ -477,7 +481,7 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
         for var in left:
             kept[var] = kept.get(var, 0) + 1
         holding += bool(left)
-        out.append(Read(name, line, key, etype, fields))
+        out.append(Read(name, line, key, etype, fields, uri))
     if kept:
         problems.append(Problem(
             name, None, "", "CSL variables with no biblatex field are kept in the note: "
@@ -485,6 +489,13 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
             f"see them in the note of the {holding} entr{'y' if holding == 1 else 'ies'} "
             "(annotator bib list)", "S323", NOTE))
     return out
+
+
+def zotero_uri(ident: str) -> str:
+    """The Zotero item an id names, as Zotero writes its URI ('http://zotero.org/users/1/
+    items/AB12CD34'), whichever form it is given in; '' for an id that names none."""
+    m = _ZOTERO_URI.fullmatch(ident)
+    return f"http://zotero.org/{m.group(1)}" if m else ""
 
 
 def _label(n: int, item: Any) -> str:

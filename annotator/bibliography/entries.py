@@ -114,12 +114,15 @@ def _entries(found: list[Read], origins: dict[str, str],
     for read in found:
         key = read.key
         if not key:
-            twin = next((k for k in known if k.type == read.type and dict(k.fields) ==
-                         read.fields), None)
+            # the same Zotero item (edited since: --replace updates it), else the same work
+            twin = next((k for k in known if read.uri and k.uri == read.uri), None) or next(
+                (k for k in known if k.type == read.type and dict(k.fields) == read.fields),
+                None)
             key = twin.key if twin is not None else make_key(read.fields, used)
             used.add(key)
         out.append(BibEntry(key=key, type=read.type, fields=tuple(read.fields.items()),
-                            origin=origins.get(read.path, read.path), line=read.line))
+                            origin=origins.get(read.path, read.path), line=read.line,
+                            uri=read.uri))
     return out
 
 

@@ -46,13 +46,15 @@ class Problem:
 @dataclass(slots=True)
 class Read:
     """One entry as read: file, line (1-based), key ("" when the file gives none), type
-    (lower case) and fields (lower-case names, stored values, the file's order)."""
+    (lower case), fields (lower-case names, stored values, the file's order) and the URI of
+    the reference manager's item it was exported from ('': none given)."""
 
     path: str
     line: int
     key: str
     type: str
     fields: dict[str, str] = field(default_factory=dict)
+    uri: str = ""
 
 
 def duplicate(key: str, name: str, line: int, seen: dict[str, tuple[str, int]],

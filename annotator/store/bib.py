@@ -15,7 +15,7 @@ from annotator.records import BibEntry
 def entry_from_row(row: sqlite3.Row) -> BibEntry:
     return BibEntry(key=row["key"], type=row["type"],
                     fields=tuple(json.loads(row["fields"]).items()), origin=row["origin"],
-                    line=row["line"])
+                    line=row["line"], uri=row["uri"])
 
 
 def all_entries(conn: sqlite3.Connection) -> list[BibEntry]:

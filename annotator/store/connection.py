@@ -24,7 +24,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -266,6 +266,12 @@ def _stated_column(conn: sqlite3.Connection) -> str:
         "AND date_reason LIKE 'stated%' AND date_stated = 0;")
 
 
+def _uri_column(conn: sqlite3.Connection) -> str:
+    """Version 22: the URI of the Zotero item a work was read from (``bib.uri``), by which
+    ``bib add`` knows the item again; '' in a store before it, which did not keep it."""
+    return _add_columns(conn, [("bib", "uri", "TEXT NOT NULL DEFAULT ''")])
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -321,6 +327,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     18: _redone_rows,  # Store.act writes them from version 19
     19: _source_dates,  # store.sql has it, and add keeps it, from version 20
     20: _stated_column,  # store.sql has it, and propose sets it, from version 21
+    21: _uri_column,  # store.sql has it from version 22
 }
 
 
