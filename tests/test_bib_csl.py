@@ -303,3 +303,29 @@ def test_bib_csl_an_older_store_keeps_the_zotero_item_from_now_on(ws, tmp_path):
     finally:
         again.close()
 
+
+def test_bib_csl_a_contributor_is_biblatex_s_collaborator_and_comes_back(ws, tmp_path):
+    """CSL's contributor is read into editora with editoratype = {collaborator}, which biber
+    validates and keeps (biblatex prints an editora without a type as 'edited by'), and
+    export csl writes it as the contributor again, no editoratype in custom (was: editora
+    alone, an editor to biblatex)."""
+    path = tmp_path / "works.json"
+    path.write_text(json.dumps([{
+        "id": "nekrich1997", "type": "book", "title": "Pariahs, Partners, Predators",
+        "author": [{"family": "Nekrich", "given": "Aleksandr M."}],
+        "contributor": [{"family": "Ulam", "given": "Adam B."}],
+        "issued": {"date-parts": [[1997]]}}]), encoding="utf-8")
+    assert _add(ws, path).exit_code == 0
+    (entry,) = ws.bib()
+    assert (entry.get("editora"), entry.get("editoratype")) == ("Ulam, Adam B.", "collaborator")
+    out = ws.root / ws.export_bibtex(all=True).path
+    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
+                           "--output-fieldcase=lower", out.name], cwd=out.parent,
+                          capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0 and "WARN" not in log and "ERROR" not in log, log
+    back = (out.parent / "back.bib").read_text(encoding="utf-8")
+    assert "editora = {Ulam, Adam B.}" in back and "editoratype = {collaborator}" in back, back
+    (item,) = _items(ws)
+    assert item["contributor"] == [{"family": "Ulam", "given": "Adam B."}]
+    assert "custom" not in item

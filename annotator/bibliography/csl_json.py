@@ -132,6 +132,9 @@ _TEXT = {"publisher": "publisher", "publisher-place": "location", "volume": "vol
          "archive_location": "archive_location", "archive-place": "archive-place",
          "references": "addendum", "part": "part", "part-title": "issuetitle"}
 _VERBATIM = {"URL": "url", "DOI": "doi"}
+# biblatex's role (``editoratype``, a bibliography string its styles print) of CSL's
+# contributor, which is read into ``editora``; ``export.csl`` writes it as contributor again
+COLLABORATOR = "collaborator"
 _NAMES = {"author": "author", "editor": "editor", "translator": "translator",
           "container-author": "bookauthor", "contributor": "editora",
           "original-author": "origauthor"}
@@ -385,6 +388,11 @@ def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, s
                     continue
                 fields = {other if f == k else f: x for f, x in fields.items()}
             fields[k] = v  # the export's own: a stored value, as it was
+    if "editora" in fields and "contributor" in item:
+        # biblatex reads an editora without a type as an editor's ("edited by"): CSL's
+        # contributor is biblatex's collaborator ("in collaboration with"), unless the
+        # export's own custom said another role
+        fields.setdefault("editoratype", COLLABORATOR)
     if subtype:
         fields["entrysubtype"] = subtype
     if left:

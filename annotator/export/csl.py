@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.csl_json import GENRES, LANGUAGES, csl_type
+from annotator.bibliography.csl_json import COLLABORATOR, GENRES, LANGUAGES, csl_type
 from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year, is_literal,
                                             name_parts, real_dates, split_names, uses_prefix,
                                             year_number)
@@ -229,6 +229,8 @@ def item(entry: BibEntry) -> dict[str, Any]:
             out[TEXT[name]] = _one_line(value) if name in ("url", "eprint") else \
                 "; ".join(plain(v) for v in split_names(value)) if name in LISTS else \
                 plain(value)
+        elif name == "editoratype" and value.lower() == COLLABORATOR and f.get("editora"):
+            continue  # CSL's contributor says it (bibliography.csl_json reads it so)
         elif name not in USED and not (name in AFTER and f.get(AFTER[name])):
             custom[name] = value
     if f.get("subtitle"):
