@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator import DecisionError
-from annotator.nlp.claim_finder import (citations, find_claims, find_quote, quotations,
-                                         suggest_works, support_status)
+from annotator.nlp.claim_finder import (_told_genders, citations, find_claims, find_quote,
+                                         quotations, suggest_works, support_status)
 from annotator.entities.names import name_key
 from annotator.records import BibEntry, Link
 from tests.conftest import (DATA, REFERENCES, TITUS, TITUS_PASSAGE, premier_claim, reopened_at,
@@ -937,6 +937,20 @@ def test_claims_in_text_citations_are_found():
     # gender from the text: 'she' is the person a title makes a woman, not the nearer name
     ("Mrs. Whitmore wrote to Thomas Whitmore. She said that the house was sold.",
      "attributed", "Whitmore", "verb: say (she = Whitmore)"),
+    # and what the text calls a person where only that person can be meant, before or after
+    # ('his' in the clause the name is the subject of): 'she' is never one known as 'he'
+    # (was: the nearest name whose title said nothing, a man)
+    ("Joseph Shipley came to see us with his wife. She said that the ship sailed from "
+     "Liverpool in May.", "attributed", "", "verb: say (she = ?)"),
+    ("Robin Ashby came today from Philadelphia. She said that the ship sailed from Liverpool "
+     "in May. Robin Ashby left his coat behind him when he went home.", "attributed", "",
+     "verb: say (she = ?)"),
+    ("Frances Taylor kept her journal with care through the winter. Robin Ashby came today "
+     "from Philadelphia. She said that the ship sailed from Liverpool in May.", "attributed",
+     "Frances Taylor", "verb: say (she = Frances Taylor)"),
+    # a person the text calls both is neither's
+    ("Robin Ashby kept his horse in the barn all winter. In May Robin Ashby wrote to her "
+     "sister. He said that the roads were bad.", "attributed", "", "verb: say (he = ?)"),
     # a description stays as written; the nearest fitting name before it is the candidate
     ("Molotov arrived in Berlin on 12 November. The Soviet premier declared that the Soviet "
      "Union would not be hurried.", "attributed", "The Soviet premier",
@@ -1001,6 +1015,24 @@ def test_claims_in_text_citations_are_found():
 def test_claims_finder_kinds(nlp, text, kind, agent, cue):
     found = find_claims(nlp(text))
     assert [(p.kind, p.agent, p.cue) for p in found][-1:] == [(kind, agent, cue)]
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("Joseph Shipley came to see us with his wife.", {"joseph shipley": "Masc",
+                                                      "shipley": "Masc"}),
+    ("Sarah Harrison kept herself apart from the meeting.", {"sarah harrison": "Fem",
+                                                              "harrison": "Fem"}),
+    # another clause's pronoun, or a sentence naming two: either may be meant, nothing told
+    ("Mary Smith said his book was lost.", {}),
+    ("John Woolman told Mary Smith of his journey.", {}),
+    # 'her' as an object is no possessive: the one told is someone else
+    ("Robin Ashby told her that the ship sailed in May.", {}),
+    ("Mrs. Whitmore came to tea.", {"whitmore": "Fem"}),
+])
+def test_claims_finder_genders_the_text_tells(nlp, text, told):
+    """A person's gender from the text itself: a title, or a 'his'/'her'/'himself'/'herself'
+    that can only be theirs; nothing from a given name."""
+    assert _told_genders(nlp(text)) == told
 
 
 def test_claims_finder_description_candidates(nlp):

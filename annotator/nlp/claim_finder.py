@@ -60,7 +60,8 @@ _WORK_NOUNS = frozenset({"study", "book", "report", "account", "memoir", "memoir
 
 
 # Words that give a person's gender where the model gives none: titles before a name ("Mrs.
-# Whitmore") and descriptions used as agents ("the queen"). Pronouns carry theirs in the parse.
+# Whitmore") and descriptions used as agents ("the queen"). Pronouns carry theirs in the parse;
+# what the text calls a named person elsewhere ('his', 'herself') is ``_told_genders``'.
 _MASC = frozenset("""
     mr mr. sir lord herr monsieur m. signor señor don king prince duke earl count baron emperor
     tsar czar kaiser father son brother husband uncle nephew man gentleman boy widower
@@ -679,6 +680,76 @@ def _looks_cited(written: str, name: str, before: str, places: Collection[str]) 
                    for k in range(max(0, len(words) - 6), len(words)))
 
 
+# Pronouns that tell a named person's gender where only that person can be meant: a possessive
+# or a reflexive in the clause the person is the subject of ("Jordan Evans wrote to her
+# sister", "Robin Hall kept himself apart"), in a sentence that names nobody else.
+_TELLING = {"his": "Masc", "himself": "Masc", "her": "Fem", "herself": "Fem"}
+# Where a clause of its own begins: a pronoun under it need not be its parent's subject's
+# ('Mary said his book was lost'). An adverbial clause without a subject of its own shares
+# its parent's ('he came to see his mother'), as an xcomp does: no boundary then.
+_CLAUSES = frozenset({"ROOT", "ccomp", "advcl", "relcl", "acl", "csubj", "csubjpass",
+                      "parataxis", "pcomp"})
+_SHARING = frozenset({"advcl", "xcomp"})
+# A person known by both pronouns (or both kinds of title): known as neither, fit for neither.
+_BOTH = "Both"
+
+
+def _clause_of(tok: Token) -> Token:
+    """The head of the clause ``tok`` is in (its verb, a coordinated verb's own; through
+    an adverbial clause or xcomp with no subject of its own, its parent's)."""
+    while tok.head is not tok:
+        if tok.dep_ in _SHARING and not any(c.dep_ in ("nsubj", "nsubjpass", "expl")
+                                             for c in tok.children):
+            tok = tok.head
+            continue
+        if tok.dep_ in _CLAUSES or tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+            break
+        tok = tok.head
+    return tok
+
+
+def _told_genders(doc: Doc) -> dict[str, str]:
+    """What the text itself says of each named person's gender, by name key (``_name_key``):
+    a title before one of the name's mentions ('Mr.', 'Lady') and a 'his'/'her'/'himself'/
+    'herself' where only that person can be meant (``_TELLING``), earlier or later in the
+    text; 'Both' where it says both. A one-word name also takes what is said of the longer
+    names ending in it ('Hardy' of 'Thomas Hardy'). Worked out once per Doc: it is the whole
+    text's, whichever pronoun asks."""
+    told = doc.user_data.get("annotator_genders")
+    if told is not None:
+        return dict(told)
+    said: dict[str, set[str]] = {}
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    for e in people:
+        title = _gender([doc[e.start - 1].text] if e.start > 0 else [])
+        if title:
+            said.setdefault(_name_key(e), set()).add(title)
+    for sent in doc.sents:
+        named = [e for e in people if sent.start <= e.start and e.end <= sent.end]
+        if len({_name_key(e) for e in named}) != 1:
+            continue  # nobody named, or two: a pronoun may be either's
+        subjects = [e.root for e in named if e.root.dep_ in ("nsubj", "nsubjpass")]
+        for tok in sent:
+            gender = _TELLING.get(tok.lower_)
+            if gender is None or tok.lower_ == "her" and tok.dep_ != "poss":
+                continue  # 'her' as an object is no possessive: 'he told her'
+            clause = _clause_of(tok)
+            if any(s.head == clause for s in subjects):
+                said.setdefault(_name_key(named[0]), set()).add(gender)
+    told = {k: next(iter(v)) if len(v) == 1 else _BOTH for k, v in said.items()}
+    for key, gender in [(k, g) for k, g in told.items() if " " in k]:
+        last = key.rsplit(" ", 1)[1]
+        told[last] = gender if told.get(last, gender) == gender else _BOTH
+    doc.user_data["annotator_genders"] = told
+    return dict(told)
+
+
+def _name_key(ent: Span) -> str:
+    """A person's name as ``_told_genders`` keys it: its words without a possessive
+    ending, in lower case."""
+    return _owner(ent)[0].lower()
+
+
 def _gender(words: Iterable[str]) -> str:
     """'Masc', 'Fem' or '' from titles and descriptions ('Mrs.', 'the queen')."""
     for w in words:
@@ -699,13 +770,15 @@ def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
     Square", a book before its verse) is nobody's."""
     found = []
     text = _text(doc)
+    told = _told_genders(doc) if label == "PERSON" else {}
     for e in doc.ents:
         if e.label_ == label and start <= e.start_char and e.end <= tok.i and (
                 label != "PERSON" or drop_common_noun(text, e.start_char, e.end_char, "person")):
             title = [doc[e.start - 1].text] if e.start > 0 else []
             words = [t.text for t in e]
             name, a, b = _owner(e)
-            found.append((name, a, b, _gender([*title, *words])))
+            # this mention's own title first ('Mrs. Whitmore' beside 'Mr. Whitmore')
+            found.append((name, a, b, _gender([*title, *words]) or told.get(name.lower(), "")))
             owned = e.root.head if e.root.dep_ == "poss" else None
             if owned is not None and owned.i < tok.i and owned.lemma_.lower() in _KIN:
                 # "Benjamin Morgan's daughter": she is who a later 'she' may be, unnamed
@@ -723,7 +796,8 @@ def _named_before(doc: Doc, tok: Token, start: int, *, label: str = "PERSON",
             first = next((c for c in parts if c not in titles), t)
             a, b = first.idx, t.idx + len(t.text)
             if drop_common_noun(text, a, b, "person"):
-                found.append((text[a:b], a, b, _gender(c.text for c in titles)))
+                found.append((text[a:b], a, b, _gender(c.text for c in titles) or
+                              told.get(text[a:b].lower(), "")))
     return found
 
 
@@ -743,7 +817,8 @@ def _owner(ent: Span) -> tuple[str, int, int]:
 def _nearest_fitting(found: Sequence[tuple[str, int, int, str]], gender: str,
                      block_start: int) -> tuple[str, int, int] | None:
     """The nearest name whose gender does not contradict ``gender``; within the block, one
-    whose gender the text gives and fits comes first ("Mrs. Whitmore" for "she")."""
+    whose gender the text gives and fits comes first ("Mrs. Whitmore" for "she"). A person
+    the text calls both 'he' and 'she' fits neither."""
     fitting = [f for f in found if not gender or not f[3] or f[3] == gender]
     sure = [f for f in fitting if gender and f[3] == gender and f[1] >= block_start]
     best = (sure or fitting)[:1]
@@ -752,8 +827,9 @@ def _nearest_fitting(found: Sequence[tuple[str, int, int, str]], gender: str,
 
 def _resolve_pronoun(doc: Doc, tok: Token) -> tuple[str, int, int] | None:
     """'he'/'she' as a speaker: the nearest fitting person named before it in the same block
-    (gender from the parse: 'she' is not Thomas, once the text calls him 'Mr.'). 'They' and
-    'it' name no one person."""
+    (gender from the parse: 'she' is not Thomas, once the text calls him 'Mr.' or, anywhere,
+    'his' where only he can be meant: ``_told_genders``). 'They' and 'it' name no one
+    person."""
     if tok.lower_ not in ("he", "she") or "Plur" in tok.morph.get("Number", []):
         return None
     block_start = _text(doc).rfind("\n\n", 0, tok.idx) + 1
