@@ -1447,6 +1447,9 @@ class Dating:
     # (start, end, TEI attributes) of the dates the file's markup (or the editor) valued: they
     # are read as valued, so a dateline whose words do not give its date still dates its entry
     marked: tuple[tuple[int, int, tuple[tuple[str, str], ...]], ...] = ()
+    # (start, end) in the editor's voice (``tei.voice``): their dates are flagged 'editorial'
+    # and, the file's valued ones too, leave the running date alone
+    editorial: tuple[tuple[int, int], ...] = ()
 
 
 def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating = Dating()
@@ -1478,6 +1481,11 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         kind = blocks[i][2] if i >= 0 else ""
         lo, hi = (blocks[i][0], blocks[i][1]) if i >= 0 else (0, len(text))
         before = text[lo:start]
+        editors = any(a <= start and end <= b for a, b in dating.editorial)
+        if (start, end) in valued and editors:
+            out.append((start, end, Resolved(valued[start, end], "the file's markup", "high",
+                                             "editorial")))
+            continue
         if (start, end) in valued:
             first = i >= 0 and not before.strip()
             day = _values_day(valued[start, end])
@@ -1507,11 +1515,15 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             continue  # "Lenke, 22, sister": an age or a count, no day of the month
         if kind != "dateline" and (_age(text, start, end) or _count(text, start, end)):
             continue  # "Lenke, 43, mother", "aged 33", "page 300, 52": no year, no day
-        aside = any(a <= start and end <= b for k, a, b in notes if k <= i)
+        aside = editors or any(a <= start and end <= b for k, a, b in notes if k <= i)
         entries_seen += is_entry and not aside
         # only a date wanting its month or year leans on its sentence's tense
         tense = tense_around(text, start, end, lo, hi) \
             if read_expression(surface).kind == "partial" else ""
-        out.append((start, end, chron.resolve(surface, block=i, entry=is_entry and not aside,
-                                              aside=aside, tense=tense)))
+        got = chron.resolve(surface, block=i, entry=is_entry and not aside, aside=aside,
+                            tense=tense)
+        if editors:
+            got = dataclasses.replace(got, flags=",".join(f for f in (got.flags, "editorial")
+                                                          if f))
+        out.append((start, end, got))
     return out

@@ -44,6 +44,7 @@ from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
 from annotator.store.runs import record_run
 from annotator.store.sources import before_stale, stale_places
+from annotator.tei.voice import editor_spans, within
 from annotator.text import refuse_not_xml, span_fault, word_span
 from annotator.vocab import CLAIM_KINDS, CLAIM_STATES, ENTITY_TYPES, LINK_RELS, SUPPORT
 
@@ -67,8 +68,9 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
     (whitespace and the shape of quotation marks do not matter; ``acts.quotes.quoted``, as
     every command taking words instead of offsets). A claim the finder proposed on the same span is confirmed instead, with
     the kind and agent given here. The claim is confirmed: the editor made it. Without a
-    kind it is attributed when an agent is given (as 'claim agent' makes it), else
-    unattributed: a claim with an agent is never listed as attributed to nobody. The claim
+    kind it is editorial in the editor's voice (an editorial note, ``tei.voice``), else
+    attributed when an agent is given (as 'claim agent' makes it), else unattributed: a
+    claim with an agent is never listed as attributed to nobody. The claim
     answered carries the id of the decision this act wrote (``decision_id``).
 
     Marking a stale claim again (its words changed when its source was replaced): ``again``
@@ -107,6 +109,7 @@ def add_claim(ctx: ActContext, source_id: str, *, span: tuple[int, int] | None =
         agent, agent_entity = _agent(ctx, agent)
     if kind is None:
         kind = str(prior["kind"]) if prior is not None else \
+            "editorial" if within(editor_spans(tm), start, end) else \
             "attributed" if agent else "unattributed"
     values = {"kind": kind, "agent": agent, "agent_entity_id": agent_entity,
               "status": "confirmed"}
@@ -474,12 +477,14 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     places = rows_of.place_and_org_keys(ctx.store.conn)
     total = sum(src.words for src in sources)
 
-    def pieces() -> Iterator[tuple[str, tuple[Source, int, bool, int]]]:
+    def pieces() -> Iterator[tuple[str, tuple[Source, int, bool, int, list[tuple[int, int]]]]]:
         for src in sources:  # a text is read when the model comes to it, and not kept
-            parts = list(text_chunks(ctx.texts.passing(src).text)) or [(0, "")]
+            tm = ctx.texts.passing(src)
+            editors = editor_spans(tm)
+            parts = list(text_chunks(tm.text)) or [(0, "")]
             for k, (offset, text) in enumerate(parts):
                 yield text, (src, offset, k == len(parts) - 1,
-                             len(text.split()) if progress else 0)
+                             len(text.split()) if progress else 0, editors)
 
     found: list[ClaimProposal] = []
     run = _ClaimsRun(provenance)
@@ -487,9 +492,9 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     try:
         # a few chunks at a time: spaCy's default batch (1000 chunks of 5000 characters) held
         # every parse of an edition at once (2.7 GiB)
-        for doc, (src, offset, last, words) in nlp.pipe(pieces(), as_tuples=True,
-                                                        batch_size=CLAIM_BATCH):
-            found.extend(claims_mod.shift(p, offset)
+        for doc, (src, offset, last, words, editors) in nlp.pipe(
+                pieces(), as_tuples=True, batch_size=CLAIM_BATCH):
+            found.extend(_voiced(claims_mod.shift(p, offset), editors)
                          for p in claims_mod.find_claims(doc, known, places))
             if last:
                 with finishing() as finish:  # Ctrl-C after finish() waits for the commit
@@ -510,6 +515,12 @@ def propose_claims(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     log.info("claims: %d new proposals in %d sources, %d withdrawn", len(run.new),
              len(sources), run.withdrawn)
     return run.report()
+
+
+def _voiced(p: ClaimProposal, editors: Sequence[tuple[int, int]]) -> ClaimProposal:
+    """A proposal in the editor's voice (``tei.voice``: an editorial note) is the edition's
+    claim, kind 'editorial', whoever it names as saying it; not the source's."""
+    return replace(p, kind="editorial") if within(editors, p.start, p.end) else p
 
 
 @dataclass(slots=True)

@@ -68,6 +68,7 @@ from annotator.store.decisions import registered_editions
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
+from annotator.tei.voice import editor_spans
 from annotator.tei.textmap import TextMap
 from annotator.text import crosses_block, trim
 
@@ -823,13 +824,14 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
 
 def _dating(texts: Texts, source_id: str, tm: TextMap) -> Dating:
     """What a source's dates lean on: its own date (as stored, so a date the editor set
-    counts) and its datelines, headings and paragraphs."""
+    counts) and its datelines, headings and paragraphs; and where the editor speaks."""
     src = texts.source(source_id)
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
     blocks, references = blocks_and_references(tm)
-    return Dating(anchor, reason if anchor else "", tuple(blocks), tuple(references))
+    return Dating(anchor, reason if anchor else "", tuple(blocks), tuple(references),
+                  editorial=tuple(editor_spans(tm)))
 
 
 # -- the whole run ---------------------------------------------------------------------------

@@ -42,7 +42,8 @@ def dates_confirm_cli(
     *,
     certain: Annotated[bool, typer.Option(
         "--certain/--all", help="Only dates stated in full whose weekday fits (default), or "
-                                "every proposed date that has a value.")] = True,
+                                "every proposed date that has a value; never a date in the "
+                                "editor's voice (flag editorial).")] = True,
 ) -> None:
     """Confirm a source's proposed dates in one act (one undo takes them back)."""
     with user_errors():

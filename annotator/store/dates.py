@@ -11,10 +11,12 @@ import sqlite3
 def waiting_dates(conn: sqlite3.Connection, source_id: str, *, certain: bool) -> list[int]:
     """Ids of the source's proposed date mentions (its current version) that have a value;
     with ``certain``, only those stated in full (``date_cert`` high) whose weekday, if any,
-    fits the calendar."""
+    fits the calendar. A date in the editor's voice (flag 'editorial', ``tei.voice``: a
+    note's "2009" of a book it cites) is never one: it waits for the editor, one by one."""
     sql = ("SELECT m.id FROM mentions m JOIN sources s ON s.id = m.source_id "
            "AND s.sha256 = m.sha256 WHERE m.source_id = ? AND m.type = 'date' "
-           "AND m.status = 'proposed' AND m.date_value IS NOT NULL")
+           "AND m.status = 'proposed' AND m.date_value IS NOT NULL "
+           "AND instr(m.flags, 'editorial') = 0")
     if certain:
         sql += " AND m.date_cert = 'high' AND instr(m.flags, 'weekday-mismatch') = 0"
     return [r[0] for r in conn.execute(sql + " ORDER BY m.start, m.end", (source_id,))]

@@ -24,9 +24,10 @@ from annotator.tei.parse import XML_ID
 # the tag of a node that is no element (a comment, a processing instruction, an entity)
 NOT_ELEMENT = ""
 # the attributes kept: those that say what an element is (its id, the fragments it joins,
-# who or what it points to, its type, a date's value, a prefix's definition)
-KEPT = (XML_ID, "prev", "next", "type", "ref", "key", "corresp", "target", "when", "from",
-        "to", "notBefore", "notAfter", "ident", "matchPattern", "replacementPattern")
+# who or what it points to, its type, who wrote it (a note's resp: ``tei.voice``), a date's
+# value, a prefix's definition)
+KEPT = (XML_ID, "prev", "next", "type", "resp", "ref", "key", "corresp", "target", "when",
+        "from", "to", "notBefore", "notAfter", "ident", "matchPattern", "replacementPattern")
 
 
 @dataclass(slots=True)

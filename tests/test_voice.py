@@ -1,0 +1,128 @@
+"""The editor's voice: which parts of a source the edition wrote (``annotator.tei.voice``), and
+what claims and dates found there are: the edition's, not the source's."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from annotator.chronology import Dating, date_mentions
+from annotator.tei.voice import editor_spans, within
+from tests.conftest import DATA, run
+
+TEI = "http://www.tei-c.org/ns/1.0"
+# John Hunt's journal, 1770-71 (Friendly Networks, CC BY 4.0): the first entries and one of
+# August 1771, with the edition's notes (type="editorial": the published version's words, a
+# Bible verse, William Penn's book "London: Luke Hinde, 1760", the Monthly Meeting's minutes
+# of August 1771) and Hunt's own in the margin (type="authorial")
+HUNT = DATA / "editions" / "friendly-networks" / "A0011517-slice.xml"
+
+
+def _voiced(ws, source):
+    tm = ws.textmap(source)
+    return tm.text, editor_spans(tm)
+
+
+def test_voice_editorial_notes_of_a_real_edition(ws):
+    ws.add(HUNT)
+    text, spans = _voiced(ws, "a0011517-slice")
+    said = [text[s:e] for s, e in spans]
+    assert said[0].startswith("The published journal in Friends Miscellany begins")
+    assert "Psalms 119:12." in said
+    assert any("London : Luke Hinde, 1760." in s for s in said)
+    assert any(s.startswith("Evesham Monthly Meeting minutes, August 1771:") for s in said)
+    assert len(said) == 4
+    # Hunt's own words and his margin note stay his
+    for words in ("Began a journal near about", "Many advantages flow from it he says",
+                  "But poor at first very satisfied at last", "Thomas Wilkins appeared"):
+        at = text.index(words)
+        assert not within(spans, at, at + len(words)), words
+
+
+def test_voice_within_from_a_span_s_first_character():
+    spans = [(10, 20), (30, 40)]
+    assert within(spans, 10, 20) and within(spans, 10, 12) and within(spans, 35, 40)
+    assert not within(spans, 5, 12) and not within(spans, 18, 31) and not within(spans, 40, 41)
+    assert not within([], 0, 1)
+
+
+HEADED = """<TEI xmlns="{tei}"><teiHeader><fileDesc><titleStmt><title>Letters</title>
+<author xml:id="jh">John Hunt</author><editor xml:id="ed1">A. Editor</editor>
+<respStmt><resp>notes</resp><persName xml:id="kb">K. B.</persName></respStmt></titleStmt>
+<publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>
+</teiHeader><text><body><p>Hunt wrote this.<note resp="#ed1">Editor one wrote this.</note>
+<note resp="#kb">The annotator wrote this.</note><note type="editorial" resp="#jh">Hunt's own
+note.</note><note place="bottom">An untyped note.</note><note type="authorial">Hunt's margin.
+</note></p><div type="commentary"><p>The commentary says so.</p></div></body><back><div>
+<note>An end note.</note><note type="authorial">Hunt's postscript note.</note></div></back>
+</text></TEI>"""
+
+
+def test_voice_resp_back_and_commentary(ws, tmp_path):
+    path = tmp_path / "headed.xml"
+    path.write_text(HEADED.format(tei=TEI), encoding="utf-8")
+    ws.add(path)
+    text, spans = _voiced(ws, "headed")
+    said = {text[s:e] for s, e in spans}
+    assert said == {"Editor one wrote this.", "The annotator wrote this.",
+                    "The commentary says so.", "An end note."}
+
+
+def test_voice_claims_in_editorial_notes_are_editorial(ws, nlp):
+    ws.add(HUNT)
+    ws.propose_claims(nlp=nlp)
+    text, spans = _voiced(ws, "a0011517-slice")
+    claims = ws.claims(source_id="a0011517-slice")
+    inside = [c for c in claims if within(spans, c.start, c.end)]
+    assert inside and all(c.kind == "editorial" for c in inside)  # was: attributed, quoted...
+    assert all(c.kind != "editorial" for c in claims if c not in inside)
+    assert {c.id for c in ws.claims(kinds="editorial")} == {c.id for c in inside}
+    ws.export_claims()
+    table = (ws.root / "exports" / "claims.csv").read_text(encoding="utf-8")
+    rows = {int(r["claim"]): r for r in csv.DictReader(io.StringIO(table))}
+    assert {rows[c.id]["kind"] for c in inside if c.id in rows} <= {"editorial"}
+    # marked by hand in a note, a claim is the editor's unless told otherwise
+    words = "Teach me to number my days"
+    start = text.index(words)
+    assert not within(spans, start, start + len(words))
+    note = next(s for s, e in spans if text[s:e] == "Psalms 119:12.")
+    got = ws.add_claim("a0011517-slice", span=(note, note + len("Psalms 119:12.")))
+    assert got.kind == "editorial"
+
+
+def test_voice_dates_in_editorial_notes_are_not_the_sources(ws):
+    ws.add(HUNT)
+    ws.propose()
+    dates = {m.surface: m for m in ws.mentions("a0011517-slice") if m.type == "date"}
+    penn = dates["1760"]  # the year of a book the note cites: a real date, not Hunt's
+    assert dict(penn.date_value) == {"when": "1760"} and "editorial" in penn.flags
+    minutes = next(m for s, m in dates.items() if s.startswith("August 1771"))
+    assert "editorial" in minutes.flags
+    _, spans = _voiced(ws, "a0011517-slice")
+    assert all(("editorial" in m.flags) == within(spans, m.start, m.end)
+               for m in dates.values())
+    assert dates["1st of the Seventh Month, 1770."].flags == ""  # Hunt's dateline
+    ws.confirm_dates("a0011517-slice", certain=False)
+    after = {m.id: m.status for m in ws.mentions("a0011517-slice") if m.type == "date"}
+    assert after[penn.id] == after[minutes.id] == "proposed"  # was: confirmed as Hunt's dates
+    listed = run(ws, "dates", "list", "a0011517-slice", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(listed.stdout)) if r["surface"] == "1760")
+    assert "editorial" in row["flags"]
+
+
+@pytest.mark.parametrize("marked", [False, True])
+def test_voice_editors_year_is_no_year_named_before(marked):
+    """A year the editor's note names (2009, a book it cites) is no year the text's own
+    partial dates take, whether the file's markup dates it or not."""
+    text = "We came on 3 May 1799. See Landry (2009). On the 14th of June we left."
+    note = text.index("See Landry")
+    year = text.index("2009")
+    dating = Dating(blocks=((0, len(text), "p"),),
+                    marked=((year, year + 4, (("when", "2009"),)),) if marked else (),
+                    editorial=((note, note + len("See Landry (2009)."),),))
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [(year, year + 4)], dating)}
+    june = next(r for w, r in got.items() if "June" in w)
+    assert dict(june.attrs) == {"when": "1799-06-14"}, june.reason
+    assert "editorial" in got["2009"].flags
