@@ -107,6 +107,9 @@ def test_voice_dates_in_editorial_notes_are_not_the_sources(ws):
     ws.confirm_dates("a0011517-slice", certain=False)
     after = {m.id: m.status for m in ws.mentions("a0011517-slice") if m.type == "date"}
     assert after[penn.id] == after[minutes.id] == "proposed"  # was: confirmed as Hunt's dates
+    again = run(ws, "dates", "confirm", "a0011517-slice", "--all")
+    assert again.exit_code == 2 and "[D023]" in again.output
+    assert "(3 in the editor's voice, flag editorial, are confirmed one by one" in again.output
     listed = run(ws, "dates", "list", "a0011517-slice", "--format", "csv")
     row = next(r for r in csv.DictReader(io.StringIO(listed.stdout)) if r["surface"] == "1760")
     assert "editorial" in row["flags"]

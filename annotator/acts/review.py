@@ -39,7 +39,7 @@ from annotator.records import Decision
 from annotator.store import Act, Store, entities, mentions, now
 from annotator.store import decisions as log
 from annotator.store import pointers
-from annotator.store.dates import own_work, source_known, waiting_dates
+from annotator.store.dates import editors_dates, own_work, source_known, waiting_dates
 from annotator.store.decided import file_date_value, is_from_files
 from annotator.store.logged import CHOSEN
 from annotator.store.mentions import mention_at
@@ -463,8 +463,11 @@ class Review:
         only those stated in full whose weekday fits (inferred ones wait for the editor)."""
         ids = waiting_dates(self.store.conn, source_id, certain=certain)
         if not ids:
+            editors = editors_dates(self.store.conn, source_id)
+            aside = f" ({editors} in the editor's voice, flag editorial, are confirmed one by " \
+                    "one: 'annotator confirm mention:N')" if editors else ""
             raise DecisionError(f"no proposed date of '{source_id}' has a "
-                                f"{'certain ' if certain else ''}value",
+                                f"{'certain ' if certain else ''}value{aside}",
                                 hint=f"list them with 'annotator dates list {source_id}'",
                                 location=self.store.place, code="D023")
         return self._set_status("confirm", "confirmed", [f"mention:{i}" for i in ids], None)

@@ -22,6 +22,17 @@ def waiting_dates(conn: sqlite3.Connection, source_id: str, *, certain: bool) ->
     return [r[0] for r in conn.execute(sql + " ORDER BY m.start, m.end", (source_id,))]
 
 
+def editors_dates(conn: sqlite3.Connection, source_id: str) -> int:
+    """How many of the source's proposed date mentions with a value are in the editor's voice
+    (flag 'editorial'), which ``waiting_dates`` never gives."""
+    row = conn.execute(
+        "SELECT count(*) FROM mentions m JOIN sources s ON s.id = m.source_id "
+        "AND s.sha256 = m.sha256 WHERE m.source_id = ? AND m.type = 'date' "
+        "AND m.status = 'proposed' AND m.date_value IS NOT NULL "
+        "AND instr(m.flags, 'editorial') > 0", (source_id,)).fetchone()
+    return int(row[0])
+
+
 def source_known(conn: sqlite3.Connection, source_id: str) -> bool:
     return conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
 
