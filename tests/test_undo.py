@@ -385,3 +385,31 @@ def test_merging_a_confirmed_entity_confirms_the_one_merged_into(split_off, via)
     assert _seen(ws) == before
     ws.undo(undone.id)
     assert _seen(ws) == after
+
+
+def test_undo_unwinds_a_chain_of_relabels_past_the_finders_agent_link(ws, tmp_path):
+    """Relabels undone newest first each go back, though undoing the newest left a proposed
+    claim's agent on no entity (the finder finds no person or organisation of the name while
+    it is a place): the finder's link is the machine's, which the undo links anew, as it
+    never refuses for proposals (was: 'claim 1 changed since by decision N; undo N first',
+    N the undo just made, whose log did not even hold that change)."""
+    (tmp_path / "t.txt").write_text("Charles Darwin argued that species change over time.\n",
+                                    encoding="utf-8")
+    ws.add(tmp_path / "t.txt")
+    ws.propose()
+    ws.propose_claims()
+
+    def agents():
+        return [(c.agent, c.agent_entity_id) for c in ws.claims()]
+
+    assert agents() == [("Charles Darwin", "person-charles-darwin")]
+    done = [ws.relabel("person-charles-darwin", "org").id,
+            ws.relabel("org-charles-darwin", "place").id,
+            ws.relabel("place-charles-darwin", "person").id]
+    ws.undo(done[2])
+    assert agents() == [("Charles Darwin", None)]  # a place is no agent
+    ws.undo(done[1])
+    assert agents() == [("Charles Darwin", "org-charles-darwin")]
+    ws.undo()
+    assert agents() == [("Charles Darwin", "person-charles-darwin")]
+    assert [e.id for e in ws.entities()] == ["person-charles-darwin"]

@@ -29,6 +29,7 @@ from annotator.errors import SEE_HISTORY, DecisionError
 from annotator.records import Decision
 from annotator.store import Store
 from annotator.store import claims as claim_rows
+from annotator.store import decided as decided_rows
 from annotator.store import decisions as log
 from annotator.store import entities as entity_rows
 from annotator.store import mentions as mention_rows
@@ -352,6 +353,7 @@ def _compared(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str | None, s
         final[k] = ch
         derived[k] = derived.get(k, True) and ch.get("naming") == DERIVED
     renamed: dict[str, str] = {}  # entity id -> its row as a refusal names it
+    linked: dict[int, str] = {}  # claim id -> its row as a refusal names it
     for k, ch in final.items():
         if ch["table"] == "runs":
             continue
@@ -362,11 +364,30 @@ def _compared(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str | None, s
                 derived[k] or _as_left(_unnamed(now), _unnamed(ch["after"]))):
             renamed[str(ch["key"]["id"])] = k
             continue
+        if _agent_link_only(now, ch["after"]):
+            linked[int(ch["key"]["id"])] = k
+            continue
         return k, set()
+    decided = decided_rows.claims_decided_after(conn, linked, row["id"]) if linked else set()
+    if decided:
+        return linked[min(decided)], set()
     nameable = {r[0] for r in entity_rows.to_name(conn, renamed)} if renamed else set()
     chosen = next((k for eid, k in renamed.items() if eid not in nameable), None)
     changed = chosen or _taken_along(conn, row["id"], first)
     return changed, set() if changed else set(renamed)
+
+
+def _agent_link_only(now: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+    """A claim the finder proposed, still undecided, that differs from the act's image only in
+    the entity its agent's name is linked to: the machine's link (``claims propose``, an
+    undo's ``_agents_anew``, unlogged), which a later act that undid a relabel moved or
+    cleared. It never refuses an undo, as proposals do not (``_compared``), unless an editor's
+    claim act decided the claim since; the undo puts the act's link back and links anew."""
+    if now is None or after is None or now.get("status") != "proposed" \
+            or now.get("provenance") == "editor":
+        return False
+    return _as_left({c: v for c, v in now.items() if c != "agent_entity_id"},
+                    {c: v for c, v in after.items() if c != "agent_entity_id"})
 
 
 def _unnamed(image: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -59,6 +59,17 @@ def decided_entities(store: Store) -> frozenset[str]:
     return frozenset(str(k) for k in _in_force(store.conn, "entity"))
 
 
+def claims_decided_after(conn: sqlite3.Connection, claim_ids: Iterable[int],
+                         after_id: int) -> set[int]:
+    """Those of the claims an editor's claim act in force logged after ``after_id`` changed
+    (its agent set, its state decided, a link): what the finder gave them since is an
+    editor's, where a relabel or an undo only moved the finder's agent link."""
+    return {int(r[0]) for r in plain_rows(
+        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = 'claim' "  # noqa: S608 (fixed)
+        "AND decision_id > ? AND key IN (SELECT value FROM json_each(?))",
+        (after_id, json.dumps(sorted(set(claim_ids)))))}
+
+
 def acted_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
     """Those of the entities an act in force other than adding a source changed
     (``decided_entities``, asked of a few): an editor's confirm, merge, name or link, a
