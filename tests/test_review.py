@@ -381,6 +381,30 @@ def test_review_a_replaced_file_renames_what_it_no_longer_writes(named_ws, tmp_p
     assert not preferred_by_editor(ws.store.conn, "bd") or chosen
 
 
+TALKS = ("Adolf Hitler met Vyacheslav Molotov in Berlin. Hitler spoke first, and Molotov "
+         "answered. Later Hitler left for Munich.\n")
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_review_a_replaced_file_keeps_the_name_an_editor_confirmed(ws, tmp_path, confirmed):
+    """A newer file that no longer writes "Adolf Hitler" in full, given to ``add --replace``,
+    leaves the name of the entity an editor confirmed as "Adolf Hitler": a machine step never
+    changes the name an editor confirmed (was: "Hitler", the bare surname the file writes
+    now). A proposed entity's name follows the file."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text(f"Letter\n\nOn Tuesday {TALKS}", encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    assert ws.entity("person-adolf-hitler").preferred == "Adolf Hitler"
+    if confirmed:
+        ws.confirm("person-adolf-hitler")
+    letter.write_text(f"Letter\n\nOn Tuesday {TALKS.replace('Adolf Hitler', 'the Führer')}",
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert ws.entity("person-adolf-hitler").preferred == (
+        "Adolf Hitler" if confirmed else "Hitler")
+
+
 def test_review_a_replaced_files_stale_mention_no_longer_names(named_ws, tmp_path):
     """A mention an editor added whose words the replaced file changed is stale: it names
     no one, and the entity is named by the mentions left ("T Pennant", was "Thomas Pennant

@@ -16,6 +16,7 @@ from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key, preferred_name
 from annotator.store import Act, claims, entities, mentions, pointers, proposals
+from annotator.store.decided import confirmed_by_editor
 from annotator.store.logged import CHOSEN, DERIVED
 
 # a mention's columns that say which entity it names and how (``touched``)
@@ -132,14 +133,19 @@ def unsaid(changes: Iterable[dict[str, Any]]) -> set[str]:
 
 
 def rename(rec: Act, reading_text: Callable[[str], str],
-           entity_ids: Iterable[str] | None = None) -> None:
+           entity_ids: Iterable[str] | None = None, *, machine: bool = False) -> None:
     """Within an act, last: each entity it touched (``touched``, or ``entity_ids``) named as
     an editor would name it among the ways its mentions write it now (``names_anew``), so a
     merge, a split, a relabel, a rejected or confirmed mention, a source taken out or
-    replaced leave no stale name. A name this act's editor chose is kept too. The change is
+    replaced leave no stale name. A name this act's editor chose is kept too, and, in a
+    ``machine`` step (a source's replacement: a newer file no longer writing "Adolf Hitler"
+    in full), the name of an entity an editor confirmed (``decided.confirmed_by_editor``):
+    the file's words no longer say it, the editor's decision still does. The change is
     logged ``derived``: undo and redo put it back as any change, and no read of what editors
     decided counts it."""
     ids = touched(rec.changes) if entity_ids is None else set(entity_ids)
+    if machine:
+        ids -= confirmed_by_editor(rec.conn, ids)
     for eid, best in names_anew(rec.conn, reading_text, ids - _named_here(rec.changes)).items():
         rec.update("entities", {"id": eid}, {"preferred": best}, naming=DERIVED)
 

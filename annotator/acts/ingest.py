@@ -311,7 +311,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 payload["unread_dates"] = unread
             kept_here = _exports_from_source(ctx, act, item.id, item.parsed, tm)
             if row is not None:  # the names of what it took away or made stale, chosen anew
-                rename(act, texts.reading_text, unsaid(act.changes))
+                rename(act, texts.reading_text, unsaid(act.changes), machine=True)
                 read_again = _read_again(act.conn, item.id, tm.sha256,
                                          file_proposals(item.parsed, tm))
             if write and row is not None:

@@ -59,6 +59,22 @@ def decided_entities(store: Store) -> frozenset[str]:
     return frozenset(str(k) for k in _in_force(store.conn, "entity"))
 
 
+def confirmed_by_editor(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
+    """Those of the entities an editor's act in force confirmed (its logged change of the row
+    made it confirmed: a confirm, a relabel or merge of a confirmed one, their redos), as
+    opposed to those the files' own markup confirmed: the name an editor confirmed, which a
+    machine step (a source's replacement) leaves as it is."""
+    ids = json.dumps(sorted(set(entity_ids)))
+    return {str(r[0]) for r in plain_rows(
+        conn, "SELECT DISTINCT json_extract(c.value, '$.key.id') FROM decisions d, "
+        "json_each(d.changes) c WHERE d.id IN (SELECT decision_id FROM "  # noqa: S608 (fixed)
+        f"{KEPT} WHERE what = 'entity' AND key IN (SELECT value FROM json_each(?1))) "
+        "AND json_extract(c.value, '$.table') = 'entities' "
+        "AND json_extract(c.value, '$.key.id') IN (SELECT value FROM json_each(?1)) "
+        "AND json_extract(c.value, '$.after.status') = 'confirmed' "
+        "AND coalesce(json_extract(c.value, '$.before.status'), '') != 'confirmed'", (ids,))}
+
+
 def claims_decided_after(conn: sqlite3.Connection, claim_ids: Iterable[int],
                          after_id: int) -> set[int]:
     """Those of the claims an editor's claim act in force logged after ``after_id`` changed
