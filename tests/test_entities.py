@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from annotator.entities import names
 from annotator.entities.names import (KnownEntities, KnownEntity, NameMention, TextWords,
                                       VariantIndex, WordCase, entity_id, group_mentions,
-                                      name_key, preferred_name, settle_types, surname_keys)
+                                      name_key, normal_case, preferred_name, settle_types,
+                                      surname_keys)
 
 
 @pytest.mark.parametrize(("surface", "key"), [
@@ -188,10 +189,15 @@ def test_entities_preferred_name_is_one_an_editor_would_pick(written, preferred)
     ("person", {"Mr. Lloyd": 1, "Mr. Lloyds": 1, "John ab John": 1, "John Lloyd": 1},
      "John Lloyd"),
     ("person", {"Fraenkel": 32, "Johanna Fraenkel": 1}, "Johanna Fraenkel"),
-    # ...then one in normal case over one in capitals (a form's fields: maiden name, family
-    # name, first name), unless written more often
-    ("person", {"GODINGER": 1, "LANDAU": 1, "Rosa": 1}, "Rosa"),
-    ("person", {"FISCHER": 2, "Chana": 1}, "FISCHER"),
+    # ...a form's fields (family name in capitals, first name) make the full name
+    ("person", {"FISCHER": 2, "Chana": 1}, "Chana FISCHER"),
+    ("person", {"LANDAU": 1, "Lipold": 1}, "Lipold LANDAU"),
+    # ...a family name in capitals is written as the other forms write it
+    ("person", {"Rosa LUXEMBURG": 1, "Luxemburg": 2, "Rosa": 1}, "Rosa Luxemburg"),
+    ("person", {"MÜLLER, Hans": 1, "Müller": 3}, "Müller, Hans"),
+    ("person", {"Eugen WEINSTOCK": 1, "Weinstock": 1}, "Eugen Weinstock"),
+    ("person", {"Rosa LUXEMBURG": 1, "Rosa": 2}, "Rosa LUXEMBURG"),
+    ("person", {"Hitler": 3, "HITLER": 1}, "Hitler"),
     # an organisation: the fullest
     ("org", {"Russians": 3, "Red Army": 1, "Russian soldier": 1, "Russian troops": 1},
      "Red Army"),
@@ -205,6 +211,24 @@ def test_entities_preferred_name_by_the_entitys_type(type_, written, preferred):
     surfaces = [s for s, n in written.items() for _ in range(n)]
     assert preferred_name(surfaces, type_=type_) == preferred
     assert preferred_name(reversed(surfaces), type_=type_) == preferred
+
+
+def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():
+    """A form giving a person's maiden and family names in capitals and the first name in
+    normal case, each a mention, names her in full, family names as the edition writes them
+    in normal case elsewhere (``calm``, from ``normal_case``), else as written (was: "Rosa",
+    the given name alone)."""
+    fields = ["GODINGER", "LANDAU", "Rosa"]
+    assert preferred_name(fields, type_="person") == "Rosa GODINGER LANDAU"
+    calm = normal_case(fields, "Name: LANDAU. Landau, Bernat, her son.")
+    assert calm == {"landau": "Landau"}
+    assert preferred_name(fields, type_="person", calm=calm) == "Rosa GODINGER Landau"
+    assert preferred_name(["Rosa LUXEMBURG", "Rosa"], type_="person",
+                          calm=normal_case(["Rosa LUXEMBURG"], "Luxemburg wrote")) \
+        == "Rosa Luxemburg"
+    # two given names, or a field of two words: no form's fields, the fullest name
+    assert preferred_name(["LANDAU", "Rosa", "Rosi"], type_="person") == "Rosa"
+    assert preferred_name(["HOLZ", "Sonja", "Holz, Sonja"], type_="person") == "Holz, Sonja"
 
 
 def test_entities_preferred_name_keeps_the_name_it_has_beside_an_equal_one():

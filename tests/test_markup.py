@@ -398,18 +398,20 @@ def test_markup_new_entity_id_from_the_name_the_file_gives_it_most(ws, tmp_path)
     """A new entity made from a pointer that can be no id is id'd after the name the file
     gives it most (``preferred_name``), not the first written: EHRI gives a street address and
     the city one GeoNames @ref (was: place-108-lewis-st for New York City, the id its
-    @key/@ref and register.xml carry). A person's fields in capitals lose to one in normal
-    case, each written once (was: the maiden name "GODINGER" for Rosa Landau). An entity made
+    @key/@ref and register.xml carry). A person's form fields make her full name, a family
+    name in capitals written as the file writes it elsewhere in normal case ("Rosa GODINGER
+    Landau"; was: "Rosa", and before that the maiden name "GODINGER"). An entity made
     before keeps its id: ids are pointer targets, exported already."""
     ws.add(_edition(tmp_path, "a.xml", (
         f'Address <placeName ref="{NEW_YORK}">108 Lewis st.</placeName>, '
         f'<placeName ref="{NEW_YORK}">New York City</placeName>. We came to '
         f'<placeName ref="{NEW_YORK}">New York City</placeName>. Maiden name '
         '<persName ref="#rosa">GODINGER</persName> family name <persName ref="#rosa">LANDAU'
-        '</persName> first <persName ref="#rosa">Rosa</persName>.')))
+        '</persName> first <persName ref="#rosa">Rosa</persName>. Her son <persName '
+        'ref="#bernat">Landau, Bernat</persName>.')))
     places = [e for e in ws.entities() if e.type == "place"]
     assert [(e.id, e.preferred) for e in places] == [("place-new-york-city", "New York City")]
-    assert ws.entity("rosa").preferred == "Rosa"
+    assert ws.entity("rosa").preferred == "Rosa GODINGER Landau"
 
     from annotator import Workspace
 

@@ -1493,8 +1493,9 @@ def test_review_markup_pointers_tell_entities_apart(ws):
     assert [(s.entity.id, s.other.id) for s in ws.merge_suggestions(type="person")
             if {s.entity.id, s.other.id} <= set(holz)] == []
     assert ws.entity("ehri_et_holz_sonja").preferred == "Holz, Sonja"
-    # no fuller form in the file: the one in normal case, not a form's field in capitals
-    assert [ws.entity(e).preferred for e in holz[:2]] == ["Chana", "Chona"]
+    # no fuller form in the file: the form's fields make the full name, the family name as
+    # the file writes it in normal case ("Holz, Sonja")
+    assert [ws.entity(e).preferred for e in holz[:2]] == ["Chana FISCHER Holz", "Chona Holz"]
 
 
 def test_review_merge_of_entities_the_markup_tells_apart_says_so(ws):

@@ -31,7 +31,8 @@ from annotator.acts.reimport import proposed_claims, proposers
 from annotator.acts.review import Review, normalise_date_value
 from annotator.calendar import names_julian
 from annotator.entities.authority import authority_in, normalise_authority, scheme_from_url
-from annotator.entities.names import display_name, name_forms, name_key, preferred_name
+from annotator.entities.names import (display_name, name_forms, name_key, normal_case,
+                                      preferred_name)
 from annotator.entities.pointers import is_group, local_id, pointer_forms
 from annotator.errors import AnnotatorError
 from annotator.store import Act, entities, now
@@ -340,7 +341,8 @@ def _names_by_pointer(marked: Sequence[Marked], text: str, prefixes: Prefixes,
         forms = pointer_forms(m.element, prefixes)
         if forms:
             written[next(iter(forms)), m.type].append(_natural(m, text[m.start:m.end]))
-    return {k: preferred_name(v, type_=k[1]) for k, v in written.items() if len(v) > 1}
+    return {k: preferred_name(v, type_=k[1], calm=normal_case(v, text))
+            for k, v in written.items() if len(v) > 1}
 
 
 def _julian_calendars(root: etree._Element) -> frozenset[str]:
@@ -392,8 +394,10 @@ def _names_as_written(review: Review, rec: Act, source_id: str,
     names: dict[str, list[str]] = {eid: list(written[eid]) for eid in rows}
     for eid, other, start, end in confirmed_names(conn, rows, other_than=source_id):
         names[eid].append(review.reading_text(other)[start:end])
+    text = review.reading_text(source_id)
     for eid, row in rows.items():
-        best = preferred_name(names[eid], keep=row["preferred"], type_=row["type"])
+        best = preferred_name(names[eid], keep=row["preferred"], type_=row["type"],
+                              calm=normal_case(names[eid], text))
         if best != row["preferred"]:
             rec.update("entities", {"id": eid}, {"preferred": best})
 

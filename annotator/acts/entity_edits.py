@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
-from annotator.entities.names import name_key, preferred_name
+from annotator.entities.names import name_key, normal_case, preferred_name, shouted
 from annotator.store import Act, claims, entities, mentions, pointers, proposals
 from annotator.store.decided import confirmed_by_editor
 from annotator.store.logged import CHOSEN, DERIVED
@@ -177,10 +177,12 @@ def names_anew(conn: sqlite3.Connection, reading_text: Callable[[str], str],
     if not rows:
         return {}
     written: dict[str, dict[str, list[str]]] = {}  # entity -> status -> names as written
+    texts: dict[str, set[str]] = {}  # entity -> the sources writing it
     for eid, source_id, start, end, status in mentions.names_of(conn, [r[0] for r in rows]):
         name = reading_text(source_id)[start:end].strip()
         if name:
             written.setdefault(eid, {}).setdefault(status, []).append(name)
+            texts.setdefault(eid, set()).add(source_id)
     out: dict[str, str] = {}
     for eid, type_, status, preferred in rows:
         names = written.get(eid, {})
@@ -188,7 +190,10 @@ def names_anew(conn: sqlite3.Connection, reading_text: Callable[[str], str],
                                                  if status == "proposed" else [])
         if not counted:
             continue
-        best = preferred_name(counted, keep=preferred, type_=type_)
+        calm: dict[str, str] = {}  # capitals as the sources writing it write them plain
+        for source_id in sorted(texts.get(eid, ())) if any(map(shouted, counted)) else ():
+            calm = {**normal_case(counted, reading_text(source_id)), **calm}
+        best = preferred_name(counted, keep=preferred, type_=type_, calm=calm)
         if best != preferred:
             out[eid] = best
     return out

@@ -200,7 +200,7 @@ _NOT_OF_THE_NAME = TITLE_WORDS | KIN_WORDS | {"esq", "esqr", "esquire"}
 
 
 def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
-                   type_: str | None = None) -> str:
+                   type_: str | None = None, calm: Mapping[str, str] | None = None) -> str:
     """The name an editor would pick among the ways a text writes one (each surface as often
     as it is written; a name as often as it is written in any case: "England" 3 times and
     "ENGLAND" once are 4). Forms that are no such name lose to those that are (``_flaws``: an
@@ -222,26 +222,41 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
       over "Fraenkel", written 32 times; "Tommy Underwood" over "Sir Thomas", "Thomas
       Pennant" over "T Pennant"; "Westerbork camp" is no fuller than "Westerbork"), then the
       most often written, a person's name with its shorter forms ("John Lloyd" with "Mr.
-      Lloyd" over "John ab John"), then a person's name in normal case over one in capitals
-      (a form's fields "GODINGER", "LANDAU", "Rosa", each written once: "Rosa", not the
-      maiden name in capitals).
+      Lloyd" over "John ab John"), then a person's name in normal case over one in
+      capitals.
+
+    A word of four letters or more in capitals is written first as the forms write it in
+    normal case, else as ``calm`` says the edition writes it elsewhere (``normal_case``),
+    else as it stands: "Rosa LUXEMBURG" beside "Luxemburg" is "Rosa Luxemburg"; such a form
+    loses to one as full written so ("T Pennant" over "THO. PENNANT."). A person named by a
+    form's fields, a given name and family names in capitals each written alone, is named by
+    them all (``_form_fields``: "Rosa GODINGER LANDAU", not "Rosa").
 
     Then ``keep`` (the name it has: "HOLZ" stays beside an equal "Chona"), then the longest,
     then the first seen."""
-    counts = Counter(display_name(s) for s in surfaces)
-    if len(counts) == 1:  # one form: nothing to choose (most entities of a file)
+    given = Counter(display_name(s) for s in surfaces)
+    if len(given) == 1:  # one form: nothing to choose (most entities of a file)
+        return next(iter(given))
+    # a word in capitals (a heading, a signature, a form's family-name field: "THO. PENNANT.",
+    # "Rosa LUXEMBURG") is written as the entity's other forms write it in normal case ("Rosa
+    # Luxemburg" beside a "Luxemburg"), else as it stands; a form that wrote one so loses to
+    # one as full written in normal case ("T Pennant")
+    calm = {**(calm or {}),
+            **{w.lower(): w for s in given if not shouted(s) for w in _WORDS.findall(s)}}
+    calmed = {s: _calmed(s, calm) for s in given}
+    counts: Counter[str] = Counter()
+    for s, n in given.items():
+        counts[calmed[s]] += n
+    loud = {c for s, c in calmed.items() if c != s} - given.keys()  # none written plain
+    if len(counts) == 1:
         return next(iter(counts))
+    if type_ == "person" and (fields := _form_fields(calmed)):
+        return fields
     order = {s: i for i, s in enumerate(reversed(list(counts)))}
     keys = {s: name_key(s) for s in counts}
     written: Counter[str] = Counter()  # how often each name is written, in any case
     for s, n in counts.items():
         written[keys[s]] += n
-    # a word in capitals (a heading, a signature: "THO. PENNANT.") loses to the same word in
-    # normal case ("T Pennant"); a form's family-name field alone ("FISCHER" by "Chana") stays
-    calm = {w.lower() for s in counts if not _shouted(s) for w in _WORDS.findall(s)}
-
-    def loud(s: str) -> bool:
-        return any(len(w) >= 4 and w.isupper() and w.lower() in calm for w in _WORDS.findall(s))
 
     # names joined are the name when written as a whole at least as often as all other forms
     # together ("Trinidad and Tobago"), a list when written now and then beside its names
@@ -252,15 +267,15 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     bare = {s for s in kinds if not _name_words(s, PLACE_KINDS)}  # "Castle", "the River"
 
     def flawless(s: str) -> int:
-        return -_flaws(s) - loud(s) - (s in listed) - (s in bare)
+        return -_flaws(s) - (s in listed) - (s in bare)
 
     if place:
         def often(s: str) -> int:
             return written[keys[s]] + sum(counts[b] for b in bare if kinds[b] & kinds[s])
 
-        return max(counts, key=lambda s: (flawless(s), often(s), -_described(s),
-                                          _name_words(s), counts[s], s == keep, len(s),
-                                          order[s]))
+        return max(counts, key=lambda s: (flawless(s), s not in loud, often(s),
+                                          -_described(s), _name_words(s), counts[s],
+                                          s == keep, len(s), order[s]))
     if type_ == "person":
         # a name as often as it or its family name is written ("John Lloyd" by "Mr. Lloyd")
         untitled = {k: _untitled(k) for k in written}
@@ -268,16 +283,58 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
         agreed = {k: sum(n for o, n in written.items() if untitled[o] in shorter[k])
                   for k in written}
         best = max(counts, key=lambda s: (
-            flawless(s), _name_words(s, _NOT_OF_THE_NAME),
+            flawless(s), _name_words(s, _NOT_OF_THE_NAME), s not in loud,
             _name_words(s, _NOT_OF_THE_NAME, initials=False), agreed[keys[s]],
-            not _shouted(s), counts[s], s == keep, len(s), order[s]))
+            not shouted(s), counts[s], s == keep, len(s), order[s]))
         # the name it has, written with a title or without ("Foreign Minister Vyacheslav
         # Molotov" for "Vyacheslav Molotov"), is the same name: the one with fewer titles
         if keep and best != keep and untitled[keys[best]] == _untitled(name_key(keep)):
             return min((keep, best), key=lambda s: len(name_key(s).split()))
         return best
-    return max(counts, key=lambda s: (flawless(s), _name_words(s), written[keys[s]],
-                                      counts[s], s == keep, len(s), order[s]))
+    return max(counts, key=lambda s: (flawless(s), _name_words(s), s not in loud,
+                                      written[keys[s]], counts[s], s == keep, len(s),
+                                      order[s]))
+
+
+def normal_case(forms: Iterable[str], text: str) -> dict[str, str]:
+    """The words of four letters or more the forms write in capitals that ``text`` writes in
+    normal case too, each as it does ("landau" -> "Landau" where a form says "LANDAU" and the
+    text "Landau, Bernat"): ``preferred_name``'s ``calm``, how the edition writes them."""
+    out: dict[str, str] = {}
+    for form in forms:
+        if not shouted(form):
+            continue
+        for w in _WORDS.findall(form):
+            if len(w) >= 4 and w.isupper() and w.lower() not in out:
+                plain = w[0] + w[1:].lower()
+                if re.search(rf"(?<![^\W_]){re.escape(plain)}(?![^\W_])", text):
+                    out[w.lower()] = plain
+    return out
+
+
+def _calmed(form: str, calm: Mapping[str, str]) -> str:
+    """A form with each word of four letters or more in capitals written as ``calm`` (folded
+    word -> the word in normal case) writes it: "Rosa LUXEMBURG" -> "Rosa Luxemburg"."""
+    if not shouted(form):
+        return form
+    return _WORDS.sub(lambda m: calm.get(m.group().lower(), m.group())
+                      if len(m.group()) >= 4 and m.group().isupper() else m.group(), form)
+
+
+def _form_fields(calmed: Mapping[str, str]) -> str:
+    """A person a form names field by field, each field a mention of one word (``calmed``:
+    each form written -> as the entity's forms write it in normal case): one given name in
+    normal case and family names in capitals (EHRI's "GODINGER", "LANDAU", "Rosa" for maiden
+    name, family name, first name), named in full, the given name first, then the family
+    names in the order written ("Rosa GODINGER LANDAU"; with a "Landau" written too, "Rosa
+    GODINGER Landau"); '' for any other set of forms."""
+    if any(len(_WORDS.findall(s)) != 1 for s in calmed):
+        return ""
+    families = list(dict.fromkeys(c for s, c in calmed.items() if shouted(s)))
+    firsts = [s for s in calmed if not shouted(s) and s not in families]
+    if len(firsts) != 1 or not families:
+        return ""
+    return " ".join([firsts[0], *families])
 
 
 def _untitled(key: str) -> str:
@@ -333,7 +390,7 @@ def _name_words(form: str, other: frozenset[str] = frozenset(), *,
                and w.lower() not in other and (initials or len(w) > 1))
 
 
-def _shouted(form: str) -> bool:
+def shouted(form: str) -> bool:
     """A word of four letters or more in capitals ("BUCHENWALD", "FRANKFURT-am-MAIN"): a
     heading or a form's field, a spelling that loses to the same name in normal case."""
     return any(len(w) >= 4 and w.isupper() for w in _WORDS.findall(form))
