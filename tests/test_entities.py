@@ -226,6 +226,10 @@ def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():
     assert preferred_name(["Rosa LUXEMBURG", "Rosa"], type_="person",
                           calm=normal_case(["Rosa LUXEMBURG"], "Luxemburg wrote")) \
         == "Rosa Luxemburg"
+    # capitals written plain only by the text lose nothing: "HOLZ" of two persons' fields,
+    # merged, is still the name written most
+    assert preferred_name(["HOLZ", "FISCHER", "HOLZ", "Chana", "Chona"], type_="person",
+                          calm={"holz": "Holz"}) == "Holz"
     # two given names, or a field of two words: no form's fields, the fullest name
     assert preferred_name(["LANDAU", "Rosa", "Rosi"], type_="person") == "Rosa"
     assert preferred_name(["HOLZ", "Sonja", "Holz, Sonja"], type_="person") == "Holz, Sonja"

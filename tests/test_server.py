@@ -1603,8 +1603,10 @@ def test_server_queue_merge_says_the_markup_points_to_both(ws):
                                     "entity": "ehri_et_holz_chona"}, headers=HX)
         assert r.status_code == 200
         text = " ".join(lxml_html.fromstring(r.text).text_content().split())
-        # named anew: "HOLZ", written twice now, beside "FISCHER", "Chana" and "Chona" once
-        assert "Merged Chona into Chana; kept HOLZ (ehri_et_fischer_holz_chana). Note: the " \
+        # named anew: "HOLZ", written twice now, beside "FISCHER", "Chana" and "Chona" once,
+        # as the letter writes it in normal case ("Holz, Sonja")
+        assert "Merged Chona Holz into Chana FISCHER Holz; kept Holz " \
+            "(ehri_et_fischer_holz_chana). Note: the " \
             "sources' own markup points to both (ehri_et_holz_chona; ehri_et_fischer_holz_chana" \
             "); exported files keep those pointers" in text
         assert ws.entity("ehri_et_fischer_holz_chana").mentions == 5

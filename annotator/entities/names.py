@@ -241,13 +241,13 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     # "Rosa LUXEMBURG") is written as the entity's other forms write it in normal case ("Rosa
     # Luxemburg" beside a "Luxemburg"), else as it stands; a form that wrote one so loses to
     # one as full written in normal case ("T Pennant")
-    calm = {**(calm or {}),
-            **{w.lower(): w for s in given if not shouted(s) for w in _WORDS.findall(s)}}
-    calmed = {s: _calmed(s, calm) for s in given}
+    own = {w.lower(): w for s in given if not shouted(s) for w in _WORDS.findall(s)}
+    calmed = {s: _calmed(s, {**(calm or {}), **own}) for s in given}
     counts: Counter[str] = Counter()
     for s, n in given.items():
         counts[calmed[s]] += n
-    loud = {c for s, c in calmed.items() if c != s} - given.keys()  # none written plain
+    # written so by the entity's own forms, never plain ("HOLZ" of two fields stays a name)
+    loud = {c for s, c in calmed.items() if _calmed(s, own) != s} - given.keys()
     if len(counts) == 1:
         return next(iter(counts))
     if type_ == "person" and (fields := _form_fields(calmed)):
