@@ -211,9 +211,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                             "undone / decision … (replace source:…) cannot be undone: a source's "
                             "replacement is not undone",
               "take the source out with 'annotator source remove …', or change its file with "
-              "'annotator add --replace FILE' / add the earlier file again with 'annotator add "
-              "--replace FILE' to go back to it, or take the source out with 'annotator source "
-              "remove …'"),
+              "'annotator add --replace FILE' / write the earlier file with 'annotator source "
+              "versions … --write N -o FOLDER/' and add it again with 'annotator add --replace "
+              "FILE' to go back to it, or take the source out with 'annotator source remove …'"),
     "D010": (DecisionError, '… changed since you loaded it',
               'reload and try again'),
     "D011": (DecisionError, 'merge takes two entity ids (a mention was given)',
@@ -447,6 +447,11 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                           'edits, which the store does not hold',
               "run 'annotator add --replace …' first, or move the file out of sources/ to keep "
               "it"),
+    "S028": (SourceError, "source '…' has no version '…' kept",
+              "give one of its versions: … ('annotator source versions …')"),
+    "S029": (SourceError, "file exists", "give a new file name: a version of a source is never "
+                                         "written over a file"),
+    "S030": (SourceError, "cannot write … (…)", "give a folder you can write to"),
     "S027": (SourceError, "… is an export's register (written by annotator), not a source "
                           "(Workspace.add; 'annotator add' imports it as 'register import' "
                           "does)",

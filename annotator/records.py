@@ -40,6 +40,21 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceVersion:
+    """One version of a source's file the store keeps: the act that added it (``add`` or
+    ``replace``, decision ``decision``, at ``at``), its hash and size, and whether it is the
+    source's file now."""
+
+    number: int  # 1 for the file first added, in the order the acts were made
+    decision: int
+    act: str
+    at: str
+    sha256: str
+    size: int
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SourceWarning:
     """Something in a source the editor should look at, which stopped nothing: one line,
     place first, as an error is said, with its code in the catalogue (docs/errors.md)."""

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from annotator.nlp.conventions import Conventions
     from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
                                    Decision, ExportReport, ExportSummary, Link, Queued,
-                                   RegisterImport, Source, Written)
+                                   RegisterImport, Source, SourceVersion, Written)
     from annotator.tei.parse import ParsedSource
     from annotator.tei.textmap import TextMap
 else:
@@ -261,6 +261,19 @@ class Workspace:
 
     def source(self, source_id: str) -> Source:
         return self.texts.source(source_id)
+
+    def source_versions(self, source_id: str) -> list[SourceVersion]:
+        """The versions of a source's file the store keeps, oldest first (``current``: its
+        file now): what a replacement replaced can be written out and added again."""
+        return self.texts.versions(source_id)
+
+    def write_source_version(self, source_id: str, out: str | Path,
+                             version: str | int | None = None) -> tuple[SourceVersion, Path]:
+        """Write one kept version of a source's file (``version``: its number in
+        ``source_versions`` or the start of its hash; None: the file now) to ``out`` (a
+        folder: under the source's file name, which 'add --replace' takes for it), byte for
+        byte, and say where; a file already there is never written over (S029)."""
+        return self.texts.write_version(source_id, out, version)
 
     # what the sources' files say that the editor should check (S026), by source id
     source_warnings = _in_context(lambda: source_dates.date_warnings)

@@ -1391,7 +1391,8 @@ def test_review_merge_suggestions_point_out_likely_duplicates(review_ws):
     assert err.value.code == "D020"
 
 
-REPLACED_LETTER = ("add the earlier file again with 'annotator add --replace FILE' to go back "
+REPLACED_LETTER = ("write the earlier file with 'annotator source versions letter --write N "
+                   "-o FOLDER/' and add it again with 'annotator add --replace FILE' to go back "
                    "to it, or take the source out with 'annotator source remove letter'")
 
 

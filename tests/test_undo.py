@@ -3,6 +3,8 @@ entities listing, the queue and the exported TEI, proposals included."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import DATA, run
 
@@ -293,7 +295,8 @@ def test_plain_undo_never_passes_over_a_newer_add_or_replace(ws, tmp_path, monke
                                             encoding="utf-8")
         ws.add(tmp_path / "diary.txt", replace=True)
         why = "a source's replacement is not undone"
-        remedy = ("add the earlier file again with 'annotator add --replace FILE' to go back to "
+        remedy = ("write the earlier file with 'annotator source versions diary --write N -o "
+                  "FOLDER/' and add it again with 'annotator add --replace FILE' to go back to "
                   "it, or take the source out with 'annotator source remove diary'")
     else:
         _texts(ws, tmp_path, ("note", NOTE))
@@ -328,7 +331,8 @@ def test_plain_undo_after_a_replace_that_changed_the_act_before_names_the_replac
     newest = ws.history(limit=1)[0]
     assert newest.act == "replace" and moved.id < newest.id
     why = "a source's replacement is not undone"
-    remedy = ("add the earlier file again with 'annotator add --replace FILE' to go back to "
+    remedy = ("write the earlier file with 'annotator source versions letter --write N -o "
+              "FOLDER/' and add it again with 'annotator add --replace FILE' to go back to "
               "it, or take the source out with 'annotator source remove letter'")
     _refused_naming(ws, monkeypatch, newest, why, 2, remedy, older)
     assert len(ws.claims()) == 2
@@ -413,3 +417,29 @@ def test_undo_unwinds_a_chain_of_relabels_past_the_finders_agent_link(ws, tmp_pa
     ws.undo()
     assert agents() == [("Charles Darwin", "person-charles-darwin")]
     assert [e.id for e in ws.entities()] == ["person-charles-darwin"]
+
+
+def test_a_replaced_file_comes_back_from_the_versions_the_store_keeps(ws, tmp_path):
+    """A replacement is not undone; the way back is the earlier file, which the store keeps:
+    'source versions' lists them, '--write N -o FOLDER/' writes one byte for byte under the
+    source's file name, never over a file, and adding it again makes it the source's file."""
+    (tmp_path / "diary.txt").write_text(DIARY, encoding="utf-8")
+    first = ws.add(tmp_path / "diary.txt").source.sha256
+    (tmp_path / "diary.txt").write_text(DIARY.replace("travelled", "went"), encoding="utf-8")
+    ws.add(tmp_path / "diary.txt", replace=True)
+    listed = json.loads(run(ws, "source", "versions", "diary", "-f", "json").stdout)
+    assert [(v["version"], v["act"], v["current"]) for v in listed] == [
+        (1, "add", False), (2, "replace", True)]
+    assert listed[0]["sha256"] == first
+    back = tmp_path / "back"
+    result = run(ws, "source", "versions", "diary", "--write", "1", "-o", f"{back}/")
+    assert result.exit_code == 0, result.output
+    assert f"add it back with 'annotator add --replace {back / 'diary.xml'}'" in result.stderr
+    assert (back / "diary.xml").read_bytes() == ws.texts.version_file("diary", 1)[1]
+    again = run(ws, "source", "versions", "diary", "--write", first[:8], "-o", str(back))
+    assert again.exit_code == 2 and again.stderr.rstrip().endswith("[S029]"), again.output
+    assert run(ws, "source", "versions", "diary", "--write", "3", "-o",
+               str(tmp_path / "x.xml")).stderr.rstrip().endswith("[S028]")
+    assert ws.add(back / "diary.xml", replace=True).action == "replaced"
+    assert ws.source("diary").sha256 == first
+    assert [v.current for v in ws.source_versions("diary")] == [True, False, True]

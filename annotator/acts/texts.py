@@ -24,7 +24,7 @@ from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
 from annotator.files import atomic_write, reached
 from annotator.filters import split
-from annotator.records import Source
+from annotator.records import Source, SourceVersion
 from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
@@ -102,6 +102,54 @@ class Texts:
 
     def path(self, source: Source) -> Path:
         return self.root / source.file
+
+    def versions(self, source_id: str) -> list[SourceVersion]:
+        """The versions of the source's file the store keeps, oldest first: the way back to
+        the file a replacement replaced (which is not undone) is to add that file again."""
+        src = self.source(source_id)
+        return [SourceVersion(n, decision, act, at, sha, size, sha == src.sha256)
+                for n, (decision, act, at, sha, size) in enumerate(
+                    source_rows.versions_of(self.store.conn, src.id), start=1)]
+
+    def version_file(self, source_id: str, version: str | int | None = None
+                     ) -> tuple[SourceVersion, bytes]:
+        """One version of the source's file and its bytes as kept: ``version`` its number in
+        ``versions`` or the start of its hash (six characters or more); None, the file now."""
+        found = self.versions(source_id)
+        wanted = None if version is None else str(version).strip().lower()
+        hits = [v for v in found if v.current] if wanted is None else \
+            [v for v in found if str(v.number) == wanted] or \
+            [v for v in found if len(wanted) >= 6 and v.sha256.startswith(wanted)]
+        data = source_rows.version_bytes(self.store.conn, hits[-1].sha256) if hits else None
+        if not hits or data is None:
+            known = ", ".join(f"{v.number} ({v.sha256[:8]})" for v in found) or "none"
+            raise SourceError(f"source '{source_id}' has no version '{version}' kept",
+                              hint=f"give one of its versions: {known} ('annotator source "
+                                   f"versions {source_id}')",
+                              location=self.store.place, code="S028")
+        return hits[-1], data
+
+    def write_version(self, source_id: str, out: str | Path,
+                      version: str | int | None = None) -> tuple[SourceVersion, Path]:
+        """``version_file``'s bytes written to ``out`` as kept, and the file's path: into a
+        folder (one that exists, or ``out`` ending in a separator) under the source's file
+        name, which ``add --replace`` takes for this source; never over a file (S029)."""
+        found, data = self.version_file(source_id, version)
+        path = Path(out)
+        if str(out).endswith(("/", os.sep)) or path.is_dir():
+            path = path / Path(self.source(source_id).file).name
+        if path.exists():
+            raise SourceError("file exists", hint="give a new file name: a version of a "
+                              "source is never written over a file",
+                              location=Location(path), code="S029")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # as an export's -o folder is made
+            atomic_write(path, data)
+        except OSError as exc:
+            raise SourceError(f"cannot write {path} ({exc.strerror or exc})",
+                              hint="give a folder you can write to",
+                              location=Location(path), code="S030") from None
+        return found, path
 
     def place(self, source: Source) -> Location:
         """Where a refusal about a source says it is: its file as the editor reaches it

@@ -301,8 +301,9 @@ def _not_undone(row: sqlite3.Row) -> tuple[str, str]:
     source_id = row["target"].split(":", 1)[1]
     remove = f"take the source out with 'annotator source remove {source_id}'"
     if row["act"] == "replace":
-        return ("a source's replacement is not undone", "add the earlier file again with "
-                f"'annotator add --replace FILE' to go back to it, or {remove}")
+        return ("a source's replacement is not undone", "write the earlier file with "
+                f"'annotator source versions {source_id} --write N -o FOLDER/' and add it again "
+                f"with 'annotator add --replace FILE' to go back to it, or {remove}")
     return "adding a source is not undone", f"{remove}, or change its file with 'annotator " \
         "add --replace FILE'"
 

@@ -1,7 +1,8 @@
-"""annotator source [show] ID|date|remove"""
+"""annotator source [show] ID|date|remove|versions"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done as _done
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 from annotator.cli.sources import COLUMNS, SHOWN, source_row
+from annotator.text import source_id
 
 
 class _SourceGroup(Group):
@@ -88,3 +90,44 @@ def source_remove_cli(
                f"link(s), {p.get('works')} work(s) read from it and {p.get('entities', 0)} "
                "proposed entit(ies) named nowhere else; the register's entities stay; "
                f"'annotator undo {d.id}' brings it back", err=True)
+
+
+@source_app.command("versions")
+def source_versions_cli(
+    source: SourceArg,
+    *,
+    write: Annotated[str | None, typer.Option(
+        "--write", metavar="VERSION", help="Write this version (its number, or the start of its "
+                                           "hash) to --output instead of listing.")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="File or folder to write the version to (a folder: under the "
+                               "source's file name; never over a file; '-': stdout).")] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """List the versions of a source's file the store keeps, oldest first; with --write N -o
+    FILE, write one out byte for byte: a replacement is not undone, and adding the earlier
+    file again ('annotator add --replace FILE') is the way back to it."""
+    with user_errors():
+        ws = workspace()
+        if write is None and output is None:
+            rows = [{"version": v.number, "act": v.act, "decision": v.decision, "at": v.at,
+                     "sha256": v.sha256 if format is not Format.table else v.sha256[:12],
+                     "bytes": v.size, "current": v.current}
+                    for v in ws.source_versions(source)]
+            render(rows, format, columns=["version", "act", "decision", "at", "sha256", "bytes",
+                                          "current"], title=f"versions of {source}")
+            return
+        if output is None:
+            raise typer.BadParameter("give the file to write it to with -o FILE ('-': stdout)",
+                                     param_hint="'--write'")
+        if output == "-":
+            _, data = ws.texts.version_file(source, write)
+            typer.get_binary_stream("stdout").write(data)
+            return
+        found, path = ws.write_source_version(source, output, write)
+        back = f"add it back with 'annotator add --replace {path}'" if \
+            source_id(path.name) == source else \
+            f"name it {Path(ws.source(source).file).name} to add it back with 'annotator add " \
+            "--replace'"
+    typer.echo(f"written: {path} (version {found.number} of {source}, {found.size} bytes, "
+               f"{found.sha256[:12]}); {back}", err=True)

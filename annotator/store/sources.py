@@ -85,6 +85,19 @@ def keep_date_differs(conn: sqlite3.Connection,
                      "date_differs IS NULL", [(differs_json(d), sha) for sha, d in found.items()])
 
 
+def versions_of(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str, str, str, int]]:
+    """``(decision, act, at, sha256, size)`` of each add and replace of the source that gave
+    it a file, oldest first, with the size of the bytes kept of it (0: not kept): from the
+    log, whose change of the ``sources`` row names the hash it took."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT d.id, d.act, d.at, json_extract(c.value, '$.after.sha256') AS sha, "
+        "coalesce((SELECT length(v.data) FROM source_versions v WHERE v.sha256 = "
+        "json_extract(c.value, '$.after.sha256')), 0) FROM decisions d, json_each(d.changes) c "
+        "WHERE d.target = ? AND d.act IN ('add', 'replace') "
+        "AND json_extract(c.value, '$.table') = 'sources' AND sha IS NOT NULL ORDER BY d.id",
+        (f"source:{source_id}",))]
+
+
 def version_bytes(conn: sqlite3.Connection, sha256: str) -> bytes | None:
     row = conn.execute("SELECT data FROM source_versions WHERE sha256 = ?", (sha256,)).fetchone()
     return bytes(row["data"]) if row is not None else None
