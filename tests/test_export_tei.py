@@ -1433,7 +1433,9 @@ def test_export_tei_reimport_keeps_a_proposed_claims_cue_confidence_and_candidat
     """A proposed claim's annotation says why the finder proposed it: ``note type="cue"``
     with its confidence as ``@cert``, ``note type="candidate"`` who its described agent may
     be; the export added elsewhere gives the same proposal, and exports the same bytes
-    again. A decided claim has no such notes. Was: cue, confidence and candidate lost."""
+    again. A claim the finder proposed and an editor confirmed keeps them too (was: it had
+    no such notes, and its cue and confidence were lost in the round trip). Was: cue,
+    confidence and candidate lost."""
     sids = _known_files(ws, tmp_path)
     sha = ws.source(sids[0]).sha256
     with ws.store.transaction() as conn:
@@ -1453,19 +1455,21 @@ def test_export_tei_reimport_keeps_a_proposed_claims_cue_confidence_and_candidat
     assert tei_schema.validate(etree.fromstring(data)), tei_schema.error_log
     text = data.decode()
     assert text.count('<note type="cue" cert="0.55">verb: say (the writer = Anna Weber?)'
-                      '</note>') == 1
-    assert text.count('<note type="candidate">Anna Weber</note>') == 1
+                      '</note>') == 2
+    assert text.count('<note type="candidate">Anna Weber</note>') == 2
 
     def proposals(w):
         return [tuple(r) for r in w.store.query(
-            "SELECT agent, cue, confidence, agent_candidate, provenance FROM claims "
-            "WHERE status = 'proposed'")]
+            "SELECT status, agent, cue, confidence, agent_candidate FROM claims ORDER BY id")]
 
     ws2 = Workspace.init(tmp_path / "ws2")
     ws2.add(out / "one.xml")
     assert proposals(ws2) == proposals(ws) == [
-        ("the writer", "verb: say (the writer = Anna Weber?)", 0.55, "Anna Weber",
-         "rule:claims@x@1")]
+        (status, agent, "verb: say (the writer = Anna Weber?)", 0.55, "Anna Weber")
+        for status, agent in (("proposed", "the writer"), ("confirmed", "Keller"))]
+    assert [r["provenance"] for r in ws2.store.query("SELECT provenance FROM claims WHERE "
+                                                     "status = 'proposed'")] == [
+        "rule:claims@x@1"]
     again = ws2.export_tei(include_proposals=True, out_dir=tmp_path / "again")
     assert (ws2.root / again.files[0].path).read_bytes() == data
     ws2.close()

@@ -29,7 +29,7 @@ import logging
 import re
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 _T = f"{{{TEI_NS}}}"
 _PASSAGE = re.compile(
     r"(?:(?P<source>[^#/\s]+\.(?:xml|tei)))?#passage-(?P<start>\d+)-(?P<end>\d+)")
+_CLAIM_ID = re.compile(r"claim-(\d+)")  # a claim's seg as the export names it
 KINDS = ("attributed", "quoted", "unattributed", "editorial")
 RELS = ("supports", "contradicts", "mentions")
 T = TypeVar("T")
@@ -95,6 +96,7 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap
     claim_of: dict[str, int] = {}
     edited: frozenset[int] | None = None  # read once, when a claim is found on its span
     there: dict[int, tuple[sqlite3.Row, dict[str, str]]] = {}  # claims there before: row, file's
+    free = _free_ids(act)
     for start, end, head, ids in segs:
         row = claim_rows.claim_at(conn, source_id, tm.sha256, start, end)
         proposer = proposed_by(head, exported)
@@ -103,7 +105,10 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap
                    "status": "confirmed" if proposer is None else "proposed",
                    "provenance": proposer or "source"}
         if row is None:
+            given = _CLAIM_ID.fullmatch(head.get(XML_ID) or "")
+            wanted = int(given.group(1)) if given else None
             cid = act.insert("claims", {
+                **({"id": wanted} if wanted is not None and free(wanted) else {}),
                 "source_id": source_id, "sha256": tm.sha256, "start": start, "end": end,
                 **decided, "agent": "", "created_at": now()})
         else:
@@ -128,6 +133,24 @@ def import_exported(act: Act, source_id: str, parsed: ParsedSource, tm: TextMap
         elif changed:
             act.update("claims", {"id": cid}, changed)
     return tuple(otherwise)
+
+
+def _free_ids(act: Act) -> Callable[[int], bool]:
+    """Whether a claim the file gives may take the id its export wrote (``claim-N``), as an
+    entity keeps its ``xml:id``: when no claim here was ever given it (above
+    ``next_claim_id``'s count, read once, before this file's claims take theirs), or when
+    this act took away the claim that had it (a replace reading the file's proposal again)
+    and no other took it since. An id a claim here had before is another claim's, in the
+    log and in exports: such a claim takes a new id."""
+    conn = act.conn
+    above = claim_rows.next_claim_id(conn) - 1
+    gone = {ch["key"]["id"] for ch in act.changes
+            if ch["table"] == "claims" and ch["after"] is None}
+
+    def free(claim_id: int) -> bool:
+        return (claim_id > above or claim_id in gone) \
+            and claim_rows.claim_row(conn, claim_id) is None
+    return free
 
 
 def proposed_claims(parsed: ParsedSource, tm: TextMap, exported: dict[str, str]

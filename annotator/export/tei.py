@@ -128,7 +128,7 @@ class _Claim(NamedTuple):
     agent_entity_id: str | None
     provenance: str
     cue: str  # why the finder proposed it, how sure it is, who the agent may be: written
-    confidence: float | None  # for a proposal (``_proposal_notes``), read back by reimport
+    confidence: float | None  # the finder's (``_finder_notes``), read back by reimport
     candidate: str
     links: tuple[_Link, ...]
 
@@ -1350,7 +1350,7 @@ class _Builder:
         if c.agent and "agent" not in have_notes:
             body.append(f"<{q('note')}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
                         f"{esc(c.agent)}</{q('note')}>")
-        body += [line for type_, line in _proposal_notes(c, q) if type_ not in have_notes]
+        body += [line for type_, line in _finder_notes(c, q) if type_ not in have_notes]
         for link in c.links:
             tgt = self._link_target(link)
             locus = " ".join(link.locus.split())
@@ -1478,13 +1478,12 @@ class _Builder:
 
 
 @lru_cache(maxsize=65536)
-def _proposal_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]:
-    """(type, line) of the notes a proposed claim's annotation says why the finder proposed
-    it with: ``note type="cue"`` its cue, ``@cert`` how sure it is (0..1), ``note
-    type="candidate"`` who a described agent may be ("the Soviet premier": Stalin), so a
-    re-added export's proposal is the one it was (``reimport``). A decided claim has none."""
-    if c.status != "proposed":
-        return []
+def _finder_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(type, line) of the notes a claim the finder proposed says why it proposed it with:
+    ``note type="cue"`` its cue, ``@cert`` how sure it is (0..1), ``note type="candidate"``
+    who a described agent may be ("the Soviet premier": Stalin), so a re-added export's
+    claim is the one it was (``reimport``), a proposal or one an editor decided since (it
+    keeps them here too). A claim an editor marked has none."""
     out = []
     if c.cue or c.confidence is not None:
         cert = None if c.confidence is None else f"{c.confidence:g}"

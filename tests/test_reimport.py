@@ -1,0 +1,104 @@
+"""An editor's round trip through exports (annotator/acts/reimport.py): the sample source
+proposed with the real model and claims finder, exported with its proposals, added again to
+another workspace, or replacing the source there with a newer export of it. What comes back is
+what the exporting workspace held: claims with their ids, cue and confidence, entities as
+they were, proposals a later ``propose`` run treats as its own earlier ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator import Workspace
+from tests.conftest import SAMPLE_TEI
+
+SID = "german-soviet-axis-talks"
+
+
+@pytest.fixture(scope="module")
+def proposed(tmp_path_factory) -> Path:
+    """A workspace (its folder) holding the sample proposed by the model and the finder, as
+    an editor starts one: copied by each test that acts in it."""
+    folder = tmp_path_factory.mktemp("proposed") / "ws"
+    with Workspace.init(folder) as ws:
+        ws.add(SAMPLE_TEI)
+        ws.propose()
+        ws.propose_claims()
+    return folder
+
+
+def _copy(proposed: Path, to: Path) -> Workspace:
+    shutil.copytree(proposed, to)
+    return Workspace.open(to)
+
+
+def _export(ws: Workspace, out: Path) -> Path:
+    ws.export_tei([SID], include_proposals=True, out_dir=out)
+    return out / f"{SID}.xml"
+
+
+def _claims(ws: Workspace) -> list[tuple]:
+    return [tuple(r) for r in ws.store.query(
+        "SELECT id, start, end, kind, status, agent, agent_entity_id, cue, confidence, "
+        "agent_candidate FROM claims ORDER BY id")]
+
+
+def _entities(ws: Workspace) -> list[tuple]:
+    return [tuple(r) for r in ws.store.query(
+        "SELECT id, type, status, preferred FROM entities ORDER BY id")]
+
+
+def _claim(ws: Workspace, cue: str) -> int:
+    return next(r["id"] for r in ws.store.query("SELECT id, cue FROM claims") if r["cue"] == cue)
+
+
+def test_reimport_gives_claims_back_with_their_ids_cue_and_confidence(proposed, tmp_path):
+    """A claim the finder proposed and an editor confirmed comes back, from the export added
+    to a new workspace, confirmed with its cue and confidence, and every claim, proposed or
+    confirmed, with the id the export wrote (``claim-N``). Was: the confirmed claim's cue and
+    confidence were lost (the export wrote them for proposals only)."""
+    with _copy(proposed, tmp_path / "a") as a:
+        said = _claim(a, "verb: tell")
+        a.confirm_claim(said)
+        exported = _export(a, tmp_path / "out")
+        want = _claims(a)
+    assert b'<note type="cue" cert="0.85">verb: tell</note>' in exported.read_bytes()
+    with Workspace.init(tmp_path / "b") as b:
+        b.add(exported)
+        got = _claims(b)
+    confirmed = next(c for c in got if c[0] == said)
+    assert confirmed[4:] == ("confirmed", "Hitler", "person-adolf-hitler", "verb: tell", 0.85,
+                             "")
+    assert got == want
+
+
+def test_reimport_replace_with_a_newer_export_keeps_the_claim_ids_it_wrote(
+        proposed, tmp_path):
+    """An editor adds an export of the proposed sample to a second workspace, decides on in
+    the first (confirms claims, rejects the proposed Alexander Nekrich), exports again and
+    replaces the source in the second with that newer export: the second then holds the
+    claims adding the newer export to an empty workspace gives. The proposed claims read
+    again keep the ids the export wrote, the confirmed ones come back with their cue and
+    confidence. Was: the claims read again took new ids (19 to 36 for 1 to 18), the
+    confirmed ones had no cue or confidence."""
+    with _copy(proposed, tmp_path / "a") as a:
+        older = _export(a, tmp_path / "old")
+        a.reject("person-alexander-nekrich")
+        for cue in ("verb: tell", "according to"):
+            for cid in (r["id"] for r in a.store.query("SELECT id, cue FROM claims")
+                        if r["cue"] == cue):
+                a.confirm_claim(cid)
+        newer = _export(a, tmp_path / "new")
+    with Workspace.init(tmp_path / "fresh") as fresh:
+        fresh.add(newer)
+        want = _claims(fresh), _entities(fresh)
+    assert [c[4] for c in want[0]].count("confirmed") == 3
+    with Workspace.init(tmp_path / "b") as b:
+        b.add(older)
+        ids = [c[0] for c in _claims(b)]
+        assert b.add(newer, replace=True).action == "replaced"
+        assert [c[0] for c in _claims(b)] == ids
+        assert _claims(b) == want[0]
