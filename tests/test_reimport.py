@@ -75,15 +75,16 @@ def test_reimport_gives_claims_back_with_their_ids_cue_and_confidence(proposed, 
     assert got == want
 
 
-def test_reimport_replace_with_a_newer_export_keeps_the_claim_ids_it_wrote(
+def test_reimport_replace_with_a_newer_export_keeps_ids_and_drops_what_it_rejected(
         proposed, tmp_path):
     """An editor adds an export of the proposed sample to a second workspace, decides on in
     the first (confirms claims, rejects the proposed Alexander Nekrich), exports again and
-    replaces the source in the second with that newer export: the second then holds the
-    claims adding the newer export to an empty workspace gives. The proposed claims read
-    again keep the ids the export wrote, the confirmed ones come back with their cue and
-    confidence. Was: the claims read again took new ids (19 to 36 for 1 to 18), the
-    confirmed ones had no cue or confidence."""
+    replaces the source in the second with that newer export: the second then holds what
+    adding the newer export to an empty workspace gives. The proposed claims read again keep
+    the ids the export wrote, the confirmed ones come back with their cue and confidence,
+    and Nekrich, whom the newer export no longer names, is gone. Was: the claims read again
+    took new ids (19 to 36 for 1 to 18), the confirmed ones had no cue or confidence, and
+    Nekrich stayed a proposed entity with no mention."""
     with _copy(proposed, tmp_path / "a") as a:
         older = _export(a, tmp_path / "old")
         a.reject("person-alexander-nekrich")
@@ -95,10 +96,12 @@ def test_reimport_replace_with_a_newer_export_keeps_the_claim_ids_it_wrote(
     with Workspace.init(tmp_path / "fresh") as fresh:
         fresh.add(newer)
         want = _claims(fresh), _entities(fresh)
+    assert "person-alexander-nekrich" not in {e[0] for e in want[1]}
     assert [c[4] for c in want[0]].count("confirmed") == 3
     with Workspace.init(tmp_path / "b") as b:
         b.add(older)
         ids = [c[0] for c in _claims(b)]
+        assert "person-alexander-nekrich" in {e[0] for e in _entities(b)}
         assert b.add(newer, replace=True).action == "replaced"
         assert [c[0] for c in _claims(b)] == ids
-        assert _claims(b) == want[0]
+        assert (_claims(b), _entities(b)) == want

@@ -173,19 +173,12 @@ def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str
         "SELECT agent_entity_id FROM claims WHERE source_id = ? AND agent_entity_id IS NOT NULL",
         (source_id, source_id))]
     going = orphans(conn, named, outside=source_id)
-    of_them = f"entity_id IN ({', '.join('?' * len(going))})"
     return {
         "links": keys(f"SELECT id FROM links WHERE claim_id IN ({mine}) "  # noqa: S608
                       "OR target_source_id = ? ORDER BY id", source_id, source_id),
         "claims": keys("SELECT id FROM claims WHERE source_id = ? ORDER BY id", source_id),
         "mentions": keys("SELECT id FROM mentions WHERE source_id = ? ORDER BY id", source_id),
-        "variants": keys(f"SELECT entity_id, key FROM variants WHERE {of_them} "  # noqa: S608
-                         "ORDER BY rowid DESC", *going),
-        "pointers": keys(f"SELECT pointer FROM pointers WHERE {of_them} "  # noqa: S608
-                         "ORDER BY rowid DESC", *going),
-        "authority_ids": keys(f"SELECT entity_id, scheme FROM authority_ids "  # noqa: S608
-                              f"WHERE {of_them} ORDER BY rowid DESC", *going),
-        "entities": [{"id": eid} for eid in going],
+        **entity_removal(conn, going),
         "source_rejections": keys("SELECT source_id, key, type FROM source_rejections "
                                   "WHERE source_id = ?", source_id),
         "pending_passages": keys("SELECT source_id, target_source_id FROM pending_passages "
@@ -196,6 +189,26 @@ def removal(conn: sqlite3.Connection, source_id: str) -> dict[str, list[dict[str
                     f"({mine})) ORDER BY rowid", f"source:{source_id}", source_id),
         "sources": keys("SELECT id FROM sources WHERE id = ?", source_id),
     }
+
+
+def entity_removal(conn: sqlite3.Connection, going: Sequence[str]
+                   ) -> dict[str, list[dict[str, object]]]:
+    """The keys of the rows of these entities, by table, in the order an act deletes them:
+    their variants, pointers and authority ids first (the schema's cascades would take those
+    unlogged; newest first, so undo puts them back in the order they were found), then the
+    entities."""
+    def keys(sql: str) -> list[dict[str, object]]:
+        return [dict(r) for r in conn.execute(sql, tuple(going))]
+
+    of_them = f"entity_id IN ({', '.join('?' * len(going))})"
+    return {
+        "variants": keys(f"SELECT entity_id, key FROM variants WHERE {of_them} "  # noqa: S608
+                         "ORDER BY rowid DESC"),
+        "pointers": keys(f"SELECT pointer FROM pointers WHERE {of_them} "  # noqa: S608
+                         "ORDER BY rowid DESC"),
+        "authority_ids": keys(f"SELECT entity_id, scheme FROM authority_ids "  # noqa: S608
+                              f"WHERE {of_them} ORDER BY rowid DESC"),
+        "entities": [{"id": eid} for eid in going]}
 
 
 def citing(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str]]:
