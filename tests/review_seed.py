@@ -64,12 +64,13 @@ def propose_by_names(ws, source_id: str = SOURCE, candidates=None) -> dict[str, 
 
 
 def propose_ambiguous_hitler(ws, tmp_path) -> None:
-    """Three texts stored as ``propose`` stores them: a's "Hitler", b's "Adolf Hitler" with its
-    "Hitler", and c's "Hitler", which fits both entities and is flagged ``ambiguous``."""
+    """Three texts stored as ``propose`` stores them: a's "Alois Hitler", b's "Adolf Hitler"
+    with its "Hitler", and c's "Hitler", which fits both entities and is flagged
+    ``ambiguous``."""
     from annotator.acts.propose import known_entities, write_proposals
     from annotator.records import Proposal
 
-    texts = {"a": "Hitler spoke.", "b": "Adolf Hitler spoke. Then Hitler left.",
+    texts = {"a": "Alois Hitler spoke.", "b": "Adolf Hitler spoke. Then Hitler left.",
              "c": "Hitler came back."}
     for name, text in texts.items():
         (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
@@ -77,7 +78,7 @@ def propose_ambiguous_hitler(ws, tmp_path) -> None:
     for name in texts:
         src = ws.source(name)
         props = [Proposal(m.start(), m.end(), "person", m.group(), "model:test")
-                 for m in re.finditer(r"(?:Adolf )?Hitler", ws.reading_text(name))]
+                 for m in re.finditer(r"(?:Adolf |Alois )?Hitler", ws.reading_text(name))]
         with ws.store.transaction() as tx:
             write_proposals(tx, src.id, src.sha256, props, known_entities(tx)[0], replace=True)
 

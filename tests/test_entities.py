@@ -294,14 +294,23 @@ def test_entities_short_name_joins_its_texts_full_name_before_another_files():
 
 
 def test_entities_a_name_two_entities_have_joins_neither():
-    """Two proposed entities both called "Hitler" (one text's "Hitler", another's "Adolf
-    Hitler" with its "Hitler"): a third text's "Hitler" is not given to the first one found;
-    it is a new candidate naming both, for the editor. One entity with the name still joins."""
-    known = [KnownEntity("person-hitler", "person", "proposed", ("hitler",)),
+    """Two proposed entities called "Hitler" ("Alois Hitler", "Adolf Hitler" with its
+    "Hitler"): a third text's "Hitler" is not given to the first one found; it is a new
+    candidate naming both, for the editor. One entity with the name still joins."""
+    known = [KnownEntity("person-alois-hitler", "person", "proposed", ("alois hitler",)),
              KnownEntity("person-adolf-hitler", "person", "proposed",
                          ("adolf hitler", "hitler"))]
     (c,) = group_mentions(_names(("person", "Hitler")), known)
-    assert (c.entity_id, c.ambiguous) == (None, ("person-adolf-hitler", "person-hitler"))
+    assert (c.entity_id, c.ambiguous) == (None, ("person-adolf-hitler", "person-alois-hitler"))
+    # another text's "Hitler" that fitted both too is that candidate: the same name is one
+    # candidate across texts, still flagged (was: a new "Hitler" for every text)
+    known.append(KnownEntity("person-hitler", "person", "proposed", ("hitler",)))
+    (c,) = group_mentions(_names(("person", "Hitler")), known)
+    assert (c.entity_id, c.linked, c.ambiguous) == \
+        ("person-hitler", False, ("person-adolf-hitler", "person-alois-hitler"))
+    known = [known[2], known[1]]  # a text's lone "Hitler" before another's "Adolf Hitler"
+    (c,) = group_mentions(_names(("person", "Hitler")), known)
+    assert (c.entity_id, c.ambiguous) == ("person-hitler", ("person-adolf-hitler",))
     (c,) = group_mentions(_names(("person", "Hitler")), known[1:])
     assert (c.entity_id, c.ambiguous) == ("person-adolf-hitler", ())
     # the register before proposals: one confirmed entry with the name is the match
@@ -526,7 +535,8 @@ def test_entities_merge_suggestions_markup_pointers():
 
 def test_entities_ambiguous_name_is_flagged_in_the_store(ws, tmp_path):
     """Stored as ``propose`` stores them: the third text's "Hitler" joins neither proposed
-    "Hitler"; its mention is flagged ``ambiguous`` and the queue offers both as merges."""
+    Hitler (Alois, Adolf); its mention is flagged ``ambiguous`` and the queue offers both as
+    merges."""
     from tests.review_seed import propose_ambiguous_hitler
 
     propose_ambiguous_hitler(ws, tmp_path)

@@ -1299,3 +1299,46 @@ def test_propose_a_dateline_the_markup_dates_dates_its_entry():
     assert [(p.surface, dict(p.date_value), p.date_reason) for p in props
             if p.surface == "First Day"] == [
         ("First Day", {"when": "1824-10-10"}, "the weekday of the entry date 1824-10-10")]
+
+
+TWO_LONDONS = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+               '<fileDesc><titleStmt><title>r</title></titleStmt><publicationStmt><p>x</p>'
+               '</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>'
+               '<text><body><listPlace><place xml:id="pl0699"><placeName>London</placeName>'
+               '</place><place xml:id="london"><placeName>London</placeName></place>'
+               '</listPlace></body></text></TEI>')
+
+
+def test_propose_a_name_several_entries_share_is_one_candidate_across_letters(ws, tmp_path):
+    """Two register entries are both "London": each letter's "London" fits both, so none is
+    picked, but the letters' "London"s are one candidate, flagged ambiguous, so one decision
+    covers them all (was: a new place-london-N in every letter, one decision per letter).
+    Real model, real letters."""
+    (tmp_path / "reg.xml").write_text(TWO_LONDONS, encoding="utf-8")
+    ws.import_register(tmp_path / "reg.xml")
+    letters = {"wordsworth": "I hope to see you in London in April. Lamb writes that he is "
+                             "well.",
+               "lamb": "I came up to London yesterday, and found Manning at home.",
+               "bull": "I send you my journey to London, as he won't do me one."}
+    for name, text in letters.items():
+        (tmp_path / f"{name}.txt").write_text(f"Letter\n\n{text}\n", encoding="utf-8")
+        ws.add(tmp_path / f"{name}.txt")
+    ws.propose()
+    london = [m for m in ws.mentions() if m.surface == "London"]
+    assert len(london) == 3
+    assert {m.entity_id for m in london} == {"place-london"}
+    assert all("ambiguous" in m.flags.split(",") for m in london)
+    assert {e.id for e in ws.entities() if e.preferred == "London"} == \
+        {"pl0699", "london", "place-london"}
+    # a store an older run left, one letter's "London" on an entity of its own: a run puts it
+    # on the one candidate, and the entity it leaves with no mention goes (was: it stayed,
+    # with no mention, beside the candidate)
+    with ws.store.transaction() as tx:
+        tx.execute("INSERT INTO entities (id, type, preferred, status, created_at) VALUES "
+                   "('place-london-2', 'place', 'London', 'proposed', '2026-01-01T00:00:00Z')")
+        tx.execute("UPDATE mentions SET entity_id = 'place-london-2' WHERE id = ?",
+                   (london[2].id,))
+    ws.propose(force=True)
+    assert {m.entity_id for m in ws.mentions() if m.surface == "London"} == {"place-london"}
+    assert {e.id for e in ws.entities() if e.preferred == "London"} == \
+        {"pl0699", "london", "place-london"}

@@ -816,11 +816,12 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             entity_of[i] = eid
             if cand.linked:
                 linked.add(i)
-            elif cand.entity_id is None:
-                unlinked.add(i)  # a register hit whose text names someone else
+            elif cand.entity_id is None or cand.ambiguous:
+                unlinked.add(i)  # a register hit whose text names someone else, or no one sure
             if cand.ambiguous:
                 ambiguous.add(i)
     kept: set[int] = set()
+    left: set[str] = set()  # entities a kept proposal moved away from: maybe left empty
     new: list[rows_of.MentionValues] = []
     for i, p in enumerate(proposals):
         flags = p.flags
@@ -838,6 +839,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             touched.update(e for e in (entity, was) if e and e not in made)
         if row is not None:
             kept.add(row["id"])
+            if was and was != entity:
+                left.add(was)
             if (row["entity_id"], row["flags"], row["provenance"], row["date_value"],
                     row["confidence"], row["date_reason"], row["date_cert"],
                     bool(row["date_stated"])) != \
@@ -855,7 +858,10 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
         if touched is not None:
             touched.update(r["entity_id"] for r in gone if r["entity_id"])
         rows_of.delete_mentions(conn, [r["id"] for r in gone])
-        rows_of.drop_orphans(conn, {r["entity_id"] for r in gone if r["entity_id"]})
+        left.update(r["entity_id"] for r in gone if r["entity_id"])
+    # (was: only the entities of deleted proposals, so one whose proposals all moved to
+    # another entity stayed, with no mention, in the listings)
+    rows_of.drop_orphans(conn, left)
     return len(proposals)
 
 

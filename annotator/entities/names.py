@@ -622,7 +622,8 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             if len(found) == 1:
                 eid = next(iter(found))
             elif found:
-                ambiguous = tuple(sorted(found))
+                eid = _unresolved(look, tks)
+                ambiguous = tuple(sorted(found - {eid}))
         members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)
         variants: dict[str, tuple[str, str]] = {}
         for m in members:
@@ -636,6 +637,20 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             entity_id=eid, linked=status == "confirmed", ambiguous=ambiguous))
     out.sort(key=lambda c: c.members[0])
     return out
+
+
+def _unresolved(look: KnownLookup, tks: Sequence[tuple[str, str]]) -> str | None:
+    """The proposed entity that is this name and no more (each key of it is one of ``tks``),
+    oldest first: another text's same name that fitted several entities too. Identical names
+    are one candidate across texts, so the editor decides "London" once, not once per letter
+    (was: a new candidate in each text beside three confirmed "London"s); which entity it is
+    stays the editor's choice (its mentions are flagged ``ambiguous``)."""
+    keys = {k for _, k in tks}
+    for tk in _heads(tks):
+        for e in look.by_key.get(tk, ()):
+            if e.status == "proposed" and set(e.keys) <= keys:
+                return e.id
+    return None
 
 
 def _heads(tks: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
