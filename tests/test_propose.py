@@ -1342,3 +1342,37 @@ def test_propose_a_name_several_entries_share_is_one_candidate_across_letters(ws
     assert {m.entity_id for m in ws.mentions() if m.surface == "London"} == {"place-london"}
     assert {e.id for e in ws.entities() if e.preferred == "London"} == \
         {"pl0699", "london", "place-london"}
+
+
+LETTERS = {
+    "wordsworth": "William Wordsworth to Samuel Taylor Coleridge\n\nGrasmere, 27th Feby 1800\n\n"
+                  "My dear Coleridge,\n\nWe arrived at Dove Cottage on St Thomas's day, and "
+                  "Dorothy has been unwell ever since.\n",
+    "dorothy": "Dorothy Wordsworth to Catherine Clarkson\n\nGrasmere, Monday 3d March 1806\n\n"
+               "My dearest Catherine,\n\nDear Mrs Clarkson will, I hope, forgive my silence. "
+               "Mary and William went to Kendal on Saturday.\n",
+    "bull": "Richard Bull to Thomas Pennant\n\nStratton Street, Feby. 21. 1786\n\nMy dear Sir,"
+            "\n\nI send you my journey to London.\n",
+}
+
+
+def test_propose_letters_salutation_and_dateline(ws, tmp_path):
+    """Letters: a salutation's "My dear", "Dear" is no part of a name (was: persons "dear
+    Coleridge", "Dear Mrs Clarkson"); a dateline's place is a place, whether the model made
+    it a person or missed it (was: "Grasmere" a person in one letter, nothing in the other);
+    a date the rules read in a dateline drops the model's name inside it (was: a person
+    "Feby" in "Feby. 21. 1786"). Real model, real letters."""
+    for name, text in LETTERS.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        ws.add(tmp_path / f"{name}.txt")
+    ws.propose()
+    got = {(m.source_id, m.surface, m.type) for m in ws.mentions() if m.type != "date"}
+    assert ("wordsworth", "Coleridge", "person") in got
+    assert ("dorothy", "Clarkson", "person") in got
+    assert not any("dear" in surface.lower() for _, surface, _ in got)
+    assert {(s, t) for s, surface, t in got if surface == "Grasmere"} == \
+        {("wordsworth", "place"), ("dorothy", "place")}
+    assert ("bull", "Stratton Street", "place") in got
+    assert not any(surface.startswith("Feb") for _, surface, _ in got)
+    assert ("bull", "Feby. 21. 1786", "date") in {(m.source_id, m.surface, m.type)
+                                                  for m in ws.mentions()}

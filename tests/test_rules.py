@@ -11,7 +11,7 @@ from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_no
                              drop_inside_title, drop_uncapitalised, extend_given_names,
                              find_titles, places_after_prepositions, places_by_context,
                              split_at_breaks, strip_edge_punctuation, strip_kin, strip_leading_article,
-                             strip_possessive, strip_title)
+                             strip_possessive, strip_salutation, strip_title, dateline_places)
 
 
 def _apply(rule, text, surface, type_="person"):
@@ -274,6 +274,15 @@ def test_rules_split_at_breaks():
     (strip_kin, "Aunt Sister Ruth came", "Aunt Sister Ruth", "person", "Ruth"),
     (strip_kin, "my Uncle came", "Uncle", "person", "Uncle"),
     (strip_kin, "Brother Jonathan's farm", "Brother Jonathan", "person", "Jonathan"),
+    # a letter's salutation before a name, with or without a title after it
+    (strip_salutation, "My dear Coleridge,", "My dear Coleridge", "person", "Coleridge"),
+    (strip_salutation, "My dear Coleridge,", "dear Coleridge", "person", "Coleridge"),
+    (strip_salutation, "Dear Mrs Clarkson will, I hope,", "Dear Mrs Clarkson", "person",
+     "Mrs Clarkson"),
+    (strip_salutation, "My dearest Catherine,", "My dearest Catherine", "person", "Catherine"),
+    (strip_salutation, "Dearest Catherine,", "Dearest Catherine", "person", "Catherine"),
+    (strip_salutation, "Dearborn Street", "Dearborn Street", "place", "Dearborn Street"),
+    (strip_salutation, "a dear friend", "dear friend", "person", "dear friend"),
 ])
 def test_rules_words_no_name_holds(rule, text, surface, type_, want):
     assert _apply(rule, text, surface, type_) == want
@@ -338,3 +347,43 @@ def test_rules_word_case_counts_where_words_stand():
                               "miles": 1, "many": 1, "hills": 2}
     assert dict(case.graded) == {"dull": 1, "poor": 1, "miles": 1, "hills": 2}
     assert dict(WordCase("").upper) == {} and dict(WordCase("many").graded) == {}
+
+
+def test_rules_salutation_and_title_in_clean_span():
+    """With every rule: "Dear Mrs Clarkson" is Clarkson, as "Mrs Clarkson" is (was: the
+    person "Dear Mrs Clarkson"); "Dear Sir" names no one."""
+    text = "Dear Mrs Clarkson will, I hope, forgive me. Dear Sir, I write."
+    for surface, want in (("Dear Mrs Clarkson", "Clarkson"), ("Dear Sir", None)):
+        start = text.index(surface)
+        span = clean_span(text, start, start + len(surface), "person")
+        assert (None if span is None else text[span[0]:span[1]]) == want
+
+
+@pytest.mark.parametrize(("line", "date", "names", "want_names", "want_found"), [
+    # the model's person in the dateline's place part is a place
+    ("Grasmere, Monday 3d March 1806", "Monday 3d March 1806", [("Grasmere", "person")],
+     [("Grasmere", "place")], []),
+    # a place the model missed there is found
+    ("Grasmere, 27th Feby 1800", "27th Feby 1800", [], [], ["Grasmere"]),
+    ("Stratton Street, Feby. 21. 1786", "Feby. 21. 1786", [], [], ["Stratton Street"]),
+    ("Stratton Street. February 11. 1788", "February 11. 1788", [], [], ["Stratton Street"]),
+    ("Montgomery County, Gwynedd Boarding School, 23rd of 8th month 1822",
+     "23rd of 8th month 1822", [], [], ["Montgomery County", "Gwynedd Boarding School"]),
+    ("near Burlington, 3rd month 17th 1824.", "3rd month 17th 1824", [], [], ["Burlington"]),
+    # a weekday the date left out is no place; a dateline opening with its date has none
+    ("Grasmere Monday 3d March 1806", "3d March 1806", [], [], ["Grasmere"]),
+    ("Monday, 3d March 1806", "3d March 1806", [], [], []),
+    ("10th Month 3rd, 1823", "10th Month 3rd, 1823", [], [], []),
+    # a name the model found there already is not found again
+    ("London, 5th April 1800", "5th April 1800", [("London", "place")], [("London", "place")],
+     []),
+])
+def test_rules_dateline_places(line, date, names, want_names, want_found):
+    """The words of a dateline before its date are where the letter was written: a place
+    (was: "Grasmere" a person in one letter, nothing in another)."""
+    text = f"Letter\n\n{line}\n\nText."
+    a, d = text.index(line), text.index(date)
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in names]
+    got, found = dateline_places(text, [(a, a + len(line))], spans, [(d, d + len(date))])
+    assert [(text[s:e], t) for s, e, t in got] == want_names
+    assert [text[s:e] for s, e in found] == want_found

@@ -57,6 +57,7 @@ from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rule
 from annotator.nlp.lexicon import common_words, is_common
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
+                                 dateline_places,
                                  demonym, drop_inside_title, find_titles, in_longer_name,
                                  named_by_context,
                                  places_after_prepositions, places_by_context, split_at_breaks)
@@ -220,9 +221,17 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names = places_by_context(text, _without_overlaps(names))
     names = _not_nouns(text, names, case, known, own, confirmed or {})
     dated = [(p.start, p.end, "date") for p in out]
-    by_context = {sp for sp in places_after_prepositions(text, [*names, *dated], case.noun)
-                  if may_stand(*sp, "place")} \
-        if "place" in (labels.get("GPE"), labels.get("LOC")) else set()  # what the rule finds
+    names = _outside_dates(text, names, dated)
+    names, placed = dateline_places(text, [(a, b) for a, b, kind in dating.blocks
+                                           if kind == "dateline"],
+                                    names, [(s, e) for s, e, _ in dated])
+    if "place" in (labels.get("GPE"), labels.get("LOC")):  # what the context rules find
+        placed = [sp for sp in placed if may_stand(*sp, "place")]
+        by_context = {sp for sp in places_after_prepositions(
+            text, [*names, *dated, *((s, e, "place") for s, e in placed)], case.noun)
+            if may_stand(*sp, "place")} | set(placed)
+    else:
+        by_context = set()
     names = sorted([*names, *((s, e, "place") for s, e in by_context)])
     mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
@@ -282,6 +291,19 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
+
+
+def _outside_dates(text: str, names: list[tuple[int, int, str]],
+                   dated: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The model's names less those inside a date proposed there: the date's words are no one
+    ("Feby" of "Stratton Street, Feby. 21. 1786", which the date finder reads as a date), as
+    names inside titles are none; they seed no propagation either."""
+    if not dated:
+        return names
+    in_date = bytearray(len(text))
+    for s, e, _ in dated:
+        in_date[s:e] = b"\x01" * (e - s)
+    return [(s, e, t) for s, e, t in names if in_date.find(0, s, e) != -1]
 
 
 def _not_nouns(text: str, names: list[tuple[int, int, str]], case: WordCase,

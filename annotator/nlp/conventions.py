@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from annotator.entities.names import KIN_WORDS, POSSESSIVE, TITLE_WORDS
 from annotator.nlp.spans import (RULES, Rule, clean_span, strip_edge_punctuation, strip_kin,
-                                 strip_leading_article, strip_possessive, strip_title)
+                                 strip_leading_article, strip_possessive, strip_salutation,
+                                 strip_title)
 
 INSIDE, OUTSIDE, WHOLE = "inside", "outside", "whole"
 # convention -> (what it is about, its values, the default)
@@ -286,8 +287,9 @@ def _keep_article(text: str, start: int, end: int, type_: str) -> tuple[int, int
 
 
 # What a selection is trimmed by before the conventions: edges, and what is outside by default.
-SELECTION_RULES: tuple[Rule, ...] = (strip_edge_punctuation, strip_leading_article, strip_title,
-                                     strip_kin, strip_possessive, strip_edge_punctuation)
+SELECTION_RULES: tuple[Rule, ...] = (strip_edge_punctuation, strip_leading_article,
+                                     strip_salutation, strip_title, strip_kin, strip_possessive,
+                                     strip_edge_punctuation)
 
 
 def snap_selection(text: str, start: int, end: int, type_: str,

@@ -42,6 +42,7 @@ _NOT_GIVEN = frozenset("""
 """.split())
 DIRECTIONS = frozenset({"east", "west", "north", "south", "northeast", "northwest",
                         "southeast", "southwest", "orient", "occident"})
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _WORD = re.compile(r"[^\W\d_][\w.’'-]*")
 # Words that make what follows a common noun ("the Castle", "an old Inn"), not a person's name;
 # "a"/"an" and the like before one word only ("an Eduard Stern" is a person all the same).
@@ -131,6 +132,18 @@ def strip_title(text: str, start: int, end: int, type_: str) -> tuple[int, int] 
                 _norm(words[i + 1].group()) not in TITLE_WORDS | DEMONYMS:
             cut = words[i + 1].start()
     return (cut, end) if cut is not None else (start, end)
+
+
+# A letter's salutation before a name ("My dear Coleridge", "Dearest Catherine"): the
+# writer's words to the person, no part of the name, whatever the edition does with titles.
+_SALUTATION = re.compile(rf"(?i:(?:my[ \t]+)?dear(?:est)?)[ \t]+(?=[{_UPPER}])")
+
+
+def strip_salutation(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """"Dear", "My dear", "Dearest", "My dearest" before a name are not part of it ("My dear
+    Coleridge" -> "Coleridge", "Dear Mrs Clarkson" -> "Mrs Clarkson", then as titles go)."""
+    m = _SALUTATION.match(text, start, end)
+    return (m.end(), end) if m and type_ != "date" else (start, end)
 
 
 def strip_kin(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
@@ -318,6 +331,7 @@ def _sentence_start(text: str, pos: int) -> bool:
 RULES: tuple[Rule, ...] = (
     strip_edge_punctuation,
     strip_leading_article,
+    strip_salutation,
     strip_title,
     strip_kin,
     strip_possessive,
@@ -339,7 +353,6 @@ HIT_RULES: tuple[Rule, ...] = (drop_degree_phrase, drop_title_alone, drop_common
 # "Molotov–Ribbentrop Pact", "France" in "Battle of France"): the model's title-like spans
 # (labels mapped to TITLE in the label map) and titles found by these patterns.
 TITLE = "title"  # the label map's value for spaCy labels whose spans are titles
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 # A capitalised word, or a compound of them ("German–Soviet", "Brest-Litovsk").
 _CAP = rf"[{_UPPER}][\w’']*(?:[–-][{_UPPER}][\w’']*)*"
 _TREATY_HEADS = "Pact|Treaty|Agreement|Accords?|Protocol|Convention|Declaration|Conference|Talks"
@@ -594,3 +607,47 @@ def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
             continue
         out.append((s, e))
     return out
+
+
+# -- the place of a dateline ------------------------------------------------------------------
+# A run of capitalised words, with the small words place names hold ("Isle of Wight",
+# "Stratford upon Avon", "Frankfurt am Main").
+_PLACE_RUN = re.compile(rf"[{_UPPER}][\w’'.-]*(?:[ \t]+(?:(?:of|upon|on|in|the|de|la|le|am|an|"
+                        rf"der|sur)[ \t]+)*[{_UPPER}][\w’'.-]*)*")
+
+
+def dateline_places(text: str, datelines: Iterable[tuple[int, int]],
+                    names: Sequence[tuple[int, int, str]], dates: Sequence[tuple[int, int]]
+                    ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """A dateline names where and when a letter was written ("Grasmere, Monday 3d March
+    1806", "Stratton Street, Feby. 21. 1786"): its words before its first date are a place.
+    Returns ``names`` with the persons there made places, and the capitalised runs there no
+    name or date covers (the places the model missed). A dateline with no date proposed in
+    it, or one opening with its date ("3.", "10th Month 3rd, 1823"), names no place so."""
+    taken = bytearray(len(text))
+    for s, e in (*((s, e) for s, e, _ in names), *dates):
+        taken[s:e] = b"\x01" * (e - s)
+    parts = []
+    for a, b in datelines:
+        first = min((s for s, e in dates if a <= s < b), default=None)
+        if first is not None and text[a:first].strip():
+            parts.append((a, first))
+    if not parts:
+        return list(names), []
+
+    def in_part(s: int, e: int) -> bool:
+        return any(a <= s and e <= b for a, b in parts)
+
+    retyped = [(s, e, "place" if t == "person" and in_part(s, e) else t) for s, e, t in names]
+    found = []
+    for a, b in parts:
+        for m in _PLACE_RUN.finditer(text, a, b):
+            words = list(_WORD.finditer(text, m.start(), m.end()))
+            while words and _norm(words[-1].group()) in _NOT_PLACE_FIRST:
+                words.pop()  # a weekday or month the date left out ("Grasmere Monday")
+            if not words or _norm(words[0].group()) in _NOT_PLACE_FIRST:
+                continue
+            span = strip_edge_punctuation(text, words[0].start(), words[-1].end(), "place")
+            if span is not None and taken.find(1, *span) == -1:
+                found.append(span)
+    return retyped, found
