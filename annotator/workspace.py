@@ -530,9 +530,10 @@ class Workspace:
         return every.source(self.source(source_id).id)
 
     def edition_conventions(self) -> dict[str, tuple[int, Conventions]]:
-        """Each edition of the workspace (the series or publisher its sources' headers name,
-        '' for those naming none), with how many sources it has and its conventions, learned
-        from its sources' confirmed mentions together, else the defaults."""
+        """Each edition of the workspace (the series, publisher or own schema its sources'
+        files name, '' for those naming none), with how many sources it has and its
+        conventions, learned from its sources' confirmed mentions together, else the defaults
+        (for '' the defaults: those sources are no edition together)."""
         learned = conventions_acts.edition_conventions(self)
         sizes: dict[str, int] = {}
         for src in self.sources():
@@ -542,8 +543,9 @@ class Workspace:
                 for name in sorted(sizes, key=lambda n: (not n, n.casefold()))}
 
     def edition(self, source_id: str) -> str:
-        """The edition a source belongs to, as its header names it (its series, else its
-        publisher), '' when it names none: the sources whose conventions it shares."""
+        """The edition a source belongs to, as its file names it (its series, else its
+        publisher, else its own schema), '' when it names none: the sources whose
+        conventions it shares (none for '')."""
         return self.texts.edition(source_id)
 
     def candidate(self, entity_id: str, *, limit: int | None = 3) -> Candidate:

@@ -252,6 +252,64 @@ def test_conventions_an_edition_is_what_the_header_names(header, want):
     assert edition_name(root) == want
 
 
+@pytest.mark.parametrize(("before", "want"), [
+    ('<?xml-model href="CT.rng" type="application/xml" '
+     'schematypens="http://relaxng.org/ns/structure/1.0"?>', "CT.rng"),
+    ('<?oxygen RNGSchema="letters.rng" type="xml"?>', "letters.rng"),
+    # TEI's stock schemas are any edition's: no edition of their own
+    ('<?xml-model href="http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/'
+     'tei_all.rng" type="application/xml"?>', ""),
+    ('<?xml-model href="tei_lite.rng"?>', ""),
+    ('<?xml-stylesheet href="letters.xsl" type="text/xsl"?>', ""),
+])
+def test_conventions_an_edition_is_the_schema_of_its_own_a_file_declares(before, want):
+    """A header whose only clue is an empty ``<publisher/>`` (Curious Travellers): the
+    edition's own schema the file declares names its edition (was: '', one pool with every
+    file naming none, a .txt file annotator encoded among them); the header still first."""
+    from annotator.tei.header import edition_name
+
+    body = (f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
+            '<publicationStmt><publisher/></publicationStmt></fileDesc></teiHeader></TEI>')
+    assert edition_name(etree.fromstring(f"{before}{body}".encode())) == want
+    named = body.replace("<publisher/>", "<publisher>Press</publisher>")
+    assert edition_name(etree.fromstring(f"{before}{named}".encode())) == "Press"
+
+
+def test_conventions_files_naming_no_edition_lend_each_other_nothing(ws, tmp_path):
+    """An article encoded from .txt beside letters whose headers name no edition (an empty
+    ``<publisher/>``) and whose markup keeps titles inside persName: the article keeps the
+    defaults, "Joachim von Ribbentrop" (was: one edition "(none named)" with the letters,
+    and "Foreign Minister Joachim von Ribbentrop"). A letter with too few cases of its own
+    still takes the letters' edition, named by the schema they declare. Real model."""
+    def letter(name, body):
+        path = tmp_path / f"{name}.xml"
+        path.write_text(
+            '<?xml-model href="CT.rng" type="application/xml" '
+            'schematypens="http://relaxng.org/ns/structure/1.0"?>'
+            f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>{name}</title>'
+            '</titleStmt><publicationStmt><publisher/></publicationStmt><sourceDesc><p/>'
+            f'</sourceDesc></fileDesc></teiHeader><text><body><p>{body}</p></body></text>'
+            '</TEI>', encoding="utf-8")
+        return ws.add(path).source.id
+
+    a = letter("a", "We dined with <persName>Mr Jackson</persName> and <persName>Sir George "
+                    "Beaumont</persName>; <persName>Lady Beaumont</persName> is better.")
+    b = letter("b", "<persName>Mr Pennant</persName> is come.")
+    (tmp_path / "talks.txt").write_text(
+        "Talks\n\nOn 12 November 1940 Foreign Minister Joachim von Ribbentrop met Soviet "
+        "Foreign Minister Vyacheslav Molotov in Berlin.\n", encoding="utf-8")
+    talks = ws.add(tmp_path / "talks.txt").source.id
+    assert (ws.edition(a), ws.edition(b), ws.edition(talks)) == ("CT.rng", "CT.rng", "")
+    assert ws.conventions(a).titles == "inside"
+    assert (ws.conventions(b).titles, ws.conventions(b).learned_from["titles"]) == \
+        ("inside", "edition")
+    assert ws.conventions(talks).titles == "outside"
+    ws.propose([talks])
+    names = {m.surface for m in ws.mentions(talks) if m.type == "person"}
+    assert {"Joachim von Ribbentrop", "Vyacheslav Molotov"} <= names
+    assert not [n for n in names if "Minister" in n]
+
+
 def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, request):
     """The edition is found when the text map is built and kept in the map's head: a new
     process reads it from there for every source, parsing no file (was: each file parsed

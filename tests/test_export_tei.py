@@ -2377,3 +2377,31 @@ def test_export_tei_an_older_store_flags_its_stated_dates(ws, tmp_path):
     after = export_bytes(again, "letter")
     assert after == before
     assert [t in after.decode() for t in _DOUBTED_TAGS] == [True] * 4
+
+
+def test_export_a_letter_naming_no_edition_borrows_no_pointer_form(ws, tmp_path):
+    """A .txt letter beside a Friendly Networks journal, whose names are keyed (``@key``):
+    the letter's new names point to their entry as TEI does, ``ref="#id"`` in its standOff
+    (was: ``key="person-…"``, the journal's form, which no register of the letter resolves);
+    the journal's keep its own form."""
+    from tests.conftest import EDITIONS
+
+    journal = ws.add(EDITIONS / "friendly-networks" / "A0011538.xml").source.id
+    (tmp_path / "letter.txt").write_text(
+        "William Wordsworth to Samuel Taylor Coleridge\n\nGrasmere, 27th Feby 1800\n\n"
+        "We arrived at Dove Cottage, and Dorothy has been unwell ever since.\n",
+        encoding="utf-8")
+    letter = ws.add(tmp_path / "letter.txt").source.id
+    for sid, name in ((letter, "Dorothy"), (journal, "Hannah")):
+        text = ws.reading_text(sid)
+        start = text.index(name)
+        if sid == journal:  # a name the journal does not mark yet
+            start = next(i for i in range(len(text)) if text.startswith(name, i) and not any(
+                m.start <= i < m.end for m in ws.mentions(sid)))
+        ws.add_mention(sid, start, start + len(name), "person")
+    ws.export_tei()
+    out = (ws.exports_dir / "letter.xml").read_text(encoding="utf-8")
+    assert '<persName ref="#person-dorothy">Dorothy</persName>' in out
+    assert 'key="person-' not in out
+    keyed = (ws.exports_dir / "A0011538.xml").read_text(encoding="utf-8")
+    assert re.search(r'<persName key="[^"]+">Hannah</persName>', keyed)

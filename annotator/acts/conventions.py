@@ -97,14 +97,16 @@ class EditionConventions:
     overrides: the conventions of one source, one edition or the workspace on demand."""
 
     by_source: Mapping[str, Counts]  # source id -> its confirmed mentions' cases
-    by_edition: Mapping[str, Counts]  # edition name ('' none named) -> its sources' cases
+    by_edition: Mapping[str, Counts]  # edition name -> its sources' cases ('' none: no pool)
     everywhere: Counts  # the workspace's
     edition_of: Callable[[str], str]  # source id -> its edition's name
     overrides: Mapping[str, str]
     learned: bool = True
 
     def source(self, source_id: str) -> Conventions:
-        """A source's conventions: its own cases, else its edition's, else the default."""
+        """A source's conventions: its own cases, else its edition's, else the default. A
+        source naming no edition has no edition's: a .txt file annotator encoded is not of
+        the edition of a TEI file whose header names none either."""
         if not self.learned:
             return DEFAULT.with_overrides(self.overrides)
         edition = self.edition_of(source_id)
@@ -113,7 +115,8 @@ class EditionConventions:
                       ).with_overrides(self.overrides)
 
     def edition(self, name: str) -> Conventions:
-        """An edition's conventions: its sources' cases together, else the default."""
+        """An edition's conventions: its sources' cases together, else the default (for ''
+        always: the sources naming none are no edition together)."""
         if not self.learned:
             return DEFAULT.with_overrides(self.overrides)
         return decide([("edition", self.by_edition.get(name, {}))]).with_overrides(
@@ -140,7 +143,8 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
     editions = {sid: ws.edition(sid) for sid in by_source}
     grouped: dict[str, list[Counts]] = {}
     for sid, c in by_source.items():
-        grouped.setdefault(editions[sid], []).append(c)
+        if editions[sid]:  # files naming no edition lend each other nothing (was: one pool)
+            grouped.setdefault(editions[sid], []).append(c)
 
     def edition_of(source_id: str) -> str:
         if source_id not in editions:

@@ -18,7 +18,7 @@ import sqlite3
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
@@ -36,6 +36,8 @@ from annotator.tei.textmap import TextMap, build_textmap
 
 if TYPE_CHECKING:
     from lxml import etree
+
+_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
@@ -223,20 +225,32 @@ class Texts:
         path, data = self._unchanged(src)
         return _loaded(blob, decode_xml(data, path)[0], src.sha256)
 
-    def forms(self, sources: Iterable[Source]) -> dict[str, Counter[tuple[str, str]]]:
+    def forms(self, sources: Iterable[Source]
+              ) -> tuple[dict[str, Counter[tuple[str, str]]], dict[str, str]]:
         """Source id -> how the names of that source point to their entries
-        (``marked.pointer_forms``): from the heads of the kept maps, their files unread (an
-        export asks it of every source before reading any); else from its map, built now
-        and kept."""
+        (``marked.pointer_forms``), and source id -> its edition (``edition``): from the heads
+        of the kept maps, read in one query, their files unread (an export asks it of every
+        source before reading any); else from its map, built now and kept."""
         heads = textmaps.kept_heads(self.store.conn)
-        out: dict[str, Counter[tuple[str, str]]] = {}
+        sources = list(sources)
+        return (self._from_heads(heads, sources, textmap_pack.forms,
+                                 lambda src: marked(self.passing(src)).forms),
+                self._from_heads(heads, sources, textmap_pack.edition, self.edition))
+
+    @staticmethod
+    def _from_heads(heads: dict[str, bytes], sources: Iterable[Source],
+                    read: Callable[[bytes], _T], otherwise: Callable[[Source], _T]
+                    ) -> dict[str, _T]:
+        """Source id -> what ``read`` finds in the head of its kept map (``heads``, by
+        sha256), else what ``otherwise`` makes of the source."""
+        out: dict[str, _T] = {}
         for src in sources:
             head = heads.get(src.sha256)
             if head is not None:
                 with contextlib.suppress(ValueError):
-                    out[src.id] = textmap_pack.forms(head)
+                    out[src.id] = read(head)
                     continue
-            out[src.id] = marked(self.passing(src)).forms
+            out[src.id] = otherwise(src)
         return out
 
     def unparsed(self, src: Source) -> Unparsed:

@@ -10,7 +10,7 @@ from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
-UNNAMED = "(none named)"  # the edition of the sources whose header names no series or publisher
+UNNAMED = "(none named)"  # sources naming no edition (no series, publisher or own schema)
 
 
 @app.command("conventions")
@@ -23,7 +23,8 @@ def conventions_cli(
 ) -> None:
     """Each edition's conventions learned from its confirmed markup: titles, kin terms,
     articles, 'city of', possessives inside or outside the element, dates wrapping whole
-    datelines. An edition is the series or publisher its files' headers name.
+    datelines. An edition is the series or publisher its files' headers name, else the
+    schema of its own they declare; files naming none are each on their own.
 
     A source's proposals follow its own markup's conventions, else its edition's, else the
     defaults; override one for every edition in annotator.toml under [annotator.conventions]

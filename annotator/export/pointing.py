@@ -8,7 +8,8 @@ it, so the files stay one edition:
 * an entity the file's own markup already points to is pointed to the same way, with the
   file's own attribute and value (``key="w63g5f9w"``): nothing new to resolve;
 * any other entity gets the edition's form (``Style``: the attribute and the shape of its
-  value, learned from the names of the file, else of all the sources) with the id of the
+  value, learned from the names of the file, else of its edition's, else of all the sources;
+  none for a file naming no edition) with the id of the
   entry the export writes for it (in the file's standOff, or in ``register.xml``): a bare
   ``ref="person-wager"`` or ``key="person-wager"`` where the edition writes bare ids or keys
   (resolved, as the edition's are, by the entry of that id), ``#id`` or ``register.xml#id``

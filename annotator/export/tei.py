@@ -206,7 +206,8 @@ class _Data:
     own_pointers: dict[str, tuple[str, str]] = field(default_factory=dict)
     # the entities a pointer attribute's value names (``pointing.Named``); none unless set
     named: Callable[[str], set[str]] = field(default=lambda value: set())
-    # (type, form) of the pointers of the file's names and of all the sources' (``pointing``)
+    # (type, form) of the pointers of the file's names and of its edition's sources' (else
+    # of every source's; none for a source naming no edition: ``pointing``)
     file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     styles: dict[str, Style] = field(default_factory=dict)  # by type, once forms are set
@@ -1699,7 +1700,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
 
     ``register``: where the entries new markup points to go (``REGISTERS``; default: where
     each source keeps its own, ``default_register`` of its names' pointers, else where the
-    workspace's sources keep theirs; where that is ``none``, ``URIS``: an entity without an
+    sources of its edition keep theirs, else where the workspace's do; ``inline`` for a source
+    naming no edition; where that is ``none``, ``URIS``: an entity without an
     authority id still gets its entry, in the file's standOff). With ``file``,
     ``register.xml`` beside the exports holds them, and the entries an editor gave authority
     ids to that the sources point to elsewhere.
@@ -1718,16 +1720,23 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     written: Written | None = None
     moved = False  # the staged files are in place
     try:
-        file_forms = ctx.texts.forms(every.values())  # the kept maps' heads
-        edition_forms: Counter[tuple[str, str]] = Counter()
-        for counted in file_forms.values():
-            edition_forms.update(counted)
-        edition_register = inferred_register(file_forms.values())
+        file_forms, edition_of = ctx.texts.forms(every.values())  # the kept maps' heads
+        # each edition's pointers together, else every source's; a source naming no edition
+        # borrows none (was: every source's, so a .txt letter's new names took @key)
+        everyone: Counter[tuple[str, str]] = Counter()
+        edition_forms: dict[str, Counter[tuple[str, str]]] = {}
+        for sid, counted in file_forms.items():
+            everyone.update(counted)
+            if edition_of[sid]:
+                edition_forms.setdefault(edition_of[sid], Counter()).update(counted)
+        edition_forms = {name: forms or everyone for name, forms in edition_forms.items()}
+        edition_registers = {name: inferred_register([forms])
+                             for name, forms in edition_forms.items()}
         # what every file's export reads of the store, read at once, grouped by source
         edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
         in_register: dict[str, Entity] = {}
         pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
-        edition_styles: dict[str, Style] = {}
+        edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
         with ExportFiles(ctx.root) as out_files:
             for n, src in enumerate(sources):
                 file = ctx.texts.unparsed(src)  # its tree is parsed only if an export reads it
@@ -1738,10 +1747,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 data.own_pointers = file_pointers(pointers, found)
                 data.named = Named(pointers, found.prefixes)
                 data.file_forms = file_forms.get(src.id, Counter())
-                data.edition_forms = edition_forms
-                data.edition_styles = edition_styles
+                name = edition_of.get(src.id, "")
+                data.edition_forms = edition_forms.get(name, Counter())
+                data.edition_styles = edition_styles.setdefault(name, {})
                 mode = register or (inferred_register([data.file_forms]) if data.file_forms
-                                    else edition_register)
+                                    else edition_registers.get(name, "inline"))
                 built = _render(source, data, source_id=src.id, register=mode)
                 counts = built.counts
                 for eid in built.pointed | built.reached if mode == "file" else ():

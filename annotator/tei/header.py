@@ -5,12 +5,17 @@ and a workspace may hold files of several; learning an edition's conventions nee
 which files share them. The file's own words for that are in ``fileDesc``: the series it is
 part of (``seriesStmt``, the project or edition's name), else who publishes it
 (``publicationStmt``: ``publisher``, ``authority``, ``distributor``). Files are kept flat in
-``sources/``, so the header is what a file carries of its edition.
+``sources/``, so the header is what a file carries of its edition. A header naming neither (an
+empty ``<publisher/>``) leaves the schema the file declares (``<?xml-model href?>``) when it is
+the edition's own ("CT.rng", an ODD's output), not one of TEI's stock schemas (``tei_all``),
+which any edition may use.
 
 DOCS: docs/proposals.md#conventions
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -23,11 +28,12 @@ _PUBLISHERS = (f"{_T}publisher", f"{_T}authority", f"{_T}distributor")
 def edition_name(root: etree._Element) -> str:
     """The header's name of the file's edition: the first title of its ``seriesStmt``, else
     the first ``publisher``, ``authority`` or ``distributor`` of its ``publicationStmt``, white
-    space folded; '' when it names none (a text file encoded by annotator, an empty
-    ``<publisher/>``)."""
+    space folded, else the edition's own schema the file declares (``own_schema``); '' when
+    it names none (a text file encoded by annotator, an empty ``<publisher/>`` and no schema
+    of its own): such files are no edition together (docs/proposals.md#conventions)."""
     desc = root.find(f"{_T}teiHeader/{_T}fileDesc")
     if desc is None:
-        return ""
+        return own_schema(root)
     for series in desc.iterfind(f"{_T}seriesStmt"):
         for title in series.iterfind(f"{_T}title"):
             name = element_text(title)
@@ -38,4 +44,23 @@ def edition_name(root: etree._Element) -> str:
             name = element_text(el)
             if name:
                 return name
+    return own_schema(root)
+
+
+# TEI's own schemas ("tei_all.rng", "tei_lite.odd", any under tei-c.org): any edition's
+_STOCK = re.compile(r"(?:^|/)(?:tei_[\w-]*|teilite|tei)\.(?:rng|rnc|xsd|odd|dtd)$|tei-c\.org", re.I)
+
+
+def own_schema(root: etree._Element) -> str:
+    """The schema a file declares before its root (``<?xml-model href="CT.rng"?>``, oXygen's
+    ``<?oxygen RNGSchema="..."?>``) when it is no stock TEI schema: an edition's customisation,
+    which its files share and other editions' do not. '' for none."""
+    for node in root.itersiblings(preceding=True):
+        if not isinstance(node, etree._ProcessingInstruction):
+            continue
+        href = node.get("href") if node.target == "xml-model" else \
+            node.get("RNGSchema") if node.target == "oxygen" else None
+        href = (href or "").strip()
+        if href and not _STOCK.search(href):
+            return href
     return ""
