@@ -15,6 +15,7 @@ from lxml import etree
 from annotator.tei.dating import source_date
 from annotator.tei.encode import TITLE_MAX, encode_markdown, encode_text
 from annotator.tei.parse import parse_source
+from annotator.tei.textmap import build_textmap
 from annotator.tei.validate import validate
 from annotator.text import not_xml
 from tests.conftest import run
@@ -119,6 +120,25 @@ def test_encode_text_letters_opening_place_and_date_is_its_dateline(tmp_path, li
     assert root.findtext(".//t:body/t:dateline", namespaces=TEI) == (line if dateline else None)
     if dateline:
         assert source_date(parse_source(tmp_path / "doc.xml")).reason.startswith("the dateline ")
+
+
+@pytest.mark.parametrize(("line", "salute"), [
+    ("My dearest Catherine,", True), ("Dear Manning,", True), ("Dear Mr. Lloyd", True),
+    ("Sir,", True), ("Dear Mrs Clarkson will, I hope, forgive my silence.", False),
+    ("Dear Sir, I shall come on Monday", False), ("Sir John came.", False)])
+def test_encode_text_letters_salutation_is_its_salute(tmp_path, line, salute):
+    """A salutation on a line of its own after the dateline is the letter's <salute> (was: a
+    paragraph); a sentence opening with "Dear" stays one. The reading text is the same."""
+    text = f"Dorothy Wordsworth to Catherine Clarkson\n\nGrasmere, Monday 3d March 1806\n\n" \
+           f"{line}\n\nMary and William went to Kendal on Saturday.\n"
+    root = _check(encode_text(text, name="letter.txt"), tmp_path)
+    assert root.findtext(".//t:body/t:dateline", namespaces=TEI) == \
+        "Grasmere, Monday 3d March 1806"
+    assert root.findtext(".//t:body/t:salute", namespaces=TEI) == (line if salute else None)
+    assert [p.text for p in root.iterfind(".//t:body/t:p", TEI)] == \
+        ([] if salute else [line]) + ["Mary and William went to Kendal on Saturday."]
+    tm = build_textmap(parse_source(tmp_path / "doc.xml"))
+    assert tm.text.split("\n\n")[2:] == [line, "Mary and William went to Kendal on Saturday."]
 
 
 def test_encode_text_given_title_is_kept_however_long(tmp_path):

@@ -6,7 +6,9 @@ the title only when it looks like one: at most ``TITLE_MAX`` characters and foll
 text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
 ``<head>`` alone, which TEI does not allow). The next paragraph, when it is a letter's place
 and full date on one line ("Chester, Octr 3d 1766", ``chronology.opening_dateline``) and text
-follows, is its ``<dateline>``, which dates the source as a TEI file's dateline does.
+follows, is its ``<dateline>``, which dates the source as a TEI file's dateline does; a
+salutation on a line of its own opening the text after it ("My dear Coleridge,") is its
+``<salute>``.
 Markdown ``#`` headings open nested ``<div>``s with a ``<head>`` (a heading with no text is
 none; one with no letter or digit titles nothing);
 bullet (``-``, ``*``, ``+``) and ordered (``1.``, ``1)``) lists are a ``<list>`` of ``<item>``s,
@@ -42,6 +44,12 @@ _TAG = re.compile(r"<[^>]*>")
 # CommonMark's references: a named one of HTML5's list, decimal of 1-7 digits, hex of 1-6
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+
+# A letter's salutation on a line of its own ("My dear Coleridge,", "Dear Mr. Lloyd", "Sir,"),
+# of five words at most: not a sentence that opens with one ("Dear Mrs Clarkson will, I
+# hope, forgive my silence.", "Dear Sir, I shall come on Monday")
+_SALUTE = re.compile(r"(?i:(?:my[ \t]+)?(?:dear(?:est)?|honou?red|respected|beloved)[ \t]"
+                     r"[^!?\n]{0,50}[^.!?\n]|(?:sir|madam|gentlemen)[,:!]?)\Z")
 
 _TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0">
@@ -113,6 +121,9 @@ def encode_text(text: str, *, name: str, title: str | None = None) -> str:
     paragraphs = _paragraphs(rest)
     if len(paragraphs) > 1 and opening_dateline(paragraphs[0]):  # a letter's place and date
         body.append(f"      <dateline>{escape(paragraphs.pop(0))}</dateline>")
+    if len(paragraphs) > 1 and len(paragraphs[0].split()) <= 5 and \
+            _SALUTE.match(paragraphs[0]):  # "My dear Coleridge,"
+        body.append(f"      <salute>{escape(paragraphs.pop(0))}</salute>")
     body.extend(_p(p, "      ") for p in paragraphs)
     return _document(title=title, found=first, kind="plain-text", name=name, body=body)
 
