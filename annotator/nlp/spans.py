@@ -624,16 +624,17 @@ def dateline_places(text: str, datelines: Iterable[tuple[int, int]],
     Returns ``names`` with the persons there made places, and the capitalised runs there no
     name or date covers (the places the model missed). A dateline with no date proposed in
     it, or one opening with its date ("3.", "10th Month 3rd, 1823"), names no place so."""
+    starts = sorted(s for s, _ in dates)
+    parts = []
+    for a, b in datelines:
+        i = bisect.bisect_left(starts, a)  # the first date starting in the dateline
+        if i < len(starts) and starts[i] < b and text[a:starts[i]].strip():
+            parts.append((a, starts[i]))
+    if not parts:
+        return list(names), []
     taken = bytearray(len(text))
     for s, e in (*((s, e) for s, e, _ in names), *dates):
         taken[s:e] = b"\x01" * (e - s)
-    parts = []
-    for a, b in datelines:
-        first = min((s for s, e in dates if a <= s < b), default=None)
-        if first is not None and text[a:first].strip():
-            parts.append((a, first))
-    if not parts:
-        return list(names), []
 
     def in_part(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in parts)
