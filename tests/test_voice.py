@@ -4,6 +4,7 @@ what claims and dates found there are: the edition's, not the source's."""
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from annotator.chronology import Dating, date_mentions
 from annotator.tei.voice import editor_spans, within
 from tests.conftest import DATA, run
+from tests.test_conventions import _bare
 
 TEI = "http://www.tei-c.org/ns/1.0"
 # John Hunt's journal, 1770-71 (Friendly Networks, CC BY 4.0): the first entries and one of
@@ -129,3 +131,77 @@ def test_voice_editors_year_is_no_year_named_before(marked):
     june = next(r for w, r in got.items() if "June" in w)
     assert dict(june.attrs) == {"when": "1799-06-14"}, june.reason
     assert "editorial" in got["2009"].flags
+
+
+# John Hunt's journal of 1818 (Friendly Networks): its text marks names (John Parrish,
+# Hoyland, William Penn...), its 20 editor's notes none ("Hunt is mistaken, Huldah Hoag was
+# from Vermont", "1 Cor. 12:31")
+JOURNAL_1818 = DATA / "editions" / "friendly-networks" / "A0011530.xml"
+# John Hunt's journal of 1824: its notes name "John Hunt", "Ephraim Tomlinson", "Ann Quicksall"
+JOURNAL_1824 = DATA / "editions" / "friendly-networks" / "A0011538.xml"
+
+
+def _names_in_notes(ws, source):
+    _, spans = _voiced(ws, source)
+    return [m for m in ws.mentions(source, status="proposed")
+            if m.type != "date" and within(spans, m.start, m.end)]
+
+
+def test_voice_names_in_notes_follow_the_editions_markup(ws, tmp_path):
+    """Friendly Networks marks names in its text and none in its editor's notes: the 1824
+    journal, its markup taken out, gets no name proposed in its notes once the 1818 journal's
+    markup shows it; alone (nothing to learn from) it gets them, and `annotator conventions`
+    says which and why (was: 'John Hunt' in a note citing his 'Testimony' was proposed as a
+    person of the journal whatever the edition's markup showed)."""
+    bare = ws.add(_bare(JOURNAL_1824, tmp_path / "journal.xml")).source.id
+    ws.propose([bare])
+    alone = _names_in_notes(ws, bare)
+    assert "John Hunt" in {m.surface for m in alone}
+    assert ws.conventions(bare).editor_notes == "marked"
+    ws.add(JOURNAL_1818)
+    conv = ws.conventions(bare)
+    assert (conv.editor_notes, conv.learned_from["editor_notes"]) == ("unmarked", "edition")
+    ws.propose([bare])  # its conventions changed: it is proposed again
+    assert _names_in_notes(ws, bare) == []
+    _, spans = _voiced(ws, bare)
+    outside = [m for m in ws.mentions(bare, status="proposed")
+               if m.type == "person" and not within(spans, m.start, m.end)]
+    assert {"Sarah Morris", "Anthony Benezet"} <= {m.surface for m in outside}
+    dated = [m for m in ws.mentions(bare, types=["date"]) if within(spans, m.start, m.end)]
+    assert any(m.surface.startswith("17th of 8 Month, 1824") for m in dated)  # dates stay
+    listed = json.loads(run(ws, "conventions", "--format", "json").stdout)
+    row = next(r for r in listed if r["convention"] == "editor_notes")
+    assert (row["value"], row["evidence"]) == ("unmarked", "0 marked, 5 unmarked")
+
+
+def test_voice_names_in_notes_the_editor_rejects_are_left_bare(ws, tmp_path):
+    """Where the editor marks the names (the 1818 journal's markup taken out), a note counts
+    once the editor has decided it: names waiting there teach nothing, rejected ones that the
+    edition leaves its notes' names bare ("1 Tim. 4:16" proposed as a person 'Tim')."""
+    from annotator.acts.conventions import edition_conventions
+
+    bare = ws.add(_bare(JOURNAL_1818, tmp_path / "journal.xml")).source.id
+    ws.propose([bare])
+    in_notes = _names_in_notes(ws, bare)
+    assert {"Huldah Hoag", "Tim"} <= {m.surface for m in in_notes}
+    _, spans = _voiced(ws, bare)
+    body = [m for m in ws.mentions(bare, status="proposed")
+            if m.type == "person" and not within(spans, m.start, m.end)]
+    ws.confirm(*(f"mention:{m.id}" for m in body[:3]))
+    assert edition_conventions(ws).by_source[bare]["editor_notes"] == (0, 0)  # not looked at
+    ws.reject(*(f"mention:{m.id}" for m in in_notes))
+    notes = len({next(a for a, b in spans if a <= m.start < b) for m in in_notes})
+    conv = ws.conventions(bare)
+    assert conv.evidence["editor_notes"] == (0, notes) and notes >= 3
+    assert (conv.editor_notes, conv.learned_from["editor_notes"]) == ("unmarked", "source")
+
+
+def test_voice_names_in_notes_an_edition_marks_are_proposed(ws):
+    """Hunt's 1770-71 journal marks William Penn in a note citing his book and the Monthly
+    Meeting's Friends in another, leaving one bare: too few cases to learn from, its notes
+    keep the default, names proposed there."""
+    from annotator.acts.conventions import edition_conventions
+
+    ws.add(HUNT)
+    assert edition_conventions(ws).by_source["a0011517-slice"]["editor_notes"] == (2, 1)
+    assert ws.conventions("a0011517-slice").editor_notes == "marked"

@@ -24,11 +24,12 @@ from typing import Protocol
 from annotator.config import CONFIG_FILE, Settings
 from annotator.errors import ConfigError, Location
 from annotator.nlp.conventions import (DEFAULT, Conventions, Counts, Marked, check_overrides,
-                                       count, decide, summed)
+                                       count, decide, note_cases, summed)
 from annotator.nlp.spans import split_at_breaks
 from annotator.records import Mention
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
+from annotator.tei.voice import editor_spans
 from annotator.text import trim
 
 
@@ -134,12 +135,20 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
                         datelines: bool = True) -> EditionConventions:
     """The conventions the workspace's confirmed mentions show, per source and per edition,
     with annotator.toml's overrides; with ``learned=False`` the defaults with the overrides.
-    ``datelines=False`` skips reading the files for datelines (names only: quicker)."""
+    ``datelines=False`` skips reading the files for datelines and editor's notes (the
+    conventions of names' spans only: quicker)."""
     overrides = checked_overrides(ws)
     by_source: dict[str, Counts] = {}
     if learned:
+        # name proposals not decided yet, and those the editor rejected
+        waiting, rejected = (_names(ws, "proposed"), _names(ws, "rejected")) if datelines \
+            else ({}, {})
         for sid, marked in _marked(ws, datelines=datelines).items():
             by_source[sid] = count(marked)
+            if datelines and marked:
+                notes = editor_spans(ws.textmap(sid))
+                by_source[sid] = {**by_source[sid], "editor_notes": note_cases(
+                    marked, notes, waiting.get(sid, ()), rejected.get(sid, ()))}
     editions = {sid: ws.edition(sid) for sid in by_source}
     grouped: dict[str, list[Counts]] = {}
     for sid, c in by_source.items():
@@ -155,20 +164,30 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
                               summed(by_source.values()), edition_of, overrides, learned)
 
 
+def _names(ws: Edition, status: str) -> dict[str, list[tuple[int, int]]]:
+    """Each source's name mentions of a status (no dates), as spans."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in ws.mentions(status=status):
+        if m.type != "date":
+            out.setdefault(m.source_id, []).append((m.start, m.end))
+    return out
+
+
 def _marked(ws: Edition, *, datelines: bool) -> dict[str, list[Marked]]:
     """Each source's confirmed mentions in its reading text, with the dateline each is in."""
-    by_source: dict[str, list[tuple[int, int, str]]] = {}
+    by_source: dict[str, list[tuple[int, int, str, bool]]] = {}
     for m in ws.mentions(status="confirmed"):
-        by_source.setdefault(m.source_id, []).append((m.start, m.end, m.type))
+        by_source.setdefault(m.source_id, []).append(
+            (m.start, m.end, m.type, m.provenance == "source"))
     out: dict[str, list[Marked]] = {}
     for sid, spans in by_source.items():
         tm = ws.textmap(sid)
-        want = datelines and any(t == "date" for _, _, t in spans)
+        want = datelines and any(t == "date" for _, _, t, _ in spans)
         lines = dateline_spans(tm) if want else []
         marked = out.setdefault(sid, [])
-        for start, end, type_ in spans:
+        for start, end, type_, from_file in spans:
             if end > len(tm.text):
                 continue  # a mention of an older version of the source
             line = next(((a, b) for a, b in lines if a <= start and end <= b), None)
-            marked.append(Marked(tm.text, start, end, type_, line))
+            marked.append(Marked(tm.text, start, end, type_, line, from_file))
     return out

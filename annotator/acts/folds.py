@@ -109,6 +109,8 @@ class _Learned:
     # held source -> its conventions, from the other folds' sources of its edition (else all)
     conventions: dict[str, Conventions]
     datelines: dict[str, list[tuple[int, int]]]  # held source -> datelines proposed whole
+    # held source -> its editor's notes, where its edition marks no names there
+    unnamed: dict[str, list[tuple[int, int]]]
 
 
 def make_folds(sizes: dict[str, int], k: int) -> list[list[str]]:
@@ -148,24 +150,28 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
         rules=span_rules(learned.conventions[source_id]) if conv else RULES,
         datelines=learned.datelines.get(source_id, ()) if conv else (),
         org_threshold=settings.org_threshold if org else 0.0,
-        confirmed={k: e.type for e in known for k in e.keys} if org else None)
+        confirmed={k: e.type for e in known for k in e.keys} if org else None,
+        unnamed=learned.unnamed.get(source_id, ()) if conv else ())
 
 
 def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
            states: Sequence[MentionState], steps: frozenset[str]) -> _Learned:
     from annotator.acts.conventions import edition_conventions, whole_datelines
-    from annotator.nlp.conventions import WHOLE
+    from annotator.nlp.conventions import UNMARKED, WHOLE
+    from annotator.tei.voice import editor_spans
 
     train_states = [m for m in states if m.source_id in set(rest)]
     known = _known(train_states, lambda sid: ws.textmap(sid).text)
-    conventions, lines = {}, {}
+    conventions, lines, unnamed = {}, {}, {}
     if "conventions" in steps:
         learned = edition_conventions(_FoldView(ws, frozenset(rest)))
         for sid in held:
             conventions[sid] = learned.source(sid)  # its own mentions are held back
             if conventions[sid].datelines == WHOLE:
                 lines[sid] = whole_datelines(ws.textmap(sid))
-    return _Learned(known, conventions, lines)
+            if conventions[sid].editor_notes == UNMARKED:
+                unnamed[sid] = editor_spans(ws.textmap(sid))
+    return _Learned(known, conventions, lines, unnamed)
 
 
 def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] | None = None,

@@ -53,7 +53,7 @@ from annotator.acts.source_dates import date_warnings
 from annotator.acts.texts import RunTexts, Texts
 from annotator.interrupt import finishing
 from annotator.config import Settings
-from annotator.nlp.conventions import CONVENTIONS, WHOLE, Conventions, span_rules
+from annotator.nlp.conventions import CONVENTIONS, UNMARKED, WHOLE, Conventions, span_rules
 from annotator.nlp.lexicon import common_words, is_common
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
@@ -71,7 +71,7 @@ from annotator.store.decisions import registered_editions
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
 from annotator.tei.dating import blocks_and_references
-from annotator.tei.voice import editor_spans
+from annotator.tei.voice import editor_spans, within
 from annotator.tei.textmap import TextMap
 from annotator.text import crosses_block, trim
 
@@ -117,7 +117,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                     org_threshold: float = DEFAULT_THRESHOLD,
                     confirmed: Mapping[str, str] | None = None,
                     dating: Dating = Dating(),
-                    lexicon: frozenset[str] = frozenset()) -> list[Proposal]:
+                    lexicon: frozenset[str] = frozenset(),
+                    unnamed: Sequence[tuple[int, int]] = ()) -> list[Proposal]:
     """Model spans -> clean, typed proposals, plus the register's and the text's own names.
 
     Dates are widened, joined by the date finder's (provenance ``rule:dates``) and resolved
@@ -143,7 +144,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     ``confirmed`` (name key -> type of the edition's confirmed names, for the ORG filter).
     ``lexicon``: the common words of the text's language (``nlp.lexicon.common_words``), which
     a register name of one word is found again as only where the words before name it
-    (``_name_here``).
+    (``_name_here``). ``unnamed``: sorted spans where no name is proposed, only dates (the
+    editor's notes of an edition that marks no names there: the ``editor_notes`` convention).
     Every proposal carries a confidence (``CONFIDENCE``) the review queue can sort by.
 
     No proposal crosses a block break (``text.crosses_block``), as no mention an editor marks
@@ -285,6 +287,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
             continue
         if addresses.find(1, p.start, p.end) != -1:  # in a web or e-mail address
             continue
+        if p.type != "date" and unnamed and within(unnamed, p.start, p.end):
+            continue  # the edition marks no names in its editor's notes
         if crosses_block(text, p.start, p.end):
             log.debug("dropped %s %r over a block break (%s)", p.type, p.surface, p.provenance)
             continue  # a name or date stands within one block (D034), see the docstring
@@ -538,6 +542,11 @@ class Steps:
         if key not in self._rules:
             self._rules[key] = span_rules(conv)
         return self._rules[key]
+
+    def names_in_notes(self, source_id: str) -> bool:
+        """Whether names are proposed in the source's editor's notes (its edition marks
+        them there, or shows nothing of it)."""
+        return self.conventions(source_id).editor_notes != UNMARKED
 
     def fingerprint(self, source_id: str) -> dict[str, Any]:
         conv = self.conventions(source_id)
@@ -995,7 +1004,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                                         register=register_index(known, ids), known=known,
                                         rejected=rejected | rows_of.source_rejections(tx, src.id),
                                         rules=steps.rules(src.id), protected=kept,
-                                        own=own, lexicon=lexicon)
+                                        own=own, lexicon=lexicon,
+                                        unnamed=() if steps.names_in_notes(src.id)
+                                        else editor_spans(tm))
                 props = [p for p in props if p.provenance == "rule:register"]
                 if props:  # no name over the file's titles, works and terms, read for a name found
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
@@ -1081,7 +1092,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 marked=others.pop(sid, ()),
                 terms=terms.pop(sid, ()),
                 org_threshold=steps.org_threshold,
-                confirmed=names.confirmed, dating=dating, lexicon=lexicon)
+                confirmed=names.confirmed, dating=dating, lexicon=lexicon,
+                unnamed=() if steps.names_in_notes(sid) else dating.editorial)
             again = _found_again(tx, sid, src.sha256, mine.pop(sid, frozenset()), props)
             if again:
                 bound = bound | again.keys()

@@ -8,7 +8,9 @@ the element; ``decide`` takes each convention by the majority once there is enou
 (``MIN_EVIDENCE``), from the first of several levels that has it (a source's own markup, else its
 edition's, else the workspace's: ``acts.conventions``); until then the default (the span rules of
 ``annotator.nlp.spans``) holds. ``span_rules`` turns the result into the rules proposals (and a
-mention added from a selection) are cleaned with.
+mention added from a selection) are cleaned with. One convention is of where names are
+proposed, not of their spans: whether the edition marks names in its editor's notes
+(``note_cases``; where it leaves them bare, none is proposed there).
 
 Settings in ``[annotator.conventions]`` of annotator.toml override what was learned.
 
@@ -27,6 +29,7 @@ from annotator.nlp.spans import (RULES, Rule, clean_span, strip_edge_punctuation
                                  strip_title)
 
 INSIDE, OUTSIDE, WHOLE = "inside", "outside", "whole"
+MARKED, UNMARKED = "marked", "unmarked"
 # convention -> (what it is about, its values, the default)
 CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "titles": ("titles and honorifics before a person's name (Mr., Dr., Sir, Lady)",
@@ -40,6 +43,10 @@ CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     # "inside" counts datelines the date wraps whole, "outside" dates within a dateline
     "datelines": ("dates in a dateline: the date alone, or the whole dateline",
                   (WHOLE, INSIDE), INSIDE),
+    # "marked" counts editor's notes with a name marked, "unmarked" those holding capitalised
+    # names none of which is marked, in a source marking names in its own text
+    "editor_notes": ("names in the editor's notes (note type editorial, commentary...): "
+                     "proposed, or left unmarked", (MARKED, UNMARKED), MARKED),
 }
 MIN_EVIDENCE = 3  # cases seen before a convention is taken as learned
 Counts = Mapping[str, tuple[int, int]]  # convention -> cases (inside, outside) seen
@@ -61,6 +68,7 @@ class Conventions:
     city_of: str = OUTSIDE
     possessive: str = OUTSIDE
     datelines: str = INSIDE
+    editor_notes: str = MARKED
     # the cases seen at the first level asked (a source's own, an edition's)
     evidence: Counts = field(default_factory=dict)
     overridden: frozenset[str] = frozenset()
@@ -100,7 +108,8 @@ def _make(values: Mapping[str, str], evidence: Counts,
           learned_from: Mapping[str, str] | None = None) -> Conventions:
     d = {n: values.get(n, default) for n, (_, _, default) in CONVENTIONS.items()}
     return Conventions(d["titles"], d["kin"], d["articles"], d["city_of"], d["possessive"],
-                       d["datelines"], evidence, overridden, learned_from or {})
+                       d["datelines"], d["editor_notes"], evidence, overridden,
+                       learned_from or {})
 
 
 DEFAULT = Conventions()
@@ -128,6 +137,7 @@ class Marked:
     end: int
     type: str
     dateline: tuple[int, int] | None = None
+    from_file: bool = False  # marked in the file (provenance ``source``), not by the editor
 
 
 def _word_before(text: str, start: int) -> str:
@@ -178,6 +188,50 @@ def count(mentions: Iterable[Marked]) -> Counts:
             whole = m.start <= a + 1 and m.end >= b - 1
             counts["datelines"][0 if whole else 1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def note_cases(marked: Sequence[Marked], notes: Sequence[tuple[int, int]],
+               waiting: Sequence[tuple[int, int]] = (),
+               rejected: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+    """How many of a source's editor's notes (``notes``: ``tei.voice.editor_spans``) hold a
+    confirmed name, and how many leave their names bare, in a source whose confirmed names
+    outside its notes show that it marks names (one marking none says nothing of its notes).
+    Bare, where the source's names are its file's markup (the edition went over the whole
+    file): a note holding capitalised words ("Huldah Hoag", "Cf. Pennant's Tour"); where the
+    editor marked them: a note where the editor rejected a name proposal and none waits for a
+    decision (``rejected``, ``waiting``), not one the editor has not looked at."""
+    names = [m for m in marked if m.type != "date"]
+    outside = [m for m in names if not any(a <= m.start and m.end <= b for a, b in notes)]
+    if not outside:
+        return 0, 0
+    by_file = any(m.from_file for m in outside)
+
+    def holds(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
+        return any(a <= s and e <= b for s, e in spans)
+
+    marked_n = bare = 0
+    for a, b in notes:
+        if any(a <= m.start and m.end <= b for m in names):
+            marked_n += 1
+        elif by_file and _capitalised(names[0].text, a, b) or \
+                holds(rejected, a, b) and not holds(waiting, a, b):
+            bare += 1
+    return marked_n, bare
+
+
+_SENTENCE_START = tuple(".!?:;\"'‘“([—–-")
+
+
+def _capitalised(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a capitalised word not opening a sentence ("Luke
+    12:16" holds none, "Cf. also a note by Trevor Parkins" does)."""
+    for m in _WORD.finditer(text, start, end):
+        w = m.group()
+        if len(w) > 1 and w[0].isupper() and w[1].islower():
+            before = text[start:m.start()].rstrip()
+            if before and not before.endswith(_SENTENCE_START):
+                return True
+    return False
 
 
 def summed(counts: Iterable[Counts]) -> Counts:
