@@ -140,15 +140,22 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
     overrides = checked_overrides(ws)
     by_source: dict[str, Counts] = {}
     if learned:
-        # name proposals not decided yet, and those the editor rejected
-        waiting, rejected = (_names(ws, "proposed"), _names(ws, "rejected")) if datelines \
-            else ({}, {})
+        # name proposals not decided yet and those rejected, read where the editor marks names
+        decisions: dict[str, dict[str, list[tuple[int, int]]]] = {}
+
+        def names(status: str, sid: str) -> list[tuple[int, int]]:
+            if status not in decisions:
+                decisions[status] = _names(ws, status)
+            return decisions[status].get(sid, [])
+
         for sid, marked in _marked(ws, datelines=datelines).items():
             by_source[sid] = count(marked)
-            if datelines and marked:
-                notes = editor_spans(ws.textmap(sid))
+            notes = editor_spans(ws.textmap(sid)) if datelines and marked else []
+            if notes:
+                editor = not any(m.from_file for m in marked if m.type != "date")
                 by_source[sid] = {**by_source[sid], "editor_notes": note_cases(
-                    marked, notes, waiting.get(sid, ()), rejected.get(sid, ()))}
+                    marked, notes, names("proposed", sid) if editor else (),
+                    names("rejected", sid) if editor else ())}
     editions = {sid: ws.edition(sid) for sid in by_source}
     grouped: dict[str, list[Counts]] = {}
     for sid, c in by_source.items():

@@ -20,6 +20,7 @@ DOCS: docs/proposals.md#conventions
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -200,21 +201,27 @@ def note_cases(marked: Sequence[Marked], notes: Sequence[tuple[int, int]],
     file): a note holding capitalised words ("Huldah Hoag", "Cf. Pennant's Tour"); where the
     editor marked them: a note where the editor rejected a name proposal and none waits for a
     decision (``rejected``, ``waiting``), not one the editor has not looked at."""
+    starts = [a for a, _ in notes]
+
+    def note_of(start: int, end: int) -> int:
+        """The index of the note [start, end) lies in, else -1 (``notes`` are sorted)."""
+        i = bisect_right(starts, start) - 1
+        return i if i >= 0 and end <= notes[i][1] else -1
+
     names = [m for m in marked if m.type != "date"]
-    outside = [m for m in names if not any(a <= m.start and m.end <= b for a, b in notes)]
+    held = [note_of(m.start, m.end) for m in names]
+    outside = [m for m, i in zip(names, held) if i < 0]
     if not outside:
         return 0, 0
     by_file = any(m.from_file for m in outside)
-
-    def holds(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
-        return any(a <= s and e <= b for s, e in spans)
-
+    named = set(held)
+    decided = set() if by_file else \
+        {note_of(s, e) for s, e in rejected} - {note_of(s, e) for s, e in waiting}
     marked_n = bare = 0
-    for a, b in notes:
-        if any(a <= m.start and m.end <= b for m in names):
+    for i, (a, b) in enumerate(notes):
+        if i in named:
             marked_n += 1
-        elif by_file and _capitalised(names[0].text, a, b) or \
-                holds(rejected, a, b) and not holds(waiting, a, b):
+        elif _capitalised(names[0].text, a, b) if by_file else i in decided:
             bare += 1
     return marked_n, bare
 

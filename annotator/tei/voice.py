@@ -72,6 +72,8 @@ def editor_spans(tm: TextMap) -> list[tuple[int, int]]:
         if resp & staff or resp & _EDITOR_WORDS or kind in EDITOR_TYPES or (
                 kind not in AUTHOR_TYPES and _under(i, backs, parent)):
             wanted.add(i)
+    if not wanted:
+        return []  # no walk over the map for a source without an editor's part
     spans = sorted(element_spans(tm, wanted).values())
     out: list[tuple[int, int]] = []
     for s, e in spans:
