@@ -459,6 +459,40 @@ def test_bib_reads_listbibl_and_biblstruct_from_tei(ws, tmp_path):
     assert all(e.origin == "source:letters" for e in entries.values())
 
 
+CITING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>{title}</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/>
+</sourceDesc></fileDesc></teiHeader><text><body>
+<p>Drawings for the <bibl type="authorial"><title ref="bi0015">welsh Tour</title></bibl>, or
+<bibl type="authorial"><title ref="bi0032">journey to London</title></bibl>.</p>
+<p>I have shewn my <bibl type="authorial"><title ref="bi0032">journey to London</title></bibl>
+and my <bibl><title>Account of Prints</title></bibl>; he copies it for my
+<bibl type="authorial"><title ref="bi0032">Journey to London</title></bibl>, and my
+<bibl><title>Account of prints</title></bibl>, and <bibl><title ref="#nek97">Pariahs</title>
+</bibl>.</p></body><back><listBibl><bibl xml:id="nek97"><author>Nekrich, Aleksandr M.</author>
+<title>Pariahs, Partners, Predators</title><date>1997</date></bibl></listBibl></back></text>
+</TEI>"""
+
+
+def test_bib_tei_work_cited_by_ref_is_one_work(ws, tmp_path):
+    """A work the text cites three times by ``@ref`` is one work keyed by the ref (was: three
+    undated works, journeylondon, journeylondona, journeylondonb); a bare title cited twice
+    is one work; a ref to a work the file lists is that work; another source citing the same
+    ref or title adds no work."""
+    first = tmp_path / "first.xml"
+    first.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(first)
+    works = {e.key: e for e in ws.bib() if e.key != "firstletter"}
+    assert sorted(works) == ["accountprints", "bi0015", "bi0032", "nek97"]
+    assert (works["bi0032"].type, dict(works["bi0032"].fields)) == \
+        ("misc", {"title": "journey to London"})
+    second = tmp_path / "second.xml"
+    second.write_text(CITING.format(title="Second letter").replace("nek97", "nek"),
+                      encoding="utf-8")
+    ws.add(second)
+    added = sorted(e.key for e in ws.bib() if e.origin == "source:second")
+    assert added == ["nek", "secondletter"]
+
+
 def test_bib_cli_add_and_list(ws):
     result = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(REFERENCES)])
     assert result.exit_code == 0, result.output

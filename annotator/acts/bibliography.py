@@ -145,11 +145,12 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
                      date: str = "") -> None:
     """Within the act adding a source: the source is a citable work (dated ``date``, the date
     it was written, when its description gives none), and so are the works its TEI lists;
-    keep them (once: a work already read from this source keeps its key)."""
-    taken = bib_rows.keys(act.conn)
-    mine = bib_rows.entries_from(act.conn, f"source:{source_id}")
-    found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title, taken=taken,
-                                date=date)
+    keep them (once: a work already read from this source keeps its key, and a work its text
+    cites that is stored already, by its pointer or its bare title, is that work)."""
+    stored = bib_rows.all_entries(act.conn)
+    mine = [e for e in stored if e.origin == f"source:{source_id}"]
+    found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title,
+                                taken=[e.key for e in stored], date=date, known=stored)
     for work in found:
         if any(bib_mod.same_work(work, old) for old in mine):
             continue

@@ -20,7 +20,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.bibliography.latex import escape, escape_name, group_end, plain
 from annotator.bibliography.library import (DATE_FIELDS, KEY_OK, REFUSED, VERBATIM,
@@ -681,15 +681,23 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
 
 
 def tei_entries(root: etree._Element, *, source_id: str, title: str,
-                taken: Iterable[str], date: str = "") -> list[BibEntry]:
+                taken: Iterable[str], date: str = "",
+                known: Iterable[BibEntry] = ()) -> list[BibEntry]:
     """The works a TEI source names in its text (``listBibl``, ``bibl``, ``biblStruct``), and
     the source itself as a citable work (first, from ``sourceDesc`` and ``titleStmt``), dated
     ``date`` (the date it was written) when its description gives none.
 
     A ``bibl`` inside another ``bibl``/``biblStruct`` is part of it, not a work of its own.
-    ``xml:id`` is the key where there is one.
+    ``xml:id`` is the key where there is one. A ``bibl`` that points to its work
+    (``work_pointer``: ``<bibl><title ref="bi0032">journey to London</title></bibl>``) cites
+    that work: one work per pointer, keyed by the id it points to, however often the text
+    cites it, and none where the work is listed in the file or stored (``taken``) already, as
+    a name's ``@ref`` is one person. A title alone (no pointer, author, date or id) cited
+    again, or a stored work's title (``known``), cites that work too: an edition's inline
+    ``<bibl><title>`` is a citation, not a new undated entry each time.
     """
     used = {k.lower() for k in taken}
+    taken_keys = set(used)
     out: list[BibEntry] = []
     origin = f"source:{source_id}"
 
@@ -732,14 +740,66 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
             add(etype, fields, source_line(work if work is not None else header), None)
-    for el in root.iter(f"{_T}bibl", f"{_T}biblStruct"):
-        if _inside(el, header) or _nested(el):
-            continue
+    listed = [el for el in root.iter(f"{_T}bibl", f"{_T}biblStruct")
+              if not _inside(el, header) and not _nested(el)]
+    ids = {i.lower() for el in listed if (i := el.get(XML_ID))}
+    # the works of the text, one per pointer (and per bare title): [type, fields, line, id]
+    works: list[list[Any]] = []
+    by_pointer: dict[str, list[Any]] = {}
+    by_title: dict[str, list[Any]] = {}
+    stored_titles = {ascii_fold(plain(t)) for k in known if (t := k.get("title"))}
+    for el in listed:
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
             continue
-        add(etype, fields, source_line(el), el.get(XML_ID))
+        pointer = work_pointer(el)
+        title = ascii_fold(_cleaned(fields.get("title", "")))
+        bare = set(fields) == {"title"} and not el.get(XML_ID)
+        if pointer:
+            key = pointer_key(pointer)
+            listed_here = key.lower() in ids and key.lower() != (el.get(XML_ID) or "").lower()
+            if key and (listed_here or key.lower() in taken_keys):
+                continue  # a citation of a work listed here, or already stored: that work
+            if pointer in by_pointer:  # cited again: the same work, what it adds kept
+                for name, value in fields.items():
+                    by_pointer[pointer][1].setdefault(name, value)
+                continue
+            cited = [etype, fields, source_line(el), key]
+            by_pointer[pointer] = cited
+        elif bare and title and (title in by_title or title in stored_titles):
+            continue  # a title alone, cited before here or stored: a citation of that work
+        else:
+            cited = [etype, fields, source_line(el), el.get(XML_ID)]
+        works.append(cited)
+        by_title.setdefault(title, cited)
+    for etype, fields, line, xml_id in works:
+        add(etype, fields, line, xml_id)
     return out
+
+
+def work_pointer(el: etree._Element) -> str:
+    """What a ``bibl`` in the text points to as the work it cites: its ``@ref`` or
+    ``@corresp``, else its title's ``@ref`` or ``@key`` (``<bibl><title ref="bi0032">``, as
+    an edition points a name to its register); one pointer, '' for none or several."""
+    titles = el.findall(f"{_T}title") or el.findall(f"./*/{_T}title")
+    for node, names in ((el, ("ref", "corresp")), *((t, ("ref", "key")) for t in titles)):
+        for name in names:
+            value = (node.get(name) or "").split()
+            if value:
+                return value[0] if len(value) == 1 else ""
+    return ""
+
+
+def pointer_key(pointer: str) -> str:
+    """The citation key a pointer gives its work: the id it points to (``#bi0032``,
+    ``bibliography.xml#bi0032``, ``bi0032``: ``bi0032``; a URL's last part), '' when that is
+    no key BibTeX can cite."""
+    key = re.split(r"[#/]", pointer.rstrip("/"))[-1]
+    return key if key and KEY_OK.match(key) else ""
+
+
+def _cleaned(title: str) -> str:
+    return title.replace(NAME_OPEN, "").replace(NAME_CLOSE, "")
 
 
 def _publisher(header: etree._Element) -> str:
