@@ -535,6 +535,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'fix the item, or export CSL JSON again from Zotero or pandoc'),
     "S323": (SourceError, "CSL variables with no biblatex field (Zotero's 'source', 'dimensions', a 'composer'): a note, said once for the file; each is kept in its entry's note as 'variable: value'",
               "see the note of those entries with 'annotator bib list'"),
+    "S324": (SourceError, "item …: a CSL literal date ('Third Month 1699', 'n.d.') that no date field says whole: a note, one per item; its one year is the date ('ca. 1790' alone is 1790~, no note), the words as written are kept in the entry's note",
+              "give a date (date-parts or EDTF) to say it exactly"),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

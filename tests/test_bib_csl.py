@@ -225,7 +225,8 @@ def test_bib_csl_dates_names_and_types_read_back_as_csl_wrote_them(tmp_path):
     assert (got["circa"].type, got["circa"].get("entrysubtype"), got["circa"].get("date")) \
         == ("online", "post-weblog", "1850~")
     assert got["season"].get("date") == "2001-22"
-    assert got["lit"].get("year") == "Third Month 1699"
+    assert (got["lit"].get("date"), got["lit"].get("year"), got["lit"].get("note")) == \
+        ("1699", "", "issued: Third Month 1699")
     assert got["nc"].get("title") == "The {Quaker} and \\textbf{bold} \\textsuperscript{2}"
     back = {i["id"]: i for i in json.loads(render(entries))}
     for item in items:
@@ -233,8 +234,9 @@ def test_bib_csl_dates_names_and_types_read_back_as_csl_wrote_them(tmp_path):
             if var in item and var != "issued" or var == "issued" and "date-parts" in \
                     item.get(var, {}):
                 assert back[item["id"]][var] == item[var], (item["id"], var)
-    assert back["lit"]["issued"] == {"literal": "Third Month 1699"}
-    assert problems == []
+    assert back["lit"]["issued"] == {"date-parts": [[1699]]}
+    assert back["lit"]["note"] == "issued: Third Month 1699"
+    assert [p.code for p in problems] == ["S324"]
 
 
 def test_bib_csl_pandoc_s_csl_json_comes_in(ws, tmp_path):
@@ -329,3 +331,70 @@ def test_bib_csl_a_contributor_is_biblatex_s_collaborator_and_comes_back(ws, tmp
     (item,) = _items(ws)
     assert item["contributor"] == [{"family": "Ulam", "given": "Adam B."}]
     assert "custom" not in item
+
+
+PARTICLES = [
+    {"id": "season1", "type": "article-journal", "title": "Seasonal",
+     "container-title": "Quarterly", "issued": {"date-parts": [[1999]]},
+     "author": [{"family": "Doe", "given": "J.", "dropping-particle": "van",
+                 "non-dropping-particle": "de"},
+                {"family": "Morgan", "given": "Augustus", "dropping-particle": "van",
+                 "non-dropping-particle": "De"}]},
+    *({"id": key, "type": "book", "title": "Undated Tract", "issued": {"literal": literal},
+       "author": [{"family": "Anon"}]} for key, literal in (
+        ("lit1", "ca. 1790"), ("lit2", "c. 1790?"), ("lit3", "1790s"), ("lit4", "1790-95"),
+        ("lit5", "Third Month 1699"), ("lit6", "n.d.")))
+]
+
+
+def test_bib_csl_both_particles_and_literal_dates_reach_biber_and_come_back(ws, tmp_path):
+    """user37 item 9: a name's dropping particle beside a non-dropping one ends the given
+    names, as Better BibTeX writes it, and comes back as the dropping particle (was: 'van'
+    dropped without a word); a literal date with a readable year is an EDTF date biber
+    keeps ('ca. 1790': 1790~), what it does not say whole is a note, S324, its words kept in
+    the entry's note (was: year = {ca. 1790}, which biber ignores)."""
+    path = tmp_path / "zot3.json"
+    path.write_text(json.dumps(PARTICLES), encoding="utf-8")
+    done = _add(ws, path)
+    assert done.exit_code == 0, done.stderr
+    s324 = [line for line in done.stderr.splitlines() if "[S324]" in line and "item" in line]
+    assert len(s324) == 2 and "issued 'Third Month 1699' is read as date = {1699}" in s324[0] \
+        and "issued 'n.d.' has no year that can be read: no date" in s324[1], done.stderr
+    got = {e.key: e for e in ws.bib()}
+    assert got["season1"].get("author") == ("{de Doe}, J. van and family={Morgan}, "
+                                            "given={Augustus van}, prefix={De}, useprefix=true")
+    assert {k: (got[k].get("date"), got[k].get("year"), got[k].get("note"))
+            for k in got if k.startswith("lit")} == {
+        "lit1": ("1790~", "", ""), "lit2": ("1790%", "", ""), "lit3": ("179X", "", ""),
+        "lit4": ("1790/1795", "", ""), "lit5": ("1699", "", "issued: Third Month 1699"),
+        "lit6": ("", "", "issued: n.d.")}
+    out = ws.root / ws.export_bibtex(all=True).path
+    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
+                           "--output-fieldcase=lower", out.name], cwd=out.parent,
+                          capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0 and "ERROR" not in log, log
+    # the one warning: the entry with no date at all
+    assert [w for w in log.splitlines() if w.startswith("WARN")] == [
+        "WARN - Datamodel: Entry 'lit6' (bibliography.bib): Missing mandatory field - one "
+        "of 'date, year' must be defined"], log
+    back = (out.parent / "back.bib").read_text(encoding="utf-8")
+    for date in ("1790~", "1790%", "179X", "1790/1795", "1699"):
+        assert f"date = {{{date}}}" in back, back
+    items = {i["id"]: i for i in _items(ws)}
+    assert items["season1"]["author"] == [PARTICLES[0]["author"][0], {
+        "family": "Morgan", "given": "Augustus", "non-dropping-particle": "De",
+        "dropping-particle": "van"}]
+    assert items["lit1"]["issued"] == {"date-parts": [[1790]], "circa": True}
+    # pandoc reads the .bib's names into both particles, and citeproc prints them
+    csl = subprocess.run(["pandoc", str(out), "-t", "csljson"], capture_output=True,
+                         text=True, check=True)
+    (season,) = [i for i in json.loads(csl.stdout) if i["id"] == "season1"]
+    assert season["author"][0] == PARTICLES[0]["author"][0]
+    for bibliography, first in ((out, "de Doe, J. van"),
+                                (ws.root / ws.export_csl(all=True).path, "Doe, J. van de")):
+        cited = subprocess.run(["pandoc", "--citeproc", f"--bibliography={bibliography}",
+                                "-t", "plain"], input='---\nnocite: "[@season1]"\n---\n',
+                               capture_output=True, text=True, check=True)
+        assert cited.stdout.startswith(f"{first}, and Augustus van De Morgan. 1999."), \
+            cited.stdout

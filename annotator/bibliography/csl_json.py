@@ -10,10 +10,13 @@ so that exporting what was read gives the items back (the round trip the tests h
   ``newspaper``, ``map`` -> ``misc`` with ``map``), which the export reads back (``csl_type``);
 * names (``family``, ``given``, both particles, ``suffix``, ``literal``) are BibTeX names that
   biber splits into the same parts; a particle written with a capital is biblatex's
-  extended name format (``family=Morgan, given=Augustus, prefix=De, useprefix=true``);
+  extended name format (``family=Morgan, given=Augustus, prefix=De, useprefix=true``); a
+  name with both particles keeps the dropping one at the end of its given names, as Better
+  BibTeX does (biblatex has one prefix);
 * dates (``date-parts``, an EDTF string, ``raw``, ``literal``, ``circa``, ``season``) are
   EDTF dates (``issued`` -> ``date``, ``accessed`` -> ``urldate``); a CSL year counts no year
-  0 (-44 is 44 BC), biblatex's is ISO 8601's (-0043);
+  0 (-44 is 44 BC), biblatex's is ISO 8601's (-0043); a literal is read for its year
+  (``literal_date``: "ca. 1790" is ``1790~``), what that does not say kept in the note;
 * text is escaped for LaTeX (``&`` -> ``\\&``), titles' rich text as LaTeX (``<i>`` ->
   ``\\emph{}``, ``<span class="nocase">`` -> braces);
 * ``custom`` (where the export keeps fields CSL has no variable for) gives its fields back;
@@ -253,7 +256,12 @@ def name(csl: dict[str, Any]) -> str:
     ndp, dp, suffix = (part.get(k, "") for k in ("non-dropping-particle",
                                                  "dropping-particle", "suffix"))
     capital = any(w[:1].isupper() for w in f"{ndp} {dp}".split())
-    if capital or (ndp and dp) or "," in ndp + dp:
+    if ndp and dp:
+        # biblatex has one prefix: the non-dropping particle, cited with the family name;
+        # the dropping one ends the given names, as Better BibTeX writes it ('given={J.
+        # van}'), where CSL puts it ('Doe, J. van'); ``names`` in the export reads it back
+        given, dp = f"{given} {dp}".strip(), ""
+    if capital or "," in ndp + dp:
         pairs = [("family", family), ("given", given), ("prefix", ndp or dp),
                  ("suffix", suffix)]
         out = [f"{k}={{{escape(v)}}}" for k, v in pairs if v]
@@ -318,14 +326,55 @@ def edtf(date: Any) -> tuple[str, str] | None:
     return ("year", literal) if literal else None
 
 
+_CIRCA = r"(?:c|ca|circa|about|abt|approx|approximately|around|~)\.?"
+_WHOLE_YEAR = re.compile(rf"(?P<circa>{_CIRCA}\s*)?(?P<year>\d{{3,4}})(?P<decade>s)?"
+                         r"\s*(?P<doubt>\?)?", re.I)
+_YEAR_RANGE = re.compile(r"(?P<start>\d{4})\s*[-–/]\s*(?P<end>\d{2,4})")
+_ANY_YEAR = re.compile(r"(?<![\d.-])\d{4}(?![\d-])")
+
+
+def literal_date(text: str) -> tuple[str, bool] | None:
+    """A CSL literal date (Zotero's, a catalogue's: "ca. 1790") as the EDTF date biber reads,
+    and whether that says all the literal does: "ca. 1790" ``1790~``, "1790?" ``1790?``,
+    "c. 1790?" ``1790%``, "1790s" ``179X``, "1790-95" ``1790/1795`` say it all; a literal
+    with one year amid other words ("Third Month 1699", "[1790]") is that year, not all it
+    says. None where no year can be read ("n.d.", "Spring term")."""
+    text = text.strip()
+    m = _WHOLE_YEAR.fullmatch(text)
+    if m:
+        year, decade = m.group("year"), m.group("decade")
+        if decade and not (len(year) == 4 and year.endswith("0")):
+            return None
+        value = f"{year[:3]}X" if decade else year.zfill(4)
+        value += "%" if m.group("circa") and m.group("doubt") else "~" if m.group("circa") \
+            else "?" if m.group("doubt") else ""
+        return (value, True) if bib_date(value) is not None else None
+    m = _YEAR_RANGE.fullmatch(text)
+    if m:
+        start, end = m.group("start"), m.group("end")
+        end = start[:4 - len(end)] + end
+        value = f"{start}/{end}"
+        if end >= start and bib_date(value) is not None:
+            return value, True
+    years = set(_ANY_YEAR.findall(text))
+    if len(years) == 1:
+        year = years.pop()
+        circa = re.search(rf"(?<!\w){_CIRCA}(?!\w)", text[:text.find(year)], re.I)
+        return f"{year}{'~' if circa else ''}", False
+    return None
+
+
 # -- items --------------------------------------------------------------------------------------
-def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, str]]:
-    """An item's biblatex type, fields (stored values) and what has no field
-    (variable -> text, for the note)."""
+def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, str],
+                                                dict[str, tuple[str, str]]]:
+    """An item's biblatex type, fields (stored values), what has no field (variable -> text,
+    for the note) and its literal dates that no date field says whole (variable -> (the
+    literal, the EDTF date read from it or '')), which the note keeps as written too."""
     ctype = str(item.get("type", "document"))
     etype, subtype = TYPE_OF.get(ctype, ("misc", ""))
     fields: dict[str, str] = {}
     left: dict[str, str] = {}
+    literals: dict[str, tuple[str, str]] = {}  # variable -> (literal date, EDTF read or '')
     for var in _NAMES:
         value = item.get(var)
         if isinstance(value, list) and value:
@@ -359,12 +408,13 @@ def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, s
             fields["langid" if babel else "language"] = babel or escape(text)
         elif var in _DATES and edtf(value) is not None:
             kind, date = edtf(value) or ("", "")
-            if var == "issued" and kind == "year":
-                fields["year"] = escape(date)
-            elif kind == "date":
-                fields[_DATES[var]] = date
-            else:
-                left[var] = date
+            if kind == "year" and var == "issued" and _own_date(item):
+                continue  # the export's: its custom gives the field as it was
+            read = literal_date(date) if kind == "year" else (date, True)
+            if read is not None:
+                fields[_DATES[var]] = read[0]
+            if read is None or not read[1]:
+                literals[var] = (date, read[0] if read else "")
         else:
             left[var] = _said(value)
     volume = item.get("volume-title")
@@ -395,11 +445,21 @@ def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, s
         fields.setdefault("editoratype", COLLABORATOR)
     if subtype:
         fields["entrysubtype"] = subtype
+    for var, (date, _read) in literals.items():
+        left[var] = date  # the words as written, which no date field holds
     if left:
         said = "; ".join(f"{k}: {v}" for k, v in left.items())
         fields["note"] = f"{fields['note']}; {escape(said)}" if fields.get("note") else \
             escape(said)
-    return etype, fields, left
+    return etype, fields, left, literals
+
+
+def _own_date(item: dict[str, Any]) -> bool:
+    """Whether the item's ``custom`` holds the ``year`` or ``date`` its literal ``issued``
+    says (``export csl``'s, for a year no integer: ``{\noopsort{1985a}}1985``)."""
+    custom = item.get("custom")
+    return isinstance(custom, dict) and any(isinstance(custom.get(k), str)
+                                            for k in ("year", "date"))
 
 
 def _said(value: Any) -> str:
@@ -485,10 +545,17 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
             continue
         if key and duplicate(key, name, line, seen, problems):
             continue
-        etype, fields, left = _item_fields(item)
+        etype, fields, left, literals = _item_fields(item)
         for var in left:
-            kept[var] = kept.get(var, 0) + 1
-        holding += bool(left)
+            if var not in literals:
+                kept[var] = kept.get(var, 0) + 1
+        holding += bool(set(left) - set(literals))
+        for var, (date, read) in literals.items():
+            said = f"{var} '{date}' is read as {_DATES[var]} = {{{read}}}" if read else \
+                f"{var} '{date}' has no year that can be read: no {_DATES[var]}"
+            problems.append(Problem(name, line, "", f"{label}: {said}", "the words as "
+                                    "written are kept in the entry's note; give a date "
+                                    "(date-parts or EDTF) to say it exactly", "S324", NOTE))
         out.append(Read(name, line, key, etype, fields, uri))
     if kept:
         problems.append(Problem(

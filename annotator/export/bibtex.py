@@ -52,7 +52,7 @@ from annotator.acts.context import ActContext
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
 from annotator.bibliography.latex import describe, escape_bare, to_ascii
-from annotator.bibliography.library import MONTHS, SORT_ONLY
+from annotator.bibliography.library import DATE_FIELDS, MONTHS, SORT_ONLY
 from annotator.bibliography.titles import protect
 from annotator.calendar import DIVISIONS, bib_date, iso_date
 from annotator.export.output import target, write_export
@@ -288,7 +288,8 @@ def latex_value(name: str, value: str, *, ascii_only: bool,
                 as_written: bool = False) -> tuple[str, str]:
     """A stored value as written to the file: a bare ``&`` or ``%`` escaped (text, as the
     author meant: LaTeX would take them as a table column and a comment; a field biber
-    only sorts by, ``sorttitle``, is never typeset and keeps it), titles protected
+    only sorts by, ``sorttitle``, is never typeset and keeps it, and a date field, which
+    biber parses, keeps EDTF's ``%``, uncertain and approximate: ``1790%``), titles protected
     for sentence case (``as_written``: every capitalised word but the first,
     ``titles.protect``), and with ``ascii_only`` every non-ASCII character that has a LaTeX
     escape escaped: (value, the characters that have none, kept in the value as they are;
@@ -301,7 +302,7 @@ def latex_value(name: str, value: str, *, ascii_only: bool,
         if name in PATHS:
             return value, "".join(dict.fromkeys(ch for ch in value if not ch.isascii()))
         return quote(value, safe="".join(chr(c) for c in range(33, 127))), ""
-    text = value if name in SORT_ONLY else escape_bare(value)
+    text = value if name in SORT_ONLY or name in DATE_FIELDS else escape_bare(value)
     text = protect(text, as_written=as_written) if name in PROTECT else text
     if not ascii_only:
         return text, ""

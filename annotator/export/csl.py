@@ -122,7 +122,9 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
     prefix=van der, useprefix=true'); lower-case words a braced family name opens with ('{van
     der} Berg', and an extended name's family, 'family=van Berg') are the
     ``non-dropping-particle`` too, the particle a citation keeps, as pandoc reads them; the
-    suffix ('Jr.') is the ``suffix``."""
+    suffix ('Jr.') is the ``suffix``. Beside a non-dropping particle, lower-case words the
+    given names end with are the ``dropping-particle`` ('{de Doe}, J. van': ``_dropped``).
+    """
     out: list[dict[str, str]] = []
     for name in split_names(value):
         if name == OTHERS:
@@ -144,8 +146,22 @@ def names(value: str, *, useprefix: bool = False) -> list[dict[str, str]]:
             csl["non-dropping-particle"] = f"{von} {csl['non-dropping-particle']}".strip()
         else:
             csl["dropping-particle"] = von
+        if csl["non-dropping-particle"] and not csl["dropping-particle"]:
+            csl["given"], csl["dropping-particle"] = _dropped(csl["given"])
         out.append({k: v for k, v in csl.items() if v})
     return out
+
+
+def _dropped(given: str) -> tuple[str, str]:
+    """(given names, dropping particle) of the given names of a name that has a
+    non-dropping particle: the lower-case words they end with after a capitalised one ('J.
+    van': 'J.', 'van'), which is how biblatex, with one prefix, holds CSL's second particle
+    (as Better BibTeX writes it, and citeproc-js reads a given name)."""
+    words = given.split()
+    cut = len(words)
+    while cut > 1 and words[cut - 1][:1].islower():
+        cut -= 1
+    return " ".join(words[:cut]), " ".join(words[cut:])
 
 
 def date_parts(value: str) -> dict[str, Any] | None:
@@ -187,7 +203,8 @@ def language(value: str) -> str:
 
 def issued(f: dict[str, str]) -> dict[str, Any] | None:
     """The item's date: ``date``, or ``year`` with ``month`` and ``day`` when they are
-    numbers; a year field that is no integer ('c. 1953') as a literal, as biber keeps it.
+    numbers; a year field that is no integer ('c. 1953') as a literal, as biber keeps it
+    (``item`` keeps the field as stored in ``custom`` too, for the way back).
     A year field is read as biber reads it (``830``, ``-44``: 45 BC, as a date's year),
     with the one count of years BC."""
     if f.get("date"):
@@ -265,6 +282,11 @@ def item(entry: BibEntry) -> dict[str, Any]:
     when = issued(f)
     if when is not None:
         out["issued"] = when
+    if when is not None and "literal" in when:
+        # the field the literal is, as stored ('{\noopsort{1985a}}1985'), which
+        # bibliography.csl_json reads back instead of reading the literal as a date
+        source = "year" if f.get("year") and not YEAR_FIELD.fullmatch(f["year"]) else "date"
+        custom[source] = f[source]
     if f.get("urldate"):
         accessed = date_parts(f["urldate"])
         if accessed is not None:
