@@ -537,6 +537,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "see the note of those entries with 'annotator bib list'"),
     "S324": (SourceError, "item …: a CSL literal date ('Third Month 1699', 'n.d.') that no date field says whole: a note, one per item; its one year is the date ('ca. 1790' alone is 1790~, no note), the words as written are kept in the entry's note",
               "give a date (date-parts or EDTF) to say it exactly"),
+    "S325": (SourceError, "entry '…': likely the same work as another key (from a file added before, or earlier in this add): the same type, authors' family names, title with subtitle and year, case, accents, punctuation and LaTeX ignored, as Zotero and JabRef flag duplicates; a note, the entry added all the same",
+              "cite one of the two keys, or take the add back with 'annotator undo' and leave one out"),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

@@ -290,7 +290,8 @@ def test_bib_a_string_is_defined_from_its_place_on_as_biber_reads_it(ws, tmp_pat
     path = tmp_path / "late.bib"
     path.write_text(LATE_STRING, encoding="utf-8")
     result = ws.bib_add(path)
-    assert [(p.code, p.line, p.key) for p in result.problems] == [
+    # the four works differ only in their journal's macro: likely one work, each a note
+    assert [(p.code, p.line, p.key) for p in result.problems if p.code != "S325"] == [
         ("S308", 1, "late"), ("S308", 2, "late2")]
     assert str(result.problems[0]).endswith(
         "undefined @string macro 'jn' (its @string comes later, at line 3); its name is kept "
@@ -331,7 +332,10 @@ def test_bib_real_library_in_two_files_with_duplicate_keys(ws):
     assert len(result.added) == len(unique) == len(keys) - 13
     dup = [p for p in result.problems if p.code == "S302"]
     assert len(dup) == 13 and all(p.path.endswith("texgraph.bib") for p in dup)
-    assert all(p.severity == "warning" for p in result.problems)
+    assert all(p.severity == "warning" for p in result.problems if p.code != "S325")
+    # the same work under two keys (one file's key and the other's, a TUGboat article
+    # and its TeXhax copy): a note each, as Zotero and JabRef flag them
+    assert sum(p.code == "S325" for p in result.problems) == 12
     # a crossref child inherits from its parent
     child = next(e for e in ws.bib() if e.get("crossref"))
     assert child.get("booktitle") or child.get("maintitle")
@@ -907,7 +911,7 @@ def test_bib_year_below_zero_is_said_once_with_how_it_is_read(ws, tmp_path):
     assert "year = {-49}" in text and "date = {-0049}" in text
     done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bib)])
     assert done.exit_code == 0, done.stderr  # added already: the note is said again all the same
-    assert "Notes (how a value is read): 1" in done.stderr.splitlines()
+    assert "Notes (worth a look, never refused): 1" in done.stderr.splitlines()
 
 
 def test_bib_strict_refusal_names_the_problems_that_refuse_it_only(ws, tmp_path):

@@ -398,3 +398,49 @@ def test_bib_csl_both_particles_and_literal_dates_reach_biber_and_come_back(ws, 
                                capture_output=True, text=True, check=True)
         assert cited.stdout.startswith(f"{first}, and Augustus van De Morgan. 1999."), \
             cited.stdout
+
+
+def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp_path):
+    """user37 item 10: the same work from a .bib and from Zotero is added with a note, S325,
+    naming the stored key (was: no word); a second file's generic ITEM-2 (citeproc-js's,
+    Mendeley's) that another work has as its key gets a key made (was: S303, left out);
+    the same file again changes nothing."""
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@book{pennant1778,\n  author = {Pennant, Thomas},\n  title = {A Tour in "
+                    "{Wales}},\n  publisher = {Henry Hughes},\n  year = {1778},\n}\n",
+                    encoding="utf-8")
+    first = tmp_path / "zot.json"
+    first.write_text(json.dumps([{"id": "ITEM-2", "type": "chapter", "title": "Quaker Journals",
+                                  "author": [{"family": "Dandelion", "given": "Pink"}],
+                                  "issued": {"date-parts": [[2013]]}}]), encoding="utf-8")
+    second = tmp_path / "zot2.json"
+    second.write_text(json.dumps([
+        {"id": "http://zotero.org/users/123/items/QWER5678", "type": "book",
+         "title": "A Tour in Wales", "author": [{"family": "Pennant", "given": "Thomas"}],
+         "issued": {"date-parts": [[1778]]}, "publisher": "Henry Hughes"},
+        {"id": "ITEM-2", "type": "article-journal", "title": "Another",
+         "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2001]]}},
+        {"id": "ITEM-3", "type": "article-journal", "title": "Another",
+         "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2001]]}},
+    ]), encoding="utf-8")
+    assert _add(ws, refs, first).exit_code == 0
+    done = _add(ws, second)
+    assert done.exit_code == 0, done.stderr
+    notes = [line.strip() for line in done.stderr.splitlines() if line.endswith("[S325]")]
+    assert notes == [
+        f"{second}:1: entry 'pennant1778tour': likely the same work as 'pennant1778' (from "
+        "refs.bib:1): the same type, authors, title and year; added all the same: cite one of the two "
+        "keys, or take the add back with 'annotator undo' and leave one out [S325]",
+        f"{second}:1: entry 'ITEM-3': likely the same work as 'smith2001another' (from "
+        "zot2.json:1): the same type, authors, title and year; added all the same: cite one of the "
+        "two keys, or take the add back with 'annotator undo' and leave one out [S325]"], \
+        done.stderr
+    assert done.stderr.splitlines()[-1] == f"{second}: 3 entries added"
+    assert sorted(e.key for e in ws.bib()) == ["ITEM-2", "ITEM-3", "pennant1778",
+                                               "pennant1778tour", "smith2001another"]
+    assert ws.bib_entry("ITEM-2").get("title") == "Quaker Journals"
+    # the same files again: nothing new, no note (each work is known under its key)
+    again = _add(ws, first, second)
+    assert again.exit_code == 0 and "S325" not in again.stderr and "S303" not in again.stderr, \
+        again.stderr
+    assert len(ws.bib()) == 5

@@ -69,6 +69,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 "--replace to update it" if entry.uri and entry.uri == old.uri else
                 "the stored entry is kept: give this one another key, or use --replace to "
                 "update the stored entry", "S303", SKIPPED))
+    problems.extend(_likely_duplicates(new, known, paths, origins))
     refused = [p for p in problems if p.severity == REFUSED or strict and p.severity != NOTE]
     if refused:
         nothing = "nothing was added" + ("" if not strict else
@@ -86,6 +87,33 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 del row["key"], row["added_at"]
                 act.update("bib", {"key": entry.key}, row)
     return BibAdded(tuple(new), tuple(changed), unchanged, tuple(problems))
+
+
+def _likely_duplicates(new: Sequence[BibEntry], known: Sequence[BibEntry],
+                       paths: Sequence[Path], origins: Sequence[str]) -> list[Problem]:
+    """A note for each new entry that is likely a work the bibliography has, or that an entry
+    before it brings, under another key (the same type, authors, title and year:
+    ``work_identity``),
+    as Zotero and JabRef flag duplicates: added all the same, the editor says which to cite."""
+    first: dict[bib_mod.WorkIdentity, BibEntry] = {}
+    for entry in known:
+        ident = bib_mod.work_identity(entry)
+        if ident is not None:
+            first.setdefault(ident, entry)
+    notes = []
+    for entry in new:
+        ident = bib_mod.work_identity(entry)
+        twin = first.get(ident) if ident is not None else None
+        if ident is not None and twin is None:
+            first[ident] = entry
+        elif twin is not None:
+            notes.append(Problem(
+                str(_path_of(entry, paths, origins)), entry.line, entry.key,
+                f"likely the same work as '{twin.key}' (from "
+                f"{twin.origin}{f':{twin.line}' if twin.line else ''}): the same type, "
+                "authors, title and year", "added all the same: cite one of the two keys, or "
+                "take the add back with 'annotator undo' and leave one out", "S325", NOTE))
+    return notes
 
 
 def _path_of(entry: BibEntry, paths: Sequence[Path], origins: Sequence[str]) -> Path:

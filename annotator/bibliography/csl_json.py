@@ -24,7 +24,8 @@ so that exporting what was read gives the items back (the round trip the tests h
   is kept in the entry's ``note`` as ``variable: value``, and said once for the file.
 
 The citation key is the item's ``citation-key`` (CSL 1.0.2, Better CSL JSON), else its ``id``;
-an ``id`` that is a Zotero item URI gets a key made as for a .bib entry without one. The file
+an ``id`` that is a Zotero item URI gets a key made as for a .bib entry without one, and so
+does a generic ``ITEM-2`` (citeproc-js's, Mendeley's) that another work has as its key. The file
 is checked against the official CSL-JSON schema (``csl-data.json``, kept beside this module)
 first: a file that is not CSL-JSON, or not JSON, adds nothing.
 
@@ -166,6 +167,9 @@ _SAME = {"publisher": ("organization", "institution", "school"),
 # AB12CD34'; a library not synced: users/local/<id>), or as its web library links to it
 # ('https://www.zotero.org/groups/2/items/AB12CD34'): one item, whatever the form
 _ZOTERO_URI = re.compile(r"https?://(?:www\.)?zotero\.org/((?:users|groups)/\S+/items/\w+)")
+# the ids citeproc-js and Mendeley number items with when the item has none of its own: every
+# such file has an ITEM-1, so another file's ITEM-2 is no other work's key
+GENERIC_ID = re.compile(r"ITEM-\d+", re.I)
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 _SPACE = re.compile(r"[ \t\n\r]+")
 
@@ -535,8 +539,9 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
             continue
         key = _text(item.get("citation-key") or item.get("id"))
         uri = zotero_uri(_text(item.get("id", "")))
-        if _ZOTERO_URI.fullmatch(key):
-            key = ""  # Zotero's item URI: no key a person cites; one is made
+        generic = not item.get("citation-key") and bool(GENERIC_ID.fullmatch(key))
+        if _ZOTERO_URI.fullmatch(key) or generic and key.lower() in seen:
+            key = ""  # Zotero's item URI, or ITEM-2 again: no key a person cites; one is made
         elif not KEY_OK.match(key):
             problems.append(Problem(name, line, "", f"{label}: the id has characters "
                                     "BibTeX cannot cite", "left out: give the item an id (or "
@@ -556,7 +561,7 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
             problems.append(Problem(name, line, "", f"{label}: {said}", "the words as "
                                     "written are kept in the entry's note; give a date "
                                     "(date-parts or EDTF) to say it exactly", "S324", NOTE))
-        out.append(Read(name, line, key, etype, fields, uri))
+        out.append(Read(name, line, key, etype, fields, uri, generic))
     if kept:
         problems.append(Problem(
             name, None, "", "CSL variables with no biblatex field are kept in the note: "

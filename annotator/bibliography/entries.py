@@ -109,10 +109,13 @@ def refusal(refused: Sequence[Problem], nothing: str) -> SourceError:
 def _entries(found: list[Read], origins: dict[str, str],
              known: Iterable[BibEntry]) -> list[BibEntry]:
     known = list(known)
+    stored = {k.key.lower() for k in known}
     used = {k.key for k in known} | {r.key for r in found if r.key}
     out: list[BibEntry] = []
     for read in found:
         key = read.key
+        if read.generic and key.lower() in stored:
+            key = ""  # another file's ITEM-2: known again by its fields, else a key of its own
         if not key:
             # the same Zotero item (edited since: --replace updates it), else the same work
             twin = next((k for k in known if read.uri and k.uri == read.uri), None) or next(
@@ -876,6 +879,26 @@ def as_value(name: str, text: str) -> str:
     if name in NAME_FIELDS:
         return escape_name(text.replace(NAME_OPEN, "").replace(NAME_CLOSE, ""))
     return escape(text).replace(NAME_OPEN, "{").replace(NAME_CLOSE, "}")
+
+
+# legacy types as biblatex's, so that the same kind of work compares the same
+_SAME_TYPE = {"phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
+              "conference": "inproceedings", "electronic": "online", "www": "online"}
+WorkIdentity = tuple[str, tuple[str, ...], str, str]
+
+
+def work_identity(entry: BibEntry) -> WorkIdentity | None:
+    """What makes two entries likely one work, as JabRef's duplicate check compares them:
+    the kind of work (its type: an article and the chapter reprinting it are two), the
+    authors' (else editors') family names, the title with its subtitle, the year; case,
+    accents, punctuation and LaTeX ignored ('A Tour in {Wales}' is 'A Tour in Wales'). None
+    for an entry with no title, or with neither names nor a year."""
+    title = ascii_fold(plain(entry.get("title")) + plain(entry.get("subtitle")))
+    names = tuple(ascii_fold(plain(name_parts(n).family)) for n in authors(entry)
+                  if n != OTHERS)
+    year = year_shown(entry)
+    kind = _SAME_TYPE.get(entry.type.lower(), entry.type.lower())
+    return (kind, names, title, year) if title and (names or year) else None
 
 
 def same_work(a: BibEntry, b: BibEntry) -> bool:

@@ -14,7 +14,7 @@ KEY_OK = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
 # what no bibliography text holds: C0 and C1 controls, DEL, noncharacters
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 WARNING, SKIPPED, REFUSED = "warning", "skipped", "refused"
-NOTE = "note"  # how a value is read, for an editor who may have meant otherwise: never refused
+NOTE = "note"  # how a value is read, a likely duplicate: worth a look, never refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +46,10 @@ class Problem:
 @dataclass(slots=True)
 class Read:
     """One entry as read: file, line (1-based), key ("" when the file gives none), type
-    (lower case), fields (lower-case names, stored values, the file's order) and the URI of
-    the reference manager's item it was exported from ('': none given)."""
+    (lower case), fields (lower-case names, stored values, the file's order), the URI of
+    the reference manager's item it was exported from ('': none given) and whether its key
+    is a generic id a processor numbered (citeproc-js's and Mendeley's ``ITEM-2``), which
+    another work's key may be: one is then made for it, as for an entry without a key."""
 
     path: str
     line: int
@@ -55,6 +57,7 @@ class Read:
     type: str
     fields: dict[str, str] = field(default_factory=dict)
     uri: str = ""
+    generic: bool = False
 
 
 def duplicate(key: str, name: str, line: int, seen: dict[str, tuple[str, int]],

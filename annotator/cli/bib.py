@@ -65,7 +65,7 @@ def bib_add_cli(
 # line, as every bad-input message is (an entry left out).
 _KINDS: dict[str, str | None] = {"refused": "Refused (nothing added)", "skipped": None,
                                  "warning": "Warnings (biber tolerates these)",
-                                 "note": "Notes (how a value is read)"}
+                                 "note": "Notes (worth a look, never refused)"}
 
 
 def problem_report(problems: Sequence[Problem]) -> list[str]:
