@@ -497,6 +497,44 @@ def test_bib_tei_work_cited_by_ref_is_one_work(ws, tmp_path):
     assert added == ["nek", "secondletter"]
 
 
+@pytest.mark.parametrize(("xml", "pointer"), [
+    ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
+    ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),
+    ('<bibl><title key="bi7">journey</title></bibl>', "bi7"),
+    ('<bibl><title ref="#a #b">two</title></bibl>', ""),
+    # a journal's or series' pointer names what holds the work, not the work
+    ('<bibl><title level="j" ref="#gm">Gentleman\'s Magazine</title>, LVI</bibl>', ""),
+    ('<biblStruct><analytic><title>Art</title></analytic><monogr><title level="j" '
+     'ref="#j1">J</title></monogr></biblStruct>', ""),
+    ('<biblStruct><analytic><title ref="#w1">Art</title></analytic><monogr><title '
+     'level="j">J</title></monogr></biblStruct>', "#w1"),
+], ids=["title-ref", "bibl-corresp", "title-key", "two", "journal", "struct-journal",
+        "struct-analytic"])
+def test_bib_tei_work_pointer_is_the_work_s_own(xml, pointer):
+    from annotator.bibliography.entries import pointer_key, work_pointer
+
+    el = parse_xml(xml.replace(">", f' xmlns="{TEI_NS}">', 1).encode(), ROOT / "t.xml")
+    assert work_pointer(el) == pointer
+    assert pointer_key("bibliography.xml#bi0032") == pointer_key("#bi0032") == "bi0032"
+
+
+def test_bib_tei_bare_title_of_two_stored_works_is_a_work_of_its_own(ws, tmp_path):
+    """A bare title cites a stored work only where one work has that title: two letters
+    titled alike leave it a work of its own ('Account of prints', one work's, is cited)."""
+    for n, year in ((1, 1786), (2, 1788)):
+        letter = tmp_path / f"l{n}.xml"
+        letter.write_text(CITING.format(title="Richard Bull to Thomas Pennant").replace(
+            "<sourceDesc><p/>", f'<sourceDesc><bibl><title>Richard Bull to Thomas Pennant'
+            f'</title><date when="{year}"/></bibl>'), encoding="utf-8")
+        ws.add(letter)
+    third = tmp_path / "l3.xml"
+    third.write_text(CITING.format(title="Third").replace(
+        "Account of Prints", "Richard Bull to Thomas Pennant"), encoding="utf-8")
+    ws.add(third)
+    assert [e.get("title") for e in ws.bib() if e.origin == "source:l3" and not e.get("date")
+            and e.key != "third"] == ["Richard Bull to Thomas Pennant"]  # one stored: cited
+
+
 def test_bib_cli_add_and_list(ws):
     result = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(REFERENCES)])
     assert result.exit_code == 0, result.output

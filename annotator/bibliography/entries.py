@@ -17,6 +17,7 @@ DOCS: docs/claims.md#bibliography
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -750,7 +751,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     works: list[list[Any]] = []
     by_pointer: dict[str, list[Any]] = {}
     by_title: dict[str, list[Any]] = {}
-    stored_titles = {ascii_fold(plain(t)) for k in known if (t := k.get("title"))}
+    stored_titles = Counter(ascii_fold(plain(t)) for k in known if (t := k.get("title")))
     for el in listed:
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
@@ -769,8 +770,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
                 continue
             cited = [etype, fields, source_line(el), key]
             by_pointer[pointer] = cited
-        elif bare and title and (title in by_title or title in stored_titles):
-            continue  # a title alone, cited before here or stored: a citation of that work
+        elif bare and title and (title in by_title or stored_titles[title] == 1):
+            continue  # a title alone, cited before here or one stored work's: that work
         else:
             cited = [etype, fields, source_line(el), el.get(XML_ID)]
         works.append(cited)
@@ -782,10 +783,16 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
 
 def work_pointer(el: etree._Element) -> str:
     """What a ``bibl`` in the text points to as the work it cites: its ``@ref`` or
-    ``@corresp``, else its title's ``@ref`` or ``@key`` (``<bibl><title ref="bi0032">``, as
-    an edition points a name to its register); one pointer, '' for none or several."""
-    titles = el.findall(f"{_T}title") or el.findall(f"./*/{_T}title")
-    for node, names in ((el, ("ref", "corresp")), *((t, ("ref", "key")) for t in titles)):
+    ``@corresp``, else its own title's ``@ref`` or ``@key`` (``<bibl><title ref="bi0032">``,
+    as an edition points a name to its register; the first title, a ``biblStruct``'s
+    analytic one first, never a journal's or series' title, which names what holds the
+    work); one pointer, '' for none or several."""
+    own = next((t for path in (f"{_T}analytic/{_T}title", f"{_T}monogr/{_T}title",
+                               f"{_T}title") if (t := el.find(path)) is not None), None)
+    nodes = [(el, ("ref", "corresp"))]
+    if own is not None and own.get("level") not in ("j", "s"):
+        nodes.append((own, ("ref", "key")))
+    for node, names in nodes:
         for name in names:
             value = (node.get(name) or "").split()
             if value:
