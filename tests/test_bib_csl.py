@@ -343,7 +343,7 @@ PARTICLES = [
     *({"id": key, "type": "book", "title": "Undated Tract", "issued": {"literal": literal},
        "author": [{"family": "Anon"}]} for key, literal in (
         ("lit1", "ca. 1790"), ("lit2", "c. 1790?"), ("lit3", "1790s"), ("lit4", "1790-95"),
-        ("lit5", "Third Month 1699"), ("lit6", "n.d.")))
+        ("lit5", "Third Month 1699"), ("lit6", "n.d."), ("lit7", "ca. 1790-1800")))
 ]
 
 
@@ -367,7 +367,7 @@ def test_bib_csl_both_particles_and_literal_dates_reach_biber_and_come_back(ws, 
             for k in got if k.startswith("lit")} == {
         "lit1": ("1790~", "", ""), "lit2": ("1790%", "", ""), "lit3": ("179X", "", ""),
         "lit4": ("1790/1795", "", ""), "lit5": ("1699", "", "issued: Third Month 1699"),
-        "lit6": ("", "", "issued: n.d.")}
+        "lit6": ("", "", "issued: n.d."), "lit7": ("1790~/1800~", "", "")}
     out = ws.root / ws.export_bibtex(all=True).path
     done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
                            "--output-fieldcase=lower", out.name], cwd=out.parent,
@@ -379,7 +379,7 @@ def test_bib_csl_both_particles_and_literal_dates_reach_biber_and_come_back(ws, 
         "WARN - Datamodel: Entry 'lit6' (bibliography.bib): Missing mandatory field - one "
         "of 'date, year' must be defined"], log
     back = (out.parent / "back.bib").read_text(encoding="utf-8")
-    for date in ("1790~", "1790%", "179X", "1790/1795", "1699"):
+    for date in ("1790~", "1790%", "179X", "1790/1795", "1699", "1790~/1800~"):
         assert f"date = {{{date}}}" in back, back
     items = {i["id"]: i for i in _items(ws)}
     assert items["season1"]["author"] == [PARTICLES[0]["author"][0], {

@@ -333,14 +333,16 @@ def edtf(date: Any) -> tuple[str, str] | None:
 _CIRCA = r"(?:c|ca|circa|about|abt|approx|approximately|around|~)\.?"
 _WHOLE_YEAR = re.compile(rf"(?P<circa>{_CIRCA}\s*)?(?P<year>\d{{3,4}})(?P<decade>s)?"
                          r"\s*(?P<doubt>\?)?", re.I)
-_YEAR_RANGE = re.compile(r"(?P<start>\d{4})\s*[-–/]\s*(?P<end>\d{2,4})")
+_YEAR_RANGE = re.compile(rf"(?P<circa>{_CIRCA}\s*)?(?P<start>\d{{4}})\s*[-–/]\s*"
+                         r"(?P<end>\d{2,4})", re.I)
 _ANY_YEAR = re.compile(r"(?<![\d.-])\d{4}(?![\d-])")
 
 
 def literal_date(text: str) -> tuple[str, bool] | None:
     """A CSL literal date (Zotero's, a catalogue's: "ca. 1790") as the EDTF date biber reads,
     and whether that says all the literal does: "ca. 1790" ``1790~``, "1790?" ``1790?``,
-    "c. 1790?" ``1790%``, "1790s" ``179X``, "1790-95" ``1790/1795`` say it all; a literal
+    "c. 1790?" ``1790%``, "1790s" ``179X``, "1790-95" ``1790/1795``, "ca. 1790-1800"
+    ``1790~/1800~`` say it all; a literal
     with one year amid other words ("Third Month 1699", "[1790]") is that year, not all it
     says. None where no year can be read ("n.d.", "Spring term")."""
     text = text.strip()
@@ -357,7 +359,8 @@ def literal_date(text: str) -> tuple[str, bool] | None:
     if m:
         start, end = m.group("start"), m.group("end")
         end = start[:4 - len(end)] + end
-        value = f"{start}/{end}"
+        mark = "~" if m.group("circa") else ""
+        value = f"{start}{mark}/{end}{mark}"
         if end >= start and bib_date(value) is not None:
             return value, True
     years = set(_ANY_YEAR.findall(text))
