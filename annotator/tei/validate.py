@@ -4,7 +4,8 @@ The schema is the editor's choice (``--schema``, a project ODD's .rng), else the
 by the file's ``<?xml-model href="...rng"?>``, else the official TEI P5 ``tei_all.rng`` kept in
 the repository's ``schemas/``. Compiling all of tei_all takes libxml2 about 12 s, so a file is
 first checked against the schema *narrowed* to the elements the file uses: every
-``<element name>`` pattern whose name does not occur in the file becomes ``<notAllowed/>``.
+``<element name>`` pattern whose name does not occur in the file becomes ``<notAllowed/>``
+(through a ``ref``: libxml2 misreads a choice of nothing but ``notAllowed``, ``_narrowed``).
 That only removes documents from the schema's language and keeps every document the file could
 match, so "valid" against the narrowed schema is "valid" against the full one; it compiles in
 hundredths of a second. Only a file that fails it pays the full compile (once per process and
@@ -79,19 +80,30 @@ def compile_schema(path: str | Path) -> etree.RelaxNG:
     return _SCHEMAS[key]
 
 
+_GONE = "annotator.narrowed-away"  # the define every element pattern narrowed away names
+
+
 @lru_cache(maxsize=64)
 def _narrowed(key: tuple[str, int, int], names: frozenset[str]) -> etree.RelaxNG | None:
     """The schema with only the element patterns named in ``names``; None if that does not
-    compile (the full schema then decides)."""
+    compile (the full schema then decides).
+
+    Each other element pattern becomes a ``ref`` to one define that is ``notAllowed``, not a
+    ``notAllowed`` in its place: libxml2 drops a ``notAllowed`` alternative from a
+    ``choice``, and a choice left with none it takes for ``empty``, so ``<doc/>`` of
+    ``doc = a | b`` narrowed to ``doc`` was valid. A ref it keeps, and refuses."""
     tree = copy.deepcopy(_grammar(key))
     tree.docinfo.URL = key[0]
-    for el in list(tree.getroot().iter(f"{RNG_NS}element")):
+    root = tree.getroot()
+    for el in list(root.iter(f"{RNG_NS}element")):
         name = el.get("name")
         parent = el.getparent()
         if name is not None and parent is not None and name.rpartition(":")[2] not in names:
-            gone = etree.Element(f"{RNG_NS}notAllowed")
+            gone = etree.Element(f"{RNG_NS}ref", name=_GONE)
             gone.tail = el.tail
             parent.replace(el, gone)
+    etree.SubElement(etree.SubElement(root, f"{RNG_NS}define", name=_GONE),
+                     f"{RNG_NS}notAllowed")
     try:
         return etree.RelaxNG(tree)
     except etree.RelaxNGParseError:
