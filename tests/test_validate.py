@@ -510,3 +510,22 @@ def test_validate_narrowed_away_choice_is_refused(tmp_path, tei_schema):
     t = time.monotonic()
     assert _narrowed(_schema_key(TEI_RNG), frozenset({"TEI", "teiHeader", "p", "choice"}))
     assert time.monotonic() - t < 2
+
+
+def test_validate_tells_bad_attributes_of_an_element_whose_content_is_wrong(tmp_path):
+    """libxml2 tells one error per element, its content's: the bad attributes of a
+    <respStmt> without <resp>, of a <date> holding an unknown element (and of that element)
+    were told by the next run. Each is a finding at its attribute, after the content's."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(_HEADER.replace("<title>t</title>", '<title>t</title>\n<respStmt typo="x" '
+                                   'n="1" reff="z"><name>E</name></respStmt>')
+                   + '<text><body>\n<p><date when="x">d<foo n="1"/></date></p></body></text>'
+                   "</TEI>", encoding="utf-8")
+    findings = validate(doc, TEI_RNG, pointers=False).findings
+    assert [(f.line, f.col, f.message.split(";")[0]) for f in findings] == [
+        (2, 1, "<respStmt> ends too soon after <name>: it needs <resp>"),
+        (2, _col(doc, 2, "typo"), "<respStmt> may not have @typo in this schema"),
+        (2, _col(doc, 2, "reff"), "<respStmt> may not have @reff in this schema (did you mean "
+                                  "@ref?)"),
+        (3, _col(doc, 3, "<foo"), "<foo> is no element of this schema"),
+        (3, _col(doc, 3, "when"), '<date when="x">: not a value the schema allows for @when')]

@@ -15,7 +15,8 @@ the file, ``other.xml#x`` one of that file), which no RELAX NG schema can say; `
 does not hold is a warning (editions keep their registers in other files), not an error.
 Every finding is ``file:line:col: message``; a file that is not well-formed is one finding too.
 libxml2 tells only the first bad attribute of an element; the others are found by validating
-again without it (``_every_bad_attribute``).
+again without it (``_every_bad_attribute``), and none where the element's content is wrong:
+those are found by validating it alone (``_hidden_attributes``).
 A missing or broken schema is a usage error (``SourceError`` E01x), not a finding.
 
 DOCS: docs/export.md#validate
@@ -27,6 +28,7 @@ import copy
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -135,7 +137,7 @@ def default_schema() -> Path:
 
 
 def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int, int],
-              log: list[etree._LogEntry]) -> tuple[Finding, ...]:
+              log: list[etree._LogEntry | _Told]) -> tuple[Finding, ...]:
     """The schema's errors as findings: each at its element's start tag (or attribute), line
     and column, in words (``schema_findings``); libxml2 gives a line and an XPath only."""
     grammar = _reading(key)
@@ -223,6 +225,77 @@ def _every_bad_attribute(compiled: etree.RelaxNG, tree: etree._ElementTree
     return out
 
 
+class _Told(NamedTuple):
+    """An error libxml2 would have told about an element, had its content been right."""
+
+    type_name: str
+    message: str
+    path: str
+    line: int | None
+
+
+_ATTRIBUTE_ERRORS = frozenset({_BAD_ATTRIBUTE, "RELAXNG_ERR_ATTRVALID"})
+
+
+def _hidden_attributes(key: tuple[str, int, int], tree: etree._ElementTree,
+                       log: list[etree._LogEntry]) -> list[etree._LogEntry | _Told]:
+    """``log`` with the bad attributes of each element whose content is wrong, after its
+    content's error: libxml2 tells one error per element, the content's, so an editor
+    fixing ``<respStmt>`` learnt of its bad ``@typo`` by the next run. The element (and the
+    parent of a misplaced one) is validated alone, without children, against the schema
+    where its pattern's content (every other element) is ``empty`` (``_attributes_only``)."""
+    out: list[etree._LogEntry | _Told] = []
+    about = {_at(tree, e.path) for e in log if e.type_name in _ATTRIBUTE_ERRORS}
+    for e in log:
+        out.append(e)
+        if e.type_name in _ATTRIBUTE_ERRORS:
+            continue
+        el = _at(tree, e.path)
+        for one in (el, el.getparent() if el is not None else None):
+            if one is None or not one.attrib or one in about:
+                continue
+            about.add(one)
+            path = tree.getpath(one)
+            alone = _attributes_only(key, etree.QName(one).localname)
+            if alone is None:
+                continue
+            bare = etree.Element(one.tag)
+            for name, value in one.attrib.items():
+                bare.set(name, value)
+            line = one.sourceline if isinstance(one.sourceline, int) else None
+            if not alone.validate(bare):
+                out.extend(_Told(t.type_name, t.message, path, line)
+                           for t in _every_bad_attribute(alone, bare.getroottree())
+                           if t.type_name == _BAD_ATTRIBUTE)
+    return out
+
+
+@lru_cache(maxsize=32)
+def _attributes_only(key: tuple[str, int, int], name: str) -> etree.RelaxNG | None:
+    """The schema whose start is the element ``name``, every other element pattern
+    ``empty``: what its attributes may be, whatever its content (None where its pattern is
+    not a define's whole body, or does not compile so)."""
+    tree = copy.deepcopy(_grammar(key))
+    root = tree.getroot()
+    start = root.find(f"{RNG_NS}start")
+    mine = next((el for el in root.iter(f"{RNG_NS}element")
+                 if (el.get("name") or "").rpartition(":")[2] == name), None)
+    home = mine.getparent() if mine is not None else None
+    if start is None or home is None or home.tag != f"{RNG_NS}define":
+        return None
+    for el in list(root.iter(f"{RNG_NS}element")):
+        if el is not mine and (parent := el.getparent()) is not None:
+            gone = etree.Element(f"{RNG_NS}empty")
+            gone.tail = el.tail
+            parent.replace(el, gone)
+    start.clear()
+    etree.SubElement(start, f"{RNG_NS}ref", name=home.get("name", ""))
+    try:
+        return etree.RelaxNG(tree)
+    except etree.RelaxNGParseError:
+        return None
+
+
 @lru_cache(maxsize=4)
 def _reading(key: tuple[str, int, int]) -> Grammar:
     return Grammar(_grammar(key))
@@ -258,7 +331,8 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
     if quick is None or not quick.validate(tree):
         compiled = compile_schema(rng)
         compiled.validate(tree)
-        findings = _findings(p, tree, text, key, _every_bad_attribute(compiled, tree))
+        findings = _findings(p, tree, text, key, _hidden_attributes(
+            key, tree, _every_bad_attribute(compiled, tree)))
     if not pointers:
         return Validation(path=str(p), schema=str(rng), findings=findings)
     checked = check_pointers(p, root, text)
