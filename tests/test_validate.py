@@ -529,3 +529,39 @@ def test_validate_tells_bad_attributes_of_an_element_whose_content_is_wrong(tmp_
                                   "@ref?)"),
         (3, _col(doc, 3, "<foo"), "<foo> is no element of this schema"),
         (3, _col(doc, 3, "when"), '<date when="x">: not a value the schema allows for @when')]
+
+
+_EXPORTED = (  # an annotator export's header, a proposal, the edition's own names, standOff
+    '<encodingDesc><appInfo><application xml:id="annotator" ident="annotator" version="0.1.0">'
+    '<label>annotator</label></application><application xml:id="annotator-rule-register" '
+    'ident="register" version="0.1.0"><label>r</label></application></appInfo>'
+    "</encodingDesc>", '<p><persName ref="#person-a" cert="unknown" '
+    'resp="#annotator-rule-register">A</persName>\n<persName ref="#person-b">B</persName> '
+    '<persName ref="#person-c" cert="unknown" resp="#ed1">C</persName></p></body></text>'
+    '<standOff xml:id="annotator-standoff"><listAnnotation><annotation '
+    'xml:id="claim-1-annotation" target="#claim-1" motivation="describing">\n<note '
+    'type="agent" corresp="#person-d">D</note></annotation></listAnnotation></standOff>')
+
+
+def test_validate_pointer_annotator_wrote_that_leads_nowhere_is_an_error(tmp_path):
+    """A ``#id`` on markup an annotator export wrote (a proposal: cert="unknown", @resp one of
+    annotator's applications; its standOff) names what the export should have written: an
+    error that says so. The edition's own (an editor's @resp, no mark) stay warnings, and
+    without annotator's application in the header nothing is told apart (before, all were
+    warnings: an export missing its entries was valid)."""
+    doc = tmp_path / "doc.xml"
+    text = _pointing(_EXPORTED[1], _EXPORTED[0]).removesuffix("</body></text></TEI>") + "</TEI>"
+    doc.write_text(text, encoding="utf-8")
+    result = validate(doc, TEI_RNG)
+    assert not result.valid
+    lines = [str(f).split(": ", 1)[1] for f in result.findings]
+    ours = ", and annotator wrote it: the export lacks what it names; export it again"
+    assert lines == [
+        f"@ref '#person-a' names no xml:id in this file{ours}",
+        "warning: @ref '#person-b' names no xml:id in this file",
+        "warning: @ref '#person-c' names no xml:id in this file",
+        "warning: @resp '#ed1' names no xml:id in this file",
+        f"@target '#claim-1' names no xml:id in this file{ours}",
+        f"@corresp '#person-d' names no xml:id in this file{ours}"]
+    doc.write_text(text.replace('ident="annotator"', 'ident="other"'), encoding="utf-8")
+    assert all(f.warning for f in validate(doc, TEI_RNG).findings)

@@ -34,7 +34,9 @@ from lxml import etree
 
 from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
-from annotator.tei.parse import decode_xml, parse_xml, read_source_bytes
+from annotator.tei.parse import (TEI_NS, XML_ID, decode_xml, parse_xml,
+                                 read_source_bytes)
+from annotator.tei.pointer_table import is_pointer
 from annotator.tei.resolve import attribute_places, check_pointers
 from annotator.tei.schema_findings import Grammar, explain, told_attribute
 from annotator.tei.schema_table import RNG_NS
@@ -336,5 +338,42 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
     if not pointers:
         return Validation(path=str(p), schema=str(rng), findings=findings)
     checked = check_pointers(p, root, text)
-    return Validation(path=str(p), schema=str(rng), findings=findings + checked.dangling,
+    return Validation(path=str(p), schema=str(rng),
+                      findings=findings + _written_by_annotator(root, text, checked.dangling),
                       elsewhere=checked.elsewhere, bare=checked.bare)
+
+
+_TEI = f"{{{TEI_NS}}}"
+_APP = "annotator"  # xml:id and ident of annotator's <application> in an export's header
+
+
+def _written_by_annotator(root: etree._Element, text: str, dangling: tuple[Finding, ...]
+                          ) -> tuple[Finding, ...]:
+    """The pointer findings, those on markup an annotator export wrote made errors that say
+    so: a ``#x`` there names an entry the export should have written (in its standOff), not
+    one of the edition's registers kept elsewhere. Its markup is told where the header has
+    annotator's ``<application xml:id="annotator" ident="annotator">``: a proposal
+    (``cert="unknown"``, ``@resp`` naming one of annotator's applications, as re-import tells
+    it) and what is inside ``<standOff xml:id="annotator-standoff">``. A name an editor
+    decided is written unmarked, and stays a warning, as the edition's own pointers do."""
+    apps = list(root.iterfind(f"{_TEI}teiHeader//{_TEI}appInfo/{_TEI}application"))
+    if not dangling or not any(a.get(XML_ID) == _APP and a.get("ident") == _APP
+                               for a in apps):
+        return dangling
+    ours = {f"#{xid}" for a in apps
+            if (xid := a.get(XML_ID) or "") == _APP or xid.startswith(f"{_APP}-")}
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    wanted: list[tuple[int, str]] = []
+    for i, el in enumerate(elements):
+        if not str(el.tag).startswith(_TEI):
+            continue
+        standoff = any(a.tag == f"{_TEI}standOff" and a.get(XML_ID) == f"{_APP}-standoff"
+                       for a in el.iterancestors())
+        if standoff or el.get("cert") == "unknown" and (el.get("resp") or "").strip() in ours:
+            local = str(el.tag)[len(_TEI):]
+            wanted.extend((i, str(a)) for a in el.attrib if is_pointer(local, str(a)))
+    places = set(attribute_places(text, wanted).values()) if wanted else set()
+    return tuple(
+        Finding(path=f.path, line=f.line, col=f.col, message=f"{f.message}, and annotator "
+                "wrote it: the export lacks what it names; export it again")
+        if f.warning and (f.line, f.col) in places else f for f in dangling)
