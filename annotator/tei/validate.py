@@ -12,7 +12,8 @@ hundredths of a second. Only a file that fails it pays the full compile (once pe
 schema), because libxml2's messages against the full schema are the exact ones an editor needs.
 A valid file's pointers must also lead somewhere (``resolve``: ``ref="#x"`` names an xml:id of
 the file, ``other.xml#x`` one of that file), which no RELAX NG schema can say; ``#x`` the file
-does not hold is a warning (editions keep their registers in other files), not an error.
+does not hold is a warning (editions keep their registers in other files), not an error,
+unless markup an annotator export wrote holds it (``_written_by_annotator``).
 Every finding is ``file:line:col: message``; a file that is not well-formed is one finding too.
 libxml2 tells only the first bad attribute of an element; the others are found by validating
 again without it (``_every_bad_attribute``), and none where the element's content is wrong:
