@@ -804,6 +804,50 @@ def test_propose_nothing_over_a_proposal_the_run_keeps():
     assert [p.surface for p in props] == ["Vyacheslav Molotov", "Molotov"]
 
 
+def _entry(ws, entity_id, *written):
+    """A register entry, confirmed, written as an import writes one (its first name
+    preferred)."""
+    with ws.store.act("add-entity", f"entity:{entity_id}", editor=ws.editor) as act:
+        act.insert("entities", {"id": entity_id, "type": "person", "preferred": written[0],
+                                "status": "confirmed", "created_at": "2024-01-01T00:00:00Z"})
+        for surface in written:
+            act.insert("variants", {"entity_id": entity_id, "surface": surface,
+                                    "key": name_key(surface)})
+
+
+def test_propose_again_drops_the_entities_it_leaves_holding_nothing(seed_ws):
+    """Register entries for Molotov, Stalin and Hitler, then a forced run: their names now
+    join the entries, and the proposed entities they leave with no mention go (was: they
+    stayed, listed by 'entities', queued and exported with none); one a decision names (a
+    note since undone) stays, and so does one a claim has for agent."""
+    ws = seed_ws
+    ws.propose()
+    ws.propose_claims()
+    assert {c.agent_entity_id for c in ws.claims() if c.agent == "Hitler"} == \
+        {"person-adolf-hitler"}
+    ws.set_note("person-stalin", "the Soviet leader")
+    ws.undo()
+    _entry(ws, "molotov", "Vyacheslav Molotov", "Molotov")
+    _entry(ws, "stalin", "Joseph Stalin", "Stalin")
+    _entry(ws, "hitler", "Adolf Hitler", "Hitler")
+    before = {e.id: e.mentions for e in ws.entities()}
+    assert [before[e] for e in ("person-vyacheslav-molotov", "person-stalin",
+                                "person-adolf-hitler")] == [6, 4, 14]
+    ws.propose(force=True)
+    after = {e.id: e.mentions for e in ws.entities()}
+    assert [after[e] for e in ("molotov", "stalin", "hitler")] == [6, 4, 14]
+    assert "person-vyacheslav-molotov" not in after
+    assert ws.store.conn.execute("SELECT count(*) FROM variants WHERE entity_id = ?",
+                                 ("person-vyacheslav-molotov",)).fetchone()[0] == 0
+    assert (after["person-stalin"], after["person-adolf-hitler"]) == (0, 0)
+    assert {e.id for e in ws.entities() if e.status == "proposed" and not e.mentions} == \
+        {"person-stalin", "person-adolf-hitler"}
+    # the finder's next run gives the claim the entry: nothing holds the proposed one now
+    ws.propose_claims()
+    assert {c.agent_entity_id for c in ws.claims() if c.agent == "Hitler"} == {"hitler"}
+    assert {e.id for e in ws.entities() if not e.mentions} == {"person-stalin"}
+
+
 def test_propose_binds_what_acts_in_force_did_and_no_more(seed_ws):
     """The proposals a run keeps (``bound_proposals``): the mention a split moved and those it
     left on the entity, an entity's mentions once it is linked; none once the act is undone,

@@ -42,6 +42,7 @@ from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
 from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
+from annotator.store.proposals import drop_orphans
 from annotator.store.runs import record_run
 from annotator.store.sources import before_stale, stale_places
 from annotator.tei.voice import editor_spans, within
@@ -556,6 +557,7 @@ def _store_source(conn: sqlite3.Connection, src: Source, found: list[ClaimPropos
     did: what the finder made before and makes no more, nobody having decided it, goes."""
     counts = _ClaimsRun(provenance)
     edited = edited_claims(conn)
+    agents = rows_of.agents_in(conn, src.id)  # before: an agent it takes away may hold nothing
     earlier = rows_of.finder_proposals(conn, src.id, src.sha256)
     kept: set[int] = set()
     for p in found:
@@ -577,6 +579,7 @@ def _store_source(conn: sqlite3.Connection, src: Source, found: list[ClaimPropos
         stale += [cid for cid, was in before_stale(conn, "claims", old).items()
                   if was == "proposed"]
     rows_of.delete_claims(conn, stale)
+    drop_orphans(conn, agents)  # a proposed entity only these claims held, say a run emptied
     counts.withdrawn = len(stale)
     record_run(conn, src.id, src.sha256, "claims", provenance,
                json.dumps({"proposals": len(found)}))

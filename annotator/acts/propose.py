@@ -1126,6 +1126,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                             names = names_now(tx)
                         if not store(tx, sid, spans, names, acted):
                             names = None
+                    # those it moved all proposals off (regrouped, now a register entry's)
+                    rows_of.drop_orphans(tx, touched)
                     name_proposed(tx, said, touched)
                     finish()
                 results.update(stored)

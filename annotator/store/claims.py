@@ -248,6 +248,14 @@ def claims_by(conn: sqlite3.Connection, entity_id: str) -> list[int]:
                                           (entity_id,))]
 
 
+def agents_in(conn: sqlite3.Connection, source_id: str) -> set[str]:
+    """The entities a source's claims have for agent: those a claims run may leave holding
+    nothing (``store.proposals.orphans``)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT agent_entity_id FROM claims WHERE "
+                                       "source_id = ? AND agent_entity_id IS NOT NULL",
+                                       (source_id,))}
+
+
 def proposed_agents(conn: sqlite3.Connection, entity_ids: Sequence[str] | None
                     ) -> list[sqlite3.Row]:
     """``id, agent`` of the finder's proposed claims whose agent is one of these entities
