@@ -442,4 +442,21 @@ def test_a_replaced_file_comes_back_from_the_versions_the_store_keeps(ws, tmp_pa
                str(tmp_path / "x.xml")).stderr.rstrip().endswith("[S028]")
     assert ws.add(back / "diary.xml", replace=True).action == "replaced"
     assert ws.source("diary").sha256 == first
-    assert [v.current for v in ws.source_versions("diary")] == [True, False, True]
+    assert [(v.current, v.sha256 == first) for v in ws.source_versions("diary")] == [
+        (False, True), (False, False), (True, True)]
+
+
+def test_plain_undo_when_only_sources_were_added_or_replaced_says_why(ws, tmp_path):
+    """A plain undo with no act in force but a replacement says why the replacement is not
+    undone and how to go back (was: 'nothing to undo; see annotator history', which an editor
+    who just replaced a file types first)."""
+    (tmp_path / "diary.txt").write_text(DIARY, encoding="utf-8")
+    ws.add(tmp_path / "diary.txt")
+    (tmp_path / "diary.txt").write_text(DIARY.replace("travelled", "went"), encoding="utf-8")
+    ws.add(tmp_path / "diary.txt", replace=True)
+    refused = run(ws, "undo")
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.output
+    assert "nothing to undo: decision 2 (replace source:diary) cannot be undone: a source's " \
+           "replacement is not undone; write the earlier file with 'annotator source versions " \
+           "diary --write N -o FOLDER/'" in refused.stderr
+    assert refused.stderr.rstrip().endswith("[D007]")

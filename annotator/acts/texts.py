@@ -109,9 +109,12 @@ class Texts:
         """The versions of the source's file the store keeps, oldest first: the way back to
         the file a replacement replaced (which is not undone) is to add that file again."""
         src = self.source(source_id)
-        return [SourceVersion(n, decision, act, at, sha, size, sha == src.sha256)
-                for n, (decision, act, at, sha, size) in enumerate(
-                    source_rows.versions_of(self.store.conn, src.id), start=1)]
+        rows = source_rows.versions_of(self.store.conn, src.id)
+        # the newest act that gave it its bytes now: an earlier one with the same bytes (the
+        # file it went back to) is not its file now, only the same
+        now = max((n for n, r in enumerate(rows) if r[3] == src.sha256), default=-1)
+        return [SourceVersion(n + 1, decision, act, at, sha, size, n == now)
+                for n, (decision, act, at, sha, size) in enumerate(rows)]
 
     def version_file(self, source_id: str, version: str | int | None = None
                      ) -> tuple[SourceVersion, bytes]:

@@ -52,6 +52,11 @@ def undo(review: Review, decision_id: int | None = None, *,
         with store.transaction() as conn:
             if decision_id is None:
                 row, blocked = _plain_pick(conn, among)
+                if row is None and not blocked and among is None:
+                    # nothing in force: the editor's newest act may be a source's add or
+                    # replacement, which is said with its way back, not 'nothing to undo'
+                    newest = log.source_act_after(conn, 0)
+                    blocked = [newest] if newest is not None else []
                 if blocked:
                     raise _blocked_refusal(conn, blocked, row)
             else:

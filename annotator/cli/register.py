@@ -101,17 +101,19 @@ def show_import(r: RegisterImport, *, named: bool = False) -> None:
 @register_app.command("export")
 def register_export_cli(
     *,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                                                "(default or '-': stdout).")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help=(
+        "File to write (a folder, or a path ending in '/': register.xml in it; default or "
+        "'-': stdout)."))] = None,
 ) -> None:
     """Export the register as TEI (listPerson, listPlace, listOrg with idno)."""
-    from annotator.export.output import write_file
+    from annotator.export.output import target, write_file
 
     with user_errors():
         data = workspace().export_register()
         if output is not None and not to_stdout(output):
-            write_file(output, data)
-            typer.echo(f"wrote {output}", err=True)
+            path = target(output, Path.cwd(), "register.xml")
+            write_file(path, data)
+            typer.echo(f"wrote {path}", err=True)
             return
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
