@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotator.entities.names import name_key
 
@@ -55,7 +55,12 @@ _FIRM = re.compile(r"&\s*(?:Co|Sons|Son|Brothers)\b\.?|\b(?:Co|Inc|Ltd)\.?$")
 _JOINERS = frozenset({"of", "the", "for", "and", "de", "der", "des", "du", "la", "le", "von",
                       "van", "u", "und", "et", "in", "at", "on", "zu", "di", "del", "y"})
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-zß-ÿ][a-zß-ÿ’'-]*")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_PLURAL = re.compile(r"[^s]s$")
+_LOWER_WORD = re.compile(r"[a-zß-ÿ][a-zß-ÿ’'-]*")  # a word written in lower case
+_JOINED = re.compile(r"[\w’'-]")  # a character a word written before runs on with
+_GOES_ON = frozenset([*map(chr, range(ord("a"), ord("z") + 1)),
+                      *map(chr, range(ord("ß"), ord("ÿ") + 1)), "’", "'", "-"])
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -64,8 +69,33 @@ DEFAULT_THRESHOLD = 0.5
 class TextFacts:
     """What a whole text says about its words and names, read once per text."""
 
-    lower_words: frozenset[str]  # words the text writes in lower case
+    text: str
     typed: Mapping[str, Counter[str]]  # name key -> how often the model gave it each type
+    _lower: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def writes_lower(self, word: str) -> bool:
+        """Whether the text writes ``word`` (lower case) as a word of its own: looked for when
+        asked, a few words of a text that has an ORG span (was: every lower-case word of the
+        text collected, for the one or two asked)."""
+        got = self._lower.get(word)
+        if got is None:
+            got = self._lower[word] = _LOWER_WORD.fullmatch(word) is not None and \
+                _whole_word(self.text, word)
+        return got
+
+
+def _whole_word(text: str, word: str) -> bool:
+    """Whether ``text`` has ``word`` with no word character, apostrophe or hyphen before it
+    and no lower-case letter, apostrophe or hyphen after it (where ``_LOWER_WORD`` would end
+    it), found by ``str.find``: a pattern opening with a look-behind is tried at every offset."""
+    i = text.find(word)
+    while i != -1:
+        end = i + len(word)
+        if (i == 0 or _JOINED.match(text, i - 1) is None) and \
+                (end == len(text) or text[end] not in _GOES_ON):
+            return True
+        i = text.find(word, i + 1)
+    return False
 
 
 def text_facts(text: str, spans: Iterable[tuple[int, int, str]]) -> TextFacts:
@@ -73,8 +103,7 @@ def text_facts(text: str, spans: Iterable[tuple[int, int, str]]) -> TextFacts:
     typed: dict[str, Counter[str]] = {}
     for s, e, t in spans:
         typed.setdefault(name_key(text[s:e]), Counter())[t] += 1
-    # the pattern takes lower-case letters only: its words need no .lower()
-    return TextFacts(frozenset(_LOWER_WORD.findall(text)), typed)
+    return TextFacts(text, typed)
 
 
 def org_confidence(text: str, start: int, end: int, facts: TextFacts, *,
@@ -96,7 +125,7 @@ def org_confidence(text: str, start: int, end: int, facts: TextFacts, *,
     words = _WORD.findall(surface)
     if not words:
         return 0.0, "org"
-    before = re.search(r"([^\W\d_]+)\W*$", text[max(0, start - 30):start])
+    before = _LAST_WORD.search(text[max(0, start - 30):start])
     prev = before.group(1).lower() if before else ""
     caps = [w for w in words if w[:1].isupper()]
     if len(caps) < len([w for w in words if w.lower() not in _JOINERS]):
@@ -111,17 +140,17 @@ def org_confidence(text: str, start: int, end: int, facts: TextFacts, *,
     if "&" in surface:
         return 0.1, "org"  # "Woods & Water": a list, not a firm
     if len(words) == 1 and _ACRONYM.fullmatch(surface.strip()) and \
-            surface.lower().replace(".", "") not in facts.lower_words:
+            not facts.writes_lower(surface.lower().replace(".", "")):
         return 0.7, "org"
     if len(words) > 1 and any(_ACRONYM.fullmatch(w) for w in words):
         return 0.6, "org"  # "SS Headquarters", "the Dutch Gestapo" is not, but "NSDAP Office"
     if len(words) == 1:
         word = words[0]
-        if word.lower() in facts.lower_words or prev in _INDEFINITE:
+        if facts.writes_lower(word.lower()) or prev in _INDEFINITE:
             return 0.1, "org"  # a common noun written with a capital
-        if re.search(r"[^s]s$", word) and not word.isupper():
+        if _PLURAL.search(word) and not word.isupper():
             return 0.15, "org"  # a plural: a group of people, not a body
         return 0.4, "org"  # "Gestapo" or "Franzi": the text does not say which
-    if words[-1].lower() in facts.lower_words:
+    if facts.writes_lower(words[-1].lower()):
         return 0.25, "org"  # its head is a common noun: "Traditional Welsh Music"
     return 0.45, "org"
