@@ -578,27 +578,25 @@ def known_entities(conn: sqlite3.Connection) -> tuple[KnownEntities, frozenset[t
     known = []
     rejected = rows_of.rejections(conn)
     for eid, type_, status in rows_of.entity_states(conn):
-        ks = tuple(k for k, _ in variants.get(eid, ()))
         if status == "rejected":
-            rejected.update((k, type_) for k in ks)
+            rejected.update((k, type_) for k, _ in variants.get(eid, ()))
         else:
-            common, unended, given = _written_keys(tuple(variants.get(eid, ())),
-                                                   type_ == "person")
-            known.append(KnownEntity(eid, type_, status, ks, common, unended, given))
+            known.append(_known_entity(eid, type_, status, tuple(variants.get(eid, ()))))
     return KnownEntities(known), frozenset(rejected)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _written_keys(written: tuple[tuple[str, str], ...], person: bool
-                  ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(keys written in lower case, keys whose last word is a family name, a person's given
-    names) of an entity's (key, surface) variants: made once per run for an entity its
-    sources leave as it was, though a run reads the known entities again after each source
-    that changed them."""
+def _known_entity(eid: str, type_: str, status: str, written: tuple[tuple[str, str], ...]
+                  ) -> KnownEntity:
+    """An entity of its (key, surface) variants, with its keys written in lower case, those
+    whose last word is a family name and a person's given names: made once per run for an
+    entity its sources leave as it was, though a run reads the known entities again after
+    each source that changed them (was: the record made again at each read)."""
     common = tuple(k for k, surface in written if written_lower(surface))
     given = tuple(dict.fromkeys(w for _, surface in written for w in given_names(surface))) \
-        if person else ()
-    return common, _unended(written), given
+        if type_ == "person" else ()
+    return KnownEntity(eid, type_, status, tuple(k for k, _ in written), common,
+                       _unended(written), given)
 
 
 def register_index(known: Sequence[KnownEntity],

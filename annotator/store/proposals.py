@@ -12,14 +12,16 @@ import sqlite3
 from collections.abc import Iterable
 
 from annotator.store import entities
+from annotator.store.connection import plain_rows
 from annotator.store.decided import FROM_FILES
 
 
 def variant_surfaces(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
     """Entity id -> its variants' (key, surface as first written), in the order they were found."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for r in conn.execute("SELECT entity_id, key, surface FROM variants ORDER BY rowid"):
-        out.setdefault(r["entity_id"], []).append((r["key"], r["surface"]))
+    for eid, key, surface in plain_rows(
+            conn, "SELECT entity_id, key, surface FROM variants ORDER BY rowid", ()):
+        out.setdefault(eid, []).append((key, surface))
     return out
 
 
@@ -36,8 +38,7 @@ def source_rejections(conn: sqlite3.Connection, source_id: str) -> frozenset[tup
 
 def entity_states(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     """``(id, type, status)`` of every entity, oldest first."""
-    return [(r["id"], r["type"], r["status"]) for r in conn.execute(
-        "SELECT id, type, status FROM entities ORDER BY created_at, id")]
+    return plain_rows(conn, "SELECT id, type, status FROM entities ORDER BY created_at, id", ())
 
 
 def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
