@@ -110,9 +110,16 @@ class Resolved:
     stated: bool = False
 
 
+_TEI_DAY = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+# the date finder's and the chronology's patterns tried on every span, compiled once
+_WORD_AND_STOP = re.compile(r"(\w+)\.$")
+_NO_SPACE = re.compile(r"\S+")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+
+
 def parse_day(value: str) -> Day | None:
     """'1865-04-12', '1865-04' or '1865' (a TEI value) as a Day."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", value.strip())
+    m = _TEI_DAY.fullmatch(value.strip())
     if m is None:
         return None
     d = Day(int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None)
@@ -1178,7 +1185,7 @@ def _find_dates(text: str) -> list[tuple[int, int]]:
         s, e = m.span()
         while e > s and text[e - 1] in " ,":
             e -= 1
-        word = re.search(r"(\w+)\.$", text[s:e])
+        word = _WORD_AND_STOP.search(text[s:e])
         if word and word[1].lower() in MONTH_NAMES:  # "of May." ends a sentence
             e -= 1
         e = double_year_end(text, s, e)  # "29 February 1723/4" is a day of 1724 only
@@ -1217,7 +1224,7 @@ def trim_date_span(text: str, start: int, end: int) -> tuple[int, int]:
     surface = text[start:end]
     if read_expression(surface).kind != "none":
         return start, end
-    words = list(re.finditer(r"\S+", surface))
+    words = list(_NO_SPACE.finditer(surface))
     for k in range(len(words) - 1, 0, -1):
         if names_time(surface[words[k].start():]):
             break
@@ -1377,7 +1384,7 @@ def _bare_number(text: str, start: int, end: int) -> bool:
     before them, no ordinal ("the 22nd", "22d", "on the 3rd inst." are days wherever they
     stand; "22." opening a journal's entry is one; "Lenke, 22, sister" is an age)."""
     return bool(_BARE.fullmatch(text[start:end].strip())) and \
-        not re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I)
+        not _THE_BEFORE.search(text[max(0, start - 8):start])
 
 
 _AGE_AFTER = re.compile(r"[ \t]*(?:-[ \t]*)?(?:years?|yrs?)\b", re.I)

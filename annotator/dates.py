@@ -268,6 +268,15 @@ def normalise_date(surface: str) -> DateValue | None:
     return _normalise(surface)
 
 
+# _normalise's, names_time's and merge_date_spans' patterns, compiled once: they are tried on
+# every date span
+_LOWER_LETTERS = re.compile(r"[a-z]+")
+_A_DIGIT = re.compile(r"\d")
+_FUZZY_OR_DAYTIME = re.compile(rf"\b(?:{_FUZZY}|{_DAYTIME})", re.I)
+_RANGE_GAP = re.compile(_RANGE, re.I)
+_TIME_NAMES = _RELATIVE_WORDS | MONTHS.keys()  # words that name a time
+
+
 def _normalise(surface: str) -> DateValue | None:
     text = " ".join(surface.replace("\u00a0", " ").split()).strip(" ,.;:()[]\"'“”‘’")
     if not text:
@@ -293,7 +302,7 @@ def _normalise(surface: str) -> DateValue | None:
         return DateValue((("notBefore", span[0]), ("notAfter", span[1])), flags)
     if _DURATION.match(text):
         return None
-    words = set(re.findall(r"[a-z]+", text.lower()))
+    words = set(_LOWER_LETTERS.findall(text.lower()))
     if words & _RELATIVE_WORDS or _TIME_WORDS.search(text) and not _BARE_TIME.match(text):
         return DateValue((), "relative")
     return None
@@ -362,9 +371,9 @@ def double_year_end(text: str, start: int, end: int) -> int:
 def names_time(text: str) -> bool:
     """Whether words hold a number, a month or a word of time or of relation ("after",
     "century", "Monday", "early"): what may end a date span ("1940 and after")."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    return bool(re.search(r"\d", text) or words & (_RELATIVE_WORDS | MONTHS.keys()) or
-                _TIME_WORDS.search(text) or re.search(rf"\b(?:{_FUZZY}|{_DAYTIME})", text, re.I))
+    words = set(_LOWER_LETTERS.findall(text.lower()))
+    return bool(_A_DIGIT.search(text) or words & _TIME_NAMES or
+                _TIME_WORDS.search(text) or _FUZZY_OR_DAYTIME.search(text))
 
 
 # -- widening spaCy's DATE spans ------------------------------------------------------------
@@ -402,7 +411,7 @@ def merge_date_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
         if out:
             ps, pe = out[-1]
             gap = text[pe:s]
-            if s >= pe and "\n" not in gap and re.fullmatch(_RANGE, gap, re.I):
+            if s >= pe and "\n" not in gap and _RANGE_GAP.fullmatch(gap):
                 value = normalise_date(text[ps:e])
                 if value is not None and value.attrs and value.attrs[0][0] == "from":
                     out[-1] = (ps, e)

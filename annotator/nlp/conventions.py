@@ -141,6 +141,12 @@ class Marked:
     from_file: bool = False  # marked in the file (provenance ``source``), not by the editor
 
 
+# patterns tried on every mention and span, compiled once
+_S_AFTER = re.compile(r"['’]s\b")
+_APOSTROPHE_S = re.compile(r"['’]s?\b")
+_THE_BEFORE = re.compile(r"(?<!\w)[Tt]he[ \t]+$")
+
+
 def _word_before(text: str, start: int) -> str:
     m = _WORD_BEFORE.search(text[max(0, start - 40):start])
     return m.group(1).lower().rstrip(".") if m and "\n" not in m.group(2) else ""
@@ -182,7 +188,7 @@ def count(mentions: Iterable[Marked]) -> Counts:
         if m.type != "date":
             if POSSESSIVE.search(span):
                 counts["possessive"][0] += 1
-            elif POSSESSIVE.match(m.text, m.end) or re.match(r"['’]s\b", m.text[m.end:m.end + 3]):
+            elif POSSESSIVE.match(m.text, m.end) or _S_AFTER.match(m.text[m.end:m.end + 3]):
                 counts["possessive"][1] += 1
         if m.type == "date" and m.dateline is not None:
             a, b = m.dateline
@@ -294,7 +300,7 @@ def _extend_before(words: frozenset[str], types: tuple[str, ...], *, owners: boo
 def _take_possessive(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """"Fraenkel's": the possessive goes inside the name's element."""
     if type_ != "date":
-        m = re.match(r"['’]s?\b", text[end:end + 3])
+        m = _APOSTROPHE_S.match(text[end:end + 3])
         if m and (m.group() != "'" or text[end - 1:end] == "s"):
             return start, end + len(m.group())
     return start, end
@@ -340,7 +346,7 @@ def span_rules(conv: Conventions, base: tuple[Rule, ...] = RULES) -> tuple[Rule,
 
 def _keep_article(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """"the Gestapo": a leading "the" of a place or organisation goes inside its element."""
-    m = re.search(r"(?<!\w)[Tt]he[ \t]+$", text[max(0, start - 5):start])
+    m = _THE_BEFORE.search(text[max(0, start - 5):start])
     if type_ in ("place", "org") and m:
         return start - len(m.group()), end
     return start, end

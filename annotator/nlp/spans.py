@@ -68,6 +68,17 @@ _NO_PLACE = GENERIC_PLACES | _FUNCTION
 _RANKED = TITLE_WORDS | _RANKS
 
 
+# the rules' patterns, compiled once: they are tried on every span
+_WORD_STOP = re.compile(r"(?:[a-z]{3,}|\.)\.$")  # "miles.", "...": a sentence's stop
+_DIGIT_STOP = re.compile(r"\d\.$")
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?\n][\"”’)]*\s*)$")
+_GIVEN_BEFORE = re.compile(r"([^\W\d_][\w’'-]*)(\s+)$")
+_WORD_ON_LINE_BEFORE = re.compile(r"([^\W\d_][\w’'-]*)[^\S\n]+$")
+_AFTER_STOP = re.compile(r"(?:[.!?:;][\"”’)]*\s+|\n\s*|^\s*)$")
+_AFTER_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Lt|Gen|Col)\.\s+$")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
 def _norm(word: str) -> str:
     return word.lower().rstrip(".")
 
@@ -84,8 +95,8 @@ def strip_edge_punctuation(text: str, start: int, end: int, type_: str) -> tuple
         ch = text[end - 1]
         if ch in _EDGE:
             end -= 1
-        elif ch == "." and (re.search(r"(?:[a-z]{3,}|\.)\.$", text[start:end])
-                            or re.search(r"\d\.$", text[start:end])):
+        elif ch == "." and (_WORD_STOP.search(text[start:end])
+                            or _DIGIT_STOP.search(text[start:end])):
             end -= 1
         else:
             break
@@ -104,8 +115,7 @@ def strip_leading_article(text: str, start: int, end: int, type_: str) -> tuple[
     """A leading "the" ("the Soviet Union") is not marked; "The Hague" keeps its capital T."""
     m = _ARTICLE.match(text[start:end])
     if m and end - start > m.end():
-        if text[start] == "T" and start > 0 and not re.search(r"(?:^|[.!?\n][\"”’)]*\s*)$",
-                                                                  text[:start]):
+        if text[start] == "T" and start > 0 and not _OPENS_SENTENCE.search(text[:start]):
             return start, end  # capital "The" mid-sentence: part of the name
         return start + m.end(), end
     return start, end
@@ -302,14 +312,14 @@ def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int
     if type_ != "person":
         return start, end
     while True:
-        m = re.search(r"([^\W\d_][\w’'-]*)(\s+)$", text[max(0, start - 40):start])
+        m = _GIVEN_BEFORE.search(text[max(0, start - 40):start])
         if m is None or "\n" in m.group(2):
             return start, end
         word = m.group(1)
         w_start = start - len(m.group(0))
         n = _norm(word)
         if n in PARTICLES:
-            before = re.search(r"([^\W\d_][\w’'-]*)[^\S\n]+$", text[max(0, w_start - 40):w_start])
+            before = _WORD_ON_LINE_BEFORE.search(text[max(0, w_start - 40):w_start])
             if before is None or not before.group(1)[:1].isupper() or \
                     _sentence_start(text, w_start - len(before.group(0))):
                 return start, end
@@ -324,8 +334,8 @@ def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int
 
 def _sentence_start(text: str, pos: int) -> bool:
     before = text[max(0, pos - 4):pos]
-    return pos == 0 or bool(re.search(r"(?:[.!?:;][\"”’)]*\s+|\n\s*|^\s*)$", before)) and \
-        not re.search(r"\b(?:Mr|Mrs|Ms|Dr|St|Lt|Gen|Col)\.\s+$", text[max(0, pos - 8):pos])
+    return pos == 0 or bool(_AFTER_STOP.search(before)) and \
+        not _AFTER_TITLE.search(text[max(0, pos - 8):pos])
 
 
 RULES: tuple[Rule, ...] = (
@@ -599,7 +609,7 @@ def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
     for m in _AFTER_PREPOSITION.finditer(text):
         s, e = m.span(1)
         words = text[s:e].split()
-        if _norm(words[0]) in _NOT_PLACE_FIRST or re.search(r"['’]s?$", words[-1]) or \
+        if _norm(words[0]) in _NOT_PLACE_FIRST or _POSSESSIVE_END.search(words[-1]) or \
                 text[e:e + 1] in ("'", "’", "-") or taken.find(1, s, e) != -1 or \
                 any(w.lower() in person_words for w in words) or \
                 len(words) == 1 and (noun(words[0].lower()) or
