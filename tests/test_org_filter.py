@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 
@@ -61,3 +65,19 @@ def test_propose_drops_the_org_flood_and_sorts_the_queue(seed_ws):
     sure = ws.queue(by="confidence")
     best = [max((m.confidence or 0) for m in ws.mentions() if m.entity_id == e) for e in sure]
     assert best == sorted(best, reverse=True) and set(sure) == set(ws.queue())
+
+
+# the words a text writes in lower case, as org_filter read them before it looked words up
+_LOWER_WORDS = re.compile(r"(?<![\w’'-])[a-zß-ÿ][a-zß-ÿ’'-]*")
+_PIECES = st.sampled_from(["house", "House", "houses", "s", "ss", "SS", "co", "’s", "'", "-",
+                           "é", "ßa", "a1", "_", " ", ".", "\n", "ho", "use"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_PIECES, max_size=12), st.lists(_PIECES, min_size=1, max_size=3))
+def test_org_filter_writes_lower_as_the_text_s_lower_case_words(pieces, word_pieces):
+    """A word is one the text writes in lower case exactly when the set of all of them has
+    it, now that the few words asked about are looked up instead."""
+    text, word = "".join(pieces), "".join(word_pieces).lower()
+    facts = text_facts(text, [])
+    assert facts.writes_lower(word) == (word in frozenset(_LOWER_WORDS.findall(text)))
