@@ -1420,3 +1420,18 @@ def test_propose_letters_salutation_and_dateline(ws, tmp_path):
     assert not any(surface.startswith("Feb") for _, surface, _ in got)
     assert ("bull", "Feby. 21. 1786", "date") in {(m.source_id, m.surface, m.type)
                                                   for m in ws.mentions()}
+
+
+@pytest.mark.parametrize(("source_text", "read"), [
+    ('<TEI><teiHeader/><text><body><p>Bath</p></body></text></TEI>', False),
+    ('<application xml:id="annotator" ident="annotator" version="1"/>', True),
+    ('<application xml:id="&#97;nnotator" ident="&#x61;nnotator"/>', True),
+    ('<!DOCTYPE TEI [<!ENTITY app "annotator">]><application xml:id="&app;"/>', True),
+])
+def test_propose_parses_a_file_only_where_it_may_be_an_annotator_export(source_text, read):
+    """A run reads a file's proposals (``file_proposals``, which parses it) where its
+    characters may name annotator's application, in any way XML could write the name; the
+    others give none, and are not parsed for them."""
+    from annotator.acts.edition_markup import maybe_exported
+
+    assert maybe_exported(source_text) is read

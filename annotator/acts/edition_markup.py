@@ -26,7 +26,7 @@ from lxml import etree
 
 from annotator.acts.entity_edits import (add_variant, set_authority, unique_entity_id,
                                          authority_holders)
-from annotator.acts.register import import_entries, proposed_by, read_entries
+from annotator.acts.register import APP_ID, import_entries, proposed_by, read_entries
 from annotator.acts.reimport import proposed_claims, proposers
 from annotator.acts.review import Review, normalise_date_value
 from annotator.calendar import names_julian
@@ -209,6 +209,15 @@ def file_proposals(parsed: ParsedSource, tm: TextMap | None = None) -> FilePropo
     mentions = frozenset((m.start, m.end, m.type, proposer) for m in marked_spans(parsed, tm)
                          if (proposer := proposed_by(m.element, exported)) is not None)
     return FileProposals(mentions, *proposed_claims(parsed, tm, exported))
+
+
+def maybe_exported(source_text: str) -> bool:
+    """Whether a file's characters may hold an annotator export's header, so that
+    ``file_proposals`` must parse it: annotator's name is written in it (its application's
+    ``xml:id``, ``ident``), or a character reference or an entity that could write it is. A
+    file with none gives no proposals, without its tree made (was: every file parsed for its
+    header on every run)."""
+    return APP_ID in source_text or "&#" in source_text or "<!ENTITY" in source_text
 
 
 def import_markup(review: Review, rec: Act, source_id: str, parsed: ParsedSource,

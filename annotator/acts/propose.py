@@ -46,7 +46,8 @@ from annotator.errors import Interrupted
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import EditionConventions, edition_conventions, whole_datelines
-from annotator.acts.edition_markup import file_proposals, marked_other, marked_terms
+from annotator.acts.edition_markup import (file_proposals, marked_other, marked_terms,
+                                          maybe_exported)
 from annotator.acts.entity_edits import name_proposed
 from annotator.acts.queries import EditionView
 from annotator.acts.source_dates import date_warnings
@@ -1045,17 +1046,20 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
 
         def items() -> Iterator[tuple[str, str]]:
             for s in todo:
-                parsed = ctx.texts.parsed(s.id)
-                tm = ctx.texts.kept(parsed)  # loaded, not built again
+                # the kept map, the file unparsed unless it may be an annotator export's
+                tm = ctx.texts.kept_unparsed(s)
+                if tm is None or maybe_exported(tm.source_text):
+                    parsed = ctx.texts.parsed(s.id)
+                    tm = ctx.texts.kept(parsed)  # loaded, not built again
+                    gives = file_proposals(parsed, tm).mentions
+                    given[s.id] = frozenset(g for g in gives if g[3] != provenance
+                                            and not g[3].startswith("rule:"))
+                    mine[s.id] = gives - given[s.id]
                 pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
                 if steps.conventions(s.id).datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
                 terms[s.id] = marked_terms(tm)
-                gives = file_proposals(parsed, tm).mentions
-                given[s.id] = frozenset(g for g in gives if g[3] != provenance
-                                        and not g[3].startswith("rule:"))
-                mine[s.id] = gives - given[s.id]
                 yield s.id, tm.text
 
         batch = pipe_batch_size(settings.batch_size, settings.n_process,
