@@ -86,6 +86,7 @@ def surname_keys(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=8192)  # asked of every person's name at each step that groups
 def ends_in_family_name(surface: str) -> bool:
     """Whether a person's written name ends in the family name, so that its shorter keys
     (``surname_keys``) name the person too: not a name written inverted ("Kaplan, Israel",
@@ -812,13 +813,21 @@ class WordCase:
         # capitalised words and the words after a grading one are looked at where they stand
         parts, words = self.words.parts, self.words.words
         grading = set()
+        # summed in plain dicts, made Counters once (a Counter's += on a new key calls its
+        # __missing__ in Python: once for most words of a text)
+        lower: dict[str, int] = {}
+        upper: dict[str, int] = {}
         for w, n in Counter(words).items():
             if w[0].islower():
-                self.lower[_fold(w)] += n
+                key = _fold(w)
+                lower[key] = lower.get(key, 0) + n
             elif w[0].isupper():
-                self.upper[_fold(w)] += n
+                key = _fold(w)
+                upper[key] = upper.get(key, 0) + n
             if w.lower() in _GRADING:
                 grading.add(w)
+        self.lower.update(lower)
+        self.upper.update(upper)
         capitals = self.words.capitals
         if not capitals and not grading:
             return
