@@ -757,10 +757,13 @@ def _overlapping(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]
 
 
 def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
-               everything: bool = False, bound: Collection[int] = ()) -> list[Protected]:
+               everything: bool = False, bound: Collection[int] = (),
+               rows: Sequence[sqlite3.Row] | None = None) -> list[Protected]:
     """Mentions a run leaves alone: decided ones and the proposals an editor's act binds
-    (``bound``), or with ``everything`` all stored ones."""
-    rows = rows_of.mention_spans(conn, source_id, sha256)
+    (``bound``), or with ``everything`` all stored ones; ``rows``: the version's
+    ``rows_of.mention_spans``, when the caller has read them."""
+    if rows is None:
+        rows = rows_of.mention_spans(conn, source_id, sha256)
     return [Protected(r["start"], r["end"], r["type"], r["status"], r["entity_id"],
                       r["flags"] or "", r["date_value"]) for r in rows
             if everything or r["status"] != "proposed" or r["decided"] or r["id"] in bound]
@@ -796,7 +799,8 @@ def _unended(written: Sequence[tuple[str, str]]) -> tuple[str, ...]:
 def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],
                     known: Sequence[KnownEntity], *, replace: bool,
                     own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None,
-                    touched: set[str] | None = None) -> int:
+                    touched: set[str] | None = None,
+                    spans: Sequence[sqlite3.Row] | None = None) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
@@ -808,7 +812,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     names the source itself identifies (``own_names``) come first (``group_mentions``). A name
     several known entities fit joins none of them: its mentions are flagged ``ambiguous``.
     ``touched`` gets the entities there were whose proposals it added, moved or took away,
-    to be named anew (``entity_edits.name_proposed``).
+    to be named anew (``entity_edits.name_proposed``). ``spans``: the source version's
+    ``rows_of.mention_spans`` as the caller read them in this transaction, nothing written
+    since (``_run``'s ``store`` reads them once for what it protects and for this).
     """
     stale_rows = []
     if replace:
@@ -817,8 +823,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
         stale_rows = [r for r in rows_of.undecided(conn, source_id) if r["id"] not in bound]
     old: dict[tuple[int, int, str], sqlite3.Row] = {
         (r["start"], r["end"], r["type"]): r for r in stale_rows if r["sha256"] == sha256}
-    existing = {(r["start"], r["end"], r["type"])
-                for r in rows_of.mention_spans(conn, source_id, sha256)}
+    if spans is None:
+        spans = rows_of.mention_spans(conn, source_id, sha256)
+    existing = {(r["start"], r["end"], r["type"]) for r in spans}
     proposals = [p for p in proposals
                  if (p.start, p.end, p.type) in old or (p.start, p.end, p.type) not in existing]
     names = [NameMention(i, p.type, p.surface) for i, p in enumerate(proposals)
@@ -1083,7 +1090,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             text, dating = pending.pop(sid)
             bound = bound_proposals(tx, sid, acted) | file_proposal_ids(
                 tx, sid, src.sha256, given.pop(sid, frozenset()))
-            decided = _protected(tx, sid, src.sha256, bound=bound)
+            rows = rows_of.mention_spans(tx, sid, src.sha256)  # for both: read once
+            decided = _protected(tx, sid, src.sha256, bound=bound, rows=rows)
             own = own_names(text, decided, names.known)
             props = build_proposals(
                 text, spans, labels=settings.labels, provenance=provenance,
@@ -1103,7 +1111,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 props = [p for p in props if not kept(p.start, p.end)]
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
-                                bound=bound, touched=touched) + len(again)
+                                bound=bound, touched=touched, spans=rows) + len(again)
             said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))
