@@ -746,7 +746,7 @@ def test_cli_a_closed_set_option_is_a_filter_option():
              for p in getattr(cmd, "params", []) if getattr(p, "multiple", False)}
     filters = {(" ".join(path), p.opts[0]) for path, p in _filter_options()}
     assert lists - filters == {("eval", "--methods"), ("claims", "--source"),
-                               ("entities", "--source")}
+                               ("entities", "--source"), ("mentions", "--source")}
 
 
 FORMAT_NAMES = {"table", "json", "csv", "md", "html"}
@@ -847,6 +847,8 @@ def test_cli_listings_take_several_sources_and_refuse_an_option_given_twice(name
         assert sorted(c["source"] for c in claims) == ["a", "b"]
         ents = json.loads(run(named_ws, "entities", *given, "-f", "json").stdout)
         assert {e["id"] for e in ents} == {"lloyd", "jl", "tp", "bk", "bd"}
+        mentions = json.loads(run(named_ws, "mentions", *given, "-f", "json").stdout)
+        assert {m["source"] for m in mentions} == {"a", "b"}
     only_b = json.loads(run(named_ws, "entities", "--source", "b", "-f", "json").stdout)
     assert [e["id"] for e in only_b] == ["bd"]
     assert [c.source_id for c in named_ws.claims(source_id=("b",))] == ["b"]

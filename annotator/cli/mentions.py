@@ -10,7 +10,7 @@ import typer
 
 from annotator.cli._app import app
 from annotator.cli._complete import source_ids
-from annotator.cli._filters import filter_option
+from annotator.cli._filters import filter_option, sources_option
 from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
                                    user_errors, workspace)
 from annotator.vocab import MENTION_STATUSES, MENTION_TYPES
@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 @app.command("mentions")
 def mentions_cli(
     source: Annotated[str | None, typer.Argument(
-        help="Source id (default: all).", autocompletion=source_ids)] = None,
+        help="Source id, or several comma-separated (default: all).",
+        autocompletion=source_ids)] = None,
     *,
+    sources: Annotated[list[str] | None, sources_option(
+        "Only mentions of these sources, as the other listings take them")] = None,
     type_: Annotated[list[str] | None, filter_option(
         "--type", "-t", choices=MENTION_TYPES, help="Only these types")] = None,
     status: Annotated[list[str] | None, filter_option(
@@ -35,13 +38,14 @@ def mentions_cli(
     """List mentions in reading order: id, place, type, status, text, entity, date value."""
     with user_errors():
         ws = workspace()
-        found = ws.mentions(source, status=status, types=type_)
+        given = [*([source] if source else []), *(sources or [])]
+        found = ws.mentions(given or None, status=status, types=type_)
         rows = mention_rows(ws, found)
     columns = ["id", "source", "place", "type", "status", "text", "entity", "value", "reason"]
     if format is not Format.table:
         columns += ["cert", "flags", "provenance", "context", "start", "end"]
     render(rows, format, columns=columns, title="mentions",
-           empty=none_matched("mentions", ("source", source), ("--type", type_),
+           empty=none_matched("mentions", ("source", given), ("--type", type_),
                               ("--status", status)))
 
 
