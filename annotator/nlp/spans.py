@@ -624,16 +624,51 @@ def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
 # "Stratford upon Avon", "Frankfurt am Main").
 _PLACE_RUN = re.compile(rf"[{_UPPER}][\w’'.-]*(?:[ \t]+(?:(?:of|upon|on|in|the|de|la|le|am|an|"
                         rf"der|sur)[ \t]+)*[{_UPPER}][\w’'.-]*)*")
+# A docket's or a note's abbreviations, no word of the model's lexicon ("Recd", "N.B.").
+_DOCKET = frozenset("recd rec'd rec’d answd ans'd ans’d endd nb ps pp".split())
+_POSSESSIVE = re.compile(r"['’]s?(?![\w’'])")
+
+
+def _common_word(word: str, common: Callable[[str], bool]) -> bool:
+    """``word`` is a common word of the language (``common``), a past form of one
+    ("Answered") or a docket's abbreviation ("Recd", "N.B."): a dateline's endorsement."""
+    w = word.lower().replace(".", "")
+    return w in _DOCKET or common(w) or w.endswith("ed") and (common(w[:-1]) or common(w[:-2]))
+
+
+def _dateline_pieces(text: str, a: int, b: int,
+                     common: Callable[[str], bool]) -> list[list[re.Match[str]]]:
+    """The capitalised runs of ``text[a:b]`` as lists of words, a run cut after a common word
+    that ends a sentence ("Private. London": "Private." and "London")."""
+    pieces = []
+    for m in _PLACE_RUN.finditer(text, a, b):
+        words: list[re.Match[str]] = []
+        for w in _WORD.finditer(text, m.start(), m.end()):
+            words.append(w)
+            if w.group().endswith(".") and _common_word(w.group(), common):
+                pieces.append(words)
+                words = []
+        if words:
+            pieces.append(words)
+    return pieces
 
 
 def dateline_places(text: str, datelines: Iterable[tuple[int, int]],
-                    names: Sequence[tuple[int, int, str]], dates: Sequence[tuple[int, int]]
+                    names: Sequence[tuple[int, int, str]], dates: Sequence[tuple[int, int]],
+                    common: Callable[[str], bool] = lambda word: False
                     ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
     """A dateline names where and when a letter was written ("Grasmere, Monday 3d March
-    1806", "Stratton Street, Feby. 21. 1786"): its words before its first date are a place.
-    Returns ``names`` with the persons there made places, and the capitalised runs there no
-    name or date covers (the places the model missed). A dateline with no date proposed in
-    it, or one opening with its date ("3.", "10th Month 3rd, 1823"), names no place so."""
+    1806", "Stratton Street, Feby. 21. 1786"): the capitalised words right before its first
+    date are a place, and those before them set off by commas only ("Rydal Mount, Kendal").
+    Returns ``names`` with the persons there made places, and the runs there no name or date
+    covers (the places the model missed). Not a place: a dateline opening with its date ("3.",
+    "10th Month 3rd, 1823") or with no date in it, what a lower-case word or a full stop
+    parts from the date ("On board the Bellerophon", "Private. London": only the last run),
+    a person's house ("At Mr Clarkson's, Bury": the person stays one), a person further from
+    the date than the first run ("W. Wordsworth, Grasmere"), a salutation ("Dear Sir,"), and
+    a common word of the language (``common``: ``nlp.lexicon``'s) but one after "at" or set off
+    by commas like a place ("Bath, 3 March"): an endorsement ("Received 3 March 1806", "Copy.",
+    "N.B.", "Sent by Post,")."""
     starts = sorted(s for s, _ in dates)
     parts = []
     for a, b in datelines:
@@ -645,20 +680,38 @@ def dateline_places(text: str, datelines: Iterable[tuple[int, int]],
     taken = bytearray(len(text))
     for s, e in (*((s, e) for s, e, _ in names), *dates):
         taken[s:e] = b"\x01" * (e - s)
-
-    def in_part(s: int, e: int) -> bool:
-        return any(a <= s and e <= b for a, b in parts)
-
-    retyped = [(s, e, "place" if t == "person" and in_part(s, e) else t) for s, e, t in names]
+    persons = [(s, e) for s, e, t in names if t == "person"]
+    placed: set[tuple[int, int]] = set()  # the persons made places
     found = []
     for a, b in parts:
-        for m in _PLACE_RUN.finditer(text, a, b):
-            words = list(_WORD.finditer(text, m.start(), m.end()))
+        edge, nearest = b, True  # where the runs before the date have reached
+        for words in reversed(_dateline_pieces(text, a, b, common)):
+            if re.search(r"[^\W_]", text[words[-1].end():edge]):
+                break  # a lower-case word or a number between it and the date
+            first = edge = words[0].start()
             while words and _norm(words[-1].group()) in _NOT_PLACE_FIRST:
                 words.pop()  # a weekday or month the date left out ("Grasmere Monday")
-            if not words or _norm(words[0].group()) in _NOT_PLACE_FIRST:
+            if not words:
                 continue
-            span = strip_edge_punctuation(text, words[0].start(), words[-1].end(), "place")
+            at = _norm(words[0].group()) == "at"
+            words = words[1:] if at else words  # "At Bury"
+            if not words or _SALUTATION.match(text, first) or \
+                    _norm(words[0].group()) in _NOT_PLACE_FIRST or \
+                    _POSSESSIVE.search(words[-1].group()) or \
+                    _POSSESSIVE.match(text, words[-1].end()):
+                break  # a salutation, a title, a person's house ("Mrs Smith's")
+            s, e = words[0].start(), words[-1].end()
+            here = [p for p in persons if s <= p[0] and p[1] <= e]
+            if here and not nearest or len(words) == 1 and \
+                    _common_word(words[0].group(), common) and not at and not (
+                        text[e:e + 1] == "," and text[a:s].rstrip()[-1:] in ("", ",")):
+                break
+            placed.update(here)
+            span = strip_edge_punctuation(text, s, e, "place")
             if span is not None and taken.find(1, *span) == -1:
                 found.append(span)
-    return retyped, found
+            nearest = False
+            if at:
+                break
+    retyped = [(s, e, "place" if (s, e) in placed else t) for s, e, t in names]
+    return retyped, sorted(found)
