@@ -281,3 +281,24 @@ def test_encode_markdown_list_items_are_blocks_of_the_reading_text(ws, tmp_path)
                     encoding="utf-8")
     text = ws.reading_text(ws.add(note).source.id)
     assert text == "Notes\n\nMet in:\n\nParis\n\nLondon\n\nAnna\n\nKarenina"
+
+
+@pytest.mark.parametrize(("text", "body"), [
+    ("Grasmere, Feby. 21. 1786\n\nDear Mrs Clarkson,\n\nI write in haste.\n",
+     [("dateline", "Grasmere, Feby. 21. 1786"), ("salute", "Dear Mrs Clarkson,"),
+      ("p", "I write in haste.")]),
+    ("Grasmere, Feby. 21. 1786\nDear Mrs Clarkson,\nI write in haste.\n",
+     [("dateline", "Grasmere, Feby. 21. 1786"), ("salute", "Dear Mrs Clarkson,"),
+      ("p", "I write in haste.")]),
+    ("Dear Mrs Clarkson,\n\nI write in haste.\n",
+     [("salute", "Dear Mrs Clarkson,"), ("p", "I write in haste.")]),
+])
+def test_encode_text_a_letter_opening_with_its_dateline_or_salute(tmp_path, text, body):
+    """A .txt letter whose first line is its dateline or its salutation: that line is the
+    <dateline> or <salute>, the title the file name (was: the <head> and the title, so the
+    dateline dated nothing and its place was no dateline's place)."""
+    root = _check(encode_text(text, name="letter1.txt"), tmp_path)
+    assert _title(root) == "letter1.txt"
+    assert [(etree.QName(e).localname, e.text) for e in root.find(".//t:body", TEI)] == body
+    if body[0][0] == "dateline":
+        assert source_date(parse_source(tmp_path / "doc.xml")).reason.startswith("the dateline ")

@@ -3,12 +3,12 @@
 Paragraphs are blocks separated by blank lines; a text without blank lines has one paragraph per
 line (as exported articles often have). A text's first line opens the body as ``<head>`` and is
 the title only when it looks like one: at most ``TITLE_MAX`` characters and followed by more
-text; else it is a paragraph (a one-line file is one paragraph: ``<body>`` never holds a
-``<head>`` alone, which TEI does not allow). The next paragraph, when it is a letter's place
-and full date on one line ("Chester, Octr 3d 1766", ``chronology.opening_dateline``) and text
-follows, is its ``<dateline>``, which dates the source as a TEI file's dateline does; a
-salutation on a line of its own opening the text after it ("My dear Coleridge,") is its
-``<salute>``.
+text, and no letter's dateline or salutation; else it is a paragraph (a one-line file is one
+paragraph: ``<body>`` never holds a ``<head>`` alone, which TEI does not allow). The first line
+or the next paragraph, when it is a letter's place and full date on one line ("Chester, Octr
+3d 1766", ``chronology.opening_dateline``) and text follows, is its ``<dateline>``, which
+dates the source as a TEI file's dateline does; a salutation on a line of its own opening the
+text after it ("My dear Coleridge,") is its ``<salute>``.
 Markdown ``#`` headings open nested ``<div>``s with a ``<head>`` (a heading with no text is
 none; one with no letter or digit titles nothing);
 bullet (``-``, ``*``, ``+``) and ordered (``1.``, ``1)``) lists are a ``<list>`` of ``<item>``s,
@@ -106,6 +106,11 @@ def _document(*, title: str | None, found: str, kind: str, name: str, body: list
                             body="\n".join(body or ["      <p/>"]))
 
 
+def _salute(line: str) -> bool:
+    """A letter's salutation alone on its line ("My dear Coleridge,", "Sir,")."""
+    return len(line.split()) <= 5 and _SALUTE.match(line) is not None
+
+
 def encode_text(text: str, *, name: str, title: str | None = None) -> str:
     """A plain-text file as a TEI document (string, to be written as UTF-8)."""
     lines = _lines(text)
@@ -113,16 +118,20 @@ def encode_text(text: str, *, name: str, title: str | None = None) -> str:
     first = lines[filled[0]].strip() if filled else ""
     body: list[str] = []
     rest = lines
-    if len(filled) > 1 and len(first) <= TITLE_MAX:  # short, and more text after it: a head
+    dated = len(filled) > 1 and opening_dateline(first)  # a letter opening with its dateline
+    if dated:
+        body.append(f"      <dateline>{escape(first)}</dateline>")
+        rest = lines[filled[0] + 1:]
+    if len(filled) > 1 and len(first) <= TITLE_MAX and not dated and \
+            not _salute(first):  # short, and more text after it: a head
         body.append(f"      <head>{escape(first)}</head>")
         rest = lines[filled[0] + 1:]
     else:
         first = ""
     paragraphs = _paragraphs(rest)
-    if len(paragraphs) > 1 and opening_dateline(paragraphs[0]):  # a letter's place and date
-        body.append(f"      <dateline>{escape(paragraphs.pop(0))}</dateline>")
-    if len(paragraphs) > 1 and len(paragraphs[0].split()) <= 5 and \
-            _SALUTE.match(paragraphs[0]):  # "My dear Coleridge,"
+    if not dated and len(paragraphs) > 1 and opening_dateline(paragraphs[0]):
+        body.append(f"      <dateline>{escape(paragraphs.pop(0))}</dateline>")  # place, date
+    if len(paragraphs) > 1 and _salute(paragraphs[0]):  # "My dear Coleridge,"
         body.append(f"      <salute>{escape(paragraphs.pop(0))}</salute>")
     body.extend(_p(p, "      ") for p in paragraphs)
     return _document(title=title, found=first, kind="plain-text", name=name, body=body)
