@@ -1457,6 +1457,9 @@ class Dating:
     # (start, end) in the editor's voice (``tei.voice``): their dates are flagged 'editorial'
     # and, the file's valued ones too, leave the running date alone
     editorial: tuple[tuple[int, int], ...] = ()
+    # whether a weekday alone heading a diary's entry is proposed: not where the edition leaves
+    # such headings unmarked (its convention, ``nlp.conventions``)
+    weekday_headings: bool = True
 
 
 def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating = Dating()
@@ -1471,7 +1474,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
     entries = set(entry_dates(text, list(blocks)))
     valued = {(s, e): attrs for s, e, attrs in dating.marked}
     found = merge_spans(model_spans, find_dates(text), list(entries))
-    headings = set(weekday_headings(text)) - set(found)  # no other finder proposes them
+    headings = set(weekday_headings(text)) - set(found) if dating.weekday_headings else set()
     spans = merge_spans(found, list(headings))
     if valued:  # what the markup dates stands as marked, and nothing over it
         spans = sorted([*((s, e) for s, e in spans

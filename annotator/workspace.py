@@ -520,10 +520,11 @@ class Workspace:
     def conventions(self, source_id: str | None = None, *, learned: bool = True
                     ) -> Conventions:
         """A source's conventions (titles, kin terms, articles, 'city of', possessives,
-        datelines, names in the editor's notes), which its proposals follow: learned from its own confirmed mentions, else
-        from its edition's (``edition``), else the defaults; overridden in annotator.toml.
-        Without a source: every source's mentions together, whatever their edition (a
-        workspace of one edition's; ``edition_conventions`` gives each edition's)."""
+        datelines, names in the editor's notes, weekday headings), which its proposals follow:
+        learned from its own confirmed mentions, else from its edition's (``edition``), else the
+        defaults; overridden in annotator.toml. Without a source: every source's mentions
+        together, whatever their edition (a workspace of one edition's; ``edition_conventions``
+        gives each edition's)."""
         every = conventions_acts.edition_conventions(self, learned=learned)
         if source_id is None:
             return every.workspace()

@@ -364,3 +364,66 @@ place="margin">Received this 6th of 10th month</note></dateline></opener>
     tm = build_textmap(parse_source(path))
     assert [tm.text[a:b] for a, b in whole_datelines(tm)] == \
         ["Gwynedd School 10th Month 3rd, 1823"]
+
+
+def _headings(ws, sid):
+    """The weekday headings ("First Day." opening a line) proposed as dates in a source."""
+    from annotator.chronology import weekday_headings
+
+    spans = set(weekday_headings(ws.reading_text(sid)))
+    return [m for m in ws.mentions(sid, types=["date"]) if (m.start, m.end) in spans]
+
+
+def test_weekday_headings_follow_the_editions_markup(ws, tmp_path):
+    """John Hunt's journal marks its datelines' dates and leaves "First Day." heading an entry
+    bare (1 of 12 marked): a bare copy beside it gets no such heading proposed, alone it gets
+    them (no evidence: the default), and `annotator conventions` says which and why (was: the
+    headings were proposed whatever the edition's markup showed)."""
+    bare = ws.add(_bare(JOURNAL, tmp_path / "journal.xml")).source.id
+    ws.propose([bare])
+    alone = _headings(ws, bare)
+    assert len(alone) > 5 and {m.surface for m in alone} >= {"First Day", "Fifth Day"}
+    assert ws.conventions(bare).weekday_headings == "marked"
+    ws.add(JOURNAL)
+    conv = ws.conventions(bare)
+    assert conv.weekday_headings == "unmarked" and "weekday_headings" not in conv.evidence
+    rows = {r["convention"]: r for r in conv.rows()}
+    assert (rows["weekday_headings"]["source"], rows["weekday_headings"]["from"]) == \
+        ("learned", "edition")
+    ws.propose([bare])  # its conventions changed: it is proposed again
+    assert _headings(ws, bare) == []
+    assert len(ws.mentions(bare, types=["date"])) > 20  # the other dates stay
+    listed = json.loads(run(ws, "conventions", "--format", "json").stdout)
+    row = next(r for r in listed if r["convention"] == "weekday_headings")
+    assert (row["value"], row["evidence"]) == ("unmarked", "1 marked, 11 unmarked")
+
+
+def test_weekday_headings_the_editor_confirms_are_marked(ws, tmp_path):
+    """An editor who confirms the journal's weekday headings teaches that the edition marks
+    them; headings still waiting for a decision teach nothing (the editor has not looked)."""
+    from annotator.acts.conventions import edition_conventions
+
+    bare = ws.add(_bare(JOURNAL, tmp_path / "journal.xml")).source.id
+    ws.propose([bare])
+    heads = _headings(ws, bare)
+    ws.confirm(*(f"mention:{m.id}" for m in heads[:1]))  # a date confirmed, the rest pending
+    assert edition_conventions(ws).by_source[bare]["weekday_headings"] == (1, 0)
+    ws.confirm(*(f"mention:{m.id}" for m in heads[1:4]))
+    conv = ws.conventions(bare)
+    assert (conv.weekday_headings, conv.learned_from["weekday_headings"]) == ("marked", "source")
+    assert conv.evidence["weekday_headings"] == (4, 0)
+    ws.reject(*(f"mention:{m.id}" for m in heads[4:]))
+    marked, bare_ones = ws.conventions(bare).evidence["weekday_headings"]
+    assert (marked, bare_ones) == (4, len(heads) - 4) and bare_ones > 4
+    assert ws.conventions(bare).weekday_headings == "unmarked"
+
+
+def test_weekday_headings_of_a_source_marking_no_date_teach_nothing(ws):
+    """A weekday opening a line in a source whose markup marks no date at all says nothing of
+    the edition's headings; nor does one opening a longer date ("Tuesday July 8th.")."""
+    from annotator.nlp.conventions import heading_cases
+
+    text = "Tuesday July 8th.\n\nWe set off.\n\nWednesday. The day was very fine.\n"
+    assert heading_cases(text, []) == (0, 0)
+    assert heading_cases(text, [(0, 16)]) == (0, 1)  # "Wednesday" bare, "Tuesday" no heading
+    assert heading_cases(text, [(0, 16), (32, 41)]) == (1, 0)

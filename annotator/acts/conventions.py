@@ -24,7 +24,7 @@ from typing import Protocol
 from annotator.config import CONFIG_FILE, Settings
 from annotator.errors import ConfigError, Location
 from annotator.nlp.conventions import (DEFAULT, Conventions, Counts, Marked, check_overrides,
-                                       count, decide, note_cases, summed)
+                                       count, decide, heading_cases, note_cases, summed)
 from annotator.nlp.spans import split_at_breaks
 from annotator.records import Mention
 from annotator.tei.parse import TEI_NS, ParsedSource
@@ -135,11 +135,15 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
                         datelines: bool = True) -> EditionConventions:
     """The conventions the workspace's confirmed mentions show, per source and per edition,
     with annotator.toml's overrides; with ``learned=False`` the defaults with the overrides.
-    ``datelines=False`` skips reading the files for datelines and editor's notes (the
-    conventions of names' spans only: quicker)."""
+    ``datelines=False`` skips reading the files for datelines, weekday headings and editor's
+    notes (the conventions of names' spans only: quicker)."""
     overrides = checked_overrides(ws)
     by_source: dict[str, Counts] = {}
     if learned:
+        pending: dict[str, list[tuple[int, int]]] = {}  # date proposals not decided yet
+        if datelines:
+            for m in ws.mentions(status="proposed", types=("date",)):
+                pending.setdefault(m.source_id, []).append((m.start, m.end))
         # name proposals not decided yet and those rejected, read where the editor marks names
         decisions: dict[str, dict[str, list[tuple[int, int]]]] = {}
 
@@ -156,6 +160,10 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
                 by_source[sid] = {**by_source[sid], "editor_notes": note_cases(
                     marked, notes, names("proposed", sid) if editor else (),
                     names("rejected", sid) if editor else ())}
+            if datelines and marked:
+                dates = [(m.start, m.end) for m in marked if m.type == "date"]
+                by_source[sid] = {**by_source[sid], "weekday_headings": heading_cases(
+                    marked[0].text, dates, pending.get(sid, ()))}
     editions = {sid: ws.edition(sid) for sid in by_source}
     grouped: dict[str, list[Counts]] = {}
     for sid, c in by_source.items():

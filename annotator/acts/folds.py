@@ -138,7 +138,8 @@ def _known(states: Sequence[MentionState], text: Callable[[str], str]) -> list[K
 def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
                settings: Settings, learned: _Learned, source_id: str) -> list[Proposal]:
     from annotator.acts.propose import build_proposals, register_index
-    from annotator.nlp.conventions import span_rules
+    from annotator.chronology import Dating
+    from annotator.nlp.conventions import MARKED, span_rules
     from annotator.nlp.spans import RULES
 
     known = learned.known
@@ -151,7 +152,9 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
         datelines=learned.datelines.get(source_id, ()) if conv else (),
         org_threshold=settings.org_threshold if org else 0.0,
         confirmed={k: e.type for e in known for k in e.keys} if org else None,
-        unnamed=learned.unnamed.get(source_id, ()) if conv else ())
+        unnamed=learned.unnamed.get(source_id, ()) if conv else (),
+        dating=Dating(weekday_headings=learned.conventions[source_id].weekday_headings ==
+                      MARKED) if conv else Dating())
 
 
 def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],

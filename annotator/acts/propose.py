@@ -54,7 +54,8 @@ from annotator.acts.source_dates import date_warnings
 from annotator.acts.texts import RunTexts, Texts
 from annotator.interrupt import finishing
 from annotator.config import Settings
-from annotator.nlp.conventions import CONVENTIONS, UNMARKED, WHOLE, Conventions, span_rules
+from annotator.nlp.conventions import (CONVENTIONS, MARKED, UNMARKED, WHOLE, Conventions,
+                                       span_rules)
 from annotator.nlp.lexicon import common_words, is_common
 from annotator.nlp.org_filter import DEFAULT_THRESHOLD, org_confidence, text_facts
 from annotator.nlp.spans import (HIT_RULES, RULES, TITLE, Rule, address_mask, clean_span,
@@ -906,16 +907,18 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     return len(proposals)
 
 
-def _dating(texts: Texts, source_id: str, tm: TextMap) -> Dating:
+def _dating(texts: Texts, source_id: str, tm: TextMap, conv: Conventions) -> Dating:
     """What a source's dates lean on: its own date (as stored, so a date the editor set
-    counts) and its datelines, headings and paragraphs; and where the editor speaks."""
+    counts), its datelines, headings and paragraphs; where the editor speaks; and whether its
+    edition marks a weekday heading an entry (``conv``)."""
     src = texts.source(source_id)
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
     blocks, references = blocks_and_references(tm)
     return Dating(anchor, reason if anchor else "", tuple(blocks), tuple(references),
-                  editorial=tuple(editor_spans(tm)))
+                  editorial=tuple(editor_spans(tm)),
+                  weekday_headings=conv.weekday_headings == MARKED)
 
 
 # -- the whole run ---------------------------------------------------------------------------
@@ -1066,7 +1069,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     given[s.id] = frozenset(g for g in gives if g[3] != provenance
                                             and not g[3].startswith("rule:"))
                     mine[s.id] = gives - given[s.id]
-                pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm)
+                pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm, steps.conventions(s.id))
                 if steps.conventions(s.id).datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)

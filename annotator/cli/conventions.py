@@ -23,9 +23,9 @@ def conventions_cli(
 ) -> None:
     """Each edition's conventions learned from its confirmed markup: titles, kin terms,
     articles, 'city of', possessives inside or outside the element, dates wrapping whole
-    datelines, names in the editor's notes marked or left bare. An edition is the series or
-    publisher its files' headers name, else the schema of its own they declare; files naming
-    none are each on their own.
+    datelines, names in the editor's notes and a weekday heading a diary's entry marked or
+    left bare. An edition is the series or publisher its files' headers name, else the schema
+    of its own they declare; files naming none are each on their own.
 
     A source's proposals follow its own markup's conventions, else its edition's, else the
     defaults; override one for every edition in annotator.toml under [annotator.conventions]

@@ -10,7 +10,9 @@ edition's, else the workspace's: ``acts.conventions``); until then the default (
 ``annotator.nlp.spans``) holds. ``span_rules`` turns the result into the rules proposals (and a
 mention added from a selection) are cleaned with. One convention is of where names are
 proposed, not of their spans: whether the edition marks names in its editor's notes
-(``note_cases``; where it leaves them bare, none is proposed there).
+(``note_cases``; where it leaves them bare, none is proposed there). One is of dates, not spans:
+whether the edition marks a weekday alone heading a diary's entry ("First Day.") as a date
+(``heading_cases``); where it leaves such headings unmarked, none is proposed.
 
 Settings in ``[annotator.conventions]`` of annotator.toml override what was learned.
 
@@ -24,6 +26,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from annotator.chronology import find_dates, weekday_headings
 from annotator.entities.names import KIN_WORDS, POSSESSIVE, TITLE_WORDS
 from annotator.nlp.spans import (RULES, Rule, clean_span, strip_edge_punctuation, strip_kin,
                                  strip_leading_article, strip_possessive, strip_salutation,
@@ -48,6 +51,11 @@ CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     # names none of which is marked, in a source marking names in its own text
     "editor_notes": ("names in the editor's notes (note type editorial, commentary...): "
                      "proposed, or left unmarked", (MARKED, UNMARKED), MARKED),
+    # "marked" counts such headings under a date of the markup, "unmarked" those left bare in
+    # a source that marks other dates
+    "weekday_headings": ("a weekday alone heading a diary's entry ('First Day.', 'Fifth Day "
+                         "morning'): proposed as a date, or left unmarked", (MARKED, UNMARKED),
+                         MARKED),
 }
 MIN_EVIDENCE = 3  # cases seen before a convention is taken as learned
 Counts = Mapping[str, tuple[int, int]]  # convention -> cases (inside, outside) seen
@@ -70,6 +78,7 @@ class Conventions:
     possessive: str = OUTSIDE
     datelines: str = INSIDE
     editor_notes: str = MARKED
+    weekday_headings: str = MARKED
     # the cases seen at the first level asked (a source's own, an edition's)
     evidence: Counts = field(default_factory=dict)
     overridden: frozenset[str] = frozenset()
@@ -109,8 +118,8 @@ def _make(values: Mapping[str, str], evidence: Counts,
           learned_from: Mapping[str, str] | None = None) -> Conventions:
     d = {n: values.get(n, default) for n, (_, _, default) in CONVENTIONS.items()}
     return Conventions(d["titles"], d["kin"], d["articles"], d["city_of"], d["possessive"],
-                       d["datelines"], d["editor_notes"], evidence, overridden,
-                       learned_from or {})
+                       d["datelines"], d["editor_notes"], d["weekday_headings"], evidence,
+                       overridden, learned_from or {})
 
 
 DEFAULT = Conventions()
@@ -245,6 +254,27 @@ def _capitalised(text: str, start: int, end: int) -> bool:
             if before and not before.endswith(_SENTENCE_START):
                 return True
     return False
+
+
+def heading_cases(text: str, dates: Sequence[tuple[int, int]],
+                  pending: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+    """How many weekday headings ("First Day." opening a diary's line) a source's confirmed
+    ``dates`` mark, and how many they leave bare though it marks other dates. A source that
+    marks no date says nothing of its headings, nor does a heading under a date proposal not
+    decided yet (``pending``): only the edition's markup or the editor's decision does. A
+    weekday that opens a longer date ("Tuesday July 8th") is no heading."""
+    if not dates:
+        return 0, 0
+    found = find_dates(text)
+    marked = bare = 0
+    for a, b in weekday_headings(text):
+        if any(s < b and a < e and e - s > b - a for s, e in found):
+            continue
+        if any(s < b and a < e for s, e in dates):
+            marked += 1
+        elif not any(s < b and a < e for s, e in pending):
+            bare += 1
+    return marked, bare
 
 
 def summed(counts: Iterable[Counts]) -> Counts:
