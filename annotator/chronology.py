@@ -824,7 +824,7 @@ class Chronology:
             word = {0: "the day of", -1: "the day before", 1: "the day after"}[expr.offset]
             return Resolved((("when", shifted.tei()),), f"{word} {base[1]}", "medium")
         if expr.kind == "weekday":
-            return self._weekday(expr)
+            return self._weekday(expr, tense)
         if expr.kind == "alt":
             return self._alternative(expr, block)
         return Resolved((), "", "", "relative" if expr.kind == "none" else "")
@@ -919,7 +919,11 @@ class Chronology:
             return Resolved((), "not a day of that month", "", "partial")
         return Resolved((("when", day.tei()),), reason, "medium")
 
-    def _weekday(self, expr: Expr) -> Resolved:
+    def _weekday(self, expr: Expr, tense: str = "") -> Resolved:
+        """A weekday alone: the day it is counted from where that is the weekday; with "last"
+        or "next", the one before or after it; else, where the sentence speaks of it as past
+        or as to come ("went to Kendal on Saturday", "on Friday he goes to Stowey", in a
+        letter of a Monday), the one before or after, as a month named alone is."""
         ctx = self._context()
         if self.entry is None and self.anchor_reason.startswith("the title"):
             ctx = None  # a title's date is no day to count weekdays from
@@ -928,15 +932,20 @@ class Chronology:
         base, why = ctx
         d = base.date()
         assert d is not None
-        if expr.offset == 0:
-            if d.weekday() != expr.weekday:
-                return Resolved((), "", "", "relative")
+        name = WEEKDAYS[expr.weekday].title()
+        if expr.offset == 0 and d.weekday() == expr.weekday:
             return Resolved((("when", base.tei()),), f"the weekday of {why}", "medium")
+        if expr.offset == 0 and tense not in ("past", "future"):
+            return Resolved((), "", "", "relative")
+        later = expr.offset > 0 or expr.offset == 0 and tense == "future"
         step = (expr.weekday - d.weekday()) % 7 or 7
-        n = d + _dt.timedelta(days=step if expr.offset > 0 else step - 7)
+        n = d + _dt.timedelta(days=step if later else step - 7)
+        if expr.offset == 0:
+            side = ("after", "to come") if later else ("before", "past")
+            return Resolved((("when", n.isoformat()),),
+                            f"the {name} {side[0]} {why} (spoken of as {side[1]})", "medium")
         word = "the next" if expr.offset > 0 else "the last"
-        return Resolved((("when", n.isoformat()),),
-                        f"{word} {WEEKDAYS[expr.weekday].title()} from {why}", "medium")
+        return Resolved((("when", n.isoformat()),), f"{word} {name} from {why}", "medium")
 
 
 def _fitting_month(base: Day, n: int, weekday: int) -> tuple[int, int, int] | None:
@@ -1243,6 +1252,46 @@ def _day_heading(expr: Expr) -> bool:
         and expr.day.day is not None
 
 
+_ADVERB = re.compile(r"(?:only|just|but|even)\s+", re.I)
+_LAST_NEXT_AFTER = re.compile(r"[ \t]+(last|next)\b(?![ \t]+(?:week|month|year|night|time|of)\b)",
+                              re.I)
+_LAST_NEXT_BEFORE = re.compile(r"(?<!the )(?<!\w)(?:last|next)[ \t]+$", re.I)
+
+
+def _adverb_dropped(text: str, start: int, end: int) -> tuple[int, int]:
+    """A date's span opening with an adverb ("only yesterday", "just Tuesday") without it,
+    where the rest reads as a day: "yesterday" keeps its value. A span that is no date ("just
+    one month", a duration) stays as it is, and is left out."""
+    m = _ADVERB.match(text, start, end)
+    if m and read_expression(text[m.end():end]).kind in ("relative", "weekday") and \
+            normalise_date(text[start:end]) is not None:
+        return m.end(), end
+    return start, end
+
+
+def _letters_weekday(expr: Expr, before: str, chron: Chronology, entries_seen: int) -> bool:
+    """Whether a weekday alone is one a letter's prose speaks of ("I saw Coleridge on
+    Tuesday", "on Friday he goes"), which its clause's tense places before or after the
+    letter's date: not in a diary, whose entries are days and whose running date is no day
+    of writing; not heading a line or a sentence ("Sunday. We went"); not an ordinal day
+    ("on the third day of this miserable hike", no Quaker Third Day)."""
+    return expr.kind == "weekday" and expr.offset == 0 and not _days(chron, entries_seen) \
+        and not _opens_line(before) and not re.search(r"(?<!\w)the\s+$", before, re.I)
+
+
+def _weekday_words(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A weekday alone with the "last" or "next" written after or before it taken in ("on
+    Tuesday last", "next Friday"), which choose the one meant; any other span as it is."""
+    expr = read_expression(text[start:end])
+    if expr.kind != "weekday" or expr.offset:
+        return start, end
+    m = _LAST_NEXT_AFTER.match(text, end, hi)
+    if m:
+        return start, m.end()
+    m = _LAST_NEXT_BEFORE.search(text, max(lo, start - 6), start)
+    return (m.start(), end) if m else (start, end)
+
+
 def _vague_start(text: str, start: int, end: int, lo: int) -> int:
     """A century's span with the vague words right before it taken in ("the middle of", "the
     beginning of" before a model's "the last Century"), so its value is flagged fuzzy as the
@@ -1319,22 +1368,40 @@ _ED = re.compile(r"\b(?:(am|is|are|be|being)\s+)?(\w+[^e\W]ed)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 
 
-def tense_around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str:
+_NEAR = 8  # a weekday's tense: the words of its clause this near it
+_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas|yet)\b", re.I)
+# the present tense a day to come is spoken of in ("on Friday he goes to Stowey", "the coach
+# leaves on Monday"): a weekday's cue only, where no word says the past
+_PRESENT = re.compile(r"\b(?:is|are|goes|comes|leaves|sets|starts|returns|sails|arrives|"
+                      r"begins|meets|dines)\b", re.I)
+
+
+def tense_around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, *,
+                 clause: bool = False) -> str:
     """'past' or 'future' when the words of the sentence a date stands in (within ``lo``..``hi``,
     its block, and the block before when this one goes on from it in lower case, as over a
     page break; the date's own words left out) say only the one, else ''. A cue, not a parse:
     "which I hope to deliver to you in February" is future, "had to leave on the 1st October"
-    past, "the fair is in May" neither."""
+    past, "the fair is in May" neither. With ``clause`` (a weekday) the words of the date's clause
+    alone count (the sentence cut at ", and", ", but"), up to ``_NEAR`` on each side, and a present tense with no word of the
+    past speaks of a day to come ("on Friday he goes to Stowey")."""
     hi = len(text) if hi is None else hi
     parts = _SENTENCE_END.split(text[lo:start])
     head = parts[-1]
     if len(parts) == 1 and head.lstrip()[:1].islower():  # a block going on from the one before
         head = _SENTENCE_END.split(text[max(0, lo - 400):lo].rstrip())[-1] + " " + head
     m = _SENTENCE_END.search(text, end, hi)
-    words = f"{head} {text[end:m.start() if m else hi]}"
+    tail = text[end:m.start() if m else hi]
+    if clause:  # "I saw him on Tuesday last, and on Friday he goes": the date's clause only,
+        # the words near it ("... as you have entered a note ... I go to Chester on Thursday")
+        head = " ".join(_CLAUSE.split(head)[-1].split()[-_NEAR:])
+        tail = " ".join(_CLAUSE.split(tail)[0].split()[:_NEAR])
+    words = f"{head} {tail}"
     future = _FUTURE.search(words) is not None
     past = _PAST.search(words) is not None or any(
         not w[1] and not w[2].lower().endswith("eed") for w in _ED.finditer(words))
+    if clause and not past:
+        future = future or _PRESENT.search(words) is not None
     return "past" if past and not future else "future" if future and not past else ""
 
 
@@ -1474,7 +1541,8 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
     entries = set(entry_dates(text, list(blocks)))
     valued = {(s, e): attrs for s, e, attrs in dating.marked}
     found = merge_spans(model_spans, find_dates(text), list(entries))
-    headings = set(weekday_headings(text)) - set(found) if dating.weekday_headings else set()
+    line_heads = set(weekday_headings(text))
+    headings = line_heads - set(found) if dating.weekday_headings else set()
     spans = merge_spans(found, list(headings))
     if valued:  # what the markup dates stands as marked, and nothing over it
         spans = sorted([*((s, e) for s, e in spans
@@ -1507,6 +1575,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
         end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end)),
                               kind, before)
         start = _vague_start(text, start, end, lo)
+        start, end = _weekday_words(text, *_adverb_dropped(text, start, end), lo, hi)
         surface = text[start:end]
         if read_expression(surface).kind == "none" and normalise_date(surface) is None:
             continue
@@ -1527,9 +1596,13 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             continue  # "Lenke, 43, mother", "aged 33", "page 300, 52": no year, no day
         aside = editors or any(a <= start and end <= b for k, a, b in notes if k <= i)
         entries_seen += is_entry and not aside
-        # only a date wanting its month or year leans on its sentence's tense
-        tense = tense_around(text, start, end, lo, hi) \
-            if read_expression(surface).kind == "partial" else ""
+        # only a date wanting its month or year leans on its sentence's tense, and a weekday
+        # alone in a letter's prose on its clause's
+        expr = read_expression(surface)
+        tense = tense_around(text, start, end, lo, hi) if expr.kind == "partial" else \
+            tense_around(text, start, end, lo, hi, clause=True) \
+            if _letters_weekday(expr, before, chron, entries_seen) and not is_entry and \
+            (start, end) not in line_heads else ""
         got = chron.resolve(surface, block=i, entry=is_entry and not aside, aside=aside,
                             tense=tense)
         if editors:

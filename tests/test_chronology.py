@@ -905,3 +905,73 @@ def test_chronology_old_style_quaker_month_first_day():
     1740-11-01 stated in full)."""
     got = Chronology().resolve("Ninth Month First Day 1740.", entry=True)
     assert (dict(got.attrs), got.flags) == ({"when": "1740-11-12"}, "julian")
+
+
+_LETTER_DAYS = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|only yesterday")
+
+
+@pytest.mark.parametrize("text, dated, want", [
+    # Lamb to Manning, London, Saturday 5 April 1800: "last" the one before, a present tense
+    # in its own clause one to come
+    ("Your letter came yesterday. I saw Coleridge on Tuesday last, and on Friday he goes to "
+     "Stowey.", Day(1800, 4, 5),
+     [("yesterday", "1800-04-04"), ("Tuesday last", "1800-04-01"), ("Friday", "1800-04-11")]),
+    # Dorothy Wordsworth, Grasmere, Monday 3 March 1806: spoken of as past
+    ("Mary and William went to Kendal on Saturday, and Sir George Beaumont writes from "
+     "Coleorton that Lady Beaumont is better. The last letter you wrote came only yesterday.",
+     Day(1806, 3, 3), [("Saturday", "1806-03-01"), ("yesterday", "1806-03-02")]),
+    ("Mr Jackson of Keswick called on Tuesday last and told us that Southey is gone to "
+     "Lisbon.", Day(1800, 2, 27), [("Tuesday last", "1800-02-25")]),
+    ("We hope to see you at Keswick on Monday, if the weather holds.", Day(1800, 2, 27),
+     [("Monday", "1800-03-03")]),
+    ("I shall write again next Sunday.", Day(1800, 2, 27), [("next Sunday", "1800-03-02")]),
+    # nothing says which: no value, as before
+    ("Many thanks for your kind letter of Tuesday.", Day(1800, 2, 27), [("Tuesday", None)]),
+])
+def test_chronology_a_weekday_in_a_letter_lies_before_or_after_its_date(text, dated, want):
+    """A weekday alone in a dated letter is the one before the letter's date where its clause
+    speaks of the past or "last" follows it, the one after where it speaks of what is to come
+    or "next" stands with it, cert medium; "only yesterday" is "yesterday", its value kept
+    (was: "Tuesday", "Saturday", "Friday" no value, "last" left out of the span; "only
+    yesterday" the span, no value)."""
+    spans = [m.span() for m in _LETTER_DAYS.finditer(text)]
+    dating = Dating(dated, f"the dateline {dated.tei()}", ((0, len(text), "p"),))
+    got = date_mentions(text, spans, dating)
+    assert [(text[s:e], dict(r.attrs).get("when")) for s, e, r in got] == want
+    assert all(r.cert == "medium" for _, _, r in got if r.attrs)
+    reasons = {text[s:e]: r.reason for s, e, r in got}
+    if "Saturday" in reasons:
+        assert reasons["Saturday"] == \
+            "the Saturday before the dateline 1806-03-03 (spoken of as past)"
+
+
+def test_chronology_a_weekday_heading_a_diary_takes_no_tense():
+    """A weekday opening a line heads an entry: its sentence's tense ("Sunday. We went to
+    church") does not move it to the Sunday before the running date; it stays the weekday of
+    that date or none."""
+    text = "Tuesday 6. Rain.\n\nSunday. We went to church and heard a good sermon."
+    spans = [m.span() for m in re.finditer(r"Sunday", text)]
+    got = date_mentions(text, spans, Dating(Day(1778, 5), "the title",
+                                            ((0, 16, "p"), (18, len(text), "p"))))
+    assert [(text[s:e], dict(r.attrs).get("when")) for s, e, r in got] == \
+        [("Tuesday 6", "1778-05-06"), ("Sunday", None)]
+
+
+def test_chronology_no_tense_moves_an_ordinal_day_a_diarys_weekday_or_a_duration():
+    """EHRI testimonies (CC BY 4.0): "On the third day of this miserable hike" is an ordinal
+    day, no Quaker Third Day, and "just one month" a duration, not "one month"; in a diary
+    (its entries days) a weekday in its prose is no day before or after a letter's date."""
+    text = ("On the third day of this miserable hike, the children and I resolved we would "
+            "rather be shot dead trying to escape. That sum enabled the black marketeer who "
+            "sold it to buy food and tobacco for just one month.")
+    spans = [m.span() for m in re.finditer(r"third day|just one month", text)]
+    dating = Dating(Day(1945, 10, 18), "the header's creation date 1945-10-18",
+                    ((0, len(text), "p"),))
+    assert [(text[s:e], dict(r.attrs)) for s, e, r in date_mentions(text, spans, dating)] == \
+        [("third day", {})]
+    diary = "12. At home.\n\n14. Went to meeting. We stayed till Thursday, and went home."
+    spans = [m.span() for m in re.finditer(r"Thursday", diary)]
+    got = date_mentions(diary, spans, Dating(Day(1772, 5), "the title",
+                                             ((0, 12, "p"), (14, len(diary), "p"))))
+    assert [(diary[s:e], dict(r.attrs).get("when")) for s, e, r in got][-1] == \
+        ("Thursday", None)

@@ -1505,3 +1505,19 @@ def test_propose_an_endorsement_is_no_dateline_place(ws, tmp_path):
     ws.propose()
     assert [(m.surface, m.type) for m in ws.mentions() if m.type != "date"] == [
         ("Kendal", "place")]
+
+
+def test_propose_a_letters_weekdays_against_its_date(ws, tmp_path):
+    """A letter dated in its dateline (Lamb to Manning, Saturday 5 April 1800): "on Tuesday
+    last" and "on Friday he goes" are the Tuesday before and the Friday after it, "came only
+    yesterday" is "yesterday", 4 April (was: "Tuesday" and "Friday" no value, the span "only
+    yesterday" no value)."""
+    (tmp_path / "lamb.txt").write_text(
+        "Charles Lamb to Thomas Manning\n\nLondon, 5th April 1800\n\nDear Manning,\n\n"
+        "Your letter came only yesterday. I saw Coleridge on Tuesday last, and on Friday he "
+        "goes to Stowey.\n\nYours, C. Lamb\n", encoding="utf-8")
+    sid = ws.add(tmp_path / "lamb.txt").source.id
+    ws.propose([sid])
+    got = {m.surface: dict(m.date_value).get("when") for m in ws.mentions(sid, types=["date"])}
+    assert got == {"5th April 1800": "1800-04-05", "yesterday": "1800-04-04",
+                   "Tuesday last": "1800-04-01", "Friday": "1800-04-11"}
