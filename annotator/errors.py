@@ -224,9 +224,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D013": (DecisionError, "a date value is malformed: not JSON / not an object / unknown date "
                             "attribute '…' / '…' is not a TEI date / from … is after to … / no "
                             "value given / a source's date '…' is not a date / mention … has "
-                            "no value to flag julian",
+                            "no value to flag julian / mention … has no value to say how "
+                            "certain it is",
               'give {"when": "1940-11-12"} (--when, --from/--to, --not-before/--not-after; '
-              '--julian/--gregorian for the Old Style flag)'),
+              '--julian/--gregorian for the Old Style flag, --cert for its certainty)'),
     "D014": (DecisionError, 'dates are not entities (a date mention given an entity)',
               'drop the entity'),
     "D015": (DecisionError, 'no decision …',
@@ -285,6 +286,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "give its entity id: annotator link person-… wikidata Q…"),
     "D036": (DecisionError, 'nothing to redo (no undo that is not undone)',
               "see 'annotator history'"),
+    "D037": (DecisionError, "'…' is not a certainty",
+              'give --cert low, medium or high'),
     "D301": (DecisionError, "the words '…' are not in the reading text of '…' (a quotation: "
                             "--quote of claim add, mention add, adjust, claim link)",
               "copy them as 'annotator text SOURCE' shows them (--find part of them), or give "

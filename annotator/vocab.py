@@ -9,6 +9,7 @@ from __future__ import annotations
 
 ENTITY_TYPES = ("person", "place", "org")
 DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter")  # a date's TEI value
+CERTAINTIES = ("low", "medium", "high")  # how certain a date's value is (TEI @cert)
 MENTION_TYPES = ("person", "place", "org", "date")
 ENTITY_STATUSES = ("proposed", "confirmed", "rejected")
 MENTION_STATUSES = (*ENTITY_STATUSES, "stale")  # stale: its source changed under it

@@ -424,14 +424,16 @@ class Workspace:
     def set_date(self, mention_id: int | str, *, when: str | None = None,
                  from_: str | None = None, to: str | None = None,
                  not_before: str | None = None, not_after: str | None = None,
-                 julian: bool | None = None, expected: str | None = None) -> Decision:
+                 julian: bool | None = None, cert: str | None = None,
+                 expected: str | None = None) -> Decision:
         """Correct a date mention's value (and confirm it): ``when``, or ``from_``/``to``, or
         ``not_before``/``not_after``; and/or set (True) or clear (False) its ``julian`` flag,
-        an Old Style date's (its words a Julian day, its value the Gregorian one), in the
-        same act."""
+        an Old Style date's (its words a Julian day, its value the Gregorian one), and/or
+        say how certain the value is, ``cert`` 'low', 'medium' or 'high' (a value given
+        without it is 'high'), in the same act."""
         value = {k: v for k, v in (("when", when), ("from", from_), ("to", to),
                                    ("notBefore", not_before), ("notAfter", not_after)) if v}
-        return self.context.review().set_date(mention_id, value, julian=julian,
+        return self.context.review().set_date(mention_id, value, julian=julian, cert=cert,
                                               expected=expected)
 
     def confirm_dates(self, source_id: str, *, certain: bool = True) -> Decision:

@@ -538,8 +538,9 @@ def test_cli_long_listing_is_plain_aligned_columns_with_every_row(capsys):
      "annotator propose: no such option: --frobnicate (it takes --batch-size, --force, "
      "--model, --n-process); see 'annotator propose -h' [C020]\n"),
     (["date", "set", "152", "--reject"],
-     "annotator date set: no such option: --reject (it takes --expected, --from, --gregorian, "
-     "--julian, --not-after, --not-before, --to, --when); see 'annotator date set -h' "
+     "annotator date set: no such option: --reject (it takes --cert, --expected, --from, "
+     "--gregorian, --julian, --not-after, --not-before, --to, --when); see 'annotator date "
+     "set -h' "
      "[C020]\n"),
     (["propose", "--forse"], "annotator propose: no such option: --forse (did you mean "
                              "--force?); see 'annotator propose -h' [C020]\n"),

@@ -591,3 +591,50 @@ def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
 def _exported(ws) -> str:
     report = ws.export_tei(["letter"])
     return (ws.root / report.files[0].path).read_text(encoding="utf-8")
+
+
+def test_dates_review_the_editor_says_how_certain_a_value_is(letter_ws):
+    """`date set --cert low|medium|high` gives the editor's value its certainty (an estimate
+    is no value stated in full), alone or with the value, one act in the date's history that
+    undo takes back; the export writes that @cert, and no @evidence="internal" (the editor's
+    estimate is no inference from the text's chronology) (was: no --cert, C020; every value
+    the editor set exported cert="high")."""
+    ws = letter_ws
+    may = _dates(ws)["the 2d of May"]
+    target = f"mention:{may.id}"
+    result = run(ws, "date", "set", target, "--not-before", "1864-05-01", "--not-after",
+                 "1864-05-03", "--cert", "low")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(
+        f" date {target} notAfter=1864-05-03 notBefore=1864-05-01 cert=low\n")
+    got = ws.mention(may.id)
+    assert (got.date_cert, got.date_reason, got.status) == ("low", "set by the editor",
+                                                            "confirmed")
+    assert 'notBefore="1864-05-01" notAfter="1864-05-03" cert="low">the 2d of May' in \
+        _exported(ws)
+    rows = list(csv.DictReader(io.StringIO(run(ws, "dates", "list", "letter", "-f",
+                                               "csv").stdout)))
+    assert next(r for r in rows if r["surface"] == "the 2d of May")["cert"] == "low"
+    alone = run(ws, "date", "set", target, "--cert", "medium")  # the value stays
+    assert alone.exit_code == 0 and alone.stderr.endswith(f" date {target} cert=medium\n")
+    got = ws.mention(may.id)
+    assert (dict(got.date_value), got.date_cert) == (
+        {"notBefore": "1864-05-01", "notAfter": "1864-05-03"}, "medium")
+    assert [d.payload for d in ws.history(target=target)][:2] == [
+        {"cert": "medium"},
+        {"value": {"notBefore": "1864-05-01", "notAfter": "1864-05-03"}, "cert": "low"}]
+    logged = len(ws.history())
+    again = run(ws, "date", "set", target, "--cert", "medium")
+    assert again.exit_code == 2 and "is already confirmed and cert medium; nothing changed" \
+        in again.stderr and again.stderr.endswith("[D031]\n")
+    assert len(ws.history()) == logged
+    assert run(ws, "undo").exit_code == 0
+    assert ws.mention(may.id).date_cert == "low"
+    bad = run(ws, "date", "set", target, "--cert", "certain")
+    assert bad.exit_code == 2 and "--cert" in bad.stderr and "Traceback" not in bad.output
+    with pytest.raises(DecisionError) as err:
+        ws.set_date(may.id, cert="certain")
+    assert err.value.code == "D037" and "'certain' is not a certainty" in str(err.value)
+    ws.set_date(may.id, when="1864-05-02")  # a value without --cert: high, as before
+    assert ws.mention(may.id).date_cert == "high"
+    assert 'when="1864-05-02" cert="high"' in _exported(ws)

@@ -45,7 +45,7 @@ from annotator.store.logged import CHOSEN
 from annotator.store.mentions import mention_at
 from annotator.text import (crosses_block, fold, refuse_not_xml, slug, span_fault, span_repr,
                             word_span)
-from annotator.vocab import DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
+from annotator.vocab import CERTAINTIES, DATE_ATTRS, ENTITY_TYPES, MENTION_TYPES
 
 DATE_KEYS = DATE_ATTRS
 _ISO_DATE = re.compile(r"-?\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|---\d{2}")
@@ -405,23 +405,32 @@ class Review:
         return len(here)
 
     def set_date(self, mention_id: int | str, value: dict[str, str], *,
-                 julian: bool | None = None, expected: str | None = None) -> Decision:
+                 julian: bool | None = None, cert: str | None = None,
+                 expected: str | None = None) -> Decision:
         """Give a date mention the editor's value (when, from/to, notBefore/notAfter), or
         its ``julian`` flag (an Old Style date: its words a Julian day, its value the
-        Gregorian day; True sets it, False clears it, None leaves it), or both, in one act;
-        it is confirmed with it. A value given: its reason 'set by the editor', its
-        certainty high. The flag alone: the value and its certainty stay, the reason says
-        the editor's flag (docs/proposals.md#old-style)."""
+        Gregorian day; True sets it, False clears it, None leaves it), or how certain its
+        value is (``cert``: low, medium, high), or several, in one act; it is confirmed with
+        it. A value given: its reason 'set by the editor', its certainty ``cert``, else high
+        (an editor's range for "early 1800s" is an estimate: ``cert='low'``). The flag or the
+        certainty alone: the value stays, the flag's reason says the editor's flag
+        (docs/proposals.md#old-style)."""
         text = str(mention_id)
         _, key = parse_target(text if text.startswith(MENTION) else MENTION + text)
-        stored = normalise_date_value(value) if value or julian is None else None
-        if stored is None and julian is None:
+        if cert is not None and cert not in CERTAINTIES:
+            raise DecisionError(f"'{cert}' is not a certainty",
+                                hint=f"give --cert {', '.join(CERTAINTIES)}", code="D037")
+        stored = normalise_date_value(value) if value or (julian is None and cert is None) \
+            else None
+        if stored is None and julian is None and cert is None:
             raise DecisionError("no date value given",
                                 hint="give --when, --from/--to, --not-before/--not-after, "
-                                     "or --julian/--gregorian", code="D013")
+                                     "--julian/--gregorian or --cert", code="D013")
         payload: dict[str, Any] = {"value": json.loads(stored)} if stored is not None else {}
         if julian is not None:
             payload["julian"] = "set" if julian else "cleared"
+        if cert is not None:
+            payload["cert"] = cert
         with self._act("date", [f"mention:{key}"], payload, expected) as rec:
             row = self._current_mention_row(rec.conn, int(key))
             if row["type"] != "date":
@@ -433,10 +442,17 @@ class Review:
                                     hint=f"give its Gregorian day too: annotator date set "
                                          f"mention:{key} --when YYYY-MM-DD --julian",
                                     code="D013")
+            if stored is None and row["date_value"] is None and cert is not None:
+                raise DecisionError(f"mention {key} has no value to say how certain it is",
+                                    hint=f"give its value too: annotator date set "
+                                         f"mention:{key} --when ... --cert {cert}",
+                                    code="D013")
             changes: dict[str, Any] = {"status": "confirmed", "decided": 1}
             if stored is not None:
-                changes |= {"date_value": stored, "date_reason": EDITOR, "date_cert": "high",
-                            "date_stated": 0}
+                changes |= {"date_value": stored, "date_reason": EDITOR,
+                            "date_cert": cert or "high", "date_stated": 0}
+            elif cert is not None:
+                changes["date_cert"] = cert
             if julian is not None:
                 flags = [f for f in (row["flags"] or "").split(",") if f and f != "julian"]
                 changes["flags"] = ",".join([*flags, "julian"] if julian else flags)
@@ -444,8 +460,9 @@ class Review:
                     changes["date_reason"] = _julian_reason(row["date_reason"] or "", julian)
             rec.update("mentions", {"id": key}, changes)
             if not rec.changes:  # the same value, set by the editor before: nothing to log
-                flag = "" if julian is None else \
-                    "flagged julian" if julian else "not flagged julian"
+                flag = ", ".join(w for w in (
+                    "" if julian is None else "flagged julian" if julian else
+                    "not flagged julian", "" if cert is None else f"cert {cert}") if w)
                 said = " ".join(f"{k}={v}" for k, v in payload.get("value", {}).items())
                 said = f"already has {said}{', ' + flag if flag else ''}, set by the editor" \
                     if said else f"is already confirmed and {flag}"

@@ -40,8 +40,9 @@ def done(decision: Decision) -> None:
     value: dict[str, object] = {}
     if decision.act == "date":
         value = dict(cast("dict[str, object]", decision.payload.get("value") or {}))
-        if "julian" in decision.payload:  # "decision 18: date mention:225 julian=cleared"
-            value["julian"] = decision.payload["julian"]
+        for said in ("julian", "cert"):  # "decision 18: date mention:225 julian=cleared"
+            if said in decision.payload:
+                value[said] = decision.payload[said]
     elif decision.act == "source-date":
         value = {"date": decision.payload.get("date")}
     said = "".join(f" {k}={v}" for k, v in value.items() if v)

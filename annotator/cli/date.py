@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -11,9 +12,17 @@ from annotator.cli._app import Typer, app
 from annotator.cli._decisions import EXPECTED, done as _done
 from annotator.cli._output import user_errors, workspace
 
-date_app = Typer(help="Correct one date mention's value or Old Style flag.",
+date_app = Typer(help="Correct one date mention's value, Old Style flag or certainty.",
                  no_args_is_help=True)
 app.add_typer(date_app, name="date")
+
+
+class Cert(str, Enum):
+    """How certain a date's value is (``annotator.vocab.CERTAINTIES``)."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
 
 
 def _bound(flag: str, what: str) -> Any:
@@ -34,10 +43,15 @@ def date_set_cli(
         "--julian/--gregorian", help="Flag the date Old Style (its words a Julian day; the "
         "value stays TEI's Gregorian day, give --when to change it), or clear the flag.",
         show_default=False)] = None,
+    cert: Annotated[Cert | None, typer.Option(
+        "--cert", help="How certain the value is (TEI @cert; a value given without it is "
+        "high): low or medium for an estimate, as a range for 'early 1800s'.",
+        show_default=False)] = None,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
-    """Give a date mention the right value, or its Old Style flag; it is confirmed with it."""
+    """Give a date mention the right value, its Old Style flag or how certain it is; it is
+    confirmed with it."""
     with user_errors():
         _done(workspace().set_date(mention, when=when, from_=from_, to=to,
                                    not_before=not_before, not_after=not_after, julian=julian,
-                                   expected=expected))
+                                   cert=cert.value if cert else None, expected=expected))

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.chronology import EDITOR
 from annotator.store.claims import CURRENT
 from annotator.store.connection import plain_rows
 
@@ -88,19 +89,22 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
     ``versions`` whose tag says more than their value, by (source id, sha256): those flagged
     ``julian`` (an Old Style date: its words a Julian day), and those the text states with a
     doubt (``stated``, '12 May 1791?': not certain, its value flagged ``date_stated`` where
-    ``chronology`` decides it), whose doubt is no inference. Apart from ``mention_kinds``,
-    whose index holds neither flags nor reasons: the store finds the dates in that index
-    (source, version, type) and looks up their rows alone, a few of an export's mentions."""
+    ``chronology`` decides it), whose doubt is no inference, nor is an editor's estimate (a
+    value set with ``date set --cert low``: reason 'set by the editor'). Apart from
+    ``mention_kinds``, whose index holds neither flags nor reasons: the store finds the dates
+    in that index (source, version, type) and looks up their rows alone, a few of an export's
+    mentions."""
     wanted = set(versions)
     out: dict[tuple[str, str], list[tuple[int, int, str, str, bool, bool]]] = {}
     for sid, sha, start, end, value, reason, julian, stated in plain_rows(conn, (
             "SELECT source_id, sha256, start, end, date_value, date_reason, "
             "',' || flags || ',' LIKE '%,julian,%' AS julian, "
-            "date_cert != 'high' AND date_stated = 1 AS stated FROM mentions "
+            "date_cert != 'high' AND (date_stated = 1 OR date_reason LIKE ?) AS stated "
+            "FROM mentions "
             "WHERE source_id IN (SELECT value FROM json_each(?)) "
             "AND sha256 IN (SELECT value FROM json_each(?)) AND type = 'date' "
             "AND status IN (?, ?) AND date_value IS NOT NULL AND (julian OR stated)"),
-            (json.dumps(sorted({sid for sid, _ in wanted})),
+            (EDITOR + "%", json.dumps(sorted({sid for sid, _ in wanted})),
              json.dumps(sorted({sha for _, sha in wanted})), *states)):
         if (sid, sha) in wanted:
             out.setdefault((sid, sha), []).append(
