@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, easter, gregorian_to_julian,
                                 julian_to_gregorian, old_style, quaker_month, real_iso)
 from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, double_year,
-                             double_year_end, names_time, normalise_date, read_through,
+                             double_year_end, names_time, normalise_date, part_of, read_through,
                              style_mark, style_mark_end)
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -245,6 +245,7 @@ class Expr:
     written: Day = Day(None)  # an Old Style date's day as written, the year from 1 January
     quaker: bool = False  # a Quaker month number, read as January's count (before 1752: March's)
     feast: str = ""  # a fixed feast's name and day ("Michaelmas, 29 September"), for its reason
+    part: str = ""  # a century's vague words ("the middle of"): the third of it they name
 
 
 _RELATIVE_DAYS = [
@@ -385,7 +386,8 @@ def _read(surface: str) -> Expr:
     m = _CENTURY_REL.fullmatch(text)
     if m:  # "last Century", "the middle of the last century", "this century"
         return Expr("century-rel", flags="fuzzy" if m["vague"] else "",
-                    offset={"last": -1, "next": 1}.get(m["which"].lower(), 0))
+                    offset={"last": -1, "next": 1}.get(m["which"].lower(), 0),
+                    part=m["vague"] or "")
     months = "|".join(MONTH_NAMES)
     m = re.fullmatch(r"(?:the\s+)?(\d{1,2})\s+of\s+(this|last|next)\s+month", text, re.I)
     if m:
@@ -852,8 +854,11 @@ class Chronology:
             return Resolved((), "no year to count the century from", "", "relative")
         first = (ctx[0].year // 100 + expr.offset) * 100
         which = {-1: "the century before", 0: "the century of", 1: "the century after"}
-        return Resolved((("notBefore", f"{first:04d}"), ("notAfter", f"{first + 99:04d}")),
-                        f"{which[expr.offset]} {ctx[1]}", "medium", expr.flags)
+        first, last = part_of(first, first + 99, expr.part)  # "the middle of": its third
+        third = {0: ", its first third", 33: ", its middle third", 66: ", its last third"}[
+            first % 100] if last - first < 99 else ""
+        return Resolved((("notBefore", f"{first:04d}"), ("notAfter", f"{last:04d}")),
+                        f"{which[expr.offset]} {ctx[1]}{third}", "medium", expr.flags)
 
     def _two_digit(self, expr: Expr) -> Resolved:
         ref = self.anchor or self.entry

@@ -194,22 +194,47 @@ def _range(text: str, *, between: bool = False) -> tuple[_Point, _Point] | None:
     return start, end
 
 
-def _decade_or_century(text: str) -> tuple[str, str] | None:
-    m = re.fullmatch(r"(?:(?:early|late|mid)[\s-]+)?(\d{3})0'?s", text, re.I)
+def _decade_or_century(text: str, part: str = "") -> tuple[str, str] | None:
+    """The years of a decade or century ("the 1930s", "the 1800s", "the twelfth century"),
+    narrowed to the third ``part`` (or an "early", "mid", "late" before it) says."""
+    m = re.fullmatch(r"(?:(?P<part>early|late|mid)[\s-]+)?(\d{3})0'?s", text, re.I)
     if m:
-        base = int(m.group(1)) * 10
-        if base % 100 == 0:  # "the 1800s": the century
-            return f"{base:04d}", f"{base + 99:04d}"
-        return f"{base:04d}", f"{base + 9:04d}"
+        base = int(m.group(2)) * 10
+        last = base + 99 if base % 100 == 0 else base + 9  # "the 1800s": the century
+        return _years(*part_of(base, last, part or m["part"] or ""))
     m = _CENTURY.fullmatch(text)
     if m:  # the nth century as catalogues and editions count it: the 12th is 1100-1199
         n = int(m["n"]) if m["n"] else (20 if m["tens"] else 0) + ORDINAL_WORDS[m["word"].lower()]
-        return f"{(n - 1) * 100:04d}", f"{(n - 1) * 100 + 99:04d}"
+        first = (n - 1) * 100
+        return _years(*part_of(first, first + 99, part or m["part"] or ""))
     return None
 
 
+def _years(first: int, last: int) -> tuple[str, str]:
+    return f"{first:04d}", f"{last:04d}"
+
+
+# the third of a span of years a vague word names: "early", "mid", "late" ...
+_THIRDS = {"early": 0, "beginning": 0, "start": 0, "mid": 1, "middle": 1, "late": 2, "end": 2}
+_THIRD_WORD = re.compile(rf"\b(?:{'|'.join(_THIRDS)})\b", re.I)
+
+
+def part_of(first: int, last: int, words: str) -> tuple[int, int]:
+    """The years ``words`` narrow a decade's or century's to: its first third for "early"
+    or "the beginning of", its middle third for "mid" or "the middle of", its last for
+    "late" or "the end of" ("early 1800s" 1800-1833, "the middle of the 19th century"
+    1833-1866, "late eighteenth-century" 1766-1799, "the late 1930s" 1936-1939); the thirds
+    meet, so a year on the line is in both. Any other words, the whole."""
+    m = _THIRD_WORD.search(words)
+    if m is None:
+        return first, last
+    third = (last - first + 1) // 3
+    return ((first, first + third), (first + third, last - third),
+            (last - third, last))[_THIRDS[m.group().lower()]]
+
+
 _CENTURY = re.compile(
-    rf"(?:(?:early|late|mid)[\s-]+)?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<tens>twenty[\s-]+)?"
+    rf"(?:(?P<part>early|late|mid)[\s-]+)?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<tens>twenty[\s-]+)?"
     rf"(?P<word>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))[\s-]+century", re.I)
 
 
@@ -285,11 +310,12 @@ def _normalise(surface: str) -> DateValue | None:
     text = _LEAD.sub("", text)
     text = _YEAR_WORD.sub("", _ARTICLE.sub("", text))
     fuzzy = False
+    part = ""  # "early", "mid", "late" ...: the third of a decade or century it names
     m = re.match(rf"^(?:the\s+)?{_FUZZY}(?:[\s-]+of)?[\s-]+(?:the\s+)?(?:of\s+)?", text, re.I)
     if m and m.end() < len(text):
         rest = text[m.end():]
         if _point(rest) or _range(rest, between=between) or _decade_or_century(rest):
-            text, fuzzy = rest, True
+            text, fuzzy, part = rest, True, m.group()
     flags = "fuzzy" if fuzzy else ""
     p = _point(text)
     if p is not None:
@@ -297,7 +323,7 @@ def _normalise(surface: str) -> DateValue | None:
     r = _range(text, between=between)
     if r is not None:
         return DateValue((("from", r[0].tei()), ("to", r[1].tei())), flags)
-    span = _decade_or_century(text)
+    span = _decade_or_century(text, part)
     if span is not None:
         return DateValue((("notBefore", span[0]), ("notAfter", span[1])), flags)
     if _DURATION.match(text):

@@ -42,7 +42,16 @@ TABLE = [
     # Curious Travellers 0004 (was: no value, flagged relative)
     ("twelfth century", {"notBefore": "1100", "notAfter": "1199"}, ""),
     ("the ninth century", {"notBefore": "0800", "notAfter": "0899"}, ""),
-    ("the late eighteenth-century", {"notBefore": "1700", "notAfter": "1799"}, "fuzzy"),
+    # "early", "mid", "late": the first, middle or last third (was: the whole, fuzzy)
+    ("the late eighteenth-century", {"notBefore": "1766", "notAfter": "1799"}, "fuzzy"),
+    ("late eighteenth-century", {"notBefore": "1766", "notAfter": "1799"}, "fuzzy"),
+    ("early 1800s", {"notBefore": "1800", "notAfter": "1833"}, "fuzzy"),
+    ("the middle of the 19th century", {"notBefore": "1833", "notAfter": "1866"}, "fuzzy"),
+    ("the beginning of the twentieth century", {"notBefore": "1900", "notAfter": "1933"},
+     "fuzzy"),
+    ("mid-1930s", {"notBefore": "1933", "notAfter": "1936"}, "fuzzy"),
+    ("the end of the 1790s", {"notBefore": "1796", "notAfter": "1799"}, "fuzzy"),
+    ("about the 1790s", {"notBefore": "1790", "notAfter": "1799"}, "fuzzy"),
     ("the twenty-first century", {"notBefore": "2000", "notAfter": "2099"}, ""),
     ("in the year 1635", {"when": "1635"}, ""),
     ("the Year 1585", {"when": "1585"}, ""),
