@@ -1529,9 +1529,9 @@ class Dating:
     # (start, end) in the editor's voice (``tei.voice``): their dates are flagged 'editorial'
     # and, the file's valued ones too, leave the running date alone
     editorial: tuple[tuple[int, int], ...] = ()
-    # whether a weekday alone heading a diary's entry is proposed: not where the edition leaves
-    # such headings unmarked (its convention, ``nlp.conventions``)
-    weekday_headings: bool = True
+    # whether a weekday alone heading a diary's entry is proposed: only where the edition
+    # marks such headings (its convention, ``nlp.conventions``; with no evidence, not)
+    weekday_headings: bool = False
 
 
 def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating = Dating()

@@ -655,13 +655,14 @@ def test_chronology_a_quaker_weekday_heading_a_diarys_entry():
     source whose entries are days, is proposed as a weekday heading is, the entry's day where
     it is that weekday (William Matlack's journal of 1824, Friendly Networks A0011538, CC BY
     4.0; was: not proposed, no finder knowing a weekday alone); in a letter's paragraph it is
-    not, and a weekday that does not fit the entry keeps no value."""
+    not, and a weekday that does not fit the entry keeps no value. Only where the edition marks
+    such headings (``Dating.weekday_headings``, its convention): by default none is."""
     diary = ("Sixth Month, 1824.\n\n11.\n\nFirst Day the first time we met at 10 o'clock in "
              "the morning.\n\n15.\n\nFifth Day.\n\nAt our meeting smaller than usual.\n\n16."
              "\n\nWas First Day. At our meeting I had something to say.")
     dating = Dating(Day(1824, 6), "the header", _blocks(diary, {
         "Sixth Month, 1824.": "head", "11.": "dateline", "15.": "dateline",
-        "16.": "dateline"}))
+        "16.": "dateline"}), weekday_headings=True)
     got = [(diary[s:e], dict(r.attrs).get("when"), r.reason)
            for s, e, r in date_mentions(diary, [], dating)]
     assert [(w, v) for w, v, _ in got] == [
@@ -671,17 +672,20 @@ def test_chronology_a_quaker_weekday_heading_a_diarys_entry():
     diary = diary.replace("Sixth Month", "Seventh Month").replace("15.", "22.")
     dating = Dating(Day(1824, 7), "the header", _blocks(diary, {
         "Seventh Month, 1824.": "head", "11.": "dateline", "22.": "dateline",
-        "16.": "dateline"}))
+        "16.": "dateline"}), weekday_headings=True)
     got = [(diary[s:e], dict(r.attrs).get("when"), r.reason)
            for s, e, r in date_mentions(diary, [], dating)]
     assert [(w, v) for w, v, _ in got if "Day" in w] == [
         ("First Day", "1824-07-11"), ("Fifth Day", "1824-07-22"), ("First Day", None)]
     assert got[2][2] == "the weekday of the entry date 1824-07-11"
+    unmarked = date_mentions(diary, [], Dating(Day(1824, 7), "the header", dating.blocks))
+    assert [diary[s:e] for s, e, _ in unmarked if "Day" in diary[s:e]] == []  # the default
     letter = "First Day. We went to meeting and heard a great deal.\n\nThy loving friend"
-    dating = Dating(Day(1824, 7, 11), "the dateline", _blocks(letter, {}))
+    dating = Dating(Day(1824, 7, 11), "the dateline", _blocks(letter, {}), weekday_headings=True)
     assert date_mentions(letter, [], dating) == []
     alone = "Dear friend,\n\nFirst Day.\n\nWe went to meeting."
-    got = date_mentions(alone, [], Dating(Day(1824, 7, 11), "the dateline", _blocks(alone, {})))
+    got = date_mentions(alone, [], Dating(Day(1824, 7, 11), "the dateline", _blocks(alone, {}),
+                                          weekday_headings=True))
     assert [(alone[s:e], dict(r.attrs)) for s, e, r in got] == [
         ("First Day", {"when": "1824-07-11"})]
 

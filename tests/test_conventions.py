@@ -376,54 +376,81 @@ def _headings(ws, sid):
 
 def test_weekday_headings_follow_the_editions_markup(ws, tmp_path):
     """John Hunt's journal marks its datelines' dates and leaves "First Day." heading an entry
-    bare (1 of 12 marked): a bare copy beside it gets no such heading proposed, alone it gets
-    them (no evidence: the default), and `annotator conventions` says which and why (was: the
-    headings were proposed whatever the edition's markup showed)."""
+    bare (1 of 12 marked): a bare copy alone gets no such heading proposed (no evidence: the
+    default, unmarked), nor beside the journal (learned from the edition), and
+    `annotator conventions` says which and why; an annotator.toml saying `marked` gets them
+    (was: alone, the headings were proposed, 47 of Friendly Networks' 48 left bare)."""
+    from annotator import Workspace
+
     bare = ws.add(_bare(JOURNAL, tmp_path / "journal.xml")).source.id
     ws.propose([bare])
-    alone = _headings(ws, bare)
-    assert len(alone) > 5 and {m.surface for m in alone} >= {"First Day", "Fifth Day"}
-    assert ws.conventions(bare).weekday_headings == "marked"
-    ws.add(JOURNAL)
+    assert _headings(ws, bare) == []
+    assert len(ws.mentions(bare, types=["date"])) > 20  # the other dates are proposed
     conv = ws.conventions(bare)
+    assert conv.weekday_headings == "unmarked"
+    assert {r["convention"]: r for r in conv.rows()}["weekday_headings"]["source"] == "default"
+    toml = ws.root / "annotator.toml"
+    kept = toml.read_text(encoding="utf-8")
+    toml.write_text(kept + '\n[annotator.conventions]\nweekday_headings = "marked"\n',
+                    encoding="utf-8")
+    marked = Workspace.open(ws.root)
+    marked.propose([bare])  # its conventions changed: it is proposed again
+    heads = _headings(marked, bare)
+    assert len(heads) > 5 and {m.surface for m in heads} >= {"First Day", "Fifth Day"}
+    marked.close()
+    toml.write_text(kept, encoding="utf-8")
+    again = Workspace.open(ws.root)
+    again.add(JOURNAL)
+    conv = again.conventions(bare)
     assert conv.weekday_headings == "unmarked" and "weekday_headings" not in conv.evidence
     rows = {r["convention"]: r for r in conv.rows()}
     assert (rows["weekday_headings"]["source"], rows["weekday_headings"]["from"]) == \
         ("learned", "edition")
-    ws.propose([bare])  # its conventions changed: it is proposed again
-    assert _headings(ws, bare) == []
-    assert len(ws.mentions(bare, types=["date"])) > 20  # the other dates stay
+    again.propose([bare])
+    assert _headings(again, bare) == []
+    again.close()
     listed = json.loads(run(ws, "conventions", "--format", "json").stdout)
     row = next(r for r in listed if r["convention"] == "weekday_headings")
     assert (row["value"], row["evidence"]) == ("unmarked", "1 marked, 11 unmarked")
 
 
-def test_weekday_headings_the_editor_confirms_are_marked(ws, tmp_path):
-    """An editor who confirms the journal's weekday headings teaches that the edition marks
-    them; headings still waiting for a decision teach nothing (the editor has not looked)."""
+def test_weekday_headings_the_editor_marks_are_proposed(ws, tmp_path):
+    """An editor who marks the journal's weekday headings teaches that the edition marks them:
+    the rest are proposed; headings still waiting for a decision teach nothing (the editor
+    has not looked), rejected ones that the edition leaves them bare."""
     from annotator.acts.conventions import edition_conventions
+    from annotator.chronology import weekday_headings
 
     bare = ws.add(_bare(JOURNAL, tmp_path / "journal.xml")).source.id
     ws.propose([bare])
-    heads = _headings(ws, bare)
-    ws.confirm(*(f"mention:{m.id}" for m in heads[:1]))  # a date confirmed, the rest pending
+    assert _headings(ws, bare) == []  # no evidence: none proposed
+    spans = weekday_headings(ws.reading_text(bare))
+    ws.add_mention(bare, *spans[0], "date")
     assert edition_conventions(ws).by_source[bare]["weekday_headings"] == (1, 0)
-    ws.confirm(*(f"mention:{m.id}" for m in heads[1:4]))
+    for a, b in spans[1:4]:
+        ws.add_mention(bare, a, b, "date")
     conv = ws.conventions(bare)
     assert (conv.weekday_headings, conv.learned_from["weekday_headings"]) == ("marked", "source")
     assert conv.evidence["weekday_headings"] == (4, 0)
-    ws.reject(*(f"mention:{m.id}" for m in heads[4:]))
-    marked, bare_ones = ws.conventions(bare).evidence["weekday_headings"]
-    assert (marked, bare_ones) == (4, len(heads) - 4) and bare_ones > 4
+    ws.propose([bare])  # its conventions changed: it is proposed again
+    heads = [m for m in _headings(ws, bare) if m.status == "proposed"]
+    assert len(heads) > 4 and {(m.start, m.end) for m in heads} <= set(spans[4:])
+    assert ws.conventions(bare).evidence["weekday_headings"] == (4, 0)  # pending: nothing
+    ws.reject(*(f"mention:{m.id}" for m in heads))
+    assert ws.conventions(bare).evidence["weekday_headings"] == (4, len(heads))
     assert ws.conventions(bare).weekday_headings == "unmarked"
 
 
 def test_weekday_headings_of_a_source_marking_no_date_teach_nothing(ws):
     """A weekday opening a line in a source whose markup marks no date at all says nothing of
-    the edition's headings; nor does one opening a longer date ("Tuesday July 8th.")."""
+    the edition's headings; nor does one opening a longer date ("Tuesday July 8th."), nor,
+    where the editor marked the dates, one the editor never saw proposed."""
     from annotator.nlp.conventions import heading_cases
 
     text = "Tuesday July 8th.\n\nWe set off.\n\nWednesday. The day was very fine.\n"
     assert heading_cases(text, []) == (0, 0)
     assert heading_cases(text, [(0, 16)]) == (0, 1)  # "Wednesday" bare, "Tuesday" no heading
     assert heading_cases(text, [(0, 16), (32, 41)]) == (1, 0)
+    # the editor's dates: a heading never proposed says nothing, one rejected that it is bare
+    assert heading_cases(text, [(0, 16)], from_file=False) == (0, 0)
+    assert heading_cases(text, [(0, 16)], (), [(32, 41)], from_file=False) == (0, 1)

@@ -140,17 +140,13 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
     overrides = checked_overrides(ws)
     by_source: dict[str, Counts] = {}
     if learned:
-        pending: dict[str, list[tuple[int, int]]] = {}  # date proposals not decided yet
-        if datelines:
-            for m in ws.mentions(status="proposed", types=("date",)):
-                pending.setdefault(m.source_id, []).append((m.start, m.end))
-        # name proposals not decided yet and those rejected, read where the editor marks names
-        decisions: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        # proposals not decided yet and those rejected, names or dates, read where needed
+        decisions: dict[tuple[str, bool], dict[str, list[tuple[int, int]]]] = {}
 
-        def names(status: str, sid: str) -> list[tuple[int, int]]:
-            if status not in decisions:
-                decisions[status] = _names(ws, status)
-            return decisions[status].get(sid, [])
+        def spans(status: str, sid: str, *, dates: bool = False) -> list[tuple[int, int]]:
+            if (status, dates) not in decisions:
+                decisions[status, dates] = _spans(ws, status, dates=dates)
+            return decisions[status, dates].get(sid, [])
 
         for sid, marked in _marked(ws, datelines=datelines).items():
             by_source[sid] = count(marked)
@@ -158,12 +154,16 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
             if notes:
                 editor = not any(m.from_file for m in marked if m.type != "date")
                 by_source[sid] = {**by_source[sid], "editor_notes": note_cases(
-                    marked, notes, names("proposed", sid) if editor else (),
-                    names("rejected", sid) if editor else ())}
-            if datelines and marked:
-                dates = [(m.start, m.end) for m in marked if m.type == "date"]
+                    marked, notes, spans("proposed", sid) if editor else (),
+                    spans("rejected", sid) if editor else ())}
+            dates = [m for m in marked if m.type == "date"] if datelines else []
+            if dates:
+                from_file = any(m.from_file for m in dates)
                 by_source[sid] = {**by_source[sid], "weekday_headings": heading_cases(
-                    marked[0].text, dates, pending.get(sid, ()))}
+                    marked[0].text, [(m.start, m.end) for m in dates],
+                    spans("proposed", sid, dates=True),
+                    () if from_file else spans("rejected", sid, dates=True),
+                    from_file=from_file)}
     editions = {sid: ws.edition(sid) for sid in by_source}
     grouped: dict[str, list[Counts]] = {}
     for sid, c in by_source.items():
@@ -179,11 +179,12 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
                               summed(by_source.values()), edition_of, overrides, learned)
 
 
-def _names(ws: Edition, status: str) -> dict[str, list[tuple[int, int]]]:
-    """Each source's name mentions of a status (no dates), as spans."""
+def _spans(ws: Edition, status: str, *, dates: bool = False
+           ) -> dict[str, list[tuple[int, int]]]:
+    """Each source's name mentions of a status (no dates), or its date mentions, as spans."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for m in ws.mentions(status=status):
-        if m.type != "date":
+    for m in ws.mentions(status=status, types=("date",)) if dates else ws.mentions(status=status):
+        if (m.type == "date") == dates:
             out.setdefault(m.source_id, []).append((m.start, m.end))
     return out
 

@@ -12,7 +12,7 @@ mention added from a selection) are cleaned with. One convention is of where nam
 proposed, not of their spans: whether the edition marks names in its editor's notes
 (``note_cases``; where it leaves them bare, none is proposed there). One is of dates, not spans:
 whether the edition marks a weekday alone heading a diary's entry ("First Day.") as a date
-(``heading_cases``); where it leaves such headings unmarked, none is proposed.
+(``heading_cases``); only where it marks them is one proposed (no evidence: none).
 
 Settings in ``[annotator.conventions]`` of annotator.toml override what was learned.
 
@@ -52,10 +52,12 @@ CONVENTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "editor_notes": ("names in the editor's notes (note type editorial, commentary...): "
                      "proposed, or left unmarked", (MARKED, UNMARKED), MARKED),
     # "marked" counts such headings under a date of the markup, "unmarked" those left bare in
-    # a source that marks other dates
+    # a source that marks other dates; unmarked by default: the one edition seen with such
+    # headings (Friendly Networks) leaves 47 of 48 bare, and proposing them unasked cost
+    # date precision
     "weekday_headings": ("a weekday alone heading a diary's entry ('First Day.', 'Fifth Day "
                          "morning'): proposed as a date, or left unmarked", (MARKED, UNMARKED),
-                         MARKED),
+                         UNMARKED),
 }
 MIN_EVIDENCE = 3  # cases seen before a convention is taken as learned
 Counts = Mapping[str, tuple[int, int]]  # convention -> cases (inside, outside) seen
@@ -78,7 +80,7 @@ class Conventions:
     possessive: str = OUTSIDE
     datelines: str = INSIDE
     editor_notes: str = MARKED
-    weekday_headings: str = MARKED
+    weekday_headings: str = UNMARKED
     # the cases seen at the first level asked (a source's own, an edition's)
     evidence: Counts = field(default_factory=dict)
     overridden: frozenset[str] = frozenset()
@@ -257,12 +259,18 @@ def _capitalised(text: str, start: int, end: int) -> bool:
 
 
 def heading_cases(text: str, dates: Sequence[tuple[int, int]],
-                  pending: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+                  pending: Sequence[tuple[int, int]] = (),
+                  rejected: Sequence[tuple[int, int]] = (), *,
+                  from_file: bool = True) -> tuple[int, int]:
     """How many weekday headings ("First Day." opening a diary's line) a source's confirmed
     ``dates`` mark, and how many they leave bare though it marks other dates. A source that
     marks no date says nothing of its headings, nor does a heading under a date proposal not
-    decided yet (``pending``): only the edition's markup or the editor's decision does. A
-    weekday that opens a longer date ("Tuesday July 8th") is no heading."""
+    decided yet (``pending``): only the edition's markup or the editor's decision does. Bare,
+    where the dates are the file's markup (``from_file``: the edition went over the whole
+    file), a heading under no date; where the editor marked them, one whose proposal the
+    editor rejected (``rejected``), not one never proposed (headings are not, by default),
+    which the editor may not have looked at. A weekday that opens a longer date ("Tuesday
+    July 8th") is no heading."""
     if not dates:
         return 0, 0
     found = find_dates(text)
@@ -272,7 +280,8 @@ def heading_cases(text: str, dates: Sequence[tuple[int, int]],
             continue
         if any(s < b and a < e for s, e in dates):
             marked += 1
-        elif not any(s < b and a < e for s, e in pending):
+        elif not any(s < b and a < e for s, e in pending) and \
+                (from_file or any(s < b and a < e for s, e in rejected)):
             bare += 1
     return marked, bare
 
