@@ -497,6 +497,42 @@ def test_bib_tei_work_cited_by_ref_is_one_work(ws, tmp_path):
     assert added == ["nek", "secondletter"]
 
 
+POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>{title}</title></titleStmt><publicationStmt><publisher>{edition}</publisher>
+</publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>
+<p>I read <bibl><title ref="#gm">Gentleman's Magazine</title></bibl> and <bibl><author>Pennant
+</author>, <title ref="#tour">A Tour in Wales</title></bibl>; again <bibl><title ref="#tour">Tour
+in Wales</title></bibl>.</p></body></text></TEI>"""
+
+
+def test_bib_tei_pointer_names_its_edition_s_work_never_a_bib_entry_of_that_key(ws, tmp_path):
+    """A bibl's ``#tour`` names a work of the file's edition: a user's .bib ``tour`` (Smith's
+    Tour of Italy) is another work, so the letter's work is stored under a key of its own
+    (was: taken for Smith's and Roe's works, Pennant's Tour and the Magazine never added); a
+    second letter of the edition citing it adds none; another edition's letter its own."""
+    (tmp_path / "clash.bib").write_text(
+        "@book{tour, author = {Smith, John}, title = {A Tour of Italy}, date = {1820}}\n"
+        "@book{gm, author = {Roe, R.}, title = {Gardening Monthly}, date = {1901}}\n",
+        encoding="utf-8")
+    ws.bib_add(tmp_path / "clash.bib")
+    for name, edition in (("first", "Test Edition"), ("second", "Test Edition"),
+                          ("other", "Other Edition")):
+        (tmp_path / f"{name}.xml").write_text(
+            POINTING.format(title=f"{name} letter", edition=edition), encoding="utf-8")
+        ws.add(tmp_path / f"{name}.xml")
+    works = {e.key: (e.origin, e.get("author"), e.get("title")) for e in ws.bib()}
+    assert works == {
+        "tour": ("clash.bib", "Smith, John", "A Tour of Italy"),
+        "gm": ("clash.bib", "Roe, R.", "Gardening Monthly"),
+        "firstletter": ("source:first", "", "first letter"),
+        "pennanttour": ("source:first", "Pennant", "A Tour in Wales"),
+        "gentlemansmagazine": ("source:first", "", "Gentleman's Magazine"),
+        "secondletter": ("source:second", "", "second letter"),
+        "otherletter": ("source:other", "", "other letter"),
+        "pennanttoura": ("source:other", "Pennant", "A Tour in Wales"),
+        "gentlemansmagazinea": ("source:other", "", "Gentleman's Magazine")}
+
+
 @pytest.mark.parametrize(("xml", "pointer"), [
     ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
     ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),

@@ -13,18 +13,19 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.library import NOTE, REFUSED, SKIPPED, Problem
-from annotator.errors import DecisionError
+from annotator.errors import AnnotatorError, DecisionError
 from annotator.files import relative
 from annotator.records import BibEntry
 from annotator.store import Act, Store, now
 from annotator.store import bib as bib_rows
+from annotator.tei.header import edition_name
 from annotator.tei.parse import ParsedSource
 
 
@@ -170,15 +171,35 @@ def _doi(text: str) -> str:
 
 
 def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: str,
-                     date: str = "") -> None:
+                     date: str = "", edition_of: Callable[[str], str] = lambda _: ""
+                     ) -> None:
     """Within the act adding a source: the source is a citable work (dated ``date``, the date
     it was written, when its description gives none), and so are the works its TEI lists;
     keep them (once: a work already read from this source keeps its key, and a work its text
-    cites that is stored already, by its pointer or its bare title, is that work)."""
+    cites that is stored already, by its pointer or its bare title, is that work).
+
+    A pointer (``#tour``) is an id of the file's edition: it names a stored work read from a
+    source of the same edition (``edition_of``: source id -> the edition its header names),
+    never a .bib entry or another edition's work that merely has that key."""
     stored = bib_rows.all_entries(act.conn)
-    mine = [e for e in stored if e.origin == f"source:{source_id}"]
+    own = f"source:{source_id}"
+    mine = [e for e in stored if e.origin == own]
+    edition = edition_name(parsed.root)
+
+    def ours(work: BibEntry) -> bool:
+        kind, _, other = work.origin.partition(":")
+        if work.origin == own:
+            return True
+        if kind != "source":  # a .bib or CSL file's: a key of the editor's, not the edition's
+            return False
+        try:
+            return edition_of(other) == edition
+        except AnnotatorError:  # its file unreadable: not known to be the same edition's
+            return False
+
     found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title,
-                                taken=[e.key for e in stored], date=date, known=stored)
+                                taken=[e.key for e in stored], date=date, known=stored,
+                                ours=ours)
     for work in found:
         if any(bib_mod.same_work(work, old) for old in mine):
             continue

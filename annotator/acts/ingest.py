@@ -304,7 +304,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                     payload["stale_claims"] = {"sha256": tm.sha256, "places": {
                         str(cid): list(span) for cid, span in sorted(places.items())}}
             bibliography.add_source_works(act, item.id, item.parsed, title=title,
-                                          date=own_date["date"])
+                                          date=own_date["date"], edition_of=texts.edition)
             texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
             decisions_kept = import_markup(ctx.review(), act, item.id, item.parsed, tm,
                                            unread)[1]

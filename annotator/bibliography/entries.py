@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -686,7 +686,8 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
 
 def tei_entries(root: etree._Element, *, source_id: str, title: str,
                 taken: Iterable[str], date: str = "",
-                known: Iterable[BibEntry] = ()) -> list[BibEntry]:
+                known: Iterable[BibEntry] = (),
+                ours: Callable[[BibEntry], bool] | None = None) -> list[BibEntry]:
     """The works a TEI source names in its text (``listBibl``, ``bibl``, ``biblStruct``), and
     the source itself as a citable work (first, from ``sourceDesc`` and ``titleStmt``), dated
     ``date`` (the date it was written) when its description gives none.
@@ -695,13 +696,19 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     ``xml:id`` is the key where there is one. A ``bibl`` that points to its work
     (``work_pointer``: ``<bibl><title ref="bi0032">journey to London</title></bibl>``) cites
     that work: one work per pointer, keyed by the id it points to, however often the text
-    cites it, and none where the work is listed in the file or stored (``taken``) already, as
-    a name's ``@ref`` is one person. A title alone (no pointer, author, date or id) cited
-    again, or a stored work's title (``known``), cites that work too: an edition's inline
-    ``<bibl><title>`` is a citation, not a new undated entry each time.
+    cites it, and none where the work is listed in the file or stored already by the
+    file's edition (``ours``: a ``known`` work read from a source of the same edition;
+    default: from any source), as a name's ``@ref`` is one person. A pointer whose key a
+    work not ``ours`` has (a user's .bib ``tour``) names another work: the file's gets a key
+    of its own, and another source's citing it again is that work (``ours``, same title).
+    A title alone (no pointer, author, date or id) cited again, or a stored work's title
+    (``known``), cites that work too: an edition's inline ``<bibl><title>`` is a citation,
+    not a new undated entry each time.
     """
     used = {k.lower() for k in taken}
-    taken_keys = set(used)
+    known = list(known)
+    is_ours = ours or (lambda work: work.origin.startswith("source:"))
+    stored = {k.key.lower(): k for k in known}
     out: list[BibEntry] = []
     origin = f"source:{source_id}"
 
@@ -751,6 +758,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     works: list[list[Any]] = []
     by_pointer: dict[str, list[Any]] = {}
     by_title: dict[str, list[Any]] = {}
+    stored_here: set[str] = set()  # pointers to a work the edition's sources gave
     stored_titles = Counter(ascii_fold(plain(t)) for k in known if (t := k.get("title")))
     for el in listed:
         etype, fields = tei_fields(el)
@@ -762,12 +770,16 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         if pointer:
             key = pointer_key(pointer)
             listed_here = key.lower() in ids and key.lower() != (el.get(XML_ID) or "").lower()
-            if key and (listed_here or key.lower() in taken_keys):
-                continue  # a citation of a work listed here, or already stored: that work
+            if key and listed_here:
+                continue  # a citation of a work listed here: that work
             if pointer in by_pointer:  # cited again: the same work, what it adds kept
                 for name, value in fields.items():
                     by_pointer[pointer][1].setdefault(name, value)
                 continue
+            if pointer in stored_here or key and _cited(stored.get(key.lower()), title, known,
+                                                        is_ours):
+                stored_here.add(pointer)
+                continue  # a work this edition's sources gave already: that work
             cited = [etype, fields, source_line(el), key]
             by_pointer[pointer] = cited
         elif bare and title and (title in by_title or stored_titles[title] == 1):
@@ -779,6 +791,19 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     for etype, fields, line, xml_id in works:
         add(etype, fields, line, xml_id)
     return out
+
+
+def _cited(work: BibEntry | None, title: str, known: list[BibEntry],
+           ours: Callable[[BibEntry], bool]) -> bool:
+    """Whether the work stored under a pointer's key (``work``) is the one the pointer names:
+    the edition's (``ours``), never a .bib entry or another edition's that has the key; when
+    such a work has it, the edition's own work of that title, stored under a key of its own."""
+    if work is None:
+        return False
+    if ours(work):
+        return True
+    return bool(title) and any(ascii_fold(plain(k.get("title"))) == title and ours(k)
+                               for k in known if k.origin.startswith("source:"))
 
 
 def work_pointer(el: etree._Element) -> str:
