@@ -40,7 +40,9 @@ def test_data_editions_state_their_open_licence(path):
 
 
 def test_data_is_small():
-    assert sum((DATA / f).stat().st_size for f in _data_files()) < 1_000_000
+    # 1.1 MB since two Friendly Networks journals came for the editor's-voice tests (their
+    # notes, whole, are what those tests read; was 1 MB)
+    assert sum((DATA / f).stat().st_size for f in _data_files()) < 1_100_000
 
 
 @pytest.mark.parametrize("path", sorted(EDITIONS.rglob("*.xml")), ids=lambda p: p.name)

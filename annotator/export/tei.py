@@ -1700,8 +1700,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
 
     ``register``: where the entries new markup points to go (``REGISTERS``; default: where
     each source keeps its own, ``default_register`` of its names' pointers, else where the
-    sources of its edition keep theirs, else where the workspace's do; ``inline`` for a source
-    naming no edition; where that is ``none``, ``URIS``: an entity without an
+    sources of its edition keep theirs, else where the workspace's do; for a source naming no
+    edition, ``URIS`` where the workspace's sources point to authority records, else
+    ``inline``; where that is ``none``, ``URIS``: an entity without an
     authority id still gets its entry, in the file's standOff). With ``file``,
     ``register.xml`` beside the exports holds them, and the entries an editor gave authority
     ids to that the sources point to elsewhere.
@@ -1730,7 +1731,10 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
             if edition_of[sid]:
                 edition_forms.setdefault(edition_of[sid], Counter()).update(counted)
         edition_forms = {name: forms or everyone for name, forms in edition_forms.items()}
-        edition_registers = {name: inferred_register([forms])
+        # a source naming no edition borrows only the pointers that resolve from any file,
+        # authority URIs, never another edition's keys or ids into its register
+        edition_forms[""] = Counter({k: n for k, n in everyone.items() if k[1] == "uri"})
+        edition_registers = {name: inferred_register([forms]) if forms else "inline"
                              for name, forms in edition_forms.items()}
         # what every file's export reads of the store, read at once, grouped by source
         edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
