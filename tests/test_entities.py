@@ -272,6 +272,28 @@ def test_entities_link_to_confirmed_register_entry():
         [("person-adolf-hitler", True, (0, 1))]
 
 
+def test_entities_a_title_of_one_sex_never_links_to_an_entity_titled_the_other():
+    """A name whose title says its sex ("Mr", "Sir", "Lord" / "Mrs", "Miss", "Lady", "Madam")
+    links to no entity all of whose forms have titles of the other sex (was: "Mr Pennant",
+    titles left out, linked to "Mrs Pennant" by the family name); a proposed one fitting it
+    is taken instead, and a name or entity with no such title links as before."""
+    text = "Then Mr Pennant, Lady Pennant, Pennant and M. Pennant."
+    spans = [(m.start(), m.end()) for m in re.finditer("Pennant", text)]
+    assert [names.said_sex(text, *sp) for sp in spans] == ["m", "f", "", ""]
+    assert names.said_sex("Mrs. Pennant", 0, 12) == "f"
+    assert names.entity_sex(["Mrs Pennant", "Mrs. Pennant", "Madam Pennant"]) == "f"
+    assert names.entity_sex(["Mrs Pennant", "Sir Thomas Pennant"]) == ""
+    assert names.entity_sex(["Mrs Pennant", "Pennant"]) == ""
+    her = KnownEntity("pe0238", "person", "confirmed", ("mrs pennant",), sex="f")
+    him = KnownEntity("person-thomas-pennant", "person", "proposed", ("thomas pennant",))
+    ms = [NameMention(i, "person", "Pennant", sex) for i, sex in enumerate("mf")]
+    assert [c.entity_id for c in group_mentions(ms[:1], [her])] == [None]
+    assert [c.entity_id for c in group_mentions(ms[:1], [her, him])] == ["person-thomas-pennant"]
+    assert [c.entity_id for c in group_mentions(ms[1:], [her, him])] == ["pe0238"]
+    assert [c.entity_id for c in group_mentions(_names(("person", "Pennant")), [her])] == \
+        ["pe0238"]
+
+
 def test_entities_join_a_proposed_entity_of_another_source():
     known = [KnownEntity("place-berlin", "place", "proposed", ("berlin",))]
     (c,) = group_mentions(_names(("place", "Berlin")), known)

@@ -1212,16 +1212,91 @@ def test_register_one_word_names_stay_in_their_edition():
         KnownEntity("r1", "place", "confirmed", ("bala",))])
     homes = {"w1": frozenset({"FN"}), "pl1": frozenset({"CT"}), "r1": frozenset({"CT"})}
     ids = frozenset({"w1", "pl1"})
+    registered = {"r1": ""}  # an entry of a register naming no edition
     text = "Josiah White and White went to Montgomery and Bala."
-    assert abroad(known, homes, "FN") is not known
-    here = {h.key: h.entity_id for h in register_index(abroad(known, homes, "CT"), ids).find(text)}
+    assert abroad(known, homes, "FN", registered) is not known
+    here = {h.key: h.entity_id
+            for h in register_index(abroad(known, homes, "CT", registered), ids).find(text)}
     assert here == {"josiah white": "w1", "montgomery": "pl1", "bala": "r1"}
-    there = {h.key: h.entity_id for h in register_index(abroad(known, homes, "XX"), ids).find(text)}
+    there = {h.key: h.entity_id
+             for h in register_index(abroad(known, homes, "XX", registered), ids).find(text)}
     assert there == {"josiah white": "w1", "bala": "r1"}
+    # an entity the edition's markup made is confirmed too, and no register entry (was:
+    # every edition's, as a register entry, so known by one word everywhere)
+    assert "bala" not in {h.key for h in register_index(abroad(known, homes, "XX"), ids
+                                                        ).find(text)}
     white, = group_mentions([NameMention(0, "person", "White")], abroad(known, homes, "CT"))
     assert white.entity_id is None
     white, = group_mentions([NameMention(0, "person", "White")], known)
     assert white.entity_id == "w1"
+
+
+def _ct_letter(path, body: str, publisher: str = "") -> None:
+    """A Curious Travellers letter as the edition has them: its header names no publisher
+    (``<publisher/>``), its schema of its own does (``CT.rng``: the edition)."""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-model href="CT.rng" '
+        'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>'
+        f"Letter</title></titleStmt><publicationStmt><publisher>{publisher}</publisher>"
+        "</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader><text>"
+        f"<body><p>{body}</p></body></text></TEI>", encoding="utf-8")
+
+
+# rev2_37 F6: the letter the editor added beside Curious Travellers 1305.
+PENNANT_LETTER = ("Chester, 3 March 1790\n\nDear Sir,\n\nI was in London last week and saw "
+                  "Mr Pennant there. London is crowded.\n\nYours,\nJohn Lloyd\n")
+
+
+def _pennants(ws) -> dict[str, str | None]:
+    """Source id -> the entity of its proposed "Pennant"."""
+    return {m.source_id: m.entity_id for m in ws.mentions()
+            if m.type == "person" and m.surface == "Pennant" and m.status == "proposed"}
+
+
+def test_propose_a_text_letter_knows_no_one_word_name_only_an_edition_confirms(ws, tmp_path):
+    """A .txt letter names no edition: it is another edition to Curious Travellers' files, so
+    an entity only their markup confirms (status confirmed, no register entry) is not known
+    there by one word, its family name (was: the letter's "Mr Pennant" linked to CT's
+    "Thomas Pennant", as to its "Mrs Pennant" in rev2_37 F6, the markup's entities taken
+    for register entries, being confirmed). A name of two words still links, and so does
+    one word once an editor confirmed the entity. Real model."""
+    _ct_letter(tmp_path / "1305.xml", 'Pray tell <persName ref="pe0238">Thomas Pennant'
+               "</persName> that the books are come.")
+    (tmp_path / "l5.txt").write_text(PENNANT_LETTER, encoding="utf-8")
+    (tmp_path / "l7.txt").write_text("Chester, 4 March 1790\n\nDear Sir,\n\nI dined with "
+                                     "Thomas Pennant at Downing.\n", encoding="utf-8")
+    for name in ("1305.xml", "l5.txt", "l7.txt"):
+        ws.add(tmp_path / name)
+    ws.propose()
+    assert _pennants(ws)["l5"] not in (None, "pe0238")
+    assert {m.surface: m.entity_id for m in ws.mentions("l7")}["Thomas Pennant"] \
+        == "pe0238"
+    # an entity an editor confirmed is the workspace's, known by one word everywhere
+    ws.confirm("pe0238")
+    ws.propose(force=True)
+    assert _pennants(ws)["l5"] == "pe0238"
+
+
+def test_propose_mr_is_never_an_entity_all_of_whose_forms_say_mrs(ws, tmp_path):
+    """A title that says the sex ("Mr", "Sir" against "Mrs", "Miss", "Lady") keeps a name from
+    an entity all of whose forms have titles of the other sex, whatever the editions: in one
+    edition, a letter's "Mr Pennant" (titles left out: "Pennant") is not the "Mrs Pennant"
+    another letter marks (was: linked by the family name); its "Mrs Pennant" is. Real model."""
+    _ct_letter(tmp_path / "1305.xml", 'Compliments acceptable to <persName ref="pe0238">M<hi '
+               'rend="superscript">rs</hi> Pennant</persName>.')
+    _ct_letter(tmp_path / "1306.xml", "I was in London last week and saw Mr Pennant there. "
+               "London is crowded.")
+    _ct_letter(tmp_path / "1307.xml", "I was in London last week and saw Mrs Pennant there. "
+               "London is crowded.")
+    (tmp_path / "l5.txt").write_text(PENNANT_LETTER, encoding="utf-8")
+    for name in ("1305.xml", "1306.xml", "1307.xml", "l5.txt"):
+        ws.add(tmp_path / name)
+    ws.propose()
+    got = _pennants(ws)
+    assert got["1307"] == "pe0238"
+    assert got["1306"] not in (None, "pe0238")
+    assert got["l5"] not in (None, "pe0238")
 
 
 # Curious Travellers 0004, a journal of 1778: its day headings stand at the start of a paragraph

@@ -39,9 +39,9 @@ from annotator.chronology import (EDITOR, Dating, bracket_span, date_mentions, p
 from annotator.dates import merge_date_spans, names_time, normalise_date, widen_date_span
 from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, KnownEntities,
                                       KnownEntity, NameMention, VariantHit, VariantIndex,
-                                      WordCase, ends_in_family_name,
-                                      entity_id, family_keys, given_names, group_mentions,
-                                      known_lookup, name_key, settle_types, written_lower)
+                                      WordCase, ends_in_family_name, entity_id, entity_sex,
+                                      family_keys, given_names, group_mentions, known_lookup,
+                                      name_key, said_sex, settle_types, written_lower)
 from annotator.errors import Interrupted
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
@@ -79,7 +79,7 @@ from annotator.text import crosses_block, trim
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 14  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 15  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
@@ -241,7 +241,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     else:
         by_context = set()
     names = sorted([*names, *((s, e, "place") for s, e in by_context)])
-    mentions = [NameMention(i, t, text[s:e]) for i, (s, e, t) in enumerate(names)]
+    mentions = [NameMention(i, t, text[s:e], said_sex(text, s, e))
+                for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):
         # an org the edition's names made of another type is as sure as the filter makes them
@@ -599,10 +600,12 @@ def _known_entity(eid: str, type_: str, status: str, written: tuple[tuple[str, s
     entity its sources leave as it was, though a run reads the known entities again after
     each source that changed them (was: the record made again at each read)."""
     common = tuple(k for k, surface in written if written_lower(surface))
+    person = type_ == "person"
     given = tuple(dict.fromkeys(w for _, surface in written for w in given_names(surface))) \
-        if type_ == "person" else ()
+        if person else ()
+    sex = entity_sex(surface for _, surface in written) if person else ""
     return KnownEntity(eid, type_, status, tuple(k for k, _ in written), common,
-                       _unended(written), given)
+                       _unended(written), given, sex)
 
 
 def register_index(known: Sequence[KnownEntity],
@@ -647,32 +650,55 @@ def register_index(known: Sequence[KnownEntity],
     return VariantIndex(entries)
 
 
-def entity_homes(conn: sqlite3.Connection, edition_of: Callable[[str], str],
+# Marks a home of one file naming no edition (``home_of``): no edition's name starts so.
+_ALONE = "\0"
+
+
+def home_of(edition_of: Callable[[str], str]) -> Callable[[str], str]:
+    """Source id -> its home for the one-word rule (``abroad``): its edition (``Texts.edition``),
+    else, the file naming none (a .txt letter), one of its own: another edition to every
+    other file, those naming none too (was: no home, so any edition's one-word names were
+    its own: a letter's "Mr Pennant" became Curious Travellers' "Mrs Pennant")."""
+    def home(source_id: str) -> str:
+        return edition_of(source_id) or _ALONE + source_id
+    return home
+
+
+def entity_homes(conn: sqlite3.Connection, home: Callable[[str], str],
                  registered: Mapping[str, str]) -> dict[str, frozenset[str]]:
-    """Entity id -> the editions (``Texts.edition``) whose files confirm it, for every entity
-    with a confirmed mention, and the edition a register import names for its entries
-    (``registered``: ``decisions.registered_editions``)."""
-    homes = {eid: frozenset(map(edition_of, sources))
-             for eid, sources in rows_of.confirming_sources(conn).items()}
+    """Entity id -> the homes (``home_of``) of the files whose markup confirms it, for every
+    entity only files' markup confirms (one an editor confirmed is the workspace's, every
+    edition's, as the entries of a register naming none are), and the edition a register
+    import names for its entries (``registered``: ``decisions.registered_editions``, ''
+    none named)."""
+    homes = {eid: frozenset(map(home, sources)) for eid, sources
+             in rows_of.confirming_sources(conn, markup_only=True).items()}
     for eid, edition in registered.items():
-        homes[eid] = homes.get(eid, frozenset()) | {edition}
+        if edition:
+            homes[eid] = homes.get(eid, frozenset()) | {edition}
     return homes
 
 
 def abroad(known: KnownEntities, homes: Mapping[str, frozenset[str]],
-           edition: str, registered: Collection[str] = ()) -> KnownEntities:
-    """``known`` as a source of ``edition`` knows them: an entity only other editions' files
-    confirm (``homes``) keeps its names of several words ("Josiah White") but is not known by
-    one word there, its family name among them: another edition's "White" or "Montgomery"
-    is a guess at who or where is meant (a "Montgomery Square" in Pennsylvania is no
-    Montgomeryshire), so it is neither looked for nor linked to. Register entries (status
-    confirmed: no edition's markup) are every edition's, unless their register names its
-    edition (``registered``) and so does the source, another: EHRI's "Paul (SS man in
-    Sobibór)" and "Israel" are no "Paul" or "Israel" in an 1824 Friendly Networks journal;
-    a source naming none (a text file) may be of any."""
+           home: str, registered: Mapping[str, str] | None = None) -> KnownEntities:
+    """``known`` as a source of ``home`` (``home_of``) knows them: an entity only other
+    editions' files' markup confirms (``homes``) keeps its names of several words ("Josiah
+    White") but is not known by one word there, its family name among them: another
+    edition's "White" or "Montgomery" is a guess at who or where is meant (a "Montgomery
+    Square" in Pennsylvania is no Montgomeryshire), so it is neither looked for nor linked
+    to; a file naming no edition is another edition to every other file (was: an entity the
+    markup made was taken for a register entry, being confirmed, and known by one word
+    everywhere: a .txt letter's "Mr Pennant" linked to Curious Travellers' "Mrs Pennant").
+    Register entries (``registered``: entry -> its register's edition, '' none named) are
+    every edition's, unless their register names its edition and so does the source,
+    another: EHRI's "Paul (SS man in Sobibór)" and "Israel" are no "Paul" or "Israel" in an
+    1824 Friendly Networks journal; a source naming none (a text file) may be of any."""
+    registered = registered or {}
+
     def away(e: KnownEntity) -> bool:
-        return e.id in homes and edition not in homes[e.id] and (
-            e.status != "confirmed" or e.id in registered and bool(edition))
+        if e.id not in homes or home in homes[e.id]:
+            return False
+        return e.id not in registered or bool(registered[e.id]) and not home.startswith(_ALONE)
 
     if not any(away(e) for e in known):
         return known
@@ -680,7 +706,7 @@ def abroad(known: KnownEntities, homes: Mapping[str, frozenset[str]],
     for e in known:
         if away(e):
             keys = tuple(k for k in e.keys if " " in k)
-            e = KnownEntity(e.id, e.type, e.status, keys, e.common, keys, e.given)
+            e = KnownEntity(e.id, e.type, e.status, keys, e.common, keys, e.given, e.sex)
         out.append(e)
     return KnownEntities(out)
 
@@ -698,17 +724,17 @@ class _Names:
     # each edition's (``of``), made when a source of it is first proposed
     editions: dict[str, _Names] = field(default_factory=dict, compare=False)
 
-    def of(self, edition: str, homes: Mapping[str, frozenset[str]],
-           ids: frozenset[str], registered: Collection[str] = ()) -> _Names:
-        """These names as a source of ``edition`` knows them (``abroad``)."""
-        got = self.editions.get(edition)
+    def of(self, home: str, homes: Mapping[str, frozenset[str]],
+           ids: frozenset[str], registered: Mapping[str, str] | None = None) -> _Names:
+        """These names as a source of ``home`` (``home_of``) knows them (``abroad``)."""
+        got = self.editions.get(home)
         if got is None:
-            known = abroad(self.known, homes, edition, registered)
+            known = abroad(self.known, homes, home, registered)
             got = self if known is self.known else _Names(
                 known, self.rejected,
                 None if self.register is None else register_index(known, ids),
                 confirmed_names(known, ids), self.fingerprint)
-            self.editions[edition] = got
+            self.editions[home] = got
         return got
 
 
@@ -805,7 +831,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                     known: Sequence[KnownEntity], *, replace: bool,
                     own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None,
                     touched: set[str] | None = None,
-                    spans: Sequence[sqlite3.Row] | None = None) -> int:
+                    spans: Sequence[sqlite3.Row] | None = None, text: str = "") -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
@@ -815,7 +841,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     added. Names are grouped with the store's entities: a name of a confirmed entity is linked
     to it, one of a proposed entity joins it, the rest become new proposed entities; the
     names the source itself identifies (``own_names``) come first (``group_mentions``). A name
-    several known entities fit joins none of them: its mentions are flagged ``ambiguous``.
+    several known entities fit joins none of them: its mentions are flagged ``ambiguous``;
+    one whose title in ``text`` (the source's reading text) says a sex joins none all of whose
+    forms' titles say the other (``said_sex``).
     ``touched`` gets the entities there were whose proposals it added, moved or took away,
     to be named anew (``entity_edits.name_proposed``). ``spans``: the source version's
     ``rows_of.mention_spans`` as the caller read them in this transaction, nothing written
@@ -833,8 +861,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     existing = {(r["start"], r["end"], r["type"]) for r in spans}
     proposals = [p for p in proposals
                  if (p.start, p.end, p.type) in old or (p.start, p.end, p.type) not in existing]
-    names = [NameMention(i, p.type, p.surface) for i, p in enumerate(proposals)
-             if p.type != "date"]
+    names = [NameMention(i, p.type, p.surface, said_sex(text, p.start, p.end) if text else "")
+             for i, p in enumerate(proposals) if p.type != "date"]
     entity_of: dict[int, str] = {}
     linked: set[int] = set()
     unlinked: set[int] = set()
@@ -990,9 +1018,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
     ids = rows_of.confirmed_ids(conn)
     reg_fp = register_fingerprint(known, rejected, ids)
     # what each file confirms, read once: a run proposes, it never confirms
-    registered_at = registered_editions(conn)  # read once: for homes, and which are entries
-    homes = entity_homes(conn, steps.learned.edition_of, registered_at)
-    registered = frozenset(registered_at)
+    registered = registered_editions(conn)  # read once: for homes, and which are entries
+    home = home_of(steps.learned.edition_of)
+    homes = entity_homes(conn, home, registered)
     lexicon = common_words(settings.model) or common_words(ctx.settings.model) \
         if steps.propagate else frozenset()
     said = RunTexts(ctx.texts)  # the texts read, to name entities anew
@@ -1010,7 +1038,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 known, rejected = known_entities(tx)
                 ids = rows_of.confirmed_ids(tx)
                 fp = register_fingerprint(known, rejected, ids)
-                known = abroad(known, homes, steps.learned.edition_of(src.id), registered)
+                known = abroad(known, homes, home(src.id), registered)
                 kept = _protected(tx, src.id, src.sha256, everything=True)
                 own = own_names(text, kept, known)
                 props = build_proposals(text, [], labels=settings.labels, provenance=provenance,
@@ -1025,7 +1053,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
                     props = [p for p in props if not_over(p.start, p.end)]
                 n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own,
-                                    touched=touched)
+                                    touched=touched, text=text)
                 said.read[src.id] = text
                 name_proposed(tx, said, touched)
                 record_run(tx, src.id, src.sha256, "register", "rule:register", fp)
@@ -1093,7 +1121,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                   acted: dict[str, str]) -> bool:
             """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
-            names = names.of(steps.learned.edition_of(sid), homes, confirmed, registered)
+            names = names.of(home(sid), homes, confirmed, registered)
             text, dating = pending.pop(sid)
             bound = bound_proposals(tx, sid, acted) | file_proposal_ids(
                 tx, sid, src.sha256, given.pop(sid, frozenset()))
@@ -1118,7 +1146,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 props = [p for p in props if not kept(p.start, p.end)]
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
-                                bound=bound, touched=touched, spans=rows) + len(again)
+                                bound=bound, touched=touched, spans=rows,
+                                text=text) + len(again)
             said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))

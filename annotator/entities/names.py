@@ -159,6 +159,44 @@ TITLE_WORDS = frozenset("""
     senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
     baroness earl führer fuhrer duce generalissimo ld ly treasurer
 """.split())
+# Titles that say a person's sex: a name after one is nobody's whose every form has a title
+# of the other ("Mr Pennant" is not Curious Travellers' "Mrs Pennant"). Lower-case, no dot.
+MALE_TITLES = frozenset("mr mister messrs sir lord herr monsieur".split())
+FEMALE_TITLES = frozenset(
+    "mrs ms miss misses lady madam madame mme mlle mademoiselle dame frau mistress".split())
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+
+
+def _title_sex(word: str) -> str:
+    """'m' or 'f' for a title saying the sex, '' for any other word."""
+    word = word.casefold()
+    return "m" if word in MALE_TITLES else "f" if word in FEMALE_TITLES else ""
+
+
+def form_sex(surface: str) -> str:
+    """The sex a written name's first word says, being such a title ("Mrs Pennant": 'f'), else ''."""
+    words = _WORDS.findall(surface)
+    return _title_sex(words[0]) if words else ""
+
+
+def said_sex(text: str, start: int, end: int) -> str:
+    """The sex the title of a name in ``text`` says: the name's own first word (an edition's
+    convention takes titles in) or the word just before it ("Mr Pennant" with titles left
+    out), else ''."""
+    said = form_sex(text[start:end])
+    if said:
+        return said
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    return _title_sex(before.group(1)) if before else ""
+
+
+def entity_sex(surfaces: Iterable[str]) -> str:
+    """'m' or 'f' when every form of an entity has a title of that sex ("Mrs Pennant",
+    "Lady Glencairn"), else '': a form without one, or forms saying both, say nothing."""
+    said = {form_sex(s) for s in surfaces}
+    return next(iter(said)) if len(said) == 1 else ""
+
+
 # Kin terms before a person's name ("Cousin William", "Uncle Toby"): outside the name by
 # default, as titles are (annotator.nlp.conventions takes them in where an edition does).
 KIN_WORDS = frozenset("""
@@ -430,6 +468,7 @@ class NameMention:
     index: int
     type: str
     surface: str
+    sex: str = ""  # what a title the text gives it says (``said_sex``): 'm', 'f' or ''
 
     @property
     def key(self) -> str:
@@ -452,6 +491,7 @@ class KnownEntity:
     common: tuple[str, ...] = ()
     unended: tuple[str, ...] = ()
     given: tuple[str, ...] = ()  # a person's given names (``given_names``)
+    sex: str = ""  # what titles all its forms have say (``entity_sex``): 'm', 'f' or ''
 
     def family_names(self) -> tuple[str, ...]:
         """A person's shorter keys ("hitler" of "adolf hitler"), from the keys written in the
@@ -615,10 +655,11 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         own_root = root[0] == "k" and root[1] in own_ids  # a name the text gives several
         ambiguous: tuple[str, ...] = ()
         if eid is None and not own_root and not any(tk in own_ids for tk in tks):
+            said = {m.sex for tk in tks for m in by_key[tk]} - {""}
             found = {match.id for tk in _heads(tks)
-                     for match in _known_matches(look.by_key.get(tk, []),
-                                                 look.by_tail.get(tk, []),
-                                                 look.by_given.get(tk, []),
+                     for match in _known_matches(_of_sex(look.by_key.get(tk, []), said),
+                                                 _of_sex(look.by_tail.get(tk, []), said),
+                                                 _of_sex(look.by_given.get(tk, []), said),
                                                  bare=" " not in tk[1])}
             if len(found) == 1:
                 eid = next(iter(found))
@@ -638,6 +679,13 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             entity_id=eid, linked=status == "confirmed", ambiguous=ambiguous))
     out.sort(key=lambda c: c.members[0])
     return out
+
+
+def _of_sex(known: list[KnownEntity], said: set[str]) -> list[KnownEntity]:
+    """``known`` less those all of whose forms have titles of the other sex than the titles
+    a name is given here (``said``): "Mr Pennant" is no "Mrs Pennant", whatever the rest of
+    the name (was: linked by the family name alone)."""
+    return [e for e in known if not e.sex or not said or e.sex in said]
 
 
 def _unresolved(look: KnownLookup, tks: Sequence[tuple[str, str]]) -> str | None:

@@ -187,12 +187,13 @@ def claim_state_rows(conn: sqlite3.Connection, claim_id: int | str) -> list[sqli
 
 def registered_editions(conn: sqlite3.Connection) -> dict[str, str]:
     """Entity id -> the edition named by the header of the register file whose import (in
-    force) wrote it (its payload's ``edition``), for entries of a register naming one."""
-    return {r["id"]: r["edition"] for r in conn.execute(
+    force) wrote it (its payload's ``edition``), '' for entries of a register naming none:
+    every register entry, which an entity the edition's markup made is not, though both are
+    confirmed."""
+    return {r["id"]: r["edition"] or "" for r in conn.execute(
         "SELECT json_extract(c.value, '$.key.id') AS id, "
         "json_extract(d.payload, '$.edition') AS edition "
         "FROM decisions d, json_each(d.changes) c WHERE d.act = 'import' "
-        "AND d.target LIKE 'register:%' "
-        "AND d.undone_by IS NULL AND json_extract(d.payload, '$.edition') IS NOT NULL "
+        "AND d.target LIKE 'register:%' AND d.undone_by IS NULL "
         "AND json_extract(c.value, '$.table') = 'entities' "
         "AND json_extract(c.value, '$.after') IS NOT NULL")}

@@ -50,11 +50,17 @@ def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
         "AND entity_id IS NOT NULL"))
 
 
-def confirming_sources(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    """Entity id -> the sources with a confirmed mention of it (their markup, the editor's)."""
+def confirming_sources(conn: sqlite3.Connection, *,
+                       markup_only: bool = False) -> dict[str, set[str]]:
+    """Entity id -> the sources with a confirmed mention of it (their markup, the editor's);
+    with ``markup_only`` only of the entities every confirmed mention of which is a file's
+    markup (provenance ``source``): none an editor confirmed."""
     out: dict[str, set[str]] = {}
     for r in conn.execute("SELECT DISTINCT entity_id, source_id FROM mentions "
-                          "WHERE status = 'confirmed' AND entity_id IS NOT NULL"):
+                          "WHERE status = 'confirmed' AND entity_id IS NOT NULL AND "
+                          "(? = 0 OR entity_id NOT IN (SELECT entity_id FROM mentions "
+                          "WHERE status = 'confirmed' AND entity_id IS NOT NULL "
+                          "AND IFNULL(provenance, '') != 'source'))", (int(markup_only),)):
         out.setdefault(r["entity_id"], set()).add(r["source_id"])
     return out
 
