@@ -565,3 +565,12 @@ def test_validate_pointer_annotator_wrote_that_leads_nowhere_is_an_error(tmp_pat
         f"@corresp '#person-d' names no xml:id in this file{ours}"]
     doc.write_text(text.replace('ident="annotator"', 'ident="other"'), encoding="utf-8")
     assert all(f.warning for f in validate(doc, TEI_RNG).findings)
+
+
+def test_validate_help_says_a_pointer_annotator_wrote_is_an_error():
+    """``validate --help`` said every #id the file lacks is a warning, after those on markup
+    an annotator export wrote had become errors."""
+    words = " ".join(CliRunner().invoke(app, ["validate", "--help"]).stdout.split())
+    assert ("#id that names no xml:id of the file is a warning" in words
+            and "on markup an annotator export wrote (a proposal, its standOff) it is an error"
+            in words)

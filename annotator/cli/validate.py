@@ -37,13 +37,14 @@ def validate_cli(
     each error as file:line:col: message.
 
     A pointer #id that names no xml:id of the file is a warning (file:line:col: warning:
-    ...): editions keep their registers in other files; other.xml#id must name one of
-    other.xml when that file is beside it (an error if not; one that is not beside it is
-    named on stderr, not checked); absolute URIs are not checked. Exit status: 0 when every
-    file is valid (warnings or not), 1 when a file is invalid against the schema, not
-    well-formed or has a pointer into a file beside it that leads nowhere (with
-    --strict-pointers: or a warning), 2 when the command cannot run (no such file, no
-    usable schema).
+    ...): editions keep their registers in other files; but on markup an annotator export
+    wrote (a proposal, its standOff) it is an error: the export lacks what it names.
+    other.xml#id must name one of other.xml when that file is beside it (an error if not;
+    one that is not beside it is named on stderr, not checked); absolute URIs are not
+    checked. Exit status: 0 when every file is valid (warnings or not), 1 when a file is
+    invalid against the schema, not well-formed or has a pointer that leads nowhere that is
+    an error (with --strict-pointers: or a warning), 2 when the command cannot run (no such
+    file, no usable schema).
     """
     from annotator.tei.validate import validate
 
