@@ -2,14 +2,18 @@
 
 The schema is the editor's choice (``--schema``, a project ODD's .rng), else the local one named
 by the file's ``<?xml-model href="...rng"?>``, else the official TEI P5 ``tei_all.rng`` kept in
-the repository's ``schemas/``. Compiling all of tei_all takes libxml2 about 12 s, so a file is
-first checked against the schema *narrowed* to the elements the file uses: every
-``<element name>`` pattern whose name does not occur in the file becomes ``<notAllowed/>``
-(through a ``ref``: libxml2 misreads a choice of nothing but ``notAllowed``, ``_narrowed``).
-That only removes documents from the schema's language and keeps every document the file could
-match, so "valid" against the narrowed schema is "valid" against the full one; it compiles in
-hundredths of a second. Only a file that fails it pays the full compile (once per process and
-schema), because libxml2's messages against the full schema are the exact ones an editor needs.
+the repository's ``schemas/``. Compiling all of tei_all takes libxml2 about 10 s of CPU, so it
+is not done: a file is first checked against the schema *narrowed* to the elements the file
+uses: every ``<element name>`` pattern whose name does not occur in the file becomes
+``<notAllowed/>`` (through a ``ref``: libxml2 misreads a choice of nothing but ``notAllowed``,
+``_narrowed``). That only removes documents from the schema's language and keeps every document
+the file could match, so "valid" against the narrowed schema is "valid" against the full one;
+it compiles in hundredths of a second. A file that fails it is told its errors by the schema
+*hollowed* to its elements (``_hollowed``): each other element pattern keeps its name and holds
+``<empty/>``, so the patterns of the file's elements are whole and libxml2 compiles them into
+the automata it builds from the full schema, and tells the exact errors it tells there (against
+the narrowed one it tells others); that takes about 1 s. All of tei_all is compiled only where
+the hollowed schema does not compile, to say why (E012).
 A valid file's pointers must also lead somewhere (``resolve``: ``ref="#x"`` names an xml:id of
 the file, ``other.xml#x`` one of that file), which no RELAX NG schema can say; ``#x`` the file
 does not hold is a warning (editions keep their registers in other files), not an error,
@@ -85,6 +89,29 @@ def compile_schema(path: str | Path) -> etree.RelaxNG:
     return _SCHEMAS[key]
 
 
+def _unused(tree: etree._ElementTree, names: frozenset[str]
+            ) -> list[tuple[etree._Element, etree._Element]]:
+    """The element patterns (each with its parent) of a schema's tree naming an element not
+    in ``names``, the local names of a file's elements: patterns that match nothing in that
+    file, whatever they hold. One with a name class (``anyName``) is kept."""
+    return [(el, parent) for el in tree.getroot().iter(f"{RNG_NS}element")
+            if (name := el.get("name")) is not None and (parent := el.getparent()) is not None
+            and name.rpartition(":")[2] not in names]
+
+
+def _grammar_copy(key: tuple[str, int, int]) -> etree._ElementTree:
+    tree = copy.deepcopy(_grammar(key))
+    tree.docinfo.URL = key[0]
+    return tree
+
+
+def _compiled(tree: etree._ElementTree) -> etree.RelaxNG | None:
+    try:
+        return etree.RelaxNG(tree)
+    except etree.RelaxNGParseError:
+        return None
+
+
 _GONE = "annotator.narrowed-away"  # the define every element pattern narrowed away names
 
 
@@ -97,22 +124,41 @@ def _narrowed(key: tuple[str, int, int], names: frozenset[str]) -> etree.RelaxNG
     ``notAllowed`` in its place: libxml2 drops a ``notAllowed`` alternative from a
     ``choice``, and a choice left with none it takes for ``empty``, so ``<doc/>`` of
     ``doc = a | b`` narrowed to ``doc`` was valid. A ref it keeps, and refuses."""
-    tree = copy.deepcopy(_grammar(key))
-    tree.docinfo.URL = key[0]
-    root = tree.getroot()
-    for el in list(root.iter(f"{RNG_NS}element")):
-        name = el.get("name")
-        parent = el.getparent()
-        if name is not None and parent is not None and name.rpartition(":")[2] not in names:
-            gone = etree.Element(f"{RNG_NS}ref", name=_GONE)
-            gone.tail = el.tail
-            parent.replace(el, gone)
-    etree.SubElement(etree.SubElement(root, f"{RNG_NS}define", name=_GONE),
+    tree = _grammar_copy(key)
+    for el, parent in _unused(tree, names):
+        gone = etree.Element(f"{RNG_NS}ref", name=_GONE)
+        gone.tail = el.tail
+        parent.replace(el, gone)
+    etree.SubElement(etree.SubElement(tree.getroot(), f"{RNG_NS}define", name=_GONE),
                      f"{RNG_NS}notAllowed")
-    try:
-        return etree.RelaxNG(tree)
-    except etree.RelaxNGParseError:
-        return None
+    return _compiled(tree)
+
+
+@lru_cache(maxsize=8)  # each up to ~30 MB (the elements of a long letter)
+def _hollowed(key: tuple[str, int, int], names: frozenset[str]) -> etree.RelaxNG | None:
+    """The schema whose element patterns not named in ``names`` hold nothing (``empty``),
+    for the errors of a file the narrowed check refused; None if it does not compile.
+
+    Each element the file uses keeps its whole pattern, which names the same elements as
+    before: libxml2 compiles its content into the same automaton as the full schema's and
+    tells the same errors at the same elements (against ``_narrowed``'s it tells others:
+    ``notAllowed`` makes a content model one it walks instead, and its errors climb to every
+    ancestor). Only the used elements' automata are built: about 1 s for a Curious
+    Travellers letter, where all of tei_all takes 10 s."""
+    tree = _grammar_copy(key)
+    for el, _ in _unused(tree, names):
+        for child in list(el):
+            el.remove(child)
+        etree.SubElement(el, f"{RNG_NS}empty")
+    return _compiled(tree)
+
+
+def _for_errors(rng: Path, key: tuple[str, int, int], names: frozenset[str]
+                ) -> etree.RelaxNG:
+    """The schema whose errors a file using the elements ``names`` is told: the hollowed
+    one, or the full one where that does not compile (which says why: E012)."""
+    hollow = _hollowed(key, names)
+    return hollow if hollow is not None else compile_schema(rng)
 
 
 def schema_of(path: Path, text: str) -> Path | None:
@@ -278,7 +324,7 @@ def _attributes_only(key: tuple[str, int, int], name: str) -> etree.RelaxNG | No
     """The schema whose start is the element ``name``, every other element pattern
     ``empty``: what its attributes may be, whatever its content (None where its pattern is
     not a define's whole body, or does not compile so)."""
-    tree = copy.deepcopy(_grammar(key))
+    tree = _grammar_copy(key)
     root = tree.getroot()
     start = root.find(f"{RNG_NS}start")
     mine = next((el for el in root.iter(f"{RNG_NS}element")
@@ -293,15 +339,20 @@ def _attributes_only(key: tuple[str, int, int], name: str) -> etree.RelaxNG | No
             parent.replace(el, gone)
     start.clear()
     etree.SubElement(start, f"{RNG_NS}ref", name=home.get("name", ""))
-    try:
-        return etree.RelaxNG(tree)
-    except etree.RelaxNGParseError:
-        return None
+    return _compiled(tree)
 
 
 @lru_cache(maxsize=4)
 def _reading(key: tuple[str, int, int]) -> Grammar:
     return Grammar(_grammar(key))
+
+
+def _schema_findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int, int],
+                     compiled: etree.RelaxNG) -> tuple[Finding, ...]:
+    """What ``compiled`` (the schema of ``key``, whole or hollowed) says of a file."""
+    compiled.validate(tree)
+    return _findings(p, tree, text, key, _hidden_attributes(
+        key, tree, _every_bad_attribute(compiled, tree)))
 
 
 def validate(path: str | Path, schema: str | Path | None = None, *,
@@ -322,7 +373,8 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
             raise decoded
         root = parse_xml(data, p, decoded)
     except SourceError as err:
-        compile_schema(rng)  # a broken schema is a usage error, whatever the file
+        _for_errors(rng, key, frozenset())  # a schema that does not compile is a usage
+        # error, whatever the file (here: as far as a file of no named element needs it)
         loc = err.location
         finding = Finding(path=str(p), line=loc.line if loc else None,
                           col=loc.col if loc else None, message=err.message)
@@ -332,10 +384,7 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
     quick = _narrowed(key, names)
     findings: tuple[Finding, ...] = ()
     if quick is None or not quick.validate(tree):
-        compiled = compile_schema(rng)
-        compiled.validate(tree)
-        findings = _findings(p, tree, text, key, _hidden_attributes(
-            key, tree, _every_bad_attribute(compiled, tree)))
+        findings = _schema_findings(p, tree, text, key, _for_errors(rng, key, names))
     if not pointers:
         return Validation(path=str(p), schema=str(rng), findings=findings)
     checked = check_pointers(p, root, text)
