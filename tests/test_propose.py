@@ -1596,3 +1596,49 @@ def test_propose_a_letters_weekdays_against_its_date(ws, tmp_path):
     got = {m.surface: dict(m.date_value).get("when") for m in ws.mentions(sid, types=["date"])}
     assert got == {"5th April 1800": "1800-04-05", "yesterday": "1800-04-04",
                    "Tuesday last": "1800-04-01", "Friday": "1800-04-11"}
+
+
+def _as_yesterday(ws, source_id, name, wider, old_id, *more):
+    """A proposal as yesterday's release stored it: the span widened to ``wider`` (the
+    salutation in it), its entity ``old_id`` named and spelt so, and ``more`` (machine work:
+    no decision)."""
+    conn = ws.store.conn
+    text = ws.reading_text(source_id)
+    start = text.index(wider)
+    m = next(m for m in ws.mentions() if m.source_id == source_id and m.surface == name)
+    with conn:
+        conn.execute("INSERT INTO entities (id, type, preferred, status, created_at) "
+                     "VALUES (?, 'person', ?, 'proposed', '2026-12-04T00:00:00Z')",
+                     (old_id, wider))
+        conn.executemany("INSERT INTO variants (entity_id, surface, key) VALUES (?, ?, ?)",
+                         [(old_id, v, name_key(v)) for v in (wider, *more)])
+        conn.execute("UPDATE mentions SET start = ?, end = ?, entity_id = ? WHERE id = ?",
+                     (start, start + len(wider), old_id, m.id))
+        conn.execute("DELETE FROM entities WHERE id = ?", (m.entity_id,))
+
+
+SALUTED = "Grasmere, Feby. 21. 1806\n\nDear Mrs Clarkson,\n\nMary and William went to Kendal " \
+    "on Saturday.\n"
+
+
+def test_propose_again_names_a_proposed_entity_as_its_mentions_write_it(ws, tmp_path):
+    """A workspace proposed by yesterday's release: person-dear-mrs-clarkson, spelt "Dear Mrs
+    Clarkson". Today's run proposes "Clarkson", which joins it: the entity keeps its id and is
+    now named and spelt as its mentions write it (was: its variant "Dear Mrs Clarkson"
+    stayed, exported as a persName of the register). One an editor decided (a note) keeps
+    its names."""
+    for name, text in (("clarkson", SALUTED), ("coleridge", LETTERS["wordsworth"])):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        ws.add(tmp_path / f"{name}.txt")
+    ws.propose()
+    _as_yesterday(ws, "clarkson", "Clarkson", "Dear Mrs Clarkson", "person-dear-mrs-clarkson")
+    _as_yesterday(ws, "coleridge", "Coleridge", "dear Coleridge", "person-dear-coleridge",
+                  "Coleridge")
+    ws.set_note("person-dear-coleridge", "the poet")
+    ws.propose(force=True)
+    got = {e.id: (e.preferred, set(e.variants)) for e in ws.entities()}
+    assert got["person-dear-mrs-clarkson"] == ("Clarkson", {"Clarkson"})
+    assert ("Clarkson", "person-dear-mrs-clarkson") in {(m.surface, m.entity_id)
+                                                        for m in ws.mentions()}
+    # its proposal joined "Samuel Taylor Coleridge" of the letter's heading: the run touched it
+    assert got["person-dear-coleridge"][1] == {"dear Coleridge", "Coleridge"}

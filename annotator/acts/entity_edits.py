@@ -155,7 +155,13 @@ def name_proposed(conn: sqlite3.Connection, reading_text: Callable[[str], str],
     """The proposed entities a proposal run gave proposals or took them from (``touched``,
     emptied) named as an act names the entities it changed (``names_anew``: a name an editor
     chose and a register entry's stay), in the run's transaction, unlogged as its proposals
-    are (an undo is not refused for it: ``acts.undo``)."""
+    are (an undo is not refused for it: ``acts.undo``). Those only runs made and hold
+    (``proposals.runs_own``) keep only the variants their mentions write now: a form the
+    rules no longer propose ("Dear Mrs Clarkson", now "Clarkson") is no name of theirs."""
+    for eid, written in proposals.runs_own(conn, touched).items():
+        if written:  # one no mention writes now (a claim's agent) keeps its names
+            proposals.drop_variants(conn, eid, {name_key(reading_text(sid)[a:b])
+                                                for sid, a, b in written})
     proposals.rename_entities(conn, names_anew(conn, reading_text, touched, proposed_only=True))
     touched.clear()
 

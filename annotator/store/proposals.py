@@ -143,6 +143,13 @@ def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> Non
     conn.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in mention_ids])
 
 
+# An entity ``e`` a decision names, as its target or in its arguments (in force or not: an
+# undone act may be redone).
+_NAMED = ("EXISTS (SELECT 1 FROM decisions d "
+          "WHERE ' ' || d.target || ' ' LIKE '% entity:' || e.id || ' %' "
+          "OR d.payload LIKE '%\"' || e.id || '\"%')")
+
+
 def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
             outside: str | None = None) -> list[str]:
     """Of these entities, the proposed ones and the ones only the files' pointers made known
@@ -158,9 +165,7 @@ def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
             "AND m.source_id IS NOT ?) "
             "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.agent_entity_id = e.id "
             "AND c.source_id IS NOT ?) "
-            "AND NOT EXISTS (SELECT 1 FROM decisions d "
-            "WHERE ' ' || d.target || ' ' LIKE '% entity:' || e.id || ' %' "
-            "OR d.payload LIKE '%\"' || e.id || '\"%')", (eid, outside, outside)).fetchone()
+            f"AND NOT {_NAMED}", (eid, outside, outside)).fetchone()
         if row is not None:
             out.append(eid)
     return out
@@ -171,3 +176,33 @@ def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
     removed (``orphans``)."""
     conn.executemany("DELETE FROM entities WHERE id = ?",
                      [(eid,) for eid in orphans(conn, entity_ids)])
+
+
+def runs_own(conn: sqlite3.Connection,
+             entity_ids: Iterable[str]) -> dict[str, list[tuple[str, int, int]]]:
+    """Of these entities, the proposed ones that only proposal runs made and hold, each with
+    its mentions' ``(source_id, start, end)`` on the current versions of their sources: no
+    decision names them (``orphans``' rule), no act ever changed their rows or names (an
+    addition's included: ``decided``'s rows and the entities an addition made hold a mention
+    of the files'), and every mention is a proposal no editor decided. Their names are the
+    machine's, which its next run may take back (``drop_variants``)."""
+    ids = json.dumps(sorted(set(entity_ids)))
+    own = [r[0] for r in conn.execute(
+        "SELECT e.id FROM entities e WHERE e.id IN (SELECT value FROM json_each(?)) "
+        f"AND e.status = 'proposed' AND NOT {_NAMED} "  # noqa: S608 (fixed SQL)
+        "AND NOT EXISTS (SELECT 1 FROM decided x WHERE x.what = 'entity' AND x.key = e.id) "
+        "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id "
+        "AND (m.status != 'proposed' OR m.decided))", (ids,))]
+    out: dict[str, list[tuple[str, int, int]]] = {eid: [] for eid in own}
+    for r in conn.execute("SELECT m.entity_id, m.source_id, m.start, m.end FROM mentions m "
+                          "JOIN sources s ON s.id = m.source_id AND s.sha256 = m.sha256 "
+                          "WHERE m.entity_id IN (SELECT value FROM json_each(?)) "
+                          "ORDER BY m.id", (json.dumps(own),)):
+        out[r[0]].append((r[1], r[2], r[3]))
+    return out
+
+
+def drop_variants(conn: sqlite3.Connection, entity_id: str, keep: Iterable[str]) -> None:
+    """The entity's variants whose key is not one of ``keep`` go (unlogged machine work)."""
+    conn.execute("DELETE FROM variants WHERE entity_id = ? AND key NOT IN "
+                 "(SELECT value FROM json_each(?))", (entity_id, json.dumps(sorted(set(keep)))))
