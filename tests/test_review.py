@@ -1660,3 +1660,31 @@ def test_review_link_a_mention_names_its_entity(review_ws):
     with pytest.raises(DecisionError) as err:
         ws.link("mention:999999", "wikidata", "Q855")
     assert err.value.code == "D028"
+
+
+def test_review_an_editors_act_placing_an_ambiguous_mention_drops_its_flag(ws, tmp_path):
+    """c's "Hitler" fits Alois and Adolf, so propose flagged it ``ambiguous``: merged into
+    Adolf's entity it is his, no longer ambiguous (was: flagged still, by 'mentions' and
+    exports, confirmed and placed); the undo flags it again, the redo not; confirmed as an
+    entity of its own it is decided too."""
+    from tests.review_seed import propose_ambiguous_hitler
+
+    propose_ambiguous_hitler(ws, tmp_path)
+    (c,) = ws.mentions("c")
+    adolf = next(m for m in ws.mentions("b") if m.surface == "Adolf Hitler").entity_id
+
+    def flags():
+        (m,) = ws.mentions("c")
+        return m.entity_id, "ambiguous" in m.flags.split(",")
+
+    assert flags() == (c.entity_id, True)
+    ws.merge(c.entity_id, adolf)
+    assert flags() == (adolf, False)
+    ws.undo()
+    assert flags() == (c.entity_id, True)
+    ws.redo()
+    assert flags() == (adolf, False)
+    ws.undo()
+    ws.confirm(c.entity_id)
+    assert flags() == (c.entity_id, False)
+    assert ws.mentions("c")[0].status == "confirmed"

@@ -47,7 +47,7 @@ from typing import Any
 
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import (add_variant, reject_key, reject_key_in, rename,
-                                         set_authority)
+                                         set_authority, settle_ambiguous)
 from annotator.acts.register import import_registers
 from annotator.acts.review import (Review, no_block_crossing, no_date_value, no_entity,
                                    normalise_date_value)
@@ -538,6 +538,7 @@ def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
         if refused:
             raise _refused(path, refused, "S207", ("entry that cannot be applied",
                                                    "entries that cannot be applied"))
+        settle_ambiguous(rec)  # the mentions its lines placed
         rename(rec, review.reading_text)  # what its lines touched, named anew
     return applied, missing, gone, rec.decision_id
 

@@ -132,6 +132,28 @@ def unsaid(changes: Iterable[dict[str, Any]]) -> set[str]:
             and (ch["after"] is None or ch["after"].get("status") == "stale")}
 
 
+def settle_ambiguous(rec: Act) -> None:
+    """Within an editor's act, before ``rename``: a mention flagged ``ambiguous`` (its name
+    fits several entities, propose picked none) that the act confirmed or put on another
+    entity (a merge, a split, a link) is no longer ambiguous: the editor said which entity it
+    is. Logged as the act's, so its undo flags it again."""
+    first: dict[Any, dict[str, Any] | None] = {}
+    last: dict[Any, dict[str, Any] | None] = {}
+    for ch in rec.changes:
+        if ch["table"] == "mentions":
+            first.setdefault(ch["key"].get("id"), ch["before"])
+            last[ch["key"].get("id")] = ch["after"]
+    for mid, after in last.items():
+        flags = (after or {}).get("flags") or ""
+        if after is None or "ambiguous" not in flags.split(",") or not after.get("entity_id"):
+            continue
+        before = first[mid]
+        if after.get("status") == "confirmed" or before is None \
+                or before.get("entity_id") != after["entity_id"]:
+            rec.update("mentions", {"id": mid},
+                       {"flags": ",".join(f for f in flags.split(",") if f != "ambiguous")})
+
+
 def rename(rec: Act, reading_text: Callable[[str], str],
            entity_ids: Iterable[str] | None = None, *, machine: bool = False) -> None:
     """Within an act, last: each entity it touched (``touched``, or ``entity_ids``) named as

@@ -25,7 +25,7 @@ from typing import Any
 
 from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
                                          reject_key_in, reject_keys, rename, set_authority,
-                                         unique_entity_id)
+                                         settle_ambiguous, unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
 from annotator.acts.texts import no_source
@@ -285,11 +285,13 @@ class Review:
     @contextmanager
     def _open(self, act: str, target: str, payload: dict[str, Any]) -> Iterator[Act]:
         """The act's transaction, whose refusals name the store (``located``); what an act
-        checks of its arguments before it opens names no place. The entities it touched are
-        named anew last (``rename``)."""
+        checks of its arguments before it opens names no place. The mentions it placed lose
+        their ``ambiguous`` flag (``settle_ambiguous``), and the entities it touched are named
+        anew last (``rename``)."""
         with located(self.store), self.store.act(act, target, editor=self.editor,
                                                  payload=payload) as rec:
             yield rec
+            settle_ambiguous(rec)
             rename(rec, self.reading_text)
 
     def _done(self, rec: Act) -> Decision:
