@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -14,6 +15,7 @@ from annotator.entities.names import (KnownEntities, KnownEntity, NameMention, T
                                       VariantIndex, WordCase, entity_id, group_mentions,
                                       name_key, normal_case, preferred_name, settle_types,
                                       surname_keys)
+from tests.conftest import run
 
 
 @pytest.mark.parametrize(("surface", "key"), [
@@ -557,8 +559,8 @@ def test_entities_merge_suggestions_markup_pointers():
 
 def test_entities_ambiguous_name_is_flagged_in_the_store(ws, tmp_path):
     """Stored as ``propose`` stores them: the third text's "Hitler" joins neither proposed
-    Hitler (Alois, Adolf); its mention is flagged ``ambiguous`` and the queue offers both as
-    merges."""
+    Hitler (Alois, Adolf); its mention is flagged ``ambiguous``, the queue offers both as
+    merges and ``entities -f json`` lists them as the entities it ``fits``."""
     from tests.review_seed import propose_ambiguous_hitler
 
     propose_ambiguous_hitler(ws, tmp_path)
@@ -570,6 +572,10 @@ def test_entities_ambiguous_name_is_flagged_in_the_store(ws, tmp_path):
     assert "ambiguous" not in a.flags.split(",") + b["Hitler"].flags.split(",")
     shown = ws.candidate(c.entity_id)
     assert {a.entity_id, b["Hitler"].entity_id} <= {s.other.id for s in shown.similar}
+    # 'entities -f json' names them too, as the review card does (was: only the flag said so)
+    rows = {r["id"]: r for r in json.loads(run(ws, "entities", "-f", "json").output)}
+    assert set(rows[c.entity_id]["fits"]) == {a.entity_id, b["Hitler"].entity_id}
+    assert "fits" not in rows[a.entity_id]
 
 
 def test_preferred_name_keeps_the_name_it_has_against_the_same_name_with_a_title():

@@ -61,6 +61,9 @@ def entities_cli(
                     {"mention": m.id, "source": m.source_id, "start": m.start, "end": m.end,
                      "surface": m.surface, "status": m.status, "provenance": m.provenance,
                      "flags": m.flags} for m in ms]
+                if any("ambiguous" in m.flags.split(",") for m in ms
+                       if m.status == "proposed"):  # the entities its name fits, as the review
+                    row["fits"] = [o.id for o in ws.candidate(e.id, limit=0).could_be]
             rows.append(row)
     render(rows, format, columns=["id", "type", "preferred", "mentions", "sources", "status",
                                   "authority", "context"], title="entities",
