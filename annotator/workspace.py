@@ -533,14 +533,16 @@ class Workspace:
         return every.source(self.source(source_id).id)
 
     def edition_conventions(self) -> dict[str, tuple[int, Conventions]]:
-        """Each edition of the workspace (the series, publisher or own schema its sources'
-        files name, '' for those naming none), with how many sources it has and its
-        conventions, learned from its sources' confirmed mentions together, else the defaults
-        (for '' the defaults: those sources are no edition together)."""
+        """Each edition of the workspace whose conventions its sources share
+        (``conventions_edition``: the series, publisher or own schema its sources' files
+        name, the workspace's texts for those annotator encoded, '' for TEI files naming
+        none), with how many sources it has and its conventions, learned from its sources'
+        confirmed mentions together, else the defaults (for '' the defaults: those sources
+        are no edition together)."""
         learned = conventions_acts.edition_conventions(self)
         sizes: dict[str, int] = {}
         for src in self.sources():
-            name = self.texts.edition(src)  # the row read already
+            name = self.texts.conventions_edition(src)  # the row read already
             sizes[name] = sizes.get(name, 0) + 1
         return {name: (sizes[name], learned.edition(name))
                 for name in sorted(sizes, key=lambda n: (not n, n.casefold()))}
@@ -548,8 +550,15 @@ class Workspace:
     def edition(self, source_id: str) -> str:
         """The edition a source belongs to, as its file names it (its series, else its
         publisher, else its own schema), '' when it names none: the sources whose
-        conventions it shares (none for '')."""
+        conventions it shares (none for ''; the texts annotator encoded share theirs,
+        ``conventions_edition``)."""
         return self.texts.edition(source_id)
+
+    def conventions_edition(self, source_id: str) -> str:
+        """The edition whose conventions a source shares: the one its file names
+        (``edition``), else "(the workspace's texts)" for a .txt or .md file annotator
+        encoded, all of them one edition, else '' (a TEI file naming none: on its own)."""
+        return self.texts.conventions_edition(source_id)
 
     def candidate(self, entity_id: str, *, limit: int | None = 3) -> Candidate:
         """One entity as the review shows it: ``limit`` mentions in context (None: every one,

@@ -310,6 +310,49 @@ def test_conventions_files_naming_no_edition_lend_each_other_nothing(ws, tmp_pat
     assert not [n for n in names if "Minister" in n]
 
 
+def test_conventions_the_texts_annotator_encoded_are_one_edition(ws, tmp_path):
+    """.txt letters whose names the editor marked with their titles inside, five names in
+    four letters, each too few of its own: the next letter learns "titles inside" from them,
+    one edition, the workspace's texts, and gets "Mr Wilberforce" (was: each letter on its
+    own, the defaults, "Wilberforce"). A TEI file naming no edition, whose markup keeps
+    titles outside, is no part of it and lends it nothing. Real model."""
+    from annotator.acts.texts import OWN_TEXTS
+
+    def letter(name, body):
+        (tmp_path / f"{name}.txt").write_text(f"Letter {name}\n\n{body}\n", encoding="utf-8")
+        return ws.add(tmp_path / f"{name}.txt").source.id
+
+    for name, body, names in (
+            ("a", "I saw Mr Pennant in London.", ["Mr Pennant"]),
+            ("b", "Mrs Piozzi and Mrs Clarkson are well.", ["Mrs Piozzi", "Mrs Clarkson"]),
+            ("c", "Mr Lightfoot is come.", ["Mr Lightfoot"]),
+            ("d", "We expect Mr Coleridge.", ["Mr Coleridge"])):
+        sid = letter(name, body)
+        text = ws.reading_text(sid)
+        for n in names:
+            ws.add_mention(sid, text.index(n), text.index(n) + len(n), "person")
+    outside = "".join(f"Mr <persName>Jack{c}</persName> came. " for c in "abcde")
+    (tmp_path / "tei.xml").write_text(
+        f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
+        '<publicationStmt><publisher/></publicationStmt><sourceDesc><p/></sourceDesc>'
+        f'</fileDesc></teiHeader><text><body><p>{outside}</p></body></text></TEI>',
+        encoding="utf-8")
+    tei = ws.add(tmp_path / "tei.xml").source.id
+    new = letter("e", "I dined with Mr Wilberforce and Mrs Hannah More at Mr Thornton's house.")
+    assert (ws.edition(new), ws.conventions_edition(new), ws.conventions_edition(tei)) == \
+        ("", OWN_TEXTS, "")
+    assert (ws.conventions(new).titles, ws.conventions(new).learned_from["titles"]) == \
+        ("inside", "edition")
+    assert (ws.conventions(tei).titles, ws.conventions(tei).learned_from["titles"]) == \
+        ("outside", "source")
+    assert ws.edition_conventions()[OWN_TEXTS][0] == 5
+    ws.propose([new])
+    names = {m.surface for m in ws.mentions(new) if m.type == "person"}
+    assert {"Mr Wilberforce", "Mr Thornton"} <= names
+    shown = json.loads(run(ws, "conventions", new, "--format", "json").stdout)
+    assert {r["edition"] for r in shown} == {OWN_TEXTS}
+
+
 def test_conventions_an_edition_is_read_from_the_kept_maps_head(ws, request):
     """The edition is found when the text map is built and kept in the map's head: a new
     process reads it from there for every source, parsing no file (was: each file parsed

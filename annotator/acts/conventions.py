@@ -4,8 +4,9 @@ A workspace may hold files of several editions, each marking names its own way; 
 edition's markup shows must not shape another's proposals ("Conway's" where only the other
 keeps the possessive inside). So the confirmed mentions are counted per source, and each
 convention of a source is taken from the first of: its own mentions, when they show enough
-cases (``MIN_EVIDENCE``, a majority); the sources of its edition together (the series or
-publisher its header names, ``tei.header.edition_name``; files naming none are one edition);
+cases (``MIN_EVIDENCE``, a majority); the sources of its edition together (the series,
+publisher or own schema its file names, ``tei.header.edition_name``; the texts annotator
+encoded are one edition, ``Texts.conventions_edition``; a TEI file naming none is on its own);
 the default. An edition never borrows another's: one without markup (a new edition's first
 files) has the defaults, not the conventions of the other editions beside it.
 annotator.toml's ``[annotator.conventions]`` overrides all, in every edition.
@@ -48,6 +49,8 @@ class Edition(Protocol):
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap: ...
 
     def edition(self, source_id: str) -> str: ...
+
+    def conventions_edition(self, source_id: str) -> str: ...
 
 
 def dateline_spans(tm: TextMap) -> list[tuple[int, int]]:
@@ -100,17 +103,18 @@ class EditionConventions:
     by_source: Mapping[str, Counts]  # source id -> its confirmed mentions' cases
     by_edition: Mapping[str, Counts]  # edition name -> its sources' cases ('' none: no pool)
     everywhere: Counts  # the workspace's
-    edition_of: Callable[[str], str]  # source id -> its edition's name
+    edition_of: Callable[[str], str]  # source id -> the edition its file names (propose's homes)
+    sharing: Callable[[str], str]  # source id -> the edition whose cases it shares (by_edition)
     overrides: Mapping[str, str]
     learned: bool = True
 
     def source(self, source_id: str) -> Conventions:
-        """A source's conventions: its own cases, else its edition's, else the default. A
-        source naming no edition has no edition's: a .txt file annotator encoded is not of
-        the edition of a TEI file whose header names none either."""
+        """A source's conventions: its own cases, else its edition's, else the default. The
+        texts annotator encoded (.txt, .md) are one edition, the workspace's own; a TEI file
+        naming no edition has no edition's, not even theirs."""
         if not self.learned:
             return DEFAULT.with_overrides(self.overrides)
-        edition = self.edition_of(source_id)
+        edition = self.sharing(source_id)
         return decide([("source", self.by_source.get(source_id, {})),
                        ("edition", self.by_edition.get(edition, {}))]
                       ).with_overrides(self.overrides)
@@ -164,19 +168,27 @@ def edition_conventions(ws: Edition, *, learned: bool = True,
                     spans("proposed", sid, dates=True),
                     () if from_file else spans("rejected", sid, dates=True),
                     from_file=from_file)}
-    editions = {sid: ws.edition(sid) for sid in by_source}
+    shares = {sid: ws.conventions_edition(sid) for sid in by_source}
     grouped: dict[str, list[Counts]] = {}
     for sid, c in by_source.items():
-        if editions[sid]:  # files naming no edition lend each other nothing (was: one pool)
-            grouped.setdefault(editions[sid], []).append(c)
-
-    def edition_of(source_id: str) -> str:
-        if source_id not in editions:
-            editions[source_id] = ws.edition(source_id)
-        return editions[source_id]
+        if shares[sid]:  # TEI files naming no edition lend each other nothing
+            grouped.setdefault(shares[sid], []).append(c)
 
     return EditionConventions(by_source, {e: summed(cs) for e, cs in grouped.items()},
-                              summed(by_source.values()), edition_of, overrides, learned)
+                              summed(by_source.values()), _once(ws.edition),
+                              _once(ws.conventions_edition, shares), overrides, learned)
+
+
+def _once(read: Callable[[str], str], seen: dict[str, str] | None = None
+          ) -> Callable[[str], str]:
+    """``read`` of a source id, asked once each (``seen``: those known already)."""
+    seen = {} if seen is None else dict(seen)
+
+    def of(source_id: str) -> str:
+        if source_id not in seen:
+            seen[source_id] = read(source_id)
+        return seen[source_id]
+    return of
 
 
 def _spans(ws: Edition, status: str, *, dates: bool = False

@@ -100,6 +100,9 @@ class _FoldView:
     def edition(self, source_id: str) -> str:
         return self.ws.edition(source_id)
 
+    def conventions_edition(self, source_id: str) -> str:
+        return self.ws.conventions_edition(source_id)
+
 
 @dataclass(frozen=True, slots=True)
 class _Learned:

@@ -204,6 +204,9 @@ class EditionView:
     def edition(self, source_id: str) -> str:
         return self.ctx.texts.edition(source_id)
 
+    def conventions_edition(self, source_id: str) -> str:
+        return self.ctx.texts.conventions_edition(source_id)
+
 
 def similar(ctx: ActContext, entity_id: str, *, limit: int | None = None
             ) -> list[MergeSuggestion]:

@@ -41,6 +41,9 @@ _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
+# the edition of the texts annotator encoded (``Texts.conventions_edition``): a name no header
+# gives, shown by 'annotator conventions'
+OWN_TEXTS = "(the workspace's texts)"
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
@@ -309,6 +312,15 @@ class Texts:
                     return textmap_pack.edition(head)
             tm = self.passing(src)
         return tm.edition
+
+    def conventions_edition(self, source: str | Source) -> str:
+        """The edition whose conventions the source shares: the one its file names
+        (``edition``), else, for a text annotator encoded itself (a .txt or .md file: its
+        ``origin``), the workspace's own texts together (``OWN_TEXTS``), which an editor
+        marks one way, apart from any TEI edition; '' for a TEI file naming none, on its own
+        (was: '' for both, so each .txt letter learned from itself alone)."""
+        src = self._row(source)
+        return self.edition(src) or (OWN_TEXTS if src.origin != "tei" else "")
 
     def kept(self, parsed: ParsedSource, *, elements: bool = False) -> TextMap:
         """The map the store kept for these bytes, or a new one, kept for next time;

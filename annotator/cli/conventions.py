@@ -10,7 +10,7 @@ from annotator.cli._app import app
 from annotator.cli._complete import source_ids
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
 
-UNNAMED = "(none named)"  # sources naming no edition (no series, publisher or own schema)
+UNNAMED = "(none named)"  # TEI files naming no edition (no series, publisher or own schema)
 
 
 @app.command("conventions")
@@ -25,7 +25,8 @@ def conventions_cli(
     articles, 'city of', possessives inside or outside the element, dates wrapping whole
     datelines, names in the editor's notes and a weekday heading a diary's entry marked or
     left bare. An edition is the series or publisher its files' headers name, else the schema
-    of its own they declare; files naming none are each on their own.
+    of its own they declare; the .txt and .md files annotator encoded are one, "(the
+    workspace's texts)"; TEI files naming none are each on their own.
 
     A source's proposals follow its own markup's conventions, else its edition's, else the
     defaults; override one for every edition in annotator.toml under [annotator.conventions]
@@ -36,7 +37,7 @@ def conventions_cli(
         ws = workspace()
         if source is not None:
             sid = ws.source(source).id
-            edition = ws.edition(sid) or UNNAMED
+            edition = ws.conventions_edition(sid) or UNNAMED
             rows = [{"source_id": sid, "edition": edition, **r}
                     for r in ws.conventions(sid).rows()]
             render(rows, format, columns=["source_id", "edition", *columns],

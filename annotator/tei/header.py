@@ -29,8 +29,9 @@ def edition_name(root: etree._Element) -> str:
     """The header's name of the file's edition: the first title of its ``seriesStmt``, else
     the first ``publisher``, ``authority`` or ``distributor`` of its ``publicationStmt``, white
     space folded, else the edition's own schema the file declares (``own_schema``); '' when
-    it names none (a text file encoded by annotator, an empty ``<publisher/>`` and no schema
-    of its own): such files are no edition together (docs/proposals.md#conventions)."""
+    it names none (a text file encoded by annotator, whose conventions are those of the
+    workspace's texts, ``Texts.conventions_edition``; an empty ``<publisher/>`` and no schema
+    of its own: no edition, docs/proposals.md#conventions)."""
     desc = root.find(f"{_T}teiHeader/{_T}fileDesc")
     if desc is None:
         return own_schema(root)
