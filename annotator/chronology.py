@@ -281,13 +281,15 @@ def read_expression(surface: str) -> Expr:
     it."""
     mark = style_mark(surface)
     words = mark[0] if mark else surface
-    split = double_year(words)
+    split = double_year(words, _FEAST_NAMED)
     words = split[0] if split else words
     expr = _read_through(words) or _month_first_day(_read(words), words)
     back = 0  # years the words read were moved on
+    later = words.replace(str(split[1]), str(split[1] + 1), 1) if split else ""
     if split and expr.kind == "none":  # "29 February 1723/4": a day of the later year only
-        later = words.replace(str(split[1]), str(split[1] + 1), 1)
         expr, back = _read_through(later) or _month_first_day(_read(later), later), 1
+    elif split and expr.kind == "feast" and _before_lady_day(feast := _read(later)):
+        expr, back = feast, 1  # "Candlemas 1760/1", "Shrove Tuesday 1760/1": the later year's
     quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
     if expr.kind == "partial" and quaker and expr.day.month is not None:
         return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
@@ -513,12 +515,21 @@ _SAINT = r"(?:St\.?|Saint)\s+(?P<saint>[A-Z][a-z]+)['’]s\s+[Dd]ay"
 _FEAST = r"(?:" + "|".join([_SAINT.replace("?P<saint>", ""), *(
     _feast_words(n) for n in sorted([*FIXED_FEASTS, *MOVABLE_FEASTS], key=len, reverse=True))]
 ) + r")\b"
+_FEAST_NAMED = re.compile(_FEAST)  # a double year after it is one whatever the year
 _FEAST_YEAR = re.compile(rf"(?:on\s+|at\s+)?(?P<feast>{_FEAST}),?\s+(?P<year>1[0-9]{{3}}|"
                          rf"20[0-9]{{2}})\.?")
 _FIXED_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(FIXED_FEASTS, key=len,
                                                                    reverse=True)]
 _MOVABLE_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(MOVABLE_FEASTS, key=len,
                                                                      reverse=True)]
+
+
+def _before_lady_day(expr: Expr) -> bool:
+    """Whether a feast read is a day from 1 January to 24 March, the days a double year
+    gives the later year ("Candlemas 1760/1" is 1761's; a movable one's day is that year's)."""
+    day = _values_day(expr.attrs)
+    return expr.kind == "feast" and day is not None and day.month is not None and \
+        day.day is not None and (day.month, day.day) < (3, 25)
 
 
 def movable_feast(words: str, year: int) -> tuple[Day | None, str, bool]:
@@ -1202,7 +1213,7 @@ def _find_dates(text: str) -> list[tuple[int, int]]:
         word = _WORD_AND_STOP.search(text[s:e])
         if word and word[1].lower() in MONTH_NAMES:  # "of May." ends a sentence
             e -= 1
-        e = double_year_end(text, s, e)  # "29 February 1723/4" is a day of 1724 only
+        e = double_year_end(text, s, e, _FEAST_NAMED)  # "29 February 1723/4": 1724's only
         if read_expression(text[s:e]).kind != "none":
             out.append((s, e))
     return out
@@ -1577,7 +1588,7 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             entries_seen += entry
             out.append((start, end, chron.marked(valued[start, end], block=i, entry=entry)))
             continue
-        end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end)),
+        end = _doubt_taken_in(text, style_mark_end(text, double_year_end(text, start, end, _FEAST_NAMED)),
                               kind, before)
         start = _vague_start(text, start, end, lo)
         start, end = _weekday_words(text, *_adverb_dropped(text, start, end), lo, hi)

@@ -337,7 +337,8 @@ def _normalise(surface: str) -> DateValue | None:
 # A double year, as English texts dated a day from 1 January to 24 March before 1752: "1722/3",
 # "1709/10", "1699/1700", "1750-1" (a dash before one digit only, and after a day or month:
 # "1939-45" and "1695-6" alone are spans of years); from 1752 on only after January, February
-# or March ("10 February 1760/1", a habit kept), else "1939/40" is a span too.
+# or March ("10 February 1760/1", a habit kept) or a feast ("Candlemas 1760/1"), else "1939/40"
+# is a span too.
 _DOUBLE_YEAR = re.compile(r"\b(1\d{3})(?:\s*/\s*(\d{1,4})|-(\d))(?!\d|-\d|/\d)")
 _EARLY_MONTH = re.compile(r"\b(?:jan(?:uary|ry|y|r|u)?|feb(?:ruary|ry|y|r|u)?|mar(?:ch)?)\b",
                           re.I)
@@ -350,15 +351,18 @@ def _later_year(m: re.Match[str]) -> int | None:
     return later if later == year + 1 else None
 
 
-def double_year(text: str) -> tuple[str, int] | None:
+def double_year(text: str, feast: re.Pattern[str] | None = None) -> tuple[str, int] | None:
     """The words of a date with its double year ("the 10th of February 1722/3") cut to the
     first year ("... 1722"), and that year; None without one. From 1752 on a double year is
     one only after January, February or March ("12 January 1940/1"; "1939/40" alone or "May
-    1940/1" stays a span of years). Its reading is ``annotator.calendar.old_style``'s."""
+    1940/1" stays a span of years), or after a feast, as ``feast`` finds its name
+    ("Candlemas 1760/1": the feasts are the chronology's). Its reading is
+    ``annotator.calendar.old_style``'s."""
     for m in _DOUBLE_YEAR.finditer(text):
         if m[3] and not re.search(rf"\d|\b{_MONTH}|\bmo(?:nth)?\b", text[:m.start()], re.I):
             continue  # "in 1695-6", no day or month: as likely two years, a span of them
-        if int(m[1]) >= NEW_STYLE_YEAR and not _EARLY_MONTH.search(text, 0, m.start()):
+        if int(m[1]) >= NEW_STYLE_YEAR and not _EARLY_MONTH.search(text, 0, m.start()) and \
+                not (feast is not None and feast.search(text, 0, m.start())):
             continue
         if _later_year(m) is not None:
             return text[:m.end(1)] + text[m.end():], int(m[1])
@@ -386,12 +390,13 @@ def style_mark_end(text: str, end: int) -> int:
     return m.end() if m is not None and m.start() == end else end
 
 
-def double_year_end(text: str, start: int, end: int) -> int:
+def double_year_end(text: str, start: int, end: int,
+                    feast: re.Pattern[str] | None = None) -> int:
     """A date span's end with the rest of a double year taken in: "February 1722" of
-    "February 1722/3" ends after the "/3"."""
+    "February 1722/3" ends after the "/3" (``feast``: as ``double_year`` takes it)."""
     m = _DOUBLE_YEAR.match(text, max(start, end - 4))
     return m.end() if m is not None and m.end(1) == end and \
-        double_year(text[start:m.end()]) is not None else end
+        double_year(text[start:m.end()], feast) is not None else end
 
 
 def names_time(text: str) -> bool:

@@ -820,12 +820,19 @@ def test_chronology_old_style_only_where_the_text_says_so(surface, when):
     ("He came home on 29 February 1763/4 and stayed.", "29 February 1763/4", "1764-02-29"),
     ("Her sister was born the 29th of February 1723/4.", "the 29th of February 1723/4",
      "1724-03-11"),
+    ("The rent was paid at Candlemas 1760/1 in full.", "Candlemas 1760/1", "1761-02-02"),
+    ("We met on St David's day 1760/1 at Bangor.", "St David's day 1760/1", "1761-03-01"),
+    ("He was married on Shrove Tuesday 1760/1.", "Shrove Tuesday 1760/1", "1761-02-03"),
+    ("The rent was paid at Candlemas 1722/3 in full.", "Candlemas 1722/3", "1723-02-13"),
 ])
 def test_chronology_a_double_year_after_1752(text, surface, when):
     """A double year kept by habit after the change of 1752 ("12 January 1940/1") means the
     later year for a date from January to 24 March, its day a Gregorian one, with no julian
-    flag, the reason saying so; a 29 February of the later year is read (was: no value, the
-    words read as a span of years; "29 February 1723/4" none, 1723 having no 29 February)."""
+    flag, the reason saying so; a 29 February of the later year is read; a feast with a
+    double year is found whole whatever the year, and one from January to 24 March is the
+    later year's feast, Shrove Tuesday 1761's day (was: no value, the words read as a span of
+    years; "29 February 1723/4" none, 1723 having no 29 February; "Candlemas 1760/1" found as
+    "Candlemas 1760", 1760-02-02)."""
     got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
     r = got[surface]
     assert dict(r.attrs) == {"when": when} and r.cert == "high"
