@@ -434,6 +434,27 @@ def julian_written(value: dict[str, str], reason: str) -> tuple[tuple[str, str],
     return tuple(out) or None
 
 
+def flag_value(value: dict[str, str], reason: str, julian: bool) -> tuple[dict[str, str], str]:
+    """A value read from a date's words, when the editor flags it Old Style or clears the flag
+    and gives no value (docs/proposals.md#old-style): flagged, each day is the words' Julian
+    day, so its value is the Gregorian day, as the rules convert ("3 March 1790": 1790-03-14);
+    cleared, each day the reason names as converted ("Julian 1723-02-02 is Gregorian
+    1723-02-13", the rules' or an earlier flag's) is the words' own day again. The value, and
+    what was done in an editor's words ("" when nothing: a month, a year, an unnamed day)."""
+    out, said = dict(value), []
+    named = {g: j for j, g in _CONVERTED.findall(reason)}
+    for attr, v in value.items():
+        m = ISO_DATE.fullmatch(v)
+        if julian and m is not None and m.group(3) is not None and int(m.group(1)) >= 1:
+            g = "{:04d}-{:02d}-{:02d}".format(*julian_to_gregorian(*map(int, m.groups())))
+            out[attr] = g
+            said.append(f"Julian {v} is Gregorian {g}")
+        elif not julian and v in named:
+            out[attr] = named[v]
+            said.append(f"the day as written, {named[v]}")
+    return out, ", ".join(said)
+
+
 def names_julian(xml_id: str, words: str) -> bool:
     """Whether a TEI ``<calendar>`` entry (its xml:id, its words) is the Julian calendar: the
     Guidelines' ``cal_Julian`` ("Julian calendar (including proleptic)"), ``julian``."""

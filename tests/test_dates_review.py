@@ -539,9 +539,11 @@ OLD_LETTER = LETTER.replace("12 April 1864", "3 October 1766").replace(
 
 def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
     """`date set --julian` flags a date Old Style and `--gregorian` clears the flag, the value
-    kept (or, given with --when, set in the same act), the mention confirmed, each one act in
-    the date's history that undo takes back, the export following the flag (was: no command
-    set or cleared it; docs said `date set` neither adds nor removes it)."""
+    read from the words converted as the rules convert (its words a Julian day: 10 February
+    1722 is Gregorian 21 February), or given with --when and kept as given, the mention
+    confirmed, each one act in the date's history that undo takes back, the export following
+    the flag (was: no command set or cleared it; then the flag alone kept the value, exported
+    when-custom="1722-01-30", a Julian day the words do not say)."""
     path = tmp_path / "letter.xml"
     path.write_text(OLD_LETTER, encoding="utf-8")
     ws.add(path)
@@ -551,15 +553,18 @@ def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
     target = f"mention:{died.id}"
     result = run(ws, "date", "set", target, "--julian")
     assert result.exit_code == 0, result.output
-    assert result.stderr.endswith(f" date {target} julian=set\n")
+    assert result.stderr.endswith(f" date {target} julian=set when=1722-02-21 "
+                                  "(was when=1722-02-10)\n")
     got = ws.mention(died.id)
     assert (dict(got.date_value), got.flags, got.status, got.date_cert) == (
-        {"when": "1722-02-10"}, "julian", "confirmed", "high")
-    assert got.date_reason == "stated in full; flagged julian by the editor"
-    assert 'calendar="#julian" when-custom="1722-01-30"' in _exported(ws)
+        {"when": "1722-02-21"}, "julian", "confirmed", "high")
+    assert got.date_reason == "stated in full; flagged julian by the editor: Julian " \
+        "1722-02-10 is Gregorian 1722-02-21"
+    assert 'when="1722-02-21" calendar="#julian" when-custom="1722-02-10"' in _exported(ws)
     listed = run(ws, "history", "--target", target, "--format", "json")
     assert [(d["act"], d["payload"]) for d in json.loads(listed.output)] == [
-        ("date", {"julian": "set"})]
+        ("date", {"julian": "set", "now": {"when": "1722-02-21"},
+                  "was": {"when": "1722-02-10"}})]
     logged = len(ws.history())
     again = run(ws, "date", "set", target, "--julian")
     assert again.exit_code == 2 and again.stderr.endswith("[D031]\n")
@@ -568,7 +573,8 @@ def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
     assert len(ws.history()) == logged
     assert run(ws, "undo").exit_code == 0
     got = ws.mention(died.id)
-    assert (got.flags, got.status, got.date_reason) == ("", "proposed", "stated in full")
+    assert (got.flags, got.status, got.date_reason, dict(got.date_value)) == (
+        "", "proposed", "stated in full", {"when": "1722-02-10"})
     logged = len(ws.history())
     both = run(ws, "date", "set", target, "--when", "1722-02-21", "--julian")
     assert both.exit_code == 0 and len(ws.history()) == logged + 1
@@ -586,6 +592,48 @@ def test_dates_review_the_julian_flag_set_and_cleared(ws, tmp_path):
     with pytest.raises(DecisionError) as err:
         ws.set_date(died.id)
     assert err.value.code == "D013"
+
+
+FEAST_LETTER = LETTER.replace(
+    "<p>Dear Brother, your letter of April 11th came yesterday. We leave on Tuesday, 19th April "
+    "1864,\nand hope to be home by the 2d of May.</p>",
+    "<p>The rent was paid at Candlemas 1722/3, and he came on <date when=\"1790-03-03\">3 March"
+    " 1790</date>.</p>")
+
+
+def test_dates_review_the_julian_flag_alone_on_rules_and_markup(ws, tmp_path):
+    """`--gregorian` alone on a date the rules flagged gives back the day its words say
+    (Candlemas 1722/3 is 2 February 1723, not the converted 13th), and `--julian` alone
+    converts it again; the file's own value (a <date when>) stays whatever the flag; both
+    flags at once are refused (was: the converted day kept for words that say 2 February;
+    a traceback for the file's date; the last flag given won)."""
+    path = tmp_path / "letter.xml"
+    path.write_text(FEAST_LETTER, encoding="utf-8")
+    ws.add(path)
+    ws.propose()
+    feast, marked = _dates(ws)["Candlemas 1722/3"], _dates(ws)["3 March 1790"]
+    assert (dict(feast.date_value), feast.flags) == ({"when": "1723-02-13"}, "julian")
+    cleared = run(ws, "date", "set", str(feast.id), "--gregorian")
+    assert cleared.exit_code == 0, cleared.output
+    assert cleared.stderr.endswith(" julian=cleared when=1723-02-02 (was when=1723-02-13)\n")
+    got = ws.mention(feast.id)
+    assert (dict(got.date_value), got.flags) == ({"when": "1723-02-02"}, "")
+    assert got.date_reason.endswith("; julian flag cleared by the editor: the day as written, "
+                                    "1723-02-02")
+    assert run(ws, "date", "set", str(feast.id), "--julian").exit_code == 0
+    got = ws.mention(feast.id)
+    assert (dict(got.date_value), got.flags) == ({"when": "1723-02-13"}, "julian")
+    assert got.date_reason.endswith("; flagged julian by the editor: Julian 1723-02-02 is "
+                                    "Gregorian 1723-02-13")
+    flagged = run(ws, "date", "set", str(marked.id), "--julian")
+    assert flagged.exit_code == 0, flagged.output
+    assert flagged.stderr.endswith(f" date mention:{marked.id} julian=set\n")
+    assert dict(ws.mention(marked.id).date_value) == {"when": "1790-03-03"}
+    logged = len(ws.history())
+    both = run(ws, "date", "set", str(feast.id), "--gregorian", "--julian")
+    assert both.exit_code == 2 and both.stderr.endswith("[C020]\n")
+    assert "--gregorian and --julian say the opposite: give one" in both.stderr
+    assert len(ws.history()) == logged
 
 
 def _exported(ws) -> str:

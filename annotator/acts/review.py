@@ -29,7 +29,7 @@ from annotator.acts.entity_edits import (add_variant, cascade_status, move_child
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
 from annotator.acts.texts import no_source
-from annotator.calendar import DAY_FORMS, TEI_FORMS, not_a_day
+from annotator.calendar import DAY_FORMS, TEI_FORMS, flag_value, not_a_day
 from annotator.chronology import EDITOR, parse_day
 from annotator.dates import normalise_date
 from annotator.entities.authority import AUTHORITIES, normalise_authority
@@ -459,7 +459,7 @@ class Review:
                 flags = [f for f in (row["flags"] or "").split(",") if f and f != "julian"]
                 changes["flags"] = ",".join([*flags, "julian"] if julian else flags)
                 if stored is None and changes["flags"] != (row["flags"] or ""):
-                    changes["date_reason"] = _julian_reason(row["date_reason"] or "", julian)
+                    changes |= _flagged(rec.conn, row, julian, payload)
             rec.update("mentions", {"id": key}, changes)
             if not rec.changes:  # the same value, set by the editor before: nothing to log
                 flag = ", ".join(w for w in (
@@ -471,7 +471,7 @@ class Review:
                 raise DecisionError(f"mention {key} {said}; nothing changed",
                                     hint="give another value, or leave it", code="D031")
             own = file_date_value(rec.conn, int(key))
-            if own is not None and own[0] != payload["value"]:
+            if own is not None and "value" in payload and own[0] != payload["value"]:
                 payload["markup"] = own[0]  # logged with the act: exports keep the file's value
                 if not own[1]:  # kept too, though annotator could not read it
                     payload["markup_unread"] = True
@@ -922,12 +922,26 @@ class Review:
         return self._done(rec)
 
 
-_EDITOR_FLAG = re.compile(r"; (?:flagged julian|julian flag cleared) by the editor$")
+_EDITOR_FLAG = re.compile(r"; (?:flagged julian|julian flag cleared) by the editor(?:: [^;]*)?$")
 
 
-def _julian_reason(reason: str, julian: bool) -> str:
-    """A date's reason with the editor's julian flag said after it, once (a flag set, then
-    cleared, says the last)."""
-    said = "flagged julian by the editor" if julian else "julian flag cleared by the editor"
+def _flagged(conn: sqlite3.Connection, row: sqlite3.Row, julian: bool,
+             payload: dict[str, Any]) -> dict[str, Any]:
+    """A date's changes when the editor flags it julian (or clears the flag) and gives no
+    value: a value read from its words is converted as the rules convert (flagged: the words'
+    Julian day, its Gregorian value; cleared: the words' own day again), since the flag says
+    what the words are; an editor's value or the file's own stays. The reason says the flag,
+    once (a flag set, then cleared, says the last), and what it did; ``payload`` logs the
+    value before and after (docs/proposals.md#old-style)."""
+    reason = row["date_reason"] or ""
+    value = json.loads(row["date_value"]) if row["date_value"] else {}
+    now, said = ({}, "") if reason.startswith(EDITOR) or \
+        file_date_value(conn, row["id"]) is not None else flag_value(value, reason, julian)
+    flag = "flagged julian by the editor" if julian else "julian flag cleared by the editor"
     kept = _EDITOR_FLAG.sub("", reason)
-    return f"{kept}; {said}" if kept else said
+    out: dict[str, Any] = {"date_reason": "; ".join(filter(None, [kept, flag])) +
+                           (f": {said}" if said else "")}
+    if said:
+        out["date_value"] = normalise_date_value(now)
+        payload |= {"now": now, "was": value}
+    return out

@@ -58,15 +58,19 @@ def _parse(parse: Callable[[click.Context, list[str]], list[str]], params: list[
 
 
 def _once(params: list[click.Parameter], args: list[str], *, group: bool) -> None:
-    """A usage error for an option of one value given twice (``--model a --model b``):
-    click keeps the last and drops the first without a word. Flags may repeat; options that
-    take several (the filters) are not checked. ``group``: the words after the first that is
-    no option are a subcommand's."""
+    """A usage error for an option of one value given twice (``--model a --model b``), or a
+    flag given both ways (``--julian --gregorian``): click keeps the last and drops the first
+    without a word. Flags may repeat; options that take several (the filters) are not
+    checked. ``group``: the words after the first that is no option are a subcommand's."""
     takes: dict[str, TyperOption] = {}
+    ways: dict[str, TyperOption] = {}  # each side of a flag pair, --julian/--gregorian
     for p in params:
         if isinstance(p, TyperOption) and not p.is_flag and not p.count:
             takes.update(dict.fromkeys(p.opts, p))
+        elif isinstance(p, TyperOption) and p.secondary_opts:
+            ways.update(dict.fromkeys([*p.opts, *p.secondary_opts], p))
     seen: dict[str | None, str] = {}
+    said: dict[str | None, str] = {}
     words = iter(args)
     for word in words:
         if word == "--":
@@ -77,6 +81,10 @@ def _once(params: list[click.Parameter], args: list[str], *, group: bool) -> Non
             continue
         long = word.startswith("--")
         name = word.split("=", 1)[0] if long else word[:2]
+        pair = ways.get(name)
+        if pair is not None and said.setdefault(pair.name, name) != name and \
+                (said[pair.name] in pair.opts) != (name in pair.opts):
+            raise UsageError(f"{said[pair.name]} and {name} say the opposite: give one")
         opt = takes.get(name)
         if opt is None:
             continue

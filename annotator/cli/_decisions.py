@@ -43,9 +43,14 @@ def done(decision: Decision) -> None:
         for said in ("julian", "cert"):  # "decision 18: date mention:225 julian=cleared"
             if said in decision.payload:
                 value[said] = decision.payload[said]
+        # the flag alone converted a value read from the words: the new one, and the old
+        value |= cast("dict[str, object]", decision.payload.get("now") or {})
     elif decision.act == "source-date":
         value = {"date": decision.payload.get("date")}
     said = "".join(f" {k}={v}" for k, v in value.items() if v)
+    if decision.act == "date" and decision.payload.get("was"):  # "(was when=1790-03-03)"
+        was = cast("dict[str, object]", decision.payload["was"])
+        said += f" (was {' '.join(f'{k}={v}' for k, v in was.items())})"
     if decision.act in ("confirm-proposed", "reject-proposed"):  # a known entity's new ones
         n = cast("int", decision.payload.get("mentions", 0))
         said = f" ({n} proposed mention{'s' * (n != 1)})"

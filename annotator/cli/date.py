@@ -40,8 +40,9 @@ def date_set_cli(
     not_before: Annotated[str | None, _bound("--not-before", "Earliest possible")] = None,
     not_after: Annotated[str | None, _bound("--not-after", "Latest possible")] = None,
     julian: Annotated[bool | None, typer.Option(
-        "--julian/--gregorian", help="Flag the date Old Style (its words a Julian day; the "
-        "value stays TEI's Gregorian day, give --when to change it), or clear the flag.",
+        "--julian/--gregorian", help="Flag the date Old Style (its words a Julian day: a value "
+        "read from them becomes its Gregorian day), or clear the flag (the words' own day "
+        "again); with --when the value is the one given.",
         show_default=False)] = None,
     cert: Annotated[Cert | None, typer.Option(
         "--cert", help="How certain the value is (TEI @cert; a value given without it is "
