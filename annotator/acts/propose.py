@@ -650,17 +650,19 @@ def register_index(known: Sequence[KnownEntity],
     return VariantIndex(entries)
 
 
-# Marks a home of one file naming no edition (``home_of``): no edition's name starts so.
+# The home of the files naming no edition (``home_of``): no edition's name starts so.
 _ALONE = "\0"
 
 
 def home_of(edition_of: Callable[[str], str]) -> Callable[[str], str]:
     """Source id -> its home for the one-word rule (``abroad``): its edition (``Texts.edition``),
-    else, the file naming none (a .txt letter), one of its own: another edition to every
-    other file, those naming none too (was: no home, so any edition's one-word names were
-    its own: a letter's "Mr Pennant" became Curious Travellers' "Mrs Pennant")."""
+    else the one home of the files naming none (an editor's .txt letters, a TEI file without
+    a header's edition), another edition to every named one (was: no home, so any edition's
+    one-word names were its own: a letter's "Mr Pennant" became Curious Travellers' "Mrs
+    Pennant"; for a while each such file a home of its own, so a note's "NKVD" no longer
+    found the NKVD a TEI file beside it marks)."""
     def home(source_id: str) -> str:
-        return edition_of(source_id) or _ALONE + source_id
+        return edition_of(source_id) or _ALONE
     return home
 
 
