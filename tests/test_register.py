@@ -779,6 +779,21 @@ def test_register_export_dash_is_stdout(ws, tmp_path, monkeypatch):
     assert not (tmp_path / "-").exists()
 
 
+def test_register_export_to_a_folder_writes_register_xml_in_it(ws, tmp_path):
+    """``-o DIR/`` (made if missing) and ``-o`` an existing folder write register.xml there,
+    as the exports' -o does (was: a file named DIR, and E001 'Is a directory')."""
+    path = tmp_path / "persons.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    ws.import_register(path)
+    made = tmp_path / "out"
+    for given in (f"{made}/", str(made)):
+        done = run(ws, "register", "export", "-o", given)
+        assert done.exit_code == 0, done.output
+        assert done.stderr.strip() == f"wrote {made / 'register.xml'}"
+    assert made.is_dir() and 'xml:id="hitler_a"' in (made / "register.xml").read_text(
+        encoding="utf-8")
+
+
 def test_register_and_entities_show_authority_ids_in_one_shape(ws, tmp_path):
     """'register -f json' gave ["wikidata:Q352", ...], 'entities -f json' {"wikidata": ...}:
     now both an object by scheme (as a decisions file's link writes them), and both
