@@ -400,6 +400,20 @@ def test_bib_csl_both_particles_and_literal_dates_reach_biber_and_come_back(ws, 
             cited.stdout
 
 
+def test_bib_csl_an_empty_date_is_no_date_and_no_note(ws, tmp_path):
+    """A CSL date that says nothing ({"literal": ""}, as some exports write an undated item)
+    is no date, and the entry's note does not keep it (was: note = {issued:
+    \\textbraceleft{}"literal": ""\\textbraceright{}})."""
+    path = tmp_path / "c5.json"
+    path.write_text(json.dumps([{"id": "a1", "type": "book", "title": "Undated",
+                                 "author": [{"family": "Roe", "given": "Ann"}],
+                                 "issued": {"literal": ""}}]), encoding="utf-8")
+    done = _add(ws, path)
+    assert done.exit_code == 0, done.stderr
+    (entry,) = ws.bib()
+    assert (entry.get("date"), entry.get("year"), entry.get("note")) == ("", "", "")
+
+
 def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp_path):
     """user37 item 10: the same work from a .bib and from Zotero is added with a note, S325,
     naming the stored key (was: no word); a second file's generic ITEM-2 (citeproc-js's,

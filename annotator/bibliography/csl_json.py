@@ -413,6 +413,8 @@ def _item_fields(item: dict[str, Any]) -> tuple[str, dict[str, str], dict[str, s
         elif var == "language":
             babel = _BABEL.get(text.lower())
             fields["langid" if babel else "language"] = babel or escape(text)
+        elif var in _DATES and _empty(value):
+            continue  # an empty date ({"literal": ""}): nothing to keep, nothing to note
         elif var in _DATES and edtf(value) is not None:
             kind, date = edtf(value) or ("", "")
             if kind == "year" and var == "issued" and _own_date(item):
@@ -467,6 +469,15 @@ def _own_date(item: dict[str, Any]) -> bool:
     custom = item.get("custom")
     return isinstance(custom, dict) and any(isinstance(custom.get(k), str)
                                             for k in ("year", "date"))
+
+
+def _empty(value: Any) -> bool:
+    """Whether a value says nothing: blank text, or parts that are all blank."""
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_empty(v) for v in value)
+    return value is None or isinstance(value, str) and not value.strip()
 
 
 def _said(value: Any) -> str:
