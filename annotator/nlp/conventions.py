@@ -271,11 +271,12 @@ def heading_cases(text: str, dates: Sequence[tuple[int, int]],
     editor rejected (``rejected``), not one never proposed (headings are not, by default),
     which the editor may not have looked at. A weekday that opens a longer date ("Tuesday
     July 8th") is no heading."""
-    if not dates:
+    headings = weekday_headings(text) if dates else []
+    if not headings:
         return 0, 0
-    found = find_dates(text)
+    found = find_dates(text)  # only where a heading may open a longer date
     marked = bare = 0
-    for a, b in weekday_headings(text):
+    for a, b in headings:
         if any(s < b and a < e and e - s > b - a for s, e in found):
             continue
         if any(s < b and a < e for s, e in dates):
