@@ -406,6 +406,12 @@ def gregorian_to_julian(year: int, month: int, day: int) -> tuple[int, int, int]
 _CONVERTED = re.compile(r"Julian (-?\d{4}-\d\d-\d\d) is Gregorian (-?\d{4}-\d\d-\d\d)")
 
 
+def _converted(reason: str) -> dict[str, str]:
+    """Each Gregorian day a date's reason names as converted ("Julian 1723-02-10 is Gregorian
+    1723-02-21"), to the Julian day it was written as."""
+    return {g: j for j, g in _CONVERTED.findall(reason)}
+
+
 def julian_written(value: dict[str, str], reason: str) -> tuple[tuple[str, str], ...] | None:
     """A date flagged ``julian`` (its words a Julian day, its TEI value the Gregorian day),
     as TEI's custom dating attributes give its words' own value: ``when-custom`` (and
@@ -415,7 +421,7 @@ def julian_written(value: dict[str, str], reason: str) -> tuple[tuple[str, str],
     as Gregorian). None where the Old Style rules read a day as written (a double year after
     the change of 1752: its day is a Gregorian one) or where there is no value.
     DOCS: docs/export.md#old-style-dates"""
-    named = {g: j for j, g in _CONVERTED.findall(reason)}
+    named = _converted(reason)
     out = []
     for attr, v in value.items():
         if v in named:
@@ -441,8 +447,7 @@ def flag_value(value: dict[str, str], reason: str, julian: bool) -> tuple[dict[s
     cleared, each day the reason names as converted ("Julian 1723-02-02 is Gregorian
     1723-02-13", the rules' or an earlier flag's) is the words' own day again. The value, and
     what was done in an editor's words ("" when nothing: a month, a year, an unnamed day)."""
-    out, said = dict(value), []
-    named = {g: j for j, g in _CONVERTED.findall(reason)}
+    out, said, named = dict(value), [], _converted(reason)
     for attr, v in value.items():
         m = ISO_DATE.fullmatch(v)
         if julian and m is not None and m.group(3) is not None and int(m.group(1)) >= 1:
