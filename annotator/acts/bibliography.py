@@ -185,6 +185,7 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
     own = f"source:{source_id}"
     mine = [e for e in stored if e.origin == own]
     edition = edition_name(parsed.root)
+    same: dict[str, bool] = {}  # source id -> of this edition (each source's header read once)
 
     def ours(work: BibEntry) -> bool:
         kind, _, other = work.origin.partition(":")
@@ -192,10 +193,12 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
             return True
         if kind != "source":  # a .bib or CSL file's: a key of the editor's, not the edition's
             return False
-        try:
-            return edition_of(other) == edition
-        except AnnotatorError:  # its file unreadable: not known to be the same edition's
-            return False
+        if other not in same:
+            try:
+                same[other] = edition_of(other) == edition
+            except AnnotatorError:  # its file unreadable: not known to be the same edition's
+                same[other] = False
+        return same[other]
 
     found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title,
                                 taken=[e.key for e in stored], date=date, known=stored,
