@@ -17,7 +17,6 @@ DOCS: docs/claims.md#bibliography
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -759,7 +758,10 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     by_pointer: dict[str, list[Any]] = {}
     by_title: dict[str, list[Any]] = {}
     stored_here: set[str] = set()  # pointers to a work the edition's sources gave
-    stored_titles = Counter(ascii_fold(plain(t)) for k in known if (t := k.get("title")))
+    titled: dict[str, list[BibEntry]] = {}  # the stored works by title, folded once
+    for k in known:
+        if t := k.get("title"):
+            titled.setdefault(ascii_fold(plain(t)), []).append(k)
     for el in listed:
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
@@ -776,13 +778,14 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
                 for name, value in fields.items():
                     by_pointer[pointer][1].setdefault(name, value)
                 continue
-            if pointer in stored_here or key and _cited(stored.get(key.lower()), title, known,
+            if pointer in stored_here or key and _cited(stored.get(key.lower()),
+                                                        titled.get(title, []) if title else [],
                                                         is_ours):
                 stored_here.add(pointer)
                 continue  # a work this edition's sources gave already: that work
             cited = [etype, fields, source_line(el), key]
             by_pointer[pointer] = cited
-        elif bare and title and (title in by_title or stored_titles[title] == 1):
+        elif bare and title and (title in by_title or len(titled.get(title, [])) == 1):
             continue  # a title alone, cited before here or one stored work's: that work
         else:
             cited = [etype, fields, source_line(el), el.get(XML_ID)]
@@ -793,17 +796,17 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     return out
 
 
-def _cited(work: BibEntry | None, title: str, known: list[BibEntry],
+def _cited(work: BibEntry | None, same_title: list[BibEntry],
            ours: Callable[[BibEntry], bool]) -> bool:
     """Whether the work stored under a pointer's key (``work``) is the one the pointer names:
     the edition's (``ours``), never a .bib entry or another edition's that has the key; when
-    such a work has it, the edition's own work of that title, stored under a key of its own."""
+    such a work has it, the edition's own work of that title (one of ``same_title``, the
+    stored works of the pointer's title), stored under a key of its own."""
     if work is None:
         return False
     if ours(work):
         return True
-    return bool(title) and any(ascii_fold(plain(k.get("title"))) == title and ours(k)
-                               for k in known if k.origin.startswith("source:"))
+    return any(k.origin.startswith("source:") and ours(k) for k in same_title)
 
 
 def work_pointer(el: etree._Element) -> str:
