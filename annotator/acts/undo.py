@@ -78,7 +78,7 @@ def undo(review: Review, decision_id: int | None = None, *,
                                         hint="reload and try again", code="D010")
             changes = _names_aside(redoing(rec.conn, store.place,
                                            json.loads(fresh["changes"])), renamed)
-            root, depth = log.chain_root(rec.conn, fresh["id"])
+            root, depth, began = log.chain_root(rec.conn, fresh["id"])
             away, back = _entities_restored(rec.conn, changes)
             hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
             agents = claim_rows.proposed_agents(rec.conn, away)
@@ -91,7 +91,7 @@ def undo(review: Review, decision_id: int | None = None, *,
                                     code="D312") from None
             payload.update(_proposals_anew(rec.conn, changes, hanging))
             if root == "import" and depth % 2:  # a redo: the import's merges by name again
-                _joined_anew(rec.conn, back, _imported(rec.conn, fresh).get("edition", ""))
+                _joined_anew(rec.conn, back, json.loads(began).get("edition", ""))
             _agents_anew(rec.conn, agents, back)
             rename(rec, review.reading_text, renamed)  # named as their mentions write them now
             rec.undoes = fresh["id"]
@@ -131,17 +131,6 @@ def _proposals_anew(conn: sqlite3.Connection, changes: list[dict[str, Any]],
     sources = sorted({r["source_id"] for r in going})
     forget_runs(conn, sources)
     return {"proposals": len(going), "propose_again": sources}
-
-
-def _imported(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
-    """The payload of the act a chain of undos began with (the import a redo does again)."""
-    while row["undoes"] is not None:
-        found = log.decision_row(conn, row["undoes"])
-        if found is None:
-            break
-        row = found
-    payload: dict[str, Any] = json.loads(row["payload"] or "{}")
-    return payload
 
 
 def _joined_anew(conn: sqlite3.Connection, back: Sequence[str], edition: str) -> None:

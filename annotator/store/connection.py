@@ -586,7 +586,7 @@ class Store:
             record.decision_id = cur.lastrowid
             means: str | None = act
             if record.undoes is not None:  # an undo, or a redo: one more than what it undoes
-                root, depth = conn.execute(CHAIN_ROOT, (record.undoes,)).fetchone()
+                root, depth, _ = conn.execute(CHAIN_ROOT, (record.undoes,)).fetchone()
                 means = meaning(root, depth + 1)
             conn.executemany("INSERT INTO decided (decision_id, what, key) VALUES (?, ?, ?)",
                              [(record.decision_id, what, key) for what, key in

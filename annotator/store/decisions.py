@@ -91,11 +91,12 @@ def newest_undo(conn: sqlite3.Connection) -> int | None:
     return None
 
 
-def chain_root(conn: sqlite3.Connection, decision_id: int) -> tuple[str, int]:
-    """The act a decision's chain of undos began with, and how many undos away the decision
-    is (0: it undoes nothing; 1: its undo; 2: a redo...), read down ``undoes`` in one query."""
-    act, depth = conn.execute(CHAIN_ROOT, (decision_id,)).fetchone()
-    return str(act), int(depth)
+def chain_root(conn: sqlite3.Connection, decision_id: int) -> tuple[str, int, str]:
+    """The act a decision's chain of undos began with, how many undos away the decision is
+    (0: it undoes nothing; 1: its undo; 2: a redo...), and that act's payload (JSON, as
+    logged: what a redo of an import reads again), read down ``undoes`` in one query."""
+    act, depth, payload = conn.execute(CHAIN_ROOT, (decision_id,)).fetchone()
+    return str(act), int(depth), str(payload or "{}")
 
 
 def preferred_by_editor(conn: sqlite3.Connection, entity_id: str) -> bool:

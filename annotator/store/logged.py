@@ -55,8 +55,9 @@ REDONE_ACTS = (_CHAIN.format("undone_by IS NULL AND undoes IS NOT NULL")
                + "SELECT down.top AS id, d.act AS act FROM down "
                "JOIN decisions AS d ON d.id = down.at WHERE d.undoes IS NULL")
 
-# The act one decision (``?``) began with and how many undos away it is: ``(act, depth)``.
-CHAIN_ROOT = (_CHAIN.format("id = ?") + "SELECT d.act, down.depth FROM down "
+# The act one decision (``?``) began with, how many undos away it is, and that act's payload:
+# ``(act, depth, payload)``.
+CHAIN_ROOT = (_CHAIN.format("id = ?") + "SELECT d.act, down.depth, d.payload FROM down "
               "JOIN decisions AS d ON d.id = down.at ORDER BY down.depth DESC LIMIT 1")
 
 # Every act with the act its chain began with and its depth (``CHAIN_ROOT`` for all at once):
