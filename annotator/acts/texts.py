@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
+from annotator.export.output import target
 from annotator.files import atomic_write, reached
 from annotator.filters import split
 from annotator.records import Source, SourceVersion
@@ -143,9 +144,7 @@ class Texts:
         folder (one that exists, or ``out`` ending in a separator) under the source's file
         name, which ``add --replace`` takes for this source; never over a file (S029)."""
         found, data = self.version_file(source_id, version)
-        path = Path(out)
-        if str(out).endswith(("/", os.sep)) or path.is_dir():
-            path = path / Path(self.source(source_id).file).name
+        path = target(out, Path(), Path(self.source(source_id).file).name)
         if path.exists():
             raise SourceError("file exists", hint="give a new file name: a version of a "
                               "source is never written over a file",
