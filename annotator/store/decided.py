@@ -222,13 +222,23 @@ def changed_source_spans(store: Store, versions: Sequence[tuple[str, str]]
     return found
 
 
+def _in_force_of(conn: sqlite3.Connection, what: str, keys: Collection[object]) -> set[Any]:
+    """Those of ``keys`` that ``logged`` kept as ``what`` for the acts in force (``_in_force``
+    asked of a few, through the index, not every key the log holds)."""
+    if not keys:
+        return set()
+    return {r[0] for r in plain_rows(
+        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = ? "  # noqa: S608 (fixed)
+        "AND key IN (SELECT value FROM json_each(?))", (what, json.dumps(list(keys))))}
+
+
 def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) -> set[int]:
     """Ids of the mentions the source's own markup gave that no editor changed: what a new version of the file gives again
     from its own markup, so a replace does not carry them over."""
-    changed = set(_in_force(conn, "mention"))
-    return {int(r[0]) for r in conn.execute(
+    ids = [int(r[0]) for r in conn.execute(
         "SELECT id FROM mentions WHERE source_id = ? AND sha256 = ? AND provenance = 'source'",
-        (source_id, sha256)) if r[0] not in changed}
+        (source_id, sha256))]
+    return set(ids) - _in_force_of(conn, "mention", ids)
 
 
 def file_proposal_ids(conn: sqlite3.Connection, source_id: str, sha256: str,
@@ -239,11 +249,11 @@ def file_proposal_ids(conn: sqlite3.Connection, source_id: str, sha256: str,
     replace does not carry them over, as ``source_mention_ids``."""
     if not proposals:
         return set()
-    changed = set(_in_force(conn, "mention"))
-    return {int(r[0]) for r in conn.execute(
+    ids = [int(r[0]) for r in conn.execute(
         "SELECT id, start, end, type, provenance FROM mentions WHERE source_id = ? "
         "AND sha256 = ? AND status = 'proposed' AND decided = 0", (source_id, sha256))
-        if tuple(r[1:]) in proposals and r[0] not in changed}
+        if tuple(r[1:]) in proposals]
+    return set(ids) - _in_force_of(conn, "mention", ids)
 
 
 def file_date_value(conn: sqlite3.Connection,
