@@ -755,20 +755,21 @@ def register_fingerprint(known: Sequence[KnownEntity],
 
 
 def _found_again(conn: sqlite3.Connection, source_id: str, sha256: str,
-                 mine: Collection[tuple[int, int, str, str]], props: Sequence[Proposal]
-                 ) -> dict[int, tuple[int, int]]:
+                 mine: Collection[tuple[int, int, str, str]], props: Sequence[Proposal],
+                 rows: Sequence[sqlite3.Row]) -> dict[int, tuple[int, int]]:
     """Id -> span of the proposals the source's file gives as an annotator export's of the
     run's own model and rules (``mine``), undecided here, whose words the run proposes again
     (the same span or one over it): its own earlier proposals, made in the workspace that
     exported the file. The run keeps them as the file gives them, entity and type, as a run
     keeps its proposals an editor's act binds, and proposes nothing over them: the file's
     entity and type may be an editor's act there (a split, a merge, a relabel of a proposal)
-    that no act here records. Those it does not find again it replaces, as its own."""
+    that no act here records. Those it does not find again it replaces, as its own.
+    ``rows``: the version's ``rows_of.mention_spans``, as the caller read them."""
     ids = file_proposal_ids(conn, source_id, sha256, mine)
     if not ids or not props:
         return {}
     proposed = _overlapping((p.start, p.end) for p in props)
-    return {r["id"]: (r["start"], r["end"]) for r in rows_of.mention_spans(conn, source_id, sha256)
+    return {r["id"]: (r["start"], r["end"]) for r in rows
             if r["id"] in ids and proposed(r["start"], r["end"])}
 
 
@@ -1127,7 +1128,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             text, dating = pending.pop(sid)
             bound = bound_proposals(tx, sid, acted) | file_proposal_ids(
                 tx, sid, src.sha256, given.pop(sid, frozenset()))
-            rows = rows_of.mention_spans(tx, sid, src.sha256)  # for both: read once
+            rows = rows_of.mention_spans(tx, sid, src.sha256)  # for all three: read once
             decided = _protected(tx, sid, src.sha256, bound=bound, rows=rows)
             own = own_names(text, decided, names.known)
             props = build_proposals(
@@ -1141,7 +1142,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating, lexicon=lexicon,
                 unnamed=() if steps.names_in_notes(sid) else dating.editorial)
-            again = _found_again(tx, sid, src.sha256, mine.pop(sid, frozenset()), props)
+            again = _found_again(tx, sid, src.sha256, mine.pop(sid, frozenset()), props,
+                                 rows)
             if again:
                 bound = bound | again.keys()
                 kept = _overlapping(again.values())
