@@ -47,6 +47,16 @@ def _in_force(conn: sqlite3.Connection, what: str) -> list[Any]:
         conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = ?", (what,))]  # noqa: S608
 
 
+def _in_force_of(conn: sqlite3.Connection, what: str, keys: Collection[object]) -> set[Any]:
+    """Those of ``keys`` that ``logged`` kept as ``what`` for the acts in force (``_in_force``
+    asked of a few, through the index, not every key the log holds)."""
+    if not keys:
+        return set()
+    return {r[0] for r in plain_rows(
+        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = ? "  # noqa: S608 (fixed)
+        "AND key IN (SELECT value FROM json_each(?))", (what, json.dumps(list(keys))))}
+
+
 def is_from_files(conn: sqlite3.Connection, entity_id: str) -> bool:
     """Whether the entity is confirmed only by adding sources (``FROM_FILES``)."""
     return plain_rows(conn, f"SELECT 1 FROM entities e WHERE e.id = ? AND {FROM_FILES}",
@@ -90,9 +100,7 @@ def acted_on(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> set[str]:
     """Those of the entities an act in force other than adding a source changed
     (``decided_entities``, asked of a few): an editor's confirm, merge, name or link, a
     register import."""
-    return {str(r[0]) for r in plain_rows(
-        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = 'entity' "  # noqa: S608 (fixed)
-        "AND key IN (SELECT value FROM json_each(?))", (json.dumps(list(entity_ids)),))}
+    return {str(k) for k in _in_force_of(conn, "entity", list(entity_ids))}
 
 
 # Acts that bind no proposal to what they did: adding a source (the file's own markup) and a
@@ -220,16 +228,6 @@ def changed_source_spans(store: Store, versions: Sequence[tuple[str, str]]
             if (sid, sha) in wanted:
                 found.setdefault((sid, sha), set()).add((start, end, type_))
     return found
-
-
-def _in_force_of(conn: sqlite3.Connection, what: str, keys: Collection[object]) -> set[Any]:
-    """Those of ``keys`` that ``logged`` kept as ``what`` for the acts in force (``_in_force``
-    asked of a few, through the index, not every key the log holds)."""
-    if not keys:
-        return set()
-    return {r[0] for r in plain_rows(
-        conn, f"SELECT DISTINCT key FROM {KEPT} WHERE what = ? "  # noqa: S608 (fixed)
-        "AND key IN (SELECT value FROM json_each(?))", (what, json.dumps(list(keys))))}
 
 
 def source_mention_ids(conn: sqlite3.Connection, source_id: str, sha256: str) -> set[int]:
