@@ -543,7 +543,6 @@ _PREPOSITION_BEFORE = re.compile(
     rf"(?<![\w’'])(?i:at|from|near|through|towards|toward|into|via|beyond|reached|"
     rf"{_MOTION}[ \t]+to)[ \t]+$")
 _IN_BEFORE = re.compile(r"(?<![\w’'])(?i:in)[ \t]+$")
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 _JOINED_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _CAPITAL_AFTER = re.compile(r"[ \t]([^\W\d_])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"'’”)\]]*[ \t]+|\n[ \t]*)$")
@@ -572,8 +571,7 @@ def named_by_context(text: str, start: int, type_: str, *, known: bool = False) 
     Bath"); it names no new place ("in Bed", "in Meeting" in a text that capitalises nouns)."""
     before = text[max(0, start - 40):start]
     if type_ == "person":
-        word = _WORD_BEFORE.search(before)
-        return word is not None and _norm(word.group(1)) in TITLE_WORDS
+        return _norm(_last_word(before)) in TITLE_WORDS
     return type_ == "place" and (_PREPOSITION_BEFORE.search(before) is not None or
                                  known and _IN_BEFORE.search(before) is not None)
 
