@@ -26,7 +26,7 @@ from lxml import etree
 
 from annotator.acts.entity_edits import (add_variant, set_authority, unique_entity_id,
                                          authority_holders)
-from annotator.acts.register import APP_ID, import_entries, proposed_by, read_entries
+from annotator.acts.register import import_entries, proposed_by, read_entries
 from annotator.acts.reimport import proposed_claims, proposers
 from annotator.acts.review import Review, normalise_date_value
 from annotator.calendar import names_julian
@@ -39,6 +39,7 @@ from annotator.store import Act, entities, now
 from annotator.store import pointers as pointer_store
 from annotator.store.decided import acted_on, decided_markup
 from annotator.store.mentions import confirmed_names, mention_at
+from annotator.tei.header import APP_ID
 from annotator.tei.elements import Elements
 from annotator.tei.marked import marks
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text

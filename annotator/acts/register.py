@@ -32,7 +32,7 @@ from annotator.entities.authority import normalise_authority, scheme_from_url
 from annotator.store import Act, decisions, entities, mentions, now, pointers, textmaps
 from annotator.store import sources as source_rows
 from annotator.tei import textmap_pack
-from annotator.tei.header import edition_name
+from annotator.tei.header import APP_ID, annotator_apps, edition_name
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, parse_xml, source_line
 from annotator.tei.prefixes import Prefixes
 from annotator.text import fold
@@ -42,7 +42,6 @@ TEI_NAMES = {"person": ("listPerson", "person", "persName"),
              "place": ("listPlace", "place", "placeName"),
              "org": ("listOrg", "org", "orgName")}
 _ENTRY_TYPES = {entry: t for t, (_, entry, _) in TEI_NAMES.items()}
-APP_ID = "annotator"  # xml:id of annotator's <application>, which its proposals' @resp names
 _IDNO_TYPES = {"wikidata": "wikidata", "wd": "wikidata", "viaf": "viaf", "geonames": "geonames",
                "gnd": "gnd", "dnb": "gnd"}
 
@@ -193,19 +192,6 @@ def _read_file(path: str | Path, problems: list[Problem] | None
                           hint="give a TEI file with listPerson, listPlace or listOrg entries "
                                "that have an xml:id", location=Location(p), code="S201")
     return entries, edition_name(root)
-
-
-def annotator_apps(root: etree._Element) -> list[etree._Element]:
-    """The ``<application>``s of a file's header that annotator's export wrote (``#annotator``,
-    ``#annotator-model-...``), what its proposals' ``@resp`` names: none unless the header
-    has annotator's own (``xml:id="annotator" ident="annotator"``), so an edition's own
-    applications and ``@resp`` stay its own markup. (A later export adds its proposers in an
-    ``appInfo`` of their own, without annotator's, which the file has already.)"""
-    apps = [a for a in root.iterfind(f"{_t('teiHeader')}//{_t('appInfo')}/{_t('application')}")
-            if (xid := a.get(XML_ID)) == APP_ID or (xid or "").startswith(f"{APP_ID}-")]
-    if not any(a.get(XML_ID) == APP_ID and a.get("ident") == "annotator" for a in apps):
-        return []
-    return apps
 
 
 def proposed_by(el: etree._Element, proposers: Mapping[str, str]) -> str | None:

@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from annotator.acts.context import ActContext
-from annotator.acts.register import APP_ID, export_register, read_entries
+from annotator.acts.register import export_register, read_entries
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.calendar import julian_written, names_julian
 from annotator.entities.authority import AUTHORITY_URIS
@@ -69,6 +69,7 @@ from annotator.store.decided import changed_source_spans, decided_entities, enri
 from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
+from annotator.tei.header import APP_ID
 from annotator.tei.elements import Elements
 from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,

@@ -19,10 +19,11 @@ import re
 
 from lxml import etree
 
-from annotator.tei.parse import TEI_NS, element_text
+from annotator.tei.parse import TEI_NS, XML_ID, element_text
 
 _T = f"{{{TEI_NS}}}"
 _PUBLISHERS = (f"{_T}publisher", f"{_T}authority", f"{_T}distributor")
+APP_ID = "annotator"  # xml:id of annotator's <application>, which its proposals' @resp names
 
 
 def edition_name(root: etree._Element) -> str:
@@ -65,3 +66,16 @@ def own_schema(root: etree._Element) -> str:
         if href and not _STOCK.search(href):
             return href
     return ""
+
+
+def annotator_apps(root: etree._Element) -> list[etree._Element]:
+    """The ``<application>``s of a file's header that annotator's export wrote (``#annotator``,
+    ``#annotator-model-...``), what its proposals' ``@resp`` names: none unless the header
+    has annotator's own (``xml:id="annotator" ident="annotator"``), so an edition's own
+    applications and ``@resp`` stay its own markup. (A later export adds its proposers in an
+    ``appInfo`` of their own, without annotator's, which the file has already.)"""
+    apps = [a for a in root.iterfind(f"{_T}teiHeader//{_T}appInfo/{_T}application")
+            if (xid := a.get(XML_ID)) == APP_ID or (xid or "").startswith(f"{APP_ID}-")]
+    if not any(a.get(XML_ID) == APP_ID and a.get("ident") == "annotator" for a in apps):
+        return []
+    return apps

@@ -39,6 +39,7 @@ from lxml import etree
 
 from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
+from annotator.tei.header import APP_ID, annotator_apps
 from annotator.tei.parse import (TEI_NS, XML_ID, decode_xml, parse_xml,
                                  read_source_bytes)
 from annotator.tei.pointer_table import is_pointer
@@ -394,7 +395,6 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
 
 
 _TEI = f"{{{TEI_NS}}}"
-_APP = "annotator"  # xml:id and ident of annotator's <application> in an export's header
 
 
 def _written_by_annotator(root: etree._Element, text: str, dangling: tuple[Finding, ...]
@@ -406,18 +406,16 @@ def _written_by_annotator(root: etree._Element, text: str, dangling: tuple[Findi
     (``cert="unknown"``, ``@resp`` naming one of annotator's applications, as re-import tells
     it) and what is inside ``<standOff xml:id="annotator-standoff">``. A name an editor
     decided is written unmarked, and stays a warning, as the edition's own pointers do."""
-    apps = list(root.iterfind(f"{_TEI}teiHeader//{_TEI}appInfo/{_TEI}application"))
-    if not dangling or not any(a.get(XML_ID) == _APP and a.get("ident") == _APP
-                               for a in apps):
+    apps = annotator_apps(root) if dangling else []
+    if not apps:
         return dangling
-    ours = {f"#{xid}" for a in apps
-            if (xid := a.get(XML_ID) or "") == _APP or xid.startswith(f"{_APP}-")}
+    ours = {f"#{a.get(XML_ID)}" for a in apps}
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
     wanted: list[tuple[int, str]] = []
     for i, el in enumerate(elements):
         if not str(el.tag).startswith(_TEI):
             continue
-        standoff = any(a.tag == f"{_TEI}standOff" and a.get(XML_ID) == f"{_APP}-standoff"
+        standoff = any(a.tag == f"{_TEI}standOff" and a.get(XML_ID) == f"{APP_ID}-standoff"
                        for a in el.iterancestors())
         if standoff or el.get("cert") == "unknown" and (el.get("resp") or "").strip() in ours:
             local = str(el.tag)[len(_TEI):]
