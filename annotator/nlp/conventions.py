@@ -118,10 +118,10 @@ class Conventions:
 def _make(values: Mapping[str, str], evidence: Counts,
           overridden: frozenset[str] = frozenset(),
           learned_from: Mapping[str, str] | None = None) -> Conventions:
-    d = {n: values.get(n, default) for n, (_, _, default) in CONVENTIONS.items()}
-    return Conventions(d["titles"], d["kin"], d["articles"], d["city_of"], d["possessive"],
-                       d["datelines"], d["editor_notes"], d["weekday_headings"], evidence,
-                       overridden, learned_from or {})
+    """Conventions of ``values`` (a field each, named as in ``CONVENTIONS``), the rest default."""
+    chosen = {n: values.get(n, default) for n, (_, _, default) in CONVENTIONS.items()}
+    return Conventions(**chosen, evidence=evidence, overridden=overridden,
+                       learned_from=learned_from or {})
 
 
 DEFAULT = Conventions()
