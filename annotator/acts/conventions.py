@@ -32,6 +32,7 @@ from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import TextMap, element_spans
 from annotator.tei.voice import editor_spans
 from annotator.text import trim
+from annotator.vocab import ENTITY_TYPES
 
 
 class Edition(Protocol):
@@ -193,11 +194,11 @@ def _once(read: Callable[[str], str], seen: dict[str, str] | None = None
 
 def _spans(ws: Edition, status: str, *, dates: bool = False
            ) -> dict[str, list[tuple[int, int]]]:
-    """Each source's name mentions of a status (no dates), or its date mentions, as spans."""
+    """Each source's name mentions of a status (no dates), or its date mentions, as spans:
+    the store picks them, so no mention of the other kind is read and given its surface."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for m in ws.mentions(status=status, types=("date",)) if dates else ws.mentions(status=status):
-        if (m.type == "date") == dates:
-            out.setdefault(m.source_id, []).append((m.start, m.end))
+    for m in ws.mentions(status=status, types=("date",) if dates else ENTITY_TYPES):
+        out.setdefault(m.source_id, []).append((m.start, m.end))
     return out
 
 
