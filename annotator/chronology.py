@@ -293,13 +293,16 @@ def read_expression(surface: str) -> Expr:
     quaker = _QUAKER_MONTH.search(_numbers_in_words(words)) is not None
     if expr.kind == "partial" and quaker and expr.day.month is not None:
         return dataclasses.replace(expr, quaker=True)  # its year, and so its month, to come
-    if expr.kind not in ("value", "feast") or (day := _values_day(expr.attrs)) is None or \
-            day.year is None or expr.kind == "feast" and day.day is None:
+    leap = _leap_day(words) if expr.kind == "none" and (split or mark and mark[1]) else None
+    if leap is not None:  # "February 29, 1699/1700": 1700 a leap year of the Julian calendar
+        expr, back = Expr("value", weekday=expr.weekday), 0
+    day = leap or (_values_day(expr.attrs) if expr.kind in ("value", "feast") else None)
+    if day is None or day.year is None or expr.kind == "feast" and day.day is None:
         return Expr("none") if back else expr
     read = old_style(day.year - back, day.month, day.day, quaker=quaker, double=split is not None,
                      marked=mark is not None and mark[1])
     if read is None:
-        return Expr("none") if back else expr
+        return Expr("none") if back or leap else expr
     if not read.julian:  # a double year after 1752: the later year, the day as written
         return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
                                    old_style=f"{Day(*read.value).tei()} ({read.why})",
@@ -308,6 +311,22 @@ def read_expression(surface: str) -> Expr:
                                flags=",".join(f for f in (expr.flags, "julian") if f),
                                old_style=f"{Day(*read.written).tei()} Old Style ({read.why})",
                                written=Day(*read.written))
+
+
+_A_YEAR = re.compile(r"\b1\d{3}\b")
+
+
+def _leap_day(words: str) -> Day | None:
+    """29 February of the year the words write, read with their year left out: the day the
+    Gregorian calendar has not in 1700, 1500..., which the Julian calendar Old Style dates
+    are written in has every fourth year (``old_style`` tells whether that year has it)."""
+    m = _A_YEAR.search(words)
+    if m is None:
+        return None
+    rest = _read(words[:m.start()] + words[m.end():])
+    if rest.kind != "partial" or (rest.day.month, rest.day.day) != (2, 29):
+        return None
+    return Day(int(m[0]), 2, 29)
 
 
 def _read_through(surface: str) -> Expr | None:
@@ -1214,8 +1233,9 @@ def _find_dates(text: str) -> list[tuple[int, int]]:
         if word and word[1].lower() in MONTH_NAMES:  # "of May." ends a sentence
             e -= 1
         e = double_year_end(text, s, e, _FEAST_NAMED)  # "29 February 1723/4": 1724's only
-        if read_expression(text[s:e]).kind != "none":
-            out.append((s, e))
+        if read_expression(text[s:e]).kind != "none" or \
+                read_expression(text[s:style_mark_end(text, e)]).kind != "none":
+            out.append((s, e))  # "29 February 1699 O.S.": a day of the calendar it names
     return out
 
 

@@ -841,6 +841,24 @@ def test_chronology_a_double_year_after_1752(text, surface, when):
         assert "a double year" in r.reason and "Gregorian day" in r.reason
 
 
+@pytest.mark.parametrize("text, surface, when", [
+    ("The deed is dated February 29, 1699/1700, at Chester.", "February 29, 1699/1700",
+     "1700-03-11"),
+    ("She was born the 29th of February 1699/1700.", "the 29th of February 1699/1700",
+     "1700-03-11"),
+    ("He was born on 29 February 1699 O.S. at Bristol.", "29 February 1699 O.S.", "1700-03-11"),
+])
+def test_chronology_a_julian_leap_day_the_gregorian_calendar_has_not(text, surface, when):
+    """29 February of 1700, a leap year of the Julian calendar and none of the Gregorian, is a
+    day of a date written Old Style (a double year, "O.S."): its value the Gregorian 11 March
+    1700, the words found whole and flagged julian (was: no value, the words read against the
+    Gregorian calendar, which has no 29 February 1700)."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1700), "the title"))}
+    r = got[surface]
+    assert dict(r.attrs) == {"when": when} and r.cert == "high"
+    assert "julian" in r.flags.split(",") and "1700-02-29 Old Style" in r.reason
+
+
 def test_calendar_old_style_rules():
     """The calendar's rules on their own: Julian to Gregorian ten days apart before March
     1700 and eleven after, the Quakers' Eleventh Month of 1750 is January 1751, and a Julian
