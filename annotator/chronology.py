@@ -375,6 +375,10 @@ def _read(surface: str) -> Expr:
         day = Day(int(m["year"]), fixed[1], fixed[2])
         return Expr("feast", (("when", day.tei()),), day=day,
                     feast=f"{fixed[0]} is {fixed[2]} {MONTH_NAMES[fixed[1] - 1].title()}")
+    m = _FEAST_ALONE.fullmatch(" ".join(surface.split()))
+    if m and (fixed := feast_day(m["feast"])) is not None:  # "Christmas Day": its year to come
+        return Expr("partial", day=Day(None, fixed[1], fixed[2]),
+                    feast=f"{fixed[0]} is {fixed[2]} {MONTH_NAMES[fixed[1] - 1].title()}")
     text, weekday = plain_form(surface)
     text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first
@@ -537,6 +541,12 @@ _FEAST = r"(?:" + "|".join([_SAINT.replace("?P<saint>", ""), *(
 _FEAST_NAMED = re.compile(_FEAST)  # a double year after it is one whatever the year
 _FEAST_YEAR = re.compile(rf"(?:on\s+|at\s+)?(?P<feast>{_FEAST}),?\s+(?P<year>1[0-9]{{3}}|"
                          rf"20[0-9]{{2}})\.?")
+_FEAST_ALONE = re.compile(rf"(?:(?i:on|at|of|by|since|till|until|before|after)\s+)?(?:the\s+)?"
+                          rf"(?P<feast>{_FEAST})[.,;:]?")
+# a feast's name that names something else: "All Saints Church", "Christmas Island",
+# "All Souls College", "the Michaelmas term", "Lady Day quarter"
+_FEAST_NAMING = (r"(?![ \t]*[-–—]?[ \t]*(?:[A-Z][a-z]|(?i:church|chapel|college|parish|island|street|"
+                 r"term|quarter|rent|fair|sessions|holidays?|vacation|recess|week|time|season|tide)\b))")
 _FIXED_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(FIXED_FEASTS, key=len,
                                                                    reverse=True)]
 _MOVABLE_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(MOVABLE_FEASTS, key=len,
@@ -820,16 +830,7 @@ class Chronology:
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:
-            writing = None if entry else self._writing(block)
-            if writing is not None and writing.month != expr.day.month:
-                return self._around(expr, writing, tense)
-            found = self._year_for(expr.day.month, block, entry)
-            if found is None:
-                return Resolved((), "no year to take it from", "", "partial")
-            day = Day(found[0], expr.day.month, expr.day.day)
-            if expr.day.day is not None and day.date() is None:
-                return Resolved((), "not a day of that year", "", "partial")
-            return Resolved((("when", day.tei()),), found[1], "medium", expr.flags)
+            return self._partial(expr, block, entry, tense)
         if expr.kind == "partial" and expr.day.day is not None:
             out = self._day_alone(expr.day.day, entry, expr.weekday, tense)  # "3[?]": doubt stays
             return dataclasses.replace(out, flags=expr.flags) if out.attrs else out
@@ -860,6 +861,26 @@ class Chronology:
         if expr.kind == "alt":
             return self._alternative(expr, block)
         return Resolved((), "", "", "relative" if expr.kind == "none" else "")
+
+    def _partial(self, expr: Expr, block: int, entry: bool, tense: str) -> Resolved:
+        """A month, or a day of a month, without its year (a feast without one, "Christmas
+        Day", is its day): the year around the letter's date, else the running one; the
+        reason names the feast's day first."""
+        writing = None if entry else self._writing(block)
+        if writing is not None and writing.month != expr.day.month:
+            out = self._around(expr, writing, tense)
+        elif (found := self._year_for(expr.day.month, block, entry)) is None:
+            out = Resolved((), "no year to take it from", "", "partial")
+        elif expr.day.day is not None and \
+                (day := Day(found[0], expr.day.month, expr.day.day)).date() is None:
+            out = Resolved((), "not a day of that year", "", "partial")
+        else:
+            day = Day(found[0], expr.day.month, expr.day.day)
+            out = Resolved((("when", day.tei()),), found[1], "medium", expr.flags)
+        if expr.feast and out.attrs:
+            return dataclasses.replace(out, reason=f"{expr.feast}, a feast on a fixed day; "
+                                       f"{out.reason}")
+        return out
 
     def _alternative(self, expr: Expr, block: int) -> Resolved:
         first, last, reason, cert = expr.day, expr.other, "stated (one of two)", "high"
@@ -1074,7 +1095,7 @@ FINDER = re.compile(
     rf"|{_M},?\s+{_Y}"
     rf"|{_M}\s+'?\d\d\b(?!\s*(?:st|nd|rd|th|d)\b)(?![.,]?\d)"
     rf"|{_Y},?\s+{_MON}(?:\s+{_D})?"
-    rf"|{_YEAR_OF}|{_FEAST},?\s+{_Y}"
+    rf"|{_YEAR_OF}|{_FEAST},?\s+{_Y}|{_FEAST}{_FEAST_NAMING}"
     rf"|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d\d)\b"
     rf"|(?:the\s+)?{_D}\s+(?:of\s+)?(?:this|last|next)\s+month"
     rf"|\b[Oo]n\s+the\s+(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b(?=\s*[.,;:!?)]|\s*$)"

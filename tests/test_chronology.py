@@ -411,6 +411,26 @@ def test_chronology_a_feast_with_its_year(text, surface, when, julian):
     assert ("feast" in r.reason) and (r.reason.startswith("stated")) == (len(when) == 10)
 
 
+def test_chronology_a_feast_without_a_year_takes_the_running_year():
+    """A feast on a fixed day without a year is its day in the year a date without one takes:
+    a diary's heading the year of the entry before it, a letter's feast the one before or
+    after the letter's date as its sentence speaks of it; its reason names the feast; a
+    feast's name naming a church, a college, a term or a season is none (was: not proposed,
+    no rule read a feast without its year)."""
+    diary = "24 December 1772.\n\nAt Coles' at work.\n\nChristmas Day.\n\nI went to Woodbury."
+    blocks = ((0, 17, "dateline"), (19, 37, "p"), (39, 53, "head"), (55, 74, "p"))
+    got = {diary[s:e]: r for s, e, r in date_mentions(diary, [], Dating(blocks=blocks))}
+    assert dict(got["Christmas Day."].attrs) == {"when": "1772-12-25"}  # the whole heading
+    assert got["Christmas Day."].reason.startswith("Christmas is 25 December, a feast on a fixed")
+    letter = ("I hope to be with you on Christmas Day, and to stay till Twelfth Day. We kept "
+              "Michaelmas at Downing. The Christmas holidays were long; All Saints Church and "
+              "All Souls College were shut for the Michaelmas term.")
+    got = {letter[s:e]: dict(r.attrs) for s, e, r in
+           date_mentions(letter, [], Dating(Day(1790, 10, 3), "the letter's date"))}
+    assert got == {"Christmas Day": {"when": "1790-12-25"}, "Twelfth Day": {"when": "1791-01-06"},
+                   "Michaelmas": {"when": "1790-09-29"}}
+
+
 def test_calendar_easter():
     """Easter Day by either computus: Gregorian 1818-03-22 (the earliest it can be) and
     1943-04-25 (the latest), 2000-04-23, 2024-03-31; Julian 1066-04-16 and the Orthodox
