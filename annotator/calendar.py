@@ -403,61 +403,56 @@ def gregorian_to_julian(year: int, month: int, day: int) -> tuple[int, int, int]
     return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
 
 
-_CONVERTED = re.compile(r"Julian (-?\d{4}-\d\d-\d\d) is Gregorian (-?\d{4}-\d\d-\d\d)")
-
-
-def _converted(reason: str) -> dict[str, str]:
-    """Each Gregorian day a date's reason names as converted ("Julian 1723-02-10 is Gregorian
-    1723-02-21"), to the Julian day it was written as."""
-    return {g: j for j, g in _CONVERTED.findall(reason)}
-
-
-def julian_written(value: dict[str, str], reason: str) -> tuple[tuple[str, str], ...] | None:
+def julian_written(value: dict[str, str], written: dict[str, str]
+                   ) -> tuple[tuple[str, str], ...] | None:
     """A date flagged ``julian`` (its words a Julian day, its TEI value the Gregorian day),
     as TEI's custom dating attributes give its words' own value: ``when-custom`` (and
     ``from-custom``...) the Julian day, the year counted from 1 January; a month or a year
-    as it is. The day is the one the reason names ("Julian 1723-02-10 is Gregorian
-    1723-02-21"), else the Julian day of the value (an editor's, which TEI's ``@when`` takes
-    as Gregorian). None where the Old Style rules read a day as written (a double year after
-    the change of 1752: its day is a Gregorian one) or where there is no value.
+    as it is. ``written`` is the store's ``mentions.date_written``, each value's day as the
+    words write it where the rules (or the editor's flag) read it so; a day with none is the
+    Julian day of the value (an editor's, which TEI's ``@when`` takes as Gregorian). None
+    where a day was read as written, no Julian day (its written day is its value: an Old
+    Style date's day after the change of 1752), or where there is no value.
     DOCS: docs/export.md#old-style-dates"""
-    named = _converted(reason)
     out = []
     for attr, v in value.items():
-        if v in named:
-            out.append((f"{attr}-custom", named[v]))
-            continue
         m = ISO_DATE.fullmatch(v)
+        own = written.get(attr)
+        if own is not None and own != v:
+            out.append((f"{attr}-custom", own))
+            continue
         if m is None or int(m.group(1)) < 1:  # no day of the rules' (nor Python's) calendar
             return None
         if m.group(3) is None:  # a month or a year: the same in either calendar's words
             out.append((f"{attr}-custom", v))
             continue
-        if "Old Style (" in reason:  # read as written by the rules: not a Julian day
+        if own is not None:  # read as written by the rules: not a Julian day
             return None
         y, mo, d = gregorian_to_julian(*(int(p) for p in m.groups()))
         out.append((f"{attr}-custom", f"{y:04d}-{mo:02d}-{d:02d}"))
     return tuple(out) or None
 
 
-def flag_value(value: dict[str, str], reason: str, julian: bool) -> tuple[dict[str, str], str]:
+def flag_value(value: dict[str, str], written: dict[str, str], julian: bool
+               ) -> tuple[dict[str, str], dict[str, str], str]:
     """A value read from a date's words, when the editor flags it Old Style or clears the flag
     and gives no value (docs/proposals.md#old-style): flagged, each day is the words' Julian
     day, so its value is the Gregorian day, as the rules convert ("3 March 1790": 1790-03-14);
-    cleared, each day the reason names as converted ("Julian 1723-02-02 is Gregorian
-    1723-02-13", the rules' or an earlier flag's) is the words' own day again. The value, and
-    what was done in an editor's words ("" when nothing: a month, a year, an unnamed day)."""
-    out, said, named = dict(value), [], _converted(reason)
+    cleared, each day the words write otherwise (``written``, the store's
+    ``mentions.date_written``: "1723-02-02" of the rules' or an earlier flag's 1723-02-13) is
+    the words' own day again. The value, the words' days it keeps as ``written`` (none once
+    cleared), and what was done in an editor's words ("" when nothing: a month, a year)."""
+    out, kept, said = dict(value), {}, []
     for attr, v in value.items():
         m = ISO_DATE.fullmatch(v)
         if julian and m is not None and m.group(3) is not None and int(m.group(1)) >= 1:
             g = "{:04d}-{:02d}-{:02d}".format(*julian_to_gregorian(*map(int, m.groups())))
-            out[attr] = g
+            out[attr], kept[attr] = g, v
             said.append(f"Julian {v} is Gregorian {g}")
-        elif not julian and v in named:
-            out[attr] = named[v]
-            said.append(f"the day as written, {named[v]}")
-    return out, ", ".join(said)
+        elif not julian and written.get(attr, v) != v:
+            out[attr] = written[attr]
+            said.append(f"the day as written, {written[attr]}")
+    return out, kept, ", ".join(said)
 
 
 def names_julian(xml_id: str, words: str) -> bool:

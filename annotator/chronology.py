@@ -108,6 +108,10 @@ class Resolved:
     cert: str = ""
     flags: str = ""
     stated: bool = False
+    # a date flagged julian: its day as the words write it (the Julian day, its year from 1
+    # January; the value itself where the day was read as written), which the store keeps
+    # (``mentions.date_written``) for the TEI export's ``@when-custom``; else ''
+    written: str = ""
 
 
 _TEI_DAY = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
@@ -370,8 +374,11 @@ def _read(surface: str) -> Expr:
             return Expr("feast", (("when", m["year"]),))
         if fixed is None:
             day, why, julian = movable_feast(m["feast"], int(m["year"]))
+            words = Day(*gregorian_to_julian(day.year, day.month, day.day)) \
+                if julian and day and day.year and day.month and day.day else Day(None)
             return Expr("feast", (("when", day.tei() if day else m["year"]),),
-                        flags="julian" if julian else "", day=day or Day(None), feast=why)
+                        flags="julian" if julian else "", day=day or Day(None), feast=why,
+                        written=words)
         day = Day(int(m["year"]), fixed[1], fixed[2])
         return Expr("feast", (("when", day.tei()),), day=day,
                     feast=f"{fixed[0]} is {fixed[2]} {MONTH_NAMES[fixed[1] - 1].title()}")
@@ -675,6 +682,9 @@ class Chronology:
             expr = self._quaker_month(expr)
             out = self._resolve(expr, block, entry, tense)
         out, written = self._julian(expr, out)
+        words = written or (expr.written if expr.written.year is not None else None)
+        if words is not None and "julian" in out.flags.split(","):
+            out = dataclasses.replace(out, written=words.tei())
         if aside:
             return self._weekday_checked(expr, out)
         return self._remember(expr, out, block, entry, written)

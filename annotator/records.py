@@ -116,6 +116,7 @@ class Proposal:
     date_reason: str = ""  # how the date's value was found ("year from the header date ...")
     date_cert: str = ""  # 'high' stated in full, 'medium' inferred, '' no value
     date_stated: bool = False  # the value is the text's own (chronology.Resolved.stated)
+    date_written: str = ""  # a julian date's day as written (chronology.Resolved.written)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2281,6 +2281,59 @@ def test_export_tei_an_editors_value_of_an_old_style_date(ws, tmp_path):
             "the 10th of February 1722/3</date>") in text
 
 
+def test_export_tei_an_old_style_dates_written_day_is_stored_not_read_from_its_reason(
+        ws, tmp_path):
+    """The day an Old Style date's words write is kept in ``mentions.date_written`` (the
+    rules' Julian day, or the editor's flag's), and the export's @when-custom and a cleared
+    flag read it there: reasons worded otherwise change neither (was: both matched "Julian
+    ... is Gregorian ..." in the reason, so a reworded reason left a cleared date its
+    converted day, 1723-02-21, and the rules' unconverted Old Style day was told by "Old
+    Style (" in it)."""
+    ws.add(old_style_letter(tmp_path, f"<profileDesc>{_SENT}</profileDesc>"))
+    ws.propose()
+    ws.confirm_dates("letter", certain=False)
+    written = {r[0]: r[1] for r in ws.store.query(
+        "SELECT date_value, date_written FROM mentions WHERE type = 'date'")}
+    assert written == {'{"when": "1723-02-21"}': '{"when": "1723-02-10"}',
+                       '{"when": "1723-02-25"}': '{"when": "1723-02-14"}',
+                       '{"when": "1766-10-09"}': None}
+    before = export_bytes(ws, "letter")
+    with ws.store.transaction() as conn:  # the reasons reworded, as the chronology may
+        conn.execute("UPDATE mentions SET date_reason = 'read from the words' "
+                     "WHERE type = 'date'")
+    assert export_bytes(ws, "letter") == before
+    m = next(m for m in ws.mentions("letter") if m.surface == "the 10th of February 1722/3")
+    ws.set_date(m.id, julian=False)  # the words' own day again
+    assert (dict(ws.mention(m.id).date_value), ws.mention(m.id).flags) == (
+        {"when": "1723-02-10"}, "")
+    assert [r[0] for r in ws.store.query("SELECT date_written FROM mentions WHERE id = ?",
+                                         (m.id,))] == [None]
+    ws.set_date(m.id, julian=True)  # flagged again: converted, its words' day kept
+    assert dict(ws.mention(m.id).date_value) == {"when": "1723-02-21"}
+    assert export_bytes(ws, "letter") == before
+
+
+def test_export_tei_an_older_store_keeps_its_old_style_dates_written_days(ws, tmp_path):
+    """A store of version 22 (no ``date_written``): opening it fills in the days its reasons
+    name as converted (the rules' "Julian 1723-02-10 is Gregorian 1723-02-21", the running
+    date's "Old Style: Julian ...", an editor's flag's) once, and the export is the one it
+    wrote before; a cleared flag then gives the words' day back."""
+    from tests.conftest import reopened_at
+
+    ws.add(old_style_letter(tmp_path, f"<profileDesc>{_SENT}</profileDesc>"))
+    ws.propose()
+    ws.confirm_dates("letter", certain=False)
+    before = export_bytes(ws, "letter")
+    again = reopened_at(ws, 22, "ALTER TABLE mentions DROP COLUMN date_written")
+    assert sorted(filter(None, (r[0] for r in again.store.query(
+        "SELECT date_written FROM mentions WHERE type = 'date'")))) == [
+        '{"when":"1723-02-10"}', '{"when":"1723-02-14"}']
+    assert export_bytes(again, "letter") == before
+    m = next(m for m in again.mentions("letter") if m.surface == "the 10th of February 1722/3")
+    again.set_date(m.id, julian=False)
+    assert dict(again.mention(m.id).date_value) == {"when": "1723-02-10"}
+
+
 def test_export_tei_a_value_set_on_the_files_own_date_repeats_no_attribute(ws, tmp_path):
     """An editor's value for a date the file marks without one, `<date cert="low">`: the
     value is added, the file's @cert kept (was: `cert="low" when="1765" cert="high"`, an

@@ -215,7 +215,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         out.append(Proposal(start, end, "date", text[start:end], prov, value.attrs, value.flags,
                             confidence=CONFIDENCE["dateline" if line else "date"],
                             date_reason=value.reason, date_cert=value.cert,
-                            date_stated=value.stated))
+                            date_stated=value.stated, date_written=value.written))
     for start, end in lines:
         if (start, end) not in seen_lines:
             out.append(Proposal(start, end, "date", text[start:end], "rule:dateline",
@@ -906,6 +906,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             flags = ",".join(f for f in (flags, "ambiguous") if f)
         entity = entity_of.get(i)
         date_value = json.dumps(dict(p.date_value)) if p.date_value else None
+        written = json.dumps({"when": p.date_written}) if p.date_written else None
         row = old.get((p.start, p.end, p.type))
         was = row["entity_id"] if row is not None else None
         if touched is not None and (row is None or was != entity):
@@ -916,15 +917,16 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                 left.add(was)
             if (row["entity_id"], row["flags"], row["provenance"], row["date_value"],
                     row["confidence"], row["date_reason"], row["date_cert"],
-                    bool(row["date_stated"])) != \
+                    bool(row["date_stated"]), row["date_written"]) != \
                     (entity, flags, p.provenance, date_value, p.confidence, p.date_reason,
-                     p.date_cert, p.date_stated):
+                     p.date_cert, p.date_stated, written):
                 rows_of.update_mention(conn, row["id"], entity, flags, p.provenance, date_value,
-                                       p.confidence, p.date_reason, p.date_cert, p.date_stated)
+                                       p.confidence, p.date_reason, p.date_cert, p.date_stated,
+                                       written)
             continue
         new.append((source_id, sha256, p.start, p.end, p.type, entity, date_value, flags,
                     p.provenance, stamp, p.confidence, p.date_reason, p.date_cert,
-                    p.date_stated))
+                    p.date_stated, written))
     rows_of.insert_mentions(conn, new)
     if replace:
         gone = [r for r in stale_rows if r["id"] not in kept]

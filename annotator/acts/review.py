@@ -452,7 +452,8 @@ class Review:
             changes: dict[str, Any] = {"status": "confirmed", "decided": 1}
             if stored is not None:
                 changes |= {"date_value": stored, "date_reason": EDITOR,
-                            "date_cert": cert or "high", "date_stated": 0}
+                            "date_cert": cert or "high", "date_stated": 0,
+                            "date_written": None}  # no words' day: the editor's value
             elif cert is not None:
                 changes["date_cert"] = cert
             if julian is not None:
@@ -932,15 +933,18 @@ def _flagged(conn: sqlite3.Connection, row: sqlite3.Row, julian: bool,
     Julian day, its Gregorian value; cleared: the words' own day again), since the flag says
     what the words are; an editor's value or the file's own stays. The reason says the flag,
     once (a flag set, then cleared, says the last), and what it did; ``payload`` logs the
-    value before and after (docs/proposals.md#old-style)."""
+    value before and after (docs/proposals.md#old-style). The words' days the value was read
+    from are kept in ``date_written`` while flagged, and read from it when cleared."""
     reason = row["date_reason"] or ""
     value = json.loads(row["date_value"]) if row["date_value"] else {}
-    now, said = ({}, "") if reason.startswith(EDITOR) or \
-        file_date_value(conn, row["id"]) is not None else flag_value(value, reason, julian)
+    written = json.loads(row["date_written"]) if row["date_written"] else {}
+    now, words, said = ({}, {}, "") if reason.startswith(EDITOR) or \
+        file_date_value(conn, row["id"]) is not None else flag_value(value, written, julian)
     flag = "flagged julian by the editor" if julian else "julian flag cleared by the editor"
     kept = _EDITOR_FLAG.sub("", reason)
     out: dict[str, Any] = {"date_reason": "; ".join(filter(None, [kept, flag])) +
-                           (f": {said}" if said else "")}
+                           (f": {said}" if said else ""),
+                           "date_written": json.dumps(words) if words else None}
     if said:
         out["date_value"] = normalise_date_value(now)
         payload |= {"now": now, "was": value}

@@ -281,15 +281,16 @@ def _mentions_of(read: rows_of.MentionRead,
 
 
 def _as_marked(m: _Mentions, rows: list[tuple[int, int, str, str, bool, bool]]) -> None:
-    """Each date of ``rows`` (start, end, value, reason, julian, stated:
+    """Each date of ``rows`` (start, end, value, written, julian, stated:
     ``store.exports.marked_dates``)
     gets a kind of its own: a Julian day given as its Gregorian one carries its words' Julian
     value (``custom``), its tag saying its calendar; a value the text states with a doubt is
     ``stated``, its tag no @evidence of an inference. Dates are a few of a source's mentions,
     and these a few of them."""
     made: dict[tuple[int, tuple[tuple[str, str], ...], bool], int] = {}
-    for s, e, value, reason, julian, stated in rows:
-        custom = (julian_written(json.loads(value), reason) or ()) if julian else ()
+    for s, e, value, written, julian, stated in rows:
+        custom = (julian_written(json.loads(value), json.loads(written) if written else {})
+                  or ()) if julian else ()
         if not custom and not stated:
             continue
         for i in range(*np.searchsorted(m.start, [s, s + 1]).tolist()):

@@ -24,7 +24,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -272,6 +272,29 @@ def _uri_column(conn: sqlite3.Connection) -> str:
     return _add_columns(conn, [("bib", "uri", "TEXT NOT NULL DEFAULT ''")])
 
 
+# where a reason names a conversion of a value's day, "Julian 1723-02-10 is Gregorian
+# 1723-02-21" (SQL over mentions and json_each(date_value) j): the position of " is Gregorian"
+_NAMED = "instr(date_reason, ' is Gregorian ' || j.value)"
+_CONVERTED = f"({_NAMED} > 17 AND substr(date_reason, {_NAMED} - 17, 7) = 'Julian ')"
+
+
+def _julian_days_column(conn: sqlite3.Connection) -> str:
+    """Version 23: the day each value of a date flagged julian was read from, as its words
+    write it (``mentions.date_written``), so the TEI export and the editor's flag read a
+    column, not the reason's wording. A store before it kept that wording alone: the days
+    its reasons name as converted ("Julian 1723-02-10 is Gregorian 1723-02-21") and, for a
+    date the rules read as Old Style ("... Old Style (...)") without converting it, the value
+    itself, are filled in once, here."""
+    return _add_columns(conn, [("mentions", "date_written", "TEXT")]) + (
+        "UPDATE mentions SET date_written = ("
+        f"SELECT NULLIF(json_group_object(j.key, iif({_CONVERTED}, "
+        f"substr(date_reason, {_NAMED} - 10, 10), j.value)), '{{}}') "
+        "FROM json_each(mentions.date_value) j "
+        f"WHERE {_CONVERTED} OR instr(date_reason, 'Old Style (') > 0) "
+        "WHERE type = 'date' AND date_value IS NOT NULL AND date_written IS NULL "
+        "AND ',' || flags || ',' LIKE '%,julian,%';")
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -328,6 +351,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     19: _source_dates,  # store.sql has it, and add keeps it, from version 20
     20: _stated_column,  # store.sql has it, and propose sets it, from version 21
     21: _uri_column,  # store.sql has it from version 22
+    22: _julian_days_column,  # store.sql has it, and propose and 'date set' set it, from 23
 }
 
 

@@ -85,7 +85,7 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
 
 def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], states: Pair
                  ) -> dict[tuple[str, str], list[tuple[int, int, str, str, bool, bool]]]:
-    """(start, end, date_value, date_reason, julian, stated) of the date mentions of
+    """(start, end, date_value, date_written, julian, stated) of the date mentions of
     ``versions`` whose tag says more than their value, by (source id, sha256): those flagged
     ``julian`` (an Old Style date: its words a Julian day), and those the text states with a
     doubt (``stated``, '12 May 1791?': not certain, its value flagged ``date_stated`` where
@@ -96,8 +96,8 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
     mentions."""
     wanted = set(versions)
     out: dict[tuple[str, str], list[tuple[int, int, str, str, bool, bool]]] = {}
-    for sid, sha, start, end, value, reason, julian, stated in plain_rows(conn, (
-            "SELECT source_id, sha256, start, end, date_value, date_reason, "
+    for sid, sha, start, end, value, written, julian, stated in plain_rows(conn, (
+            "SELECT source_id, sha256, start, end, date_value, date_written, "
             "',' || flags || ',' LIKE '%,julian,%' AS julian, "
             "date_cert != 'high' AND (date_stated = 1 OR date_reason LIKE ?) AS stated "
             "FROM mentions "
@@ -108,7 +108,7 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
              json.dumps(sorted({sha for _, sha in wanted})), *states)):
         if (sid, sha) in wanted:
             out.setdefault((sid, sha), []).append(
-                (start, end, value, reason or "", bool(julian), bool(stated)))
+                (start, end, value, written or "", bool(julian), bool(stated)))
     return out
 
 

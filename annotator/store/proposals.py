@@ -117,26 +117,28 @@ def rename_entities(conn: sqlite3.Connection, names: dict[str, str]) -> None:
 def update_mention(conn: sqlite3.Connection, mention_id: int, entity_id: str | None,
                    flags: str, provenance: str, date_value: str | None,
                    confidence: float | None, date_reason: str, date_cert: str,
-                   date_stated: bool) -> None:
+                   date_stated: bool, date_written: str | None) -> None:
     conn.execute("UPDATE mentions SET entity_id = ?, flags = ?, provenance = ?, date_value = ?, "
-                 "confidence = ?, date_reason = ?, date_cert = ?, date_stated = ? WHERE id = ?",
+                 "confidence = ?, date_reason = ?, date_cert = ?, date_stated = ?, "
+                 "date_written = ? WHERE id = ?",
                  (entity_id, flags, provenance, date_value, confidence, date_reason, date_cert,
-                  int(date_stated), mention_id))
+                  int(date_stated), date_written, mention_id))
 
 
 # A proposed mention's columns, in ``insert_mentions`` order.
 MentionValues = tuple[str, str, int, int, str, str | None, str | None, str, str, str,
-                      float | None, str, str, bool]
+                      float | None, str, str, bool, str | None]
 
 
 def insert_mentions(conn: sqlite3.Connection, rows: Iterable[MentionValues]) -> None:
     """Proposed mentions: (source_id, sha256, start, end, type, entity_id, date_value, flags,
-    provenance, created_at, confidence, date_reason, date_cert, date_stated) each, in one
-    statement."""
+    provenance, created_at, confidence, date_reason, date_cert, date_stated, date_written)
+    each, in one statement."""
     conn.executemany(
         "INSERT INTO mentions (source_id, sha256, start, end, type, status, entity_id, "
         "date_value, flags, provenance, created_at, confidence, date_reason, date_cert, "
-        "date_stated) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "date_stated, date_written) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)", rows)
 
 
 def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> None:

@@ -124,8 +124,14 @@ CREATE TABLE mentions (
     date_reason TEXT NOT NULL DEFAULT '',     -- dates: how the value was found
     date_cert   TEXT NOT NULL DEFAULT '',     -- dates: 'high' stated, 'medium' inferred
     date_stated INTEGER NOT NULL DEFAULT 0,   -- dates: 1, the value is the text's own (its doubt too)
+    date_written TEXT,                        -- dates flagged julian: JSON like date_value, each day as the words write it (below)
     UNIQUE (source_id, sha256, start, end, type)
 );
+-- date_written: for a date flagged julian, the day (or month, year) each attribute's value was
+-- read from, as the words write it: the Julian day of a converted one ("1723-02-10" of
+-- when 1723-02-21), the value itself where the day was read as written; NULL where nothing was
+-- read so (an editor's value: its Julian day is worked out from it). The TEI export's
+-- @when-custom, and the words' own day again when the editor clears the flag.
 CREATE INDEX mentions_entity ON mentions(entity_id);
 -- The review queue counts every entity's live mentions from this index alone.
 CREATE INDEX mentions_entity_state ON mentions(entity_id, status);
