@@ -701,6 +701,39 @@ def test_browser_confirms_and_corrects_a_date(page, desk_ws):
         ("confirmed", {"when": "1941-06-22"}, "set by the editor")
 
 
+def test_browser_date_card_flags_a_date_old_style_and_clears_the_flag(browser, ws, tmp_path):
+    """The date card says whether a date's words are Old Style and toggles it, as 'date set
+    --julian/--gregorian' does: cleared, the rules' Julian 10 February 1722/3 is its words'
+    day, 1723-02-10; flagged again, its Gregorian day (was: the desk had no such toggle, only
+    the library and the command line)."""
+    src = tmp_path / "hunt.txt"
+    src.write_text("Dear Sir,\n\nMy father died on the 10th of February 1722/3, at home.\n",
+                   encoding="utf-8")
+    ws.add(src)
+    ws.propose()
+    (date,) = [m for m in ws.mentions("hunt") if m.surface == "the 10th of February 1722/3"]
+    assert (dict(date.date_value), "julian" in date.flags) == ({"when": "1723-02-21"}, True)
+    with served_page(browser, ws) as (pg, errors):
+        pg.goto("/s/hunt")
+        pg.wait_for_function("document.readyState === 'complete' && window.htmx")
+        pg.click(f"article#text mark[data-m='{date.id}']")
+        pg.wait_for_selector("#panel form.date-calendar")
+        assert "Old Style" in pg.inner_text("#panel form.date-calendar")
+        shot(pg, "date-julian")
+        pg.click("#panel form.date-calendar button[value='gregorian']")
+        pg.wait_for_selector("#panel .message.ok:has-text('Julian flag cleared: when=1723-02-10')")
+        after = ws.mention(date.id)
+        assert (after.status, dict(after.date_value), after.flags) == (
+            "confirmed", {"when": "1723-02-10"}, "")
+        assert "read as Gregorian" in pg.inner_text("#panel form.date-calendar")
+        pg.click("#panel form.date-calendar button[value='julian']")
+        pg.wait_for_selector("#panel .message.ok:has-text('Flagged Old Style (Julian): "
+                             "when=1723-02-21')")
+        assert (dict(ws.mention(date.id).date_value), ws.mention(date.id).flags) == (
+            {"when": "1723-02-21"}, "julian")
+        assert errors == []
+
+
 def test_browser_selection_replaces_the_proposal_it_overlaps_and_counts_follow(page, desk_ws):
     sid, proposal, wider, start = molotov_widened(desk_ws)
     assert proposal.status == "proposed" and proposal.entity_id

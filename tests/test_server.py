@@ -1310,6 +1310,29 @@ def test_server_a_date_that_is_no_day_says_why(proposed_client, seed_ws):
     assert seed_ws.mention(date.id).date_value == date.date_value
 
 
+def test_server_date_card_julian_toggle_is_refused_cross_site(proposed_client, seed_ws):
+    """The date card's Old Style toggle posts as the card's other acts do: from another
+    origin or without the token nothing changes; from the desk it flags the date."""
+    sid = "german-soviet-axis-talks"
+    date = next(m for m in seed_ws.mentions(sid) if m.type == "date" and m.date_value)
+    doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{date.id}", headers=HX).text)
+    form = {i.get("name"): i.get("value") or "" for i in
+            doc.xpath("//form[contains(@class,'date-calendar')]//input")
+            if i.get("name") != "_token"}
+    assert doc.xpath("//form[contains(@class,'date-calendar')]//button/@value") == ["julian"]
+    url = f"/s/{sid}/mention/{date.id}/date"
+    before = seed_ws.store.one("SELECT count(*) FROM decisions")[0]
+    for kwargs in ({"origin": "http://evil.example"}, {"token": None},
+                   {"headers": {"Sec-Fetch-Site": "cross-site"}}):
+        r = post(proposed_client, url, {**form, "act": "julian"}, **kwargs)
+        assert r.status_code == 403
+    assert seed_ws.store.one("SELECT count(*) FROM decisions")[0] == before
+    assert "julian" not in seed_ws.mention(date.id).flags
+    r = post(proposed_client, url, {**form, "act": "julian"}, headers=HX)
+    assert r.status_code == 200 and "Flagged Old Style (Julian)" in r.text
+    assert "julian" in seed_ws.mention(date.id).flags.split(",")
+
+
 def _undo_bar(html):
     doc = lxml_html.fromstring(html)
     return (doc.xpath("string(//div[@id='undo-bar']//input[@name='session']/@value)"),

@@ -588,8 +588,17 @@ def _panel_and_text(desk: Desk, request: Request, form: Form, decision: Decision
 
 
 def mention_date(desk: Desk, request: Request, form: Form) -> Response:
-    """Correct a date mention's value from its panel (``Workspace.set_date``): confirmed."""
+    """Correct a date mention's value from its panel (``Workspace.set_date``): confirmed; or,
+    act 'julian' or 'gregorian', flag its words Old Style or clear the flag, as ``date set
+    --julian/--gregorian`` does (a value read from the words follows the flag)."""
     mention = _mention(desk, request)
+    act = form.get("act", "date")
+    if act in ("julian", "gregorian"):
+        d = desk.ws.set_date(mention.id, julian=act == "julian",
+                             expected=form.get("expected") or None)
+        shown = " ".join(f"{k}={v}" for k, v in desk.ws.mention(mention.id).date_value)
+        said = "Flagged Old Style (Julian)" if act == "julian" else "Julian flag cleared"
+        return _panel_and_text(desk, request, form, d, f"{said}: {shown}.")
     value = {k: form.get(k, "").strip() or None for k in ("when", "from", "to", "notBefore",
                                                           "notAfter")}
     if value["from"] or value["to"] or value["notBefore"] or value["notAfter"]:
