@@ -1424,9 +1424,15 @@ def _opens_line(before: str) -> bool:
 # Words that tell a sentence speaks of what is to come, or of what is past (a verb's past
 # form: a closed list of common irregular ones, and words in -ed not after "am", "is", "are",
 # "be", where they are mostly adjectives or a passive to come: "I am pleased", "to be paid").
-_FUTURE = re.compile(r"\b(?:will|shall|wo|hope|hopes|hoping|intend|intends|intending|expect|"
-                     r"expects|expecting|going|soon|next|(?:mean|means|propose|proposes)\s+to)"
-                     r"\b|\w['’]ll\b", re.I)
+# What is to come is also what a verb in the present binds or means to do, its infinitive
+# with "to" (obligation, intention, arrangement): "must go", "am to go", "have to be",
+# "obliges me to go", "wish to see", "promise to call" ("obliged me to", "had to", "promised
+# to" say the past, an -ed or a past form, and the two cues cancel).
+_BOUND = (r"(?:must|(?:am|is|are|have|has|about)\s+to|(?:obliges?|compels?|requires?|forces?|"
+          r"wants?|wish|wishes|desires?|promises?|purposes?|designs?|plans?|resolves?|means?|"
+          r"proposes?)(?:\s+(?:me|us|him|her|them|you))?\s+to)")
+_FUTURE = re.compile(rf"\b(?:will|shall|wo|hope|hopes|hoping|intend|intends|intending|expect|"
+                     rf"expects|expecting|going|soon|next|{_BOUND})\b|\w['’]ll\b", re.I)
 _PAST = re.compile(r"\b(?:was|were|had|did|ago|last|since|went|came|saw|left|got|gave|made|"
                    r"took|sent|wrote|told|found|heard|spent|met|paid|began|brought|bought|"
                    r"thought|said|kept|felt|knew|lost|held|sat|stood|ran|rode|fell|became|"

@@ -739,6 +739,7 @@ def test_chronology_a_question_mark_right_after_a_date_makes_it_doubtful(text, k
     ("We walked to Bala in February.", "February", {"when": "1791-02"}),
     ("In October we went to Bath.", "October", {"when": "1790-10"}),
     ("I shall be in London in October.", "October", {"when": "1791-10"}),
+    ("I am to be in London in October.", "October", {"when": "1791-10"}),
     # neither said: either side of the letter's date
     ("Parliament meets in February.", "February", {"notBefore": "1791-02",
                                                    "notAfter": "1792-02"}),
@@ -977,6 +978,17 @@ _LETTER_DAYS = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|only 
     ("We hope to see you at Keswick on Monday, if the weather holds.", Day(1800, 2, 27),
      [("Monday", "1800-03-03")]),
     ("I shall write again next Sunday.", Day(1800, 2, 27), [("next Sunday", "1800-03-02")]),
+    # what a verb in the present binds or means to do, its infinitive with "to", is to come;
+    # bound in the past, it is past (was: no value for the first five, no cue known)
+    ("Business obliges me to go to Chester on Thursday.", Day(1800, 3, 3),
+     [("Thursday", "1800-03-06")]),
+    ("I am to go to Chester on Thursday.", Day(1800, 3, 3), [("Thursday", "1800-03-06")]),
+    ("I must go to Chester on Thursday.", Day(1800, 3, 3), [("Thursday", "1800-03-06")]),
+    ("I have to be at Chester on Thursday.", Day(1800, 3, 3), [("Thursday", "1800-03-06")]),
+    ("I wish to see you at Chester on Thursday.", Day(1800, 3, 3),
+     [("Thursday", "1800-03-06")]),
+    ("Business obliged me to go to Chester on Thursday.", Day(1800, 3, 3),
+     [("Thursday", "1800-02-27")]),
     # nothing says which: no value, as before
     ("Many thanks for your kind letter of Tuesday.", Day(1800, 2, 27), [("Tuesday", None)]),
 ])
