@@ -6,6 +6,7 @@ import json
 
 from annotator.acts.folds import METHODS, make_folds
 from tests.conftest import run
+from tests.test_train import FN as FN_DATA
 from tests.test_train import TRAIN_FILES
 
 
@@ -51,3 +52,29 @@ def test_folds_eval_types_and_errors(ws):
     assert result.exit_code == 0, result.output
     assert {r["type"] for r in json.loads(result.stdout)["scores"]} == {"person", "date", "all"}
     assert set(METHODS) >= {"base", "propagation", "conventions", "trained"}
+
+
+JOURNALS = (FN_DATA / "A0011517-slice.xml", FN_DATA / "A0011530.xml")
+
+
+def test_folds_eval_dates_a_held_source_as_propose_does(ws):
+    """eval --folds gives each held source's dates what propose gives them
+    (``acts.propose.source_dating``): its blocks, so a journal's day alone heading an entry
+    ("2.") is found whole, and its editor's notes, so their dates are flagged ``editorial``
+    (was: an empty Dating, so of Friendly Networks' 61 dated entries none was found exactly
+    and a note's "August 1771" was the journal's own date)."""
+    from annotator.acts.folds import _Learned, _proposals
+    from annotator.acts.propose import source_dating
+
+    ws.add_many(JOURNALS)
+    report = ws.evaluate_folds(2, methods=["base"], types=["date"])
+    (date,) = report.methods[0].scores
+    assert date.gold == 61 and date.exact_tp >= 55
+    sid = next(s.id for s in ws.sources() if s.id.startswith("a0011517"))
+    text = ws.reading_text(sid)
+    dating = source_dating(ws.context.texts, sid, ws.textmap(sid))
+    got = {text[p.start:p.end]: p.flags for p in _proposals(
+        text, [], frozenset(), settings=ws.settings, learned=_Learned([], {}, {}, {}),
+        source_id=sid, dating=dating) if p.type == "date"}
+    assert "editorial" in got["August 1771"].split(",")
+    assert "editorial" not in got["2."].split(",")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from annotator.acts.conventions import Edition
 from annotator.acts.queries import EditionView
 from annotator.acts.evaluate import SCORED, GoldSpan, score
 from annotator.acts.train import train_texts, training_labels
+from annotator.chronology import Dating
 from annotator.config import Settings
 from annotator.entities.names import KnownEntity, name_key
 from annotator.errors import ConfigError, Interrupted
@@ -139,9 +140,12 @@ def _known(states: Sequence[MentionState], text: Callable[[str], str]) -> list[K
 
 
 def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
-               settings: Settings, learned: _Learned, source_id: str) -> list[Proposal]:
+               settings: Settings, learned: _Learned, source_id: str,
+               dating: Dating) -> list[Proposal]:
+    """The held source's proposals by one method; ``dating`` is what its dates lean on, as
+    propose gives it (``acts.propose.source_dating``), its weekday headings as the method's
+    conventions say."""
     from annotator.acts.propose import build_proposals, register_index
-    from annotator.chronology import Dating
     from annotator.nlp.conventions import MARKED, span_rules
     from annotator.nlp.spans import RULES
 
@@ -156,8 +160,8 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
         org_threshold=settings.org_threshold if org else 0.0,
         confirmed={k: e.type for e in known for k in e.keys} if org else None,
         unnamed=learned.unnamed.get(source_id, ()) if conv else (),
-        dating=Dating(weekday_headings=learned.conventions[source_id].weekday_headings ==
-                      MARKED) if conv else Dating())
+        dating=replace(dating, weekday_headings=conv and learned.conventions[
+            source_id].weekday_headings == MARKED))
 
 
 def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
@@ -183,8 +187,10 @@ def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
 def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] | None = None,
                    types: Sequence[str] = SCORED,
                    train_settings: TrainSettings = TrainSettings(),
-                   say: Say | None = None) -> FoldReport:
-    """Score each method on every fold held back in turn; nothing is written to the store."""
+                   say: Say | None = None,
+                   dating: Callable[[str], Dating] | None = None) -> FoldReport:
+    """Score each method on every fold held back in turn; nothing is written to the store.
+    ``dating``: what a source's dates lean on, as propose gives it (none: nothing)."""
     settings = ws.settings
 
     def reading_text(sid: str) -> str:
@@ -260,7 +266,8 @@ def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] 
                 for sid in held:
                     predicted = _proposals(reading_text(sid), spans[method.pipeline][sid],
                                            method.steps, settings=settings, learned=learned,
-                                           source_id=sid)
+                                           source_id=sid,
+                                           dating=dating(sid) if dating else Dating())
                     for s in score(gold[sid], predicted, types=types)[0]:
                         row = totals[name][s.type]
                         for i, v in enumerate((s.gold, s.predicted, s.exact_tp, s.overlap_tp)):
@@ -293,6 +300,10 @@ def evaluate_folds(ctx: ActContext, k: int, *, methods: Sequence[str] | None = N
 
     DOCS: docs/proposals.md#cross-validation-on-the-edition
     """
+    from annotator.acts.propose import source_dating
+
     return cross_validate(EditionView(ctx), ctx.store, k=k,
                           methods=methods, types=tuple(types) if types else SCORED,
-                          train_settings=TrainSettings(epochs=epochs, seed=seed), say=say)
+                          train_settings=TrainSettings(epochs=epochs, seed=seed), say=say,
+                          dating=lambda sid: source_dating(ctx.texts, sid,
+                                                           ctx.texts.textmap(sid)))

@@ -941,17 +941,24 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
 
 
 def _dating(texts: Texts, source_id: str, tm: TextMap, conv: Conventions) -> Dating:
+    """``source_dating``, with whether the source's edition marks a weekday heading an entry
+    (``conv``)."""
+    return source_dating(texts, source_id, tm, weekday_headings=conv.weekday_headings == MARKED)
+
+
+def source_dating(texts: Texts, source_id: str, tm: TextMap, *,
+                  weekday_headings: bool = False) -> Dating:
     """What a source's dates lean on: its own date (as stored, so a date the editor set
-    counts), its datelines, headings and paragraphs; where the editor speaks; and whether its
-    edition marks a weekday heading an entry (``conv``)."""
+    counts), its datelines, headings and paragraphs; where the editor speaks (its dates
+    flagged ``editorial``); and ``weekday_headings``. One for propose and ``eval --folds``,
+    so both date a text alike."""
     src = texts.source(source_id)
     anchor = parse_day(src.date) if src.date else None
     reason = f"the date the editor set {src.date}" if src.date_reason == EDITOR else \
         src.date_reason
     blocks, references = blocks_and_references(tm)
     return Dating(anchor, reason if anchor else "", tuple(blocks), tuple(references),
-                  editorial=tuple(editor_spans(tm)),
-                  weekday_headings=conv.weekday_headings == MARKED)
+                  editorial=tuple(editor_spans(tm)), weekday_headings=weekday_headings)
 
 
 # -- the whole run ---------------------------------------------------------------------------
