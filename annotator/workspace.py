@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from annotator.acts import review as review_acts
     from annotator.acts import source_dates, train
     from annotator.acts import undo as undo_acts
-    from annotator.acts.bibliography import BibAdded
+    from annotator.acts.bibliography import BibAdded, Folded
     from annotator.acts.texts import TextMapCache
     from annotator.nlp.conventions import Conventions
     from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
@@ -325,6 +325,13 @@ class Workspace:
         problem listed in the result; ``strict=True`` refuses on any). One act: one undo."""
         return bibliography.add_files(self.store, [Path(p) for p in paths], root=self.root,
                                       editor=self.editor, replace=replace, strict=strict)
+
+    def bib_fold(self, *, dry_run: bool = False) -> list[Folded]:
+        """Fold the works an older release made more than once for one work its sources cite
+        (journeylondon, journeylondona: one ``@ref``); one act, undoable. ``dry_run``: say
+        what would be folded, change nothing."""
+        return bibliography.fold_works(self.store, editor=self.editor, parsed=self.texts.parsed,
+                                       edition_of=self.texts.edition, dry_run=dry_run)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         return bibliography.entries(self.store, query)

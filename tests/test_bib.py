@@ -497,6 +497,75 @@ def test_bib_tei_work_cited_by_ref_is_one_work(ws, tmp_path):
     assert added == ["nek", "secondletter"]
 
 
+def _old_store_works(ws, letter):
+    """The works a store made before a83190d kept for CITING's letter: one per bibl
+    (journeylondon, -a, -b; accountprints, -a), none keyed by the pointer; written as that
+    release wrote them, rows of the bib table in an act."""
+    from annotator.acts.bibliography import _row
+    from annotator.records import BibEntry
+
+    lines = letter.read_text(encoding="utf-8").splitlines()
+
+    def at(text, nth=0):
+        return [n for n, line in enumerate(lines, 1) if text in line][nth]
+
+    old = [("journeylondon", "journey to London", at('"bi0032">journey')),
+           ("journeylondona", "journey to London", at('"bi0032">journey', 1)),
+           ("journeylondonb", "Journey to London", at('"bi0032">Journey')),
+           ("accountprintsa", "Account of prints", at("Account of prints"))]
+    with ws.store.act("add", "source:first", editor="tester") as act:
+        act.delete("bib", {"key": "bi0032"})
+        for key, title, line in old:
+            act.insert("bib", _row(BibEntry(key=key, type="misc", fields=(("title", title),),
+                                            origin="source:first", line=line)))
+
+
+def test_bib_fold_old_store_s_works_of_one_bibl(ws, tmp_path):
+    """A store from before a83190d keeps a work per citation of one work (journeylondon,
+    journeylondona, journeylondonb, all pointing to bi0032; a bare title twice):
+    'bib fold' folds them into the first, the links to them following, one act undo takes
+    back; works that differ stay (was: no way to fold them but by hand)."""
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    _old_store_works(ws, letter)
+    claim = ws.add_claim("first", quote="Drawings for the")
+    ws.link_claim(claim.id, "journeylondonb", locus="p. 2")
+    ws.link_claim(claim.id, "accountprintsa")
+    before = {e.key: e for e in ws.bib()}
+    folded = ws.bib_fold()
+    assert [(f.kept, f.folded) for f in folded] == [
+        ("accountprints", ("accountprintsa",)),
+        ("journeylondon", ("journeylondona", "journeylondonb"))]
+    keys = {e.key for e in ws.bib()}
+    assert keys == set(before) - {"accountprintsa", "journeylondona", "journeylondonb"}
+    assert {(link.bib_key, link.locus) for link in ws.claim(claim.id).links} == \
+        {("journeylondon", "p. 2"), ("accountprints", "")}
+    assert ws.bib_fold() == []  # nothing left to fold
+    ws.undo()
+    assert {e.key: e for e in ws.bib()} == before
+    assert {link.bib_key for link in ws.claim(claim.id).links} == \
+        {"journeylondonb", "accountprintsa"}
+
+
+def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    _old_store_works(ws, letter)
+    args = ["-w", str(ws.root), "bib", "fold"]
+    dry = runner.invoke(app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "journeylondon <- journeylondona, journeylondonb" in dry.stdout
+    assert "journeylondona" in {e.key for e in ws.bib()}
+    done = runner.invoke(app, [*args, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)[1] == {
+        "kept": "journeylondon", "folded": ["journeylondona", "journeylondonb"],
+        "why": "one pointer, bi0032"}
+    assert "journeylondona" not in {e.key for e in ws.bib()}
+
+
 POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>{title}</title></titleStmt><publicationStmt><publisher>{edition}</publisher>
 </publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>

@@ -209,6 +209,90 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
         act.insert("bib", _row(work))
 
 
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Works of an edition's text folded into one: the key kept, the keys folded into it
+    (their links now the kept work's), and why they are one work."""
+
+    kept: str
+    folded: tuple[str, ...]
+    why: str
+
+
+def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSource],
+               edition_of: Callable[[str], str], dry_run: bool = False) -> list[Folded]:
+    """Fold the works a store made more than once for one work its sources' text cites, as a
+    release before 0.39 did (a work per citation: journeylondon, journeylondona,
+    journeylondonb for three ``<title ref="bi0032">``; an article every letter of an edition
+    cites, one work per letter), into the first added: one act, which ``undo`` takes back.
+
+    Folded only where it is sure, as adding the sources now reads them: works read from the
+    text (never a source's own record) of sources of one edition (``edition_of``) whose
+    bibls, read again at the stored line (``parsed``), point to the same work, or, with no
+    pointer, say the same (``cited_text``). A source whose file cannot be read is left as it
+    is. The links to a folded work go to the kept one (a link it has already, the same claim,
+    relation, locus and status, is not made twice); fields the kept work lacks are taken from
+    the folded ones, as a work cited twice in one file keeps what each citation adds."""
+    works = [w for w in bib_rows.all_entries(store.conn) if w.origin.startswith("source:")]
+    read: dict[str, tuple[int | None, dict[tuple[int | None, str], str], str] | None] = {}
+    groups: dict[tuple[Any, ...], list[tuple[BibEntry, str]]] = {}
+    for work in works:
+        sid = work.origin.partition(":")[2]
+        if sid not in read:
+            try:
+                start, pointers = bib_mod.text_pointers(parsed(sid).root)
+                read[sid] = (start, pointers, edition_of(sid))
+            except AnnotatorError:  # its file unreadable: nothing of it is sure
+                read[sid] = None
+        seen = read[sid]
+        if seen is None or seen[0] is None or work.line is None or work.line < seen[0]:
+            continue  # the source's own record, or nothing known of where it was read
+        start, pointers, edition = seen
+        title = bib_mod.ascii_fold(bib_mod.cleaned(bib_mod.plain(work.get("title"))))
+        key = pointers.get((work.line, title))
+        if key is None:
+            continue  # no bibl of the text at its line with its title: the file changed
+        group = (edition, "pointer", key.lower()) if key else \
+            (edition, "text", bib_mod.cited_text(work))
+        why = f"one pointer, {key}" if key else "the same citation"
+        groups.setdefault(group, []).append((work, why))
+    folds: list[tuple[BibEntry, list[BibEntry], str]] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ordered = sorted((w for w, _ in members),
+                         key=lambda w: (_added(store, w.key), w.line or 0, w.key))
+        folds.append((ordered[0], ordered[1:], members[0][1]))
+    folds.sort(key=lambda f: f[0].key)
+    out = [Folded(kept.key, tuple(w.key for w in rest), why) for kept, rest, why in folds]
+    if dry_run or not folds:
+        return out
+    with store.act("bib-fold", "bib:" + " ".join(f.kept for f in out), editor=editor,
+                   payload={"folded": {f.kept: list(f.folded) for f in out}}) as act:
+        for kept, rest, _ in folds:
+            fields = dict(kept.fields)
+            for work in rest:
+                for name, value in work.fields:
+                    fields.setdefault(name, value)
+                for link in bib_rows.links_to(act.conn, work.key):
+                    same = (link["claim_id"], link["rel"], link["locus"], link["status"])
+                    if same in {(o["claim_id"], o["rel"], o["locus"], o["status"])
+                                for o in bib_rows.links_to(act.conn, kept.key)}:
+                        act.delete("links", {"id": link["id"]})
+                    else:
+                        act.update("links", {"id": link["id"]}, {"bib_key": kept.key})
+                act.delete("bib", {"key": work.key})
+            if fields != dict(kept.fields):
+                act.update("bib", {"key": kept.key},
+                           {"fields": json.dumps(fields, ensure_ascii=False)})
+    return out
+
+
+def _added(store: Store, key: str) -> str:
+    row = bib_rows.bib_row(store.conn, key)
+    return str(row["added_at"]) if row is not None else ""
+
+
 def _row(entry: BibEntry) -> dict[str, Any]:
     return {"key": entry.key, "type": entry.type,
             "fields": json.dumps(dict(entry.fields), ensure_ascii=False),

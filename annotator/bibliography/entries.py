@@ -767,7 +767,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         if not fields.get("title") and not fields.get("author"):
             continue
         pointer = work_pointer(el)
-        title = ascii_fold(_cleaned(fields.get("title", "")))
+        title = ascii_fold(cleaned(fields.get("title", "")))
         bare = set(fields) == {"title"} and not el.get(XML_ID)
         if pointer:
             key = pointer_key(pointer)
@@ -836,7 +836,37 @@ def pointer_key(pointer: str) -> str:
     return key if key and KEY_OK.match(key) else ""
 
 
-def _cleaned(title: str) -> str:
+def cited_text(work: BibEntry) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What a work an edition's text cites says, as a citation is compared with another: its
+    type and every field as text for people, case and accents ignored (a bibl's 'journey to
+    London' is its 'Journey to London'), as the bare titles of one file are compared."""
+    return work.type.lower(), tuple(sorted((name, ascii_fold(cleaned(plain(value))))
+                                           for name, value in work.fields))
+
+
+def text_pointers(root: etree._Element) -> tuple[int | None, dict[tuple[int | None, str], str]]:
+    """Where a TEI source's text begins (its ``<text>``'s line; the works read from lines
+    before it are the source's own record) and, for each ``bibl``/``biblStruct`` of its text,
+    by (line, folded title), the key of the work it names: its pointer's (``work_pointer``),
+    else its own ``xml:id``; '' for neither, so a work read from that line with that title is
+    known again for the work the file says it is."""
+    text = root.find(f"{_T}text")
+    start = source_line(text) if text is not None else None
+    found: dict[tuple[int | None, str], str] = {}
+    if text is None:
+        return start, found
+    for el in text.iter(f"{_T}bibl", f"{_T}biblStruct"):
+        if _nested(el):
+            continue
+        pointer = work_pointer(el)
+        key = pointer_key(pointer) if pointer else el.get(XML_ID) or ""
+        title = ascii_fold(cleaned(tei_fields(el)[1].get("title", "")))
+        place = (source_line(el), title)
+        found[place] = "" if found.get(place, key) != key else key  # two ways: none sure
+    return start, found
+
+
+def cleaned(title: str) -> str:
     return title.replace(NAME_OPEN, "").replace(NAME_CLOSE, "")
 
 

@@ -114,3 +114,28 @@ def bib_list_cli(
                                        not e.origin.startswith("source:") else "")}
                 for e in entries]
     render(rows, format, columns=["key", "type", "author", "year", "title", "origin"])
+
+
+@bib_app.command("fold")
+def bib_fold_cli(
+    *,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be folded; "
+                                          "change nothing.")] = False,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Fold the works a store from before 0.39 keeps more than once for one work its sources
+    cite (journeylondon, journeylondona, journeylondonb for one <title ref="bi0032">; an
+    article each letter of an edition cites): into the first added, their links with it. Only
+    where the files say so: the bibls at the works' lines point to one work, or say the same
+    with no pointer. One act: 'annotator undo' takes it back."""
+    with user_errors():
+        folded = workspace().bib_fold(dry_run=dry_run)
+    if format is Format.table:
+        for f in folded:
+            typer.echo(terminal_safe(f"{f.kept} <- {', '.join(f.folded)} ({f.why})"))
+        done = "would fold" if dry_run else "folded"
+        typer.echo(f"{sum(len(f.folded) for f in folded)} works {done} into "
+                   f"{len(folded)}", err=True)
+        return
+    render([{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded],
+           format, columns=["kept", "folded", "why"])
