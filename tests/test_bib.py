@@ -602,6 +602,28 @@ def test_bib_tei_pointer_names_its_edition_s_work_never_a_bib_entry_of_that_key(
         "gentlemansmagazinea": ("source:other", "", "Gentleman's Magazine")}
 
 
+
+def test_bib_tei_pointer_key_taken_is_said_at_add(ws, tmp_path):
+    """A bibl whose pointer's key a .bib entry has gets a key of its own, and 'annotator add'
+    says which, at the bibl's line, S327 (was: no word, so the editor looked for 'tour')."""
+    (tmp_path / "clash.bib").write_text(
+        "@book{tour, author = {Smith, John}, title = {A Tour of Italy}, date = {1820}}\n",
+        encoding="utf-8")
+    ws.bib_add(tmp_path / "clash.bib")
+    letter = tmp_path / "first.xml"
+    letter.write_text(POINTING.format(title="first letter", edition="Test Edition"),
+                      encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "add", str(letter)])
+    assert done.exit_code == 0, done.output
+    said = [line for line in done.stderr.splitlines() if line.endswith("[S327]")]
+    assert said == [f"{letter}:4: warning: bibl 'A Tour in Wales': its key 'tour' is the key "
+                    "of 'A Tour of Italy' from clash.bib; added under the key 'pennanttour'; "
+                    "cite it as 'pennanttour' [S327]"], done.stderr
+    # replaced by the same file: no work added again, nothing said
+    again = runner.invoke(app, ["-w", str(ws.root), "add", str(letter), "--replace"])
+    assert again.exit_code == 0 and "S327" not in again.stderr, again.stderr
+
+
 @pytest.mark.parametrize(("xml", "pointer"), [
     ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
     ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),

@@ -450,6 +450,16 @@ def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp
         "two keys, or take the add back with 'annotator undo' and leave one out [S325]"], \
         done.stderr
     assert done.stderr.splitlines()[-1] == f"{second}: 3 entries added"
+    made = [line.strip() for line in done.stderr.splitlines() if line.endswith("[S326]")]
+    assert made == [  # the key each was given, which the file does not show (was: no word)
+        f"{second}:1: entry 'pennant1778tour': its id is a Zotero item URI "
+        "(http://zotero.org/users/123/items/QWER5678), no key a person cites: added under the "
+        "key 'pennant1778tour', made as for an entry without one; cite it as 'pennant1778tour', "
+        "or give the item a citation-key of its own and add it again [S326]",
+        f"{second}:1: entry 'smith2001another': its id 'ITEM-2' (a processor's numbering) is "
+        "another work's key: added under the key 'smith2001another', made as for an entry "
+        "without one; cite it as 'smith2001another', or give the item a citation-key of its "
+        "own and add it again [S326]"], done.stderr
     assert sorted(e.key for e in ws.bib()) == ["ITEM-2", "ITEM-3", "pennant1778",
                                                "pennant1778tour", "smith2001another"]
     assert ws.bib_entry("ITEM-2").get("title") == "Quaker Journals"
@@ -457,4 +467,17 @@ def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp
     again = _add(ws, first, second)
     assert again.exit_code == 0 and "S325" not in again.stderr and "S303" not in again.stderr, \
         again.stderr
+    assert "S326" not in again.stderr  # each is the stored work it describes: no key made
     assert len(ws.bib()) == 5
+    # --format json: each key added and each problem, the key made for ITEM-2 among them
+    third = tmp_path / "zot3.json"
+    third.write_text(json.dumps([{"id": "ITEM-2", "type": "book", "title": "Third Book"}]),
+                     encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(third), "--format", "json"])
+    assert done.exit_code == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert [(e["key"], e["line"]) for e in out["added"]] == [("thirdbook", 1)]
+    assert [(p["key"], p["code"], p["severity"]) for p in out["problems"]] == \
+        [("thirdbook", "S326", "note")]
+    assert "'ITEM-2'" in out["problems"][0]["what"] and out["updated"] == [] \
+        and out["unchanged"] == 0

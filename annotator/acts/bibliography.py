@@ -22,7 +22,7 @@ from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.library import NOTE, REFUSED, SKIPPED, Problem
 from annotator.errors import AnnotatorError, DecisionError
 from annotator.files import relative
-from annotator.records import BibEntry
+from annotator.records import BibEntry, SourceWarning
 from annotator.store import Act, Store, now
 from annotator.store import bib as bib_rows
 from annotator.tei.header import edition_name
@@ -171,8 +171,8 @@ def _doi(text: str) -> str:
 
 
 def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: str,
-                     date: str = "", edition_of: Callable[[str], str] = lambda _: ""
-                     ) -> None:
+                     date: str = "", edition_of: Callable[[str], str] = lambda _: "",
+                     file: str = "") -> tuple[SourceWarning, ...]:
     """Within the act adding a source: the source is a citable work (dated ``date``, the date
     it was written, when its description gives none), and so are the works its TEI lists;
     keep them (once: a work already read from this source keeps its key, and a work its text
@@ -180,7 +180,11 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
 
     A pointer (``#tour``) is an id of the file's edition: it names a stored work read from a
     source of the same edition (``edition_of``: source id -> the edition its header names),
-    never a .bib entry or another edition's work that merely has that key."""
+    never a .bib entry or another edition's work that merely has that key.
+
+    Returns a warning (S327, at ``file``'s line) for each work added under a key of its own
+    because another work has the key its ``xml:id`` or pointer gives: the editor cites it by
+    the key made, which the file does not show."""
     stored = bib_rows.all_entries(act.conn)
     own = f"source:{source_id}"
     mine = [e for e in stored if e.origin == own]
@@ -200,13 +204,30 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
                 same[other] = False
         return same[other]
 
+    clashed: list[tuple[BibEntry, str, BibEntry | None]] = []
     found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title,
                                 taken=[e.key for e in stored], date=date, known=stored,
-                                ours=ours)
+                                ours=ours, clashed=clashed)
+    added = set()
     for work in found:
         if any(bib_mod.same_work(work, old) for old in mine):
             continue
         act.insert("bib", _row(work))
+        added.add(work.key)
+    return tuple(_key_clash(source_id, file, *clash) for clash in clashed
+                 if clash[0].key in added)
+
+
+def _key_clash(source_id: str, file: str, work: BibEntry, wanted: str,
+               holder: BibEntry | None) -> SourceWarning:
+    """S327: a bibl of the source added under a key of its own, the key it gives being
+    another work's."""
+    whose = (f"the key of '{bib_mod.plain(holder.get('title'))}' from {holder.origin}"
+             if holder is not None else "another work's of this file")
+    return SourceWarning(
+        source_id, f"{file}:{work.line}" if work.line else file,
+        f"bibl '{bib_mod.plain(work.get('title'))}': its key '{wanted}' is {whose}; added "
+        f"under the key '{work.key}'", hint=f"cite it as '{work.key}'", code="S327")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from annotator.acts.source_dates import date_warning
 from annotator.chronology import EDITOR
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Interrupted, Location, SourceError
-from annotator.files import atomic_write, relative
+from annotator.files import atomic_write, reached, relative
 from annotator.interrupt import held
 from annotator.records import AddResult, RegisterImport
 from annotator.store import Act, now
@@ -303,8 +303,9 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 if places:  # with the act: where each stale claim's words are now
                     payload["stale_claims"] = {"sha256": tm.sha256, "places": {
                         str(cid): list(span) for cid, span in sorted(places.items())}}
-            bibliography.add_source_works(act, item.id, item.parsed, title=title,
-                                          date=own_date["date"], edition_of=texts.edition)
+            clashes = bibliography.add_source_works(
+                act, item.id, item.parsed, title=title, date=own_date["date"],
+                edition_of=texts.edition, file=reached(item.path))
             texts.remember(item.id, item.parsed.sha256, tm)  # its file may not be written yet
             decisions_kept = import_markup(ctx.review(), act, item.id, item.parsed, tm,
                                            unread)[1]
@@ -335,7 +336,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     src = texts.source(item.id)
     warned = date_warning(src, date_differs, item.path)
     return AddResult(src, "replaced" if row else "added", kept, stale, str(item.path),
-                     withdrawn=withdrawn, warnings=(warned,) if warned else (),
+                     withdrawn=withdrawn, warnings=((warned,) if warned else ()) + clashes,
                      decided_here=kept_here, decisions_kept=decisions_kept,
                      read_again=read_again)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.bibliography.latex import escape, escape_name, group_end, plain
-from annotator.bibliography.library import (DATE_FIELDS, KEY_OK, REFUSED, VERBATIM,
+from annotator.bibliography.library import (DATE_FIELDS, KEY_OK, NOTE, REFUSED, VERBATIM,
                                             YEAR_FIELD, Problem, Read, no_month, read_files,
                                             read_texts)
 from annotator.calendar import real_part
@@ -61,7 +61,7 @@ def read_library(paths: Sequence[str | Path], *, origins: Sequence[str] | None =
     lib = read_files(files, stored=[Read(k.origin, k.line or 0, k.key, k.type, dict(k.fields))
                                     for k in known])
     names = dict(zip((str(p) for p in files), origins or [str(p) for p in files]))
-    return _entries(lib.entries, names, known), lib.problems
+    return _entries(lib.entries, names, known, lib.problems), lib.problems
 
 
 def parse_bib(text: str, *, path: str | Path, origin: str,
@@ -106,8 +106,11 @@ def refusal(refused: Sequence[Problem], nothing: str) -> SourceError:
     return err
 
 
-def _entries(found: list[Read], origins: dict[str, str],
-             known: Iterable[BibEntry]) -> list[BibEntry]:
+def _entries(found: list[Read], origins: dict[str, str], known: Iterable[BibEntry],
+             problems: list[Problem] | None = None) -> list[BibEntry]:
+    """The entries read, each under its key: the file's, else a stored work's (the work it
+    describes), else one made, which ``problems`` is told (S326): the editor cites it by a
+    key the file does not show."""
     known = list(known)
     stored = {k.key.lower() for k in known}
     used = {k.key for k in known} | {r.key for r in found if r.key}
@@ -123,10 +126,26 @@ def _entries(found: list[Read], origins: dict[str, str],
                 None)
             key = twin.key if twin is not None else make_key(read.fields, used)
             used.add(key)
+            if problems is not None and twin is None:
+                problems.append(_key_made(read, key))
         out.append(BibEntry(key=key, type=read.type, fields=tuple(read.fields.items()),
                             origin=origins.get(read.path, read.path), line=read.line,
                             uri=read.uri))
     return out
+
+
+def _key_made(read: Read, key: str) -> Problem:
+    """The note that an entry is under a key made for it, which its file does not give
+    (S326): why, and which key the editor cites it by."""
+    if read.key:
+        why = f"its id '{read.key}' (a processor's numbering) is another work's key"
+    elif read.uri:
+        why = f"its id is a Zotero item URI ({read.uri}), no key a person cites"
+    else:
+        why = "it has no key"
+    return Problem(read.path, read.line, key, f"{why}: added under the key '{key}', made as "
+                   "for an entry without one", f"cite it as '{key}', or give the item a "
+                   "citation-key of its own and add it again", "S326", NOTE)
 
 
 # -- keys -------------------------------------------------------------------------------------
@@ -686,7 +705,9 @@ def tei_fields(el: etree._Element) -> tuple[str, dict[str, str]]:
 def tei_entries(root: etree._Element, *, source_id: str, title: str,
                 taken: Iterable[str], date: str = "",
                 known: Iterable[BibEntry] = (),
-                ours: Callable[[BibEntry], bool] | None = None) -> list[BibEntry]:
+                ours: Callable[[BibEntry], bool] | None = None,
+                clashed: list[tuple[BibEntry, str, BibEntry | None]] | None = None
+                ) -> list[BibEntry]:
     """The works a TEI source names in its text (``listBibl``, ``bibl``, ``biblStruct``), and
     the source itself as a citable work (first, from ``sourceDesc`` and ``titleStmt``), dated
     ``date`` (the date it was written) when its description gives none.
@@ -703,6 +724,10 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     A title alone (no pointer, author, date or id) cited again, or a stored work's title
     (``known``), cites that work too: an edition's inline ``<bibl><title>`` is a citation,
     not a new undated entry each time.
+
+    ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
+    another work has, so it got a key of its own: (the work, that key, the stored work
+    holding it, None for a work of this file).
     """
     used = {k.lower() for k in taken}
     known = list(known)
@@ -714,11 +739,13 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None) -> None:
         # the key names the work: the year of access standing in for its date is no part of it
         own = {k: v for k, v in fields.items() if k != "year" or "date" in fields}
-        key = xml_id if xml_id and KEY_OK.match(xml_id) and xml_id.lower() not in used \
-            else make_key(own, used)
+        wanted = xml_id if xml_id and KEY_OK.match(xml_id) else ""
+        key = wanted if wanted and wanted.lower() not in used else make_key(own, used)
         used.add(key.lower())
         out.append(BibEntry(key=key, type=etype, fields=tuple(
             (k, as_value(k, v)) for k, v in fields.items()), origin=origin, line=line))
+        if wanted and key != wanted and clashed is not None:
+            clashed.append((out[-1], wanted, stored.get(wanted.lower())))
 
     header = root.find(f"{_T}teiHeader")
     if header is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,7 +14,9 @@ from annotator.cli._output import (Format, FormatOpt, render, terminal_safe, use
                                    workspace)
 
 if TYPE_CHECKING:
+    from annotator.acts.bibliography import BibAdded
     from annotator.bibliography.library import Problem
+    from annotator.records import BibEntry
 
 bib_app = Typer(cls=WorkGroup, no_args_is_help=True,
                       help="The bibliography: works that support claims, with citation keys.")
@@ -33,6 +36,11 @@ def bib_add_cli(
     = False,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse on any problem, even one "
                                          "biber tolerates; nothing is added.")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table (csv and md alike): "
+                                           "the problems and a summary on stderr; json: on stdout, the "
+                                           "entries added and updated (key, file, line) and "
+                                           "every problem, a key made for an entry (S326) "
+                                           "among them.")] = Format.table,
 ) -> None:
     """Add the works of .bib files as biber reads them, or of CSL-JSON files (Zotero's "CSL
     JSON", Better CSL JSON, pandoc's, export csl's): every entry that can be read comes in
@@ -45,6 +53,12 @@ def bib_add_cli(
     with user_errors():
         ws = workspace()
         result = ws.bib_add(*files, replace=replace, strict=strict)
+    left_out = sum(p.severity == "skipped" for p in result.problems)
+    if format is Format.json:
+        typer.echo(json.dumps(_added_json(result), ensure_ascii=False, indent=2))
+        if left_out and not result.added and not result.updated:
+            raise typer.Exit(2)
+        return
     for line in problem_report(result.problems):  # not an error, escaped as one: a key or
         typer.echo(terminal_safe(line), err=True)   # path may hold a control character
     done = [f"{len(result.added)} entr{'y' if len(result.added) == 1 else 'ies'} added"]
@@ -52,12 +66,24 @@ def bib_add_cli(
         done.append(f"{len(result.updated)} updated")
     if result.unchanged:
         done.append(f"{result.unchanged} already there")
-    left_out = sum(p.severity == "skipped" for p in result.problems)
     if left_out:
         done.append(f"{left_out} left out")
     typer.echo(terminal_safe(f"{', '.join(str(f) for f in files)}: {', '.join(done)}"), err=True)
     if left_out and not result.added and not result.updated:
         raise typer.Exit(2)  # every entry that was new is broken: the file as given failed
+
+
+def _added_json(result: BibAdded) -> dict[str, Any]:
+    """What bib add did, for scripts: the entries added and updated, how many were there, and
+    every problem (a key made for an entry, S326, says which key an item got)."""
+    def work(e: BibEntry) -> dict[str, Any]:
+        return {"key": e.key, "type": e.type, "origin": e.origin, "line": e.line}
+
+    return {"added": [work(e) for e in result.added],
+            "updated": [work(e) for e in result.updated], "unchanged": result.unchanged,
+            "problems": [{"path": p.path, "line": p.line, "key": p.key, "code": p.code,
+                          "severity": p.severity, "what": p.what, "hint": p.hint}
+                         for p in result.problems]}
 
 
 # Each kind of problem (``Problem.severity``), most serious first, with the heading it is
