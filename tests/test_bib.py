@@ -603,6 +603,38 @@ def test_bib_tei_pointer_names_its_edition_s_work_never_a_bib_entry_of_that_key(
 
 
 
+ARTICLE = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>{title}</title></titleStmt><publicationStmt><publisher>{edition}</publisher>
+</publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>
+<p>See <bibl><title level="a">{article}</title> in <title level="j" ref="#gm">Gentleman's
+Magazine</title>, <biblScope unit="volume">LVI</biblScope></bibl>.</p></body></text></TEI>"""
+
+
+def test_bib_tei_same_bibl_in_an_edition_s_letters_is_one_work(ws, tmp_path):
+    """An article in a journal, with no pointer of its own, cited alike by three letters of an
+    edition is one work (was: welshcastles, welshcastlesa, welshcastlesb, one per letter);
+    the same bibl twice in one letter too; another article, or another edition's letter,
+    a work of its own."""
+    def letter(name, edition="Test Edition", article="Welsh Castles", twice=False):
+        text = ARTICLE.format(title=f"{name} letter", edition=edition, article=article)
+        if twice:
+            text = text.replace("</p></body>", " and again <bibl><title level=\"a\">Welsh "
+                                "castles</title> in <title level=\"j\" ref=\"#gm\">"
+                                "Gentleman's\nMagazine</title>, <biblScope unit=\"volume\">"
+                                "LVI</biblScope></bibl></p></body>")
+        (tmp_path / f"{name}.xml").write_text(text, encoding="utf-8")
+        ws.add(tmp_path / f"{name}.xml")
+
+    letter("first", twice=True)
+    letter("second")
+    letter("third")
+    letter("fourth", article="Welsh Abbeys")
+    letter("other", edition="Other Edition")
+    works = sorted((e.key, e.origin) for e in ws.bib() if e.get("journaltitle"))
+    assert works == [("welshabbeys", "source:fourth"), ("welshcastles", "source:first"),
+                     ("welshcastlesa", "source:other")]
+
+
 def test_bib_tei_pointer_key_taken_is_said_at_add(ws, tmp_path):
     """A bibl whose pointer's key a .bib entry has gets a key of its own, and 'annotator add'
     says which, at the bibl's line, S327 (was: no word, so the editor looked for 'tour')."""

@@ -723,7 +723,9 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     of its own, and another source's citing it again is that work (``ours``, same title).
     A title alone (no pointer, author, date or id) cited again, or a stored work's title
     (``known``), cites that work too: an edition's inline ``<bibl><title>`` is a citation,
-    not a new undated entry each time.
+    not a new undated entry each time; so does any bibl without pointer or id that says
+    what one before it in the file, or an ``ours`` stored work, says (``cited_text``: an
+    article in a journal three letters cite alike is one work).
 
     ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
     another work has, so it got a key of its own: (the work, that key, the stored work
@@ -789,6 +791,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     for k in known:
         if t := k.get("title"):
             titled.setdefault(ascii_fold(plain(t)), []).append(k)
+    said: set[tuple[str, tuple[tuple[str, str], ...]]] = set()  # citations read, as compared
     for el in listed:
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
@@ -814,8 +817,14 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             by_pointer[pointer] = cited
         elif bare and title and (title in by_title or len(titled.get(title, [])) == 1):
             continue  # a title alone, cited before here or one stored work's: that work
+        elif not el.get(XML_ID) and ((text := _as_cited(etype, fields)) in said or any(
+                k.origin.startswith("source:") and is_ours(k) and cited_text(k) == text
+                for k in titled.get(title, []))):
+            continue  # cited alike before here, or by a source of the edition: that work
         else:
             cited = [etype, fields, source_line(el), el.get(XML_ID)]
+            if not el.get(XML_ID):
+                said.add(_as_cited(etype, fields))
         works.append(cited)
         by_title.setdefault(title, cited)
     for etype, fields, line, xml_id in works:
@@ -869,6 +878,12 @@ def cited_text(work: BibEntry) -> tuple[str, tuple[tuple[str, str], ...]]:
     London' is its 'Journey to London'), as the bare titles of one file are compared."""
     return work.type.lower(), tuple(sorted((name, ascii_fold(cleaned(plain(value))))
                                            for name, value in work.fields))
+
+
+def _as_cited(etype: str, fields: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``cited_text`` of a bibl's (type, fields) as read, before it is stored."""
+    return cited_text(BibEntry(key="", type=etype, fields=tuple(
+        (k, as_value(k, v)) for k, v in fields.items()), origin=""))
 
 
 def text_pointers(root: etree._Element) -> tuple[int | None, dict[tuple[int | None, str], str]]:
