@@ -234,9 +234,39 @@ def test_bib_csl_dates_names_and_types_read_back_as_csl_wrote_them(tmp_path):
             if var in item and var != "issued" or var == "issued" and "date-parts" in \
                     item.get(var, {}):
                 assert back[item["id"]][var] == item[var], (item["id"], var)
-    assert back["lit"]["issued"] == {"date-parts": [[1699]]}
-    assert back["lit"]["note"] == "issued: Third Month 1699"
+    # the literal goes back as the literal, its words out of the note (was: date-parts
+    # [[1699]] and the note 'issued: Third Month 1699')
+    assert back["lit"]["issued"] == {"literal": "Third Month 1699"}
+    assert "note" not in back["lit"]
     assert [p.code for p in problems] == ["S324"]
+
+
+@pytest.mark.parametrize(("date", "issued"), [
+    ("1790~", {"date-parts": [[1790]], "circa": True}),
+    # approximate and uncertain: CSL's circa, and the EDTF date for what circa cannot say
+    ("1790%", {"date-parts": [[1790]], "circa": True, "edtf": "1790%"}),
+    # uncertain alone is no circa (approximate): the EDTF date says it
+    ("1790?", {"date-parts": [[1790]], "edtf": "1790?"}),
+    ("1790-05?", {"date-parts": [[1790, 5]], "edtf": "1790-05?"}),
+    ("1790%/1795~", {"date-parts": [[1790], [1795]], "circa": True, "edtf": "1790%/1795~"}),
+], ids=["approximate", "both", "uncertain", "uncertain-month", "range"])
+def test_bib_csl_date_qualifiers_go_out_and_come_back_as_written(tmp_path, date, issued):
+    """BibLaTeX's EDTF qualifiers (~ approximate, ? uncertain, % both, as biber reads them)
+    go to CSL-JSON as circa where the date is approximate, with the EDTF date ('edtf', a
+    variable of the CSL-JSON schema's dates) where circa does not say it all, and bib add
+    reads that back as written (was: '?' and '%' both circa, read back as '1790~')."""
+    path = tmp_path / "x.bib"
+    path.write_text(f"@book{{k, author = {{Doe, J.}}, title = {{T}}, date = {{{date}}}}}\n",
+                    encoding="utf-8")
+    entries, _ = bib_mod.read_library([path])
+    (out,) = json.loads(render(entries))
+    assert out["issued"] == issued
+    assert list(jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).iter_errors(
+        [out])) == []
+    back = tmp_path / "x.json"
+    back.write_text(json.dumps([out]), encoding="utf-8")
+    again, problems = bib_mod.read_library([back])
+    assert (again[0].get("date"), again[0].get("note"), problems) == (date, "", [])
 
 
 def test_bib_csl_pandoc_s_csl_json_comes_in(ws, tmp_path):
@@ -386,6 +416,21 @@ def test_bib_csl_both_particles_and_literal_dates_reach_biber_and_come_back(ws, 
         "family": "Morgan", "given": "Augustus", "non-dropping-particle": "De",
         "dropping-particle": "van"}]
     assert items["lit1"]["issued"] == {"date-parts": [[1790]], "circa": True}
+    # back as written: '1790%' keeps its EDTF beside circa, a literal with other words is
+    # the literal, its words out of the note (was: circa, read back as 1790~; date-parts
+    # [[1699]] and the note)
+    assert items["lit2"]["issued"] == {"date-parts": [[1790]], "circa": True, "edtf": "1790%"}
+    assert items["lit5"]["issued"] == {"literal": "Third Month 1699"} and \
+        "note" not in items["lit5"]
+    assert items["lit6"]["issued"] == {"literal": "n.d."} and "note" not in items["lit6"]
+    other = Workspace.init(tmp_path / "other")
+    try:
+        other.bib_add(ws.root / ws.export_csl(all=True).path)
+        assert {e.key: (e.get("date"), e.get("note")) for e in other.bib()
+                if e.key.startswith("lit")} == {k: (got[k].get("date"), got[k].get("note"))
+                                                for k in got if k.startswith("lit")}
+    finally:
+        other.close()
     # pandoc reads the .bib's names into both particles, and citeproc prints them
     csl = subprocess.run(["pandoc", str(out), "-t", "csljson"], capture_output=True,
                          text=True, check=True)

@@ -641,8 +641,9 @@ def test_export_bib_open_starts_unspecified_digits_and_year_divisions(tmp_path):
     issued = {w.key: item(w).get("issued") for w in works}
     assert issued == {
         "openstart": {"date-parts": [[0], [2019]]}, "slash": {"date-parts": [[0], [2019, 5]]},
-        "decade": {"date-parts": [[1990], [1999]]},
-        "maydays": {"date-parts": [[1999, 5, 1], [1999, 5, 31]]},
+        # the range the digits leave open, and the EDTF date bib add reads back as written
+        "decade": {"date-parts": [[1990], [1999]], "edtf": "199X"},
+        "maydays": {"date-parts": [[1999, 5, 1], [1999, 5, 31]], "edtf": "1999-05-XX"},
         "springn": {"date-parts": [[2001]], "season": 1},
         "summers": {"date-parts": [[2001]], "season": 2},
         "quarter": {"date-parts": [[2001, 4], [2001, 6]]},
@@ -708,7 +709,7 @@ def test_export_bib_edtf_dates_are_kept_as_biber_pandoc_and_csl_read_them(tmp_pa
     issued = {w.key: item(w).get("issued") for w in works}
     assert issued == {
         "c53": {"literal": "c. 1953"}, "circa": {"date-parts": [[1999]], "circa": True},
-        "unc": {"date-parts": [[1999]], "circa": True},
+        "unc": {"date-parts": [[1999]], "edtf": "1999?"},  # uncertain: not circa
         "season": {"date-parts": [[2001]], "season": 1},
         "dt": {"date-parts": [[1940, 11, 12]]}, "weird": {"date-parts": [[1940, 11, 12]]},
         "open": {"date-parts": [[2019, 5, 1], [0]]}}

@@ -142,7 +142,7 @@ COLLABORATOR = "collaborator"
 _NAMES = {"author": "author", "editor": "editor", "translator": "translator",
           "container-author": "bookauthor", "contributor": "editora",
           "original-author": "origauthor"}
-_DATES = {"issued": "date", "accessed": "urldate", "original-date": "origdate",
+DATES = _DATES = {"issued": "date", "accessed": "urldate", "original-date": "origdate",
           "event-date": "eventdate"}
 # biblatex's literal lists ("Durham and London"), which CSL writes "Durham; London"
 _LISTS = frozenset({"publisher", "location", "institution", "origpublisher", "origlocation"})
@@ -300,6 +300,9 @@ def edtf(date: Any) -> tuple[str, str] | None:
         date = {"raw": date}
     if not isinstance(date, dict):
         return None
+    written = _text(date.get("edtf", ""))
+    if written and bib_date(written) is not None:
+        return "date", written  # the date as written (export csl's, where circa says less)
     if date.get("date-parts"):
         ends: list[str] = []
         for end in date["date-parts"]:
@@ -368,6 +371,22 @@ def literal_date(text: str) -> tuple[str, bool] | None:
         year = years.pop()
         circa = re.search(rf"(?<!\w){_CIRCA}(?!\w)", text[:text.find(year)], re.I)
         return f"{year}{'~' if circa else ''}", False
+    return None
+
+
+def noted_literal(var: str, value: str, note: str) -> tuple[str, str] | None:
+    """The literal date bib add kept in an entry's ``note`` (plain text: 'issued: Third Month
+    1699') for the CSL date ``var`` whose field holds ``value`` (the date read from the
+    words, '' for none), and the note without it: what ``export csl`` writes back as the
+    literal. None where the note keeps no words that give that value."""
+    parts = note.split("; ")
+    for n, part in enumerate(parts):
+        name, sep, words = part.partition(": ")
+        if name != var or not sep or not words.strip():
+            continue
+        read = literal_date(words)
+        if read is None and not value or read is not None and not read[1] and read[0] == value:
+            return words, "; ".join(parts[:n] + parts[n + 1:])
     return None
 
 

@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.csl_json import COLLABORATOR, GENRES, LANGUAGES, csl_type
+from annotator.bibliography.csl_json import (COLLABORATOR, DATES, GENRES, LANGUAGES, csl_type,
+                                             noted_literal)
 from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year, is_literal,
                                             name_parts, real_dates, split_names, uses_prefix,
                                             year_number)
@@ -166,8 +167,12 @@ def _dropped(given: str) -> tuple[str, str]:
 
 def date_parts(value: str) -> dict[str, Any] | None:
     """CSL date of a biblatex (EDTF) date or range; None for anything else. An open end is
-    CSL's ``[0]`` (printed "2019–", "–2019", as pandoc reads "/2019"); approximate (~) and
-    uncertain (?) are both ``circa``, CSL's only word for it; a season (EDTF's 21-32, of
+    CSL's ``[0]`` (printed "2019–", "–2019", as pandoc reads "/2019"); a date approximate
+    (``~``, or ``%``: approximate and uncertain, as the biblatex manual reads EDTF) is
+    ``circa``, CSL's word for it, and where that does not say every qualifier as written
+    (``?`` uncertain, which CSL has no word for; ``%``; a range's qualified end; digits left
+    unspecified, ``179X``) the date keeps its EDTF text too in ``edtf``, a variable of the CSL-JSON schema's dates, which
+    bib add reads back first (citeproc and pandoc print the date-parts); a season (EDTF's 21-32, of
     either hemisphere) is CSL's ``season`` 1-4 (a range's is its start's), another division
     of the year (a quarter, quadrimester, semester: 33-41), which CSL has no word for, the
     months it spans ("2001-33": January to March 2001); unspecified digits are the range
@@ -187,9 +192,25 @@ def date_parts(value: str) -> dict[str, Any] | None:
     out: dict[str, Any] = {"date-parts": ends}
     if found.season is not None:
         out["season"] = found.season
-    if found.circa or found.uncertain:
+    if found.circa:
         out["circa"] = True
+    written = "/".join(piece.strip() for piece in value.split("/"))
+    if found.unspecified or _QUALIFIER.search(written) and \
+            written != _circa_read(written, found.circa):
+        out["edtf"] = written
     return out
+
+
+_QUALIFIER = re.compile(r"[~?%]")
+
+
+def _circa_read(written: str, circa: bool) -> str:
+    """The EDTF date the date-parts and ``circa`` alone give back (bib add reads circa as
+    its first end's ``~``): ``written`` without qualifiers, the first end approximate."""
+    ends = [_QUALIFIER.sub("", end) for end in written.split("/")]
+    if circa:
+        ends[0] += "~"
+    return "/".join(ends)
 
 
 def language(value: str) -> str:
@@ -291,6 +312,15 @@ def item(entry: BibEntry) -> dict[str, Any]:
         accessed = date_parts(f["urldate"])
         if accessed is not None:
             out["accessed"] = accessed
+    for var, field in DATES.items():
+        # a literal date bib add read with other words ('Third Month 1699': date = {1699},
+        # the words in the note) goes back as the literal it was, out of the note
+        noted = noted_literal(var, f.get(field, ""), out.get("note", ""))
+        if noted is not None:
+            out[var] = {"literal": noted[0]}
+            out["note"] = noted[1]
+            if not noted[1]:
+                del out["note"]
     if f.get("doi"):
         out["DOI"] = _DOI_PREFIX.sub("", _one_line(f["doi"]))
     lang = f.get("langid") or f.get("language") or f.get("hyphenation")
