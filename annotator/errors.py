@@ -542,7 +542,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "give a date (date-parts or EDTF) to say it exactly"),
     "S325": (SourceError, "entry '…': likely the same work as another key (from a file added before, or earlier in this add): the same type, authors' family names, title with subtitle and year, case, accents, punctuation and LaTeX ignored, as Zotero and JabRef flag duplicates; a note, the entry added all the same",
               "cite one of the two keys, or take the add back with 'annotator undo' and leave one out"),
-    "S326": (SourceError, "entry '…': an entry under a key its file does not give: a CSL item whose id is a generic ITEM-n another work has, or a Zotero item URI, or no key; a key is made as for an entry without one (none said where it is a stored work it describes); a note naming the key, the entry added all the same",
+    "S326": (SourceError, "entry '…': an entry under a key its file does not give: a CSL item whose id is a generic ITEM-n another work has, or a Zotero item id (its URI, a Web API id or path), or no key; a key is made as for an entry without one (none said where it is a stored work it describes); a note naming the key, the entry added all the same",
               "cite it by that key, or give the item a citation-key of its own and add it again"),
     "S327": (SourceError, "bibl '…': its key '…' (its xml:id, or the id its pointer names) is the key of another work (a .bib entry's, another edition's): a warning at the bibl's line when the source is added; the work is added under a key of its own, named",
               "cite it by the key named"),

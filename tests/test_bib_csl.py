@@ -320,6 +320,36 @@ def test_bib_csl_replace_updates_the_zotero_item_it_was_read_from(ws, tmp_path):
     assert _add(ws, path).stderr.splitlines()[-1].endswith("0 entries added, 1 already there")
 
 
+@pytest.mark.parametrize(("ident", "uri"), [
+    # the Web API's CSL-JSON (format=csljson): its library's number and the item's key
+    ("12047273/KC6WFG78", "12047273/KC6WFG78"),
+    # the Web API's paths, bare and as its URLs
+    ("users/475425/items/X42A7DEE", "http://zotero.org/users/475425/items/X42A7DEE"),
+    ("groups/4603023/items/KC6WFG78", "http://zotero.org/groups/4603023/items/KC6WFG78"),
+    ("https://api.zotero.org/groups/4603023/items/KC6WFG78",
+     "http://zotero.org/groups/4603023/items/KC6WFG78"),
+    # the web library's address of a group item, its name between
+    ("https://www.zotero.org/groups/4603023/zoterro_testing/items/KC6WFG78",
+     "http://zotero.org/groups/4603023/items/KC6WFG78"),
+], ids=["web-api-csljson", "users-path", "groups-path", "api-url", "web-library-group"])
+def test_bib_csl_zotero_web_api_ids_are_item_uris(ws, tmp_path, ident, uri):
+    """The ids Zotero's Web API gives an item are its item's, as its URI is: no key a person
+    cites (a key is made, said S326) and the item known again by them (was: '12047273/
+    KC6WFG78' and 'users/N/items/KEY' taken for citation keys, the edited item S303
+    'another work' or a new work)."""
+    path = tmp_path / "api.json"
+    path.write_text(_zotero_item(ident, "The Light"), encoding="utf-8")
+    done = _add(ws, path)
+    assert done.exit_code == 0 and "[S326]" in done.stderr, done.stderr
+    (first,) = ws.bib()
+    assert (first.key, first.uri) == ("moore2000light", uri)
+    path.write_text(_zotero_item(ident, "The Light in Their Consciences"), encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--replace", str(path)])
+    assert done.exit_code == 0, done.stderr
+    assert [(e.key, e.get("title")) for e in ws.bib()] == [
+        ("moore2000light", "The Light in Their Consciences")]
+
+
 def test_bib_csl_an_older_store_keeps_the_zotero_item_from_now_on(ws, tmp_path):
     """A store of version 21 (no ``bib.uri``) is brought up: its works have no URI, and one
     added since keeps its own."""
@@ -497,7 +527,7 @@ def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp
     assert done.stderr.splitlines()[-1] == f"{second}: 3 entries added"
     made = [line.strip() for line in done.stderr.splitlines() if line.endswith("[S326]")]
     assert made == [  # the key each was given, which the file does not show (was: no word)
-        f"{second}:1: entry 'pennant1778tour': its id is a Zotero item URI "
+        f"{second}:1: entry 'pennant1778tour': its id names a Zotero item "
         "(http://zotero.org/users/123/items/QWER5678), no key a person cites: added under the "
         "key 'pennant1778tour', made as for an entry without one; cite it as 'pennant1778tour', "
         "or give the item a citation-key of its own and add it again [S326]",

@@ -166,7 +166,14 @@ _SAME = {"publisher": ("organization", "institution", "school"),
 # A Zotero item's URI, as its CSL JSON export writes the id ('http://zotero.org/users/1/items/
 # AB12CD34'; a library not synced: users/local/<id>), or as its web library links to it
 # ('https://www.zotero.org/groups/2/items/AB12CD34'): one item, whatever the form
-_ZOTERO_URI = re.compile(r"https?://(?:www\.)?zotero\.org/((?:users|groups)/\S+/items/\w+)")
+# a Zotero item, as its URI names it (http://zotero.org/users/1/items/KEY), the web library's
+# address (a group's name between its number and items/), the Web API's path or URL
+# (users/1/items/KEY, https://api.zotero.org/groups/2/items/KEY); and the Web API's CSL-JSON
+# id, its library's number and the item's key (12047273/KC6WFG78), which is no URI
+_ZOTERO_URI = re.compile(r"(?:https?://(?:www\.|api\.)?zotero\.org/)?(?P<library>users|groups)"
+                         r"/(?P<number>\d+)(?:/[^/\s]+)?/items/(?P<item>\w+)|(?:https?://(?:www\.)?"
+                         r"zotero\.org/)(?P<path>(?:users|groups)/\S+/items/\w+)")
+_WEB_API_ID = re.compile(r"\d+/[23456789A-Z]{8}")
 # the ids citeproc-js and Mendeley number items with when the item has none of its own: every
 # such file has an ITEM-1, so another file's ITEM-2 is no other work's key
 GENERIC_ID = re.compile(r"ITEM-\d+", re.I)
@@ -573,8 +580,8 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
         key = _text(item.get("citation-key") or item.get("id"))
         uri = zotero_uri(_text(item.get("id", "")))
         generic = not item.get("citation-key") and bool(GENERIC_ID.fullmatch(key))
-        if _ZOTERO_URI.fullmatch(key) or generic and key.lower() in seen:
-            key = ""  # Zotero's item URI, or ITEM-2 again: no key a person cites; one is made
+        if uri and key == _text(item.get("id", "")) or generic and key.lower() in seen:
+            key = ""  # Zotero's item id, or ITEM-2 again: no key a person cites; one is made
         elif not KEY_OK.match(key):
             problems.append(Problem(name, line, "", f"{label}: the id has characters "
                                     "BibTeX cannot cite", "left out: give the item an id (or "
@@ -606,9 +613,19 @@ def read(name: str, text: str, seen: dict[str, tuple[str, int]],
 
 def zotero_uri(ident: str) -> str:
     """The Zotero item an id names, as Zotero writes its URI ('http://zotero.org/users/1/
-    items/AB12CD34'), whichever form it is given in; '' for an id that names none."""
+    items/AB12CD34'), whichever form it is given in (the Web API's path or URL, the web
+    library's address); the Web API's CSL-JSON id ('12047273/KC6WFG78') as it is, its
+    library's number being no user's or group's; '' for an id that names none."""
+    ident = ident.strip()
+    if _WEB_API_ID.fullmatch(ident):
+        return ident  # the library's number is the Web API's own, no user's or group's
     m = _ZOTERO_URI.fullmatch(ident)
-    return f"http://zotero.org/{m.group(1)}" if m else ""
+    if m is None:
+        return ""
+    if m.group("library"):
+        return f"http://zotero.org/{m.group('library')}/{m.group('number')}/items/" \
+            f"{m.group('item')}"
+    return f"http://zotero.org/{m.group('path')}"
 
 
 def _label(n: int, item: Any) -> str:

@@ -140,7 +140,7 @@ def _key_made(read: Read, key: str) -> Problem:
     if read.key:
         why = f"its id '{read.key}' (a processor's numbering) is another work's key"
     elif read.uri:
-        why = f"its id is a Zotero item URI ({read.uri}), no key a person cites"
+        why = f"its id names a Zotero item ({read.uri}), no key a person cites"
     else:
         why = "it has no key"
     return Problem(read.path, read.line, key, f"{why}: added under the key '{key}', made as "
