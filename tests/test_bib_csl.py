@@ -350,6 +350,31 @@ def test_bib_csl_zotero_web_api_ids_are_item_uris(ws, tmp_path, ident, uri):
         ("moore2000light", "The Light in Their Consciences")]
 
 
+@pytest.mark.parametrize(("author", "stored"), [
+    ({"non-dropping-particle": "van", "given": "Y"}, "given={Y}, prefix={van}, useprefix=true"),
+    ({"dropping-particle": "de", "given": "Jean"}, "given={Jean}, prefix={de}, useprefix=false"),
+], ids=["non-dropping", "dropping"])
+def test_bib_csl_a_name_of_a_particle_and_given_names_keeps_both(ws, tmp_path, author, stored):
+    """A CSL name with a particle and given names but no family name (second review, F17's
+    edge case) is a person's name in biblatex's extended format, its particle kept, which
+    biber reads without a word and pandoc gives back as the CSL name (was: the corporate
+    '{Y}', the particle dropped without a note)."""
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps([{"id": "k", "type": "book", "title": "T", "author": [author],
+                                 "issued": {"date-parts": [[2000]]}}]), encoding="utf-8")
+    assert _add(ws, path).exit_code == 0
+    (entry,) = ws.bib()
+    assert entry.get("author") == stored
+    assert _items(ws)[0]["author"] == [author]
+    out = ws.root / ws.export_bibtex(all=True).path
+    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",
+                           out.name], cwd=out.parent, capture_output=True, text=True)
+    assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
+    csl = subprocess.run(["pandoc", str(out), "-t", "csljson"], capture_output=True,
+                         text=True, check=True)
+    assert json.loads(csl.stdout)[0]["author"] == [author]
+
+
 def test_bib_csl_an_older_store_keeps_the_zotero_item_from_now_on(ws, tmp_path):
     """A store of version 21 (no ``bib.uri``) is brought up: its works have no URI, and one
     added since keeps its own."""

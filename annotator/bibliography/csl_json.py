@@ -258,21 +258,26 @@ def _page(text: str) -> str:
 def name(csl: dict[str, Any]) -> str:
     """A CSL name as one BibTeX name that biber reads into the same parts (``names`` in
     ``annotator.export.csl`` reads it back): 'Beethoven, Ludwig van' has the dropping
-    particle, '{van der Berg}, Anna' the non-dropping one, a literal is braced whole."""
+    particle, '{van der Berg}, Anna' the non-dropping one, a literal is braced whole, and
+    a particle with given names but no family name, a person's all the same, is 'given={Y},
+    prefix={van}, useprefix=true'."""
     part = {k: _text(v) for k, v in csl.items() if isinstance(v, str | int) and _text(v)}
     family, given = part.get("family", ""), part.get("given", "")
-    if "literal" in part or not family:
-        literal = part.get("literal") or given
-        return literal if literal == "others" else f"{{{escape(literal)}}}"
     ndp, dp, suffix = (part.get(k, "") for k in ("non-dropping-particle",
                                                  "dropping-particle", "suffix"))
+    if "literal" in part or not family and not (given and (ndp or dp)):
+        literal = part.get("literal") or given
+        return literal if literal == "others" else f"{{{escape(literal)}}}"
     capital = any(w[:1].isupper() for w in f"{ndp} {dp}".split())
     if ndp and dp:
         # biblatex has one prefix: the non-dropping particle, cited with the family name;
         # the dropping one ends the given names, as Better BibTeX writes it ('given={J.
         # van}'), where CSL puts it ('Doe, J. van'); ``names`` in the export reads it back
         given, dp = f"{given} {dp}".strip(), ""
-    if capital or "," in ndp + dp:
+    if capital or "," in ndp + dp or not family:
+        # a particle and given names with no family name (a person's, not a body's): the
+        # extended format holds them apart, which biber reads without a word and pandoc
+        # gives back as the CSL name; a BibTeX name would make the particle its family
         pairs = [("family", family), ("given", given), ("prefix", ndp or dp),
                  ("suffix", suffix)]
         out = [f"{k}={{{escape(v)}}}" for k, v in pairs if v]
