@@ -635,6 +635,31 @@ def test_bib_tei_same_bibl_in_an_edition_s_letters_is_one_work(ws, tmp_path):
                      ("welshcastlesa", "source:other")]
 
 
+def test_bib_fold_an_old_store_s_article_of_each_letter(ws, tmp_path):
+    """A store from before 07270d6 keeps the article three letters of an edition cite alike
+    as a work per letter (welshcastles, -a, -b): bib fold makes them one, the first letter's;
+    another edition's letter citing it keeps its own, and so does another article."""
+    import dataclasses
+
+    from annotator.acts.bibliography import _row
+
+    for name, edition in (("first", "Test Edition"), ("second", "Test Edition"),
+                          ("third", "Test Edition"), ("other", "Other Edition")):
+        (tmp_path / f"{name}.xml").write_text(ARTICLE.format(
+            title=f"{name} letter", edition=edition, article="Welsh Castles"), encoding="utf-8")
+        ws.add(tmp_path / f"{name}.xml")
+    (castles,) = [e for e in ws.bib() if e.origin == "source:first" and e.get("journaltitle")]
+    with ws.store.act("add", "source:second", editor="tester") as act:  # as that release did
+        for key, sid in (("welshcastlesb", "second"), ("welshcastlesc", "third")):
+            act.insert("bib", _row(dataclasses.replace(castles, key=key,
+                                                       origin=f"source:{sid}")))
+    folded = ws.bib_fold()
+    assert [(f.kept, f.folded, f.why) for f in folded] == [
+        ("welshcastles", ("welshcastlesb", "welshcastlesc"), "the same citation")]
+    assert sorted(e.key for e in ws.bib() if e.get("journaltitle")) == \
+        ["welshcastles", "welshcastlesa"]  # another edition's letter: its own
+
+
 def test_bib_tei_pointer_key_taken_is_said_at_add(ws, tmp_path):
     """A bibl whose pointer's key a .bib entry has gets a key of its own, and 'annotator add'
     says which, at the bibl's line, S327 (was: no word, so the editor looked for 'tour')."""

@@ -365,6 +365,10 @@ def test_bib_csl_a_name_of_a_particle_and_given_names_keeps_both(ws, tmp_path, a
     assert _add(ws, path).exit_code == 0
     (entry,) = ws.bib()
     assert entry.get("author") == stored
+    # a key made for it: the particle cited with it (useprefix), else the particle and
+    # given names stand in for the family name (was: none, "2000t")
+    assert bib_mod.make_key(entry, []) == {"Y": "van2000t", "Jean": "dejean2000t"}[
+        author["given"]]
     assert _items(ws)[0]["author"] == [author]
     out = ws.root / ws.export_bibtex(all=True).path
     done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=back.bib",

@@ -475,8 +475,12 @@ def make_key(fields: dict[str, str] | BibEntry, taken: Iterable[str]) -> str:
                                                           plain(get("title", "") or "")))
              if w and w not in _STOP]
     if names:
+        parts = name_parts(names[0])
+        # no family name (a particle and given names: 'given={Jean}, prefix={de}'): the
+        # particle and the given names stand in for it
         name = body_key(names[0]) if is_literal(names[0]) else \
-            ascii_fold(surname(names[0], useprefix=uses_prefix(fields)))
+            ascii_fold(surname(names[0], useprefix=uses_prefix(fields))) or \
+            ascii_fold(f"{parts.von} {parts.given}")
         base = name + year_shown(fields) + (words[0] if words else "")
     else:
         base = "".join(words[:3]) + year_shown(fields)
