@@ -1497,6 +1497,22 @@ def test_propose_letters_salutation_and_dateline(ws, tmp_path):
                                                   for m in ws.mentions()}
 
 
+def test_propose_of_place_after_a_titled_name(ws, tmp_path):
+    """"Mr Jackson of Keswick": Keswick is where he lives, a place, and no part of his name
+    (was: the model's person "Keswick"); "Mrs Clarkson of Bury" gives the place "Bury" the
+    model missed. Real model, a letter's sentence."""
+    (tmp_path / "jackson.txt").write_text(
+        "Grasmere, 27th Feby 1800\n\nMy dear Coleridge,\n\nMr Jackson of Keswick called on "
+        "Tuesday last and told us that Southey is gone to London. Mrs Clarkson of Bury writes "
+        "that all is well.\n", encoding="utf-8")
+    ws.add(tmp_path / "jackson.txt")
+    ws.propose()
+    got = {(m.surface, m.type) for m in ws.mentions() if m.type != "date"}
+    assert ("Keswick", "place") in got and ("Bury", "place") in got
+    assert ("Jackson", "person") in got
+    assert not any(t == "person" and ("Keswick" in s or "Bury" in s) for s, t in got)
+
+
 @pytest.mark.parametrize(("source_text", "read"), [
     ('<TEI><teiHeader/><text><body><p>Bath</p></body></text></TEI>', False),
     ('<application xml:id="annotator" ident="annotator" version="1"/>', True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.entities.names import WordCase
-from annotator.nlp.spans import (clean_span, drop_bare_direction, drop_common_noun,
+from annotator.nlp.spans import (clean_span, cut_designation, drop_bare_direction, drop_common_noun,
                              drop_degree_phrase, drop_title_alone,
                              drop_demonym_person,
                              drop_inside_title, drop_uncapitalised, extend_given_names,
@@ -320,15 +320,44 @@ def test_rules_places_by_context_not_the_first_word_of_a_longer_name():
     assert [t for _, _, t in places_by_context(text, names)] == ["person", "person"]
 
 
+def test_rules_places_by_context_of_place_after_a_titled_name():
+    """Before: "Keswick" of "Mr Jackson of Keswick" stayed the model's person, as a bare "of"
+    counted for nothing; after a titled name "of" says where the person lives. A peer's
+    "Lord Lyttelton of Frankley" is his title, no such context."""
+    text = "Mr Jackson of Keswick called on Tuesday last."
+    assert places_by_context(text, _names(text, "Jackson", "Keswick"))[1][2] == "place"
+    text = "Lord Lyttelton of Frankley called."
+    assert places_by_context(text, _names(text, "Lyttelton", "Frankley"))[1][2] == "person"
+
+
+@pytest.mark.parametrize(("text", "span", "want"), [
+    ("Mr Jackson of Keswick called.", "Jackson of Keswick", "Jackson"),
+    ("Mr Jackson of Keswick called.", "Mr Jackson of Keswick", "Mr Jackson"),
+    ("we saw Dr. John Hunter of London", "John Hunter of London", "John Hunter"),
+    ("Lord Lyttelton of Frankley called.", "Lyttelton of Frankley", "Lyttelton of Frankley"),
+    ("the Duke of Ormond came", "Duke of Ormond", "Duke of Ormond"),
+    ("William of Wykeham built it", "William of Wykeham", "William of Wykeham"),
+    ("Mary Queen of Scots", "Mary Queen of Scots", "Mary Queen of Scots"),
+])
+def test_rules_cut_designation(text, span, want):
+    """A titled person's name ends before "of PLACE" (was: "Jackson of Keswick" one person);
+    a peer's title and a name with no title of address stay whole."""
+    start = text.index(span)
+    a, b = cut_designation(text, start, start + len(span), "person")
+    assert text[a:b] == want
+
+
 def test_rules_places_after_prepositions():
     """Capitalised names after a preposition of place that no name covers; "to" only after a
     word of motion; no title, month, possessive, destination noun, common noun or person."""
     text = ("Lay at Pentraeth. Rode to Glyn Ceiriog, hoping to Dine; went to Church and to "
             "Hugh Owen's; stayed near Hugh Owen in May. From Tenby we came to Mr Lloyd at Bala. "
-            "Saw the bala, the bala.")
+            "Saw the bala, the bala. Mrs Clarkson of Bury wrote; Lord Lyttelton of Frankley "
+            "came.")
     names = _names(text, "Hugh Owen", "Tenby")
     found = [text[a:b] for a, b in places_after_prepositions(text, names, WordCase(text).noun)]
-    assert found == ["Pentraeth", "Glyn Ceiriog"]
+    # a titled name's "of Bury" too (was: missed); a peer's "of Frankley" is his title
+    assert found == ["Pentraeth", "Glyn Ceiriog", "Bury"]
 
 
 def test_rules_word_case_counts_where_words_stand():

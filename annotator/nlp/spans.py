@@ -144,6 +144,46 @@ def strip_title(text: str, start: int, end: int, type_: str) -> tuple[int, int] 
     return (cut, end) if cut is not None else (start, end)
 
 
+# Titles of address, not of nobility: after one, a name's "of PLACE" says where the person
+# lives ("Mr Jackson of Keswick", "Dr Hunter of London"), while a peer's "of" is part of his
+# title ("Lord Lyttelton of Frankley", "Duke of Ormond").
+ADDRESS_TITLES = frozenset("""
+    mr mrs miss ms mister messrs master mistress dr doctor rev revd reverend prof professor
+    capt captain lieut lt col colonel maj major gen general sir dame
+""".split())
+_NAME_WORDS = rf"[{_UPPER}][\w’'-]*(?<![’']s)(?:[ \t]+[{_UPPER}][\w’'-]*(?<![’']s)){{0,2}}"
+_ADDRESS_TITLE = "(?i:" + "|".join(sorted(ADDRESS_TITLES, key=len, reverse=True)) + r")\.?"
+# "Mr Jackson of |": a titled name and "of", ending the text before a place's name
+_TITLED_OF = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]+of[ \t]+$")
+# "Mr Jackson of Keswick": the same, with the place's name after it
+_TITLED_OF_PLACE = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]+of[ \t]+"
+                              rf"({_NAME_WORDS})")
+
+
+def after_titled_name(text: str, start: int) -> bool:
+    """The name at ``start`` follows a titled person's name and "of" ("Mr Jackson of
+    |Keswick"): it says where that person lives, a place, no person."""
+    return _TITLED_OF.search(text, max(0, start - 60), start) is not None
+
+
+def cut_designation(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
+    """A titled person's name ends before "of PLACE" ("Mr Jackson| of Keswick"): the place he
+    is "of" is no part of his name, whether the title is in the span or just before it; a
+    peer's "Lord Lyttelton of Frankley" is left whole."""
+    if type_ != "person":
+        return start, end
+    of = re.search(r"[ \t]+of[ \t]+[A-Z]", text[start:end])
+    if of is None or of.start() == 0:
+        return start, end
+    words = _WORD.findall(text, start, start + of.start())
+    title = words[0] if len(words) > 1 and _norm(words[0]) in TITLE_WORDS | ADDRESS_TITLES else \
+        _last_word(text[max(0, start - 40):start])
+    if _norm(title) not in ADDRESS_TITLES or \
+            not all(w[:1].isupper() for w in words) or POSSESSIVE.search(words[-1]):
+        return start, end
+    return start, start + of.start()
+
+
 # A letter's salutation before a name ("My dear Coleridge", "Dearest Catherine"): the
 # writer's words to the person, no part of the name, whatever the edition does with titles.
 _SALUTATION = re.compile(rf"(?i:(?:my[ \t]+)?dear(?:est)?)[ \t]+(?=[{_UPPER}])")
@@ -342,6 +382,7 @@ RULES: tuple[Rule, ...] = (
     strip_edge_punctuation,
     strip_leading_article,
     strip_salutation,
+    cut_designation,
     strip_title,
     strip_kin,
     strip_possessive,
@@ -480,7 +521,8 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
 
     Each written form of a person name is looked for throughout the text. Where it stands
     after "at", "in", "to", "from", "near", "through"... or after "the town of" (a place
-    word and "of"), that counts for a place; after a title ("Mr.", "Lady"), a kin term
+    word and "of") or a titled person's name and "of" ("Mr Jackson of Keswick"), that counts
+    for a place; after a title ("Mr.", "Lady"), a kin term
     ("his Sons Madawc", "Heir to Meredith", "daughter of Owen") or as the family
     name of a longer person name of the text ("Pennant" beside "Thomas Pennant"), for a
     person; a possessive ("went to Coles' house") or the start of a longer person name of the
@@ -514,7 +556,8 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
             if _norm(last) in TITLE_WORDS or _kin(last) or \
                     last.lower() in ("to", "of") and _kin(prev):
                 person += 1  # "Mr. Jones", "his Sons Madawc", "Son and Heir to Meredith"
-            elif last.lower() in LOCATIVES or last.lower() == "of" and prev.lower() in PLACE_OF:
+            elif last.lower() in LOCATIVES or last.lower() == "of" and (
+                    prev.lower() in PLACE_OF or after_titled_name(text, m.start())):
                 place += 1
         if place > person:
             places.add(surface)
@@ -593,8 +636,8 @@ _BARE_DESTINATIONS = frozenset("""
 def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
                               noun: Callable[[str], bool]) -> list[tuple[int, int]]:
     """Spans of capitalised names the text writes right after a preposition of place ("lay
-    at Llandilo", "went to Aberystwith") that no name of ``names`` covers: places the model
-    missed. Not a title, a kin term, a month or weekday, a possessive ("went to Coles'": a
+    at Llandilo", "went to Aberystwith") or after a titled person's name and "of" ("Mrs
+    Clarkson of Bury") that no name of ``names`` covers: places the model missed. Not a title, a kin term, a month or weekday, a possessive ("went to Coles'": a
     person's house), a one-word common noun of the text (``noun``), or a person's name of the
     text or a word of one."""
     taken = bytearray(len(text))
@@ -604,7 +647,7 @@ def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
         if t == "person":
             person_words.update(w.lower() for w in _WORD.findall(text, s, e))
     out = []
-    for m in _AFTER_PREPOSITION.finditer(text):
+    for m in itertools.chain(_AFTER_PREPOSITION.finditer(text), _TITLED_OF_PLACE.finditer(text)):
         s, e = m.span(1)
         words = text[s:e].split()
         if _norm(words[0]) in _NOT_PLACE_FIRST or _POSSESSIVE_END.search(words[-1]) or \
