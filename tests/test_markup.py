@@ -411,7 +411,7 @@ def test_markup_new_entity_id_from_the_name_the_file_gives_it_most(ws, tmp_path)
         'ref="#bernat">Landau, Bernat</persName>.')))
     places = [e for e in ws.entities() if e.type == "place"]
     assert [(e.id, e.preferred) for e in places] == [("place-new-york-city", "New York City")]
-    assert ws.entity("rosa").preferred == "Rosa GODINGER Landau"
+    assert ws.entity("rosa").preferred == "Rosa Godinger Landau"
 
     from annotator import Workspace
 

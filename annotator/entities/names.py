@@ -240,11 +240,20 @@ _NOT_OF_THE_NAME = TITLE_WORDS | KIN_WORDS | {"esq", "esqr", "esquire"}
 
 def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
                    type_: str | None = None, calm: Mapping[str, str] | None = None) -> str:
+    """The name an editor would pick among the ways a text writes one (``_preferred``), a
+    word in capitals no form or ``calm`` writes in normal case title-cased where it is a
+    person's or stands inside a place's name (``title_cased``: "Rosa GODINGER Landau" ->
+    "Rosa Godinger Landau")."""
+    return title_cased(_preferred(surfaces, keep=keep, type_=type_, calm=calm), type_)
+
+
+def _preferred(surfaces: Iterable[str], *, keep: str | None, type_: str | None,
+               calm: Mapping[str, str] | None) -> str:
     """The name an editor would pick among the ways a text writes one (each surface as often
     as it is written; a name as often as it is written in any case: "England" 3 times and
     "ENGLAND" once are 4). Forms that are no such name lose to those that are (``_flaws``: an
     abbreviation "H.Q.", an address with digits "Kalvariska Ul. 26/II", a phrase or a list,
-    "BUCHENWALD" where "Buchenwald" is written too, "THO. PENNANT." beside "T Pennant"; names
+    "BUCHENWALD" where "Buchenwald" is written too; names
     joined by "and", "&" or "/", "Aberglaslyn / Beddgelert", unless written at least as often
     as all other forms together, as "Marks & Spencer" beside a "Marks"; for a place, a word of
     its kind alone: "Castle", "the Library"). Then, by ``type_``:
@@ -259,7 +268,8 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     - a person, an organisation: the fullest, by its capitalised name words, not counting a
       person's title or kin word, and a word over an initial ("Johanna Fraenkel", written once,
       over "Fraenkel", written 32 times; "Tommy Underwood" over "Sir Thomas", "Thomas
-      Pennant" over "T Pennant"; "Westerbork camp" is no fuller than "Westerbork"), then the
+      Pennant" and "THO. PENNANT." over "T Pennant", an abbreviation with its full stop
+      being more than an initial; "Westerbork camp" is no fuller than "Westerbork"), then the
       most often written, a person's name with its shorter forms ("John Lloyd" with "Mr.
       Lloyd" over "John ab John"), then a person's name in normal case over one in
       capitals.
@@ -267,7 +277,9 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
     A word of four letters or more in capitals is written first as the forms write it in
     normal case, else as ``calm`` says the edition writes it elsewhere (``normal_case``),
     else as it stands: "Rosa LUXEMBURG" beside "Luxemburg" is "Rosa Luxemburg"; such a form
-    loses to one as full written so ("T Pennant" over "THO. PENNANT."). A person named by a
+    loses to one as full written so, but not to one with an initial where it has a word
+    ("THO. PENNANT." over "T Pennant", then written "Tho. Pennant" by ``title_cased``). A
+    person named by a
     form's fields, a given name and family names in capitals each written alone, is named by
     them all (``_form_fields``: "Rosa GODINGER LANDAU", not "Rosa").
 
@@ -322,17 +334,59 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
         agreed = {k: sum(n for o, n in written.items() if untitled[o] in shorter[k])
                   for k in written}
         best = max(counts, key=lambda s: (
-            flawless(s), _name_words(s, _NOT_OF_THE_NAME), s not in loud,
-            _name_words(s, _NOT_OF_THE_NAME, initials=False), agreed[keys[s]],
+            flawless(s), _name_words(s, _NOT_OF_THE_NAME),
+            _name_words(s, _NOT_OF_THE_NAME, initials=False), s not in loud, agreed[keys[s]],
             not shouted(s), counts[s], s == keep, len(s), order[s]))
         # the name it has, written with a title or without ("Foreign Minister Vyacheslav
         # Molotov" for "Vyacheslav Molotov"), is the same name: the one with fewer titles
         if keep and best != keep and untitled[keys[best]] == _untitled(name_key(keep)):
             return min((keep, best), key=lambda s: len(name_key(s).split()))
         return best
-    return max(counts, key=lambda s: (flawless(s), _name_words(s), s not in loud,
+    return max(counts, key=lambda s: (flawless(s), _name_words(s),
+                                      _name_words(s, initials=False), s not in loud,
                                       written[keys[s]], counts[s], s == keep, len(s),
                                       order[s]))
+
+
+# a Roman numeral ("Henry VIII", "George III"): capitals that stay
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def title_cased(form: str, type_: str | None) -> str:
+    """A name with its words in capitals written in normal case, where nothing else says how:
+    a person's word of four letters or more ("Rosa GODINGER Landau" -> "Rosa Godinger
+    Landau") or abbreviated with a full stop ("THO. Pennant." -> "Tho. Pennant", a
+    signature's closing stop dropped), and any of two letters or more where the whole form is
+    in capitals; a place's only inside a name written partly in normal case
+    ("FRANKFURT-am-MAIN" -> "Frankfurt-am-Main"), as a place or an organisation alone in
+    capitals may be an acronym ("USSR", "UNRRA"). "MCDONALD" is "McDonald", a particle after
+    the first word lower case ("Ludwig VAN BEETHOVEN" -> "Ludwig van Beethoven"), "O'BRIEN"
+    "O'Brien"; Roman numerals ("Henry VIII") stay."""
+    if type_ not in ("person", "place"):
+        return form
+    loud = shouted(form)
+    words = _WORDS.findall(form)
+    whole = loud and all(not w.isalpha() or w.isupper() for w in words)
+    if type_ == "place" and (whole or not loud):
+        return form
+    first = _WORDS.search(form)
+
+    def cased(m: re.Match[str]) -> str:
+        w = m.group()
+        if not w.isupper() or len(w) < 2 or _ROMAN.fullmatch(w):
+            return w
+        if w.lower() in PARTICLES and first is not None and m.start() > first.start():
+            return w.lower()
+        if len(w) < 4 and not whole and form[m.end():m.end() + 1] != ".":
+            return w  # "SS Adolf EICHMANN", "JFK": an acronym
+        if w.startswith("MC") and len(w) > 3:
+            return "Mc" + w[2] + w[3:].lower()
+        return w[0] + w[1:].lower()
+
+    out = _WORDS.sub(cased, form)
+    if out != form and type_ == "person" and out.endswith(".") and len(words[-1]) >= 4:
+        out = out[:-1]  # a signature's closing stop ("THO. PENNANT.")
+    return out
 
 
 def normal_case(forms: Iterable[str], text: str) -> dict[str, str]:
