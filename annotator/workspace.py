@@ -554,6 +554,13 @@ class Workspace:
         return {name: (sizes[name], learned.edition(name))
                 for name in sorted(sizes, key=lambda n: (not n, n.casefold()))}
 
+    def edition_labels(self) -> dict[str, str]:
+        """Each edition of ``edition_conventions`` -> the name to show an editor: its series
+        or publisher, else, for an edition its files name only by their own schema, the
+        folder they were added from with the schema as a detail ("curious-travellers (schema
+        CT.rng)"); '' for TEI files naming none."""
+        return self.texts.edition_labels()
+
     def edition(self, source_id: str) -> str:
         """The edition a source belongs to, as its file names it (its series, else its
         publisher, else its own schema), '' when it names none: the sources whose

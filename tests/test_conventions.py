@@ -310,6 +310,38 @@ def test_conventions_files_naming_no_edition_lend_each_other_nothing(ws, tmp_pat
     assert not [n for n in names if "Minister" in n]
 
 
+def test_conventions_an_edition_named_by_its_schema_is_shown_by_its_folder(ws, tmp_path):
+    """Letters whose headers name no series or publisher, only a schema of their own, added
+    from the folder "pennant-letters": 'annotator conventions' shows that edition as
+    "pennant-letters (schema CT.rng)" (was: "CT.rng", a file name no editor knows it by);
+    the edition itself, which files share conventions, is still the schema ("CT.rng"). A
+    file named by its publisher is shown so."""
+    folder = tmp_path / "pennant-letters"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.xml").write_text(
+            '<?xml-model href="CT.rng" type="application/xml" '
+            'schematypens="http://relaxng.org/ns/structure/1.0"?>'
+            f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>{name}</title>'
+            '</titleStmt><publicationStmt><publisher/></publicationStmt><sourceDesc><p/>'
+            '</sourceDesc></fileDesc></teiHeader><text><body><p><persName>Mr Pennant'
+            '</persName> is come.</p></body></text></TEI>', encoding="utf-8")
+        ws.add(folder / f"{name}.xml")
+    (tmp_path / "press.xml").write_text(
+        f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>p</title></titleStmt>'
+        '<publicationStmt><publisher>Friends Press</publisher></publicationStmt><sourceDesc>'
+        '<p/></sourceDesc></fileDesc></teiHeader><text><body><p>Hi.</p></body></text></TEI>',
+        encoding="utf-8")
+    ws.add(tmp_path / "press.xml")
+    assert ws.edition("a") == "CT.rng"
+    assert ws.edition_labels() == {"CT.rng": "pennant-letters (schema CT.rng)",
+                                   "Friends Press": "Friends Press"}
+    rows = json.loads(run(ws, "conventions", "--format", "json").stdout)
+    assert {r["edition"] for r in rows} == {"pennant-letters (schema CT.rng)", "Friends Press"}
+    one = json.loads(run(ws, "conventions", "b", "--format", "json").stdout)
+    assert {r["edition"] for r in one} == {"pennant-letters (schema CT.rng)"}
+
+
 def test_conventions_the_texts_annotator_encoded_are_one_edition(ws, tmp_path):
     """.txt letters whose names the editor marked with their titles inside, five names in
     four letters, each too few of its own: the next letter learns "titles inside" from them,

@@ -283,6 +283,9 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
     written = False
     texts = ctx.texts
     payload: dict[str, object] = {"file": rel}
+    folder = item.path.resolve().parent
+    if folder != (ctx.root / SOURCES_DIR).resolve() and folder.name:
+        payload["folder"] = folder.name  # a human name for its edition (edition_labels)
     unread: dict[str, dict[str, str]] = {}
     # what the version replaced gave as an export's proposals: read before the act begins
     given = _given_proposals(ctx, item, row["sha256"]) if row is not None else FileProposals()

@@ -30,6 +30,7 @@ from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
 from annotator.tei import textmap_pack
+from annotator.tei.header import is_schema
 from annotator.tei.marked import marked
 from annotator.tei.parse import (MAX_SOURCE_BYTES, ParsedSource, decode_xml, parse_source,
                                  read_source_bytes, sha256_hex)
@@ -320,6 +321,28 @@ class Texts:
         (was: '' for both, so each .txt letter learned from itself alone)."""
         src = self._row(source)
         return self.edition(src) or (OWN_TEXTS if src.origin != "tei" else "")
+
+    def edition_labels(self) -> dict[str, str]:
+        """Each conventions edition of the workspace (``conventions_edition``) -> the name an
+        editor knows it by: its series or publisher as the files name it; for one its files
+        name only by their own schema, the folder most of them were added from, the schema a
+        detail ("curious-travellers (schema CT.rng)"), else "schema CT.rng" (files added
+        before annotator logged folders); '' for TEI files naming none."""
+        editions = {src.id: self.conventions_edition(src) for src in self.sources()}
+        folders = source_rows.added_from(self.store.conn)
+        seen: dict[str, Counter[str]] = {}
+        for sid, name in editions.items():
+            counted = seen.setdefault(name, Counter())
+            if is_schema(name) and folders.get(sid):
+                counted[folders[sid]] += 1
+        out = {}
+        for name, counted in seen.items():
+            if not is_schema(name):
+                out[name] = name
+                continue
+            folder = min(counted, key=lambda f: (-counted[f], f), default="")
+            out[name] = f"{folder} (schema {name})" if folder else f"schema {name}"
+        return out
 
     def kept(self, parsed: ParsedSource, *, elements: bool = False) -> TextMap:
         """The map the store kept for these bytes, or a new one, kept for next time;

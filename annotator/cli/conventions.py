@@ -25,8 +25,9 @@ def conventions_cli(
     articles, 'city of', possessives inside or outside the element, dates wrapping whole
     datelines, names in the editor's notes and a weekday heading a diary's entry marked or
     left bare. An edition is the series or publisher its files' headers name, else the schema
-    of its own they declare; the .txt and .md files annotator encoded are one, "(the
-    workspace's texts)"; TEI files naming none are each on their own.
+    of its own they declare, shown by the folder its files were added from ("curious-travellers
+    (schema CT.rng)"); the .txt and .md files annotator encoded are one, "(the workspace's
+    texts)"; TEI files naming none are each on their own.
 
     A source's proposals follow its own markup's conventions, else its edition's, else the
     defaults; override one for every edition in annotator.toml under [annotator.conventions]
@@ -35,15 +36,16 @@ def conventions_cli(
     columns = ["convention", "value", "source", "from", "evidence", "about"]
     with user_errors():
         ws = workspace()
+        labels = ws.edition_labels()
         if source is not None:
             sid = ws.source(source).id
-            edition = ws.conventions_edition(sid) or UNNAMED
+            edition = labels.get(ws.conventions_edition(sid), "") or UNNAMED
             rows = [{"source_id": sid, "edition": edition, **r}
                     for r in ws.conventions(sid).rows()]
             render(rows, format, columns=["source_id", "edition", *columns],
                    title=f"conventions of {sid} ({edition})")
             return
-        rows = [{"edition": name or UNNAMED, "sources": n, **r}
+        rows = [{"edition": labels.get(name, name) or UNNAMED, "sources": n, **r}
                 for name, (n, conv) in ws.edition_conventions().items() for r in conv.rows()]
     render(rows, format, columns=["edition", "sources", *columns], title="conventions",
            empty="no sources yet: the defaults hold ('annotator add' some)")

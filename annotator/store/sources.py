@@ -218,3 +218,13 @@ def citing(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str]]:
         "SELECT DISTINCT c.id, c.source_id FROM links l JOIN claims c ON c.id = l.claim_id "
         "WHERE l.target_source_id = ? AND c.source_id != ? ORDER BY c.id",
         (source_id, source_id))]
+
+
+def added_from(conn: sqlite3.Connection) -> dict[str, str]:
+    """Source id -> the name of the folder its file was added from, as its add act (in
+    force) logged it; sources added before annotator logged folders, or from the workspace's
+    own sources/, are left out."""
+    return {r[0]: r[1] for r in conn.execute(
+        "SELECT substr(target, 8), json_extract(payload, '$.folder') FROM decisions "
+        "WHERE act = 'add' AND target LIKE 'source:%' AND undone_by IS NULL "
+        "AND json_extract(payload, '$.folder') IS NOT NULL ORDER BY id")}

@@ -68,6 +68,15 @@ def own_schema(root: etree._Element) -> str:
     return ""
 
 
+_SCHEMA_HREF = re.compile(r"\.(?:rng|rnc|xsd|odd|dtd)(?:[?#]\S*)?$|^[a-z][\w+.-]*://\S+$", re.I)
+
+
+def is_schema(name: str) -> bool:
+    """The edition's name is the schema its files declare (``own_schema``: "CT.rng"), not a
+    series or publisher: a detail of the edition, not a name an editor knows it by."""
+    return bool(_SCHEMA_HREF.search(name))
+
+
 def annotator_apps(root: etree._Element) -> list[etree._Element]:
     """The ``<application>``s of a file's header that annotator's export wrote (``#annotator``,
     ``#annotator-model-...``), what its proposals' ``@resp`` names: none unless the header
