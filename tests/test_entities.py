@@ -232,6 +232,9 @@ def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():
     assert preferred_name(fields, type_="person") == "Rosa Godinger Landau"
     calm = normal_case(fields, "Name: LANDAU. Landau, Bernat, her son.")
     assert calm == {"landau": "Landau"}
+    # as the text first writes it with a capital, never in lower case alone
+    assert normal_case(["Dr MACDONALD", "BAKER"], "a baker; Dr MacDonald") == \
+        {"macdonald": "MacDonald"}
     assert preferred_name(fields, type_="person", calm=calm) == "Rosa Godinger Landau"
     assert preferred_name(["Rosa LUXEMBURG", "Rosa"], type_="person",
                           calm=normal_case(["Rosa LUXEMBURG"], "Luxemburg wrote")) \

@@ -1513,6 +1513,26 @@ def test_propose_of_place_after_a_titled_name(ws, tmp_path):
     assert not any(t == "person" and ("Keswick" in s or "Bury" in s) for s, t in got)
 
 
+def test_propose_names_a_new_entity_in_capitals_as_its_edition_writes_it(ws, tmp_path):
+    """A report proposed alone writes "FRANKFURT" and "MACDONALD" only in capitals; another
+    text of its edition (the workspace's texts) writes "Frankfurt" and "MacDonald": the new
+    entities are named so (was: "FRANKFURT", "MACDONALD", as only the source's own forms were
+    read). Proposing the other text later keeps the names. Real model."""
+    (tmp_path / "a.txt").write_text("Report one\n\nWe lived in Frankfurt until 1938. Dr "
+                                    "MacDonald came to see us.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Report two\n\nIn 1942 we were deported from FRANKFURT "
+                                    "to Lodz. Dr MACDONALD of the Red Cross wrote.\n",
+                                    encoding="utf-8")
+    ws.add(tmp_path / "a.txt")
+    ws.add(tmp_path / "b.txt")
+    ws.propose(["b"])
+    names = {e.id: e.preferred for e in ws.entities()}
+    assert names["place-frankfurt"] == "Frankfurt"
+    assert names["person-macdonald"] == "MacDonald"
+    ws.propose(["a"])
+    assert {e.id: e.preferred for e in ws.entities()} == names
+
+
 @pytest.mark.parametrize(("source_text", "read"), [
     ('<TEI><teiHeader/><text><body><p>Bath</p></body></text></TEI>', False),
     ('<application xml:id="annotator" ident="annotator" version="1"/>', True),

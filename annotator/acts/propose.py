@@ -41,7 +41,8 @@ from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, Known
                                       KnownEntity, NameMention, VariantHit, VariantIndex,
                                       WordCase, ends_in_family_name, entity_id, entity_sex,
                                       family_keys, given_names, group_mentions, known_lookup,
-                                      name_key, said_sex, settle_types, written_lower)
+                                      name_key, said_sex, settle_types, shouted,
+                                      written_lower)
 from annotator.errors import Interrupted
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
 from annotator.acts.context import ActContext
@@ -834,7 +835,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                     known: Sequence[KnownEntity], *, replace: bool,
                     own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None,
                     touched: set[str] | None = None,
-                    spans: Sequence[sqlite3.Row] | None = None, text: str = "") -> int:
+                    spans: Sequence[sqlite3.Row] | None = None, text: str = "",
+                    calm: Callable[[list[str]], Mapping[str, str]] | None = None) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
@@ -851,6 +853,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     to be named anew (``entity_edits.name_proposed``). ``spans``: the source version's
     ``rows_of.mention_spans`` as the caller read them in this transaction, nothing written
     since (``_run``'s ``store`` reads them once for what it protects and for this).
+    ``calm``: forms -> how the source's edition writes their words in capitals in normal
+    case (``Texts.edition_calm``), which names a new entity ("Buchenwald" for a heading's
+    "BUCHENWALD"; was: the capitals, as no other text was read).
     """
     stale_rows = []
     if replace:
@@ -873,7 +878,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     taken: set[str] | None = None  # every entity id, or one an undo puts back: read when needed
     made: set[str] = set()
     stamp = now()
-    for cand in group_mentions(names, known, own):
+    loud = [m.surface for m in names if shouted(m.surface)] if calm is not None else []
+    for cand in group_mentions(names, known, own, calm(loud) if loud and calm else None):
         eid = cand.entity_id
         if eid is None:
             if taken is None:
@@ -1065,7 +1071,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
                     props = [p for p in props if not_over(p.start, p.end)]
                 n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own,
-                                    touched=touched, text=text)
+                                    touched=touched, text=text,
+                                    calm=functools.partial(ctx.texts.edition_calm, src.id))
                 said.read[src.id] = text
                 name_proposed(tx, said, touched)
                 record_run(tx, src.id, src.sha256, "register", "rule:register", fp)
@@ -1159,8 +1166,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 props = [p for p in props if not kept(p.start, p.end)]
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
-                                bound=bound, touched=touched, spans=rows,
-                                text=text) + len(again)
+                                bound=bound, touched=touched, spans=rows, text=text,
+                                calm=functools.partial(ctx.texts.edition_calm, sid)) + len(again)
             said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))

@@ -14,6 +14,7 @@ import contextlib
 import difflib
 import logging
 import os
+import re
 import sqlite3
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from annotator.records import Source, SourceVersion
 from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
+from annotator.entities.names import normal_case, shouted
 from annotator.tei import textmap_pack
 from annotator.tei.header import is_schema
 from annotator.tei.marked import marked
@@ -321,6 +323,27 @@ class Texts:
         (was: '' for both, so each .txt letter learned from itself alone)."""
         src = self._row(source)
         return self.edition(src) or (OWN_TEXTS if src.origin != "tei" else "")
+
+    def edition_calm(self, source_id: str, forms: Iterable[str]) -> dict[str, str]:
+        """How the source's edition (``conventions_edition``; the source alone for a TEI file
+        naming none) writes in normal case the words the forms write in capitals
+        (``entities.names.normal_case``), the source's own text first, then the others' in
+        order until every such word is found: a heading's "BUCHENWALD" is "Buchenwald" where
+        another testimony of the edition writes it so."""
+        forms = [f for f in forms if shouted(f)]
+        if not forms:
+            return {}
+        words = {w.lower() for f in forms for w in re.findall(r"[^\W_]+", f)
+                 if len(w) >= 4 and w.isupper()}
+        edition = self.conventions_edition(source_id)
+        others = [s.id for s in self.sources() if s.id != source_id
+                  and edition and self.conventions_edition(s) == edition]
+        out: dict[str, str] = {}
+        for sid in (source_id, *others):
+            out = {**normal_case(forms, self.reading_text(sid)), **out}
+            if words <= out.keys():
+                break
+        return out
 
     def edition_labels(self) -> dict[str, str]:
         """Each conventions edition of the workspace (``conventions_edition``) -> the name an

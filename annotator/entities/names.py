@@ -287,12 +287,14 @@ def _preferred(surfaces: Iterable[str], *, keep: str | None, type_: str | None,
     then the first seen."""
     given = Counter(display_name(s) for s in surfaces)
     if len(given) == 1:  # one form: nothing to choose (most entities of a file)
-        return next(iter(given))
+        return _calmed(next(iter(given)), calm) if calm else next(iter(given))
     # a word in capitals (a heading, a signature, a form's family-name field: "THO. PENNANT.",
     # "Rosa LUXEMBURG") is written as the entity's other forms write it in normal case ("Rosa
     # Luxemburg" beside a "Luxemburg"), else as it stands; a form that wrote one so loses to
     # one as full written in normal case ("T Pennant")
-    own = {w.lower(): w for s in given if not shouted(s) for w in _WORDS.findall(s)}
+    # (the name it has counts: chosen so before, with the edition's normal case, it stays so)
+    own = {w.lower(): w for s in (*([keep] if keep else ()), *given) if not shouted(s)
+           for w in _WORDS.findall(s)}
     calmed = {s: _calmed(s, {**(calm or {}), **own}) for s in given}
     counts: Counter[str] = Counter()
     for s, n in given.items():
@@ -391,16 +393,19 @@ def title_cased(form: str, type_: str | None) -> str:
 
 def normal_case(forms: Iterable[str], text: str) -> dict[str, str]:
     """The words of four letters or more the forms write in capitals that ``text`` writes in
-    normal case too, each as it does ("landau" -> "Landau" where a form says "LANDAU" and the
-    text "Landau, Bernat"): ``preferred_name``'s ``calm``, how the edition writes them."""
+    normal case too, each as it first does ("landau" -> "Landau" where a form says "LANDAU"
+    and the text "Landau, Bernat"; "macdonald" -> "MacDonald"; a word written only in lower
+    case, "baker", is none): ``preferred_name``'s ``calm``, how the edition writes them."""
     out: dict[str, str] = {}
     for form in forms:
         if not shouted(form):
             continue
         for w in _WORDS.findall(form):
             if len(w) >= 4 and w.isupper() and w.lower() not in out:
-                plain = w[0] + w[1:].lower()
-                if re.search(rf"(?<![^\W_]){re.escape(plain)}(?![^\W_])", text):
+                plain = next((m.group() for m in re.finditer(
+                    rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", text, re.I)
+                    if m.group()[0].isupper() and not m.group().isupper()), None)
+                if plain is not None:
                     out[w.lower()] = plain
     return out
 
@@ -424,7 +429,8 @@ def _form_fields(calmed: Mapping[str, str]) -> str:
     if any(len(_WORDS.findall(s)) != 1 for s in calmed):
         return ""
     families = list(dict.fromkeys(c for s, c in calmed.items() if shouted(s)))
-    firsts = [s for s in calmed if not shouted(s) and s not in families]
+    folded = {f.casefold() for f in families}
+    firsts = [s for s in calmed if not shouted(s) and s.casefold() not in folded]
     if len(firsts) != 1 or not families:
         return ""
     return " ".join([firsts[0], *families])
@@ -645,7 +651,8 @@ class _Union:
 
 
 def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity] = (),
-                   own: Sequence[KnownEntity] = ()) -> list[Candidate]:
+                   own: Sequence[KnownEntity] = (),
+                   calm: Mapping[str, str] | None = None) -> list[Candidate]:
     """Group one text's mentions into candidates: the text's own evidence first, then the
     edition's entities.
 
@@ -660,6 +667,9 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
        never pulls this text's "Hitler" away from its "Adolf Hitler". A name that fits several
        equally (two proposed entities both called "Hitler") joins none: the candidate is new,
        with ``ambiguous`` naming them, for the editor to merge into the one meant.
+
+    A candidate is named by ``preferred_name``, its words in capitals as ``calm`` (from
+    ``normal_case``) says the edition writes them.
     """
     uf = _Union()
     by_key: dict[tuple[str, str], list[NameMention]] = defaultdict(list)
@@ -728,7 +738,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         status = entity.status if entity is not None else ""
         out.append(Candidate(
             type=tks[0][0], preferred=preferred_name((m.surface.strip() for m in members),
-                                                     type_=tks[0][0]),
+                                                     type_=tks[0][0], calm=calm),
             variants=tuple(variants.values()), members=tuple(m.index for m in members),
             entity_id=eid, linked=status == "confirmed", ambiguous=ambiguous))
     out.sort(key=lambda c: c.members[0])
