@@ -117,6 +117,50 @@ def test_voice_dates_in_editorial_notes_are_not_the_sources(ws):
     assert "editorial" in row["flags"]
 
 
+def test_voice_claims_made_before_the_editors_voice_are_brought_up_to_date(ws, nlp):
+    """A store from before the editor's voice was read: the note's claims proposed as the
+    source's ('attributed'). 'claims propose' again makes the undecided ones editorial, one
+    whose agent the editor set too, its agent kept (was: it kept 'attributed', as an act on a
+    proposal froze all it had); one the editor confirmed keeps its kind and state."""
+    ws.add(HUNT)
+    ws.propose_claims(nlp=nlp)
+    _, spans = _voiced(ws, "a0011517-slice")
+    ids = [c.id for c in ws.claims(source_id="a0011517-slice")
+           if within(spans, c.start, c.end)]
+    assert len(ids) >= 2
+    with ws.store.conn as conn:  # as yesterday's release stored them
+        conn.executemany("UPDATE claims SET kind = 'attributed' WHERE id = ?",
+                         [(i,) for i in ids])
+    decided, agented, *rest = ids
+    ws.confirm_claims([decided])
+    ws.set_claim_agent(agented, "William Penn")
+    ws.propose_claims(nlp=nlp)
+    got = {c.id: (c.kind, c.state, c.agent) for c in ws.claims(source_id="a0011517-slice")}
+    assert got[decided][:2] == ("attributed", "confirmed")
+    assert got[agented] == ("editorial", "proposed", "William Penn")
+    assert all(got[i][0] == "editorial" for i in rest)
+
+
+def test_voice_dates_made_before_the_editors_voice_are_brought_up_to_date(ws):
+    """A store from before the editor's voice was read: the note's dates proposed without the
+    editorial flag. A run again (as RULES_VERSION 14 makes the next 'annotator propose' run)
+    flags the undecided ones; one the editor confirmed keeps its state and flags."""
+    ws.add(HUNT)
+    ws.propose()
+    _, spans = _voiced(ws, "a0011517-slice")
+    noted = [m.id for m in ws.mentions("a0011517-slice")
+             if m.type == "date" and within(spans, m.start, m.end)]
+    assert len(noted) >= 2
+    with ws.store.conn as conn:
+        conn.executemany("UPDATE mentions SET flags = '' WHERE id = ?", [(i,) for i in noted])
+    ws.confirm(f"mention:{noted[0]}")
+    ws.propose(force=True)
+    got = {m.id: m for m in ws.mentions("a0011517-slice") if m.type == "date"}
+    assert got[noted[0]].status == "confirmed" and "editorial" not in got[noted[0]].flags
+    assert all("editorial" in m.flags for m in got.values()
+               if within(spans, m.start, m.end) and m.status == "proposed")
+
+
 @pytest.mark.parametrize("marked", [False, True])
 def test_voice_editors_year_is_no_year_named_before(marked):
     """A year the editor's note names (2009, a book it cites) is no year the text's own

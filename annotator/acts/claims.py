@@ -593,7 +593,8 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
     how many of its suggestions the finder no longer makes were withdrawn; None when the
     claim at its place is decided (confirmed, rejected, stale, the editor's own). A proposal
     an editor acted on (its agent set, a suggestion rejected) keeps what it has, but its
-    suggestions are brought up to date as those of any proposal."""
+    suggestions are brought up to date as those of any proposal, and so is whether its kind
+    is the editor's voice ('editorial')."""
     old = rows_of.claim_at(conn, src.id, src.sha256, p.start, p.end)
     agent_id = agent_entity(conn, p.agent)
     acted_on = old is not None and int(old["id"]) in edited
@@ -606,6 +607,12 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
         if not acted_on:
             rows_of.refresh_proposal(conn, cid, p.kind, p.agent, agent_id, p.cue, provenance,
                                      p.confidence, p.candidate)
+        elif (p.kind == "editorial") != (old["kind"] == "editorial"):
+            # whose voice it is, the editor's or the source's, is where the words stand, which
+            # no act on the proposal (an agent set) judged: made before the editor's voice
+            # was read, it is brought up to date (was: kept 'attributed' in an editor's note)
+            kind = "attributed" if p.kind == "unattributed" and old["agent"] else p.kind
+            rows_of.set_kind(conn, cid, kind)
     else:
         return None  # decided by an editor: left as it is
     agent = old["agent"] if old is not None and acted_on else p.agent  # the editor's

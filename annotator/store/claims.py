@@ -270,6 +270,12 @@ def proposed_agents(conn: sqlite3.Connection, entity_ids: Sequence[str] | None
                         (json.dumps(sorted(set(entity_ids))),)).fetchall()
 
 
+def set_kind(conn: sqlite3.Connection, claim_id: int, kind: str) -> None:
+    """Machine work, unlogged: a proposed claim's kind, as where it stands says it now (the
+    editor's voice or the source's)."""
+    conn.execute("UPDATE claims SET kind = ? WHERE id = ?", (kind, claim_id))
+
+
 def set_agent_entity(conn: sqlite3.Connection, claim_id: int, entity_id: str | None) -> None:
     """Machine work, unlogged: a proposed claim's agent entity, as the finder finds it now."""
     conn.execute("UPDATE claims SET agent_entity_id = ? WHERE id = ?", (entity_id, claim_id))
