@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 # the edition of the texts annotator encoded (``Texts.conventions_edition``): a name no header
 # gives, shown by 'annotator conventions'
 OWN_TEXTS = "(the workspace's texts)"
+_WORD = re.compile(r"[^\W_]+")
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
@@ -88,6 +89,9 @@ class Texts:
         self.store = store
         self.root = root
         self.cache: TextMapCache = OrderedDict() if cache is None else cache
+        # edition -> (its sources' versions, word folded -> as its texts first write it with
+        # a capital): ``edition_calm``'s, made once while the edition's files stay the same
+        self._written: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, str]]] = {}
 
     def sources(self) -> list[Source]:
         return source_rows.all_sources(self.store.conn)
@@ -327,23 +331,37 @@ class Texts:
     def edition_calm(self, source_id: str, forms: Iterable[str]) -> dict[str, str]:
         """How the source's edition (``conventions_edition``; the source alone for a TEI file
         naming none) writes in normal case the words the forms write in capitals
-        (``entities.names.normal_case``), the source's own text first, then the others' in
-        order until every such word is found: a heading's "BUCHENWALD" is "Buchenwald" where
-        another testimony of the edition writes it so."""
+        (``entities.names.normal_case``): as the source's own text does, else as the first of
+        the edition's texts writing it with a capital: a heading's "BUCHENWALD" is
+        "Buchenwald" where another testimony of the edition writes it so. The edition's words
+        are read once while its files stay the same (a run asks for every source)."""
         forms = [f for f in forms if shouted(f)]
         if not forms:
             return {}
-        words = {w.lower() for f in forms for w in re.findall(r"[^\W_]+", f)
-                 if len(w) >= 4 and w.isupper()}
+        out = normal_case(forms, self.reading_text(source_id))
+        words = {w.lower() for f in forms for w in _WORD.findall(f)
+                 if len(w) >= 4 and w.isupper()} - out.keys()
         edition = self.conventions_edition(source_id)
-        others = [s.id for s in self.sources() if s.id != source_id
-                  and edition and self.conventions_edition(s) == edition]
-        out: dict[str, str] = {}
-        for sid in (source_id, *others):
-            out = {**normal_case(forms, self.reading_text(sid)), **out}
-            if words <= out.keys():
-                break
+        if words and edition:
+            written = self._edition_words(edition)
+            out.update({w: written[w] for w in words if w in written})
         return out
+
+    def _edition_words(self, edition: str) -> dict[str, str]:
+        """Word folded -> as the edition's texts first write it with a capital and not all in
+        capitals ("macdonald" -> "MacDonald"), for words of four letters or more."""
+        members = tuple((s.id, s.sha256) for s in self.sources()
+                        if self.conventions_edition(s) == edition)
+        kept = self._written.get(edition)
+        if kept is not None and kept[0] == members:
+            return kept[1]
+        written: dict[str, str] = {}
+        for sid, _ in members:
+            for w in _WORD.findall(self.reading_text(sid)):
+                if len(w) >= 4 and w[0].isupper() and not w.isupper():
+                    written.setdefault(w.lower(), w)
+        self._written[edition] = (members, written)
+        return written
 
     def edition_labels(self) -> dict[str, str]:
         """Each conventions edition of the workspace (``conventions_edition``) -> the name an
