@@ -622,3 +622,31 @@ def test_validate_help_says_a_pointer_annotator_wrote_is_an_error():
     assert ("#id that names no xml:id of the file is a warning" in words
             and "on markup an annotator export wrote (a proposal, its standOff) it is an error"
             in words)
+
+
+def test_validate_bare_ids_an_export_wrote_resolve(tmp_path):
+    """An export's bare ``ref="person-anna"`` (an edition of bare ids: the entity's own id)
+    was said to be 'not in the workspace's register', while the register.xml the export
+    wrote beside it holds it. Now an id the register.xml beside the file holds resolves, and
+    a confirmed entity's own id counts as in the workspace's register."""
+    from annotator import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    source = tmp_path / "letter.xml"
+    source.write_text(_pointing('<p><persName ref="pe1">Anna</persName> wrote.</p>'),
+                      encoding="utf-8")
+    ws.add(source)
+    [anna] = ws.entities(status="confirmed")
+    ws.close()
+    doc = tmp_path / "ws" / "exports" / "out.xml"
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(_pointing(f'<p><persName ref="{anna.id} pe9 person-grant">A</persName></p>'),
+                   encoding="utf-8")
+    (doc.parent / "register.xml").write_text(_pointing(
+        '<listPerson><person xml:id="person-grant"><persName>Grant</persName></person>'
+        '</listPerson>'), encoding="utf-8")
+    result = validate(doc)
+    assert result.bare == tuple(sorted((anna.id, "pe9")))
+    done = CliRunner().invoke(app, ["validate", str(doc)])
+    assert (f"{doc}: 2 bare id(s) the file does not hold (its edition's register's, not files):"
+            " 1 in the workspace's register, 1 not: pe9") in done.stderr

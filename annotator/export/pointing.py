@@ -35,6 +35,7 @@ from annotator.store import pointers as pointer_rows
 from annotator.tei.marked import pointer_forms
 from annotator.tei.parse import TEI_NS, XML_ID, decode_xml, parse_xml
 from annotator.tei.prefixes import Prefixes
+from annotator.tei.resolve import REGISTER_FILE as REGISTER_FILE  # where exports import it
 from annotator.tei.textmap import Marked
 
 REGISTERS = ("inline", "file", "none")
@@ -43,7 +44,6 @@ REGISTERS = ("inline", "file", "none")
 # points to an entry in the file's standOff (as ``inline``), so no name an editor decided is
 # exported without a pointer. ``none`` asked for keeps its word: no entry is written.
 URIS = "uris"
-REGISTER_FILE = "register.xml"
 @dataclass(frozen=True, slots=True)
 class Style:
     """How an edition writes a pointer: ``key`` (``@key="id"``), ``bare`` (``@ref="id"``),

@@ -26,10 +26,14 @@ def entity_of(conn: sqlite3.Connection, pointers: Iterable[str]) -> tuple[str, s
 
 def owners(conn: sqlite3.Connection, pointers: Iterable[str]) -> dict[str, str]:
     """The entity each of ``pointers`` the store knows means (those it does not left out), in
-    one query for all of them."""
+    one query for all of them: an edition's pointer, or a confirmed entity's own id (what an
+    export's bare ``ref="person-grant"`` names)."""
+    wanted = json.dumps(list(pointers))
     return dict(plain_rows(conn, "SELECT p.pointer, e.id FROM pointers p JOIN entities e "
                            "ON e.id = p.entity_id WHERE p.pointer IN "
-                           "(SELECT value FROM json_each(?))", (json.dumps(list(pointers)),)))
+                           "(SELECT value FROM json_each(?)) UNION SELECT id, id FROM entities "
+                           "WHERE status = 'confirmed' AND id IN (SELECT value FROM json_each(?))",
+                           (wanted, wanted)))
 
 
 def owner(conn: sqlite3.Connection, pointer: str) -> str | None:

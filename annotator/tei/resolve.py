@@ -13,8 +13,10 @@ then, as a URI reference (RFC 3986):
   (``elsewhere``): an edition's register kept in another folder;
 * a bare id (``ref="pl2373"``, Curious Travellers'), which a URI reader takes for a file
   ``pl2373`` beside the letter, is what its edition means by it: the id of an entry of its
-  register. One the file holds as an xml:id resolves; the others are ``bare`` (the CLI looks
-  them up in the workspace's register), not files;
+  register. One the file holds as an xml:id resolves, and so does one the ``register.xml``
+  beside it holds (an export set's register, where an export's bare ``ref="person-grant"``
+  points); the others are ``bare`` (the CLI looks them up in the workspace's register), not
+  files;
 * an absolute URI (``http://...``, ``urn:``, a prefix without a ``prefixDef``) is not
   checked: that would need the network.
 
@@ -49,6 +51,8 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _NAME = re.compile(r"[^\W\d][\w.\-\u00b7]*")  # an NCName, as a fragment that can be an xml:id
 _TEI = f"{{{TEI_NS}}}"
 _BARE = re.compile(r"[^\W\d][\w\-]*")  # an id with no '#', '.', '/': pl2373, not a file name
+# the register an export set keeps beside its files (``export.pointing`` writes it)
+REGISTER_FILE = "register.xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,9 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
     prefixes = Prefixes.of(root)
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
     ids = _xml_ids(elements)
+    register = path.parent / REGISTER_FILE
+    # the ids of the export set's register beside the file (none when the file is that one)
+    beside = (ids_of(register) or frozenset()) if register.resolve() != own else frozenset()
     rebased = any(e.get(_XML_BASE) is not None for e in elements)
     elsewhere: set[str] = set()
     bare: set[str] = set()
@@ -85,7 +92,7 @@ def check_pointers(path: Path, root: etree._Element, text: str) -> Pointers:
                 expanded = prefixes.expand(part)
                 missing, absent = _missing(expanded, path.parent, own, ids)
                 if absent and "#" not in expanded and _BARE.fullmatch(absent):
-                    if absent not in ids:  # one the file holds is meant, and is there
+                    if absent not in ids and absent not in beside:  # one held is meant
                         bare.add(absent)
                 elif absent:
                     elsewhere.add(absent)
