@@ -476,6 +476,11 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'see tests/data/seed/gold.json for the shape'),
     "S103": (SourceError, "no source of this workspace has the gold's text",
               'add the source the gold file annotates'),
+    "S104": (SourceError, "gold file is the file of source '…' (with --confirmed-only): its "
+                          "confirmed mentions are this file's own markup, which would score "
+                          "itself",
+              "drop --confirmed-only to score proposals made without its markup, or use "
+              "'annotator eval --folds K'"),
     "S201": (SourceError, 'the register file cannot be read, is not TEI, or has no entries with xml:id (one a decisions file names: named at its register line)',
               'give a TEI file with listPerson, listPlace or listOrg'),
     "S202": (SourceError, '<…> without xml:id (register import: the entry left out and named, the rest imported; with --strict, or in a decisions file\'s register, refused: nothing imported)',

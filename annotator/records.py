@@ -555,6 +555,8 @@ class EvalReport:
     dates_right: int = 0  # of those, found with exactly the gold value
     date_errors: tuple[tuple[str, str, str], ...] = ()  # (surface, gold value, ours)
     date_classes: tuple[DateClassScore, ...] = ()  # the dated gold dates by class
+    # sources whose gold is their own file: scored by proposals made without its markup
+    withheld: tuple[str, ...] = ()
 
     def score(self, type_: str) -> TypeScore:
         for s in self.scores:

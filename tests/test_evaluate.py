@@ -267,3 +267,25 @@ def test_evaluate_long_gold_text_maps_its_words():
     assert sum(1 for *_, m in mapped if m is not None) >= len(words) - 100
     assert all(reading[m[0]] == text[s] and reading[m[1] - 1] == text[e - 1]
                for s, e, m in mapped if m is not None)
+
+
+def test_evaluate_gold_that_is_the_source_itself_is_held_out(ws, tmp_path):
+    """A gold file that is a workspace source's own file scored recall 1.0: its markup is
+    stored as the source's confirmed mentions, which scored themselves. Now the source is
+    scored by proposals made without its markup, as a gold file outside the workspace is
+    (the small model misses the lone "Molotov"); --confirmed-only is refused (S104)."""
+    note = tmp_path / "note.xml"
+    note.write_text(TEI_GOLD, encoding="utf-8")
+    ws.add(note)
+    ws.propose()
+    for gold in (note, ws.root / "sources" / "note.xml"):
+        report = ws.evaluate(gold)
+        assert report.withheld == ("note",)
+        person = report.score("person")
+        assert (person.gold, person.exact_tp, person.predicted) == (2, 1, 1)
+        assert report.score("place").exact_tp == 1
+        assert (report.dates_gold, report.dates_right) == (1, 1)
+    assert [m.status for m in ws.mentions("note")] == ["confirmed"] * 4  # nothing written
+    with pytest.raises(SourceError) as err:
+        ws.evaluate(note, confirmed_only=True)
+    assert err.value.code == "S104"

@@ -18,23 +18,21 @@ import re
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
 
 from annotator.acts.align import align, block_of
 from annotator.acts.context import ActContext
 from annotator.acts.queries import mentions
+from annotator.acts.scoring import SCORED, GoldSpan, score
 from annotator.acts.texts import Texts
 from annotator.errors import Location, SourceError
-from annotator.records import DateClassScore, EvalReport, TypeScore
+from annotator.records import DateClassScore, EvalReport, Mention, Proposal, TypeScore
 from annotator.vocab import DATE_ATTRS
 
 
 LABELS = {"PERSON": "person", "PER": "person", "PLACE": "place", "LOC": "place", "GPE": "place",
           "ORG": "org", "DATE": "date", "IGNORE": "ignore"}
 TEI_ELEMENTS = {"persName": "person", "placeName": "place", "orgName": "org", "date": "date"}
-SCORED = ("person", "place", "org", "date")
 # The kinds of dated gold dates the date figures are broken down by (issue 19), in the order a
 # date is tested for them: the first that fits is its class.
 DATE_CLASSES = ("span or vague", "weekday + date", "relative", "old form", "diary day",
@@ -81,16 +79,6 @@ def date_class(surface: str, value: dict[str, str]) -> str:
     if not _YEAR.search(text) and value.get("when", "")[:1].isdigit():
         return "year from document"
     return "full explicit"
-
-
-@dataclass(frozen=True, slots=True)
-class GoldSpan:
-    """One gold annotation in the gold text's own offsets."""
-
-    start: int
-    end: int
-    type: str  # person, place, org, date or ignore
-    value: tuple[tuple[str, str], ...] = ()
 
 
 def _bad(path: Path, what: str, code: str, hint: str = "give a gold JSON or annotated TEI "
@@ -243,62 +231,14 @@ def _pick_source(readings: _Readings, text: str, path: Path) -> str:
     return best
 
 
-class Predicted(Protocol):
-    """What is scored: a stored mention, or a proposal made in memory (cross-validation)."""
-
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def type(self) -> str: ...
-
-
-P = TypeVar("P", bound=Predicted)
-
-
-def score(gold: Sequence[GoldSpan], predicted: Sequence[P], *,
-          types: Sequence[str] = SCORED) -> tuple[list[TypeScore], list[tuple[GoldSpan, P | None]]]:
-    """Per-type scores, and each gold date with its best overlapping predicted date (or None).
-
-    Predictions that overlap an IGNORE span (and no gold span of their type) are not scored.
-    Overlap matching is one to one, gold in text order. ``types``: the types scored (an
-    edition that marks persons and dates only is scored for those).
-    """
-    ignore = [g for g in gold if g.type == "ignore"]
-    scores = []
-    date_pairs: list[tuple[GoldSpan, P | None]] = []
-    for type_ in types:
-        g = [x for x in gold if x.type == type_]
-        p = [m for m in predicted if m.type == type_]
-        p = [m for m in p if not any(m.start < i.end and i.start < m.end for i in ignore) or
-             any(m.start < x.end and x.start < m.end for x in g)]
-        exact = len({(x.start, x.end) for x in g} & {(m.start, m.end) for m in p})
-        used: set[int] = set()
-        overlap = 0
-        for x in g:
-            best = None
-            for j, m in enumerate(p):
-                if j in used or not (m.start < x.end and x.start < m.end):
-                    continue
-                size = min(m.end, x.end) - max(m.start, x.start)
-                if best is None or size > best[0]:
-                    best = (size, j)
-            if best is not None:
-                used.add(best[1])
-                overlap += 1
-            if type_ == "date" and x.value:
-                date_pairs.append((x, p[best[1]] if best is not None else None))
-        scores.append(TypeScore(type_, len(g), len(p), exact, overlap))
-    return scores, date_pairs
-
-
-def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None
-                    ) -> tuple[str, list[GoldSpan]]:
+def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None, *,
+                    source_id: str | None = None) -> tuple[str, list[GoldSpan]]:
     """The source a gold file annotates, and its gold spans in that source's reading text.
-    ``readings``: the sources' texts as a run over several gold files has read them."""
+    ``readings``: the sources' texts as a run over several gold files has read them;
+    ``source_id``: the source, when known (the gold is its own file)."""
     text, gold = load_gold(path)
-    source_id = _pick_source(readings or _Readings(texts), text, path)
+    if source_id is None:
+        source_id = _pick_source(readings or _Readings(texts), text, path)
     reading = texts.textmap(source_id).text
     aligner = _Aligner(text, reading) if text != reading else None  # same text: same offsets
     mapped = []
@@ -309,28 +249,70 @@ def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None
     return source_id, mapped
 
 
+def own_sources(texts: Texts, paths: Iterable[Path]) -> dict[Path, str]:
+    """Gold files that are a workspace source's own file (that file in sources/, or the same
+    bytes): path -> source id. That file's markup is stored as the source's confirmed
+    mentions, which would score themselves: such a gold is scored against proposals made
+    without it (``folds.held_out``)."""
+    from annotator.tei.parse import sha256_hex
+
+    by_hash: dict[str, str] = {}
+    by_path: dict[Path, str] = {}
+    for src in texts.sources():
+        by_hash.setdefault(src.sha256, src.id)
+        by_path[(texts.root / src.file).resolve()] = src.id
+    own = {}
+    for path in paths:
+        source_id = by_path.get(path.resolve())
+        if source_id is None and path.suffix.lower() in (".xml", ".tei") and path.is_file():
+            source_id = by_hash.get(sha256_hex(path.read_bytes()))
+        if source_id is not None:
+            own[path] = source_id
+    return own
+
+
 def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
     """Score this workspace's mentions against a gold file (gold JSON or annotated TEI):
-    those of the source the gold file annotates."""
-    return _evaluated(ctx, Path(gold), _Readings(ctx.texts), confirmed_only=confirmed_only)
+    those of the source the gold file annotates, or, where the gold is that source's own
+    file, proposals made without its markup (``own_sources``)."""
+    return next(evaluate_each(ctx, [gold], confirmed_only=confirmed_only))
 
 
 def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
                   confirmed_only: bool = False) -> Iterator[EvalReport]:
     """``evaluate`` for each gold file in turn, the report of each as it is scored; the
-    sources' texts are read for finding which one a gold file annotates once for them all."""
+    sources' texts are read for finding which one a gold file annotates once for them all,
+    and the proposals for the sources whose own files are gold are made in one run, each
+    learned from the workspace's sources that are not gold."""
+    from annotator.acts.folds import held_out  # its spaCy steps, only for a held-out gold
+
+    paths = [Path(g) for g in golds]
+    own = own_sources(ctx.texts, paths)
+    if own and confirmed_only:
+        path, source_id = next(iter(own.items()))
+        raise SourceError(f"gold file is the file of source '{source_id}': its confirmed "
+                          "mentions are this file's own markup, which would score itself",
+                          hint="drop --confirmed-only to score proposals made without its "
+                               "markup, or use 'annotator eval --folds K'",
+                          location=Location(path), code="S104")
+    withheld = held_out(ctx, list(own.values())) if own else {}
     readings = _Readings(ctx.texts)
-    for gold in golds:
-        yield _evaluated(ctx, Path(gold), readings, confirmed_only=confirmed_only)
+    for path in paths:
+        yield _evaluated(ctx, path, readings, confirmed_only=confirmed_only,
+                         source_id=own.get(path), withheld=withheld)
 
 
-def _evaluated(ctx: ActContext, path: Path, readings: _Readings, *,
-               confirmed_only: bool) -> EvalReport:
-    """``evaluate``, with the sources' texts as the run has read them so far."""
-    source_id, mapped = gold_for_source(ctx.texts, path, readings)
+def _evaluated(ctx: ActContext, path: Path, readings: _Readings, *, confirmed_only: bool,
+               source_id: str | None = None,
+               withheld: dict[str, list[Proposal]] | None = None) -> EvalReport:
+    """``evaluate``, with the sources' texts as the run has read them so far; ``source_id``:
+    the source whose own file the gold is, scored by its proposals in ``withheld``."""
+    source_id, mapped = gold_for_source(ctx.texts, path, readings, source_id=source_id)
     reading = ctx.texts.textmap(source_id).text
     statuses = ("confirmed",) if confirmed_only else ("confirmed", "proposed")
-    predicted = [m for m in mentions(ctx, source_id) if m.status in statuses]
+    own = (withheld or {}).get(source_id)
+    predicted: Sequence[Mention | Proposal] = own if own is not None else [
+        m for m in mentions(ctx, source_id) if m.status in statuses]
     scores, pairs = score(mapped, predicted)
     errors = []
     counts = {name: [0, 0, 0, 0, 0] for name in DATE_CLASSES}  # gold right wrong no-value missed
@@ -348,7 +330,8 @@ def _evaluated(ctx: ActContext, path: Path, readings: _Readings, *,
     classes = tuple(DateClassScore(name, *row) for name, row in counts.items())
     return EvalReport(source_id=source_id, gold_file=str(path), scores=tuple(scores),
                       dates_gold=len(pairs), dates_right=sum(c.right for c in classes),
-                      date_errors=tuple(errors), date_classes=classes)
+                      date_errors=tuple(errors), date_classes=classes,
+                      withheld=(source_id,) if own is not None else ())
 
 
 def combine(reports: list[EvalReport]) -> EvalReport:
@@ -369,4 +352,5 @@ def combine(reports: list[EvalReport]) -> EvalReport:
                       dates_gold=sum(r.dates_gold for r in reports),
                       dates_right=sum(r.dates_right for r in reports),
                       date_errors=tuple(e for r in reports for e in r.date_errors),
-                      date_classes=classes)
+                      date_classes=classes,
+                      withheld=tuple(s for r in reports for s in r.withheld))

@@ -3,7 +3,7 @@
 The sources with decisions are split into K folds of about equal size (by words). Each fold is
 held back once: the methods learn from the other folds' confirmed mentions only, propose on the
 held fold's reading texts (in memory: the store is never written), and are scored against the
-held fold's confirmed mentions with the one scoring function of annotator.acts.evaluate (exact
+held fold's confirmed mentions with the one scoring function of annotator.acts.scoring (exact
 and overlap, per type). Counts are summed over the folds, so every source is scored once.
 
 A method is the pipeline that reads the text (the base pipeline, or one trained on the other
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from annotator.acts.context import ActContext
 from annotator.acts.conventions import Edition
 from annotator.acts.queries import EditionView
-from annotator.acts.evaluate import SCORED, GoldSpan, score
+from annotator.acts.scoring import SCORED, GoldSpan, score
 from annotator.acts.train import train_texts, training_labels
 from annotator.chronology import Dating
 from annotator.config import Settings
@@ -307,3 +307,36 @@ def evaluate_folds(ctx: ActContext, k: int, *, methods: Sequence[str] | None = N
                           train_settings=TrainSettings(epochs=epochs, seed=seed), say=say,
                           dating=lambda sid: source_dating(ctx.texts, sid,
                                                            ctx.texts.textmap(sid)))
+
+
+def held_out(ctx: ActContext, held: Sequence[str]) -> dict[str, list[Proposal]]:
+    """Source id -> proposals for it made in memory without its file's markup: what ``eval``
+    scores where the gold file is a source's own file, whose markup, stored as its confirmed
+    mentions, would otherwise score itself (recall 1.0 that says nothing of the model).
+
+    Made as ``propose`` makes them with the configured pipeline (not a workspace model,
+    which learned from that markup) and every step (``all-steps``), learned from the
+    workspace's other sources only, as ``eval --folds`` holds a fold back; dates lean on
+    the source's own date and blocks as ``propose``'s do, not on the dates its markup values.
+    Nothing is written to the store.
+    """
+    from annotator.acts.propose import source_dating
+    from annotator.nlp.pipeline import cached_pipeline, check_labels, run_ner
+
+    ws = EditionView(ctx)
+    settings = ws.settings
+    check_labels(settings.labels)
+    held = list(dict.fromkeys(held))
+    states = [m for m in current_mentions(ctx.store.conn) if m.source_id not in held]
+    rest = sorted({src.id for src in ctx.texts.sources()} - set(held))
+    learned = _learn(ws, rest, held, states, ALL_STEPS)
+    nlp = cached_pipeline(settings.model)
+    spans = dict(run_ner(nlp, ((s, ws.textmap(s).text) for s in held),
+                         batch_size=settings.batch_size))
+    out = {}
+    for sid in held:
+        tm = ws.textmap(sid)
+        out[sid] = _proposals(tm.text, spans[sid], ALL_STEPS, settings=settings,
+                              learned=learned, source_id=sid,
+                              dating=source_dating(ctx.texts, sid, tm))
+    return out

@@ -13,6 +13,7 @@ from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, render, status_line, user_errors, workspace
 from annotator.errors import Interrupted
 from annotator.filters import split
+from annotator.text import first_few
 from annotator.vocab import MENTION_TYPES
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def eval_cli(
         import json
 
         typer.echo(json.dumps({
-            "source": report.source_id, "gold": [str(f) for f in files], "scores": rows,
+            "source": report.source_id, "gold": [str(f) for f in files],
+            "withheld": list(report.withheld), "scores": rows,
             "dates": {"gold": report.dates_gold, "right": report.dates_right,
                       "classes": classes,
                       "errors": [{"surface": s, "gold": g, "ours": o}
@@ -94,6 +96,10 @@ def eval_cli(
                columns=["class", "gold", "right", "share", "wrong", "no_value", "missed"],
                title="dated gold dates by class")
     if format is Format.table:
+        if report.withheld:
+            typer.echo(f"held out: {first_few(report.withheld)} (the gold is the source's "
+                       "own file): scored proposals made without its markup, by the "
+                       "configured pipeline and steps learned from the other sources")
         share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
         typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
         if errors:
