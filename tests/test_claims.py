@@ -696,6 +696,40 @@ def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
                           "replaced): ")
 
 
+def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
+    """A confirmed name whose words changed in a replaced source is stale and in no export:
+    check said nothing of it. Now it warns (failing nothing: no act sets a stale mention
+    aside), naming the line where the words are now and the command that marks them again,
+    until they are; a name whose words are gone is not listed."""
+    ws.add(_note(tmp_path, "Note", "Anny wrote to Josef.", "Otto came."))
+    text = ws.reading_text("note")
+    ws.add_mention("note", text.index("Anny"), text.index("Anny") + 4, "person")
+    ws.add_mention("note", text.index("Otto"), text.index("Otto") + 4, "person")
+    [anny] = [m for m in ws.mentions("note") if m.surface == "Anny"]
+    ws.add(_note(tmp_path, "Note", "A remark.", "Annie wrote to Josef."), replace=True)
+    assert {m.surface: m.status for m in ws.mentions("note")} == {"Anny": "stale",
+                                                                  "Otto": "stale"}
+    text = ws.reading_text("note")
+    start, end = text.index("Annie"), text.index("Annie") + 5
+    line = _line_of(ws, "Annie wrote")
+    report = ws.check()
+    assert report.ok
+    [stale] = report.stale_mentions  # Otto's words are gone: nothing to mark
+    assert (stale.mention.id, stale.now.start, stale.now.end) == (anny.id, start, end)
+    out = run(ws, "check")
+    assert out.exit_code == 0 and out.stdout == ""
+    assert (f"sources/note.xml:{line}: warning: mention {anny.id} stale: its words changed "
+            f"(was confirmed, person {anny.entity_id} 'Anny', {stale.was_at} before the source "
+            f"was replaced; now near ¶ 3, line {line}), so no export has it; mark the words "
+            f"again on the text now ('annotator mention add note {start} {end} person "
+            f"--entity {anny.entity_id}')\n") in out.stderr
+    assert "; 1 confirmed mention stale (warning)" in out.stderr
+    assert run(ws, "mention", "add", "note", str(start), str(end), "person", "--entity",
+               anny.entity_id).exit_code == 0
+    assert ws.check().stale_mentions == ()
+    assert "stale" not in run(ws, "check").stderr
+
+
 def test_claims_marking_a_stale_claim_again_takes_its_links(ws, tmp_path):
     """A stale claim's words marked again on the text now, where check says they are: the new
     claim takes its links over (works with their loci, a passage, a contradicting work), its

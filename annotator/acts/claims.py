@@ -681,8 +681,12 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     allowed, e.g. 'attributed'), with their locations, the claims confirmed before their
     words changed in a replaced source (``stale``: they fail whatever their status, until
     marked again), and the count of proposals nobody decided: for reviewers and a paper's
-    build. The sources' warnings (S026: a header and dateline that disagree on the date) are
-    said with it, and fail nothing."""
+    build. The names and dates confirmed before their words changed, which no export holds
+    until they are marked again (``stale_mentions``, ``acts.stale``), and the
+    sources' warnings (S026: a header and dateline that disagree on the date) are said with
+    it, and fail nothing."""
+    from annotator.acts.stale import stale_mentions
+
     allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
     rows = claims(ctx, status=None, source_id=None, kinds=None, state=("confirmed", "stale"))
     confirmed = [r for r in rows if r.state == "confirmed"]
@@ -690,7 +694,8 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     failing = tuple(r for r in confirmed if r.status != "supported" and r.status not in allowed)
     return CheckReport(checked=len(confirmed) + len(stale), failing=failing, allowed=allowed,
                        undecided=rows_of.proposed_count(ctx.store.conn), stale=stale,
-                       warnings=tuple(date_warnings(ctx).values()))
+                       warnings=tuple(date_warnings(ctx).values()),
+                       stale_mentions=tuple(stale_mentions(ctx)))
 
 
 def passage_words(ctx: ActContext, link: Link) -> str:

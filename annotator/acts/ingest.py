@@ -436,7 +436,7 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap,
     'claims propose' finds the words as they are now.
     Returns (kept, stale, withdrawn, places): ``places`` is where the words of each stale
     claim of the source (made stale now or by an earlier replace) are nearest in the new
-    text (``_nearest``), for the check and the editor marking it again.
+    text (``nearest``), for the check and the editor marking it again.
     """
     blocks = align(old.text, new.text)
     starts = [b.a for b in blocks]
@@ -477,7 +477,7 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap,
                     was_at[int(r["id"])] = (r["start"], r["end"])
                 stale += 1
     ends = [b.a + b.size for b in blocks]
-    places = {cid: _nearest(new.text, blocks, starts, ends, *span)
+    places = {cid: nearest(new.text, blocks, starts, ends, *span)
               for cid, span in was_at.items()}
     return kept, stale, withdrawn, places
 
@@ -510,9 +510,10 @@ def _drop_claim(act: Act, claim_id: int) -> None:
     act.delete("claims", {"id": claim_id})
 
 
-def _nearest(text: str, blocks: Sequence[Match], starts: Sequence[int], ends: Sequence[int],
+def nearest(text: str, blocks: Sequence[Match], starts: Sequence[int], ends: Sequence[int],
              start: int, end: int) -> tuple[int, int]:
-    """Where the old text's span [start, end) is nearest in the new ``text`` (``blocks``:
+    """Where the old text's span [start, end) is nearest in the new ``text``: where ``check``
+    says a stale claim's or mention's words are now (``blocks``:
     the unchanged stretches, old offset ``a``, new ``b``; ``starts`` and ``ends``: each one's
     first and after-last old offset, for bisect, so many stale claims cost no pass over every
     block each): each end where it moved to when it lies in an unchanged stretch, else the edge

@@ -27,8 +27,10 @@ def check_cli(
                                "per claim, as compilers print).")] = None,
 ) -> None:
     """Exit 0 when every confirmed claim is supported (or allowed), 1 otherwise, listing the
-    claims that fall short with their location. For a Makefile or CI. Sources whose header
-    and dateline disagree on the date are warned of on stderr; they fail nothing."""
+    claims that fall short with their location. For a Makefile or CI. Confirmed names and
+    dates whose words changed in a replaced source (stale: in no export until marked again)
+    are warned of on stderr with the command that marks them again, and so are sources
+    whose header and dateline disagree on the date; warnings fail nothing."""
     from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
     with user_errors():
@@ -56,9 +58,21 @@ def check_cli(
                         "text"])
     for warning in report.warnings:  # the sources': said, failing nothing
         typer.echo(terminal_safe(str(warning)), err=True)
+    for s in report.stale_mentions:  # as a stale claim is said, where its words are now
+        m = s.mention
+        typer.echo(terminal_safe(
+            f"{files.get(m.source_id, m.source_id)}:{s.now.line}: warning: mention {m.id} "
+            f"stale: its words changed (was confirmed, {m.type}"
+            f"{f' {m.entity_id}' if m.entity_id else ''} {clipped(m.surface, 60)!r}, "
+            f"{s.was_at} before the source was replaced; now near {s.now.location}), so no "
+            f"export has it; {s.mark_again()}"), err=True)
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"
                + (f", {len(report.stale)} stale" if report.stale else "")
+               + (f"; {len(report.stale_mentions)} confirmed mention"
+                  f"{'s' * (len(report.stale_mentions) != 1)} stale (warning"
+                  f"{'s' * (len(report.stale_mentions) != 1)})"
+                  if report.stale_mentions else "")
                + (f" (allowed: {', '.join(report.allowed)})" if report.allowed else "")
                + (f"; {report.undecided} proposals not decided yet" if report.undecided else "")
                + (f"; {len(report.warnings)} source warning{'s' * (len(report.warnings) != 1)}"
