@@ -59,6 +59,24 @@ def test_validate_not_well_formed_is_a_finding(small, tmp_path):
     assert "not well-formed" in f.message
 
 
+def test_validate_a_file_that_is_no_xml_says_so_with_its_code(small, tmp_path):
+    """A .bib given to validate printed 'XML is not well-formed: Start tag expected, '<' not
+    found' with no code and no hint; now the line says it is no XML file and ends with the
+    code, and bad markup has the hint and code 'add' gives it."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@book{smith2001,\n  title = {A Book},\n}\n", encoding="utf-8")
+    [f] = validate(bib, small).findings
+    assert str(f) == (f"{bib}:1:1: XML is not well-formed: Start tag expected, '<' not found; "
+                      "it is no XML file (its first character is not '<'): give TEI .xml files "
+                      "[S005]")
+    done = CliRunner().invoke(app, ["validate", "--schema", str(small), str(bib)])
+    assert done.exit_code == 1 and done.stdout.splitlines() == [str(f)]
+    broken = tmp_path / "broken.xml"
+    broken.write_text('<note n="1">\n<p>open</note>\n')
+    [f] = validate(broken, small).findings
+    assert f.message.endswith("; fix the markup, then run the command again [S005]")
+
+
 @pytest.mark.parametrize(("schema", "code"), [("missing.rng", "E011"), ("bad.rng", "E012")])
 def test_validate_schema_problems_are_usage_errors(tmp_path, schema, code):
     doc = tmp_path / "ok.xml"

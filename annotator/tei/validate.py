@@ -377,8 +377,13 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
         _for_errors(rng, key, frozenset())  # a schema that does not compile is a usage
         # error, whatever the file (here: as far as a file of no named element needs it)
         loc = err.location
+        hint = err.hint
+        if err.code == "S005" and not text.lstrip("\ufeff \t\r\n").startswith("<"):
+            hint = "it is no XML file (its first character is not '<'): give TEI .xml files"
+        # said as 'add' says it, its hint and code too (was: the message alone)
         finding = Finding(path=str(p), line=loc.line if loc else None,
-                          col=loc.col if loc else None, message=err.message)
+                          col=loc.col if loc else None,
+                          message=f"{err.message}{f'; {hint}' if hint else ''} [{err.code}]")
         return Validation(path=str(p), schema=str(rng), findings=(finding,))
     tree = root.getroottree()
     names = frozenset(etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str))
