@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from annotator.nlp.conventions import Conventions
     from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
                                    Decision, ExportReport, ExportSummary, Link, Queued,
-                                   RegisterImport, Source, SourceVersion, Written)
+                                   RegisterImport, Source, SourceVersion, SourceWarning,
+                                   Written)
     from annotator.tei.parse import ParsedSource
     from annotator.tei.textmap import TextMap
 else:
@@ -277,6 +278,14 @@ class Workspace:
 
     # what the sources' files say that the editor should check (S026), by source id
     source_warnings = _in_context(lambda: source_dates.date_warnings)
+
+    def edited_sources(self, sources: Iterable[Source] | None = None
+                       ) -> dict[str, SourceWarning]:
+        """S016 of the sources (default: all) whose file was edited by hand since it was
+        added, by source id: the store's decisions no longer describe those files."""
+        found = ((s.id, self.texts.edited(s)) for s in
+                 (self.sources() if sources is None else sources))
+        return {sid: w for sid, w in found if w is not None}
 
     def parsed(self, source_id: str) -> ParsedSource:
         return self.texts.parsed(source_id)

@@ -174,6 +174,30 @@ def test_cli_init_add_sources(tmp_path):
         "id,title,date,words,origin,file,sha256,added_at,warnings,date_reason"
 
 
+def test_cli_sources_marks_a_file_edited_by_hand(tmp_path):
+    """A file in sources/ edited by hand was listed by 'sources' and 'source ID' with its old
+    hash and no warning (only check, propose and export said S016); now both mark it S016 and
+    say what to do."""
+    root = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    assert run(root, "add", str(DATA / "rich.xml")).exit_code == 0
+    assert "S016" not in run(root, "sources").output
+    path = root / "sources" / "rich.xml"
+    path.write_bytes(path.read_bytes().replace(b"</TEI>", b"<!-- mended --></TEI>"))
+    table = run(root, "sources")
+    assert table.exit_code == 0
+    [row] = [line for line in table.stdout.splitlines() if "rich" in line]
+    assert "S016" in row
+    assert table.stderr == (f"{path}: warning: file changed since it was added; run "
+                            f"'annotator add --replace {path}' [S016]\n")  # as reached here
+    [listed] = json.loads(run(root, "sources", "--format", "json").stdout)
+    assert [w["code"] for w in listed["warnings"]] == ["S016"]
+    rows = run(root, "sources", "--format", "csv").stdout.splitlines()
+    assert rows[1].split(",")[-2] == "S016"
+    shown = run(root, "source", "rich")
+    assert f"  {path}: warning: file changed since it was added" in shown.stdout
+
+
 @pytest.mark.parametrize("name,content,code,line", [
     ("missing.xml", None, "S001", False),
     ("empty.txt", b"", "S003", False),

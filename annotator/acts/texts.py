@@ -26,7 +26,7 @@ from annotator.errors import AnnotatorError, Location, SourceError
 from annotator.export.output import target
 from annotator.files import atomic_write, reached
 from annotator.filters import split
-from annotator.records import Source, SourceVersion
+from annotator.records import Source, SourceVersion, SourceWarning
 from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
@@ -198,6 +198,21 @@ class Texts:
         """Refuse (S016) a source whose file was edited in place since it was added: what is
         stored for it (proposals, decisions) no longer describes the file."""
         self._unchanged(src)
+
+    def edited(self, src: Source) -> SourceWarning | None:
+        """S016 as a warning when the source's file was edited in place since it was added
+        (its bytes no longer have the hash the store's decisions hold for): what ``sources``
+        and ``source ID`` mark, where every command reading the file refuses it. None when it
+        is as added, or missing (written back from the store when next read)."""
+        path = self.root / src.file
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if sha256_hex(data) == src.sha256:
+            return None
+        err = _changed(path)
+        return SourceWarning(src.id, str(err.location), err.message, err.hint, err.code)
 
     def textmap(self, source: str | Source, parsed: ParsedSource | None = None) -> TextMap:
         """Reading text and offset map of a source (cached per version); ``parsed``: the file

@@ -41,13 +41,15 @@ def source_show_cli(
 ) -> None:
     """Show one source (also 'annotator source ID'): title, file, size, the date it was
     written and where that date was found, and what its file says that the editor should
-    check (S026: its header and dateline disagree on the date)."""
+    check (S026: its header and dateline disagree on the date; S016: its file was edited
+    since it was added)."""
     with user_errors():
         ws = workspace()
         src = ws.source(source)
         warned = ws.source_warnings([src]).get(src.id)
+        edited = ws.edited_sources([src]).get(src.id)
     if format is not Format.table:
-        render([source_row(src, warned, format)], format,
+        render([source_row(src, warned, format, edited=edited)], format,
                columns=[*COLUMNS, *([] if format in SHOWN else ["warnings"]), "date_reason"])
         return
     typer.echo(f"source {src.id}: {src.title}" if src.title else f"source {src.id}")
@@ -55,8 +57,9 @@ def source_show_cli(
                f" added {src.added_at}")
     typer.echo(f"  dated {src.date or 'by nothing in it'}"
                + (f" ({src.date_reason})" if src.date_reason else ""))
-    if warned is not None:
-        typer.echo(f"  {warned}")
+    for said in (warned, edited):
+        if said is not None:
+            typer.echo(f"  {said}")
 
 
 @source_app.command("date")
