@@ -53,6 +53,9 @@ _DATE_FORMS = {"date": "YYYY-MM-DD", "gYear": "YYYY", "gYearMonth": "YYYY-MM",
                "dateTime": "YYYY-MM-DDThh:mm:ss"}
 
 
+MISSING_ATTRIBUTE = "RELAXNG_ERR_ATTRVALID"  # libxml2: "Element X failed to validate attributes"
+
+
 class _Unread(Exception):
     """A pattern this reading does not follow (the raw message stands)."""
 
@@ -86,6 +89,43 @@ def _inter(a: Pat, b: Pat) -> Pat:
     if NONE in (a, b):
         return NONE
     return b if a == EMPTY else a if b == EMPTY else ("inter", a, b)
+
+
+# What a pattern requires of an element's attributes: None (nothing), NEVER (it matches no
+# element), ("attr", local name, name), ("all", needs...) or ("any", needs...).
+Needs = tuple[Any, ...] | None
+NEVER: Needs = ("never",)
+
+
+def _all_of(needs: list[Needs]) -> Needs:
+    if NEVER in needs:
+        return NEVER
+    kept = tuple(n for n in needs if n is not None)
+    return None if not kept else kept[0] if len(kept) == 1 else ("all", *kept)
+
+
+def _one_of(needs: list[Needs]) -> Needs:
+    if any(n is None for n in needs):
+        return None
+    kept = tuple(n for n in needs if n != NEVER)
+    return NEVER if not kept else kept[0] if len(kept) == 1 else ("any", *kept)
+
+
+def _lacking(needs: Needs, present: frozenset[str]) -> list[frozenset[str]]:
+    """Each set of attributes whose adding would meet ``needs`` (none: it cannot be met)."""
+    if needs is None:
+        return [frozenset()]
+    kind = needs[0]
+    if kind == "never":
+        return []
+    if kind == "attr":  # ("attr", local name, name as the schema writes it: xml:id)
+        return [frozenset() if needs[1] in present else frozenset({needs[2]})]
+    if kind == "any":
+        return [w for n in needs[1:] for w in _lacking(n, present)][:64]
+    ways = [frozenset[str]()]
+    for n in needs[1:]:
+        ways = [w | more for w in ways for more in _lacking(n, present)][:64]
+    return ways
 
 
 @lru_cache(maxsize=65536)
@@ -178,6 +218,7 @@ class Grammar:
             if name:
                 self.elements.setdefault(name.rpartition(":")[2], e)
         self._refs: dict[str, Pat] = {}
+        self._attribute_refs: dict[str, Needs] = {}
         self._hosts: tuple[dict[str, set[str]], set[str]] | None = None  # hosts()
 
     def content(self, name: str) -> Pat:
@@ -319,6 +360,67 @@ class Grammar:
                 stack.extend(n)
         return out
 
+    def missing_attributes(self, name: str, present: list[str]) -> tuple[frozenset[str], ...]:
+        """What the element ``name`` lacks of the attributes its pattern requires, having
+        those ``present`` (local names): the fewest to add (as the schema names them,
+        ``xml:id``), each way to do it (several where it wants one of a few); none where
+        its pattern cannot be read."""
+        el = self.elements.get(name)
+        if el is None:
+            return ()
+        try:
+            needs = self._needs(el, skip_name=el.get("name") is None)
+        except _Unread:
+            return ()
+        ways = _lacking(needs, frozenset(present))
+        if not ways or frozenset() in ways:
+            return ()
+        fewest = min(len(w) for w in ways)
+        return tuple(sorted({w for w in ways if len(w) == fewest}, key=sorted))
+
+    def unknown_attributes(self, name: str, present: list[str]) -> list[str]:
+        """Those of the attributes ``present`` (local names) the element ``name``'s pattern
+        does not name; none where it cannot be read."""
+        try:
+            known = self.attributes(name)
+        except _Unread:
+            return []
+        return [a for a in present if a not in known]
+
+    def _needs(self, node: etree._Element, *, skip_name: bool = False) -> Needs:
+        """The attributes the patterns under ``node`` require, all of them (RELAX NG's
+        attributes are unordered: ``group`` and ``interleave`` alike). An element below
+        requires none of its parent's."""
+        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)]
+        return _all_of([self._need(c) for c in kids[1 if skip_name else 0:]])
+
+    def _need(self, node: etree._Element) -> Needs:
+        kind = node.tag[len(RNG_NS):]
+        if kind == "attribute":
+            name = node.get("name")
+            return ("attr", name.rpartition(":")[2], name) if name else None  # anyName: any
+        if kind in ("element", "text", "data", "value", "list", "empty", "optional",
+                    "zeroOrMore"):
+            return None
+        if kind == "notAllowed":
+            return NEVER
+        if kind == "ref":
+            name = node.get("name", "")
+            if name not in self._attribute_refs:
+                parts = self.defines.get(name)
+                if not parts:
+                    raise _Unread(name)
+                needs = [self._needs(d) for d in parts]
+                self._attribute_refs[name] = (_all_of(needs) if any(
+                    d.get("combine") == "interleave" for d in parts) else _one_of(needs))
+            return self._attribute_refs[name]
+        if kind in ("group", "mixed", "interleave", "oneOrMore"):
+            return self._needs(node)
+        if kind == "choice":
+            return _one_of([self._need(c) for c in node
+                            if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)])
+        raise _Unread(kind)
+
     def value_words(self, attribute: etree._Element) -> str:
         """What an attribute's value may be, in words."""
         return self._words([c for c in attribute if isinstance(c.tag, str)
@@ -458,6 +560,11 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
             close = difflib.get_close_matches(attr, list(declared), n=1, cutoff=0.75)
             hint = f" (did you mean @{close[0]}?)" if close else ""
             return (f"<{name}> may not have @{attr} in this schema{hint}; remove it"), attr
+        elif type_name == MISSING_ATTRIBUTE:
+            ways = grammar.missing_attributes(name, [etree.QName(k).localname
+                                                     for k in el.attrib])
+            if ways:
+                return _lacks(name, ways), None
         elif type_name == "RELAXNG_ERR_TEXTWRONG":
             words = next((t.strip() for t in [el.text, *(c.tail for c in el)]
                           if t and t.strip()), "")
@@ -468,6 +575,29 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
     except _Unread:
         pass
     return f"<{name}>: {message}", None
+
+
+def _lacks(name: str, ways: tuple[frozenset[str], ...]) -> str:
+    """In words: the element ``name`` lacks one of the sets of attributes ``ways``."""
+    if len(ways) > 1 and all(len(w) == 1 for w in ways):
+        return (f"<{name}> lacks one of {first_few([f'@{a}' for w in ways for a in w], 6)}, "
+                "which the schema requires; add one")
+    them = [f"@{a}" for a in sorted(ways[0])]
+    listed = them[0] if len(them) == 1 else f"{', '.join(them[:-1])} and {them[-1]}"
+    return (f"<{name}> lacks {listed}, which the schema requires; add "
+            f"{'it' if len(them) == 1 else 'them'}")
+
+
+def owner_name(message: str) -> str:
+    """The element libxml2's "Element X failed to validate attributes" names."""
+    return message.removeprefix("Element ").partition(" ")[0]
+
+
+def owner(el: etree._Element, message: str) -> etree._Element:
+    """The element a "failed to validate attributes" error is about: libxml2 names it in
+    the message, but gives the path of the child it stood at when it had one."""
+    name = owner_name(message)
+    return next((a for a in (el, *el.iterancestors()) if _tag(a) == name), el)
 
 
 def _earlier(grammar: Grammar, parent: etree._Element, el: etree._Element) -> bool:

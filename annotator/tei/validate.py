@@ -23,7 +23,9 @@ unless markup an annotator export wrote holds it (``_written_by_annotator``).
 Every finding is ``file:line:col: message``; a file that is not well-formed is one finding too.
 libxml2 tells only the first bad attribute of an element; the others are found by validating
 again without it (``_every_bad_attribute``), and none where the element's content is wrong:
-those are found by validating it alone (``_hidden_attributes``).
+those are found by validating it alone (``_hidden_attributes``). One it lacks libxml2 tells
+as the element's "failed to validate attributes", at its child if it has one (``_owned``),
+and then none it may not have (``_unknown_beside_missing``).
 A missing or broken schema is a usage error (``SourceError`` E01x), not a finding.
 
 DOCS: docs/export.md#validate
@@ -47,7 +49,8 @@ from annotator.tei.parse import (TEI_NS, XML_ID, decode_xml, parse_xml,
                                  read_source_bytes)
 from annotator.tei.pointer_table import is_pointer
 from annotator.tei.resolve import attribute_places, check_pointers
-from annotator.tei.schema_findings import Grammar, explain, told_attribute
+from annotator.tei.schema_findings import (MISSING_ATTRIBUTE, Grammar, bad_attribute,
+                                            explain, owner, owner_name, told_attribute)
 from annotator.tei.schema_table import RNG_NS
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
@@ -264,19 +267,21 @@ def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int,
     grammar = _reading(key)
     elements = {e: i for i, e in enumerate(e for e in tree.getroot().iter()
                                            if isinstance(e.tag, str))}
-    told: list[tuple[int | None, str, str | None, int | None]] = []  # element, msg, attr, line
+    # element, message, attribute, line, whether about its attributes
+    told: list[tuple[int | None, str, str | None, int | None, bool]] = []
     for e in log:
         el = _at(tree, e.path)
         if el is None or el not in elements:
-            told.append((None, e.message, None, e.line or None))
+            told.append((None, e.message, None, e.line or None, False))
             continue
         message, attr = explain(grammar, el, e.type_name, e.message)
-        if any(t[0] == elements[el] and t[2] == attr for t in told):
+        attrs = e.type_name in _ATTRIBUTE_ERRORS
+        if any(t[0] == elements[el] and t[2] == attr and t[4] == attrs for t in told):
             continue  # libxml2 tells one misplaced element twice (ELEMWRONG, EXTRACONTENT)
-        told.append((elements[el], message, attr, e.line or None))
-    places = attribute_places(text, [(i, a or "") for i, _, a, _ in told if i is not None])
+        told.append((elements[el], message, attr, e.line or None, attrs))
+    places = attribute_places(text, [(i, a or "") for i, _, a, _, _ in told if i is not None])
     out = []
-    for i, message, attr, line in told:
+    for i, message, attr, line, _ in told:
         where = places.get((i, attr or ""), (line, None)) if i is not None else (line, None)
         out.append(Finding(path=str(p), line=where[0], col=where[1], message=message))
     return tuple(out)
@@ -355,16 +360,59 @@ class _Told(NamedTuple):
     line: int | None
 
 
-_ATTRIBUTE_ERRORS = frozenset({_BAD_ATTRIBUTE, "RELAXNG_ERR_ATTRVALID"})
+_ATTRIBUTE_ERRORS = frozenset({_BAD_ATTRIBUTE, MISSING_ATTRIBUTE})
+_FAILED = frozenset({MISSING_ATTRIBUTE, "RELAXNG_ERR_CONTENTVALID"})  # "Element X failed to"
+
+
+def _owned(key: tuple[str, int, int], tree: etree._ElementTree,
+           log: list[etree._LogEntry]) -> list[etree._LogEntry | _Told]:
+    """``log`` with each "Element X failed to validate attributes" at X: libxml2 gives the
+    path of X's child it stood at, if any, so the error was told at the child, in its
+    words, and hid the child's own error (one finding per element); at the root, no path
+    (then it is the one X the schema finds attributes missing or unknown of, if one). Where
+    X's attributes are read with its content (a schema libxml2 does not compile to an
+    automaton), one missing is "X failed to validate content": told as missing, where the
+    schema requires one X lacks."""
+    out: list[etree._LogEntry | _Told] = []
+    grammar = _reading(key)
+    for e in log:
+        if e.type_name not in _FAILED:
+            out.append(e)
+            continue
+        name = owner_name(e.message)
+        if (el := _at(tree, e.path)) is not None:
+            mine: etree._Element | None = owner(el, e.message)
+        else:
+            wrong = [] if e.path else [x for x in tree.getroot().iter(f"{{*}}{name}")
+                                       if _attributes_wrong(grammar, x)]
+            mine = wrong[0] if len(wrong) == 1 else None
+        if mine is None or e.type_name != MISSING_ATTRIBUTE and not grammar.missing_attributes(
+                name, [etree.QName(a).localname for a in mine.attrib]):
+            out.append(e)
+            continue
+        out.append(_Told(MISSING_ATTRIBUTE, f"Element {name} failed to validate attributes",
+                         tree.getpath(mine),
+                         mine.sourceline if isinstance(mine.sourceline, int) else None))
+    return out
+
+
+def _attributes_wrong(grammar: Grammar, el: etree._Element) -> bool:
+    """Whether the schema, as ``schema_findings`` reads it, finds an attribute the element
+    lacks or one it may not have."""
+    name = etree.QName(el).localname
+    present = [etree.QName(a).localname for a in el.attrib]
+    return bool(grammar.missing_attributes(name, present)
+                or grammar.unknown_attributes(name, present))
 
 
 def _hidden_attributes(key: tuple[str, int, int], tree: etree._ElementTree,
-                       log: list[etree._LogEntry]) -> list[etree._LogEntry | _Told]:
+                       log: list[etree._LogEntry | _Told]) -> list[etree._LogEntry | _Told]:
     """``log`` with the bad attributes of each element whose content is wrong, after its
     content's error: libxml2 tells one error per element, the content's, so an editor
     fixing ``<respStmt>`` learnt of its bad ``@typo`` by the next run. The element (and the
     parent of a misplaced one) is validated alone, without children, against the schema
-    where its pattern's content (every other element) is ``empty`` (``_attributes_only``)."""
+    where its pattern's content (every other element) is ``empty`` (``_attributes_only``).
+    An attribute it lacks libxml2 tells at its start tag, before its content (``_owned``)."""
     out: list[etree._LogEntry | _Told] = []
     about = {_at(tree, e.path) for e in log if e.type_name in _ATTRIBUTE_ERRORS}
     for e in log:
@@ -388,6 +436,29 @@ def _hidden_attributes(key: tuple[str, int, int], tree: etree._ElementTree,
                 out.extend(_Told(t.type_name, t.message, path, line)
                            for t in _every_bad_attribute(alone, bare.getroottree())
                            if t.type_name == _BAD_ATTRIBUTE)
+    return out
+
+
+def _unknown_beside_missing(key: tuple[str, int, int], tree: etree._ElementTree,
+                            log: list[etree._LogEntry | _Told]
+                            ) -> list[etree._LogEntry | _Told]:
+    """``log`` with, after each element's missing attributes, the attributes it has that
+    its pattern does not know: libxml2 tells none of them while one is missing."""
+    grammar = _reading(key)
+    told = {(e.path, bad_attribute(e.message)) for e in log if e.type_name == _BAD_ATTRIBUTE}
+    out: list[etree._LogEntry | _Told] = []
+    for e in log:
+        out.append(e)
+        el = _at(tree, e.path) if e.type_name == MISSING_ATTRIBUTE else None
+        if el is None:
+            continue
+        name = etree.QName(el).localname
+        for local in grammar.unknown_attributes(
+                name, [etree.QName(a).localname for a in el.attrib]):
+            if (e.path, local) not in told:
+                told.add((e.path, local))
+                out.append(_Told(_BAD_ATTRIBUTE, f"Invalid attribute {local} for element "
+                                 f"{name}", str(e.path), e.line))
     return out
 
 
@@ -423,8 +494,9 @@ def _schema_findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[st
                      compiled: etree.RelaxNG) -> tuple[Finding, ...]:
     """What ``compiled`` (the schema of ``key``, whole or hollowed) says of a file."""
     compiled.validate(tree)
-    return _findings(p, tree, text, key, _hidden_attributes(
-        key, tree, _every_bad_attribute(compiled, tree)))
+    log = _owned(key, tree, _every_bad_attribute(compiled, tree))
+    return _findings(p, tree, text, key, _unknown_beside_missing(
+        key, tree, _hidden_attributes(key, tree, log)))
 
 
 def validate(path: str | Path, schema: str | Path | None = None, *,
