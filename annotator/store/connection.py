@@ -212,7 +212,7 @@ def _source_dates(conn: sqlite3.Connection) -> str:
     each version once; a version that cannot be parsed keeps its date and has no warning."""
     from annotator.chronology import EDITOR
     from annotator.errors import AnnotatorError
-    from annotator.tei.dating import source_date
+    from annotator.tei.dating import differs_json, source_date
     from annotator.tei.parse import parse_source
 
     found: dict[str, str] = {}
@@ -226,7 +226,7 @@ def _source_dates(conn: sqlite3.Connection) -> str:
             else:
                 found[sha256] = json.dumps({
                     "date": got.day.tei() if got.day else "", "reason": got.reason,
-                    "differs": got.disagreement.to_json() if got.disagreement else ""},
+                    "differs": differs_json(got.disagreement)},
                     ensure_ascii=False)
         return found[sha256]
 

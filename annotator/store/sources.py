@@ -52,15 +52,12 @@ def keep_version(conn: sqlite3.Connection, sha256: str, data: bytes, at: str,
     """Keep a version's bytes, so the text of a replaced version can be read again, with its
     header's and dateline's disagreement on its date (S026), worked out as it was parsed: no
     command parses it again to say it."""
+    from annotator.tei.dating import differs_json
+
     conn.execute("INSERT INTO source_versions (sha256, data, added_at, date_differs) "
                  "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET "
                  "date_differs = excluded.date_differs WHERE date_differs IS NULL",
                  (sha256, data, at, differs_json(date_differs)))
-
-
-def differs_json(differs: DateDisagreement | None) -> str:
-    """``source_versions.date_differs``: the disagreement as JSON, '' for none."""
-    return differs.to_json() if differs else ""
 
 
 def date_differs(conn: sqlite3.Connection, shas: Iterable[str]
@@ -81,6 +78,8 @@ def keep_date_differs(conn: sqlite3.Connection,
                       found: Mapping[str, DateDisagreement | None]) -> None:
     """Keep the disagreement of versions (by sha256) worked out after they were kept (once:
     versions kept before the store held it)."""
+    from annotator.tei.dating import differs_json
+
     conn.executemany("UPDATE source_versions SET date_differs = ? WHERE sha256 = ? AND "
                      "date_differs IS NULL", [(differs_json(d), sha) for sha, d in found.items()])
 

@@ -148,6 +148,12 @@ class DateDisagreement:
         return cls(**json.loads(text))
 
 
+def differs_json(differs: DateDisagreement | None) -> str:
+    """``source_versions.date_differs``: the disagreement as JSON, '' for none (the store's
+    writes and its migration to version 20 alike)."""
+    return differs.to_json() if differs else ""
+
+
 class SourceDate(NamedTuple):
     """The source's own date (its anchor) and why; and the disagreement it was chosen over."""
 
