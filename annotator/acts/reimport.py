@@ -38,14 +38,14 @@ from annotator.bibliography.tei_bibl import bibl_key, read_bibl
 from annotator.export.insert import index_source
 from annotator.export.pointing import REGISTER_FILE
 from annotator.acts.register import proposed_by
-from annotator.export.tei import STANDOFF_ID, existing_annotations, provenance_of
+from annotator.export.tei import existing_annotations, provenance_of
 from annotator.store import Act, now
 from annotator.store import bib as bib_rows
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store.decided import edited_claims
 from annotator.store.entities import entity_row
-from annotator.tei.header import APP_ID, annotator_apps
+from annotator.tei.header import APP_ID, STANDOFF_ID, annotator_apps
 from annotator.tei.parse import TEI_NS, XML_ID, ParsedSource, element_text, source_line
 from annotator.tei.textmap import TextMap
 from annotator.text import source_id as source_id_of

@@ -69,7 +69,7 @@ from annotator.store.decided import changed_source_spans, decided_entities, enri
 from annotator.store import entities as entity_rows
 from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
-from annotator.tei.header import APP_ID
+from annotator.tei.header import APP_ID, STANDOFF_ID
 from annotator.tei.elements import Elements
 from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
@@ -96,7 +96,6 @@ _MARKING = {t: tuple(dict.fromkeys((tag, *(DATE_ELEMENTS if t == "date" else ())
 LISTS = (("person", "listPerson", "person"), ("place", "listPlace", "place"),
          ("org", "listOrg", "org"))
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
-STANDOFF_ID = "annotator-standoff"
 DECL_ID = "annotator-encoding"
 # the words of the Julian calendar's entry an export writes for the dates flagged julian
 JULIAN_CALENDAR = ("Julian calendar (Old Style), in which England and its colonies counted "

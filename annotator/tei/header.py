@@ -24,6 +24,7 @@ from annotator.tei.parse import TEI_NS, XML_ID, element_text
 _T = f"{{{TEI_NS}}}"
 _PUBLISHERS = (f"{_T}publisher", f"{_T}authority", f"{_T}distributor")
 APP_ID = "annotator"  # xml:id of annotator's <application>, which its proposals' @resp names
+STANDOFF_ID = f"{APP_ID}-standoff"  # xml:id of the <standOff> an export writes its entries in
 
 
 def edition_name(root: etree._Element) -> str:

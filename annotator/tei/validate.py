@@ -44,7 +44,7 @@ from lxml import etree
 
 from annotator.errors import Location, SourceError
 from annotator.records import Finding, Validation
-from annotator.tei.header import APP_ID, annotator_apps
+from annotator.tei.header import STANDOFF_ID, annotator_apps
 from annotator.tei.parse import (TEI_NS, XML_ID, decode_xml, parse_xml,
                                  read_source_bytes)
 from annotator.tei.pointer_table import is_pointer
@@ -563,7 +563,7 @@ def _written_by_annotator(root: etree._Element, text: str, dangling: tuple[Findi
     for i, el in enumerate(elements):
         if not str(el.tag).startswith(_TEI):
             continue
-        standoff = any(a.tag == f"{_TEI}standOff" and a.get(XML_ID) == f"{APP_ID}-standoff"
+        standoff = any(a.tag == f"{_TEI}standOff" and a.get(XML_ID) == STANDOFF_ID
                        for a in el.iterancestors())
         if standoff or el.get("cert") == "unknown" and (el.get("resp") or "").strip() in ours:
             local = str(el.tag)[len(_TEI):]
