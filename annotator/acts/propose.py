@@ -409,17 +409,12 @@ def _not_over(marked: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
     """False for a name over a marked span (the whole of it, or across its edge): the model's
     person "Der Sohn" over ``<rs type="work">Der Sohn</rs>``. A name inside one is kept:
     editions mark the sitter of a portrait inside ``<rs type="art">``, an author in a title."""
-    spans = sorted(marked)
-    starts = [a for a, _ in spans]
-    reach = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+    meeting = _meeting(marked)
 
     def ok(start: int, end: int) -> bool:
-        j = bisect.bisect_left(starts, end) - 1  # spans that start before the name ends
-        while j >= 0 and reach[j] > start:
-            a, b = spans[j]
-            if b > start and not (a <= start and end <= b and (a, b) != (start, end)):
+        for a, b in meeting(start, end):
+            if not (a <= start and end <= b and (a, b) != (start, end)):
                 return False
-            j -= 1
         return True
 
     return ok
@@ -775,20 +770,30 @@ def _found_again(conn: sqlite3.Connection, source_id: str, sha256: str,
 
 
 def _overlapping(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]:
-    """Whether [start, end) shares a character with any of ``spans``: by bisect over their
-    starts, looking back no further than the longest one, not a pass over them all."""
-    ordered = sorted(spans)
-    starts = [s for s, _ in ordered]
-    longest = max((e - s for s, e in ordered), default=0)
+    """Whether [start, end) shares a character with any of ``spans``."""
+    meeting = _meeting(spans)
+    return lambda start, end: bool(meeting(start, end))
 
-    def overlaps(start: int, end: int) -> bool:
-        i = bisect.bisect_left(starts, end) - 1
-        while i >= 0 and starts[i] > start - longest:
-            if ordered[i][1] > start:
-                return True
-            i -= 1
-        return False
-    return overlaps
+
+def _meeting(spans: Iterable[tuple[int, int]]
+             ) -> Callable[[int, int], list[tuple[int, int]]]:
+    """The spans that share a character with [start, end), nearest start first: by bisect
+    over their starts, looking back only while one so far reaches past ``start``, not a
+    pass over them all."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))  # furthest end so far
+
+    def meeting(start: int, end: int) -> list[tuple[int, int]]:
+        out = []
+        j = bisect.bisect_left(starts, end) - 1  # spans that start before [start, end) ends
+        while j >= 0 and reach[j] > start:
+            if ordered[j][1] > start:
+                out.append(ordered[j])
+            j -= 1
+        return out
+
+    return meeting
 
 
 def _protected(conn: sqlite3.Connection, source_id: str, sha256: str, *,
