@@ -18,6 +18,7 @@ DOCS: docs/export.md#validate
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -318,25 +319,13 @@ class Grammar:
         """Every element name the patterns under ``element`` hold, its refs followed (more
         than it may hold, never fewer); ``*`` where any name may be."""
         out: set[str] = set()
-        stack, seen = list(element), set()
-        while stack:
-            n = stack.pop()
-            if not isinstance(n.tag, str) or not n.tag.startswith(RNG_NS):
-                continue
+        for n in self._under(element):
             kind = n.tag[len(RNG_NS):]
             if kind == "element":
                 out.add(n.get("name", "*").rpartition(":")[2])
-            elif kind in ("ref", "parentRef") and n.get("name") not in seen:
-                seen.add(n.get("name"))
-                parts = self.defines.get(n.get("name", ""))
-                if parts is None:
-                    out.add("*")
-                for d in parts or ():
-                    stack.extend(d)
-            elif kind in ("externalRef", "include"):
+            elif kind in ("ref", "parentRef") and n.get("name", "") not in self.defines \
+                    or kind in ("externalRef", "include"):
                 out.add("*")
-            else:
-                stack.extend(n)
         return out
 
     def attributes(self, name: str) -> dict[str, etree._Element]:
@@ -345,20 +334,28 @@ class Grammar:
         if el is None:
             raise _Unread(name)
         out: dict[str, etree._Element] = {}
-        stack, seen = list(el), set()
-        while stack:
-            n = stack.pop()
-            if not isinstance(n.tag, str) or n.tag == f"{RNG_NS}element":
-                continue
+        for n in self._under(el):
             if n.tag == f"{RNG_NS}attribute" and n.get("name"):
                 out.setdefault(n.get("name", "").rpartition(":")[2], n)
-            elif n.tag == f"{RNG_NS}ref" and n.get("name") not in seen:
-                seen.add(n.get("name"))
-                for d in self.defines.get(n.get("name", ""), ()):
-                    stack.extend(d)
-            else:
-                stack.extend(n)
         return out
+
+    def _under(self, element: etree._Element) -> Iterator[etree._Element]:
+        """The patterns under ``element``, the defines its refs name read in their place,
+        each once; an ``element`` or ``attribute`` below is given, not entered."""
+        stack, seen = list(element), set()
+        while stack:
+            n = stack.pop()
+            if not isinstance(n.tag, str) or not n.tag.startswith(RNG_NS):
+                continue  # an annotation (a:documentation)
+            yield n
+            kind = n.tag[len(RNG_NS):]
+            if kind in ("ref", "parentRef"):
+                if (name := n.get("name", "")) not in seen:
+                    seen.add(name)
+                    for d in self.defines.get(name, ()):
+                        stack.extend(d)
+            elif kind not in ("element", "attribute"):
+                stack.extend(n)
 
     def missing_attributes(self, name: str, present: list[str]) -> tuple[frozenset[str], ...]:
         """What the element ``name`` lacks of the attributes its pattern requires, having
