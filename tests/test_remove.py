@@ -373,3 +373,26 @@ def test_remove_names_its_entities_by_the_sources_left(named_ws, tmp_path):
     assert ws.entity("bd").preferred == "Beddgelert"
     ws.undo()
     assert ws.entity("bd").preferred == "Bethgelert"
+
+
+def test_an_entity_is_held_by_a_decision_naming_its_very_id(ws):
+    """``store.proposals.orphans`` and ``runs_own`` tell the decisions that name an entity by
+    its exact id, as a target or in the arguments (was: by LIKE patterns, which read the '_'
+    of a register's id as any character and ignore case: a decision naming ehri-pers-1 or
+    EHRI_PERS_2 held ehri_pers_1 and ehri_pers_2, so a run kept them though nothing did)."""
+    from annotator.store.connection import now
+    from annotator.store.proposals import orphans, runs_own
+
+    ids = ["ehri_pers_1", "ehri_pers_2", "ehri_pers_3", "ehri_pers_4"]
+    with ws.store.transaction() as conn:
+        for eid in ids:
+            conn.execute("INSERT INTO entities (id, type, preferred, created_at) "
+                         "VALUES (?, 'person', ?, ?)", (eid, eid, now()))
+        for target, payload in (("entity:ehri-pers-1", "{}"),
+                                ("mention:1", '{"into": "EHRI_PERS_2"}'),
+                                ("entity:person-x entity:ehri_pers_3", "{}"),
+                                ("mention:2", '{"into": "ehri_pers_4"}')):
+            conn.execute("INSERT INTO decisions (at, editor, act, target, payload) "
+                         "VALUES (?, 'ed', 'note', ?, ?)", (now(), target, payload))
+        assert orphans(conn, ids) == ["ehri_pers_1", "ehri_pers_2"]
+        assert sorted(runs_own(conn, ids)) == ["ehri_pers_1", "ehri_pers_2"]

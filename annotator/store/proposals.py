@@ -146,10 +146,11 @@ def delete_mentions(conn: sqlite3.Connection, mention_ids: Iterable[int]) -> Non
 
 
 # An entity ``e`` a decision names, as its target or in its arguments (in force or not: an
-# undone act may be redone).
+# undone act may be redone), by its very id: ``instr``, not ``LIKE``, which reads an id's
+# '_' as any character and ignores case (a register's ids keep theirs: ehri_pers_1).
 _NAMED = ("EXISTS (SELECT 1 FROM decisions d "
-          "WHERE ' ' || d.target || ' ' LIKE '% entity:' || e.id || ' %' "
-          "OR d.payload LIKE '%\"' || e.id || '\"%')")
+          "WHERE instr(' ' || d.target || ' ', ' entity:' || e.id || ' ') "
+          "OR instr(d.payload, '\"' || e.id || '\"'))")
 
 
 def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
