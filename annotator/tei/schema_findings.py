@@ -272,11 +272,9 @@ class Grammar:
         """The pattern a define names: its parts combined as their @combine says (RELAX NG:
         ``choice`` or ``interleave``; one part: it alone)."""
         if name not in self._refs:
-            parts = self.defines.get(name)
-            if not parts:
-                raise _Unread(name)
+            parts, interleave = self._parts(name)
             pats = [self._seq(d) for d in parts]  # refs recur only through an element: no loop
-            if any(d.get("combine") == "interleave" for d in parts):
+            if interleave:
                 out = EMPTY
                 for p in pats:
                     out = _inter(out, p)
@@ -284,6 +282,14 @@ class Grammar:
                 out = _choice(*pats)
             self._refs[name] = out
         return self._refs[name]
+
+    def _parts(self, name: str) -> tuple[list[etree._Element], bool]:
+        """The defines of one name, and whether they combine by ``interleave`` (else by
+        ``choice``, or it is one alone)."""
+        parts = self.defines.get(name)
+        if not parts:
+            raise _Unread(name)
+        return parts, any(d.get("combine") == "interleave" for d in parts)
 
     def namespace(self, name: str) -> str | None:
         """The namespace the schema gives the element ``name`` (the nearest ``@ns``)."""
@@ -404,12 +410,9 @@ class Grammar:
         if kind == "ref":
             name = node.get("name", "")
             if name not in self._attribute_refs:
-                parts = self.defines.get(name)
-                if not parts:
-                    raise _Unread(name)
+                parts, interleave = self._parts(name)
                 needs = [self._needs(d) for d in parts]
-                self._attribute_refs[name] = (_all_of(needs) if any(
-                    d.get("combine") == "interleave" for d in parts) else _one_of(needs))
+                self._attribute_refs[name] = _all_of(needs) if interleave else _one_of(needs)
             return self._attribute_refs[name]
         if kind in ("group", "mixed", "interleave", "oneOrMore"):
             return self._needs(node)
