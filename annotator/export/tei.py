@@ -404,8 +404,10 @@ def ncname(text: str, prefix: str = "id") -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
 def resp_id(provenance: str) -> str:
-    """xml:id of the ``<application>`` behind a proposal (the target of its ``@resp``)."""
+    """xml:id of the ``<application>`` behind a proposal (the target of its ``@resp``): made
+    once per provenance, not per file with its proposals."""
     return f"annotator-{slug(provenance, limit=1000)}"
 
 
@@ -1497,11 +1499,13 @@ def _finder_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
                 custom: tuple[tuple[str, str], ...] = (), calendar: str = "",
                 stated: bool = False) -> tuple[tuple[str, str | None], ...]:
     """A date's value attributes (from its JSON), with how certain a decided value is: made
-    once per value, not per kind and source. A Julian date's (``custom``: its words' value,
+    once per value, not per kind and source (its JSON is read once in an export, not for
+    every file with a date of that value). A Julian date's (``custom``: its words' value,
     ``calendar``: the xml:id of the header's Julian calendar) says so as the TEI Guidelines
     do, ``calendar`` for its words and ``when-custom`` with ``datingMethod`` for their value
     (docs/export.md#old-style-dates). A value the text states with a doubt (``stated``,
