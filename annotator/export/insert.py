@@ -341,7 +341,7 @@ def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | Non
 
 def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints, Ints]:
     """``TextMap.char_source``, the segment and its kind for many reading offsets at once."""
-    seg = np.searchsorted(c.r_start, offsets, side="right") - 1
+    seg = c.r_start.searchsorted(offsets, side="right") - 1
     kind = c.kind[seg]
     start = np.where(kind == COPY, c.s_start[seg] + offsets - c.r_start[seg], c.s_start[seg])
     end = np.where(kind == COPY, start + 1, c.s_end[seg])
@@ -378,7 +378,7 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
     # file positions of all four at once: numpy's cost here is per call, not per span
-    seg_pn = np.searchsorted(c.r_start, np.concatenate([np.maximum(s - 1, 0),
+    seg_pn = c.r_start.searchsorted(np.concatenate([np.maximum(s - 1, 0),
                                                         np.minimum(e, n - 1)]), side="right") - 1
     seg_p, seg_n = seg_pn[:m], seg_pn[m:]
     gen = c.kind[seg_pn] == GEN
@@ -398,8 +398,8 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     ntok = len(c.tok_start)
     if not ntok:
         return ok, ps0, pe0, np.full(len(s), -1, dtype=np.int64)
-    k = np.searchsorted(c.tok_end, ps0, side="right")  # tokens before k end by ps0
-    k2 = np.searchsorted(c.tok_start, pe0, side="left")  # tokens from k2 start at pe0 or later
+    k = c.tok_end.searchsorted(ps0, side="right")  # tokens before k end by ps0
+    k2 = c.tok_start.searchsorted(pe0, side="left")  # tokens from k2 start at pe0 or later
     j = np.maximum(k - 1, 0)
     parent = np.where(k > 0, c.tok_after[j], -1)
     # markup inside: the element open at both edges is open throughout, so what lies
@@ -409,7 +409,7 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     ok &= parent == np.where(k2 > 0, c.tok_after[last], -1)
     ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, ntok - 1)] > ps0) & (c.tok_end[last] < pe0))
     refused = np.zeros(m, dtype=bool)  # a child inside the new tag may not hold
-    inside = np.flatnonzero(ok & (k2 > k))
+    inside = (ok & (k2 > k)).nonzero()[0]
     if len(inside):
         refused[inside[_children_refused(ix, k[inside], k2[inside], parent[inside],
                                          tags[inside], names)]] = True
@@ -424,7 +424,7 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     j2 = np.minimum(k2, ntok - 1)
     after = (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
     # one plain side is enough: the other side's wider places are not shared
-    wrapped = np.flatnonzero(ok & ~before & ~after)
+    wrapped = (ok & ~before & ~after).nonzero()[0]
     ok &= before | after
     node_name, node_names = ix.node_names
     width = len(names)
@@ -503,7 +503,7 @@ def small_unique(values: Ints) -> tuple[Ints, Ints]:
         return values[:1], np.zeros(len(values), np.int64)
     present = np.bincount(values - lo) > 0
     rank = np.cumsum(present) - 1
-    return np.flatnonzero(present) + lo, rank[values - lo]
+    return present.nonzero()[0] + lo, rank[values - lo]
 
 
 def _each(values: Ints, test: Callable[[int], bool]) -> npt.NDArray[np.bool_]:
@@ -511,7 +511,7 @@ def _each(values: Ints, test: Callable[[int], bool]) -> npt.NDArray[np.bool_]:
     if not len(values):
         return np.zeros(0, dtype=bool)
     table = np.zeros(int(values.max()) + 1, dtype=bool)
-    for v in np.flatnonzero(np.bincount(values)).tolist():
+    for v in np.bincount(values).nonzero()[0].tolist():
         table[v] = test(v)
     return table[values]
 

@@ -658,8 +658,8 @@ class _Builder:
             spans = np.array(sorted({s * width + e for _, s, e in by_key}
                                     | {s * width + e for s, e, _ in own}), dtype=np.int64)
             keys = start * width + end
-            at = np.minimum(np.searchsorted(spans, keys), len(spans) - 1)  # sorted: no isin
-            rows = np.flatnonzero(spans[at] == keys)
+            at = np.minimum(spans.searchsorted(keys), len(spans) - 1)  # sorted: no isin
+            rows = (spans[at] == keys).nonzero()[0]
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
             found: list[tuple[list[int], int, bool, int, int]] = []
             inside: dict[int, int] = {}
@@ -959,11 +959,11 @@ class _Builder:
         if simple.all():  # the common case: no piece to place one by one
             return _Pieces(sp.start, sp.end, ps, pe, parent, np.arange(len(ps), dtype=np.int64),
                            sp.rank, np.zeros(len(ps), np.int64))
-        owner = np.flatnonzero(simple)
+        owner = simple.nonzero()[0]
         batch = _Pieces(sp.start[owner], sp.end[owner], ps[owner], pe[owner], parent[owner],
                         owner, sp.rank[owner], np.zeros(len(owner), np.int64))
         slow: list[Piece] = []
-        for row in np.flatnonzero(~simple).tolist():
+        for row in (~simple).nonzero()[0].tolist():
             tag = sp.looks[int(sp.look[row])].tag
             s, e = int(sp.start[row]), int(sp.end[row])
             node = sp.inside.get(row)
@@ -1029,7 +1029,7 @@ class _Builder:
         opens[shared] = shared_opens
         closes[shared] = shared_closes
         by_owner: dict[int, list[int]] = {}
-        alone = np.flatnonzero(~shared)
+        alone = (~shared).nonzero()[0]
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
         for i, o, rs, ps, parent in zip(alone.tolist(), p.owner[alone].tolist(),
                                         p.rs[alone].tolist(), p.ps[alone].tolist(),
