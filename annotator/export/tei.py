@@ -1284,7 +1284,9 @@ class _Builder:
                     if not self._new_id(xid):
                         continue
                     self.counts["entities"] += 1
-                    lines.extend(self._entity(ent, xid, item, q))
+                    lines.extend(_entry_lines(ent, xid, item, self.prefix(node)[0],
+                                              self.proposal_attrs(ent.status, "annotator",
+                                                                  ("proposed",))))
             if lines:
                 out.append((list_name, lines))
         lines = []
@@ -1317,22 +1319,6 @@ class _Builder:
     def _has_id(self, xid: str) -> bool:
         """Whether the file, or the standOff written for it, has an element of id ``xid``."""
         return xid in self.ex.ids or xid in self.written
-
-    def _entity(self, ent: Entity, xid: str, item: str,
-                q: Callable[[str], str]) -> list[str]:
-        name = TAGS[ent.type]
-        extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
-        out = [f"<{q(item)}{attrs((('xml:id', xid), *extra))}>"]
-        out.append(f"  <{q(name)}>{esc(ent.preferred)}</{q(name)}>")
-        for v in ent.variants:
-            if v != ent.preferred:
-                out.append(f"  <{q(name)} type=\"variant\">{esc(v)}</{q(name)}>")
-        for scheme, value in ent.authority:
-            out.append(f"  <{q('idno')}{attrs((('type', scheme),))}>{esc(value)}</{q('idno')}>")
-        if ent.note:
-            out.append(f"  <{q('note')}>{esc(ent.note)}</{q('note')}>")
-        out.append(f"</{q(item)}>")
-        return out
 
     def _annotation(self, c: _Claim, q: Callable[[str], str]) -> list[str]:
         target = self.claim_ids.get(c.id)
@@ -1521,6 +1507,26 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
         if date_cert != "high" and not stated:  # an inferred one's evidence: the text
             out += (("evidence", "internal"),)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _entry_lines(ent: Entity, xid: str, item: str, pre: str,
+                 extra: tuple[tuple[str, str | None], ...]) -> tuple[str, ...]:
+    """The lines of an entity's entry in a standOff (``pre``: the TEI prefix there, ``extra``
+    its ``@cert``/``@resp`` as a proposal): made once per entity in an export, for every
+    file whose standOff has it."""
+    name = f"{pre}{TAGS[ent.type]}"
+    out = [f"<{pre}{item}{attrs((('xml:id', xid), *extra))}>",
+           f"  <{name}>{esc(ent.preferred)}</{name}>"]
+    for v in ent.variants:
+        if v != ent.preferred:
+            out.append(f"  <{name} type=\"variant\">{esc(v)}</{name}>")
+    for scheme, value in ent.authority:
+        out.append(f"  <{pre}idno{attrs((('type', scheme),))}>{esc(value)}</{pre}idno>")
+    if ent.note:
+        out.append(f"  <{pre}note>{esc(ent.note)}</{pre}note>")
+    out.append(f"</{pre}{item}>")
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
