@@ -523,9 +523,10 @@ class _Builder:
         # the ids of entries the file's own ``#id`` pointers name and the file lacks -> the
         # entity: written in its standOff (``_missing_entry``)
         self.missing: dict[str, str] = {}
-        # the file's own names whose ``#x`` names no entry of the file: (offset, x, entity),
+        # the file's own names whose ``#x`` names no entry of the file: (element, x, entity),
         # settled once the export knows what it inserts (``_settle_lacking``)
         self.lacking: list[tuple[int, str, str]] = []
+        self._missing_of: dict[str, str | None] = {}  # pointer -> ``_missing_entry``'s
         self.inserted_to: set[str] = set()  # entities inserted markup points to by such an #x
         # where the file's own pointers kept start (offsets), and the words of their names
         self.kept_at: list[int] = []
@@ -776,11 +777,13 @@ class _Builder:
     def _missing_entry(self, pointer: str) -> str | None:
         """The id ``x`` of a file's own pointer ``#x`` that no element of the file has (an
         edition whose names point to an entry it never wrote), None for any other pointer or
-        one that is not an xml:id."""
-        target = pointer.split()[0][1:] if pointer.startswith("#") else ""
-        if not target or target in self.ex.id_node or ncname(target) != target:
-            return None
-        return target
+        one that is not an xml:id. (Asked of each name's pointer: found once per pointer.)"""
+        got = self._missing_of.get(pointer, "")
+        if got == "":
+            target = pointer.split()[0][1:] if pointer.startswith("#") else ""
+            got = self._missing_of[pointer] = None if (
+                not target or target in self.ex.id_node or ncname(target) != target) else target
+        return got
 
     def _point_to(self, eid: str) -> None:
         """Note the entry inserted markup pointing to the entity needs: its entry written
@@ -805,12 +808,12 @@ class _Builder:
         pointers name the entries of its separate register files, and a register import's
         entities, or ones merely confirmed, leave the file as it is (``--register file``
         writes them in register.xml)."""
-        for pos, target, eid in self.lacking:
+        for node, target, eid in self.lacking:
             if eid in self.data.enriched or eid in self.inserted_to:
                 if self.register != "none":
                     self.missing.setdefault(target, eid)
                 else:
-                    self.dangling_at.append(pos)
+                    self.dangling_at.append(self.ix.element_range(node)[0])
             elif eid in self.data.decided:
                 self.reached.add(eid)
 
@@ -868,7 +871,7 @@ class _Builder:
                     if target[0] == "#" and target[1:] not in id_node:
                         missing = self._missing_entry(target)
                         if missing is not None:
-                            self.lacking.append((self.ix.element_range(head)[0], missing, eid))
+                            self.lacking.append((head, missing, eid))
                 continue
             extra = extras[k]
             if kind.type == "date":
@@ -912,7 +915,7 @@ class _Builder:
                 else:
                     missing = self._missing_entry(target)
                     if missing is not None:
-                        self.lacking.append((self.ix.element_range(head)[0], missing, eid))
+                        self.lacking.append((head, missing, eid))
                         continue
             if eid in decided:
                 self.reached.add(eid)
