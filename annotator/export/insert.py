@@ -716,22 +716,29 @@ def tag_batch(ps: Ints, pe: Ints, opens: Strs, closes: Strs) -> TagBatch:
 
 
 def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) -> str:
-    """The text with every insert put in place, in ``Insert`` order; nothing else changes."""
+    """The text with every insert put in place, in ``Insert`` order; nothing else changes.
+    The batch's tags are ordered by numpy; the few other inserts (a header's lines, a
+    standOff, an attribute or two) are merged into them one by one: they share no phase
+    with a tag, so each goes after the batch's strings at its position of a lower phase
+    and before the rest."""
     few = sorted(inserts)
-    n = len(few)
-    pos = np.fromiter((i.pos for i in few), np.int64, n)
-    phase = np.fromiter((i.phase for i in few), np.int64, n)
-    order = np.fromiter((i.order for i in few), np.int64, n)
-    texts = np.empty(n, dtype=object)
-    texts[:] = [i.text for i in few]
-    if batch is not None:  # its (pos, phase, order) are unique and never a phase of `few`
-        pos = np.concatenate([pos, batch.pos])
-        phase = np.concatenate([phase, batch.phase])
-        order = np.concatenate([order, batch.order])
-        texts = np.concatenate([texts, batch.texts])
-    perm = np.lexsort((order, phase, pos))  # stable: `few` keeps its full order
-    at = pos[perm].tolist()
+    if batch is None or not len(batch.pos):
+        at, texts = [i.pos for i in few], [i.text for i in few]
+    else:
+        perm = np.lexsort((batch.order, batch.phase, batch.pos))
+        at, texts = batch.pos[perm].tolist(), batch.texts[perm].tolist()
+        if few:
+            phase = batch.phase[perm]
+            cuts = []
+            for ins in few:
+                lo, hi = bisect_left(at, ins.pos), bisect_right(at, ins.pos)
+                cuts.append(lo + int(np.count_nonzero(phase[lo:hi] < ins.phase)) if lo < hi
+                            else lo)
+            # the later first: an earlier one put at the same place goes before it
+            for cut, ins in zip(reversed(cuts), reversed(few)):
+                at.insert(cut, ins.pos)
+                texts.insert(cut, ins.text)
     parts = [""] * (2 * len(at) + 1)
     parts[0::2] = [text[a:b] for a, b in zip([0, *at], [*at, len(text)])]
-    parts[1::2] = texts[perm].tolist()
+    parts[1::2] = texts
     return "".join(parts)
