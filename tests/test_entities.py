@@ -223,6 +223,44 @@ def test_entities_preferred_name_by_the_entitys_type(type_, written, preferred):
     assert preferred_name(reversed(surfaces), type_=type_) == preferred
 
 
+@pytest.mark.parametrize("form,cased", [
+    # a word that joins a name to a place or a byname is lower case after its first word
+    # (was: "John Of Gaunt", "Catherine The Great")
+    ("JOHN OF GAUNT", "John of Gaunt"),
+    ("CATHERINE THE GREAT", "Catherine the Great"),
+    ("MARIA DELLA ROVERE", "Maria della Rovere"),
+    # an acronym saying who a person was stays (was: "Ss-Hauptsturmführer", "Nkvd officer",
+    # "Unrra officer", Curious Travellers' "Edward I. Odnb s.n")
+    ("SS-HAUPTSTURMFÜHRER ALOIS BRUNNER", "SS-Hauptsturmführer Alois Brunner"),
+    ("NKVD officer IVANOV", "NKVD officer Ivanov"),
+    ("UNRRA officer Smith", "UNRRA officer Smith"),
+    ("Edward I. ODNB s.n", "Edward I. ODNB s.n"),
+    ("ABRAHAM (SS, BUCHENWALD)", "Abraham (SS, Buchenwald)"),
+    # ...but a name's other name is a name ("geb.", "alias")
+    ("HOLZ geb. FISCHER", "Holz geb. Fischer"),
+    # a king's number stays, a name in Roman letters is a name (was: "LIV Ullmann")
+    ("LOUIS XVIII", "Louis XVIII"),
+    ("XVIII", "XVIII"),
+    ("LIV ULLMANN", "Liv Ullmann"),
+    # what held already
+    ("Ludwig VAN BEETHOVEN", "Ludwig van Beethoven"),
+    ("O'BRIEN", "O'Brien"),
+    ("JOHN MCALLISTER", "John McAllister"),
+    ("THO. PENNANT.", "Tho. Pennant"),
+    ("MR. SMITH.", "Mr. Smith"),
+    ("MRS JACKSON", "Mrs Jackson"),
+    ("DR KLEIN", "Dr Klein"),
+    ("WM. Jones", "Wm. Jones"),
+    ("SS Adolf EICHMANN", "SS Adolf Eichmann"),
+    ("LLWYD", "Llwyd"),
+])
+def test_entities_title_cased_keeps_small_words_and_acronyms(form, cased):
+    """A person's name in capitals that nothing writes in normal case is title-cased as an
+    editor would write it: its joining words in lower case, its acronyms and a king's number
+    as written."""
+    assert names.title_cased(form, "person") == cased
+
+
 def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():
     """A form giving a person's maiden and family names in capitals and the first name in
     normal case, each a mention, names her in full, family names as the edition writes them

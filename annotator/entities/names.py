@@ -350,8 +350,26 @@ def _preferred(surfaces: Iterable[str], *, keep: str | None, type_: str | None,
                                       order[s]))
 
 
-# a Roman numeral ("Henry VIII", "George III"): capitals that stay
-_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+# a king's or a pope's number ("Henry VIII", "Louis XVIII", "Pius XII"): capitals that stay;
+# only I, V and X, as no one is numbered past 39 and "DIX", "LIV", "MIX" are names
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+# a word in capitals that names no one but says who he was: no vowel and no stop after it
+# ("SS", "NKVD", "KGB"; "MR.", "WM." are abbreviations, "MR", "DR" titles),
+# or before a word in lower case that describes him ("UNRRA officer Smith", "SS doctor Moll")
+_VOWELS = re.compile(r"[AEIOUYaeiouy]|[^\x00-\x7f]")
+_DESCRIBED = re.compile(r"[ \t]+([a-z]+)\b")
+# a title or a generation written short with no vowel, a word of the name ("MR JACKSON", "DR
+# KLEIN", "JOHN SMITH JNR")
+_WRITTEN_SHORT = TITLE_WORDS | frozenset({"jr", "jnr", "snr", "sr", "esqr"})
+# lower-case words that give a person's other name, no description ("HOLZ geb. FISCHER")
+_ALSO_NAMED = frozenset({"geb", "gen", "genannt", "nee", "born", "alias", "called", "dit",
+                         "vulgo", "or"})
+# small words inside a person's name, lower case after its first word: particles and the
+# words that join a name to a place or a byname ("John of Gaunt", "Catherine the Great",
+# "Owen ap Cadwgan", "Maria della Rovere")
+_INSIDE = PARTICLES | frozenset({"of", "the", "and", "della", "delle", "degli", "dei", "des",
+                                 "dos", "das", "ap", "ab", "ferch", "verch", "zum", "zur",
+                                 "vom"})
 
 
 def title_cased(form: str, type_: str | None) -> str:
@@ -361,9 +379,13 @@ def title_cased(form: str, type_: str | None) -> str:
     signature's closing stop dropped), and any of two letters or more where the whole form is
     in capitals; a place's only inside a name written partly in normal case
     ("FRANKFURT-am-MAIN" -> "Frankfurt-am-Main"), as a place or an organisation alone in
-    capitals may be an acronym ("USSR", "UNRRA"). "MCDONALD" is "McDonald", a particle after
-    the first word lower case ("Ludwig VAN BEETHOVEN" -> "Ludwig van Beethoven"), "O'BRIEN"
-    "O'Brien"; Roman numerals ("Henry VIII") stay."""
+    capitals may be an acronym ("USSR", "UNRRA"). "MCDONALD" is "McDonald", a particle or a
+    joining word after the first word lower case ("Ludwig VAN BEETHOVEN" -> "Ludwig van
+    Beethoven", "JOHN OF GAUNT" -> "John of Gaunt", "CATHERINE THE GREAT" -> "Catherine the
+    Great"), "O'BRIEN" "O'Brien"; Roman numerals ("Henry VIII") stay, and so do acronyms: a
+    word with no vowel ("SS-HAUPTSTURMFÜHRER ALOIS BRUNNER" -> "SS-Hauptsturmführer Alois
+    Brunner", "NKVD"), or one a word in lower case follows in a form partly in normal case
+    ("UNRRA officer Smith")."""
     if type_ not in ("person", "place"):
         return form
     loud = shouted(form)
@@ -375,12 +397,18 @@ def title_cased(form: str, type_: str | None) -> str:
 
     def cased(m: re.Match[str]) -> str:
         w = m.group()
-        if not w.isupper() or len(w) < 2 or _ROMAN.fullmatch(w):
+        later = first is not None and m.start() > first.start()
+        stop = form[m.end():m.end() + 1] == "."  # an abbreviation: "WM.", "MR.", "THO."
+        if not w.isupper() or len(w) < 2 or _ROMAN.fullmatch(w) or \
+                not stop and not _VOWELS.search(w) and w.lower() not in _WRITTEN_SHORT:
             return w
-        if w.lower() in PARTICLES and first is not None and m.start() > first.start():
+        if w.lower() in _INSIDE and later:
             return w.lower()
-        if len(w) < 4 and not whole and form[m.end():m.end() + 1] != ".":
+        if len(w) < 4 and not whole and not stop:
             return w  # "SS Adolf EICHMANN", "JFK": an acronym
+        if not whole and (d := _DESCRIBED.match(form, m.end())) and \
+                d.group(1) not in _CONNECTORS and d.group(1) not in _ALSO_NAMED:
+            return w  # "UNRRA officer Smith": an acronym saying who he was
         if w.startswith("MC") and len(w) > 3:
             return "Mc" + w[2] + w[3:].lower()
         return w[0] + w[1:].lower()
