@@ -338,6 +338,9 @@ def test_rules_places_by_context_of_place_after_a_titled_name():
     ("the Duke of Ormond came", "Duke of Ormond", "Duke of Ormond"),
     ("William of Wykeham built it", "William of Wykeham", "William of Wykeham"),
     ("Mary Queen of Scots", "Mary Queen of Scots", "Mary Queen of Scots"),
+    # a title is written with a capital: "miss" is a verb (was: "Anne")
+    ("I shall miss Anne of Cleves", "Anne of Cleves", "Anne of Cleves"),
+    ("Miss Anne Jones of Cleves", "Anne Jones of Cleves", "Anne Jones"),
 ])
 def test_rules_cut_designation(text, span, want):
     """A titled person's name ends before "of PLACE" (was: "Jackson of Keswick" one person);
@@ -358,6 +361,10 @@ def test_rules_places_after_prepositions():
     found = [text[a:b] for a, b in places_after_prepositions(text, names, WordCase(text).noun)]
     # a titled name's "of Bury" too (was: missed); a peer's "of Frankley" is his title
     assert found == ["Pentraeth", "Glyn Ceiriog", "Bury"]
+    # a title in lower case is another word (was: "Christian Knowledge", "Cleves" places)
+    text = "the general Body of Christian Knowledge; I shall miss Anne of Cleves; MR Jones of Bala"
+    found = [text[a:b] for a, b in places_after_prepositions(text, [], WordCase(text).noun)]
+    assert found == ["Bala"]
 
 
 def test_rules_word_case_counts_where_words_stand():

@@ -152,7 +152,10 @@ ADDRESS_TITLES = frozenset("""
     capt captain lieut lt col colonel maj major gen general sir dame
 """.split())
 _NAME_WORDS = rf"[{_UPPER}][\w’'-]*(?<![’']s)(?:[ \t]+[{_UPPER}][\w’'-]*(?<![’']s)){{0,2}}"
-_ADDRESS_TITLE = "(?i:" + "|".join(sorted(ADDRESS_TITLES, key=len, reverse=True)) + r")\.?"
+# written with a capital ("Mr", "MR"): "miss", "general", "major", "master" in lower case are
+# other words ("I shall miss Anne of Cleves", "the general Body of Christians")
+_ADDRESS_TITLE = "(?=[A-Z])(?i:" + "|".join(sorted(ADDRESS_TITLES, key=len, reverse=True)) + \
+    r")\.?"
 # "Mr Jackson of |": a titled name and "of", ending the text before a place's name
 _TITLED_OF = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]+of[ \t]+$")
 # "Mr Jackson of Keswick": the same, with the place's name after it
@@ -178,7 +181,7 @@ def cut_designation(text: str, start: int, end: int, type_: str) -> tuple[int, i
     words = _WORD.findall(text, start, start + of.start())
     title = words[0] if len(words) > 1 and _norm(words[0]) in TITLE_WORDS | ADDRESS_TITLES else \
         _last_word(text[max(0, start - 40):start])
-    if _norm(title) not in ADDRESS_TITLES or \
+    if _norm(title) not in ADDRESS_TITLES or not title[:1].isupper() or \
             not all(w[:1].isupper() for w in words) or POSSESSIVE.search(words[-1]):
         return start, end
     return start, start + of.start()
