@@ -340,6 +340,12 @@ def test_conventions_an_edition_named_by_its_schema_is_shown_by_its_folder(ws, t
     assert {r["edition"] for r in rows} == {"pennant-letters (schema CT.rng)", "Friends Press"}
     one = json.loads(run(ws, "conventions", "b", "--format", "json").stdout)
     assert {r["edition"] for r in one} == {"pennant-letters (schema CT.rng)"}
+    # scripts also get the key that groups the files, which the label shown may not hold
+    assert {(r["edition"], r["edition_key"]) for r in rows} == {
+        ("pennant-letters (schema CT.rng)", "CT.rng"), ("Friends Press", "Friends Press")}
+    assert {r["edition_key"] for r in one} == {"CT.rng"}
+    shown = run(ws, "conventions").stdout
+    assert "edition_key" not in shown and "pennant-letters" in shown
 
 
 def test_conventions_the_texts_annotator_encoded_are_one_edition(ws, tmp_path):

@@ -34,18 +34,23 @@ def conventions_cli(
     (e.g. titles = "inside").
     """
     columns = ["convention", "value", "source", "from", "evidence", "about"]
+    # scripts also get the key that groups files into an edition (a series, a publisher, a
+    # schema's file name), which the label shown to people may not hold
+    key = [] if format in (Format.table, Format.md) else ["edition_key"]
     with user_errors():
         ws = workspace()
         labels = ws.edition_labels()
         if source is not None:
             sid = ws.source(source).id
             edition = labels.get(ws.conventions_edition(sid), "") or UNNAMED
-            rows = [{"source_id": sid, "edition": edition, **r}
+            rows = [{"source_id": sid, "edition": edition,
+                     "edition_key": ws.conventions_edition(sid), **r}
                     for r in ws.conventions(sid).rows()]
-            render(rows, format, columns=["source_id", "edition", *columns],
+            render(rows, format, columns=["source_id", "edition", *key, *columns],
                    title=f"conventions of {sid} ({edition})")
             return
-        rows = [{"edition": labels.get(name, name) or UNNAMED, "sources": n, **r}
+        rows = [{"edition": labels.get(name, name) or UNNAMED, "edition_key": name,
+                 "sources": n, **r}
                 for name, (n, conv) in ws.edition_conventions().items() for r in conv.rows()]
-    render(rows, format, columns=["edition", "sources", *columns], title="conventions",
+    render(rows, format, columns=["edition", *key, "sources", *columns], title="conventions",
            empty="no sources yet: the defaults hold ('annotator add' some)")
