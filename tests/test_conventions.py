@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from lxml import etree
@@ -10,7 +11,7 @@ from lxml import etree
 from annotator import ConfigError
 from annotator.acts.conventions import whole_datelines
 from annotator.nlp.conventions import Conventions, span_rules
-from annotator.nlp.spans import clean_span
+from annotator.nlp.spans import HIT_RULES, RULES, clean_span
 from annotator.tei.parse import parse_source
 from annotator.tei.textmap import build_textmap
 from tests.conftest import EDITIONS, run
@@ -77,6 +78,24 @@ def test_conventions_shape_spans(conv, text, span, want):
     type_ = "org" if span == "Gestapo" else "place" if span == "London" else "person"
     got = clean_span(text, start, start + len(span), type_, span_rules(conv))
     assert got is not None and text[got[0]:got[1]] == want
+
+
+def test_hit_rules_keep_a_hits_start():
+    """propose drops a register or propagated hit whose first character a proposal holds
+    before cleaning it (acts.propose.build_proposals): the rules for hits, HIT_RULES and the
+    conventions' own, only cut a span's end or widen it, so its start stays in it."""
+    every = Conventions(titles="inside", kin="inside", articles="inside", city_of="inside",
+                        possessive="inside")
+    rules = (*HIT_RULES, *(r for r in span_rules(every) if r not in RULES))
+    text = ("On Monday my uncle Mr. John Harvey's brother, the Duke of Feria, came from the "
+            "city of London 3 miles with the Gestapo. Very Dull. An Inn, Chirk Castle, "
+            "Daniel 11:3, Lord, Sing. Mar. Wid. Div. Thou art Henry 7th.")
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    for i, (start, _) in enumerate(words):
+        for _, end in words[i:i + 4]:
+            for type_ in ("person", "place", "org"):
+                got = clean_span(text, start, end, type_, rules)
+                assert got is None or got[0] <= start < got[1], (text[start:end], type_)
 
 
 def test_propose_follows_the_learned_conventions(ws, tmp_path):

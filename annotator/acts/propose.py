@@ -268,6 +268,10 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     seeds = [m for (start, end, _), m in zip(names, mentions) if (start, end) not in by_context]
     named = _named_somewhere(text, found, case, lexicon)
     for hit, prov in _rule_hits(text, seeds, found, case):
+        # taken where it starts: dropped below, cleaned or not (a hit's rules, HIT_RULES and
+        # the conventions' extra, only cut its end or widen it, so its start stays in it)
+        if taken[hit.start]:
+            continue
         if prov == "rule:register":
             if _common_here(case, hit, spans) or not _name_here(text, hit, lexicon, named):
                 continue
