@@ -551,20 +551,30 @@ def element_spans(tm: TextMap, wanted: Collection[int]) -> dict[int, list[int]]:
             chains[i] = [i, *up] if i in wanted else up
         return chains[i]
 
-    spans: dict[int, list[int]] = {}
-    n_seg = len(tm.r_start)
-    for k in range(n_seg):
-        node = tm.node[k]
+    # each node's own segments first (its text, its children's tails): as the segments go
+    # by r_start, its first one starts the span and its last one ends it
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    r_start, slot = tm.r_start, tm.slot
+    ends = [*r_start[1:], len(tm.text)]
+    for k, node in enumerate(tm.node):
         if node < 0:
             continue
-        owner = parent[node] if tm.slot[k] == TAIL else node
+        owner = parent[node] if slot[k] == TAIL else node
         if owner < 0:
             continue
-        r0 = tm.r_start[k]
-        r1 = tm.r_start[k + 1] if k + 1 < n_seg else len(tm.text)
+        if owner not in first:
+            first[owner] = r_start[k]
+        last[owner] = ends[k]
+    spans: dict[int, list[int]] = {}
+    for owner, r0 in first.items():
+        r1 = last[owner]
         for i in chain(owner):
-            span = spans.setdefault(i, [r0, r1])
-            span[0], span[1] = min(span[0], r0), max(span[1], r1)
+            span = spans.get(i)
+            if span is None:
+                spans[i] = [r0, r1]
+            else:
+                span[0], span[1] = min(span[0], r0), max(span[1], r1)
     return spans
 
 
