@@ -1678,3 +1678,27 @@ def test_propose_again_names_a_proposed_entity_as_its_mentions_write_it(ws, tmp_
                                                         for m in ws.mentions()}
     # its proposal joined "Samuel Taylor Coleridge" of the letter's heading: the run touched it
     assert got["person-dear-coleridge"][1] == {"dear Coleridge", "Coleridge"}
+
+
+def test_names_read_again_keep_the_register_while_confirmed_entities_stay():
+    """After a source's proposals changed the store, a run reads its entities again; while the
+    confirmed ones and the rejections are as they were (a run's sources add and move proposed
+    entities only), the register made of them stands, and each edition's (was: made again at
+    every read, seconds with a register of thousands); else all is made anew."""
+    from annotator.acts.propose import _Names, register_index
+    from annotator.entities.names import KnownEntities, KnownEntity
+
+    entry = KnownEntity("person-white", "person", "confirmed", ("josiah white", "white"))
+    known = KnownEntities([entry, KnownEntity("person-x", "person", "proposed", ("x",))])
+    ids = frozenset({"person-white"})
+    names = _Names(known, frozenset(), register_index(known, ids), {}, "fp")
+    away = names.of("other", {"person-white": frozenset({"home"})}, ids)
+    assert away.register is not names.register  # another edition's: "White" not alone
+    more = KnownEntities([*known, KnownEntity("person-y", "person", "proposed", ("y",))])
+    again = names.again(more, frozenset(), ids)
+    assert again is not None and again.known is more and again.register is names.register
+    assert again.of("other", {"person-white": frozenset({"home"})}, ids).register \
+        is away.register
+    assert names.again(KnownEntities([*more, KnownEntity(
+        "person-z", "person", "confirmed", ("z",))]), frozenset(), ids) is None
+    assert names.again(more, frozenset({("x", "person")}), ids) is None

@@ -725,6 +725,10 @@ class _Names:
     fingerprint: str  # ``register_fingerprint``
     # each edition's (``of``), made when a source of it is first proposed
     editions: dict[str, _Names] = field(default_factory=dict, compare=False)
+    # each edition's register and confirmed names, made of the confirmed entities alone: kept
+    # by a read after which only proposed entities changed (``again``)
+    sure: dict[str, tuple[VariantIndex | None, dict[str, str]]] = field(
+        default_factory=dict, compare=False)
 
     def of(self, home: str, homes: Mapping[str, frozenset[str]],
            ids: frozenset[str], registered: Mapping[str, str] | None = None) -> _Names:
@@ -732,12 +736,35 @@ class _Names:
         got = self.editions.get(home)
         if got is None:
             known = abroad(self.known, homes, home, registered)
-            got = self if known is self.known else _Names(
-                known, self.rejected,
-                None if self.register is None else register_index(known, ids),
-                confirmed_names(known, ids), self.fingerprint)
+            if known is self.known:
+                got = self
+            else:
+                sure = self.sure.get(home)
+                if sure is None:
+                    sure = self.sure[home] = (
+                        None if self.register is None else register_index(known, ids),
+                        confirmed_names(known, ids))
+                got = _Names(known, self.rejected, *sure, self.fingerprint)
             self.editions[home] = got
         return got
+
+    def again(self, known: KnownEntities, rejected: frozenset[tuple[str, str]],
+              ids: frozenset[str]) -> _Names | None:
+        """These names with a new read of the store's entities, keeping what is made of the
+        confirmed ones (the register, confirmed names, fingerprint, each edition's) when
+        those and the rejections are as they were: a run's sources change proposed entities
+        only, and each read of thousands of register entries made the register again
+        (``register_index``, for each edition too). None when they are not as they were."""
+        if rejected != self.rejected or _sure(known, ids) != _sure(self.known, ids):
+            return None
+        return _Names(known, rejected, self.register, self.confirmed, self.fingerprint,
+                      sure=self.sure)
+
+
+def _sure(known: Sequence[KnownEntity], ids: frozenset[str]) -> list[KnownEntity]:
+    """The confirmed entities of ``known`` (register entries and those of ``ids``), all that
+    ``register_index``, ``confirmed_names`` and ``register_fingerprint`` read of it."""
+    return [e for e in known if e.status == "confirmed" or e.id in ids]
 
 
 def _with_date(fingerprint: str, date: str) -> str:
@@ -1138,8 +1165,11 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
         # over every mention, which per source would grow with the edition squared).
         confirmed = rows_of.confirmed_ids(conn)
 
-        def names_now(tx: sqlite3.Connection) -> _Names:
+        def names_now(tx: sqlite3.Connection, before: _Names | None) -> _Names:
             known, rejected = known_entities(tx)
+            kept = None if before is None else before.again(known, rejected, confirmed)
+            if kept is not None:
+                return kept
             return _Names(known, rejected,
                           register_index(known, confirmed) if steps.propagate else None,
                           confirmed_names(known, confirmed),
@@ -1195,12 +1225,13 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             with finishing() as finish:  # Ctrl-C after finish() waits for the commit
                 with ctx.store.transaction() as tx:
                     names: _Names | None = None  # read again after a source changed the store
+                    stale = True
                     acted = acted_at(tx)  # a run makes no act: the same for every source here
                     for sid, spans in ready:
-                        if names is None:
-                            names = names_now(tx)
+                        if stale or names is None:
+                            names, stale = names_now(tx, names), False
                         if not store(tx, sid, spans, names, acted):
-                            names = None
+                            stale = True
                     # those it moved all proposals off (regrouped, now a register entry's)
                     rows_of.drop_orphans(tx, touched)
                     name_proposed(tx, said, touched)
