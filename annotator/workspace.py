@@ -309,6 +309,7 @@ class Workspace:
     # -- proposals, mentions, entities: annotator.acts.propose, .queries, .evaluate -------
     propose = _in_context(lambda: propose.propose)
     mentions = _in_context(lambda: queries.mentions)
+    mention_spans = _in_context(lambda: queries.mention_spans)
     pointer_owners = _in_context(lambda: queries.pointer_owners)
     mention = _in_context(lambda: queries.mention)
     mention_gone = _in_context(lambda: queries.mention_gone)

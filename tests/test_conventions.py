@@ -554,3 +554,15 @@ def test_weekday_headings_of_a_source_marking_no_date_teach_nothing(ws):
     # the editor's dates: a heading never proposed says nothing, one rejected that it is bare
     assert heading_cases(text, [(0, 16)], from_file=False) == (0, 0)
     assert heading_cases(text, [(0, 16)], (), [(32, 41)], from_file=False) == (0, 1)
+
+
+def test_conventions_read_spans_as_the_mentions_give_them(ws):
+    """Learning conventions reads each mention's span, type and provenance without making a
+    ``Mention`` (its surface cut from the reading text) of each: the same, in the same order."""
+    ws.add(JOURNAL)
+    for status, types in (("confirmed", None), ("confirmed", ("date",)),
+                          ("proposed", ("person", "place", "org"))):
+        assert ws.mention_spans(status=status, types=types) == [
+            (m.source_id, m.start, m.end, m.type, m.provenance)
+            for m in ws.mentions(status=status, types=types)]
+    assert ws.mention_spans(status="confirmed")

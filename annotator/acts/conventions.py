@@ -47,6 +47,9 @@ class Edition(Protocol):
     def mentions(self, source_id: str | None = None, *, status: str | None = None,
                  types: Iterable[str] | None = None) -> list[Mention]: ...
 
+    def mention_spans(self, *, status: str | None = None, types: Iterable[str] | None = None
+                      ) -> list[tuple[str, int, int, str, str]]: ...
+
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap: ...
 
     def edition(self, source_id: str) -> str: ...
@@ -197,17 +200,17 @@ def _spans(ws: Edition, status: str, *, dates: bool = False
     """Each source's name mentions of a status (no dates), or its date mentions, as spans:
     the store picks them, so no mention of the other kind is read and given its surface."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for m in ws.mentions(status=status, types=("date",) if dates else ENTITY_TYPES):
-        out.setdefault(m.source_id, []).append((m.start, m.end))
+    for sid, start, end, _, _ in ws.mention_spans(status=status,
+                                                  types=("date",) if dates else ENTITY_TYPES):
+        out.setdefault(sid, []).append((start, end))
     return out
 
 
 def _marked(ws: Edition, *, datelines: bool) -> dict[str, list[Marked]]:
     """Each source's confirmed mentions in its reading text, with the dateline each is in."""
     by_source: dict[str, list[tuple[int, int, str, bool]]] = {}
-    for m in ws.mentions(status="confirmed"):
-        by_source.setdefault(m.source_id, []).append(
-            (m.start, m.end, m.type, m.provenance == "source"))
+    for sid, start, end, type_, provenance in ws.mention_spans(status="confirmed"):
+        by_source.setdefault(sid, []).append((start, end, type_, provenance == "source"))
     out: dict[str, list[Marked]] = {}
     for sid, spans in by_source.items():
         tm = ws.textmap(sid)

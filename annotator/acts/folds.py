@@ -95,6 +95,11 @@ class _FoldView:
         return [m for m in self.ws.mentions(source_id, status=status, types=types)
                 if m.source_id in self.learning]
 
+    def mention_spans(self, *, status: str | None = None, types: Iterable[str] | None = None
+                      ) -> list[tuple[str, int, int, str, str]]:
+        return [m for m in self.ws.mention_spans(status=status, types=types)
+                if m[0] in self.learning]
+
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ws.textmap(source_id, parsed)
 

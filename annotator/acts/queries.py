@@ -40,6 +40,16 @@ def mentions(ctx: ActContext, source_id: str | Iterable[str] | None = None, *,
                                           types=kept)]
 
 
+def mention_spans(ctx: ActContext, *, status: str | Iterable[str] | None = None,
+                  types: str | Iterable[str] | None = None
+                  ) -> list[tuple[str, int, int, str, str]]:
+    """``(source_id, start, end, type, provenance)`` of the mentions (of some statuses and
+    types) in ``mentions``' order, without their surface: what learning conventions reads
+    (was: a whole ``Mention`` each, its surface cut from the reading text)."""
+    return rows_of.span_rows(ctx.store.conn, status=chosen(status, MENTION_STATUSES, "status"),
+                             types=chosen(types, MENTION_TYPES, "type"))
+
+
 def shown_mentions(ctx: ActContext, preferred: dict[str, str],
                    source_id: str | Iterable[str] | None = None
                    ) -> dict[str, tuple[str, int, int]]:
@@ -197,6 +207,11 @@ class EditionView:
                  status: str | Iterable[str] | None = None,
                  types: str | Iterable[str] | None = None) -> list[Mention]:
         return mentions(self.ctx, source_id, status=status, types=types)
+
+    def mention_spans(self, *, status: str | Iterable[str] | None = None,
+                      types: str | Iterable[str] | None = None
+                      ) -> list[tuple[str, int, int, str, str]]:
+        return mention_spans(self.ctx, status=status, types=types)
 
     def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
         return self.ctx.texts.textmap(source_id, parsed)

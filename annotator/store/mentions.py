@@ -165,6 +165,17 @@ def mention_rows(conn: sqlite3.Connection, source_id: str | Sequence[str] | None
                         " ORDER BY source_id, start, end, type", tuple(params)).fetchall()
 
 
+def span_rows(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
+              types: Sequence[str] | None = None) -> list[tuple[str, int, int, str, str]]:
+    """``(source_id, start, end, type, provenance)`` of the mentions of some statuses and
+    types, in ``mention_rows`` order: plain tuples and no surface, for learning conventions
+    from thousands of mentions."""
+    where, params = matching(status=status, type=types)
+    return plain_rows(conn, "SELECT source_id, start, end, type, provenance FROM mentions "
+                      "WHERE 1" + where + " ORDER BY source_id, start, end, type",
+                      tuple(params))
+
+
 def entity_spans(conn: sqlite3.Connection, source_id: str | Sequence[str] | None = None
                  ) -> list[tuple[str, str, str, int, int]]:
     """``(entity_id, source_id, sha256, start, end)`` of the mentions with an entity (of
