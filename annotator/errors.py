@@ -219,8 +219,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D011": (DecisionError, 'merge takes two entity ids (a mention was given)',
               'give entity ids, not mentions'),
     "D012": (DecisionError, "no mentions to split off / mention … is not a mention of … "
-                            "(split takes the entity's own mentions)",
-              "give mention ids of that entity"),
+                            "(split takes the entity's own mentions) / split would take "
+                            "every mention of … off it, leaving it empty",
+              "give mention ids of that entity, not all of them ('annotator prefer … NAME' "
+              "renames it, 'annotator merge … OTHER' moves them)"),
     "D013": (DecisionError, "a date value is malformed: not JSON / not an object / unknown date "
                             "attribute '…' / '…' is not a TEI date / from … is after to … / no "
                             "value given / a source's date '…' is not a date / mention … has "

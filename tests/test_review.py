@@ -290,21 +290,50 @@ def test_review_merge_moves_mentions_names_and_ids(review_ws):
 
 
 def test_review_split_makes_a_new_entity(review_ws):
+    """Split off a confirmed entity, the mentions stay confirmed under a new confirmed entity
+    and stay in the export (was: proposed again, silently, and left out of the export); undo
+    puts all back."""
     ws = review_ws
     ids = ws.mention_ids["person-joachim-von-ribbentrop"]
     ws.confirm("person-joachim-von-ribbentrop")
     before = dump(ws)
+    exported = ws.export_tei([SOURCE], out_dir=ws.root / "before").files[0]
+    exported = (ws.root / exported.path).read_bytes()
     ws.split("person-joachim-von-ribbentrop", ids[-2:], preferred="Another Ribbentrop")
     new = ws.entity("person-another-ribbentrop")
-    assert (new.status, new.mentions) == ("proposed", 2)
-    assert statuses(ws, "person-another-ribbentrop") == ["proposed"]
+    assert (new.status, new.mentions) == ("confirmed", 2)
+    assert statuses(ws, "person-another-ribbentrop") == ["confirmed"]
     assert "Ribbentrop" in new.variants
     assert ws.entity("person-joachim-von-ribbentrop").mentions == len(ids) - 2
+    after = ws.export_tei([SOURCE], out_dir=ws.root / "after").files[0]
+    after = (ws.root / after.path).read_bytes()
+    assert after.count(b'ref="#person-another-ribbentrop"') == 2
+    ribbentrop = b'ref="#person-joachim-von-ribbentrop"'
+    assert after.count(ribbentrop) + 2 == exported.count(ribbentrop)
     ws.undo()
+    assert dump(ws) == before
+    with pytest.raises(DecisionError) as err:
+        ws.split("person-joachim-von-ribbentrop", ids)  # every one: it would be left empty
+    assert err.value.code == "D012" and "prefer" in err.value.hint
     assert dump(ws) == before
     with pytest.raises(DecisionError) as err:
         ws.split("person-joachim-von-ribbentrop", ws.mention_ids["person-stalin"][:1])
     assert err.value.code == "D012"
+
+
+def test_review_split_off_a_proposed_entity_stays_proposed(review_ws):
+    """A proposed entity's mentions split off make a proposed one, and the command says
+    which, with how many mentions it moved."""
+    ws = review_ws
+    ids = ws.mention_ids["person-joachim-von-ribbentrop"]
+    result = run(ws, "split", "person-joachim-von-ribbentrop", str(ids[-1]), "--preferred",
+                 "Another Ribbentrop")
+    assert result.exit_code == 0, result.output
+    assert "-> person-another-ribbentrop (proposed, 1 mention)" in result.output
+    assert statuses(ws, "person-another-ribbentrop") == ["proposed"]
+    ws.confirm("person-joachim-von-ribbentrop")
+    result = run(ws, "split", "person-joachim-von-ribbentrop", *map(str, ids[:2]))
+    assert "(confirmed, 2 mentions)" in result.output
 
 
 @pytest.mark.parametrize(("gone", "into", "named"), [("jl", "lloyd", "John Lloyd"),

@@ -691,7 +691,13 @@ class Review:
 
     def split(self, entity_id: str, mention_ids: Iterable[int | str], *,
               preferred: str | None = None, expected: str | None = None) -> Decision:
-        """Move some mentions off an entity to a new entity (a second person of that name...)."""
+        """Move some mentions off an entity to a new entity (a second person of that name...).
+
+        The mentions stay as decided as they were: split off a confirmed entity, they make a
+        new confirmed one (an editor's confirmation is not taken back by telling two people
+        apart); off a proposed one, a proposed one. Splitting off every mention is refused
+        (D012): it would leave the entity empty, where ``prefer`` renames it and ``merge``
+        moves its mentions to another one."""
         _, key = parse_target(entity_id)
         ids = [parse_mention_id(i) for i in mention_ids]
         if not ids:
@@ -710,15 +716,24 @@ class Review:
             if not name:
                 raise DecisionError("no name for the new entity", hint="pass --preferred NAME",
                                     code="D016")
+            left = {m["id"] for m in mentions.of_entity(conn, str(key))} - set(ids)
+            if not left:
+                raise DecisionError(
+                    f"split would take every mention of {key} off it, leaving it empty",
+                    hint=f"to name it anew, 'annotator prefer {key} NAME'; to join its "
+                         f"mentions to another entity, 'annotator merge {key} OTHER'",
+                    code="D012")
+            status = "confirmed" if src["status"] == "confirmed" else "proposed"
             new_id = unique_entity_id(conn, src["type"], name)
             payload["new"] = new_id  # logged with the act: the id the editor goes on with
+            payload["status"] = status  # said by the command: "(confirmed, 2 mentions)"
             rec.insert("entities", {"id": new_id, "type": src["type"], "preferred": name,
-                                    "status": "proposed", "note": "", "created_at": now()},
+                                    "status": status, "note": "", "created_at": now()},
                        naming=CHOSEN if preferred else None)  # the editor's name stays
             add_variant(rec, new_id, name)
             for m, s in zip(moved, surfaces):
                 values: dict[str, Any] = {"entity_id": new_id}
-                if not m["decided"]:
+                if not m["decided"] and status == "proposed":
                     values["status"] = "proposed"
                 rec.update("mentions", {"id": m["id"]}, values)
                 if s:

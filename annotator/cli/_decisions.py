@@ -54,6 +54,9 @@ def done(decision: Decision) -> None:
     if decision.act in ("confirm-proposed", "reject-proposed"):  # a known entity's new ones
         n = cast("int", decision.payload.get("mentions", 0))
         said = f" ({n} proposed mention{'s' * (n != 1)})"
+    if decision.act == "split" and "status" in decision.payload:  # "-> E (confirmed, 2 ...)"
+        n = len(cast("list[int]", decision.payload.get("mentions") or []))
+        new = f"{new} ({decision.payload['status']}, {n} mention{'s' * (n != 1)})"
     typer.echo(f"decision {decision.id}: {decision.act} {decision.target}{said}"
                + (f" -> {new}" if new else ""), err=True)
     if decision.act == "date" and "markup" in decision.payload:  # the file's own date
