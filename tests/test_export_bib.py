@@ -1441,3 +1441,16 @@ def test_export_bib_ascii_keeps_a_file_path_as_written():
                            "UTF-8 where")
     ascii_path = BibEntry("a", "misc", (("title", "T"), ("file", ":/tmp/a b.pdf:PDF")), "x.bib")
     assert "file = {:/tmp/a b.pdf:PDF}" in render([ascii_path], ascii_only=True)[0]
+
+
+def test_export_bib_a_sort_only_macro_s_argument_is_not_text():
+    """``{\\noopsort{a}}de la Fontaine``, BibTeX's idiom for sorting: the argument sorts and
+    never shows, so CSL-JSON's particle is "de la", as pandoc reads it (was: "ade la")."""
+    entry = BibEntry("s", "book", (("author", r"Smith, John and {\noopsort{a}}de la Fontaine, "
+                                              "Jean"), ("title", r"A {\SortNoop{b}}Title"),
+                                   ("year", "2001")), "x.bib")
+    csl = item(entry)
+    assert csl["author"][1] == {"family": "Fontaine", "given": "Jean",
+                                "dropping-particle": "de la"}
+    assert csl["title"] == "A Title"
+    assert plain(r"{\noopsort{a}}de la Fontaine") == "de la Fontaine"

@@ -89,7 +89,7 @@ _WORDS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTe
           "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_",
           "textbraceleft": "{", "textbraceright": "}",
           "textbar": "|", "textless": "<", "textgreater": ">", "slash": "/", "ae": "æ",
-          "relax": "", "noopsort": "", "hyphen": "-", "newblock": " ", "par": " ", "quad": "\u2003",
+          "relax": "", "hyphen": "-", "newblock": " ", "par": " ", "quad": "\u2003",
           "qquad": "\u2003\u2003", "enspace": "\u2002", "thinspace": "\u2009", "nobreakspace":
           "\u00a0", "textvisiblespace": "␣"}
 # one-argument commands: what their argument becomes ("" = text as it is, "verb" = taken
@@ -100,7 +100,9 @@ _STYLES = {"emph": "i", "textit": "i", "textsl": "i", "mkbibemph": "i", "mkbibit
            "mkbibquote": "q", "enquote": "q", "texttt": "", "textrm": "", "textsf": "",
            "textup": "", "textnormal": "", "textmd": "", "mbox": "", "hbox": "", "text": "",
            "uppercase": "", "MakeUppercase": "", "lowercase": "",
-           "url": "verb", "nolinkurl": "verb", "path": "verb", "hyphenation": "skip"}
+           "url": "verb", "nolinkurl": "verb", "path": "verb", "hyphenation": "skip",
+           # sort-only macros ("{\\noopsort{a}}de la Fontaine"): their argument sorts, never shows
+           "noopsort": "skip", "noop": "skip", "sortnoop": "skip", "SortNoop": "skip"}
 # two-argument commands whose first argument is no text: \href{url}{text}
 _SECOND = frozenset({"href", "foreignlanguage", "hyperref"})
 # declarations that style the rest of their group: dropped in plain text
