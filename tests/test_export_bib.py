@@ -793,6 +793,8 @@ def test_export_bib_real_entries_in_are_entries_out(real):
 
 
 def test_export_bib_real_every_input_field_is_in_the_biblatex_output(real):
+    """Every field but an attachment's local path (``library.private``), which is the editor's."""
+    from annotator.bibliography.library import private
     from annotator.export.bibtex import ALIASES
 
     paths, _entries, folder = real
@@ -803,8 +805,8 @@ def test_export_bib_real_every_input_field_is_in_the_biblatex_output(real):
     for key, (_type, fields) in _raw_entries(paths).items():
         out = written[key][1]
         for name, value in fields.items():
-            if not value.strip("{}\" ") or value.lower() in empty:  # '' or a macro for ''
-                continue
+            if not value.strip("{}\" ") or value.lower() in empty or private(name):
+                continue  # '' or a macro for '', or a local file's path
             have = name in out or ALIASES.get(name) in out or \
                 (name == "year" and "date" in out) or \
                 (name == "publisher" and "organization" in out)
@@ -1420,27 +1422,41 @@ def test_export_bib_bare_ampersand_and_percent_warned_and_escaped(tmp_path):
     assert item(e)["title"] == "Note on the talks & their outcome, 50% done"
 
 
-def test_export_bib_ascii_keeps_a_file_path_as_written():
-    """A Zotero/JabRef ``file`` field is a path, not a URL: the classic file keeps it as
-    written, its non-ASCII letters UTF-8 with the note that says so (was: percent-encoded,
+def test_export_bib_ascii_keeps_a_verbatim_path_as_written():
+    """A verbatim field holding a path is not a URL: the classic file keeps it as written, its
+    non-ASCII letters UTF-8 with the note that says so (was: percent-encoded,
     'Full%20Text%20PDF:...M%C3%BCller%20-%202000.pdf'); a URL's are still percent-encoded."""
     path = "Full Text PDF:/home/u/Zotero/storage/X/Müller - 2000.pdf:application/pdf"
     entry = BibEntry("m", "book", (("author", "Müller, Hans"), ("title", "T"),
-                                   ("publisher", "P"), ("year", "2000"), ("file", path),
+                                   ("publisher", "P"), ("year", "2000"), ("verba", path),
                                    ("url", "https://de.wikipedia.org/wiki/Müller")), "x.bib")
     for ascii_only in (False, True):
         text, notes = render([entry], ascii_only=ascii_only)
-        assert f"file = {{{path}}}" in text
+        assert f"verba = {{{path}}}" in text
     assert "url = {https://de.wikipedia.org/wiki/M%C3%BCller}" in text
-    assert notes == ["m: field 'file' has U+00FC LATIN SMALL LETTER U WITH DIAERESIS in a file "
-                     "path, which no escape may change: kept as UTF-8, so the file is not all "
-                     "ASCII; BibTeX passes it through and the standard styles do not print it; "
-                     "to have an ASCII file rename the file, or use biblatex with the UTF-8 "
+    assert notes == ["m: field 'verba' has U+00FC LATIN SMALL LETTER U WITH DIAERESIS in a "
+                     "file path, which no escape may change: kept as UTF-8, so the file is not "
+                     "all ASCII; BibTeX passes it through and the standard styles do not print "
+                     "it; to have an ASCII file rename the file, or use biblatex with the UTF-8 "
                      "export"]
     assert text.startswith("% Written by annotator for classic BibTeX (ASCII, LaTeX escapes; "
                            "UTF-8 where")
-    ascii_path = BibEntry("a", "misc", (("title", "T"), ("file", ":/tmp/a b.pdf:PDF")), "x.bib")
-    assert "file = {:/tmp/a b.pdf:PDF}" in render([ascii_path], ascii_only=True)[0]
+    ascii_path = BibEntry("a", "misc", (("title", "T"), ("verba", ":/tmp/a b.pdf:PDF")), "x.bib")
+    assert "verba = {:/tmp/a b.pdf:PDF}" in render([ascii_path], ascii_only=True)[0]
+
+
+@pytest.mark.parametrize("name", ["file", "pdf", "local-url", "bdsk-file-1"])
+def test_export_bib_an_attachment_s_local_path_is_not_published(name):
+    """A Zotero, JabRef or BibDesk attachment's path ("/home/u/Zotero/storage/...") is the
+    editor's own: left out of the .bib (both dialects), CSL-JSON and a TEI bibl, as Zotero
+    and pandoc leave it out (was: written into every export, the editor's home folder with it)."""
+    path = "Smith.pdf:/home/u/Zotero/storage/ABCD/Smith.pdf:application/pdf"
+    entry = BibEntry("s", "book", (("author", "Smith, John"), ("title", "T"),
+                                   ("publisher", "P"), ("year", "2001"), (name, path)), "x.bib")
+    for ascii_only in (False, True):
+        text, notes = render([entry], ascii_only=ascii_only)
+        assert "/home/u" not in text and not notes
+    assert "custom" not in item(entry)
 
 
 def test_export_bib_a_sort_only_macro_s_argument_is_not_text():

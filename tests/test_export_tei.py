@@ -1516,6 +1516,24 @@ XREF_BIB = """@inproceedings{Other1990, author = {Oth, O}, title = {T}, crossref
 """
 
 
+def test_export_tei_leaves_an_attachment_s_local_path_out_of_a_bibl(seed_ws, tmp_path):
+    """A cited work's ``file`` (a Zotero attachment's path in the editor's home folder) is not
+    written into the listBibl's bibl nor its BibTeX note (was: the whole path, published)."""
+    ws = seed_ws
+    (tmp_path / "x.bib").write_text(
+        "@book{Smith2001, title = {T}, author = {Smith, John}, publisher = {P}, year = 2001,\n"
+        "  file = {Smith.pdf:/home/u/Zotero/storage/ABCD/Smith.pdf:application/pdf}}\n",
+        encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    with ws.store.transaction() as conn:
+        insert_claim(conn, SEED_ID, ws.source(SEED_ID).sha256, 0, 5, "unattributed",
+                     links=(("Smith2001", "supports", "p. 4"),))
+    report = ws.export_tei()
+    exported = (ws.root / report.files[0].path).read_bytes()
+    assert b'xml:id="Smith2001"' in exported
+    assert b"/home/u" not in exported
+
+
 def test_export_tei_lists_the_parents_of_cited_works_and_brings_them_back(seed_ws, tmp_path):
     """The standOff's listBibl holds the works a cited work's crossref and xref name (and
     theirs), as the .bib exports do: the file added to another workspace gives back the child

@@ -70,6 +70,17 @@ VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw", "verba", "verbb"
 # (biblatex-examples.bib writes sorttitle = {Computers & Typesetting})
 SORT_ONLY = frozenset({"sorttitle", "indexsorttitle", "sortname", "sortkey", "sortshorthand",
                        "sortyear", "presort"})
+# Fields that point at the editor's own copies, not at the work (a Zotero, Better BibTeX,
+# JabRef or Mendeley attachment's local path, BibDesk's linked files): kept in the store,
+# left out of every export, as Zotero's and pandoc's exports leave them out
+PRIVATE = frozenset({"file", "pdf", "local-url"})
+
+
+def private(name: str) -> bool:
+    """Whether a field (lower case) is an editor's own, never published."""
+    return name in PRIVATE or name.startswith("bdsk-file-")
+
+
 # BibTeX's names for fields biblatex calls otherwise (inherited under them all the same)
 LEGACY = frozenset({"address", "journal", "school", "key", "annote", "archiveprefix",
                     "primaryclass", "hyphenation"})

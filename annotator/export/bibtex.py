@@ -52,7 +52,7 @@ from annotator.acts.context import ActContext
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
 from annotator.bibliography.latex import describe, escape_bare, to_ascii
-from annotator.bibliography.library import DATE_FIELDS, MONTHS, SORT_ONLY
+from annotator.bibliography.library import DATE_FIELDS, MONTHS, SORT_ONLY, private
 from annotator.bibliography.titles import protect
 from annotator.calendar import DIVISIONS, bib_date, iso_date
 from annotator.export.output import target, write_export
@@ -116,9 +116,11 @@ class Prepared:
 
 
 def biblatex(entry: BibEntry) -> Prepared:
-    """An entry in biblatex's types and field names, every field kept."""
+    """An entry in biblatex's types and field names, every field kept but the editor's own
+    (``library.private``: a local file's path)."""
     t = entry.type.lower()
-    out = Prepared(entry.key, t, {k.lower(): v.strip() for k, v in entry.fields if v.strip()})
+    out = Prepared(entry.key, t, {k.lower(): v.strip() for k, v in entry.fields
+                                  if v.strip() and not private(k.lower())})
     f = out.fields
     if t in TYPES:
         out.type, subtype = TYPES[t]

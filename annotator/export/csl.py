@@ -48,7 +48,7 @@ from annotator.bibliography.csl_json import (COLLABORATOR, DATES, GENRES, LANGUA
 from annotator.bibliography.entries import (DOI_PREFIX, OTHERS, historical_year, is_literal,
                                             name_parts, real_dates, split_names, uses_prefix,
                                             year_number)
-from annotator.bibliography.library import YEAR_FIELD
+from annotator.bibliography.library import YEAR_FIELD, private
 from annotator.bibliography.latex import plain, rich
 from annotator.calendar import DIVISION_MONTHS, DIVISIONS, bib_date
 from annotator.export.output import target, write_export
@@ -251,7 +251,8 @@ def issued(f: dict[str, str]) -> dict[str, Any] | None:
 
 def item(entry: BibEntry) -> dict[str, Any]:
     """One CSL-JSON item."""
-    f = {k.lower(): v.strip() for k, v in entry.fields if v.strip()}
+    f = {k.lower(): v.strip() for k, v in entry.fields
+         if v.strip() and not private(k.lower())}  # no local file's path
     real_dates(f)  # what the .bib exports keep of a date that is none, the same here
     etype = entry.type.lower()
     ctype = csl_type(etype, f.get("entrysubtype", "")) or TYPES.get(etype, "document")

@@ -47,6 +47,7 @@ import numpy as np
 
 from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
+from annotator.bibliography.library import private
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.calendar import julian_written, names_julian
 from annotator.entities.authority import AUTHORITY_URIS
@@ -1299,7 +1300,8 @@ class _Builder:
                 continue
             self.counts["works"] += 1
             work = self.data.works[key]
-            lines.extend(bibl_lines(key, work.type, work.fields, xid, q))
+            fields = tuple((f, v) for f, v in work.fields if not private(f.lower()))
+            lines.extend(bibl_lines(key, work.type, fields, xid, q))
         if lines:
             out.append(("listBibl", lines))
         lines = []
