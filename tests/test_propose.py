@@ -1702,3 +1702,36 @@ def test_names_read_again_keep_the_register_while_confirmed_entities_stay():
     assert names.again(KnownEntities([*more, KnownEntity(
         "person-z", "person", "confirmed", ("z",))]), frozenset(), ids) is None
     assert names.again(more, frozenset({("x", "person")}), ids) is None
+
+
+def test_propose_a_title_read_from_an_expansion_is_cleaned_off(ws, tmp_path):
+    """Before: `<choice><abbr>Mr</abbr><expan>Mister</expan></choice> Johann Sebastian Bach`
+    was proposed as "Mister Johann Sebastian Bach": "Mr." was cleaned off, "Mister" not."""
+    tei = tmp_path / "frag.xml"
+    tei.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        "<teiHeader><fileDesc><titleStmt><title>Frag</title></titleStmt><publicationStmt><p>x"
+        "</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>\n"
+        "<text><body>\n<p>Then <choice><abbr>Mr</abbr><expan>Mister</expan></choice> Johann "
+        "Sebastian Bach wrote from Leipzig to Carl Philipp Emanuel Bach in Hamburg.</p>\n"
+        "</body></text></TEI>\n", encoding="utf-8")
+    ws.add(tei)
+    ws.propose()
+    persons = {m.surface for m in ws.mentions("frag") if m.type == "person"}
+    assert "Johann Sebastian Bach" in persons
+    assert not [p for p in persons if p.startswith("Mister")]
+
+
+@pytest.mark.parametrize(("text", "surface", "want"), [
+    ("Mr Pennant & Gilbert White came", "& Gilbert White", "Gilbert White"),
+    ("met a Mrs Read there", "a Mrs Read", "Read"),
+    ("it had a Ruinous Appearance", "a Ruinous Appearance", "Ruinous Appearance"),
+    ("and Doctor Johnson came", "and Doctor Johnson", "Johnson"),
+])
+def test_propose_a_leading_and_or_article_is_cleaned_off(text, surface, want):
+    """Before: Curious Travellers' "& Gilt" and "a Ruinous Appearance" kept their "&" and
+    "a" ("the" alone was cleaned off); "Doctor" stayed where "Dr." went."""
+    at = text.index(surface)
+    props = build_proposals(text, [RawSpan(at, at + len(surface), "PERSON")],
+                            labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [p.surface for p in props] == [want]

@@ -158,6 +158,7 @@ TITLE_WORDS = frozenset("""
     saint st sir dame lord lady mr mrs ms miss dr prof professor herr frau comrade monsieur
     senator governor mayor bishop archbishop cardinal father reverend rev count countess baron
     baroness earl führer fuhrer duce generalissimo ld ly treasurer
+    mister doctor mistress madam madame
 """.split())
 # Titles that say a person's sex: a name after one is nobody's whose every form has a title
 # of the other ("Mr Pennant" is not Curious Travellers' "Mrs Pennant"). Lower-case, no dot.

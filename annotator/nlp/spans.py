@@ -121,6 +121,20 @@ def strip_leading_article(text: str, start: int, end: int, type_: str) -> tuple[
     return start, end
 
 
+# A word joining the name to what came before ("& Gilt", "and Wales") or an indefinite article
+# ("a Ruinous Appearance", "a Mr Smith"): lower case only, so "A. Smith" and "And" keep theirs.
+_CONNECTIVE = re.compile(r"(?:&|and|an?)[ \t\n]+")
+
+
+def strip_leading_connective(text: str, start: int, end: int, type_: str
+                             ) -> tuple[int, int] | None:
+    """A leading "&", "and", "a" or "an" is not part of a name (a date keeps its "a")."""
+    while (m := _CONNECTIVE.match(text, start, end)) and m.end() < end and \
+            (type_ != "date" or m.group().rstrip() in ("&", "and")):
+        start = m.end()
+    return start, end
+
+
 def strip_title(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """Titles and offices before a person's name ("Lt. General", "Soviet Foreign Minister").
 
@@ -293,7 +307,8 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     if len(words) == 1 and _abbreviated(text, before, end):
         return None  # "Wid." among a form's "Sing. Mar. Wid. Div."
     # "a Stalin-drafted agreement": the article goes with the compound, not the name
-    ranked = _norm(words[0]) in _RANKED or text[end:end + 1] in ("-", "–")
+    ranked = _norm(words[0]) in _RANKED or text[end:end + 1] in ("-", "–") or \
+        _norm(_last_word(before)) in TITLE_WORDS  # "a Mrs Read": the title names her
     if not ranked and (_THE.search(before) or len(words) == 1 and (
             _DETERMINER.search(before) or _DETERMINER_ADJ.search(before))):
         return None
@@ -383,6 +398,7 @@ def _sentence_start(text: str, pos: int) -> bool:
 
 RULES: tuple[Rule, ...] = (
     strip_edge_punctuation,
+    strip_leading_connective,
     strip_leading_article,
     strip_salutation,
     cut_designation,
