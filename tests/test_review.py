@@ -1333,7 +1333,8 @@ def test_review_cli_decide_history_undo_register(review_ws, tmp_path):
             "--preferred", "Finland")
     assert r.exit_code == 0
     # the new id: not place-finland, which the merge in force deleted and its undo puts back
-    assert r.stderr.rstrip().endswith("split entity:place-berlin -> place-finland-2")
+    assert r.stderr.rstrip().endswith(
+        "split entity:place-berlin -> place-finland-2 (confirmed, 1 mention)")
     assert review_ws.entity("place-finland-2").mentions == 1
     r = run("relabel", "place-finland-2", "org")
     assert r.stderr.rstrip().endswith("relabel entity:place-finland-2 -> org-finland-2")
