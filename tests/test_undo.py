@@ -460,3 +460,24 @@ def test_plain_undo_when_only_sources_were_added_or_replaced_says_why(ws, tmp_pa
            "replacement is not undone; write the earlier file with 'annotator source versions " \
            "diary --write N -o FOLDER/'" in refused.stderr
     assert refused.stderr.rstrip().endswith("[D007]")
+
+
+def test_undo_refusal_says_a_replacement_only_moved_the_mention(ws, tmp_path):
+    """An act on a mention that a later ``add --replace`` only moved (same words, new offsets)
+    is refused saying so, and what to do instead (was: 'mention N changed since by decision
+    M (replace ...); decide again instead', as if its words or decisions had changed)."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER, encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    (schnitzler,) = [m for m in ws.mentions("letter") if m.surface == "Arthur Schnitzler"]
+    confirmed = ws.confirm(f"entity:{schnitzler.entity_id}")
+    letter.write_text("Berlin, 1890.\n\n" + LETTER, encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert ws.mention(schnitzler.id).start > schnitzler.start  # the same row, moved
+    with pytest.raises(DecisionError) as err:
+        ws.undo(confirmed.id)
+    assert err.value.code == "D008"
+    assert f"mention {schnitzler.id} only moved since by decision" in err.value.message
+    assert "the same words at new offsets" in err.value.message
+    assert f"'annotator history --target mention:{schnitzler.id}'" in err.value.hint

@@ -455,7 +455,30 @@ def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
         # a source added again or replaced is not undone (D009): never advise it
         by = f" by decision {later} ({later_row['act']} {later_row['target']})"
         first = "a source's replacement cannot be undone; decide again instead"
+        if k is not None and _moved_only(conn, row, k):
+            mention = k.replace(" ", ":")
+            return (f"{k} only moved since{by}: the same words at new offsets, but an act is "
+                    "undone only on the rows as it left them",
+                    f"{first}: set what you want now on {row['target']} with the act that "
+                    f"does it (reject, relabel, date set...); 'annotator history --target "
+                    f"{mention}' lists what was decided on it")
     return f"{k} changed since{by}", first
+
+
+# what a replacement changes of a mention it carries over to the new text with its words
+_MOVED = frozenset({"sha256", "start", "end"})
+
+
+def _moved_only(conn: sqlite3.Connection, row: sqlite3.Row, k: str) -> bool:
+    """Whether the mention ``k`` ('mention 10') differs from the act's image of it only in
+    where it lies (a replacement moved it), so the refusal says so (not: 'changed')."""
+    if not k.startswith("mention "):
+        return False
+    after = next((ch["after"] for ch in reversed(json.loads(row["changes"]))
+                  if _change_key(ch) == k), None)
+    now = row_at(conn, "mentions", {"id": int(k.split()[1])})
+    return now is not None and after is not None and \
+        all(c in now and now[c] == v for c, v in after.items() if c not in _MOVED)
 
 
 # a row as a refusal names it: one claim, not 'claims 36'
