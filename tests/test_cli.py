@@ -379,6 +379,27 @@ def test_cli_export_summary_as_markdown_keeps_its_tables_apart(seed_ws):
     assert "|\n\n### Claims\n\n| state |" in result.stdout
 
 
+def test_cli_export_summary_says_no_claims_instead_of_an_empty_table(seed_ws):
+    """A workspace with no claim: "Claims: none" on stderr (was: the Claims table's headers,
+    no row); the tables that have rows are drawn as before."""
+    result = run(seed_ws, "export")
+    assert result.exit_code == 0, result.output
+    assert "Claims: none" in result.stderr
+    assert "Claims" not in [line.strip() for line in result.stdout.splitlines()]
+    assert "Files" in [line.strip() for line in result.stdout.splitlines()]
+
+
+def test_cli_claim_confirm_says_a_claim_was_already_confirmed(seed_ws):
+    """A claim confirmed before (marked by hand, its link accepted, or confirmed): "already
+    confirmed claim 1" (was: "confirmed claim 1", as if it had been a proposal)."""
+    cid = str(seed_ws.add_claim(seed_ws.sources()[0].id, span=(0, 20)).id)  # confirmed
+    again = run(seed_ws, "claim", "confirm", cid)
+    assert again.exit_code == 0 and again.stderr.startswith(f"already confirmed claim {cid} (")
+    seed_ws.reject_claims([cid])
+    first = run(seed_ws, "claim", "confirm", cid)
+    assert first.exit_code == 0 and first.stderr.startswith(f"confirmed claim {cid} (")
+
+
 # -- a CLI that reads like the work (issue 17) --------------------------------------------------
 
 def _tree():

@@ -213,9 +213,12 @@ def claim_accept_cli(
 def claim_confirm_cli(claims: Annotated[list[str], typer.Argument(help="Claim ids.")]) -> None:
     """Confirm claim proposals (one act): 'annotator check' then requires their support."""
     with user_errors():
-        rows = workspace().confirm_claims(claims)
+        ws = workspace()
+        was = {c.id: c.state for c in map(ws.claim, claims)}  # "already confirmed" is said
+        rows = ws.confirm_claims(claims)
     for row in rows:
-        typer.echo(f"confirmed claim {row.id} ({row.status})", err=True)
+        done = "already confirmed" if was.get(row.id) == "confirmed" else "confirmed"
+        typer.echo(f"{done} claim {row.id} ({row.status})", err=True)
 
 
 @claim_app.command("reject")

@@ -128,8 +128,10 @@ def export_all_cli(
     if format is SummaryFormat.json:  # one JSON document, not three
         typer.echo(json.dumps(tables, ensure_ascii=False, indent=2))
     else:
-        render(tables["entities"], format.value, columns=["type", *statuses], title="Entities")
-        render(tables["claims"], format.value, columns=["state", "status", "claims"], title="Claims")
+        render(tables["entities"], format.value, columns=["type", *statuses], title="Entities",
+               empty="Entities: none")
+        render(tables["claims"], format.value, columns=["state", "status", "claims"], title="Claims",
+               empty="Claims: none")
         render(tables["files"], format.value, columns=["path", "format", "items", "action"],
                title="Files")
     for f in summary.files:
