@@ -1842,3 +1842,24 @@ def test_undo_of_a_register_import_gives_the_finders_claims_the_agent_it_finds_n
     assert agents() == {("Charles Darwin", "person-charles-darwin")}
     ws.undo(undone.id)
     assert agents() == {("Charles Darwin", "darwin")}
+
+
+def test_claims_cli_accept_notes_a_link_id_that_is_also_a_claim_with_suggestions(proposed_ws):
+    """'claim accept N' takes link ids; where N is also a claim with suggested links of its
+    own, the command says whose link it accepted and how to accept that claim's (was: claim
+    N's suggestions silently stayed, link N of another claim accepted)."""
+    ws = proposed_ws
+    nek = _starting(ws.claims(), NEKRICH)
+    link = nek.links[0]
+    other = next(c for c in ws.claims() if c.id == link.id)  # claim N beside link N
+    assert other.id != nek.id and not other.links
+    with ws.store.transaction() as conn:  # a suggestion of claim N's own, as propose makes
+        own = conn.execute("INSERT INTO links (claim_id, bib_key, rel, locus, status, provenance)"
+                           " VALUES (?, 'israelyan2003', 'supports', '', 'suggested', "
+                           "'rule:citation')", (other.id,)).lastrowid
+    result = run(ws, "claim", "accept", str(link.id))
+    assert result.exit_code == 0, result.output
+    assert f"note: {link.id} is link {link.id}, of claim {nek.id}" in result.stderr
+    assert f"'annotator claim accept {own}'" in result.stderr
+    result = run(ws, "claim", "accept", str(own))  # claim N's own: no note
+    assert result.exit_code == 0 and "note:" not in result.stderr

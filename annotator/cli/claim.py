@@ -11,10 +11,12 @@ from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
 from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import NthOpt, QuoteOpt, nth_needs_quote
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
+from annotator.errors import DecisionError
 from annotator.text import widened_note
 
 if TYPE_CHECKING:
-    from annotator.records import Linked
+    from annotator.records import Link, Linked
+    from annotator.workspace import Workspace
 
 
 def _passage(value: str, quote: str | None) -> tuple[str, int, int] | str:
@@ -204,9 +206,29 @@ def claim_accept_cli(
 ) -> None:
     """Accept suggested links (one act): the works now support their claims."""
     with user_errors():
-        accepted = workspace().accept_links(links, locus=loc)
+        ws = workspace()
+        accepted = ws.accept_links(links, locus=loc)
     for link in accepted:
         typer.echo(f"link {link.id}: claim {link.claim_id} {link.rel} {link.target}", err=True)
+    _claim_ids_given(ws, accepted)
+
+
+def _claim_ids_given(ws: Workspace, accepted: list[Link]) -> None:
+    """A note where an id accepted as a link is also a claim that has suggestions of its own:
+    every other claim command takes claim ids, so 'accept 1' may have meant claim 1's."""
+    for link in accepted:
+        if link.claim_id == link.id:
+            continue
+        try:
+            own = [one.id for one in ws.claim(link.id).links if one.status == "suggested"]
+        except DecisionError:  # no claim of that number
+            continue
+        if own:
+            ids = " ".join(map(str, own))
+            typer.echo(f"note: {link.id} is link {link.id}, of claim {link.claim_id}; claim "
+                       f"accept takes link ids, and claim {link.id}'s suggested links are "
+                       f"{ids}: 'annotator claim accept {ids}'; 'annotator undo' takes this "
+                       "accept back", err=True)
 
 
 @claim_app.command("confirm")
