@@ -205,8 +205,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "'annotator undo …' takes it back"),
     "D008": (DecisionError, 'the decision is no longer as it left the store: decision … is '
                             'already undone (by …) / cannot be undone: … changed since by '
-                            'decision … (or a replacement) / … only moved since by decision '
-                            '… (replace source:…): the same words at new offsets',
+                            'decision … (or a replacement)',
               "see 'annotator history'; undo the later decision first, or decide again"),
     "D009": (DecisionError, "decision … (add source:…) cannot be undone: adding a source is not "
                             "undone / decision … (replace source:…) cannot be undone: a source's "

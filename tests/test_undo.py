@@ -462,10 +462,11 @@ def test_plain_undo_when_only_sources_were_added_or_replaced_says_why(ws, tmp_pa
     assert refused.stderr.rstrip().endswith("[D007]")
 
 
-def test_undo_refusal_says_a_replacement_only_moved_the_mention(ws, tmp_path):
-    """An act on a mention that a later ``add --replace`` only moved (same words, new offsets)
-    is refused saying so, and what to do instead (was: 'mention N changed since by decision
-    M (replace ...); decide again instead', as if its words or decisions had changed)."""
+def test_undo_an_act_whose_mentions_a_replacement_only_moved(ws, tmp_path):
+    """An act on mentions that a later ``add --replace`` only carried to the new text (the same
+    words at new offsets) is undone there, and redone: the mentions stay where they are now
+    (was: D008 'mention N changed since by decision M (replace ...)', so no act before a
+    replacement could be undone). An editor's adjust since still refuses it."""
     letter = tmp_path / "letter.txt"
     letter.write_text(LETTER, encoding="utf-8")
     ws.add(letter)
@@ -474,10 +475,16 @@ def test_undo_refusal_says_a_replacement_only_moved_the_mention(ws, tmp_path):
     confirmed = ws.confirm(f"entity:{schnitzler.entity_id}")
     letter.write_text("Berlin, 1890.\n\n" + LETTER, encoding="utf-8")
     ws.add(letter, replace=True)
-    assert ws.mention(schnitzler.id).start > schnitzler.start  # the same row, moved
+    moved = ws.mention(schnitzler.id)
+    assert (moved.start > schnitzler.start, moved.status) == (True, "confirmed")
+    seen = _seen(ws)
+    ws.undo(confirmed.id)
+    back = ws.mention(schnitzler.id)
+    assert (back.start, back.end, back.status) == (moved.start, moved.end, "proposed")
+    assert ws.entity(schnitzler.entity_id).status == "proposed"
+    ws.redo()
+    assert _seen(ws) == seen
+    ws.adjust(schnitzler.id, moved.start + len("Arthur "), moved.end)
     with pytest.raises(DecisionError) as err:
         ws.undo(confirmed.id)
     assert err.value.code == "D008"
-    assert f"mention {schnitzler.id} only moved since by decision" in err.value.message
-    assert "the same words at new offsets" in err.value.message
-    assert f"'annotator history --target mention:{schnitzler.id}'" in err.value.hint

@@ -76,8 +76,9 @@ def undo(review: Review, decision_id: int | None = None, *,
                 if review.token(rec.conn, names) != expected:
                     raise DecisionError(f"{target} changed since you loaded it",
                                         hint="reload and try again", code="D010")
-            changes = _names_aside(redoing(rec.conn, store.place,
-                                           json.loads(fresh["changes"])), renamed)
+            changes = carried(rec.conn, _names_aside(redoing(rec.conn, store.place,
+                                                             json.loads(fresh["changes"])),
+                                                     renamed))
             root, depth, began = log.chain_root(rec.conn, fresh["id"])
             away, back = _entities_restored(rec.conn, changes)
             hanging = proposal_rows.undecided_on(rec.conn, away)  # on none once they go
@@ -353,7 +354,7 @@ def _compared(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str | None, s
         if ch["table"] == "runs":
             continue
         now = row_at(conn, ch["table"], ch["key"])
-        if _as_left(now, ch["after"]):
+        if _as_left(now, ch["after"]) or _moved_by_replacements(conn, row, k, now, ch["after"]):
             continue
         if ch["table"] == "entities" and now is not None and ch["after"] is not None and (
                 derived[k] or _as_left(_unnamed(now), _unnamed(ch["after"]))):
@@ -455,30 +456,52 @@ def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
         # a source added again or replaced is not undone (D009): never advise it
         by = f" by decision {later} ({later_row['act']} {later_row['target']})"
         first = "a source's replacement cannot be undone; decide again instead"
-        if k is not None and _moved_only(conn, row, k):
-            mention = k.replace(" ", ":")
-            return (f"{k} only moved since{by}: the same words at new offsets, but an act is "
-                    "undone only on the rows as it left them",
-                    f"{first}: set what you want now on {row['target']} with the act that "
-                    f"does it (reject, relabel, date set...); 'annotator history --target "
-                    f"{mention}' lists what was decided on it")
     return f"{k} changed since{by}", first
 
 
 # what a replacement changes of a mention it carries over to the new text with its words
-_MOVED = frozenset({"sha256", "start", "end"})
+MOVED = ("sha256", "start", "end")
 
 
-def _moved_only(conn: sqlite3.Connection, row: sqlite3.Row, k: str) -> bool:
+def _moved_by_replacements(conn: sqlite3.Connection, row: sqlite3.Row, k: str,
+                           now: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
     """Whether the mention ``k`` ('mention 10') differs from the act's image of it only in
-    where it lies (a replacement moved it), so the refusal says so (not: 'changed')."""
-    if not k.startswith("mention "):
+    where it lies, and only source replacements moved it since (not an editor's ``adjust``):
+    the same words, carried to the new text. Undoing the act puts its other columns back
+    there (``carried``)."""
+    if not k.startswith("mention ") or now is None or after is None or \
+            not all(c in now and now[c] == v for c, v in after.items() if c not in MOVED) or \
+            _moves(json.loads(row["changes"]), k):  # the act's own move (adjust) goes back
         return False
-    after = next((ch["after"] for ch in reversed(json.loads(row["changes"]))
-                  if _change_key(ch) == k), None)
-    now = row_at(conn, "mentions", {"id": int(k.split()[1])})
-    return now is not None and after is not None and \
-        all(c in now and now[c] == v for c, v in after.items() if c not in _MOVED)
+    for decision_id, changes in log.changes_after(conn, row["id"]):
+        if _moves(changes, k):
+            later = log.decision_row(conn, decision_id)
+            if later is None or not _source_added(later):
+                return False
+    return True
+
+
+def _moves(changes: list[dict[str, Any]], k: str) -> bool:
+    """Whether some of ``changes`` move the mention ``k`` (change its ``MOVED`` columns)."""
+    return any(_change_key(ch) == k and ch["before"] is not None and ch["after"] is not None
+               and any(ch["before"].get(c) != ch["after"].get(c) for c in MOVED)
+               for ch in changes)
+
+
+def carried(conn: sqlite3.Connection, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An act's changes with each mention's place (``MOVED``) as it is now, so undoing it
+    leaves a mention a replacement carried to the new text where it is (the check let only
+    replacements move it since)."""
+    out = []
+    for ch in changes:
+        now = row_at(conn, "mentions", ch["key"]) if ch["table"] == "mentions" else None
+        if now is not None and ch["before"] is not None and ch["after"] is not None and \
+                not _moves([ch], _change_key(ch)):  # an act's own move is put back
+            here = {c: now[c] for c in MOVED}
+            ch = {**ch, "before": {**ch["before"], **here},
+                  "after": ch["after"] and {**ch["after"], **here}}
+        out.append(ch)
+    return out
 
 
 # a row as a refusal names it: one claim, not 'claims 36'
