@@ -11,6 +11,7 @@ import pytest
 
 from annotator import SourceError, StoreError, Workspace
 from annotator.store import SCHEMA_VERSION
+from annotator.store.connection import MMAP_BYTES
 from tests.conftest import DATA, SAMPLE_TEI, SEED_TXT, reopened_at, run
 
 
@@ -233,6 +234,8 @@ def test_store_pragmas_and_version(ws):
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    # pages read through a memory map, not copied by a read() each (an export's kept maps)
+    assert conn.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_BYTES
 
 
 def _as_version(ws, version, *undo):
