@@ -272,6 +272,8 @@ def test_textmap_kept_in_the_store_loads_as_built(path):
     # every source from the head alone
     assert kept.marked == marked(tm) and kept.elements() == tm.elements()
     assert textmap_store.forms(blob) == marked(tm).forms == pointer_forms(src.text)
+    # both of an export's questions answered by one decode of the head
+    assert textmap_store.forms_and_edition(blob) == (marked(tm).forms, tm.edition)
     assert kept.markup == tm.markup and kept.roles == tm.roles and kept.pages == tm.pages
     assert list(kept.markup.node_close) == list(tm.markup.node_close)  # order kept too
 

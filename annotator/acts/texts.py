@@ -19,7 +19,7 @@ import sqlite3
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.config import SOURCES_DIR
 from annotator.errors import AnnotatorError, Location, SourceError
@@ -41,7 +41,6 @@ from annotator.tei.textmap import TextMap, build_textmap
 if TYPE_CHECKING:
     from lxml import etree
 
-_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
@@ -256,29 +255,21 @@ class Texts:
               ) -> tuple[dict[str, Counter[tuple[str, str]]], dict[str, str]]:
         """Source id -> how the names of that source point to their entries
         (``marked.pointer_forms``), and source id -> its edition (``edition``): from the heads
-        of the kept maps, read in one query, their files unread (an export asks it of every
-        source before reading any); else from its map, built now and kept."""
+        of the kept maps, read in one query, their files unread, each head decoded once (an
+        export asks it of every source before reading any); else from its map, built now and
+        kept."""
         heads = textmaps.kept_heads(self.store.conn)
-        sources = list(sources)
-        return (self._from_heads(heads, sources, textmap_pack.forms,
-                                 lambda src: marked(self.passing(src)).forms),
-                self._from_heads(heads, sources, textmap_pack.edition, self.edition))
-
-    @staticmethod
-    def _from_heads(heads: dict[str, bytes], sources: Iterable[Source],
-                    read: Callable[[bytes], _T], otherwise: Callable[[Source], _T]
-                    ) -> dict[str, _T]:
-        """Source id -> what ``read`` finds in the head of its kept map (``heads``, by
-        sha256), else what ``otherwise`` makes of the source."""
-        out: dict[str, _T] = {}
+        forms: dict[str, Counter[tuple[str, str]]] = {}
+        editions: dict[str, str] = {}
         for src in sources:
             head = heads.get(src.sha256)
             if head is not None:
                 with contextlib.suppress(ValueError):
-                    out[src.id] = read(head)
+                    forms[src.id], editions[src.id] = textmap_pack.forms_and_edition(head)
                     continue
-            out[src.id] = otherwise(src)
-        return out
+            forms[src.id] = marked(self.passing(src)).forms
+            editions[src.id] = self.edition(src)
+        return forms, editions
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export

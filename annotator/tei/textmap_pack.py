@@ -97,6 +97,12 @@ def edition(blob: bytes) -> str:
     return _from_head(blob, _edition)
 
 
+def forms_and_edition(blob: bytes) -> tuple[Counter[tuple[str, str]], str]:
+    """``forms`` and ``edition`` at once, from one decode of the head (an export asks both of
+    every source)."""
+    return _from_head(blob, lambda head: (_forms(head), _edition(head)))
+
+
 def _from_head(blob: bytes, read: Callable[[dict[str, Any]], T]) -> T:
     try:
         return read(_head(memoryview(blob))[0])
