@@ -28,8 +28,8 @@ from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import Piece, index_source, place, place_simple
-from annotator.export.tei import (TAGS, _Claim, _Data, _Kind, _Mentions, _render, _Source,
-                                  render_source)
+from annotator.export.tei import (TAGS, _Claim, _Data, _date_attrs, _Kind, _Mentions, _render,
+                                  _Source, render_source)
 from annotator.records import Entity
 from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
@@ -2476,3 +2476,13 @@ def test_export_a_letter_naming_no_edition_borrows_no_pointer_form(ws, tmp_path)
     assert 'key="person-' not in out
     keyed = (ws.exports_dir / "A0011538.xml").read_text(encoding="utf-8")
     assert re.search(r'<persName key="[^"]+">Hannah</persName>', keyed)
+
+
+def test_export_tei_date_attrs_made_once_per_value():
+    """A date's attributes are decoded from its JSON value once per value, not once per
+    kind of mention and file that has it (an export of 49 files asked 682 times for 86)."""
+    value = '{"when": "1791-05-12"}'
+    first = _date_attrs(value, "medium", True)
+    assert first == (("when", "1791-05-12"), ("cert", "medium"), ("evidence", "internal"))
+    assert _date_attrs(value, "medium", True) is first
+    assert _date_attrs(value, "medium", False) == (("when", "1791-05-12"),)
