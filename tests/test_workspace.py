@@ -258,12 +258,56 @@ def test_store_version_7_gets_the_index_the_queue_counts_from(seed_ws):
     assert again.queue() == sorted(again.queue(), key=lambda i: -again.entity(i).mentions)
 
 
+def test_store_version_23_gets_the_index_the_export_reads_told_dates_from(seed_ws):
+    """The few dates whose tag says more than their value come from a partial index of them
+    alone (was: every date's row looked up); a store before it gets it when opened, and the
+    export's read finds the same dates through it."""
+    from annotator.chronology import EDITOR
+    from annotator.store.connection import TOLD_DATES
+    from annotator.store.exports import marked_dates
+
+    assert f"LIKE '{EDITOR}%'" in TOLD_DATES  # the index's words are the chronology's
+    seed_ws.propose()
+    conn = seed_ws.store.conn
+    sid, sha = conn.execute("SELECT source_id, sha256 FROM mentions WHERE type = 'date' "
+                            "LIMIT 1").fetchone()
+    # one date flagged julian, one stated with a doubt, one set by an editor, one certain
+    rows = [r[0] for r in conn.execute("SELECT id FROM mentions WHERE source_id = ? AND "
+                                       "type = 'date' ORDER BY id LIMIT 4", (sid,))]
+    assert len(rows) == 4
+    conn.execute("UPDATE mentions SET flags = 'relative,julian', date_value = "
+                 "'{\"when\": \"1750-03-01\"}' WHERE id = ?", (rows[0],))
+    conn.execute("UPDATE mentions SET date_cert = 'medium', date_stated = 1, date_value = "
+                 "'{\"when\": \"1791-05-12\"}' WHERE id = ?", (rows[1],))
+    conn.execute("UPDATE mentions SET date_cert = 'low', date_stated = 0, date_reason = ?, "
+                 "date_value = '{\"when\": \"1800\"}' WHERE id = ?",
+                 (f"{EDITOR} (estimate)", rows[2]))
+    conn.execute("UPDATE mentions SET flags = '', date_cert = 'high', date_stated = 1, "
+                 "date_value = '{\"when\": \"1801\"}' WHERE id = ?", (rows[3],))
+    states = ("confirmed", "proposed")
+    told = marked_dates(conn, [(sid, sha)], states)[sid, sha]
+    again = reopened_at(seed_ws, 23, "DROP INDEX mentions_told_dates")
+    conn = again.store.conn
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'mentions_told_dates'"
+                        ).fetchone() is not None
+    assert marked_dates(conn, [(sid, sha)], states)[sid, sha] == told
+    starts = {r[0] for r in conn.execute("SELECT start FROM mentions WHERE id IN (?, ?, ?, ?)",
+                                          rows[:3] + [-1])}
+    assert {t[0] for t in told} >= starts
+    by_start = {t[0]: t[4:] for t in told}
+    first = conn.execute("SELECT start FROM mentions WHERE id = ?", (rows[0],)).fetchone()[0]
+    assert by_start[first][0] is True  # julian
+    last = conn.execute("SELECT start FROM mentions WHERE id = ?", (rows[3],)).fetchone()[0]
+    assert last not in by_start or by_start[last][0]  # certain: told only if flagged julian
+
+
 def test_store_version_4_gets_the_date_columns(seed_ws):
     """A store from before dates had reasons: the columns come, its sources stay readable,
     dated as 'add' dates them now (version 20 dates an older store's sources by today's rule)."""
     dated = seed_ws.source("german-soviet-axis-talks")
     assert dated.date
-    again = reopened_at(seed_ws, 4, "DROP INDEX mentions_kinds", *(
+    again = reopened_at(seed_ws, 4, "DROP INDEX mentions_kinds",
+                        "DROP INDEX mentions_told_dates", *(
         f"ALTER TABLE {table} DROP COLUMN {column}"
         for table, column in (("sources", "date"), ("sources", "date_reason"),
                               ("mentions", "date_reason"), ("mentions", "date_cert"))))

@@ -24,7 +24,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 BUSY_TIMEOUT_MS = 5000
 # how much of the store a connection reads through a memory map, not a read() per page into
 # its own page cache: a fresh connection (each command, each export) copies every page it
@@ -299,6 +299,18 @@ def _julian_days_column(conn: sqlite3.Connection) -> str:
         "AND ',' || flags || ',' LIKE '%,julian,%';")
 
 
+# the dates whose tag says more than their value (``store.exports.marked_dates``): flagged
+# julian (an Old Style date), or a value the text states with a doubt or an editor set, not
+# certain. The partial index ``mentions_told_dates`` holds them (version 24) and the query
+# names it and repeats these words: SQLite uses a partial index only for a WHERE it can see
+# implies the index's. 'set by the editor' is ``chronology.EDITOR`` (a test holds them equal)
+TOLD_JULIAN = "',' || flags || ',' LIKE '%,julian,%'"
+TOLD_STATED = "date_cert != 'high' AND (date_stated = 1 OR date_reason LIKE 'set by the editor%')"
+TOLD_DATES = f"type = 'date' AND date_value IS NOT NULL AND ({TOLD_JULIAN} OR {TOLD_STATED})"
+_TOLD_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_told_dates ON mentions(source_id, sha256) "
+               f"WHERE {TOLD_DATES};")
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -356,6 +368,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     20: _stated_column,  # store.sql has it, and propose sets it, from version 21
     21: _uri_column,  # store.sql has it from version 22
     22: _julian_days_column,  # store.sql has it, and propose and 'date set' set it, from 23
+    23: _TOLD_INDEX,  # store.sql has it from version 24
 }
 
 

@@ -140,6 +140,11 @@ CREATE INDEX mentions_source ON mentions(source_id, start);
 -- (with proposals too: their state and provenance mark them).
 CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date_value,
                                         date_cert, status, provenance, start, end);
+-- The few dates whose tag says more than their value (store.connection.TOLD_DATES, which the
+-- export's query repeats word for word): julian, or stated with a doubt or set, not certain.
+CREATE INDEX mentions_told_dates ON mentions(source_id, sha256) WHERE type = 'date' AND
+    date_value IS NOT NULL AND (',' || flags || ',' LIKE '%,julian,%' OR date_cert != 'high'
+    AND (date_stated = 1 OR date_reason LIKE 'set by the editor%'));
 
 -- Surfaces an editor rejected for a type: never proposed again for that type.
 CREATE TABLE rejections (
