@@ -403,6 +403,22 @@ def gregorian_to_julian(year: int, month: int, day: int) -> tuple[int, int, int]
     return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
 
 
+_CONVERTED = re.compile(r"Julian (-?\d{4}-\d\d-\d\d) is Gregorian (-?\d{4}-\d\d-\d\d)")
+
+
+def written_of_reason(value: dict[str, str], reason: str) -> dict[str, str] | None:
+    """The days a date flagged julian was read from, as a reason of a store before version 23
+    names them (that release kept no ``mentions.date_written``): each value's day the reason
+    names as converted ("Julian 1723-02-10 is Gregorian 1723-02-21"), and, where the rules
+    read it as written ("... Old Style (...)"), the value itself. None: none named. The
+    migration to version 23 fills the column with it, and undo puts it back with a row an act
+    logged before then, so neither leaves a flagged date without its words' day."""
+    named = {g: j for j, g in _CONVERTED.findall(reason)}
+    out = {attr: named.get(v, v) for attr, v in value.items()
+           if v in named or "Old Style (" in reason}
+    return out or None
+
+
 def julian_written(value: dict[str, str], written: dict[str, str]
                    ) -> tuple[tuple[str, str], ...] | None:
     """A date flagged ``julian`` (its words a Julian day, its TEI value the Gregorian day),

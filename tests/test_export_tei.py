@@ -2352,6 +2352,37 @@ def test_export_tei_an_older_store_keeps_its_old_style_dates_written_days(ws, tm
     assert dict(again.mention(m.id).date_value) == {"when": "1723-02-10"}
 
 
+def test_export_tei_undoing_an_older_stores_flag_act_gives_its_words_day_back(ws, tmp_path):
+    """An act an older store logged (before version 23: its rows have no ``date_written``)
+    that cleared an Old Style date's flag, undone after the store is opened: the flag comes
+    back with the words' day its reason names, so clearing it again gives 1723-02-14 (was:
+    the flag back without it, and a second clear left the Gregorian 1723-02-25 unflagged)."""
+    from tests.conftest import reopened_at
+
+    ws.add(old_style_letter(tmp_path, f"<profileDesc>{_SENT}</profileDesc>"))
+    ws.propose()
+    m = next(m for m in ws.mentions("letter") if m.surface == "on the 14th")
+    assert (dict(m.date_value), m.flags) == ({"when": "1723-02-25"}, "julian")
+    ws.set_date(m.id, julian=False)
+    with ws.store.transaction() as conn:  # logged as that release logged: no date_written
+        for did, changes in conn.execute("SELECT id, changes FROM decisions").fetchall():
+            rows = json.loads(changes)
+            for ch in rows:
+                for image in (ch["before"], ch["after"]):
+                    if ch["table"] == "mentions" and image is not None:
+                        image.pop("date_written", None)
+            conn.execute("UPDATE decisions SET changes = ? WHERE id = ?", (json.dumps(rows), did))
+    again = reopened_at(ws, 22, "ALTER TABLE mentions DROP COLUMN date_written")
+    again.undo()
+    assert (dict(again.mention(m.id).date_value), again.mention(m.id).flags) == (
+        {"when": "1723-02-25"}, "julian")
+    assert [r[0] for r in again.store.query("SELECT date_written FROM mentions WHERE id = ?",
+                                            (m.id,))] == ['{"when":"1723-02-14"}']
+    again.set_date(m.id, julian=False)  # the words' own day again
+    assert (dict(again.mention(m.id).date_value), again.mention(m.id).flags) == (
+        {"when": "1723-02-14"}, "")
+
+
 def test_export_tei_a_value_set_on_the_files_own_date_repeats_no_attribute(ws, tmp_path):
     """An editor's value for a date the file marks without one, `<date cert="low">`: the
     value is added, the file's @cert kept (was: `cert="low" when="1765" cert="high"`, an

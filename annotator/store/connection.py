@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from annotator.calendar import written_of_reason
 from annotator.errors import Location, StoreError
 from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
@@ -276,25 +277,20 @@ def _uri_column(conn: sqlite3.Connection) -> str:
     return _add_columns(conn, [("bib", "uri", "TEXT NOT NULL DEFAULT ''")])
 
 
-# where a reason names a conversion of a value's day, "Julian 1723-02-10 is Gregorian
-# 1723-02-21" (SQL over mentions and json_each(date_value) j): the position of " is Gregorian"
-_NAMED = "instr(date_reason, ' is Gregorian ' || j.value)"
-_CONVERTED = f"({_NAMED} > 17 AND substr(date_reason, {_NAMED} - 17, 7) = 'Julian ')"
+def _written_of_reason(value: str | None, reason: str | None) -> str | None:
+    """``calendar.written_of_reason`` of a row's JSON value and reason, as JSON (SQL's)."""
+    days = written_of_reason(json.loads(value), reason or "") if value else None
+    return json.dumps(days, separators=(",", ":")) if days else None
 
 
 def _julian_days_column(conn: sqlite3.Connection) -> str:
     """Version 23: the day each value of a date flagged julian was read from, as its words
     write it (``mentions.date_written``), so the TEI export and the editor's flag read a
     column, not the reason's wording. A store before it kept that wording alone: the days
-    its reasons name as converted ("Julian 1723-02-10 is Gregorian 1723-02-21") and, for a
-    date the rules read as Old Style ("... Old Style (...)") without converting it, the value
-    itself, are filled in once, here."""
+    its reasons name (``calendar.written_of_reason``) are filled in once, here."""
+    conn.create_function("written_of_reason", 2, _written_of_reason, deterministic=True)
     return _add_columns(conn, [("mentions", "date_written", "TEXT")]) + (
-        "UPDATE mentions SET date_written = ("
-        f"SELECT NULLIF(json_group_object(j.key, iif({_CONVERTED}, "
-        f"substr(date_reason, {_NAMED} - 10, 10), j.value)), '{{}}') "
-        "FROM json_each(mentions.date_value) j "
-        f"WHERE {_CONVERTED} OR instr(date_reason, 'Old Style (') > 0) "
+        "UPDATE mentions SET date_written = written_of_reason(date_value, date_reason) "
         "WHERE type = 'date' AND date_value IS NOT NULL AND date_written IS NULL "
         "AND ',' || flags || ',' LIKE '%,julian,%';")
 
@@ -729,6 +725,14 @@ def _cascades(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str, str]]]
     return _CASCADES
 
 
+def _logged_written(row: dict[str, Any]) -> str | None:
+    """The ``date_written`` of a mention row logged before version 23, which had none: the
+    words' days its reason names where it is flagged julian, as the migration fills them."""
+    julian = "julian" in (row.get("flags") or "").split(",")
+    return _written_of_reason(row.get("date_value"), row.get("date_reason")) if julian and \
+        row.get("type", "date") == "date" else None
+
+
 class Act:
     """Records row images while an act runs, so the decision log can undo it exactly."""
 
@@ -814,6 +818,8 @@ class Act:
         for ch in reversed(changes):
             table, key, before = ch["table"], ch["key"], ch["before"]
             naming = ch.get("naming")
+            if table == "mentions" and before is not None and "date_written" not in before:
+                before = {**before, "date_written": _logged_written(before)}
             if before is None:
                 self.delete(table, key, naming=naming)
             elif self._row(table, key) is None:
