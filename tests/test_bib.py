@@ -548,6 +548,42 @@ def test_bib_fold_old_store_s_works_of_one_bibl(ws, tmp_path):
         {"journeylondonb", "accountprintsa"}
 
 
+def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path):
+    """A document written against an earlier export cites a folded key (journeylondona): the
+    kept work lists the folded keys in its ``ids``, biblatex's aliases, so biber still finds
+    it; the .bib export says them and biber reads them without a warning (was: the keys gone
+    from the export, a citation of them 'not found'); undo takes the aliases back too."""
+    import subprocess
+
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    _old_store_works(ws, letter)
+    claim = ws.add_claim("first", quote="Drawings for the")
+    ws.link_claim(claim.id, "journeylondon")
+    ws.bib_fold()
+    works = {e.key: e for e in ws.bib()}
+    assert works["journeylondon"].get("ids") == "journeylondona, journeylondonb"
+    assert works["accountprints"].get("ids") == "accountprintsa"
+    path = ws.root / ws.export_bibtex().path
+    assert "  ids = {journeylondona, journeylondonb}" in path.read_text(encoding="utf-8")
+    done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=out.bib",
+                           path.name], cwd=path.parent, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # the letter's works have no year, as the letter gives none: biber's only warnings
+    assert [w for w in (done.stdout + done.stderr).splitlines() if "WARN -" in w and
+            "one of 'date, year' must be defined" not in w] == []
+    ws.undo()
+    assert {e.key: e.get("ids") for e in ws.bib()}["journeylondon"] == ""
+    ws.bib_fold()
+    # the letter replaced: its bibls are the kept works still, their aliases no new field
+    letter.write_text(CITING.format(title="First letter").replace("Drawings", "Drawing"),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {e.key: e.get("ids") for e in ws.bib()} == {k: w.get("ids") for k, w in works.items()}
+
+
 def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     letter = tmp_path / "first.xml"
     letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
@@ -658,6 +694,13 @@ def test_bib_fold_an_old_store_s_article_of_each_letter(ws, tmp_path):
         ("welshcastles", ("welshcastlesb", "welshcastlesc"), "the same citation")]
     assert sorted(e.key for e in ws.bib() if e.get("journaltitle")) == \
         ["welshcastles", "welshcastlesa"]  # another edition's letter: its own
+    # the second letter replaced: its article is the kept work, whose aliases it never says
+    second = tmp_path / "second.xml"
+    second.write_text(second.read_text(encoding="utf-8").replace("See ", "See also "),
+                      encoding="utf-8")
+    ws.add(second, replace=True)
+    assert sorted(e.key for e in ws.bib() if e.get("journaltitle")) == \
+        ["welshcastles", "welshcastlesa"]
 
 
 def test_bib_tei_pointer_key_taken_is_said_at_add(ws, tmp_path):

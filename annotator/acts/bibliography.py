@@ -210,7 +210,7 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
                                 ours=ours, clashed=clashed)
     added = set()
     for work in found:
-        if any(bib_mod.same_work(work, old) for old in mine):
+        if any(bib_mod.same_work(work, old, aliases=False) for old in mine):
             continue
         act.insert("bib", _row(work))
         added.add(work.key)
@@ -303,10 +303,19 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
                     else:
                         act.update("links", {"id": link["id"]}, {"bib_key": kept.key})
                 act.delete("bib", {"key": work.key})
+            fields["ids"] = _aliases(kept, rest)
             if fields != dict(kept.fields):
                 act.update("bib", {"key": kept.key},
                            {"fields": json.dumps(fields, ensure_ascii=False)})
     return out
+
+
+def _aliases(kept: BibEntry, rest: Sequence[BibEntry]) -> str:
+    """The kept work's ``ids`` once others are folded into it: biblatex's aliases of its key,
+    so a document that cites a folded key (``\\cite{journeylondona}``, written against an
+    earlier export) still finds the work with biber; its own aliases and theirs first."""
+    keys = [k.strip() for w in (kept, *rest) for k in w.get("ids").split(",") if k.strip()]
+    return ", ".join(dict.fromkeys([*keys, *(w.key for w in rest)]))
 
 
 def _added(store: Store, key: str) -> str:

@@ -879,9 +879,11 @@ def pointer_key(pointer: str) -> str:
 def cited_text(work: BibEntry) -> tuple[str, tuple[tuple[str, str], ...]]:
     """What a work an edition's text cites says, as a citation is compared with another: its
     type and every field as text for people, case and accents ignored (a bibl's 'journey to
-    London' is its 'Journey to London'), as the bare titles of one file are compared."""
+    London' is its 'Journey to London'), as the bare titles of one file are compared. Not
+    its ``ids``, the keys it is also cited by (``bib fold`` gives the kept work the folded
+    ones): what it is called, not what it says."""
     return work.type.lower(), tuple(sorted((name, ascii_fold(cleaned(plain(value))))
-                                           for name, value in work.fields))
+                                           for name, value in work.fields if name != "ids"))
 
 
 def _as_cited(etype: str, fields: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -1012,6 +1014,11 @@ def work_identity(entry: BibEntry) -> WorkIdentity | None:
     return (kind, names, title, year) if title and (names or year) else None
 
 
-def same_work(a: BibEntry, b: BibEntry) -> bool:
-    """Whether two entries describe the same work the same way (re-adding is then a no-op)."""
-    return a.type == b.type and dict(a.fields) == dict(b.fields)
+def same_work(a: BibEntry, b: BibEntry, *, aliases: bool = True) -> bool:
+    """Whether two entries describe the same work the same way (re-adding is then a no-op);
+    ``aliases=False``: their ``ids`` aside, as a source read again gives none of those ``bib
+    fold`` gave the work it kept."""
+    def fields(e: BibEntry) -> dict[str, str]:
+        return {k: v for k, v in e.fields if aliases or k != "ids"}
+
+    return a.type == b.type and fields(a) == fields(b)
