@@ -263,7 +263,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D028": (DecisionError, 'no mention … (the id names no mention)',
               "list them with 'annotator mentions [SOURCE]'"),
     "D029": (DecisionError, '… is no day of the calendar (February … has 28 days, there is no '
-                            'month …) / … is no date of the calendar (there is no year 0 …)',
+                            'month …) / … is no date of the calendar (there is no year 0 …) / '
+                            "mention …: its words' day … is no Gregorian day (…), so they are "
+                            'Old Style; the julian flag stays',
               'fix the value: a day that exists (proleptic Gregorian)'),
     "D030": (DecisionError, "'…' is not a … id (an authority id, or its URL, not of the "
                             "scheme's shape)",

@@ -2383,6 +2383,30 @@ def test_export_tei_undoing_an_older_stores_flag_act_gives_its_words_day_back(ws
         {"when": "1723-02-14"}, "")
 
 
+def test_export_tei_a_julian_29_february_keeps_its_flag_when_cleared(ws, tmp_path):
+    """'February 29, 1699/1700' is a day of the Julian calendar only: clearing its flag would
+    make its words' day, 1700-02-29, its value, which no Gregorian calendar has. Refused
+    naming the mention and why, the flag and value kept (was: 'annotator.sqlite:
+    1700-02-29 is no day of the calendar ...; fix the when value', though no value was
+    given)."""
+    from annotator import DecisionError
+
+    src = tmp_path / "bond.txt"
+    src.write_text("Sir,\n\nThe bond was dated February 29, 1699/1700, at York.\n",
+                   encoding="utf-8")
+    ws.add(src)
+    ws.propose()
+    (m,) = [m for m in ws.mentions("bond") if m.surface == "February 29, 1699/1700"]
+    assert (dict(m.date_value), m.flags) == ({"when": "1700-03-11"}, "julian")
+    with pytest.raises(DecisionError) as err:
+        ws.set_date(m.id, julian=False)
+    assert err.value.code == "D029"
+    assert f"mention {m.id}: its words' day 1700-02-29 is no Gregorian day" in str(err.value)
+    assert "--when YYYY-MM-DD --gregorian" in str(err.value)
+    assert (dict(ws.mention(m.id).date_value), ws.mention(m.id).flags) == (
+        {"when": "1700-03-11"}, "julian")
+
+
 def test_export_tei_a_value_set_on_the_files_own_date_repeats_no_attribute(ws, tmp_path):
     """An editor's value for a date the file marks without one, `<date cert="low">`: the
     value is added, the file's @cert kept (was: `cert="low" when="1765" cert="high"`, an

@@ -961,6 +961,13 @@ def _flagged(conn: sqlite3.Connection, row: sqlite3.Row, julian: bool,
                            (f": {said}" if said else ""),
                            "date_written": json.dumps(words) if words else None}
     if said:
+        for v in now.values() if not julian else ():
+            if (why := not_a_day(v)) is not None:  # a Julian day only: 29 February 1700
+                raise DecisionError(
+                    f"mention {row['id']}: its words' day {v} is no Gregorian day ({why}), so "
+                    "they are Old Style; the julian flag stays",
+                    hint=f"leave it, or give the value: annotator date set mention:{row['id']} "
+                         "--when YYYY-MM-DD --gregorian", code="D029")
         out["date_value"] = normalise_date_value(now)
         payload |= {"now": now, "was": value}
     return out
