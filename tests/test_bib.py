@@ -593,6 +593,7 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     dry = runner.invoke(app, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "journeylondon <- journeylondona, journeylondonb" in dry.stdout
+    assert "3 works would fold into 2 kept (5 -> 2)" in dry.stderr  # was: '3 works ... into 2'
     assert "journeylondona" in {e.key for e in ws.bib()}
     done = runner.invoke(app, [*args, "--format", "json"])
     assert done.exit_code == 0, done.output
@@ -600,6 +601,9 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
         "kept": "journeylondon", "folded": ["journeylondona", "journeylondonb"],
         "why": "one pointer, bi0032"}
     assert "journeylondona" not in {e.key for e in ws.bib()}
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and again.stderr.strip() == \
+        "nothing to fold: no work of the sources' text is stored twice"  # was: '0 ... into 0'
 
 
 POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>

@@ -160,8 +160,10 @@ def bib_fold_cli(
         for f in folded:
             typer.echo(terminal_safe(f"{f.kept} <- {', '.join(f.folded)} ({f.why})"))
         done = "would fold" if dry_run else "folded"
-        typer.echo(f"{sum(len(f.folded) for f in folded)} works {done} into "
-                   f"{len(folded)}", err=True)
+        n = sum(len(f.folded) for f in folded)
+        typer.echo(f"{n} work{'s' * (n != 1)} {done} into {len(folded)} kept "
+                   f"({n + len(folded)} -> {len(folded)})" if folded else
+                   "nothing to fold: no work of the sources' text is stored twice", err=True)
         return
     render([{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded],
            format, columns=["kept", "folded", "why"])
