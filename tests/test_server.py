@@ -1333,6 +1333,20 @@ def test_server_date_card_julian_toggle_is_refused_cross_site(proposed_client, s
     assert "julian" in seed_ws.mention(date.id).flags.split(",")
 
 
+def test_server_date_card_offers_no_old_style_toggle_without_a_value(proposed_client, seed_ws):
+    """A date with no value ('Thursday' with no date to lean on) has no day to flag Old
+    Style: its card shows no toggle (was: an 'Old Style (Julian)' button that could only be
+    refused, D013, with a command line to type), a date with a value shows it."""
+    sid = "german-soviet-axis-talks"
+    dates = [m for m in seed_ws.mentions(sid) if m.type == "date"]
+    bare = next(m for m in dates if not m.date_value)
+    valued = next(m for m in dates if m.date_value)
+    for m, shown in ((bare, []), (valued, ["julian"])):
+        doc = lxml_html.fromstring(proposed_client.get(f"/s/{sid}/mention/{m.id}",
+                                                       headers=HX).text)
+        assert doc.xpath("//form[contains(@class,'date-calendar')]//button/@value") == shown
+
+
 def _undo_bar(html):
     doc = lxml_html.fromstring(html)
     return (doc.xpath("string(//div[@id='undo-bar']//input[@name='session']/@value)"),
