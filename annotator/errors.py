@@ -535,7 +535,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               'write what the warning names: an integer year (50 BC is year = {-49} or date = {-0049}, ISO 8601 counting as biber does), a range or an uncertain year in date'),
     "S314": (SourceError, "entry '…': year = {-50} is read as biber and ISO 8601 read it, 51 BC: a note, said once for a library (the first such year named, the others counted), which --strict does not refuse",
               'for 50 BC write year = {-49} or date = {-0049} (year 0 is 1 BC)'),
-    "S315": (SourceError, "entry '…': field '…' has a bare & or % (LaTeX reads & as a table column, % as a comment): a warning, kept as read; the BibTeX and biblatex exports write \\& and \\%, a URL's & and % (url, doi, \\url{}, \\href{}) and a field biber only sorts by (sorttitle) left alone",
+    "S315": (SourceError, "entry '…': field '…' has a bare & or % (LaTeX reads & as a table column, % as a comment): a warning, kept as read; the BibTeX and biblatex exports write \\& and \\%, a URL's & and % (url, doi, \\url{}, \\href{}), a date's EDTF % (date = {1790%}) and a field biber only sorts by (sorttitle) left alone",
               'write \\& and \\% in the .bib'),
     "S316": (SourceError, "entry '…': date '…' (or urldate, origdate, eventdate) of a date's form names no date ('2024-02-30', '2000-13-45'), or month '13' is no month: a warning; every export keeps the part that is (2024-02, 2000; a month left out) and says so in its notes",
               'fix the date (February 2024 has 29 days) and add the file again with --replace'),

@@ -1393,6 +1393,26 @@ AMP_BIB = r"""@article{amp, author = {Doe, Jane}, title = {Note on the talks & t
 """
 
 
+def test_export_bib_a_dates_edtf_percent_is_no_bare_percent(tmp_path):
+    """``date = {1790%}`` is EDTF's "approximate and uncertain", which biber reads in a date
+    and both exports keep as it is: no S315 (was: 'write \\% in the .bib; the LaTeX exports
+    write them so', which biber would not read as a date, and the exports do not); a title's
+    % still is one, and biber reads the export without a warning."""
+    path = tmp_path / "a.bib"
+    path.write_text("@book{roe, author = {Roe, R.}, title = {Both}, date = {1790%},\n"
+                    "  origdate = {1780%/1785?}}\n@book{doe, author = {Doe, D.}, title = {50% done},"
+                    "\n  date = {1791}}\n", encoding="utf-8")
+    entries, problems = bib_mod.read_library([path])
+    assert [(p.code, p.key) for p in problems] == [("S315", "doe")]
+    text, _ = render(entries, ascii_only=False)
+    assert "date = {1790%}" in text and "origdate = {1780%/1785?}" in text
+    out = tmp_path / "out.bib"
+    out.write_text(text, encoding="utf-8")
+    done = run(["biber", "--tool", "--validate-datamodel", "--output-file=checked.bib",
+                out.name], tmp_path)
+    assert done.returncode == 0 and "WARN" not in done.stdout + done.stderr, done.stdout
+
+
 def test_export_bib_bare_ampersand_and_percent_warned_and_escaped(tmp_path):
     """A bare & or % in a .bib value (LaTeX: a table column, a comment) is a warning naming
     field and line (S315), and both LaTeX exports write \\& and \\%, so pandoc reads the whole

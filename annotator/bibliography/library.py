@@ -197,8 +197,10 @@ def _fields(read: Read, fields: list[Field], macros: _Macros) -> None:
 def _bare_specials(read: Read, f: Field, problems: list[Problem]) -> None:
     """A warning for a field with a bare & or % (LaTeX reads them as a table's column and a
     comment: every LaTeX run with the field fails or cuts it there); the exports escape
-    them, as the author meant text."""
-    bare = bare_specials(read.fields[f.name])
+    them, as the author meant text. A date's % is EDTF's "approximate and uncertain"
+    (``1790%``), which biber reads there and the exports keep: no warning."""
+    bare = [c for c in bare_specials(read.fields[f.name])
+            if not (c == "%" and f.name in DATE_FIELDS)]
     if not bare:
         return
     escaped = " and ".join("\\" + c for c in bare)
