@@ -518,6 +518,31 @@ def test_bib_csl_an_empty_date_is_no_date_and_no_note(ws, tmp_path):
     assert (entry.get("date"), entry.get("year"), entry.get("note")) == ("", "", "")
 
 
+def test_bib_csl_a_files_own_generic_id_edited_is_updated_by_replace(ws, tmp_path):
+    """A CSL file whose item is ITEM-1 (citeproc-js's numbering), edited and added again with
+    --replace: ITEM-1 is that file's own entry, so it is updated (was: taken for another
+    work's key, a second work added under a key made for it, nekrich1997pariahs, the edit
+    not on ITEM-1 that claims cite); without --replace it is refused as any edited key is
+    (S303); another file's ITEM-1 still gets a key of its own."""
+    def item(title, family, year):
+        return {"id": "ITEM-1", "type": "book", "title": title,
+                "author": [{"family": family, "given": "A."}], "issued": {"date-parts": [[year]]}}
+
+    mine, other = tmp_path / "a.json", tmp_path / "b.json"
+    mine.write_text(json.dumps([item("Pariahs", "Nekrich", 1997)]), encoding="utf-8")
+    other.write_text(json.dumps([item("The Hurricane", "Israelyan", 2003)]), encoding="utf-8")
+    assert _add(ws, mine).exit_code == 0 and _add(ws, other).exit_code == 0
+    mine.write_text(json.dumps([item("Pariahs, Partners", "Nekrich", 1997)]), encoding="utf-8")
+    kept = _add(ws, mine)
+    assert kept.exit_code == 2 and "[S303]" in kept.stderr, kept.stderr  # as any key edited
+    assert ws.bib_entry("ITEM-1").get("title") == "Pariahs"
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--replace", str(mine)])
+    assert done.exit_code == 0 and done.stderr.splitlines()[-1] == \
+        f"{mine}: 0 entries added, 1 updated", done.stderr
+    assert {e.key: e.get("title") for e in ws.bib()} == {
+        "ITEM-1": "Pariahs, Partners", "israelyan2003hurricane": "The Hurricane"}
+
+
 def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp_path):
     """user37 item 10: the same work from a .bib and from Zotero is added with a note, S325,
     naming the stored key (was: no word); a second file's generic ITEM-2 (citeproc-js's,

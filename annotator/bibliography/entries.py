@@ -112,13 +112,16 @@ def _entries(found: list[Read], origins: dict[str, str], known: Iterable[BibEntr
     describes), else one made, which ``problems`` is told (S326): the editor cites it by a
     key the file does not show."""
     known = list(known)
-    stored = {k.key.lower() for k in known}
+    stored = {k.key.lower(): k.origin for k in known}
     used = {k.key for k in known} | {r.key for r in found if r.key}
     out: list[BibEntry] = []
     for read in found:
         key = read.key
-        if read.generic and key.lower() in stored:
-            key = ""  # another file's ITEM-2: known again by its fields, else a key of its own
+        if read.generic and stored.get(key.lower(), origins.get(read.path, read.path)) != \
+                origins.get(read.path, read.path):
+            # another file's ITEM-2: known again by its fields, else a key of its own; this
+            # file's own ITEM-2 is its entry again (edited: --replace updates it, as any key)
+            key = ""
         if not key:
             # the same Zotero item (edited since: --replace updates it), else the same work
             twin = next((k for k in known if read.uri and k.uri == read.uri), None) or next(
