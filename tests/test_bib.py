@@ -574,6 +574,17 @@ def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path
     # the letter's works have no year, as the letter gives none: biber's only warnings
     assert [w for w in (done.stdout + done.stderr).splitlines() if "WARN -" in w and
             "one of 'date, year' must be defined" not in w] == []
+    # a folded key given to another work since: its alias is left out, said (biber: 'Citekey
+    # alias ... is also a real entry key, skipping')
+    (tmp_path / "x.bib").write_text("@book{journeylondona, author = {Roe, R.}, title = {Other},"
+                                    " date = {1901}}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    result = ws.export_bibtex(all=True)
+    text = (ws.root / result.path).read_text(encoding="utf-8")
+    assert "  ids = {journeylondonb}" in text
+    assert "journeylondon: ids 'journeylondona' is another work's key here: left out" in \
+        " ".join(result.notes)
+    ws.undo()
     ws.undo()
     assert {e.key: e.get("ids") for e in ws.bib()}["journeylondon"] == ""
     ws.bib_fold()

@@ -333,6 +333,7 @@ def render_counted(entries: Sequence[BibEntry], *,
             notes.append(_key_note(entry.key))
         prep = classic(entry) if ascii_only else biblatex(entry)
         _without_missing_parents(prep, present)
+        _without_taken_aliases(prep, present)
         names = sorted(prep.fields, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER),
                                                    n))
         written: list[Any] = []
@@ -379,6 +380,26 @@ def _without_missing_parents(prep: Prepared, present: set[str]) -> None:
         prep.notes.append(f"{name} {', '.join(repr(k) for k in missing)} names no work of the "
                           f"bibliography: left out ({why}); add that work with 'annotator bib "
                           "add' to keep it")
+
+
+def _without_taken_aliases(prep: Prepared, present: set[str]) -> None:
+    """Leave out of ``ids`` an alias another entry of the file has as its key (a key ``bib
+    fold`` folded, given to a work added since), with a note: biber skips it with a warning,
+    and a citation of it is that entry's."""
+    value = prep.fields.get("ids")
+    if value is None:
+        return
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    taken = [k for k in keys if k.lower() in present]
+    if not taken:
+        return
+    kept = [k for k in keys if k not in taken]
+    if kept:
+        prep.fields["ids"] = ", ".join(kept)
+    else:
+        del prep.fields["ids"]
+    prep.notes.append(f"ids {', '.join(repr(k) for k in taken)} is another work's key here: "
+                      "left out (biber skips it with a warning); cite that work by it")
 
 
 def _kept_note(key: str, name: str, kept: str) -> str:
