@@ -17,7 +17,7 @@ import difflib
 import re
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from annotator.acts.align import align, block_of
@@ -279,11 +279,13 @@ def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False)
 
 
 def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
-                  confirmed_only: bool = False) -> Iterator[EvalReport]:
+                  confirmed_only: bool = False,
+                  say: Callable[[str], None] | None = None) -> Iterator[EvalReport]:
     """``evaluate`` for each gold file in turn, the report of each as it is scored; the
     sources' texts are read for finding which one a gold file annotates once for them all,
     and the proposals for the sources whose own files are gold are made in one run, each
-    learned from the workspace's sources that are not gold."""
+    learned from every other source (``folds.held_out``). ``say``: one line of what is
+    being done, for the held-out proposals that take seconds a source."""
     from annotator.acts.folds import held_out  # its spaCy steps, only for a held-out gold
 
     paths = [Path(g) for g in golds]
@@ -295,7 +297,7 @@ def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
                           hint="drop --confirmed-only to score proposals made without its "
                                "markup, or use 'annotator eval --folds K'",
                           location=Location(path), code="S104")
-    withheld = held_out(ctx, list(own.values())) if own else {}
+    withheld = held_out(ctx, list(own.values()), say) if own else {}
     readings = _Readings(ctx.texts)
     for path in paths:
         yield _evaluated(ctx, path, readings, confirmed_only=confirmed_only,

@@ -314,14 +314,17 @@ def evaluate_folds(ctx: ActContext, k: int, *, methods: Sequence[str] | None = N
                                                            ctx.texts.textmap(sid)))
 
 
-def held_out(ctx: ActContext, held: Sequence[str]) -> dict[str, list[Proposal]]:
+def held_out(ctx: ActContext, held: Sequence[str],
+             say: Say | None = None) -> dict[str, list[Proposal]]:
     """Source id -> proposals for it made in memory without its file's markup: what ``eval``
     scores where the gold file is a source's own file, whose markup, stored as its confirmed
     mentions, would otherwise score itself (recall 1.0 that says nothing of the model).
 
     Made as ``propose`` makes them with the configured pipeline (not a workspace model,
-    which learned from that markup) and every step (``all-steps``), learned from the
-    workspace's other sources only, as ``eval --folds`` holds a fold back; dates lean on
+    which learned from that markup) and every step (``all-steps``). Each source is held out
+    alone and its steps learned from every other source of the workspace, as ``eval --folds``
+    with one source a fold, so its figure is the same whatever other gold files are scored
+    with it (held out together, ``eval EDITION/*.xml`` learned from nothing); dates lean on
     the source's own date and blocks as ``propose``'s do, not on the dates its markup values.
     Nothing is written to the store.
     """
@@ -332,14 +335,20 @@ def held_out(ctx: ActContext, held: Sequence[str]) -> dict[str, list[Proposal]]:
     settings = ws.settings
     check_labels(settings.labels)
     held = list(dict.fromkeys(held))
-    states = [m for m in current_mentions(ctx.store.conn) if m.source_id not in held]
-    rest = sorted({src.id for src in ctx.texts.sources()} - set(held))
-    learned = _learn(ws, rest, held, states, ALL_STEPS)
+    every = current_mentions(ctx.store.conn)
+    ids = sorted(src.id for src in ctx.texts.sources())
+    if say is not None:
+        say(f"reading {len(held)} held-out source{'s' * (len(held) != 1)} with the pipeline")
     nlp = cached_pipeline(settings.model)
     spans = dict(run_ner(nlp, ((s, ws.textmap(s).text) for s in held),
                          batch_size=settings.batch_size))
     out = {}
-    for sid in held:
+    for n, sid in enumerate(held, 1):
+        if say is not None:
+            say(f"held out {n}/{len(held)}: {sid}, steps learned from the "
+                f"{len(ids) - 1} other sources")
+        rest = [s for s in ids if s != sid]
+        learned = _learn(ws, rest, [sid], [m for m in every if m.source_id != sid], ALL_STEPS)
         tm = ws.textmap(sid)
         out[sid] = _proposals(tm.text, spans[sid], ALL_STEPS, settings=settings,
                               learned=learned, source_id=sid,

@@ -65,8 +65,9 @@ def eval_cli(
         ws = workspace()
         reports = []
         try:
-            for report in ws.evaluate_each(files, confirmed_only=confirmed_only):
-                reports.append(report)
+            with status_line() as say:
+                for report in ws.evaluate_each(files, confirmed_only=confirmed_only, say=say):
+                    reports.append(report)
         except KeyboardInterrupt:  # figures of some files would read as the whole's
             raise Interrupted(f"{len(reports)} of {len(files)} gold file"
                               f"{'s' * (len(files) != 1)} scored, no figures printed (eval "
@@ -99,7 +100,7 @@ def eval_cli(
         if report.withheld:
             typer.echo(f"held out: {first_few(report.withheld)} (the gold is the source's "
                        "own file): scored proposals made without its markup, by the "
-                       "configured pipeline and steps learned from the other sources")
+                       "configured pipeline and steps learned from every other source")
         share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
         typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
         if errors:
