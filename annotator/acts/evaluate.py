@@ -249,11 +249,13 @@ def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None,
     return source_id, mapped
 
 
-def own_sources(texts: Texts, paths: Iterable[Path]) -> dict[Path, str]:
-    """Gold files that are a workspace source's own file (that file in sources/, or the same
-    bytes): path -> source id. That file's markup is stored as the source's confirmed
-    mentions, which would score themselves: such a gold is scored against proposals made
-    without it (``folds.held_out``)."""
+def own_sources(texts: Texts, paths: Iterable[Path],
+                readings: _Readings | None = None) -> dict[Path, str]:
+    """Gold files that are a workspace source's own file (that file in sources/, the same
+    bytes, or a TEI file of the same text and the same markup, saved again by an editor):
+    path -> source id. That file's markup is stored as the source's confirmed mentions, which
+    would score themselves: such a gold is scored against proposals made without it
+    (``folds.held_out``)."""
     from annotator.tei.parse import sha256_hex
 
     by_hash: dict[str, str] = {}
@@ -265,10 +267,33 @@ def own_sources(texts: Texts, paths: Iterable[Path]) -> dict[Path, str]:
     for path in paths:
         source_id = by_path.get(path.resolve())
         if source_id is None and path.suffix.lower() in (".xml", ".tei") and path.is_file():
-            source_id = by_hash.get(sha256_hex(path.read_bytes()))
+            source_id = by_hash.get(sha256_hex(path.read_bytes())) or _same_markup(
+                texts, path, readings or _Readings(texts))
         if source_id is not None:
             own[path] = source_id
     return own
+
+
+def _same_markup(texts: Texts, path: Path, readings: _Readings) -> str | None:
+    """The source whose file has the gold file's text and the same names and dates marked
+    (type, words, value, whitespace aside), though its bytes differ; None if none."""
+    text, gold = load_gold(path)
+    target = _squash(text)
+    source_id = next((sid for sid, reading in readings if reading == target), None)
+    if source_id is None:
+        return None
+    file = texts.root / texts.source(source_id).file
+    if file.suffix.lower() not in (".xml", ".tei"):
+        return None
+
+    def marked(text: str, spans: list[GoldSpan]) -> Counter[tuple[object, ...]]:
+        return Counter((g.type, _squash(text[g.start:g.end]), g.value) for g in spans)
+
+    try:
+        own = load_gold(file)
+    except SourceError:  # gone or edited by hand: the commands reading it say so
+        return None
+    return source_id if gold and marked(text, gold) == marked(*own) else None
 
 
 def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
@@ -289,7 +314,8 @@ def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
     from annotator.acts.folds import held_out  # its spaCy steps, only for a held-out gold
 
     paths = [Path(g) for g in golds]
-    own = own_sources(ctx.texts, paths)
+    readings = _Readings(ctx.texts)
+    own = own_sources(ctx.texts, paths, readings)
     if own and confirmed_only:
         path, source_id = next(iter(own.items()))
         raise SourceError(f"gold file is the file of source '{source_id}': its confirmed "
@@ -298,7 +324,6 @@ def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
                                "markup, or use 'annotator eval --folds K'",
                           location=Location(path), code="S104")
     withheld = held_out(ctx, list(own.values()), say) if own else {}
-    readings = _Readings(ctx.texts)
     for path in paths:
         yield _evaluated(ctx, path, readings, confirmed_only=confirmed_only,
                          source_id=own.get(path), withheld=withheld)
