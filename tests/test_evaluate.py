@@ -331,3 +331,20 @@ def test_evaluate_copy_of_a_source_saved_again_is_held_out(ws, tmp_path):
     other.write_text(TEI_GOLD.replace("<persName>Molotov</persName>", "Molotov"),
                      encoding="utf-8")
     assert ws.evaluate(other).withheld == ()
+
+
+def test_evaluate_held_out_says_how_many_sources_taught_it(ws, tmp_path):
+    """The table said 'steps learned from the other sources' where the workspace holds the
+    gold's source alone, so nothing was learned; now it says how many taught it, or none."""
+    from tests.conftest import run
+
+    note = tmp_path / "note.xml"
+    note.write_text(TEI_GOLD, encoding="utf-8")
+    ws.add(note)
+    alone = run(ws, "eval", str(note), "--no-errors")
+    assert alone.exit_code == 0
+    assert "steps learned from no other source (the workspace holds no other)" in alone.stdout
+    other = tmp_path / "other.xml"
+    other.write_text(TEI_GOLD.replace("came to", "went to"), encoding="utf-8")
+    ws.add(other)
+    assert "steps learned from the 1 other source\n" in run(ws, "eval", str(note)).stdout

@@ -98,9 +98,12 @@ def eval_cli(
                title="dated gold dates by class")
     if format is Format.table:
         if report.withheld:
+            others = len(ws.sources()) - 1
+            taught = (f"the {others} other source{'s' * (others != 1)}" if others else
+                      "no other source (the workspace holds no other)")
             typer.echo(f"held out: {first_few(report.withheld)} (the gold is the source's "
                        "own file): scored proposals made without its markup, by the "
-                       "configured pipeline and steps learned from every other source")
+                       f"configured pipeline and steps learned from {taught}")
         share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
         typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
         if errors:
