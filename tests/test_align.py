@@ -182,7 +182,7 @@ def test_align_empty_and_identical_texts():
 
 
 def _nearest_by_every_block(text, blocks, start, end):
-    """Where a stale claim's words are nearest, as ``_nearest`` found it by looking at every
+    """Where a stale claim's words are nearest, as ``nearest`` found it by looking at every
     block for each claim (the reference its bisect must agree with)."""
     from annotator.text import word_span
 
@@ -208,12 +208,12 @@ def _nearest_by_every_block(text, blocks, start, end):
 def test_align_nearest_by_bisect_is_where_every_block_puts_it(rnd, count):
     """A stale claim's nearest place, found by bisect over the blocks (was: a pass over every
     block for each stale claim), is the same for every span of an edited text."""
-    from annotator.acts.ingest import _nearest
+    from annotator.acts.ingest import nearest
 
     old = TEXT
     new = edited(old, rnd, count)
     blocks = align(old, new)
     starts, ends = [b.a for b in blocks], [b.a + b.size for b in blocks]
     for start, end in [*spans(old, rnd)[::7], (0, 1), (0, len(old)), (len(old) - 1, len(old))]:
-        assert _nearest(new, blocks, starts, ends, start, end) == \
+        assert nearest(new, blocks, starts, ends, start, end) == \
             _nearest_by_every_block(new, blocks, start, end)
