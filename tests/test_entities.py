@@ -289,6 +289,12 @@ def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():
 def test_entities_preferred_name_keeps_the_name_it_has_beside_an_equal_one():
     assert preferred_name(["HOLZ", "Chona"], keep="HOLZ") == "HOLZ"
     assert preferred_name(["HOLZ", "Chona", "Chona"], keep="HOLZ") == "Chona"
+    # the name it has title-cased or calmed from these capitals ("Holz") is still the name
+    # they write, not a form of the entity's own in normal case that makes "HOLZ" lose (was:
+    # "Chona", and after a merge into "Chana Fischer Holz" of two "HOLZ", "Chana")
+    assert preferred_name(["HOLZ", "Chona"], keep="Holz") == "Holz"
+    assert preferred_name(["HOLZ", "FISCHER", "HOLZ", "Chana", "Chona"], type_="person",
+                          keep="Chana Fischer Holz") == "Holz"
 
 
 def _names(*items):

@@ -293,10 +293,13 @@ def _preferred(surfaces: Iterable[str], *, keep: str | None, type_: str | None,
     # "Rosa LUXEMBURG") is written as the entity's other forms write it in normal case ("Rosa
     # Luxemburg" beside a "Luxemburg"), else as it stands; a form that wrote one so loses to
     # one as full written in normal case ("T Pennant")
-    # (the name it has counts: chosen so before, with the edition's normal case, it stays so)
-    own = {w.lower(): w for s in (*([keep] if keep else ()), *given) if not shouted(s)
-           for w in _WORDS.findall(s)}
-    calmed = {s: _calmed(s, {**(calm or {}), **own}) for s in given}
+    own = {w.lower(): w for s in given if not shouted(s) for w in _WORDS.findall(s)}
+    # the name it has writes them as before (chosen so with the edition's normal case or
+    # title-cased, it stays so), but as ``calm`` does: its words, made from these capitals,
+    # make no form of them loud ("Holz" of "Chana Fischer Holz" leaves "HOLZ" a name)
+    kept = {w.lower(): w for w in _WORDS.findall(keep or "")} if keep and not shouted(keep) \
+        else {}
+    calmed = {s: _calmed(s, {**(calm or {}), **kept, **own}) for s in given}
     counts: Counter[str] = Counter()
     for s, n in given.items():
         counts[calmed[s]] += n
