@@ -739,6 +739,30 @@ def test_bib_tei_pointer_key_taken_is_said_at_add(ws, tmp_path):
     assert again.exit_code == 0 and "S327" not in again.stderr, again.stderr
 
 
+def test_bib_tei_listed_work_of_a_replaced_source_is_updated(ws, tmp_path):
+    """A source's listed work (``xml:id="nek97"``), its bibl edited and the source replaced,
+    is that work under its key, as the file says it now, and as it was with the earlier file
+    again (was: the key 'nek97' taken for another work's, a second work nekrich1997pariahs
+    added, and S327 saying 'its key 'nek97' is the key of 'Pariahs, Partners, Predators'
+    from source:first')."""
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    before = ws.bib()
+    letter.write_text(CITING.format(title="First letter").replace(
+        "Predators</title>", "Predators: German-Soviet Relations</title>"), encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "add", str(letter), "--replace"])
+    assert done.exit_code == 0 and "S327" not in done.stderr, done.stderr
+    after = {e.key: e for e in ws.bib()}
+    assert sorted(after) == sorted(e.key for e in before)
+    assert after["nek97"].get("title") == "Pariahs, Partners, Predators: German-Soviet Relations"
+    assert after["nek97"].origin == "source:first"
+    # the earlier file again: the work as it was
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert ws.bib() == before
+
+
 @pytest.mark.parametrize(("xml", "pointer"), [
     ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
     ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),

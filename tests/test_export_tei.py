@@ -824,11 +824,15 @@ def test_export_tei_replace_counts_the_proposals_it_reads_again(ws, copy_data, t
     exported = tmp_path / "out" / "rich.xml"
     with Workspace.init(tmp_path / "again") as again:
         again.add(exported)
+        works = again.bib()
         data = exported.read_bytes()
         exported.write_bytes(data.replace(b"Yours, ", b"Yours truly, "))
         out = run(again, "add", "--replace", str(exported))
         assert out.exit_code == 0, out.output
         assert out.output.endswith("(0 kept, 0 stale, 4 proposals read again from the file)\n")
+        # its listed work read again is the work it gave, exact (was: a second one,
+        # nekrich1997pariahs, with the year its <date> gives, said by S327)
+        assert again.bib() == works
         berlin = next(m.id for m in again.mentions(sid) if m.surface == "Berlin"
                       and m.status == "proposed")
         again.reject(f"mention:{berlin}")

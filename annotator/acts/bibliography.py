@@ -176,7 +176,9 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
     """Within the act adding a source: the source is a citable work (dated ``date``, the date
     it was written, when its description gives none), and so are the works its TEI lists;
     keep them (once: a work already read from this source keeps its key, and a work its text
-    cites that is stored already, by its pointer or its bare title, is that work).
+    cites that is stored already, by its pointer or its bare title, is that work). A bibl a
+    replace reads again under the key its ``xml:id`` gave before is the work the source gave,
+    updated as the file says it now (its ``ids`` kept), never a second work.
 
     A pointer (``#tour``) is an id of the file's edition: it names a stored work read from a
     source of the same edition (``edition_of``: source id -> the edition its header names),
@@ -209,8 +211,13 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
                                 taken=[e.key for e in stored], date=date, known=stored,
                                 ours=ours, clashed=clashed)
     added = set()
+    given = {e.key: e for e in mine}
     for work in found:
         if any(bib_mod.same_work(work, old, aliases=False) for old in mine):
+            continue
+        if (before := given.get(work.key)) is not None:
+            # its own bibl read again (a replace): the work it gave, as the file says it now
+            act.update("bib", {"key": work.key}, _read_again(before, work))
             continue
         act.insert("bib", _row(work))
         added.add(work.key)
@@ -321,6 +328,16 @@ def _aliases(kept: BibEntry, rest: Sequence[BibEntry]) -> str:
 def _added(store: Store, key: str) -> str:
     row = bib_rows.bib_row(store.conn, key)
     return str(row["added_at"]) if row is not None else ""
+
+
+def _read_again(before: BibEntry, work: BibEntry) -> dict[str, Any]:
+    """The columns of a source's work its file, replaced, says anew: its type, fields and
+    line; the ``ids`` a ``bib fold`` gave it kept, as the file never says them."""
+    fields = dict(work.fields)
+    if before.get("ids"):
+        fields["ids"] = before.get("ids")
+    return {"type": work.type, "fields": json.dumps(fields, ensure_ascii=False),
+            "line": work.line}
 
 
 def _row(entry: BibEntry) -> dict[str, Any]:

@@ -225,8 +225,11 @@ def _exact_works(act: Act, source_id: str, standoff: etree._Element | None) -> d
     if standoff is None:
         return keys
     origin = f"source:{source_id}"
-    added = {ch["key"]["key"] for ch in act.changes
-             if ch["table"] == "bib" and ch["before"] is None}
+    # the entries the bibliography reader wrote in this act, by the line it read each from:
+    # added, or a work this source gave that its bibl, read again by a replace, updated
+    read = {ch["after"]["line"]: ch["key"]["key"] for ch in act.changes
+            if ch["table"] == "bib" and ch["after"] is not None
+            and ch["after"]["origin"] == origin}
     for bibl in standoff.iter(f"{_T}bibl"):
         xid = bibl.get(XML_ID)
         if not xid:
@@ -236,9 +239,8 @@ def _exact_works(act: Act, source_id: str, standoff: etree._Element | None) -> d
         exact = {"type": type_, "fields": json.dumps(fields, ensure_ascii=False)}
         row = bib_rows.bib_row(conn, key)
         # the entry the bibliography reader made of this element in this act, if any
-        mine = bib_rows.bib_row_at(conn, origin, source_line(bibl))
-        if mine is not None and mine["key"] not in added:
-            mine = None
+        mine = bib_rows.bib_row(conn, read[source_line(bibl)]) \
+            if source_line(bibl) in read else None
         if row is not None and (mine is None or row["key"] != mine["key"]):
             # the key is held by an entry not read from this element
             if row["type"] == type_ and json.loads(row["fields"]) == fields:

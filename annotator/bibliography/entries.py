@@ -734,6 +734,9 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     what one before it in the file, or an ``ours`` stored work, says (``cited_text``: an
     article in a journal three letters cite alike is one work).
 
+    An ``xml:id`` that is the key of a ``known`` work read from this very source (its
+    version a replace reads again) keeps that key: it is the work the source gave, no clash.
+
     ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
     another work has, so it got a key of its own: (the work, that key, the stored work
     holding it, None for a work of this file).
@@ -744,12 +747,18 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     stored = {k.key.lower(): k for k in known}
     out: list[BibEntry] = []
     origin = f"source:{source_id}"
+    # keys of the works this source gave before, each taken back once by the id that gave it
+    again = {k.key.lower(): k.key for k in known if k.origin == origin}
 
     def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None) -> None:
         # the key names the work: the year of access standing in for its date is no part of it
         own = {k: v for k, v in fields.items() if k != "year" or "date" in fields}
         wanted = xml_id if xml_id and KEY_OK.match(xml_id) else ""
-        key = wanted if wanted and wanted.lower() not in used else make_key(own, used)
+        if wanted and wanted.lower() in again:
+            wanted = again.pop(wanted.lower())
+            key = wanted
+        else:
+            key = wanted if wanted and wanted.lower() not in used else make_key(own, used)
         used.add(key.lower())
         out.append(BibEntry(key=key, type=etype, fields=tuple(
             (k, as_value(k, v)) for k, v in fields.items()), origin=origin, line=line))

@@ -53,13 +53,6 @@ def entries_from(conn: sqlite3.Connection, origin: str) -> list[BibEntry]:
                                                     (origin,))]
 
 
-def bib_row_at(conn: sqlite3.Connection, origin: str, line: int | None) -> sqlite3.Row | None:
-    """The work read from this line of this file or source."""
-    row: sqlite3.Row | None = conn.execute("SELECT * FROM bib WHERE origin = ? AND line = ?",
-                                           (origin, line)).fetchone()
-    return row
-
-
 def links_to(conn: sqlite3.Connection, key: str) -> list[sqlite3.Row]:
     """The links of claims to the work under ``key``, by id."""
     return list(conn.execute("SELECT * FROM links WHERE bib_key = ? ORDER BY id", (key,)))
