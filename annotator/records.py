@@ -780,10 +780,15 @@ class Finding:
     col: int | None
     message: str
     warning: bool = False
+    # a file that could not be read as XML (S005...) says what to do and its code, as every
+    # error does; the schema's and the pointers' findings have none (the message is all)
+    hint: str | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         where = ":".join(str(x) for x in (self.path, self.line, self.col) if x is not None)
-        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+        return (f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+                f"{f'; {self.hint}' if self.hint else ''}{f' [{self.code}]' if self.code else ''}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,28 @@ def test_validate_a_file_that_is_no_xml_says_so_with_its_code(small, tmp_path):
     broken = tmp_path / "broken.xml"
     broken.write_text('<note n="1">\n<p>open</note>\n')
     [f] = validate(broken, small).findings
-    assert f.message.endswith("; fix the markup, then run the command again [S005]")
+    assert str(f).endswith("; fix the markup, then run the command again [S005]")
+
+
+def test_validate_json_gives_a_file_not_xml_its_code_apart(small, tmp_path):
+    """validate -f json put S005 and its hint inside "message" ('... [S005]'), so a script
+    told a file that is not well-formed from one the schema refuses by words only; now each
+    finding has "code" and "hint" (null for the schema's and the pointers' findings), as a
+    source warning's JSON has them."""
+    bib, bad = tmp_path / "refs.bib", tmp_path / "bad.xml"
+    bib.write_text("@book{smith2001,\n  title = {A Book},\n}\n", encoding="utf-8")
+    bad.write_text("<note/>")
+    done = CliRunner().invoke(app, ["validate", "--schema", str(small), str(bib), str(bad),
+                                    "-f", "json"])
+    assert done.exit_code == 1
+    first, second = json.loads(done.stdout)
+    assert first == {"path": str(bib), "line": 1, "col": 1, "warning": False, "code": "S005",
+                     "message": "XML is not well-formed: Start tag expected, '<' not found",
+                     "hint": "it is no XML file (its first character is not '<'): give TEI "
+                             ".xml files"}
+    assert (second["path"], second["code"], second["hint"]) == (str(bad), None, None)
+    done = CliRunner().invoke(app, ["validate", "--schema", str(small), str(bib), "-f", "csv"])
+    assert done.stdout.splitlines()[0] == "path,line,col,warning,code,message,hint"
 
 
 @pytest.mark.parametrize(("schema", "code"), [("missing.rng", "E011"), ("bad.rng", "E012")])
@@ -116,8 +137,8 @@ def test_validate_cli_exit_codes_and_output(small, tmp_path):
     done = runner.invoke(app, ["validate", "--schema", str(small), str(ok), str(bad), "-f", "json"])
     rows = json.loads(done.stdout)
     assert done.exit_code == 1 and rows and {r["path"] for r in rows} == {str(bad)}
-    assert (rows[0]["line"], sorted(rows[0])) == (1, ["col", "line", "message", "path",
-                                                      "warning"])
+    assert (rows[0]["line"], sorted(rows[0])) == (1, ["code", "col", "hint", "line", "message",
+                                                      "path", "warning"])
     done = runner.invoke(app, ["validate", "--schema", str(tmp_path / "no.rng"), str(ok)])
     assert done.exit_code == 2 and "[E011]" in done.stderr
 

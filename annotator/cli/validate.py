@@ -65,7 +65,7 @@ def validate_cli(
             invalid += not result.valid or strict_pointers and bool(result.warnings)
     if format is not None:
         render([asdict(f) for f in findings], format,
-               columns=["path", "line", "col", "warning", "message"])
+               columns=["path", "line", "col", "warning", "code", "message", "hint"])
     typer.echo(_summary(len(files), invalid, warned, strict_pointers), err=True)
     if invalid:
         raise typer.Exit(1)

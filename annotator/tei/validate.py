@@ -523,10 +523,11 @@ def validate(path: str | Path, schema: str | Path | None = None, *,
         hint = err.hint
         if err.code == "S005" and not text.lstrip("\ufeff \t\r\n").startswith("<"):
             hint = "it is no XML file (its first character is not '<'): give TEI .xml files"
-        # said as 'add' says it, its hint and code too (was: the message alone)
+        # said as 'add' says it, its hint and code too (was: the message alone); apart, so
+        # that JSON has them as fields (was: folded into the message)
         finding = Finding(path=str(p), line=loc.line if loc else None,
-                          col=loc.col if loc else None,
-                          message=f"{err.message}{f'; {hint}' if hint else ''} [{err.code}]")
+                          col=loc.col if loc else None, message=err.message, hint=hint or None,
+                          code=err.code)
         return Validation(path=str(p), schema=str(rng), findings=(finding,))
     tree = root.getroottree()
     names = frozenset(etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str))
