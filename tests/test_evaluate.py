@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import json
 import random
 import re
@@ -348,3 +350,26 @@ def test_evaluate_held_out_says_how_many_sources_taught_it(ws, tmp_path):
     other.write_text(TEI_GOLD.replace("came to", "went to"), encoding="utf-8")
     ws.add(other)
     assert "steps learned from the 1 other source\n" in run(ws, "eval", str(note)).stdout
+
+
+def test_evaluate_csv_and_md_say_which_sources_were_held_out(ws, tmp_path):
+    """eval -f csv and -f md said nothing of the sources held out (the table's line and JSON's
+    withheld only), so their figures read as a gold's own; now csv has a withheld column
+    (empty for a gold outside the workspace) and md the table's line under its table."""
+    from tests.conftest import run
+
+    note = tmp_path / "note.xml"
+    note.write_text(TEI_GOLD, encoding="utf-8")
+    ws.add(note)
+    rows = list(csv.DictReader(io.StringIO(run(ws, "eval", str(note), "-f", "csv").stdout)))
+    assert rows and {r["withheld"] for r in rows} == {"note"}
+    md = run(ws, "eval", str(note), "-f", "md").stdout.splitlines()
+    held = next(i for i, line in enumerate(md) if line.startswith("held out: note (the gold"))
+    assert md[held - 1] == "" and md[held - 2].startswith("| ") and md[held + 1] == ""
+    assert md.index("### dated gold dates by class") > held
+    other = tmp_path / "other.xml"  # another annotator's markup: nothing held out
+    other.write_text(TEI_GOLD.replace("<persName>Molotov</persName>", "Molotov"),
+                     encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(run(ws, "eval", str(other), "-f", "csv").stdout)))
+    assert rows and {r["withheld"] for r in rows} == {""}
+    assert "held out" not in run(ws, "eval", str(other), "-f", "md").stdout

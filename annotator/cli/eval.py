@@ -90,25 +90,36 @@ def eval_cli(
             ensure_ascii=False, indent=2))
         return
     title = gold[0].name if len(gold) == 1 else f"{len(files)} gold files"
-    render(rows, format, columns=list(rows[0]) if rows else ["type"],
-           title=f"{report.source_id} vs {title}")
+    columns = list(rows[0]) if rows else ["type"]
+    if format is Format.csv:  # each row says it, as JSON's withheld (was: csv said nothing)
+        rows = [r | {"withheld": list(report.withheld)} for r in rows]
+        columns.append("withheld")
+    render(rows, format, columns=columns, title=f"{report.source_id} vs {title}")
+    held = _held_out(report.withheld, len(ws.sources()) - 1) if report.withheld else None
+    if format is Format.md and held:  # under its table, a paragraph of its own
+        typer.echo(f"{held}\n")
     if format in (Format.table, Format.md):
         render([c for c in classes if c["gold"]], format,
                columns=["class", "gold", "right", "share", "wrong", "no_value", "missed"],
                title="dated gold dates by class")
     if format is Format.table:
-        if report.withheld:
-            others = len(ws.sources()) - 1
-            taught = (f"the {others} other source{'s' * (others != 1)}" if others else
-                      "no other source (the workspace holds no other)")
-            typer.echo(f"held out: {first_few(report.withheld)} (the gold is the source's "
-                       "own file): scored proposals made without its markup, by the "
-                       f"configured pipeline and steps learned from {taught}")
+        if held:
+            typer.echo(held)
         share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
         typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
         if errors:
             for surface, g, o in report.date_errors:
                 typer.echo(f"  {surface!r}: gold {g}, ours {o}")
+
+
+def _held_out(withheld: tuple[str, ...], others: int) -> str:
+    """The line that says which sources were held out and what taught the steps: read under
+    the table (table and md), or a comparison with another run's figures misleads."""
+    taught = (f"the {others} other source{'s' * (others != 1)}" if others else
+              "no other source (the workspace holds no other)")
+    return (f"held out: {first_few(withheld)} (the gold is the source's own file): scored "
+            "proposals made without its markup, by the configured pipeline and steps learned "
+            f"from {taught}")
 
 
 def _score_row(s: TypeScore, format: Format) -> dict[str, Any]:
