@@ -368,12 +368,16 @@ class StaleMention:
     was_at: str
     now: Nearest
 
-    def mark_again(self) -> str:
-        """What the editor does: mark the words again where they are now."""
+    @property
+    def command(self) -> str:
+        """The command that marks its words again where they are now."""
         m, now = self.mention, self.now
         entity = f" --entity {m.entity_id}" if m.entity_id else ""
-        return (f"mark the words again on the text now ('annotator mention add {m.source_id} "
-                f"{now.start} {now.end} {m.type}{entity}')")
+        return f"annotator mention add {m.source_id} {now.start} {now.end} {m.type}{entity}"
+
+    def mark_again(self) -> str:
+        """What the editor does: mark the words again where they are now."""
+        return f"mark the words again on the text now ('{self.command}')"
 
 
 @dataclass(frozen=True, slots=True)

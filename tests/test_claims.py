@@ -411,7 +411,8 @@ def test_claims_cli_add_link_table_and_check(ref_ws):
     assert result.exit_code == 0
     assert "1 confirmed claim checked, 0 not supported" in result.stderr
     result = run(ref_ws, "check", "--format", "json")
-    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+    assert (result.exit_code, json.loads(result.stdout)) == (0, {"claims": [],
+                                                                 "stale_mentions": []})
     result = run(ref_ws, "claims", "--format", "csv")
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("id,source,location,text,kind,status,agent,supports,contradicts,"
@@ -614,7 +615,7 @@ def test_claims_replace_stale_claim_keeps_its_words_and_place_and_fails_check(ws
                          "links go to the new claim and this one is set aside")
     assert "1 confirmed claim checked, 0 not supported, 1 stale" in result.stderr
     listed = run(ws, "check", "--format", "json")
-    assert [(r["id"], r["state"], r["text"]) for r in json.loads(listed.stdout)] == \
+    assert [(r["id"], r["state"], r["text"]) for r in json.loads(listed.stdout)["claims"]] == \
         [(claim.id, "stale", TITUS_PASSAGE)]
     listed = json.loads(run(ws, "claims", "--state", "stale", "--format", "json").stdout)
     assert [(r["id"], r["text"], r["location"]) for r in listed] == \
@@ -724,6 +725,16 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
             f"again on the text now ('annotator mention add note {start} {end} person "
             f"--entity {anny.entity_id}')\n") in out.stderr
     assert "; 1 confirmed mention stale (warning)" in out.stderr
+    # check -f json had them on stderr alone, its JSON the claims' list; now they are in it
+    out = run(ws, "check", "-f", "json")
+    assert out.exit_code == 0 and "warning: mention" not in out.stderr
+    assert json.loads(out.stdout) == {"claims": [], "stale_mentions": [{
+        "id": anny.id, "source": "note", "file": "sources/note.xml", "type": "person",
+        "entity": anny.entity_id, "text": "Anny", "start": anny.start, "end": anny.end,
+        "was": stale.was_at, "now": {"start": start, "end": end, "location": f"¶ 3, line {line}",
+                                     "line": line},
+        "command": f"annotator mention add note {start} {end} person --entity {anny.entity_id}"}]}
+    assert f"warning: mention {anny.id} stale" in run(ws, "check", "-f", "csv").stderr
     assert run(ws, "mention", "add", "note", str(start), str(end), "person", "--entity",
                anny.entity_id).exit_code == 0
     assert ws.check().stale_mentions == ()

@@ -14,7 +14,7 @@ from annotator.cli._output import clipped
 from annotator.vocab import LINK_RELS
 
 if TYPE_CHECKING:
-    from annotator.records import ClaimRow
+    from annotator.records import ClaimRow, Nearest
 
 
 # the columns of json, csv and md (the table's: the relations in one 'works' column)
@@ -29,12 +29,15 @@ def claim_dict(row: ClaimRow, *, short: bool) -> dict[str, Any]:
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
             "status": row.status, "state": row.state, "was": row.was,
             # a stale claim's words in the text now, nearest (its own place is the old one's)
-            "now": None if row.now is None else {
-                "start": row.now.start, "end": row.now.end, "location": row.now.location,
-                "line": row.now.line},
+            "now": None if row.now is None else nearest_dict(row.now),
             "agent": row.agent,
             "agent_entity": row.agent_entity_id, "candidate": row.agent_candidate,
             "confidence": row.confidence,
             **{rel: "; ".join(texts) for rel, texts in row.by_rel.items()},
             **({"works": list(row.works)} if short else {}), "cue": row.cue,
             "links": [asdict(link) | {"target": link.target} for link in row.links]}
+
+
+def nearest_dict(now: Nearest) -> dict[str, Any]:
+    """Where stale words are now, for scripts: a claim's ``now`` and a mention's alike."""
+    return {"start": now.start, "end": now.end, "location": now.location, "line": now.line}

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._claim_rows import claim_dict
+from annotator.cli._claim_rows import claim_dict, nearest_dict
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, clipped, render, terminal_safe, user_errors, workspace
 from annotator.vocab import SUPPORT
 
 if TYPE_CHECKING:
-    from annotator.records import ClaimRow
+    from annotator.records import ClaimRow, StaleMention
 
 
 @app.command("check")
@@ -29,8 +29,9 @@ def check_cli(
     """Exit 0 when every confirmed claim is supported (or allowed), 1 otherwise, listing the
     claims that fall short with their location. For a Makefile or CI. Confirmed names and
     dates whose words changed in a replaced source (stale: in no export until marked again)
-    are warned of on stderr with the command that marks them again, and so are sources
-    whose header and dateline disagree on the date; warnings fail nothing."""
+    are warned of on stderr with the command that marks them again (--format json: listed in
+    its stale_mentions, beside its claims), and so are sources whose header and dateline
+    disagree on the date; warnings fail nothing."""
     from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
     with user_errors():
@@ -51,6 +52,13 @@ def check_cli(
                        f"{f'; now near {now.location}' if now else ''}): "
                        f"{clipped(r.text, 100)}; "
                        f"{mark_again(r.source_id, r.id, now)}")
+    elif format is Format.json:  # the stale mentions too, which no claim row can carry
+        import json
+
+        typer.echo(json.dumps({
+            "claims": [claim_dict(r, short=False) for r in (*report.failing, *report.stale)],
+            "stale_mentions": [_stale_mention(s, files) for s in report.stale_mentions]},
+            ensure_ascii=False, indent=2))
     else:  # an empty list too: scripts parse what they asked for
         render([claim_dict(r, short=format is Format.table)
                 for r in (*report.failing, *report.stale)], format,
@@ -58,7 +66,8 @@ def check_cli(
                         "text"])
     for warning in report.warnings:  # the sources': said, failing nothing
         typer.echo(terminal_safe(str(warning)), err=True)
-    for s in report.stale_mentions:  # as a stale claim is said, where its words are now
+    # as a stale claim is said, where its words are now (JSON has them on stdout)
+    for s in () if format is Format.json else report.stale_mentions:
         m = s.mention
         typer.echo(terminal_safe(
             f"{files.get(m.source_id, m.source_id)}:{s.now.line}: warning: mention {m.id} "
@@ -80,6 +89,15 @@ def check_cli(
                err=True)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _stale_mention(s: StaleMention, files: dict[str, str]) -> dict[str, Any]:
+    """A stale confirmed mention for scripts: what it was (its span and place in the version
+    before), where its words are now, and the command that marks them again."""
+    m, now = s.mention, s.now
+    return {"id": m.id, "source": m.source_id, "file": files.get(m.source_id), "type": m.type,
+            "entity": m.entity_id, "text": m.surface, "start": m.start, "end": m.end,
+            "was": s.was_at, "now": nearest_dict(now), "command": s.command}
 
 
 def _who(row: ClaimRow) -> str:
