@@ -1003,7 +1003,7 @@ def test_bib_year_of_a_bc_work_keeps_its_sign(fields, year, key):
 
 
 @pytest.mark.parametrize(("spellings", "shown"), [
-    (({"year": "-44"}, {"date": "-0044"}, {"year": "-0044"}, {"date": "-0044-03-15/-0043"}),
+    (({"year": "-44"}, {"date": "-0044"}, {"year": "-0044"}, {"date": "-0044-03-15/-0044-04"}),
      "-0044"),
     (({"year": "830"}, {"year": "0830"}, {"date": "0830"}, {"date": "0830-03"}), "830"),
     (({"year": "0"}, {"date": "0000"}), "0000"),
@@ -1113,6 +1113,49 @@ def test_bib_list_csv_writes_a_year_bc_as_a_year_and_guards_a_formula(ws, tmp_pa
 
     assert [spreadsheet_safe(v) for v in ("-12.5", "-0044-03-15/-0043", "-1+2", "-A1")] == [
         "-12.5", "-0044-03-15/-0043", "'-1+2", "'-A1"]
+
+
+@pytest.mark.parametrize(("date", "listed"), [
+    ("199X", "199X"), ("19XX", "19XX"), ("1790%", "1790%"), ("1778~", "1778~"),
+    ("1790?", "1790?"), ("1790~/1795?", "1790~–1795?"), ("1790/1795", "1790–1795"),
+    ("../2019", "–2019"), ("2019/..", "2019–"), ("1790-05/1790-08", "1790"),
+    ("1790-05-XX", "1790"), ("1790-05-12", "1790"), ("0830~", "830~"), ("-0044", "-0044"),
+    ("-0044-03-15/-0043", "-0044/-0043")])
+def test_bib_list_shows_an_edtf_date_s_year_as_written(ws, tmp_path, date, listed):
+    """``bib list`` showed no year for '199X' and '19XX' and only the number for '1790%',
+    '1778~' or a range ('1790' for 1790/1795, '2019' for an open start): the year, or range
+    of years, as written, EDTF's marks kept; the key keeps the number alone."""
+    path = tmp_path / "e.bib"
+    path.write_text(f"@book{{roe, author = {{Roe, R.}}, title = {{T}}, date = {{{date}}}}}\n",
+                    encoding="utf-8")
+    ws.bib_add(path)
+    done = CliRunner().invoke(app, ["-w", str(ws.root), "bib", "list", "-f", "csv"])
+    assert done.exit_code == 0, done.output
+    assert [r["year"] for r in csv.DictReader(io.StringIO(done.stdout, newline=""))] == [listed]
+
+
+def test_bib_list_shows_an_extended_name_as_a_person_reads_it(ws, tmp_path):
+    """An author in biblatex's extended format was listed as its pairs ('given=Y,
+    prefix=van, useprefix=true'), from a .bib or a CSL item with a particle and no family
+    name: as a person reads it ('Y van'; 'van Berg, Anna' with a family name); a classic
+    name as written."""
+    path = tmp_path / "x.bib"
+    path.write_text(
+        "@book{a, author = {given=Y, prefix=van, useprefix=true}, title = {A}}\n"
+        "@book{b, author = {family=Berg, given=Anna, prefix=van der, useprefix=false and "
+        "Doe, John}, title = {B}}\n"
+        "@book{c, editor = {given=Jean, prefix=de, useprefix=false}, title = {C}}\n",
+        encoding="utf-8")
+    ws.bib_add(path)
+    items = tmp_path / "i.json"
+    items.write_text(json.dumps([{"id": "d", "type": "book", "title": "D", "author": [
+        {"non-dropping-particle": "van", "given": "Y"}]}]), encoding="utf-8")
+    ws.bib_add(items)
+    done = CliRunner().invoke(app, ["-w", str(ws.root), "bib", "list", "-f", "csv"])
+    assert done.exit_code == 0, done.output
+    rows = {r["key"]: r["author"] for r in csv.DictReader(io.StringIO(done.stdout, newline=""))}
+    assert rows == {"a": "Y van", "b": "van der Berg, Anna and Doe, John", "c": "Jean de",
+                    "d": "Y van"}
 
 
 def test_bib_year_that_is_no_integer_is_a_warning_naming_what_to_write(ws, tmp_path):

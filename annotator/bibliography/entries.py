@@ -26,7 +26,7 @@ from annotator.bibliography.latex import escape, escape_name, group_end, plain
 from annotator.bibliography.library import (DATE_FIELDS, KEY_OK, NOTE, REFUSED, VERBATIM,
                                             YEAR_FIELD, Problem, Read, no_month, read_files,
                                             read_texts)
-from annotator.calendar import real_part
+from annotator.calendar import bib_date, real_part
 from annotator.errors import Location, SourceError
 from annotator.records import BibEntry
 from annotator.tei.parse import TEI_NS, XML_ID, element_text, source_line
@@ -287,6 +287,22 @@ def classic_name(name: str) -> str:
     return f"{last}, {parts.given}" if parts.given else last
 
 
+def names_read(value: str) -> str:
+    """A name list as a listing shows it to people: each name as written, but one in
+    biblatex's extended format as a person reads it, not its ``key=value`` pairs
+    ('family=Berg, given=Anna, prefix=van der' is 'van der Berg, Anna'; a name with no
+    family part, 'given=Y, prefix=van', is 'Y van', as citeproc prints it)."""
+    if not _XNAME.search(value):
+        return plain(value)
+    out = []
+    for name in split_names(value):
+        parts = name_parts(name) if _XNAME.search(name) else None
+        if parts is not None and not parts.family:
+            name = " ".join(p for p in (parts.given, parts.von, parts.jr) if p)
+        out.append(plain(classic_name(name)))
+    return " and ".join(out)
+
+
 def _top_level_split(text: str, seps: str, *, quotes: bool = False) -> list[str]:
     """``text`` split at each of the characters ``seps`` outside braces (a ``\\~`` accent is
     no tie); ``quotes``: outside double quotes too."""
@@ -424,6 +440,36 @@ def year_shown(entry: BibEntry | dict[str, str]) -> str:
     if number is None:
         return ""
     return str(number) if number > 0 else f"-{-number:04d}" if number else "0000"
+
+
+def year_written(entry: BibEntry | dict[str, str]) -> str:
+    """The work's year as a listing shows it: ``year_shown``, but for a date biber reads
+    with more than a year's number in it, the year (or range of years) as written, EDTF's
+    marks kept: '1790%' (approximate and uncertain), '1778~', '199X' (some year of the
+    1990s), '1790–1795', '–2019' (an open start), where ``year_shown`` says '1790', '1778',
+    nothing, '1790' and '2019'; a range BC with EDTF's slash, '-0044/-0043'. Never a key's
+    part: keys keep ``year_shown``."""
+    if YEAR_FIELD.fullmatch((entry.get("year", "") or "").strip()):
+        return year_shown(entry)
+    date = "/".join(p.strip() for p in (entry.get("date", "") or "").split("/"))
+    found = bib_date(date)
+    if found is None:
+        return year_shown(entry)
+    ends = [_year_written(p) for p in date.split("/")][:1 if found.unspecified else 2]
+    if len(ends) == 2 and ends[0] == ends[1]:
+        return ends[0]  # '1790-05/1790-08': one year
+    # a range BC takes EDTF's slash: '-0044–-0043' reads as a sum
+    return ("/" if any(e.startswith("-") for e in ends) else "–").join(ends)
+
+
+def _year_written(end: str) -> str:
+    """The year of one end of a date, as written ('1790%', '199X', '0830' as '830'); ''
+    for an open end."""
+    m = re.match(r"(-?\d{4})|(\d{2,3}X{1,2})(?![\dX])", end)
+    if m is None:
+        return ""
+    year = m.group(2) or year_shown({"year": m.group(1)})
+    return year + (end[-1] if end[-1] in "~?%" else "")
 
 
 def historical_year(year: int) -> int:

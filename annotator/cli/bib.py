@@ -125,7 +125,7 @@ def bib_list_cli(
     format: FormatOpt = Format.table,
 ) -> None:
     """List the bibliography: key, type, authors, year, title, where each entry came from."""
-    from annotator.bibliography.entries import plain, year_shown  # only for this listing
+    from annotator.bibliography.entries import names_read, plain, year_written  # listing only
 
     with user_errors():
         entries = workspace().bib(query)
@@ -134,8 +134,8 @@ def bib_list_cli(
                                        "origin": e.origin, "line": e.line} for e in entries]
     else:
         rows = [{"key": e.key, "type": e.type,
-                 "author": plain(e.get("author") or e.get("editor")),
-                 "year": year_shown(e), "title": plain(e.get("title")),
+                 "author": names_read(e.get("author") or e.get("editor")),
+                 "year": year_written(e), "title": plain(e.get("title")),
                  "origin": e.origin + (f":{e.line}" if e.line and
                                        not e.origin.startswith("source:") else "")}
                 for e in entries]
