@@ -346,7 +346,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                           "whole words): a claim's span or a link's passage",
               'give START < END within that reading text'),
     "D319": (DecisionError, 'DOI … is the DOI of … works: … (a work named by a DOI more than '
-                            'one entry holds)',
+                            "one entry holds) / '…' is an alias (ids) of … works: …",
               'give the citation key of the one you mean'),
     "D320": (DecisionError, "claim … is not a stale claim of '…' (it is …) (marking a stale "
                             'claim again)',

@@ -271,10 +271,12 @@ class Linked(Link):
     """The link ``link_claim`` made or changed, and which it was: ``added`` (a new link),
     ``locus`` (an existing link of the claim to that work, or passage, got the locus given;
     ``was`` is its locus before) or ``accepted`` (a link the finder suggested, now confirmed).
+    ``alias``: the key given, when it named the work by an alias of its key (its ``ids``).
     A Link itself, so callers that only want the link read it as one."""
 
     action: str = "added"
     was: str = ""
+    alias: str = ""
 
 
 def location(paragraph: int, line: int, page: str | None, *,

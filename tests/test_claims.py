@@ -253,6 +253,42 @@ def test_claims_link_finds_a_work_by_its_doi(ref_ws, tmp_path):
     assert info.value.code == "D319" and "doionly, doitwice" in str(info.value)
 
 
+def test_claims_link_finds_a_work_by_an_alias_of_its_key(ref_ws, tmp_path):
+    """A key a work lists in its ``ids`` (biblatex's aliases, as ``bib fold`` writes the keys
+    it folded) names that work, as biber resolves a citation of it, and the link says so
+    (was: D307 'no bibliography entry'); a key of its own outranks another's alias, an alias
+    two works list is the editor's to choose (D319), and a near miss suggests the alias."""
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    bib = tmp_path / "ids.bib"
+    bib.write_text("@book{pennant1778, ids = {tourwales, pennanttour}, author = {Pennant, "
+                   "Thomas}, title = {A Tour in Wales}, date = {1778}}\n"
+                   "@book{tourscotland, ids = {nekrich1997}, title = {A Tour in Scotland}}\n",
+                   encoding="utf-8")
+    ref_ws.bib_add(bib)
+    row = ref_ws.add_claim(SID, span=(26, 100))
+    link = ref_ws.link_claim(row.id, "tourwales", locus="p. 3")
+    assert (link.bib_key, link.alias) == ("pennant1778", "tourwales")
+    assert ref_ws.link_claim(row.id, "nekrich1997").bib_key == "nekrich1997"  # its own key
+    done = CliRunner().invoke(app, ["-w", str(ref_ws.root), "claim", "link", str(row.id),
+                                    "PennantTour", "--rel", "mentions"])
+    assert done.exit_code == 0, done.output
+    assert "'PennantTour' is an alias of pennant1778 (its ids): linked to pennant1778, " \
+           "mentions" in done.stderr
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "tourwale")
+    assert info.value.code == "D307" and "did you mean tourwales" in str(info.value)
+    twice = tmp_path / "twice.bib"
+    twice.write_text("@book{pennant1778b, ids = {tourwales}, title = {A Tour in Wales, "
+                     "again}}\n", encoding="utf-8")
+    ref_ws.bib_add(twice)
+    with pytest.raises(DecisionError) as info:
+        ref_ws.link_claim(row.id, "tourwales")
+    assert info.value.code == "D319" and "pennant1778, pennant1778b" in str(info.value)
+
+
 def test_claims_link_to_a_passage_of_another_source(ref_ws, tmp_path):
     other = tmp_path / "memo.txt"
     other.write_text("Memorandum\n\nPolitical conversations have been started. Preparations "

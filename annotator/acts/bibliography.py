@@ -137,12 +137,21 @@ _ADD = "add the work with 'annotator bib add FILE.bib'"
 
 
 def entry(store: Store, key: str) -> BibEntry:
-    """One work by key (its case need not match) or by its DOI (bare, 'doi:...' or
-    'https://doi.org/...', as people copy it from a paper); an unknown key suggests close
-    ones."""
+    """One work by key (its case need not match), by an alias of its key (its ``ids``, as a
+    key ``bib fold`` folded into it: biber resolves a citation of one so; ``alias_of`` says
+    whether a key was one) or by its DOI (bare, 'doi:...' or 'https://doi.org/...', as
+    people copy it from a paper); an unknown key suggests close ones."""
     found = bib_rows.find_entry(store.conn, key)
     if found is not None:
         return found
+    holders = _alias_holders(store, key)
+    if len(holders) == 1:
+        return holders[0]
+    if holders:  # biber would take one with a warning; which is meant is the editor's to say
+        raise DecisionError(f"'{key}' is an alias (ids) of {len(holders)} works: "
+                            f"{', '.join(e.key for e in holders)}",
+                            hint="give the citation key of the one you mean",
+                            location=store.place, code="D319")
     doi = _doi(key)
     if doi:
         hits = [e for e in bib_rows.all_entries(store.conn)
@@ -157,11 +166,26 @@ def entry(store: Store, key: str) -> BibEntry:
         raise DecisionError(f"no work with DOI {doi} in the bibliography",
                             hint=f"write an entry with doi = {{{doi}}} in a .bib file and {_ADD}",
                             location=store.place, code="D307")
-    close = difflib.get_close_matches(key, bib_rows.keys(store.conn), n=3, cutoff=0.5)
+    named = [*bib_rows.keys(store.conn), *(a for e in bib_rows.with_aliases(store.conn)
+                                           for a in bib_mod.alias_keys(e.get("ids")))]
+    close = difflib.get_close_matches(key, named, n=3, cutoff=0.5)
     hint = (f"did you mean {', '.join(close)}? else {_ADD}" if close else
             f"see 'annotator bib list', or {_ADD}")
     raise DecisionError(f"no bibliography entry '{key}'", hint=hint,
                         location=store.place, code="D307")
+
+
+def alias_of(work: BibEntry, key: str) -> bool:
+    """Whether ``key`` named ``work`` by an alias of its key (its ``ids``), not its own."""
+    return key.lower() != work.key.lower() and key.lower() in {
+        a.lower() for a in bib_mod.alias_keys(work.get("ids"))}
+
+
+def _alias_holders(store: Store, key: str) -> list[BibEntry]:
+    """The works whose ``ids`` list ``key``: in its case if any, else in another."""
+    found = [(e, bib_mod.alias_keys(e.get("ids"))) for e in bib_rows.with_aliases(store.conn)]
+    exact = [e for e, aliases in found if key in aliases]
+    return exact or [e for e, aliases in found if key.lower() in {a.lower() for a in aliases}]
 
 
 def _doi(text: str) -> str:
@@ -321,7 +345,7 @@ def _aliases(kept: BibEntry, rest: Sequence[BibEntry]) -> str:
     """The kept work's ``ids`` once others are folded into it: biblatex's aliases of its key,
     so a document that cites a folded key (``\\cite{journeylondona}``, written against an
     earlier export) still finds the work with biber; its own aliases and theirs first."""
-    keys = [k.strip() for w in (kept, *rest) for k in w.get("ids").split(",") if k.strip()]
+    keys = [k for w in (kept, *rest) for k in bib_mod.alias_keys(w.get("ids"))]
     return ", ".join(dict.fromkeys([*keys, *(w.key for w in rest)]))
 
 

@@ -222,7 +222,7 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
                nth: int | None = None, locus: str = "", rel: str = "supports",
                expected: str | None = None) -> Linked:
     """Link a claim to the work that supports (contradicts, mentions) it, with a locus
-    such as 'p. 214', or to a passage of another source: (source, start, end), or the source
+    such as 'p. 214' (the work named by its key, an alias of it or its DOI), or to a passage of another source: (source, start, end), or the source
     alone with ``quote``, the passage's words, found as ``add_claim`` finds a quotation (once,
     or the ``nth`` of several; ``acts.quotes.quoted``). A passage's offsets are widened to the
     whole words they cut and trimmed, as a reviewer quotes it.
@@ -258,8 +258,11 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
     locus = _locus(ctx, locus)
     row: dict[str, Any] = {"claim_id": claim_row["id"], "rel": rel, "locus": locus,
                            "status": "confirmed", "provenance": "editor"}
+    alias = ""
     if key is not None:
-        row["bib_key"] = bibliography.entry(ctx.store, key).key
+        work = bibliography.entry(ctx.store, key)
+        row["bib_key"] = work.key
+        alias = key if bibliography.alias_of(work, key) else ""
         same = rows_of.work_link(ctx.store.conn, claim_row["id"], row["bib_key"], rel, locus)
     else:
         assert passage is not None
@@ -297,7 +300,7 @@ def link_claim(ctx: ActContext, claim_id: int | str, key: str | None = None, *,
     action = ("added" if same is None else "locus" if same["status"] == "confirmed"
               else "accepted")
     return Linked(**{f.name: getattr(done, f.name) for f in fields(Link)}, action=action,
-                  was=same["locus"] if same is not None else "")
+                  was=same["locus"] if same is not None else "", alias=alias)
 
 
 def _confirm_proposed(act: Act, claim_row: sqlite3.Row) -> None:

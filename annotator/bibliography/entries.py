@@ -287,6 +287,12 @@ def classic_name(name: str) -> str:
     return f"{last}, {parts.given}" if parts.given else last
 
 
+def alias_keys(ids: str) -> list[str]:
+    """The keys an ``ids`` field lists, biblatex's aliases of the entry's key (comma-separated,
+    as biber splits it)."""
+    return [k.strip() for k in ids.split(",") if k.strip()]
+
+
 def names_read(value: str) -> str:
     """A name list as a listing shows it to people: each name as written, but one in
     biblatex's extended format as a person reads it, not its ``key=value`` pairs

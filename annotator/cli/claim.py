@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -147,7 +148,8 @@ def claim_show_cli(
 @claim_app.command("link")
 def claim_link_cli(
     claim: Annotated[str, typer.Argument(help="Claim id.")],
-    key: Annotated[str | None, typer.Argument(help="Citation key of the work.")] = None,
+    key: Annotated[str | None, typer.Argument(help="Citation key of the work (or an alias "
+                                                   "of it, its ids; or its DOI).")] = None,
     *,
     loc: Annotated[str, typer.Option("--loc", help="Where in the work, e.g. 'p. 214'.")] = "",
     rel: Annotated[str, typer.Option("--rel", help="supports, contradicts or mentions.")]
@@ -177,7 +179,11 @@ def claim_link_cli(
 
 def linked_line(link: Linked) -> str:
     """What ``claim link`` did, said so: linking a work again may give an existing link
-    its locus or accept a suggestion rather than add a link."""
+    its locus or accept a suggestion rather than add a link; a work named by an alias of
+    its key is linked under its key, and the line says so."""
+    if link.alias:
+        return (f"'{link.alias}' is an alias of {link.bib_key} (its ids): "
+                + linked_line(replace(link, alias="")))
     if link.action == "locus":
         return (f"link {link.id} to {link.target} now has locus {link.locus}"
                 + (f" (was {link.was})" if link.was else ""))

@@ -389,7 +389,7 @@ def _without_taken_aliases(prep: Prepared, present: set[str]) -> None:
     value = prep.fields.get("ids")
     if value is None:
         return
-    keys = [k.strip() for k in value.split(",") if k.strip()]
+    keys = bib_mod.alias_keys(value)
     taken = [k for k in keys if k.lower() in present]
     if not taken:
         return

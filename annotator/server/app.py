@@ -994,6 +994,8 @@ def claim_link(desk: Desk, request: Request, form: Form) -> Response:
     done = {"locus": f"Link {link.id} to {link.target} now has locus {link.locus}.",
             "accepted": f"Suggestion accepted: {link.target}."}.get(
                 link.action, f"Linked to {link.target}.")
+    if link.alias:
+        done = f"'{link.alias}' is an alias of {link.bib_key} (its ids). {done}"
     return claim_page(desk, request, form, done=done)
 
 

@@ -43,6 +43,12 @@ def find_entry(conn: sqlite3.Connection, key: str) -> BibEntry | None:
     return entry_from_row(row) if row is not None else None
 
 
+def with_aliases(conn: sqlite3.Connection) -> list[BibEntry]:
+    """The works that have an ``ids`` field (biblatex's aliases of their key), by key."""
+    return [entry_from_row(r) for r in conn.execute(
+        "SELECT * FROM bib WHERE json_extract(fields, '$.ids') IS NOT NULL ORDER BY key")]
+
+
 def keys(conn: sqlite3.Connection) -> list[str]:
     return [r["key"] for r in conn.execute("SELECT key FROM bib")]
 
