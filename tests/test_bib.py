@@ -606,12 +606,24 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     assert "journeylondon <- journeylondona, journeylondonb" in dry.stdout
     assert "3 works would fold into 2 kept (5 -> 2)" in dry.stderr  # was: '3 works ... into 2'
     assert "journeylondona" in {e.key for e in ws.bib()}
+    # JSON says what was done (a dry run's, what would be), as bib add's does: an object,
+    # never a listing that looks like a view (was: a list of rows, and the store folded)
+    looked = runner.invoke(app, [*args, "--dry-run", "--format", "json"])
+    assert looked.exit_code == 0, looked.output
+    assert "journeylondona" in {e.key for e in ws.bib()}
     done = runner.invoke(app, [*args, "--format", "json"])
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout)[1] == {
-        "kept": "journeylondon", "folded": ["journeylondona", "journeylondonb"],
-        "why": "one pointer, bi0032"}
+    fold = {"kept": "journeylondon", "folded": ["journeylondona", "journeylondonb"],
+            "why": "one pointer, bi0032"}
+    assert json.loads(looked.stdout)["dry_run"] is True
+    assert {k: v for k, v in json.loads(looked.stdout).items() if k != "dry_run"} == \
+        {k: v for k, v in json.loads(done.stdout).items() if k != "dry_run"}
+    assert (json.loads(done.stdout)["dry_run"], json.loads(done.stdout)["folded"],
+            json.loads(done.stdout)["kept"], json.loads(done.stdout)["folds"][1]) == \
+        (False, 3, 2, fold)
     assert "journeylondona" not in {e.key for e in ws.bib()}
+    assert json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout) == {
+        "dry_run": False, "folded": 0, "kept": 0, "folds": []}
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and again.stderr.strip() == \
         "nothing to fold: no work of the sources' text is stored twice"  # was: '0 ... into 0'

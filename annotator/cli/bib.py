@@ -146,21 +146,33 @@ def bib_list_cli(
 def bib_fold_cli(
     *,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be folded; "
-                                          "change nothing.")] = False,
-    format: FormatOpt = Format.table,
+                                          "change nothing (with any --format).")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table: each fold on "
+                                           "stdout, a summary on stderr; json: what was "
+                                           "done (or, with --dry-run, would be), as an "
+                                           "object on stdout; csv and md: the folds. Every "
+                                           "format folds: look first with --dry-run.")]
+    = Format.table,
 ) -> None:
     """Fold the works a store from before 0.39 keeps more than once for one work its sources
     cite (journeylondon, journeylondona, journeylondonb for one <title ref="bi0032">; an
     article each letter of an edition cites): into the first added, their links with it. Only
     where the files say so: the bibls at the works' lines point to one work, or say the same
-    with no pointer. One act: 'annotator undo' takes it back."""
+    with no pointer. One act: 'annotator undo' takes it back. Every --format folds (json
+    says what was done): look first with --dry-run."""
     with user_errors():
         folded = workspace().bib_fold(dry_run=dry_run)
+    n = sum(len(f.folded) for f in folded)
+    if format is Format.json:  # what was done, as bib add says it: not a listing to look at
+        typer.echo(json.dumps({
+            "dry_run": dry_run, "folded": n, "kept": len(folded),
+            "folds": [{"kept": f.kept, "folded": list(f.folded), "why": f.why}
+                      for f in folded]}, ensure_ascii=False, indent=2))
+        return
     if format is Format.table:
         for f in folded:
             typer.echo(terminal_safe(f"{f.kept} <- {', '.join(f.folded)} ({f.why})"))
         done = "would fold" if dry_run else "folded"
-        n = sum(len(f.folded) for f in folded)
         typer.echo(f"{n} work{'s' * (n != 1)} {done} into {len(folded)} kept "
                    f"({n + len(folded)} -> {len(folded)})" if folded else
                    "nothing to fold: no work of the sources' text is stored twice", err=True)
