@@ -113,15 +113,19 @@ def test_workspace_replace_keeps_what_an_editor_decided_of_the_files_markup(ws, 
     ws.reject(f"mention:{ms['Molotov'].id}")
     ws.relabel(f"mention:{ms['the Foreign Office'].id}", "place")
     ws.set_date(ms["12 November 1940"].id, when="1940-11-13")
+    text = ws.reading_text(sid)
+    at = text.index("Soviet Union")  # the entity keeps a mention: a split may not empty it
+    ws.add_mention(sid, at, at + len("Soviet Union"), "org",
+                   entity_id=ms["NKVD"].entity_id)
     ws.split(ms["NKVD"].entity_id, [ms["NKVD"].id], preferred="People's Commissariat")
     decided = {m.surface: (m.type, m.status, m.entity_id, m.date_value)
                for m in ws.mentions(sid) if m.surface in (
-                   "Molotov", "the Foreign Office", "12 November 1940", "NKVD")}
+                   "Molotov", "the Foreign Office", "12 November 1940", "NKVD", "Soviet Union")}
     src.write_bytes(src.read_bytes().replace(b"Hitler spoke first", b"Hitler spoke at first"))
     out = run(ws, "add", "--replace", str(src))
     assert out.exit_code == 0, out.output
     assert "replaced: marked <- " in out.output
-    assert "(4 kept, 0 stale, 4 editor decisions on the file's markup kept)" in out.output
+    assert "(5 kept, 0 stale, 4 editor decisions on the file's markup kept)" in out.output
     after = [(m.surface, (m.type, m.status, m.entity_id, m.date_value))
              for m in ws.mentions(sid) if m.surface in decided]
     assert sorted(after) == sorted(decided.items())  # each once, as the editor left it
