@@ -680,7 +680,8 @@ class RegisterImport:
 
 @dataclass(frozen=True, slots=True)
 class ApplyResult:
-    """What applying a decisions file did: lines applied and lines that matched nothing."""
+    """What applying a decisions file did: lines applied, lines already in force and lines
+    that matched nothing."""
 
     applied: int = 0
     missing: tuple[str, ...] = ()
@@ -689,6 +690,8 @@ class ApplyResult:
     # a line of ``missing`` naming an entity an act took away -> where it went
     # ('merged into place-berlin-2'): the id to write instead
     gone: dict[str, str] = field(default_factory=dict)
+    # lines that changed nothing, as they were in force already (the file applied before)
+    in_force: int = 0
 
     @property
     def register(self) -> RegisterImport | None:

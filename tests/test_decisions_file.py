@@ -88,6 +88,66 @@ def test_decisions_file_apply_is_one_act_and_idempotent(applied):
     assert [d.act for d in ws.history(limit=2)] == acts
 
 
+def test_decisions_file_applied_again_counts_lines_in_force(applied):
+    """Applied again, every line of the sample file is in force and says so, none 'nothing
+    matches' (was: 'applied 30 lines' and a 'nothing matches' note for each claims and links
+    line, whose claims and links the first run had confirmed)."""
+    import tomllib
+
+    ws, first = applied
+    lines = sum(len(v) for k, v in tomllib.loads(SAMPLE_DECISIONS.read_text()).items()
+                if k != "register")
+    assert first.applied + first.in_force == lines and first.applied > 30
+    again = run(ws, "apply", str(SAMPLE_DECISIONS))
+    assert again.exit_code == 0, again.output
+    assert again.stderr.splitlines()[1:] == [f"{lines} lines already in force, 0 applied"]
+    result = ws.apply_decisions(SAMPLE_DECISIONS)
+    assert (result.applied, result.in_force, result.missing) == (0, lines, ())
+
+
+def test_decisions_file_line_matching_nothing_still_said_beside_lines_in_force(applied,
+                                                                                tmp_path):
+    """A line that matches nothing is still reported when the lines around it are in force:
+    claims of a kind none of whose text holds the line's, a name nothing has."""
+    ws, _ = applied
+    path = tmp_path / "d.toml"
+    path.write_text("confirm = [ { name = 'Nobody', type = 'person' },\n"
+                    "            { entity = 'place-berlin' } ]\n"
+                    "confirm_claims = [ { kind = 'attributed' },\n"
+                    "                   { kind = 'quoted', text = 'no such words here' } ]\n"
+                    "accept_links = [ { key = 'nekrich1997' } ]\n", encoding="utf-8")
+    r = run(ws, "apply", str(path))
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [
+        "3 lines already in force, 0 applied",
+        f"{path}: nothing matches 'confirm Nobody (person)' (nothing proposed under that name)",
+        f"{path}: nothing matches 'confirm_claims quoted' (nothing proposed under that name)"]
+
+
+def test_decisions_file_lines_in_force_beside_lines_applied(seed_ws, tmp_path):
+    """A relabel by name, a reject in one source by entity id and a confirm: applied again,
+    each is in force (was: the relabel and the reject matched nothing, and were said to);
+    a file with lines of both kinds counts each."""
+    from tests.review_seed import SOURCE, propose_by_names
+
+    propose_by_names(seed_ws, candidates={"org-axis": ("org", ["Axis"]),
+                                          "person-stalin": ("person", ["Stalin"]),
+                                          "place-berlin": ("place", ["Berlin"])})
+    path = tmp_path / "d.toml"
+    path.write_text("relabel = [ { name = 'Axis', type = 'org', to = 'place' } ]\n"
+                    f"reject = [ {{ entity = 'person-stalin', source = '{SOURCE}' }} ]\n"
+                    "confirm = [ { entity = 'place-berlin' } ]\n", encoding="utf-8")
+    first = seed_ws.apply_decisions(path)
+    assert (first.applied, first.in_force, first.missing) == (3, 0, ())
+    again = seed_ws.apply_decisions(path)
+    assert (again.applied, again.in_force, again.missing, again.decision_id) == (0, 3, (), None)
+    path.write_text(path.read_text() + "link = [ { entity = 'place-berlin', wikidata = 'Q64' } ]\n",
+                    encoding="utf-8")
+    r = run(seed_ws, "apply", str(path))
+    assert r.exit_code == 0, r.output
+    assert r.stderr.startswith("applied 1 line, 3 already in force (decision "), r.stderr
+
+
 @pytest.mark.parametrize("text,code", [
     ("reject = [ { name = 'Axis' } ]", "S206"),
     ("reject = [ { name = 'Axis', type = 'planet' } ]", "S206"),
@@ -301,7 +361,7 @@ def test_decisions_file_merge_already_done_changes_nothing(seed_ws, tmp_path):
     path.write_text("merge = [ { name = 'Axis', type = 'org', into = 'org-axis' } ]\n"
                     "confirm = [ { entity = 'org-axis' } ]\n", encoding="utf-8")
     result = seed_ws.apply_decisions(path)
-    assert (result.applied, result.missing) == (2, ())
+    assert (result.applied, result.in_force, result.missing) == (1, 1, ())
     assert seed_ws.entity("org-axis").status == "confirmed"
 
 
@@ -620,8 +680,8 @@ def test_decisions_file_entity_ids_a_file_took_away_apply_again(seed_ws, tmp_pat
     assert seed_ws.entity("place-axis").type == "place"
     again = seed_ws.apply_decisions(path)
     assert again.decision_id is None
-    assert set(again.missing) == {"merge person-j-stalin", "relabel org-axis",
-                                  "link person-j-stalin"}
+    # the merge and the relabel are in force; the link names an entity the merge took away
+    assert (again.applied, again.in_force, again.missing) == (0, 2, ("link person-j-stalin",))
 
 
 def test_decisions_file_says_where_an_entity_its_merge_took_went(seed_ws, tmp_path):
@@ -640,9 +700,8 @@ def test_decisions_file_says_where_an_entity_its_merge_took_went(seed_ws, tmp_pa
         f"{path}: nothing matches 'note org-axis' (org-axis was relabelled as place-axis "
         "before it: write that id)"]
     again = run(seed_ws, "apply", str(path))
-    assert "nothing matches 'merge person-j-stalin' (person-j-stalin was merged into " \
-        "person-stalin before it" in again.stderr
-    assert "nothing proposed" not in again.stderr
+    assert again.stderr.splitlines() == [
+        "2 lines already in force, 0 applied", *said]  # the merge and the relabel
 
 
 def test_decisions_file_merge_across_types_is_refused(seed_ws, tmp_path):

@@ -27,7 +27,8 @@ or to the one ``entity`` id. Sections apply in the order add, merge, relabel, re
 link, prefer, note, confirm_claims, accept_links. A rejection is recorded even when nothing is
 proposed yet, so the name is never proposed for that type (with ``source``: never in that
 source, its mentions there rejected).
-Lines whose name matches nothing are reported, not errors; an ``entity`` or ``into`` id the
+Lines whose name matches nothing are reported, not errors; a line that finds what it names
+as it would make it (the file applied before) is counted as in force, not as applied; an ``entity`` or ``into`` id the
 store never had is an entry that cannot be applied (S207). Every entry that is malformed
 (S206), or then cannot be applied (S207), is named with each of its independent faults, as a
 compiler lists its errors, and nothing is applied, the file's register included (its import
@@ -472,9 +473,11 @@ def apply_file(ctx: ActContext, path: Path) -> ApplyResult:
             # the lines are checked against the store with the register
             with ctx.store.transaction():
                 imported = _import_named(ctx, path, text, data)
-                applied, missing, gone, decision_id = _apply_lines(ctx, path, text, data)
+                applied, in_force, missing, gone, decision_id = _apply_lines(ctx, path, text,
+                                                                             data)
                 finish()
-            result = ApplyResult(applied, tuple(missing), decision_id, imported, gone)
+            result = ApplyResult(applied, tuple(missing), decision_id, imported, gone,
+                                 in_force)
     except KeyboardInterrupt:
         if result is not None:
             raise Interrupted(f"{path.name} applied whole", hint="nothing is left to apply",
@@ -502,12 +505,14 @@ def _import_named(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
 
 
 def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
-                 ) -> tuple[int, list[str], dict[str, str], int | None]:
-    """The file's lines as one act: how many applied, those that matched nothing, where the
-    entities those name went (merged...), the act's decision (None: nothing changed). Any line
-    that cannot be applied refuses them all (S207)."""
+                 ) -> tuple[int, int, list[str], dict[str, str], int | None]:
+    """The file's lines as one act: how many applied (changed the store), how many were in
+    force already (the file applied before: they match what they would make, and change
+    nothing), those that matched nothing, where the entities those name went (merged...), the
+    act's decision (None: nothing changed). Any line that cannot be applied refuses them all
+    (S207)."""
     review: Review = ctx.review()
-    applied = 0
+    applied = in_force = 0
     missing: list[str] = []
     gone: dict[str, str] = {}  # a line of ``missing`` naming an entity taken away -> where
     refused: list[Problem] = []  # every line that cannot be applied: the act is undone whole
@@ -515,6 +520,7 @@ def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
                        payload={"file": str(path)}, log_unchanged=False) as rec:
         for section in SECTIONS:
             for i, line in enumerate(data.get(section, [])):
+                mark = len(rec.changes)
                 try:  # a line refused leaves no trace: those after it see the store without it
                     with rec.attempt():
                         done = _apply_line(review, rec, section, line)
@@ -526,8 +532,10 @@ def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
                         path, text, (section, i, *([field] if field else [])), error))
                         for field, error in err.faults)
                     continue
-                if done:
+                if done and len(rec.changes) > mark:
                     applied += 1
+                elif done or _in_force(review, rec, section, line):
+                    in_force += 1
                 else:
                     label = (line.get("entity") or line.get("key") or line.get("kind") or
                              f"{line.get('name') or line.get('text')} ({line['type']})")
@@ -540,15 +548,48 @@ def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
                                                    "entries that cannot be applied"))
         settle_ambiguous(rec)  # the mentions its lines placed
         rename(rec, review.reading_text)  # what its lines touched, named anew
-    return applied, missing, gone, rec.decision_id
+    return applied, in_force, missing, gone, rec.decision_id
+
+
+def _in_force(review: Review, rec: Act, section: str, line: dict[str, Any]) -> bool:
+    """Whether a line that found nothing to act on is done already, as the file applied before
+    left it: a merge whose entity went into ``into``, a relabel whose entity (or name) is of
+    type ``to`` now, a reject in a source of an entity whose mentions there are rejected, the
+    claims of its kind confirmed, the links to its work accepted. Such a line is counted as in
+    force, not reported as matching nothing; a line naming an entity gone elsewhere is still
+    reported, with where it went (the id to write)."""
+    if section in ("merge", "relabel") and "entity" in line:
+        went = _went(rec, str(line["entity"]))
+        if went is None:
+            return False
+        row = entities.entity_row(rec.conn, went[1])
+        return (went[1] == line["into"] if section == "merge" else
+                row is not None and row["type"] == line["to"])
+    if section == "relabel":  # by name: that name is of the type ``to`` now
+        return bool(entities.named(rec.conn, name_key(line["name"]), str(line["to"])))
+    if section == "reject" and "source" in line:
+        return any(m["source_id"] == line["source"] and m["status"] == "rejected"
+                   for m in mentions.of_entity(rec.conn, str(line["entity"])))
+    if section == "confirm_claims":
+        return bool(_of_kind(review, rec, line, "confirmed"))
+    if section == "accept_links":
+        return bool(claims.suggested_links(rec.conn, str(line["key"]), status="confirmed"))
+    return False
 
 
 def _taken_to(rec: Act, entity_id: str) -> str | None:
     """Where an entity an act took away went, as said to the editor ('merged into
-    place-berlin-2', 'relabelled as org-axis'), followed to the entity there is now: the
-    act that deleted it, this file's earlier lines or a logged one, moved its mentions,
-    pointers, claims or names onto that one. None: it is there, or was never anywhere else
-    (undone, or nothing of it moved)."""
+    place-berlin-2', 'relabelled as org-axis'). None: it is there, or was never anywhere
+    else."""
+    went = _went(rec, entity_id)
+    return None if went is None else f"{went[0]} {went[1]}"
+
+
+def _went(rec: Act, entity_id: str) -> tuple[str, str] | None:
+    """How an entity an act took away went and the entity there is now ('merged into',
+    'place-berlin-2'), followed to the end: the act that deleted it, this file's earlier
+    lines or a logged one, moved its mentions, pointers, claims or names onto that one. None:
+    it is there, or was never anywhere else (undone, or nothing of it moved)."""
     how, at, seen = "", entity_id, {entity_id}
     while entities.entity_row(rec.conn, at) is None:
         ours = _removed_here(rec, at)
@@ -563,7 +604,7 @@ def _taken_to(rec: Act, entity_id: str) -> str | None:
         how = how or ("relabelled as" if made else "merged into")
         at = into
         seen.add(at)
-    return f"{how} {at}" if how else None
+    return (how, at) if how else None
 
 
 def _moved_to(changes: list[dict[str, Any]], entity_id: str) -> str | None:
@@ -732,15 +773,18 @@ def _add(review: Review, rec: Act, line: dict[str, Any]) -> bool:
 
 def _confirm_claims(review: Review, rec: Act, line: dict[str, Any]) -> bool:
     """Confirm the proposed claims of a kind (whose text holds ``text``, when given)."""
-    rows = claims.proposed_of_kind(rec.conn, str(line["kind"]))
-    needle = str(line.get("text", ""))
-    done = False
+    rows = _of_kind(review, rec, line, "proposed")
     for r in rows:
-        if needle and needle not in review.reading_text(r["source_id"])[r["start"]:r["end"]]:
-            continue
         rec.update("claims", {"id": r["id"]}, {"status": "confirmed"})
-        done = True
-    return done
+    return bool(rows)
+
+
+def _of_kind(review: Review, rec: Act, line: dict[str, Any], status: str) -> list[Any]:
+    """The claims of a ``confirm_claims`` line's kind with ``status``, whose text holds the
+    line's ``text`` when it gives one."""
+    needle = str(line.get("text", ""))
+    return [r for r in claims.of_kind(rec.conn, str(line["kind"]), status)
+            if not needle or needle in review.reading_text(r["source_id"])[r["start"]:r["end"]]]
 
 
 def _accept_links(rec: Act, line: dict[str, Any]) -> bool:

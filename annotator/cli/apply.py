@@ -34,10 +34,14 @@ def apply_cli(
 def _said(r: ApplyResult, file: Path) -> None:
     for one in r.registers:
         show_import(one, named=len(r.registers) > 1)
+    # a line in force already (the file applied before) is counted as such, not as applied
+    decision = f" (decision {r.decision_id})" if r.decision_id else ""
     lines = f"{r.applied} line{'' if r.applied == 1 else 's'}"
-    typer.echo(f"applied {lines} (decision {r.decision_id})" if r.decision_id else
-               f"applied {lines}: nothing changed ({'it was' if r.applied == 1 else 'they were'}"
-               " applied before)" if r.applied else "applied 0 lines: nothing changed", err=True)
+    typer.echo(f"applied {lines}, {r.in_force} already in force{decision}"
+               if r.applied and r.in_force else f"applied {lines}{decision}" if r.applied else
+               f"{r.in_force} line{'' if r.in_force == 1 else 's'} already in force, 0 applied"
+               f"{decision}" if r.in_force else f"applied 0 lines: nothing changed{decision}",
+               err=True)
     for line in r.missing:
         went = r.gone.get(line)
         typer.echo(f"{file}: nothing matches '{line}' " + (

@@ -281,17 +281,19 @@ def set_agent_entity(conn: sqlite3.Connection, claim_id: int, entity_id: str | N
     conn.execute("UPDATE claims SET agent_entity_id = ? WHERE id = ?", (entity_id, claim_id))
 
 
-def proposed_of_kind(conn: sqlite3.Connection, kind: str) -> list[sqlite3.Row]:
-    """(id, source_id, start, end) of the proposed claims of a kind, by id."""
+def of_kind(conn: sqlite3.Connection, kind: str, status: str) -> list[sqlite3.Row]:
+    """(id, source_id, start, end) of the claims of a kind with ``status``, by id."""
     return conn.execute("SELECT id, source_id, start, end FROM claims WHERE kind = ? AND "
-                        "status = 'proposed' ORDER BY id", (kind,)).fetchall()
+                        "status = ? ORDER BY id", (kind, status)).fetchall()
 
 
-def suggested_links(conn: sqlite3.Connection, bib_key: str) -> list[int]:
-    """Ids of the suggested (not yet accepted) links to a work, by id."""
+def suggested_links(conn: sqlite3.Connection, bib_key: str, *, status: str = "suggested"
+                    ) -> list[int]:
+    """Ids of the suggested (not yet accepted) links to a work, by id; with ``status``
+    'confirmed', those accepted."""
     return [r["id"] for r in conn.execute(
-        "SELECT id FROM links WHERE bib_key = ? AND status = 'suggested' ORDER BY id",
-        (bib_key,))]
+        "SELECT id FROM links WHERE bib_key = ? AND status = ? ORDER BY id",
+        (bib_key, status))]
 
 
 def has_work(conn: sqlite3.Connection, bib_key: str) -> bool:
