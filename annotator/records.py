@@ -473,8 +473,9 @@ class CheckReport:
     allowed: tuple[str, ...] = ()
     undecided: int = 0  # claim proposals nobody confirmed or rejected yet (not checked)
     stale: tuple[ClaimRow, ...] = ()
-    warnings: tuple[SourceWarning, ...] = ()  # the sources' (a date header and dateline
-    # disagree on): said, but no finding, so ``ok`` does not look at them
+    warnings: tuple[SourceWarning, ...] = ()  # the sources', as ``sources`` marks them (S026:
+    # a date header and dateline disagree on; S016: a file edited since it was added): said,
+    # but no finding, so ``ok`` does not look at them
     # confirmed names and dates whose words changed in a replaced source, not marked again:
     # said as warnings, failing nothing (no act sets a stale mention aside, D005, so a
     # failure could never be cleared where the words now are no name)

@@ -448,7 +448,8 @@ def test_claims_cli_add_link_table_and_check(ref_ws):
     assert "1 confirmed claim checked, 0 not supported" in result.stderr
     result = run(ref_ws, "check", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, {"claims": [],
-                                                                 "stale_mentions": []})
+                                                                 "stale_mentions": [],
+                                                                 "source_warnings": []})
     result = run(ref_ws, "claims", "--format", "csv")
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("id,source,location,text,kind,status,agent,supports,contradicts,"
@@ -769,7 +770,8 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
         "entity": anny.entity_id, "text": "Anny", "start": anny.start, "end": anny.end,
         "was": stale.was_at, "now": {"start": start, "end": end, "location": f"¶ 3, line {line}",
                                      "line": line},
-        "command": f"annotator mention add note {start} {end} person --entity {anny.entity_id}"}]}
+        "command": f"annotator mention add note {start} {end} person --entity {anny.entity_id}"}],
+        "source_warnings": []}
     assert f"warning: mention {anny.id} stale" in run(ws, "check", "-f", "csv").stderr
     assert run(ws, "mention", "add", "note", str(start), str(end), "person", "--entity",
                anny.entity_id).exit_code == 0

@@ -427,6 +427,35 @@ def test_dates_review_check_reads_the_warning_kept_when_the_source_was_added(ws,
     assert [x for x in checked.stderr.splitlines() if "[S026]" in x] == said
 
 
+def test_dates_review_check_json_has_the_source_warnings(ws, tmp_path):
+    """check -f json lists the sources' warnings as 'sources -f json' gives them (code,
+    source, place, message, hint) in its source_warnings, and says them on stderr no more: a
+    date disagreement (S026) and a file edited since it was added (S016), which check now
+    says in every format (was: JSON without them, S026 on stderr only, S016 nowhere)."""
+    _two_letters(ws, tmp_path)
+    edited = ws.root / "sources" / "catalogued.xml"
+    edited.write_bytes(edited.read_bytes() + b"<!-- mended -->\n")
+    listed = json.loads(run(ws, "sources", "-f", "json").stdout)
+    expected = [{"code": w["code"], "source": s["id"], "place": w["place"],
+                 "message": w["message"], "hint": w["hint"]}
+                for s in listed for w in s["warnings"]]
+    assert [(w["source"], w["code"]) for w in expected] == [
+        ("catalogued", "S026"), ("catalogued", "S016"), ("foulke", "S026")]
+    out = run(ws, "check", "-f", "json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == {"claims": [], "stale_mentions": [],
+                                      "source_warnings": expected}
+    assert "warning:" not in out.stderr
+    assert out.stderr.rstrip().endswith("; 3 source warnings")
+    said = run(ws, "check").stderr.splitlines()
+    assert [line.rsplit(" ", 1)[-1] for line in said if ": warning: " in line] == [
+        "[S026]", "[S016]", "[S026]"]
+    assert [line for line in said if line.endswith("[S016]")] == [
+        f"{expected[1]['place']}: warning: file changed since it was added; "
+        f"{expected[1]['hint']} [S016]"]
+    assert expected[1]["place"].endswith("catalogued.xml")
+
+
 def test_dates_review_sources_and_source_show_the_warning(ws, tmp_path):
     """'annotator sources' marks a source whose header and dateline disagree on its date with
     S026 (its JSON gives the warning in full) and 'annotator source ID' (or 'source show ID')

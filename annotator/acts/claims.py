@@ -36,7 +36,8 @@ from annotator.nlp import claim_finder as claims_mod
 from annotator.nlp.pipeline import chunks as text_chunks
 from annotator.nlp.pipeline import load_parsing_pipeline, provenance_of
 from annotator.records import (BibEntry, CheckReport, ClaimProposal, ClaimRow, ClaimsProposeReport,
-                               Link, Linked, Nearest, Source, mark_again, row_id)
+                               Link, Linked, Nearest, Source, SourceWarning, mark_again,
+                               row_id)
 from annotator.store import Act, Store, now
 from annotator.store import claims as rows_of
 from annotator.store.claims import link_from_row
@@ -686,8 +687,9 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     marked again), and the count of proposals nobody decided: for reviewers and a paper's
     build. The names and dates confirmed before their words changed, which no export holds
     until they are marked again (``stale_mentions``, ``acts.stale``), and the
-    sources' warnings (S026: a header and dateline that disagree on the date) are said with
-    it, and fail nothing."""
+    sources' warnings, those ``sources`` gives (S026: a header and dateline that disagree on
+    the date; S016: a file edited by hand since it was added), are said with it, and fail
+    nothing."""
     from annotator.acts.stale import stale_mentions
 
     allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
@@ -697,8 +699,17 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     failing = tuple(r for r in confirmed if r.status != "supported" and r.status not in allowed)
     return CheckReport(checked=len(confirmed) + len(stale), failing=failing, allowed=allowed,
                        undecided=rows_of.proposed_count(ctx.store.conn), stale=stale,
-                       warnings=tuple(date_warnings(ctx).values()),
+                       warnings=_source_warnings(ctx),
                        stale_mentions=tuple(stale_mentions(ctx)))
+
+
+def _source_warnings(ctx: ActContext) -> tuple[SourceWarning, ...]:
+    """The sources' warnings as ``sources`` marks them, source by source: its date (S026),
+    then its file edited since it was added (S016)."""
+    listed = ctx.texts.sources()
+    dated = date_warnings(ctx, listed)
+    return tuple(w for src in listed for w in (dated.get(src.id), ctx.texts.edited(src))
+                 if w is not None)
 
 
 def passage_words(ctx: ActContext, link: Link) -> str:

@@ -29,9 +29,10 @@ def check_cli(
     """Exit 0 when every confirmed claim is supported (or allowed), 1 otherwise, listing the
     claims that fall short with their location. For a Makefile or CI. Confirmed names and
     dates whose words changed in a replaced source (stale: in no export until marked again)
-    are warned of on stderr with the command that marks them again (--format json: listed in
-    its stale_mentions, beside its claims), and so are sources whose header and dateline
-    disagree on the date; warnings fail nothing."""
+    are warned of on stderr with the command that marks them again, and so are sources whose
+    header and dateline disagree on the date (S026) or whose file was edited since it was
+    added (S016) (--format json: listed in its stale_mentions and source_warnings, beside its
+    claims); warnings fail nothing."""
     from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
     with user_errors():
@@ -57,16 +58,20 @@ def check_cli(
 
         typer.echo(json.dumps({
             "claims": [claim_dict(r, short=False) for r in (*report.failing, *report.stale)],
-            "stale_mentions": [_stale_mention(s, files) for s in report.stale_mentions]},
+            "stale_mentions": [_stale_mention(s, files) for s in report.stale_mentions],
+            "source_warnings": [{"code": w.code, "source": w.source_id, "place": w.place,
+                                 "message": w.message, "hint": w.hint}
+                                for w in report.warnings]},
             ensure_ascii=False, indent=2))
     else:  # an empty list too: scripts parse what they asked for
         render([claim_dict(r, short=format is Format.table)
                 for r in (*report.failing, *report.stale)], format,
                columns=["id", "source", "location", "state", "status", "kind", "agent",
                         "text"])
-    for warning in report.warnings:  # the sources': said, failing nothing
+    # the sources' warnings, failing nothing; and as a stale claim is said, where a stale
+    # mention's words are now (JSON has both on stdout)
+    for warning in () if format is Format.json else report.warnings:
         typer.echo(terminal_safe(str(warning)), err=True)
-    # as a stale claim is said, where its words are now (JSON has them on stdout)
     for s in () if format is Format.json else report.stale_mentions:
         m = s.mention
         typer.echo(terminal_safe(
