@@ -1735,3 +1735,18 @@ def test_propose_a_leading_and_or_article_is_cleaned_off(text, surface, want):
     props = build_proposals(text, [RawSpan(at, at + len(surface), "PERSON")],
                             labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [p.surface for p in props] == [want]
+
+
+@pytest.mark.parametrize("text", [
+    "Auchinleck. Lord Bute is the chief Proprietor in this Neighborhood.",
+    "it was the general Opinion of the Town",
+])
+def test_propose_an_office_in_lower_case_makes_no_common_noun_a_name(text):
+    """Before: since 'a Mrs Read' kept Read, any title word before a common noun did too, so
+    Curious Travellers' 'the chief Proprietor' was a person ('chief Proprietor', 'Proprietor');
+    only a title of address with its capital names the word after it."""
+    surface = text[text.index("the "):].split(" in ")[0].split(" of ")[0]
+    at = text.index(surface)
+    props = build_proposals(text, [RawSpan(at, at + len(surface), "PERSON")],
+                            labels=DEFAULT_LABELS, provenance="model:x@1")
+    assert [p.surface for p in props] == []

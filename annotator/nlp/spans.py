@@ -307,8 +307,11 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     if len(words) == 1 and _abbreviated(text, before, end):
         return None  # "Wid." among a form's "Sing. Mar. Wid. Div."
     # "a Stalin-drafted agreement": the article goes with the compound, not the name
+    # "a Mrs Read": a title of address, with its capital, names her; an office in lower case
+    # does not ("the chief Proprietor", "the general Opinion")
+    title = _last_word(before)
     ranked = _norm(words[0]) in _RANKED or text[end:end + 1] in ("-", "–") or \
-        _norm(_last_word(before)) in TITLE_WORDS  # "a Mrs Read": the title names her
+        title[:1].isupper() and _norm(title) in TITLE_WORDS
     if not ranked and (_THE.search(before) or len(words) == 1 and (
             _DETERMINER.search(before) or _DETERMINER_ADJ.search(before))):
         return None
