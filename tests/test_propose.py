@@ -471,6 +471,19 @@ def test_propose_nothing_over_a_marked_work_but_names_inside_it():
     assert crossing == []
 
 
+def test_propose_a_span_cleaned_into_a_marked_work_from_outside_it_is_no_name():
+    """Before: since a leading 'a' is cleaned off, the model's "a Statue of Queen" across the
+    edge of Curious Travellers' <rs type="art">Statue of Queen Elizabeth</rs> became
+    "Statue of Queen", inside the mark, so kept as a name inside it; the model's own span
+    crosses the edge, and is dropped as any span across it is (a name inside stays: above)."""
+    text = "there is a Statue of Queen Elizabeth & a Tablet"
+    art = (text.index("Statue"), text.index(" & a"))
+    at = text.index("a Statue")
+    spans = [RawSpan(at, text.index(" Elizabeth"), "PERSON")]
+    assert build_proposals(text, spans, labels=DEFAULT_LABELS, provenance="model:x@1",
+                           marked=[art]) == []
+
+
 def test_propose_progress_bar_on_a_terminal_only(ws, tmp_path):
     import os
     import sys

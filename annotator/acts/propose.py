@@ -164,6 +164,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
     not_over_marked = _not_over([*marked, *terms])
     outside_terms = _cut_at(text, terms)
+    marked_at = _meeting([*marked, *terms])
     addresses = address_mask(text)  # a name inside a web or e-mail address is none, nor a seed
     case = WordCase(text)
     found = register.find(text, case.words) if register is not None and len(register) else []
@@ -188,10 +189,16 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                         text, *widen_date_span(text, *span))))
                 continue
             span = clean_span(text, start, end, type_, rules)
+            # the model's span ran across the edge of a marked title or term: what its rules
+            # leave inside that markup is a piece of the title, no name ("a Statue of Queen"
+            # over <rs type="art">Statue of Queen Elizabeth</rs>, cleaned to "Statue of Queen")
+            across = span is not None and span != (start, end) and \
+                not not_over_marked(start, end)
             for cut in outside_terms(*span) if span is not None else ():
                 # cut at a term: what is left is cleaned again
                 part = cut if cut == span else clean_span(text, *cut, type_, rules)
-                if part is not None and may_stand(*part, type_):
+                if part is not None and may_stand(*part, type_) and \
+                        not (across and marked_at(*part)):
                     names.append((part[0], part[1], type_))
     out: list[Proposal] = []
     model_dates = merge_date_spans(text, dates)
