@@ -336,3 +336,21 @@ def test_export_claims_claim_by_span_is_whole_words_and_names_its_blocks(claims_
                f"{reading.index('1940') + 4}:{reading.index('1940') + 5}")  # the full stop
     assert done.exit_code == 2 and "[D318]" in done.stderr and "holds no words" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_export_claims_html_lists_a_work_as_bib_list_does(claims_ws, tmp_path):
+    """The HTML table's works showed a work dated in EDTF by its bare number ('1790' for
+    1790%, nothing for 199X) and an author in biblatex's extended format as its pairs
+    ('given=Y, prefix=van, useprefix=true'): as ``bib list`` shows them, 'Y van', '1790%'."""
+    bib = tmp_path / "x.bib"
+    bib.write_text("@book{vanpct, author = {given=Y, prefix=van, useprefix=true}, title = {P},"
+                   " date = {1790%}}\n@book{berg9x, author = {family=Berg, given=Anna, prefix="
+                   "van der}, title = {Q}, date = {199X}}\n", encoding="utf-8")
+    claims_ws.bib_add(bib)
+    row = claims_ws.add_claim(SEED_ID, span=span_of(claims_ws, SEED_ID, "four power pact"))
+    for key in ("vanpct", "berg9x"):
+        claims_ws.link_claim(row.id, key)
+    page = lhtml.fromstring((claims_ws.root / claims_ws.export_claims("html").path).read_text())
+    assert [" ".join(page.xpath(f"string(//li[@id='work-{k}'])").split())
+            for k in ("vanpct", "berg9x")] == ["vanpct Y van. P, 1790%.",
+                                               "berg9x van der Berg, Anna. Q, 199X."]

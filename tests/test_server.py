@@ -1140,6 +1140,27 @@ def test_server_a_work_made_from_a_source_is_listed_without_its_access_year(clie
     assert f"({work.get('urldate')[:4]})" not in hits  # not "(2026) German–Soviet Axis talks"
 
 
+def test_server_desk_shows_a_work_as_bib_list_does(claims_client, seed_ws, tmp_path):
+    """The type-ahead and a claim's links showed a work dated in EDTF by its bare number
+    ('(1790)' for 1790%, '()' for 199X) and an author in biblatex's extended format as its
+    pairs ('given=Y, prefix=van, useprefix=true'): as ``bib list`` shows them."""
+    (tmp_path / "x.bib").write_text(
+        "@book{vanpct, author = {given=Y, prefix=van, useprefix=true}, title = {Pact},"
+        " date = {1790%}}\n@book{berg9x, author = {family=Berg, given=Anna, prefix=van der},"
+        " title = {Quire}, date = {199X}}\n", encoding="utf-8")
+    seed_ws.bib_add(tmp_path / "x.bib")
+    hits = lxml_html.fromstring(claims_client.get("/bib/search", params={"q": "van"}).text)
+    shown = " ".join(hits.xpath("string(.)").split())
+    assert "Y van (1790%). Pact" in shown and "van der Berg, Anna (199X). Quire" in shown
+    claim = _nekrich(seed_ws)
+    seed_ws.link_claim(claim.id, "vanpct")
+    seed_ws.link_claim(claim.id, "berg9x")
+    doc = lxml_html.fromstring(claims_client.get(f"/claim/{claim.id}").text)
+    labels = doc.xpath("//li[contains(@class,'link')]/span[@class='quote']/text()")
+    assert "Y van (1790%). Pact [vanpct]" in labels
+    assert "van der Berg, Anna (199X). Quire [berg9x]" in labels
+
+
 def test_server_selection_follows_the_editions_conventions(proposed_client, seed_ws):
     """'Foreign Minister Vyacheslav Molotov' selected where titles stand outside the element
     (the default, and what the sample shows): the proposal 'Vyacheslav Molotov' is confirmed,

@@ -35,7 +35,7 @@ from pathlib import Path
 from annotator.acts import claims as claim_acts
 from annotator.acts.bibliography import entries
 from annotator.acts.context import ActContext
-from annotator.bibliography.entries import plain, year_shown
+from annotator.bibliography.entries import names_read, plain, year_written
 from annotator.errors import AnnotatorError, ConfigError
 from annotator.export.output import target, write_export
 from annotator.export.works import source_keys
@@ -281,8 +281,8 @@ def to_html(table: Table, *, title: str = "Claims and their sources") -> str:
     out += ["</tbody>", "</table>", "<h2>Works</h2>", "<ul>"]
     for work in sorted(table.works.values(), key=lambda w: w.key):
         f = dict(work.fields)
-        who = plain(f.get("author") or f.get("editor") or "")
-        year = year_shown(f)
+        who = names_read(f.get("author") or f.get("editor") or "")
+        year = year_written(f)
         url = f.get("url", "")
         anchor = (f' <a href="{e(url)}" rel="noreferrer">{e(url)}</a>'
                   if url.startswith(("https://", "http://")) else "")

@@ -37,7 +37,7 @@ from starlette.staticfiles import StaticFiles
 
 from annotator.acts.queue import known_line
 from annotator.acts.undo import Blocked
-from annotator.bibliography.entries import plain, year_shown
+from annotator.bibliography.entries import names_read, plain, year_written
 from annotator.dates import markup_date_note
 from annotator.entities.authority import AUTHORITIES
 from annotator.entities.similar import merge_note
@@ -75,6 +75,7 @@ class Desk:
         self.env.globals.update(token=token, token_field=TOKEN_FIELD, stale_codes=STALE_CODES,
                                 missing_codes=MISSING_CODES,
                                 authority_url=authority_url, year_of=work_year, plain=plain,
+                                names_read=names_read,
                                 support=SUPPORT, claim_states=CLAIM_STATES, entity_types=ENTITY_TYPES,
                                 link_rels=LINK_RELS, authorities=tuple(AUTHORITIES),
                                 mention_types=MENTION_TYPES,
@@ -925,9 +926,10 @@ HITS = 12  # works shown by the type-ahead
 
 
 def work_year(e: BibEntry) -> str:
-    """The year a work is listed with: its own, never the year it was read online (a web
-    page with only an access date is 'accessed 2026-11-26')."""
-    year = year_shown(e)
+    """The year a work is listed with: its own as ``bib list`` shows it (EDTF's marks and
+    ranges as written), never the year it was read online (a web page with only an access
+    date is 'accessed 2026-11-26')."""
+    year = year_written(e)
     accessed = e.get("urldate") or ""
     if not e.get("date") and accessed and accessed.startswith(year):
         return f"accessed {accessed}"
@@ -940,7 +942,7 @@ def _link_label(desk: Desk, link: Link) -> str:
             e = desk.ws.bib_entry(link.bib_key)
         except AnnotatorError:
             return link.bib_key
-        who = plain(e.get("author") or e.get("editor"))
+        who = names_read(e.get("author") or e.get("editor"))
         return f"{who} ({work_year(e)}). {plain(e.get('title'))} [{e.key}]"
     assert link.target_source_id is not None  # the store holds a work or a passage, never neither
     label = f"{link.target_source_id}: “{desk.ws.passage_words(link)[:200]}”"
