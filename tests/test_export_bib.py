@@ -288,12 +288,52 @@ def test_export_bib_classic_file_writes_an_extended_name_as_bibtex_reads_names(t
     assert "author = {van der Berg, Anna}" in text
     assert "author = {de la Fontaine, Jr., Jean and Smith, John}" in text
     assert "author = {family=Berg, given=Anna, prefix=van der}" in render(works)[0]
-    (tmp_path / "x.bib").write_text(text, encoding="utf-8")
-    (tmp_path / "paper.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{x}\n")
-    done = run(["bibtex", "paper"], tmp_path)
-    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
-    bbl = " ".join((tmp_path / "paper.bbl").read_text().split())
+    bbl = _plain_bbl(tmp_path, text)
     assert "Anna van~der Berg" in bbl and "Jean de~la Fontaine, Jr." in bbl
+
+
+
+def _plain_bbl(folder: Path, text: str) -> str:
+    """The bibliography BibTeX's plain.bst makes of the classic file ``text``, every entry
+    cited, its whitespace one space; BibTeX warns of nothing."""
+    (folder / "x.bib").write_text(text, encoding="utf-8")
+    (folder / "paper.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{x}\n")
+    done = run(["bibtex", "paper"], folder)
+    assert done.returncode == 0 and "Warning" not in done.stdout, done.stdout
+    return " ".join((folder / "paper.bbl").read_text().split())
+
+NO_FAMILY = r"""@book{na, author = {given=Y, prefix=van, useprefix=true}, title = {T},
+  publisher = {P}, year = 2000}
+@book{nb, author = {given=Jean, prefix=de, useprefix=false and Smith, John}, title = {T},
+  publisher = {P}, year = 2000}
+"""
+
+
+def test_export_bib_a_name_with_no_family_part_is_written_as_biber_reads_it(tmp_path):
+    """A name in biblatex's extended format with no family part ('given=Y, prefix=van'),
+    which biber reads as given names and a prefix alone, went to the classic .bib and the
+    TEI <author> as 'van, Y', a family 'van': it is written as biblatex prints biber's parts,
+    given names then prefix ('Y van'), which BibTeX prints so too, and the TEI <bibl> still
+    reads back as the entry."""
+    from annotator.bibliography.tei_bibl import bibl_lines, read_bibl
+
+    theirs = [p for p in _biber_names(tmp_path, NO_FAMILY) if not p[0]]
+    assert [(p[1], p[2]) for p in theirs] == [("Y", "van"), ("Jean", "de")]
+    shown = [" ".join(x for x in (given, prefix, suffix) if x)
+             for _family, given, prefix, suffix, _use in theirs]
+    entries = _read(NO_FAMILY)
+    works = [entries["na"], entries["nb"]]
+    text, _notes = render(works, ascii_only=True)
+    assert f"author = {{{shown[0]}}}" in text
+    assert f"author = {{{shown[1]} and Smith, John}}" in text
+    bbl = _plain_bbl(tmp_path, text)
+    assert "Y~van." in bbl and "Jean de and John Smith." in bbl
+    for work, name in zip(works, shown):
+        lines = bibl_lines(work.key, work.type, work.fields, work.key, lambda n: n)
+        assert f"  <author>{name}</author>" in lines
+        xml = f'<listBibl xmlns="{TEI_NS}">' + "\n".join(lines) + "</listBibl>"
+        assert read_bibl(parse_xml(xml.encode(), Path("x.xml"))[0]) == (work.type,
+                                                                         dict(work.fields))
 
 
 def test_export_bib_csl_names_keep_braced_and_whole():

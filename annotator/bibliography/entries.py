@@ -276,10 +276,15 @@ def classic_name(name: str) -> str:
     """A name as BibTeX writes it ('von Last, Jr, First'): one in biblatex's extended format
     ('family=Berg, given=Anna, prefix=van der') is 'van der Berg, Anna', a family name with
     a comma braced; any other name as it is. For where people read the name (a TEI
-    ``<author>``), not ``key=value`` pairs."""
+    ``<author>``, a classic .bib, a listing), not ``key=value`` pairs. One with no family
+    part ('given=Y, prefix=van'), which biber reads as given names and a prefix alone, is
+    written as biblatex prints it, 'Y van' (BibTeX prints that so too), never 'van, Y',
+    which names a family 'van'."""
     if is_literal(name.strip()) or not _XNAME.search(name):
         return name
     parts = name_parts(name)
+    if not parts.family:
+        return " ".join(p for p in (parts.given, parts.von, parts.jr) if p)
     family = f"{{{parts.family}}}" if "," in parts.family else parts.family
     last = " ".join(x for x in (parts.von, family) if x)
     if parts.jr:
@@ -300,13 +305,7 @@ def names_read(value: str) -> str:
     family part, 'given=Y, prefix=van', is 'Y van', as citeproc prints it)."""
     if not _XNAME.search(value):
         return plain(value)
-    out = []
-    for name in split_names(value):
-        parts = name_parts(name) if _XNAME.search(name) else None
-        if parts is not None and not parts.family:
-            name = " ".join(p for p in (parts.given, parts.von, parts.jr) if p)
-        out.append(plain(classic_name(name)))
-    return " and ".join(out)
+    return " and ".join(plain(classic_name(name)) for name in split_names(value))
 
 
 def _top_level_split(text: str, seps: str, *, quotes: bool = False) -> list[str]:
