@@ -769,3 +769,36 @@ def test_decisions_file_merge_names_anew_and_a_preferred_name_stays(named_ws, tm
     ws.apply_decisions(path)
     ws.reject(f"mention:{next(m.id for m in ws.mentions('a') if m.surface == 'BethKelert')}")
     assert ws.entity("bk").preferred == "Bethgelert"
+
+
+def test_decisions_file_accepts_links_to_a_work_named_by_an_alias(seed_ws, nlp, tmp_path):
+    """``accept_links`` finds its work as ``claim link`` does: a key the work lists in its
+    ``ids`` (biblatex's aliases, as ``bib fold`` writes the keys it folded) or its key in
+    another case accepts the suggestions to that work (was: D307 'no bibliography entry' for
+    the alias, and nothing accepted for 'Nekrich1997', which only the key's case told apart);
+    an unknown key is still refused, naming the alias it is close to."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(REFERENCES.read_text(encoding="utf-8").replace(
+        "@book{nekrich1997,", "@book{nekrich1997,\n  ids = {pariahs},"), encoding="utf-8")
+    seed_ws.bib_add(bib)
+    seed_ws.propose_claims(nlp=nlp)
+    suggested = [ln for c in seed_ws.claims() for ln in c.links if ln.status == "suggested"]
+    assert {ln.bib_key for ln in suggested} >= {"nekrich1997"}
+    path = tmp_path / "d.toml"
+    path.write_text("accept_links = [ { key = 'pariahs', locus = 'p. 199' } ]\n",
+                    encoding="utf-8")
+    r = seed_ws.apply_decisions(path)
+    assert (r.applied, r.missing) == (1, ())
+    links = [ln for c in seed_ws.claims() for ln in c.links if ln.bib_key == "nekrich1997"]
+    assert links and {(ln.status, ln.locus) for ln in links} == {("confirmed", "p. 199")}
+    seed_ws.undo()
+    path.write_text("accept_links = [ { key = 'Nekrich1997' } ]\n", encoding="utf-8")
+    r = seed_ws.apply_decisions(path)
+    assert (r.applied, r.missing) == (1, ())
+    links = [ln for c in seed_ws.claims() for ln in c.links if ln.bib_key == "nekrich1997"]
+    assert {ln.status for ln in links} == {"confirmed"}
+    path.write_text("accept_links = [ { key = 'pariah' } ]\n", encoding="utf-8")
+    result = run(seed_ws, "apply", str(path))
+    assert result.exit_code == 2 and "[S207]" in result.stderr, result.output
+    assert "no bibliography entry 'pariah'" in result.stderr
+    assert "did you mean pariahs" in result.stderr

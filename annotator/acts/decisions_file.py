@@ -46,6 +46,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from annotator.acts import bibliography
 from annotator.acts.context import ActContext
 from annotator.acts.entity_edits import (add_variant, reject_key, reject_key_in, rename,
                                          set_authority, settle_ambiguous)
@@ -573,7 +574,8 @@ def _in_force(review: Review, rec: Act, section: str, line: dict[str, Any]) -> b
     if section == "confirm_claims":
         return bool(_of_kind(review, rec, line, "confirmed"))
     if section == "accept_links":
-        return bool(claims.suggested_links(rec.conn, str(line["key"]), status="confirmed"))
+        key = bibliography.entry(review.store, str(line["key"])).key  # an alias: its work's
+        return bool(claims.suggested_links(rec.conn, key, status="confirmed"))
     return False
 
 
@@ -663,7 +665,7 @@ def _apply_line(review: Review, rec: Act, section: str, line: dict[str, Any]) ->
     if section == "confirm_claims":
         return _confirm_claims(review, rec, line)
     if section == "accept_links":
-        return _accept_links(rec, line)
+        return _accept_links(review, rec, line)
     if section == "confirm" and set(line) == {"type"}:
         for mention_id in mentions.proposed_dates_with_value(rec.conn):
             rec.update("mentions", {"id": mention_id}, {"status": "confirmed", "decided": 1})
@@ -787,12 +789,12 @@ def _of_kind(review: Review, rec: Act, line: dict[str, Any], status: str) -> lis
             if not needle or needle in review.reading_text(r["source_id"])[r["start"]:r["end"]]]
 
 
-def _accept_links(rec: Act, line: dict[str, Any]) -> bool:
-    """Accept every suggested link to the work ``key`` (with ``locus``, when given)."""
-    if not claims.has_work(rec.conn, str(line["key"])):
-        raise DecisionError(f"no bibliography entry '{line['key']}'",
-                            hint="see 'annotator bib list'", code="D307")
-    link_ids = claims.suggested_links(rec.conn, str(line["key"]))
+def _accept_links(review: Review, rec: Act, line: dict[str, Any]) -> bool:
+    """Accept every suggested link to the work ``key`` (with ``locus``, when given), the
+    work found as ``claim link`` finds it (``bibliography.entry``): by its key in any case,
+    an alias of it (its ``ids``, as biber resolves a citation of one) or its DOI."""
+    key = bibliography.entry(review.store, str(line["key"])).key
+    link_ids = claims.suggested_links(rec.conn, key)
     values: dict[str, Any] = {"status": "confirmed"}
     if "locus" in line:
         values["locus"] = " ".join(str(line["locus"]).split())

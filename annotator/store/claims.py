@@ -294,9 +294,3 @@ def suggested_links(conn: sqlite3.Connection, bib_key: str, *, status: str = "su
     return [r["id"] for r in conn.execute(
         "SELECT id FROM links WHERE bib_key = ? AND status = ? ORDER BY id",
         (bib_key, status))]
-
-
-def has_work(conn: sqlite3.Connection, bib_key: str) -> bool:
-    """Whether the bibliography holds a work with this key (case ignored, as keys are)."""
-    return conn.execute("SELECT 1 FROM bib WHERE key = ? COLLATE NOCASE",
-                        (bib_key,)).fetchone() is not None
