@@ -555,6 +555,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "cite it by that key, or give the item a citation-key of its own and add it again"),
     "S327": (SourceError, "bibl '…': its key '…' (its xml:id, or the id its pointer names) is the key of another work (a .bib entry's, another edition's): a warning at the bibl's line when the source is added; the work is added under a key of its own, named",
               "cite it by the key named"),
+    "S328": (SourceError, "entry '…': its ids list '…', the key of another work (of the files added, or stored), or its key is an alias a stored work lists in its ids: a warning, as biber warns ('Citekey alias … is also a real entry key, skipping'); added all the same, a citation of that key is the work whose own key it is, and the .bib exports leave the alias out",
+              "take the key out of the ids; a citation meant for the work that lists it takes its own key"),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

@@ -1301,3 +1301,43 @@ def test_bib_cli_exits_2_when_every_new_entry_is_left_out(ws, tmp_path):
     assert lines[0].startswith(f"{bad}:1: entry 'a': ") and "[S30" in lines[0], lines
     assert lines[-1] == f"{bad}: 0 entries added, 1 left out"
     assert ws.bib() == []
+
+
+def test_bib_add_warns_of_an_alias_that_is_another_work_s_key(ws, tmp_path):
+    """An entry whose ``ids`` lists another entry's own key came in with no word, though
+    biber warns ('Citekey alias ... is also a real entry key, skipping') and a citation of
+    that key is the other work: S328, a warning at the entry that lists it (the other in the
+    same file or stored), or at a new entry whose key a stored work lists; added all the
+    same."""
+    import subprocess
+
+    first = tmp_path / "a.bib"
+    first.write_text("@book{pennant1778, ids = {tourwales, pennanttour}, author = {Pennant, "
+                     "Thomas}, title = {A Tour in Wales}, date = {1778}}\n"
+                     "@book{tourwales, author = {Roe, R.}, title = {Wales}, date = {1900}}\n",
+                     encoding="utf-8")
+    done = subprocess.run(["biber", "--tool", "--output-file=o.bib", "a.bib"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert "Citekey alias 'tourwales' is also a real entry key" in done.stdout, done.stdout
+    result = ws.bib_add(first)
+    assert [e.key for e in result.added] == ["pennant1778", "tourwales"]
+    assert [(p.code, p.severity, p.line, p.key) for p in result.problems] == [
+        ("S328", "warning", 1, "pennant1778")]
+    assert str(result.problems[0]) == (
+        f"{first}:1: entry 'pennant1778': its ids list 'tourwales', the key of another work "
+        "('tourwales' from a.bib:2): biber skips that alias with a warning, and a citation of "
+        "'tourwales' is that work; added all the same: take 'tourwales' out of the ids of "
+        "'pennant1778' (the .bib exports leave it out); a citation meant for 'pennant1778' "
+        "takes its own key [S328]")
+    second = tmp_path / "b.bib"
+    second.write_text("@book{PennantTour, title = {Tour}, date = {1771}}\n"
+                      "@book{later, ids = {Pennant1778}, title = {Later}, date = {1801}}\n",
+                      encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(second)])
+    assert done.exit_code == 0, done.output
+    warned = [line for line in done.stderr.splitlines() if line.endswith("[S328]")]
+    assert [w.split(": ")[1] for w in warned] == ["entry 'PennantTour'", "entry 'later'"], warned
+    assert "its key is an alias 'pennant1778' (from a.bib) lists in its ids" in warned[0]
+    assert "a citation of 'PennantTour' is this entry" in warned[0]
+    assert {e.key for e in ws.bib()} == {"pennant1778", "tourwales", "PennantTour", "later"}
+    assert ws.bib_add(second).problems == ()  # the same file again: nothing new, no word

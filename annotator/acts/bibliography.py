@@ -71,6 +71,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 "the stored entry is kept: give this one another key, or use --replace to "
                 "update the stored entry", "S303", SKIPPED))
     problems.extend(_likely_duplicates(new, known, paths, origins))
+    problems.extend(_aliases_taken(new, changed, known, paths, origins))
     refused = [p for p in problems if p.severity == REFUSED or strict and p.severity != NOTE]
     if refused:
         nothing = "nothing was added" + ("" if not strict else
@@ -115,6 +116,48 @@ def _likely_duplicates(new: Sequence[BibEntry], known: Sequence[BibEntry],
                 "authors, title and year", "added all the same: cite one of the two keys, or "
                 "take the add back with 'annotator undo' and leave one out", "S325", NOTE))
     return notes
+
+
+def _aliases_taken(new: Sequence[BibEntry], changed: Sequence[BibEntry],
+                   known: Sequence[BibEntry], paths: Sequence[Path], origins: Sequence[str]
+                   ) -> list[Problem]:
+    """A warning for each alias (a key an ``ids`` lists) that, once the files are added, is
+    another work's own key, as biber warns ('Citekey alias ... is also a real entry key,
+    skipping'): at the entry whose ``ids`` lists it, or at a new entry whose key a stored
+    work lists. A citation of that key is the work that has it as its own (``entry``), and
+    the .bib exports leave the alias out."""
+    adding = [*new, *changed]
+    after = {e.key.lower(): e for e in known} | {e.key.lower(): e for e in adding}
+    out = []
+    for entry in adding:
+        for alias in bib_mod.alias_keys(entry.get("ids")):
+            holder = after.get(alias.lower())
+            if holder is not None and holder.key.lower() != entry.key.lower():
+                out.append(_alias_taken(entry, alias, holder, paths, origins))
+    here = {e.key.lower() for e in adding}
+    for entry in new:
+        for work in known:
+            if work.key.lower() not in here and entry.key.lower() in {
+                    a.lower() for a in bib_mod.alias_keys(work.get("ids"))}:
+                out.append(_alias_taken(work, entry.key, entry, paths, origins, at=entry))
+    order = [str(p) for p in paths]
+    return sorted(out, key=lambda p: (order.index(p.path), p.line or 0))  # the files' order
+
+
+def _alias_taken(lister: BibEntry, alias: str, holder: BibEntry, paths: Sequence[Path],
+                 origins: Sequence[str], *, at: BibEntry | None = None) -> Problem:
+    """S328 at ``at`` (else ``lister``): ``lister``'s ids list ``alias``, ``holder``'s key."""
+    at = at or lister
+    what = (f"its key is an alias '{lister.key}' (from {lister.origin}) lists in its ids"
+            if at is holder else
+            f"its ids list '{alias}', the key of another work ('{holder.key}' from "
+            f"{holder.origin}{f':{holder.line}' if holder.line else ''})")
+    return Problem(str(_path_of(at, paths, origins)), at.line, at.key,
+                   f"{what}: biber skips that alias with a warning, and a citation of "
+                   f"'{alias}' is {'this entry' if at is holder else 'that work'}",
+                   f"added all the same: take '{alias}' out of the ids of '{lister.key}' (the "
+                   f".bib exports leave it out); a citation meant for '{lister.key}' takes its "
+                   "own key", "S328")
 
 
 def _path_of(entry: BibEntry, paths: Sequence[Path], origins: Sequence[str]) -> Path:

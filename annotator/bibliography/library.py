@@ -99,7 +99,7 @@ LABELS = {"S301": "not UTF-8", "S302": "duplicate key", "S303": "key taken by an
           "S316": "no real date", "S317": "no date biber reads", "S321": "not JSON",
           "S322": "not CSL-JSON", "S323": "CSL variables kept in the note",
           "S324": "literal date not said whole", "S325": "likely a work already there",
-          "S326": "key made for an entry"}
+          "S326": "key made for an entry", "S328": "alias that is another key"}
 # the date fields biber reads as dates (EDTF), split into year, month, day... ('urldate':
 # 'urlyear'...); a ``month`` is the month of a ``year``
 DATE_FIELDS = ("date", "origdate", "eventdate", "urldate")
