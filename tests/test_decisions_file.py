@@ -791,6 +791,8 @@ def test_decisions_file_accepts_links_to_a_work_named_by_an_alias(seed_ws, nlp, 
     assert (r.applied, r.missing) == (1, ())
     links = [ln for c in seed_ws.claims() for ln in c.links if ln.bib_key == "nekrich1997"]
     assert links and {(ln.status, ln.locus) for ln in links} == {("confirmed", "p. 199")}
+    again = seed_ws.apply_decisions(path)  # the alias's links are accepted: in force
+    assert (again.applied, again.in_force, again.missing) == (0, 1, ())
     seed_ws.undo()
     path.write_text("accept_links = [ { key = 'Nekrich1997' } ]\n", encoding="utf-8")
     r = seed_ws.apply_decisions(path)
