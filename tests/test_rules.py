@@ -328,6 +328,9 @@ def test_rules_places_by_context_of_place_after_a_titled_name():
     assert places_by_context(text, _names(text, "Jackson", "Keswick"))[1][2] == "place"
     text = "Lord Lyttelton of Frankley called."
     assert places_by_context(text, _names(text, "Lyttelton", "Frankley"))[1][2] == "person"
+    # a peerage before "of" after a title of address (was: "Wellington" a place)
+    text = "General Duke of Wellington called."
+    assert places_by_context(text, _names(text, "Duke", "Wellington"))[1][2] == "person"
 
 
 @pytest.mark.parametrize(("text", "span", "want"), [
@@ -341,6 +344,13 @@ def test_rules_places_by_context_of_place_after_a_titled_name():
     # a title is written with a capital: "miss" is a verb (was: "Anne")
     ("I shall miss Anne of Cleves", "Anne of Cleves", "Anne of Cleves"),
     ("Miss Anne Jones of Cleves", "Anne Jones of Cleves", "Anne Jones"),
+    # a peerage or office before "of" is his title, whatever title stands first (was: "General
+    # Duke", then "Duke" once the title went)
+    ("the General Duke of Wellington came", "General Duke of Wellington",
+     "General Duke of Wellington"),
+    ("General Duke of Wellington came", "Duke of Wellington", "Duke of Wellington"),
+    ("the late Earl of Pembroke and Dr Bishop of Bath", "Earl of Pembroke", "Earl of Pembroke"),
+    ("Mr Dean of Carlisle preached", "Mr Dean of Carlisle", "Mr Dean of Carlisle"),
 ])
 def test_rules_cut_designation(text, span, want):
     """A titled person's name ends before "of PLACE" (was: "Jackson of Keswick" one person);
@@ -363,6 +373,10 @@ def test_rules_places_after_prepositions():
     assert found == ["Pentraeth", "Glyn Ceiriog", "Bury"]
     # a title in lower case is another word (was: "Christian Knowledge", "Cleves" places)
     text = "the general Body of Christian Knowledge; I shall miss Anne of Cleves; MR Jones of Bala"
+    found = [text[a:b] for a, b in places_after_prepositions(text, [], WordCase(text).noun)]
+    assert found == ["Bala"]
+    # a peerage or office before "of" is a title, no home (was: "Wellington", "Carlisle")
+    text = "General Duke of Wellington came, and Sir Richard Dean of Carlisle; Mr Jones of Bala"
     found = [text[a:b] for a, b in places_after_prepositions(text, [], WordCase(text).noun)]
     assert found == ["Bala"]
 

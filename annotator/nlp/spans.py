@@ -170,23 +170,42 @@ _NAME_WORDS = rf"[{_UPPER}][\w’'-]*(?<![’']s)(?:[ \t]+[{_UPPER}][\w’'-]*(?
 # other words ("I shall miss Anne of Cleves", "the general Body of Christians")
 _ADDRESS_TITLE = "(?=[A-Z])(?i:" + "|".join(sorted(ADDRESS_TITLES, key=len, reverse=True)) + \
     r")\.?"
+# Peerages and offices held "of" a place: right before "of", the word makes "X of Y" one title
+# and name, whatever title of address stands before it ("General Duke of Wellington", "Mr
+# Dean of Carlisle"); the place is no one's home there. Lower-case, no dot.
+PEER_OF_WORDS = frozenset("""
+    duke duchess earl countess marquis marquess marchioness baron baroness viscount viscountess
+    lord lady count prince princess king queen emperor empress elector margrave
+    bishop archbishop dean abbot abbess prior prioress provost warden master mayor governor
+""".split())
 # "Mr Jackson of |": a titled name and "of", ending the text before a place's name
 _TITLED_OF = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]+of[ \t]+$")
 # "Mr Jackson of Keswick": the same, with the place's name after it
 _TITLED_OF_PLACE = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]+of[ \t]+"
                               rf"({_NAME_WORDS})")
+_WORD_OF = re.compile(r"([^\W\d_]+)\.?[ \t]+of[ \t]+$")
+
+
+def _peer_of(text: str, of_end: int) -> bool:
+    """The word before the "of" that ends at ``of_end`` is a peerage or an office ("Duke of
+    |"): what follows is his title, not where he lives."""
+    m = _WORD_OF.search(text, max(0, of_end - 30), of_end)
+    return m is not None and _norm(m.group(1)) in PEER_OF_WORDS
 
 
 def after_titled_name(text: str, start: int) -> bool:
     """The name at ``start`` follows a titled person's name and "of" ("Mr Jackson of
-    |Keswick"): it says where that person lives, a place, no person."""
-    return _TITLED_OF.search(text, max(0, start - 60), start) is not None
+    |Keswick"): it says where that person lives, a place, no person; not after a peerage
+    ("General Duke of |Wellington")."""
+    return _TITLED_OF.search(text, max(0, start - 60), start) is not None and \
+        not _peer_of(text, start)
 
 
 def cut_designation(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
     """A titled person's name ends before "of PLACE" ("Mr Jackson| of Keswick"): the place he
     is "of" is no part of his name, whether the title is in the span or just before it; a
-    peer's "Lord Lyttelton of Frankley" is left whole."""
+    peer's "Lord Lyttelton of Frankley" is left whole, and so is a peerage or office before
+    "of" after any title ("General Duke of Wellington")."""
     if type_ != "person":
         return start, end
     of = re.search(r"[ \t]+of[ \t]+[A-Z]", text[start:end])
@@ -196,7 +215,8 @@ def cut_designation(text: str, start: int, end: int, type_: str) -> tuple[int, i
     title = words[0] if len(words) > 1 and _norm(words[0]) in TITLE_WORDS | ADDRESS_TITLES else \
         _last_word(text[max(0, start - 40):start])
     if _norm(title) not in ADDRESS_TITLES or not title[:1].isupper() or \
-            not all(w[:1].isupper() for w in words) or POSSESSIVE.search(words[-1]):
+            not all(w[:1].isupper() for w in words) or POSSESSIVE.search(words[-1]) or \
+            _norm(words[-1]) in PEER_OF_WORDS:
         return start, end
     return start, start + of.start()
 
@@ -673,6 +693,7 @@ def places_after_prepositions(text: str, names: Sequence[tuple[int, int, str]],
         s, e = m.span(1)
         words = text[s:e].split()
         if _norm(words[0]) in _NOT_PLACE_FIRST or _POSSESSIVE_END.search(words[-1]) or \
+                _peer_of(text, s) or \
                 text[e:e + 1] in ("'", "’", "-") or taken.find(1, s, e) != -1 or \
                 any(w.lower() in person_words for w in words) or \
                 len(words) == 1 and (noun(words[0].lower()) or
