@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from annotator import DecisionError, SourceError, StoreError, Workspace
+from annotator.cli import app
 from annotator.store.decided import enriched_entities
 from annotator.store.decisions import preferred_by_editor
 from tests.conftest import ROOT, SAMPLE_TEI, names, replaced_letter, run
@@ -334,6 +336,15 @@ def test_review_split_off_a_proposed_entity_stays_proposed(review_ws):
     ws.confirm("person-joachim-von-ribbentrop")
     result = run(ws, "split", "person-joachim-von-ribbentrop", *map(str, ids[:2]))
     assert "(confirmed, 2 mentions)" in result.output
+
+
+def test_review_split_help_says_it_leaves_no_entity_empty():
+    """``split --help`` said nothing of its refusal to take every mention (D012) nor what to
+    do instead; now it names prefer and merge, and the new entity's status."""
+    words = " ".join(CliRunner().invoke(app, ["split", "--help"]).stdout.split())
+    assert "never takes every mention of the entity, which would leave it empty (D012)" in words
+    assert "'annotator prefer ENTITY NAME'" in words and "'annotator merge ENTITY OTHER'" in words
+    assert "confirmed if the entity was, else proposed" in words
 
 
 @pytest.mark.parametrize(("gone", "into", "named"), [("jl", "lloyd", "John Lloyd"),
