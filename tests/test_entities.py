@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from annotator.entities import names
 from annotator.entities.names import (KnownEntities, KnownEntity, NameMention, TextWords,
                                       VariantIndex, WordCase, entity_id, group_mentions,
-                                      name_key, normal_case, preferred_name, settle_types,
+                                      kin_apart, name_key, normal_case, preferred_name, settle_types,
                                       surname_keys)
 from tests.conftest import run
 
@@ -645,3 +645,26 @@ def test_preferred_name_keeps_the_name_it_has_against_the_same_name_with_a_title
                           keep="Foreign Minister Vyacheslav Molotov") == "Vyacheslav Molotov"
     assert preferred_name(forms, type_="person", keep="Molotov") == \
         "Foreign Minister Vyacheslav Molotov"  # a fuller name than the one it has
+
+
+
+@pytest.mark.parametrize(("text", "full", "short"), [
+    ("It may be left with Ann Stokes, widow of Doctor Stokes or with Samuel Cole.",
+     "Ann Stokes", "Stokes"),
+    ("We met Ann Stokes, the widow of the late Dr. Stokes, at Burlington.", "Ann Stokes",
+     "Stokes"),
+    ("Thomas Pennant, son of Pennant, wrote.", "Thomas Pennant", "Pennant"),
+])
+def test_entities_a_name_written_as_kin_of_the_name_before_is_another_person(text, full, short):
+    """Before: "Stokes" of "Ann Stokes, widow of Doctor Stokes" joined Ann Stokes by the
+    family name, the widow and her husband one person; a name written as the kin of the name
+    before it stays apart (with no comma it is no such apposition)."""
+    at, end = text.index(full), text.rindex(short)
+    spans = [(0, at, at + len(full)), (1, end, end + len(short))]
+    kin = kin_apart(text, spans)
+    assert kin == {1: 0}
+    ms = [NameMention(i, "person", text[s:e], "", kin.get(i, -1)) for i, s, e in spans]
+    assert sorted(c.members for c in group_mentions(ms)) == [(0,), (1,)]
+    plain = text.replace(full + ",", full)
+    at, end = plain.index(full), plain.rindex(short)
+    assert kin_apart(plain, [(0, at, at + len(full)), (1, end, end + len(short))]) == {}

@@ -1763,3 +1763,16 @@ def test_propose_an_office_in_lower_case_makes_no_common_noun_a_name(text):
     props = build_proposals(text, [RawSpan(at, at + len(surface), "PERSON")],
                             labels=DEFAULT_LABELS, provenance="model:x@1")
     assert [p.surface for p in props] == []
+
+
+def test_propose_a_widow_and_her_husband_of_one_name_are_two_people(ws, tmp_path):
+    """Before: Friendly Networks' "Ann Stokes, widow of Doctor Stokes" proposed one entity, Ann
+    Stokes, for both ("Doctor" a title, "Stokes" joined her by the family name), so confirming
+    her confirmed her husband; through the real model, he is his own."""
+    note = tmp_path / "stokes.txt"
+    note.write_text("A letter\n\nIt may be left with Ann Stokes, widow of Doctor Stokes or with "
+                    "Samuel Cole, Moorestown.\n", encoding="utf-8")
+    ws.add(note)
+    ws.propose()
+    found = {m.surface: m.entity_id for m in ws.mentions("stokes") if m.type == "person"}
+    assert found["Ann Stokes"] != found["Stokes"]

@@ -40,8 +40,8 @@ from annotator.dates import merge_date_spans, names_time, normalise_date, widen_
 from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, KnownEntities,
                                       KnownEntity, NameMention, VariantHit, VariantIndex,
                                       WordCase, ends_in_family_name, entity_id, entity_sex,
-                                      family_keys, given_names, group_mentions, known_lookup,
-                                      name_key, said_sex, settle_types, shouted,
+                                      family_keys, given_names, group_mentions, kin_apart,
+                                      known_lookup, name_key, said_sex, settle_types, shouted,
                                       written_lower)
 from annotator.errors import Interrupted
 from annotator.records import Proposal, ProposeReport, Source, SourceProposeResult
@@ -249,7 +249,8 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     else:
         by_context = set()
     names = sorted([*names, *((s, e, "place") for s, e in by_context)])
-    mentions = [NameMention(i, t, text[s:e], said_sex(text, s, e))
+    kin = kin_apart(text, ((i, s, e) for i, (s, e, _) in enumerate(names)))
+    mentions = [NameMention(i, t, text[s:e], said_sex(text, s, e), kin.get(i, -1))
                 for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):
@@ -912,7 +913,10 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     existing = {(r["start"], r["end"], r["type"]) for r in spans}
     proposals = [p for p in proposals
                  if (p.start, p.end, p.type) in old or (p.start, p.end, p.type) not in existing]
-    names = [NameMention(i, p.type, p.surface, said_sex(text, p.start, p.end) if text else "")
+    kin = kin_apart(text, ((i, p.start, p.end) for i, p in enumerate(proposals)
+                           if p.type != "date")) if text else {}
+    names = [NameMention(i, p.type, p.surface, said_sex(text, p.start, p.end) if text else "",
+                         kin.get(i, -1))
              for i, p in enumerate(proposals) if p.type != "date"]
     entity_of: dict[int, str] = {}
     linked: set[int] = set()

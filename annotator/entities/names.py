@@ -205,6 +205,30 @@ KIN_WORDS = frozenset("""
     grandfather grandmother grandson granddaughter brother-in-law sister-in-law
     mother-in-law father-in-law son-in-law daughter-in-law stepmother stepfather
 """.split())
+# "Ann Stokes, widow of Doctor |Stokes": after a name, a comma, a kin term and "of" (and any
+# titles), the name is that person's kin, another person, whatever family name they share.
+_KIN_OF = r"|".join(sorted(KIN_WORDS | {"widow", "widower", "relict", "heir", "heiress"},
+                           key=len, reverse=True))
+_TITLES_OF = r"|".join(re.escape(t) for t in sorted(TITLE_WORDS, key=len, reverse=True))
+_KIN_OF_BEFORE = re.compile(
+    rf"[ \t]*,[ \t]+(?:the[ \t]+)?(?:late[ \t]+)?(?i:{_KIN_OF})[ \t]+of[ \t]+(?:the[ \t]+)?"
+    rf"(?:late[ \t]+)?(?:(?i:{_TITLES_OF})\.?[ \t]+)*$")
+
+
+def kin_apart(text: str, spans: Iterable[tuple[int, int, int]]) -> dict[int, int]:
+    """For each name (index, start, end) written as the kin of the name just before it ("Ann
+    Stokes, widow of Doctor Stokes"), that name's index: the two are no one person, though the
+    shorter would join the longer by its family name."""
+    spans = list(spans)
+    ending = {end: i for i, _, end in spans}
+    out = {}
+    for i, start, _ in spans:
+        m = _KIN_OF_BEFORE.search(text, max(0, start - 80), start)
+        if m is not None and m.start() in ending:
+            out[i] = ending[m.start()]
+    return out
+
+
 # Heads of the names of buildings, streets and landmarks: "Chirk Castle", "Second Street".
 PLACE_HEADS = frozenset("""
     street road lane square avenue place row court terrace castle church chapel cathedral abbey
@@ -561,6 +585,7 @@ class NameMention:
     type: str
     surface: str
     sex: str = ""  # what a title the text gives it says (``said_sex``): 'm', 'f' or ''
+    kin_of: int = -1  # the index of the name it is kin of (``kin_apart``), another person
 
     @property
     def key(self) -> str:
@@ -705,6 +730,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     """
     uf = _Union()
     by_key: dict[tuple[str, str], list[NameMention]] = defaultdict(list)
+    by_index = {m.index: m for m in mentions}
     for m in mentions:
         if m.key:
             by_key[(m.type, m.key)].append(m)
@@ -735,7 +761,9 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         if tk in own_ids or tk[0] != "person":
             continue  # what the text identifies, or no family name to go by
         longer = {uf.find(("k", other)) for other in text_tails.get(tk, ())}
-        if len(longer) == 1:
+        kin = {uf.find(("k", (of.type, of.key)))  # "Ann Stokes, widow of Doctor Stokes"
+               for m in by_key[tk] if (of := by_index.get(m.kin_of)) is not None}
+        if len(longer) == 1 and not longer & kin:
             uf.union(longer.pop(), ("k", tk))
     groups: dict[_Node, list[tuple[str, str]]] = defaultdict(list)
     for tk in keys:
@@ -874,7 +902,8 @@ def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] =
             type_ = edition[m.key]
         else:
             type_ = m.type
-        out.append(m if type_ == m.type else NameMention(m.index, type_, m.surface))
+        out.append(m if type_ == m.type else NameMention(m.index, type_, m.surface,
+                                                         kin_of=m.kin_of))
     return out
 
 
