@@ -135,11 +135,14 @@ def _aliases_taken(new: Sequence[BibEntry], changed: Sequence[BibEntry],
             if holder is not None and holder.key.lower() != entry.key.lower():
                 out.append(_alias_taken(entry, alias, holder, paths, origins))
     here = {e.key.lower() for e in adding}
+    listed: dict[str, list[BibEntry]] = {}  # alias -> the stored works listing it, read once
+    for work in known:
+        if work.key.lower() not in here:
+            for alias in dict.fromkeys(a.lower() for a in bib_mod.alias_keys(work.get("ids"))):
+                listed.setdefault(alias, []).append(work)
     for entry in new:
-        for work in known:
-            if work.key.lower() not in here and entry.key.lower() in {
-                    a.lower() for a in bib_mod.alias_keys(work.get("ids"))}:
-                out.append(_alias_taken(work, entry.key, entry, paths, origins, at=entry))
+        for work in listed.get(entry.key.lower(), ()):
+            out.append(_alias_taken(work, entry.key, entry, paths, origins, at=entry))
     order = [str(p) for p in paths]
     return sorted(out, key=lambda p: (order.index(p.path), p.line or 0))  # the files' order
 
