@@ -520,16 +520,21 @@ def _old_store_works(ws, letter):
                                             origin="source:first", line=line)))
 
 
+def _old_store_claim(ws, tmp_path):
+    """A claim of a letter whose works are stored as a release before a83190d stored them."""
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    _old_store_works(ws, letter)
+    return ws.add_claim("first", quote="Drawings for the")
+
+
 def test_bib_fold_old_store_s_works_of_one_bibl(ws, tmp_path):
     """A store from before a83190d keeps a work per citation of one work (journeylondon,
     journeylondona, journeylondonb, all pointing to bi0032; a bare title twice):
     'bib fold' folds them into the first, the links to them following, one act undo takes
     back; works that differ stay (was: no way to fold them but by hand)."""
-    letter = tmp_path / "first.xml"
-    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
-    ws.add(letter)
-    _old_store_works(ws, letter)
-    claim = ws.add_claim("first", quote="Drawings for the")
+    claim = _old_store_claim(ws, tmp_path)
     ws.link_claim(claim.id, "journeylondonb", locus="p. 2")
     ws.link_claim(claim.id, "accountprintsa")
     before = {e.key: e for e in ws.bib()}
@@ -548,6 +553,17 @@ def test_bib_fold_old_store_s_works_of_one_bibl(ws, tmp_path):
         {"journeylondonb", "accountprintsa"}
 
 
+def test_bib_fold_makes_a_link_said_by_two_folded_works_once(ws, tmp_path):
+    """The same claim linked alike to two works folded into one that has no such link: the
+    kept work has it once, the first folded work's link moved, the second's gone."""
+    claim = _old_store_claim(ws, tmp_path)
+    ws.link_claim(claim.id, "journeylondona", locus="p. 2")
+    ws.link_claim(claim.id, "journeylondonb", locus="p. 2")
+    ws.bib_fold()
+    assert [(link.bib_key, link.locus) for link in ws.claim(claim.id).links] == \
+        [("journeylondon", "p. 2")]
+
+
 def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path):
     """A document written against an earlier export cites a folded key (journeylondona): the
     kept work lists the folded keys in its ``ids``, biblatex's aliases, so biber still finds
@@ -555,11 +571,7 @@ def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path
     from the export, a citation of them 'not found'); undo takes the aliases back too."""
     import subprocess
 
-    letter = tmp_path / "first.xml"
-    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
-    ws.add(letter)
-    _old_store_works(ws, letter)
-    claim = ws.add_claim("first", quote="Drawings for the")
+    claim = _old_store_claim(ws, tmp_path)
     ws.link_claim(claim.id, "journeylondon")
     ws.bib_fold()
     works = {e.key: e for e in ws.bib()}
@@ -589,6 +601,7 @@ def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path
     assert {e.key: e.get("ids") for e in ws.bib()}["journeylondon"] == ""
     ws.bib_fold()
     # the letter replaced: its bibls are the kept works still, their aliases no new field
+    letter = tmp_path / "first.xml"
     letter.write_text(CITING.format(title="First letter").replace("Drawings", "Drawing"),
                       encoding="utf-8")
     ws.add(letter, replace=True)

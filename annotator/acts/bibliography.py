@@ -369,22 +369,28 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
                    payload={"folded": {f.kept: list(f.folded) for f in out}}) as act:
         for kept, rest, _ in folds:
             fields = dict(kept.fields)
+            has = {_link_said(o) for o in bib_rows.links_to(act.conn, kept.key)}
             for work in rest:
                 for name, value in work.fields:
                     fields.setdefault(name, value)
                 for link in bib_rows.links_to(act.conn, work.key):
-                    same = (link["claim_id"], link["rel"], link["locus"], link["status"])
-                    if same in {(o["claim_id"], o["rel"], o["locus"], o["status"])
-                                for o in bib_rows.links_to(act.conn, kept.key)}:
+                    if _link_said(link) in has:
                         act.delete("links", {"id": link["id"]})
                     else:
                         act.update("links", {"id": link["id"]}, {"bib_key": kept.key})
+                        has.add(_link_said(link))
                 act.delete("bib", {"key": work.key})
             fields["ids"] = _aliases(kept, rest)
             if fields != dict(kept.fields):
                 act.update("bib", {"key": kept.key},
                            {"fields": json.dumps(fields, ensure_ascii=False)})
     return out
+
+
+def _link_said(link: Any) -> tuple[Any, ...]:
+    """What a link says (its claim, relation, locus and status): one the kept work has
+    already is not made twice by a fold."""
+    return (link["claim_id"], link["rel"], link["locus"], link["status"])
 
 
 def _aliases(kept: BibEntry, rest: Sequence[BibEntry]) -> str:
