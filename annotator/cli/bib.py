@@ -163,11 +163,10 @@ def bib_fold_cli(
     with user_errors():
         folded = workspace().bib_fold(dry_run=dry_run)
     n = sum(len(f.folded) for f in folded)
+    folds = [{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded]
     if format is Format.json:  # what was done, as bib add says it: not a listing to look at
-        typer.echo(json.dumps({
-            "dry_run": dry_run, "folded": n, "kept": len(folded),
-            "folds": [{"kept": f.kept, "folded": list(f.folded), "why": f.why}
-                      for f in folded]}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"dry_run": dry_run, "folded": n, "kept": len(folded),
+                               "folds": folds}, ensure_ascii=False, indent=2))
         return
     if format is Format.table:
         for f in folded:
@@ -177,5 +176,4 @@ def bib_fold_cli(
                    f"({n + len(folded)} -> {len(folded)})" if folded else
                    "nothing to fold: no work of the sources' text is stored twice", err=True)
         return
-    render([{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded],
-           format, columns=["kept", "folded", "why"])
+    render(folds, format, columns=["kept", "folded", "why"])
