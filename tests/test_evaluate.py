@@ -173,6 +173,21 @@ def test_evaluate_each_reads_each_source_text_once(ws, tmp_path, monkeypatch):
 
 
 
+def test_evaluate_reads_a_tei_gold_file_once(ws, tmp_path, monkeypatch):
+    """A TEI gold file is read once in a run: telling whether it is a source's own file
+    reads it (and the source's file of the same text), and scoring it takes what was read
+    (was: parsed again to be scored); the report is the same."""
+    import annotator.acts.evaluate as evaluate
+
+    gold = _note(ws, tmp_path)
+    alone = ws.evaluate(gold)
+    read: list[object] = []
+    load = evaluate._load_tei_gold
+    monkeypatch.setattr(evaluate, "_load_tei_gold", lambda path: read.append(path) or load(path))
+    assert ws.evaluate(gold) == alone
+    assert read.count(gold) == 1
+
+
 def _difflib_spans(text, reading, spans):
     """Each span of ``text`` in ``reading`` as the character-level difflib the alignment
     replaced mapped it (None where an end fell outside its matching blocks)."""

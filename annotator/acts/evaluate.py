@@ -189,13 +189,22 @@ def _squash(text: str) -> str:
 class _Readings:
     """The workspace's sources' reading texts as ``_pick_source`` compares them (whitespace
     squashed, characters counted), each read once in a run however many gold files ask, and
-    only as far as one is asked (a source whose text is the gold's ends the search)."""
+    only as far as one is asked (a source whose text is the gold's ends the search); and the
+    gold files the run has read (``gold``)."""
 
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
         self._sources = [src.id for src in texts.sources()]
         self._squashed: list[str] = []
         self._counts: dict[str, Counter[str]] = {}
+        self._golds: dict[Path, tuple[str, list[GoldSpan]]] = {}
+
+    def gold(self, path: Path) -> tuple[str, list[GoldSpan]]:
+        """``load_gold``, read once in a run: ``own_sources`` reads a TEI gold file to tell
+        whether it is a source's own, and scoring it reads it again."""
+        if path not in self._golds:
+            self._golds[path] = load_gold(path)
+        return self._golds[path]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         """(source id, squashed reading text), in the store's order."""
@@ -236,7 +245,7 @@ def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None,
     """The source a gold file annotates, and its gold spans in that source's reading text.
     ``readings``: the sources' texts as a run over several gold files has read them;
     ``source_id``: the source, when known (the gold is its own file)."""
-    text, gold = load_gold(path)
+    text, gold = readings.gold(path) if readings is not None else load_gold(path)
     if source_id is None:
         source_id = _pick_source(readings or _Readings(texts), text, path)
     reading = texts.textmap(source_id).text
@@ -277,7 +286,7 @@ def own_sources(texts: Texts, paths: Iterable[Path],
 def _same_markup(texts: Texts, path: Path, readings: _Readings) -> str | None:
     """The source whose file has the gold file's text and the same names and dates marked
     (type, words, value, whitespace aside), though its bytes differ; None if none."""
-    text, gold = load_gold(path)
+    text, gold = readings.gold(path)
     target = _squash(text)
     source_id = next((sid for sid, reading in readings if reading == target), None)
     if source_id is None:
