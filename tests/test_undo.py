@@ -462,6 +462,31 @@ def test_plain_undo_when_only_sources_were_added_or_replaced_says_why(ws, tmp_pa
     assert refused.stderr.rstrip().endswith("[D007]")
 
 
+def test_undo_reads_the_later_acts_once_for_all_the_mentions_a_replacement_moved(
+        ws, tmp_path, monkeypatch):
+    """Whether only replacements moved the mentions of an act since is read of the later acts
+    once for all its mentions (was: every later act's changes read and parsed again for each
+    mention, here both of Otto Brahm's); the undo is the same."""
+    from annotator.store import decisions
+
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER, encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    brahm = [m for m in ws.mentions("letter") if m.surface in ("Otto Brahm", "Brahm")]
+    assert len({m.entity_id for m in brahm}) == 1 and len(brahm) == 2
+    confirmed = ws.confirm(f"entity:{brahm[0].entity_id}")
+    letter.write_text("Berlin, 1890.\n\n" + LETTER, encoding="utf-8")
+    ws.add(letter, replace=True)
+    read: list[int] = []
+    after = decisions.changes_after
+    monkeypatch.setattr(decisions, "changes_after",
+                        lambda conn, after_id: read.append(after_id) or after(conn, after_id))
+    ws.undo(confirmed.id)
+    assert read == [confirmed.id]
+    assert {ws.mention(m.id).status for m in brahm} == {"proposed"}
+
+
 def test_undo_an_act_whose_mentions_a_replacement_only_moved(ws, tmp_path):
     """An act on mentions that a later ``add --replace`` only carried to the new text (the same
     words at new offsets) is undone there, and redone: the mentions stay where they are now

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from annotator.acts.claims import agent_entity
@@ -350,11 +351,12 @@ def _compared(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str | None, s
         derived[k] = derived.get(k, True) and ch.get("naming") == DERIVED
     renamed: dict[str, str] = {}  # entity id -> its row as a refusal names it
     linked: dict[int, str] = {}  # claim id -> its row as a refusal names it
+    moves = _Moves(conn, row)
     for k, ch in final.items():
         if ch["table"] == "runs":
             continue
         now = row_at(conn, ch["table"], ch["key"])
-        if _as_left(now, ch["after"]) or _moved_by_replacements(conn, row, k, now, ch["after"]):
+        if _as_left(now, ch["after"]) or _moved_by_replacements(moves, k, now, ch["after"]):
             continue
         if ch["table"] == "entities" and now is not None and ch["after"] is not None and (
                 derived[k] or _as_left(_unnamed(now), _unnamed(ch["after"]))):
@@ -463,29 +465,49 @@ def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
 MOVED = ("sha256", "start", "end")
 
 
-def _moved_by_replacements(conn: sqlite3.Connection, row: sqlite3.Row, k: str,
-                           now: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+class _Moves:
+    """The mentions acts moved (changed their ``MOVED`` columns), read once for a check of
+    all an act changed, and only when a mention it changed lies elsewhere now."""
+
+    def __init__(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+        self.conn, self.row = conn, row
+
+    @cached_property
+    def own(self) -> set[str]:
+        """Those the act itself moved (an ``adjust``)."""
+        return _moved(json.loads(self.row["changes"]))
+
+    @cached_property
+    def not_by_replacements(self) -> set[str]:
+        """Those a later act other than a source's add or replacement moved."""
+        out: set[str] = set()
+        for decision_id, changes in log.changes_after(self.conn, self.row["id"]):
+            moved = _moved(changes)
+            if moved:
+                later = log.decision_row(self.conn, decision_id)
+                if later is None or not _source_added(later):
+                    out |= moved
+        return out
+
+
+def _moved_by_replacements(moves: _Moves, k: str, now: dict[str, Any] | None,
+                           after: dict[str, Any] | None) -> bool:
     """Whether the mention ``k`` ('mention 10') differs from the act's image of it only in
     where it lies, and only source replacements moved it since (not an editor's ``adjust``):
     the same words, carried to the new text. Undoing the act puts its other columns back
     there (``carried``)."""
     if not k.startswith("mention ") or now is None or after is None or \
             not all(c in now and now[c] == v for c, v in after.items() if c not in MOVED) or \
-            _moves(json.loads(row["changes"]), k):  # the act's own move (adjust) goes back
+            k in moves.own:  # the act's own move (adjust) goes back
         return False
-    for decision_id, changes in log.changes_after(conn, row["id"]):
-        if _moves(changes, k):
-            later = log.decision_row(conn, decision_id)
-            if later is None or not _source_added(later):
-                return False
-    return True
+    return k not in moves.not_by_replacements
 
 
-def _moves(changes: list[dict[str, Any]], k: str) -> bool:
-    """Whether some of ``changes`` move the mention ``k`` (change its ``MOVED`` columns)."""
-    return any(_change_key(ch) == k and ch["before"] is not None and ch["after"] is not None
-               and any(ch["before"].get(c) != ch["after"].get(c) for c in MOVED)
-               for ch in changes)
+def _moved(changes: list[dict[str, Any]]) -> set[str]:
+    """The mentions ('mention 10') some of ``changes`` move: change their ``MOVED`` columns."""
+    return {_change_key(ch) for ch in changes
+            if ch["table"] == "mentions" and ch["before"] is not None and ch["after"] is not None
+            and any(ch["before"].get(c) != ch["after"].get(c) for c in MOVED)}
 
 
 def carried(conn: sqlite3.Connection, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -496,7 +518,7 @@ def carried(conn: sqlite3.Connection, changes: list[dict[str, Any]]) -> list[dic
     for ch in changes:
         now = row_at(conn, "mentions", ch["key"]) if ch["table"] == "mentions" else None
         if now is not None and ch["before"] is not None and ch["after"] is not None and \
-                not _moves([ch], _change_key(ch)):  # an act's own move is put back
+                not _moved([ch]):  # an act's own move is put back
             here = {c: now[c] for c in MOVED}
             ch = {**ch, "before": {**ch["before"], **here},
                   "after": ch["after"] and {**ch["after"], **here}}
