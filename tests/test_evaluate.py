@@ -286,14 +286,20 @@ def test_evaluate_long_gold_text_maps_its_words():
                for s, e, m in mapped if m is not None)
 
 
+def _own_note(ws, tmp_path):
+    """The annotated TEI note added as a source: a gold file that is a source's own file."""
+    note = tmp_path / "note.xml"
+    note.write_text(TEI_GOLD, encoding="utf-8")
+    ws.add(note)
+    return note
+
+
 def test_evaluate_gold_that_is_the_source_itself_is_held_out(ws, tmp_path):
     """A gold file that is a workspace source's own file scored recall 1.0: its markup is
     stored as the source's confirmed mentions, which scored themselves. Now the source is
     scored by proposals made without its markup, as a gold file outside the workspace is
     (the small model misses the lone "Molotov"); --confirmed-only is refused (S104)."""
-    note = tmp_path / "note.xml"
-    note.write_text(TEI_GOLD, encoding="utf-8")
-    ws.add(note)
+    note = _own_note(ws, tmp_path)
     ws.propose()
     for gold in (note, ws.root / "sources" / "note.xml"):
         report = ws.evaluate(gold)
@@ -332,9 +338,7 @@ def test_evaluate_copy_of_a_source_saved_again_is_held_out(ws, tmp_path):
     wrapped and its header touched) but whose text and markup are the file's was scored by
     that markup: recall 1.0, what ``eval`` on the file itself no longer gives. Now it is held
     out as the file is; a gold of the same text with other markup is not."""
-    note = tmp_path / "note.xml"
-    note.write_text(TEI_GOLD, encoding="utf-8")
-    ws.add(note)
+    note = _own_note(ws, tmp_path)
     saved = tmp_path / "saved.xml"
     saved.write_text(TEI_GOLD.replace("<p>x</p>", "<p>y</p>").replace(" came to\n", "\ncame to ")
                      .replace("\n", "\r\n"), encoding="utf-8")
@@ -355,9 +359,7 @@ def test_evaluate_held_out_says_how_many_sources_taught_it(ws, tmp_path):
     gold's source alone, so nothing was learned; now it says how many taught it, or none."""
     from tests.conftest import run
 
-    note = tmp_path / "note.xml"
-    note.write_text(TEI_GOLD, encoding="utf-8")
-    ws.add(note)
+    note = _own_note(ws, tmp_path)
     alone = run(ws, "eval", str(note), "--no-errors")
     assert alone.exit_code == 0
     assert "steps learned from no other source (the workspace holds no other)" in alone.stdout
@@ -373,9 +375,7 @@ def test_evaluate_csv_and_md_say_which_sources_were_held_out(ws, tmp_path):
     (empty for a gold outside the workspace) and md the table's line under its table."""
     from tests.conftest import run
 
-    note = tmp_path / "note.xml"
-    note.write_text(TEI_GOLD, encoding="utf-8")
-    ws.add(note)
+    note = _own_note(ws, tmp_path)
     rows = list(csv.DictReader(io.StringIO(run(ws, "eval", str(note), "-f", "csv").stdout)))
     assert rows and {r["withheld"] for r in rows} == {"note"}
     md = run(ws, "eval", str(note), "-f", "md").stdout.splitlines()
