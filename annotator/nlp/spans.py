@@ -184,6 +184,9 @@ _TITLED_OF = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]
 _TITLED_OF_PLACE = re.compile(rf"(?<![\w’']){_ADDRESS_TITLE}[ \t]+{_NAME_WORDS}[ \t]+of[ \t]+"
                               rf"({_NAME_WORDS})")
 _WORD_OF = re.compile(r"([^\W\d_]+)\.?[ \t]+of[ \t]+$")
+# cut_designation's, made once: it is tried on every span
+_OF_NAME = re.compile(r"[ \t]+of[ \t]+[A-Z]")
+_TITLE_OR_ADDRESS = TITLE_WORDS | ADDRESS_TITLES
 
 
 def _peer_of(text: str, of_end: int) -> bool:
@@ -208,11 +211,11 @@ def cut_designation(text: str, start: int, end: int, type_: str) -> tuple[int, i
     "of" after any title ("General Duke of Wellington")."""
     if type_ != "person":
         return start, end
-    of = re.search(r"[ \t]+of[ \t]+[A-Z]", text[start:end])
+    of = _OF_NAME.search(text[start:end])
     if of is None or of.start() == 0:
         return start, end
     words = _WORD.findall(text, start, start + of.start())
-    title = words[0] if len(words) > 1 and _norm(words[0]) in TITLE_WORDS | ADDRESS_TITLES else \
+    title = words[0] if len(words) > 1 and _norm(words[0]) in _TITLE_OR_ADDRESS else \
         _last_word(text[max(0, start - 40):start])
     if _norm(title) not in ADDRESS_TITLES or not title[:1].isupper() or \
             not all(w[:1].isupper() for w in words) or POSSESSIVE.search(words[-1]) or \
