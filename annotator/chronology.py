@@ -1343,7 +1343,7 @@ def _letters_weekday(expr: Expr, before: str, chron: Chronology, entries_seen: i
     of writing; not heading a line or a sentence ("Sunday. We went"); not an ordinal day
     ("on the third day of this miserable hike", no Quaker Third Day)."""
     return expr.kind == "weekday" and expr.offset == 0 and not _days(chron, entries_seen) \
-        and not _opens_line(before) and not re.search(r"(?<!\w)the\s+$", before, re.I)
+        and not _opens_line(before) and not _THE_BEFORE.search(before)
 
 
 def _weekday_words(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
