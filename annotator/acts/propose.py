@@ -1163,8 +1163,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     given[s.id] = frozenset(g for g in gives if g[3] != provenance
                                             and not g[3].startswith("rule:"))
                     mine[s.id] = gives - given[s.id]
-                pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm, steps.conventions(s.id))
-                if steps.conventions(s.id).datelines == WHOLE:
+                conv = steps.conventions(s.id)
+                pending[s.id] = tm.text, _dating(ctx.texts, s.id, tm, conv)
+                if conv.datelines == WHOLE:
                     lines[s.id] = whole_datelines(tm)
                 others[s.id] = marked_other(tm)
                 terms[s.id] = marked_terms(tm)
