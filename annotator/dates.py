@@ -197,7 +197,7 @@ def _range(text: str, *, between: bool = False) -> tuple[_Point, _Point] | None:
 def _decade_or_century(text: str, part: str = "") -> tuple[str, str] | None:
     """The years of a decade or century ("the 1930s", "the 1800s", "the twelfth century"),
     narrowed to the third ``part`` (or an "early", "mid", "late" before it) says."""
-    m = re.fullmatch(r"(?:(?P<part>early|late|mid)[\s-]+)?(\d{3})0'?s", text, re.I)
+    m = _DECADE.fullmatch(text)
     if m:
         base = int(m.group(2)) * 10
         last = base + 99 if base % 100 == 0 else base + 9  # "the 1800s": the century
@@ -233,6 +233,8 @@ def part_of(first: int, last: int, words: str) -> tuple[int, int]:
             (last - third, last))[_THIRDS[m.group().lower()]]
 
 
+# _decade_or_century's, compiled once as _CENTURY is: it is tried on every date span
+_DECADE = re.compile(r"(?:(?P<part>early|late|mid)[\s-]+)?(\d{3})0'?s", re.I)
 _CENTURY = re.compile(
     rf"(?:(?P<part>early|late|mid)[\s-]+)?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<tens>twenty[\s-]+)?"
     rf"(?P<word>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))[\s-]+century", re.I)
