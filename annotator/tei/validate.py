@@ -477,9 +477,7 @@ def _attributes_only(key: tuple[str, int, int], name: str) -> etree.RelaxNG | No
         return None
     for el in list(root.iter(f"{RNG_NS}element")):
         if el is not mine and (parent := el.getparent()) is not None:
-            gone = etree.Element(f"{RNG_NS}empty")
-            gone.tail = el.tail
-            parent.replace(el, gone)
+            _replace_by_empty(el, parent)
     start.clear()
     etree.SubElement(start, f"{RNG_NS}ref", name=home.get("name", ""))
     return _compiled(tree)
