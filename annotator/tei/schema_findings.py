@@ -129,6 +129,11 @@ def _lacking(needs: Needs, present: frozenset[str]) -> list[frozenset[str]]:
     return ways
 
 
+def patterns(node: etree._Element) -> list[etree._Element]:
+    """The RELAX NG patterns among a schema node's children (not its annotations)."""
+    return [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)]
+
+
 @lru_cache(maxsize=65536)
 def nullable(p: Pat) -> bool:
     """Whether the content may end here."""
@@ -230,7 +235,7 @@ class Grammar:
         return self._seq(el, skip_name=el.get("name") is None)
 
     def _seq(self, node: etree._Element, *, skip_name: bool = False) -> Pat:
-        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)]
+        kids = patterns(node)
         if skip_name and kids:
             kids = kids[1:]  # the name class of an <element> without @name
         out = EMPTY
@@ -252,13 +257,11 @@ class Grammar:
         if kind in ("group", "mixed"):
             return self._seq(node)
         if kind == "choice":
-            return _choice(*(self._pat(c) for c in node
-                             if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)))
+            return _choice(*(self._pat(c) for c in patterns(node)))
         if kind == "interleave":
             out = EMPTY
-            for c in node:
-                if isinstance(c.tag, str) and c.tag.startswith(RNG_NS):
-                    out = _inter(out, self._pat(c))
+            for c in patterns(node):
+                out = _inter(out, self._pat(c))
             return out
         if kind == "oneOrMore":
             return ("more", self._seq(node))
@@ -394,7 +397,7 @@ class Grammar:
         """The attributes the patterns under ``node`` require, all of them (RELAX NG's
         attributes are unordered: ``group`` and ``interleave`` alike). An element below
         requires none of its parent's."""
-        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)]
+        kids = patterns(node)
         return _all_of([self._need(c) for c in kids[1 if skip_name else 0:]])
 
     def _need(self, node: etree._Element) -> Needs:
@@ -417,14 +420,12 @@ class Grammar:
         if kind in ("group", "mixed", "interleave", "oneOrMore"):
             return self._needs(node)
         if kind == "choice":
-            return _one_of([self._need(c) for c in node
-                            if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)])
+            return _one_of([self._need(c) for c in patterns(node)])
         raise _Unread(kind)
 
     def value_words(self, attribute: etree._Element) -> str:
         """What an attribute's value may be, in words."""
-        return self._words([c for c in attribute if isinstance(c.tag, str)
-                            and c.tag.startswith(RNG_NS)], set()) or "another value"
+        return self._words(patterns(attribute), set()) or "another value"
 
     def _words(self, nodes: list[etree._Element], seen: set[str]) -> str:
         values = _only_values(nodes)

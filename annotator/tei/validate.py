@@ -50,7 +50,8 @@ from annotator.tei.parse import (TEI_NS, XML_ID, decode_xml, parse_xml,
 from annotator.tei.pointer_table import is_pointer
 from annotator.tei.resolve import attribute_places, check_pointers
 from annotator.tei.schema_findings import (MISSING_ATTRIBUTE, Grammar, bad_attribute,
-                                            explain, owner, owner_name, told_attribute)
+                                            explain, owner, owner_name, patterns,
+                                            told_attribute)
 from annotator.tei.schema_table import RNG_NS
 
 TEI_ALL = Path(__file__).resolve().parents[2] / "schemas" / "tei_all.rng"
@@ -82,11 +83,6 @@ _HOLDERS = frozenset(f"{RNG_NS}{kind}" for kind in (
     "group", "interleave", "choice", "optional", "zeroOrMore", "oneOrMore"))
 
 
-def _patterns(node: etree._Element) -> list[etree._Element]:
-    """The RELAX NG patterns among a schema node's children (not its annotations)."""
-    return [c for c in node if isinstance(c.tag, str) and c.tag.startswith(RNG_NS)]
-
-
 def _fold_empties(tree: etree._ElementTree) -> None:
     """Fold ``empty`` away as RELAX NG's simplification does (its section 4.20: ``group``
     and ``interleave`` of ``p`` and ``empty`` are ``p``; of, or a ``choice`` or repeat of,
@@ -114,12 +110,12 @@ def _fold_empties(tree: etree._ElementTree) -> None:
                     names = Counter(d.get("name", "") for d in root.iter(f"{RNG_NS}define"))
                 name = node.get("name", "")
                 if whole and names[name] == 1 and _home(node) is root and [
-                        c.tag for c in _patterns(node)] == [_EMPTY]:
+                        c.tag for c in patterns(node)] == [_EMPTY]:
                     hollow.add(name)
             elif node.tag in _HOLDERS:
-                patterns = _patterns(node)
-                empties = [c for c in patterns if c.tag == _EMPTY]
-                if empties and len(empties) == len(patterns):
+                kids = patterns(node)
+                empties = [c for c in kids if c.tag == _EMPTY]
+                if empties and len(empties) == len(kids):
                     _replace_by_empty(node, parent)
                     work.append(parent)
                 elif empties and node.tag != _CHOICE:
