@@ -91,6 +91,9 @@ class Texts:
         # edition -> (its sources' versions, word folded -> as its texts first write it with
         # a capital): ``edition_calm``'s, made once while the edition's files stay the same
         self._written: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, str]]] = {}
+        # sha256 -> the edition those bytes' header names (``edition``): the same for the
+        # same bytes, so asked of the store once (``_edition_words`` asks it of every source)
+        self._editions: dict[str, str] = {}
 
     def sources(self) -> list[Source]:
         return source_rows.all_sources(self.store.conn)
@@ -316,6 +319,13 @@ class Texts:
         map (its file unread: a pass over every source parsed each), else its map, built now
         and kept."""
         src = self._row(source)
+        known = self._editions.get(src.sha256)
+        if known is not None:
+            return known
+        self._editions[src.sha256] = name = self._edition_now(src)
+        return name
+
+    def _edition_now(self, src: Source) -> str:
         tm = self.cache.get((src.id, src.sha256))
         if tm is None:
             head = textmaps.kept_head(self.store.conn, src.sha256)
