@@ -773,10 +773,8 @@ class _Builder:
                             self.register, self.entries)
 
     def _record(self, ent: Entity) -> tuple[bool, str | None]:
-        """(whether new markup points to the entity's authority record rather than to an
-        entry: always with ``none``, with ``uris`` when it has one; that record's URI)."""
-        uri = _authority_uri(ent.authority) if self.register in ("none", URIS) else None
-        return uri is not None or self.register == "none", uri
+        """``_record_of`` the entity in this export's register."""
+        return _record_of(ent.authority, self.register)
 
     def _missing_entry(self, pointer: str) -> str | None:
         """The id ``x`` of a file's own pointer ``#x`` that no element of the file has (an
@@ -1542,11 +1540,18 @@ def _new_pointer(eid: str, authority: tuple[tuple[str, str], ...], form: str, re
                  entries: str) -> tuple[str, str] | None:
     """``_Builder.pointer`` for an entity the file has no pointer of its own to: made once
     per entity and style, not per file that names it (24,602 times at 16x, 769 sources)."""
-    if register in ("none", URIS):  # ``_Builder._record``
-        uri = _authority_uri(authority)
-        if uri is not None or register == "none":
-            return ("ref", uri) if uri else None
+    to_record, uri = _record_of(authority, register)
+    if to_record:
+        return ("ref", uri) if uri else None
     return Style(form).attr_value(ncname(eid), entries)
+
+
+def _record_of(authority: tuple[tuple[str, str], ...], register: str
+               ) -> tuple[bool, str | None]:
+    """(whether new markup points to an entity's authority record rather than to an entry:
+    always with ``none``, with ``uris`` when it has one; that record's URI)."""
+    uri = _authority_uri(authority) if register in ("none", URIS) else None
+    return uri is not None or register == "none", uri
 
 
 @lru_cache(maxsize=65536)
