@@ -562,8 +562,7 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
             hint = f" (did you mean @{close[0]}?)" if close else ""
             return (f"<{name}> may not have @{attr} in this schema{hint}; remove it"), attr
         elif type_name == MISSING_ATTRIBUTE:
-            ways = grammar.missing_attributes(name, [etree.QName(k).localname
-                                                     for k in el.attrib])
+            ways = grammar.missing_attributes(name, attribute_names(el))
             if ways:
                 return _lacks(name, ways), None
         elif type_name == "RELAXNG_ERR_TEXTWRONG":
@@ -576,6 +575,12 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
     except _Unread:
         pass
     return f"<{name}>: {message}", None
+
+
+def attribute_names(el: etree._Element) -> list[str]:
+    """The local names of an element's attributes, as ``Grammar.missing_attributes`` and
+    ``unknown_attributes`` take them."""
+    return [etree.QName(a).localname for a in el.attrib]
 
 
 def _lacks(name: str, ways: tuple[frozenset[str], ...]) -> str:

@@ -49,8 +49,8 @@ from annotator.tei.parse import (TEI_NS, XML_ID, decode_xml, parse_xml,
                                  read_source_bytes)
 from annotator.tei.pointer_table import is_pointer
 from annotator.tei.resolve import attribute_places, check_pointers
-from annotator.tei.schema_findings import (MISSING_ATTRIBUTE, Grammar, bad_attribute,
-                                            explain, owner, owner_name, patterns,
+from annotator.tei.schema_findings import (MISSING_ATTRIBUTE, Grammar, attribute_names,
+                                            bad_attribute, explain, owner, owner_name, patterns,
                                             told_attribute)
 from annotator.tei.schema_table import RNG_NS
 
@@ -383,7 +383,7 @@ def _owned(key: tuple[str, int, int], tree: etree._ElementTree,
                                        if _attributes_wrong(grammar, x)]
             mine = wrong[0] if len(wrong) == 1 else None
         if mine is None or e.type_name != MISSING_ATTRIBUTE and not grammar.missing_attributes(
-                name, [etree.QName(a).localname for a in mine.attrib]):
+                name, attribute_names(mine)):
             out.append(e)
             continue
         out.append(_Told(MISSING_ATTRIBUTE, f"Element {name} failed to validate attributes",
@@ -396,7 +396,7 @@ def _attributes_wrong(grammar: Grammar, el: etree._Element) -> bool:
     """Whether the schema, as ``schema_findings`` reads it, finds an attribute the element
     lacks or one it may not have."""
     name = etree.QName(el).localname
-    present = [etree.QName(a).localname for a in el.attrib]
+    present = attribute_names(el)
     return bool(grammar.missing_attributes(name, present)
                 or grammar.unknown_attributes(name, present))
 
@@ -449,8 +449,7 @@ def _unknown_beside_missing(key: tuple[str, int, int], tree: etree._ElementTree,
         if el is None:
             continue
         name = etree.QName(el).localname
-        for local in grammar.unknown_attributes(
-                name, [etree.QName(a).localname for a in el.attrib]):
+        for local in grammar.unknown_attributes(name, attribute_names(el)):
             if (e.path, local) not in told:
                 told.add((e.path, local))
                 out.append(_Told(_BAD_ATTRIBUTE, f"Invalid attribute {local} for element "
