@@ -375,6 +375,20 @@ def _double_year_after(year: int, month: int | None, day: int | None) -> OldStyl
                     julian=False)
 
 
+def no_old_style_day(year: int, month: int | None, day: int | None, *, quaker: bool = False,
+                     double: bool = False, marked: bool = False) -> bool:
+    """Whether ``old_style``'s None for a date written Old Style means the day is not in the
+    year the reading puts it in ("29 February 1760/1" and "29 February 1720/1": 1761 and 1721
+    have no 29 February, Julian or Gregorian; the 29th of the Twelfth Month 1721, February
+    1722), so the words name no day, not whether they are an Old Style date at all (a Quaker
+    month from 1752 on, a double year's day from 25 March from 1752 on: read as written)."""
+    if day is None or month is None or not (quaker or double or marked):
+        return False
+    if year >= NEW_STYLE_YEAR and (quaker or double and not marked):
+        return not quaker and (month, day) < (3, 25)
+    return True
+
+
 def easter(year: int, *, julian: bool = False) -> tuple[int, int, int]:
     """Easter Day of ``year`` by the Gregorian computus (the Western churches' since 1583,
     Britain's since 1753: the anonymous Gregorian algorithm, Meeus's form) or, ``julian``, by

@@ -28,7 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, easter, gregorian_to_julian,
-                                julian_to_gregorian, old_style, quaker_month, real_iso)
+                                julian_to_gregorian, no_old_style_day, old_style, quaker_month,
+                                real_iso)
 from annotator.dates import (BRACKET_GROUP, MONTHS, ORDINAL_WORDS, bracket_drops, double_year,
                              double_year_end, names_time, normalise_date, part_of, read_through,
                              style_mark, style_mark_end)
@@ -305,8 +306,10 @@ def read_expression(surface: str) -> Expr:
         return Expr("none") if back else expr
     read = old_style(day.year - back, day.month, day.day, quaker=quaker, double=split is not None,
                      marked=mark is not None and mark[1])
-    if read is None:
-        return Expr("none") if back or leap else expr
+    if read is None:  # no Old Style date, or one whose day its year has not ("29 February 1760/1")
+        return Expr("none") if back or leap or no_old_style_day(
+            day.year - back, day.month, day.day, quaker=quaker, double=split is not None,
+            marked=mark is not None and mark[1]) else expr
     if not read.julian:  # a double year after 1752: the later year, the day as written
         return dataclasses.replace(expr, attrs=(("when", Day(*read.value).tei()),),
                                    old_style=f"{Day(*read.value).tei()} ({read.why})",

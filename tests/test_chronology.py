@@ -880,11 +880,30 @@ def test_chronology_a_julian_leap_day_the_gregorian_calendar_has_not(text, surfa
     assert "julian" in r.flags.split(",") and "1700-02-29 Old Style" in r.reason
 
 
+@pytest.mark.parametrize("text, surface", [
+    ("He came home on 29 February 1760/1 and stayed.", "29 February 1760/1"),
+    ("He came home on 29 February 1720/1 and stayed.", "29 February 1720/1"),
+    ("Her sister died the 29th of 12th month 1721, aged 3.", "the 29th of 12th month 1721"),
+    ("He was born on 29 February 1720 O.S. at Bristol.", "29 February 1720 O.S."),
+])
+def test_chronology_an_old_style_day_its_year_has_not(text, surface):
+    """A 29 February Old Style puts in a year that has none, Julian or Gregorian (1760/1 is
+    1761's February; 1720/1 is 1721's; the Twelfth Month of 1721 is February 1722; 1720 O.S.
+    counts February in 1721), names no day: no value, as "29 February 1722/3" and "30
+    February 1760" have none (was: the words read as written, 1760-02-29, 1720-02-29,
+    1721-12-29, 1720-02-29, stated in full); "30 March 1760/1", after Lady Day, is still the
+    first year's day as written."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
+    assert not any(r.attrs for r in got.values()), got
+    assert Chronology(Day(1780)).resolve(surface).attrs == ()
+    assert dict(Chronology(Day(1780)).resolve("30 March 1760/1").attrs) == {"when": "1760-03-30"}
+
+
 def test_calendar_old_style_rules():
     """The calendar's rules on their own: Julian to Gregorian ten days apart before March
     1700 and eleven after, the Quakers' Eleventh Month of 1750 is January 1751, and a Julian
     29 February the Gregorian calendar has not is read."""
-    from annotator.calendar import julian_to_gregorian, old_style
+    from annotator.calendar import julian_to_gregorian, no_old_style_day, old_style
     assert julian_to_gregorian(1752, 9, 2) == (1752, 9, 13)
     assert julian_to_gregorian(1699, 6, 1) == (1699, 6, 11)
     assert julian_to_gregorian(1700, 2, 29) == (1700, 3, 11)
@@ -893,6 +912,9 @@ def test_calendar_old_style_rules():
     assert old_style(1752, 1, 1, quaker=True) is None
     assert old_style(1721, 3, 24, double=True).written == (1722, 3, 24)
     assert old_style(1731, None, marked=True).value == (1731, None, None)  # "1731 O.S."
+    assert no_old_style_day(1760, 2, 29, double=True)  # 1761 has no 29 February
+    assert not no_old_style_day(1760, 3, 30, double=True)  # after Lady Day: as written
+    assert not no_old_style_day(1780, 12, 29, quaker=True)  # from 1752 the months as written
 
 
 def test_chronology_old_style_running_date():
