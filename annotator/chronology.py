@@ -250,6 +250,7 @@ class Expr:
     written: Day = Day(None)  # an Old Style date's day as written, the year from 1 January
     quaker: bool = False  # a Quaker month number, read as January's count (before 1752: March's)
     feast: str = ""  # a fixed feast's name and day ("Michaelmas, 29 September"), for its reason
+    movable: str = ""  # a movable feast without its year ("Easter"): its words, its day to come
     part: str = ""  # a century's vague words ("the middle of"): the third of it they name
 
 
@@ -389,6 +390,8 @@ def _read(surface: str) -> Expr:
     if m and (fixed := feast_day(m["feast"])) is not None:  # "Christmas Day": its year to come
         return Expr("partial", day=Day(None, fixed[1], fixed[2]),
                     feast=f"{fixed[0]} is {fixed[2]} {MONTH_NAMES[fixed[1] - 1].title()}")
+    if m and any(p.fullmatch(m["feast"]) for p, _ in _MOVABLE_FEAST):  # "at Easter": its year,
+        return Expr("partial", movable=m["feast"])  # and so its day, to come
     text, weekday = plain_form(surface)
     text = re.sub(r"^(?:on|in|at|of|by|from|during)\s+", "", text, flags=re.I).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)  # 3.11.1954: day first
@@ -557,6 +560,9 @@ _FEAST_ALONE = re.compile(rf"(?:(?i:on|at|of|by|since|till|until|before|after)\s
 # "All Souls College", "the Michaelmas term", "Lady Day quarter"
 _FEAST_NAMING = (r"(?![ \t]*[-–—]?[ \t]*(?:[A-Z][a-z]|(?i:church|chapel|college|parish|island|street|"
                  r"term|quarter|rent|fair|sessions|holidays?|vacation|recess|week|time|season|tide)\b))")
+# nor is one before a number, its two-digit year ("At Pentecost 43", "At Easter 43"), the
+# model's to read with its year
+_FEAST_NUMBERED = r"(?![ \t]*,?[ \t]*\n?[ \t]*['’]?\d)"
 _FIXED_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(FIXED_FEASTS, key=len,
                                                                    reverse=True)]
 _MOVABLE_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(MOVABLE_FEASTS, key=len,
@@ -840,6 +846,8 @@ class Chronology:
         if expr.kind == "feast":
             return Resolved(expr.attrs, "the year stated with a feast (a saint's day not "
                             "known here: its day is left to the editor)", "high")
+        if expr.kind == "partial" and expr.movable:
+            return self._movable(expr, block, entry, tense)
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:
@@ -894,6 +902,39 @@ class Chronology:
             return dataclasses.replace(out, reason=f"{expr.feast}, a feast on a fixed day; "
                                        f"{out.reason}")
         return out
+
+    def _movable(self, expr: Expr, block: int, entry: bool, tense: str) -> Resolved:
+        """A movable feast without its year ("at Easter", "Whit Monday." heading an entry):
+        the year a month and day without one take (around the letter's date as its sentence
+        speaks of it, else the running one), the feast placed by its day in the year of the
+        date it leans on, its day then counted for the year found, cert medium, the reason
+        naming the count; no value where no year is given or the feast has no one day in it
+        (a season, Easter from 1583 to 1752)."""
+        writing = None if entry else self._writing(block)
+        found = (writing.year, "") if writing is not None else self._year_for(None, block, entry)
+        if found is None or found[0] is None:
+            return Resolved((), "no year to take it from", "", "partial")
+        near, why, _ = movable_feast(expr.movable, found[0])
+        if near is None:
+            return Resolved((), why, "", "partial")
+        out = self._partial(dataclasses.replace(expr, day=Day(None, near.month, near.day)),
+                            block, entry, tense)
+        attrs, whys, julian = [], [], False
+        for name, value in out.attrs:
+            day, why, counted = movable_feast(expr.movable, int(value[:4]))
+            if day is None:
+                return Resolved((), why, "", "partial")
+            attrs.append((name, day.tei()))
+            whys.append(why)
+            julian |= counted
+        if not attrs:
+            return out
+        day = _values_day(tuple(attrs))  # a day counted Julian: its day as written kept
+        g = day.date() if julian and day is not None else None
+        written = Day(*gregorian_to_julian(g.year, g.month, g.day)) if g is not None else None
+        return Resolved(tuple(attrs), f"{'; '.join(whys)}; {out.reason}", out.cert,
+                        ",".join(f for f in (out.flags, "julian" if written else "") if f),
+                        written=written.tei() if written else "")
 
     def _alternative(self, expr: Expr, block: int) -> Resolved:
         first, last, reason, cert = expr.day, expr.other, "stated (one of two)", "high"
@@ -1108,7 +1149,7 @@ FINDER = re.compile(
     rf"|{_M},?\s+{_Y}"
     rf"|{_M}\s+'?\d\d\b(?!\s*(?:st|nd|rd|th|d)\b)(?![.,]?\d)"
     rf"|{_Y},?\s+{_MON}(?:\s+{_D})?"
-    rf"|{_YEAR_OF}|{_FEAST},?\s+{_Y}|{_FEAST}{_FEAST_NAMING}"
+    rf"|{_YEAR_OF}|{_FEAST},?\s+{_Y}|{_FEAST}{_FEAST_NAMING}{_FEAST_NUMBERED}"
     rf"|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d\d)\b"
     rf"|(?:the\s+)?{_D}\s+(?:of\s+)?(?:this|last|next)\s+month"
     rf"|\b[Oo]n\s+the\s+(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b(?=\s*[.,;:!?)]|\s*$)"

@@ -431,6 +431,38 @@ def test_chronology_a_feast_without_a_year_takes_the_running_year():
                    "Michaelmas": {"when": "1790-09-29"}}
 
 
+def test_chronology_a_movable_feast_without_a_year_takes_the_year_it_leans_on():
+    """A movable feast without a year is found and dated as a fixed one is, its day counted
+    for the year found: a letter's Easter the one before or after the letter's date as its
+    sentence speaks of it, a diary's heading the entry's year (the next one when the months
+    start again), cert medium, the reason naming the count; no value where nothing gives the
+    year, nor for a season or Easter from 1583 to 1752, when the day depends on where the
+    text was written; "the Easter holidays" is none (was: not found, and a model's "Easter"
+    had no value, flagged relative)."""
+    letter = ("We went home at Easter and saw my sister. I hope to see you on Whit Monday. "
+              "The Easter holidays were long.")
+    got = {letter[s:e]: r for s, e, r in
+           date_mentions(letter, [], Dating(Day(1790, 6, 10), "the letter's date"))}
+    assert {k: dict(r.attrs) for k, r in got.items()} == {
+        "Easter": {"when": "1790-04-04"}, "Whit Monday": {"when": "1791-06-13"}}
+    assert got["Easter"].cert == "medium" and got["Easter"].reason.startswith(
+        "Easter 1790 is Easter Day, 1790-04-04 by the Gregorian computus, a movable feast; "
+        "the April before")
+    diary = "30 December 1790.\n\nVery cold.\n\nShrove Tuesday.\n\nWe dined at home."
+    blocks = ((0, 17, "dateline"), (19, 29, "p"), (31, 46, "head"), (48, 64, "p"))
+    got = {diary[s:e]: r for s, e, r in date_mentions(diary, [], Dating(blocks=blocks))}
+    assert dict(got["Shrove Tuesday."].attrs) == {"when": "1791-03-08"}
+    assert "the year after the entry date 1790-12-30" in got["Shrove Tuesday."].reason
+    for anchor, text in [(None, "We went home at Easter."),
+                         (Day(1740, 6, 10), "We went home at Easter."),
+                         (Day(1790, 6, 10), "We went home at Whitsuntide.")]:
+        got = date_mentions(text, [], Dating(anchor, "the letter's date"))
+        assert [r.attrs for _, _, r in got] == [()], (anchor, text)
+    r = Chronology(Day(1500, 6, 10), "the letter's date").resolve("Whit Monday")
+    assert dict(r.attrs) == {"when": "1500-06-18"} and r.written == "1500-06-08"
+    assert "julian" in r.flags.split(",") and r.cert == "medium"
+
+
 def test_calendar_easter():
     """Easter Day by either computus: Gregorian 1818-03-22 (the earliest it can be) and
     1943-04-25 (the latest), 2000-04-23, 2024-03-31; Julian 1066-04-16 and the Orthodox
