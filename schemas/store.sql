@@ -125,6 +125,7 @@ CREATE TABLE mentions (
     date_cert   TEXT NOT NULL DEFAULT '',     -- dates: 'high' stated, 'medium' inferred
     date_stated INTEGER NOT NULL DEFAULT 0,   -- dates: 1, the value is the text's own (its doubt too)
     date_written TEXT,                        -- dates flagged julian: JSON like date_value, each day as the words write it (below)
+    date_set    INTEGER NOT NULL DEFAULT 0,   -- dates: 1, the value is the editor's ('date set --when'), not read from the words
     UNIQUE (source_id, sha256, start, end, type)
 );
 -- date_written: for a date flagged julian, the day (or month, year) each attribute's value was
@@ -144,7 +145,7 @@ CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date
 -- export's query repeats word for word): julian, or stated with a doubt or set, not certain.
 CREATE INDEX mentions_told_dates ON mentions(source_id, sha256) WHERE type = 'date' AND
     date_value IS NOT NULL AND (',' || flags || ',' LIKE '%,julian,%' OR date_cert != 'high'
-    AND (date_stated = 1 OR date_reason LIKE 'set by the editor%'));
+    AND (date_stated = 1 OR date_set = 1));
 
 -- Surfaces an editor rejected for a type: never proposed again for that type.
 CREATE TABLE rejections (

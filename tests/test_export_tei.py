@@ -2510,6 +2510,71 @@ def test_export_tei_an_older_store_flags_its_stated_dates(ws, tmp_path):
     assert [t in after.decode() for t in _DOUBTED_TAGS] == [True] * 4
 
 
+def _estimated(ws, tmp_path):
+    """The doubted letter with its inferred 'on the 14th' given an editor's estimate,
+    ``date set --when 1791-05 --cert low``, the rest confirmed: the mention and the export."""
+    _, dates = _doubted_letter(ws, tmp_path)
+    for m in dates.values():
+        ws.confirm(f"mention:{m.id}")
+    day = dates["on the 14th"]
+    ws.set_date(day.id, when="1791-05", cert="low")
+    return day, export_bytes(ws, "letter")
+
+
+_ESTIMATE = '<date when="1791-05" cert="low">on the 14th</date>'
+
+
+def test_export_tei_reads_an_editors_date_from_the_stores_flag(ws, tmp_path):
+    """'date set' with a value flags it the editor's (``mentions.date_set``), and the export
+    reads that flag: an estimate, cert low, has no evidence of an inference whatever its
+    reason says; undone, the flag goes with the value (was: the store matched the reason's
+    wording, 'set by the editor%', so a reason worded otherwise wrote the editor's estimate
+    evidence="internal", inferred from the text)."""
+    day, before = _estimated(ws, tmp_path)
+    assert _ESTIMATE in before.decode()
+    assert ws.store.one("SELECT date_set FROM mentions WHERE id = ?", (day.id,))[0] == 1
+    ws.undo()
+    assert ws.store.one("SELECT date_set FROM mentions WHERE id = ?", (day.id,))[0] == 0
+    assert _DOUBTED_TAGS[3] in export_bytes(ws, "letter").decode()
+    ws.set_date(day.id, when="1791-05", cert="low")
+    assert export_bytes(ws, "letter") == before
+    with ws.store.transaction() as conn:  # the reasons reworded, as a later release may
+        conn.execute("UPDATE mentions SET date_reason = 'given by the editor' "
+                     "WHERE type = 'date'")
+    assert export_bytes(ws, "letter") == before
+
+
+def test_export_tei_an_older_store_flags_its_editors_dates(ws, tmp_path):
+    """A store of version 24 (no ``date_set``): opening it flags the dates whose reason is
+    the editor's, the told-dates index is made anew with the column, the export is the one
+    it wrote before, and an undo of a 'date set' logged then clears the flag."""
+    from tests.conftest import reopened_at
+
+    day, before = _estimated(ws, tmp_path)
+    again = reopened_at(ws, 24, "DROP INDEX mentions_told_dates",
+                        "ALTER TABLE mentions DROP COLUMN date_set",
+                        "CREATE INDEX mentions_told_dates ON mentions(source_id, sha256) WHERE "
+                        "type = 'date' AND date_value IS NOT NULL AND (',' || flags || ',' LIKE "
+                        "'%,julian,%' OR date_cert != 'high' AND (date_stated = 1 OR "
+                        "date_reason LIKE 'set by the editor%'))")
+    with again.store.transaction() as conn:  # the 'date set' logged as version 24 logged it
+        for did, changes in conn.execute("SELECT id, changes FROM decisions").fetchall():
+            logged = json.loads(changes)
+            for ch in logged:
+                for image in (ch["before"], ch["after"]):
+                    if image is not None:
+                        image.pop("date_set", None)
+            conn.execute("UPDATE decisions SET changes = ? WHERE id = ?",
+                         (json.dumps(logged), did))
+    assert [r[0] for r in again.store.query("SELECT id FROM mentions WHERE date_set = 1")] == \
+        [day.id]
+    assert "date_set = 1" in again.store.one(
+        "SELECT sql FROM sqlite_master WHERE name = 'mentions_told_dates'")[0]
+    assert export_bytes(again, "letter") == before
+    again.undo()
+    assert again.store.one("SELECT date_set FROM mentions WHERE id = ?", (day.id,))[0] == 0
+
+
 def test_export_a_letter_naming_no_edition_borrows_no_pointer_form(ws, tmp_path):
     """A .txt letter beside a Friendly Networks journal, whose names are keyed (``@key``):
     the letter's new names point to their entry as TEI does, ``ref="#id"`` in its standOff

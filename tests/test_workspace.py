@@ -270,7 +270,7 @@ def test_store_version_23_gets_the_index_the_export_reads_told_dates_from(seed_w
     from annotator.store.connection import TOLD_DATES
     from annotator.store.exports import marked_dates
 
-    assert f"LIKE '{EDITOR}%'" in TOLD_DATES  # the index's words are the chronology's
+    assert "date_set = 1" in TOLD_DATES and EDITOR not in TOLD_DATES  # a column, no wording
     seed_ws.propose()
     conn = seed_ws.store.conn
     sid, sha = conn.execute("SELECT source_id, sha256 FROM mentions WHERE type = 'date' "
@@ -283,7 +283,8 @@ def test_store_version_23_gets_the_index_the_export_reads_told_dates_from(seed_w
                  "'{\"when\": \"1750-03-01\"}' WHERE id = ?", (rows[0],))
     conn.execute("UPDATE mentions SET date_cert = 'medium', date_stated = 1, date_value = "
                  "'{\"when\": \"1791-05-12\"}' WHERE id = ?", (rows[1],))
-    conn.execute("UPDATE mentions SET date_cert = 'low', date_stated = 0, date_reason = ?, "
+    conn.execute("UPDATE mentions SET date_cert = 'low', date_stated = 0, date_set = 1, "
+                 "date_reason = ?, "
                  "date_value = '{\"when\": \"1800\"}' WHERE id = ?",
                  (f"{EDITOR} (estimate)", rows[2]))
     conn.execute("UPDATE mentions SET flags = '', date_cert = 'high', date_stated = 1, "

@@ -452,7 +452,7 @@ class Review:
             changes: dict[str, Any] = {"status": "confirmed", "decided": 1}
             if stored is not None:
                 changes |= {"date_value": stored, "date_reason": EDITOR,
-                            "date_cert": cert or "high", "date_stated": 0,
+                            "date_cert": cert or "high", "date_stated": 0, "date_set": 1,
                             "date_written": None}  # no words' day: the editor's value
             elif cert is not None:
                 changes["date_cert"] = cert
@@ -953,7 +953,7 @@ def _flagged(conn: sqlite3.Connection, row: sqlite3.Row, julian: bool,
     reason = row["date_reason"] or ""
     value = json.loads(row["date_value"]) if row["date_value"] else {}
     written = json.loads(row["date_written"]) if row["date_written"] else {}
-    now, words, said = ({}, {}, "") if reason.startswith(EDITOR) or \
+    now, words, said = ({}, {}, "") if row["date_set"] or \
         file_date_value(conn, row["id"]) is not None else flag_value(value, written, julian)
     flag = "flagged julian by the editor" if julian else "julian flag cleared by the editor"
     kept = _EDITOR_FLAG.sub("", reason)

@@ -25,7 +25,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 BUSY_TIMEOUT_MS = 5000
 # how much of the store a connection reads through a memory map, not a read() per page into
 # its own page cache: a fresh connection (each command, each export) copies every page it
@@ -296,15 +296,41 @@ def _julian_days_column(conn: sqlite3.Connection) -> str:
 
 
 # the dates whose tag says more than their value (``store.exports.marked_dates``): flagged
-# julian (an Old Style date), or a value the text states with a doubt or an editor set, not
-# certain. The partial index ``mentions_told_dates`` holds them (version 24) and the query
-# names it and repeats these words: SQLite uses a partial index only for a WHERE it can see
-# implies the index's. 'set by the editor' is ``chronology.EDITOR`` (a test holds them equal)
+# julian (an Old Style date), or a value the text states with a doubt or an editor set
+# (``date_set``), not certain. The partial index ``mentions_told_dates`` holds them (version
+# 24, its words version 25's) and the query names it and repeats these words: SQLite uses a
+# partial index only for a WHERE it can see implies the index's.
 TOLD_JULIAN = "',' || flags || ',' LIKE '%,julian,%'"
-TOLD_STATED = "date_cert != 'high' AND (date_stated = 1 OR date_reason LIKE 'set by the editor%')"
+TOLD_STATED = "date_cert != 'high' AND (date_stated = 1 OR date_set = 1)"
 TOLD_DATES = f"type = 'date' AND date_value IS NOT NULL AND ({TOLD_JULIAN} OR {TOLD_STATED})"
 _TOLD_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_told_dates ON mentions(source_id, sha256) "
                f"WHERE {TOLD_DATES};")
+
+
+def _editor_dates_column(conn: sqlite3.Connection) -> str:
+    """Version 25: whether a date's value is the editor's (``mentions.date_set``, set by
+    'date set' with a value), so the export and the julian flag read a column, not the
+    reason's wording. A store before it kept that wording alone: its dates whose reason
+    begins ``chronology.EDITOR`` are flagged once, here, and the told-dates index is made
+    anew with the column's words (one that has them, a store of a newer schema.sql's, kept)."""
+    from annotator.chronology import EDITOR
+
+    index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'mentions_told_dates'"
+                         ).fetchone()
+    anew = "" if index is not None and "date_set" in index[0] else \
+        f"DROP INDEX IF EXISTS mentions_told_dates; {_TOLD_INDEX}"
+    return _add_columns(conn, [("mentions", "date_set", "INTEGER NOT NULL DEFAULT 0")]) + (
+        "UPDATE mentions SET date_set = 1 WHERE type = 'date' AND date_value IS NOT NULL "
+        f"AND date_reason LIKE '{EDITOR}%' AND date_set = 0; {anew}")
+
+
+def _editor_set(row: dict[str, Any]) -> int:
+    """The ``date_set`` of a mention row logged before version 25, which had none: 1 where
+    its reason is the editor's, as the migration reads it."""
+    from annotator.chronology import EDITOR
+
+    return int(row.get("type", "date") == "date" and row.get("date_value") is not None and
+               (row.get("date_reason") or "").startswith(EDITOR))
 
 
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
@@ -364,7 +390,8 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     20: _stated_column,  # store.sql has it, and propose sets it, from version 21
     21: _uri_column,  # store.sql has it from version 22
     22: _julian_days_column,  # store.sql has it, and propose and 'date set' set it, from 23
-    23: _TOLD_INDEX,  # store.sql has it from version 24
+    23: "",  # the told-dates index of version 24: version 25's step makes it, with its column
+    24: _editor_dates_column,  # store.sql has it, and 'date set' sets it, from version 25
 }
 
 
@@ -820,6 +847,8 @@ class Act:
             naming = ch.get("naming")
             if table == "mentions" and before is not None and "date_written" not in before:
                 before = {**before, "date_written": _logged_written(before)}
+            if table == "mentions" and before is not None and "date_set" not in before:
+                before = {**before, "date_set": _editor_set(before)}
             if before is None:
                 self.delete(table, key, naming=naming)
             elif self._row(table, key) is None:

@@ -89,7 +89,7 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
     ``julian`` (an Old Style date: its words a Julian day), and those the text states with a
     doubt (``stated``, '12 May 1791?': not certain, its value flagged ``date_stated`` where
     ``chronology`` decides it), whose doubt is no inference, nor is an editor's estimate (a
-    value set with ``date set --cert low``: reason 'set by the editor'). Apart from
+    value set with ``date set --cert low``: ``date_set``, not the reason's wording). Apart from
     ``mention_kinds``, whose index holds neither flags nor reasons: the store finds them in
     the partial index ``mentions_told_dates`` (``TOLD_DATES``), which holds them alone, a few
     of an export's mentions (was: every date's row looked up, 13 of 1,103 kept)."""
