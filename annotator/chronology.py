@@ -560,9 +560,9 @@ _FEAST_ALONE = re.compile(rf"(?:(?i:on|at|of|by|since|till|until|before|after)\s
 # "All Souls College", "the Michaelmas term", "Lady Day quarter"
 _FEAST_NAMING = (r"(?![ \t]*[-–—]?[ \t]*(?:[A-Z][a-z]|(?i:church|chapel|college|parish|island|street|"
                  r"term|quarter|rent|fair|sessions|holidays?|vacation|recess|week|time|season|tide)\b))")
-# nor is one before a number, its two-digit year ("At Pentecost 43", "At Easter 43"), the
-# model's to read with its year
-_FEAST_NUMBERED = r"(?![ \t]*,?[ \t]*\n?[ \t]*['’]?\d)"
+# nor is one before two digits, its two-digit year ("At Pentecost 43", "At Easter 43"), the
+# model's to read with its year ("At Christmas 3 of us went" keeps its feast)
+_FEAST_NUMBERED = r"(?![ \t]*,?[ \t]*\n?[ \t]*['’]?\d\d\b)"
 _FIXED_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(FIXED_FEASTS, key=len,
                                                                    reverse=True)]
 _MOVABLE_FEAST = [(re.compile(_feast_words(n)), n) for n in sorted(MOVABLE_FEASTS, key=len,

@@ -461,6 +461,9 @@ def test_chronology_a_movable_feast_without_a_year_takes_the_year_it_leans_on():
     r = Chronology(Day(1500, 6, 10), "the letter's date").resolve("Whit Monday")
     assert dict(r.attrs) == {"when": "1500-06-18"} and r.written == "1500-06-08"
     assert "julian" in r.flags.split(",") and r.cert == "medium"
+    text = "At Christmas 3 of us went to Bath."  # one digit: no two-digit year, the feast
+    assert [text[s:e] for s, e, _ in date_mentions(text, [], Dating(Day(1790, 6, 10)))] == \
+        ["Christmas"]
 
 
 def test_calendar_easter():
