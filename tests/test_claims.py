@@ -734,6 +734,38 @@ def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
                           "replaced): ")
 
 
+def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_path):
+    """A source's file edited by hand in sources/ since it was added, a claim on it: check
+    lists it among the sources' warnings (S016, with 'add --replace'), checks its claims where
+    the store's version has them and every other source's, and exits as for those claims
+    (was: S016, exit 2, nothing checked)."""
+    ws.bib_add(REFERENCES)
+    ws.add(_note(tmp_path, "Note", "The pact was signed in 1939.", "The war began in 1941."))
+    other = tmp_path / "other.txt"
+    other.write_text("Brahm wrote to Schnitzler.\n", encoding="utf-8")
+    ws.add(other)
+    failing = ws.add_claim("note", quote="The war began in 1941.")
+    supported = ws.add_claim("other", quote="Brahm wrote to Schnitzler.")
+    ws.link_claim(supported.id, "nekrich1997")
+    file = ws.root / "sources" / "note.xml"
+    file.write_bytes(file.read_bytes().replace(b"1939", b"1938"))
+    out = run(ws, "check")
+    assert out.exit_code == 1, out.output
+    assert out.stdout == (f"sources/note.xml:{failing.line}: claim {failing.id} unsupported "
+                          f"(unattributed, {failing.location}): The war began in 1941.\n")
+    assert (f"{file}: warning: file changed since it was added; run 'annotator add --replace "
+            f"{file}' [S016]") in out.stderr.splitlines()
+    assert out.stderr.rstrip().endswith("2 confirmed claims checked, 1 not supported; "
+                                        "1 source warning")
+    listed = run(ws, "check", "-f", "json")
+    assert listed.exit_code == 1, listed.output
+    found = json.loads(listed.stdout)
+    assert [(c["id"], c["line"]) for c in found["claims"]] == [(failing.id, failing.line)]
+    assert [(w["code"], w["source"], w["hint"]) for w in found["source_warnings"]] == [
+        ("S016", "note", f"run 'annotator add --replace {file}'")]
+    assert run(ws, "check", "--allow", "unsupported").exit_code == 0
+
+
 def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     """A confirmed name whose words changed in a replaced source is stale and in no export:
     check said nothing of it. Now it warns (failing nothing: no act sets a stale mention

@@ -689,9 +689,10 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     until they are marked again (``stale_mentions``, ``acts.stale``), and the
     sources' warnings, those ``sources`` gives (S026: a header and dateline that disagree on
     the date; S016: a file edited by hand since it was added), are said with it, and fail
-    nothing."""
+    nothing: an edited file's claims are checked where the store's version has them."""
     from annotator.acts.stale import stale_mentions
 
+    ctx = replace(ctx, texts=ctx.texts.as_stored())
     allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
     rows = claims(ctx, status=None, source_id=None, kinds=None, state=("confirmed", "stale"))
     confirmed = [r for r in rows if r.state == "confirmed"]

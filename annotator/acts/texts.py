@@ -11,6 +11,7 @@ DOCS: docs/store.md#text-maps
 from __future__ import annotations
 
 import contextlib
+import copy
 import difflib
 import logging
 import os
@@ -87,6 +88,7 @@ class Texts:
     def __init__(self, store: Store, root: Path, cache: TextMapCache | None = None) -> None:
         self.store = store
         self.root = root
+        self._as_stored = False  # ``as_stored``: an edited file read as the store keeps it
         self.cache: TextMapCache = OrderedDict() if cache is None else cache
         # edition -> (its sources' versions, word folded -> as its texts first write it with
         # a capital): ``edition_calm``'s, made once while the edition's files stay the same
@@ -179,12 +181,15 @@ class Texts:
     def parsed(self, source: str | Source) -> ParsedSource:
         """The source file as it is now; refuses a file changed behind the store's back.
         ``source``: its id, or its row when the caller has just read it."""
-        src = self._row(source)
-        path = self.restore(src)
-        parsed = parse_source(path)
-        if parsed.sha256 != src.sha256:
-            raise _changed(path)
-        return parsed
+        return parse_source(*self._unchanged(self._row(source)))
+
+    def as_stored(self) -> Texts:
+        """These texts, reading a file edited by hand since it was added (S016) as the store
+        keeps it, the version the decisions on it hold for, instead of refusing it: for
+        ``check``, which says the edit among the sources' warnings and checks the rest."""
+        other = copy.copy(self)  # the same store, cache and caches of editions
+        other._as_stored = True
+        return other
 
     def restore(self, src: Source) -> Path:
         """The source's file; written back from the bytes the store keeps when it is missing
@@ -307,7 +312,11 @@ class Texts:
             path = self.restore(src)
             data = read_source_bytes(path)
         if sha256_hex(data) != src.sha256:
-            raise _changed(path)
+            kept = source_rows.version_bytes(self.store.conn, src.sha256) \
+                if self._as_stored else None
+            if kept is None:
+                raise _changed(path)
+            data = kept
         return path, data
 
     def reading_text(self, source_id: str) -> str:
