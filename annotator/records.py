@@ -371,14 +371,25 @@ class StaleMention:
     now: Nearest
 
     @property
+    def gone(self) -> bool:
+        """Its words are gone from the text now (``now`` is the point where they were)."""
+        return self.now.end <= self.now.start
+
+    @property
     def command(self) -> str:
-        """The command that marks its words again where they are now."""
+        """The command that marks its words again where they are now (START END where they
+        are gone: where the text now writes the name, if it does)."""
         m, now = self.mention, self.now
         entity = f" --entity {m.entity_id}" if m.entity_id else ""
-        return f"annotator mention add {m.source_id} {now.start} {now.end} {m.type}{entity}"
+        span = "START END" if self.gone else f"{now.start} {now.end}"
+        return f"annotator mention add {m.source_id} {span} {m.type}{entity}"
 
     def mark_again(self) -> str:
-        """What the editor does: mark the words again where they are now."""
+        """What the editor does: mark the words again where they are now; where they are gone,
+        mark the name where the text now writes it, or set the mention aside (a reject)."""
+        if self.gone:
+            return (f"mark the name again where the text now writes it ('{self.command}'), "
+                    f"or set this mention aside ('annotator reject mention:{self.mention.id}')")
         return f"mark the words again on the text now ('{self.command}')"
 
 
@@ -476,9 +487,8 @@ class CheckReport:
     warnings: tuple[SourceWarning, ...] = ()  # the sources', as ``sources`` marks them (S026:
     # a date header and dateline disagree on; S016: a file edited since it was added): said,
     # but no finding, so ``ok`` does not look at them
-    # confirmed names and dates whose words changed in a replaced source, not marked again:
-    # said as warnings, failing nothing (no act sets a stale mention aside, D005, so a
-    # failure could never be cleared where the words now are no name)
+    # confirmed names and dates whose words changed in a replaced source, not marked again
+    # nor set aside (``reject mention:N``): said as warnings, failing nothing
     stale_mentions: tuple[StaleMention, ...] = ()
 
     @property

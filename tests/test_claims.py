@@ -768,14 +768,17 @@ def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_
 
 def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     """A confirmed name whose words changed in a replaced source is stale and in no export:
-    check said nothing of it. Now it warns (failing nothing: no act sets a stale mention
-    aside), naming the line where the words are now and the command that marks them again,
-    until they are; a name whose words are gone is not listed."""
+    check said nothing of it. Now it warns (failing nothing), naming the line where the words
+    are now and the command that marks them again, until they are; a name whose words are
+    gone from the text is listed too, at the place they were, saying so: mark the name where
+    the text now writes it, or set the mention aside with 'reject mention:N', which undo takes
+    back (was: not listed, and every act on it refused, D005)."""
     ws.add(_note(tmp_path, "Note", "Anny wrote to Josef.", "Otto came."))
     text = ws.reading_text("note")
     ws.add_mention("note", text.index("Anny"), text.index("Anny") + 4, "person")
     ws.add_mention("note", text.index("Otto"), text.index("Otto") + 4, "person")
     [anny] = [m for m in ws.mentions("note") if m.surface == "Anny"]
+    [otto] = [m for m in ws.mentions("note") if m.surface == "Otto"]
     ws.add(_note(tmp_path, "Note", "A remark.", "Annie wrote to Josef."), replace=True)
     assert {m.surface: m.status for m in ws.mentions("note")} == {"Anny": "stale",
                                                                   "Otto": "stale"}
@@ -784,8 +787,12 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     line = _line_of(ws, "Annie wrote")
     report = ws.check()
     assert report.ok
-    [stale] = report.stale_mentions  # Otto's words are gone: nothing to mark
-    assert (stale.mention.id, stale.now.start, stale.now.end) == (anny.id, start, end)
+    stale, gone = report.stale_mentions
+    assert (stale.mention.id, stale.now.start, stale.now.end, stale.gone) == \
+        (anny.id, start, end, False)
+    # Otto's words are gone: listed at the point they were, the end of the text now
+    assert (gone.mention.id, gone.now.start, gone.now.end, gone.gone) == \
+        (otto.id, len(text), len(text), True)
     out = run(ws, "check")
     assert out.exit_code == 0 and out.stdout == ""
     assert (f"sources/note.xml:{line}: warning: mention {anny.id} stale: its words changed "
@@ -793,22 +800,39 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
             f"was replaced; now near ¶ 3, line {line}), so no export has it; mark the words "
             f"again on the text now ('annotator mention add note {start} {end} person "
             f"--entity {anny.entity_id}')\n") in out.stderr
-    assert "; 1 confirmed mention stale (warning)" in out.stderr
+    assert (f"sources/note.xml:{gone.now.line}: warning: mention {otto.id} stale: its words "
+            f"are gone from the text now (was confirmed, person {otto.entity_id} 'Otto', "
+            f"{gone.was_at} before the source was replaced; they stood near "
+            f"{gone.now.location}), so no export has it; mark the name again where the text "
+            f"now writes it ('annotator mention add note START END person --entity "
+            f"{otto.entity_id}'), or set this mention aside ('annotator reject "
+            f"mention:{otto.id}')\n") in out.stderr
+    assert "; 2 confirmed mentions stale (warnings)" in out.stderr
     # check -f json had them on stderr alone, its JSON the claims' list; now they are in it
     out = run(ws, "check", "-f", "json")
     assert out.exit_code == 0 and "warning: mention" not in out.stderr
-    assert json.loads(out.stdout) == {"claims": [], "stale_mentions": [{
+    listed = json.loads(out.stdout)
+    assert listed == {"claims": [], "stale_mentions": [{
         "id": anny.id, "source": "note", "file": "sources/note.xml", "type": "person",
         "entity": anny.entity_id, "text": "Anny", "start": anny.start, "end": anny.end,
         "was": stale.was_at, "now": {"start": start, "end": end, "location": f"¶ 3, line {line}",
-                                     "line": line},
-        "command": f"annotator mention add note {start} {end} person --entity {anny.entity_id}"}],
-        "source_warnings": []}
+                                     "line": line}, "gone": False,
+        "command": f"annotator mention add note {start} {end} person --entity {anny.entity_id}"},
+        listed["stale_mentions"][1]], "source_warnings": []}
+    assert (listed["stale_mentions"][1]["gone"], listed["stale_mentions"][1]["command"]) == \
+        (True, f"annotator mention add note START END person --entity {otto.entity_id}")
     assert f"warning: mention {anny.id} stale" in run(ws, "check", "-f", "csv").stderr
     assert run(ws, "mention", "add", "note", str(start), str(end), "person", "--entity",
                anny.entity_id).exit_code == 0
+    assert [s.mention.id for s in ws.check().stale_mentions] == [otto.id]
+    # set aside: out of every listing, and undo puts it back
+    assert run(ws, "reject", f"mention:{otto.id}").exit_code == 0
     assert ws.check().stale_mentions == ()
     assert "stale" not in run(ws, "check").stderr
+    assert otto.id not in {m.id for m in ws.mentions("note")}
+    ws.undo()
+    assert [s.mention.id for s in ws.check().stale_mentions] == [otto.id]
+    assert ws.mention(otto.id).status == "stale"
 
 
 def test_claims_marking_a_stale_claim_again_takes_its_links(ws, tmp_path):

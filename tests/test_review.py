@@ -509,8 +509,8 @@ def test_review_adjust_span(review_ws):
 
 def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
     """A mention of a replaced file's older version (stale) has offsets into a text that is
-    gone: confirming, rejecting, relabelling, dating, adjusting or splitting it off is refused
-    (D005) and changes nothing (was: confirm, reject, relabel and date decided it, confirm
+    gone: confirming, relabelling, dating, adjusting or splitting it off is refused (D005) and
+    changes nothing, rejecting it sets it aside (was: confirm, reject, relabel and date decided it, confirm
     over 'Maksim Gork[y in Moscow]' of the text now; only adjust refused). ``mentions`` shows
     it in its own version's text (was: its old offsets applied to the new text)."""
     letter = tmp_path / "letter.txt"
@@ -529,7 +529,7 @@ def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
     assert {m.id: m.status for m in ws.mentions("letter")} == {
         date: "stale", gorky: "stale", tolstoy: "confirmed"}
     before = dump(ws)
-    refused = [lambda: ws.confirm(f"mention:{gorky}"), lambda: ws.reject(f"mention:{date}"),
+    refused = [lambda: ws.confirm(f"mention:{gorky}"),
                lambda: ws.relabel(f"mention:{gorky}", "place"),
                lambda: ws.set_date(date, when="1902"), lambda: ws.adjust(gorky, 20, 32),
                lambda: ws.split("person-maxim-gorky", [gorky]),
@@ -540,6 +540,13 @@ def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
         assert err.value.code == "D005"
         assert "belongs to an older version of letter" in str(err.value)
         assert "decided there" in err.value.hint  # each was the editor's
+    assert dump(ws) == before
+    # rejecting one sets it aside: taken out, no mention of the text now decided, and undo
+    # puts it back (was: refused, D005, so check listed it for ever)
+    ws.reject(f"mention:{date}")
+    assert {m.id: m.status for m in ws.mentions("letter")} == {gorky: "stale",
+                                                               tolstoy: "confirmed"}
+    ws.undo()
     assert dump(ws) == before
 
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(

@@ -776,6 +776,8 @@ def _now(ctx: ActContext, rows: Sequence[sqlite3.Row]) -> dict[int, Nearest]:
     """Where the words of each stale claim among ``rows`` are nearest in its source's text now,
     by id, as the replace recorded it (``store.sources.stale_places``); a claim it did not
     record (a store from before) is left out."""
+    from annotator.acts.stale import near
+
     out: dict[int, Nearest] = {}
     stale: dict[str, list[int]] = {}
     for r in rows:
@@ -790,12 +792,7 @@ def _now(ctx: ActContext, rows: Sequence[sqlite3.Row]) -> dict[int, Nearest]:
         for cid in ids:
             if cid not in places:
                 continue
-            start, end = places[cid]
-            # a point where the words are gone: the place of the character there
-            at = min(start, max(len(tm.text) - 1, 0))
-            (paragraph, line, page), last = tm.span_places(*((start, end) if end > start
-                                                             else (at, at + 1)))
-            out[cid] = Nearest(start, end, paragraph, line, page, last)
+            out[cid] = near(tm, *places[cid])
     return out
 
 

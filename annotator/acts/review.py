@@ -323,6 +323,11 @@ class Review:
         kind, key = parse_target(target)
         conn = rec.conn
         if kind == "mention":
+            if status == "rejected" and self._mention_row(conn, int(key))["status"] == "stale":
+                # set aside: its offsets are an older version's (D005), so it is taken out
+                # (logged: undo puts it back), never made a mention of the text now
+                rec.delete("mentions", {"id": key})
+                return
             self._current_mention_row(conn, int(key))
             rec.update("mentions", {"id": key}, {"status": status, "decided": 1})
             return

@@ -76,10 +76,11 @@ def check_cli(
         m = s.mention
         typer.echo(terminal_safe(
             f"{files.get(m.source_id, m.source_id)}:{s.now.line}: warning: mention {m.id} "
-            f"stale: its words changed (was confirmed, {m.type}"
-            f"{f' {m.entity_id}' if m.entity_id else ''} {clipped(m.surface, 60)!r}, "
-            f"{s.was_at} before the source was replaced; now near {s.now.location}), so no "
-            f"export has it; {s.mark_again()}"), err=True)
+            f"stale: its words {'are gone from the text now' if s.gone else 'changed'} (was "
+            f"confirmed, {m.type}{f' {m.entity_id}' if m.entity_id else ''} "
+            f"{clipped(m.surface, 60)!r}, {s.was_at} before the source was replaced; "
+            f"{'they stood near' if s.gone else 'now near'} {s.now.location}), so no export "
+            f"has it; {s.mark_again()}"), err=True)
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"
                + (f", {len(report.stale)} stale" if report.stale else "")
@@ -98,11 +99,12 @@ def check_cli(
 
 def _stale_mention(s: StaleMention, files: dict[str, str]) -> dict[str, Any]:
     """A stale confirmed mention for scripts: what it was (its span and place in the version
-    before), where its words are now, and the command that marks them again."""
+    before), where its words are now (``gone``: the point where they were), and the command
+    that marks them again."""
     m, now = s.mention, s.now
     return {"id": m.id, "source": m.source_id, "file": files.get(m.source_id), "type": m.type,
             "entity": m.entity_id, "text": m.surface, "start": m.start, "end": m.end,
-            "was": s.was_at, "now": nearest_dict(now), "command": s.command}
+            "was": s.was_at, "now": nearest_dict(now), "gone": s.gone, "command": s.command}
 
 
 def _who(row: ClaimRow) -> str:
