@@ -317,7 +317,7 @@ def test_plain_undo_never_passes_over_a_newer_add_or_replace(ws, tmp_path, monke
 def test_plain_undo_after_a_replace_that_changed_the_act_before_names_the_replacement(
         ws, tmp_path, monkeypatch):
     """`add --replace` then `annotator undo`, when the act before the replacement was on the
-    replaced source and the replacement moved its rows: the refusal names the replacement,
+    replaced source and the replacement changed its rows: the refusal names the replacement,
     why and what to do, as when the act before is on another source, counts that act among
     those that cannot be undone, and offers the newest that can be (was: it named the act
     before, 'changed since by' the replacement, said 'decide again instead', and offered
@@ -325,8 +325,9 @@ def test_plain_undo_after_a_replace_that_changed_the_act_before_names_the_replac
     _texts(ws, tmp_path, ("letter", LETTER), ("diary", DIARY))
     older = ws.decision(ws.add_claim("diary", quote="travelled to Agnetendorf").decision_id)
     moved = ws.decision(ws.add_claim("letter", quote="Brahm wrote to Arthur").decision_id)
-    (tmp_path / "letter.txt").write_text("An inserted sentence comes first. " + LETTER,
-                                         encoding="utf-8")
+    # the claim's words changed (stale): a move alone no longer blocks its undo
+    (tmp_path / "letter.txt").write_text("An inserted sentence comes first. " + LETTER.replace(
+        "Brahm wrote to", "Brahm then wrote to"), encoding="utf-8")
     ws.add(tmp_path / "letter.txt", replace=True)
     newest = ws.history(limit=1)[0]
     assert newest.act == "replace" and moved.id < newest.id
@@ -513,3 +514,34 @@ def test_undo_an_act_whose_mentions_a_replacement_only_moved(ws, tmp_path):
     with pytest.raises(DecisionError) as err:
         ws.undo(confirmed.id)
     assert err.value.code == "D008"
+
+
+def test_undo_an_act_whose_claim_and_passage_a_replacement_only_moved(ws, tmp_path):
+    """A claim, and a passage linked to, that a later ``add --replace`` only carried to the new
+    text (the same words at new offsets) no longer block the undo of an earlier act, as
+    mentions do not: the claim's add and the passage's link are undone and redone where they
+    lie now (was: D008 'claim N changed since by decision M (replace source:letter)')."""
+    _texts(ws, tmp_path, ("letter", LETTER), ("diary", DIARY))
+    claim = ws.add_claim("letter", quote="Brahm wrote to Arthur Schnitzler")
+    claimed = ws.history(limit=1)[0].id
+    diary = ws.add_claim("diary", quote="Gerhart Hauptmann travelled to Agnetendorf")
+    at = ws.reading_text("letter").index("Otto Brahm met")
+    ws.link_claim(diary.id, passage=("letter", at, at + len("Otto Brahm met")))
+    linked = ws.history(limit=1)[0].id
+    (tmp_path / "letter.txt").write_text("Berlin, 1890.\n\n" + LETTER, encoding="utf-8")
+    ws.add(tmp_path / "letter.txt", replace=True)
+    moved = ws.claim(claim.id)
+    assert (moved.start > claim.start, moved.state, moved.text) == \
+        (True, "confirmed", "Brahm wrote to Arthur Schnitzler")
+    [carried] = ws.claim(diary.id).links
+    assert (carried.stale, carried.target_start > at) == (False, True)
+    ws.undo(linked)
+    assert ws.claim(diary.id).links == ()
+    ws.redo()
+    assert ws.claim(diary.id).links == (carried,)
+    ws.undo(claimed)
+    assert [c.id for c in ws.claims()] == [diary.id]
+    ws.redo()
+    back = ws.claim(claim.id)
+    assert (back.start, back.end, back.sha256, back.text, back.state) == \
+        (moved.start, moved.end, moved.sha256, moved.text, "confirmed")

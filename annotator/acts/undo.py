@@ -356,7 +356,7 @@ def _compared(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str | None, s
         if ch["table"] == "runs":
             continue
         now = row_at(conn, ch["table"], ch["key"])
-        if _as_left(now, ch["after"]) or _moved_by_replacements(moves, k, now, ch["after"]):
+        if _as_left(now, ch["after"]) or _moved_by_replacements(moves, ch, now, ch["after"]):
             continue
         if ch["table"] == "entities" and now is not None and ch["after"] is not None and (
                 derived[k] or _as_left(_unnamed(now), _unnamed(ch["after"]))):
@@ -461,13 +461,15 @@ def _why(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
     return f"{k} changed since{by}", first
 
 
-# what a replacement changes of a mention it carries over to the new text with its words
-MOVED = ("sha256", "start", "end")
+# what a replacement changes of a row it carries over to the new text with its words: a
+# mention's and a claim's place, a passage link's target
+MOVED = {"mentions": ("sha256", "start", "end"), "claims": ("sha256", "start", "end"),
+         "links": ("target_sha256", "target_start", "target_end")}
 
 
 class _Moves:
-    """The mentions acts moved (changed their ``MOVED`` columns), read once for a check of
-    all an act changed, and only when a mention it changed lies elsewhere now."""
+    """The rows acts moved (changed their ``MOVED`` columns), read once for a check of all an
+    act changed, and only when a row it changed lies elsewhere now."""
 
     def __init__(self, conn: sqlite3.Connection, row: sqlite3.Row) -> None:
         self.conn, self.row = conn, row
@@ -490,36 +492,40 @@ class _Moves:
         return out
 
 
-def _moved_by_replacements(moves: _Moves, k: str, now: dict[str, Any] | None,
+def _moved_by_replacements(moves: _Moves, ch: dict[str, Any], now: dict[str, Any] | None,
                            after: dict[str, Any] | None) -> bool:
-    """Whether the mention ``k`` ('mention 10') differs from the act's image of it only in
-    where it lies, and only source replacements moved it since (not an editor's ``adjust``):
-    the same words, carried to the new text. Undoing the act puts its other columns back
-    there (``carried``)."""
-    if not k.startswith("mention ") or now is None or after is None or \
-            not all(c in now and now[c] == v for c, v in after.items() if c not in MOVED) or \
+    """Whether the row of ``ch`` (a mention, claim or passage link) differs from the act's
+    image of it only in where it lies, and only source replacements moved it since (not an
+    editor's ``adjust``): the same words, carried to the new text. Undoing the act puts its
+    other columns back there (``carried``)."""
+    where = MOVED.get(ch["table"])
+    k = _change_key(ch)
+    if where is None or now is None or after is None or \
+            not all(c in now and now[c] == v for c, v in after.items() if c not in where) or \
             k in moves.own:  # the act's own move (adjust) goes back
         return False
     return k not in moves.not_by_replacements
 
 
 def _moved(changes: list[dict[str, Any]]) -> set[str]:
-    """The mentions ('mention 10') some of ``changes`` move: change their ``MOVED`` columns."""
+    """The rows ('mention 10', 'claim 3') some of ``changes`` move: change their ``MOVED``
+    columns."""
     return {_change_key(ch) for ch in changes
-            if ch["table"] == "mentions" and ch["before"] is not None and ch["after"] is not None
-            and any(ch["before"].get(c) != ch["after"].get(c) for c in MOVED)}
+            if ch["table"] in MOVED and ch["before"] is not None and ch["after"] is not None
+            and any(ch["before"].get(c) != ch["after"].get(c) for c in MOVED[ch["table"]])}
 
 
 def carried(conn: sqlite3.Connection, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """An act's changes with each mention's place (``MOVED``) as it is now, so undoing it
-    leaves a mention a replacement carried to the new text where it is (the check let only
-    replacements move it since)."""
+    """An act's changes with each row's place (``MOVED``) as it is now, so undoing it leaves a
+    mention, claim or passage a replacement carried to the new text where it is (the check
+    let only replacements move it since)."""
     out = []
     for ch in changes:
-        now = row_at(conn, "mentions", ch["key"]) if ch["table"] == "mentions" else None
-        if now is not None and ch["before"] is not None and ch["after"] is not None and \
-                not _moved([ch]):  # an act's own move is put back
-            here = {c: now[c] for c in MOVED}
+        where = MOVED.get(ch["table"])
+        now = row_at(conn, ch["table"], ch["key"]) if where else None
+        if now is not None and where and ch["before"] is not None and \
+                ch["after"] is not None and not _moved([ch]):  # an act's own move goes back
+            here = {c: now[c] for c in where}
             ch = {**ch, "before": {**ch["before"], **here},
                   "after": ch["after"] and {**ch["after"], **here}}
         out.append(ch)
