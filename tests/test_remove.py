@@ -396,3 +396,11 @@ def test_an_entity_is_held_by_a_decision_naming_its_very_id(ws):
                          "VALUES (?, 'ed', 'note', ?, ?)", (now(), target, payload))
         assert orphans(conn, ids) == ["ehri_pers_1", "ehri_pers_2"]
         assert sorted(runs_own(conn, ids)) == ["ehri_pers_1", "ehri_pers_2"]
+        # one query for them all, however many (was: one per entity)
+        sql: list[str] = []
+        conn.set_trace_callback(sql.append)
+        try:
+            assert orphans(conn, reversed(ids)) == ["ehri_pers_1", "ehri_pers_2"]
+        finally:
+            conn.set_trace_callback(None)
+        assert len(sql) == 1, sql
