@@ -1354,3 +1354,30 @@ def test_bib_add_warns_of_an_alias_that_is_another_work_s_key(ws, tmp_path):
     assert "a citation of 'PennantTour' is this entry" in warned[0]
     assert {e.key for e in ws.bib()} == {"pennant1778", "tourwales", "PennantTour", "later"}
     assert ws.bib_add(second).problems == ()  # the same file again: nothing new, no word
+
+
+def test_bib_adding_a_source_reads_the_stored_works_only_when_its_text_lists_works(ws,
+                                                                                    tmp_path):
+    """A source whose text lists or cites no work (no bibl outside its header) is added
+    without every stored work read and parsed: its own work needs only the keys taken (was:
+    every work of the bibliography read for each source added); one that cites a stored work
+    by its title still finds it."""
+    ws.bib_add(REFERENCES)
+    sql: list[str] = []
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Brahm wrote to Schnitzler.\n", encoding="utf-8")
+    ws.store.conn.set_trace_callback(sql.append)
+    try:
+        ws.add(letter)
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    assert not [s for s in sql if "FROM bib ORDER BY key" in s]
+    assert len([e for e in ws.bib() if e.origin == "source:letter"]) == 1  # itself
+    cites = tmp_path / "cites.xml"
+    cites.write_text(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Cites
+</title></titleStmt><publicationStmt><p>test</p></publicationStmt><sourceDesc><p>test</p>
+</sourceDesc></fileDesc></teiHeader><text><body><p>As <bibl><title>Pariahs, Partners, Predators:
+German-Soviet Relations, 1922-1941</title></bibl> says.</p></body></text></TEI>""",
+                     encoding="utf-8")
+    ws.add(cites)
+    assert len([e for e in ws.bib() if e.origin == "source:cites"]) == 1  # not the cited one

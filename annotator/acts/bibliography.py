@@ -256,10 +256,16 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
 
     Returns a warning (S327, at ``file``'s line) for each work added under a key of its own
     because another work has the key its ``xml:id`` or pointer gives: the editor cites it by
-    the key made, which the file does not show."""
-    stored = bib_rows.all_entries(act.conn)
+    the key made, which the file does not show. Every stored work is read only when the
+    file's text lists or cites works to compare with them; else the source's own and the
+    keys taken."""
     own = f"source:{source_id}"
-    mine = [e for e in stored if e.origin == own]
+    mine = bib_rows.entries_from(act.conn, own)
+    if bib_mod.lists_works(parsed.root):
+        stored = bib_rows.all_entries(act.conn)
+        taken = [e.key for e in stored]
+    else:
+        stored, taken = mine, bib_rows.keys(act.conn)
     edition = edition_name(parsed.root)
     same: dict[str, bool] = {}  # source id -> of this edition (each source's header read once)
 
@@ -278,7 +284,7 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
 
     clashed: list[tuple[BibEntry, str, BibEntry | None]] = []
     found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title,
-                                taken=[e.key for e in stored], date=date, known=stored,
+                                taken=taken, date=date, known=stored,
                                 ours=ours, clashed=clashed)
     added = set()
     given = {e.key: e for e in mine}

@@ -17,7 +17,7 @@ DOCS: docs/claims.md#bibliography
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -846,8 +846,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
             add(etype, fields, source_line(work if work is not None else header), None)
-    listed = [el for el in root.iter(f"{_T}bibl", f"{_T}biblStruct")
-              if not _inside(el, header) and not _nested(el)]
+    listed = [el for el in _listed(root, header) if not _nested(el)]
     ids = {i.lower() for el in listed if (i := el.get(XML_ID))}
     # the works of the text, one per pointer (and per bare title): [type, fields, line, id]
     works: list[list[Any]] = []
@@ -1020,6 +1019,18 @@ def _range_from(header: etree._Element, date: str) -> str:
         if d.get("from") == date and d.get("to"):
             return f"{date}/{d.get('to')}"
     return date
+
+
+def lists_works(root: etree._Element) -> bool:
+    """Whether a TEI file's text lists or cites works (a ``bibl`` or ``biblStruct`` outside its
+    header): only then does ``tei_entries`` compare them with the stored works (``known``);
+    the header's description of the source itself needs only the keys taken."""
+    return next(_listed(root, root.find(f"{_T}teiHeader")), None) is not None
+
+
+def _listed(root: etree._Element, header: etree._Element | None) -> Iterator[etree._Element]:
+    """The ``bibl`` and ``biblStruct`` elements of a TEI file outside its header."""
+    return (el for el in root.iter(f"{_T}bibl", f"{_T}biblStruct") if not _inside(el, header))
 
 
 def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
