@@ -127,6 +127,9 @@ def test_reimport_propose_keeps_the_files_proposals_it_finds_again(proposed, tmp
         with a.store.transaction() as conn:  # a proposal of the model that it does not make
             insert_mention(conn, SID, a.source(SID).sha256, at, at + len("Falsifiers"), "date",
                            status="proposed", provenance=MODEL)
+            other = text.index("counterproposal")  # and one of another model: the file's
+            insert_mention(conn, SID, a.source(SID).sha256, other, other + 15, "org",
+                           status="proposed", provenance="model:en_other@1.0")
         exported = _export(a, tmp_path / "out")
 
     def mentions(w):
@@ -137,7 +140,15 @@ def test_reimport_propose_keeps_the_files_proposals_it_finds_again(proposed, tmp
         b.add(exported)
         before = mentions(b)
         assert (at, at + len("Falsifiers"), "date") in {m[1:4] for m in before}
-        b.propose()
+        sql: list[str] = []
+        b.store.conn.set_trace_callback(sql.append)
+        try:
+            b.propose()
+        finally:
+            b.store.conn.set_trace_callback(None)
+        # the file's proposals held here, the other models' and its own, read once (was: twice)
+        assert len([q for q in sql if q.startswith("SELECT id, start, end, type, provenance "
+                                                   "FROM mentions")]) == 1
         after = mentions(b)
         assert after == [m for m in before if m[1] != at]
         entities = {e[0]: e[1] for e in _entities(b)}

@@ -69,7 +69,7 @@ from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
                                      pipeline_provenance, provenance_of, run_ner)
 from annotator.store import proposals as rows_of
-from annotator.store.decided import acted_at, bound_proposals, file_proposal_ids
+from annotator.store.decided import acted_at, bound_proposals, file_proposals_held
 from annotator.store.decisions import registered_editions
 from annotator.store.entities import taken_ids
 from annotator.store.runs import last_run, record_run
@@ -789,18 +789,17 @@ def register_fingerprint(known: Sequence[KnownEntity],
     return json.dumps({"register": digest[:16]})
 
 
-def _found_again(conn: sqlite3.Connection, source_id: str, sha256: str,
-                 mine: Collection[tuple[int, int, str, str]], props: Sequence[Proposal],
+def _found_again(ids: Collection[int], props: Sequence[Proposal],
                  rows: Sequence[sqlite3.Row]) -> dict[int, tuple[int, int]]:
     """Id -> span of the proposals the source's file gives as an annotator export's of the
-    run's own model and rules (``mine``), undecided here, whose words the run proposes again
+    run's own model and rules (``ids``: those held here, undecided, ``file_proposals_held``
+    of its own), whose words the run proposes again
     (the same span or one over it): its own earlier proposals, made in the workspace that
     exported the file. The run keeps them as the file gives them, entity and type, as a run
     keeps its proposals an editor's act binds, and proposes nothing over them: the file's
     entity and type may be an editor's act there (a split, a merge, a relabel of a proposal)
     that no act here records. Those it does not find again it replaces, as its own.
     ``rows``: the version's ``rows_of.mention_spans``, as the caller read them."""
-    ids = file_proposal_ids(conn, source_id, sha256, mine)
     if not ids or not props:
         return {}
     proposed = _overlapping((p.start, p.end) for p in props)
@@ -1193,8 +1192,9 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             src = by_id[sid]
             names = names.of(home(sid), homes, confirmed, registered)
             text, dating = pending.pop(sid)
-            bound = bound_proposals(tx, sid, acted) | file_proposal_ids(
-                tx, sid, src.sha256, given.pop(sid, frozenset()))
+            theirs, own_before = given.pop(sid, frozenset()), mine.pop(sid, frozenset())
+            held = file_proposals_held(tx, sid, src.sha256, theirs | own_before)  # both at once
+            bound = bound_proposals(tx, sid, acted) | {i for i, p in held.items() if p in theirs}
             rows = rows_of.mention_spans(tx, sid, src.sha256)  # for all three: read once
             decided = _protected(tx, sid, src.sha256, bound=bound, rows=rows)
             own = own_names(text, decided, names.known)
@@ -1209,8 +1209,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 org_threshold=steps.org_threshold,
                 confirmed=names.confirmed, dating=dating, lexicon=lexicon,
                 unnamed=() if steps.names_in_notes(sid) else dating.editorial)
-            again = _found_again(tx, sid, src.sha256, mine.pop(sid, frozenset()), props,
-                                 rows)
+            again = _found_again({i for i, p in held.items() if p in own_before}, props, rows)
             if again:
                 bound = bound | again.keys()
                 kept = _overlapping(again.values())

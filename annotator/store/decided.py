@@ -245,13 +245,24 @@ def file_proposal_ids(conn: sqlite3.Connection, source_id: str, sha256: str,
     (``proposals``: start, end, type, provenance), undecided, which no editor's act changed
     (a link, a relabel): what a new version of the file gives again from its markup, so a
     replace does not carry them over, as ``source_mention_ids``."""
+    return set(file_proposals_held(conn, source_id, sha256, proposals))
+
+
+def file_proposals_held(conn: sqlite3.Connection, source_id: str, sha256: str,
+                        proposals: Collection[tuple[int, int, str, str]]
+                        ) -> dict[int, tuple[int, int, str, str]]:
+    """``file_proposal_ids`` with each one's (start, end, type, provenance): a caller with
+    several kinds of the file's proposals asks for them all at once and tells them apart."""
     if not proposals:
-        return set()
-    ids = [int(r[0]) for r in conn.execute(
-        "SELECT id, start, end, type, provenance FROM mentions WHERE source_id = ? "
-        "AND sha256 = ? AND status = 'proposed' AND decided = 0", (source_id, sha256))
-        if tuple(r[1:]) in proposals]
-    return set(ids) - _in_force_of(conn, "mention", ids)
+        return {}
+    found: dict[int, tuple[int, int, str, str]] = {
+        int(r[0]): (r[1], r[2], r[3], r[4]) for r in conn.execute(
+            "SELECT id, start, end, type, provenance FROM mentions WHERE source_id = ? "
+            "AND sha256 = ? AND status = 'proposed' AND decided = 0", (source_id, sha256))
+        if tuple(r[1:]) in proposals}
+    for mid in _in_force_of(conn, "mention", list(found)):
+        found.pop(int(mid), None)
+    return found
 
 
 def file_date_value(conn: sqlite3.Connection,
