@@ -268,6 +268,12 @@ class Workspace:
         file now): what a replacement replaced can be written out and added again."""
         return self.texts.versions(source_id)
 
+    def source_version(self, source_id: str, version: str | int | None = None
+                       ) -> tuple[SourceVersion, bytes]:
+        """One kept version of a source's file (``version`` as ``write_source_version``
+        takes it) and its bytes as kept: what 'source versions --write N -o -' prints."""
+        return self.texts.version_file(source_id, version)
+
     def write_source_version(self, source_id: str, out: str | Path,
                              version: str | int | None = None) -> tuple[SourceVersion, Path]:
         """Write one kept version of a source's file (``version``: its number in

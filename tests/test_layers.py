@@ -143,6 +143,10 @@ def check(root: Path = PACKAGE, only: str | None = None) -> list[Problem]:
                     and module != "annotator.tei.parse":
                 problems.append(Problem(module, node.lineno,
                                         f"builds an lxml parser ({node.attr}) outside tei.parse"))
+            elif isinstance(node, ast.Attribute) and node.attr == "texts" \
+                    and mine == LAYER_NAMES.index("front"):
+                problems.append(Problem(module, node.lineno, "reaches past the Workspace "
+                                        "(.texts): the CLI and server ask the Workspace"))
             elif isinstance(node, ast.Call) and not module.startswith("annotator.cli"):
                 func = node.func
                 name = (func.id if isinstance(func, ast.Name) else
@@ -202,6 +206,7 @@ def test_layers_every_module_has_a_layer():
     ("export/insert.py", "from lxml import etree\np = etree.XMLParser()\n", "lxml parser"),
     ("acts/propose.py", "print('done')\n", "only annotator.cli prints"),
     ("acts/propose.py", "import sys\nsys.exit(2)\n", "only annotator.cli prints or exits"),
+    ("cli/source.py", "def f(ws):\n    return ws.texts.versions('x')\n", "past the Workspace"),
 ])
 def test_layers_catches_a_deliberate_breach(tmp_path, module, line, expected):
     import shutil

@@ -436,7 +436,9 @@ def test_a_replaced_file_comes_back_from_the_versions_the_store_keeps(ws, tmp_pa
     result = run(ws, "source", "versions", "diary", "--write", "1", "-o", f"{back}/")
     assert result.exit_code == 0, result.output
     assert f"add it back with 'annotator add --replace {back / 'diary.xml'}'" in result.stderr
-    assert (back / "diary.xml").read_bytes() == ws.texts.version_file("diary", 1)[1]
+    assert (back / "diary.xml").read_bytes() == ws.source_version("diary", 1)[1]
+    printed = run(ws, "source", "versions", "diary", "--write", "1", "-o", "-")
+    assert printed.exit_code == 0 and printed.stdout_bytes == (back / "diary.xml").read_bytes()
     again = run(ws, "source", "versions", "diary", "--write", first[:8], "-o", str(back))
     assert again.exit_code == 2 and again.stderr.rstrip().endswith("[S029]"), again.output
     assert run(ws, "source", "versions", "diary", "--write", "3", "-o",

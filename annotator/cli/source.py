@@ -124,7 +124,7 @@ def source_versions_cli(
             raise typer.BadParameter("give the file to write it to with -o FILE ('-': stdout)",
                                      param_hint="'--write'")
         if output == "-":
-            _, data = ws.texts.version_file(source, write)
+            _, data = ws.source_version(source, write)
             typer.get_binary_stream("stdout").write(data)
             return
         found, path = ws.write_source_version(source, output, write)
