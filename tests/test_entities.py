@@ -456,6 +456,17 @@ def test_entities_settle_types_makes_a_surname_a_person():
     assert [m.type for m in settle_types(ms, known)] == ["person", "place"]
 
 
+def test_entities_settle_types_keeps_what_a_title_says_of_the_sex():
+    """A name retyped keeps the rest of what it is: its sex as its title says it, and the name
+    it is kin of (was: a new NameMention without the sex, so 'Mrs. Ribbentrop', typed an
+    organisation by the model, became a person of no sex and could join a man's name)."""
+    ms = [NameMention(0, "person", "Joachim von Ribbentrop", sex="m"),
+          NameMention(1, "org", "Ribbentrop", sex="f", kin_of=0)]
+    settled = settle_types(ms)
+    assert [(m.type, m.sex, m.kin_of) for m in settled] == [("person", "m", -1),
+                                                             ("person", "f", 0)]
+
+
 def test_entities_settle_types_follows_the_editions_markup():
     """The file's own markup decides a name's type; the edition's confirmed organisation is
     no person where nothing in the text makes it one."""

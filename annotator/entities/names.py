@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from annotator.text import slug
@@ -902,8 +902,7 @@ def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] =
             type_ = edition[m.key]
         else:
             type_ = m.type
-        out.append(m if type_ == m.type else NameMention(m.index, type_, m.surface,
-                                                         kin_of=m.kin_of))
+        out.append(m if type_ == m.type else replace(m, type=type_))  # its sex, kin kept
     return out
 
 
