@@ -833,6 +833,9 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     ws.undo()
     assert [s.mention.id for s in ws.check().stale_mentions] == [otto.id]
     assert ws.mention(otto.id).status == "stale"
+    helped = " ".join(run(ws, "check", "--help").stdout.split())
+    assert "whose words are gone is said so: mark it again, or 'annotator reject mention:N'" \
+        in helped and "S016: its claims are checked as the store keeps the file" in helped
 
 
 def test_claims_marking_a_stale_claim_again_takes_its_links(ws, tmp_path):

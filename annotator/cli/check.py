@@ -31,8 +31,9 @@ def check_cli(
     dates whose words changed in a replaced source (stale: in no export until marked again)
     are warned of on stderr with the command that marks them again, and so are sources whose
     header and dateline disagree on the date (S026) or whose file was edited since it was
-    added (S016) (--format json: listed in its stale_mentions and source_warnings, beside its
-    claims); warnings fail nothing."""
+    added (S016: its claims are checked as the store keeps the file) (--format json: listed in
+    its stale_mentions and source_warnings, beside its claims); warnings fail nothing. A stale
+    name whose words are gone is said so: mark it again, or 'annotator reject mention:N'."""
     from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
     with user_errors():
