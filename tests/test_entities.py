@@ -338,6 +338,10 @@ def test_entities_a_title_of_one_sex_never_links_to_an_entity_titled_the_other()
     spans = [(m.start(), m.end()) for m in re.finditer("Pennant", text)]
     assert [names.said_sex(text, *sp) for sp in spans] == ["m", "f", "", ""]
     assert names.said_sex("Mrs. Pennant", 0, 12) == "f"
+    # a title's full stop before the name (was: no sex, WordCase's pattern of the same name
+    # standing for this one)
+    assert names.said_sex("met Mr. Pennant", 8, 15) == "m"
+    assert names.said_sex("met Lady  Pennant", 10, 17) == "f"
     assert names.entity_sex(["Mrs Pennant", "Mrs. Pennant", "Madam Pennant"]) == "f"
     assert names.entity_sex(["Mrs Pennant", "Sir Thomas Pennant"]) == ""
     assert names.entity_sex(["Mrs Pennant", "Pennant"]) == ""

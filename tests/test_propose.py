@@ -1302,13 +1302,17 @@ def test_propose_mr_is_never_an_entity_all_of_whose_forms_say_mrs(ws, tmp_path):
                "London is crowded.")
     _ct_letter(tmp_path / "1307.xml", "I was in London last week and saw Mrs Pennant there. "
                "London is crowded.")
+    # a title with its full stop (was: no sex said, linked to "Mrs Pennant")
+    _ct_letter(tmp_path / "1308.xml", "I was in London last week and saw Mr. Pennant there. "
+               "London is crowded.")
     (tmp_path / "l5.txt").write_text(PENNANT_LETTER, encoding="utf-8")
-    for name in ("1305.xml", "1306.xml", "1307.xml", "l5.txt"):
+    for name in ("1305.xml", "1306.xml", "1307.xml", "1308.xml", "l5.txt"):
         ws.add(tmp_path / name)
     ws.propose()
     got = _pennants(ws)
     assert got["1307"] == "pe0238"
     assert got["1306"] not in (None, "pe0238")
+    assert got["1308"] not in (None, "pe0238")
     assert got["l5"] not in (None, "pe0238")
 
 

@@ -165,7 +165,10 @@ TITLE_WORDS = frozenset("""
 MALE_TITLES = frozenset("mr mister messrs sir lord herr monsieur".split())
 FEMALE_TITLES = frozenset(
     "mrs ms miss misses lady madam madame mme mlle mademoiselle dame frau mistress".split())
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+# the word just before a name, a title's full stop left out ("Mr. Pennant": "Mr"); its own
+# name, as WordCase's _WORD_BEFORE below is another pattern (was: one name for both, the later
+# one replacing this, so "Mr. Pennant" said no sex)
+_TITLE_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 
 
 def _title_sex(word: str) -> str:
@@ -187,7 +190,7 @@ def said_sex(text: str, start: int, end: int) -> str:
     said = form_sex(text[start:end])
     if said:
         return said
-    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    before = _TITLE_BEFORE.search(text, max(0, start - 24), start)
     return _title_sex(before.group(1)) if before else ""
 
 
