@@ -683,3 +683,27 @@ def test_entities_a_name_written_as_kin_of_the_name_before_is_another_person(tex
     plain = text.replace(full + ",", full)
     at, end = plain.index(full), plain.rindex(short)
     assert kin_apart(plain, [(0, at, at + len(full)), (1, end, end + len(short))]) == {}
+
+
+def test_entities_one_family_name_under_titles_of_both_sexes_is_two_people():
+    """Before: where titles stand outside names, a text's "Mr Smith" and "Mrs Smith" (one key,
+    "smith") were one person, and "Mrs Smith" joined the text's "Mr John Smith" by his family
+    name, as "Lady Lyttelton" joined "Lord Lyttelton". Now the titles of the other sex keep
+    them apart, a "Smith" with no title beside both joins neither, and a name with no title
+    still joins."""
+    def groups(*named):
+        return sorted(c.members for c in group_mentions(
+            [NameMention(i, "person", form, sex) for i, (form, sex) in enumerate(named)]))
+
+    assert groups(("Smith", "m"), ("Smith", "f"), ("Smith", "f")) == [(0,), (1, 2)]
+    assert groups(("Lyttelton", "m"), ("Lyttelton", "f"), ("Lyttelton", "")) == \
+        [(0,), (1,), (2,)]
+    assert groups(("John Smith", "m"), ("Smith", "f")) == [(0,), (1,)]
+    assert groups(("John Smith", "m"), ("Mary Smith", ""), ("Smith", "f")) == [(0,), (1, 2)]
+    assert groups(("John Smith", ""), ("Smith", "f")) == [(0, 1)]
+    assert groups(("Smith", "f"), ("Smith", "")) == [(0, 1)]
+    # the text's own markup says who its "Smith" is: one entity, whatever the titles
+    own = [KnownEntity("pe1", "person", "confirmed", ("smith",))]
+    assert [c.entity_id for c in group_mentions(
+        [NameMention(0, "person", "Smith", "m"), NameMention(1, "person", "Smith", "f")],
+        own=own)] == ["pe1"]

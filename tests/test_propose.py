@@ -1780,3 +1780,21 @@ def test_propose_a_widow_and_her_husband_of_one_name_are_two_people(ws, tmp_path
     ws.propose()
     found = {m.surface: m.entity_id for m in ws.mentions("stokes") if m.type == "person"}
     assert found["Ann Stokes"] != found["Stokes"]
+
+
+def test_propose_mr_and_mrs_of_one_name_are_two_people(ws, tmp_path):
+    """Before: with titles left out of the names, a letter's "Mr Pennant" and "Mrs Pennant"
+    were one proposed entity (one key, "pennant"), and so were "Lord Lyttelton" and "Lady
+    Lyttelton": the titles of both sexes now keep them apart. Real model."""
+    note = tmp_path / "pennants.txt"
+    note.write_text("A letter\n\nYesterday I dined with Mr Pennant at Downing. Mrs Pennant was "
+                    "not well. Lord Lyttelton wrote to me; Lady Lyttelton was in Bath.\n",
+                    encoding="utf-8")
+    ws.add(note)
+    ws.propose()
+    found = [(m.surface, m.entity_id) for m in sorted(ws.mentions("pennants"),
+                                                      key=lambda m: m.start)
+             if m.type == "person"]
+    assert [s for s, _ in found] == ["Pennant", "Pennant", "Lyttelton", "Lyttelton"]
+    assert found[0][1] != found[1][1]
+    assert found[2][1] != found[3][1]

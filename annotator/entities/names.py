@@ -689,8 +689,11 @@ class Candidate:
     ambiguous: tuple[str, ...] = ()
 
 
-# A union-find node: a batch key ("k", (type, key)) or a known entity ("e", entity id).
-_Node = tuple[Literal["k"], tuple[str, str]] | tuple[Literal["e"], str]
+# A text's mentions of one name: (type, key, sex), the sex '' but where the text gives one
+# person's key titles of both sexes (``_slots``).
+_Slot = tuple[str, str, str]
+# A union-find node: a batch key ("k", slot) or a known entity ("e", entity id).
+_Node = tuple[Literal["k"], _Slot] | tuple[Literal["e"], str]
 
 
 class _Union:
@@ -716,9 +719,12 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     """Group one text's mentions into candidates: the text's own evidence first, then the
     edition's entities.
 
-    1. Same type and same key always group; a person's shorter name joins the one longer name
-       of the same text it ends ("Hitler" -> "Adolf Hitler"), among the mentions and the names
-       the text already identifies (``own``), when that is unambiguous.
+    1. Same type and same key group, but a person's written with titles of both sexes ("Mr
+       Smith", "Mrs Smith", titles left out: ``_slots``); a person's shorter name joins the
+       one longer name of the same text it ends ("Hitler" -> "Adolf Hitler"), among the
+       mentions and the names the text already identifies (``own``), when that is
+       unambiguous, not one written as its kin (``kin_apart``) nor one whose titles say the
+       other sex ("Mrs Smith" is not "Mr John Smith").
     2. A name the text itself identifies (``own``: its markup's pointers, the editor's decisions
        in it, one entity for that name here) is that entity.
     3. Else a group links to a known entity by its fullest names only (those no other name of
@@ -732,22 +738,24 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
     ``normal_case``) says the edition writes them.
     """
     uf = _Union()
-    by_key: dict[tuple[str, str], list[NameMention]] = defaultdict(list)
-    by_index = {m.index: m for m in mentions}
-    for m in mentions:
-        if m.key:
-            by_key[(m.type, m.key)].append(m)
     look = known_lookup(known)
-    own_ids: dict[tuple[str, str], set[str]] = defaultdict(set)
-    own_tails: dict[tuple[str, str], set[str]] = defaultdict(set)  # own key -> its family names
+    own_ids: dict[_Slot, set[str]] = defaultdict(set)
+    own_tails: dict[_Slot, set[str]] = defaultdict(set)  # own key -> its family names
+    sexes: dict[_Slot, set[str]] = defaultdict(set)  # what titles say of each, '' left out
     for e in own:
         for k in e.keys:
-            own_ids[(e.type, k)].add(e.id)
+            own_ids[(e.type, k, "")].add(e.id)
+            if e.sex:
+                sexes[(e.type, k, "")].add(e.sex)
             if k not in e.unended:
-                own_tails[(e.type, k)].update(surname_keys(k))
+                own_tails[(e.type, k, "")].update(surname_keys(k))
+    by_key = _slots(mentions, own_ids)
+    slot_of = {m.index: tk for tk, ms in by_key.items() for m in ms}
+    for tk, ms in by_key.items():
+        sexes[tk].update(m.sex for m in ms if m.sex)
     # Longer names first, so a short name finds its long name's group.
-    keys = sorted(by_key, key=lambda tk: (-len(tk[1].split()), tk[1]))
-    text_tails: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    keys = sorted(by_key, key=lambda tk: (-len(tk[1].split()), tk[1], tk[2]))
+    text_tails: dict[tuple[str, str], set[_Slot]] = defaultdict(set)
     for tk in keys:
         if tk[0] == "person":
             for tail in {t for m in by_key[tk] for t in family_keys(m.surface)}:
@@ -763,12 +771,14 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         uf.find(("k", tk))
         if tk in own_ids or tk[0] != "person":
             continue  # what the text identifies, or no family name to go by
-        longer = {uf.find(("k", other)) for other in text_tails.get(tk, ())}
-        kin = {uf.find(("k", (of.type, of.key)))  # "Ann Stokes, widow of Doctor Stokes"
-               for m in by_key[tk] if (of := by_index.get(m.kin_of)) is not None}
+        titled = sexes.get(tk)  # "Mrs Smith" is no "Mr John Smith"
+        longer = {uf.find(("k", other)) for other in text_tails.get(tk[:2], ())
+                  if not titled or not sexes.get(other) or titled & sexes[other]}
+        kin = {uf.find(("k", slot_of[m.kin_of]))  # "Ann Stokes, widow of Doctor Stokes"
+               for m in by_key[tk] if m.kin_of in slot_of}
         if len(longer) == 1 and not longer & kin:
             uf.union(longer.pop(), ("k", tk))
-    groups: dict[_Node, list[tuple[str, str]]] = defaultdict(list)
+    groups: dict[_Node, list[_Slot]] = defaultdict(list)
     for tk in keys:
         groups[uf.find(("k", tk))].append(tk)
     entity_of: dict[_Node, str] = {}
@@ -783,7 +793,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         ambiguous: tuple[str, ...] = ()
         if eid is None and not own_root and not any(tk in own_ids for tk in tks):
             said = {m.sex for tk in tks for m in by_key[tk]} - {""}
-            found = {match.id for tk in _heads(tks)
+            found = {match.id for tk in _heads([tk[:2] for tk in tks])
                      for match in _known_matches(_of_sex(look.by_key.get(tk, []), said),
                                                  _of_sex(look.by_tail.get(tk, []), said),
                                                  _of_sex(look.by_given.get(tk, []), said),
@@ -791,7 +801,7 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             if len(found) == 1:
                 eid = next(iter(found))
             elif found:
-                eid = _unresolved(look, tks)
+                eid = _unresolved(look, [tk[:2] for tk in tks])
                 ambiguous = tuple(sorted(found - {eid}))
         members = sorted((m for tk in tks for m in by_key[tk]), key=lambda m: m.index)
         variants: dict[str, tuple[str, str]] = {}
@@ -806,6 +816,24 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
             entity_id=eid, linked=status == "confirmed", ambiguous=ambiguous))
     out.sort(key=lambda c: c.members[0])
     return out
+
+
+def _slots(mentions: Sequence[NameMention],
+           own_ids: Mapping[_Slot, set[str]]) -> dict[_Slot, list[NameMention]]:
+    """The mentions by (type, key, sex), the sex '' but for a person's key the text gives
+    titles of both sexes ("Mr Smith", "Mrs Smith", "Lord Lyttelton", "Lady Lyttelton", titles
+    left out of the names): those are two people, each its own slot, and a mention of the key
+    with no title a third, as it could be either (was: one person). A key the text's own
+    markup identifies (``own_ids``) is not split: the markup says who it is."""
+    by_key: dict[_Slot, list[NameMention]] = defaultdict(list)
+    for m in mentions:
+        if m.key:
+            by_key[(m.type, m.key, "")].append(m)
+    for tk in [tk for tk in by_key if tk[0] == "person" and tk not in own_ids]:
+        if len({m.sex for m in by_key[tk]} - {""}) > 1:
+            for m in by_key.pop(tk):
+                by_key[(tk[0], tk[1], m.sex)].append(m)
+    return by_key
 
 
 def _of_sex(known: list[KnownEntity], said: set[str]) -> list[KnownEntity]:
