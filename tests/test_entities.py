@@ -253,12 +253,50 @@ def test_entities_preferred_name_by_the_entitys_type(type_, written, preferred):
     ("WM. Jones", "Wm. Jones"),
     ("SS Adolf EICHMANN", "SS Adolf Eichmann"),
     ("LLWYD", "Llwyd"),
+    # a short family name in capitals after the given name (was: "Otto DIX"), and an article
+    # among the particles keeps its capital (was: "Fiorello la Guardia")
+    ("Otto DIX", "Otto Dix"),
+    ("Rosa DIX LANDAU", "Rosa Dix Landau"),
+    ("Otto DIX, SA", "Otto DIX, SA"),
+    ("SA man Otto", "SA man Otto"),
+    ("Fiorello LA GUARDIA", "Fiorello La Guardia"),
+    ("JEAN DE LA FONTAINE", "Jean de La Fontaine"),
+    ("Charles DE GAULLE", "Charles de Gaulle"),
 ])
 def test_entities_title_cased_keeps_small_words_and_acronyms(form, cased):
     """A person's name in capitals that nothing writes in normal case is title-cased as an
     editor would write it: its joining words in lower case, its acronyms and a king's number
     as written."""
     assert names.title_cased(form, "person") == cased
+
+
+@pytest.mark.parametrize("form,cased", [
+    # a place in capitals is title-cased (was: kept in capitals, "NEW YORK")
+    ("NEW YORK", "New York"),
+    ("LONDON", "London"),
+    ("LA GUARDIA", "La Guardia"),
+    ("LA PAZ", "La Paz"),
+    ("FRANKFURT AM MAIN", "Frankfurt am Main"),
+    ("BETWS Y COED", "Betws y Coed"),
+    ("ST. ASAPH", "St. Asaph"),
+    # ...but its acronyms stay
+    ("USA", "USA"),
+    ("UNO", "UNO"),
+    ("USSR", "USSR"),
+    ("U.S.A.", "U.S.A."),
+    ("N.Y.", "N.Y."),
+    ("US ZONE", "US Zone"),
+    ("DP CAMP", "DP Camp"),
+    # what held already
+    ("FRANKFURT-am-MAIN", "Frankfurt-am-Main"),
+    ("New York", "New York"),
+])
+def test_entities_title_cased_writes_a_place_in_capitals_in_normal_case(form, cased):
+    """A place's name in capitals that nothing writes in normal case is title-cased as a
+    person's is, its joining words in lower case, its acronyms as written; an organisation's
+    stays as written ("NSDAP", "UNRRA")."""
+    assert names.title_cased(form, "place") == cased
+    assert names.title_cased(form, "org") == form
 
 
 def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():

@@ -1375,14 +1375,15 @@ def test_propose_renames_an_entity_its_proposals_join(ws, tmp_path, chosen):
     """The real model proposes a telegram's "BERLIN", then a letter's "Berlin" twice, which
     joins that proposed place: it is called "Berlin", as an act would name it among the
     ways its mentions write it (was: "BERLIN" for good, a capitals form beside the usual
-    one). A name an editor chose stays; the run's name is no editor's."""
+    one; a place in capitals is now title-cased from the first run). A name an editor chose
+    stays; the run's name is no editor's."""
     from annotator.store.decisions import preferred_by_editor
 
     (tmp_path / "a.txt").write_text(BERLIN_IN_CAPITALS, encoding="utf-8")
     (tmp_path / "b.txt").write_text(BERLIN_WRITTEN, encoding="utf-8")
     ws.add(tmp_path / "a.txt")
     ws.propose()
-    assert ws.entity("place-berlin").preferred == "BERLIN"
+    assert ws.entity("place-berlin").preferred == "Berlin"
     if chosen:
         ws.set_preferred("place-berlin", "BERLIN")
     ws.add(tmp_path / "b.txt")
@@ -1780,6 +1781,21 @@ def test_propose_a_widow_and_her_husband_of_one_name_are_two_people(ws, tmp_path
     ws.propose()
     found = {m.surface: m.entity_id for m in ws.mentions("stokes") if m.type == "person"}
     assert found["Ann Stokes"] != found["Stokes"]
+
+
+def test_propose_names_a_new_place_written_in_capitals_in_normal_case(ws, tmp_path):
+    """A place the text writes only in capitals is named in normal case, as a person is, and
+    so is a short family name in capitals after a given name (was: "NEW YORK", "LONDON",
+    "Otto DIX"); an organisation's acronym stays. Real model."""
+    note = tmp_path / "caps.txt"
+    note.write_text("A letter\n\nWe sailed from NEW YORK to LONDON in May 1946. The painter Otto "
+                    "DIX came with us. The NSDAP was gone.\n", encoding="utf-8")
+    ws.add(note)
+    ws.propose()
+    named = {m.surface: ws.entity(m.entity_id).preferred for m in ws.mentions("caps")
+             if m.entity_id}
+    assert named == {"NEW YORK": "New York", "LONDON": "London", "Otto DIX": "Otto Dix",
+                     "NSDAP": "NSDAP"}
 
 
 def test_propose_mr_and_mrs_of_one_name_are_two_people(ws, tmp_path):

@@ -270,8 +270,8 @@ def preferred_name(surfaces: Iterable[str], *, keep: str | None = None,
                    type_: str | None = None, calm: Mapping[str, str] | None = None) -> str:
     """The name an editor would pick among the ways a text writes one (``_preferred``), a
     word in capitals no form or ``calm`` writes in normal case title-cased where it is a
-    person's or stands inside a place's name (``title_cased``: "Rosa GODINGER Landau" ->
-    "Rosa Godinger Landau")."""
+    person's or a place's, no acronym (``title_cased``: "Rosa GODINGER Landau" -> "Rosa
+    Godinger Landau", "NEW YORK" -> "New York")."""
     return title_cased(_preferred(surfaces, keep=keep, type_=type_, calm=calm), type_)
 
 
@@ -401,42 +401,63 @@ _ALSO_NAMED = frozenset({"geb", "gen", "genannt", "nee", "born", "alias", "calle
 _INSIDE = PARTICLES | frozenset({"of", "the", "and", "della", "delle", "degli", "dei", "des",
                                  "dos", "das", "ap", "ab", "ferch", "verch", "zum", "zur",
                                  "vom"})
+# a family name in capitals after a given name ("Otto DIX", "Rosa DIX LANDAU"): a word and
+# spaces before it, only words (in capitals) after it
+_AFTER_A_WORD = re.compile(r"[^\W_][ \t]+$")
+_CAPITALS_ON = re.compile(r"(?:[ \t]+[^\W\d_]+)*\.?")
+# articles among the particles, which a person's name writes with a capital ("Fiorello La
+# Guardia", "Marine Le Pen", "Jean de La Fontaine")
+_ARTICLES = frozenset({"la", "le", "les"})
 
 
 def title_cased(form: str, type_: str | None) -> str:
     """A name with its words in capitals written in normal case, where nothing else says how:
     a person's word of four letters or more ("Rosa GODINGER Landau" -> "Rosa Godinger
-    Landau") or abbreviated with a full stop ("THO. Pennant." -> "Tho. Pennant", a
-    signature's closing stop dropped), and any of two letters or more where the whole form is
-    in capitals; a place's only inside a name written partly in normal case
-    ("FRANKFURT-am-MAIN" -> "Frankfurt-am-Main"), as a place or an organisation alone in
-    capitals may be an acronym ("USSR", "UNRRA"). "MCDONALD" is "McDonald", a particle or a
-    joining word after the first word lower case ("Ludwig VAN BEETHOVEN" -> "Ludwig van
-    Beethoven", "JOHN OF GAUNT" -> "John of Gaunt", "CATHERINE THE GREAT" -> "Catherine the
-    Great"), "O'BRIEN" "O'Brien"; Roman numerals ("Henry VIII") stay, and so do acronyms: a
-    word with no vowel ("SS-HAUPTSTURMFÜHRER ALOIS BRUNNER" -> "SS-Hauptsturmführer Alois
-    Brunner", "NKVD"), or one a word in lower case follows in a form partly in normal case
-    ("UNRRA officer Smith")."""
+    Landau"), abbreviated with a full stop ("THO. Pennant." -> "Tho. Pennant", a
+    signature's closing stop dropped) or ending the name after a word in normal case ("Otto
+    DIX" -> "Otto Dix"), and any of two letters or more where the whole form is in capitals;
+    a place's of four letters or more inside a name written partly in normal case
+    ("FRANKFURT-am-MAIN" -> "Frankfurt-am-Main"), and any where the whole form is in
+    capitals ("NEW YORK" -> "New York", "LA GUARDIA" -> "La Guardia") but for one word of
+    three letters or fewer ("USA", "UNO") and a word whose one vowel is its first letter
+    ("USSR"): acronyms; an organisation's never, as one in capitals is mostly an acronym
+    ("UNRRA", "NSDAP"). "MCDONALD" is "McDonald", a particle or a joining word after the
+    first word lower case ("Ludwig VAN BEETHOVEN" -> "Ludwig van Beethoven", "JOHN OF GAUNT"
+    -> "John of Gaunt", "CATHERINE THE GREAT" -> "Catherine the Great", "FRANKFURT AM MAIN"
+    -> "Frankfurt am Main"), but a person's article ("Fiorello LA GUARDIA" -> "Fiorello La
+    Guardia", "Marine LE PEN"), "O'BRIEN" "O'Brien"; Roman numerals ("Henry VIII") stay, and
+    so do acronyms: a word with no vowel ("SS-HAUPTSTURMFÜHRER ALOIS BRUNNER" ->
+    "SS-Hauptsturmführer Alois Brunner", "NKVD"), or one a word in lower case follows in a
+    form partly in normal case ("UNRRA officer Smith")."""
     if type_ not in ("person", "place"):
         return form
     loud = shouted(form)
     words = _WORDS.findall(form)
-    whole = loud and all(not w.isalpha() or w.isupper() for w in words)
-    if type_ == "place" and (whole or not loud):
-        return form
+    upper = all(not w.isalpha() or w.isupper() for w in words)
+    whole = loud and upper
+    place = type_ == "place"
+    if place:
+        if not upper and not loud or upper and len(words) == 1 and len(words[0]) < 4:
+            return form  # a name in normal case; "USA", "UNO": an acronym
+        whole = upper and any(w.isalpha() for w in words)
+    inside = _CONNECTORS if place else _INSIDE - _ARTICLES
     first = _WORDS.search(form)
 
     def cased(m: re.Match[str]) -> str:
         w = m.group()
         later = first is not None and m.start() > first.start()
         stop = form[m.end():m.end() + 1] == "."  # an abbreviation: "WM.", "MR.", "THO."
+        if w.isupper() and w.lower() in inside and later and (len(w) > 1 or not stop):
+            return w.lower()  # "of", "am", Welsh "y"; not the "Y." of "N.Y."
         if not w.isupper() or len(w) < 2 or _ROMAN.fullmatch(w) or \
-                not stop and not _VOWELS.search(w) and w.lower() not in _WRITTEN_SHORT:
+                not stop and not _VOWELS.search(w) and w.lower() not in _WRITTEN_SHORT or \
+                place and not stop and not _VOWELS.search(w, 1):
             return w
-        if w.lower() in _INSIDE and later:
-            return w.lower()
-        if len(w) < 4 and not whole and not stop:
-            return w  # "SS Adolf EICHMANN", "JFK": an acronym
+        if len(w) < 4 and not whole and not stop and not (
+                not place and later and _AFTER_A_WORD.search(form, 0, m.start())
+                and _CAPITALS_ON.fullmatch(form, m.end())
+                and not any(c.islower() for c in form[m.end():])):
+            return w  # "SS Adolf EICHMANN", "JFK", "Otto Dix, SA": an acronym
         if not whole and (d := _DESCRIBED.match(form, m.end())) and \
                 d.group(1) not in _CONNECTORS and d.group(1) not in _ALSO_NAMED:
             return w  # "UNRRA officer Smith": an acronym saying who he was
