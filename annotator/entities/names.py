@@ -792,12 +792,13 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         uf.find(("k", tk))
         if tk in own_ids or tk[0] != "person":
             continue  # what the text identifies, or no family name to go by
-        titled = sexes.get(tk)  # "Mrs Smith" is no "Mr John Smith"
-        longer = {uf.find(("k", other)) for other in text_tails.get(tk[:2], ())
-                  if not titled or not sexes.get(other) or titled & sexes[other]}
+        longer = {uf.find(("k", other)) for other in text_tails.get(tk[:2], ())}
         kin = {uf.find(("k", slot_of[m.kin_of]))  # "Ann Stokes, widow of Doctor Stokes"
                for m in by_key[tk] if m.kin_of in slot_of}
-        if len(longer) == 1 and not longer & kin:
+        titled = sexes.get(tk)  # "Mrs Smith" is no "Mr John Smith", nor another than he
+        apart = {uf.find(("k", other)) for other in text_tails.get(tk[:2], ())
+                 if titled and sexes.get(other) and not titled & sexes[other]}
+        if len(longer) == 1 and not longer & (kin | apart):
             uf.union(longer.pop(), ("k", tk))
     groups: dict[_Node, list[_Slot]] = defaultdict(list)
     for tk in keys:
