@@ -388,3 +388,45 @@ def test_evaluate_csv_and_md_say_which_sources_were_held_out(ws, tmp_path):
     rows = list(csv.DictReader(io.StringIO(run(ws, "eval", str(other), "-f", "csv").stdout)))
     assert rows and {r["withheld"] for r in rows} == {""}
     assert "held out" not in run(ws, "eval", str(other), "-f", "md").stdout
+
+
+def test_evaluate_own_files_learns_once_for_the_edition(ws, monkeypatch):
+    """``eval EDITION/*.xml`` learned the conventions again from the N-1 other sources for
+    each held-out source: N learnings over N sources each, quadratic in the edition (32
+    copies of Friendly Networks took twice the CPU of 16 and a half). Now they are learned
+    once from every source and each held source's cases are taken off (cases add up): the
+    same proposals as learning from the others, on two editions of real files."""
+    from tests.conftest import EDITIONS
+    from annotator.acts import conventions, folds
+    from annotator.store.training import current_mentions
+
+    ws.add_many([EDITIONS / "ehri" / "EHRI-ET-WL16560044_EN.xml",
+                 EDITIONS / "ehri" / "EHRI-ET-YV5082493_EN.xml",
+                 EDITIONS / "friendly-networks" / "A0011538.xml",
+                 EDITIONS / "friendly-networks" / "A00187143.xml",
+                 EDITIONS / "friendly-networks" / "A00187152.xml"])
+    ids = [s.id for s in ws.sources()]
+    learnings = []
+    learn = conventions.edition_conventions
+    monkeypatch.setattr(conventions, "edition_conventions",
+                        lambda *a, **k: learnings.append(1) or learn(*a, **k))
+    held = folds.held_out(ws.context, ids)
+    assert len(learnings) == 1
+    monkeypatch.setattr(conventions, "edition_conventions", learn)
+    from annotator.acts.propose import source_dating
+    from annotator.acts.queries import EditionView
+    from annotator.nlp.pipeline import cached_pipeline, run_ner
+
+    view, states = EditionView(ws.context), current_mentions(ws.context.store.conn)
+    spans = dict(run_ner(cached_pipeline(ws.settings.model),
+                         ((s, view.textmap(s).text) for s in ids)))
+    for sid in ids:  # as each was made before: learned from the others alone
+        rest = [s for s in ids if s != sid]
+        learned = folds._learn(view, rest, [sid], [m for m in states if m.source_id != sid],
+                               folds.ALL_STEPS)
+        tm = view.textmap(sid)
+        assert held[sid] == folds._proposals(tm.text, spans[sid], folds.ALL_STEPS,
+                                             settings=ws.settings, learned=learned,
+                                             source_id=sid,
+                                             dating=source_dating(ws.context.texts, sid, tm))
+    assert any(held.values())

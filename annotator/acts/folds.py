@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.acts.context import ActContext
-from annotator.acts.conventions import Edition
+from annotator.acts.conventions import Edition, EditionConventions
 from annotator.acts.queries import EditionView
 from annotator.acts.scoring import SCORED, GoldSpan, score
 from annotator.acts.train import train_texts, training_labels
@@ -135,12 +135,24 @@ def make_folds(sizes: dict[str, int], k: int) -> list[list[str]]:
 
 def _known(states: Sequence[MentionState], text: Callable[[str], str]) -> list[KnownEntity]:
     """The other folds' confirmed names as entities of the register, one per (name, type)."""
-    keys: dict[tuple[str, str], None] = {}
+    return _entities(_named(states, text))
+
+
+def _named(states: Sequence[MentionState], text: Callable[[str], str]
+           ) -> list[tuple[str, str, str]]:
+    """(source id, name key, type) of each confirmed name, in the states' order: the keys
+    are made once, however many held-out sources leave out their own (``held_out``)."""
+    out = []
     for m in states:
         if m.status == "confirmed" and m.type != "date":
             key = name_key(text(m.source_id)[m.start:m.end])
             if key:
-                keys[(key, m.type)] = None
+                out.append((m.source_id, key, m.type))
+    return out
+
+
+def _entities(named: Iterable[tuple[str, str, str]]) -> list[KnownEntity]:
+    keys = dict.fromkeys((k, t) for _, k, t in named)
     return [KnownEntity(f"{t}-{i}", t, "confirmed", (k,)) for i, (k, t) in enumerate(keys)]
 
 
@@ -171,15 +183,25 @@ def _proposals(text: str, spans: Sequence[RawSpan], steps: frozenset[str], *,
 
 def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
            states: Sequence[MentionState], steps: frozenset[str]) -> _Learned:
-    from annotator.acts.conventions import edition_conventions, whole_datelines
-    from annotator.nlp.conventions import UNMARKED, WHOLE
-    from annotator.tei.voice import editor_spans
+    from annotator.acts.conventions import edition_conventions
 
     train_states = [m for m in states if m.source_id in set(rest)]
     known = _known(train_states, lambda sid: ws.textmap(sid).text)
+    learned = edition_conventions(_FoldView(ws, frozenset(rest))) if "conventions" in steps \
+        else None
+    return _taught(ws, known, learned, held)
+
+
+def _taught(ws: Edition, known: list[KnownEntity], learned: EditionConventions | None,
+            held: Sequence[str]) -> _Learned:
+    """What ``known`` and the conventions ``learned`` without the held sources' markup
+    (None: no conventions step) teach the steps on each held source."""
+    from annotator.acts.conventions import whole_datelines
+    from annotator.nlp.conventions import UNMARKED, WHOLE
+    from annotator.tei.voice import editor_spans
+
     conventions, lines, unnamed = {}, {}, {}
-    if "conventions" in steps:
-        learned = edition_conventions(_FoldView(ws, frozenset(rest)))
+    if learned is not None:
         for sid in held:
             conventions[sid] = learned.source(sid)  # its own mentions are held back
             if conventions[sid].datelines == WHOLE:
@@ -187,6 +209,20 @@ def _learn(ws: Edition, rest: Sequence[str], held: Sequence[str],
             if conventions[sid].editor_notes == UNMARKED:
                 unnamed[sid] = editor_spans(ws.textmap(sid))
     return _Learned(known, conventions, lines, unnamed)
+
+
+def _without(learned: EditionConventions, source_id: str) -> EditionConventions:
+    """The conventions learned from every source as they are with one source's markup held
+    back: its cases taken off its edition's and the workspace's (cases add up), what
+    learning again from the others gives, once for the edition, not once per held source."""
+    from annotator.nlp.conventions import summed
+
+    own = learned.by_source.get(source_id, {})
+    edition = learned.sharing(source_id)
+    less = {name: (-inside, -outside) for name, (inside, outside) in own.items()}
+    return replace(learned, by_source={}, everywhere=summed([learned.everywhere, less]),
+                   by_edition={edition: summed([learned.by_edition[edition], less])}
+                   if edition in learned.by_edition else {})
 
 
 def cross_validate(ws: Edition, store: Store, *, k: int, methods: Sequence[str] | None = None,
@@ -331,24 +367,29 @@ def held_out(ctx: ActContext, held: Sequence[str],
     from annotator.acts.propose import source_dating
     from annotator.nlp.pipeline import cached_pipeline, check_labels, run_ner
 
+    from annotator.acts.conventions import edition_conventions
+
     ws = EditionView(ctx)
     settings = ws.settings
     check_labels(settings.labels)
     held = list(dict.fromkeys(held))
-    every = current_mentions(ctx.store.conn)
     ids = sorted(src.id for src in ctx.texts.sources())
     if say is not None:
         say(f"reading {len(held)} held-out source{'s' * (len(held) != 1)} with the pipeline")
     nlp = cached_pipeline(settings.model)
     spans = dict(run_ner(nlp, ((s, ws.textmap(s).text) for s in held),
                          batch_size=settings.batch_size))
+    # learned once from every source, each held source's own markup taken off in turn (was:
+    # learned again from the N-1 others for each: quadratic in the edition's size)
+    named = _named(current_mentions(ctx.store.conn), lambda sid: ws.textmap(sid).text)
+    everything = edition_conventions(ws)
     out = {}
     for n, sid in enumerate(held, 1):
         if say is not None:
             say(f"held out {n}/{len(held)}: {sid}, steps learned from the "
                 f"{len(ids) - 1} other sources")
-        rest = [s for s in ids if s != sid]
-        learned = _learn(ws, rest, [sid], [m for m in every if m.source_id != sid], ALL_STEPS)
+        learned = _taught(ws, _entities(x for x in named if x[0] != sid),
+                          _without(everything, sid), [sid])
         tm = ws.textmap(sid)
         out[sid] = _proposals(tm.text, spans[sid], ALL_STEPS, settings=settings,
                               learned=learned, source_id=sid,
