@@ -258,15 +258,17 @@ def gold_for_source(texts: Texts, path: Path, readings: _Readings | None = None,
     return source_id, mapped
 
 
-def own_sources(texts: Texts, paths: Iterable[Path],
+def own_sources(ctx: ActContext, paths: Iterable[Path],
                 readings: _Readings | None = None) -> dict[Path, str]:
-    """Gold files that are a workspace source's own file (that file in sources/, the same
-    bytes, or a TEI file of the same text and the same markup, saved again by an editor):
-    path -> source id. That file's markup is stored as the source's confirmed mentions, which
-    would score themselves: such a gold is scored against proposals made without it
-    (``folds.held_out``)."""
+    """Gold files that are a workspace source's own file: path -> source id. Such a source's
+    file markup is stored as its confirmed mentions, which would score themselves: such a gold
+    is scored against proposals made without it (``folds.held_out``). The same source is that
+    file in sources/, the same bytes, or a TEI file of the same reading text (whitespace
+    aside) as a source whose file's markup is stored, whatever that file marks (``_same_text``:
+    a copy one tag apart scored the stored markup against itself, recall near 1.0)."""
     from annotator.tei.parse import sha256_hex
 
+    texts = ctx.texts
     by_hash: dict[str, str] = {}
     by_path: dict[Path, str] = {}
     for src in texts.sources():
@@ -276,33 +278,29 @@ def own_sources(texts: Texts, paths: Iterable[Path],
     for path in paths:
         source_id = by_path.get(path.resolve())
         if source_id is None and path.suffix.lower() in (".xml", ".tei") and path.is_file():
-            source_id = by_hash.get(sha256_hex(path.read_bytes())) or _same_markup(
-                texts, path, readings or _Readings(texts))
+            source_id = by_hash.get(sha256_hex(path.read_bytes())) or _same_text(
+                ctx, path, readings or _Readings(texts))
         if source_id is not None:
             own[path] = source_id
     return own
 
 
-def _same_markup(texts: Texts, path: Path, readings: _Readings) -> str | None:
-    """The source whose file has the gold file's text and the same names and dates marked
-    (type, words, value, whitespace aside), though its bytes differ; None if none."""
-    text, gold = readings.gold(path)
+def _same_text(ctx: ActContext, path: Path, readings: _Readings) -> str | None:
+    """The source whose reading text is the gold file's (whitespace aside) and whose stored
+    confirmed mentions include its file's markup (provenance ``source``), though the gold's
+    bytes and markup differ (saved again, a tag added or dropped); None if none. The gold's
+    markup is not compared (was: the same names and dates marked, so a copy one tag apart
+    scored the stored markup against itself): whatever it marks, the stored mentions it would
+    score are the file's, not the model's. A source whose confirmed mentions are the editor's
+    own decisions (a .txt, a TEI file without markup) is scored as stored."""
+    text, _ = readings.gold(path)
     target = _squash(text)
     source_id = next((sid for sid, reading in readings if reading == target), None)
     if source_id is None:
         return None
-    file = texts.root / texts.source(source_id).file
-    if file.suffix.lower() not in (".xml", ".tei"):
-        return None
-
-    def marked(text: str, spans: list[GoldSpan]) -> Counter[tuple[object, ...]]:
-        return Counter((g.type, _squash(text[g.start:g.end]), g.value) for g in spans)
-
-    try:
-        own = load_gold(file)
-    except SourceError:  # gone or edited by hand: the commands reading it say so
-        return None
-    return source_id if gold and marked(text, gold) == marked(*own) else None
+    marked = any(m.status == "confirmed" and m.provenance == "source"
+                 for m in mentions(ctx, source_id))
+    return source_id if marked else None
 
 
 def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
@@ -324,7 +322,7 @@ def evaluate_each(ctx: ActContext, golds: Iterable[str | Path], *,
 
     paths = [Path(g) for g in golds]
     readings = _Readings(ctx.texts)
-    own = own_sources(ctx.texts, paths, readings)
+    own = own_sources(ctx, paths, readings)
     if own and confirmed_only:
         path, source_id = next(iter(own.items()))
         raise SourceError(f"gold file is the file of source '{source_id}': its confirmed "
