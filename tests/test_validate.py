@@ -757,3 +757,33 @@ def test_validate_bare_ids_an_export_wrote_resolve(tmp_path):
     done = CliRunner().invoke(app, ["validate", str(doc)])
     assert (f"{doc}: 2 bare id(s) the file does not hold (its edition's register's, not files):"
             " 1 in the workspace's register, 1 not: pe9") in done.stderr
+
+
+def test_validate_tells_every_misplaced_sibling(tmp_path, tei_schema):
+    """libxml2 stops reading an element's children at the first it did not expect: of two
+    misplaced <title>s in <body> it told the first, and nothing of the <p> after it (its bad
+    @typo). Each is a finding now, the second read by its place after the <p>s libxml2 read
+    (not after the first <title>); what taking one out alone makes wrong is not told (a
+    <sourceDesc> before <publicationStmt>: one finding, not a second that <fileDesc> ends too
+    soon)."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(_HEADER + "<text><body>\n<p>One</p>\n<title>a</title>\n<p>Two</p>\n"
+                   '<title>b</title>\n<p><persName typo="x">A</persName></p>\n'
+                   "</body></text></TEI>", encoding="utf-8")
+    tei_schema.validate(etree.parse(str(doc)))
+    assert len(tei_schema.error_log) == 1  # libxml2: the first <title> only
+    wrong = "<title> may not stand in <body> after <p> (<body> holds no <title>)"
+    assert _told(doc) == [
+        (3, 1, wrong), (5, 1, wrong),
+        (6, _col(doc, 6, "typo"), "<persName> may not have @typo in this schema (did you mean "
+                                  "@type?)")]
+    swapped = tmp_path / "swapped.xml"
+    swapped.write_text(_HEADER.replace("<publicationStmt><p>p</p></publicationStmt>", "")
+                       .replace("</sourceDesc>", "</sourceDesc><publicationStmt><p>p</p>"
+                                "</publicationStmt>")
+                       + '<text><body>\n<p typo="x">A</p></body></text></TEI>',
+                       encoding="utf-8")
+    assert [m for _, _, m in _told(swapped)] == [
+        "<sourceDesc> may not stand in <fileDesc> after <titleStmt>: <fileDesc> needs "
+        "<publicationStmt> before it",
+        "<p> may not have @typo in this schema"]

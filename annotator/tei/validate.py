@@ -26,6 +26,8 @@ again without it (``_every_bad_attribute``), and none where the element's conten
 those are found by validating it alone (``_hidden_attributes``). One it lacks libxml2 tells
 as the element's "failed to validate attributes", at its child if it has one (``_owned``),
 and then none it may not have (``_unknown_beside_missing``).
+libxml2 stops reading an element's children at the first it did not expect; the siblings
+after it are told by validating a copy again without it (``_after_misplaced``).
 A missing or broken schema is a usage error (``SourceError`` E01x), not a finding.
 
 DOCS: docs/export.md#validate
@@ -270,7 +272,8 @@ def _findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[str, int,
         if el is None or el not in elements:
             told.append((None, e.message, None, e.line or None, False))
             continue
-        message, attr = explain(grammar, el, e.type_name, e.message)
+        seen = e.seen if isinstance(e, _Told) and e.seen is not None else el
+        message, attr = explain(grammar, seen, e.type_name, e.message)
         attrs = e.type_name in _ATTRIBUTE_ERRORS
         if any(t[0] == elements[el] and t[2] == attr and t[4] == attrs for t in told):
             continue  # libxml2 tells one misplaced element twice (ELEMWRONG, EXTRACONTENT)
@@ -354,6 +357,74 @@ class _Told(NamedTuple):
     message: str
     path: str
     line: int | None
+    # the element as libxml2 saw it, in a copy without the misplaced siblings before it
+    # (``_after_misplaced``): what its message reads its place by
+    seen: etree._Element | None = None
+
+
+_MISPLACED = "RELAXNG_ERR_ELEMWRONG"  # "Did not expect element X there"
+
+
+def _after_misplaced(compiled: etree.RelaxNG, tree: etree._ElementTree,
+                     log: list[etree._LogEntry]) -> list[etree._LogEntry | _Told]:
+    """``log`` with the errors of the siblings after each misplaced element, and inside them:
+    libxml2 stops reading an element's children at the first it did not expect, so a second
+    misplaced ``<title>`` in ``<body>``, or a bad attribute in a later ``<p>``, was told by the
+    next run only. A copy of the tree loses the misplaced elements told and is validated again
+    while libxml2 tells another (one round per misplaced sibling after the first, each a copy
+    and a validation: milliseconds); each is explained by its place in the copy it was told
+    in, after the siblings libxml2 read. What their absence alone makes wrong is not told: an error at
+    an element holding one taken out ("Expecting an element , got nothing" where it was
+    required) was the first's, already told at it."""
+    wrong = [e for e in log if e.type_name == _MISPLACED and e.path]
+    if not wrong:
+        return list(log)
+    work: etree._ElementTree = tree
+    original = {el: el for el in tree.iter()}
+    told = {(e.path, e.type_name, e.message) for e in log}
+    out: list[etree._LogEntry | _Told] = list(log)
+    holding: set[etree._Element] = set()  # the originals' elements holding one taken out
+    while wrong:  # a copy each round: the elements told in the last keep their siblings
+        last, work = work, copy.deepcopy(work)
+        original = {new: original[old] for new, old in zip(work.iter(), last.iter())}
+        found = [el for e in wrong if (el := _at(work, e.path)) is not None
+                 and el.getparent() is not None]
+        for el in found:
+            holding.update(original[el].iterancestors())
+            _take_out(el)
+        if not found:
+            break
+        compiled.validate(work)
+        wrong = []
+        for e in _every_bad_attribute(compiled, work):
+            el = _at(work, e.path)
+            if el is None or el not in original:
+                continue
+            mine = original[el]
+            about = owner(mine, e.message) if e.type_name in _FAILED else mine
+            if mine in holding or about in holding:
+                continue
+            entry = _Told(e.type_name, e.message, tree.getpath(mine), e.line, el)
+            if (entry.path, entry.type_name, entry.message) in told:
+                continue
+            told.add((entry.path, entry.type_name, entry.message))
+            out.append(entry)
+            if e.type_name == _MISPLACED:
+                wrong.append(e)
+    return out
+
+
+def _take_out(el: etree._Element) -> None:
+    """``el`` out of its parent, the text after it kept where it stood."""
+    parent = el.getparent()
+    assert parent is not None
+    if el.tail:
+        before = el.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 _ATTRIBUTE_ERRORS = frozenset({_BAD_ATTRIBUTE, MISSING_ATTRIBUTE})
@@ -487,7 +558,8 @@ def _schema_findings(p: Path, tree: etree._ElementTree, text: str, key: tuple[st
                      compiled: etree.RelaxNG) -> tuple[Finding, ...]:
     """What ``compiled`` (the schema of ``key``, whole or hollowed) says of a file."""
     compiled.validate(tree)
-    log = _owned(key, tree, _every_bad_attribute(compiled, tree))
+    log = _owned(key, tree, _after_misplaced(compiled, tree, _every_bad_attribute(compiled,
+                                                                                  tree)))
     return _findings(p, tree, text, key, _unknown_beside_missing(
         key, tree, _hidden_attributes(key, tree, log)))
 
