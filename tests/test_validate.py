@@ -765,7 +765,7 @@ def test_validate_tells_every_misplaced_sibling(tmp_path, tei_schema):
     @typo). Each is a finding now, the second read by its place after the <p>s libxml2 read
     (not after the first <title>); what taking one out alone makes wrong is not told (a
     <sourceDesc> before <publicationStmt>: one finding, not a second that <fileDesc> ends too
-    soon)."""
+    soon). Text where <div> may hold none stopped libxml2 as well: what follows is told."""
     doc = tmp_path / "doc.xml"
     doc.write_text(_HEADER + "<text><body>\n<p>One</p>\n<title>a</title>\n<p>Two</p>\n"
                    '<title>b</title>\n<p><persName typo="x">A</persName></p>\n'
@@ -787,3 +787,9 @@ def test_validate_tells_every_misplaced_sibling(tmp_path, tei_schema):
         "<sourceDesc> may not stand in <fileDesc> after <titleStmt>: <fileDesc> needs "
         "<publicationStmt> before it",
         "<p> may not have @typo in this schema"]
+    stray = tmp_path / "stray.xml"  # text where <div> holds none stopped libxml2 there too
+    stray.write_text(_HEADER + "<text><body>\n<div>stray<p>x</p>\n<title>b</title></div>"
+                     "</body></text></TEI>", encoding="utf-8")
+    assert [(line, m) for line, _, m in _told(stray)] == [
+        (2, "<div> may not hold text of its own ('stray')"),
+        (3, "<title> may not stand in <div> after <p> (<div> holds no <title>)")]

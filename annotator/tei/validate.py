@@ -363,6 +363,7 @@ class _Told(NamedTuple):
 
 
 _MISPLACED = "RELAXNG_ERR_ELEMWRONG"  # "Did not expect element X there"
+_STRAY_TEXT = "RELAXNG_ERR_TEXTWRONG"  # "Did not expect text in element X content"
 
 
 def _after_misplaced(compiled: etree.RelaxNG, tree: etree._ElementTree,
@@ -370,13 +371,14 @@ def _after_misplaced(compiled: etree.RelaxNG, tree: etree._ElementTree,
     """``log`` with the errors of the siblings after each misplaced element, and inside them:
     libxml2 stops reading an element's children at the first it did not expect, so a second
     misplaced ``<title>`` in ``<body>``, or a bad attribute in a later ``<p>``, was told by the
-    next run only. A copy of the tree loses the misplaced elements told and is validated again
-    while libxml2 tells another (one round per misplaced sibling after the first, each a copy
+    next run only; and at text where an element may hold none. A copy of the tree loses the
+    misplaced elements told (and that text) and is validated again while libxml2 tells another (one round per misplaced sibling after the first, each a copy
     and a validation: milliseconds); each is explained by its place in the copy it was told
-    in, after the siblings libxml2 read. What their absence alone makes wrong is not told: an error at
-    an element holding one taken out ("Expecting an element , got nothing" where it was
-    required) was the first's, already told at it."""
-    wrong = [e for e in log if e.type_name == _MISPLACED and e.path]
+    in, after the siblings libxml2 read. What their absence alone makes wrong is not told: an
+    error at an element holding one taken out ("Expecting an element , got nothing" where it
+    was required) was the first's, already told at it. What a misplaced element holds is not
+    read (nor does libxml2 read it)."""
+    wrong = [e for e in log if e.type_name in (_MISPLACED, _STRAY_TEXT) and e.path]
     if not wrong:
         return list(log)
     work: etree._ElementTree = tree
@@ -387,11 +389,15 @@ def _after_misplaced(compiled: etree.RelaxNG, tree: etree._ElementTree,
     while wrong:  # a copy each round: the elements told in the last keep their siblings
         last, work = work, copy.deepcopy(work)
         original = {new: original[old] for new, old in zip(work.iter(), last.iter())}
-        found = [el for e in wrong if (el := _at(work, e.path)) is not None
+        found = [(e.type_name, el) for e in wrong if (el := _at(work, e.path)) is not None
                  and el.getparent() is not None]
-        for el in found:
-            holding.update(original[el].iterancestors())
-            _take_out(el)
+        for kind, el in found:
+            if kind == _STRAY_TEXT:
+                holding.add(original[el])  # what else is wrong in it was told with the text
+                _strip_text(el)
+            else:
+                holding.update(original[el].iterancestors())
+                _take_out(el)
         if not found:
             break
         compiled.validate(work)
@@ -409,9 +415,18 @@ def _after_misplaced(compiled: etree.RelaxNG, tree: etree._ElementTree,
                 continue
             told.add((entry.path, entry.type_name, entry.message))
             out.append(entry)
-            if e.type_name == _MISPLACED:
+            if e.type_name in (_MISPLACED, _STRAY_TEXT):
                 wrong.append(e)
     return out
+
+
+def _strip_text(el: etree._Element) -> None:
+    """``el`` without the text of its own (not its children's) that is more than space."""
+    if el.text and el.text.strip():
+        el.text = None
+    for child in el:
+        if child.tail and child.tail.strip():
+            child.tail = None
 
 
 def _take_out(el: etree._Element) -> None:
