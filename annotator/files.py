@@ -70,8 +70,9 @@ def swept(folder: Path) -> None:
         sweep_stale_tmp(folder)
 
 
-def _tmp_beside(p: Path) -> Path:
-    swept(p.parent)
+def _tmp_beside(p: Path, *, sweep: bool = True) -> Path:
+    if sweep:
+        swept(p.parent)
     # the thread too: two threads of one process (a server, a test) may write the same file
     return p.with_name(f".{p.name}.{os.getpid()}.t{threading.get_ident():x}.tmp")
 
@@ -93,9 +94,10 @@ class StagedFiles:
     def __init__(self) -> None:
         self.staged: list[tuple[Path, Path]] = []  # (temporary file, target)
 
-    def stage(self, path: Path, data: bytes) -> None:
-        """Write ``data`` beside ``path``; an OSError leaves nothing behind."""
-        tmp = _tmp_beside(path)
+    def stage(self, path: Path, data: bytes, *, sweep: bool = True) -> None:
+        """Write ``data`` beside ``path``; an OSError leaves nothing behind. ``sweep``: False
+        when the caller swept its folder already (``swept``: an export, once per folder)."""
+        tmp = _tmp_beside(path, sweep=sweep)
         # listed before it is made: a Ctrl-C at any point leaves it for ``discard`` to remove
         self.staged.append((tmp, path))
         try:

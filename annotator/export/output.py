@@ -42,18 +42,24 @@ class ExportFiles:
         self.root = root
         self.staged = StagedFiles()
         self.written: list[str] = []  # as shown, in the order written
-        self._folders: dict[Path, str] = {}  # folder -> as shown: resolved once, not per file
-        self._made: set[Path] = set()  # folders made or found: checked once, not per file
+        # by its folder's name (a str: a Path made per file hashes its parts each time)
+        self._folders: dict[str, str] = {}  # folder -> as shown: resolved once, not per file
+        self._swept: set[str] = set()  # folders swept (``swept``): once, not per file
+        self._made: set[str] = set()  # folders made or found: checked once, not per file
 
     def write(self, path: Path, data: bytes) -> str:
         """Stage one export file; returns 'written' or 'unchanged'."""
-        if same_bytes(path, data):
+        folder = os.path.dirname(path)
+        if folder not in self._swept:  # before the first file there, written or not
+            swept(path.parent)
+            self._swept.add(folder)
+        if _holds(path, data):
             return "unchanged"
         try:
-            if path.parent not in self._made:
+            if folder not in self._made:
                 _make_parent(path)
-                self._made.add(path.parent)
-            self.staged.stage(path, data)
+                self._made.add(folder)
+            self.staged.stage(path, data, sweep=False)
         except OSError as exc:
             self.finish()
             raise _failed(exc, path, self.written) from None
@@ -62,9 +68,10 @@ class ExportFiles:
 
     def shown(self, path: Path) -> str:
         """``shown(root, path)`` of a file written here (its folder resolved once)."""
-        folder = self._folders.get(path.parent)
+        key = os.path.dirname(path)
+        folder = self._folders.get(key)
         if folder is None:
-            folder = self._folders[path.parent] = shown(self.root, path.parent)
+            folder = self._folders[key] = shown(self.root, path.parent)
         return path.name if folder == "." else f"{folder}/{path.name}"
 
     def finish(self) -> None:
@@ -129,6 +136,11 @@ def same_bytes(path: Path, data: bytes) -> bool:
     another size, the file is read only when the size is the same. A killed run's temporary
     files beside it are removed first, even when nothing is written there."""
     swept(path.parent)
+    return _holds(path, data)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """``same_bytes`` without the sweep (an export sweeps each folder once)."""
     try:
         st = os.stat(path)
         return (stat.S_ISREG(st.st_mode) and st.st_size == len(data)
