@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -175,9 +175,11 @@ Ints = npt.NDArray[np.int64]
 
 def _view(column: array[int]) -> Ints:
     """A map's column as a numpy array, without copying: the map's own, so never written."""
-    view = np.frombuffer(column, dtype=np.int64)
+    # 32-bit when the map was loaded with narrow columns (``tei.elements.kept_columns``):
+    # the same numbers, which numpy widens where they meet 64-bit ones
+    view = np.frombuffer(column, dtype=np.int32 if column.itemsize == 4 else np.int64)
     view.flags.writeable = False
-    return view
+    return cast(Ints, view)
 
 
 @cache  # an edition has a few dozen tags, which every file's index names again

@@ -16,6 +16,7 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from lxml import etree
 
@@ -99,18 +100,19 @@ class Elements:
     def dump(self) -> bytes:
         """A JSON head of sizes, the tags and each kept attribute's values as UTF-8, each
         ended by NUL (which XML never holds), then codes, parents, scopes and the elements of
-        each attribute as little-endian 64-bit integers: loading them is a few copies and one
-        split, not a number, string or list parsed per node."""
+        each attribute as little-endian integers (``kept_columns``: 32-bit where they fit):
+        loading them is a few copies and one split, not a number, string or list parsed per
+        node."""
         values = [self.attrs[name] for name in KEPT]
         strings = "".join(f"{v}\0" for v in (*self.table, *(x for d in values for x in
                                                             d.values()))).encode("utf-8")
+        widths, kept = kept_columns([self.codes, self.parent, self.scope,
+                                     *(array("q", v) for v in values)])
         head = json.dumps({"nodes": len(self.codes), "tags": len(self.table),
                            "counts": [len(v) for v in values], "strings": len(strings),
-                           "nsmaps": list(self.nsmaps.items())},
+                           "nsmaps": list(self.nsmaps.items()), "widths": widths},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return b"".join([len(head).to_bytes(4, "little"), head, strings,
-                         *(little(c).tobytes() for c in (self.codes, self.parent, self.scope)),
-                         *(little(array("q", v)).tobytes() for v in values)])
+        return b"".join([len(head).to_bytes(4, "little"), head, strings, kept])
 
     @classmethod
     def load(cls, blob: bytes) -> Elements:
@@ -124,7 +126,8 @@ class Elements:
             strings = str(view[4 + size:at], "utf-8").split("\0")
             if len(strings) != tags + sum(counts) + 1 or strings.pop():
                 raise ValueError("strings do not fit")
-            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts))
+            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts),
+                                                         head["widths"])
             if at != len(blob) or len(nodes) != len(KEPT) or (
                     n and not 0 <= max(codes) < tags):
                 raise ValueError("sizes do not fit")
@@ -163,25 +166,45 @@ class _Kept(Mapping[str, dict[int, str]]):
 
 
 _SWAP = sys.byteorder != "little"
+# a column whose numbers all fit in 32 bits is kept in 4 bytes a number, else in 8: a kept map
+# is a third smaller (an export reads every source's, and copies each column as it is)
+NARROW = "i" if array("i").itemsize == 4 else "q"
+
+
+def narrowed(values: array[int]) -> array[int]:
+    """A column in the narrowest kept width its numbers fit (``NARROW``, else 64-bit)."""
+    if NARROW == "q" or (values and not -2**31 <= min(values) <= max(values) < 2**31):
+        return values if values.typecode == "q" else array("q", values)
+    return values if values.typecode == NARROW else array(NARROW, values)
 
 
 def little(values: array[int]) -> array[int]:
     """A column as kept: little-endian whatever the machine."""
     if _SWAP:  # pragma: no cover - no big-endian machine in CI
-        values = array("q", values)
+        values = array(values.typecode, values)
         values.byteswap()
     return values
 
 
-def columns(view: memoryview, at: int, sizes: Iterable[int]) -> tuple[list[array[int]], int]:
+def kept_columns(values: Sequence[array[int]]) -> tuple[str, bytes]:
+    """Columns as kept (``narrowed``, ``little``): the width of each, one letter a column,
+    for the head, and their bytes one after the other, which ``columns`` reads."""
+    kept = [narrowed(c) for c in values]
+    return "".join(c.typecode for c in kept), b"".join(little(c).tobytes() for c in kept)
+
+
+def columns(view: memoryview, at: int, sizes: Iterable[int], widths: str | None = None
+            ) -> tuple[list[array[int]], int]:
     """Kept columns (``little``) of these sizes, one after the other from ``at``, as this
-    machine's integers, and where they end; ValueError if the bytes are cut."""
+    machine's integers, and where they end; ``widths``: each one's typecode
+    (``kept_columns``), 64-bit for all when None; ValueError if the bytes are cut."""
     out: list[array[int]] = []
-    for n in sizes:
-        column = array("q")
-        column.frombytes(view[at:at + 8 * n])
+    for n, code in zip(sizes, widths or repeat("q"), strict=widths is not None):
+        column = array(code)
+        end = at + column.itemsize * n
+        column.frombytes(view[at:end])
         if _SWAP:  # pragma: no cover
             column.byteswap()
         out.append(column)
-        at += 8 * n
+        at = end
     return out, at

@@ -3,14 +3,16 @@ Python (about 60 ms for a million words), loading one is a few array copies.
 
 A map depends only on the file's bytes and on the reading-text policy, so it is kept under the
 file's hash and ``CODE``, a digest of the code that builds and keeps it (``textmap.py``,
-``parse.py``, ``elements.py``, ``marked.py``, ``block_table.py``, ``header.py`` and this module): a change to any makes every kept
-map stale, with no version number to forget. The format is a JSON head (with the file's
-pointer forms, ``tei.marked``, and its edition, ``tei.header``), the reading text in UTF-8 (kept whole: rebuilding it from the
-file's slices cost an export more than any other step of loading), little-endian 64-bit integer
-columns read with the standard library's ``array`` (and left arrays: numpy views them as they
-are), the file's ``Elements``, its annotation elements and its names' first pointers
-(``tei.marked``): no pickle, so a workspace from someone else cannot run code, and no numpy,
-so commands that only read a text stay quick to start.
+``parse.py``, ``elements.py``, ``marked.py``, ``block_table.py``, ``header.py`` and this
+module): a change to any makes every kept map stale, with no version number to forget. The
+format is a JSON head (with the file's pointer forms, ``tei.marked``, and its edition,
+``tei.header``), the reading text in UTF-8 (kept whole: rebuilding it from the file's slices
+cost an export more than any other step of loading), little-endian integer columns (32-bit
+where their numbers fit, else 64-bit: ``elements.kept_columns``) read with the standard
+library's ``array`` (and left arrays: numpy views them as they are), the file's ``Elements``,
+its annotation elements and its names' first pointers (``tei.marked``): no pickle, so a
+workspace from someone else cannot run code, and no numpy, so commands that only read a text
+stay quick to start.
 
 DOCS: docs/store.md#text-maps
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from annotator.tei import block_table, elements, header, marked, parse, textmap
-from annotator.tei.elements import columns, little
+from annotator.tei.elements import columns, kept_columns
 from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
 
 T = TypeVar("T")
@@ -58,7 +60,10 @@ def dump(tm: TextMap) -> bytes:
              array("q", map(len, chains)), array("q", [n for c in chains for n in c])]
     # each name's pointer and its attribute, NUL-ended (XML never holds one)
     pointers = "".join(f"{a}\0{v}\0" for a, v in found.pointers).encode("utf-8")
-    head = json.dumps({"columns": [len(c) for c in columns], "text": len(text),
+    widths, kept_cols = kept_columns(columns)
+    note_widths, kept_notes = kept_columns(notes)
+    head = json.dumps({"columns": [len(c) for c in columns], "widths": widths,
+                       "text": len(text), "note_widths": note_widths,
                        "pages": tm.pages, "elements": len(kept), "kinds": kinds,
                        "annotations": [len(c) for c in notes],
                        "forms": [[*k, n] for k, n in found.forms.items()],
@@ -66,9 +71,8 @@ def dump(tm: TextMap) -> bytes:
                        "edition": tm.edition},
                       ensure_ascii=False).encode("utf-8")
     # the elements, annotations and pointers last, and read only by an export
-    return b"".join([len(head).to_bytes(4, "little"), head, text,
-                     *(little(c).tobytes() for c in columns), kept,
-                     *(little(c).tobytes() for c in notes), pointers])
+    return b"".join([len(head).to_bytes(4, "little"), head, text, kept_cols, kept, kept_notes,
+                     pointers])
 
 
 def head_size(start: bytes | memoryview) -> int:
@@ -118,13 +122,13 @@ def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
         head, at = _head(view)
         text = str(view[at:at + head["text"]], "utf-8", "surrogatepass")
         at += head["text"]
-        cols, at = columns(view, at, head["columns"])
+        cols, at = columns(view, at, head["columns"], head["widths"])
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
          tok_node, after, node_open, node_close, node_depth, roles) = cols
         pages = [(int(p), str(n)) for p, n in head["pages"]]
         kept = bytes(view[at:at + head["elements"]])
         at += head["elements"]
-        notes, at = columns(view, at, head["annotations"])
+        notes, at = columns(view, at, head["annotations"], head["note_widths"])
         kind_of, starts, ends, sizes, nodes = notes
         # each chain a slice of the fragments (most are one element: no iterator per chain)
         fragments, at_chain = nodes.tolist(), [0, *accumulate(sizes)]
