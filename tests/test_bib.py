@@ -628,15 +628,30 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     assert done.exit_code == 0, done.output
     fold = {"kept": "journeylondon", "folded": ["journeylondona", "journeylondonb"],
             "why": "one pointer, bi0032"}
-    assert json.loads(looked.stdout)["dry_run"] is True
-    assert {k: v for k, v in json.loads(looked.stdout).items() if k != "dry_run"} == \
-        {k: v for k, v in json.loads(done.stdout).items() if k != "dry_run"}
+    assert (json.loads(looked.stdout)["dry_run"], json.loads(looked.stdout)["decision"]) == \
+        (True, None)
+    assert {k: v for k, v in json.loads(looked.stdout).items() if k not in ("dry_run",
+                                                                           "decision")} == \
+        {k: v for k, v in json.loads(done.stdout).items() if k not in ("dry_run", "decision")}
     assert (json.loads(done.stdout)["dry_run"], json.loads(done.stdout)["folded"],
             json.loads(done.stdout)["kept"], json.loads(done.stdout)["folds"][1]) == \
         (False, 3, 2, fold)
     assert "journeylondona" not in {e.key for e in ws.bib()}
     assert json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout) == {
-        "dry_run": False, "folded": 0, "kept": 0, "folds": []}
+        "dry_run": False, "decision": None, "folded": 0, "kept": 0, "folds": []}
+    # the fold's decision, as the act lines say it ('decision 7: ...'): a script undoes it by
+    # id once other acts came after it (was: no id, so only a bare undo, the newest act)
+    decision = json.loads(done.stdout)["decision"]
+    (tmp_path / "x.bib").write_text("@book{roe, author = {Roe, R.}, title = {Other}, "
+                                    "date = {1901}}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    undone = runner.invoke(app, ["-w", str(ws.root), "undo", str(decision)])
+    assert undone.exit_code == 0, undone.output
+    assert f"undid {decision} (bib-fold " in undone.stderr
+    assert {"journeylondona", "roe"} <= {e.key for e in ws.bib()}
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0 and table.stderr.strip().endswith(
+        f"(5 -> 2) (decision {ws.store.last_decision()})"), table.stderr
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and again.stderr.strip() == \
         "nothing to fold: no work of the sources' text is stored twice"  # was: '0 ... into 0'

@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -316,11 +316,13 @@ def _key_clash(source_id: str, file: str, work: BibEntry, wanted: str,
 @dataclass(frozen=True, slots=True)
 class Folded:
     """Works of an edition's text folded into one: the key kept, the keys folded into it
-    (their links now the kept work's), and why they are one work."""
+    (their links now the kept work's), why they are one work, and the decision that folded
+    them (one act for every fold of a run, which ``undo`` takes by id; None for a dry run)."""
 
     kept: str
     folded: tuple[str, ...]
     why: str
+    decision: int | None = None
 
 
 def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSource],
@@ -373,6 +375,7 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
         return out
     with store.act("bib-fold", "bib:" + " ".join(f.kept for f in out), editor=editor,
                    payload={"folded": {f.kept: list(f.folded) for f in out}}) as act:
+        made = act
         for kept, rest, _ in folds:
             fields = dict(kept.fields)
             has = {_link_said(o) for o in bib_rows.links_to(act.conn, kept.key)}
@@ -390,7 +393,7 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
             if fields != dict(kept.fields):
                 act.update("bib", {"key": kept.key},
                            {"fields": json.dumps(fields, ensure_ascii=False)})
-    return out
+    return [replace(f, decision=made.decision_id) for f in out]
 
 
 def _link_said(link: Any) -> tuple[Any, ...]:

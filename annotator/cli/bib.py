@@ -164,16 +164,19 @@ def bib_fold_cli(
         folded = workspace().bib_fold(dry_run=dry_run)
     n = sum(len(f.folded) for f in folded)
     folds = [{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded]
+    decision = folded[0].decision if folded else None  # one act: 'annotator undo' takes its id
     if format is Format.json:  # what was done, as bib add says it: not a listing to look at
-        typer.echo(json.dumps({"dry_run": dry_run, "folded": n, "kept": len(folded),
-                               "folds": folds}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"dry_run": dry_run, "decision": decision, "folded": n,
+                               "kept": len(folded), "folds": folds},
+                              ensure_ascii=False, indent=2))
         return
     if format is Format.table:
         for f in folded:
             typer.echo(terminal_safe(f"{f.kept} <- {', '.join(f.folded)} ({f.why})"))
         done = "would fold" if dry_run else "folded"
         typer.echo(f"{n} work{'s' * (n != 1)} {done} into {len(folded)} kept "
-                   f"({n + len(folded)} -> {len(folded)})" if folded else
+                   f"({n + len(folded)} -> {len(folded)})"
+                   + (f" (decision {decision})" if decision else "") if folded else
                    "nothing to fold: no work of the sources' text is stored twice", err=True)
         return
     render(folds, format, columns=["kept", "folded", "why"])
