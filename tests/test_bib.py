@@ -803,6 +803,45 @@ def test_bib_tei_listed_work_of_a_replaced_source_is_updated(ws, tmp_path):
     assert ws.bib() == before
 
 
+def test_bib_tei_bibl_without_id_edited_and_replaced_is_its_work(ws, tmp_path):
+    """A bibl with no ``xml:id`` (nor pointer), its title mended and a subtitle added, the
+    source replaced: the work the source gave, under its key, as the file says it now, its
+    claim's link kept; the header's title edited is the source's own record updated (was: a
+    second work each, israelyan2003inside and firstletter1790, beside the old). A typo
+    mended is that work too; a bibl turned into another author's work is another work (a
+    replace removes none); the earlier file again gives the works as they were."""
+    listed = ('<listBibl><bibl><author>Israelyan, Victor</author><title>Memories of '
+              'Diplomacy</title><date>2003</date></bibl>')
+    text = CITING.format(title="First letter").replace("<listBibl>", listed)
+    letter = tmp_path / "first.xml"
+    letter.write_text(text, encoding="utf-8")
+    ws.add(letter)
+    before = ws.bib()
+    claim = ws.add_claim("first", quote="Drawings for the")
+    ws.link_claim(claim.id, "israelyan2003memories")
+    longer = "Inside the Kremlin durin the Yom Kippur War: Memories of Diplomacy"
+    letter.write_text("\n" + text.replace("First letter</title>", "First letter, 1790</title>")
+                      .replace("Memories of Diplomacy", longer), encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "add", str(letter), "--replace"])
+    assert done.exit_code == 0 and "S327" not in done.stderr, done.stderr
+    after = {e.key: e for e in ws.bib()}
+    assert sorted(after) == sorted(e.key for e in before)
+    assert after["israelyan2003memories"].get("title") == longer
+    assert after["firstletter"].get("title") == "First letter, 1790"
+    assert [link.bib_key for link in ws.claim(claim.id).links] == ["israelyan2003memories"]
+    # a typo mended is the same work; another author's work in its place is another work
+    mended = longer.replace("durin ", "during ")
+    letter.write_text(text.replace("Memories of Diplomacy", mended), encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {e.key: e.get("title") for e in ws.bib()}["israelyan2003memories"] == mended
+    letter.write_text(text.replace("Israelyan, Victor", "Kissinger, Henry"), encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {e.key for e in ws.bib()} == {e.key for e in before} | {"kissinger2003memories"}
+    letter.write_text(text, encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert [e for e in ws.bib() if e.key != "kissinger2003memories"] == before
+
+
 @pytest.mark.parametrize(("xml", "pointer"), [
     ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
     ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),

@@ -16,6 +16,7 @@ DOCS: docs/claims.md#bibliography
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -787,6 +788,9 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
 
     An ``xml:id`` that is the key of a ``known`` work read from this very source (its
     version a replace reads again) keeps that key: it is the work the source gave, no clash.
+    So does a bibl with neither (``edited``): an earlier work of this source that no bibl of
+    the file says any more, of a like title (a typo mended, a subtitle added) and no other
+    authors, is that bibl edited, keyed as before, never a second work beside it.
 
     ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
     another work has, so it got a key of its own: (the work, that key, the stored work
@@ -801,11 +805,14 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     # keys of the works this source gave before, each taken back once by the id that gave it
     again = {k.key.lower(): k.key for k in known if k.origin == origin}
 
-    def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None) -> None:
+    def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None,
+            before: str = "") -> None:
         # the key names the work: the year of access standing in for its date is no part of it
         own = {k: v for k, v in fields.items() if k != "year" or "date" in fields}
         wanted = xml_id if xml_id and KEY_OK.match(xml_id) else ""
-        if wanted and wanted.lower() in again:
+        if before:  # its bibl edited: the work this source gave, under its key
+            key = again.pop(before.lower())
+        elif wanted and wanted.lower() in again:
             wanted = again.pop(wanted.lower())
             key = wanted
         else:
@@ -817,6 +824,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             clashed.append((out[-1], wanted, stored.get(wanted.lower())))
 
     header = root.find(f"{_T}teiHeader")
+    record: list[Any] | None = None  # the source itself as a work: [type, fields, line, id]
     if header is not None:
         desc = header.find(f".//{_T}sourceDesc")
         work = None
@@ -845,7 +853,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             fields["date"] = _range_from(header, date)
         fields = {k: v for k, v in fields.items() if v}
         if fields.get("title"):
-            add(etype, fields, source_line(work if work is not None else header), None)
+            record = [etype, fields, source_line(work if work is not None else header), None]
     listed = [el for el in _listed(root, header) if not _nested(el)]
     ids = {i.lower() for el in listed if (i := el.get(XML_ID))}
     # the works of the text, one per pointer (and per bare title): [type, fields, line, id]
@@ -858,6 +866,7 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         if t := k.get("title"):
             titled.setdefault(ascii_fold(plain(t)), []).append(k)
     said: set[tuple[str, tuple[tuple[str, str], ...]]] = set()  # citations read, as compared
+    named: set[str] = set()  # the stored works a bibl here cites, by key folded
     for el in listed:
         etype, fields = tei_fields(el)
         if not fields.get("title") and not fields.get("author"):
@@ -878,14 +887,17 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
                                                         titled.get(title, []) if title else [],
                                                         is_ours):
                 stored_here.add(pointer)
+                named.update([key.lower(), *(k.key.lower() for k in titled.get(title, []))])
                 continue  # a work this edition's sources gave already: that work
             cited = [etype, fields, source_line(el), key]
             by_pointer[pointer] = cited
         elif bare and title and (title in by_title or len(titled.get(title, [])) == 1):
+            named.update(k.key.lower() for k in titled.get(title, []))
             continue  # a title alone, cited before here or one stored work's: that work
         elif not el.get(XML_ID) and ((text := _as_cited(etype, fields)) in said or any(
                 k.origin.startswith("source:") and is_ours(k) and cited_text(k) == text
                 for k in titled.get(title, []))):
+            named.update(k.key.lower() for k in titled.get(title, []) if cited_text(k) == text)
             continue  # cited alike before here, or by a source of the edition: that work
         else:
             cited = [etype, fields, source_line(el), el.get(XML_ID)]
@@ -893,9 +905,68 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
                 said.add(_as_cited(etype, fields))
         works.append(cited)
         by_title.setdefault(title, cited)
-    for etype, fields, line, xml_id in works:
-        add(etype, fields, line, xml_id)
+    works = [record, *works] if record is not None else works
+    unsaid = [k for k in known if k.origin == origin and k.key.lower() not in named]
+    for (etype, fields, line, xml_id), before in zip(works, edited(works, unsaid)):
+        add(etype, fields, line, xml_id, before)
     return out
+
+
+def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry]) -> list[str]:
+    """For each work a source's file gives now ([type, fields, line, id], as ``tei_entries``
+    reads them), the key of the earlier work of that source (``earlier``: those no bibl of
+    the file cites by pointer or as a stored work) its bibl is, edited, else '': a bibl
+    with no usable id whose work the source gave before under another wording, as an editor
+    mends a title's typo, adds a subtitle or a date and replaces the file. Only a work the
+    file no longer says, of a like title (``_like_title``) and no other authors; the closest
+    pair first, then the nearest line, so two works edited alike keep their order."""
+    def as_stored(etype: str, fields: dict[str, str]) -> tuple[str, dict[str, str]]:
+        return etype, {k: as_value(k, v) for k, v in fields.items()}
+
+    said = [as_stored(w[0], w[1]) for w in works]
+    given = {(i or "").lower() for w in works if (i := w[3]) and KEY_OK.match(i)}
+    left = [k for k in earlier if k.key.lower() not in given and (k.type, {
+        n: v for n, v in k.fields if n != "ids"}) not in said]
+    pairs = []
+    for n, ((etype, fields, line, xml_id), now) in enumerate(zip(works, said)):
+        if xml_id and KEY_OK.match(xml_id) or any(
+                (k.type, {f: v for f, v in k.fields if f != "ids"}) == now for k in earlier):
+            continue  # keyed by its id or pointer, or said as before: no edit to find
+        work = BibEntry(key="", type=now[0], fields=tuple(now[1].items()), origin="")
+        for old in left:
+            like = _like_title(work, old)
+            if like and not _other_authors(work, old):
+                pairs.append((-like, abs((old.line or 0) - (line or 0)), n, old.key))
+    out = [""] * len(works)
+    taken: set[str] = set()
+    for _, _, n, key in sorted(pairs):
+        if not out[n] and key not in taken:
+            out[n] = key
+            taken.add(key)
+    return out
+
+
+def _like_title(a: BibEntry, b: BibEntry) -> float:
+    """How alike two works' titles are, 0 for not: 1 the same (case, accents and LaTeX
+    ignored), 0.9 the one's words within the other's (a subtitle, a series added), else
+    difflib's ratio where it is 0.8 or more (a typo mended)."""
+    x, y = (" ".join(re.findall(r"[a-z0-9]+", ascii_letters(cleaned(plain(w.get("title"))))
+                                .lower())) for w in (a, b))
+    if not x or not y:
+        return 0.0
+    if x == y:
+        return 1.0
+    if f" {x} " in f" {y} " or f" {y} " in f" {x} ":
+        return 0.9
+    ratio = difflib.SequenceMatcher(None, x, y).ratio()
+    return ratio if ratio >= 0.8 else 0.0
+
+
+def _other_authors(a: BibEntry, b: BibEntry) -> bool:
+    """Whether two works name authors (else editors) and no family name of them alike."""
+    x, y = ({ascii_fold(plain(name_parts(n).family)) for n in authors(w) if n != OTHERS}
+            for w in (a, b))
+    return bool(x and y and not x & y)
 
 
 def _cited(work: BibEntry | None, same_title: list[BibEntry],
