@@ -342,12 +342,14 @@ class Workspace:
         return bibliography.add_files(self.store, [Path(p) for p in paths], root=self.root,
                                       editor=self.editor, replace=replace, strict=strict)
 
-    def bib_fold(self, *, dry_run: bool = False) -> list[Folded]:
+    def bib_fold(self, *keys: str, dry_run: bool = False) -> list[Folded]:
         """Fold the works an older release made more than once for one work its sources cite
-        (journeylondon, journeylondona: one ``@ref``); one act, undoable. ``dry_run``: say
-        what would be folded, change nothing."""
+        (journeylondon, journeylondona: one ``@ref``), or with ``keys`` the works under the
+        second key and after into the first's, as the editor says; one act, undoable.
+        ``dry_run``: say what would be folded, change nothing."""
         return bibliography.fold_works(self.store, editor=self.editor, parsed=self.texts.parsed,
-                                       edition_of=self.texts.edition, dry_run=dry_run)
+                                       edition_of=self.texts.edition, dry_run=dry_run,
+                                       keys=keys)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         return bibliography.entries(self.store, query)

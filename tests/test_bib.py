@@ -657,6 +657,44 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
         "nothing to fold: no work of the sources' text is stored twice"  # was: '0 ... into 0'
 
 
+def test_bib_fold_by_hand_works_the_files_cannot_prove_one(ws, tmp_path):
+    """Two works of other titles and no shared pointer (a letter's 'Account of Prints' and a
+    .bib's catalogue of it): bib fold leaves them, as it should not guess; 'bib fold KEPT
+    OTHER' folds them as the editor says, links and aliases as a found fold, one act undo
+    takes back (was: no way to fold two works but by hand in the store). One key, or two
+    naming one work, is D322; an unknown key D307."""
+    claim = _old_store_claim(ws, tmp_path)
+    (tmp_path / "prints.bib").write_text(
+        "@book{catprints, author = {Pennant, Thomas}, title = {A Catalogue of Prints},"
+        " date = {1771}}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "prints.bib")
+    ws.link_claim(claim.id, "catprints", locus="p. 3")
+    assert [f.kept for f in ws.bib_fold(dry_run=True)] == ["accountprints", "journeylondon"]
+    args = ["-w", str(ws.root), "bib", "fold"]
+    done = runner.invoke(app, [*args, "accountprints", "catprints", "-f", "json"])
+    assert done.exit_code == 0, done.output
+    said = json.loads(done.stdout)
+    assert (said["folds"], said["decision"]) == (
+        [{"kept": "accountprints", "folded": ["catprints"], "why": "by hand"}],
+        ws.store.last_decision())
+    works = {e.key: e for e in ws.bib()}
+    assert "catprints" not in works
+    kept = works["accountprints"]
+    assert (kept.get("ids"), kept.get("author"), kept.get("date")) == \
+        ("catprints", "Pennant, Thomas", "1771")
+    assert [(link.bib_key, link.locus) for link in ws.claim(claim.id).links] == \
+        [("accountprints", "p. 3")]
+    assert ws.bib_entry("catprints").key == "accountprints"  # the alias resolves
+    for keys, code in ((["accountprints"], "D322"), (["accountprints", "catprints"], "D322"),
+                       (["accountprints", "nowhere"], "D307")):
+        refused = runner.invoke(app, [*args, *keys])
+        assert refused.exit_code == 2 and f"[{code}]" in refused.stderr, refused.output
+        assert "Traceback" not in refused.output
+    ws.undo()
+    assert {"catprints", "accountprints"} <= {e.key for e in ws.bib()}
+    assert [link.bib_key for link in ws.claim(claim.id).links] == ["catprints"]
+
+
 POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>{title}</title></titleStmt><publicationStmt><publisher>{edition}</publisher>
 </publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>

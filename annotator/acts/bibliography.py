@@ -326,7 +326,8 @@ class Folded:
 
 
 def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSource],
-               edition_of: Callable[[str], str], dry_run: bool = False) -> list[Folded]:
+               edition_of: Callable[[str], str], dry_run: bool = False,
+               keys: Sequence[str] = ()) -> list[Folded]:
     """Fold the works a store made more than once for one work its sources' text cites, as a
     release before 0.39 did (a work per citation: journeylondon, journeylondona,
     journeylondonb for three ``<title ref="bi0032">``; an article every letter of an edition
@@ -338,7 +339,56 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
     pointer, say the same (``cited_text``). A source whose file cannot be read is left as it
     is. The links to a folded work go to the kept one (a link it has already, the same claim,
     relation, locus and status, is not made twice); fields the kept work lacks are taken from
-    the folded ones, as a work cited twice in one file keeps what each citation adds."""
+    the folded ones, as a work cited twice in one file keeps what each citation adds.
+
+    ``keys``: the editor's own fold, the works under the second key and after folded into
+    the first's, whatever they say (two works the files cannot prove one: other titles, no
+    shared pointer), the same way."""
+    folds = [_by_hand(store, keys)] if keys else _found_twice(store, parsed, edition_of)
+    out = [Folded(kept.key, tuple(w.key for w in rest), why) for kept, rest, why in folds]
+    if dry_run or not folds:
+        return out
+    with store.act("bib-fold", "bib:" + " ".join(f.kept for f in out), editor=editor,
+                   payload={"folded": {f.kept: list(f.folded) for f in out}}) as act:
+        made = act
+        for kept, rest, _ in folds:
+            fields = dict(kept.fields)
+            has = {_link_said(o) for o in bib_rows.links_to(act.conn, kept.key)}
+            for work in rest:
+                for name, value in work.fields:
+                    fields.setdefault(name, value)
+                for link in bib_rows.links_to(act.conn, work.key):
+                    if _link_said(link) in has:
+                        act.delete("links", {"id": link["id"]})
+                    else:
+                        act.update("links", {"id": link["id"]}, {"bib_key": kept.key})
+                        has.add(_link_said(link))
+                act.delete("bib", {"key": work.key})
+            fields["ids"] = _aliases(kept, rest)
+            if fields != dict(kept.fields):
+                act.update("bib", {"key": kept.key},
+                           {"fields": json.dumps(fields, ensure_ascii=False)})
+    return [replace(f, decision=made.decision_id) for f in out]
+
+
+def _by_hand(store: Store, keys: Sequence[str]) -> tuple[BibEntry, list[BibEntry], str]:
+    """The fold an editor names: the work kept (the first key's) and those folded into it,
+    each key its own or an alias (``entry``); refused (D322) for fewer than two works."""
+    works = list({w.key: w for w in (entry(store, k) for k in keys)}.values())
+    if len(works) < 2:
+        raise DecisionError(
+            f"cannot fold '{works[0].key}' into itself" + (
+                f" ({', '.join(repr(k) for k in keys)} name that one work)"
+                if len(keys) > 1 else " (one key given)"),
+            hint="give the key of the work to keep, then the keys of the works to fold into "
+                 "it: 'annotator bib fold KEPT OTHER...'", location=store.place, code="D322")
+    return works[0], works[1:], "by hand"
+
+
+def _found_twice(store: Store, parsed: Callable[[str], ParsedSource],
+                 edition_of: Callable[[str], str]
+                 ) -> list[tuple[BibEntry, list[BibEntry], str]]:
+    """The folds the files prove: (the work kept, those folded into it, why), by kept key."""
     works = [w for w in bib_rows.all_entries(store.conn) if w.origin.startswith("source:")]
     read: dict[str, tuple[int | None, dict[tuple[int | None, str], str], str] | None] = {}
     groups: dict[tuple[Any, ...], list[tuple[BibEntry, str]]] = {}
@@ -369,31 +419,7 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
         ordered = sorted((w for w, _ in members),
                          key=lambda w: (_added(store, w.key), w.line or 0, w.key))
         folds.append((ordered[0], ordered[1:], members[0][1]))
-    folds.sort(key=lambda f: f[0].key)
-    out = [Folded(kept.key, tuple(w.key for w in rest), why) for kept, rest, why in folds]
-    if dry_run or not folds:
-        return out
-    with store.act("bib-fold", "bib:" + " ".join(f.kept for f in out), editor=editor,
-                   payload={"folded": {f.kept: list(f.folded) for f in out}}) as act:
-        made = act
-        for kept, rest, _ in folds:
-            fields = dict(kept.fields)
-            has = {_link_said(o) for o in bib_rows.links_to(act.conn, kept.key)}
-            for work in rest:
-                for name, value in work.fields:
-                    fields.setdefault(name, value)
-                for link in bib_rows.links_to(act.conn, work.key):
-                    if _link_said(link) in has:
-                        act.delete("links", {"id": link["id"]})
-                    else:
-                        act.update("links", {"id": link["id"]}, {"bib_key": kept.key})
-                        has.add(_link_said(link))
-                act.delete("bib", {"key": work.key})
-            fields["ids"] = _aliases(kept, rest)
-            if fields != dict(kept.fields):
-                act.update("bib", {"key": kept.key},
-                           {"fields": json.dumps(fields, ensure_ascii=False)})
-    return [replace(f, decision=made.decision_id) for f in out]
+    return sorted(folds, key=lambda f: f[0].key)
 
 
 def _link_said(link: Any) -> tuple[Any, ...]:

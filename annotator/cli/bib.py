@@ -144,6 +144,10 @@ def bib_list_cli(
 
 @bib_app.command("fold")
 def bib_fold_cli(
+    keys: Annotated[list[str] | None, typer.Argument(
+        metavar="KEPT OTHER", help="Fold these works by hand: the works under OTHER "
+        "keys into the work KEPT, whatever they say (works the files cannot prove one). "
+        "Without keys: the works the files prove one.", show_default=False)] = None,
     *,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be folded; "
                                           "change nothing (with any --format).")] = False,
@@ -154,14 +158,20 @@ def bib_fold_cli(
                                            "format folds: look first with --dry-run.")]
     = Format.table,
 ) -> None:
-    """Fold the works a store from before 0.39 keeps more than once for one work its sources
-    cite (journeylondon, journeylondona, journeylondonb for one <title ref="bi0032">; an
-    article each letter of an edition cites): into the first added, their links with it. Only
-    where the files say so: the bibls at the works' lines point to one work, or say the same
-    with no pointer. One act: 'annotator undo' takes it back. Every --format folds (json
-    says what was done): look first with --dry-run."""
+    """Fold works stored more than once for one work into one: its key kept, the others its
+    aliases (ids, which biber and 'claim link' resolve), every link moved to it.
+
+    Without keys, the works a store from before 0.39 keeps more than once for one work its
+    sources cite (journeylondon, journeylondona, journeylondonb for one <title ref="bi0032">;
+    an article each letter of an edition cites), into the first added: only where the files
+    say so, the bibls at the works' lines pointing to one work, or saying the same with no
+    pointer. Left as they are: works of other titles and no shared pointer, .bib and CSL
+    entries, a source's own record, another edition's works; bib add's S325 notes likely
+    twins. Fold those by hand, 'annotator bib fold KEPT OTHER...'. One act: 'annotator undo'
+    takes it back. Every --format folds (json says what was done): look first with
+    --dry-run."""
     with user_errors():
-        folded = workspace().bib_fold(dry_run=dry_run)
+        folded = workspace().bib_fold(*(keys or ()), dry_run=dry_run)
     n = sum(len(f.folded) for f in folded)
     folds = [{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded]
     decision = folded[0].decision if folded else None  # one act: 'annotator undo' takes its id
