@@ -533,24 +533,37 @@ def test_bib_fold_old_store_s_works_of_one_bibl(ws, tmp_path):
     """A store from before a83190d keeps a work per citation of one work (journeylondon,
     journeylondona, journeylondonb, all pointing to bi0032; a bare title twice):
     'bib fold' folds them into the first, the links to them following, one act undo takes
-    back; works that differ stay (was: no way to fold them but by hand)."""
+    back; works that differ stay (was: no way to fold them but by hand). The work kept gets
+    the key its pointer names, bi0032, as the letter added now keys it (was: journeylondon
+    kept, so a later letter citing bi0032 added a second work)."""
     claim = _old_store_claim(ws, tmp_path)
     ws.link_claim(claim.id, "journeylondonb", locus="p. 2")
     ws.link_claim(claim.id, "accountprintsa")
     before = {e.key: e for e in ws.bib()}
     folded = ws.bib_fold()
-    assert [(f.kept, f.folded) for f in folded] == [
-        ("accountprints", ("accountprintsa",)),
-        ("journeylondon", ("journeylondona", "journeylondonb"))]
+    assert [(f.kept, f.was, f.folded) for f in folded] == [
+        ("accountprints", "", ("accountprintsa",)),
+        ("bi0032", "journeylondon", ("journeylondona", "journeylondonb"))]
     keys = {e.key for e in ws.bib()}
-    assert keys == set(before) - {"accountprintsa", "journeylondona", "journeylondonb"}
+    assert keys == set(before) - {"accountprintsa", "journeylondon", "journeylondona",
+                                  "journeylondonb"} | {"bi0032"}
     assert {(link.bib_key, link.locus) for link in ws.claim(claim.id).links} == \
-        {("journeylondon", "p. 2"), ("accountprints", "")}
+        {("bi0032", "p. 2"), ("accountprints", "")}
     assert ws.bib_fold() == []  # nothing left to fold
     ws.undo()
     assert {e.key: e for e in ws.bib()} == before
     assert {link.bib_key for link in ws.claim(claim.id).links} == \
         {"journeylondonb", "accountprintsa"}
+    # folded again: the old key is an alias a claim links by, and a later letter citing
+    # bi0032 adds no work
+    ws.bib_fold()
+    assert ws.link_claim(claim.id, "journeylondon", locus="p. 9").bib_key == "bi0032"
+    second = tmp_path / "second.xml"
+    second.write_text(CITING.format(title="Second letter").replace("nek97", "nek"),
+                      encoding="utf-8")
+    ws.add(second)
+    assert sorted(e.key for e in ws.bib() if e.origin == "source:second") == \
+        ["nek", "secondletter"]
 
 
 def test_bib_fold_makes_a_link_said_by_two_folded_works_once(ws, tmp_path):
@@ -561,7 +574,7 @@ def test_bib_fold_makes_a_link_said_by_two_folded_works_once(ws, tmp_path):
     ws.link_claim(claim.id, "journeylondonb", locus="p. 2")
     ws.bib_fold()
     assert [(link.bib_key, link.locus) for link in ws.claim(claim.id).links] == \
-        [("journeylondon", "p. 2")]
+        [("bi0032", "p. 2")]
 
 
 def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path):
@@ -575,10 +588,11 @@ def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path
     ws.link_claim(claim.id, "journeylondon")
     ws.bib_fold()
     works = {e.key: e for e in ws.bib()}
-    assert works["journeylondon"].get("ids") == "journeylondona, journeylondonb"
+    assert works["bi0032"].get("ids") == "journeylondon, journeylondona, journeylondonb"
     assert works["accountprints"].get("ids") == "accountprintsa"
     path = ws.root / ws.export_bibtex().path
-    assert "  ids = {journeylondona, journeylondonb}" in path.read_text(encoding="utf-8")
+    assert "  ids = {journeylondon, journeylondona, journeylondonb}" in \
+        path.read_text(encoding="utf-8")
     done = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=out.bib",
                            path.name], cwd=path.parent, capture_output=True, text=True,
                           check=False)
@@ -593,8 +607,8 @@ def test_bib_fold_keeps_the_folded_keys_citable_as_biblatex_aliases(ws, tmp_path
     ws.bib_add(tmp_path / "x.bib")
     result = ws.export_bibtex(all=True)
     text = (ws.root / result.path).read_text(encoding="utf-8")
-    assert "  ids = {journeylondonb}" in text
-    assert "journeylondon: ids 'journeylondona' is another work's key here: left out" in \
+    assert "  ids = {journeylondon, journeylondonb}" in text
+    assert "bi0032: ids 'journeylondona' is another work's key here: left out" in \
         " ".join(result.notes)
     ws.undo()
     ws.undo()
@@ -616,7 +630,7 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     args = ["-w", str(ws.root), "bib", "fold"]
     dry = runner.invoke(app, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "journeylondon <- journeylondona, journeylondonb" in dry.stdout
+    assert "bi0032 (was journeylondon) <- journeylondona, journeylondonb" in dry.stdout
     assert "3 works would fold into 2 kept (5 -> 2)" in dry.stderr  # was: '3 works ... into 2'
     assert "journeylondona" in {e.key for e in ws.bib()}
     # JSON says what was done (a dry run's, what would be), as bib add's does: an object,
@@ -626,8 +640,8 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     assert "journeylondona" in {e.key for e in ws.bib()}
     done = runner.invoke(app, [*args, "--format", "json"])
     assert done.exit_code == 0, done.output
-    fold = {"kept": "journeylondon", "folded": ["journeylondona", "journeylondonb"],
-            "why": "one pointer, bi0032"}
+    fold = {"kept": "bi0032", "was": "journeylondon",
+            "folded": ["journeylondona", "journeylondonb"], "why": "one pointer, bi0032"}
     assert (json.loads(looked.stdout)["dry_run"], json.loads(looked.stdout)["decision"]) == \
         (True, None)
     assert {k: v for k, v in json.loads(looked.stdout).items() if k not in ("dry_run",
@@ -638,7 +652,7 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
         (False, 3, 2, fold)
     assert "journeylondona" not in {e.key for e in ws.bib()}
     assert json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout) == {
-        "dry_run": False, "decision": None, "folded": 0, "kept": 0, "folds": []}
+        "dry_run": False, "decision": None, "folded": 0, "kept": 0, "renamed": 0, "folds": []}
     # the fold's decision, as the act lines say it ('decision 7: ...'): a script undoes it by
     # id once other acts came after it (was: no id, so only a bare undo, the newest act)
     decision = json.loads(done.stdout)["decision"]
@@ -650,8 +664,9 @@ def test_bib_fold_cli_dry_run_and_fold(ws, tmp_path, monkeypatch):
     assert f"undid {decision} (bib-fold " in undone.stderr
     assert {"journeylondona", "roe"} <= {e.key for e in ws.bib()}
     table = runner.invoke(app, args)
-    assert table.exit_code == 0 and table.stderr.strip().endswith(
-        f"(5 -> 2) (decision {ws.store.last_decision()})"), table.stderr
+    assert table.exit_code == 0 and table.stderr.strip() == (
+        "3 works folded into 2 kept (5 -> 2), 1 key renamed to its pointer's id, the old an "
+        f"alias (decision {ws.store.last_decision()})"), table.stderr
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and again.stderr.strip() == \
         "nothing to fold: no work of the sources' text is stored twice"  # was: '0 ... into 0'
@@ -669,13 +684,13 @@ def test_bib_fold_by_hand_works_the_files_cannot_prove_one(ws, tmp_path):
         " date = {1771}}\n", encoding="utf-8")
     ws.bib_add(tmp_path / "prints.bib")
     ws.link_claim(claim.id, "catprints", locus="p. 3")
-    assert [f.kept for f in ws.bib_fold(dry_run=True)] == ["accountprints", "journeylondon"]
+    assert [f.kept for f in ws.bib_fold(dry_run=True)] == ["accountprints", "bi0032"]
     args = ["-w", str(ws.root), "bib", "fold"]
     done = runner.invoke(app, [*args, "accountprints", "catprints", "-f", "json"])
     assert done.exit_code == 0, done.output
     said = json.loads(done.stdout)
     assert (said["folds"], said["decision"]) == (
-        [{"kept": "accountprints", "folded": ["catprints"], "why": "by hand"}],
+        [{"kept": "accountprints", "was": "", "folded": ["catprints"], "why": "by hand"}],
         ws.store.last_decision())
     works = {e.key: e for e in ws.bib()}
     assert "catprints" not in works

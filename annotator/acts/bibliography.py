@@ -3,7 +3,8 @@
 Reading .bib files and TEI ``bibl``/``biblStruct`` is ``annotator.bibliography.entries``'s job (pure); this
 module keeps what it reads in the store's ``bib`` table. Adding a .bib file is one act in the
 decisions log, so ``undo`` takes it back; the works a source lists are kept when the source is
-added, inside that act. A key, once stored, is never renamed.
+added, inside that act. A key, once stored, is never renamed, but by ``bib fold`` to the id
+the source's bibls point to, the old key kept as an alias (``ids``).
 
 DOCS: docs/claims.md#bibliography
 """
@@ -317,12 +318,15 @@ def _key_clash(source_id: str, file: str, work: BibEntry, wanted: str,
 class Folded:
     """Works of an edition's text folded into one: the key kept, the keys folded into it
     (their links now the kept work's), why they are one work, and the decision that folded
-    them (one act for every fold of a run, which ``undo`` takes by id; None for a dry run)."""
+    them (one act for every fold of a run, which ``undo`` takes by id; None for a dry run);
+    ``was``: the kept work's key before, when the fold gave it the key its pointer names
+    (journeylondon, now bi0032), '' when it keeps its own."""
 
     kept: str
     folded: tuple[str, ...]
     why: str
     decision: int | None = None
+    was: str = ""
 
 
 def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSource],
@@ -343,35 +347,50 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
 
     ``keys``: the editor's own fold, the works under the second key and after folded into
     the first's, whatever they say (two works the files cannot prove one: other titles, no
-    shared pointer), the same way."""
+    shared pointer), the same way.
+
+    A kept work whose bibls point to an id (``<title ref="bi0032">``, ``<bibl
+    xml:id="nek97">``) that is no work's key nor alias gets it as its key, as adding the
+    source now keys it, its old key an alias (``ids``) with the folded ones, so a claim link,
+    a document or an export citing the old key still finds it; a work stored once so is
+    renamed alone (nothing folded). Else a later letter citing ``bi0032`` added a work of
+    that key beside it."""
     folds = [_by_hand(store, keys)] if keys else _found_twice(store, parsed, edition_of)
-    out = [Folded(kept.key, tuple(w.key for w in rest), why) for kept, rest, why in folds]
+    out = [Folded(key, tuple(w.key for w in rest), why,
+                  was=kept.key if key != kept.key else "") for kept, rest, why, key in folds]
     if dry_run or not folds:
         return out
     with store.act("bib-fold", "bib:" + " ".join(f.kept for f in out), editor=editor,
-                   payload={"folded": {f.kept: list(f.folded) for f in out}}) as act:
+                   payload={"folded": {f.kept: list(f.folded) for f in out},
+                            "renamed": {f.kept: f.was for f in out if f.was}}) as act:
         made = act
-        for kept, rest, _ in folds:
+        for kept, rest, _, key in folds:
             fields = dict(kept.fields)
-            has = {_link_said(o) for o in bib_rows.links_to(act.conn, kept.key)}
-            for work in rest:
+            if key != kept.key:  # named as its pointer names it: a row of that key first
+                act.insert("bib", {**dict(bib_rows.bib_row(act.conn, kept.key) or {}),
+                                   "key": key})
+            has = {_link_said(o) for o in bib_rows.links_to(act.conn, key)}
+            for work in (kept, *rest) if key != kept.key else rest:
                 for name, value in work.fields:
                     fields.setdefault(name, value)
                 for link in bib_rows.links_to(act.conn, work.key):
                     if _link_said(link) in has:
                         act.delete("links", {"id": link["id"]})
                     else:
-                        act.update("links", {"id": link["id"]}, {"bib_key": kept.key})
+                        act.update("links", {"id": link["id"]}, {"bib_key": key})
                         has.add(_link_said(link))
                 act.delete("bib", {"key": work.key})
-            fields["ids"] = _aliases(kept, rest)
+            fields["ids"] = _aliases(kept, rest, renamed=key != kept.key)
             if fields != dict(kept.fields):
-                act.update("bib", {"key": kept.key},
+                act.update("bib", {"key": key},
                            {"fields": json.dumps(fields, ensure_ascii=False)})
     return [replace(f, decision=made.decision_id) for f in out]
 
 
-def _by_hand(store: Store, keys: Sequence[str]) -> tuple[BibEntry, list[BibEntry], str]:
+Fold = tuple[BibEntry, list[BibEntry], str, str]  # kept, folded into it, why, the key kept
+
+
+def _by_hand(store: Store, keys: Sequence[str]) -> Fold:
     """The fold an editor names: the work kept (the first key's) and those folded into it,
     each key its own or an alias (``entry``); refused (D322) for fewer than two works."""
     works = list({w.key: w for w in (entry(store, k) for k in keys)}.values())
@@ -382,14 +401,16 @@ def _by_hand(store: Store, keys: Sequence[str]) -> tuple[BibEntry, list[BibEntry
                 if len(keys) > 1 else " (one key given)"),
             hint="give the key of the work to keep, then the keys of the works to fold into "
                  "it: 'annotator bib fold KEPT OTHER...'", location=store.place, code="D322")
-    return works[0], works[1:], "by hand"
+    return works[0], works[1:], "by hand", works[0].key
 
 
 def _found_twice(store: Store, parsed: Callable[[str], ParsedSource],
-                 edition_of: Callable[[str], str]
-                 ) -> list[tuple[BibEntry, list[BibEntry], str]]:
-    """The folds the files prove: (the work kept, those folded into it, why), by kept key."""
-    works = [w for w in bib_rows.all_entries(store.conn) if w.origin.startswith("source:")]
+                 edition_of: Callable[[str], str]) -> list[Fold]:
+    """The folds the files prove, by kept key: (the work kept, those folded into it, why, the
+    key it is kept under: its pointer's where that is free, else its own)."""
+    stored = bib_rows.all_entries(store.conn)
+    works = [w for w in stored if w.origin.startswith("source:")]
+    free = _free_key(stored)
     read: dict[str, tuple[int | None, dict[tuple[int | None, str], str], str] | None] = {}
     groups: dict[tuple[Any, ...], list[tuple[BibEntry, str]]] = {}
     for work in works:
@@ -410,16 +431,37 @@ def _found_twice(store: Store, parsed: Callable[[str], ParsedSource],
             continue  # no bibl of the text at its line with its title: the file changed
         group = (edition, "pointer", key.lower()) if key else \
             (edition, "text", bib_mod.cited_text(work))
-        why = f"one pointer, {key}" if key else "the same citation"
-        groups.setdefault(group, []).append((work, why))
-    folds: list[tuple[BibEntry, list[BibEntry], str]] = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
+        groups.setdefault(group, []).append((work, key))
+    folds: list[Fold] = []
+    for (_, how, _), members in groups.items():
+        pointer = members[0][1]
         ordered = sorted((w for w, _ in members),
                          key=lambda w: (_added(store, w.key), w.line or 0, w.key))
-        folds.append((ordered[0], ordered[1:], members[0][1]))
-    return sorted(folds, key=lambda f: f[0].key)
+        # the work its pointer keys already is the one kept; else the first, renamed so
+        # where the key is free, a work of its own
+        ordered.sort(key=lambda w: w.key.lower() != pointer.lower())
+        kept = ordered[0]
+        key = kept.key if how != "pointer" or kept.key.lower() == pointer.lower() else \
+            free(pointer) or kept.key
+        if len(ordered) > 1 or key != kept.key:
+            folds.append((kept, ordered[1:], f"one pointer, {pointer}" if how == "pointer"
+                          else "the same citation", key))
+    return sorted(folds, key=lambda f: f[3])
+
+
+def _free_key(stored: Sequence[BibEntry]) -> Callable[[str], str]:
+    """A pointer's key (``pointer_key``), '' where it is no key or another work's own key or
+    alias, or given to a work of another edition's fold already: one work per key."""
+    taken = {k.lower() for w in stored for k in (w.key, *bib_mod.alias_keys(w.get("ids")))}
+
+    def free(pointer: str) -> str:
+        key = bib_mod.pointer_key(pointer)
+        if not key or key.lower() in taken:
+            return ""
+        taken.add(key.lower())
+        return key
+
+    return free
 
 
 def _link_said(link: Any) -> tuple[Any, ...]:
@@ -428,12 +470,14 @@ def _link_said(link: Any) -> tuple[Any, ...]:
     return (link["claim_id"], link["rel"], link["locus"], link["status"])
 
 
-def _aliases(kept: BibEntry, rest: Sequence[BibEntry]) -> str:
+def _aliases(kept: BibEntry, rest: Sequence[BibEntry], *, renamed: bool = False) -> str:
     """The kept work's ``ids`` once others are folded into it: biblatex's aliases of its key,
     so a document that cites a folded key (``\\cite{journeylondona}``, written against an
-    earlier export) still finds the work with biber; its own aliases and theirs first."""
+    earlier export) still finds the work with biber; its own aliases and theirs first, then
+    its own key before (``renamed``: kept under its pointer's), then theirs."""
     keys = [k for w in (kept, *rest) for k in bib_mod.alias_keys(w.get("ids"))]
-    return ", ".join(dict.fromkeys([*keys, *(w.key for w in rest)]))
+    return ", ".join(dict.fromkeys([*keys, *([kept.key] if renamed else []),
+                                    *(w.key for w in rest)]))
 
 
 def _added(store: Store, key: str) -> str:

@@ -173,20 +173,29 @@ def bib_fold_cli(
     with user_errors():
         folded = workspace().bib_fold(*(keys or ()), dry_run=dry_run)
     n = sum(len(f.folded) for f in folded)
-    folds = [{"kept": f.kept, "folded": list(f.folded), "why": f.why} for f in folded]
+    kept = sum(bool(f.folded) for f in folded)
+    renamed = sum(bool(f.was) for f in folded)
+    folds = [{"kept": f.kept, "was": f.was, "folded": list(f.folded), "why": f.why}
+             for f in folded]
     decision = folded[0].decision if folded else None  # one act: 'annotator undo' takes its id
     if format is Format.json:  # what was done, as bib add says it: not a listing to look at
         typer.echo(json.dumps({"dry_run": dry_run, "decision": decision, "folded": n,
-                               "kept": len(folded), "folds": folds},
+                               "kept": kept, "renamed": renamed, "folds": folds},
                               ensure_ascii=False, indent=2))
         return
     if format is Format.table:
         for f in folded:
-            typer.echo(terminal_safe(f"{f.kept} <- {', '.join(f.folded)} ({f.why})"))
-        done = "would fold" if dry_run else "folded"
-        typer.echo(f"{n} work{'s' * (n != 1)} {done} into {len(folded)} kept "
-                   f"({n + len(folded)} -> {len(folded)})"
-                   + (f" (decision {decision})" if decision else "") if folded else
+            was = f" (was {f.was})" if f.was else ""
+            into = f" <- {', '.join(f.folded)}" if f.folded else ""
+            typer.echo(terminal_safe(f"{f.kept}{was}{into} ({f.why})"))
+        said = [f"{n} work{'s' * (n != 1)} {'would fold' if dry_run else 'folded'} into {kept} "
+                f"kept ({n + kept} -> {kept})"] if n else []
+        if renamed:
+            said.append(f"{renamed} key{'s' * (renamed != 1)} {'would be ' if dry_run else ''}"
+                        f"renamed to {'its' if renamed == 1 else 'their'} pointer's id, the "
+                        "old an alias")
+        typer.echo(", ".join(said) + (f" (decision {decision})" if decision else "")
+                   if folded else
                    "nothing to fold: no work of the sources' text is stored twice", err=True)
         return
-    render(folds, format, columns=["kept", "folded", "why"])
+    render(folds, format, columns=["kept", "was", "folded", "why"])
