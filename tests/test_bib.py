@@ -895,6 +895,50 @@ def test_bib_tei_bibl_without_id_edited_and_replaced_is_its_work(ws, tmp_path):
     assert [e for e in ws.bib() if e.key != "kissinger2003memories"] == before
 
 
+def test_bib_tei_bibl_given_an_id_since_is_its_work_renamed(ws, tmp_path):
+    """A bibl the source gave with no id (israelyan2003memories, a claim linked to it),
+    given ``xml:id="isr03"`` since and the source replaced: that work keyed isr03, as the
+    file now keys it, its old key an alias (ids) a claim links by and biber resolves, its
+    link with it (was: isr03 added as a second work beside it, or, said alike, never keyed
+    by its id). Edited as well, the same. An id another work has leaves it its key."""
+    listed = ('<listBibl><bibl{id}><author>Israelyan, Victor</author><title>Memories of '
+              'Diplomacy</title><date>2003</date></bibl>')
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "first.xml"
+    letter.write_text(text.replace("<listBibl>", listed.format(id="")), encoding="utf-8")
+    ws.add(letter)
+    keys = {e.key for e in ws.bib()}
+    claim = ws.add_claim("first", quote="Drawings for the")
+    ws.link_claim(claim.id, "israelyan2003memories", locus="p. 4")
+    letter.write_text(text.replace("<listBibl>", listed.format(id=' xml:id="isr03"')),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    works = {e.key: e for e in ws.bib()}
+    assert set(works) == keys - {"israelyan2003memories"} | {"isr03"}
+    assert works["isr03"].get("ids") == "israelyan2003memories"
+    assert [(link.bib_key, link.locus) for link in ws.claim(claim.id).links] == \
+        [("isr03", "p. 4")]
+    assert ws.link_claim(claim.id, "israelyan2003memories", locus="p. 5").bib_key == "isr03"
+    # the id changed again with the title edited: the same work, both old keys its aliases
+    letter.write_text(text.replace("<listBibl>", listed.format(id=' xml:id="isr"')).replace(
+        "Memories of Diplomacy", "Inside the Kremlin: Memories of Diplomacy"), encoding="utf-8")
+    ws.add(letter, replace=True)
+    works = {e.key: e for e in ws.bib()}
+    assert set(works) == keys - {"israelyan2003memories"} | {"isr"}
+    assert (works["isr"].get("ids"), works["isr"].get("title")) == \
+        ("israelyan2003memories, isr03", "Inside the Kremlin: Memories of Diplomacy")
+    # an id a .bib work has: the work keeps its key, no second work
+    (tmp_path / "x.bib").write_text("@book{taken, author = {Roe, R.}, title = {Other},"
+                                    " date = {1901}}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    letter.write_text(text.replace("<listBibl>", listed.format(id=' xml:id="taken"')),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    works = {e.key: e for e in ws.bib()}
+    assert set(works) == keys - {"israelyan2003memories"} | {"isr", "taken"}
+    assert works["isr"].get("title") == "Memories of Diplomacy"
+
+
 @pytest.mark.parametrize(("xml", "pointer"), [
     ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
     ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),

@@ -284,12 +284,20 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
         return same[other]
 
     clashed: list[tuple[BibEntry, str, BibEntry | None]] = []
+    renamed: dict[str, str] = {}  # a work's key now -> the key it had, its bibl given an id
     found = bib_mod.tei_entries(parsed.root, source_id=source_id, title=title,
                                 taken=taken, date=date, known=stored,
-                                ours=ours, clashed=clashed)
+                                ours=ours, clashed=clashed, renamed=renamed)
     added = set()
     given = {e.key: e for e in mine}
     for work in found:
+        if (was := renamed.get(work.key)) is not None:  # keyed by its bibl's id now
+            columns = _read_again(given[was], work)
+            fields = json.loads(columns["fields"])
+            fields["ids"] = _aliases(given[was], [], renamed=True)
+            _rename(act, was, work.key, {**columns, "fields": json.dumps(
+                fields, ensure_ascii=False)})
+            continue
         if any(bib_mod.same_work(work, old, aliases=False) for old in mine):
             continue
         if (before := given.get(work.key)) is not None:
@@ -366,11 +374,10 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
         made = act
         for kept, rest, _, key in folds:
             fields = dict(kept.fields)
-            if key != kept.key:  # named as its pointer names it: a row of that key first
-                act.insert("bib", {**dict(bib_rows.bib_row(act.conn, kept.key) or {}),
-                                   "key": key})
+            if key != kept.key:  # named as its pointer names it, its links with it
+                _rename(act, kept.key, key)
             has = {_link_said(o) for o in bib_rows.links_to(act.conn, key)}
-            for work in (kept, *rest) if key != kept.key else rest:
+            for work in rest:
                 for name, value in work.fields:
                     fields.setdefault(name, value)
                 for link in bib_rows.links_to(act.conn, work.key):
@@ -385,6 +392,17 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
                 act.update("bib", {"key": key},
                            {"fields": json.dumps(fields, ensure_ascii=False)})
     return [replace(f, decision=made.decision_id) for f in out]
+
+
+def _rename(act: Act, old: str, new: str, columns: dict[str, Any] | None = None) -> None:
+    """The work under ``old`` under ``new`` (its row, with ``columns`` changed), every link
+    to it with it: the key a source's bibls give it, once free (the caller keeps ``old`` an
+    alias in its ``ids``, so what cites it still finds it)."""
+    act.insert("bib", {**dict(bib_rows.bib_row(act.conn, old) or {}), **(columns or {}),
+                       "key": new})
+    for link in bib_rows.links_to(act.conn, old):
+        act.update("links", {"id": link["id"]}, {"bib_key": new})
+    act.delete("bib", {"key": old})
 
 
 Fold = tuple[BibEntry, list[BibEntry], str, str]  # kept, folded into it, why, the key kept

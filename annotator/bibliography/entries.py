@@ -765,8 +765,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
                 taken: Iterable[str], date: str = "",
                 known: Iterable[BibEntry] = (),
                 ours: Callable[[BibEntry], bool] | None = None,
-                clashed: list[tuple[BibEntry, str, BibEntry | None]] | None = None
-                ) -> list[BibEntry]:
+                clashed: list[tuple[BibEntry, str, BibEntry | None]] | None = None,
+                renamed: dict[str, str] | None = None) -> list[BibEntry]:
     """The works a TEI source names in its text (``listBibl``, ``bibl``, ``biblStruct``), and
     the source itself as a citable work (first, from ``sourceDesc`` and ``titleStmt``), dated
     ``date`` (the date it was written) when its description gives none.
@@ -790,7 +790,10 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     version a replace reads again) keeps that key: it is the work the source gave, no clash.
     So does a bibl with neither (``edited``): an earlier work of this source that no bibl of
     the file says any more, of a like title (a typo mended, a subtitle added) and no other
-    authors, is that bibl edited, keyed as before, never a second work beside it.
+    authors, is that bibl edited, keyed as before, never a second work beside it; a bibl
+    given an id (or a pointer) since is such a work too, said alike or edited, keyed by the
+    id where it is free: ``renamed`` is told (new key -> the earlier), to keep the earlier an
+    alias.
 
     ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
     another work has, so it got a key of its own: (the work, that key, the stored work
@@ -810,8 +813,12 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         # the key names the work: the year of access standing in for its date is no part of it
         own = {k: v for k, v in fields.items() if k != "year" or "date" in fields}
         wanted = xml_id if xml_id and KEY_OK.match(xml_id) else ""
-        if before:  # its bibl edited: the work this source gave, under its key
-            key = again.pop(before.lower())
+        if before:  # its bibl edited: the work this source gave, under its key or the id
+            again.pop(before.lower(), None)  # its bibl gives it now (renamed, the old an alias)
+            key = wanted if wanted and wanted.lower() not in used and renamed is not None \
+                else before
+            if key != before and renamed is not None:
+                renamed[key] = before
         elif wanted and wanted.lower() in again:
             wanted = again.pop(wanted.lower())
             key = wanted
@@ -915,27 +922,26 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
 def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry]) -> list[str]:
     """For each work a source's file gives now ([type, fields, line, id], as ``tei_entries``
     reads them), the key of the earlier work of that source (``earlier``: those no bibl of
-    the file cites by pointer or as a stored work) its bibl is, edited, else '': a bibl
-    with no usable id whose work the source gave before under another wording, as an editor
-    mends a title's typo, adds a subtitle or a date and replaces the file. Only a work the
-    file no longer says, of a like title (``_like_title``) and no other authors; the closest
-    pair first, then the nearest line, so two works edited alike keep their order."""
-    def as_stored(etype: str, fields: dict[str, str]) -> tuple[str, dict[str, str]]:
-        return etype, {k: as_value(k, v) for k, v in fields.items()}
-
-    said = [as_stored(w[0], w[1]) for w in works]
-    given = {(i or "").lower() for w in works if (i := w[3]) and KEY_OK.match(i)}
-    left = [k for k in earlier if k.key.lower() not in given and (k.type, {
-        n: v for n, v in k.fields if n != "ids"}) not in said]
+    the file cites by pointer or as a stored work) its bibl is, else '': a bibl whose work
+    the source gave before under another wording, as an editor mends a title's typo, adds a
+    subtitle or a date and replaces the file, or under another key, the bibl given an
+    ``xml:id`` (or a pointer) since. Only a work no bibl keeps its key for, said the same or
+    of a like title (``_like_title``) and no other authors; the same first, then the closest
+    title, then the nearest line, so two works edited alike keep their order."""
+    ids = [w[3] if w[3] and KEY_OK.match(w[3]) else "" for w in works]
+    mine = {k.key.lower() for k in earlier}
+    left = [k for k in earlier if k.key.lower() not in {i.lower() for i in ids}]
     pairs = []
-    for n, ((etype, fields, line, xml_id), now) in enumerate(zip(works, said)):
-        if xml_id and KEY_OK.match(xml_id) or any(
-                (k.type, {f: v for f, v in k.fields if f != "ids"}) == now for k in earlier):
-            continue  # keyed by its id or pointer, or said as before: no edit to find
-        work = BibEntry(key="", type=now[0], fields=tuple(now[1].items()), origin="")
+    for n, (etype, fields, line, _) in enumerate(works):
+        if ids[n].lower() in mine:
+            continue  # keyed by its id as before
+        work = BibEntry(key="", type=etype, fields=tuple(
+            (k, as_value(k, v)) for k, v in fields.items()), origin="")
         for old in left:
-            like = _like_title(work, old)
-            if like and not _other_authors(work, old):
+            same = (old.type, {f: v for f, v in old.fields if f != "ids"}) == \
+                (work.type, dict(work.fields))
+            like = 2.0 if same else _like_title(work, old)
+            if like and (same or not _other_authors(work, old)):
                 pairs.append((-like, abs((old.line or 0) - (line or 0)), n, old.key))
     out = [""] * len(works)
     taken: set[str] = set()
