@@ -610,3 +610,7 @@ def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp
         [("thirdbook", "S326", "note")]
     assert "'ITEM-2'" in out["problems"][0]["what"] and out["updated"] == [] \
         and out["unchanged"] == 0
+    # the act's decision, for 'annotator undo ID'; none when nothing changed
+    assert out["decision"] == ws.store.last_decision()
+    again = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(third), "-f", "json"])
+    assert json.loads(again.stdout)["decision"] is None

@@ -33,12 +33,14 @@ from annotator.tei.parse import ParsedSource
 @dataclass(frozen=True, slots=True)
 class BibAdded:
     """What adding .bib files did: the entries added and updated, how many were there
-    already, and every problem met (warnings and entries left out)."""
+    already, every problem met (warnings and entries left out), and the decision that
+    added them (which ``undo`` takes by id; None when nothing changed)."""
 
     added: tuple[BibEntry, ...]
     updated: tuple[BibEntry, ...]
     unchanged: int
     problems: tuple[Problem, ...]
+    decision: int | None = None
 
 
 def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
@@ -78,18 +80,21 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
         nothing = "nothing was added" + ("" if not strict else
                                          " (--strict: fix every problem, or add without it)")
         raise bib_mod.refusal(refused, nothing)
+    made = None
     if new or changed:
         with store.act("bib-add", "bib:" + " ".join(origins), editor=editor,
                        payload={"file": origins[0] if len(origins) == 1 else origins,
                                 "added": [e.key for e in new],
                                 "updated": [e.key for e in changed]}) as act:
+            made = act
             for entry in new:
                 act.insert("bib", _row(entry))
             for entry in changed:
                 row = _row(entry)
                 del row["key"], row["added_at"]
                 act.update("bib", {"key": entry.key}, row)
-    return BibAdded(tuple(new), tuple(changed), unchanged, tuple(problems))
+    return BibAdded(tuple(new), tuple(changed), unchanged, tuple(problems),
+                    made.decision_id if made is not None else None)
 
 
 def _likely_duplicates(new: Sequence[BibEntry], known: Sequence[BibEntry],

@@ -38,6 +38,7 @@ def bib_add_cli(
                                          "biber tolerates; nothing is added.")] = False,
     format: Annotated[Format, typer.Option("--format", "-f", help="table (csv and md alike): "
                                            "the problems and a summary on stderr; json: on stdout, the "
+                                           "decision (for 'annotator undo ID'), the "
                                            "entries added and updated (key, file, line) and "
                                            "every problem, a key made for an entry (S326) "
                                            "among them.")] = Format.table,
@@ -79,7 +80,7 @@ def _added_json(result: BibAdded) -> dict[str, Any]:
     def work(e: BibEntry) -> dict[str, Any]:
         return {"key": e.key, "type": e.type, "origin": e.origin, "line": e.line}
 
-    return {"added": [work(e) for e in result.added],
+    return {"decision": result.decision, "added": [work(e) for e in result.added],
             "updated": [work(e) for e in result.updated], "unchanged": result.unchanged,
             "problems": [{"path": p.path, "line": p.line, "key": p.key, "code": p.code,
                           "severity": p.severity, "what": p.what, "hint": p.hint}
