@@ -160,7 +160,9 @@ def bib_fold_cli(
     = Format.table,
 ) -> None:
     """Fold works stored more than once for one work into one: its key kept, the others its
-    aliases (ids, which biber and 'claim link' resolve), every link moved to it.
+    aliases (ids, which biber and 'claim link' resolve), every link moved to it. A kept work
+    whose bibls point to an id no work has (<title ref="bi0032">) takes that id as its key,
+    its old key an alias, as adding the source now keys it (shown '(was journeylondon)').
 
     Without keys, the works a store from before 0.39 keeps more than once for one work its
     sources cite (journeylondon, journeylondona, journeylondonb for one <title ref="bi0032">;
