@@ -710,6 +710,26 @@ def test_bib_fold_by_hand_works_the_files_cannot_prove_one(ws, tmp_path):
     assert [link.bib_key for link in ws.claim(claim.id).links] == ["catprints"]
 
 
+def test_bib_fold_by_hand_stays_when_the_source_is_replaced(ws, tmp_path):
+    """A letter's work folded by hand into a .bib's, the letter replaced: its bibl is the
+    kept work still, no work added again under the folded key (was: accountprints added
+    again, its key shadowing the kept work's alias)."""
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    (tmp_path / "prints.bib").write_text(
+        "@book{catprints, author = {Pennant, Thomas}, title = {A Catalogue of Prints},"
+        " date = {1771}}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "prints.bib")
+    ws.bib_fold("catprints", "accountprints")
+    keys = {e.key for e in ws.bib()}
+    letter.write_text(CITING.format(title="First letter").replace("Drawings", "Drawing"),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {e.key for e in ws.bib()} == keys
+    assert "accountprints" not in keys
+
+
 POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>{title}</title></titleStmt><publicationStmt><publisher>{edition}</publisher>
 </publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>

@@ -793,7 +793,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     authors, is that bibl edited, keyed as before, never a second work beside it; a bibl
     given an id (or a pointer) since is such a work too, said alike or edited, keyed by the
     id where it is free: ``renamed`` is told (new key -> the earlier), to keep the earlier an
-    alias.
+    alias. A replace's bibl with neither whose key, made anew, a stored work lists in its
+    ``ids`` is the work ``bib fold`` folded into that one: it adds none again.
 
     ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
     another work has, so it got a key of its own: (the work, that key, the stored work
@@ -807,6 +808,9 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     origin = f"source:{source_id}"
     # keys of the works this source gave before, each taken back once by the id that gave it
     again = {k.key.lower(): k.key for k in known if k.origin == origin}
+    # a replace's keys made anew that are aliases (ids) of a stored work: the keys of works
+    # of this source folded into it, which the file, read again, gives again
+    folded = {a.lower() for k in known for a in alias_keys(k.get("ids"))} if again else set()
 
     def add(etype: str, fields: dict[str, str], line: int | None, xml_id: str | None,
             before: str = "") -> None:
@@ -824,6 +828,9 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
             key = wanted
         else:
             key = wanted if wanted and wanted.lower() not in used else make_key(own, used)
+            if not wanted and key.lower() in folded:
+                used.add(key.lower())
+                return  # a work the editor folded into another (bib fold): that work
         used.add(key.lower())
         out.append(BibEntry(key=key, type=etype, fields=tuple(
             (k, as_value(k, v)) for k, v in fields.items()), origin=origin, line=line))
