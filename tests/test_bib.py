@@ -730,6 +730,22 @@ def test_bib_fold_by_hand_stays_when_the_source_is_replaced(ws, tmp_path):
     assert "accountprints" not in keys
 
 
+def test_bib_fold_finds_an_old_store_s_works_moved_in_a_replaced_file(ws, tmp_path):
+    """An old store's works (journeylondon, -a, -b; accountprints, -a), their letter replaced
+    with two lines before its text, so no bibl is at a work's stored line: bib fold finds each
+    by its title, every bibl of which says one pointer (or none), and folds them all (was:
+    journeylondon left, no bibl at its line)."""
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    _old_store_works(ws, letter)
+    letter.write_text("\n\n" + CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter, replace=True)
+    ws.bib_fold()
+    assert sorted(e.key for e in ws.bib()) == ["accountprints", "bi0015", "bi0032",
+                                               "firstletter", "nek97"]
+
+
 POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>{title}</title></titleStmt><publicationStmt><publisher>{edition}</publisher>
 </publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>

@@ -434,24 +434,32 @@ def _found_twice(store: Store, parsed: Callable[[str], ParsedSource],
     stored = bib_rows.all_entries(store.conn)
     works = [w for w in stored if w.origin.startswith("source:")]
     free = _free_key(stored)
-    read: dict[str, tuple[int | None, dict[tuple[int | None, str], str], str] | None] = {}
+    read: dict[str, tuple[int | None, dict[tuple[int | None, str], str], str,
+                          dict[str, set[str]]] | None] = {}
     groups: dict[tuple[Any, ...], list[tuple[BibEntry, str]]] = {}
     for work in works:
         sid = work.origin.partition(":")[2]
         if sid not in read:
             try:
                 start, pointers = bib_mod.text_pointers(parsed(sid).root)
-                read[sid] = (start, pointers, edition_of(sid))
+                titled: dict[str, set[str]] = {}  # folded title -> the keys its bibls give
+                for (_, said), names in pointers.items():
+                    titled.setdefault(said, set()).add(names)
+                read[sid] = (start, pointers, edition_of(sid), titled)
             except AnnotatorError:  # its file unreadable: nothing of it is sure
                 read[sid] = None
         seen = read[sid]
         if seen is None or seen[0] is None or work.line is None or work.line < seen[0]:
             continue  # the source's own record, or nothing known of where it was read
-        start, pointers, edition = seen
+        start, pointers, edition, titled = seen
         title = bib_mod.ascii_fold(bib_mod.cleaned(bib_mod.plain(work.get("title"))))
         key = pointers.get((work.line, title))
+        if key is None and len(titled.get(title, ())) == 1:
+            # moved in the file (a replace leaves a work it reads alike where it was): every
+            # bibl of its title says one key
+            (key,) = titled[title]
         if key is None:
-            continue  # no bibl of the text at its line with its title: the file changed
+            continue  # no bibl of the text with its title at its line, or two ways: unsure
         group = (edition, "pointer", key.lower()) if key else \
             (edition, "text", bib_mod.cited_text(work))
         groups.setdefault(group, []).append((work, key))
