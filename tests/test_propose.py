@@ -1722,6 +1722,28 @@ def test_names_read_again_keep_the_register_while_confirmed_entities_stay():
     assert names.again(more, frozenset({("x", "person")}), ids) is None
 
 
+def test_propose_keeps_the_register_from_one_commit_to_the_next(ws, tmp_path, monkeypatch):
+    """A run commits its sources a few at a time; the register made of the confirmed
+    entities stands from one commit to the next while they are as they were (was: made anew
+    at the start of every commit, seconds with a register of thousands)."""
+    import annotator.acts.propose as P
+
+    ws.import_register(ROOT / "register.xml")
+    for n in range(3):
+        note = tmp_path / f"note{n}.txt"
+        note.write_text(f"Note {n}\n\nHitler met Stalin in Moscow on 3 May 1939.\n",
+                        encoding="utf-8")
+        ws.add(note)
+    made = []
+    real = P.register_index
+    monkeypatch.setattr(P, "register_index", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(P, "SOURCES_PER_COMMIT", 1)
+    ws.propose()
+    assert len(made) == 1
+    assert {m.entity_id for m in ws.mentions() if m.surface == "Hitler"} == \
+        {"person-adolf-hitler"}
+
+
 def test_propose_a_title_read_from_an_expansion_is_cleaned_off(ws, tmp_path):
     """Before: `<choice><abbr>Mr</abbr><expan>Mister</expan></choice> Johann Sebastian Bach`
     was proposed as "Mister Johann Sebastian Bach": "Mr." was cleaned off, "Mister" not."""

@@ -1230,12 +1230,18 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
 
         ready: list[tuple[str, list[RawSpan]]] = []  # sources the model is done with
         stored: dict[str, SourceProposeResult] = {}  # in the transaction, not committed yet
+        # the last read of the store's names, kept across commits: a transaction reads them
+        # again, but keeps what is made of the confirmed ones while those are as they were
+        # (``_Names.again``; was: made anew at each commit, the register of thousands of
+        # entries with it, for each edition)
+        held: list[_Names] = []
 
         def store_ready() -> None:
             stored.clear()
             with finishing() as finish:  # Ctrl-C after finish() waits for the commit
                 with ctx.store.transaction() as tx:
-                    names: _Names | None = None  # read again after a source changed the store
+                    # read again at the start and after a source changed the store
+                    names: _Names | None = held.pop() if held else None
                     stale = True
                     acted = acted_at(tx)  # a run makes no act: the same for every source here
                     for sid, spans in ready:
@@ -1243,6 +1249,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                             names, stale = names_now(tx, names), False
                         if not store(tx, sid, spans, names, acted):
                             stale = True
+                    if names is not None:
+                        held.append(names)
                     # those it moved all proposals off (regrouped, now a register entry's)
                     rows_of.drop_orphans(tx, touched)
                     name_proposed(tx, said, touched)
