@@ -747,3 +747,18 @@ def test_entities_one_family_name_under_titles_of_both_sexes_is_two_people():
     assert [c.entity_id for c in group_mentions(
         [NameMention(0, "person", "Smith", "m"), NameMention(1, "person", "Smith", "f")],
         own=own)] == ["pe1"]
+def test_known_lookup_keeps_what_it_made_of_the_confirmed_entities():
+    """A run reads the store's entities again after each source that changed them; only
+    proposed ones change, so what is made of the confirmed ones stands (was: made again at
+    each read, the tables of thousands of register entries with them). Confirmed entities
+    still come before proposed ones, wherever the read lists them."""
+    entry = KnownEntity("person-white", "person", "confirmed", ("josiah white", "white"))
+    early = KnownEntity("person-white-2", "person", "proposed", ("white",))
+    first = KnownEntities([early, entry]).lookup
+    again = KnownEntities([early, entry, KnownEntity("place-x", "place", "proposed",
+                                                     ("x",))]).lookup
+    assert again.person_keys is first.person_keys
+    assert list(again.by_key.get(("person", "white"))) == [entry, early]
+    assert list(again.by_tail.get(("person", "white"))) == [entry]
+    assert list(again.by_key.get(("place", "x"))) == [again.by_id["place-x"]]
+    assert list(again.by_key.get(("place", "y"), [])) == []

@@ -18,7 +18,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -658,30 +658,81 @@ class KnownLookup:
     """Known entities by what a text's names are looked up with: their id, a (type, key) of
     theirs, a person's family name and given name (confirmed before proposed), the keys of
     confirmed persons with their family and given names (``person_name_keys``), of confirmed
-    entities of other types, and of every confirmed entity."""
+    entities of other types, and of every confirmed entity.
+
+    What is made of the confirmed entities (``_sure_lookup``) is kept for the next read of
+    the store that finds them as they were: a run reads its entities again after each source
+    that changed them, and only proposed ones change (was: all made again at each read, the
+    tables of thousands of register entries with them)."""
 
     def __init__(self, known: Sequence[KnownEntity]) -> None:
-        rank = {"confirmed": 0, "proposed": 1}
-        self.by_key: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
-        self.by_tail: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
-        self.by_given: dict[tuple[str, str], list[KnownEntity]] = defaultdict(list)
-        for e in sorted(known, key=lambda e: rank.get(e.status, 2)):
-            if e.status not in rank:
-                continue
-            for k in e.keys:
-                self.by_key[(e.type, k)].append(e)
-            for tail in e.family_names():
-                self.by_tail[(e.type, tail)].append(e)
-            for word in e.given:
-                self.by_given[(e.type, word)].append(e)
+        sure = _sure_lookup(tuple(e for e in known if e.status == "confirmed"))
+        proposed = [e for e in known if e.status == "proposed"]
+        self.by_key = _Joined(sure.by_key, _table(proposed, _keys))
+        self.by_tail = _Joined(sure.by_tail, _table(proposed, KnownEntity.family_names))
+        self.by_given = _Joined(sure.by_given, _table(proposed, _given))
         self.by_id = {e.id: e for e in known}
-        confirmed = [e for e in known if e.status == "confirmed"]
-        self.person_keys = frozenset(
-            key for e in confirmed if e.type == "person"
-            for key in (*e.keys, *e.family_names(), *e.given))
-        self.other = frozenset((e.type, k) for e in confirmed if e.type != "person"
-                               for k in e.keys)
-        self.confirmed_keys = frozenset(k for e in confirmed for k in e.keys)
+        self.person_keys = sure.person_keys
+        self.other = sure.other
+        self.confirmed_keys = sure.confirmed_keys
+
+
+_Table = dict[tuple[str, str], list[KnownEntity]]
+
+
+def _table(known: Iterable[KnownEntity], words: Callable[[KnownEntity], Iterable[str]]
+           ) -> _Table:
+    """(type, word) -> the entities of ``known`` that ``words`` gives it, in their order."""
+    out: _Table = {}
+    for e in known:
+        for word in words(e):
+            out.setdefault((e.type, word), []).append(e)
+    return out
+
+
+def _keys(e: KnownEntity) -> tuple[str, ...]:
+    return e.keys
+
+
+def _given(e: KnownEntity) -> tuple[str, ...]:
+    return e.given
+
+
+class _Joined:
+    """Two tables read as one: the confirmed entities' lists, then the proposed ones'."""
+
+    def __init__(self, first: _Table, then: _Table) -> None:
+        self.first, self.then = first, then
+
+    def get(self, key: tuple[str, str], default: Sequence[KnownEntity] = ()
+            ) -> Sequence[KnownEntity]:
+        a, b = self.first.get(key), self.then.get(key)
+        if a and b:
+            return a + b
+        return a or b or default
+
+
+@dataclass(frozen=True, slots=True)
+class _Sure:
+    """What ``KnownLookup`` makes of the confirmed entities alone."""
+
+    by_key: _Table
+    by_tail: _Table
+    by_given: _Table
+    person_keys: frozenset[str]
+    other: frozenset[tuple[str, str]]
+    confirmed_keys: frozenset[str]
+
+
+@functools.lru_cache(maxsize=8)  # an edition's (``acts.propose.abroad``) each
+def _sure_lookup(confirmed: tuple[KnownEntity, ...]) -> _Sure:
+    return _Sure(_table(confirmed, _keys), _table(confirmed, KnownEntity.family_names),
+                 _table(confirmed, _given),
+                 frozenset(key for e in confirmed if e.type == "person"
+                           for key in (*e.keys, *e.family_names(), *e.given)),
+                 frozenset((e.type, k) for e in confirmed if e.type != "person"
+                           for k in e.keys),
+                 frozenset(k for e in confirmed for k in e.keys))
 
 
 def known_lookup(known: Sequence[KnownEntity]) -> KnownLookup:
@@ -858,7 +909,7 @@ def _slots(mentions: Sequence[NameMention],
     return by_key
 
 
-def _of_sex(known: list[KnownEntity], said: set[str]) -> list[KnownEntity]:
+def _of_sex(known: Sequence[KnownEntity], said: set[str]) -> list[KnownEntity]:
     """``known`` less those all of whose forms have titles of the other sex than the titles
     a name is given here (``said``): "Mr Pennant" is no "Mrs Pennant", whatever the rest of
     the name (was: linked by the family name alone)."""
