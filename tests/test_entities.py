@@ -762,3 +762,23 @@ def test_known_lookup_keeps_what_it_made_of_the_confirmed_entities():
     assert list(again.by_tail.get(("person", "white"))) == [entry]
     assert list(again.by_key.get(("place", "x"))) == [again.by_id["place-x"]]
     assert list(again.by_key.get(("place", "y"), [])) == []
+
+
+def test_variant_index_looks_at_each_gap_once(monkeypatch):
+    """Where names of several lengths start with one word, the gaps after it are looked at
+    once, not once for every length (was: "Josiah" with names of three, two and one words
+    looked at the gap after it three times); what is found is as before."""
+    looked = []
+    join = names._JOIN
+
+    class Counting:
+        def fullmatch(self, gap):
+            looked.append(gap)
+            return join.fullmatch(gap)
+
+    index = VariantIndex([("josiah albert white", "person", "a"), ("josiah white", "person", "b"),
+                          ("josiah", "person", "c")])
+    monkeypatch.setattr(names, "_JOIN", Counting())
+    hits = index.find("Then Josiah, White and Josiah White came.")
+    assert [(h.key, h.entity_id) for h in hits] == [("josiah", "c"), ("josiah white", "b")]
+    assert len(looked) == 3  # ", " once, then " " and " " (was 5)

@@ -179,8 +179,8 @@ def _title_sex(word: str) -> str:
 
 def form_sex(surface: str) -> str:
     """The sex a written name's first word says, being such a title ("Mrs Pennant": 'f'), else ''."""
-    words = _WORDS.findall(surface)
-    return _title_sex(words[0]) if words else ""
+    first = _WORDS.search(surface)
+    return _title_sex(first.group()) if first else ""
 
 
 def said_sex(text: str, start: int, end: int) -> str:
@@ -1054,15 +1054,20 @@ class VariantIndex:
         for i in caps:
             if i < after:
                 continue
-            lengths = self._order.get(words.key(i))
+            first = words.key(i)
+            lengths = self._order.get(first)
             if not lengths:
                 continue
+            # how many words from this one on the gaps between join into one name, up to the
+            # longest length (each gap looked at once, not once for every length)
+            joined, top = 1, min(lengths[0], n - i)
+            while joined < top and _JOIN.fullmatch(parts[2 * (i + joined)]):
+                joined += 1
             for length in lengths:
-                if i + length > n:
-                    continue
-                if not all(_JOIN.fullmatch(parts[2 * j + 2]) for j in range(i, i + length - 1)):
-                    continue  # the gaps between the words
-                key = " ".join(keys[j] or words.key(j) for j in range(i, i + length))
+                if length > joined:
+                    continue  # past the text's end, or a gap no name has between its words
+                key = first if length == 1 else \
+                    " ".join(keys[j] or words.key(j) for j in range(i, i + length))
                 entry = self._entries.get(key)
                 if entry is not None:
                     hits.append(VariantHit(ends[2 * i], ends[2 * (i + length) - 1], entry[0],
