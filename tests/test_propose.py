@@ -1744,6 +1744,51 @@ def test_propose_keeps_the_register_from_one_commit_to_the_next(ws, tmp_path, mo
         {"person-adolf-hitler"}
 
 
+def test_propose_keeps_its_read_of_the_entities_in_step_with_what_it_writes(ws, tmp_path,
+                                                                           monkeypatch):
+    """After a source's proposals changed the store, a run knows its entities anew from what
+    it wrote, as a new read of the store finds them, order and all (was: every entity and
+    variant read again after each such source)."""
+    import annotator.acts.propose as P
+    from annotator.store import proposals as rows_of
+
+    ws.import_register(ROOT / "register.xml")
+    bodies = ["Adolf Hitler met Stalin in Moscow.", "Hitler and Churchill wrote to London.",
+              "Churchill, Stalin and Roosevelt met at Yalta.", "Roosevelt went to Paris.",
+              "Mrs Miniver and Mr Chips left Leeds for Paris."]
+
+    def add(n: int) -> None:
+        note = tmp_path / f"note{n}.txt"
+        note.write_text(f"Note {n}\n\n{bodies[n]}\n", encoding="utf-8")
+        ws.add(note)
+
+    for n in range(3):
+        add(n)
+    reads = []
+    real_read = rows_of.variant_surfaces
+    monkeypatch.setattr(rows_of, "variant_surfaces",
+                        lambda conn: reads.append(1) or real_read(conn))
+    ws.propose()
+    assert len(reads) == 2  # at the start, and once in the one commit (was: 4)
+    monkeypatch.setattr(rows_of, "variant_surfaces", real_read)
+    checked = []
+    real_write = P.write_proposals
+
+    def write(conn, *args, wrote=None, **kw):
+        n = real_write(conn, *args, wrote=wrote, **kw)
+        if wrote is not None:
+            known, rejected = P.known_entities(conn)
+            assert tuple(wrote.known()) == tuple(known) and wrote.rejected == rejected
+            checked.append(len(known))
+        return n
+
+    monkeypatch.setattr(P, "write_proposals", write)
+    add(3)
+    add(4)
+    ws.propose()
+    assert len(checked) == 2 and checked[1] > checked[0]
+
+
 def test_propose_a_title_read_from_an_expansion_is_cleaned_off(ws, tmp_path):
     """Before: `<choice><abbr>Mr</abbr><expan>Mister</expan></choice> Johann Sebastian Bach`
     was proposed as "Mister Johann Sebastian Bach": "Mr." was cleaned off, "Mister" not."""

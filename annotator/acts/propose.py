@@ -589,15 +589,78 @@ def known_entities(conn: sqlite3.Connection) -> tuple[KnownEntities, frozenset[t
     """Entities in the store with their variant keys, and the (key, type) pairs rejected
     everywhere (a source's own are ``rows_of.source_rejections``). The entities keep the
     lookups grouping makes of them for every source proposed against this read."""
-    variants = rows_of.variant_surfaces(conn)
-    known = []
-    rejected = rows_of.rejections(conn)
-    for eid, type_, status in rows_of.entity_states(conn):
-        if status == "rejected":
-            rejected.update((k, type_) for k, _ in variants.get(eid, ()))
-        else:
-            known.append(_known_entity(eid, type_, status, tuple(variants.get(eid, ()))))
-    return KnownEntities(known), frozenset(rejected)
+    read = _Entities(conn)
+    return read.known(), read.rejected
+
+
+class _Entities:
+    """One read of the store's entities (``known_entities``), kept in step with what a run
+    writes in the same transaction (``write_proposals``: new proposed entities, their
+    variants, the orphans dropped), so the entities a source's proposals changed are known
+    anew without a read of thousands of rows (was: read again after every such source). A
+    change it cannot follow (a variant or a drop of an entity it does not hold, a rejected
+    one's) makes it ``lost``: the store is read again."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.variants = rows_of.variant_surfaces(conn)
+        rejected = rows_of.rejections(conn)
+        self.order: list[tuple[str, str]] = []  # (created_at, id), as the store orders them
+        self.states: dict[str, tuple[str, str, str]] = {}  # id -> type, status, created_at
+        for eid, type_, status, created in rows_of.entity_states(conn):
+            if status == "rejected":
+                rejected.update((k, type_) for k, _ in self.variants.get(eid, ()))
+            else:
+                self.order.append((created, eid))
+                self.states[eid] = (type_, status, created)
+        self.rejected = frozenset(rejected)
+        self.lost = False
+        self._made: dict[str, KnownEntity] = {}
+        self._known: KnownEntities | None = None
+
+    def known(self) -> KnownEntities:
+        """The entities not rejected, oldest first; the same object until one changes."""
+        if self._known is None:
+            made = self._made
+            for _, eid in self.order:
+                if eid not in made:
+                    type_, status, _ = self.states[eid]
+                    made[eid] = _known_entity(eid, type_, status,
+                                              tuple(self.variants.get(eid, ())))
+            self._known = KnownEntities(made[eid] for _, eid in self.order)
+        return self._known
+
+    def made(self, eid: str, type_: str, at: str) -> None:
+        """A new proposed entity, created ``at``."""
+        if eid in self.states:
+            self.lost = True
+            return
+        self.states[eid] = (type_, "proposed", at)
+        bisect.insort(self.order, (at, eid))
+        self._known = None
+
+    def variant(self, eid: str, surface: str, key: str) -> None:
+        """A variant added, unless the entity has that key (``add_variant``'s INSERT OR
+        IGNORE)."""
+        if eid not in self.states:
+            self.lost = True
+            return
+        written = self.variants.setdefault(eid, [])
+        if all(k != key for k, _ in written):
+            written.append((key, surface))
+            self._made.pop(eid, None)
+            self._known = None
+
+    def dropped(self, ids: Iterable[str]) -> None:
+        """Entities deleted, their variants with them."""
+        for eid in ids:
+            state = self.states.pop(eid, None)
+            if state is None:
+                self.lost = True
+                return
+            self.order.remove((state[2], eid))
+            self.variants.pop(eid, None)
+            self._made.pop(eid, None)
+            self._known = None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -877,7 +940,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                     own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None,
                     touched: set[str] | None = None,
                     spans: Sequence[sqlite3.Row] | None = None, text: str = "",
-                    calm: Callable[[list[str]], Mapping[str, str]] | None = None) -> int:
+                    calm: Callable[[list[str]], Mapping[str, str]] | None = None,
+                    wrote: _Entities | None = None) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
@@ -897,6 +961,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     ``calm``: forms -> how the source's edition writes their words in capitals in normal
     case (``Texts.edition_calm``), which names a new entity ("Buchenwald" for a heading's
     "BUCHENWALD"; was: the capitals, as no other text was read).
+    ``wrote``: the caller's read of the entities, told what is written to them.
     """
     stale_rows = []
     if replace:
@@ -932,9 +997,13 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
             taken.add(eid)
             made.add(eid)  # named by its names here
             rows_of.insert_entity(conn, eid, cand.type, cand.preferred, stamp)
+            if wrote is not None:
+                wrote.made(eid, cand.type, stamp)
         if not cand.linked:
             for surface, key in cand.variants:
                 rows_of.add_variant(conn, eid, surface, key)
+                if wrote is not None:
+                    wrote.variant(eid, surface, key)
         for i in cand.members:
             entity_of[i] = eid
             if cand.linked:
@@ -986,7 +1055,9 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
         left.update(r["entity_id"] for r in gone if r["entity_id"])
     # (was: only the entities of deleted proposals, so one whose proposals all moved to
     # another entity stayed, with no mention, in the listings)
-    rows_of.drop_orphans(conn, left)
+    dropped = rows_of.drop_orphans(conn, left)
+    if wrote is not None:
+        wrote.dropped(dropped)
     return len(proposals)
 
 
@@ -1174,8 +1245,10 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
         # over every mention, which per source would grow with the edition squared).
         confirmed = rows_of.confirmed_ids(conn)
 
-        def names_now(tx: sqlite3.Connection, before: _Names | None) -> _Names:
-            known, rejected = known_entities(tx)
+        def names_now(read: _Entities, before: _Names | None) -> _Names:
+            known, rejected = read.known(), read.rejected
+            if before is not None and known is before.known and rejected == before.rejected:
+                return before  # the source changed no entity
             kept = None if before is None else before.again(known, rejected, confirmed)
             if kept is not None:
                 return kept
@@ -1185,7 +1258,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                           register_fingerprint(known, rejected, confirmed))
 
         def store(tx: sqlite3.Connection, sid: str, spans: list[RawSpan], names: _Names,
-                  acted: dict[str, str]) -> bool:
+                  acted: dict[str, str], read: _Entities) -> bool:
             """Store one source's proposals; False when that changed the store."""
             src = by_id[sid]
             names = names.of(home(sid), homes, confirmed, registered)
@@ -1215,7 +1288,8 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             before = tx.total_changes
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
                                 bound=bound, touched=touched, spans=rows, text=text,
-                                calm=functools.partial(ctx.texts.edition_calm, sid)) + len(again)
+                                calm=functools.partial(ctx.texts.edition_calm, sid),
+                                wrote=read) + len(again)
             said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))
@@ -1241,11 +1315,16 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     # read again at the start and after a source changed the store
                     names: _Names | None = held.pop() if held else None
                     stale = True
+                    # the store's entities, read at the start and kept in step with what
+                    # the sources write (read again only where it lost step)
+                    read: _Entities | None = None
                     acted = acted_at(tx)  # a run makes no act: the same for every source here
                     for sid, spans in ready:
-                        if stale or names is None:
-                            names, stale = names_now(tx, names), False
-                        if not store(tx, sid, spans, names, acted):
+                        if stale or names is None or read is None:
+                            if read is None or read.lost:
+                                read = _Entities(tx)
+                            names, stale = names_now(read, names), False
+                        if not store(tx, sid, spans, names, acted, read):
                             stale = True
                     if names is not None:
                         held.append(names)

@@ -36,9 +36,11 @@ def source_rejections(conn: sqlite3.Connection, source_id: str) -> frozenset[tup
         "SELECT key, type FROM source_rejections WHERE source_id = ?", (source_id,)))
 
 
-def entity_states(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    """``(id, type, status)`` of every entity, oldest first."""
-    return plain_rows(conn, "SELECT id, type, status FROM entities ORDER BY created_at, id", ())
+def entity_states(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """``(id, type, status, created_at)`` of every entity, oldest first (by ``created_at``,
+    then id)."""
+    return plain_rows(conn, "SELECT id, type, status, created_at FROM entities "
+                      "ORDER BY created_at, id", ())
 
 
 def confirmed_ids(conn: sqlite3.Connection) -> frozenset[str]:
@@ -171,11 +173,12 @@ def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
         f"AND NOT {_NAMED} ORDER BY e.id", (ids, outside, outside))]
 
 
-def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
+def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> list[str]:
     """Proposed entities left with no mention, no decision and no claim naming them are
-    removed (``orphans``)."""
-    conn.executemany("DELETE FROM entities WHERE id = ?",
-                     [(eid,) for eid in orphans(conn, entity_ids)])
+    removed (``orphans``); returns their ids."""
+    gone = orphans(conn, entity_ids)
+    conn.executemany("DELETE FROM entities WHERE id = ?", [(eid,) for eid in gone])
+    return gone
 
 
 def runs_own(conn: sqlite3.Connection,
