@@ -1789,6 +1789,22 @@ def test_propose_keeps_its_read_of_the_entities_in_step_with_what_it_writes(ws, 
     assert len(checked) == 2 and checked[1] > checked[0]
 
 
+def test_propose_reads_a_names_title_once(ws, tmp_path):
+    """What a name's title says of its sex (``said_sex``) is read where the run builds its
+    proposals and used again where it writes them (was: read twice)."""
+    import annotator.acts.propose as P
+
+    note = tmp_path / "mrs.txt"
+    note.write_text("A note\n\nMrs Pennant wrote to Mr Lloyd in Chester.\n", encoding="utf-8")
+    ws.add(note)
+    P._said_sex.cache_clear()
+    ws.propose()
+    assert P._said_sex.cache_info().hits >= 2
+    sexes = {m.surface: P._said_sex(ws.reading_text("mrs"), m.start, m.end)
+             for m in ws.mentions("mrs") if m.type == "person"}
+    assert sexes == {"Pennant": "f", "Lloyd": "m"}
+
+
 def test_propose_a_title_read_from_an_expansion_is_cleaned_off(ws, tmp_path):
     """Before: `<choice><abbr>Mr</abbr><expan>Mister</expan></choice> Johann Sebastian Bach`
     was proposed as "Mister Johann Sebastian Bach": "Mr." was cleaned off, "Mister" not."""

@@ -250,7 +250,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         by_context = set()
     names = sorted([*names, *((s, e, "place") for s, e in by_context)])
     kin = kin_apart(text, ((i, s, e) for i, (s, e, _) in enumerate(names)))
-    mentions = [NameMention(i, t, text[s:e], said_sex(text, s, e), kin.get(i, -1))
+    mentions = [NameMention(i, t, text[s:e], _said_sex(text, s, e), kin.get(i, -1))
                 for i, (s, e, t) in enumerate(names)]
     mentions = settle_types(mentions, known, own, confirmed)
     for (start, end, _), m in zip(names, mentions):
@@ -315,6 +315,11 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
         kept.append(p)
     kept.sort(key=lambda p: (p.start, p.end))
     return kept
+
+
+# A name's sex by its title (``said_sex``), asked where a run builds its proposals and again
+# where it writes them, over the same text and the same spans: looked at once (was: twice).
+_said_sex = functools.lru_cache(maxsize=1 << 12)(said_sex)
 
 
 def _outside_dates(text: str, names: list[tuple[int, int, str]],
@@ -977,7 +982,7 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
                  if (p.start, p.end, p.type) in old or (p.start, p.end, p.type) not in existing]
     kin = kin_apart(text, ((i, p.start, p.end) for i, p in enumerate(proposals)
                            if p.type != "date")) if text else {}
-    names = [NameMention(i, p.type, p.surface, said_sex(text, p.start, p.end) if text else "",
+    names = [NameMention(i, p.type, p.surface, _said_sex(text, p.start, p.end) if text else "",
                          kin.get(i, -1))
              for i, p in enumerate(proposals) if p.type != "date"]
     entity_of: dict[int, str] = {}
