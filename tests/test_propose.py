@@ -1242,6 +1242,10 @@ def test_register_one_word_names_stay_in_their_edition():
     assert white.entity_id is None
     white, = group_mentions([NameMention(0, "person", "White")], known)
     assert white.entity_id == "w1"
+    # an entity away is made once, the same at every read of a run and for every edition
+    # it is away from (was: made again at each, thousands with a register)
+    first, again = abroad(known, homes, "XX", registered), abroad(known, homes, "YY", registered)
+    assert first is not known and all(a is b for a, b in zip(first, again))
 
 
 def _ct_letter(path, body: str, publisher: str = "") -> None:

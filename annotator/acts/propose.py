@@ -778,13 +778,15 @@ def abroad(known: KnownEntities, homes: Mapping[str, frozenset[str]],
         eid not in registered or bool(registered[eid]) and not home.startswith(_ALONE))}
     if not away or away.isdisjoint(e.id for e in known):
         return known
-    out = []
-    for e in known:
-        if e.id in away:
-            keys = tuple(k for k in e.keys if " " in k)
-            e = KnownEntity(e.id, e.type, e.status, keys, e.common, keys, e.given, e.sex)
-        out.append(e)
-    return KnownEntities(out)
+    return KnownEntities([_abroad(e) if e.id in away else e for e in known])
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same entries are away at every read of a run
+def _abroad(e: KnownEntity) -> KnownEntity:
+    """An entity as a source of another edition knows it (``abroad``): by its names of
+    several words alone."""
+    keys = tuple(k for k in e.keys if " " in k)
+    return KnownEntity(e.id, e.type, e.status, keys, e.common, keys, e.given, e.sex)
 
 
 @dataclass(frozen=True, slots=True)
