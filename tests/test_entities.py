@@ -782,3 +782,15 @@ def test_variant_index_looks_at_each_gap_once(monkeypatch):
     hits = index.find("Then Josiah, White and Josiah White came.")
     assert [(h.key, h.entity_id) for h in hits] == [("josiah", "c"), ("josiah white", "b")]
     assert len(looked) == 3  # ", " once, then " " and " " (was 5)
+
+
+def test_known_entity_family_names_are_made_once_for_its_keys():
+    """A run reads the known persons again after each source that changed them: their family
+    names ("hitler" of "adolf hitler") are made once for their keys (was: again at each)."""
+    def read():
+        return KnownEntity("person-h", "person", "confirmed", ("adolf hitler", "kaplan israel"),
+                           unended=("kaplan israel",))
+
+    assert read().family_names() == ("hitler",)
+    assert read().family_names() is read().family_names()
+    assert KnownEntity("place-x", "place", "confirmed", ("new york",)).family_names() == ()

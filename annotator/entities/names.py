@@ -639,8 +639,13 @@ class KnownEntity:
         order given name, family name; none for another type."""
         if self.type != "person":
             return ()
-        return tuple(dict.fromkeys(t for k in self.keys if k not in self.unended
-                                   for t in surname_keys(k)))
+        return _family_names(self.keys, self.unended)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of every known person at each read of a run
+def _family_names(keys: tuple[str, ...], unended: tuple[str, ...]) -> tuple[str, ...]:
+    """``KnownEntity.family_names`` of a person's keys."""
+    return tuple(dict.fromkeys(t for k in keys if k not in unended for t in surname_keys(k)))
 
 
 
