@@ -794,3 +794,16 @@ def test_known_entity_family_names_are_made_once_for_its_keys():
     assert read().family_names() == ("hitler",)
     assert read().family_names() is read().family_names()
     assert KnownEntity("place-x", "place", "confirmed", ("new york",)).family_names() == ()
+
+
+def test_kin_apart_reads_the_words_before_a_name_once():
+    """Whether a name is written as another's kin ("Ann Stokes, widow of Doctor Stokes") is
+    read once for a place in a text, where a run builds its proposals and again where it
+    writes them (was: read twice)."""
+    text = "It may be left with Ann Stokes, widow of Doctor Stokes or with Samuel Cole."
+    spans = [(0, text.index("Ann"), text.index(",")), (1, text.index("Stokes or"),
+                                                      text.index(" or"))]
+    names._kin_of_at.cache_clear()
+    assert kin_apart(text, spans) == {1: 0}
+    assert kin_apart(text, spans) == {1: 0}
+    assert names._kin_of_at.cache_info().hits == 2

@@ -226,10 +226,18 @@ def kin_apart(text: str, spans: Iterable[tuple[int, int, int]]) -> dict[int, int
     ending = {end: i for i, _, end in spans}
     out = {}
     for i, start, _ in spans:
-        m = _KIN_OF_BEFORE.search(text, max(0, start - 80), start)
-        if m is not None and m.start() in ending:
-            out[i] = ending[m.start()]
+        at = _kin_of_at(text, start)
+        if at in ending:
+            out[i] = ending[at]
     return out
+
+
+@functools.lru_cache(maxsize=1 << 12)  # asked where a run builds proposals and writes them
+def _kin_of_at(text: str, start: int) -> int:
+    """Where the words that make a name at ``start`` the kin of another begin ("Ann Stokes|,
+    widow of Doctor Stokes"), or -1."""
+    m = _KIN_OF_BEFORE.search(text, max(0, start - 80), start)
+    return -1 if m is None else m.start()
 
 
 # Heads of the names of buildings, streets and landmarks: "Chirk Castle", "Second Street".
