@@ -24,7 +24,7 @@ import dataclasses
 import datetime as _dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from annotator.calendar import (LAST_JULIAN_DAY, NEW_STYLE_YEAR, easter, gregorian_to_julian,
@@ -1215,36 +1215,64 @@ _LETTER_START = re.compile("|".join(
 _DIGIT = re.compile(r"\d")
 
 
-def finder_matches(text: str) -> Iterator[re.Match[str]]:
+def finder_matches(text: str, lines: Sequence[tuple[int, int]] | None = None
+                   ) -> Iterator[re.Match[str]]:
     """``FINDER.finditer(text)`` within each block, trying FINDER only where a match can begin.
 
     A match ends at the block's end (the next line break, where the reading text has none but
     the blank line between blocks): FINDER's spaces would take one ("1770\n\nJuly", a title's
     year and the next heading's month, read as July 1770), and no date runs into the next
-    block."""
-    starts = sorted([m.start() for m in _LETTER_START.finditer(text)] +
-                    [m.start() for m in _DIGIT.finditer(text)])
+    block. ``lines``: only those (start, end), in order (``_lines_of``); the matches there are
+    those of the whole text, as no match runs from one line into the next."""
     pos = 0
     block_end = -1
     match = FINDER.match
-    for p in starts:
-        if p >= block_end:
-            block_end = text.find("\n", p)
-            if block_end == -1:
-                block_end = len(text)
-        if p >= pos and (m := match(text, p, block_end)) is not None:
-            yield m
-            pos = m.end()
+    for lo, hi in ((0, len(text)),) if lines is None else lines:
+        for p in _starts(text, lo, hi):
+            if p >= block_end:
+                block_end = text.find("\n", p)
+                if block_end == -1:
+                    block_end = len(text)
+            if p >= pos and (m := match(text, p, block_end)) is not None:
+                yield m
+                pos = m.end()
 
 
-def find_dates(text: str) -> list[tuple[int, int]]:
+def _starts(text: str, lo: int, hi: int) -> list[int]:
+    """Where a FINDER match may begin in ``text[lo:hi]``, in order; the letters' patterns look
+    at the text on either side, as over the whole text."""
+    if hi == len(text):
+        letters = [m.start() for m in _LETTER_START.finditer(text, lo)]
+    else:
+        letters = []
+        for m in _LETTER_START.finditer(text, lo):
+            if m.start() >= hi:
+                break
+            letters.append(m.start())
+    return sorted(letters + [m.start() for m in _DIGIT.finditer(text, lo, hi)])
+
+
+def _lines_of(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines (start, end: its line break or the text's end) the spans start in, in order,
+    each once."""
+    out = set()
+    for start, _ in spans:
+        end = text.find("\n", start)
+        out.add((text.rfind("\n", 0, start) + 1, len(text) if end < 0 else end))
+    return sorted(out)
+
+
+def find_dates(text: str, on_lines_of: Iterable[tuple[int, int]] | None = None
+               ) -> list[tuple[int, int]]:
     """Spans of date expressions a NER model tends to miss: old and Quaker forms, two-digit
     years, day-first numbers, weekday + date, days of this month; also where an editor
     supplied part of one in brackets ("31 August 179[1]", "Aug. 31 [1791]"), the span taking
-    in the brackets."""
-    out = _find_dates(text)
+    in the brackets. ``on_lines_of``: only on the lines these spans start in (a date is found
+    within its line: those the whole text's finding starts there), the rest not read."""
+    lines = None if on_lines_of is None else _lines_of(text, on_lines_of)
+    out = _find_dates(text, lines)
     supplied: list[tuple[int, int]] = []
-    for line_start, plain, where, gone in _bracketed_lines(text):
+    for line_start, plain, where, gone in _bracketed_lines(text, lines):
         for s, e in _find_dates(plain):
             a, b = line_start + where[s], line_start + where[e - 1] + 1
             while a > line_start and gone[a - 1 - line_start]:
@@ -1257,10 +1285,17 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return merge_spans(out, supplied) if supplied else out
 
 
-def _bracketed_lines(text: str) -> Iterator[tuple[int, str, list[int], bytearray]]:
+def _bracketed_lines(text: str, lines: Sequence[tuple[int, int]] | None = None
+                     ) -> Iterator[tuple[int, str, list[int], bytearray]]:
     """Each line holding an editor's brackets as annotator.dates.read_through reads it (the
     brackets gone, and a doubt or a "sic" whole): its start, its words so, where each of those
-    characters stands in the line, and which of the line's characters went."""
+    characters stands in the line, and which of the line's characters went. ``lines``: only
+    those (start, end)."""
+    if lines is not None:
+        for start, end in lines:
+            if text.find("[", start, end) >= 0 and (got := _bracketed(text[start:end])):
+                yield start, *got
+        return
     bracket = text.find("[")
     while bracket >= 0:  # found, not matched: a pattern for "a line with a [" scans each
         # line again from each of its characters
@@ -1268,19 +1303,25 @@ def _bracketed_lines(text: str) -> Iterator[tuple[int, str, list[int], bytearray
         end = text.find("\n", bracket)
         end = len(text) if end < 0 else end
         bracket = text.find("[", end)
-        line = text[start:end]
-        gone = bytearray(len(line))
-        for g in BRACKET_GROUP.finditer(line):
-            gone[g.start()] = gone[g.end() - 1] = 1
-            content = g[1].rstrip()
-            if bracket_drops(g[1]):
-                gone[g.start():g.end()] = b"\x01" * (g.end() - g.start())
-            elif content.endswith("?"):
-                gone[g.start(1) + len(content) - 1] = 1
-        if not any(gone):
-            continue
-        where = [i for i, x in enumerate(gone) if not x]
-        yield start, "".join(line[i] for i in where), where, gone
+        if got := _bracketed(text[start:end]):
+            yield start, *got
+
+
+def _bracketed(line: str) -> tuple[str, list[int], bytearray] | None:
+    """A line's words without the editor's brackets, where each stands and which characters
+    went (``_bracketed_lines``); None where none went."""
+    gone = bytearray(len(line))
+    for g in BRACKET_GROUP.finditer(line):
+        gone[g.start()] = gone[g.end() - 1] = 1
+        content = g[1].rstrip()
+        if bracket_drops(g[1]):
+            gone[g.start():g.end()] = b"\x01" * (g.end() - g.start())
+        elif content.endswith("?"):
+            gone[g.start(1) + len(content) - 1] = 1
+    if not any(gone):
+        return None
+    where = [i for i, x in enumerate(gone) if not x]
+    return "".join(line[i] for i in where), where, gone
 
 
 def bracket_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1298,9 +1339,10 @@ def bracket_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _find_dates(text: str) -> list[tuple[int, int]]:
+def _find_dates(text: str, lines: Sequence[tuple[int, int]] | None = None
+                ) -> list[tuple[int, int]]:
     out = []
-    for m in finder_matches(text):
+    for m in finder_matches(text, lines):
         s, e = m.span()
         while e > s and text[e - 1] in " ,":
             e -= 1

@@ -284,6 +284,26 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
                 [m.span() for m in FINDER.finditer(text)] == [(1, len(text))]
 
 
+
+def test_finder_on_some_lines_finds_what_it_finds_there_in_the_whole_text():
+    """``find_dates(text, on_lines_of=spans)`` reads only the lines the spans start in (the
+    weekday headings' lines, for the edition's convention) and finds there what the whole
+    text's finding does: dates at the line's edges, with brackets, a double year, and a
+    pattern looking at the line break after its word."""
+    text = ("Tuesday July 8th.\n\nWe left on Tuesday, 4th March 1851, and came back Octr 3d\n"
+            "Fifth Day. 31 August 179[1] at Aug. 31 [1791]\nWednesday\n\n"
+            "received 6 February 1722/3 on the 3rd of\n1st month. May\n2 go")
+    whole = find_dates(text)
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    assert [text[s:e] for s, e in whole] == [
+        "Tuesday July 8th", "Tuesday, 4th March 1851", "Octr 3d", "31 August 179[1]",
+        "Aug. 31 [1791]", "6 February 1722/3"]
+    for picked in [[a] for a in starts] + [starts, starts[1::2], starts[::3]]:
+        lines = [(a, text.find("\n", a) % (len(text) + 1)) for a in picked]
+        assert find_dates(text, on_lines_of=[(a, a + 1) for a in picked]) == \
+            [(s, e) for s, e in whole if any(a <= s < b for a, b in lines)]
+    assert find_dates(text, on_lines_of=[]) == []
+
 @pytest.mark.parametrize(("value", "day"), [
     ("--05", Day(None, 5)), ("--05-03", Day(None, 5, 3)), ("--02-29", Day(None, 2, 29)),
     ("---12", Day(None, None, 12)), ("---31", Day(None, None, 31))])

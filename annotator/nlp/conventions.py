@@ -274,7 +274,8 @@ def heading_cases(text: str, dates: Sequence[tuple[int, int]],
     headings = weekday_headings(text) if dates else []
     if not headings:
         return 0, 0
-    found = find_dates(text)  # only where a heading may open a longer date
+    # only where a heading may open a longer date: the dates of the headings' lines
+    found = find_dates(text, on_lines_of=headings)
     marked = bare = 0
     for a, b in headings:
         if any(s < b and a < e and e - s > b - a for s, e in found):
