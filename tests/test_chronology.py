@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from annotator.chronology import (_ALL_MONTHS, _ORDINAL_WORDS, FINDER, Chronology, Dating, Day,
-                                  Expr, anchor_of, bracket_span, date_mentions, entry_dates,
-                                  find_dates, finder_matches, parse_day, read_expression,
-                                  tense_around)
+from annotator.chronology import (_ALL_MONTHS, _LETTER_START, _LETTER_STARTS, _ORDINAL_WORDS,
+                                  FINDER, Chronology, Dating, Day, Expr, anchor_of, bracket_span,
+                                  date_mentions, entry_dates, find_dates, finder_matches,
+                                  parse_day, read_expression, tense_around)
 from annotator.tei.dating import anchor_candidates, date_blocks, source_date
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
@@ -270,6 +270,11 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
     texts[:0] = [f"{w} 3, 1801; x{w} the 3d of {w} 1801" for w in firsts]
     spans = [[m.span() for m in finder_matches(t)] for t in texts]
     assert spans == [_finditer_in_blocks(t) for t in texts]
+    # a whole text is scanned one first letter at a time, a few lines by all of them at once:
+    # the same places
+    for t in texts:
+        assert sorted(m.start() for p in _LETTER_STARTS for m in p.finditer(t)) == \
+            [m.start() for m in _LETTER_START.finditer(t)]
     assert sum(map(len, spans)) > 50 and all(spans[-8:])
     assert sum(map(bool, spans[:len(firsts)])) > len(firsts) / 2
     # every character (?i:) takes for an ordinal's first two letters starts a date there too
