@@ -566,3 +566,17 @@ def test_conventions_read_spans_as_the_mentions_give_them(ws):
             (m.source_id, m.start, m.end, m.type, m.provenance)
             for m in ws.mentions(status=status, types=types)]
     assert ws.mention_spans(status="confirmed")
+
+
+@pytest.mark.parametrize("before", [
+    "Mr. ", "said Dr.\t ", "uncle ", "12abc ", "-abc.\t ", "x.. ", "ab_c ", "½x ", "'s  ",
+    "a’b-c\t", "line\n ", " ", "Dr.", "", "İstanbul ", "x\u0663y ", "the", "of the  ",
+    "a very long run of words before the name, more than forty characters: Lady "])
+def test_conventions_read_the_word_before_a_mention_as_the_pattern_finds_it(before):
+    """Counting reads the word before each mention backwards from it (matched once, not
+    searched for at each character before it): the word ``_WORD_BEFORE`` finds there."""
+    from annotator.nlp.conventions import _WORD_BEFORE, _word_before
+
+    text = before + "Name"
+    m = _WORD_BEFORE.search(text[max(0, len(before) - 40):len(before)])
+    assert _word_before(text, len(before)) == (m.group(1).lower().rstrip(".") if m else "")

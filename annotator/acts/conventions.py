@@ -207,7 +207,8 @@ def _spans(ws: Edition, status: str, *, dates: bool = False
 
 
 def _marked(ws: Edition, *, datelines: bool) -> dict[str, list[Marked]]:
-    """Each source's confirmed mentions in its reading text, with the dateline each is in."""
+    """Each source's confirmed mentions in its reading text, each date with the dateline it is
+    in."""
     by_source: dict[str, list[tuple[int, int, str, bool]]] = {}
     for sid, start, end, type_, provenance in ws.mention_spans(status="confirmed"):
         by_source.setdefault(sid, []).append((start, end, type_, provenance == "source"))
@@ -220,6 +221,7 @@ def _marked(ws: Edition, *, datelines: bool) -> dict[str, list[Marked]]:
         for start, end, type_, from_file in spans:
             if end > len(tm.text):
                 continue  # a mention of an older version of the source
-            line = next(((a, b) for a, b in lines if a <= start and end <= b), None)
+            line = next(((a, b) for a, b in lines if a <= start and end <= b), None) \
+                if type_ == "date" else None  # a name's is never asked
             marked.append(Marked(tm.text, start, end, type_, line, from_file))
     return out

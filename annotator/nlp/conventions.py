@@ -141,8 +141,8 @@ def check_overrides(overrides: Mapping[str, object]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Marked:
-    """A confirmed mention in its reading text; ``dateline`` the span of the dateline it lies
-    in, if any."""
+    """A confirmed mention in its reading text; ``dateline`` a date's: the span of the dateline
+    it lies in, if any (``count`` asks no name's)."""
 
     text: str
     start: int
@@ -158,9 +158,22 @@ _APOSTROPHE_S = re.compile(r"['’]s?\b")
 _THE_BEFORE = re.compile(r"(?<!\w)[Tt]he[ \t]+$")
 
 
+# _WORD_BEFORE read backwards from the span: spaces, a stop, the run of word characters (of
+# which the word is from its first letter on), matched once at the span instead of searched
+# for at each of the 40 characters before it
+_BEFORE_REVERSED = re.compile(r"[ \t]+\.?([\w’'-]*)")
+_A_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _word_before(text: str, start: int) -> str:
-    m = _WORD_BEFORE.search(text[max(0, start - 40):start])
-    return m.group(1).lower().rstrip(".") if m and "\n" not in m.group(2) else ""
+    """The word right before ``start``, lower case, its stop dropped: what ``_WORD_BEFORE``
+    finds there ("" where a line break or nothing but spaces stands between)."""
+    m = _BEFORE_REVERSED.match(text[max(0, start - 40):start][::-1])
+    if m is None:
+        return ""
+    run = m.group(1)[::-1]
+    first = _A_LETTER.search(run)
+    return run[first.start():].lower() if first else ""
 
 
 def _first_word(text: str, start: int, end: int) -> str:
@@ -172,6 +185,11 @@ def count(mentions: Iterable[Marked]) -> Counts:
     """How often each convention's thing stands inside or outside the mentions' elements."""
     counts = {name: [0, 0] for name in CONVENTIONS}
     for m in mentions:
+        if m.type == "date":  # only whether it wraps its dateline
+            if m.dateline is not None:
+                a, b = m.dateline
+                counts["datelines"][0 if m.start <= a + 1 and m.end >= b - 1 else 1] += 1
+            continue
         span = m.text[m.start:m.end]
         first, before = _first_word(m.text, m.start, m.end), _word_before(m.text, m.start)
         if m.type == "person":
@@ -196,15 +214,10 @@ def count(mentions: Iterable[Marked]) -> Counts:
                 counts["city_of"][0] += 1
             elif _PLACE_HEADS.search(m.text[max(0, m.start - 20):m.start]):
                 counts["city_of"][1] += 1
-        if m.type != "date":
-            if POSSESSIVE.search(span):
-                counts["possessive"][0] += 1
-            elif POSSESSIVE.match(m.text, m.end) or _S_AFTER.match(m.text[m.end:m.end + 3]):
-                counts["possessive"][1] += 1
-        if m.type == "date" and m.dateline is not None:
-            a, b = m.dateline
-            whole = m.start <= a + 1 and m.end >= b - 1
-            counts["datelines"][0 if whole else 1] += 1
+        if POSSESSIVE.search(span):
+            counts["possessive"][0] += 1
+        elif POSSESSIVE.match(m.text, m.end) or _S_AFTER.match(m.text[m.end:m.end + 3]):
+            counts["possessive"][1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
