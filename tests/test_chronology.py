@@ -1121,3 +1121,21 @@ def test_chronology_no_tense_moves_an_ordinal_day_a_diarys_weekday_or_a_duration
                                              ((0, 12, "p"), (14, len(diary), "p"))))
     assert [(diary[s:e], dict(r.attrs).get("when")) for s, e, r in got][-1] == \
         ("Thursday", None)
+
+
+def test_dates_ask_the_marked_and_editorial_spans_by_bisection_as_any_would():
+    """date_mentions asks whether a marked date overlaps a date and whether the editor's
+    voice holds it by the furthest end among the spans starting before it (``_reach``), for
+    nested, overlapping, touching and empty lists alike: what ``any`` over them all says."""
+    import random
+
+    from annotator.chronology import _reach
+
+    rng = random.Random(7)
+    for n in (0, 1, 2, 5, 30):
+        spans = [(a, a + rng.randint(0, 12)) for a in (rng.randint(0, 60) for _ in range(n))]
+        furthest = _reach(spans)
+        for s in range(0, 70):
+            for e in range(s, s + 15):
+                assert (furthest(e) > s) == any(a < e and s < b for a, b in spans)
+                assert (furthest(s + 1) >= e) == any(a <= s and e <= b for a, b in spans)
