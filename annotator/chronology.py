@@ -1327,8 +1327,12 @@ def _bracketed(line: str) -> tuple[str, list[int], bytearray] | None:
             gone[g.start(1) + len(content) - 1] = 1
     if not any(gone):
         return None
-    where = [i for i, x in enumerate(gone) if not x]
-    return "".join(line[i] for i in where), where, gone
+    kept = [m.span() for m in _KEPT.finditer(gone)]  # runs of characters kept, not each one
+    return "".join([line[a:b] for a, b in kept]), \
+        list(itertools.chain.from_iterable(itertools.starmap(range, kept))), gone
+
+
+_KEPT = re.compile(rb"\x00+")
 
 
 def bracket_span(text: str, start: int, end: int) -> tuple[int, int]:

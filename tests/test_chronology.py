@@ -1139,3 +1139,19 @@ def test_dates_ask_the_marked_and_editorial_spans_by_bisection_as_any_would():
             for e in range(s, s + 15):
                 assert (furthest(e) > s) == any(a < e and s < b for a, b in spans)
                 assert (furthest(s + 1) >= e) == any(a <= s and e <= b for a, b in spans)
+
+
+@pytest.mark.parametrize("line", [
+    "31 August 179[1]", "[17]91 and [?] 1790[?]", "[sic] 3 May", "Aug. 31 [1791]",
+    "[c. 1790]", "no brackets", "[[x]]", "a [b] c [d] e"])
+def test_a_bracketed_line_is_read_with_its_brackets_gone_character_for_character(line):
+    """The finder reads a line holding an editor's brackets without them: its words so, and
+    where each of their characters stands in the line (taken by runs of kept characters)."""
+    from annotator.chronology import _bracketed
+
+    got = _bracketed(line)
+    if got is None:
+        return
+    plain, where, gone = got
+    assert where == [i for i, x in enumerate(gone) if not x]
+    assert plain == "".join(line[i] for i in where)
