@@ -1901,3 +1901,23 @@ def test_propose_mr_and_mrs_of_one_name_are_two_people(ws, tmp_path):
     assert [s for s, _ in found] == ["Pennant", "Pennant", "Lyttelton", "Lyttelton"]
     assert found[0][1] != found[1][1]
     assert found[2][1] != found[3][1]
+def test_a_date_span_loses_the_register_names_at_its_edges_among_the_texts_hits():
+    """A model's date is cut off a register name at its edge, whatever names the register
+    finds elsewhere in the text (before, after, inside the date): only those starting within
+    the span are read, in text order."""
+    import re
+
+    from annotator.acts.propose import _off_names
+    from annotator.entities.names import VariantHit
+
+    text = "Bath and Bristol. We came back from Bath yesterday, Bath, and Bath May 1791 Bath."
+    hits = [VariantHit(m.start(), m.end(), "place", "bath", "e1")
+            for m in re.finditer("Bath|Bristol", text)]
+    at = text.index("Bath yesterday")
+    assert _off_names(text, at, at + len("Bath yesterday"), hits) == \
+        (at + 5, at + len("Bath yesterday"))
+    may = text.index("Bath May")
+    assert _off_names(text, may, may + len("Bath May 1791"), hits) == \
+        (may + 5, may + len("Bath May 1791"))
+    assert _off_names(text, at, at + 4, hits) is None  # nothing of a date left
+    assert _off_names(text, at + 5, at + 14, []) == (at + 5, at + 14)

@@ -411,8 +411,11 @@ def _off_names(text: str, start: int, end: int,
                hits: Sequence[VariantHit]) -> tuple[int, int] | None:
     """A model's date span less a register name at either edge, which names no time ("Bath
     yesterday" is "yesterday"; "May 1791" keeps a register's "May"); None when nothing of a
-    date is left."""
-    for h in hits:
+    date is left. ``hits`` in text order (``VariantIndex.find``): only those starting within
+    the span are read (the span's edges only move inwards)."""
+    first = bisect.bisect_left(hits, start, key=lambda h: h.start)
+    for h in itertools.islice(hits, first, bisect.bisect_right(hits, end, lo=first,
+                                                                key=lambda h: h.start)):
         if not (start <= h.start < h.end <= end) or names_time(text[h.start:h.end]):
             continue
         if h.start == start:
