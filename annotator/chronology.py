@@ -578,13 +578,18 @@ def _before_lady_day(expr: Expr) -> bool:
         day.day is not None and (day.month, day.day) < (3, 25)
 
 
+def _movable_name(words: str) -> str:
+    """A movable feast's name as MOVABLE_FEASTS spells it ("Whit Monday"), from its words."""
+    return next((n for p, n in _MOVABLE_FEAST if p.fullmatch(words)), "Easter")
+
+
 def movable_feast(words: str, year: int) -> tuple[Day | None, str, bool]:
     """A movable feast's day in ``year`` ("Whit Sunday", 49 days after Easter Day), as TEI's
     Gregorian day, why, and whether it was counted in the Julian calendar (before 1583,
     Easter by the Julian computus, its day converted); no day (None) for a season
     ("Whitsuntide") or a year from 1583 to 1752, when Britain kept the Julian Easter and much
     of Europe the Gregorian, and the day depends on where the text was written."""
-    name = next((n for p, n in _MOVABLE_FEAST if p.fullmatch(words)), "Easter")
+    name = _movable_name(words)
     offset = MOVABLE_FEASTS[name]
     if offset is None:
         return None, f"{name} is a season, not one day", False
@@ -779,18 +784,21 @@ class Chronology:
             return None
         return anchor
 
-    def _around(self, expr: Expr, writing: Day, tense: str) -> Resolved:
-        """A month (and day) named without a year, in another month than the source's date:
-        within the year before that date if the text speaks of it as past ("in February we
-        went", in a letter of August), within the year after it if as to come ("I hope to see
-        you in February"); else either, and the value says so (notBefore the one before,
-        notAfter the one after), unless a weekday written with it fits only one of them."""
+    def _around(self, expr: Expr, writing: Day, tense: str, name: str = "") -> Resolved:
+        """A month (and day) named without a year, in another month than the source's date
+        (or a feast in its month, its day then compared): within the year before that date
+        if the text speaks of it as past ("in February we went", in a letter of August),
+        within the year after it if as to come ("I hope to see you in February"); else
+        either, and the value says so (notBefore the one before, notAfter the one after),
+        unless a weekday written with it fits only one of them. ``name`` names it in the
+        reason (a movable feast, whose month may differ from year to year), else its month."""
         assert writing.year is not None and writing.month is not None
         month, n = expr.day.month, expr.day.day
         assert month is not None
-        before = Day(writing.year - (month > writing.month), month, n)
-        after = Day(writing.year + (month < writing.month), month, n)
-        why, name = self.anchor_reason, MONTH_NAMES[month - 1].title()
+        at, on = (month, n or 0), (writing.month, writing.day or 0)
+        before = Day(writing.year - (at > on), month, n)
+        after = Day(writing.year + (at < on), month, n)
+        why, name = self.anchor_reason, name or MONTH_NAMES[month - 1].title()
         sides = {"past": (before, f"the {name} before {why} (spoken of as past)"),
                  "future": (after, f"the {name} after {why} (spoken of as to come)")}
         if tense not in sides and n is not None and expr.weekday is not None:
@@ -812,17 +820,22 @@ class Chronology:
                         f"the {name} before or after {why} (the text does not say which)",
                         "medium", expr.flags)
 
-    def _year_for(self, month: int | None, block: int, entry: bool) -> tuple[int, str] | None:
+    def _year_for(self, month: int | None, block: int, entry: bool,
+                  day: int | None = None) -> tuple[int, str] | None:
         """The year a date without one takes, and why: a dated entry's from the entry before
-        (a year later when the months start again), others from a year named earlier in the
-        same paragraph, the current entry or the source's own date, in that order."""
+        (a year later when the months start again, or for a feast's ``day`` the days: Easter
+        heading an entry after 10 April, Easter Day being 4 April, is the next year's), others
+        from a year named earlier in the same paragraph, the current entry or the source's own
+        date, in that order."""
         ctx = self._context()
         if entry and ctx is not None and ctx[0].year is not None:
             base, why = ctx
             assert base.year is not None
-            if month is not None and base.month is not None and month < base.month and \
-                    self.entry is not None:
-                return base.year + 1, f"the year after {why} (the months start again)"
+            if month is not None and base.month is not None and self.entry is not None and \
+                    (month, day or 0) < (base.month, (base.day or 0) if day else 0):
+                again = "the months start again" if month < base.month else \
+                    "its day that year is before it"
+                return base.year + 1, f"the year after {why} ({again})"
             return base.year, f"year from {why}"
         if self.year is not None and self.year[1] == block:
             return self.year[0], f"year from {self.year[0]} named before in the paragraph"
@@ -890,9 +903,13 @@ class Chronology:
         Day", is its day): the year around the letter's date, else the running one; the
         reason names the feast's day first."""
         writing = None if entry else self._writing(block)
-        if writing is not None and writing.month != expr.day.month:
-            out = self._around(expr, writing, tense)
-        elif (found := self._year_for(expr.day.month, block, entry)) is None:
+        feast = bool(expr.feast or expr.movable) and expr.day.day is not None
+        if writing is not None and (writing.month != expr.day.month or
+                                    feast and tense in ("past", "future")):
+            out = self._around(expr, writing, tense, _movable_name(expr.movable)
+                               if expr.movable else "")
+        elif (found := self._year_for(expr.day.month, block, entry,
+                                      expr.day.day if feast else None)) is None:
             out = Resolved((), "no year to take it from", "", "partial")
         elif expr.day.day is not None and \
                 (day := Day(found[0], expr.day.month, expr.day.day)).date() is None:

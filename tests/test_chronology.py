@@ -472,7 +472,7 @@ def test_chronology_a_movable_feast_without_a_year_takes_the_year_it_leans_on():
         "Easter": {"when": "1790-04-04"}, "Whit Monday": {"when": "1791-06-13"}}
     assert got["Easter"].cert == "medium" and got["Easter"].reason.startswith(
         "Easter 1790 is Easter Day, 1790-04-04 by the Gregorian computus, a movable feast; "
-        "the April before")
+        "the Easter before")
     diary = "30 December 1790.\n\nVery cold.\n\nShrove Tuesday.\n\nWe dined at home."
     blocks = ((0, 17, "dateline"), (19, 29, "p"), (31, 46, "head"), (48, 64, "p"))
     got = {diary[s:e]: r for s, e, r in date_mentions(diary, [], Dating(blocks=blocks))}
@@ -489,6 +489,38 @@ def test_chronology_a_movable_feast_without_a_year_takes_the_year_it_leans_on():
     text = "At Christmas 3 of us went to Bath."  # one digit: no two-digit year, the feast
     assert [text[s:e] for s, e, _ in date_mentions(text, [], Dating(Day(1790, 6, 10)))] == \
         ["Christmas"]
+
+
+def test_chronology_a_past_feast_in_the_datelines_month_is_the_one_before_the_letter():
+    """A yearless feast in the month of a letter's date is placed by its day too, as its
+    sentence speaks of it: "last Easter" in a letter of 1 April 1790 is Easter 1789, not
+    1790-04-04 three days after the letter; "he rode on Whit Monday" in a letter of 4 May
+    1790 Whit Monday 1789 (1 June), "we shall go" the one to come; a fixed feast likewise
+    (Lady Day in letters of 20 and 28 March); the reason names the feast, not the month
+    its day fell in the dateline's year; a diary's Easter heading an entry after 10 April
+    1790 is 1791's (was: the dateline's year whatever the day and tense, and "the May after
+    the dateline" for Whit Monday 1791-06-13)."""
+    def dated(anchor, text):
+        return [(text[s:e], dict(r.attrs).get("when"), r.reason) for s, e, r in
+                date_mentions(text, [], Dating(Day(*anchor), "the dateline"))]
+    assert [w for _, w, _ in dated((1790, 4, 1), "I went there last Easter.")] == ["1789-04-12"]
+    got = dated((1790, 5, 4), "On Whit Monday he rode to Lichfield. I went there last Whit "
+                "Monday. We shall go on Whit Monday.")
+    assert [w for _, w, _ in got] == ["1789-06-01", "1789-06-01", "1790-05-24"]
+    assert got[0][2].endswith("the Whit Monday before the dateline (spoken of as past)")
+    got = dated((1790, 6, 10), "I hope to see you on Whit Monday.")
+    assert got[0][1] == "1791-06-13" and \
+        got[0][2].endswith("the Whit Monday after the dateline (spoken of as to come)")
+    for anchor, past, future in [((1790, 3, 20), "1789-03-25", "1790-03-25"),
+                                 ((1790, 3, 28), "1790-03-25", "1791-03-25")]:
+        got = dated(anchor, "I went there on Lady Day. I shall go again on Lady Day.")
+        assert [w for _, w, _ in got] == [past, future], anchor
+    diary = "10 April 1790.\n\nVery cold.\n\nEaster Day.\n\nWe dined at home."
+    blocks = ((0, 14, "dateline"), (16, 26, "p"), (28, 39, "head"), (41, 58, "p"))
+    got = {diary[s:e]: r for s, e, r in date_mentions(diary, [], Dating(blocks=blocks))}
+    assert dict(got["Easter Day."].attrs) == {"when": "1791-04-24"}
+    assert got["Easter Day."].reason.endswith(
+        "the year after the entry date 1790-04-10 (its day that year is before it)")
 
 
 def test_calendar_easter():
