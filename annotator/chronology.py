@@ -235,7 +235,7 @@ class Expr:
     running date; ``base`` 'entry' for today/yesterday, 'last' for the next/previous day),
     'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'alt' (one of
     two dates, ``day`` or ``other``), 'feast' (a saint's day and a year: ``attrs`` the year),
-    'none'.
+    'no-day' (a date but for a day its month has not: ``why`` says so), 'none'.
     """
 
     kind: str
@@ -253,6 +253,7 @@ class Expr:
     feast: str = ""  # a fixed feast's name and day ("Michaelmas, 29 September"), for its reason
     movable: str = ""  # a movable feast without its year ("Easter"): its words, its day to come
     part: str = ""  # a century's vague words ("the middle of"): the third of it they name
+    why: str = ""  # a 'no-day': the day its month has not ("no such day: February 1761...")
 
 
 _RELATIVE_DAYS = [
@@ -285,7 +286,34 @@ def read_expression(surface: str) -> Expr:
     in brackets read in ("31 August 179[1]"), else without the brackets' words ("13 [14].", a
     correction beside the day the writer gave); an Old Style date (a double year, a Quaker
     month before 1752, a date marked "O.S.") read as ``annotator.calendar.old_style`` reads
-    it."""
+    it; a date but for a day its month has not, a 'no-day' (``_no_such_day``)."""
+    expr = _read_expression(surface)
+    return (_no_such_day(surface) or expr) if expr.kind == "none" else expr
+
+
+_DAY_PAST_28 = re.compile(r"(?<![\d/])(29|30|31)(st|th)?(?![\d/])", re.I)
+
+
+def _no_such_day(surface: str) -> Expr | None:
+    """Words that are a date with the 1st for their 29th, 30th or 31st ("30 February 1761",
+    "29 February 1760/1", 1761 no leap year, "the 29th of 12th month 1721"): a 'no-day', its
+    reason naming the month (of the year, as written) that has no such day, so that the
+    editor sees the words and tags them; None for any other words."""
+    m = _DAY_PAST_28.search(surface)
+    if m is None:
+        return None
+    probe = read_expression(f"{surface[:m.start()]}1{'st' if m[2] else ''}{surface[m.end():]}")
+    if probe.kind not in ("value", "partial"):
+        return None
+    day = probe.written if probe.written.month is not None else \
+        _values_day(probe.attrs) if probe.kind == "value" else probe.day
+    if day is None or day.month is None or day.day != 1:
+        return None
+    month = MONTH_NAMES[day.month - 1].title() + (f" {day.year}" if day.year else "")
+    return Expr("no-day", why=f"no such day: {month} has no {m[1]}{'st' if m[1] == '31' else 'th'}")
+
+
+def _read_expression(surface: str) -> Expr:
     mark = style_mark(surface)
     words = mark[0] if mark else surface
     split = double_year(words, _FEAST_NAMED)
@@ -861,6 +889,8 @@ class Chronology:
         if expr.kind == "feast":
             return Resolved(expr.attrs, "the year stated with a feast (a saint's day not "
                             "known here: its day is left to the editor)", "high")
+        if expr.kind == "no-day":
+            return Resolved((), expr.why, "", "partial")
         if expr.kind == "partial" and expr.movable:
             return self._movable(expr, block, entry, tense)
         if expr.kind == "partial" and expr.two_digit:

@@ -991,6 +991,34 @@ def test_chronology_an_old_style_day_its_year_has_not(text, surface):
     assert dict(Chronology(Day(1780)).resolve("30 March 1760/1").attrs) == {"when": "1760-03-30"}
 
 
+@pytest.mark.parametrize("text, surface, why", [
+    ("My father wrote on 29 February 1760/1 and stayed.", "29 February 1760/1",
+     "February 1761 has no 29th"),
+    ("He came home on 29 February 1720/1 and stayed.", "29 February 1720/1",
+     "February 1721 has no 29th"),
+    ("Her sister died the 29th of 12th month 1721, aged 3.", "the 29th of 12th month 1721",
+     "February 1722 has no 29th"),
+    ("He was born on 29 February 1720 O.S. at Bristol.", "29 February 1720 O.S.",
+     "February 1721 has no 29th"),
+    ("and again on 30 February 1761 he wrote.", "30 February 1761", "February 1761 has no 30th"),
+    ("He left on February 30, 1761 for Bath.", "February 30, 1761", "February 1761 has no 30th"),
+    ("We shall meet on the 31st of June.", "the 31st of June", "June has no 31st"),
+])
+def test_chronology_a_day_its_month_has_not_is_proposed_without_a_value(text, surface, why):
+    """Words that would be a date but for a day their month has not, in the year as written
+    Old Style or not, are found whole and proposed with no value, flagged partial, the reason
+    saying which day is missing, so that the editor sees them and tags them as other dates
+    without a value are (was: not proposed at all, while the docs said such a date "gets no
+    value"); the 29th of a leap year's February and the 31st of May are days."""
+    got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
+    assert list(got) == [surface], got
+    r = got[surface]
+    assert r.attrs == () and r.cert == "" and r.flags == "partial"
+    assert r.reason == f"no such day: {why}"
+    assert read_expression("29 February").kind == "partial"
+    assert read_expression("31 May 1790").kind == "value"
+
+
 def test_calendar_old_style_rules():
     """The calendar's rules on their own: Julian to Gregorian ten days apart before March
     1700 and eleven after, the Quakers' Eleventh Month of 1750 is January 1751, and a Julian
