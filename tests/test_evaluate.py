@@ -439,6 +439,26 @@ def test_evaluate_own_files_learns_once_for_the_edition(ws, monkeypatch):
     assert any(held.values())
 
 
+def test_evaluate_copy_one_word_apart_is_the_same_source(ws, tmp_path):
+    """A copy of a source's file with one word changed (a newer release with a typo mended)
+    was not held out, only the same text was: it scored the file's markup, stored as the
+    source's confirmed mentions, against itself (person F1 1.0 on a Curious Travellers
+    letter). Now a gold whose text shares 95 % of its characters with a marked source's, in
+    order, is that source's own; a text further apart is another source's gold."""
+    note = _own_note(ws, tmp_path)
+    own = ws.evaluate(note)
+    mended = tmp_path / "mended.xml"
+    mended.write_text(TEI_GOLD.replace("came to", "went to"), encoding="utf-8")
+    report = ws.evaluate(mended)
+    assert report.withheld == ("note",)
+    assert report.scores == own.scores
+    with pytest.raises(SourceError) as err:
+        ws.evaluate(mended, confirmed_only=True)
+    assert err.value.code == "S104"
+    memo = _memo(ws, tmp_path)
+    assert ws.evaluate(memo).withheld == ()
+
+
 def test_evaluate_copy_one_tag_apart_is_the_same_source(ws, tmp_path):
     """A copy of a source's file with one tag dropped or one added was not held out (only
     the same bytes, or the same text with the same markup, were): it scored the file's

@@ -286,9 +286,10 @@ def own_sources(ctx: ActContext, paths: Iterable[Path],
 
 
 def _same_text(ctx: ActContext, path: Path, readings: _Readings) -> str | None:
-    """The source whose reading text is the gold file's (whitespace aside) and whose stored
-    confirmed mentions include its file's markup (provenance ``source``), though the gold's
-    bytes and markup differ (saved again, a tag added or dropped); None if none. The gold's
+    """The source whose reading text is the gold file's (whitespace aside, or a word or a few
+    apart: ``_near_copy``) and whose stored confirmed mentions include its file's markup
+    (provenance ``source``), though the gold's bytes and markup differ (saved again, a tag
+    added or dropped); None if none. The gold's
     markup is not compared (was: the same names and dates marked, so a copy one tag apart
     scored the stored markup against itself): whatever it marks, the stored mentions it would
     score are the file's, not the model's. A source whose confirmed mentions are the editor's
@@ -297,10 +298,38 @@ def _same_text(ctx: ActContext, path: Path, readings: _Readings) -> str | None:
     target = _squash(text)
     source_id = next((sid for sid, reading in readings if reading == target), None)
     if source_id is None:
+        source_id = _near_copy(readings, target)
+    if source_id is None:
         return None
     marked = any(m.status == "confirmed" and m.provenance == "source"
                  for m in mentions(ctx, source_id))
     return source_id if marked else None
+
+
+# a gold whose squashed reading text shares at least this share of its characters with a
+# source's, in runs in order (``align``), is that source's text with a word or a few changed
+_NEAR = 0.95
+
+
+def _near_copy(readings: _Readings, target: str) -> str | None:
+    """The source whose reading text is the gold's but for a word or a few (a newer release of
+    the edition with a typo mended), if one is: ``_NEAR`` of both texts' characters in runs
+    they share (was: the text had to be the same, so one word changed scored the stored markup
+    against itself, person F1 1.0). Only sources sharing that many characters however placed
+    (counted, as ``_pick_source`` does) are aligned, so most cost a character count."""
+    in_target = Counter(target)
+    best, best_ratio = None, _NEAR
+    for source_id, reading in readings:
+        both = len(reading) + len(target)
+        if not both or 2.0 * min(len(reading), len(target)) / both < best_ratio:
+            continue
+        shared = sum((readings.counts(source_id, reading) & in_target).values())
+        if 2.0 * shared / both < best_ratio:
+            continue
+        ratio = 2.0 * sum(m.size for m in align(target, reading)) / both
+        if ratio >= best_ratio:
+            best, best_ratio = source_id, ratio
+    return best
 
 
 def evaluate(ctx: ActContext, gold: str | Path, *, confirmed_only: bool = False) -> EvalReport:
