@@ -355,10 +355,14 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "D321": (DecisionError, "--nth …, but the words '…' occur … times in the reading text of "
                             "'…': 1 at …:… (¶ …, line …), ...",
               'give --nth 1 to …'),
-    "D322": (DecisionError, "cannot fold '…' into itself (… name that one work) / (one key "
-                            "given)",
-              "give the key of the work to keep, then the keys of the works to fold into it: "
-              "'annotator bib fold KEPT OTHER...'"),
+    "D322": (DecisionError, "cannot fold '…' into itself ('…' is given twice / '…' and '…' "
+                            "name one work, '…' / one key given)",
+              "give the key of the work to keep, then the keys of the other works to fold into "
+              "it, each once: 'annotator bib fold KEPT OTHER...'"),
+    "D323": (DecisionError, "'…' is the record of source '…' itself, not a work it cites: "
+                            "folding it with '…' would make them one work (fields of one taken "
+                            "into the other, one entry left of the two)",
+              'fold only works the sources cite; if they truly are one work, add --force'),
     "E001": (ExportError, 'cannot write the export (folder not writable); the earlier export is intact',
               'make the folder writable or export elsewhere'),
     "E002": (ExportError, 'disk full while writing the export; the earlier export is intact',

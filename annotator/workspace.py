@@ -342,14 +342,15 @@ class Workspace:
         return bibliography.add_files(self.store, [Path(p) for p in paths], root=self.root,
                                       editor=self.editor, replace=replace, strict=strict)
 
-    def bib_fold(self, *keys: str, dry_run: bool = False) -> list[Folded]:
+    def bib_fold(self, *keys: str, dry_run: bool = False, force: bool = False) -> list[Folded]:
         """Fold the works an older release made more than once for one work its sources cite
         (journeylondon, journeylondona: one ``@ref``), or with ``keys`` the works under the
         second key and after into the first's, as the editor says; one act, undoable.
-        ``dry_run``: say what would be folded, change nothing."""
+        ``dry_run``: say what would be folded, change nothing; ``force``: fold a source's
+        own record by hand too (refused, D323, else)."""
         return bibliography.fold_works(self.store, editor=self.editor, parsed=self.texts.parsed,
                                        edition_of=self.texts.edition, dry_run=dry_run,
-                                       keys=keys)
+                                       keys=keys, force=force)
 
     def bib(self, query: str | None = None) -> list[BibEntry]:
         return bibliography.entries(self.store, query)

@@ -730,6 +730,34 @@ def test_bib_fold_by_hand_stays_when_the_source_is_replaced(ws, tmp_path):
     assert "accountprints" not in keys
 
 
+def test_bib_fold_by_hand_refuses_a_source_s_own_record_and_a_key_twice(ws, tmp_path):
+    """'bib fold bi0015 firstletter' folded the letter's own record (what its header says it
+    is) into the work it cites without a word, the letter's date and place taken into that
+    work and its own entry gone; and 'bib fold A A B' passed the repeat over while 'bib fold
+    A A' was refused. Now a source's own record, kept or folded, is refused (D323) unless
+    --force, and a work named twice is refused (D322) however many others are named."""
+    for name in ("first", "second"):
+        letter = tmp_path / f"{name}.xml"
+        letter.write_text(CITING.format(title=f"{name.title()} letter"), encoding="utf-8")
+        ws.add(letter)
+    keys = {e.key for e in ws.bib()}
+    assert {"firstletter", "secondletter", "bi0015", "bi0032"} <= keys
+    args = ["-w", str(ws.root), "bib", "fold"]
+    for named, code in ((["bi0015", "firstletter"], "D323"),
+                        (["secondletter", "bi0015"], "D323"),
+                        (["firstletter", "secondletter"], "D323"),
+                        (["bi0015", "bi0015", "bi0032"], "D322"),
+                        (["bi0015", "bi0015"], "D322")):
+        refused = runner.invoke(app, [*args, *named])
+        assert refused.exit_code == 2 and f"[{code}]" in refused.stderr, (named, refused.output)
+        assert "Traceback" not in refused.output
+        assert {e.key for e in ws.bib()} == keys  # nothing folded
+    assert "'bi0015' is given twice" in refused.stderr
+    forced = runner.invoke(app, [*args, "bi0015", "firstletter", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert {e.key for e in ws.bib()} == keys - {"firstletter"}
+
+
 def test_bib_fold_finds_an_old_store_s_works_moved_in_a_replaced_file(ws, tmp_path):
     """An old store's works (journeylondon, -a, -b; accountprints, -a), their letter replaced
     with two lines before its text, so no bibl is at a work's stored line: bib fold finds each

@@ -344,7 +344,7 @@ class Folded:
 
 def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSource],
                edition_of: Callable[[str], str], dry_run: bool = False,
-               keys: Sequence[str] = ()) -> list[Folded]:
+               keys: Sequence[str] = (), force: bool = False) -> list[Folded]:
     """Fold the works a store made more than once for one work its sources' text cites, as a
     release before 0.39 did (a work per citation: journeylondon, journeylondona,
     journeylondonb for three ``<title ref="bi0032">``; an article every letter of an edition
@@ -360,7 +360,7 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
 
     ``keys``: the editor's own fold, the works under the second key and after folded into
     the first's, whatever they say (two works the files cannot prove one: other titles, no
-    shared pointer), the same way.
+    shared pointer), the same way; not a source's own record (D323) unless ``force``.
 
     A kept work whose bibls point to an id (``<title ref="bi0032">``, ``<bibl
     xml:id="nek97">``) that is no work's key nor alias gets it as its key, as adding the
@@ -368,7 +368,7 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
     a document or an export citing the old key still finds it; a work stored once so is
     renamed alone (nothing folded). Else a later letter citing ``bi0032`` added a work of
     that key beside it."""
-    folds = [_by_hand(store, keys)] if keys else _found_twice(store, parsed, edition_of)
+    folds = [_by_hand(store, keys, parsed, force=force)] if keys else _found_twice(store, parsed, edition_of)
     out = [Folded(key, tuple(w.key for w in rest), why,
                   was=kept.key if key != kept.key else "") for kept, rest, why, key in folds]
     if dry_run or not folds:
@@ -413,18 +413,55 @@ def _rename(act: Act, old: str, new: str, columns: dict[str, Any] | None = None)
 Fold = tuple[BibEntry, list[BibEntry], str, str]  # kept, folded into it, why, the key kept
 
 
-def _by_hand(store: Store, keys: Sequence[str]) -> Fold:
+def _by_hand(store: Store, keys: Sequence[str], parsed: Callable[[str], ParsedSource], *,
+             force: bool = False) -> Fold:
     """The fold an editor names: the work kept (the first key's) and those folded into it,
-    each key its own or an alias (``entry``); refused (D322) for fewer than two works."""
-    works = list({w.key: w for w in (entry(store, k) for k in keys)}.values())
+    each key its own or an alias (``entry``). Refused (D322) for fewer than two works or a
+    work named twice (a key repeated, or a key and its alias: was, a repeat beside two works
+    was passed over and one beside one work refused), and, unless ``force``, (D323) where one
+    is a source's own record (``_own_record``): the letter is not the work it cites, and
+    folding took its date into that work and left it no entry of its own."""
+    given = [entry(store, k) for k in keys]
+    works = list({w.key: w for w in given}.values())
+    seen: dict[str, str] = {}  # work key -> the key given for it first
+    for work, key in zip(given, keys):
+        if work.key not in seen:
+            seen[work.key] = key
+            continue
+        twice = f"'{key}' is given twice" if seen[work.key] == key else \
+            f"'{seen[work.key]}' and '{key}' name one work, '{work.key}'"
+        raise DecisionError(
+            f"cannot fold '{work.key}' into itself ({twice})",
+            hint="give the key of the work to keep, then the keys of the other works to fold "
+                 "into it, each once: 'annotator bib fold KEPT OTHER...'",
+            location=store.place, code="D322")
     if len(works) < 2:
         raise DecisionError(
-            f"cannot fold '{works[0].key}' into itself" + (
-                f" ({', '.join(repr(k) for k in keys)} name that one work)"
-                if len(keys) > 1 else " (one key given)"),
+            f"cannot fold '{works[0].key}' into itself (one key given)",
             hint="give the key of the work to keep, then the keys of the works to fold into "
                  "it: 'annotator bib fold KEPT OTHER...'", location=store.place, code="D322")
+    own = next((w for w in works if _own_record(w, parsed)), None) if not force else None
+    if own is not None:
+        other = works[1] if own is works[0] else works[0]
+        raise DecisionError(
+            f"'{own.key}' is the record of source '{own.origin.partition(':')[2]}' itself, "
+            f"not a work it cites: folding it with '{other.key}' would make them one work "
+            "(fields of one taken into the other, one entry left of the two)",
+            hint="fold only works the sources cite; if they truly are one work, add --force",
+            location=store.place, code="D323")
     return works[0], works[1:], "by hand", works[0].key
+
+
+def _own_record(work: BibEntry, parsed: Callable[[str], ParsedSource]) -> bool:
+    """Whether ``work`` is a TEI source's own record (read from its header, before its
+    ``<text>``), not a work its text cites; False where its file cannot be read."""
+    if not work.origin.startswith("source:") or work.line is None:
+        return False
+    try:
+        start, _ = bib_mod.text_pointers(parsed(work.origin.partition(":")[2]).root)
+    except AnnotatorError:
+        return False
+    return start is not None and work.line < start
 
 
 def _found_twice(store: Store, parsed: Callable[[str], ParsedSource],

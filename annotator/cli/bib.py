@@ -152,6 +152,9 @@ def bib_fold_cli(
     *,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be folded; "
                                           "change nothing (with any --format).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Fold a source's own record (the "
+                                        "letter itself, not a work it cites) by hand too; "
+                                        "refused without it.")] = False,
     format: Annotated[Format, typer.Option("--format", "-f", help="table: each fold on "
                                            "stdout, a summary on stderr; json: what was "
                                            "done (or, with --dry-run, would be), as an "
@@ -170,11 +173,12 @@ def bib_fold_cli(
     say so, the bibls at the works' lines pointing to one work, or saying the same with no
     pointer. Left as they are: works of other titles and no shared pointer, .bib and CSL
     entries, a source's own record, another edition's works; bib add's S325 notes likely
-    twins. Fold those by hand, 'annotator bib fold KEPT OTHER...'. One act: 'annotator undo'
+    twins. Fold those by hand, 'annotator bib fold KEPT OTHER...' (a source's own record
+    only with --force). One act: 'annotator undo'
     takes it back. Every --format folds (json says what was done): look first with
     --dry-run."""
     with user_errors():
-        folded = workspace().bib_fold(*(keys or ()), dry_run=dry_run)
+        folded = workspace().bib_fold(*(keys or ()), dry_run=dry_run, force=force)
     n = sum(len(f.folded) for f in folded)
     kept = sum(bool(f.folded) for f in folded)
     renamed = sum(bool(f.was) for f in folded)
