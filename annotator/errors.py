@@ -561,7 +561,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "cite one of the two keys, or take the add back with 'annotator undo' and leave one out"),
     "S326": (SourceError, "entry '…': an entry under a key its file does not give: a CSL item whose id is a generic ITEM-n another work has, or a Zotero item id (its URI, a Web API id or path), or no key; a key is made as for an entry without one (none said where it is a stored work it describes); a note naming the key, the entry added all the same",
               "cite it by that key, or give the item a citation-key of its own and add it again"),
-    "S327": (SourceError, "bibl '…': its key '…' (its xml:id, or the id its pointer names) is the key of another work (a .bib entry's, another edition's): a warning at the bibl's line when the source is added; the work is added under a key of its own, named",
+    "S327": (SourceError, "bibl '…': its key '…' (its xml:id, or the id its pointer names) is the key of another work (a .bib entry's, another edition's): a warning at the bibl's line when the source is added; the work is added under a key of its own, named (or, read again by a replace, left under the key it had)",
               "cite it by the key named"),
     "S328": (SourceError, "entry '…': its ids list '…', the key of another work (of the files added, or stored), or its key is an alias a stored work lists in its ids: a warning, as biber warns ('Citekey alias … is also a real entry key, skipping'); added all the same, a citation of that key is the work whose own key it is, and the .bib exports leave the alias out",
               "take the key out of the ids; a citation meant for the work that lists it takes its own key"),

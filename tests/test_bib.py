@@ -1003,6 +1003,43 @@ def test_bib_tei_bibl_given_an_id_since_is_its_work_renamed(ws, tmp_path):
     assert works["isr"].get("title") == "Memories of Diplomacy"
 
 
+def test_bib_tei_bibl_given_another_work_s_id_since_is_said(ws, tmp_path):
+    """A bibl given since an ``xml:id`` that is another work's key (a .bib's, or the letter's
+    own record's) keeps its key, and 'add --replace' says so (S327, 'left under its key')
+    (was: not a word; and the letter's own record's key was taken by the bibl, the record
+    made anew under 'firstlettera', so a bibl edited as well overwrote the letter's record
+    with Johnson's Journey)."""
+    listed = ('<listBibl><bibl{id}><author>Johnson, Samuel</author><title>A Journey to the '
+              'Western Isles{more}</title><date>1775</date></bibl>')
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "first.xml"
+    letter.write_text(text.replace("<listBibl>", listed.format(id="", more="")),
+                      encoding="utf-8")
+    ws.add(letter)
+    before = {e.key: e for e in ws.bib()}
+    assert {"firstletter", "johnson1775journey"} <= set(before)
+    (tmp_path / "x.bib").write_text("@book{taken, author = {Roe, R.}, title = {Other},"
+                                    " date = {1901}}\n", encoding="utf-8")
+    ws.bib_add(tmp_path / "x.bib")
+    for key, whose, more in (("taken", "'Other' from x.bib", ""),
+                             ("firstletter", "'First letter' from source:first", ""),
+                             ("firstletter", "'First letter' from source:first",
+                              " of Scotland")):
+        letter.write_text(text.replace("<listBibl>", listed.format(id=f' xml:id="{key}"',
+                                                                    more=more)),
+                          encoding="utf-8")
+        done = runner.invoke(app, ["-w", str(ws.root), "add", str(letter), "--replace"])
+        assert done.exit_code == 0, done.output
+        said = [line for line in done.stderr.splitlines() if line.endswith("[S327]")]
+        assert len(said) == 1 and said[0].endswith(
+            f"its key '{key}' is the key of {whose}; left under its key 'johnson1775journey'; "
+            "cite it as 'johnson1775journey' [S327]"), done.stderr
+        works = {e.key: e for e in ws.bib()}
+        assert set(works) == set(before) | {"taken"}
+        assert works["firstletter"] == before["firstletter"]
+        assert works["johnson1775journey"].get("title") == f"A Journey to the Western Isles{more}"
+
+
 @pytest.mark.parametrize(("xml", "pointer"), [
     ('<bibl><title ref="bi0032">journey</title></bibl>', "bi0032"),
     ('<bibl corresp="#b1"><title ref="bi0032">journey</title></bibl>', "#b1"),

@@ -294,6 +294,7 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
                                 taken=taken, date=date, known=stored,
                                 ours=ours, clashed=clashed, renamed=renamed)
     added = set()
+    kept: dict[str, str] = {}  # a work read again -> the key the source gave it before
     given = {e.key: e for e in mine}
     for work in found:
         if (was := renamed.get(work.key)) is not None:  # keyed by its bibl's id now
@@ -303,28 +304,33 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
             _rename(act, was, work.key, {**columns, "fields": json.dumps(
                 fields, ensure_ascii=False)})
             continue
-        if any(bib_mod.same_work(work, old, aliases=False) for old in mine):
+        if (old := next((old for old in mine if bib_mod.same_work(work, old, aliases=False)),
+                        None)) is not None:
+            kept[work.key] = old.key
             continue
         if (before := given.get(work.key)) is not None:
             # its own bibl read again (a replace): the work it gave, as the file says it now
             act.update("bib", {"key": work.key}, _read_again(before, work))
+            kept[work.key] = work.key
             continue
         act.insert("bib", _row(work))
         added.add(work.key)
-    return tuple(_key_clash(source_id, file, *clash) for clash in clashed
-                 if clash[0].key in added)
+    return tuple(_key_clash(source_id, file, *clash, kept=kept.get(clash[0].key, ""))
+                 for clash in clashed if clash[0].key in added or clash[0].key in kept)
 
 
 def _key_clash(source_id: str, file: str, work: BibEntry, wanted: str,
-               holder: BibEntry | None) -> SourceWarning:
-    """S327: a bibl of the source added under a key of its own, the key it gives being
-    another work's."""
+               holder: BibEntry | None, *, kept: str = "") -> SourceWarning:
+    """S327: a bibl of the source added under a key of its own, or, read again, left under
+    the key the source gave it before (``kept``), the key it gives being another work's (was:
+    said only when added, so an id given since that was another work's key went unsaid)."""
     whose = (f"the key of '{bib_mod.plain(holder.get('title'))}' from {holder.origin}"
              if holder is not None else "another work's of this file")
+    done = f"left under its key '{kept}'" if kept else f"added under the key '{work.key}'"
     return SourceWarning(
         source_id, f"{file}:{work.line}" if work.line else file,
-        f"bibl '{bib_mod.plain(work.get('title'))}': its key '{wanted}' is {whose}; added "
-        f"under the key '{work.key}'", hint=f"cite it as '{work.key}'", code="S327")
+        f"bibl '{bib_mod.plain(work.get('title'))}': its key '{wanted}' is {whose}; {done}",
+        hint=f"cite it as '{kept or work.key}'", code="S327")
 
 
 @dataclass(frozen=True, slots=True)

@@ -797,8 +797,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
     ``ids`` is the work ``bib fold`` folded into that one: it adds none again.
 
     ``clashed`` is told each work whose own key (its ``xml:id``, or the id its pointer names)
-    another work has, so it got a key of its own: (the work, that key, the stored work
-    holding it, None for a work of this file).
+    another work has, so it got a key of its own or kept its earlier one: (the work, that
+    key, the stored work holding it, None for a work of this file).
     """
     used = {k.lower() for k in taken}
     known = list(known)
@@ -921,9 +921,27 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         by_title.setdefault(title, cited)
     works = [record, *works] if record is not None else works
     unsaid = [k for k in known if k.origin == origin and k.key.lower() not in named]
-    for (etype, fields, line, xml_id), before in zip(works, edited(works, unsaid)):
+    paired = works
+    if record is not None and (itself := _own_record_key(root, known, origin)):
+        # a bibl of the text given the id of the source's own record is not the source (was:
+        # it took the record's key, the record made anew, so an edited bibl overwrote the
+        # letter's record): it is its earlier work, and the id clashes (S327)
+        paired = [works[0], *([*w[:3], None] if (w[3] or "").lower() == itself.lower() else w
+                              for w in works[1:])]
+    for (etype, fields, line, xml_id), before in zip(works, edited(paired, unsaid)):
         add(etype, fields, line, xml_id, before)
     return out
+
+
+def _own_record_key(root: etree._Element, known: Iterable[BibEntry], origin: str) -> str:
+    """The key of the record a source gave before of itself (its work read from a line before
+    its ``<text>``), '' if none."""
+    text = root.find(f"{_T}text")
+    start = source_line(text) if text is not None else None
+    if start is None:
+        return ""
+    header = [k for k in known if k.origin == origin and k.line is not None and k.line < start]
+    return min(header, key=lambda k: k.line or 0).key if header else ""
 
 
 def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry]) -> list[str]:
