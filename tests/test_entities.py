@@ -393,6 +393,33 @@ def test_entities_a_title_of_one_sex_never_links_to_an_entity_titled_the_other()
         ["pe0238"]
 
 
+def test_entities_a_person_of_untitled_forms_is_of_the_sex_its_mentions_titles_say():
+    """A known person whose forms have no title (titles left out of the names: a confirmed
+    "Mrs Pennant" is "Pennant") is of the sex its mentions' titles say (``sex_of``), asked only
+    for a name whose titles say one: a "Mr. Pennant" joins no such Mrs Pennant (was: linked,
+    the entity knowing no sex); her "Mrs" and a bare "Pennant" still link to her."""
+    her = KnownEntity("person-pennant", "person", "confirmed", ("pennant",))
+    asked: list[str] = []
+
+    def sex_of(e: KnownEntity) -> str:
+        asked.append(e.id)
+        return "f"
+
+    def linked(*sexes: str) -> list[str | None]:
+        ms = [NameMention(i, "person", "Pennant", sex) for i, sex in enumerate(sexes)]
+        return [c.entity_id for c in group_mentions(ms, [her], sex_of=sex_of)]
+
+    assert linked("m") == [None]
+    assert linked("m", "") == [None]
+    assert linked("f") == ["person-pennant"]
+    assert asked == ["person-pennant"] * 3
+    assert linked("") == ["person-pennant"]
+    assert len(asked) == 3  # a name whose title says nothing asks nothing
+    # without it, as before: no sex known
+    assert [c.entity_id for c in group_mentions([NameMention(0, "person", "Pennant", "m")],
+                                                [her])] == ["person-pennant"]
+
+
 def test_entities_join_a_proposed_entity_of_another_source():
     known = [KnownEntity("place-berlin", "place", "proposed", ("berlin",))]
     (c,) = group_mentions(_names(("place", "Berlin")), known)

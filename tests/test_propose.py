@@ -1320,6 +1320,30 @@ def test_propose_mr_is_never_an_entity_all_of_whose_forms_say_mrs(ws, tmp_path):
     assert got["l5"] not in (None, "pe0238")
 
 
+def test_propose_a_confirmed_mrs_keeps_a_later_letters_mr_away(ws, tmp_path):
+    """With titles left out of the names, a confirmed "Mrs Pennant" is a person whose only
+    form is "Pennant": the titles of her mentions say her sex, so a later letter's "Mr.
+    Pennant" (and its bare "Pennant", the same man) joins the proposed Mr Pennant, not her
+    (was: both proposed as her, the entity knowing no sex). Real model."""
+    first = tmp_path / "two.txt"
+    first.write_text("A letter\n\nMy compliments to Mrs Pennant, who I hope is well. Mr. "
+                     "Pennant will remember the bridge.\n", encoding="utf-8")
+    ws.add(first)
+    ws.propose()
+    by_sex = {m.entity_id: ws.reading_text("two")[m.start - 4:m.start].strip()
+              for m in ws.mentions("two") if m.type == "person"}
+    assert sorted(by_sex.values()) == ["Mr.", "Mrs"], by_sex
+    her = next(e for e, title in by_sex.items() if title == "Mrs")
+    him = next(e for e, title in by_sex.items() if title == "Mr.")
+    ws.confirm(her)
+    later = tmp_path / "p2.txt"
+    later.write_text("A letter\n\nYesterday Mr. Pennant rode over to see the new bridge, and "
+                     "Pennant told me he was tired.\n", encoding="utf-8")
+    ws.add(later)
+    ws.propose()
+    assert [m.entity_id for m in ws.mentions("p2") if m.type == "person"] == [him, him]
+
+
 # Curious Travellers 0004, a journal of 1778: its day headings stand at the start of a paragraph
 # ("Sunday 10.") or after a dash inside one ("––– Thursday 14:"); the manuscript has no stop
 # after a heading ("Tuesday 26 Walked").

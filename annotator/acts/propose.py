@@ -68,6 +68,7 @@ from annotator.store import now
 from annotator.acts.train import current_model
 from annotator.nlp.pipeline import (RawSpan, cached_pipeline, check_labels, pipe_batch_size,
                                      pipeline_provenance, provenance_of, run_ner)
+from annotator.store import mentions as mentions_of
 from annotator.store import proposals as rows_of
 from annotator.store.decided import acted_at, bound_proposals, file_proposals_held
 from annotator.store.decisions import registered_editions
@@ -945,13 +946,28 @@ def _unended(written: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k, surface in written if not ends_in_family_name(surface)))
 
 
+def mentions_sex(conn: sqlite3.Connection, texts: Callable[[str], str], source_id: str,
+                 entity: KnownEntity) -> str:
+    """'m' or 'f' when the titles of a person's mentions in other sources than
+    ``source_id`` (whose proposals are being made anew) say that sex and none the other
+    (``said_sex``: "Mrs Pennant", titles left out of the names), a confirmed person's
+    confirmed mentions only, else '': the sex a person whose forms have no title is kept
+    apart by (was: none, so a later letter's "Mr. Pennant" joined a confirmed Mrs Pennant)."""
+    said = {said_sex(texts(sid), start, end)
+            for _, sid, start, end, status in mentions_of.names_of(conn, [entity.id])
+            if sid != source_id and (status == "confirmed" or entity.status == "proposed")}
+    said.discard("")
+    return next(iter(said)) if len(said) == 1 else ""
+
+
 def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, proposals: Sequence[Proposal],
                     known: Sequence[KnownEntity], *, replace: bool,
                     own: Sequence[KnownEntity] = (), bound: Collection[int] | None = None,
                     touched: set[str] | None = None,
                     spans: Sequence[sqlite3.Row] | None = None, text: str = "",
                     calm: Callable[[list[str]], Mapping[str, str]] | None = None,
-                    wrote: _Entities | None = None) -> int:
+                    wrote: _Entities | None = None,
+                    texts: Callable[[str], str] | None = None) -> int:
     """Store one source's proposals in the caller's transaction; returns how many it made.
 
     With ``replace`` (a new NER run) the source's earlier undecided proposals are replaced: a
@@ -972,6 +988,8 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     case (``Texts.edition_calm``), which names a new entity ("Buchenwald" for a heading's
     "BUCHENWALD"; was: the capitals, as no other text was read).
     ``wrote``: the caller's read of the entities, told what is written to them.
+    ``texts``: source id -> its reading text, to read the sex a known person's mentions'
+    titles say (``mentions_sex``) where its forms have none.
     """
     stale_rows = []
     if replace:
@@ -998,7 +1016,10 @@ def write_proposals(conn: sqlite3.Connection, source_id: str, sha256: str, propo
     made: set[str] = set()
     stamp = now()
     loud = [m.surface for m in names if shouted(m.surface)] if calm is not None else []
-    for cand in group_mentions(names, known, own, calm(loud) if loud and calm else None):
+    sex_of = None if texts is None else functools.cache(
+        functools.partial(mentions_sex, conn, texts, source_id))
+    for cand in group_mentions(names, known, own, calm(loud) if loud and calm else None,
+                               sex_of):
         eid = cand.entity_id
         if eid is None:
             if taken is None:
@@ -1196,7 +1217,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                     not_over = _not_over([*marked_other(tm), *marked_terms(tm)])
                     props = [p for p in props if not_over(p.start, p.end)]
                 n = write_proposals(tx, src.id, src.sha256, props, known, replace=False, own=own,
-                                    touched=touched, text=text,
+                                    touched=touched, text=text, texts=said,
                                     calm=functools.partial(ctx.texts.edition_calm, src.id))
                 said.read[src.id] = text
                 name_proposed(tx, said, touched)
@@ -1299,7 +1320,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
             n = write_proposals(tx, sid, src.sha256, props, names.known, replace=True, own=own,
                                 bound=bound, touched=touched, spans=rows, text=text,
                                 calm=functools.partial(ctx.texts.edition_calm, sid),
-                                wrote=read) + len(again)
+                                wrote=read, texts=said) + len(again)
             said.read[sid] = text
             unchanged = tx.total_changes == before
             record_run(tx, sid, src.sha256, "ner", provenance, fingerprint(src))

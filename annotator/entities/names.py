@@ -800,7 +800,8 @@ class _Union:
 
 def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity] = (),
                    own: Sequence[KnownEntity] = (),
-                   calm: Mapping[str, str] | None = None) -> list[Candidate]:
+                   calm: Mapping[str, str] | None = None,
+                   sex_of: Callable[[KnownEntity], str] | None = None) -> list[Candidate]:
     """Group one text's mentions into candidates: the text's own evidence first, then the
     edition's entities.
 
@@ -817,7 +818,10 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
        exactly one. Across files a name is a surface match, a guess: another file's "Hitler"
        never pulls this text's "Hitler" away from its "Adolf Hitler". A name that fits several
        equally (two proposed entities both called "Hitler") joins none: the candidate is new,
-       with ``ambiguous`` naming them, for the editor to merge into the one meant.
+       with ``ambiguous`` naming them, for the editor to merge into the one meant. A name
+       whose titles here say a sex joins no known person of the other: the sex all its
+       forms' titles say (``KnownEntity.sex``), else the one its mentions' titles say
+       (``sex_of``, asked only then), as where titles stand outside the names.
 
     A candidate is named by ``preferred_name``, its words in capitals as ``calm`` (from
     ``normal_case``) says the edition writes them.
@@ -880,9 +884,9 @@ def group_mentions(mentions: Sequence[NameMention], known: Sequence[KnownEntity]
         if eid is None and not own_root and not any(tk in own_ids for tk in tks):
             said = {m.sex for tk in tks for m in by_key[tk]} - {""}
             found = {match.id for tk in _heads([tk[:2] for tk in tks])
-                     for match in _known_matches(_of_sex(look.by_key.get(tk, []), said),
-                                                 _of_sex(look.by_tail.get(tk, []), said),
-                                                 _of_sex(look.by_given.get(tk, []), said),
+                     for match in _known_matches(*(_of_sex(table.get(tk, []), said, sex_of)
+                                                   for table in (look.by_key, look.by_tail,
+                                                                 look.by_given)),
                                                  bare=" " not in tk[1])}
             if len(found) == 1:
                 eid = next(iter(found))
@@ -922,11 +926,18 @@ def _slots(mentions: Sequence[NameMention],
     return by_key
 
 
-def _of_sex(known: Sequence[KnownEntity], said: set[str]) -> list[KnownEntity]:
+def _of_sex(known: Sequence[KnownEntity], said: set[str],
+            sex_of: Callable[[KnownEntity], str] | None = None) -> list[KnownEntity]:
     """``known`` less those all of whose forms have titles of the other sex than the titles
     a name is given here (``said``): "Mr Pennant" is no "Mrs Pennant", whatever the rest of
-    the name (was: linked by the family name alone)."""
-    return [e for e in known if not e.sex or not said or e.sex in said]
+    the name (was: linked by the family name alone); a person whose forms have no title is
+    of the sex its mentions' titles say (``sex_of``: an edition keeping titles outside the
+    names, whose confirmed "Mrs Pennant" is a form "Pennant"; was: of none, so a later
+    letter's "Mr. Pennant" was proposed as her)."""
+    if not said:
+        return list(known)
+    return [e for e in known if (e.sex or (sex_of(e) if sex_of and e.type == "person"
+                                           else "")) in said | {""}]
 
 
 def _unresolved(look: KnownLookup, tks: Sequence[tuple[str, str]]) -> str | None:
