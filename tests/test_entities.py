@@ -262,6 +262,15 @@ def test_entities_preferred_name_by_the_entitys_type(type_, written, preferred):
     ("Fiorello LA GUARDIA", "Fiorello La Guardia"),
     ("JEAN DE LA FONTAINE", "Jean de La Fontaine"),
     ("Charles DE GAULLE", "Charles de Gaulle"),
+    # a "Mc" or "Mac" in normal case before capitals (was: "John McDONALD" as written), and
+    # an ending after an apostrophe (was: "John'S")
+    ("John McDONALD", "John McDonald"),
+    ("Hugh MacLEOD", "Hugh MacLeod"),
+    ("McRAE", "McRae"),
+    ("Patrick O'NEILL", "Patrick O'Neill"),
+    ("D'ARCY", "D'Arcy"),
+    ("JOHN'S", "John's"),
+    ("MacOS", "MacOS"),
 ])
 def test_entities_title_cased_keeps_small_words_and_acronyms(form, cased):
     """A person's name in capitals that nothing writes in normal case is title-cased as an
@@ -279,6 +288,9 @@ def test_entities_title_cased_keeps_small_words_and_acronyms(form, cased):
     ("FRANKFURT AM MAIN", "Frankfurt am Main"),
     ("BETWS Y COED", "Betws y Coed"),
     ("ST. ASAPH", "St. Asaph"),
+    # an ending after an apostrophe is lower case (was: "King'S Lynn", "St. Paul'S")
+    ("KING'S LYNN", "King's Lynn"),
+    ("ST. PAUL\u2019S", "St. Paul\u2019s"),
     # ...but its acronyms stay
     ("USA", "USA"),
     ("UNO", "UNO"),

@@ -412,6 +412,11 @@ _INSIDE = PARTICLES | frozenset({"of", "the", "and", "della", "delle", "degli", 
 # a family name in capitals after a given name ("Otto DIX", "Rosa DIX LANDAU"): a word and
 # spaces before it, only words (in capitals) after it
 _AFTER_A_WORD = re.compile(r"[^\W_][ \t]+$")
+# an ending after an apostrophe, a word of two letters or more before it ("KING'S", "WE'LL"),
+# not a prefix's ("O'NEILL", "D'ARCY")
+_ENDING_AFTER = re.compile(r"[^\W\d_]{2}['\u2019]$")
+# a name's "Mc" or "Mac" in normal case, the rest in capitals ("McDONALD", "MacLEOD")
+_MC_CAPITALS = re.compile(r"(Ma?c)([^\W\d_]{3,})")
 _CAPITALS_ON = re.compile(r"(?:[ \t]+[^\W\d_]+)*\.?")
 # articles among the particles, which a person's name writes with a capital ("Fiorello La
 # Guardia", "Marine Le Pen", "Jean de La Fontaine")
@@ -429,7 +434,8 @@ def title_cased(form: str, type_: str | None) -> str:
     capitals ("NEW YORK" -> "New York", "LA GUARDIA" -> "La Guardia") but for one word of
     three letters or fewer ("USA", "UNO") and a word whose one vowel is its first letter
     ("USSR"): acronyms; an organisation's never, as one in capitals is mostly an acronym
-    ("UNRRA", "NSDAP"). "MCDONALD" is "McDonald", a particle or a joining word after the
+    ("UNRRA", "NSDAP"). "MCDONALD" and "McDONALD" are "McDonald", "MacLEOD" "MacLeod",
+    an ending after an apostrophe lower case ("KING'S LYNN" -> "King's Lynn"), a particle or a joining word after the
     first word lower case ("Ludwig VAN BEETHOVEN" -> "Ludwig van Beethoven", "JOHN OF GAUNT"
     -> "John of Gaunt", "CATHERINE THE GREAT" -> "Catherine the Great", "FRANKFURT AM MAIN"
     -> "Frankfurt am Main"), but a person's article ("Fiorello LA GUARDIA" -> "Fiorello La
@@ -453,6 +459,10 @@ def title_cased(form: str, type_: str | None) -> str:
 
     def cased(m: re.Match[str]) -> str:
         w = m.group()
+        if w.isupper() and len(w) < 3 and _ENDING_AFTER.search(form, 0, m.start()):
+            return w.lower()  # "KING'S" -> "King's" (was: "King'S")
+        if (mc := _MC_CAPITALS.fullmatch(w)) and mc.group(2).isupper():
+            return mc.group(1) + mc.group(2)[0] + mc.group(2)[1:].lower()  # "McDonald"
         later = first is not None and m.start() > first.start()
         stop = form[m.end():m.end() + 1] == "."  # an abbreviation: "WM.", "MR.", "THO."
         if w.isupper() and w.lower() in inside and later and (len(w) > 1 or not stop):
