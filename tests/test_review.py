@@ -507,6 +507,39 @@ def test_review_adjust_span(review_ws):
     assert err.value.code == "D006"
 
 
+def test_review_setting_a_stale_mention_aside_takes_its_proposed_entity_too(ws, tmp_path):
+    """A proposed entity whose last mention, stale, is set aside (a reject) goes with it, as
+    when a replace or a source's removal leaves one holding nothing; a confirmed entity stays
+    in the register; undo puts each back (was: a proposed entity left in 'entities' with 0
+    mentions and 0 sources)."""
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Letter\n\nIn 1901 Leo Tolstoy met Maxim Gorky in Moscow.\n",
+                      encoding="utf-8")
+    ws.add(letter)
+    ws.propose()
+    found = {m.surface: m for m in ws.mentions("letter")}
+    gorky, moscow = found["Maxim Gorky"], found["Moscow"]
+    ws.confirm(f"mention:{gorky.id}")
+    ws.confirm(moscow.entity_id)
+    assert ws.store.one("SELECT status FROM entities WHERE id = ?",
+                        (gorky.entity_id,))[0] == "proposed"
+    letter.write_text("Letter\n\nIn 1901 Leo Tolstoy met Maksim in Kazan.\n", encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {ws.mention(gorky.id).status, ws.mention(moscow.id).status} == {"stale"}
+    before = dump(ws)
+    ws.reject(f"mention:{gorky.id}", f"mention:{moscow.id}")
+    assert ws.store.one("SELECT 1 FROM entities WHERE id = ?", (gorky.entity_id,)) is None
+    assert gorky.entity_id not in run(ws, "entities").stdout
+    assert ws.store.one("SELECT status FROM entities WHERE id = ?",
+                        (moscow.entity_id,))[0] == "confirmed"
+    ws.undo()
+    assert dump(ws) == before
+    # reject --help says it is how a stale mention is set aside (was: silent)
+    helped = " ".join(run(ws, "reject", "--help").stdout.split())
+    assert "A stale mention (its words changed when its source was replaced; 'annotator check' " \
+        "lists them) is set aside" in helped
+
+
 def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):
     """A mention of a replaced file's older version (stale) has offsets into a text that is
     gone: confirming, relabelling, dating, adjusting or splitting it off is refused (D005) and

@@ -15,7 +15,7 @@ from typing import Any
 from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
 from annotator.entities.names import name_key, normal_case, preferred_name, shouted
-from annotator.store import Act, claims, entities, mentions, pointers, proposals
+from annotator.store import Act, claims, entities, mentions, pointers, proposals, sources
 from annotator.store.decided import confirmed_by_editor
 from annotator.store.logged import CHOSEN, DERIVED
 
@@ -234,3 +234,25 @@ def _named_here(changes: Iterable[dict[str, Any]]) -> set[str]:
             and ch.get("naming") != DERIVED and (ch.get("naming") == CHOSEN or (
                 ch["before"] is not None and ch["after"] is not None
                 and ch["before"].get("preferred") != ch["after"].get("preferred")))}
+
+
+# the column of each table whose rows hold an entity, for ``drop_left``
+_HOLDING = {"mentions": "entity_id", "claims": "agent_entity_id"}
+
+
+def drop_left(act: Act) -> None:
+    """The entities a replacement left holding nothing go, with their names, pointers and
+    authority ids, as with a source's removal (``store.proposals.orphans``: only proposed
+    ones, or ones only the files' pointers made known, that no mention, claim or decision
+    holds): a proposal of the old file the new one no longer gives (an export in which it was
+    rejected since) would otherwise stay a proposed entity with no mention, in the register
+    and its export; so would the entity of a stale mention set aside (a reject), its last. An
+    entity an editor decided on stays."""
+    left = {str(ch["before"][col]) for ch in act.changes
+            if (col := _HOLDING.get(ch["table"])) and ch["before"] is not None
+            and ch["before"].get(col)
+            and (ch["after"] is None or ch["after"].get(col) != ch["before"][col])}
+    going = proposals.orphans(act.conn, left)
+    for table, keys in sources.entity_removal(act.conn, going).items():
+        for key in keys:
+            act.delete(table, key)

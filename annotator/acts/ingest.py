@@ -22,7 +22,7 @@ from annotator.acts import bibliography
 from annotator.acts.align import Match, align, block_of
 from annotator.acts.context import ActContext
 from annotator.acts.edition_markup import FileProposals, file_proposals, import_markup
-from annotator.acts.entity_edits import rename, unsaid
+from annotator.acts.entity_edits import drop_left, rename, unsaid
 from annotator.acts.register import import_register, is_written_register
 from annotator.acts.reimport import import_exported
 from annotator.acts.source_dates import date_warning
@@ -36,7 +36,6 @@ from annotator.store import Act, now
 from annotator.store import claims as claim_rows
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
-from annotator.store.proposals import orphans
 from annotator.store.decided import edited_claims, file_proposal_ids, source_mention_ids
 from annotator.tei.dating import DateDisagreement, source_date
 from annotator.tei.encode import encode_markdown, encode_text
@@ -316,7 +315,7 @@ def _commit_source(ctx: ActContext, item: _Prepared, *, replace: bool) -> AddRes
                 payload["unread_dates"] = unread
             kept_here = _exports_from_source(ctx, act, item.id, item.parsed, tm)
             if row is not None:  # the names of what it took away or made stale, chosen anew
-                _drop_left(act)
+                drop_left(act)
                 rename(act, texts.reading_text, unsaid(act.changes), machine=True)
                 read_again = _read_again(act.conn, item.id, tm.sha256,
                                          file_proposals(item.parsed, tm))
@@ -480,27 +479,6 @@ def _carry_over(act: Act, source_id: str, old: TextMap, new: TextMap,
     places = {cid: nearest(new.text, blocks, starts, ends, *span)
               for cid, span in was_at.items()}
     return kept, stale, withdrawn, places
-
-
-# the column of each table whose rows hold an entity, for ``_drop_left``
-_HOLDING = {"mentions": "entity_id", "claims": "agent_entity_id"}
-
-
-def _drop_left(act: Act) -> None:
-    """The entities a replacement left holding nothing go, with their names, pointers and
-    authority ids, as with a source's removal (``store.proposals.orphans``: only proposed
-    ones, or ones only the files' pointers made known, that no mention, claim or decision
-    holds): a proposal of the old file the new one no longer gives (an export in which it was
-    rejected since) would otherwise stay a proposed entity with no mention, in the register
-    and its export. An entity an editor decided on stays."""
-    left = {str(ch["before"][col]) for ch in act.changes
-            if (col := _HOLDING.get(ch["table"])) and ch["before"] is not None
-            and ch["before"].get(col)
-            and (ch["after"] is None or ch["after"].get(col) != ch["before"][col])}
-    going = orphans(act.conn, left)
-    for table, keys in source_rows.entity_removal(act.conn, going).items():
-        for key in keys:
-            act.delete(table, key)
 
 
 def _drop_claim(act: Act, claim_id: int) -> None:

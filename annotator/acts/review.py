@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from annotator.acts.entity_edits import (add_variant, cascade_status, move_children, reject_key,
-                                         reject_key_in, reject_keys, rename, set_authority,
-                                         settle_ambiguous, unique_entity_id)
+from annotator.acts.entity_edits import (add_variant, cascade_status, drop_left, move_children,
+                                         reject_key, reject_key_in, reject_keys, rename,
+                                         set_authority, settle_ambiguous, unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
                                     target_name)
 from annotator.acts.texts import no_source
@@ -325,8 +325,10 @@ class Review:
         if kind == "mention":
             if status == "rejected" and self._mention_row(conn, int(key))["status"] == "stale":
                 # set aside: its offsets are an older version's (D005), so it is taken out
-                # (logged: undo puts it back), never made a mention of the text now
+                # (logged: undo puts it back), never made a mention of the text now; a
+                # proposed entity it was the last of goes with it (``drop_left``)
                 rec.delete("mentions", {"id": key})
+                drop_left(rec)
                 return
             self._current_mention_row(conn, int(key))
             rec.update("mentions", {"id": key}, {"status": status, "decided": 1})

@@ -26,7 +26,9 @@ def reject_cli(
                            "names or ids, as the review queue's 'x' on such a card.")] = False,
     expected: Annotated[str | None, EXPECTED] = None,
 ) -> None:
-    """Reject entities (their names are never proposed again for that type) or mentions."""
+    """Reject entities (their names are never proposed again for that type) or mentions. A
+    stale mention (its words changed when its source was replaced; 'annotator check' lists
+    them) is set aside: taken out, and a proposed entity it was the last of with it."""
     with user_errors():
         ws = workspace()
         if source is None and not proposed:
