@@ -361,36 +361,51 @@ class Nearest(Placed):
 
 @dataclass(frozen=True, slots=True)
 class StaleMention:
-    """A name or date an editor confirmed whose words changed when its source was replaced:
+    """A name or date an editor confirmed whose words changed when their source was replaced:
     stale, so left out of every export until its words are marked again on the text now.
     ``mention``: as it was (offsets and surface of its own version), ``was_at`` its place
-    there ('¶ 5, line 22'), ``now`` where its words are nearest in the text now."""
+    there ('¶ 5, line 22'), ``now`` where its own words are in the text now, where they stood
+    or nearest, or, where the text now has none of them (``gone``), the words it writes in
+    their place (``now_words``; a point, start == end, where it writes none). Other words are
+    never offered to its entity: 'Scotland' where 'London' was is a name of its own."""
 
     mention: Mention
     was_at: str
     now: Nearest
+    gone: bool = False
+    now_words: str = ""
+    elsewhere: bool = False  # its words are written now only away from where they stood
 
     @property
-    def gone(self) -> bool:
-        """Its words are gone from the text now (``now`` is the point where they were)."""
-        return self.now.end <= self.now.start
+    def noun(self) -> str:
+        """'date' or 'name', as the editor says what the mention marks."""
+        return "date" if self.mention.type == "date" else "name"
 
     @property
-    def command(self) -> str:
-        """The command that marks its words again where they are now (START END where they
-        are gone: where the text now writes the name, if it does)."""
+    def command(self) -> str | None:
+        """The command that marks its words again where they are now, with its entity; where
+        they are gone, the one that marks the words written in their place as a name of their
+        own, with no entity; None where the text writes nothing there."""
         m, now = self.mention, self.now
+        if self.gone:
+            if now.end <= now.start:
+                return None
+            return f"annotator mention add {m.source_id} {now.start} {now.end} {m.type}"
         entity = f" --entity {m.entity_id}" if m.entity_id else ""
-        span = "START END" if self.gone else f"{now.start} {now.end}"
-        return f"annotator mention add {m.source_id} {span} {m.type}{entity}"
+        return f"annotator mention add {m.source_id} {now.start} {now.end} {m.type}{entity}"
 
     def mark_again(self) -> str:
         """What the editor does: mark the words again where they are now; where they are gone,
-        mark the name where the text now writes it, or set the mention aside (a reject)."""
-        if self.gone:
-            return (f"mark the name again where the text now writes it ('{self.command}'), "
-                    f"or set this mention aside ('annotator reject mention:{self.mention.id}')")
-        return f"mark the words again on the text now ('{self.command}')"
+        set the mention aside (a reject), or mark the words now in their place as a name or
+        date of their own."""
+        if not self.gone:
+            return (f"mark the words again {'there' if self.elsewhere else 'on the text now'} "
+                    f"('{self.command}')")
+        aside = f"set this mention aside ('annotator reject mention:{self.mention.id}')"
+        if self.command is None:
+            return aside
+        return (f"{aside}, or mark the words written there now, {self.now_words!r}, as a "
+                f"{self.noun} of their own ('{self.command}')")
 
 
 @dataclass(frozen=True, slots=True)

@@ -770,9 +770,10 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     """A confirmed name whose words changed in a replaced source is stale and in no export:
     check said nothing of it. Now it warns (failing nothing), naming the line where the words
     are now and the command that marks them again, until they are; a name whose words are
-    gone from the text is listed too, at the place they were, saying so: mark the name where
-    the text now writes it, or set the mention aside with 'reject mention:N', which undo takes
-    back (was: not listed, and every act on it refused, D005)."""
+    gone from the text, or written over with other words, is listed too, at the place they
+    were, saying so: set the mention aside with 'reject mention:N', which undo takes back, or
+    mark the words there now as a name of their own (was: not listed, and every act on it
+    refused, D005)."""
     ws.add(_note(tmp_path, "Note", "Anny wrote to Josef.", "Otto came."))
     text = ws.reading_text("note")
     ws.add_mention("note", text.index("Anny"), text.index("Anny") + 4, "person")
@@ -788,25 +789,28 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     report = ws.check()
     assert report.ok
     stale, gone = report.stale_mentions
-    assert (stale.mention.id, stale.now.start, stale.now.end, stale.gone) == \
-        (anny.id, start, end, False)
+    # 'Annie' stands where 'Anny' was: other words, so Anny's are gone too, and 'Annie' is
+    # offered as a name of its own, never as Anny's entity (was: 'its words changed', and
+    # 'mention add ... --entity' on 'Annie', which made it a confirmed variant of Anny)
+    assert (stale.mention.id, stale.now.start, stale.now.end, stale.gone, stale.now_words) == \
+        (anny.id, start, end, True, "Annie")
     # Otto's words are gone: listed at the point they were, the end of the text now
     assert (gone.mention.id, gone.now.start, gone.now.end, gone.gone) == \
         (otto.id, len(text), len(text), True)
     out = run(ws, "check")
     assert out.exit_code == 0 and out.stdout == ""
-    assert (f"sources/note.xml:{line}: warning: mention {anny.id} stale: its words changed "
-            f"(was confirmed, person {anny.entity_id} 'Anny', {stale.was_at} before the source "
-            f"was replaced; now near ¶ 3, line {line}), so no export has it; mark the words "
-            f"again on the text now ('annotator mention add note {start} {end} person "
-            f"--entity {anny.entity_id}')\n") in out.stderr
+    assert (f"sources/note.xml:{line}: warning: mention {anny.id} stale: its words are gone "
+            f"from the text now (was confirmed, person {anny.entity_id} 'Anny', "
+            f"{stale.was_at} before the source was replaced; they stood near ¶ 3, line {line}"
+            f"), so no export has it; set this mention aside ('annotator reject "
+            f"mention:{anny.id}'), or mark the words written there now, 'Annie', as a name of "
+            f"their own ('annotator mention add note {start} {end} person')\n") in out.stderr
+    # nothing written there: set aside (was: 'mark the name again ... START END ...')
     assert (f"sources/note.xml:{gone.now.line}: warning: mention {otto.id} stale: its words "
             f"are gone from the text now (was confirmed, person {otto.entity_id} 'Otto', "
             f"{gone.was_at} before the source was replaced; they stood near "
-            f"{gone.now.location}), so no export has it; mark the name again where the text "
-            f"now writes it ('annotator mention add note START END person --entity "
-            f"{otto.entity_id}'), or set this mention aside ('annotator reject "
-            f"mention:{otto.id}')\n") in out.stderr
+            f"{gone.now.location}), so no export has it; set this mention aside ('annotator "
+            f"reject mention:{otto.id}')\n") in out.stderr
     assert "; 2 confirmed mentions stale (warnings)" in out.stderr
     # check -f json had them on stderr alone, its JSON the claims' list; now they are in it
     out = run(ws, "check", "-f", "json")
@@ -816,14 +820,16 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
         "id": anny.id, "source": "note", "file": "sources/note.xml", "type": "person",
         "entity": anny.entity_id, "text": "Anny", "start": anny.start, "end": anny.end,
         "was": stale.was_at, "now": {"start": start, "end": end, "location": f"¶ 3, line {line}",
-                                     "line": line}, "gone": False,
-        "command": f"annotator mention add note {start} {end} person --entity {anny.entity_id}"},
+                                     "line": line}, "gone": True, "now_text": "Annie",
+        "command": f"annotator mention add note {start} {end} person"},
         listed["stale_mentions"][1]], "source_warnings": []}
+    # no command where nothing is written (was: the placeholder 'mention add note START END')
     assert (listed["stale_mentions"][1]["gone"], listed["stale_mentions"][1]["command"]) == \
-        (True, f"annotator mention add note START END person --entity {otto.entity_id}")
+        (True, None)
     assert f"warning: mention {anny.id} stale" in run(ws, "check", "-f", "csv").stderr
-    assert run(ws, "mention", "add", "note", str(start), str(end), "person", "--entity",
-               anny.entity_id).exit_code == 0
+    assert run(ws, "mention", "add", "note", str(start), str(end), "person").exit_code == 0
+    assert anny.entity_id not in {m.entity_id for m in ws.mentions("note")
+                                  if m.status != "stale"}
     assert [s.mention.id for s in ws.check().stale_mentions] == [otto.id]
     # set aside: out of every listing, and undo puts it back
     assert run(ws, "reject", f"mention:{otto.id}").exit_code == 0
@@ -834,8 +840,44 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     assert [s.mention.id for s in ws.check().stale_mentions] == [otto.id]
     assert ws.mention(otto.id).status == "stale"
     helped = " ".join(run(ws, "check", "--help").stdout.split())
-    assert "whose words are gone is said so: mark it again, or 'annotator reject mention:N'" \
-        in helped and "S016: its claims are checked as the store keeps the file" in helped
+    assert ("whose words are gone, or written over with other words, is said so: set it aside "
+            "with 'annotator reject mention:N', or mark the words there now as one of their "
+            "own (never as its entity's)") in helped and "S016: its claims are checked as the store keeps the file" in helped
+
+
+def test_claims_check_offers_a_stale_names_words_where_the_text_writes_them_now(ws, tmp_path):
+    """'London' written over with 'Scotland' where a confirmed mention stood: check never
+    offers 'Scotland' to London's entity (was: 'mention add ... --entity' on 'Scotland', which
+    made it a confirmed variant of London). Where the edit wrote 'London' anew further on, it
+    offers that, saying the text now writes it elsewhere; once marked there it is no longer
+    listed. A London the text had before as well is another's: its words are gone."""
+    ws.add(_note(tmp_path, "Note", "We rode to London.", "London is far."))
+    text = ws.reading_text("note")
+    ws.add_mention("note", text.index("London"), text.index("London") + 6, "place")
+    [london] = ws.mentions("note")
+    ws.add(_note(tmp_path, "Note", "London: we rode to Scotland.", "London is far."),
+           replace=True)
+    text = ws.reading_text("note")
+    at = text.index("London")
+    [stale] = ws.check().stale_mentions
+    assert (stale.mention.id, stale.gone, stale.elsewhere, stale.now.start, stale.now.end) == \
+        (london.id, False, True, at, at + 6)
+    assert stale.command == f"annotator mention add note {at} {at + 6} place --entity " \
+        f"{london.entity_id}"
+    out = run(ws, "check").stderr
+    assert (f"the text now writes them elsewhere, at {stale.now.location}), so no export has "
+            f"it; mark the words again there ('{stale.command}')") in out
+    assert "Scotland" not in out
+    assert run(ws, "mention", "add", "note", str(at), str(at + 6), "place", "--entity",
+               london.entity_id).exit_code == 0
+    assert ws.check().stale_mentions == ()
+    # London written over, and only the London the text had before is left: gone
+    ws.add(_note(tmp_path, "Note", "We rode to Scotland.", "London is far."), replace=True)
+    text = ws.reading_text("note")
+    stale = next(s for s in ws.check().stale_mentions if s.mention.id == london.id)
+    scotland = text.index("Scotland")
+    assert (stale.gone, stale.now_words, stale.command) == \
+        (True, "Scotland", f"annotator mention add note {scotland} {scotland + 8} place")
 
 
 def test_claims_marking_a_stale_claim_again_takes_its_links(ws, tmp_path):

@@ -33,7 +33,9 @@ def check_cli(
     header and dateline disagree on the date (S026) or whose file was edited since it was
     added (S016: its claims are checked as the store keeps the file) (--format json: listed in
     its stale_mentions and source_warnings, beside its claims); warnings fail nothing. A stale
-    name whose words are gone is said so: mark it again, or 'annotator reject mention:N'."""
+    name or date whose words are gone, or written over with other words, is said so: set it
+    aside with 'annotator reject mention:N', or mark the words there now as one of their own
+    (never as its entity's)."""
     from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
     with user_errors():
@@ -80,7 +82,7 @@ def check_cli(
             f"stale: its words {'are gone from the text now' if s.gone else 'changed'} (was "
             f"confirmed, {m.type}{f' {m.entity_id}' if m.entity_id else ''} "
             f"{clipped(m.surface, 60)!r}, {s.was_at} before the source was replaced; "
-            f"{'they stood near' if s.gone else 'now near'} {s.now.location}), so no export "
+            f"{_now_at(s)} {s.now.location}), so no export "
             f"has it; {s.mark_again()}"), err=True)
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"
@@ -100,12 +102,21 @@ def check_cli(
 
 def _stale_mention(s: StaleMention, files: dict[str, str]) -> dict[str, Any]:
     """A stale confirmed mention for scripts: what it was (its span and place in the version
-    before), where its words are now (``gone``: the point where they were), and the command
-    that marks them again."""
+    before), where its words are now (``gone``: where they stood, ``now_text`` the other
+    words written there, '' for none), and the command that marks them again (gone: that
+    marks the words there now as a name of their own; null where none are)."""
     m, now = s.mention, s.now
     return {"id": m.id, "source": m.source_id, "file": files.get(m.source_id), "type": m.type,
             "entity": m.entity_id, "text": m.surface, "start": m.start, "end": m.end,
-            "was": s.was_at, "now": nearest_dict(now), "gone": s.gone, "command": s.command}
+            "was": s.was_at, "now": nearest_dict(now), "gone": s.gone,
+            "now_text": s.now_words if s.gone else None, "command": s.command}
+
+
+def _now_at(s: StaleMention) -> str:
+    """How a stale mention's place in the text now is said: where its words stood (gone),
+    written again elsewhere, or where they are nearest."""
+    return ("they stood near" if s.gone else "the text now writes them elsewhere, at"
+            if s.elsewhere else "now near")
 
 
 def _who(row: ClaimRow) -> str:
