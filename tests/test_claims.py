@@ -748,13 +748,26 @@ def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_
     supported = ws.add_claim("other", quote="Brahm wrote to Schnitzler.")
     ws.link_claim(supported.id, "nekrich1997")
     file = ws.root / "sources" / "note.xml"
-    file.write_bytes(file.read_bytes().replace(b"1939", b"1938"))
+    # lines added above it: the claim's line in the file now is another
+    file.write_bytes(file.read_bytes().replace(b"1939", b"1938").replace(
+        b"<text>", b"<!-- one -->\n<!-- two -->\n<text>", 1))
+    assert b"<!-- two -->" in file.read_bytes()
+    # the stored version's line and words, said to be that version's, the file named without
+    # it (was: 'sources/note.xml:LINE' with the line of the version before, read as the edited
+    # file's), and once that the stored version was checked and export refuses the file
     out = run(ws, "check")
     assert out.exit_code == 1, out.output
-    assert out.stdout == (f"sources/note.xml:{failing.line}: claim {failing.id} unsupported "
-                          f"(unattributed, {failing.location}): The war began in 1941.\n")
+    assert out.stdout == (f"sources/note.xml: claim {failing.id} unsupported (unattributed, "
+                          f"{failing.location} of the stored version): The war began in 1941.\n")
+    said = out.stderr.splitlines()
     assert (f"{file}: warning: file changed since it was added; run 'annotator add --replace "
-            f"{file}' [S016]") in out.stderr.splitlines()
+            f"{file}' [S016]") in said
+    assert said[said.index(f"{file}: warning: file changed since it was added; run 'annotator "
+                           f"add --replace {file}' [S016]") + 1] == (
+        f"{file}: note: its claims were checked on the version the store keeps, their words and "
+        "lines that version's, not the edited file's; 'annotator export' refuses the file until "
+        "it is added again with --replace")
+    assert sum(": note: " in line for line in said) == 1
     assert out.stderr.rstrip().endswith("2 confirmed claims checked, 1 not supported; "
                                         "1 source warning")
     listed = run(ws, "check", "-f", "json")
@@ -842,7 +855,8 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     helped = " ".join(run(ws, "check", "--help").stdout.split())
     assert ("whose words are gone, or written over with other words, is said so: set it aside "
             "with 'annotator reject mention:N', or mark the words there now as one of their "
-            "own (never as its entity's)") in helped and "S016: its claims are checked as the store keeps the file" in helped
+            "own (never as its entity's)") in helped
+    assert "S016: its claims are checked as the store keeps the file" in helped
 
 
 def test_claims_check_offers_a_stale_names_words_where_the_text_writes_them_now(ws, tmp_path):

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from annotator.records import ClaimRow, StaleMention
 
 
+_STORED = " of the stored version"
+
+
 @app.command("check")
 def check_cli(
     *,
@@ -42,15 +45,21 @@ def check_cli(
         ws = workspace()
         report = ws.check(allow=allow or ())
         files = {s.id: s.file for s in ws.sources()}
+    # a file edited by hand (S016): its claims are read as the store keeps it, so their lines
+    # are that version's, said so, never a line of the file as it is now
+    edited = {w.source_id for w in report.warnings if w.code == "S016"}
     if format is None:
         for r in report.failing:
-            typer.echo(f"{files.get(r.source_id, r.source_id)}:{r.line}: claim {r.id} "
-                       f"{r.status} ({r.kind}{_who(r)}, {r.location}): {clipped(r.text, 100)}")
+            at = "" if r.source_id in edited else f":{r.line}"
+            typer.echo(f"{files.get(r.source_id, r.source_id)}{at}: claim {r.id} "
+                       f"{r.status} ({r.kind}{_who(r)}, {r.location}"
+                       f"{_STORED * (r.source_id in edited)}): {clipped(r.text, 100)}")
         for r in report.stale:  # where it was and what it said, on the text before; the
             # line is where its words are now (none when the store does not know it), never
             # its old line, which is another line of the file now
             now = r.now
-            typer.echo(f"{files.get(r.source_id, r.source_id)}{f':{now.line}' if now else ''}"
+            line = f":{now.line}" if now and r.source_id not in edited else ""
+            typer.echo(f"{files.get(r.source_id, r.source_id)}{line}"
                        f": claim {r.id} stale: its words changed (was {r.was}, {r.kind}"
                        f"{_who(r)}, {r.location} before the source was replaced"
                        f"{f'; now near {now.location}' if now else ''}): "
@@ -75,14 +84,21 @@ def check_cli(
     # mention's words are now (JSON has both on stdout)
     for warning in () if format is Format.json else report.warnings:
         typer.echo(terminal_safe(str(warning)), err=True)
+        if warning.code == "S016":  # once: what was checked, and what export does with it
+            typer.echo(terminal_safe(
+                f"{warning.place}: note: its claims were checked on the version the store "
+                "keeps, their words and lines that version's, not the edited file's; "
+                "'annotator export' refuses the file until it is added again with --replace"),
+                err=True)
     for s in () if format is Format.json else report.stale_mentions:
         m = s.mention
+        line = "" if m.source_id in edited else f":{s.now.line}"
         typer.echo(terminal_safe(
-            f"{files.get(m.source_id, m.source_id)}:{s.now.line}: warning: mention {m.id} "
+            f"{files.get(m.source_id, m.source_id)}{line}: warning: mention {m.id} "
             f"stale: its words {'are gone from the text now' if s.gone else 'changed'} (was "
             f"confirmed, {m.type}{f' {m.entity_id}' if m.entity_id else ''} "
             f"{clipped(m.surface, 60)!r}, {s.was_at} before the source was replaced; "
-            f"{_now_at(s)} {s.now.location}), so no export "
+            f"{_now_at(s)} {s.now.location}{_STORED * (m.source_id in edited)}), so no export "
             f"has it; {s.mark_again()}"), err=True)
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"
