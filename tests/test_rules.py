@@ -381,6 +381,23 @@ def test_rules_places_after_prepositions():
     assert found == ["Bala"]
 
 
+def test_rules_prepositions_tried_at_their_words():
+    """The context patterns tried at the text's words that begin them only find what they find
+    tried at every character: any case, a long s or Kelvin sign (?i:) takes for a letter, a word
+    inside another ("that Bala"), after a quote, one match running over the next's start."""
+    from annotator.entities.names import TextWords
+    from annotator.nlp import spans
+    text = ("AT Bala; ſent to Mold, wal\u212aed to Ruthin, went to Went To London; that Bala, "
+            "'at Bala' from Bath At Bristol Or Wells At Bath; MRS Jones of Bala, mr Jones of "
+            "Bala, Mrs Jones of Mrs Jones of Bath; Capt. Ball of Leeds and Dr Hunter of London "
+            "at Sea_at Mold set out to Chester, set  off\tto York; miles to Bala")
+    for pattern, first in ((spans._AFTER_PREPOSITION, spans._PREPOSITION_FIRST),
+                           (spans._TITLED_OF_PLACE, spans._TITLE_FIRST)):
+        want = [m.span(1) for m in pattern.finditer(text)]
+        assert want and [m.span(1) for m in spans._at_words(pattern, first, TextWords(text))] \
+            == want
+
+
 def test_rules_word_case_counts_where_words_stand():
     """WordCase counts each written form once per occurrence, however it is counted (once per
     form, then where the capitalised and graded words stand): a capital after a word or a comma

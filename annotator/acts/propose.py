@@ -245,7 +245,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     if "place" in (labels.get("GPE"), labels.get("LOC")):  # what the context rules find
         placed = [sp for sp in placed if may_stand(*sp, "place")]
         by_context = {sp for sp in places_after_prepositions(
-            text, [*names, *dated, *((s, e, "place") for s, e in placed)], case.noun)
+            text, [*names, *dated, *((s, e, "place") for s, e in placed)], case.noun, case.words)
             if may_stand(*sp, "place")} | set(placed)
     else:
         by_context = set()
