@@ -1243,7 +1243,9 @@ for _pair in _STARTS:
 # FINDER's first words, each with the letters it can begin with: at a letter only those that
 # begin with it are tried (was: all of them, a hundred alternatives, at every such letter)
 _OPENINGS: tuple[tuple[str, str], ...] = (
-    (r"[Tt]he\s", "Tt"), (r"[Oo]n\s", "Oo"), (r"[Tt]o-?morrow", "Tt"), (r"[Yy]esterday", "Yy"),
+    # "the", "on": only with what FINDER's branches read after them (most are no date's)
+    (rf"[Tt]he\s+(?:\d|{_DW}|next|following|previous|preceding|day|[Yy]ear)", "Tt"),
+    (r"[Oo]n\s+the\s+\d", "Oo"), (r"[Tt]o-?morrow", "Tt"), (r"[Yy]esterday", "Yy"),
     ("next", "n"), ("following", "f"), ("previous", "p"), ("preceding", "p"), (_WD, "MTWFSfst"),
     (_SAINT.replace("?P<saint>", ""), "S"),  # feasts: each name at its own letter
     *((_feast_words(n), n[0]) for n in [*FIXED_FEASTS, *MOVABLE_FEASTS]),
