@@ -380,3 +380,20 @@ def test_elements_say_what_the_tree_says(tmp_path):
             assert els.tags[i] == n.tag
             assert {a: els.get(i, a) for a in KEPT} == {a: n.get(a) for a in KEPT}
             assert els.nsmap(i) == {p or "": u for p, u in n.nsmap.items()}
+
+
+def test_element_spans_of_one_map_asked_again_are_those_of_a_fresh_one():
+    """A map walks its segments once for every set of elements asked of it (``owned_spans``,
+    kept): each set's spans are those a fresh map gives, asked in any order, nested or not."""
+    from annotator.tei.textmap import element_spans
+    for path in sorted((DATA / "editions").rglob("*.xml"))[:6]:
+        parsed = parse_source(path)
+        tags = [getattr(n, "tag", "") for n in parsed.root.iter()]
+        sets = [{i for i, t in enumerate(tags) if isinstance(t, str) and t.endswith(names)}
+                for names in (("}p",), ("}div", "}p"), ("Name", "}date", "}hi"), ("}body",))]
+        kept = build_textmap(parsed)
+        for wanted in [*sets, *reversed(sets)]:
+            fresh = build_textmap(parse_source(path))
+            assert element_spans(kept, wanted) == element_spans(fresh, wanted)
+            assert kept._owned is not None and fresh._owned is not None
+        assert any(element_spans(kept, s) for s in sets)

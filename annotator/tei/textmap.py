@@ -271,6 +271,8 @@ class TextMap:
     # the edition the file's header names (``tei.header.edition_name``), found from the tree
     # the map is built from and kept in its head: a pass over every source parses none for it
     edition: str = ""
+    # each node's own reading span (``owned_spans``), found when first asked
+    _owned: dict[int, tuple[int, int]] | None = field(default=None, compare=False, repr=False)
 
     def elements(self) -> Elements:
         """The kept elements, decoded now; ValueError when they are not this map's nodes."""
@@ -281,6 +283,28 @@ class TextMap:
                                  f"{len(self.roles)}")
             self._elements = els
         return self._elements
+
+    def owned_spans(self) -> dict[int, tuple[int, int]]:
+        """[first, last) reading offsets of each node's own segments (its text, its children's
+        tails), in the order the first ones go by: one walk over the map for every
+        ``element_spans`` of it (a propose run asks for three sets of elements)."""
+        if self._owned is None:
+            parent = self.elements().parent
+            first: dict[int, int] = {}
+            last: dict[int, int] = {}
+            r_start, slot = self.r_start, self.slot
+            ends = [*r_start[1:], len(self.text)]
+            for k, node in enumerate(self.node):
+                if node < 0:
+                    continue
+                owner = parent[node] if slot[k] == TAIL else node
+                if owner < 0:
+                    continue
+                if owner not in first:
+                    first[owner] = r_start[k]
+                last[owner] = ends[k]
+            self._owned = {owner: (r0, last[owner]) for owner, r0 in first.items()}
+        return self._owned
 
     def _seg(self, offset: int) -> int:
         if not 0 <= offset < len(self.text):
@@ -551,24 +575,10 @@ def element_spans(tm: TextMap, wanted: Collection[int]) -> dict[int, list[int]]:
             chains[i] = [i, *up] if i in wanted else up
         return chains[i]
 
+    spans: dict[int, list[int]] = {}
     # each node's own segments first (its text, its children's tails): as the segments go
     # by r_start, its first one starts the span and its last one ends it
-    first: dict[int, int] = {}
-    last: dict[int, int] = {}
-    r_start, slot = tm.r_start, tm.slot
-    ends = [*r_start[1:], len(tm.text)]
-    for k, node in enumerate(tm.node):
-        if node < 0:
-            continue
-        owner = parent[node] if slot[k] == TAIL else node
-        if owner < 0:
-            continue
-        if owner not in first:
-            first[owner] = r_start[k]
-        last[owner] = ends[k]
-    spans: dict[int, list[int]] = {}
-    for owner, r0 in first.items():
-        r1 = last[owner]
+    for owner, (r0, r1) in tm.owned_spans().items():
         for i in chain(owner):
             span = spans.get(i)
             if span is None:
