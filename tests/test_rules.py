@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from annotator.entities.names import WordCase
@@ -396,6 +398,30 @@ def test_rules_prepositions_tried_at_their_words():
         want = [m.span(1) for m in pattern.finditer(text)]
         assert want and [m.span(1) for m in spans._at_words(pattern, first, TextWords(text))] \
             == want
+
+
+def test_rules_words_before_found_from_word_starts_and_backwards():
+    """The patterns for the word before a place, searched over a text's end, find from a
+    word's start only (a search no longer tries each of its letters) and _last_word reads the
+    text backwards: both find what the plain patterns find, on texts of letters, digits,
+    stops, hyphens, quotes, spaces and line breaks."""
+    import random
+
+    from annotator.nlp import conventions, org_filter
+    from annotator.nlp import spans
+    plain = {spans._GIVEN_BEFORE: r"([^\W\d_][\w’'-]*)(\s+)$",
+             spans._WORD_ON_LINE_BEFORE: r"([^\W\d_][\w’'-]*)[^\S\n]+$",
+             org_filter._LAST_WORD: r"([^\W\d_]+)\W*$",
+             conventions._WORD_BEFORE: r"([^\W\d_][\w’'-]*\.?)([ \t]+)$"}
+    rnd = random.Random(7)
+    texts = ["".join(rnd.choice("aZé1_. \t\n-’'") for _ in range(rnd.randint(0, 14)))
+             for _ in range(20000)] + ["met Mr. ", "Z \n", "the  ", "Anna-Maria\t", "x 12abc "]
+    for text in texts:
+        for pattern, was in plain.items():
+            m, old = pattern.search(text), re.search(was, text)
+            assert (m and (m.span(), m.groups())) == (old and (old.span(), old.groups()))
+        old = re.search(r"([^\W\d_]+)\.?[ \t]+$", text)
+        assert spans._last_word(text) == (old.group(1) if old else "")
 
 
 def test_rules_word_case_counts_where_words_stand():

@@ -65,7 +65,7 @@ Counts = Mapping[str, tuple[int, int]]  # convention -> cases (inside, outside) 
 _OWNERS = frozenset({"my", "his", "her", "thy", "our", "their", "your", "dear", "beloved"})
 _PLACE_HEADS = re.compile(r"(?:city|town|county|village|parish|borough|shire|isle|kingdom|"
                           r"port|province|state)\s+of\s+$", re.I)
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w’'-]*\.?)([ \t]+)$")
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_][\w’'-]*\.?)([ \t]+)$")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
 

@@ -55,7 +55,7 @@ _FIRM = re.compile(r"&\s*(?:Co|Sons|Son|Brothers)\b\.?|\b(?:Co|Inc|Ltd)\.?$")
 _JOINERS = frozenset({"of", "the", "for", "and", "de", "der", "des", "du", "la", "le", "von",
                       "van", "u", "und", "et", "in", "at", "on", "zu", "di", "del", "y"})
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\W*$")
 _PLURAL = re.compile(r"[^s]s$")
 _LOWER_WORD = re.compile(r"[a-zß-ÿ][a-zß-ÿ’'-]*")  # a word written in lower case
 _JOINED = re.compile(r"[\w’'-]")  # a character a word written before runs on with

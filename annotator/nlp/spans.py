@@ -73,8 +73,8 @@ _RANKED = TITLE_WORDS | _RANKS
 _WORD_STOP = re.compile(r"(?:[a-z]{3,}|\.)\.$")  # "miles.", "...": a sentence's stop
 _DIGIT_STOP = re.compile(r"\d\.$")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?\n][\"”’)]*\s*)$")
-_GIVEN_BEFORE = re.compile(r"([^\W\d_][\w’'-]*)(\s+)$")
-_WORD_ON_LINE_BEFORE = re.compile(r"([^\W\d_][\w’'-]*)[^\S\n]+$")
+_GIVEN_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_][\w’'-]*)(\s+)$")
+_WORD_ON_LINE_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_][\w’'-]*)[^\S\n]+$")
 _AFTER_STOP = re.compile(r"(?:[.!?:;][\"”’)]*\s+|\n\s*|^\s*)$")
 _AFTER_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Lt|Gen|Col)\.\s+$")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
@@ -275,7 +275,10 @@ _CITATION = re.compile(r"\d+(?:[ \t]*:[ \t]*|\.)\d+")  # "11:3", "10: 41", "3.16
 _CITED_AFTER = re.compile(r"[ \t]+\d{1,3}[ \t]*:[ \t]*\d{1,3}\b")
 _NOT_ORDINAL = re.compile(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)")
 _CAPITALISED_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
-_LAST_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+# the last word before spaces ending a text, "Mr" of "met Mr. ": ([^\W\d_]+)\.?[ \t]+$ matched
+# at the start of the text reversed (a search for it tries every place of the text, and a word's
+# letters again from each of them), a newline after the spaces as $ takes one
+_LAST_WORD_REVERSED = re.compile(r"\n?[ \t]+\.?([^\W\d_]+)")
 # a word written as one of a row of abbreviations, a form's choices ("Sing. Mar. Wid. Div.")
 _ABBREVIATION_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{1,4})\.[ \t]+$")
 _ABBREVIATION_AFTER = re.compile(r"\.[ \t]+([A-Z][a-z]{1,4})\.(?!\w)")
@@ -346,8 +349,8 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
 
 
 def _last_word(text: str) -> str:
-    m = _LAST_WORD.search(text)
-    return m.group(1) if m else ""
+    m = _LAST_WORD_REVERSED.match(text[::-1])
+    return m.group(1)[::-1] if m else ""
 
 
 def drop_degree_phrase(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
