@@ -422,6 +422,17 @@ def test_rules_words_before_found_from_word_starts_and_backwards():
             assert (m and (m.span(), m.groups())) == (old and (old.span(), old.groups()))
         old = re.search(r"([^\W\d_]+)\.?[ \t]+$", text)
         assert spans._last_word(text) == (old.group(1) if old else "")
+    # a determiner ending the text before a name, read backwards as searched for forwards
+    words = "the|a|an|every|each|no|another|any|some"
+    was = {spans._THE: r"(?<![\w’'])the[ \t]+$",
+           spans._DETERMINER: rf"(?<![\w’'])(?:{words})[ \t]+$",
+           spans._DETERMINER_ADJ: rf"(?<![\w’'])(?:{words})[ \t]+[a-z][a-z’'-]*[ \t]+$"}
+    texts = ["".join(rnd.choice(["the", "a", "An", "some", "x", "ſ", "1", "-", "’", " ", "\t",
+                                 "\n", "ANOTHER", "old"]) for _ in range(rnd.randint(0, 9)))
+             for _ in range(20000)] + ["saw the ", "an old\t", "xthe ", "’a ", "the\n", "a b \n"]
+    for text in texts:
+        for pattern, old_pattern in was.items():
+            assert bool(pattern.match(text[::-1])) == bool(re.search(old_pattern, text, re.I))
 
 
 def test_rules_word_case_counts_where_words_stand():

@@ -47,10 +47,15 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _WORD = re.compile(r"[^\W\d_][\w.’'-]*")
 # Words that make what follows a common noun ("the Castle", "an old Inn"), not a person's name;
 # "a"/"an" and the like before one word only ("an Eduard Stern" is a person all the same).
-_THE = re.compile(r"(?<![\w’'])the[ \t]+$", re.I)
-_DETERMINER = re.compile(r"(?<![\w’'])(?:the|a|an|every|each|no|another|any|some)[ \t]+$", re.I)
-_DETERMINER_ADJ = re.compile(r"(?<![\w’'])(?:the|a|an|every|each|no|another|any|some)[ \t]+"
-                             r"[a-z][a-z’'-]*[ \t]+$", re.I)
+# Each is matched at the start of the text before a name reversed (_reversed: "the" ending it
+# is "eht" opening it), as _last_word is: (?<![\w’'])the[ \t]+$, (?<![\w’'])(?:the|a|an|...)[ \t]+$
+# and the same with a lower-case word between, [a-z][a-z’'-]*[ \t]+$ ("an old Inn").
+_DETERMINERS = "the a an every each no another any some".split()
+_THE = re.compile(r"\n?[ \t]+eht(?![\w’'])", re.I)
+_DETERMINER = re.compile(rf"\n?[ \t]+(?:{'|'.join(w[::-1] for w in _DETERMINERS)})(?![\w’'])",
+                         re.I)
+_DETERMINER_ADJ = re.compile(r"\n?[ \t]+[a-z’'-]*[a-z][ \t]+"
+                             rf"(?:{'|'.join(w[::-1] for w in _DETERMINERS)})(?![\w’'])", re.I)
 # Ranks that follow "the" as part of how a person is named ("the Marquis of Buckingham").
 _RANKS = frozenset({"marquis", "marquess", "viscount", "baronet", "baron", "earl", "knight"})
 # Archaic pronouns, capitalised in prayer and scripture: no name alone ("Thou hast") and no
@@ -339,8 +344,9 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     title = _last_word(before)
     ranked = _norm(words[0]) in _RANKED or text[end:end + 1] in ("-", "–") or \
         title[:1].isupper() and _norm(title) in TITLE_WORDS
-    if not ranked and (_THE.search(before) or len(words) == 1 and (
-            _DETERMINER.search(before) or _DETERMINER_ADJ.search(before))):
+    backwards = before[::-1]
+    if not ranked and (_THE.match(backwards) or len(words) == 1 and (
+            _DETERMINER.match(backwards) or _DETERMINER_ADJ.match(backwards))):
         return None
     after = _CAPITALISED_AFTER.match(text[end:end + 30])
     if _norm(words[-1]) in PLACE_HEADS or (after and after.group(1).lower() in PLACE_HEADS):
