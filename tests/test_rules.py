@@ -409,8 +409,7 @@ def test_rules_words_before_found_from_word_starts_and_backwards():
 
     from annotator.nlp import conventions, org_filter
     from annotator.nlp import spans
-    plain = {spans._GIVEN_BEFORE: r"([^\W\d_][\w’'-]*)(\s+)$",
-             spans._WORD_ON_LINE_BEFORE: r"([^\W\d_][\w’'-]*)[^\S\n]+$",
+    plain = {spans._WORD_ON_LINE_BEFORE: r"([^\W\d_][\w’'-]*)[^\S\n]+$",
              org_filter._LAST_WORD: r"([^\W\d_]+)\W*$",
              conventions._WORD_BEFORE: r"([^\W\d_][\w’'-]*\.?)([ \t]+)$"}
     rnd = random.Random(7)
@@ -422,6 +421,10 @@ def test_rules_words_before_found_from_word_starts_and_backwards():
             assert (m and (m.span(), m.groups())) == (old and (old.span(), old.groups()))
         old = re.search(r"([^\W\d_]+)\.?[ \t]+$", text)
         assert spans._last_word(text) == (old.group(1) if old else "")
+        old = re.search(r"([^\W\d_][\w’'-]*)(\s+)$", text)
+        m = spans._GIVEN_BEFORE_REVERSED.match(text[::-1])
+        assert (m and (m.group(2)[::-1], m.group(1)[::-1], len(m.group(0)))) == \
+            (old and (old.group(1), old.group(2), len(old.group(0))))
     # a determiner ending the text before a name, read backwards as searched for forwards
     words = "the|a|an|every|each|no|another|any|some"
     was = {spans._THE: r"(?<![\w’'])the[ \t]+$",

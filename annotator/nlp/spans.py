@@ -78,7 +78,9 @@ _RANKED = TITLE_WORDS | _RANKS
 _WORD_STOP = re.compile(r"(?:[a-z]{3,}|\.)\.$")  # "miles.", "...": a sentence's stop
 _DIGIT_STOP = re.compile(r"\d\.$")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?\n][\"”’)]*\s*)$")
-_GIVEN_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_][\w’'-]*)(\s+)$")
+# the word and spaces ending a text, ([^\W\d_][\w’'-]*)(\s+)$, matched on the text reversed: the
+# spaces, then the word's characters back to its first letter (as _last_word)
+_GIVEN_BEFORE_REVERSED = re.compile(r"(\s+)([\w’'-]*[^\W\d_])")
 _WORD_ON_LINE_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_][\w’'-]*)[^\S\n]+$")
 _AFTER_STOP = re.compile(r"(?:[.!?:;][\"”’)]*\s+|\n\s*|^\s*)$")
 _AFTER_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Lt|Gen|Col)\.\s+$")
@@ -406,10 +408,10 @@ def extend_given_names(text: str, start: int, end: int, type_: str) -> tuple[int
     if type_ != "person":
         return start, end
     while True:
-        m = _GIVEN_BEFORE.search(text[max(0, start - 40):start])
-        if m is None or "\n" in m.group(2):
+        m = _GIVEN_BEFORE_REVERSED.match(text[max(0, start - 40):start][::-1])
+        if m is None or "\n" in m.group(1):
             return start, end
-        word = m.group(1)
+        word = m.group(2)[::-1]
         w_start = start - len(m.group(0))
         n = _norm(word)
         if n in PARTICLES:
