@@ -485,3 +485,21 @@ def test_evaluate_copy_one_tag_apart_is_the_same_source(ws, tmp_path):
     assert err.value.code == "S104"
     memo = _memo(ws, tmp_path)  # a .txt source's gold: scored as stored
     assert ws.evaluate(memo).withheld == ()
+
+
+def test_evaluate_gold_without_dated_dates_prints_no_empty_table(ws, tmp_path):
+    """A gold with no dated dates (no <date> with a value, as Curious Travellers') printed an
+    empty 'dated gold dates by class' table, headers alone, and 'date values: 0/0 right'; now
+    the table and md say so in one line instead, and JSON still lists the classes, all 0."""
+    from tests.conftest import run
+
+    gold = _note(ws, tmp_path)
+    gold.write_text(TEI_GOLD.replace(' when="1940-11-12"', ""), encoding="utf-8")
+    table = run(ws, "eval", str(gold))
+    assert table.exit_code == 0
+    assert "by class" not in table.stdout and "0/0" not in table.stdout
+    assert "date values: no dated gold dates" in table.stdout
+    md = run(ws, "eval", str(gold), "-f", "md").stdout
+    assert "by class" not in md and "\nno dated gold dates (" in md
+    dates = json.loads(run(ws, "eval", str(gold), "-f", "json").stdout)["dates"]
+    assert dates["gold"] == 0 and {c["gold"] for c in dates["classes"]} == {0}

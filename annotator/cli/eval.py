@@ -98,18 +98,28 @@ def eval_cli(
     held = _held_out(report.withheld, len(ws.sources()) - 1) if report.withheld else None
     if format is Format.md and held:  # under its table, a paragraph of its own
         typer.echo(f"{held}\n")
-    if format in (Format.table, Format.md):
+    if format in (Format.table, Format.md) and report.dates_gold:
         render([c for c in classes if c["gold"]], format,
                columns=["class", "gold", "right", "share", "wrong", "no_value", "missed"],
                title="dated gold dates by class")
+    elif format is Format.md:  # a line, not a table of headers alone (table: the line below)
+        typer.echo(f"{NO_DATED}\n")
     if format is Format.table:
         if held:
             typer.echo(held)
-        share = f" ({report.dates_right / report.dates_gold:.1%})" if report.dates_gold else ""
-        typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
+        if report.dates_gold:
+            share = f" ({report.dates_right / report.dates_gold:.1%})"
+            typer.echo(f"date values: {report.dates_right}/{report.dates_gold} right{share}")
+        else:
+            typer.echo(f"date values: {NO_DATED}")
         if errors:
             for surface, g, o in report.date_errors:
                 typer.echo(f"  {surface!r}: gold {g}, ours {o}")
+
+
+# Said in place of the dates by class (table and md) when there are none: an empty table
+# read as a failure to score them (user41 report, defect 11).
+NO_DATED = "no dated gold dates (no <date> of the gold has a value), none scored"
 
 
 def _held_out(withheld: tuple[str, ...], others: int) -> str:
