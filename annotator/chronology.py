@@ -926,7 +926,9 @@ class Chronology:
             return self._weekday(expr, tense)
         if expr.kind == "alt":
             return self._alternative(expr, block)
-        return Resolved((), "", "", "relative" if expr.kind == "none" else "")
+        if expr.kind == "none":  # "last week", "a year before": said why, not an empty reason
+            return Resolved((), RELATIVE_WHY, "", "relative")
+        return Resolved((), "", "", "")
 
     def _partial(self, expr: Expr, block: int, entry: bool, tense: str) -> Resolved:
         """A month, or a day of a month, without its year (a feast without one, "Christmas
@@ -1087,7 +1089,7 @@ class Chronology:
         if self.entry is None and self.anchor_reason.startswith("the title"):
             ctx = None  # a title's date is no day to count weekdays from
         if ctx is None or ctx[0].date() is None or expr.weekday is None:
-            return Resolved((), "", "", "relative")
+            return Resolved((), "no full date to count the weekday from", "", "relative")
         base, why = ctx
         d = base.date()
         assert d is not None
@@ -1095,7 +1097,9 @@ class Chronology:
         if expr.offset == 0 and d.weekday() == expr.weekday:
             return Resolved((("when", base.tei()),), f"the weekday of {why}", "medium")
         if expr.offset == 0 and tense not in ("past", "future"):
-            return Resolved((), "", "", "relative")
+            return Resolved((), "a weekday alone, neither past nor to come in its sentence: "
+                            f"which {name}, before or after {why}, is left to the editor", "",
+                            "relative")
         later = expr.offset > 0 or expr.offset == 0 and tense == "future"
         step = (expr.weekday - d.weekday()) % 7 or 7
         n = d + _dt.timedelta(days=step if later else step - 7)
@@ -1746,6 +1750,13 @@ class Dating:
     # whether a weekday alone heading a diary's entry is proposed: only where the edition
     # marks such headings (its convention, ``nlp.conventions``; with no evidence, not)
     weekday_headings: bool = False
+
+
+# The reason of a date read as relative with no value ("last week", "just a year before",
+# "the following years"): it is counted from another time or vague, no day of its own, and a
+# span such as a week is not given a range (user41 report, defect 11: the reason was empty)
+RELATIVE_WHY = ("relative: counted from another time, or vague, with no day of its own to "
+                "give; its value is left to the editor")
 
 
 def _reach(spans: Iterable[tuple[int, int]]) -> Callable[[int], int]:

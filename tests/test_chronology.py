@@ -1220,3 +1220,24 @@ def test_a_bracketed_line_is_read_with_its_brackets_gone_character_for_character
     plain, where, gone = got
     assert where == [i for i, x in enumerate(gone) if not x]
     assert plain == "".join(line[i] for i in where)
+
+
+def test_chronology_a_relative_date_without_a_value_says_why():
+    """"last week" in a letter was proposed with no value and an empty reason (user41 report,
+    defect 11), as were other relative dates and a weekday no day or tense placed; now each
+    says why it has no value. A week is not given a range from the letter's date."""
+    text = "London, 11 February 1788.\nI saw him last week, and shall write on Tuesday."
+    blocks = ((0, 25, "dateline"), (26, len(text), "p"))
+    spans = [(text.index("last week"), text.index(",", 26))]
+    got = {text[s:e]: r for s, e, r in date_mentions(
+        text, spans, Dating(Day(1788, 2, 11), "the dateline", blocks))}
+    week = got["last week"]
+    assert (week.attrs, week.flags) == ((), "relative")
+    assert week.reason.startswith("relative: counted from another time")
+    alone = Chronology().resolve("last week")
+    assert (alone.attrs, alone.reason) == ((), week.reason)
+    tuesday = Chronology(Day(1788, 2, 11), "the dateline").resolve("Tuesday", block=1)
+    assert (tuesday.attrs, tuesday.reason) == ((), "a weekday alone, neither past nor to come "
+                                               "in its sentence: which Tuesday, before or "
+                                               "after the dateline, is left to the editor")
+    assert Chronology().resolve("Monday").reason == "no full date to count the weekday from"
