@@ -715,3 +715,21 @@ def test_dates_review_the_editor_says_how_certain_a_value_is(letter_ws):
     ws.set_date(may.id, when="1864-05-02")  # a value without --cert: high, as before
     assert ws.mention(may.id).date_cert == "high"
     assert 'when="1864-05-02" cert="high"' in _exported(ws)
+
+
+def test_dates_review_dates_source_is_dates_list_source(ws, tmp_path):
+    """'annotator dates SOURCE', which the help's 'A source's dates' leads a user to type,
+    failed with C020 (no such command) where 'dates list SOURCE' was meant (user41 report,
+    defect 11); now a word that names no command of 'dates' is the source of 'dates list',
+    its options with it, as 'annotator source ID' is 'source show ID'."""
+    path, _ = _foulke(tmp_path, LETTER.replace(
+        "19th April 1864", '<date when="1864-04-19">19th April 1864</date>'), "letter.xml")
+    assert run(ws, "add", str(path)).exit_code == 0
+    for options in ([], ["-f", "csv", "--status", "confirmed"]):
+        bare, listed = run(ws, "dates", "letter", *options), run(ws, "dates", "list", "letter",
+                                                                  *options)
+        assert (bare.exit_code, bare.stdout) == (0, listed.stdout)
+        assert "1864-04-19" in bare.stdout
+    unknown = run(ws, "dates", "nosuch")
+    assert unknown.exit_code == 2 and "S015" in unknown.output and "C020" not in unknown.output
+    assert "'annotator dates SOURCE'" in run(ws, "dates", "-h").stdout

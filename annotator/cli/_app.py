@@ -158,6 +158,24 @@ class Group(TyperGroup):
         return _invoke(super().invoke, ctx)
 
 
+class DefaultGroup(Group):
+    """A group whose first word, where it names no command (nor is an option), is its
+    ``default`` command's argument: 'annotator source ID' is 'source show ID', 'annotator
+    dates ID' is 'dates list ID' (was: C020, no such command)."""
+
+    default = ""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+def default_group(command: str) -> type[DefaultGroup]:
+    """A ``DefaultGroup`` class whose default is ``command``, for a ``Typer(cls=...)``."""
+    return type(f"Default_{command}", (DefaultGroup,), {"default": command})
+
+
 class Typer(typer.Typer):
     """typer's app, its commands and groups of the classes above unless told otherwise."""
 

@@ -1,4 +1,4 @@
-"""annotator dates list / dates confirm"""
+"""annotator dates [list] SOURCE / dates confirm"""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._app import Typer, app
+from annotator.cli._app import Typer, app, default_group
 from annotator.cli._complete import SourceArg
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, none_matched, render, user_errors, workspace
 from annotator.cli.mentions import mention_rows
 from annotator.vocab import MENTION_STATUSES
 
-dates_app = Typer(help="A source's dates with their values and reasons; confirm them.",
-                        no_args_is_help=True)
+dates_app = Typer(cls=default_group("list"), no_args_is_help=True,
+                  help="A source's dates with their values and reasons ('annotator dates "
+                       "SOURCE'); confirm them.")
 app.add_typer(dates_app, name="dates")
 
 
@@ -26,7 +27,8 @@ def dates_list_cli(
         "--status", "-s", choices=MENTION_STATUSES, help="Only these statuses")] = None,
     format: FormatOpt = Format.table,
 ) -> None:
-    """A source's date mentions: value, certainty, how the value was found, status."""
+    """A source's date mentions: value, certainty, how the value was found, status (also
+    'annotator dates SOURCE')."""
     with user_errors():
         ws = workspace()
         ws.source(source)

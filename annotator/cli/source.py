@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer import _click as click  # typer carries its own click
 
 from annotator.calendar import DAY_FORMS
-from annotator.cli._app import Group, Typer, app
+from annotator.cli._app import Typer, app, default_group
 from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import done as _done
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
@@ -17,17 +16,7 @@ from annotator.cli.sources import COLUMNS, SHOWN, source_row
 from annotator.text import source_id
 
 
-class _SourceGroup(Group):
-    """'annotator source ID' is 'annotator source show ID': a word that names no command
-    (nor an option) is a source's id."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["show", *args]
-        return super().parse_args(ctx, args)
-
-
-source_app = Typer(cls=_SourceGroup, no_args_is_help=True,
+source_app = Typer(cls=default_group("show"), no_args_is_help=True,
                    help="One source: what the store knows of it ('annotator source ID'), the "
                         "date it was written; taking it out of the workspace.")
 app.add_typer(source_app, name="source")
