@@ -507,18 +507,23 @@ def test_review_adjust_span(review_ws):
     assert err.value.code == "D006"
 
 
-def test_review_setting_a_stale_mention_aside_takes_its_proposed_entity_too(ws, tmp_path):
-    """A proposed entity whose last mention, stale, is set aside (a reject) goes with it, as
-    when a replace or a source's removal leaves one holding nothing; a confirmed entity stays
-    in the register; undo puts each back (was: a proposed entity left in 'entities' with 0
-    mentions and 0 sources)."""
+def _gorky_letter(ws, tmp_path):
+    """A letter added and proposed: its file, and its mentions of Maxim Gorky and Moscow."""
     letter = tmp_path / "letter.txt"
     letter.write_text("Letter\n\nIn 1901 Leo Tolstoy met Maxim Gorky in Moscow.\n",
                       encoding="utf-8")
     ws.add(letter)
     ws.propose()
     found = {m.surface: m for m in ws.mentions("letter")}
-    gorky, moscow = found["Maxim Gorky"], found["Moscow"]
+    return letter, found["Maxim Gorky"], found["Moscow"]
+
+
+def test_review_setting_a_stale_mention_aside_takes_its_proposed_entity_too(ws, tmp_path):
+    """A proposed entity whose last mention, stale, is set aside (a reject) goes with it, as
+    when a replace or a source's removal leaves one holding nothing; a confirmed entity stays
+    in the register; undo puts each back (was: a proposed entity left in 'entities' with 0
+    mentions and 0 sources)."""
+    letter, gorky, moscow = _gorky_letter(ws, tmp_path)
     ws.confirm(f"mention:{gorky.id}")
     ws.confirm(moscow.entity_id)
     assert ws.store.one("SELECT status FROM entities WHERE id = ?",
@@ -538,6 +543,39 @@ def test_review_setting_a_stale_mention_aside_takes_its_proposed_entity_too(ws, 
     helped = " ".join(run(ws, "reject", "--help").stdout.split())
     assert "A stale mention (its words changed when its source was replaced; 'annotator check' " \
         "lists them) is set aside" in helped
+
+
+def test_review_rejecting_the_last_mention_takes_its_proposed_entity_too(ws, tmp_path):
+    """A proposed entity whose last mention is rejected goes in the same act, as with a stale
+    mention set aside; the rejected mention stays (its words not proposed again); a confirmed
+    entity stays; undo puts each back (was: the proposed entity left in 'entities' with 0
+    mentions)."""
+    _, gorky, moscow = _gorky_letter(ws, tmp_path)
+    ws.confirm(moscow.entity_id)
+    assert ws.store.one("SELECT status FROM entities WHERE id = ?",
+                        (gorky.entity_id,))[0] == "proposed"
+    assert gorky.entity_id in run(ws, "entities").stdout
+    before = dump(ws)
+    ws.reject(f"mention:{gorky.id}", f"mention:{moscow.id}")
+    assert ws.store.one("SELECT 1 FROM entities WHERE id = ?", (gorky.entity_id,)) is None
+    assert gorky.entity_id not in run(ws, "entities").stdout
+    assert ws.mention(gorky.id).status == "rejected"
+    assert ws.store.one("SELECT status FROM entities WHERE id = ?",
+                        (moscow.entity_id,))[0] == "confirmed"
+    ws.propose()  # the rejected words are not proposed again, nor their entity
+    assert "Maxim Gorky" not in {m.surface for m in ws.mentions("letter")
+                                 if m.status != "rejected"}
+    assert ws.store.one("SELECT 1 FROM entities WHERE id = ?", (gorky.entity_id,)) is None
+    # confirmed after all, the mention starts its entity again (not a person of no one)
+    ws.confirm(f"mention:{gorky.id}")
+    again = ws.mention(gorky.id).entity_id
+    assert again is not None
+    assert tuple(ws.store.one("SELECT preferred, status FROM entities WHERE id = ?",
+                              (again,))) == ("Maxim Gorky", "proposed")
+    ws.undo()
+    assert ws.mention(gorky.id).entity_id is None
+    ws.undo()
+    assert dump(ws) == before
 
 
 def test_review_acts_refuse_a_mention_of_an_older_version(ws, tmp_path):

@@ -256,3 +256,16 @@ def drop_left(act: Act) -> None:
     for table, keys in sources.entity_removal(act.conn, going).items():
         for key in keys:
             act.delete(table, key)
+
+
+def drop_rejected_last(act: Act, entity_id: str | None) -> None:
+    """A proposed entity whose last mention the act rejected goes, as ``drop_left`` takes one
+    a stale mention's setting aside left: its rejected mentions stay (they keep its words
+    from being proposed again) but no longer point at it, or it would stay in 'entities'
+    with 0 mentions. Only when nothing else holds it (``proposals.orphans``); a confirmed
+    entity stays."""
+    if not entity_id or not proposals.orphans(act.conn, [entity_id], rejected_hold=False):
+        return
+    for row in mentions.of_entity(act.conn, entity_id):
+        act.update("mentions", {"id": row["id"]}, {"entity_id": None})
+    drop_left(act)

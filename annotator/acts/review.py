@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from annotator.acts.entity_edits import (add_variant, cascade_status, drop_left, move_children,
+from annotator.acts.entity_edits import (add_variant, cascade_status, drop_left,
+                                         drop_rejected_last, move_children,
                                          reject_key, reject_key_in, reject_keys, rename,
                                          set_authority, settle_ambiguous, unique_entity_id)
 from annotator.acts.targets import (MENTION, parse_mention_id, parse_target, state_digest,
@@ -330,8 +331,14 @@ class Review:
                 rec.delete("mentions", {"id": key})
                 drop_left(rec)
                 return
-            self._current_mention_row(conn, int(key))
-            rec.update("mentions", {"id": key}, {"status": status, "decided": 1})
+            row = self._current_mention_row(conn, int(key))
+            values: dict[str, Any] = {"status": status, "decided": 1}
+            if status != "rejected" and row["entity_id"] is None and row["type"] != "date":
+                # its entity went when it was rejected, its last: it joins or starts one again
+                values["entity_id"] = self.entity_for(rec, self.surface(row), row["type"])
+            rec.update("mentions", {"id": key}, values)
+            if status == "rejected":  # its proposed entity's last: that goes too
+                drop_rejected_last(rec, row["entity_id"])
             return
         row = self._entity_row(conn, str(key))
         rec.update("entities", {"id": key}, {"status": status})

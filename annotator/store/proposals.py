@@ -156,21 +156,23 @@ _NAMED = ("EXISTS (SELECT 1 FROM decisions d "
 
 
 def orphans(conn: sqlite3.Connection, entity_ids: Iterable[str], *,
-            outside: str | None = None) -> list[str]:
+            outside: str | None = None, rejected_hold: bool = True) -> list[str]:
     """Of these entities, the proposed ones and the ones only the files' pointers made known
     (``decided.FROM_FILES``) that nothing holds: no mention, no decision naming them, no claim whose
     agent they are (``outside``: none but in that source, which is going). An editor's work on
-    an entity is a decision about it, so it always stays. In one query, sorted by id."""
+    an entity is a decision about it, so it always stays. Not ``rejected_hold``: a rejected
+    mention holds none (a reject asks whether its entity would be left with none but those).
+    In one query, sorted by id."""
     ids = json.dumps(sorted(set(entity_ids)))
     return [r[0] for r in conn.execute(
         "SELECT e.id FROM entities e "  # noqa: S608 (fixed SQL)
         "WHERE e.id IN (SELECT value FROM json_each(?)) "
         f"AND (e.status = 'proposed' OR {FROM_FILES}) "
         "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id "
-        "AND m.source_id IS NOT ?) "
+        "AND m.source_id IS NOT ? AND (? OR m.status != 'rejected')) "
         "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.agent_entity_id = e.id "
         "AND c.source_id IS NOT ?) "
-        f"AND NOT {_NAMED} ORDER BY e.id", (ids, outside, outside))]
+        f"AND NOT {_NAMED} ORDER BY e.id", (ids, outside, rejected_hold, outside))]
 
 
 def drop_orphans(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> list[str]:
