@@ -223,9 +223,14 @@ _PLAIN = {  # libxml2's words before: no column, often no element
     '<note typ="x">n</note>': "<note> may not have @typ in this schema (did you mean @type?); "
                               "remove it",
     # "Did not expect element div there"
+    # the likely places first: an ancestor, nearest first (was: '<abstract>, <accMat>,
+    # <acquisition>, <additional>, <additions>, <application> and 129 more')
     "<list><p>x</p></list>": "<p> may not stand in <list> (<list> holds no <p>); move it into "
-                             "<abstract>, <accMat>, <acquisition>, <additional>, <additions>, "
-                             "<application> and 129 more",
+                             "<body> (or one of 134 more elements that may hold it)",
+    # ... a sibling before them
+    "<list><item>a</item><p>x</p></list>":
+        "<p> may not stand in <list> after <item> (<list> holds no <p>); move it into <item> "
+        "or <body> (or one of 133 more elements that may hold it)",
     "<foo/>": "<foo> is no element of this schema; remove or rename it",
 }
 
@@ -243,7 +248,8 @@ def test_validate_schema_errors_say_element_column_and_what_is_expected(tmp_path
     doc.write_text(text, encoding="utf-8")
     [finding] = validate(doc, TEI_RNG, pointers=False).findings
     assert finding.message == _PLAIN[inner]
-    at = {"": "<titleStmt>", "<list><p>x</p></list>": "<p>x</p></list>"}.get(inner, inner)
+    at = {"": "<titleStmt>", "<list><p>x</p></list>": "<p>x</p></list>",
+          "<list><item>a</item><p>x</p></list>": "<p>x</p></list>"}.get(inner, inner)
     at = at.split(" ")[0].rstrip(">") if at.startswith("<gap") or "typ=" in at else at
     line = text.count("\n", 0, text.index(at)) + 1
     col = text.index(at) - (text.rfind("\n", 0, text.index(at)) + 1) + 1

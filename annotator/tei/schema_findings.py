@@ -501,6 +501,24 @@ def _names(names: frozenset[str] | set[str]) -> str:
     return first_few([f"<{n}>" for n in sorted(names - _ANY)], 6)
 
 
+def _places(el: etree._Element, hosts: frozenset[str] | set[str]) -> str:
+    """Where a misplaced element may go, the likely places first: the hosts among its
+    siblings and what they hold (an <item> beside a <p> in a <list>), then among its own
+    ancestors, nearest first; else a few by name. An alphabetical list of all (<ab>, <abbr>,
+    <accMat> ... and 234 more) sends an editor nowhere."""
+    parent = el.getparent()
+    near = [] if parent is None else [c for c in _children(parent) if c is not el]
+    seen = [_tag(e) for c in near for e in c.iter() if isinstance(e.tag, str)]
+    seen += [_tag(a) for a in el.iterancestors()]
+    likely = list(dict.fromkeys(n for n in seen if n in hosts))[:3]
+    if not likely:
+        return first_few([f"<{n}>" for n in sorted(hosts)], 3)
+    named = [f"<{n}>" for n in likely]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    others = len(hosts) - len(likely)
+    return listed + (f" (or one of {others} more elements that may hold it)" if others else "")
+
+
 def bad_attribute(message: str) -> str:
     """The attribute libxml2's "Invalid attribute X for element Y" names."""
     return message.removeprefix("Invalid attribute ").rpartition(" for element ")[0]
@@ -544,7 +562,7 @@ def explain(grammar: Grammar, el: etree._Element, type_name: str, message: str
             hosts = grammar.hosts(name)
             if not hosts:
                 return f"<{name}> is no element of this schema; remove or rename it", None
-            return f"{here} ({takes}); move it into {_names(hosts)}", None
+            return f"{here} ({takes}); move it into {_places(el, hosts - _ANY)}", None
         elif type_name == "RELAXNG_ERR_ELEMWRONG" and name in grammar.elements:
             ns = grammar.namespace(name)
             if ns and etree.QName(el).namespace != ns:
