@@ -1101,8 +1101,11 @@ class Chronology:
                             f"which {name}, before or after {why}, is left to the editor", "",
                             "relative")
         later = expr.offset > 0 or expr.offset == 0 and tense == "future"
-        step = (expr.weekday - d.weekday()) % 7 or 7
-        n = d + _dt.timedelta(days=step if later else step - 7)
+        # a week away at least: "last Monday" in a letter of a Monday is the Monday before it
+        # (was: the letter's own day), as "next Monday" is the one after it
+        step = ((expr.weekday - d.weekday()) % 7 or 7) if later else -(
+            (d.weekday() - expr.weekday) % 7 or 7)
+        n = d + _dt.timedelta(days=step)
         if expr.offset == 0:
             side = ("after", "to come") if later else ("before", "past")
             return Resolved((("when", n.isoformat()),),

@@ -39,6 +39,9 @@ TABLE = [
     ("relative", "this day", {"when": "1864-04-12"}, "medium"),
     ("relative", "Tuesday morning", {"when": "1864-04-12"}, "medium"),
     ("relative", "last Friday", {"when": "1864-04-08"}, "medium"),
+    # the letter's own weekday: the one a week before or after it, never the letter's day
+    ("relative", "last Tuesday", {"when": "1864-04-05"}, "medium"),
+    ("relative", "next Tuesday", {"when": "1864-04-19"}, "medium"),
     ("old form", "Octr 3d", {"notBefore": "1863-10-03", "notAfter": "1864-10-03"}, "medium"),
     ("old form", "Novr 21st 1863", {"when": "1863-11-21"}, "high"),
     ("old form", "3d Octr /64", {"when": "1864-10-03"}, "medium"),
