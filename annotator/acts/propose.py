@@ -953,7 +953,7 @@ def mentions_sex(conn: sqlite3.Connection, texts: Callable[[str], str], source_i
     (``said_sex``: "Mrs Pennant", titles left out of the names), a confirmed person's
     confirmed mentions only, else '': the sex a person whose forms have no title is kept
     apart by (was: none, so a later letter's "Mr. Pennant" joined a confirmed Mrs Pennant)."""
-    said = {said_sex(texts(sid), start, end)
+    said = {_said_sex(texts(sid), start, end)  # the run's reading of titles, kept
             for _, sid, start, end, status in mentions_of.names_of(conn, [entity.id])
             if sid != source_id and (status == "confirmed" or entity.status == "proposed")}
     said.discard("")
