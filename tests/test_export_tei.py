@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
-from annotator.export.insert import Piece, index_source, place, place_simple
+from annotator.export.insert import Piece, index_source, place, place_many, place_simple
 from annotator.export.tei import (TAGS, _Claim, _Data, _date_attrs, _Kind, _Mentions, _render,
                                   _Source, render_source)
 from annotator.records import Entity
@@ -1133,6 +1133,40 @@ def test_export_tei_place_simple_agrees_with_place_on_element_edges(name):
             tag = names[int(tags[i])]
             want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
             assert place(ix, s, e, tag) == ([want], 0), (name, s, e, tm.text[s:e])
+
+
+def test_export_tei_place_many_gives_each_file_its_own_answer():
+    """Many files' spans placed at once (an export's) get what each file's alone would:
+    spans at the files' first and last characters, at element edges, out of range, and a
+    file with no span among them."""
+    jobs, names = [], ["persName", "date", "seg"]
+    for n, name in enumerate(sorted(_FILES)):
+        src, tm = _FILES[name], _MAPS[name]
+        ix = index_source(src, tm)
+        size = len(tm.text)
+        span = reading_spans(tm)
+        spans = sorted({sp for sp in (span(i) for i in range(len(ix.nodes))
+                                      if i in ix.node_open) if sp})
+        spans += [(0, 1), (0, min(5, size)), (size - 1, size), (max(size - 7, 0), size),
+                  (size - 2, size + 3), (-1, 2), (4, 4)]
+        if n == 1:
+            spans = []  # nothing to place in this one
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        ends = np.array([e for _, e in spans], dtype=np.int64)
+        own = names[n % 2:]  # files name their tags apart
+        jobs.append((ix, starts, ends, np.arange(len(spans)) % len(own), own))
+    together = place_many(jobs)
+    assert len(together) == len(jobs) and sum(int(ok.sum()) for ok, *_ in together) > 50
+    for job, (ok, ps, pe, parent) in zip(jobs, together):
+        alone_ok, alone_ps, alone_pe, alone_parent = place_many([job])[0]
+        assert ok.tolist() == alone_ok.tolist()
+        for col, alone in ((ps, alone_ps), (pe, alone_pe), (parent, alone_parent)):
+            assert col[ok].tolist() == alone[ok].tolist()
+        ix, starts, ends, tags, tag_names = job
+        for i in np.flatnonzero(ok).tolist():  # and what place() gives
+            s, e, tag = int(starts[i]), int(ends[i]), tag_names[int(tags[i])]
+            want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
+            assert place(ix, s, e, tag) == ([want], 0)
 
 
 def test_export_tei_place_simple_takes_the_common_cases():

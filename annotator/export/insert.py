@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple, cast
 
@@ -352,11 +353,100 @@ def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints, Ints]:
 
 _SPACE = re.compile(r"\s")  # what str.isspace() finds, as _trim does
 
+Placed = tuple[npt.NDArray[np.bool_], Ints, Ints, Ints]
+# a file's spans to place: its index, starts, ends, tags (as indices into the names)
+SimpleJob = tuple["SourceIndex", Ints, Ints, Ints, Sequence[str]]
+
 
 def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: Sequence[str]
-                 ) -> tuple[npt.NDArray[np.bool_], Ints, Ints, Ints]:
-    """``place`` for many spans at once (span i in a ``names[tags[i]]``), where the answer is
-    plain.
+                 ) -> Placed:
+    """``place_many`` of one file."""
+    return place_many([(ix, starts, ends, tags, names)])[0]
+
+
+class _Joined(NamedTuple):
+    """Many files' ``Columns`` end to end: each file's reading offsets, file positions,
+    tokens, segments and elements numbered after the files before it (one position apart, so
+    no span's neighbour is another file's), its names of elements and of tags in one list;
+    and for each span, the bounds of its file's of each."""
+
+    c: Columns
+    text: str  # the reading texts, each followed by one character
+    tok_block: npt.NDArray[np.bool_]
+    node_name: Ints  # of every element, then of -1 (none)
+    node_names: list[str | None]
+    tags: Ints  # of every span, in ``names``
+    names: list[str]
+    r0: Ints  # reading text: first offset, and past its last
+    r1: Ints
+    f0: Ints  # file characters
+    f1: Ints
+    t0: Ints  # tokens
+    t1: Ints
+    g1: Ints  # past the file's last segment
+
+
+def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]:
+    """The files of ``jobs`` end to end, and the spans' starts and ends in it; with the file
+    position and element each span's numbers are counted from. (A few calls a column, not a
+    few a file: numpy's cost is per call.)"""
+    ixs = [job[0] for job in jobs]
+    cols = [ix.cols for ix in ixs]
+    n_tok = np.array([len(c.tok_start) for c in cols], np.int64)
+    n_seg = np.array([len(c.r_start) for c in cols], np.int64)
+    n_read = np.array([len(ix.tm.text) for ix in ixs], np.int64)
+    n_file = np.array([len(ix.text) for ix in ixs], np.int64)
+    n_node = np.array([len(ix.node_names[0]) - 1 for ix in ixs], np.int64)
+    sizes = np.array([len(job[1]) for job in jobs], np.int64)
+
+    def firsts(counts: Ints) -> Ints:
+        return np.cumsum(counts) - counts
+
+    r_at, f_at, t_at = firsts(n_read + 1), firsts(n_file + 1), firsts(n_tok)
+    n_at, g_at = firsts(n_node), firsts(n_seg)
+
+    def joined(col: str, by: Ints | None = None, per: Ints | None = None,
+               keep_none: bool = False) -> Ints:
+        out = np.concatenate([getattr(c, col) for c in cols]).astype(np.int64)
+        if by is not None and per is not None:
+            shift = np.repeat(by, per)
+            out = np.where(out >= 0, out + shift, -1) if keep_none else out + shift
+        return out
+
+    kind = joined("kind")
+    c = Columns(tok_start=joined("tok_start", f_at, n_tok), tok_end=joined("tok_end", f_at, n_tok),
+                tok_after=joined("tok_after", n_at, n_tok, True), tok_kind=joined("tok_kind"),
+                tok_node=joined("tok_node", n_at, n_tok, True),
+                r_start=joined("r_start", r_at, n_seg), s_start=joined("s_start", f_at, n_seg),
+                s_end=joined("s_end", f_at, n_seg), kind=kind, gens=np.cumsum(kind == GEN))
+    # names of elements and of tags: every file's lists end to end, its numbers after the
+    # files' before it (a name in many lists is tested once a list: cheaper than one list)
+    node_lists = [ix.node_names[1] for ix in ixs]
+    tag_lists = [job[4] for job in jobs]
+    node_names = [*chain.from_iterable(node_lists), None]
+    names = [*chain.from_iterable(tag_lists)]
+    codes = np.concatenate([ix.node_names[0][:-1] for ix in ixs]) + np.repeat(
+        firsts(np.array([len(x) for x in node_lists], np.int64)), n_node)
+    tags = np.concatenate([job[3] for job in jobs]).astype(np.int64) + np.repeat(
+        firsts(np.array([len(x) for x in tag_lists], np.int64)), sizes)
+    each = np.repeat(np.arange(len(ixs)), sizes)
+    r0, f0 = r_at[each], f_at[each]
+    j = _Joined(c=c, text="".join(ix.tm.text + "\0" for ix in ixs),
+                # a token of no element is a block's (the -1 slot of each file's): as it was
+                tok_block=np.concatenate([ix.tok_block for ix in ixs]),
+                node_name=np.append(codes, len(node_names) - 1), node_names=node_names,
+                tags=tags, names=names,
+                r0=r0, r1=r0 + n_read[each], f0=f0, f1=f0 + n_file[each], t0=t_at[each],
+                t1=(t_at + n_tok)[each], g1=(g_at + n_seg)[each])
+    starts = np.concatenate([job[1] for job in jobs]).astype(np.int64) + r0
+    ends = np.concatenate([job[2] for job in jobs]).astype(np.int64) + r0
+    return j, starts, ends, f0, n_at[each]
+
+
+def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
+    """``place`` for the spans of many files at once (span i of a job in a
+    ``names[tags[i]]``), where the answer is plain: numpy's cost is per call, not per span,
+    so an export places every file's spans together, their columns end to end.
 
     Plain: no markup inside the span, and on one side at least either text or markup that
     ends the search for a wider place (a block's tags, CDATA), so the element holding the
@@ -365,133 +455,157 @@ def place_simple(ix: SourceIndex, starts: Ints, ends: Ints, tags: Ints, names: S
     <supplied>June 1824</supplied></head>``), its start and end tags the only markup between
     the span and its neighbours on one side at least, so the places both sides share are
     that element's parent, around it (outermost: taken when it may hold the tag and the tag
-    that element), and the element itself. Returns a mask of the spans placed and, for those,
-    the file positions of their start and end tags and the element holding them. The others
-    (whitespace at an edge, deeper or other inline markup next to the span, a parent that may
-    not hold the tag) go to ``place``, one by one.
+    that element), and the element itself. Returns for each file a mask of the spans placed
+    and, for those, the file positions of their start and end tags and the element holding
+    them. The others (whitespace at an edge, deeper or other inline markup next to the span,
+    a parent that may not hold the tag) go to ``place``, one by one.
     """
-    c = ix.cols
-    text = ix.tm.text
-    n = len(text)
-    ok = (starts >= 0) & (starts < ends) & (ends <= n)
-    s, e = (starts, ends) if ok.all() else (np.where(ok, starts, 0), np.where(ok, ends, 1))
-    if not n or not len(s):
-        return ok & False, s, e, s
+    out: list[Placed] = []
+    placing: list[int] = []  # the jobs with spans in a file with text (and so tags)
+    for ix, starts, ends, _, _ in jobs:
+        ok = (starts >= 0) & (starts < ends) & (ends <= len(ix.tm.text))
+        s, e = (starts, ends) if ok.all() else (np.where(ok, starts, 0), np.where(ok, ends, 1))
+        if len(ix.tm.text) and len(s) and len(ix.tok_start):
+            placing.append(len(out))
+        out.append((ok, s, e, s))
+    if len(placing) < len(out):  # nothing to place in, or nothing to place
+        out = [got if n in placing else (got[0] & False, *got[1:]) for n, got in enumerate(out)]
+    if not placing:
+        return out
+    ok_in = np.concatenate([out[n][0] for n in placing])
+    j, s, e, f0, n0 = _joined([(jobs[n][0], out[n][1], out[n][2], jobs[n][3], jobs[n][4])
+                               for n in placing])
+    ok, ps, pe, parent = _place_joined(j, s, e, ok_in)
+    ps, pe = ps - f0, pe - f0
+    parent = np.where(parent >= 0, parent - n0, -1)
+    at = 0
+    for n in placing:
+        b = at + len(out[n][1])
+        out[n] = (ok[at:b], ps[at:b], pe[at:b], parent[at:b])
+        at = b
+    return out
+
+
+def _plain_edges(text: str, s: Ints, e: Ints) -> npt.NDArray[np.bool_]:
+    """Which spans neither start nor end with whitespace (``place`` trims it first)."""
+    ok = np.ones(len(s), dtype=bool)
+    chars = "".join(itemgetter(*np.concatenate([s, e - 1]).tolist())(text))
+    ok[[m.start() % len(s) for m in _SPACE.finditer(chars)]] = False
+    return ok
+
+
+def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Placed:
+    """``place_many`` of the spans [s, e) of files end to end (``_joined``)."""
+    c, text, tags, names = j.c, j.text, j.tags, j.names
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
-    # file positions of all four at once: numpy's cost here is per call, not per span
-    seg_pn = c.r_start.searchsorted(np.concatenate([np.maximum(s - 1, 0),
-                                                        np.minimum(e, n - 1)]), side="right") - 1
+    # file positions of all four at once
+    seg_pn = c.r_start.searchsorted(np.concatenate([np.maximum(s - 1, j.r0),
+                                                    np.minimum(e, j.r1 - 1)]), side="right") - 1
     seg_p, seg_n = seg_pn[:m], seg_pn[m:]
     gen = c.kind[seg_pn] == GEN
     if gen.any():
         i_prev = np.where(gen[:m], c.r_start[seg_p] - 1, s - 1)
-        i_next = np.where(gen[m:], c.r_start[np.minimum(seg_n + 1, len(c.r_start) - 1)], e)
+        i_next = np.where(gen[m:], c.r_start[np.minimum(seg_n + 1, j.g1 - 1)], e)
     else:  # no generated break next to any span
         i_prev, i_next = s - 1, e
     src_s, src_e, kind_at, seg_at = _source_at(c, np.concatenate(
-        [s, e - 1, np.maximum(i_prev, 0), np.minimum(i_next, n - 1)]))
+        [s, e - 1, np.maximum(i_prev, j.r0), np.minimum(i_next, j.r1 - 1)]))
     ps0, pe0 = src_s[:m], src_e[m:2 * m]
     ok &= (kind_at[:m] != GEN) & (kind_at[m:2 * m] != GEN) & (
         c.gens[seg_at[:m]] == c.gens[seg_at[m:2 * m]])
-    edges = np.concatenate([s, e - 1]).tolist()  # place() trims whitespace first
-    chars = "".join(itemgetter(*edges)(text))  # two edges at least: a tuple
-    ok[[m.start() % len(s) for m in _SPACE.finditer(chars)]] = False
-    ntok = len(c.tok_start)
-    if not ntok:
-        return ok, ps0, pe0, np.full(len(s), -1, dtype=np.int64)
+    ok &= _plain_edges(text, s, e)
     k = c.tok_end.searchsorted(ps0, side="right")  # tokens before k end by ps0
     k2 = c.tok_start.searchsorted(pe0, side="left")  # tokens from k2 start at pe0 or later
-    j = np.maximum(k - 1, 0)
-    parent = np.where(k > 0, c.tok_after[j], -1)
+    jj = np.maximum(k - 1, j.t0)
+    parent = np.where(k > j.t0, c.tok_after[jj], -1)
     # markup inside: the element open at both edges is open throughout, so what lies
     # between is whole elements, its children, each of which the new tag must be able to
     # hold (or the place is around the element, below); an edge in CDATA is in no element
-    last = np.maximum(k2 - 1, 0)
-    ok &= parent == np.where(k2 > 0, c.tok_after[last], -1)
-    ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, ntok - 1)] > ps0) & (c.tok_end[last] < pe0))
+    last = np.maximum(k2 - 1, j.t0)
+    ok &= parent == np.where(k2 > j.t0, c.tok_after[last], -1)
+    ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, j.t1 - 1)] > ps0) & (c.tok_end[last] < pe0))
     refused = np.zeros(m, dtype=bool)  # a child inside the new tag may not hold
     inside = (ok & (k2 > k)).nonzero()[0]
     if len(inside):
-        refused[inside[_children_refused(ix, k[inside], k2[inside], parent[inside],
-                                         tags[inside], names)]] = True
+        refused[inside[_children_refused(j, k[inside], k2[inside], parent[inside],
+                                         tags[inside], j.t0[inside])]] = True
         for i in inside.tolist():  # place() cuts a span at a blank line
             if text.find("\n\n", int(s[i]), int(e[i])) != -1:
                 ok[i] = False
     # before the span: back to the last reading character (over a generated break)
-    lo = np.where(i_prev >= 0, src_e[2 * m:3 * m], 0)
-    before = (k == 0) | (c.tok_start[j] < lo) | _stops(ix, j)
+    lo = np.where(i_prev >= j.r0, src_e[2 * m:3 * m], j.f0)
+    before = (k == j.t0) | (c.tok_start[jj] < lo) | _stops(j, jj)
     # after it: on to the next reading character
-    hi = np.where(i_next < n, src_s[3 * m:], len(ix.text))
-    j2 = np.minimum(k2, ntok - 1)
-    after = (k2 >= ntok) | (c.tok_end[j2] > hi) | _stops(ix, j2)
+    hi = np.where(i_next < j.r1, src_s[3 * m:], j.f1)
+    j2 = np.minimum(k2, j.t1 - 1)
+    after = (k2 >= j.t1) | (c.tok_end[j2] > hi) | _stops(j, j2)
     # one plain side is enough: the other side's wider places are not shared
     wrapped = (ok & ~before & ~after).nonzero()[0]
     ok &= before | after
-    node_name, node_names = ix.node_names
     width = len(names)
-    ok &= ~refused & _each(node_name[parent] * width + tags,
-                           lambda v: node_names[v // width] in HOSTS[names[v % width]])
+    ok &= ~refused & _each(j.node_name[parent] * width + tags,
+                           lambda v: j.node_names[v // width] in HOSTS[names[v % width]])
     if len(wrapped):
-        _place_around(ix, wrapped, j, j2, lo, hi, parent, refused, tags, names,
-                      ok, ps0, pe0)
+        _place_around(j, wrapped, jj, j2, lo, hi, parent, refused, ok, ps0, pe0)
     return ok, ps0, pe0, parent
 
 
-def _place_around(ix: SourceIndex, rows: Ints, j: Ints, j2: Ints, lo: Ints, hi: Ints,
-                  parent: Ints, refused: npt.NDArray[np.bool_], tags: Ints,
-                  names: Sequence[str], ok: npt.NDArray[np.bool_], ps: Ints, pe: Ints) -> None:
-    """``place_simple``'s spans ``rows`` with markup on both sides: those that are the whole
-    content of their parent (tokens ``j`` and ``j2`` its start and end tags), one side's
-    search for a wider place ending right past that tag, are placed (set in ``ok``, ``ps``,
-    ``pe``, ``parent``) as ``_place_one`` would: around the element when its parent may hold
-    the tag and the tag the element, else inside it when it may hold the tag. A few spans a
-    file: one by one (numpy's cost is per call)."""
-    kind, node, start, end = ix.tok_kind, ix.tok_node, ix.tok_start, ix.tok_end
-    block = ix.tok_block
-    last = len(start) - 1
+def _place_around(j: _Joined, rows: Ints, a_tok: Ints, b_tok: Ints, lo: Ints, hi: Ints,
+                  parent: Ints, refused: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_],
+                  ps: Ints, pe: Ints) -> None:
+    """``place_many``'s spans ``rows`` with markup on both sides: those that are the whole
+    content of their parent (tokens ``a_tok`` and ``b_tok`` its start and end tags), one
+    side's search for a wider place ending right past that tag, are placed (set in ``ok``,
+    ``ps``, ``pe``, ``parent``) as ``_place_one`` would: around the element when its parent
+    may hold the tag and the tag the element, else inside it when it may hold the tag. A few
+    spans an export: one by one (numpy's cost is per call)."""
+    c = j.c
+    kind, node, start, end = c.tok_kind, c.tok_node, c.tok_start, c.tok_end
 
     def stops(tok: int) -> bool:
-        return kind[tok] == CDATA or bool(block[tok])
+        return bool(kind[tok] == CDATA or j.tok_block[tok])
 
-    for i, a, b, p, before, after in zip(rows.tolist(), j[rows].tolist(), j2[rows].tolist(),
-                                         parent[rows].tolist(), lo[rows].tolist(),
-                                         hi[rows].tolist()):
+    def name(node: int) -> str | None:
+        return j.node_names[int(j.node_name[node])]
+
+    for i, a, b, p, before, after, first, end_tok in zip(
+            rows.tolist(), a_tok[rows].tolist(), b_tok[rows].tolist(), parent[rows].tolist(),
+            lo[rows].tolist(), hi[rows].tolist(), j.t0[rows].tolist(), j.t1[rows].tolist()):
         if kind[a] != START or node[a] != p or kind[b] != END or node[b] != p:
             continue
-        if not (a == 0 or start[a - 1] < before or stops(a - 1)
-                or b == last or end[b + 1] > after or stops(b + 1)):
+        if not (a == first or start[a - 1] < before or stops(a - 1)
+                or b == end_tok - 1 or end[b + 1] > after or stops(b + 1)):
             continue
-        tag = names[tags[i]]
-        grand = ix.tok_after[a - 1] if a else -1
-        if ix.hosts(grand, tag) and ix.tei_name(p) in CONTENT[tag]:
+        tag = j.names[j.tags[i]]
+        grand = int(c.tok_after[a - 1]) if a > first else -1
+        if name(grand) in HOSTS[tag] and name(p) in CONTENT[tag]:
             ok[i], ps[i], pe[i], parent[i] = True, start[a], end[b], grand
-        elif not refused[i] and ix.hosts(p, tag):
+        elif not refused[i] and name(p) in HOSTS[tag]:
             ok[i] = True
 
 
-def _children_refused(ix: SourceIndex, first: Ints, stop: Ints, parent: Ints, tags: Ints,
-                      names: Sequence[str]) -> npt.NDArray[np.bool_]:
-    """For spans holding tokens [first, stop) whole inside element ``parent``: whether a child
-    element among them may not go in the span's new tag (``_place_one`` looks for another
-    place then)."""
-    c = ix.cols
+def _children_refused(j: _Joined, first: Ints, stop: Ints, parent: Ints, tags: Ints,
+                      t0: Ints) -> npt.NDArray[np.bool_]:
+    """For spans holding tokens [first, stop) whole inside element ``parent`` (of a file
+    whose tokens start at ``t0``): whether a child element among them may not go in the
+    span's new tag (``_place_one`` looks for another place then)."""
+    c = j.c
     count = stop - first
     row = np.repeat(np.arange(len(first)), count)
     tok = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count) + first[row]
-    above = np.where(tok > 0, c.tok_after[np.maximum(tok - 1, 0)], -1)
+    above = np.where(tok > t0[row], c.tok_after[np.maximum(tok - 1, t0[row])], -1)
     child = ((c.tok_kind[tok] == START) | (c.tok_kind[tok] == EMPTY)) & (above == parent[row])
     tok, row = tok[child], row[child]
-    node_name, node_names = ix.node_names
-    width = len(names)
-    refused = ~_each(node_name[c.tok_node[tok]] * width + tags[row],
-                     lambda v: node_names[v // width] in CONTENT[names[v % width]])
+    width = len(j.names)
+    refused = ~_each(j.node_name[c.tok_node[tok]] * width + tags[row],
+                     lambda v: j.node_names[v // width] in CONTENT[j.names[v % width]])
     return np.bincount(row[refused], minlength=len(first)) > 0
 
 
-def _stops(ix: SourceIndex, toks: Ints) -> npt.NDArray[np.bool_]:
+def _stops(j: _Joined, toks: Ints) -> npt.NDArray[np.bool_]:
     """Which tokens end the search for a wider place for a tag: CDATA and a block's tags."""
-    out: npt.NDArray[np.bool_] = (ix.cols.tok_kind[toks] == CDATA) | ix.tok_block[toks]
+    out: npt.NDArray[np.bool_] = (j.c.tok_kind[toks] == CDATA) | j.tok_block[toks]
     return out
 
 
@@ -509,10 +623,14 @@ def small_unique(values: Ints) -> tuple[Ints, Ints]:
 
 
 def _each(values: Ints, test: Callable[[int], bool]) -> npt.NDArray[np.bool_]:
-    """``test`` of every value (small, not negative: ids of names), asked once per value."""
+    """``test`` of every value (not negative: ids of names), asked once per value."""
     if not len(values):
         return np.zeros(0, dtype=bool)
-    table = np.zeros(int(values.max()) + 1, dtype=bool)
+    top = int(values.max())
+    if top > 8 * len(values) + 1024:  # few values far apart (many files' names): sorted
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return np.array([test(v) for v in uniq.tolist()], dtype=bool)[inverse.reshape(-1)]
+    table = np.zeros(top + 1, dtype=bool)
     for v in np.bincount(values).nonzero()[0].tolist():
         table[v] = test(v)
     return table[values]

@@ -47,15 +47,15 @@ import numpy as np
 
 from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
+from annotator.acts.texts import Unparsed
 from annotator.bibliography.library import private
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.calendar import julian_written, names_julian
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
-from annotator.export.insert import (Insert, Ints, Piece, SourceIndex, Strs, TagBatch,
-                                     first_crossing, index_file, index_source,
-                                     nest, place,
-                                     place_simple, small_unique, splice, tag_batch)
+from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
+                                     TagBatch, first_crossing, index_file, index_source, nest,
+                                     place, place_many, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
@@ -63,7 +63,7 @@ from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Po
                                        style_of, written_register_ids)
 from annotator.export.works import cited_with_parents
 from annotator.interrupt import held
-from annotator.records import BibEntry, Entity, ExportReport, TeiExport, Written
+from annotator.records import BibEntry, Entity, ExportReport, Source, TeiExport, Written
 from annotator.store import Store
 from annotator.store import exports as rows_of
 from annotator.store.decided import changed_source_spans, decided_entities, enriched_entities
@@ -396,6 +396,9 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     return data
 
 
+# sources whose plain spans are placed at once (``place_many``): numpy's cost is per call,
+# and a group's maps are held until its files are written
+_GROUP = 64
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
 _INDENT = re.compile(r"[ \t]*")
 _NUMBERED = re.compile(r"\d+(\.\d+){0,2}")
@@ -566,6 +569,8 @@ class _Builder:
         self._julian: tuple[str, bool] | None = None  # (id, the file's own)
         self.julian_used = False
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
+        self._spans: _Spans | None = None  # every span to wrap (``inline``)
+        self.job: SimpleJob | None = None  # and what ``place_many`` is asked of them
 
     # names of new elements: the TEI namespace's prefix in force where they go
     def qname(self, node: int, local: str) -> tuple[str, str]:
@@ -636,9 +641,13 @@ class _Builder:
             end = np.concatenate([np.array([sp.end for sp in few], np.int64), end])
             rank = np.concatenate([np.array([sp.rank for sp in few], np.int64), rank])
             look = np.concatenate([np.array(few_look, np.int64), look])
-        self._wrap(_Spans(start=start, end=end, rank=rank, look=look, looks=looks,
-                          xml_ids={i: sp.xml_id for i, sp in enumerate(few)},
-                          inside={len(few) + i: node for i, node in self.inside.items()}))
+        sp = self._spans = _Spans(start=start, end=end, rank=rank, look=look, looks=looks,
+                                  xml_ids={i: sp.xml_id for i, sp in enumerate(few)},
+                                  inside={len(few) + i: node for i, node in self.inside.items()})
+        tag_names = sorted({look.tag for look in sp.looks})
+        look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
+        self.job = (self.ix, sp.start, sp.end,
+                    look_tag[sp.look] if len(sp.look) else np.zeros(0, np.int64), tag_names)
 
     def _mention_looks(self, first: int) -> list[_Look]:
         """The look of each kind of mention; sets the columns of the mentions to wrap, their
@@ -655,8 +664,8 @@ class _Builder:
         exactly its span."""
         m = self.data.mentions
         kinds = m.kinds
-        extras = self._kind_attrs(kinds)
         start, end, kind = m.start, m.end, m.kind
+        found: list[tuple[list[int], int, bool, int, int]] = []
         own, by_key = self.data.own, self.ex.by_key
         if (by_key or own) and len(start):  # names or dates already marked in the source
             # only mentions with the span of an element or of the file's own mentions are
@@ -668,7 +677,6 @@ class _Builder:
             at = np.minimum(spans.searchsorted(keys), len(spans) - 1)  # sorted: no isin
             rows = (spans[at] == keys).nonzero()[0]
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
-            found: list[tuple[list[int], int, bool, int, int]] = []
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds]
             marking = [_MARKING[t] for t in types]  # the file's own element of the span
@@ -695,9 +703,6 @@ class _Builder:
                     drop.append(i)
                 elif other is not None:
                     inside[i] = other[0]
-            if found:
-                self.counts["reused"] += len(found)
-                self._reuse(found, kinds, extras)
             if drop:
                 keep = np.ones(len(start), dtype=bool)
                 keep[drop] = False
@@ -709,6 +714,13 @@ class _Builder:
         self._m_start, self._m_end = start, end
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
+        decided = self.data.decided
+        extras = self._kind_attrs(kinds, [*present, *(
+            k for _, k, from_file, _, _ in found  # what ``_reuse`` reads
+            if not from_file or kinds[k].type == "date" or kinds[k].entity_id in decided)])
+        if found:
+            self.counts["reused"] += len(found)
+            self._reuse(found, kinds, extras)
         if any(kinds[k].custom for k in present):
             self.julian_used = True
         for k in sorted(present):
@@ -736,27 +748,30 @@ class _Builder:
         """The type of mention the file's element marks (``tei.marked.marks``)."""
         return marks(local, self.ix.els.get(node, "type") if local in ("name", "rs") else None)
 
-    def _kind_attrs(self, kinds: list[_Kind]) -> list[tuple[tuple[str, str | None], ...]]:
-        """The attributes of each kind of mention but its ``@cert``/``@resp`` as a proposal:
+    def _kind_attrs(self, kinds: list[_Kind], wanted: Iterable[int]
+                    ) -> dict[int, tuple[tuple[str, str | None], ...]]:
+        """The attributes of each kind ``wanted`` but its ``@cert``/``@resp`` as a proposal:
         a date's value, a name's pointer (found once per entity: its kinds differ in status
-        and provenance)."""
+        and provenance). Only those asked: most kinds of a marked file are its own names,
+        kept as they are, which need none."""
         refs: dict[str, tuple[tuple[str, str | None], ...]] = {}
-        out = []
-        for k in kinds:
+        out: dict[int, tuple[tuple[str, str | None], ...]] = {}
+        for i in sorted(set(wanted)):  # in the kinds' order, as when all were made
+            k = kinds[i]
             if k.type == "date":
-                out.append(_date_attrs(k.date_value, k.date_cert, k.status == "confirmed",
-                                       k.custom, self.julian_id() if k.custom else "",
-                                       k.stated))
+                out[i] = _date_attrs(k.date_value, k.date_cert, k.status == "confirmed",
+                                     k.custom, self.julian_id() if k.custom else "",
+                                     k.stated)
                 continue
             eid = k.entity_id
             if not eid or eid not in self.data.entities:
-                out.append(())
+                out[i] = ()
                 continue
             got = refs.get(eid)
             if got is None:
                 ref = self.pointer(self.data.entities[eid])
                 got = refs[eid] = (ref,) if ref else ()
-            out.append(got)
+            out[i] = got
         return out
 
     def pointer(self, ent: Entity) -> tuple[str, str] | None:
@@ -845,7 +860,7 @@ class _Builder:
 
 
     def _reuse(self, found: list[tuple[list[int], int, bool, int, int]], kinds: list[_Kind],
-               extras: list[tuple[tuple[str, str | None], ...]]) -> None:
+               extras: dict[int, tuple[tuple[str, str | None], ...]]) -> None:
         """For each (existing element's chain of fragments, kind of the mention it marks,
         whether the file's own markup gave the mention, its span), add what the element lacks
         (``@ref``, a date value) when an editor decided it; keep what it has.
@@ -946,19 +961,17 @@ class _Builder:
         self._add_attrs(node, (("xml:id", xid),))
         return xid
 
-    def _wrap(self, sp: _Spans) -> None:
-        """Place every span, make the pieces nest, name them and queue their tags."""
-        pieces = self._nested(sp, self._placed(sp))
+    def _wrap(self, sp: _Spans, placed: Placed) -> None:
+        """Place every span (``placed``: what ``place_many`` found of ``job``), make the
+        pieces nest, name them and queue their tags."""
+        pieces = self._nested(sp, self._placed(sp, placed))
         opens, closes = self._tags(sp, pieces)
         self.batch = tag_batch(pieces.ps, pieces.pe, opens, closes)
 
-    def _placed(self, sp: _Spans) -> _Pieces:
-        """Most names lie inside one run of text: ``place_simple`` places those all at once,
-        and ``place`` the rest, one by one."""
-        tag_names = sorted({look.tag for look in sp.looks})
-        look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
-        span_tag = look_tag[sp.look] if len(sp.look) else np.zeros(0, np.int64)
-        simple, ps, pe, parent = place_simple(self.ix, sp.start, sp.end, span_tag, tag_names)
+    def _placed(self, sp: _Spans, placed: Placed) -> _Pieces:
+        """Most names lie inside one run of text: ``place_many`` placed those, every file's
+        at once, and ``place`` places the rest, one by one."""
+        simple, ps, pe, parent = placed
         if sp.inside:  # inside the file's element of their span: one by one, below
             simple[list(sp.inside)] = False
         if simple.all():  # the common case: no piece to place one by one
@@ -1441,6 +1454,14 @@ class _Builder:
 
     def build(self) -> str:
         self.inline()
+        assert self.job is not None
+        return self.finish(place_many([self.job])[0])
+
+    def finish(self, placed: Placed) -> str:
+        """The export, once ``inline`` has made the spans and ``place_many`` placed the plain
+        ones (``job``)."""
+        assert self._spans is not None  # ``inline`` first
+        self._wrap(self._spans, placed)
         self.own_idnos()
         self.standoff()  # before the header: it decides which @resp targets are needed
         if self.inserts or (self.batch is not None and len(self.batch.pos)):
@@ -1778,37 +1799,47 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
         edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
         with ExportFiles(ctx.root) as out_files:
-            for n, src in enumerate(sources):
-                file = ctx.texts.unparsed(src)  # its tree is parsed only if an export reads it
-                source = _Source.of(index_file(file.tm, file.tree))
-                data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
-                              marked=bool(source.existing.by_key), edition=edition)
-                found = marked(file.tm)
-                data.own_pointers = file_pointers(pointers, found)
-                data.named = Named(pointers, found.prefixes)
-                data.file_forms = file_forms.get(src.id, Counter())
-                name = edition_of.get(src.id, "")
-                data.edition_forms = edition_forms.get(name, Counter())
-                data.edition_styles = edition_styles.setdefault(name, {})
-                mode = register or (inferred_register([data.file_forms]) if data.file_forms
-                                    else edition_registers.get(name, "inline"))
-                built = _render(source, data, source_id=src.id, register=mode)
-                counts = built.counts
-                for eid in built.pointed | built.reached if mode == "file" else ():
-                    if eid in data.entities:
-                        in_register.setdefault(eid, data.entities[eid])
-                out = encoded(built.out, file.codec)  # the file's own encoding
-                path = target_dir / export_name(src.file)
-                action = out_files.write(path, out)
-                files.append(TeiExport(source_id=src.id, path=out_files.shown(path),
-                                       action=action,
-                                       pointers_kept_lines=built.export_lines(built.kept_at),
-                                       pointers_kept_words=tuple(built.kept_words),
-                                       dangling_lines=built.export_lines(built.dangling_at),
-                                       unwritten=built.unwritten_said(),
-                                       **counts))
-                if progress is not None:
-                    progress(n + 1, len(sources))
+            for group in range(0, len(sources), _GROUP):
+                # each file's spans made, then placed with the group's at once, then written
+                ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
+                for src in sources[group:group + _GROUP]:
+                    file = ctx.texts.unparsed(src)  # parsed only if an export reads the tree
+                    source = _Source.of(index_file(file.tm, file.tree))
+                    data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
+                                  marked=bool(source.existing.by_key), edition=edition)
+                    found = marked(file.tm)
+                    data.own_pointers = file_pointers(pointers, found)
+                    data.named = Named(pointers, found.prefixes)
+                    data.file_forms = file_forms.get(src.id, Counter())
+                    name = edition_of.get(src.id, "")
+                    data.edition_forms = edition_forms.get(name, Counter())
+                    data.edition_styles = edition_styles.setdefault(name, {})
+                    mode = register or (inferred_register([data.file_forms])
+                                        if data.file_forms
+                                        else edition_registers.get(name, "inline"))
+                    built = _Builder(source.ix, data, source_id=src.id,
+                                     existing=source.existing, register=mode)
+                    built.inline()
+                    ready.append((src, file, data, built))
+                placed = place_many([built.job for *_, built in ready if built.job is not None])
+                for (src, file, data, built), got in zip(ready, placed):
+                    built.out = built.finish(got)
+                    counts = built.counts
+                    for eid in built.pointed | built.reached if built.register == "file" else ():
+                        if eid in data.entities:
+                            in_register.setdefault(eid, data.entities[eid])
+                    out = encoded(built.out, file.codec)  # the file's own encoding
+                    path = target_dir / export_name(src.file)
+                    action = out_files.write(path, out)
+                    files.append(TeiExport(source_id=src.id, path=out_files.shown(path),
+                                           action=action,
+                                           pointers_kept_lines=built.export_lines(built.kept_at),
+                                           pointers_kept_words=tuple(built.kept_words),
+                                           dangling_lines=built.export_lines(built.dangling_at),
+                                           unwritten=built.unwritten_said(),
+                                           **counts))
+                    if progress is not None:
+                        progress(len(files), len(sources))
             if in_register:
                 if len(set(ids)) < len(file_forms):  # some sources only: keep what the
                     # others' exports point to
