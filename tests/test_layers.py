@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("annotator.errors", "annotator.records", "annotator.config", "annotator.files",
      "annotator.calendar", "annotator.dates", "annotator.chronology", "annotator.text",
      "annotator.version", "annotator.folder", "annotator.filters", "annotator.vocab",
-     "annotator.interrupt"),
+     "annotator.interrupt", "annotator.collector"),
     ("annotator.tei",),
     ("annotator.nlp", "annotator.entities", "annotator.bibliography"),
     ("annotator.store",),

@@ -51,6 +51,7 @@ from annotator.acts.texts import Unparsed
 from annotator.bibliography.library import private
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.calendar import julian_written, names_julian
+from annotator.collector import paused
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
@@ -1749,6 +1750,7 @@ def _render(src: _Source, data: _Data, *, source_id: str, register: str) -> _Bui
     return builder
 
 
+@paused()  # many short-lived objects: the cycle collector would walk the live ones
 def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                include_proposals: bool = False, out_dir: str | Path | None = None,
                progress: Callable[[int, int], None] | None = None,
