@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
@@ -962,13 +963,6 @@ class _Builder:
         self._add_attrs(node, (("xml:id", xid),))
         return xid
 
-    def _wrap(self, sp: _Spans, placed: Placed) -> None:
-        """Place every span (``placed``: what ``place_many`` found of ``job``), make the
-        pieces nest, name them and queue their tags."""
-        pieces = self._nested(sp, self._placed(sp, placed))
-        opens, closes = self._tags(sp, pieces)
-        self.batch = tag_batch(pieces.ps, pieces.pe, opens, closes)
-
     def _placed(self, sp: _Spans, placed: Placed) -> _Pieces:
         """Most names lie inside one run of text: ``place_many`` placed those, every file's
         at once, and ``place`` places the rest, one by one."""
@@ -999,16 +993,9 @@ class _Builder:
             slow.extend(got)
         return _Pieces(*(np.concatenate(c) for c in zip(batch, _Pieces.of(slow))))
 
-    def _nested(self, sp: _Spans, p: _Pieces) -> _Pieces:
-        """The pieces in nesting order; where two cross, ``nest`` cuts one."""
-        order = np.lexsort((p.owner, p.rank, -p.pe, p.ps))
-        p = _Pieces(*(col[order] for col in p))
-        # a piece that overlaps no other cannot cross one: look at the rest
-        ends_before = np.concatenate([[-1], np.maximum.accumulate(p.pe)[:-1]])
-        next_start = np.concatenate([p.ps[1:], [len(self.text) + 1]])
-        busy = (ends_before > p.ps) | (p.pe > next_start)
-        if first_crossing(p.ps[busy].tolist(), p.pe[busy].tolist()) is None:
-            return p
+    def _nest(self, sp: _Spans, p: _Pieces) -> _Pieces:
+        """The pieces (in nesting order, ``_nested``), two of them crossing: ``nest`` cuts
+        one."""
         nested, lost = nest(self.ix, [
             Piece(a, b, c, d, parent, sp.looks[int(sp.look[o])].tag, o, r, bool(i))
             for a, b, c, d, parent, o, r, i in zip(*(col.tolist() for col in p))])
@@ -1016,37 +1003,12 @@ class _Builder:
             self.counts["unplaced"] += 1
         return _Pieces.of(nested)
 
-    def _tags(self, sp: _Spans, p: _Pieces) -> tuple[Strs, Strs]:
-        """Start and end tag of every piece. Pieces that need an id (claims, passages, any
-        span cut into fragments) get theirs one by one; the others share theirs by look and
-        the namespace prefix in force where they go."""
-        k = np.bincount(p.owner, minlength=len(sp.start)) if len(p.owner) else p.owner
-        shared = k[p.owner] == 1
-        if sp.xml_ids:  # a mask of the rows, not np.isin (which sorts)
-            has_id = np.zeros(len(sp.start), dtype=bool)
-            has_id[list(sp.xml_ids)] = True
-            shared &= ~has_id[p.owner]
-        every = bool(shared.all())  # no piece needs an id (most files): no mask to apply
-        parents, owners = (p.parent, p.owner) if every else (p.parent[shared], p.owner[shared])
-        scopes, at_scope = small_unique(self.ix.ns_scope[parents])
-        prefixes: dict[tuple[str, str], int] = {}
-        pre_ids = np.array([prefixes.setdefault(self.prefix(node), len(prefixes))
-                            for node in scopes.tolist()], dtype=np.int64)
-        pre_of = list(prefixes)
-        width = max(len(prefixes), 1)
-        look_ids = sp.look[owners]  # and the prefix, where the file names TEI two ways
-        uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope] if width > 1
-                                     else look_ids)
-        pairs = [_tag_pair(pre_of[pair % width], sp.looks[pair // width])
-                 for pair in uniq.tolist()]
-        shared_opens = np.array([o for o, _ in pairs], dtype=object)[inverse]
-        shared_closes = np.array([c for _, c in pairs], dtype=object)[inverse]
-        if every:
-            return shared_opens, shared_closes
-        opens = np.empty(len(p.ps), dtype=object)
-        closes = np.empty(len(p.ps), dtype=object)
-        opens[shared] = shared_opens
-        closes[shared] = shared_closes
+    def _tags(self, sp: _Spans, p: _Pieces, shared: npt.NDArray[np.bool_],
+              shared_opens: Strs, shared_closes: Strs) -> tuple[Strs, Strs]:
+        """Start and end tag of every piece, ``_tags_of`` having made those of the pieces
+        that share theirs (``shared``): the others (claims, passages, any span cut into
+        fragments) need an id, given one by one."""
+        opens, closes = shared_opens.copy(), shared_closes.copy()
         by_owner: dict[int, list[int]] = {}
         alone = (~shared).nonzero()[0]
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
@@ -1455,14 +1417,11 @@ class _Builder:
 
     def build(self) -> str:
         self.inline()
-        assert self.job is not None
-        return self.finish(place_many([self.job])[0])
+        _wrap([self])
+        return self.finish()
 
-    def finish(self, placed: Placed) -> str:
-        """The export, once ``inline`` has made the spans and ``place_many`` placed the plain
-        ones (``job``)."""
-        assert self._spans is not None  # ``inline`` first
-        self._wrap(self._spans, placed)
+    def finish(self) -> str:
+        """The export, once ``inline`` has made the spans and ``_wrap`` queued their tags."""
         self.own_idnos()
         self.standoff()  # before the header: it decides which @resp targets are needed
         if self.inserts or (self.batch is not None and len(self.batch.pos)):
@@ -1493,6 +1452,105 @@ class _Builder:
         return tuple(self.text.count("\n", 0, a) + 1
                      + sum(i.text.count("\n") for i in self.inserts if i.pos < a)
                      for a in offsets)
+
+
+def _wrap(built: Sequence[_Builder]) -> None:
+    """Place every span of many files' exports (``inline`` made them), make the pieces nest,
+    name them and queue their tags (``batch``): numpy's cost is per call, so the steps it
+    does are done for all the files at once, the few that need Python one by one."""
+    jobs = [b.job for b in built if b.job is not None]
+    spans = [b._spans for b in built if b._spans is not None]
+    assert len(jobs) == len(spans) == len(built)  # each builder's ``inline`` first
+    pieces = _nested([b._placed(sp, got) for b, sp, got in zip(built, spans, place_many(jobs))],
+                     built)
+    for b, p, (shared, opens, closes) in zip(built, pieces, _tags_of(built, pieces)):
+        assert b._spans is not None
+        if not shared.all():
+            opens, closes = b._tags(b._spans, p, shared, opens, closes)
+        b.batch = tag_batch(p.ps, p.pe, opens, closes)
+
+
+def _joined(pieces: Sequence[_Pieces]) -> tuple[_Pieces, Ints]:
+    """Many files' pieces end to end, and the file of each."""
+    sizes = [len(p.ps) for p in pieces]
+    return (_Pieces(*(np.concatenate(col) for col in zip(*pieces))),
+            np.repeat(np.arange(len(pieces)), sizes))
+
+
+def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder]) -> list[_Pieces]:
+    """Each file's pieces in nesting order (start, longer first, rank, span); where two
+    cross, its builder's ``_nest`` cuts one. The files' positions are shifted to follow each
+    other, so one sort orders them all and no piece seems to cross another file's."""
+    if len(pieces) == 1 and not len(pieces[0].ps) or not pieces:
+        return list(pieces)
+    p, file = _joined(pieces)
+    shift = np.cumsum([0, *(len(b.text) + 1 for b in built[:-1])])[file]
+    ps, pe = p.ps + shift, p.pe + shift
+    order = np.lexsort((p.owner, p.rank, -pe, ps))
+    p = _Pieces(*(col[order] for col in p))
+    ps, pe, file = ps[order], pe[order], file[order]
+    # a piece that overlaps no other cannot cross one: look at the rest
+    ends_before = np.concatenate([[-1], np.maximum.accumulate(pe)[:-1]])
+    next_start = np.concatenate([ps[1:], [int(ps[-1]) + 1 if len(ps) else 0]])
+    busy = (ends_before > ps) | (pe > next_start)
+    cut = np.searchsorted(file, np.arange(len(pieces) + 1)).tolist()
+    out = [_Pieces(*(col[a:b] for col in p)) for a, b in zip(cut, cut[1:])]
+    if first_crossing(ps[busy].tolist(), pe[busy].tolist()) is not None:
+        for n in np.unique(file[busy]).tolist():  # the files with a crossing: few
+            a, b = cut[n], cut[n + 1]
+            mine = busy[a:b]
+            if first_crossing(ps[a:b][mine].tolist(), pe[a:b][mine].tolist()) is not None:
+                spans = built[n]._spans
+                assert spans is not None
+                out[n] = built[n]._nest(spans, out[n])
+    return out
+
+
+def _tags_of(built: Sequence[_Builder], pieces: Sequence[_Pieces]
+             ) -> list[tuple[npt.NDArray[np.bool_], Strs, Strs]]:
+    """For each file, which of its pieces share their tags (a span in one piece, with no id
+    of its own) and those tags, by look and the namespace prefix in force where each goes,
+    made once per pair for all the files (the pieces of the others are the builder's,
+    ``_Builder._tags``)."""
+    spans = [b._spans for b in built]
+    assert all(sp is not None for sp in spans)
+    n_spans = np.array([len(sp.start) for sp in spans if sp is not None], np.int64)
+    n_nodes = np.array([len(b.ix.ns_scope) for b in built], np.int64)  # with the -1 slot
+    n_looks = np.array([len(sp.looks) for sp in spans if sp is not None], np.int64)
+    first_span, first_node = np.cumsum(n_spans) - n_spans, np.cumsum(n_nodes) - n_nodes
+    first_look = np.cumsum(n_looks) - n_looks
+    p, file = _joined(pieces)
+    owner = p.owner + first_span[file]
+    counts = np.bincount(owner, minlength=int(n_spans.sum())) if len(owner) else owner
+    shared = counts[owner] == 1
+    with_id = [int(first_span[n]) + o for n, sp in enumerate(spans) if sp is not None
+               for o in sp.xml_ids]
+    if with_id:  # a mask of the rows, not np.isin (which sorts)
+        has_id = np.zeros(len(counts), dtype=bool)
+        has_id[with_id] = True
+        shared &= ~has_id[owner]
+    ns_scope = np.concatenate([b.ix.ns_scope for b in built])
+    last = first_node + n_nodes - 1  # each file's -1 slot
+    scope = ns_scope[np.where(p.parent >= 0, p.parent + first_node[file], last[file])]
+    scope_at = np.where(scope >= 0, scope + first_node[file], last[file])
+    scopes, at_scope = small_unique(scope_at)
+    prefixes: dict[tuple[str, str], int] = {}
+    of_file = np.searchsorted(first_node, scopes, side="right") - 1
+    pre_ids = np.array([prefixes.setdefault(built[n].prefix(-1 if at == len(
+        built[n].ix.ns_scope) - 1 else at), len(prefixes)) for n, at in zip(
+            of_file.tolist(), (scopes - first_node[of_file]).tolist())], dtype=np.int64)
+    pre_of = list(prefixes)
+    width = max(len(prefixes), 1)
+    look_ids = np.concatenate([sp.look for sp in spans if sp is not None])[owner] \
+        + first_look[file] if len(owner) else owner
+    looks = [look for sp in spans if sp is not None for look in sp.looks]
+    uniq, inverse = np.unique(look_ids * width + pre_ids[at_scope], return_inverse=True)
+    pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
+    inverse = inverse.reshape(-1)
+    opens = np.array([o for o, _ in pairs] or [""], dtype=object)[inverse]
+    closes = np.array([c for _, c in pairs] or [""], dtype=object)[inverse]
+    cut = np.cumsum([0, *(len(x.ps) for x in pieces)]).tolist()
+    return [(shared[a:b], opens[a:b], closes[a:b]) for a, b in zip(cut, cut[1:])]
 
 
 @lru_cache(maxsize=65536)
@@ -1823,9 +1881,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                      existing=source.existing, register=mode)
                     built.inline()
                     ready.append((src, file, data, built))
-                placed = place_many([built.job for *_, built in ready if built.job is not None])
-                for (src, file, data, built), got in zip(ready, placed):
-                    built.out = built.finish(got)
+                _wrap([built for *_, built in ready])  # the group's spans at once
+                for src, file, data, built in ready:
+                    built.out = built.finish()
                     counts = built.counts
                     for eid in built.pointed | built.reached if built.register == "file" else ():
                         if eid in data.entities:
