@@ -217,6 +217,26 @@ def test_export_tei_splits_crossing_mention_with_next_prev(ws, copy_data, tei_sc
     assert tei_schema.validate(root), tei_schema.error_log.last_error
 
 
+def test_export_tei_files_exported_together_are_each_as_exported_alone(annotated_seed,
+                                                                      copy_data):
+    """An export handles its files' spans together (``_wrap``: placed, nested and named at
+    once): each file is the same as when it is exported alone, one with claims (ids), one
+    with a mention cut in two (crossing pieces) and one with names in CDATA."""
+    ws, _ = annotated_seed
+    sid = ws.add(copy_data("minutes-crlf.xml")).source.id
+    annotate_file(ws, sid, [("Molotov", "person", 0), ("Vyacheslav Molotov", "person", 0),
+                            ("Bulgaria", "place", 0)],
+                  [("government stated", "Bosporus."), ("troops from", "Bulgaria")])
+    together = {f.source_id: (ws.root / f.path).read_bytes()
+                for f in ws.export_tei(out_dir=ws.root / "together").files}
+    assert len(together) == 2
+    for source_id, out in together.items():
+        alone = ws.export_tei([source_id], out_dir=ws.root / "alone").files[0]
+        assert (ws.root / alone.path).read_bytes() == out
+    f = ws.export_tei([sid], out_dir=ws.root / "alone").files[0]
+    assert (f.split, f.claims, f.unplaced) == (1, 2, 2)
+
+
 def test_export_tei_span_in_cdata_is_counted_and_file_stays_valid(ws, copy_data, tei_schema):
     sid = ws.add(copy_data("minutes-crlf.xml")).source.id
     annotate_file(ws, sid, [("Bulgaria", "place", 0)],
