@@ -734,24 +734,31 @@ def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
                           "replaced): ")
 
 
+def _edited_note(ws, tmp_path, year):
+    """note (a claim on 'The war began in 1941.') and other (a claim on its one line), then
+    note.xml edited by hand: ``year`` written one less, two lines added above its text, so a
+    claim's line in the file now is another. The two claims and the edited file."""
+    ws.add(_note(tmp_path, "Note", "The pact was signed in 1939.", "The war began in 1941."))
+    other = tmp_path / "other.txt"
+    other.write_text("Brahm wrote to Schnitzler.\n", encoding="utf-8")
+    ws.add(other)
+    on_note = ws.add_claim("note", quote="The war began in 1941.")
+    on_other = ws.add_claim("other", quote="Brahm wrote to Schnitzler.")
+    file = ws.root / "sources" / "note.xml"
+    file.write_bytes(file.read_bytes().replace(year, b"%d" % (int(year) - 1)).replace(
+        b"<text>", b"<!-- one -->\n<!-- two -->\n<text>", 1))
+    assert b"<!-- two -->" in file.read_bytes()
+    return on_note, on_other, file
+
+
 def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_path):
     """A source's file edited by hand in sources/ since it was added, a claim on it: check
     lists it among the sources' warnings (S016, with 'add --replace'), checks its claims where
     the store's version has them and every other source's, and exits as for those claims
     (was: S016, exit 2, nothing checked)."""
     ws.bib_add(REFERENCES)
-    ws.add(_note(tmp_path, "Note", "The pact was signed in 1939.", "The war began in 1941."))
-    other = tmp_path / "other.txt"
-    other.write_text("Brahm wrote to Schnitzler.\n", encoding="utf-8")
-    ws.add(other)
-    failing = ws.add_claim("note", quote="The war began in 1941.")
-    supported = ws.add_claim("other", quote="Brahm wrote to Schnitzler.")
+    failing, supported, file = _edited_note(ws, tmp_path, b"1939")
     ws.link_claim(supported.id, "nekrich1997")
-    file = ws.root / "sources" / "note.xml"
-    # lines added above it: the claim's line in the file now is another
-    file.write_bytes(file.read_bytes().replace(b"1939", b"1938").replace(
-        b"<text>", b"<!-- one -->\n<!-- two -->\n<text>", 1))
-    assert b"<!-- two -->" in file.read_bytes()
     # the stored version's line and words, said to be that version's, the file named without
     # it (was: 'sources/note.xml:LINE' with the line of the version before, read as the edited
     # file's), and once that the stored version was checked and export refuses the file
@@ -759,24 +766,70 @@ def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_
     assert out.exit_code == 1, out.output
     assert out.stdout == (f"sources/note.xml: claim {failing.id} unsupported (unattributed, "
                           f"{failing.location} of the stored version): The war began in 1941.\n")
-    said = out.stderr.splitlines()
-    assert (f"{file}: warning: file changed since it was added; run 'annotator add --replace "
-            f"{file}' [S016]") in said
-    assert said[said.index(f"{file}: warning: file changed since it was added; run 'annotator "
-                           f"add --replace {file}' [S016]") + 1] == (
-        f"{file}: note: its claims were checked on the version the store keeps, their words and "
-        "lines that version's, not the edited file's; 'annotator export' refuses the file until "
-        "it is added again with --replace")
-    assert sum(": note: " in line for line in said) == 1
+    # one line: what to do, and that export refuses the file meanwhile (was: a note after it)
+    assert out.stderr.splitlines()[0] == f"{file}: warning: {_EDITED.format(file=file)} [S016]"
     assert out.stderr.rstrip().endswith("2 confirmed claims checked, 1 not supported; "
                                         "1 source warning")
     listed = run(ws, "check", "-f", "json")
     assert listed.exit_code == 1, listed.output
     found = json.loads(listed.stdout)
-    assert [(c["id"], c["line"]) for c in found["claims"]] == [(failing.id, failing.line)]
-    assert [(w["code"], w["source"], w["hint"]) for w in found["source_warnings"]] == [
-        ("S016", "note", f"run 'annotator add --replace {file}'")]
+    assert [(c["id"], c["line"], c["read_from"]) for c in found["claims"]] == [
+        (failing.id, failing.line, "stored")]
+    assert [(w["code"], w["source"], f"{w['message']}; {w['hint']}")
+            for w in found["source_warnings"]] == [("S016", "note", _EDITED.format(file=file))]
     assert run(ws, "check", "--allow", "unsupported").exit_code == 0
+
+
+# S016 as the listings and check warn of it: what to do, and what reads the file meanwhile
+_EDITED = ("file changed since it was added; run 'annotator add --replace {file}' to take the "
+           "edit, or restore the file as it was added; until then 'annotator export' refuses it, "
+           "and 'claims', 'claim show' and 'check' read it as the store keeps it")
+
+
+def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
+    """A source's file edited by hand since it was added (S016): 'claims' and 'claim show'
+    give its claims as check does, read in the version the store keeps, their places said to
+    be that version's (JSON: read_from 'stored', 'file' for the others, in check's JSON too),
+    with one warning line on stderr saying what to do and that export refuses the file, exit
+    0; export refuses it (S016, exit 2) with the same what to do (was: claims and claim show
+    refused it, S016, exit 2, while check only warned; JSON never said which text it read)."""
+    edited, kept, file = _edited_note(ws, tmp_path, b"1941")  # its own words edited
+    warning = f"{file}: warning: {_EDITED.format(file=file)} [S016]\n"
+    listed = run(ws, "claims")
+    assert listed.exit_code == 0, listed.output
+    assert listed.stderr == warning
+    [row] = [line for line in listed.stdout.splitlines() if "1941" in line]
+    assert f"{edited.location} of the stored version" in row
+    assert "stored version" not in "".join(line for line in listed.stdout.splitlines()
+                                           if "Brahm" in line)
+    out = run(ws, "claims", "-f", "json")
+    assert out.exit_code == 0, out.output
+    assert out.stderr == warning
+    assert [(c["id"], c["text"], c["line"], c["read_from"]) for c in json.loads(out.stdout)] == [
+        (edited.id, "The war began in 1941.", edited.line, "stored"),
+        (kept.id, "Brahm wrote to Schnitzler.", kept.line, "file")]
+    assert run(ws, "claims", "-f", "csv").stdout.splitlines()[0].endswith(",read_from")
+    shown = run(ws, "claim", "show", str(edited.id))
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[:3] == [
+        f"claim {edited.id} in note {edited.start}:{edited.end}, {edited.location} of the "
+        "stored version", "  confirmed, unattributed, unsupported", "  The war began in 1941."]
+    assert shown.stderr == warning
+    [one] = json.loads(run(ws, "claim", "show", str(edited.id), "-f", "json").stdout)
+    assert (one["line"], one["read_from"]) == (edited.line, "stored")
+    other_shown = run(ws, "claim", "show", str(kept.id), "-f", "json")
+    assert (other_shown.stderr, json.loads(other_shown.stdout)[0]["read_from"]) == ("", "file")
+    checked = json.loads(run(ws, "check", "-f", "json").stdout)
+    assert [(c["id"], c["read_from"]) for c in checked["claims"]] == [
+        (edited.id, "stored"), (kept.id, "file")]
+    assert run(ws, "source", "note").stderr == ""  # its warning in its own lines, exit 0
+    assert f"  {warning}" in run(ws, "source", "note").stdout
+    # export refuses it, saying what to do as the warning does
+    refused = run(ws, "export", "tei")
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"{file}: file changed since it was added; run 'annotator add "
+                              f"--replace {file}' to take the edit, or restore the file as it "
+                              "was added [S016]\n")
 
 
 def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
@@ -834,7 +887,7 @@ def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
         "entity": anny.entity_id, "text": "Anny", "start": anny.start, "end": anny.end,
         "was": stale.was_at, "now": {"start": start, "end": end, "location": f"¶ 3, line {line}",
                                      "line": line}, "gone": True, "now_text": "Annie",
-        "command": f"annotator mention add note {start} {end} person"},
+        "command": f"annotator mention add note {start} {end} person", "read_from": "file"},
         listed["stale_mentions"][1]], "source_warnings": []}
     # no command where nothing is written (was: the placeholder 'mention add note START END')
     assert (listed["stale_mentions"][1]["gone"], listed["stale_mentions"][1]["command"]) == \

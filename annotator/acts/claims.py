@@ -632,14 +632,19 @@ def _store_proposal(conn: sqlite3.Connection, src: Source, p: ClaimProposal, pro
 def claims(ctx: ActContext, *, status: str | Iterable[str] | None = None,
            source_id: str | Iterable[str] | None = None,
            kinds: str | Iterable[str] | None = None,
-           state: str | Iterable[str] | None = None) -> list[ClaimRow]:
+           state: str | Iterable[str] | None = None, stored: bool = False) -> list[ClaimRow]:
     """Claims with their location, text, kind, agent, links and computed status, in reading
     order, the unattributed ones (nobody is named for them) after all the others.
 
     ``status``: supported / attributed / unsupported; ``state``: proposed / confirmed /
     rejected / stale (default: all but rejected); ``source_id``: of these sources; each filter
-    one name, several, or comma-separated (``annotator.filters``).
+    one name, several, or comma-separated (``annotator.filters``). ``stored``: a file edited
+    by hand since it was added (S016) is read as the store keeps it (``Texts.as_stored``), as
+    ``check`` reads it, instead of refused: for the listings, which warn of it; an export
+    leaves it False and refuses the file.
     """
+    if stored:
+        ctx = replace(ctx, texts=ctx.texts.as_stored())
     statuses = chosen(status, SUPPORT, "status")
     states = chosen(state, CLAIM_STATES, "state") or ("proposed", "confirmed", "stale")
     kind_set = chosen(kinds, CLAIM_KINDS, "kind")
@@ -672,8 +677,10 @@ def status_counts(store: Store) -> dict[str, dict[str, int]]:
     return out
 
 
-def claim(ctx: ActContext, claim_id: int | str) -> ClaimRow:
-    """One claim (``12`` or ``claim:12``) with its links."""
+def claim(ctx: ActContext, claim_id: int | str, *, stored: bool = False) -> ClaimRow:
+    """One claim (``12`` or ``claim:12``) with its links; ``stored`` as ``claims`` takes it."""
+    if stored:
+        ctx = replace(ctx, texts=ctx.texts.as_stored())
     row = _claim_row(ctx, claim_id)
     return _claim_item(ctx, row, rows_of.claim_links(ctx.store.conn, row["id"]),
                        was=_was(ctx, [row]).get(row["id"], ""),
@@ -692,7 +699,7 @@ def check(ctx: ActContext, *, allow: str | Iterable[str] = ()) -> CheckReport:
     nothing: an edited file's claims are checked where the store's version has them."""
     from annotator.acts.stale import stale_mentions
 
-    ctx = replace(ctx, texts=ctx.texts.as_stored())
+    ctx = replace(ctx, texts=ctx.texts.as_stored())  # its stale mentions' words too
     allowed = tuple(sorted(set(chosen(allow, SUPPORT, "status") or ()) - {"supported"}))
     rows = claims(ctx, status=None, source_id=None, kinds=None, state=("confirmed", "stale"))
     confirmed = [r for r in rows if r.state == "confirmed"]

@@ -209,8 +209,10 @@ class Texts:
     def edited(self, src: Source) -> SourceWarning | None:
         """S016 as a warning when the source's file was edited in place since it was added
         (its bytes no longer have the hash the store's decisions hold for): what ``sources``
-        and ``source ID`` mark, where every command reading the file refuses it. None when it
-        is as added, or missing (written back from the store when next read)."""
+        and ``source ID`` mark, and the listings of claims and ``check``, which read it as the
+        store keeps it (``as_stored``); its hint says so, and that an export refuses it, as
+        every other command reading the file does. None when it is as added, or missing
+        (written back from the store when next read)."""
         path = self.root / src.file
         try:
             data = path.read_bytes()
@@ -219,7 +221,10 @@ class Texts:
         if sha256_hex(data) == src.sha256:
             return None
         err = _changed(path)
-        return SourceWarning(src.id, str(err.location), err.message, err.hint, err.code)
+        return SourceWarning(src.id, str(err.location), err.message,
+                             f"{err.hint}; until then 'annotator export' refuses it, and "
+                             "'claims', 'claim show' and 'check' read it as the store keeps "
+                             "it", err.code)
 
     def textmap(self, source: str | Source, parsed: ParsedSource | None = None) -> TextMap:
         """Reading text and offset map of a source (cached per version); ``parsed``: the file
@@ -486,7 +491,8 @@ def _sound(tm: TextMap) -> bool:
 
 def _changed(path: Path) -> SourceError:
     return SourceError("file changed since it was added",
-                       hint=f"run 'annotator add --replace {reached(path)}'",
+                       hint=f"run 'annotator add --replace {reached(path)}' to take the "
+                            "edit, or restore the file as it was added",
                        location=Location(reached(path)), code="S016")
 
 

@@ -7,16 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._app import app
-from annotator.cli._claim_rows import claim_dict, nearest_dict
+from annotator.cli._claim_rows import STORED, claim_dict, nearest_dict, read_from, warn_sources
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, clipped, render, terminal_safe, user_errors, workspace
 from annotator.vocab import SUPPORT
 
 if TYPE_CHECKING:
     from annotator.records import ClaimRow, StaleMention
-
-
-_STORED = " of the stored version"
 
 
 @app.command("check")
@@ -53,7 +50,7 @@ def check_cli(
             at = "" if r.source_id in edited else f":{r.line}"
             typer.echo(f"{files.get(r.source_id, r.source_id)}{at}: claim {r.id} "
                        f"{r.status} ({r.kind}{_who(r)}, {r.location}"
-                       f"{_STORED * (r.source_id in edited)}): {clipped(r.text, 100)}")
+                       f"{STORED * (r.source_id in edited)}): {clipped(r.text, 100)}")
         for r in report.stale:  # where it was and what it said, on the text before; the
             # line is where its words are now (none when the store does not know it), never
             # its old line, which is another line of the file now
@@ -69,27 +66,24 @@ def check_cli(
         import json
 
         typer.echo(json.dumps({
-            "claims": [claim_dict(r, short=False) for r in (*report.failing, *report.stale)],
-            "stale_mentions": [_stale_mention(s, files) for s in report.stale_mentions],
+            "claims": [claim_dict(r, short=False, stored=r.source_id in edited)
+                       for r in (*report.failing, *report.stale)],
+            "stale_mentions": [_stale_mention(s, files) | {
+                "read_from": read_from(s.mention.source_id in edited)}
+                for s in report.stale_mentions],
             "source_warnings": [{"code": w.code, "source": w.source_id, "place": w.place,
                                  "message": w.message, "hint": w.hint}
                                 for w in report.warnings]},
             ensure_ascii=False, indent=2))
     else:  # an empty list too: scripts parse what they asked for
-        render([claim_dict(r, short=format is Format.table)
+        render([claim_dict(r, short=format is Format.table, stored=r.source_id in edited)
                 for r in (*report.failing, *report.stale)], format,
                columns=["id", "source", "location", "state", "status", "kind", "agent",
-                        "text"])
+                        "text", *([] if format is Format.table else ["read_from"])])
     # the sources' warnings, failing nothing; and as a stale claim is said, where a stale
     # mention's words are now (JSON has both on stdout)
-    for warning in () if format is Format.json else report.warnings:
-        typer.echo(terminal_safe(str(warning)), err=True)
-        if warning.code == "S016":  # once: what was checked, and what export does with it
-            typer.echo(terminal_safe(
-                f"{warning.place}: note: its claims were checked on the version the store "
-                "keeps, their words and lines that version's, not the edited file's; "
-                "'annotator export' refuses the file until it is added again with --replace"),
-                err=True)
+    # (S016's hint says what reads the edited file meanwhile and that export refuses it)
+    warn_sources(() if format is Format.json else report.warnings)
     for s in () if format is Format.json else report.stale_mentions:
         m = s.mention
         line = "" if m.source_id in edited else f":{s.now.line}"
@@ -98,7 +92,7 @@ def check_cli(
             f"stale: its words {'are gone from the text now' if s.gone else 'changed'} (was "
             f"confirmed, {m.type}{f' {m.entity_id}' if m.entity_id else ''} "
             f"{clipped(m.surface, 60)!r}, {s.was_at} before the source was replaced; "
-            f"{_now_at(s)} {s.now.location}{_STORED * (m.source_id in edited)}), so no export "
+            f"{_now_at(s)} {s.now.location}{STORED * (m.source_id in edited)}), so no export "
             f"has it; {s.mark_again()}"), err=True)
     typer.echo(f"{report.checked} confirmed claim{'s' if report.checked != 1 else ''} checked, "
                f"{len(report.failing)} not supported"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
-from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
+from annotator.cli._claim_rows import CLAIM_COLUMNS, STORED, claim_dict, edited_of, warn_sources
 from annotator.cli._complete import SourceArg
 from annotator.cli._decisions import NthOpt, QuoteOpt, nth_needs_quote
 from annotator.cli._output import Format, FormatOpt, render, user_errors, workspace
@@ -107,17 +107,21 @@ def claim_show_cli(
     *,
     format: FormatOpt = Format.table,
 ) -> None:
-    """Show one claim in full: its text, where it is, who it is attributed to, its links."""
+    """Show one claim in full: its text, where it is, who it is attributed to, its links (a
+    source's file edited by hand since it was added, S016: as the store keeps it, said so)."""
     with user_errors():
         ws = workspace()
-        row = ws.claim(claim)
+        row = ws.claim(claim, stored=True)
+        edited = edited_of(ws, [row])
         was = {link.id: ws.passage_words(link) for link in row.links if link.stale}
+    stored = row.source_id in edited
     if format is not Format.table:
-        render([claim_dict(row, short=False)], format, columns=CLAIM_COLUMNS + [
-            "state", "cue", "paragraph", "line", "page", "start", "end"])
+        render([claim_dict(row, short=False, stored=stored)], format, columns=CLAIM_COLUMNS + [
+            "state", "cue", "paragraph", "line", "page", "start", "end", "read_from"])
+        warn_sources(edited.values())
         return
     typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}"
-               + (" (before the source was replaced)" if row.was else ""))
+               + STORED * stored + (" (before the source was replaced)" if row.was else ""))
     typer.echo(f"  {row.state}" + (f" (was {row.was}: its words changed)" if row.was else "")
                + f", {row.kind}, {row.status}"
                + (f"; agent: {row.agent}" if row.agent else "")
@@ -143,6 +147,7 @@ def claim_show_cli(
                        "again, or unlink it")
             continue
         typer.echo(f"  link {link.id}: {link.rel} {link.cited} [{link.suggested or link.status}]")
+    warn_sources(edited.values())
 
 
 @claim_app.command("link")

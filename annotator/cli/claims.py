@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli._app import Typer, WorkGroup, app
-from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict
+from annotator.cli._claim_rows import CLAIM_COLUMNS, claim_dict, edited_of, warn_sources
 from annotator.cli._complete import SourcesArg
 from annotator.cli._filters import filter_option, sources_option
 from annotator.cli._output import (Format, FormatOpt, none_matched, progress_bar, render,
@@ -41,11 +41,15 @@ def claims_cli(
     format: FormatOpt = Format.table,
 ) -> None:
     """List claims: id, source, location, text, kind, status, agent (and the candidate a
-    description agent may be) and linked works; the unattributed ones last."""
+    description agent may be) and linked works; the unattributed ones last. A source whose
+    file was edited by hand since it was added (S016) is read as the store keeps it, its
+    claims' places said to be that version's, with a warning (JSON: read_from 'stored')."""
     if ctx.invoked_subcommand is not None:
         return
     with user_errors():
-        rows = workspace().claims(status=status, state=state, source_id=source, kinds=kind)
+        ws = workspace()
+        rows = ws.claims(status=status, state=state, source_id=source, kinds=kind, stored=True)
+        edited = edited_of(ws, rows)
     if format is Format.table:
         columns = ["id", "location", "state", "kind", "status", "agent", "text", "works"]
         if any(r.agent_candidate for r in rows):  # who a description may be, to confirm
@@ -53,10 +57,13 @@ def claims_cli(
         if len({r.source_id for r in rows}) > 1:
             columns.insert(1, "source")
     else:
-        columns = CLAIM_COLUMNS + ["state", "cue", "paragraph", "line", "page", "start", "end"]
-    render([claim_dict(r, short=format is Format.table) for r in rows], format,
+        columns = CLAIM_COLUMNS + ["state", "cue", "paragraph", "line", "page", "start", "end",
+                                   "read_from"]
+    render([claim_dict(r, short=format is Format.table, stored=r.source_id in edited)
+            for r in rows], format,
            columns=columns, empty=none_matched("claims", ("--status", status), ("--state", state),
                                                ("--source", source), ("--kind", kind)))
+    warn_sources(edited.values())
 
 
 @claims_app.command("propose")
