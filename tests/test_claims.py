@@ -832,6 +832,30 @@ def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
                               "was added [S016]\n")
 
 
+def test_claims_a_stale_claim_of_a_file_edited_by_hand_keeps_its_place_before(ws, tmp_path):
+    """A stale claim's place is that of the version before the replace, whatever was done to
+    the file since: with its file then edited by hand (S016), 'claims' and 'claim show' give
+    it so, not 'of the stored version' (was: said so after the commit before, which a stale
+    claim's old place is not); check says its 'now near' is the stored version's."""
+    ws.add(_note(tmp_path, "Note", "Otto Brahm was responsible for the delay."))
+    claim = ws.add_claim("note", quote="Otto Brahm was responsible for the delay")
+    ws.add(_note(tmp_path, "Note", "Otto Brahm alone was responsible for the delay."),
+           replace=True)
+    file = ws.root / "sources" / "note.xml"
+    file.write_bytes(file.read_bytes().replace(b"<text>", b"<!-- one -->\n<text>", 1))
+    [row] = json.loads(run(ws, "claims", "-f", "json").stdout)
+    assert (row["state"], row["read_from"]) == ("stale", "stored")
+    assert "stored version" not in run(ws, "claims").stdout
+    shown = run(ws, "claim", "show", str(claim.id))
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[0] == (f"claim {claim.id} in note {claim.start}:{claim.end}"
+                                            f", {claim.location} (before the source was "
+                                            "replaced)")
+    checked = run(ws, "check").stdout
+    assert "; now near ¶ 2, line " in checked
+    assert " of the stored version): Otto Brahm was responsible" in checked
+
+
 def test_claims_check_warns_of_confirmed_mentions_gone_stale(ws, tmp_path):
     """A confirmed name whose words changed in a replaced source is stale and in no export:
     check said nothing of it. Now it warns (failing nothing), naming the line where the words

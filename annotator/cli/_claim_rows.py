@@ -42,10 +42,13 @@ def read_from(stored: bool) -> str:
 
 def claim_dict(row: ClaimRow, *, short: bool, stored: bool = False) -> dict[str, Any]:
     """``stored``: its source's file was edited by hand since it was added (S016), so its
-    words and place are those of the version the store keeps, said so."""
+    words and place are those of the version the store keeps, said so; a stale claim's are
+    those of the version before the replace, whatever the file (its ``now``: the stored
+    version's)."""
     text = clipped(row.text, 90) if short else row.text
     return {"id": row.id, "source": row.source_id,
-            "location": f"{row.location}{STORED}" if short and stored else row.location,
+            "location": f"{row.location}{STORED}" if short and stored and not row.was
+            else row.location,
             "paragraph": row.paragraph, "line": row.line, "page": row.page,
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
             "status": row.status, "state": row.state, "was": row.was,

@@ -59,7 +59,8 @@ def check_cli(
             typer.echo(f"{files.get(r.source_id, r.source_id)}{line}"
                        f": claim {r.id} stale: its words changed (was {r.was}, {r.kind}"
                        f"{_who(r)}, {r.location} before the source was replaced"
-                       f"{f'; now near {now.location}' if now else ''}): "
+                       f"{f'; now near {now.location}' if now else ''}"
+                       f"{STORED * bool(now and r.source_id in edited)}): "
                        f"{clipped(r.text, 100)}; "
                        f"{mark_again(r.source_id, r.id, now)}")
     elif format is Format.json:  # the stale mentions too, which no claim row can carry

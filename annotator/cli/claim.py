@@ -121,7 +121,7 @@ def claim_show_cli(
         warn_sources(edited.values())
         return
     typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}"
-               + STORED * stored + (" (before the source was replaced)" if row.was else ""))
+               + (" (before the source was replaced)" if row.was else STORED * stored))
     typer.echo(f"  {row.state}" + (f" (was {row.was}: its words changed)" if row.was else "")
                + f", {row.kind}, {row.status}"
                + (f"; agent: {row.agent}" if row.agent else "")
