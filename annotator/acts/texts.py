@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 OWN_TEXTS = "(the workspace's texts)"
 _WORD = re.compile(r"[^\W_]+")
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
+AHEAD = 32 * 2**20  # bytes of kept maps an export reads ahead of its files (``Texts.forms``)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
 
@@ -96,6 +97,11 @@ class Texts:
         # sha256 -> the edition those bytes' header names (``edition``): the same for the
         # same bytes, so asked of the store once (``_edition_words`` asks it of every source)
         self._editions: dict[str, str] = {}
+        # the kept maps ``forms`` read ahead for ``unparsed`` (sha256 -> map), the sources it
+        # was given (their sha256, in order) and the size of every kept map
+        self._ahead: dict[str, bytes] = {}
+        self._queue: list[str] = []
+        self._sizes: dict[str, int] = {}
 
     def sources(self) -> list[Source]:
         return source_rows.all_sources(self.store.conn)
@@ -268,14 +274,20 @@ class Texts:
               ) -> tuple[dict[str, Counter[tuple[str, str]]], dict[str, str]]:
         """Source id -> how the names of that source point to their entries
         (``marked.pointer_forms``), and source id -> its edition (``edition``): from the heads
-        of the kept maps, read in one query, their files unread, each head decoded once (an
-        export asks it of every source before reading any); else from its map, built now and
-        kept."""
-        heads = textmaps.kept_heads(self.store.conn)
+        of the kept maps, their files unread, each head decoded once (an export asks it of
+        every source before reading any); else from its map, built now and kept. The kept
+        maps of the first ``AHEAD`` bytes of them are read whole, in a query or two, and kept
+        for ``unparsed``, which an export asks of the same sources in the same order."""
+        sources = list(sources)
+        self._queue = [src.sha256 for src in sources]
+        self._sizes = textmaps.kept_sizes(self.store.conn)
+        self._read_ahead(0)
+        rest = any(sha in self._sizes and sha not in self._ahead for sha in self._queue)
+        heads = textmaps.kept_heads(self.store.conn) if rest else {}
         forms: dict[str, Counter[tuple[str, str]]] = {}
         editions: dict[str, str] = {}
         for src in sources:
-            head = heads.get(src.sha256)
+            head = self._ahead.get(src.sha256) or heads.get(src.sha256)
             if head is not None:
                 with contextlib.suppress(ValueError):
                     forms[src.id], editions[src.id] = textmap_pack.forms_and_edition(head)
@@ -283,6 +295,29 @@ class Texts:
             forms[src.id] = marked(self.passing(src)).forms
             editions[src.id] = self.edition(src)
         return forms, editions
+
+    def _read_ahead(self, first: int) -> None:
+        """Read the kept maps of the sources ``forms`` was given from the ``first`` on, in
+        one query, as many as ``AHEAD`` bytes hold (one at least), in place of those read
+        before: an export of a thousand sources holds a few dozen maps, not every one."""
+        wanted: list[str] = []
+        size = 0
+        for sha in self._queue[first:]:
+            if sha in self._sizes and sha not in wanted:
+                size += self._sizes[sha]
+                if wanted and size > AHEAD:
+                    break
+                wanted.append(sha)
+        self._ahead = textmaps.kept_blobs(self.store.conn, wanted)
+
+    def _kept_blob(self, sha256: str) -> bytes | None:
+        """The map kept for these bytes: read ahead (``forms``), else read now, with those
+        of the sources after it when ``forms`` was given it."""
+        blob = self._ahead.get(sha256)
+        if blob is None and sha256 in self._sizes:
+            self._read_ahead(self._queue.index(sha256))
+            blob = self._ahead.get(sha256)
+        return blob if blob is not None else textmaps.kept_blob(self.store.conn, sha256)
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export
@@ -292,7 +327,7 @@ class Texts:
         key = (src.id, src.sha256)
         tm = self.cache.get(key)
         if tm is None:
-            blob = textmaps.kept_blob(self.store.conn, src.sha256)
+            blob = self._kept_blob(src.sha256)
             tm = None if blob is None else _loaded(blob, text, src.sha256, elements=True)
         elif not _sound(tm):
             self.cache.pop(key)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.errors import StoreError
-from annotator.store.connection import Store
+from annotator.store.connection import Store, plain_rows
 from annotator.tei import textmap_pack
 from annotator.tei.textmap import TextMap
 
@@ -23,6 +24,28 @@ def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
     if row is None or row["code"] != textmap_pack.CODE:
         return None
     return bytes(row["data"])
+
+
+def kept_sizes(conn: sqlite3.Connection) -> dict[str, int]:
+    """sha256 -> how many bytes the map kept for those bytes by this code takes: one query,
+    which reads no map (SQLite knows a blob's length from its row)."""
+    return dict(plain_rows(conn, "SELECT sha256, length(data) FROM textmaps WHERE code = ?",
+                           (textmap_pack.CODE,)))
+
+
+def kept_blobs(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, bytes]:
+    """sha256 -> the packed map kept for those bytes by this code, for many at once: a query
+    per ``BATCH`` of them, not one a source (an export reads every source's)."""
+    out: dict[str, bytes] = {}
+    for at in range(0, len(shas), BATCH):
+        some = shas[at:at + BATCH]
+        out.update(plain_rows(
+            conn, f"SELECT sha256, data FROM textmaps WHERE code = ? AND sha256 IN "
+            f"({','.join('?' * len(some))})", (textmap_pack.CODE, *some)))
+    return out
+
+
+BATCH = 500  # sha256s a query asks for: well below SQLite's limit of parameters
 
 
 def kept_heads(conn: sqlite3.Connection) -> dict[str, bytes]:
