@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 OWN_TEXTS = "(the workspace's texts)"
 _WORD = re.compile(r"[^\W_]+")
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
-AHEAD = 32 * 2**20  # bytes of kept maps an export reads ahead of its files (``Texts.forms``)
+AHEAD = 32 * 2**20  # bytes of kept maps an export reads ahead of its files (``unparsed``)
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
 
@@ -97,11 +97,15 @@ class Texts:
         # sha256 -> the edition those bytes' header names (``edition``): the same for the
         # same bytes, so asked of the store once (``_edition_words`` asks it of every source)
         self._editions: dict[str, str] = {}
-        # the kept maps ``forms`` read ahead for ``unparsed`` (sha256 -> map), the sources it
-        # was given (their sha256, in order) and the size of every kept map
+        # for ``unparsed``: the kept maps read ahead (sha256 -> map) and heads decoded by
+        # ``forms``, the sources ``forms`` was given (their sha256 in order, where each id
+        # is), the size of every kept map, and where the source ``unparsed`` read last is
         self._ahead: dict[str, bytes] = {}
+        self._heads: dict[str, textmap_pack.Head] = {}
         self._queue: list[str] = []
+        self._where: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
+        self._last = -2
 
     def sources(self) -> list[Source]:
         return source_rows.all_sources(self.store.conn)
@@ -274,50 +278,49 @@ class Texts:
               ) -> tuple[dict[str, Counter[tuple[str, str]]], dict[str, str]]:
         """Source id -> how the names of that source point to their entries
         (``marked.pointer_forms``), and source id -> its edition (``edition``): from the heads
-        of the kept maps, their files unread, each head decoded once (an export asks it of
-        every source before reading any); else from its map, built now and kept. The kept
-        maps of the first ``AHEAD`` bytes of them are read whole, in a query or two, and kept
-        for ``unparsed``, which an export asks of the same sources in the same order."""
+        of the kept maps, read in one query, their files unread, each head decoded once and
+        kept for ``unparsed`` (an export asks it of every source before reading any, then
+        reads them in this order); else from its map, built now and kept."""
         sources = list(sources)
+        starts = textmaps.kept_starts(self.store.conn)
+        self._sizes = {sha: size for sha, (size, _) in starts.items()}
         self._queue = [src.sha256 for src in sources]
-        self._sizes = textmaps.kept_sizes(self.store.conn)
-        self._read_ahead(0)
-        rest = any(sha in self._sizes and sha not in self._ahead for sha in self._queue)
-        heads = textmaps.kept_heads(self.store.conn) if rest else {}
+        self._where = {src.id: n for n, src in enumerate(sources)}
         forms: dict[str, Counter[tuple[str, str]]] = {}
         editions: dict[str, str] = {}
         for src in sources:
-            head = self._ahead.get(src.sha256) or heads.get(src.sha256)
-            if head is not None:
+            start = starts.get(src.sha256)
+            if start is not None:
                 with contextlib.suppress(ValueError):
+                    head = self._heads.get(src.sha256) or textmap_pack.head(start[1])
                     forms[src.id], editions[src.id] = textmap_pack.forms_and_edition(head)
+                    self._heads[src.sha256] = head
                     continue
             forms[src.id] = marked(self.passing(src)).forms
             editions[src.id] = self.edition(src)
         return forms, editions
 
-    def _read_ahead(self, first: int) -> None:
-        """Read the kept maps of the sources ``forms`` was given from the ``first`` on, in
-        one query, as many as ``AHEAD`` bytes hold (one at least), in place of those read
-        before: an export of a thousand sources holds a few dozen maps, not every one."""
-        wanted: list[str] = []
-        size = 0
-        for sha in self._queue[first:]:
-            if sha in self._sizes and sha not in wanted:
-                size += self._sizes[sha]
-                if wanted and size > AHEAD:
-                    break
-                wanted.append(sha)
-        self._ahead = textmaps.kept_blobs(self.store.conn, wanted)
-
-    def _kept_blob(self, sha256: str) -> bytes | None:
-        """The map kept for these bytes: read ahead (``forms``), else read now, with those
-        of the sources after it when ``forms`` was given it."""
-        blob = self._ahead.get(sha256)
-        if blob is None and sha256 in self._sizes:
-            self._read_ahead(self._queue.index(sha256))
-            blob = self._ahead.get(sha256)
-        return blob if blob is not None else textmaps.kept_blob(self.store.conn, sha256)
+    def _kept_blob(self, src: Source) -> bytes | None:
+        """The map kept for the source's bytes: read ahead, else read now; with the maps of
+        the sources after it (``forms``' order, as many as ``AHEAD`` bytes hold) when the
+        one asked before it was the one before it there: an export of every source reads
+        them in a query or two, one of a single source no other map."""
+        blob = self._ahead.get(src.sha256)
+        at = self._where.get(src.id, -2)
+        if blob is None:
+            wanted = [src.sha256]
+            if at == self._last + 1:
+                size = 0
+                for sha in self._queue[at + 1:]:
+                    size += self._sizes.get(sha, 0)
+                    if size > AHEAD:
+                        break
+                    wanted.append(sha)
+            # in place of those read before: a thousand sources' maps are never held at once
+            self._ahead = textmaps.kept_blobs(self.store.conn, list(dict.fromkeys(wanted)))
+            blob = self._ahead.get(src.sha256)
+        self._last = at
+        return blob
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export
@@ -327,8 +330,9 @@ class Texts:
         key = (src.id, src.sha256)
         tm = self.cache.get(key)
         if tm is None:
-            blob = self._kept_blob(src.sha256)
-            tm = None if blob is None else _loaded(blob, text, src.sha256, elements=True)
+            blob = self._kept_blob(src)
+            tm = None if blob is None else _loaded(blob, text, src.sha256, elements=True,
+                                                   head=self._heads.get(src.sha256))
         elif not _sound(tm):
             self.cache.pop(key)
             tm = None
@@ -505,11 +509,13 @@ class Texts:
         return "" if tm is None else tm.text[start:end]
 
 
-def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False) -> TextMap | None:
+def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False,
+            head: textmap_pack.Head | None = None) -> TextMap | None:
     """The kept map ``blob`` of a file of characters ``text``; None when it is damaged
-    (``elements``: its elements too, which only an export reads)."""
+    (``elements``: its elements too, which only an export reads; ``head``: its head, decoded
+    already)."""
     try:
-        tm = textmap_pack.load(blob, text, sha256)
+        tm = textmap_pack.load(blob, text, sha256, head)
     except ValueError:
         return None
     return tm if not elements or _sound(tm) else None

@@ -26,11 +26,22 @@ def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
     return bytes(row["data"])
 
 
-def kept_sizes(conn: sqlite3.Connection) -> dict[str, int]:
-    """sha256 -> how many bytes the map kept for those bytes by this code takes: one query,
-    which reads no map (SQLite knows a blob's length from its row)."""
-    return dict(plain_rows(conn, "SELECT sha256, length(data) FROM textmaps WHERE code = ?",
-                           (textmap_pack.CODE,)))
+def kept_starts(conn: sqlite3.Connection) -> dict[str, tuple[int, bytes]]:
+    """sha256 -> how many bytes the map kept for those bytes by this code takes, and its start
+    as far as its head (``textmap_pack.head_size``): one query reading the first ``START``
+    bytes of each map (SQLite knows a blob's length without reading it); a head longer than
+    that (a book's thousand pages) read through its blob."""
+    out: dict[str, tuple[int, bytes]] = {}
+    for rowid, sha256, size, start in plain_rows(
+            conn, "SELECT rowid, sha256, length(data), substr(data, 1, ?) FROM textmaps "
+            "WHERE code = ?", (START, textmap_pack.CODE)):
+        end = textmap_pack.HEAD + textmap_pack.head_size(start)
+        out[sha256] = size, start if end <= len(start) or len(start) < START else _head(
+            conn, rowid)
+    return out
+
+
+START = 2048  # bytes of each map ``kept_starts`` reads: a head is a few hundred
 
 
 def kept_blobs(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, bytes]:
@@ -48,17 +59,8 @@ def kept_blobs(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, bytes
 BATCH = 500  # sha256s a query asks for: well below SQLite's limit of parameters
 
 
-def kept_heads(conn: sqlite3.Connection) -> dict[str, bytes]:
-    """sha256 -> the start of the map kept for those bytes by this code, as far as its head
-    (``textmap_pack.head_size``): each blob opened, not fetched, so a pass over every source
-    of an edition reads a page of each map, not all of it."""
-    rows = conn.execute("SELECT rowid, sha256 FROM textmaps WHERE code = ?",
-                        (textmap_pack.CODE,)).fetchall()
-    return {sha256: _head(conn, rowid) for rowid, sha256 in rows}
-
-
 def kept_head(conn: sqlite3.Connection, sha256: str) -> bytes | None:
-    """The head of the map kept for these bytes by this code, if any (as ``kept_heads``)."""
+    """The head of the map kept for these bytes by this code, if any (as ``kept_starts``)."""
     row = conn.execute("SELECT rowid FROM textmaps WHERE sha256 = ? AND code = ?",
                        (sha256, textmap_pack.CODE)).fetchone()
     return None if row is None else _head(conn, row[0])

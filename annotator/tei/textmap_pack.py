@@ -33,6 +33,7 @@ from annotator.tei.elements import columns, kept_columns
 from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
 
 T = TypeVar("T")
+Head = dict[str, Any]  # a kept map's head, decoded: ``load`` takes it so as not to decode it twice
 
 # parse.py too: it makes the text (decoding) and the tree (parser options) a map points into;
 # a change there with the same file bytes would leave kept offsets pointing at other characters
@@ -101,25 +102,38 @@ def edition(blob: bytes) -> str:
     return _from_head(blob, _edition)
 
 
-def forms_and_edition(blob: bytes) -> tuple[Counter[tuple[str, str]], str]:
+def forms_and_edition(blob: bytes | Head) -> tuple[Counter[tuple[str, str]], str]:
     """``forms`` and ``edition`` at once, from one decode of the head (an export asks both of
-    every source)."""
+    every source); ``blob`` may be the head as ``head`` decoded it."""
     return _from_head(blob, lambda head: (_forms(head), _edition(head)))
 
 
-def _from_head(blob: bytes, read: Callable[[dict[str, Any]], T]) -> T:
+def head(blob: bytes) -> Head:
+    """The decoded head of a kept map (``blob``: the map, or its start as far as its head);
+    ValueError if it is no kept map."""
+    def whole(decoded: Head) -> Head:
+        if not isinstance(decoded, dict):
+            raise TypeError("the head is no object")
+        return decoded
+    return _from_head(blob, whole)
+
+def _from_head(blob: bytes | Head, read: Callable[[Head], T]) -> T:
     try:
-        return read(_head(memoryview(blob))[0])
+        return read(blob if isinstance(blob, dict) else _head(memoryview(blob))[0])
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
 
 
-def load(blob: bytes, source_text: str, sha256: str) -> TextMap:
+def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None) -> TextMap:
     """The map ``dump`` wrote; ValueError if the bytes are not one (then build it anew).
-    Its columns are copied as they are: no number is made an object until it is read."""
+    Its columns are copied as they are: no number is made an object until it is read.
+    ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did)."""
     try:
         view = memoryview(blob)
-        head, at = _head(view)
+        if decoded is None:
+            head, at = _head(view)
+        else:
+            head, at = decoded, HEAD + head_size(view)
         text = str(view[at:at + head["text"]], "utf-8", "surrogatepass")
         at += head["text"]
         cols, at = columns(view, at, head["columns"], head["widths"])
