@@ -16,7 +16,8 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import accumulate
+from typing import overload
 
 from lxml import etree
 
@@ -42,11 +43,13 @@ class Elements:
     nsmaps: dict[int, dict[str, str]]  # the root's and where declarations change them ('' default)
     # each node's nearest node at or above it in ``nsmaps``: the namespaces in force there
     scope: array[int]
-    tags: list[str] = field(default_factory=list)  # '{namespace}local', NOT_ELEMENT if none
+    # '{namespace}local' of each node, NOT_ELEMENT if none: read through ``codes`` (an export
+    # asks a few nodes' tags; a list of every node's was made at each load)
+    tags: Sequence[str] = field(init=False, repr=False, compare=False)
     _by_tag: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.tags = list(map(self.table.__getitem__, self.codes))
+        self.tags = _Tags(self.table, self.codes)
 
     @classmethod
     def of(cls, nodes: Sequence[etree._Element]) -> Elements:
@@ -137,24 +140,56 @@ class Elements:
             raise ValueError(f"not kept elements ({exc})") from None
 
 
+_SLOT = {name: i for i, name in enumerate(KEPT)}
+
+
+class _Tags(Sequence[str]):
+    """Each node's tag, as its code in the table of tags says."""
+
+    __slots__ = ("_table", "_codes")
+
+    def __init__(self, table: list[str], codes: array[int]) -> None:
+        self._table = table
+        self._codes = codes
+
+    @overload
+    def __getitem__(self, node: int) -> str: ...
+
+    @overload
+    def __getitem__(self, nodes: slice) -> list[str]: ...
+
+    def __getitem__(self, node: int | slice) -> str | list[str]:
+        if isinstance(node, slice):
+            return list(map(self._table.__getitem__, self._codes[node]))
+        return self._table[self._codes[node]]
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._table.__getitem__, self._codes)
+
+
 class _Kept(Mapping[str, dict[int, str]]):
     """The kept attributes as ``Elements.load`` read them: each name's values made a dict
     when it is first read (an export reads a few of the names, not ``@type``'s thousands)."""
 
-    __slots__ = ("_strings", "_at", "_made")
+    __slots__ = ("_strings", "_first", "_nodes", "_made")
 
     def __init__(self, strings: list[str], first: int, nodes: list[array[int]]) -> None:
+        if len(nodes) != len(KEPT):
+            raise ValueError(f"{len(nodes)} kept attributes, not {len(KEPT)}")
         self._strings = strings
-        self._at: dict[str, tuple[int, array[int]]] = {}  # name -> its first string, elements
-        for name, of in zip(KEPT, nodes, strict=True):
-            self._at[name] = first, of
-            first += len(of)
+        # each name's first string (in ``KEPT`` order) and the elements that have it
+        self._first = list(accumulate(map(len, nodes), initial=first))
+        self._nodes = nodes
         self._made: dict[str, dict[int, str]] = {}
 
     def __getitem__(self, name: str) -> dict[int, str]:
         made = self._made.get(name)
         if made is None:
-            first, of = self._at[name]
+            at = _SLOT[name]
+            first, of = self._first[at], self._nodes[at]
             made = self._made[name] = dict(zip(of, self._strings[first:first + len(of)]))
         return made
 
@@ -198,13 +233,26 @@ def columns(view: memoryview, at: int, sizes: Iterable[int], widths: str | None 
     """Kept columns (``little``) of these sizes, one after the other from ``at``, as this
     machine's integers, and where they end; ``widths``: each one's typecode
     (``kept_columns``), 64-bit for all when None; ValueError if the bytes are cut."""
+    sizes = list(sizes)
+    codes = widths or "q" * len(sizes)
+    if len(codes) != len(sizes):
+        raise ValueError(f"{len(sizes)} columns, {len(codes)} widths")
     out: list[array[int]] = []
-    for n, code in zip(sizes, widths or repeat("q"), strict=widths is not None):
-        column = array(code)
-        end = at + column.itemsize * n
-        column.frombytes(view[at:end])
+    first = 0
+    while first < len(sizes):  # each run of columns of one width read at once, then cut
+        code = codes[first]
+        last = first + 1
+        while last < len(sizes) and codes[last] == code:
+            last += 1
+        run = array(code)
+        end = at + run.itemsize * sum(sizes[first:last])
+        run.frombytes(view[at:end])
         if _SWAP:  # pragma: no cover
-            column.byteswap()
-        out.append(column)
-        at = end
+            run.byteswap()
+        if last == first + 1:
+            out.append(run)
+        else:
+            bounds = [0, *accumulate(sizes[first:last])]
+            out.extend(run[a:b] for a, b in zip(bounds, bounds[1:]))
+        at, first = end, last
     return out, at

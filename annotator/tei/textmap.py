@@ -278,8 +278,8 @@ class TextMap:
         """The kept elements, decoded now; ValueError when they are not this map's nodes."""
         if self._elements is None:
             els = Elements.load(self.elements_data)
-            if len(els.tags) != len(self.roles):
-                raise ValueError(f"kept elements of {len(els.tags)} nodes, not "
+            if len(els.codes) != len(self.roles):
+                raise ValueError(f"kept elements of {len(els.codes)} nodes, not "
                                  f"{len(self.roles)}")
             self._elements = els
         return self._elements
