@@ -1633,3 +1633,54 @@ German-Soviet Relations, 1922-1941</title></bibl> says.</p></body></text></TEI>"
                      encoding="utf-8")
     ws.add(cites)
     assert len([e for e in ws.bib() if e.origin == "source:cites"]) == 1  # not the cited one
+
+
+@pytest.mark.parametrize("before, after", [
+    ("<title>Letters, vol. 1</title>", "<title>Letters, vol. 2</title>"),
+    ("<title>Letters, vol. I</title>", "<title>Letters, vol. II</title>"),
+    ("<title>Letters, Part One</title>", "<title>Letters, Part Two</title>"),
+    ('<title>Letters</title><biblScope unit="volume">1</biblScope>',
+     '<title>Letters</title><biblScope unit="volume">2</biblScope>'),
+    ("<title>Letters</title><date>1790</date>", "<title>Letters</title><date>1791</date>"),
+])
+def test_bib_tei_bibl_of_another_volume_replaced_is_another_work(ws, tmp_path, before, after):
+    """A bibl with no ``xml:id`` turned from one volume (part, number, year) of a work into
+    another, the source replaced: another work, the earlier one kept with its claim's link
+    (was: 'Letters, vol. 1' and 'Letters, vol. 2' alike by difflib's ratio, the edited bibl
+    taken for the same work and updated, so the claim citing vol. 1 cited vol. 2). A volume
+    added where there was none, or a subtitle, is still an edit of the work."""
+    listed = '<listBibl><bibl><author>Seward, Anna</author>{}</bibl>'
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "first.xml"
+    letter.write_text(text.replace("<listBibl>", listed.format(before)), encoding="utf-8")
+    ws.add(letter)
+    keys = {e.key for e in ws.bib()}
+    (old,) = keys - {e.key for e in ws.bib() if e.get("author") != "Seward, Anna"}
+    claim = ws.add_claim("first", quote="Drawings for the")
+    ws.link_claim(claim.id, old, locus="p. 3")
+    letter.write_text(text.replace("<listBibl>", listed.format(after)), encoding="utf-8")
+    ws.add(letter, replace=True)
+    seward = {e.key: e for e in ws.bib() if e.get("author") == "Seward, Anna"}
+    assert len(seward) == 2 and old in seward, seward
+    assert [(link.bib_key, link.locus) for link in ws.claim(claim.id).links] == \
+        [(old, "p. 3")]
+    assert plain(seward[old].get("title")) + seward[old].get("volume") + \
+        seward[old].get("date") in {"Letters, vol. 1", "Letters, vol. I", "Letters, Part One",
+                                    "Letters1", "Letters1790"}
+
+
+def test_bib_tei_bibl_given_a_volume_or_subtitle_since_is_its_work(ws, tmp_path):
+    """What edits a work's bibl, not another volume: a volume number given where it had none,
+    a subtitle added (the one's numbers within the other's); the work is updated under its
+    key."""
+    listed = '<listBibl><bibl><author>Seward, Anna</author><title>{}</title></bibl>'
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "first.xml"
+    letter.write_text(text.replace("<listBibl>", listed.format("Letters")), encoding="utf-8")
+    ws.add(letter)
+    keys = {e.key for e in ws.bib()}
+    for title in ("Letters, vol. 2", "Letters, vol. 2: Lichfield"):
+        letter.write_text(text.replace("<listBibl>", listed.format(title)), encoding="utf-8")
+        ws.add(letter, replace=True)
+        assert {e.key for e in ws.bib()} == keys
+        assert title in {e.get("title") for e in ws.bib()}

@@ -928,7 +928,8 @@ def tei_entries(root: etree._Element, *, source_id: str, title: str,
         # letter's record): it is its earlier work, and the id clashes (S327)
         paired = [works[0], *([*w[:3], None] if (w[3] or "").lower() == itself.lower() else w
                               for w in works[1:])]
-    for (etype, fields, line, xml_id), before in zip(works, edited(paired, unsaid)):
+    for (etype, fields, line, xml_id), before in zip(
+            works, edited(paired, unsaid, record=record is not None)):
         add(etype, fields, line, xml_id, before)
     return out
 
@@ -944,15 +945,19 @@ def _own_record_key(root: etree._Element, known: Iterable[BibEntry], origin: str
     return min(header, key=lambda k: k.line or 0).key if header else ""
 
 
-def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry]) -> list[str]:
+def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry], *,
+           record: bool = False) -> list[str]:
     """For each work a source's file gives now ([type, fields, line, id], as ``tei_entries``
     reads them), the key of the earlier work of that source (``earlier``: those no bibl of
     the file cites by pointer or as a stored work) its bibl is, else '': a bibl whose work
     the source gave before under another wording, as an editor mends a title's typo, adds a
     subtitle or a date and replaces the file, or under another key, the bibl given an
     ``xml:id`` (or a pointer) since. Only a work no bibl keeps its key for, said the same or
-    of a like title (``_like_title``) and no other authors; the same first, then the closest
-    title, then the nearest line, so two works edited alike keep their order."""
+    of a like title (``_like_title``), no other authors and no other volume, part, number
+    or year (``other_part``: 'Letters, vol. 1' edited into 'Letters, vol. 2' is another
+    volume, not a typo mended); the same first, then the closest title, then the nearest
+    line, so two works edited alike keep their order. ``record``: the first work is the
+    source's own record, the source itself whatever its header's date or number says now."""
     ids = [w[3] if w[3] and KEY_OK.match(w[3]) else "" for w in works]
     mine = {k.key.lower() for k in earlier}
     left = [k for k in earlier if k.key.lower() not in {i.lower() for i in ids}]
@@ -966,7 +971,8 @@ def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry]) -> list[
             same = (old.type, {f: v for f, v in old.fields if f != "ids"}) == \
                 (work.type, dict(work.fields))
             like = 2.0 if same else _like_title(work, old)
-            if like and (same or not _other_authors(work, old)):
+            if like and (same or not _other_authors(work, old) and (
+                    record and n == 0 or not other_part(work, old))):
                 pairs.append((-like, abs((old.line or 0) - (line or 0)), n, old.key))
     out = [""] * len(works)
     taken: set[str] = set()
@@ -991,6 +997,53 @@ def _like_title(a: BibEntry, b: BibEntry) -> float:
         return 0.9
     ratio = difflib.SequenceMatcher(None, x, y).ratio()
     return ratio if ratio >= 0.8 else 0.0
+
+
+# what a title names a part of a work by ('vol. II', 'Part Two', 'the Second Book'), the
+# number written beside it in a word or a roman numeral; digits name one anywhere
+_PART_WORDS = frozenset("vol vols volume volumes tome tom band bd teil part pt parts book bk "
+                        "no nos nr number issue livre letter series ser".split())
+_NUMBER_WORDS = {w: n for n, words in enumerate(
+    ("one first", "two second", "three third", "four fourth", "five fifth", "six sixth",
+     "seven seventh", "eight eighth", "nine ninth", "ten tenth", "eleven eleventh",
+     "twelve twelfth"), 1) for w in words.split()}
+_ROMAN = re.compile(r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
+# the fields biblatex tells the volumes, parts and issues of one work apart by
+PART_FIELDS = ("volume", "part", "number", "issue")
+
+
+def title_numbers(title: str) -> frozenset[int]:
+    """The numbers a title names its volume, part or year by: every number in digits, and a
+    roman numeral or a number word (one to twelve, first to twelfth) beside a word such as
+    vol., part, book, no. ('Letters, vol. II' and 'Letters, vol. 2' are {2}; 'The Second
+    Part of Travels' {2}); case, accents and LaTeX ignored."""
+    words = re.findall(r"[a-z0-9]+", ascii_letters(cleaned(plain(title))).lower())
+    out = {int(w) for w in words if w.isdigit()}
+    for i, word in enumerate(words):
+        if not ({words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""}
+                & _PART_WORDS):
+            continue
+        if word in _NUMBER_WORDS:
+            out.add(_NUMBER_WORDS[word])
+        elif _ROMAN.fullmatch(word) and word not in _PART_WORDS:
+            values = [_ROMAN_VALUES[c] for c in word]
+            out.add(sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0])))
+    return frozenset(out)
+
+
+def other_part(a: BibEntry, b: BibEntry) -> bool:
+    """Whether two works of a like title are other volumes, parts, numbers or years of one
+    work: a field biblatex tells them apart by (``PART_FIELDS``) or their year, given in both
+    and other, or their titles naming other numbers ('Letters, vol. 1' and 'Letters, vol.
+    2'). A number or year one of them lacks tells nothing (a date added is an edit)."""
+    for name in PART_FIELDS:
+        x, y = (ascii_fold(cleaned(plain(w.get(name)))) for w in (a, b))
+        if x and y and x != y:
+            return True
+    years = year_shown(a), year_shown(b)
+    numbers = title_numbers(a.get("title")), title_numbers(b.get("title"))
+    return all(years) and years[0] != years[1] or all(numbers) and numbers[0] != numbers[1]
 
 
 def _other_authors(a: BibEntry, b: BibEntry) -> bool:
