@@ -383,7 +383,9 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
                    payload={"folded": {f.kept: list(f.folded) for f in out},
                             "renamed": {f.kept: f.was for f in out if f.was}}) as act:
         made = act
+        moved: dict[str, str] = {}  # a folded key (lower-case) -> the key kept
         for kept, rest, _, key in folds:
+            moved.update((w.key.lower(), key) for w in rest)
             fields = dict(kept.fields)
             if key != kept.key:  # named as its pointer names it, its links with it
                 _rename(act, kept.key, key)
@@ -402,7 +404,33 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
             if fields != dict(kept.fields):
                 act.update("bib", {"key": key},
                            {"fields": json.dumps(fields, ensure_ascii=False)})
+        _repoint(act, moved)
     return [replace(f, decision=made.decision_id) for f in out]
+
+
+def _repoint(act: Act, moved: dict[str, str]) -> None:
+    """Every work whose ``crossref`` or ``xref`` names a key that is gone (``moved``: its key
+    lower-cased -> the key of the work it is now) names that work's key: a child of a folded
+    or renamed parent inherits from it still, in the store and every export (an alias in
+    ``ids`` is no parent for biber or BibTeX: the .bib exports left the crossref out and the
+    child's parent with it). Each key of an ``xref`` once; none naming the work itself (a
+    child folded into its parent gives it its crossref)."""
+    if not moved:
+        return
+    for child in bib_rows.naming_parents(act.conn):
+        fields = dict(child.fields)
+        for name in ("crossref", "xref"):
+            keys = [k.strip() for k in fields.get(name, "").split(",") if k.strip()]
+            now = [k for k in dict.fromkeys(moved.get(k.lower(), k) for k in keys)
+                   if k.lower() != child.key.lower()]  # a child folded into its parent
+            if now != keys:
+                if now:
+                    fields[name] = ", ".join(now)
+                else:
+                    del fields[name]
+        if fields != dict(child.fields):
+            act.update("bib", {"key": child.key},
+                       {"fields": json.dumps(fields, ensure_ascii=False)})
 
 
 def _rename(act: Act, old: str, new: str, columns: dict[str, Any] | None = None) -> None:
@@ -414,6 +442,7 @@ def _rename(act: Act, old: str, new: str, columns: dict[str, Any] | None = None)
     for link in bib_rows.links_to(act.conn, old):
         act.update("links", {"id": link["id"]}, {"bib_key": new})
     act.delete("bib", {"key": old})
+    _repoint(act, {old.lower(): new})
 
 
 Fold = tuple[BibEntry, list[BibEntry], str, str]  # kept, folded into it, why, the key kept

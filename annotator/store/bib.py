@@ -49,6 +49,13 @@ def with_aliases(conn: sqlite3.Connection) -> list[BibEntry]:
         "SELECT * FROM bib WHERE json_extract(fields, '$.ids') IS NOT NULL ORDER BY key")]
 
 
+def naming_parents(conn: sqlite3.Connection) -> list[BibEntry]:
+    """The works that name another by ``crossref`` or ``xref`` (biblatex's parents), by key."""
+    return [entry_from_row(r) for r in conn.execute(
+        "SELECT * FROM bib WHERE json_extract(fields, '$.crossref') IS NOT NULL "
+        "OR json_extract(fields, '$.xref') IS NOT NULL ORDER BY key")]
+
+
 def keys(conn: sqlite3.Connection) -> list[str]:
     return [r["key"] for r in conn.execute("SELECT key FROM bib")]
 
