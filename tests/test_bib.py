@@ -728,6 +728,9 @@ def test_bib_fold_by_hand_stays_when_the_source_is_replaced(ws, tmp_path):
     ws.add(letter, replace=True)
     assert {e.key for e in ws.bib()} == keys
     assert "accountprints" not in keys
+    # the .bib of the work kept added again: that work, which the fold gave an alias
+    again = ws.bib_add(tmp_path / "prints.bib")
+    assert (again.added, again.updated, again.unchanged, again.problems) == ((), (), 1, ())
 
 
 def test_bib_fold_by_hand_refuses_a_source_s_own_record_and_a_key_twice(ws, tmp_path):
@@ -1747,3 +1750,43 @@ def test_bib_fold_of_a_parent_points_its_children_to_the_kept_work(ws, tmp_path)
     ws.undo()
     works = {e.key: e for e in ws.bib()}
     assert (works["chap"].get("crossref"), works["later"].get("xref")) == ("coll", "coll")
+
+
+def test_bib_fold_by_hand_holds_when_the_bib_is_added_again(ws, tmp_path):
+    """A .bib entry folded by hand into another (bib fold letters1946 coll), the same .bib
+    added again, with --replace too: it stays folded, the kept work's alias, no work added,
+    no S328, its children naming the kept work unchanged, and the command says so (was: coll
+    added again beside letters1946 with S328, its alias shadowed, the editor's fold undone,
+    and the children, their crossref on letters1946 since the fold, refused as other works
+    of their keys, S303). Undone, the fold no longer holds: the entry comes back."""
+    bib = tmp_path / "x.bib"
+    bib.write_text(FOLDED_PARENT, encoding="utf-8")
+    ws.bib_add(bib)
+    ws.bib_fold("letters1946", "coll")
+    before = ws.bib()
+    for again in (False, True):
+        result = ws.bib_add(bib, replace=again)
+        assert ws.bib() == before
+        assert (result.added, result.updated, result.problems, result.folded) == \
+            ((), (), (), (("coll", "letters1946"),)), result
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bib)])
+    assert done.exit_code == 0 and "[S3" not in done.stderr, done.output
+    assert done.stderr.splitlines()[-1] == (
+        f"{bib}: 0 entries added, 3 already there, 1 folded by bib fold, left so "
+        "(coll in letters1946)")
+    said = json.loads(runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(bib),
+                                          "-f", "json"]).stdout)
+    assert said["folded"] == [{"key": "coll", "kept": "letters1946"}]
+    assert ws.bib_entry("coll").key == "letters1946"
+    # the kept entry edited in the file and replaced: updated, the fold's alias kept
+    bib.write_text(FOLDED_PARENT.replace("Letters},\n  publisher = {Clarendon Press}",
+                                         "Letters},\n  publisher = {OUP}"), encoding="utf-8")
+    result = ws.bib_add(bib, replace=True)
+    assert ([e.key for e in result.updated], result.folded) == \
+        (["letters1946"], (("coll", "letters1946"),))
+    kept = {e.key: e for e in ws.bib()}["letters1946"]
+    assert (kept.get("ids"), kept.get("publisher")) == ("coll", "OUP")
+    ws.undo()  # the replace
+    ws.undo()  # the fold
+    assert ws.bib_add(bib).folded == ()
+    assert "coll" in {e.key for e in ws.bib()}

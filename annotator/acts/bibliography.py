@@ -33,14 +33,16 @@ from annotator.tei.parse import ParsedSource
 @dataclass(frozen=True, slots=True)
 class BibAdded:
     """What adding .bib files did: the entries added and updated, how many were there
-    already, every problem met (warnings and entries left out), and the decision that
-    added them (which ``undo`` takes by id; None when nothing changed)."""
+    already, every problem met (warnings and entries left out), the decision that added
+    them (which ``undo`` takes by id; None when nothing changed), and the entries ``bib
+    fold`` folded into another work, left there: (the entry's key, the work's key now)."""
 
     added: tuple[BibEntry, ...]
     updated: tuple[BibEntry, ...]
     unchanged: int
     problems: tuple[Problem, ...]
     decision: int | None = None
+    folded: tuple[tuple[str, str], ...] = ()
 
 
 def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
@@ -51,17 +53,31 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     ``problems``. Refused, adding nothing: a file that cannot be read, or with ``strict``
     any problem at all but a note (how a value is read: a year below 0). ``root``: the workspace folder; entries remember their file relative
     to it.
+
+    An entry ``bib fold`` folded into another work (its key one of that work's ``ids``) is
+    that work, as Zotero keeps a merged item's: added again, it stays folded (``folded``),
+    and an entry naming it by ``crossref`` or ``xref`` names the work kept.
     """
     known = entries(store)
     origins = [relative(p, root) or p.name for p in paths]
     found, problems = bib_mod.read_library(paths, origins=origins, known=known)
     by_fold = {e.key.lower(): e for e in known}
-    new, changed, unchanged = [], [], 0
-    for entry, path in ((e, _path_of(e, paths, origins)) for e in found):
+    into, kept = _folded_into(store, known, origins)
+    gave: dict[str, list[BibEntry]] = {}  # a work kept -> the entries folded into it, read
+    for read in found:
+        if read.key.lower() in into and read.key.lower() not in by_fold:
+            gave.setdefault(into[read.key.lower()], []).append(read)
+    new, changed, unchanged, folded = [], [], 0, []
+    for read, path in ((e, _path_of(e, paths, origins)) for e in found):
+        entry = _parents_kept(read, into)
         old = by_fold.get(entry.key.lower())
-        if old is None:
+        if old is not None and old.key in kept:
+            entry = _as_kept(old, entry, gave.get(old.key, []))
+        if old is None and entry.key.lower() in into:
+            folded.append((entry.key, into[entry.key.lower()]))
+        elif old is None:
             new.append(entry)
-        elif bib_mod.same_work(old, entry):
+        elif bib_mod.same_work(old, entry) or bib_mod.same_work(old, read):
             unchanged += 1
         elif replace and old.key == entry.key:
             changed.append(entry)
@@ -94,7 +110,77 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 del row["key"], row["added_at"]
                 act.update("bib", {"key": entry.key}, row)
     return BibAdded(tuple(new), tuple(changed), unchanged, tuple(problems),
-                    made.decision_id if made is not None else None)
+                    made.decision_id if made is not None else None, tuple(folded))
+
+
+def _folded_into(store: Store, known: Sequence[BibEntry], origins: Sequence[str]
+                 ) -> tuple[dict[str, str], set[str]]:
+    """The keys ``bib fold`` folded (lower-cased) that a work of one of these files
+    (``origins``) had -> the key of the one stored work listing it in its ``ids`` now (a key
+    no work or two works list is left out: the editor's own ids name it too; a key another
+    file or a source gave is left out too: a .bib's entry under a letter's folded key is a
+    work of its own), and the keys of the works a fold kept, whatever it folded into them."""
+    folded = bib_rows.folded_keys(store.conn)
+    if not folded:
+        return {}, set()
+    holders: dict[str, list[str]] = {}
+    for work in known:
+        for alias in dict.fromkeys(a.lower() for a in bib_mod.alias_keys(work.get("ids"))):
+            if alias in folded:
+                holders.setdefault(alias, []).append(work.key)
+    return ({alias: keys[0] for alias, keys in holders.items()
+             if len(keys) == 1 and folded[alias] in origins},
+            {key for keys in holders.values() for key in keys})
+
+
+def _as_kept(kept: BibEntry, entry: BibEntry, folded: Sequence[BibEntry]) -> BibEntry:
+    """The entry of a work ``bib fold`` kept as the fold left it: the fields it lacks taken
+    from the entries folded into it (``folded``, read with it), its aliases (``ids``) the
+    fold's after its own, so the same file added again is that work unchanged and a replace
+    updates it keeping the fold (was: the work, given the folded keys and fields, taken for
+    another of its key, S303; replaced, the fold's aliases lost). Where an entry folded into
+    it is not read with it (another file's, a source's), its fields are not known: the work
+    saying all the entry says is the entry unchanged."""
+    fields = {k: v for k, v in entry.fields if k != "ids"}
+    for work in folded:
+        for name, value in work.fields:
+            if name != "ids":
+                fields.setdefault(name, value)
+    fields["ids"] = ", ".join(dict.fromkeys([*bib_mod.alias_keys(entry.get("ids")),
+                                             *bib_mod.alias_keys(kept.get("ids"))]))
+    read_all = {w.key.lower() for w in folded} | {
+        a.lower() for a in bib_mod.alias_keys(entry.get("ids"))}
+    said = dict(kept.fields)
+    if not read_all >= {a.lower() for a in bib_mod.alias_keys(kept.get("ids"))} and \
+            kept.type == entry.type and all(said.get(k) == v for k, v in fields.items()):
+        fields = said  # folded from elsewhere: what it has beyond the entry is the fold's
+    return replace(entry, fields=tuple(fields.items()))
+
+
+def _parents_kept(entry: BibEntry, into: dict[str, str]) -> BibEntry:
+    """The entry naming, by ``crossref`` or ``xref``, the work a parent was folded into
+    (``into``) instead of the parent, as ``bib fold`` left the stored children."""
+    fields = _parents_moved(entry, into)
+    return replace(entry, fields=tuple(fields.items())) if fields != dict(entry.fields) \
+        else entry
+
+
+def _parents_moved(child: BibEntry, moved: dict[str, str]) -> dict[str, str]:
+    """A child's fields with each key its ``crossref`` or ``xref`` names that is gone
+    (``moved``: its key lower-cased -> the key of the work it is now) that work's key, each
+    key of an ``xref`` once, none naming the child itself (a child folded into its parent
+    gives it its crossref)."""
+    fields = dict(child.fields)
+    for name in bib_mod.PARENT_FIELDS:
+        keys = [k.strip() for k in fields.get(name, "").split(",") if k.strip()]
+        now = [k for k in dict.fromkeys(moved.get(k.lower(), k) for k in keys)
+               if k.lower() != child.key.lower()]
+        if now != keys:
+            if now:
+                fields[name] = ", ".join(now)
+            else:
+                del fields[name]
+    return fields
 
 
 def _likely_duplicates(new: Sequence[BibEntry], known: Sequence[BibEntry],
@@ -413,21 +499,11 @@ def _repoint(act: Act, moved: dict[str, str]) -> None:
     lower-cased -> the key of the work it is now) names that work's key: a child of a folded
     or renamed parent inherits from it still, in the store and every export (an alias in
     ``ids`` is no parent for biber or BibTeX: the .bib exports left the crossref out and the
-    child's parent with it). Each key of an ``xref`` once; none naming the work itself (a
-    child folded into its parent gives it its crossref)."""
+    child's parent with it), as ``_parents_moved`` says."""
     if not moved:
         return
     for child in bib_rows.naming_parents(act.conn):
-        fields = dict(child.fields)
-        for name in ("crossref", "xref"):
-            keys = [k.strip() for k in fields.get(name, "").split(",") if k.strip()]
-            now = [k for k in dict.fromkeys(moved.get(k.lower(), k) for k in keys)
-                   if k.lower() != child.key.lower()]  # a child folded into its parent
-            if now != keys:
-                if now:
-                    fields[name] = ", ".join(now)
-                else:
-                    del fields[name]
+        fields = _parents_moved(child, moved)
         if fields != dict(child.fields):
             act.update("bib", {"key": child.key},
                        {"fields": json.dumps(fields, ensure_ascii=False)})

@@ -1011,6 +1011,8 @@ _ROMAN = re.compile(r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
 # the fields biblatex tells the volumes, parts and issues of one work apart by
 PART_FIELDS = ("volume", "part", "number", "issue")
+# the fields an entry names its parents by (biblatex's crossref and xref, comma-separated)
+PARENT_FIELDS = ("crossref", "xref")
 
 
 def title_numbers(title: str) -> frozenset[int]:

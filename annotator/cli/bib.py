@@ -39,7 +39,8 @@ def bib_add_cli(
     format: Annotated[Format, typer.Option("--format", "-f", help="table (csv and md alike): "
                                            "the problems and a summary on stderr; json: on stdout, the "
                                            "decision (for 'annotator undo ID'), the "
-                                           "entries added and updated (key, file, line) and "
+                                           "entries added and updated (key, file, line), "
+                                           "those bib fold folded (key, kept) and "
                                            "every problem, a key made for an entry (S326) "
                                            "among them.")] = Format.table,
 ) -> None:
@@ -67,6 +68,9 @@ def bib_add_cli(
         done.append(f"{len(result.updated)} updated")
     if result.unchanged:
         done.append(f"{result.unchanged} already there")
+    if result.folded:
+        done.append(f"{len(result.folded)} folded by bib fold, left so ("
+                    + ", ".join(f"{key} in {kept}" for key, kept in result.folded) + ")")
     if left_out:
         done.append(f"{left_out} left out")
     typer.echo(terminal_safe(f"{', '.join(str(f) for f in files)}: {', '.join(done)}"), err=True)
@@ -82,6 +86,7 @@ def _added_json(result: BibAdded) -> dict[str, Any]:
 
     return {"decision": result.decision, "added": [work(e) for e in result.added],
             "updated": [work(e) for e in result.updated], "unchanged": result.unchanged,
+            "folded": [{"key": key, "kept": kept} for key, kept in result.folded],
             "problems": [{"path": p.path, "line": p.line, "key": p.key, "code": p.code,
                           "severity": p.severity, "what": p.what, "hint": p.hint}
                          for p in result.problems]}

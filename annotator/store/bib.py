@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from annotator.records import BibEntry
+from annotator.store.logged import OUT_OF_FORCE, REDONE_ACTS
 
 
 def entry_from_row(row: sqlite3.Row) -> BibEntry:
@@ -69,3 +70,31 @@ def entries_from(conn: sqlite3.Connection, origin: str) -> list[BibEntry]:
 def links_to(conn: sqlite3.Connection, key: str) -> list[sqlite3.Row]:
     """The links of claims to the work under ``key``, by id."""
     return list(conn.execute("SELECT * FROM links WHERE bib_key = ? ORDER BY id", (key,)))
+
+
+def folded_keys(conn: sqlite3.Connection) -> dict[str, str]:
+    """The keys (lower-cased) ``bib fold`` folded into another work, by its acts in force
+    (done, or undone and redone), each with the file or source the folded work was read from:
+    that file added again names a work the editor made one with another (the work keeping
+    the key among its ``ids``), not a new one."""
+    rows = list(conn.execute(  # noqa: S608 (fixed)
+        f"SELECT payload, changes FROM decisions WHERE act = 'bib-fold' "
+        f"AND id NOT IN ({OUT_OF_FORCE})"))
+    for did, act in conn.execute(  # noqa: S608 (fixed)
+            f"SELECT id, act FROM ({REDONE_ACTS}) WHERE id NOT IN ({OUT_OF_FORCE})").fetchall():
+        if act == "bib-fold":  # a redo: the fold its chain of undos began with
+            row = conn.execute("SELECT * FROM decisions WHERE id = ?", (did,)).fetchone()
+            while row["undoes"] is not None:
+                row = conn.execute("SELECT * FROM decisions WHERE id = ?",
+                                   (row["undoes"],)).fetchone()
+            rows.append(row)
+    out = {}
+    for row in rows:
+        keys = {key.lower() for keys in json.loads(row["payload"] or "{}").get(
+            "folded", {}).values() for key in keys}
+        for change in json.loads(row["changes"] or "[]"):
+            before = change.get("before") or {}
+            if change.get("table") == "bib" and change.get("after") is None and \
+                    str(before.get("key", "")).lower() in keys:
+                out[str(before["key"]).lower()] = str(before.get("origin") or "")
+    return out
