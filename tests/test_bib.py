@@ -1790,3 +1790,26 @@ def test_bib_fold_by_hand_holds_when_the_bib_is_added_again(ws, tmp_path):
     ws.undo()  # the fold
     assert ws.bib_add(bib).folded == ()
     assert "coll" in {e.key for e in ws.bib()}
+
+
+def test_bib_a_source_s_work_renamed_takes_its_children_with_it(ws, tmp_path):
+    """A .bib chapter whose crossref names a letter's work (israelyan2003memories), the
+    letter's bibl given ``xml:id="isr03"`` since and replaced: the work is isr03 and the
+    chapter's crossref names it (was: left on the old key, now an alias, which the .bib
+    exports left out)."""
+    listed = ('<listBibl><bibl{id}><author>Israelyan, Victor</author><title>Memories of '
+              'Diplomacy</title><date>2003</date></bibl>')
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "first.xml"
+    letter.write_text(text.replace("<listBibl>", listed.format(id="")), encoding="utf-8")
+    ws.add(letter)
+    (tmp_path / "x.bib").write_text(
+        "@inbook{isrch, author = {Israelyan, Victor}, title = {October}, pages = {1--9},"
+        " crossref = {israelyan2003memories}}\n", encoding="utf-8")
+    assert ws.bib_add(tmp_path / "x.bib").problems == ()
+    letter.write_text(text.replace("<listBibl>", listed.format(id=' xml:id="isr03"')),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert {e.key: e for e in ws.bib()}["isrch"].get("crossref") == "isr03"
+    result = ws.export_bibtex(all=True)
+    assert "crossref = {isr03}" in (ws.root / result.path).read_text(encoding="utf-8")
