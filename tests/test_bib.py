@@ -1788,6 +1788,9 @@ def test_bib_fold_by_hand_holds_when_the_bib_is_added_again(ws, tmp_path):
     assert (kept.get("ids"), kept.get("publisher")) == ("coll", "OUP")
     ws.undo()  # the replace
     ws.undo()  # the fold
+    ws.redo()  # the fold again: it holds
+    assert ws.bib_add(bib).folded == (("coll", "letters1946"),)
+    ws.undo()
     assert ws.bib_add(bib).folded == ()
     assert "coll" in {e.key for e in ws.bib()}
 
