@@ -398,9 +398,10 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     return data
 
 
-# sources whose plain spans are placed at once (``place_many``): numpy's cost is per call,
-# and a group's maps are held until its files are written
-_GROUP = 64
+# characters of the files whose spans are placed at once (``_wrap``): numpy's cost is per
+# call, not per span, and the group's maps, texts and spans are held until its files are
+# written (a file longer than this is a group of its own)
+_GROUP_CHARS = 1 << 20
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
 _INDENT = re.compile(r"[ \t]*")
 _NUMBERED = re.compile(r"\d+(\.\d+){0,2}")
@@ -1859,28 +1860,30 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
         edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
         with ExportFiles(ctx.root) as out_files:
-            for group in range(0, len(sources), _GROUP):
-                # each file's spans made, then placed with the group's at once, then written
-                ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
-                for src in sources[group:group + _GROUP]:
-                    file = ctx.texts.unparsed(src)  # parsed only if an export reads the tree
-                    source = _Source.of(index_file(file.tm, file.tree))
-                    data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
-                                  marked=bool(source.existing.by_key), edition=edition)
-                    found = marked(file.tm)
-                    data.own_pointers = file_pointers(pointers, found)
-                    data.named = Named(pointers, found.prefixes)
-                    data.file_forms = file_forms.get(src.id, Counter())
-                    name = edition_of.get(src.id, "")
-                    data.edition_forms = edition_forms.get(name, Counter())
-                    data.edition_styles = edition_styles.setdefault(name, {})
-                    mode = register or (inferred_register([data.file_forms])
-                                        if data.file_forms
-                                        else edition_registers.get(name, "inline"))
-                    built = _Builder(source.ix, data, source_id=src.id,
-                                     existing=source.existing, register=mode)
-                    built.inline()
-                    ready.append((src, file, data, built))
+            # each file's spans made, then placed with its group's at once, then written
+            ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
+            in_hand = 0  # characters of the files made, not yet written
+            for n, src in enumerate(sources):
+                file = ctx.texts.unparsed(src)  # parsed only if an export reads the tree
+                source = _Source.of(index_file(file.tm, file.tree))
+                data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
+                              marked=bool(source.existing.by_key), edition=edition)
+                found = marked(file.tm)
+                data.own_pointers = file_pointers(pointers, found)
+                data.named = Named(pointers, found.prefixes)
+                data.file_forms = file_forms.get(src.id, Counter())
+                name = edition_of.get(src.id, "")
+                data.edition_forms = edition_forms.get(name, Counter())
+                data.edition_styles = edition_styles.setdefault(name, {})
+                mode = register or (inferred_register([data.file_forms]) if data.file_forms
+                                    else edition_registers.get(name, "inline"))
+                built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
+                                 register=mode)
+                built.inline()
+                ready.append((src, file, data, built))
+                in_hand += len(source.ix.text)
+                if in_hand < _GROUP_CHARS and n + 1 < len(sources):
+                    continue
                 _wrap([built for *_, built in ready])  # the group's spans at once
                 for src, file, data, built in ready:
                     built.out = built.finish()
@@ -1900,6 +1903,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                            **counts))
                     if progress is not None:
                         progress(len(files), len(sources))
+                ready, in_hand = [], 0
             if in_register:
                 if len(set(ids)) < len(file_forms):  # some sources only: keep what the
                     # others' exports point to
