@@ -28,8 +28,9 @@ from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import Piece, index_source, place, place_many, place_simple
-from annotator.export.tei import (TAGS, _Claim, _Data, _date_attrs, _Kind, _Mentions, _render,
-                                  _Source, render_source)
+from annotator.export.tei import (TAGS, _Claim, _Data, _date_attrs, _document_order,
+                                  _in_order, _Kind, _Mentions, _render, _Source, _type_rank,
+                                  render_source)
 from annotator.records import Entity
 from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
@@ -1119,6 +1120,28 @@ def test_export_tei_render_of_the_same_file_twice_is_the_same():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 60), st.integers(1, 9),
+                          st.integers(0, 7)), max_size=60, unique_by=lambda m: m[:3]),
+       st.sampled_from([1, 1 << 40]))
+def test_export_tei_document_order_is_the_lexsort_order(rows, scale):
+    """Mentions of many sources put in order by one sort of one number a mention: the order of
+    the lexsort by source, start, longer first and type, offsets of any size (the largest
+    fall back to it). A source has one mention of a type at a span: kinds 0-3 and 4-7 share
+    their types, and (source, start, end, type) is unique."""
+    types = sorted(TAGS)
+    kinds = [_Kind(types[k % 4], None, None, "confirmed", "editor") for k in range(8)]
+    rows.sort()  # sources one after the other, as the store reads them
+    seen, kept = set(), []
+    for s, a, w, k in rows:
+        if (s, a, w, k % 4) not in seen:
+            seen.add((s, a, w, k % 4))
+            kept.append((s, a * scale, (a + w) * scale, k))
+    source, start, end, kind = (np.array(c, dtype=np.int64).reshape(-1)
+                                for c in (zip(*kept) if kept else ((), (), (), ())))
+    want = _in_order(start, end, _type_rank(kinds)[kind], source) if kept else kind
+    assert _document_order(start, end, kinds, kind, source).tolist() == want.tolist()
+
+
 @given(data=st.data(), name=st.sampled_from(sorted(_FILES)),
        tag=st.sampled_from(["persName", "placeName", "orgName", "date", "seg"]))
 def test_export_tei_place_simple_agrees_with_place(data, name, tag):
