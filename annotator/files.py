@@ -70,16 +70,19 @@ def swept(folder: Path) -> None:
         sweep_stale_tmp(folder)
 
 
-def _tmp_beside(p: Path, *, sweep: bool = True) -> Path:
+def _tmp_beside(p: Path, *, sweep: bool = True) -> str:
+    """The temporary file ``p`` is written to, beside it: a string, as the system calls take
+    it (a Path made per file is parsed, hashed and turned back into a string by each call)."""
     if sweep:
         swept(p.parent)
+    folder, name = os.path.split(p)
     # the thread too: two threads of one process (a server, a test) may write the same file
-    return p.with_name(f".{p.name}.{os.getpid()}.t{threading.get_ident():x}.tmp")
+    return os.path.join(folder, f".{name}.{os.getpid()}.t{threading.get_ident():x}.tmp")
 
 
-def _unlink(path: Path) -> None:
+def _unlink(path: str) -> None:
     try:
-        path.unlink()
+        os.unlink(path)
     except OSError:
         pass
 
@@ -92,7 +95,7 @@ class StagedFiles:
     SYNCS = 8  # files synced at once
 
     def __init__(self) -> None:
-        self.staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+        self.staged: list[tuple[str, Path]] = []  # (temporary file, target)
 
     def stage(self, path: Path, data: bytes, *, sweep: bool = True) -> None:
         """Write ``data`` beside ``path``; an OSError leaves nothing behind. ``sweep``: False
@@ -151,7 +154,7 @@ class CommitError(Exception):
         self.path, self.cause, self.moved = path, cause, moved
 
 
-def _synced(paths: list[Path], at_once: int) -> list[OSError | None]:
+def _synced(paths: list[str], at_once: int) -> list[OSError | None]:
     """Sync each file (its error, or None). Many files on one disk are synced by one
     ``syncfs`` of it (``_synced_whole``: a fifth of the time of a sync per file, which waits
     for the disk's journal once per file); else, or when it fails, up to ``at_once`` files
@@ -191,15 +194,15 @@ def _syncfs() -> Callable[[int], int] | None:
     return call
 
 
-def _synced_whole(paths: list[Path]) -> bool:
+def _synced_whole(paths: list[str]) -> bool:
     """Whether one ``syncfs`` of each file system the files are on synced them all (False:
     none to call, or one failed; the files are then synced one by one)."""
     call = _syncfs()
     if call is None:
         return False
-    folders: dict[int, Path] = {}  # st_dev -> a folder of the files on it
+    folders: dict[int, str] = {}  # st_dev -> a folder of the files on it
     try:
-        for folder in {p.parent for p in paths}:
+        for folder in {os.path.dirname(p) or "." for p in paths}:
             folders.setdefault(os.stat(folder).st_dev, folder)
         for folder in folders.values():
             fd = os.open(folder, os.O_RDONLY)
@@ -213,7 +216,7 @@ def _synced_whole(paths: list[Path]) -> bool:
     return True
 
 
-def _sync(tmp: Path) -> OSError | None:
+def _sync(tmp: str) -> OSError | None:
     try:
         fd = os.open(tmp, os.O_RDONLY)
         try:
