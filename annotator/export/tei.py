@@ -243,7 +243,7 @@ def _states(include_proposals: bool) -> tuple[tuple[str, str], tuple[str, str]]:
 
 def _mentions_of(read: rows_of.MentionRead,
                  changed: dict[tuple[str, str], set[tuple[int, int, str]]] | None
-                 ) -> tuple[dict[tuple[str, str], _Mentions], dict[tuple[str, str], Own]]:
+                 ) -> tuple[dict[tuple[str, str], _Mentions], _OwnSpans]:
     """Each source's mentions to export, from what ``store.exports.mention_kinds`` read of
     them all, made as columns at once: numpy's work is a few calls for all sources, not a few
     per source, and each kind is made once, for every source with mentions of it. And the
@@ -273,18 +273,39 @@ def _mentions_of(read: rows_of.MentionRead,
     mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb])
                 for key, a, b, ka, kb in zip(read.versions, at.tolist(), at[1:].tolist(),
                                              own_at, own_at[1:])}
-    own: dict[tuple[str, str], Own] = {}
+    own = _OwnSpans(changed or {})
     if changed is not None and kinds:
         rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[kind[order]])
-        types = [k.type for k in kinds]
-        spans = list(zip(start[rows].tolist(), end[rows].tolist(),
-                         map(types.__getitem__, kind[order][rows].tolist())))
+        own.types = [k.type for k in kinds]
+        own.start, own.end, own.kind = start[rows], end[rows], kind[order][rows]
         cut = np.searchsorted(rows, at).tolist()
-        for key, a, b in zip(read.versions, cut, cut[1:]):
-            if a < b:
-                gone = changed.get(key)
-                own[key] = frozenset(spans[a:b]) - gone if gone else frozenset(spans[a:b])
+        own.at = {key: (a, b) for key, a, b in zip(read.versions, cut, cut[1:]) if a < b}
     return mentions, own
+
+
+@dataclass(slots=True)
+class _OwnSpans:
+    """The (start, end, type) of the mentions each file's own markup gave that no editor
+    changed since (``changed``, by source), made for one file when its export asks
+    (``gather``), not for every file at once: an export of 769 files held 8 MB of them
+    till its end, and a file without markup of its own asks for none."""
+
+    changed: dict[tuple[str, str], set[tuple[int, int, str]]]
+    at: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # rows by source
+    start: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # of each row
+    end: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    kind: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    types: list[str] = field(default_factory=list)  # of each kind
+
+    def get(self, key: tuple[str, str], default: Own = frozenset()) -> Own:
+        rows = self.at.get(key)
+        if rows is None:
+            return default
+        a, b = rows
+        spans = frozenset(zip(self.start[a:b].tolist(), self.end[a:b].tolist(),
+                              map(self.types.__getitem__, self.kind[a:b].tolist())))
+        gone = self.changed.get(key)
+        return spans - gone if gone else spans
 
 
 _TYPE_ORDER = {t: n for n, t in enumerate(sorted(TAGS))}  # a type's place among types
@@ -339,7 +360,7 @@ class _Edition:
     decided: frozenset[str]
     enriched: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
-    own: dict[tuple[str, str], Own]  # the files' own mentions, unchanged (``_mentions_of``)
+    own: _OwnSpans  # the files' own mentions, unchanged (``_mentions_of``)
     claims: dict[tuple[str, str], list[tuple[Any, ...]]]
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
