@@ -233,7 +233,8 @@ class Expr:
     ``kind``: 'value' (``attrs`` from annotator.dates, stated), 'partial' (``day``: a month and
     day, a month alone or a day alone, year unknown), 'relative' (``offset`` days from the
     running date; ``base`` 'entry' for today/yesterday, 'last' for the next/previous day),
-    'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'alt' (one of
+    'weekday' (a weekday alone), 'month-rel' (a day of this/last/next month), 'period-rel'
+    (this/last/next week or month: ``base`` the unit, ``offset`` -1, 0, 1), 'alt' (one of
     two dates, ``day`` or ``other``), 'feast' (a saint's day and a year: ``attrs`` the year),
     'no-day' (a date but for a day its month has not: ``why`` says so), 'none'.
     """
@@ -455,6 +456,10 @@ def _read(surface: str) -> Expr:
         return Expr("century-rel", flags="fuzzy" if m["vague"] else "",
                     offset={"last": -1, "next": 1}.get(m["which"].lower(), 0),
                     part=m["vague"] or "")
+    m = _PERIOD_REL.fullmatch(text)
+    if m:  # "last week", "next month": the week or month next to the day of writing
+        return Expr("period-rel", base=m[2].lower(),
+                    offset={"this": 0, "last": -1, "next": 1}[m[1].lower()])
     months = "|".join(MONTH_NAMES)
     m = re.fullmatch(r"(?:the\s+)?(\d{1,2})\s+of\s+(this|last|next)\s+month", text, re.I)
     if m:
@@ -509,6 +514,11 @@ _VAGUE_BEFORE = re.compile(r"(?<!\w)" + _VAGUE.pattern[1:] + r"$", re.I)  # not 
 # a century named from the writer's time: the one before, of or after the source's year
 _CENTURY_REL = re.compile(rf"(?P<vague>{_VAGUE.pattern[1:]})?(?:the\s+)?"
                           rf"(?P<which>last|this|present|next)\s+century", re.I)
+
+
+# a week or month named from the day of writing ("last week", "next month"); not "the last
+# week" (the seven days up to it) nor "the next week" (counted from a day the story told)
+_PERIOD_REL = re.compile(r"(this|last|next)\s+(week|month)", re.I)
 
 
 def _alternatives(text: str) -> Expr | None:
@@ -913,6 +923,8 @@ class Chronology:
             return Resolved((("when", day.tei()),), f"{which} of {ctx[1]}", "medium")
         if expr.kind == "century-rel":
             return self._century(expr)
+        if expr.kind == "period-rel":
+            return self._period(expr)
         if expr.kind == "relative":
             base = self._context() if expr.base == "entry" else \
                 ((self.last, f"the date {self.last.tei()}") if self.last else self._context())
@@ -1016,6 +1028,36 @@ class Chronology:
         return Resolved((("notBefore", f"{first:04d}"), ("notAfter", f"{last:04d}")),
                         f"{which[expr.offset]} {ctx[1]}{third}", "medium", expr.flags)
 
+    def _period(self, expr: Expr) -> Resolved:
+        """"last week", "next week", "last month" in a dated letter or entry: the week (Monday
+        to Sunday, as ISO 8601 counts it) before, of or after the one of the day of writing,
+        as notBefore/notAfter; the month before, of or after its month, as "March" alone is a
+        month; cert medium, as "last Tuesday" is its day."""
+        base, why = self._day_of_writing() or (None, "")
+        d = base.date() if base is not None else None
+        which = {-1: "before", 0: "of", 1: "after"}[expr.offset]
+        if expr.base == "week" and d is not None:
+            monday = d - _dt.timedelta(days=d.weekday()) + _dt.timedelta(weeks=expr.offset)
+            return Resolved((("notBefore", monday.isoformat()),
+                             ("notAfter", (monday + _dt.timedelta(days=6)).isoformat())),
+                            f"the week (Monday to Sunday) {which} the one of {why}"
+                            if expr.offset else f"the week (Monday to Sunday) of {why}",
+                            "medium")
+        if expr.base == "month" and base is not None and base.year is not None and \
+                base.month is not None:
+            k = base.year * 12 + base.month - 1 + expr.offset
+            return Resolved((("when", Day(k // 12, k % 12 + 1).tei()),),
+                            f"the month {which} {why}", "medium")
+        return Resolved((), f"no {'full ' if expr.base == 'week' else ''}date to count the "
+                        f"{expr.base} from", "", "relative")
+
+    def _day_of_writing(self) -> tuple[Day, str] | None:
+        """The date a weekday, week or month named from the writer's present is counted from:
+        the entry's or the source's, not a title's (no day of writing)."""
+        if self.entry is None and self.anchor_reason.startswith("the title"):
+            return None
+        return self._context()
+
     def _two_digit(self, expr: Expr) -> Resolved:
         ref = self.anchor or self.entry
         if ref is None or ref.year is None or expr.day.year is None:
@@ -1085,9 +1127,7 @@ class Chronology:
         or "next", the one before or after it; else, where the sentence speaks of it as past
         or as to come ("went to Kendal on Saturday", "on Friday he goes to Stowey", in a
         letter of a Monday), the one before or after, as a month named alone is."""
-        ctx = self._context()
-        if self.entry is None and self.anchor_reason.startswith("the title"):
-            ctx = None  # a title's date is no day to count weekdays from
+        ctx = self._day_of_writing()
         if ctx is None or ctx[0].date() is None or expr.weekday is None:
             return Resolved((), "no full date to count the weekday from", "", "relative")
         base, why = ctx

@@ -1228,19 +1228,54 @@ def test_a_bracketed_line_is_read_with_its_brackets_gone_character_for_character
 def test_chronology_a_relative_date_without_a_value_says_why():
     """"last week" in a letter was proposed with no value and an empty reason (user41 report,
     defect 11), as were other relative dates and a weekday no day or tense placed; now each
-    says why it has no value. A week is not given a range from the letter's date."""
-    text = "London, 11 February 1788.\nI saw him last week, and shall write on Tuesday."
+    says why it has no value (a week in a dated letter has its range since: see
+    test_chronology_last_week_and_last_month_in_a_dated_letter)."""
+    text = "London, 11 February 1788.\nI saw him just a year before, and shall write on Tuesday."
     blocks = ((0, 25, "dateline"), (26, len(text), "p"))
-    spans = [(text.index("last week"), text.index(",", 26))]
+    spans = [(text.index("just a year before"), text.index(",", 26))]
     got = {text[s:e]: r for s, e, r in date_mentions(
         text, spans, Dating(Day(1788, 2, 11), "the dateline", blocks))}
-    week = got["last week"]
-    assert (week.attrs, week.flags) == ((), "relative")
-    assert week.reason.startswith("relative: counted from another time")
+    year = got["just a year before"]
+    assert (year.attrs, year.flags) == ((), "relative")
+    assert year.reason.startswith("relative: counted from another time")
+    assert Chronology().resolve("the following years").reason == year.reason
     alone = Chronology().resolve("last week")
-    assert (alone.attrs, alone.reason) == ((), week.reason)
+    assert (alone.attrs, alone.reason, alone.flags) == (
+        (), "no full date to count the week from", "relative")
     tuesday = Chronology(Day(1788, 2, 11), "the dateline").resolve("Tuesday", block=1)
     assert (tuesday.attrs, tuesday.reason) == ((), "a weekday alone, neither past nor to come "
                                                "in its sentence: which Tuesday, before or "
                                                "after the dateline, is left to the editor")
     assert Chronology().resolve("Monday").reason == "no full date to count the weekday from"
+
+
+def test_chronology_last_week_and_last_month_in_a_dated_letter(nlp):
+    """"last week", "next week", "last month" in a dated letter get their range as "last
+    Tuesday" gets its day: the week (Monday to Sunday) before or after the letter's week, as
+    notBefore/notAfter, the month before or after its month, a month's value as "March" alone
+    has; cert medium, the reason saying from what (was: no value, flagged relative, the
+    reason 'relative: counted from another time, or vague'). A letter dated by its month
+    alone gives a month, no week; "the last week" (the seven days up to it) stays without a
+    value. The spans are the real model's."""
+    text = ("London, Thursday 1 April 1790.\nI saw him in town last week, and he came again "
+            "last month. I shall see him next week.")
+    blocks = ((0, 30, "dateline"), (31, len(text), "p"))
+    spans = [(e.start_char, e.end_char) for e in nlp(text).ents if e.label_ == "DATE"]
+    got = {text[s:e]: r for s, e, r in date_mentions(
+        text, spans, Dating(Day(1790, 4, 1), "the dateline", blocks))}
+    assert {w: dict(r.attrs) for w, r in got.items() if w != "Thursday 1 April 1790"} == {
+        "last week": {"notBefore": "1790-03-22", "notAfter": "1790-03-28"},
+        "last month": {"when": "1790-03"},
+        "next week": {"notBefore": "1790-04-05", "notAfter": "1790-04-11"}}
+    assert (got["last week"].cert, got["last week"].flags, got["last week"].reason) == (
+        "medium", "", "the week (Monday to Sunday) before the one of the dateline")
+    assert got["last month"].reason == "the month before the dateline"
+    # January: the year before; a Monday's week starts on it
+    monday = Chronology(Day(1790, 1, 4), "the dateline")
+    assert dict(monday.resolve("last week").attrs) == {"notBefore": "1789-12-28",
+                                                       "notAfter": "1790-01-03"}
+    assert dict(monday.resolve("last month").attrs) == {"when": "1789-12"}
+    month_only = Chronology(Day(1790, 4), "the dateline")
+    assert dict(month_only.resolve("next month").attrs) == {"when": "1790-05"}
+    assert month_only.resolve("next week").attrs == ()
+    assert Chronology(Day(1790, 4, 1), "the dateline").resolve("the last week").attrs == ()
