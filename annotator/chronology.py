@@ -693,6 +693,20 @@ def _values_day(attrs: tuple[tuple[str, str], ...]) -> Day | None:
     return parse_day(values["when"]) if set(values) == {"when"} else None
 
 
+def _by_its_day(day: Day, writing: Day, tense: str) -> bool:
+    """Whether a day in the month of a letter's date (a plain one, "on 20 April", or a feast's,
+    movable or fixed) lies in another year than the letter's, by its day and its sentence's
+    tense, as a month in another month does: spoken of as past and after the letter's day
+    ("we arrived on 20 April" and "last Easter" in a letter of 1 April 1790 are 1789's), or
+    as to come and before it; else, without a tense, or in a letter dated by its month alone
+    (no day to compare), it keeps the letter's year. One test for both, so that a feast and
+    the day it falls on agree."""
+    if day.day is None or writing.day is None:
+        return False
+    return tense == "past" and day.day > writing.day or \
+        tense == "future" and day.day < writing.day
+
+
 class Chronology:
     """The running date of one source, walked in reading order.
 
@@ -944,12 +958,12 @@ class Chronology:
 
     def _partial(self, expr: Expr, block: int, entry: bool, tense: str) -> Resolved:
         """A month, or a day of a month, without its year (a feast without one, "Christmas
-        Day", is its day): the year around the letter's date, else the running one; the
-        reason names the feast's day first."""
+        Day", is its day): the year around the letter's date (in its month, a day as
+        ``_by_its_day`` says), else the running one; the reason names the feast's day first."""
         writing = None if entry else self._writing(block)
         feast = bool(expr.feast or expr.movable) and expr.day.day is not None
         if writing is not None and (writing.month != expr.day.month or
-                                    feast and tense in ("past", "future")):
+                                    _by_its_day(expr.day, writing, tense)):
             out = self._around(expr, writing, tense, _movable_name(expr.movable)
                                if expr.movable else "")
         elif (found := self._year_for(expr.day.month, block, entry,

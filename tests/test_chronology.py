@@ -1279,3 +1279,54 @@ def test_chronology_last_week_and_last_month_in_a_dated_letter(nlp):
     assert dict(month_only.resolve("next month").attrs) == {"when": "1790-05"}
     assert month_only.resolve("next week").attrs == ()
     assert Chronology(Day(1790, 4, 1), "the dateline").resolve("the last week").attrs == ()
+
+
+def _letter_dates(anchor: tuple[int, ...], text: str) -> list[tuple[str, str | None, str]]:
+    """(words, @when, reason) of each date found in a letter of the date ``anchor``."""
+    return [(text[s:e], dict(r.attrs).get("when"), r.reason) for s, e, r in
+            date_mentions(text, [], Dating(Day(*anchor), "the dateline"))]
+
+
+def test_chronology_a_day_in_the_datelines_month_is_placed_by_its_day_and_tense():
+    """A day of the month of a letter's date, without its year, is placed by its day and its
+    sentence's tense, as a feast in that month is: "we arrived there on 20 April" in a letter
+    of 1 April 1790 is 1789-04-20, "we shall go on 2 April" in one of 20 April 1790
+    1791-04-02; spoken of as past before the letter's day, or to come after it, it keeps the
+    letter's year, and so it does with no tense ("there is a fair on 20 April") (was: the
+    letter's year whatever the day and the tense, its months alone compared: 1790-04-20,
+    nineteen days after the letter, for what had happened)."""
+    got = _letter_dates((1790, 4, 1), "We arrived there on 20 April. We shall arrive there "
+                        "again on 20 April. There is a fair on 20 April.")
+    assert [w for _, w, _ in got] == ["1789-04-20", "1790-04-20", "1790-04-20"]
+    assert [r for _, _, r in got] == ["the April before the dateline (spoken of as past)",
+                                      "year from the dateline", "year from the dateline"]
+    got = _letter_dates((1790, 4, 20), "We went there on 2 April. We shall go there on 2 "
+                        "April.")
+    assert [w for _, w, _ in got] == ["1790-04-02", "1791-04-02"]
+
+
+def test_chronology_a_feast_in_the_datelines_month_agrees_with_its_day():
+    """A feast, movable or fixed, in the month of a letter's date is placed as the day it
+    falls on is, by one test (_by_its_day): with no tense, the letter's year ("Easter is
+    early" in a letter of 10 April 1790: Easter 1790, 1790-04-04, as "4 April" there), with
+    one, its day against the letter's; in a letter dated by its month alone, no day to
+    compare, the letter's year for both ("we went there last Easter" in a letter of April
+    1790: Easter 1790, as "on 4 April" there; was: Easter 1789, 1789-04-12, its day compared
+    with none, while a plain day kept 1790). A movable feast's day is then counted for the
+    year found: the years agree."""
+    def same(anchor: tuple[int, ...], sentence: str, feast: str, day: str) -> None:
+        got = _letter_dates(anchor, f"{sentence.format(feast)} {sentence.format(day)}")
+        assert got[0][0] == feast and got[1][0] == day, got
+        assert got[0][1] and got[1][1] and got[0][1][:4] == got[1][1][:4], \
+            (anchor, sentence, got)
+    for anchor in [(1790, 4, 10), (1790, 4)]:
+        for sentence in ["We dined there on {}.", "We shall dine there on {}.",
+                         "The fair is on {}."]:
+            same(anchor, sentence, "Easter", "4 April")
+    for anchor in [(1790, 3, 20), (1790, 3, 28), (1790, 3)]:
+        for sentence in ["I went there on {}.", "I shall go there on {}.", "I go on {}."]:
+            same(anchor, sentence, "Lady Day", "25 March")
+    assert [w for _, w, _ in _letter_dates((1790, 4), "We went there last Easter.")] == \
+        ["1790-04-04"]
+    assert [w for _, w, _ in _letter_dates((1790, 4, 10), "Easter is early.")] == \
+        ["1790-04-04"]
