@@ -100,9 +100,11 @@ class Resolved:
 
     ``cert`` is 'high' (stated in full), 'medium' (inferred from the chronology) or '' (no
     value); ``flags`` as in DateValue, plus 'weekday-mismatch' when the weekday written does
-    not fit the date. ``stated``: the value is the text's own, not inferred (the store keeps
-    it, ``mentions.date_stated``): a doubt it carries ('12 May 1791?', cert 'medium') is the
-    text's, which the TEI export tells from an inference without reading ``reason``.
+    not fit the date, 'partial' when a part it lacks (its year, its month) comes from nowhere,
+    and NO_SUCH_DAY when its day is none its month has ("30 February 1761"). ``stated``: the
+    value is the text's own, not inferred (the store keeps it, ``mentions.date_stated``): a
+    doubt it carries ('12 May 1791?', cert 'medium') is the text's, which the TEI export tells
+    from an inference without reading ``reason``.
     """
 
     attrs: tuple[tuple[str, str], ...]
@@ -115,6 +117,12 @@ class Resolved:
     # (``mentions.date_written``) for the TEI export's ``@when-custom``; else ''
     written: str = ""
 
+
+# the flag of a date whose day its month has not ("30 February 1761", "the 31st" of a June, a
+# 29 February a letter's year has not): no value, as a 'partial' date has none, but for
+# another cause, which the editor corrects rather than completes (was: flagged 'partial', as
+# "April" with no year to take is)
+NO_SUCH_DAY = "no-such-day"
 
 _TEI_DAY = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
 # the date finder's and the chronology's patterns tried on every span, compiled once
@@ -864,7 +872,7 @@ class Chronology:
         if tense in sides:
             day, reason = sides[tense]
             if n is not None and day.date() is None:
-                return Resolved((), "not a day of that year", "", "partial")
+                return Resolved((), "not a day of that year", "", NO_SUCH_DAY)
             return Resolved((("when", day.tei()),), reason, "medium", expr.flags)
         if n is not None and (before.date() is None or after.date() is None):
             return Resolved((), "no year to take it from", "", "partial")  # 29 February
@@ -914,7 +922,7 @@ class Chronology:
             return Resolved(expr.attrs, "the year stated with a feast (a saint's day not "
                             "known here: its day is left to the editor)", "high")
         if expr.kind == "no-day":
-            return Resolved((), expr.why, "", "partial")
+            return Resolved((), expr.why, "", NO_SUCH_DAY)
         if expr.kind == "partial" and expr.movable:
             return self._movable(expr, block, entry, tense)
         if expr.kind == "partial" and expr.two_digit:
@@ -932,7 +940,7 @@ class Chronology:
             y, mo = y + (mo - 1) // 12, (mo - 1) % 12 + 1
             day = Day(y, mo, expr.day.day)
             if day.date() is None:
-                return Resolved((), "not a day of that month", "", "partial")
+                return Resolved((), "not a day of that month", "", NO_SUCH_DAY)
             which = {0: "the month", -1: "the month before", 1: "the month after"}[expr.offset]
             return Resolved((("when", day.tei()),), f"{which} of {ctx[1]}", "medium")
         if expr.kind == "century-rel":
@@ -971,7 +979,7 @@ class Chronology:
             out = Resolved((), "no year to take it from", "", "partial")
         elif expr.day.day is not None and \
                 (day := Day(found[0], expr.day.month, expr.day.day)).date() is None:
-            out = Resolved((), "not a day of that year", "", "partial")
+            out = Resolved((), "not a day of that year", "", NO_SUCH_DAY)
         else:
             day = Day(found[0], expr.day.month, expr.day.day)
             out = Resolved((("when", day.tei()),), found[1], "medium", expr.flags)
@@ -1081,7 +1089,7 @@ class Chronology:
             year -= 100
         day = Day(year, expr.day.month, expr.day.day)
         if day.month is not None and day.day is not None and day.date() is None:
-            return Resolved((), "not a day of that year", "", "partial")
+            return Resolved((), "not a day of that year", "", NO_SUCH_DAY)
         return Resolved((("when", day.tei()),), f"century from {self.anchor_reason or 'the entry'}",
                         "medium", expr.flags)
 
@@ -1133,7 +1141,7 @@ class Chronology:
             reason = f"the month after {why} (spoken of as to come)"
         day = Day(y, mo, n)
         if day.date() is None:
-            return Resolved((), "not a day of that month", "", "partial")
+            return Resolved((), "not a day of that month", "", NO_SUCH_DAY)
         return Resolved((("when", day.tei()),), reason, "medium")
 
     def _weekday(self, expr: Expr, tense: str = "") -> Resolved:

@@ -1014,14 +1014,14 @@ def test_chronology_an_old_style_day_its_year_has_not(text, surface):
 ])
 def test_chronology_a_day_its_month_has_not_is_proposed_without_a_value(text, surface, why):
     """Words that would be a date but for a day their month has not, in the year as written
-    Old Style or not, are found whole and proposed with no value, flagged partial, the reason
+    Old Style or not, are found whole and proposed with no value, flagged no-such-day, the reason
     saying which day is missing, so that the editor sees them and tags them as other dates
     without a value are (was: not proposed at all, while the docs said such a date "gets no
     value"); the 29th of a leap year's February and the 31st of May are days."""
     got = {text[s:e]: r for s, e, r in date_mentions(text, [], Dating(Day(1800), "the title"))}
     assert list(got) == [surface], got
     r = got[surface]
-    assert r.attrs == () and r.cert == "" and r.flags == "partial"
+    assert r.attrs == () and r.cert == "" and r.flags == "no-such-day"
     assert r.reason == f"no such day: {why}"
     assert read_expression("29 February").kind == "partial"
     assert read_expression("31 May 1790").kind == "value"
@@ -1330,3 +1330,26 @@ def test_chronology_a_feast_in_the_datelines_month_agrees_with_its_day():
         ["1790-04-04"]
     assert [w for _, w, _ in _letter_dates((1790, 4, 10), "Easter is early.")] == \
         ["1790-04-04"]
+
+
+def test_chronology_a_day_its_month_has_not_is_flagged_apart_from_a_missing_part():
+    """A date whose day its month has not ("30 February 1761", "the 31st" in a letter of June,
+    the 31st of this month there, "29 February '61") is flagged no-such-day, apart from a date
+    that lacks a part nothing supplies ("April" with no year to take, "the 3rd" with no
+    month), flagged partial: the one is the writer's slip or a misreading to correct, the
+    other a date to complete (was: both partial). A month with its year, "April 1790", is a
+    value, 1790-04, with no flag, as before."""
+    june = Chronology(Day(1790, 6, 3), "the dateline")
+    for words, reason in [("30 February 1761", "no such day: February 1761 has no 30th"),
+                          ("the 31st", "not a day of that month"),
+                          ("the 31 of this month", "not a day of that month")]:
+        r = june.resolve(words)
+        assert (r.attrs, r.flags, r.reason) == ((), "no-such-day", reason), words
+    r = Chronology(Day(1700, 4, 1), "the dateline").resolve("29 February '61")
+    assert (r.attrs, r.flags, r.reason) == ((), "no-such-day", "not a day of that year")
+    for words, reason in [("April", "no year to take it from"),
+                          ("the 3rd", "no month to take it from")]:
+        r = Chronology().resolve(words)
+        assert (r.attrs, r.flags, r.reason) == ((), "partial", reason), words
+    r = june.resolve("April 1790")
+    assert (r.attrs, r.flags, r.cert) == ((("when", "1790-04"),), "", "high")
