@@ -701,15 +701,16 @@ def _values_day(attrs: tuple[tuple[str, str], ...]) -> Day | None:
     return parse_day(values["when"]) if set(values) == {"when"} else None
 
 
-def _by_its_day(day: Day, writing: Day, tense: str) -> bool:
+def _by_its_day(day: Day, writing: Day, tense: str, aside: bool = False) -> bool:
     """Whether a day in the month of a letter's date (a plain one, "on 20 April", or a feast's,
     movable or fixed) lies in another year than the letter's, by its day and its sentence's
     tense, as a month in another month does: spoken of as past and after the letter's day
     ("we arrived on 20 April" and "last Easter" in a letter of 1 April 1790 are 1789's), or
-    as to come and before it; else, without a tense, or in a letter dated by its month alone
-    (no day to compare), it keeps the letter's year. One test for both, so that a feast and
-    the day it falls on agree."""
-    if day.day is None or writing.day is None:
+    as to come and before it; else, without a tense, in a letter dated by its month alone
+    (no day to compare), or in a note, written after the letter ("Received this 22 of the 3rd
+    month" in the margin of a letter of 17 March 1824: the receiver's past, 1824's), it keeps
+    the letter's year. One test for both, so that a feast and the day it falls on agree."""
+    if day.day is None or writing.day is None or aside:
         return False
     return tense == "past" and day.day > writing.day or \
         tense == "future" and day.day < writing.day
@@ -751,12 +752,12 @@ class Chronology:
         which side of the source's date a month named without a year lies.
         """
         expr = read_expression(surface)
-        out = self._resolve(expr, block, entry, tense)
+        out = self._resolve(expr, block, entry, tense, aside)
         if expr.quaker and self._old_style_running() and \
                 (day := _values_day(out.attrs)) is not None and day.year is not None and \
                 day.year < NEW_STYLE_YEAR:  # a Quaker month of a year before 1752: from March
             expr = self._quaker_month(expr)
-            out = self._resolve(expr, block, entry, tense)
+            out = self._resolve(expr, block, entry, tense, aside)
         out, written = self._julian(expr, out)
         words = written or (expr.written if expr.written.year is not None else None)
         if words is not None and "julian" in out.flags.split(","):
@@ -903,7 +904,8 @@ class Chronology:
             return ctx[0].year, f"year from {ctx[1]}"
         return None
 
-    def _resolve(self, expr: Expr, block: int, entry: bool, tense: str = "") -> Resolved:
+    def _resolve(self, expr: Expr, block: int, entry: bool, tense: str = "",
+                 aside: bool = False) -> Resolved:
         if expr.kind == "value" and expr.old_style:
             return Resolved(expr.attrs, f"stated: {expr.old_style}", "high", expr.flags, True)
         if expr.kind == "value":
@@ -924,11 +926,11 @@ class Chronology:
         if expr.kind == "no-day":
             return Resolved((), expr.why, "", NO_SUCH_DAY)
         if expr.kind == "partial" and expr.movable:
-            return self._movable(expr, block, entry, tense)
+            return self._movable(expr, block, entry, tense, aside)
         if expr.kind == "partial" and expr.two_digit:
             return self._two_digit(expr)
         if expr.kind == "partial" and expr.day.month is not None:
-            return self._partial(expr, block, entry, tense)
+            return self._partial(expr, block, entry, tense, aside)
         if expr.kind == "partial" and expr.day.day is not None:
             out = self._day_alone(expr.day.day, entry, expr.weekday, tense)  # "3[?]": doubt stays
             return dataclasses.replace(out, flags=expr.flags) if out.attrs else out
@@ -964,14 +966,15 @@ class Chronology:
             return Resolved((), RELATIVE_WHY, "", "relative")
         return Resolved((), "", "", "")
 
-    def _partial(self, expr: Expr, block: int, entry: bool, tense: str) -> Resolved:
+    def _partial(self, expr: Expr, block: int, entry: bool, tense: str,
+                 aside: bool = False) -> Resolved:
         """A month, or a day of a month, without its year (a feast without one, "Christmas
         Day", is its day): the year around the letter's date (in its month, a day as
         ``_by_its_day`` says), else the running one; the reason names the feast's day first."""
         writing = None if entry else self._writing(block)
         feast = bool(expr.feast or expr.movable) and expr.day.day is not None
         if writing is not None and (writing.month != expr.day.month or
-                                    _by_its_day(expr.day, writing, tense)):
+                                    _by_its_day(expr.day, writing, tense, aside)):
             out = self._around(expr, writing, tense, _movable_name(expr.movable)
                                if expr.movable else "")
         elif (found := self._year_for(expr.day.month, block, entry,
@@ -988,7 +991,8 @@ class Chronology:
                                        f"{out.reason}")
         return out
 
-    def _movable(self, expr: Expr, block: int, entry: bool, tense: str) -> Resolved:
+    def _movable(self, expr: Expr, block: int, entry: bool, tense: str,
+                 aside: bool = False) -> Resolved:
         """A movable feast without its year ("at Easter", "Whit Monday." heading an entry):
         the year a month and day without one take (around the letter's date as its sentence
         speaks of it, else the running one), the feast placed by its day in the year of the
@@ -1003,7 +1007,7 @@ class Chronology:
         if near is None:
             return Resolved((), why, "", "partial")
         out = self._partial(dataclasses.replace(expr, day=Day(None, near.month, near.day)),
-                            block, entry, tense)
+                            block, entry, tense, aside)
         attrs, whys, julian = [], [], False
         for name, value in out.attrs:
             day, why, counted = movable_feast(expr.movable, int(value[:4]))

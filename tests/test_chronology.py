@@ -1353,3 +1353,22 @@ def test_chronology_a_day_its_month_has_not_is_flagged_apart_from_a_missing_part
         assert (r.attrs, r.flags, r.reason) == ((), "partial", reason), words
     r = june.resolve("April 1790")
     assert (r.attrs, r.flags, r.cert) == ((("when", "1790-04"),), "", "high")
+
+
+def test_chronology_a_note_keeps_the_datelines_year_for_a_day_of_its_month(tmp_path):
+    """A day of the letter's month in a note, written after the letter, keeps the letter's
+    year whatever its tense: the receiver's "Received this 22 of the 3rd month" in the
+    margin of a dateline of 17 March 1824 (Friendly Networks A00187148) is 1824-03-22, while
+    "we arrived there on 20 March" in the letter's own words is 1823's (was, with the day rule
+    alone: 1823-03-22, the receiver's past taken for the writer's)."""
+    path = tmp_path / "letter.xml"
+    path.write_text(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>A letter
+</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc>
+</fileDesc></teiHeader><text><body><opener><dateline>near Burlington, 3rd month 17th 1824.<note
+type="authorial" place="margin">Received this 22 of the 3rd month</note></dateline>
+<salute>Dear Friend</salute></opener><p>We arrived there on 20 March, and are well.</p>
+</body></text></TEI>""", encoding="utf-8")
+    got = {words: value for words, value, _, _ in _dated("", parse_source(path))}
+    assert got == {"3rd month 17th 1824": {"when": "1824-03-17"},
+                   "22 of the 3rd month": {"when": "1824-03-22"},
+                   "20 March": {"when": "1823-03-20"}}
