@@ -525,8 +525,12 @@ _CENTURY_REL = re.compile(rf"(?P<vague>{_VAGUE.pattern[1:]})?(?:the\s+)?"
 
 
 # a week or month named from the day of writing ("last week", "next month"); not "the last
-# week" (the seven days up to it) nor "the next week" (counted from a day the story told)
+# week" (the seven days up to it) nor "the next week" (counted from a day the story told),
+# whether "the" is in the span or just before it (_PERIOD_OWNED), nor "last month of my stay"
 _PERIOD_REL = re.compile(r"(this|last|next)\s+(week|month)", re.I)
+_PERIOD_OWNED = re.compile(r"\b(?:the|that|these|those|my|his|her|its|our|your|their)\s+$",
+                           re.I)
+_OF_AFTER = re.compile(r"\s+of\b", re.I)
 
 
 def _alternatives(text: str) -> Expr | None:
@@ -1918,8 +1922,14 @@ def date_mentions(text: str, model_spans: list[tuple[int, int]], dating: Dating 
             tense_around(text, start, end, lo, hi, clause=True) \
             if _letters_weekday(expr, before, chron, entries_seen) and not is_entry and \
             (start, end) not in line_heads else ""
-        got = chron.resolve(surface, block=i, entry=is_entry and not aside, aside=aside,
-                            tense=tense)
+        if expr.kind == "period-rel" and (_PERIOD_OWNED.search(text, max(lo, start - 8), start)
+                                          or _OF_AFTER.match(text, end, hi)):
+            # "the last month of my stay", "in the Course of the next week": a week or month
+            # counted from a time the story tells, not from the day of writing
+            got = Resolved((), RELATIVE_WHY, "", "relative")
+        else:
+            got = chron.resolve(surface, block=i, entry=is_entry and not aside, aside=aside,
+                                tense=tense)
         if editors:
             got = dataclasses.replace(got, flags=",".join(f for f in (got.flags, "editorial")
                                                           if f))

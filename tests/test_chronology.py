@@ -1372,3 +1372,19 @@ type="authorial" place="margin">Received this 22 of the 3rd month</note></dateli
     assert got == {"3rd month 17th 1824": {"when": "1824-03-17"},
                    "22 of the 3rd month": {"when": "1824-03-22"},
                    "20 March": {"when": "1823-03-20"}}
+
+
+def test_chronology_a_week_or_month_of_the_story_gets_no_range():
+    """"last month", "next week" with "the" (or a possessive) before them or "of" after are
+    counted from a time the story tells, not from the day of writing, and get no value:
+    "During the last month of my stay in Theresienstadt" in a testimony of July 1945 (EHRI
+    YV3549264, the model's span "last month"), "in the Course of the next week" (was, with
+    the week and month rule alone: 1945-06 and the week after the letter's)."""
+    text = ("London, 2 July 1945.\nDuring the last month of my stay I shared a room. He will "
+            "come in the Course of the next week. I saw him last month.")
+    blocks = ((0, 20, "dateline"), (21, len(text), "p"))
+    spans = [(m.start(), m.end()) for m in re.finditer(r"(?:last|next) (?:month|week)", text)]
+    got = [(text[s:e], dict(r.attrs), r.flags) for s, e, r in date_mentions(
+        text, spans, Dating(Day(1945, 7, 2), "the dateline", blocks))]
+    assert got[1:] == [("last month", {}, "relative"), ("next week", {}, "relative"),
+                       ("last month", {"when": "1945-06"}, "")]
