@@ -58,7 +58,7 @@ on (`I001`):
 
 ```
 annotator add: interrupted: 22 of 33 sources added; run the same command again to add the rest [I001]
-annotator export tei: interrupted: no TEI file written (12 of 33 made; exports/ as it was); run the same command again to export [I001]
+annotator export tei: interrupted: no TEI file written (12 of 33 made, none put in place; exports/ as it was); run the same command again to export [I001]
 ```
 
 This page is made from `annotator.errors.CATALOGUE` by `python tests/test_errors.py --write`.

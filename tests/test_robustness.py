@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -1177,21 +1178,28 @@ def test_robust_ctrl_c_claims_propose_keeps_each_source(ws, tmp_path):
     assert {r[0] for r in _rows(root, "SELECT DISTINCT source_id FROM claims")} <= ran
 
 
-def test_robust_ctrl_c_export_writes_no_file_and_says_so(tmp_path):
-    """Ctrl-C while 'export tei' stages its files (a temporary file is in exports/): no file
-    is written and none left half, the line says so, status 130; the same with 'export'."""
+def _long_files_workspace(tmp_path: Path, repeat: int) -> Path:
+    """A workspace of four long letters (``_PROSE`` ``repeat`` times each)."""
     from annotator import Workspace
 
     root = tmp_path / "ws"
     with Workspace.init(root) as ws:
         for i in range(4):
             f = tmp_path / f"long{i}.xml"
-            f.write_text(SMALL_TEI.format(body=_PROSE * 4000), encoding="utf-8")
+            f.write_text(SMALL_TEI.format(body=_PROSE * repeat), encoding="utf-8")
             ws.add(f)
+    return root
+
+
+def test_robust_ctrl_c_export_writes_no_file_and_says_so(tmp_path):
+    """Ctrl-C while 'export tei' stages its files (a temporary file is in exports/): no file
+    is written and none left half, the line says so, status 130; the same with 'export'."""
+    root = _long_files_workspace(tmp_path, 4000)
     exports = root / "exports"
     exports.mkdir(exist_ok=True)
-    for args, said in ((["export", "tei"], r"no TEI file written \(\d of 4 made; exports/ as it "
-                                           r"was\); run the same command again to export"),
+    for args, said in ((["export", "tei"], r"no TEI file written \(\d of 4 made, none put in "
+                                           r"place; exports/ as it was\); run the same command "
+                                           r"again to export"),
                        (["export"], r"no export written \(the files there are as they were\); "
                                     "run the same command again to write them all")):
         proc = _annotator(root, *args)
@@ -1259,6 +1267,21 @@ def test_robust_ctrl_c_train_keeps_no_model_and_says_at_which_epoch(ws):
     models = ws.root / "models"
     assert not models.exists() or [p.name for p in models.iterdir()] == [".gitignore"]
     assert ws.models()[-1].in_use  # the base pipeline
+
+
+def test_robust_export_progress_counts_files_from_the_start(tmp_path):
+    """On a terminal, 'export tei' counts the files it has made of how many, from 0 (was: a
+    pulse while the store was read, then a percentage in jumps of a group of files)."""
+    from annotator import Workspace
+
+    root = _long_files_workspace(tmp_path, 3000)
+    seen: list[tuple[int, int]] = []
+    with Workspace(root) as ws:
+        ws.export_tei(out_dir=tmp_path / "lib", progress=lambda n, total: seen.append((n, total)))
+    assert seen == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    status, out = _in_terminal(["-w", str(root), "export", "tei"], [])
+    assert status == 0 and "Traceback" not in out
+    assert re.search(r"[0-4]/4 files", out), out[-500:]
 
 
 def test_robust_ctrl_c_review_keeps_the_decisions_made(seed_ws):

@@ -110,7 +110,7 @@ def export_all_cli(
         return
     with user_errors():
         try:
-            with progress_bar("exporting") as progress:
+            with progress_bar("exporting", unit="files") as progress:
                 summary = workspace().export_all(include_proposals=include_proposals,
                                                  progress=progress,
                                                  register=register.value if register else None)
@@ -184,7 +184,7 @@ def export_tei_cli(
                               code="E021")
         ws = workspace()
         try:
-            with progress_bar("exporting") as progress:
+            with progress_bar("exporting", unit="files") as progress:
                 report = ws.export_tei(sources or None, include_proposals=include_proposals,
                                        out_dir=out_dir, progress=progress,
                                        register=register.value if register else None)

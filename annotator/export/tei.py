@@ -1895,6 +1895,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         edition_registers = {name: inferred_register([forms]) if forms else "inline"
                              for name, forms in edition_forms.items()}
         # what every file's export reads of the store, read at once, grouped by source
+        if progress is not None:  # a count from the start, not a pulse while the store is read
+            progress(0, len(sources))
         edition = _Edition.read(ctx.store, [(s.id, s.sha256) for s in sources], include_proposals)
         in_register: dict[str, Entity] = {}
         pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
@@ -1921,6 +1923,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                  register=mode)
                 built.inline()
                 ready.append((src, file, data, built))
+                if progress is not None:  # made: what is left of it is quick
+                    progress(n + 1, len(sources))
                 in_hand += len(source.ix.text)
                 if in_hand < _GROUP_CHARS and n + 1 < len(sources):
                     continue
@@ -1941,8 +1945,6 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                            dangling_lines=built.export_lines(built.dangling_at),
                                            unwritten=built.unwritten_said(),
                                            **counts))
-                    if progress is not None:
-                        progress(len(files), len(sources))
                 ready, in_hand = [], 0
             if in_register:
                 if len(set(ids)) < len(file_forms):  # some sources only: keep what the
@@ -1967,8 +1969,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                             out_dir=shown(ctx.root, target_dir),
                             register=written if moved else None)
         raise Interrupted(f"all {len(files)} TEI files written" if moved else
-                          f"no TEI file written ({len(files)} of {len(sources)} made; "
-                          f"{made.out_dir}/ as it was)",
+                          f"no TEI file written ({len(files)} of {len(sources)} made, none put in "
+                          f"place; {made.out_dir}/ as it was)",
                           hint="nothing is left to export" if moved else
                           "run the same command again to export", done=made) from None
     return ExportReport(files=tuple(files), out_dir=shown(ctx.root, target_dir),
