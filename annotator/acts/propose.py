@@ -81,7 +81,7 @@ from annotator.text import crosses_block, trim
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = 18  # bump when rules, dates or grouping change what a run proposes
+RULES_VERSION = 19  # bump when rules, dates or grouping change what a run proposes
 # Sources stored per transaction: each commit waits for the disk (synchronous = FULL), about as
 # long as storing a short letter's proposals; the model never runs inside one.
 SOURCES_PER_COMMIT = 16
