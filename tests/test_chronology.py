@@ -269,7 +269,11 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
               "The Year of our Lord 1765; the Year one thousand seven hundred; the 3d of May",
               "the ſeventh of May; The following day; the preceding day; the day before",
               "the\t4th inst.; THE 4th of May; the 12 of this month; the Fifth day of June",
-              "On the 4th. on  the 5th; On\tthe 21st, on the twentieth; on the 31d."]
+              "On the 4th. on  the 5th; On\tthe 21st, on the twentieth; on the 31d.",
+              # at a letter the next one picks the first words tried: each pair, and two in a row
+              "tHIRD of May; THirteenth of June; the Sixth day; The seventh Day of 1st mo",
+              "St. Paul's day 1801; Saint Mark's day; Whitsunday 1801, New Year's Day 1801",
+              "ththe 3d of May; tthe 4th; TThird of May; sSecond of May; MMay 3, 1801"]
     # each first word of a branch, as a word and inside one (the scan tries at each letter
     # only the first words that begin with it)
     firsts = [*(f for w in _ALL_MONTHS for f in (w.capitalize(), w.upper())),
