@@ -273,6 +273,9 @@ class TextMap:
     edition: str = ""
     # each node's own reading span (``owned_spans``), found when first asked
     _owned: dict[int, tuple[int, int]] | None = field(default=None, compare=False, repr=False)
+    # each node's reading span with its descendants' (``subtree_spans``), found when first asked
+    _subtree: dict[int, tuple[int, int, int]] | None = field(default=None, compare=False,
+                                                             repr=False)
 
     def elements(self) -> Elements:
         """The kept elements, decoded now; ValueError when they are not this map's nodes."""
@@ -305,6 +308,25 @@ class TextMap:
                 last[owner] = ends[k]
             self._owned = {owner: (r0, last[owner]) for owner, r0 in first.items()}
         return self._owned
+
+    def subtree_spans(self) -> dict[int, tuple[int, int, int]]:
+        """[first, last) reading offsets of each node's content (its own segments and its
+        descendants'), and the place in ``owned_spans`` of the first of them: one pass up
+        from the last node to the first (a node's number is above its parent's, as in
+        ``root.iter()``) for every ``element_spans`` of the map (was: a walk over every
+        node's ancestors in each, three a propose run)."""
+        if self._subtree is None:
+            parent = self.elements().parent
+            spans = {owner: (r0, r1, k) for k, (owner, (r0, r1)) in
+                     enumerate(self.owned_spans().items())}
+            get = spans.get
+            for i in range(len(parent) - 1, 0, -1):
+                if (s := get(i)) is not None and (up := parent[i]) >= 0:
+                    t = get(up)
+                    spans[up] = s if t is None else (min(s[0], t[0]), max(s[1], t[1]),
+                                                     min(s[2], t[2]))
+            self._subtree = spans
+        return self._subtree
 
     def _seg(self, offset: int) -> int:
         if not 0 <= offset < len(self.text):
@@ -564,28 +586,12 @@ def build_textmap(src: ParsedSource) -> TextMap:
 
 def element_spans(tm: TextMap, wanted: Collection[int]) -> dict[int, list[int]]:
     """[first, last) reading offsets of the content of each ``wanted`` node (numbered as in
-    ``root.iter()``), from one walk over the offset map; parents are the map's ``elements``,
-    so no caller walks the tree for them."""
-    parent = tm.elements().parent
-    chains: dict[int, list[int]] = {}
-
-    def chain(i: int) -> list[int]:
-        if i not in chains:
-            up = chain(parent[i]) if parent[i] >= 0 else []
-            chains[i] = [i, *up] if i in wanted else up
-        return chains[i]
-
-    spans: dict[int, list[int]] = {}
-    # each node's own segments first (its text, its children's tails): as the segments go
-    # by r_start, its first one starts the span and its last one ends it
-    for owner, (r0, r1) in tm.owned_spans().items():
-        for i in chain(owner):
-            span = spans.get(i)
-            if span is None:
-                spans[i] = [r0, r1]
-            else:
-                span[0], span[1] = min(span[0], r0), max(span[1], r1)
-    return spans
+    ``root.iter()``) that has any, from the map's ``subtree_spans`` (parents are the map's
+    ``elements``, so no caller walks the tree for them); in the order their first segments
+    go by, a node before its ancestors where they begin with the same one."""
+    spans = tm.subtree_spans()
+    found = sorted((spans[i][2], -i) for i in wanted if i in spans)
+    return {-j: [spans[-j][0], spans[-j][1]] for _, j in found}
 
 
 def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
