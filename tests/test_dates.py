@@ -107,6 +107,23 @@ def test_dates_widen_takes_in_the_clipped_range_start():
     assert text[s:e] == "12 to 14 November 1940"
 
 
+@pytest.mark.parametrize(("text", "model", "wide"), [
+    ("from 12–14 November 1940 on", "14 November 1940", "12–14 November 1940"),
+    ("from 12 —\t14 November 1940 on", "14 November 1940", "12 —\t14 November 1940"),
+    ("from 12 THROUGH 14 November 1940", "14 November 1940", "12 THROUGH 14 November 1940"),
+    ("on the 3rd of\u00a0November 1940", "November 1940", "3rd of\u00a0November 1940"),
+    ("on the 3rd November 1940", "November 1940", "3rd November 1940"),
+    ("went on November 1940", "November 1940", "November 1940"),
+    ("from 12 to14 November 1940", "14 November 1940", "14 November 1940")])
+def test_dates_widen_where_the_words_before_end_as_a_range_or_a_day(text, model, wide):
+    """Only words ending in a space after a day, "of" or a word of a range, or in a dash, are
+    read for a clipped range or day (the rest are not searched): each such end, in any case,
+    and no other."""
+    start = text.index(model)
+    s, e = widen_date_span(text, start, start + len(model))
+    assert text[s:e] == wide
+
+
 def test_dates_widen_leaves_a_stray_number_out():
     text = "He had 12 divisions. November 1940 came."
     start = text.index("November")
