@@ -1633,16 +1633,20 @@ def _days(chron: Chronology, entries_seen: int) -> bool:
 # A weekday alone heading a diary's line or entry ("First Day.", "Was First Day. At our
 # meeting...", "Fifth Day morning", "Sunday."): the weekday's words, not the "Was" before them
 _WEEKDAY_HEADING = re.compile(
-    rf"^[ \t]*(?:(?:[Ii]t[ \t]+)?[Ww]as[ \t]+)?(?P<wd>{_WD}(?:[ \t]+of[ \t]+the[ \t]+week)?"
-    rf"(?:[ \t]+(?i:morning|forenoon|afternoon|evening|night))?)\b(?![ \t]*(?:\d|of\b))",
-    re.M)
+    rf"[ \t]*(?:(?:[Ii]t[ \t]+)?[Ww]as[ \t]+)?(?P<wd>{_WD}(?:[ \t]+of[ \t]+the[ \t]+week)?"
+    rf"(?:[ \t]+(?i:morning|forenoon|afternoon|evening|night))?)\b(?![ \t]*(?:\d|of\b))")
+# the same after a line break: the engine skips to each in C (was: ``^`` of re.M, tried at
+# every character); a match ends after a word, never at the next line's start
+_WEEKDAY_HEADING_LINE = re.compile("\n" + _WEEKDAY_HEADING.pattern)
 
 
 def weekday_headings(text: str) -> list[tuple[int, int]]:
     """Spans of a weekday alone opening a line ("First Day. Asa Matlack went with me"), as a
     Quaker diary heads a day's entry: a diary's day heading where it is a line of its own, or
     opens a block in a source whose entries are days (``date_mentions`` tells which)."""
-    return [m.span("wd") for m in _WEEKDAY_HEADING.finditer(text)]
+    first = _WEEKDAY_HEADING.match(text)
+    return [m.span("wd") for m in ([first] if first else [])] + \
+        [m.span("wd") for m in _WEEKDAY_HEADING_LINE.finditer(text, first.end() if first else 0)]
 
 
 def _own_line(text: str, start: int, end: int) -> bool:

@@ -12,7 +12,7 @@ from lxml import etree
 from annotator.chronology import (_ALL_MONTHS, _LETTER_START, _LETTER_STARTS, _ORDINAL_WORDS,
                                   FINDER, Chronology, Dating, Day, Expr, anchor_of, bracket_span,
                                   date_mentions, entry_dates, find_dates, finder_matches,
-                                  parse_day, read_expression, tense_around)
+                                  parse_day, read_expression, tense_around, weekday_headings)
 from annotator.tei.dating import anchor_candidates, date_blocks, source_date
 from annotator.tei.parse import TEI_NS, parse_source
 from annotator.tei.textmap import build_textmap
@@ -300,6 +300,18 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
             assert [m.span() for m in finder_matches(text)] == \
                 [m.span() for m in FINDER.finditer(text)] == [(1, len(text))]
 
+
+
+@pytest.mark.parametrize(("text", "headings"), [
+    ("First Day. We went\nSecond day morning\n\tWas Third Day\nFourth Day 3\nSunday of May",
+     ["First Day", "Second day morning", "Third Day"]),
+    ("It was Monday\nMonday\nTuesday\n", ["Monday", "Monday", "Tuesday"]),
+    ("We met on Monday.\nFifth\nDay of the week\n\n Sixth Day", ["Fifth\nDay of the week",
+                                                               "Sixth Day"])])
+def test_chronology_weekday_headings_open_lines(text, headings):
+    """A weekday heading opens the text or a line (found after each line break, not tried at
+    every character), the weekday's own words, a day named over a line break too."""
+    assert [text[a:b] for a, b in weekday_headings(text)] == headings
 
 
 def test_finder_on_some_lines_finds_what_it_finds_there_in_the_whole_text():
