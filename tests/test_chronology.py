@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from annotator.chronology import (_ALL_MONTHS, _LETTER_START, _LETTER_STARTS, _ORDINAL_WORDS,
-                                  FINDER, Chronology, Dating, Day, Expr, anchor_of, bracket_span,
+from annotator.chronology import (_ALL_MONTHS, _DW, _LETTER_START, _LETTER_STARTS, _M,
+                                  _ORDINAL_WORDS, FINDER, Chronology, Dating, Day, Expr, anchor_of, bracket_span,
                                   date_mentions, entry_dates, find_dates, finder_matches,
                                   parse_day, read_expression, tense_around, weekday_headings)
 from annotator.tei.dating import anchor_candidates, date_blocks, source_date
@@ -300,6 +300,21 @@ def test_finder_tried_only_where_a_date_can_begin_finds_what_finditer_finds():
             assert [m.span() for m in finder_matches(text)] == \
                 [m.span() for m in FINDER.finditer(text)] == [(1, len(text))]
 
+
+
+def test_finder_looks_ahead_for_every_first_character_of_its_words():
+    """The finder looks for a character the month words or the ordinal words can begin with
+    before it tries them one by one: every one (?i:) takes for an ordinal's first letter
+    ("ſ" for "s") and every first letter of a month's forms passes."""
+    firsts = {w[0] for w in _ORDINAL_WORDS}
+    some = re.compile(f"(?i:[{''.join(firsts)}])")
+    for c in (chr(i) for i in range(0x110000)):
+        if some.fullmatch(c):
+            assert all(re.match(_DW, c + w[1:]) for w in _ORDINAL_WORDS
+                       if re.fullmatch(f"(?i:{w[0]})", c)), c
+    for w in _ALL_MONTHS:
+        for form in (w.capitalize(), w.upper()):
+            assert re.match(_M, form + " ") and FINDER.match(f"{form} 3, 1801"), form
 
 
 @pytest.mark.parametrize(("text", "headings"), [
