@@ -1254,18 +1254,27 @@ def _first(chars: Iterable[str]) -> str:
     return "(?=[" + "".join(sorted(map(re.escape, set(chars)))) + "])"
 
 
+def _by_first(words: Iterable[str]) -> str:
+    """An alternation of words, the longest first, those of one first character after it
+    together ("S(?:eptember|ept)"): the engine passes over the words of another character at
+    one look, not at each word (the same word matches, as at most one character's can)."""
+    groups: dict[str, list[str]] = {}
+    for w in sorted(words, key=len, reverse=True):
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in groups.items())
+
+
 def _cased(words: list[str]) -> str:
     """Month words as written in running text: capitalised or upper case, never "may" or
     "march" the verbs."""
     forms = {f for w in words for f in (w.capitalize(), w.upper())}
-    return _first(f[0] for f in forms) + r"(?:" + "|".join(
-        sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b\.?"
+    return _first(f[0] for f in forms) + rf"(?:{_by_first(forms)})\b\.?"
 
 
 _M = _cased(list(_ALL_MONTHS))
 _D = r"(?:[12]?\d|3[01])(?:st|nd|rd|th|d)?\b"
 _DW = _first(c for w in _ORDINAL_WORDS for c in _cases(w[0])) + \
-    r"(?i:" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + r")"
+    rf"(?i:{_by_first(_ORDINAL_WORDS)})"
 _Y = r"(?:1[0-9]{3}|20[0-9]{2})\b"
 _YEAR_WORDS = (rf"(?:(?:one\s+thousand|(?:sixteen|seventeen|eighteen|nineteen)\s+hundred)"
                rf"(?:[\s-]+(?:and|hundred|{_NUM_WORD})\b)*)")
