@@ -1408,16 +1408,15 @@ def finder_matches(text: str, lines: Sequence[tuple[int, int]] | None = None
 
 
 def _starts(text: str, lo: int, hi: int) -> list[int]:
-    """Where a FINDER match may begin in ``text[lo:hi]``, in order; the letters' patterns look
-    at the text on either side, as over the whole text."""
+    """Where a FINDER match may begin in ``text[lo:hi]``, in order. Within a line (``hi`` its
+    break) the letters' patterns read no further than it: a first word they would read past
+    it begins no match, as ``finder_matches`` ends each at the break, and a word cut there
+    is one more place tried (was: the search for the next place went on past the line, to
+    the next first word of the text, thousands of characters on)."""
     if hi == len(text):
         letters = [m.start() for start in _LETTER_STARTS for m in start.finditer(text, lo)]
     else:
-        letters = []
-        for m in _LETTER_START.finditer(text, lo):
-            if m.start() >= hi:
-                break
-            letters.append(m.start())
+        letters = [m.start() for m in _LETTER_START.finditer(text, lo, hi)]
     return sorted(letters + [m.start() for m in _DIGIT.finditer(text, lo, hi)])
 
 
