@@ -1315,7 +1315,7 @@ FINDER = re.compile(
     rf"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+(?:the[ \t]+)?{_D}(?![.:]?\d)"
     rf"(?![ \t]*(?i:o['’]?[ \t]?clock|[ap]\.?m\b))")
 # A day opening a paragraph of a journal ("24th.", "On the 23d", "4th. Sunday.").
-ENTRY_DAY = re.compile(rf"^(?:On\s+)?(?:the\s+)?(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b\.?"
+ENTRY_DAY = re.compile(rf"(?:On\s+)?(?:the\s+)?(?:[12]?\d|3[01])(?:st|nd|rd|th|d)\b\.?"
                        rf"(?:\s*{_WD}\b\.?)?")
 # A dateline or dated heading that is a day number and little else ("2.", "17 First Day.").
 DATELINE_DAY = re.compile(rf"^(?:[12]?\d|3[01])(?:st|nd|rd|th|d)?\b[\s.,]*(?:\[[^\]]*\][\s.]*)?"
@@ -1531,23 +1531,30 @@ def _find_dates(text: str, lines: Sequence[tuple[int, int]] | None = None
 def entry_dates(text: str, blocks: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """Spans that date an entry: a dateline or heading that is a day ("2.", "13 [14]."), and a
     day opening a paragraph. ``blocks`` are (start, end, kind) with kind 'dateline', 'head'
-    or 'p'."""
+    or 'p'. A paragraph's first line is read where it stands, not copied (was: every block
+    copied twice, a note's too, a text's length over)."""
     out = []
     for start, end, kind in blocks:
-        body = text[start:end]
-        lead = len(body) - len(body.lstrip())
-        s = start + lead
-        # its first block only: a note inside it is a block of its own
-        chunk = text[s:end].split("\n", 1)[0].rstrip()
-        if kind in ("dateline", "head") and chunk and (
-                DATELINE_DAY.match(chunk) or read_expression(chunk).kind not in ("none",)):
-            out.append((s, s + len(chunk)))  # the whole dateline is the date
+        if kind not in ("dateline", "head", "p"):
             continue
-        m = ENTRY_DAY.match(chunk)
-        if m and kind == "p":
-            e = s + len(m.group().rstrip())
-            out.append((s, e))
+        first = _NOT_SPACE.search(text, start, end)
+        if first is None:
+            continue
+        s = first.start()
+        # its first block only: a note inside it is a block of its own
+        line_end = text.find("\n", s, end)
+        line_end = end if line_end < 0 else line_end
+        if kind == "p":
+            if (m := ENTRY_DAY.match(text, s, line_end)) is not None:
+                out.append((s, s + len(m.group().rstrip())))
+            continue
+        chunk = text[s:line_end].rstrip()
+        if chunk and (DATELINE_DAY.match(chunk) or read_expression(chunk).kind not in ("none",)):
+            out.append((s, s + len(chunk)))  # the whole dateline is the date
     return out
+
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def trim_date_span(text: str, start: int, end: int) -> tuple[int, int]:
