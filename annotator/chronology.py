@@ -1340,7 +1340,7 @@ _THE_NEXT = "".join(sorted({c for w in _ORDINAL_WORDS for c in _cases(w[0])} | s
 # text only the words that begin with it are tried, after a test of one character each (was:
 # all that begin with its first letter, at each "t" of "this", "with", "that" "the" and the
 # ordinal words beginning with "t" one by one, the ordinal words at every "the", a weekday's
-# fourteen forms at every "M", "F", "S", "s": a quarter more of the finding's time)
+# fourteen forms at every "M", "F", "S", "s": the scan took a sixth longer)
 _OPENINGS: tuple[tuple[str, frozenset[str]], ...] = (
     # "the", "on": only with what FINDER's branches read after them (most are no date's)
     (rf"[Tt]he\s+(?=[\d{_THE_NEXT}])(?:\d|{_DW}|next|following|previous|preceding|day|[Yy]ear)",
