@@ -437,8 +437,10 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "known sources: …, or in a large edition the closest ids and the count"),
     "S016": (SourceError, 'file changed since it was added',
               "run 'annotator add --replace …' to take the edit, or restore the file as it was "
-              "added (as a warning, where 'claims', 'claim show' and 'check' read it as the "
-              "store keeps it: until then 'annotator export' refuses it)"),
+              "added (as a warning: until then "
+              "'export', 'propose', 'claims propose', 'claim add', 'mention add' and 'reject' "
+              "refuse it, and 'claims', 'claim show', 'check', 'mentions', 'dates' and 'text' "
+              "read it as the store keeps it)"),
     "S017": (SourceError, 'control character / noncharacter / lone surrogate U+… (no TEI file can hold it; its line and column named)',
               'remove it from the file and add it again'),
     "S018": (SourceError, "source '…' is … (added from …); … is another file with the same id "

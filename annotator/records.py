@@ -297,23 +297,33 @@ def location(paragraph: int, line: int, page: str | None, *,
     return f"p. {page}, {where}" if page else where
 
 
-def mark_again(source_id: str, claim_id: int, now: Nearest | None = None) -> str:
+def mark_again(source_id: str, claim_id: int, now: Nearest | None = None, *,
+               edited: str | None = None) -> str:
     """What an editor does with a stale claim (its words changed when its source was
     replaced): mark the words again on the text now, which takes its links over and sets
     the stale one aside (``acts.claims.add_claim``). ``now``: where its words are nearest in
-    the text now, which the command then names."""
+    the text now, which the command then names. ``edited``: the source's file, edited by hand
+    since (S016): 'claim add' refuses it, and a span of the stored version would mark a
+    version about to be replaced, so the edit is to be taken first and the span found again."""
+    if edited is not None:
+        return (f"first take the hand edit ('annotator add --replace {edited}'; 'claim add' "
+                "refuses the file until then), then mark the claim again where 'annotator "
+                f"check' then finds its words ('annotator claim add {source_id} --span "
+                f"START:END --again {claim_id}')")
     span = f"{now.start}:{now.end}" if now is not None and now.end > now.start else "START:END"
     return (f"mark the claim again on the text now ('annotator claim add {source_id} --span "
             f"{span} --again {claim_id}'): its links go to the new claim and this one is set "
             "aside")
 
 
-def now_near(now: Nearest, text: str) -> str:
+def now_near(now: Nearest, text: str, said: str = "") -> str:
     """Where a stale claim's words are in its source's reading text now (``text``), with
     them, as ``claim show`` and the claim page say it: 'now near ¶ 5, line 41 (120:168): The
-    war began in June 1941.', or '...: its words are gone'."""
+    war began in June 1941.', or '...: its words are gone'; ``said`` after the place (' of
+    the stored version', its file edited by hand since: S016)."""
     words = " ".join(text[now.start:now.end].split())
-    return f"now near {now.location} ({now.start}:{now.end}): " + (words or "its words are gone")
+    return (f"now near {now.location}{said} ({now.start}:{now.end}): "
+            + (words or "its words are gone"))
 
 
 def again_note(row: ClaimRow) -> str:

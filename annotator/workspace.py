@@ -296,11 +296,15 @@ class Workspace:
     def parsed(self, source_id: str) -> ParsedSource:
         return self.texts.parsed(source_id)
 
-    def textmap(self, source_id: str, parsed: ParsedSource | None = None) -> TextMap:
-        return self.texts.textmap(source_id, parsed)
+    def textmap(self, source_id: str, parsed: ParsedSource | None = None, *,
+                stored: bool = False) -> TextMap:
+        """``stored``: a file edited by hand since it was added (S016) read as the store
+        keeps it (``Texts.as_stored``), for the listings that warn of it, instead of refused."""
+        return (self.texts.as_stored() if stored else self.texts).textmap(source_id, parsed)
 
-    def reading_text(self, source_id: str) -> str:
-        return self.texts.reading_text(source_id)
+    def reading_text(self, source_id: str, *, stored: bool = False) -> str:
+        """``stored`` as ``textmap`` takes it."""
+        return (self.texts.as_stored() if stored else self.texts).reading_text(source_id)
 
     # -- offsets and words: annotator.acts.quotes; DOCS: docs/review.md#offsets-and-words --
     text_blocks = _in_context(lambda: quotes.blocks)

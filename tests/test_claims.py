@@ -711,7 +711,8 @@ def test_claims_check_names_where_a_stale_claims_words_are_now(ws, tmp_path):
         in shown
     listed = json.loads(run(ws, "claims", "--state", "stale", "--format", "json").stdout)
     assert listed[0]["now"] == {"start": now.start, "end": now.end,
-                                "location": f"¶ 5, line {line}", "line": line}
+                                "location": f"¶ 5, line {line}", "line": line,
+                                "read_from": "file"}
     assert listed[0]["line"] == claim.line  # its own place: the version before's
     # a second replace, a paragraph more above: its words are followed
     ws.add(_note(tmp_path, "Note", "A first remark.", "A second remark.", "A third.",
@@ -782,8 +783,103 @@ def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_
 
 # S016 as the listings and check warn of it: what to do, and what reads the file meanwhile
 _EDITED = ("file changed since it was added; run 'annotator add --replace {file}' to take the "
-           "edit, or restore the file as it was added; until then 'annotator export' refuses it, "
-           "and 'claims', 'claim show' and 'check' read it as the store keeps it")
+           "edit, or restore the file as it was added; until then 'export', 'propose', 'claims "
+           "propose', 'claim add', 'mention add' and 'reject' refuse it, and 'claims', 'claim "
+           "show', 'check', 'mentions', 'dates' and 'text' read it as the store keeps it")
+
+
+def test_listings_read_a_file_edited_by_hand_as_claims_do(ws, tmp_path):
+    """A source's file edited by hand since it was added (S016): 'mentions', 'dates' and
+    'text' (and 'text --find', where 'claims' sends the editor) read it as the store keeps it,
+    as 'claims' does: the S016 warning line on stderr, exit 0, places said to be the stored
+    version's, read_from 'stored' in json and csv; the commands the warning says refuse it do
+    (was: mentions and dates gave the stored version's lines and words without a word, text
+    refused the file, S016, exit 2, and the warning named export alone)."""
+    ws.add(_note(tmp_path, "Note", "Brahm wrote in 1939.", "The war began in 1941."))
+    text = ws.reading_text("note")
+    at = text.index("1939")
+    ws.add_mention("note", at, at + 4, "date")
+    ws.add_mention("note", text.index("Brahm"), text.index("Brahm") + 5, "person")
+    line = _line_of(ws, "Brahm wrote")
+    file = ws.root / "sources" / "note.xml"
+    file.write_bytes(file.read_bytes().replace(b"1939", b"1938").replace(
+        b"<text>", b"<!-- one -->\n<!-- two -->\n<text>", 1))
+    warning = f"{file}: warning: {_EDITED.format(file=file)} [S016]\n"
+    listed = run(ws, "mentions", "note")
+    assert (listed.exit_code, listed.stderr) == (0, warning), listed.output
+    assert f"line {line} of the stored version" in listed.stdout
+    found = json.loads(run(ws, "mentions", "note", "-f", "json").stdout)
+    assert {(m["text"], m["place"], m["read_from"]) for m in found} == {
+        ("1939", f"line {line} of the stored version", "stored"),
+        ("Brahm", f"line {line} of the stored version", "stored")}
+    assert run(ws, "mentions", "-f", "csv").stdout.splitlines()[0].endswith(",read_from")
+    dates = run(ws, "dates", "note", "-f", "json")
+    assert (dates.exit_code, dates.stderr) == (0, warning), dates.output
+    assert [(d["surface"], d["read_from"]) for d in json.loads(dates.stdout)] == [
+        ("1939", "stored")]
+    assert run(ws, "dates", "note").stderr == warning
+    shown = run(ws, "text", "note")
+    assert (shown.exit_code, shown.stderr) == (0, warning), shown.output
+    assert "of the stored version" in shown.stdout and "1939" in shown.stdout
+    hits = run(ws, "text", "note", "--find", "1939", "-f", "json")
+    assert (hits.exit_code, hits.stderr) == (0, warning), hits.output
+    assert [(h["start"], h["location"], h["read_from"]) for h in json.loads(hits.stdout)] == [
+        (at, f"¶ 2, line {line} of the stored version", "stored")]
+    # the commands the warning names as refusing it do
+    for refused in (["claim", "add", "note", "--span", f"{at}:{at + 4}"],
+                    ["mention", "add", "note", "--quote", "Brahm", "person"],
+                    ["export", "tei"]):
+        out = run(ws, *refused)
+        assert (out.exit_code, out.stderr.rstrip()[-6:]) == (2, "[S016]"), (refused, out.output)
+
+
+def _stale_then_edited(ws, tmp_path):
+    """A claim on note gone stale by a replace, then note.xml edited by hand (S016): a line
+    added above its text. The claim and the file."""
+    ws.add(_note(tmp_path, "Note", "Otto Brahm was responsible for the delay."))
+    claim = ws.add_claim("note", quote="Otto Brahm was responsible for the delay")
+    ws.add(_note(tmp_path, "Note", "Otto Brahm alone was responsible for the delay."),
+           replace=True)
+    file = ws.root / "sources" / "note.xml"
+    file.write_bytes(file.read_bytes().replace(b"<text>", b"<!-- one -->\n<text>", 1))
+    return claim, file
+
+
+def test_claims_a_stale_claim_on_a_file_edited_by_hand_is_advised_a_command_that_works(
+        ws, tmp_path):
+    """A stale claim whose file was then edited by hand (S016): 'claim add --again', which
+    refuses the file, is advised only after 'add --replace' takes the edit, in check and claim
+    show alike, with no span (the stored version's would mark a version about to go); claim
+    show says its 'now near' is the stored version's as check does; JSON says which version
+    each place is of: location_in 'before_replace' for its own place, read_from (also in now)
+    'stored' (was: the stored version's span advised, a command refused with S016; claim show
+    without 'of the stored version'; JSON's location, the version before the replace's, beside
+    read_from 'stored' alone)."""
+    claim, file = _stale_then_edited(ws, tmp_path)
+    advice = (f"first take the hand edit ('annotator add --replace {file}'; 'claim add' "
+              "refuses the file until then), then mark the claim again where 'annotator "
+              f"check' then finds its words ('annotator claim add note --span START:END "
+              f"--again {claim.id}')")
+    checked = run(ws, "check")
+    assert checked.stdout.rstrip().endswith(advice), checked.stdout
+    shown = run(ws, "claim", "show", str(claim.id))
+    assert shown.exit_code == 0, shown.output
+    assert f"  {advice}" in shown.stdout.splitlines()
+    assert " of the stored version (" in shown.stdout  # its 'now near', as check says it
+    [row] = json.loads(run(ws, "claim", "show", str(claim.id), "-f", "json").stdout)
+    assert (row["line"], row["location_in"], row["read_from"], row["now"]["read_from"]) == (
+        claim.line, "before_replace", "stored", "stored")
+    [listed] = json.loads(run(ws, "claims", "-f", "json").stdout)
+    assert (listed["location_in"], listed["now"]["read_from"]) == ("before_replace", "stored")
+    [failing] = json.loads(run(ws, "check", "-f", "json").stdout)["claims"]
+    assert failing["location_in"] == "before_replace"
+    # the advice works: the edit taken, check names the span to mark, and claim add takes it
+    assert run(ws, "add", "--replace", str(file)).exit_code == 0
+    again = run(ws, "check").stdout
+    assert "--span START:END" not in again and "first take" not in again
+    span = again.split("--span ")[1].split()[0]
+    added = run(ws, "claim", "add", "note", "--span", span, "--again", str(claim.id))
+    assert added.exit_code == 0, added.output
 
 
 def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
@@ -808,7 +904,7 @@ def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
     assert [(c["id"], c["text"], c["line"], c["read_from"]) for c in json.loads(out.stdout)] == [
         (edited.id, "The war began in 1941.", edited.line, "stored"),
         (kept.id, "Brahm wrote to Schnitzler.", kept.line, "file")]
-    assert run(ws, "claims", "-f", "csv").stdout.splitlines()[0].endswith(",read_from")
+    assert run(ws, "claims", "-f", "csv").stdout.splitlines()[0].endswith(",read_from,location_in")
     shown = run(ws, "claim", "show", str(edited.id))
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines()[:3] == [
@@ -837,12 +933,7 @@ def test_claims_a_stale_claim_of_a_file_edited_by_hand_keeps_its_place_before(ws
     the file since: with its file then edited by hand (S016), 'claims' and 'claim show' give
     it so, not 'of the stored version' (was: said so after the commit before, which a stale
     claim's old place is not); check says its 'now near' is the stored version's."""
-    ws.add(_note(tmp_path, "Note", "Otto Brahm was responsible for the delay."))
-    claim = ws.add_claim("note", quote="Otto Brahm was responsible for the delay")
-    ws.add(_note(tmp_path, "Note", "Otto Brahm alone was responsible for the delay."),
-           replace=True)
-    file = ws.root / "sources" / "note.xml"
-    file.write_bytes(file.read_bytes().replace(b"<text>", b"<!-- one -->\n<text>", 1))
+    claim, file = _stale_then_edited(ws, tmp_path)
     [row] = json.loads(run(ws, "claims", "-f", "json").stdout)
     assert (row["state"], row["read_from"]) == ("stale", "stored")
     assert "stored version" not in run(ws, "claims").stdout

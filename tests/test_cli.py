@@ -190,9 +190,10 @@ def test_cli_sources_marks_a_file_edited_by_hand(tmp_path):
     assert "S016" in row
     assert table.stderr == (f"{path}: warning: file changed since it was added; run "
                             f"'annotator add --replace {path}' to take the edit, or restore "
-                            "the file as it was added; until then 'annotator export' refuses "
-                            "it, and 'claims', 'claim show' and 'check' read it as the store "
-                            "keeps it [S016]\n")  # as reached here
+                            "the file as it was added; until then 'export', 'propose', "
+                            "'claims propose', 'claim add', 'mention add' and 'reject' refuse "
+                            "it, and 'claims', 'claim show', 'check', 'mentions', 'dates' and "
+                            "'text' read it as the store keeps it [S016]\n")  # as reached here
     [listed] = json.loads(run(root, "sources", "--format", "json").stdout)
     assert [w["code"] for w in listed["warnings"]] == ["S016"]
     rows = run(root, "sources", "--format", "csv").stdout.splitlines()

@@ -19,19 +19,23 @@ from annotator.tei.textmap import TextMap
 NAMED = 10
 
 
-def blocks(ctx: ActContext, source_id: str) -> list[Placed]:
+def blocks(ctx: ActContext, source_id: str, *, stored: bool = False) -> list[Placed]:
     """The blocks of a source's reading text (paragraphs, headings, notes...), each its span
-    without the break after it, in reading order: where to read offsets from."""
-    tm = ctx.texts.textmap(source_id)
+    without the break after it, in reading order: where to read offsets from. ``stored``: a
+    file edited by hand since it was added (S016) read as the store keeps it
+    (``Texts.as_stored``), for ``text``, which warns of it."""
+    tm = (ctx.texts.as_stored() if stored else ctx.texts).textmap(source_id)
     starts = [*tm.blocks, len(tm.text)]
     spans = [(a, a + len(tm.text[a:b].rstrip())) for a, b in zip(starts, starts[1:])]
     return [_placed(tm, a, b) for a, b in spans if b > a]
 
 
-def find(ctx: ActContext, source_id: str, words: str) -> list[Placed]:
+def find(ctx: ActContext, source_id: str, words: str, *, stored: bool = False
+         ) -> list[Placed]:
     """Every place ``words`` occur in a source's reading text, in reading order (whitespace
-    and the shape of quotation marks and dashes do not matter, as for a claim's quotation)."""
-    tm = ctx.texts.textmap(source_id)
+    and the shape of quotation marks and dashes do not matter, as for a claim's quotation);
+    ``stored`` as ``blocks`` takes it."""
+    tm = (ctx.texts.as_stored() if stored else ctx.texts).textmap(source_id)
     return [_placed(tm, a, b) for a, b in find_quote(tm.text, words)]
 
 

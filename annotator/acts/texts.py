@@ -232,9 +232,7 @@ class Texts:
             return None
         err = _changed(path)
         return SourceWarning(src.id, str(err.location), err.message,
-                             f"{err.hint}; until then 'annotator export' refuses it, and "
-                             "'claims', 'claim show' and 'check' read it as the store keeps "
-                             "it", err.code)
+                             f"{err.hint}; until then {_EDITED_READ}", err.code)
 
     def textmap(self, source: str | Source, parsed: ParsedSource | None = None) -> TextMap:
         """Reading text and offset map of a source (cached per version); ``parsed``: the file
@@ -528,6 +526,13 @@ def _sound(tm: TextMap) -> bool:
     except ValueError:
         return False
     return True
+
+
+# what an edited file's warning (S016) says of it meanwhile: the commands that would write a
+# decision on it or export it refuse it, the listings read it as the store keeps it
+_EDITED_READ = ("'export', 'propose', 'claims propose', 'claim add', 'mention add' and 'reject' "
+                "refuse it, and 'claims', 'claim show', 'check', 'mentions', 'dates' and 'text' "
+                "read it as the store keeps it")
 
 
 def _changed(path: Path) -> SourceError:

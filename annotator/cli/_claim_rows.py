@@ -23,7 +23,7 @@ from annotator.vocab import LINK_RELS
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from annotator.records import ClaimRow, Nearest, SourceWarning
+    from annotator.records import ClaimRow, Mention, Nearest, SourceWarning
     from annotator.workspace import Workspace
 
 
@@ -44,7 +44,9 @@ def claim_dict(row: ClaimRow, *, short: bool, stored: bool = False) -> dict[str,
     """``stored``: its source's file was edited by hand since it was added (S016), so its
     words and place are those of the version the store keeps, said so; a stale claim's are
     those of the version before the replace, whatever the file (its ``now``: the stored
-    version's)."""
+    version's). ``location_in`` says which version ``location``, ``line``, ``start`` and
+    ``end`` are of ('before_replace' for a stale claim, else ``read_from``'s), ``read_from``
+    (also in ``now``) which text its words and where they are now were read in."""
     text = clipped(row.text, 90) if short else row.text
     return {"id": row.id, "source": row.source_id,
             "location": f"{row.location}{STORED}" if short and stored and not row.was
@@ -53,19 +55,22 @@ def claim_dict(row: ClaimRow, *, short: bool, stored: bool = False) -> dict[str,
             "start": row.start, "end": row.end, "text": text, "kind": row.kind,
             "status": row.status, "state": row.state, "was": row.was,
             # a stale claim's words in the text now, nearest (its own place is the old one's)
-            "now": None if row.now is None else nearest_dict(row.now),
+            "now": None if row.now is None else nearest_dict(row.now) | {
+                "read_from": read_from(stored)},
             "agent": row.agent,
             "agent_entity": row.agent_entity_id, "candidate": row.agent_candidate,
             "confidence": row.confidence,
             **{rel: "; ".join(texts) for rel, texts in row.by_rel.items()},
             **({"works": list(row.works)} if short else {}), "cue": row.cue,
             "links": [asdict(link) | {"target": link.target} for link in row.links],
-            "read_from": read_from(stored)}
+            "read_from": read_from(stored),
+            "location_in": "before_replace" if row.was else read_from(stored)}
 
 
-def edited_of(ws: Workspace, rows: Iterable[ClaimRow]) -> dict[str, SourceWarning]:
-    """S016 of the sources of these claims whose file was edited by hand since it was added
-    (``Workspace.edited_sources``), by source id: the ones read as the store keeps them."""
+def edited_of(ws: Workspace, rows: Iterable[ClaimRow | Mention]
+              ) -> dict[str, SourceWarning]:
+    """S016 of the sources of these claims (or mentions) whose file was edited by hand since
+    it was added (``Workspace.edited_sources``), by source id: the ones read as the store keeps them."""
     ids = {r.source_id for r in rows}
     return ws.edited_sources(s for s in ws.sources() if s.id in ids) if ids else {}
 

@@ -44,7 +44,7 @@ def check_cli(
         files = {s.id: s.file for s in ws.sources()}
     # a file edited by hand (S016): its claims are read as the store keeps it, so their lines
     # are that version's, said so, never a line of the file as it is now
-    edited = {w.source_id for w in report.warnings if w.code == "S016"}
+    edited = {w.source_id: w.place for w in report.warnings if w.code == "S016"}
     if format is None:
         for r in report.failing:
             at = "" if r.source_id in edited else f":{r.line}"
@@ -62,7 +62,7 @@ def check_cli(
                        f"{f'; now near {now.location}' if now else ''}"
                        f"{STORED * bool(now and r.source_id in edited)}): "
                        f"{clipped(r.text, 100)}; "
-                       f"{mark_again(r.source_id, r.id, now)}")
+                       f"{mark_again(r.source_id, r.id, now, edited=edited.get(r.source_id))}")
     elif format is Format.json:  # the stale mentions too, which no claim row can carry
         import json
 
@@ -80,7 +80,7 @@ def check_cli(
         render([claim_dict(r, short=format is Format.table, stored=r.source_id in edited)
                 for r in (*report.failing, *report.stale)], format,
                columns=["id", "source", "location", "state", "status", "kind", "agent",
-                        "text", *([] if format is Format.table else ["read_from"])])
+                        "text", *([] if format is Format.table else ["read_from", "location_in"])])
     # the sources' warnings, failing nothing; and as a stale claim is said, where a stale
     # mention's words are now (JSON has both on stdout)
     # (S016's hint says what reads the edited file meanwhile and that export refuses it)

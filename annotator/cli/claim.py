@@ -117,7 +117,8 @@ def claim_show_cli(
     stored = row.source_id in edited
     if format is not Format.table:
         render([claim_dict(row, short=False, stored=stored)], format, columns=CLAIM_COLUMNS + [
-            "state", "cue", "paragraph", "line", "page", "start", "end", "read_from"])
+            "state", "cue", "paragraph", "line", "page", "start", "end", "read_from",
+            "location_in"])
         warn_sources(edited.values())
         return
     typer.echo(f"claim {row.id} in {row.source_id} {row.start}:{row.end}, {row.location}"
@@ -132,14 +133,16 @@ def claim_show_cli(
     if row.now is not None:  # where its words are in the text now
         from annotator.records import now_near  # not at start-up: 'annotator --help' is fast
 
-        typer.echo(f"  {now_near(row.now, ws.reading_text(row.source_id))}")
+        text = ws.reading_text(row.source_id, stored=True)
+        typer.echo(f"  {now_near(row.now, text, STORED * stored)}")
     if row.agent_candidate:
         typer.echo(f"  {row.agent} may be {row.agent_candidate}: confirm with 'annotator claim "
                    f"agent {row.id} \"{row.agent_candidate}\"'")
     if row.was:
         from annotator.records import mark_again  # not at start-up: 'annotator --help' is fast
 
-        typer.echo(f"  {mark_again(row.source_id, row.id, row.now)}")
+        file = edited[row.source_id].place if stored else None  # S016: 'claim add' refuses
+        typer.echo(f"  {mark_again(row.source_id, row.id, row.now, edited=file)}")
     for link in row.links:
         if link.stale:  # the words it was linked to, which the text no longer has there
             typer.echo(f"  link {link.id}: {link.rel} {link.cited} [stale: the passage "

@@ -58,7 +58,7 @@ def claims_cli(
             columns.insert(1, "source")
     else:
         columns = CLAIM_COLUMNS + ["state", "cue", "paragraph", "line", "page", "start", "end",
-                                   "read_from"]
+                                   "read_from", "location_in"]
     render([claim_dict(r, short=format is Format.table, stored=r.source_id in edited)
             for r in rows], format,
            columns=columns, empty=none_matched("claims", ("--status", status), ("--state", state),

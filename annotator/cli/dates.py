@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._app import Typer, app, default_group
+from annotator.cli._claim_rows import edited_of, warn_sources
 from annotator.cli._complete import SourceArg
 from annotator.cli._filters import filter_option
 from annotator.cli._output import Format, FormatOpt, none_matched, render, user_errors, workspace
@@ -32,10 +33,15 @@ def dates_list_cli(
     with user_errors():
         ws = workspace()
         ws.source(source)
-        rows = mention_rows(ws, ws.mentions(source, status=status, types=["date"]))
+        found = ws.mentions(source, status=status, types=["date"])
+        edited = edited_of(ws, found)  # read as the store keeps it, as 'mentions' reads it
+        rows = mention_rows(ws, found, edited)
     render(rows, format, columns=["mention", "surface", "value", "cert", "reason", "flags",
-                                  "status"], title=f"dates of {source}",
+                                  "status",
+                                  *([] if format is Format.table else ["read_from"])],
+           title=f"dates of {source}",
            empty=none_matched(f"dates of {source}", ("--status", status)))
+    warn_sources(edited.values())
 
 
 @dates_app.command("confirm")

@@ -3,12 +3,13 @@ take mention:<id> (confirm, reject, adjust, split)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from annotator.cli._app import app
+from annotator.cli._claim_rows import STORED, edited_of, read_from, warn_sources
 from annotator.cli._complete import source_ids
 from annotator.cli._filters import filter_option, sources_option
 from annotator.cli._output import (Format, FormatOpt, context_of, none_matched, render,
@@ -40,31 +41,37 @@ def mentions_cli(
         ws = workspace()
         given = [*([source] if source else []), *(sources or [])]
         found = ws.mentions(given or None, status=status, types=type_)
-        rows = mention_rows(ws, found)
+        edited = edited_of(ws, found)
+        rows = mention_rows(ws, found, edited)
     columns = ["id", "source", "place", "type", "status", "text", "entity", "value", "reason"]
     if format is not Format.table:
-        columns += ["cert", "flags", "provenance", "context", "start", "end"]
+        columns += ["cert", "flags", "provenance", "context", "start", "end", "read_from"]
     render(rows, format, columns=columns, title="mentions",
            empty=none_matched("mentions", ("source", given), ("--type", type_),
                               ("--status", status)))
+    warn_sources(edited.values())
 
 
-def mention_rows(ws: Workspace, mentions: Iterable[Mention]) -> list[dict[str, Any]]:
+def mention_rows(ws: Workspace, mentions: Iterable[Mention],
+                 edited: Container[str] = ()) -> list[dict[str, Any]]:
     """One row per mention, the same for every listing of mentions (``mentions``,
-    ``dates list``): where it is, its value and how the value was found."""
+    ``dates list``): where it is, its value and how the value was found. ``edited``: the
+    sources whose file was edited by hand since it was added (S016, ``edited_of``), read as
+    the store keeps them, as ``claims`` reads them: their places said to be that version's,
+    ``read_from`` 'stored' (a stale mention's place stays its own version's)."""
     rows: list[dict[str, Any]] = []
     maps: dict[str, TextMap] = {}
     versions: dict[tuple[str, str], TextMap | None] = {}
     for m in mentions:
         if m.source_id not in maps:
-            maps[m.source_id] = ws.textmap(m.source_id)
+            maps[m.source_id] = ws.textmap(m.source_id, stored=True)
         tm: TextMap | None = maps[m.source_id]
         older = m.sha256 != maps[m.source_id].sha256  # stale: its file was replaced since
         if older:  # placed and shown in its own version's text, never in the text now
             if (m.source_id, m.sha256) not in versions:
                 versions[m.source_id, m.sha256] = ws.version_textmap(m.source_id, m.sha256)
             tm = versions[m.source_id, m.sha256]
-        said = " (older version)" if older else ""
+        said = " (older version)" if older else STORED * (m.source_id in edited)
         rows.append({
             "id": m.id, "mention": f"mention:{m.id}", "source": m.source_id,
             "place": "(older version)" if tm is None else tm.place(m.start) + said,
@@ -74,5 +81,5 @@ def mention_rows(ws: Workspace, mentions: Iterable[Mention]) -> list[dict[str, A
             "cert": m.date_cert, "reason": m.date_reason, "flags": m.flags,
             "provenance": m.provenance,
             "context": "" if tm is None else context_of(tm.text, m.start, m.end),
-            "start": m.start, "end": m.end})
+            "start": m.start, "end": m.end, "read_from": read_from(m.source_id in edited)})
     return rows
