@@ -920,12 +920,24 @@ def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
         (edited.id, "stored"), (kept.id, "file")]
     assert run(ws, "source", "note").stderr == ""  # its warning in its own lines, exit 0
     assert f"  {warning}" in run(ws, "source", "note").stdout
-    # export refuses it, saying what to do as the warning does
+    # export refuses it, saying what to do as the warning does, and how to have the rest
+    # meanwhile (was: what to do with the file alone)
     refused = run(ws, "export", "tei")
+    said = (f"{file}: file changed since it was added; run 'annotator add --replace {file}' to "
+            "take the edit, or restore the file as it was added")
     assert refused.exit_code == 2
-    assert refused.stderr == (f"{file}: file changed since it was added; run 'annotator add "
-                              f"--replace {file}' to take the edit, or restore the file as it "
-                              "was added [S016]\n")
+    assert refused.stderr == (f"{said}; meanwhile export the other sources with 'annotator "
+                              "export tei ID...' ('annotator sources' marks the edited ones "
+                              "S016) [S016]\n")
+    assert run(ws, "export").stderr.endswith(refused.stderr)
+    assert run(ws, "export", "tei", "note").stderr == f"{said} [S016]\n"
+    assert run(ws, "export", "tei", "other").exit_code == 0
+    table = run(ws, "export", "claims")
+    assert table.exit_code == 2
+    assert table.stderr == (f"{said}; meanwhile 'annotator claims -f csv' (or json, md) gives "
+                            "the table, the file read as the store keeps it (read_from) "
+                            "[S016]\n")
+    assert run(ws, "export", "claims", "-o", "-").stderr == table.stderr
 
 
 def test_claims_a_stale_claim_of_a_file_edited_by_hand_keeps_its_place_before(ws, tmp_path):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
@@ -18,7 +19,7 @@ from annotator.cli._app import Typer, WorkGroup, app
 from annotator.cli._complete import SourcesArg
 from annotator.cli._output import (Format, progress_bar, render, to_stdout, user_errors,
                                    workspace)
-from annotator.errors import ExportError, Interrupted
+from annotator.errors import ExportError, Interrupted, SourceError
 
 if TYPE_CHECKING:
     from annotator.records import TeiExport, Written
@@ -110,7 +111,8 @@ def export_all_cli(
         return
     with user_errors():
         try:
-            with progress_bar("exporting", unit="files") as progress:
+            with progress_bar("exporting", unit="files") as progress, \
+                    _edited_refused(_OTHER_SOURCES):
                 summary = workspace().export_all(include_proposals=include_proposals,
                                                  progress=progress,
                                                  register=register.value if register else None)
@@ -184,7 +186,8 @@ def export_tei_cli(
                               code="E021")
         ws = workspace()
         try:
-            with progress_bar("exporting", unit="files") as progress:
+            with progress_bar("exporting", unit="files") as progress, \
+                    _edited_refused(_OTHER_SOURCES if not sources else ""):
                 report = ws.export_tei(sources or None, include_proposals=include_proposals,
                                        out_dir=out_dir, progress=progress,
                                        register=register.value if register else None)
@@ -277,6 +280,27 @@ def export_csl_cli(
     _written(result, "works")
 
 
+@contextmanager
+def _edited_refused(meanwhile: str) -> Iterator[None]:
+    """An export refusing a file edited by hand since it was added (S016) says, after what to
+    do with it, how to have the rest meanwhile (``meanwhile``): an export is what is
+    published, so it never takes the version the store keeps for the file, as the listings
+    do, a table whose lines are not the file's, with no warning beside it."""
+    try:
+        yield
+    except SourceError as err:
+        if err.code == "S016":
+            err.hint = f"{err.hint}; {meanwhile}" if meanwhile else err.hint
+        raise
+
+
+# what an export refusing an edited file (S016) says to do meanwhile
+_OTHER_SOURCES = ("meanwhile export the other sources with 'annotator export tei ID...' "
+                  "('annotator sources' marks the edited ones S016)")
+_CLAIM_LISTING = ("meanwhile 'annotator claims -f csv' (or json, md) gives the table, the file "
+                  "read as the store keeps it (read_from)")
+
+
 @export_app.command("claims")
 def export_claims_cli(
     *,
@@ -294,9 +318,11 @@ def export_claims_cli(
         if to_stdout(output):
             from annotator.export.claims import RENDER, gather
 
-            typer.echo(RENDER[format.value](gather(ws.context, include_proposals=include_proposals)),
-                       nl=False)
+            with _edited_refused(_CLAIM_LISTING):
+                table = gather(ws.context, include_proposals=include_proposals)
+            typer.echo(RENDER[format.value](table), nl=False)
             return
-        result = ws.export_claims(format.value, include_proposals=include_proposals,
-                                  out=output)
+        with _edited_refused(_CLAIM_LISTING):
+            result = ws.export_claims(format.value, include_proposals=include_proposals,
+                                      out=output)
     _written(result, "claims")
