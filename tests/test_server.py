@@ -20,6 +20,7 @@ from annotator.server.reading import CLAIM, MENTION, Highlight, Reading, render_
 from annotator.server.run import LocalServer, network_addresses
 from tests.conftest import (DATA, REFERENCES, ROOT, TITUS_PASSAGE, molotov_widened,
                             premier_claim, replaced_letter, titus_linked, titus_replaced)
+from tests.test_claims import _edited_note
 
 TOKEN = "test-token-0123456789"
 HX = {"HX-Request": "true"}  # as htmx asks: a panel, not a page
@@ -480,6 +481,47 @@ def test_server_sources_page_counts_claims_by_support(claims_client, seed_ws):
     for c in seed_ws.claims():
         want[c.status] = want.get(c.status, 0) + 1
     assert sorted(pills) == sorted(f"{n} {s}" for s, n in want.items())
+
+
+def test_server_a_file_edited_by_hand_is_read_as_the_store_keeps_it(ws, tmp_path):
+    """A source's file edited by hand since it was added (S016): the claims table, its claims'
+    pages and its reading view read it as the store keeps it, as 'claims' does, under a banner
+    with the S016 line (escaped); another source's claim and view open as before, without
+    one; the sources page marks the edited source (was: every claims page, even one of
+    another source, and the edited source's view refused, 400, and '/' marked nothing)."""
+    edited, kept, file = _edited_note(ws, tmp_path, b"1941")  # its claim's own words edited
+    server, client = served(ws)
+
+    def banners(url):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.text)
+        doc = lxml_html.fromstring(r.text)
+        return r.text, doc, [" ".join(b.text_content().split())
+                             for b in doc.xpath("//*[contains(@class,'source-warning')]")]
+
+    try:
+        said = (f"{file}: file changed since it was added run 'annotator add --replace "
+                f"{file}' to take the edit")
+        for url in ("/claims", f"/claim/{edited.id}", "/s/note"):
+            html, doc, [banner] = banners(url)
+            assert banner.startswith(said) and banner.endswith("S016"), (url, banner)
+            assert "&#39;annotator add --replace" in html  # escaped as every text
+        for url in (f"/claim/{kept.id}", "/s/other", "/claims?source=other"):
+            assert banners(url)[2] == [], url
+        _, doc, _ = banners(f"/claim/{edited.id}")
+        assert doc.xpath("string(//blockquote[@class='claim-text']/span[2])") == \
+            "The war began in 1941."  # the stored version's words (the file's say 1940)
+        assert f"{edited.location} of the stored version" in " ".join(doc.text_content().split())
+        _, doc, _ = banners("/s/note")
+        words = doc.xpath("string(//article[@id='text'])")
+        assert "The war began in 1941." in words and "1940" not in words  # the stored version
+        _, doc, _ = banners("/")
+        marked = {row.xpath("string(.//code[1])"): row.xpath(".//*[@data-code]/@data-code")
+                  for row in doc.xpath("//table[contains(@class,'sources')]/tbody/tr")}
+        assert marked == {"note": ["S016"], "other": []}
+    finally:
+        client.close()
+        server.stop()
 
 
 # -- entities --------------------------------------------------------------------------------

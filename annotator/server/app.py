@@ -19,7 +19,7 @@ import json
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qsl, quote, urlencode
@@ -43,8 +43,8 @@ from annotator.entities.authority import AUTHORITIES
 from annotator.entities.similar import merge_note
 from annotator.errors import (SEE_HISTORY, AnnotatorError, DecisionError, Location,
                               ServerError)
-from annotator.records import (MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention, again_note,
-                               now_near, row_id)
+from annotator.records import (MAX_ROW_ID, BibEntry, Decision, Entity, Link, Mention,
+                               SourceWarning, again_note, now_near, row_id)
 from annotator.server import reading
 from annotator.server.guard import LOOPBACK_NAMES, TOKEN_FIELD, Guard, new_token
 from annotator.tei.elements import Elements
@@ -206,9 +206,33 @@ def back(request: Request, default: str) -> Response:
 
 # -- pages ------------------------------------------------------------------------------------
 def sources_page(desk: Desk, request: Request, form: Form) -> Response:
-    """The sources with their counts: where to start reading."""
-    return desk.page(request, "sources.html", sources=desk.ws.sources(),
+    """The sources with their counts: where to start reading; each marked with what 'sources'
+    warns of (S016: its file edited by hand since it was added; S026: its dates disagree),
+    so the desk says which file is the problem."""
+    sources = desk.ws.sources()
+    warned = desk.ws.source_warnings(sources)
+    edited = desk.ws.edited_sources(sources)
+    return desk.page(request, "sources.html", sources=sources,
+                     warnings={s.id: [w for w in (warned.get(s.id), edited.get(s.id)) if w]
+                               for s in sources},
                      counts=desk.kept("source_counts", desk.ws.source_counts), nav="sources")
+
+
+def _edited(desk: Desk, source_ids: Iterable[str] | None = None) -> dict[str, SourceWarning]:
+    """S016 of these sources (default: all) whose file was edited by hand since it was added,
+    by id: their pages read them as the store keeps them, as 'claims' does, under a banner."""
+    ids = None if source_ids is None else set(source_ids)
+    return desk.ws.edited_sources(s for s in desk.ws.sources() if ids is None or s.id in ids)
+
+
+def _textmap(desk: Desk, source_id: str, edited: dict[str, SourceWarning]) -> TextMap:
+    """The source's reading text: an edited file's (``edited``) the version the store keeps,
+    which its mentions' and claims' offsets hold for, not the file (which is refused, S016)."""
+    if source_id in edited:
+        tm = desk.ws.version_textmap(source_id, desk.ws.source(source_id).sha256)
+        if tm is not None:
+            return tm
+    return desk.ws.textmap(source_id)
 
 
 def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Counter[str]]]:
@@ -220,7 +244,7 @@ def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Count
     state-changing request to this server. Then only the blocks whose marks changed are drawn
     again (``reading.Reading``).
     """
-    tm = desk.ws.textmap(source_id)
+    tm = _textmap(desk, source_id, _edited(desk, [source_id]))
     key = (tm.sha256, desk.store_version())
     cached = desk.pages.get(source_id)
     if cached is not None and cached[0] == key:
@@ -231,7 +255,7 @@ def _reading_html(desk: Desk, source_id: str) -> tuple[str, int, dict[str, Count
                                            _block_kinds(tm)))
         desk.readings[source_id] = view
     mentions = desk.ws.mention_marks(source_id)
-    claims = desk.ws.claims(source_id=source_id)
+    claims = desk.ws.claims(source_id=source_id, stored=True)
     marks = [reading.Highlight(s, e, reading.MENTION, i, f"{t} {st}")
              for i, s, e, t, st in mentions]
     marks += [reading.Highlight(c.start, c.end, reading.CLAIM, c.id, f"{c.status} {c.state}",
@@ -252,6 +276,7 @@ def reading_page(desk: Desk, request: Request, form: Form) -> Response:
     asked = _session(request.query_params.get("session", ""))
     session = _undoable(desk, asked)
     return desk.page(request, "reading.html", source=src, body=html, nav="sources", pages=pages,
+                     edited=_edited(desk, [sid]),
                      counts=counts, claim_kinds=CLAIM_KINDS, source_id=sid, oob=False,
                      session=_kept(session), undone_since=_gone(asked, session),
                      **_offer(desk, session))
@@ -435,7 +460,7 @@ def _open_panel(desk: Desk, request: Request, form: Form, source_id: str) -> str
     inner = ""
     try:
         if is_claim:
-            claim = desk.ws.claim(pid)
+            claim = desk.ws.claim(pid, stored=True)
             if claim.source_id == source_id:
                 inner = bytes(desk.page(request, "_panel_claim.html", claim=claim).body).decode()
         else:
@@ -860,17 +885,19 @@ def claims_page(desk: Desk, request: Request, form: Form) -> Response:
     status = request.query_params.get("status", "") or None
     state = request.query_params.get("state", "") or None
     source = request.query_params.get("source", "") or None
-    rows = desk.ws.claims(status=status, state=state, source_id=source)
+    rows = desk.ws.claims(status=status, state=state, source_id=source, stored=True)
     tally = Counter(c.status for c in rows)
     return desk.page(request, "claims.html", claims=rows, sources=desk.ws.sources(),
+                     edited=_edited(desk, {c.source_id for c in rows}),
                      status=status or "", state=state or "", source=source or "",
                      tally=[(s, tally[s]) for s in SUPPORT if tally[s]], nav="claims")
 
 
 def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> Response:
     """One claim in its context, its links, and the two ways to link a source."""
-    claim = desk.ws.claim(request.path_params["claim_id"])
-    now = desk.ws.textmap(claim.source_id)
+    claim = desk.ws.claim(request.path_params["claim_id"], stored=True)
+    edited = _edited(desk, [claim.source_id])
+    now = _textmap(desk, claim.source_id, edited)
     # a stale claim's offsets hold for the version it was made on: its words there
     tm = now if now.sha256 == claim.sha256 else \
         desk.ws.version_textmap(claim.source_id, claim.sha256)
@@ -892,7 +919,7 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
     at = listed.index(claim.id) if claim.id in shown else -1
     # a stale claim: where its words are in the text now, as 'claim show' says it
     near = now_near(claim.now, now.text) if claim.now is not None else ""
-    resp = desk.page(request, "claim.html", claim=claim, now_near=near,
+    resp = desk.page(request, "claim.html", claim=claim, now_near=near, edited=edited,
                      claim_text=text[start:end], before=before, after=after,
                      links=links, hits=desk.ws.bib()[:HITS], q="", sources=others,
                      passage_source=others[0].id if others else "", agents=agents,
@@ -908,7 +935,7 @@ def claim_page(desk: Desk, request: Request, form: Form, *, done: str = "") -> R
 def _claim_order(ws: Workspace) -> tuple[list[int], list[int]]:
     """Every claim's id in the claims table's order, and those the table lists (not
     rejected: ``claims``' default), from one reading of the claims."""
-    every = ws.claims(state=CLAIM_STATES)
+    every = ws.claims(state=CLAIM_STATES, stored=True)
     return [c.id for c in every], [c.id for c in every if c.state != "rejected"]
 
 
@@ -954,7 +981,7 @@ def _link_label(desk: Desk, link: Link) -> str:
 def claim_panel(desk: Desk, request: Request, form: Form) -> Response:
     """A claim clicked in the reading view: its status and a way to its page (where the
     address opened as a page, not by htmx, goes)."""
-    claim = desk.ws.claim(request.path_params["claim_id"])
+    claim = desk.ws.claim(request.path_params["claim_id"], stored=True)
     if not request.headers.get("hx-request"):
         return RedirectResponse(f"/claim/{claim.id}", status_code=303)
     return desk.page(request, "_panel_claim.html", claim=claim)
