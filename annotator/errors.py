@@ -437,7 +437,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "known sources: …, or in a large edition the closest ids and the count"),
     "S016": (SourceError, 'file changed since it was added',
               "run 'annotator add --replace …' to take the edit, or restore the file as it was "
-              "added (as a warning: until then "
+              "added: 'annotator source versions … --write … -o -' prints it, to compare; remove "
+              "… first, then the same with '-o …' writes it back (as a warning: until then "
               "'export', 'propose', 'claims propose', 'claim add', 'mention add' and 'reject' "
               "refuse it, and 'claims', 'claim show', 'check', 'mentions', 'dates' and 'text' "
               "read it as the store keeps it)"),

@@ -768,7 +768,7 @@ def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_
     assert out.stdout == (f"sources/note.xml: claim {failing.id} unsupported (unattributed, "
                           f"{failing.location} of the stored version): The war began in 1941.\n")
     # one line: what to do, and that export refuses the file meanwhile (was: a note after it)
-    assert out.stderr.splitlines()[0] == f"{file}: warning: {_EDITED.format(file=file)} [S016]"
+    assert out.stderr.splitlines()[0] == f"{file}: warning: {_said_edited(ws, file)} [S016]"
     assert out.stderr.rstrip().endswith("2 confirmed claims checked, 1 not supported; "
                                         "1 source warning")
     listed = run(ws, "check", "-f", "json")
@@ -777,15 +777,23 @@ def test_claims_check_reports_a_file_edited_by_hand_that_claims_rely_on(ws, tmp_
     assert [(c["id"], c["line"], c["read_from"]) for c in found["claims"]] == [
         (failing.id, failing.line, "stored")]
     assert [(w["code"], w["source"], f"{w['message']}; {w['hint']}")
-            for w in found["source_warnings"]] == [("S016", "note", _EDITED.format(file=file))]
+            for w in found["source_warnings"]] == [("S016", "note", _said_edited(ws, file))]
     assert run(ws, "check", "--allow", "unsupported").exit_code == 0
 
 
 # S016 as the listings and check warn of it: what to do, and what reads the file meanwhile
 _EDITED = ("file changed since it was added; run 'annotator add --replace {file}' to take the "
-           "edit, or restore the file as it was added; until then 'export', 'propose', 'claims "
-           "propose', 'claim add', 'mention add' and 'reject' refuse it, and 'claims', 'claim "
-           "show', 'check', 'mentions', 'dates' and 'text' read it as the store keeps it")
+           "edit, or restore the file as it was added: 'annotator source versions note --write "
+           "{sha} -o -' prints it, to compare; remove {file} first, then the same with '-o {file}' "
+           "writes it back; until then 'export', 'propose', 'claims propose', 'claim add', "
+           "'mention add' and 'reject' refuse it, and 'claims', 'claim show', 'check', "
+           "'mentions', 'dates' and 'text' read it as the store keeps it")
+
+
+def _said_edited(ws, file):
+    """S016 of note.xml edited, its kept version named by its hash."""
+    return _EDITED.format(file=file, sha=ws.source("note").sha256[:8])
+
 
 
 def test_listings_read_a_file_edited_by_hand_as_claims_do(ws, tmp_path):
@@ -804,7 +812,7 @@ def test_listings_read_a_file_edited_by_hand_as_claims_do(ws, tmp_path):
     file = ws.root / "sources" / "note.xml"
     file.write_bytes(file.read_bytes().replace(b"1939", b"1938").replace(
         b"<text>", b"<!-- one -->\n<!-- two -->\n<text>", 1))
-    warning = f"{file}: warning: {_EDITED.format(file=file)} [S016]\n"
+    warning = f"{file}: warning: {_said_edited(ws, file)} [S016]\n"
     listed = run(ws, "mentions", "note")
     assert (listed.exit_code, listed.stderr) == (0, warning), listed.output
     assert f"line {line} of the stored version" in listed.stdout
@@ -890,7 +898,7 @@ def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
     0; export refuses it (S016, exit 2) with the same what to do (was: claims and claim show
     refused it, S016, exit 2, while check only warned; JSON never said which text it read)."""
     edited, kept, file = _edited_note(ws, tmp_path, b"1941")  # its own words edited
-    warning = f"{file}: warning: {_EDITED.format(file=file)} [S016]\n"
+    warning = f"{file}: warning: {_said_edited(ws, file)} [S016]\n"
     listed = run(ws, "claims")
     assert listed.exit_code == 0, listed.output
     assert listed.stderr == warning
@@ -923,8 +931,7 @@ def test_claims_show_a_file_edited_by_hand_as_the_store_keeps_it(ws, tmp_path):
     # export refuses it, saying what to do as the warning does, and how to have the rest
     # meanwhile (was: what to do with the file alone)
     refused = run(ws, "export", "tei")
-    said = (f"{file}: file changed since it was added; run 'annotator add --replace {file}' to "
-            "take the edit, or restore the file as it was added")
+    said = f"{file}: {_said_edited(ws, file).split('; until then')[0]}"
     assert refused.exit_code == 2
     assert refused.stderr == (f"{said}; meanwhile export the other sources with 'annotator "
                               "export tei ID...' ('annotator sources' marks the edited ones "

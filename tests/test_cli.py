@@ -177,7 +177,8 @@ def test_cli_init_add_sources(tmp_path):
 def test_cli_sources_marks_a_file_edited_by_hand(tmp_path):
     """A file in sources/ edited by hand was listed by 'sources' and 'source ID' with its old
     hash and no warning (only check, propose and export said S016); now both mark it S016 and
-    say what to do."""
+    say what to do: take the edit, or restore the file, the commands for it named (was: 'restore
+    the file as it was added', no way given)."""
     root = tmp_path / "ws"
     assert runner.invoke(app, ["init", str(root)]).exit_code == 0
     assert run(root, "add", str(DATA / "rich.xml")).exit_code == 0
@@ -188,18 +189,27 @@ def test_cli_sources_marks_a_file_edited_by_hand(tmp_path):
     assert table.exit_code == 0
     [row] = [line for line in table.stdout.splitlines() if "rich" in line]
     assert "S016" in row
+    sha = json.loads(run(root, "sources", "-f", "json").stdout)[0]["sha256"][:8]
     assert table.stderr == (f"{path}: warning: file changed since it was added; run "
                             f"'annotator add --replace {path}' to take the edit, or restore "
-                            "the file as it was added; until then 'export', 'propose', "
-                            "'claims propose', 'claim add', 'mention add' and 'reject' refuse "
-                            "it, and 'claims', 'claim show', 'check', 'mentions', 'dates' and "
-                            "'text' read it as the store keeps it [S016]\n")  # as reached here
+                            "the file as it was added: 'annotator source versions rich --write "
+                            f"{sha} -o -' prints it, to compare; remove {path} first, then the "
+                            f"same with '-o {path}' writes it back; until then 'export', "
+                            "'propose', 'claims propose', 'claim add', 'mention add' and 'reject' "
+                            "refuse it, and 'claims', 'claim show', 'check', 'mentions', 'dates' "
+                            "and 'text' read it as the store keeps it [S016]\n")  # as reached here
     [listed] = json.loads(run(root, "sources", "--format", "json").stdout)
     assert [w["code"] for w in listed["warnings"]] == ["S016"]
     rows = run(root, "sources", "--format", "csv").stdout.splitlines()
     assert rows[1].split(",")[-2] == "S016"
     shown = run(root, "source", "rich")
     assert f"  {path}: warning: file changed since it was added" in shown.stdout
+    # the hint's way back: the kept version printed, then written back once the file is gone
+    kept = run(root, "source", "versions", "rich", "--write", sha, "-o", "-")
+    assert kept.exit_code == 0 and kept.stdout_bytes == (DATA / "rich.xml").read_bytes()
+    path.unlink()
+    assert run(root, "source", "versions", "rich", "--write", sha, "-o", str(path)).exit_code == 0
+    assert "S016" not in run(root, "sources").output
 
 
 @pytest.mark.parametrize("name,content,code,line", [

@@ -230,7 +230,7 @@ class Texts:
             return None
         if sha256_hex(data) == src.sha256:
             return None
-        err = _changed(path)
+        err = _changed(path, src)
         return SourceWarning(src.id, str(err.location), err.message,
                              f"{err.hint}; until then {_EDITED_READ}", err.code)
 
@@ -357,7 +357,7 @@ class Texts:
             kept = source_rows.version_bytes(self.store.conn, src.sha256) \
                 if self._as_stored else None
             if kept is None:
-                raise _changed(path)
+                raise _changed(path, src)
             data = kept
         return path, data
 
@@ -535,11 +535,17 @@ _EDITED_READ = ("'export', 'propose', 'claims propose', 'claim add', 'mention ad
                 "read it as the store keeps it")
 
 
-def _changed(path: Path) -> SourceError:
+def _changed(path: Path, src: Source) -> SourceError:
+    """S016, saying both ways out: the edit taken, or the kept version written back (the
+    file removed first: a version is never written over a file, S029)."""
+    file = reached(path)
     return SourceError("file changed since it was added",
-                       hint=f"run 'annotator add --replace {reached(path)}' to take the "
-                            "edit, or restore the file as it was added",
-                       location=Location(reached(path)), code="S016")
+                       hint=f"run 'annotator add --replace {file}' to take the edit, or "
+                            "restore the file as it was added: 'annotator source versions "
+                            f"{src.id} --write {src.sha256[:8]} -o -' prints it, to compare; "
+                            f"remove {file} first, then the same with '-o {file}' writes it "
+                            "back",
+                       location=Location(file), code="S016")
 
 
 class RunTexts:
