@@ -1645,6 +1645,16 @@ German-Soviet Relations, 1922-1941</title></bibl> says.</p></body></text></TEI>"
     ('<title>Letters</title><biblScope unit="volume">1</biblScope>',
      '<title>Letters</title><biblScope unit="volume">2</biblScope>'),
     ("<title>Letters</title><date>1790</date>", "<title>Letters</title><date>1791</date>"),
+    ("<title>Letters written in Scotland and the Hebrides, Part I</title>",
+     "<title>Letters written in Scotland and the Hebrides, Part the Second</title>"),
+    ("<title>Letters written in Scotland and the Hebrides, 1st ed.</title>",
+     "<title>Letters written in Scotland and the Hebrides, 2nd ed.</title>"),
+    ("<title>Letters written in Scotland and the Hebrides, Volume the First</title>",
+     "<title>Letters written in Scotland and the Hebrides, Volume the Second</title>"),
+    ("<title>Letters written in Scotland and the Hebrides, First Part</title>",
+     "<title>Letters written in Scotland and the Hebrides, Second Part</title>"),
+    ("<title>Letters written in Scotland and the Hebrides, the First</title>",
+     "<title>Letters written in Scotland and the Hebrides, the Second</title>"),
 ])
 def test_bib_tei_bibl_of_another_volume_replaced_is_another_work(ws, tmp_path, before, after):
     """A bibl with no ``xml:id`` turned from one volume (part, number, year) of a work into
@@ -1669,7 +1679,9 @@ def test_bib_tei_bibl_of_another_volume_replaced_is_another_work(ws, tmp_path, b
         [(old, "p. 3")]
     assert plain(seward[old].get("title")) + seward[old].get("volume") + \
         seward[old].get("date") in {"Letters, vol. 1", "Letters, vol. I", "Letters, Part One",
-                                    "Letters1", "Letters1790"}
+                                    "Letters1", "Letters1790"} | {
+        f"Letters written in Scotland and the Hebrides, {n}"
+        for n in ("Part I", "1st ed.", "Volume the First", "First Part", "the First")}
 
 
 def test_bib_tei_bibl_given_a_volume_or_subtitle_since_is_its_work(ws, tmp_path):
@@ -1816,3 +1828,44 @@ def test_bib_a_source_s_work_renamed_takes_its_children_with_it(ws, tmp_path):
     assert {e.key: e for e in ws.bib()}["isrch"].get("crossref") == "isr03"
     result = ws.export_bibtex(all=True)
     assert "crossref = {isr03}" in (ws.root / result.path).read_text(encoding="utf-8")
+
+
+def test_bib_tei_bibl_part_two_renamed_ordinal_updates_part_two(ws, tmp_path):
+    """Part One and Part Two kept apart, then Part Two written 'Part the Second': the edit is
+    Part Two's, its work updated, Part One's left (was: 'Part the Second' named no number,
+    so the closest title, Part One's work, was updated and its claim cited Part Two)."""
+    listed = '<listBibl><bibl><author>Seward, Anna</author><title>{}</title></bibl>'
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "first.xml"
+    seward = lambda: {e.key: plain(e.get("title")) for e in ws.bib()  # noqa: E731
+                      if e.get("author") == "Seward, Anna"}
+    letter.write_text(text.replace("<listBibl>", listed.format("A Tour in Scotland, Part One")),
+                      encoding="utf-8")
+    ws.add(letter)
+    (one,) = seward()
+    letter.write_text(text.replace("<listBibl>", listed.format("A Tour in Scotland, Part Two")),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    (two,) = set(seward()) - {one}
+    letter.write_text(text.replace("<listBibl>", listed.format("A Tour in Scotland, Part the Second")),
+                      encoding="utf-8")
+    ws.add(letter, replace=True)
+    assert seward() == {one: "A Tour in Scotland, Part One",
+                        two: "A Tour in Scotland, Part the Second"}
+
+
+def test_bib_other_part_reads_editions():
+    """An edition number counts as a volume's (biblatex ``edition``, '2nd ed.' in a title),
+    and two titles each naming a number word the other lacks are, in doubt, other parts;
+    a number given where there was none is not."""
+    from annotator.bibliography.entries import other_part
+    from annotator.records import BibEntry
+
+    def work(title, **fields):
+        return BibEntry(key="", type="book", origin="",
+                        fields=(("title", title), *fields.items()))
+    assert other_part(work("Arctic Zoology", edition="1"), work("Arctic Zoology", edition="2"))
+    assert other_part(work("Arctic Zoology, 1st ed."), work("Arctic Zoology, 2nd ed."))
+    assert other_part(work("Tour, the First"), work("Tour, the Second"))
+    assert not other_part(work("Tour, Part Two"), work("Tour, Part the Second"))
+    assert not other_part(work("Arctic Zoology"), work("Arctic Zoology, 2nd ed."))

@@ -986,9 +986,10 @@ def edited(works: Sequence[Sequence[Any]], earlier: Sequence[BibEntry], *,
 def _like_title(a: BibEntry, b: BibEntry) -> float:
     """How alike two works' titles are, 0 for not: 1 the same (case, accents and LaTeX
     ignored), 0.9 the one's words within the other's (a subtitle, a series added), else
-    difflib's ratio where it is 0.8 or more (a typo mended)."""
-    x, y = (" ".join(re.findall(r"[a-z0-9]+", ascii_letters(cleaned(plain(w.get("title"))))
-                                .lower())) for w in (a, b))
+    difflib's ratio where it is 0.8 or more (a typo mended); numbers written in words or
+    digits alike, 'the' left out ('Part Two' and 'Part the Second' are one title)."""
+    x, y = (" ".join(_numbered(w) for w in _title_words(e.get("title")) if w != "the")
+            for e in (a, b))
     if not x or not y:
         return 0.0
     if x == y:
@@ -999,31 +1000,55 @@ def _like_title(a: BibEntry, b: BibEntry) -> float:
     return ratio if ratio >= 0.8 else 0.0
 
 
-# what a title names a part of a work by ('vol. II', 'Part Two', 'the Second Book'), the
-# number written beside it in a word or a roman numeral; digits name one anywhere
+# what a title names a part or edition of a work by ('vol. II', 'Part Two', 'the Second
+# Book', 'Volume the First', '2nd ed.'), the number written beside it (an article between)
+# in a word or a roman numeral; digits, '1st' too, name one anywhere
 _PART_WORDS = frozenset("vol vols volume volumes tome tom band bd teil part pt parts book bk "
-                        "no nos nr number issue livre letter series ser".split())
+                        "no nos nr number issue livre letter series ser ed edn edition "
+                        "editions".split())
 _NUMBER_WORDS = {w: n for n, words in enumerate(
     ("one first", "two second", "three third", "four fourth", "five fifth", "six sixth",
      "seven seventh", "eight eighth", "nine ninth", "ten tenth", "eleven eleventh",
      "twelve twelfth"), 1) for w in words.split()}
+_ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th|d)")
 _ROMAN = re.compile(r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
-# the fields biblatex tells the volumes, parts and issues of one work apart by
-PART_FIELDS = ("volume", "part", "number", "issue")
+# the fields biblatex tells the volumes, parts, issues and editions of one work apart by
+PART_FIELDS = ("volume", "part", "number", "issue", "edition")
 # the fields an entry names its parents by (biblatex's crossref and xref, comma-separated)
 PARENT_FIELDS = ("crossref", "xref")
 
 
+def _title_words(title: str) -> list[str]:
+    """A title's words, lower case, accents and LaTeX left out."""
+    return re.findall(r"[a-z0-9]+", ascii_letters(cleaned(plain(title))).lower())
+
+
+def _number(word: str) -> int | None:
+    """The number a word writes in digits ('2', '2nd'), else None."""
+    if word.isdigit():
+        return int(word)
+    m = _ORDINAL_DIGITS.fullmatch(word)
+    return int(m[1]) if m else None
+
+
+def _numbered(word: str) -> str:
+    """A word, a number word or an ordinal in digits ('second', '2nd': '2')."""
+    n = _NUMBER_WORDS.get(word) or _number(word)
+    return word if n is None else str(n)
+
+
 def title_numbers(title: str) -> frozenset[int]:
-    """The numbers a title names its volume, part or year by: every number in digits, and a
-    roman numeral or a number word (one to twelve, first to twelfth) beside a word such as
-    vol., part, book, no. ('Letters, vol. II' and 'Letters, vol. 2' are {2}; 'The Second
-    Part of Travels' {2}); case, accents and LaTeX ignored."""
-    words = re.findall(r"[a-z0-9]+", ascii_letters(cleaned(plain(title))).lower())
-    out = {int(w) for w in words if w.isdigit()}
-    for i, word in enumerate(words):
-        if not ({words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""}
+    """The numbers a title names its volume, part, edition or year by: every number in
+    digits ('2', '2nd'), and a roman numeral or a number word (one to twelve, first to
+    twelfth) beside a word such as vol., part, book, no., ed., an article between allowed
+    ('Letters, vol. II' and 'Letters, vol. 2' are {2}; 'The Second Part of Travels',
+    'Part the Second' {2}); case, accents and LaTeX ignored."""
+    words = _title_words(title)
+    out = {n for n in map(_number, words) if n is not None}
+    bare = [w for w in words if w != "the"]  # 'Volume the First' is 'Volume First'
+    for i, word in enumerate(bare):
+        if not ({bare[i - 1] if i else "", bare[i + 1] if i + 1 < len(bare) else ""}
                 & _PART_WORDS):
             continue
         if word in _NUMBER_WORDS:
@@ -1034,18 +1059,30 @@ def title_numbers(title: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _other_number_words(a: str, b: str) -> bool:
+    """Whether each of two titles has a number word or an ordinal the other lacks ('Tour,
+    the First' and 'Tour, the Second'): in doubt, another part, not a typo mended; a number
+    given where there was none is an edit."""
+    x, y = ({_numbered(w) for w in _title_words(t)} for t in (a, b))
+    return all(any(w.isdigit() for w in words)
+               for words in (x - y, y - x))
+
+
 def other_part(a: BibEntry, b: BibEntry) -> bool:
-    """Whether two works of a like title are other volumes, parts, numbers or years of one
-    work: a field biblatex tells them apart by (``PART_FIELDS``) or their year, given in both
-    and other, or their titles naming other numbers ('Letters, vol. 1' and 'Letters, vol.
-    2'). A number or year one of them lacks tells nothing (a date added is an edit)."""
+    """Whether two works of a like title are other volumes, parts, numbers, editions or years
+    of one work: a field biblatex tells them apart by (``PART_FIELDS``) or their year, given
+    in both and other, or their titles naming other numbers ('Letters, vol. 1' and 'Letters,
+    vol. 2', '1st ed.' and '2nd ed.', 'Part I' and 'Part the Second'), or each naming a
+    number word the other lacks. A number or year one of them lacks tells nothing (a date added
+    is an edit)."""
     for name in PART_FIELDS:
         x, y = (ascii_fold(cleaned(plain(w.get(name)))) for w in (a, b))
         if x and y and x != y:
             return True
     years = year_shown(a), year_shown(b)
     numbers = title_numbers(a.get("title")), title_numbers(b.get("title"))
-    return all(years) and years[0] != years[1] or all(numbers) and numbers[0] != numbers[1]
+    return all(years) and years[0] != years[1] or all(numbers) and numbers[0] != numbers[1] \
+        or _other_number_words(a.get("title"), b.get("title"))
 
 
 def _other_authors(a: BibEntry, b: BibEntry) -> bool:
