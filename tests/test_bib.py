@@ -1869,3 +1869,34 @@ def test_bib_other_part_reads_editions():
     assert other_part(work("Tour, the First"), work("Tour, the Second"))
     assert not other_part(work("Tour, Part Two"), work("Tour, Part the Second"))
     assert not other_part(work("Arctic Zoology"), work("Arctic Zoology, 2nd ed."))
+
+
+def test_bib_folded_parent_edited_in_its_file_is_not_taken(ws, tmp_path):
+    """A .bib parent folded by hand into another file's work, then edited in its file and
+    the file added again (with --replace too): the children inherit from the kept work only,
+    an unedited child is unchanged, and the command says the folded entry changed since the
+    fold and was not taken, in text and JSON (was: the children 'updated' with the edited
+    parent's publisher, the kept work keeping its own, the edit dropped without a word)."""
+    lib, z = tmp_path / "lib.bib", tmp_path / "z.bib"
+    head, tail = FOLDED_PARENT.split("@collection{coll")
+    lib.write_text("@collection{coll" + tail, encoding="utf-8")
+    z.write_text(head, encoding="utf-8")
+    ws.bib_add(lib, z)
+    ws.bib_fold("letters1946", "coll")
+    before = ws.bib()
+    lib.write_text(lib.read_text(encoding="utf-8").replace("Clarendon Press", "OUP"),
+                   encoding="utf-8")
+    for again in (False, True):
+        result = ws.bib_add(lib, replace=again)
+        assert ws.bib() == before
+        assert (result.added, result.updated, result.unchanged, result.problems) == \
+            ((), (), 2, ()), result
+        assert result.edited_since == (("coll", "letters1946", "lib.bib", ("publisher",)),)
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--replace", str(lib)])
+    assert "coll changed in lib.bib since it was folded into letters1946 (publisher); " \
+        "not taken: edit letters1946, or undo the fold" in done.stderr, done.output
+    said = json.loads(runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(lib),
+                                          "-f", "json"]).stdout)
+    assert said["edited_since_fold"] == [{"key": "coll", "kept": "letters1946",
+                                          "file": "lib.bib", "fields": ["publisher"]}]
+    assert {e.key: e for e in ws.bib()}["chap"].get("publisher") == "Clarendon Press"

@@ -43,6 +43,9 @@ class BibAdded:
     problems: tuple[Problem, ...]
     decision: int | None = None
     folded: tuple[tuple[str, str], ...] = ()
+    # a folded entry its file says otherwise since the fold, not taken: (key, kept, file,
+    # the fields that differ)
+    edited_since: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
 
 
 def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
@@ -60,21 +63,31 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     """
     known = entries(store)
     origins = [relative(p, root) or p.name for p in paths]
-    found, problems = bib_mod.read_library(paths, origins=origins, known=known)
-    by_fold = {e.key.lower(): e for e in known}
     into, kept = _folded_into(store, known, origins)
+    found, problems = bib_mod.read_library(paths, origins=origins, known=known, moved=into)
+    by_fold = {e.key.lower(): e for e in known}
     gave: dict[str, list[BibEntry]] = {}  # a work kept -> the entries folded into it, read
     for read in found:
         if read.key.lower() in into and read.key.lower() not in by_fold:
             gave.setdefault(into[read.key.lower()], []).append(read)
-    new, changed, unchanged, folded = [], [], 0, []
+    new, changed, unchanged, folded, edited_since = [], [], 0, [], []
+    read_by_key = {e.key.lower(): e for e in found}
+    then = bib_rows.folded_fields(store.conn) if into else {}
     for read, path in ((e, _path_of(e, paths, origins)) for e in found):
         entry = _parents_kept(read, into)
         old = by_fold.get(entry.key.lower())
+        if old is not None and read.get("crossref").lower() in into:
+            parent = entry.get("crossref").lower()
+            entry = _as_child(old, entry, read_by_key.get(parent) or by_fold.get(parent))
         if old is not None and old.key in kept:
             entry = _as_kept(old, entry, gave.get(old.key, []))
         if old is None and entry.key.lower() in into:
             folded.append((entry.key, into[entry.key.lower()]))
+            was = then.get(entry.key.lower())
+            differ = tuple(sorted(k for k in {*dict(read.fields), *(was or {})} - {"ids"}
+                                  if dict(read.fields).get(k) != (was or {}).get(k)))
+            if was is not None and differ:
+                edited_since.append((entry.key, into[entry.key.lower()], read.origin, differ))
         elif old is None:
             new.append(entry)
         elif bib_mod.same_work(old, entry) or bib_mod.same_work(old, read):
@@ -110,7 +123,8 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 del row["key"], row["added_at"]
                 act.update("bib", {"key": entry.key}, row)
     return BibAdded(tuple(new), tuple(changed), unchanged, tuple(problems),
-                    made.decision_id if made is not None else None, tuple(folded))
+                    made.decision_id if made is not None else None, tuple(folded),
+                    tuple(edited_since))
 
 
 def _folded_into(store: Store, known: Sequence[BibEntry], origins: Sequence[str]
@@ -154,6 +168,21 @@ def _as_kept(kept: BibEntry, entry: BibEntry, folded: Sequence[BibEntry]) -> Bib
     if not read_all >= {a.lower() for a in bib_mod.alias_keys(kept.get("ids"))} and \
             kept.type == entry.type and all(said.get(k) == v for k, v in fields.items()):
         fields = said  # folded from elsewhere: what it has beyond the entry is the fold's
+    return replace(entry, fields=tuple(fields.items()))
+
+
+def _as_child(old: BibEntry, entry: BibEntry, parent: BibEntry | None) -> BibEntry:
+    """A stored child of a parent ``bib fold`` folded, read again: its own fields (those not
+    inherited from the work kept, ``parent``) over what the fold left it, so an unedited
+    child is unchanged and an edited one updated with the fields it inherited before (``parent``
+    as the files give it, else as stored; was:
+    the edited folded parent's fields taken, the child 'updated')."""
+    if parent is None:
+        return entry
+    given = bib_mod.inherited(entry.type, parent.type, dict(parent.fields))
+    fields = {k: v for k, v in entry.fields if given.get(k) != v}
+    for name, value in old.fields:
+        fields.setdefault(name, value)
     return replace(entry, fields=tuple(fields.items()))
 
 

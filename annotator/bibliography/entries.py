@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.bibliography.latex import escape, escape_name, group_end, plain
 from annotator.bibliography.library import (DATE_FIELDS, KEY_OK, NOTE, REFUSED, VERBATIM,
-                                            YEAR_FIELD, Problem, Read, no_month, read_files,
-                                            read_texts)
+                                            YEAR_FIELD, Problem, Read, inherited, no_month,
+                                            read_files, read_texts)
 from annotator.calendar import bib_date, real_part
 from annotator.errors import Location, SourceError
 from annotator.records import BibEntry
@@ -36,7 +36,7 @@ from annotator.text import ascii_letters
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["VERBATIM", "Problem", "plain"]
+__all__ = ["VERBATIM", "Problem", "inherited", "plain"]
 _STOP = frozenset({"a", "an", "the", "on", "of", "in", "and", "for", "to", "at", "by", "from",
                    "with", "der", "die", "das", "le", "la", "les", "un", "une", "el", "los"})
 
@@ -48,19 +48,21 @@ DOI_PREFIX = r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)"
 
 # -- reading .bib files -----------------------------------------------------------------------
 def read_library(paths: Sequence[str | Path], *, origins: Sequence[str] | None = None,
-                 known: Iterable[BibEntry] = ()) -> tuple[list[BibEntry], list[Problem]]:
+                 known: Iterable[BibEntry] = (), moved: dict[str, str] | None = None
+                 ) -> tuple[list[BibEntry], list[Problem]]:
     """Every entry the .bib files (one library) give, and every problem met on the way.
 
     ``origins``: what each entry remembers as its file (default: the path as given).
     ``known``: the entries already in the store; a generated key does not clash with their
     keys, an entry without a key that describes a known work gets that work's key back, and
     a crossref or xref may name one (no S307; a child inherits from it as from a parent
-    added with it).
+    added with it). ``moved``: parents ``bib fold`` folded (keys lower-cased) -> the work
+    kept, which their children inherit from.
     """
     files = [Path(p) for p in paths]
     known = list(known)
     lib = read_files(files, stored=[Read(k.origin, k.line or 0, k.key, k.type, dict(k.fields))
-                                    for k in known])
+                                    for k in known], moved=moved)
     names = dict(zip((str(p) for p in files), origins or [str(p) for p in files]))
     return _entries(lib.entries, names, known, lib.problems), lib.problems
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -111,21 +111,24 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_files(paths: Sequence[Path], *, stored: Sequence[Read] = ()) -> Library:
+def read_files(paths: Sequence[Path], *, stored: Sequence[Read] = (),
+               moved: Mapping[str, str] | None = None) -> Library:
     """Read .bib files as one library: every entry that can be read, every problem.
     ``stored``: the works already in the bibliography (added earlier), which a crossref or
-    xref may name as well as an entry of the files, as the exports put them in one file."""
+    xref may name as well as an entry of the files, as the exports put them in one file.
+    ``moved``: parents ``bib fold`` folded (their keys lower-cased) -> the key of the work
+    kept, which their children inherit from instead."""
     texts: list[tuple[str, str]] = []
     lib = Library()
     for p in paths:
         text = _text(p, read_named(p, code="S301"), lib.problems)
         if text is not None:
             texts.append((str(p), text))
-    return read_texts(texts, lib, stored=stored)
+    return read_texts(texts, lib, stored=stored, moved=moved)
 
 
 def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None, *,
-               stored: Sequence[Read] = ()) -> Library:
+               stored: Sequence[Read] = (), moved: Mapping[str, str] | None = None) -> Library:
     """``read_files`` for texts already in hand, as (name for messages, text)."""
     lib = lib if lib is not None else Library()
     problems = lib.problems
@@ -175,7 +178,7 @@ def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None, *,
     macros.defined_later()
     _years(raw, problems)
     _dates(raw, problems)
-    _inherit(entries, problems, stored)
+    _inherit(entries, problems, stored, moved or {})
     lib.entries.extend(entries)
     return lib
 
@@ -494,11 +497,14 @@ def _bc(year: int) -> str:
 
 
 # -- crossref ----------------------------------------------------------------------------------
-def _inherit(entries: list[Read], problems: list[Problem], stored: Sequence[Read]) -> None:
+def _inherit(entries: list[Read], problems: list[Problem], stored: Sequence[Read],
+             moved: Mapping[str, str]) -> None:
     """biblatex's inheritance: a child takes the fields it lacks from its ``crossref`` parent
     (the parent's title as the child's ``booktitle`` for in*-types, else ``maintitle``), an
     entry of the files or a ``stored`` work (added earlier: the exports write both in one
-    file, where biber finds it); a crossref or xref naming neither is a warning."""
+    file, where biber finds it); a crossref or xref naming neither is a warning. A parent
+    folded by hand (``moved``) is the work kept: the child inherits from it, not from the
+    folded entry as the file says it now."""
     by_key = {e.key.lower(): e for e in stored if e.key.lower() not in
               {k.key.lower() for k in entries}}
     by_key.update((e.key.lower(), e) for e in entries if e.key)
@@ -517,7 +523,7 @@ def _inherit(entries: list[Read], problems: list[Problem], stored: Sequence[Read
         ref = entry.fields.get("crossref")
         if ref is None:
             continue
-        parent = by_key.get(ref.lower())
+        parent = by_key.get(moved.get(ref.lower(), ref).lower())
         if parent is None or parent is entry:
             problems.append(Problem(entry.path, entry.line, label,
                                     f"crossref to no entry '{ref}'",
@@ -525,21 +531,30 @@ def _inherit(entries: list[Read], problems: list[Problem], stored: Sequence[Read
                                     "out): add the parent entry, with this file or before it",
                                     "S307"))
             continue
-        known = FIELDS.get(entry.type, FIELDS["misc"]) | LEGACY
-        # biblatex: a multi-volume parent's title is the main title, another's the book title
-        # of an in*-child, else the main title
-        book = entry.type.startswith("in") and not parent.type.startswith("mv")
-        for name, value in parent.fields.items():
-            target = name
-            if name in ("title", "subtitle", "titleaddon"):
-                target = ("book" if book else "main") + name
-            # what biblatex would inherit, not the parent's own bookkeeping (ids, sets) or
-            # fields its data model lacks (biber would not pass them on either)
-            # the data model lists a date by its parts (``date``: ``year``...), as ``defined``
-            # in the export reads it: without it a child would lose the parent's date
-            dated = target.endswith("date") and f"{target[:-4]}year" in known
-            if (target in known or dated) and target not in NOT_INHERITED:
-                entry.fields.setdefault(target, value)
+        for name, value in inherited(entry.type, parent.type, parent.fields).items():
+            entry.fields.setdefault(name, value)
+
+
+def inherited(child: str, parent: str, fields: Mapping[str, str]) -> dict[str, str]:
+    """The fields a child of type ``child`` would take from a ``crossref`` parent of type
+    ``parent`` with these ``fields``, under the child's names (biblatex's inheritance)."""
+    known = FIELDS.get(child, FIELDS["misc"]) | LEGACY
+    # biblatex: a multi-volume parent's title is the main title, another's the book title
+    # of an in*-child, else the main title
+    book = child.startswith("in") and not parent.startswith("mv")
+    out: dict[str, str] = {}
+    for name, value in fields.items():
+        target = name
+        if name in ("title", "subtitle", "titleaddon"):
+            target = ("book" if book else "main") + name
+        # what biblatex would inherit, not the parent's own bookkeeping (ids, sets) or
+        # fields its data model lacks (biber would not pass them on either)
+        # the data model lists a date by its parts (``date``: ``year``...), as ``defined``
+        # in the export reads it: without it a child would lose the parent's date
+        dated = target.endswith("date") and f"{target[:-4]}year" in known
+        if (target in known or dated) and target not in NOT_INHERITED:
+            out.setdefault(target, value)
+    return out
 
 
 def _xref_keys(entry: Read) -> list[str]:

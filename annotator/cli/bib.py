@@ -73,6 +73,10 @@ def bib_add_cli(
                     + ", ".join(f"{key} in {kept}" for key, kept in result.folded) + ")")
     if left_out:
         done.append(f"{left_out} left out")
+    for key, kept, origin, differ in result.edited_since:
+        typer.echo(terminal_safe(
+            f"{key} changed in {origin} since it was folded into {kept} ({', '.join(differ)}); "
+            f"not taken: edit {kept}, or undo the fold"), err=True)
     typer.echo(terminal_safe(f"{', '.join(str(f) for f in files)}: {', '.join(done)}"), err=True)
     if left_out and not result.added and not result.updated:
         raise typer.Exit(2)  # every entry that was new is broken: the file as given failed
@@ -87,6 +91,9 @@ def _added_json(result: BibAdded) -> dict[str, Any]:
     return {"decision": result.decision, "added": [work(e) for e in result.added],
             "updated": [work(e) for e in result.updated], "unchanged": result.unchanged,
             "folded": [{"key": key, "kept": kept} for key, kept in result.folded],
+            "edited_since_fold": [{"key": key, "kept": kept, "file": origin,
+                                   "fields": list(differ)}
+                                  for key, kept, origin, differ in result.edited_since],
             "problems": [{"path": p.path, "line": p.line, "key": p.key, "code": p.code,
                           "severity": p.severity, "what": p.what, "hint": p.hint}
                          for p in result.problems]}

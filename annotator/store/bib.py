@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from annotator.records import BibEntry
 from annotator.store.logged import OUT_OF_FORCE, REDONE_ACTS
@@ -77,6 +78,12 @@ def folded_keys(conn: sqlite3.Connection) -> dict[str, str]:
     (done, or undone and redone), each with the file or source the folded work was read from:
     that file added again names a work the editor made one with another (the work keeping
     the key among its ``ids``), not a new one."""
+    return {key: str(before.get("origin") or "")
+            for key, before in _folded_rows(_fold_acts(conn)).items()}
+
+
+def _fold_acts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """The ``bib fold`` decisions in force, a redone one as the fold its undos began with."""
     rows = list(conn.execute(  # noqa: S608 (fixed)
         f"SELECT payload, changes FROM decisions WHERE act = 'bib-fold' "
         f"AND id NOT IN ({OUT_OF_FORCE})"))
@@ -88,7 +95,25 @@ def folded_keys(conn: sqlite3.Connection) -> dict[str, str]:
                 row = conn.execute("SELECT * FROM decisions WHERE id = ?",
                                    (row["undoes"],)).fetchone()
             rows.append(row)
-    out = {}
+    return rows
+
+
+def folded_fields(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """``folded_keys``' works' fields as the fold found them: a file added again whose
+    folded entry says otherwise now was edited since the fold."""
+    rows = _fold_acts(conn)
+    return {key: _fields_of(before.get("fields")) for key, before in _folded_rows(rows).items()}
+
+
+def _fields_of(value: Any) -> dict[str, str]:
+    """A row's fields as a change records them (JSON text, or already read)."""
+    out = value if isinstance(value, dict) else json.loads(value or "{}")
+    return {str(k): str(v) for k, v in out.items()}
+
+
+def _folded_rows(rows: Iterable[sqlite3.Row]) -> dict[str, dict[str, Any]]:
+    """The bib rows the fold acts ``rows`` deleted, by key lower-cased, as they were."""
+    out: dict[str, dict[str, Any]] = {}
     for row in rows:
         keys = {key.lower() for keys in json.loads(row["payload"] or "{}").get(
             "folded", {}).values() for key in keys}
@@ -96,5 +121,5 @@ def folded_keys(conn: sqlite3.Connection) -> dict[str, str]:
             before = change.get("before") or {}
             if change.get("table") == "bib" and change.get("after") is None and \
                     str(before.get("key", "")).lower() in keys:
-                out[str(before["key"]).lower()] = str(before.get("origin") or "")
+                out[str(before["key"]).lower()] = before
     return out
