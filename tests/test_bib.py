@@ -1900,3 +1900,8 @@ def test_bib_folded_parent_edited_in_its_file_is_not_taken(ws, tmp_path):
     assert said["edited_since_fold"] == [{"key": "coll", "kept": "letters1946",
                                           "file": "lib.bib", "fields": ["publisher"]}]
     assert {e.key: e for e in ws.bib()}["chap"].get("publisher") == "Clarendon Press"
+    # the fold undone, the file added again: only the edited parent is another wording
+    # (was: S303 'for another work' for its unedited children too)
+    ws.undo()
+    result = ws.bib_add(lib)
+    assert ([p.key for p in result.problems], result.unchanged) == (["coll"], 2), result

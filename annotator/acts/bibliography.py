@@ -94,6 +94,9 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
             unchanged += 1
         elif replace and old.key == entry.key:
             changed.append(entry)
+        elif entry.get("crossref") and bib_mod.same_work(old, _as_child(
+                old, entry, read_by_key.get(entry.get("crossref").lower()))):
+            unchanged += 1  # only its parent, read with it, said otherwise
         else:
             problems.append(Problem(
                 str(path), entry.line, entry.key,
