@@ -1905,3 +1905,24 @@ def test_bib_folded_parent_edited_in_its_file_is_not_taken(ws, tmp_path):
     ws.undo()
     result = ws.bib_add(lib)
     assert ([p.key for p in result.problems], result.unchanged) == (["coll"], 2), result
+
+
+def test_bib_fold_repoints_related_works(ws, tmp_path):
+    """A work naming a folded one by biblatex ``related`` (or ``xdata``, a set's
+    ``entryset``) names the kept one, as crossref and xref do, undo taking it back (was:
+    ``related = {coll}`` left on the folded key, an alias that BibTeX and pandoc do not
+    read)."""
+    bib = tmp_path / "x.bib"
+    bib.write_text(FOLDED_PARENT.replace("xref = {coll}", "xref = {coll}, related = {coll}")
+                   + "@set{both, entryset = {coll, chap}}\n", encoding="utf-8")
+    ws.bib_add(bib)
+    ws.bib_fold("letters1946", "coll")
+    works = {e.key: e for e in ws.bib()}
+    assert (works["later"].get("related"), works["both"].get("entryset")) == \
+        ("letters1946", "letters1946, chap")
+    exported = runner.invoke(app, ["-w", str(ws.root), "export", "bibtex", "-a", "-o", "-"])
+    assert "related = {letters1946}" in exported.stdout, exported.output
+    ws.undo()
+    works = {e.key: e for e in ws.bib()}
+    assert (works["later"].get("related"), works["both"].get("entryset")) == \
+        ("coll", "coll, chap")

@@ -198,12 +198,13 @@ def _parents_kept(entry: BibEntry, into: dict[str, str]) -> BibEntry:
 
 
 def _parents_moved(child: BibEntry, moved: dict[str, str]) -> dict[str, str]:
-    """A child's fields with each key its ``crossref`` or ``xref`` names that is gone
+    """A child's fields with each key its ``crossref``, ``xref``, ``related``, ``xdata`` or
+    ``entryset`` (``KEY_FIELDS``) names that is gone
     (``moved``: its key lower-cased -> the key of the work it is now) that work's key, each
     key of an ``xref`` once, none naming the child itself (a child folded into its parent
     gives it its crossref)."""
     fields = dict(child.fields)
-    for name in bib_mod.PARENT_FIELDS:
+    for name in bib_mod.KEY_FIELDS:
         keys = [k.strip() for k in fields.get(name, "").split(",") if k.strip()]
         now = [k for k in dict.fromkeys(moved.get(k.lower(), k) for k in keys)
                if k.lower() != child.key.lower()]
@@ -527,11 +528,13 @@ def fold_works(store: Store, *, editor: str, parsed: Callable[[str], ParsedSourc
 
 
 def _repoint(act: Act, moved: dict[str, str]) -> None:
-    """Every work whose ``crossref`` or ``xref`` names a key that is gone (``moved``: its key
+    """Every work whose ``crossref``, ``xref``, ``related``, ``xdata`` or ``entryset`` names
+    a key that is gone (``moved``: its key
     lower-cased -> the key of the work it is now) names that work's key: a child of a folded
     or renamed parent inherits from it still, in the store and every export (an alias in
     ``ids`` is no parent for biber or BibTeX: the .bib exports left the crossref out and the
-    child's parent with it), as ``_parents_moved`` says."""
+    child's parent with it; BibTeX and pandoc read no ``ids`` at all), as ``_parents_moved``
+    says."""
     if not moved:
         return
     for child in bib_rows.naming_parents(act.conn):

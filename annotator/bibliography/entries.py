@@ -1019,6 +1019,10 @@ _ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1
 PART_FIELDS = ("volume", "part", "number", "issue", "edition")
 # the fields an entry names its parents by (biblatex's crossref and xref, comma-separated)
 PARENT_FIELDS = ("crossref", "xref")
+# every field an entry names other works by their keys (comma-separated): its parents,
+# biblatex's related works, the xdata it takes fields from, a set's members; a fold or a
+# rename moves them all to the key kept
+KEY_FIELDS = (*PARENT_FIELDS, "related", "xdata", "entryset")
 
 
 def _title_words(title: str) -> list[str]:

@@ -52,10 +52,14 @@ def with_aliases(conn: sqlite3.Connection) -> list[BibEntry]:
 
 
 def naming_parents(conn: sqlite3.Connection) -> list[BibEntry]:
-    """The works that name another by ``crossref`` or ``xref`` (biblatex's parents), by key."""
+    """The works that name another by its key (``crossref``, ``xref``, ``related``,
+    ``xdata``, ``entryset``: biblatex's parents, related works, data and sets), by key."""
     return [entry_from_row(r) for r in conn.execute(
         "SELECT * FROM bib WHERE json_extract(fields, '$.crossref') IS NOT NULL "
-        "OR json_extract(fields, '$.xref') IS NOT NULL ORDER BY key")]
+        "OR json_extract(fields, '$.xref') IS NOT NULL "
+        "OR json_extract(fields, '$.related') IS NOT NULL "
+        "OR json_extract(fields, '$.xdata') IS NOT NULL "
+        "OR json_extract(fields, '$.entryset') IS NOT NULL ORDER BY key")]
 
 
 def keys(conn: sqlite3.Connection) -> list[str]:
