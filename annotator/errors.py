@@ -563,7 +563,7 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
     "S324": (SourceError, "item …: a CSL literal date ('Third Month 1699', 'n.d.') that no date field says whole: a note, one per item; its one year is the date ('ca. 1790' alone is 1790~, no note), the words as written are kept in the entry's note",
               "give a date (date-parts or EDTF) to say it exactly"),
     "S325": (SourceError, "entry '…': likely the same work as another key (from a file added before, or earlier in this add): the same type, authors' family names, title with subtitle and year, case, accents, punctuation and LaTeX ignored, as Zotero and JabRef flag duplicates; a note, the entry added all the same",
-              "cite one of the two keys, or take the add back with 'annotator undo' and leave one out"),
+              "make them one with 'annotator bib fold KEPT OTHER' (the two keys named), cite one of the two keys, or take the add back with 'annotator undo' and leave one out"),
     "S326": (SourceError, "entry '…': an entry under a key its file does not give: a CSL item whose id is a generic ITEM-n another work has, or a Zotero item id (its URI, a Web API id or path), or no key; a key is made as for an entry without one (none said where it is a stored work it describes); a note naming the key, the entry added all the same",
               "cite it by that key, or give the item a citation-key of its own and add it again"),
     "S327": (SourceError, "bibl '…': its key '…' (its xml:id, or the id its pointer names) is the key of another work (a .bib entry's, another edition's): a warning at the bibl's line when the source is added; the work is added under a key of its own, named (or, read again by a replace, left under the key it had)",

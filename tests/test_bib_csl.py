@@ -572,11 +572,13 @@ def test_bib_csl_a_likely_duplicate_is_noted_and_a_generic_id_gets_a_key(ws, tmp
     notes = [line.strip() for line in done.stderr.splitlines() if line.endswith("[S325]")]
     assert notes == [
         f"{second}:1: entry 'pennant1778tour': likely the same work as 'pennant1778' (from "
-        "refs.bib:1): the same type, authors, title and year; added all the same: cite one of the two "
-        "keys, or take the add back with 'annotator undo' and leave one out [S325]",
+        "refs.bib:1): the same type, authors, title and year; added all the same: make them one "
+        "with 'annotator bib fold pennant1778 pennant1778tour', cite one of the two keys, or "
+        "take the add back with 'annotator undo' and leave one out [S325]",
         f"{second}:1: entry 'ITEM-3': likely the same work as 'smith2001another' (from "
-        "zot2.json:1): the same type, authors, title and year; added all the same: cite one of the "
-        "two keys, or take the add back with 'annotator undo' and leave one out [S325]"], \
+        "zot2.json:1): the same type, authors, title and year; added all the same: make them one "
+        "with 'annotator bib fold smith2001another ITEM-3', cite one of the two keys, or take "
+        "the add back with 'annotator undo' and leave one out [S325]"], \
         done.stderr
     assert done.stderr.splitlines()[-1] == f"{second}: 3 entries added"
     made = [line.strip() for line in done.stderr.splitlines() if line.endswith("[S326]")]

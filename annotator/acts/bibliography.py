@@ -238,7 +238,8 @@ def _likely_duplicates(new: Sequence[BibEntry], known: Sequence[BibEntry],
                 str(_path_of(entry, paths, origins)), entry.line, entry.key,
                 f"likely the same work as '{twin.key}' (from "
                 f"{twin.origin}{f':{twin.line}' if twin.line else ''}): the same type, "
-                "authors, title and year", "added all the same: cite one of the two keys, or "
+                "authors, title and year", "added all the same: make them one with "
+                f"'annotator bib fold {twin.key} {entry.key}', cite one of the two keys, or "
                 "take the add back with 'annotator undo' and leave one out", "S325", NOTE))
     return notes
 
