@@ -570,6 +570,8 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
               "cite it by the key named"),
     "S328": (SourceError, "entry '…': its ids list '…', the key of another work (of the files added, or stored), or its key is an alias a stored work lists in its ids: a warning, as biber warns ('Citekey alias … is also a real entry key, skipping'); added all the same, a citation of that key is the work whose own key it is, and the .bib exports leave the alias out",
               "take the key out of the ids; a citation meant for the work that lists it takes its own key"),
+    "S329": (SourceError, "… works added beside … (another volume/part): a replace (add --replace) read a bibl edited into another volume, part, number, edition or year of a work the source gave before, and added it as a work of its own beside the first; a warning naming the earlier works",
+              "claims keep citing the first: link a claim to the new work where it cites that one"),
     "W001": (StoreError, 'no workspace where it was looked for: store not found / no workspace '
                          'here or in any parent folder / no such folder / a folder that is no '
                          'workspace (no annotator.sqlite)',

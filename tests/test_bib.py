@@ -1672,9 +1672,13 @@ def test_bib_tei_bibl_of_another_volume_replaced_is_another_work(ws, tmp_path, b
     claim = ws.add_claim("first", quote="Drawings for the")
     ws.link_claim(claim.id, old, locus="p. 3")
     letter.write_text(text.replace("<listBibl>", listed.format(after)), encoding="utf-8")
-    ws.add(letter, replace=True)
+    done = ws.add(letter, replace=True)
     seward = {e.key: e for e in ws.bib() if e.get("author") == "Seward, Anna"}
     assert len(seward) == 2 and old in seward, seward
+    # said, with the work it stands beside (was: not a word)
+    (new,) = set(seward) - {old}
+    assert [(w.code, w.message) for w in done.warnings] == [
+        ("S329", f"1 work added beside {old} (another volume/part: {new})")]
     assert [(link.bib_key, link.locus) for link in ws.claim(claim.id).links] == \
         [(old, "p. 3")]
     assert plain(seward[old].get("title")) + seward[old].get("volume") + \
@@ -1926,3 +1930,28 @@ def test_bib_fold_repoints_related_works(ws, tmp_path):
     works = {e.key: e for e in ws.bib()}
     assert (works["later"].get("related"), works["both"].get("entryset")) == \
         ("coll", "coll, chap")
+
+
+def test_bib_replace_adding_works_beside_says_so(ws, tmp_path):
+    """``add --replace`` of a file whose bibls went from vol. 1 and Part One to vol. 2 and
+    Part Two says, after its line, the works added beside the earlier ones, which claims
+    keep citing (S329; was: only 'replaced: ... (1 kept, 0 stale)')."""
+    listed = ('<listBibl><bibl><author>Pennant, Thomas</author><title>Letters, vol. {}</title>'
+              '<date>1790</date></bibl><bibl><author>Pennant, Thomas</author><title>A Tour in '
+              'Scotland, Part {}</title><date>1771</date></bibl>')
+    text = CITING.format(title="First letter")
+    letter = tmp_path / "vol.xml"
+    letter.write_text(text.replace("<listBibl>", listed.format("1", "One")), encoding="utf-8")
+    ws.add(letter)
+    before = {e.key for e in ws.bib() if e.get("author") == "Pennant, Thomas"}
+    letter.write_text(text.replace("<listBibl>", listed.format("2", "Two")), encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "add", "--replace", str(letter)])
+    assert done.exit_code == 0, done.output
+    added = sorted({e.key for e in ws.bib() if e.get("author") == "Pennant, Thomas"} - before)
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("replaced: vol <- ") and len(added) == 2, done.stderr
+    assert lines[1] == (
+        f"{letter}: warning: 2 works added beside pennant1790letters, pennant1771tour "
+        "(another volume/part: pennant1790lettersa, pennant1771toura); claims keep citing the "
+        "first: link a claim to the new work where it cites that one [S329]"), done.stderr
+    assert added == ["pennant1771toura", "pennant1790lettersa"]

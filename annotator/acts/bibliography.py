@@ -435,8 +435,30 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
             continue
         act.insert("bib", _row(work))
         added.add(work.key)
-    return tuple(_key_clash(source_id, file, *clash, kept=kept.get(clash[0].key, ""))
-                 for clash in clashed if clash[0].key in added or clash[0].key in kept)
+    clashes = tuple(_key_clash(source_id, file, *clash, kept=kept.get(clash[0].key, ""))
+                    for clash in clashed if clash[0].key in added or clash[0].key in kept)
+    return clashes + _beside(source_id, file, [w for w in found if w.key in added],
+                             [e for e in mine if e.key not in kept.values()])
+
+
+def _beside(source_id: str, file: str, added: Sequence[BibEntry],
+            left: Sequence[BibEntry]) -> tuple[SourceWarning, ...]:
+    """S329: the works a replace added as another volume, part, edition or year of a work
+    the source gave before (``left``: those it read no bibl for), said with the works they
+    stand beside, whose claims keep citing them (was: not a word, the claim citing vol. 1
+    while the file lists vol. 2)."""
+    pairs = [(work.key, first) for work in added
+             if (first := bib_mod.beside(work, left))]
+    if not pairs:
+        return ()
+    many = len(pairs) != 1
+    return (SourceWarning(
+        source_id, file,
+        f"{len(pairs)} work{'s' * many} added beside "
+        f"{', '.join(dict.fromkeys(first for _, first in pairs))} (another volume/part: "
+        f"{', '.join(key for key, _ in pairs)})",
+        hint="claims keep citing the first: link a claim to the new work where it cites "
+             "that one", code="S329"),)
 
 
 def _key_clash(source_id: str, file: str, work: BibEntry, wanted: str,

@@ -1091,6 +1091,13 @@ def other_part(a: BibEntry, b: BibEntry) -> bool:
         or _other_number_words(a.get("title"), b.get("title"))
 
 
+def beside(work: BibEntry, earlier: Sequence[BibEntry]) -> str:
+    """The key of the first of ``earlier`` works that ``work`` is another volume, part,
+    edition or year of (a like title, no other authors, ``other_part``), else ''."""
+    return next((old.key for old in earlier if _like_title(work, old)
+                 and not _other_authors(work, old) and other_part(work, old)), "")
+
+
 def _other_authors(a: BibEntry, b: BibEntry) -> bool:
     """Whether two works name authors (else editors) and no family name of them alike."""
     x, y = ({ascii_fold(plain(name_parts(n).family)) for n in authors(w) if n != OTHERS}
