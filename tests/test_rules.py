@@ -130,6 +130,35 @@ def test_rules_find_titles(text, want):
     assert [text[s:e] for s, e in find_titles(text)] == want
 
 
+def test_rules_find_titles_searched_at_capitals():
+    """The title patterns open with a capital or a head word, the word edge checked behind it
+    (was: a \\b first, so each was tried at every character): they find what the patterns
+    opening with \\b find, on texts of capitals, heads, compounds, spaces and stops; and a
+    text's words hold one of a pattern's words wherever it matches."""
+    import random
+
+    from annotator.entities.names import TextWords
+    from annotator.nlp import spans
+    cap, heads = spans._CAP, spans._TREATY_HEADS
+    plain = [rf"\b(?:{cap}[ \t]+){{1,4}}(?:{heads})\b",
+             rf"\b{cap}[–-]{cap}(?:[ \t]+{cap}){{1,3}}[ \t]+(?:{spans._TALKS})\b",
+             rf"\b(?:{spans._OF_HEADS})[ \t]+of[ \t]+(?:the[ \t]+)?{cap}(?:[ \t]+{cap})?",
+             rf"\bOperation[ \t]+{cap}(?:[ \t]+{cap})?"]
+    assert not any(p.pattern.startswith("\\b") for p, _ in spans._TITLE_PATTERNS)
+    rnd = random.Random(3)
+    words = ["Munich", "Pact", "Pacts", "Treaty", "of", "the", "Battle", "xBattle", "_Fall",
+             "Operation", "Sea", "Lion", "talks", "German–Soviet", "Ā", "ā", "Éa", "1", "x’s"]
+    gaps = [" ", " ", " ", "\t", "-", "–", "", "_", ".", "\n", "  "]
+    texts = ["".join(rnd.choice(words) + rnd.choice(gaps) for _ in range(rnd.randint(0, 8)))
+             for _ in range(20000)] + ["saw the Molotov–Ribbentrop Pact", "a Treaty of Ghent"]
+    for text in texts:
+        for (pattern, _), was in zip(spans._TITLE_PATTERNS, plain):
+            assert [m.span() for m in pattern.finditer(text)] == \
+                [m.span() for m in re.finditer(was, text)], (text, was)
+        # tried where the text's words hold a word of the pattern, as where the text holds it
+        assert spans.find_titles(text, TextWords(text)) == spans.find_titles(text)
+
+
 def test_rules_drop_inside_title():
     text = "Molotov signed the Molotov–Ribbentrop Pact in 1939 in Moscow."
     rule = drop_inside_title(find_titles(text))

@@ -161,13 +161,14 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
     """
     dates: list[tuple[int, int]] = []
     names: list[tuple[int, int, str]] = []
+    case = WordCase(text)
     outside_titles = drop_inside_title(
-        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE), *find_titles(text)])
+        [*((s.start, s.end) for s in spans if labels.get(s.label) == TITLE),
+         *find_titles(text, case.words)])
     not_over_marked = _not_over([*marked, *terms])
     outside_terms = _cut_at(text, terms)
     marked_at = _meeting([*marked, *terms])
     addresses = address_mask(text)  # a name inside a web or e-mail address is none, nor a seed
-    case = WordCase(text)
     found = register.find(text, case.words) if register is not None and len(register) else []
 
     def may_stand(start: int, end: int, type_: str) -> bool:

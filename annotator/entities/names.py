@@ -1229,6 +1229,11 @@ class TextWords:
         self.capitals = [i for i, w in enumerate(self.words) if w[0].isupper()]
         self.keys: list[str] = [""] * len(self.words)
 
+    @functools.cached_property
+    def written(self) -> frozenset[str]:
+        """Every word the text writes, each once: for whether it holds a word at all."""
+        return frozenset(self.words)
+
     def span(self, i: int) -> tuple[int, int]:
         return self.ends[2 * i], self.ends[2 * i + 1]
 

@@ -466,26 +466,47 @@ _CAP = rf"[{_UPPER}][\w’']*(?:[–-][{_UPPER}][\w’']*)*"
 _TREATY_HEADS = "Pact|Treaty|Agreement|Accords?|Protocol|Convention|Declaration|Conference|Talks"
 _TALKS = "talks|negotiations|pact|treaty|agreement"
 _OF_HEADS = "Battle|Siege|Treaty|Peace|Congress|Sack|Fall|Invasion"
-# Each pattern with the words one of which a text must hold for the pattern to be tried.
+# A capitalised word at a word's start: its capital first, the word edge checked behind it, so
+# a pattern opening with one is searched for at the capitals alone (one opening with \b is tried
+# at every character).
+_CAP_AT = rf"[{_UPPER}](?<!\w.)[\w’']*(?:[–-][{_UPPER}][\w’']*)*"
+
+
+def _words_at(words: str) -> str:
+    """An alternation of words ("A|B"), each at a word's start, the edge checked behind each
+    word: a pattern opening with it is searched for at their first letters alone."""
+    return "|".join(rf"{w}(?<!\w{w})" for w in words.split("|"))
+
+
+# Each pattern with the words one of which a text must hold for the pattern to be tried (each
+# pattern's head or first word, a whole word of the text).
 _TITLE_PATTERNS = (
     # "Molotov–Ribbentrop Pact", "Munich Agreement": up to four capitalised words + a head.
-    (re.compile(rf"\b(?:{_CAP}[ \t]+){{1,4}}(?:{_TREATY_HEADS})\b"),
-     _TREATY_HEADS.replace("Accords?", "Accord").split("|")),
+    (re.compile(rf"{_CAP_AT}[ \t]+(?:{_CAP}[ \t]+){{0,3}}(?:{_TREATY_HEADS})\b"),
+     frozenset(_TREATY_HEADS.replace("Accords?", "Accord|Accords").split("|"))),
     # "German–Soviet Axis talks": a compound and one more capitalised word + lower-case talks.
-    (re.compile(rf"\b{_CAP}[–-]{_CAP}(?:[ \t]+{_CAP}){{1,3}}[ \t]+(?:{_TALKS})\b"),
-     _TALKS.split("|")),
+    (re.compile(rf"{_CAP_AT}[–-]{_CAP}(?:[ \t]+{_CAP}){{1,3}}[ \t]+(?:{_TALKS})\b"),
+     frozenset(_TALKS.split("|"))),
     # "Battle of France", "Treaty of Versailles", "Siege of the Alcázar".
-    (re.compile(rf"\b(?:{_OF_HEADS})[ \t]+of[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+{_CAP})?"),
-     _OF_HEADS.split("|")),
+    (re.compile(rf"(?:{_words_at(_OF_HEADS)})[ \t]+of[ \t]+(?:the[ \t]+)?{_CAP}"
+                rf"(?:[ \t]+{_CAP})?"),
+     frozenset(_OF_HEADS.split("|"))),
     # "Operation Barbarossa", "Operation Sea Lion".
-    (re.compile(rf"\bOperation[ \t]+{_CAP}(?:[ \t]+{_CAP})?"), ["Operation"]),
+    (re.compile(rf"{_words_at('Operation')}[ \t]+{_CAP}(?:[ \t]+{_CAP})?"), frozenset({"Operation"})),
 )
 
 
-def find_titles(text: str) -> list[tuple[int, int]]:
-    """Titles of treaties, events and operations the text writes as such, by pattern."""
+def find_titles(text: str, words: TextWords | None = None) -> list[tuple[int, int]]:
+    """Titles of treaties, events and operations the text writes as such, by pattern.
+    ``words``: the text's words, where they are at hand: a pattern is tried where they hold
+    one of its words (was: each word searched for in the text, longer than the patterns)."""
+    def holds(needs: frozenset[str]) -> bool:
+        if words is None:
+            return any(word in text for word in needs)
+        return not words.written.isdisjoint(needs)
+
     return sorted((m.start(), m.end()) for pattern, needs in _TITLE_PATTERNS
-                  if any(word in text for word in needs) for m in pattern.finditer(text))
+                  if holds(needs) for m in pattern.finditer(text))
 
 
 def drop_inside_title(titles: Iterable[tuple[int, int]]) -> Rule:
@@ -662,10 +683,10 @@ def _at_words(pattern: re.Pattern[str], first: re.Pattern[str], words: TextWords
     at those words only (was: at every character, the long alternation of its first words at
     each word's start, a tenth of a propose run's own work)."""
     text, ends = words.text, words.ends
-    written = set(words.words)
+    written = words.written
     hits = written & _casings(first)
     if not text.isascii():  # (?i:) takes "ſ" for an "s", the Kelvin sign for a "k"
-        hits.update(w for w in written if not w.isascii() and first.fullmatch(w))
+        hits |= {w for w in written if not w.isascii() and first.fullmatch(w)}
     pos = 0
     for i in [i for i, w in enumerate(words.words) if w in hits]:
         if ends[2 * i] >= pos and (m := pattern.match(text, ends[2 * i])) is not None:
