@@ -244,6 +244,33 @@ def test_rules_places_by_context():
     assert typed[("Thomas Pennant", DIARY.index("Thomas Pennant"))] == "person"
 
 
+def test_rules_places_by_context_at_words():
+    """Given the text's words, a one-word name is found where they write it and typed as the
+    pattern searched for over the text types it (was: a pattern made for each name): next to
+    "_", a hyphen, an apostrophe, a digit, at the text's edges; a name of other characters
+    ("O'Neill", "St.Asaph") is still searched for."""
+    import random
+
+    from annotator.entities.names import TextWords
+    rnd = random.Random(5)
+    words = ["Bala", "Mold", "O'Neill", "St.Asaph", "Mr.", "at", "to", "of", "town", "Jones",
+             "Bala's", "x", "1", "Éva", "ſ"]
+    gaps = [" ", " ", "\t", "-", "_", "'", "’", ".", ",", "\n", ""]
+    names = ["Bala", "Mold", "O'Neill", "St.Asaph", "Jones", "Éva"]
+    seen = 0
+    for _ in range(6000):
+        text = "".join(rnd.choice(words) + rnd.choice(gaps) for _ in range(rnd.randint(1, 10)))
+        spans = sorted({(text.index(n), text.index(n) + len(n), "person")
+                        for n in names if n in text})
+        want = places_by_context(text, spans)
+        assert places_by_context(text, spans, TextWords(text)) == want, text
+        seen += any(t == "place" for _, _, t in want)
+    assert seen > 100
+    text = "went to Bala, at O'Neill, near St.Asaph; Mr. Bala-Jones and _Bala came"
+    got = places_by_context(text, _names(text, "Bala", "O'Neill", "St.Asaph"), TextWords(text))
+    assert [t for _, _, t in got] == ["place", "place", "place"]
+
+
 def test_rules_places_by_context_place_word_of():
     text = "the town of Moffat, where Moffat waters are drunk; a letter of Moffat"
     (got,) = places_by_context(text, _names(text, "Moffat"))

@@ -232,7 +232,7 @@ def build_proposals(text: str, spans: Sequence[RawSpan], *, labels: dict[str, st
                                 *_date_value(text[start:end]),
                                 confidence=CONFIDENCE["dateline"]))
     names, org_conf = _orgs_kept(text, names, org_threshold, confirmed)
-    names = places_by_context(text, _without_overlaps(names))
+    names = places_by_context(text, _without_overlaps(names), case.words)
     names = _not_nouns(text, names, case, known, own, confirmed or {})
     dated = [(p.start, p.end, "date") for p in out]
     names = _outside_dates(text, names, dated)

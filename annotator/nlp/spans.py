@@ -592,8 +592,8 @@ def _kin(word: str) -> bool:
     return w in KIN_WORDS or w.endswith("s") and w[:-1] in KIN_WORDS or w in ("heir", "heiress")
 
 
-def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
-                      ) -> list[tuple[int, int, str]]:
+def places_by_context(text: str, names: Sequence[tuple[int, int, str]],
+                      words: TextWords | None = None) -> list[tuple[int, int, str]]:
     """A name the model calls a person that this text writes after a preposition of place
     more often than as a person is a place, everywhere in the text.
 
@@ -609,24 +609,31 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
     with more place than person contexts, and at least one, becomes a place: the small
     English model calls Snowdon, Llangollen and Carnarvon persons in a travel diary.
     Names of two words or more ("John Cowperthwaite") stay persons.
+    ``words``: the text's words, where they are at hand: a name that is one of them is found
+    where they are written (was: a pattern made and searched for over the text for each name).
     """
     persons = {text[s:e] for s, e, t in names if t == "person"}
     family = {w for p in persons for w in p.split()[1:]}
     places = set()
-    for surface in persons:
-        if " " in surface or surface in family or not surface[:1].isupper():
-            continue
+    one = [p for p in persons if " " not in p and p not in family and p[:1].isupper()]
+    at = _written_at(text, [p for p in one if _ONE_WORD.fullmatch(p)], words) \
+        if words is not None else {}
+    for surface in one:
         place = person = 0
-        # the name first, the word edge checked behind it: a pattern that opens with a literal
-        # is searched for fast, one opening with a lookbehind is tried at every offset
-        word = re.escape(surface)
-        for m in re.finditer(rf"{word}(?<![\w’'-]{word})(?![\w-])", text):
-            if text[m.end():m.end() + 1] in ("'", "’"):
+        if surface in at:
+            found: Iterable[tuple[int, int]] = at[surface]
+        else:
+            # the name first, the word edge checked behind it: a pattern that opens with a
+            # literal is searched for fast, one opening with a lookbehind is tried at every offset
+            word = re.escape(surface)
+            found = (m.span() for m in re.finditer(rf"{word}(?<![\w’'-]{word})(?![\w-])", text))
+        for start, end in found:
+            if text[end:end + 1] in ("'", "’"):
                 continue  # "Coles' house", "Pennant's Tour": a person's
-            more = _NAME_GOES_ON.match(text, m.end())
+            more = _NAME_GOES_ON.match(text, end)
             if more and f"{surface} {more.group(1)}" in persons:
                 continue  # "to William Hunt's": the first word of a longer person name
-            before = _BEFORE.search(text, max(0, m.start() - 40), m.start())
+            before = _BEFORE.search(text, max(0, start - 40), start)
             if before is None:
                 continue
             last = before.group(2) or before.group(1)
@@ -635,7 +642,7 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
                     last.lower() in ("to", "of") and _kin(prev):
                 person += 1  # "Mr. Jones", "his Sons Madawc", "Son and Heir to Meredith"
             elif last.lower() in LOCATIVES or last.lower() == "of" and (
-                    prev.lower() in PLACE_OF or after_titled_name(text, m.start())):
+                    prev.lower() in PLACE_OF or after_titled_name(text, start)):
                 place += 1
         if place > person:
             places.add(surface)
@@ -643,6 +650,30 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]]
         return list(names)
     return [(s, e, "place" if t == "person" and text[s:e] in places else t)
             for s, e, t in names]
+
+
+_ONE_WORD = re.compile(r"[^\W_]+")  # one word of TextWords
+
+
+def _written_at(text: str, names: Sequence[str], words: TextWords
+                ) -> dict[str, list[tuple[int, int]]]:
+    """Where each of ``names`` (capitalised words of ``words``) is written as a word of its
+    own, as ``places_by_context``'s pattern finds it: not after a word character, a hyphen or
+    an apostrophe, nor before a word character or a hyphen ("_" and those end a word of the
+    text; a word's other neighbours are no word characters)."""
+    wanted = set(names)
+    at: dict[str, list[tuple[int, int]]] = {n: [] for n in names}
+    if not wanted:
+        return at
+    ws, ends = words.words, words.ends
+    for i in words.capitals:
+        w = ws[i]
+        if w in wanted:
+            start, end = ends[2 * i], ends[2 * i + 1]
+            if text[start - 1:start] not in ("_", "’", "'", "-") and \
+                    text[end:end + 1] not in ("_", "-"):
+                at[w].append((start, end))
+    return at
 
 
 # -- places the model missed ------------------------------------------------------------------
