@@ -271,6 +271,26 @@ def test_rules_places_by_context_at_words():
     assert [t for _, _, t in got] == ["place", "place", "place"]
 
 
+def test_rules_words_before_a_name_read_backwards():
+    """places_by_context reads the words before a name backwards, one match at the start of
+    the 40 characters before it reversed (was: _BEFORE searched for over them, tried at every
+    character): the same last word and word before it as the search, on random texts of
+    words, digits, stops, colons, spaces, line breaks and no-break spaces, cut at 40."""
+    import random
+
+    from annotator.nlp import spans
+    rnd = random.Random(11)
+    pieces = ["Mr", "of", "atque", "x", "Éval", "1", "_", " ", "\t", "\n", ".", ":", " ", "-",
+              "ſ", "\u00a0", "Llanfairpwll"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
+        start = rnd.randint(0, len(text))
+        m = spans._BEFORE.search(text, max(0, start - 40), start)
+        want = None if m is None else (m.group(2) or m.group(1),
+                                       m.group(1) if m.group(2) else "")
+        assert spans._before_name(text, start) == want, (text, start)
+
+
 def test_rules_places_by_context_place_word_of():
     text = "the town of Moffat, where Moffat waters are drunk; a letter of Moffat"
     (got,) = places_by_context(text, _names(text, "Moffat"))

@@ -585,6 +585,10 @@ LOCATIVES = frozenset("""
 """.split())
 _NAME_GOES_ON = re.compile(r"[ \t]+([A-Z][\w-]*)")
 _BEFORE = re.compile(r"([^\W\d_]+)[.:]?\s+(?:([^\W\d_]+)\s+)?$")
+# _BEFORE over the text before a name reversed, one match at its start: the last word, and the
+# word before it, read backwards (the search tried at every character of the 40, each word's
+# letters taken and given back one by one; _before_name)
+_BEFORE_REVERSED = re.compile(r"\s+(?:([^\W\d_]+)\s+[.:]?([^\W\d_]+)|[.:]?([^\W\d_]+))")
 
 
 def _kin(word: str) -> bool:
@@ -633,11 +637,10 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]],
             more = _NAME_GOES_ON.match(text, end)
             if more and f"{surface} {more.group(1)}" in persons:
                 continue  # "to William Hunt's": the first word of a longer person name
-            before = _BEFORE.search(text, max(0, start - 40), start)
+            before = _before_name(text, start)
             if before is None:
                 continue
-            last = before.group(2) or before.group(1)
-            prev = before.group(1) if before.group(2) else ""
+            last, prev = before
             if _norm(last) in TITLE_WORDS or _kin(last) or \
                     last.lower() in ("to", "of") and _kin(prev):
                 person += 1  # "Mr. Jones", "his Sons Madawc", "Son and Heir to Meredith"
@@ -650,6 +653,19 @@ def places_by_context(text: str, names: Sequence[tuple[int, int, str]],
         return list(names)
     return [(s, e, "place" if t == "person" and text[s:e] in places else t)
             for s, e, t in names]
+
+
+def _before_name(text: str, start: int) -> tuple[str, str] | None:
+    """The last word of the 40 characters before ``start`` and the word before it ('' when
+    the one before is no word), as _BEFORE finds them (both only when spaces alone end the
+    text after the last, a stop or colon after the one before allowed); None when no word
+    and spaces end it."""
+    m = _BEFORE_REVERSED.match(text[max(0, start - 40):start][::-1])
+    if m is None:
+        return None
+    if m.group(3) is not None:
+        return m.group(3)[::-1], ""
+    return m.group(1)[::-1], m.group(2)[::-1]
 
 
 _ONE_WORD = re.compile(r"[^\W_]+")  # one word of TextWords
