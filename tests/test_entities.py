@@ -600,6 +600,41 @@ def test_entities_text_words_split_once(text):
     assert index.find(text, words) == index.find(text)
 
 
+@given(st.lists(st.sampled_from(["Hitler", "HITLER", "Adolf", "adolf", "Ädolf", "von", "Von",
+                                 "Ribbentrop", "s", "Z", "z", " ", "  ", "-", "'", ",", ".",
+                                 "\n", "_"]), max_size=30))
+def test_entities_variant_index_each_form_folded_once(parts):
+    """VariantIndex.find tries the capitalised words whose written form folds to a name's
+    first word, each form folded once (TextWords.folded), and its hits are tuples (was: each
+    capitalised word folded where it stands, each hit a frozen dataclass): it finds what
+    trying every capitalised word finds, longest name first, hits not overlapping."""
+    from annotator.entities.names import _JOIN, _fold
+    entries = [("adolf hitler", "person", "p1"), ("hitler", "person", "p1"),
+               ("adolf von ribbentrop", "person", "p2"), ("von ribbentrop", "person", None),
+               ("z", "place", None), ("z z", "org", None)]
+    index = VariantIndex(entries)
+    text = "".join(parts)
+    words = TextWords(text)
+    want, after = [], 0
+    lengths = sorted({len(k.split()) for k, _, _ in entries}, reverse=True)
+    for i in words.capitals:
+        if i < after:
+            continue
+        for n in lengths:
+            if i + n > len(words.words) or not all(
+                    _JOIN.fullmatch(words.parts[2 * j]) for j in range(i + 1, i + n)):
+                continue
+            key = " ".join(_fold(w) for w in words.words[i:i + n])
+            entry = next(((t, e) for k, t, e in entries if k == key), None)
+            if entry is not None:
+                want.append((words.span(i)[0], words.span(i + n - 1)[1], *entry))
+                after = i + n
+                break
+    got = index.find(text, words)
+    assert [(h.start, h.end, h.type, h.entity_id) for h in got] == want
+    assert all(isinstance(h, tuple) for h in got)
+
+
 @given(st.text(alphabet="aZ_1 ,.\t\n", max_size=40))
 def test_entities_word_case_mid_sentence_by_its_gap(text):
     """WordCase counts a capitalised word as standing mid-sentence by the gap before it,

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from annotator.text import slug
 
@@ -1044,9 +1044,9 @@ def settle_types(mentions: Sequence[NameMention], known: Sequence[KnownEntity] =
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class VariantHit:
-    """A place in the text where a known name is written."""
+class VariantHit(NamedTuple):
+    """A place in the text where a known name is written (a tuple: made for every name found
+    in every text, at less than half a frozen dataclass's cost)."""
 
     start: int
     end: int
@@ -1081,17 +1081,19 @@ class VariantIndex:
         """Where the names are written in ``text``; ``words``: its words, when split already."""
         if words is None:
             words = TextWords(text)
-        parts, ends, keys, caps = words.parts, words.ends, words.keys, words.capitals
+        parts, ends, written, folded = words.parts, words.ends, words.words, words.folded
+        order = self._order
         hits: list[VariantHit] = []
-        n = len(keys)
+        n = len(written)
         after = 0  # words before this are inside a hit
-        for i in caps:
+        # the capitalised words a name begins with, each written form folded once (was: each
+        # capitalised word of the text folded and looked up where it stands)
+        firsts = {w for w in words.capitalised if folded[w] in order}
+        for i in [i for i in words.capitals if written[i] in firsts]:
             if i < after:
                 continue
-            first = words.key(i)
-            lengths = self._order.get(first)
-            if not lengths:
-                continue
+            first = folded[written[i]]
+            lengths = order[first]
             # how many words from this one on the gaps between join into one name, up to the
             # longest length (each gap looked at once, not once for every length)
             joined, top = 1, min(lengths[0], n - i)
@@ -1101,7 +1103,7 @@ class VariantIndex:
                 if length > joined:
                     continue  # past the text's end, or a gap no name has between its words
                 key = first if length == 1 else \
-                    " ".join(keys[j] or words.key(j) for j in range(i, i + length))
+                    " ".join([folded[w] for w in written[i:i + length]])
                 entry = self._entries.get(key)
                 if entry is not None:
                     hits.append(VariantHit(ends[2 * i], ends[2 * (i + length) - 1], entry[0],
@@ -1214,11 +1216,19 @@ _WORD_BEFORE = re.compile(r"([^\W_][\w.]*)[ \t]$")
 _WORD_AFTER = re.compile(r"[ \t]([^\W\d_])")
 
 
+class _Folded(dict[str, str]):
+    """Written word -> its key (``_fold``), folded when first asked for."""
+
+    def __missing__(self, word: str) -> str:
+        key = self[word] = _fold(word)
+        return key
+
+
 class TextWords:
     """A text's words, split once for all that read them (``WordCase``, ``VariantIndex.find``):
     the split's [gap, word, gap, word, ..., gap], each word's span, the words that start with a
-    capital (where a name can begin) and their folded keys, folded when first asked for (most
-    words are never looked up)."""
+    capital (where a name can begin), and each written form once: all of them, the capitalised
+    ones, and their folded keys (``folded``, made when first asked for)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -1227,18 +1237,22 @@ class TextWords:
         # where each part ends in the text: word i is text[ends[2 * i]:ends[2 * i + 1]]
         self.ends = list(itertools.accumulate(map(len, self.parts)))
         self.capitals = [i for i, w in enumerate(self.words) if w[0].isupper()]
-        self.keys: list[str] = [""] * len(self.words)
 
     @functools.cached_property
     def written(self) -> frozenset[str]:
         """Every word the text writes, each once: for whether it holds a word at all."""
         return frozenset(self.words)
 
+    @functools.cached_property
+    def capitalised(self) -> frozenset[str]:
+        """Every word the text writes with a capital first, each once."""
+        return frozenset(w for w in self.written if w[0].isupper())
+
+    @functools.cached_property
+    def folded(self) -> dict[str, str]:
+        """Each word the text writes -> its key (case and accents folded), folded when first
+        asked for (most words are never looked up), once."""
+        return _Folded()
+
     def span(self, i: int) -> tuple[int, int]:
         return self.ends[2 * i], self.ends[2 * i + 1]
-
-    def key(self, i: int) -> str:
-        key = self.keys[i]
-        if not key:
-            key = self.keys[i] = _fold(self.words[i])
-        return key
