@@ -521,6 +521,35 @@ def test_propose_reports_progress_in_words(seed_ws):
     assert calls == []  # nothing to read: unchanged
 
 
+def test_propose_holds_what_was_alive_out_of_the_collectors_passes(seed_ws):
+    """While a run's sources go through the model and are stored, the objects alive before
+    (the model's) are frozen out of the garbage collector's passes, and let go after, also
+    when the run fails; a caller's own freeze is its own: left as it was (was: every full pass
+    walked the model's objects)."""
+    import gc
+    seen = []
+    seed_ws.propose(force=True, progress=lambda done, total: seen.append(gc.get_freeze_count()))
+    *during, last = seen  # the last: the run's end, said after its sources are stored
+    assert during and all(n > 0 for n in during) and last == 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        mine = gc.get_freeze_count()
+        seen.clear()
+        seed_ws.propose(force=True, progress=lambda done, total: seen.append(
+            gc.get_freeze_count()))
+        # not frozen again (a frozen object that dies leaves the count), nor let go
+        assert seen and all(0 < n <= mine for n in seen) and 0 < gc.get_freeze_count() <= mine
+    finally:
+        gc.unfreeze()
+
+    def stop(done, total):
+        raise RuntimeError("stopped")
+    with pytest.raises(RuntimeError):
+        seed_ws.propose(force=True, progress=stop)
+    assert gc.get_freeze_count() == 0
+
+
 def test_propose_register_leaves_a_common_word_the_edition_tagged(ws):
     """The EHRI testimony tags the word "camp" once with Theresienstadt's @ref: the register
     does not look for a variant the edition wrote in lower case, so "D.P. Camp Föhrenwald" of
