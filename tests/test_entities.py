@@ -881,3 +881,33 @@ def test_kin_apart_reads_the_words_before_a_name_once():
     assert kin_apart(text, spans) == {1: 0}
     assert kin_apart(text, spans) == {1: 0}
     assert names._kin_of_at.cache_info().hits == 2
+
+
+def test_kin_apart_searches_only_where_a_comma_and_of_stand_before(monkeypatch):
+    """The words that make a name another's kin are searched for only where the 80
+    characters before it hold a comma and an "of" (was: at each of them, for every name):
+    the same places as the search everywhere, on random texts of names, kin terms, titles,
+    commas and spaces."""
+    import random
+    rnd = random.Random(4)
+    pieces = ["Ann Stokes", ", ", ",", " widow", " of", " Of", " the late", " Dr.", " Doctor",
+              " Stokes", " son", " x", "\t", "of", " SISTER", " and"]
+    plain = names._KIN_OF_BEFORE
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
+        for start in range(0, len(text) + 1, 3):
+            m = plain.search(text, max(0, start - 80), start)
+            assert names._kin_of_at.__wrapped__(text, start) == (-1 if m is None else m.start())
+
+    class Counted:
+        searched = 0
+
+        def search(self, *args):
+            Counted.searched += 1
+            return plain.search(*args)
+    monkeypatch.setattr(names, "_KIN_OF_BEFORE", Counted())
+    text = "Ann Stokes and Doctor Stokes went to Bath; John Cole of Bath, and his wife"
+    assert names._kin_of_at.__wrapped__(text, text.index("Doctor")) == -1
+    assert names._kin_of_at.__wrapped__(text, text.index("Bath;")) == -1
+    assert Counted.searched == 0
+    assert names._kin_of_at.__wrapped__(text, len(text)) == -1 and Counted.searched == 1

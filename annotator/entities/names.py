@@ -235,8 +235,12 @@ def kin_apart(text: str, spans: Iterable[tuple[int, int, int]]) -> dict[int, int
 @functools.lru_cache(maxsize=1 << 12)  # asked where a run builds proposals and writes them
 def _kin_of_at(text: str, start: int) -> int:
     """Where the words that make a name at ``start`` the kin of another begin ("Ann Stokes|,
-    widow of Doctor Stokes"), or -1."""
-    m = _KIN_OF_BEFORE.search(text, max(0, start - 80), start)
+    widow of Doctor Stokes"), or -1. Searched for only where the 80 characters before hold
+    its comma and its "of" (was: at each of them, for every name: 6 in 7 have neither)."""
+    lo = max(0, start - 80)
+    if text.find(",", lo, start) == -1 or text.find("of", lo, start) == -1:
+        return -1
+    m = _KIN_OF_BEFORE.search(text, lo, start)
     return -1 if m is None else m.start()
 
 
