@@ -911,3 +911,24 @@ def test_kin_apart_searches_only_where_a_comma_and_of_stand_before(monkeypatch):
     assert names._kin_of_at.__wrapped__(text, text.index("Bath;")) == -1
     assert Counted.searched == 0
     assert names._kin_of_at.__wrapped__(text, len(text)) == -1 and Counted.searched == 1
+
+
+def test_said_sex_reads_the_word_before_backwards():
+    """The title before a name is read backwards from the name, one match (names.last_word,
+    which spans reads the word before a name with too; was: a search over the 24 characters
+    before it, tried at every character): the word and the sex the search finds, on random
+    texts of titles, words, stops, spaces, tabs and line breaks."""
+    import random
+    rnd = random.Random(6)
+    pieces = ["Mr", "Mrs", "Lady", "lord", "met", "É", "1", "_", ".", " ", " ", "\t", "\n",
+              "Pennant", "-"]
+    plain = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16)))
+        m = plain.search(text)
+        assert names.last_word(text) == (m.group(1) if m else "")
+        start = rnd.randint(0, len(text))
+        m = plain.search(text, max(0, start - 24), start)
+        want = names.form_sex(text[start:start + 7]) or \
+            (names._title_sex(m.group(1)) if m else "")
+        assert names.said_sex(text, start, start + 7) == want, (text, start)

@@ -165,10 +165,19 @@ TITLE_WORDS = frozenset("""
 MALE_TITLES = frozenset("mr mister messrs sir lord herr monsieur".split())
 FEMALE_TITLES = frozenset(
     "mrs ms miss misses lady madam madame mme mlle mademoiselle dame frau mistress".split())
-# the word just before a name, a title's full stop left out ("Mr. Pennant": "Mr"); its own
-# name, as WordCase's _WORD_BEFORE below is another pattern (was: one name for both, the later
-# one replacing this, so "Mr. Pennant" said no sex)
-_TITLE_BEFORE = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+# the word just before a name, a title's full stop left out ("Mr. Pennant": "Mr"):
+# ([^\W\d_]+)\.?[ \t]+$ over the text before it, matched at the start of that text reversed
+# (a search for it tries every place of the text, and a word's letters again from each of them),
+# a newline after the spaces as $ takes one (``last_word``; spans reads the word before a name
+# with it too)
+_LAST_WORD_REVERSED = re.compile(r"\n?[ \t]+\.?([^\W\d_]+)")
+
+
+def last_word(text: str) -> str:
+    """The last word before spaces ending ``text`` ("Mr" of "met Mr. "), read backwards;
+    '' for none."""
+    m = _LAST_WORD_REVERSED.match(text[::-1])
+    return m.group(1)[::-1] if m else ""
 
 
 def _title_sex(word: str) -> str:
@@ -190,8 +199,7 @@ def said_sex(text: str, start: int, end: int) -> str:
     said = form_sex(text[start:end])
     if said:
         return said
-    before = _TITLE_BEFORE.search(text, max(0, start - 24), start)
-    return _title_sex(before.group(1)) if before else ""
+    return _title_sex(last_word(text[max(0, start - 24):start]))
 
 
 def entity_sex(surfaces: Iterable[str]) -> str:

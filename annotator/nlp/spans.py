@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from annotator.entities.names import (DEGREE_WORDS, GENERIC_PLACES, KIN_WORDS, PARTICLES,
                                       PLACE_HEADS, PLACE_OF, POSSESSIVE, TITLE_WORDS, TextWords)
+from annotator.entities.names import last_word as _last_word
 from annotator.text import crosses_block
 
 Rule = Callable[[str, int, int, str], "tuple[int, int] | None"]
@@ -282,10 +283,6 @@ _CITATION = re.compile(r"\d+(?:[ \t]*:[ \t]*|\.)\d+")  # "11:3", "10: 41", "3.16
 _CITED_AFTER = re.compile(r"[ \t]+\d{1,3}[ \t]*:[ \t]*\d{1,3}\b")
 _NOT_ORDINAL = re.compile(r"[ \t]+\S*\d(?!\d*(?:st|nd|rd|th|d)\b)")
 _CAPITALISED_AFTER = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
-# the last word before spaces ending a text, "Mr" of "met Mr. ": ([^\W\d_]+)\.?[ \t]+$ matched
-# at the start of the text reversed (a search for it tries every place of the text, and a word's
-# letters again from each of them), a newline after the spaces as $ takes one
-_LAST_WORD_REVERSED = re.compile(r"\n?[ \t]+\.?([^\W\d_]+)")
 # a word written as one of a row of abbreviations, a form's choices ("Sing. Mar. Wid. Div.")
 _ABBREVIATION_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{1,4})\.[ \t]+$")
 _ABBREVIATION_AFTER = re.compile(r"\.[ \t]+([A-Z][a-z]{1,4})\.(?!\w)")
@@ -354,11 +351,6 @@ def drop_common_noun(text: str, start: int, end: int, type_: str) -> tuple[int, 
     if _norm(words[-1]) in PLACE_HEADS or (after and after.group(1).lower() in PLACE_HEADS):
         return None
     return start, end
-
-
-def _last_word(text: str) -> str:
-    m = _LAST_WORD_REVERSED.match(text[::-1])
-    return m.group(1)[::-1] if m else ""
 
 
 def drop_degree_phrase(text: str, start: int, end: int, type_: str) -> tuple[int, int] | None:
