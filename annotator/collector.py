@@ -1,4 +1,5 @@
-"""Python's cycle collector paused while a long act makes many short-lived objects.
+"""Python's cycle collector kept from work that finds nothing: paused while a long act makes
+many short-lived objects, or kept off the objects alive before it (the model's).
 
 An export makes hundreds of thousands of tuples, lists, strings and arrays, nearly all freed by
 reference counting as soon as a file is written. Counting them, the cycle collector runs again
@@ -26,3 +27,20 @@ def paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """The objects alive when the block begins (the model's, the workspace's) are left out of
+    the cycle collector's passes until it ends (``gc.freeze``): a propose run makes objects by
+    the hundred thousand, and each full pass they set off walked the model's as well (about
+    0.05 s CPU a run of 49 letters, a tenth of its own work). Collection goes on for the
+    block's own objects. A caller's own freeze is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

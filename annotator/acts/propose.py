@@ -23,9 +23,7 @@ DOCS: docs/proposals.md
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
-import gc
 import hashlib
 import itertools
 import json
@@ -38,6 +36,7 @@ from dataclasses import dataclass, field
 
 from annotator.chronology import (EDITOR, Dating, bracket_span, date_mentions, parse_day,
                                   trim_date_span)
+from annotator.collector import frozen
 from annotator.dates import merge_date_spans, names_time, normalise_date, widen_date_span
 from annotator.entities.names import (KIN_WORDS, PLACE_KINDS, TITLE_WORDS, KnownEntities,
                                       KnownEntity, NameMention, VariantHit, VariantIndex,
@@ -1172,23 +1171,6 @@ def propose(ctx: ActContext, source_ids: Sequence[str] | None = None, *, model: 
     return ProposeReport(model=provenance, sources=ordered)
 
 
-@contextlib.contextmanager
-def _held_frozen() -> Iterator[None]:
-    """The objects alive when a run's sources go to the model (the model's, the workspace's)
-    are left out of the cyclic garbage collector's passes until they are stored
-    (``gc.freeze``): the run makes objects by the hundred thousand, and each full pass they
-    set off walked the model's as well (was: about 0.05 s CPU a run of the 1x edition, a
-    tenth of its own work). A caller's own freeze is left as it is."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def _run(ctx: ActContext, settings: Settings, steps: Steps,
          fingerprint: Callable[[Source], str], provenance: str,
          skipped: dict[str, SourceProposeResult], todo: list[Source],
@@ -1386,7 +1368,7 @@ def _run(ctx: ActContext, settings: Settings, steps: Steps,
                 results.update(stored)
             ready.clear()
 
-        with _held_frozen():  # the model loaded, and all the run reads before its sources
+        with frozen():  # the model loaded, and all the run reads before its sources
             for sid, spans in run_ner(nlp, items(), batch_size=batch,
                                       n_process=settings.n_process,
                                       on_chunk=on_chunk if progress else None):
