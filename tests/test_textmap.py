@@ -278,6 +278,35 @@ def test_textmap_kept_in_the_store_loads_as_built(path):
     assert list(kept.markup.node_close) == list(tm.markup.node_close)  # order kept too
 
 
+@pytest.mark.parametrize("path", [SAMPLE_TEI, DATA / "rich.xml", DATA / "marked.xml"],
+                         ids=lambda p: p.name)
+def test_textmap_kept_columns_are_viewed_by_an_export_where_the_map_holds_them(path):
+    """An export's index of a kept map views its columns in the map's bytes (read-only, no
+    copy) and reads what it computed at each load (generated segments, block tags, tag codes,
+    namespace scopes) as kept: the same numbers as from a map built now."""
+    import numpy as np
+
+    from annotator.export.insert import index_file
+
+    src = parse_source(path)
+    tm = build_textmap(src)
+    blob = textmap_store.dump(tm)
+    kept = textmap_store.load(blob, src.text, src.sha256)
+    assert tm.kept is None and kept.kept is not None and kept.kept.blob is blob
+    built, viewed = index_file(tm, lambda: src.root), index_file(kept, lambda: src.root)
+    for ix in (built, viewed):
+        ix.warm()
+    for name in ("tok_start", "tok_end", "tok_after", "tok_kind", "tok_node", "r_start",
+                 "s_start", "s_end", "kind", "gens"):
+        a, b = getattr(built.cols, name), getattr(viewed.cols, name)
+        assert a.tolist() == b.tolist(), name
+        assert not b.flags.writeable and np.shares_memory(b, np.frombuffer(blob, np.uint8))
+    assert built.tok_block.tolist() == viewed.tok_block.tolist()
+    assert built.ns_scope.tolist() == viewed.ns_scope.tolist()
+    assert built.node_names[0].tolist() == viewed.node_names[0].tolist()
+    assert built.node_names[1] == viewed.node_names[1]
+
+
 def test_textmap_kept_columns_take_32_bits_where_their_numbers_fit():
     # an export reads every source's kept map: numbers in 4 bytes where they fit make the maps
     # a third smaller; a column with a number that does not fit stays 64-bit

@@ -31,7 +31,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import itemgetter
 from typing import NamedTuple, cast
 
@@ -43,7 +43,7 @@ from annotator.tei.elements import Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, ROLES, START, ByNode,
-                                   TextMap, ints)
+                                   KeptColumns, TextMap, ints)
 from annotator.text import trim
 
 _TEI = f"{{{TEI_NS}}}"
@@ -91,6 +91,16 @@ class SourceIndex:
     @property
     def cols(self) -> Columns:
         """The token and segment lists as arrays, for placing many spans at once."""
+        if self._cols is None and self.tm.kept is not None:
+            # viewed where the kept map's bytes hold them, with what it holds ready
+            (r_start, s_start, s_end, kind, _, _, _, _, start, end, tok_kind, tok_node, after,
+             _, _, _, _, gens, block, codes, scope) = _kept_views(self.tm.kept)
+            self._cols = Columns(tok_start=start, tok_end=end, tok_after=after,
+                                 tok_kind=tok_kind, tok_node=tok_node, r_start=r_start,
+                                 s_start=s_start, s_end=s_end, kind=kind, gens=gens)
+            self._tok_block = block != 0
+            self._node_names = (codes, [*map(_tei_local, self.els.table), None])
+            self._ns_scope = scope
         if self._cols is None:
             kind = _view(self.tm.kind)
             self._cols = Columns(
@@ -181,6 +191,23 @@ def _view(column: array[int]) -> Ints:
     view = np.frombuffer(column, dtype=np.int32 if column.itemsize == 4 else np.int64)
     view.flags.writeable = False
     return cast(Ints, view)
+
+
+def _kept_views(kept: KeptColumns) -> list[Ints]:
+    """A kept map's columns (``TextMap.kept``) as numpy arrays viewing its bytes, read-only
+    as bytes are: one view per run of columns of one width, cut."""
+    out: list[Ints] = []
+    at, sizes, widths, first = kept.at, kept.sizes, kept.widths, 0
+    while first < len(sizes):
+        code, last = widths[first], first + 1
+        while last < len(sizes) and widths[last] == code:
+            last += 1
+        bounds = [0, *accumulate(sizes[first:last])]
+        run = np.frombuffer(kept.blob, "<i4" if code == "i" else "<i8", bounds[-1], at)
+        out.extend(run[a:b] for a, b in zip(bounds, bounds[1:]))
+        at += run.nbytes
+        first = last
+    return out
 
 
 @cache  # an edition has a few dozen tags, which every file's index names again

@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -243,6 +244,23 @@ class Marked:
     prefixes: tuple[tuple[str, str, str], ...]
 
 
+class KeptColumns(NamedTuple):
+    """Where a kept map's integer columns are in its bytes: ``TextMap``'s 17 (``COLUMNS``)
+    then ``READY``, from ``at`` on, of these sizes and widths (``elements.kept_columns``)."""
+
+    blob: bytes
+    at: int
+    sizes: tuple[int, ...]
+    widths: str
+
+
+# the columns a kept map holds ready for an export to view (``export.insert.SourceIndex``),
+# after its 17: the generated segments up to each segment, whether each token is a block's
+# tag, each node's tag code and namespace scope with the node -1's (a tag code past the
+# table, -1) at the end
+READY = ("gens", "tok_block", "codes", "ns_scope")
+
+
 @dataclass(slots=True)
 class TextMap:
     """Reading text plus, for every character, its source characters and tree position."""
@@ -271,6 +289,9 @@ class TextMap:
     # the edition the file's header names (``tei.header.edition_name``), found from the tree
     # the map is built from and kept in its head: a pass over every source parses none for it
     edition: str = ""
+    # the kept map's integer columns as its bytes hold them (an export's load): numpy views
+    # them there, read-only, without a copy or a view per column (``export.insert``)
+    kept: KeptColumns | None = field(default=None, compare=False, repr=False)
     # each node's own reading span (``owned_spans``), found when first asked
     _owned: dict[int, tuple[int, int]] | None = field(default=None, compare=False, repr=False)
     # each node's reading span with its descendants' (``subtree_spans``), found when first asked

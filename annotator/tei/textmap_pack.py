@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 
 from annotator.tei import block_table, elements, header, marked, parse, textmap
 from annotator.tei.elements import columns, kept_columns
-from annotator.tei.textmap import ByNode, Marked, Markup, TextMap
+from annotator.tei.textmap import (EMPTY, GEN, ROLES, ByNode, KeptColumns, Marked, Markup,
+                                   TextMap)
 
 T = TypeVar("T")
 Head = dict[str, Any]  # a kept map's head, decoded: ``load`` takes it so as not to decode it twice
@@ -61,9 +62,11 @@ def dump(tm: TextMap) -> bytes:
              array("q", map(len, chains)), array("q", [n for c in chains for n in c])]
     # each name's pointer and its attribute, NUL-ended (XML never holds one)
     pointers = "".join(f"{a}\0{v}\0" for a, v in found.pointers).encode("utf-8")
-    widths, kept_cols = kept_columns(columns)
+    widths, kept_cols = kept_columns([*columns, *ready(tm)])
     note_widths, kept_notes = kept_columns(notes)
     head = json.dumps({"columns": [len(c) for c in columns], "widths": widths,
+                       "ready": [len(tm.kind), len(mk.kind), len(tm.roles) + 1,
+                                 len(tm.roles) + 1],
                        "text": len(text), "note_widths": note_widths,
                        "pages": tm.pages, "elements": len(kept), "kinds": kinds,
                        "annotations": [len(c) for c in notes],
@@ -74,6 +77,22 @@ def dump(tm: TextMap) -> bytes:
     # the elements, annotations and pointers last, and read only by an export
     return b"".join([len(head).to_bytes(4, "little"), head, text, kept_cols, kept, kept_notes,
                      pointers])
+
+
+def ready(tm: TextMap) -> list[array[int]]:
+    """``textmap.READY``, made at dump: an export viewed and computed them at each load."""
+    block = [r == BLOCK for r in tm.roles]
+    try:
+        els = tm.elements()
+        codes, scope = array("q", [*els.codes, len(els.table)]), array("q", [*els.scope, -1])
+    except ValueError:  # elements not this map's: an export rebuilds it, never reads these
+        codes = scope = array("q", [-1] * (len(tm.roles) + 1))
+    return [array("q", accumulate(k == GEN for k in tm.kind)),
+            array("q", [k <= EMPTY and (block[n] if n >= 0 else True)
+                        for k, n in zip(tm.markup.kind, tm.markup.node)]), codes, scope]
+
+
+BLOCK = ROLES.index("block")
 
 
 def head_size(start: bytes | memoryview) -> int:
@@ -136,7 +155,13 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
             head, at = decoded, HEAD + head_size(view)
         text = str(view[at:at + head["text"]], "utf-8", "surrogatepass")
         at += head["text"]
-        cols, at = columns(view, at, head["columns"], head["widths"])
+        # the 17 columns copied, ``textmap.READY`` after them left for an export to view
+        n, widths, ready_sizes = len(head["columns"]), head["widths"], tuple(head["ready"])
+        cols, cols_end = columns(view, at, head["columns"], widths[:n])
+        kept_at = KeptColumns(blob, at, (*head["columns"], *ready_sizes), widths) if \
+            isinstance(blob, bytes) else None
+        at = cols_end + sum(size * (4 if w == "i" else 8) for size, w in zip(
+            ready_sizes, widths[n:], strict=True))
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
          tok_node, after, node_open, node_close, node_depth, roles) = cols
         pages = [(int(p), str(n)) for p, n in head["pages"]]
@@ -159,7 +184,9 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
                        tuple((str(i), str(m), str(r)) for i, m, r in head["prefixes"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
-    if at != len(blob) or len({len(c) for c in cols[:7]}) != 1 or len(
+    if at != len(blob) or ready_sizes != (len(kind), len(tok_kind), len(roles) + 1,
+                                          len(roles) + 1) or len(
+            {len(c) for c in cols[:7]}) != 1 or len(
             {len(c) for c in cols[8:13]}) != 1 or len({len(c) for c in cols[13:]}) != 1 or (
                 len({len(c) for c in notes[:4]}) != 1 or sum(sizes) != len(nodes)) or (r_start and not (
                 r_start[0] == 0 and r_start[-1] <= len(text) and s_end[-1] <= len(source_text))):
@@ -171,7 +198,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         markup=Markup(start=start, end=end, kind=tok_kind, node=tok_node, after=after,
                       node_open=ByNode(node_open), node_close=ByNode(node_close),
                       node_depth=ByNode(node_depth)),
-        elements_data=kept, marked=found, edition=_edition(head))
+        elements_data=kept, marked=found, edition=_edition(head), kept=kept_at)
 
 
 def _edition(head: dict[str, Any]) -> str:
