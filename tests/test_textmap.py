@@ -307,6 +307,32 @@ def test_textmap_kept_columns_are_viewed_by_an_export_where_the_map_holds_them(p
     assert built.node_names[1] == viewed.node_names[1]
 
 
+@pytest.mark.parametrize("path", [SAMPLE_TEI, DATA / "marked.xml", DATA / "rich.xml"],
+                         ids=lambda p: p.name)
+def test_textmap_kept_annotations_are_read_as_columns_not_a_dict(path):
+    """A kept map's annotation elements load as the columns they are kept in (an export asks
+    a few keys of each source): every key found, with its chain, as the dict found them."""
+    from annotator.tei.textmap import Annotations
+
+    src = parse_source(path)
+    tm = build_textmap(src)
+    found = marked(tm).annotations
+    kept = textmap_store.load(textmap_store.dump(tm), src.text, src.sha256).marked.annotations
+    assert isinstance(kept, Annotations) and not isinstance(kept, dict)
+    assert kept == found and len(kept) == len(found) and set(kept) == set(found)
+    for key, chain in found.items():
+        assert key in kept and kept[key] == chain and kept.get(key) == chain
+        kind, s, e = key
+        assert (kind, s, e + 1) not in kept and kept.get((kind + "x", s, e)) is None
+    assert ("seg:claim", -1, 0) not in kept and "seg" not in kept
+    with pytest.raises(KeyError):
+        kept[("persName", len(tm.text) + 1, len(tm.text) + 2)]
+    # kept again as loaded: the same
+    again = textmap_store.load(textmap_store.dump(textmap_store.load(
+        textmap_store.dump(tm), src.text, src.sha256)), src.text, src.sha256)
+    assert again.marked.annotations == found
+
+
 def test_textmap_kept_columns_take_32_bits_where_their_numbers_fit():
     # an export reads every source's kept map: numbers in 4 bytes where they fit make the maps
     # a third smaller; a column with a number that does not fit stays 64-bit

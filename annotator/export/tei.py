@@ -37,7 +37,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -484,14 +484,15 @@ class _Existing:
     """Annotation elements already in ``<text>``, by (element or seg:type, span), fragments
     joined."""
 
-    by_key: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
+    by_key: Mapping[tuple[str, int, int], list[int]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     id_node: dict[str, int] = field(default_factory=dict)
 
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
-    """The annotation elements of the file's text and its ids, as its map keeps them."""
-    ex = _Existing(by_key=dict(marked(ix.tm).annotations))
+    """The annotation elements of the file's text and its ids, as its map keeps them (a
+    kept map's as its columns, ``textmap.Annotations``: no dict made of them all)."""
+    ex = _Existing(by_key=marked(ix.tm).annotations)
     for node, xid in ix.els.attrs[XML_ID].items():  # in document order
         ex.id_node.setdefault(xid, node)
     ex.ids.update(ex.id_node)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -238,7 +238,7 @@ class Marked:
     it is first written; ``prefixes``, the (ident, matchPattern, replacementPattern) of its
     ``prefixDef`` declarations."""
 
-    annotations: dict[tuple[str, int, int], list[int]]
+    annotations: Mapping[tuple[str, int, int], list[int]]  # a dict, or ``Annotations`` kept
     forms: Counter[tuple[str, str]]
     pointers: list[tuple[str, str]]
     prefixes: tuple[tuple[str, str, str], ...]
@@ -259,6 +259,48 @@ class KeptColumns(NamedTuple):
 # tag, each node's tag code and namespace scope with the node -1's (a tag code past the
 # table, -1) at the end
 READY = ("gens", "tok_block", "codes", "ns_scope")
+
+
+class Annotations(Mapping[tuple[str, int, int], list[int]]):
+    """``Marked.annotations`` as a kept map holds them: columns sorted by start, each
+    chain's fragments from its offset in ``at`` to the next. A key is found by bisection
+    when asked (an export asks a few of every source's), no dict made of them all."""
+
+    __slots__ = ("_kinds", "_kind", "_start", "_end", "_at", "_nodes")
+
+    def __init__(self, kinds: Sequence[str], kind: array[int], start: array[int],
+                 end: array[int], at: array[int], nodes: array[int]) -> None:
+        if not len(kind) == len(start) == len(end) == len(at) - 1 or at[0] != 0 or (
+                at[-1] != len(nodes)):
+            raise ValueError("annotations do not fit")
+        self._kinds, self._kind, self._start, self._end = kinds, kind, start, end
+        self._at, self._nodes = at, nodes
+
+    def _find(self, key: object) -> int:
+        if not isinstance(key, tuple) or len(key) != 3:
+            return -1
+        kind, s, e = key
+        i, start, end = bisect_left(self._start, s), self._start, self._end
+        while i < len(start) and start[i] == s:
+            if end[i] == e and self._kinds[self._kind[i]] == kind:
+                return i
+            i += 1
+        return -1
+
+    def __getitem__(self, key: tuple[str, int, int]) -> list[int]:
+        i = self._find(key)
+        if i < 0:
+            raise KeyError(key)
+        return self._nodes[self._at[i]:self._at[i + 1]].tolist()
+
+    def __contains__(self, key: object) -> bool:
+        return self._find(key) >= 0
+
+    def __iter__(self) -> Iterator[tuple[str, int, int]]:
+        return zip(map(self._kinds.__getitem__, self._kind), self._start, self._end)
+
+    def __len__(self) -> int:
+        return len(self._start)
 
 
 @dataclass(slots=True)

@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 
 from annotator.tei import block_table, elements, header, marked, parse, textmap
 from annotator.tei.elements import columns, kept_columns
-from annotator.tei.textmap import (EMPTY, GEN, ROLES, ByNode, KeptColumns, Marked, Markup,
-                                   TextMap)
+from annotator.tei.textmap import (EMPTY, GEN, ROLES, Annotations, ByNode, KeptColumns, Marked,
+                                   Markup, TextMap)
 
 T = TypeVar("T")
 Head = dict[str, Any]  # a kept map's head, decoded: ``load`` takes it so as not to decode it twice
@@ -55,11 +55,16 @@ def dump(tm: TextMap) -> bytes:
     found = marked.marked(tm)
     kinds = list(dict.fromkeys(k for k, _, _ in found.annotations))
     code = {k: i for i, k in enumerate(kinds)}
-    chains = found.annotations.values()
-    notes = [array("q", [code[k] for k, _, _ in found.annotations]),
-             array("q", [s for _, s, _ in found.annotations]),
-             array("q", [e for _, _, e in found.annotations]),
-             array("q", map(len, chains)), array("q", [n for c in chains for n in c])]
+    # sorted by start, each chain's offset among the fragments: a load reads them as they
+    # are and finds a key by bisection (``textmap.Annotations``)
+    notes_in_order = sorted(((s, e, code[k]), chain) for (k, s, e), chain in
+                            found.annotations.items())
+    chains = [chain for _, chain in notes_in_order]
+    notes = [array("q", [k for (_, _, k), _ in notes_in_order]),
+             array("q", [s for (s, _, _), _ in notes_in_order]),
+             array("q", [e for (_, e, _), _ in notes_in_order]),
+             array("q", accumulate(map(len, chains), initial=0)),
+             array("q", [n for c in chains for n in c])]
     # each name's pointer and its attribute, NUL-ended (XML never holds one)
     pointers = "".join(f"{a}\0{v}\0" for a, v in found.pointers).encode("utf-8")
     widths, kept_cols = kept_columns([*columns, *ready(tm)])
@@ -168,12 +173,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         kept = bytes(view[at:at + head["elements"]])
         at += head["elements"]
         notes, at = columns(view, at, head["annotations"], head["note_widths"])
-        kind_of, starts, ends, sizes, nodes = notes
-        # each chain a slice of the fragments (most are one element: no iterator per chain)
-        fragments, at_chain = nodes.tolist(), [0, *accumulate(sizes)]
-        annotations = dict(zip(zip(map(head["kinds"].__getitem__, kind_of), starts, ends),
-                               [fragments[a:b] for a, b in zip(at_chain, at_chain[1:])],
-                               strict=True))
+        annotations = Annotations([str(k) for k in head["kinds"]], *notes)
         pointers = str(view[at:at + head["pointers"]], "utf-8").split("\0")
         at += head["pointers"]
         if pointers.pop() or len(pointers) % 2:
@@ -184,12 +184,13 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
                        tuple((str(i), str(m), str(r)) for i, m, r in head["prefixes"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
-    if at != len(blob) or ready_sizes != (len(kind), len(tok_kind), len(roles) + 1,
-                                          len(roles) + 1) or len(
-            {len(c) for c in cols[:7]}) != 1 or len(
-            {len(c) for c in cols[8:13]}) != 1 or len({len(c) for c in cols[13:]}) != 1 or (
-                len({len(c) for c in notes[:4]}) != 1 or sum(sizes) != len(nodes)) or (r_start and not (
-                r_start[0] == 0 and r_start[-1] <= len(text) and s_end[-1] <= len(source_text))):
+    kinds_fit = not notes[0] or 0 <= min(notes[0]) <= max(notes[0]) < len(head["kinds"])
+    if at != len(blob) or not kinds_fit or ready_sizes != (
+            len(kind), len(tok_kind), len(roles) + 1, len(roles) + 1) or len(
+                {len(c) for c in cols[:7]}) != 1 or len({len(c) for c in cols[8:13]}) != 1 or len(
+                    {len(c) for c in cols[13:]}) != 1 or (r_start and not (
+                        r_start[0] == 0 and r_start[-1] <= len(text) and
+                        s_end[-1] <= len(source_text))):
         raise ValueError("not a kept text map (columns do not fit)")
     return TextMap(
         text=text, source_text=source_text, sha256=sha256, r_start=r_start, s_start=s_start,
