@@ -28,20 +28,13 @@ def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
 
 def kept_starts(conn: sqlite3.Connection) -> dict[str, tuple[int, bytes]]:
     """sha256 -> how many bytes the map kept for those bytes by this code takes, and its start
-    as far as its head (``textmap_pack.head_size``): one query reading the first ``START``
-    bytes of each map (SQLite knows a blob's length without reading it); a head longer than
-    that (a book's thousand pages) read through its blob."""
-    out: dict[str, tuple[int, bytes]] = {}
-    for rowid, sha256, size, start in plain_rows(
-            conn, "SELECT rowid, sha256, length(data), substr(data, 1, ?) FROM textmaps "
-            "WHERE code = ?", (START, textmap_pack.CODE)):
-        end = textmap_pack.HEAD + textmap_pack.head_size(start)
-        out[sha256] = size, start if end <= len(start) or len(start) < START else _head(
-            conn, rowid)
-    return out
-
-
-START = 2048  # bytes of each map ``kept_starts`` reads: a head is a few hundred
+    as far as its head (``textmap_pack.head_size``): one query for the maps' rows and sizes
+    (SQLite knows a blob's length without reading it), then each head read through its blob,
+    no more of it (``substr`` of a blob, however short, read all of it: 2.5 MB for 49
+    sources)."""
+    return {sha256: (size, _head(conn, rowid)) for rowid, sha256, size in plain_rows(
+        conn, "SELECT rowid, sha256, length(data) FROM textmaps WHERE code = ?",
+        (textmap_pack.CODE,))}
 
 
 def kept_blobs(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, bytes]:
