@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -262,11 +262,12 @@ READY = ("gens", "tok_block", "codes", "ns_scope")
 
 
 class Annotations(Mapping[tuple[str, int, int], list[int]]):
-    """``Marked.annotations`` as a kept map holds them: columns sorted by start, each
-    chain's fragments from its offset in ``at`` to the next. A key is found by bisection
-    when asked (an export asks a few of every source's), no dict made of them all."""
+    """``Marked.annotations`` as a kept map holds them: columns, each chain's fragments from
+    its offset in ``at`` to the next. Keys are numbered in one dict when first asked for (an
+    export asks a few of a source's, many times), a chain cut when asked: no list made per
+    chain at each load, nor a dict when none is asked."""
 
-    __slots__ = ("_kinds", "_kind", "_start", "_end", "_at", "_nodes")
+    __slots__ = ("_kinds", "_kind", "_start", "_end", "_at", "_nodes", "_index")
 
     def __init__(self, kinds: Sequence[str], kind: array[int], start: array[int],
                  end: array[int], at: array[int], nodes: array[int]) -> None:
@@ -275,23 +276,23 @@ class Annotations(Mapping[tuple[str, int, int], list[int]]):
             raise ValueError("annotations do not fit")
         self._kinds, self._kind, self._start, self._end = kinds, kind, start, end
         self._at, self._nodes = at, nodes
+        self._index: dict[object, int] | None = None
 
     def _find(self, key: object) -> int:
-        if not isinstance(key, tuple) or len(key) != 3:
-            return -1
-        kind, s, e = key
-        i, start, end = bisect_left(self._start, s), self._start, self._end
-        while i < len(start) and start[i] == s:
-            if end[i] == e and self._kinds[self._kind[i]] == kind:
-                return i
-            i += 1
-        return -1
+        if self._index is None:
+            self._index = dict(zip(self, range(len(self._start))))
+        return self._index.get(key, -1)
 
     def __getitem__(self, key: tuple[str, int, int]) -> list[int]:
         i = self._find(key)
         if i < 0:
             raise KeyError(key)
         return self._nodes[self._at[i]:self._at[i + 1]].tolist()
+
+    def get(self, key: tuple[str, int, int], default: list[int] | None = None  # type: ignore[override]
+            ) -> list[int] | None:
+        i = self._find(key)
+        return default if i < 0 else self._nodes[self._at[i]:self._at[i + 1]].tolist()
 
     def __contains__(self, key: object) -> bool:
         return self._find(key) >= 0

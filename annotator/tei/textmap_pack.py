@@ -55,14 +55,12 @@ def dump(tm: TextMap) -> bytes:
     found = marked.marked(tm)
     kinds = list(dict.fromkeys(k for k, _, _ in found.annotations))
     code = {k: i for i, k in enumerate(kinds)}
-    # sorted by start, each chain's offset among the fragments: a load reads them as they
-    # are and finds a key by bisection (``textmap.Annotations``)
-    notes_in_order = sorted(((s, e, code[k]), chain) for (k, s, e), chain in
-                            found.annotations.items())
-    chains = [chain for _, chain in notes_in_order]
-    notes = [array("q", [k for (_, _, k), _ in notes_in_order]),
-             array("q", [s for (s, _, _), _ in notes_in_order]),
-             array("q", [e for (_, e, _), _ in notes_in_order]),
+    # each chain's offset among the fragments: a load reads them as they are
+    # (``textmap.Annotations``)
+    chains = list(found.annotations.values())
+    notes = [array("q", [code[k] for k, _, _ in found.annotations]),
+             array("q", [s for _, s, _ in found.annotations]),
+             array("q", [e for _, _, e in found.annotations]),
              array("q", accumulate(map(len, chains), initial=0)),
              array("q", [n for c in chains for n in c])]
     # each name's pointer and its attribute, NUL-ended (XML never holds one)
