@@ -291,8 +291,10 @@ def test_textmap_kept_columns_are_viewed_by_an_export_where_the_map_holds_them(p
     src = parse_source(path)
     tm = build_textmap(src)
     blob = textmap_store.dump(tm)
-    kept = textmap_store.load(blob, src.text, src.sha256)
+    kept = textmap_store.load(blob, src.text, src.sha256, viewed=True)
     assert tm.kept is None and kept.kept is not None and kept.kept.blob is blob
+    # a map loaded for its text does not hold on to its bytes
+    assert textmap_store.load(blob, src.text, src.sha256).kept is None
     built, viewed = index_file(tm, lambda: src.root), index_file(kept, lambda: src.root)
     for ix in (built, viewed):
         ix.warm()

@@ -513,7 +513,7 @@ def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False,
     (``elements``: its elements too, which only an export reads; ``head``: its head, decoded
     already)."""
     try:
-        tm = textmap_pack.load(blob, text, sha256, head)
+        tm = textmap_pack.load(blob, text, sha256, head, viewed=elements)
     except ValueError:
         return None
     return tm if not elements or _sound(tm) else None

@@ -146,10 +146,13 @@ def _from_head(blob: bytes | Head, read: Callable[[Head], T]) -> T:
         raise ValueError(f"not a kept text map ({exc})") from None
 
 
-def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None) -> TextMap:
+def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None, *,
+         viewed: bool = False) -> TextMap:
     """The map ``dump`` wrote; ValueError if the bytes are not one (then build it anew).
     Its columns are copied as they are: no number is made an object until it is read.
-    ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did)."""
+    ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did);
+    ``viewed``: the map holds on to ``blob`` for an export to view its columns there
+    (``TextMap.kept``), not a map kept in memory for its text."""
     try:
         view = memoryview(blob)
         if decoded is None:
@@ -162,7 +165,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         n, widths, ready_sizes = len(head["columns"]), head["widths"], tuple(head["ready"])
         cols, cols_end = columns(view, at, head["columns"], widths[:n])
         kept_at = KeptColumns(blob, at, (*head["columns"], *ready_sizes), widths) if \
-            isinstance(blob, bytes) else None
+            viewed and isinstance(blob, bytes) else None
         at = cols_end + sum(size * (4 if w == "i" else 8) for size, w in zip(
             ready_sizes, widths[n:], strict=True))
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
