@@ -37,7 +37,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +77,7 @@ from annotator.tei.elements import Elements
 from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
                                  encoded)
-from annotator.tei.textmap import EMPTY, START, TextMap
+from annotator.tei.textmap import EMPTY, START, Annotations, TextMap
 from annotator.text import attrs, esc, slug
 from annotator.vocab import DATE_ATTRS
 
@@ -484,15 +484,16 @@ class _Existing:
     """Annotation elements already in ``<text>``, by (element or seg:type, span), fragments
     joined."""
 
-    by_key: Mapping[tuple[str, int, int], list[int]] = field(default_factory=dict)
+    by_key: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     id_node: dict[str, int] = field(default_factory=dict)
 
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
     """The annotation elements of the file's text and its ids, as its map keeps them (a
-    kept map's as its columns, ``textmap.Annotations``: no dict made of them all)."""
-    ex = _Existing(by_key=marked(ix.tm).annotations)
+    kept map's made a dict here, once: a load makes none)."""
+    found = marked(ix.tm).annotations
+    ex = _Existing(by_key=found.as_dict() if isinstance(found, Annotations) else dict(found))
     for node, xid in ix.els.attrs[XML_ID].items():  # in document order
         ex.id_node.setdefault(xid, node)
     ex.ids.update(ex.id_node)
