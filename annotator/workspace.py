@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from annotator.acts import source_dates, train
     from annotator.acts import undo as undo_acts
     from annotator.acts.bibliography import BibAdded, Folded
-    from annotator.acts.texts import TextMapCache
+    from annotator.acts.texts import SeenAsAdded, TextMapCache
     from annotator.nlp.conventions import Conventions
     from annotator.records import (AddResult, ApplyResult, BibEntry, Candidate, ClaimRow,
                                    Decision, ExportReport, ExportSummary, Link, Queued,
@@ -143,6 +143,7 @@ class Workspace:
         self.root = Path(root).resolve()
         self.settings = settings or load_settings(self.root)  # the editor filled in: below
         self._textmaps: TextMapCache = OrderedDict()  # kept while the store is reopened
+        self._seen_as_added: SeenAsAdded = {}  # files found as added (``Texts.edited``)
         # what bringing an older store up to date changed that the editor should know, one
         # line each (``Store.upgraded``: the sources dated anew), said by the CLI
         self.upgraded: list[str] = []
@@ -226,7 +227,7 @@ class Workspace:
     @property
     def texts(self) -> Texts:
         """The sources and their reading texts (the last ones used kept in memory)."""
-        return Texts(self.store, self.root, self._textmaps)
+        return Texts(self.store, self.root, self._textmaps, self._seen_as_added)
 
     @property
     def context(self) -> ActContext:

@@ -174,6 +174,33 @@ def test_cli_init_add_sources(tmp_path):
         "id,title,date,words,origin,file,sha256,added_at,warnings,date_reason"
 
 
+def test_cli_edited_sources_reads_a_file_again_only_when_written_since(tmp_path):
+    """The review desk asks at each request which files were edited by hand (S016): a file
+    found as added is read again only once its stat changes, and an edit is still found, even
+    one that keeps its size and puts its modification time back (its change time moves)."""
+    import os
+    import time
+
+    from annotator import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    ws.add(DATA / "rich.xml")
+    path = ws.root / "sources" / "rich.xml"
+    old = time.time_ns() - 10_000_000_000
+    os.utime(path, ns=(old, old))  # past the racy seconds: the clean result is remembered
+    time.sleep(0.01)
+    assert ws.edited_sources() == {} and ws._seen_as_added
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"</TEI>", b"<!-- mended --></TEI>"))
+    assert list(ws.edited_sources()) == ["rich"]
+    path.write_bytes(data)  # as added again
+    assert ws.edited_sources() == {}
+    path.write_bytes(data.replace(b"<TEI", b"<TEi", 1).replace(b"</TEI>", b"</TEi>"))
+    os.utime(path, ns=(old, old))  # same size, same mtime as remembered
+    assert list(ws.edited_sources()) == ["rich"]
+    ws.close()
+
+
 def test_cli_sources_marks_a_file_edited_by_hand(tmp_path):
     """A file in sources/ edited by hand was listed by 'sources' and 'source ID' with its old
     hash and no warning (only check, propose and export said S016); now both mark it S016 and

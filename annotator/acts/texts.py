@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -80,13 +81,18 @@ class Unparsed(NamedTuple):
     tree: Callable[[], etree._Element]
 
 
+# a file -> (its size, modification and change times, inode) and the sha256 its bytes had then
+SeenAsAdded = dict[str, tuple[tuple[int, int, int, int], str]]
+
+
 class Texts:
     """Sources and their reading texts in one workspace (``root``) with its ``store``.
 
     ``cache`` outlives one ``Texts``: the workspace keeps it while its store is reopened.
     """
 
-    def __init__(self, store: Store, root: Path, cache: TextMapCache | None = None) -> None:
+    def __init__(self, store: Store, root: Path, cache: TextMapCache | None = None,
+                 seen: SeenAsAdded | None = None) -> None:
         self.store = store
         self.root = root
         self._as_stored = False  # ``as_stored``: an edited file read as the store keeps it
@@ -106,6 +112,9 @@ class Texts:
         self._where: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
         self._last = -2
+        # file -> (its stat, the sha256 it was found to have): ``edited`` reads a file again
+        # only when its stat changed (the review desk asks of every source at each request)
+        self._seen_as_added: SeenAsAdded = {} if seen is None else seen
 
     def sources(self) -> list[Source]:
         return source_rows.all_sources(self.store.conn)
@@ -225,10 +234,18 @@ class Texts:
         (written back from the store when next read)."""
         path = self.root / src.file
         try:
+            st = os.stat(path)
+            stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if self._seen_as_added.get(src.file) == (stat, src.sha256):
+                return None  # not written to since it was found as added
             data = path.read_bytes()
         except OSError:
             return None
         if sha256_hex(data) == src.sha256:
+            # remembered only once its times are past the clock's last two seconds: a write
+            # in the same tick as the reading would leave the same stat (git's racy entries)
+            if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+                self._seen_as_added[src.file] = (stat, src.sha256)
             return None
         err = _changed(path, src)
         return SourceWarning(src.id, str(err.location), err.message,
