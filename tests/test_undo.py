@@ -4,6 +4,7 @@ entities listing, the queue and the exported TEI, proposals included."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import DATA, run
@@ -190,7 +191,10 @@ def test_redo_takes_back_the_newest_undo_as_an_editors_redo_does(ws, tmp_path):
     refused = run(ws, "redo")
     assert refused.exit_code == 2 and "nothing to redo" in refused.stderr
     assert "[D036]" in refused.stderr
-    ws.undo()  # an undo after redos: redo takes it back again
+    undone = run(ws, "undo")  # an undo after redos: it takes back the last redo, and says so
+    assert undone.exit_code == 0, undone.output
+    assert re.search(r"decision \d+: undid \d+, the redo of \d+: what decision \d+ had undone "
+                     r"is undone again", undone.stderr), undone.stderr
     assert _seen(ws) == confirmed_seen
     ws.redo()
     assert _seen(ws) == noted_seen

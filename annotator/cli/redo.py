@@ -14,4 +14,5 @@ def redo_cli() -> None:
     A redo is an undo of that undo (it shows in 'annotator history' as one), refused the same
     way when rows changed since."""
     with user_errors():
-        said_undone(workspace().redo())
+        ws = workspace()
+        said_undone(ws.redo(), ws.decision)

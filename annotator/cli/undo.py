@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,13 +25,18 @@ def undo_cli(
     Without an id, only the newest act: when it cannot be undone (a source's replacement
     changed its rows), the refusal says why and names the newest act that can be, by id."""
     with user_errors():
-        said_undone(workspace().undo(decision))
+        ws = workspace()
+        said_undone(ws.undo(decision), ws.decision)
 
 
-def said_undone(d: Decision) -> None:
+def said_undone(d: Decision, decision: Callable[[int], Decision | None]) -> None:
     """What an undo (or a redo) did, on stderr: the act it took back, and the proposals that
-    went with it."""
-    if d.payload.get("act") == "undo":  # a redo
+    went with it. (``decision``: a decision by id, to tell a redo from the undo of one.)"""
+    taken = decision(d.undoes) if d.payload.get("act") == "undo" and d.undoes else None
+    if taken is not None and taken.payload.get("act") == "undo":  # it took back a redo
+        typer.echo(f"decision {d.id}: undid {d.undoes}, the redo of {taken.undoes}: what "
+                   f"decision {taken.undoes} had undone is undone again ({d.target})", err=True)
+    elif d.payload.get("act") == "undo":  # a redo
         typer.echo(f"decision {d.id}: redid what decision {d.undoes} undid ({d.target})",
                    err=True)
     else:
