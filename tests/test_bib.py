@@ -962,18 +962,25 @@ def test_bib_tei_bibl_without_id_edited_and_replaced_is_its_work(ws, tmp_path):
     assert [e for e in ws.bib() if e.key != "kissinger2003memories"] == before
 
 
-def test_bib_tei_bibl_given_an_id_since_is_its_work_renamed(ws, tmp_path):
-    """A bibl the source gave with no id (israelyan2003memories, a claim linked to it),
-    given ``xml:id="isr03"`` since and the source replaced: that work keyed isr03, as the
-    file now keys it, its old key an alias (ids) a claim links by and biber resolves, its
-    link with it (was: isr03 added as a second work beside it, or, said alike, never keyed
-    by its id). Edited as well, the same. An id another work has leaves it its key."""
+def _israelyan_letter(ws, tmp_path):
+    """A letter listing Israelyan's memoirs in a bibl without an id, added: the bibl (its
+    ``{id}`` to fill), the letter's text before the list and its file."""
     listed = ('<listBibl><bibl{id}><author>Israelyan, Victor</author><title>Memories of '
               'Diplomacy</title><date>2003</date></bibl>')
     text = CITING.format(title="First letter")
     letter = tmp_path / "first.xml"
     letter.write_text(text.replace("<listBibl>", listed.format(id="")), encoding="utf-8")
     ws.add(letter)
+    return listed, text, letter
+
+
+def test_bib_tei_bibl_given_an_id_since_is_its_work_renamed(ws, tmp_path):
+    """A bibl the source gave with no id (israelyan2003memories, a claim linked to it),
+    given ``xml:id="isr03"`` since and the source replaced: that work keyed isr03, as the
+    file now keys it, its old key an alias (ids) a claim links by and biber resolves, its
+    link with it (was: isr03 added as a second work beside it, or, said alike, never keyed
+    by its id). Edited as well, the same. An id another work has leaves it its key."""
+    listed, text, letter = _israelyan_letter(ws, tmp_path)
     keys = {e.key for e in ws.bib()}
     claim = ws.add_claim("first", quote="Drawings for the")
     ws.link_claim(claim.id, "israelyan2003memories", locus="p. 4")
@@ -1816,12 +1823,7 @@ def test_bib_a_source_s_work_renamed_takes_its_children_with_it(ws, tmp_path):
     letter's bibl given ``xml:id="isr03"`` since and replaced: the work is isr03 and the
     chapter's crossref names it (was: left on the old key, now an alias, which the .bib
     exports left out)."""
-    listed = ('<listBibl><bibl{id}><author>Israelyan, Victor</author><title>Memories of '
-              'Diplomacy</title><date>2003</date></bibl>')
-    text = CITING.format(title="First letter")
-    letter = tmp_path / "first.xml"
-    letter.write_text(text.replace("<listBibl>", listed.format(id="")), encoding="utf-8")
-    ws.add(letter)
+    listed, text, letter = _israelyan_letter(ws, tmp_path)
     (tmp_path / "x.bib").write_text(
         "@inbook{isrch, author = {Israelyan, Victor}, title = {October}, pages = {1--9},"
         " crossref = {israelyan2003memories}}\n", encoding="utf-8")

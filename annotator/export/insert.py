@@ -496,7 +496,8 @@ def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
             placing.append(len(out))
         out.append((ok, s, e, s))
     if len(placing) < len(out):  # nothing to place in, or nothing to place
-        out = [got if n in placing else (got[0] & False, *got[1:]) for n, got in enumerate(out)]
+        placed = set(placing)
+        out = [got if n in placed else (got[0] & False, *got[1:]) for n, got in enumerate(out)]
     if not placing:
         return out
     ok_in = np.concatenate([out[n][0] for n in placing])

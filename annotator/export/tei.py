@@ -1505,11 +1505,11 @@ def _wrap(built: Sequence[_Builder]) -> None:
     spans = [b._spans for b in built if b._spans is not None]
     assert len(jobs) == len(spans) == len(built)  # each builder's ``inline`` first
     pieces = _nested([b._placed(sp, got) for b, sp, got in zip(built, spans, place_many(jobs))],
-                     built)
-    for b, p, (shared, opens, closes) in zip(built, pieces, _tags_of(built, pieces)):
-        assert b._spans is not None
+                     built, spans)
+    for b, sp, p, (shared, opens, closes) in zip(built, spans, pieces,
+                                                 _tags_of(built, spans, pieces)):
         if not shared.all():
-            opens, closes = b._tags(b._spans, p, shared, opens, closes)
+            opens, closes = b._tags(sp, p, shared, opens, closes)
         b.batch = tag_batch(p.ps, p.pe, opens, closes)
 
 
@@ -1520,7 +1520,8 @@ def _joined(pieces: Sequence[_Pieces]) -> tuple[_Pieces, Ints]:
             np.repeat(np.arange(len(pieces)), sizes))
 
 
-def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder]) -> list[_Pieces]:
+def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder], spans: Sequence[_Spans]
+            ) -> list[_Pieces]:
     """Each file's pieces in nesting order (start, longer first, rank, span); where two
     cross, its builder's ``_nest`` cuts one. The files' positions are shifted to follow each
     other, so one sort orders them all and no piece seems to cross another file's."""
@@ -1543,30 +1544,26 @@ def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder]) -> list[_Piece
             a, b = cut[n], cut[n + 1]
             mine = busy[a:b]
             if first_crossing(ps[a:b][mine].tolist(), pe[a:b][mine].tolist()) is not None:
-                spans = built[n]._spans
-                assert spans is not None
-                out[n] = built[n]._nest(spans, out[n])
+                out[n] = built[n]._nest(spans[n], out[n])
     return out
 
 
-def _tags_of(built: Sequence[_Builder], pieces: Sequence[_Pieces]
+def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], pieces: Sequence[_Pieces]
              ) -> list[tuple[npt.NDArray[np.bool_], Strs, Strs]]:
     """For each file, which of its pieces share their tags (a span in one piece, with no id
     of its own) and those tags, by look and the namespace prefix in force where each goes,
     made once per pair for all the files (the pieces of the others are the builder's,
     ``_Builder._tags``)."""
-    spans = [b._spans for b in built]
-    assert all(sp is not None for sp in spans)
-    n_spans = np.array([len(sp.start) for sp in spans if sp is not None], np.int64)
+    n_spans = np.array([len(sp.start) for sp in spans], np.int64)
     n_nodes = np.array([len(b.ix.ns_scope) for b in built], np.int64)  # with the -1 slot
-    n_looks = np.array([len(sp.looks) for sp in spans if sp is not None], np.int64)
+    n_looks = np.array([len(sp.looks) for sp in spans], np.int64)
     first_span, first_node = np.cumsum(n_spans) - n_spans, np.cumsum(n_nodes) - n_nodes
     first_look = np.cumsum(n_looks) - n_looks
     p, file = _joined(pieces)
     owner = p.owner + first_span[file]
     counts = np.bincount(owner, minlength=int(n_spans.sum())) if len(owner) else owner
     shared = counts[owner] == 1
-    with_id = [int(first_span[n]) + o for n, sp in enumerate(spans) if sp is not None
+    with_id = [int(first_span[n]) + o for n, sp in enumerate(spans)
                for o in sp.xml_ids]
     if with_id:  # a mask of the rows, not np.isin (which sorts)
         has_id = np.zeros(len(counts), dtype=bool)
@@ -1584,9 +1581,9 @@ def _tags_of(built: Sequence[_Builder], pieces: Sequence[_Pieces]
             of_file.tolist(), (scopes - first_node[of_file]).tolist())], dtype=np.int64)
     pre_of = list(prefixes)
     width = max(len(prefixes), 1)
-    look_ids = np.concatenate([sp.look for sp in spans if sp is not None])[owner] \
+    look_ids = np.concatenate([sp.look for sp in spans])[owner] \
         + first_look[file] if len(owner) else owner
-    looks = [look for sp in spans if sp is not None for look in sp.looks]
+    looks = [look for sp in spans for look in sp.looks]
     uniq, inverse = np.unique(look_ids * width + pre_ids[at_scope], return_inverse=True)
     pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
     inverse = inverse.reshape(-1)
