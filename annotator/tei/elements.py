@@ -16,6 +16,7 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from typing import overload
 
@@ -101,43 +102,66 @@ class Elements:
         return found[0] if len(found) == 1 else sorted(i for f in found for i in f)
 
     def dump(self) -> bytes:
-        """A JSON head of sizes, the tags and each kept attribute's values as UTF-8, each
-        ended by NUL (which XML never holds), then codes, parents, scopes and the elements of
-        each attribute as little-endian integers (``kept_columns``: 32-bit where they fit):
-        loading them is a few copies and one split, not a number, string or list parsed per
-        node."""
+        """Sizes as little-endian 64-bit integers (``_SIZES``), the columns' widths, the
+        namespace maps as JSON, the tags and each kept attribute's values as UTF-8, each ended
+        by NUL (which XML never holds), then codes, parents, scopes and the elements of each
+        attribute as little-endian integers (``kept_columns``: 32-bit where they fit):
+        loading them is a few copies and a split of the tags, not a number, string or list
+        parsed per node; an attribute's values are split when an export first reads it."""
         values = [self.attrs[name] for name in KEPT]
-        strings = "".join(f"{v}\0" for v in (*self.table, *(x for d in values for x in
-                                                            d.values()))).encode("utf-8")
+        tags = "".join(f"{t}\0" for t in self.table).encode("utf-8")
+        texts = ["".join(f"{v}\0" for v in d.values()).encode("utf-8") for d in values]
         widths, kept = kept_columns([self.codes, self.parent, self.scope,
                                      *(array("q", v) for v in values)])
-        head = json.dumps({"nodes": len(self.codes), "tags": len(self.table),
-                           "counts": [len(v) for v in values], "strings": len(strings),
-                           "nsmaps": list(self.nsmaps.items()), "widths": widths},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return b"".join([len(head).to_bytes(4, "little"), head, strings, kept])
+        nsmaps = json.dumps(list(self.nsmaps.items()), ensure_ascii=False,
+                            separators=(",", ":")).encode("utf-8")
+        sizes = little(array("q", [len(self.codes), len(self.table), len(nsmaps), len(tags),
+                                   *(len(v) for v in values), *map(len, texts)]))
+        return b"".join([sizes.tobytes(), widths.encode("ascii"), nsmaps, tags, *texts, kept])
 
     @classmethod
     def load(cls, blob: bytes) -> Elements:
         """What ``dump`` wrote; ValueError when it is not that."""
         try:
             view = memoryview(blob)
-            size = int.from_bytes(view[:4], "little")
-            head = json.loads(bytes(view[4:4 + size]))
-            n, tags, counts = head["nodes"], head["tags"], head["counts"]
-            at = 4 + size + head["strings"]
-            strings = str(view[4 + size:at], "utf-8").split("\0")
-            if len(strings) != tags + sum(counts) + 1 or strings.pop():
-                raise ValueError("strings do not fit")
-            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts),
-                                                         head["widths"])
+            sizes = array("q")
+            sizes.frombytes(view[:_SIZES * 8])
+            if _SWAP:  # pragma: no cover
+                sizes.byteswap()
+            n, tags, ns_size, tags_size = sizes[:4]
+            counts, text_sizes = sizes[4:4 + len(KEPT)], sizes[4 + len(KEPT):]
+            at = _SIZES * 8 + 3 + len(KEPT)
+            widths = str(view[_SIZES * 8:at], "ascii")
+            nsmaps = _nsmaps(bytes(view[at:at + ns_size]))
+            at += ns_size
+            table = str(view[at:at + tags_size], "utf-8").split("\0")
+            at += tags_size
+            if len(table) != tags + 1 or table.pop():
+                raise ValueError("tags do not fit")
+            texts_at = at
+            at += sum(text_sizes)
+            if view[texts_at:at].tobytes().count(0) != sum(counts):
+                raise ValueError("values do not fit")
+            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts), widths)
             if at != len(blob) or len(nodes) != len(KEPT) or (
                     n and not 0 <= max(codes) < tags):
                 raise ValueError("sizes do not fit")
-            return cls(strings[:tags], codes, parent, _Kept(strings, tags, nodes),
-                       {int(k): dict(v) for k, v in head["nsmaps"]}, scope)
+            return cls(table, codes, parent, _Kept(view, texts_at, text_sizes, nodes),
+                       dict(nsmaps), scope)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
+
+
+# the sizes at the start of kept elements: nodes, tags, the bytes of the namespace maps and
+# of the tags, then each kept attribute's count of values and the bytes of its values
+_SIZES = 4 + 2 * len(KEPT)
+
+
+@lru_cache(maxsize=256)
+def _nsmaps(kept: bytes) -> dict[int, dict[str, str]]:
+    """The namespace maps as kept: an edition's files declare the same (decoded once; a
+    load copies the outer dict, no caller writes into the maps themselves)."""
+    return {int(k): dict(v) for k, v in json.loads(kept)}
 
 
 _SLOT = {name: i for i, name in enumerate(KEPT)}
@@ -171,17 +195,19 @@ class _Tags(Sequence[str]):
 
 
 class _Kept(Mapping[str, dict[int, str]]):
-    """The kept attributes as ``Elements.load`` read them: each name's values made a dict
-    when it is first read (an export reads a few of the names, not ``@type``'s thousands)."""
+    """The kept attributes as ``Elements.load`` read them: each name's values decoded and
+    made a dict when it is first read (an export reads a few of the names, not ``@type``'s
+    thousands)."""
 
-    __slots__ = ("_strings", "_first", "_nodes", "_made")
+    __slots__ = ("_view", "_first", "_nodes", "_made")
 
-    def __init__(self, strings: list[str], first: int, nodes: list[array[int]]) -> None:
-        if len(nodes) != len(KEPT):
+    def __init__(self, view: memoryview, at: int, sizes: Sequence[int],
+                 nodes: list[array[int]]) -> None:
+        if len(nodes) != len(KEPT) or len(sizes) != len(KEPT):
             raise ValueError(f"{len(nodes)} kept attributes, not {len(KEPT)}")
-        self._strings = strings
-        # each name's first string (in ``KEPT`` order) and the elements that have it
-        self._first = list(accumulate(map(len, nodes), initial=first))
+        self._view = view
+        # where each name's values start in the kept bytes (in ``KEPT`` order), and end
+        self._first = list(accumulate(sizes, initial=at))
         self._nodes = nodes
         self._made: dict[str, dict[int, str]] = {}
 
@@ -189,8 +215,14 @@ class _Kept(Mapping[str, dict[int, str]]):
         made = self._made.get(name)
         if made is None:
             at = _SLOT[name]
-            first, of = self._first[at], self._nodes[at]
-            made = self._made[name] = dict(zip(of, self._strings[first:first + len(of)]))
+            of = self._nodes[at]
+            if not of:
+                made = self._made[name] = {}
+                return made
+            values = str(self._view[self._first[at]:self._first[at + 1]], "utf-8").split("\0")
+            if values.pop() or len(values) != len(of):
+                raise ValueError(f"the kept values of {name} do not fit")
+            made = self._made[name] = dict(zip(of, values))
         return made
 
     def __iter__(self) -> Iterator[str]:
