@@ -607,6 +607,7 @@ class _Builder:
             "\r\n" in self.text and "\n" not in self.text.replace("\r\n", ""))) else "\n"
         self._prefix: dict[int, tuple[str, str]] = {}
         self._kids: dict[int, list[int]] = {}  # element -> its element children
+        self._child_of: dict[tuple[int, str], int | None] = {}  # ``_child``'s, asked again
         self._unit_of: str | None = None  # the file's indent step
         self.batch: TagBatch | None = None  # the inline tags, as columns
         # the xml:id of the Julian calendar dates point to (the file's own, else one the
@@ -1118,9 +1119,15 @@ class _Builder:
         return got
 
     def _child(self, parent: int, local: str) -> int | None:
+        """The first child ``local`` of ``parent`` (the header's are asked for three times)."""
+        key = (parent, local)
+        if key in self._child_of:
+            return self._child_of[key]
         tag = f"{{{TEI_NS}}}{local}"
         tags = self.ix.els.tags
-        return next((c for c in self._children(parent) if tags[c] == tag), None)
+        got = self._child_of[key] = next((c for c in self._children(parent)
+                                          if tags[c] == tag), None)
+        return got
 
     def _append_into(self, node: int, body: Callable[[str, str], list[str]]) -> bool:
         """Insert new children at the end of element ``node`` (not an empty-tag element)."""
@@ -1212,6 +1219,8 @@ class _Builder:
             self._insert_after(anchor, _indented(lines["profileDesc"]))
 
     def _header_parts(self, indent: str, unit: str) -> list[str]:
+        """The header's new lines as one string (its lines joined by the file's line end):
+        the same in every file of an edition, made once (``_header_text``)."""
         head = self._child(0, "teiHeader")
         assert head is not None  # header() only asks when there is one
         resps = tuple(sorted((rid, prov) for prov, rid in self.resps.items()
@@ -1224,8 +1233,9 @@ class _Builder:
             # entries written for the file's own ``#id`` pointers are in its standOff, which
             # only ``inline`` says already
             decl = (said, bool(self.missing) and said != "inline")
-        return list(_header_lines(self.prefix(head)[0], indent, unit, not self._has_id(APP_ID),
-                                  resps, decl))
+        text = _header_text(self.prefix(head)[0], indent, unit, not self._has_id(APP_ID),
+                            resps, decl, self.nl)
+        return [text] if text else []
 
     def standoff(self) -> None:
         els = self.ix.els
@@ -1233,10 +1243,10 @@ class _Builder:
         if ours is not None and self.ix.local(ours) == "standOff":
             node = ours
             children = {self.ix.local(c): c for c in self._children(node)}
-            new_lists: list[tuple[str, list[str]]] = []
+            new_lists: list[tuple[str, list[Block]]] = []
             for local, entries in self._standoff_items(node):
                 if local in children and self._append_into(children[local],
-                                                           _indented(entries)):
+                                                           self._entries(entries)):
                     continue
                 new_lists.append((local, entries))
             if new_lists:
@@ -1259,18 +1269,24 @@ class _Builder:
 
         self._insert_after(anchor, body)
 
-    def _lists(self, node: int, lists: list[tuple[str, list[str]]], indent: str,
+    def _entries(self, blocks: list[Block]) -> Callable[[str, str], list[str]]:
+        """``_blocks_text`` of new entries, once the place they go is known."""
+        return lambda indent, unit: _blocks_text(blocks, indent, unit, self.nl)
+
+    def _lists(self, node: int, lists: list[tuple[str, list[Block]]], indent: str,
                unit: str) -> list[str]:
+        """The lines of new lists of entries (an entry's lines, joined, count as one)."""
         out: list[str] = []
         for local, items in lists:
             name = self.qname(node, local)[0]
             out.append(f"{indent}<{name}>")
-            out.extend(_indent(items, indent + unit, unit))
+            out.extend(_blocks_text(items, indent + unit, unit, self.nl))
             out.append(f"{indent}</{name}>")
         return out
 
-    def _standoff_items(self, node: int) -> list[tuple[str, list[str]]]:
-        """(list element, its new entries as lines indented from 0) for the standOff."""
+    def _standoff_items(self, node: int) -> list[tuple[str, list[Block]]]:
+        """(list element, its new entries, each its lines indented from 0) for the
+        standOff."""
         names: dict[str, str] = {}  # a claim's annotation names five elements: ask once
 
         def q(local: str) -> str:
@@ -1279,7 +1295,7 @@ class _Builder:
                 got = names[local] = self.qname(node, local)[0]
             return got
 
-        out: list[tuple[str, list[str]]] = []
+        out: list[tuple[str, list[Block]]] = []
         for c in self.data.claims:
             eid = c.agent_entity_id
             if c.agent and eid in self.data.entities and c.id in self.claim_ids \
@@ -1299,7 +1315,7 @@ class _Builder:
         wanted = sorted(eid for eid in (self.pointed | missing.keys() if inline else missing)
                         if eid in entities)
         for etype, list_name, item in LISTS:
-            lines: list[str] = []
+            blocks: list[Block] = []
             for ent in (entities[eid] for eid in wanted):
                 if ent.type != etype:
                     continue
@@ -1308,12 +1324,12 @@ class _Builder:
                     if not self._new_id(xid):
                         continue
                     self.counts["entities"] += 1
-                    lines.extend(_entry_lines(ent, xid, item, self.prefix(node)[0],
-                                              self.proposal_attrs(ent.status, "annotator",
-                                                                  ("proposed",))))
-            if lines:
-                out.append((list_name, lines))
-        lines = []
+                    blocks.append(_entry_lines(ent, xid, item, self.prefix(node)[0],
+                                               self.proposal_attrs(ent.status, "annotator",
+                                                                   ("proposed",))))
+            if blocks:
+                out.append((list_name, blocks))
+        blocks = []
         for key in sorted(self.data.works):
             xid = ncname(key, "bib")
             if not self._new_id(xid):
@@ -1321,14 +1337,16 @@ class _Builder:
             self.counts["works"] += 1
             work = self.data.works[key]
             fields = tuple((f, v) for f, v in work.fields if not private(f.lower()))
-            lines.extend(bibl_lines(key, work.type, fields, xid, q))
-        if lines:
-            out.append(("listBibl", lines))
-        lines = []
+            blocks.append(tuple(bibl_lines(key, work.type, fields, xid, q)))
+        if blocks:
+            out.append(("listBibl", blocks))
+        blocks = []
         for c in self.data.claims:
-            lines.extend(self._annotation(c, q))
-        if lines:
-            out.append(("listAnnotation", lines))
+            lines = self._annotation(c, q)
+            if lines:
+                blocks.append(tuple(lines))
+        if blocks:
+            out.append(("listAnnotation", blocks))
         return out
 
     def _new_id(self, xid: str) -> bool:
@@ -1693,13 +1711,21 @@ def _tag_pair(prefix: tuple[str, str], look: _Look) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=256)
+def _header_text(pre: str, indent: str, unit: str, app: bool,
+                 resps: tuple[tuple[str, str], ...], decl: tuple[str, bool] | None, nl: str
+                 ) -> str:
+    """``_header_lines`` joined by the file's line end ``nl``: one string, made once for the
+    files of an edition."""
+    return nl.join(_header_lines(pre, indent, unit, app, resps, decl))
+
+
 def _header_lines(pre: str, indent: str, unit: str, app: bool,
                   resps: tuple[tuple[str, str], ...], decl: tuple[str, bool] | None
                   ) -> tuple[str, ...]:
     """The lines of the header's ``appInfo`` (annotator's, when ``app``, and the
     applications of ``resps``, (xml:id, provenance) pairs) and ``editorialDecl`` (when
     ``decl``: what its text says, ``_encoding_description``); TEI names prefixed with
-    ``pre``. Files of an edition share them: made once."""
+    ``pre``. Files of an edition share them: made once, by ``_header_text``."""
     from annotator.version import __version__
 
     out: list[str] = []
@@ -1763,7 +1789,23 @@ def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
     return lambda indent, unit: _indent(lines, indent, unit)
 
 
-def _indent(lines: list[str], indent: str, unit: str) -> list[str]:
+Block = tuple[str, ...]  # an entry of a standOff list: its lines, indented from 0
+
+
+def _blocks_text(blocks: list[Block], indent: str, unit: str, nl: str) -> list[str]:
+    """Each entry's lines re-indented (``_indent``) and joined by ``nl``: one string an
+    entry, which a caller joins with ``nl`` before each as it does lines."""
+    return [_block_text(b, indent, unit, nl) for b in blocks]
+
+
+@lru_cache(maxsize=4096)
+def _block_text(block: Block, indent: str, unit: str, nl: str) -> str:
+    """``_blocks_text`` of one entry: an entity's, the same in every file whose standOff has
+    it (``_entry_lines``), is made once."""
+    return nl.join(_indent(block, indent, unit))
+
+
+def _indent(lines: Sequence[str], indent: str, unit: str) -> list[str]:
     """Lines written with two-space steps, re-indented to ``indent`` with ``unit`` steps."""
     out = []
     for ln in lines:
