@@ -717,11 +717,19 @@ class _Builder:
             # only mentions with the span of an element or of the file's own mentions are
             # looked at one by one (an export of 100k names has a few such spans)
             width = len(self.ix.tm.text) + 1
-            spans = np.array(sorted({s * width + e for _, s, e in by_key}
-                                    | {s * width + e for s, e, _ in own}), dtype=np.int64)
+            found_in = marked(self.ix.tm).annotations
+            if isinstance(found_in, Annotations):  # kept: columns, no key made a tuple
+                a_start, a_end = found_in.spans()
+                spans = np.asarray(a_start, np.int64) * width + np.asarray(a_end, np.int64)
+            else:
+                spans = np.array([s * width + e for _, s, e in by_key], np.int64)
+            spans.sort()
             keys = start * width + end
-            at = np.minimum(spans.searchsorted(keys), len(spans) - 1)  # sorted: no isin
-            rows = (spans[at] == keys).nonzero()[0]
+            at = np.minimum(spans.searchsorted(keys), max(len(spans) - 1, 0))
+            # and those the file's markup gave (``own``, some changed since: looked at too)
+            rows = ((spans[at] == keys) if len(spans) else np.zeros(len(keys), bool)) | (
+                np.array([bool(own) and kd.provenance == "source" for kd in kinds])[kind])
+            rows = rows.nonzero()[0]
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds]
@@ -729,9 +737,11 @@ class _Builder:
             get = by_key.get
             for i, s, e, k in zip(rows.tolist(), start[rows].tolist(), end[rows].tolist(),
                                   kind[rows].tolist()):
-                chain: list[int] | None = None
+                # its type's own element (``persName``...) first: it marks the type by its
+                # name (most mentions with an element's span are the file's own names)
+                chain: list[int] | None = get((TAGS[types[k]], s, e))
                 other: list[int] | None = None
-                for local in marking[k]:
+                for local in marking[k] if chain is None else ():
                     el = get((local, s, e))
                     if el is None:
                         continue
@@ -929,7 +939,7 @@ class _Builder:
                 # the file's own name, nothing decided of it: it stays as it is, only a #x
                 # naming no element of the file asks for the entry (most reused names)
                 own = refs.get(head) or keys.get(head) or corresps.get(head)
-                if own and eid:
+                if own and eid and "#" in own:  # a URI or key names no entry of the file
                     target = own.split()[0]
                     if target[0] == "#" and target[1:] not in id_node:
                         missing = self._missing_entry(target)
