@@ -363,8 +363,7 @@ class Texts:
         which say why."""
         path = self.root / src.file
         try:
-            with open(path, "rb") as fh:  # read(size) would allocate all of size first
-                data = fh.read() if os.fstat(fh.fileno()).st_size <= MAX_SOURCE_BYTES else b""
+            data = _whole(path)
         except OSError:
             data = b""
         if not data:
@@ -522,6 +521,23 @@ class Texts:
         """The characters of a span in the version it was made on ('' when unreadable)."""
         tm = self.version_of(source_id, sha256)
         return "" if tm is None else tm.text[start:end]
+
+
+def _whole(path: Path) -> bytes:
+    """The file's bytes, b'' when it is bigger than a source may be: read by the system's
+    calls, without a file object (it cost an export as much as its reads: a few of them)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_SOURCE_BYTES:
+            return b""
+        # till the read that finds the end: the file may have grown since ``fstat``
+        parts = []
+        while part := os.read(fd, size + 1):
+            parts.append(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False,

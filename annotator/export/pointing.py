@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 
 from annotator.errors import AnnotatorError
@@ -114,12 +115,14 @@ class Pointers:
         # the files' prefixDef declarations -> pointer as written -> entity
         self._of_written: dict[tuple[tuple[str, str, str], ...], dict[str, str | None]] = {}
 
-    def of_file(self, defs: tuple[tuple[str, str, str], ...], values: Iterable[str]
+    def of_file(self, defs: tuple[tuple[str, str, str], ...], values: Sequence[str]
                 ) -> dict[str, str | None]:
         """Pointer as a file with the ``prefixDef`` declarations ``defs`` (``Marked.prefixes``)
         writes it -> the entity it means (None: none known), for each of ``values`` and those
         asked before."""
         known = self._of_written.setdefault(defs, {})
+        if known.keys() >= set(values):  # most files of an edition: asked before, all of them
+            return known
         new = [v for v in dict.fromkeys(values) if v not in known]
         if new:
             prefixes = Prefixes(defs)
@@ -136,13 +139,13 @@ def file_pointers(pointers: Pointers, found: Marked) -> dict[str, tuple[str, str
     """Entity id -> (attribute, value) of the file's own pointer to it: the first name
     element of the file whose pointer the store knows as that entity's (``found``: what the
     file's markup says, kept with its map)."""
-    of = pointers.of_file(found.prefixes, (first for _, first in found.pointers))
-    out: dict[str, tuple[str, str]] = {}
-    for attr, first in found.pointers:
-        eid = of[first]
-        if eid is not None and eid not in out:
-            out[eid] = (attr, first)
-    return out
+    firsts = [first for _, first in found.pointers]
+    of = pointers.of_file(found.prefixes, firsts)
+    # made from the last back, so that each entity keeps its first (a dict keeps the last)
+    out: dict[str | None, tuple[str, str]] = dict(zip(map(of.__getitem__, reversed(firsts)),
+                                                      reversed(found.pointers)))
+    out.pop(None, None)  # the pointers no entity has
+    return cast("dict[str, tuple[str, str]]", out)
 
 
 @dataclass(slots=True)

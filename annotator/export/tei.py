@@ -267,7 +267,7 @@ def _mentions_of(read: rows_of.MentionRead,
     end = np.fromstring(read.ends, dtype=np.int64, sep=",") if len(kind) else kind
     order = _document_order(start, end, kinds, kind, source)
     start, end, local = start[order], end[order], local[order]
-    each_kinds = [kinds[k] for k in (pairs % n_kinds).tolist()]
+    each_kinds = list(map(kinds.__getitem__, (pairs % n_kinds).tolist()))
     at = np.concatenate(([0], np.cumsum(sizes)))
     own_at = own_first.tolist()
     mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb])
@@ -365,6 +365,19 @@ class _Edition:
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
     known: dict[str, Entity] = field(default_factory=dict)
+    # the ids of ``known`` a file's export writes when it names them (``gather``): those
+    # neither rejected nor proposed, and the proposed, sorted out once for every file
+    settled: set[str] = field(default_factory=set)
+    proposed: set[str] = field(default_factory=set)
+
+    def knew(self, found: dict[str, Entity]) -> None:
+        """``found`` (by id) among the entities known."""
+        self.known.update(found)
+        for eid, ent in found.items():
+            if ent.status == "proposed":
+                self.proposed.add(eid)
+            elif ent.status != "rejected":
+                self.settled.add(eid)
 
     @classmethod
     def read(cls, store: Store, versions: Sequence[tuple[str, str]],
@@ -384,12 +397,13 @@ class _Edition:
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
         wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
         wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
-        return cls(decided=decided_entities(store), enriched=enriched_entities(store),
-                   mentions=mentions,
-                   own=own, claims=claims,
-                   links=rows_of.claim_links_of(conn, source_ids, states, link_states),
-                   passages=rows_of.passages_of(conn, source_ids, states, link_states),
-                   known=entity_rows.by_id(conn, wanted) if wanted else {})
+        edition = cls(decided=decided_entities(store), enriched=enriched_entities(store),
+                      mentions=mentions, own=own, claims=claims,
+                      links=rows_of.claim_links_of(conn, source_ids, states, link_states),
+                      passages=rows_of.passages_of(conn, source_ids, states, link_states))
+        if wanted:
+            edition.knew(entity_rows.by_id(conn, wanted))
+        return edition
 
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
@@ -422,19 +436,18 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
         data.files[sid] = export_name(src.file) if src is not None else f"{sid}.xml"
-    named = {k.entity_id for k in data.mentions.kinds if k.entity_id}
-    wanted.update(k.entity_id for k in data.mentions.kinds if k.entity_id and k.type != "date")
+    kinds = data.mentions.kinds
+    wanted.update(k.entity_id for k in kinds if k.entity_id and k.type != "date")
     known = edition.known
     missing = wanted - known.keys()
     if missing:
-        known.update(entity_rows.by_id(conn, missing))
-    for eid in sorted(wanted):
-        ent = known.get(eid)
-        if ent is None or ent.status == "rejected":
-            continue
-        if ent.status == "proposed" and not include_proposals and ent.id not in named:
-            continue
-        data.entities[ent.id] = ent
+        edition.knew(entity_rows.by_id(conn, missing))
+    # those not rejected; a proposed one only with proposals, or named by a mention
+    taken = wanted & edition.settled
+    proposed = wanted & edition.proposed
+    if proposed:
+        taken |= proposed if include_proposals else proposed & {k.entity_id for k in kinds}
+    data.entities = {eid: known[eid] for eid in sorted(taken)}
     return data
 
 
