@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.records import Source
+from annotator.store.connection import plain_rows
 from annotator.store.proposals import orphans
 
 if TYPE_CHECKING:  # imported where read: a listing of entities reads no dates
@@ -100,6 +101,20 @@ def versions_of(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str
 def version_bytes(conn: sqlite3.Connection, sha256: str) -> bytes | None:
     row = conn.execute("SELECT data FROM source_versions WHERE sha256 = ?", (sha256,)).fetchone()
     return bytes(row["data"]) if row is not None else None
+
+
+def versions_bytes(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, bytes]:
+    """sha256 -> the bytes kept for it, for many versions at once: a query per ``BATCH`` of
+    them, not one a version (an export reads every source's)."""
+    out: dict[str, bytes] = {}
+    for at in range(0, len(shas), BATCH):
+        some = shas[at:at + BATCH]
+        out.update(plain_rows(conn, "SELECT sha256, data FROM source_versions WHERE sha256 IN "
+                              f"({','.join('?' * len(some))})", tuple(some)))  # noqa: S608
+    return out
+
+
+BATCH = 500  # sha256s a query asks for: well below SQLite's limit of parameters
 
 
 def version_spans(conn: sqlite3.Connection, source_id: str,
