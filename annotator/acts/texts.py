@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 OWN_TEXTS = "(the workspace's texts)"
 _WORD = re.compile(r"[^\W_]+")
 TEXTMAP_CACHE = 32  # reading texts kept per workspace beyond one per source (old versions)
-AHEAD = 32 * 2**20  # bytes of kept maps an export reads ahead of its files (``unparsed``)
+AHEAD = 32 * 2**20  # bytes of kept maps an export reads ahead of its files (``unparsed``), and
+# the files' kept bytes with them
 
 TextMapCache = OrderedDict[tuple[str, str], TextMap]  # (source id, sha256) -> map, oldest first
 
