@@ -516,6 +516,36 @@ def _export_sql(ws) -> list[str]:
     return sql
 
 
+def test_export_tei_finds_its_files_as_added_by_the_bytes_kept(ws, copy_data, monkeypatch):
+    """An export compares each file with the bytes the store keeps under its hash, read with
+    the kept maps, many in one query (was: every file hashed); an edit of the same length is
+    refused (S016) as before, and a file whose bytes the store does not keep is hashed."""
+    import annotator.acts.texts as texts_module
+
+    names = ("marked.xml", "rich.xml", "group-a.xml")
+    for name in names:
+        ws.add(copy_data(name))
+    hashed: list[bytes] = []
+    hash_file = texts_module.sha256_hex
+    monkeypatch.setattr(texts_module, "sha256_hex", lambda data: hashed.append(data) or
+                        hash_file(data))
+    with Workspace(ws.root) as fresh:  # no map in memory: the export reads the kept ones
+        sql = _export_sql(fresh)
+        # the first file's alone, then those after it at once (``Texts._kept_blob``)
+        assert len([q for q in sql if "FROM source_versions" in q]) == 2 and hashed == []
+        file = fresh.root / "sources" / "marked.xml"
+        data = file.read_bytes()
+        file.write_bytes(data.replace(b"Molotov answered", b"Molotov answers."))
+    with Workspace(ws.root) as fresh, pytest.raises(SourceError) as err:
+        fresh.export_tei()
+    assert err.value.code == "S016"
+    file.write_bytes(data)
+    with Workspace(ws.root) as fresh:
+        fresh.store.conn.execute("DELETE FROM source_versions")
+        fresh.export_tei()
+    assert len(hashed) == len(names)
+
+
 def test_export_tei_asks_the_pointers_of_a_file_in_one_query(ws, copy_data):
     """Which entity a file's pointers mean is asked once per file, for all the pointers no
     file before it had (was: one query per pointer); what the files point to is unchanged.
