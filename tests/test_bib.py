@@ -1913,6 +1913,77 @@ def test_bib_folded_parent_edited_in_its_file_is_not_taken(ws, tmp_path):
     assert ([p.key for p in result.problems], result.unchanged) == (["coll"], 2), result
 
 
+TOUR_KEPT = "@book{pennant1778, author = {Pennant, Thomas}, title = {A Tour in Wales},\n" \
+    "  year = {1778}, note = {Two vols}}\n"
+TOUR_FOLDED = "@book{pennant1778tour, author = {Pennant, Thomas}, title = {A Tour in Wales},\n" \
+    "  year = {1778}, publisher = {Henry Hughes}, location = {London}}\n"
+
+
+def test_bib_fold_s_fields_stay_when_the_kept_file_is_replaced(ws, tmp_path):
+    """KEPT's own .bib replaced after 'bib fold KEPT OTHER': the fields the fold gave KEPT
+    stay, as Zotero keeps a merged item's, unless the file now gives one of its own (the
+    file's wins); a field KEPT's file had and drops goes; the same file is KEPT unchanged
+    (was: the file edited elsewhere in the entry, KEPT 'updated as the file says it now', the
+    fold's publisher and location dropped)."""
+    a, b = tmp_path / "a.bib", tmp_path / "b.bib"
+    a.write_text(TOUR_KEPT, encoding="utf-8")
+    b.write_text(TOUR_FOLDED, encoding="utf-8")
+    ws.bib_add(a, b)
+    ws.bib_fold("pennant1778", "pennant1778tour")
+    kept = lambda: dict(ws.bib_entry("pennant1778").fields)  # noqa: E731
+    folded = kept()
+    assert (folded["publisher"], folded["location"]) == ("Henry Hughes", "London")
+    result = ws.bib_add(a, replace=True)
+    assert (result.updated, result.unchanged, kept()) == ((), 1, folded)
+    a.write_text(TOUR_KEPT.replace("Wales}", "Wales, vol. 1}").replace(
+        ", note = {Two vols}", ", pages = {1--400}"), encoding="utf-8")
+    result = ws.bib_add(a, replace=True)
+    assert [e.key for e in result.updated] == ["pennant1778"]
+    assert kept() == {"author": "Pennant, Thomas", "title": "A Tour in Wales, vol. 1",
+                      "year": "1778", "pages": "1--400", "publisher": "Henry Hughes",
+                      "location": "London", "ids": "pennant1778tour"}
+    a.write_text(TOUR_KEPT.replace("1778}", "1778}, publisher = {B. White}"), encoding="utf-8")
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", "--replace", str(a),
+                               "-f", "json"])
+    assert [e["key"] for e in json.loads(done.stdout)["updated"]] == ["pennant1778"], \
+        done.output
+    assert (kept()["publisher"], kept()["location"], kept()["note"]) == \
+        ("B. White", "London", "Two vols")
+    # the file's own value gone again: the fold's is the work's
+    a.write_text(TOUR_KEPT, encoding="utf-8")
+    ws.bib_add(a, replace=True)
+    assert kept() == folded
+    # the folded entry read with it, edited since the fold: not taken, KEPT unchanged (was:
+    # its edited publisher taken into KEPT, 'updated', while the add said 'not taken')
+    b.write_text(TOUR_FOLDED.replace("Henry Hughes", "B. White"), encoding="utf-8")
+    result = ws.bib_add(a, b, replace=True)
+    assert (result.updated, result.unchanged, kept()) == ((), 1, folded), result
+    assert result.edited_since == (("pennant1778tour", "pennant1778", "b.bib",
+                                    ("publisher",)),)
+
+
+def test_bib_fold_s_fields_stay_when_the_kept_source_is_replaced(ws, tmp_path):
+    """A letter's listed work kept by 'bib fold' (a .bib's folded into it), the letter
+    replaced with the bibl edited: the fields the fold gave it stay, its ids too (was: the
+    work read again as the file says it, the fold's publisher dropped)."""
+    letter = tmp_path / "first.xml"
+    letter.write_text(CITING.format(title="First letter"), encoding="utf-8")
+    ws.add(letter)
+    (tmp_path / "p.bib").write_text(
+        "@book{nekrich, author = {Nekrich, Aleksandr M.}, title = {Pariahs, Partners, "
+        "Predators}, date = {1997}, publisher = {Columbia University Press}}\n",
+        encoding="utf-8")
+    ws.bib_add(tmp_path / "p.bib")
+    ws.bib_fold("nek97", "nekrich")
+    letter.write_text(CITING.format(title="First letter").replace(
+        "Predators</title>", "Predators: German-Soviet Relations</title>"), encoding="utf-8")
+    ws.add(letter, replace=True)
+    work = ws.bib_entry("nek97")
+    assert (work.get("title"), work.get("publisher"), work.get("ids")) == (
+        "Pariahs, Partners, Predators: German-Soviet Relations",
+        "Columbia University Press", "nekrich")
+
+
 def test_bib_fold_repoints_related_works(ws, tmp_path):
     """A work naming a folded one by biblatex ``related`` (or ``xdata``, a set's
     ``entryset``) names the kept one, as crossref and xref do, undo taking it back (was:

@@ -59,17 +59,15 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
 
     An entry ``bib fold`` folded into another work (its key one of that work's ``ids``) is
     that work, as Zotero keeps a merged item's: added again, it stays folded (``folded``),
-    and an entry naming it by ``crossref`` or ``xref`` names the work kept.
+    and an entry naming it by ``crossref`` or ``xref`` names the work kept, which keeps the
+    fields the fold gave it (``_as_kept``).
     """
     known = entries(store)
     origins = [relative(p, root) or p.name for p in paths]
     into, kept = _folded_into(store, known, origins)
     found, problems = bib_mod.read_library(paths, origins=origins, known=known, moved=into)
     by_fold = {e.key.lower(): e for e in known}
-    gave: dict[str, list[BibEntry]] = {}  # a work kept -> the entries folded into it, read
-    for read in found:
-        if read.key.lower() in into and read.key.lower() not in by_fold:
-            gave.setdefault(into[read.key.lower()], []).append(read)
+    filled = bib_rows.fold_filled(store.conn) if kept else {}
     new, changed, unchanged, folded, edited_since = [], [], 0, [], []
     read_by_key = {e.key.lower(): e for e in found}
     then = bib_rows.folded_fields(store.conn) if into else {}
@@ -80,7 +78,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
             parent = entry.get("crossref").lower()
             entry = _as_child(old, entry, read_by_key.get(parent) or by_fold.get(parent))
         if old is not None and old.key in kept:
-            entry = _as_kept(old, entry, gave.get(old.key, []))
+            entry = _as_kept(old, entry, filled.get(old.key.lower(), {}))
         if old is None and entry.key.lower() in into:
             folded.append((entry.key, into[entry.key.lower()]))
             was = then.get(entry.key.lower())
@@ -150,27 +148,19 @@ def _folded_into(store: Store, known: Sequence[BibEntry], origins: Sequence[str]
             {key for keys in holders.values() for key in keys})
 
 
-def _as_kept(kept: BibEntry, entry: BibEntry, folded: Sequence[BibEntry]) -> BibEntry:
-    """The entry of a work ``bib fold`` kept as the fold left it: the fields it lacks taken
-    from the entries folded into it (``folded``, read with it), its aliases (``ids``) the
-    fold's after its own, so the same file added again is that work unchanged and a replace
-    updates it keeping the fold (was: the work, given the folded keys and fields, taken for
-    another of its key, S303; replaced, the fold's aliases lost). Where an entry folded into
-    it is not read with it (another file's, a source's), its fields are not known: the work
-    saying all the entry says is the entry unchanged."""
+def _as_kept(kept: BibEntry, entry: BibEntry, filled: dict[str, str]) -> BibEntry:
+    """The entry of a work ``bib fold`` kept as the fold left it: the fields the fold gave
+    it (``filled``, as it gave them) where the file gives none of its own, its aliases
+    (``ids``) the fold's after its own, so the same file added again is that work unchanged
+    and a replace updates it keeping the fold (was: the work, given the folded keys and
+    fields, taken for another of its key, S303; replaced, the fold's aliases lost; replaced
+    edited, the fold's fields lost, or, the folded entry read with it, taken anew as its file
+    says them now, which the fold had not)."""
     fields = {k: v for k, v in entry.fields if k != "ids"}
-    for work in folded:
-        for name, value in work.fields:
-            if name != "ids":
-                fields.setdefault(name, value)
+    for name, value in filled.items():
+        fields.setdefault(name, value)
     fields["ids"] = ", ".join(dict.fromkeys([*bib_mod.alias_keys(entry.get("ids")),
                                              *bib_mod.alias_keys(kept.get("ids"))]))
-    read_all = {w.key.lower() for w in folded} | {
-        a.lower() for a in bib_mod.alias_keys(entry.get("ids"))}
-    said = dict(kept.fields)
-    if not read_all >= {a.lower() for a in bib_mod.alias_keys(kept.get("ids"))} and \
-            kept.type == entry.type and all(said.get(k) == v for k, v in fields.items()):
-        fields = said  # folded from elsewhere: what it has beyond the entry is the fold's
     return replace(entry, fields=tuple(fields.items()))
 
 
@@ -418,7 +408,7 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
     given = {e.key: e for e in mine}
     for work in found:
         if (was := renamed.get(work.key)) is not None:  # keyed by its bibl's id now
-            columns = _read_again(given[was], work)
+            columns = _read_again(act, given[was], work)
             fields = json.loads(columns["fields"])
             fields["ids"] = _aliases(given[was], [], renamed=True)
             _rename(act, was, work.key, {**columns, "fields": json.dumps(
@@ -430,7 +420,7 @@ def add_source_works(act: Act, source_id: str, parsed: ParsedSource, *, title: s
             continue
         if (before := given.get(work.key)) is not None:
             # its own bibl read again (a replace): the work it gave, as the file says it now
-            act.update("bib", {"key": work.key}, _read_again(before, work))
+            act.update("bib", {"key": work.key}, _read_again(act, before, work))
             kept[work.key] = work.key
             continue
         act.insert("bib", _row(work))
@@ -722,11 +712,14 @@ def _added(store: Store, key: str) -> str:
     return str(row["added_at"]) if row is not None else ""
 
 
-def _read_again(before: BibEntry, work: BibEntry) -> dict[str, Any]:
+def _read_again(act: Act, before: BibEntry, work: BibEntry) -> dict[str, Any]:
     """The columns of a source's work its file, replaced, says anew: its type, fields and
-    line; the ``ids`` a ``bib fold`` gave it kept, as the file never says them."""
+    line; the ``ids`` a ``bib fold`` gave it kept, as the file never says them, and so the
+    fields the fold gave it where the file gives none of its own (``_as_kept``; was: lost)."""
     fields = dict(work.fields)
-    if before.get("ids"):
+    if before.get("ids"):  # only a work a fold kept (or a bibl keyed anew) has aliases
+        for name, value in bib_rows.fold_filled(act.conn).get(before.key.lower(), {}).items():
+            fields.setdefault(name, value)
         fields["ids"] = before.get("ids")
     return {"type": work.type, "fields": json.dumps(fields, ensure_ascii=False),
             "line": work.line}

@@ -109,6 +109,27 @@ def folded_fields(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
     return {key: _fields_of(before.get("fields")) for key, before in _folded_rows(rows).items()}
 
 
+def fold_filled(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """The fields each ``bib fold`` in force gave the work it kept, which that work lacked
+    (its key lower-cased -> field -> value as the fold gave it; ``ids`` aside, an earlier
+    fold's first): the work's own file, replaced, never says them, and they stay unless it
+    gives a value of its own, as Zotero keeps a merged item's fields."""
+    out: dict[str, dict[str, str]] = {}
+    for row in _fold_acts(conn):
+        kept = {key.lower() for key in json.loads(row["payload"] or "{}").get("folded", {})}
+        for change in json.loads(row["changes"] or "[]"):
+            before, after = change.get("before"), change.get("after")
+            if change.get("table") != "bib" or not before or not after or \
+                    str(after.get("key", "")).lower() not in kept:
+                continue
+            had = _fields_of(before.get("fields"))
+            filled = out.setdefault(str(after["key"]).lower(), {})
+            for name, value in _fields_of(after.get("fields")).items():
+                if name != "ids" and name not in had:
+                    filled.setdefault(name, value)
+    return out
+
+
 def _fields_of(value: Any) -> dict[str, str]:
     """A row's fields as a change records them (JSON text, or already read)."""
     out = value if isinstance(value, dict) else json.loads(value or "{}")
