@@ -15,7 +15,7 @@ from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.csl_json import SCHEMA
 from annotator.cli import app
 from annotator.export.csl import render
-from tests.conftest import DATA
+from tests.conftest import DATA, REFERENCES
 
 BIB = DATA / "bib"
 ZOTERO = DATA / "csl" / "zotero-export.json"
@@ -69,6 +69,35 @@ def test_bib_csl_export_then_add_then_export_gives_the_same_items(tmp_path, monk
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.parametrize("names", [("references.bib",), ("biblatex-examples.bib",),
+                                   ("texbook1.bib", "texgraph.bib"), ("good.bib",)])
+def test_bib_csl_its_own_export_added_again_is_already_there(ws, names):
+    """What 'export csl' wrote, added back to the workspace it came from (with --replace
+    too): every item is the work already there, nothing added or updated, no S303, as a .bib
+    added again (was: each a work of another key, S303, where CSL cannot say what the .bib
+    said: a ``year`` read back as ``date``, a ``foreword`` as the collaborator ``editora``,
+    ``--`` in a title as '–'). An item edited since is another work still."""
+    ws.bib_add(*(REFERENCES if n == "references.bib" else BIB / n for n in names))
+    before = ws.bib()
+    exported = ws.root / ws.export_csl(all=True).path
+    for replace in (False, True):
+        again = ws.bib_add(exported, replace=replace)
+        assert (again.added, again.updated, again.unchanged, again.decision) == \
+            ((), (), len(before), None)
+        assert [p for p in again.problems if p.severity != "note"] == []
+        assert ws.bib() == before
+    if names != ("references.bib",):
+        return
+    done = _add(ws, exported)
+    assert done.exit_code == 0 and "[S3" not in done.stderr, done.output
+    assert done.stderr.splitlines()[-1].endswith(": 0 entries added, 2 already there")
+    items = json.loads(exported.read_text(encoding="utf-8"))
+    items[1]["title"] = "Pariahs, Partners, Predators"
+    exported.write_text(json.dumps(items), encoding="utf-8")
+    assert [p.code for p in ws.bib_add(exported).problems] == ["S303"]
+    assert [e.key for e in ws.bib_add(exported, replace=True).updated] == ["nekrich1997"]
 
 
 def test_bib_csl_a_zotero_export_maps_every_variable(ws):

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.bibliography import entries as bib_mod
-from annotator.bibliography.library import NOTE, REFUSED, SKIPPED, Problem
+from annotator.bibliography.csl_items import item as csl_item
+from annotator.bibliography.library import NOTE, REFUSED, SKIPPED, Problem, read_as_csl
 from annotator.errors import AnnotatorError, DecisionError
 from annotator.files import relative
 from annotator.records import BibEntry, SourceWarning
@@ -60,7 +61,8 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     An entry ``bib fold`` folded into another work (its key one of that work's ``ids``) is
     that work, as Zotero keeps a merged item's: added again, it stays folded (``folded``),
     and an entry naming it by ``crossref`` or ``xref`` names the work kept, which keeps the
-    fields the fold gave it (``_as_kept``).
+    fields the fold gave it (``_as_kept``). A CSL-JSON item is a stored work unchanged where
+    the two say the same as CSL-JSON (``_same_item``).
     """
     known = entries(store)
     origins = [relative(p, root) or p.name for p in paths]
@@ -68,6 +70,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     found, problems = bib_mod.read_library(paths, origins=origins, known=known, moved=into)
     by_fold = {e.key.lower(): e for e in known}
     filled = bib_rows.fold_filled(store.conn) if kept else {}
+    csl = {origin for path, origin in zip(paths, origins) if read_as_csl(path)}
     new, changed, unchanged, folded, edited_since = [], [], 0, [], []
     read_by_key = {e.key.lower(): e for e in found}
     then = bib_rows.folded_fields(store.conn) if into else {}
@@ -88,7 +91,8 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                 edited_since.append((entry.key, into[entry.key.lower()], read.origin, differ))
         elif old is None:
             new.append(entry)
-        elif bib_mod.same_work(old, entry) or bib_mod.same_work(old, read):
+        elif bib_mod.same_work(old, entry) or bib_mod.same_work(old, read) or \
+                read.origin in csl and (_same_item(old, entry) or _same_item(old, read)):
             unchanged += 1
         elif replace and old.key == entry.key:
             changed.append(entry)
@@ -162,6 +166,15 @@ def _as_kept(kept: BibEntry, entry: BibEntry, filled: dict[str, str]) -> BibEntr
     fields["ids"] = ", ".join(dict.fromkeys([*bib_mod.alias_keys(entry.get("ids")),
                                              *bib_mod.alias_keys(kept.get("ids"))]))
     return replace(entry, fields=tuple(fields.items()))
+
+
+def _same_item(old: BibEntry, entry: BibEntry) -> bool:
+    """Whether ``entry``, read from CSL-JSON, is the stored work ``old`` as CSL-JSON says it
+    (``export csl``'s item of each): what CSL cannot tell apart, a ``year`` from a ``date``,
+    a ``foreword`` from a collaborator (``editora``), ``--`` from '–', is no edit, so the
+    file ``export csl`` wrote, added again, is the works already there (was: each another
+    work of its key, S303)."""
+    return csl_item(replace(old, key=entry.key)) == csl_item(entry)
 
 
 def _as_child(old: BibEntry, entry: BibEntry, parent: BibEntry | None) -> BibEntry:

@@ -1,8 +1,9 @@
 """CSL-JSON read into the bibliography: Zotero's "CSL JSON" and Better BibTeX's "Better CSL
 JSON" exports, pandoc's ``--bibliography`` files, and ``annotator export csl``'s own.
 
-Each item becomes one entry, the reverse of ``annotator.export.csl`` where that has a mapping,
-so that exporting what was read gives the items back (the round trip the tests hold):
+Each item becomes one entry, the reverse of ``annotator.bibliography.csl_items`` (what
+``export csl`` writes) where that has a mapping, so that exporting what was read gives the
+items back (the round trip the tests hold):
 
 * the CSL type is a biblatex type (``article-journal`` -> ``article``, ``chapter`` ->
   ``incollection``, ``webpage`` -> ``online``); one biblatex has no type for is the nearest
@@ -137,7 +138,7 @@ _TEXT = {"publisher": "publisher", "publisher-place": "location", "volume": "vol
          "references": "addendum", "part": "part", "part-title": "issuetitle"}
 _VERBATIM = {"URL": "url", "DOI": "doi"}
 # biblatex's role (``editoratype``, a bibliography string its styles print) of CSL's
-# contributor, which is read into ``editora``; ``export.csl`` writes it as contributor again
+# contributor, which is read into ``editora``; ``csl_items`` writes it as contributor again
 COLLABORATOR = "collaborator"
 _NAMES = {"author": "author", "editor": "editor", "translator": "translator",
           "container-author": "bookauthor", "contributor": "editora",
@@ -256,11 +257,11 @@ def _page(text: str) -> str:
 
 # -- names --------------------------------------------------------------------------------------
 def name(csl: dict[str, Any]) -> str:
-    """A CSL name as one BibTeX name that biber reads into the same parts (``names`` in
-    ``annotator.export.csl`` reads it back): 'Beethoven, Ludwig van' has the dropping
-    particle, '{van der Berg}, Anna' the non-dropping one, a literal is braced whole, and
-    a particle with given names but no family name, a person's all the same, is 'given={Y},
-    prefix={van}, useprefix=true'."""
+    """A CSL name as one BibTeX name that biber reads into the same parts (``csl_items``'
+    ``names`` reads it back): 'Beethoven, Ludwig van' has the dropping particle, '{van der
+    Berg}, Anna' the non-dropping one, a literal is braced whole, and a particle with given
+    names but no family name, a person's all the same, is 'given={Y}, prefix={van},
+    useprefix=true'."""
     part = {k: _text(v) for k, v in csl.items() if isinstance(v, str | int) and _text(v)}
     family, given = part.get("family", ""), part.get("given", "")
     ndp, dp, suffix = (part.get(k, "") for k in ("non-dropping-particle",

@@ -127,6 +127,16 @@ def read_files(paths: Sequence[Path], *, stored: Sequence[Read] = (),
     return read_texts(texts, lib, stored=stored, moved=moved)
 
 
+def read_as_csl(path: Path) -> bool:
+    """Whether ``read_files`` reads the file as CSL-JSON (by what it holds:
+    ``csl_json.looks_like``); a file that cannot be read is none."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return csl_json.looks_like(str(path), data.decode("utf-8-sig", "replace"))
+
+
 def read_texts(texts: Sequence[tuple[str, str]], lib: Library | None = None, *,
                stored: Sequence[Read] = (), moved: Mapping[str, str] | None = None) -> Library:
     """``read_files`` for texts already in hand, as (name for messages, text)."""
