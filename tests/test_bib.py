@@ -18,7 +18,8 @@ from annotator.bibliography.entries import (forenames, make_key, plain, read_bib
                                            surname, tei_fields, year_of)
 from annotator.cli import app
 from annotator.tei.parse import TEI_NS, parse_xml
-from tests.conftest import DATA, REFERENCES, ROOT, SAMPLE_TEI
+from tests.conftest import (DATA, REFERENCES, ROOT, SAMPLE_TEI,
+                            added_again_is_already_there)
 
 BIB = DATA / "bib"
 runner = CliRunner()
@@ -374,6 +375,38 @@ def test_bib_readding_a_file_is_a_no_op_and_generated_keys_stay(ws, tmp_path):
     added = ws.bib_add(more).added
     assert [e.key for e in added] == ["godel1986ubera"]
     assert ws.bib_entry("godel1986uber").get("title") == "Über formal unentscheidbare Sätze"
+
+
+@pytest.mark.parametrize("names", [("references.bib",), ("biblatex-examples.bib",),
+                                   ("texbook1.bib", "texgraph.bib"), ("good.bib",),
+                                   ("bad-crossref.bib",)])
+def test_bib_its_own_export_added_again_is_already_there(ws, names):
+    """What 'export bibtex' wrote, added back to the workspace it came from (with --replace
+    too): every entry is the work already there, nothing added or updated, no S303, as the
+    .bib it came from added again (was: each entry the export writes otherwise another work
+    of its key, S303: the sample source's own record, an @online whose ``publisher`` the
+    export writes as ``organization``; ``journal`` written as ``journaltitle``, ``address``
+    as ``location``, ``@techreport`` as ``@report``, a title's acronym braced, a local
+    file's path and a ``crossref`` naming no work left out). An entry edited since is
+    another work still, which --replace updates."""
+    if names == ("references.bib",):
+        ws.add(SAMPLE_TEI)
+    first = ws.bib_add(*(REFERENCES if n == "references.bib" else BIB / n for n in names))
+    exported = ws.root / ws.export_bibtex(all=True).path
+    added_again_is_already_there(ws, exported, first.problems)
+    if names != ("references.bib",):
+        return
+    done = runner.invoke(app, ["-w", str(ws.root), "bib", "add", str(exported)])
+    assert done.exit_code == 0 and "[S3" not in done.stderr, done.output
+    assert done.stderr.splitlines()[-1].endswith(": 0 entries added, 3 already there")
+    text = exported.read_text(encoding="utf-8")
+    assert "organization = {Wikimedia Foundation}" in text
+    exported.write_text(text.replace("{Wikimedia Foundation}", "{Wikimedia Foundation, Inc.}"),
+                        encoding="utf-8")
+    assert [(p.code, p.key) for p in ws.bib_add(exported).problems] == \
+        [("S303", "germansovietaxis")]
+    assert [e.key for e in ws.bib_add(exported, replace=True).updated] == ["germansovietaxis"]
+    assert ws.bib_entry("germansovietaxis").get("organization") == "Wikimedia Foundation, Inc."
 
 
 def test_bib_sample_references_are_the_real_works(ws):

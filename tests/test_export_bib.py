@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.bibliography import entries as bib_mod
+from annotator.bibliography.biblatex_entries import biblatex, isbn_ok, latex_value
 from annotator.bibliography.latex import plain
 from annotator.calendar import iso_date
-from annotator.export.bibtex import biblatex, classic, isbn_ok, latex_value, render
+from annotator.export.bibtex import classic, render
 from annotator.export.csl import item
 from annotator.bibliography.titles import protect
 from annotator.export.csl import render as csl_render
@@ -835,7 +836,7 @@ def test_export_bib_real_entries_in_are_entries_out(real):
 def test_export_bib_real_every_input_field_is_in_the_biblatex_output(real):
     """Every field but an attachment's local path (``library.private``), which is the editor's."""
     from annotator.bibliography.library import private
-    from annotator.export.bibtex import ALIASES
+    from annotator.bibliography.biblatex_entries import ALIASES
 
     paths, _entries, folder = real
     written = _raw_entries([folder / "out.bib"])

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.bibliography import entries as bib_mod
+from annotator.bibliography.biblatex_entries import written as bib_written
 from annotator.bibliography.csl_items import item as csl_item
 from annotator.bibliography.library import NOTE, REFUSED, SKIPPED, Problem, read_as_csl
 from annotator.errors import AnnotatorError, DecisionError
@@ -61,8 +62,8 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     An entry ``bib fold`` folded into another work (its key one of that work's ``ids``) is
     that work, as Zotero keeps a merged item's: added again, it stays folded (``folded``),
     and an entry naming it by ``crossref`` or ``xref`` names the work kept, which keeps the
-    fields the fold gave it (``_as_kept``). A CSL-JSON item is a stored work unchanged where
-    the two say the same as CSL-JSON (``_same_item``).
+    fields the fold gave it (``_as_kept``). An entry is a stored work unchanged where the
+    export of its file's kind writes the two alike (``_same_written``).
     """
     known = entries(store)
     origins = [relative(p, root) or p.name for p in paths]
@@ -73,6 +74,7 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     csl = {origin for path, origin in zip(paths, origins) if read_as_csl(path)}
     new, changed, unchanged, folded, edited_since = [], [], 0, [], []
     read_by_key = {e.key.lower(): e for e in found}
+    present = {e.key.lower() for e in known} | read_by_key.keys()  # the keys a file may name
     then = bib_rows.folded_fields(store.conn) if into else {}
     for read, path in ((e, _path_of(e, paths, origins)) for e in found):
         entry = _parents_kept(read, into)
@@ -92,7 +94,8 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
         elif old is None:
             new.append(entry)
         elif bib_mod.same_work(old, entry) or bib_mod.same_work(old, read) or \
-                read.origin in csl and (_same_item(old, entry) or _same_item(old, read)):
+                _same_written(old, entry, read.origin in csl, present) or \
+                _same_written(old, read, read.origin in csl, present):
             unchanged += 1
         elif replace and old.key == entry.key:
             changed.append(entry)
@@ -168,13 +171,19 @@ def _as_kept(kept: BibEntry, entry: BibEntry, filled: dict[str, str]) -> BibEntr
     return replace(entry, fields=tuple(fields.items()))
 
 
-def _same_item(old: BibEntry, entry: BibEntry) -> bool:
-    """Whether ``entry``, read from CSL-JSON, is the stored work ``old`` as CSL-JSON says it
-    (``export csl``'s item of each): what CSL cannot tell apart, a ``year`` from a ``date``,
-    a ``foreword`` from a collaborator (``editora``), ``--`` from '–', is no edit, so the
-    file ``export csl`` wrote, added again, is the works already there (was: each another
-    work of its key, S303)."""
-    return csl_item(replace(old, key=entry.key)) == csl_item(entry)
+def _same_written(old: BibEntry, entry: BibEntry, csl: bool, present: set[str]) -> bool:
+    """Whether ``entry`` is the stored work ``old`` as the export of its file's kind writes
+    each (``csl``: ``export csl``'s item, else ``export bibtex``'s entry in a file of the
+    works ``present``, lower-cased keys): what that export
+    does not tell apart is no edit, so the file it wrote, added again, is the works already
+    there (was: each another work of its key, S303). CSL has no word for a ``year`` read back
+    as a ``date``, a ``foreword`` as the collaborator ``editora``, ``--`` in a title as '–';
+    the .bib writes biblatex's names for legacy ones (``journal``: ``journaltitle``, an
+    @online's ``publisher``: ``organization``), braces a title's acronyms (``{CTAN}``) and
+    leaves out a local file's path and a ``crossref`` naming no work."""
+    if csl:
+        return csl_item(replace(old, key=entry.key)) == csl_item(entry)
+    return bib_written(replace(old, key=entry.key), present) == bib_written(entry, present)
 
 
 def _as_child(old: BibEntry, entry: BibEntry, parent: BibEntry | None) -> BibEntry:

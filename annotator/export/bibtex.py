@@ -2,7 +2,8 @@
 
 Two dialects, from the same stored entries (values as biber reads them, UTF-8):
 
-* default, for biber/biblatex: UTF-8, biblatex's own types and field names. Legacy names
+* default, for biber/biblatex (``annotator.bibliography.biblatex_entries``, which ``bib add``
+  compares a .bib entry with): UTF-8, biblatex's own types and field names. Legacy names
   become biblatex's (``address`` -> ``location``, ``journal`` -> ``journaltitle``,
   ``school`` -> ``institution``; CSL's ``archive-place``, ``archive`` and ``archive_location``,
   where the original is kept, -> one ``library``), legacy types too (``@techreport`` -> ``@report`` with
@@ -41,22 +42,19 @@ DOCS: docs/export.md#bibtex-and-csl-json
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from annotator.acts.context import ActContext
 from annotator.bibliography import entries as bib_mod
-from annotator.bibliography.datamodel_table import FIELDS, MANDATORY
-from annotator.bibliography.latex import describe, escape_bare, to_ascii
-from annotator.bibliography.library import DATE_FIELDS, MONTHS, SORT_ONLY, private
-from annotator.bibliography.titles import protect
+from annotator.bibliography.biblatex_entries import PATHS, Prepared, biblatex, in_file, latex_value
+from annotator.bibliography.datamodel_table import FIELDS
+from annotator.bibliography.latex import describe
+from annotator.bibliography.library import MONTHS
 from annotator.calendar import DIVISIONS, bib_date, iso_date
 from annotator.export.output import target, write_export
-from annotator.export.works import PARENT_FIELDS, parents, works
+from annotator.export.works import parents, works
 from annotator.records import BibEntry, Written
 
 ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle", "titleaddon",
@@ -64,22 +62,6 @@ ORDER = ("author", "editor", "translator", "foreword", "key", "title", "subtitle
          "series", "chapter", "pages", "howpublished", "type", "publisher", "organization",
          "institution", "school", "location", "address", "date", "year", "month", "isbn",
          "issn", "doi", "eprint", "eprinttype", "url", "urldate", "langid", "language", "note")
-ALIASES = {"address": "location", "journal": "journaltitle", "school": "institution",
-           "annote": "annotation", "archiveprefix": "eprinttype", "primaryclass": "eprintclass",
-           "hyphenation": "langid", "key": "sortkey", "pdf": "file"}
-# legacy and other tools' types -> (biblatex type, its ``type`` field)
-TYPES = {"techreport": ("report", "techreport"), "phdthesis": ("thesis", "phdthesis"),
-         "mastersthesis": ("thesis", "mathesis"), "conference": ("inproceedings", ""),
-         "electronic": ("online", ""), "www": ("online", ""), "webpage": ("online", "")}
-# where the original is kept, in CSL's parts (a TEI msIdentifier's): biblatex has one field,
-# ``library``, "a library name and a call number" ('Wien, Nationalbibliothek, Autogr. 123')
-ARCHIVE = ("archive-place", "archive", "archive_location")
-MOVES = {("online", "publisher"): "organization", ("misc", "publisher"): "organization"}
-VERBATIM = bib_mod.VERBATIM
-# verbatim fields that hold file paths and text, not URLs: never percent-encoded
-PATHS = frozenset({"file", "pdf", "verba", "verbb", "verbc"})
-PROTECT = frozenset({"title", "subtitle", "booktitle", "maintitle", "titleaddon",
-                     "booksubtitle", "mainsubtitle", "shorttitle", "origtitle"})
 
 # classic BibTeX (the standard .bst styles)
 CLASSIC = {"article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual",
@@ -103,59 +85,6 @@ CLASSIC_REQUIRED = {
     "techreport": (("author",), ("title",), ("institution",), ("year",)),
     "unpublished": (("author",), ("title",), ("note",)),
 }
-
-
-@dataclass(slots=True)
-class Prepared:
-    """One entry as it will be written, and what a reader should know about it."""
-
-    key: str
-    type: str
-    fields: dict[str, str]
-    notes: list[str] = field(default_factory=list)
-
-
-def biblatex(entry: BibEntry) -> Prepared:
-    """An entry in biblatex's types and field names, every field kept but the editor's own
-    (``library.private``: a local file's path)."""
-    t = entry.type.lower()
-    out = Prepared(entry.key, t, {k.lower(): v.strip() for k, v in entry.fields
-                                  if v.strip() and not private(k.lower())})
-    f = out.fields
-    if t in TYPES:
-        out.type, subtype = TYPES[t]
-        t = out.type
-        if subtype:
-            f.setdefault("type", subtype)
-    elif t not in FIELDS:
-        out.notes.append(f"type @{t} is not biblatex's: written as @misc with entrysubtype")
-        f.setdefault("entrysubtype", t)
-        out.type = t = "misc"
-    for old, new in ALIASES.items():
-        if old in f and new not in f:
-            f[new] = f.pop(old)
-    if "library" not in f and any(n in f for n in ARCHIVE):  # biblatex's one field for it
-        f["library"] = ", ".join(f.pop(n) for n in ARCHIVE if n in f)
-    out.notes.extend(bib_mod.real_dates(f))
-    if "date" in f and bib_date(f["date"]) is None:  # no date biber reads: '1.1.1892'
-        date = f.pop("date")
-        year = bib_mod.year_of({"date": date})  # with its sign: -0044 is BC, never AD 44
-        if year and "year" not in f:
-            f["year"] = year
-        else:
-            f["date"] = date  # no year in it, or one of its own: kept for the reader
-    if "date" in f and "year" in f and (
-            bib_mod.year_number(f["year"]) == bib_mod.year_number(f["date"])):
-        f.pop("year")  # biber takes exactly one of date and year
-    for (ty, old), new in MOVES.items():  # the same thing under biblatex's name for it
-        if t == ty and old in f and f.setdefault(new, f[old]) == f[old]:
-            f.pop(old)
-    if "isbn" in f and not isbn_ok(f["isbn"]):
-        out.notes.append(f"ISBN {f['isbn']} has a wrong check digit (kept; biber warns)")
-    for _kind, names in MANDATORY.get(t, ()):
-        if not any(n in f for n in names):
-            out.notes.append(f"@{t} needs {' or '.join(names)}, which the entry lacks")
-    return out
 
 
 def classic(entry: BibEntry) -> Prepared:
@@ -275,42 +204,6 @@ def defined(entry_type: str, name: str) -> bool:
     return name in fields or (name.endswith("date") and f"{name[:-4]}year" in fields)
 
 
-def isbn_ok(value: str) -> bool:
-    """Whether an ISBN-10 or ISBN-13 has the right check digit."""
-    digits = re.sub(r"[^0-9Xx]", "", value).upper()
-    if len(digits) == 10 and digits[:9].isdigit():
-        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
-        return total % 11 == 0
-    if len(digits) == 13 and digits.isdigit():
-        return sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits)) % 10 == 0
-    return False
-
-
-def latex_value(name: str, value: str, *, ascii_only: bool,
-                as_written: bool = False) -> tuple[str, str]:
-    """A stored value as written to the file: a bare ``&`` or ``%`` escaped (text, as the
-    author meant: LaTeX would take them as a table column and a comment; a field biber
-    only sorts by, ``sorttitle``, is never typeset and keeps it, and a date field, which
-    biber parses, keeps EDTF's ``%``, uncertain and approximate: ``1790%``), titles protected
-    for sentence case (``as_written``: every capitalised word but the first,
-    ``titles.protect``), and with ``ascii_only`` every non-ASCII character that has a LaTeX
-    escape escaped: (value, the characters that have none, kept in the value as they are;
-    "" when there are none). A verbatim field is written as stored; in the classic file a
-    URL's non-ASCII characters are percent-encoded (the same URL), a path's (``file``, as
-    Zotero and JabRef write it) kept as UTF-8 and named, since no escape names the file."""
-    if name in VERBATIM or value.startswith("\\url{"):
-        if not ascii_only or value.isascii():
-            return value, ""
-        if name in PATHS:
-            return value, "".join(dict.fromkeys(ch for ch in value if not ch.isascii()))
-        return quote(value, safe="".join(chr(c) for c in range(33, 127))), ""
-    text = value if name in SORT_ONLY or name in DATE_FIELDS else escape_bare(value)
-    text = protect(text, as_written=as_written) if name in PROTECT else text
-    if not ascii_only:
-        return text, ""
-    return to_ascii(text)
-
-
 def render(entries: Sequence[BibEntry], *, ascii_only: bool = False) -> tuple[str, list[str]]:
     """The .bib text of entries (sorted by key) and the notes on what was mended or missing."""
     text, notes, _count = render_counted(entries, ascii_only=ascii_only)
@@ -332,8 +225,7 @@ def render_counted(entries: Sequence[BibEntry], *,
             utf8 = True
             notes.append(_key_note(entry.key))
         prep = classic(entry) if ascii_only else biblatex(entry)
-        _without_missing_parents(prep, present)
-        _without_taken_aliases(prep, present)
+        in_file(prep, present)
         names = sorted(prep.fields, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER),
                                                    n))
         written: list[Any] = []
@@ -356,50 +248,6 @@ def render_counted(entries: Sequence[BibEntry], *,
               "character has none, as the notes say).\n" if utf8 else
               "% Written by annotator for classic BibTeX (ASCII, LaTeX escapes).\n")
     return header + "\n" + text.strip() + "\n", notes, len(library.entries)
-
-
-def _without_missing_parents(prep: Prepared, present: set[str]) -> None:
-    """Leave out a ``crossref`` (and the keys of an ``xref``) naming no entry of the file, with
-    a note: a work listed brings its parents (``works.with_parents``), so such a key names no
-    work of the bibliography (``bib add`` warned, S307), and BibTeX stops at it ("a bad cross
-    reference"), biber warns; the child kept what it has, having inherited nothing."""
-    for name in PARENT_FIELDS:
-        value = prep.fields.get(name)
-        if value is None:
-            continue
-        keys = [k.strip() for k in value.split(",") if k.strip()]
-        missing = [k for k in keys if k.lower() not in present]
-        if not missing:
-            continue
-        kept = [k for k in keys if k not in missing]
-        if kept:
-            prep.fields[name] = ",".join(kept)
-        else:
-            del prep.fields[name]
-        why = "BibTeX stops at it, biber warns" if name == "crossref" else "biber warns"
-        prep.notes.append(f"{name} {', '.join(repr(k) for k in missing)} names no work of the "
-                          f"bibliography: left out ({why}); add that work with 'annotator bib "
-                          "add' to keep it")
-
-
-def _without_taken_aliases(prep: Prepared, present: set[str]) -> None:
-    """Leave out of ``ids`` an alias another entry of the file has as its key (a key ``bib
-    fold`` folded, given to a work added since), with a note: biber skips it with a warning,
-    and a citation of it is that entry's."""
-    value = prep.fields.get("ids")
-    if value is None:
-        return
-    keys = bib_mod.alias_keys(value)
-    taken = [k for k in keys if k.lower() in present]
-    if not taken:
-        return
-    kept = [k for k in keys if k not in taken]
-    if kept:
-        prep.fields["ids"] = ", ".join(kept)
-    else:
-        del prep.fields["ids"]
-    prep.notes.append(f"ids {', '.join(repr(k) for k in taken)} is another work's key here: "
-                      "left out (biber skips it with a warning); cite that work by it")
 
 
 def _kept_note(key: str, name: str, kept: str) -> str:
