@@ -234,7 +234,7 @@ def esc(text: str) -> str:
 def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
     """`` name="value"`` for each pair with a value, in the given order, escaped (tab, LF and
     CR as references, so attribute-value normalisation keeps them)."""
-    return "".join(f' {name}="{_attr(value)}"' for name, value in pairs if value is not None)
+    return "".join([f' {name}="{_attr(value)}"' for name, value in pairs if value is not None])
 
 
 def _attr(value: str) -> str:

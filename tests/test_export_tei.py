@@ -2745,3 +2745,18 @@ def test_export_tei_date_attrs_made_once_per_value():
     assert first == (("when", "1791-05-12"), ("cert", "medium"), ("evidence", "internal"))
     assert _date_attrs(value, "medium", True) is first
     assert _date_attrs(value, "medium", False) == (("when", "1791-05-12"),)
+
+
+def test_export_tei_holds_no_file_s_export_once_done(annotated_seed):
+    """An export keeps nothing of a file once it is written: the notes of a claim are kept
+    by what they say, not by the claim and the file's naming function (which held every
+    file's builder, its text and its columns, for as long as the process ran)."""
+    import gc
+
+    from annotator.export.tei import _Builder
+
+    ws, claims = annotated_seed
+    assert claims
+    ws.export_tei(include_proposals=True)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, _Builder)]

@@ -528,8 +528,7 @@ class _Look(NamedTuple):
     attrs: tuple[tuple[str, str | None], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(NamedTuple):  # a named tuple: an export of 1,500 claims makes one for each
     """A claim or passage to wrap; its first fragment has ``xml_id``."""
 
     start: int
@@ -666,6 +665,7 @@ class _Builder:
     # -- inline -------------------------------------------------------------------------------
     def inline(self) -> None:
         few: list[_Span] = []
+        claim_looks: dict[tuple[str, str, str], _Look] = {}  # claims of a kind look alike
         for c in self.data.claims:
             key = ("seg:claim", c.start, c.end)
             chain = self.ex.by_key.get(key)
@@ -675,9 +675,12 @@ class _Builder:
                 continue
             xid = self.ids.take(f"claim-{c.id}")
             self.claim_ids[c.id] = xid
-            few.append(_Span(c.start, c.end, _Look("seg", (
-                ("type", "claim"), ("subtype", c.kind),
-                *self.proposal_attrs(c.status, c.provenance))), RANK_CLAIM, xid))
+            seg = claim_looks.get((c.kind, c.status, c.provenance))
+            if seg is None:
+                seg = claim_looks[c.kind, c.status, c.provenance] = _Look("seg", (
+                    ("type", "claim"), ("subtype", c.kind),
+                    *self.proposal_attrs(c.status, c.provenance)))
+            few.append(_Span(c.start, c.end, seg, RANK_CLAIM, xid))
             self.counts["claims"] += 1
         for s, e in self.data.passages:
             if not 0 <= s < e <= len(self.ix.tm.text):
@@ -1102,11 +1105,13 @@ class _Builder:
                 if base else [None] * m
             for j, i in enumerate(idx):
                 name, decl = self.qname(where[i][2], look.tag)
-                linking: list[tuple[str, str | None]] = [("xml:id", frag_ids[j])]
                 if m > 1:
-                    linking.append(("prev", f"#{frag_ids[j - 1]}" if j else None))
-                    linking.append(("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None))
-                opens[i] = f"<{name}{decl}{head}{attrs(linking)}>"
+                    linking = attrs((("xml:id", frag_ids[j]),
+                                     ("prev", f"#{frag_ids[j - 1]}" if j else None),
+                                     ("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None)))
+                else:  # one piece (most claims): its id alone
+                    linking = attrs((("xml:id", base),)) if base else ""
+                opens[i] = f"<{name}{decl}{head}{linking}>"
                 closes[i] = f"</{name}>"
         return opens, closes
 
@@ -1406,7 +1411,9 @@ class _Builder:
         if c.agent and "agent" not in have_notes:
             body.append(f"<{q('note')}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
                         f"{esc(c.agent)}</{q('note')}>")
-        body += [line for type_, line in _finder_notes(c, q) if type_ not in have_notes]
+        body += [line for type_, line in _finder_notes(c.cue, c.confidence, c.candidate,
+                                                         q("note"))
+                 if type_ not in have_notes]
         for link in c.links:
             tgt = self._link_target(link)
             locus = " ".join(link.locus.split())
@@ -1424,8 +1431,9 @@ class _Builder:
             self._append_into(existing, lambda i, u: _indent(body, i, u))
             return []
         xid = self.ids.take(f"{target}-annotation")
-        head = f"<{q('annotation')}{attrs((('xml:id', xid), ('target', f'#{target}'), ('motivation', 'describing')))}>"
-        return [head, *(f"  {b}" for b in body), f"</{q('annotation')}>"]
+        ann = q("annotation")
+        return [f"<{ann}{attrs((('xml:id', xid), ('target', f'#{target}')))}"
+                ' motivation="describing">', *(f"  {b}" for b in body), f"</{ann}>"]
 
     def _existing_annotation(self, target: str) -> int | None:
         node = self.ex.id_node.get(f"{target}-annotation")
@@ -1635,21 +1643,23 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], pieces: Sequenc
 
 
 @lru_cache(maxsize=65536)
-def _finder_notes(c: _Claim, q: Callable[[str], str]) -> list[tuple[str, str]]:
+def _finder_notes(cue: str, confidence: float | None, candidate: str, note: str
+                  ) -> tuple[tuple[str, str], ...]:
     """(type, line) of the notes a claim the finder proposed says why it proposed it with:
     ``note type="cue"`` its cue, ``@cert`` how sure it is (0..1), ``note type="candidate"``
     who a described agent may be ("the Soviet premier": Stalin), so a re-added export's
     claim is the one it was (``reimport``), a proposal or one an editor decided since (it
-    keeps them here too). A claim an editor marked has none."""
+    keeps them here too). A claim an editor marked has none. (``note``: the element's name
+    where they go. Made once for claims alike, kept by what they say: was kept by claim and
+    by the file's naming function, which held every file's export in memory.)"""
     out = []
-    if c.cue or c.confidence is not None:
-        cert = None if c.confidence is None else f"{c.confidence:g}"
-        out.append(("cue", f"<{q('note')}{attrs((('type', 'cue'), ('cert', cert)))}>"
-                           f"{esc(c.cue)}</{q('note')}>"))
-    if c.candidate:
-        out.append(("candidate", f"<{q('note')} type=\"candidate\">{esc(c.candidate)}"
-                                 f"</{q('note')}>"))
-    return out
+    if cue or confidence is not None:
+        cert = None if confidence is None else f"{confidence:g}"
+        out.append(("cue", f"<{note}{attrs((('type', 'cue'), ('cert', cert)))}>"
+                           f"{esc(cue)}</{note}>"))
+    if candidate:
+        out.append(("candidate", f"<{note} type=\"candidate\">{esc(candidate)}</{note}>"))
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
