@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from annotator.acts.bibliography import entries
 from annotator.acts.context import ActContext
+from annotator.bibliography.entries import PARENT_FIELDS
 from annotator.errors import AnnotatorError
 from annotator.records import BibEntry
 from annotator.store import bib as bib_rows
@@ -38,9 +39,6 @@ def works(ctx: ActContext, *, everything: bool = False,
     cited = rows_of.cited_keys(ctx.store.conn)
     cited |= set((source_keys(ctx) if source_key is None else source_key).values())
     return with_parents(found, cited)
-
-
-PARENT_FIELDS = ("crossref", "xref")
 
 
 def parents(entry: BibEntry) -> list[str]:
