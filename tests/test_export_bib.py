@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from annotator.bibliography import entries as bib_mod
 from annotator.bibliography.biblatex_entries import biblatex, isbn_ok, latex_value
+from annotator.bibliography.csl_items import item
 from annotator.bibliography.latex import plain
 from annotator.calendar import iso_date
 from annotator.export.bibtex import classic, render
-from annotator.export.csl import item
 from annotator.bibliography.titles import protect
 from annotator.export.csl import render as csl_render
 from annotator.records import BibEntry

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.acts.context import ActContext
-from annotator.bibliography.csl_items import item as item
+from annotator.bibliography.csl_items import item
 from annotator.export.output import target, write_export
 from annotator.export.works import works
 from annotator.records import BibEntry, Written
