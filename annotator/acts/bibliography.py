@@ -67,15 +67,16 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
     """
     known = entries(store)
     origins = [relative(p, root) or p.name for p in paths]
-    into, kept = _folded_into(store, known, origins)
+    folds = bib_rows.folds(store.conn)
+    into, kept = _folded_into(folds.origins, known, origins)
     found, problems = bib_mod.read_library(paths, origins=origins, known=known, moved=into)
     by_fold = {e.key.lower(): e for e in known}
-    filled = bib_rows.fold_filled(store.conn) if kept else {}
+    filled = folds.filled
     csl = {origin for path, origin in zip(paths, origins) if read_as_csl(path)}
     new, changed, unchanged, folded, edited_since = [], [], 0, [], []
     read_by_key = {e.key.lower(): e for e in found}
     present = {e.key.lower() for e in known} | read_by_key.keys()  # the keys a file may name
-    then = bib_rows.folded_fields(store.conn) if into else {}
+    then = folds.fields
     for read, path in ((e, _path_of(e, paths, origins)) for e in found):
         entry = _parents_kept(read, into)
         old = by_fold.get(entry.key.lower())
@@ -135,14 +136,14 @@ def add_files(store: Store, paths: Sequence[Path], *, root: Path, editor: str,
                     tuple(edited_since))
 
 
-def _folded_into(store: Store, known: Sequence[BibEntry], origins: Sequence[str]
+def _folded_into(folded: dict[str, str], known: Sequence[BibEntry], origins: Sequence[str]
                  ) -> tuple[dict[str, str], set[str]]:
     """The keys ``bib fold`` folded (lower-cased) that a work of one of these files
     (``origins``) had -> the key of the one stored work listing it in its ``ids`` now (a key
     no work or two works list is left out: the editor's own ids name it too; a key another
     file or a source gave is left out too: a .bib's entry under a letter's folded key is a
-    work of its own), and the keys of the works a fold kept, whatever it folded into them."""
-    folded = bib_rows.folded_keys(store.conn)
+    work of its own), and the keys of the works a fold kept, whatever it folded into them
+    (``folded``: ``Folds.origins``)."""
     if not folded:
         return {}, set()
     holders: dict[str, list[str]] = {}

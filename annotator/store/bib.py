@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.records import BibEntry
 from annotator.store.logged import OUT_OF_FORCE, REDONE_ACTS
@@ -77,13 +77,29 @@ def links_to(conn: sqlite3.Connection, key: str) -> list[sqlite3.Row]:
     return list(conn.execute("SELECT * FROM links WHERE bib_key = ? ORDER BY id", (key,)))
 
 
-def folded_keys(conn: sqlite3.Connection) -> dict[str, str]:
-    """The keys (lower-cased) ``bib fold`` folded into another work, by its acts in force
-    (done, or undone and redone), each with the file or source the folded work was read from:
-    that file added again names a work the editor made one with another (the work keeping
-    the key among its ``ids``), not a new one."""
-    return {key: str(before.get("origin") or "")
-            for key, before in _folded_rows(_fold_acts(conn)).items()}
+class Folds(NamedTuple):
+    """What the ``bib fold`` acts in force (done, or undone and redone) did, from one read of
+    them (a ``bib add`` asks all three; was: three reads, each decoding every fold's
+    changes)."""
+
+    # the keys (lower-cased) folded into another work, each with the file or source the
+    # folded work was read from: that file added again names a work the editor made one with
+    # another (the work keeping the key among its ``ids``), not a new one
+    origins: dict[str, str]
+    # those works' fields as the fold found them: a file added again whose folded entry says
+    # otherwise now was edited since the fold
+    fields: dict[str, dict[str, str]]
+    # ``fold_filled``
+    filled: dict[str, dict[str, str]]
+
+
+def folds(conn: sqlite3.Connection) -> Folds:
+    """``Folds``, read once."""
+    rows = _fold_acts(conn)
+    folded = _folded_rows(rows)
+    return Folds({key: str(before.get("origin") or "") for key, before in folded.items()},
+                 {key: _fields_of(before.get("fields")) for key, before in folded.items()},
+                 _filled(rows))
 
 
 def _fold_acts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -102,20 +118,17 @@ def _fold_acts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return rows
 
 
-def folded_fields(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
-    """``folded_keys``' works' fields as the fold found them: a file added again whose
-    folded entry says otherwise now was edited since the fold."""
-    rows = _fold_acts(conn)
-    return {key: _fields_of(before.get("fields")) for key, before in _folded_rows(rows).items()}
-
-
 def fold_filled(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
     """The fields each ``bib fold`` in force gave the work it kept, which that work lacked
     (its key lower-cased -> field -> value as the fold gave it; ``ids`` aside, an earlier
     fold's first): the work's own file, replaced, never says them, and they stay unless it
     gives a value of its own, as Zotero keeps a merged item's fields."""
+    return _filled(_fold_acts(conn))
+
+
+def _filled(rows: Iterable[sqlite3.Row]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for row in _fold_acts(conn):
+    for row in rows:
         kept = {key.lower() for key in json.loads(row["payload"] or "{}").get("folded", {})}
         for change in json.loads(row["changes"] or "[]"):
             before, after = change.get("before"), change.get("after")
