@@ -2049,6 +2049,23 @@ def test_export_small_unique_agrees_with_numpy_unique(values):
     assert uniq.tolist() == want_uniq.tolist() and inverse.tolist() == want_inverse.tolist()
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 12)), max_size=25))
+def test_export_unbalanced_finds_a_crossing_where_first_crossing_does(spans):
+    # the export asks ``unbalanced`` (numpy) whether a file's spans nest; ``nest`` finds
+    # the crossing pair one span at a time (``first_crossing``): they must agree
+    from annotator.export.insert import first_crossing, unbalanced
+
+    spans = sorted(((s, s + n) for s, n in spans), key=lambda se: (se[0], -se[1]))
+    ps = np.array([s for s, _ in spans], dtype=np.int64)
+    pe = np.array([e for _, e in spans], dtype=np.int64)
+    got = unbalanced(ps, pe)
+    assert got.any() == (first_crossing(ps.tolist(), pe.tolist()) is not None)
+    for i in got.nonzero()[0].tolist():  # each one it names is crossed by another
+        assert any(ps[j] < ps[i] < pe[j] < pe[i] or ps[i] < ps[j] < pe[i] < pe[j]
+                   for j in range(len(spans)))
+
+
 def test_export_tei_file_with_cr_line_ends_gets_lf_lines_as_before(ws, tmp_path):
     # A file whose only line ends are lone CRs (no "\r\n", no "\n"): new lines were "\n".
     path = tmp_path / "old-mac.xml"

@@ -56,7 +56,7 @@ from annotator.collector import paused
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
-                                     TagBatch, first_crossing, index_file, index_source, nest,
+                                     TagBatch, index_file, index_source, nest, unbalanced,
                                      place, place_many, small_unique, splice, tag_batch)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
@@ -593,6 +593,7 @@ class _Builder:
         # settled once the export knows what it inserts (``_settle_lacking``)
         self.lacking: list[tuple[int, str, str]] = []
         self._missing_of: dict[str, str | None] = {}  # pointer -> ``_missing_entry``'s
+        self._agents: dict[str, tuple[str | None, bool]] = {}  # entity -> ``agent_pointer``'s
         self.inserted_to: set[str] = set()  # entities inserted markup points to by such an #x
         # where the file's own pointers kept start (offsets), and the words of their names
         self.kept_at: list[int] = []
@@ -918,7 +919,14 @@ class _Builder:
     def agent_pointer(self, eid: str) -> tuple[str | None, bool]:
         """(``@corresp`` of a claim's agent note, whether it points to an entry the export
         writes). ``note`` has no ``@key``: a file that keys the agent gets a pointer to
-        the entry the export writes for it."""
+        the entry the export writes for it. (Asked twice of each claim with an agent:
+        found once per agent.)"""
+        got = self._agents.get(eid)
+        if got is None:
+            got = self._agents[eid] = self._agent_pointer(eid)
+        return got
+
+    def _agent_pointer(self, eid: str) -> tuple[str | None, bool]:
         ent = self.data.entities[eid]
         own = self.data.own_pointers.get(eid)
         if own is not None and own[0] != "key":
@@ -1077,17 +1085,39 @@ class _Builder:
               shared_opens: Strs, shared_closes: Strs) -> tuple[Strs, Strs]:
         """Start and end tag of every piece, ``_tags_of`` having made those of the pieces
         that share theirs (``shared``): the others (claims, passages, any span cut into
-        fragments) need an id, given one by one."""
+        fragments) need an id. A span in one piece (most claims) gets its tag from those of
+        its look and namespace scope, made once; the pieces of a span cut into fragments
+        are named one by one."""
         opens, closes = shared_opens.copy(), shared_closes.copy()
-        by_owner: dict[int, list[int]] = {}
         alone = (~shared).nonzero()[0]
+        owner = p.owner[alone]
+        one = np.bincount(owner)[owner] == 1 if len(owner) else np.zeros(0, bool)
+        look_attrs: dict[int, str] = {}  # claims share a look: its attributes are made once
+        heads: dict[tuple[int, int], tuple[str, str]] = {}  # (scope, look) -> tag's head, end
+        scope = self.ix.ns_scope
+        first = alone[one]
+        for i, o, li, at in zip(first.tolist(), owner[one].tolist(),
+                                sp.look[owner[one]].tolist(),
+                                scope[p.parent[first]].tolist()):
+            got = heads.get((at, li))
+            if got is None:
+                look = sp.looks[li]
+                head = look_attrs.get(li)
+                if head is None:
+                    head = look_attrs[li] = attrs(look.attrs)
+                name, decl = self.qname(at, look.tag)
+                got = heads[at, li] = (f"<{name}{decl}{head}", f"</{name}>")
+            base = sp.xml_ids.get(o)
+            # an xml:id is an NCName: nothing in it to escape (``attrs`` would find nothing)
+            opens[i] = f'{got[0]} xml:id="{base}">' if base else f"{got[0]}>"
+            closes[i] = got[1]
+        by_owner: dict[int, list[int]] = {}  # the fragments of each span, in nesting order
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
-        for i, o, rs, ps, parent in zip(alone.tolist(), p.owner[alone].tolist(),
-                                        p.rs[alone].tolist(), p.ps[alone].tolist(),
-                                        p.parent[alone].tolist()):
+        cut = alone[~one]
+        for i, o, rs, ps, parent in zip(cut.tolist(), owner[~one].tolist(), p.rs[cut].tolist(),
+                                        p.ps[cut].tolist(), p.parent[cut].tolist()):
             by_owner.setdefault(o, []).append(i)
             where[i] = (rs, ps, parent)
-        look_attrs: dict[int, str] = {}  # claims share a look: its attributes are made once
         for o, idx in by_owner.items():
             li = int(sp.look[o])
             look = sp.looks[li]
@@ -1095,22 +1125,17 @@ class _Builder:
             if head is None:
                 head = look_attrs[li] = attrs(look.attrs)
             m = len(idx)
-            if m > 1:
-                idx.sort(key=lambda i: where[i][:2])
-                self.counts["split"] += 1
-                self.counts["fragments"] += m
-            base = sp.xml_ids.get(o) or (self.ids.take(
-                f"{TYPES.get(look.tag, 'seg')}-{sp.start[o]}-{sp.end[o]}") if m > 1 else None)
-            frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, m)] \
-                if base else [None] * m
+            idx.sort(key=lambda i: where[i][:2])
+            self.counts["split"] += 1
+            self.counts["fragments"] += m
+            base = sp.xml_ids.get(o) or self.ids.take(
+                f"{TYPES.get(look.tag, 'seg')}-{sp.start[o]}-{sp.end[o]}")
+            frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, m)]
             for j, i in enumerate(idx):
                 name, decl = self.qname(where[i][2], look.tag)
-                if m > 1:
-                    linking = attrs((("xml:id", frag_ids[j]),
-                                     ("prev", f"#{frag_ids[j - 1]}" if j else None),
-                                     ("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None)))
-                else:  # one piece (most claims): its id alone
-                    linking = attrs((("xml:id", base),)) if base else ""
+                linking = attrs((("xml:id", frag_ids[j]),
+                                 ("prev", f"#{frag_ids[j - 1]}" if j else None),
+                                 ("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None)))
                 opens[i] = f"<{name}{decl}{head}{linking}>"
                 closes[i] = f"</{name}>"
         return opens, closes
@@ -1368,13 +1393,9 @@ class _Builder:
             blocks.append(tuple(bibl_lines(key, work.type, fields, xid, q)))
         if blocks:
             out.append(("listBibl", blocks))
-        blocks = []
-        for c in self.data.claims:
-            lines = self._annotation(c, q)
-            if lines:
-                blocks.append(tuple(lines))
-        if blocks:
-            out.append(("listAnnotation", blocks))
+        notes: list[Block] = [lines for c in self.data.claims if (lines := self._annotation(c, q))]
+        if notes:  # lists: an annotation is the claim's own, made once (``_blocks_text``)
+            out.append(("listAnnotation", notes))
         return out
 
     def _new_id(self, xid: str) -> bool:
@@ -1396,8 +1417,6 @@ class _Builder:
         if target is None:
             return []
         body: list[str] = []
-        agent_ref = self.agent_pointer(c.agent_entity_id)[0] if (
-            c.agent_entity_id and c.agent_entity_id in self.data.entities) else None
         existing = self._existing_annotation(target)
         have_refs: set[tuple[str, str, str]] = set()
         have_notes: set[str] = set()  # the types of the annotation's notes
@@ -1409,11 +1428,14 @@ class _Builder:
                 elif child.tag == f"{{{TEI_NS}}}note":
                     have_notes.add(child.get("type", ""))
         if c.agent and "agent" not in have_notes:
+            eid = c.agent_entity_id
+            agent_ref = self.agent_pointer(eid)[0] if eid and eid in self.data.entities \
+                else None
             body.append(f"<{q('note')}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
                         f"{esc(c.agent)}</{q('note')}>")
-        body += [line for type_, line in _finder_notes(c.cue, c.confidence, c.candidate,
-                                                         q("note"))
-                 if type_ not in have_notes]
+        notes = _finder_notes(c.cue, c.confidence, c.candidate, q("note"))
+        body += [line for type_, line in notes if type_ not in have_notes] if have_notes \
+            else [line for _, line in notes]
         for link in c.links:
             tgt = self._link_target(link)
             locus = " ".join(link.locus.split())
@@ -1432,8 +1454,9 @@ class _Builder:
             return []
         xid = self.ids.take(f"{target}-annotation")
         ann = q("annotation")
+        # its start and end tag outermost, the lines between them one step in (``_blocks_text``)
         return [f"<{ann}{attrs((('xml:id', xid), ('target', f'#{target}')))}"
-                ' motivation="describing">', *(f"  {b}" for b in body), f"</{ann}>"]
+                ' motivation="describing">', *body, f"</{ann}>"]
 
     def _existing_annotation(self, target: str) -> int | None:
         node = self.ex.id_node.get(f"{target}-annotation")
@@ -1588,12 +1611,9 @@ def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder], spans: Sequenc
     busy = (ends_before > ps) | (pe > next_start)
     cut = np.searchsorted(file, np.arange(len(pieces) + 1)).tolist()
     out = [_Pieces(*(col[a:b] for col in p)) for a, b in zip(cut, cut[1:])]
-    if first_crossing(ps[busy].tolist(), pe[busy].tolist()) is not None:
-        for n in np.unique(file[busy]).tolist():  # the files with a crossing: few
-            a, b = cut[n], cut[n + 1]
-            mine = busy[a:b]
-            if first_crossing(ps[a:b][mine].tolist(), pe[a:b][mine].tolist()) is not None:
-                out[n] = built[n]._nest(spans[n], out[n])
+    crossed = unbalanced(ps[busy], pe[busy])  # the files' spans are apart: each is its own
+    for n in np.unique(file[busy][crossed]).tolist():  # the files with a crossing: few
+        out[n] = built[n]._nest(spans[n], out[n])
     return out
 
 
@@ -1822,17 +1842,24 @@ def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
     return lambda indent, unit: _indent(lines, indent, unit)
 
 
-Block = tuple[str, ...]  # an entry of a standOff list: its lines, indented from 0
+# an entry of a standOff list: a tuple of its lines, indented from 0, when files share it
+# (an entity's entry, a work's); a list when it is one file's alone (a claim's annotation:
+# its first and last line outermost, the one or more between them one step in)
+Block = tuple[str, ...] | list[str]
 
 
 def _blocks_text(blocks: list[Block], indent: str, unit: str, nl: str) -> list[str]:
     """Each entry's lines re-indented (``_indent``) and joined by ``nl``: one string an
-    entry, which a caller joins with ``nl`` before each as it does lines."""
-    return [_block_text(b, indent, unit, nl) for b in blocks]
+    entry, which a caller joins with ``nl`` before each as it does lines. An entry files
+    share is made once (``_block_text``); one file's own is not kept."""
+    inner = nl + indent + unit
+    return [_block_text(b, indent, unit, nl) if isinstance(b, tuple)
+            else f"{indent}{b[0]}{inner}{inner.join(b[1:-1])}{nl}{indent}{b[-1]}"
+            for b in blocks]
 
 
 @lru_cache(maxsize=4096)
-def _block_text(block: Block, indent: str, unit: str, nl: str) -> str:
+def _block_text(block: tuple[str, ...], indent: str, unit: str, nl: str) -> str:
     """``_blocks_text`` of one entry: an entity's, the same in every file whose standOff has
     it (``_entry_lines``), is made once."""
     return nl.join(_indent(block, indent, unit))

@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, overload
 
 from lxml import etree
 
@@ -191,6 +191,9 @@ def ints() -> array[int]:
     return array("q")
 
 
+_T = TypeVar("_T")
+
+
 class ByNode(Mapping[int, int]):
     """A number per element, -1 for the nodes that have none (comments...), as a column: a
     kept map loads it as it is, not a dict entry made per element."""
@@ -205,6 +208,18 @@ class ByNode(Mapping[int, int]):
         if got < 0:
             raise KeyError(node)
         return got
+
+    @overload
+    def get(self, node: int, /) -> int | None: ...
+
+    @overload
+    def get(self, node: int, /, default: int | _T) -> int | _T: ...
+
+    def get(self, node: int, /, default: object = None) -> object:
+        """``Mapping.get`` in one call, not through ``__getitem__`` and a KeyError (asked of
+        a file's header elements by every export)."""
+        got = self.column[node] if 0 <= node < len(self.column) else -1
+        return default if got < 0 else got
 
     def __iter__(self) -> Iterator[int]:
         return (i for i, v in enumerate(self.column) if v >= 0)
