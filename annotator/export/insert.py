@@ -432,20 +432,22 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
     r_at, f_at, t_at = firsts(n_read + 1), firsts(n_file + 1), firsts(n_tok)
     n_at, g_at = firsts(n_node), firsts(n_seg)
 
-    def joined(col: str, by: Ints | None = None, per: Ints | None = None,
-               keep_none: bool = False) -> Ints:
-        out = np.concatenate([getattr(c, col) for c in cols]).astype(np.int64)
-        if by is not None and per is not None:
-            shift = np.repeat(by, per)
-            out = np.where(out >= 0, out + shift, -1) if keep_none else out + shift
+    def joined(col: str, shift: Ints | None = None, keep_none: bool = False) -> Ints:
+        out = np.concatenate([getattr(c, col) for c in cols], dtype=np.int64)
+        if shift is not None:  # in place: these columns are as long as the files' tokens
+            np.add(out, shift, out=out, where=out >= 0 if keep_none else True)
         return out
 
+    # each file's numbers after the files' before it (a shift per token or segment)
+    tok_pos, tok_el = np.repeat(f_at, n_tok), np.repeat(n_at, n_tok)
+    seg_pos = np.repeat(f_at, n_seg)
     kind = joined("kind")
-    c = Columns(tok_start=joined("tok_start", f_at, n_tok), tok_end=joined("tok_end", f_at, n_tok),
-                tok_after=joined("tok_after", n_at, n_tok, True), tok_kind=joined("tok_kind"),
-                tok_node=joined("tok_node", n_at, n_tok, True),
-                r_start=joined("r_start", r_at, n_seg), s_start=joined("s_start", f_at, n_seg),
-                s_end=joined("s_end", f_at, n_seg), kind=kind, gens=np.cumsum(kind == GEN))
+    c = Columns(tok_start=joined("tok_start", tok_pos), tok_end=joined("tok_end", tok_pos),
+                tok_after=joined("tok_after", tok_el, True), tok_kind=joined("tok_kind"),
+                tok_node=joined("tok_node", tok_el, True),
+                r_start=joined("r_start", np.repeat(r_at, n_seg)),
+                s_start=joined("s_start", seg_pos), s_end=joined("s_end", seg_pos), kind=kind,
+                gens=np.cumsum(kind == GEN))
     # names of elements and of tags: every file's lists end to end, its numbers after the
     # files' before it (a name in many lists is tested once a list: cheaper than one list)
     node_lists = [ix.node_names[1] for ix in ixs]
@@ -875,7 +877,8 @@ class Insert(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class TagBatch:
-    """Start and end tags of many pieces as columns: ``Insert`` fields, two rows per piece."""
+    """Start and end tags of many pieces as columns: ``Insert`` fields, two rows per piece,
+    in ``Insert`` order (``tag_batches``)."""
 
     pos: Ints
     phase: Ints
@@ -886,12 +889,26 @@ class TagBatch:
 Strs = npt.NDArray[np.object_]  # of str: reordered by numpy at C speed, unlike a list
 
 
-def tag_batch(ps: Ints, pe: Ints, opens: Strs, closes: Strs) -> TagBatch:
-    """Start and end tags for nested pieces (in ``nest`` order), outer ones outside."""
-    i = np.arange(len(ps), dtype=np.int64)
-    return TagBatch(pos=np.concatenate([ps, pe]),
-                    phase=np.concatenate([np.full(len(ps), 2), np.zeros(len(pe), np.int64)]),
-                    order=np.concatenate([i, -i]), texts=np.concatenate([opens, closes]))
+def tag_batches(files: Sequence[tuple[Ints, Ints, Strs, Strs]]) -> list[TagBatch]:
+    """For each file, the start and end tags of its nested pieces (``ps``, ``pe``, in ``nest``
+    order, outer ones outside; ``opens``, ``closes``), in ``Insert`` order: sorted for all
+    the files at once (numpy's cost is per call), each file's rows a slice of them."""
+    if not files:
+        return []
+    n = np.array([len(f[0]) for f in files], dtype=np.int64)
+    total = int(n.sum())
+    file = np.repeat(np.arange(len(files), dtype=np.int64), n)
+    i = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)  # in its file
+    pos = np.concatenate([*(f[0] for f in files), *(f[1] for f in files)])
+    phase = np.concatenate([np.full(total, 2, np.int64), np.zeros(total, np.int64)])
+    order = np.concatenate([i, -i])
+    texts = np.concatenate([*(f[2] for f in files), *(f[3] for f in files)]) if total else \
+        np.zeros(0, dtype=object)
+    perm = np.lexsort((order, phase, pos, np.concatenate([file, file])))
+    pos, phase, order, texts = pos[perm], phase[perm], order[perm], texts[perm]
+    cut = np.cumsum([0, *(2 * n).tolist()]).tolist()
+    return [TagBatch(pos=pos[a:b], phase=phase[a:b], order=order[a:b], texts=texts[a:b])
+            for a, b in zip(cut, cut[1:])]
 
 
 def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) -> str:
@@ -904,10 +921,9 @@ def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) 
     if batch is None or not len(batch.pos):
         at, texts = [i.pos for i in few], [i.text for i in few]
     else:
-        perm = np.lexsort((batch.order, batch.phase, batch.pos))
-        at, texts = batch.pos[perm].tolist(), batch.texts[perm].tolist()
+        at, texts = batch.pos.tolist(), batch.texts.tolist()  # in Insert order
         if few:
-            phase = batch.phase[perm]
+            phase = batch.phase
             cuts = []
             for ins in few:
                 lo, hi = bisect_left(at, ins.pos), bisect_right(at, ins.pos)

@@ -57,7 +57,7 @@ from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
                                      TagBatch, index_file, index_source, nest, unbalanced,
-                                     place, place_many, small_unique, splice, tag_batch)
+                                     place, place_many, small_unique, splice, tag_batches)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
@@ -1578,11 +1578,14 @@ def _wrap(built: Sequence[_Builder]) -> None:
     assert len(jobs) == len(spans) == len(built)  # each builder's ``inline`` first
     pieces = _nested([b._placed(sp, got) for b, sp, got in zip(built, spans, place_many(jobs))],
                      built, spans)
+    tags = []
     for b, sp, p, (shared, opens, closes) in zip(built, spans, pieces,
                                                  _tags_of(built, spans, pieces)):
         if not shared.all():
             opens, closes = b._tags(sp, p, shared, opens, closes)
-        b.batch = tag_batch(p.ps, p.pe, opens, closes)
+        tags.append((p.ps, p.pe, opens, closes))
+    for b, batch in zip(built, tag_batches(tags)):
+        b.batch = batch
 
 
 def _joined(pieces: Sequence[_Pieces]) -> tuple[_Pieces, Ints]:
