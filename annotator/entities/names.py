@@ -124,14 +124,22 @@ def family_keys(surface: str) -> tuple[str, ...]:
     return surname_keys(name_key(surface)) if ends_in_family_name(surface) else ()
 
 
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "(SS, Buchenwald)"
+_STRAY_STOP = re.compile(r"(?:^| )[.;:]+(?= |$)")  # a stop left alone: "Perutz ."
+
+
 def name_forms(name: str) -> tuple[str, ...]:
     """The ways a register name is written in running text: the name without a qualifier in
     brackets ("Abraham (SS, Buchenwald)" -> "Abraham", "Perutz (husband of Ella Meyer)." ->
     "Perutz": the stop that ended the qualifier goes with it) and, for "Surname, Given",
     "Given Surname".
     """
-    plain = " ".join(re.sub(r"\s*\([^)]*\)", " ", name).split()).replace(" ,", ",")
-    plain = re.sub(r"(?:^| )[.;:]+(?= |$)", "", plain).strip(" ,;")
+    # most names have neither a qualifier nor a stray stop: their searches are skipped
+    plain = " ".join((_QUALIFIER.sub(" ", name) if "(" in name else name).split()
+                     ).replace(" ,", ",")
+    if "." in plain or ";" in plain or ":" in plain:
+        plain = _STRAY_STOP.sub("", plain)
+    plain = plain.strip(" ,;")
     out = [n for n in (name.strip(), plain) if n]
     if plain.count(",") == 1:
         family, given = (p.strip() for p in plain.split(","))
