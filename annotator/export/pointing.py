@@ -71,10 +71,10 @@ def style_of(counts: Counter[tuple[str, str]], type_: str, fallback: Style = POI
     type (and untyped ``name``/``rs``), else among all, else ``fallback``. A URI is an
     authority's record, not a form for an entry the export writes: it is never chosen."""
     for types in ((type_, ""), None):
-        votes = Counter({f: n for (t, f), n in counts.items()
-                         if (types is None or t in types) and f != "uri"})
+        votes = {f: n for (t, f), n in counts.items()
+                 if (types is None or t in types) and f != "uri"}
         if votes:
-            return Style(max(sorted(votes), key=lambda f: votes[f]))
+            return Style(max(sorted(votes), key=votes.__getitem__))
     return fallback
 
 

@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import count
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -528,6 +529,11 @@ class _Look(NamedTuple):
     attrs: tuple[tuple[str, str | None], ...]
 
 
+# a mention with the span of an element of the file: (the element's chain of fragments, the
+# mention's kind, whether the file's own markup gave it, its start and end, its row)
+_Found = tuple[list[int], int, bool, int, int, int]
+
+
 class _Span(NamedTuple):  # a named tuple: an export of 1,500 claims makes one for each
     """A claim or passage to wrap; its first fragment has ``xml_id``."""
 
@@ -594,6 +600,7 @@ class _Builder:
         self.lacking: list[tuple[int, str, str]] = []
         self._missing_of: dict[str, str | None] = {}  # pointer -> ``_missing_entry``'s
         self._agents: dict[str, tuple[str | None, bool]] = {}  # entity -> ``agent_pointer``'s
+        self._lacking_of: dict[str, str | None] = {}  # pointer -> ``_lacking``'s
         self.inserted_to: set[str] = set()  # entities inserted markup points to by such an #x
         # where the file's own pointers kept start (offsets), and the words of their names
         self.kept_at: list[int] = []
@@ -728,7 +735,12 @@ class _Builder:
         m = self.data.mentions
         kinds = m.kinds
         start, end, kind = m.start, m.end, m.kind
-        found: list[tuple[list[int], int, bool, int, int]] = []
+        found: list[_Found] = []
+        # the file's own names nothing was decided of whose ``#x`` names no element of the
+        # file, (row, element, x, entity); and its own dates, (element, kind)
+        lacking: list[tuple[int, int, str, str]] = []
+        own_dates: list[tuple[int, int]] = []
+        settled = 0  # mentions of the file's own names and dates settled at once
         own, by_key = self.data.own, self.ex.by_key
         if (by_key or own) and len(start):  # names or dates already marked in the source
             # only mentions with the span of an element or of the file's own mentions are
@@ -750,15 +762,40 @@ class _Builder:
             drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds]
-            marking = [_MARKING[t] for t in types]  # the file's own element of the span
+            # with its element, a name the file's own markup gave stays as it is when nothing
+            # was decided of its entity (most of them), and a date is only compared: settled
+            # here, not one by one in ``_reuse`` (by kind: 2 a date, 1 such a name, else 0)
+            decided = self.data.decided
+            settle = [2 if t == "date" else kd.entity_id not in decided
+                      for t, kd in zip(types, kinds)]
+            refs: dict[int, str] | None = None  # the elements' pointers, once asked
+            key_of: dict[int, str] = {}
+            corresp_of: dict[int, str] = {}
             get = by_key.get
-            for i, s, e, k in zip(rows.tolist(), start[rows].tolist(), end[rows].tolist(),
-                                  kind[rows].tolist()):
+            for j, i, s, e, k in zip(count(), rows.tolist(), start[rows].tolist(),
+                                     end[rows].tolist(), kind[rows].tolist()):
                 # its type's own element (``persName``...) first: it marks the type by its
                 # name (most mentions with an element's span are the file's own names)
                 chain: list[int] | None = get((TAGS[types[k]], s, e))
+                from_file = (s, e, types[k]) in own
+                if chain is not None and from_file and settle[k]:
+                    drop.append(i)
+                    settled += 1
+                    if settle[k] == 2:
+                        own_dates.append((chain[0], k))
+                        continue
+                    if refs is None:
+                        kept = self.ix.els.attrs
+                        refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
+                    # only its own #x naming no element of the file asks for the entry
+                    head = chain[0]  # its pointer, as ``_pointer`` finds it:
+                    pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
+                    if pointer and "#" in pointer and (eid := kinds[k].entity_id) and (
+                            x := self._lacking(pointer)) is not None:
+                        lacking.append((j, head, x, eid))
+                    continue
                 other: list[int] | None = None
-                for local in marking[k] if chain is None else ():
+                for local in _MARKING[types[k]] if chain is None else ():
                     el = get((local, s, e))
                     if el is None:
                         continue
@@ -768,9 +805,8 @@ class _Builder:
                         chain = el
                         break
                     other = other or el  # marks something else: the first, to nest in
-                from_file = (s, e, types[k]) in own
                 if chain is not None:
-                    found.append((chain, k, from_file, s, e))
+                    found.append((chain, k, from_file, s, e, j))
                     drop.append(i)
                 elif from_file:
                     drop.append(i)
@@ -788,12 +824,18 @@ class _Builder:
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
         decided = self.data.decided
-        extras = self._kind_attrs(kinds, [*present, *(
-            k for _, k, from_file, _, _ in found  # what ``_reuse`` reads
+        extras = self._kind_attrs(kinds, [*present, *(k for _, k in own_dates), *(
+            k for _, k, from_file, _, _, _ in found  # what ``_reuse`` reads
             if not from_file or kinds[k].type == "date" or kinds[k].entity_id in decided)])
+        if found or settled:
+            self.counts["reused"] += len(found) + settled
+        if own_dates:
+            self._kept_dates(own_dates, extras)
         if found:
-            self.counts["reused"] += len(found)
-            self._reuse(found, kinds, extras)
+            self._reuse(found, kinds, extras, lacking)
+        if lacking:
+            lacking.sort()
+            self.lacking = [(head, x, eid) for _, head, x, eid in lacking]
         if any(kinds[k].custom for k in present):
             self.julian_used = True
         for k in sorted(present):
@@ -911,10 +953,10 @@ class _Builder:
         """Whether markup pointing to the entity points to an entry the export writes."""
         if eid in self.data.own_pointers:
             return False
+        if self.register not in ("none", URIS):  # no authority record pointed to
+            return True
         ent = self.data.entities.get(eid)
-        if ent is None:
-            return self.register not in ("none", URIS)
-        return not self._record(ent)[0]
+        return ent is not None and not self._record(ent)[0]
 
     def agent_pointer(self, eid: str) -> tuple[str | None, bool]:
         """(``@corresp`` of a claim's agent note, whether it points to an entry the export
@@ -939,11 +981,38 @@ class _Builder:
         return POINTER_STYLE.attr_value(ncname(ent.id), self.entries)[1], True
 
 
-    def _reuse(self, found: list[tuple[list[int], int, bool, int, int]], kinds: list[_Kind],
-               extras: dict[int, tuple[tuple[str, str | None], ...]]) -> None:
+    def _lacking(self, pointer: str) -> str | None:
+        """``_missing_entry`` of the first of an element's own pointers: the ``x`` of a
+        ``#x`` that no element of the file has (asked of each name: found once per
+        pointer)."""
+        got = self._lacking_of.get(pointer, "")
+        if got == "":
+            target = pointer.split()[0]
+            got = self._lacking_of[pointer] = (self._missing_entry(target) if target[0] == "#"
+                                               else None)
+        return got
+
+    def _kept_dates(self, dates: list[tuple[int, int]],
+                    extras: dict[int, tuple[tuple[str, str | None], ...]]) -> None:
+        """Count the file's own dates, (element, kind), whose value differs from the store's
+        (an editor's ``date set``): kept as the file writes it. Values are compared as
+        ``DATE_ATTRS`` tuples, None where absent (``_date_values``): no dict made per date."""
+        heads, of = zip(*dates)
+        kept = self.ix.els.attrs
+        haves = zip(*[list(map(kept[a].get, heads)) for a in DATE_ATTRS])
+        wants = map(_date_values, map(extras.__getitem__, of))
+        differ = sum(have != _NO_DATE and have != want for have, want in zip(haves, wants))
+        if differ:
+            self.counts["dates_kept"] += differ
+
+    def _reuse(self, found: list[_Found], kinds: list[_Kind],
+               extras: dict[int, tuple[tuple[str, str | None], ...]],
+               lacking: list[tuple[int, int, str, str]]) -> None:
         """For each (existing element's chain of fragments, kind of the mention it marks,
-        whether the file's own markup gave the mention, its span), add what the element lacks
-        (``@ref``, a date value) when an editor decided it; keep what it has.
+        whether the file's own markup gave the mention, its span, its row), add what the
+        element lacks (``@ref``, a date value) when an editor decided it; keep what it has;
+        ``lacking`` gets (row, element, x, entity) of a name whose ``#x`` names no element
+        of the file.
 
         An element with a pointer of its own (``@ref``, ``@key``, ``@corresp``) keeps it; an
         authority id an editor gave its entity goes to the entry it points to (``standoff``).
@@ -956,19 +1025,15 @@ class _Builder:
         refs, keys, corresps = kept["ref"], kept["key"], kept["corresp"]
         dates = [(a, kept[a]) for a in DATE_ATTRS]
         decided, id_node = self.data.decided, self.ex.id_node
-        for chain, k, from_file, s, e in found:
+        for chain, k, from_file, s, e, row in found:
             kind, head = kinds[k], chain[0]
             eid = kind.entity_id
             if from_file and eid not in decided and kind.type != "date":
                 # the file's own name, nothing decided of it: it stays as it is, only a #x
-                # naming no element of the file asks for the entry (most reused names)
+                # naming no element of the file asks for the entry
                 own = refs.get(head) or keys.get(head) or corresps.get(head)
-                if own and eid and "#" in own:  # a URI or key names no entry of the file
-                    target = own.split()[0]
-                    if target[0] == "#" and target[1:] not in id_node:
-                        missing = self._missing_entry(target)
-                        if missing is not None:
-                            self.lacking.append((head, missing, eid))
+                if own and eid and "#" in own and (missing := self._lacking(own)) is not None:
+                    lacking.append((row, head, missing, eid))
                 continue
             extra = extras[k]
             if kind.type == "date":
@@ -1012,7 +1077,7 @@ class _Builder:
                 else:
                     missing = self._missing_entry(target)
                     if missing is not None:
-                        self.lacking.append((head, missing, eid))
+                        lacking.append((row, head, missing, eid))
                         continue
             if eid in decided:
                 self.reached.add(eid)
@@ -1707,6 +1772,17 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
         if date_cert != "high" and not stated:  # an inferred one's evidence: the text
             out += (("evidence", "internal"),)
     return out
+
+
+_NO_DATE = (None,) * len(DATE_ATTRS)  # an element without a value of its own
+
+
+@lru_cache(maxsize=65536)
+def _date_values(attrs: tuple[tuple[str, str | None], ...]) -> tuple[str | None, ...]:
+    """The value of each of ``DATE_ATTRS`` in a date's attributes (``_date_attrs``), None
+    where it has none: made once per value."""
+    value = dict(attrs)
+    return tuple(value.get(a) for a in DATE_ATTRS)
 
 
 @lru_cache(maxsize=65536)
