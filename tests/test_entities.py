@@ -311,6 +311,31 @@ def test_entities_title_cased_writes_a_place_in_capitals_in_normal_case(form, ca
     assert names.title_cased(form, "org") == form
 
 
+def test_entities_calm_of_reads_the_sources_till_each_word_is_found():
+    """How the sources writing an entity write its capitals: the first source's way of each
+    word; the sources are read till each word is found, each word looked for once a text
+    (an entity written in hundreds of letters, a form a mention: the run that named it read
+    every letter for every mention)."""
+    read: list[str] = []
+
+    def texts(*each: str):
+        for text in each:
+            read.append(text)
+            yield text
+
+    forms = ["LANDAU", "Rosa LANDAU", "LANDAU", "GODINGER"]
+    got = names.calm_of(forms, texts("LANDAU only", "Landau, Bernat", "Godinger wrote",
+                                     "LANDAU and Godinger-Landau"))
+    assert got == {"landau": "Landau", "godinger": "Godinger"}
+    assert read == ["LANDAU only", "Landau, Bernat", "Godinger wrote"]  # not the fourth
+    read.clear()  # the first source's way wins; a word no text writes plain: every text read
+    assert names.calm_of(["BAKER", "LANDAU"], texts("LANDAU, Landau", "LANDAU, LAndau")) == \
+        {"landau": "Landau"}
+    assert len(read) == 2
+    read.clear()
+    assert names.calm_of(["Rosa", "Landau"], texts("Landau")) == {} and read == []
+
+
 def test_entities_preferred_name_of_a_persons_form_fields_is_the_full_name():
     """A form giving a person's maiden and family names in capitals and the first name in
     normal case, each a mention, names her in full, family names as the edition writes them

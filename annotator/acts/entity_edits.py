@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.entities.authority import authority_pointers
 from annotator.entities.names import entity_id as new_entity_id
-from annotator.entities.names import name_key, normal_case, preferred_name, shouted
+from annotator.entities.names import calm_of, name_key, preferred_name
 from annotator.store import Act, claims, entities, mentions, pointers, proposals, sources
 from annotator.store.decided import confirmed_by_editor
 from annotator.store.logged import CHOSEN, DERIVED
@@ -218,9 +218,8 @@ def names_anew(conn: sqlite3.Connection, reading_text: Callable[[str], str],
                                                  if status == "proposed" else [])
         if not counted:
             continue
-        calm: dict[str, str] = {}  # capitals as the sources writing it write them plain
-        for source_id in sorted(texts.get(eid, ())) if any(map(shouted, counted)) else ():
-            calm = {**normal_case(counted, reading_text(source_id)), **calm}
+        # capitals as the sources writing it write them plain
+        calm = calm_of(counted, map(reading_text, sorted(texts.get(eid, ()))))
         best = preferred_name(counted, keep=preferred, type_=type_, calm=calm)
         if best != preferred:
             out[eid] = best

@@ -515,17 +515,35 @@ def normal_case(forms: Iterable[str], text: str) -> dict[str, str]:
     and the text "Landau, Bernat"; "macdonald" -> "MacDonald"; a word written only in lower
     case, "baker", is none): ``preferred_name``'s ``calm``, how the edition writes them."""
     out: dict[str, str] = {}
-    for form in forms:
+    tried: set[str] = set()  # each word looked for once: the forms repeat (one a mention)
+    for form in dict.fromkeys(forms):
         if not shouted(form):
             continue
         for w in _WORDS.findall(form):
-            if len(w) >= 4 and w.isupper() and w.lower() not in out:
+            if len(w) >= 4 and w.isupper() and w.lower() not in out and w not in tried:
+                tried.add(w)
                 plain = next((m.group() for m in re.finditer(
                     rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", text, re.I)
                     if m.group()[0].isupper() and not m.group().isupper()), None)
                 if plain is not None:
                     out[w.lower()] = plain
     return out
+
+
+def calm_of(forms: Sequence[str], texts: Iterable[str]) -> dict[str, str]:
+    """``normal_case`` of the forms in each text in turn, the first text's way of writing a
+    word taken: how the sources writing an entity write its capitals in normal case. The
+    texts are read till each word is found (an entity of an edition of thousands of letters
+    is written in hundreds of them, its forms once a mention)."""
+    forms = list(dict.fromkeys(forms))
+    wanted = {w.lower() for form in forms for w in _WORDS.findall(form)
+              if len(w) >= 4 and w.isupper()}
+    calm: dict[str, str] = {}
+    for text in texts if wanted else ():
+        calm = {**normal_case(forms, text), **calm}
+        if wanted <= calm.keys():
+            break
+    return calm
 
 
 def _calmed(form: str, calm: Mapping[str, str]) -> str:
