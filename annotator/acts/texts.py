@@ -32,7 +32,7 @@ from annotator.records import Source, SourceVersion, SourceWarning
 from annotator.store import Store
 from annotator.store import sources as source_rows
 from annotator.store import textmaps
-from annotator.entities.names import normal_case, shouted
+from annotator.entities.names import normal_case, shouted, shouted_words
 from annotator.tei import textmap_pack
 from annotator.tei.header import is_schema
 from annotator.tei.marked import marked
@@ -431,8 +431,7 @@ class Texts:
         if not forms:
             return {}
         out = normal_case(forms, self.reading_text(source_id))
-        words = {w.lower() for f in forms for w in _WORD.findall(f)
-                 if len(w) >= 4 and w.isupper()} - out.keys()
+        words = shouted_words(forms) - out.keys()
         edition = self.conventions_edition(source_id)
         if words and edition:
             written = self._edition_words(edition)

@@ -530,14 +530,20 @@ def normal_case(forms: Iterable[str], text: str) -> dict[str, str]:
     return out
 
 
+def shouted_words(forms: Iterable[str]) -> set[str]:
+    """The words of four letters or more the forms write in capitals, folded: those
+    ``normal_case`` looks for in normal case."""
+    return {w.lower() for form in forms for w in _WORDS.findall(form)
+            if len(w) >= 4 and w.isupper()}
+
+
 def calm_of(forms: Sequence[str], texts: Iterable[str]) -> dict[str, str]:
     """``normal_case`` of the forms in each text in turn, the first text's way of writing a
     word taken: how the sources writing an entity write its capitals in normal case. The
     texts are read till each word is found (an entity of an edition of thousands of letters
     is written in hundreds of them, its forms once a mention)."""
     forms = list(dict.fromkeys(forms))
-    wanted = {w.lower() for form in forms for w in _WORDS.findall(form)
-              if len(w) >= 4 and w.isupper()}
+    wanted = shouted_words(forms)
     calm: dict[str, str] = {}
     for text in texts if wanted else ():
         calm = {**normal_case(forms, text), **calm}
