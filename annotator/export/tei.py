@@ -777,23 +777,6 @@ class _Builder:
                 # its type's own element (``persName``...) first: it marks the type by its
                 # name (most mentions with an element's span are the file's own names)
                 chain: list[int] | None = get((TAGS[types[k]], s, e))
-                from_file = (s, e, types[k]) in own
-                if chain is not None and from_file and settle[k]:
-                    drop.append(i)
-                    settled += 1
-                    if settle[k] == 2:
-                        own_dates.append((chain[0], k))
-                        continue
-                    if refs is None:
-                        kept = self.ix.els.attrs
-                        refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
-                    # only its own #x naming no element of the file asks for the entry
-                    head = chain[0]  # its pointer, as ``_pointer`` finds it:
-                    pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
-                    if pointer and "#" in pointer and (eid := kinds[k].entity_id) and (
-                            x := self._lacking(pointer)) is not None:
-                        lacking.append((j, head, x, eid))
-                    continue
                 other: list[int] | None = None
                 for local in _MARKING[types[k]] if chain is None else ():
                     el = get((local, s, e))
@@ -805,13 +788,31 @@ class _Builder:
                         chain = el
                         break
                     other = other or el  # marks something else: the first, to nest in
-                if chain is not None:
+                from_file = (s, e, types[k]) in own
+                if chain is None:
+                    if from_file:
+                        drop.append(i)
+                    elif other is not None:
+                        inside[i] = other[0]
+                    continue
+                drop.append(i)
+                if not (from_file and settle[k]):
                     found.append((chain, k, from_file, s, e, j))
-                    drop.append(i)
-                elif from_file:
-                    drop.append(i)
-                elif other is not None:
-                    inside[i] = other[0]
+                    continue
+                settled += 1
+                head = chain[0]
+                if settle[k] == 2:
+                    own_dates.append((head, k))
+                    continue
+                if refs is None:
+                    kept = self.ix.els.attrs
+                    refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
+                # only its own #x naming no element of the file asks for the entry; its
+                # pointer, as ``_pointer`` finds it:
+                pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
+                if pointer and "#" in pointer and (eid := kinds[k].entity_id) and (
+                        x := self._lacking(pointer)) is not None:
+                    lacking.append((j, head, x, eid))
             if drop:
                 keep = np.ones(len(start), dtype=bool)
                 keep[drop] = False
@@ -823,10 +824,8 @@ class _Builder:
         self._m_start, self._m_end = start, end
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
-        decided = self.data.decided
-        extras = self._kind_attrs(kinds, [*present, *(k for _, k in own_dates), *(
-            k for _, k, from_file, _, _, _ in found  # what ``_reuse`` reads
-            if not from_file or kinds[k].type == "date" or kinds[k].entity_id in decided)])
+        extras = self._kind_attrs(kinds, [*present, *(k for _, k in own_dates),
+                                          *(k for _, k, *_ in found)])  # what ``_reuse`` reads
         if found or settled:
             self.counts["reused"] += len(found) + settled
         if own_dates:
@@ -1019,7 +1018,8 @@ class _Builder:
         One without a pointer gets ``@ref`` when the mention is an editor's, or its entity was
         decided after the file was added (linked, merged, confirmed...): adding the file's
         markup to the store decides nothing. (All of a file's at once: the columns they read
-        are found once.)"""
+        are found once. The file's own names nothing was decided of, and its own dates, are
+        settled in ``_mention_looks``.)"""
         els = self.ix.els
         kept = els.attrs
         refs, keys, corresps = kept["ref"], kept["key"], kept["corresp"]
@@ -1028,20 +1028,13 @@ class _Builder:
         for chain, k, from_file, s, e, row in found:
             kind, head = kinds[k], chain[0]
             eid = kind.entity_id
-            if from_file and eid not in decided and kind.type != "date":
-                # the file's own name, nothing decided of it: it stays as it is, only a #x
-                # naming no element of the file asks for the entry
-                own = refs.get(head) or keys.get(head) or corresps.get(head)
-                if own and eid and "#" in own and (missing := self._lacking(own)) is not None:
-                    lacking.append((row, head, missing, eid))
-                continue
             extra = extras[k]
-            if kind.type == "date":
-                have = {a: v for a, col in dates if (v := col.get(head)) is not None}
-                if have:
-                    if {a: v for a, v in extra if a in DATE_ATTRS} != have:
+            if kind.type == "date":  # an editor's (the file's own: ``_kept_dates``)
+                have = tuple(col.get(head) for _, col in dates)
+                if have != _NO_DATE:
+                    if have != _date_values(extra):
                         self.counts["dates_kept"] += 1
-                elif extra and not from_file:
+                elif extra:
                     for node in chain:  # not an attribute it has (``<date cert="low">``)
                         self._add_attrs(node, [(a, v) for a, v in extra
                                                if not self._has_attr(node, a)])
