@@ -630,6 +630,182 @@ def test_export_tei_reads_the_mentions_of_all_sources_at_once(ws, copy_data):
     assert len(made) < sum(len(edition.mentions[s.id, s.sha256].kinds) for s in sources)
 
 
+# What an export reads of the mentions, kept (``store.exports.mention_kinds``, table
+# ``mention_packs``): the states of an export without proposals and with them
+_STATES = (("confirmed", "confirmed"), ("confirmed", "proposed"))
+
+
+def _mention_reads(ws):
+    """What an export of every source reads of their mentions, in both states."""
+    from annotator.store import exports
+
+    versions = [(s.id, s.sha256) for s in ws.sources()]
+    return [exports.mention_kinds(ws.store, versions, states) for states in _STATES]
+
+
+def _aggregated(ws, monkeypatch):
+    """The same, aggregated from the mentions as they are: no pack read, none kept."""
+    from annotator.store import exports
+
+    with monkeypatch.context() as patched:
+        patched.setattr(exports, "_PACKED", {})
+        return _mention_reads(ws)
+
+
+def _packs(ws):
+    return sorted(tuple(r) for r in ws.store.query(
+        "SELECT source_id, sha256, proposals, code, starts = '' AND kinds = '' "
+        "FROM mention_packs"))
+
+
+def _exported(ws, out: Path) -> dict[str, bytes]:
+    ws.export_tei(out_dir=out / "0")
+    ws.export_tei(include_proposals=True, out_dir=out / "1")
+    return {f"{f.parent.name}/{f.name}": f.read_bytes() for f in sorted(out.glob("*/*.xml"))}
+
+
+def test_export_tei_keeps_what_it_read_of_mentions_and_reads_it_back(seed_ws, tmp_path):
+    """The first export keeps each version's mentions as it read them (a pack a version and
+    a state, one with no mentions marked empty); the next reads the packs, one query, and
+    aggregates nothing (was: every export built a JSON array for each mention), writing the
+    same files."""
+    from annotator.store.exports import PACK_CODE
+    from tests.review_seed import propose_by_names
+
+    ws = seed_ws
+    propose_by_names(ws)
+    ws.confirm("person-stalin")
+    (tmp_path / "empty.txt").write_text("Nothing to name here.\n", encoding="utf-8")
+    ws.add(tmp_path / "empty.txt")
+    assert _packs(ws) == []
+    first = _exported(ws, tmp_path / "first")
+    shas = {s.id: s.sha256 for s in ws.sources()}
+    assert _packs(ws) == [("empty", shas["empty"], n, PACK_CODE, 1) for n in (0, 1)] + [
+        (SEED_ID, shas[SEED_ID], n, PACK_CODE, 0) for n in (0, 1)]
+    sql: list[str] = []
+    ws.store.conn.set_trace_callback(sql.append)
+    try:
+        again = _exported(ws, tmp_path / "again")
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    assert again == first
+    assert not [q for q in sql if "json_array(" in q or "mention_packs (" in q]
+    assert len([q for q in sql if "FROM mention_packs" in q]) == 2  # one an export
+
+
+def _confirmed(ws, made):
+    ws.confirm("person-adolf-hitler")
+
+
+def _rejected(ws, made):
+    ws.reject("place-axis")
+
+
+def _merged(ws, made):
+    ws.merge("person-vyacheslav-molotov", "person-joachim-von-ribbentrop")
+
+
+def _date_set(ws, made):
+    ws.set_date(made["date"], when="1940-11-13")
+
+
+def _deleted(ws, made):  # the date mention added, taken out again by its undo
+    ws.undo(made["added"])
+
+
+def _undone(ws, made):  # the confirm of Stalin taken back
+    ws.undo(made["confirmed"])
+
+
+def _entity_deleted(ws, made):  # its mentions' entity_id set to NULL by the foreign key
+    with ws.store.transaction() as conn:
+        conn.execute("DELETE FROM entities WHERE id = 'place-finland'")
+
+
+def _proposed_again(ws, made):  # the model's proposals in place of the names'
+    ws.propose(force=True)
+
+
+@pytest.mark.parametrize("change", [_confirmed, _rejected, _merged, _date_set, _deleted,
+                                    _undone, _entity_deleted, _proposed_again])
+def test_export_tei_mention_packs_follow_every_change_of_the_mentions(seed_ws, monkeypatch,
+                                                                        change):
+    """A change of a source's mentions, whatever makes it, drops its packs (the store's
+    triggers), and the next export reads what an aggregate of the mentions as they are
+    gives, not what it kept before the change."""
+    from tests.review_seed import propose_by_names
+
+    ws = seed_ws
+    propose_by_names(ws)
+    start = ws.reading_text(SEED_ID).index("12 to 14 November 1940")
+    made = {"added": ws.add_mention(SEED_ID, start, start + 22, "date",
+                                    date_value={"from": "1940-11-12", "to": "1940-11-14"}).id,
+            "confirmed": ws.confirm("person-stalin").id}
+    made["date"] = next(m.id for m in ws.mentions(SEED_ID) if m.start == start)
+    before = _mention_reads(ws)
+    assert len(_packs(ws)) == 2 and _mention_reads(ws) == before
+    change(ws, made)
+    assert _packs(ws) == []
+    after = _mention_reads(ws)
+    assert after == _aggregated(ws, monkeypatch) != before
+    assert len(_packs(ws)) == 2 and _mention_reads(ws) == after
+
+
+def test_export_tei_mention_packs_in_a_store_of_version_25(seed_ws, tmp_path, monkeypatch):
+    """A store made before packs were kept gets the table and its triggers when opened: its
+    exports are what they were, the first keeps packs, and a change drops them."""
+    from tests.conftest import reopened_at
+    from tests.review_seed import propose_by_names
+
+    propose_by_names(seed_ws)
+    before = _exported(seed_ws, tmp_path / "before")
+    ws = reopened_at(seed_ws, 25, *(f"DROP TRIGGER mention_packs_{t}"
+                                    for t in ("inserted", "updated", "deleted")),
+                     "DROP TABLE mention_packs")
+    try:
+        assert ws.store.query("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                              "AND name LIKE 'mention_packs_%'")[0][0] == 3
+        assert _packs(ws) == []
+        assert _exported(ws, tmp_path / "after") == before
+        assert len(_packs(ws)) == 2
+        ws.confirm("person-stalin")
+        assert _packs(ws) == []
+        assert _mention_reads(ws) == _aggregated(ws, monkeypatch)
+    finally:
+        ws.close()
+
+
+def test_export_tei_keeps_no_mention_pack_when_the_store_is_not_free(seed_ws, tmp_path):
+    """An export while another connection holds the write lock does not wait for it (a
+    cache is no reason to) and keeps nothing, its files the same; nor does a read inside a
+    transaction of the connection's own (an act's: a failed write could end it). Free again,
+    the store keeps them."""
+    import sqlite3
+    import time
+
+    from annotator.store.connection import BUSY_TIMEOUT_MS
+    from tests.review_seed import propose_by_names
+
+    ws = seed_ws
+    propose_by_names(ws)
+    with ws.store.transaction():
+        inside = _mention_reads(ws)
+    assert _packs(ws) == []
+    other = sqlite3.connect(ws.store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        began = time.monotonic()
+        busy = _exported(ws, tmp_path / "busy")
+        took = time.monotonic() - began
+        assert _packs(ws) == []
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert took < BUSY_TIMEOUT_MS / 1000 / 2
+    assert _exported(ws, tmp_path / "free") == busy
+    assert len(_packs(ws)) == 2 and _mention_reads(ws) == inside
+
+
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):
     sid = ws.add(copy_data("rich.xml")).source.id
     sha = ws.source(sid).sha256

@@ -811,11 +811,22 @@ def _store_image(path):
         conn.close()
 
 
+def _but_packs(image):
+    """A store image without what version 26 added: ``mention_packs``, empty, and its
+    triggers."""
+    tables, schema, *rest = image
+    assert tables["mention_packs"] == []
+    return ({t: rows for t, rows in tables.items() if t != "mention_packs"},
+            [r for r in schema if r[2] != "mention_packs" and
+             not r[1].startswith("mention_packs_")], *rest)
+
+
 def _at_version_16(ws):
     """Close the workspace and take its store back to version 16: the tables of FRESH_IDS
     made anew as that release's schema.sql made them (this one's without AUTOINCREMENT, which
     SQLite cannot take away in place), their rows and indexes again, sqlite_sequence emptied
-    (SQLite keeps the table itself). Returns the store's path."""
+    (SQLite keeps the table itself), and no ``mention_packs`` (version 26's; dropping
+    ``mentions`` dropped its triggers). Returns the store's path."""
     from annotator.store.connection import FRESH_IDS
 
     conn, path, back = ws.store.conn, ws.store.path, []
@@ -831,7 +842,8 @@ def _at_version_16(ws):
                                               (table,)))]
     ws.close()
     old_store = sqlite3.connect(path)  # foreign keys off: a drop deletes no other table's rows
-    for sql in (*back, "DELETE FROM sqlite_sequence", "PRAGMA user_version = 16"):
+    for sql in (*back, "DELETE FROM sqlite_sequence", "DROP TABLE mention_packs",
+                "PRAGMA user_version = 16"):
         old_store.execute(sql)
     old_store.commit()
     old_store.close()
@@ -870,7 +882,7 @@ def test_store_version_16_gives_no_id_twice_and_undoes_a_removal(ws, tmp_path):
     ws = Workspace.open(root)
     conn = ws.store.conn
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert _store_image(path) == (*before[:3], SCHEMA_VERSION)
+    assert _but_packs(_store_image(path)) == (*before[:3], SCHEMA_VERSION)
     for table in FRESH_IDS:
         sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
         assert "INTEGER PRIMARY KEY AUTOINCREMENT" in sql.fetchone()[0]

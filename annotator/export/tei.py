@@ -387,7 +387,7 @@ class _Edition:
         states, link_states = _states(include_proposals)
         conn = store.conn
         source_ids = list(dict.fromkeys(sid for sid, _ in versions))
-        read = rows_of.mention_kinds(conn, versions, states)
+        read = rows_of.mention_kinds(store, versions, states)
         mentions, own = _mentions_of(read, changed_source_spans(store, versions))
         for key in versions:
             if key not in mentions:

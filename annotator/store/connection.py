@@ -25,7 +25,7 @@ from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
 
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 BUSY_TIMEOUT_MS = 5000
 # how much of the store a connection reads through a memory map, not a read() per page into
 # its own page cache: a fresh connection (each command, each export) copies every page it
@@ -333,6 +333,22 @@ def _editor_set(row: dict[str, Any]) -> int:
                (row.get("date_reason") or "").startswith(EDITOR))
 
 
+# Version 26: what an export read of each source version's mentions, kept (table
+# ``mention_packs``, ``store.exports.mention_kinds``), and the triggers that drop a source's
+# rows when its mentions change; as schema.sql makes them. An older store has none kept.
+_PACKS = (
+    "CREATE TABLE IF NOT EXISTS mention_packs (source_id TEXT NOT NULL, sha256 TEXT NOT NULL, "
+    "proposals INTEGER NOT NULL, code TEXT NOT NULL, starts TEXT NOT NULL, ends TEXT NOT NULL, "
+    "kinds TEXT NOT NULL, PRIMARY KEY (source_id, sha256, proposals)); "
+    "CREATE TRIGGER IF NOT EXISTS mention_packs_inserted AFTER INSERT ON mentions BEGIN "
+    "DELETE FROM mention_packs WHERE source_id = NEW.source_id; END; "
+    "CREATE TRIGGER IF NOT EXISTS mention_packs_deleted AFTER DELETE ON mentions BEGIN "
+    "DELETE FROM mention_packs WHERE source_id = OLD.source_id; END; "
+    "CREATE TRIGGER IF NOT EXISTS mention_packs_updated AFTER UPDATE OF source_id, sha256, "
+    "start, end, type, status, entity_id, date_value, date_cert, provenance ON mentions BEGIN "
+    "DELETE FROM mention_packs WHERE source_id IN (OLD.source_id, NEW.source_id); END;")
+
+
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
     """The highest id a table of ``FRESH_IDS`` ever gave (0: none): a new row's id is above
     it, and an id at or below it that is not in the table named a row once."""
@@ -392,6 +408,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     22: _julian_days_column,  # store.sql has it, and propose and 'date set' set it, from 23
     23: "",  # the told-dates index of version 24: version 25's step makes it, with its column
     24: _editor_dates_column,  # store.sql has it, and 'date set' sets it, from version 25
+    25: _PACKS,  # store.sql has them from version 26
 }
 
 

@@ -9,13 +9,19 @@ DOCS: docs/export.md
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.errors import StoreError
 from annotator.store.claims import CURRENT
-from annotator.store.connection import TOLD_DATES, TOLD_JULIAN, TOLD_STATED, plain_rows
+from annotator.store.connection import (TOLD_DATES, TOLD_JULIAN, TOLD_STATED, Store,
+                                        plain_rows)
+
+log = logging.getLogger(__name__)
 
 Pair = tuple[str, str]
 
@@ -45,7 +51,26 @@ class _Numbered(dict[str, int]):
         return n
 
 
-def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
+# The aggregate ``mention_kinds`` reads, with its marks: state and provenance only mark
+# proposals (``@cert``, ``@resp``), so they are read only with them; without, only whether
+# the file's own markup gave the mention (provenance ``source``: the export does not wrap it
+# again).
+_AGGREGATE = (
+    "SELECT source_id, sha256, group_concat(start), group_concat(end), "
+    "group_concat(json_array(type, entity_id, date_value, {marks}, date_cert), '\x1e') "
+    "FROM mentions WHERE source_id IN (SELECT value FROM json_each(?)) "
+    "AND status IN (?, ?) GROUP BY source_id, sha256")
+_MARKS = ("'confirmed', CASE provenance WHEN 'source' THEN 'source' ELSE '' END",
+          "status, provenance")
+# the states whose answers ``mention_packs`` keeps (its ``proposals``), and the digest of the
+# queries that give them, under which they are kept: a row another query gave is not read
+_PACKED: dict[Pair, int] = {("confirmed", "confirmed"): 0, ("confirmed", "proposed"): 1}
+PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED)).encode()).hexdigest()[:16]
+
+_Pack = tuple[str, str, str]  # starts, ends, kinds of a version ('' each: no mentions)
+
+
+def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
                   states: Pair) -> MentionRead:
     """The mentions of ``versions`` (source id, sha256) in ``states``, in one query for all.
 
@@ -55,31 +80,75 @@ def mention_kinds(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]],
     called for every row), costs Python one number per
     mention: a kind's text is decoded once for the whole export (an edition of 80k mentions
     has a few hundred kinds). The store answers from its ``mentions_kinds`` index alone, in
-    the index's order. State and provenance only mark proposals (``@cert``, ``@resp``), so
-    they are read only with them; without, only whether the file's own markup gave the
-    mention (provenance ``source``: the export does not wrap it again).
+    the index's order, but builds those rows at a cost (a JSON array a mention: 3 ms for
+    the 4,810 of the bench edition); each version's row is kept in ``mention_packs``
+    (``_packed``), whose triggers drop a source's rows when its mentions change, and read
+    back from there (0.2 ms), the versions without one aggregated.
     """
-    marks = "status, provenance" if "proposed" in states else (
-        "'confirmed', CASE provenance WHEN 'source' THEN 'source' ELSE '' END")
     wanted = set(versions)
+    proposals = _PACKED.get(states)
+    found: dict[tuple[str, str], _Pack] = {}
+    if proposals is not None:
+        for sid, sha, *pack in plain_rows(store.conn, (
+                "SELECT source_id, sha256, starts, ends, kinds FROM mention_packs "
+                "WHERE source_id IN (SELECT value FROM json_each(?)) AND proposals = ? "
+                "AND code = ?"), (_ids(wanted), proposals, PACK_CODE)):
+            if (sid, sha) in wanted:
+                found[sid, sha] = (pack[0], pack[1], pack[2])
+    if len(found) < len(wanted):
+        found.update(_packed(store, wanted - found.keys(), states, proposals))
     numbered = _Numbered()
     read = MentionRead([], [], [], [], "", "")
     starts, ends = [], []
-    for sid, sha, first, last, keys in plain_rows(conn, (
-            "SELECT source_id, sha256, group_concat(start), group_concat(end), "
-            f"group_concat(json_array(type, entity_id, date_value, {marks}, date_cert), "
-            "'\x1e') FROM mentions WHERE source_id IN (SELECT value FROM json_each(?)) "
-            "AND status IN (?, ?) GROUP BY source_id, sha256"),
-            (json.dumps(sorted({sid for sid, _ in wanted})), *states)):
-        if (sid, sha) in wanted:
+    for key in sorted(found):  # the order of the index: by source id, then sha256
+        first, last, keys = found[key]
+        if keys:
             each = keys.split("\x1e")
-            read.versions.append((sid, sha))
+            read.versions.append(key)
             read.sizes.append(len(each))
             read.kind.extend(map(numbered.__getitem__, each))
             starts.append(first)
             ends.append(last)
     read.kinds.extend(map(tuple, json.loads(f"[{','.join(numbered)}]")))  # one decode
     return read._replace(starts=",".join(starts), ends=",".join(ends))
+
+
+def _ids(versions: set[tuple[str, str]]) -> str:
+    return json.dumps(sorted({sid for sid, _ in versions}))
+
+
+def _packed(store: Store, versions: set[tuple[str, str]], states: Pair,
+            proposals: int | None) -> dict[tuple[str, str], _Pack]:
+    """Each version's starts, ends and kinds, from the aggregate of its source's mentions,
+    kept in ``mention_packs`` for next time (``proposals``: which row; None, kept in none).
+    Kept without waiting, in the transaction that reads them (a change another connection
+    committed between the read and the keeping would leave the row out of date), and never
+    in a transaction of the caller's (``Store.keep_if_free`` would keep them with an act,
+    which a failed write, a full disk, could end): a store that is busy, or cannot be
+    written, only makes the next export aggregate them again."""
+
+    def aggregate(conn: sqlite3.Connection) -> dict[tuple[str, str], _Pack]:
+        got = {(sid, sha): (first, last, keys) for sid, sha, first, last, keys in plain_rows(
+            conn, _AGGREGATE.format(marks=_MARKS["proposed" in states]),
+            (_ids(versions), *states))}
+        return {key: got.get(key, ("", "", "")) for key in versions}
+
+    if proposals is None or store.conn.in_transaction:
+        return aggregate(store.conn)
+    out: dict[tuple[str, str], _Pack] = {}
+
+    def keep(conn: sqlite3.Connection) -> None:
+        out.update(aggregate(conn))
+        conn.executemany(
+            "INSERT OR REPLACE INTO mention_packs (source_id, sha256, proposals, code, starts, "
+            "ends, kinds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(sid, sha, proposals, PACK_CODE, *pack) for (sid, sha), pack in out.items()])
+
+    try:
+        store.keep_if_free(keep)
+    except (StoreError, sqlite3.Error) as exc:
+        log.info("mentions of %d source version(s) not kept: %s", len(versions), exc)
+    return out or aggregate(store.conn)
 
 
 def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], states: Pair

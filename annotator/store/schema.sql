@@ -1,4 +1,4 @@
--- annotator store, schema version 22 (PRAGMA user_version = 22).
+-- annotator store, schema version 26 (PRAGMA user_version = 26).
 -- The store of record for one workspace. Offsets are code-point indices into a source's reading
 -- text, half-open, valid for the source's sha256 only. The decisions table is append-only: every
 -- editor act is one row, with the rows it changed before and after, so history and undo are
@@ -146,6 +146,33 @@ CREATE INDEX mentions_kinds ON mentions(source_id, sha256, type, entity_id, date
 CREATE INDEX mentions_told_dates ON mentions(source_id, sha256) WHERE type = 'date' AND
     date_value IS NOT NULL AND (',' || flags || ',' LIKE '%,julian,%' OR date_cert != 'high'
     AND (date_stated = 1 OR date_set = 1));
+
+-- What store.exports.mention_kinds read of a source version's mentions (the mentions_kinds
+-- index aggregated), kept so that the next export reads one row instead of aggregating again:
+-- per version and per states read (proposals 1: with proposals, 0: confirmed only), the
+-- starts, ends and kinds as the aggregate gives them ('' all three: no mentions), under
+-- ``code``, a digest of the query (a row of another query is not read). A cache: deleting
+-- rows loses nothing. The triggers drop a source's rows whenever one of its mentions changes
+-- in a column the query reads, whatever writes it (an act, propose, undo, a migration, an
+-- entity's deletion setting entity_id to NULL), so a kept row is never out of date. A rowid
+-- table: its rows are kilobytes, too large for a WITHOUT ROWID table's b-tree.
+CREATE TABLE mention_packs (
+    source_id   TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    proposals   INTEGER NOT NULL,
+    code        TEXT NOT NULL,
+    starts      TEXT NOT NULL,
+    ends        TEXT NOT NULL,
+    kinds       TEXT NOT NULL,
+    PRIMARY KEY (source_id, sha256, proposals)
+);
+CREATE TRIGGER mention_packs_inserted AFTER INSERT ON mentions BEGIN
+    DELETE FROM mention_packs WHERE source_id = NEW.source_id; END;
+CREATE TRIGGER mention_packs_deleted AFTER DELETE ON mentions BEGIN
+    DELETE FROM mention_packs WHERE source_id = OLD.source_id; END;
+CREATE TRIGGER mention_packs_updated AFTER UPDATE OF source_id, sha256, start, end, type,
+    status, entity_id, date_value, date_cert, provenance ON mentions BEGIN
+    DELETE FROM mention_packs WHERE source_id IN (OLD.source_id, NEW.source_id); END;
 
 -- Surfaces an editor rejected for a type: never proposed again for that type.
 CREATE TABLE rejections (
