@@ -668,7 +668,7 @@ def test_export_tei_keeps_what_it_read_of_mentions_and_reads_it_back(seed_ws, tm
     """The first export keeps each version's mentions as it read them (a pack a version and
     a state, one with no mentions marked empty); the next reads the packs, one query, and
     aggregates nothing (was: every export built a JSON array for each mention), writing the
-    same files."""
+    same files. A pack kept by other code (another ``PACK_CODE``) is not read."""
     from annotator.store.exports import PACK_CODE
     from tests.review_seed import propose_by_names
 
@@ -691,6 +691,10 @@ def test_export_tei_keeps_what_it_read_of_mentions_and_reads_it_back(seed_ws, tm
     assert again == first
     assert not [q for q in sql if "json_array(" in q or "mention_packs (" in q]
     assert len([q for q in sql if "FROM mention_packs" in q]) == 2  # one an export
+    with ws.store.transaction() as conn:  # kept by other code: not read, kept anew
+        conn.execute("UPDATE mention_packs SET code = 'other', kinds = '[]'")
+    assert _exported(ws, tmp_path / "other") == first
+    assert {r[3] for r in _packs(ws)} == {PACK_CODE}
 
 
 def _confirmed(ws, made):

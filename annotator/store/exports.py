@@ -92,7 +92,7 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
         for sid, sha, *pack in plain_rows(store.conn, (
                 "SELECT source_id, sha256, starts, ends, kinds FROM mention_packs "
                 "WHERE source_id IN (SELECT value FROM json_each(?)) AND proposals = ? "
-                "AND code = ?"), (_ids(wanted), proposals, PACK_CODE)):
+                "AND code = ?"), (_source_ids(wanted), proposals, PACK_CODE)):
             if (sid, sha) in wanted:
                 found[sid, sha] = (pack[0], pack[1], pack[2])
     if len(found) < len(wanted):
@@ -113,7 +113,7 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
     return read._replace(starts=",".join(starts), ends=",".join(ends))
 
 
-def _ids(versions: set[tuple[str, str]]) -> str:
+def _source_ids(versions: set[tuple[str, str]]) -> str:
     return json.dumps(sorted({sid for sid, _ in versions}))
 
 
@@ -130,7 +130,7 @@ def _packed(store: Store, versions: set[tuple[str, str]], states: Pair,
     def aggregate(conn: sqlite3.Connection) -> dict[tuple[str, str], _Pack]:
         got = {(sid, sha): (first, last, keys) for sid, sha, first, last, keys in plain_rows(
             conn, _AGGREGATE.format(marks=_MARKS["proposed" in states]),
-            (_ids(versions), *states))}
+            (_source_ids(versions), *states))}
         return {key: got.get(key, ("", "", "")) for key in versions}
 
     if proposals is None or store.conn.in_transaction:
