@@ -2298,6 +2298,39 @@ def test_export_tei_untouched_file_is_itself(ws, tmp_path, name):
                         out_dir=ws.root / "with-proposals") == src
 
 
+def test_export_tei_marked_files_exported_together_are_each_as_exported_alone(ws, tmp_path):
+    """The file's own names and dates of a group of files are settled at once (``_settle_own``:
+    their spans shifted to follow each other, one search for all): each file, its counts and
+    what it says of kept dates are the same as when it is exported alone, with a name an
+    editor decided among them (looked at one by one) and a date value an editor set."""
+    sids = []
+    for name in TEI_DATA:
+        path = tmp_path / "in" / name.replace("/", "_")
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes((DATA / name).read_bytes())
+        sids.append(ws.add(path).source.id)
+    own = [m for sid in sids for m in ws.mentions(sid)]
+    ws.confirm(next(m.entity_id for m in own if m.entity_id))
+    date = next(m for m in own if m.type == "date")
+    ws.set_date(date.id, when="1901-02-03")
+    # a copy of a file (the same spans), one of whose own names an editor split off: the
+    # other copy's name at that span is still the file's own
+    data = (DATA / "marked.xml").read_bytes()
+    copy = tmp_path / "in" / "marked-copy.xml"
+    copy.write_bytes(data.replace(b"?>", b"?><!-- a copy -->", 1))
+    name = next(m for m in ws.mentions(ws.add(copy).source.id) if m.entity_id == "hitler")
+    assert run(ws, "split", "hitler", f"mention:{name.id}").exit_code == 0
+    together = ws.export_tei(out_dir=ws.root / "together").files
+    assert sum(f.reused for f in together) > 500  # the files' own, not wrapped again
+    assert sum(f.dates_kept for f in together) >= 1
+    assert sum(f.pointers_kept for f in together) == 1  # the copy's, kept as it is
+    for f in together:
+        alone = ws.export_tei([f.source_id], out_dir=ws.root / "alone").files[0]
+        assert (ws.root / alone.path).read_bytes() == (ws.root / f.path).read_bytes()
+        assert (alone.reused, alone.mentions, alone.dates_kept, alone.pointers_kept) == (
+            f.reused, f.mentions, f.dates_kept, f.pointers_kept)
+
+
 def test_export_tei_authority_id_reaches_the_files_own_names(ws, tmp_path, tei_schema):
     """An id given in review to an entity the file's markup points to goes into the file's own
     register entry; a name element without a pointer gets @ref; nothing is wrapped again."""

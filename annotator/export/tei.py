@@ -40,7 +40,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import count
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -156,9 +155,6 @@ class _Kind(NamedTuple):
     stated: bool = False  # a value the text states, uncertain by its own doubt: not inferred
 
 
-Own = frozenset[tuple[int, int, str]]  # (start, end, type) of mentions a file's markup gave
-
-
 @dataclass(slots=True)
 class _Mentions:
     """A source's mentions as columns, in document order (start, longer first, type)."""
@@ -167,6 +163,14 @@ class _Mentions:
     end: Ints
     kind: Ints  # index into ``kinds``
     kinds: list[_Kind]
+    # the kinds of every source read with it (``_mentions_of``), and each of its kinds' index
+    # there: what is worked out per kind is worked out once for them all (``_settle_own``)
+    every: Sequence[_Kind] = ()
+    every_kind: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def __post_init__(self) -> None:
+        if not self.every:  # on its own
+            self.every, self.every_kind = self.kinds, np.arange(len(self.kinds))
 
     @classmethod
     def of(cls, rows: Iterable[tuple[int, int, _Kind]]) -> _Mentions:
@@ -208,7 +212,7 @@ class _Data:
     # entities an editor added to what the edition's files say (an id, a name, a merge...)
     enriched: frozenset[str] = frozenset()
     # (start, end, type) of mentions the source's own markup gave: never wrapped again
-    own: Own = frozenset()
+    own: _Own = field(default_factory=lambda: _NO_OWN)
     # source id -> the name its export is written under (the file's own), for passage links
     files: dict[str, str] = field(default_factory=dict)
     # entity -> (attribute, value) of the file's own pointer to it: new markup uses the same
@@ -268,10 +272,12 @@ def _mentions_of(read: rows_of.MentionRead,
     end = np.fromstring(read.ends, dtype=np.int64, sep=",") if len(kind) else kind
     order = _document_order(start, end, kinds, kind, source)
     start, end, local = start[order], end[order], local[order]
-    each_kinds = list(map(kinds.__getitem__, (pairs % n_kinds).tolist()))
+    every_kind = pairs % n_kinds
+    each_kinds = list(map(kinds.__getitem__, every_kind.tolist()))
     at = np.concatenate(([0], np.cumsum(sizes)))
     own_at = own_first.tolist()
-    mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb])
+    mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb], kinds,
+                               every_kind[ka:kb])
                 for key, a, b, ka, kb in zip(read.versions, at.tolist(), at[1:].tolist(),
                                              own_at, own_at[1:])}
     own = _OwnSpans(changed or {})
@@ -298,18 +304,38 @@ class _OwnSpans:
     kind: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     types: list[str] = field(default_factory=list)  # of each kind
 
-    def get(self, key: tuple[str, str], default: Own = frozenset()) -> Own:
+    def get(self, key: tuple[str, str]) -> _Own:
         rows = self.at.get(key)
         if rows is None:
-            return default
+            return _NO_OWN
         a, b = rows
-        spans = frozenset(zip(self.start[a:b].tolist(), self.end[a:b].tolist(),
-                              map(self.types.__getitem__, self.kind[a:b].tolist())))
+        start, end, kind = self.start[a:b], self.end[a:b], self.kind[a:b]
         gone = self.changed.get(key)
-        return spans - gone if gone else spans
+        if gone:
+            keep = np.array([(s, e, self.types[k]) not in gone for s, e, k in zip(
+                start.tolist(), end.tolist(), kind.tolist())], dtype=bool)
+            start, end, kind = start[keep], end[keep], kind[keep]
+        order = np.array([_TYPE_ORDER[t] for t in self.types], dtype=np.int64)
+        return _Own(start, end, order[kind])
 
 
 _TYPE_ORDER = {t: n for n, t in enumerate(sorted(TAGS))}  # a type's place among types
+
+
+@dataclass(frozen=True, slots=True)
+class _Own:
+    """(start, end, type) of the mentions a file's own markup gave that no editor changed
+    since, as columns (``type``: its place in ``_TYPE_ORDER``)."""
+
+    start: Ints
+    end: Ints
+    type: Ints
+
+    def __bool__(self) -> bool:
+        return bool(len(self.start))
+
+
+_NO_OWN: _Own = _Own(*(np.zeros(0, np.int64) for _ in range(3)))
 
 
 def _document_order(start: Ints, end: Ints, kinds: list[_Kind], kind: Ints, source: Ints
@@ -349,6 +375,8 @@ def _as_marked(m: _Mentions, rows: list[tuple[int, int, str, str, bool, bool]]) 
             if new is None:
                 new = made[k, custom, stated] = len(m.kinds)
                 m.kinds.append(m.kinds[k]._replace(custom=custom, stated=stated))
+                # read with the kind it is made from: the same type, entity and provenance
+                m.every_kind = np.append(m.every_kind, m.every_kind[k])
             m.kind[i] = new
 
 
@@ -432,7 +460,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
                  works=works, decided=edition.decided, enriched=edition.enriched,
-                 own=edition.own.get(key, frozenset()) if marked else frozenset())
+                 own=edition.own.get(key) if marked else _NO_OWN)
     for sid in sorted({link.target_source_id for c in claims for link in c.links
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
@@ -636,6 +664,7 @@ class _Builder:
         self.julian_used = False
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
         self._spans: _Spans | None = None  # every span to wrap (``inline``)
+        self.settled: _Settled | None = None  # the file's own names and dates (``_settle_own``)
         self.job: SimpleJob | None = None  # and what ``place_many`` is asked of them
 
     # names of new elements: the TEI namespace's prefix in force where they go
@@ -739,43 +768,22 @@ class _Builder:
         # the file's own names nothing was decided of whose ``#x`` names no element of the
         # file, (row, element, x, entity); and its own dates, (element, kind)
         lacking: list[tuple[int, int, str, str]] = []
-        own_dates: list[tuple[int, int]] = []
-        settled = 0  # mentions of the file's own names and dates settled at once
-        own, by_key = self.data.own, self.ex.by_key
-        if (by_key or own) and len(start):  # names or dates already marked in the source
-            # only mentions with the span of an element or of the file's own mentions are
-            # looked at one by one (an export of 100k names has a few such spans)
-            width = len(self.ix.tm.text) + 1
-            found_in = marked(self.ix.tm).annotations
-            if isinstance(found_in, Annotations):  # kept: columns, no key made a tuple
-                a_start, a_end = found_in.spans()
-                spans = np.asarray(a_start, np.int64) * width + np.asarray(a_end, np.int64)
-            else:
-                spans = np.array([s * width + e for _, s, e in by_key], np.int64)
-            spans.sort()
-            keys = start * width + end
-            at = np.minimum(spans.searchsorted(keys), max(len(spans) - 1, 0))
-            # and those the file's markup gave (``own``, some changed since: looked at too)
-            rows = ((spans[at] == keys) if len(spans) else np.zeros(len(keys), bool)) | (
-                np.array([bool(own) and kd.provenance == "source" for kd in kinds])[kind])
-            rows = rows.nonzero()[0]
-            drop: list[int] = []  # lists: numpy scalars read or set one by one are slow
+        own_dates: list[tuple[int, int]] = []  # its own dates, (element, kind)
+        settled = 0  # mentions of the file's own names and dates settled
+        by_key = self.ex.by_key
+        if self.settled is None:
+            _settle_own([self])
+        got = self.settled
+        assert got is not None
+        if got.rows:  # names or dates already marked in the source
+            drop = got.drop
+            own_dates, own_names, settled = got.own_dates, got.own_names, got.settled
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds]
-            # with its element, a name the file's own markup gave stays as it is when nothing
-            # was decided of its entity (most of them), and a date is only compared: settled
-            # here, not one by one in ``_reuse`` (by kind: 2 a date, 1 such a name, else 0)
-            decided = self.data.decided
-            settle = [2 if t == "date" else kd.entity_id not in decided
-                      for t, kd in zip(types, kinds)]
-            refs: dict[int, str] | None = None  # the elements' pointers, once asked
-            key_of: dict[int, str] = {}
-            corresp_of: dict[int, str] = {}
             get = by_key.get
-            for j, i, s, e, k in zip(count(), rows.tolist(), start[rows].tolist(),
-                                     end[rows].tolist(), kind[rows].tolist()):
-                # its type's own element (``persName``...) first: it marks the type by its
-                # name (most mentions with an element's span are the file's own names)
+            # the others with the span of an element, or that the file's markup gave, one by
+            # one: their type's own element (``persName``...), else another that marks it
+            for j, i, s, e, k, from_file, how in got.rest:
                 chain: list[int] | None = get((TAGS[types[k]], s, e))
                 other: list[int] | None = None
                 for local in _MARKING[types[k]] if chain is None else ():
@@ -788,7 +796,6 @@ class _Builder:
                         chain = el
                         break
                     other = other or el  # marks something else: the first, to nest in
-                from_file = (s, e, types[k]) in own
                 if chain is None:
                     if from_file:
                         drop.append(i)
@@ -796,23 +803,25 @@ class _Builder:
                         inside[i] = other[0]
                     continue
                 drop.append(i)
-                if not (from_file and settle[k]):
+                if not (from_file and how):
                     found.append((chain, k, from_file, s, e, j))
                     continue
                 settled += 1
-                head = chain[0]
-                if settle[k] == 2:
-                    own_dates.append((head, k))
-                    continue
-                if refs is None:
-                    kept = self.ix.els.attrs
-                    refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
+                if how == 2:
+                    own_dates.append((chain[0], k))
+                else:
+                    own_names.append((j, chain[0], k))
+            if own_names:
+                kept = self.ix.els.attrs
+                refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
+                lacking_x = self._lacking
                 # only its own #x naming no element of the file asks for the entry; its
                 # pointer, as ``_pointer`` finds it:
-                pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
-                if pointer and "#" in pointer and (eid := kinds[k].entity_id) and (
-                        x := self._lacking(pointer)) is not None:
-                    lacking.append((j, head, x, eid))
+                for j, head, k in own_names:
+                    pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
+                    if pointer and "#" in pointer and (eid := kinds[k].entity_id) and (
+                            x := lacking_x(pointer)) is not None:
+                        lacking.append((j, head, x, eid))
             if drop:
                 keep = np.ones(len(start), dtype=bool)
                 keep[drop] = False
@@ -857,6 +866,21 @@ class _Builder:
                                           len(looks) + first)
         self._m_kind = np.array(look_of, np.int64)[kind] if present else kind
         return list(looks)
+
+    def annotation_columns(self) -> tuple[Sequence[str], Sequence[int], Sequence[int],
+                                          Sequence[int], Sequence[int], Sequence[int]]:
+        """The file's annotation elements (``by_key``) as columns, in the order they are kept
+        (``Annotations.columns``): element names; each one's name, an index into them; its
+        start and end; where its fragments begin; the fragments."""
+        found = marked(self.ix.tm).annotations
+        if isinstance(found, Annotations):  # kept: columns, no key made a tuple
+            return found.columns()
+        by_key = self.ex.by_key
+        names = list(dict.fromkeys(local for local, _, _ in by_key))
+        number = {local: n for n, local in enumerate(names)}
+        return (names, [number[local] for local, _, _ in by_key], [s for _, s, _ in by_key],
+                [e for _, _, e in by_key], range(len(by_key) + 1),
+                [chain[0] for chain in by_key.values()])
 
     def _marks(self, node: int, local: str) -> str | None:
         """The type of mention the file's element marks (``tei.marked.marks``)."""
@@ -1646,6 +1670,132 @@ def _wrap(built: Sequence[_Builder]) -> None:
         b.batch = batch
 
 
+@dataclass(slots=True)
+class _Settled:
+    """Of a file's mentions with the span of an element the file has, or that its own markup
+    gave (``rows``: how many), those settled at once (``_settle_own``): the file's own names
+    and dates with their type's own element (``persName``...), which are not wrapped again
+    (``drop``: their rows), its dates compared (``own_dates``: (element, kind)), its names'
+    pointers looked at (``own_names``: (row among ``rows``, element, kind)); and the others,
+    looked at one by one (``rest``: (row among ``rows``, row, start, end, kind, whether the
+    file's markup gave it, how it is settled: 2 a date, 1 a name nothing was decided of, else
+    0))."""
+
+    rows: int = 0
+    drop: list[int] = field(default_factory=list)
+    own_dates: list[tuple[int, int]] = field(default_factory=list)
+    own_names: list[tuple[int, int, int]] = field(default_factory=list)
+    rest: list[tuple[int, int, int, int, int, bool, int]] = field(default_factory=list)
+    settled: int = 0
+
+
+_TYPE_NAMES = sorted(TAGS)  # the types in ``_TYPE_ORDER``
+
+
+def _settle_own(built: Sequence[_Builder]) -> None:
+    """The first step of ``_mention_looks`` for many files' exports at once (``settled``):
+    numpy's cost is per call, and a file has a few dozen such mentions. A mention has the span
+    of an element when its (start, end) is an annotation's; it is its type's own when that
+    element's name is its type's tag; the file's markup gave it when it is among the file's own
+    (``own``): each a number, the files' positions shifted to follow each other (as in
+    ``_nested``), so one sort and one search find them for all files. Builders that share the
+    kinds of one read (an export's) share what is worked out per kind."""
+    todo: dict[tuple[int, int], list[_Builder]] = {}
+    for b in built:
+        b.settled = _Settled()
+        m = b.data.mentions
+        if (b.ex.by_key or b.data.own) and len(m.start):
+            todo.setdefault((id(m.every), id(b.data.decided)), []).append(b)
+    for files in todo.values():
+        _settle_files(files)
+
+
+def _settle_files(files: list[_Builder]) -> None:
+    """``_settle_own`` of files whose mentions index the same kinds (``_Mentions.every``):
+    each file's columns joined as they are, the work done on the joined ones."""
+    every, decided = files[0].data.mentions.every, files[0].data.decided
+    from_source = np.array([k.provenance == "source" for k in every], dtype=bool)
+    type_of = np.array([_TYPE_ORDER[k.type] for k in every], dtype=np.int64)
+    how_of = np.array([2 if k.type == "date" else k.entity_id not in decided for k in every],
+                      dtype=np.int64)
+    names: dict[str, int] = {}
+    codes: list[int] = []  # each file's element names, numbered across the files
+    cols: list[list[Any]] = [[] for _ in range(14)]
+    for b in files:
+        local_names, *columns = b.annotation_columns()
+        m, own = b.data.mentions, b.data.own
+        for col, values in zip(cols, (
+                *columns[:3], columns[3][:-1], columns[4], m.start, m.end, m.kind, m.every_kind,
+                own.start, own.end, own.type)):
+            col.append(values)
+        cols[12].append(len(codes))
+        cols[13].append(len(b.text) + 1)
+        codes.extend(names.setdefault(n, len(names)) for n in local_names)
+    (name, start, end, at, nodes, m_start, m_end, kind, every_kind, o_start, o_end,
+     o_type) = (np.concatenate(c).astype(np.int64, copy=False) if c else np.zeros(0, np.int64)
+                for c in cols[:12])
+    n_files = np.arange(len(files))
+    a_file = np.repeat(n_files, [len(c) for c in cols[0]])
+    m_file = np.repeat(n_files, [len(c) for c in cols[5]])
+    o_file = np.repeat(n_files, [len(c) for c in cols[9]])
+    # the files' positions shifted to follow each other: one number a span across them
+    shifts = np.cumsum([0, *cols[13]])
+    width = int(shifts[-1]) + 1
+    a_shift, m_shift = shifts[a_file], shifts[m_file]
+    spans = (start + a_shift) * width + end + a_shift
+    a_names = np.array(codes, np.int64)[name + np.array(cols[12], np.int64)[a_file]] \
+        if len(name) else name
+    a_firsts = nodes[at + np.cumsum([0, *(len(c) for c in cols[4])])[a_file]] \
+        if len(at) else at
+    keys = (m_start + m_shift) * width + m_end + m_shift
+    gk = every_kind[kind + np.cumsum([0, *(len(c) for c in cols[8])])[m_file]]
+    order = np.argsort(spans, kind="stable")  # at one span, as ``by_key`` keeps them: the last
+    spans, a_names, a_firsts = spans[order], a_names[order], a_firsts[order]
+    lo, hi = spans.searchsorted(keys), spans.searchsorted(keys, "right")
+    has_own = np.array([bool(b.data.own) for b in files], dtype=bool)
+    rows = ((hi > lo) | from_source[gk] & has_own[m_file]).nonzero()[0]
+    gk, lo, hi, file = gk[rows], lo[rows], hi[rows], m_file[rows]
+    types = type_of[gk]
+    # the first fragment of the element of each row's span named as its type's own (-1: none)
+    tag = np.array([names.get(TAGS[t], -2) for t in _TYPE_NAMES], dtype=np.int64)[types]
+    head = np.full(len(rows), -1, np.int64)
+    last = max(len(spans) - 1, 0)
+    for step in range(int((hi - lo).max(initial=0))):
+        pos = np.minimum(lo + step, last)
+        hit = (lo + step < hi) & (a_names[pos] == tag)
+        head[hit] = a_firsts[pos[hit]]
+    o_shift = shifts[o_file]
+    own_keys = np.sort(((o_start + o_shift) * width + o_end + o_shift) * len(_TYPE_ORDER)
+                       + o_type)
+    wanted = keys[rows] * len(_TYPE_ORDER) + types
+    mine = own_keys[np.minimum(own_keys.searchsorted(wanted), max(len(own_keys) - 1, 0))] \
+        == wanted if len(own_keys) else np.zeros(len(rows), dtype=bool)
+    how = how_of[gk]
+    fast = (head >= 0) & mine & (how > 0)
+    # each row's place in its file's mentions and among its file's rows
+    first_row = np.searchsorted(file, np.arange(len(files) + 1))
+    mention_at = np.cumsum([0, *(len(c) for c in cols[5])])
+    local = rows - mention_at[:-1][file]
+    j = np.arange(len(rows)) - first_row[:-1][file]
+    kinds = kind[rows]
+
+    def per_file(pick: npt.NDArray[np.bool_], *columns: Ints) -> list[list[Any]]:
+        """The rows ``pick`` chooses, as lists of tuples of ``columns`` (one column: its
+        values), a list a file."""
+        chosen = pick.nonzero()[0]
+        cut = np.searchsorted(file[chosen], np.arange(len(files) + 1)).tolist()
+        lists = [c[chosen].tolist() for c in columns]
+        made = lists[0] if len(lists) == 1 else list(zip(*lists))
+        return [made[a:b] for a, b in zip(cut, cut[1:])]
+
+    dates = fast & (how == 2)
+    for b, n_rows, drop, own_dates, own_names, rest in zip(
+            files, np.diff(first_row).tolist(), per_file(fast, local),
+            per_file(dates, head, kinds), per_file(fast & (how == 1), j, head, kinds),
+            per_file(~fast, j, local, m_start[rows], m_end[rows], kinds, mine, how)):
+        b.settled = _Settled(n_rows, drop, own_dates, own_names, rest, len(drop))
+
+
 def _joined(pieces: Sequence[_Pieces]) -> tuple[_Pieces, Ints]:
     """Many files' pieces end to end, and the file of each."""
     sizes = [len(p.ps) for p in pieces]
@@ -2094,14 +2244,17 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                                     else edition_registers.get(name, "inline"))
                 built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
                                  register=mode)
-                built.inline()
                 ready.append((src, file, data, built))
                 if progress is not None:  # made: what is left of it is quick
                     progress(n + 1, len(sources))
                 in_hand += len(source.ix.text)
                 if in_hand < _GROUP_CHARS and n + 1 < len(sources):
                     continue
-                _wrap([built for *_, built in ready])  # the group's spans at once
+                group = [built for *_, built in ready]
+                _settle_own(group)  # the group's own names and dates at once
+                for built in group:
+                    built.inline()
+                _wrap(group)  # and its spans
                 for src, file, data, built in ready:
                     built.out = built.finish()
                     counts = built.counts

@@ -293,10 +293,12 @@ class Annotations(Mapping[tuple[str, int, int], list[int]]):
         self._at, self._nodes = at, nodes
         self._index: dict[object, int] | None = None
 
-    def spans(self) -> tuple[array[int], array[int]]:
-        """(starts, ends) of the annotations, as kept: for a caller matching thousands of
-        spans at once (an export's mentions)."""
-        return self._start, self._end
+    def columns(self) -> tuple[Sequence[str], array[int], array[int], array[int], array[int],
+                               array[int]]:
+        """The columns as kept (element names; each one's, an index into them; starts; ends;
+        where each chain's fragments begin; the fragments): for a caller matching thousands
+        of spans at once (an export's mentions)."""
+        return self._kinds, self._kind, self._start, self._end, self._at, self._nodes
 
     def _find(self, key: object) -> int:
         if self._index is None:
