@@ -234,10 +234,12 @@ def esc(text: str) -> str:
 def attrs(pairs: Iterable[tuple[str, str | None]]) -> str:
     """`` name="value"`` for each pair with a value, in the given order, escaped (tab, LF and
     CR as references, so attribute-value normalisation keeps them)."""
-    return "".join([f' {name}="{_attr(value)}"' for name, value in pairs if value is not None])
+    return "".join([f' {name}="{attr_value(value)}"' for name, value in pairs
+                    if value is not None])
 
 
-def _attr(value: str) -> str:
+def attr_value(value: str) -> str:
+    """An attribute's value, escaped as ``attrs`` escapes it (for a tag written whole)."""
     return value.translate(_ATTR_ESCAPES) if _ATTR_SPECIAL.search(value) else value
 
 

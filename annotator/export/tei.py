@@ -78,7 +78,7 @@ from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
 from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
                                  encoded)
 from annotator.tei.textmap import EMPTY, START, Annotations, TextMap
-from annotator.text import attrs, esc, slug
+from annotator.text import attr_value, attrs, esc, slug
 from annotator.vocab import DATE_ATTRS
 
 
@@ -562,16 +562,6 @@ class _Look(NamedTuple):
 _Found = tuple[list[int], int, bool, int, int, int]
 
 
-class _Span(NamedTuple):  # a named tuple: an export of 1,500 claims makes one for each
-    """A claim or passage to wrap; its first fragment has ``xml_id``."""
-
-    start: int
-    end: int
-    look: _Look
-    rank: int
-    xml_id: str
-
-
 @dataclass(frozen=True, slots=True)
 class _Spans:
     """Spans to wrap, as columns (mentions run to 100k); a span's owner number is its row."""
@@ -701,24 +691,35 @@ class _Builder:
 
     # -- inline -------------------------------------------------------------------------------
     def inline(self) -> None:
-        few: list[_Span] = []
-        claim_looks: dict[tuple[str, str, str], _Look] = {}  # claims of a kind look alike
+        # the claims and passages to wrap, as columns (an export has 1,500 claims), before
+        # the mentions; their looks numbered as first met, claims of a kind alike
+        start: list[int] = []
+        end: list[int] = []
+        look: list[int] = []
+        xml_ids: dict[int, str] = {}  # row -> the id of its first piece
+        few_looks: dict[_Look, int] = {}
+        claim_looks: dict[tuple[str, str, str], int] = {}  # (kind, status, provenance)
+        by_key, claim_ids = self.ex.by_key, self.claim_ids
         for c in self.data.claims:
-            key = ("seg:claim", c.start, c.end)
-            chain = self.ex.by_key.get(key)
+            chain = by_key.get(("seg:claim", c.start, c.end))
             if chain is not None:
-                self.claim_ids[c.id] = self._ensure_id(chain[0], f"claim-{c.id}")
+                claim_ids[c.id] = self._ensure_id(chain[0], f"claim-{c.id}")
                 self.counts["reused"] += 1
                 continue
-            xid = self.ids.take(f"claim-{c.id}")
-            self.claim_ids[c.id] = xid
-            seg = claim_looks.get((c.kind, c.status, c.provenance))
-            if seg is None:
-                seg = claim_looks[c.kind, c.status, c.provenance] = _Look("seg", (
-                    ("type", "claim"), ("subtype", c.kind),
-                    *self.proposal_attrs(c.status, c.provenance)))
-            few.append(_Span(c.start, c.end, seg, RANK_CLAIM, xid))
-            self.counts["claims"] += 1
+            li = claim_looks.get((c.kind, c.status, c.provenance))
+            if li is None:
+                li = claim_looks[c.kind, c.status, c.provenance] = few_looks.setdefault(
+                    _Look("seg", (("type", "claim"), ("subtype", c.kind),
+                                  *self.proposal_attrs(c.status, c.provenance))),
+                    len(few_looks))
+            xml_ids[len(start)] = claim_ids[c.id] = self.ids.take(f"claim-{c.id}")
+            start.append(c.start)
+            end.append(c.end)
+            look.append(li)
+        if start:
+            self.counts["claims"] += len(start)
+        rank = [RANK_CLAIM] * len(start)
+        passage = _Look("seg", (("type", "passage"),))
         for s, e in self.data.passages:
             if not 0 <= s < e <= len(self.ix.tm.text):
                 continue
@@ -727,22 +728,23 @@ class _Builder:
             want = f"passage-{s}-{e}"
             if want in self.ex.ids:
                 continue
-            few.append(_Span(s, e, _Look("seg", (("type", "passage"),)), RANK_PASSAGE,
-                             self.ids.take(want)))
+            xml_ids[len(start)] = self.ids.take(want)
+            start.append(s)
+            end.append(e)
+            rank.append(RANK_PASSAGE)
+            look.append(few_looks.setdefault(passage, len(few_looks)))
             self.counts["passages"] += 1
-        few_looks: dict[_Look, int] = {}  # claims of a kind look alike
-        few_look = [few_looks.setdefault(sp.look, len(few_looks)) for sp in few]
+        few = len(start)
         looks = [*few_looks, *self._mention_looks(len(few_looks))]
-        start, end, look = self._m_start, self._m_end, self._m_kind
-        rank = np.full(len(start), RANK_MENTION, np.int64)
-        if few:
-            start = np.concatenate([np.array([sp.start for sp in few], np.int64), start])
-            end = np.concatenate([np.array([sp.end for sp in few], np.int64), end])
-            rank = np.concatenate([np.array([sp.rank for sp in few], np.int64), rank])
-            look = np.concatenate([np.array(few_look, np.int64), look])
-        sp = self._spans = _Spans(start=start, end=end, rank=rank, look=look, looks=looks,
-                                  xml_ids={i: sp.xml_id for i, sp in enumerate(few)},
-                                  inside={len(few) + i: node for i, node in self.inside.items()})
+        m_start, m_end, m_look = self._m_start, self._m_end, self._m_kind
+        m_rank = np.full(len(m_start), RANK_MENTION, np.int64)
+        sp = self._spans = _Spans(
+            start=np.concatenate([np.array(start, np.int64), m_start]) if few else m_start,
+            end=np.concatenate([np.array(end, np.int64), m_end]) if few else m_end,
+            rank=np.concatenate([np.array(rank, np.int64), m_rank]) if few else m_rank,
+            look=np.concatenate([np.array(look, np.int64), m_look]) if few else m_look,
+            looks=looks, xml_ids=xml_ids,
+            inside={few + i: node for i, node in self.inside.items()})
         tag_names = sorted({look.tag for look in sp.looks})
         look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
         self.job = (self.ix, sp.start, sp.end,
@@ -1276,7 +1278,7 @@ class _Builder:
         lines = body(indent, self._unit())
         if lines:
             self.inserts.append(Insert(pos, 3, len(self.inserts),
-                                       "".join(self.nl + ln for ln in lines)))
+                                       self.nl + self.nl.join(lines)))
         return True
 
     def _insert_after(self, node: int, body: Callable[[str, str], list[str]]) -> None:
@@ -1285,7 +1287,7 @@ class _Builder:
         lines = body(indent, self._unit())
         if lines:
             self.inserts.append(Insert(d, 3, len(self.inserts),
-                                       "".join(self.nl + ln for ln in lines)))
+                                       self.nl + self.nl.join(lines)))
 
     def header(self) -> None:
         head = self._child(0, "teiHeader")
@@ -1475,7 +1477,9 @@ class _Builder:
             blocks.append(tuple(bibl_lines(key, work.type, fields, xid, q)))
         if blocks:
             out.append(("listBibl", blocks))
-        notes: list[Block] = [lines for c in self.data.claims if (lines := self._annotation(c, q))]
+        note, ann = q("note"), q("annotation")
+        notes: list[Block] = [lines for c in self.data.claims
+                              if (lines := self._annotation(c, q, note, ann))]
         if notes:  # lists: an annotation is the claim's own, made once (``_blocks_text``)
             out.append(("listAnnotation", notes))
         return out
@@ -1494,30 +1498,34 @@ class _Builder:
         """Whether the file, or the standOff written for it, has an element of id ``xid``."""
         return xid in self.ex.ids or xid in self.written
 
-    def _annotation(self, c: _Claim, q: Callable[[str], str]) -> list[str]:
+    def _annotation(self, c: _Claim, q: Callable[[str], str], note: str, ann: str
+                    ) -> list[str]:
+        """The lines of a claim's annotation (``note``, ``ann``: the names of its elements),
+        or none when the file's own has them all, added to it (``_append_into``). Most
+        claims' annotation is new and says two things: made without the sets and the
+        attribute pairs that matching an existing one needs (an export has 1,500 claims)."""
         target = self.claim_ids.get(c.id)
         if target is None:
             return []
+        want = f"{target}-annotation"
+        existing = self._existing_annotation(target, want)
         body: list[str] = []
-        existing = self._existing_annotation(target)
-        have_refs: set[tuple[str, str, str]] = set()
-        have_notes: set[str] = set()  # the types of the annotation's notes
-        if existing is not None:
-            for child in self.ix.nodes[existing]:
-                if child.tag == f"{{{TEI_NS}}}ref":
-                    have_refs.add((child.get("type", ""), child.get("target", ""),
-                                   element_text(child)))
-                elif child.tag == f"{{{TEI_NS}}}note":
-                    have_notes.add(child.get("type", ""))
+        if existing is None:
+            have_refs: set[tuple[str, str, str]] = set()
+            have_notes: set[str] = set()  # the types of the annotation's notes
+        else:
+            have_refs, have_notes = self._annotated(existing)
         if c.agent and "agent" not in have_notes:
             eid = c.agent_entity_id
             agent_ref = self.agent_pointer(eid)[0] if eid and eid in self.data.entities \
                 else None
-            body.append(f"<{q('note')}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
-                        f"{esc(c.agent)}</{q('note')}>")
-        notes = _finder_notes(c.cue, c.confidence, c.candidate, q("note"))
-        body += [line for type_, line in notes if type_ not in have_notes] if have_notes \
-            else [line for _, line in notes]
+            body.append(f"<{note}{attrs((('type', 'agent'), ('corresp', agent_ref)))}>"
+                        f"{esc(c.agent)}</{note}>")
+        types, lines = _finder_notes(c.cue, c.confidence, c.candidate, note)
+        if have_notes:
+            body += [line for type_, line in zip(types, lines) if type_ not in have_notes]
+        else:
+            body += lines
         for link in c.links:
             tgt = self._link_target(link)
             locus = " ".join(link.locus.split())
@@ -1534,14 +1542,27 @@ class _Builder:
         if existing is not None:
             self._append_into(existing, lambda i, u: _indent(body, i, u))
             return []
-        xid = self.ids.take(f"{target}-annotation")
-        ann = q("annotation")
+        xid = self.ids.take(want)
         # its start and end tag outermost, the lines between them one step in (``_blocks_text``)
-        return [f"<{ann}{attrs((('xml:id', xid), ('target', f'#{target}')))}"
+        return [f'<{ann} xml:id="{attr_value(xid)}" target="#{attr_value(target)}"'
                 ' motivation="describing">', *body, f"</{ann}>"]
 
-    def _existing_annotation(self, target: str) -> int | None:
-        node = self.ex.id_node.get(f"{target}-annotation")
+    def _annotated(self, node: int) -> tuple[set[tuple[str, str, str]], set[str]]:
+        """What the file's own annotation ``node`` of a claim says: its refs (type, target,
+        text) and the types of its notes, which the export does not repeat."""
+        refs: set[tuple[str, str, str]] = set()
+        notes: set[str] = set()
+        for child in self.ix.nodes[node]:
+            if child.tag == f"{{{TEI_NS}}}ref":
+                refs.add((child.get("type", ""), child.get("target", ""), element_text(child)))
+            elif child.tag == f"{{{TEI_NS}}}note":
+                notes.add(child.get("type", ""))
+        return refs, notes
+
+    def _existing_annotation(self, target: str, xid: str) -> int | None:
+        """The file's own annotation of the claim whose seg has id ``target``: the element
+        of id ``xid`` (its ``-annotation``) that targets it."""
+        node = self.ex.id_node.get(xid)
         if node is not None and self.ix.els.get(node, "target") == f"#{target}":
             return node
         return None
@@ -1875,22 +1896,24 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], pieces: Sequenc
 
 @lru_cache(maxsize=65536)
 def _finder_notes(cue: str, confidence: float | None, candidate: str, note: str
-                  ) -> tuple[tuple[str, str], ...]:
-    """(type, line) of the notes a claim the finder proposed says why it proposed it with:
-    ``note type="cue"`` its cue, ``@cert`` how sure it is (0..1), ``note type="candidate"``
-    who a described agent may be ("the Soviet premier": Stalin), so a re-added export's
-    claim is the one it was (``reimport``), a proposal or one an editor decided since (it
-    keeps them here too). A claim an editor marked has none. (``note``: the element's name
-    where they go. Made once for claims alike, kept by what they say: was kept by claim and
-    by the file's naming function, which held every file's export in memory.)"""
-    out = []
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The types and the lines of the notes a claim the finder proposed says why it proposed
+    it with: ``note type="cue"`` its cue, ``@cert`` how sure it is (0..1), ``note
+    type="candidate"`` who a described agent may be ("the Soviet premier": Stalin), so a
+    re-added export's claim is the one it was (``reimport``), a proposal or one an editor
+    decided since (it keeps them here too). A claim an editor marked has none. (``note``: the
+    element's name where they go. Made once for claims alike, kept by what they say: was kept
+    by claim and by the file's naming function, which held every file's export in memory.)"""
+    types: list[str] = []
+    lines: list[str] = []
     if cue or confidence is not None:
         cert = None if confidence is None else f"{confidence:g}"
-        out.append(("cue", f"<{note}{attrs((('type', 'cue'), ('cert', cert)))}>"
-                           f"{esc(cue)}</{note}>"))
+        types.append("cue")
+        lines.append(f"<{note}{attrs((('type', 'cue'), ('cert', cert)))}>{esc(cue)}</{note}>")
     if candidate:
-        out.append(("candidate", f"<{note} type=\"candidate\">{esc(candidate)}</{note}>"))
-    return tuple(out)
+        types.append("candidate")
+        lines.append(f"<{note} type=\"candidate\">{esc(candidate)}</{note}>")
+    return tuple(types), tuple(lines)
 
 
 @lru_cache(maxsize=65536)
