@@ -1464,6 +1464,23 @@ def test_export_tei_place_simple_takes_the_common_cases():
     assert ok.all()
 
 
+@pytest.mark.parametrize("words", ["Molotov in", "received Molotov"])
+def test_export_tei_place_simple_takes_spans_from_a_name_on(words):
+    """A claim that starts with a name the file marks and ends in the name's paragraph, or
+    starts there and ends with the name, is placed at once, with place()'s answer: its
+    start (end) tag goes outside the name's, the paragraph the one place both sides share."""
+    src = parse_source(DATA / "marked.xml")
+    tm = build_textmap(src)
+    ix = index_source(src, tm)
+    s = tm.text.index(words)
+    e = s + len(words)
+    ok, ps, pe, parent = place_simple(ix, np.array([s]), np.array([e]), np.zeros(1, np.int64),
+                                      ["seg"])
+    assert ok.all()
+    assert place(ix, s, e, "seg") == ([Piece(s, e, int(ps[0]), int(pe[0]), int(parent[0]))], 0)
+    assert "<persName>Molotov</persName>" in ix.text[int(ps[0]):int(pe[0])]
+
+
 def test_export_tei_place_simple_takes_spans_holding_whole_elements():
     """A claim over a name the file marks is placed at once, with place()'s answer: the name
     is a child the new tag may hold, so the paragraph is the one place for it."""

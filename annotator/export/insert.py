@@ -484,10 +484,13 @@ def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
     <supplied>June 1824</supplied></head>``), its start and end tags the only markup between
     the span and its neighbours on one side at least, so the places both sides share are
     that element's parent, around it (outermost: taken when it may hold the tag and the tag
-    that element), and the element itself. Returns for each file a mask of the spans placed
-    and, for those, the file positions of their start and end tags and the element holding
-    them. The others (whitespace at an edge, deeper or other inline markup next to the span,
-    a parent that may not hold the tag) go to ``place``, one by one.
+    that element), and the element itself. Or one level more on one side, the other plain:
+    the span starts right after an inline element's start tag and ends in its parent (a claim
+    from a name on), or ends right before its end tag, so the parent is the one place both
+    sides share, the element's tag inside the new one. Returns for each file a mask of the
+    spans placed and, for those, the file positions of their start and end tags and the
+    element holding them. The others (whitespace at an edge, deeper or other inline markup
+    next to the span, a parent that may not hold the tag) go to ``place``, one by one.
     """
     out: list[Placed] = []
     placing: list[int] = []  # the jobs with spans in a file with text (and so tags)
@@ -549,20 +552,9 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     k2 = c.tok_start.searchsorted(pe0, side="left")  # tokens from k2 start at pe0 or later
     jj = np.maximum(k - 1, j.t0)
     parent = np.where(k > j.t0, c.tok_after[jj], -1)
-    # markup inside: the element open at both edges is open throughout, so what lies
-    # between is whole elements, its children, each of which the new tag must be able to
-    # hold (or the place is around the element, below); an edge in CDATA is in no element
     last = np.maximum(k2 - 1, j.t0)
-    ok &= parent == np.where(k2 > j.t0, c.tok_after[last], -1)
+    parent_end = np.where(k2 > j.t0, c.tok_after[last], -1)
     ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, j.t1 - 1)] > ps0) & (c.tok_end[last] < pe0))
-    refused = np.zeros(m, dtype=bool)  # a child inside the new tag may not hold
-    inside = (ok & (k2 > k)).nonzero()[0]
-    if len(inside):
-        refused[inside[_children_refused(j, k[inside], k2[inside], parent[inside],
-                                         tags[inside], j.t0[inside])]] = True
-        for i in inside.tolist():  # place() cuts a span at a blank line
-            if text.find("\n\n", int(s[i]), int(e[i])) != -1:
-                ok[i] = False
     # before the span: back to the last reading character (over a generated break)
     lo = np.where(i_prev >= j.r0, src_e[2 * m:3 * m], j.f0)
     before = (k == j.t0) | (c.tok_start[jj] < lo) | _stops(j, jj)
@@ -570,6 +562,36 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     hi = np.where(i_next < j.r1, src_s[3 * m:], j.f1)
     j2 = np.minimum(k2, j.t1 - 1)
     after = (k2 >= j.t1) | (c.tok_end[j2] > hi) | _stops(j, j2)
+    # one level more on one side, the other plain: a span that starts right after an inline
+    # element's start tag and ends in that element's parent (a claim from a name on), whose
+    # start tag goes before the element's, the parent the one place both sides share; or
+    # ends right before its end tag, having started in its parent (``_place_one``'s walk:
+    # the element's own is no place the other side has)
+    differ = ok & (parent != parent_end)
+    up_start = differ & after & (k - 1 > j.t0) & (c.tok_kind[jj] == START) & (
+        c.tok_end[jj] == ps0) & (c.tok_start[jj] >= lo) & ~j.tok_block[jj] & (
+        c.tok_after[np.maximum(jj - 1, j.t0)] == parent_end)
+    up_end = differ & before & (k2 < j.t1) & (c.tok_kind[j2] == END) & (
+        c.tok_start[j2] == pe0) & (c.tok_end[j2] <= hi) & ~j.tok_block[j2] & (
+        c.tok_after[j2] == parent)
+    if up_start.any():
+        ps0 = np.where(up_start, c.tok_start[jj], ps0)
+        parent = np.where(up_start, parent_end, parent)
+    if up_end.any():
+        pe0 = np.where(up_end, c.tok_end[j2], pe0)
+    first = np.where(up_start, jj, k)  # the first token inside the new tags
+    # markup inside: the element open at both edges is open throughout, so what lies
+    # between is whole elements, its children, each of which the new tag must be able to
+    # hold (or the place is around the element, below); an edge in CDATA is in no element
+    ok &= (parent == parent_end) | up_end
+    refused = np.zeros(m, dtype=bool)  # a child inside the new tag may not hold
+    inside = (ok & (k2 > first)).nonzero()[0]
+    if len(inside):
+        refused[inside[_children_refused(j, first[inside], k2[inside], parent[inside],
+                                         tags[inside], j.t0[inside])]] = True
+        for i in inside.tolist():  # place() cuts a span at a blank line
+            if text.find("\n\n", int(s[i]), int(e[i])) != -1:
+                ok[i] = False
     # one plain side is enough: the other side's wider places are not shared
     wrapped = (ok & ~before & ~after).nonzero()[0]
     ok &= before | after
