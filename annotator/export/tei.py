@@ -442,20 +442,18 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     own."""
     conn = ctx.store.conn
     key = (source_id, sha256)
-    claims: list[_Claim] = []
-    wanted: set[str] = set()
-    links: dict[int, list[_Link]] = {}
+    by_claim: dict[int, list[_Link]] = {}
     # columns in the order of _Link's fields: rows become links as they are
     for r in edition.links.get(key, ()):
-        links.setdefault(r[0], []).append(_Link._make(r[1:]))
-    keys: dict[str, None] = {}
-    for r in edition.claims.get(key, ()):  # and in the order of _Claim's
-        own = tuple(links.get(r[0], ()))
-        claims.append(_Claim._make((*r, own)))
-        if r[6]:
-            wanted.add(r[6])
-        if own:
-            keys.update((link.bib_key, None) for link in own if link.bib_key)
+        by_claim.setdefault(r[0], []).append(_Link._make(r[1:]))
+    links = {cid: tuple(own) for cid, own in by_claim.items()}
+    rows = edition.claims.get(key, ())
+    # and in the order of _Claim's (most claims have no link: one pass, no tuple a claim)
+    claims = [_Claim._make((*r, links.get(r[0], ()))) for r in rows]
+    wanted = {r[6] for r in rows if r[6]}
+    keys: dict[str, None] = {}  # the works cited, in the order of the claims citing them
+    for c in claims if links else ():
+        keys.update((link.bib_key, None) for link in c.links if link.bib_key)
     works = cited_with_parents(conn, keys)  # and their crossref/xref parents, as the .bib's
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
@@ -1509,6 +1507,9 @@ class _Builder:
             return []
         want = f"{target}-annotation"
         existing = self._existing_annotation(target, want)
+        if existing is None and not c.agent and not c.links:  # the finder's notes alone
+            lines = _finder_notes(c.cue, c.confidence, c.candidate, note)[1]
+            return self._annotation_of(target, want, ann, lines) if lines else []
         body: list[str] = []
         if existing is None:
             have_refs: set[tuple[str, str, str]] = set()
@@ -1542,8 +1543,14 @@ class _Builder:
         if existing is not None:
             self._append_into(existing, lambda i, u: _indent(body, i, u))
             return []
+        return self._annotation_of(target, want, ann, body)
+
+    def _annotation_of(self, target: str, want: str, ann: str, body: Sequence[str]
+                       ) -> list[str]:
+        """A new annotation (``ann``: its element's name) of the claim whose seg has id
+        ``target``, of id ``want`` if free, saying ``body``: its start and end tag outermost,
+        the lines between them one step in (``_blocks_text``)."""
         xid = self.ids.take(want)
-        # its start and end tag outermost, the lines between them one step in (``_blocks_text``)
         return [f'<{ann} xml:id="{attr_value(xid)}" target="#{attr_value(target)}"'
                 ' motivation="describing">', *body, f"</{ann}>"]
 
