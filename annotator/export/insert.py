@@ -562,28 +562,30 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     hi = np.where(i_next < j.r1, src_s[3 * m:], j.f1)
     j2 = np.minimum(k2, j.t1 - 1)
     after = (k2 >= j.t1) | (c.tok_end[j2] > hi) | _stops(j, j2)
-    # one level more on one side, the other plain: a span that starts right after an inline
-    # element's start tag and ends in that element's parent (a claim from a name on), whose
-    # start tag goes before the element's, the parent the one place both sides share; or
-    # ends right before its end tag, having started in its parent (``_place_one``'s walk:
-    # the element's own is no place the other side has)
-    differ = ok & (parent != parent_end)
-    up_start = differ & after & (k - 1 > j.t0) & (c.tok_kind[jj] == START) & (
-        c.tok_end[jj] == ps0) & (c.tok_start[jj] >= lo) & ~j.tok_block[jj] & (
-        c.tok_after[np.maximum(jj - 1, j.t0)] == parent_end)
-    up_end = differ & before & (k2 < j.t1) & (c.tok_kind[j2] == END) & (
-        c.tok_start[j2] == pe0) & (c.tok_end[j2] <= hi) & ~j.tok_block[j2] & (
-        c.tok_after[j2] == parent)
-    if up_start.any():
-        ps0 = np.where(up_start, c.tok_start[jj], ps0)
-        parent = np.where(up_start, parent_end, parent)
-    if up_end.any():
-        pe0 = np.where(up_end, c.tok_end[j2], pe0)
-    first = np.where(up_start, jj, k)  # the first token inside the new tags
     # markup inside: the element open at both edges is open throughout, so what lies
     # between is whole elements, its children, each of which the new tag must be able to
-    # hold (or the place is around the element, below); an edge in CDATA is in no element
-    ok &= (parent == parent_end) | up_end
+    # hold (or the place is around the element, below); an edge in CDATA is in no element.
+    # Or one level more on one side, the other plain: a span that starts right after an
+    # inline element's start tag and ends in that element's parent (a claim from a name on),
+    # whose start tag goes before the element's, the parent the one place both sides share;
+    # or ends right before its end tag, having started in its parent (``_place_one``'s walk:
+    # the element's own is no place the other side has). A few spans: looked at alone.
+    first = k  # the first token inside the new tags
+    rows = (ok & (parent != parent_end)).nonzero()[0]
+    if len(rows):
+        a, b, t0 = jj[rows], j2[rows], j.t0[rows]
+        up_start = after[rows] & (k[rows] - 1 > t0) & (c.tok_kind[a] == START) & (
+            c.tok_end[a] == ps0[rows]) & (c.tok_start[a] >= lo[rows]) & ~j.tok_block[a] & (
+            c.tok_after[np.maximum(a - 1, t0)] == parent_end[rows])
+        up_end = before[rows] & (k2[rows] < j.t1[rows]) & (c.tok_kind[b] == END) & (
+            c.tok_start[b] == pe0[rows]) & (c.tok_end[b] <= hi[rows]) & ~j.tok_block[b] & (
+            c.tok_after[b] == parent[rows])
+        ok[rows[~(up_start | up_end)]] = False
+        at, up = rows[up_start], rows[up_end]
+        ps0[at], parent[at] = c.tok_start[jj[at]], parent_end[at]
+        first = k.copy()
+        first[at] = jj[at]
+        pe0[up] = c.tok_end[j2[up]]
     refused = np.zeros(m, dtype=bool)  # a child inside the new tag may not hold
     inside = (ok & (k2 > first)).nonzero()[0]
     if len(inside):
