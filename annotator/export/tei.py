@@ -285,6 +285,7 @@ def _mentions_of(read: rows_of.MentionRead,
         rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[kind[order]])
         own.types = [k.type for k in kinds]
         own.start, own.end, own.kind = start[rows], end[rows], kind[order][rows]
+        own.type_at = np.array([_TYPE_ORDER[t] for t in own.types], dtype=np.int64)[own.kind]
         cut = np.searchsorted(rows, at).tolist()
         own.at = {key: (a, b) for key, a, b in zip(read.versions, cut, cut[1:]) if a < b}
     return mentions, own
@@ -303,20 +304,22 @@ class _OwnSpans:
     end: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     kind: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     types: list[str] = field(default_factory=list)  # of each kind
+    # each row's type, its place in ``_TYPE_ORDER``: found once for all files
+    type_at: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def get(self, key: tuple[str, str]) -> _Own:
         rows = self.at.get(key)
         if rows is None:
             return _NO_OWN
         a, b = rows
-        start, end, kind = self.start[a:b], self.end[a:b], self.kind[a:b]
+        start, end, kind, type_at = (self.start[a:b], self.end[a:b], self.kind[a:b],
+                                     self.type_at[a:b])
         gone = self.changed.get(key)
         if gone:
             keep = np.array([(s, e, self.types[k]) not in gone for s, e, k in zip(
                 start.tolist(), end.tolist(), kind.tolist())], dtype=bool)
-            start, end, kind = start[keep], end[keep], kind[keep]
-        order = np.array([_TYPE_ORDER[t] for t in self.types], dtype=np.int64)
-        return _Own(start, end, order[kind])
+            start, end, type_at = start[keep], end[keep], type_at[keep]
+        return _Own(start, end, type_at)
 
 
 _TYPE_ORDER = {t: n for n, t in enumerate(sorted(TAGS))}  # a type's place among types
