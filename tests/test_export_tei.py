@@ -1342,12 +1342,12 @@ def test_export_tei_render_of_the_same_file_twice_is_the_same():
                                                       "model:en_core_web_sm@3.7.1"))]),
               entities={"p1": ent}, decided=frozenset({"p1"}))
     source = _Source.of(index_source(src, tm))
-    ids = set(source.existing.ids)
+    ids = dict(source.existing.id_node)
     first = _render(source, d, source_id="x", register="inline")
     second = _render(source, d, source_id="x", register="inline")
     assert 'xml:id="p1"' in first.out and "listPerson" in first.out
     assert second.out == first.out and second.counts == first.counts
-    assert source.existing.ids == ids
+    assert source.existing.id_node == ids
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

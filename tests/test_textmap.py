@@ -327,7 +327,7 @@ def test_textmap_kept_annotations_are_read_as_columns_not_a_dict(path):
         kind, s, e = key
         assert (kind, s, e + 1) not in kept and kept.get((kind + "x", s, e)) is None
     assert ("seg:claim", -1, 0) not in kept and "seg" not in kept
-    assert kept.as_dict() == found and list(kept.as_dict()) == list(found)
+    assert dict(kept) == found and list(kept) == list(found)  # in the order found
     with pytest.raises(KeyError):
         kept[("persName", len(tm.text) + 1, len(tm.text) + 2)]
     # kept again as loaded: the same

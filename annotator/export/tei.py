@@ -37,7 +37,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -509,7 +509,7 @@ def resp_id(provenance: str) -> str:
 class _Ids:
     """xml:ids in use in a document; hands out free ones, the wanted one when it can."""
 
-    def __init__(self, existing: set[str]) -> None:
+    def __init__(self, existing: Iterable[str]) -> None:
         self.used = set(existing)
 
     def take(self, wanted: str) -> str:
@@ -525,21 +525,19 @@ class _Ids:
 @dataclass(slots=True)
 class _Existing:
     """Annotation elements already in ``<text>``, by (element or seg:type, span), fragments
-    joined."""
+    joined; each xml:id of the file -> its first element (its keys: the ids in use)."""
 
-    by_key: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
-    ids: set[str] = field(default_factory=set)
+    by_key: Mapping[tuple[str, int, int], list[int]] = field(default_factory=dict)
     id_node: dict[str, int] = field(default_factory=dict)
 
 
 def existing_annotations(ix: SourceIndex) -> _Existing:
-    """The annotation elements of the file's text and its ids, as its map keeps them (a
-    kept map's made a dict here, once: a load makes none)."""
-    found = marked(ix.tm).annotations
-    ex = _Existing(by_key=found.as_dict() if isinstance(found, Annotations) else dict(found))
+    """The annotation elements of the file's text and its ids, as its map keeps them: a
+    kept map's ``Annotations`` as they are, numbered only when a key is asked (most files'
+    exports ask none: ``_settle_own`` reads their columns), not a dict made per file."""
+    ex = _Existing(by_key=marked(ix.tm).annotations)
     for node, xid in ix.els.attrs[XML_ID].items():  # in document order
         ex.id_node.setdefault(xid, node)
-    ex.ids.update(ex.id_node)
     return ex
 
 
@@ -634,7 +632,7 @@ class _Builder:
         self.source_id = source_id
         self.text = ix.text
         self.ex = existing
-        self.ids = _Ids(self.ex.ids)
+        self.ids = _Ids(self.ex.id_node)
         self.written: set[str] = set()  # ids of the entries the standOff writes
         self.inserts: list[Insert] = []
         self.counts: Counter[str] = Counter()
@@ -727,7 +725,7 @@ class _Builder:
             if ("seg:passage", s, e) in self.ex.by_key:
                 continue
             want = f"passage-{s}-{e}"
-            if want in self.ex.ids:
+            if want in self.ex.id_node:
                 continue
             xml_ids[len(start)] = self.ids.take(want)
             start.append(s)
@@ -1497,7 +1495,7 @@ class _Builder:
 
     def _has_id(self, xid: str) -> bool:
         """Whether the file, or the standOff written for it, has an element of id ``xid``."""
-        return xid in self.ex.ids or xid in self.written
+        return xid in self.ex.id_node or xid in self.written
 
     def _annotation(self, c: _Claim, q: Callable[[str], str], note: str, ann: str
                     ) -> list[str]:

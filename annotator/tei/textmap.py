@@ -319,12 +319,6 @@ class Annotations(Mapping[tuple[str, int, int], list[int]]):
     def __contains__(self, key: object) -> bool:
         return self._find(key) >= 0
 
-    def as_dict(self) -> dict[tuple[str, int, int], list[int]]:
-        """All of them as one dict, for a caller asking thousands of keys (an export's
-        spans already marked): made in one pass, no lookup through this class per key."""
-        fragments, at = self._nodes.tolist(), self._at.tolist()
-        return dict(zip(self, [fragments[a:b] for a, b in zip(at, at[1:])], strict=True))
-
     def __iter__(self) -> Iterator[tuple[str, int, int]]:
         return zip(map(self._kinds.__getitem__, self._kind), self._start, self._end)
 
