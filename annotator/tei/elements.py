@@ -140,14 +140,18 @@ class Elements:
                 raise ValueError("tags do not fit")
             texts_at = at
             at += sum(text_sizes)
-            if view[texts_at:at].tobytes().count(0) != sum(counts):
+            if blob.count(0, texts_at, at) != sum(counts):  # read in place, not copied
                 raise ValueError("values do not fit")
-            (codes, parent, scope, *nodes), at = columns(view, at, (n, n, n, *counts), widths)
-            if at != len(blob) or len(nodes) != len(KEPT) or (
-                    n and not 0 <= max(codes) < tags):
+            if len(widths) != 3 + len(KEPT):
+                raise ValueError(f"{len(widths)} widths")
+            (codes, parent, scope), at = columns(view, at, (n, n, n), widths[:3])
+            # each attribute's elements read with its values, when first asked for
+            nodes_at = at
+            at += sum(size * WIDTH[w] for size, w in zip(counts, widths[3:]))
+            if at != len(blob) or (n and not 0 <= max(codes) < tags):
                 raise ValueError("sizes do not fit")
-            return cls(table, codes, parent, _Kept(view, texts_at, text_sizes, nodes),
-                       dict(nsmaps), scope)
+            return cls(table, codes, parent, _Kept(view, texts_at, text_sizes, nodes_at,
+                                                  counts, widths[3:]), dict(nsmaps), scope)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
 
@@ -195,30 +199,33 @@ class _Tags(Sequence[str]):
 
 
 class _Kept(Mapping[str, dict[int, str]]):
-    """The kept attributes as ``Elements.load`` read them: each name's values decoded and
-    made a dict when it is first read (an export reads a few of the names, not ``@type``'s
-    thousands)."""
+    """The kept attributes as ``Elements.load`` read them: each name's elements and values
+    decoded and made a dict when it is first read (an export reads a few of the names, not
+    ``@type``'s thousands)."""
 
-    __slots__ = ("_view", "_first", "_nodes", "_made")
+    __slots__ = ("_view", "_first", "_nodes_at", "_counts", "_widths", "_made")
 
-    def __init__(self, view: memoryview, at: int, sizes: Sequence[int],
-                 nodes: list[array[int]]) -> None:
-        if len(nodes) != len(KEPT) or len(sizes) != len(KEPT):
-            raise ValueError(f"{len(nodes)} kept attributes, not {len(KEPT)}")
+    def __init__(self, view: memoryview, at: int, sizes: Sequence[int], nodes_at: int,
+                 counts: Sequence[int], widths: str) -> None:
+        if not len(sizes) == len(counts) == len(widths) == len(KEPT):
+            raise ValueError(f"{len(counts)} kept attributes, not {len(KEPT)}")
         self._view = view
         # where each name's values start in the kept bytes (in ``KEPT`` order), and end
         self._first = list(accumulate(sizes, initial=at))
-        self._nodes = nodes
+        # where each name's elements start (``columns``), how many, and their width
+        self._nodes_at, self._counts, self._widths = nodes_at, counts, widths
         self._made: dict[str, dict[int, str]] = {}
 
     def __getitem__(self, name: str) -> dict[int, str]:
         made = self._made.get(name)
         if made is None:
             at = _SLOT[name]
-            of = self._nodes[at]
-            if not of:
+            if not self._counts[at]:
                 made = self._made[name] = {}
                 return made
+            start = self._nodes_at + sum(n * WIDTH[w] for n, w in zip(self._counts[:at],
+                                                                       self._widths))
+            (of,), _ = columns(self._view, start, self._counts[at:at + 1], self._widths[at])
             values = str(self._view[self._first[at]:self._first[at + 1]], "utf-8").split("\0")
             if values.pop() or len(values) != len(of):
                 raise ValueError(f"the kept values of {name} do not fit")
@@ -236,6 +243,7 @@ _SWAP = sys.byteorder != "little"
 # a column whose numbers all fit in 32 bits is kept in 4 bytes a number, else in 8: a kept map
 # is a third smaller (an export reads every source's, and copies each column as it is)
 NARROW = "i" if array("i").itemsize == 4 else "q"
+WIDTH = {code: array(code).itemsize for code in (NARROW, "q")}  # a kept column's bytes a number
 
 
 def narrowed(values: array[int]) -> array[int]:

@@ -104,6 +104,7 @@ _WIDE = tuple((re.compile(head), codec) for head, codec in (
     (rb"<\x00[^\x00]\x00", "utf-16-le"), (rb"\x00<\x00[^\x00]", "utf-16-be")))
 _DECLARED = re.compile(r"""\A\ufeff?<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][\w.:-]*)\1""")
 _UTF8_HINT = "save the file as UTF-8"
+_DECLARE_HINT = f"{_UTF8_HINT}, or name its encoding in the XML declaration"
 
 
 def _bom(data: bytes) -> tuple[bytes, str] | None:
@@ -125,6 +126,11 @@ def decode_utf8(data: bytes, path: Path, *, hint: str = _UTF8_HINT) -> str:
                           hint=f"convert it (iconv -f {name} -t UTF-8 {path.name} > "
                                f"new{path.suffix})",
                           location=Location(path, 1, 1), code="S022")
+    return _utf8(data, path, hint)
+
+
+def _utf8(data: bytes, path: Path, hint: str) -> str:
+    """``decode_utf8`` of bytes known to have no other encoding's byte-order mark."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -176,13 +182,15 @@ def decode_xml(data: bytes, path: Path) -> tuple[str, str]:
 
     A file whose characters would not encode back to exactly its bytes is refused: sources are
     kept byte for byte, and so is every character an export does not insert."""
-    bom = _bom(data)
-    codec = bom[1] if bom else next((c for head, c in _WIDE if head.match(data)), None)
+    if data[:1] == b"<" and data[1:2] != b"\x00":  # no byte-order mark starts so, nor a
+        bom = codec = None  # wide encoding's '<': most files, told without looking for them
+    else:
+        bom = _bom(data)
+        codec = bom[1] if bom else next((c for head, c in _WIDE if head.match(data)), None)
     if codec is None:  # ASCII-compatible: a declaration is readable as ASCII
         found = _DECLARED.match(data[:512].decode("latin-1"))
         if found is None or _codec(found.group(2), path) == "utf-8":
-            return decode_utf8(data, path, hint=f"{_UTF8_HINT}, or name its encoding in the "
-                                                "XML declaration"), "utf-8"
+            return _utf8(data, path, _DECLARE_HINT), "utf-8"
         declared, codec = found.group(2), _codec(found.group(2), path)
         if _wide(codec) or data[:found.end()].decode(codec, "replace") != found.group(0):
             raise SourceError(f"the XML declaration names {declared}, but the declaration "
