@@ -295,6 +295,15 @@ def test_textmap_kept_columns_are_viewed_by_an_export_where_the_map_holds_them(p
     assert tm.kept is None and kept.kept is not None and kept.kept.blob is blob
     # a map loaded for its text does not hold on to its bytes
     assert textmap_store.load(blob, src.text, src.sha256).kept is None
+    # its own columns and annotations are views of the bytes too, not copies: the same
+    # numbers, the same map
+    assert kept == tm and kept.markup == tm.markup and kept.marked == marked(tm)
+    columns = [kept.r_start, kept.s_start, kept.s_end, kept.kind, kept.node, kept.slot,
+               kept.slot_off, kept.roles, kept.markup.start, kept.markup.end,
+               kept.markup.kind, kept.markup.node, kept.markup.after,
+               kept.markup.node_open.column, *kept.marked.annotations.columns()[1:]]
+    for col in columns:
+        assert isinstance(col, memoryview) and col.obj is blob and col.readonly
     built, viewed = index_file(tm, lambda: src.root), index_file(kept, lambda: src.root)
     for ix in (built, viewed):
         ix.warm()

@@ -26,7 +26,6 @@ DOCS: docs/export.md#how-tags-are-placed
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from lxml import etree
 
-from annotator.tei.elements import Elements
+from annotator.tei.elements import Column, Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
 from annotator.tei.parse import TEI_NS, ParsedSource
 from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, ROLES, START, ByNode,
@@ -61,11 +60,11 @@ class SourceIndex:
     tm: TextMap
     els: Elements
     tree: Callable[[], etree._Element]  # the file's root element, parsed when first asked
-    tok_start: array[int] = field(default_factory=ints)
-    tok_end: array[int] = field(default_factory=ints)
-    tok_kind: array[int] = field(default_factory=ints)
-    tok_node: array[int] = field(default_factory=ints)  # element of a tag token, else -1
-    tok_after: array[int] = field(default_factory=ints)  # innermost open element after it
+    tok_start: Column = field(default_factory=ints)
+    tok_end: Column = field(default_factory=ints)
+    tok_kind: Column = field(default_factory=ints)
+    tok_node: Column = field(default_factory=ints)  # element of a tag token, else -1
+    tok_after: Column = field(default_factory=ints)  # innermost open element after it
     node_open: ByNode = field(default_factory=ByNode)  # element -> its start-tag token
     node_close: ByNode = field(default_factory=ByNode)  # element -> its end-tag token
     node_depth: ByNode = field(default_factory=ByNode)
@@ -184,7 +183,7 @@ class SourceIndex:
 Ints = npt.NDArray[np.int64]
 
 
-def _view(column: array[int]) -> Ints:
+def _view(column: Column) -> Ints:
     """A map's column as a numpy array, without copying: the map's own, so never written."""
     # 32-bit when the map was loaded with narrow columns (``tei.elements.kept_columns``):
     # the same numbers, which numpy widens where they meet 64-bit ones

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import overload
+from typing import TypeAlias, overload
 
 from lxml import etree
 
@@ -126,7 +126,7 @@ class Elements:
             view = memoryview(blob)
             sizes = array("q")
             sizes.frombytes(view[:_SIZES * 8])
-            if _SWAP:  # pragma: no cover
+            if SWAP:  # pragma: no cover
                 sizes.byteswap()
             n, tags, ns_size, tags_size = sizes[:4]
             counts, text_sizes = sizes[4:4 + len(KEPT)], sizes[4 + len(KEPT):]
@@ -239,15 +239,19 @@ class _Kept(Mapping[str, dict[int, str]]):
         return len(KEPT)
 
 
-_SWAP = sys.byteorder != "little"
+SWAP = sys.byteorder != "little"
+# an integer column: an array, or kept bytes viewed as one (``viewed``)
+Column: TypeAlias = "array[int] | memoryview"
 # a column whose numbers all fit in 32 bits is kept in 4 bytes a number, else in 8: a kept map
 # is a third smaller (an export reads every source's, and copies each column as it is)
 NARROW = "i" if array("i").itemsize == 4 else "q"
 WIDTH = {code: array(code).itemsize for code in (NARROW, "q")}  # a kept column's bytes a number
 
 
-def narrowed(values: array[int]) -> array[int]:
+def narrowed(values: Column) -> array[int]:
     """A column in the narrowest kept width its numbers fit (``NARROW``, else 64-bit)."""
+    if isinstance(values, memoryview):  # a kept map's, viewed
+        values = array("q", values)
     if NARROW == "q" or (values and not -2**31 <= min(values) <= max(values) < 2**31):
         return values if values.typecode == "q" else array("q", values)
     return values if values.typecode == NARROW else array(NARROW, values)
@@ -255,13 +259,13 @@ def narrowed(values: array[int]) -> array[int]:
 
 def little(values: array[int]) -> array[int]:
     """A column as kept: little-endian whatever the machine."""
-    if _SWAP:  # pragma: no cover - no big-endian machine in CI
+    if SWAP:  # pragma: no cover - no big-endian machine in CI
         values = array(values.typecode, values)
         values.byteswap()
     return values
 
 
-def kept_columns(values: Sequence[array[int]]) -> tuple[str, bytes]:
+def kept_columns(values: Sequence[Column]) -> tuple[str, bytes]:
     """Columns as kept (``narrowed``, ``little``): the width of each, one letter a column,
     for the head, and their bytes one after the other, which ``columns`` reads."""
     kept = [narrowed(c) for c in values]
@@ -287,7 +291,7 @@ def columns(view: memoryview, at: int, sizes: Iterable[int], widths: str | None 
         run = array(code)
         end = at + run.itemsize * sum(sizes[first:last])
         run.frombytes(view[at:end])
-        if _SWAP:  # pragma: no cover
+        if SWAP:  # pragma: no cover
             run.byteswap()
         if last == first + 1:
             out.append(run)
@@ -295,4 +299,17 @@ def columns(view: memoryview, at: int, sizes: Iterable[int], widths: str | None 
             bounds = [0, *accumulate(sizes[first:last])]
             out.extend(run[a:b] for a, b in zip(bounds, bounds[1:]))
         at, first = end, last
+    return out, at
+
+
+def viewed(view: memoryview, at: int, sizes: Iterable[int], widths: str
+           ) -> tuple[list[Column], int]:
+    """``columns``, viewed where the bytes hold them (``view``'s, which must not change), not
+    copied: no array made per column (an export's load of a kept map, which reads a few of
+    each column's numbers). Only on a little-endian machine (``SWAP``: ``columns``)."""
+    out: list[Column] = []
+    for size, code in zip(sizes, widths, strict=True):
+        end = at + size * WIDTH[code]
+        out.append(view[at:end].cast("i" if code == "i" else "q"))  # as ``WIDTH`` has them
+        at = end
     return out, at

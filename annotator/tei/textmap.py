@@ -45,7 +45,7 @@ from typing import NamedTuple, TypeVar, overload
 from lxml import etree
 
 from annotator.tei.block_table import INTER, MIXED
-from annotator.tei.elements import Elements
+from annotator.tei.elements import Column, Elements
 from annotator.tei.header import edition_name
 from annotator.tei.parse import TEI_NS, ParsedSource
 
@@ -200,7 +200,7 @@ class ByNode(Mapping[int, int]):
 
     __slots__ = ("column",)
 
-    def __init__(self, column: array[int] | None = None) -> None:
+    def __init__(self, column: Column | None = None) -> None:
         self.column = ints() if column is None else column
 
     def __getitem__(self, node: int) -> int:
@@ -233,11 +233,11 @@ class Markup:
     """Every markup token of the file in order, as parallel lists, and where each element's
     tags are: what an export needs to put new tags among the old ones."""
 
-    start: array[int] = field(default_factory=ints)
-    end: array[int] = field(default_factory=ints)
-    kind: array[int] = field(default_factory=ints)
-    node: array[int] = field(default_factory=ints)  # the element a tag opens or closes, else -1
-    after: array[int] = field(default_factory=ints)  # innermost element open after the token
+    start: Column = field(default_factory=ints)
+    end: Column = field(default_factory=ints)
+    kind: Column = field(default_factory=ints)
+    node: Column = field(default_factory=ints)  # the element a tag opens or closes, else -1
+    after: Column = field(default_factory=ints)  # innermost element open after the token
     node_open: ByNode = field(default_factory=ByNode)  # element -> its start-tag token
     node_close: ByNode = field(default_factory=ByNode)  # element -> its end-tag token
     node_depth: ByNode = field(default_factory=ByNode)  # element -> elements it is inside
@@ -284,8 +284,8 @@ class Annotations(Mapping[tuple[str, int, int], list[int]]):
 
     __slots__ = ("_kinds", "_kind", "_start", "_end", "_at", "_nodes", "_index")
 
-    def __init__(self, kinds: Sequence[str], kind: array[int], start: array[int],
-                 end: array[int], at: array[int], nodes: array[int]) -> None:
+    def __init__(self, kinds: Sequence[str], kind: Column, start: Column,
+                 end: Column, at: Column, nodes: Column) -> None:
         if not len(kind) == len(start) == len(end) == len(at) - 1 or at[0] != 0 or (
                 at[-1] != len(nodes)):
             raise ValueError("annotations do not fit")
@@ -293,8 +293,7 @@ class Annotations(Mapping[tuple[str, int, int], list[int]]):
         self._at, self._nodes = at, nodes
         self._index: dict[object, int] | None = None
 
-    def columns(self) -> tuple[Sequence[str], array[int], array[int], array[int], array[int],
-                               array[int]]:
+    def columns(self) -> tuple[Sequence[str], Column, Column, Column, Column, Column]:
         """The columns as kept (element names; each one's, an index into them; starts; ends;
         where each chain's fragments begin; the fragments): for a caller matching thousands
         of spans at once (an export's mentions)."""
@@ -334,16 +333,16 @@ class TextMap:
     source_text: str
     sha256: str
     # segments, parallel lists sorted by r_start
-    r_start: array[int] = field(default_factory=ints)
-    s_start: array[int] = field(default_factory=ints)
-    s_end: array[int] = field(default_factory=ints)
-    kind: array[int] = field(default_factory=ints)
-    node: array[int] = field(default_factory=ints)
-    slot: array[int] = field(default_factory=ints)
-    slot_off: array[int] = field(default_factory=ints)
+    r_start: Column = field(default_factory=ints)
+    s_start: Column = field(default_factory=ints)
+    s_end: Column = field(default_factory=ints)
+    kind: Column = field(default_factory=ints)
+    node: Column = field(default_factory=ints)
+    slot: Column = field(default_factory=ints)
+    slot_off: Column = field(default_factory=ints)
     blocks: list[int] = field(default_factory=list)  # reading offset where each block starts
     pages: list[tuple[int, str]] = field(default_factory=list)  # (reading offset, pb/@n)
-    roles: array[int] = field(default_factory=ints)  # code in ROLES of each node's reading_role
+    roles: Column = field(default_factory=ints)  # code in ROLES of each node's reading_role
     markup: Markup = field(default_factory=Markup)
     _line_starts: list[int] = field(default_factory=list)
     # the file's elements (``tei.elements``), as kept: decoded when an export asks for them
@@ -487,6 +486,10 @@ class _Builder:
 
     def __init__(self, tm: TextMap) -> None:
         self.tm = tm
+        # the segments' columns, made here and appended to (the map's are any ``Column``)
+        (self.r_start, self.s_start, self.s_end, self.kind, self.node, self.slot,
+         self.slot_off) = (tm.r_start, tm.s_start, tm.s_end, tm.kind, tm.node, tm.slot,
+                           tm.slot_off) = tuple(ints() for _ in range(7))
         self.out: list[str] = []
         self.pos = 0
         self.pending_ws: tuple[int, int, int, int, int] | None = None
@@ -494,14 +497,13 @@ class _Builder:
 
     def _add(self, chars: str, kind: int, s0: int, s1: int, node: int, slot: int,
              off: int) -> None:
-        tm = self.tm
-        tm.r_start.append(self.pos)
-        tm.s_start.append(s0)
-        tm.s_end.append(s1)
-        tm.kind.append(kind)
-        tm.node.append(node)
-        tm.slot.append(slot)
-        tm.slot_off.append(off)
+        self.r_start.append(self.pos)
+        self.s_start.append(s0)
+        self.s_end.append(s1)
+        self.kind.append(kind)
+        self.node.append(node)
+        self.slot.append(slot)
+        self.slot_off.append(off)
         self.out.append(chars)
         self.pos += len(chars)
 
@@ -597,6 +599,9 @@ def build_textmap(src: ParsedSource) -> TextMap:
             chars(t.lastgroup or "text", t.start(), t.group(), t.end())
 
     mk = tm.markup
+    # the tokens' columns, made here and appended to (the map's are any ``Column``)
+    tokens = tok_start, tok_end, tok_kind, tok_node, tok_after = tuple(ints() for _ in range(5))
+    mk.start, mk.end, mk.kind, mk.node, mk.after = tokens
     node_open, node_close, node_depth = (array("q", [-1]) * len(nodes) for _ in range(3))
     mk.node_open, mk.node_close, mk.node_depth = map(ByNode, (node_open, node_close, node_depth))
     last = 0
@@ -609,7 +614,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
         if kind == "start":
             counter += 1
             i = node = counter
-            node_open[i] = len(mk.start)
+            node_open[i] = len(tok_start)
             node_depth[i] = len(stack)
             depth += 1
             role = roles[i]
@@ -623,7 +628,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
             empty = m.group("empty") is not None
             if empty:
                 token = EMPTY
-                node_close[i] = len(mk.start)
+                node_close[i] = len(tok_start)
                 depth -= 1
                 slot_node, slot, slot_off = i, TAIL, 0
                 if role == "block" and reading():
@@ -639,7 +644,7 @@ def build_textmap(src: ParsedSource) -> TextMap:
         elif kind == "end":
             i = node = stack.pop()
             token = END
-            node_close[i] = len(mk.start)
+            node_close[i] = len(tok_start)
             depth -= 1
             if in_text[i]:
                 texts -= 1
@@ -656,11 +661,11 @@ def build_textmap(src: ParsedSource) -> TextMap:
             token = CDATA
             if depth > 0:
                 chars("cdata", s0 + 9, text[s0 + 9:m.end() - 3], m.end())
-        mk.start.append(s0)
-        mk.end.append(last)
-        mk.kind.append(token)
-        mk.node.append(node)
-        mk.after.append(stack[-1] if stack else -1)
+        tok_start.append(s0)
+        tok_end.append(last)
+        tok_kind.append(token)
+        tok_node.append(node)
+        tok_after.append(stack[-1] if stack else -1)
     between(last, len(text))
     if counter + 1 != len(nodes):  # pragma: no cover - scanner and lxml disagree: a bug
         raise ValueError(f"markup scan found {counter + 1} nodes, lxml {len(nodes)}")

@@ -9,7 +9,8 @@ format is a JSON head (with the file's pointer forms, ``tei.marked``, and its ed
 ``tei.header``), the reading text in UTF-8 (kept whole: rebuilding it from the file's slices
 cost an export more than any other step of loading), little-endian integer columns (32-bit
 where their numbers fit, else 64-bit: ``elements.kept_columns``) read with the standard
-library's ``array`` (and left arrays: numpy views them as they are), the file's ``Elements``,
+library's ``array``, or by an export viewed where they are (``memoryview``, and numpy's
+views), the file's ``Elements``,
 its annotation elements and its names' first pointers (``tei.marked``): no pickle, so a
 workspace from someone else cannot run code, and no numpy, so commands that only read a text
 stay quick to start.
@@ -152,7 +153,8 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
     Its columns are copied as they are: no number is made an object until it is read.
     ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did);
     ``viewed``: the map holds on to ``blob`` for an export to view its columns there
-    (``TextMap.kept``), not a map kept in memory for its text."""
+    (``TextMap.kept``), not a map kept in memory for its text; its columns and annotations
+    are views of ``blob`` (``elements.viewed``), not copies."""
     try:
         view = memoryview(blob)
         if decoded is None:
@@ -161,11 +163,13 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
             head, at = decoded, HEAD + head_size(view)
         text = str(view[at:at + head["text"]], "utf-8", "surrogatepass")
         at += head["text"]
-        # the 17 columns copied, ``textmap.READY`` after them left for an export to view
+        # the 17 columns copied (an export's viewed where the bytes hold them: it reads a few
+        # numbers of most, none of some), ``textmap.READY`` after them left for it to view
         n, widths, ready_sizes = len(head["columns"]), head["widths"], tuple(head["ready"])
-        cols, cols_end = columns(view, at, head["columns"], widths[:n])
         kept_at = KeptColumns(blob, at, (*head["columns"], *ready_sizes), widths) if \
             viewed and isinstance(blob, bytes) else None
+        read = elements.viewed if kept_at is not None and not elements.SWAP else columns
+        cols, cols_end = read(view, at, head["columns"], widths[:n])
         at = cols_end + sum(size * (4 if w == "i" else 8) for size, w in zip(
             ready_sizes, widths[n:], strict=True))
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
@@ -173,7 +177,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         pages = [(int(p), str(n)) for p, n in head["pages"]]
         kept = bytes(view[at:at + head["elements"]])
         at += head["elements"]
-        notes, at = columns(view, at, head["annotations"], head["note_widths"])
+        notes, at = read(view, at, head["annotations"], head["note_widths"])
         annotations = Annotations([str(k) for k in head["kinds"]], *notes)
         pointers = str(view[at:at + head["pointers"]], "utf-8").split("\0")
         at += head["pointers"]
