@@ -304,6 +304,10 @@ def test_textmap_kept_columns_are_viewed_by_an_export_where_the_map_holds_them(p
                kept.markup.node_open.column, *kept.marked.annotations.columns()[1:]]
     for col in columns:
         assert isinstance(col, memoryview) and col.obj is blob and col.readonly
+    els = kept.elements()  # and its elements' columns, in the bytes they are kept in
+    assert els == tm.elements() and dict(els.attrs) == tm.elements().attrs
+    for col in (els.codes, els.parent, els.scope):
+        assert isinstance(col, memoryview) and col.obj is kept.elements_data
     built, viewed = index_file(tm, lambda: src.root), index_file(kept, lambda: src.root)
     for ix in (built, viewed):
         ix.warm()

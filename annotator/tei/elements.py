@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from operator import mul
 from typing import TypeAlias, overload
 
 from lxml import etree
@@ -38,12 +39,12 @@ class Elements:
     """Every node of ``root.iter()``, by its number there."""
 
     table: list[str]  # the tags, each once, in the order first met
-    codes: array[int]  # each node's tag, as its index in ``table``
-    parent: array[int]  # -1 for the root
+    codes: Column  # each node's tag, as its index in ``table``
+    parent: Column  # -1 for the root
     attrs: Mapping[str, dict[int, str]]  # KEPT name (as lxml names it) -> element -> value
     nsmaps: dict[int, dict[str, str]]  # the root's and where declarations change them ('' default)
     # each node's nearest node at or above it in ``nsmaps``: the namespaces in force there
-    scope: array[int]
+    scope: Column
     # '{namespace}local' of each node, NOT_ELEMENT if none: read through ``codes`` (an export
     # asks a few nodes' tags; a list of every node's was made at each load)
     tags: Sequence[str] = field(init=False, repr=False, compare=False)
@@ -120,8 +121,9 @@ class Elements:
         return b"".join([sizes.tobytes(), widths.encode("ascii"), nsmaps, tags, *texts, kept])
 
     @classmethod
-    def load(cls, blob: bytes) -> Elements:
-        """What ``dump`` wrote; ValueError when it is not that."""
+    def load(cls, blob: bytes, *, viewed: bool = False) -> Elements:
+        """What ``dump`` wrote; ValueError when it is not that. ``viewed``: its columns are
+        views of ``blob`` (``column_views``), not copies (an export's)."""
         try:
             view = memoryview(blob)
             sizes = array("q")
@@ -144,14 +146,16 @@ class Elements:
                 raise ValueError("values do not fit")
             if len(widths) != 3 + len(KEPT):
                 raise ValueError(f"{len(widths)} widths")
-            (codes, parent, scope), at = columns(view, at, (n, n, n), widths[:3])
+            read = column_views if viewed and not SWAP else columns
+            (codes, parent, scope), at = read(view, at, (n, n, n), widths[:3])
             # each attribute's elements read with its values, when first asked for
             nodes_at = at
-            at += sum(size * WIDTH[w] for size, w in zip(counts, widths[3:]))
+            at += sum(map(mul, counts, map(WIDTH.__getitem__, widths[3:])))
             if at != len(blob) or (n and not 0 <= max(codes) < tags):
                 raise ValueError("sizes do not fit")
             return cls(table, codes, parent, _Kept(view, texts_at, text_sizes, nodes_at,
-                                                  counts, widths[3:]), dict(nsmaps), scope)
+                                                  counts, widths[3:], read),
+                       dict(nsmaps), scope)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not kept elements ({exc})") from None
 
@@ -176,7 +180,7 @@ class _Tags(Sequence[str]):
 
     __slots__ = ("_table", "_codes")
 
-    def __init__(self, table: list[str], codes: array[int]) -> None:
+    def __init__(self, table: list[str], codes: Column) -> None:
         self._table = table
         self._codes = codes
 
@@ -203,10 +207,10 @@ class _Kept(Mapping[str, dict[int, str]]):
     decoded and made a dict when it is first read (an export reads a few of the names, not
     ``@type``'s thousands)."""
 
-    __slots__ = ("_view", "_first", "_nodes_at", "_counts", "_widths", "_made")
+    __slots__ = ("_view", "_first", "_nodes_at", "_counts", "_widths", "_read", "_made")
 
     def __init__(self, view: memoryview, at: int, sizes: Sequence[int], nodes_at: int,
-                 counts: Sequence[int], widths: str) -> None:
+                 counts: Sequence[int], widths: str, read: _Read) -> None:
         if not len(sizes) == len(counts) == len(widths) == len(KEPT):
             raise ValueError(f"{len(counts)} kept attributes, not {len(KEPT)}")
         self._view = view
@@ -214,6 +218,7 @@ class _Kept(Mapping[str, dict[int, str]]):
         self._first = list(accumulate(sizes, initial=at))
         # where each name's elements start (``columns``), how many, and their width
         self._nodes_at, self._counts, self._widths = nodes_at, counts, widths
+        self._read = read  # ``columns`` or ``column_views``
         self._made: dict[str, dict[int, str]] = {}
 
     def __getitem__(self, name: str) -> dict[int, str]:
@@ -223,9 +228,9 @@ class _Kept(Mapping[str, dict[int, str]]):
             if not self._counts[at]:
                 made = self._made[name] = {}
                 return made
-            start = self._nodes_at + sum(n * WIDTH[w] for n, w in zip(self._counts[:at],
-                                                                       self._widths))
-            (of,), _ = columns(self._view, start, self._counts[at:at + 1], self._widths[at])
+            start = self._nodes_at + sum(map(mul, self._counts[:at],
+                                             map(WIDTH.__getitem__, self._widths)))
+            (of,), _ = self._read(self._view, start, self._counts[at:at + 1], self._widths[at])
             values = str(self._view[self._first[at]:self._first[at + 1]], "utf-8").split("\0")
             if values.pop() or len(values) != len(of):
                 raise ValueError(f"the kept values of {name} do not fit")
@@ -240,8 +245,10 @@ class _Kept(Mapping[str, dict[int, str]]):
 
 
 SWAP = sys.byteorder != "little"
-# an integer column: an array, or kept bytes viewed as one (``viewed``)
+# an integer column: an array, or kept bytes viewed as one (``column_views``)
 Column: TypeAlias = "array[int] | memoryview"
+# ``columns`` or ``column_views``: kept columns of these sizes and widths from there
+_Read: TypeAlias = "Callable[[memoryview, int, Sequence[int], str], tuple[Sequence[Column], int]]"
 # a column whose numbers all fit in 32 bits is kept in 4 bytes a number, else in 8: a kept map
 # is a third smaller (an export reads every source's, and copies each column as it is)
 NARROW = "i" if array("i").itemsize == 4 else "q"
@@ -302,8 +309,8 @@ def columns(view: memoryview, at: int, sizes: Iterable[int], widths: str | None 
     return out, at
 
 
-def viewed(view: memoryview, at: int, sizes: Iterable[int], widths: str
-           ) -> tuple[list[Column], int]:
+def column_views(view: memoryview, at: int, sizes: Iterable[int], widths: str
+                 ) -> tuple[list[Column], int]:
     """``columns``, viewed where the bytes hold them (``view``'s, which must not change), not
     copied: no array made per column (an export's load of a kept map, which reads a few of
     each column's numbers). Only on a little-endian machine (``SWAP``: ``columns``)."""

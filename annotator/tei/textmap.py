@@ -365,7 +365,7 @@ class TextMap:
     def elements(self) -> Elements:
         """The kept elements, decoded now; ValueError when they are not this map's nodes."""
         if self._elements is None:
-            els = Elements.load(self.elements_data)
+            els = Elements.load(self.elements_data, viewed=self.kept is not None)
             if len(els.codes) != len(self.roles):
                 raise ValueError(f"kept elements of {len(els.codes)} nodes, not "
                                  f"{len(self.roles)}")

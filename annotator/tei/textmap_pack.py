@@ -154,7 +154,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
     ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did);
     ``viewed``: the map holds on to ``blob`` for an export to view its columns there
     (``TextMap.kept``), not a map kept in memory for its text; its columns and annotations
-    are views of ``blob`` (``elements.viewed``), not copies."""
+    are views of ``blob`` (``elements.column_views``), not copies."""
     try:
         view = memoryview(blob)
         if decoded is None:
@@ -168,7 +168,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         n, widths, ready_sizes = len(head["columns"]), head["widths"], tuple(head["ready"])
         kept_at = KeptColumns(blob, at, (*head["columns"], *ready_sizes), widths) if \
             viewed and isinstance(blob, bytes) else None
-        read = elements.viewed if kept_at is not None and not elements.SWAP else columns
+        read = elements.column_views if kept_at is not None and not elements.SWAP else columns
         cols, cols_end = read(view, at, head["columns"], widths[:n])
         at = cols_end + sum(size * (4 if w == "i" else 8) for size, w in zip(
             ready_sizes, widths[n:], strict=True))
