@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, chain
 from operator import itemgetter
 from typing import NamedTuple, cast
@@ -72,7 +72,7 @@ class SourceIndex:
     _nodes: list[etree._Element] | None = None
     _cols: Columns | None = None
     _tok_block: npt.NDArray[np.bool_] | None = None
-    _node_names: tuple[Ints, list[str | None]] | None = None
+    _node_names: tuple[Ints, tuple[str | None, ...]] | None = None
     _ns_scope: Ints | None = None
 
     @property
@@ -83,8 +83,8 @@ class SourceIndex:
         return self._nodes
 
     def warm(self) -> None:
-        """Make now the columns placing many spans reads (an export does this while another
-        thread reads the store)."""
+        """Make now the columns placing many spans reads (an export, as it reads each file,
+        before its group's spans are placed)."""
         _ = (self.cols, self.tok_block, self.node_names, self.ns_scope)
 
     @property
@@ -98,7 +98,7 @@ class SourceIndex:
                                  tok_kind=tok_kind, tok_node=tok_node, r_start=r_start,
                                  s_start=s_start, s_end=s_end, kind=kind, gens=gens)
             self._tok_block = block != 0
-            self._node_names = (codes, [*map(_tei_local, self.els.table), None])
+            self._node_names = (codes, _tei_names(tuple(self.els.table)))
             self._ns_scope = scope
         if self._cols is None:
             kind = _view(self.tm.kind)
@@ -120,12 +120,12 @@ class SourceIndex:
         return self._tok_block
 
     @property
-    def node_names(self) -> tuple[Ints, list[str | None]]:
-        """``tei_name`` of every node (and of -1, at the end) as an index into a list of names."""
+    def node_names(self) -> tuple[Ints, tuple[str | None, ...]]:
+        """``tei_name`` of every node (and of -1, at the end) as an index into names."""
         if self._node_names is None:  # a name per tag, not per node: 8k nodes have a dozen
             table = self.els.table
             self._node_names = (np.append(_view(self.els.codes), len(table)),
-                                [*map(_tei_local, table), None])
+                                _tei_names(tuple(table)))
         return self._node_names
 
     @property
@@ -207,6 +207,12 @@ def _kept_views(kept: KeptColumns) -> list[Ints]:
         at += run.nbytes
         first = last
     return out
+
+
+@lru_cache(maxsize=256)  # an edition's files have a few tables of tags between them
+def _tei_names(table: tuple[str, ...]) -> tuple[str | None, ...]:
+    """``_tei_local`` of each tag of a table of tags, and None (of the node -1) after them."""
+    return (*map(_tei_local, table), None)
 
 
 @cache  # an edition has a few dozen tags, which every file's index names again
