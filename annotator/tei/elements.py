@@ -250,7 +250,7 @@ Column: TypeAlias = "array[int] | memoryview"
 # ``columns`` or ``column_views``: kept columns of these sizes and widths from there
 _Read: TypeAlias = "Callable[[memoryview, int, Sequence[int], str], tuple[Sequence[Column], int]]"
 # a column whose numbers all fit in 32 bits is kept in 4 bytes a number, else in 8: a kept map
-# is a third smaller (an export reads every source's, and copies each column as it is)
+# is a third smaller (an export reads every source's)
 NARROW = "i" if array("i").itemsize == 4 else "q"
 WIDTH = {code: array(code).itemsize for code in (NARROW, "q")}  # a kept column's bytes a number
 
