@@ -465,7 +465,7 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
         firsts(np.array([len(x) for x in tag_lists], np.int64)), sizes)
     each = np.repeat(np.arange(len(ixs)), sizes)
     r0, f0 = r_at[each], f_at[each]
-    j = _Joined(c=c, text="".join(ix.tm.text + "\0" for ix in ixs),
+    j = _Joined(c=c, text="\0".join([*(ix.tm.text for ix in ixs), ""]),
                 # a token of no element is a block's (the -1 slot of each file's): as it was
                 tok_block=np.concatenate([ix.tok_block for ix in ixs]),
                 node_name=np.append(codes, len(node_names) - 1), node_names=node_names,
@@ -498,30 +498,44 @@ def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
     next to the span, a parent that may not hold the tag) go to ``place``, one by one.
     """
     out: list[Placed] = []
-    placing: list[int] = []  # the jobs with spans in a file with text (and so tags)
-    for ix, starts, ends, _, _ in jobs:
-        ok = (starts >= 0) & (starts < ends) & (ends <= len(ix.tm.text))
-        s, e = (starts, ends) if ok.all() else (np.where(ok, starts, 0), np.where(ok, ends, 1))
-        if len(ix.tm.text) and len(s) and len(ix.tok_start):
-            placing.append(len(out))
-        out.append((ok, s, e, s))
-    if len(placing) < len(out):  # nothing to place in, or nothing to place
-        placed = set(placing)
-        out = [got if n in placed else (got[0] & False, *got[1:]) for n, got in enumerate(out)]
-    if not placing:
-        return out
-    ok_in = np.concatenate([out[n][0] for n in placing])
-    j, s, e, f0, n0 = _joined([(jobs[n][0], out[n][1], out[n][2], jobs[n][3], jobs[n][4])
-                               for n in placing])
-    ok, ps, pe, parent = _place_joined(j, s, e, ok_in)
-    ps, pe = ps - f0, pe - f0
-    parent = np.where(parent >= 0, parent - n0, -1)
     at = 0
-    for n in placing:
-        b = at + len(out[n][1])
-        out[n] = (ok[at:b], ps[at:b], pe[at:b], parent[at:b])
+    ok, ps, pe, parent = place_group(jobs)
+    for job in jobs:
+        b = at + len(job[1])
+        out.append((ok[at:b], ps[at:b], pe[at:b], parent[at:b]))
         at = b
     return out
+
+
+def place_group(jobs: Sequence[SimpleJob]) -> Placed:
+    """``place_many``'s answers end to end, each job's rows after those before it: an
+    export keeps its group's columns joined (numpy's cost is per call, not per file)."""
+    sizes = [len(job[1]) for job in jobs]
+    total = sum(sizes)
+    # the jobs with spans in a file with text (and so tags)
+    placing = [n for n, (ix, starts, _, _, _) in enumerate(jobs)
+               if len(ix.tm.text) and len(starts) and len(ix.tok_start)]
+    if len(placing) < len(jobs) or not jobs:  # nothing to place in, or nothing to place
+        ok = np.zeros(total, dtype=bool)
+        ps = np.concatenate([job[1] for job in jobs]).astype(np.int64) if total else \
+            np.zeros(0, np.int64)
+        pe = np.concatenate([job[2] for job in jobs]).astype(np.int64) if total else ps
+        parent = ps.copy()
+        if not placing:
+            return ok, ps, pe, parent
+        firsts = np.cumsum([0, *sizes]).tolist()
+        rows = np.concatenate([np.arange(firsts[n], firsts[n + 1]) for n in placing])
+        got = place_group([jobs[n] for n in placing])
+        for col, part in zip((ok, ps, pe, parent), got):
+            col[rows] = part
+        return ok, ps, pe, parent
+    j, s, e, f0, n0 = _joined(jobs)
+    # a span off its file's reading text is not placed: [0, 1) stands in for it
+    ok_in = (s >= j.r0) & (s < e) & (e <= j.r1)
+    if not ok_in.all():
+        s, e = np.where(ok_in, s, j.r0), np.where(ok_in, e, j.r0 + 1)
+    ok, ps, pe, parent = _place_joined(j, s, e, ok_in)
+    return ok, ps - f0, pe - f0, np.where(parent >= 0, parent - n0, -1)
 
 
 def _plain_edges(text: str, s: Ints, e: Ints) -> npt.NDArray[np.bool_]:
@@ -911,32 +925,29 @@ class TagBatch:
 
     pos: Ints
     phase: Ints
-    order: Ints
     texts: Strs
 
 
 Strs = npt.NDArray[np.object_]  # of str: reordered by numpy at C speed, unlike a list
 
 
-def tag_batches(files: Sequence[tuple[Ints, Ints, Strs, Strs]]) -> list[TagBatch]:
+def tag_batches(ps: Ints, pe: Ints, opens: Strs, closes: Strs, cut: Sequence[int]
+                ) -> list[TagBatch]:
     """For each file, the start and end tags of its nested pieces (``ps``, ``pe``, in ``nest``
-    order, outer ones outside; ``opens``, ``closes``), in ``Insert`` order: sorted for all
-    the files at once (numpy's cost is per call), each file's rows a slice of them."""
-    if not files:
+    order, outer ones outside; ``opens``, ``closes``), in ``Insert`` order: the files' pieces
+    end to end, file n's from ``cut[n]`` to ``cut[n + 1]``, sorted at once (numpy's cost is
+    per call), each file's rows a slice of them. A piece's ``Insert.order`` is its row: the
+    rows of a file are in its nesting order."""
+    if len(cut) < 2:
         return []
-    n = np.array([len(f[0]) for f in files], dtype=np.int64)
-    total = int(n.sum())
-    file = np.repeat(np.arange(len(files), dtype=np.int64), n)
-    i = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)  # in its file
-    pos = np.concatenate([*(f[0] for f in files), *(f[1] for f in files)])
+    total = len(ps)
+    file = np.repeat(np.arange(len(cut) - 1, dtype=np.int64), np.diff(cut))
+    i = np.arange(total, dtype=np.int64)
+    pos = np.concatenate([ps, pe])
     phase = np.concatenate([np.full(total, 2, np.int64), np.zeros(total, np.int64)])
-    order = np.concatenate([i, -i])
-    texts = np.concatenate([*(f[2] for f in files), *(f[3] for f in files)]) if total else \
-        np.zeros(0, dtype=object)
-    perm = np.lexsort((order, phase, pos, np.concatenate([file, file])))
-    pos, phase, order, texts = pos[perm], phase[perm], order[perm], texts[perm]
-    cut = np.cumsum([0, *(2 * n).tolist()]).tolist()
-    return [TagBatch(pos=pos[a:b], phase=phase[a:b], order=order[a:b], texts=texts[a:b])
+    perm = np.lexsort((np.concatenate([i, -i]), phase, pos, np.concatenate([file, file])))
+    pos, phase, texts = pos[perm], phase[perm], np.concatenate([opens, closes])[perm]
+    return [TagBatch(pos=pos[2 * a:2 * b], phase=phase[2 * a:2 * b], texts=texts[2 * a:2 * b])
             for a, b in zip(cut, cut[1:])]
 
 

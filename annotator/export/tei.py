@@ -57,7 +57,7 @@ from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
                                      TagBatch, index_file, index_source, nest, unbalanced,
-                                     place, place_many, small_unique, splice, tag_batches)
+                                     place, place_group, small_unique, splice, tag_batches)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
@@ -654,7 +654,7 @@ class _Builder:
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
         self._spans: _Spans | None = None  # every span to wrap (``inline``)
         self.settled: _Settled | None = None  # the file's own names and dates (``_settle_own``)
-        self.job: SimpleJob | None = None  # and what ``place_many`` is asked of them
+        self.job: SimpleJob | None = None  # and what ``place_group`` is asked of them
 
     # names of new elements: the TEI namespace's prefix in force where they go
     def qname(self, node: int, local: str) -> tuple[str, str]:
@@ -1124,20 +1124,11 @@ class _Builder:
         self._add_attrs(node, (("xml:id", xid),))
         return xid
 
-    def _placed(self, sp: _Spans, placed: Placed) -> _Pieces:
-        """Most names lie inside one run of text: ``place_many`` placed those, every file's
-        at once, and ``place`` places the rest, one by one."""
-        simple, ps, pe, parent = placed
-        if sp.inside:  # inside the file's element of their span: one by one, below
-            simple[list(sp.inside)] = False
-        if simple.all():  # the common case: no piece to place one by one
-            return _Pieces(sp.start, sp.end, ps, pe, parent, np.arange(len(ps), dtype=np.int64),
-                           sp.rank, np.zeros(len(ps), np.int64))
-        owner = simple.nonzero()[0]
-        batch = _Pieces(sp.start[owner], sp.end[owner], ps[owner], pe[owner], parent[owner],
-                        owner, sp.rank[owner], np.zeros(len(owner), np.int64))
+    def _place_slow(self, sp: _Spans, rows: list[int]) -> list[Piece]:
+        """The pieces of the spans ``rows`` that ``place_group`` left (``_placed``), placed
+        one by one."""
         slow: list[Piece] = []
-        for row in (~simple).nonzero()[0].tolist():
+        for row in rows:
             tag = sp.looks[int(sp.look[row])].tag
             s, e = int(sp.start[row]), int(sp.end[row])
             node = sp.inside.get(row)
@@ -1152,7 +1143,7 @@ class _Builder:
                             self.source_id, lost, tag, s, e)
                 self.counts["unplaced"] += 1
             slow.extend(got)
-        return _Pieces(*(np.concatenate(c) for c in zip(batch, _Pieces.of(slow))))
+        return slow
 
     def _nest(self, sp: _Spans, p: _Pieces) -> _Pieces:
         """The pieces (in nesting order, ``_nested``), two of them crossing: ``nest`` cuts
@@ -1164,14 +1155,13 @@ class _Builder:
             self.counts["unplaced"] += 1
         return _Pieces.of(nested)
 
-    def _tags(self, sp: _Spans, p: _Pieces, shared: npt.NDArray[np.bool_],
-              shared_opens: Strs, shared_closes: Strs) -> tuple[Strs, Strs]:
-        """Start and end tag of every piece, ``_tags_of`` having made those of the pieces
-        that share theirs (``shared``): the others (claims, passages, any span cut into
-        fragments) need an id. A span in one piece (most claims) gets its tag from those of
-        its look and namespace scope, made once; the pieces of a span cut into fragments
-        are named one by one."""
-        opens, closes = shared_opens.copy(), shared_closes.copy()
+    def _tags(self, sp: _Spans, p: _Pieces, shared: npt.NDArray[np.bool_], opens: Strs,
+              closes: Strs) -> None:
+        """Start and end tag of the pieces that do not share theirs (``shared``: those
+        ``_tags_of`` made), put in ``opens`` and ``closes``: they need an id (claims,
+        passages, any span cut into fragments). A span in one piece (most claims) gets its
+        tag from those of its look and namespace scope, made once; the pieces of a span cut
+        into fragments are named one by one."""
         alone = (~shared).nonzero()[0]
         owner = p.owner[alone]
         one = np.bincount(owner)[owner] == 1 if len(owner) else np.zeros(0, bool)
@@ -1221,7 +1211,6 @@ class _Builder:
                                  ("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None)))
                 opens[i] = f"<{name}{decl}{head}{linking}>"
                 closes[i] = f"</{name}>"
-        return opens, closes
 
     # -- header and standOff ------------------------------------------------------------------
     def _line_indent(self, pos: int) -> str:
@@ -1683,20 +1672,53 @@ class _Builder:
 def _wrap(built: Sequence[_Builder]) -> None:
     """Place every span of many files' exports (``inline`` made them), make the pieces nest,
     name them and queue their tags (``batch``): numpy's cost is per call, so the steps it
-    does are done for all the files at once, the few that need Python one by one."""
+    does are done for all the files at once, their columns kept end to end, and the few
+    that need Python one by one."""
     jobs = [b.job for b in built if b.job is not None]
     spans = [b._spans for b in built if b._spans is not None]
     assert len(jobs) == len(spans) == len(built)  # each builder's ``inline`` first
-    pieces = _nested([b._placed(sp, got) for b, sp, got in zip(built, spans, place_many(jobs))],
-                     built, spans)
-    tags = []
-    for b, sp, p, (shared, opens, closes) in zip(built, spans, pieces,
-                                                 _tags_of(built, spans, pieces)):
-        if not shared.all():
-            opens, closes = b._tags(sp, p, shared, opens, closes)
-        tags.append((p.ps, p.pe, opens, closes))
-    for b, batch in zip(built, tag_batches(tags)):
+    p, file, cut = _nested(*_placed(built, spans, place_group(jobs)), built, spans)
+    shared, opens, closes = _tags_of(built, spans, p, file)
+    for n in np.unique(file[~shared]).tolist():  # claims, passages, spans cut: a few files
+        a, b = cut[n], cut[n + 1]
+        built[n]._tags(spans[n], _Pieces(*(col[a:b] for col in p)), shared[a:b], opens[a:b],
+                       closes[a:b])
+    for b, batch in zip(built, tag_batches(p.ps, p.pe, opens, closes, cut)):
         b.batch = batch
+
+
+def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], placed: Placed
+            ) -> tuple[_Pieces, Ints]:
+    """Most names lie inside one run of text: ``place_group`` placed those, every file's
+    at once, and each builder the rest, one by one (``_place_slow``). The pieces of all
+    the files, those placed at once first, and the file of each."""
+    simple, ps, pe, parent = placed
+    sizes = [len(sp.start) for sp in spans]
+    firsts = np.cumsum([0, *sizes]).tolist()
+    for n, sp in enumerate(spans):
+        if sp.inside:  # inside the file's element of their span: one by one, below
+            simple[[firsts[n] + row for row in sp.inside]] = False
+    file = np.repeat(np.arange(len(spans)), sizes)
+    start, end, rank = (np.concatenate([getattr(sp, col) for sp in spans])
+                        for col in ("start", "end", "rank"))
+    rows = simple.nonzero()[0]
+    file_of = file[rows]
+    p = _Pieces(start[rows], end[rows], ps[rows], pe[rows], parent[rows],
+                rows - np.array(firsts[:-1], np.int64)[file_of], rank[rows],
+                np.zeros(len(rows), np.int64))
+    if len(rows) == len(simple):  # the common case: no piece to place one by one
+        return p, file_of
+    rest = (~simple).nonzero()[0]
+    slow: list[Piece] = []
+    slow_file: list[int] = []
+    at = np.searchsorted(rest, firsts).tolist()
+    for n in np.unique(file[rest]).tolist():
+        got = built[n]._place_slow(spans[n], [row - firsts[n] for row in
+                                              rest[at[n]:at[n + 1]].tolist()])
+        slow.extend(got)
+        slow_file.extend([n] * len(got))
+    return (_Pieces(*(np.concatenate(c) for c in zip(p, _Pieces.of(slow)))),
+            np.concatenate([file_of, np.array(slow_file, np.int64)]))
 
 
 @dataclass(slots=True)
@@ -1825,21 +1847,15 @@ def _settle_files(files: list[_Builder]) -> None:
         b.settled = _Settled(n_rows, drop, own_dates, own_names, rest, len(drop))
 
 
-def _joined(pieces: Sequence[_Pieces]) -> tuple[_Pieces, Ints]:
-    """Many files' pieces end to end, and the file of each."""
-    sizes = [len(p.ps) for p in pieces]
-    return (_Pieces(*(np.concatenate(col) for col in zip(*pieces))),
-            np.repeat(np.arange(len(pieces)), sizes))
-
-
-def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder], spans: Sequence[_Spans]
-            ) -> list[_Pieces]:
-    """Each file's pieces in nesting order (start, longer first, rank, span); where two
-    cross, its builder's ``_nest`` cuts one. The files' positions are shifted to follow each
-    other, so one sort orders them all and no piece seems to cross another file's."""
-    if len(pieces) == 1 and not len(pieces[0].ps) or not pieces:
-        return list(pieces)
-    p, file = _joined(pieces)
+def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_Spans]
+            ) -> tuple[_Pieces, Ints, list[int]]:
+    """The files' pieces (``_placed``) in nesting order, each file's after those of the
+    files before it (start, longer first, rank, span); where two cross, its builder's
+    ``_nest`` cuts one. The files' positions are shifted to follow each other, so one sort
+    orders them all and no piece seems to cross another file's. Returns the pieces, the
+    file of each and where each file's begin (and, last, where they end)."""
+    if not len(p.ps):
+        return p, file, [0] * (len(built) + 1)
     shift = np.cumsum([0, *(len(b.text) + 1 for b in built[:-1])])[file]
     ps, pe = p.ps + shift, p.pe + shift
     order = np.lexsort((p.owner, p.rank, -pe, ps))
@@ -1847,28 +1863,38 @@ def _nested(pieces: Sequence[_Pieces], built: Sequence[_Builder], spans: Sequenc
     ps, pe, file = ps[order], pe[order], file[order]
     # a piece that overlaps no other cannot cross one: look at the rest
     ends_before = np.concatenate([[-1], np.maximum.accumulate(pe)[:-1]])
-    next_start = np.concatenate([ps[1:], [int(ps[-1]) + 1 if len(ps) else 0]])
+    next_start = np.concatenate([ps[1:], [int(ps[-1]) + 1]])
     busy = (ends_before > ps) | (pe > next_start)
-    cut = np.searchsorted(file, np.arange(len(pieces) + 1)).tolist()
-    out = [_Pieces(*(col[a:b] for col in p)) for a, b in zip(cut, cut[1:])]
+    cut = np.searchsorted(file, np.arange(len(built) + 1)).tolist()
     crossed = unbalanced(ps[busy], pe[busy])  # the files' spans are apart: each is its own
-    for n in np.unique(file[busy][crossed]).tolist():  # the files with a crossing: few
-        out[n] = built[n]._nest(spans[n], out[n])
-    return out
+    bad = np.unique(file[busy][crossed]).tolist()  # the files with a crossing: few
+    if not bad:
+        return p, file, cut
+    parts: list[_Pieces] = []
+    at = 0
+    for n in bad:
+        a, b = cut[n], cut[n + 1]
+        parts.append(_Pieces(*(col[at:a] for col in p)))
+        parts.append(built[n]._nest(spans[n], _Pieces(*(col[a:b] for col in p))))
+        at = b
+    parts.append(_Pieces(*(col[at:] for col in p)))
+    sizes = np.diff(cut)
+    sizes[bad] = [len(x.ps) for x in parts[1::2]]
+    return (_Pieces(*(np.concatenate(c) for c in zip(*parts))),
+            np.repeat(np.arange(len(built)), sizes), np.cumsum([0, *sizes]).tolist())
 
 
-def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], pieces: Sequence[_Pieces]
-             ) -> list[tuple[npt.NDArray[np.bool_], Strs, Strs]]:
-    """For each file, which of its pieces share their tags (a span in one piece, with no id
-    of its own) and those tags, by look and the namespace prefix in force where each goes,
-    made once per pair for all the files (the pieces of the others are the builder's,
+def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, file: Ints
+             ) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
+    """Of the files' pieces (``_nested``), which share their tags (a span in one piece,
+    with no id of its own) and those tags, by look and the namespace prefix in force where
+    each goes, made once per pair for all the files (the others' are the builder's,
     ``_Builder._tags``)."""
     n_spans = np.array([len(sp.start) for sp in spans], np.int64)
     n_nodes = np.array([len(b.ix.ns_scope) for b in built], np.int64)  # with the -1 slot
     n_looks = np.array([len(sp.looks) for sp in spans], np.int64)
     first_span, first_node = np.cumsum(n_spans) - n_spans, np.cumsum(n_nodes) - n_nodes
     first_look = np.cumsum(n_looks) - n_looks
-    p, file = _joined(pieces)
     owner = p.owner + first_span[file]
     counts = np.bincount(owner, minlength=int(n_spans.sum())) if len(owner) else owner
     shared = counts[owner] == 1
@@ -1898,8 +1924,7 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], pieces: Sequenc
     inverse = inverse.reshape(-1)
     opens = np.array([o for o, _ in pairs] or [""], dtype=object)[inverse]
     closes = np.array([c for _, c in pairs] or [""], dtype=object)[inverse]
-    cut = np.cumsum([0, *(len(x.ps) for x in pieces)]).tolist()
-    return [(shared[a:b], opens[a:b], closes[a:b]) for a, b in zip(cut, cut[1:])]
+    return shared, opens, closes
 
 
 @lru_cache(maxsize=65536)
