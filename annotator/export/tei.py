@@ -226,6 +226,12 @@ class _Data:
     styles: dict[str, Style] = field(default_factory=dict)  # by type, once forms are set
     # the edition's, by type: the same for every file of an export (one dict shared by all)
     edition_styles: dict[str, Style] = field(default_factory=dict)
+    # the entries of entities in standOffs (``_entry_lines``) by entity id, xml:id, item,
+    # prefix and proposal attributes: one dict shared by the files of an export, which reads
+    # each entity once (an entity's hash and equality, which ``_entry_lines`` would ask of
+    # every file, cost more than its id's)
+    entry_lines: dict[tuple[str, str, str, str, tuple[tuple[str, str | None], ...]],
+                      tuple[str, ...]] = field(default_factory=dict)
 
     def style(self, type_: str) -> Style:
         """How new names of this type point: as the file's names do, else the edition's."""
@@ -1437,21 +1443,27 @@ class _Builder:
         # file's own ``#x`` names (not every entity the file names)
         entities = self.data.entities
         inline = self.entries == "inline"
-        wanted = sorted(eid for eid in (self.pointed | missing.keys() if inline else missing)
-                        if eid in entities)
+        of_type: dict[str, list[Entity]] = {}  # in id order
+        for eid in sorted(self.pointed | missing.keys() if inline else missing):
+            ent = entities.get(eid)
+            if ent is not None:
+                of_type.setdefault(ent.type, []).append(ent)
+        pre = self.prefix(node)[0]
+        made = self.data.entry_lines
         for etype, list_name, item in LISTS:
             blocks: list[Block] = []
-            for ent in (entities[eid] for eid in wanted):
-                if ent.type != etype:
-                    continue
+            for ent in of_type.get(etype, ()):
                 xids = [ncname(ent.id)] if inline and ent.id in self.pointed else []
                 for xid in (*xids, *missing.get(ent.id, ())):
                     if not self._new_id(xid):
                         continue
                     self.counts["entities"] += 1
-                    blocks.append(_entry_lines(ent, xid, item, self.prefix(node)[0],
-                                               self.proposal_attrs(ent.status, "annotator",
-                                                                   ("proposed",))))
+                    extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
+                    entry = made.get((ent.id, xid, item, pre, extra))
+                    if entry is None:
+                        entry = made[ent.id, xid, item, pre, extra] = _entry_lines(
+                            ent, xid, item, pre, extra)
+                    blocks.append(entry)
             if blocks:
                 out.append((list_name, blocks))
         blocks = []
@@ -2280,6 +2292,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         in_register: dict[str, Entity] = {}
         pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
         edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
+        entry_lines: dict[Any, tuple[str, ...]] = {}  # ``_Data.entry_lines``
         with ExportFiles(ctx.root) as out_files:
             # each file's spans made, then placed with its group's at once, then written
             ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
@@ -2296,6 +2309,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 name = edition_of.get(src.id, "")
                 data.edition_forms = edition_forms.get(name, Counter())
                 data.edition_styles = edition_styles.setdefault(name, {})
+                data.entry_lines = entry_lines
                 mode = register or (inferred_register([data.file_forms]) if data.file_forms
                                     else edition_registers.get(name, "inline"))
                 built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
