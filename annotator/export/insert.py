@@ -402,7 +402,7 @@ class _Joined(NamedTuple):
     no span's neighbour is another file's), its names of elements and of tags in one list;
     and for each span, the bounds of its file's of each."""
 
-    c: Columns
+    c: Columns  # its ``gens`` counted in each file: compared only within one file
     text: str  # the reading texts, each followed by one character
     tok_block: npt.NDArray[np.bool_]
     node_name: Ints  # of every element, then of -1 (none)
@@ -452,7 +452,8 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
                 tok_node=joined("tok_node", tok_el, True),
                 r_start=joined("r_start", np.repeat(r_at, n_seg)),
                 s_start=joined("s_start", seg_pos), s_end=joined("s_end", seg_pos), kind=kind,
-                gens=np.cumsum(kind == GEN))
+                # each file's count, not shifted: compared only within one span, one file's
+                gens=joined("gens"))
     # names of elements and of tags: every file's lists end to end, its numbers after the
     # files' before it (a name in many lists is tested once a list: cheaper than one list)
     node_lists = [ix.node_names[1] for ix in ixs]

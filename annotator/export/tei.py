@@ -1928,9 +1928,13 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
             of_file.tolist(), (scopes - first_node[of_file]).tolist())], dtype=np.int64)
     pre_of = list(prefixes)
     width = max(len(prefixes), 1)
-    look_ids = np.concatenate([sp.look for sp in spans])[owner] \
-        + first_look[file] if len(owner) else owner
-    looks = [look for sp in spans for look in sp.looks]
+    # the files' looks numbered by value: an entity's names look alike in every file
+    numbers: dict[_Look, int] = {}
+    same = np.array([numbers.setdefault(look, len(numbers)) for sp in spans
+                     for look in sp.looks], dtype=np.int64)
+    looks = list(numbers)
+    look_ids = same[np.concatenate([sp.look for sp in spans])[owner] + first_look[file]] \
+        if len(owner) else owner
     uniq, inverse = np.unique(look_ids * width + pre_ids[at_scope], return_inverse=True)
     pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
     inverse = inverse.reshape(-1)
