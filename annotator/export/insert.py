@@ -335,10 +335,12 @@ def _place_one(ix: SourceIndex, s: int, e: int, tag: str, *, inner: bool,
         return quick
     starts = _gap_start(ix, s)
     ends = _gap_end(ix, e)
-    tm = ix.tm
-    innermost = ix.parent_at(tm.char_source(s)[0])
-    if innermost != ix.parent_at(tm.char_source(e - 1)[1]):
-        innermost = None
+    innermost = None  # asked only of a place at the innermost level
+    if inner:
+        tm = ix.tm
+        innermost = ix.parent_at(tm.char_source(s)[0])
+        if innermost != ix.parent_at(tm.char_source(e - 1)[1]):
+            innermost = None
     common = sorted((n for n in starts if n in ends and starts[n] < ends[n]),
                     key=lambda n: ix.node_depth.get(n, -1))
     allowed = CONTENT[tag]

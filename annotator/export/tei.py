@@ -497,8 +497,10 @@ _NUMBERED = re.compile(r"\d+(\.\d+){0,2}")
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def ncname(text: str, prefix: str = "id") -> str:
-    """A valid xml:id from any string (citation keys, entity ids), stable for the same input."""
+    """A valid xml:id from any string (citation keys, entity ids), stable for the same input:
+    made once per string, not once per file that writes it."""
     out = _NCNAME_BAD.sub("-", text)
     if not out or not (out[0].isalpha() or out[0] == "_"):
         out = f"{prefix}-{out}"
