@@ -28,14 +28,15 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
-from annotator.export.insert import Piece, index_source, place, place_many, place_simple
+from annotator.export.insert import (Piece, SourceIndex, index_source, place, place_many,
+                                     place_simple)
 from annotator.export.tei import (TAGS, _Claim, _Data, _date_attrs, _document_order,
                                   _in_order, _Kind, _Mentions, _render, _Source, _type_rank,
                                   render_source)
 from annotator.records import Entity
 from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
-from annotator.tei.textmap import GEN
+from annotator.tei.textmap import GEN, TextMap
 from annotator.text import trim
 from tests.conftest import DATA, GOLD, ROOT, SAMPLE_TEI, TEI_RNG, edition_file, run
 from tests.export_data import (SEED_ID, annotate_seed, insert_claim, insert_entity,
@@ -1496,23 +1497,32 @@ def test_export_tei_place_simple_takes_spans_holding_whole_elements():
     assert "<persName>Molotov</persName>" in ix.text[int(ps[0]):int(pe[0])]
 
 
+def _indexed(div: bytes) -> tuple[TextMap, SourceIndex]:
+    """The text map and index of a TEI file whose one ``div`` holds ``div``."""
+    src = parse_source("x.xml", b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>'
+                       b'<titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p>'
+                       b'</publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc>'
+                       b'</teiHeader><text><body><div>' + div + b'</div></body></text></TEI>')
+    tm = build_textmap(src)
+    return tm, index_source(src, tm)
+
+
 def test_export_tei_place_simple_takes_the_whole_content_of_an_inline_element():
     """A name that is all of an inline element's text is placed at once, with place()'s
     answer: around the element where its parent may hold the tag and the tag the element
     (a date around ``supplied`` in ``head``), else inside it (a place name in ``addrLine``,
-    whose ``address`` may not hold one)."""
-    data = (b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
-            b'<title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>'
-            b'<sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body><div>'
-            b'<head><supplied>June 1824</supplied></head><p>Went <unclear>home</unclear> '
-            b'at last.</p><closer><address><addrLine>Near Moorestown</addrLine>\n'
-            b'<addrLine>New Jersey</addrLine></address></closer></div></body></text></TEI>')
-    src = parse_source("x.xml", data)
-    tm = build_textmap(src)
-    ix = index_source(src, tm)
+    whose ``address`` may not hold one); and one that is all of a chain of them, around the
+    outermost (a name around ``q`` holding only ``foreign``)."""
+    tm, ix = _indexed(b'<head><supplied>June 1824</supplied></head><p>Went <unclear>home'
+                      b'</unclear> at last (<q><foreign xml:lang="de">Menschliches '
+                      b'Verstaendnis</foreign></q>).</p><closer><address><addrLine>Near '
+                      b'Moorestown</addrLine>\n<addrLine>New Jersey</addrLine></address>'
+                      b'</closer>')
     names = ["date", "placeName", "persName"]
     cases = [("June 1824", 0, "<supplied>June 1824</supplied>"),
-             ("home", 2, "<unclear>home</unclear>"), ("New Jersey", 1, "New Jersey")]
+             ("home", 2, "<unclear>home</unclear>"), ("New Jersey", 1, "New Jersey"),
+             ("Menschliches Verstaendnis", 2,
+              '<q><foreign xml:lang="de">Menschliches Verstaendnis</foreign></q>')]
     starts = np.array([tm.text.index(w) for w, _, _ in cases])
     ends = starts + np.array([len(w) for w, _, _ in cases])
     tags = np.array([t for _, t, _ in cases])

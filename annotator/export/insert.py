@@ -631,11 +631,13 @@ def _place_around(j: _Joined, rows: Ints, a_tok: Ints, b_tok: Ints, lo: Ints, hi
                   parent: Ints, refused: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_],
                   ps: Ints, pe: Ints) -> None:
     """``place_many``'s spans ``rows`` with markup on both sides: those that are the whole
-    content of their parent (tokens ``a_tok`` and ``b_tok`` its start and end tags), one
-    side's search for a wider place ending right past that tag, are placed (set in ``ok``,
-    ``ps``, ``pe``, ``parent``) as ``_place_one`` would: around the element when its parent
-    may hold the tag and the tag the element, else inside it when it may hold the tag. A few
-    spans an export: one by one (numpy's cost is per call)."""
+    content of their parent (tokens ``a_tok`` and ``b_tok`` its start and end tags), or of
+    a chain of inline elements each the whole content of the next (``(<q><foreign>Menschliches
+    Verstaendnis</foreign></q>)``), one side's search for a wider place ending right past the
+    outermost's tag, are placed (set in ``ok``, ``ps``, ``pe``, ``parent``) as ``_place_one``
+    would: around the outermost element whose parent may hold the tag and the tag the
+    element, else inside the innermost when it may hold the tag. A few spans an export: one
+    by one (numpy's cost is per call)."""
     c = j.c
     kind, node, start, end = c.tok_kind, c.tok_node, c.tok_start, c.tok_end
 
@@ -648,17 +650,26 @@ def _place_around(j: _Joined, rows: Ints, a_tok: Ints, b_tok: Ints, lo: Ints, hi
     for i, a, b, p, before, after, first, end_tok in zip(
             rows.tolist(), a_tok[rows].tolist(), b_tok[rows].tolist(), parent[rows].tolist(),
             lo[rows].tolist(), hi[rows].tolist(), j.t0[rows].tolist(), j.t1[rows].tolist()):
-        if kind[a] != START or node[a] != p or kind[b] != END or node[b] != p:
-            continue
-        if not (a == first or start[a - 1] < before or stops(a - 1)
-                or b == end_tok - 1 or end[b + 1] > after or stops(b + 1)):
-            continue
+        chain: list[tuple[int, int, int]] = []  # (element, start tag, end tag), inner first
+        cur = p
+        while kind[a] == START and node[a] == cur and kind[b] == END and node[b] == cur:
+            chain.append((cur, a, b))
+            if (a == first or start[a - 1] < before or stops(a - 1)
+                    or b == end_tok - 1 or end[b + 1] > after or stops(b + 1)):
+                break  # the searches share no wider place
+            cur, a, b = int(c.tok_after[a - 1]), a - 1, b + 1
+        else:
+            continue  # markup of other kinds, or on one side only: place() decides
         tag = j.names[j.tags[i]]
-        grand = int(c.tok_after[a - 1]) if a > first else -1
-        if name(grand) in HOSTS[tag] and name(p) in CONTENT[tag]:
-            ok[i], ps[i], pe[i], parent[i] = True, start[a], end[b], grand
-        elif not refused[i] and name(p) in HOSTS[tag]:
-            ok[i] = True
+        host = HOSTS[tag]
+        for el, a, b in reversed(chain):  # around the outermost element it may go around
+            grand = int(c.tok_after[a - 1]) if a > first else -1
+            if name(grand) in host and name(el) in CONTENT[tag]:
+                ok[i], ps[i], pe[i], parent[i] = True, start[a], end[b], grand
+                break
+        else:
+            if not refused[i] and name(p) in host:
+                ok[i] = True
 
 
 def _children_refused(j: _Joined, first: Ints, stop: Ints, parent: Ints, tags: Ints,

@@ -1937,9 +1937,9 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     looks = list(numbers)
     look_ids = same[np.concatenate([sp.look for sp in spans])[owner] + first_look[file]] \
         if len(owner) else owner
-    uniq, inverse = np.unique(look_ids * width + pre_ids[at_scope], return_inverse=True)
+    # (look, prefix) pairs number a few hundred at most: counted, not sorted
+    uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope])
     pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
-    inverse = inverse.reshape(-1)
     opens = np.array([o for o, _ in pairs] or [""], dtype=object)[inverse]
     closes = np.array([c for _, c in pairs] or [""], dtype=object)[inverse]
     return shared, opens, closes
