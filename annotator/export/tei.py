@@ -1239,15 +1239,18 @@ class _Builder:
         got = self._kids.get(node)
         if got is None:
             ix = self.ix
-            kind, tok_node, close = ix.tok_kind, ix.tok_node, ix.node_close
+            # the columns ``node_close.get`` reads (-1: an empty element), read here: every
+            # export asks for the root's and the header's children
+            kind, tok_node, close = ix.tok_kind, ix.tok_node, ix.node_close.column
             got = self._kids[node] = []
             k = ix.node_open[node] + 1
-            stop = close.get(node, k)
+            stop = close[node] if close[node] >= 0 else k
             while k < stop:
                 if kind[k] == START or kind[k] == EMPTY:
                     child = tok_node[k]
                     got.append(child)
-                    k = close.get(child, k)
+                    if close[child] >= 0:
+                        k = close[child]
                 k += 1
         return got
 
@@ -1258,8 +1261,12 @@ class _Builder:
             return self._child_of[key]
         tag = f"{{{TEI_NS}}}{local}"
         tags = self.ix.els.tags
-        got = self._child_of[key] = next((c for c in self._children(parent)
-                                          if tags[c] == tag), None)
+        got = None
+        for c in self._children(parent):
+            if tags[c] == tag:
+                got = c
+                break
+        self._child_of[key] = got
         return got
 
     def _append_into(self, node: int, body: Callable[[str, str], list[str]]) -> bool:
