@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import threading
+from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +29,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
-from annotator.export.insert import (Piece, SourceIndex, index_source, place, place_many,
-                                     place_simple)
+from annotator.export.insert import (Piece, SourceIndex, _offsets_at, index_source, place,
+                                     place_many, place_simple)
 from annotator.export.tei import (TAGS, _Claim, _Data, _date_attrs, _document_order,
                                   _in_order, _Kind, _Mentions, _render, _Source, _type_rank,
                                   render_source)
@@ -1372,6 +1373,27 @@ def test_export_tei_document_order_is_the_lexsort_order(rows, scale):
                                 for c in (zip(*kept) if kept else ((), (), (), ())))
     want = _in_order(start, end, _type_rank(kinds)[kind], source) if kept else kind
     assert _document_order(start, end, kinds, kind, source).tolist() == want.tolist()
+
+
+@given(data=st.data(), name=st.sampled_from(sorted(_FILES)))
+def test_export_tei_offsets_at_finds_what_a_walk_finds(data, name):
+    """Where a span is cut at file positions (``_offsets_at``, a segment at a time): the first
+    reading character at or after each, not generated, as a walk over the characters finds."""
+    src, tm = _FILES[name], _MAPS[name]
+    ix = index_source(src, tm)
+    s = data.draw(st.integers(0, len(tm.text) - 1))
+    e = data.draw(st.integers(s + 1, min(len(tm.text), s + 400)))
+    a, b = tm.char_source(s)[0], tm.char_source(e - 1)[1]
+    positions = sorted(data.draw(st.lists(st.integers(max(0, a - 20), b + 20), max_size=5)))
+    want: list[int] = []
+    r = s
+    for pos in positions:
+        while r < e and (tm.kind[bisect_right(tm.r_start, r) - 1] == GEN
+                         or tm.char_source(r)[0] < pos):
+            r += 1
+        if s < r < e and (not want or want[-1] != r):
+            want.append(r)
+    assert _offsets_at(ix, s, e, positions) == want
 
 
 @given(data=st.data(), name=st.sampled_from(sorted(_FILES)),

@@ -740,13 +740,28 @@ def _child_cuts(ix: SourceIndex, s: int, e: int, tag: str) -> list[int]:
 
 
 def _offsets_at(ix: SourceIndex, s: int, e: int, positions: list[int]) -> list[int]:
-    """Reading offsets in (s, e) of the first reading character at or after each file position."""
+    """Reading offsets in (s, e) of the first reading character at or after each file position.
+    (Not generated, its ``char_source`` start at the position or after: found a segment at a
+    time, where a copied one's characters follow the file's one for one.)"""
     tm = ix.tm
+    r_start, kinds, s_start, n = tm.r_start, tm.kind, tm.s_start, len(tm.r_start)
     out: list[int] = []
     r = s
     for pos in positions:
-        while r < e and (_is_gen(tm, r) or tm.char_source(r)[0] < pos):
-            r += 1
+        while r < e:
+            seg = bisect_right(r_start, r) - 1
+            kind = kinds[seg]
+            after = r_start[seg + 1] if seg + 1 < n else e  # the next segment's first
+            if kind == COPY:
+                at = s_start[seg] + r - r_start[seg]
+                if at >= pos:
+                    break
+                r = min(r + pos - at, after)  # its character at pos, else the next segment
+            elif kind != GEN and s_start[seg] >= pos:
+                break
+            else:
+                r = after
+        r = min(r, e)
         if s < r < e and (not out or out[-1] != r):
             out.append(r)
     return out
