@@ -1459,22 +1459,31 @@ class _Builder:
                 of_type.setdefault(ent.type, []).append(ent)
         pre = self.prefix(node)[0]
         made = self.data.entry_lines
+        pointed = self.pointed if inline else set()
+        proposed: tuple[tuple[str, str | None], ...] | None = None  # a proposal's @cert, @resp
+        written = 0
         for etype, list_name, item in LISTS:
             blocks: list[Block] = []
             for ent in of_type.get(etype, ()):
-                xids = [ncname(ent.id)] if inline and ent.id in self.pointed else []
-                for xid in (*xids, *missing.get(ent.id, ())):
+                eid = ent.id
+                xids = missing.get(eid, ())
+                for xid in (ncname(eid), *xids) if eid in pointed else xids:
                     if not self._new_id(xid):
                         continue
-                    self.counts["entities"] += 1
-                    extra = self.proposal_attrs(ent.status, "annotator", ("proposed",))
-                    entry = made.get((ent.id, xid, item, pre, extra))
+                    written += 1
+                    extra: tuple[tuple[str, str | None], ...] = ()
+                    if ent.status == "proposed":
+                        extra = proposed = proposed or self.proposal_attrs(
+                            "proposed", "annotator", ("proposed",))
+                    entry = made.get((eid, xid, item, pre, extra))
                     if entry is None:
-                        entry = made[ent.id, xid, item, pre, extra] = _entry_lines(
+                        entry = made[eid, xid, item, pre, extra] = _entry_lines(
                             ent, xid, item, pre, extra)
                     blocks.append(entry)
             if blocks:
                 out.append((list_name, blocks))
+        if written:
+            self.counts["entities"] += written
         blocks = []
         for key in sorted(self.data.works):
             xid = ncname(key, "bib")
@@ -1497,7 +1506,7 @@ class _Builder:
         """Take ``xid`` for an entry of the standOff, unless the file or the standOff has
         it already. Kept apart from the file's own ids (``ex``), which every render of the
         file shares."""
-        if self._has_id(xid):
+        if xid in self.ex.id_node or xid in self.written:  # ``_has_id``
             return False
         self.written.add(xid)
         self.ids.used.add(xid)
