@@ -489,10 +489,11 @@ def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
     ends the search for a wider place (a block's tags, CDATA), so the element holding the
     span's text is the only place for a tag that both sides share, as ``_place_one`` would
     find. Or one level more: the span is the whole content of an inline element (``<head>
-    <supplied>June 1824</supplied></head>``), its start and end tags the only markup between
-    the span and its neighbours on one side at least, so the places both sides share are
-    that element's parent, around it (outermost: taken when it may hold the tag and the tag
-    that element), and the element itself. Or one level more on one side, the other plain:
+    <supplied>June 1824</supplied></head>``), or of a chain of them each the whole content of
+    the next (``(<q><foreign>...</foreign></q>)``), their start and end tags the only markup
+    between the span and its neighbours on one side at least, so the places both sides share
+    are the outermost's parent, around it (taken when it may hold the tag and the tag that
+    element), and the element itself. Or one level more on one side, the other plain:
     the span starts right after an inline element's start tag and ends in its parent (a claim
     from a name on), or ends right before its end tag, so the parent is the one place both
     sides share, the element's tag inside the new one. Returns for each file a mask of the
