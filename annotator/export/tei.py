@@ -497,7 +497,6 @@ _NUMBERED = re.compile(r"\d+(\.\d+){0,2}")
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
 def ncname(text: str, prefix: str = "id") -> str:
     """A valid xml:id from any string (citation keys, entity ids), stable for the same input:
     made once per string, not once per file that writes it."""
