@@ -1505,7 +1505,7 @@ class _Builder:
         """Take ``xid`` for an entry of the standOff, unless the file or the standOff has
         it already. Kept apart from the file's own ids (``ex``), which every render of the
         file shares."""
-        if xid in self.ex.id_node or xid in self.written:  # ``_has_id``
+        if self._has_id(xid):
             return False
         self.written.add(xid)
         self.ids.used.add(xid)
