@@ -2017,12 +2017,11 @@ def _date_values(attrs: tuple[tuple[str, str | None], ...]) -> tuple[str | None,
     return tuple(value.get(a) for a in DATE_ATTRS)
 
 
-@lru_cache(maxsize=65536)
 def _entry_lines(ent: Entity, xid: str, item: str, pre: str,
                  extra: tuple[tuple[str, str | None], ...]) -> tuple[str, ...]:
     """The lines of an entity's entry in a standOff (``pre``: the TEI prefix there, ``extra``
     its ``@cert``/``@resp`` as a proposal): made once per entity in an export, for every
-    file whose standOff has it."""
+    file whose standOff has it (``_Data.entry_lines`` keeps them, by the entity's id)."""
     name = f"{pre}{TAGS[ent.type]}"
     out = [f"<{pre}{item}{attrs((('xml:id', xid), *extra))}>",
            f"  <{name}>{esc(ent.preferred)}</{name}>"]
