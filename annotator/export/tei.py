@@ -1800,35 +1800,42 @@ def _settle_files(files: list[_Builder]) -> None:
                       dtype=np.int64)
     names: dict[str, int] = {}
     codes: list[int] = []  # each file's element names, numbered across the files
-    cols: list[list[Any]] = [[] for _ in range(14)]
+    code_at: list[int] = []  # where each file's numbers begin in ``codes``
+    found = []  # each file's annotation columns (``annotation_columns``), its names aside
     for b in files:
         local_names, *columns = b.annotation_columns()
-        m, own = b.data.mentions, b.data.own
-        for col, values in zip(cols, (
-                *columns[:3], columns[3][:-1], columns[4], m.start, m.end, m.kind, m.every_kind,
-                own.start, own.end, own.type)):
-            col.append(values)
-        cols[12].append(len(codes))
-        cols[13].append(len(b.text) + 1)
+        found.append(columns)
+        code_at.append(len(codes))
         codes.extend(names.setdefault(n, len(names)) for n in local_names)
-    (name, start, end, at, nodes, m_start, m_end, kind, every_kind, o_start, o_end,
-     o_type) = (np.concatenate(c).astype(np.int64, copy=False) if c else np.zeros(0, np.int64)
-                for c in cols[:12])
+    name_cols, start_cols, end_cols, at_cols, node_cols = zip(*found)
+    mentions, owns = [b.data.mentions for b in files], [b.data.own for b in files]
+
+    def joined(parts: Iterable[Sequence[int]]) -> Ints:
+        got = list(parts)
+        return np.concatenate(got).astype(np.int64, copy=False) if got else \
+            np.zeros(0, np.int64)
+
+    name, start, end, nodes = map(joined, (name_cols, start_cols, end_cols, node_cols))
+    at = joined(c[:-1] for c in at_cols)  # where each annotation's fragments begin
+    m_start, m_end, kind, every_kind = (joined(getattr(m, col) for m in mentions)
+                                        for col in ("start", "end", "kind", "every_kind"))
+    o_start, o_end, o_type = (joined(getattr(o, col) for o in owns)
+                              for col in ("start", "end", "type"))
     n_files = np.arange(len(files))
-    a_file = np.repeat(n_files, [len(c) for c in cols[0]])
-    m_file = np.repeat(n_files, [len(c) for c in cols[5]])
-    o_file = np.repeat(n_files, [len(c) for c in cols[9]])
+    a_file = np.repeat(n_files, [len(c) for c in name_cols])
+    m_file = np.repeat(n_files, [len(m.start) for m in mentions])
+    o_file = np.repeat(n_files, [len(o.start) for o in owns])
     # the files' positions shifted to follow each other: one number a span across them
-    shifts = np.cumsum([0, *cols[13]])
+    shifts = _file_starts(files)
     width = int(shifts[-1]) + 1
     a_shift, m_shift = shifts[a_file], shifts[m_file]
     spans = (start + a_shift) * width + end + a_shift
-    a_names = np.array(codes, np.int64)[name + np.array(cols[12], np.int64)[a_file]] \
+    a_names = np.array(codes, np.int64)[name + np.array(code_at, np.int64)[a_file]] \
         if len(name) else name
-    a_firsts = nodes[at + np.cumsum([0, *(len(c) for c in cols[4])])[a_file]] \
+    a_firsts = nodes[at + np.cumsum([0, *map(len, node_cols)])[a_file]] \
         if len(at) else at
     keys = (m_start + m_shift) * width + m_end + m_shift
-    gk = every_kind[kind + np.cumsum([0, *(len(c) for c in cols[8])])[m_file]]
+    gk = every_kind[kind + np.cumsum([0, *(len(m.every_kind) for m in mentions)])[m_file]]
     order = np.argsort(spans, kind="stable")  # at one span, as ``by_key`` keeps them: the last
     spans, a_names, a_firsts = spans[order], a_names[order], a_firsts[order]
     lo, hi = spans.searchsorted(keys), spans.searchsorted(keys, "right")
@@ -1854,7 +1861,7 @@ def _settle_files(files: list[_Builder]) -> None:
     fast = (head >= 0) & mine & (how > 0)
     # each row's place in its file's mentions and among its file's rows
     first_row = np.searchsorted(file, np.arange(len(files) + 1))
-    mention_at = np.cumsum([0, *(len(c) for c in cols[5])])
+    mention_at = np.cumsum([0, *(len(m.start) for m in mentions)])
     local = rows - mention_at[:-1][file]
     j = np.arange(len(rows)) - first_row[:-1][file]
     kinds = kind[rows]
@@ -1876,6 +1883,13 @@ def _settle_files(files: list[_Builder]) -> None:
         b.settled = _Settled(n_rows, drop, own_dates, own_names, rest, len(drop))
 
 
+def _file_starts(built: Sequence[_Builder]) -> Ints:
+    """Where each file's text starts when the files' texts follow each other, one character
+    between them, and where the last ends: the positions of many files' spans shifted by
+    their file's start never meet another file's (``_settle_files``, ``_nested``)."""
+    return np.cumsum([0, *(len(b.text) + 1 for b in built)])
+
+
 def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_Spans]
             ) -> tuple[_Pieces, Ints, list[int]]:
     """The files' pieces (``_placed``) in nesting order, each file's after those of the
@@ -1885,7 +1899,7 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
     file of each and where each file's begin (and, last, where they end)."""
     if not len(p.ps):
         return p, file, [0] * (len(built) + 1)
-    shift = np.cumsum([0, *(len(b.text) + 1 for b in built[:-1])])[file]
+    shift = _file_starts(built)[file]
     ps, pe = p.ps + shift, p.pe + shift
     order = np.lexsort((p.owner, p.rank, -pe, ps))
     p = _Pieces(*(col[order] for col in p))
