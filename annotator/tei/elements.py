@@ -146,7 +146,7 @@ class Elements:
                 raise ValueError("values do not fit")
             if len(widths) != 3 + len(KEPT):
                 raise ValueError(f"{len(widths)} widths")
-            read = column_views if viewed and not SWAP else columns
+            read = column_reader(viewed)
             (codes, parent, scope), at = read(view, at, (n, n, n), widths[:3])
             # each attribute's elements read with its values, when first asked for
             nodes_at = at
@@ -320,3 +320,9 @@ def column_views(view: memoryview, at: int, sizes: Iterable[int], widths: str
         out.append(view[at:end].cast("i" if code == "i" else "q"))  # as ``WIDTH`` has them
         at = end
     return out, at
+
+
+def column_reader(viewed: bool) -> _Read:
+    """How kept columns are read: viewed where the bytes hold them (``column_views``) for
+    an export, when this machine reads them as kept; else copied (``columns``)."""
+    return column_views if viewed and not SWAP else columns

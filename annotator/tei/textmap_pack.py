@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from annotator.tei import block_table, elements, header, marked, parse, textmap
-from annotator.tei.elements import columns, kept_columns
+from annotator.tei.elements import kept_columns
 from annotator.tei.textmap import (EMPTY, GEN, ROLES, Annotations, ByNode, KeptColumns, Marked,
                                    Markup, TextMap)
 
@@ -168,7 +168,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         n, widths, ready_sizes = len(head["columns"]), head["widths"], tuple(head["ready"])
         kept_at = KeptColumns(blob, at, (*head["columns"], *ready_sizes), widths) if \
             viewed and isinstance(blob, bytes) else None
-        read = elements.column_views if kept_at is not None and not elements.SWAP else columns
+        read = elements.column_reader(kept_at is not None)
         cols, cols_end = read(view, at, head["columns"], widths[:n])
         at = cols_end + sum(size * (4 if w == "i" else 8) for size, w in zip(
             ready_sizes, widths[n:], strict=True))
