@@ -592,6 +592,9 @@ CATALOGUE: dict[str, Code] = {k: Code(*v) for k, v in {
                          '… logged are not JSON (a store mended by hand)',
               "move the file away and run 'annotator init' (or restore a copy) / restore the "
               "store from a backup, or mend that row of the decisions table"),
+    "W009": (StoreError, 'cannot write the store (…): nothing of this change was kept (a full '
+                         'disk, or a file that cannot be written, ended its transaction)',
+              'free some disk space, or make the file writable, and run the command again'),
     "W101": (ServerError, "no mention … in '…' (gone since the page was drawn)",
               'reload the page'),
     "W102": (ServerError, "cannot listen on '…' (…)",

@@ -429,6 +429,79 @@ def test_textmap_is_not_kept_by_waiting_for_another_writer(seed_ws):
     assert seed_ws.store.one("SELECT count(*) AS n FROM textmaps")["n"] == 0  # built, not kept
 
 
+def _disk_full(store) -> None:
+    """The store's disk full: SQLite's own limit on the file's pages, at the pages it has
+    (none free: VACUUM), so the next write that needs a page fails as on a full disk."""
+    store.conn.execute("VACUUM")
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def _entity(conn, eid: str) -> None:
+    conn.execute("INSERT INTO entities (id, type, preferred, created_at) VALUES (?, 'person', "
+                 "?, '2026-12-06T00:00:00Z')", (eid, eid))
+
+
+def _big_map(conn) -> None:
+    conn.execute("INSERT INTO textmaps (sha256, code, data) VALUES ('f' || hex(randomblob(31)), "
+                 "'test', zeroblob(1000000))")
+
+
+def test_a_cache_kept_during_an_act_on_a_full_disk_ends_the_act(ws):
+    # SQLite ends the whole transaction itself when the disk is full. A cache written within
+    # an act (a text map kept by the act that needed it) must not then be let pass: the
+    # act's later statements would each commit alone, half an act kept. The act ends (W009)
+    # and nothing of it is in the store.
+    store = ws.store
+    _disk_full(store)
+    with pytest.raises(StoreError) as err:
+        with store.act("test", "entity:person-a", editor="tester") as act:
+            _entity(act.conn, "person-a")
+            store.keep_if_free(_big_map, "a test map")
+            _entity(act.conn, "person-b")
+    assert err.value.code == "W009"
+    assert "cannot write the store (database or disk is full)" in str(err.value)
+    assert not store.conn.in_transaction
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.query("SELECT id FROM entities") == []
+    assert store.query("SELECT id FROM decisions") == []
+
+
+def test_a_cache_that_cannot_be_kept_during_an_act_leaves_the_act_whole(ws):
+    # A cache that fails while the transaction goes on (here a row SQLite refuses) is
+    # rolled back alone: the act commits whole, the cache not kept.
+    store = ws.store
+    with store.act("test", "entity:person-a", editor="tester") as act:
+        _entity(act.conn, "person-a")
+        assert not store.keep_if_free(lambda conn: _entity(conn, "person-a"), "a test row")
+        _entity(act.conn, "person-b")
+    assert [r["id"] for r in store.query("SELECT id FROM entities ORDER BY id")] == [
+        "person-a", "person-b"]
+    assert len(store.query("SELECT id FROM decisions")) == 1
+
+
+def test_a_cache_on_a_full_disk_outside_an_act_is_let_pass(ws):
+    store = ws.store
+    _disk_full(store)
+    assert not store.keep_if_free(_big_map, "a test map")
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.keep_if_free(_big_map, "a test map")
+    assert store.one("SELECT count(*) AS n FROM textmaps WHERE code = 'test'")["n"] == 1
+
+
+def test_an_act_on_a_full_disk_says_so_and_keeps_nothing(ws, tmp_path):
+    # The act's own write fails: a one-line W009 (exit 2 in the CLI), not SQLite's error.
+    src = tmp_path / "letter.xml"
+    src.write_bytes(SAMPLE_TEI.read_bytes())
+    _disk_full(ws.store)
+    with pytest.raises(StoreError) as err:
+        ws.add(src)
+    assert err.value.code == "W009" and str(ws.store.path) in str(err.value)
+    ws.store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert ws.sources() == []
+    assert ws.add(src).source.sha256  # room again: the same act goes through
+
+
 def test_store_version_5_gets_the_source_rejections_table(seed_ws):
     """A store from before rejections in one source: the table comes, the rest is kept."""
     again = reopened_at(seed_ws, 5, "DROP TABLE source_rejections")

@@ -10,7 +10,6 @@ DOCS: docs/proposals.md#dates-in-the-documents-chronology
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -83,10 +82,8 @@ def date_warnings(ctx: ActContext, sources: Iterable[Source] | None = None
         except AnnotatorError:
             worked[src.sha256] = None
     if worked:
-        try:
-            ctx.store.keep_if_free(lambda tx: source_rows.keep_date_differs(tx, worked))
-        except (AnnotatorError, sqlite3.Error):
-            pass  # worked out again next time
+        ctx.store.keep_if_free(lambda tx: source_rows.keep_date_differs(tx, worked),
+                               f"dates of {len(worked)} source version(s)")
     known.update(worked)
     found = ((s.id, date_warning(s, known[s.sha256], ctx.texts.path(s))) for s in asked)
     return {sid: w for sid, w in found if w is not None}

@@ -10,6 +10,7 @@ DOCS: docs/store.md
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,8 @@ from annotator.errors import Location, StoreError
 from annotator.files import reached
 from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING, PREFERRING,
                                     logged, meaning)
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 26
 BUSY_TIMEOUT_MS = 5000
@@ -437,6 +440,20 @@ _UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_FULL
                "SQLITE_IOERR")
 
 
+def _unwritable(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and \
+        (getattr(exc, "sqlite_errorname", None) or "").startswith(_UNWRITABLE)
+
+
+def _unwritten(path: Path, exc: BaseException) -> StoreError:
+    """W009: a write the file or its disk refused (a full disk) ended the transaction, which
+    SQLite rolled back whole."""
+    reason = exc.args[0] if isinstance(exc, sqlite3.Error) and exc.args else str(exc)
+    return StoreError(f"cannot write the store ({reason}): nothing of this change was kept",
+                      hint="free some disk space, or make the file writable, and run the "
+                           "command again", location=Location(path), code="W009")
+
+
 def _not_a_store(path: Path, why: object) -> StoreError:
     """W007: the file is no annotator store (``why``: what SQLite or the check found)."""
     return StoreError(f"not an annotator store ({why})",
@@ -476,8 +493,9 @@ def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute(f"ROLLBACK TO {name}")
-        conn.execute(f"RELEASE {name}")
+        if conn.in_transaction:  # SQLite ends the whole transaction itself on a full disk
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
         raise
     conn.execute(f"RELEASE {name}")
 
@@ -575,8 +593,7 @@ class Store:
             except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                if ("locked" in str(exc) or "busy" in str(exc)
-                        or getattr(exc, "sqlite_errorname", "").startswith(_UNWRITABLE)):
+                if "locked" in str(exc) or "busy" in str(exc) or _unwritable(exc):
                     raise _cannot_open(self.path, exc) from None
                 now_at = _check_version(self.conn, self.path)
                 if now_at > version:  # another process (a second 'init') migrated meanwhile
@@ -616,37 +633,55 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise _busy(self.path) from None
+            if _unwritable(exc):
+                raise _unwritten(self.path, exc) from None
             raise
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite ends it itself on a full disk
+                self.conn.execute("ROLLBACK")
+            if _unwritable(exc):
+                raise _unwritten(self.path, exc) from None
             raise
         else:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise _busy(self.path) from None
+                if _unwritable(exc):
+                    raise _unwritten(self.path, exc) from None
                 raise
 
-    def keep_if_free(self, keep: Callable[[sqlite3.Connection], None]) -> None:
-        """Write what the store keeps to spare work (a cache) without waiting: a store that
-        cannot be written, or is busy, only makes the next run work it out again (raises
-        ``StoreError`` or ``sqlite3.Error`` for the caller to let pass). Asked during an act,
-        it is kept with it."""
+    def keep_if_free(self, keep: Callable[[sqlite3.Connection], None], what: str) -> bool:
+        """Write what the store keeps to spare work (a cache) without waiting; whether it
+        was kept. A store that cannot be written, or is busy, only makes the next run work it
+        out again (logged, with ``what``). Asked during an act, it is kept with it, in a
+        savepoint: a cache that cannot be written leaves the act whole. On a full disk SQLite
+        ends the act's whole transaction itself: that ends the act (W009), whose other
+        statements would else each commit alone."""
         conn = self.conn
+        within = conn.in_transaction
         wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
         conn.execute("PRAGMA busy_timeout = 0")  # a cache: never wait for another writer
         try:
-            if conn.in_transaction:
-                keep(conn)
+            if within:
+                with savepoint(conn, "cache"):
+                    keep(conn)
             else:
                 with self.transaction() as tx:
                     keep(tx)
+        except (StoreError, sqlite3.Error) as exc:
+            if within and not conn.in_transaction:
+                raise _unwritten(self.path, exc) from None
+            log.info("%s not kept: %s", what, exc)
+            return False
         finally:
             conn.execute(f"PRAGMA busy_timeout = {wait}")
+        return True
 
     @contextmanager
     def act(self, act: str, target: str, *, editor: str,

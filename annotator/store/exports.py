@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from annotator.errors import StoreError
 from annotator.store.claims import CURRENT
 from annotator.store.connection import (TOLD_DATES, TOLD_JULIAN, TOLD_STATED, Store,
                                         plain_rows)
 
-log = logging.getLogger(__name__)
 
 Pair = tuple[str, str]
 
@@ -144,10 +141,7 @@ def _packed(store: Store, versions: set[tuple[str, str]], states: Pair,
             "ends, kinds) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(sid, sha, proposals, PACK_CODE, *pack) for (sid, sha), pack in out.items()])
 
-    try:
-        store.keep_if_free(keep)
-    except (StoreError, sqlite3.Error) as exc:
-        log.info("mentions of %d source version(s) not kept: %s", len(versions), exc)
+    store.keep_if_free(keep, f"mentions of {len(versions)} source version(s)")
     return out or aggregate(store.conn)
 
 

@@ -5,17 +5,13 @@ DOCS: docs/store.md#text-maps
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from annotator.errors import StoreError
 from annotator.store.connection import Store, plain_rows
 from annotator.tei import textmap_pack
 from annotator.tei.textmap import TextMap
-
-log = logging.getLogger(__name__)
 
 
 def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
@@ -75,7 +71,4 @@ def keep(conn: sqlite3.Connection, tm: TextMap) -> None:
 def keep_if_free(store: Store, tm: TextMap, path: Path) -> None:
     """Keep a map without waiting (``Store.keep_if_free``): a store that cannot be written,
     or is busy, only makes the next run build it again."""
-    try:
-        store.keep_if_free(lambda conn: keep(conn, tm))
-    except (StoreError, sqlite3.Error) as exc:
-        log.info("text map of %s not kept: %s", path, exc)
+    store.keep_if_free(lambda conn: keep(conn, tm), f"text map of {path}")
