@@ -141,6 +141,36 @@ class _Claim(NamedTuple):
     links: tuple[_Link, ...]
 
 
+class _Claims(NamedTuple):
+    """A source's claims as columns, by start, longer first (an export has 1,500 claims:
+    what is worked out per claim is worked out per kind where it can be, and a ``_Claim``
+    made only for those worked out one by one, ``claim``)."""
+
+    id: list[int]
+    start: list[int]
+    end: list[int]
+    kind: list[int]  # index into ``kinds``
+    kinds: Sequence[rows_of.ClaimKind]  # every source's, read with it (``_claims_of``)
+    links: dict[int, tuple[_Link, ...]]  # claim id -> its links (most claims have none)
+
+    @classmethod
+    def of(cls, claims: Sequence[_Claim]) -> _Claims:
+        """From records, in the order given, their kinds numbered as first met."""
+        kinds: dict[rows_of.ClaimKind, int] = {}
+        kind = [kinds.setdefault((c.kind, c.status, c.agent, c.agent_entity_id, c.provenance,
+                                  c.cue, c.confidence, c.candidate), len(kinds)) for c in claims]
+        return cls([c.id for c in claims], [c.start for c in claims], [c.end for c in claims],
+                   kind, list(kinds), {c.id: c.links for c in claims if c.links})
+
+    def claim(self, j: int) -> _Claim:
+        cid = self.id[j]
+        return _Claim(cid, self.start[j], self.end[j], *self.kinds[self.kind[j]],
+                      self.links.get(cid, ()))
+
+
+_NO_CLAIMS = _Claims([], [], [], [], (), {})
+
+
 class _Kind(NamedTuple):
     """What mentions with the same markup share (an export of 100k mentions has a few dozen)."""
 
@@ -204,7 +234,7 @@ def _in_order(start: Ints, end: Ints, type_rank: Ints, *groups: Ints) -> Ints:
 class _Data:
     mentions: _Mentions
     entities: dict[str, Entity] = field(default_factory=dict)
-    claims: list[_Claim] = field(default_factory=list)
+    claims: _Claims = _NO_CLAIMS
     passages: list[tuple[int, int]] = field(default_factory=list)
     works: dict[str, BibEntry] = field(default_factory=dict)
     # what an editor decided: entities changed after their source was added
@@ -399,7 +429,8 @@ class _Edition:
     enriched: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
     own: _OwnSpans  # the files' own mentions, unchanged (``_mentions_of``)
-    claims: dict[tuple[str, str], list[tuple[Any, ...]]]
+    claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]
+    claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' last column)
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
     known: dict[str, Entity] = field(default_factory=dict)
@@ -434,14 +465,33 @@ class _Edition:
         claims = rows_of.claims_of(conn, source_ids, states)
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
         wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
-        wanted.update(r[6] for rows in claims.values() for r in rows if r[6])
+        wanted.update(k[3] for k in claims.kinds if k[3])
         edition = cls(decided=decided_entities(store), enriched=enriched_entities(store),
-                      mentions=mentions, own=own, claims=claims,
+                      mentions=mentions, own=own, claims=_claims_of(claims),
+                      claim_kinds=claims.kinds,
                       links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                       passages=rows_of.passages_of(conn, source_ids, states, link_states))
         if wanted:
             edition.knew(entity_rows.by_id(conn, wanted))
         return edition
+
+
+def _claims_of(read: rows_of.ClaimRead
+               ) -> dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]:
+    """Each version's claims (ids, starts, ends, kinds) in document order: by start, longer
+    first (a version has one claim of a span), read and ordered for every version at once."""
+    if not read.versions:
+        return {}
+    ids, starts, ends, kinds = zip(*read.versions.values())
+    sizes = list(map(len, kinds))
+    cid, start, end = (np.fromstring(",".join(col), dtype=np.int64, sep=",")
+                       for col in (ids, starts, ends))
+    kind = np.array([k for each in kinds for k in each], dtype=np.int64)
+    order = np.lexsort((-end, start, np.repeat(np.arange(len(sizes)), sizes)))
+    cols = [col[order].tolist() for col in (cid, start, end, kind)]
+    at = np.cumsum([0, *sizes]).tolist()
+    return {key: (cols[0][a:b], cols[1][a:b], cols[2][a:b], cols[3][a:b])
+            for key, a, b in zip(read.versions, at, at[1:])}
 
 
 def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: bool,
@@ -456,19 +506,18 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     for r in edition.links.get(key, ()):
         by_claim.setdefault(r[0], []).append(_Link._make(r[1:]))
     links = {cid: tuple(own) for cid, own in by_claim.items()}
-    rows = edition.claims.get(key, ())
-    # and in the order of _Claim's (most claims have no link: one pass, no tuple a claim)
-    claims = [_Claim._make((*r, links.get(r[0], ()))) for r in rows]
-    wanted = {r[6] for r in rows if r[6]}
+    cols = edition.claims.get(key)
+    claims = _Claims(*cols, edition.claim_kinds, links) if cols else _NO_CLAIMS
+    wanted = {eid for k in set(claims.kind) if (eid := edition.claim_kinds[k][3])}
     keys: dict[str, None] = {}  # the works cited, in the order of the claims citing them
-    for c in claims if links else ():
-        keys.update((link.bib_key, None) for link in c.links if link.bib_key)
+    for cid in claims.id if links else ():
+        keys.update((link.bib_key, None) for link in links.get(cid, ()) if link.bib_key)
     works = cited_with_parents(conn, keys)  # and their crossref/xref parents, as the .bib's
     passages = sorted(edition.passages.get(source_id, ()))
     data = _Data(mentions=edition.mentions[key], claims=claims, passages=passages,
                  works=works, decided=edition.decided, enriched=edition.enriched,
                  own=edition.own.get(key) if marked else _NO_OWN)
-    for sid in sorted({link.target_source_id for c in claims for link in c.links
+    for sid in sorted({link.target_source_id for own in links.values() for link in own
                        if link.target_source_id is not None}):
         src = find_source(conn, sid)
         data.files[sid] = export_name(src.file) if src is not None else f"{sid}.xml"
@@ -646,6 +695,8 @@ class _Builder:
         self.resps: dict[str, str] = {}  # provenance -> application xml:id
         self.resp_ids = _Ids(set())  # their own: the document's ids would renumber them
         self.claim_ids: dict[int, str] = {}
+        # whether every claim's seg is new, of id ``claim-<id>`` (``inline``)
+        self._claims_fresh = False
         # "\r" is found at once, "\r\n" is not; a file of lone CRs (no "\r\n") gets "\n"
         self.nl = "\r\n" if "\r" in self.text and ("\r\n" in self.text[:4096] or (
             "\r\n" in self.text and "\n" not in self.text.replace("\r\n", ""))) else "\n"
@@ -662,6 +713,14 @@ class _Builder:
         self._spans: _Spans | None = None  # every span to wrap (``inline``)
         self.settled: _Settled | None = None  # the file's own names and dates (``_settle_own``)
         self.job: SimpleJob | None = None  # and what ``place_group`` is asked of them
+
+    def _has_claim_segs(self) -> bool:
+        """Whether the file may mark a claim (``seg type="claim"``) already: a kept map's
+        annotations say which elements they hold, without numbering them (``Annotations``)."""
+        by_key = self.ex.by_key
+        if isinstance(by_key, Annotations):
+            return "seg:claim" in by_key.columns()[0]
+        return bool(by_key)
 
     # names of new elements: the TEI namespace's prefix in force where they go
     def qname(self, node: int, local: str) -> tuple[str, str]:
@@ -706,22 +765,40 @@ class _Builder:
         few_looks: dict[_Look, int] = {}
         claim_looks: dict[tuple[str, str, str], int] = {}  # (kind, status, provenance)
         by_key, claim_ids = self.ex.by_key, self.claim_ids
-        for c in self.data.claims:
-            chain = by_key.get(("seg:claim", c.start, c.end))
+        cl = self.data.claims
+        kinds = cl.kinds
+
+        def look_of(k: int) -> int:
+            kind, status, _, _, provenance = kinds[k][:5]
+            li = claim_looks.get((kind, status, provenance))
+            if li is None:
+                li = claim_looks[kind, status, provenance] = few_looks.setdefault(
+                    _Look("seg", (("type", "claim"), ("subtype", kind),
+                                  *self.proposal_attrs(status, provenance))),
+                    len(few_looks))
+            return li
+
+        names = [f"claim-{cid}" for cid in cl.id]
+        self._claims_fresh = bool(names) and not self._has_claim_segs() \
+            and self.ids.used.isdisjoint(names)
+        if self._claims_fresh:  # most files: none of their own, each its id: as columns
+            self.ids.used.update(names)
+            claim_ids.update(zip(cl.id, names))
+            xml_ids.update(enumerate(names))
+            start.extend(cl.start)
+            end.extend(cl.end)
+            look.extend(map({k: look_of(k) for k in dict.fromkeys(cl.kind)}.__getitem__,
+                            cl.kind))
+        for cid, s, e, k in () if self._claims_fresh else zip(cl.id, cl.start, cl.end, cl.kind):
+            chain = by_key.get(("seg:claim", s, e))
             if chain is not None:
-                claim_ids[c.id] = self._ensure_id(chain[0], f"claim-{c.id}")
+                claim_ids[cid] = self._ensure_id(chain[0], f"claim-{cid}")
                 self.counts["reused"] += 1
                 continue
-            li = claim_looks.get((c.kind, c.status, c.provenance))
-            if li is None:
-                li = claim_looks[c.kind, c.status, c.provenance] = few_looks.setdefault(
-                    _Look("seg", (("type", "claim"), ("subtype", c.kind),
-                                  *self.proposal_attrs(c.status, c.provenance))),
-                    len(few_looks))
-            xml_ids[len(start)] = claim_ids[c.id] = self.ids.take(f"claim-{c.id}")
-            start.append(c.start)
-            end.append(c.end)
-            look.append(li)
+            xml_ids[len(start)] = claim_ids[cid] = self.ids.take(f"claim-{cid}")
+            start.append(s)
+            end.append(e)
+            look.append(look_of(k))
         if start:
             self.counts["claims"] += len(start)
         rank = [RANK_CLAIM] * len(start)
@@ -1435,10 +1512,14 @@ class _Builder:
             return got
 
         out: list[tuple[str, list[Block]]] = []
-        for c in self.data.claims:
-            eid = c.agent_entity_id
-            if c.agent and eid in self.data.entities and c.id in self.claim_ids \
-                    and self.agent_pointer(eid)[1]:
+        cl = self.data.claims
+        kinds = cl.kinds
+        agents = {k: eid for k in dict.fromkeys(cl.kind)  # kinds with an agent of the register
+                  if kinds[k][2] and (eid := kinds[k][3]) is not None
+                  and eid in self.data.entities}
+        for cid, k in zip(cl.id, cl.kind) if agents else ():
+            eid = agents.get(k)
+            if eid is not None and cid in self.claim_ids and self.agent_pointer(eid)[1]:
                 if self.data.own_pointers.get(eid, ("",))[0] == "key":
                     self.pointed.add(eid)
                 else:
@@ -1495,8 +1576,7 @@ class _Builder:
         if blocks:
             out.append(("listBibl", blocks))
         note, ann = q("note"), q("annotation")
-        notes: list[Block] = [lines for c in self.data.claims
-                              if (lines := self._annotation(c, q, note, ann))]
+        notes = self._annotations(q, note, ann)
         if notes:  # lists: an annotation is the claim's own, made once (``_blocks_text``)
             out.append(("listAnnotation", notes))
         return out
@@ -1514,6 +1594,32 @@ class _Builder:
     def _has_id(self, xid: str) -> bool:
         """Whether the file, or the standOff written for it, has an element of id ``xid``."""
         return xid in self.ex.id_node or xid in self.written
+
+    def _annotations(self, q: Callable[[str], str], note: str, ann: str) -> list[Block]:
+        """The lines of each claim's annotation that is new (``_annotation``). When every
+        claim's seg is new and each annotation's id is free (most files), a claim without
+        an agent or a link says its finder's notes alone: made once per kind of claim, not
+        worked out claim by claim (an export has 1,500 claims)."""
+        cl = self.data.claims
+        wants = [f"claim-{cid}-annotation" for cid in cl.id] if self._claims_fresh else []
+        if not wants or not self.ids.used.isdisjoint(wants):
+            return [lines for j in range(len(cl.id))
+                    if (lines := self._annotation(cl.claim(j), q, note, ann))]
+        kinds, links, used = cl.kinds, cl.links, self.ids.used
+        said = {k: _finder_notes(*kinds[k][5:8], note)[1]  # the finder's notes of a kind
+                for k in dict.fromkeys(cl.kind) if not kinds[k][2]}  # without an agent
+        end = f"</{ann}>"
+        out: list[Block] = []
+        for j, (cid, want, k) in enumerate(zip(cl.id, wants, cl.kind)):
+            notes = said.get(k)
+            if notes is None or cid in links:  # the file's own: ``claim-<id>``, free
+                if got := self._annotation(cl.claim(j), q, note, ann):
+                    out.append(got)
+            elif notes:
+                used.add(want)
+                out.append([f'<{ann} xml:id="{want}" target="#claim-{cid}" '
+                            'motivation="describing">', *notes, end])
+        return out
 
     def _annotation(self, c: _Claim, q: Callable[[str], str], note: str, ann: str
                     ) -> list[str]:
