@@ -152,6 +152,9 @@ class _Claims(NamedTuple):
     kind: list[int]  # index into ``kinds``
     kinds: Sequence[rows_of.ClaimKind]  # every source's, read with it (``_claims_of``)
     links: dict[int, tuple[_Link, ...]]  # claim id -> its links (most claims have none)
+    # (kind, name of the note element) -> the finder's notes of claims of that kind
+    # (``_finder_notes``): one dict for the files of an export, whose claims share kinds
+    notes: dict[tuple[int, str], tuple[str, ...]]
 
     @classmethod
     def of(cls, claims: Sequence[_Claim]) -> _Claims:
@@ -160,7 +163,7 @@ class _Claims(NamedTuple):
         kind = [kinds.setdefault((c.kind, c.status, c.agent, c.agent_entity_id, c.provenance,
                                   c.cue, c.confidence, c.candidate), len(kinds)) for c in claims]
         return cls([c.id for c in claims], [c.start for c in claims], [c.end for c in claims],
-                   kind, list(kinds), {c.id: c.links for c in claims if c.links})
+                   kind, list(kinds), {c.id: c.links for c in claims if c.links}, {})
 
     def claim(self, j: int) -> _Claim:
         cid = self.id[j]
@@ -168,7 +171,7 @@ class _Claims(NamedTuple):
                       self.links.get(cid, ()))
 
 
-_NO_CLAIMS = _Claims([], [], [], [], (), {})
+_NO_CLAIMS = _Claims([], [], [], [], (), {}, {})
 
 
 class _Kind(NamedTuple):
@@ -431,6 +434,7 @@ class _Edition:
     own: _OwnSpans  # the files' own mentions, unchanged (``_mentions_of``)
     claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]
     claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' last column)
+    claim_notes: dict[tuple[int, str], tuple[str, ...]]  # ``_Claims.notes``
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
     known: dict[str, Entity] = field(default_factory=dict)
@@ -468,7 +472,7 @@ class _Edition:
         wanted.update(k[3] for k in claims.kinds if k[3])
         edition = cls(decided=decided_entities(store), enriched=enriched_entities(store),
                       mentions=mentions, own=own, claims=_claims_of(claims),
-                      claim_kinds=claims.kinds,
+                      claim_kinds=claims.kinds, claim_notes={},
                       links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                       passages=rows_of.passages_of(conn, source_ids, states, link_states))
         if wanted:
@@ -507,7 +511,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         by_claim.setdefault(r[0], []).append(_Link._make(r[1:]))
     links = {cid: tuple(own) for cid, own in by_claim.items()}
     cols = edition.claims.get(key)
-    claims = _Claims(*cols, edition.claim_kinds, links) if cols else _NO_CLAIMS
+    claims = _Claims(*cols, edition.claim_kinds, links, edition.claim_notes) if cols \
+        else _NO_CLAIMS
     wanted = {eid for k in set(claims.kind) if (eid := edition.claim_kinds[k][3])}
     keys: dict[str, None] = {}  # the works cited, in the order of the claims citing them
     for cid in claims.id if links else ():
@@ -1598,27 +1603,40 @@ class _Builder:
     def _annotations(self, q: Callable[[str], str], note: str, ann: str) -> list[Block]:
         """The lines of each claim's annotation that is new (``_annotation``). When every
         claim's seg is new and each annotation's id is free (most files), a claim without
-        an agent or a link says its finder's notes alone: made once per kind of claim, not
-        worked out claim by claim (an export has 1,500 claims)."""
+        a link says its agent and its finder's notes: made once per kind of claim (the notes
+        once for the export), not worked out claim by claim (an export has 1,500 claims)."""
         cl = self.data.claims
         wants = [f"claim-{cid}-annotation" for cid in cl.id] if self._claims_fresh else []
         if not wants or not self.ids.used.isdisjoint(wants):
-            return [lines for j in range(len(cl.id))
-                    if (lines := self._annotation(cl.claim(j), q, note, ann))]
-        kinds, links, used = cl.kinds, cl.links, self.ids.used
-        said = {k: _finder_notes(*kinds[k][5:8], note)[1]  # the finder's notes of a kind
-                for k in dict.fromkeys(cl.kind) if not kinds[k][2]}  # without an agent
+            return [got for j in range(len(cl.id))
+                    if (got := self._annotation(cl.claim(j), q, note, ann))]
+        kinds, links, used, made = cl.kinds, cl.links, self.ids.used, cl.notes
+        said: dict[int, tuple[str, ...]] = {}  # what a claim of a kind says, in the file
+        for k in dict.fromkeys(cl.kind):
+            lines = made.get((k, note))
+            if lines is None:
+                lines = made[k, note] = _finder_notes(*kinds[k][5:8], note)[1]
+            if agent := kinds[k][2]:  # as ``_annotation`` says it, before the finder's notes
+                eid = kinds[k][3]
+                ref = self.agent_pointer(eid)[0] if eid and eid in self.data.entities else None
+                lines = (f"<{note}{attrs((('type', 'agent'), ('corresp', ref)))}>"
+                         f"{esc(agent)}</{note}>", *lines)
+            said[k] = lines
         end = f"</{ann}>"
+        each = map(said.__getitem__, cl.kind)
+        if not links and all(said.values()):  # most files: each claim says something
+            used.update(wants)
+            return [[f'<{ann} xml:id="{want}" target="#claim-{cid}" motivation="describing">',
+                     *lines, end] for cid, want, lines in zip(cl.id, wants, each)]
         out: list[Block] = []
-        for j, (cid, want, k) in enumerate(zip(cl.id, wants, cl.kind)):
-            notes = said.get(k)
-            if notes is None or cid in links:  # the file's own: ``claim-<id>``, free
+        for j, (cid, want, lines) in enumerate(zip(cl.id, wants, each)):
+            if cid in links:  # the file's own: ``claim-<id>``, free
                 if got := self._annotation(cl.claim(j), q, note, ann):
                     out.append(got)
-            elif notes:
+            elif lines:
                 used.add(want)
                 out.append([f'<{ann} xml:id="{want}" target="#claim-{cid}" '
-                            'motivation="describing">', *notes, end])
+                            'motivation="describing">', *lines, end])
         return out
 
     def _annotation(self, c: _Claim, q: Callable[[str], str], note: str, ann: str
