@@ -155,6 +155,10 @@ class _Claims(NamedTuple):
     # (kind, name of the note element) -> the finder's notes of claims of that kind
     # (``_finder_notes``): one dict for the files of an export, whose claims share kinds
     notes: dict[tuple[int, str], tuple[str, ...]]
+    # each kind's look, an index into ``looks``: (kind, status, provenance), which its seg
+    # says (``_claim_looks``; a few for the export)
+    look: Sequence[int]
+    looks: Sequence[tuple[str, str, str]]
 
     @classmethod
     def of(cls, claims: Sequence[_Claim]) -> _Claims:
@@ -163,7 +167,8 @@ class _Claims(NamedTuple):
         kind = [kinds.setdefault((c.kind, c.status, c.agent, c.agent_entity_id, c.provenance,
                                   c.cue, c.confidence, c.candidate), len(kinds)) for c in claims]
         return cls([c.id for c in claims], [c.start for c in claims], [c.end for c in claims],
-                   kind, list(kinds), {c.id: c.links for c in claims if c.links}, {})
+                   kind, list(kinds), {c.id: c.links for c in claims if c.links}, {},
+                   *_claim_looks(list(kinds)))
 
     def claim(self, j: int) -> _Claim:
         cid = self.id[j]
@@ -171,7 +176,14 @@ class _Claims(NamedTuple):
                       self.links.get(cid, ()))
 
 
-_NO_CLAIMS = _Claims([], [], [], [], (), {}, {})
+def _claim_looks(kinds: Sequence[rows_of.ClaimKind]
+                 ) -> tuple[list[int], list[tuple[str, str, str]]]:
+    """Each kind's look (an index), and the looks: claims of kinds with another cue alike."""
+    looks: dict[tuple[str, str, str], int] = {}
+    return [looks.setdefault((k[0], k[1], k[4]), len(looks)) for k in kinds], list(looks)
+
+
+_NO_CLAIMS = _Claims([], [], [], [], (), {}, {}, (), ())
 
 
 class _Kind(NamedTuple):
@@ -435,6 +447,7 @@ class _Edition:
     claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]
     claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' last column)
     claim_notes: dict[tuple[int, str], tuple[str, ...]]  # ``_Claims.notes``
+    claim_looks: tuple[list[int], list[tuple[str, str, str]]]  # ``_Claims.look``, ``looks``
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
     known: dict[str, Entity] = field(default_factory=dict)
@@ -473,6 +486,7 @@ class _Edition:
         edition = cls(decided=decided_entities(store), enriched=enriched_entities(store),
                       mentions=mentions, own=own, claims=_claims_of(claims),
                       claim_kinds=claims.kinds, claim_notes={},
+                      claim_looks=_claim_looks(claims.kinds),
                       links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                       passages=rows_of.passages_of(conn, source_ids, states, link_states))
         if wanted:
@@ -511,8 +525,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         by_claim.setdefault(r[0], []).append(_Link._make(r[1:]))
     links = {cid: tuple(own) for cid, own in by_claim.items()}
     cols = edition.claims.get(key)
-    claims = _Claims(*cols, edition.claim_kinds, links, edition.claim_notes) if cols \
-        else _NO_CLAIMS
+    claims = _Claims(*cols, edition.claim_kinds, links, edition.claim_notes,
+                     *edition.claim_looks) if cols else _NO_CLAIMS
     wanted = {eid for k in set(claims.kind) if (eid := edition.claim_kinds[k][3])}
     keys: dict[str, None] = {}  # the works cited, in the order of the claims citing them
     for cid in claims.id if links else ():
@@ -768,20 +782,19 @@ class _Builder:
         look: list[int] = []
         xml_ids: dict[int, str] = {}  # row -> the id of its first piece
         few_looks: dict[_Look, int] = {}
-        claim_looks: dict[tuple[str, str, str], int] = {}  # (kind, status, provenance)
+        claim_looks: dict[int, int] = {}  # a claim's look (``_Claims.looks``) -> its index
         by_key, claim_ids = self.ex.by_key, self.claim_ids
         cl = self.data.claims
-        kinds = cl.kinds
 
-        def look_of(k: int) -> int:
-            kind, status, _, _, provenance = kinds[k][:5]
-            li = claim_looks.get((kind, status, provenance))
-            if li is None:
-                li = claim_looks[kind, status, provenance] = few_looks.setdefault(
+        def claim_look(li: int) -> int:
+            got = claim_looks.get(li)
+            if got is None:
+                kind, status, provenance = cl.looks[li]
+                got = claim_looks[li] = few_looks.setdefault(
                     _Look("seg", (("type", "claim"), ("subtype", kind),
                                   *self.proposal_attrs(status, provenance))),
                     len(few_looks))
-            return li
+            return got
 
         names = [f"claim-{cid}" for cid in cl.id]
         self._claims_fresh = bool(names) and not self._has_claim_segs() \
@@ -792,8 +805,9 @@ class _Builder:
             xml_ids.update(enumerate(names))
             start.extend(cl.start)
             end.extend(cl.end)
-            look.extend(map({k: look_of(k) for k in dict.fromkeys(cl.kind)}.__getitem__,
-                            cl.kind))
+            each = list(map(cl.look.__getitem__, cl.kind))
+            look.extend(map({li: claim_look(li) for li in dict.fromkeys(each)}.__getitem__,
+                            each))  # numbered as first met
         for cid, s, e, k in () if self._claims_fresh else zip(cl.id, cl.start, cl.end, cl.kind):
             chain = by_key.get(("seg:claim", s, e))
             if chain is not None:
@@ -803,7 +817,7 @@ class _Builder:
             xml_ids[len(start)] = claim_ids[cid] = self.ids.take(f"claim-{cid}")
             start.append(s)
             end.append(e)
-            look.append(look_of(k))
+            look.append(claim_look(cl.look[k]))
         if start:
             self.counts["claims"] += len(start)
         rank = [RANK_CLAIM] * len(start)
