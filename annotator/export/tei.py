@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -307,26 +308,19 @@ def _mentions_of(read: rows_of.MentionRead,
     (``changed``: those an editor did, by source; None, every one): the file marks them
     already."""
     kinds = [_Kind(*k) for k in read.kinds]
-    n_kinds, sizes = max(len(kinds), 1), np.array(read.sizes, dtype=np.int64)
+    sizes = np.array(read.sizes, dtype=np.int64)
     source = np.repeat(np.arange(len(sizes)), sizes)  # of each mention
-    kind = np.array(read.kind, dtype=np.int64)
-    # a source's own kinds, numbered in the order it first has them (the store's)
-    pairs, first, of_pair = np.unique(source * n_kinds + kind, return_index=True,
-                                      return_inverse=True)
-    by_first = np.argsort(first)
-    rank = np.empty_like(by_first)
-    rank[by_first] = np.arange(len(by_first))
-    pairs = pairs[by_first]
-    own_first = np.searchsorted(pairs // n_kinds, np.arange(len(sizes) + 1))
-    local = rank[of_pair.reshape(-1)] - own_first[source]
+    # a source's own kinds, numbered in the order it first has them (the store's), as read
+    own_at = [0, *accumulate(read.counts)]
+    every_kind = np.array(read.own, dtype=np.int64)
+    local = np.fromstring(read.local, dtype=np.int64, sep=",") if len(source) else source
+    kind = every_kind[np.array(own_at[:-1], dtype=np.int64)[source] + local]
     start = np.fromstring(read.starts, dtype=np.int64, sep=",") if len(kind) else kind
     end = np.fromstring(read.ends, dtype=np.int64, sep=",") if len(kind) else kind
     order = _document_order(start, end, kinds, kind, source)
     start, end, local = start[order], end[order], local[order]
-    every_kind = pairs % n_kinds
-    each_kinds = list(map(kinds.__getitem__, every_kind.tolist()))
+    each_kinds = list(map(kinds.__getitem__, read.own))
     at = np.concatenate(([0], np.cumsum(sizes)))
-    own_at = own_first.tolist()
     mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb], kinds,
                                every_kind[ka:kb])
                 for key, a, b, ka, kb in zip(read.versions, at.tolist(), at[1:].tolist(),

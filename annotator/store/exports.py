@@ -30,12 +30,15 @@ class MentionRead(NamedTuple):
     """The mentions of many sources, as columns: each kind of mention (the same markup:
     ``type, entity_id, date_value, status, provenance, date_cert``) once for all of them, and
     each source's mentions one after the other (``sizes``: how many each), in the order of
-    the store's ``mentions_kinds`` index."""
+    the store's ``mentions_kinds`` index, each numbered among its source's own kinds (in the
+    order it first has them: ``own``, their numbers in ``kinds``)."""
 
     kinds: list[Kind]
     versions: list[tuple[str, str]]  # (source_id, sha256) of those with mentions
     sizes: list[int]
-    kind: list[int]  # of each mention, an index into ``kinds``
+    own: list[int]  # each version's kinds, as indices into ``kinds``, version after version
+    counts: list[int]  # how many kinds each version has
+    local: str  # of each mention, its index into its version's ``own``; joined by commas
     starts: str  # joined by commas, source after source
     ends: str
 
@@ -62,9 +65,12 @@ _MARKS = ("'confirmed', CASE provenance WHEN 'source' THEN 'source' ELSE '' END"
 # the states whose answers ``mention_packs`` keeps (its ``proposals``), and the digest of the
 # queries that give them, under which they are kept: a row another query gave is not read
 _PACKED: dict[Pair, int] = {("confirmed", "confirmed"): 0, ("confirmed", "proposed"): 1}
-PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED)).encode()).hexdigest()[:16]
+# how a pack holds the kinds (``_numbered``): each mention's number among its version's
+# kinds, US, then those kinds, each once, joined by RS
+_KINDS = "local,US,own RS"
+PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED, _KINDS)).encode()).hexdigest()[:16]
 
-_Pack = tuple[str, str, str]  # starts, ends, kinds of a version ('' each: no mentions)
+_Pack = tuple[str, str, str]  # starts, ends, kinds (``_numbered``) of a version ('' each: none)
 
 
 def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
@@ -74,13 +80,14 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
     A row per mention, or per kind, costs Python an object per column: most of an export
     (a kind holds one or two mentions of a source). One row per source, each mention's kind
     a JSON array joined by RS (JSON escapes control characters; a literal: ``char(30)`` is
-    called for every row), costs Python one number per
-    mention: a kind's text is decoded once for the whole export (an edition of 80k mentions
-    has a few hundred kinds). The store answers from its ``mentions_kinds`` index alone, in
-    the index's order, but builds those rows at a cost (a JSON array a mention: 3 ms for
-    the 4,810 of the bench edition); each version's row is kept in ``mention_packs``
-    (``_packed``), whose triggers drop a source's rows when its mentions change, and read
-    back from there (0.2 ms), the versions without one aggregated.
+    called for every row), costs Python a number per mention: a kind's text is decoded once
+    for the whole export (an edition of 80k mentions has a few hundred kinds). The store
+    answers from its ``mentions_kinds`` index alone, in the index's order, but builds those
+    rows at a cost (a JSON array a mention: 3 ms for the 4,810 of the bench edition); each
+    version's row is kept in ``mention_packs`` (``_packed``), its kinds numbered
+    (``_numbered``: an export numbers each version's kinds, 2,301 texts, not its mentions'),
+    whose triggers drop a source's rows when its mentions change, and read back from there
+    (0.2 ms), the versions without one aggregated.
     """
     wanted = set(versions)
     proposals = _PACKED.get(states)
@@ -95,19 +102,36 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
     if len(found) < len(wanted):
         found.update(_packed(store, wanted - found.keys(), states, proposals))
     numbered = _Numbered()
-    read = MentionRead([], [], [], [], "", "")
-    starts, ends = [], []
+    read = MentionRead([], [], [], [], [], "", "", "")
+    starts, ends, local, own = [], [], [], []
     for key in sorted(found):  # the order of the index: by source id, then sha256
         first, last, keys = found[key]
         if keys:
-            each = keys.split("\x1e")
+            numbers, _, kinds = keys.partition("\x1f")
             read.versions.append(key)
-            read.sizes.append(len(each))
-            read.kind.extend(map(numbered.__getitem__, each))
+            read.sizes.append(numbers.count(",") + 1)
+            local.append(numbers)
+            own.append(kinds)
+            read.counts.append(kinds.count("\x1e") + 1)
             starts.append(first)
             ends.append(last)
+    # every version's kinds numbered in one pass (a few thousand, not a number a mention)
+    if own:
+        read.own.extend(map(numbered.__getitem__, "\x1e".join(own).split("\x1e")))
     read.kinds.extend(map(tuple, json.loads(f"[{','.join(numbered)}]")))  # one decode
-    return read._replace(starts=",".join(starts), ends=",".join(ends))
+    return read._replace(local=",".join(local), starts=",".join(starts), ends=",".join(ends))
+
+
+def _numbered(keys: str) -> str:
+    """A version's kinds as a pack holds them (``_KINDS``), from the aggregate's (each
+    mention's kind, joined by RS): each kind once, in the order the version first has it,
+    and each mention's number among them ('' for none), so an export numbers a version's
+    few dozen kinds, not its every mention."""
+    if not keys:
+        return ""
+    numbered = _Numbered()
+    local = ",".join(map(str, map(numbered.__getitem__, keys.split("\x1e"))))
+    return local + "\x1f" + "\x1e".join(numbered)
 
 
 def _source_ids(versions: set[tuple[str, str]]) -> str:
@@ -125,7 +149,7 @@ def _packed(store: Store, versions: set[tuple[str, str]], states: Pair,
     written, only makes the next export aggregate them again."""
 
     def aggregate(conn: sqlite3.Connection) -> dict[tuple[str, str], _Pack]:
-        got = {(sid, sha): (first, last, keys) for sid, sha, first, last, keys in plain_rows(
+        got = {(sid, sha): (first, last, _numbered(keys)) for sid, sha, first, last, keys in plain_rows(
             conn, _AGGREGATE.format(marks=_MARKS["proposed" in states]),
             (_source_ids(versions), *states))}
         return {key: got.get(key, ("", "", "")) for key in versions}

@@ -150,8 +150,9 @@ CREATE INDEX mentions_told_dates ON mentions(source_id, sha256) WHERE type = 'da
 -- What store.exports.mention_kinds read of a source version's mentions (the mentions_kinds
 -- index aggregated), kept so that the next export reads one row instead of aggregating again:
 -- per version and per states read (proposals 1: with proposals, 0: confirmed only), the
--- starts, ends and kinds as the aggregate gives them ('' all three: no mentions), under
--- ``code``, a digest of the query (a row of another query is not read). A cache: deleting
+-- starts and ends as the aggregate gives them and its kinds numbered (each once, and each
+-- mention's number: store.exports._numbered) ('' all three: no mentions), under ``code``,
+-- a digest of the query and of that numbering (another's row is not read). A cache: deleting
 -- rows loses nothing. The triggers drop a source's rows whenever one of its mentions changes
 -- in a column the query reads, whatever writes it (an act, propose, undo, a migration, an
 -- entity's deletion setting entity_id to NULL), so a kept row is never out of date. A rowid
