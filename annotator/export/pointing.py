@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -105,9 +105,10 @@ def register_of(counts: Iterable[Counter[tuple[str, str]]]) -> str:
 
 class Pointers:
     """Which entity each pointer of the files of one export means, as the store knows it:
-    asked of the store once per file (the pointers it has that no file before it had), and
-    each pointer as written made comparable (``normalise``) once per set of ``prefixDef``
-    declarations, not once per file (an edition's files repeat each other's pointers)."""
+    asked of the store once per group of files (``ask``: the pointers they have that no file
+    before them had), and each pointer as written made comparable (``normalise``) once per
+    set of ``prefixDef`` declarations, not once per file (an edition's files repeat each
+    other's pointers)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -123,16 +124,36 @@ class Pointers:
         known = self._of_written.setdefault(defs, {})
         if known.keys() >= set(values):  # most files of an edition: asked before, all of them
             return known
-        new = [v for v in dict.fromkeys(values) if v not in known]
-        if new:
-            prefixes = Prefixes(defs)
-            keys = {v: normalise(v, prefixes) for v in new}
-            asked = [k for k in dict.fromkeys(keys.values()) if k not in self._of_key]
-            if asked:
-                found = pointer_rows.owners(self.conn, asked)
-                self._of_key.update((k, found.get(k)) for k in asked)
-            known.update((v, self._of_key[k]) for v, k in keys.items())
+        self._ask({defs: values})
         return known
+
+    def ask(self, files: Iterable[Marked]) -> None:
+        """Ask at once what the pointers of many files' names mean (``files``: what their
+        markup says), so that ``file_pointers`` of each finds them asked: one query for the
+        pointers of a group of files no file before them had (was: one a file with any)."""
+        wanted: dict[tuple[tuple[str, str, str], ...], dict[str, None]] = {}
+        for found in files:
+            wanted.setdefault(found.prefixes, {}).update(
+                dict.fromkeys(first for _, first in found.pointers))
+        self._ask(wanted)
+
+    def _ask(self, wanted: Mapping[tuple[tuple[str, str, str], ...], Iterable[str]]) -> None:
+        """The entities of the pointers as files with those ``prefixDef`` declarations write
+        them, those not asked before asked of the store in one query."""
+        made: dict[tuple[tuple[str, str, str], ...], dict[str, str]] = {}
+        for defs, values in wanted.items():
+            known = self._of_written.setdefault(defs, {})
+            new = [v for v in dict.fromkeys(values) if v not in known]
+            if new:
+                prefixes = Prefixes(defs)
+                made[defs] = {v: normalise(v, prefixes) for v in new}
+        asked = [k for k in dict.fromkeys(k for keys in made.values() for k in keys.values())
+                 if k not in self._of_key]
+        if asked:
+            found = pointer_rows.owners(self.conn, asked)
+            self._of_key.update((k, found.get(k)) for k in asked)
+        for defs, keys in made.items():
+            self._of_written[defs].update((v, self._of_key[k]) for v, k in keys.items())
 
 
 def file_pointers(pointers: Pointers, found: Marked) -> dict[str, tuple[str, str]]:

@@ -2468,9 +2468,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 source = _Source.of(index_file(file.tm, file.tree))
                 data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                               marked=bool(source.existing.by_key), edition=edition)
-                found = marked(file.tm)
-                data.own_pointers = file_pointers(pointers, found)
-                data.named = Named(pointers, found.prefixes)
+                data.named = Named(pointers, marked(file.tm).prefixes)
                 data.file_forms = file_forms.get(src.id, Counter())
                 name = edition_of.get(src.id, "")
                 data.edition_forms = edition_forms.get(name, Counter())
@@ -2487,6 +2485,10 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 if in_hand < _GROUP_CHARS and n + 1 < len(sources):
                     continue
                 group = [built for *_, built in ready]
+                found = [marked(file.tm) for _, file, _, _ in ready]
+                pointers.ask(found)  # what the group's own pointers mean, in one query
+                for (_, _, data, _), own in zip(ready, found):
+                    data.own_pointers = file_pointers(pointers, own)
                 _settle_own(group)  # the group's own names and dates at once
                 for built in group:
                     built.inline()
