@@ -681,9 +681,12 @@ class _Builder:
         # the ids of entries the file's own ``#id`` pointers name and the file lacks -> the
         # entity: written in its standOff (``_missing_entry``)
         self.missing: dict[str, str] = {}
-        # the file's own names whose ``#x`` names no entry of the file: (element, x, entity),
+        # names whose ``#x`` names no entry of the file, (row, element, x, entity): those
+        # ``_reuse`` found, and the file's own nothing was decided of, (row, element, kind),
+        # whose pointers are read only when their entity's entry may be written; both
         # settled once the export knows what it inserts (``_settle_lacking``)
-        self.lacking: list[tuple[int, str, str]] = []
+        self.lacking: list[tuple[int, int, str, str]] = []
+        self.own_names: list[tuple[int, int, int]] = []
         self._missing_of: dict[str, str | None] = {}  # pointer -> ``_missing_entry``'s
         self._agents: dict[str, tuple[str | None, bool]] = {}  # entity -> ``agent_pointer``'s
         self._lacking_of: dict[str, str | None] = {}  # pointer -> ``_lacking``'s
@@ -863,9 +866,6 @@ class _Builder:
         kinds = m.kinds
         start, end, kind = m.start, m.end, m.kind
         found: list[_Found] = []
-        # the file's own names nothing was decided of whose ``#x`` names no element of the
-        # file, (row, element, x, entity); and its own dates, (element, kind)
-        lacking: list[tuple[int, int, str, str]] = []
         own_dates: list[tuple[int, int]] = []  # its own dates, (element, kind)
         settled = 0  # mentions of the file's own names and dates settled
         by_key = self.ex.by_key
@@ -875,9 +875,10 @@ class _Builder:
         assert got is not None
         if got.rows:  # names or dates already marked in the source
             drop = got.drop
-            own_dates, own_names, settled = got.own_dates, got.own_names, got.settled
+            own_dates, settled = got.own_dates, got.settled
+            self.own_names = got.own_names
             inside: dict[int, int] = {}
-            types = [kd.type for kd in kinds]
+            types = [kd.type for kd in kinds] if got.rest else []
             get = by_key.get
             # the others with the span of an element, or that the file's markup gave, one by
             # one: their type's own element (``persName``...), else another that marks it
@@ -908,18 +909,7 @@ class _Builder:
                 if how == 2:
                     own_dates.append((chain[0], k))
                 else:
-                    own_names.append((j, chain[0], k))
-            if own_names:
-                kept = self.ix.els.attrs
-                refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
-                lacking_x = self._lacking
-                # only its own #x naming no element of the file asks for the entry; its
-                # pointer, as ``_pointer`` finds it:
-                for j, head, k in own_names:
-                    pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
-                    if pointer and "#" in pointer and (eid := kinds[k].entity_id) and (
-                            x := lacking_x(pointer)) is not None:
-                        lacking.append((j, head, x, eid))
+                    self.own_names.append((j, chain[0], k))
             if drop:
                 keep = np.ones(len(start), dtype=bool)
                 keep[drop] = False
@@ -938,10 +928,7 @@ class _Builder:
         if own_dates:
             self._kept_dates(own_dates, extras)
         if found:
-            self._reuse(found, kinds, extras, lacking)
-        if lacking:
-            lacking.sort()
-            self.lacking = [(head, x, eid) for _, head, x, eid in lacking]
+            self._reuse(found, kinds, extras, self.lacking)
         if any(kinds[k].custom for k in present):
             self.julian_used = True
         for k in sorted(present):
@@ -1060,9 +1047,28 @@ class _Builder:
         merge: ``enriched_entities``) or that inserted markup points to: an edition's
         pointers name the entries of its separate register files, and a register import's
         entities, or ones merely confirmed, leave the file as it is (``--register file``
-        writes them in register.xml)."""
-        for node, target, eid in self.lacking:
-            if eid in self.data.enriched or eid in self.inserted_to:
+        writes them in register.xml). The file's own names nothing was decided of are
+        looked at only for those entities: most files have hundreds, and none of them."""
+        lacking = self.lacking
+        enriched, inserted_to = self.data.enriched, self.inserted_to
+        if self.own_names and (enriched or inserted_to):
+            kinds = self.data.mentions.kinds
+            eids = {k: eid for k in {k for *_, k in self.own_names}
+                    if (eid := kinds[k].entity_id) and (eid in enriched or eid in inserted_to)}
+            if eids:
+                kept = self.ix.els.attrs
+                refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
+                lacking_x = self._lacking
+                # only its own #x naming no element of the file asks for the entry; its
+                # pointer, as ``_pointer`` finds it:
+                for j, head, k in self.own_names:
+                    if k in eids:
+                        pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
+                        if pointer and "#" in pointer and (x := lacking_x(pointer)) is not None:
+                            lacking.append((j, head, x, eids[k]))
+        lacking.sort()  # in the order of the file's rows
+        for _, node, target, eid in lacking:
+            if eid in enriched or eid in inserted_to:
                 if self.register != "none":
                     self.missing.setdefault(target, eid)
                 else:
@@ -1887,8 +1893,9 @@ class _Settled:
     """Of a file's mentions with the span of an element the file has, or that its own markup
     gave (``rows``: how many), those settled at once (``_settle_own``): the file's own names
     and dates with their type's own element (``persName``...), which are not wrapped again
-    (``drop``: their rows), its dates compared (``own_dates``: (element, kind)), its names'
-    pointers looked at (``own_names``: (row among ``rows``, element, kind)); and the others,
+    (``drop``: their rows), its dates compared (``own_dates``: (element, kind)), its names,
+    whose pointers ``_settle_lacking`` may look at (``own_names``: (row among ``rows``,
+    element, kind)); and the others,
     looked at one by one (``rest``: (row among ``rows``, row, start, end, kind, whether the
     file's markup gave it, how it is settled: 2 a date, 1 a name nothing was decided of, else
     0))."""
