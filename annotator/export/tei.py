@@ -278,6 +278,11 @@ class _Data:
     # every file, cost more than its id's)
     entry_lines: dict[tuple[str, str, str, str, tuple[tuple[str, str | None], ...]],
                       tuple[str, ...]] = field(default_factory=dict)
+    # the pointer new markup gives an entity the file has no pointer of its own to, by
+    # entity id, form and register: one dict shared by the files of an export
+    # (``_Builder._kind_attrs``), which name an entity in many files
+    new_pointers: dict[tuple[str, str, str], tuple[tuple[str, str | None], ...]] = field(
+        default_factory=dict)
 
     def style(self, type_: str) -> Style:
         """How new names of this type point: as the file's names do, else the edition's."""
@@ -931,10 +936,16 @@ class _Builder:
             self._reuse(found, kinds, extras, self.lacking)
         if any(kinds[k].custom for k in present):
             self.julian_used = True
+        own_pointers, pointed = self.data.own_pointers, self.pointed
+        writes = self.register not in ("none", URIS)  # an entry for every entity (``_needs_entry``)
         for k in sorted(present):
             kd = kinds[k]
-            if kd.entity_id and extras[k] and kd.type != "date":
-                self._point_to(kd.entity_id)
+            eid = kd.entity_id
+            if eid and extras[k] and kd.type != "date":
+                if eid in own_pointers:
+                    self._point_to(eid)
+                elif writes or self._needs_entry(eid):  # ``_point_to`` of the others
+                    pointed.add(eid)
         # kinds that look alike (names of entities pointed to alike, decided dates of a value)
         # share one look: tags are made once per look, not per kind; a proposal's @resp id
         # is taken in document order
@@ -974,10 +985,20 @@ class _Builder:
     def _kind_attrs(self, kinds: list[_Kind], wanted: Iterable[int]
                     ) -> dict[int, tuple[tuple[str, str | None], ...]]:
         """The attributes of each kind ``wanted`` but its ``@cert``/``@resp`` as a proposal:
-        a date's value, a name's pointer (found once per entity: its kinds differ in status
-        and provenance). Only those asked: most kinds of a marked file are its own names,
-        kept as they are, which need none."""
-        refs: dict[str, tuple[tuple[str, str | None], ...]] = {}
+        a date's value, a name's pointer. Only those asked: most kinds of a marked file are
+        its own names, kept as they are, which need none.
+
+        A name's pointer is the file's own to its entity, when the file has one (but for
+        ``none``, one naming an entry the file lacks, which ``none`` does not write); else,
+        in the edition's form (``pointing``), its entry in this file's standOff (``inline``)
+        or in ``register.xml`` (``file``), or its authority record (``none``: no register
+        written; none when it has no id; ``uris``: its entry in the standOff when it has no
+        id): the same in every file that points alike, found once per export
+        (``_Data.new_pointers``), not per file and kind (an entity's kinds differ in status
+        and provenance)."""
+        data, register = self.data, self.register
+        entities, own_pointers, made = data.entities, data.own_pointers, data.new_pointers
+        forms: dict[str, str] = {}  # by type
         out: dict[int, tuple[tuple[str, str | None], ...]] = {}
         for i in sorted(set(wanted)):  # in the kinds' order, as when all were made
             k = kinds[i]
@@ -987,28 +1008,24 @@ class _Builder:
                                      k.stated)
                 continue
             eid = k.entity_id
-            if not eid or eid not in self.data.entities:
+            if not eid or (ent := entities.get(eid)) is None:
                 out[i] = ()
                 continue
-            got = refs.get(eid)
+            own = own_pointers.get(eid)
+            if own is not None and (register != "none" or self._missing_entry(own[1]) is None):
+                out[i] = (own,)
+                continue
+            # ``pointer`` of an entity the file does not point to: as in every file of the
+            # export that points alike
+            form = forms.get(k.type)
+            if form is None:
+                form = forms[k.type] = data.style(k.type).form
+            got = made.get((eid, form, register))
             if got is None:
-                ref = self.pointer(self.data.entities[eid])
-                got = refs[eid] = (ref,) if ref else ()
+                ref = _new_pointer(eid, ent.authority, form, register, self.entries)
+                got = made[eid, form, register] = (ref,) if ref else ()
             out[i] = got
         return out
-
-    def pointer(self, ent: Entity) -> tuple[str, str] | None:
-        """(attribute, value) inserted markup points to an entity with: the file's own
-        pointer to it, when the file has one (but for ``none``, one naming an entry the file
-        lacks, which ``none`` does not write); else, in the edition's form (``pointing``),
-        its entry in this file's standOff (``inline``) or in ``register.xml`` (``file``), or
-        its authority record (``none``: no register written; None when it has no id;
-        ``uris``: its entry in the standOff when it has no id)."""
-        own = self.data.own_pointers.get(ent.id)
-        if own is not None and (self.register != "none" or self._missing_entry(own[1]) is None):
-            return own
-        return _new_pointer(ent.id, ent.authority, self.data.style(ent.type).form,
-                            self.register, self.entries)
 
     def _record(self, ent: Entity) -> tuple[bool, str | None]:
         """``_record_of`` the entity in this export's register."""
@@ -2466,6 +2483,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         pointers = Pointers(ctx.store.conn)  # pointer -> entity, for every file
         edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
         entry_lines: dict[Any, tuple[str, ...]] = {}  # ``_Data.entry_lines``
+        new_pointers: dict[Any, tuple[tuple[str, str | None], ...]] = {}  # and ``new_pointers``
         with ExportFiles(ctx.root) as out_files:
             # each file's spans made, then placed with its group's at once, then written
             ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
@@ -2480,7 +2498,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 name = edition_of.get(src.id, "")
                 data.edition_forms = edition_forms.get(name, Counter())
                 data.edition_styles = edition_styles.setdefault(name, {})
-                data.entry_lines = entry_lines
+                data.entry_lines, data.new_pointers = entry_lines, new_pointers
                 mode = register or (inferred_register([data.file_forms]) if data.file_forms
                                     else edition_registers.get(name, "inline"))
                 built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
