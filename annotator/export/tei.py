@@ -2097,8 +2097,7 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     owner = p.owner + first_span[file]
     counts = np.bincount(owner, minlength=int(n_spans.sum())) if len(owner) else owner
     shared = counts[owner] == 1
-    with_id = [int(first_span[n]) + o for n, sp in enumerate(spans)
-               for o in sp.xml_ids]
+    with_id = [first + o for first, sp in zip(first_span.tolist(), spans) for o in sp.xml_ids]
     if with_id:  # a mask of the rows, not np.isin (which sorts)
         has_id = np.zeros(len(counts), dtype=bool)
         has_id[with_id] = True
