@@ -926,12 +926,15 @@ class _Builder:
         self._m_start, self._m_end = start, end
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
-        extras = self._kind_attrs(kinds, [*present, *(k for _, k in own_dates),
-                                          *(k for _, k, *_ in found)])  # what ``_reuse`` reads
+        # what ``_reuse`` reads too; the file's own dates are compared by value alone
+        # (``_kept_dates``), but a Julian one takes its calendar's id, as when it was asked
+        extras = self._kind_attrs(kinds, [*present, *(k for _, k, *_ in found)])
+        if any(kinds[k].custom for _, k in own_dates):
+            self.julian_id()
         if found or settled:
             self.counts["reused"] += len(found) + settled
         if own_dates:
-            self._kept_dates(own_dates, extras)
+            self._kept_dates(own_dates, kinds)
         if found:
             self._reuse(found, kinds, extras, self.lacking)
         if any(kinds[k].custom for k in present):
@@ -1136,15 +1139,15 @@ class _Builder:
                                                else None)
         return got
 
-    def _kept_dates(self, dates: list[tuple[int, int]],
-                    extras: dict[int, tuple[tuple[str, str | None], ...]]) -> None:
+    def _kept_dates(self, dates: list[tuple[int, int]], kinds: list[_Kind]) -> None:
         """Count the file's own dates, (element, kind), whose value differs from the store's
         (an editor's ``date set``): kept as the file writes it. Values are compared as
-        ``DATE_ATTRS`` tuples, None where absent (``_date_values``): no dict made per date."""
+        ``DATE_ATTRS`` tuples, None where absent (``_values_of``): no dict made per date,
+        nor the attributes the export would write for its kind (``_kind_attrs``)."""
         heads, of = zip(*dates)
         kept = self.ix.els.attrs
         haves = zip(*[list(map(kept[a].get, heads)) for a in DATE_ATTRS])
-        wants = map(_date_values, map(extras.__getitem__, of))
+        wants = map(_values_of, [kinds[k].date_value for k in of])
         differ = sum(have != _NO_DATE and have != want for have, want in zip(haves, wants))
         if differ:
             self.counts["dates_kept"] += differ
@@ -2176,6 +2179,15 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
 
 
 _NO_DATE = (None,) * len(DATE_ATTRS)  # an element without a value of its own
+
+
+@lru_cache(maxsize=65536)
+def _values_of(date_value: str | None) -> tuple[str | None, ...]:
+    """``_date_values`` of a date's ``_date_attrs``, from its value (JSON) alone: the other
+    attributes a date is written with (@cert, @calendar, @when-custom...) are none of
+    ``DATE_ATTRS``."""
+    value = json.loads(date_value) if date_value else {}
+    return tuple(str(value[a]) if value.get(a) else None for a in DATE_ATTRS)
 
 
 @lru_cache(maxsize=65536)
