@@ -927,7 +927,7 @@ def test_robust_killed_add_leaves_no_file_without_its_row(tmp_path):
 
 
 def test_robust_killed_export_leaves_no_tmp_after_the_next_run(tmp_path):
-    """SIGKILL an export while it writes a file (a temporary one is there), five times; the
+    """SIGKILL an export while it writes a file (a temporary one is there), three times; the
     next export removes what the killed ones left."""
     from annotator import Workspace
 
@@ -940,11 +940,16 @@ def test_robust_killed_export_leaves_no_tmp_after_the_next_run(tmp_path):
         ws.add(DATA / "rich.xml")
     exports = root / "exports"
     exports.mkdir(exist_ok=True)
-    killed = 0
-    for _ in range(5):
+    killed = tries = 0
+    while killed < 3 and tries < 30:  # a loaded machine may not look in the moment it has
+        tries += 1
         proc = _annotator(root, "export", "tei")
-        killed += _kill_when(proc, lambda: bool(_tmp_files(exports)))
-    assert killed >= 3, killed
+        if _kill_when(proc, lambda: bool(_tmp_files(exports))):
+            killed += 1
+        else:  # it ended: its files would be unchanged next time, none written (no tmp)
+            for f in exports.glob("*.xml"):
+                f.unlink()
+    assert killed == 3, tries
     done = _annotator(root, "export", "tei")
     assert done.wait(timeout=300) == 0, done.stderr.read()
     assert _tmp_files(exports) == []
