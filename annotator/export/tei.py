@@ -1640,7 +1640,8 @@ class _Builder:
         """The lines of each claim's annotation that is new (``_annotation``). When every
         claim's seg is new and each annotation's id is free (most files), a claim without
         a link says its agent and its finder's notes: made once per kind of claim (the notes
-        once for the export), not worked out claim by claim (an export has 1,500 claims)."""
+        once for the export), not worked out claim by claim (an export has 1,500 claims);
+        when none has a link, they are one entry (``_ClaimNotes``)."""
         cl = self.data.claims
         wants = [f"claim-{cid}-annotation" for cid in cl.id] if self._claims_fresh else []
         if not wants or not self.ids.used.isdisjoint(wants):
@@ -1658,12 +1659,11 @@ class _Builder:
                 lines = (f"<{note}{attrs((('type', 'agent'), ('corresp', ref)))}>"
                          f"{esc(agent)}</{note}>", *lines)
             said[k] = lines
-        end = f"</{ann}>"
-        each = map(said.__getitem__, cl.kind)
         if not links and all(said.values()):  # most files: each claim says something
             used.update(wants)
-            return [[f'<{ann} xml:id="{want}" target="#claim-{cid}" motivation="describing">',
-                     *lines, end] for cid, want, lines in zip(cl.id, wants, each)]
+            return [_ClaimNotes(ann, cl.id, wants, cl.kind, said)]
+        end = f"</{ann}>"
+        each = map(said.__getitem__, cl.kind)
         out: list[Block] = []
         for j, (cid, want, lines) in enumerate(zip(cl.id, wants, each)):
             if cid in links:  # the file's own: ``claim-<id>``, free
@@ -2344,10 +2344,32 @@ def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
     return lambda indent, unit: _indent(lines, indent, unit)
 
 
+@dataclass(frozen=True, slots=True)
+class _ClaimNotes:
+    """The new annotations of a file's claims, none with a link, each saying what its kind
+    says (most files' claims): written as one entry, each claim's from its kind's text,
+    made once the indent is known, and its id, not from its lines (an export has 1,500)."""
+
+    ann: str  # the annotation element's name
+    ids: Sequence[int]  # the claims', in order: each one's seg has the id ``claim-<id>``
+    wants: Sequence[str]  # each one's annotation's id
+    kind: Sequence[int]  # each one's kind
+    said: dict[int, tuple[str, ...]]  # kind -> the lines between the annotation's tags
+
+    def text(self, indent: str, unit: str, nl: str) -> str:
+        inner = nl + indent + unit
+        tail = {k: f'" motivation="describing">{inner}{inner.join(lines)}{nl}{indent}'
+                   f"</{self.ann}>" for k, lines in self.said.items()}
+        head = f'{indent}<{self.ann} xml:id="'
+        return nl.join([f'{head}{want}" target="#claim-{cid}{tail[k]}'
+                        for want, cid, k in zip(self.wants, self.ids, self.kind)])
+
+
 # an entry of a standOff list: a tuple of its lines, indented from 0, when files share it
 # (an entity's entry, a work's); a list when it is one file's alone (a claim's annotation:
-# its first and last line outermost, the one or more between them one step in)
-Block = tuple[str, ...] | list[str]
+# its first and last line outermost, the one or more between them one step in); a file's
+# claims' annotations all at once (``_ClaimNotes``)
+Block = tuple[str, ...] | list[str] | _ClaimNotes
 
 
 def _blocks_text(blocks: list[Block], indent: str, unit: str, nl: str) -> list[str]:
@@ -2355,7 +2377,8 @@ def _blocks_text(blocks: list[Block], indent: str, unit: str, nl: str) -> list[s
     entry, which a caller joins with ``nl`` before each as it does lines. An entry files
     share is made once (``_block_text``); one file's own is not kept."""
     inner = nl + indent + unit
-    return [_block_text(b, indent, unit, nl) if isinstance(b, tuple)
+    return [b.text(indent, unit, nl) if isinstance(b, _ClaimNotes)
+            else _block_text(b, indent, unit, nl) if isinstance(b, tuple)
             else f"{indent}{b[0]}{inner}{inner.join(b[1:-1])}{nl}{indent}{b[-1]}"
             for b in blocks]
 
