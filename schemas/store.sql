@@ -243,6 +243,30 @@ CREATE TABLE claims (
     agent_candidate TEXT NOT NULL DEFAULT '', -- who a description agent may be, to confirm
     UNIQUE (source_id, sha256, start, end)
 );
+-- What store.exports.claims_of read of a source version's claims, kept as mention_packs keeps
+-- its mentions: per version and states read, the claims' ids, starts, ends and kinds as the
+-- aggregate gives them ('' all four: no claims), under ``code``, the query's digest. The
+-- triggers drop a source's rows whenever one of its claims changes in a column the query
+-- reads, whatever writes it (an act, propose, undo, a removal, an entity's deletion setting
+-- agent_entity_id to NULL). A cache: deleting rows loses nothing.
+CREATE TABLE claim_packs (
+    source_id   TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    proposals   INTEGER NOT NULL,
+    code        TEXT NOT NULL,
+    ids         TEXT NOT NULL,
+    starts      TEXT NOT NULL,
+    ends        TEXT NOT NULL,
+    kinds       TEXT NOT NULL,
+    PRIMARY KEY (source_id, sha256, proposals)
+);
+CREATE TRIGGER claim_packs_inserted AFTER INSERT ON claims BEGIN
+    DELETE FROM claim_packs WHERE source_id = NEW.source_id; END;
+CREATE TRIGGER claim_packs_deleted AFTER DELETE ON claims BEGIN
+    DELETE FROM claim_packs WHERE source_id = OLD.source_id; END;
+CREATE TRIGGER claim_packs_updated AFTER UPDATE OF id, source_id, sha256, start, end, kind,
+    status, agent, agent_entity_id, cue, provenance, confidence, agent_candidate ON claims BEGIN
+    DELETE FROM claim_packs WHERE source_id IN (OLD.source_id, NEW.source_id); END;
 
 CREATE TABLE links (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,

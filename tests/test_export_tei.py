@@ -666,6 +666,16 @@ def _exported(ws, out: Path) -> dict[str, bytes]:
     return {f"{f.parent.name}/{f.name}": f.read_bytes() for f in sorted(out.glob("*/*.xml"))}
 
 
+def _exported_traced(ws, out: Path) -> tuple[dict[str, bytes], list[str]]:
+    """``_exported``, and the SQL it ran."""
+    sql: list[str] = []
+    ws.store.conn.set_trace_callback(sql.append)
+    try:
+        return _exported(ws, out), sql
+    finally:
+        ws.store.conn.set_trace_callback(None)
+
+
 def test_export_tei_keeps_what_it_read_of_mentions_and_reads_it_back(seed_ws, tmp_path):
     """The first export keeps each version's mentions as it read them (a pack a version and
     a state, one with no mentions marked empty); the next reads the packs, one query, and
@@ -684,16 +694,13 @@ def test_export_tei_keeps_what_it_read_of_mentions_and_reads_it_back(seed_ws, tm
     shas = {s.id: s.sha256 for s in ws.sources()}
     assert _packs(ws) == [("empty", shas["empty"], n, PACK_CODE, 1) for n in (0, 1)] + [
         (SEED_ID, shas[SEED_ID], n, PACK_CODE, 0) for n in (0, 1)]
-    sql: list[str] = []
-    ws.store.conn.set_trace_callback(sql.append)
-    try:
-        again = _exported(ws, tmp_path / "again")
-    finally:
-        ws.store.conn.set_trace_callback(None)
+    again, sql = _exported_traced(ws, tmp_path / "again")
     assert again == first
     assert not [q for q in sql if "json_array(" in q and "FROM mentions " in q
-                or "mention_packs (" in q]  # the claims' are aggregated each time
+                or "mention_packs (" in q]
     assert len([q for q in sql if "FROM mention_packs" in q]) == 2  # one an export
+    # a store without claims aggregates none and reads or keeps no pack of them
+    assert not [q for q in sql if "FROM claims WHERE" in q or "claim_packs" in q]
     with ws.store.transaction() as conn:  # kept by other code: not read, kept anew
         conn.execute("UPDATE mention_packs SET code = 'other', kinds = '[]'")
     assert _exported(ws, tmp_path / "other") == first
@@ -758,21 +765,29 @@ def test_export_tei_mention_packs_follow_every_change_of_the_mentions(seed_ws, m
     assert len(_packs(ws)) == 2 and _mention_reads(ws) == after
 
 
+def _reopened_without(ws, version, table):
+    """``ws`` reopened as a store of ``version``, made before ``table`` (packs) was: the
+    migration gives it the table, empty, and its three triggers."""
+    from tests.conftest import reopened_at
+
+    again = reopened_at(ws, version, *(f"DROP TRIGGER {table}_{t}"
+                                       for t in ("inserted", "updated", "deleted")),
+                        f"DROP TABLE {table}")
+    assert again.store.query("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                             f"AND name LIKE '{table}_%'")[0][0] == 3
+    assert again.store.query(f"SELECT count(*) FROM {table}")[0][0] == 0  # noqa: S608
+    return again
+
+
 def test_export_tei_mention_packs_in_a_store_of_version_25(seed_ws, tmp_path, monkeypatch):
     """A store made before packs were kept gets the table and its triggers when opened: its
     exports are what they were, the first keeps packs, and a change drops them."""
-    from tests.conftest import reopened_at
     from tests.review_seed import propose_by_names
 
     propose_by_names(seed_ws)
     before = _exported(seed_ws, tmp_path / "before")
-    ws = reopened_at(seed_ws, 25, *(f"DROP TRIGGER mention_packs_{t}"
-                                    for t in ("inserted", "updated", "deleted")),
-                     "DROP TABLE mention_packs")
+    ws = _reopened_without(seed_ws, 25, "mention_packs")
     try:
-        assert ws.store.query("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                              "AND name LIKE 'mention_packs_%'")[0][0] == 3
-        assert _packs(ws) == []
         assert _exported(ws, tmp_path / "after") == before
         assert len(_packs(ws)) == 2
         ws.confirm("person-stalin")
@@ -782,11 +797,11 @@ def test_export_tei_mention_packs_in_a_store_of_version_25(seed_ws, tmp_path, mo
         ws.close()
 
 
-def test_export_tei_keeps_no_mention_pack_when_the_store_is_not_free(seed_ws, tmp_path):
+def test_export_tei_keeps_no_pack_when_the_store_is_not_free(seed_ws, tmp_path):
     """An export while another connection holds the write lock does not wait for it (a
-    cache is no reason to) and keeps nothing, its files the same; nor does a read inside a
-    transaction of the connection's own (an act's: a failed write could end it). Free again,
-    the store keeps them."""
+    cache is no reason to) and keeps nothing, of mentions or claims, its files the same; nor
+    does a read inside a transaction of the connection's own (an act's: a failed write could
+    end it). Free again, the store keeps them."""
     import sqlite3
     import time
 
@@ -795,22 +810,170 @@ def test_export_tei_keeps_no_mention_pack_when_the_store_is_not_free(seed_ws, tm
 
     ws = seed_ws
     propose_by_names(ws)
+    _claim_on_seed(ws)
     with ws.store.transaction():
         inside = _mention_reads(ws)
-    assert _packs(ws) == []
+        claims_inside = _claim_reads(ws)
+    assert _packs(ws) == [] and _claim_packs(ws) == []
     other = sqlite3.connect(ws.store.path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
         began = time.monotonic()
         busy = _exported(ws, tmp_path / "busy")
         took = time.monotonic() - began
-        assert _packs(ws) == []
+        assert _packs(ws) == [] and _claim_packs(ws) == []
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert took < BUSY_TIMEOUT_MS / 1000 / 2
     assert _exported(ws, tmp_path / "free") == busy
     assert len(_packs(ws)) == 2 and _mention_reads(ws) == inside
+    assert len(_claim_packs(ws)) == 2 and _claim_reads(ws) == claims_inside
+
+
+# What an export reads of the claims, kept (``store.exports.claims_of``, table
+# ``claim_packs``): 'talks' (``premier_claim``) has proposals, the seed a claim confirmed
+def _claim_reads(ws):
+    """What an export of every source reads of their claims, in both states."""
+    from annotator.store import exports
+
+    versions = [(s.id, s.sha256) for s in ws.sources()]
+    return [exports.claims_of(ws.store, versions, states) for states in _STATES]
+
+
+def _claim_packs(ws):
+    return sorted(tuple(r) for r in ws.store.query(
+        "SELECT source_id, sha256, proposals, code, kinds = '' FROM claim_packs"))
+
+
+def _claim_on_seed(ws):
+    s, e = span_of(ws, SEED_ID, "Hitler's stated objective was to test Soviet attitude")
+    with ws.store.transaction() as conn:
+        insert_claim(conn, SEED_ID, ws.source(SEED_ID).sha256, s, e, "unattributed")
+
+
+@pytest.fixture
+def claims_kept_ws(seed_ws, nlp, tmp_path):
+    """The seed with a claim confirmed, and 'talks' with the finder's proposals: what each
+    change to a claim starts from (``made``: the claims and the confirm's decision)."""
+    from tests.conftest import premier_claim
+
+    ws = seed_ws
+    _claim_on_seed(ws)
+    claim = premier_claim(ws, nlp, tmp_path).id
+    other = next(c.id for c in ws.claims(source_id="talks") if c.id != claim)
+    made = {"claim": claim, "confirmed": ws.confirm_claim(other).decision_id,
+            "folder": tmp_path, "nlp": nlp}
+    return ws, made
+
+
+def test_export_tei_keeps_what_it_read_of_claims_and_reads_it_back(claims_kept_ws, tmp_path):
+    """The first export keeps each version's claims as it read them (a pack a version and a
+    state, one with none marked empty); the next reads the packs and aggregates none (was:
+    every export built a JSON array for each claim), writing the same files."""
+    from annotator.store.exports import CLAIM_PACK_CODE
+
+    ws, _ = claims_kept_ws
+    assert _claim_packs(ws) == []
+    first = _exported(ws, tmp_path / "first")
+    shas = {s.id: s.sha256 for s in ws.sources()}
+    assert _claim_packs(ws) == [(SEED_ID, shas[SEED_ID], n, CLAIM_PACK_CODE, 0)
+                                for n in (0, 1)] + [
+        ("talks", shas["talks"], n, CLAIM_PACK_CODE, 0) for n in (0, 1)]
+    again, sql = _exported_traced(ws, tmp_path / "again")
+    assert again == first
+    assert not [q for q in sql if "FROM claims WHERE" in q or "claim_packs (" in q]
+    assert len([q for q in sql if "FROM claim_packs" in q]) == 2  # one an export
+    with ws.store.transaction() as conn:  # kept by other code: not read, kept anew
+        conn.execute("UPDATE claim_packs SET code = 'other', kinds = ''")
+    assert _exported(ws, tmp_path / "other") == first
+    assert {r[3] for r in _claim_packs(ws)} == {CLAIM_PACK_CODE}
+
+
+def _claim_confirmed(ws, made):
+    ws.confirm_claim(made["claim"])
+
+
+def _claim_rejected(ws, made):
+    ws.reject_claim(made["claim"])
+
+
+def _claim_agent_set(ws, made):
+    ws.set_claim_agent(made["claim"], "Molotov")
+
+
+def _claim_marked(ws, made):  # an editor's claim, on words of the text
+    ws.add_claim("talks", quote="on 12 November 1940")
+
+
+def _claim_moved(ws, made):  # words added before them: the claims' spans move
+    from tests.conftest import PREMIER
+
+    note = made["folder"] / "talks.txt"
+    note.write_text(PREMIER.replace("Talks\n", "Talks in Berlin\n"), encoding="utf-8")
+    ws.add(note, replace=True)
+
+
+def _claim_undone(ws, made):  # the confirm taken back
+    ws.undo(made["confirmed"])
+
+
+def _claims_proposed_again(ws, made):  # the finder finds none now: its proposals withdrawn
+    from annotator.nlp import claim_finder
+
+    find = claim_finder.find_claims
+    claim_finder.find_claims = lambda *args: []
+    try:
+        ws.propose_claims(["talks"], nlp=made["nlp"])
+    finally:
+        claim_finder.find_claims = find
+
+
+def _claims_source_removed(ws, made):
+    ws.remove_source("talks")
+
+
+@pytest.mark.parametrize("change", [_claim_confirmed, _claim_rejected, _claim_agent_set,
+                                    _claim_marked, _claim_moved, _claim_undone,
+                                    _claims_proposed_again, _claims_source_removed])
+def test_export_tei_claim_packs_follow_every_change_of_the_claims(claims_kept_ws, monkeypatch,
+                                                                    change):
+    """A change of a source's claims, whatever makes it, drops its packs, not another
+    source's (the store's triggers), and the next export reads what an aggregate of the
+    claims as they are gives, not what it kept before the change."""
+    from annotator.store import exports
+
+    ws, made = claims_kept_ws
+    before = _claim_reads(ws)
+    assert len(_claim_packs(ws)) == 4 and _claim_reads(ws) == before
+    change(ws, made)
+    assert [r[0] for r in _claim_packs(ws)] == [SEED_ID, SEED_ID]
+    after = _claim_reads(ws)
+    with monkeypatch.context() as patched:
+        patched.setattr(exports, "_PACKED", {})
+        assert after == _claim_reads(ws) != before
+    assert len(_claim_packs(ws)) == 2 * len(ws.sources()) and _claim_reads(ws) == after
+
+
+def test_export_tei_claim_packs_in_a_store_of_version_26(claims_kept_ws, tmp_path,
+                                                          monkeypatch):
+    """A store made before claims were kept gets the table and its triggers when opened: its
+    exports are what they were, the first keeps packs, and a change drops them."""
+    from annotator.store import exports
+
+    ws, made = claims_kept_ws
+    before = _exported(ws, tmp_path / "before")
+    ws = _reopened_without(ws, 26, "claim_packs")
+    try:
+        assert _exported(ws, tmp_path / "after") == before
+        assert len(_claim_packs(ws)) == 4
+        ws.confirm_claim(made["claim"])
+        assert [r[0] for r in _claim_packs(ws)] == [SEED_ID, SEED_ID]
+        after = _claim_reads(ws)
+        monkeypatch.setattr(exports, "_PACKED", {})
+        assert _claim_reads(ws) == after
+    finally:
+        ws.close()
 
 
 def test_export_tei_include_proposals_marks_cert_and_resp(ws, copy_data, tei_schema):

@@ -884,22 +884,26 @@ def _store_image(path):
         conn.close()
 
 
+_PACKS = ("mention_packs", "claim_packs")
+
+
 def _but_packs(image):
-    """A store image without what version 26 added: ``mention_packs``, empty, and its
-    triggers."""
+    """A store image without what versions 26 and 27 added: ``mention_packs`` and
+    ``claim_packs``, empty, and their triggers."""
     tables, schema, *rest = image
-    assert tables["mention_packs"] == []
-    return ({t: rows for t, rows in tables.items() if t != "mention_packs"},
-            [r for r in schema if r[2] != "mention_packs" and
-             not r[1].startswith("mention_packs_")], *rest)
+    assert [tables[t] for t in _PACKS] == [[], []]
+    return ({t: rows for t, rows in tables.items() if t not in _PACKS},
+            [r for r in schema if r[2] not in _PACKS and
+             not r[1].startswith(tuple(f"{t}_" for t in _PACKS))], *rest)
 
 
 def _at_version_16(ws):
     """Close the workspace and take its store back to version 16: the tables of FRESH_IDS
     made anew as that release's schema.sql made them (this one's without AUTOINCREMENT, which
     SQLite cannot take away in place), their rows and indexes again, sqlite_sequence emptied
-    (SQLite keeps the table itself), and no ``mention_packs`` (version 26's; dropping
-    ``mentions`` dropped its triggers). Returns the store's path."""
+    (SQLite keeps the table itself), and no ``mention_packs`` nor ``claim_packs`` (versions
+    26's and 27's; dropping ``mentions`` and ``claims`` dropped their triggers). Returns the
+    store's path."""
     from annotator.store.connection import FRESH_IDS
 
     conn, path, back = ws.store.conn, ws.store.path, []
@@ -915,8 +919,8 @@ def _at_version_16(ws):
                                               (table,)))]
     ws.close()
     old_store = sqlite3.connect(path)  # foreign keys off: a drop deletes no other table's rows
-    for sql in (*back, "DELETE FROM sqlite_sequence", "DROP TABLE mention_packs",
-                "PRAGMA user_version = 16"):
+    for sql in (*back, "DELETE FROM sqlite_sequence",
+                *(f"DROP TABLE {table}" for table in _PACKS), "PRAGMA user_version = 16"):
         old_store.execute(sql)
     old_store.commit()
     old_store.close()

@@ -478,7 +478,7 @@ class _Edition:
                 mentions[key] = _Mentions.of(())
         for key, rows in rows_of.marked_dates(conn, versions, states).items():
             _as_marked(mentions[key], rows)
-        claims = rows_of.claims_of(conn, source_ids, states)
+        claims = rows_of.claims_of(store, versions, states)
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
         wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
         wanted.update(k[3] for k in claims.kinds if k[3])

@@ -28,7 +28,7 @@ from annotator.store.logged import (CHAIN_ROOT, EVERY_CHAIN, IMPORT_ACTS, NAMING
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 26
+SCHEMA_VERSION = 27
 BUSY_TIMEOUT_MS = 5000
 # how much of the store a connection reads through a memory map, not a read() per page into
 # its own page cache: a fresh connection (each command, each export) copies every page it
@@ -350,6 +350,19 @@ _PACKS = (
     "CREATE TRIGGER IF NOT EXISTS mention_packs_updated AFTER UPDATE OF source_id, sha256, "
     "start, end, type, status, entity_id, date_value, date_cert, provenance ON mentions BEGIN "
     "DELETE FROM mention_packs WHERE source_id IN (OLD.source_id, NEW.source_id); END;")
+# Version 27: the same for the claims (table ``claim_packs``, ``store.exports.claims_of``).
+_CLAIM_PACKS = (
+    "CREATE TABLE IF NOT EXISTS claim_packs (source_id TEXT NOT NULL, sha256 TEXT NOT NULL, "
+    "proposals INTEGER NOT NULL, code TEXT NOT NULL, ids TEXT NOT NULL, starts TEXT NOT NULL, "
+    "ends TEXT NOT NULL, kinds TEXT NOT NULL, PRIMARY KEY (source_id, sha256, proposals)); "
+    "CREATE TRIGGER IF NOT EXISTS claim_packs_inserted AFTER INSERT ON claims BEGIN "
+    "DELETE FROM claim_packs WHERE source_id = NEW.source_id; END; "
+    "CREATE TRIGGER IF NOT EXISTS claim_packs_deleted AFTER DELETE ON claims BEGIN "
+    "DELETE FROM claim_packs WHERE source_id = OLD.source_id; END; "
+    "CREATE TRIGGER IF NOT EXISTS claim_packs_updated AFTER UPDATE OF id, source_id, sha256, "
+    "start, end, kind, status, agent, agent_entity_id, cue, provenance, confidence, "
+    "agent_candidate ON claims BEGIN "
+    "DELETE FROM claim_packs WHERE source_id IN (OLD.source_id, NEW.source_id); END;")
 
 
 def highest_given(conn: sqlite3.Connection, table: str) -> int:
@@ -412,6 +425,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], str]] = {
     23: "",  # the told-dates index of version 24: version 25's step makes it, with its column
     24: _editor_dates_column,  # store.sql has it, and 'date set' sets it, from version 25
     25: _PACKS,  # store.sql has them from version 26
+    26: _CLAIM_PACKS,  # store.sql has them from version 27
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from annotator.store.claims import CURRENT
@@ -62,15 +62,35 @@ _AGGREGATE = (
     "AND status IN (?, ?) GROUP BY source_id, sha256")
 _MARKS = ("'confirmed', CASE provenance WHEN 'source' THEN 'source' ELSE '' END",
           "status, provenance")
-# the states whose answers ``mention_packs`` keeps (its ``proposals``), and the digest of the
+# The aggregate ``claims_of`` reads: a version's claims' ids, starts and ends, and each one's
+# kind a JSON array, its confidence quoted (``quote``: its digits read back to the same float,
+# which JSON's 15 do not).
+_CLAIMS = (
+    "SELECT source_id, sha256, group_concat(id), group_concat(start), group_concat(end), "
+    "group_concat(json_array(kind, status, agent, agent_entity_id, provenance, cue, "
+    "quote(confidence), agent_candidate), '\x1e') FROM claims WHERE source_id IN "
+    "(SELECT value FROM json_each(?)) AND status IN (?, ?) GROUP BY source_id, sha256")
+# the states whose answers the packs keep (their ``proposals``), and the digests of the
 # queries that give them, under which they are kept: a row another query gave is not read
 _PACKED: dict[Pair, int] = {("confirmed", "confirmed"): 0, ("confirmed", "proposed"): 1}
-# how a pack holds the kinds (``_numbered``): each mention's number among its version's
+# how a mention pack holds the kinds (``_numbered``): each mention's number among its version's
 # kinds, US, then those kinds, each once, joined by RS
 _KINDS = "local,US,own RS"
 PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED, _KINDS)).encode()).hexdigest()[:16]
+CLAIM_PACK_CODE = hashlib.sha256(repr((_CLAIMS, _PACKED)).encode()).hexdigest()[:16]
 
-_Pack = tuple[str, str, str]  # starts, ends, kinds (``_numbered``) of a version ('' each: none)
+_Pack = tuple[str, ...]  # a version's row of an aggregate ('' each: nothing there)
+
+
+class _Packs(NamedTuple):
+    """A table that keeps a version's row of an aggregate (``mention_packs``,
+    ``claim_packs``): its name, the columns of the row after the version's, the code under
+    which its rows are kept, and what a row of the aggregate is made into to be kept."""
+
+    table: str
+    columns: tuple[str, ...]
+    code: str
+    shape: Callable[[_Pack], _Pack] | None = None
 
 
 def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
@@ -84,23 +104,13 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
     for the whole export (an edition of 80k mentions has a few hundred kinds). The store
     answers from its ``mentions_kinds`` index alone, in the index's order, but builds those
     rows at a cost (a JSON array a mention: 3 ms for the 4,810 of the bench edition); each
-    version's row is kept in ``mention_packs`` (``_packed``), its kinds numbered
+    version's row is kept in ``mention_packs`` (``_kept``), its kinds numbered
     (``_numbered``: an export numbers each version's kinds, 2,301 texts, not its mentions'),
     whose triggers drop a source's rows when its mentions change, and read back from there
     (0.2 ms), the versions without one aggregated.
     """
-    wanted = set(versions)
-    proposals = _PACKED.get(states)
-    found: dict[tuple[str, str], _Pack] = {}
-    if proposals is not None:
-        for sid, sha, *pack in plain_rows(store.conn, (
-                "SELECT source_id, sha256, starts, ends, kinds FROM mention_packs "
-                "WHERE source_id IN (SELECT value FROM json_each(?)) AND proposals = ? "
-                "AND code = ?"), (_source_ids(wanted), proposals, PACK_CODE)):
-            if (sid, sha) in wanted:
-                found[sid, sha] = (pack[0], pack[1], pack[2])
-    if len(found) < len(wanted):
-        found.update(_packed(store, wanted - found.keys(), states, proposals))
+    found = _kept(store, _MENTION_PACKS, versions, states,
+                  _AGGREGATE.format(marks=_MARKS["proposed" in states]))
     numbered = _Numbered()
     read = MentionRead([], [], [], [], [], "", "", "")
     starts, ends, local, own = [], [], [], []
@@ -134,39 +144,72 @@ def _numbered(keys: str) -> str:
     return local + "\x1f" + "\x1e".join(numbered)
 
 
+def _mention_pack(row: _Pack) -> _Pack:
+    """A version's row of the mentions' aggregate as its pack keeps it: its kinds numbered."""
+    first, last, keys = row
+    return first, last, _numbered(keys)
+
+
+_MENTION_PACKS = _Packs("mention_packs", ("starts", "ends", "kinds"), PACK_CODE, _mention_pack)
+_CLAIM_PACKS = _Packs("claim_packs", ("ids", "starts", "ends", "kinds"), CLAIM_PACK_CODE)
+
+
 def _source_ids(versions: set[tuple[str, str]]) -> str:
     return json.dumps(sorted({sid for sid, _ in versions}))
 
 
-def _packed(store: Store, versions: set[tuple[str, str]], states: Pair,
-            proposals: int | None) -> dict[tuple[str, str], _Pack]:
-    """Each version's starts, ends and kinds, from the aggregate of its source's mentions,
-    kept in ``mention_packs`` for next time (``proposals``: which row; None, kept in none).
-    Kept without waiting, in the transaction that reads them (a change another connection
-    committed between the read and the keeping would leave the row out of date), and never
-    in a transaction of the caller's (``Store.keep_if_free`` would keep them with an act,
-    which a failed write, a full disk, could end): a store that is busy, or cannot be
-    written, only makes the next export aggregate them again."""
+def _kept(store: Store, packs: _Packs, versions: Sequence[tuple[str, str]], states: Pair,
+          aggregate: str) -> dict[tuple[str, str], _Pack]:
+    """Each version's row of ``aggregate`` (its query, of ``states``): kept in ``packs``'
+    table, else aggregated and kept there (``_packed``)."""
+    wanted = set(versions)
+    proposals = _PACKED.get(states)
+    found: dict[tuple[str, str], _Pack] = {}
+    if proposals is not None:
+        for sid, sha, *pack in plain_rows(store.conn, (
+                f"SELECT source_id, sha256, {', '.join(packs.columns)} "  # noqa: S608
+                f"FROM {packs.table} WHERE source_id IN (SELECT value FROM json_each(?)) "
+                "AND proposals = ? AND code = ?"), (_source_ids(wanted), proposals, packs.code)):
+            if (sid, sha) in wanted:
+                found[sid, sha] = tuple(pack)
+    if len(found) < len(wanted):
+        found.update(_packed(store, packs, wanted - found.keys(), states, proposals,
+                             aggregate))
+    return found
 
-    def aggregate(conn: sqlite3.Connection) -> dict[tuple[str, str], _Pack]:
-        got = {(sid, sha): (first, last, _numbered(keys)) for sid, sha, first, last, keys in plain_rows(
-            conn, _AGGREGATE.format(marks=_MARKS["proposed" in states]),
-            (_source_ids(versions), *states))}
-        return {key: got.get(key, ("", "", "")) for key in versions}
+
+def _packed(store: Store, packs: _Packs, versions: set[tuple[str, str]], states: Pair,
+            proposals: int | None, aggregate: str) -> dict[tuple[str, str], _Pack]:
+    """Each version's row of ``aggregate``, kept in ``packs``' table for next time
+    (``proposals``: which row; None, kept in none). Kept without waiting, in the transaction
+    that reads them (a change another connection committed between the read and the
+    keeping would leave the row out of date), and never in a transaction of the caller's
+    (``Store.keep_if_free`` would keep them with an act, which a failed write, a full disk,
+    could end): a store that is busy, or cannot be written, only makes the next export
+    aggregate them again."""
+
+    empty = ("",) * len(packs.columns)
+    shape = packs.shape
+
+    def aggregated(conn: sqlite3.Connection) -> dict[tuple[str, str], _Pack]:
+        got = {(sid, sha): shape(tuple(pack)) if shape else tuple(pack)
+               for sid, sha, *pack in plain_rows(conn, aggregate,
+                                                 (_source_ids(versions), *states))}
+        return {key: got.get(key, empty) for key in versions}
 
     if proposals is None or store.conn.in_transaction:
-        return aggregate(store.conn)
+        return aggregated(store.conn)
     out: dict[tuple[str, str], _Pack] = {}
 
     def keep(conn: sqlite3.Connection) -> None:
-        out.update(aggregate(conn))
+        out.update(aggregated(conn))
         conn.executemany(
-            "INSERT OR REPLACE INTO mention_packs (source_id, sha256, proposals, code, starts, "
-            "ends, kinds) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(sid, sha, proposals, PACK_CODE, *pack) for (sid, sha), pack in out.items()])
+            f"INSERT OR REPLACE INTO {packs.table} (source_id, sha256, proposals, code, "
+            f"{', '.join(packs.columns)}) VALUES (?, ?, ?, ?{', ?' * len(empty)})",
+            [(sid, sha, proposals, packs.code, *pack) for (sid, sha), pack in out.items()])
 
-    store.keep_if_free(keep, f"mentions of {len(versions)} source version(s)")
-    return out or aggregate(store.conn)
+    store.keep_if_free(keep, f"{packs.table} of {len(versions)} source version(s)")
+    return out or aggregated(store.conn)
 
 
 def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], states: Pair
@@ -219,32 +262,33 @@ class ClaimRead(NamedTuple):
     versions: dict[tuple[str, str], tuple[str, str, str, list[int]]]
 
 
-def claims_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair) -> ClaimRead:
-    """The claims of many sources in ``states``, in one query for all.
+def claims_of(store: Store, versions: Sequence[tuple[str, str]], states: Pair) -> ClaimRead:
+    """The claims of ``versions`` (source id, sha256) in ``states``, in one query for all.
 
     A row per claim cost Python a value per column (13: 1.9 ms of the 2.4 the query took
-    for the 1,498 claims of the bench edition); one row per version, its claims' kinds
-    JSON arrays joined by RS, costs Python a number per claim (ids, starts and ends are
-    read by the caller at once) and a kind's text is decoded once for the whole export. A
-    confidence is quoted (``quote``: its digits read back to the same float, which JSON's
-    15 do not)."""
+    for the 1,498 claims of the bench edition); one row per version (``_CLAIMS``), its
+    claims' kinds JSON arrays joined by RS, costs Python a number per claim (ids, starts and
+    ends are read by the caller at once) and a kind's text is decoded once for the whole
+    export. SQLite builds those rows at a cost (a JSON array a claim: 1.5 ms); each
+    version's is kept in ``claim_packs`` (``_kept``), whose triggers drop a source's rows
+    when its claims change, and read back from there, the versions without one aggregated.
+    A store without claims (most editions) has nothing to aggregate: no pack is read or
+    kept (reading a version's empty one costs more than finding it has none)."""
+    if not plain_rows(store.conn, "SELECT 1 FROM claims LIMIT 1", ()):
+        return ClaimRead([], {})
+    found = _kept(store, _CLAIM_PACKS, versions, states, _CLAIMS)
     numbered = _Numbered()
-    versions: dict[tuple[str, str], tuple[str, str, str, list[int]]] = {}
-    for sid, sha, ids, starts, ends, keys in plain_rows(conn, (
-            "SELECT source_id, sha256, group_concat(id), group_concat(start), "
-            "group_concat(end), group_concat(json_array(kind, status, agent, "
-            "agent_entity_id, provenance, cue, quote(confidence), agent_candidate), "
-            "'\x1e') FROM claims WHERE source_id IN (SELECT value FROM json_each(?)) "
-            "AND status IN (?, ?) GROUP BY source_id, sha256"),
-            (json.dumps(list(source_ids)), *states)):
-        versions[sid, sha] = (ids, starts, ends,
-                              list(map(numbered.__getitem__, keys.split("\x1e"))))
+    read: dict[tuple[str, str], tuple[str, str, str, list[int]]] = {}
+    for key in sorted(found):  # the aggregate's order: by source id, then sha256
+        ids, starts, ends, keys = found[key]
+        if keys:
+            read[key] = (ids, starts, ends, list(map(numbered.__getitem__, keys.split("\x1e"))))
     kinds: list[ClaimKind] = [
         (kind, status, agent, eid, provenance, cue,
          None if confidence == "NULL" else float(confidence), candidate)
         for kind, status, agent, eid, provenance, cue, confidence, candidate
         in json.loads(f"[{','.join(numbered)}]")]  # one decode
-    return ClaimRead(kinds, versions)
+    return ClaimRead(kinds, read)
 
 
 def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
