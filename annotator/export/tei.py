@@ -1288,31 +1288,44 @@ class _Builder:
         tag from those of its look and namespace scope, made once; the pieces of a span cut
         into fragments are named one by one."""
         alone = (~shared).nonzero()[0]
+        if not len(alone):
+            return
         owner = p.owner[alone]
-        one = np.bincount(owner)[owner] == 1 if len(owner) else np.zeros(0, bool)
-        look_attrs: dict[int, str] = {}  # claims share a look: its attributes are made once
-        heads: dict[tuple[int, int], tuple[str, str]] = {}  # (scope, look) -> tag's head, end
-        scope = self.ix.ns_scope
-        first = alone[one]
-        for i, o, li, at in zip(first.tolist(), owner[one].tolist(),
-                                sp.look[owner[one]].tolist(),
-                                scope[p.parent[first]].tolist()):
-            got = heads.get((at, li))
-            if got is None:
-                look = sp.looks[li]
-                head = look_attrs.get(li)
-                if head is None:
-                    head = look_attrs[li] = attrs(look.attrs)
-                name, decl = self.qname(at, look.tag)
-                got = heads[at, li] = (f"<{name}{decl}{head}", f"</{name}>")
-            base = sp.xml_ids.get(o)
-            # an xml:id is an NCName: nothing in it to escape (``attrs`` would find nothing)
-            opens[i] = f'{got[0]} xml:id="{base}">' if base else f"{got[0]}>"
-            closes[i] = got[1]
+        counts = np.bincount(owner)
+        if counts.max() == 1:  # no span cut into fragments (most files)
+            self._id_tags(sp, p, alone, owner, opens, closes)
+            return
+        one = counts[owner] == 1
+        if one.any():
+            self._id_tags(sp, p, alone[one], owner[one], opens, closes)
+        self._fragment_tags(sp, p, alone[~one], owner[~one], opens, closes)
+
+    def _id_tags(self, sp: _Spans, p: _Pieces, pieces: Ints, owner: Ints, opens: Strs,
+                 closes: Strs) -> None:
+        """``_tags`` of spans in one piece: each has an id (else ``_tags_of`` made its
+        tags), the rest of its start tag its look's where the namespace scope is the same."""
+        owners, looks = owner.tolist(), sp.look[owner].tolist()
+        scopes = self.ix.ns_scope[p.parent[pieces]].tolist()
+        if scopes.count(scopes[0]) == len(scopes):  # one namespace scope (most files)
+            pre = self.prefix(scopes[0])
+            heads = {li: _id_tag(pre, sp.looks[li]) for li in set(looks)}
+            got = list(map(heads.__getitem__, looks))
+        else:
+            pairs = list(zip(scopes, looks))
+            in_scope = {(at, li): _id_tag(self.prefix(at), sp.looks[li])
+                        for at, li in set(pairs)}
+            got = list(map(in_scope.__getitem__, pairs))
+        ids = sp.xml_ids  # an xml:id is an NCName: nothing in it to escape
+        opens[pieces] = [f'{head}{ids[o]}">' for (head, _), o in zip(got, owners)]
+        closes[pieces] = [end for _, end in got]
+
+    def _fragment_tags(self, sp: _Spans, p: _Pieces, cut: Ints, owner: Ints, opens: Strs,
+                       closes: Strs) -> None:
+        """``_tags`` of the pieces of spans cut into fragments, named one by one."""
+        look_attrs: dict[int, str] = {}  # the fragments of a look share its attributes
         by_owner: dict[int, list[int]] = {}  # the fragments of each span, in nesting order
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
-        cut = alone[~one]
-        for i, o, rs, ps, parent in zip(cut.tolist(), owner[~one].tolist(), p.rs[cut].tolist(),
+        for i, o, rs, ps, parent in zip(cut.tolist(), owner.tolist(), p.rs[cut].tolist(),
                                         p.ps[cut].tolist(), p.parent[cut].tolist()):
             by_owner.setdefault(o, []).append(i)
             where[i] = (rs, ps, parent)
@@ -2254,6 +2267,14 @@ def _authority_uri(authority: tuple[tuple[str, str], ...]) -> str | None:
     return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
                  in sorted(authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
                  if scheme in AUTHORITY_URIS), None)
+
+
+@lru_cache(maxsize=1024)
+def _id_tag(prefix: tuple[str, str], look: _Look) -> tuple[str, str]:
+    """``_tag_pair`` of a span in one piece with an id (a claim), its start tag up to the
+    id's value: made once per look and prefix for the files of an export."""
+    pre, decl = prefix
+    return f'<{pre}{look.tag}{decl}{attrs(look.attrs)} xml:id="', f"</{pre}{look.tag}>"
 
 
 @lru_cache(maxsize=65536)
