@@ -1571,13 +1571,16 @@ class _Builder:
         agents = {k: eid for k in dict.fromkeys(cl.kind)  # kinds with an agent of the register
                   if kinds[k][2] and (eid := kinds[k][3]) is not None
                   and eid in self.data.entities}
-        for cid, k in zip(cl.id, cl.kind) if agents else ():
-            eid = agents.get(k)
-            if eid is not None and cid in self.claim_ids and self.agent_pointer(eid)[1]:
-                if self.data.own_pointers.get(eid, ("",))[0] == "key":
-                    self.pointed.add(eid)
-                else:
-                    self._point_to(eid)
+        if agents:  # the agents of the claims named (``inline``: all), each once, as first met
+            named = self.claim_ids  # the file's claims' alone
+            of_named = cl.kind if len(named) == len(cl.id) else [
+                k for cid, k in zip(cl.id, cl.kind) if cid in named]
+            for eid in dict.fromkeys(agents[k] for k in dict.fromkeys(of_named) if k in agents):
+                if self.agent_pointer(eid)[1]:
+                    if self.data.own_pointers.get(eid, ("",))[0] == "key":
+                        self.pointed.add(eid)
+                    else:
+                        self._point_to(eid)
         self._settle_lacking()
         missing: dict[str, list[str]] = {}
         for xid, eid in sorted(self.missing.items()):
