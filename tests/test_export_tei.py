@@ -699,8 +699,10 @@ def test_export_tei_keeps_what_it_read_of_mentions_and_reads_it_back(seed_ws, tm
     assert not [q for q in sql if "json_array(" in q and "FROM mentions " in q
                 or "mention_packs (" in q]
     assert len([q for q in sql if "FROM mention_packs" in q]) == 2  # one an export
-    # a store without claims aggregates none and reads or keeps no pack of them
-    assert not [q for q in sql if "FROM claims WHERE" in q or "claim_packs" in q]
+    # a store without claims or links aggregates none, reads or keeps no pack of claims and
+    # joins no links to claims
+    assert not [q for q in sql if "FROM claims WHERE" in q or "claim_packs" in q
+                or "FROM links l" in q]
     with ws.store.transaction() as conn:  # kept by other code: not read, kept anew
         conn.execute("UPDATE mention_packs SET code = 'other', kinds = '[]'")
     assert _exported(ws, tmp_path / "other") == first
