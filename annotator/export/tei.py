@@ -1303,7 +1303,7 @@ class _Builder:
     def _id_tags(self, sp: _Spans, p: _Pieces, pieces: Ints, owner: Ints, opens: Strs,
                  closes: Strs) -> None:
         """``_tags`` of spans in one piece: each has an id (else ``_tags_of`` made its
-        tags), the rest of its start tag its look's where the namespace scope is the same."""
+        tags), its start tag its look's in its namespace scope up to the id (``_id_tag``)."""
         owners, looks = owner.tolist(), sp.look[owner].tolist()
         scopes = self.ix.ns_scope[p.parent[pieces]].tolist()
         if scopes.count(scopes[0]) == len(scopes):  # one namespace scope (most files)
@@ -2381,6 +2381,7 @@ class _ClaimNotes:
     said: dict[int, tuple[str, ...]]  # kind -> the lines between the annotation's tags
 
     def text(self, indent: str, unit: str, nl: str) -> str:
+        """``_blocks_text`` of them all, one string: the entries joined by ``nl``."""
         inner = nl + indent + unit
         tail = {k: f'" motivation="describing">{inner}{inner.join(lines)}{nl}{indent}'
                    f"</{self.ann}>" for k, lines in self.said.items()}
