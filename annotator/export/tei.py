@@ -246,6 +246,43 @@ def _in_order(start: Ints, end: Ints, type_rank: Ints, *groups: Ints) -> Ints:
     return np.lexsort((type_rank, -end, start, *groups))
 
 
+class _Shared(NamedTuple):
+    """How a kind's mentions are marked in every file of an export that points alike (by
+    register and ``_Data.styles``): the tag; the attributes but @cert/@resp as a proposal
+    (``_Builder._kind_attrs``), which its (status, provenance) give in each file; and the
+    entity whose entry the export writes, which they point to (``pointed``). A file that
+    points to the entity itself, or a Julian date (``custom``), which takes the file's
+    calendar, has its own."""
+
+    tag: str
+    attrs: tuple[tuple[str, str | None], ...]
+    proposal: tuple[str, str]
+    entity_id: str | None
+    custom: bool
+    pointed: str | None
+    # its look's number (``_KindLooks.numbered``) by the attributes it has as a proposal
+    numbers: dict[tuple[tuple[str, str | None], ...], int]
+
+
+@dataclass(slots=True)
+class _KindLooks:
+    """What the files of one export share of their kinds' looks, found once per kind and
+    files that point alike rather than per file and kind (an export's files have hundreds
+    of kinds, of a few dozen; ``_Builder._mention_looks``): each kind's ``_Shared`` by
+    (kinds read, ``_Data.styles``, register), then kind; each look a number."""
+
+    shared: dict[tuple[int, int, str], dict[int, _Shared]] = field(default_factory=dict)
+    looks: list[_Look] = field(default_factory=list)
+    number: dict[_Look, int] = field(default_factory=dict)
+
+    def numbered(self, look: _Look) -> int:
+        got = self.number.get(look)
+        if got is None:
+            got = self.number[look] = len(self.looks)
+            self.looks.append(look)
+        return got
+
+
 @dataclass(slots=True)
 class _Data:
     mentions: _Mentions
@@ -269,7 +306,9 @@ class _Data:
     # of every source's; none for a source naming no edition: ``pointing``)
     file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
     edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    styles: dict[str, Style] = field(default_factory=dict)  # by type, once forms are set
+    # by type, once forms are set: one dict shared by the files of an export's edition whose
+    # names point alike (``export_tei``)
+    styles: dict[str, Style] = field(default_factory=dict)
     # the edition's, by type: the same for every file of an export (one dict shared by all)
     edition_styles: dict[str, Style] = field(default_factory=dict)
     # the entries of entities in standOffs (``_entry_lines``) by entity id, xml:id, item,
@@ -283,6 +322,7 @@ class _Data:
     # (``_Builder._kind_attrs``), which name an entity in many files
     new_pointers: dict[tuple[str, str, str], tuple[tuple[str, str | None], ...]] = field(
         default_factory=dict)
+    kind_looks: _KindLooks = field(default_factory=lambda: _KindLooks())  # shared likewise
 
     def style(self, type_: str) -> Style:
         """How new names of this type point: as the file's names do, else the edition's."""
@@ -928,9 +968,41 @@ class _Builder:
         self._m_start, self._m_end = start, end
         self.counts["mentions"] += len(start)
         present = list(dict.fromkeys(kind.tolist()))  # the kinds wrapped, in document order
-        # what ``_reuse`` reads too; the file's own dates are compared by value alone
-        # (``_kept_dates``), but a Julian one takes its calendar's id, as when it was asked
-        extras = self._kind_attrs(kinds, [*present, *(k for _, k, *_ in found)])
+        # each kind's look as every file of the export that points alike has it
+        # (``_KindLooks``); where the file points to its entity itself, or a Julian date
+        # takes the file's calendar, as the file alone has it (``_kind_attrs``, ``alone``).
+        # A proposal's @resp id is taken in document order. Kinds that look alike (names of
+        # entities pointed to alike, decided dates of a value) share one look: tags are made
+        # once per look, not per kind
+        data = self.data
+        own_pointers, pointed, kl = data.own_pointers, self.pointed, data.kind_looks
+        shared = kl.shared.setdefault((id(m.every), id(data.styles), self.register), {})
+        every_kind = m.every_kind.tolist()
+        extras: dict[int, tuple[tuple[str, str | None], ...]] = {}  # of those it has alone
+        look_of = [0] * len(kinds)
+        mine: dict[int, int] = {}  # the number of each of the file's looks -> its index
+        marks: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {}  # few of them
+        for k in present:
+            alike = shared.get(every_kind[k])
+            if alike is None:
+                alike = shared[every_kind[k]] = self._shared_look(kinds[k])
+            mark = marks.get(alike.proposal)
+            if mark is None:
+                mark = marks[alike.proposal] = self.proposal_attrs(*alike.proposal)
+            if alike.custom or alike.entity_id in own_pointers:
+                extras.update(self._kind_attrs(kinds, (k,)))
+                number = kl.numbered(_Look(alike.tag, extras[k] + mark))
+            else:
+                number = alike.numbers.get(mark, -1)
+                if number < 0:
+                    number = alike.numbers[mark] = kl.numbered(_Look(alike.tag,
+                                                                     alike.attrs + mark))
+                if alike.pointed:
+                    pointed.add(alike.pointed)
+            look_of[k] = mine.setdefault(number, len(mine) + first)
+        alone = sorted(extras)
+        if found:
+            extras.update(self._kind_attrs(kinds, [k for _, k, *_ in found]))
         if any(kinds[k].custom for _, k in own_dates):
             self.julian_id()
         if found or settled:
@@ -939,34 +1011,14 @@ class _Builder:
             self._kept_dates(own_dates, kinds)
         if found:
             self._reuse(found, kinds, extras, self.lacking)
-        if any(kinds[k].custom for k in present):
+        if any(kinds[k].custom for k in alone):
             self.julian_used = True
-        own_pointers, pointed = self.data.own_pointers, self.pointed
-        writes = self.register not in ("none", URIS)  # an entry for every entity (``_needs_entry``)
-        for k in sorted(present):
-            kd = kinds[k]
-            eid = kd.entity_id
-            if eid and extras[k] and kd.type != "date":
-                if eid in own_pointers:
-                    self._point_to(eid)
-                elif writes or self._needs_entry(eid):  # ``_point_to`` of the others
-                    pointed.add(eid)
-        # kinds that look alike (names of entities pointed to alike, decided dates of a value)
-        # share one look: tags are made once per look, not per kind; a proposal's @resp id
-        # is taken in document order
-        looks: dict[_Look, int] = {}
-        look_of = [0] * len(kinds)
-        marks: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {}  # few of them
-        for k in present:
-            kd = kinds[k]
-            mark = marks.get((kd.status, kd.provenance))
-            if mark is None:
-                mark = marks[kd.status, kd.provenance] = self.proposal_attrs(kd.status,
-                                                                             kd.provenance)
-            look_of[k] = looks.setdefault(_Look(TAGS[kd.type], extras[k] + mark),
-                                          len(looks) + first)
+        for k in alone:  # ``_point_to`` of the entities the file points to itself
+            eid = kinds[k].entity_id
+            if eid in own_pointers and extras[k] and kinds[k].type != "date":
+                self._point_to(eid)
         self._m_kind = np.array(look_of, np.int64)[kind] if present else kind
-        return list(looks)
+        return [kl.looks[number] for number in mine]
 
     def annotation_columns(self) -> tuple[Sequence[str], Sequence[int], Sequence[int],
                                           Sequence[int], Sequence[int], Sequence[int]]:
@@ -1002,35 +1054,49 @@ class _Builder:
         (``_Data.new_pointers``), not per file and kind (an entity's kinds differ in status
         and provenance)."""
         data, register = self.data, self.register
-        entities, own_pointers, made = data.entities, data.own_pointers, data.new_pointers
-        forms: dict[str, str] = {}  # by type
         out: dict[int, tuple[tuple[str, str | None], ...]] = {}
         for i in sorted(set(wanted)):  # in the kinds' order, as when all were made
             k = kinds[i]
-            if k.type == "date":
+            if k.type == "date" and k.custom:
                 out[i] = _date_attrs(k.date_value, k.date_cert, k.status == "confirmed",
-                                     k.custom, self.julian_id() if k.custom else "",
-                                     k.stated)
+                                     k.custom, self.julian_id(), k.stated)
                 continue
-            eid = k.entity_id
-            if not eid or (ent := entities.get(eid)) is None:
-                out[i] = ()
-                continue
-            own = own_pointers.get(eid)
+            own = data.own_pointers.get(k.entity_id) if k.entity_id in data.entities and \
+                k.type != "date" else None
             if own is not None and (register != "none" or self._missing_entry(own[1]) is None):
                 out[i] = (own,)
                 continue
-            # ``pointer`` of an entity the file does not point to: as in every file of the
-            # export that points alike
-            form = forms.get(k.type)
-            if form is None:
-                form = forms[k.type] = data.style(k.type).form
-            got = made.get((eid, form, register))
-            if got is None:
-                ref = _new_pointer(eid, ent.authority, form, register, self.entries)
-                got = made[eid, form, register] = (ref,) if ref else ()
-            out[i] = got
+            out[i] = self._attrs_alike(k)
         return out
+
+    def _attrs_alike(self, k: _Kind) -> tuple[tuple[str, str | None], ...]:
+        """``_kind_attrs`` of a kind whose entity the file does not point to itself, but a
+        Julian date's: the same in every file of the export that points alike."""
+        if k.type == "date":
+            return _date_attrs(k.date_value, k.date_cert, k.status == "confirmed", k.custom,
+                               "", k.stated)
+        eid, data, register = k.entity_id, self.data, self.register
+        if not eid or (ent := data.entities.get(eid)) is None:
+            return ()
+        form = data.style(k.type).form
+        got = data.new_pointers.get((eid, form, register))
+        if got is None:
+            ref = _new_pointer(eid, ent.authority, form, register, self.entries)
+            got = data.new_pointers[eid, form, register] = (ref,) if ref else ()
+        return got
+
+    def _shared_look(self, k: _Kind) -> _Shared:
+        """How the kind's mentions are marked in every file of the export that points alike
+        (``_KindLooks``)."""
+        attrs = self._attrs_alike(k)
+        eid = k.entity_id
+        # markup pointing to it points to an entry the export writes (``_needs_entry`` of
+        # an entity the file does not point to itself)
+        pointed = eid if eid and attrs and k.type != "date" and (
+            self.register not in ("none", URIS) or (ent := self.data.entities.get(eid))
+            is not None and not self._record(ent)[0]) else None
+        return _Shared(TAGS[k.type], attrs, (k.status, k.provenance), eid, bool(k.custom),
+                       pointed, {})
 
     def _record(self, ent: Entity) -> tuple[bool, str | None]:
         """``_record_of`` the entity in this export's register."""
@@ -2554,6 +2620,10 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
         entry_lines: dict[Any, tuple[str, ...]] = {}  # ``_Data.entry_lines``
         new_pointers: dict[Any, tuple[tuple[str, str | None], ...]] = {}  # and ``new_pointers``
+        # ``_Data.styles``, one dict for the files of an edition whose names point alike, and
+        # ``kind_looks``, which goes by them
+        styles: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], dict[str, Style]] = {}
+        kind_looks = _KindLooks()
         with ExportFiles(ctx.root) as out_files:
             # each file's spans made, then placed with its group's at once, then written
             ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
@@ -2569,6 +2639,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 data.edition_forms = edition_forms.get(name, Counter())
                 data.edition_styles = edition_styles.setdefault(name, {})
                 data.entry_lines, data.new_pointers = entry_lines, new_pointers
+                data.styles = styles.setdefault((name, tuple(sorted(data.file_forms.items()))),
+                                                {})
+                data.kind_looks = kind_looks
                 mode = register or (inferred_register([data.file_forms]) if data.file_forms
                                     else edition_registers.get(name, "inline"))
                 built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
