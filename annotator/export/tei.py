@@ -727,9 +727,10 @@ class _Builder:
         # entity: written in its standOff (``_missing_entry``)
         self.missing: dict[str, str] = {}
         # names whose ``#x`` names no entry of the file, (row, element, x, entity): those
-        # ``_reuse`` found, and the file's own nothing was decided of, (row, element, kind),
-        # whose pointers are read only when their entity's entry may be written; both
-        # settled once the export knows what it inserts (``_settle_lacking``)
+        # ``_reuse`` found, and the file's own nothing was decided of, (row, element, kind:
+        # those ``_mention_looks`` looked at one by one; ``settled`` has the others), whose
+        # pointers are read only when their entity's entry may be written; both settled once
+        # the export knows what it inserts (``_settle_lacking``)
         self.lacking: list[tuple[int, int, str, str]] = []
         self.own_names: list[tuple[int, int, int]] = []
         self._missing_of: dict[str, str | None] = {}  # pointer -> ``_missing_entry``'s
@@ -921,7 +922,6 @@ class _Builder:
         if got.rows:  # names or dates already marked in the source
             drop = got.drop
             own_dates, settled = got.own_dates, got.settled
-            self.own_names = got.own_names
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds] if got.rest else []
             get = by_key.get
@@ -1139,9 +1139,12 @@ class _Builder:
         looked at only for those entities: most files have hundreds, and none of them."""
         lacking = self.lacking
         enriched, inserted_to = self.data.enriched, self.inserted_to
-        if self.own_names and (enriched or inserted_to):
+        settled = self.settled
+        own_names = [*(settled.own_names() if settled else ()), *self.own_names] \
+            if enriched or inserted_to else []
+        if own_names:
             kinds = self.data.mentions.kinds
-            eids = {k: eid for k in {k for *_, k in self.own_names}
+            eids = {k: eid for k in {k for *_, k in own_names}
                     if (eid := kinds[k].entity_id) and (eid in enriched or eid in inserted_to)}
             if eids:
                 kept = self.ix.els.attrs
@@ -1149,7 +1152,7 @@ class _Builder:
                 lacking_x = self._lacking
                 # only its own #x naming no element of the file asks for the entry; its
                 # pointer, as ``_pointer`` finds it:
-                for j, head, k in self.own_names:
+                for j, head, k in own_names:
                     if k in eids:
                         pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
                         if pointer and "#" in pointer and (x := lacking_x(pointer)) is not None:
@@ -1214,8 +1217,10 @@ class _Builder:
         nor the attributes the export would write for its kind (``_kind_attrs``)."""
         heads, of = zip(*dates)
         kept = self.ix.els.attrs
-        haves = zip(*[list(map(kept[a].get, heads)) for a in DATE_ATTRS])
-        wants = map(_values_of, [kinds[k].date_value for k in of])
+        haves = list(zip(*[list(map(kept[a].get, heads)) for a in DATE_ATTRS]))
+        wants = list(map(_values_of, [kinds[k].date_value for k in of]))
+        if haves == wants:  # most files: every one as the store has it
+            return
         differ = sum(have != _NO_DATE and have != want for have, want in zip(haves, wants))
         if differ:
             self.counts["dates_kept"] += differ
@@ -1998,8 +2003,7 @@ class _Settled:
     gave (``rows``: how many), those settled at once (``_settle_own``): the file's own names
     and dates with their type's own element (``persName``...), which are not wrapped again
     (``drop``: their rows), its dates compared (``own_dates``: (element, kind)), its names,
-    whose pointers ``_settle_lacking`` may look at (``own_names``: (row among ``rows``,
-    element, kind)); and the others,
+    whose pointers ``_settle_lacking`` may look at (``own_names``); and the others,
     looked at one by one (``rest``: (row among ``rows``, row, start, end, kind, whether the
     file's markup gave it, how it is settled: 2 a date, 1 a name nothing was decided of, else
     0))."""
@@ -2007,12 +2011,20 @@ class _Settled:
     rows: int = 0
     drop: list[int] = field(default_factory=list)
     own_dates: list[tuple[int, int]] = field(default_factory=list)
-    own_names: list[tuple[int, int, int]] = field(default_factory=list)
     rest: list[tuple[int, int, int, int, int, bool, int]] = field(default_factory=list)
     settled: int = 0
     # the file's mentions (start, end, kind) but those ``drop`` has: cut from the files'
     # columns at once (numpy's cost is per call), used when ``rest`` drops none
     kept: tuple[Ints, Ints, Ints] | None = None
+    # its names: rows ``names_at`` of the group's columns ``names`` (row among ``rows``,
+    # element, kind), made tuples only when asked (``own_names``: seldom)
+    names: tuple[Ints, Ints, Ints] | None = None
+    names_at: tuple[int, int] = (0, 0)
+
+    def own_names(self) -> list[tuple[int, int, int]]:
+        """(row among ``rows``, element, kind) of the file's names settled at once."""
+        a, z = self.names_at
+        return list(zip(*(c[a:z].tolist() for c in self.names))) if self.names else []
 
 
 _TYPE_NAMES = sorted(TAGS)  # the types in ``_TYPE_ORDER``
@@ -2126,13 +2138,16 @@ def _settle_files(files: list[_Builder]) -> None:
     keep[rows[fast]] = False
     cut = np.concatenate([[0], np.cumsum(keep)])[mention_at].tolist()  # of each file's kept
     k_start, k_end, k_kind = m_start[keep], m_end[keep], kind[keep]
-    for b, n_rows, drop, own_dates, own_names, rest, a, z in zip(
+    own_names = (fast & (how == 1)).nonzero()[0]  # left as columns (``_Settled.own_names``)
+    name_cols = (j[own_names], head[own_names], kinds[own_names])
+    name_cut = np.searchsorted(file[own_names], np.arange(len(files) + 1)).tolist()
+    for b, n_rows, drop, own_dates, rest, a, z, na, nz in zip(
             files, np.diff(first_row).tolist(), per_file(fast, local),
-            per_file(dates, head, kinds), per_file(fast & (how == 1), j, head, kinds),
+            per_file(dates, head, kinds),
             per_file(~fast, j, local, m_start[rows], m_end[rows], kinds, mine, how),
-            cut, cut[1:]):
-        b.settled = _Settled(n_rows, drop, own_dates, own_names, rest, len(drop),
-                             (k_start[a:z], k_end[a:z], k_kind[a:z]))
+            cut, cut[1:], name_cut, name_cut[1:]):
+        b.settled = _Settled(n_rows, drop, own_dates, rest, len(drop),
+                             (k_start[a:z], k_end[a:z], k_kind[a:z]), name_cols, (na, nz))
 
 
 def _file_starts(built: Sequence[_Builder]) -> Ints:
