@@ -2635,9 +2635,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
         edition_styles: dict[str, dict[str, Style]] = {}  # by edition, then type
         entry_lines: dict[Any, tuple[str, ...]] = {}  # ``_Data.entry_lines``
         new_pointers: dict[Any, tuple[tuple[str, str | None], ...]] = {}  # and ``new_pointers``
-        # ``_Data.styles``, one dict for the files of an edition whose names point alike, and
-        # ``kind_looks``, which goes by them
-        styles: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]], dict[str, Style]] = {}
+        # the files of an edition whose names point alike share ``_Data.styles`` (one dict)
+        # and the register their own pointers give (``inferred_register``): by edition and
+        # forms; and ``kind_looks``, which goes by them
+        alike: dict[tuple[str, tuple[tuple[tuple[str, str], int], ...]],
+                    tuple[dict[str, Style], str]] = {}
         kind_looks = _KindLooks()
         with ExportFiles(ctx.root) as out_files:
             # each file's spans made, then placed with its group's at once, then written
@@ -2654,11 +2656,13 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 data.edition_forms = edition_forms.get(name, Counter())
                 data.edition_styles = edition_styles.setdefault(name, {})
                 data.entry_lines, data.new_pointers = entry_lines, new_pointers
-                data.styles = styles.setdefault((name, tuple(sorted(data.file_forms.items()))),
-                                                {})
-                data.kind_looks = kind_looks
-                mode = register or (inferred_register([data.file_forms]) if data.file_forms
+                forms = (name, tuple(sorted(data.file_forms.items())))
+                if forms not in alike:
+                    alike[forms] = ({}, inferred_register([data.file_forms]) if data.file_forms
                                     else edition_registers.get(name, "inline"))
+                data.styles, inferred = alike[forms]
+                data.kind_looks = kind_looks
+                mode = register or inferred
                 built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
                                  register=mode)
                 ready.append((src, file, data, built))
