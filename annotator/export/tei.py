@@ -269,11 +269,23 @@ class _KindLooks:
     """What the files of one export share of their kinds' looks, found once per kind and
     files that point alike rather than per file and kind (an export's files have hundreds
     of kinds, of a few dozen; ``_Builder._mention_looks``): each kind's ``_Shared`` by
-    (kinds read, ``_Data.styles``, register), then kind; each look a number."""
+    (kinds read, ``_Data.styles``, register), then kind; each look a number. (The entities
+    its files' kinds name are the same in each: ``gather`` takes every one of them the
+    store has not rejected.)"""
 
-    shared: dict[tuple[int, int, str], dict[int, _Shared]] = field(default_factory=dict)
+    # by the ids of the kinds and styles, which it holds (no other object takes their id)
+    shared: dict[tuple[int, int, str], tuple[object, object, dict[int, _Shared]]] = field(
+        default_factory=dict)
     looks: list[_Look] = field(default_factory=list)
     number: dict[_Look, int] = field(default_factory=dict)
+
+    def of(self, every: Sequence[_Kind], styles: dict[str, Style], register: str
+           ) -> dict[int, _Shared]:
+        """The ``_Shared`` of the kinds ``every`` in files of these styles and register."""
+        got = self.shared.get((id(every), id(styles), register))
+        if got is None:
+            got = self.shared[id(every), id(styles), register] = (every, styles, {})
+        return got[2]
 
     def numbered(self, look: _Look) -> int:
         got = self.number.get(look)
@@ -976,7 +988,7 @@ class _Builder:
         # once per look, not per kind
         data = self.data
         own_pointers, pointed, kl = data.own_pointers, self.pointed, data.kind_looks
-        shared = kl.shared.setdefault((id(m.every), id(data.styles), self.register), {})
+        shared = kl.of(m.every, data.styles, self.register)
         every_kind = m.every_kind.tolist()
         extras: dict[int, tuple[tuple[str, str | None], ...]] = {}  # of those it has alone
         look_of = [0] * len(kinds)
