@@ -1102,11 +1102,8 @@ class _Builder:
         (``_KindLooks``)."""
         attrs = self._attrs_alike(k)
         eid = k.entity_id
-        # markup pointing to it points to an entry the export writes (``_needs_entry`` of
-        # an entity the file does not point to itself)
-        pointed = eid if eid and attrs and k.type != "date" and (
-            self.register not in ("none", URIS) or (ent := self.data.entities.get(eid))
-            is not None and not self._record(ent)[0]) else None
+        pointed = eid if eid and attrs and k.type != "date" and self._writes_entry(eid) \
+            else None
         return _Shared(TAGS[k.type], attrs, (k.status, k.provenance), eid, bool(k.custom),
                        pointed, {})
 
@@ -1181,8 +1178,11 @@ class _Builder:
 
     def _needs_entry(self, eid: str) -> bool:
         """Whether markup pointing to the entity points to an entry the export writes."""
-        if eid in self.data.own_pointers:
-            return False
+        return eid not in self.data.own_pointers and self._writes_entry(eid)
+
+    def _writes_entry(self, eid: str) -> bool:
+        """``_needs_entry`` of an entity the file does not point to itself: the same in
+        every file of the export that points alike."""
         if self.register not in ("none", URIS):  # no authority record pointed to
             return True
         ent = self.data.entities.get(eid)
