@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple, cast
 
@@ -376,13 +376,27 @@ def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | Non
     return Piece(s, e, ps0, pe0, parent, tag)
 
 
-def _source_at(c: Columns, offsets: Ints) -> tuple[Ints, Ints, Ints, Ints]:
-    """``TextMap.char_source``, the segment and its kind for many reading offsets at once."""
-    seg = c.r_start.searchsorted(offsets, side="right") - 1
+def _source_at(c: Columns, offsets: Ints, seg: Ints) -> tuple[Ints, Ints, Ints]:
+    """``TextMap.char_source`` and the kind of the segment ``seg`` of many reading offsets
+    at once (``_segments``)."""
     kind = c.kind[seg]
     start = np.where(kind == COPY, c.s_start[seg] + offsets - c.r_start[seg], c.s_start[seg])
     end = np.where(kind == COPY, start + 1, c.s_end[seg])
-    return start, end, kind, seg
+    return start, end, kind
+
+
+def _segments(r_start: Ints, offsets: Ints, near: Ints) -> Ints:
+    """The segment of each reading offset (``r_start.searchsorted(offsets, "right") - 1``),
+    ``near`` the one it most often is: searched for only where it is not (a search costs
+    more than the tests; segments are not empty, so the neighbours of a span's first and
+    last characters are in theirs or the next, and such guesses are right)."""
+    last = len(r_start) - 1
+    wrong = (r_start[near] > offsets) | (near < last) & (r_start[np.minimum(near + 1, last)]
+                                                        <= offsets)
+    if wrong.any():
+        near = near.copy()
+        near[wrong] = r_start.searchsorted(offsets[wrong], side="right") - 1
+    return near
 
 
 _SPACE = re.compile(r"\s")  # what str.isspace() finds, as _trim does
@@ -456,16 +470,33 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
                 s_start=joined("s_start", seg_pos), s_end=joined("s_end", seg_pos), kind=kind,
                 # each file's count, not shifted: compared only within one span, one file's
                 gens=joined("gens"))
-    # names of elements and of tags: every file's lists end to end, its numbers after the
-    # files' before it (a name in many lists is tested once a list: cheaper than one list)
-    node_lists = [ix.node_names[1] for ix in ixs]
-    tag_lists = [job[4] for job in jobs]
-    node_names = [*chain.from_iterable(node_lists), None]
-    names = [*chain.from_iterable(tag_lists)]
+    # names of elements and of tags: the files' lists end to end, each list once (files of
+    # one table of tags share its names, ``_tei_names``; most share their tags' names), a
+    # file's numbers after the lists' before its own: a pair of names in many files is
+    # tested once (a name in many lists is tested once a list: cheaper than one list)
+    node_names: list[str | None] = []
+    names: list[str] = []
+    node_at: dict[int, int] = {}  # a list of names (by identity: cached) -> where it begins
+    tag_at: dict[tuple[str, ...], int] = {}
+    node_first, tag_first = [], []
+    for ix, job in zip(ixs, jobs):
+        listed = ix.node_names[1]
+        at = node_at.get(id(listed))
+        if at is None:
+            at = node_at[id(listed)] = len(node_names)
+            node_names.extend(listed)
+        node_first.append(at)
+        tag_list = tuple(job[4])
+        at = tag_at.get(tag_list)
+        if at is None:
+            at = tag_at[tag_list] = len(names)
+            names.extend(tag_list)
+        tag_first.append(at)
+    node_names.append(None)
     codes = np.concatenate([ix.node_names[0][:-1] for ix in ixs]) + np.repeat(
-        firsts(np.array([len(x) for x in node_lists], np.int64)), n_node)
+        np.array(node_first, np.int64), n_node)
     tags = np.concatenate([job[3] for job in jobs]).astype(np.int64) + np.repeat(
-        firsts(np.array([len(x) for x in tag_lists], np.int64)), sizes)
+        np.array(tag_first, np.int64), sizes)
     each = np.repeat(np.arange(len(ixs)), sizes)
     r0, f0 = r_at[each], f_at[each]
     j = _Joined(c=c, text="\0".join([*(ix.tm.text for ix in ixs), ""]),
@@ -555,21 +586,32 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     c, text, tags, names = j.c, j.text, j.tags, j.names
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
-    # file positions of all four at once
-    seg_pn = c.r_start.searchsorted(np.concatenate([np.maximum(s - 1, j.r0),
-                                                    np.minimum(e, j.r1 - 1)]), side="right") - 1
+    # file positions of all four at once: the segments of its first and last characters
+    # searched for, those of the others found next to them
+    r_start = c.r_start
+    seg_in = r_start.searchsorted(np.concatenate([s, e - 1]), side="right") - 1
+    seg_s, seg_e = seg_in[:m], seg_in[m:]
+    at_p, at_n = np.maximum(s - 1, j.r0), np.minimum(e, j.r1 - 1)
+    seg_after = np.minimum(seg_e + 1, j.g1 - 1)
+    seg_pn = _segments(r_start, np.concatenate([at_p, at_n]), np.concatenate(
+        [seg_s - (r_start[seg_s] > at_p),
+         np.where(r_start[seg_after] <= at_n, seg_after, seg_e)]))
     seg_p, seg_n = seg_pn[:m], seg_pn[m:]
     gen = c.kind[seg_pn] == GEN
-    if gen.any():
-        i_prev = np.where(gen[:m], c.r_start[seg_p] - 1, s - 1)
-        i_next = np.where(gen[m:], c.r_start[np.minimum(seg_n + 1, j.g1 - 1)], e)
+    if gen.any():  # over it: the segment before (after) it
+        i_prev = np.where(gen[:m], r_start[seg_p] - 1, s - 1)
+        i_next = np.where(gen[m:], r_start[np.minimum(seg_n + 1, j.g1 - 1)], e)
+        at_p, at_n = np.maximum(i_prev, j.r0), np.minimum(i_next, j.r1 - 1)
+        seg_pn = _segments(r_start, np.concatenate([at_p, at_n]), np.concatenate(
+            [np.where(gen[:m], np.maximum(seg_p - 1, 0), seg_p),
+             np.where(gen[m:], np.minimum(seg_n + 1, j.g1 - 1), seg_n)]))
     else:  # no generated break next to any span
         i_prev, i_next = s - 1, e
-    src_s, src_e, kind_at, seg_at = _source_at(c, np.concatenate(
-        [s, e - 1, np.maximum(i_prev, j.r0), np.minimum(i_next, j.r1 - 1)]))
+    src_s, src_e, kind_at = _source_at(c, np.concatenate([s, e - 1, at_p, at_n]),
+                                       np.concatenate([seg_in, seg_pn]))
     ps0, pe0 = src_s[:m], src_e[m:2 * m]
     ok &= (kind_at[:m] != GEN) & (kind_at[m:2 * m] != GEN) & (
-        c.gens[seg_at[:m]] == c.gens[seg_at[m:2 * m]])
+        c.gens[seg_s] == c.gens[seg_e])
     ok &= _plain_edges(text, s, e)
     k = c.tok_end.searchsorted(ps0, side="right")  # tokens before k end by ps0
     k2 = c.tok_start.searchsorted(pe0, side="left")  # tokens from k2 start at pe0 or later
@@ -614,9 +656,9 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     if len(inside):
         refused[inside[_children_refused(j, first[inside], k2[inside], parent[inside],
                                          tags[inside], j.t0[inside])]] = True
-        for i in inside.tolist():  # place() cuts a span at a blank line
-            if text.find("\n\n", int(s[i]), int(e[i])) != -1:
-                ok[i] = False
+        find = text.find  # place() cuts a span at a blank line
+        ok[[i for i, a, b in zip(inside.tolist(), s[inside].tolist(), e[inside].tolist())
+            if find("\n\n", a, b) != -1]] = False
     # one plain side is enough: the other side's wider places are not shared
     wrapped = (ok & ~before & ~after).nonzero()[0]
     ok &= before | after
@@ -972,11 +1014,16 @@ def tag_batches(ps: Ints, pe: Ints, opens: Strs, closes: Strs, cut: Sequence[int
         return []
     total = len(ps)
     file = np.repeat(np.arange(len(cut) - 1, dtype=np.int64), np.diff(cut))
-    i = np.arange(total, dtype=np.int64)
-    pos = np.concatenate([ps, pe])
-    phase = np.concatenate([np.full(total, 2, np.int64), np.zeros(total, np.int64)])
-    perm = np.lexsort((np.concatenate([i, -i]), phase, pos, np.concatenate([file, file])))
-    pos, phase, texts = pos[perm], phase[perm], np.concatenate([opens, closes])[perm]
+    # one number a tag: its position, each file's after those before it, then its phase;
+    # the end tags listed last row first, so one stable sort puts, at one position, the
+    # inner pieces' end tags first and the outer pieces' start tags first (as they are in
+    # a file's rows): ``Insert`` order, by one key (a sort a key costs as much)
+    width = int(max(ps.max(), pe.max())) + 1 if total else 1
+    perm = np.argsort(np.concatenate([((file * width + pe) * 2)[::-1],
+                                      (file * width + ps) * 2 + 1]), kind="stable")
+    pos = np.concatenate([pe[::-1], ps])[perm]
+    phase = np.where(perm < total, 0, 2)
+    texts = np.concatenate([closes[::-1], opens])[perm]
     return [TagBatch(pos=pos[2 * a:2 * b], phase=phase[2 * a:2 * b], texts=texts[2 * a:2 * b])
             for a, b in zip(cut, cut[1:])]
 
