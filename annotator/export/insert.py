@@ -967,15 +967,15 @@ def unbalanced(ps: Ints, pe: Ints) -> npt.NDArray[np.bool_]:
     if len(full) < 2:
         return out
     m = len(full)
-    row = np.arange(m, dtype=np.int64)
-    pos = np.concatenate([ps[full], pe[full]])
-    is_start = np.concatenate([np.ones(m, np.int64), np.zeros(m, np.int64)])
-    tie = np.concatenate([row, -row])  # starts: outer first; ends: inner first
-    order = np.lexsort((tie, is_start, pos))
-    depth = np.cumsum(np.where(order < m, 1, -1))
+    # one number a tag: its position, then end tags before start tags; the end tags listed
+    # last span first, so one stable sort puts, at one position, the inner spans' end tags
+    # first and the outer spans' start tags first (as ``tag_batches`` does)
+    order = np.argsort(np.concatenate([pe[full][::-1] * 2, ps[full] * 2 + 1]), kind="stable")
+    depth = np.cumsum(np.where(order < m, -1, 1))
     at = np.empty(2 * m, dtype=np.int64)
     at[order] = np.arange(2 * m, dtype=np.int64)
-    out[full] = depth[at[:m]] != depth[at[m:]] + 1  # after its start, before its end
+    # after its start, before its end (the end tags' rows reversed back)
+    out[full] = depth[at[m:]] != depth[at[m - 1::-1]] + 1
     return out
 
 

@@ -2178,9 +2178,17 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
     file of each and where each file's begin (and, last, where they end)."""
     if not len(p.ps):
         return p, file, [0] * (len(built) + 1)
-    shift = _file_starts(built)[file]
+    starts = _file_starts(built)
+    shift = starts[file]
     ps, pe = p.ps + shift, p.pe + shift
-    order = np.lexsort((p.owner, p.rank, -pe, ps))
+    # (start, longer first) as one number: one sort, of one key (a sort a key costs as
+    # much); rank and span only for pieces over the same characters (a claim that is a name)
+    width = int(starts[-1]) + 1
+    key = ps * width + (width - 1 - pe)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    if (ordered[1:] == ordered[:-1]).any():
+        order = np.lexsort((p.owner, p.rank, key))
     p = _Pieces(*(col[order] for col in p))
     ps, pe, file = ps[order], pe[order], file[order]
     # a piece that overlaps no other cannot cross one: look at the rest
