@@ -610,6 +610,9 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     src_s, src_e, kind_at = _source_at(c, np.concatenate([s, e - 1, at_p, at_n]),
                                        np.concatenate([seg_in, seg_pn]))
     ps0, pe0 = src_s[:m], src_e[m:2 * m]
+    # no generated character in the span: nor a blank line, at which ``place`` would cut it
+    # (the reading text has a line break only in a generated break between blocks: the
+    # file's whitespace is read as one space, ``textmap._runs``)
     ok &= (kind_at[:m] != GEN) & (kind_at[m:2 * m] != GEN) & (
         c.gens[seg_s] == c.gens[seg_e])
     ok &= _plain_edges(text, s, e)
@@ -656,9 +659,6 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     if len(inside):
         refused[inside[_children_refused(j, first[inside], k2[inside], parent[inside],
                                          tags[inside], j.t0[inside])]] = True
-        find = text.find  # place() cuts a span at a blank line
-        ok[[i for i, a, b in zip(inside.tolist(), s[inside].tolist(), e[inside].tolist())
-            if find("\n\n", a, b) != -1]] = False
     # one plain side is enough: the other side's wider places are not shared
     wrapped = (ok & ~before & ~after).nonzero()[0]
     ok &= before | after
