@@ -378,24 +378,25 @@ def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | Non
 
 def _source_at(c: Columns, offsets: Ints, seg: Ints) -> tuple[Ints, Ints, Ints]:
     """``TextMap.char_source`` and the kind of the segment ``seg`` of many reading offsets
-    at once (``_segments``)."""
-    kind = c.kind[seg]
-    start = np.where(kind == COPY, c.s_start[seg] + offsets - c.r_start[seg], c.s_start[seg])
-    end = np.where(kind == COPY, start + 1, c.s_end[seg])
-    return start, end, kind
+    at once (``_last_at``)."""
+    kind, first = c.kind[seg], c.s_start[seg]
+    copy = kind == COPY
+    start = np.where(copy, first + offsets - c.r_start[seg], first)
+    return start, np.where(copy, start + 1, c.s_end[seg]), kind
 
 
-def _segments(r_start: Ints, offsets: Ints, near: Ints) -> Ints:
-    """The segment of each reading offset (``r_start.searchsorted(offsets, "right") - 1``),
-    ``near`` the one it most often is: searched for only where it is not (a search costs
-    more than the tests; segments are not empty, so the neighbours of a span's first and
-    last characters are in theirs or the next, and such guesses are right)."""
-    last = len(r_start) - 1
-    wrong = (r_start[near] > offsets) | (near < last) & (r_start[np.minimum(near + 1, last)]
-                                                        <= offsets)
+def _last_at(starts: Ints, values: Ints, near: Ints) -> Ints:
+    """For each value, the last index whose start is at or before it (``starts.searchsorted(
+    values, "right") - 1``, -1 for none), ``near`` the one it most often is: searched for
+    only where it is not (a search costs more than the tests). Segments and tokens are not
+    empty, so a guess next to a known one (the segment of a span's first character for its
+    last, the token after its start for its end) is most often right."""
+    last = len(starts) - 1
+    wrong = (starts[near] > values) | (near < last) & (starts[np.minimum(near + 1, last)]
+                                                       <= values)
     if wrong.any():
         near = near.copy()
-        near[wrong] = r_start.searchsorted(offsets[wrong], side="right") - 1
+        near[wrong] = starts.searchsorted(values[wrong], side="right") - 1
     return near
 
 
@@ -586,14 +587,14 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     c, text, tags, names = j.c, j.text, j.tags, j.names
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
-    # file positions of all four at once: the segments of its first and last characters
-    # searched for, those of the others found next to them
+    # file positions of all four at once: the segment of its first character searched
+    # for, those of the others found next to it
     r_start = c.r_start
-    seg_in = r_start.searchsorted(np.concatenate([s, e - 1]), side="right") - 1
-    seg_s, seg_e = seg_in[:m], seg_in[m:]
+    seg_s = r_start.searchsorted(s, side="right") - 1
+    seg_e = _last_at(r_start, e - 1, seg_s)  # most spans lie in one segment
     at_p, at_n = np.maximum(s - 1, j.r0), np.minimum(e, j.r1 - 1)
     seg_after = np.minimum(seg_e + 1, j.g1 - 1)
-    seg_pn = _segments(r_start, np.concatenate([at_p, at_n]), np.concatenate(
+    seg_pn = _last_at(r_start, np.concatenate([at_p, at_n]), np.concatenate(
         [seg_s - (r_start[seg_s] > at_p),
          np.where(r_start[seg_after] <= at_n, seg_after, seg_e)]))
     seg_p, seg_n = seg_pn[:m], seg_pn[m:]
@@ -602,13 +603,13 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
         i_prev = np.where(gen[:m], r_start[seg_p] - 1, s - 1)
         i_next = np.where(gen[m:], r_start[np.minimum(seg_n + 1, j.g1 - 1)], e)
         at_p, at_n = np.maximum(i_prev, j.r0), np.minimum(i_next, j.r1 - 1)
-        seg_pn = _segments(r_start, np.concatenate([at_p, at_n]), np.concatenate(
+        seg_pn = _last_at(r_start, np.concatenate([at_p, at_n]), np.concatenate(
             [np.where(gen[:m], np.maximum(seg_p - 1, 0), seg_p),
              np.where(gen[m:], np.minimum(seg_n + 1, j.g1 - 1), seg_n)]))
     else:  # no generated break next to any span
         i_prev, i_next = s - 1, e
     src_s, src_e, kind_at = _source_at(c, np.concatenate([s, e - 1, at_p, at_n]),
-                                       np.concatenate([seg_in, seg_pn]))
+                                       np.concatenate([seg_s, seg_e, seg_pn]))
     ps0, pe0 = src_s[:m], src_e[m:2 * m]
     # no generated character in the span: nor a blank line, at which ``place`` would cut it
     # (the reading text has a line break only in a generated break between blocks: the
@@ -617,7 +618,8 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
         c.gens[seg_s] == c.gens[seg_e])
     ok &= _plain_edges(text, s, e)
     k = c.tok_end.searchsorted(ps0, side="right")  # tokens before k end by ps0
-    k2 = c.tok_start.searchsorted(pe0, side="left")  # tokens from k2 start at pe0 or later
+    # tokens from k2 start at pe0 or later: most often k (no markup inside)
+    k2 = _last_at(c.tok_start, pe0 - 1, np.maximum(k - 1, 0)) + 1
     jj = np.maximum(k - 1, j.t0)
     parent = np.where(k > j.t0, c.tok_after[jj], -1)
     last = np.maximum(k2 - 1, j.t0)
