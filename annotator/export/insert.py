@@ -376,13 +376,15 @@ def _place_within_text(ix: SourceIndex, s: int, e: int, tag: str) -> Piece | Non
     return Piece(s, e, ps0, pe0, parent, tag)
 
 
-def _source_at(c: Columns, offsets: Ints, seg: Ints) -> tuple[Ints, Ints, Ints]:
-    """``TextMap.char_source`` and the kind of the segment ``seg`` of many reading offsets
-    at once (``_last_at``)."""
+def _source_at(c: Columns, offsets: Ints, seg: Ints, *, end: bool = False
+               ) -> tuple[Ints, Ints]:
+    """``TextMap.char_source``'s start (``end``: its end) and the kind of the segment ``seg``
+    of many reading offsets at once (``_last_at``): a copied character's own, else its
+    segment's."""
     kind, first = c.kind[seg], c.s_start[seg]
     copy = kind == COPY
-    start = np.where(copy, first + offsets - c.r_start[seg], first)
-    return start, np.where(copy, start + 1, c.s_end[seg]), kind
+    at = first + offsets - c.r_start[seg]
+    return (np.where(copy, at + 1, c.s_end[seg]) if end else np.where(copy, at, first)), kind
 
 
 def _last_at(starts: Ints, values: Ints, near: Ints) -> Ints:
@@ -606,15 +608,19 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
         seg_pn = _last_at(r_start, np.concatenate([at_p, at_n]), np.concatenate(
             [np.where(gen[:m], np.maximum(seg_p - 1, 0), seg_p),
              np.where(gen[m:], np.minimum(seg_n + 1, j.g1 - 1), seg_n)]))
+        seg_p, seg_n = seg_pn[:m], seg_pn[m:]
     else:  # no generated break next to any span
         i_prev, i_next = s - 1, e
-    src_s, src_e, kind_at = _source_at(c, np.concatenate([s, e - 1, at_p, at_n]),
-                                       np.concatenate([seg_s, seg_e, seg_pn]))
-    ps0, pe0 = src_s[:m], src_e[m:2 * m]
+    # where the span's first character and the one after it start in the file, where its
+    # last and the one before it end
+    src_s, kind_s = _source_at(c, np.concatenate([s, at_n]), np.concatenate([seg_s, seg_n]))
+    src_e, kind_e = _source_at(c, np.concatenate([e - 1, at_p]), np.concatenate([seg_e, seg_p]),
+                               end=True)
+    ps0, pe0 = src_s[:m], src_e[:m]
     # no generated character in the span: nor a blank line, at which ``place`` would cut it
     # (the reading text has a line break only in a generated break between blocks: the
     # file's whitespace is read as one space, ``textmap._runs``)
-    ok &= (kind_at[:m] != GEN) & (kind_at[m:2 * m] != GEN) & (
+    ok &= (kind_s[:m] != GEN) & (kind_e[:m] != GEN) & (
         c.gens[seg_s] == c.gens[seg_e])
     ok &= _plain_edges(text, s, e)
     k = c.tok_end.searchsorted(ps0, side="right")  # tokens before k end by ps0
@@ -626,10 +632,10 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     parent_end = np.where(k2 > j.t0, c.tok_after[last], -1)
     ok &= (k2 <= k) | ((c.tok_start[np.minimum(k, j.t1 - 1)] > ps0) & (c.tok_end[last] < pe0))
     # before the span: back to the last reading character (over a generated break)
-    lo = np.where(i_prev >= j.r0, src_e[2 * m:3 * m], j.f0)
+    lo = np.where(i_prev >= j.r0, src_e[m:], j.f0)
     before = (k == j.t0) | (c.tok_start[jj] < lo) | _stops(j, jj)
     # after it: on to the next reading character
-    hi = np.where(i_next < j.r1, src_s[3 * m:], j.f1)
+    hi = np.where(i_next < j.r1, src_s[m:], j.f1)
     j2 = np.minimum(k2, j.t1 - 1)
     after = (k2 >= j.t1) | (c.tok_end[j2] > hi) | _stops(j, j2)
     # markup inside: the element open at both edges is open throughout, so what lies
