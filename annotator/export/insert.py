@@ -589,8 +589,8 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     c, text, tags, names = j.c, j.text, j.tags, j.names
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
-    # file positions of all four at once: the segment of its first character searched
-    # for, those of the others found next to it
+    # file positions of all four: the segment of its first character searched for, those
+    # of the others found next to it
     r_start = c.r_start
     seg_s = r_start.searchsorted(s, side="right") - 1
     seg_e = _last_at(r_start, e - 1, seg_s)  # most spans lie in one segment
