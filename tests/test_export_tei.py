@@ -1543,6 +1543,16 @@ def test_export_tei_document_order_is_the_lexsort_order(rows, scale):
     assert _document_order(start, end, kinds, kind, source).tolist() == want.tolist()
 
 
+@pytest.mark.parametrize("name", sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*.xml")))
+def test_export_tei_reading_text_breaks_lines_only_between_blocks(name):
+    """A line break of the reading text is a generated one, between blocks: the file's own
+    whitespace, newlines too, is read as spaces. ``_place_joined`` relies on it: a span with
+    no generated character holds no blank line, where ``place`` would cut it."""
+    tm = build_textmap(parse_source(DATA / name))
+    breaks = [i for i, ch in enumerate(tm.text) if ch == "\n"]
+    assert [i for i in breaks if tm.kind[bisect_right(tm.r_start, i) - 1] != GEN] == []
+
+
 @given(data=st.data(), name=st.sampled_from(sorted(_FILES)))
 def test_export_tei_offsets_at_finds_what_a_walk_finds(data, name):
     """Where a span is cut at file positions (``_offsets_at``, a segment at a time): the first
