@@ -449,6 +449,10 @@ def _cannot_open(path: Path, exc: sqlite3.Error) -> StoreError:
                       location=Location(path), code="W002")
 
 
+# why a part of an act is refused once SQLite ended the act's transaction (``Act.going``)
+_ENDED = "the disk refused a write earlier in this act"
+
+
 # errors of the file or its disk (and their extended codes), not of what the store holds
 _UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_FULL",
                "SQLITE_IOERR")
@@ -459,9 +463,9 @@ def _unwritable(exc: BaseException) -> bool:
         (getattr(exc, "sqlite_errorname", None) or "").startswith(_UNWRITABLE)
 
 
-def _unwritten(path: Path, exc: BaseException) -> StoreError:
+def _unwritten(path: Path, exc: BaseException | str) -> StoreError:
     """W009: a write the file or its disk refused (a full disk) ended the transaction, which
-    SQLite rolled back whole."""
+    SQLite rolled back whole (``exc``: the refusal, or what is known of it)."""
     reason = exc.args[0] if isinstance(exc, sqlite3.Error) and exc.args else str(exc)
     return StoreError(f"cannot write the store ({reason}): nothing of this change was kept",
                       hint="free some disk space, or make the file writable, and run the "
@@ -659,6 +663,8 @@ class Store:
                 raise _unwritten(self.path, exc) from None
             raise
         else:
+            if not self.conn.in_transaction:  # SQLite ended it, an error let pass since
+                raise _unwritten(self.path, _ENDED)
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
@@ -704,8 +710,9 @@ class Store:
         ``log_unchanged=False``: an act that changed nothing (a file applied again) leaves
         no decision in the log (its ``decision_id`` stays None)."""
         with self.transaction() as conn:
-            record = Act(conn)
+            record = Act(conn, self.path)
             yield record
+            record.going()
             if not record.changes and not log_unchanged:
                 return
             cur = conn.execute(
@@ -829,8 +836,9 @@ def _logged_written(row: dict[str, Any]) -> str | None:
 class Act:
     """Records row images while an act runs, so the decision log can undo it exactly."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
+        self.path = path
         self.changes: list[dict[str, Any]] = []
         self.undoes: int | None = None
         self.decision_id: int | None = None
@@ -840,6 +848,7 @@ class Act:
         """A part of the act that happens whole or leaves no trace while the act goes on (a
         SAVEPOINT): a decisions file's line that cannot be applied is undone, so the lines
         after it are checked against the store as if it were absent."""
+        self.going()
         mark = len(self.changes)
         try:
             with savepoint(self.conn, "attempt"):
@@ -847,6 +856,14 @@ class Act:
         except BaseException:
             del self.changes[mark:]
             raise
+
+    def going(self) -> None:
+        """Refuses any further part of the act once its transaction is gone (W009): SQLite
+        ends it whole on a full disk, and an error of that let pass (a decisions file's line
+        reported, a text map not read) must not let a later statement begin a transaction
+        of its own and commit part of the act alone."""
+        if not self.conn.in_transaction:
+            raise _unwritten(self.path, _ENDED)
 
     def _row(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
         return row_at(self.conn, table, key)
@@ -857,6 +874,7 @@ class Act:
     def insert(self, table: str, row: dict[str, Any], *, naming: str | None = None) -> int:
         """Insert a row; returns its rowid. ``naming``: who chose an entity's name in this
         change (``NAMING``), logged with it."""
+        self.going()
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
@@ -878,6 +896,7 @@ class Act:
                naming: str | None = None) -> None:
         """Change a row's columns (a row that is not there: nothing); ``naming`` as
         ``insert``'s."""
+        self.going()
         before = self._row(table, key)
         if before is None:
             return
@@ -893,11 +912,13 @@ class Act:
         """Log a row as the act's though it stays as it is: an editor's confirm of an entity
         the files' pointers made known is the editor's decision about it (``store.decided``),
         which no change of its row would record."""
+        self.going()
         row = self._row(table, key)
         if row is not None:
             self._log({"table": table, "key": key, "before": row, "after": row}, None)
 
     def delete(self, table: str, key: dict[str, Any], *, naming: str | None = None) -> None:
+        self.going()
         before = self._row(table, key)
         if before is None:
             return
