@@ -448,14 +448,15 @@ def _big_map(conn) -> None:
                  "'test', zeroblob(1000000))")
 
 
-@pytest.mark.parametrize("let_pass", [False, True])
-def test_a_cache_kept_during_an_act_on_a_full_disk_ends_the_act(ws, let_pass):
+@pytest.mark.parametrize("then", ["raise", "attempt", "raw"])
+def test_a_cache_kept_during_an_act_on_a_full_disk_ends_the_act(ws, then):
     # SQLite ends the whole transaction itself when the disk is full. A cache written within
     # an act (a text map kept by the act that needed it) must not then be let pass: the
     # act's later statements would each commit alone, half an act kept. The act ends (W009)
-    # and nothing of it is in the store. ``let_pass``: the act lets the error pass, as a
+    # and nothing of it is in the store. ``then``: the act lets the error pass, as a
     # decisions file reports a line it cannot apply (``Act.attempt``) and goes on to the
-    # next: no later part of the act may begin and commit a transaction of its own.
+    # next, or as a reader that finds no text map, then writes through the connection, not
+    # the Act (as store functions do): no later part of the act may commit on its own.
     from annotator import AnnotatorError
 
     store = ws.store
@@ -464,21 +465,27 @@ def test_a_cache_kept_during_an_act_on_a_full_disk_ends_the_act(ws, let_pass):
         with store.act("test", "entity:person-a", editor="tester") as act:
             _entity(act.conn, "person-a")
             try:
-                with act.attempt() if let_pass else contextlib.nullcontext():
+                with act.attempt() if then == "attempt" else contextlib.nullcontext():
                     store.keep_if_free(_big_map, "a test map")
             except AnnotatorError:
-                if not let_pass:
+                if then == "raise":
                     raise
-            with act.attempt():
-                act.insert("entities", {"id": "person-b", "type": "person",
-                                        "preferred": "person-b",
-                                        "created_at": "2026-12-06T00:00:00Z"})
+            if then == "raw":
+                _entity(act.conn, "person-b")
+            else:
+                with act.attempt():
+                    act.insert("entities", {"id": "person-b", "type": "person",
+                                            "preferred": "person-b",
+                                            "created_at": "2026-12-06T00:00:00Z"})
     assert err.value.code == "W009"
     assert "cannot write the store (" in str(err.value)
-    assert not store.conn.in_transaction
+    assert not store.conn.in_transaction and not store.ended
     store.conn.execute("PRAGMA max_page_count = 1073741823")
     assert store.query("SELECT id FROM entities") == []
     assert store.query("SELECT id FROM decisions") == []
+    with store.act("test", "entity:person-c", editor="tester") as act:  # the next act: whole
+        _entity(act.conn, "person-c")
+    assert [r["id"] for r in store.query("SELECT id FROM entities")] == ["person-c"]
 
 
 def test_a_cache_that_cannot_be_kept_during_an_act_leaves_the_act_whole(ws):

@@ -526,7 +526,7 @@ def _apply_lines(ctx: ActContext, path: Path, text: str, data: dict[str, Any]
                     with rec.attempt():
                         done = _apply_line(review, rec, section, line)
                 except AnnotatorError as err:
-                    if not rec.conn.in_transaction:
+                    if rec.gone:
                         raise  # the act is gone (W009, a full disk): no line more of it
                     refused.append(((section, i), _unapplied(path, text, (section, i), err)))
                     continue

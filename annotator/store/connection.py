@@ -524,6 +524,9 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        # SQLite ended the open act's transaction (a full disk): what runs of the act until it
+        # closes goes into one begun in its place, rolled back there (``keep_if_free``)
+        self.ended = False
         # what the migrations that opening it ran changed that the editor should know (the
         # sources whose date the rule of the day set anew), one line each: the CLI says them
         self.upgraded: list[str] = []
@@ -657,13 +660,19 @@ class Store:
         try:
             yield self.conn
         except BaseException as exc:
+            ended, self.ended = self.ended, False
             if self.conn.in_transaction:  # SQLite ends it itself on a full disk
                 self.conn.execute("ROLLBACK")
             if _unwritable(exc):
                 raise _unwritten(self.path, exc) from None
+            if ended and not (isinstance(exc, StoreError) and exc.code == "W009"):
+                raise _unwritten(self.path, _ENDED) from None
             raise
         else:
-            if not self.conn.in_transaction:  # SQLite ended it, an error let pass since
+            ended, self.ended = self.ended, False
+            if ended or not self.conn.in_transaction:  # an error of it let pass since
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise _unwritten(self.path, _ENDED)
             try:
                 self.conn.execute("COMMIT")
@@ -682,7 +691,9 @@ class Store:
         out again (logged, with ``what``). Asked during an act, it is kept with it, in a
         savepoint: a cache that cannot be written leaves the act whole. On a full disk SQLite
         ends the act's whole transaction itself: that ends the act (W009), whose other
-        statements would else each commit alone."""
+        statements would else each commit alone. Should code of the act let W009 pass, what
+        it writes after goes into a transaction begun in the ended one's place, which the act's
+        end rolls back, saying W009 again (``transaction``)."""
         conn = self.conn
         within = conn.in_transaction
         wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
@@ -696,6 +707,8 @@ class Store:
                     keep(tx)
         except (StoreError, sqlite3.Error) as exc:
             if within and not conn.in_transaction:
+                self.ended = True
+                conn.execute("BEGIN")
                 raise _unwritten(self.path, exc) from None
             log.info("%s not kept: %s", what, exc)
             return False
@@ -710,7 +723,7 @@ class Store:
         ``log_unchanged=False``: an act that changed nothing (a file applied again) leaves
         no decision in the log (its ``decision_id`` stays None)."""
         with self.transaction() as conn:
-            record = Act(conn, self.path)
+            record = Act(self)
             yield record
             record.going()
             if not record.changes and not log_unchanged:
@@ -836,9 +849,9 @@ def _logged_written(row: dict[str, Any]) -> str | None:
 class Act:
     """Records row images while an act runs, so the decision log can undo it exactly."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn = conn
-        self.path = path
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
         self.changes: list[dict[str, Any]] = []
         self.undoes: int | None = None
         self.decision_id: int | None = None
@@ -862,8 +875,13 @@ class Act:
         ends it whole on a full disk, and an error of that let pass (a decisions file's line
         reported, a text map not read) must not let a later statement begin a transaction
         of its own and commit part of the act alone."""
-        if not self.conn.in_transaction:
-            raise _unwritten(self.path, _ENDED)
+        if self.gone:
+            raise _unwritten(self.store.path, _ENDED)
+
+    @property
+    def gone(self) -> bool:
+        """Whether SQLite ended the act's transaction (``Store.ended``)."""
+        return self.store.ended or not self.conn.in_transaction
 
     def _row(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
         return row_at(self.conn, table, key)
