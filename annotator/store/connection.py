@@ -463,6 +463,16 @@ def _unwritable(exc: BaseException) -> bool:
         (getattr(exc, "sqlite_errorname", None) or "").startswith(_UNWRITABLE)
 
 
+def _refusal(path: Path, exc: sqlite3.OperationalError) -> Exception:
+    """What SQLite's refusal to begin or commit a transaction is said as: W003 while another
+    process writes, W009 when the file or its disk refused, else SQLite's own error."""
+    if "locked" in str(exc) or "busy" in str(exc):
+        return _busy(path)
+    if _unwritable(exc):
+        return _unwritten(path, exc)
+    return exc
+
+
 def _unwritten(path: Path, exc: BaseException | str) -> StoreError:
     """W009: a write the file or its disk refused (a full disk) ended the transaction, which
     SQLite rolled back whole (``exc``: the refusal, or what is known of it)."""
@@ -652,38 +662,33 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise _busy(self.path) from None
-            if _unwritable(exc):
-                raise _unwritten(self.path, exc) from None
-            raise
+            raise _refusal(self.path, exc) from None
         try:
             yield self.conn
         except BaseException as exc:
-            ended, self.ended = self.ended, False
-            if self.conn.in_transaction:  # SQLite ends it itself on a full disk
-                self.conn.execute("ROLLBACK")
+            ended = self._rollback()
             if _unwritable(exc):
                 raise _unwritten(self.path, exc) from None
             if ended and not (isinstance(exc, StoreError) and exc.code == "W009"):
                 raise _unwritten(self.path, _ENDED) from None
             raise
         else:
-            ended, self.ended = self.ended, False
-            if ended or not self.conn.in_transaction:  # an error of it let pass since
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+            if self.ended or not self.conn.in_transaction:  # an error of it let pass since
+                self._rollback()
                 raise _unwritten(self.path, _ENDED)
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise _busy(self.path) from None
-                if _unwritable(exc):
-                    raise _unwritten(self.path, exc) from None
-                raise
+                self._rollback()
+                raise _refusal(self.path, exc) from None
+
+    def _rollback(self) -> bool:
+        """Roll the open transaction back, unless SQLite ended it itself (a full disk);
+        whether it had ended so (``ended``), which the store then forgets."""
+        ended, self.ended = self.ended, False
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        return ended
 
     def keep_if_free(self, keep: Callable[[sqlite3.Connection], None], what: str) -> bool:
         """Write what the store keeps to spare work (a cache) without waiting; whether it
