@@ -2294,9 +2294,8 @@ def _date_attrs(date_value: str | None, date_cert: str, confirmed: bool,
     (docs/export.md#old-style-dates). A value the text states with a doubt (``stated``,
     '12 May 1791?') has its @cert and no @evidence: internal would say it was inferred
     from the text's chronology (docs/export.md#how-certain-a-date-is)."""
-    value = json.loads(date_value) if date_value else {}
     out: tuple[tuple[str, str | None], ...] = tuple(
-        (a, str(value[a])) for a in DATE_ATTRS if value.get(a))
+        (a, v) for a, v in zip(DATE_ATTRS, _values_of(date_value)) if v is not None)
     if out and custom:
         out += (("calendar", f"#{calendar}"), *custom, ("datingMethod", f"#{calendar}"))
     if out and date_cert and confirmed:  # a proposal has its own how sure the value is,
@@ -2311,9 +2310,9 @@ _NO_DATE = (None,) * len(DATE_ATTRS)  # an element without a value of its own
 
 @lru_cache(maxsize=65536)
 def _values_of(date_value: str | None) -> tuple[str | None, ...]:
-    """``_date_values`` of a date's ``_date_attrs``, from its value (JSON) alone: the other
-    attributes a date is written with (@cert, @calendar, @when-custom...) are none of
-    ``DATE_ATTRS``."""
+    """Each of ``DATE_ATTRS`` in a date's value (JSON), None where it has none: what
+    ``_date_attrs`` writes of it, and ``_date_values`` reads back (the other attributes a
+    date is written with, @cert, @calendar, @when-custom..., are none of them)."""
     value = json.loads(date_value) if date_value else {}
     return tuple(str(value[a]) if value.get(a) else None for a in DATE_ATTRS)
 
