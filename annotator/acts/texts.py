@@ -75,11 +75,13 @@ def no_source(conn: sqlite3.Connection, wanted: str, place: Location | None) -> 
 
 class Unparsed(NamedTuple):
     """A source file read without parsing its XML: its map (whose ``elements`` say what an
-    export reads of the tree), its codec, and its tree, parsed when first asked for."""
+    export reads of the tree), its codec, its tree, parsed when first asked for, and its
+    bytes (an export of a UTF-8 file cuts them, ``spliced``)."""
 
     tm: TextMap
     codec: str
     tree: Callable[[], etree._Element]
+    data: bytes
 
 
 # a file -> (its size, modification and change times, inode) and the sha256 its bytes had then
@@ -356,9 +358,9 @@ class Texts:
             self.cache.pop(key)
             tm = None
         if tm is not None:
-            return Unparsed(tm, codec, lambda: parse_source(path, data).root)
+            return Unparsed(tm, codec, lambda: parse_source(path, data).root, data)
         parsed = parse_source(path, data)
-        return Unparsed(self.kept(parsed, elements=True), codec, lambda: parsed.root)
+        return Unparsed(self.kept(parsed, elements=True), codec, lambda: parsed.root, data)
 
     def _unchanged(self, src: Source) -> tuple[Path, bytes]:
         """The source's path and bytes; S016 when they are not the bytes it was added with.

@@ -18,7 +18,7 @@ module owns *where* a tag can go:
 
 Positions are indices into the decoded source text (``ParsedSource.text``); encoded back in the
 source's own encoding (``ParsedSource.encode``: UTF-8, UTF-16, ISO-8859-1...), the characters
-between insertions are the source's own bytes.
+between insertions are the source's own bytes (``spliced`` cuts a UTF-8 file's bytes at once).
 
 DOCS: docs/export.md#how-tags-are-placed
 """
@@ -40,7 +40,7 @@ from lxml import etree
 
 from annotator.tei.elements import Column, Elements
 from annotator.tei.schema_table import CONTENT, HOSTS
-from annotator.tei.parse import TEI_NS, ParsedSource
+from annotator.tei.parse import TEI_NS, ParsedSource, encoded
 from annotator.tei.textmap import (CDATA, COPY, EMPTY, END, GEN, OTHER, ROLES, START, ByNode,
                                    KeptColumns, TextMap, ints)
 from annotator.text import trim
@@ -1037,28 +1037,69 @@ def tag_batches(ps: Ints, pe: Ints, opens: Strs, closes: Strs, cut: Sequence[int
 
 
 def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) -> str:
-    """The text with every insert put in place, in ``Insert`` order; nothing else changes.
+    """The text with every insert put in place, in ``Insert`` order; nothing else changes."""
+    at, texts = _inserted(inserts, batch)
+    parts = [""] * (2 * len(at) + 1)
+    parts[0::2] = [text[a:b] for a, b in zip([0, *at], [*at, len(text)])]
+    parts[1::2] = texts
+    return "".join(parts)
+
+
+def spliced(text: str, data: bytes, codec: str, inserts: Iterable[Insert],
+            batch: TagBatch | None = None) -> bytes:
+    """``splice`` in the file's own encoding (``encoded``), ``text`` being ``data`` decoded
+    with ``codec``. Of a UTF-8 file, its own bytes are cut where the inserts go and only the
+    inserted strings encoded: a text with a character past U+00FF takes two or four bytes a
+    character, which slicing, joining and encoding the whole of it walk over each time."""
+    if codec != "utf-8":
+        return encoded(splice(text, inserts, batch), codec)
+    if len(data) == len(text):  # ASCII: a byte a character
+        at, texts = _inserted(inserts, batch)
+    else:
+        # the characters that start before each continuation byte (0b10xxxxxx: below -64
+        # as int8): a character's byte offset is its own plus the continuation bytes with
+        # at most as many characters before them
+        extra = np.flatnonzero(np.frombuffer(data, np.int8) < -64)
+        extra -= np.arange(len(extra))
+        at, texts = _inserted(inserts, batch,
+                              lambda pos: pos + np.searchsorted(extra, pos, "right"))
+    if not at:
+        return data
+    try:
+        tags = list(map(str.encode, texts))
+    except UnicodeEncodeError:  # a lone surrogate: ``encoded`` writes a character reference
+        tags = [encoded(t, codec) for t in texts]
+    parts = [b""] * (2 * len(at) + 1)
+    parts[0::2] = [data[a:b] for a, b in zip([0, *at], [*at, len(data)])]
+    parts[1::2] = tags
+    return b"".join(parts)
+
+
+def _inserted(inserts: Iterable[Insert], batch: TagBatch | None,
+              moved: Callable[[Ints], Ints] | None = None) -> tuple[list[int], list[str]]:
+    """Where each insert goes and its string, in ``Insert`` order: at a character of the
+    text, or with ``moved`` (``spliced``), at the byte of the file that character starts at.
     The batch's tags are ordered by numpy; the few other inserts (a header's lines, a
     standOff, an attribute or two) are merged into them one by one: they share no phase
     with a tag, so each goes after the batch's strings at its position of a lower phase
     and before the rest."""
     few = sorted(inserts)
+    places = [i.pos for i in few]
+    if moved is not None and few:
+        places = moved(np.array(places, dtype=np.int64)).tolist()
     if batch is None or not len(batch.pos):
-        at, texts = [i.pos for i in few], [i.text for i in few]
-    else:
-        at, texts = batch.pos.tolist(), batch.texts.tolist()  # in Insert order
-        if few:
-            phase = batch.phase
-            cuts = []
-            for ins in few:
-                lo, hi = bisect_left(at, ins.pos), bisect_right(at, ins.pos)
-                cuts.append(lo + int(np.count_nonzero(phase[lo:hi] < ins.phase)) if lo < hi
-                            else lo)
-            # the later first: an earlier one put at the same place goes before it
-            for cut, ins in zip(reversed(cuts), reversed(few)):
-                at.insert(cut, ins.pos)
-                texts.insert(cut, ins.text)
-    parts = [""] * (2 * len(at) + 1)
-    parts[0::2] = [text[a:b] for a, b in zip([0, *at], [*at, len(text)])]
-    parts[1::2] = texts
-    return "".join(parts)
+        return places, [i.text for i in few]
+    at = (batch.pos if moved is None else moved(batch.pos)).tolist()  # in Insert order
+    texts = batch.texts.tolist()
+    if few:
+        phase = batch.phase
+        cuts = []
+        for pos, ins in zip(places, few):
+            lo, hi = bisect_left(at, pos), bisect_right(at, pos)
+            cuts.append(lo + int(np.count_nonzero(phase[lo:hi] < ins.phase)) if lo < hi
+                        else lo)
+        # the later first: an earlier one put at the same place goes before it
+        for cut, pos, ins in zip(reversed(cuts), reversed(places), reversed(few)):
+            at.insert(cut, pos)
+            texts.insert(cut, ins.text)
+    return at, texts

@@ -58,7 +58,8 @@ from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
                                      TagBatch, index_file, index_source, nest, unbalanced,
-                                     place, place_group, small_unique, splice, tag_batches)
+                                     place, place_group, small_unique, splice, spliced,
+                                     tag_batches)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
@@ -76,8 +77,7 @@ from annotator.store.sources import find_source
 from annotator.tei.header import APP_ID, STANDOFF_ID
 from annotator.tei.elements import Elements
 from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
-from annotator.tei.parse import (RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text,
-                                 encoded)
+from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.textmap import EMPTY, START, Annotations, TextMap
 from annotator.text import attr_value, attrs, esc, slug
 from annotator.vocab import DATE_ATTRS
@@ -1921,16 +1921,17 @@ class _Builder:
     def build(self) -> str:
         self.inline()
         _wrap([self])
-        return self.finish()
+        self.finish()
+        return splice(self.text, self.inserts, self.batch)
 
-    def finish(self) -> str:
-        """The export, once ``inline`` has made the spans and ``_wrap`` queued their tags."""
+    def finish(self) -> None:
+        """The rest of the export's inserts (``splice`` or ``spliced`` puts them in), once
+        ``inline`` has made the spans and ``_wrap`` queued their tags."""
         self.own_idnos()
         self.standoff()  # before the header: it decides which @resp targets are needed
         if self.inserts or (self.batch is not None and len(self.batch.pos)):
             self.header()  # an export that inserts nothing is the file itself
             self.calendar_desc()
-        return splice(self.text, self.inserts, self.batch)
 
     def unwritten_said(self) -> tuple[tuple[int, str, str], ...]:
         """(line of the export, words, why) of each mention no tag could be written for inside
@@ -2700,12 +2701,13 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                     built.inline()
                 _wrap(group)  # and its spans
                 for src, file, data, built in ready:
-                    built.out = built.finish()
+                    built.finish()
                     counts = built.counts
                     for eid in built.pointed | built.reached if built.register == "file" else ():
                         if eid in data.entities:
                             in_register.setdefault(eid, data.entities[eid])
-                    out = encoded(built.out, file.codec)  # the file's own encoding
+                    # in the file's own encoding
+                    out = spliced(built.text, file.data, file.codec, built.inserts, built.batch)
                     path = target_dir / export_name(src.file)
                     action = out_files.write(path, out)
                     files.append(TeiExport(source_id=src.id, path=out_files.shown(path),
