@@ -3217,3 +3217,31 @@ def test_export_tei_holds_no_file_s_export_once_done(annotated_seed):
     ws.export_tei(include_proposals=True)
     gc.collect()
     assert not [o for o in gc.get_objects() if isinstance(o, _Builder)]
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.booleans(), st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+       st.sampled_from(["utf-8", "utf-16-le", "iso8859-1"]))
+def test_export_spliced_is_the_spliced_text_encoded(data, bom, text, codec):
+    """A UTF-8 file's bytes cut at the inserts' characters (``spliced``) are its text spliced
+    and encoded, whatever its characters (a byte-order mark, two to four bytes) and those
+    inserted (a lone surrogate, which no codec takes, is a character reference either way)."""
+    from annotator.export.insert import Insert, TagBatch, splice, spliced
+    from annotator.tei.parse import encoded
+
+    if codec == "iso8859-1":
+        text = text.encode("latin-1", "replace").decode("latin-1")
+    text = "\ufeff" + text if bom and codec != "iso8859-1" else text
+    strings = st.text(st.characters(max_codepoint=0x1F600), max_size=4) | st.just("<a\ud800>")
+    at = st.integers(0, len(text))
+    few = data.draw(st.lists(st.builds(Insert, at, st.sampled_from([1, 3]), st.integers(0, 9),
+                                       strings), max_size=4))
+    tags = sorted(data.draw(st.lists(st.tuples(at, st.sampled_from([0, 2]), strings),
+                                     max_size=8)), key=lambda t: t[:2])
+    texts = np.empty(len(tags), object)
+    texts[:] = [t[2] for t in tags]
+    batch = TagBatch(pos=np.array([t[0] for t in tags], np.int64),
+                     phase=np.array([t[1] for t in tags], np.int64), texts=texts)
+    assert spliced(text, text.encode(codec), codec, few, batch) == \
+        encoded(splice(text, few, batch), codec)
