@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -153,9 +153,9 @@ class _Claims(NamedTuple):
     kind: list[int]  # index into ``kinds``
     kinds: Sequence[rows_of.ClaimKind]  # every source's, read with it (``_claims_of``)
     links: dict[int, tuple[_Link, ...]]  # claim id -> its links (most claims have none)
-    # (kind, name of the note element) -> the finder's notes of claims of that kind
-    # (``_finder_notes``): one dict for the files of an export, whose claims share kinds
-    notes: dict[tuple[int, str], tuple[str, ...]]
+    # what claims of each kind say in their annotation: one for the files of an export,
+    # whose claims share kinds
+    said: _Said
     # each kind's look, an index into ``looks``: (kind, status, provenance), which its seg
     # says (``_claim_looks``; a few for the export)
     look: Sequence[int]
@@ -168,8 +168,8 @@ class _Claims(NamedTuple):
         kind = [kinds.setdefault((c.kind, c.status, c.agent, c.agent_entity_id, c.provenance,
                                   c.cue, c.confidence, c.candidate), len(kinds)) for c in claims]
         return cls([c.id for c in claims], [c.start for c in claims], [c.end for c in claims],
-                   kind, list(kinds), {c.id: c.links for c in claims if c.links}, {},
-                   *_claim_looks(list(kinds)))
+                   kind, list(kinds), {c.id: c.links for c in claims if c.links},
+                   _Said(list(kinds)), *_claim_looks(list(kinds)))
 
     def claim(self, j: int) -> _Claim:
         cid = self.id[j]
@@ -184,7 +184,52 @@ def _claim_looks(kinds: Sequence[rows_of.ClaimKind]
     return [looks.setdefault((k[0], k[1], k[4]), len(looks)) for k in kinds], list(looks)
 
 
-_NO_CLAIMS = _Claims([], [], [], [], (), {}, {}, (), ())
+class _Said:
+    """What the annotation of a claim of each kind says, worked out once for every kind of
+    an export (1,500 claims of a hundred or so kinds, a few dozen in each file): its finder's
+    notes (``_finder_notes``) by the name of the note element, whether it has an agent (its
+    note is the file's: where it points, ``agent_pointer``), whether it says nothing, and
+    the text of a new annotation after its id, by the names and indent of the file's
+    (``_ClaimNotes``)."""
+
+    __slots__ = ("kinds", "agent", "_lines", "_silent", "_tails")
+
+    def __init__(self, kinds: Sequence[rows_of.ClaimKind]) -> None:
+        self.kinds = kinds
+        self.agent = frozenset(k for k, kind in enumerate(kinds) if kind[2])
+        self._lines: dict[str, list[tuple[str, ...]]] = {}
+        self._silent: dict[str, frozenset[int]] = {}
+        self._tails: dict[tuple[str, str, str, str, str], list[str]] = {}
+
+    def lines(self, note: str) -> list[tuple[str, ...]]:
+        """Each kind's finder's notes, ``note`` their element's name."""
+        got = self._lines.get(note)
+        if got is None:
+            got = self._lines[note] = [_finder_notes(*k[5:8], note)[1] for k in self.kinds]
+        return got
+
+    def silent(self, note: str) -> frozenset[int]:
+        """The kinds whose claims' annotation says nothing: no agent, no finder's notes."""
+        got = self._silent.get(note)
+        if got is None:
+            got = self._silent[note] = frozenset(
+                k for k, lines in enumerate(self.lines(note)) if not lines) - self.agent
+        return got
+
+    def tails(self, note: str, ann: str, indent: str, unit: str, nl: str) -> list[str]:
+        """Each kind's new annotation after its id: its attributes after the target, its
+        lines (``_tail``; those of a kind with an agent: the file's own)."""
+        key = (note, ann, indent, unit, nl)
+        got = self._tails.get(key)
+        if got is None:  # in C, as ``_tail`` makes it: a file's kinds are a few of them
+            inner = nl + indent + unit
+            got = self._tails[key] = list(map("".join, zip(
+                repeat(f'" motivation="describing">{inner}'), map(inner.join, self.lines(note)),
+                repeat(f"{nl}{indent}</{ann}>"))))
+        return got
+
+
+_NO_CLAIMS = _Claims([], [], [], [], (), {}, _Said(()), (), ())
 
 
 class _Kind(NamedTuple):
@@ -497,7 +542,7 @@ class _Edition:
     own: _OwnSpans  # the files' own mentions, unchanged (``_mentions_of``)
     claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]
     claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' last column)
-    claim_notes: dict[tuple[int, str], tuple[str, ...]]  # ``_Claims.notes``
+    claim_said: _Said  # ``_Claims.said``
     claim_looks: tuple[list[int], list[tuple[str, str, str]]]  # ``_Claims.look``, ``looks``
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
@@ -536,7 +581,7 @@ class _Edition:
         wanted.update(k[3] for k in claims.kinds if k[3])
         edition = cls(decided=decided_entities(store), enriched=enriched_entities(store),
                       mentions=mentions, own=own, claims=_claims_of(claims),
-                      claim_kinds=claims.kinds, claim_notes={},
+                      claim_kinds=claims.kinds, claim_said=_Said(claims.kinds),
                       claim_looks=_claim_looks(claims.kinds),
                       links=rows_of.claim_links_of(conn, source_ids, states, link_states),
                       passages=rows_of.passages_of(conn, source_ids, states, link_states))
@@ -576,7 +621,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         by_claim.setdefault(r[0], []).append(_Link._make(r[1:]))
     links = {cid: tuple(own) for cid, own in by_claim.items()}
     cols = edition.claims.get(key)
-    claims = _Claims(*cols, edition.claim_kinds, links, edition.claim_notes,
+    claims = _Claims(*cols, edition.claim_kinds, links, edition.claim_said,
                      *edition.claim_looks) if cols else _NO_CLAIMS
     wanted = {eid for k in set(claims.kind) if (eid := edition.claim_kinds[k][3])}
     keys: dict[str, None] = {}  # the works cited, in the order of the claims citing them
@@ -1651,9 +1696,9 @@ class _Builder:
         out: list[tuple[str, list[Block]]] = []
         cl = self.data.claims
         kinds = cl.kinds
-        agents = {k: eid for k in dict.fromkeys(cl.kind)  # kinds with an agent of the register
-                  if kinds[k][2] and (eid := kinds[k][3]) is not None
-                  and eid in self.data.entities}
+        # the kinds with an agent of the register (the claims of most files have none)
+        agents = {k: eid for k in cl.said.agent.intersection(cl.kind)
+                  if (eid := kinds[k][3]) is not None and eid in self.data.entities}
         if agents:  # the agents of the claims named (``inline``: all), each once, as first met
             named = self.claim_ids  # the file's claims' alone
             of_named = cl.kind if len(named) == len(cl.id) else [
@@ -1738,40 +1783,38 @@ class _Builder:
     def _annotations(self, q: Callable[[str], str], note: str, ann: str) -> list[Block]:
         """The lines of each claim's annotation that is new (``_annotation``). When every
         claim's seg is new and each annotation's id is free (most files), a claim without
-        a link says its agent and its finder's notes: made once per kind of claim (the notes
-        once for the export), not worked out claim by claim (an export has 1,500 claims);
-        when none has a link, they are one entry (``_ClaimNotes``)."""
+        a link says its agent and its finder's notes: what a kind says is worked out once
+        for the export (``_Said``), an agent's note once per kind in the file, not claim by
+        claim (an export has 1,500 claims); when none has a link, they are one entry
+        (``_ClaimNotes``)."""
         cl = self.data.claims
         wants = [f"claim-{cid}-annotation" for cid in cl.id] if self._claims_fresh else []
         if not wants or not self.ids.used.isdisjoint(wants):
             return [got for j in range(len(cl.id))
                     if (got := self._annotation(cl.claim(j), q, note, ann))]
-        kinds, links, used, made = cl.kinds, cl.links, self.ids.used, cl.notes
-        said: dict[int, tuple[str, ...]] = {}  # what a claim of a kind says, in the file
-        for k in dict.fromkeys(cl.kind):
-            lines = made.get((k, note))
-            if lines is None:
-                lines = made[k, note] = _finder_notes(*kinds[k][5:8], note)[1]
-            if agent := kinds[k][2]:  # as ``_annotation`` says it, before the finder's notes
-                eid = kinds[k][3]
-                ref = self.agent_pointer(eid)[0] if eid and eid in self.data.entities else None
-                lines = (f"<{note}{attrs((('type', 'agent'), ('corresp', ref)))}>"
-                         f"{esc(agent)}</{note}>", *lines)
-            said[k] = lines
-        if not links and all(said.values()):  # most files: each claim says something
-            used.update(wants)
-            return [_ClaimNotes(ann, cl.id, wants, cl.kind, said)]
+        kinds, links, used, said = cl.kinds, cl.links, self.ids.used, cl.said
+        lines = said.lines(note)
+        # what a claim of a kind with an agent says, in the file: as ``_annotation`` says
+        # it, its agent before the finder's notes
+        agents: dict[int, tuple[str, ...]] = {}
+        for k in said.agent.intersection(cl.kind):
+            eid = kinds[k][3]
+            ref = self.agent_pointer(eid)[0] if eid and eid in self.data.entities else None
+            agents[k] = (f"<{note}{attrs((('type', 'agent'), ('corresp', ref)))}>"
+                         f"{esc(kinds[k][2])}</{note}>", *lines[k])
+        if not links and said.silent(note).isdisjoint(cl.kind):  # most files: each claim
+            used.update(wants)  # says something
+            return [_ClaimNotes(ann, note, cl.id, cl.kind, agents, said)]
         end = f"</{ann}>"
-        each = map(said.__getitem__, cl.kind)
         out: list[Block] = []
-        for j, (cid, want, lines) in enumerate(zip(cl.id, wants, each)):
+        for j, (cid, want, k) in enumerate(zip(cl.id, wants, cl.kind)):
             if cid in links:  # the file's own: ``claim-<id>``, free
                 if got := self._annotation(cl.claim(j), q, note, ann):
                     out.append(got)
-            elif lines:
+            elif each := agents[k] if k in agents else lines[k]:
                 used.add(want)
                 out.append([f'<{ann} xml:id="{want}" target="#claim-{cid}" '
-                            'motivation="describing">', *lines, end])
+                            'motivation="describing">', *each, end])
         return out
 
     def _annotation(self, c: _Claim, q: Callable[[str], str], note: str, ann: str
@@ -2472,23 +2515,34 @@ def _indented(lines: list[str]) -> Callable[[str, str], list[str]]:
 @dataclass(frozen=True, slots=True)
 class _ClaimNotes:
     """The new annotations of a file's claims, none with a link, each saying what its kind
-    says (most files' claims): written as one entry, each claim's from its kind's text,
-    made once the indent is known, and its id, not from its lines (an export has 1,500)."""
+    says (most files' claims): written as one entry, each claim's from its id and its kind's
+    text after the id, made once for the export (``_Said.tails``) but for a kind with an
+    agent (the file's), once the indent is known, not from its lines (an export has 1,500)."""
 
     ann: str  # the annotation element's name
+    note: str  # and the note's
     ids: Sequence[int]  # the claims', in order: each one's seg has the id ``claim-<id>``
-    wants: Sequence[str]  # each one's annotation's id
     kind: Sequence[int]  # each one's kind
-    said: dict[int, tuple[str, ...]]  # kind -> the lines between the annotation's tags
+    agents: dict[int, tuple[str, ...]]  # kind with an agent -> the lines between the tags
+    said: _Said  # what the others say
 
     def text(self, indent: str, unit: str, nl: str) -> str:
         """``_blocks_text`` of them all, one string: the entries joined by ``nl``."""
-        inner = nl + indent + unit
-        tail = {k: f'" motivation="describing">{inner}{inner.join(lines)}{nl}{indent}'
-                   f"</{self.ann}>" for k, lines in self.said.items()}
-        head = f'{indent}<{self.ann} xml:id="'
-        return nl.join([f'{head}{want}" target="#claim-{cid}{tail[k]}'
-                        for want, cid, k in zip(self.wants, self.ids, self.kind)])
+        tails = self.said.tails(self.note, self.ann, indent, unit, nl)
+        if self.agents:
+            tails = [*tails]
+            for k, lines in self.agents.items():
+                tails[k] = _tail(lines, self.ann, indent, unit, nl)
+        head = f'{indent}<{self.ann} xml:id="claim-'
+        return nl.join([f'{head}{cid}-annotation" target="#claim-{cid}{tails[k]}'
+                        for cid, k in zip(self.ids, self.kind)])
+
+
+def _tail(lines: Sequence[str], ann: str, indent: str, unit: str, nl: str) -> str:
+    """A new annotation of a claim after its target's id: ``lines`` one step in from
+    ``indent``, then its end tag."""
+    inner = nl + indent + unit
+    return f'" motivation="describing">{inner}{inner.join(lines)}{nl}{indent}</{ann}>'
 
 
 # an entry of a standOff list: a tuple of its lines, indented from 0, when files share it
