@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -192,11 +193,13 @@ class _Said:
     the text of a new annotation after its id, by the names and indent of the file's
     (``_ClaimNotes``)."""
 
-    __slots__ = ("kinds", "agent", "_lines", "_silent", "_tails")
+    __slots__ = ("kinds", "agent", "entity", "_lines", "_silent", "_tails")
 
     def __init__(self, kinds: Sequence[rows_of.ClaimKind]) -> None:
         self.kinds = kinds
         self.agent = frozenset(k for k, kind in enumerate(kinds) if kind[2])
+        # kind -> its agent's entity, of the kinds with one (a file's found in C: ``gather``)
+        self.entity = {k: eid for k, kind in enumerate(kinds) if (eid := kind[3])}
         self._lines: dict[str, list[tuple[str, ...]]] = {}
         self._silent: dict[str, frozenset[int]] = {}
         self._tails: dict[tuple[str, str, str, str, str], list[str]] = {}
@@ -623,7 +626,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     cols = edition.claims.get(key)
     claims = _Claims(*cols, edition.claim_kinds, links, edition.claim_said,
                      *edition.claim_looks) if cols else _NO_CLAIMS
-    wanted = {eid for k in set(claims.kind) if (eid := edition.claim_kinds[k][3])}
+    agent_of = claims.said.entity
+    wanted = set(map(agent_of.__getitem__, agent_of.keys() & claims.kind))
     keys: dict[str, None] = {}  # the works cited, in the order of the claims citing them
     for cid in claims.id if links else ():
         keys.update((link.bib_key, None) for link in links.get(cid, ()) if link.bib_key)
@@ -1198,17 +1202,17 @@ class _Builder:
             if enriched or inserted_to else []
         if own_names:
             kinds = self.data.mentions.kinds
-            eids = {k: eid for k in {k for *_, k in own_names}
+            eids = {k: eid for k in set(map(itemgetter(2), own_names))
                     if (eid := kinds[k].entity_id) and (eid in enriched or eid in inserted_to)}
             if eids:
-                kept = self.ix.els.attrs
-                refs, key_of, corresp_of = kept["ref"], kept["key"], kept["corresp"]
+                kept = self.ix.els.attrs  # each name's values decoded when first asked
                 lacking_x = self._lacking
                 # only its own #x naming no element of the file asks for the entry; its
                 # pointer, as ``_pointer`` finds it:
                 for j, head, k in own_names:
                     if k in eids:
-                        pointer = refs.get(head) or key_of.get(head) or corresp_of.get(head)
+                        pointer = kept["ref"].get(head) or kept["key"].get(head) \
+                            or kept["corresp"].get(head)
                         if pointer and "#" in pointer and (x := lacking_x(pointer)) is not None:
                             lacking.append((j, head, x, eids[k]))
         lacking.sort()  # in the order of the file's rows
