@@ -553,10 +553,12 @@ def _written_variants(e: Entity) -> list[str]:
     Heller" of "Heller, Artur"), which the next import makes again; written, each would come
     back as a name of its own, and an export imported again would not export the same. A
     spelling of the file's own ("Sal. De Jong" beside "De Jong, Sal") is written."""
-    names = (e.preferred, *e.variants)
-    made = {f for n in names for f in name_forms(n)[1:]}
+    others = [v for v in e.variants if v != e.preferred]  # the preferred name's key is own
+    if not others:  # most entities: no forms made (``export_register`` asks of every entry)
+        return []
+    made = {f for n in (e.preferred, *e.variants) for f in name_forms(n)[1:]}
     own = name_key(e.preferred)
-    return [v for v in e.variants if name_key(v) != own and v not in made]
+    return [v for v in others if name_key(v) != own and v not in made]
 
 
 def _write_pointers(E: _Maker, el: etree._Element, entity_id: str,
