@@ -1689,13 +1689,10 @@ class _Builder:
     def _standoff_items(self, node: int) -> list[tuple[str, list[Block]]]:
         """(list element, its new entries, each its lines indented from 0) for the
         standOff."""
-        names: dict[str, str] = {}  # a claim's annotation names five elements: ask once
+        pre = self.prefix(node)[0]  # how the names of its elements are written, found once
 
         def q(local: str) -> str:
-            got = names.get(local)
-            if got is None:
-                got = names[local] = self.qname(node, local)[0]
-            return got
+            return pre + local
 
         out: list[tuple[str, list[Block]]] = []
         cl = self.data.claims
@@ -1726,7 +1723,6 @@ class _Builder:
             ent = entities.get(eid)
             if ent is not None:
                 of_type.setdefault(ent.type, []).append(ent)
-        pre = self.prefix(node)[0]
         made = self.data.entry_lines
         pointed = self.pointed if inline else set()
         proposed: tuple[tuple[str, str | None], ...] | None = None  # a proposal's @cert, @resp
@@ -1764,7 +1760,7 @@ class _Builder:
             blocks.append(tuple(bibl_lines(key, work.type, fields, xid, q)))
         if blocks:
             out.append(("listBibl", blocks))
-        note, ann = q("note"), q("annotation")
+        note, ann = f"{pre}note", f"{pre}annotation"
         notes = self._annotations(q, note, ann)
         if notes:  # lists: an annotation is the claim's own, made once (``_blocks_text``)
             out.append(("listAnnotation", notes))
