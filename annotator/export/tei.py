@@ -152,6 +152,9 @@ class _Claims(NamedTuple):
     start: list[int]
     end: list[int]
     kind: list[int]  # index into ``kinds``
+    # each id written out, as the store's read gives it (``_claims_of``): a claim's
+    # annotation writes it twice, from text made once, not from the number
+    written: Sequence[str]
     kinds: Sequence[rows_of.ClaimKind]  # every source's, read with it (``_claims_of``)
     links: dict[int, tuple[_Link, ...]]  # claim id -> its links (most claims have none)
     # what claims of each kind say in their annotation: one for the files of an export,
@@ -169,7 +172,8 @@ class _Claims(NamedTuple):
         kind = [kinds.setdefault((c.kind, c.status, c.agent, c.agent_entity_id, c.provenance,
                                   c.cue, c.confidence, c.candidate), len(kinds)) for c in claims]
         return cls([c.id for c in claims], [c.start for c in claims], [c.end for c in claims],
-                   kind, list(kinds), {c.id: c.links for c in claims if c.links},
+                   kind, [str(c.id) for c in claims], list(kinds),
+                   {c.id: c.links for c in claims if c.links},
                    _Said(list(kinds)), *_claim_looks(list(kinds)))
 
     def claim(self, j: int) -> _Claim:
@@ -232,7 +236,7 @@ class _Said:
         return got
 
 
-_NO_CLAIMS = _Claims([], [], [], [], (), {}, _Said(()), (), ())
+_NO_CLAIMS = _Claims([], [], [], [], [], (), {}, _Said(()), (), ())
 
 
 class _Kind(NamedTuple):
@@ -543,7 +547,7 @@ class _Edition:
     enriched: frozenset[str]
     mentions: dict[tuple[str, str], _Mentions]
     own: _OwnSpans  # the files' own mentions, unchanged (``_mentions_of``)
-    claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]
+    claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int], list[str]]]
     claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' last column)
     claim_said: _Said  # ``_Claims.said``
     claim_looks: tuple[list[int], list[tuple[str, str, str]]]  # ``_Claims.look``, ``looks``
@@ -593,21 +597,24 @@ class _Edition:
         return edition
 
 
-def _claims_of(read: rows_of.ClaimRead
-               ) -> dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int]]]:
-    """Each version's claims (ids, starts, ends, kinds) in document order: by start, longer
-    first (a version has one claim of a span), read and ordered for every version at once."""
+def _claims_of(read: rows_of.ClaimRead) -> dict[tuple[str, str], tuple[
+        list[int], list[int], list[int], list[int], list[str]]]:
+    """Each version's claims (ids, starts, ends, kinds, and the ids as the read writes them)
+    in document order: by start, longer first (a version has one claim of a span), read and
+    ordered for every version at once."""
     if not read.versions:
         return {}
     ids, starts, ends, kinds = zip(*read.versions.values())
     sizes = list(map(len, kinds))
-    cid, start, end = (np.fromstring(",".join(col), dtype=np.int64, sep=",")
-                       for col in (ids, starts, ends))
+    every_id = ",".join(ids)
+    cid, start, end = (np.fromstring(col, dtype=np.int64, sep=",")
+                       for col in (every_id, ",".join(starts), ",".join(ends)))
     kind = np.array([k for each in kinds for k in each], dtype=np.int64)
     order = np.lexsort((-end, start, np.repeat(np.arange(len(sizes)), sizes)))
     cols = [col[order].tolist() for col in (cid, start, end, kind)]
+    cols.append(list(map(every_id.split(",").__getitem__, order.tolist())))
     at = np.cumsum([0, *sizes]).tolist()
-    return {key: (cols[0][a:b], cols[1][a:b], cols[2][a:b], cols[3][a:b])
+    return {key: (cols[0][a:b], cols[1][a:b], cols[2][a:b], cols[3][a:b], cols[4][a:b])
             for key, a, b in zip(read.versions, at, at[1:])}
 
 
@@ -1788,7 +1795,8 @@ class _Builder:
         claim (an export has 1,500 claims); when none has a link, they are one entry
         (``_ClaimNotes``)."""
         cl = self.data.claims
-        wants = [f"claim-{cid}-annotation" for cid in cl.id] if self._claims_fresh else []
+        wants = [f"claim-{cid}-annotation" for cid in cl.written] if self._claims_fresh \
+            else []
         if not wants or not self.ids.used.isdisjoint(wants):
             return [got for j in range(len(cl.id))
                     if (got := self._annotation(cl.claim(j), q, note, ann))]
@@ -1804,7 +1812,7 @@ class _Builder:
                          f"{esc(kinds[k][2])}</{note}>", *lines[k])
         if not links and said.silent(note).isdisjoint(cl.kind):  # most files: each claim
             used.update(wants)  # says something
-            return [_ClaimNotes(ann, note, cl.id, cl.kind, agents, said)]
+            return [_ClaimNotes(ann, note, cl.written, cl.kind, agents, said)]
         end = f"</{ann}>"
         out: list[Block] = []
         for j, (cid, want, k) in enumerate(zip(cl.id, wants, cl.kind)):
@@ -2521,7 +2529,7 @@ class _ClaimNotes:
 
     ann: str  # the annotation element's name
     note: str  # and the note's
-    ids: Sequence[int]  # the claims', in order: each one's seg has the id ``claim-<id>``
+    ids: Sequence[str]  # the claims', in order: each one's seg has the id ``claim-<id>``
     kind: Sequence[int]  # each one's kind
     agents: dict[int, tuple[str, ...]]  # kind with an agent -> the lines between the tags
     said: _Said  # what the others say
