@@ -224,15 +224,12 @@ class _Said:
         return got
 
     def tails(self, note: str, ann: str, indent: str, unit: str, nl: str) -> list[str]:
-        """Each kind's new annotation after its id: its attributes after the target, its
-        lines (``_tail``; those of a kind with an agent: the file's own)."""
+        """Each kind's new annotation after its target's id (``_tails``; a kind with an
+        agent has the file's own, ``_ClaimNotes.text``)."""
         key = (note, ann, indent, unit, nl)
         got = self._tails.get(key)
-        if got is None:  # in C, as ``_tail`` makes it: a file's kinds are a few of them
-            inner = nl + indent + unit
-            got = self._tails[key] = list(map("".join, zip(
-                repeat(f'" motivation="describing">{inner}'), map(inner.join, self.lines(note)),
-                repeat(f"{nl}{indent}</{ann}>"))))
+        if got is None:
+            got = self._tails[key] = _tails(self.lines(note), ann, indent, unit, nl)
         return got
 
 
@@ -548,7 +545,7 @@ class _Edition:
     mentions: dict[tuple[str, str], _Mentions]
     own: _OwnSpans  # the files' own mentions, unchanged (``_mentions_of``)
     claims: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int], list[str]]]
-    claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' last column)
+    claim_kinds: list[rows_of.ClaimKind]  # of every source's claims (``claims``' 4th column)
     claim_said: _Said  # ``_Claims.said``
     claim_looks: tuple[list[int], list[tuple[str, str, str]]]  # ``_Claims.look``, ``looks``
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
@@ -2539,18 +2536,22 @@ class _ClaimNotes:
         tails = self.said.tails(self.note, self.ann, indent, unit, nl)
         if self.agents:
             tails = [*tails]
-            for k, lines in self.agents.items():
-                tails[k] = _tail(lines, self.ann, indent, unit, nl)
+            for k, tail in zip(self.agents, _tails(self.agents.values(), self.ann, indent,
+                                                   unit, nl)):
+                tails[k] = tail
         head = f'{indent}<{self.ann} xml:id="claim-'
         return nl.join([f'{head}{cid}-annotation" target="#claim-{cid}{tails[k]}'
                         for cid, k in zip(self.ids, self.kind)])
 
 
-def _tail(lines: Sequence[str], ann: str, indent: str, unit: str, nl: str) -> str:
-    """A new annotation of a claim after its target's id: ``lines`` one step in from
-    ``indent``, then its end tag."""
+def _tails(said: Iterable[Sequence[str]], ann: str, indent: str, unit: str, nl: str
+           ) -> list[str]:
+    """New annotations of claims after their target's id, each saying its lines: those one
+    step in from ``indent``, then the end tag (``ann``: its name). Made in C: an export's
+    kinds, each file's indent."""
     inner = nl + indent + unit
-    return f'" motivation="describing">{inner}{inner.join(lines)}{nl}{indent}</{ann}>'
+    return list(map("".join, zip(repeat(f'" motivation="describing">{inner}'),
+                                 map(inner.join, said), repeat(f"{nl}{indent}</{ann}>"))))
 
 
 # an entry of a standOff list: a tuple of its lines, indented from 0, when files share it
