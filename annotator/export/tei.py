@@ -647,7 +647,7 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     kinds = data.mentions.kinds
     wanted.update(k.entity_id for k in kinds if k.entity_id and k.type != "date")
     known = edition.known
-    missing = wanted - known.keys()
+    missing = wanted.difference(known)
     if missing:
         edition.knew(entity_rows.by_id(conn, missing))
     # those not rejected; a proposed one only with proposals, or named by a mention

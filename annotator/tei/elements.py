@@ -38,7 +38,7 @@ KEPT = (XML_ID, "prev", "next", "type", "resp", "ref", "key", "corresp", "target
 class Elements:
     """Every node of ``root.iter()``, by its number there."""
 
-    table: list[str]  # the tags, each once, in the order first met
+    table: tuple[str, ...]  # the tags, each once, in the order first met
     codes: Column  # each node's tag, as its index in ``table``
     parent: Column  # -1 for the root
     attrs: Mapping[str, dict[int, str]]  # KEPT name (as lxml names it) -> element -> value
@@ -80,7 +80,7 @@ class Elements:
                 if i == 0 or ns != seen[parent[i]]:
                     nsmaps[i] = {p or "": u for p, u in ns.items()}
             scope.append(i if i in nsmaps else scope[parent[i]] if parent[i] >= 0 else -1)
-        table = list(dict.fromkeys(tags))
+        table = tuple(dict.fromkeys(tags))
         at = {t: i for i, t in enumerate(table)}
         return cls(table, array("q", map(at.__getitem__, tags)), parent, attrs, nsmaps, scope)
 
@@ -136,9 +136,9 @@ class Elements:
             widths = str(view[_SIZES * 8:at], "ascii")
             nsmaps = _nsmaps(bytes(view[at:at + ns_size]))
             at += ns_size
-            table = str(view[at:at + tags_size], "utf-8").split("\0")
+            table = _table(bytes(view[at:at + tags_size]))
             at += tags_size
-            if len(table) != tags + 1 or table.pop():
+            if len(table) != tags:
                 raise ValueError("tags do not fit")
             texts_at = at
             at += sum(text_sizes)
@@ -172,6 +172,17 @@ def _nsmaps(kept: bytes) -> dict[int, dict[str, str]]:
     return {int(k): dict(v) for k, v in json.loads(kept)}
 
 
+@lru_cache(maxsize=256)
+def _table(kept: bytes) -> tuple[str, ...]:
+    """The tags as kept (each ended by NUL): an edition's files have a few tables between
+    them, split once, their strings (and hashes) the same for every file that has them
+    (``export.insert._tei_names`` is looked up by the table)."""
+    *table, end = str(kept, "utf-8").split("\0")
+    if end:
+        raise ValueError("tags do not fit")
+    return tuple(table)
+
+
 _SLOT = {name: i for i, name in enumerate(KEPT)}
 
 
@@ -180,7 +191,7 @@ class _Tags(Sequence[str]):
 
     __slots__ = ("_table", "_codes")
 
-    def __init__(self, table: list[str], codes: Column) -> None:
+    def __init__(self, table: Sequence[str], codes: Column) -> None:
         self._table = table
         self._codes = codes
 
