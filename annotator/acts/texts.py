@@ -107,14 +107,16 @@ class Texts:
         # same bytes, so asked of the store once (``_edition_words`` asks it of every source)
         self._editions: dict[str, str] = {}
         # for ``unparsed``: the kept maps read ahead (sha256 -> map) and heads decoded by
-        # ``forms``, the sources ``forms`` was given (their sha256 in order, where each id
-        # is), the size of every kept map, and where the source ``unparsed`` read last is
+        # ``forms``, the sources ``forms`` was told are read (their sha256 in order, where
+        # each id is), the size of every kept map, and where the source ``unparsed`` read
+        # last is
         self._ahead: dict[str, bytes] = {}
         self._versions: dict[str, bytes] = {}  # the files' bytes kept, read with those maps
         self._heads: dict[str, textmap_pack.Head] = {}
         self._queue: list[str] = []
         self._where: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
+        self._asked: set[str] = set()  # the bytes whose maps were read last (``_read``)
         self._last = -2
         # file -> (its stat, the sha256 it was found to have): ``edited`` reads a file again
         # only when its stat changed (the review desk asks of every source at each request)
@@ -293,25 +295,33 @@ class Texts:
         path, data = self._unchanged(src)
         return _loaded(blob, decode_xml(data, path)[0], src.sha256)
 
-    def forms(self, sources: Iterable[Source]
+    def forms(self, sources: Iterable[Source], reading: Iterable[Source] = ()
               ) -> tuple[dict[str, Counter[tuple[str, str]]], dict[str, str]]:
         """Source id -> how the names of that source point to their entries
         (``marked.pointer_forms``), and source id -> its edition (``edition``): from the heads
-        of the kept maps, read in one query, their files unread, each head decoded once and
-        kept for ``unparsed`` (an export asks it of every source before reading any, then
-        reads them in this order); else from its map, built now and kept."""
+        of the kept maps, their files unread, each head decoded once and kept for
+        ``unparsed``; else from its map, built now and kept. ``reading``: the sources
+        ``unparsed`` is asked for next, in this order (an export's): the first of their maps
+        and files, as many as ``AHEAD`` bytes hold, read now in a query each, their heads
+        read from them (``unparsed`` needs them all); the others' heads read alone."""
         sources = list(sources)
-        starts = textmaps.kept_starts(self.store.conn)
-        self._sizes = {sha: size for sha, (size, _) in starts.items()}
-        self._queue = [src.sha256 for src in sources]
-        self._where = {src.id: n for n, src in enumerate(sources)}
+        kept = textmaps.kept_sizes(self.store.conn)
+        self._sizes = {sha: size for sha, (_, size) in kept.items()}
+        order = list(reading)
+        self._queue = [src.sha256 for src in order]
+        self._where = {src.id: n for n, src in enumerate(order)}
+        if order:
+            self._read_ahead(0)
+            self._last = -1  # as if the one before the first was read last
         forms: dict[str, Counter[tuple[str, str]]] = {}
         editions: dict[str, str] = {}
         for src in sources:
-            start = starts.get(src.sha256)
-            if start is not None:
+            found = kept.get(src.sha256)
+            if found is not None:
                 with contextlib.suppress(ValueError):
-                    head = self._heads.get(src.sha256) or textmap_pack.head(start[1])
+                    head = self._heads.get(src.sha256) or textmap_pack.head(
+                        self._ahead.get(src.sha256) or textmaps.kept_start(self.store.conn,
+                                                                           found[0]))
                     forms[src.id], editions[src.id] = textmap_pack.forms_and_edition(head)
                     self._heads[src.sha256] = head
                     continue
@@ -321,27 +331,37 @@ class Texts:
 
     def _kept_blob(self, src: Source) -> bytes | None:
         """The map kept for the source's bytes: read ahead, else read now; with the maps of
-        the sources after it (``forms``' order, as many as ``AHEAD`` bytes hold) when the
-        one asked before it was the one before it there: an export of every source reads
+        the sources after it (``forms``' ``reading``, as many as ``AHEAD`` bytes hold) when
+        the one asked before it was the one before it there: an export of every source reads
         them in a query or two, one of a single source no other map."""
-        blob = self._ahead.get(src.sha256)
         at = self._where.get(src.id, -2)
-        if blob is None:
-            wanted = [src.sha256]
-            if at == self._last + 1:
-                size = 0
-                for sha in self._queue[at + 1:]:
-                    size += self._sizes.get(sha, 0)
-                    if size > AHEAD:
-                        break
-                    wanted.append(sha)
-            # in place of those read before: a thousand sources' maps are never held at once
-            wanted = list(dict.fromkeys(wanted))
-            self._ahead = textmaps.kept_blobs(self.store.conn, wanted)
-            self._versions = source_rows.versions_bytes(self.store.conn, wanted)
-            blob = self._ahead.get(src.sha256)
+        if src.sha256 not in self._asked:
+            if at >= 0 and at == self._last + 1:
+                self._read_ahead(at)
+            else:
+                self._read([src.sha256])
         self._last = at
-        return blob
+        return self._ahead.get(src.sha256)
+
+    def _read_ahead(self, at: int) -> None:
+        """``_read`` the maps and files of the sources of ``forms``' ``reading`` from ``at``,
+        as many as ``AHEAD`` bytes hold (one at least)."""
+        size = 0
+        end = at + 1
+        for sha in self._queue[at + 1:]:
+            size += self._sizes.get(sha, 0)
+            if size > AHEAD:
+                break
+            end += 1
+        self._read(self._queue[at:end])
+
+    def _read(self, shas: list[str]) -> None:
+        """The maps kept for these bytes and the bytes kept, in place of those read before:
+        a thousand sources' maps are never held at once."""
+        wanted = list(dict.fromkeys(shas))
+        self._ahead = textmaps.kept_blobs(self.store.conn, wanted)
+        self._versions = source_rows.versions_bytes(self.store.conn, wanted)
+        self._asked = set(wanted)  # those without a map among them have none: not asked again
 
     def unparsed(self, src: Source) -> Unparsed:
         """What ``passing`` gives, with the file's codec and its tree on demand: an export

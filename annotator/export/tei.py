@@ -2694,7 +2694,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
     written: Written | None = None
     moved = False  # the staged files are in place
     try:
-        file_forms, edition_of = ctx.texts.forms(every.values())  # the kept maps' heads
+        # the kept maps' heads, and the first maps and files read
+        file_forms, edition_of = ctx.texts.forms(every.values(), sources)
         # each edition's pointers together, else every source's; a source naming no edition
         # borrows none (was: every source's, so a .txt letter's new names took @key)
         everyone: Counter[tuple[str, str]] = Counter()

@@ -22,15 +22,21 @@ def kept_blob(conn: sqlite3.Connection, sha256: str) -> bytes | None:
     return bytes(row["data"])
 
 
-def kept_starts(conn: sqlite3.Connection) -> dict[str, tuple[int, bytes]]:
-    """sha256 -> how many bytes the map kept for those bytes by this code takes, and its start
-    as far as its head (``textmap_pack.head_size``): one query for the maps' rows and sizes
-    (SQLite knows a blob's length without reading it), then each head read through its blob,
-    no more of it (``substr`` of a blob, however short, read all of it: 2.5 MB for 49
-    sources)."""
-    return {sha256: (size, _head(conn, rowid)) for rowid, sha256, size in plain_rows(
+def kept_sizes(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """sha256 -> the rowid of the map kept for those bytes by this code and how many bytes it
+    takes, in one query (SQLite knows a blob's length without reading it)."""
+    return {sha256: (rowid, size) for rowid, sha256, size in plain_rows(
         conn, "SELECT rowid, sha256, length(data) FROM textmaps WHERE code = ?",
         (textmap_pack.CODE,))}
+
+
+def kept_start(conn: sqlite3.Connection, rowid: int) -> bytes:
+    """The start of the map of ``kept_sizes``' ``rowid`` as far as its head
+    (``textmap_pack.head_size``), read through its blob, no more of it (``substr`` of a
+    blob, however short, read all of it: 2.5 MB for 49 sources)."""
+    with conn.blobopen("textmaps", "data", rowid, readonly=True) as blob:
+        start = blob.read(textmap_pack.HEAD)
+        return start + blob.read(textmap_pack.head_size(start))
 
 
 def kept_blobs(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, bytes]:
@@ -49,16 +55,10 @@ BATCH = 500  # sha256s a query asks for: well below SQLite's limit of parameters
 
 
 def kept_head(conn: sqlite3.Connection, sha256: str) -> bytes | None:
-    """The head of the map kept for these bytes by this code, if any (as ``kept_starts``)."""
+    """The head of the map kept for these bytes by this code, if any (as ``kept_start``)."""
     row = conn.execute("SELECT rowid FROM textmaps WHERE sha256 = ? AND code = ?",
                        (sha256, textmap_pack.CODE)).fetchone()
-    return None if row is None else _head(conn, row[0])
-
-
-def _head(conn: sqlite3.Connection, rowid: int) -> bytes:
-    with conn.blobopen("textmaps", "data", rowid, readonly=True) as blob:
-        start = blob.read(textmap_pack.HEAD)
-        return start + blob.read(textmap_pack.head_size(start))
+    return None if row is None else kept_start(conn, row[0])
 
 
 def keep(conn: sqlite3.Connection, tm: TextMap) -> None:
