@@ -92,8 +92,8 @@ class SourceIndex:
         """The token and segment lists as arrays, for placing many spans at once."""
         if self._cols is None and self.tm.kept is not None:
             # viewed where the kept map's bytes hold them, with what it holds ready
-            (r_start, s_start, s_end, kind, _, _, _, _, start, end, tok_kind, tok_node, after,
-             _, _, _, _, gens, block, codes, scope) = _kept_views(self.tm.kept)
+            (r_start, s_start, s_end, kind, start, end, tok_kind, tok_node, after, gens, block,
+             codes, scope) = _kept_views(self.tm.kept, _VIEWED)
             self._cols = Columns(tok_start=start, tok_end=end, tok_after=after,
                                  tok_kind=tok_kind, tok_node=tok_node, r_start=r_start,
                                  s_start=s_start, s_end=s_end, kind=kind, gens=gens)
@@ -192,9 +192,10 @@ def _view(column: Column) -> Ints:
     return cast(Ints, view)
 
 
-def _kept_views(kept: KeptColumns) -> list[Ints]:
-    """A kept map's columns (``TextMap.kept``) as numpy arrays viewing its bytes, read-only
-    as bytes are: one view per run of columns of one width, cut."""
+def _kept_views(kept: KeptColumns, wanted: Sequence[int]) -> list[Ints]:
+    """A kept map's columns (``TextMap.kept``) of the numbers ``wanted`` (ascending) as numpy
+    arrays viewing its bytes, read-only as bytes are: one view per run of columns of one
+    width, cut where a wanted column is (a file's export wants 13 of 21)."""
     out: list[Ints] = []
     at, sizes, widths, first = kept.at, kept.sizes, kept.widths, 0
     while first < len(sizes):
@@ -203,10 +204,17 @@ def _kept_views(kept: KeptColumns) -> list[Ints]:
             last += 1
         bounds = [0, *accumulate(sizes[first:last])]
         run = np.frombuffer(kept.blob, "<i4" if code == "i" else "<i8", bounds[-1], at)
-        out.extend(run[a:b] for a, b in zip(bounds, bounds[1:]))
+        out.extend(run[bounds[n - first]:bounds[n - first + 1]] for n in wanted
+                   if first <= n < last)
         at += run.nbytes
         first = last
     return out
+
+
+# what ``SourceIndex.cols`` views of a kept map: of its 17 columns (``textmap_pack.dump``),
+# r_start, s_start, s_end, kind and the tokens' start, end, kind, node and after; of
+# ``READY``, all four
+_VIEWED = (0, 1, 2, 3, 8, 9, 10, 11, 12, 17, 18, 19, 20)
 
 
 @lru_cache(maxsize=256)  # an edition's files have a few tables of tags between them
