@@ -344,6 +344,11 @@ class _KindLooks:
         return got
 
 
+# the pointer forms of names that have none (``_Data.file_forms``, ``edition_forms``): one,
+# never written, not a Counter made for each file (two a file cost an export 0.2 ms)
+_NO_FORMS: Counter[tuple[str, str]] = Counter()
+
+
 @dataclass(slots=True)
 class _Data:
     mentions: _Mentions
@@ -365,8 +370,8 @@ class _Data:
     named: Callable[[str], set[str]] = field(default=lambda value: set())
     # (type, form) of the pointers of the file's names and of its edition's sources' (else
     # of every source's; none for a source naming no edition: ``pointing``)
-    file_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    edition_forms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    file_forms: Counter[tuple[str, str]] = field(default_factory=lambda: _NO_FORMS)
+    edition_forms: Counter[tuple[str, str]] = field(default_factory=lambda: _NO_FORMS)
     # by type, once forms are set: one dict shared by the files of an export's edition whose
     # names point alike (``export_tei``)
     styles: dict[str, Style] = field(default_factory=dict)
@@ -2735,9 +2740,9 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                               marked=bool(source.existing.by_key), edition=edition)
                 data.named = Named(pointers, marked(file.tm).prefixes)
-                data.file_forms = file_forms.get(src.id, Counter())
+                data.file_forms = file_forms.get(src.id, _NO_FORMS)
                 name = edition_of.get(src.id, "")
-                data.edition_forms = edition_forms.get(name, Counter())
+                data.edition_forms = edition_forms.get(name, _NO_FORMS)
                 data.edition_styles = edition_styles.setdefault(name, {})
                 data.entry_lines, data.new_pointers = entry_lines, new_pointers
                 forms = (name, tuple(sorted(data.file_forms.items())))
