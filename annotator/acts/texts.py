@@ -112,7 +112,7 @@ class Texts:
         # last is
         self._ahead: dict[str, bytes] = {}
         self._versions: dict[str, bytes] = {}  # the files' bytes kept, read with those maps
-        self._heads: dict[str, textmap_pack.Head] = {}
+        self._heads: dict[str, tuple[textmap_pack.Head, Counter[tuple[str, str]]]] = {}
         self._queue: list[str] = []
         self._where: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
@@ -319,11 +319,10 @@ class Texts:
             found = kept.get(src.sha256)
             if found is not None:
                 with contextlib.suppress(ValueError):
-                    head = self._heads.get(src.sha256) or textmap_pack.head(
-                        self._ahead.get(src.sha256) or textmaps.kept_start(self.store.conn,
-                                                                           found[0]))
+                    head = textmap_pack.head(self._ahead.get(src.sha256) or
+                                             textmaps.kept_start(self.store.conn, found[0]))
                     forms[src.id], editions[src.id] = textmap_pack.forms_and_edition(head)
-                    self._heads[src.sha256] = head
+                    self._heads[src.sha256] = (head, forms[src.id])
                     continue
             forms[src.id] = marked(self.passing(src)).forms
             editions[src.id] = self.edition(src)
@@ -577,12 +576,13 @@ def _whole(path: Path, size: int = -1) -> bytes:
 
 
 def _loaded(blob: bytes, text: str, sha256: str, *, elements: bool = False,
-            head: textmap_pack.Head | None = None) -> TextMap | None:
+            head: tuple[textmap_pack.Head, Counter[tuple[str, str]]] | None = None
+            ) -> TextMap | None:
     """The kept map ``blob`` of a file of characters ``text``; None when it is damaged
     (``elements``: its elements too, which only an export reads; ``head``: its head, decoded
-    already)."""
+    already, and the pointer forms it holds, counted already: ``Texts.forms``)."""
     try:
-        tm = textmap_pack.load(blob, text, sha256, head, viewed=elements)
+        tm = textmap_pack.load(blob, text, sha256, *(head or (None, None)), viewed=elements)
     except ValueError:
         return None
     return tm if not elements or _sound(tm) else None

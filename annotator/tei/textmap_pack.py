@@ -147,11 +147,12 @@ def _from_head(blob: bytes | Head, read: Callable[[Head], T]) -> T:
         raise ValueError(f"not a kept text map ({exc})") from None
 
 
-def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None, *,
-         viewed: bool = False) -> TextMap:
+def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None,
+         forms: Counter[tuple[str, str]] | None = None, *, viewed: bool = False) -> TextMap:
     """The map ``dump`` wrote; ValueError if the bytes are not one (then build it anew).
     Its columns are copied as they are: no number is made an object until it is read.
-    ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did);
+    ``decoded``: its head as ``head`` decoded it (an export's ``Texts.forms`` did), and
+    ``forms``: the pointer forms it holds, as ``forms_and_edition`` counted them there;
     ``viewed``: the map holds on to ``blob`` for an export to view its columns there
     (``TextMap.kept``), not a map kept in memory for its text; its columns and annotations
     are views of ``blob`` (``elements.column_views``), not copies."""
@@ -184,7 +185,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         if pointers.pop() or len(pointers) % 2:
             raise ValueError("pointers do not fit")
         paired = iter(pointers)
-        found = Marked(annotations, _forms(head),
+        found = Marked(annotations, _forms(head) if forms is None else forms,
                        list(zip(paired, paired)),
                        tuple((str(i), str(m), str(r)) for i, m, r in head["prefixes"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
