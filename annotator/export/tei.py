@@ -555,6 +555,10 @@ class _Edition:
     claim_looks: tuple[list[int], list[tuple[str, str, str]]]  # ``_Claims.look``, ``looks``
     links: dict[tuple[str, str], list[tuple[Any, ...]]]
     passages: dict[str, set[tuple[int, int]]]
+    # of each kind of ``mentions`` (their ``every``, which ``every_kind`` indexes), the
+    # entity it names, '' for none or a date's: a file's found by its kinds' indices, not
+    # by reading each kind's fields
+    named: list[str] = field(default_factory=list)
     known: dict[str, Entity] = field(default_factory=dict)
     # the ids of ``known`` a file's export writes when it names them (``gather``): those
     # neither rejected nor proposed, and the proposed, sorted out once for every file
@@ -586,14 +590,17 @@ class _Edition:
             _as_marked(mentions[key], rows)
         claims = rows_of.claims_of(store, versions, states)
         # the entities every file names (``gather``'s ``wanted``), in one read, not one a file
-        wanted = {k[1] for k in read.kinds if k[1] and k[0] != "date"}
+        named = [k[1] if k[1] and k[0] != "date" else "" for k in read.kinds]
+        wanted = set(named)
+        wanted.discard("")
         wanted.update(k[3] for k in claims.kinds if k[3])
         edition = cls(decided=decided_entities(store), enriched=enriched_entities(store),
                       mentions=mentions, own=own, claims=_claims_of(claims),
                       claim_kinds=claims.kinds, claim_said=_Said(claims.kinds),
                       claim_looks=_claim_looks(claims.kinds),
                       links=rows_of.claim_links_of(conn, source_ids, states, link_states),
-                      passages=rows_of.passages_of(conn, source_ids, states, link_states))
+                      passages=rows_of.passages_of(conn, source_ids, states, link_states),
+                      named=named)
         if wanted:
             edition.knew(entity_rows.by_id(conn, wanted))
         return edition
@@ -650,7 +657,8 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
         src = find_source(conn, sid)
         data.files[sid] = export_name(src.file) if src is not None else f"{sid}.xml"
     kinds = data.mentions.kinds
-    wanted.update(k.entity_id for k in kinds if k.entity_id and k.type != "date")
+    wanted.update(map(edition.named.__getitem__, data.mentions.every_kind.tolist()))
+    wanted.discard("")
     known = edition.known
     missing = wanted.difference(known)
     if missing:
