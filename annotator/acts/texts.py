@@ -329,10 +329,11 @@ class Texts:
         return forms, editions
 
     def _kept_blob(self, src: Source) -> bytes | None:
-        """The map kept for the source's bytes: read ahead, else read now; with the maps of
-        the sources after it (``forms``' ``reading``, as many as ``AHEAD`` bytes hold) when
-        the one asked before it was the one before it there: an export of every source reads
-        them in a query or two, one of a single source no other map."""
+        """The map kept for the source's bytes: read ahead (the first of an export's by
+        ``forms``), else read now; with the maps of the sources after it (``forms``'
+        ``reading``, as many as ``AHEAD`` bytes hold) when the one asked before it was the
+        one before it there: an export of every source reads them in a query per ``AHEAD``
+        bytes, one of a single source no other map."""
         at = self._where.get(src.id, -2)
         if src.sha256 not in self._asked:
             if at >= 0 and at == self._last + 1:
