@@ -1429,48 +1429,13 @@ class _Builder:
             self.counts["unplaced"] += 1
         return _Pieces.of(nested)
 
-    def _tags(self, sp: _Spans, p: _Pieces, shared: npt.NDArray[np.bool_], opens: Strs,
-              closes: Strs) -> None:
-        """Start and end tag of the pieces that do not share theirs (``shared``: those
-        ``_tags_of`` made), put in ``opens`` and ``closes``: they need an id (claims,
-        passages, any span cut into fragments). A span in one piece (most claims) gets its
-        tag from those of its look and namespace scope, made once; the pieces of a span cut
-        into fragments are named one by one."""
-        alone = (~shared).nonzero()[0]
-        if not len(alone):
-            return
-        owner = p.owner[alone]
-        counts = np.bincount(owner)
-        if counts.max() == 1:  # no span cut into fragments (most files)
-            self._id_tags(sp, p, alone, owner, opens, closes)
-            return
-        one = counts[owner] == 1
-        if one.any():
-            self._id_tags(sp, p, alone[one], owner[one], opens, closes)
-        self._fragment_tags(sp, p, alone[~one], owner[~one], opens, closes)
-
-    def _id_tags(self, sp: _Spans, p: _Pieces, pieces: Ints, owner: Ints, opens: Strs,
-                 closes: Strs) -> None:
-        """``_tags`` of spans in one piece: each has an id (else ``_tags_of`` made its
-        tags), its start tag its look's in its namespace scope up to the id (``_id_tag``)."""
-        owners, looks = owner.tolist(), sp.look[owner].tolist()
-        scopes = self.ix.ns_scope[p.parent[pieces]].tolist()
-        if scopes.count(scopes[0]) == len(scopes):  # one namespace scope (most files)
-            pre = self.prefix(scopes[0])
-            heads = {li: _id_tag(pre, sp.looks[li]) for li in set(looks)}
-            got = list(map(heads.__getitem__, looks))
-        else:
-            pairs = list(zip(scopes, looks))
-            in_scope = {(at, li): _id_tag(self.prefix(at), sp.looks[li])
-                        for at, li in set(pairs)}
-            got = list(map(in_scope.__getitem__, pairs))
-        ids = sp.xml_ids  # an xml:id is an NCName: nothing in it to escape
-        opens[pieces] = [f'{head}{ids[o]}">' for (head, _), o in zip(got, owners)]
-        closes[pieces] = [end for _, end in got]
-
-    def _fragment_tags(self, sp: _Spans, p: _Pieces, cut: Ints, owner: Ints, opens: Strs,
+    def _fragment_tags(self, sp: _Spans, p: _Pieces, made: npt.NDArray[np.bool_], opens: Strs,
                        closes: Strs) -> None:
-        """``_tags`` of the pieces of spans cut into fragments, named one by one."""
+        """Start and end tag of the pieces of spans cut into fragments (those ``_tags_of``
+        did not make, ``made``), put in ``opens`` and ``closes``: named one by one, each
+        with its id and the ids of its neighbours."""
+        cut = (~made).nonzero()[0]
+        owner = p.owner[cut]
         look_attrs: dict[int, str] = {}  # the fragments of a look share its attributes
         by_owner: dict[int, list[int]] = {}  # the fragments of each span, in nesting order
         where: dict[int, tuple[int, int, int]] = {}  # piece -> (rs, ps, parent), as ints
@@ -2028,11 +1993,11 @@ def _wrap(built: Sequence[_Builder]) -> None:
     spans = [b._spans for b in built if b._spans is not None]
     assert len(jobs) == len(spans) == len(built)  # each builder's ``inline`` first
     p, file, cut = _nested(*_placed(built, spans, place_group(jobs)), built, spans)
-    shared, opens, closes = _tags_of(built, spans, p, file)
-    for n in np.unique(file[~shared]).tolist():  # claims, passages, spans cut: a few files
+    made, opens, closes = _tags_of(built, spans, p, file)
+    for n in np.unique(file[~made]).tolist():  # spans cut into fragments: a few files
         a, b = cut[n], cut[n + 1]
-        built[n]._tags(spans[n], _Pieces(*(col[a:b] for col in p)), shared[a:b], opens[a:b],
-                       closes[a:b])
+        built[n]._fragment_tags(spans[n], _Pieces(*(col[a:b] for col in p)), made[a:b],
+                                opens[a:b], closes[a:b])
     for b, batch in zip(built, tag_batches(p.ps, p.pe, opens, closes, cut)):
         b.batch = batch
 
@@ -2278,10 +2243,12 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
 
 def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, file: Ints
              ) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
-    """Of the files' pieces (``_nested``), which share their tags (a span in one piece,
-    with no id of its own) and those tags, by look and the namespace prefix in force where
-    each goes, made once per pair for all the files (the others' are the builder's,
-    ``_Builder._tags``)."""
+    """Of the files' pieces (``_nested``), which are a span in one piece, and the tags of
+    those: by look and the namespace prefix in force where each goes, made once per pair
+    for all the files and shared, but for a span with an id (claims, passages), whose start
+    tag is its pair's up to the id (1,500 claims an export: as one list, not a call a
+    file). The pieces of spans cut into fragments are named by their builder
+    (``_Builder._fragment_tags``)."""
     n_spans = np.array([len(sp.start) for sp in spans], np.int64)
     n_nodes = np.array([len(b.ix.ns_scope) for b in built], np.int64)  # with the -1 slot
     n_looks = np.array([len(sp.looks) for sp in spans], np.int64)
@@ -2289,12 +2256,7 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     first_look = np.cumsum(n_looks) - n_looks
     owner = p.owner + first_span[file]
     counts = np.bincount(owner, minlength=int(n_spans.sum())) if len(owner) else owner
-    shared = counts[owner] == 1
-    with_id = [first + o for first, sp in zip(first_span.tolist(), spans) for o in sp.xml_ids]
-    if with_id:  # a mask of the rows, not np.isin (which sorts)
-        has_id = np.zeros(len(counts), dtype=bool)
-        has_id[with_id] = True
-        shared &= ~has_id[owner]
+    one = counts[owner] == 1
     ns_scope = np.concatenate([b.ix.ns_scope for b in built])
     last = first_node + n_nodes - 1  # each file's -1 slot
     scope = ns_scope[np.where(p.parent >= 0, p.parent + first_node[file], last[file])]
@@ -2319,7 +2281,17 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
     opens = np.array([o for o, _ in pairs] or [""], dtype=object)[inverse]
     closes = np.array([c for _, c in pairs] or [""], dtype=object)[inverse]
-    return shared, opens, closes
+    id_of = {first + o: xid for first, sp in zip(first_span.tolist(), spans)
+             for o, xid in sp.xml_ids.items()}
+    if id_of:  # a mask of the rows, not np.isin (which sorts)
+        has_id = np.zeros(int(n_spans.sum()), dtype=bool)
+        has_id[list(id_of)] = True
+        rows = (one & has_id[owner]).nonzero()[0]
+        heads = [o[:-1] + ' xml:id="' for o, _ in pairs]  # ``_tag_pair``'s "<...>" up to ">"
+        # an xml:id is an NCName: nothing in it to escape
+        opens[rows] = [f'{heads[pair]}{id_of[o]}">' for pair, o in
+                       zip(inverse[rows].tolist(), owner[rows].tolist())]
+    return one, opens, closes
 
 
 @lru_cache(maxsize=65536)
@@ -2432,14 +2404,6 @@ def _authority_uri(authority: tuple[tuple[str, str], ...]) -> str | None:
     return next((AUTHORITY_URIS[scheme].format(value) for scheme, value
                  in sorted(authority, key=lambda a: list(AUTHORITY_URIS).index(a[0]))
                  if scheme in AUTHORITY_URIS), None)
-
-
-@lru_cache(maxsize=1024)
-def _id_tag(prefix: tuple[str, str], look: _Look) -> tuple[str, str]:
-    """``_tag_pair`` of a span in one piece with an id (a claim), its start tag up to the
-    id's value: made once per look and prefix for the files of an export."""
-    pre, decl = prefix
-    return f'<{pre}{look.tag}{decl}{attrs(look.attrs)} xml:id="', f"</{pre}{look.tag}>"
 
 
 @lru_cache(maxsize=65536)
