@@ -430,7 +430,8 @@ class _Joined(NamedTuple):
     and for each span, the bounds of its file's of each."""
 
     c: Columns  # its ``gens`` counted in each file: compared only within one file
-    text: str  # the reading texts, each followed by one character
+    texts: list[str]  # each file's reading text (not joined: a few of its characters read)
+    spans_at: list[int]  # where each file's spans begin, and where the last's end
     tok_block: npt.NDArray[np.bool_]
     node_name: Ints  # of every element, then of -1 (none)
     node_names: list[str | None]
@@ -510,7 +511,8 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
         np.array(tag_first, np.int64), sizes)
     each = np.repeat(np.arange(len(ixs)), sizes)
     r0, f0 = r_at[each], f_at[each]
-    j = _Joined(c=c, text="\0".join([*(ix.tm.text for ix in ixs), ""]),
+    j = _Joined(c=c, texts=[ix.tm.text for ix in ixs],
+                spans_at=np.cumsum([0, *sizes]).tolist(),
                 # a token of no element is a block's (the -1 slot of each file's): as it was
                 tok_block=np.concatenate([ix.tok_block for ix in ixs]),
                 node_name=np.append(codes, len(node_names) - 1), node_names=node_names,
@@ -584,17 +586,23 @@ def place_group(jobs: Sequence[SimpleJob]) -> Placed:
     return ok, ps - f0, pe - f0, np.where(parent >= 0, parent - n0, -1)
 
 
-def _plain_edges(text: str, s: Ints, e: Ints) -> npt.NDArray[np.bool_]:
-    """Which spans neither start nor end with whitespace (``place`` trims it first)."""
+def _plain_edges(j: _Joined, s: Ints, e: Ints) -> npt.NDArray[np.bool_]:
+    """Which spans neither start nor end with whitespace (``place`` trims it first): their
+    first and last characters read from each file's text (joining the texts costs more)."""
     ok = np.ones(len(s), dtype=bool)
-    chars = "".join(itemgetter(*np.concatenate([s, e - 1]).tolist())(text))
+    firsts, lasts = (s - j.r0).tolist(), (e - 1 - j.r0).tolist()
+    at = j.spans_at
+    chars = "".join([*("".join(itemgetter(*firsts[a:b])(text))
+                       for text, a, b in zip(j.texts, at, at[1:]) if a < b),
+                     *("".join(itemgetter(*lasts[a:b])(text))
+                       for text, a, b in zip(j.texts, at, at[1:]) if a < b)])
     ok[[m.start() % len(s) for m in _SPACE.finditer(chars)]] = False
     return ok
 
 
 def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Placed:
     """``place_many`` of the spans [s, e) of files end to end (``_joined``)."""
-    c, text, tags, names = j.c, j.text, j.tags, j.names
+    c, tags, names = j.c, j.tags, j.names
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
     # file positions of all four: the segment of its first character searched for, those
@@ -630,7 +638,7 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     # file's whitespace is read as one space, ``textmap._runs``)
     ok &= (kind_s[:m] != GEN) & (kind_e[:m] != GEN) & (
         c.gens[seg_s] == c.gens[seg_e])
-    ok &= _plain_edges(text, s, e)
+    ok &= _plain_edges(j, s, e)
     k = c.tok_end.searchsorted(ps0, side="right")  # tokens before k end by ps0
     # tokens from k2 start at pe0 or later: most often k (no markup inside)
     k2 = _last_at(c.tok_start, pe0 - 1, np.maximum(k - 1, 0)) + 1
