@@ -768,6 +768,33 @@ class _Spans:
     inside: dict[int, int] = field(default_factory=dict)
 
 
+class _Inline(NamedTuple):
+    """A file's spans to wrap as ``inline`` found them, made columns with the other files'
+    by ``_span_columns``: its claims' and passages' (its ``_Spans``'s first rows) as lists,
+    its mentions' the builder's (``_m_start``, ``_m_end``, ``_m_kind``); and the rest of its
+    ``_Spans``."""
+
+    start: list[int]
+    end: list[int]
+    rank: list[int]
+    look: list[int]
+    looks: list[_Look]
+    xml_ids: dict[int, str]
+    inside: dict[int, int]
+
+
+class _Columns(NamedTuple):
+    """The spans of many files' exports (``_span_columns``), each file's rows after those of
+    the files before it."""
+
+    start: Ints
+    end: Ints
+    rank: Ints
+    look: Ints  # index into its file's ``_Spans.looks``
+    file: Ints
+    firsts: list[int]  # where each file's rows begin, and where the last's end
+
+
 class _Pieces(NamedTuple):
     """``Piece`` fields as columns (an export has 100k pieces), without the tag."""
 
@@ -850,9 +877,8 @@ class _Builder:
         self._julian: tuple[str, bool] | None = None  # (id, the file's own)
         self.julian_used = False
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
-        self._spans: _Spans | None = None  # every span to wrap (``inline``)
+        self._inline: _Inline | None = None  # the spans to wrap, as ``inline`` found them
         self.settled: _Settled | None = None  # the file's own names and dates (``_settle_own``)
-        self.job: SimpleJob | None = None  # and what ``place_group`` is asked of them
 
     def _has_claim_segs(self) -> bool:
         """Whether the file may mark a claim (``seg type="claim"``) already: a kept map's
@@ -957,21 +983,9 @@ class _Builder:
             rank.append(RANK_PASSAGE)
             look.append(few_looks.setdefault(passage, len(few_looks)))
             self.counts["passages"] += 1
-        few = len(start)
         looks = [*few_looks, *self._mention_looks(len(few_looks))]
-        m_start, m_end, m_look = self._m_start, self._m_end, self._m_kind
-        m_rank = np.full(len(m_start), RANK_MENTION, np.int64)
-        sp = self._spans = _Spans(
-            start=np.concatenate([np.array(start, np.int64), m_start]) if few else m_start,
-            end=np.concatenate([np.array(end, np.int64), m_end]) if few else m_end,
-            rank=np.concatenate([np.array(rank, np.int64), m_rank]) if few else m_rank,
-            look=np.concatenate([np.array(look, np.int64), m_look]) if few else m_look,
-            looks=looks, xml_ids=xml_ids,
-            inside={few + i: node for i, node in self.inside.items()})
-        tag_names = sorted({look.tag for look in sp.looks})
-        look_tag = np.array([tag_names.index(look.tag) for look in sp.looks], np.int64)
-        self.job = (self.ix, sp.start, sp.end,
-                    look_tag[sp.look] if len(sp.look) else np.zeros(0, np.int64), tag_names)
+        self._inline = _Inline(start, end, rank, look, looks, xml_ids,
+                               {len(start) + i: node for i, node in self.inside.items()})
 
     def _mention_looks(self, first: int) -> list[_Look]:
         """The look of each kind of mention; sets the columns of the mentions to wrap, their
@@ -1989,11 +2003,9 @@ def _wrap(built: Sequence[_Builder]) -> None:
     name them and queue their tags (``batch``): numpy's cost is per call, so the steps it
     does are done for all the files at once, their columns kept end to end, and the few
     that need Python one by one."""
-    jobs = [b.job for b in built if b.job is not None]
-    spans = [b._spans for b in built if b._spans is not None]
-    assert len(jobs) == len(spans) == len(built)  # each builder's ``inline`` first
-    p, file, cut = _nested(*_placed(built, spans, place_group(jobs)), built, spans)
-    made, opens, closes = _tags_of(built, spans, p, file)
+    spans, cols, jobs = _span_columns(built)
+    p, file, cut = _nested(*_placed(built, spans, cols, place_group(jobs)), built, spans)
+    made, opens, closes = _tags_of(built, spans, p, file, cols.look)
     for n in np.unique(file[~made]).tolist():  # spans cut into fragments: a few files
         a, b = cut[n], cut[n + 1]
         built[n]._fragment_tags(spans[n], _Pieces(*(col[a:b] for col in p)), made[a:b],
@@ -2002,20 +2014,61 @@ def _wrap(built: Sequence[_Builder]) -> None:
         b.batch = batch
 
 
-def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], placed: Placed
+def _span_columns(built: Sequence[_Builder]) -> tuple[list[_Spans], _Columns, list[SimpleJob]]:
+    """The spans of many files' exports (``inline`` found them) as columns, each file's
+    claims and passages then its mentions, the files' end to end, made for all the files at
+    once (numpy's cost is per call, and a file has a few dozen spans); each file's
+    ``_Spans``, views of them; and what ``place_group`` is asked of each file, its tags
+    numbered among the files' names of tags."""
+    made = [b._inline for b in built]
+    assert all(m is not None for m in made)  # each builder's ``inline`` first
+    found = [m for m in made if m is not None]
+    few = np.array([len(m.start) for m in found], np.int64)
+    sizes = few + np.array([len(b._m_start) for b in built], np.int64)
+    firsts = np.cumsum([0, *sizes.tolist()]).tolist()
+    total = firsts[-1]
+    file = np.repeat(np.arange(len(built)), sizes)
+    claims = np.arange(total) - np.array(firsts[:-1], np.int64)[file] < few[file] \
+        if few.any() else None  # the rows of claims and passages (none: most exports)
+
+    def column(col: int, of_mentions: list[Ints] | None) -> Ints:
+        """Column ``col`` of ``_Inline`` with the mentions' (None: each ``RANK_MENTION``)."""
+        mentions = np.concatenate(of_mentions) if of_mentions else np.full(
+            total - int(few.sum()), RANK_MENTION, np.int64)
+        if claims is None:
+            return mentions
+        out = np.empty(total, np.int64)
+        out[claims] = [v for m in found for v in m[col]]
+        out[~claims] = mentions
+        return out
+
+    start = column(0, [b._m_start for b in built])
+    end = column(1, [b._m_end for b in built])
+    rank = column(2, None)
+    look = column(3, [b._m_kind for b in built])
+    of_looks = [lk.tag for m in found for lk in m.looks]
+    tag_names = sorted(set(of_looks))
+    look_tag = np.array(list(map({tag: n for n, tag in enumerate(tag_names)}.__getitem__,
+                                 of_looks)), np.int64)
+    first_look = np.cumsum([0, *(len(m.looks) for m in found)])[:-1]
+    tags = look_tag[look + first_look[file]] if total else look
+    spans = [_Spans(start[a:z], end[a:z], rank[a:z], look[a:z], m.looks, m.xml_ids, m.inside)
+             for m, a, z in zip(found, firsts, firsts[1:])]
+    jobs: list[SimpleJob] = [(b.ix, sp.start, sp.end, tags[a:z], tag_names)
+                             for b, sp, a, z in zip(built, spans, firsts, firsts[1:])]
+    return spans, _Columns(start, end, rank, look, file, firsts), jobs
+
+
+def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], cols: _Columns, placed: Placed
             ) -> tuple[_Pieces, Ints]:
     """Most names lie inside one run of text: ``place_group`` placed those, every file's
     at once, and each builder the rest, one by one (``_place_slow``). The pieces of all
     the files, those placed at once first, and the file of each."""
     simple, ps, pe, parent = placed
-    sizes = [len(sp.start) for sp in spans]
-    firsts = np.cumsum([0, *sizes]).tolist()
+    firsts, file, start, end, rank = cols.firsts, cols.file, cols.start, cols.end, cols.rank
     for n, sp in enumerate(spans):
         if sp.inside:  # inside the file's element of their span: one by one, below
             simple[[firsts[n] + row for row in sp.inside]] = False
-    file = np.repeat(np.arange(len(spans)), sizes)
-    start, end, rank = (np.concatenate([getattr(sp, col) for sp in spans])
-                        for col in ("start", "end", "rank"))
     rows = simple.nonzero()[0]
     file_of = file[rows]
     p = _Pieces(start[rows], end[rows], ps[rows], pe[rows], parent[rows],
@@ -2241,14 +2294,14 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
             np.repeat(np.arange(len(built)), sizes), np.cumsum([0, *sizes]).tolist())
 
 
-def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, file: Ints
-             ) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
+def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, file: Ints,
+             span_look: Ints) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
     """Of the files' pieces (``_nested``), which are a span in one piece, and the tags of
     those: by look and the namespace prefix in force where each goes, made once per pair
     for all the files and shared, but for a span with an id (claims, passages), whose start
     tag is its pair's up to the id (1,500 claims an export: as one list, not a call a
     file). The pieces of spans cut into fragments are named by their builder
-    (``_Builder._fragment_tags``)."""
+    (``_Builder._fragment_tags``). ``span_look``: each span's look (``_Columns.look``)."""
     n_spans = np.array([len(sp.start) for sp in spans], np.int64)
     n_nodes = np.array([len(b.ix.ns_scope) for b in built], np.int64)  # with the -1 slot
     n_looks = np.array([len(sp.looks) for sp in spans], np.int64)
@@ -2274,7 +2327,7 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     same = np.array([numbers.setdefault(look, len(numbers)) for sp in spans
                      for look in sp.looks], dtype=np.int64)
     looks = list(numbers)
-    look_ids = same[np.concatenate([sp.look for sp in spans])[owner] + first_look[file]] \
+    look_ids = same[span_look[owner] + first_look[file]] \
         if len(owner) else owner
     # (look, prefix) pairs number a few hundred at most: counted, not sorted
     uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope])
