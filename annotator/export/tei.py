@@ -779,7 +779,7 @@ class _Inline(NamedTuple):
     rank: list[int]
     look: list[int]
     looks: list[_Look]
-    xml_ids: dict[int, str]
+    xml_ids: dict[int, str]  # each of its rows' id: every claim and passage has one
     inside: dict[int, int]
 
 
@@ -793,6 +793,8 @@ class _Columns(NamedTuple):
     look: Ints  # index into its file's ``_Spans.looks``
     file: Ints
     firsts: list[int]  # where each file's rows begin, and where the last's end
+    claims: npt.NDArray[np.bool_] | None  # the rows of claims and passages (None: none)
+    ids: list[str]  # the id of each of those (``_Inline.xml_ids``), in row order
 
 
 class _Pieces(NamedTuple):
@@ -2005,7 +2007,7 @@ def _wrap(built: Sequence[_Builder]) -> None:
     that need Python one by one."""
     spans, cols, jobs = _span_columns(built)
     p, file, cut = _nested(*_placed(built, spans, cols, place_group(jobs)), built, spans)
-    made, opens, closes = _tags_of(built, spans, p, file, cols.look)
+    made, opens, closes = _tags_of(built, spans, p, file, cols)
     for n in np.unique(file[~made]).tolist():  # spans cut into fragments: a few files
         a, b = cut[n], cut[n + 1]
         built[n]._fragment_tags(spans[n], _Pieces(*(col[a:b] for col in p)), made[a:b],
@@ -2056,7 +2058,8 @@ def _span_columns(built: Sequence[_Builder]) -> tuple[list[_Spans], _Columns, li
              for m, a, z in zip(found, firsts, firsts[1:])]
     jobs: list[SimpleJob] = [(b.ix, sp.start, sp.end, tags[a:z], tag_names)
                              for b, sp, a, z in zip(built, spans, firsts, firsts[1:])]
-    return spans, _Columns(start, end, rank, look, file, firsts), jobs
+    ids = [xid for m in found for xid in m.xml_ids.values()]  # as its rows were added
+    return spans, _Columns(start, end, rank, look, file, firsts, claims, ids), jobs
 
 
 def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], cols: _Columns, placed: Placed
@@ -2295,13 +2298,13 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
 
 
 def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, file: Ints,
-             span_look: Ints) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
+             cols: _Columns) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
     """Of the files' pieces (``_nested``), which are a span in one piece, and the tags of
     those: by look and the namespace prefix in force where each goes, made once per pair
     for all the files and shared, but for a span with an id (claims, passages), whose start
     tag is its pair's up to the id (1,500 claims an export: as one list, not a call a
     file). The pieces of spans cut into fragments are named by their builder
-    (``_Builder._fragment_tags``). ``span_look``: each span's look (``_Columns.look``)."""
+    (``_Builder._fragment_tags``). ``cols``: the spans (``_span_columns``)."""
     n_spans = np.array([len(sp.start) for sp in spans], np.int64)
     n_nodes = np.array([len(b.ix.ns_scope) for b in built], np.int64)  # with the -1 slot
     n_looks = np.array([len(sp.looks) for sp in spans], np.int64)
@@ -2327,23 +2330,20 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     same = np.array([numbers.setdefault(look, len(numbers)) for sp in spans
                      for look in sp.looks], dtype=np.int64)
     looks = list(numbers)
-    look_ids = same[span_look[owner] + first_look[file]] \
+    look_ids = same[cols.look[owner] + first_look[file]] \
         if len(owner) else owner
     # (look, prefix) pairs number a few hundred at most: counted, not sorted
     uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope])
     pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
     opens = np.array([o for o, _ in pairs] or [""], dtype=object)[inverse]
     closes = np.array([c for _, c in pairs] or [""], dtype=object)[inverse]
-    id_of = {first + o: xid for first, sp in zip(first_span.tolist(), spans)
-             for o, xid in sp.xml_ids.items()}
-    if id_of:  # a mask of the rows, not np.isin (which sorts)
-        has_id = np.zeros(int(n_spans.sum()), dtype=bool)
-        has_id[list(id_of)] = True
-        rows = (one & has_id[owner]).nonzero()[0]
+    if cols.claims is not None:  # each of their rows has an id, the ids in row order
+        rows = (one & cols.claims[owner]).nonzero()[0]
+        nth = np.cumsum(cols.claims) - 1  # a row's place among them
         heads = [o[:-1] + ' xml:id="' for o, _ in pairs]  # ``_tag_pair``'s "<...>" up to ">"
-        # an xml:id is an NCName: nothing in it to escape
-        opens[rows] = [f'{heads[pair]}{id_of[o]}">' for pair, o in
-                       zip(inverse[rows].tolist(), owner[rows].tolist())]
+        ids = cols.ids  # an xml:id is an NCName: nothing in it to escape
+        opens[rows] = [f'{heads[pair]}{ids[at]}">' for pair, at in
+                       zip(inverse[rows].tolist(), nth[owner[rows]].tolist())]
     return one, opens, closes
 
 
