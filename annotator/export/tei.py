@@ -762,7 +762,8 @@ class _Spans:
     rank: Ints
     look: Ints  # index into ``looks``
     looks: list[_Look]
-    xml_ids: dict[int, str]  # rows whose first piece has a given id (claims, passages)
+    # the id of the first piece of each of its first rows (claims, passages: each has one)
+    ids: list[str]
     # rows with the span of an element of the file that marks something else (``rs
     # type="art"``) -> that element: placed inside it
     inside: dict[int, int] = field(default_factory=dict)
@@ -779,7 +780,7 @@ class _Inline(NamedTuple):
     rank: list[int]
     look: list[int]
     looks: list[_Look]
-    xml_ids: dict[int, str]  # each of its rows' id: every claim and passage has one
+    ids: list[str]  # each of its rows' id: every claim and passage has one
     inside: dict[int, int]
 
 
@@ -794,7 +795,7 @@ class _Columns(NamedTuple):
     file: Ints
     firsts: list[int]  # where each file's rows begin, and where the last's end
     claims: npt.NDArray[np.bool_] | None  # the rows of claims and passages (None: none)
-    ids: list[str]  # the id of each of those (``_Inline.xml_ids``), in row order
+    ids: list[str]  # the id of each of those (``_Inline.ids``), in row order
 
 
 class _Pieces(NamedTuple):
@@ -929,7 +930,7 @@ class _Builder:
         start: list[int] = []
         end: list[int] = []
         look: list[int] = []
-        xml_ids: dict[int, str] = {}  # row -> the id of its first piece
+        row_ids: list[str] = []  # each row's id, that of its first piece
         few_looks: dict[_Look, int] = {}
         claim_looks: dict[int, int] = {}  # a claim's look (``_Claims.looks``) -> its index
         by_key, claim_ids = self.ex.by_key, self.claim_ids
@@ -951,7 +952,7 @@ class _Builder:
         if self._claims_fresh:  # most files: none of their own, each its id: as columns
             self.ids.used.update(names)
             claim_ids.update(zip(cl.id, names))
-            xml_ids.update(enumerate(names))
+            row_ids.extend(names)
             start.extend(cl.start)
             end.extend(cl.end)
             each = list(map(cl.look.__getitem__, cl.kind))
@@ -963,7 +964,8 @@ class _Builder:
                 claim_ids[cid] = self._ensure_id(chain[0], f"claim-{cid}")
                 self.counts["reused"] += 1
                 continue
-            xml_ids[len(start)] = claim_ids[cid] = self.ids.take(f"claim-{cid}")
+            row_ids.append(self.ids.take(f"claim-{cid}"))
+            claim_ids[cid] = row_ids[-1]
             start.append(s)
             end.append(e)
             look.append(claim_look(cl.look[k]))
@@ -979,14 +981,14 @@ class _Builder:
             want = f"passage-{s}-{e}"
             if want in self.ex.id_node:
                 continue
-            xml_ids[len(start)] = self.ids.take(want)
+            row_ids.append(self.ids.take(want))
             start.append(s)
             end.append(e)
             rank.append(RANK_PASSAGE)
             look.append(few_looks.setdefault(passage, len(few_looks)))
             self.counts["passages"] += 1
         looks = [*few_looks, *self._mention_looks(len(few_looks))]
-        self._inline = _Inline(start, end, rank, look, looks, xml_ids,
+        self._inline = _Inline(start, end, rank, look, looks, row_ids,
                                {len(start) + i: node for i, node in self.inside.items()})
 
     def _mention_looks(self, first: int) -> list[_Look]:
@@ -1469,7 +1471,7 @@ class _Builder:
             idx.sort(key=lambda i: where[i][:2])
             self.counts["split"] += 1
             self.counts["fragments"] += m
-            base = sp.xml_ids.get(o) or self.ids.take(
+            base = sp.ids[o] if o < len(sp.ids) else self.ids.take(
                 f"{TYPES.get(look.tag, 'seg')}-{sp.start[o]}-{sp.end[o]}")
             frag_ids = [base] + [self.ids.take(f"{base}-{j + 1}") for j in range(1, m)]
             for j, i in enumerate(idx):
@@ -2054,11 +2056,11 @@ def _span_columns(built: Sequence[_Builder]) -> tuple[list[_Spans], _Columns, li
                                  of_looks)), np.int64)
     first_look = np.cumsum([0, *(len(m.looks) for m in found)])[:-1]
     tags = look_tag[look + first_look[file]] if total else look
-    spans = [_Spans(start[a:z], end[a:z], rank[a:z], look[a:z], m.looks, m.xml_ids, m.inside)
+    spans = [_Spans(start[a:z], end[a:z], rank[a:z], look[a:z], m.looks, m.ids, m.inside)
              for m, a, z in zip(found, firsts, firsts[1:])]
     jobs: list[SimpleJob] = [(b.ix, sp.start, sp.end, tags[a:z], tag_names)
                              for b, sp, a, z in zip(built, spans, firsts, firsts[1:])]
-    ids = [xid for m in found for xid in m.xml_ids.values()]  # as its rows were added
+    ids = [xid for m in found for xid in m.ids]
     return spans, _Columns(start, end, rank, look, file, firsts, claims, ids), jobs
 
 
