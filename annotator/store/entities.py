@@ -203,24 +203,36 @@ def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
 def by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
     """The entities of ``ids`` the store has, by id, their names in code-point order (an
     export does not depend on the order names were found), without counts: what an export
-    writes of them, in three queries for all, each row read as a plain tuple."""
-    chosen = json.dumps(list(ids))
+    writes of them, in three queries for all, each row read as a plain tuple. When they are
+    most of the register (an export of every source names most of it) its tables are read
+    whole and the others' rows passed over: a scan costs two thirds of a look-up a row."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    (count,), = plain_rows(conn, "SELECT count(*) FROM entities", ())
+    params: tuple[str, ...] = ()
+    if 3 * len(wanted) >= 2 * count:
+        where = ""
+    else:
+        where = " WHERE {} IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(list(wanted)),)
     names: dict[str, list[str]] = {}
-    for eid, surface in plain_rows(conn, "SELECT entity_id, surface FROM variants WHERE "
-                                   "entity_id IN (SELECT value FROM json_each(?))", (chosen,)):
-        names.setdefault(eid, []).append(surface)
+    for eid, surface in plain_rows(conn, "SELECT entity_id, surface FROM variants"
+                                   + where.format("entity_id"), params):
+        if eid in wanted:
+            names.setdefault(eid, []).append(surface)
     authority: dict[str, list[tuple[str, str]]] = {}
-    for eid, scheme, value in plain_rows(
-            conn, "SELECT entity_id, scheme, value FROM authority_ids WHERE entity_id IN "
-            "(SELECT value FROM json_each(?)) ORDER BY scheme", (chosen,)):
-        authority.setdefault(eid, []).append((scheme, value))
+    for eid, scheme, value in plain_rows(conn, "SELECT entity_id, scheme, value FROM "
+                                         "authority_ids" + where.format("entity_id")
+                                         + " ORDER BY scheme", params):
+        if eid in wanted:
+            authority.setdefault(eid, []).append((scheme, value))
     # Entity's fields in order (keywords cost a third of making one: thousands per export)
     return {eid: Entity(eid, type_, preferred, status, tuple(sorted(names.get(eid, ()))),
                         tuple(authority.get(eid, ())), note, geo)
             for eid, type_, preferred, status, note, geo in plain_rows(
-                conn, "SELECT id, type, preferred, status, note, geo FROM entities "
-                "WHERE id IN (SELECT value FROM json_each(?))", (chosen,))}
-
+                conn, "SELECT id, type, preferred, status, note, geo FROM entities"
+                + where.format("id"), params) if eid in wanted}
 
 
 def _family(key: str) -> str:
