@@ -77,7 +77,7 @@ from annotator.store.pointers import of_entities
 from annotator.store.sources import find_source
 from annotator.tei.header import APP_ID, STANDOFF_ID
 from annotator.tei.elements import Elements
-from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, marked, marks
+from annotator.tei.marked import DATE_ELEMENTS, NAME_ELEMENTS, POINTER_ATTRS, marked, marks
 from annotator.tei.parse import RESPONSIBLE, TEI_NS, XML_ID, ParsedSource, element_text
 from annotator.tei.textmap import EMPTY, START, Annotations, TextMap
 from annotator.text import attr_value, attrs, esc, slug
@@ -1240,16 +1240,15 @@ class _Builder:
             eids = {k: eid for k in set(map(itemgetter(2), own_names))
                     if (eid := kinds[k].entity_id) and (eid in enriched or eid in inserted_to)}
             if eids:
-                kept = self.ix.els.attrs  # each name's values decoded when first asked
                 lacking_x = self._lacking
                 # only its own #x naming no element of the file asks for the entry; its
-                # pointer, as ``_pointer`` finds it:
-                for j, head, k in own_names:
-                    if k in eids:
-                        pointer = kept["ref"].get(head) or kept["key"].get(head) \
-                            or kept["corresp"].get(head)
-                        if pointer and "#" in pointer and (x := lacking_x(pointer)) is not None:
-                            lacking.append((j, head, x, eids[k]))
+                # pointer, as ``_pointer`` finds it, read of those names only:
+                theirs = [(j, head, k) for j, head, k in own_names if k in eids]
+                for (j, head, k), (ref, key, corresp) in zip(theirs, self.ix.els.values(
+                        [head for _, head, _ in theirs], POINTER_ATTRS)):
+                    pointer = ref or key or corresp
+                    if pointer and "#" in pointer and (x := lacking_x(pointer)) is not None:
+                        lacking.append((j, head, x, eids[k]))
         lacking.sort()  # in the order of the file's rows
         for _, node, target, eid in lacking:
             if eid in enriched or eid in inserted_to:
@@ -1312,8 +1311,7 @@ class _Builder:
         ``DATE_ATTRS`` tuples, None where absent (``_values_of``): no dict made per date,
         nor the attributes the export would write for its kind (``_kind_attrs``)."""
         heads, of = zip(*dates)
-        kept = self.ix.els.attrs
-        haves = list(zip(*[list(map(kept[a].get, heads)) for a in DATE_ATTRS]))
+        haves = self.ix.els.values(heads, DATE_ATTRS)
         wants = list(map(_values_of, [kinds[k].date_value for k in of]))
         if haves == wants:  # most files: every one as the store has it
             return

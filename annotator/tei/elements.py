@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import mul
 from typing import TypeAlias, overload
 
@@ -87,6 +88,16 @@ class Elements:
     def get(self, node: int, name: str) -> str | None:
         """Attribute ``name`` (one of ``KEPT``) of element ``node``, as ``el.get``."""
         return self.attrs[name].get(node)
+
+    def values(self, nodes: Sequence[int], names: Sequence[str]
+               ) -> list[tuple[str | None, ...]]:
+        """Each of ``nodes``' attributes ``names`` (of ``KEPT``), None where it has none, as
+        ``get`` of each: a kept map's read without a dict of an attribute's values made for
+        a few of its elements, nor an empty one for an attribute no element has."""
+        attrs = self.attrs
+        if isinstance(attrs, _Kept):
+            return list(zip(*[attrs.at_nodes(name, nodes) for name in names]))
+        return list(zip(*[list(map(attrs[name].get, nodes)) for name in names]))
 
     def nsmap(self, node: int) -> dict[str, str]:
         """The namespaces in force on element ``node`` ('' for the default one)."""
@@ -236,17 +247,36 @@ class _Kept(Mapping[str, dict[int, str]]):
         made = self._made.get(name)
         if made is None:
             at = _SLOT[name]
-            if not self._counts[at]:
-                made = self._made[name] = {}
-                return made
-            start = self._nodes_at + sum(map(mul, self._counts[:at],
-                                             map(WIDTH.__getitem__, self._widths)))
-            (of,), _ = self._read(self._view, start, self._counts[at:at + 1], self._widths[at])
-            values = str(self._view[self._first[at]:self._first[at + 1]], "utf-8").split("\0")
-            if values.pop() or len(values) != len(of):
-                raise ValueError(f"the kept values of {name} do not fit")
-            made = self._made[name] = dict(zip(of, values))
+            made = self._made[name] = dict(zip(*self._read_values(at))) \
+                if self._counts[at] else {}
         return made
+
+    def at_nodes(self, name: str, nodes: Sequence[int]) -> Iterable[str | None]:
+        """``self[name].get`` of each of ``nodes``; for a few of its elements (a file's
+        pointers an export looks at), found in its elements (in document order, as
+        ``Elements.of`` kept them) without the dict of every one made."""
+        made = self._made.get(name)
+        if made is not None:
+            return map(made.get, nodes)
+        at = _SLOT[name]
+        if not self._counts[at]:
+            return repeat(None, len(nodes))
+        if 4 * len(nodes) >= self._counts[at]:  # most of them (a file's dates): the dict
+            return map(self[name].get, nodes)
+        of, values = self._read_values(at)
+        places = [bisect_left(of, node) for node in nodes]
+        return [values[i] if i < len(of) and of[i] == node else None
+                for i, node in zip(places, nodes)]
+
+    def _read_values(self, at: int) -> tuple[Column, list[str]]:
+        """The elements and values of ``KEPT[at]``; ValueError if they do not fit."""
+        start = self._nodes_at + sum(map(mul, self._counts[:at],
+                                         map(WIDTH.__getitem__, self._widths)))
+        (of,), _ = self._read(self._view, start, self._counts[at:at + 1], self._widths[at])
+        values = str(self._view[self._first[at]:self._first[at + 1]], "utf-8").split("\0")
+        if values.pop() or len(values) != len(of):
+            raise ValueError(f"the kept values of {KEPT[at]} do not fit")
+        return of, values
 
     def __iter__(self) -> Iterator[str]:
         return iter(KEPT)
