@@ -162,7 +162,7 @@ class Elements:
             # each attribute's elements read with its values, when first asked for
             nodes_at = at
             at += sum(map(mul, counts, map(WIDTH.__getitem__, widths[3:])))
-            if at != len(blob) or (n and not 0 <= max(codes) < tags):
+            if at != len(blob) or not all_below(codes, tags):
                 raise ValueError("sizes do not fit")
             return cls(table, codes, parent, _Kept(view, texts_at, text_sizes, nodes_at,
                                                   counts, widths[3:], read),
@@ -303,6 +303,19 @@ def narrowed(values: Column) -> array[int]:
     if NARROW == "q" or (values and not -2**31 <= min(values) <= max(values) < 2**31):
         return values if values.typecode == "q" else array("q", values)
     return values if values.typecode == NARROW else array(NARROW, values)
+
+
+def all_below(values: Column, bound: int) -> bool:
+    """Whether every number of a column is in [0, ``bound``): for a bound of a byte (a
+    file's tags, a map's kinds of annotations) told from its bytes, each number's lowest
+    below it and its others nought, not an int made of each (an export's load checks two
+    columns of every file's map)."""
+    if SWAP or bound > 256:  # the bytes say less: the numbers compared
+        return not values or 0 <= min(values) and max(values) < bound
+    raw = values.tobytes()
+    low = raw[::values.itemsize]
+    return not low.translate(None, bytes(range(bound))) and \
+        raw.count(0) == len(raw) - len(low) + low.count(0)
 
 
 def little(values: array[int]) -> array[int]:

@@ -190,7 +190,7 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
                        tuple((str(i), str(m), str(r)) for i, m, r in head["prefixes"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
-    kinds_fit = not notes[0] or 0 <= min(notes[0]) <= max(notes[0]) < len(head["kinds"])
+    kinds_fit = elements.all_below(notes[0], len(head["kinds"]))
     if at != len(blob) or not kinds_fit or ready_sizes != (
             len(kind), len(tok_kind), len(roles) + 1, len(roles) + 1) or len(
                 {len(c) for c in cols[:7]}) != 1 or len({len(c) for c in cols[8:13]}) != 1 or len(
