@@ -49,12 +49,17 @@ class ExportFiles:
 
     def write(self, path: Path, data: bytes) -> str:
         """Stage one export file; returns 'written' or 'unchanged'."""
+        return self.put(path, data)[0]
+
+    def put(self, path: Path, data: bytes) -> tuple[str, str]:
+        """``write``, and ``shown`` of the path: its folder found once for both (an export
+        writes a file per source)."""
         folder = os.path.dirname(path)
         if folder not in self._swept:  # before the first file there, written or not
             swept(path.parent)
             self._swept.add(folder)
         if _holds(path, data):
-            return "unchanged"
+            return "unchanged", self._shown(folder, path)
         try:
             if folder not in self._made:
                 _make_parent(path)
@@ -63,12 +68,16 @@ class ExportFiles:
         except OSError as exc:
             self.finish()
             raise _failed(exc, path, self.written) from None
-        self.written.append(self.shown(path))
-        return "written"
+        as_shown = self._shown(folder, path)
+        self.written.append(as_shown)
+        return "written", as_shown
 
     def shown(self, path: Path) -> str:
         """``shown(root, path)`` of a file written here (its folder resolved once)."""
-        key = os.path.dirname(path)
+        return self._shown(os.path.dirname(path), path)
+
+    def _shown(self, key: str, path: Path) -> str:
+        """``shown`` of ``path``, in folder ``key`` (``os.path.dirname`` of it)."""
         folder = self._folders.get(key)
         if folder is None:
             folder = self._folders[key] = shown(self.root, path.parent)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1980,7 +1981,7 @@ class _Builder:
         or around the file's element of its span that marks something else."""
         if not self.unwritten:
             return ()
-        lines = self.export_lines(self.ix.element_range(node)[0] for node, *_ in self.unwritten)
+        lines = self.export_lines([self.ix.element_range(node)[0] for node, *_ in self.unwritten])
         said = []
         for line, (node, s, e, tag) in zip(lines, self.unwritten):
             local = self.ix.local(node)
@@ -1992,9 +1993,11 @@ class _Builder:
             said.append((line, self.ix.tm.text[s:e], why))
         return tuple(said)
 
-    def export_lines(self, offsets: Iterable[int]) -> tuple[int, ...]:
+    def export_lines(self, offsets: Sequence[int]) -> tuple[int, ...]:
         """The line of the export each offset of the file is on: its line in the file, moved
         down by the lines inserted above it (a tag in the text inserts none)."""
+        if not offsets:  # most files: none kept, none dangling
+            return ()
         return tuple(self.text.count("\n", 0, a) + 1
                      + sum(i.text.count("\n") for i in self.inserts if i.pos < a)
                      for a in offsets)
@@ -2805,10 +2808,8 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                             in_register.setdefault(eid, data.entities[eid])
                     # in the file's own encoding
                     out = spliced(built.text, file.data, file.codec, built.inserts, built.batch)
-                    path = target_dir / export_name(src.file)
-                    action = out_files.write(path, out)
-                    files.append(TeiExport(source_id=src.id, path=out_files.shown(path),
-                                           action=action,
+                    action, as_shown = out_files.put(target_dir / export_name(src.file), out)
+                    files.append(TeiExport(source_id=src.id, path=as_shown, action=action,
                                            pointers_kept_lines=built.export_lines(built.kept_at),
                                            pointers_kept_words=tuple(built.kept_words),
                                            dangling_lines=built.export_lines(built.dangling_at),
@@ -2823,13 +2824,12 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                         if ent.status != "rejected":
                             in_register[ent.id] = ent
                 entries = [in_register[k] for k in sorted(in_register)]
-                path = target_dir / REGISTER_FILE
-                action = out_files.write(path, export_register(
+                action, as_shown = out_files.put(target_dir / REGISTER_FILE, export_register(
                     entries, title="Register of the annotated sources",
                     known_pointers=of_entities(ctx.store.conn, in_register,
                                                written=True)))
-                written = Written(path=out_files.shown(path), format="register",
-                                  items=len(entries), action=action)
+                written = Written(path=as_shown, format="register", items=len(entries),
+                                  action=action)
             with held():  # Ctrl-C waits for every file to be in place
                 out_files.finish()
                 moved = True
@@ -2848,5 +2848,6 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
 
 def export_name(stored: str) -> str:
     """The name a source's export is written under: its stored file's, which is the name the
-    editor gave it (links between an edition's files and publishing go by it)."""
-    return Path(stored).name
+    editor gave it (links between an edition's files and publishing go by it). (A stored
+    file's path: its last part, without a Path made per file.)"""
+    return os.path.basename(stored)
