@@ -2258,7 +2258,7 @@ def test_export_tei_files_synced_together_stop_at_the_first_that_cannot_be_moved
     out.mkdir()
     (out / "b.xml").mkdir()
     with pytest.raises(ExportError) as err, ExportFiles(tmp_path) as files:
-        assert [files.write(out / f"{n}.xml", f"<{n}/>".encode()) for n in "abc"] == \
+        assert [files.put(out / f"{n}.xml", f"<{n}/>".encode())[0] for n in "abc"] == \
             ["written"] * 3
         assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".tmp")) == ["b.xml"]
         files.finish()
@@ -2286,8 +2286,8 @@ def test_export_tei_files_left_alone_when_the_same_and_replaced_whole_otherwise(
     same = (out / "f00.xml").stat()
     other = tmp_path / "exports" / "other"
     with ExportFiles(tmp_path) as files:
-        actions = [files.write(out / name, b) for name, b in data.items()]
-        assert files.write(other / "x.xml", b"<x/>") == "written"
+        actions = [files.put(out / name, b)[0] for name, b in data.items()]
+        assert files.put(other / "x.xml", b"<x/>")[0] == "written"
         assert not (out / "f02.xml").exists()  # nothing moved before finish
         files.finish()
     assert actions == ["unchanged"] + ["written"] * (n - 1)
@@ -2322,7 +2322,7 @@ def test_export_tei_files_a_sync_that_never_says_done_is_not_moved(tmp_path, mon
     (out / "f03.xml").write_bytes(b"<earlier/>")
     with pytest.raises(ExportError) as err, ExportFiles(tmp_path) as files:
         for k in range(files_mod.StagedFiles.SYNCS * 2):
-            files.write(out / f"f{k:02}.xml", b"<new/>")
+            files.put(out / f"f{k:02}.xml", b"<new/>")
         files.finish()
     assert (out / "f03.xml").read_bytes() == b"<earlier/>"
     assert "already written: exports/f00.xml, exports/f01.xml, exports/f02.xml)" in \
@@ -2356,7 +2356,7 @@ def test_export_tei_files_many_synced_by_one_syncfs_each_file_when_it_fails(tmp_
     n = files_mod.StagedFiles.SYNCS * 2
     with ExportFiles(tmp_path) as files:
         for k in range(n):
-            files.write(out / ("a" if k % 2 else "b") / f"f{k:02}.xml", b"<new/>")
+            files.put(out / ("a" if k % 2 else "b") / f"f{k:02}.xml", b"<new/>")
         files.finish()
     assert len(calls) == 1  # two folders, one disk
     assert len(list(out.rglob("f*.xml"))) == n
@@ -2369,7 +2369,7 @@ def test_export_tei_files_many_synced_by_one_syncfs_each_file_when_it_fails(tmp_
                         real_sync(tmp))
     with ExportFiles(tmp_path) as files:
         for k in range(n):
-            files.write(out / f"g{k:02}.xml", b"<new/>")
+            files.put(out / f"g{k:02}.xml", b"<new/>")
         files.finish()
     assert len(synced) == n
     assert len(list(out.glob("g*.xml"))) == n and not list(out.glob(".*.tmp"))
@@ -2384,9 +2384,9 @@ def test_export_tei_files_folder_removed_during_the_export_is_said(tmp_path):
 
     out = tmp_path / "exports"
     with pytest.raises(ExportError) as err, ExportFiles(tmp_path) as files:
-        files.write(out / "a.xml", b"<a/>")
+        files.put(out / "a.xml", b"<a/>")
         shutil.rmtree(out)
-        files.write(out / "b.xml", b"<b/>")
+        files.put(out / "b.xml", b"<b/>")
     assert err.value.code == "E001"
     assert f"its folder {out} is gone" in str(err.value)
 
@@ -2407,7 +2407,7 @@ def test_export_tei_files_ctrl_c_while_syncing_leaves_nothing_beside(tmp_path, m
     (out / "f01.xml").write_bytes(b"<earlier/>")
     with pytest.raises(KeyboardInterrupt), ExportFiles(tmp_path) as files:
         for k in range(3):
-            files.write(out / f"f{k:02}.xml", b"<new/>")
+            files.put(out / f"f{k:02}.xml", b"<new/>")
         files.finish()
     assert sorted(p.name for p in out.iterdir()) == ["f01.xml"]
     assert (out / "f01.xml").read_bytes() == b"<earlier/>"

@@ -47,13 +47,9 @@ class ExportFiles:
         self._swept: set[str] = set()  # folders swept (``swept``): once, not per file
         self._made: set[str] = set()  # folders made or found: checked once, not per file
 
-    def write(self, path: Path, data: bytes) -> str:
-        """Stage one export file; returns 'written' or 'unchanged'."""
-        return self.put(path, data)[0]
-
     def put(self, path: Path, data: bytes) -> tuple[str, str]:
-        """``write``, and ``shown`` of the path: its folder found once for both (an export
-        writes a file per source)."""
+        """Stage one export file: 'written' or 'unchanged', and the path as the report shows
+        it (``shown(root, path)``: its folder resolved once per export, not per file)."""
         folder = os.path.dirname(path)
         if folder not in self._swept:  # before the first file there, written or not
             swept(path.parent)
@@ -72,12 +68,8 @@ class ExportFiles:
         self.written.append(as_shown)
         return "written", as_shown
 
-    def shown(self, path: Path) -> str:
-        """``shown(root, path)`` of a file written here (its folder resolved once)."""
-        return self._shown(os.path.dirname(path), path)
-
     def _shown(self, key: str, path: Path) -> str:
-        """``shown`` of ``path``, in folder ``key`` (``os.path.dirname`` of it)."""
+        """``shown(root, path)`` of a file written here, in folder ``key``."""
         folder = self._folders.get(key)
         if folder is None:
             folder = self._folders[key] = shown(self.root, path.parent)
@@ -89,7 +81,7 @@ class ExportFiles:
             self.staged.commit()
         except CommitError as err:
             raise _failed(err.cause, err.path,
-                          [self.shown(p) for p in err.moved]) from None
+                          [self._shown(os.path.dirname(p), p) for p in err.moved]) from None
 
     def __enter__(self) -> ExportFiles:
         return self
