@@ -2849,6 +2849,33 @@ def test_export_tei_an_old_style_date_says_its_calendar(ws, tmp_path, tei_schema
     assert "names no xml:id" not in result.output
 
 
+def test_export_tei_an_old_style_date_keeps_its_calendar_beside_a_new_style_one(ws, tmp_path):
+    """Before: an Old Style date shared its look with a date of the same Gregorian value,
+    status and provenance, of a file exported before it, and was written as that one is,
+    without its calendar (each file's kinds were looked up by the kind read, which a Julian
+    or stated date is made from). Now it keeps @calendar and @when-custom."""
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "aaa.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        "<teiHeader><fileDesc><titleStmt><title>A letter of 1766</title></titleStmt>"
+        "<publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc>"
+        f"</fileDesc>\n<profileDesc>{_SENT}</profileDesc></teiHeader><text><body>\n"
+        "<p>Dear Sir, he died on the 21st of February 1723.</p>\n</body></text></TEI>\n",
+        encoding="utf-8")
+    ws.add(folder / "aaa.xml")  # exported first
+    ws.add(old_style_letter(tmp_path, f"<profileDesc>{_SENT}</profileDesc>"))
+    ws.propose()
+    ws.confirm_dates("aaa", certain=False)
+    ws.confirm_dates("letter", certain=False)
+    ws.export_tei()
+    assert ('<date when="1723-02-21" cert="high">the 21st of February 1723</date>'
+            in (ws.root / "exports" / "aaa.xml").read_text(encoding="utf-8"))
+    assert (f'<date when="1723-02-21" {_julian_attrs("julian", "1723-02-10")} cert="high">the '
+            "10th of February 1722/3</date>"
+            in (ws.root / "exports" / "letter.xml").read_text(encoding="utf-8"))
+
+
 def test_export_tei_an_old_style_proposal_says_its_calendar(ws, tmp_path, tei_schema):
     """With --include-proposals an undecided Old Style date is written with its calendar too,
     and a file with no Old Style date gets no calendar (the golden files stay as they were)."""

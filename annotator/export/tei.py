@@ -263,6 +263,9 @@ class _Mentions:
     # there: what is worked out per kind is worked out once for them all (``_settle_own``)
     every: Sequence[_Kind] = ()
     every_kind: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    # where the kinds ``_as_marked`` made begin (-1: none): each has its index in ``every``
+    # of the kind it is made from, but not its look
+    made: int = -1
 
     def __post_init__(self) -> None:
         if not self.every:  # on its own
@@ -314,6 +317,11 @@ class _Shared(NamedTuple):
     numbers: dict[tuple[tuple[str, str | None], ...], int]
 
 
+# a kind among ``_Mentions.every``: its index there, or, made from one (``_as_marked``), that
+# index with what it adds (``custom``, ``stated``), which its look says
+_KindKey = int | tuple[int, tuple[tuple[str, str], ...], bool]
+
+
 @dataclass(slots=True)
 class _KindLooks:
     """What the files of one export share of their kinds' looks, found once per kind and
@@ -324,13 +332,13 @@ class _KindLooks:
     store has not rejected.)"""
 
     # by the ids of the kinds and styles, which it holds (no other object takes their id)
-    shared: dict[tuple[int, int, str], tuple[object, object, dict[int, _Shared]]] = field(
+    shared: dict[tuple[int, int, str], tuple[object, object, dict[_KindKey, _Shared]]] = field(
         default_factory=dict)
     looks: list[_Look] = field(default_factory=list)
     number: dict[_Look, int] = field(default_factory=dict)
 
     def of(self, every: Sequence[_Kind], styles: dict[str, Style], register: str
-           ) -> dict[int, _Shared]:
+           ) -> dict[_KindKey, _Shared]:
         """The ``_Shared`` of the kinds ``every`` in files of these styles and register."""
         got = self.shared.get((id(every), id(styles), register))
         if got is None:
@@ -533,6 +541,8 @@ def _as_marked(m: _Mentions, rows: list[tuple[int, int, str, str, bool, bool]]) 
                 continue
             new = made.get((k, custom, stated))
             if new is None:
+                if m.made < 0:
+                    m.made = len(m.kinds)
                 new = made[k, custom, stated] = len(m.kinds)
                 m.kinds.append(m.kinds[k]._replace(custom=custom, stated=stated))
                 # read with the kind it is made from: the same type, entity and provenance
@@ -1079,10 +1089,13 @@ class _Builder:
         look_of = [0] * len(kinds)
         mine: dict[int, int] = {}  # the number of each of the file's looks -> its index
         marks: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {}  # few of them
+        made = m.made if m.made >= 0 else len(kinds)
         for k in present:
-            alike = shared.get(every_kind[k])
+            key: _KindKey = every_kind[k] if k < made else (every_kind[k], kinds[k].custom,
+                                                            kinds[k].stated)
+            alike = shared.get(key)
             if alike is None:
-                alike = shared[every_kind[k]] = self._shared_look(kinds[k])
+                alike = shared[key] = self._shared_look(kinds[k])
             mark = marks.get(alike.proposal)
             if mark is None:
                 mark = marks[alike.proposal] = self.proposal_attrs(*alike.proposal)
