@@ -21,10 +21,11 @@ only interleaved ratios mean anything) and prints min and median of each and the
   + write of every source file (target <= 3x), with the names and dates ``propose`` made; then,
   once the memory row's ``claims propose`` has added its claim proposals, the same again with
   them (``+ N claims``: each claim a ``seg`` and an ``annotation`` with its notes and links);
-* export-floor (not a target; why the export's 3x is out of reach of its present design): the
+* export-floor (not a target; what of the export's 3x its fixed steps take): the
   steps every export takes before it renders a tag, each with those before it, against the
-  same baseline: files read, checked against their hashes, decoded, encoded and written
-  through the export's own staging and sync (``io``); with the store read of every source's
+  same baseline: files read, checked against their hashes, decoded, and their bytes written
+  as an export with nothing inserted writes them, through the export's own staging and sync
+  (``io``); with the store read of every source's
   mentions, claims and links (``+store``); with the kept text maps loaded (``+maps``);
 * entities: ``annotator entities`` vs a typer app printing the same rows (target <= 0.5 s at
   1x, <= 1 s at 16x);
@@ -226,7 +227,8 @@ def row_export_floor(ws: object, scale: int, repeat: int) -> None:
 
     from annotator import Workspace
     from annotator.export.output import ExportFiles
-    from annotator.export.tei import _Edition, encoded  # the export's own steps
+    from annotator.export.insert import spliced
+    from annotator.export.tei import _Edition  # the export's own steps
     from annotator.tei.parse import decode_xml
 
     root = ws.root  # type: ignore[attr-defined]
@@ -254,12 +256,13 @@ def row_export_floor(ws: object, scale: int, repeat: int) -> None:
                     for src in sources:
                         if maps:
                             got = ctx.texts.unparsed(src)
-                            text, codec = got.tm.text, got.codec
+                            text, data, codec = got.tm.source_text, got.data, got.codec
                         else:
                             path, data = ctx.texts._unchanged(src)  # read, hash checked
                             text, codec = decode_xml(data, path)
-                        staged.write(ctx.exports_dir / Path(src.file).name,
-                                     encoded(text, codec))
+                        # nothing inserted: the bytes as the export writes them
+                        staged.put(ctx.exports_dir / Path(src.file).name,
+                                   spliced(text, data, codec, ()))
                     staged.finish()
         return run_steps
 
