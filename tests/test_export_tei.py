@@ -30,7 +30,7 @@ from lxml import etree
 
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import (Piece, SourceIndex, _offsets_at, index_source, place,
-                                     place_many, place_simple)
+                                     place_group, place_many, place_simple)
 from annotator.export.tei import (TAGS, _Claim, _Claims, _Data, _date_attrs, _document_order,
                                   _in_order, _Kind, _Mentions, _render, _Source, _type_rank,
                                   render_source)
@@ -1650,6 +1650,43 @@ def test_export_tei_place_many_gives_each_file_its_own_answer():
             s, e, tag = int(starts[i]), int(ends[i]), tag_names[int(tags[i])]
             want = Piece(s, e, int(ps[i]), int(pe[i]), int(parent[i]), tag)
             assert place(ix, s, e, tag) == ([want], 0)
+
+
+_EDGES_TEI = b"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div><p>Sent by <hi>Ann</hi>, <hi>to</hi>
+<hi>Bob</hi>and <title>A</title> <title>B</title> on</p>
+<address>
+  <addrLine>To Ann Evans </addrLine><addrLine>at Haddenfield</addrLine>
+  <addrLine>To the care of William</addrLine>
+  <addrLine>Philadelphia &amp; York</addrLine> or <addrLine>Boston</addrLine>
+</address><p>Last words</p><p>here</p></div></body></text></TEI>"""
+
+
+@pytest.mark.parametrize("tag", ["placeName", "persName", "date", "seg"])
+def test_export_tei_place_group_halves_agree_with_place(tag):
+    """Spans across the edge of two elements that ``place_group`` cuts in two at once
+    (``Haddenfield</addrLine> <addrLine>To``) get place()'s two pieces: every span of a
+    file with such edges, some with text, markup or a block's break between the elements."""
+    src = parse_source(Path("x.xml"), _EDGES_TEI)
+    tm = build_textmap(src)
+    ix = index_source(src, tm)
+    n = len(tm.text)
+    spans = [(s, e) for s in range(n) for e in range(s + 1, min(n, s + 40) + 1)]
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    (ok, *_), halves = place_group([(ix, starts, ends, np.zeros(len(spans), np.int64), [tag])])
+    assert not ok[halves.row].any()
+    got: dict[int, list[Piece]] = {}
+    for row, rs, re_, ps, pe, parent in zip(*(col.tolist() for col in halves)):
+        got.setdefault(row, []).append(Piece(rs, re_, ps, pe, parent, tag))
+    assert all(len(pieces) == 2 for pieces in got.values())
+    for row, pieces in got.items():
+        s, e = spans[row]
+        assert place(ix, s, e, tag) == (pieces, 0), (s, e, tm.text[s:e])
+    cut = {tm.text[spans[row][0]:spans[row][1]] for row in got}
+    if tag == "placeName":
+        assert "Haddenfield To" in cut
 
 
 def test_export_tei_place_simple_takes_the_common_cases():

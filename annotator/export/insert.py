@@ -547,7 +547,7 @@ def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
     """
     out: list[Placed] = []
     at = 0
-    ok, ps, pe, parent = place_group(jobs)
+    ok, ps, pe, parent = place_group(jobs)[0]
     for job in jobs:
         b = at + len(job[1])
         out.append((ok[at:b], ps[at:b], pe[at:b], parent[at:b]))
@@ -555,9 +555,11 @@ def place_many(jobs: Sequence[SimpleJob]) -> list[Placed]:
     return out
 
 
-def place_group(jobs: Sequence[SimpleJob]) -> Placed:
+def place_group(jobs: Sequence[SimpleJob]) -> tuple[Placed, Halves]:
     """``place_many``'s answers end to end, each job's rows after those before it: an
-    export keeps its group's columns joined (numpy's cost is per call, not per file)."""
+    export keeps its group's columns joined (numpy's cost is per call, not per file). And
+    of the spans it leaves, those ``place`` would cut in two at the edge of two elements,
+    in halves (``_halves``; rows of the group, each file's positions)."""
     sizes = [len(job[1]) for job in jobs]
     total = sum(sizes)
     # the jobs with spans in a file with text (and so tags)
@@ -569,21 +571,25 @@ def place_group(jobs: Sequence[SimpleJob]) -> Placed:
             np.zeros(0, np.int64)
         pe = np.concatenate([job[2] for job in jobs]).astype(np.int64) if total else ps
         parent = ps.copy()
+        none = np.zeros(0, np.int64)
         if not placing:
-            return ok, ps, pe, parent
+            return (ok, ps, pe, parent), Halves(none, none, none, none, none, none)
         firsts = np.cumsum([0, *sizes]).tolist()
         rows = np.concatenate([np.arange(firsts[n], firsts[n + 1]) for n in placing])
-        got = place_group([jobs[n] for n in placing])
+        got, halves = place_group([jobs[n] for n in placing])
         for col, part in zip((ok, ps, pe, parent), got):
             col[rows] = part
-        return ok, ps, pe, parent
+        return (ok, ps, pe, parent), halves._replace(row=rows[halves.row])
     j, s, e, f0, n0 = _joined(jobs)
     # a span off its file's reading text is not placed: [0, 1) stands in for it
     ok_in = (s >= j.r0) & (s < e) & (e <= j.r1)
     if not ok_in.all():
         s, e = np.where(ok_in, s, j.r0), np.where(ok_in, e, j.r0 + 1)
-    ok, ps, pe, parent = _place_joined(j, s, e, ok_in)
-    return ok, ps - f0, pe - f0, np.where(parent >= 0, parent - n0, -1)
+    (ok, ps, pe, parent), h = _place_joined(j, s, e, ok_in)
+    r0, f0h, n0h = j.r0[h.row], f0[h.row], n0[h.row]
+    return (ok, ps - f0, pe - f0, np.where(parent >= 0, parent - n0, -1)), h._replace(
+        rs=h.rs - r0, re=h.re - r0, ps=h.ps - f0h, pe=h.pe - f0h,
+        parent=np.where(h.parent >= 0, h.parent - n0h, -1))
 
 
 def _plain_edges(j: _Joined, s: Ints, e: Ints) -> npt.NDArray[np.bool_]:
@@ -600,8 +606,9 @@ def _plain_edges(j: _Joined, s: Ints, e: Ints) -> npt.NDArray[np.bool_]:
     return ok
 
 
-def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Placed:
-    """``place_many`` of the spans [s, e) of files end to end (``_joined``)."""
+def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]
+                  ) -> tuple[Placed, Halves]:
+    """``place_group`` of the spans [s, e) of files end to end (``_joined``)."""
     c, tags, names = j.c, j.tags, j.names
     m = len(s)
     # the reading characters before and after the span (over a generated break), and the
@@ -654,6 +661,11 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
     hi = np.where(i_next < j.r1, src_s[m:], j.f1)
     j2 = np.minimum(k2, j.t1 - 1)
     after = (k2 >= j.t1) | (c.tok_end[j2] > hi) | _stops(j, j2)
+    # across the edge of two elements, no other markup inside nor next to it: no place for
+    # the whole (``Haddenfield</addrLine> <addrLine>To``), ``place`` cuts it (``_halves``)
+    edge = (ok & before & after & (k2 - k == 2)).nonzero()[0]
+    edge = edge[(c.tok_kind[k[edge]] == END) & (c.tok_kind[k[edge] + 1] == START)]
+    edge_at = (s[edge], e[edge], k[edge], parent[edge], parent_end[edge], ps0[edge], pe0[edge])
     # markup inside: the element open at both edges is open throughout, so what lies
     # between is whole elements, its children, each of which the new tag must be able to
     # hold (or the place is around the element, below); an edge in CDATA is in no element.
@@ -691,7 +703,67 @@ def _place_joined(j: _Joined, s: Ints, e: Ints, ok: npt.NDArray[np.bool_]) -> Pl
                            lambda v: j.node_names[v // width] in HOSTS[names[v % width]])
     if len(wrapped):
         _place_around(j, wrapped, jj, j2, lo, hi, parent, refused, ok, ps0, pe0)
-    return ok, ps0, pe0, parent
+    left = ~ok[edge]
+    return (ok, ps0, pe0, parent), _halves(j, edge[left], *(col[left] for col in edge_at))
+
+
+class Halves(NamedTuple):
+    """Spans ``place`` cuts in two at the edge of two elements, found at once (``_halves``):
+    for each, its row among the group's spans, then the same for its second half; and each
+    half's reading span, file positions of its tags and the element holding them."""
+
+    row: Ints
+    rs: Ints
+    re: Ints
+    ps: Ints
+    pe: Ints
+    parent: Ints
+
+
+def _halves(j: _Joined, rows: Ints, s: Ints, e: Ints, tok: Ints, first: Ints, second: Ints,
+            ps: Ints, pe: Ints) -> Halves:
+    """Of spans [s, e) that no tag pair can wrap, crossing only the end tag of element
+    ``first`` (token ``tok``) and the start tag of its sibling ``second`` after it, with no
+    markup next to them, no whitespace at either edge and no generated character inside
+    (``_place_joined``): those ``place`` cuts at the tags (``_structural_cuts``) into two
+    halves, each placed in its element (a place both sides of it share, its other edge being
+    the span's own), with only whitespace between them, and both elements may hold the tag.
+    Each span's characters are looked at (a few spans an export, of a few words)."""
+    if not len(rows):
+        return Halves(rows, rows, rows, rows, rows, rows)
+    c = j.c
+    n = e - s
+    at = np.cumsum(n) - n
+    row = np.repeat(np.arange(len(rows)), n)
+    r = np.arange(len(row)) - at[row] + s[row]  # each span's reading offsets
+    seg = c.r_start.searchsorted(r, side="right") - 1
+    copy = c.kind[seg] == COPY
+    src = np.where(copy, c.s_start[seg] + r - c.r_start[seg], c.s_start[seg])
+    chars = "".join([j.texts[bisect_right(j.spans_at, i) - 1][a:b] for i, a, b in zip(
+        rows.tolist(), (s - j.r0[rows]).tolist(), (e - j.r0[rows]).tolist())])
+    text = np.ones(len(r), dtype=bool)
+    text[[m.start() for m in _SPACE.finditer(chars)]] = False
+    # the first cut: at the first character at or after the end tag (``_offsets_at``); the
+    # first half ends at its last text before it (``trim``); the second starts at the first
+    # text after it, which must lie past the start tag: then the second cut, the first
+    # character at or after that tag, is at or before it and only whitespace lies between
+    # the cuts (trimmed to nothing: no piece)
+    end_tag, none = c.tok_start[tok], 1 << 62
+    cut1 = np.minimum.reduceat(np.where(src >= end_tag[row], r, none), at)
+    end1 = np.maximum.reduceat(np.where(text & (r < cut1[row]), r, -1), at) + 1
+    start2 = np.minimum.reduceat(np.where(text & (r >= cut1[row]), r, none), at)
+    ok = start2 < e
+    i1, i2 = end1 - 1 - s + at, np.minimum(start2 - s + at, len(r) - 1)
+    pe1 = np.where(copy[i1], src[i1] + 1, c.s_end[seg[i1]])
+    ps2 = src[i2]
+    width = len(j.names)
+    el, span = np.concatenate([first, second, rows, rows]).reshape(2, -1)  # both halves'
+    ok &= (pe1 <= end_tag) & (ps2 >= c.tok_end[tok + 1]) & _each(
+        j.node_name[el] * width + j.tags[span],
+        lambda v: j.node_names[v // width] in HOSTS[j.names[v % width]]).reshape(2, -1).all(0)
+    # the first halves, then the second: (2, 6, n) to (6, 2n) (a few calls, not a few a column)
+    both = np.array([rows, s, end1, ps, pe1, first, rows, start2, e, ps2, pe, second])[:, ok]
+    return Halves(*both.reshape(2, 6, -1).transpose(1, 0, 2).reshape(6, -1))
 
 
 def _place_around(j: _Joined, rows: Ints, a_tok: Ints, b_tok: Ints, lo: Ints, hi: Ints,

@@ -58,10 +58,10 @@ from annotator.calendar import julian_written, names_julian
 from annotator.collector import paused
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
-from annotator.export.insert import (Insert, Ints, Piece, Placed, SimpleJob, SourceIndex, Strs,
-                                     TagBatch, index_file, index_source, nest, unbalanced,
-                                     place, place_group, small_unique, splice, spliced,
-                                     tag_batches)
+from annotator.export.insert import (Halves, Insert, Ints, Piece, Placed, SimpleJob,
+                                     SourceIndex, Strs, TagBatch, index_file, index_source,
+                                     nest, place, place_group, small_unique, splice, spliced,
+                                     tag_batches, unbalanced)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
@@ -2022,7 +2022,7 @@ def _wrap(built: Sequence[_Builder]) -> None:
     does are done for all the files at once, their columns kept end to end, and the few
     that need Python one by one."""
     spans, cols, jobs = _span_columns(built)
-    p, file, cut = _nested(*_placed(built, spans, cols, place_group(jobs)), built, spans)
+    p, file, cut = _nested(*_placed(built, spans, cols, *place_group(jobs)), built, spans)
     made, opens, closes = _tags_of(built, spans, p, file, cols)
     for n in np.unique(file[~made]).tolist():  # spans cut into fragments: a few files
         a, b = cut[n], cut[n + 1]
@@ -2081,22 +2081,35 @@ def _span_columns(built: Sequence[_Builder]) -> tuple[list[_Spans], _Columns, li
     return spans, _Columns(start, end, rank, look, file, firsts, claims, ids), jobs
 
 
-def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], cols: _Columns, placed: Placed
-            ) -> tuple[_Pieces, Ints]:
+def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], cols: _Columns, placed: Placed,
+            halves: Halves) -> tuple[_Pieces, Ints]:
     """Most names lie inside one run of text: ``place_group`` placed those, every file's
-    at once, and each builder the rest, one by one (``_place_slow``). The pieces of all
-    the files, those placed at once first, and the file of each."""
+    at once, and those across the edge of two elements in halves (``halves``), and each
+    builder the rest, one by one (``_place_slow``). The pieces of all the files, those
+    placed at once first, and the file of each."""
     simple, ps, pe, parent = placed
     firsts, file, start, end, rank = cols.firsts, cols.file, cols.start, cols.end, cols.rank
+    cut = np.zeros(len(simple), dtype=bool)
+    cut[halves.row] = True
     for n, sp in enumerate(spans):
         if sp.inside:  # inside the file's element of their span: one by one, below
-            simple[[firsts[n] + row for row in sp.inside]] = False
+            inside = [firsts[n] + row for row in sp.inside]
+            simple[inside] = cut[inside] = False
     rows = simple.nonzero()[0]
     file_of = file[rows]
+    first_row = np.array(firsts[:-1], np.int64)
     p = _Pieces(start[rows], end[rows], ps[rows], pe[rows], parent[rows],
-                rows - np.array(firsts[:-1], np.int64)[file_of], rank[rows],
-                np.zeros(len(rows), np.int64))
-    if len(rows) == len(simple):  # the common case: no piece to place one by one
+                rows - first_row[file_of], rank[rows], np.zeros(len(rows), np.int64))
+    if len(halves.row):
+        keep = cut[halves.row]
+        h = Halves(*(col[keep] for col in halves))
+        half_file = file[h.row]
+        p = _Pieces(*(np.concatenate(c) for c in zip(p, (
+            h.rs, h.re, h.ps, h.pe, h.parent, h.row - first_row[half_file], rank[h.row],
+            np.zeros(len(h.row), np.int64)))))
+        file_of = np.concatenate([file_of, half_file])
+        simple |= cut
+    if simple.all():  # the common case: no piece to place one by one
         return p, file_of
     rest = (~simple).nonzero()[0]
     slow: list[Piece] = []
