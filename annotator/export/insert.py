@@ -466,20 +466,27 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
     n_at, g_at = firsts(n_node), firsts(n_seg)
 
     def joined(col: str, shift: Ints | None = None, keep_none: bool = False) -> Ints:
+        if shift is None:  # only compared (kinds, counts): as kept, 32-bit where they fit
+            return np.concatenate([getattr(c, col) for c in cols])
         out = np.concatenate([getattr(c, col) for c in cols], dtype=np.int64)
-        if shift is not None:  # in place: these columns are as long as the files' tokens
-            np.add(out, shift, out=out, where=out >= 0 if keep_none else True)
+        # in place: these columns are as long as the files' tokens
+        np.add(out, shift, out=out, where=out >= 0 if keep_none else True)
         return out
 
-    # each file's numbers after the files' before it (a shift per token or segment)
-    tok_pos, tok_el = np.repeat(f_at, n_tok), np.repeat(n_at, n_tok)
-    seg_pos = np.repeat(f_at, n_seg)
-    kind = joined("kind")
+    # each file's numbers after the files' before it (a shift per token or segment), 32-bit
+    # where the group's numbers fit: the columns are the group's largest new arrays, each
+    # page of one a fault of fresh memory (an export's, not its CPU's, main cost here)
+    narrow = np.int32 if max(r_at[-1] + n_read[-1], f_at[-1] + n_file[-1],
+                             n_at[-1] + n_node[-1]) < 2**30 else np.int64
+    f_at_n = f_at.astype(narrow)
+    tok_pos, tok_el = np.repeat(f_at_n, n_tok), np.repeat(n_at.astype(narrow), n_tok)
+    seg_pos = np.repeat(f_at_n, n_seg)
     c = Columns(tok_start=joined("tok_start", tok_pos), tok_end=joined("tok_end", tok_pos),
                 tok_after=joined("tok_after", tok_el, True), tok_kind=joined("tok_kind"),
                 tok_node=joined("tok_node", tok_el, True),
-                r_start=joined("r_start", np.repeat(r_at, n_seg)),
-                s_start=joined("s_start", seg_pos), s_end=joined("s_end", seg_pos), kind=kind,
+                r_start=joined("r_start", np.repeat(r_at.astype(narrow), n_seg)),
+                s_start=joined("s_start", seg_pos), s_end=joined("s_end", seg_pos),
+                kind=joined("kind"),
                 # each file's count, not shifted: compared only within one span, one file's
                 gens=joined("gens"))
     # names of elements and of tags: the files' lists end to end, each list once (files of
@@ -505,8 +512,11 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
             names.extend(tag_list)
         tag_first.append(at)
     node_names.append(None)
-    codes = np.concatenate([ix.node_names[0][:-1] for ix in ixs]) + np.repeat(
-        np.array(node_first, np.int64), n_node)
+    # each element's name, then -1's (none), made where they end up, not appended to a copy
+    node_name = np.empty(int(n_node.sum()) + 1, np.int64)
+    np.concatenate([ix.node_names[0][:-1] for ix in ixs], out=node_name[:-1])
+    node_name[:-1] += np.repeat(np.array(node_first, narrow), n_node)
+    node_name[-1] = len(node_names) - 1
     tags = np.concatenate([job[3] for job in jobs]).astype(np.int64) + np.repeat(
         np.array(tag_first, np.int64), sizes)
     each = np.repeat(np.arange(len(ixs)), sizes)
@@ -515,7 +525,7 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
                 spans_at=np.cumsum([0, *sizes]).tolist(),
                 # a token of no element is a block's (the -1 slot of each file's): as it was
                 tok_block=np.concatenate([ix.tok_block for ix in ixs]),
-                node_name=np.append(codes, len(node_names) - 1), node_names=node_names,
+                node_name=node_name, node_names=node_names,
                 tags=tags, names=names,
                 r0=r0, r1=r0 + n_read[each], f0=f0, f1=f0 + n_file[each], t0=t_at[each],
                 t1=(t_at + n_tok)[each], g1=(g_at + n_seg)[each])
