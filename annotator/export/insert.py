@@ -192,23 +192,36 @@ def _view(column: Column) -> Ints:
     return cast(Ints, view)
 
 
-def _kept_views(kept: KeptColumns, wanted: Sequence[int]) -> list[Ints]:
+def _kept_views(kept: KeptColumns, wanted: tuple[int, ...]) -> list[Ints]:
     """A kept map's columns (``TextMap.kept``) of the numbers ``wanted`` (ascending) as numpy
     arrays viewing its bytes, read-only as bytes are: one view per run of columns of one
     width, cut where a wanted column is (a file's export wants 13 of 21)."""
+    bounds = [0, *accumulate(kept.sizes)]
     out: list[Ints] = []
-    at, sizes, widths, first = kept.at, kept.sizes, kept.widths, 0
-    while first < len(sizes):
-        code, last = widths[first], first + 1
-        while last < len(sizes) and widths[last] == code:
-            last += 1
-        bounds = [0, *accumulate(sizes[first:last])]
-        run = np.frombuffer(kept.blob, "<i4" if code == "i" else "<i8", bounds[-1], at)
-        out.extend(run[bounds[n - first]:bounds[n - first + 1]] for n in wanted
-                   if first <= n < last)
+    at = kept.at
+    for first, last, dtype, picked in _runs(kept.widths, wanted):
+        base = bounds[first]
+        run = np.frombuffer(kept.blob, dtype, bounds[last] - base, at)
+        out.extend([run[bounds[n] - base:bounds[n + 1] - base] for n in picked])
         at += run.nbytes
-        first = last
     return out
+
+
+@lru_cache(maxsize=64)  # an edition's maps have a few layouts of widths between them
+def _runs(widths: str, wanted: tuple[int, ...]
+          ) -> tuple[tuple[int, int, str, tuple[int, ...]], ...]:
+    """The runs of kept columns of one width (``tei.elements.kept_columns``): first, past the
+    last, their numpy type and the ``wanted`` among them; found once a layout, not per map."""
+    runs = []
+    first = 0
+    while first < len(widths):
+        last = first + 1
+        while last < len(widths) and widths[last] == widths[first]:
+            last += 1
+        runs.append((first, last, "<i4" if widths[first] == "i" else "<i8",
+                     tuple(n for n in wanted if first <= n < last)))
+        first = last
+    return tuple(runs)
 
 
 # what ``SourceIndex.cols`` views of a kept map: of its 17 columns (``textmap_pack.dump``),

@@ -26,6 +26,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 from itertools import accumulate
+from operator import mul
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -166,13 +167,15 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
         at += head["text"]
         # the 17 columns copied (an export's viewed where the bytes hold them: it reads a few
         # numbers of most, none of some), ``textmap.READY`` after them left for it to view
-        n, widths, ready_sizes = len(head["columns"]), head["widths"], tuple(head["ready"])
-        kept_at = KeptColumns(blob, at, (*head["columns"], *ready_sizes), widths) if \
+        sizes, widths, ready_sizes = head["columns"], head["widths"], tuple(head["ready"])
+        n = len(sizes)
+        if len(widths) != n + len(ready_sizes):
+            raise ValueError(f"{len(widths)} widths")
+        kept_at = KeptColumns(blob, at, (*sizes, *ready_sizes), widths) if \
             viewed and isinstance(blob, bytes) else None
         read = elements.column_reader(kept_at is not None)
-        cols, cols_end = read(view, at, head["columns"], widths[:n])
-        at = cols_end + sum(size * (4 if w == "i" else 8) for size, w in zip(
-            ready_sizes, widths[n:], strict=True))
+        cols, cols_end = read(view, at, sizes, widths[:n])
+        at = cols_end + sum(map(mul, ready_sizes, map(elements.WIDTH.__getitem__, widths[n:])))
         (r_start, s_start, s_end, kind, node, slot, slot_off, blocks, start, end, tok_kind,
          tok_node, after, node_open, node_close, node_depth, roles) = cols
         pages = [(int(p), str(n)) for p, n in head["pages"]]
@@ -191,12 +194,13 @@ def load(blob: bytes, source_text: str, sha256: str, decoded: Head | None = None
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a kept text map ({exc})") from None
     kinds_fit = elements.all_below(notes[0], len(head["kinds"]))
+    # the columns as long as the head says (every byte read, none past the end: ``at``), so
+    # their sizes, not the columns, are compared
     if at != len(blob) or not kinds_fit or ready_sizes != (
-            len(kind), len(tok_kind), len(roles) + 1, len(roles) + 1) or len(
-                {len(c) for c in cols[:7]}) != 1 or len({len(c) for c in cols[8:13]}) != 1 or len(
-                    {len(c) for c in cols[13:]}) != 1 or (r_start and not (
-                        r_start[0] == 0 and r_start[-1] <= len(text) and
-                        s_end[-1] <= len(source_text))):
+            sizes[3], sizes[10], sizes[16] + 1, sizes[16] + 1) or len(set(sizes[:7])) != 1 or len(
+                set(sizes[8:13])) != 1 or len(set(sizes[13:])) != 1 or (r_start and not (
+                    r_start[0] == 0 and r_start[-1] <= len(text) and
+                    s_end[-1] <= len(source_text))):
         raise ValueError("not a kept text map (columns do not fit)")
     return TextMap(
         text=text, source_text=source_text, sha256=sha256, r_start=r_start, s_start=s_start,
