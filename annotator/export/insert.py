@@ -479,9 +479,10 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
     n_at, g_at = firsts(n_node), firsts(n_seg)
 
     # the shifted columns (4 of tokens, 3 of segments) cut from one block: one allocation,
-    # not seven, of a group's largest arrays; once freed, the allocator keeps a block that
-    # size (glibc's mmap threshold follows it), so the next group's are no fresh pages to
-    # fault in one by one (370 faults an export of the bench's 49 files, 14 since)
+    # not seven, of a group's largest arrays; once freed, glibc keeps a block that size in
+    # its heap (its mmap threshold follows the largest freed), so exports one after another
+    # fault fewer fresh pages in (b1's: 370 here, 14 since; with lxml's work between them,
+    # as the bench runs, fewer or as many: the heap's state decides)
     block = np.empty(4 * int(t_at[-1] + n_tok[-1]) + 3 * int(g_at[-1] + n_seg[-1]), np.int64)
     used = 0
 
