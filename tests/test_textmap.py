@@ -313,7 +313,7 @@ def test_textmap_kept_columns_are_viewed_by_an_export_where_the_map_holds_them(p
         ix.warm()
     for name in ("tok_start", "tok_end", "tok_after", "tok_kind", "tok_node", "r_start",
                  "s_start", "s_end", "kind", "gens"):
-        a, b = getattr(built.cols, name), getattr(viewed.cols, name)
+        a, b = getattr(built.cols.named(), name), getattr(viewed.cols.named(), name)
         assert a.tolist() == b.tolist(), name
         assert not b.flags.writeable and np.shares_memory(b, np.frombuffer(blob, np.uint8))
     assert built.tok_block.tolist() == viewed.tok_block.tolist()

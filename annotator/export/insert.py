@@ -70,7 +70,7 @@ class SourceIndex:
     node_depth: ByNode = field(default_factory=ByNode)
     _names: dict[int, str | None] = field(default_factory=dict)
     _nodes: list[etree._Element] | None = None
-    _cols: Columns | None = None
+    _cols: FileColumns | None = None
     _tok_block: npt.NDArray[np.bool_] | None = None
     _node_names: tuple[Ints, tuple[str | None, ...]] | None = None
     _ns_scope: Ints | None = None
@@ -88,26 +88,23 @@ class SourceIndex:
         _ = (self.cols, self.tok_block, self.node_names, self.ns_scope)
 
     @property
-    def cols(self) -> Columns:
+    def cols(self) -> FileColumns:
         """The token and segment lists as arrays, for placing many spans at once."""
         if self._cols is None and self.tm.kept is not None:
             # viewed where the kept map's bytes hold them, with what it holds ready
-            (r_start, s_start, s_end, kind, start, end, tok_kind, tok_node, after, gens, block,
-             codes, scope) = _kept_views(self.tm.kept, _VIEWED)
-            self._cols = Columns(tok_start=start, tok_end=end, tok_after=after,
-                                 tok_kind=tok_kind, tok_node=tok_node, r_start=r_start,
-                                 s_start=s_start, s_end=s_end, kind=kind, gens=gens)
+            tok, seg, gens, block, codes, scope = _kept_views(self.tm.kept, _VIEWED)
+            self._cols = FileColumns(tok, seg, gens)
             self._tok_block = block != 0
             self._node_names = (codes, _tei_names(tuple(self.els.table)))
             self._ns_scope = scope
         if self._cols is None:
             kind = _view(self.tm.kind)
-            self._cols = Columns(
-                tok_start=_view(self.tok_start), tok_end=_view(self.tok_end),
-                tok_after=_view(self.tok_after), tok_kind=_view(self.tok_kind),
-                tok_node=_view(self.tok_node), r_start=_view(self.tm.r_start),
-                s_start=_view(self.tm.s_start), s_end=_view(self.tm.s_end),
-                kind=kind, gens=np.cumsum(kind == GEN))
+            self._cols = FileColumns(
+                np.stack([_view(c) for c in (self.tok_start, self.tok_end, self.tok_kind,
+                                             self.tok_node, self.tok_after)]),
+                np.stack([_view(self.tm.r_start), _view(self.tm.s_start),
+                          _view(self.tm.s_end), kind]),
+                np.cumsum(kind == GEN))
         return self._cols
 
     @property
@@ -116,7 +113,8 @@ class SourceIndex:
         if self._tok_block is None:
             block = np.append(_view(self.tm.roles) == _BLOCK, True)
             # START, END and EMPTY are the kinds of tags (textmap numbers them first)
-            self._tok_block = (self.cols.tok_kind <= EMPTY) & block[self.cols.tok_node]
+            cols = self.cols.named()
+            self._tok_block = (cols.tok_kind <= EMPTY) & block[cols.tok_node]
         return self._tok_block
 
     @property
@@ -192,42 +190,47 @@ def _view(column: Column) -> Ints:
     return cast(Ints, view)
 
 
-def _kept_views(kept: KeptColumns, wanted: tuple[int, ...]) -> list[Ints]:
-    """A kept map's columns (``TextMap.kept``) of the numbers ``wanted`` (ascending) as numpy
-    arrays viewing its bytes, read-only as bytes are: one view per run of columns of one
-    width, cut where a wanted column is (a file's export wants 13 of 21)."""
+def _kept_views(kept: KeptColumns, wanted: tuple[tuple[int, int], ...]) -> list[Ints]:
+    """A kept map's columns (``TextMap.kept``) from first to past last of each of ``wanted``
+    as numpy arrays viewing its bytes, read-only as bytes are: a column's 1-D, several
+    (of one size) 2-D, a row each, so a group joins them in one copy a file, not one a
+    column. Stacked (copied) where a column of them is kept in other bytes a number."""
     bounds = [0, *accumulate(kept.sizes)]
-    out: list[Ints] = []
+    runs = _runs(kept.widths)
+    if len(runs) == 1:  # one width (32-bit, as most maps keep all): one view, cut
+        run = np.frombuffer(kept.blob, runs[0][2], bounds[-1], kept.at)
+        return [run[bounds[a]:bounds[b]] if b == a + 1 else
+                run[bounds[a]:bounds[b]].reshape(b - a, -1) for a, b in wanted]
+    cols: dict[int, Ints] = {}
     at = kept.at
-    for first, last, dtype, picked in _runs(kept.widths, wanted):
-        base = bounds[first]
-        run = np.frombuffer(kept.blob, dtype, bounds[last] - base, at)
-        out.extend([run[bounds[n] - base:bounds[n + 1] - base] for n in picked])
+    for first, last, dtype in runs:
+        run = np.frombuffer(kept.blob, dtype, bounds[last] - bounds[first], at)
+        cols.update((n, run[bounds[n] - bounds[first]:bounds[n + 1] - bounds[first]])
+                    for n in range(first, last))
         at += run.nbytes
-    return out
+    return [cols[a] if b == a + 1 else np.stack([cols[n] for n in range(a, b)])
+            for a, b in wanted]
 
 
 @lru_cache(maxsize=64)  # an edition's maps have a few layouts of widths between them
-def _runs(widths: str, wanted: tuple[int, ...]
-          ) -> tuple[tuple[int, int, str, tuple[int, ...]], ...]:
+def _runs(widths: str) -> tuple[tuple[int, int, str], ...]:
     """The runs of kept columns of one width (``tei.elements.kept_columns``): first, past the
-    last, their numpy type and the ``wanted`` among them; found once a layout, not per map."""
+    last and their numpy type; found once a layout, not per map."""
     runs = []
     first = 0
     while first < len(widths):
         last = first + 1
         while last < len(widths) and widths[last] == widths[first]:
             last += 1
-        runs.append((first, last, "<i4" if widths[first] == "i" else "<i8",
-                     tuple(n for n in wanted if first <= n < last)))
+        runs.append((first, last, "<i4" if widths[first] == "i" else "<i8"))
         first = last
     return tuple(runs)
 
 
-# what ``SourceIndex.cols`` views of a kept map: of its 17 columns (``textmap_pack.dump``),
-# r_start, s_start, s_end, kind and the tokens' start, end, kind, node and after; of
-# ``READY``, all four
-_VIEWED = (0, 1, 2, 3, 8, 9, 10, 11, 12, 17, 18, 19, 20)
+# what ``SourceIndex.cols`` views of a kept map (first column, past the last): of its 17
+# columns (``textmap_pack.dump``), the tokens' start, end, kind, node and after (one 2-D
+# view), r_start, s_start, s_end and kind (another); of ``READY``, each of the four
+_VIEWED = ((8, 13), (0, 4), (17, 18), (18, 19), (19, 20), (20, 21))
 
 
 @lru_cache(maxsize=256)  # an edition's files have a few tables of tags between them
@@ -258,6 +261,26 @@ class Columns:
     s_end: Ints
     kind: Ints
     gens: Ints  # generated segments up to and including each segment
+
+    @classmethod
+    def of_rows(cls, tok: Ints, seg: Ints, gens: Ints) -> Columns:
+        """The rows of ``FileColumns``' blocks (a file's, or a group's joined), by name."""
+        return cls(tok_start=tok[0], tok_end=tok[1], tok_kind=tok[2], tok_node=tok[3],
+                   tok_after=tok[4], r_start=seg[0], s_start=seg[1], s_end=seg[2],
+                   kind=seg[3], gens=gens)
+
+
+class FileColumns(NamedTuple):
+    """A file's ``Columns`` as ``SourceIndex.cols`` holds them for ``_joined``: a row a column,
+    so a group joins each block of them in one copy a file."""
+
+    tok: Ints  # tok_start, tok_end, tok_kind, tok_node, tok_after
+    seg: Ints  # r_start, s_start, s_end, kind
+    gens: Ints
+
+    def named(self) -> Columns:
+        """Each column by its name (a row: a view); ``_joined`` reads the blocks."""
+        return Columns.of_rows(self.tok, self.seg, self.gens)
 
 
 def index_source(parsed: ParsedSource, tm: TextMap) -> SourceIndex:
@@ -465,8 +488,8 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
     few a file: numpy's cost is per call.)"""
     ixs = [job[0] for job in jobs]
     cols = [ix.cols for ix in ixs]
-    n_tok = np.array([len(c.tok_start) for c in cols], np.int64)
-    n_seg = np.array([len(c.r_start) for c in cols], np.int64)
+    n_tok = np.array([c.tok.shape[1] for c in cols], np.int64)
+    n_seg = np.array([c.seg.shape[1] for c in cols], np.int64)
     n_read = np.array([len(ix.tm.text) for ix in ixs], np.int64)
     n_file = np.array([len(ix.text) for ix in ixs], np.int64)
     n_node = np.array([len(ix.node_names[0]) - 1 for ix in ixs], np.int64)
@@ -478,39 +501,29 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
     r_at, f_at, t_at = firsts(n_read + 1), firsts(n_file + 1), firsts(n_tok)
     n_at, g_at = firsts(n_node), firsts(n_seg)
 
-    # the shifted columns (4 of tokens, 3 of segments) cut from one block: one allocation,
-    # not seven, of a group's largest arrays; once freed, glibc keeps a block that size in
-    # its heap (its mmap threshold follows the largest freed), so exports one after another
-    # fault fewer fresh pages in (b1's: 370 here, 14 since; with lxml's work between them,
-    # as the bench runs, fewer or as many: the heap's state decides)
-    block = np.empty(4 * int(t_at[-1] + n_tok[-1]) + 3 * int(g_at[-1] + n_seg[-1]), np.int64)
-    used = 0
-
-    def joined(col: str, shift: Ints | None = None, keep_none: bool = False) -> Ints:
-        nonlocal used
-        if shift is None:  # only compared (kinds, counts): as kept, 32-bit where they fit
-            return np.concatenate([getattr(c, col) for c in cols])
-        out = block[used:used + len(shift)]
-        used += len(shift)
-        np.concatenate([getattr(c, col) for c in cols], out=out)
-        np.add(out, shift, out=out, where=out >= 0 if keep_none else True)
-        return out
-
     # each file's numbers after the files' before it (a shift per token or segment), 32-bit
     # where the group's numbers fit: fewer bytes made and added
     narrow = np.int32 if max(r_at[-1] + n_read[-1], f_at[-1] + n_file[-1],
                              n_at[-1] + n_node[-1]) < 2**30 else np.int64
     f_at_n = f_at.astype(narrow)
-    tok_pos, tok_el = np.repeat(f_at_n, n_tok), np.repeat(n_at.astype(narrow), n_tok)
-    seg_pos = np.repeat(f_at_n, n_seg)
-    c = Columns(tok_start=joined("tok_start", tok_pos), tok_end=joined("tok_end", tok_pos),
-                tok_after=joined("tok_after", tok_el, True), tok_kind=joined("tok_kind"),
-                tok_node=joined("tok_node", tok_el, True),
-                r_start=joined("r_start", np.repeat(r_at.astype(narrow), n_seg)),
-                s_start=joined("s_start", seg_pos), s_end=joined("s_end", seg_pos),
-                kind=joined("kind"),
-                # each file's count, not shifted: compared only within one span, one file's
-                gens=joined("gens"))
+    # the files' token columns, then their segment columns, joined in one block: a copy a
+    # file of each (``FileColumns``), not one a column; one allocation, not nine, of a
+    # group's largest arrays: once freed, glibc keeps a block that size in its heap (its
+    # mmap threshold follows the largest freed), so exports one after another fault fewer
+    # fresh pages in (b1's: 370 here, 14 since; with lxml's work between them, as the bench
+    # runs, fewer or as many: the heap's state decides)
+    n_t, n_s = int(t_at[-1] + n_tok[-1]), int(g_at[-1] + n_seg[-1])
+    block = np.empty(5 * n_t + 4 * n_s, np.int64)
+    tok, seg = block[:5 * n_t].reshape(5, n_t), block[5 * n_t:].reshape(4, n_s)
+    np.concatenate([c.tok for c in cols], axis=1, out=tok)
+    np.concatenate([c.seg for c in cols], axis=1, out=seg)
+    tok[:2] += np.repeat(f_at_n, n_tok)  # start, end: file positions
+    node = tok[3:]  # node, after: elements (-1, none, stays)
+    np.add(node, np.repeat(n_at.astype(narrow), n_tok), out=node, where=node >= 0)
+    seg[0] += np.repeat(r_at.astype(narrow), n_seg)  # reading offsets
+    seg[1:3] += np.repeat(f_at_n, n_seg)  # file positions
+    # each file's count of generated segments, not shifted: compared only within one span
+    c = Columns.of_rows(tok, seg, np.concatenate([f.gens for f in cols]))
     # names of elements and of tags: the files' lists end to end, each list once (files of
     # one table of tags share its names, ``_tei_names``; most share their tags' names), a
     # file's numbers after the lists' before its own: a pair of names in many files is
