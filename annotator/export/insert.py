@@ -484,8 +484,8 @@ class _Joined(NamedTuple):
 
 def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]:
     """The files of ``jobs`` end to end, and the spans' starts and ends in it; with the file
-    position and element each span's numbers are counted from. (A few calls a column, not a
-    few a file: numpy's cost is per call.)"""
+    position and element each span's numbers are counted from. (A few calls a block of
+    columns, not a few a file: numpy's cost is per call.)"""
     ixs = [job[0] for job in jobs]
     cols = [ix.cols for ix in ixs]
     n_tok = np.array([c.tok.shape[1] for c in cols], np.int64)
@@ -510,7 +510,7 @@ def _joined(jobs: Sequence[SimpleJob]) -> tuple[_Joined, Ints, Ints, Ints, Ints]
     # file of each (``FileColumns``), not one a column; one allocation, not nine, of a
     # group's largest arrays: once freed, glibc keeps a block that size in its heap (its
     # mmap threshold follows the largest freed), so exports one after another fault fewer
-    # fresh pages in (b1's: 370 here, 14 since; with lxml's work between them, as the bench
+    # fresh pages in (b1's: 370 here, 17 since; with lxml's work between them, as the bench
     # runs, fewer or as many: the heap's state decides)
     n_t, n_s = int(t_at[-1] + n_tok[-1]), int(g_at[-1] + n_seg[-1])
     block = np.empty(5 * n_t + 4 * n_s, np.int64)
