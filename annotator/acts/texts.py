@@ -557,13 +557,15 @@ def _whole(path: Path, size: int = -1) -> bytes:
     """The file's bytes, b'' when it is bigger than a source may be: read by the system's
     calls, without a file object (it cost an export as much as its reads: a few of them).
     ``size``: the bytes it is expected to have (-1: not known): a read of one more than
-    those that gives fewer has found its end, not asking the file's size nor reading on."""
+    those that gives just those has found its end, not asking the file's size nor reading
+    on. One that gives fewer reads on to the end: the file shrank, or its filesystem gives
+    a read in pieces (a network or FUSE one may)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         parts = []
         if 0 <= size <= MAX_SOURCE_BYTES:
             parts.append(os.read(fd, size + 1))
-            if len(parts[0]) <= size:  # a file's read gives fewer bytes only at its end
+            if len(parts[0]) == size:  # a local file's read gives fewer only at its end
                 return parts[0]
         size = os.fstat(fd).st_size
         if size > MAX_SOURCE_BYTES:
