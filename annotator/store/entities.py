@@ -203,10 +203,11 @@ def entities(conn: sqlite3.Connection, *, status: Sequence[str] | None = None,
 def by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
     """The entities of ``ids`` the store has, by id, their names in code-point order (an
     export does not depend on the order names were found), without counts: what an export
-    writes of them, in three queries for all, each row read as a plain tuple. When they are
-    two thirds of the register or more (the store's count of entities says: an export of
-    every source names most of it) its tables are read whole and the others' rows passed
-    over: a scan costs about two thirds of a look-up a row."""
+    writes of them, in three queries for all (and one counting the register's entities),
+    each row read as a plain tuple. When they are two thirds of the register or more (the
+    store's count of entities says: an export of every source names most of it) its tables
+    are read whole and the others' rows passed over: a scan costs about two thirds of a
+    look-up a row."""
     wanted = set(ids)
     if not wanted:
         return {}
