@@ -3303,11 +3303,10 @@ def test_export_tei_holds_no_file_s_export_once_done(annotated_seed):
     assert not [o for o in gc.get_objects() if isinstance(o, _Builder)]
 
 
-
 @settings(max_examples=300, deadline=None)
 @given(st.data(), st.booleans(), st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
        st.sampled_from(["utf-8", "utf-16-le", "iso8859-1"]))
-def test_export_spliced_is_the_spliced_text_encoded(data, bom, text, codec):
+def test_export_tei_spliced_is_the_spliced_text_encoded(data, bom, text, codec):
     """A UTF-8 file's bytes cut at the inserts' characters (``spliced``) are its text spliced
     and encoded, whatever its characters (a byte-order mark, two to four bytes) and those
     inserted (a lone surrogate, which no codec takes, is a character reference either way)."""

@@ -569,7 +569,7 @@ class _Edition:
     # of each kind of ``mentions`` (their ``every``, which ``every_kind`` indexes), the
     # entity it names, '' for none or a date's: a file's found by its kinds' indices, not
     # by reading each kind's fields
-    named: list[str] = field(default_factory=list)
+    named: list[str]
     known: dict[str, Entity] = field(default_factory=dict)
     # the ids of ``known`` a file's export writes when it names them (``gather``): those
     # neither rejected nor proposed, and the proposed, sorted out once for every file
