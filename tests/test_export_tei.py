@@ -1678,6 +1678,11 @@ _EDGES_TEI = b"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><
   <addrLine>To Ann Evans </addrLine><addrLine>at Haddenfield</addrLine>
   <addrLine>To the care of William</addrLine>
   <addrLine>Philadelphia &amp; York</addrLine> or <addrLine>Boston</addrLine>
+  <addrLine>Ann &amp; Evans</addrLine><!-- c --> <addrLine>at Hadd&#233;nfield</addrLine>
+  <addrLine>the care</addrLine><?pi x?><addrLine>of William</addrLine>
+  <addrLine>Phil <![CDATA[a & b]]></addrLine> <addrLine>Boston &#x1F600;x</addrLine>
+  <addrLine>End&#160;</addrLine>&#32;<addrLine>&#160;Start</addrLine>
+  <addrLine>Lo<lb/>ng</addrLine> <addrLine>next <hi>one</hi></addrLine>
 </address><p>Last words</p><p>here</p></div></body></text></TEI>"""
 
 
@@ -1685,7 +1690,8 @@ _EDGES_TEI = b"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><
 def test_export_tei_place_group_halves_agree_with_place(tag):
     """Spans across the edge of two elements that ``place_group`` cuts in two at once
     (``Haddenfield</addrLine> <addrLine>To``) get place()'s two pieces: every span of a
-    file with such edges, some with text, markup or a block's break between the elements."""
+    file with such edges, some with text, markup, a comment, a processing instruction, CDATA
+    or a block's break between the elements, character references at their edges."""
     src = parse_source(Path("x.xml"), _EDGES_TEI)
     tm = build_textmap(src)
     ix = index_source(src, tm)
