@@ -1772,7 +1772,7 @@ class _Builder:
             blocks.append(tuple(bibl_lines(key, work.type, fields, xid, q)))
         if blocks:
             out.append(("listBibl", blocks))
-        note, ann = f"{pre}note", f"{pre}annotation"
+        note, ann = q("note"), q("annotation")
         notes = self._annotations(q, note, ann)
         if notes:  # lists: an annotation is the claim's own, made once (``_blocks_text``)
             out.append(("listAnnotation", notes))
