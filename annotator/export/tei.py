@@ -397,7 +397,7 @@ class _Data:
     # (``_Builder._kind_attrs``), which name an entity in many files
     new_pointers: dict[tuple[str, str, str], tuple[tuple[str, str | None], ...]] = field(
         default_factory=dict)
-    kind_looks: _KindLooks = field(default_factory=lambda: _KindLooks())  # shared likewise
+    kind_looks: _KindLooks = field(default_factory=_KindLooks)  # shared likewise
 
     def style(self, type_: str) -> Style:
         """How new names of this type point: as the file's names do, else the edition's."""
