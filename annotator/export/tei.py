@@ -2024,7 +2024,7 @@ def _wrap(built: Sequence[_Builder]) -> None:
     spans, cols, jobs = _span_columns(built)
     p, file, cut = _nested(*_placed(built, spans, cols, *place_group(jobs)), built, spans)
     made, opens, closes = _tags_of(built, spans, p, file, cols)
-    for n in np.unique(file[~made]).tolist():  # spans cut into fragments: a few files
+    for n in sorted(set(file[~made].tolist())):  # spans cut into fragments: a few files
         a, b = cut[n], cut[n + 1]
         built[n]._fragment_tags(spans[n], _Pieces(*(col[a:b] for col in p)), made[a:b],
                                 opens[a:b], closes[a:b])
@@ -2115,7 +2115,7 @@ def _placed(built: Sequence[_Builder], spans: Sequence[_Spans], cols: _Columns, 
     slow: list[Piece] = []
     slow_file: list[int] = []
     at = np.searchsorted(rest, firsts).tolist()
-    for n in np.unique(file[rest]).tolist():
+    for n in sorted(set(file[rest].tolist())):
         got = built[n]._place_slow(spans[n], [row - firsts[n] for row in
                                               rest[at[n]:at[n + 1]].tolist()])
         slow.extend(got)
@@ -2312,7 +2312,7 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
     busy = (ends_before > ps) | (pe > next_start)
     cut = np.searchsorted(file, np.arange(len(built) + 1)).tolist()
     crossed = unbalanced(ps[busy], pe[busy])  # the files' spans are apart: each is its own
-    bad = np.unique(file[busy][crossed]).tolist()  # the files with a crossing: few
+    bad = sorted(set(file[busy][crossed].tolist()))  # the files with a crossing: few
     if not bad:
         return p, file, cut
     parts: list[_Pieces] = []
