@@ -72,6 +72,8 @@ START_UP = ("import sys, runpy; unused = set(sys.argv[1].split(','))\n"
                                  "annotator.chronology,annotator.acts.similar"),
     (["history", "--limit", "3", "--format", "csv"], "spacy,thinc,pydantic,rich"),
     (["entities", "--type", "person"], "spacy,thinc,pydantic"),  # a short table draws with rich
+    # nor numpy.ma, which numpy 2's unique imports (15 ms, a first export's sixth)
+    (["export", "tei", "--include-proposals"], "spacy,thinc,pydantic,numpy.ma"),
 ])
 def test_cli_start_up_imports_only_what_the_command_uses(seed_ws, args, unused):
     """No spaCy without a model, no pydantic to read options (typer would: ``_params``), no
